@@ -1,0 +1,13 @@
+;; Recursive Fibonacci: almost nothing but calls, returns and a compare-and-branch per frame.
+(module
+  (func $fib (param $n i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (local.get $n))
+      (else
+        (i32.add
+          (call $fib (i32.sub (local.get $n) (i32.const 1)))
+          (call $fib (i32.sub (local.get $n) (i32.const 2)))))))
+
+  ;; run(n) = fib(n); the work grows by the golden ratio per step of n.
+  (func (export "run") (param $n i32) (result i32)
+    (call $fib (local.get $n))))

@@ -1,0 +1,90 @@
+/**
+ * The two engines the benchmark compares, behind one small interface: wasmi-ts (loaded from
+ * `mod.ts` at run time) and the host's native `WebAssembly` as the reference.
+ *
+ * @module
+ */
+
+import { hostAdd, type Workload } from "./_bench_workloads.ts";
+
+/** A workload instantiated on one engine: `run(size)` returns its checksum. */
+export interface Runner {
+  run(size: number): unknown;
+}
+
+/** Something that turns a workload's bytes into a runner. */
+export interface BenchEngine {
+  name: string;
+  instantiate(bytes: Uint8Array, workload: Workload): Runner;
+}
+
+/** The native engine: the reference every checksum is compared with. */
+export const nativeEngine: BenchEngine = {
+  name: "native",
+  instantiate(bytes, workload) {
+    const imports: WebAssembly.Imports = workload.importsHostAdd
+      ? { env: { host_add: hostAdd } }
+      : {};
+    const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+    const instance = new WebAssembly.Instance(module, imports);
+    const run = instance.exports.run;
+    if (typeof run !== "function") throw new Error(`${workload.file} exports no function "run"`);
+    return { run: run as (size: number) => unknown };
+  },
+};
+
+// The slice of the public API the benchmark uses. It is declared here rather than imported so
+// the harness type-checks and still measures the native side while `mod.ts` is missing or broken.
+interface WasmiTypedFunc {
+  call(store: unknown, ...args: unknown[]): unknown;
+}
+interface WasmiInstance {
+  getTypedFunc(store: unknown, name: string): WasmiTypedFunc;
+}
+interface WasmiApi {
+  Engine: new (config: unknown) => unknown;
+  Config: new (options: { consumeFuel: boolean }) => unknown;
+  Module: new (engine: unknown, bytes: Uint8Array) => unknown;
+  Store: new (engine: unknown, data: unknown) => unknown;
+  Linker: new (engine: unknown) => {
+    funcWrap(
+      module: string,
+      name: string,
+      type: { params: string[]; results: string[] },
+      fn: (caller: unknown, a: number, b: number) => number,
+    ): unknown;
+    instantiate(store: unknown, module: unknown): WasmiInstance;
+  };
+}
+
+/**
+ * Loads wasmi-ts from `mod.ts`, or from `modulePath` (for example a copy of an older tree, to
+ * compare two versions). The specifier is computed so that type-checking this script never
+ * depends on the library compiling.
+ */
+export async function loadWasmiEngine(modulePath?: string): Promise<BenchEngine> {
+  const specifier = modulePath === undefined
+    ? new URL("../mod.ts", import.meta.url).href
+    : new URL(modulePath, `file://${Deno.cwd()}/`).href;
+  const api = (await import(specifier)) as WasmiApi;
+  const engine = new api.Engine(new api.Config({ consumeFuel: false }));
+  return {
+    name: "wasmi-ts",
+    instantiate(bytes, workload) {
+      const module = new api.Module(engine, bytes);
+      const store = new api.Store(engine, {});
+      const linker = new api.Linker(engine);
+      if (workload.importsHostAdd) {
+        linker.funcWrap(
+          "env",
+          "host_add",
+          { params: ["i32", "i32"], results: ["i32"] },
+          (_caller, a, b) => hostAdd(a, b),
+        );
+      }
+      const instance = linker.instantiate(store, module);
+      const run = instance.getTypedFunc(store, "run");
+      return { run: (size) => run.call(store, size) };
+    },
+  };
+}

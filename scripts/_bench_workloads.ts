@@ -1,0 +1,70 @@
+/**
+ * The benchmark workloads: where each module comes from, how its size parameter follows
+ * `--scale`, and the host functions it imports. The sources live in `bench/`.
+ *
+ * @module
+ */
+
+import wabtInit from "wabt";
+
+/** The only host function a workload imports: `env.host_add(a, b) = (a + b) | 0`. */
+export function hostAdd(a: number, b: number): number {
+  return (a + b) | 0;
+}
+
+/** One benchmark: a module exporting `run(size: i32)` that returns a checksum. */
+export interface Workload {
+  /** Short name used by `--filter` and in the table. */
+  name: string;
+  /** File under `bench/`: `.wat` is assembled with wabt at start-up, `.wasm` is read as is. */
+  file: string;
+  /** The `run` argument for a given `--scale`; at scale 1 wasmi-ts should take 0.2–1 s. */
+  size(scale: number): number;
+  /** Whether the module imports `env.host_add`. */
+  importsHostAdd?: boolean;
+}
+
+/** Multiplies the base size by `scale`, for workloads whose time is linear in their argument. */
+function linear(base: number): (scale: number) => number {
+  return (scale) => Math.max(1, Math.round(base * scale));
+}
+
+/** All workloads, in the order the table prints them. */
+export const WORKLOADS: readonly Workload[] = [
+  {
+    name: "fib",
+    file: "fib.wat",
+    // fib(n) costs about phi^n calls, so a scale factor moves n by log_phi(scale).
+    size: (scale) =>
+      Math.max(1, Math.round(32 + Math.log(scale) / Math.log((1 + Math.sqrt(5)) / 2))),
+  },
+  { name: "loop", file: "loop.wat", size: linear(8_000_000) },
+  { name: "i64", file: "i64.wat", size: linear(2_000_000) },
+  {
+    name: "matmul",
+    file: "matmul.wat",
+    // n^3 multiply-adds: a scale factor moves n by its cube root.
+    size: (scale) => Math.max(1, Math.round(220 * Math.cbrt(scale))),
+  },
+  { name: "sieve", file: "sieve.wat", size: linear(6_000_000) },
+  { name: "bytesum", file: "bytesum.wat", size: linear(80) },
+  { name: "calls", file: "calls.wat", size: linear(3_000_000) },
+  { name: "hostcall", file: "hostcall.wat", size: linear(2_000_000), importsHostAdd: true },
+  { name: "lz", file: "lz.wasm", size: linear(24) },
+];
+
+const BENCH_DIR = new URL("../bench/", import.meta.url);
+
+/** Reads a workload's module from `bench/`, assembling `.wat` sources with wabt. */
+export async function loadWorkloadBytes(workload: Workload): Promise<Uint8Array> {
+  const url = new URL(workload.file, BENCH_DIR);
+  if (workload.file.endsWith(".wasm")) return await Deno.readFile(url);
+  const wabt = await wabtInit();
+  const text = await Deno.readTextFile(url);
+  const module = wabt.parseWat(workload.file, text, {});
+  try {
+    return module.toBinary({}).buffer;
+  } finally {
+    module.destroy();
+  }
+}

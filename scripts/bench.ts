@@ -1,0 +1,259 @@
+/**
+ * The benchmark suite: runs every workload in `bench/` on wasmi-ts and on the host's native
+ * `WebAssembly` in one process, checks that both return the same checksum, and prints the
+ * median times, their ratio, and the geometric mean of the ratios.
+ *
+ * ```sh
+ * deno task bench [--filter fib,calls] [--scale 1.0] [--iterations 5] [--warmup 1]
+ *                 [--json out.json] [--native-only] [--module path/to/mod.ts] [--list]
+ * ```
+ *
+ * Exits with status 1 if a checksum differs or wasmi-ts fails on a workload.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { type BenchEngine, loadWasmiEngine, nativeEngine, type Runner } from "./_bench_engines.ts";
+import { loadWorkloadBytes, type Workload, WORKLOADS } from "./_bench_workloads.ts";
+
+/** One engine's measurement of one workload. */
+interface Measurement {
+  medianMs: number;
+  samples: number;
+  checksum: string;
+  /** Time to compile and instantiate the module, before any call. */
+  loadMs: number;
+}
+
+/** One row of the result table (and of the JSON report). */
+interface Row {
+  name: string;
+  size: number;
+  native?: Measurement;
+  wasmi?: Measurement;
+  ratio?: number;
+  error?: string;
+}
+
+// The native engine finishes a workload in milliseconds, where timer noise matters; it keeps
+// sampling until it has spent this long or taken this many samples.
+const NATIVE_MIN_TOTAL_MS = 200;
+const NATIVE_MAX_SAMPLES = 50;
+
+function usage(): string {
+  return [
+    "usage: deno task bench [options]",
+    "  --filter a,b       run only workloads whose name contains one of these strings",
+    "  --scale X          multiply every workload's size by X (default 1)",
+    "  --iterations N     timed runs per workload and engine (default 5)",
+    "  --warmup N         untimed runs before timing (default 1)",
+    "  --json FILE        also write the results as JSON",
+    "  --native-only      skip wasmi-ts (check the workloads and size them)",
+    "  --module PATH      load wasmi-ts from PATH instead of mod.ts (e.g. an older copy)",
+    "  --list             list the workloads and their sizes, then exit",
+  ].join("\n");
+}
+
+function positiveNumber(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`Expected a positive number for --${flag}, got "${text}"`);
+  }
+  return value;
+}
+
+/** Renders a checksum so that values of any result type compare as strings. */
+function formatChecksum(value: unknown): string {
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "number" && Object.is(value, -0)) return "-0";
+  return String(value);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs warm-up calls, then timed calls; every call must return the same checksum. */
+function measure(
+  engine: BenchEngine,
+  bytes: Uint8Array,
+  workload: Workload,
+  size: number,
+  opts: { iterations: number; warmup: number; minTotalMs: number; maxSamples: number },
+): Measurement {
+  const loadStart = performance.now();
+  const runner: Runner = engine.instantiate(bytes, workload);
+  const loadMs = performance.now() - loadStart;
+  let checksum: string | undefined;
+  const check = (value: unknown) => {
+    const text = formatChecksum(value);
+    if (checksum === undefined) checksum = text;
+    else if (text !== checksum) {
+      throw new Error(`${engine.name} returned ${text} after ${checksum} for the same input`);
+    }
+  };
+  for (let i = 0; i < opts.warmup; i++) check(runner.run(size));
+  const times: number[] = [];
+  let total = 0;
+  while (
+    times.length < opts.iterations ||
+    (total < opts.minTotalMs && times.length < opts.maxSamples)
+  ) {
+    const start = performance.now();
+    const result = runner.run(size);
+    const elapsed = performance.now() - start;
+    check(result);
+    times.push(elapsed);
+    total += elapsed;
+  }
+  return { medianMs: median(times), samples: times.length, checksum: checksum!, loadMs };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function formatMs(ms: number | undefined): string {
+  if (ms === undefined) return "-";
+  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
+}
+
+function printTable(rows: Row[], geomean: number | undefined): void {
+  const header = ["workload", "size", "wasmi-ts ms", "native ms", "ratio", "checksum"];
+  const lines = rows.map((row) => [
+    row.name,
+    String(row.size),
+    formatMs(row.wasmi?.medianMs),
+    formatMs(row.native?.medianMs),
+    row.ratio === undefined ? "-" : `${row.ratio.toFixed(1)}x`,
+    row.error ?? row.native?.checksum ?? "-",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  // Numbers are right-aligned; the name and the checksum/error column read better left-aligned.
+  const render = (cells: string[]) =>
+    cells.map((c, i) =>
+      i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)
+    ).join("  ").trimEnd();
+  console.log(render(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const line of lines) console.log(render(line));
+  if (geomean !== undefined) console.log(`\ngeometric mean of ratios: ${geomean.toFixed(1)}x`);
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      filter: { type: "string" },
+      scale: { type: "string", default: "1" },
+      iterations: { type: "string", default: "5" },
+      warmup: { type: "string", default: "1" },
+      json: { type: "string" },
+      "native-only": { type: "boolean", default: false },
+      module: { type: "string" },
+      list: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage());
+    return 0;
+  }
+  const scale = positiveNumber(values.scale, "scale");
+  const iterations = Math.round(positiveNumber(values.iterations, "iterations"));
+  const warmup = Math.max(0, Math.round(Number(values.warmup)));
+  const filters = values.filter?.split(",").map((f) => f.trim()).filter((f) => f !== "") ?? [];
+  const selected = WORKLOADS.filter((w) =>
+    filters.length === 0 || filters.some((f) => w.name.includes(f))
+  );
+  if (selected.length === 0) throw new Error(`No workload matches --filter "${values.filter}"`);
+  if (values.list) {
+    for (const w of selected) {
+      console.log(`${w.name.padEnd(10)} ${w.file.padEnd(14)} ${w.size(scale)}`);
+    }
+    return 0;
+  }
+
+  let wasmi: BenchEngine | undefined;
+  let failed = false;
+  if (!values["native-only"]) {
+    try {
+      wasmi = await loadWasmiEngine(values.module);
+    } catch (error) {
+      console.error(`wasmi-ts unavailable (${errorText(error)}); measuring native only`);
+      failed = true;
+    }
+  }
+
+  console.log(
+    `deno ${Deno.version.deno}, v8 ${Deno.version.v8}, ${Deno.build.os}/${Deno.build.arch}; ` +
+      `scale ${scale}, ${iterations} iterations, ${warmup} warm-up\n`,
+  );
+  const rows: Row[] = [];
+  for (const workload of selected) {
+    const size = workload.size(scale);
+    const row: Row = { name: workload.name, size };
+    rows.push(row);
+    const bytes = await loadWorkloadBytes(workload);
+    // Native runs first: it is the reference, and a failure there is a bug in the workload.
+    row.native = measure(nativeEngine, bytes, workload, size, {
+      iterations,
+      warmup: Math.max(warmup, 3),
+      minTotalMs: NATIVE_MIN_TOTAL_MS,
+      maxSamples: NATIVE_MAX_SAMPLES,
+    });
+    if (wasmi === undefined) continue;
+    try {
+      row.wasmi = measure(wasmi, bytes, workload, size, {
+        iterations,
+        warmup,
+        minTotalMs: 0,
+        maxSamples: iterations,
+      });
+      if (row.wasmi.checksum !== row.native.checksum) {
+        row.error = `MISMATCH: wasmi-ts ${row.wasmi.checksum}, native ${row.native.checksum}`;
+        failed = true;
+      } else {
+        row.ratio = row.wasmi.medianMs / row.native.medianMs;
+      }
+    } catch (error) {
+      row.error = `ERROR: ${errorText(error)}`;
+      failed = true;
+    }
+  }
+
+  const ratios = rows.flatMap((r) => (r.ratio === undefined ? [] : [r.ratio]));
+  const geomean = ratios.length === 0
+    ? undefined
+    : Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
+  printTable(rows, geomean);
+
+  if (values.json !== undefined) {
+    const report = {
+      date: new Date().toISOString(),
+      deno: Deno.version.deno,
+      v8: Deno.version.v8,
+      platform: `${Deno.build.os}/${Deno.build.arch}`,
+      scale,
+      iterations,
+      warmup,
+      workloads: rows,
+      geomeanRatio: geomean ?? null,
+    };
+    await Deno.writeTextFile(values.json, JSON.stringify(report, null, 2) + "\n");
+  }
+  return failed ? 1 : 0;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main());
+  } catch (error) {
+    console.error(errorText(error));
+    console.error(usage());
+    Deno.exit(2);
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The decoded form of a module: what the binary says, before validation.
+ *
+ * Code stays in the module's bytes: function bodies and constant expressions are byte ranges
+ * that `OpReader` walks when the validator, translator or instantiation need them.
+ *
+ * @module
+ */
+
+import type {
+  ExternKind,
+  FuncType,
+  GlobalType,
+  MemoryType,
+  RefType,
+  TableType,
+  ValType,
+} from "../core/types.ts";
+
+/** A constant expression: the bytes from its first instruction up to and including `end`. */
+export interface ConstExpr {
+  /** Offset of the first instruction. */
+  readonly start: number;
+  /** One past the final `end` opcode. */
+  readonly end: number;
+}
+
+/** An import entry. */
+export type ImportDecl =
+  & { readonly module: string; readonly name: string; readonly offset: number }
+  & (
+    | { readonly kind: "func"; readonly typeIndex: number }
+    | { readonly kind: "table"; readonly type: TableType }
+    | { readonly kind: "memory"; readonly type: MemoryType }
+    | { readonly kind: "global"; readonly type: GlobalType }
+  );
+
+/** An export entry. */
+export interface ExportDecl {
+  readonly name: string;
+  readonly kind: ExternKind;
+  readonly index: number;
+  readonly offset: number;
+}
+
+/** A global defined by the module. */
+export interface GlobalDecl {
+  readonly type: GlobalType;
+  readonly init: ConstExpr;
+}
+
+/** A function body from the code section. */
+export interface FuncBody {
+  /** Declared locals, expanded (parameters not included). */
+  readonly locals: readonly ValType[];
+  /** Offset of the body's size field (where its entry in the code section starts). */
+  readonly offset: number;
+  /** Offset of the first instruction. */
+  readonly codeStart: number;
+  /** One past the body's final `end` opcode. */
+  readonly codeEnd: number;
+}
+
+/** An element segment. */
+export interface ElemDecl {
+  readonly mode: "active" | "passive" | "declarative";
+  readonly type: RefType;
+  /** Table index (active segments). */
+  readonly table: number;
+  /** Offset expression (active segments), else null. */
+  readonly offsetExpr: ConstExpr | null;
+  /** Items as function indices (the compact encodings), or null when given as expressions. */
+  readonly funcIndices: readonly number[] | null;
+  /** Items as constant expressions, or null when given as function indices. */
+  readonly exprs: readonly ConstExpr[] | null;
+  readonly offset: number;
+}
+
+/** A data segment. */
+export interface DataDecl {
+  readonly mode: "active" | "passive";
+  /** Memory index (active segments). */
+  readonly memory: number;
+  /** Offset expression (active segments), else null. */
+  readonly offsetExpr: ConstExpr | null;
+  /** The bytes (a view into the module). */
+  readonly bytes: Uint8Array;
+  readonly offset: number;
+}
+
+/** A custom section, kept as bytes. */
+export interface CustomSection {
+  readonly name: string;
+  readonly data: Uint8Array;
+}
+
+/** What the name section says (malformed name sections are ignored, as the spec allows). */
+export interface NameSection {
+  moduleName: string | null;
+  readonly funcNames: Map<number, string>;
+  readonly localNames: Map<number, Map<number, string>>;
+}
+
+/** A decoded module. Index spaces count imports first, as in the spec. */
+export interface ModuleDecl {
+  /** The module's bytes (kept so bodies and expressions can be read lazily). */
+  readonly bytes: Uint8Array;
+  readonly types: FuncType[];
+  readonly imports: ImportDecl[];
+  /** Type index of every function, imported ones first. */
+  readonly funcTypeIndices: number[];
+  /** Number of imported functions (the first entries of `funcTypeIndices`). */
+  importedFuncs: number;
+  /** Every table, imported ones first. */
+  readonly tables: TableType[];
+  importedTables: number;
+  /** Every memory, imported ones first. */
+  readonly memories: MemoryType[];
+  importedMemories: number;
+  /** Every global's type, imported ones first. */
+  readonly globalTypes: GlobalType[];
+  importedGlobals: number;
+  /** Defined globals (their types are also in `globalTypes`). */
+  readonly globals: GlobalDecl[];
+  readonly exports: ExportDecl[];
+  start: number | null;
+  readonly elems: ElemDecl[];
+  /** The data count section's value, if present. */
+  dataCount: number | null;
+  /** Bodies of the defined functions (index `i` is function `importedFuncs + i`). */
+  readonly bodies: FuncBody[];
+  readonly datas: DataDecl[];
+  readonly customSections: CustomSection[];
+  readonly names: NameSection;
+}

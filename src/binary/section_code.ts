@@ -1,0 +1,64 @@
+/**
+ * The code section (id 10): each function body's locals, and one syntactic pass over its
+ * instructions so that any malformation inside code is reported at decode time.
+ *
+ * @module
+ */
+
+import type { ValType } from "../core/types.ts";
+import type { DecodeContext } from "./decode_context.ts";
+import type { FuncBody } from "./module.ts";
+import { readValType } from "./decode_types.ts";
+import { scanInstructions } from "./code_scanner.ts";
+
+/**
+ * Most locals one function may declare (parameters not counted). An implementation limit, as
+ * the spec allows: it bounds the memory a forged local count can claim.
+ */
+export const MAX_LOCALS = 50_000;
+
+/** Decodes the code section's content into `module.bodies`. */
+export function decodeCodeSection(ctx: DecodeContext): void {
+  const n = ctx.reader.vecLen();
+  for (let i = 0; i < n; i++) ctx.module.bodies.push(readBody(ctx));
+}
+
+function readBody(ctx: DecodeContext): FuncBody {
+  const r = ctx.reader;
+  const offset = r.pos;
+  const size = r.vecLen();
+  const start = r.pos;
+  const locals = readLocals(ctx);
+  const codeStart = r.pos;
+  scanInstructions(ctx, true);
+  const codeEnd = r.pos;
+  if (codeEnd !== start + size) ctx.fail("section size mismatch", start);
+  return { locals, offset, codeStart, codeEnd };
+}
+
+/**
+ * Reads the local declarations and expands them. Every group is read before the total is
+ * checked, as in the spec interpreter, so a malformed type is reported before a large count.
+ */
+function readLocals(ctx: DecodeContext): ValType[] {
+  const r = ctx.reader;
+  const at = r.pos;
+  const groups = r.vecLen();
+  const counts: number[] = [];
+  const types: ValType[] = [];
+  let total = 0;
+  for (let i = 0; i < groups; i++) {
+    const count = r.u32();
+    counts.push(count);
+    types.push(readValType(ctx));
+    total += count;
+  }
+  if (total > MAX_LOCALS) ctx.fail("too many locals", at);
+  const locals: ValType[] = new Array(total);
+  let k = 0;
+  for (let i = 0; i < groups; i++) {
+    const t = types[i]!;
+    for (let j = counts[i]!; j > 0; j--) locals[k++] = t;
+  }
+  return locals;
+}

@@ -1,0 +1,12 @@
+/**
+ * The start section (id 8): the index of the function run at instantiation.
+ *
+ * @module
+ */
+
+import type { DecodeContext } from "./decode_context.ts";
+
+/** Decodes the start section's content into `module.start`. */
+export function decodeStartSection(ctx: DecodeContext): void {
+  ctx.module.start = ctx.reader.u32();
+}

@@ -1,0 +1,600 @@
+/**
+ * i64 operations on 32-bit halves, in place on the engine's slot array.
+ *
+ * The i64 at word index `w` of the slot view `s` is `lo = s[w]`, `hi = s[w + 1]` (little endian),
+ * both int32s. Binary operations take `(s, d, a, b)` and write the result at `d`; unary ones take
+ * `(s, d, a)`. Every input word is read before anything is written, so `d` may equal `a` or `b`.
+ * The `*Imm` variants take the right operand as `(lo, hi)` numbers (or a plain shift count), for
+ * constants the translator folds into the instruction. Tests and compares return an i32 0 or 1.
+ *
+ * No BigInt on any of these paths: everything is int32 arithmetic, or double arithmetic where it
+ * is provably exact. BigInt appears only in `i64FromBigInt` / `i64ToBigInt`, for the API boundary.
+ *
+ * @module
+ */
+
+import { Trap, TrapCode } from "../trap.ts";
+
+const TWO_32 = 4294967296;
+
+// ---------------------------------------------------------------------------------------------
+// Boundary and helper conversions
+
+/** Stores `v` (taken mod 2^64) at `d`; allocates, so meant for the API boundary only. */
+export function i64FromBigInt(s: Int32Array, d: number, v: bigint): void {
+  s[d] = Number(BigInt.asIntN(32, v));
+  s[d + 1] = Number(BigInt.asIntN(32, v >> 32n));
+}
+
+/** The signed value of the i64 at `a`; allocates, so meant for the API boundary only. */
+export function i64ToBigInt(s: Int32Array, a: number): bigint {
+  return (BigInt(s[a + 1]) << 32n) | BigInt(s[a] >>> 0);
+}
+
+/**
+ * Stores the integral double `x` mod 2^64 at `d`: exact for every integer in [-2^63, 2^64), which
+ * is what the float-to-int truncations and the double-based division fast paths need.
+ */
+export function i64FromNumber(s: Int32Array, d: number, x: number): void {
+  // x / 2^32 and the product below are exact (power-of-two scaling), and the difference is an
+  // integer in [0, 2^32) no finer than x itself, so it is exact too. Int32Array stores wrap.
+  const hi = Math.floor(x / TWO_32);
+  s[d] = x - hi * TWO_32;
+  s[d + 1] = hi;
+}
+
+/** `i64.extend_i32_s` of the i32 `x`. */
+export function i64ExtendI32S(s: Int32Array, d: number, x: number): void {
+  s[d] = x;
+  s[d + 1] = x >> 31;
+}
+
+/** `i64.extend_i32_u` of the i32 `x`. */
+export function i64ExtendI32U(s: Int32Array, d: number, x: number): void {
+  s[d] = x;
+  s[d + 1] = 0;
+}
+
+/** `i64.extend8_s`. */
+export function i64Extend8S(s: Int32Array, d: number, a: number): void {
+  const lo = (s[a] << 24) >> 24;
+  s[d] = lo;
+  s[d + 1] = lo >> 31;
+}
+
+/** `i64.extend16_s`. */
+export function i64Extend16S(s: Int32Array, d: number, a: number): void {
+  const lo = (s[a] << 16) >> 16;
+  s[d] = lo;
+  s[d + 1] = lo >> 31;
+}
+
+/** `i64.extend32_s`. */
+export function i64Extend32S(s: Int32Array, d: number, a: number): void {
+  const lo = s[a];
+  s[d] = lo;
+  s[d + 1] = lo >> 31;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Add, sub, mul. The private helpers take operand halves as arguments, so the slot and
+// immediate variants share one body and the aliasing rule holds by construction.
+
+function add(s: Int32Array, d: number, al: number, ah: number, bl: number, bh: number): void {
+  const lo = (al + bl) | 0;
+  // The low halves overflowed (unsigned) iff their wrapped sum is below one of them.
+  s[d + 1] = (ah + bh + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
+  s[d] = lo;
+}
+
+function sub(s: Int32Array, d: number, al: number, ah: number, bl: number, bh: number): void {
+  s[d + 1] = (ah - bh - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
+  s[d] = (al - bl) | 0;
+}
+
+/** High 32 bits of the unsigned 64-bit product of two uint32s, from 16-bit limbs (all exact). */
+function mulHiU32(x: number, y: number): number {
+  const x0 = x & 0xffff, x1 = x >>> 16, y0 = y & 0xffff, y1 = y >>> 16;
+  const p00 = x0 * y0, p01 = x0 * y1, p10 = x1 * y0;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  return x1 * y1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+}
+
+function mul(s: Int32Array, d: number, al: number, ah: number, bl: number, bh: number): void {
+  // (ah·2^32 + al)(bh·2^32 + bl) mod 2^64: the ah·bh term vanishes and the cross terms only
+  // matter mod 2^32, which is exactly what Math.imul gives.
+  s[d + 1] = (Math.imul(al, bh) + Math.imul(ah, bl) + mulHiU32(al, bl)) | 0;
+  s[d] = Math.imul(al, bl);
+}
+
+/** `i64.add`. */
+export function i64Add(s: Int32Array, d: number, a: number, b: number): void {
+  add(s, d, s[a], s[a + 1], s[b], s[b + 1]);
+}
+
+/** `i64.add` with a constant right operand. */
+export function i64AddImm(s: Int32Array, d: number, a: number, lo: number, hi: number): void {
+  add(s, d, s[a], s[a + 1], lo, hi);
+}
+
+/** `i64.sub`. */
+export function i64Sub(s: Int32Array, d: number, a: number, b: number): void {
+  sub(s, d, s[a], s[a + 1], s[b], s[b + 1]);
+}
+
+/** `i64.sub` with a constant right operand. */
+export function i64SubImm(s: Int32Array, d: number, a: number, lo: number, hi: number): void {
+  sub(s, d, s[a], s[a + 1], lo, hi);
+}
+
+/** `i64.mul`. */
+export function i64Mul(s: Int32Array, d: number, a: number, b: number): void {
+  mul(s, d, s[a], s[a + 1], s[b], s[b + 1]);
+}
+
+/** `i64.mul` with a constant right operand. */
+export function i64MulImm(s: Int32Array, d: number, a: number, lo: number, hi: number): void {
+  mul(s, d, s[a], s[a + 1], lo, hi);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Division. Fast paths use one double division when both operands are sign-extended i32s or lie
+// within ±2^53 (a double quotient of such integers never rounds across an integer, so truncating
+// it is exact, and `%` on doubles is always exact). The general case is an exact long division
+// on 32-bit halves, still without BigInt.
+
+// Results of `divModU` / `divModS`, kept in module scope so that no call allocates. The values
+// are integers that the Int32Array stores reduce mod 2^32.
+let quoLo = 0, quoHi = 0, remLo = 0, remHi = 0;
+
+/** Whether an i64 with high half `hi` lies within ±2^53, where doubles hold it exactly. */
+function isSafeHi(hi: number): boolean {
+  return hi > -0x200000 && hi < 0x200000;
+}
+
+/** Unsigned 64-bit a / b and a % b on uint32 halves (b ≠ 0), into quo* / rem*. */
+function divModU(ah: number, al: number, bh: number, bl: number): void {
+  if (bh === 0) {
+    // Divisor < 2^32: schoolbook division of the high word, then of the low word in two 16-bit
+    // digits. Every partial dividend stays below bl·2^16 < 2^48, so each step is exact.
+    const q2 = Math.floor(ah / bl);
+    let t = (ah - q2 * bl) * 65536 + (al >>> 16);
+    const q1 = Math.floor(t / bl);
+    t = (t - q1 * bl) * 65536 + (al & 0xffff);
+    const q0 = Math.floor(t / bl);
+    quoHi = q2;
+    quoLo = q1 * 65536 + q0;
+    remHi = 0;
+    remLo = t - q0 * bl;
+    return;
+  }
+  if (ah < bh || (ah === bh && al < bl)) {
+    quoHi = quoLo = 0;
+    remHi = ah;
+    remLo = al;
+    return;
+  }
+  // Divisor ≥ 2^32, so the quotient is below 2^32, and its double estimate (three roundings,
+  // relative error < 2^-51) is within one of the truth. Starting one lower makes q·b ≤ a, so the
+  // product cannot overflow and the remainder is non-negative; then correct upwards (≤ 2 steps).
+  let q = Math.floor((ah * TWO_32 + al) / (bh * TWO_32 + bl));
+  if (q > 0) q--;
+  const pl = Math.imul(q, bl) >>> 0;
+  const ph = (mulHiU32(q, bl) + Math.imul(q, bh)) >>> 0;
+  let rl = al - pl, rh = ah - ph;
+  if (rl < 0) {
+    rl += TWO_32;
+    rh--;
+  }
+  while (rh > bh || (rh === bh && rl >= bl)) {
+    rl -= bl;
+    rh -= bh;
+    if (rl < 0) {
+      rl += TWO_32;
+      rh--;
+    }
+    q++;
+  }
+  quoHi = 0;
+  quoLo = q;
+  remHi = rh;
+  remLo = rl;
+}
+
+/** Signed 64-bit a / b and a % b (b ≠ 0, not INT64_MIN / -1 for the quotient), truncating. */
+function divModS(al: number, ah: number, bl: number, bh: number): void {
+  const aNeg = ah < 0, bNeg = bh < 0;
+  // Magnitudes as uint32 halves: -x = ~x + 1, the +1 carrying into the high half only when the
+  // low half is 0. |INT64_MIN| = 2^63 is fine unsigned.
+  divModU(
+    (aNeg ? (al === 0 ? -ah : ~ah) : ah) >>> 0,
+    (aNeg ? -al : al) >>> 0,
+    (bNeg ? (bl === 0 ? -bh : ~bh) : bh) >>> 0,
+    (bNeg ? -bl : bl) >>> 0,
+  );
+  if (aNeg !== bNeg) {
+    quoHi = quoLo === 0 ? -quoHi : ~quoHi;
+    quoLo = -quoLo;
+  }
+  // The remainder takes the dividend's sign.
+  if (aNeg) {
+    remHi = remLo === 0 ? -remHi : ~remHi;
+    remLo = -remLo;
+  }
+}
+
+/** `i64.div_s`: traps on a zero divisor and on INT64_MIN / -1. */
+export function i64DivS(s: Int32Array, d: number, a: number, b: number): void {
+  const al = s[a], ah = s[a + 1], bl = s[b], bh = s[b + 1];
+  if ((bl | bh) === 0) throw new Trap(TrapCode.IntegerDivisionByZero);
+  if (ah === al >> 31 && bh === bl >> 31) {
+    // The quotient can be 2^31 (-2^31 / -1), so the high half comes from its sign.
+    const q = Math.trunc(al / bl);
+    s[d] = q;
+    s[d + 1] = q < 0 ? -1 : 0;
+  } else if (isSafeHi(ah) && isSafeHi(bh)) {
+    i64FromNumber(s, d, Math.trunc((ah * TWO_32 + (al >>> 0)) / (bh * TWO_32 + (bl >>> 0))));
+  } else {
+    if (al === 0 && ah === -0x80000000 && (bl & bh) === -1) {
+      throw new Trap(TrapCode.IntegerOverflow);
+    }
+    divModS(al, ah, bl, bh);
+    s[d] = quoLo;
+    s[d + 1] = quoHi;
+  }
+}
+
+/** `i64.div_u`: traps on a zero divisor. */
+export function i64DivU(s: Int32Array, d: number, a: number, b: number): void {
+  const al = s[a], ah = s[a + 1], bl = s[b], bh = s[b + 1];
+  if ((bl | bh) === 0) throw new Trap(TrapCode.IntegerDivisionByZero);
+  if ((ah | bh) === 0) {
+    s[d] = Math.floor((al >>> 0) / (bl >>> 0));
+    s[d + 1] = 0;
+  } else if ((ah >>> 0) < 0x200000 && (bh >>> 0) < 0x200000) {
+    i64FromNumber(s, d, Math.floor((ah * TWO_32 + (al >>> 0)) / (bh * TWO_32 + (bl >>> 0))));
+  } else {
+    divModU(ah >>> 0, al >>> 0, bh >>> 0, bl >>> 0);
+    s[d] = quoLo;
+    s[d + 1] = quoHi;
+  }
+}
+
+/** `i64.rem_s`: traps on a zero divisor; INT64_MIN % -1 is 0, not a trap. */
+export function i64RemS(s: Int32Array, d: number, a: number, b: number): void {
+  const al = s[a], ah = s[a + 1], bl = s[b], bh = s[b + 1];
+  if ((bl | bh) === 0) throw new Trap(TrapCode.IntegerDivisionByZero);
+  if (ah === al >> 31 && bh === bl >> 31) {
+    // `%` takes the dividend's sign, as Wasm does; a -0 result stores as 0.
+    const r = al % bl;
+    s[d] = r;
+    s[d + 1] = r < 0 ? -1 : 0;
+  } else if (isSafeHi(ah) && isSafeHi(bh)) {
+    i64FromNumber(s, d, (ah * TWO_32 + (al >>> 0)) % (bh * TWO_32 + (bl >>> 0)));
+  } else {
+    divModS(al, ah, bl, bh);
+    s[d] = remLo;
+    s[d + 1] = remHi;
+  }
+}
+
+/** `i64.rem_u`: traps on a zero divisor. */
+export function i64RemU(s: Int32Array, d: number, a: number, b: number): void {
+  const al = s[a], ah = s[a + 1], bl = s[b], bh = s[b + 1];
+  if ((bl | bh) === 0) throw new Trap(TrapCode.IntegerDivisionByZero);
+  if ((ah | bh) === 0) {
+    s[d] = (al >>> 0) % (bl >>> 0);
+    s[d + 1] = 0;
+  } else if ((ah >>> 0) < 0x200000 && (bh >>> 0) < 0x200000) {
+    i64FromNumber(s, d, (ah * TWO_32 + (al >>> 0)) % (bh * TWO_32 + (bl >>> 0)));
+  } else {
+    divModU(ah >>> 0, al >>> 0, bh >>> 0, bl >>> 0);
+    s[d] = remLo;
+    s[d + 1] = remHi;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bitwise
+
+/** `i64.and`. */
+export function i64And(s: Int32Array, d: number, a: number, b: number): void {
+  const hi = s[a + 1] & s[b + 1];
+  s[d] = s[a] & s[b];
+  s[d + 1] = hi;
+}
+
+/** `i64.and` with a constant right operand. */
+export function i64AndImm(s: Int32Array, d: number, a: number, lo: number, hi: number): void {
+  const h = s[a + 1] & hi;
+  s[d] = s[a] & lo;
+  s[d + 1] = h;
+}
+
+/** `i64.or`. */
+export function i64Or(s: Int32Array, d: number, a: number, b: number): void {
+  const hi = s[a + 1] | s[b + 1];
+  s[d] = s[a] | s[b];
+  s[d + 1] = hi;
+}
+
+/** `i64.or` with a constant right operand. */
+export function i64OrImm(s: Int32Array, d: number, a: number, lo: number, hi: number): void {
+  const h = s[a + 1] | hi;
+  s[d] = s[a] | lo;
+  s[d + 1] = h;
+}
+
+/** `i64.xor`. */
+export function i64Xor(s: Int32Array, d: number, a: number, b: number): void {
+  const hi = s[a + 1] ^ s[b + 1];
+  s[d] = s[a] ^ s[b];
+  s[d + 1] = hi;
+}
+
+/** `i64.xor` with a constant right operand. */
+export function i64XorImm(s: Int32Array, d: number, a: number, lo: number, hi: number): void {
+  const h = s[a + 1] ^ hi;
+  s[d] = s[a] ^ lo;
+  s[d + 1] = h;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shifts and rotations: the count is the low 6 bits of the right operand. JS shifts only take a
+// count mod 32, so counts of 0 (where `x >>> 32` would be `x`, not 0) and ≥ 32 are split out.
+
+function shl(s: Int32Array, d: number, al: number, ah: number, k: number): void {
+  k &= 63;
+  if (k === 0) {
+    s[d] = al;
+    s[d + 1] = ah;
+  } else if (k < 32) {
+    s[d] = al << k;
+    s[d + 1] = (ah << k) | (al >>> (32 - k));
+  } else {
+    s[d] = 0;
+    s[d + 1] = al << (k - 32);
+  }
+}
+
+function shrS(s: Int32Array, d: number, al: number, ah: number, k: number): void {
+  k &= 63;
+  if (k === 0) {
+    s[d] = al;
+    s[d + 1] = ah;
+  } else if (k < 32) {
+    s[d] = (al >>> k) | (ah << (32 - k));
+    s[d + 1] = ah >> k;
+  } else {
+    s[d] = ah >> (k - 32);
+    s[d + 1] = ah >> 31;
+  }
+}
+
+function shrU(s: Int32Array, d: number, al: number, ah: number, k: number): void {
+  k &= 63;
+  if (k === 0) {
+    s[d] = al;
+    s[d + 1] = ah;
+  } else if (k < 32) {
+    s[d] = (al >>> k) | (ah << (32 - k));
+    s[d + 1] = ah >>> k;
+  } else {
+    s[d] = ah >>> (k - 32);
+    s[d + 1] = 0;
+  }
+}
+
+function rotl(s: Int32Array, d: number, al: number, ah: number, k: number): void {
+  // Rotating by 32 swaps the halves; what is left is a rotation by k mod 32.
+  const lo = k & 32 ? ah : al, hi = k & 32 ? al : ah;
+  k &= 31;
+  if (k === 0) {
+    s[d] = lo;
+    s[d + 1] = hi;
+  } else {
+    s[d] = (lo << k) | (hi >>> (32 - k));
+    s[d + 1] = (hi << k) | (lo >>> (32 - k));
+  }
+}
+
+/** `i64.shl`. */
+export function i64Shl(s: Int32Array, d: number, a: number, b: number): void {
+  shl(s, d, s[a], s[a + 1], s[b]);
+}
+
+/** `i64.shl` by a constant count (only its low 6 bits matter). */
+export function i64ShlImm(s: Int32Array, d: number, a: number, k: number): void {
+  shl(s, d, s[a], s[a + 1], k);
+}
+
+/** `i64.shr_s`. */
+export function i64ShrS(s: Int32Array, d: number, a: number, b: number): void {
+  shrS(s, d, s[a], s[a + 1], s[b]);
+}
+
+/** `i64.shr_s` by a constant count (only its low 6 bits matter). */
+export function i64ShrSImm(s: Int32Array, d: number, a: number, k: number): void {
+  shrS(s, d, s[a], s[a + 1], k);
+}
+
+/** `i64.shr_u`. */
+export function i64ShrU(s: Int32Array, d: number, a: number, b: number): void {
+  shrU(s, d, s[a], s[a + 1], s[b]);
+}
+
+/** `i64.shr_u` by a constant count (only its low 6 bits matter). */
+export function i64ShrUImm(s: Int32Array, d: number, a: number, k: number): void {
+  shrU(s, d, s[a], s[a + 1], k);
+}
+
+/** `i64.rotl`. */
+export function i64Rotl(s: Int32Array, d: number, a: number, b: number): void {
+  rotl(s, d, s[a], s[a + 1], s[b]);
+}
+
+/** `i64.rotl` by a constant count (only its low 6 bits matter). */
+export function i64RotlImm(s: Int32Array, d: number, a: number, k: number): void {
+  rotl(s, d, s[a], s[a + 1], k);
+}
+
+/** `i64.rotr`, as a left rotation by 64 - k. */
+export function i64Rotr(s: Int32Array, d: number, a: number, b: number): void {
+  rotl(s, d, s[a], s[a + 1], 64 - (s[b] & 63));
+}
+
+/** `i64.rotr` by a constant count (only its low 6 bits matter). */
+export function i64RotrImm(s: Int32Array, d: number, a: number, k: number): void {
+  rotl(s, d, s[a], s[a + 1], 64 - (k & 63));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bit counts (results are i64s: the count in the low half, 0 in the high half)
+
+function ctz32(x: number): number {
+  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
+}
+
+function popcnt32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/** `i64.clz`: 64 for 0. */
+export function i64Clz(s: Int32Array, d: number, a: number): void {
+  const hi = s[a + 1];
+  s[d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(s[a]);
+  s[d + 1] = 0;
+}
+
+/** `i64.ctz`: 64 for 0. */
+export function i64Ctz(s: Int32Array, d: number, a: number): void {
+  const lo = s[a];
+  s[d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(s[a + 1]);
+  s[d + 1] = 0;
+}
+
+/** `i64.popcnt`. */
+export function i64Popcnt(s: Int32Array, d: number, a: number): void {
+  s[d] = popcnt32(s[a]) + popcnt32(s[a + 1]);
+  s[d + 1] = 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests and compares, returning an i32 0 or 1
+
+function ltS(al: number, ah: number, bl: number, bh: number): number {
+  return ah < bh || (ah === bh && (al >>> 0) < (bl >>> 0)) ? 1 : 0;
+}
+
+function ltU(al: number, ah: number, bl: number, bh: number): number {
+  const ahu = ah >>> 0, bhu = bh >>> 0;
+  return ahu < bhu || (ahu === bhu && (al >>> 0) < (bl >>> 0)) ? 1 : 0;
+}
+
+/** `i64.eqz`. */
+export function i64Eqz(s: Int32Array, a: number): number {
+  return (s[a] | s[a + 1]) === 0 ? 1 : 0;
+}
+
+/** `i64.eq`. */
+export function i64Eq(s: Int32Array, a: number, b: number): number {
+  return s[a] === s[b] && s[a + 1] === s[b + 1] ? 1 : 0;
+}
+
+/** `i64.ne`. */
+export function i64Ne(s: Int32Array, a: number, b: number): number {
+  return s[a] !== s[b] || s[a + 1] !== s[b + 1] ? 1 : 0;
+}
+
+/** `i64.lt_s`. */
+export function i64LtS(s: Int32Array, a: number, b: number): number {
+  return ltS(s[a], s[a + 1], s[b], s[b + 1]);
+}
+
+/** `i64.lt_u`. */
+export function i64LtU(s: Int32Array, a: number, b: number): number {
+  return ltU(s[a], s[a + 1], s[b], s[b + 1]);
+}
+
+/** `i64.gt_s`, as b < a. */
+export function i64GtS(s: Int32Array, a: number, b: number): number {
+  return ltS(s[b], s[b + 1], s[a], s[a + 1]);
+}
+
+/** `i64.gt_u`, as b < a. */
+export function i64GtU(s: Int32Array, a: number, b: number): number {
+  return ltU(s[b], s[b + 1], s[a], s[a + 1]);
+}
+
+/** `i64.le_s`, as not b < a. */
+export function i64LeS(s: Int32Array, a: number, b: number): number {
+  return ltS(s[b], s[b + 1], s[a], s[a + 1]) ^ 1;
+}
+
+/** `i64.le_u`, as not b < a. */
+export function i64LeU(s: Int32Array, a: number, b: number): number {
+  return ltU(s[b], s[b + 1], s[a], s[a + 1]) ^ 1;
+}
+
+/** `i64.ge_s`, as not a < b. */
+export function i64GeS(s: Int32Array, a: number, b: number): number {
+  return ltS(s[a], s[a + 1], s[b], s[b + 1]) ^ 1;
+}
+
+/** `i64.ge_u`, as not a < b. */
+export function i64GeU(s: Int32Array, a: number, b: number): number {
+  return ltU(s[a], s[a + 1], s[b], s[b + 1]) ^ 1;
+}
+
+/** `i64.eq` against a constant. */
+export function i64EqImm(s: Int32Array, a: number, lo: number, hi: number): number {
+  return s[a] === lo && s[a + 1] === hi ? 1 : 0;
+}
+
+/** `i64.ne` against a constant. */
+export function i64NeImm(s: Int32Array, a: number, lo: number, hi: number): number {
+  return s[a] !== lo || s[a + 1] !== hi ? 1 : 0;
+}
+
+/** `i64.lt_s` against a constant right operand. */
+export function i64LtSImm(s: Int32Array, a: number, lo: number, hi: number): number {
+  return ltS(s[a], s[a + 1], lo, hi);
+}
+
+/** `i64.lt_u` against a constant right operand. */
+export function i64LtUImm(s: Int32Array, a: number, lo: number, hi: number): number {
+  return ltU(s[a], s[a + 1], lo, hi);
+}
+
+/** `i64.gt_s` against a constant right operand. */
+export function i64GtSImm(s: Int32Array, a: number, lo: number, hi: number): number {
+  return ltS(lo, hi, s[a], s[a + 1]);
+}
+
+/** `i64.gt_u` against a constant right operand. */
+export function i64GtUImm(s: Int32Array, a: number, lo: number, hi: number): number {
+  return ltU(lo, hi, s[a], s[a + 1]);
+}
+
+/** `i64.le_s` against a constant right operand. */
+export function i64LeSImm(s: Int32Array, a: number, lo: number, hi: number): number {
+  return ltS(lo, hi, s[a], s[a + 1]) ^ 1;
+}
+
+/** `i64.le_u` against a constant right operand. */
+export function i64LeUImm(s: Int32Array, a: number, lo: number, hi: number): number {
+  return ltU(lo, hi, s[a], s[a + 1]) ^ 1;
+}
+
+/** `i64.ge_s` against a constant right operand. */
+export function i64GeSImm(s: Int32Array, a: number, lo: number, hi: number): number {
+  return ltS(s[a], s[a + 1], lo, hi) ^ 1;
+}
+
+/** `i64.ge_u` against a constant right operand. */
+export function i64GeUImm(s: Int32Array, a: number, lo: number, hi: number): number {
+  return ltU(s[a], s[a + 1], lo, hi) ^ 1;
+}

@@ -1,0 +1,201 @@
+/**
+ * Wasm types as the public API and every stage of the pipeline see them.
+ *
+ * Value types are plain strings (`"i32"`, `"funcref"`, ...): readable at the API boundary and,
+ * being interned, compared as cheaply as small integers inside the validator.
+ *
+ * @module
+ */
+
+/** A number type. */
+export type NumType = "i32" | "i64" | "f32" | "f64";
+/** A reference type. */
+export type RefType = "funcref" | "externref";
+/** Any Wasm value type. */
+export type ValType = NumType | "v128" | RefType;
+
+/** All value types, in binary-encoding order. */
+export const VAL_TYPES: readonly ValType[] = [
+  "i32",
+  "i64",
+  "f32",
+  "f64",
+  "v128",
+  "funcref",
+  "externref",
+];
+
+/** Whether `t` is a reference type. */
+export function isRefType(t: ValType): t is RefType {
+  return t === "funcref" || t === "externref";
+}
+
+/** Whether `x` names a value type. */
+export function isValType(x: unknown): x is ValType {
+  return typeof x === "string" && (VAL_TYPES as readonly string[]).includes(x);
+}
+
+/**
+ * The type of a function: its parameter and result types.
+ *
+ * @example Building a function type
+ * ```ts
+ * import { FuncType } from "./types.ts";
+ * const t = new FuncType(["i32", "i64"], ["f64"]);
+ * if (t.toString() !== "(i32, i64) -> (f64)") throw new Error(t.toString());
+ * ```
+ */
+export class FuncType {
+  /** Parameter types. */
+  readonly params: readonly ValType[];
+  /** Result types. */
+  readonly results: readonly ValType[];
+  #key: string | undefined;
+
+  /**
+   * @param params parameter types
+   * @param results result types
+   */
+  constructor(params: readonly ValType[], results: readonly ValType[]) {
+    for (const t of params) checkValType(t);
+    for (const t of results) checkValType(t);
+    this.params = Object.freeze([...params]);
+    this.results = Object.freeze([...results]);
+  }
+
+  /** A string that is equal for equal types, used to deduplicate types. */
+  get key(): string {
+    return this.#key ??= `${this.params.join(",")}->${this.results.join(",")}`;
+  }
+
+  /** Structural equality. */
+  equals(other: FuncType): boolean {
+    return this.key === other.key;
+  }
+
+  /** `(i32, i64) -> (f64)` */
+  toString(): string {
+    return `(${this.params.join(", ")}) -> (${this.results.join(", ")})`;
+  }
+}
+
+/** Size limits of a memory or table. `maximum` is `null` when unbounded. */
+export interface Limits {
+  /** Initial size (pages for memories, elements for tables). */
+  readonly minimum: number;
+  /** Upper bound, if any. */
+  readonly maximum?: number | null;
+}
+
+/**
+ * The type of a linear memory, in 64 KiB pages.
+ *
+ * @example
+ * ```ts
+ * import { MemoryType } from "./types.ts";
+ * const t = new MemoryType({ minimum: 1, maximum: 2 });
+ * if (t.maximum !== 2) throw new Error();
+ * ```
+ */
+export class MemoryType {
+  /** Initial size in pages. */
+  readonly minimum: number;
+  /** Maximum size in pages, or `null`. */
+  readonly maximum: number | null;
+  /** Whether the memory is shared (threads proposal; always false in Wasm 2.0). */
+  readonly shared: boolean;
+
+  /** @param limits minimum and optional maximum, in pages */
+  constructor(limits: Limits & { shared?: boolean }) {
+    this.minimum = checkU32(limits.minimum, "minimum");
+    this.maximum = limits.maximum == null ? null : checkU32(limits.maximum, "maximum");
+    this.shared = limits.shared ?? false;
+  }
+
+  /** `{min 1, max 2}` */
+  toString(): string {
+    return `memory {min ${this.minimum}${this.maximum === null ? "" : `, max ${this.maximum}`}}`;
+  }
+}
+
+/**
+ * The type of a table: its element type and limits.
+ *
+ * @example
+ * ```ts
+ * import { TableType } from "./types.ts";
+ * const t = new TableType({ element: "funcref", minimum: 10 });
+ * if (t.maximum !== null) throw new Error();
+ * ```
+ */
+export class TableType {
+  /** Element type. */
+  readonly element: RefType;
+  /** Initial size in elements. */
+  readonly minimum: number;
+  /** Maximum size in elements, or `null`. */
+  readonly maximum: number | null;
+
+  /** @param init element type and limits */
+  constructor(init: Limits & { element: RefType }) {
+    if (!isRefType(init.element)) {
+      throw new TypeError(`Table element type must be funcref or externref, got ${init.element}`);
+    }
+    this.element = init.element;
+    this.minimum = checkU32(init.minimum, "minimum");
+    this.maximum = init.maximum == null ? null : checkU32(init.maximum, "maximum");
+  }
+
+  /** `table {funcref, min 1}` */
+  toString(): string {
+    const max = this.maximum === null ? "" : `, max ${this.maximum}`;
+    return `table {${this.element}, min ${this.minimum}${max}}`;
+  }
+}
+
+/**
+ * The type of a global: its content type and mutability.
+ *
+ * @example
+ * ```ts
+ * import { GlobalType } from "./types.ts";
+ * const t = new GlobalType("i64", true);
+ * if (t.toString() !== "global (mut i64)") throw new Error(t.toString());
+ * ```
+ */
+export class GlobalType {
+  /**
+   * @param content the value type
+   * @param mutable whether `global.set` may change it
+   */
+  constructor(readonly content: ValType, readonly mutable: boolean = false) {
+    checkValType(content);
+  }
+
+  /** Structural equality. */
+  equals(other: GlobalType): boolean {
+    return this.content === other.content && this.mutable === other.mutable;
+  }
+
+  /** `global (mut i64)` */
+  toString(): string {
+    return this.mutable ? `global (mut ${this.content})` : `global ${this.content}`;
+  }
+}
+
+/** The type of anything a module imports or exports. */
+export type ExternType = FuncType | TableType | MemoryType | GlobalType;
+
+/** What kind of entity an import or export is. */
+export type ExternKind = "func" | "table" | "memory" | "global";
+
+function checkValType(t: unknown): void {
+  if (!isValType(t)) throw new TypeError(`Not a value type: ${String(t)}`);
+}
+
+function checkU32(n: number, what: string): number {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff) {
+    throw new RangeError(`Limit ${what} must be a u32, got ${n}`);
+  }
+  return n;
+}

@@ -1,0 +1,121 @@
+/**
+ * The executor's out-of-line operations on memories, tables and segments: bulk memory, table
+ * access, growth. Each checks its bounds before writing anything and traps as the spec says.
+ * Operands arrive as the raw i32 words from the slots; sizes and indices are unsigned.
+ *
+ * @module
+ */
+
+import { Trap, TrapCode } from "../core/trap.ts";
+import type { InstanceEntity, MemoryEntity, TableEntity } from "./entities.ts";
+
+const EMPTY_ELEMS = new Int32Array(0);
+const EMPTY_BYTES = new Uint8Array(0);
+
+function memoryOob(): Trap {
+  return new Trap(TrapCode.MemoryOutOfBounds);
+}
+
+function tableOob(): Trap {
+  return new Trap(TrapCode.TableOutOfBounds);
+}
+
+/** `memory.fill`. */
+export function memoryFill(mem: MemoryEntity, d: number, value: number, n: number): void {
+  d >>>= 0;
+  n >>>= 0;
+  if (d + n > mem.buffer.byteLength) throw memoryOob();
+  mem.u8.fill(value, d, d + n);
+}
+
+/** `memory.copy` (the ranges may overlap). */
+export function memoryCopy(mem: MemoryEntity, d: number, s: number, n: number): void {
+  d >>>= 0;
+  s >>>= 0;
+  n >>>= 0;
+  const len = mem.buffer.byteLength;
+  if (s + n > len || d + n > len) throw memoryOob();
+  mem.u8.copyWithin(d, s, s + n);
+}
+
+/** `memory.init`: a dropped segment has length 0. */
+export function memoryInit(
+  inst: InstanceEntity,
+  segment: number,
+  d: number,
+  s: number,
+  n: number,
+): void {
+  const mem = inst.memories[0]!;
+  const data = inst.dataSegments[segment] ?? EMPTY_BYTES;
+  d >>>= 0;
+  s >>>= 0;
+  n >>>= 0;
+  if (s + n > data.length || d + n > mem.buffer.byteLength) throw memoryOob();
+  mem.u8.set(data.subarray(s, s + n), d);
+}
+
+/** `data.drop`. */
+export function dataDrop(inst: InstanceEntity, segment: number): void {
+  inst.dataSegments[segment] = null;
+}
+
+/** `table.get`. */
+export function tableGet(table: TableEntity, i: number): number {
+  i >>>= 0;
+  if (i >= table.size) throw tableOob();
+  return table.elements[i]!;
+}
+
+/** `table.set`. */
+export function tableSet(table: TableEntity, i: number, value: number): void {
+  i >>>= 0;
+  if (i >= table.size) throw tableOob();
+  table.elements[i] = value;
+}
+
+/** `table.grow`: the old size, or -1. */
+export function tableGrow(table: TableEntity, init: number, delta: number): number {
+  return table.grow(delta >>> 0, init);
+}
+
+/** `table.fill`. */
+export function tableFill(table: TableEntity, i: number, value: number, n: number): void {
+  i >>>= 0;
+  n >>>= 0;
+  if (i + n > table.size) throw tableOob();
+  table.elements.fill(value, i, i + n);
+}
+
+/** `table.copy` (the ranges may overlap when both tables are the same). */
+export function tableCopy(dst: TableEntity, src: TableEntity, d: number, s: number, n: number): void {
+  d >>>= 0;
+  s >>>= 0;
+  n >>>= 0;
+  if (s + n > src.size || d + n > dst.size) throw tableOob();
+  if (dst === src) dst.elements.copyWithin(d, s, s + n);
+  else dst.elements.set(src.elements.subarray(s, s + n), d);
+}
+
+/** `table.init`: a dropped segment has length 0. */
+export function tableInit(
+  inst: InstanceEntity,
+  segment: number,
+  table: number,
+  d: number,
+  s: number,
+  n: number,
+): void {
+  const t = inst.tables[table]!;
+  const elems = inst.elemSegments[segment] ?? EMPTY_ELEMS;
+  d >>>= 0;
+  s >>>= 0;
+  n >>>= 0;
+  if (s + n > elems.length || d + n > t.size) throw tableOob();
+  t.elements.set(elems.subarray(s, s + n), d);
+}
+
+/** `elem.drop`. */
+export function elemDrop(inst: InstanceEntity, segment: number): void {
+  inst.elemSegments[segment] = null;
+}

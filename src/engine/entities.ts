@@ -1,0 +1,221 @@
+/**
+ * The store's entities as the executor sees them: plain mutable objects with no API, owned by
+ * a `StoreInner`. The public handles in `src/runtime/` (`Func`, `Memory`, ...) wrap them.
+ *
+ * Value representation (the contract between translator, executor and runtime):
+ * - Every value occupies one 16-byte slot of an `ArrayBuffer`, addressed in 32-bit words:
+ *   i32 / f32 bits at word `w`, i64 / f64 bits as lo `w`, hi `w + 1` (little endian), v128 as
+ *   words `w..w+3`. `w` is a multiple of 4.
+ * - References are integer handles so that slots stay untyped: `0` is null; a funcref is a
+ *   function id (index into `StoreInner.funcs`); an externref is an extern id (index into
+ *   `StoreInner.externs`). Tables hold the same handles.
+ *
+ * @module
+ */
+
+import type { FuncType, GlobalType, MemoryType, TableType } from "../core/types.ts";
+import type { ModuleDecl } from "../binary/module.ts";
+import type { CompiledFunc } from "./code_map.ts";
+
+/** Bytes in a Wasm page. */
+export const PAGE_SIZE = 65536;
+/** Words per value slot. */
+export const SLOT_WORDS = 4;
+/** The handle of a null reference. */
+export const NULL_REF = 0;
+
+/** A linear memory. `grow` replaces `buffer`, so code that caches views must reload them. */
+export class MemoryEntity {
+  buffer: ArrayBuffer;
+  u8: Uint8Array;
+  view: DataView;
+  /** Current size in pages. */
+  pages: number;
+
+  /**
+   * @param type the memory's type (its minimum is the initial size)
+   * @param maxPages the effective maximum: the type's, capped by the engine and store limits
+   */
+  constructor(readonly type: MemoryType, public maxPages: number) {
+    this.pages = type.minimum;
+    this.buffer = new ArrayBuffer(type.minimum * PAGE_SIZE);
+    this.u8 = new Uint8Array(this.buffer);
+    this.view = new DataView(this.buffer);
+  }
+
+  /** Size in bytes. */
+  get byteLength(): number {
+    return this.buffer.byteLength;
+  }
+
+  /** Grows by `delta` pages; returns the old size in pages, or -1 if it cannot grow. */
+  grow(delta: number): number {
+    const old = this.pages;
+    if (delta === 0) return old;
+    if (delta < 0 || old + delta > this.maxPages) return -1;
+    let buffer: ArrayBuffer;
+    try {
+      buffer = new ArrayBuffer((old + delta) * PAGE_SIZE);
+    } catch {
+      return -1; // the host cannot allocate it: the spec lets grow fail
+    }
+    new Uint8Array(buffer).set(this.u8);
+    this.buffer = buffer;
+    this.u8 = new Uint8Array(buffer);
+    this.view = new DataView(buffer);
+    this.pages = old + delta;
+    return old;
+  }
+}
+
+/** A table of reference handles. */
+export class TableEntity {
+  /** Handles; only `elements[0..size)` are in the table (capacity may be larger). */
+  elements: Int32Array;
+  /** Current size in elements. */
+  size: number;
+
+  /**
+   * @param type the table's type
+   * @param maxSize the effective maximum size
+   * @param init the handle every initial element holds
+   */
+  constructor(readonly type: TableType, public maxSize: number, init: number = NULL_REF) {
+    this.size = type.minimum;
+    this.elements = new Int32Array(type.minimum);
+    if (init !== NULL_REF) this.elements.fill(init);
+  }
+
+  /** Grows by `delta` elements set to `init`; returns the old size, or -1 if it cannot. */
+  grow(delta: number, init: number): number {
+    const old = this.size;
+    if (delta < 0 || old + delta > this.maxSize) return -1;
+    const size = old + delta;
+    if (size > this.elements.length) {
+      let elements: Int32Array;
+      try {
+        elements = new Int32Array(Math.max(size, Math.min(this.maxSize, old * 2)));
+      } catch {
+        return -1;
+      }
+      elements.set(this.elements.subarray(0, old));
+      this.elements = elements;
+    }
+    this.elements.fill(init, old, size);
+    this.size = size;
+    return old;
+  }
+}
+
+/** A global variable; its value is kept as a slot's four words. */
+export class GlobalEntity {
+  /** The value's words (see the module doc for the layout). */
+  readonly value = new Int32Array(SLOT_WORDS);
+  /** @param type the global's type */
+  constructor(readonly type: GlobalType) {}
+}
+
+/** A function defined in Wasm. */
+export class WasmFuncEntity {
+  /** Distinguishes Wasm from host functions without `instanceof`. */
+  readonly isHost = false;
+  /** Store-wide id (this function's funcref handle). */
+  id = 0;
+  /**
+   * The engine's translated body, cached here on first call (the engine's code map owns it and
+   * shares it between all instances of the module). Only the engine reads or writes it.
+   */
+  compiled: CompiledFunc | null = null;
+  /**
+   * @param type the function's signature
+   * @param typeId the engine's deduplicated id of `type` (`call_indirect` compares these)
+   * @param instance the instance that defines it
+   * @param funcIndex index in its module's function index space
+   */
+  constructor(
+    readonly type: FuncType,
+    readonly typeId: number,
+    readonly instance: InstanceEntity,
+    readonly funcIndex: number,
+  ) {}
+}
+
+/**
+ * A function defined by the host. `invoke` reads its parameters from the slots at word `base`
+ * of `stack` and writes its results to the slots at the same place (the runtime converts
+ * between slots and JS values). It may throw (a host trap) or return a Promise (async call).
+ */
+export class HostFuncEntity {
+  readonly isHost = true;
+  id = 0;
+  /**
+   * @param type the function's signature
+   * @param typeId the engine's deduplicated id of `type`
+   * @param invoke the trampoline into the host function
+   */
+  constructor(
+    readonly type: FuncType,
+    readonly typeId: number,
+    readonly invoke: (
+      caller: InstanceEntity | null,
+      stack: Int32Array,
+      base: number,
+    ) => void | Promise<void>,
+  ) {}
+}
+
+/** Any function entity. */
+export type FuncEntity = WasmFuncEntity | HostFuncEntity;
+
+/** An instance's resolved index spaces and segment state. */
+export class InstanceEntity {
+  /** Functions by module function index (imports first). */
+  readonly funcs: FuncEntity[] = [];
+  readonly tables: TableEntity[] = [];
+  readonly memories: MemoryEntity[] = [];
+  readonly globals: GlobalEntity[] = [];
+  /** Engine type id of each of the module's type indices. */
+  readonly typeIds: number[] = [];
+  /** Element segments as handles; `null` once dropped (or for active/declarative ones). */
+  readonly elemSegments: (Int32Array | null)[] = [];
+  /** Data segments; `null` once dropped (or for active ones after instantiation). */
+  readonly dataSegments: (Uint8Array | null)[] = [];
+  /** Exports by name, resolved to entities. */
+  readonly exports = new Map<string, FuncEntity | TableEntity | MemoryEntity | GlobalEntity>();
+
+  /**
+   * @param module the decoded, validated module
+   * @param store the owning store
+   */
+  constructor(readonly module: ModuleDecl, readonly store: StoreInner) {}
+}
+
+/** The part of a store the engine works on. */
+export class StoreInner {
+  /** Functions by id; index 0 is the null handle and holds nothing. */
+  readonly funcs: (FuncEntity | null)[] = [null];
+  /** Extern values by id; index 0 is the null handle. */
+  readonly externs: unknown[] = [null];
+  readonly #externIds = new Map<unknown, number>();
+  /** Remaining fuel (when metering is on). */
+  fuel = 0;
+
+  /** Registers a function and gives it its id (its funcref handle). */
+  addFunc(func: FuncEntity): number {
+    func.id = this.funcs.length;
+    this.funcs.push(func);
+    return func.id;
+  }
+
+  /** The handle of an externref value (null is 0); equal values share a handle. */
+  externHandle(value: unknown): number {
+    if (value === null) return NULL_REF;
+    let id = this.#externIds.get(value);
+    if (id === undefined) {
+      id = this.externs.length;
+      this.externs.push(value);
+      this.#externIds.set(value, id);
+    }
+    return id;
+  }
+}

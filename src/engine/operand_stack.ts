@@ -1,0 +1,135 @@
+/**
+ * The translator's compile-time operand stack, whose entries are lazy.
+ *
+ * An entry is one of
+ * - `TEMP`: the value is in the slot of its own stack position (its "canonical" slot);
+ * - `LOCAL`: the value is whatever local `val` holds (nothing was emitted for `local.get`);
+ * - `CONST`: the value is the constant `val` (or `val`, `hi` when `wide`).
+ *
+ * A `LOCAL` entry must be turned into a `TEMP` (copied to its slot) before anything writes that
+ * local. To find those entries without scanning the stack, every local has a chain of the
+ * positions that refer to it, newest first (`localHead`, `prev`). Chains may hold stale
+ * positions (popped, or already materialised); they are skipped when walked, and pruned when a
+ * new entry is pushed, so the total work stays linear in the number of pushes.
+ *
+ * @module
+ */
+
+/** Entry kinds. */
+export const TEMP = 0;
+/** See `TEMP`. */
+export const LOCAL = 1;
+/** See `TEMP`. */
+export const CONST = 2;
+
+/** The lazy operand stack (bookkeeping only: the translator emits the code). */
+export class OperandStack {
+  /** Number of entries. */
+  height = 0;
+  /** The largest height reached (the frame needs this many stack slots). */
+  maxHeight = 0;
+  /** Entry kind per position. */
+  readonly kind: number[] = [];
+  /** Local index (`LOCAL`) or constant low word (`CONST`) per position. */
+  readonly val: number[] = [];
+  /** Constant high word per position (`CONST`, when `wide`). */
+  readonly hi: number[] = [];
+  /** Whether a `CONST` is 64 bits wide (i64, f64). */
+  readonly wide: boolean[] = [];
+  /** Next older position in the same local's chain. */
+  readonly #prev: number[] = [];
+  /** Newest position of each local's chain, or -1. */
+  readonly #localHead: Int32Array;
+  /** No position below this one holds a `LOCAL` entry. */
+  #noLocalBelow = 0;
+
+  /** @param numLocals parameters plus declared locals */
+  constructor(numLocals: number) {
+    this.#localHead = new Int32Array(numLocals).fill(-1);
+  }
+
+  /** Pushes a value that is in its canonical slot. */
+  pushTemp(): void {
+    this.#push(TEMP, 0, 0, false);
+  }
+
+  /** Pushes a reference to local `x`. */
+  pushLocal(x: number): void {
+    const p = this.height;
+    // Prune stale heads first, while `p` itself is still above the stack (so a stale `p` in
+    // the chain cannot be mistaken for the new entry).
+    let head = this.#localHead[x]!;
+    while (head >= 0 && !this.#isRef(head, x)) head = this.#prev[head]!;
+    this.#push(LOCAL, x, 0, false);
+    this.#prev[p] = head;
+    this.#localHead[x] = p;
+  }
+
+  /** Pushes a constant (`hi` and `wide` for 64-bit ones). */
+  pushConst(lo: number, hi: number, wide: boolean): void {
+    this.#push(CONST, lo, hi, wide);
+  }
+
+  /** Removes the top entry. */
+  pop(): void {
+    const p = --this.height;
+    if (this.kind[p] === LOCAL) {
+      const x = this.val[p]!;
+      if (this.#localHead[x] === p) this.#localHead[x] = this.#prev[p]!;
+    }
+    if (p < this.#noLocalBelow) this.#noLocalBelow = p;
+  }
+
+  /** Pops until `height` entries remain. */
+  truncate(height: number): void {
+    while (this.height > height) this.pop();
+  }
+
+  /** Marks the entry at `p` as being in its canonical slot (after the translator copied it). */
+  setTemp(p: number): void {
+    this.kind[p] = TEMP;
+  }
+
+  /**
+   * Collects into `out` the positions of the entries that refer to local `x` and forgets them
+   * (the caller materialises them before writing `x`).
+   */
+  takeLocalRefs(x: number, out: number[]): void {
+    out.length = 0;
+    let p = this.#localHead[x]!;
+    while (p >= 0) {
+      if (this.#isRef(p, x)) out.push(p);
+      p = this.#prev[p]!;
+    }
+    this.#localHead[x] = -1;
+  }
+
+  /**
+   * Collects into `out` the positions of every `LOCAL` entry and forgets them (the caller
+   * materialises them at a control-flow boundary). Amortised: positions are scanned only once
+   * between two calls unless popped and pushed again.
+   */
+  takeAllLocalRefs(out: number[]): void {
+    out.length = 0;
+    for (let p = this.#noLocalBelow; p < this.height; p++) {
+      if (this.kind[p] === LOCAL) {
+        out.push(p);
+        this.#localHead[this.val[p]!] = -1;
+      }
+    }
+    this.#noLocalBelow = this.height;
+  }
+
+  #isRef(p: number, x: number): boolean {
+    return p < this.height && this.kind[p] === LOCAL && this.val[p] === x;
+  }
+
+  #push(kind: number, val: number, hi: number, wide: boolean): void {
+    const p = this.height++;
+    this.kind[p] = kind;
+    this.val[p] = val;
+    this.hi[p] = hi;
+    this.wide[p] = wide;
+    if (this.height > this.maxHeight) this.maxHeight = this.height;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * An execution stack: the value stack (slots in one `ArrayBuffer`, seen through three typed
+ * views) and the call stack (one frame per active Wasm function). All the state of a running
+ * call lives here, so a call could stop at a host call and continue later.
+ *
+ * @module
+ */
+
+import { Trap, TrapCode } from "../core/trap.ts";
+import { SLOT_WORDS, type WasmFuncEntity } from "./entities.ts";
+
+/** Initial value-stack size, in words (grown by doubling). */
+const INITIAL_WORDS = 4096 * SLOT_WORDS;
+/** Initial call-stack capacity, in frames (grown by doubling). */
+const INITIAL_FRAMES = 256;
+
+/** A value stack and a call stack. Engines pool these (`Config.maxCachedStacks`). */
+export class ExecStack {
+  /** The value stack: 32-bit words; a frame's slot `r` is at `fp + r`. */
+  s32: Int32Array;
+  /** The same memory as `f32` values (index = word). */
+  f32: Float32Array;
+  /** The same memory as `f64` values (index = word / 2). */
+  f64: Float64Array;
+  /**
+   * The call stack: frame `d` has its frame base at `frames[2d]` and, while it is suspended in
+   * a call, the pc to continue at in `frames[2d + 1]`.
+   */
+  frames: Int32Array;
+  /** The function of each frame. */
+  readonly funcs: WasmFuncEntity[] = [];
+  /** Index of the innermost frame (-1 when idle). */
+  depth = -1;
+
+  /**
+   * @param maxWords the value stack's limit in words (`maxStackHeight` slots)
+   * @param maxDepth the call stack's limit in frames (`maxRecursionDepth`)
+   */
+  constructor(readonly maxWords: number, readonly maxDepth: number) {
+    const words = Math.min(INITIAL_WORDS, maxWords);
+    this.s32 = new Int32Array(words);
+    this.f32 = new Float32Array(this.s32.buffer);
+    this.f64 = new Float64Array(this.s32.buffer);
+    this.frames = new Int32Array(2 * Math.min(INITIAL_FRAMES, Math.max(maxDepth, 1)));
+  }
+
+  /** Grows the value stack to hold at least `words` words; traps past the limit. */
+  growValues(words: number): void {
+    if (words > this.maxWords) throw new Trap(TrapCode.StackOverflow);
+    const size = Math.min(Math.max(words, this.s32.length * 2), this.maxWords);
+    const s32 = new Int32Array(size);
+    s32.set(this.s32);
+    this.s32 = s32;
+    this.f32 = new Float32Array(s32.buffer);
+    this.f64 = new Float64Array(s32.buffer);
+  }
+
+  /** Makes room for frame `depth`; traps past the recursion limit. */
+  growFrames(depth: number): void {
+    if (depth >= this.maxDepth) throw new Trap(TrapCode.StackOverflow);
+    const frames = new Int32Array(Math.min(this.frames.length * 2, 2 * this.maxDepth));
+    frames.set(this.frames);
+    this.frames = frames;
+  }
+
+  /** Forgets the frames (their functions may be garbage collected). */
+  clear(): void {
+    this.funcs.length = 0;
+    this.depth = -1;
+  }
+}

@@ -1,0 +1,1103 @@
+/**
+ * The translator: a validated function body → internal code (`isa.ts`), in one linear pass.
+ *
+ * Frame layout (slots of `SLOT_WORDS` words): parameters, then declared locals (zeroed on entry),
+ * then one slot per operand-stack position. Operands are addressed as word offsets from the
+ * frame base.
+ *
+ * The compile-time operand stack is lazy (`operand_stack.ts`): `local.get` and `*.const` emit
+ * nothing, an instruction reads a local's slot directly or takes a constant as an immediate,
+ * and an instruction's result lands in the slot of its stack position. A `local.set` /
+ * `local.tee` right after the instruction that produced the value retargets that instruction's
+ * destination to the local instead of copying. At control-flow joins the values a label expects
+ * are moved into that label's canonical slots (the slots of the stack positions just above the
+ * block's base); a compare followed by `br_if` or `if` becomes one fused branch.
+ *
+ * Two invariants keep lazy entries sound across control flow:
+ * - entering a block, loop or if materialises every `LOCAL` entry (copies it to its slot), so a
+ *   later write to a local inside the block never needs code on a path that may be skipped;
+ * - loop and if parameters are materialised on entry, so every path sees them in the same slots.
+ *
+ * Code after `br`, `br_table`, `return` and `unreachable` is skipped up to the matching `else` or
+ * `end`. The input must be valid: the translator trusts the validator and checks nothing.
+ *
+ * @module
+ */
+
+import type { FuncBody, ModuleDecl } from "../binary/module.ts";
+import { BLOCK_EMPTY, blockValType, OpReader } from "../binary/op_reader.ts";
+import { Op } from "../binary/opcodes.ts";
+import type { FuncType, ValType } from "../core/types.ts";
+import { CodeBuilder, NO_PATCH } from "./code_builder.ts";
+import { CompiledFunc } from "./code_map.ts";
+import { SLOT_WORDS } from "./entities.ts";
+import { I, type InstrName } from "./isa.ts";
+import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
+
+/**
+ * Translates the body of function `funcIndex` (a defined function) of a validated module.
+ *
+ * @param module the decoded module
+ * @param funcIndex index in the function index space (imports first)
+ * @returns the compiled function
+ */
+export function translateFunc(module: ModuleDecl, funcIndex: number): CompiledFunc {
+  return new FuncTranslator(module, funcIndex).translate();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Control frames
+
+const BLOCK = 0;
+const LOOP = 1;
+const IF = 2;
+const ELSE = 3;
+const FUNC = 4;
+
+const NO_TYPES: readonly ValType[] = [];
+
+/** One entry of the control stack. */
+class Ctrl {
+  /** Forward branches to this label that wait for its `end` (a patch list). */
+  patches = NO_PATCH;
+  /** `if`: the branch to the else arm (or to `end`), until `else` resolves it. */
+  elsePatch = NO_PATCH;
+  /** Whether `end` is reached other than by falling through (a branch, or the then arm). */
+  merged = false;
+
+  /**
+   * @param kind BLOCK, LOOP, IF, ELSE or FUNC
+   * @param height operand stack height below the block's parameters
+   * @param params parameter types
+   * @param results result types
+   * @param loopPc a loop's header (its branch target)
+   */
+  constructor(
+    public kind: number,
+    readonly height: number,
+    readonly params: readonly ValType[],
+    readonly results: readonly ValType[],
+    readonly loopPc: number,
+  ) {}
+
+  /** How many values a branch to this label carries. */
+  get arity(): number {
+    return this.kind === LOOP ? this.params.length : this.results.length;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operator tables
+
+/** How an operator with a constant right operand is encoded. */
+const IMM_NONE = 0;
+/** The constant as one `i` word. */
+const IMM_I32 = 1;
+/** The constant as a `w` pair. */
+const IMM_I64 = 2;
+/** An i64 shift count as one `i` word. */
+const IMM_SHIFT64 = 3;
+
+/** How to translate one binary operator. */
+interface BinaryRule {
+  /** The register form. */
+  readonly op: number;
+  /** The immediate form, or -1. */
+  readonly imm: number;
+  readonly immKind: number;
+  /** Whether operands may be swapped (so a constant left operand also uses `imm`). */
+  readonly commutative: boolean;
+  /** Subtraction: the immediate form is an add of the negated constant. */
+  readonly negate: boolean;
+  /** Compares: the rule for swapped operands (`a < b` is `b > a`), or null. */
+  mirror: BinaryRule | null;
+}
+
+function rule(
+  op: InstrName,
+  imm: InstrName | null = null,
+  immKind = IMM_NONE,
+  commutative = false,
+  negate = false,
+): BinaryRule {
+  return { op: I[op], imm: imm === null ? -1 : I[imm], immKind, commutative, negate, mirror: null };
+}
+
+const INT_CMP = ["Eq", "Ne", "LtS", "LtU", "GtS", "GtU", "LeS", "LeU", "GeS", "GeU"] as const;
+const MIRROR: Record<string, string> = {
+  Eq: "Eq",
+  Ne: "Ne",
+  LtS: "GtS",
+  LtU: "GtU",
+  GtS: "LtS",
+  GtU: "LtU",
+  LeS: "GeS",
+  LeU: "GeU",
+  GeS: "LeS",
+  GeU: "LeU",
+};
+const NEGATION: Record<string, string> = {
+  Eq: "Ne",
+  Ne: "Eq",
+  LtS: "GeS",
+  LtU: "GeU",
+  GtS: "LeS",
+  GtU: "LeU",
+  LeS: "GtS",
+  LeU: "GtU",
+  GeS: "LtS",
+  GeU: "LtU",
+};
+const NAMED = I as Readonly<Record<string, number>>;
+
+/** Binary operators by Wasm opcode. */
+const BINARY = new Map<number, BinaryRule>();
+/** Unary operators (one operand, one result) by Wasm opcode. */
+const UNARY = new Map<number, number>();
+/** Value-producing compare → the branch that jumps when it holds. */
+const CMP_TO_BRANCH = new Map<number, number>();
+/** Conditional branch → the branch on the negated condition. */
+const NEGATE_BRANCH = new Map<number, number>();
+
+function initTables(): void {
+  const wasmName = (s: string) => s.replace(/^(I32|I64)/, "$1.").toLowerCase();
+  const wasmOp = (name: string) => {
+    // `I32LtS` → Op.I32LtS exists under the same name in `opcodes.ts`.
+    const code = (Op as Record<string, number>)[name];
+    if (code === undefined) throw new Error(`no Wasm opcode ${name} (${wasmName(name)})`);
+    return code;
+  };
+  for (const w of ["I32", "I64"] as const) {
+    const immKind = w === "I32" ? IMM_I32 : IMM_I64;
+    const rules = new Map<string, BinaryRule>();
+    for (const c of INT_CMP) {
+      const r: BinaryRule = {
+        op: NAMED[w + c]!,
+        imm: NAMED[w + c + "Imm"]!,
+        immKind,
+        commutative: false,
+        negate: false,
+        mirror: null,
+      };
+      rules.set(c, r);
+      BINARY.set(wasmOp(w + c), r);
+      CMP_TO_BRANCH.set(NAMED[w + c]!, NAMED[`BrIf${w}${c}`]!);
+      CMP_TO_BRANCH.set(NAMED[w + c + "Imm"]!, NAMED[`BrIf${w}${c}Imm`]!);
+      NEGATE_BRANCH.set(NAMED[`BrIf${w}${c}`]!, NAMED[`BrIf${w}${NEGATION[c]}`]!);
+      NEGATE_BRANCH.set(NAMED[`BrIf${w}${c}Imm`]!, NAMED[`BrIf${w}${NEGATION[c]}Imm`]!);
+    }
+    for (const c of INT_CMP) rules.get(c)!.mirror = rules.get(MIRROR[c]!)!;
+  }
+  CMP_TO_BRANCH.set(I.I32Eqz, I.BrIfEqz);
+  CMP_TO_BRANCH.set(I.I64Eqz, I.BrIfI64Eqz);
+  NEGATE_BRANCH.set(I.BrIfNez, I.BrIfEqz);
+  NEGATE_BRANCH.set(I.BrIfEqz, I.BrIfNez);
+  NEGATE_BRANCH.set(I.BrIfI64Nez, I.BrIfI64Eqz);
+  NEGATE_BRANCH.set(I.BrIfI64Eqz, I.BrIfI64Nez);
+
+  const bin: [number, BinaryRule][] = [
+    [Op.I32Add, rule("I32Add", "I32AddImm", IMM_I32, true)],
+    [Op.I32Sub, rule("I32Sub", "I32AddImm", IMM_I32, false, true)],
+    [Op.I32Mul, rule("I32Mul", "I32MulImm", IMM_I32, true)],
+    [Op.I32DivS, rule("I32DivS")],
+    [Op.I32DivU, rule("I32DivU")],
+    [Op.I32RemS, rule("I32RemS")],
+    [Op.I32RemU, rule("I32RemU")],
+    [Op.I32And, rule("I32And", "I32AndImm", IMM_I32, true)],
+    [Op.I32Or, rule("I32Or", "I32OrImm", IMM_I32, true)],
+    [Op.I32Xor, rule("I32Xor", "I32XorImm", IMM_I32, true)],
+    [Op.I32Shl, rule("I32Shl", "I32ShlImm", IMM_I32)],
+    [Op.I32ShrS, rule("I32ShrS", "I32ShrSImm", IMM_I32)],
+    [Op.I32ShrU, rule("I32ShrU", "I32ShrUImm", IMM_I32)],
+    [Op.I32Rotl, rule("I32Rotl", "I32RotlImm", IMM_I32)],
+    [Op.I32Rotr, rule("I32Rotr", "I32RotrImm", IMM_I32)],
+    [Op.I64Add, rule("I64Add", "I64AddImm", IMM_I64, true)],
+    [Op.I64Sub, rule("I64Sub", "I64AddImm", IMM_I64, false, true)],
+    [Op.I64Mul, rule("I64Mul", "I64MulImm", IMM_I64, true)],
+    [Op.I64DivS, rule("I64DivS")],
+    [Op.I64DivU, rule("I64DivU")],
+    [Op.I64RemS, rule("I64RemS")],
+    [Op.I64RemU, rule("I64RemU")],
+    [Op.I64And, rule("I64And", "I64AndImm", IMM_I64, true)],
+    [Op.I64Or, rule("I64Or", "I64OrImm", IMM_I64, true)],
+    [Op.I64Xor, rule("I64Xor", "I64XorImm", IMM_I64, true)],
+    [Op.I64Shl, rule("I64Shl", "I64ShlImm", IMM_SHIFT64)],
+    [Op.I64ShrS, rule("I64ShrS", "I64ShrSImm", IMM_SHIFT64)],
+    [Op.I64ShrU, rule("I64ShrU", "I64ShrUImm", IMM_SHIFT64)],
+    [Op.I64Rotl, rule("I64Rotl", "I64RotlImm", IMM_SHIFT64)],
+    [Op.I64Rotr, rule("I64Rotr", "I64RotrImm", IMM_SHIFT64)],
+  ];
+  for (const f of ["F32", "F64"] as const) {
+    for (const n of ["Eq", "Ne", "Lt", "Gt", "Le", "Ge", "Add", "Sub", "Mul", "Div", "Min", "Max"]) {
+      bin.push([wasmOp(f + n), rule((f + n) as InstrName)]);
+    }
+    bin.push([wasmOp(f + "Copysign"), rule(`${f}Copysign`)]);
+  }
+  for (const [code, r] of bin) BINARY.set(code, r);
+
+  const unary: [number, InstrName][] = [
+    [Op.I32Eqz, "I32Eqz"],
+    [Op.I64Eqz, "I64Eqz"],
+    [Op.RefIsNull, "I32Eqz"],
+  ];
+  for (const n of ["Clz", "Ctz", "Popcnt", "Extend8S", "Extend16S"]) {
+    unary.push([wasmOp("I32" + n), ("I32" + n) as InstrName]);
+    unary.push([wasmOp("I64" + n), ("I64" + n) as InstrName]);
+  }
+  unary.push([Op.I64Extend32S, "I64Extend32S"]);
+  for (const f of ["F32", "F64"] as const) {
+    for (const n of ["Abs", "Neg", "Ceil", "Floor", "Trunc", "Nearest", "Sqrt"]) {
+      unary.push([wasmOp(f + n), (f + n) as InstrName]);
+    }
+  }
+  for (
+    const n of [
+      "I32TruncF32S",
+      "I32TruncF32U",
+      "I32TruncF64S",
+      "I32TruncF64U",
+      "I64TruncF32S",
+      "I64TruncF32U",
+      "I64TruncF64S",
+      "I64TruncF64U",
+      "F32ConvertI32S",
+      "F32ConvertI32U",
+      "F32ConvertI64S",
+      "F32ConvertI64U",
+      "F32DemoteF64",
+      "F64ConvertI32S",
+      "F64ConvertI32U",
+      "F64ConvertI64S",
+      "F64ConvertI64U",
+      "F64PromoteF32",
+      "I64ExtendI32S",
+      "I64ExtendI32U",
+      "I32TruncSatF32S",
+      "I32TruncSatF32U",
+      "I32TruncSatF64S",
+      "I32TruncSatF64U",
+      "I64TruncSatF32S",
+      "I64TruncSatF32U",
+      "I64TruncSatF64S",
+      "I64TruncSatF64U",
+    ] as const
+  ) {
+    unary.push([wasmOp(n), n]);
+  }
+  for (const [code, op] of unary) UNARY.set(code, I[op]);
+}
+initTables();
+
+/** Loads by Wasm opcode: [instruction]. f32/f64 loads move raw bits. */
+const LOADS = new Map<number, number>([
+  [Op.I32Load, I.I32Load],
+  [Op.I64Load, I.I64Load],
+  [Op.F32Load, I.I32Load],
+  [Op.F64Load, I.I64Load],
+  [Op.I32Load8S, I.I32Load8S],
+  [Op.I32Load8U, I.I32Load8U],
+  [Op.I32Load16S, I.I32Load16S],
+  [Op.I32Load16U, I.I32Load16U],
+  [Op.I64Load8S, I.I64Load8S],
+  [Op.I64Load8U, I.I64Load8U],
+  [Op.I64Load16S, I.I64Load16S],
+  [Op.I64Load16U, I.I64Load16U],
+  [Op.I64Load32S, I.I64Load32S],
+  [Op.I64Load32U, I.I64Load32U],
+]);
+
+/** Stores by Wasm opcode. A narrow store of an i64 only needs its low word. */
+const STORES = new Map<number, number>([
+  [Op.I32Store, I.I32Store],
+  [Op.I64Store, I.I64Store],
+  [Op.F32Store, I.I32Store],
+  [Op.F64Store, I.I64Store],
+  [Op.I32Store8, I.I32Store8],
+  [Op.I32Store16, I.I32Store16],
+  [Op.I64Store8, I.I32Store8],
+  [Op.I64Store16, I.I32Store16],
+  [Op.I64Store32, I.I32Store],
+]);
+
+/** Operators that leave the bits as they are: the entry just changes type. */
+const NO_OPS = new Set<number>([
+  Op.Nop,
+  Op.I32ReinterpretF32,
+  Op.I64ReinterpretF64,
+  Op.F32ReinterpretI32,
+  Op.F64ReinterpretI64,
+]);
+
+// ---------------------------------------------------------------------------------------------
+// The translator
+
+/** Condition kinds produced by `popCondition`. */
+const COND_BRANCH = 0;
+const COND_ALWAYS = 1;
+const COND_NEVER = 2;
+
+class FuncTranslator {
+  readonly #module: ModuleDecl;
+  readonly #funcIndex: number;
+  readonly #type: FuncType;
+  readonly #body: FuncBody;
+  readonly #numLocals: number;
+  readonly #reader: OpReader;
+  readonly #code = new CodeBuilder();
+  readonly #stack: OperandStack;
+  readonly #ctrl: Ctrl[] = [];
+  /** Whether the code being read can execute (false after br/return/unreachable). */
+  #reachable = true;
+  /** Nesting depth of blocks inside skipped (unreachable) code. */
+  #deadDepth = 0;
+  /** Reused scratch list of stack positions. */
+  readonly #positions: number[] = [];
+
+  // The last emitted value-producing instruction, for retargeting and compare+branch fusion:
+  // it starts at `#lastStart`, its result is the entry at `#lastPos`, and it is still the last
+  // instruction while the code length is `#lastEnd` (binding a label sets that to -1).
+  #lastStart = 0;
+  #lastEnd = -1;
+  #lastPos = -1;
+
+  // The condition popped by `#popCondition`: a branch opcode and its operands (without the
+  // target), or ALWAYS / NEVER for a constant condition.
+  #condKind = COND_BRANCH;
+  #condOp = 0;
+  readonly #condArgs = new Int32Array(3);
+  #condArgc = 0;
+
+  constructor(module: ModuleDecl, funcIndex: number) {
+    this.#module = module;
+    this.#funcIndex = funcIndex;
+    this.#type = module.types[module.funcTypeIndices[funcIndex]!]!;
+    this.#body = module.bodies[funcIndex - module.importedFuncs]!;
+    this.#numLocals = this.#type.params.length + this.#body.locals.length;
+    this.#reader = new OpReader(module.bytes, this.#body.codeStart, this.#body.codeEnd);
+    this.#stack = new OperandStack(this.#numLocals);
+  }
+
+  translate(): CompiledFunc {
+    this.#ctrl.push(new Ctrl(FUNC, 0, NO_TYPES, this.#type.results, 0));
+    this.#chargeFuel();
+    const r = this.#reader;
+    while (this.#ctrl.length > 0) {
+      const op = r.read();
+      if (this.#reachable) this.#translateOp(op);
+      else this.#skipOp(op);
+    }
+    const params = this.#type.params.length;
+    const results = this.#type.results.length;
+    const frameSlots = Math.max(this.#numLocals + this.#stack.maxHeight, results);
+    return new CompiledFunc(
+      this.#code.finish(),
+      params * SLOT_WORDS,
+      this.#numLocals * SLOT_WORDS,
+      frameSlots * SLOT_WORDS,
+      this.#type.results.length,
+      this.#funcIndex,
+    );
+  }
+
+  /**
+   * Where a fuel charge for the straight-line code that starts here goes (function entry, loop
+   * header, if/else arms). Fuel metering is the next step; nothing is emitted yet.
+   */
+  #chargeFuel(): void {}
+
+  // -------------------------------------------------------------------------------------------
+  // Slots and entries
+
+  /** Word offset of the slot of stack position `p`. */
+  #slot(p: number): number {
+    return (this.#numLocals + p) * SLOT_WORDS;
+  }
+
+  /** Copies entry `p` into its canonical slot if it is not there yet. */
+  #materialise(p: number): void {
+    const s = this.#stack;
+    const kind = s.kind[p];
+    if (kind === TEMP) return;
+    this.#move(this.#slot(p), p);
+    s.setTemp(p);
+  }
+
+  /** Emits code that writes the value of entry `p` to slot `dst` (nothing if already there). */
+  #move(dst: number, p: number): void {
+    const s = this.#stack;
+    const kind = s.kind[p];
+    if (kind === CONST) {
+      if (s.wide[p]) this.#code.op3(I.ConstI64, dst, s.val[p]!, s.hi[p]!);
+      else this.#code.op2(I.ConstI32, dst, s.val[p]!);
+      return;
+    }
+    const src = kind === LOCAL ? s.val[p]! * SLOT_WORDS : this.#slot(p);
+    if (src !== dst) this.#code.op2(I.Copy, dst, src);
+  }
+
+  /** The slot an instruction reads entry `p` from (materialising a constant into its slot). */
+  #use(p: number): number {
+    const s = this.#stack;
+    const kind = s.kind[p];
+    if (kind === LOCAL) return s.val[p]! * SLOT_WORDS;
+    if (kind === CONST) this.#materialise(p);
+    return this.#slot(p);
+  }
+
+  /** Materialises every entry in `[from, to)`. */
+  #materialiseRange(from: number, to: number): void {
+    for (let p = from; p < to; p++) this.#materialise(p);
+  }
+
+  /** Materialises every `LOCAL` entry (at control-flow boundaries, see the module doc). */
+  #materialiseLocals(): void {
+    const refs = this.#positions;
+    this.#stack.takeAllLocalRefs(refs);
+    for (const p of refs) this.#materialise(p);
+  }
+
+  /** Before writing local `x`: materialises the entries that still read it. */
+  #preserveLocal(x: number): void {
+    const refs = this.#positions;
+    this.#stack.takeLocalRefs(x, refs);
+    for (const p of refs) this.#materialise(p);
+  }
+
+  /** Pops `n` entries. */
+  #pop(n: number): void {
+    for (let i = 0; i < n; i++) this.#stack.pop();
+  }
+
+  /** Pushes `n` results that the last instruction left in their canonical slots. */
+  #pushTemps(n: number): void {
+    for (let i = 0; i < n; i++) this.#stack.pushTemp();
+  }
+
+  /**
+   * Emits a value-producing instruction whose operands were popped: its destination is the
+   * slot of the new top position. Returns that slot; the caller emits the remaining operands.
+   */
+  #beginResult(op: number): number {
+    const pos = this.#stack.height;
+    const dst = this.#slot(pos);
+    this.#lastStart = this.#code.len;
+    this.#lastPos = pos;
+    this.#code.emit(op);
+    this.#code.emit(dst);
+    return dst;
+  }
+
+  /** Completes `#beginResult`: pushes the result and records the producer. */
+  #endResult(): void {
+    this.#stack.pushTemp();
+    this.#lastEnd = this.#code.len;
+  }
+
+  /** Whether the top entry is the result of the last emitted instruction. */
+  #topIsLastResult(): boolean {
+    const s = this.#stack;
+    const top = s.height - 1;
+    return this.#lastEnd === this.#code.len && this.#lastPos === top && s.kind[top] === TEMP;
+  }
+
+  /** Marks the current position as a branch target: no instruction may be fused across it. */
+  #bindLabel(): void {
+    this.#lastEnd = -1;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Dispatch
+
+  #skipOp(op: number): void {
+    switch (op) {
+      case Op.Block:
+      case Op.Loop:
+      case Op.If:
+        this.#deadDepth++;
+        return;
+      case Op.Else:
+        if (this.#deadDepth === 0) this.#else();
+        return;
+      case Op.End:
+        if (this.#deadDepth > 0) this.#deadDepth--;
+        else this.#end();
+        return;
+    }
+  }
+
+  #translateOp(op: number): void {
+    const binary = BINARY.get(op);
+    if (binary !== undefined) return this.#binary(binary);
+    const unary = UNARY.get(op);
+    if (unary !== undefined) return this.#unary(unary);
+    const load = LOADS.get(op);
+    if (load !== undefined) return this.#load(load);
+    const store = STORES.get(op);
+    if (store !== undefined) return this.#store(store);
+    if (NO_OPS.has(op)) return;
+    const r = this.#reader;
+    const s = this.#stack;
+    switch (op) {
+      case Op.LocalGet:
+        return s.pushLocal(r.index);
+      case Op.LocalSet:
+        return this.#localSet(r.index, false);
+      case Op.LocalTee:
+        return this.#localSet(r.index, true);
+      case Op.I32Const:
+        return s.pushConst(r.i32, 0, false);
+      case Op.I64Const:
+        return s.pushConst(r.i64Lo, r.i64Hi, true);
+      case Op.F32Const:
+        return s.pushConst(r.f32Bits, 0, false);
+      case Op.F64Const:
+        return s.pushConst(r.f64Lo, r.f64Hi, true);
+      case Op.RefNull:
+        return s.pushConst(0, 0, false);
+      case Op.I32WrapI64:
+        // The low word is the i32; only a constant needs to forget its high word.
+        if (s.kind[s.height - 1] === CONST) s.wide[s.height - 1] = false;
+        return;
+      case Op.Block:
+      case Op.Loop:
+      case Op.If:
+        return this.#block(op);
+      case Op.Else:
+        return this.#else();
+      case Op.End:
+        return this.#end();
+      case Op.Br:
+        return this.#br(r.index);
+      case Op.BrIf:
+        return this.#brIf(r.index);
+      case Op.BrTable:
+        return this.#brTable(r.targets);
+      case Op.Return:
+        this.#return();
+        return this.#setUnreachable();
+      case Op.Unreachable:
+        this.#code.emit(I.Unreachable);
+        return this.#setUnreachable();
+      case Op.Call:
+        return this.#call(r.index);
+      case Op.CallIndirect:
+        return this.#callIndirect(r.index, r.index2);
+      case Op.Drop:
+        return s.pop();
+      case Op.Select:
+      case Op.SelectT:
+        return this.#select();
+      case Op.GlobalGet:
+        return this.#nullary(I.GlobalGet, r.index);
+      case Op.GlobalSet:
+        return this.#sink1(I.GlobalSet, r.index);
+      case Op.RefFunc:
+        return this.#nullary(I.RefFunc, r.index);
+      case Op.MemorySize:
+        this.#beginResult(I.MemorySize);
+        return this.#endResult();
+      case Op.MemoryGrow:
+        return this.#unary(I.MemoryGrow);
+      case Op.MemoryFill:
+        return this.#sink3(I.MemoryFill);
+      case Op.MemoryCopy:
+        return this.#sink3(I.MemoryCopy);
+      case Op.MemoryInit:
+        return this.#sink3(I.MemoryInit, r.index);
+      case Op.DataDrop:
+        return this.#code.op1(I.DataDrop, r.index);
+      case Op.TableGet:
+        return this.#tableGet(r.index);
+      case Op.TableSet:
+        return this.#tableSet(r.index);
+      case Op.TableSize:
+        return this.#nullary(I.TableSize, r.index);
+      case Op.TableGrow:
+        return this.#tableGrow(r.index);
+      case Op.TableFill:
+        return this.#sink3(I.TableFill, r.index);
+      case Op.TableCopy:
+        return this.#sink3(I.TableCopy, r.index, r.index2);
+      case Op.TableInit:
+        return this.#sink3(I.TableInit, r.index, r.index2);
+      case Op.ElemDrop:
+        return this.#code.op1(I.ElemDrop, r.index);
+    }
+    throw new Error(`The engine cannot translate opcode 0x${op.toString(16)} yet`);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Plain instructions
+
+  #binary(rule: BinaryRule): void {
+    const s = this.#stack;
+    const pb = s.height - 1;
+    const pa = pb - 1;
+    if (rule.imm >= 0 && s.kind[pb] === CONST) return this.#binaryImm(rule, pa, pb);
+    if (rule.imm >= 0 && s.kind[pa] === CONST) {
+      if (rule.commutative) return this.#binaryImm(rule, pb, pa);
+      if (rule.mirror !== null) return this.#binaryImm(rule.mirror, pb, pa);
+    }
+    const a = this.#use(pa);
+    const b = this.#use(pb);
+    this.#pop(2);
+    this.#beginResult(rule.op);
+    this.#code.emit(a);
+    this.#code.emit(b);
+    this.#endResult();
+  }
+
+  /** `rule` with the register operand at `preg` and the constant at `pconst`. */
+  #binaryImm(rule: BinaryRule, preg: number, pconst: number): void {
+    const s = this.#stack;
+    const a = this.#use(preg);
+    let lo = s.val[pconst]!;
+    let hi = s.hi[pconst]!;
+    if (rule.negate) {
+      // Two's complement negation, on the halves for an i64.
+      if (rule.immKind === IMM_I64) {
+        hi = (lo === 0 ? -hi : ~hi) | 0;
+        lo = -lo | 0;
+      } else {
+        lo = -lo | 0;
+      }
+    }
+    this.#pop(2);
+    this.#beginResult(rule.imm);
+    this.#code.emit(a);
+    if (rule.immKind === IMM_SHIFT64) {
+      this.#code.emit(lo & 63);
+    } else {
+      this.#code.emit(lo);
+      if (rule.immKind === IMM_I64) this.#code.emit(hi);
+    }
+    this.#endResult();
+  }
+
+  /** One operand, one result; `extra` is a trailing immediate (or omitted). */
+  #unary(op: number, extra?: number): void {
+    const s = this.#stack;
+    const a = this.#use(s.height - 1);
+    s.pop();
+    this.#beginResult(op);
+    this.#code.emit(a);
+    if (extra !== undefined) this.#code.emit(extra);
+    this.#endResult();
+  }
+
+  /** No operands, one result: `op dst x`. */
+  #nullary(op: number, x: number): void {
+    this.#beginResult(op);
+    this.#code.emit(x);
+    this.#endResult();
+  }
+
+  /** One operand, no result: `op x a`. */
+  #sink1(op: number, x: number): void {
+    const s = this.#stack;
+    const a = this.#use(s.height - 1);
+    s.pop();
+    this.#code.op2(op, x, a);
+  }
+
+  /** Three operands, no result: `op [x [y]] a b c`. */
+  #sink3(op: number, x?: number, y?: number): void {
+    const s = this.#stack;
+    const h = s.height;
+    const a = this.#use(h - 3), b = this.#use(h - 2), c = this.#use(h - 1);
+    this.#pop(3);
+    this.#code.emit(op);
+    if (x !== undefined) this.#code.emit(x);
+    if (y !== undefined) this.#code.emit(y);
+    this.#code.emit(a);
+    this.#code.emit(b);
+    this.#code.emit(c);
+  }
+
+  #load(op: number): void {
+    this.#unary(op, this.#reader.offset);
+  }
+
+  #store(op: number): void {
+    const s = this.#stack;
+    const addr = this.#use(s.height - 2);
+    const value = this.#use(s.height - 1);
+    this.#pop(2);
+    this.#code.op3(op, addr, this.#reader.offset, value);
+  }
+
+  #select(): void {
+    const s = this.#stack;
+    const h = s.height;
+    const a = this.#use(h - 3), b = this.#use(h - 2), cond = this.#use(h - 1);
+    this.#pop(3);
+    this.#beginResult(I.Select);
+    this.#code.emit(cond);
+    this.#code.emit(a);
+    this.#code.emit(b);
+    this.#endResult();
+  }
+
+  #tableGet(table: number): void {
+    const s = this.#stack;
+    const index = this.#use(s.height - 1);
+    s.pop();
+    this.#beginResult(I.TableGet);
+    this.#code.emit(table);
+    this.#code.emit(index);
+    this.#endResult();
+  }
+
+  #tableSet(table: number): void {
+    const s = this.#stack;
+    const index = this.#use(s.height - 2), value = this.#use(s.height - 1);
+    this.#pop(2);
+    this.#code.op3(I.TableSet, table, index, value);
+  }
+
+  #tableGrow(table: number): void {
+    const s = this.#stack;
+    const init = this.#use(s.height - 2), delta = this.#use(s.height - 1);
+    this.#pop(2);
+    this.#beginResult(I.TableGrow);
+    this.#code.emit(table);
+    this.#code.emit(init);
+    this.#code.emit(delta);
+    this.#endResult();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Locals
+
+  /** `local.set x` (or `local.tee x` when `tee`). */
+  #localSet(x: number, tee: boolean): void {
+    const s = this.#stack;
+    const top = s.height - 1;
+    if (s.kind[top] === LOCAL && s.val[top] === x) {
+      if (!tee) s.pop();
+      return;
+    }
+    const retarget = this.#topIsLastResult();
+    this.#preserveLocal(x);
+    const dst = x * SLOT_WORDS;
+    if (retarget && this.#code.len === this.#lastEnd) {
+      // Nothing was emitted to preserve the local: the producer can write it directly.
+      this.#code.set(this.#lastStart + 1, dst);
+      this.#lastEnd = -1;
+      s.pop();
+      if (tee) s.pushLocal(x);
+      return;
+    }
+    this.#move(dst, top);
+    if (!tee) s.pop();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Calls
+
+  #call(funcIndex: number): void {
+    const m = this.#module;
+    const type = m.types[m.funcTypeIndices[funcIndex]!]!;
+    const base = this.#stack.height - type.params.length;
+    this.#materialiseRange(base, this.#stack.height);
+    this.#pop(type.params.length);
+    this.#code.op2(I.Call, funcIndex, this.#slot(base));
+    this.#pushTemps(type.results.length);
+  }
+
+  #callIndirect(typeIndex: number, table: number): void {
+    const type = this.#module.types[typeIndex]!;
+    const s = this.#stack;
+    const index = this.#use(s.height - 1);
+    const base = s.height - 1 - type.params.length;
+    this.#materialiseRange(base, s.height - 1);
+    this.#pop(type.params.length + 1);
+    this.#code.op4(I.CallIndirect, typeIndex, table, index, this.#slot(base));
+    this.#pushTemps(type.results.length);
+  }
+
+  /**
+   * Emits the function's return, with its results on top of the stack. Emits moves only and
+   * leaves the entries as they are, since it also runs on conditional paths (`br_if`).
+   */
+  #return(): void {
+    const s = this.#stack;
+    const code = this.#code;
+    const n = this.#type.results.length;
+    const first = s.height - n;
+    if (n === 0) {
+      code.emit(I.Return);
+    } else if (n === 1) {
+      if (s.kind[first] === CONST) {
+        this.#move(0, first);
+        code.emit(I.Return);
+      } else {
+        const src = this.#use(first); // a local or a temp: emits nothing
+        if (src === 0) code.emit(I.Return);
+        else code.op1(I.ReturnSlot, src);
+      }
+    } else {
+      // Results go to slots 0..n-1, which are locals (or temps below the results). Copying in
+      // increasing order is safe for temps (result i only overwrites slots of results ≤ i) and
+      // for a local source x ≥ i; a local x < i would already be overwritten, so it goes
+      // through its temp slot first.
+      const viaTemp = this.#positions;
+      viaTemp.length = 0;
+      for (let i = 0; i < n; i++) {
+        const p = first + i;
+        if (s.kind[p] === LOCAL && s.val[p]! < i) {
+          code.op2(I.Copy, this.#slot(p), s.val[p]! * SLOT_WORDS);
+          viaTemp.push(i);
+        }
+      }
+      for (let i = 0; i < n; i++) {
+        if (viaTemp.includes(i)) code.op2(I.Copy, i * SLOT_WORDS, this.#slot(first + i));
+        else this.#move(i * SLOT_WORDS, first + i);
+      }
+      code.emit(I.Return);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Blocks
+
+  #blockType(): [readonly ValType[], readonly ValType[]] {
+    const bt = this.#reader.blockType;
+    if (bt === BLOCK_EMPTY) return [NO_TYPES, NO_TYPES];
+    const t = blockValType(bt);
+    if (t !== null) return [NO_TYPES, [t]];
+    const ft = this.#module.types[bt]!;
+    return [ft.params, ft.results];
+  }
+
+  #block(op: number): void {
+    const [params, results] = this.#blockType();
+    if (op === Op.If) this.#popCondition();
+    this.#materialiseLocals();
+    const s = this.#stack;
+    const height = s.height - params.length;
+    if (op !== Op.Block) this.#materialiseRange(height, s.height);
+    if (op === Op.Loop) {
+      this.#bindLabel();
+      this.#ctrl.push(new Ctrl(LOOP, height, params, results, this.#code.len));
+      this.#chargeFuel();
+      return;
+    }
+    const frame = new Ctrl(op === Op.If ? IF : BLOCK, height, params, results, 0);
+    this.#ctrl.push(frame);
+    if (op === Op.If) {
+      if (this.#condKind === COND_BRANCH) {
+        this.#negateCondition();
+        frame.elsePatch = this.#emitCondBranch(NO_PATCH);
+      } else if (this.#condKind === COND_NEVER) {
+        // The then arm is skipped: jump straight to the else arm.
+        this.#code.emit(I.Br);
+        frame.elsePatch = this.#code.emitPatch(NO_PATCH);
+      }
+      this.#chargeFuel();
+    }
+  }
+
+  #else(): void {
+    const frame = this.#ctrl[this.#ctrl.length - 1]!;
+    if (this.#reachable) {
+      this.#moveValues(frame, frame.results.length);
+      this.#code.emit(I.Br);
+      frame.patches = this.#code.emitPatch(frame.patches);
+      frame.merged = true;
+    }
+    this.#code.resolve(frame.elsePatch, this.#code.len);
+    frame.elsePatch = NO_PATCH;
+    frame.kind = ELSE;
+    this.#bindLabel();
+    this.#resetStack(frame.height, frame.params.length);
+    this.#reachable = true;
+    this.#chargeFuel();
+  }
+
+  #end(): void {
+    const frame = this.#ctrl.pop()!;
+    if (frame.kind === FUNC) {
+      if (this.#reachable) this.#return();
+      return;
+    }
+    if (this.#reachable) this.#moveValues(frame, frame.results.length);
+    // An if without else: its false path reaches the end with the params (= results) in place.
+    const joins = frame.merged || frame.kind === IF || frame.kind === ELSE;
+    this.#code.resolve(frame.elsePatch, this.#code.len);
+    this.#code.resolve(frame.patches, this.#code.len);
+    if (joins) this.#bindLabel();
+    this.#reachable ||= joins;
+    this.#resetStack(frame.height, frame.results.length);
+  }
+
+  /** Truncates the stack to `height` and pushes `n` values in their canonical slots. */
+  #resetStack(height: number, n: number): void {
+    this.#stack.truncate(height);
+    this.#pushTemps(n);
+  }
+
+  #setUnreachable(): void {
+    this.#reachable = false;
+    this.#deadDepth = 0;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Branches
+
+  /** The control frame `depth` levels out. */
+  #frame(depth: number): Ctrl {
+    return this.#ctrl[this.#ctrl.length - 1 - depth]!;
+  }
+
+  /** Whether a branch to `frame` needs code to move its values into the label's slots. */
+  #needsMove(frame: Ctrl): boolean {
+    if (frame.kind === FUNC) return true;
+    const s = this.#stack;
+    const n = frame.arity;
+    const first = s.height - n;
+    if (n === 0) return false;
+    if (first !== frame.height) return true;
+    for (let p = first; p < s.height; p++) if (s.kind[p] !== TEMP) return true;
+    return false;
+  }
+
+  /**
+   * Emits moves of the top `n` values into `frame`'s label slots (without changing the entries:
+   * this also runs on conditional paths). In increasing order a destination only ever
+   * overwrites the slot of a source that was already moved, or its own.
+   */
+  #moveValues(frame: Ctrl, n: number): void {
+    const first = this.#stack.height - n;
+    for (let i = 0; i < n; i++) this.#move(this.#slot(frame.height + i), first + i);
+  }
+
+  /** Emits the target word of a branch to `frame` (which is not the function frame). */
+  #emitTarget(frame: Ctrl): void {
+    if (frame.kind === LOOP) {
+      this.#code.emit(frame.loopPc);
+    } else {
+      frame.patches = this.#code.emitPatch(frame.patches);
+      frame.merged = true;
+    }
+  }
+
+  /** An unconditional branch to `frame`, values included. */
+  #jump(frame: Ctrl): void {
+    if (frame.kind === FUNC) return this.#return();
+    this.#moveValues(frame, frame.arity);
+    this.#code.emit(I.Br);
+    this.#emitTarget(frame);
+  }
+
+  #br(depth: number): void {
+    this.#jump(this.#frame(depth));
+    this.#setUnreachable();
+  }
+
+  #brIf(depth: number): void {
+    this.#popCondition();
+    if (this.#condKind === COND_NEVER) return;
+    if (this.#condKind === COND_ALWAYS) return this.#br(depth);
+    const frame = this.#frame(depth);
+    if (!this.#needsMove(frame)) {
+      this.#code.emit(this.#condOp);
+      this.#emitCondArgs();
+      this.#emitTarget(frame);
+      return;
+    }
+    this.#negateCondition();
+    const skip = this.#emitCondBranch(NO_PATCH);
+    this.#jump(frame);
+    this.#code.resolve(skip, this.#code.len);
+    this.#bindLabel();
+  }
+
+  #brTable(targets: readonly number[]): void {
+    const s = this.#stack;
+    const top = s.height - 1;
+    if (s.kind[top] === CONST) {
+      const i = s.val[top]! >>> 0;
+      s.pop();
+      return this.#br(targets[Math.min(i, targets.length - 1)]!);
+    }
+    const index = this.#use(top);
+    s.pop();
+    const code = this.#code;
+    code.op2(I.BrTable, index, targets.length - 1);
+    const table = code.len;
+    // Targets that need values moved go through a stub emitted after the table, one per label.
+    const stubs = new Map<number, number[]>();
+    for (let i = 0; i < targets.length; i++) {
+      const depth = targets[i]!;
+      const frame = this.#frame(depth);
+      if (this.#needsMove(frame)) {
+        code.emit(0);
+        const users = stubs.get(depth);
+        if (users === undefined) stubs.set(depth, [table + i]);
+        else users.push(table + i);
+      } else {
+        this.#emitTarget(frame);
+      }
+    }
+    for (const [depth, users] of stubs) {
+      for (const at of users) code.set(at, code.len);
+      this.#jump(this.#frame(depth));
+    }
+    this.#setUnreachable();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Conditions
+
+  /**
+   * Pops an i32 condition into `#condKind` / `#condOp` / `#condArgs`: a constant becomes ALWAYS
+   * or NEVER; a compare that was the last instruction is taken back and becomes a fused branch;
+   * anything else branches on the value being nonzero.
+   */
+  #popCondition(): void {
+    const s = this.#stack;
+    const top = s.height - 1;
+    if (s.kind[top] === CONST) {
+      this.#condKind = s.val[top] !== 0 ? COND_ALWAYS : COND_NEVER;
+      s.pop();
+      return;
+    }
+    this.#condKind = COND_BRANCH;
+    const code = this.#code;
+    if (this.#topIsLastResult()) {
+      const branch = CMP_TO_BRANCH.get(code.get(this.#lastStart));
+      if (branch !== undefined) {
+        // `cmp dst a b...` → `brif a b... target`: keep the operands, drop dst.
+        this.#condOp = branch;
+        this.#condArgc = code.len - this.#lastStart - 2;
+        for (let i = 0; i < this.#condArgc; i++) {
+          this.#condArgs[i] = code.get(this.#lastStart + 2 + i);
+        }
+        code.truncate(this.#lastStart);
+        this.#lastEnd = -1;
+        s.pop();
+        return;
+      }
+    }
+    this.#condOp = I.BrIfNez;
+    this.#condArgs[0] = this.#use(top);
+    this.#condArgc = 1;
+    s.pop();
+  }
+
+  #negateCondition(): void {
+    this.#condOp = NEGATE_BRANCH.get(this.#condOp)!;
+  }
+
+  #emitCondArgs(): void {
+    for (let i = 0; i < this.#condArgc; i++) this.#code.emit(this.#condArgs[i]!);
+  }
+
+  /** Emits the condition's branch with a pending target; returns the new patch-list head. */
+  #emitCondBranch(head: number): number {
+    this.#code.emit(this.#condOp);
+    this.#emitCondArgs();
+    return this.#code.emitPatch(head);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * `Extern`: anything an instance imports or exports, and the conversions between extern handles
+ * and the entities behind them.
+ *
+ * @module
+ */
+
+import { type ExternKind, type ExternType, MemoryType, TableType } from "../core/types.ts";
+import { type FuncEntity, GlobalEntity, MemoryEntity, TableEntity } from "../engine/entities.ts";
+import { Func, funcEntity, funcHandle } from "./func.ts";
+import { Global, globalEntity, globalHandle } from "./global.ts";
+import { Memory, memoryEntity, memoryHandle } from "./memory.ts";
+import type { Store } from "./store.ts";
+import { Table, tableEntity, tableHandle } from "./table.ts";
+
+/** A function, table, memory or global: what can be imported and exported. */
+export type Extern = Func | Table | Memory | Global;
+
+/** An entity that can be imported or exported. */
+export type ExternEntity = FuncEntity | TableEntity | MemoryEntity | GlobalEntity;
+
+/** An export of an instance: its name and the extern. */
+export interface ExportItem {
+  /** The export name. */
+  readonly name: string;
+  /** The exported function, table, memory or global. */
+  readonly value: Extern;
+}
+
+/** The handle for `entity`, owned by `store`. */
+export function externHandle(store: Store, entity: ExternEntity): Extern {
+  if (entity instanceof MemoryEntity) return memoryHandle(store, entity);
+  if (entity instanceof TableEntity) return tableHandle(store, entity);
+  if (entity instanceof GlobalEntity) return globalHandle(store, entity);
+  return funcHandle(store, entity);
+}
+
+/** The entity behind `extern`, after checking that `store` owns it. */
+export function externEntity(store: Store, extern: Extern): ExternEntity {
+  if (extern instanceof Func) return funcEntity(store, extern);
+  if (extern instanceof Memory) return memoryEntity(store, extern);
+  if (extern instanceof Table) return tableEntity(store, extern);
+  if (extern instanceof Global) return globalEntity(store, extern);
+  throw new TypeError(`Not an extern (Func, Table, Memory or Global): ${String(extern)}`);
+}
+
+/** Whether `x` is an extern handle. */
+export function isExtern(x: unknown): x is Extern {
+  return x instanceof Func || x instanceof Memory || x instanceof Table || x instanceof Global;
+}
+
+/** What kind of extern `entity` is. */
+export function entityKind(entity: ExternEntity): ExternKind {
+  if (entity instanceof MemoryEntity) return "memory";
+  if (entity instanceof TableEntity) return "table";
+  if (entity instanceof GlobalEntity) return "global";
+  return "func";
+}
+
+/**
+ * The current type of `entity`: a memory's or table's minimum is its current size, so that
+ * import matching sees what the spec calls the extern's type.
+ */
+export function entityType(entity: ExternEntity): ExternType {
+  if (entity instanceof MemoryEntity) {
+    return new MemoryType({
+      minimum: entity.pages,
+      maximum: entity.type.maximum,
+      shared: entity.type.shared,
+    });
+  }
+  if (entity instanceof TableEntity) {
+    return new TableType({
+      element: entity.type.element,
+      minimum: entity.size,
+      maximum: entity.type.maximum,
+    });
+  }
+  return entity.type;
+}

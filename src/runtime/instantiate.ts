@@ -1,0 +1,227 @@
+/**
+ * Instantiation, as the spec orders it: check the imports, allocate the module's functions,
+ * tables, memories and globals, resolve the exports, initialise the tables from the active
+ * element segments and the memories from the active data segments, then run the start function.
+ *
+ * @module
+ */
+
+import { InstantiationError, LinkError } from "../core/errors.ts";
+import { Trap, TrapCode } from "../core/trap.ts";
+import {
+  type ExternType,
+  FuncType,
+  type GlobalType,
+  type MemoryType,
+  type TableType,
+} from "../core/types.ts";
+import type { ImportDecl } from "../binary/module.ts";
+import {
+  type FuncEntity,
+  GlobalEntity,
+  InstanceEntity,
+  type MemoryEntity,
+  NULL_REF,
+  SLOT_WORDS,
+  type TableEntity,
+  WasmFuncEntity,
+} from "../engine/entities.ts";
+import { evalConstExpr } from "./const_expr.ts";
+import { MemoryError, TableError } from "./errors.ts";
+import { entityKind, entityType, type Extern, type ExternEntity, externEntity } from "./extern.ts";
+import { callEntity } from "./func.ts";
+import { createMemoryEntity } from "./memory.ts";
+import { type Module, moduleDecl } from "./module.ts";
+import { checkEngine, type Store, storeInner } from "./store.ts";
+import { createTableEntity } from "./table.ts";
+
+function describeImport(imp: ImportDecl): string {
+  return `${JSON.stringify(imp.module)}.${JSON.stringify(imp.name)}`;
+}
+
+function describeType(type: ExternType): string {
+  return type instanceof FuncType ? `func ${type}` : String(type);
+}
+
+/** The type `imp` declares. */
+export function importType(module: Module, imp: ImportDecl): ExternType {
+  return imp.kind === "func" ? moduleDecl(module).types[imp.typeIndex]! : imp.type;
+}
+
+function limitsMatch(
+  actualMin: number,
+  actualMax: number | null,
+  declared: TableType | MemoryType,
+): boolean {
+  if (actualMin < declared.minimum) return false;
+  if (declared.maximum === null) return true;
+  return actualMax !== null && actualMax <= declared.maximum;
+}
+
+/**
+ * Whether `entity` can be imported as `imp`: functions by exact type, tables and memories by
+ * limits subtyping on their current size, globals by exact type and mutability.
+ */
+function importMatches(module: Module, imp: ImportDecl, entity: ExternEntity): boolean {
+  if (entityKind(entity) !== imp.kind) return false;
+  switch (imp.kind) {
+    case "func":
+      return (entity as FuncEntity).type.equals(moduleDecl(module).types[imp.typeIndex]!);
+    case "table": {
+      const t = entity as TableEntity;
+      return t.type.element === imp.type.element &&
+        limitsMatch(t.size, t.type.maximum, imp.type);
+    }
+    case "memory": {
+      const m = entity as MemoryEntity;
+      return limitsMatch(m.pages, m.type.maximum, imp.type);
+    }
+    case "global":
+      return (entity as GlobalEntity).type.equals(imp.type as GlobalType);
+  }
+}
+
+/**
+ * Throws `LinkError` unless `entity` fits `imp` (the message names the import and both types,
+ * with the spec's wording "incompatible import type").
+ */
+export function checkImport(module: Module, imp: ImportDecl, entity: ExternEntity): void {
+  if (!importMatches(module, imp, entity)) {
+    throw new LinkError(
+      `incompatible import type for ${describeImport(imp)}: expected ${
+        describeType(importType(module, imp))
+      }, got ${describeType(entityType(entity))}`,
+    );
+  }
+}
+
+/** The "unknown import" `LinkError` for `imp`. */
+export function unknownImport(module: Module, imp: ImportDecl): LinkError {
+  return new LinkError(
+    `unknown import ${describeImport(imp)}: nothing defined with type ${
+      describeType(importType(module, imp))
+    }`,
+  );
+}
+
+/**
+ * Instantiates `module` in `store` with `imports` (one extern per import, in order) and runs its
+ * start function.
+ *
+ * @throws {LinkError} when an import is missing or has the wrong type
+ * @throws {Trap} when a segment is out of bounds or the start function traps; writes of the
+ *   segments before it stay visible, as the spec says
+ * @throws {InstantiationError} when the module needs a memory or table the host cannot allocate
+ */
+export function instantiateModule(
+  store: Store,
+  module: Module,
+  imports: readonly Extern[],
+): InstanceEntity {
+  checkEngine("The module", module.engine, store);
+  const decl = moduleDecl(module);
+  if (imports.length !== decl.imports.length) {
+    throw new LinkError(`Module needs ${decl.imports.length} imports, got ${imports.length}`);
+  }
+  const instance = new InstanceEntity(decl, storeInner(store));
+  const engine = store.engine;
+  for (const type of decl.types) instance.typeIds.push(engine.typeId(type));
+
+  decl.imports.forEach((imp, i) => {
+    const entity = externEntity(store, imports[i]!);
+    checkImport(module, imp, entity);
+    switch (imp.kind) {
+      case "func":
+        instance.funcs.push(entity as FuncEntity);
+        break;
+      case "table":
+        instance.tables.push(entity as TableEntity);
+        break;
+      case "memory":
+        instance.memories.push(entity as MemoryEntity);
+        break;
+      case "global":
+        instance.globals.push(entity as GlobalEntity);
+        break;
+    }
+  });
+
+  for (let i = decl.importedFuncs; i < decl.funcTypeIndices.length; i++) {
+    const typeIndex = decl.funcTypeIndices[i]!;
+    const func = new WasmFuncEntity(
+      decl.types[typeIndex]!,
+      instance.typeIds[typeIndex]!,
+      instance,
+      i,
+    );
+    storeInner(store).addFunc(func);
+    instance.funcs.push(func);
+  }
+  try {
+    for (let i = decl.importedTables; i < decl.tables.length; i++) {
+      instance.tables.push(createTableEntity(decl.tables[i]!, NULL_REF));
+    }
+    for (let i = decl.importedMemories; i < decl.memories.length; i++) {
+      instance.memories.push(createMemoryEntity(decl.memories[i]!));
+    }
+  } catch (e) {
+    if (e instanceof TableError || e instanceof MemoryError) {
+      throw new InstantiationError(e.message, { cause: e });
+    }
+    throw e;
+  }
+  for (const g of decl.globals) {
+    const global = new GlobalEntity(g.type);
+    global.value.set(evalConstExpr(instance, g.init));
+    instance.globals.push(global);
+  }
+
+  for (const exp of decl.exports) {
+    const space = exp.kind === "func"
+      ? instance.funcs
+      : exp.kind === "table"
+      ? instance.tables
+      : exp.kind === "memory"
+      ? instance.memories
+      : instance.globals;
+    instance.exports.set(exp.name, space[exp.index]!);
+  }
+
+  // Every segment's items are evaluated before any table is written, as in the spec.
+  const elemItems = decl.elems.map((elem) => {
+    if (elem.funcIndices !== null) {
+      return Int32Array.from(elem.funcIndices, (f) => instance.funcs[f]!.id);
+    }
+    return Int32Array.from(elem.exprs ?? [], (e) => evalConstExpr(instance, e)[0]!);
+  });
+  decl.elems.forEach((elem, i) => {
+    const items = elemItems[i]!;
+    if (elem.mode === "passive") {
+      instance.elemSegments.push(items);
+      return;
+    }
+    instance.elemSegments.push(null);
+    if (elem.mode === "declarative") return;
+    const table = instance.tables[elem.table]!;
+    const offset = evalConstExpr(instance, elem.offsetExpr!)[0]! >>> 0;
+    if (offset + items.length > table.size) throw new Trap(TrapCode.TableOutOfBounds);
+    table.elements.set(items, offset);
+  });
+
+  for (const data of decl.datas) {
+    if (data.mode === "passive") {
+      instance.dataSegments.push(data.bytes);
+      continue;
+    }
+    instance.dataSegments.push(null);
+    const memory = instance.memories[data.memory]!;
+    const offset = evalConstExpr(instance, data.offsetExpr!)[0]! >>> 0;
+    if (offset + data.bytes.length > memory.byteLength) throw new Trap(TrapCode.MemoryOutOfBounds);
+    memory.u8.set(data.bytes, offset);
+  }
+
+  if (decl.start !== null) {
+    callEntity(store, instance.funcs[decl.start]!, new Int32Array(SLOT_WORDS));
+  }
+  return instance;
+}

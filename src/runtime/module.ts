@@ -1,0 +1,137 @@
+/**
+ * `Module`: a decoded, validated Wasm module, ready to be instantiated.
+ *
+ * @module
+ */
+
+import type { ExternType } from "../core/types.ts";
+import type { ModuleDecl } from "../binary/module.ts";
+import { decodeModule } from "../binary/decoder.ts";
+import { validateModule } from "../validate/mod.ts";
+import type { Engine } from "../engine/engine.ts";
+
+/** An import of a module: where it comes from and the type it must have. */
+export interface ImportType {
+  /** The module name. */
+  readonly module: string;
+  /** The field name. */
+  readonly name: string;
+  /** The type the import must have. */
+  readonly type: ExternType;
+}
+
+/** An export of a module: its name and type. */
+export interface ExportType {
+  /** The export name. */
+  readonly name: string;
+  /** The type of the exported entity. */
+  readonly type: ExternType;
+}
+
+function toBytes(bytes: Uint8Array | ArrayBuffer): Uint8Array {
+  if (bytes instanceof Uint8Array) return bytes;
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
+  throw new TypeError("A module's bytes must be a Uint8Array or an ArrayBuffer");
+}
+
+let declOf: (module: Module) => ModuleDecl;
+
+/**
+ * A compiled module: decoded and validated with the features of its engine, instantiated by a
+ * `Linker` (or `new Instance`) into any store of the same engine.
+ *
+ * @example Inspecting a module
+ * ```ts
+ * import { Engine, FuncType, Module } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import wabtInit from "wabt";
+ * const wat = `(module (import "env" "f" (func (param i32))) (memory (export "mem") 1))`;
+ * const bytes = (await wabtInit()).parseWat("m.wat", wat).toBinary({}).buffer;
+ * const module = new Module(new Engine(), bytes);
+ * const [imp] = module.imports();
+ * assert.equal(imp!.name, "f");
+ * assert.ok(imp!.type instanceof FuncType);
+ * assert.deepEqual(module.exports().map((e) => e.name), ["mem"]);
+ * ```
+ */
+export class Module {
+  /** The engine it was compiled with. */
+  readonly engine: Engine;
+  readonly #decl: ModuleDecl;
+
+  /**
+   * Decodes and validates `bytes`.
+   *
+   * @throws {DecodeError} when the bytes are malformed
+   * @throws {ValidationError} when the module is invalid
+   */
+  constructor(engine: Engine, bytes: Uint8Array | ArrayBuffer) {
+    this.engine = engine;
+    const decl = decodeModule(toBytes(bytes), engine.config);
+    validateModule(decl, engine.config);
+    engine.prepareModule(decl);
+    this.#decl = decl;
+  }
+
+  /**
+   * Checks that `bytes` are a valid module for `engine`, without compiling it.
+   *
+   * @throws {DecodeError} when the bytes are malformed
+   * @throws {ValidationError} when the module is invalid
+   */
+  static validate(engine: Engine, bytes: Uint8Array | ArrayBuffer): void {
+    validateModule(decodeModule(toBytes(bytes), engine.config), engine.config);
+  }
+
+  /** The module's name from its name section, if any. */
+  get name(): string | null {
+    return this.#decl.names.moduleName;
+  }
+
+  /** The imports, in order. */
+  imports(): ImportType[] {
+    const d = this.#decl;
+    return d.imports.map((imp) => ({
+      module: imp.module,
+      name: imp.name,
+      type: imp.kind === "func" ? d.types[imp.typeIndex]! : imp.type,
+    }));
+  }
+
+  /** The exports, in order. */
+  exports(): ExportType[] {
+    const d = this.#decl;
+    return d.exports.map((exp) => {
+      let type: ExternType;
+      switch (exp.kind) {
+        case "func":
+          type = d.types[d.funcTypeIndices[exp.index]!]!;
+          break;
+        case "table":
+          type = d.tables[exp.index]!;
+          break;
+        case "memory":
+          type = d.memories[exp.index]!;
+          break;
+        case "global":
+          type = d.globalTypes[exp.index]!;
+          break;
+      }
+      return { name: exp.name, type };
+    });
+  }
+
+  static {
+    declOf = (module) => module.#decl;
+  }
+
+  /** The contents of every custom section called `name`, in order. */
+  customSections(name: string): Uint8Array[] {
+    return this.#decl.customSections.filter((s) => s.name === name).map((s) => s.data);
+  }
+}
+
+/** The decoded module behind `module` (for the runtime and the engine only). */
+export function moduleDecl(module: Module): ModuleDecl {
+  return declOf(module);
+}

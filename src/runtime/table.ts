@@ -1,0 +1,208 @@
+/**
+ * `Table`: a handle to a table of references in a store.
+ *
+ * @module
+ */
+
+import { TableType } from "../core/types.ts";
+import { TableEntity } from "../engine/entities.ts";
+import { TableError } from "./errors.ts";
+import { checkStore, type Store } from "./store.ts";
+import { readVal, Val, writeVal } from "./val.ts";
+
+/** Elements a table can have at most (a u32). */
+export const MAX_TABLE_SIZE = 0xffff_ffff;
+
+const handles = new WeakMap<TableEntity, Table>();
+let adopting: TableEntity | null = null;
+let entityOf: (store: Store, table: Table) => TableEntity;
+const scratch = new Int32Array(4);
+
+/**
+ * Creates the entity for a table of `type` whose elements are the handle `init`.
+ *
+ * @throws {TableError} when the type is invalid or the host cannot allocate the table
+ */
+export function createTableEntity(type: TableType, init: number): TableEntity {
+  if (!(type instanceof TableType)) throw new TypeError("Expected a TableType");
+  if (type.maximum !== null && type.minimum > type.maximum) {
+    throw new TableError(`Invalid ${type}: the minimum is above the maximum`);
+  }
+  try {
+    return new TableEntity(type, type.maximum ?? MAX_TABLE_SIZE, init);
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new TableError(`Cannot allocate ${type}: ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
+}
+
+/**
+ * A table of `funcref` or `externref` elements.
+ *
+ * @example Growing and filling a table
+ * ```ts
+ * import { Engine, Func, Store, Table, TableType, Val } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const store = new Store(new Engine(), null);
+ * const table = new Table(store, new TableType({ element: "funcref", minimum: 2 }), Val.funcref(null));
+ * const f = Func.wrap(store, { params: [], results: [] }, () => {});
+ * assert.equal(table.grow(store, 2, Val.funcref(f)), 2);
+ * assert.equal(table.size(store), 4);
+ * assert.equal(table.get(store, 3)!.value, f);
+ * table.fill(store, 0, Val.funcref(f), 2);
+ * assert.equal(table.get(store, 0)!.value, f);
+ * assert.equal(table.get(store, 4), undefined);
+ * ```
+ */
+export class Table {
+  readonly #store: Store;
+  readonly #entity: TableEntity;
+
+  /**
+   * Creates a table of `type`, its minimum as initial size, every element `init`.
+   *
+   * @throws {TableError} when the type is invalid, `init` has the wrong type, or the table
+   *   cannot be allocated
+   */
+  constructor(store: Store, type: TableType, init: Val) {
+    this.#store = store;
+    if (adopting !== null) {
+      // Wrapping an entity that already exists (see `tableHandle`).
+      this.#entity = adopting;
+      adopting = null;
+    } else {
+      this.#entity = createTableEntity(type, refHandle(store, type, init));
+    }
+    handles.set(this.#entity, this);
+  }
+
+  /** The table's type, with its current size as minimum. */
+  ty(store: Store): TableType {
+    const e = entityOf(store, this);
+    return new TableType({ element: e.type.element, minimum: e.size, maximum: e.type.maximum });
+  }
+
+  /** The current number of elements. */
+  size(store: Store): number {
+    return entityOf(store, this).size;
+  }
+
+  /**
+   * Grows the table by `delta` elements set to `init`.
+   *
+   * @returns the size before growing
+   * @throws {TableError} when it would exceed the maximum or `init` has the wrong type
+   */
+  grow(store: Store, delta: number, init: Val): number {
+    const e = entityOf(store, this);
+    if (!Number.isInteger(delta) || delta < 0) {
+      throw new RangeError(`Table growth must be a non-negative integer, got ${delta}`);
+    }
+    const old = e.grow(delta, refHandle(store, e.type, init));
+    if (old < 0) {
+      throw new TableError(`Cannot grow a table of ${e.size} elements by ${delta} (${e.type})`);
+    }
+    return old;
+  }
+
+  /** The element at `index`, or `undefined` when out of bounds. */
+  get(store: Store, index: number): Val | undefined {
+    const e = entityOf(store, this);
+    if (!Number.isInteger(index) || index < 0 || index >= e.size) return undefined;
+    scratch[0] = e.elements[index]!;
+    return readVal(store, e.type.element, scratch, 0);
+  }
+
+  /**
+   * Sets the element at `index`.
+   *
+   * @throws {TableError} when out of bounds or `value` has the wrong type
+   */
+  set(store: Store, index: number, value: Val): void {
+    const e = entityOf(store, this);
+    const handle = refHandle(store, e.type, value);
+    checkRange(e, index, 1);
+    e.elements[index] = handle;
+  }
+
+  /**
+   * Sets `length` elements from `index` to `value`.
+   *
+   * @throws {TableError} when the range is out of bounds (nothing changes) or `value` has the
+   *   wrong type
+   */
+  fill(store: Store, index: number, value: Val, length: number): void {
+    const e = entityOf(store, this);
+    const handle = refHandle(store, e.type, value);
+    checkRange(e, index, length);
+    e.elements.fill(handle, index, index + length);
+  }
+
+  /**
+   * Copies `length` elements from `src[srcIndex..]` to `dst[dstIndex..]`; the ranges may
+   * overlap, even within one table.
+   *
+   * @throws {TableError} when a range is out of bounds (nothing changes) or the element types
+   *   differ
+   */
+  static copy(
+    store: Store,
+    dst: Table,
+    dstIndex: number,
+    src: Table,
+    srcIndex: number,
+    length: number,
+  ): void {
+    const d = entityOf(store, dst);
+    const s = entityOf(store, src);
+    if (d.type.element !== s.type.element) {
+      throw new TableError(`Cannot copy ${s.type.element} elements into a ${d.type}`);
+    }
+    checkRange(s, srcIndex, length);
+    checkRange(d, dstIndex, length);
+    // `set` copies through a temporary when source and target share a buffer.
+    d.elements.set(s.elements.subarray(srcIndex, srcIndex + length), dstIndex);
+  }
+
+  static {
+    entityOf = (store, table) => {
+      checkStore("Table", table.#store, store);
+      return table.#entity;
+    };
+  }
+}
+
+function refHandle(store: Store, type: TableType, value: Val): number {
+  if (!(value instanceof Val) || value.type !== type.element) {
+    const got = value instanceof Val ? value.type : String(value);
+    throw new TableError(`Type mismatch: a ${type} holds ${type.element}, got ${got}`);
+  }
+  writeVal(store, value, scratch, 0);
+  return scratch[0]!;
+}
+
+function checkRange(e: TableEntity, index: number, length: number): void {
+  if (
+    !Number.isInteger(index) || !Number.isInteger(length) || index < 0 || length < 0 ||
+    index + length > e.size
+  ) {
+    throw new TableError(
+      `Out of bounds table access: ${length} elements at ${index} in a table of ${e.size}`,
+    );
+  }
+}
+
+/** The entity behind `table`, after checking that `store` owns it. */
+export function tableEntity(store: Store, table: Table): TableEntity {
+  return entityOf(store, table);
+}
+
+/** The handle of `entity`, which `store` owns (the same handle every time). */
+export function tableHandle(store: Store, entity: TableEntity): Table {
+  const known = handles.get(entity);
+  if (known !== undefined) return known;
+  adopting = entity;
+  return new Table(store, entity.type, Val.default(entity.type.element));
+}

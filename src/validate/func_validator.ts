@@ -1,0 +1,549 @@
+/**
+ * Validation of function bodies: the algorithm of the spec's validation appendix, with an
+ * operand stack of value types and a stack of control frames.
+ *
+ * After `unreachable`, `br`, `br_table` or `return` the rest of a block is unreachable and its
+ * operand stack polymorphic: popping below the frame's height yields `UNKNOWN`, which matches
+ * every type.
+ *
+ * @module
+ */
+
+import { DecodeError, ValidationError } from "../core/errors.ts";
+import { isRefType, type ValType } from "../core/types.ts";
+import type { FuncBody } from "../binary/module.ts";
+import { Imm, Op } from "../binary/opcodes.ts";
+import { BLOCK_EMPTY, blockValType, OpReader } from "../binary/op_reader.ts";
+import type { ModuleContext } from "./context.ts";
+import {
+  denseIndex,
+  Feature,
+  featureMessage,
+  OP_FEATURE,
+  OP_IMM,
+  OP_LANES,
+  OP_MAX_ALIGN,
+  OP_PARAMS,
+  OP_RESULT,
+  valTypeFeature,
+} from "./op_rules.ts";
+
+/** The type of an operand popped from a polymorphic stack: it matches any type. */
+export const UNKNOWN = "unknown";
+
+/** A value type on the validator's operand stack. */
+export type Operand = ValType | typeof UNKNOWN;
+
+const NONE: readonly ValType[] = Object.freeze([]);
+const SINGLE: Readonly<Record<ValType, readonly ValType[]>> = {
+  i32: Object.freeze(["i32"]),
+  i64: Object.freeze(["i64"]),
+  f32: Object.freeze(["f32"]),
+  f64: Object.freeze(["f64"]),
+  v128: Object.freeze(["v128"]),
+  funcref: Object.freeze(["funcref"]),
+  externref: Object.freeze(["externref"]),
+};
+
+/** One entry of the control stack: a block, loop, if/else, or the function itself. */
+class ControlFrame {
+  /** `Op.Block`, `Op.Loop`, `Op.If` or `Op.Else`; the function's frame is a block. */
+  opcode = 0;
+  /** Types the block takes from the stack. */
+  params: readonly ValType[] = NONE;
+  /** Types the block leaves on the stack. */
+  results: readonly ValType[] = NONE;
+  /** Operand stack height when the block was entered (its params popped). */
+  height = 0;
+  /** Whether the rest of the block is unreachable (its stack is polymorphic). */
+  unreachable = false;
+
+  /** The types a branch to this frame's label carries. */
+  get labelTypes(): readonly ValType[] {
+    return this.opcode === Op.Loop ? this.params : this.results;
+  }
+}
+
+/**
+ * Validates the function bodies of one module. Create one per module and call `validate` for
+ * each defined function: the stacks are reused, so validation allocates nothing per instruction.
+ *
+ * @example
+ * ```ts ignore
+ * const v = new FuncValidator(new ModuleContext(decl, WASM2_FEATURES));
+ * for (let i = decl.importedFuncs; i < decl.funcTypeIndices.length; i++) v.validate(i);
+ * ```
+ */
+export class FuncValidator {
+  readonly #ctx: ModuleContext;
+  readonly #reader: OpReader;
+  #vals: Operand[] = new Array<Operand>(64).fill(UNKNOWN);
+  #height = 0;
+  #frames: ControlFrame[] = [];
+  #depth = 0;
+  /** The innermost frame, `#frames[#depth - 1]`, kept at hand for the hot pop path. */
+  #top: ControlFrame = new ControlFrame();
+  #funcIndex = 0;
+  #params: readonly ValType[] = NONE;
+  #locals: readonly ValType[] = NONE;
+  /** Block-type results of the last `#readBlockType`, kept in fields to avoid allocation. */
+  #btParams: readonly ValType[] = NONE;
+  #btResults: readonly ValType[] = NONE;
+
+  /** @param ctx the module context */
+  constructor(ctx: ModuleContext) {
+    this.#ctx = ctx;
+    this.#reader = new OpReader(ctx.module.bytes);
+    this.#reader.multiMemory = ctx.features.wasmMultiMemory;
+  }
+
+  /**
+   * Validates the body of defined function `funcIndex` (an index in the function index space).
+   *
+   * @throws {ValidationError} naming the broken rule with the spec testsuite's wording, the
+   *   offending instruction's offset and `funcIndex`.
+   * @throws {DecodeError} for `memory.init` / `data.drop` without a data count section, which the
+   *   spec counts as malformed.
+   */
+  validate(funcIndex: number): void {
+    const module = this.#ctx.module;
+    const body: FuncBody | undefined = module.bodies[funcIndex - module.importedFuncs];
+    if (body === undefined) throw new RangeError(`function ${funcIndex} has no body`);
+    const type = this.#ctx.funcType(funcIndex);
+    if (type === null) {
+      const typeIndex = module.funcTypeIndices[funcIndex];
+      throw new ValidationError(`unknown type ${typeIndex}`, body.offset, funcIndex);
+    }
+    this.#funcIndex = funcIndex;
+    this.#params = type.params;
+    this.#locals = body.locals;
+    const reader = this.#reader;
+    reader.pos = body.codeStart;
+    reader.end = body.codeEnd;
+    reader.opPos = body.codeStart;
+    for (const t of body.locals) this.#checkType(t);
+    this.#height = 0;
+    this.#depth = 0;
+    this.#pushFrame(Op.Block, NONE, type.results);
+    while (this.#depth > 0) this.#instr(reader.read());
+    if (!reader.atEnd) {
+      throw new DecodeError("operators remaining after end of function", reader.pos);
+    }
+  }
+
+  // ---- operand stack ----
+
+  #push(t: Operand): void {
+    if (this.#height === this.#vals.length) this.#vals.push(t);
+    else this.#vals[this.#height] = t;
+    this.#height++;
+  }
+
+  #pushAll(ts: readonly ValType[]): void {
+    for (let i = 0; i < ts.length; i++) this.#push(ts[i]!);
+  }
+
+  #popAny(): Operand {
+    if (this.#height === this.#top.height) {
+      if (this.#top.unreachable) return UNKNOWN;
+      this.#fail("type mismatch");
+    }
+    return this.#vals[--this.#height]!;
+  }
+
+  #pop(expected: ValType): void {
+    const h = this.#height;
+    if (h > this.#top.height) {
+      const actual = this.#vals[h - 1]!;
+      this.#height = h - 1;
+      if (actual !== expected && actual !== UNKNOWN) this.#fail("type mismatch");
+    } else if (!this.#top.unreachable) {
+      this.#fail("type mismatch");
+    }
+  }
+
+  #popAll(ts: readonly ValType[]): void {
+    for (let i = ts.length - 1; i >= 0; i--) this.#pop(ts[i]!);
+  }
+
+  /**
+   * Checks that the top of the stack matches `ts` without popping: what popping `ts` and pushing
+   * back the popped operands does, as `br_table` needs for every target.
+   */
+  #peekAll(ts: readonly ValType[]): void {
+    const frame = this.#top;
+    for (let i = ts.length - 1, at = this.#height - 1; i >= 0; i--, at--) {
+      if (at < frame.height) {
+        if (frame.unreachable) return;
+        this.#fail("type mismatch");
+      }
+      const actual = this.#vals[at]!;
+      if (actual !== ts[i] && actual !== UNKNOWN) this.#fail("type mismatch");
+    }
+  }
+
+  // ---- control stack ----
+
+  #pushFrame(opcode: number, params: readonly ValType[], results: readonly ValType[]): void {
+    let frame = this.#frames[this.#depth];
+    if (frame === undefined) this.#frames.push(frame = new ControlFrame());
+    frame.opcode = opcode;
+    frame.params = params;
+    frame.results = results;
+    frame.height = this.#height;
+    frame.unreachable = false;
+    this.#depth++;
+    this.#top = frame;
+    this.#pushAll(params);
+  }
+
+  #popFrame(): ControlFrame {
+    const frame = this.#top;
+    this.#popAll(frame.results);
+    if (this.#height !== frame.height) this.#fail("type mismatch");
+    this.#depth--;
+    // The function's own frame stays `#top` once popped: nothing reads it after that.
+    if (this.#depth > 0) this.#top = this.#frames[this.#depth - 1]!;
+    return frame;
+  }
+
+  #label(depth: number): ControlFrame {
+    if (depth >= this.#depth) this.#fail(`unknown label ${depth}`);
+    return this.#frames[this.#depth - 1 - depth]!;
+  }
+
+  #setUnreachable(): void {
+    this.#height = this.#top.height;
+    this.#top.unreachable = true;
+  }
+
+  // ---- instructions ----
+
+  #instr(op: number): void {
+    const idx = denseIndex(op);
+    const feature = OP_FEATURE[idx]!;
+    if (feature !== Feature.None && (this.#ctx.disabled & feature) !== 0) {
+      this.#fail(featureMessage(feature));
+    }
+    const params = OP_PARAMS[idx];
+    if (params !== null && params !== undefined) {
+      const imm = OP_IMM[idx]!;
+      if (imm !== Imm.None) this.#checkImmediates(idx, imm);
+      for (let i = params.length - 1; i >= 0; i--) this.#pop(params[i]!);
+      const result = OP_RESULT[idx];
+      if (result !== null && result !== undefined) this.#push(result);
+      return;
+    }
+    this.#special(op);
+  }
+
+  /** Checks the immediates of an operator with a fixed signature. */
+  #checkImmediates(idx: number, imm: Imm): void {
+    const reader = this.#reader;
+    switch (imm) {
+      case Imm.MemArg:
+        this.#memory(reader.index);
+        return this.#alignment(idx);
+      case Imm.MemArgLane:
+        this.#memory(reader.index);
+        this.#alignment(idx);
+        return this.#lane(idx);
+      case Imm.Lane:
+        return this.#lane(idx);
+      case Imm.Shuffle:
+        for (let i = 0; i < 16; i++) {
+          if (reader.v128[i]! >= 32) this.#fail("invalid lane index");
+        }
+        return;
+      case Imm.Memory:
+      case Imm.MemoryCopy:
+        this.#memory(reader.index);
+        if (imm === Imm.MemoryCopy) this.#memory(reader.index2);
+        return;
+      case Imm.MemoryInit:
+        this.#requireDataCount();
+        this.#memory(reader.index2);
+        return this.#data(reader.index);
+      case Imm.Data:
+        this.#requireDataCount();
+        return this.#data(reader.index);
+      case Imm.Elem:
+        this.#elem(reader.index);
+        return;
+      case Imm.Table:
+        this.#table(reader.index);
+        return;
+      case Imm.TableInit: {
+        // The binary order is elem then table; the spec checks the table first.
+        const tableType = this.#table(reader.index2);
+        if (this.#elem(reader.index) !== tableType) this.#fail("type mismatch");
+        return;
+      }
+      case Imm.TableCopy: {
+        const dst = this.#table(reader.index);
+        if (this.#table(reader.index2) !== dst) this.#fail("type mismatch");
+        return;
+      }
+      default:
+        // Constants: nothing to check.
+        return;
+    }
+  }
+
+  /** Operators typed by hand. */
+  #special(op: number): void {
+    const reader = this.#reader;
+    switch (op) {
+      case Op.Unreachable:
+        return this.#setUnreachable();
+      case Op.Block:
+      case Op.Loop:
+        this.#readBlockType();
+        this.#popAll(this.#btParams);
+        return this.#pushFrame(op, this.#btParams, this.#btResults);
+      case Op.If:
+        this.#readBlockType();
+        this.#pop("i32");
+        this.#popAll(this.#btParams);
+        return this.#pushFrame(op, this.#btParams, this.#btResults);
+      case Op.Else: {
+        const frame = this.#top;
+        if (frame.opcode !== Op.If) this.#fail("else without if");
+        this.#popFrame();
+        return this.#pushFrame(Op.Else, frame.params, frame.results);
+      }
+      case Op.End: {
+        const frame = this.#popFrame();
+        // An `if` without `else` has an implicit empty else, which passes its params through.
+        if (frame.opcode === Op.If && !sameTypes(frame.params, frame.results)) {
+          this.#fail("type mismatch");
+        }
+        return this.#pushAll(frame.results);
+      }
+      case Op.Br:
+        this.#popAll(this.#label(reader.index).labelTypes);
+        return this.#setUnreachable();
+      case Op.BrIf: {
+        const types = this.#label(reader.index).labelTypes;
+        this.#pop("i32");
+        this.#popAll(types);
+        return this.#pushAll(types);
+      }
+      case Op.BrTable:
+        return this.#brTable();
+      case Op.Return:
+        this.#popAll(this.#frames[0]!.results);
+        return this.#setUnreachable();
+      case Op.Call: {
+        const type = this.#ctx.funcType(reader.index);
+        if (type === null) this.#fail(`unknown function ${reader.index}`);
+        this.#popAll(type.params);
+        return this.#pushAll(type.results);
+      }
+      case Op.CallIndirect:
+        return this.#callIndirect();
+      case Op.Drop:
+        this.#popAny();
+        return;
+      case Op.Select:
+        return this.#select();
+      case Op.SelectT: {
+        const types = reader.selectTypes;
+        if (types.length !== 1) this.#fail("invalid result arity");
+        const t = this.#checkType(types[0]!);
+        this.#pop("i32");
+        this.#pop(t);
+        this.#pop(t);
+        return this.#push(t);
+      }
+      case Op.LocalGet:
+        return this.#push(this.#local(reader.index));
+      case Op.LocalSet:
+        this.#pop(this.#local(reader.index));
+        return;
+      case Op.LocalTee: {
+        const t = this.#local(reader.index);
+        this.#pop(t);
+        return this.#push(t);
+      }
+      case Op.GlobalGet:
+        return this.#push(this.#global(reader.index).content);
+      case Op.GlobalSet: {
+        const type = this.#global(reader.index);
+        if (!type.mutable) this.#fail("global is immutable");
+        this.#pop(type.content);
+        return;
+      }
+      case Op.TableGet: {
+        const t = this.#table(reader.index);
+        this.#pop("i32");
+        return this.#push(t);
+      }
+      case Op.TableSet: {
+        const t = this.#table(reader.index);
+        this.#pop(t);
+        this.#pop("i32");
+        return;
+      }
+      case Op.TableGrow: {
+        const t = this.#table(reader.index);
+        this.#pop("i32");
+        this.#pop(t);
+        return this.#push("i32");
+      }
+      case Op.TableFill: {
+        const t = this.#table(reader.index);
+        this.#pop("i32");
+        this.#pop(t);
+        this.#pop("i32");
+        return;
+      }
+      case Op.RefNull:
+        return this.#push(reader.refType);
+      case Op.RefIsNull: {
+        const t = this.#popAny();
+        if (t !== UNKNOWN && !isRefType(t)) this.#fail("type mismatch");
+        return this.#push("i32");
+      }
+      case Op.RefFunc: {
+        const index = reader.index;
+        if (index >= this.#ctx.funcCount) this.#fail(`unknown function ${index}`);
+        if (this.#ctx.declaredFuncs[index] !== 1) this.#fail("undeclared function reference");
+        return this.#push("funcref");
+      }
+      default:
+        // OpReader returns only opcodes of the table, and every untyped one is handled above.
+        throw new DecodeError("illegal opcode", reader.opPos);
+    }
+  }
+
+  #brTable(): void {
+    const targets = this.#reader.targets;
+    this.#pop("i32");
+    const defaultTypes = this.#label(targets[targets.length - 1]!).labelTypes;
+    const arity = defaultTypes.length;
+    for (let i = 0; i < targets.length - 1; i++) {
+      const types = this.#label(targets[i]!).labelTypes;
+      if (types.length !== arity) this.#fail("type mismatch");
+      this.#peekAll(types);
+    }
+    this.#popAll(defaultTypes);
+    this.#setUnreachable();
+  }
+
+  #callIndirect(): void {
+    const reader = this.#reader;
+    const module = this.#ctx.module;
+    const tableIndex = reader.index2;
+    if (tableIndex !== 0) this.#require(Feature.ReferenceTypes);
+    const element = this.#table(tableIndex);
+    const type = module.types[reader.index];
+    if (type === undefined) this.#fail(`unknown type ${reader.index}`);
+    if (element !== "funcref") this.#fail("type mismatch");
+    this.#pop("i32");
+    this.#popAll(type.params);
+    this.#pushAll(type.results);
+  }
+
+  #select(): void {
+    this.#pop("i32");
+    const t1 = this.#popAny();
+    const t2 = this.#popAny();
+    // Untyped select only takes numbers and vectors: a reference needs `select t`.
+    if (isRefType(t1 as ValType) || isRefType(t2 as ValType)) this.#fail("type mismatch");
+    if (t1 !== t2 && t1 !== UNKNOWN && t2 !== UNKNOWN) this.#fail("type mismatch");
+    this.#push(t1 === UNKNOWN ? t2 : t1);
+  }
+
+  // ---- immediates ----
+
+  #readBlockType(): void {
+    const bt = this.#reader.blockType;
+    if (bt === BLOCK_EMPTY) {
+      this.#btParams = NONE;
+      this.#btResults = NONE;
+    } else if (bt < 0) {
+      this.#btParams = NONE;
+      this.#btResults = SINGLE[this.#checkType(blockValType(bt)!)];
+    } else {
+      this.#require(Feature.MultiValue);
+      const type = this.#ctx.module.types[bt];
+      if (type === undefined) this.#fail(`unknown type ${bt}`);
+      this.#btParams = type.params;
+      this.#btResults = type.results;
+    }
+  }
+
+  #local(index: number): ValType {
+    const params = this.#params;
+    if (index < params.length) return params[index]!;
+    const t = this.#locals[index - params.length];
+    if (t === undefined) this.#fail(`unknown local ${index}`);
+    return t;
+  }
+
+  #global(index: number) {
+    const type = this.#ctx.module.globalTypes[index];
+    if (type === undefined) this.#fail(`unknown global ${index}`);
+    return type;
+  }
+
+  #table(index: number): ValType {
+    const type = this.#ctx.module.tables[index];
+    if (type === undefined) this.#fail(`unknown table ${index}`);
+    return type.element;
+  }
+
+  #memory(index: number): void {
+    if (index >= this.#ctx.module.memories.length) this.#fail(`unknown memory ${index}`);
+  }
+
+  /** `memory.init` and `data.drop` need the data count section; without it the module is malformed. */
+  #requireDataCount(): void {
+    if (this.#ctx.dataCount === null) {
+      throw new DecodeError("data count section required", this.#reader.opPos);
+    }
+  }
+
+  #data(index: number): void {
+    if (index >= this.#ctx.dataCount!) this.#fail(`unknown data segment ${index}`);
+  }
+
+  #elem(index: number): ValType {
+    const elem = this.#ctx.module.elems[index];
+    if (elem === undefined) this.#fail(`unknown elem segment ${index}`);
+    return elem.type;
+  }
+
+  #alignment(idx: number): void {
+    if (this.#reader.align > OP_MAX_ALIGN[idx]!) {
+      this.#fail("alignment must not be larger than natural");
+    }
+  }
+
+  #lane(idx: number): void {
+    if (this.#reader.lane >= OP_LANES[idx]!) this.#fail("invalid lane index");
+  }
+
+  /** Rejects a value type whose feature is off; returns it. */
+  #checkType(t: ValType): ValType {
+    const feature = valTypeFeature(t);
+    if (feature !== Feature.None) this.#require(feature);
+    return t;
+  }
+
+  #require(feature: Feature): void {
+    if ((this.#ctx.disabled & feature) !== 0) this.#fail(featureMessage(feature));
+  }
+
+  #fail(message: string): never {
+    throw new ValidationError(message, this.#reader.opPos, this.#funcIndex);
+  }
+}
+
+function sameTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

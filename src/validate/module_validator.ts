@@ -1,0 +1,259 @@
+/**
+ * Module validation: every rule of the spec's "Modules" validation chapter, in the order the
+ * reference interpreter checks them, then each function body.
+ *
+ * @module
+ */
+
+import { ValidationError } from "../core/errors.ts";
+import type { WasmFeatures } from "../core/features.ts";
+import type { FuncType, GlobalType, MemoryType, TableType, ValType } from "../core/types.ts";
+import type { ModuleDecl } from "../binary/module.ts";
+import { ConstExprValidator } from "./const_expr.ts";
+import { ModuleContext } from "./context.ts";
+import { FuncValidator } from "./func_validator.ts";
+import { Feature, featureMessage, valTypeFeature } from "./op_rules.ts";
+
+/** Largest memory, in 64 KiB pages (4 GiB). */
+const MAX_PAGES = 65536;
+
+/**
+ * Validates a decoded module against the Wasm 2.0 rules and the enabled `features`.
+ *
+ * @param decl the decoded module
+ * @param features which proposals are enabled; anything they disable is rejected
+ * @throws {ValidationError} for the first broken rule, with the spec testsuite's wording
+ *   ("type mismatch", "unknown function 3", ...), its byte offset and, inside code, the index of
+ *   the function.
+ * @throws {DecodeError} for `memory.init` / `data.drop` without a data count section.
+ *
+ * @example
+ * ```ts ignore
+ * const decl = decodeModule(bytes, WASM2_FEATURES);
+ * validateModule(decl, WASM2_FEATURES);
+ * ```
+ */
+export function validateModule(decl: ModuleDecl, features: WasmFeatures): void {
+  new ModuleValidator(new ModuleContext(decl, features)).run();
+}
+
+/**
+ * Validates the body of one defined function. `validateModule` already does this for every
+ * function. Each call rebuilds the module context (a pass over the module's segments): to
+ * validate many functions lazily, build one `FuncValidator(new ModuleContext(...))` and reuse it.
+ *
+ * @param decl the decoded module (its module-level rules assumed valid)
+ * @param features which proposals are enabled
+ * @param funcIndex index in the function index space of a function with a body
+ * @throws {ValidationError} as `validateModule`
+ */
+export function validateFunction(
+  decl: ModuleDecl,
+  features: WasmFeatures,
+  funcIndex: number,
+): void {
+  new FuncValidator(new ModuleContext(decl, features)).validate(funcIndex);
+}
+
+class ModuleValidator {
+  readonly #ctx: ModuleContext;
+  readonly #module: ModuleDecl;
+  readonly #consts: ConstExprValidator;
+
+  constructor(ctx: ModuleContext) {
+    this.#ctx = ctx;
+    this.#module = ctx.module;
+    this.#consts = new ConstExprValidator(ctx);
+  }
+
+  run(): void {
+    this.#types();
+    this.#imports();
+    this.#funcs();
+    this.#tables();
+    this.#memories();
+    this.#globals();
+    this.#elems();
+    this.#datas();
+    this.#bodies();
+    this.#start();
+    this.#exports();
+  }
+
+  #types(): void {
+    for (const type of this.#module.types) this.#funcType(type, 0);
+  }
+
+  #funcType(type: FuncType, at: number): void {
+    for (const t of type.params) this.#valType(t, at);
+    for (const t of type.results) this.#valType(t, at);
+    if (type.results.length > 1) this.#require(Feature.MultiValue, at);
+  }
+
+  #imports(): void {
+    for (const im of this.#module.imports) {
+      switch (im.kind) {
+        case "func":
+          this.#typeIndex(im.typeIndex, im.offset);
+          break;
+        case "table":
+          this.#tableType(im.type, im.offset);
+          break;
+        case "memory":
+          this.#memoryType(im.type, im.offset);
+          break;
+        case "global":
+          this.#globalType(im.type, im.offset);
+          break;
+      }
+    }
+  }
+
+  #funcs(): void {
+    const m = this.#module;
+    for (let i = m.importedFuncs; i < m.funcTypeIndices.length; i++) {
+      this.#typeIndex(m.funcTypeIndices[i]!, m.bodies[i - m.importedFuncs]?.offset ?? 0);
+    }
+  }
+
+  #tables(): void {
+    const m = this.#module;
+    for (let i = m.importedTables; i < m.tables.length; i++) this.#tableType(m.tables[i]!, 0);
+    if (m.tables.length > 1) this.#require(Feature.ReferenceTypes, 0, "multiple tables");
+  }
+
+  #memories(): void {
+    const m = this.#module;
+    for (let i = m.importedMemories; i < m.memories.length; i++) {
+      this.#memoryType(m.memories[i]!, 0);
+    }
+    if (m.memories.length > 1 && !this.#ctx.features.wasmMultiMemory) {
+      this.#fail("multiple memories", 0);
+    }
+  }
+
+  #globals(): void {
+    for (const g of this.#module.globals) {
+      this.#globalType(g.type, g.init.start, false);
+      this.#consts.validate(g.init, g.type.content);
+    }
+  }
+
+  #elems(): void {
+    const ctx = this.#ctx;
+    for (const e of this.#module.elems) {
+      this.#refType(e.type, e.offset);
+      if (e.mode !== "active") this.#require(Feature.BulkMemory, e.offset);
+      if (e.funcIndices !== null) {
+        for (const f of e.funcIndices) {
+          if (f >= ctx.funcCount) this.#fail(`unknown function ${f}`, e.offset);
+        }
+      }
+      if (e.exprs !== null) { for (const x of e.exprs) this.#consts.validate(x, e.type); }
+      if (e.mode === "active") {
+        const table = this.#module.tables[e.table];
+        if (table === undefined) this.#fail(`unknown table ${e.table}`, e.offset);
+        if (table.element !== e.type) this.#fail("type mismatch", e.offset);
+        this.#consts.validate(e.offsetExpr!, "i32");
+      }
+    }
+  }
+
+  #datas(): void {
+    for (const d of this.#module.datas) {
+      if (d.mode !== "active") {
+        this.#require(Feature.BulkMemory, d.offset);
+        continue;
+      }
+      if (d.memory >= this.#module.memories.length) {
+        this.#fail(`unknown memory ${d.memory}`, d.offset);
+      }
+      this.#consts.validate(d.offsetExpr!, "i32");
+    }
+  }
+
+  #bodies(): void {
+    const m = this.#module;
+    const validator = new FuncValidator(this.#ctx);
+    for (let i = 0; i < m.bodies.length; i++) validator.validate(m.importedFuncs + i);
+  }
+
+  #start(): void {
+    const start = this.#module.start;
+    if (start === null) return;
+    const type = this.#ctx.funcType(start);
+    if (type === null) this.#fail(`unknown function ${start}`, 0);
+    if (type.params.length !== 0 || type.results.length !== 0) this.#fail("start function", 0);
+  }
+
+  #exports(): void {
+    const m = this.#module;
+    const names = new Set<string>();
+    for (const ex of m.exports) {
+      if (names.has(ex.name)) this.#fail("duplicate export name", ex.offset);
+      names.add(ex.name);
+      const count = ex.kind === "func"
+        ? m.funcTypeIndices.length
+        : ex.kind === "table"
+        ? m.tables.length
+        : ex.kind === "memory"
+        ? m.memories.length
+        : m.globalTypes.length;
+      if (ex.index >= count) {
+        this.#fail(`unknown ${ex.kind === "func" ? "function" : ex.kind} ${ex.index}`, ex.offset);
+      }
+      if (ex.kind === "global" && m.globalTypes[ex.index]!.mutable) {
+        this.#require(Feature.MutableGlobal, ex.offset);
+      }
+    }
+  }
+
+  // ---- types ----
+
+  #typeIndex(index: number, at: number): void {
+    if (index >= this.#module.types.length) this.#fail(`unknown type ${index}`, at);
+  }
+
+  #tableType(type: TableType, at: number): void {
+    this.#refType(type.element, at);
+    // Table sizes are u32 by construction: only the order of the limits can be wrong.
+    if (type.maximum !== null && type.minimum > type.maximum) {
+      this.#fail("size minimum must not be greater than maximum", at);
+    }
+  }
+
+  #memoryType(type: MemoryType, at: number): void {
+    const tooLarge = "memory size must be at most 65536 pages (4GiB)";
+    if (type.minimum > MAX_PAGES) this.#fail(tooLarge, at);
+    if (type.maximum !== null) {
+      if (type.maximum > MAX_PAGES) this.#fail(tooLarge, at);
+      if (type.minimum > type.maximum) {
+        this.#fail("size minimum must not be greater than maximum", at);
+      }
+    }
+  }
+
+  /** Checks a global's type; an imported mutable global needs the mutable-global feature. */
+  #globalType(type: GlobalType, at: number, imported = true): void {
+    this.#valType(type.content, at);
+    if (imported && type.mutable) this.#require(Feature.MutableGlobal, at);
+  }
+
+  #valType(t: ValType, at: number): void {
+    const feature = valTypeFeature(t);
+    if (feature !== Feature.None) this.#require(feature, at);
+  }
+
+  /** A table's or segment's element type: MVP tables hold funcref, so only externref is new. */
+  #refType(t: ValType, at: number): void {
+    if (t === "externref") this.#require(Feature.ReferenceTypes, at);
+  }
+
+  #require(feature: Feature, at: number, message = featureMessage(feature)): void {
+    if ((this.#ctx.disabled & feature) !== 0) this.#fail(message, at);
+  }
+
+  #fail(message: string, at: number): never {
+    throw new ValidationError(message, at, null);
+  }
+}

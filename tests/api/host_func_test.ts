@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import {
+  Engine,
+  Func,
+  FuncError,
+  FuncType,
+  Linker,
+  type Memory,
+  Module,
+  Store,
+  Trap,
+  TrapCode,
+  Val,
+  WasmError,
+} from "../../mod.ts";
+import { wat } from "./_wat.ts";
+
+const engine = new Engine();
+
+Deno.test("host func: Caller gives the store data; no instance when called from the API", () => {
+  const store = new Store(engine, { n: 1 });
+  const f = Func.wrap(store, { params: [], results: ["i32"] }, (caller) => {
+    assert.equal(caller.store, store);
+    assert.equal(caller.engine, engine);
+    assert.equal(caller.getExport("anything"), undefined);
+    caller.data = { n: caller.data.n + 1 };
+    return caller.data.n;
+  });
+  assert.equal(f.typed(store).call(store), 2);
+  assert.deepEqual(store.data, { n: 2 });
+});
+
+Deno.test("host func: wrong results from the host throw FuncError", () => {
+  const store = new Store(engine, null);
+  const t = new FuncType([], ["i32"]);
+  const cases: [string, () => unknown][] = [
+    ["no results", () => []],
+    ["two results", () => [Val.i32(1), Val.i32(2)]],
+    ["wrong type", () => [Val.i64(1n)]],
+    ["not an array", () => Val.i32(1)],
+  ];
+  for (const [name, out] of cases) {
+    const f = new Func(store, t, out as () => Val[]);
+    assert.throws(() => f.call(store, []), FuncError, name);
+  }
+  const wrapped = Func.wrap(store, { params: [], results: ["i32", "i64"] }, () => [1]);
+  assert.throws(() => wrapped.call(store, []), /array of 2 results/);
+  const wrongJs = Func.wrap(store, { params: [], results: ["i64"] }, () => "x");
+  assert.throws(() => wrongJs.call(store, []), /must be a i64, got "x"/);
+  // Host functions without results may return anything.
+  Func.wrap(store, { params: [], results: [] }, () => 5).call(store, []);
+  new Func(store, new FuncType([], []), () => undefined).call(store, []);
+});
+
+Deno.test("host func: a Promise in a synchronous call is an error", () => {
+  const store = new Store(engine, null);
+  const f = Func.wrap(store, { params: [], results: [] }, () => Promise.resolve());
+  assert.throws(() => f.call(store, []), WasmError);
+});
+
+Deno.test("host func: Wasm calls the host, which calls back into Wasm via the Caller", () => {
+  const store = new Store(engine, [] as string[]);
+  const linker = new Linker<string[]>(engine);
+  linker.funcWrap("env", "log", { params: ["i32", "i32"], results: [] }, (caller, ptr, len) => {
+    const mem = caller.getExport("memory") as Memory;
+    caller.data.push(new TextDecoder().decode(mem.read(caller.store, ptr, len)));
+  });
+  linker.funcWrap("env", "twice", { params: ["i32"], results: ["i32"] }, (caller, x: number) => {
+    const double = caller.getExport("double") as Func;
+    return double.typed(caller.store).call(
+      caller.store,
+      double.typed(caller.store).call(caller.store, x) as number,
+    );
+  });
+  const module = new Module(
+    engine,
+    wat(`(module
+      (import "env" "log" (func $log (param i32 i32)))
+      (import "env" "twice" (func $twice (param i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 16) "hello")
+      (func (export "double") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+      (func (export "run") (param i32) (result i32)
+        (call $log (i32.const 16) (i32.const 5))
+        (call $twice (local.get 0))))`),
+  );
+  const instance = linker.instantiate(store, module);
+  assert.equal(instance.getTypedFunc(store, "run").call(store, 5), 20);
+  assert.deepEqual(store.data, ["hello"]);
+});
+
+Deno.test("host func: a trap leaves the store usable", () => {
+  const store = new Store(engine, null);
+  const linker = new Linker(engine);
+  let fail = true;
+  linker.funcWrap("env", "maybe", { params: [], results: [] }, () => {
+    if (fail) throw new Error("host says no");
+  });
+  const module = new Module(
+    engine,
+    wat(`(module (import "env" "maybe" (func $maybe))
+      (global $g (export "g") (mut i32) (i32.const 0))
+      (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+      (func (export "host") (global.set $g (i32.const 1)) (call $maybe) (global.set $g (i32.const 2))))`),
+  );
+  const instance = linker.instantiate(store, module);
+  const div = instance.getTypedFunc(store, "div");
+  assert.throws(
+    () => div.call(store, 1, 0),
+    (e) => e instanceof Trap && e.code === TrapCode.IntegerDivisionByZero,
+  );
+  assert.equal(div.call(store, 7, 2), 3);
+  const host = instance.getTypedFunc(store, "host");
+  assert.throws(
+    () => host.call(store),
+    (e) => e instanceof Error && /host says no/.test(String(e) + String(e.cause)),
+  );
+  assert.equal(
+    instance.getGlobal(store, "g")!.get(store).value,
+    1,
+    "the trap stopped the function",
+  );
+  fail = false;
+  host.call(store);
+  assert.equal(instance.getGlobal(store, "g")!.get(store).value, 2);
+  assert.equal(div.call(store, 9, 3), 3);
+});

@@ -1,0 +1,152 @@
+/**
+ * Fuzz-style robustness test: thousands of mutated and truncated copies of valid modules must each
+ * be accepted or rejected with `DecodeError` / `ValidationError`, never anything else, each
+ * within a time bound. Seeded, so a failure names a reproducible case.
+ */
+import assert from "node:assert/strict";
+import wabtInit from "wabt";
+import { DecodeError, Engine, Module, ValidationError } from "../../mod.ts";
+
+const SEEDS: Record<string, string> = {
+  arith: `(module
+    (func (export "f") (param i32 i64 f32 f64) (result i64)
+      local.get 0 i64.extend_i32_s local.get 1 i64.mul
+      local.get 2 f64.promote_f32 local.get 3 f64.add i64.trunc_sat_f64_s i64.add))`,
+  control: `(module
+    (func $g (param i32) (result i32 i32) local.get 0 local.get 0)
+    (func (export "f") (param i32) (result i32)
+      (block (result i32)
+        (loop (result i32)
+          local.get 0 i32.eqz br_if 1
+          (if (result i32) (local.get 0) (then (i32.const 1)) (else (i32.const 2)))
+          local.get 0
+          (br_table 0 1 2 (i32.const 0))))
+      call $g i32.add))`,
+  memory: `(module
+    (memory (export "m") 1 2)
+    (data (i32.const 16) "hello world")
+    (data $p "passive")
+    (func (export "f") (param i32) (result i32)
+      (memory.init $p (i32.const 0) (i32.const 0) (i32.const 3))
+      (memory.copy (i32.const 100) (i32.const 16) (i32.const 5))
+      (memory.fill (i32.const 200) (i32.const 7) (i32.const 9))
+      (i32.store8 offset=3 (local.get 0) (i32.load16_u align=1 (local.get 0)))
+      (drop (memory.grow (i32.const 1)))
+      memory.size))`,
+  tables: `(module
+    (type $t (func (result i32)))
+    (table $a 4 funcref)
+    (table $b 2 externref)
+    (func $one (result i32) i32.const 1)
+    (func $two (result i32) i32.const 2)
+    (elem (table $a) (i32.const 0) func $one $two)
+    (elem $e funcref (ref.func $one) (ref.null func))
+    (elem declare func $two)
+    (func (export "f") (param i32 externref) (result i32)
+      (table.set $b (i32.const 0) (local.get 1))
+      (table.init $a $e (i32.const 2) (i32.const 0) (i32.const 2))
+      (drop (table.grow $a (ref.func $two) (i32.const 1)))
+      (call_indirect $a (type $t) (local.get 0))))`,
+  globals: `(module
+    (import "env" "g" (global $g i32))
+    (import "env" "h" (func $h (param i32)))
+    (global $m (mut i64) (i64.const -5))
+    (global $f f64 (f64.const 1.5))
+    (global $r funcref (ref.func $s))
+    (func $s (call $h (global.get $g)) (global.set $m (i64.const 7)))
+    (start $s)
+    (export "m" (global $m)))`,
+  simd: `(module
+    (func (export "f") (param v128) (result i32)
+      (i32x4.extract_lane 2
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
+          (v128.const i32x4 1 2 3 4) (f32x4.add (local.get 0) (local.get 0))))))`,
+  select: `(module
+    (func (export "f") (param i32 f64 f64) (result f64)
+      (select (local.get 1) (local.get 2) (local.get 0)))
+    (func (param funcref funcref i32) (result funcref)
+      (select (result funcref) (local.get 0) (local.get 1) (local.get 2))))`,
+};
+
+/** Mulberry32: a tiny seeded PRNG so failures reproduce. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function mutate(src: Uint8Array, rand: () => number): Uint8Array {
+  const int = (n: number) => Math.floor(rand() * n);
+  const bytes = Array.from(src);
+  const edits = 1 + int(4);
+  for (let i = 0; i < edits; i++) {
+    const at = int(bytes.length);
+    switch (int(6)) {
+      case 0:
+        bytes[at] = int(256);
+        break;
+      case 1:
+        bytes[at] = bytes[at]! ^ (1 << int(8));
+        break;
+      case 2:
+        bytes.splice(at, 1 + int(4));
+        break;
+      case 3:
+        bytes.splice(at, 0, int(256));
+        break;
+      case 4:
+        bytes[at] = rand() < 0.5 ? 0x80 : 0xff; // LEB continuation bytes: over-long lengths
+        break;
+      default:
+        bytes.length = Math.max(0, at); // truncation
+    }
+  }
+  return new Uint8Array(bytes);
+}
+
+Deno.test("mutated modules are accepted or rejected with DecodeError/ValidationError", async () => {
+  const wabt = await wabtInit();
+  const engine = new Engine();
+  const features = {
+    mutable_globals: true,
+    sat_float_to_int: true,
+    sign_extension: true,
+    simd: true,
+    multi_value: true,
+    bulk_memory: true,
+    reference_types: true,
+  };
+  const corpus = Object.entries(SEEDS).map(([name, wat]) => {
+    const bytes = wabt.parseWat(`${name}.wat`, wat, features).toBinary({}).buffer;
+    new Module(engine, bytes); // every seed itself must be valid
+    return { name, bytes };
+  });
+  const rand = prng(0x5eed);
+  const perSeed = 600;
+  let accepted = 0;
+  let rejected = 0;
+  for (const { name, bytes } of corpus) {
+    for (let i = 0; i < perSeed; i++) {
+      const mutant = mutate(bytes, rand);
+      const started = performance.now();
+      try {
+        new Module(engine, mutant);
+        accepted++;
+      } catch (e) {
+        if (!(e instanceof DecodeError || e instanceof ValidationError)) {
+          assert.fail(`${name} mutant ${i} threw ${e}: bytes ${Array.from(mutant).join(",")}`);
+        }
+        rejected++;
+      }
+      const took = performance.now() - started;
+      assert.ok(took < 250, `${name} mutant ${i} took ${took.toFixed(1)} ms`);
+    }
+  }
+  assert.equal(accepted + rejected, corpus.length * perSeed);
+  assert.ok(rejected > accepted, `mutations should mostly break modules (${accepted} accepted)`);
+});

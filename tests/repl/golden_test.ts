@@ -1,0 +1,55 @@
+/**
+ * Golden transcripts: each `golden/<name>.repl` runs in script mode with echo, and its whole
+ * output (errors marked `! `, then the failure count) must equal `golden/<name>.out`.
+ *
+ * A script's first line may say what it needs from the engine: `# needs: execution` (Wasm code
+ * runs) or `# needs: resumable` (func.callResumable); it is skipped until the engine has it.
+ *
+ * Regenerate after an intended change: `UPDATE_GOLDEN=1 deno test -A tests/repl/golden_test.ts`
+ * and review the diff.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { createReplContext } from "../../repl/context.ts";
+import { BufferOutput } from "../../repl/output.ts";
+import { runScript } from "../../repl/script.ts";
+import { engineCapabilities } from "./_capabilities.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const GOLDEN = fileURLToPath(new URL("./golden/", import.meta.url));
+const UPDATE = Deno.env.get("UPDATE_GOLDEN") === "1";
+
+/** Runs a script the way `repl --script <file> --echo` does, and returns its transcript. */
+export async function transcript(script: string): Promise<string> {
+  const output = new BufferOutput();
+  const { ctx, quitRequested } = createReplContext(
+    output,
+    (path) => new Uint8Array(readFileSync(path.startsWith("/") ? path : ROOT + path)),
+    { sliceFuel: 10_000n },
+  );
+  const result = await runScript(script.split("\n"), ctx, quitRequested, { echo: true });
+  return [...output.lines, `# failures: ${result.failures}`, ""].join("\n");
+}
+
+const capabilities = await engineCapabilities();
+
+for (const file of readdirSync(GOLDEN).filter((f) => f.endsWith(".repl")).sort()) {
+  const script = readFileSync(GOLDEN + file, "utf8");
+  const need = /^# needs: (\w+)/.exec(script)?.[1];
+  const missing = need !== undefined && !capabilities.has(need);
+  Deno.test({
+    name: `repl golden ${file}${missing ? ` (needs ${need})` : ""}`,
+    ignore: missing,
+    async fn() {
+      const actual = await transcript(script);
+      const expectedPath = GOLDEN + file.replace(/\.repl$/, ".out");
+      if (UPDATE) writeFileSync(expectedPath, actual);
+      const expected = readFileSync(expectedPath, "utf8");
+      assert.equal(actual, expected);
+    },
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * The official spec testsuite (root `.wast` files, Wasm 2.0) through the runner: one step per
+ * file, asserting that no command of a claimed kind fails. Other kinds run too (and are
+ * reported by `deno task spec`) but do not fail this test until they are claimed.
+ */
+
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { ResultKind } from "./runner.ts";
+import { rootWastFiles, runWastFile, testsuiteDir } from "./suite.ts";
+
+/** The command kinds this stage of the library claims to pass ("script" = the file parses). */
+const CLAIMED_KINDS: ReadonlySet<ResultKind> = new Set<ResultKind>([
+  "script",
+  "module",
+  "assert_malformed",
+  "assert_invalid",
+]);
+
+/** How many failures a step lists in its message before summarising the rest. */
+const SHOWN_FAILURES = 10;
+
+Deno.test("spec testsuite (Wasm 2.0 root files)", async (t) => {
+  const dir = testsuiteDir();
+  assert.ok(existsSync(dir), `testsuite not found at ${dir} (set WASM_TESTSUITE)`);
+  for (const name of rootWastFiles(dir)) {
+    await t.step(name, () => {
+      const failures = runWastFile(join(dir, name), name)
+        .filter((result) => result.status === "failed" && CLAIMED_KINDS.has(result.kind))
+        .map((result) => `${name}:${result.line} ${result.kind}: ${result.reason}`);
+      const shown = failures.slice(0, SHOWN_FAILURES);
+      if (failures.length > shown.length) {
+        shown.push(`... and ${failures.length - shown.length} more`);
+      }
+      assert.deepEqual(shown, [], `${failures.length} claimed case(s) failed`);
+    });
+  }
+});
