@@ -31,7 +31,13 @@ import {
   type Session,
 } from "./session.ts";
 import { parseF32Bits, parseF64Bits } from "./float_text.ts";
-import { formatTyped, parseInteger, parseValue, parseValues, type ValueContext } from "./value_text.ts";
+import {
+  formatTyped,
+  parseInteger,
+  parseValue,
+  parseValues,
+  type ValueContext,
+} from "./value_text.ts";
 
 /** What a command may use besides the session. */
 export interface CommandContext {
@@ -133,7 +139,11 @@ function printLoad(ctx: CommandContext, result: LoadResult): void {
     }
     const behaviour = session.standIns.get(key)!.behaviour;
     output.out(
-      s.note(`  ${key} ${typeText(imp.type)}: no provider; a stand-in ${behaviourText(behaviour, session.refs)}`),
+      s.note(
+        `  ${key} ${typeText(imp.type)}: no provider; a stand-in ${
+          behaviourText(behaviour, session.refs)
+        }`,
+      ),
     );
   }
 }
@@ -170,8 +180,10 @@ function printOutcome(ctx: CommandContext, outcome: CallOutcome): boolean {
     case "suspended": {
       const call = outcome.call;
       output.out(
-        s.note(`call ${call.id} suspended: ${callText(call, session.refs)} ` +
-          stopText(call.reason, session.refs)),
+        s.note(
+          `call ${call.id} suspended: ${callText(call, session.refs)} ` +
+            stopText(call.reason, session.refs),
+        ),
       );
       output.out(s.dim(`  ${resumeHint(call)}`));
       return true;
@@ -187,7 +199,9 @@ function splitCallTarget(args: string[]): { ref: string; rest: string[] } {
   const [first, second, ...more] = args;
   if (first === undefined) throw new ReplError("Name the function to call");
   if (first.startsWith("$") && !first.includes(".")) {
-    if (second === undefined) throw new ReplError(`Name an export of ${first}: call ${first} <export>`);
+    if (second === undefined) {
+      throw new ReplError(`Name an export of ${first}: call ${first} <export>`);
+    }
     return { ref: `${first}.${unquote(second)}`, rest: more };
   }
   return { ref: unquote(first), rest: args.slice(1) };
@@ -315,7 +329,7 @@ export const COMMANDS: readonly Command[] = [
       "becomes the current one. Imports that nothing provides get stand-ins (see `help stub`).",
     ],
     arity: [1, 3],
-    argKinds: ["file", "word:as", "instance"],
+    argKinds: ["file", "word:as"],
     async run(ctx, args) {
       const [file, as, name] = args;
       if (args.length === 2 || (args.length === 3 && as !== "as")) {
@@ -326,7 +340,7 @@ export const COMMANDS: readonly Command[] = [
       try {
         bytes = ctx.readFile(path);
       } catch (e) {
-        throw new ReplError(`Cannot read '${path}': ${(e as Error).message}`);
+        throw new ReplError(`Cannot read '${path}': ${fileErrorText(e)}`);
       }
       const result = await ctx.session.load(bytes, {
         origin: path,
@@ -341,7 +355,7 @@ export const COMMANDS: readonly Command[] = [
     summary: "define a module inline in WAT; lines continue until parentheses balance",
     details: [
       "Type or paste the module; the REPL keeps reading until every `(` is closed.",
-      "Example: (module $m (func (export \"two\") (result i32) i32.const 2))",
+      'Example: (module $m (func (export "two") (result i32) i32.const 2))',
     ],
     arity: [0, Infinity],
     argKinds: [],
@@ -481,7 +495,7 @@ export const COMMANDS: readonly Command[] = [
       "Arguments are read by the parameter types: i32/i64 in decimal or 0x hex; f32/f64 like",
       "1.5, -0, 1e3, 0x1.8p3, inf, -inf, nan, nan:0x200000; v128 as `i32x4 1 2 3 4` (any shape)",
       "or one 0x number; funcref as null, a handle #n or an export; externref as null, a",
-      "number, a \"string\" or a handle #n. Results print as `value : type`. A long call can be",
+      'number, a "string" or a handle #n. Results print as `value : type`. A long call can be',
       "interrupted with Ctrl-C; it then waits in `calls` to be resumed.",
     ],
     arity: [1, Infinity],
@@ -499,7 +513,7 @@ export const COMMANDS: readonly Command[] = [
     argKinds: ["global"],
     run(ctx, [ref]) {
       const value = ctx.session.getGlobal(ref!);
-      ctx.output.out(ctx.output.style.value(formatTyped(value, ctx.session.refs)));
+      ctx.output.out(ctx.output.style.value(describeEntry(ctx, value)));
     },
   },
   {
@@ -514,9 +528,12 @@ export const COMMANDS: readonly Command[] = [
       const global = session.global(ref!);
       const type = global.ty(session.store);
       if (!type.mutable) throw new ReplError(`${ref} is immutable (${typeText(type)})`);
-      const [value] = parseValues([type.content], rest, valueContext(session), ref!);
-      session.setGlobal(ref!, value!);
-      ctx.output.out(`${ref} = ${ctx.output.style.value(formatTyped(value!, session.refs))}`);
+      const { value, used } = parseValue(type.content, rest, 0, valueContext(session));
+      if (used !== rest.length) {
+        throw new ReplError(`Expected one ${type.content} value, got '${rest.join(" ")}'`);
+      }
+      session.setGlobal(ref!, value);
+      ctx.output.out(`${ref} = ${ctx.output.style.value(describeEntry(ctx, value))}`);
     },
   },
   {
@@ -578,7 +595,7 @@ export const COMMANDS: readonly Command[] = [
     usage: "write [<memory>] <offset> <bytes>...",
     summary: "write bytes into memory",
     details: [
-      "Bytes are 0-255, 0x hex digits (0xdeadbeef is 4 bytes in that order), \"text\" (UTF-8),",
+      'Bytes are 0-255, 0x hex digits (0xdeadbeef is 4 bytes in that order), "text" (UTF-8),',
       "or typed little-endian values: i32:42 i64:-1 f32:1.5 f64:0x1p-2.",
     ],
     arity: [2, Infinity],
@@ -597,7 +614,9 @@ export const COMMANDS: readonly Command[] = [
         );
       }
       value.write(ctx.session.store, offset, bytes);
-      ctx.output.out(`wrote ${plural(bytes.length, "byte")} at 0x${offset.toString(16)} of ${label}`);
+      ctx.output.out(
+        `wrote ${plural(bytes.length, "byte")} at 0x${offset.toString(16)} of ${label}`,
+      );
     },
   },
   {
@@ -834,6 +853,15 @@ export const COMMANDS: readonly Command[] = [
       const call = session.suspendedCall(parseCallId(idText));
       output.out(`call ${call.id}: ${callText(call, session.refs)}`);
       output.out(`  ${stopText(call.reason, session.refs)}`);
+      const frames = session.framesOf(call.id);
+      if (frames === undefined) {
+        output.out(output.style.dim("  (this engine does not expose the Wasm frames of a call)"));
+      }
+      for (const frame of frames ?? []) {
+        output.out(
+          `  at func ${frame.funcIndex}${frame.name === undefined ? "" : ` ${frame.name}`}`,
+        );
+      }
       output.out(output.style.dim(`  ${resumeHint(call)}`));
     },
   },
@@ -932,7 +960,11 @@ function editDistance(a: string, b: string): number {
     let diagonal = row[0]!;
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const next = Math.min(
+        row[j]! + 1,
+        row[j - 1]! + 1,
+        diagonal + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       diagonal = row[j]!;
       row[j] = next;
     }
@@ -978,21 +1010,36 @@ function dispatch(ctx: CommandContext, text: string): Promise<boolean | void> | 
   const command = findCommand(name);
   const args = tokens.slice(1);
   if (!command) {
-    if (ctx.session.lookup(unquote(name))?.value instanceof Func || isInstanceThenExport(ctx, tokens)) {
+    if (
+      ctx.session.lookup(unquote(name))?.value instanceof Func || isInstanceThenExport(ctx, tokens)
+    ) {
       return runCall(ctx, tokens);
     }
     throw new ReplError(unknownCommandMessage(ctx, name));
   }
   const [min, max] = command.arity;
   if (args.length < min || args.length > max) {
-    const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
     throw new ReplError(
-      `${command.name} takes ${expected} argument${max === 1 && min === max ? "" : "s"}, got ` +
-        `${args.length}. Usage: ${command.usage}`,
+      `${command.name} takes ${arityText(min, max)}, got ${args.length}. Usage: ${command.usage}`,
     );
   }
   const rest = text.slice(name.length).trim();
   return command.run(ctx, args, rest);
+}
+
+function arityText(min: number, max: number): string {
+  if (min === max) return plural(min, "argument");
+  if (max === Infinity) return `at least ${plural(min, "argument")}`;
+  return `${min} to ${max} arguments`;
+}
+
+/** A file error without the absolute path Node puts in its message. */
+function fileErrorText(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EISDIR") return "it is a directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  return error instanceof Error ? error.message : String(error);
 }
 
 function isInstanceThenExport(ctx: CommandContext, tokens: string[]): boolean {

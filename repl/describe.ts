@@ -16,7 +16,6 @@ import {
   Trap,
   type Val,
   ValidationError,
-  WasmError,
 } from "../mod.ts";
 import type { Style } from "./output.ts";
 import type { RefHandles } from "./ref_handles.ts";
@@ -71,7 +70,9 @@ export function resumeHint(call: SuspendedCall): string {
   switch (reason.kind) {
     case "host": {
       const values = reason.results.map((t) => `<${t}>`).join(" ");
-      return `type \`resume ${id}${values ? " " + values : ""}\` to continue, \`drop ${id}\` to abandon`;
+      return `type \`resume ${id}${
+        values ? " " + values : ""
+      }\` to continue, \`drop ${id}\` to abandon`;
     }
     case "fuel":
       return `\`fuel add <n>\` then \`resume ${id}\`, or \`drop ${id}\``;
@@ -85,28 +86,29 @@ export function resumeHint(call: SuspendedCall): string {
  * their kind, REPL input errors as their message alone.
  */
 export function errorLines(error: unknown, style: Style): string[] {
-  if (error instanceof Trap) return trapLines(error, style);
-  if (error instanceof ReplError) return [style.error(error.message)];
-  if (error instanceof DecodeError) return [style.error(`decode error: ${error.message}`)];
-  if (error instanceof ValidationError) return [style.error(`validation error: ${error.message}`)];
-  if (error instanceof LinkError) return [style.error(`link error: ${error.message}`)];
-  if (error instanceof InstantiationError) {
-    return [style.error(`instantiation error: ${error.message}`)];
-  }
-  if (error instanceof WasmError) return [style.error(`${error.name}: ${error.message}`)];
-  if (error instanceof Error) return [style.error(`${error.name}: ${error.message}`)];
-  return [style.error(`error: ${String(error)}`)];
+  return errorText(error).flatMap((text) => text.split("\n")).map((line) => style.error(line));
 }
 
-function trapLines(trap: Trap, style: Style): string[] {
-  const lines = [style.error(`trap: ${trap.message} (${trap.codeName})`)];
+function errorText(error: unknown): string[] {
+  if (error instanceof Trap) return trapLines(error);
+  if (error instanceof ReplError) return [error.message];
+  if (error instanceof DecodeError) return [`decode error: ${error.message}`];
+  if (error instanceof ValidationError) return [`validation error: ${error.message}`];
+  if (error instanceof LinkError) return [`link error: ${error.message}`];
+  if (error instanceof InstantiationError) return [`instantiation error: ${error.message}`];
+  if (error instanceof Error) return [`${error.name}: ${error.message}`];
+  return [`error: ${String(error)}`];
+}
+
+function trapLines(trap: Trap): string[] {
+  const lines = [`trap: ${trap.message} (${trap.codeName})`];
   for (const frame of trap.backtrace) {
     const name = frame.name === undefined ? "" : ` ${frame.name}`;
-    lines.push(style.dim(`  at func ${frame.funcIndex}${name}`));
+    lines.push(`  at func ${frame.funcIndex}${name}`);
   }
   const cause = (trap as { cause?: unknown }).cause;
   if (cause instanceof Error && cause.message !== trap.message) {
-    lines.push(style.dim(`  caused by ${cause.name}: ${cause.message}`));
+    lines.push(`  caused by ${cause.name}: ${cause.message}`);
   }
   return lines;
 }

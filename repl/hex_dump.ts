@@ -12,11 +12,12 @@
  * ```ts
  * import { hexDump } from "./hex_dump.ts";
  * const lines = hexDump(new TextEncoder().encode("hi"), 0x10);
- * if (lines[0] !== "00000010  68 69" + " ".repeat(43) + "|hi              |") throw new Error(lines[0]);
+ * if (lines[0] !== "00000010  68 69" + " ".repeat(45) + "|hi              |") throw new Error(lines[0]);
  * ```
  */
 export function hexDump(bytes: Uint8Array, start: number): string[] {
   const lines: string[] = [];
+  if (bytes.length === 0) return lines;
   const end = start + bytes.length;
   for (let row = start - (start % 16); row < end; row += 16) {
     const hex: string[] = [];

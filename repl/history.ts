@@ -5,7 +5,7 @@
  * @module
  */
 
-import { appendText, env, fileExists, homeDirectory, readTextFile } from "./host_env.ts";
+import { appendText, env, fileExists, homeDirectory, readTextFile, writeText } from "./host_env.ts";
 
 /** How many entries are loaded at start. */
 export const HISTORY_SIZE = 1000;
@@ -23,7 +23,10 @@ export function loadHistory(path: string | undefined): string[] {
   if (path === undefined || !fileExists(path)) return [];
   try {
     const lines = readTextFile(path).split("\n").filter((l) => l.trim() !== "");
-    return lines.slice(-HISTORY_SIZE).reverse();
+    const kept = lines.slice(-HISTORY_SIZE);
+    // Appending forever would grow the file without bound: trim it now and then.
+    if (lines.length > 2 * HISTORY_SIZE) writeText(path, kept.join("\n") + "\n");
+    return kept.reverse();
   } catch {
     return [];
   }
@@ -33,7 +36,7 @@ export function loadHistory(path: string | undefined): string[] {
 export function saveHistoryLine(path: string | undefined, line: string): void {
   if (path === undefined || line.trim() === "") return;
   try {
-    appendText(path, line.endsWith("\n") ? line : `${line}\n`);
+    appendText(path, `${line.trimEnd()}\n`);
   } catch {
     // A read-only home must not break the REPL.
   }

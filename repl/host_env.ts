@@ -5,7 +5,14 @@
  * @module
  */
 
-import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import process from "node:process";
 
 /** Reads a whole file. */
@@ -21,6 +28,11 @@ export function readTextFile(path: string): string {
 /** Appends text to a file, creating it. */
 export function appendText(path: string, text: string): void {
   appendFileSync(path, text);
+}
+
+/** Replaces a file's contents. */
+export function writeText(path: string, text: string): void {
+  writeFileSync(path, text);
 }
 
 /** Whether `path` exists. */

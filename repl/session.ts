@@ -19,12 +19,13 @@
  */
 
 import {
+  type BacktraceFrame,
   Config,
   Engine,
   Func,
   FuncType,
   Global,
-  GlobalType,
+  type GlobalType,
   type Instance,
   Linker,
   Memory,
@@ -468,7 +469,9 @@ export class Session {
     }
     const current = this.#current;
     const value = current?.instance.exports(this.#store).find((e) => e.name === ref)?.value;
-    return value && current ? { value: value as Extern, label: `${current.name}.${ref}` } : undefined;
+    return value && current
+      ? { value: value as Extern, label: `${current.name}.${ref}` }
+      : undefined;
   }
 
   /** The exported function `ref` names (see `lookup`). */
@@ -554,7 +557,10 @@ export class Session {
     for (;;) {
       if ("done" in step) return step.done;
       if (step.wait) {
-        return { kind: "error", error: new ReplError("Use invokeAsync for Promise-returning hosts") };
+        return {
+          kind: "error",
+          error: new ReplError("Use invokeAsync for Promise-returning hosts"),
+        };
       }
       this.#grantFuel(0n);
       try {
@@ -731,6 +737,17 @@ export class Session {
     return this.#drive({ next }, live);
   }
 
+  /**
+   * The Wasm frames of suspended call `id`, innermost first, when the API exposes them on the
+   * stopped call (`backtrace`); `undefined` otherwise.
+   */
+  framesOf(id: number): readonly BacktraceFrame[] | undefined {
+    const stopped = this.#stopped.get(id);
+    if (!stopped) throw new ReplError(this.#noCall(id));
+    const frames = (stopped.handle as { backtrace?: unknown }).backtrace;
+    return Array.isArray(frames) ? frames as BacktraceFrame[] : undefined;
+  }
+
   /** Abandons suspended call `id`, releasing its stack. */
   drop(id: number): SuspendedCall {
     const stopped = this.#stopped.get(id);
@@ -759,7 +776,9 @@ export class Session {
 
   /** Adds to the budget. */
   addFuel(amount: bigint): void {
-    if (!this.#fuelOn) throw new ReplError("Fuel is off (unlimited); turn it on with `fuel on <n>`");
+    if (!this.#fuelOn) {
+      throw new ReplError("Fuel is off (unlimited); turn it on with `fuel on <n>`");
+    }
     if (amount < 0n) throw new ReplError(`Fuel to add cannot be negative, got ${amount}`);
     this.#fuelLeft += amount;
   }

@@ -100,7 +100,7 @@ export function jsToResults(value: unknown, types: readonly ValType[], key: stri
 function jsToVal(x: unknown, type: ValType, key: string): Val {
   if (x instanceof Val) return x;
   const fail = () =>
-    new ReplError(`${key} returned ${String(x)} (${typeof x}), which is not a ${type}`);
+    new ReplError(`${key} returned ${String(x)} (${typeof x}), which is not ${article(type)}`);
   switch (type) {
     case "i32":
       if (typeof x === "number" || typeof x === "boolean") return Val.i32(Number(x) | 0);
@@ -125,6 +125,10 @@ function jsToVal(x: unknown, type: ValType, key: string): Val {
     case "externref":
       return Val.externref(x ?? null);
   }
+}
+
+function article(type: ValType): string {
+  return `${type === "i32" || type === "i64" ? "an" : "a"} ${type}`;
 }
 
 /** Plain JS arguments for a bound function: numbers, bigints, bytes, references. */

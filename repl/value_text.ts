@@ -20,10 +20,19 @@ export interface ValueContext {
 }
 
 /** The lane shapes a v128 literal may be written in, with lane count and lane parser. */
-const V128_SHAPES: Record<string, { lanes: number; write: (v: DataView, i: number, t: string) => boolean }> = {
+const V128_SHAPES: Record<
+  string,
+  { lanes: number; write: (v: DataView, i: number, t: string) => boolean }
+> = {
   i8x16: { lanes: 16, write: (v, i, t) => writeInt(t, 8, (n) => v.setUint8(i, Number(n))) },
-  i16x8: { lanes: 8, write: (v, i, t) => writeInt(t, 16, (n) => v.setUint16(i * 2, Number(n), true)) },
-  i32x4: { lanes: 4, write: (v, i, t) => writeInt(t, 32, (n) => v.setUint32(i * 4, Number(n), true)) },
+  i16x8: {
+    lanes: 8,
+    write: (v, i, t) => writeInt(t, 16, (n) => v.setUint16(i * 2, Number(n), true)),
+  },
+  i32x4: {
+    lanes: 4,
+    write: (v, i, t) => writeInt(t, 32, (n) => v.setUint32(i * 4, Number(n), true)),
+  },
   i64x2: { lanes: 2, write: (v, i, t) => writeInt(t, 64, (n) => v.setBigUint64(i * 8, n, true)) },
   f32x4: {
     lanes: 4,
@@ -187,7 +196,9 @@ function parseFuncRef(text: string, ctx: ValueContext): Func | null {
     return f;
   }
   const f = ctx.findFunc(text);
-  if (!f) throw new ReplError(`Expected a funcref (null, a handle like #1, or an export), got '${text}'`);
+  if (!f) {
+    throw new ReplError(`Expected a funcref (null, a handle like #1, or an export), got '${text}'`);
+  }
   return f;
 }
 

@@ -65,7 +65,8 @@ export async function watToWasm(text: string, filename = "input.wat"): Promise<U
     module.resolveNames();
     return module.toBinary({ write_debug_names: true }).buffer;
   } catch (e) {
-    throw new ReplError(`Cannot parse WAT: ${String((e as Error).message ?? e).trim()}`);
+    const detail = String((e as Error).message ?? e).replace(/^parseWat failed:\s*/, "").trim();
+    throw new ReplError(`Cannot parse WAT: ${detail}`);
   } finally {
     module?.destroy();
   }

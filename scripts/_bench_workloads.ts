@@ -36,21 +36,21 @@ export const WORKLOADS: readonly Workload[] = [
     file: "fib.wat",
     // fib(n) costs about phi^n calls, so a scale factor moves n by log_phi(scale).
     size: (scale) =>
-      Math.max(1, Math.round(32 + Math.log(scale) / Math.log((1 + Math.sqrt(5)) / 2))),
+      Math.max(1, Math.round(33 + Math.log(scale) / Math.log((1 + Math.sqrt(5)) / 2))),
   },
-  { name: "loop", file: "loop.wat", size: linear(8_000_000) },
-  { name: "i64", file: "i64.wat", size: linear(2_000_000) },
+  { name: "loop", file: "loop.wat", size: linear(12_000_000) },
+  { name: "i64", file: "i64.wat", size: linear(3_000_000) },
   {
     name: "matmul",
     file: "matmul.wat",
     // n^3 multiply-adds: a scale factor moves n by its cube root.
-    size: (scale) => Math.max(1, Math.round(220 * Math.cbrt(scale))),
+    size: (scale) => Math.max(1, Math.round(250 * Math.cbrt(scale))),
   },
-  { name: "sieve", file: "sieve.wat", size: linear(6_000_000) },
-  { name: "bytesum", file: "bytesum.wat", size: linear(80) },
-  { name: "calls", file: "calls.wat", size: linear(3_000_000) },
-  { name: "hostcall", file: "hostcall.wat", size: linear(2_000_000), importsHostAdd: true },
-  { name: "lz", file: "lz.wasm", size: linear(24) },
+  { name: "sieve", file: "sieve.wat", size: linear(10_000_000) },
+  { name: "bytesum", file: "bytesum.wat", size: linear(120) },
+  { name: "calls", file: "calls.wat", size: linear(4_500_000) },
+  { name: "hostcall", file: "hostcall.wat", size: linear(5_000_000), importsHostAdd: true },
+  { name: "lz", file: "lz.wasm", size: linear(40) },
 ];
 
 const BENCH_DIR = new URL("../bench/", import.meta.url);

@@ -88,7 +88,13 @@ export function tableFill(table: TableEntity, i: number, value: number, n: numbe
 }
 
 /** `table.copy` (the ranges may overlap when both tables are the same). */
-export function tableCopy(dst: TableEntity, src: TableEntity, d: number, s: number, n: number): void {
+export function tableCopy(
+  dst: TableEntity,
+  src: TableEntity,
+  d: number,
+  s: number,
+  n: number,
+): void {
   d >>>= 0;
   s >>>= 0;
   n >>>= 0;

@@ -8,7 +8,12 @@
 import { Config } from "./config.ts";
 import type { FuncType } from "../core/types.ts";
 import type { ModuleDecl } from "../binary/module.ts";
-import type { FuncEntity, StoreInner } from "./entities.ts";
+import { Trap, TrapCode } from "../core/trap.ts";
+import { type FuncEntity, SLOT_WORDS, type StoreInner, type WasmFuncEntity } from "./entities.ts";
+import { CodeMap, type CompiledFunc } from "./code_map.ts";
+import { translateFunc } from "./translator.ts";
+import { callHost, run } from "./executor.ts";
+import { ExecStack } from "./stack.ts";
 
 /**
  * Compiles and runs Wasm. Cheap to share between stores and modules.
@@ -26,6 +31,8 @@ export class Engine {
   readonly config: Config;
   readonly #typeIds = new Map<string, number>();
   readonly #types: FuncType[] = [];
+  readonly #codeMap = new CodeMap();
+  readonly #stacks: ExecStack[] = [];
 
   /** @param config the engine's configuration (defaults if omitted) */
   constructor(config: Config = new Config()) {
@@ -52,15 +59,87 @@ export class Engine {
    * Called once per validated module; compiles every body now when the compilation mode is
    * `eager` (otherwise bodies are translated on first call).
    */
-  prepareModule(_module: ModuleDecl): void {
+  prepareModule(module: ModuleDecl): void {
+    const bodies = this.#codeMap.bodiesOf(module);
+    if (this.config.compilationMode !== "eager") return;
+    for (let i = 0; i < bodies.length; i++) {
+      bodies[i] ??= translateFunc(module, module.importedFuncs + i);
+    }
+  }
+
+  /**
+   * The compiled body of a Wasm function, translated on first use and shared by every instance
+   * of its module.
+   */
+  compile(func: WasmFuncEntity): CompiledFunc {
+    if (func.compiled !== null) return func.compiled;
+    const module = func.instance.module;
+    const bodies = this.#codeMap.bodiesOf(module);
+    const i = func.funcIndex - module.importedFuncs;
+    const compiled = bodies[i] ??= translateFunc(module, func.funcIndex);
+    func.compiled = compiled;
+    return compiled;
   }
 
   /**
    * Runs `func` on `store`. Parameters come in `io` (one 4-word slot each, see entities.ts),
    * results go out in the same buffer (it must hold max(params, results) slots).
-   * Throws `Trap` when execution traps; the store stays usable.
+   *
+   * Throws `Trap` when execution traps (with `backtrace` filled in, innermost frame first); the
+   * store stays usable. An error thrown by a host function propagates unchanged. Re-entrant: a
+   * host function may call `execute` again (each call runs on its own execution stack).
    */
-  execute(_store: StoreInner, _func: FuncEntity, _io: Int32Array): void {
-    throw new Error("Engine.execute is not implemented yet");
+  execute(store: StoreInner, func: FuncEntity, io: Int32Array): void {
+    if (func.isHost) return callHost(func, null, io, 0);
+    const st = this.#takeStack();
+    try {
+      const compiled = this.compile(func);
+      if (compiled.frameWords > st.s32.length) st.growValues(compiled.frameWords);
+      st.s32.set(io.subarray(0, compiled.paramWords));
+      st.s32.fill(0, compiled.paramWords, compiled.localWords);
+      st.depth = 0;
+      st.frames[0] = 0;
+      st.frames[1] = 0;
+      st.funcs[0] = func;
+      run(this, store, st, 0);
+      io.set(st.s32.subarray(0, compiled.numResults * SLOT_WORDS));
+    } catch (e) {
+      throw withBacktrace(e, st);
+    } finally {
+      this.#releaseStack(st);
+    }
   }
+
+  #takeStack(): ExecStack {
+    const c = this.config;
+    if (c.maxRecursionDepth < 1) throw new Trap(TrapCode.StackOverflow);
+    return this.#stacks.pop() ??
+      new ExecStack(c.maxStackHeight * SLOT_WORDS, c.maxRecursionDepth);
+  }
+
+  #releaseStack(st: ExecStack): void {
+    st.clear();
+    if (this.#stacks.length < this.config.maxCachedStacks) this.#stacks.push(st);
+  }
+}
+
+/**
+ * Adds the Wasm frames of `st` to a trap's backtrace (after any frames of a nested call that
+ * already trapped). A JS stack overflow (deep host/Wasm re-entrance) becomes a `StackOverflow`
+ * trap; any other error passes through unchanged.
+ */
+function withBacktrace(e: unknown, st: ExecStack): unknown {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    e = new Trap(TrapCode.StackOverflow, undefined, { cause: e });
+  }
+  if (!(e instanceof Trap)) return e;
+  for (let d = st.depth; d >= 0; d--) {
+    const f = st.funcs[d];
+    if (f === undefined) continue;
+    const name = f.instance.module.names.funcNames.get(f.funcIndex);
+    e.backtrace.push(
+      name === undefined ? { funcIndex: f.funcIndex } : { funcIndex: f.funcIndex, name },
+    );
+  }
+  return e;
 }

@@ -31,7 +31,7 @@ import type { FuncType, ValType } from "../core/types.ts";
 import { CodeBuilder, NO_PATCH } from "./code_builder.ts";
 import { CompiledFunc } from "./code_map.ts";
 import { SLOT_WORDS } from "./entities.ts";
-import { I, type InstrName } from "./isa.ts";
+import { I, type InstrName, instrSize } from "./isa.ts";
 import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
 
 /**
@@ -64,6 +64,12 @@ class Ctrl {
   elsePatch = NO_PATCH;
   /** Whether `end` is reached other than by falling through (a branch, or the then arm). */
   merged = false;
+  /**
+   * A loop whose first instruction is a conditional exit (`loop (br_if $out (cond)) ...`):
+   * that branch (opcode and operands, target excluded) and its target. A `br` back to the loop
+   * then tests the negated condition itself (loop rotation) instead of jumping to the test.
+   */
+  head: { op: number; args: number[]; target: Ctrl } | null = null;
 
   /**
    * @param kind BLOCK, LOOP, IF, ELSE or FUNC
@@ -228,7 +234,9 @@ function initTables(): void {
     [Op.I64Rotr, rule("I64Rotr", "I64RotrImm", IMM_SHIFT64)],
   ];
   for (const f of ["F32", "F64"] as const) {
-    for (const n of ["Eq", "Ne", "Lt", "Gt", "Le", "Ge", "Add", "Sub", "Mul", "Div", "Min", "Max"]) {
+    for (
+      const n of ["Eq", "Ne", "Lt", "Gt", "Le", "Ge", "Add", "Sub", "Mul", "Div", "Min", "Max"]
+    ) {
       bin.push([wasmOp(f + n), rule((f + n) as InstrName)]);
     }
     bin.push([wasmOp(f + "Copysign"), rule(`${f}Copysign`)]);
@@ -319,6 +327,14 @@ const STORES = new Map<number, number>([
   [Op.I64Store32, I.I32Store],
 ]);
 
+/** Stores whose value is a constant: the immediate form. */
+const STORE_IMM = new Map<number, number>([
+  [I.I32Store, I.I32StoreImm],
+  [I.I32Store8, I.I32Store8Imm],
+  [I.I32Store16, I.I32Store16Imm],
+  [I.I64Store, I.I64StoreImm],
+]);
+
 /** Operators that leave the bits as they are: the entry just changes type. */
 const NO_OPS = new Set<number>([
   Op.Nop,
@@ -327,6 +343,44 @@ const NO_OPS = new Set<number>([
   Op.F32ReinterpretI32,
   Op.F64ReinterpretI64,
 ]);
+
+// ---------------------------------------------------------------------------------------------
+// Peephole pass over finished code (linear; every rewrite keeps instruction sizes, padding
+// with `Nop`, so jump targets stay valid)
+
+/** Where a jump to `target` really ends up: follows chains of `Br`. */
+function threadTarget(code: Int32Array, target: number): number {
+  for (let hops = 0; hops < 8 && code[target] === I.Br; hops++) target = code[target + 1]!;
+  return target;
+}
+
+/**
+ * - `Br` to a `Br`: jumps straight to the final target;
+ * - `Br` to a return: returns right away;
+ * - `Copy a, b` followed by `ReturnSlot a`: returns `b`.
+ */
+function peephole(code: Int32Array): Int32Array {
+  for (let pc = 0; pc < code.length; pc += instrSize(code, pc)) {
+    if (code[pc] !== I.Br) continue;
+    const target = threadTarget(code, code[pc + 1]!);
+    code[pc + 1] = target;
+    if (code[target] === I.ReturnSlot) {
+      code[pc] = I.ReturnSlot;
+      code[pc + 1] = code[target + 1]!;
+    } else if (code[target] === I.Return) {
+      code[pc] = I.Return;
+      code[pc + 1] = I.Nop;
+    }
+  }
+  for (let pc = 0; pc < code.length; pc += instrSize(code, pc)) {
+    if (code[pc] === I.Copy && code[pc + 3] === I.ReturnSlot && code[pc + 4] === code[pc + 1]) {
+      code[pc] = I.ReturnSlot;
+      code[pc + 1] = code[pc + 2]!;
+      code[pc + 2] = I.Nop;
+    }
+  }
+  return code;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The translator
@@ -390,7 +444,7 @@ class FuncTranslator {
     const results = this.#type.results.length;
     const frameSlots = Math.max(this.#numLocals + this.#stack.maxHeight, results);
     return new CompiledFunc(
-      this.#code.finish(),
+      peephole(this.#code.finish()),
       params * SLOT_WORDS,
       this.#numLocals * SLOT_WORDS,
       frameSlots * SLOT_WORDS,
@@ -721,7 +775,17 @@ class FuncTranslator {
   #store(op: number): void {
     const s = this.#stack;
     const addr = this.#use(s.height - 2);
-    const value = this.#use(s.height - 1);
+    const top = s.height - 1;
+    if (s.kind[top] === CONST) {
+      // The operator decides the width: an i64 constant stored narrow keeps its low word.
+      const lo = s.val[top]!, hi = s.hi[top]!;
+      this.#pop(2);
+      const immOp = STORE_IMM.get(op)!;
+      this.#code.op3(immOp, addr, this.#reader.offset, lo);
+      if (immOp === I.I64StoreImm) this.#code.emit(hi);
+      return;
+    }
+    const value = this.#use(top);
     this.#pop(2);
     this.#code.op3(op, addr, this.#reader.offset, value);
   }
@@ -985,6 +1049,17 @@ class FuncTranslator {
   /** An unconditional branch to `frame`, values included. */
   #jump(frame: Ctrl): void {
     if (frame.kind === FUNC) return this.#return();
+    const head = frame.head;
+    if (head !== null) {
+      // Loop rotation: `if (!cond) goto body; goto exit` instead of `goto test`.
+      const code = this.#code;
+      code.emit(NEGATE_BRANCH.get(head.op)!);
+      for (const a of head.args) code.emit(a);
+      code.emit(frame.loopPc + 2 + head.args.length);
+      code.emit(I.Br);
+      this.#emitTarget(head.target);
+      return;
+    }
     this.#moveValues(frame, frame.arity);
     this.#code.emit(I.Br);
     this.#emitTarget(frame);
@@ -1001,6 +1076,7 @@ class FuncTranslator {
     if (this.#condKind === COND_ALWAYS) return this.#br(depth);
     const frame = this.#frame(depth);
     if (!this.#needsMove(frame)) {
+      this.#noteLoopHead(frame);
       this.#code.emit(this.#condOp);
       this.#emitCondArgs();
       this.#emitTarget(frame);
@@ -1011,6 +1087,20 @@ class FuncTranslator {
     this.#jump(frame);
     this.#code.resolve(skip, this.#code.len);
     this.#bindLabel();
+  }
+
+  /**
+   * Records the branch about to be emitted as the loop's head condition if it is the loop's
+   * first instruction (its operands are then locals or immediates: nothing computed them).
+   */
+  #noteLoopHead(target: Ctrl): void {
+    const loop = this.#ctrl[this.#ctrl.length - 1]!;
+    if (
+      loop.kind !== LOOP || loop.params.length !== 0 || loop === target ||
+      this.#code.len !== loop.loopPc || target.kind === LOOP
+    ) return;
+    const args = Array.from(this.#condArgs.subarray(0, this.#condArgc));
+    loop.head = { op: this.#condOp, args, target };
   }
 
   #brTable(targets: readonly number[]): void {

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { ValType } from "../core/types.ts";
+import { isValType, type ValType } from "../core/types.ts";
 import { NULL_REF } from "../engine/entities.ts";
 import { Func, funcEntity, funcHandle } from "./func.ts";
 import { FuncError } from "./errors.ts";
@@ -190,6 +190,7 @@ export class Val {
 
   /** The zero value of `type`: 0 for numbers, all-zero bytes for v128, null for references. */
   static default(type: ValType): Val {
+    if (!isValType(type)) throw new TypeError(`Not a value type: ${String(type)}`);
     if (type === "v128") return Val.v128(0n);
     return new Val(type, { a: 0, b: 0, ref: null });
   }

@@ -125,3 +125,62 @@ Deno.test("host func: a trap leaves the store usable", () => {
   assert.equal(instance.getGlobal(store, "g")!.get(store).value, 2);
   assert.equal(div.call(store, 9, 3), 3);
 });
+
+Deno.test("host func: wrong results are caught when Wasm is the caller too", () => {
+  const store = new Store(engine, null);
+  const linker = new Linker(engine);
+  linker.funcWrap("env", "bad", { params: [], results: ["i32"] }, () => 1n);
+  const module = new Module(
+    engine,
+    wat(`(module (import "env" "bad" (func $bad (result i32)))
+      (func (export "run") (result i32) (call $bad)))`),
+  );
+  const run = linker.instantiate(store, module).getTypedFunc(store, "run");
+  assert.throws(() => run.call(store), /must be a i32, got 1n/);
+});
+
+Deno.test("host func: stack exhaustion traps and leaves the store usable", () => {
+  const store = new Store(engine, null);
+  const module = new Module(
+    engine,
+    wat(`(module
+      (func $down (export "down") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+          (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1)))))))
+      (func $forever (export "forever") (call $forever)))`),
+  );
+  const instance = new Linker(engine).instantiate(store, module);
+  assert.throws(
+    () => instance.getTypedFunc(store, "forever").call(store),
+    (e) => e instanceof Trap && e.code === TrapCode.StackOverflow,
+  );
+  assert.equal(instance.getTypedFunc(store, "down").call(store, 1000), 1000);
+});
+
+Deno.test("host func: funcrefs cross instances through a shared table", () => {
+  const store = new Store(engine, null);
+  const linker = new Linker(engine);
+  const a = linker.instantiate(
+    store,
+    new Module(
+      engine,
+      wat(`(module (table (export "t") 2 funcref)
+        (func $seven (result i32) i32.const 7) (elem (i32.const 0) $seven))`),
+    ),
+  );
+  linker.instance(store, "a", a);
+  const b = linker.instantiate(
+    store,
+    new Module(
+      engine,
+      wat(`(module (import "a" "t" (table 2 funcref))
+        (func (export "call") (param i32) (result i32) (call_indirect (result i32) (local.get 0))))`),
+    ),
+  );
+  const call = b.getTypedFunc(store, "call");
+  assert.equal(call.call(store, 0), 7);
+  assert.throws(
+    () => call.call(store, 1),
+    (e) => e instanceof Trap && e.code === TrapCode.IndirectCallToNull,
+  );
+});

@@ -15,12 +15,12 @@ const SEEDS: Record<string, string> = {
   control: `(module
     (func $g (param i32) (result i32 i32) local.get 0 local.get 0)
     (func (export "f") (param i32) (result i32)
-      (block (result i32)
-        (loop (result i32)
-          local.get 0 i32.eqz br_if 1
-          (if (result i32) (local.get 0) (then (i32.const 1)) (else (i32.const 2)))
-          local.get 0
-          (br_table 0 1 2 (i32.const 0))))
+      (block $out (result i32)
+        (loop $top
+          (br_if $top (i32.eqz (local.get 0)))
+          (drop (if (result i32) (local.get 0) (then (i32.const 1)) (else (i32.const 2))))
+          (br_table $top $top (local.get 0)))
+        (i32.const 3))
       call $g i32.add))`,
   memory: `(module
     (memory (export "m") 1 2)

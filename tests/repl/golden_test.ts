@@ -48,7 +48,12 @@ for (const file of readdirSync(GOLDEN).filter((f) => f.endsWith(".repl")).sort()
       const actual = await transcript(script);
       const expectedPath = GOLDEN + file.replace(/\.repl$/, ".out");
       if (UPDATE) writeFileSync(expectedPath, actual);
-      const expected = readFileSync(expectedPath, "utf8");
+      let expected: string;
+      try {
+        expected = readFileSync(expectedPath, "utf8");
+      } catch {
+        assert.fail(`No ${expectedPath} yet: run with UPDATE_GOLDEN=1 and review it`);
+      }
       assert.equal(actual, expected);
     },
   });

@@ -89,7 +89,7 @@ export type HostFactory = () => SpecHost;
  * Whether the engine can execute yet (`Engine.execute` is still a stub). Flip to `true` when it
  * lands: every execution command then runs instead of being skipped.
  */
-const EXECUTION_READY = false;
+const EXECUTION_READY = true;
 
 /** The message of the trap that `assert_exhaustion` expects. */
 const STACK_EXHAUSTED = "call stack exhausted";

@@ -1,0 +1,248 @@
+/**
+ * `SpecHost`: everything the runner asks of the library, at the level of the runner's own
+ * values. This file is the only one that knows the library's API.
+ *
+ * @module
+ */
+
+import {
+  DecodeError,
+  Engine,
+  type Func,
+  Global,
+  type Instance,
+  InstantiationError,
+  Linker,
+  LinkError,
+  Memory,
+  MemoryType,
+  Module,
+  Store,
+  Table,
+  TableType,
+  Trap,
+  Val,
+  ValidationError,
+  type ValType,
+} from "../../mod.ts";
+import type { WastValue } from "../spec/values.ts";
+
+declare const moduleBrand: unique symbol;
+declare const instanceBrand: unique symbol;
+
+/** A compiled module, opaque to the runner (hosts cast their own objects to it). */
+type HostModule = { readonly [moduleBrand]: true };
+/** A module instance, opaque to the runner (hosts cast their own objects to it). */
+type HostInstance = { readonly [instanceBrand]: true };
+
+/** Result of decoding and validating a binary. */
+export type CompileOutcome =
+  | { readonly ok: true; readonly module: HostModule }
+  /** `decode`: the library threw `DecodeError`; `validate`: it threw `ValidationError`. */
+  | { readonly ok: false; readonly stage: "decode" | "validate"; readonly message: string };
+
+/** Result of instantiating a module against `spectest` and the registered instances. */
+export type InstantiateOutcome =
+  | { readonly ok: true; readonly instance: HostInstance }
+  | {
+    readonly ok: false;
+    /**
+     * `unlinkable`: an import is missing or has the wrong type; `trap`: the start function or
+     * a segment initialisation trapped; `uninstantiable`: any other instantiation failure.
+     */
+    readonly stage: "unlinkable" | "trap" | "uninstantiable";
+    readonly message: string;
+  };
+
+/** Result of calling an exported function. */
+export type InvokeOutcome =
+  | { readonly ok: true; readonly results: readonly WastValue[] }
+  /** The call trapped; `trap` is the trap's message (stack exhaustion: "call stack exhausted"). */
+  | { readonly ok: false; readonly trap: string };
+
+/**
+ * The library as the spec runner sees it. One host serves one script: it owns the store and
+ * the linker (with the `spectest` module defined and every `register`ed instance).
+ *
+ * Methods throw only on runner-level misuse or library bugs (e.g. an export that does not
+ * exist); expected failures are returned as outcomes.
+ */
+export interface SpecHost {
+  /** False while the library cannot instantiate or run: execution commands are then skipped. */
+  readonly canExecute: boolean;
+  /** Decodes and validates a binary module. */
+  compile(bytes: Uint8Array): CompileOutcome;
+  /** Instantiates a compiled module, running its start function. */
+  instantiate(module: HostModule): InstantiateOutcome;
+  /** Makes an instance's exports importable under module name `name`. */
+  register(name: string, instance: HostInstance): void;
+  /** Calls the exported function `field` with `args`. */
+  invoke(instance: HostInstance, field: string, args: readonly WastValue[]): InvokeOutcome;
+  /** Reads the exported global `field`. */
+  getGlobal(instance: HostInstance, field: string): WastValue;
+}
+
+/** Creates a fresh host for one script. */
+export type HostFactory = () => SpecHost;
+
+/**
+ * Whether the engine can execute yet (`Engine.execute` is still a stub). Flip to `true` when it
+ * lands: every execution command then runs instead of being skipped.
+ */
+const EXECUTION_READY = true;
+
+/** The message of the trap that `assert_exhaustion` expects. */
+const STACK_EXHAUSTED = "call stack exhausted";
+
+/** Converts a runner value to a library value. */
+function toVal(value: WastValue): Val {
+  switch (value.type) {
+    case "i32":
+      return Val.i32(value.value);
+    case "i64":
+      return Val.i64(value.value);
+    case "f32":
+      return Val.f32Bits(value.bits);
+    case "f64":
+      return Val.f64Bits(value.bits);
+    case "v128":
+      return Val.v128(value.bytes);
+    case "funcref":
+      return Val.funcref(value.ref as Func | null);
+    case "externref":
+      // `ref.extern N` is passed as the number N itself; it must come back unchanged.
+      return Val.externref(value.ref);
+  }
+}
+
+/** Converts a library value to a runner value. */
+function fromVal(val: Val): WastValue {
+  switch (val.type) {
+    case "i32":
+      return { type: "i32", value: val.value as number };
+    case "i64":
+      return { type: "i64", value: val.value as bigint };
+    case "f32":
+      return { type: "f32", bits: val.bits as number };
+    case "f64":
+      return { type: "f64", bits: val.bits as bigint };
+    case "v128":
+      return { type: "v128", bytes: val.value as Uint8Array };
+    case "funcref":
+      return { type: "funcref", ref: val.value as Func | null };
+    case "externref": {
+      const ref = val.value;
+      if (ref !== null && typeof ref !== "number") {
+        throw new Error(`externref result is not a script reference: ${String(ref)}`);
+      }
+      return { type: "externref", ref };
+    }
+  }
+}
+
+/** The `spectest` host functions: each `print*` takes these parameters and returns nothing. */
+const SPECTEST_PRINTS: Readonly<Record<string, readonly ValType[]>> = {
+  print: [],
+  print_i32: ["i32"],
+  print_i64: ["i64"],
+  print_f32: ["f32"],
+  print_f64: ["f64"],
+  print_i32_f32: ["i32", "f32"],
+  print_f64_f64: ["f64", "f64"],
+};
+
+/** Defines the `spectest` module the testsuite imports from (as the reference interpreter's). */
+function defineSpectest(linker: Linker<undefined>, store: Store<undefined>): void {
+  for (const [name, params] of Object.entries(SPECTEST_PRINTS)) {
+    linker.funcWrap("spectest", name, { params, results: [] }, () => {});
+  }
+  const globals: [string, Val][] = [
+    ["global_i32", Val.i32(666)],
+    ["global_i64", Val.i64(666n)],
+    ["global_f32", Val.f32(666.6)],
+    ["global_f64", Val.f64(666.6)],
+  ];
+  for (const [name, value] of globals) linker.define("spectest", name, new Global(store, value));
+  const tableType = new TableType({ element: "funcref", minimum: 10, maximum: 20 });
+  linker.define("spectest", "table", new Table(store, tableType, Val.funcref(null)));
+  linker.define(
+    "spectest",
+    "memory",
+    new Memory(store, new MemoryType({ minimum: 1, maximum: 2 })),
+  );
+}
+
+/** True for the JS engine's own stack overflow, which deep Wasm recursion may hit first. */
+function isHostStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
+/** The library behind `SpecHost`: one engine, store and linker per script. */
+class LibraryHost implements SpecHost {
+  readonly canExecute = EXECUTION_READY;
+  readonly #engine = new Engine();
+  readonly #store = new Store(this.#engine, undefined);
+  readonly #linker = new Linker<undefined>(this.#engine);
+
+  constructor() {
+    // The reference interpreter's registry lets a later `register` replace an earlier one.
+    this.#linker.allowShadowing(true);
+    if (this.canExecute) defineSpectest(this.#linker, this.#store);
+  }
+
+  compile(bytes: Uint8Array): CompileOutcome {
+    try {
+      return { ok: true, module: new Module(this.#engine, bytes) as unknown as HostModule };
+    } catch (error) {
+      if (error instanceof DecodeError) {
+        return { ok: false, stage: "decode", message: error.message };
+      }
+      if (error instanceof ValidationError) {
+        return { ok: false, stage: "validate", message: error.message };
+      }
+      throw error;
+    }
+  }
+
+  instantiate(module: HostModule): InstantiateOutcome {
+    try {
+      const instance = this.#linker.instantiate(this.#store, module as unknown as Module);
+      return { ok: true, instance: instance as unknown as HostInstance };
+    } catch (error) {
+      if (error instanceof LinkError) {
+        return { ok: false, stage: "unlinkable", message: error.message };
+      }
+      if (error instanceof Trap) return { ok: false, stage: "trap", message: error.message };
+      if (isHostStackOverflow(error)) return { ok: false, stage: "trap", message: STACK_EXHAUSTED };
+      if (error instanceof InstantiationError) {
+        return { ok: false, stage: "uninstantiable", message: error.message };
+      }
+      throw error;
+    }
+  }
+
+  register(name: string, instance: HostInstance): void {
+    this.#linker.instance(this.#store, name, instance as unknown as Instance);
+  }
+
+  invoke(instance: HostInstance, field: string, args: readonly WastValue[]): InvokeOutcome {
+    const func = (instance as unknown as Instance).getFunc(this.#store, field);
+    if (func === undefined) throw new Error(`no exported function "${field}"`);
+    try {
+      return { ok: true, results: func.call(this.#store, args.map(toVal)).map(fromVal) };
+    } catch (error) {
+      if (error instanceof Trap) return { ok: false, trap: error.message };
+      if (isHostStackOverflow(error)) return { ok: false, trap: STACK_EXHAUSTED };
+      throw error;
+    }
+  }
+
+  getGlobal(instance: HostInstance, field: string): WastValue {
+    const global = (instance as unknown as Instance).getGlobal(this.#store, field);
+    if (global === undefined) throw new Error(`no exported global "${field}"`);
+    return fromVal(global.get(this.#store));
+  }
+}
+
+/** The host the runner uses by default: the library. */
+export const createHost: HostFactory = () => new LibraryHost();

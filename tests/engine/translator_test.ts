@@ -1,0 +1,216 @@
+/**
+ * Pins the translator's output for small functions (through the disassembler), so register
+ * allocation, retargeting, immediates and compare+branch fusion stay what they are.
+ */
+import assert from "node:assert/strict";
+import { instantiate } from "./harness.ts";
+
+/** Translates `(func (export "f") ...body)` and returns its disassembly. */
+function code(func: string, extra = ""): string {
+  return instantiate(`(module (memory 1) (global $g (mut i32) (i32.const 0)) ${extra}
+    (func (export "f") ${func}))`).code("f");
+}
+
+function lines(...l: string[]): string {
+  return l.join("\n");
+}
+
+Deno.test("local.get, local.get, i32.add, local.set is one instruction", () => {
+  assert.equal(
+    code(`(param i32 i32) (local i32) local.get 0 local.get 1 i32.add local.set 2`),
+    lines("0: I32Add s2, s0, s1", "4: Return"),
+  );
+});
+
+Deno.test("a result flows into the return slot without copies", () => {
+  assert.equal(
+    code(`(param i32 i32) (result i32) local.get 0 local.get 1 i32.add`),
+    lines("0: I32Add s2, s0, s1", "4: ReturnSlot s2"),
+  );
+});
+
+Deno.test("constants become immediates; sub becomes add of the negation", () => {
+  assert.equal(
+    code(`(param i32) (result i32) local.get 0 i32.const 5 i32.sub`),
+    lines("0: I32AddImm s1, s0, -5", "4: ReturnSlot s1"),
+  );
+  assert.equal(
+    code(`(param i64) (result i64) local.get 0 i64.const 5 i64.sub`),
+    lines("0: I64AddImm s1, s0, -5", "5: ReturnSlot s1"),
+  );
+  // A constant on the left of a commutative op or a compare is swapped to the right.
+  assert.equal(
+    code(`(param i32) (result i32) i32.const 3 local.get 0 i32.mul`),
+    lines("0: I32MulImm s1, s0, 3", "4: ReturnSlot s1"),
+  );
+  assert.equal(
+    code(`(param i32) (result i32) i32.const 5 local.get 0 i32.lt_s`),
+    lines("0: I32GtSImm s1, s0, 5", "4: ReturnSlot s1"),
+  );
+});
+
+Deno.test("local.tee retargets the producer and keeps reading the local", () => {
+  assert.equal(
+    code(`(param i32) (result i32) (local i32)
+      local.get 0 i32.const 3 i32.mul local.tee 1 local.get 1 i32.add`),
+    lines("0: I32MulImm s1, s0, 3", "4: I32Add s2, s1, s1", "8: ReturnSlot s2"),
+  );
+});
+
+Deno.test("a local still on the stack is preserved before the local is written", () => {
+  assert.equal(
+    code(`(param i32) (result i32) local.get 0 i32.const 7 local.set 0 local.get 0 i32.sub`),
+    lines("0: Copy s1, s0", "3: ConstI32 s0, 7", "6: I32Sub s1, s1, s0", "10: ReturnSlot s1"),
+  );
+});
+
+Deno.test("compare + br_if and compare + if fuse into one branch", () => {
+  assert.equal(
+    code(`(param i32) (result i32) (local i32)
+      block loop
+        local.get 0 i32.eqz br_if 1
+        local.get 1 local.get 0 i32.add local.set 1
+        local.get 0 i32.const 1 i32.sub local.set 0
+        br 0
+      end end
+      local.get 1`),
+    // The back edge tests the exit condition itself (loop rotation), and a jump to a return
+    // becomes the return.
+    lines(
+      "0: BrIfEqz s0, @16",
+      "3: I32Add s1, s1, s0",
+      "7: I32AddImm s0, s0, -1",
+      "11: BrIfNez s0, @3",
+      "14: ReturnSlot s1",
+      "16: ReturnSlot s1",
+    ),
+  );
+  assert.equal(
+    code(`(param i32) (result i32)
+      local.get 0 i32.const 5 i32.gt_u
+      if (result i32) i32.const 2 else i32.const 3 end`),
+    lines(
+      "0: BrIfI32LeUImm s0, 5, @9",
+      "4: ConstI32 s1, 2",
+      "7: ReturnSlot s1",
+      "9: ConstI32 s1, 3",
+      "12: ReturnSlot s1",
+    ),
+  );
+  assert.equal(
+    code(`(param i64) (result i32) block local.get 0 i64.const 7 i64.lt_u br_if 0 end i32.const 1`),
+    lines("0: BrIfI64LtUImm s0, 7, @5", "5: ConstI32 s0, 1", "8: Return"),
+  );
+});
+
+Deno.test("a copy into the returned slot becomes the return itself", () => {
+  assert.equal(
+    code(`(param i32) (result i32) (local i32)
+      local.get 0 i32.eqz if (result i32) local.get 0 else local.get 1 i32.const 2 i32.mul end`),
+    lines(
+      "0: BrIfNez s0, @8",
+      "3: ReturnSlot s0",
+      "5: Nop",
+      "6: ReturnSlot s2",
+      "8: I32MulImm s2, s1, 2",
+      "12: ReturnSlot s2",
+    ),
+  );
+});
+
+Deno.test("stores of constants use immediates", () => {
+  assert.equal(
+    code(`(param i32) (i32.store8 (local.get 0) (i32.const 1))
+      (i64.store offset=8 (local.get 0) (i64.const -2)) (f32.store (local.get 0) (f32.const 1))`),
+    lines(
+      "0: I32Store8Imm s0, +0, 1",
+      "4: I64StoreImm s0, +8, -2",
+      "9: I32StoreImm s0, +0, 1065353216",
+      "13: Return",
+    ),
+  );
+});
+
+Deno.test("multi-value returns go through a parallel move", () => {
+  assert.equal(
+    code(`(param i32 i32) (result i32 i32) local.get 1 local.get 0`),
+    lines("0: Copy s3, s0", "3: Copy s0, s1", "6: Copy s1, s3", "9: Return"),
+  );
+});
+
+Deno.test("br_table: direct targets, stubs for labels that need values moved", () => {
+  assert.equal(
+    code(`(param i32) (result i32)
+      block (result i32)
+        block (result i32) i32.const 10 local.get 0 br_table 0 1 2 end
+        i32.const 1 i32.add
+      end`),
+    lines(
+      "0: BrTable s0, [@6 @11 @16]",
+      "6: ConstI32 s1, 10",
+      "9: Br @20",
+      "11: ConstI32 s1, 10",
+      "14: ReturnSlot s1",
+      "16: ConstI32 s0, 10",
+      "19: Return",
+      "20: I32AddImm s1, s1, 1",
+      "24: ReturnSlot s1",
+    ),
+  );
+  assert.equal(
+    code(`(param i32) block block local.get 0 br_table 0 1 0 end end`),
+    lines("0: BrTable s0, [@6 @6 @6]", "6: Return"),
+  );
+});
+
+Deno.test("code after br/return/unreachable is skipped", () => {
+  assert.equal(
+    code(`(result i32) i32.const 1 return i32.const 2 drop block end unreachable`),
+    lines("0: ConstI32 s0, 1", "3: Return"),
+  );
+  // The end of a block no branch targets is unreachable too.
+  assert.equal(
+    code(`block unreachable end i32.const 1 drop`),
+    lines("0: Unreachable"),
+  );
+});
+
+Deno.test("memory, globals and conversions address slots directly", () => {
+  assert.equal(
+    code(`(param i32) (result i32)
+      local.get 0 local.get 0 i32.load offset=4 i32.store8
+      local.get 0 i64.load global.get $g i64.extend_i32_u i64.add i32.wrap_i64`),
+    lines(
+      "0: I32Load s2, s0, +4",
+      "4: I32Store8 s0, +0, s2",
+      "8: I64Load s1, s0, +0",
+      "12: GlobalGet s2, #0",
+      "15: I64ExtendI32U s2, s2",
+      "18: I64Add s1, s1, s2",
+      "22: ReturnSlot s1",
+    ),
+  );
+  assert.equal(
+    code(`(param f32) (result i32) local.get 0 i32.reinterpret_f32`),
+    lines("0: Return"),
+  );
+});
+
+Deno.test("calls put arguments in place; the callee's frame starts at the first", () => {
+  assert.equal(
+    code(
+      `(param i32) (result i32) local.get 0 i32.const 1 call $h`,
+      `(func $h (param i32 i32) (result i32) local.get 0)`,
+    ),
+    lines("0: Copy s1, s0", "3: ConstI32 s2, 1", "6: Call #0, s1", "9: ReturnSlot s1"),
+  );
+});
+
+Deno.test("a local on the stack is materialised on entering a block", () => {
+  assert.equal(
+    code(`(param i32) (result i32)
+      local.get 0
+      block local.get 0 br_if 0 i32.const 5 local.set 0 end`),
+    lines("0: Copy s1, s0", "3: BrIfNez s0, @9", "6: ConstI32 s0, 5", "9: ReturnSlot s1"),
+  );
+});
