@@ -4,8 +4,24 @@
  * @module
  */
 
-/** Base class of the library's own errors, so one `instanceof` catches them all. */
+/**
+ * Base class of the library's own errors, so one `instanceof` catches them all.
+ *
+ * @example Telling a malformed module apart
+ * ```ts
+ * import { DecodeError, Engine, Module, WasmError } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const notWasm = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00]);
+ * assert.throws(() => new Module(new Engine(), notWasm), (e) => {
+ *   assert.ok(e instanceof WasmError && e instanceof DecodeError);
+ *   assert.equal(e.offset, 4); // the version field
+ *   return true;
+ * });
+ * ```
+ */
 export class WasmError extends Error {
+  /** The class name, shown before the message when the error is printed. */
   override name = "WasmError";
 }
 
@@ -16,8 +32,11 @@ export class WasmError extends Error {
  * (using the spec testsuite's wording where it has one, e.g. "unexpected end").
  */
 export class DecodeError extends WasmError {
+  /** The class name, shown before the message when the error is printed. */
   override name = "DecodeError";
   /**
+   * Creates a decode error; the message gets the offset appended in hex.
+   *
    * @param message what was expected (spec wording first)
    * @param offset byte offset into the module where decoding failed
    */
@@ -36,8 +55,11 @@ export class DecodeError extends WasmError {
  * byte offset of the offending instruction or entry.
  */
 export class ValidationError extends WasmError {
+  /** The class name, shown before the message when the error is printed. */
   override name = "ValidationError";
   /**
+   * Creates a validation error; the message gets the function and the offset appended.
+   *
    * @param message the rule that was broken (spec wording first, e.g. "type mismatch")
    * @param offset byte offset into the module
    * @param funcIndex index of the function whose body is invalid, if any
@@ -53,10 +75,12 @@ export class ValidationError extends WasmError {
 
 /** An import could not be resolved, or resolved to an entity of the wrong type. */
 export class LinkError extends WasmError {
+  /** The class name, shown before the message when the error is printed. */
   override name = "LinkError";
 }
 
 /** Instantiation failed after linking, e.g. an active segment out of bounds. */
 export class InstantiationError extends WasmError {
+  /** The class name, shown before the message when the error is printed. */
   override name = "InstantiationError";
 }

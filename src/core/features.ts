@@ -7,19 +7,33 @@
 
 /** Which Wasm proposals are enabled. */
 export interface WasmFeatures {
+  /** Importing and exporting mutable globals (Wasm 2.0). */
   readonly wasmMutableGlobal: boolean;
+  /** Sign-extension operators such as `i32.extend8_s` (Wasm 2.0). */
   readonly wasmSignExtension: boolean;
+  /** Non-trapping float-to-int conversions, `*.trunc_sat_*` (Wasm 2.0). */
   readonly wasmSaturatingFloatToInt: boolean;
+  /** Functions and blocks with several results (Wasm 2.0). */
   readonly wasmMultiValue: boolean;
+  /** Bulk memory and table operations, passive segments (Wasm 2.0). */
   readonly wasmBulkMemory: boolean;
+  /** `funcref`/`externref` values, several tables, `ref.*` and `table.*` (Wasm 2.0). */
   readonly wasmReferenceTypes: boolean;
+  /** 128-bit SIMD, the `v128` type (Wasm 2.0). */
   readonly wasmSimd: boolean;
+  /** The relaxed SIMD proposal. */
   readonly wasmRelaxedSimd: boolean;
+  /** The tail-call proposal: `return_call`, `return_call_indirect`. */
   readonly wasmTailCall: boolean;
+  /** The extended-const proposal: `i32.add` and friends in constant expressions. */
   readonly wasmExtendedConst: boolean;
+  /** The multi-memory proposal: more than one memory per module. */
   readonly wasmMultiMemory: boolean;
+  /** The memory64 proposal: memories indexed by `i64`. */
   readonly wasmMemory64: boolean;
+  /** The custom-page-sizes proposal. */
   readonly wasmCustomPageSizes: boolean;
+  /** The wide-arithmetic proposal: 128-bit add, sub and multiply results. */
   readonly wasmWideArithmetic: boolean;
 }
 

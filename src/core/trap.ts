@@ -65,6 +65,8 @@ export class Trap extends Error {
   backtrace: BacktraceFrame[] = [];
 
   /**
+   * Creates a trap; the engine throws these, embedders rarely need to.
+   *
    * @param code why execution trapped
    * @param message overrides the spec message (used for host errors)
    * @param options `cause` carries a host function's original error

@@ -53,8 +53,11 @@ export class FuncType {
   #key: string | undefined;
 
   /**
+   * Creates a function type.
+   *
    * @param params parameter types
    * @param results result types
+   * @throws {TypeError} when an entry is not a value type
    */
   constructor(params: readonly ValType[], results: readonly ValType[]) {
     for (const t of params) checkValType(t);
@@ -105,7 +108,12 @@ export class MemoryType {
   /** Whether the memory is shared (threads proposal; always false in Wasm 2.0). */
   readonly shared: boolean;
 
-  /** @param limits minimum and optional maximum, in pages */
+  /**
+   * Creates a memory type.
+   *
+   * @param limits minimum and optional maximum, in pages
+   * @throws {RangeError} when a limit is not a u32
+   */
   constructor(limits: Limits & { shared?: boolean }) {
     this.minimum = checkU32(limits.minimum, "minimum");
     this.maximum = limits.maximum == null ? null : checkU32(limits.maximum, "maximum");
@@ -136,7 +144,13 @@ export class TableType {
   /** Maximum size in elements, or `null`. */
   readonly maximum: number | null;
 
-  /** @param init element type and limits */
+  /**
+   * Creates a table type.
+   *
+   * @param init element type and limits, in elements
+   * @throws {TypeError} when the element type is not a reference type
+   * @throws {RangeError} when a limit is not a u32
+   */
   constructor(init: Limits & { element: RefType }) {
     if (!isRefType(init.element)) {
       throw new TypeError(`Table element type must be funcref or externref, got ${init.element}`);
@@ -165,8 +179,11 @@ export class TableType {
  */
 export class GlobalType {
   /**
+   * Creates a global type.
+   *
    * @param content the value type
    * @param mutable whether `global.set` may change it
+   * @throws {TypeError} when `content` is not a value type
    */
   constructor(readonly content: ValType, readonly mutable: boolean = false) {
     checkValType(content);

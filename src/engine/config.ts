@@ -6,10 +6,17 @@
 
 import type { WasmFeatures } from "../core/features.ts";
 
-/** When a function body is translated to internal code. */
+/**
+ * When a function body is translated to internal code. Modules are always validated when they
+ * are created; `eager` also translates every body then, `lazyTranslation` and `lazy` (the
+ * default) translate each body on its first call, so unused functions cost nothing.
+ */
 export type CompilationMode = "eager" | "lazyTranslation" | "lazy";
 
-/** When bulk operations pay their per-byte fuel. */
+/**
+ * When bulk operations (`memory.copy`, `table.fill`, ...) pay their per-byte fuel: `lazy` only
+ * when they succeed, `eager` before checking their bounds.
+ */
 export type FuelConsumptionMode = "lazy" | "eager";
 
 /** Fuel prices: what an operator costs, and how many bytes or elements one unit of fuel buys. */
@@ -26,19 +33,33 @@ export interface FuelCosts {
 
 /** Everything `new Config(...)` accepts; every field is optional. */
 export interface ConfigOptions {
+  /** Importing and exporting mutable globals; default on. */
   wasmMutableGlobal?: boolean;
+  /** Sign-extension operators such as `i32.extend8_s`; default on. */
   wasmSignExtension?: boolean;
+  /** Non-trapping float-to-int conversions (`*.trunc_sat_*`); default on. */
   wasmSaturatingFloatToInt?: boolean;
+  /** Functions and blocks with several results; default on. */
   wasmMultiValue?: boolean;
+  /** Bulk memory and table operations, passive segments; default on. */
   wasmBulkMemory?: boolean;
+  /** `funcref`/`externref` values, several tables, `ref.*` and `table.*`; default on. */
   wasmReferenceTypes?: boolean;
+  /** 128-bit SIMD, the `v128` type; default on. */
   wasmSimd?: boolean;
+  /** The relaxed SIMD proposal; default off. */
   wasmRelaxedSimd?: boolean;
+  /** The tail-call proposal (`return_call`, `return_call_indirect`); default off. */
   wasmTailCall?: boolean;
+  /** The extended-const proposal (arithmetic in constant expressions); default off. */
   wasmExtendedConst?: boolean;
+  /** The multi-memory proposal; default off. */
   wasmMultiMemory?: boolean;
+  /** The memory64 proposal; default off. */
   wasmMemory64?: boolean;
+  /** The custom-page-sizes proposal; default off. */
   wasmCustomPageSizes?: boolean;
+  /** The wide-arithmetic proposal; default off. */
   wasmWideArithmetic?: boolean;
   /** Maximum depth of nested Wasm calls before `StackOverflow`. */
   maxRecursionDepth?: number;
@@ -46,9 +67,13 @@ export interface ConfigOptions {
   maxStackHeight?: number;
   /** Execution stacks the engine keeps for reuse. */
   maxCachedStacks?: number;
+  /** Whether execution pays fuel (see `Store.setFuel`); default off. */
   consumeFuel?: boolean;
+  /** When bulk operations pay their per-byte fuel; default `"lazy"`. */
   fuelConsumptionMode?: FuelConsumptionMode;
+  /** Fuel prices to change; the others keep their defaults. */
   fuelCosts?: Partial<FuelCosts>;
+  /** When function bodies are validated and translated; default `"lazy"`. */
   compilationMode?: CompilationMode;
 }
 
@@ -56,37 +81,69 @@ export interface ConfigOptions {
  * Engine configuration, as wasmi's `Config`: Wasm 2.0 features on by default, later proposals
  * off, fuel metering off.
  *
- * @example
+ * @example Metering fuel and limiting recursion
  * ```ts
- * import { Config } from "./config.ts";
+ * import { Config, Engine, Store } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
  * const config = new Config({ consumeFuel: true, maxRecursionDepth: 10_000 });
- * if (!config.wasmSimd || !config.consumeFuel) throw new Error();
+ * assert.equal(config.wasmSimd, true, "Wasm 2.0 features are on by default");
+ * assert.equal(config.wasmTailCall, false, "later proposals are off");
+ * const store = new Store(new Engine(config), null);
+ * store.setFuel(500);
+ * assert.equal(store.getFuel(), 500);
  * ```
  */
 export class Config implements WasmFeatures {
+  /** Importing and exporting mutable globals. */
   wasmMutableGlobal = true;
+  /** Sign-extension operators such as `i32.extend8_s`. */
   wasmSignExtension = true;
+  /** Non-trapping float-to-int conversions (`*.trunc_sat_*`). */
   wasmSaturatingFloatToInt = true;
+  /** Functions and blocks with several results. */
   wasmMultiValue = true;
+  /** Bulk memory and table operations, passive segments. */
   wasmBulkMemory = true;
+  /** `funcref`/`externref` values, several tables, `ref.*` and `table.*`. */
   wasmReferenceTypes = true;
+  /** 128-bit SIMD, the `v128` type. */
   wasmSimd = true;
+  /** The relaxed SIMD proposal. */
   wasmRelaxedSimd = false;
+  /** The tail-call proposal (`return_call`, `return_call_indirect`). */
   wasmTailCall = false;
+  /** The extended-const proposal (arithmetic in constant expressions). */
   wasmExtendedConst = false;
+  /** The multi-memory proposal. */
   wasmMultiMemory = false;
+  /** The memory64 proposal. */
   wasmMemory64 = false;
+  /** The custom-page-sizes proposal. */
   wasmCustomPageSizes = false;
+  /** The wide-arithmetic proposal. */
   wasmWideArithmetic = false;
+  /** Maximum depth of nested Wasm calls before a `StackOverflow` trap. */
   maxRecursionDepth = 1024 * 16;
+  /** Maximum number of value slots on one execution stack before a `StackOverflow` trap. */
   maxStackHeight = 1024 * 1024;
+  /** Execution stacks the engine keeps for reuse between calls. */
   maxCachedStacks = 2;
+  /** Whether execution pays fuel; a store then runs only while it has fuel left. */
   consumeFuel = false;
+  /** When bulk operations pay their per-byte fuel: after succeeding (`lazy`) or before (`eager`). */
   fuelConsumptionMode: FuelConsumptionMode = "lazy";
+  /** Fuel prices of operators, calls and bulk operations. */
   fuelCosts: FuelCosts = { base: 1, call: 0, bytesPerFuel: 64, elementsPerFuel: 16 };
+  /** When function bodies are validated and translated. */
   compilationMode: CompilationMode = "lazy";
 
-  /** @param options fields to change from the defaults */
+  /**
+   * Creates a configuration: the defaults, changed by `options`.
+   *
+   * @param options fields to change from the defaults
+   * @throws {RangeError} when a limit is not a non-negative integer
+   */
   constructor(options: ConfigOptions = {}) {
     const { fuelCosts, ...rest } = options;
     Object.assign(this, rest);

@@ -15,6 +15,9 @@ import { translateFunc } from "./translator.ts";
 import { callHost, run } from "./executor.ts";
 import { ExecStack } from "./stack.ts";
 
+/** Execution stacks larger than this (in words: 16 MiB) are dropped rather than pooled. */
+const MAX_CACHED_WORDS = 4 * 1024 * 1024;
+
 /**
  * Compiles and runs Wasm. Cheap to share between stores and modules.
  *
@@ -34,7 +37,11 @@ export class Engine {
   readonly #codeMap = new CodeMap();
   readonly #stacks: ExecStack[] = [];
 
-  /** @param config the engine's configuration (defaults if omitted) */
+  /**
+   * Creates an engine.
+   *
+   * @param config the engine's configuration (defaults if omitted)
+   */
   constructor(config: Config = new Config()) {
     this.config = config;
   }
@@ -58,6 +65,8 @@ export class Engine {
   /**
    * Called once per validated module; compiles every body now when the compilation mode is
    * `eager` (otherwise bodies are translated on first call).
+   *
+   * @internal
    */
   prepareModule(module: ModuleDecl): void {
     const bodies = this.#codeMap.bodiesOf(module);
@@ -70,6 +79,8 @@ export class Engine {
   /**
    * The compiled body of a Wasm function, translated on first use and shared by every instance
    * of its module.
+   *
+   * @internal
    */
   compile(func: WasmFuncEntity): CompiledFunc {
     if (func.compiled !== null) return func.compiled;
@@ -88,6 +99,8 @@ export class Engine {
    * Throws `Trap` when execution traps (with `backtrace` filled in, innermost frame first); the
    * store stays usable. An error thrown by a host function propagates unchanged. Re-entrant: a
    * host function may call `execute` again (each call runs on its own execution stack).
+   *
+   * @internal
    */
   execute(store: StoreInner, func: FuncEntity, io: Int32Array): void {
     if (func.isHost) return callHost(func, null, io, 0);
@@ -119,7 +132,10 @@ export class Engine {
 
   #releaseStack(st: ExecStack): void {
     st.clear();
-    if (this.#stacks.length < this.config.maxCachedStacks) this.#stacks.push(st);
+    // A stack that grew for a deep recursion is not worth keeping alive.
+    if (this.#stacks.length < this.config.maxCachedStacks && st.s32.length <= MAX_CACHED_WORDS) {
+      this.#stacks.push(st);
+    }
   }
 }
 

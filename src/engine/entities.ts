@@ -110,7 +110,7 @@ export class TableEntity {
 /** A global variable; its value is kept as a slot's four words. */
 export class GlobalEntity {
   /** The value's words (see the module doc for the layout). */
-  readonly value = new Int32Array(SLOT_WORDS);
+  readonly value: Int32Array = new Int32Array(SLOT_WORDS);
   /** @param type the global's type */
   constructor(readonly type: GlobalType) {}
 }
@@ -181,7 +181,7 @@ export class InstanceEntity {
   /** Data segments; `null` once dropped (or for active ones after instantiation). */
   readonly dataSegments: (Uint8Array | null)[] = [];
   /** Exports by name, resolved to entities. */
-  readonly exports = new Map<string, FuncEntity | TableEntity | MemoryEntity | GlobalEntity>();
+  readonly exports: Map<string, FuncEntity | TableEntity | MemoryEntity | GlobalEntity> = new Map();
 
   /**
    * @param module the decoded, validated module

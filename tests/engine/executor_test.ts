@@ -168,7 +168,14 @@ Deno.test("control flow: nested blocks, loops, br_table, multi-value blocks", ()
         drop i32.const 2
       end))`);
   assert.equal(t.call("sum", 100), 5050);
-  assert.deepEqual([0, 1, 2, 3, 4, -1].map((i) => t.call("switch", i)), [10, 20, 30, 100, 100, 100]);
+  assert.deepEqual([0, 1, 2, 3, 4, -1].map((i) => t.call("switch", i)), [
+    10,
+    20,
+    30,
+    100,
+    100,
+    100,
+  ]);
   assert.deepEqual(t.call("multi", 0), [0, 1]);
   assert.deepEqual(t.call("multi", 5), [6, 7]);
   assert.equal(t.call("loop_params", 4), 10);
@@ -332,7 +339,10 @@ Deno.test("traps carry a Wasm backtrace with names", () => {
   } catch (e) {
     assert.ok(e instanceof Trap);
     assert.equal(e.code, TrapCode.IntegerDivisionByZero);
-    assert.deepEqual(e.backtrace, [{ funcIndex: 0, name: "inner" }, { funcIndex: 1, name: "outer" }]);
+    assert.deepEqual(e.backtrace, [{ funcIndex: 0, name: "inner" }, {
+      funcIndex: 1,
+      name: "outer",
+    }]);
   }
 });
 
@@ -374,7 +384,10 @@ Deno.test("host functions: slots in and out, re-entrancy, errors propagate uncha
   assert.equal(t.call("run", 21), 42);
   assert.deepEqual(log, [21, -1n]);
   assert.equal(t.call("fact", 10), 3628800);
-  assert.throws(() => t.call("fails"), (e) => e instanceof RangeError && e.message === "host says no");
+  assert.throws(
+    () => t.call("fails"),
+    (e) => e instanceof RangeError && e.message === "host says no",
+  );
   assert.equal(t.call("run", 1), 2); // still usable
 });
 
@@ -412,7 +425,8 @@ Deno.test("calls across instances switch memories and globals", () => {
 });
 
 Deno.test("eager and lazy compilation produce the same code", () => {
-  const src = `(module (func (export "f") (param i32) (result i32) local.get 0 i32.const 1 i32.add))`;
+  const src =
+    `(module (func (export "f") (param i32) (result i32) local.get 0 i32.const 1 i32.add))`;
   const eager = instantiate(src, { config: { compilationMode: "eager" } });
   const lazy = instantiate(src);
   assert.equal(eager.inst.funcs[0]!.isHost, false);

@@ -35,11 +35,25 @@ Deno.test("instruction names are unique and sizes follow the shapes", () => {
 
 Deno.test("disassemble prints every operand shape", () => {
   const code = Int32Array.of(
-    I.BrTable, 4, 1, 9, 11,
-    I.I64AddImm, 8, 4, -1, -1,
-    I.I32Load, 12, 8, -16,
-    I.Call, 3, 16,
-    I.Br, 0,
+    I.BrTable,
+    4,
+    1,
+    9,
+    11,
+    I.I64AddImm,
+    8,
+    4,
+    -1,
+    -1,
+    I.I32Load,
+    12,
+    8,
+    -16,
+    I.Call,
+    3,
+    16,
+    I.Br,
+    0,
   );
   assert.equal(
     disassemble(code),

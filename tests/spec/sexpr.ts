@@ -57,7 +57,8 @@ export class SExprError extends Error {
   }
 }
 
-const utf8Decoder = new TextDecoder("utf-8");
+// ignoreBOM: the testsuite has an export named U+FEFF, which a default decoder would strip.
+const utf8Decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
 const LPAREN = 0x28;

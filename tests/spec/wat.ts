@@ -30,7 +30,7 @@ const WASM2_FEATURES = {
 // Loaded once per process: instantiating wabt's own Wasm takes tens of milliseconds.
 const wabt = await wabtInit();
 
-const utf8Decoder = new TextDecoder();
+const utf8Decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
 /** wabt's error text without its "parseWat failed:" banner, first error only. */

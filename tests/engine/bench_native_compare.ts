@@ -1,3 +1,11 @@
+/**
+ * Engine vs native V8 WebAssembly on the benchmark workloads (fib, tight loop, i64 math, f64
+ * kernel, memory sieve, call_indirect). Not a test: run it by hand.
+ *
+ *     deno run -A tests/engine/bench_native_compare.ts [NAME...]
+ *
+ * Uses the engine-level harness (no public API), so it measures the engine alone.
+ */
 import { instantiate, wat } from "./harness.ts";
 const SRC = `(module
   (memory (export "mem") 16)
@@ -49,19 +57,45 @@ const SRC = `(module
       local.get 1 local.get 0 i32.const 3 i32.and call_indirect (type $ii) local.set 1
       local.get 0 i32.const 1 i32.sub local.set 0 br 0 end end local.get 1)
 )`;
-const cases: [string, number][] = [["fib", 30], ["loop", 50_000_000], ["i64", 5_000_000], ["f64", 10_000_000], ["sieve", 1_000_000], ["indirect", 10_000_000]];
+const cases: [string, number][] = [
+  ["fib", 30],
+  ["loop", 50_000_000],
+  ["i64", 5_000_000],
+  ["f64", 10_000_000],
+  ["sieve", 1_000_000],
+  ["indirect", 10_000_000],
+];
 const bytes = wat(SRC);
-const { instance } = await WebAssembly.instantiate(bytes);
+const instance = await WebAssembly.instantiate(
+  await WebAssembly.compile(new Uint8Array(bytes)),
+  {},
+);
 const ne = instance.exports as Record<string, (x: number) => unknown>;
 const t = instantiate(SRC);
 const only = Deno.args;
-let logsum = 0, n = 0;
-function time(f: () => unknown, reps: number): [number, unknown] { let best = Infinity, r; for (let i = 0; i < reps; i++) { const s = performance.now(); r = f(); best = Math.min(best, performance.now() - s); } return [best, r]; }
+let logSum = 0, n = 0;
+function time(f: () => unknown, reps: number): [number, unknown] {
+  let best = Infinity, r;
+  for (let i = 0; i < reps; i++) {
+    const s = performance.now();
+    r = f();
+    best = Math.min(best, performance.now() - s);
+  }
+  return [best, r];
+}
 for (const [name, arg] of cases) {
   if (only.length && !only.includes(name)) continue;
   const [tn, rn] = time(() => ne[name]!(arg), 5);
   const [tw, rw] = time(() => t.call(name, arg), 3);
-  const ratio = tw / tn; logsum += Math.log(ratio); n++;
-  console.log(`${name.padEnd(9)} native ${tn.toFixed(1).padStart(7)}ms  wasmi-ts ${tw.toFixed(1).padStart(8)}ms  x${ratio.toFixed(1).padStart(6)}  ${String(rn) === String(rw) ? "" : `MISMATCH ${rn} ${rw}`}`);
+  const ratio = tw / tn;
+  logSum += Math.log(ratio);
+  n++;
+  console.log(
+    `${name.padEnd(9)} native ${tn.toFixed(1).padStart(7)}ms  wasmi-ts ${
+      tw.toFixed(1).padStart(8)
+    }ms  x${ratio.toFixed(1).padStart(6)}  ${
+      String(rn) === String(rw) ? "" : `MISMATCH ${rn} ${rw}`
+    }`,
+  );
 }
-console.log("geomean x" + Math.exp(logsum / n).toFixed(1));
+console.log("geomean x" + Math.exp(logSum / n).toFixed(1));

@@ -1,0 +1,54 @@
+/**
+ * JSR readiness, all offline, through the tasks in deno.json: `publish:dry` (no slow types, the
+ * files that ship), `doc:lint` over the public API, and `test:doc` (the JSDoc `@example`s of the
+ * public modules and the README's TypeScript example).
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+async function deno(args: string[]): Promise<{ code: number; out: string }> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+    signal: AbortSignal.timeout(120_000),
+  }).output();
+  const text = new TextDecoder();
+  return { code, out: text.decode(stdout) + text.decode(stderr) };
+}
+
+Deno.test("jsr: deno publish --dry-run passes and ships only the library", async () => {
+  const { code, out } = await deno(["task", "publish:dry"]);
+  assert.equal(code, 0, out);
+  assert.match(out, /Dry run complete/);
+  const files = [...out.matchAll(/file:\/\/\/\S+/g)].map((m) =>
+    m[0].slice(`file://${ROOT}`.length)
+  );
+  for (const need of ["mod.ts", "deno.json", "README.md", "LICENSE", "repl/main.ts"]) {
+    assert.ok(files.includes(need), `${need} must ship; shipping ${files.join(", ")}`);
+  }
+  const stray = files.filter((f) =>
+    !/^(src|repl)\//.test(f) && !["mod.ts", "deno.json", "README.md", "LICENSE"].includes(f)
+  );
+  assert.deepEqual(stray, [], "only the library, the REPL and the package files ship");
+  assert.deepEqual(files.filter((f) => /_test\.ts$/.test(f)), []);
+});
+
+Deno.test("jsr: deno doc --lint finds nothing in the public API", async () => {
+  const { code, out } = await deno(["task", "doc:lint"]);
+  assert.equal(code, 0, out);
+});
+
+Deno.test("jsr: the @examples of the public modules and the README's example run", async () => {
+  const { code, out } = await deno(["task", "test:doc"]);
+  assert.equal(code, 0, out);
+  const passed = Number(/\| (\d+) passed/.exec(out)?.[1]);
+  assert.ok(passed >= 20, `expected the examples to run, got: ${out.slice(-500)}`);
+});

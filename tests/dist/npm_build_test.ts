@@ -1,0 +1,63 @@
+/**
+ * The npm package: `scripts/build_npm.ts` (what `deno task build:npm` runs) builds it into
+ * `npm-build/`, runs the API tests against it under `node --test`, type-checks a consumer
+ * against its declarations, runs its REPL `bin` under Node and lists it with `npm pack
+ * --dry-run`. Here we check that all of that succeeded and ran every API test.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** How many `Deno.test` calls the API tests hold: Node must run exactly these. */
+async function declaredApiTests(): Promise<number> {
+  let n = 0;
+  for await (const entry of Deno.readDir(`${ROOT}tests/api`)) {
+    if (!entry.name.endsWith("_test.ts")) continue;
+    const text = await Deno.readTextFile(`${ROOT}tests/api/${entry.name}`);
+    n += (text.match(/\bDeno\.test\(/g) ?? []).length;
+  }
+  return n;
+}
+
+Deno.test("npm build: builds, passes the API tests under Node, packs", async () => {
+  const started = performance.now();
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-run",
+      "--allow-env",
+      "scripts/build_npm.ts",
+    ],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+    signal: AbortSignal.timeout(120_000),
+  }).output();
+  const out = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+  assert.equal(code, 0, out);
+  const declared = await declaredApiTests();
+  assert.ok(declared > 0);
+  assert.match(out, new RegExp(`^node --test: ${declared} passed, 0 failed$`, "m"), out);
+  assert.match(out, /^ran the REPL bin under Node/m, out);
+  assert.match(out, /^npm pack --dry-run: wasmi-ts-\d+\.\d+\.\d+.*\.tgz, \d+ files/m, out);
+  const seconds = (performance.now() - started) / 1000;
+  assert.ok(seconds < 60, `build + test took ${seconds.toFixed(1)}s, over the 1 minute budget`);
+
+  const pkg = JSON.parse(await Deno.readTextFile(`${ROOT}npm-build/package.json`));
+  const denoJson = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+  assert.equal(pkg.name, "wasmi-ts");
+  assert.equal(pkg.version, denoJson.version);
+  assert.equal(pkg.type, "module");
+  assert.deepEqual(pkg.engines, { node: ">=20" });
+  assert.equal(pkg.dependencies, undefined, "no runtime dependencies");
+  assert.equal(pkg.peerDependenciesMeta.wabt.optional, true);
+  const bin = await Deno.readTextFile(`${ROOT}npm-build/${pkg.bin["wasmi-ts"]}`);
+  assert.match(bin, /^#!\/usr\/bin\/env node\n/);
+});
