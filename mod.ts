@@ -63,11 +63,30 @@ export {
 export { type BacktraceFrame, Trap, TrapCode } from "./src/core/trap.ts";
 
 export { Store } from "./src/runtime/store.ts";
+export {
+  DEFAULT_INSTANCE_LIMIT,
+  DEFAULT_MEMORY_LIMIT,
+  DEFAULT_TABLE_LIMIT,
+  type ResourceLimiter,
+  type ResourceLimiterSource,
+  StoreLimits,
+  StoreLimitsBuilder,
+  type StoreLimitsOptions,
+} from "./src/runtime/limits.ts";
+export { CallHook, type CallHookFn } from "./src/runtime/call_hook.ts";
 export { type ExportType, type ImportType, Module } from "./src/runtime/module.ts";
 export { Linker } from "./src/runtime/linker.ts";
 export { Instance } from "./src/runtime/instance.ts";
 export { Func, type FuncTypeLike } from "./src/runtime/func.ts";
 export { TypedFunc } from "./src/runtime/typed_func.ts";
+export {
+  type CallAsyncOptions,
+  type ResumableCall,
+  ResumableCallFinished,
+  ResumableCallHostTrap,
+  ResumableCallOutOfFuel,
+  ResumableInvocation,
+} from "./src/runtime/resumable.ts";
 export type { HostFuncNew, HostFuncWrap } from "./src/runtime/host_func.ts";
 export { Caller } from "./src/runtime/caller.ts";
 export { Memory } from "./src/runtime/memory.ts";
@@ -76,10 +95,12 @@ export { Global, type Mutability } from "./src/runtime/global.ts";
 export type { ExportItem, Extern } from "./src/runtime/extern.ts";
 export { Val } from "./src/runtime/val.ts";
 export {
+  AsyncHostFuncError,
   FuelError,
   FuncError,
   GlobalError,
   MemoryError,
+  ResumeError,
   StoreMismatchError,
   TableError,
 } from "./src/runtime/errors.ts";

@@ -45,7 +45,7 @@ interface WasmiApi {
   Engine: new (config: unknown) => unknown;
   Config: new (options: { consumeFuel: boolean }) => unknown;
   Module: new (engine: unknown, bytes: Uint8Array) => unknown;
-  Store: new (engine: unknown, data: unknown) => unknown;
+  Store: new (engine: unknown, data: unknown) => { setFuel(fuel: number): void };
   Linker: new (engine: unknown) => {
     funcWrap(
       module: string,
@@ -57,19 +57,29 @@ interface WasmiApi {
   };
 }
 
+/** Options of `loadWasmiEngine`. */
+export interface WasmiEngineOptions {
+  /** Meter fuel, giving every run a budget too large to run out (default off). */
+  fuel?: boolean;
+}
+
 /**
  * Loads wasmi-ts from `mod.ts`, or from `modulePath` (for example a copy of an older tree, to
  * compare two versions). The specifier is computed so that type-checking this script never
  * depends on the library compiling.
  */
-export async function loadWasmiEngine(modulePath?: string): Promise<BenchEngine> {
+export async function loadWasmiEngine(
+  modulePath?: string,
+  options: WasmiEngineOptions = {},
+): Promise<BenchEngine> {
   const specifier = modulePath === undefined
     ? new URL("../mod.ts", import.meta.url).href
     : new URL(modulePath, `file://${Deno.cwd()}/`).href;
   const api = (await import(specifier)) as WasmiApi;
-  const engine = new api.Engine(new api.Config({ consumeFuel: false }));
+  const fuel = options.fuel ?? false;
+  const engine = new api.Engine(new api.Config({ consumeFuel: fuel }));
   return {
-    name: "wasmi-ts",
+    name: fuel ? "wasmi-ts (fuel)" : "wasmi-ts",
     instantiate(bytes, workload) {
       const module = new api.Module(engine, bytes);
       const store = new api.Store(engine, {});
@@ -82,9 +92,16 @@ export async function loadWasmiEngine(modulePath?: string): Promise<BenchEngine>
           (_caller, a, b) => hostAdd(a, b),
         );
       }
+      if (fuel) store.setFuel(Number.MAX_SAFE_INTEGER);
       const instance = linker.instantiate(store, module);
       const run = instance.getTypedFunc(store, "run");
-      return { run: (size) => run.call(store, size) };
+      if (!fuel) return { run: (size) => run.call(store, size) };
+      return {
+        run: (size) => {
+          store.setFuel(Number.MAX_SAFE_INTEGER);
+          return run.call(store, size);
+        },
+      };
     },
   };
 }

@@ -5,8 +5,11 @@
  *
  * ```sh
  * deno task bench [--filter fib,calls] [--scale 1.0] [--iterations 5] [--warmup 1]
- *                 [--json out.json] [--native-only] [--module path/to/mod.ts] [--list]
+ *                 [--json out.json] [--native-only] [--module path/to/mod.ts] [--list] [--fuel]
  * ```
+ *
+ * `--fuel` runs wasmi-ts with fuel metering on (and a budget it never exhausts);
+ * `scripts/bench_fuel.ts` compares fuel on and off directly.
  *
  * Exits with status 1 if a checksum differs or wasmi-ts fails on a workload.
  *
@@ -52,6 +55,7 @@ function usage(): string {
     "  --native-only      skip wasmi-ts (check the workloads and size them)",
     "  --module PATH      load wasmi-ts from PATH instead of mod.ts (e.g. an older copy)",
     "  --list             list the workloads and their sizes, then exit",
+    "  --fuel             meter fuel in wasmi-ts (with a budget too large to run out)",
   ].join("\n");
 }
 
@@ -155,6 +159,7 @@ async function main(): Promise<number> {
       "native-only": { type: "boolean", default: false },
       module: { type: "string" },
       list: { type: "boolean", default: false },
+      fuel: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -181,7 +186,7 @@ async function main(): Promise<number> {
   let failed = false;
   if (!values["native-only"]) {
     try {
-      wasmi = await loadWasmiEngine(values.module);
+      wasmi = await loadWasmiEngine(values.module, { fuel: values.fuel });
     } catch (error) {
       console.error(`wasmi-ts unavailable (${errorText(error)}); measuring native only`);
       failed = true;
@@ -190,7 +195,9 @@ async function main(): Promise<number> {
 
   console.log(
     `deno ${Deno.version.deno}, v8 ${Deno.version.v8}, ${Deno.build.os}/${Deno.build.arch}; ` +
-      `scale ${scale}, ${iterations} iterations, ${warmup} warm-up\n`,
+      `scale ${scale}, ${iterations} iterations, ${warmup} warm-up${
+        values.fuel ? ", fuel on" : ""
+      }\n`,
   );
   const rows: Row[] = [];
   for (const workload of selected) {

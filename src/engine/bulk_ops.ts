@@ -3,11 +3,16 @@
  * access, growth. Each checks its bounds before writing anything and traps as the spec says.
  * Operands arrive as the raw i32 words from the slots; sizes and indices are unsigned.
  *
+ * The bulk operations (`fill`, `copy`, `init`) also pay their per-byte or per-element fuel when
+ * `fuel` is not null: before checking bounds in eager mode, after in lazy mode (see `fuel.ts`).
+ * They return false, having changed nothing, when the store cannot pay.
+ *
  * @module
  */
 
 import { Trap, TrapCode } from "../core/trap.ts";
-import type { InstanceEntity, MemoryEntity, TableEntity } from "./entities.ts";
+import type { InstanceEntity, MemoryEntity, StoreInner, TableEntity } from "./entities.ts";
+import type { BulkFuel } from "./fuel.ts";
 
 const EMPTY_ELEMS = new Int32Array(0);
 const EMPTY_BYTES = new Uint8Array(0);
@@ -21,21 +26,41 @@ function tableOob(): Trap {
 }
 
 /** `memory.fill`. */
-export function memoryFill(mem: MemoryEntity, d: number, value: number, n: number): void {
+export function memoryFill(
+  mem: MemoryEntity,
+  d: number,
+  value: number,
+  n: number,
+  fuel: BulkFuel | null = null,
+  store: StoreInner | null = null,
+): boolean {
   d >>>= 0;
   n >>>= 0;
+  if (fuel !== null && fuel.eager && !fuel.bytes(store!, n)) return false;
   if (d + n > mem.buffer.byteLength) throw memoryOob();
+  if (fuel !== null && !fuel.eager && !fuel.bytes(store!, n)) return false;
   mem.u8.fill(value, d, d + n);
+  return true;
 }
 
 /** `memory.copy` (the ranges may overlap). */
-export function memoryCopy(mem: MemoryEntity, d: number, s: number, n: number): void {
+export function memoryCopy(
+  mem: MemoryEntity,
+  d: number,
+  s: number,
+  n: number,
+  fuel: BulkFuel | null = null,
+  store: StoreInner | null = null,
+): boolean {
   d >>>= 0;
   s >>>= 0;
   n >>>= 0;
+  if (fuel !== null && fuel.eager && !fuel.bytes(store!, n)) return false;
   const len = mem.buffer.byteLength;
   if (s + n > len || d + n > len) throw memoryOob();
+  if (fuel !== null && !fuel.eager && !fuel.bytes(store!, n)) return false;
   mem.u8.copyWithin(d, s, s + n);
+  return true;
 }
 
 /** `memory.init`: a dropped segment has length 0. */
@@ -45,14 +70,19 @@ export function memoryInit(
   d: number,
   s: number,
   n: number,
-): void {
+  fuel: BulkFuel | null = null,
+  store: StoreInner | null = null,
+): boolean {
   const mem = inst.memories[0]!;
   const data = inst.dataSegments[segment] ?? EMPTY_BYTES;
   d >>>= 0;
   s >>>= 0;
   n >>>= 0;
+  if (fuel !== null && fuel.eager && !fuel.bytes(store!, n)) return false;
   if (s + n > data.length || d + n > mem.buffer.byteLength) throw memoryOob();
+  if (fuel !== null && !fuel.eager && !fuel.bytes(store!, n)) return false;
   mem.u8.set(data.subarray(s, s + n), d);
+  return true;
 }
 
 /** `data.drop`. */
@@ -80,11 +110,21 @@ export function tableGrow(table: TableEntity, init: number, delta: number): numb
 }
 
 /** `table.fill`. */
-export function tableFill(table: TableEntity, i: number, value: number, n: number): void {
+export function tableFill(
+  table: TableEntity,
+  i: number,
+  value: number,
+  n: number,
+  fuel: BulkFuel | null = null,
+  store: StoreInner | null = null,
+): boolean {
   i >>>= 0;
   n >>>= 0;
+  if (fuel !== null && fuel.eager && !fuel.elements(store!, n)) return false;
   if (i + n > table.size) throw tableOob();
+  if (fuel !== null && !fuel.eager && !fuel.elements(store!, n)) return false;
   table.elements.fill(value, i, i + n);
+  return true;
 }
 
 /** `table.copy` (the ranges may overlap when both tables are the same). */
@@ -94,13 +134,18 @@ export function tableCopy(
   d: number,
   s: number,
   n: number,
-): void {
+  fuel: BulkFuel | null = null,
+  store: StoreInner | null = null,
+): boolean {
   d >>>= 0;
   s >>>= 0;
   n >>>= 0;
+  if (fuel !== null && fuel.eager && !fuel.elements(store!, n)) return false;
   if (s + n > src.size || d + n > dst.size) throw tableOob();
+  if (fuel !== null && !fuel.eager && !fuel.elements(store!, n)) return false;
   if (dst === src) dst.elements.copyWithin(d, s, s + n);
   else dst.elements.set(src.elements.subarray(s, s + n), d);
+  return true;
 }
 
 /** `table.init`: a dropped segment has length 0. */
@@ -111,14 +156,19 @@ export function tableInit(
   d: number,
   s: number,
   n: number,
-): void {
+  fuel: BulkFuel | null = null,
+  store: StoreInner | null = null,
+): boolean {
   const t = inst.tables[table]!;
   const elems = inst.elemSegments[segment] ?? EMPTY_ELEMS;
   d >>>= 0;
   s >>>= 0;
   n >>>= 0;
+  if (fuel !== null && fuel.eager && !fuel.elements(store!, n)) return false;
   if (s + n > elems.length || d + n > t.size) throw tableOob();
+  if (fuel !== null && !fuel.eager && !fuel.elements(store!, n)) return false;
   t.elements.set(elems.subarray(s, s + n), d);
+  return true;
 }
 
 /** `elem.drop`. */

@@ -19,11 +19,14 @@ export type CompilationMode = "eager" | "lazyTranslation" | "lazy";
  */
 export type FuelConsumptionMode = "lazy" | "eager";
 
-/** Fuel prices: what an operator costs, and how many bytes or elements one unit of fuel buys. */
+/**
+ * Fuel prices: what an operator costs, and how many bytes or elements one unit of fuel buys.
+ * What is counted, and when it is paid, is described in `src/engine/fuel.ts`.
+ */
 export interface FuelCosts {
-  /** Cost of an ordinary Wasm operator. */
+  /** Cost of every Wasm operator (`end`, `block`, `local.get`, ... included); default 1. */
   base: number;
-  /** Cost of a call (`call`, `call_indirect`) in addition to `base`. */
+  /** Cost of a call (`call`, `call_indirect`) in addition to `base`; default 0. */
   call: number;
   /** Bulk memory operations pay 1 fuel per this many bytes. */
   bytesPerFuel: number;
@@ -91,7 +94,7 @@ export interface ConfigOptions {
  * assert.equal(config.wasmTailCall, false, "later proposals are off");
  * const store = new Store(new Engine(config), null);
  * store.setFuel(500);
- * assert.equal(store.getFuel(), 500);
+ * assert.equal(store.getFuel(), 500n);
  * ```
  */
 export class Config implements WasmFeatures {
@@ -142,7 +145,8 @@ export class Config implements WasmFeatures {
    * Creates a configuration: the defaults, changed by `options`.
    *
    * @param options fields to change from the defaults
-   * @throws {RangeError} when a limit is not a non-negative integer
+   * @throws {RangeError} when a limit or a fuel price is not a non-negative integer (or, for
+   *   `bytesPerFuel` and `elementsPerFuel`, not a positive one)
    */
   constructor(options: ConfigOptions = {}) {
     const { fuelCosts, ...rest } = options;
@@ -152,6 +156,14 @@ export class Config implements WasmFeatures {
       const n = this[limit];
       if (!Number.isInteger(n) || n < 0) {
         throw new RangeError(`Config.${limit} must be a non-negative integer, got ${n}`);
+      }
+    }
+    for (const price of ["base", "call", "bytesPerFuel", "elementsPerFuel"] as const) {
+      const n = this.fuelCosts[price];
+      const min = price === "base" || price === "call" ? 0 : 1;
+      if (!Number.isSafeInteger(n) || n < min) {
+        const what = min === 0 ? "a non-negative" : "a positive";
+        throw new RangeError(`Config.fuelCosts.${price} must be ${what} integer, got ${n}`);
       }
     }
   }

@@ -5,12 +5,14 @@
  * @module
  */
 
+import { opName } from "../binary/opcodes.ts";
 import { I, INSTR_SIZE, ISA } from "./isa.ts";
 import { SLOT_WORDS } from "./entities.ts";
 
 /**
  * One line per instruction: `pc: Name operands`. Slots print as `s<n>` (slot index, not word
- * offset), branch targets as `@<pc>`, indices as `#<n>`, memory offsets as `+<n>`.
+ * offset), branch targets as `@<pc>`, indices as `#<n>`, memory offsets as `+<n>`, SIMD
+ * sub-opcodes as their Wasm names (`i8x16.add`).
  *
  * @example
  * ```ts
@@ -55,6 +57,9 @@ export function disassembleOne(code: Int32Array, pc: number): [string, number] {
         break;
       case "t":
         parts.push(`@${v}`);
+        break;
+      case "v":
+        parts.push(opName(0xfd00 | v));
         break;
       case "T": {
         const targets: string[] = [];

@@ -1,19 +1,30 @@
 /**
  * `Engine`: what modules compiled with it share: the config, the function-type registry and
- * the compiled code; and the entry point that runs a function on a store.
+ * the compiled code; and the entry points that run a function on a store: `execute` for a plain
+ * call, and `startCall` / `resumeCall` / `finishCall` for a call that may stop and continue
+ * (resumable and async calls, see DESIGN.md §2).
  *
  * @module
  */
 
-import { Config } from "./config.ts";
+import { Config, type FuelCosts } from "./config.ts";
 import type { FuncType } from "../core/types.ts";
 import type { ModuleDecl } from "../binary/module.ts";
 import { Trap, TrapCode } from "../core/trap.ts";
 import { type FuncEntity, SLOT_WORDS, type StoreInner, type WasmFuncEntity } from "./entities.ts";
 import { CodeMap, type CompiledFunc } from "./code_map.ts";
 import { translateFunc } from "./translator.ts";
-import { callHost, run } from "./executor.ts";
+import { DONE, HOST_AWAIT, OUT_OF_FUEL, run, type RunStatus } from "./executor.ts";
+import { BulkFuel } from "./fuel.ts";
 import { ExecStack } from "./stack.ts";
+
+export { DONE, HOST_AWAIT, OUT_OF_FUEL, type RunStatus } from "./executor.ts";
+
+/**
+ * `resumeCall`: a host function called from Wasm threw (`st.host` names it, `st.hostError` holds
+ * the error); write its results at `st.hostBase`, clear `st.host` and resume to continue.
+ */
+export const HOST_TRAP: RunStatus = 3;
 
 /** Execution stacks larger than this (in words: 16 MiB) are dropped rather than pooled. */
 const MAX_CACHED_WORDS = 4 * 1024 * 1024;
@@ -36,6 +47,14 @@ export class Engine {
   readonly #types: FuncType[] = [];
   readonly #codeMap = new CodeMap();
   readonly #stacks: ExecStack[] = [];
+  /** The fuel prices the translator compiles in (null: fuel is not metered). */
+  readonly #fuelCosts: FuelCosts | null;
+  /**
+   * The per-byte/element charges of bulk operations (null: fuel is not metered).
+   *
+   * @internal
+   */
+  readonly bulkFuel: BulkFuel | null;
 
   /**
    * Creates an engine.
@@ -44,6 +63,10 @@ export class Engine {
    */
   constructor(config: Config = new Config()) {
     this.config = config;
+    this.#fuelCosts = config.consumeFuel ? { ...config.fuelCosts } : null;
+    this.bulkFuel = config.consumeFuel
+      ? new BulkFuel(config.fuelCosts, config.fuelConsumptionMode)
+      : null;
   }
 
   /** The deduplicated id of a function type: equal types get equal ids. */
@@ -72,7 +95,7 @@ export class Engine {
     const bodies = this.#codeMap.bodiesOf(module);
     if (this.config.compilationMode !== "eager") return;
     for (let i = 0; i < bodies.length; i++) {
-      bodies[i] ??= translateFunc(module, module.importedFuncs + i);
+      bodies[i] ??= translateFunc(module, module.importedFuncs + i, this.#fuelCosts);
     }
   }
 
@@ -87,40 +110,138 @@ export class Engine {
     const module = func.instance.module;
     const bodies = this.#codeMap.bodiesOf(module);
     const i = func.funcIndex - module.importedFuncs;
-    const compiled = bodies[i] ??= translateFunc(module, func.funcIndex);
+    const compiled = bodies[i] ??= translateFunc(module, func.funcIndex, this.#fuelCosts);
     func.compiled = compiled;
     return compiled;
   }
 
   /**
-   * Runs `func` on `store`. Parameters come in `io` (one 4-word slot each, see entities.ts),
-   * results go out in the same buffer (it must hold max(params, results) slots).
+   * Runs `func` on `store` to completion. Parameters come in `io` (one 4-word slot each, see
+   * entities.ts), results go out in the same buffer (it must hold max(params, results) slots).
+   * A host function is called directly, with no calling instance.
    *
-   * Throws `Trap` when execution traps (with `backtrace` filled in, innermost frame first); the
-   * store stays usable. An error thrown by a host function propagates unchanged. Re-entrant: a
-   * host function may call `execute` again (each call runs on its own execution stack).
+   * Throws `Trap` when execution traps or runs out of fuel (with `backtrace` filled in,
+   * innermost frame first); the store stays usable. An error thrown by a host function
+   * propagates unchanged. Re-entrant: a host function may call `execute` again (each call runs
+   * on its own execution stack).
+   *
+   * @returns `DONE`, or `HOST_AWAIT` when a host function returned a Promise: a synchronous
+   *   call cannot wait for it, so the call was abandoned (the caller reports it)
+   * @internal
+   */
+  execute(store: StoreInner, func: FuncEntity, io: Int32Array): RunStatus {
+    if (func.isHost) {
+      const pending = func.invoke(null, io, 0);
+      if (pending === undefined) return DONE;
+      pending.catch(() => {}); // nobody waits for it
+      return HOST_AWAIT;
+    }
+    const st = this.#takeStack();
+    let status: RunStatus;
+    try {
+      const compiled = this.#enter(st, func, io);
+      status = run(this, store, st, 0);
+      if (status === DONE) {
+        io.set(st.s32.subarray(0, compiled.numResults * SLOT_WORDS));
+      } else if (status === OUT_OF_FUEL) {
+        throw new Trap(TrapCode.OutOfFuel);
+      }
+    } catch (e) {
+      const error = withBacktrace(e, st);
+      this.#releaseStack(st);
+      throw error;
+    }
+    if (status === HOST_AWAIT) this.dropCall(st);
+    else this.#releaseStack(st);
+    return status;
+  }
+
+  /**
+   * Starts a call that may stop and continue (`resumeCall`): takes an execution stack from the
+   * pool and sets up `func`'s frame with the parameters in `io`. Nothing runs yet.
    *
    * @internal
    */
-  execute(store: StoreInner, func: FuncEntity, io: Int32Array): void {
-    if (func.isHost) return callHost(func, null, io, 0);
+  startCall(func: WasmFuncEntity, io: Int32Array): ExecStack {
     const st = this.#takeStack();
     try {
-      const compiled = this.compile(func);
-      if (compiled.frameWords > st.s32.length) st.growValues(compiled.frameWords);
-      st.s32.set(io.subarray(0, compiled.paramWords));
-      st.s32.fill(0, compiled.paramWords, compiled.localWords);
-      st.depth = 0;
-      st.frames[0] = 0;
-      st.frames[1] = 0;
-      st.funcs[0] = func;
-      run(this, store, st, 0);
-      io.set(st.s32.subarray(0, compiled.numResults * SLOT_WORDS));
+      this.#enter(st, func, io);
     } catch (e) {
-      throw withBacktrace(e, st);
-    } finally {
       this.#releaseStack(st);
+      throw e;
     }
+    return st;
+  }
+
+  /**
+   * Runs a started or stopped call until it finishes (`DONE`: take the results with
+   * `finishCall`) or stops again: `OUT_OF_FUEL` (`st.requiredFuel`), `HOST_AWAIT` (`st.pending`)
+   * or `HOST_TRAP` (`st.host`, `st.hostError`). A trap in Wasm gives the stack back and is
+   * thrown, with its backtrace.
+   *
+   * @internal
+   */
+  resumeCall(store: StoreInner, st: ExecStack): RunStatus {
+    try {
+      return run(this, store, st, 0);
+    } catch (e) {
+      if (st.host !== null) {
+        st.hostError = e;
+        return HOST_TRAP;
+      }
+      const error = withBacktrace(e, st);
+      this.#releaseStack(st);
+      throw error;
+    }
+  }
+
+  /**
+   * Copies a finished call's results (`numResults` slots) into `io` and gives its stack back.
+   *
+   * @internal
+   */
+  finishCall(st: ExecStack, io: Int32Array, numResults: number): void {
+    io.set(st.s32.subarray(0, numResults * SLOT_WORDS));
+    this.#releaseStack(st);
+  }
+
+  /**
+   * Ends a stopped call with `error` (a host function's error, or an `OutOfFuel` trap): gives its
+   * stack back and returns the error, a `Trap` with the call's Wasm frames added.
+   *
+   * @internal
+   */
+  failCall(st: ExecStack, error: unknown): unknown {
+    const e = withBacktrace(error, st);
+    this.#releaseStack(st);
+    return e;
+  }
+
+  /**
+   * Abandons a stopped call. Its stack goes back to the pool unless a host function's Promise
+   * may still write to it, in which case it is left to the garbage collector.
+   *
+   * @internal
+   */
+  dropCall(st: ExecStack): void {
+    const pending = st.pending;
+    if (pending === null) return this.#releaseStack(st);
+    // Nobody awaits it any more: its rejection must not become an unhandled one.
+    pending.catch(() => {});
+    st.clear();
+  }
+
+  /** Puts `func`'s first frame, with the parameters from `io`, on the empty stack `st`. */
+  #enter(st: ExecStack, func: WasmFuncEntity, io: Int32Array): CompiledFunc {
+    const compiled = this.compile(func);
+    if (compiled.frameWords > st.s32.length) st.growValues(compiled.frameWords);
+    st.s32.set(io.subarray(0, compiled.paramWords));
+    st.s32.fill(0, compiled.paramWords, compiled.localWords);
+    st.depth = 0;
+    st.frames[0] = 0;
+    st.frames[1] = 0;
+    st.funcs[0] = func;
+    return compiled;
   }
 
   #takeStack(): ExecStack {

@@ -24,6 +24,28 @@ export const SLOT_WORDS = 4;
 /** The handle of a null reference. */
 export const NULL_REF = 0;
 
+/**
+ * The store's resource limiter as `grow` consults it (the runtime adapts the embedder's
+ * `ResourceLimiter` to this). Sizes are in bytes for memories and in elements for tables; a
+ * method that throws makes the growth trap (the adapter throws `Trap`s).
+ */
+export interface StoreLimiter {
+  /** Whether a memory may grow from `current` to `desired` bytes (`maximum`: its type's). */
+  memoryGrowing(current: number, desired: number, maximum: number | null): boolean;
+  /** Told when a memory growth the limiter allowed failed anyway; may throw to trap. */
+  memoryGrowFailed(message: string): void;
+  /** Whether a table may grow from `current` to `desired` elements (`maximum`: its type's). */
+  tableGrowing(current: number, desired: number, maximum: number | null): boolean;
+  /** Told when a table growth the limiter allowed failed anyway; may throw to trap. */
+  tableGrowFailed(message: string): void;
+  /** How many instances the store may hold. */
+  instances(): number;
+  /** How many tables the store may hold. */
+  tables(): number;
+  /** How many memories the store may hold. */
+  memories(): number;
+}
+
 /** A linear memory. `grow` replaces `buffer`, so code that caches views must reload them. */
 export class MemoryEntity {
   buffer: ArrayBuffer;
@@ -31,6 +53,8 @@ export class MemoryEntity {
   view: DataView;
   /** Current size in pages. */
   pages: number;
+  /** The owning store, whose resource limiter `grow` consults (null: no limiter). */
+  store: StoreInner | null = null;
 
   /**
    * @param type the memory's type (its minimum is the initial size)
@@ -48,16 +72,32 @@ export class MemoryEntity {
     return this.buffer.byteLength;
   }
 
-  /** Grows by `delta` pages; returns the old size in pages, or -1 if it cannot grow. */
+  /**
+   * Grows by `delta` pages; returns the old size in pages, or -1 if it cannot grow. The store's
+   * resource limiter, if any, decides first; it throws (a `Trap`) to make the growth trap.
+   */
   grow(delta: number): number {
     const old = this.pages;
     if (delta === 0) return old;
-    if (delta < 0 || old + delta > this.maxPages) return -1;
+    const limiter = this.store === null ? null : this.store.limiter;
+    if (limiter !== null) {
+      const max = this.type.maximum;
+      const maximum = max === null ? null : max * PAGE_SIZE;
+      if (!limiter.memoryGrowing(old * PAGE_SIZE, (old + delta) * PAGE_SIZE, maximum)) return -1;
+    }
+    if (delta < 0 || old + delta > this.maxPages) {
+      limiter?.memoryGrowFailed(
+        `Cannot grow a memory of ${old} pages by ${delta}: above its maximum`,
+      );
+      return -1;
+    }
     let buffer: ArrayBuffer;
     try {
       buffer = new ArrayBuffer((old + delta) * PAGE_SIZE);
     } catch {
-      return -1; // the host cannot allocate it: the spec lets grow fail
+      // The host cannot allocate it: the spec lets grow fail.
+      limiter?.memoryGrowFailed(`Cannot allocate ${old + delta} pages of memory`);
+      return -1;
     }
     new Uint8Array(buffer).set(this.u8);
     this.buffer = buffer;
@@ -74,6 +114,8 @@ export class TableEntity {
   elements: Int32Array;
   /** Current size in elements. */
   size: number;
+  /** The owning store, whose resource limiter `grow` consults (null: no limiter). */
+  store: StoreInner | null = null;
 
   /**
    * @param type the table's type
@@ -86,16 +128,27 @@ export class TableEntity {
     if (init !== NULL_REF) this.elements.fill(init);
   }
 
-  /** Grows by `delta` elements set to `init`; returns the old size, or -1 if it cannot. */
+  /**
+   * Grows by `delta` elements set to `init`; returns the old size, or -1 if it cannot. The
+   * store's resource limiter, if any, decides first (as for memories).
+   */
   grow(delta: number, init: number): number {
     const old = this.size;
-    if (delta < 0 || old + delta > this.maxSize) return -1;
+    const limiter = this.store === null || delta === 0 ? null : this.store.limiter;
+    if (limiter !== null && !limiter.tableGrowing(old, old + delta, this.type.maximum)) return -1;
+    if (delta < 0 || old + delta > this.maxSize) {
+      limiter?.tableGrowFailed(
+        `Cannot grow a table of ${old} elements by ${delta}: above its maximum`,
+      );
+      return -1;
+    }
     const size = old + delta;
     if (size > this.elements.length) {
       let elements: Int32Array;
       try {
         elements = new Int32Array(Math.max(size, Math.min(this.maxSize, old * 2)));
       } catch {
+        limiter?.tableGrowFailed(`Cannot allocate a table of ${size} elements`);
         return -1;
       }
       elements.set(this.elements.subarray(0, old));
@@ -197,8 +250,28 @@ export class StoreInner {
   /** Extern values by id; index 0 is the null handle. */
   readonly externs: unknown[] = [null];
   readonly #externIds = new Map<unknown, number>();
-  /** Remaining fuel (when metering is on). */
+  /**
+   * Fuel the executor may spend (when metering is on). During a sliced async call this is the
+   * current slice; the rest of the store's fuel waits in `fuelReserve` (see `fuel.ts`).
+   */
   fuel = 0;
+  /** Fuel set aside by active fuel slices; the store's fuel is `fuel + fuelReserve`. */
+  fuelReserve = 0;
+  /** The size of a fuel slice while sliced calls run (0: none). */
+  fuelSlice = 0;
+  /** How many sliced async calls are running on this store. */
+  slicedCalls = 0;
+  /** The resource limiter memories and tables consult when they grow (null: none). */
+  limiter: StoreLimiter | null = null;
+  /** How many instances, memories and tables the store holds (the limiter caps these). */
+  instanceCount = 0;
+  memoryCount = 0;
+  tableCount = 0;
+  /**
+   * The call hook, bound to the store's data (null: none). The runtime calls it with a
+   * `CallHook` kind when the host calls Wasm and when Wasm calls the host.
+   */
+  callHook: ((kind: string) => void) | null = null;
 
   /** Registers a function and gives it its id (its funcref handle). */
   addFunc(func: FuncEntity): number {

@@ -12,6 +12,10 @@
  * Index arithmetic is written `(fp + code[(pc + 1) | 0]) | 0`: the `| 0` tells V8 the sums are
  * int32, which drops an overflow check per operand (measured: 15-25% on tight loops).
  *
+ * `run` stops without finishing when a fuel charge cannot be paid or a host function returns a
+ * Promise; the stack then holds everything needed to continue (`RunStatus`). Fuel is read from
+ * and written to `store.fuel` once per charge (`ConsumeFuel` starts each fuel segment).
+ *
  * @module
  */
 
@@ -127,17 +131,36 @@ import {
   type StoreInner,
   type WasmFuncEntity,
 } from "./entities.ts";
+import { type BulkFuel, refillFuel } from "./fuel.ts";
 import { I } from "./isa.ts";
 import type { ExecStack } from "./stack.ts";
 
-/** What the executor needs from the engine: translation on first call. */
+/** What the executor needs from the engine: translation on first call, bulk fuel prices. */
 export interface Compiler {
   /** The compiled body of `func`, translating it if needed. */
   compile(func: WasmFuncEntity): CompiledFunc;
+  /** The per-byte/element charges of bulk operations, or null when fuel is not metered. */
+  readonly bulkFuel: BulkFuel | null;
 }
+
+/** How `run` ended: one of the constants below. */
+export type RunStatus = number;
+/** The base frame returned: its results are in the first slots of its frame. */
+export const DONE: RunStatus = 0;
+/**
+ * A fuel charge could not be paid (`st.requiredFuel` says how much it needs). The innermost
+ * frame's saved pc is the charging instruction, so running again retries the charge.
+ */
+export const OUT_OF_FUEL: RunStatus = 1;
+/**
+ * The host function `st.host` returned a Promise (`st.pending`), which writes its results to
+ * the slots at `st.hostBase` when it settles; run again after that.
+ */
+export const HOST_AWAIT: RunStatus = 2;
 
 const OP_RETURN_SLOT = I.ReturnSlot;
 const OP_CALL = I.Call;
+const OP_CONSUME_FUEL = I.ConsumeFuel;
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
 
 /**
@@ -170,26 +193,42 @@ function indirectCallee(
 }
 
 /**
- * Calls a host function with its parameters and results in the slots at `base`.
- * Errors it throws propagate unchanged.
+ * A fuel charge of `cost` could not be paid: refills from a fuel slice's reserve if there is one
+ * and this call does not yield (see `fuel.ts`). Returns true when the caller must stop with
+ * `OUT_OF_FUEL` (`st.requiredFuel` set), false to retry the charge.
  */
-export function callHost(
+function outOfFuel(store: StoreInner, st: ExecStack, cost: number): boolean {
+  if (!st.yields && refillFuel(store, cost)) return false;
+  st.requiredFuel = cost;
+  return true;
+}
+
+/**
+ * Calls host function `func` with its parameters and results in the slots at `base` of `st`.
+ * While it runs `st.host` names it, so an error that escapes `run` is known to be the host
+ * function's. Returns its Promise if it returned one (`st.host` then stays set).
+ */
+function callHost(
   func: HostFuncEntity,
-  caller: InstanceEntity | null,
-  s32: Int32Array,
+  caller: InstanceEntity,
+  st: ExecStack,
   base: number,
-): void {
-  const result = func.invoke(caller, s32, base);
-  if (result !== undefined) {
-    // An async host function: only an asynchronous call can wait for it.
-    (result as Promise<void>).catch(() => {});
-    throw new TypeError("A host function returned a Promise during a synchronous call");
+): Promise<void> | undefined {
+  st.host = func;
+  st.hostBase = base;
+  const pending = func.invoke(caller, st.s32, base);
+  if (pending !== undefined) {
+    st.pending = pending;
+    return pending;
   }
+  st.host = null;
+  return undefined;
 }
 
 /**
  * Runs the frame `st.depth` of `st` (set up by the caller: frame base, pc and function) until
- * the frame at `baseDepth` returns; its results are then in the first slots of its frame.
+ * the frame at `baseDepth` returns (`DONE`: its results are then in the first slots of its
+ * frame), or until it must stop (`OUT_OF_FUEL`, `HOST_AWAIT`; calling `run` again continues).
  * Throws `Trap`s (and host errors) with `st.depth` naming the frame that was executing: the loop
  * keeps `st.depth` current on every call and return rather than catching (a `try` around the
  * loop makes V8's code for it several times slower on call-heavy code).
@@ -199,7 +238,8 @@ export function run(
   store: StoreInner,
   st: ExecStack,
   baseDepth: number,
-): void {
+): RunStatus {
+  const bulkFuel = compiler.bulkFuel;
   let depth = st.depth;
   let frames = st.frames;
   const funcs = st.funcs;
@@ -1694,31 +1734,52 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       case 247: // MemoryFill
-        memoryFill(
-          mem!,
-          s32[(fp + code[(pc + 1) | 0]) | 0],
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
+        if (
+          !memoryFill(
+            mem!,
+            s32[(fp + code[(pc + 1) | 0]) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
         pc = (pc + 4) | 0;
         break;
       case 248: // MemoryCopy
-        memoryCopy(
-          mem!,
-          s32[(fp + code[(pc + 1) | 0]) | 0],
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
+        if (
+          !memoryCopy(
+            mem!,
+            s32[(fp + code[(pc + 1) | 0]) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
         pc = (pc + 4) | 0;
         break;
       case 249: // MemoryInit
-        memoryInit(
-          inst,
-          code[(pc + 1) | 0],
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-          s32[(fp + code[(pc + 4) | 0]) | 0],
-        );
+        if (
+          !memoryInit(
+            inst,
+            code[(pc + 1) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
         pc = (pc + 5) | 0;
         break;
       case 250: // DataDrop
@@ -1753,33 +1814,54 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       case 255: // TableFill
-        tableFill(
-          inst.tables[code[(pc + 1) | 0]],
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-          s32[(fp + code[(pc + 4) | 0]) | 0],
-        );
+        if (
+          !tableFill(
+            inst.tables[code[(pc + 1) | 0]],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
         pc = (pc + 5) | 0;
         break;
       case 256: // TableCopy
-        tableCopy(
-          inst.tables[code[(pc + 1) | 0]],
-          inst.tables[code[(pc + 2) | 0]],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-          s32[(fp + code[(pc + 4) | 0]) | 0],
-          s32[(fp + code[(pc + 5) | 0]) | 0],
-        );
+        if (
+          !tableCopy(
+            inst.tables[code[(pc + 1) | 0]],
+            inst.tables[code[(pc + 2) | 0]],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
         pc = (pc + 6) | 0;
         break;
       case 257: // TableInit
-        tableInit(
-          inst,
-          code[(pc + 1) | 0],
-          code[(pc + 2) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-          s32[(fp + code[(pc + 4) | 0]) | 0],
-          s32[(fp + code[(pc + 5) | 0]) | 0],
-        );
+        if (
+          !tableInit(
+            inst,
+            code[(pc + 1) | 0],
+            code[(pc + 2) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
         pc = (pc + 6) | 0;
         break;
       case 258: // ElemDrop
@@ -1818,6 +1900,19 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
+      case 264: { // ConsumeFuel
+        const cost = code[(pc + 1) | 0];
+        if (store.fuel < cost) {
+          if (outOfFuel(store, st, cost)) {
+            frames[2 * depth + 1] = pc;
+            return OUT_OF_FUEL;
+          }
+          break; // refilled: charge again
+        }
+        store.fuel -= cost;
+        pc = (pc + 2) | 0;
+        break;
+      }
       case 47: // Return
       case 48: { // ReturnSlot
         if (code[pc] === OP_RETURN_SLOT) {
@@ -1827,7 +1922,7 @@ export function run(
         }
         if (depth === baseDepth) {
           st.depth = depth - 1;
-          return;
+          return DONE;
         }
         st.depth = --depth;
         fp = frames[2 * depth];
@@ -1868,7 +1963,7 @@ export function run(
         }
         frames[2 * depth + 1] = pc;
         if (callee.isHost) {
-          callHost(callee, inst, s32, base);
+          if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
           if (mem !== null && mview !== mem.view) {
             mview = mem.view;
             memLen = mview.byteLength;
@@ -1893,6 +1988,11 @@ export function run(
         fp = base;
         code = cf.code;
         pc = 0;
+        if (code[0] === OP_CONSUME_FUEL && store.fuel >= code[1]) {
+          // Pays the callee's entry here, saving a dispatch (when short, `ConsumeFuel` stops).
+          store.fuel -= code[1];
+          pc = 2;
+        }
         if (callee.instance !== inst) {
           inst = callee.instance;
           globals = inst.globals;
@@ -1906,4 +2006,10 @@ export function run(
         throw new Error(`Bad internal opcode ${code[pc]} at ${pc}`);
     }
   }
+}
+
+/** Stops before the instruction at `pc` of frame `depth`, which could not pay its fuel. */
+function stopAt(st: ExecStack, depth: number, pc: number): RunStatus {
+  st.frames[2 * depth + 1] = pc;
+  return OUT_OF_FUEL;
 }

@@ -198,6 +198,8 @@ const ENTRIES = [
   ["I32Store8Imm", "roi"],
   ["I32Store16Imm", "roi"],
   ["I64StoreImm", "row"],
+  // Pays the fuel of the segment it starts (see fuel.ts); only emitted when fuel is metered.
+  ["ConsumeFuel", "i"],
 ] as const satisfies readonly Entry[];
 
 /** The name of an instruction. */

@@ -1,13 +1,13 @@
 /**
  * An execution stack: the value stack (slots in one `ArrayBuffer`, seen through three typed
  * views) and the call stack (one frame per active Wasm function). All the state of a running
- * call lives here, so a call could stop at a host call and continue later.
+ * call lives here, so a call can stop at a host call or a fuel charge and continue later.
  *
  * @module
  */
 
 import { Trap, TrapCode } from "../core/trap.ts";
-import { SLOT_WORDS, type WasmFuncEntity } from "./entities.ts";
+import { type HostFuncEntity, SLOT_WORDS, type WasmFuncEntity } from "./entities.ts";
 
 /** Initial value-stack size, in words (grown by doubling). */
 const INITIAL_WORDS = 4096 * SLOT_WORDS;
@@ -31,6 +31,26 @@ export class ExecStack {
   readonly funcs: WasmFuncEntity[] = [];
   /** Index of the innermost frame (-1 when idle). */
   depth = -1;
+  /**
+   * Whether the call stops when its fuel slice runs out (a sliced async call, which then yields
+   * to the event loop) rather than refilling from the store's reserve at once (see `fuel.ts`).
+   */
+  yields = false;
+
+  // Why the call stopped, when `run` did not finish it (see `RunStatus` in executor.ts).
+  /** The fuel the charge that could not be paid needs (after `OUT_OF_FUEL`). */
+  requiredFuel = 0;
+  /**
+   * The host function being called from this stack (set for the duration of the call, so an
+   * error escaping `run` with it set came from the host function), or null.
+   */
+  host: HostFuncEntity | null = null;
+  /** Word offset of that host function's parameter and result slots. */
+  hostBase = 0;
+  /** The Promise the host function returned (after `HOST_AWAIT`). */
+  pending: Promise<void> | null = null;
+  /** The error the host function threw (after `HOST_TRAP`, see `Engine.resumeCall`). */
+  hostError: unknown = undefined;
 
   /**
    * @param maxWords the value stack's limit in words (`maxStackHeight` slots)
@@ -67,5 +87,9 @@ export class ExecStack {
   clear(): void {
     this.funcs.length = 0;
     this.depth = -1;
+    this.host = null;
+    this.pending = null;
+    this.hostError = undefined;
+    this.yields = false;
   }
 }

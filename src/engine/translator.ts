@@ -21,6 +21,12 @@
  * Code after `br`, `br_table`, `return` and `unreachable` is skipped up to the matching `else` or
  * `end`. The input must be valid: the translator trusts the validator and checks nothing.
  *
+ * With fuel metering on, each fuel region (the function body, a loop body, an if or else arm;
+ * see `fuel.ts`) starts with a `ConsumeFuel` whose immediate is patched, when the region ends,
+ * with the price of the Wasm operators it holds. A rotated loop's back edge pays the loop's
+ * region again with a `ConsumeFuel` of its own, patched with the same price. With fuel off
+ * nothing is emitted.
+ *
  * @module
  */
 
@@ -30,7 +36,9 @@ import { Op } from "../binary/opcodes.ts";
 import type { FuncType, ValType } from "../core/types.ts";
 import { CodeBuilder, NO_PATCH } from "./code_builder.ts";
 import { CompiledFunc } from "./code_map.ts";
+import type { FuelCosts } from "./config.ts";
 import { SLOT_WORDS } from "./entities.ts";
+import { FUEL_CHUNK } from "./fuel.ts";
 import { I, type InstrName, instrSize } from "./isa.ts";
 import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
 
@@ -39,10 +47,15 @@ import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
  *
  * @param module the decoded module
  * @param funcIndex index in the function index space (imports first)
+ * @param fuel the fuel prices when the engine meters fuel, else null (no fuel instructions)
  * @returns the compiled function
  */
-export function translateFunc(module: ModuleDecl, funcIndex: number): CompiledFunc {
-  return new FuncTranslator(module, funcIndex).translate();
+export function translateFunc(
+  module: ModuleDecl,
+  funcIndex: number,
+  fuel: FuelCosts | null = null,
+): CompiledFunc {
+  return new FuncTranslator(module, funcIndex, fuel).translate();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -55,6 +68,16 @@ const ELSE = 3;
 const FUNC = 4;
 
 const NO_TYPES: readonly ValType[] = [];
+
+/** A fuel region being translated: its `ConsumeFuel` and the price of its operators so far. */
+class FuelRegion {
+  /** The price of the operators read so far. */
+  cost = 0;
+  /** Immediates of further `ConsumeFuel`s that pay this region (rotated loop back edges). */
+  readonly sharers: number[] = [];
+  /** @param at the code index of the immediate of the region's `ConsumeFuel` */
+  constructor(readonly at: number) {}
+}
 
 /** One entry of the control stack. */
 class Ctrl {
@@ -70,6 +93,10 @@ class Ctrl {
    * then tests the negated condition itself (loop rotation) instead of jumping to the test.
    */
   head: { op: number; args: number[]; target: Ctrl } | null = null;
+  /** A loop's first instruction after its `ConsumeFuel` (`loopPc` when fuel is off). */
+  bodyPc = 0;
+  /** The fuel region this frame opened (function, loop, if or else arm), if fuel is metered. */
+  fuel: FuelRegion | null = null;
 
   /**
    * @param kind BLOCK, LOOP, IF, ELSE or FUNC
@@ -404,6 +431,12 @@ class FuncTranslator {
   #reachable = true;
   /** Nesting depth of blocks inside skipped (unreachable) code. */
   #deadDepth = 0;
+  /**
+   * For fuel: which of the blocks nested in skipped code are regions (loop, if), and how many
+   * are: operators inside a region that is never entered cost nothing.
+   */
+  readonly #deadIsRegion: boolean[] = [];
+  #deadRegions = 0;
   /** Reused scratch list of stack positions. */
   readonly #positions: number[] = [];
 
@@ -421,9 +454,14 @@ class FuncTranslator {
   readonly #condArgs = new Int32Array(3);
   #condArgc = 0;
 
-  constructor(module: ModuleDecl, funcIndex: number) {
+  // Fuel: the prices (null when not metered) and the open regions, innermost last.
+  readonly #fuel: FuelCosts | null;
+  readonly #regions: FuelRegion[] = [];
+
+  constructor(module: ModuleDecl, funcIndex: number, fuel: FuelCosts | null) {
     this.#module = module;
     this.#funcIndex = funcIndex;
+    this.#fuel = fuel;
     this.#type = module.types[module.funcTypeIndices[funcIndex]!]!;
     this.#body = module.bodies[funcIndex - module.importedFuncs]!;
     this.#numLocals = this.#type.params.length + this.#body.locals.length;
@@ -432,13 +470,19 @@ class FuncTranslator {
   }
 
   translate(): CompiledFunc {
-    this.#ctrl.push(new Ctrl(FUNC, 0, NO_TYPES, this.#type.results, 0));
-    this.#chargeFuel();
+    const func = new Ctrl(FUNC, 0, NO_TYPES, this.#type.results, 0);
+    this.#ctrl.push(func);
+    func.fuel = this.#openFuelRegion();
     const r = this.#reader;
     while (this.#ctrl.length > 0) {
       const op = r.read();
-      if (this.#reachable) this.#translateOp(op);
-      else this.#skipOp(op);
+      if (!this.#reachable) {
+        this.#skipOp(op);
+      } else {
+        // An `end` is priced by `#end`: it may belong to the enclosing region.
+        if (op !== Op.End) this.#payFuel(op);
+        this.#translateOp(op);
+      }
     }
     const params = this.#type.params.length;
     const results = this.#type.results.length;
@@ -454,10 +498,35 @@ class FuncTranslator {
   }
 
   /**
-   * Where a fuel charge for the straight-line code that starts here goes (function entry, loop
-   * header, if/else arms). Fuel metering is the next step; nothing is emitted yet.
+   * Opens a fuel region here (function entry, loop header, if/else arm) and emits the
+   * `ConsumeFuel` that pays it. Nothing (null) when fuel is not metered.
    */
-  #chargeFuel(): void {}
+  #openFuelRegion(): FuelRegion | null {
+    if (this.#fuel === null) return null;
+    this.#code.emit(I.ConsumeFuel);
+    const region = new FuelRegion(this.#code.len);
+    this.#code.emit(0);
+    this.#regions.push(region);
+    return region;
+  }
+
+  /** Closes the innermost fuel region: writes its price into the `ConsumeFuel`s that pay it. */
+  #closeFuelRegion(): void {
+    const region = this.#regions.pop();
+    if (region === undefined) return;
+    const cost = Math.min(region.cost, FUEL_CHUNK);
+    this.#code.set(region.at, cost);
+    for (const at of region.sharers) this.#code.set(at, cost);
+  }
+
+  /** Adds the price of operator `op` to the innermost fuel region. */
+  #payFuel(op: number): void {
+    const fuel = this.#fuel;
+    if (fuel === null) return;
+    const region = this.#regions[this.#regions.length - 1]!;
+    region.cost += fuel.base;
+    if (op === Op.Call || op === Op.CallIndirect) region.cost += fuel.call;
+  }
 
   // -------------------------------------------------------------------------------------------
   // Slots and entries
@@ -562,20 +631,34 @@ class FuncTranslator {
   // -------------------------------------------------------------------------------------------
   // Dispatch
 
+  /**
+   * An operator of skipped code. It is still priced (see `fuel.ts`: a region pays for all its
+   * operators) unless it is inside a loop or if nested in the skipped code, whose regions are
+   * never entered.
+   */
   #skipOp(op: number): void {
     switch (op) {
       case Op.Block:
       case Op.Loop:
-      case Op.If:
-        this.#deadDepth++;
+      case Op.If: {
+        if (this.#deadRegions === 0) this.#payFuel(op);
+        const region = op !== Op.Block;
+        this.#deadIsRegion[this.#deadDepth++] = region;
+        if (region) this.#deadRegions++;
         return;
+      }
       case Op.Else:
-        if (this.#deadDepth === 0) this.#else();
+        if (this.#deadDepth > 0) return; // a then arm that is never entered pays its else
+        this.#payFuel(op);
+        this.#else();
         return;
       case Op.End:
-        if (this.#deadDepth > 0) this.#deadDepth--;
-        else this.#end();
+        if (this.#deadDepth === 0) return this.#end();
+        if (this.#deadIsRegion[--this.#deadDepth]) this.#deadRegions--;
+        if (this.#deadRegions === 0) this.#payFuel(op);
         return;
+      default:
+        if (this.#deadRegions === 0) this.#payFuel(op);
     }
   }
 
@@ -943,8 +1026,10 @@ class FuncTranslator {
     if (op !== Op.Block) this.#materialiseRange(height, s.height);
     if (op === Op.Loop) {
       this.#bindLabel();
-      this.#ctrl.push(new Ctrl(LOOP, height, params, results, this.#code.len));
-      this.#chargeFuel();
+      const loop = new Ctrl(LOOP, height, params, results, this.#code.len);
+      this.#ctrl.push(loop);
+      loop.fuel = this.#openFuelRegion();
+      loop.bodyPc = this.#code.len;
       return;
     }
     const frame = new Ctrl(op === Op.If ? IF : BLOCK, height, params, results, 0);
@@ -958,7 +1043,7 @@ class FuncTranslator {
         this.#code.emit(I.Br);
         frame.elsePatch = this.#code.emitPatch(NO_PATCH);
       }
-      this.#chargeFuel();
+      frame.fuel = this.#openFuelRegion();
     }
   }
 
@@ -976,13 +1061,18 @@ class FuncTranslator {
     this.#bindLabel();
     this.#resetStack(frame.height, frame.params.length);
     this.#reachable = true;
-    this.#chargeFuel();
+    if (frame.fuel !== null) this.#closeFuelRegion();
+    frame.fuel = this.#openFuelRegion();
   }
 
   #end(): void {
     const frame = this.#ctrl.pop()!;
+    // The `end` of a loop or an if leaves that region: it is paid by the enclosing one.
+    if (frame.fuel !== null && frame.kind !== FUNC) this.#closeFuelRegion();
+    this.#payFuel(Op.End);
     if (frame.kind === FUNC) {
       if (this.#reachable) this.#return();
+      if (frame.fuel !== null) this.#closeFuelRegion();
       return;
     }
     if (this.#reachable) this.#moveValues(frame, frame.results.length);
@@ -1004,6 +1094,7 @@ class FuncTranslator {
   #setUnreachable(): void {
     this.#reachable = false;
     this.#deadDepth = 0;
+    this.#deadRegions = 0;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1053,9 +1144,15 @@ class FuncTranslator {
     if (head !== null) {
       // Loop rotation: `if (!cond) goto body; goto exit` instead of `goto test`.
       const code = this.#code;
+      if (frame.fuel !== null) {
+        // The back edge pays the loop's region, as a jump to its header would.
+        code.emit(I.ConsumeFuel);
+        frame.fuel.sharers.push(code.len);
+        code.emit(0);
+      }
       code.emit(NEGATE_BRANCH.get(head.op)!);
       for (const a of head.args) code.emit(a);
-      code.emit(frame.loopPc + 2 + head.args.length);
+      code.emit(frame.bodyPc + 2 + head.args.length);
       code.emit(I.Br);
       this.#emitTarget(head.target);
       return;
@@ -1097,7 +1194,7 @@ class FuncTranslator {
     const loop = this.#ctrl[this.#ctrl.length - 1]!;
     if (
       loop.kind !== LOOP || loop.params.length !== 0 || loop === target ||
-      this.#code.len !== loop.loopPc || target.kind === LOOP
+      this.#code.len !== loop.bodyPc || target.kind === LOOP
     ) return;
     const args = Array.from(this.#condArgs.subarray(0, this.#condArgc));
     loop.head = { op: this.#condOp, args, target };

@@ -120,3 +120,50 @@ export class FuelError extends WasmError {
   /** Always `"FuelError"`. */
   override name = "FuelError";
 }
+
+/**
+ * A host function returned a Promise during a synchronous call (`call`, `callResumable`), which
+ * cannot wait for it: call the function with `callAsync` instead. The call was abandoned.
+ *
+ * @example
+ * ```ts
+ * import { AsyncHostFuncError, Engine, Func, Store } from "../../mod.ts";
+ * const store = new Store(new Engine(), null);
+ * const f = Func.wrap(store, { params: [], results: [] }, () => Promise.resolve());
+ * let caught: unknown;
+ * try { f.call(store, []); } catch (e) { caught = e; }
+ * if (!(caught instanceof AsyncHostFuncError)) throw new Error("expected an AsyncHostFuncError");
+ * await f.callAsync(store, []); // fine
+ * ```
+ */
+export class AsyncHostFuncError extends WasmError {
+  /** Always `"AsyncHostFuncError"`. */
+  override name = "AsyncHostFuncError";
+}
+
+/**
+ * A suspended resumable call was resumed twice, or resumed after it was dropped. Each handle
+ * resumes once; a call that suspends again returns a new handle.
+ *
+ * @example
+ * ```ts
+ * import { Config, Engine, Linker, Module, ResumeError, Store } from "../../mod.ts";
+ * import wabtInit from "wabt";
+ * const wat = `(module (func (export "spin") (loop (br 0))))`;
+ * const bytes = (await wabtInit()).parseWat("m.wat", wat).toBinary({}).buffer;
+ * const engine = new Engine(new Config({ consumeFuel: true }));
+ * const store = new Store(engine, null);
+ * const spin = new Linker(engine).instantiate(store, new Module(engine, bytes))
+ *   .getFunc(store, "spin")!;
+ * const call = spin.callResumable(store, []);
+ * if (call.kind !== "outOfFuel") throw new Error("expected to run out of fuel");
+ * call.drop();
+ * let caught: unknown;
+ * try { call.resume(store); } catch (e) { caught = e; }
+ * if (!(caught instanceof ResumeError)) throw new Error("expected a ResumeError");
+ * ```
+ */
+export class ResumeError extends WasmError {
+  /** Always `"ResumeError"`. */
+  override name = "ResumeError";
+}

@@ -8,8 +8,17 @@
 import { FuncType, type ValType } from "../core/types.ts";
 import { SLOT_WORDS } from "../engine/entities.ts";
 import type { FuncEntity } from "../engine/entities.ts";
-import { WasmError } from "../core/errors.ts";
+import { DONE, type RunStatus } from "../engine/engine.ts";
+import { hookedWasmCall } from "./call_hook.ts";
 import { createHostFunc, type HostFuncNew, type HostFuncWrap } from "./host_func.ts";
+import {
+  callAsyncEntity,
+  type CallAsyncOptions,
+  callHostRoot,
+  callResumableEntity,
+  promiseInSyncCall,
+  type ResumableCall,
+} from "./resumable.ts";
 import { checkStore, type Store, storeInner } from "./store.ts";
 import { TypedFunc } from "./typed_func.ts";
 import { checkVals, readVal, type Val, writeVal } from "./val.ts";
@@ -115,16 +124,100 @@ export class Func {
    */
   call(store: Store, params: readonly Val[] = []): Val[] {
     const entity = entityOf(store, this);
-    const type = entity.type;
-    checkVals(params, type.params, `parameters of ${type}`);
-    const io = new Int32Array(Math.max(type.params.length, type.results.length, 1) * SLOT_WORDS);
-    for (let i = 0; i < params.length; i++) writeVal(store, params[i]!, io, i * SLOT_WORDS);
+    const io = paramSlots(store, entity, params);
     callEntity(store, entity, io);
-    const results = new Array<Val>(type.results.length);
-    for (let i = 0; i < results.length; i++) {
-      results[i] = readVal(store, type.results[i]!, io, i * SLOT_WORDS);
+    return readResults(store, entity, io);
+  }
+
+  /**
+   * Calls the function as a resumable call, as wasmi's `Func::call_resumable`: when a host
+   * function called from Wasm throws, or a fuel charge cannot be paid, the call stops and
+   * returns a handle to resume it with (see `ResumableCall`).
+   *
+   * @example Running out of fuel, and continuing
+   * ```ts
+   * import { Config, Engine, Linker, Module, Store, Val } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * import wabtInit from "wabt";
+   * const wat = `(module (func (export "count") (param i32) (result i32) (local i32)
+   *   (loop (br_if 0 (i32.lt_u (local.tee 1 (i32.add (local.get 1) (i32.const 1)))
+   *     (local.get 0)))) (local.get 1)))`;
+   * const bytes = (await wabtInit()).parseWat("m.wat", wat).toBinary({}).buffer;
+   * const engine = new Engine(new Config({ consumeFuel: true }));
+   * const store = new Store(engine, null);
+   * const count = new Linker(engine).instantiate(store, new Module(engine, bytes))
+   *   .getFunc(store, "count")!;
+   * store.setFuel(100);
+   * let call = count.callResumable(store, [Val.i32(1000)]);
+   * let refills = 0;
+   * while (call.kind === "outOfFuel") {
+   *   store.setFuel(100);
+   *   refills++;
+   *   call = call.resume(store);
+   * }
+   * assert.equal(call.kind, "finished");
+   * assert.equal(call.results[0]!.value, 1000);
+   * assert.ok(refills > 50);
+   * ```
+   *
+   * @param store the store that owns it
+   * @param params one `Val` per parameter, of the parameter's type
+   * @returns the results, or a handle to the stopped call
+   * @throws {FuncError} when `params` do not match the signature (nothing runs)
+   * @throws {Trap} when execution traps inside Wasm (not resumable); the store stays usable
+   * @throws {AsyncHostFuncError} when a host function returns a Promise (use `callAsync`)
+   * @throws any error of the function itself when it is a host function (called directly)
+   */
+  callResumable(store: Store, params: readonly Val[] = []): ResumableCall<Val[]> {
+    const entity = entityOf(store, this);
+    const io = paramSlots(store, entity, params);
+    return callResumableEntity(store, entity, io, (out) => readResults(store, entity, out));
+  }
+
+  /**
+   * Calls the function, awaiting host functions that return Promises: the call stops at such a
+   * host function, awaits its Promise and continues with its value. Many async calls may be in
+   * flight at once (on one store or several). With `options.fuelSlice` (fuel metering on), the
+   * call yields to the event loop after each slice of fuel, so a long call does not block timers
+   * and I/O; `options.signal` aborts it between slices or while it awaits a host Promise.
+   *
+   * @example Awaiting an async host function
+   * ```ts
+   * import { Engine, Linker, Module, Store, Val } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * import wabtInit from "wabt";
+   * const wat = `(module (import "env" "later" (func $later (param i32) (result i32)))
+   *   (func (export "run") (result i32) (i32.mul (call $later (i32.const 20)) (i32.const 2))))`;
+   * const bytes = (await wabtInit()).parseWat("m.wat", wat).toBinary({}).buffer;
+   * const engine = new Engine();
+   * const store = new Store(engine, null);
+   * const linker = new Linker(engine);
+   * linker.funcWrap("env", "later", { params: ["i32"], results: ["i32"] }, async (_c, x: number) => {
+   *   await new Promise((resolve) => setTimeout(resolve, 1));
+   *   return x + 1;
+   * });
+   * const run = linker.instantiate(store, new Module(engine, bytes)).getFunc(store, "run")!;
+   * assert.equal((await run.callAsync(store, []))[0]!.value, 42);
+   * ```
+   *
+   * @param store the store that owns it
+   * @param params one `Val` per parameter, of the parameter's type
+   * @param options a fuel slice and an abort signal
+   * @returns one `Val` per result
+   * @throws {FuncError} when `params` do not match the signature (nothing runs)
+   * @throws {FuelError} when `fuelSlice` is given but fuel is not metered
+   * @throws {Trap} when execution traps or the store's fuel runs out
+   * @throws the host function's error when one throws or its Promise rejects, and the signal's
+   *   reason when the call is aborted
+   */
+  callAsync(store: Store, params: readonly Val[] = [], options?: CallAsyncOptions): Promise<Val[]> {
+    try {
+      const entity = entityOf(store, this);
+      const io = paramSlots(store, entity, params);
+      return callAsyncEntity(store, entity, io, (out) => readResults(store, entity, out), options);
+    } catch (e) {
+      return Promise.reject(e);
     }
-    return results;
   }
 
   /**
@@ -161,19 +254,37 @@ export function funcHandle(store: Store, entity: FuncEntity): Func {
   return new Func(store, entity.type, () => []);
 }
 
+/** The parameter slots of a call of `entity` with `params` (checked against its type). */
+function paramSlots(store: Store, entity: FuncEntity, params: readonly Val[]): Int32Array {
+  const type = entity.type;
+  checkVals(params, type.params, `parameters of ${type}`);
+  const io = new Int32Array(Math.max(type.params.length, type.results.length, 1) * SLOT_WORDS);
+  for (let i = 0; i < params.length; i++) writeVal(store, params[i]!, io, i * SLOT_WORDS);
+  return io;
+}
+
+/** The results of a finished call of `entity`, from the slots of `io`. */
+function readResults(store: Store, entity: FuncEntity, io: Int32Array): Val[] {
+  const types = entity.type.results;
+  const results = new Array<Val>(types.length);
+  for (let i = 0; i < results.length; i++) {
+    results[i] = readVal(store, types[i]!, io, i * SLOT_WORDS);
+  }
+  return results;
+}
+
 /**
  * Runs `entity` with its parameters in the slots of `io` and leaves its results there. Wasm
- * functions go to the engine; host functions are called directly, with no calling instance.
+ * functions go to the engine, between the store's `CallingWasm` and `ReturningFromWasm` hooks;
+ * host functions are called directly, with no calling instance (and no hooks, as in wasmi).
+ * A host function that returns a Promise makes it throw `AsyncHostFuncError`.
  */
 export function callEntity(store: Store, entity: FuncEntity, io: Int32Array): void {
-  if (!entity.isHost) {
-    store.engine.execute(storeInner(store), entity, io);
-    return;
-  }
-  const out = entity.invoke(null, io, 0);
-  if (out !== undefined) {
-    // A host function that returned a Promise cannot finish within a synchronous call.
-    out.catch(() => {});
-    throw new WasmError("A host function returned a Promise in a synchronous call");
-  }
+  if (entity.isHost) return callHostRoot(entity, io);
+  const inner = storeInner(store);
+  const hook = inner.callHook;
+  let status: RunStatus = DONE;
+  if (hook === null) status = store.engine.execute(inner, entity, io);
+  else hookedWasmCall(hook, () => void (status = store.engine.execute(inner, entity, io)));
+  if (status !== DONE) throw promiseInSyncCall();
 }

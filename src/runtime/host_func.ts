@@ -10,7 +10,8 @@ import type { FuncType } from "../core/types.ts";
 import { HostFuncEntity, type InstanceEntity, SLOT_WORDS } from "../engine/entities.ts";
 import { type Caller, createCaller } from "./caller.ts";
 import { FuncError } from "./errors.ts";
-import type { Store } from "./store.ts";
+import { hookedHostCall } from "./call_hook.ts";
+import { type Store, storeInner } from "./store.ts";
 import { checkVals, readJs, readVal, type Val, writeJs, writeVal } from "./val.ts";
 
 /**
@@ -73,7 +74,7 @@ export function createHostFunc(
     }
   };
 
-  const invoke = (
+  const call = (
     instance: InstanceEntity | null,
     stack: Int32Array,
     base: number,
@@ -99,6 +100,18 @@ export function createHostFunc(
       return Promise.resolve(out).then((value) => writeResults(value, stack, base));
     }
     writeResults(out, stack, base);
+  };
+
+  // Calls from Wasm (those with a calling instance) run between the store's call hooks.
+  const inner = storeInner(store);
+  const invoke = (
+    instance: InstanceEntity | null,
+    stack: Int32Array,
+    base: number,
+  ): void | Promise<void> => {
+    const hook = inner.callHook;
+    if (hook === null || instance === null) return call(instance, stack, base);
+    return hookedHostCall(hook, () => call(instance, stack, base));
   };
 
   return new HostFuncEntity(type, store.engine.typeId(type), invoke);

@@ -30,6 +30,7 @@ import { evalConstExpr } from "./const_expr.ts";
 import { MemoryError, TableError } from "./errors.ts";
 import { entityKind, entityType, type Extern, type ExternEntity, externEntity } from "./extern.ts";
 import { callEntity } from "./func.ts";
+import { checkNewInstance } from "./limits.ts";
 import { createMemoryEntity } from "./memory.ts";
 import { type Module, moduleDecl } from "./module.ts";
 import { checkEngine, type Store, storeInner } from "./store.ts";
@@ -112,6 +113,7 @@ export function unknownImport(module: Module, imp: ImportDecl): LinkError {
  * @throws {Trap} when a segment is out of bounds or the start function traps; writes of the
  *   segments before it stay visible, as the spec says
  * @throws {InstantiationError} when the module needs a memory or table the host cannot allocate
+ *   or the store's resource limiter denies, or the store may hold no more instances
  */
 export function instantiateModule(
   store: Store,
@@ -123,7 +125,13 @@ export function instantiateModule(
   if (imports.length !== decl.imports.length) {
     throw new LinkError(`Module needs ${decl.imports.length} imports, got ${imports.length}`);
   }
-  const instance = new InstanceEntity(decl, storeInner(store));
+  const inner = storeInner(store);
+  checkNewInstance(
+    inner,
+    decl.tables.length - decl.importedTables,
+    decl.memories.length - decl.importedMemories,
+  );
+  const instance = new InstanceEntity(decl, inner);
   const engine = store.engine;
   for (const type of decl.types) instance.typeIds.push(engine.typeId(type));
 
@@ -157,19 +165,24 @@ export function instantiateModule(
     storeInner(store).addFunc(func);
     instance.funcs.push(func);
   }
+  const { tableCount, memoryCount } = inner;
   try {
     for (let i = decl.importedTables; i < decl.tables.length; i++) {
-      instance.tables.push(createTableEntity(decl.tables[i]!, NULL_REF));
+      instance.tables.push(createTableEntity(decl.tables[i]!, NULL_REF, store));
     }
     for (let i = decl.importedMemories; i < decl.memories.length; i++) {
-      instance.memories.push(createMemoryEntity(decl.memories[i]!));
+      instance.memories.push(createMemoryEntity(decl.memories[i]!, store));
     }
   } catch (e) {
+    // The tables and memories made so far are unreachable: they no longer count.
+    inner.tableCount = tableCount;
+    inner.memoryCount = memoryCount;
     if (e instanceof TableError || e instanceof MemoryError) {
       throw new InstantiationError(e.message, { cause: e });
     }
     throw e;
   }
+  inner.instanceCount++;
   for (const g of decl.globals) {
     const global = new GlobalEntity(g.type);
     global.value.set(evalConstExpr(instance, g.init));

@@ -4,10 +4,12 @@
  * @module
  */
 
+import { Trap } from "../core/trap.ts";
 import { MemoryType } from "../core/types.ts";
 import { MemoryEntity } from "../engine/entities.ts";
 import { MemoryError } from "./errors.ts";
-import { checkStore, type Store } from "./store.ts";
+import { checkNewMemory, growthErrorCause } from "./limits.ts";
+import { checkStore, type Store, storeInner } from "./store.ts";
 
 /** Pages a 32-bit memory can have at most (4 GiB). */
 export const MAX_PAGES = 65536;
@@ -28,20 +30,28 @@ function checkMemoryType(type: MemoryType): void {
 }
 
 /**
- * Creates the entity for a memory of `type`.
+ * Creates the entity for a memory of `type`, owned by `store` (which counts it and whose
+ * resource limiter its growth consults).
  *
- * @throws {MemoryError} when the type is invalid or the host cannot allocate the memory
+ * @throws {MemoryError} when the type is invalid, the store's resource limiter denies it, or the
+ *   host cannot allocate the memory
  */
-export function createMemoryEntity(type: MemoryType): MemoryEntity {
+export function createMemoryEntity(type: MemoryType, store: Store): MemoryEntity {
   checkMemoryType(type);
+  const inner = storeInner(store);
+  checkNewMemory(inner, type);
+  let entity: MemoryEntity;
   try {
-    return new MemoryEntity(type, type.maximum ?? MAX_PAGES);
+    entity = new MemoryEntity(type, type.maximum ?? MAX_PAGES);
   } catch (e) {
     if (e instanceof RangeError) {
       throw new MemoryError(`Cannot allocate ${type}: ${e.message}`, { cause: e });
     }
     throw e;
   }
+  entity.store = inner;
+  inner.memoryCount++;
+  return entity;
 }
 
 /**
@@ -77,7 +87,7 @@ export class Memory {
       this.#entity = adopting;
       adopting = null;
     } else {
-      this.#entity = createMemoryEntity(type);
+      this.#entity = createMemoryEntity(type, store);
     }
     handles.set(this.#entity, this);
   }
@@ -97,14 +107,25 @@ export class Memory {
    * Grows the memory by `delta` pages, filled with zeros.
    *
    * @returns the size before growing, in pages
-   * @throws {MemoryError} when it would exceed the maximum or cannot be allocated
+   * @throws {MemoryError} when it would exceed the maximum, the store's resource limiter denies
+   *   it, or it cannot be allocated
    */
   grow(store: Store, delta: number): number {
     const e = entityOf(store, this);
     if (!Number.isInteger(delta) || delta < 0) {
       throw new RangeError(`Memory growth must be a non-negative integer, got ${delta}`);
     }
-    const old = e.grow(delta);
+    let old: number;
+    try {
+      old = e.grow(delta);
+    } catch (err) {
+      // The resource limiter refused by throwing (a trap, had Wasm grown it).
+      if (!(err instanceof Trap)) throw err;
+      throw new MemoryError(
+        `Cannot grow a memory of ${e.pages} pages by ${delta}: the resource limiter denied it`,
+        { cause: growthErrorCause(err) },
+      );
+    }
     if (old < 0) {
       throw new MemoryError(`Cannot grow a memory of ${e.pages} pages by ${delta} (${e.type})`);
     }

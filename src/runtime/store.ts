@@ -7,7 +7,10 @@
 
 import type { Engine } from "../engine/engine.ts";
 import { StoreInner } from "../engine/entities.ts";
+import { spreadFuel } from "../engine/fuel.ts";
 import { FuelError, StoreMismatchError } from "./errors.ts";
+import { adaptLimiter, type ResourceLimiter, type ResourceLimiterSource } from "./limits.ts";
+import type { CallHook, CallHookFn } from "./call_hook.ts";
 
 let innerOf: (store: Store) => StoreInner;
 
@@ -23,7 +26,7 @@ let innerOf: (store: Store) => StoreInner;
  * const store = new Store(new Engine(new Config({ consumeFuel: true })), { calls: 0 });
  * store.data.calls++;
  * store.setFuel(1000);
- * if (store.data.calls !== 1 || store.getFuel() !== 1000) throw new Error();
+ * if (store.data.calls !== 1 || store.getFuel() !== 1000n) throw new Error();
  * ```
  */
 export class Store<T = unknown> {
@@ -45,27 +48,90 @@ export class Store<T = unknown> {
   }
 
   /**
-   * The fuel left.
+   * The fuel left (what Wasm code run in this store may still spend, see `Config.consumeFuel`).
+   * A host function called from Wasm sees the fuel left after the charges made so far.
    *
+   * @returns the fuel left
    * @throws {FuelError} when the engine does not meter fuel
    */
-  getFuel(): number {
+  getFuel(): bigint {
     this.#checkFuel();
-    return this.#inner.fuel;
+    const inner = this.#inner;
+    return BigInt(inner.fuel + inner.fuelReserve);
   }
 
   /**
-   * Sets the fuel left to `fuel`.
+   * Sets the fuel left to `fuel`. Wasm code that runs out traps with `OutOfFuel` (or, in a
+   * resumable call, suspends until fuel is added).
    *
-   * @param fuel a non-negative integer
+   * @param fuel a non-negative integer, at most `Number.MAX_SAFE_INTEGER`
    * @throws {FuelError} when the engine does not meter fuel
+   * @throws {RangeError} when `fuel` is negative, not an integer or too large
    */
-  setFuel(fuel: number): void {
+  setFuel(fuel: bigint | number): void {
     this.#checkFuel();
-    if (!Number.isSafeInteger(fuel) || fuel < 0) {
-      throw new RangeError(`Fuel must be a non-negative safe integer, got ${fuel}`);
+    const n = typeof fuel === "bigint" && fuel <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(fuel)
+      : fuel;
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
+      throw new RangeError(
+        `Fuel must be a non-negative integer up to ${Number.MAX_SAFE_INTEGER}, got ${fuel}`,
+      );
     }
-    this.#inner.fuel = fuel;
+    // Only a chunk (or a slice, during sliced async calls) is spendable at once; see fuel.ts.
+    spreadFuel(this.#inner, n);
+  }
+
+  // --- Resource limiter and call hook -----------------------------------------------------
+
+  /**
+   * Installs a resource limiter, as wasmi's `Store::limiter`: from now on every memory and table
+   * growth (from Wasm or the API) and every creation of an instance, memory or table in this
+   * store asks it first. Entities created earlier count towards its limits.
+   *
+   * @example Limiting memories with `StoreLimits`
+   * ```ts
+   * import { Engine, Memory, MemoryError, MemoryType, Store, StoreLimitsBuilder } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * const store = new Store(new Engine(), { limits: new StoreLimitsBuilder().memories(1).build() });
+   * store.limiter((data) => data.limits);
+   * new Memory(store, new MemoryType({ minimum: 1 }));
+   * assert.throws(() => new Memory(store, new MemoryType({ minimum: 1 })), MemoryError);
+   * ```
+   *
+   * @param limiter a function from the store's data to the limiter (called whenever it is
+   *   needed), the limiter itself, or null to remove it
+   */
+  limiter(limiter: ResourceLimiterSource<T> | null): void {
+    if (limiter === null) {
+      this.#inner.limiter = null;
+      return;
+    }
+    const resolve: () => ResourceLimiter = typeof limiter === "function"
+      ? () => limiter(this.data)
+      : () => limiter;
+    this.#inner.limiter = adaptLimiter(resolve);
+  }
+
+  /**
+   * Installs a call hook, as wasmi's `Store::call_hook`: `hook(data, kind)` runs when the host
+   * calls into Wasm (`CallingWasm` before, `ReturningFromWasm` after, also after a trap) and when
+   * Wasm calls a host function (`CallingHost`, `ReturningFromHost`). If it throws, the call
+   * fails with its error.
+   *
+   * @example Counting calls into Wasm
+   * ```ts
+   * import { CallHook, Engine, Store } from "../../mod.ts";
+   * const store = new Store(new Engine(), { calls: 0 });
+   * store.callHook((data, kind) => {
+   *   if (kind === CallHook.CallingWasm) data.calls++;
+   * });
+   * ```
+   *
+   * @param hook the hook, or null to remove it
+   */
+  callHook(hook: CallHookFn<T> | null): void {
+    this.#inner.callHook = hook === null ? null : (kind) => hook(this.data, kind as CallHook);
   }
 
   static {

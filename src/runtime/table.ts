@@ -4,10 +4,12 @@
  * @module
  */
 
+import { Trap } from "../core/trap.ts";
 import { TableType } from "../core/types.ts";
 import { TableEntity } from "../engine/entities.ts";
 import { TableError } from "./errors.ts";
-import { checkStore, type Store } from "./store.ts";
+import { checkNewTable, growthErrorCause } from "./limits.ts";
+import { checkStore, type Store, storeInner } from "./store.ts";
 import { readVal, Val, writeVal } from "./val.ts";
 
 /** Elements a table can have at most (a u32). */
@@ -19,23 +21,31 @@ let entityOf: (store: Store, table: Table) => TableEntity;
 const scratch = new Int32Array(4);
 
 /**
- * Creates the entity for a table of `type` whose elements are the handle `init`.
+ * Creates the entity for a table of `type` whose elements are the handle `init`, owned by
+ * `store` (which counts it and whose resource limiter its growth consults).
  *
- * @throws {TableError} when the type is invalid or the host cannot allocate the table
+ * @throws {TableError} when the type is invalid, the store's resource limiter denies it, or the
+ *   host cannot allocate the table
  */
-export function createTableEntity(type: TableType, init: number): TableEntity {
+export function createTableEntity(type: TableType, init: number, store: Store): TableEntity {
   if (!(type instanceof TableType)) throw new TypeError("Expected a TableType");
   if (type.maximum !== null && type.minimum > type.maximum) {
     throw new TableError(`Invalid ${type}: the minimum is above the maximum`);
   }
+  const inner = storeInner(store);
+  checkNewTable(inner, type);
+  let entity: TableEntity;
   try {
-    return new TableEntity(type, type.maximum ?? MAX_TABLE_SIZE, init);
+    entity = new TableEntity(type, type.maximum ?? MAX_TABLE_SIZE, init);
   } catch (e) {
     if (e instanceof RangeError) {
       throw new TableError(`Cannot allocate ${type}: ${e.message}`, { cause: e });
     }
     throw e;
   }
+  entity.store = inner;
+  inner.tableCount++;
+  return entity;
 }
 
 /**
@@ -73,7 +83,7 @@ export class Table {
       this.#entity = adopting;
       adopting = null;
     } else {
-      this.#entity = createTableEntity(type, refHandle(store, type, init));
+      this.#entity = createTableEntity(type, refHandle(store, type, init), store);
     }
     handles.set(this.#entity, this);
   }
@@ -93,14 +103,26 @@ export class Table {
    * Grows the table by `delta` elements set to `init`.
    *
    * @returns the size before growing
-   * @throws {TableError} when it would exceed the maximum or `init` has the wrong type
+   * @throws {TableError} when it would exceed the maximum, the store's resource limiter denies
+   *   it, or `init` has the wrong type
    */
   grow(store: Store, delta: number, init: Val): number {
     const e = entityOf(store, this);
     if (!Number.isInteger(delta) || delta < 0) {
       throw new RangeError(`Table growth must be a non-negative integer, got ${delta}`);
     }
-    const old = e.grow(delta, refHandle(store, e.type, init));
+    const handle = refHandle(store, e.type, init);
+    let old: number;
+    try {
+      old = e.grow(delta, handle);
+    } catch (err) {
+      // The resource limiter refused by throwing (a trap, had Wasm grown it).
+      if (!(err instanceof Trap)) throw err;
+      throw new TableError(
+        `Cannot grow a table of ${e.size} elements by ${delta}: the resource limiter denied it`,
+        { cause: growthErrorCause(err) },
+      );
+    }
     if (old < 0) {
       throw new TableError(`Cannot grow a table of ${e.size} elements by ${delta} (${e.type})`);
     }

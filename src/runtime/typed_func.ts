@@ -9,6 +9,12 @@ import { type FuncEntity, SLOT_WORDS } from "../engine/entities.ts";
 import { FuncError } from "./errors.ts";
 import { callEntity, type Func, funcEntity, type FuncTypeLike, toFuncType } from "./func.ts";
 import type { Store } from "./store.ts";
+import {
+  callAsyncEntity,
+  type CallAsyncOptions,
+  callResumableEntity,
+  type ResumableCall,
+} from "./resumable.ts";
 import { readJs, writeJs } from "./val.ts";
 
 /**
@@ -69,6 +75,90 @@ export class TypedFunc<P extends readonly unknown[] = unknown[], R = unknown> {
    * @throws {Trap} when execution traps; the store stays usable
    */
   call(store: Store, ...params: P): R {
+    const io = this.#paramSlots(store, params);
+    callEntity(store, this.#entity, io);
+    return this.#results(store, io);
+  }
+
+  /**
+   * Calls the function as a resumable call (see `Func.callResumable`); a finished call's
+   * `results` are the typed result. A `hostTrap` stop is resumed with `Val`s, the host
+   * function's results.
+   *
+   * @example
+   * ```ts
+   * import { Config, Engine, Linker, Module, Store } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * import wabtInit from "wabt";
+   * const wat = `(module (func (export "add") (param i32 i32) (result i32)
+   *   (i32.add (local.get 0) (local.get 1))))`;
+   * const bytes = (await wabtInit()).parseWat("m.wat", wat).toBinary({}).buffer;
+   * const engine = new Engine(new Config({ consumeFuel: true }));
+   * const store = new Store(engine, null);
+   * const add = new Linker(engine).instantiate(store, new Module(engine, bytes))
+   *   .getTypedFunc<[number, number], number>(store, "add");
+   * const call = add.callResumable(store, 2, 3);
+   * assert.equal(call.kind, "outOfFuel");
+   * store.setFuel(call.requiredFuel);
+   * const done = call.resume(store);
+   * assert.equal(done.kind === "finished" && done.results, 5);
+   * ```
+   *
+   * @throws {FuncError} when the arguments do not match the signature (nothing runs)
+   * @throws {Trap} when execution traps inside Wasm; the store stays usable
+   */
+  callResumable(store: Store, ...params: P): ResumableCall<R> {
+    const io = this.#paramSlots(store, params);
+    return callResumableEntity(store, this.#entity, io, (out) => this.#results(store, out));
+  }
+
+  /**
+   * Calls the function, awaiting host functions that return Promises (see `Func.callAsync`).
+   *
+   * @throws {FuncError} when the arguments do not match the signature (nothing runs)
+   * @throws {Trap} when execution traps or the store's fuel runs out
+   */
+  callAsync(store: Store, ...params: P): Promise<R> {
+    return this.callAsyncWith(store, {}, ...params);
+  }
+
+  /**
+   * `callAsync` with options: a fuel slice to yield to the event loop after, an abort signal
+   * (see `CallAsyncOptions`).
+   *
+   * @example Yielding to the event loop while a long loop runs
+   * ```ts
+   * import { Config, Engine, Linker, Module, Store } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * import wabtInit from "wabt";
+   * const wat = `(module (func (export "spin") (param i32) (loop (br_if 0
+   *   (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))`;
+   * const bytes = (await wabtInit()).parseWat("m.wat", wat).toBinary({}).buffer;
+   * const engine = new Engine(new Config({ consumeFuel: true }));
+   * const store = new Store(engine, null);
+   * const spin = new Linker(engine).instantiate(store, new Module(engine, bytes))
+   *   .getTypedFunc<[number], void>(store, "spin");
+   * store.setFuel(1_000_000_000);
+   * let ticks = 0;
+   * const timer = setInterval(() => ticks++, 1);
+   * await spin.callAsyncWith(store, { fuelSlice: 100_000 }, 3_000_000);
+   * clearInterval(timer);
+   * assert.ok(ticks > 0, "the interval ran while Wasm did");
+   * ```
+   *
+   * @throws {FuelError} when `fuelSlice` is given but fuel is not metered
+   */
+  callAsyncWith(store: Store, options: CallAsyncOptions, ...params: P): Promise<R> {
+    try {
+      const io = this.#paramSlots(store, params);
+      return callAsyncEntity(store, this.#entity, io, (out) => this.#results(store, out), options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** The parameter slots for `params`, converted and checked against the signature. */
+  #paramSlots(store: Store, params: P): Int32Array {
     funcEntity(store, this.#func);
     const { params: types, results } = this.#type;
     if (params.length !== types.length) {
@@ -80,7 +170,12 @@ export class TypedFunc<P extends readonly unknown[] = unknown[], R = unknown> {
     for (let i = 0; i < types.length; i++) {
       writeJs(store, types[i]!, params[i], io, i * SLOT_WORDS, `argument ${i}`);
     }
-    callEntity(store, this.#entity, io);
+    return io;
+  }
+
+  /** The typed result from the slots of `io`. */
+  #results(store: Store, io: Int32Array): R {
+    const results = this.#type.results;
     if (results.length === 0) return undefined as R;
     if (results.length === 1) return readJs(store, results[0]!, io, 0) as R;
     const out = new Array<unknown>(results.length);

@@ -29,10 +29,16 @@ Deno.test("store: data and engine", () => {
 Deno.test("store: fuel needs consumeFuel", () => {
   assert.throws(() => new Store(engine, null).getFuel(), FuelError);
   const store = new Store(new Engine(new Config({ consumeFuel: true })), null);
-  assert.equal(store.getFuel(), 0);
+  assert.equal(store.getFuel(), 0n);
   store.setFuel(50);
-  assert.equal(store.getFuel(), 50);
+  assert.equal(store.getFuel(), 50n);
+  store.setFuel(7n);
+  assert.equal(store.getFuel(), 7n);
+  store.setFuel(BigInt(Number.MAX_SAFE_INTEGER));
+  assert.equal(store.getFuel(), BigInt(Number.MAX_SAFE_INTEGER));
   assert.throws(() => store.setFuel(-1), RangeError);
+  assert.throws(() => store.setFuel(1.5), RangeError);
+  assert.throws(() => store.setFuel(2n ** 64n), RangeError);
 });
 
 Deno.test("store: every handle rejects a store that does not own it", () => {

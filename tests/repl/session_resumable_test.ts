@@ -44,7 +44,7 @@ function fuelHungry(work: number, dropped: { count: number } = { count: 0 }): Sc
   return (store) => {
     let left = work;
     const step = (): ResumableCall => {
-      const fuel = store.getFuel();
+      const fuel = Number(store.getFuel()); // a bigint since fuel metering landed
       const spend = Math.min(fuel, left);
       store.setFuel(fuel - spend);
       left -= spend;

@@ -6,6 +6,7 @@
  */
 
 import {
+  Config,
   DecodeError,
   Engine,
   type Func,
@@ -177,14 +178,29 @@ function isHostStackOverflow(error: unknown): boolean {
   return error instanceof RangeError && /call stack/i.test(error.message);
 }
 
+/** Options of the library host. */
+export interface LibraryHostOptions {
+  /**
+   * Fueled mode: fuel metering on; every invoke starts with no fuel, runs as a resumable call
+   * and gets exactly the `requiredFuel` of each out-of-fuel stop before it is resumed (start
+   * functions run with plenty of fuel). It must pass the same assertions as the plain mode.
+   */
+  readonly fuel?: boolean;
+}
+
 /** The library behind `SpecHost`: one engine, store and linker per script. */
 class LibraryHost implements SpecHost {
   readonly canExecute = EXECUTION_READY;
-  readonly #engine = new Engine();
-  readonly #store = new Store(this.#engine, undefined);
-  readonly #linker = new Linker<undefined>(this.#engine);
+  readonly #fuel: boolean;
+  readonly #engine: Engine;
+  readonly #store: Store<undefined>;
+  readonly #linker: Linker<undefined>;
 
-  constructor() {
+  constructor(options: LibraryHostOptions = {}) {
+    this.#fuel = options.fuel ?? false;
+    this.#engine = new Engine(new Config({ consumeFuel: this.#fuel }));
+    this.#store = new Store(this.#engine, undefined);
+    this.#linker = new Linker<undefined>(this.#engine);
     // The reference interpreter's registry lets a later `register` replace an earlier one.
     this.#linker.allowShadowing(true);
     if (this.canExecute) defineSpectest(this.#linker, this.#store);
@@ -205,6 +221,7 @@ class LibraryHost implements SpecHost {
   }
 
   instantiate(module: HostModule): InstantiateOutcome {
+    if (this.#fuel) this.#store.setFuel(Number.MAX_SAFE_INTEGER);
     try {
       const instance = this.#linker.instantiate(this.#store, module as unknown as Module);
       return { ok: true, instance: instance as unknown as HostInstance };
@@ -229,12 +246,31 @@ class LibraryHost implements SpecHost {
     const func = (instance as unknown as Instance).getFunc(this.#store, field);
     if (func === undefined) throw new Error(`no exported function "${field}"`);
     try {
-      return { ok: true, results: func.call(this.#store, args.map(toVal)).map(fromVal) };
+      const results = this.#fuel
+        ? this.#callFueled(func, args)
+        : func.call(this.#store, args.map(toVal));
+      return { ok: true, results: results.map(fromVal) };
     } catch (error) {
       if (error instanceof Trap) return { ok: false, trap: error.message };
       if (isHostStackOverflow(error)) return { ok: false, trap: STACK_EXHAUSTED };
       throw error;
     }
+  }
+
+  /** Fueled mode's invoke: from 0 fuel, adding exactly what each out-of-fuel stop requires. */
+  #callFueled(func: Func, args: readonly WastValue[]): Val[] {
+    const store = this.#store;
+    store.setFuel(0);
+    let call = func.callResumable(store, args.map(toVal));
+    while (call.kind !== "finished") {
+      if (call.kind === "hostTrap") {
+        call.drop();
+        throw call.hostError;
+      }
+      store.setFuel(store.getFuel() + call.requiredFuel);
+      call = call.resume(store);
+    }
+    return call.results;
   }
 
   getGlobal(instance: HostInstance, field: string): WastValue {
@@ -246,3 +282,6 @@ class LibraryHost implements SpecHost {
 
 /** The host the runner uses by default: the library. */
 export const createHost: HostFactory = () => new LibraryHost();
+
+/** The library in fueled mode (see `LibraryHostOptions.fuel`). */
+export const createFueledHost: HostFactory = () => new LibraryHost({ fuel: true });

@@ -2,12 +2,13 @@
  * CLI of the spec-testsuite runner.
  *
  * ```sh
- * deno task spec [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
+ * deno task spec [--fuel] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
  * ```
  *
  * Runs every root `.wast` file of the testsuite (or the named ones; `FILE:LINE` runs just the
  * command at that line), prints per-file counts, the failures, and totals by command kind.
- * Exits non-zero if any case failed.
+ * Exits non-zero if any case failed. `--fuel` runs in fueled mode: fuel metering on, every invoke
+ * a resumable call that starts from 0 fuel and gets exactly the fuel each stop requires.
  *
  * @module
  */
@@ -15,15 +16,18 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
+import { createFueledHost } from "./host.ts";
 import { COMMAND_KINDS } from "./script.ts";
 import type { CaseResult, ResultKind } from "./runner.ts";
 import { formatCounts, type Report, summarizeFile, type Summary, totalOf } from "./summary.ts";
 import { rootWastFiles, runWastFile, testsuiteDir } from "./suite.ts";
 
-const USAGE = `usage: deno task spec [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
+const USAGE =
+  `usage: deno task spec [--fuel] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
 
   FILE        a .wast file: a path, or a name in the testsuite (default: every root file)
   FILE:LINE   only the command at LINE (after the modules and actions it depends on)
+  --fuel      fueled mode: every invoke from 0 fuel, resumed with exactly the fuel it needs
   --filter S  only files whose name contains S
   --json OUT  write the report as JSON to OUT
   --verbose   print every case, not just failures
@@ -88,6 +92,7 @@ function main(args: string[]): number {
       json: { type: "string" },
       filter: { type: "string" },
       verbose: { type: "boolean", default: false },
+      fuel: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -99,7 +104,10 @@ function main(args: string[]): number {
   const report: Report = { files: {}, total: totalOf([]) };
   const failures: CaseResult[] = [];
   for (const selection of selections(positionals, values.filter)) {
-    const results = runWastFile(selection.path, selection.name, { line: selection.line });
+    const results = runWastFile(selection.path, selection.name, {
+      line: selection.line,
+      ...(values.fuel ? { hostFactory: createFueledHost } : {}),
+    });
     const summary = summarizeFile(results);
     report.files[selection.name] = summary;
     console.log(`${selection.name.padEnd(40)} ${formatCounts(summary)}`);

@@ -1,0 +1,1113 @@
+/**
+ * Wasm 2.0 SIMD (v128) operations, in place on the engine's slot array.
+ *
+ * A v128 occupies a whole slot: words `w..w+3` of the `Int32Array` `s`, lanes in little-endian
+ * order (byte lane `i` is byte `4w + i` of the buffer, 16-bit lane `i` is halfword `2w + i`,
+ * f64 lane `i` is double `w / 2 + i`). Narrower views over the same buffer are cached here (made
+ * again only when `s` is a different array, e.g. after the value stack grew), so no operation
+ * allocates.
+ *
+ * The executor sees only a few generic instructions; each function below takes the Wasm
+ * sub-opcode (`0xFD n` → `n`) and switches on it:
+ * - `simdUnary(op, s, d, a)`: one operand, one result: v128 → v128, the splats (a scalar → v128)
+ *   and the tests (any_true, all_true, bitmask: v128 → i32);
+ * - `simdBinary(op, s, d, a, b)`: v128 × v128 → v128, and the shifts (v128 × i32 → v128);
+ * - `simdTernary(op, s, d, a, b, c)`: `v128.bitselect`;
+ * - `simdExtractLane` / `simdReplaceLane` with the lane index, and `simdShuffle` with its 16 lane
+ *   indices packed into 4 words.
+ * Loads and stores are in `simd_mem.ts`.
+ *
+ * Every input is read before the result is written, so `d` may equal any operand: lane-wise
+ * operations read lane `i` of each input before writing lane `i`, the others go through a scratch
+ * vector.
+ *
+ * Floats: f32 lanes are computed in double and rounded once by the `Float32Array` store, which is
+ * correctly rounded for + − × ÷ √ (see `float.ts`); min, max and rounding reuse `float.ts` for
+ * their NaN quirks; abs, neg, pmin and pmax work on bits, so NaN payloads survive.
+ *
+ * @module
+ */
+
+import {
+  f64Ceil,
+  f64Floor,
+  f64Nearest,
+  f64Trunc,
+  fMax,
+  fMin,
+  i32TruncSatF32S,
+  i32TruncSatF32U,
+  i32TruncSatF64S,
+  i32TruncSatF64U,
+  i64Add,
+  i64Eq,
+  i64GeS,
+  i64GtS,
+  i64LeS,
+  i64LtS,
+  i64Mul,
+  i64Ne,
+  i64ShlImm,
+  i64ShrSImm,
+  i64ShrUImm,
+  i64Sub,
+} from "../core/num/mod.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Views over the slot array, and a scratch vector
+
+let bound: Int32Array | null = null;
+let U8: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+let I8: Int8Array<ArrayBufferLike> = new Int8Array(0);
+let U16: Uint16Array<ArrayBufferLike> = new Uint16Array(0);
+let I16: Int16Array<ArrayBufferLike> = new Int16Array(0);
+let F32: Float32Array<ArrayBufferLike> = new Float32Array(0);
+let F64: Float64Array<ArrayBufferLike> = new Float64Array(0);
+
+/** Makes the cached views look at `s`'s memory (a no-op when they already do). */
+function bind(s: Int32Array): void {
+  if (s === bound) return;
+  const buf = s.buffer, off = s.byteOffset, n = s.byteLength;
+  U8 = new Uint8Array(buf, off, n);
+  I8 = new Int8Array(buf, off, n);
+  U16 = new Uint16Array(buf, off, n >> 1);
+  I16 = new Int16Array(buf, off, n >> 1);
+  F32 = new Float32Array(buf, off, n >> 2);
+  F64 = new Float64Array(buf, off, n >> 3);
+  bound = s;
+}
+
+/** The scratch vector, for results whose lanes do not line up with their inputs' lanes. */
+const T = new Int32Array(4);
+const TU8 = new Uint8Array(T.buffer);
+const TI8 = new Int8Array(T.buffer);
+const TU16 = new Uint16Array(T.buffer);
+const TI16 = new Int16Array(T.buffer);
+
+/** Copies the scratch vector to the slot at `d`. */
+function fromScratch(s: Int32Array, d: number): void {
+  s[d] = T[0];
+  s[d + 1] = T[1];
+  s[d + 2] = T[2];
+  s[d + 3] = T[3];
+}
+
+/** Bit counts of every byte. */
+const POPCNT8 = Uint8Array.from({ length: 256 }, (_, x) => {
+  let n = 0;
+  for (; x !== 0; x &= x - 1) n++;
+  return n;
+});
+
+function satS8(x: number): number {
+  return x < -128 ? -128 : x > 127 ? 127 : x;
+}
+
+function satU8(x: number): number {
+  return x < 0 ? 0 : x > 255 ? 255 : x;
+}
+
+function satS16(x: number): number {
+  return x < -32768 ? -32768 : x > 32767 ? 32767 : x;
+}
+
+function satU16(x: number): number {
+  return x < 0 ? 0 : x > 65535 ? 65535 : x;
+}
+
+/** High 32 bits of the unsigned 64-bit product of two uint32s, from 16-bit limbs (all exact). */
+function mulHiU32(x: number, y: number): number {
+  const x0 = x & 0xffff, x1 = x >>> 16, y0 = y & 0xffff, y1 = y >>> 16;
+  const p00 = x0 * y0, p01 = x0 * y1, p10 = x1 * y0;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  return x1 * y1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+}
+
+/** The full product of two i32s (signed) into `T[w]`, `T[w + 1]`. */
+function mulWideS(w: number, x: number, y: number): void {
+  // The unsigned high half, corrected for each negative factor (x·y = xu·yu - 2^32·(...)).
+  T[w + 1] = mulHiU32(x >>> 0, y >>> 0) - (x < 0 ? y : 0) - (y < 0 ? x : 0);
+  T[w] = Math.imul(x, y);
+}
+
+/** The full product of two u32s into `T[w]`, `T[w + 1]`. */
+function mulWideU(w: number, x: number, y: number): void {
+  T[w + 1] = mulHiU32(x >>> 0, y >>> 0);
+  T[w] = Math.imul(x, y);
+}
+
+/** Negates the i64 at `a` into `d` (wrapping: -(-2^63) is -2^63). */
+function i64Neg(s: Int32Array, d: number, a: number): void {
+  const lo = s[a], hi = s[a + 1];
+  s[d] = -lo | 0;
+  s[d + 1] = (lo === 0 ? -hi : ~hi) | 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One operand
+
+/**
+ * A one-operand SIMD operation: `d = op(a)`. `op` is the Wasm sub-opcode of a v128 → v128
+ * operation, of a splat (`a` a scalar slot) or of a test (`d` an i32 slot).
+ *
+ * @param op the sub-opcode (`0xFD n` → `n`)
+ * @param s the slot array
+ * @param d the result's word index
+ * @param a the operand's word index
+ */
+export function simdUnary(op: number, s: Int32Array, d: number, a: number): void {
+  bind(s);
+  const d2 = d << 1, a2 = a << 1, d4 = d << 2, a4 = a << 2, dh = d >> 1, ah = a >> 1;
+  switch (op) {
+    // Splats
+    case 0x0f: { // i8x16.splat
+      const w = Math.imul(s[a] & 0xff, 0x01010101);
+      s[d] =
+        s[d + 1] =
+        s[d + 2] =
+        s[d + 3] =
+          w;
+      return;
+    }
+    case 0x10: { // i16x8.splat
+      const w = Math.imul(s[a] & 0xffff, 0x00010001);
+      s[d] =
+        s[d + 1] =
+        s[d + 2] =
+        s[d + 3] =
+          w;
+      return;
+    }
+    case 0x11: // i32x4.splat
+    case 0x13: { // f32x4.splat
+      const w = s[a];
+      s[d] =
+        s[d + 1] =
+        s[d + 2] =
+        s[d + 3] =
+          w;
+      return;
+    }
+    case 0x12: // i64x2.splat
+    case 0x14: { // f64x2.splat
+      const lo = s[a], hi = s[a + 1];
+      s[d] = s[d + 2] = lo;
+      s[d + 1] = s[d + 3] = hi;
+      return;
+    }
+    // Tests (i32 results)
+    case 0x53: // v128.any_true
+      s[d] = (s[a] | s[a + 1] | s[a + 2] | s[a + 3]) !== 0 ? 1 : 0;
+      return;
+    case 0x63: { // i8x16.all_true
+      let r = 1;
+      for (let i = 0; i < 16; i++) if (U8[a4 + i] === 0) r = 0;
+      s[d] = r;
+      return;
+    }
+    case 0x64: { // i8x16.bitmask
+      let r = 0;
+      for (let i = 0; i < 16; i++) r |= (U8[a4 + i] >>> 7) << i;
+      s[d] = r;
+      return;
+    }
+    case 0x83: { // i16x8.all_true
+      let r = 1;
+      for (let i = 0; i < 8; i++) if (U16[a2 + i] === 0) r = 0;
+      s[d] = r;
+      return;
+    }
+    case 0x84: { // i16x8.bitmask
+      let r = 0;
+      for (let i = 0; i < 8; i++) r |= (U16[a2 + i] >>> 15) << i;
+      s[d] = r;
+      return;
+    }
+    case 0xa3: // i32x4.all_true
+      s[d] = s[a] !== 0 && s[a + 1] !== 0 && s[a + 2] !== 0 && s[a + 3] !== 0 ? 1 : 0;
+      return;
+    case 0xa4: // i32x4.bitmask
+      s[d] = (s[a] >>> 31) | ((s[a + 1] >>> 31) << 1) | ((s[a + 2] >>> 31) << 2) |
+        ((s[a + 3] >>> 31) << 3);
+      return;
+    case 0xc3: // i64x2.all_true
+      s[d] = (s[a] | s[a + 1]) !== 0 && (s[a + 2] | s[a + 3]) !== 0 ? 1 : 0;
+      return;
+    case 0xc4: // i64x2.bitmask
+      s[d] = (s[a + 1] >>> 31) | ((s[a + 3] >>> 31) << 1);
+      return;
+    // Bitwise
+    case 0x4d: // v128.not
+      s[d] = ~s[a];
+      s[d + 1] = ~s[a + 1];
+      s[d + 2] = ~s[a + 2];
+      s[d + 3] = ~s[a + 3];
+      return;
+    // Integer lane-wise
+    case 0x60: // i8x16.abs (abs(-128) wraps to -128 in the Int8Array store)
+      for (let i = 0; i < 16; i++) I8[d4 + i] = Math.abs(I8[a4 + i]);
+      return;
+    case 0x61: // i8x16.neg
+      for (let i = 0; i < 16; i++) I8[d4 + i] = -I8[a4 + i];
+      return;
+    case 0x62: // i8x16.popcnt
+      for (let i = 0; i < 16; i++) U8[d4 + i] = POPCNT8[U8[a4 + i]];
+      return;
+    case 0x80: // i16x8.abs
+      for (let i = 0; i < 8; i++) I16[d2 + i] = Math.abs(I16[a2 + i]);
+      return;
+    case 0x81: // i16x8.neg
+      for (let i = 0; i < 8; i++) I16[d2 + i] = -I16[a2 + i];
+      return;
+    case 0xa0: // i32x4.abs
+      for (let i = 0; i < 4; i++) {
+        const x = s[a + i];
+        s[d + i] = x < 0 ? -x : x;
+      }
+      return;
+    case 0xa1: // i32x4.neg
+      for (let i = 0; i < 4; i++) s[d + i] = -s[a + i];
+      return;
+    case 0xc0: // i64x2.abs
+      for (let i = 0; i < 4; i += 2) {
+        if (s[a + i + 1] < 0) {
+          i64Neg(s, d + i, a + i);
+        } else {
+          s[d + i] = s[a + i];
+          s[d + i + 1] = s[a + i + 1];
+        }
+      }
+      return;
+    case 0xc1: // i64x2.neg
+      i64Neg(s, d, a);
+      i64Neg(s, d + 2, a + 2);
+      return;
+    // Pairwise sums: output lane i covers the same bytes as input lanes 2i and 2i + 1.
+    case 0x7c: // i16x8.extadd_pairwise_i8x16_s
+      for (let i = 0; i < 8; i++) I16[d2 + i] = I8[a4 + 2 * i] + I8[a4 + 2 * i + 1];
+      return;
+    case 0x7d: // i16x8.extadd_pairwise_i8x16_u
+      for (let i = 0; i < 8; i++) I16[d2 + i] = U8[a4 + 2 * i] + U8[a4 + 2 * i + 1];
+      return;
+    case 0x7e: // i32x4.extadd_pairwise_i16x8_s
+      for (let i = 0; i < 4; i++) s[d + i] = I16[a2 + 2 * i] + I16[a2 + 2 * i + 1];
+      return;
+    case 0x7f: // i32x4.extadd_pairwise_i16x8_u
+      for (let i = 0; i < 4; i++) s[d + i] = U16[a2 + 2 * i] + U16[a2 + 2 * i + 1];
+      return;
+    // Widening
+    case 0x87: // i16x8.extend_low_i8x16_s
+      for (let i = 0; i < 8; i++) TI16[i] = I8[a4 + i];
+      return fromScratch(s, d);
+    case 0x88: // i16x8.extend_high_i8x16_s
+      for (let i = 0; i < 8; i++) TI16[i] = I8[a4 + 8 + i];
+      return fromScratch(s, d);
+    case 0x89: // i16x8.extend_low_i8x16_u
+      for (let i = 0; i < 8; i++) TI16[i] = U8[a4 + i];
+      return fromScratch(s, d);
+    case 0x8a: // i16x8.extend_high_i8x16_u
+      for (let i = 0; i < 8; i++) TI16[i] = U8[a4 + 8 + i];
+      return fromScratch(s, d);
+    case 0xa7: // i32x4.extend_low_i16x8_s
+      for (let i = 0; i < 4; i++) T[i] = I16[a2 + i];
+      return fromScratch(s, d);
+    case 0xa8: // i32x4.extend_high_i16x8_s
+      for (let i = 0; i < 4; i++) T[i] = I16[a2 + 4 + i];
+      return fromScratch(s, d);
+    case 0xa9: // i32x4.extend_low_i16x8_u
+      for (let i = 0; i < 4; i++) T[i] = U16[a2 + i];
+      return fromScratch(s, d);
+    case 0xaa: // i32x4.extend_high_i16x8_u
+      for (let i = 0; i < 4; i++) T[i] = U16[a2 + 4 + i];
+      return fromScratch(s, d);
+    case 0xc7: // i64x2.extend_low_i32x4_s
+    case 0xc8: { // i64x2.extend_high_i32x4_s
+      const k = op === 0xc7 ? a : a + 2;
+      const x = s[k], y = s[k + 1];
+      s[d] = x;
+      s[d + 1] = x >> 31;
+      s[d + 2] = y;
+      s[d + 3] = y >> 31;
+      return;
+    }
+    case 0xc9: // i64x2.extend_low_i32x4_u
+    case 0xca: { // i64x2.extend_high_i32x4_u
+      const k = op === 0xc9 ? a : a + 2;
+      const x = s[k], y = s[k + 1];
+      s[d] = x;
+      s[d + 1] = 0;
+      s[d + 2] = y;
+      s[d + 3] = 0;
+      return;
+    }
+    // f32x4
+    case 0x67: // f32x4.ceil
+      for (let i = 0; i < 4; i++) F32[d + i] = f64Ceil(F32[a + i]);
+      return;
+    case 0x68: // f32x4.floor
+      for (let i = 0; i < 4; i++) F32[d + i] = f64Floor(F32[a + i]);
+      return;
+    case 0x69: // f32x4.trunc
+      for (let i = 0; i < 4; i++) F32[d + i] = f64Trunc(F32[a + i]);
+      return;
+    case 0x6a: // f32x4.nearest
+      for (let i = 0; i < 4; i++) F32[d + i] = f64Nearest(F32[a + i]);
+      return;
+    case 0xe0: // f32x4.abs
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] & 0x7fffffff;
+      return;
+    case 0xe1: // f32x4.neg
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] ^ 0x80000000;
+      return;
+    case 0xe3: // f32x4.sqrt
+      for (let i = 0; i < 4; i++) F32[d + i] = Math.sqrt(F32[a + i]);
+      return;
+    // f64x2
+    case 0x74: // f64x2.ceil
+      for (let i = 0; i < 2; i++) F64[dh + i] = f64Ceil(F64[ah + i]);
+      return;
+    case 0x75: // f64x2.floor
+      for (let i = 0; i < 2; i++) F64[dh + i] = f64Floor(F64[ah + i]);
+      return;
+    case 0x7a: // f64x2.trunc
+      for (let i = 0; i < 2; i++) F64[dh + i] = f64Trunc(F64[ah + i]);
+      return;
+    case 0x94: // f64x2.nearest
+      for (let i = 0; i < 2; i++) F64[dh + i] = f64Nearest(F64[ah + i]);
+      return;
+    case 0xec: // f64x2.abs
+      s[d] = s[a];
+      s[d + 1] = s[a + 1] & 0x7fffffff;
+      s[d + 2] = s[a + 2];
+      s[d + 3] = s[a + 3] & 0x7fffffff;
+      return;
+    case 0xed: // f64x2.neg
+      s[d] = s[a];
+      s[d + 1] = s[a + 1] ^ 0x80000000;
+      s[d + 2] = s[a + 2];
+      s[d + 3] = s[a + 3] ^ 0x80000000;
+      return;
+    case 0xef: // f64x2.sqrt
+      for (let i = 0; i < 2; i++) F64[dh + i] = Math.sqrt(F64[ah + i]);
+      return;
+    // Conversions
+    case 0x5e: { // f32x4.demote_f64x2_zero
+      const x = F64[ah], y = F64[ah + 1];
+      F32[d] = x;
+      F32[d + 1] = y;
+      s[d + 2] = s[d + 3] = 0;
+      return;
+    }
+    case 0x5f: { // f64x2.promote_low_f32x4
+      const x = F32[a], y = F32[a + 1];
+      F64[dh] = x;
+      F64[dh + 1] = y;
+      return;
+    }
+    case 0xf8: // i32x4.trunc_sat_f32x4_s
+      for (let i = 0; i < 4; i++) s[d + i] = i32TruncSatF32S(F32[a + i]);
+      return;
+    case 0xf9: // i32x4.trunc_sat_f32x4_u
+      for (let i = 0; i < 4; i++) s[d + i] = i32TruncSatF32U(F32[a + i]);
+      return;
+    case 0xfa: // f32x4.convert_i32x4_s (an i32 is exact in double: the store rounds once)
+      for (let i = 0; i < 4; i++) F32[d + i] = s[a + i];
+      return;
+    case 0xfb: // f32x4.convert_i32x4_u
+      for (let i = 0; i < 4; i++) F32[d + i] = s[a + i] >>> 0;
+      return;
+    case 0xfc: // i32x4.trunc_sat_f64x2_s_zero
+    case 0xfd: { // i32x4.trunc_sat_f64x2_u_zero
+      const x = F64[ah], y = F64[ah + 1];
+      const f = op === 0xfc ? i32TruncSatF64S : i32TruncSatF64U;
+      s[d] = f(x);
+      s[d + 1] = f(y);
+      s[d + 2] = s[d + 3] = 0;
+      return;
+    }
+    case 0xfe: { // f64x2.convert_low_i32x4_s
+      const x = s[a], y = s[a + 1];
+      F64[dh] = x;
+      F64[dh + 1] = y;
+      return;
+    }
+    case 0xff: { // f64x2.convert_low_i32x4_u
+      const x = s[a] >>> 0, y = s[a + 1] >>> 0;
+      F64[dh] = x;
+      F64[dh + 1] = y;
+      return;
+    }
+  }
+  throw new Error(`Not a unary SIMD operator: 0xfd${op.toString(16).padStart(2, "0")}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two operands
+
+/**
+ * A two-operand SIMD operation: `d = op(a, b)`, all v128 except the shifts, whose `b` is an i32
+ * count (taken modulo the lane width).
+ *
+ * @param op the sub-opcode (`0xFD n` → `n`)
+ * @param s the slot array
+ * @param d the result's word index
+ * @param a the left operand's word index
+ * @param b the right operand's word index
+ */
+export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: number): void {
+  bind(s);
+  const d2 = d << 1, a2 = a << 1, b2 = b << 1, d4 = d << 2, a4 = a << 2, b4 = b << 2;
+  const dh = d >> 1, ah = a >> 1, bh = b >> 1;
+  switch (op) {
+    case 0x0e: // i8x16.swizzle
+      for (let i = 0; i < 16; i++) {
+        const k = U8[b4 + i];
+        TU8[i] = k < 16 ? U8[a4 + k] : 0;
+      }
+      return fromScratch(s, d);
+    // Bitwise
+    case 0x4e: // v128.and
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] & s[b + i];
+      return;
+    case 0x4f: // v128.andnot
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] & ~s[b + i];
+      return;
+    case 0x50: // v128.or
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] | s[b + i];
+      return;
+    case 0x51: // v128.xor
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] ^ s[b + i];
+      return;
+    // i8x16 compares
+    case 0x23: // i8x16.eq
+      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] === I8[b4 + i] ? -1 : 0;
+      return;
+    case 0x24: // i8x16.ne
+      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] !== I8[b4 + i] ? -1 : 0;
+      return;
+    case 0x25: // i8x16.lt_s
+      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] < I8[b4 + i] ? -1 : 0;
+      return;
+    case 0x26: // i8x16.lt_u
+      for (let i = 0; i < 16; i++) I8[d4 + i] = U8[a4 + i] < U8[b4 + i] ? -1 : 0;
+      return;
+    case 0x27: // i8x16.gt_s
+      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] > I8[b4 + i] ? -1 : 0;
+      return;
+    case 0x28: // i8x16.gt_u
+      for (let i = 0; i < 16; i++) I8[d4 + i] = U8[a4 + i] > U8[b4 + i] ? -1 : 0;
+      return;
+    case 0x29: // i8x16.le_s
+      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] <= I8[b4 + i] ? -1 : 0;
+      return;
+    case 0x2a: // i8x16.le_u
+      for (let i = 0; i < 16; i++) I8[d4 + i] = U8[a4 + i] <= U8[b4 + i] ? -1 : 0;
+      return;
+    case 0x2b: // i8x16.ge_s
+      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] >= I8[b4 + i] ? -1 : 0;
+      return;
+    case 0x2c: // i8x16.ge_u
+      for (let i = 0; i < 16; i++) I8[d4 + i] = U8[a4 + i] >= U8[b4 + i] ? -1 : 0;
+      return;
+    // i16x8 compares
+    case 0x2d: // i16x8.eq
+      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] === I16[b2 + i] ? -1 : 0;
+      return;
+    case 0x2e: // i16x8.ne
+      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] !== I16[b2 + i] ? -1 : 0;
+      return;
+    case 0x2f: // i16x8.lt_s
+      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] < I16[b2 + i] ? -1 : 0;
+      return;
+    case 0x30: // i16x8.lt_u
+      for (let i = 0; i < 8; i++) I16[d2 + i] = U16[a2 + i] < U16[b2 + i] ? -1 : 0;
+      return;
+    case 0x31: // i16x8.gt_s
+      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] > I16[b2 + i] ? -1 : 0;
+      return;
+    case 0x32: // i16x8.gt_u
+      for (let i = 0; i < 8; i++) I16[d2 + i] = U16[a2 + i] > U16[b2 + i] ? -1 : 0;
+      return;
+    case 0x33: // i16x8.le_s
+      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] <= I16[b2 + i] ? -1 : 0;
+      return;
+    case 0x34: // i16x8.le_u
+      for (let i = 0; i < 8; i++) I16[d2 + i] = U16[a2 + i] <= U16[b2 + i] ? -1 : 0;
+      return;
+    case 0x35: // i16x8.ge_s
+      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] >= I16[b2 + i] ? -1 : 0;
+      return;
+    case 0x36: // i16x8.ge_u
+      for (let i = 0; i < 8; i++) I16[d2 + i] = U16[a2 + i] >= U16[b2 + i] ? -1 : 0;
+      return;
+    // i32x4 compares
+    case 0x37: // i32x4.eq
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] === s[b + i] ? -1 : 0;
+      return;
+    case 0x38: // i32x4.ne
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] !== s[b + i] ? -1 : 0;
+      return;
+    case 0x39: // i32x4.lt_s
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] < s[b + i] ? -1 : 0;
+      return;
+    case 0x3a: // i32x4.lt_u
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] >>> 0 < s[b + i] >>> 0 ? -1 : 0;
+      return;
+    case 0x3b: // i32x4.gt_s
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] > s[b + i] ? -1 : 0;
+      return;
+    case 0x3c: // i32x4.gt_u
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] >>> 0 > s[b + i] >>> 0 ? -1 : 0;
+      return;
+    case 0x3d: // i32x4.le_s
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] <= s[b + i] ? -1 : 0;
+      return;
+    case 0x3e: // i32x4.le_u
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] >>> 0 <= s[b + i] >>> 0 ? -1 : 0;
+      return;
+    case 0x3f: // i32x4.ge_s
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] >= s[b + i] ? -1 : 0;
+      return;
+    case 0x40: // i32x4.ge_u
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] >>> 0 >= s[b + i] >>> 0 ? -1 : 0;
+      return;
+    // f32x4 compares (NaN compares unequal, as in JS)
+    case 0x41: // f32x4.eq
+      for (let i = 0; i < 4; i++) s[d + i] = F32[a + i] === F32[b + i] ? -1 : 0;
+      return;
+    case 0x42: // f32x4.ne
+      for (let i = 0; i < 4; i++) s[d + i] = F32[a + i] !== F32[b + i] ? -1 : 0;
+      return;
+    case 0x43: // f32x4.lt
+      for (let i = 0; i < 4; i++) s[d + i] = F32[a + i] < F32[b + i] ? -1 : 0;
+      return;
+    case 0x44: // f32x4.gt
+      for (let i = 0; i < 4; i++) s[d + i] = F32[a + i] > F32[b + i] ? -1 : 0;
+      return;
+    case 0x45: // f32x4.le
+      for (let i = 0; i < 4; i++) s[d + i] = F32[a + i] <= F32[b + i] ? -1 : 0;
+      return;
+    case 0x46: // f32x4.ge
+      for (let i = 0; i < 4; i++) s[d + i] = F32[a + i] >= F32[b + i] ? -1 : 0;
+      return;
+    // f64x2 compares
+    case 0x47: // f64x2.eq
+      for (let i = 0; i < 2; i++) {
+        s[d + 2 * i] = s[d + 2 * i + 1] = F64[ah + i] === F64[bh + i] ? -1 : 0;
+      }
+      return;
+    case 0x48: // f64x2.ne
+      for (let i = 0; i < 2; i++) {
+        s[d + 2 * i] = s[d + 2 * i + 1] = F64[ah + i] !== F64[bh + i] ? -1 : 0;
+      }
+      return;
+    case 0x49: // f64x2.lt
+      for (let i = 0; i < 2; i++) {
+        s[d + 2 * i] = s[d + 2 * i + 1] = F64[ah + i] < F64[bh + i] ? -1 : 0;
+      }
+      return;
+    case 0x4a: // f64x2.gt
+      for (let i = 0; i < 2; i++) {
+        s[d + 2 * i] = s[d + 2 * i + 1] = F64[ah + i] > F64[bh + i] ? -1 : 0;
+      }
+      return;
+    case 0x4b: // f64x2.le
+      for (let i = 0; i < 2; i++) {
+        s[d + 2 * i] = s[d + 2 * i + 1] = F64[ah + i] <= F64[bh + i] ? -1 : 0;
+      }
+      return;
+    case 0x4c: // f64x2.ge
+      for (let i = 0; i < 2; i++) {
+        s[d + 2 * i] = s[d + 2 * i + 1] = F64[ah + i] >= F64[bh + i] ? -1 : 0;
+      }
+      return;
+    // Narrowing (saturating)
+    case 0x65: // i8x16.narrow_i16x8_s
+      for (let i = 0; i < 8; i++) {
+        TI8[i] = satS8(I16[a2 + i]);
+        TI8[8 + i] = satS8(I16[b2 + i]);
+      }
+      return fromScratch(s, d);
+    case 0x66: // i8x16.narrow_i16x8_u
+      for (let i = 0; i < 8; i++) {
+        TU8[i] = satU8(I16[a2 + i]);
+        TU8[8 + i] = satU8(I16[b2 + i]);
+      }
+      return fromScratch(s, d);
+    case 0x85: // i16x8.narrow_i32x4_s
+      for (let i = 0; i < 4; i++) {
+        TI16[i] = satS16(s[a + i]);
+        TI16[4 + i] = satS16(s[b + i]);
+      }
+      return fromScratch(s, d);
+    case 0x86: // i16x8.narrow_i32x4_u
+      for (let i = 0; i < 4; i++) {
+        TU16[i] = satU16(s[a + i]);
+        TU16[4 + i] = satU16(s[b + i]);
+      }
+      return fromScratch(s, d);
+    // Shifts: b is an i32 count
+    case 0x6b: { // i8x16.shl
+      const k = s[b] & 7;
+      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] << k;
+      return;
+    }
+    case 0x6c: { // i8x16.shr_s
+      const k = s[b] & 7;
+      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] >> k;
+      return;
+    }
+    case 0x6d: { // i8x16.shr_u
+      const k = s[b] & 7;
+      for (let i = 0; i < 16; i++) U8[d4 + i] = U8[a4 + i] >>> k;
+      return;
+    }
+    case 0x8b: { // i16x8.shl
+      const k = s[b] & 15;
+      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] << k;
+      return;
+    }
+    case 0x8c: { // i16x8.shr_s
+      const k = s[b] & 15;
+      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] >> k;
+      return;
+    }
+    case 0x8d: { // i16x8.shr_u
+      const k = s[b] & 15;
+      for (let i = 0; i < 8; i++) U16[d2 + i] = U16[a2 + i] >>> k;
+      return;
+    }
+    case 0xab: { // i32x4.shl (JS shifts already take the count mod 32)
+      const k = s[b];
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] << k;
+      return;
+    }
+    case 0xac: { // i32x4.shr_s
+      const k = s[b];
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] >> k;
+      return;
+    }
+    case 0xad: { // i32x4.shr_u
+      const k = s[b];
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] >>> k;
+      return;
+    }
+    case 0xcb: { // i64x2.shl (the i64 helpers take the count mod 64)
+      const k = s[b];
+      i64ShlImm(s, d, a, k);
+      i64ShlImm(s, d + 2, a + 2, k);
+      return;
+    }
+    case 0xcc: { // i64x2.shr_s
+      const k = s[b];
+      i64ShrSImm(s, d, a, k);
+      i64ShrSImm(s, d + 2, a + 2, k);
+      return;
+    }
+    case 0xcd: { // i64x2.shr_u
+      const k = s[b];
+      i64ShrUImm(s, d, a, k);
+      i64ShrUImm(s, d + 2, a + 2, k);
+      return;
+    }
+    // i8x16 arithmetic
+    case 0x6e: // i8x16.add
+      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] + I8[b4 + i];
+      return;
+    case 0x6f: // i8x16.add_sat_s
+      for (let i = 0; i < 16; i++) I8[d4 + i] = satS8(I8[a4 + i] + I8[b4 + i]);
+      return;
+    case 0x70: // i8x16.add_sat_u
+      for (let i = 0; i < 16; i++) U8[d4 + i] = satU8(U8[a4 + i] + U8[b4 + i]);
+      return;
+    case 0x71: // i8x16.sub
+      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] - I8[b4 + i];
+      return;
+    case 0x72: // i8x16.sub_sat_s
+      for (let i = 0; i < 16; i++) I8[d4 + i] = satS8(I8[a4 + i] - I8[b4 + i]);
+      return;
+    case 0x73: // i8x16.sub_sat_u
+      for (let i = 0; i < 16; i++) U8[d4 + i] = satU8(U8[a4 + i] - U8[b4 + i]);
+      return;
+    case 0x76: // i8x16.min_s
+      for (let i = 0; i < 16; i++) I8[d4 + i] = Math.min(I8[a4 + i], I8[b4 + i]);
+      return;
+    case 0x77: // i8x16.min_u
+      for (let i = 0; i < 16; i++) U8[d4 + i] = Math.min(U8[a4 + i], U8[b4 + i]);
+      return;
+    case 0x78: // i8x16.max_s
+      for (let i = 0; i < 16; i++) I8[d4 + i] = Math.max(I8[a4 + i], I8[b4 + i]);
+      return;
+    case 0x79: // i8x16.max_u
+      for (let i = 0; i < 16; i++) U8[d4 + i] = Math.max(U8[a4 + i], U8[b4 + i]);
+      return;
+    case 0x7b: // i8x16.avgr_u
+      for (let i = 0; i < 16; i++) U8[d4 + i] = (U8[a4 + i] + U8[b4 + i] + 1) >>> 1;
+      return;
+    // i16x8 arithmetic
+    case 0x82: // i16x8.q15mulr_sat_s: only -32768 · -32768 overflows
+      for (let i = 0; i < 8; i++) {
+        const r = (I16[a2 + i] * I16[b2 + i] + 0x4000) >> 15;
+        I16[d2 + i] = r > 32767 ? 32767 : r;
+      }
+      return;
+    case 0x8e: // i16x8.add
+      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] + I16[b2 + i];
+      return;
+    case 0x8f: // i16x8.add_sat_s
+      for (let i = 0; i < 8; i++) I16[d2 + i] = satS16(I16[a2 + i] + I16[b2 + i]);
+      return;
+    case 0x90: // i16x8.add_sat_u
+      for (let i = 0; i < 8; i++) U16[d2 + i] = satU16(U16[a2 + i] + U16[b2 + i]);
+      return;
+    case 0x91: // i16x8.sub
+      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] - I16[b2 + i];
+      return;
+    case 0x92: // i16x8.sub_sat_s
+      for (let i = 0; i < 8; i++) I16[d2 + i] = satS16(I16[a2 + i] - I16[b2 + i]);
+      return;
+    case 0x93: // i16x8.sub_sat_u
+      for (let i = 0; i < 8; i++) U16[d2 + i] = satU16(U16[a2 + i] - U16[b2 + i]);
+      return;
+    case 0x95: // i16x8.mul
+      for (let i = 0; i < 8; i++) I16[d2 + i] = Math.imul(I16[a2 + i], I16[b2 + i]);
+      return;
+    case 0x96: // i16x8.min_s
+      for (let i = 0; i < 8; i++) I16[d2 + i] = Math.min(I16[a2 + i], I16[b2 + i]);
+      return;
+    case 0x97: // i16x8.min_u
+      for (let i = 0; i < 8; i++) U16[d2 + i] = Math.min(U16[a2 + i], U16[b2 + i]);
+      return;
+    case 0x98: // i16x8.max_s
+      for (let i = 0; i < 8; i++) I16[d2 + i] = Math.max(I16[a2 + i], I16[b2 + i]);
+      return;
+    case 0x99: // i16x8.max_u
+      for (let i = 0; i < 8; i++) U16[d2 + i] = Math.max(U16[a2 + i], U16[b2 + i]);
+      return;
+    case 0x9b: // i16x8.avgr_u
+      for (let i = 0; i < 8; i++) U16[d2 + i] = (U16[a2 + i] + U16[b2 + i] + 1) >>> 1;
+      return;
+    case 0x9c: // i16x8.extmul_low_i8x16_s
+      for (let i = 0; i < 8; i++) TI16[i] = I8[a4 + i] * I8[b4 + i];
+      return fromScratch(s, d);
+    case 0x9d: // i16x8.extmul_high_i8x16_s
+      for (let i = 8; i < 16; i++) TI16[i - 8] = I8[a4 + i] * I8[b4 + i];
+      return fromScratch(s, d);
+    case 0x9e: // i16x8.extmul_low_i8x16_u
+      for (let i = 0; i < 8; i++) TU16[i] = U8[a4 + i] * U8[b4 + i];
+      return fromScratch(s, d);
+    case 0x9f: // i16x8.extmul_high_i8x16_u
+      for (let i = 8; i < 16; i++) TU16[i - 8] = U8[a4 + i] * U8[b4 + i];
+      return fromScratch(s, d);
+    // i32x4 arithmetic
+    case 0xae: // i32x4.add
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] + s[b + i];
+      return;
+    case 0xb1: // i32x4.sub
+      for (let i = 0; i < 4; i++) s[d + i] = s[a + i] - s[b + i];
+      return;
+    case 0xb5: // i32x4.mul
+      for (let i = 0; i < 4; i++) s[d + i] = Math.imul(s[a + i], s[b + i]);
+      return;
+    case 0xb6: // i32x4.min_s
+      for (let i = 0; i < 4; i++) s[d + i] = Math.min(s[a + i], s[b + i]);
+      return;
+    case 0xb7: // i32x4.min_u
+      for (let i = 0; i < 4; i++) s[d + i] = Math.min(s[a + i] >>> 0, s[b + i] >>> 0);
+      return;
+    case 0xb8: // i32x4.max_s
+      for (let i = 0; i < 4; i++) s[d + i] = Math.max(s[a + i], s[b + i]);
+      return;
+    case 0xb9: // i32x4.max_u
+      for (let i = 0; i < 4; i++) s[d + i] = Math.max(s[a + i] >>> 0, s[b + i] >>> 0);
+      return;
+    case 0xba: // i32x4.dot_i16x8_s (lane i covers the same bytes as the i16 lanes 2i, 2i + 1)
+      for (let i = 0; i < 4; i++) {
+        const j = 2 * i;
+        s[d + i] = I16[a2 + j] * I16[b2 + j] + I16[a2 + j + 1] * I16[b2 + j + 1];
+      }
+      return;
+    case 0xbc: // i32x4.extmul_low_i16x8_s
+      for (let i = 0; i < 4; i++) T[i] = I16[a2 + i] * I16[b2 + i];
+      return fromScratch(s, d);
+    case 0xbd: // i32x4.extmul_high_i16x8_s
+      for (let i = 4; i < 8; i++) T[i - 4] = I16[a2 + i] * I16[b2 + i];
+      return fromScratch(s, d);
+    case 0xbe: // i32x4.extmul_low_i16x8_u
+      for (let i = 0; i < 4; i++) T[i] = U16[a2 + i] * U16[b2 + i];
+      return fromScratch(s, d);
+    case 0xbf: // i32x4.extmul_high_i16x8_u
+      for (let i = 4; i < 8; i++) T[i - 4] = U16[a2 + i] * U16[b2 + i];
+      return fromScratch(s, d);
+    // i64x2 arithmetic
+    case 0xce: // i64x2.add
+      i64Add(s, d, a, b);
+      i64Add(s, d + 2, a + 2, b + 2);
+      return;
+    case 0xd1: // i64x2.sub
+      i64Sub(s, d, a, b);
+      i64Sub(s, d + 2, a + 2, b + 2);
+      return;
+    case 0xd5: // i64x2.mul
+      i64Mul(s, d, a, b);
+      i64Mul(s, d + 2, a + 2, b + 2);
+      return;
+    case 0xdc: // i64x2.extmul_low_i32x4_s
+      mulWideS(0, s[a], s[b]);
+      mulWideS(2, s[a + 1], s[b + 1]);
+      return fromScratch(s, d);
+    case 0xdd: // i64x2.extmul_high_i32x4_s
+      mulWideS(0, s[a + 2], s[b + 2]);
+      mulWideS(2, s[a + 3], s[b + 3]);
+      return fromScratch(s, d);
+    case 0xde: // i64x2.extmul_low_i32x4_u
+      mulWideU(0, s[a], s[b]);
+      mulWideU(2, s[a + 1], s[b + 1]);
+      return fromScratch(s, d);
+    case 0xdf: // i64x2.extmul_high_i32x4_u
+      mulWideU(0, s[a + 2], s[b + 2]);
+      mulWideU(2, s[a + 3], s[b + 3]);
+      return fromScratch(s, d);
+    // i64x2 compares
+    case 0xd6: // i64x2.eq
+    case 0xd7: // i64x2.ne
+    case 0xd8: // i64x2.lt_s
+    case 0xd9: // i64x2.gt_s
+    case 0xda: // i64x2.le_s
+    case 0xdb: { // i64x2.ge_s
+      const cmp = op === 0xd6
+        ? i64Eq
+        : op === 0xd7
+        ? i64Ne
+        : op === 0xd8
+        ? i64LtS
+        : op === 0xd9
+        ? i64GtS
+        : op === 0xda
+        ? i64LeS
+        : i64GeS;
+      const r0 = -cmp(s, a, b), r1 = -cmp(s, a + 2, b + 2);
+      s[d] = s[d + 1] = r0;
+      s[d + 2] = s[d + 3] = r1;
+      return;
+    }
+    // f32x4 arithmetic (the Float32Array store rounds)
+    case 0xe4: // f32x4.add
+      for (let i = 0; i < 4; i++) F32[d + i] = F32[a + i] + F32[b + i];
+      return;
+    case 0xe5: // f32x4.sub
+      for (let i = 0; i < 4; i++) F32[d + i] = F32[a + i] - F32[b + i];
+      return;
+    case 0xe6: // f32x4.mul
+      for (let i = 0; i < 4; i++) F32[d + i] = F32[a + i] * F32[b + i];
+      return;
+    case 0xe7: // f32x4.div
+      for (let i = 0; i < 4; i++) F32[d + i] = F32[a + i] / F32[b + i];
+      return;
+    case 0xe8: // f32x4.min
+      for (let i = 0; i < 4; i++) F32[d + i] = fMin(F32[a + i], F32[b + i]);
+      return;
+    case 0xe9: // f32x4.max
+      for (let i = 0; i < 4; i++) F32[d + i] = fMax(F32[a + i], F32[b + i]);
+      return;
+    case 0xea: // f32x4.pmin: b < a ? b : a, as bits
+      for (let i = 0; i < 4; i++) s[d + i] = F32[b + i] < F32[a + i] ? s[b + i] : s[a + i];
+      return;
+    case 0xeb: // f32x4.pmax: a < b ? b : a, as bits
+      for (let i = 0; i < 4; i++) s[d + i] = F32[a + i] < F32[b + i] ? s[b + i] : s[a + i];
+      return;
+    // f64x2 arithmetic
+    case 0xf0: // f64x2.add
+      for (let i = 0; i < 2; i++) F64[dh + i] = F64[ah + i] + F64[bh + i];
+      return;
+    case 0xf1: // f64x2.sub
+      for (let i = 0; i < 2; i++) F64[dh + i] = F64[ah + i] - F64[bh + i];
+      return;
+    case 0xf2: // f64x2.mul
+      for (let i = 0; i < 2; i++) F64[dh + i] = F64[ah + i] * F64[bh + i];
+      return;
+    case 0xf3: // f64x2.div
+      for (let i = 0; i < 2; i++) F64[dh + i] = F64[ah + i] / F64[bh + i];
+      return;
+    case 0xf4: // f64x2.min
+      for (let i = 0; i < 2; i++) F64[dh + i] = fMin(F64[ah + i], F64[bh + i]);
+      return;
+    case 0xf5: // f64x2.max
+      for (let i = 0; i < 2; i++) F64[dh + i] = fMax(F64[ah + i], F64[bh + i]);
+      return;
+    case 0xf6: // f64x2.pmin
+    case 0xf7: // f64x2.pmax
+      for (let i = 0; i < 4; i += 2) {
+        const x = F64[(a + i) >> 1], y = F64[(b + i) >> 1];
+        const src = (op === 0xf6 ? y < x : x < y) ? b + i : a + i;
+        const lo = s[src], hi = s[src + 1];
+        s[d + i] = lo;
+        s[d + i + 1] = hi;
+      }
+      return;
+  }
+  throw new Error(`Not a binary SIMD operator: 0xfd${op.toString(16).padStart(2, "0")}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Three operands, lanes, shuffle
+
+/**
+ * A three-operand SIMD operation: `v128.bitselect` (the only one in Wasm 2.0):
+ * `d = (a & c) | (b & ~c)`.
+ *
+ * @param op the sub-opcode (`0x52`)
+ * @param s the slot array
+ * @param d the result's word index
+ * @param a the first operand's word index
+ * @param b the second operand's word index
+ * @param c the mask's word index
+ */
+export function simdTernary(
+  op: number,
+  s: Int32Array,
+  d: number,
+  a: number,
+  b: number,
+  c: number,
+): void {
+  if (op !== 0x52) {
+    throw new Error(`Not a ternary SIMD operator: 0xfd${op.toString(16).padStart(2, "0")}`);
+  }
+  for (let i = 0; i < 4; i++) {
+    const m = s[c + i];
+    s[d + i] = (s[a + i] & m) | (s[b + i] & ~m);
+  }
+}
+
+/**
+ * `*.extract_lane`: lane `lane` of the v128 at `a` as a scalar at `d` (floats as their bits).
+ *
+ * @param op the sub-opcode (`0x15`..`0x21`)
+ * @param s the slot array
+ * @param d the result's word index
+ * @param a the vector's word index
+ * @param lane the lane index (valid for the shape)
+ */
+export function simdExtractLane(
+  op: number,
+  s: Int32Array,
+  d: number,
+  a: number,
+  lane: number,
+): void {
+  bind(s);
+  switch (op) {
+    case 0x15: // i8x16.extract_lane_s
+      s[d] = I8[(a << 2) + lane];
+      return;
+    case 0x16: // i8x16.extract_lane_u
+      s[d] = U8[(a << 2) + lane];
+      return;
+    case 0x18: // i16x8.extract_lane_s
+      s[d] = I16[(a << 1) + lane];
+      return;
+    case 0x19: // i16x8.extract_lane_u
+      s[d] = U16[(a << 1) + lane];
+      return;
+    case 0x1b: // i32x4.extract_lane
+    case 0x1f: // f32x4.extract_lane
+      s[d] = s[a + lane];
+      return;
+    case 0x1d: // i64x2.extract_lane
+    case 0x21: { // f64x2.extract_lane
+      const lo = s[a + 2 * lane], hi = s[a + 2 * lane + 1];
+      s[d] = lo;
+      s[d + 1] = hi;
+      return;
+    }
+  }
+  throw new Error(`Not an extract_lane operator: 0xfd${op.toString(16).padStart(2, "0")}`);
+}
+
+/**
+ * `*.replace_lane`: the v128 at `a` with lane `lane` replaced by the scalar at `b`.
+ *
+ * @param op the sub-opcode (`0x17`..`0x22`)
+ * @param s the slot array
+ * @param d the result's word index
+ * @param a the vector's word index
+ * @param b the scalar's word index
+ * @param lane the lane index (valid for the shape)
+ */
+export function simdReplaceLane(
+  op: number,
+  s: Int32Array,
+  d: number,
+  a: number,
+  b: number,
+  lane: number,
+): void {
+  bind(s);
+  const lo = s[b], hi = s[b + 1];
+  if (d !== a) {
+    s[d] = s[a];
+    s[d + 1] = s[a + 1];
+    s[d + 2] = s[a + 2];
+    s[d + 3] = s[a + 3];
+  }
+  switch (op) {
+    case 0x17: // i8x16.replace_lane
+      U8[(d << 2) + lane] = lo;
+      return;
+    case 0x1a: // i16x8.replace_lane
+      U16[(d << 1) + lane] = lo;
+      return;
+    case 0x1c: // i32x4.replace_lane
+    case 0x20: // f32x4.replace_lane
+      s[d + lane] = lo;
+      return;
+    case 0x1e: // i64x2.replace_lane
+    case 0x22: // f64x2.replace_lane
+      s[d + 2 * lane] = lo;
+      s[d + 2 * lane + 1] = hi;
+      return;
+  }
+  throw new Error(`Not a replace_lane operator: 0xfd${op.toString(16).padStart(2, "0")}`);
+}
+
+/**
+ * `i8x16.shuffle`: byte `i` of the result is byte `k[i]` of the 32 bytes of `a` then `b`.
+ * The 16 lane indices come packed little endian in four words (`k0` holds lanes 0..3).
+ *
+ * @param s the slot array
+ * @param d the result's word index
+ * @param a the first vector's word index
+ * @param b the second vector's word index
+ * @param k0 lane indices 0..3
+ * @param k1 lane indices 4..7
+ * @param k2 lane indices 8..11
+ * @param k3 lane indices 12..15
+ */
+export function simdShuffle(
+  s: Int32Array,
+  d: number,
+  a: number,
+  b: number,
+  k0: number,
+  k1: number,
+  k2: number,
+  k3: number,
+): void {
+  bind(s);
+  const a4 = a << 2, b4 = b << 2;
+  for (let i = 0; i < 16; i++) {
+    const w = i < 8 ? (i < 4 ? k0 : k1) : (i < 12 ? k2 : k3);
+    const k = (w >>> ((i & 3) << 3)) & 31;
+    TU8[i] = k < 16 ? U8[a4 + k] : U8[b4 + k - 16];
+  }
+  fromScratch(s, d);
+}
+
+/** Copies the v128 at `a` to `d` (the four words of a slot). */
+export function v128Copy(s: Int32Array, d: number, a: number): void {
+  s[d] = s[a];
+  s[d + 1] = s[a + 1];
+  s[d + 2] = s[a + 2];
+  s[d + 3] = s[a + 3];
+}

@@ -1,0 +1,238 @@
+/**
+ * Wasm 2.0 SIMD memory operations: v128 loads (plain, extending, splatting, zero-filling),
+ * stores, and single-lane loads and stores, between a linear memory's `DataView` and the
+ * engine's slot array (layout as in `simd.ts`).
+ *
+ * Each takes the address operand's value (an i32, read by the caller before anything is
+ * written, since the result slot may be the address's slot) and the static offset; the
+ * effective address is their sum as unsigned numbers (no 32-bit wrap), and any access past the
+ * memory's end traps with `MemoryOutOfBounds` before anything is written.
+ *
+ * @module
+ */
+
+import { Trap, TrapCode } from "../core/trap.ts";
+
+/** The effective address of an access of `n` bytes, after the bounds check. */
+function address(mem: DataView, addr: number, offset: number, n: number): number {
+  const ea = (addr >>> 0) + (offset >>> 0);
+  if (ea + n > mem.byteLength) throw new Trap(TrapCode.MemoryOutOfBounds);
+  return ea;
+}
+
+/**
+ * A v128 load: `v128.load`, `v128.load{8x8,16x4,32x2}_{s,u}`, `v128.load{8,16,32,64}_splat`,
+ * `v128.load{32,64}_zero`.
+ *
+ * @param op the sub-opcode (`0x00`..`0x0a`, `0x5c`, `0x5d`)
+ * @param s the slot array
+ * @param mem the memory
+ * @param d the result's word index
+ * @param addr the address operand (an i32)
+ * @param offset the memarg offset (a u32)
+ */
+export function simdLoad(
+  op: number,
+  s: Int32Array,
+  mem: DataView,
+  d: number,
+  addr: number,
+  offset: number,
+): void {
+  switch (op) {
+    case 0x00: { // v128.load
+      const ea = address(mem, addr, offset, 16);
+      s[d] = mem.getInt32(ea, true);
+      s[d + 1] = mem.getInt32(ea + 4, true);
+      s[d + 2] = mem.getInt32(ea + 8, true);
+      s[d + 3] = mem.getInt32(ea + 12, true);
+      return;
+    }
+    case 0x01: // v128.load8x8_s
+    case 0x02: { // v128.load8x8_u
+      const ea = address(mem, addr, offset, 8);
+      const signed = op === 0x01;
+      for (let i = 0; i < 4; i++) {
+        const lo = signed ? mem.getInt8(ea + 2 * i) : mem.getUint8(ea + 2 * i);
+        const hi = signed ? mem.getInt8(ea + 2 * i + 1) : mem.getUint8(ea + 2 * i + 1);
+        s[d + i] = (lo & 0xffff) | (hi << 16);
+      }
+      return;
+    }
+    case 0x03: // v128.load16x4_s
+    case 0x04: { // v128.load16x4_u
+      const ea = address(mem, addr, offset, 8);
+      for (let i = 0; i < 4; i++) {
+        s[d + i] = op === 0x03 ? mem.getInt16(ea + 2 * i, true) : mem.getUint16(ea + 2 * i, true);
+      }
+      return;
+    }
+    case 0x05: // v128.load32x2_s
+    case 0x06: { // v128.load32x2_u
+      const ea = address(mem, addr, offset, 8);
+      const x = mem.getInt32(ea, true), y = mem.getInt32(ea + 4, true);
+      s[d] = x;
+      s[d + 1] = op === 0x05 ? x >> 31 : 0;
+      s[d + 2] = y;
+      s[d + 3] = op === 0x05 ? y >> 31 : 0;
+      return;
+    }
+    case 0x07: { // v128.load8_splat
+      const w = Math.imul(mem.getUint8(address(mem, addr, offset, 1)), 0x01010101);
+      s[d] =
+        s[d + 1] =
+        s[d + 2] =
+        s[d + 3] =
+          w;
+      return;
+    }
+    case 0x08: { // v128.load16_splat
+      const w = Math.imul(mem.getUint16(address(mem, addr, offset, 2), true), 0x00010001);
+      s[d] =
+        s[d + 1] =
+        s[d + 2] =
+        s[d + 3] =
+          w;
+      return;
+    }
+    case 0x09: { // v128.load32_splat
+      const w = mem.getInt32(address(mem, addr, offset, 4), true);
+      s[d] =
+        s[d + 1] =
+        s[d + 2] =
+        s[d + 3] =
+          w;
+      return;
+    }
+    case 0x0a: { // v128.load64_splat
+      const ea = address(mem, addr, offset, 8);
+      const lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);
+      s[d] = s[d + 2] = lo;
+      s[d + 1] = s[d + 3] = hi;
+      return;
+    }
+    case 0x5c: // v128.load32_zero
+      s[d] = mem.getInt32(address(mem, addr, offset, 4), true);
+      s[d + 1] = s[d + 2] = s[d + 3] = 0;
+      return;
+    case 0x5d: { // v128.load64_zero
+      const ea = address(mem, addr, offset, 8);
+      s[d] = mem.getInt32(ea, true);
+      s[d + 1] = mem.getInt32(ea + 4, true);
+      s[d + 2] = s[d + 3] = 0;
+      return;
+    }
+  }
+  throw new Error(`Not a v128 load: 0xfd${op.toString(16).padStart(2, "0")}`);
+}
+
+/**
+ * `v128.store` of the v128 at `v`.
+ *
+ * @param s the slot array
+ * @param mem the memory
+ * @param addr the address operand (an i32)
+ * @param offset the memarg offset (a u32)
+ * @param v the value's word index
+ */
+export function simdStore(
+  s: Int32Array,
+  mem: DataView,
+  addr: number,
+  offset: number,
+  v: number,
+): void {
+  const ea = address(mem, addr, offset, 16);
+  mem.setInt32(ea, s[v], true);
+  mem.setInt32(ea + 4, s[v + 1], true);
+  mem.setInt32(ea + 8, s[v + 2], true);
+  mem.setInt32(ea + 12, s[v + 3], true);
+}
+
+/**
+ * `v128.load{8,16,32,64}_lane`: the v128 at `v` with lane `lane` loaded from memory.
+ *
+ * @param op the sub-opcode (`0x54`..`0x57`)
+ * @param s the slot array
+ * @param mem the memory
+ * @param d the result's word index
+ * @param addr the address operand (an i32)
+ * @param offset the memarg offset (a u32)
+ * @param v the vector's word index
+ * @param lane the lane index
+ */
+export function simdLoadLane(
+  op: number,
+  s: Int32Array,
+  mem: DataView,
+  d: number,
+  addr: number,
+  offset: number,
+  v: number,
+  lane: number,
+): void {
+  const bits = 8 << (op - 0x54);
+  const ea = address(mem, addr, offset, bits >> 3);
+  if (d !== v) {
+    s[d] = s[v];
+    s[d + 1] = s[v + 1];
+    s[d + 2] = s[v + 2];
+    s[d + 3] = s[v + 3];
+  }
+  switch (bits) {
+    case 8: {
+      const w = d + (lane >> 2), sh = (lane & 3) << 3;
+      s[w] = (s[w] & ~(0xff << sh)) | (mem.getUint8(ea) << sh);
+      return;
+    }
+    case 16: {
+      const w = d + (lane >> 1), sh = (lane & 1) << 4;
+      s[w] = (s[w] & ~(0xffff << sh)) | (mem.getUint16(ea, true) << sh);
+      return;
+    }
+    case 32:
+      s[d + lane] = mem.getInt32(ea, true);
+      return;
+    default:
+      s[d + 2 * lane] = mem.getInt32(ea, true);
+      s[d + 2 * lane + 1] = mem.getInt32(ea + 4, true);
+  }
+}
+
+/**
+ * `v128.store{8,16,32,64}_lane`: stores lane `lane` of the v128 at `v`.
+ *
+ * @param op the sub-opcode (`0x58`..`0x5b`)
+ * @param s the slot array
+ * @param mem the memory
+ * @param addr the address operand (an i32)
+ * @param offset the memarg offset (a u32)
+ * @param v the vector's word index
+ * @param lane the lane index
+ */
+export function simdStoreLane(
+  op: number,
+  s: Int32Array,
+  mem: DataView,
+  addr: number,
+  offset: number,
+  v: number,
+  lane: number,
+): void {
+  const bits = 8 << (op - 0x58);
+  const ea = address(mem, addr, offset, bits >> 3);
+  switch (bits) {
+    case 8:
+      mem.setUint8(ea, s[v + (lane >> 2)] >>> ((lane & 3) << 3));
+      return;
+    case 16:
+      mem.setUint16(ea, s[v + (lane >> 1)] >>> ((lane & 1) << 4), true);
+      return;
+    case 32:
+      mem.setInt32(ea, s[v + lane], true);
+      return;
+    default:
+      mem.setInt32(ea, s[v + 2 * lane], true);
+      mem.setInt32(ea + 4, s[v + 2 * lane + 1], true);
+  }
+}
