@@ -268,7 +268,8 @@ export function run(bytes: Uint8Array): number | Trap {
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
     strict: true,
     noEmit: true,
-    types: [],
+    // A Node consumer has Node's types (AbortSignal, Symbol.dispose come from there).
+    types: ["node"],
     lib: ["lib.es2023.d.ts"],
   });
   const diagnostics = ts.getPreEmitDiagnostics(program);

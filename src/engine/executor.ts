@@ -108,6 +108,8 @@ import {
   i64Xor,
   i64XorImm,
 } from "../core/num/mod.ts";
+// Not Math.min/max: optimised V8 code turns a canonical NaN argument into a non-canonical one.
+import { fMax, fMin } from "../core/num/float.ts";
 import {
   dataDrop,
   elemDrop,
@@ -133,6 +135,15 @@ import {
 } from "./entities.ts";
 import { type BulkFuel, refillFuel } from "./fuel.ts";
 import { I } from "./isa.ts";
+import {
+  simdBinary,
+  simdExtractLane,
+  simdReplaceLane,
+  simdShuffle,
+  simdTernary,
+  simdUnary,
+} from "./simd.ts";
+import { simdLoad, simdLoadLane, simdStore, simdStoreLane } from "./simd_mem.ts";
 import type { ExecStack } from "./stack.ts";
 
 /** What the executor needs from the engine: translation on first call, bulk fuel prices. */
@@ -1344,14 +1355,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       case 180: // F32Min
-        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
+        f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
       case 181: // F32Max
-        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
+        f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
@@ -1447,14 +1458,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       case 200: // F64Min
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.min(
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
       case 201: // F64Max
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.max(
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
@@ -1913,6 +1924,171 @@ export function run(
         pc = (pc + 2) | 0;
         break;
       }
+      // v128: moves of four words, then the generic SIMD instructions (`simd.ts`)
+      case 265: // Copy128
+        {
+          const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
+          s32[d] = s32[a];
+          s32[d + 1] = s32[a + 1];
+          s32[d + 2] = s32[a + 2];
+          s32[d + 3] = s32[a + 3];
+        }
+        pc = (pc + 3) | 0;
+        break;
+      case 266: // Select128
+        {
+          const d = (fp + code[(pc + 1) | 0]) | 0;
+          const a = fp +
+            (s32[(fp + code[(pc + 2) | 0]) | 0] !== 0 ? code[(pc + 3) | 0] : code[(pc + 4) | 0]);
+          s32[d] = s32[a];
+          s32[d + 1] = s32[a + 1];
+          s32[d + 2] = s32[a + 2];
+          s32[d + 3] = s32[a + 3];
+        }
+        pc = (pc + 5) | 0;
+        break;
+      case 267: // GlobalGet128
+        {
+          const g = globals[code[(pc + 2) | 0]].value;
+          const d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = g[0];
+          s32[d + 1] = g[1];
+          s32[d + 2] = g[2];
+          s32[d + 3] = g[3];
+        }
+        pc = (pc + 3) | 0;
+        break;
+      case 268: // GlobalSet128
+        {
+          const g = globals[code[(pc + 1) | 0]].value;
+          const a = (fp + code[(pc + 2) | 0]) | 0;
+          g[0] = s32[a];
+          g[1] = s32[a + 1];
+          g[2] = s32[a + 2];
+          g[3] = s32[a + 3];
+        }
+        pc = (pc + 3) | 0;
+        break;
+      case 269: // V128Const
+        {
+          const d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = code[(pc + 2) | 0];
+          s32[d + 1] = code[(pc + 3) | 0];
+          s32[d + 2] = code[(pc + 4) | 0];
+          s32[d + 3] = code[(pc + 5) | 0];
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 270: // V128Unary
+        simdUnary(
+          code[(pc + 2) | 0],
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 271: // V128Binary
+        simdBinary(
+          code[(pc + 2) | 0],
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 272: // V128Ternary
+        simdTernary(
+          code[(pc + 2) | 0],
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 273: // V128ExtractLane
+        simdExtractLane(
+          code[(pc + 2) | 0],
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 274: // V128ReplaceLane
+        simdReplaceLane(
+          code[(pc + 2) | 0],
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 275: // V128Shuffle
+        simdShuffle(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+          code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 276: // V128Load
+        simdLoad(
+          code[(pc + 2) | 0],
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 277: // V128Store
+        simdStore(
+          s32,
+          mview,
+          s32[(fp + code[(pc + 1) | 0]) | 0],
+          code[(pc + 2) | 0],
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 278: // V128LoadLane
+        simdLoadLane(
+          code[(pc + 2) | 0],
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+          (fp + code[(pc + 5) | 0]) | 0,
+          code[(pc + 6) | 0],
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 279: // V128StoreLane
+        simdStoreLane(
+          code[(pc + 1) | 0],
+          s32,
+          mview,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          (fp + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+        );
+        pc = (pc + 6) | 0;
+        break;
       case 47: // Return
       case 48: { // ReturnSlot
         if (code[pc] === OP_RETURN_SLOT) {

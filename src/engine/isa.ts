@@ -14,7 +14,9 @@
  * - `o` a memory offset (a u32 stored as int32);
  * - `x` an index (function, type, global, table, element or data segment);
  * - `t` a branch target: an absolute index into the code;
- * - `T` a jump table: a count `n`, then `n + 1` targets (the last is the default).
+ * - `T` a jump table: a count `n`, then `n + 1` targets (the last is the default);
+ * - `v` a SIMD sub-opcode (`0xFD n` → `n`), which the generic `V128*` instructions pass on to
+ *   `simd.ts` / `simd_mem.ts`, so that v128 takes only a few cases of the executor's `switch`.
  *
  * The opcode of an instruction is its index in `ISA`. The executor's `switch` uses these numbers
  * as literals (V8 builds a jump table only for literal `case` labels); `tests/engine/isa_test.ts`
@@ -200,6 +202,23 @@ const ENTRIES = [
   ["I64StoreImm", "row"],
   // Pays the fuel of the segment it starts (see fuel.ts); only emitted when fuel is metered.
   ["ConsumeFuel", "i"],
+  // v128 (SIMD): moves of all four words of a slot (the plain ones move two), then generic
+  // instructions keyed by the Wasm sub-opcode (see `simd.ts`, `simd_mem.ts`)
+  ["Copy128", "rr"],
+  ["Select128", "rrrr"],
+  ["GlobalGet128", "rx"],
+  ["GlobalSet128", "xr"],
+  ["V128Const", "riiii"],
+  ["V128Unary", "rvr"],
+  ["V128Binary", "rvrr"],
+  ["V128Ternary", "rvrrr"],
+  ["V128ExtractLane", "rvri"],
+  ["V128ReplaceLane", "rvrri"],
+  ["V128Shuffle", "rrriiii"],
+  ["V128Load", "rvro"],
+  ["V128Store", "ror"],
+  ["V128LoadLane", "rvrori"],
+  ["V128StoreLane", "vrori"],
 ] as const satisfies readonly Entry[];
 
 /** The name of an instruction. */

@@ -6,6 +6,9 @@
  * - `LOCAL`: the value is whatever local `val` holds (nothing was emitted for `local.get`);
  * - `CONST`: the value is the constant `val` (or `val`, `hi` when `wide`).
  *
+ * A `TEMP` or `LOCAL` entry may be a v128 (`v128`), which moves as four words rather than two;
+ * constants are never v128 (`v128.const` is emitted at once).
+ *
  * A `LOCAL` entry must be turned into a `TEMP` (copied to its slot) before anything writes that
  * local. To find those entries without scanning the stack, every local has a chain of the
  * positions that refer to it, newest first (`localHead`, `prev`). Chains may hold stale
@@ -36,6 +39,8 @@ export class OperandStack {
   readonly hi: number[] = [];
   /** Whether a `CONST` is 64 bits wide (i64, f64). */
   readonly wide: boolean[] = [];
+  /** Whether the entry is a v128 (all four words of its slot matter). */
+  readonly v128: boolean[] = [];
   /** Next older position in the same local's chain. */
   readonly #prev: number[] = [];
   /** Newest position of each local's chain, or -1. */
@@ -48,26 +53,26 @@ export class OperandStack {
     this.#localHead = new Int32Array(numLocals).fill(-1);
   }
 
-  /** Pushes a value that is in its canonical slot. */
-  pushTemp(): void {
-    this.#push(TEMP, 0, 0, false);
+  /** Pushes a value that is in its canonical slot (`v128`: a v128 value). */
+  pushTemp(v128 = false): void {
+    this.#push(TEMP, 0, 0, false, v128);
   }
 
-  /** Pushes a reference to local `x`. */
-  pushLocal(x: number): void {
+  /** Pushes a reference to local `x` (`v128`: a v128 local). */
+  pushLocal(x: number, v128 = false): void {
     const p = this.height;
     // Prune stale heads first, while `p` itself is still above the stack (so a stale `p` in
     // the chain cannot be mistaken for the new entry).
     let head = this.#localHead[x]!;
     while (head >= 0 && !this.#isRef(head, x)) head = this.#prev[head]!;
-    this.#push(LOCAL, x, 0, false);
+    this.#push(LOCAL, x, 0, false, v128);
     this.#prev[p] = head;
     this.#localHead[x] = p;
   }
 
   /** Pushes a constant (`hi` and `wide` for 64-bit ones). */
   pushConst(lo: number, hi: number, wide: boolean): void {
-    this.#push(CONST, lo, hi, wide);
+    this.#push(CONST, lo, hi, wide, false);
   }
 
   /** Removes the top entry. */
@@ -124,12 +129,13 @@ export class OperandStack {
     return p < this.height && this.kind[p] === LOCAL && this.val[p] === x;
   }
 
-  #push(kind: number, val: number, hi: number, wide: boolean): void {
+  #push(kind: number, val: number, hi: number, wide: boolean, v128: boolean): void {
     const p = this.height++;
     this.kind[p] = kind;
     this.val[p] = val;
     this.hi[p] = hi;
     this.wide[p] = wide;
+    this.v128[p] = v128;
     if (this.height > this.maxHeight) this.maxHeight = this.height;
   }
 }

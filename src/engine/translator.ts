@@ -32,7 +32,7 @@
 
 import type { FuncBody, ModuleDecl } from "../binary/module.ts";
 import { BLOCK_EMPTY, blockValType, OpReader } from "../binary/op_reader.ts";
-import { Op } from "../binary/opcodes.ts";
+import { Op, OP_INFO } from "../binary/opcodes.ts";
 import type { FuncType, ValType } from "../core/types.ts";
 import { CodeBuilder, NO_PATCH } from "./code_builder.ts";
 import { CompiledFunc } from "./code_map.ts";
@@ -371,6 +371,44 @@ const NO_OPS = new Set<number>([
   Op.F64ReinterpretI64,
 ]);
 
+/** How a SIMD operator (`0xFD n`, indexed by `n`) is translated. */
+const SIMD_NONE = 0;
+const SIMD_UNARY = 1;
+const SIMD_BINARY = 2;
+const SIMD_TERNARY = 3;
+const SIMD_EXTRACT = 4;
+const SIMD_REPLACE = 5;
+const SIMD_LOAD = 6;
+const SIMD_STORE = 7;
+const SIMD_LOAD_LANE = 8;
+const SIMD_STORE_LANE = 9;
+const SIMD_CONST = 10;
+const SIMD_SHUFFLE = 11;
+
+/** `SIMD_*` kind of each SIMD sub-opcode; `SIMD_V128_RESULT` is or-ed in when it yields a v128. */
+const SIMD_KIND = new Uint8Array(256);
+const SIMD_V128_RESULT = 0x80;
+
+function initSimdTable(): void {
+  for (const info of OP_INFO.values()) {
+    if (info.code >> 8 !== 0xfd) continue;
+    const n = info.code & 0xff;
+    const name = info.name;
+    let kind: number;
+    if (n === 0x0c) kind = SIMD_CONST;
+    else if (n === 0x0d) kind = SIMD_SHUFFLE;
+    else if (name.includes("extract_lane")) kind = SIMD_EXTRACT;
+    else if (name.includes("replace_lane")) kind = SIMD_REPLACE;
+    else if (name.startsWith("v128.load") && name.endsWith("_lane")) kind = SIMD_LOAD_LANE;
+    else if (name.startsWith("v128.store") && name.endsWith("_lane")) kind = SIMD_STORE_LANE;
+    else if (name.startsWith("v128.load")) kind = SIMD_LOAD;
+    else if (name === "v128.store") kind = SIMD_STORE;
+    else kind = [SIMD_NONE, SIMD_UNARY, SIMD_BINARY, SIMD_TERNARY][info.params!.length]!;
+    SIMD_KIND[n] = kind | (info.results[0] === "v128" ? SIMD_V128_RESULT : 0);
+  }
+}
+initSimdTable();
+
 // ---------------------------------------------------------------------------------------------
 // Peephole pass over finished code (linear; every rewrite keeps instruction sizes, padding
 // with `Nop`, so jump targets stay valid)
@@ -457,6 +495,8 @@ class FuncTranslator {
   // Fuel: the prices (null when not metered) and the open regions, innermost last.
   readonly #fuel: FuelCosts | null;
   readonly #regions: FuelRegion[] = [];
+  /** Whether each local (parameters first) is a v128, which moves as four words. */
+  readonly #localV128: boolean[];
 
   constructor(module: ModuleDecl, funcIndex: number, fuel: FuelCosts | null) {
     this.#module = module;
@@ -467,6 +507,7 @@ class FuncTranslator {
     this.#numLocals = this.#type.params.length + this.#body.locals.length;
     this.#reader = new OpReader(module.bytes, this.#body.codeStart, this.#body.codeEnd);
     this.#stack = new OperandStack(this.#numLocals);
+    this.#localV128 = [...this.#type.params, ...this.#body.locals].map((t) => t === "v128");
   }
 
   translate(): CompiledFunc {
@@ -555,7 +596,7 @@ class FuncTranslator {
       return;
     }
     const src = kind === LOCAL ? s.val[p]! * SLOT_WORDS : this.#slot(p);
-    if (src !== dst) this.#code.op2(I.Copy, dst, src);
+    if (src !== dst) this.#code.op2(s.v128[p] ? I.Copy128 : I.Copy, dst, src);
   }
 
   /** The slot an instruction reads entry `p` from (materialising a constant into its slot). */
@@ -591,9 +632,14 @@ class FuncTranslator {
     for (let i = 0; i < n; i++) this.#stack.pop();
   }
 
-  /** Pushes `n` results that the last instruction left in their canonical slots. */
-  #pushTemps(n: number): void {
-    for (let i = 0; i < n; i++) this.#stack.pushTemp();
+  /** Pushes values of `types` that the last instruction left in their canonical slots. */
+  #pushTemps(types: readonly ValType[]): void {
+    for (const t of types) this.#stack.pushTemp(t === "v128");
+  }
+
+  /** Pushes a reference to local `x`. */
+  #pushLocal(x: number): void {
+    this.#stack.pushLocal(x, this.#localV128[x]);
   }
 
   /**
@@ -610,9 +656,9 @@ class FuncTranslator {
     return dst;
   }
 
-  /** Completes `#beginResult`: pushes the result and records the producer. */
-  #endResult(): void {
-    this.#stack.pushTemp();
+  /** Completes `#beginResult`: pushes the result (`v128`: a v128) and records the producer. */
+  #endResult(v128 = false): void {
+    this.#stack.pushTemp(v128);
     this.#lastEnd = this.#code.len;
   }
 
@@ -672,11 +718,12 @@ class FuncTranslator {
     const store = STORES.get(op);
     if (store !== undefined) return this.#store(store);
     if (NO_OPS.has(op)) return;
+    if (op >> 8 === 0xfd) return this.#simd(op & 0xff);
     const r = this.#reader;
     const s = this.#stack;
     switch (op) {
       case Op.LocalGet:
-        return s.pushLocal(r.index);
+        return this.#pushLocal(r.index);
       case Op.LocalSet:
         return this.#localSet(r.index, false);
       case Op.LocalTee:
@@ -725,9 +772,11 @@ class FuncTranslator {
       case Op.SelectT:
         return this.#select();
       case Op.GlobalGet:
-        return this.#nullary(I.GlobalGet, r.index);
+        return this.#globalIsV128(r.index)
+          ? this.#nullary(I.GlobalGet128, r.index, true)
+          : this.#nullary(I.GlobalGet, r.index);
       case Op.GlobalSet:
-        return this.#sink1(I.GlobalSet, r.index);
+        return this.#sink1(this.#globalIsV128(r.index) ? I.GlobalSet128 : I.GlobalSet, r.index);
       case Op.RefFunc:
         return this.#nullary(I.RefFunc, r.index);
       case Op.MemorySize:
@@ -822,11 +871,15 @@ class FuncTranslator {
     this.#endResult();
   }
 
-  /** No operands, one result: `op dst x`. */
-  #nullary(op: number, x: number): void {
+  /** No operands, one result (`v128`: a v128): `op dst x`. */
+  #nullary(op: number, x: number, v128 = false): void {
     this.#beginResult(op);
     this.#code.emit(x);
-    this.#endResult();
+    this.#endResult(v128);
+  }
+
+  #globalIsV128(global: number): boolean {
+    return this.#module.globalTypes[global]!.content === "v128";
   }
 
   /** One operand, no result: `op x a`. */
@@ -876,13 +929,14 @@ class FuncTranslator {
   #select(): void {
     const s = this.#stack;
     const h = s.height;
+    const v128 = s.v128[h - 3]!;
     const a = this.#use(h - 3), b = this.#use(h - 2), cond = this.#use(h - 1);
     this.#pop(3);
-    this.#beginResult(I.Select);
+    this.#beginResult(v128 ? I.Select128 : I.Select);
     this.#code.emit(cond);
     this.#code.emit(a);
     this.#code.emit(b);
-    this.#endResult();
+    this.#endResult(v128);
   }
 
   #tableGet(table: number): void {
@@ -914,6 +968,96 @@ class FuncTranslator {
   }
 
   // -------------------------------------------------------------------------------------------
+  // SIMD: a few generic instructions that carry the Wasm sub-opcode (see `simd.ts`)
+
+  #simd(n: number): void {
+    const r = this.#reader;
+    const s = this.#stack;
+    const code = this.#code;
+    const h = s.height;
+    const kind = SIMD_KIND[n]! & ~SIMD_V128_RESULT;
+    const v128 = (SIMD_KIND[n]! & SIMD_V128_RESULT) !== 0;
+    switch (kind) {
+      case SIMD_CONST:
+      case SIMD_SHUFFLE: {
+        const k = new DataView(r.v128.buffer, r.v128.byteOffset, 16);
+        let a = 0, b = 0;
+        if (kind === SIMD_SHUFFLE) {
+          a = this.#use(h - 2);
+          b = this.#use(h - 1);
+          this.#pop(2);
+        }
+        this.#beginResult(kind === SIMD_CONST ? I.V128Const : I.V128Shuffle);
+        if (kind === SIMD_SHUFFLE) {
+          code.emit(a);
+          code.emit(b);
+        }
+        for (let i = 0; i < 16; i += 4) code.emit(k.getInt32(i, true));
+        return this.#endResult(true);
+      }
+      case SIMD_UNARY:
+      case SIMD_EXTRACT:
+      case SIMD_LOAD: {
+        const a = this.#use(h - 1);
+        s.pop();
+        const op = kind === SIMD_UNARY
+          ? I.V128Unary
+          : kind === SIMD_EXTRACT
+          ? I.V128ExtractLane
+          : I.V128Load;
+        this.#beginResult(op);
+        code.emit(n);
+        code.emit(a);
+        if (kind === SIMD_EXTRACT) code.emit(r.lane);
+        if (kind === SIMD_LOAD) code.emit(r.offset);
+        return this.#endResult(v128);
+      }
+      case SIMD_BINARY:
+      case SIMD_REPLACE:
+      case SIMD_LOAD_LANE: {
+        const a = this.#use(h - 2), b = this.#use(h - 1);
+        this.#pop(2);
+        const op = kind === SIMD_BINARY
+          ? I.V128Binary
+          : kind === SIMD_REPLACE
+          ? I.V128ReplaceLane
+          : I.V128LoadLane;
+        this.#beginResult(op);
+        code.emit(n);
+        code.emit(a);
+        if (kind === SIMD_LOAD_LANE) code.emit(r.offset);
+        code.emit(b);
+        if (kind !== SIMD_BINARY) code.emit(r.lane);
+        return this.#endResult(v128);
+      }
+      case SIMD_TERNARY: {
+        const a = this.#use(h - 3), b = this.#use(h - 2), c = this.#use(h - 1);
+        this.#pop(3);
+        this.#beginResult(I.V128Ternary);
+        code.emit(n);
+        code.emit(a);
+        code.emit(b);
+        code.emit(c);
+        return this.#endResult(v128);
+      }
+      case SIMD_STORE:
+      case SIMD_STORE_LANE: {
+        const addr = this.#use(h - 2), value = this.#use(h - 1);
+        this.#pop(2);
+        if (kind === SIMD_STORE) return code.op3(I.V128Store, addr, r.offset, value);
+        code.emit(I.V128StoreLane);
+        code.emit(n);
+        code.emit(addr);
+        code.emit(r.offset);
+        code.emit(value);
+        code.emit(r.lane);
+        return;
+      }
+    }
+    throw new Error(`The engine cannot translate opcode 0xfd${n.toString(16)}`);
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Locals
 
   /** `local.set x` (or `local.tee x` when `tee`). */
@@ -932,7 +1076,7 @@ class FuncTranslator {
       this.#code.set(this.#lastStart + 1, dst);
       this.#lastEnd = -1;
       s.pop();
-      if (tee) s.pushLocal(x);
+      if (tee) this.#pushLocal(x);
       return;
     }
     this.#move(dst, top);
@@ -949,7 +1093,7 @@ class FuncTranslator {
     this.#materialiseRange(base, this.#stack.height);
     this.#pop(type.params.length);
     this.#code.op2(I.Call, funcIndex, this.#slot(base));
-    this.#pushTemps(type.results.length);
+    this.#pushTemps(type.results);
   }
 
   #callIndirect(typeIndex: number, table: number): void {
@@ -960,7 +1104,7 @@ class FuncTranslator {
     this.#materialiseRange(base, s.height - 1);
     this.#pop(type.params.length + 1);
     this.#code.op4(I.CallIndirect, typeIndex, table, index, this.#slot(base));
-    this.#pushTemps(type.results.length);
+    this.#pushTemps(type.results);
   }
 
   /**
@@ -980,8 +1124,15 @@ class FuncTranslator {
         code.emit(I.Return);
       } else {
         const src = this.#use(first); // a local or a temp: emits nothing
-        if (src === 0) code.emit(I.Return);
-        else code.op1(I.ReturnSlot, src);
+        if (src === 0) {
+          code.emit(I.Return);
+        } else if (s.v128[first]) {
+          // A v128 moves its four words first (`ReturnSlot` moves two).
+          code.op2(I.Copy128, 0, src);
+          code.emit(I.Return);
+        } else {
+          code.op1(I.ReturnSlot, src);
+        }
       }
     } else {
       // Results go to slots 0..n-1, which are locals (or temps below the results). Copying in
@@ -993,13 +1144,17 @@ class FuncTranslator {
       for (let i = 0; i < n; i++) {
         const p = first + i;
         if (s.kind[p] === LOCAL && s.val[p]! < i) {
-          code.op2(I.Copy, this.#slot(p), s.val[p]! * SLOT_WORDS);
+          code.op2(s.v128[p] ? I.Copy128 : I.Copy, this.#slot(p), s.val[p]! * SLOT_WORDS);
           viaTemp.push(i);
         }
       }
       for (let i = 0; i < n; i++) {
-        if (viaTemp.includes(i)) code.op2(I.Copy, i * SLOT_WORDS, this.#slot(first + i));
-        else this.#move(i * SLOT_WORDS, first + i);
+        const p = first + i;
+        if (viaTemp.includes(i)) {
+          code.op2(s.v128[p] ? I.Copy128 : I.Copy, i * SLOT_WORDS, this.#slot(p));
+        } else {
+          this.#move(i * SLOT_WORDS, p);
+        }
       }
       code.emit(I.Return);
     }
@@ -1059,7 +1214,7 @@ class FuncTranslator {
     frame.elsePatch = NO_PATCH;
     frame.kind = ELSE;
     this.#bindLabel();
-    this.#resetStack(frame.height, frame.params.length);
+    this.#resetStack(frame.height, frame.params);
     this.#reachable = true;
     if (frame.fuel !== null) this.#closeFuelRegion();
     frame.fuel = this.#openFuelRegion();
@@ -1082,13 +1237,13 @@ class FuncTranslator {
     this.#code.resolve(frame.patches, this.#code.len);
     if (joins) this.#bindLabel();
     this.#reachable ||= joins;
-    this.#resetStack(frame.height, frame.results.length);
+    this.#resetStack(frame.height, frame.results);
   }
 
-  /** Truncates the stack to `height` and pushes `n` values in their canonical slots. */
-  #resetStack(height: number, n: number): void {
+  /** Truncates the stack to `height` and pushes values of `types` in their canonical slots. */
+  #resetStack(height: number, types: readonly ValType[]): void {
     this.#stack.truncate(height);
-    this.#pushTemps(n);
+    this.#pushTemps(types);
   }
 
   #setUnreachable(): void {

@@ -88,8 +88,8 @@ Deno.test("call hook: host functions called from the API run without hooks", () 
   assert.deepEqual(store.data.log, []);
 });
 
-for (const kind of Object.values(CallHook)) {
-  Deno.test(`call hook: a hook throwing on ${kind} aborts the call; the store stays usable`, () => {
+Deno.test("call hook: a hook throwing on any kind aborts the call; the store stays usable", () => {
+  for (const kind of Object.values(CallHook)) {
     const { store, instance } = setup();
     const outer = instance.getTypedFunc<[number], number>(store, "outer");
     store.data.throwOn = kind;
@@ -110,8 +110,8 @@ for (const kind of Object.values(CallHook)) {
     store.data.log = [];
     assert.equal(outer.call(store, 1), 2);
     assert.equal(store.data.log.length, 7);
-  });
-}
+  }
+});
 
 Deno.test("call hook: removing the hook", () => {
   const { store, instance } = setup();

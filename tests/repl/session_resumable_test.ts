@@ -1,7 +1,8 @@
 /**
  * How `Session` drives resumable calls: suspending at a stand-in, fuel budgets, Ctrl-C, awaited
- * host Promises, dropping. The engine does not have `callResumable` yet, so these tests put a
- * scripted one on `Func.prototype` for their duration (shaped as DESIGN.md §2 describes).
+ * host Promises, dropping. The first tests run real Wasm through the engine's `callResumable`;
+ * the rest put a scripted `callResumable` on `Func.prototype` for their duration, to steer the
+ * session through exact stop sequences.
  *
  * @module
  */
@@ -13,10 +14,81 @@ import { ReplError } from "../../repl/repl_error.ts";
 import { Session } from "../../repl/session.ts";
 import { AwaitRequest, SuspendRequest } from "../../repl/stand_ins.ts";
 
-type Script = (store: Store<unknown>, params: Val[]) => ResumableCall;
+const DEMO = `(module
+  (import "env" "ask" (func $ask (param i32) (result i32)))
+  (import "env" "later" (func $later (result f64)))
+  (func (export "ask_twice") (param i32) (result i32)
+    (i32.add (call $ask (local.get 0)) (call $ask (i32.add (local.get 0) (i32.const 1)))))
+  (func (export "half_later") (result f64) (f64.mul (call $later) (f64.const 0.5)))
+  (func $fib (export "fib") (param $n i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (local.get $n))
+      (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1)))
+                     (call $fib (i32.sub (local.get $n) (i32.const 2)))))))
+  (func (export "spin") (loop $l (br $l))))`;
 
-const realAvailable = typeof (Func.prototype as { callResumable?: unknown }).callResumable ===
-  "function";
+async function realSession(): Promise<Session> {
+  const session = new Session({ sliceFuel: 1000n });
+  await session.load(DEMO, { name: "$d" });
+  return session;
+}
+
+Deno.test("session (real engine): two calls wait in a stand-in at once; resume either", async () => {
+  const session = await realSession();
+  const a = session.invoke(session.func("ask_twice"), [Val.i32(3)]);
+  const b = session.invoke(session.func("ask_twice"), [Val.i32(100)]);
+  assert.equal(a.kind === "suspended" && a.call.id, 1);
+  assert.equal(b.kind === "suspended" && b.call.id, 2);
+  assert.deepEqual(session.suspended().map((c) => c.id), [1, 2]);
+  const b1 = await session.resume(2, [Val.i32(1)]);
+  assert.equal(b1.kind === "suspended" && b1.call.reason.kind === "host" &&
+    b1.call.reason.params[0]!.value, 101);
+  const a1 = await session.resume(1, [Val.i32(10)]);
+  assert.equal(a1.kind, "suspended");
+  const a2 = await session.resume(1, [Val.i32(20)]);
+  assert.equal(a2.kind === "finished" && a2.results[0]!.value, 30);
+  const b2 = await session.resume(2, [Val.i32(2)]);
+  assert.equal(b2.kind === "finished" && b2.results[0]!.value, 3);
+  assert.deepEqual(session.suspended(), []);
+});
+
+Deno.test("session (real engine): a fuel budget stops fib; add fuel and resume", async () => {
+  const session = await realSession();
+  session.setFuel(true, 1000n);
+  const first = await session.invokeAsync(session.func("fib"), [Val.i32(15)]);
+  assert.equal(first.kind === "suspended" && first.call.reason.kind, "fuel");
+  assert.ok(session.fuel.left < 1000n);
+  let outcome = first;
+  while (outcome.kind === "suspended") {
+    session.addFuel(500n);
+    outcome = await session.resume(outcome.call.id);
+  }
+  assert.equal(outcome.kind === "finished" && outcome.results[0]!.value, 610);
+  // The same call with fuel off runs to its end in slices.
+  session.setFuel(false);
+  const plain = session.invoke(session.func("fib"), [Val.i32(15)]);
+  assert.equal(plain.kind === "finished" && plain.results[0]!.value, 610);
+});
+
+Deno.test("session (real engine): interrupt() stops an endless loop; the store goes on", async () => {
+  const session = await realSession();
+  const running = session.invokeAsync(session.func("spin"), []);
+  setTimeout(() => session.interrupt(), 30);
+  const outcome = await running;
+  assert.equal(outcome.kind === "suspended" && outcome.call.reason.kind, "interrupted");
+  session.drop(1);
+  const after = session.invoke(session.func("fib"), [Val.i32(10)]);
+  assert.equal(after.kind === "finished" && after.results[0]!.value, 55);
+});
+
+Deno.test("session (real engine): a bound Promise is awaited", async () => {
+  const session = await realSession();
+  session.bind("env.later", "() => Promise.resolve(5)");
+  const outcome = await session.invokeAsync(session.func("half_later"), []);
+  assert.equal(outcome.kind === "finished" && outcome.results[0]!.value, 2.5);
+});
+
+type Script = (store: Store<unknown>, params: Val[]) => ResumableCall;
 
 async function withFakeResumable(
   script: Script,
@@ -60,7 +132,7 @@ function fuelHungry(work: number, dropped: { count: number } = { count: 0 }): Sc
 
 Deno.test({
   name: "session: a suspending stand-in parks the call; resume passes the results in",
-  ignore: realAvailable,
+
   fn: () =>
     withFakeResumable(
       (_store, params) => ({
@@ -88,7 +160,7 @@ Deno.test({
 
 Deno.test({
   name: "session: a fuel budget stops the call; add fuel and resume; the budget is charged",
-  ignore: realAvailable,
+
   fn: () =>
     withFakeResumable(fuelHungry(250), async (session, f) => {
       session.setFuel(true, 100n);
@@ -107,7 +179,7 @@ Deno.test({
 
 Deno.test({
   name: "session: with fuel off a long call runs in slices until done",
-  ignore: realAvailable,
+
   fn: () =>
     withFakeResumable(fuelHungry(95), async (session, f) => {
       const outcome = await Promise.resolve(session.invoke(f, [Val.i32(0)]));
@@ -118,7 +190,7 @@ Deno.test({
 
 Deno.test({
   name: "session: interrupt() parks a running async call; drop releases it",
-  ignore: realAvailable,
+
   fn: () => {
     const dropped = { count: 0 };
     return withFakeResumable(fuelHungry(Number.MAX_SAFE_INTEGER, dropped), async (session, f) => {
@@ -138,7 +210,7 @@ Deno.test({
 
 Deno.test({
   name: "session: a host Promise is awaited and its value resumes the call",
-  ignore: realAvailable,
+
   fn: () =>
     withFakeResumable(
       () => ({
@@ -158,7 +230,7 @@ Deno.test({
 
 Deno.test({
   name: "session: any other host error ends the call as an error",
-  ignore: realAvailable,
+
   fn: () =>
     withFakeResumable(
       () => ({
