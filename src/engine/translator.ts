@@ -18,6 +18,11 @@
  *   later write to a local inside the block never needs code on a path that may be skipped;
  * - loop and if parameters are materialised on entry, so every path sees them in the same slots.
  *
+ * Moves are two words (enough for every scalar); the stack knows which entries are v128s and
+ * moves those with the four-word `Copy128` / `Select128` / `GlobalGet128` / `GlobalSet128`
+ * (a v128 result returns through `Copy128` to slot 0, then `Return`). SIMD operators become a few
+ * generic `V128*` instructions carrying the Wasm sub-opcode (`simd.ts`, `simd_mem.ts`).
+ *
  * Code after `br`, `br_table`, `return` and `unreachable` is skipped up to the matching `else` or
  * `end`. The input must be valid: the translator trusts the validator and checks nothing.
  *

@@ -255,6 +255,9 @@ function evalConst(inst: InstanceEntity, expr: ConstExpr, out: Int32Array): void
       case Op.RefNull:
         out[0] = 0;
         break;
+      case Op.V128Const:
+        out.set(new Int32Array(r.v128.slice().buffer));
+        break;
       case Op.RefFunc:
         out[0] = inst.funcs[r.index]!.id;
         break;

@@ -41,8 +41,11 @@ Deno.test("session (real engine): two calls wait in a stand-in at once; resume e
   assert.equal(b.kind === "suspended" && b.call.id, 2);
   assert.deepEqual(session.suspended().map((c) => c.id), [1, 2]);
   const b1 = await session.resume(2, [Val.i32(1)]);
-  assert.equal(b1.kind === "suspended" && b1.call.reason.kind === "host" &&
-    b1.call.reason.params[0]!.value, 101);
+  assert.equal(
+    b1.kind === "suspended" && b1.call.reason.kind === "host" &&
+      b1.call.reason.params[0]!.value,
+    101,
+  );
   const a1 = await session.resume(1, [Val.i32(10)]);
   assert.equal(a1.kind, "suspended");
   const a2 = await session.resume(1, [Val.i32(20)]);

@@ -1,7 +1,7 @@
 /**
  * The spec testsuite in fueled mode (`deno task spec --fuel`): fuel metering on, every invoke a
  * resumable call that starts from 0 fuel and is resumed with exactly the `requiredFuel` of each
- * out-of-fuel stop. Every non-SIMD root file must pass every command, as in the plain run: fuel
+ * out-of-fuel stop. Every root file must pass every command, as in the plain run: fuel
  * charges and the suspensions between them must not change what a program computes.
  */
 
@@ -14,10 +14,10 @@ import { rootWastFiles, runWastFile, testsuiteDir } from "./suite.ts";
 /** How many failures a step lists in its message before summarising the rest. */
 const SHOWN_FAILURES = 10;
 
-Deno.test("spec testsuite, fueled (Wasm 2.0 root files without SIMD)", async (t) => {
+Deno.test("spec testsuite, fueled (Wasm 2.0 root files)", async (t) => {
   const dir = testsuiteDir();
   assert.ok(existsSync(dir), `testsuite not found at ${dir} (set WASM_TESTSUITE)`);
-  for (const name of rootWastFiles(dir).filter((file) => !file.startsWith("simd_"))) {
+  for (const name of rootWastFiles(dir)) {
     await t.step(name, () => {
       const failures = runWastFile(join(dir, name), name, { hostFactory: createFueledHost })
         .filter((result) => result.status === "failed")

@@ -1,9 +1,7 @@
 /**
  * The official spec testsuite (root `.wast` files, Wasm 2.0) through the runner: one step per
- * file, asserting that no command of a claimed kind fails. Every kind is claimed for every file
- * except the execution of v128 (SIMD) code: in `simd_*` files only decoding, validation and
- * linking are claimed until the executor runs v128 instructions. Those failures are still
- * listed, with their reasons, by `deno task spec`.
+ * file, asserting that no command of a claimed kind fails. Every kind is claimed for every file,
+ * the `simd_*` ones included.
  */
 
 import assert from "node:assert/strict";
@@ -28,15 +26,6 @@ const CLAIMED_KINDS: ReadonlySet<ResultKind> = new Set<ResultKind>([
   "assert_uninstantiable",
 ]);
 
-/** What `simd_*` files claim while v128 execution is missing. */
-const CLAIMED_KINDS_SIMD: ReadonlySet<ResultKind> = new Set<ResultKind>([
-  "script",
-  "module",
-  "assert_malformed",
-  "assert_invalid",
-  "assert_unlinkable",
-]);
-
 /** How many failures a step lists in its message before summarising the rest. */
 const SHOWN_FAILURES = 10;
 
@@ -44,7 +33,7 @@ Deno.test("spec testsuite (Wasm 2.0 root files)", async (t) => {
   const dir = testsuiteDir();
   assert.ok(existsSync(dir), `testsuite not found at ${dir} (set WASM_TESTSUITE)`);
   for (const name of rootWastFiles(dir)) {
-    const claimed = name.startsWith("simd_") ? CLAIMED_KINDS_SIMD : CLAIMED_KINDS;
+    const claimed = CLAIMED_KINDS;
     await t.step(name, () => {
       const failures = runWastFile(join(dir, name), name)
         .filter((result) => result.status === "failed" && claimed.has(result.kind))
