@@ -713,7 +713,7 @@ export const COMMANDS: readonly Command[] = [
     details: [
       "Imports nothing provides get stand-ins when a module loads. A function stand-in",
       "suspends the calling Wasm code and waits for you to type its results with `resume`",
-      "(`suspend`, the default when resumable calls are available), or returns fixed values",
+      "(`suspend`, the default), or returns fixed values",
       "(`stub env.ask 42`), or zeros (`zero`). `bind` makes it call JavaScript instead.",
     ],
     arity: [1, Infinity],
@@ -728,12 +728,6 @@ export const COMMANDS: readonly Command[] = [
         return;
       }
       if (rest.length === 1 && rest[0] === "suspend") {
-        if (!session.resumable) {
-          throw new ReplError(
-            "Suspending stand-ins need resumable calls (func.callResumable), which this engine " +
-              "does not have yet; use `stub <import> <values>` or `bind`",
-          );
-        }
         session.standIns.setBehaviour(key!, { kind: "suspend" });
       } else {
         if (!standIn) {
@@ -882,8 +876,7 @@ export const COMMANDS: readonly Command[] = [
       else if (sub === "add") session.addFuel(fuelAmount(amount));
       else if (sub !== undefined) throw new ReplError(`Usage: ${this.usage}`);
       const fuel = session.fuel;
-      if (!fuel.supported) output.out("fuel: not metered by this engine");
-      else output.out(fuel.on ? `fuel: ${fuel.left} left` : "fuel: off (unlimited)");
+      output.out(fuel.on ? `fuel: ${fuel.left} left` : "fuel: off (unlimited)");
     },
   },
   {

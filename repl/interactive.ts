@@ -20,13 +20,6 @@ import { HISTORY_SIZE, loadHistory, saveHistoryLine } from "./history.ts";
 const PROMPT = "wasmi> ";
 const CONTINUE_PROMPT = "  ...> ";
 
-function setRawMode(raw: boolean): boolean {
-  const stdin = process.stdin as { isTTY?: boolean; setRawMode?: (raw: boolean) => void };
-  if (!stdin.isTTY || typeof stdin.setRawMode !== "function") return false;
-  stdin.setRawMode(raw);
-  return true;
-}
-
 /** Interactive options. */
 export interface InteractiveOptions {
   /** The history file, or `undefined` for none. */
@@ -66,14 +59,10 @@ export function runInteractive(
 
   const run = async (command: string) => {
     running = true;
-    // Without resumable calls a call cannot be stopped from inside: leave raw mode so that
-    // Ctrl-C is a real SIGINT and at least ends the process instead of being ignored.
-    const cooked = !ctx.session.resumable && setRawMode(false);
     try {
       await executeCommand(ctx, command);
     } finally {
       running = false;
-      if (cooked) setRawMode(true);
     }
     if (stopped()) rl.close();
     else prompt();

@@ -31,6 +31,9 @@ import {
   Memory,
   MemoryType,
   Module,
+  type ResumableCall,
+  type ResumableCallHostTrap,
+  type ResumableCallOutOfFuel,
   Store,
   Table,
   TableType,
@@ -39,15 +42,6 @@ import {
 } from "../mod.ts";
 import { RefHandles } from "./ref_handles.ts";
 import { ReplError } from "./repl_error.ts";
-import {
-  callResumable,
-  dropCall,
-  getFuel,
-  hasFuel,
-  hasResumableCalls,
-  type ResumableCall,
-  setFuel,
-} from "./resumable.ts";
 import {
   AwaitRequest,
   jsToResults,
@@ -118,8 +112,6 @@ export type CallOutcome =
 
 /** The fuel the user sees: unlimited (`on: false`), or a budget that calls draw from. */
 export interface FuelState {
-  /** Whether the engine meters fuel at all. */
-  readonly supported: boolean;
   /** Whether calls draw from a budget. */
   readonly on: boolean;
   /** The budget left when `on`. */
@@ -160,7 +152,7 @@ const PLENTY = BigInt(Number.MAX_SAFE_INTEGER);
 
 interface StoppedCall {
   info: SuspendedCall;
-  handle: ResumableCall;
+  handle: ResumableCallHostTrap | ResumableCallOutOfFuel;
 }
 
 /** One step of driving a resumable call: done, or how to continue. */
@@ -172,7 +164,7 @@ type Step =
  * The REPL's state and every operation on it, UI-free.
  */
 export class Session {
-  /** The engine (fuel metering on when the API supports it). */
+  /** The engine (fuel metering on). */
   readonly engine: Engine;
   /** Stand-ins for imports nobody provides. */
   readonly standIns: StandIns = new StandIns();
@@ -199,24 +191,14 @@ export class Session {
   constructor(options: SessionOptions = {}) {
     this.#options = options;
     this.#sliceFuel = options.sliceFuel ?? DEFAULT_SLICE;
-    // Fuel is always metered when possible: slices of it are what make calls interruptible.
+    // Fuel is always metered: slices of it are what make calls interruptible.
     this.engine = new Engine(new Config({ consumeFuel: true }));
     this.#store = new Store(this.engine, {});
-    if (!hasFuel(this.#store)) {
-      // An API without fuel setters would start the store empty and every call would stop.
-      this.engine = new Engine(new Config({ consumeFuel: false }));
-      this.#store = new Store(this.engine, {});
-    }
   }
 
   /** The store everything lives in (replaced by `reset`). */
   get store(): Store<unknown> {
     return this.#store;
-  }
-
-  /** Whether calls can stop and resume (the API has `callResumable`). */
-  get resumable(): boolean {
-    return hasResumableCalls();
   }
 
   // ---- modules and instances ----
@@ -325,9 +307,7 @@ export class Session {
   ): void {
     const key = `${module}.${name}`;
     if (type instanceof FuncType) {
-      const initial: StandInBehaviour = this.resumable
-        ? { kind: "suspend" }
-        : { kind: "values", values: type.results.map(zeroValue) };
+      const initial: StandInBehaviour = { kind: "suspend" };
       this.standIns.ensure(key, type, initial);
       linker.funcNew(module, name, type, (_caller, params) => this.#runStandIn(key, type, params));
       return;
@@ -361,15 +341,17 @@ export class Session {
       case "js": {
         const value = behaviour.fn(...valsToJs(params));
         if (isThenable(value)) {
-          if (!this.resumable || this.#instantiating) {
-            throw new ReplError(`${key} returned a Promise, which needs resumable calls`);
+          if (this.#instantiating) {
+            throw new ReplError(
+              `${key} returned a Promise, which cannot be awaited during instantiation`,
+            );
           }
           throw new AwaitRequest(key, Promise.resolve(value), type.results);
         }
         return jsToResults(value, type.results, key);
       }
       case "suspend": {
-        if (!this.resumable || this.#instantiating) {
+        if (this.#instantiating) {
           // Nobody can type results in the middle of instantiation: answer zeros.
           const results = type.results.map(zeroValue);
           this.#options.onStandInCall?.(key, params, results);
@@ -550,10 +532,9 @@ export class Session {
    */
   invoke(func: Func, args: Val[], target: string = this.funcLabel(func)): CallOutcome {
     this.#interrupt = false;
-    if (!this.resumable) return this.#callPlain(func, args);
     const info = { id: 0, target, args };
     let call: ResumableCall;
-    let step: Step = { next: () => callResumable(func, this.#store, args) };
+    let step: Step = { next: () => func.callResumable(this.#store, args) };
     for (;;) {
       if ("done" in step) return step.done;
       if (step.wait) {
@@ -584,9 +565,8 @@ export class Session {
     target: string = this.funcLabel(func),
   ): Promise<CallOutcome> {
     this.#interrupt = false;
-    if (!this.resumable) return Promise.resolve(this.#callPlain(func, args));
     const info = { id: 0, target, args };
-    return this.#drive({ next: () => callResumable(func, this.#store, args) }, info);
+    return this.#drive({ next: () => func.callResumable(this.#store, args) }, info);
   }
 
   /** Asks the running `invokeAsync`/`resume` to stop at its next fuel slice. */
@@ -641,7 +621,7 @@ export class Session {
         if (error instanceof AwaitRequest) {
           return { next: (results) => call.resume(this.#store, results ?? []), wait: error };
         }
-        dropCall(call);
+        call.drop();
         return { done: { kind: "error", error } };
       }
       case "outOfFuel": {
@@ -664,7 +644,7 @@ export class Session {
   }
 
   #park(
-    handle: ResumableCall,
+    handle: ResumableCallHostTrap | ResumableCallOutOfFuel,
     info: { id: number; target: string; args: Val[] },
     reason: StopReason,
   ): CallOutcome {
@@ -672,18 +652,6 @@ export class Session {
     const suspended: SuspendedCall = { id: info.id, target: info.target, args: info.args, reason };
     this.#stopped.set(info.id, { info: suspended, handle });
     return { kind: "suspended", call: suspended };
-  }
-
-  /** Without resumable calls: one plain call, fuel budget given up front. */
-  #callPlain(func: Func, args: Val[]): CallOutcome {
-    this.#grantFuel(this.#fuelOn ? this.#fuelLeft : PLENTY);
-    try {
-      return { kind: "finished", results: func.call(this.#store, args) };
-    } catch (error) {
-      return { kind: "error", error };
-    } finally {
-      this.#settleFuel();
-    }
   }
 
   /** The calls waiting to be resumed, oldest first. */
@@ -717,7 +685,7 @@ export class Session {
     const live = { id, target: info.target, args: [...info.args] };
     let next: () => ResumableCall;
     if (handle.kind === "hostTrap") next = () => handle.resume(this.#store, results);
-    else if (handle.kind === "outOfFuel") {
+    else {
       const required = handle.requiredFuel;
       if (this.#fuelOn && this.#fuelLeft < required) {
         this.#stopped.set(id, stopped);
@@ -731,8 +699,6 @@ export class Session {
         this.#grantFuel(required);
         return handle.resume(this.#store);
       };
-    } else {
-      return Promise.resolve({ kind: "finished", results: handle.results });
     }
     return this.#drive({ next }, live);
   }
@@ -753,7 +719,7 @@ export class Session {
     const stopped = this.#stopped.get(id);
     if (!stopped) throw new ReplError(this.#noCall(id));
     this.#stopped.delete(id);
-    dropCall(stopped.handle);
+    stopped.handle.drop();
     return stopped.info;
   }
 
@@ -761,14 +727,11 @@ export class Session {
 
   /** The fuel the user sees. */
   get fuel(): FuelState {
-    return { supported: hasFuel(this.#store), on: this.#fuelOn, left: this.#fuelLeft };
+    return { on: this.#fuelOn, left: this.#fuelLeft };
   }
 
   /** Turns the budget on with `amount` fuel, or off (unlimited). */
   setFuel(on: boolean, amount = 0n): void {
-    if (!hasFuel(this.#store)) {
-      throw new ReplError("This engine does not meter fuel yet (needs store.setFuel)");
-    }
     if (amount < 0n) throw new ReplError(`Fuel cannot be negative, got ${amount}`);
     this.#fuelOn = on;
     this.#fuelLeft = on ? amount : 0n;
@@ -785,19 +748,17 @@ export class Session {
 
   /** Gives the store one slice of fuel (at least `required`), within the budget. */
   #grantFuel(required: bigint): void {
-    if (!hasFuel(this.#store)) return;
     const want = required > this.#sliceFuel ? required : this.#sliceFuel;
     const grant = this.#fuelOn ? (this.#fuelLeft < want ? this.#fuelLeft : want) : want;
     this.#granted = grant;
-    setFuel(this.#store, grant);
+    this.#store.setFuel(grant);
   }
 
   /** Charges the budget with what the store used since `#grantFuel`. */
   #settleFuel(): void {
-    if (!hasFuel(this.#store)) return;
-    const used = this.#granted - getFuel(this.#store);
+    const used = this.#granted - this.#store.getFuel();
     this.#granted = 0n;
-    setFuel(this.#store, 0n);
+    this.#store.setFuel(0n);
     if (this.#fuelOn) this.#fuelLeft -= used > this.#fuelLeft ? this.#fuelLeft : used;
   }
 

@@ -15,7 +15,7 @@ export type StandInBehaviour =
   | { readonly kind: "values"; readonly values: readonly Val[] }
   /** Call a JS function the user bound with `bind`. */
   | { readonly kind: "js"; readonly source: string; readonly fn: (...args: unknown[]) => unknown }
-  /** Suspend the Wasm call until the user types the results (needs resumable calls). */
+  /** Suspend the Wasm call until the user types the results. */
   | { readonly kind: "suspend" };
 
 /** One function stand-in. */

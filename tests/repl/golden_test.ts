@@ -2,9 +2,6 @@
  * Golden transcripts: each `golden/<name>.repl` runs in script mode with echo, and its whole
  * output (errors marked `! `, then the failure count) must equal `golden/<name>.out`.
  *
- * A script's first line may say what it needs from the engine: `# needs: execution` (Wasm code
- * runs) or `# needs: resumable` (func.callResumable); it is skipped until the engine has it.
- *
  * Regenerate after an intended change: `UPDATE_GOLDEN=1 deno test -A tests/repl/golden_test.ts`
  * and review the diff.
  *
@@ -17,7 +14,6 @@ import { fileURLToPath } from "node:url";
 import { createReplContext } from "../../repl/context.ts";
 import { BufferOutput } from "../../repl/output.ts";
 import { runScript } from "../../repl/script.ts";
-import { engineCapabilities } from "./_capabilities.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const GOLDEN = fileURLToPath(new URL("./golden/", import.meta.url));
@@ -35,15 +31,10 @@ export async function transcript(script: string): Promise<string> {
   return [...output.lines, `# failures: ${result.failures}`, ""].join("\n");
 }
 
-const capabilities = await engineCapabilities();
-
 for (const file of readdirSync(GOLDEN).filter((f) => f.endsWith(".repl")).sort()) {
   const script = readFileSync(GOLDEN + file, "utf8");
-  const need = /^# needs: (\w+)/.exec(script)?.[1];
-  const missing = need !== undefined && !capabilities.has(need);
   Deno.test({
-    name: `repl golden ${file}${missing ? ` (needs ${need})` : ""}`,
-    ignore: missing,
+    name: `repl golden ${file}`,
     async fn() {
       const actual = await transcript(script);
       const expectedPath = GOLDEN + file.replace(/\.repl$/, ".out");

@@ -8,8 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { Func, type Store, Val } from "../../mod.ts";
-import type { ResumableCall } from "../../repl/resumable.ts";
+import { Func, type ResumableCall, type Store, Val } from "../../mod.ts";
 import { ReplError } from "../../repl/repl_error.ts";
 import { Session } from "../../repl/session.ts";
 import { AwaitRequest, SuspendRequest } from "../../repl/stand_ins.ts";
@@ -91,16 +90,35 @@ Deno.test("session (real engine): a bound Promise is awaited", async () => {
   assert.equal(outcome.kind === "finished" && outcome.results[0]!.value, 2.5);
 });
 
-type Script = (store: Store<unknown>, params: Val[]) => ResumableCall;
+/** The part of a resumable call the session uses, scripted by the tests below. */
+type FakeCall =
+  | { readonly kind: "finished"; readonly results: Val[] }
+  | {
+    readonly kind: "hostTrap";
+    readonly hostFunc: Func;
+    readonly hostError: unknown;
+    resume(store: Store<unknown>, results: Val[]): FakeCall;
+    drop(): void;
+  }
+  | {
+    readonly kind: "outOfFuel";
+    readonly requiredFuel: bigint;
+    resume(store: Store<unknown>): FakeCall;
+    drop(): void;
+  };
+
+type Script = (store: Store<unknown>, params: Val[]) => FakeCall;
 
 async function withFakeResumable(
   script: Script,
   test: (session: Session, f: Func) => Promise<void>,
 ) {
-  const proto = Func.prototype as unknown as { callResumable?: Script };
+  const proto = Func.prototype as unknown as {
+    callResumable: (store: Store<unknown>, params: Val[]) => ResumableCall;
+  };
   const saved = proto.callResumable;
   proto.callResumable = function (store, params) {
-    return script(store, params);
+    return script(store, params) as unknown as ResumableCall;
   };
   try {
     const session = new Session({ sliceFuel: 10n });
@@ -109,8 +127,7 @@ async function withFakeResumable(
     });
     await test(session, session.func("$t.f"));
   } finally {
-    if (saved === undefined) delete proto.callResumable;
-    else proto.callResumable = saved;
+    proto.callResumable = saved;
   }
 }
 
@@ -118,16 +135,18 @@ async function withFakeResumable(
 function fuelHungry(work: number, dropped: { count: number } = { count: 0 }): Script {
   return (store) => {
     let left = work;
-    const step = (): ResumableCall => {
-      const fuel = Number(store.getFuel()); // a bigint since fuel metering landed
+    const step = (): FakeCall => {
+      const fuel = Number(store.getFuel());
       const spend = Math.min(fuel, left);
       store.setFuel(fuel - spend);
       left -= spend;
       if (left === 0) return { kind: "finished", results: [Val.i32(work)] };
-      return Object.assign(
-        { kind: "outOfFuel" as const, requiredFuel: 1n, resume: () => step() },
-        { drop: () => dropped.count++ },
-      );
+      return {
+        kind: "outOfFuel",
+        requiredFuel: 1n,
+        resume: () => step(),
+        drop: () => dropped.count++,
+      };
     };
     return step();
   };
@@ -141,6 +160,7 @@ Deno.test({
       (_store, params) => ({
         kind: "hostTrap",
         hostFunc: undefined as unknown as Func,
+        drop: () => {},
         hostError: new SuspendRequest("env.ask", params, ["i32"]),
         resume: (_s, results) => ({
           kind: "finished",
@@ -219,6 +239,7 @@ Deno.test({
       () => ({
         kind: "hostTrap",
         hostFunc: undefined as unknown as Func,
+        drop: () => {},
         hostError: new AwaitRequest("env.later", Promise.resolve(7), ["i32"]),
         resume: (_s, results) => ({ kind: "finished", results }),
       }),
@@ -239,6 +260,7 @@ Deno.test({
       () => ({
         kind: "hostTrap",
         hostFunc: undefined as unknown as Func,
+        drop: () => {},
         hostError: new Error("boom"),
         resume: () => assert.fail("not resumed"),
       }),
