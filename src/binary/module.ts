@@ -106,17 +106,28 @@ export interface ModuleDecl {
   /** The module's bytes (kept so bodies and expressions can be read lazily). */
   readonly bytes: Uint8Array;
   readonly types: FuncType[];
+  /** Byte offset of each type entry (parallel to `types`). */
+  readonly typeOffsets: number[];
   readonly imports: ImportDecl[];
   /** Type index of every function, imported ones first. */
   readonly funcTypeIndices: number[];
   /** Number of imported functions (the first entries of `funcTypeIndices`). */
   importedFuncs: number;
+  /**
+   * Byte offset of each defined function's type index in the function section (index `i` is
+   * function `importedFuncs + i`).
+   */
+  readonly funcTypeOffsets: number[];
   /** Every table, imported ones first. */
   readonly tables: TableType[];
   importedTables: number;
+  /** Byte offset of each defined table's entry (index `i` is table `importedTables + i`). */
+  readonly tableOffsets: number[];
   /** Every memory, imported ones first. */
   readonly memories: MemoryType[];
   importedMemories: number;
+  /** Byte offset of each defined memory's entry (index `i` is memory `importedMemories + i`). */
+  readonly memoryOffsets: number[];
   /** Every global's type, imported ones first. */
   readonly globalTypes: GlobalType[];
   importedGlobals: number;
@@ -124,6 +135,8 @@ export interface ModuleDecl {
   readonly globals: GlobalDecl[];
   readonly exports: ExportDecl[];
   start: number | null;
+  /** Byte offset of the start section's function index, or null without a start section. */
+  startOffset: number | null;
   readonly elems: ElemDecl[];
   /** The data count section's value, if present. */
   dataCount: number | null;

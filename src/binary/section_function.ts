@@ -10,6 +10,9 @@ import type { DecodeContext } from "./decode_context.ts";
 export function decodeFunctionSection(ctx: DecodeContext): void {
   const r = ctx.reader;
   const n = r.vecLen();
-  for (let i = 0; i < n; i++) ctx.module.funcTypeIndices.push(r.u32());
+  for (let i = 0; i < n; i++) {
+    ctx.module.funcTypeOffsets.push(r.pos);
+    ctx.module.funcTypeIndices.push(r.u32());
+  }
   ctx.declaredFuncs = n;
 }

@@ -6,7 +6,8 @@
 
 import type { DecodeContext } from "./decode_context.ts";
 
-/** Decodes the start section's content into `module.start`. */
+/** Decodes the start section's content into `module.start` (and its offset). */
 export function decodeStartSection(ctx: DecodeContext): void {
+  ctx.module.startOffset = ctx.reader.pos;
   ctx.module.start = ctx.reader.u32();
 }

@@ -10,5 +10,8 @@ import { readTableType } from "./decode_types.ts";
 /** Decodes the table section's content into `module.tables`. */
 export function decodeTableSection(ctx: DecodeContext): void {
   const n = ctx.reader.vecLen();
-  for (let i = 0; i < n; i++) ctx.module.tables.push(readTableType(ctx));
+  for (let i = 0; i < n; i++) {
+    ctx.module.tableOffsets.push(ctx.reader.pos);
+    ctx.module.tables.push(readTableType(ctx));
+  }
 }

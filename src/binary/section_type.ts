@@ -10,5 +10,8 @@ import { readFuncType } from "./decode_types.ts";
 /** Decodes the type section's content into `module.types`. */
 export function decodeTypeSection(ctx: DecodeContext): void {
   const n = ctx.reader.vecLen();
-  for (let i = 0; i < n; i++) ctx.module.types.push(readFuncType(ctx));
+  for (let i = 0; i < n; i++) {
+    ctx.module.typeOffsets.push(ctx.reader.pos);
+    ctx.module.types.push(readFuncType(ctx));
+  }
 }

@@ -81,7 +81,8 @@ class ModuleValidator {
   }
 
   #types(): void {
-    for (const type of this.#module.types) this.#funcType(type, 0);
+    const m = this.#module;
+    for (let i = 0; i < m.types.length; i++) this.#funcType(m.types[i]!, m.typeOffsets[i] ?? 0);
   }
 
   #funcType(type: FuncType, at: number): void {
@@ -112,24 +113,47 @@ class ModuleValidator {
   #funcs(): void {
     const m = this.#module;
     for (let i = m.importedFuncs; i < m.funcTypeIndices.length; i++) {
-      this.#typeIndex(m.funcTypeIndices[i]!, m.bodies[i - m.importedFuncs]?.offset ?? 0);
+      this.#typeIndex(m.funcTypeIndices[i]!, m.funcTypeOffsets[i - m.importedFuncs] ?? 0);
     }
   }
 
   #tables(): void {
     const m = this.#module;
-    for (let i = m.importedTables; i < m.tables.length; i++) this.#tableType(m.tables[i]!, 0);
-    if (m.tables.length > 1) this.#require(Feature.ReferenceTypes, 0, "multiple tables");
+    for (let i = m.importedTables; i < m.tables.length; i++) {
+      this.#tableType(m.tables[i]!, this.#entityOffset("table", i));
+    }
+    if (m.tables.length > 1) {
+      this.#require(Feature.ReferenceTypes, this.#entityOffset("table", 1), "multiple tables");
+    }
   }
 
   #memories(): void {
     const m = this.#module;
     for (let i = m.importedMemories; i < m.memories.length; i++) {
-      this.#memoryType(m.memories[i]!, 0);
+      this.#memoryType(m.memories[i]!, this.#entityOffset("memory", i));
     }
     if (m.memories.length > 1 && !this.#ctx.features.wasmMultiMemory) {
-      this.#fail("multiple memories", 0);
+      this.#fail("multiple memories", this.#entityOffset("memory", 1));
     }
+  }
+
+  /**
+   * Where table or memory `index` is declared: its import entry if imported, else its entry in
+   * the table or memory section (0 if unknown, e.g. for a hand-built module).
+   */
+  #entityOffset(kind: "table" | "memory", index: number): number {
+    const m = this.#module;
+    const imported = kind === "table" ? m.importedTables : m.importedMemories;
+    if (index >= imported) {
+      const offsets = kind === "table" ? m.tableOffsets : m.memoryOffsets;
+      return offsets[index - imported] ?? 0;
+    }
+    let seen = 0;
+    for (const im of m.imports) {
+      if (im.kind !== kind) continue;
+      if (seen++ === index) return im.offset;
+    }
+    return 0;
   }
 
   #globals(): void {
@@ -181,9 +205,10 @@ class ModuleValidator {
   #start(): void {
     const start = this.#module.start;
     if (start === null) return;
+    const at = this.#module.startOffset ?? 0;
     const type = this.#ctx.funcType(start);
-    if (type === null) this.#fail(`unknown function ${start}`, 0);
-    if (type.params.length !== 0 || type.results.length !== 0) this.#fail("start function", 0);
+    if (type === null) this.#fail(`unknown function ${start}`, at);
+    if (type.params.length !== 0 || type.results.length !== 0) this.#fail("start function", at);
   }
 
   #exports(): void {
