@@ -67,6 +67,36 @@ function group<P extends string, N extends string, S extends string>(
   return names.map((n) => [`${prefix}${n}${suffix}`, shape] as const);
 }
 
+/** Conversions between number types: one `rr` instruction per Wasm operator of the same name. */
+export const CONVERSIONS = [
+  "I32TruncF32S",
+  "I32TruncF32U",
+  "I32TruncF64S",
+  "I32TruncF64U",
+  "I64TruncF32S",
+  "I64TruncF32U",
+  "I64TruncF64S",
+  "I64TruncF64U",
+  "F32ConvertI32S",
+  "F32ConvertI32U",
+  "F32ConvertI64S",
+  "F32ConvertI64U",
+  "F32DemoteF64",
+  "F64ConvertI32S",
+  "F64ConvertI32U",
+  "F64ConvertI64S",
+  "F64ConvertI64U",
+  "F64PromoteF32",
+  "I32TruncSatF32S",
+  "I32TruncSatF32U",
+  "I32TruncSatF64S",
+  "I32TruncSatF64U",
+  "I64TruncSatF32S",
+  "I64TruncSatF32U",
+  "I64TruncSatF64S",
+  "I64TruncSatF64U",
+] as const;
+
 function each<N extends string>(names: readonly N[], shape: string): Entry<N>[] {
   return names.map((n) => [n, shape] as const);
 }
@@ -128,38 +158,7 @@ const ENTRIES = [
   ...group("F64", FCMP, "", "rrr"),
   ...group("F64", F_UN, "", "rr"),
   ...group("F64", F_BIN, "", "rrr"),
-  // Conversions
-  ...each(
-    [
-      "I32TruncF32S",
-      "I32TruncF32U",
-      "I32TruncF64S",
-      "I32TruncF64U",
-      "I64TruncF32S",
-      "I64TruncF32U",
-      "I64TruncF64S",
-      "I64TruncF64U",
-      "F32ConvertI32S",
-      "F32ConvertI32U",
-      "F32ConvertI64S",
-      "F32ConvertI64U",
-      "F32DemoteF64",
-      "F64ConvertI32S",
-      "F64ConvertI32U",
-      "F64ConvertI64S",
-      "F64ConvertI64U",
-      "F64PromoteF32",
-      "I32TruncSatF32S",
-      "I32TruncSatF32U",
-      "I32TruncSatF64S",
-      "I32TruncSatF64U",
-      "I64TruncSatF32S",
-      "I64TruncSatF32U",
-      "I64TruncSatF64S",
-      "I64TruncSatF64U",
-    ] as const,
-    "rr",
-  ),
+  ...each(CONVERSIONS, "rr"),
   // Memory (f32/f64 loads and stores move raw bits, so they use the i32/i64 instructions)
   ...each(
     [

@@ -79,29 +79,17 @@ export function simdLoad(
     }
     case 0x07: { // v128.load8_splat
       const w = Math.imul(mem.getUint8(address(mem, addr, offset, 1)), 0x01010101);
-      s[d] =
-        s[d + 1] =
-        s[d + 2] =
-        s[d + 3] =
-          w;
+      s.fill(w, d, d + 4);
       return;
     }
     case 0x08: { // v128.load16_splat
       const w = Math.imul(mem.getUint16(address(mem, addr, offset, 2), true), 0x00010001);
-      s[d] =
-        s[d + 1] =
-        s[d + 2] =
-        s[d + 3] =
-          w;
+      s.fill(w, d, d + 4);
       return;
     }
     case 0x09: { // v128.load32_splat
       const w = mem.getInt32(address(mem, addr, offset, 4), true);
-      s[d] =
-        s[d + 1] =
-        s[d + 2] =
-        s[d + 3] =
-          w;
+      s.fill(w, d, d + 4);
       return;
     }
     case 0x0a: { // v128.load64_splat

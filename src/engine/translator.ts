@@ -44,7 +44,7 @@ import { CompiledFunc } from "./code_map.ts";
 import type { FuelCosts } from "./config.ts";
 import { SLOT_WORDS } from "./entities.ts";
 import { FUEL_CHUNK } from "./fuel.ts";
-import { I, type InstrName, instrSize } from "./isa.ts";
+import { CONVERSIONS, I, type InstrName, instrSize } from "./isa.ts";
 import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
 
 /**
@@ -290,38 +290,7 @@ function initTables(): void {
       unary.push([wasmOp(f + n), (f + n) as InstrName]);
     }
   }
-  for (
-    const n of [
-      "I32TruncF32S",
-      "I32TruncF32U",
-      "I32TruncF64S",
-      "I32TruncF64U",
-      "I64TruncF32S",
-      "I64TruncF32U",
-      "I64TruncF64S",
-      "I64TruncF64U",
-      "F32ConvertI32S",
-      "F32ConvertI32U",
-      "F32ConvertI64S",
-      "F32ConvertI64U",
-      "F32DemoteF64",
-      "F64ConvertI32S",
-      "F64ConvertI32U",
-      "F64ConvertI64S",
-      "F64ConvertI64U",
-      "F64PromoteF32",
-      "I64ExtendI32S",
-      "I64ExtendI32U",
-      "I32TruncSatF32S",
-      "I32TruncSatF32U",
-      "I32TruncSatF64S",
-      "I32TruncSatF64U",
-      "I64TruncSatF32S",
-      "I64TruncSatF32U",
-      "I64TruncSatF64S",
-      "I64TruncSatF64U",
-    ] as const
-  ) {
+  for (const n of [...CONVERSIONS, "I64ExtendI32S", "I64ExtendI32U"] as const) {
     unary.push([wasmOp(n), n]);
   }
   for (const [code, op] of unary) UNARY.set(code, I[op]);
