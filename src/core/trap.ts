@@ -24,7 +24,12 @@ export enum TrapCode {
   HostError = 11,
 }
 
-/** The spec testsuite's message for each trap code. */
+/**
+ * The spec testsuite's message for each trap code. `call_indirect` words two of them as the
+ * spec does, with the element in view: an index past the table's end traps with code
+ * `TableOutOfBounds` and message "undefined element", a null element with
+ * `IndirectCallToNull` and "uninitialized element N" (N the index).
+ */
 export const TRAP_MESSAGES: Readonly<Record<TrapCode, string>> = {
   [TrapCode.UnreachableCodeReached]: "unreachable",
   [TrapCode.MemoryOutOfBounds]: "out of bounds memory access",

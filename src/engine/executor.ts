@@ -195,9 +195,13 @@ function indirectCallee(
   i: number,
 ): FuncEntity {
   const table = inst.tables[tableIndex]!;
-  if (i >>> 0 >= table.size) throw trap(TrapCode.TableOutOfBounds);
+  // The spec words these two with the element index in view: "undefined element" for an index
+  // past the table's end (wasmi's code: TableOutOfBounds), "uninitialized element N" for null.
+  if (i >>> 0 >= table.size) throw new Trap(TrapCode.TableOutOfBounds, "undefined element");
   const handle = table.elements[i >>> 0]!;
-  if (handle === 0) throw trap(TrapCode.IndirectCallToNull);
+  if (handle === 0) {
+    throw new Trap(TrapCode.IndirectCallToNull, `uninitialized element ${i >>> 0}`);
+  }
   const callee = store.funcs[handle]!;
   if (callee.typeId !== inst.typeIds[typeIndex]) throw trap(TrapCode.BadSignature);
   return callee;

@@ -58,8 +58,11 @@ export type InstantiateOutcome =
 /** Result of calling an exported function. */
 export type InvokeOutcome =
   | { readonly ok: true; readonly results: readonly WastValue[] }
-  /** The call trapped; `trap` is the trap's message (stack exhaustion: "call stack exhausted"). */
-  | { readonly ok: false; readonly trap: string };
+  /**
+   * The call trapped; `trap` is the trap's message (stack exhaustion: "call stack exhausted").
+   * `exception`: it ended with an uncaught Wasm exception instead (`trap` describes it).
+   */
+  | { readonly ok: false; readonly trap: string; readonly exception?: boolean };
 
 /**
  * The library as the spec runner sees it. One host serves one script: it owns the store and
@@ -69,8 +72,6 @@ export type InvokeOutcome =
  * exist); expected failures are returned as outcomes.
  */
 export interface SpecHost {
-  /** False while the library cannot instantiate or run: execution commands are then skipped. */
-  readonly canExecute: boolean;
   /** Decodes and validates a binary module. */
   compile(bytes: Uint8Array): CompileOutcome;
   /** Instantiates a compiled module, running its start function. */
@@ -85,12 +86,6 @@ export interface SpecHost {
 
 /** Creates a fresh host for one script. */
 export type HostFactory = () => SpecHost;
-
-/**
- * Whether the engine can execute yet (`Engine.execute` is still a stub). Flip to `true` when it
- * lands: every execution command then runs instead of being skipped.
- */
-const EXECUTION_READY = true;
 
 /** The message of the trap that `assert_exhaustion` expects. */
 const STACK_EXHAUSTED = "call stack exhausted";
@@ -113,6 +108,8 @@ function toVal(value: WastValue): Val {
     case "externref":
       // `ref.extern N` is passed as the number N itself; it must come back unchanged.
       return Val.externref(value.ref);
+    case "ref":
+      throw new Error(`the library has no ${value.heap} references yet`);
   }
 }
 
@@ -186,11 +183,15 @@ export interface LibraryHostOptions {
    * functions run with plenty of fuel). It must pass the same assertions as the plain mode.
    */
   readonly fuel?: boolean;
+  /**
+   * Config switches to turn on, e.g. `{ wasmTailCall: true }` for Wasm 3.0 scripts (see
+   * `wasm3Switches`).
+   */
+  readonly features?: Readonly<Record<string, boolean>>;
 }
 
 /** The library behind `SpecHost`: one engine, store and linker per script. */
 class LibraryHost implements SpecHost {
-  readonly canExecute = EXECUTION_READY;
   readonly #fuel: boolean;
   readonly #engine: Engine;
   readonly #store: Store<undefined>;
@@ -198,12 +199,12 @@ class LibraryHost implements SpecHost {
 
   constructor(options: LibraryHostOptions = {}) {
     this.#fuel = options.fuel ?? false;
-    this.#engine = new Engine(new Config({ consumeFuel: this.#fuel }));
+    this.#engine = new Engine(new Config({ ...options.features, consumeFuel: this.#fuel }));
     this.#store = new Store(this.#engine, undefined);
     this.#linker = new Linker<undefined>(this.#engine);
     // The reference interpreter's registry lets a later `register` replace an earlier one.
     this.#linker.allowShadowing(true);
-    if (this.canExecute) defineSpectest(this.#linker, this.#store);
+    defineSpectest(this.#linker, this.#store);
   }
 
   compile(bytes: Uint8Array): CompileOutcome {
@@ -285,3 +286,50 @@ export const createHost: HostFactory = () => new LibraryHost();
 
 /** The library in fueled mode (see `LibraryHostOptions.fuel`). */
 export const createFueledHost: HostFactory = () => new LibraryHost({ fuel: true });
+
+/** A host factory with the given options. */
+export function hostFactory(options: LibraryHostOptions): HostFactory {
+  return () => new LibraryHost(options);
+}
+
+/** The `Config` switches of the proposals in Wasm 3.0 and the proposal folders. */
+export const WASM3_SWITCHES: readonly string[] = [
+  "wasmMultiValue",
+  "wasmMutableGlobal",
+  "wasmSaturatingFloatToInt",
+  "wasmSignExtension",
+  "wasmBulkMemory",
+  "wasmReferenceTypes",
+  "wasmSimd",
+  "wasmExtendedConst",
+  "wasmTailCall",
+  "wasmMultiMemory",
+  "wasmMemory64",
+  "wasmRelaxedSimd",
+  "wasmWideArithmetic",
+  "wasmCustomPageSizes",
+  "wasmThreads",
+  "wasmExceptions",
+  "wasmFunctionReferences",
+  "wasmGc",
+];
+
+/**
+ * Which of `WASM3_SWITCHES` this build of the library accepts: a switch the engine does not
+ * implement throws at `new Config` (or is unknown to it); the rest are turned on.
+ */
+export function wasm3Switches(): { on: Record<string, boolean>; refused: string[] } {
+  const on: Record<string, boolean> = {};
+  const refused: string[] = [];
+  const known = Object.keys(new Config());
+  for (const name of WASM3_SWITCHES) {
+    try {
+      if (!known.includes(name)) throw new Error("unknown switch");
+      new Config({ [name]: true });
+      on[name] = true;
+    } catch {
+      refused.push(name);
+    }
+  }
+  return { on, refused };
+}

@@ -16,17 +16,28 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { createFueledHost } from "./host.ts";
+import { hostFactory, wasm3Switches } from "./host.ts";
 import { COMMAND_KINDS } from "./script.ts";
 import type { CaseResult, ResultKind } from "./runner.ts";
 import { formatCounts, type Report, summarizeFile, type Summary, totalOf } from "./summary.ts";
-import { rootWastFiles, runWastFile, testsuiteDir } from "./suite.ts";
+import {
+  proposalFiles,
+  proposalFolders,
+  rootWastFiles,
+  runWastFile,
+  testsuiteDir,
+  wasm3Files,
+} from "./suite.ts";
 
 const USAGE =
-  `usage: deno task spec [--fuel] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
+  `usage: deno task spec [--suite S] [--fuel] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
 
-  FILE        a .wast file: a path, or a name in the testsuite (default: every root file)
+  FILE        a .wast file: a path, or a name in the testsuite (default: every file of the suite)
   FILE:LINE   only the command at LINE (after the modules and actions it depends on)
+  --suite S   root (default: the Wasm 2.0 root files), wasm-3.0 (proposals/wasm-3.0 laid over
+              the root), proposals (every proposal folder, each with its own total), or one
+              proposal folder's name (e.g. tail-call). Every suite but root turns on each Config
+              proposal switch the library accepts and converts text with wabt, then wasm-tools.
   --fuel      fueled mode: every invoke from 0 fuel, resumed with exactly the fuel it needs
   --filter S  only files whose name contains S
   --json OUT  write the report as JSON to OUT
@@ -39,6 +50,8 @@ interface Selection {
   readonly name: string;
   readonly path: string;
   readonly line?: number;
+  /** The group it is totalled in (a proposal folder, in the `proposals` suite). */
+  readonly group?: string;
 }
 
 /** Resolves `FILE` or `FILE:LINE`: an existing path as is, otherwise inside the testsuite. */
@@ -46,20 +59,52 @@ function resolveSelection(arg: string, suiteDir: string): Selection {
   const match = /^(.*):(\d+)$/.exec(arg);
   const file = match ? match[1] : arg;
   const line = match ? Number(match[2]) : undefined;
-  const path = existsSync(file) ? file : join(suiteDir, file);
-  if (!existsSync(path)) throw new Error(`no such file: ${file} (testsuite: ${suiteDir})`);
-  return { name: existsSync(file) ? basename(file) : file, path, line };
+  const candidates = [file, join(suiteDir, file), join(suiteDir, "proposals", file)];
+  const path = candidates.find((candidate) => existsSync(candidate));
+  if (path === undefined) throw new Error(`no such file: ${file} (testsuite: ${suiteDir})`);
+  return { name: path === file ? basename(file) : file, path, line };
 }
 
-function selections(positionals: readonly string[], filter: string | undefined): Selection[] {
+/** The files of a suite (see `--suite`). */
+function suiteFiles(suite: string, suiteDir: string): Selection[] {
+  if (suite === "root") {
+    return rootWastFiles(suiteDir).map((name) => ({ name, path: join(suiteDir, name) }));
+  }
+  if (suite === "wasm-3.0") return wasm3Files(suiteDir);
+  const folders = proposalFolders(suiteDir);
+  if (suite === "proposals") {
+    return folders.filter((folder) => folder !== "wasm-3.0")
+      .flatMap((folder) =>
+        proposalFiles(suiteDir, folder).map((file) => ({ ...file, group: folder }))
+      );
+  }
+  if (!folders.includes(suite)) {
+    throw new Error(`unknown suite "${suite}" (root, wasm-3.0, proposals, ${folders.join(", ")})`);
+  }
+  return proposalFiles(suiteDir, suite);
+}
+
+function selections(
+  suite: string,
+  positionals: readonly string[],
+  filter: string | undefined,
+): Selection[] {
   const suiteDir = testsuiteDir();
   if (!existsSync(suiteDir)) {
     throw new Error(`testsuite not found at ${suiteDir} (set WASM_TESTSUITE)`);
   }
   const chosen = positionals.length > 0
     ? positionals.map((arg) => resolveSelection(arg, suiteDir))
-    : rootWastFiles(suiteDir).map((name) => ({ name, path: join(suiteDir, name) }));
+    : suiteFiles(suite, suiteDir);
   return filter === undefined ? chosen : chosen.filter((s) => s.name.includes(filter));
+}
+
+/** `" (3 via wasm-tools, 1 unconvertible)"` for a file that needed the second converter. */
+function converterNote(summary: Summary): string {
+  const parts = [];
+  if (summary.notes["wasm-tools"] > 0) parts.push(`${summary.notes["wasm-tools"]} via wasm-tools`);
+  if (summary.notes.unconvertible > 0) parts.push(`${summary.notes.unconvertible} unconvertible`);
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 }
 
 function formatCase(result: CaseResult): string {
@@ -77,18 +122,24 @@ function printTotals(total: Summary, seconds: number): void {
   }
   const { notes } = total;
   console.log(
-    `notes: ${notes["message-mismatch"]} error-message mismatches, ` +
-      `${notes["text-parser-rejected"]} assert_malformed rejected by the text parser (wabt), ` +
-      `${notes["wabt-failed"]} text modules wabt could not convert`,
+    `converters: ${
+      notes["wasm-tools"]
+    } commands needed wasm-tools (wabt refused or misencodes the text), ` +
+      `${notes.unconvertible} failed because no converter could produce the module`,
+  );
+  console.log(
+    `text-only: ${total["text-only"]} assert_malformed of text modules ` +
+      `(tests of the text format, which the library does not read; not counted as passes)`,
   );
   console.log(`total: ${formatCounts(total)} (${seconds.toFixed(1)}s)`);
 }
 
-function main(args: string[]): number {
+async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: {
+      suite: { type: "string", default: "root" },
       json: { type: "string" },
       filter: { type: "string" },
       verbose: { type: "boolean", default: false },
@@ -103,18 +154,36 @@ function main(args: string[]): number {
   const start = performance.now();
   const report: Report = { files: {}, total: totalOf([]) };
   const failures: CaseResult[] = [];
-  for (const selection of selections(positionals, values.filter)) {
-    const results = runWastFile(selection.path, selection.name, {
+  const wasm3 = values.suite !== "root";
+  const switches = wasm3 ? wasm3Switches() : { on: {}, refused: [] };
+  if (wasm3) {
+    console.log(`proposal switches on: ${Object.keys(switches.on).join(", ")}`);
+    console.log(`refused by this build: ${switches.refused.join(", ") || "none"}\n`);
+  }
+  const factory = hostFactory({ fuel: values.fuel, features: switches.on });
+  const groups = new Map<string, Summary[]>();
+  for (const selection of selections(values.suite, positionals, values.filter)) {
+    const results = await runWastFile(selection.path, selection.name, {
       line: selection.line,
-      ...(values.fuel ? { hostFactory: createFueledHost } : {}),
+      hostFactory: factory,
+      profile: wasm3 ? "wasm3" : "wasm2",
     });
     const summary = summarizeFile(results);
     report.files[selection.name] = summary;
-    console.log(`${selection.name.padEnd(40)} ${formatCounts(summary)}`);
+    if (selection.group !== undefined) {
+      groups.set(selection.group, [...groups.get(selection.group) ?? [], summary]);
+    }
+    console.log(`${selection.name.padEnd(40)} ${formatCounts(summary)}${converterNote(summary)}`);
     if (values.verbose) results.forEach((result) => console.log(formatCase(result)));
     failures.push(...results.filter((result) => result.status === "failed"));
   }
   report.total = totalOf(Object.values(report.files));
+  if (groups.size > 0) {
+    console.log("\nby proposal folder:");
+    for (const [group, summaries] of groups) {
+      console.log(`  ${group.padEnd(22)} ${formatCounts(totalOf(summaries))}`);
+    }
+  }
   if (failures.length > 0 && !values.verbose) {
     console.log("\nfailures:");
     failures.forEach((failure) => console.log(formatCase(failure)));
@@ -128,7 +197,7 @@ function main(args: string[]): number {
 
 if (import.meta.main) {
   try {
-    Deno.exit(main(Deno.args));
+    Deno.exit(await main(Deno.args));
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     console.error(USAGE);

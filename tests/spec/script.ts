@@ -19,6 +19,7 @@ import {
   type ExpectedLane,
   laneBits,
   type LaneShape,
+  type RefKind,
   type WastValue,
 } from "./values.ts";
 
@@ -50,6 +51,11 @@ export interface ModuleDef {
   readonly name?: string;
   readonly source: ModuleSource;
   readonly line: number;
+  /**
+   * `(module definition ...)`: compiled (and named) but not instantiated; `module_instance`
+   * commands instantiate it later.
+   */
+  readonly definition?: boolean;
 }
 
 /** `(invoke $M? "name" arg*)` or `(get $M? "name")`. */
@@ -77,6 +83,12 @@ export type Command =
   & (
     | { readonly kind: "module"; readonly module: ModuleDef }
     | { readonly kind: "register"; readonly as: string; readonly module?: string }
+    /** `(module instance $I? $M)`: instantiates the module definition `$M` (as `$I`). */
+    | {
+      readonly kind: "module_instance";
+      readonly instance?: string;
+      readonly definition: string;
+    }
     | { readonly kind: "invoke" | "get"; readonly action: Action }
     | {
       readonly kind: "assert_return";
@@ -89,6 +101,8 @@ export type Command =
       readonly message: string;
     }
     | { readonly kind: "assert_exhaustion"; readonly action: Action; readonly message: string }
+    /** `(assert_exception action)`: the call ends with an uncaught Wasm exception. */
+    | { readonly kind: "assert_exception"; readonly action: Action }
     | {
       readonly kind: "assert_malformed" | "assert_invalid" | "assert_unlinkable";
       readonly module: ModuleDef;
@@ -102,12 +116,14 @@ export type CommandKind = Command["kind"];
 /** Every command kind, in the order reports list them. */
 export const COMMAND_KINDS: readonly CommandKind[] = [
   "module",
+  "module_instance",
   "register",
   "invoke",
   "get",
   "assert_return",
   "assert_trap",
   "assert_exhaustion",
+  "assert_exception",
   "assert_malformed",
   "assert_invalid",
   "assert_unlinkable",
@@ -128,7 +144,23 @@ export function parseScript(file: string, source: Uint8Array | string): Command[
   const bytes = typeof source === "string" ? utf8Encoder.encode(source) : source;
   const exprs = readSExprs(bytes);
   if (isInlineModule(exprs)) return [inlineModuleCommand(file, bytes, exprs)];
-  return exprs.map((expr) => parseCommand({ file, bytes }, expr));
+  return exprs.map((expr) => parseCommand({ file, bytes }, withoutAnnotations(expr)));
+}
+
+/** True for an annotation, `(@id ...)`, which the script grammar allows between any tokens. */
+function isAnnotation(expr: SExpr): boolean {
+  return expr.kind === "list" && expr.items[0]?.kind === "atom" &&
+    expr.items[0].text.startsWith("@");
+}
+
+/**
+ * The expression with its annotations left out, at every depth (spans are kept, so a module's
+ * text, cut from the script, still has them for the text converter).
+ */
+function withoutAnnotations(expr: SExpr): SExpr {
+  if (expr.kind !== "list") return expr;
+  const items = expr.items.filter((item) => !isAnnotation(item)).map(withoutAnnotations);
+  return { ...expr, items };
 }
 
 /**
@@ -190,6 +222,17 @@ function parseCommand(context: Context, expr: SExpr): Command {
   const items = list.items;
   switch (keyword) {
     case "module":
+      if (isAtom(items[1], "instance")) {
+        const instance = optionalName(items, 2);
+        const definition = optionalName(items, instance === undefined ? 2 : 3);
+        const name = definition ?? instance;
+        if (name === undefined) {
+          throw new ScriptError("expected a module definition name", list.line);
+        }
+        return definition === undefined
+          ? { ...base, kind: "module_instance", definition: name }
+          : { ...base, kind: "module_instance", instance, definition };
+      }
       return { ...base, kind: "module", module: parseModule(context, list) };
     case "register":
       return {
@@ -222,6 +265,12 @@ function parseCommand(context: Context, expr: SExpr): Command {
         kind: keyword,
         action: parseAction(expectList(items[1], list.line, "an action")),
         message: message(list),
+      };
+    case "assert_exception":
+      return {
+        ...base,
+        kind: keyword,
+        action: parseAction(expectList(items[1], list.line, "an action")),
       };
     case "assert_malformed":
     case "assert_invalid":
@@ -259,23 +308,42 @@ function concatStrings(items: readonly SExpr[], line: number): Uint8Array {
   return out;
 }
 
-/** Parses `(module $name? ...)`, `(module $name? binary "..."*)`, `(module $name? quote "..."*)`. */
+/**
+ * Parses `(module definition? $name? ...)`, `(module definition? $name? binary "..."*)`,
+ * `(module definition? $name? quote "..."*)`.
+ */
 function parseModule(context: Context, list: SList): ModuleDef {
   if (head(list) !== "module") throw new ScriptError("expected (module ...)", list.line);
-  const name = optionalName(list.items, 1);
-  const rest = list.items.slice(name === undefined ? 1 : 2);
-  const def = { kind: "module", name, line: list.line } as const;
+  const definition = isAtom(list.items[1], "definition");
+  const nameIndex = definition ? 2 : 1;
+  const name = optionalName(list.items, nameIndex);
+  const rest = list.items.slice(name === undefined ? nameIndex : nameIndex + 1);
+  const def = definition
+    ? { kind: "module", name, line: list.line, definition } as const
+    : { kind: "module", name, line: list.line } as const;
   if (isAtom(rest[0], "binary")) {
     return { ...def, source: { format: "binary", bytes: concatStrings(rest.slice(1), list.line) } };
   }
   if (isAtom(rest[0], "quote")) {
     return { ...def, source: { format: "quote", text: concatStrings(rest.slice(1), list.line) } };
   }
-  if (isAtom(rest[0], "definition") || isAtom(rest[0], "instance")) {
-    throw new ScriptError("module definitions and instances are not Wasm 2.0", list.line);
-  }
-  const text = context.bytes.slice(list.start, list.end);
+  const text = definition
+    ? textWithoutDefinition(context, list)
+    : context.bytes.slice(list.start, list.end);
   return { ...def, source: { format: "text", text } };
+}
+
+/**
+ * The text of a `(module definition ...)` form as a plain `(module ...)`: the `definition`
+ * keyword replaced by spaces (so offsets and line numbers stay the same).
+ */
+function textWithoutDefinition(context: Context, list: SList): Uint8Array {
+  const text = context.bytes.slice(list.start, list.end);
+  const keyword = utf8Encoder.encode("definition");
+  // The first occurrence is the keyword: only `(module` and white space come before it.
+  const from = text.findIndex((_, i) => keyword.every((byte, j) => text[i + j] === byte));
+  if (from >= 0) text.fill(0x20, from, from + keyword.length);
+  return text;
 }
 
 /** Parses `(invoke $M? "name" const*)` or `(get $M? "name")`. */
@@ -305,7 +373,7 @@ function literal<T>(list: SList, parse: () => T): T {
   }
 }
 
-/** Parses an argument value: a `*.const`, `ref.null`, or `ref.extern N`. */
+/** Parses an argument value: a `*.const`, `ref.null`, `ref.extern N` or `ref.host N`. */
 function parseArgument(expr: SExpr): WastValue {
   const list = expectList(expr, expr.line, "a constant");
   const keyword = head(list);
@@ -326,6 +394,8 @@ function parseArgument(expr: SExpr): WastValue {
         return parseRefNull(single(atoms, list), list);
       case "ref.extern":
         return { type: "externref", ref: parseI32(single(atoms, list)) >>> 0 };
+      case "ref.host":
+        return { type: "ref", heap: "host", ref: parseI32(single(atoms, list)) >>> 0 };
     }
     throw new ScriptError(`unknown constant "${keyword}"`, list.line);
   });
@@ -336,11 +406,38 @@ function single(atoms: readonly string[], list: SList): string {
   return atoms[0];
 }
 
+/** The heap types `ref.null` may name besides `func` and `extern` (Wasm 3.0). */
+const WASM3_NULL_HEAPS = new Set([
+  "any",
+  "eq",
+  "i31",
+  "struct",
+  "array",
+  "none",
+  "nofunc",
+  "noextern",
+  "exn",
+  "noexn",
+]);
+
 function parseRefNull(heapType: string, list: SList): WastValue {
   if (heapType === "func" || heapType === "funcref") return { type: "funcref", ref: null };
   if (heapType === "extern" || heapType === "externref") return { type: "externref", ref: null };
+  if (WASM3_NULL_HEAPS.has(heapType) || heapType.startsWith("$") || /^\d+$/.test(heapType)) {
+    return { type: "ref", heap: heapType, ref: null };
+  }
   throw new ScriptError(`unknown heap type "${heapType}"`, list.line);
 }
+
+/** The kinds of `(ref.KIND)` expectations (a non-null reference of that kind). */
+const REF_KINDS: ReadonlySet<string> = new Set<RefKind>([
+  "any",
+  "eq",
+  "i31",
+  "struct",
+  "array",
+  "exn",
+]);
 
 const LANE_COUNTS: Readonly<Record<LaneShape, number>> = {
   i8x16: 16,
@@ -413,6 +510,10 @@ function parseExpected(expr: SExpr): Expected {
   if (keyword === "ref.func" && atoms.length === 0) return { kind: "nonNullRef", type: "funcref" };
   if (keyword === "ref.extern" && atoms.length === 0) {
     return { kind: "nonNullRef", type: "externref" };
+  }
+  if (keyword === "ref.null" && atoms.length === 0) return { kind: "anyNull" };
+  if (keyword.startsWith("ref.") && atoms.length === 0 && REF_KINDS.has(keyword.slice(4))) {
+    return { kind: "refOf", heap: keyword.slice(4) as RefKind };
   }
   return { kind: "value", value: parseArgument(list) };
 }

@@ -18,8 +18,8 @@ Deno.test("spec testsuite, fueled (Wasm 2.0 root files)", async (t) => {
   const dir = testsuiteDir();
   assert.ok(existsSync(dir), `testsuite not found at ${dir} (set WASM_TESTSUITE)`);
   for (const name of rootWastFiles(dir)) {
-    await t.step(name, () => {
-      const failures = runWastFile(join(dir, name), name, { hostFactory: createFueledHost })
+    await t.step(name, async () => {
+      const failures = (await runWastFile(join(dir, name), name, { hostFactory: createFueledHost }))
         .filter((result) => result.status === "failed")
         .map((result) => `${name}:${result.line} ${result.kind}: ${result.reason}`);
       const shown = failures.slice(0, SHOWN_FAILURES);

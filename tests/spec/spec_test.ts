@@ -34,8 +34,8 @@ Deno.test("spec testsuite (Wasm 2.0 root files)", async (t) => {
   assert.ok(existsSync(dir), `testsuite not found at ${dir} (set WASM_TESTSUITE)`);
   for (const name of rootWastFiles(dir)) {
     const claimed = CLAIMED_KINDS;
-    await t.step(name, () => {
-      const failures = runWastFile(join(dir, name), name)
+    await t.step(name, async () => {
+      const failures = (await runWastFile(join(dir, name), name))
         .filter((result) => result.status === "failed" && claimed.has(result.kind))
         .map((result) => `${name}:${result.line} ${result.kind}: ${result.reason}`);
       const shown = failures.slice(0, SHOWN_FAILURES);

@@ -6,11 +6,12 @@
 
 import type { CaseResult, NoteKind, ResultKind, Status } from "./runner.ts";
 
-/** Passed / failed / skipped counts. */
+/** Counts by status (`text-only`: cases that tested only the text converters; see `Status`). */
 export interface Counts {
   passed: number;
   failed: number;
   skipped: number;
+  "text-only": number;
 }
 
 /** Counts of the informational notes, by kind. */
@@ -41,14 +42,14 @@ export interface Report {
 }
 
 function emptyCounts(): Counts {
-  return { passed: 0, failed: 0, skipped: 0 };
+  return { passed: 0, failed: 0, skipped: 0, "text-only": 0 };
 }
 
 function emptySummary(): Summary {
   return {
     ...emptyCounts(),
     byKind: {},
-    notes: { "message-mismatch": 0, "text-parser-rejected": 0, "wabt-failed": 0 },
+    notes: { "wasm-tools": 0, "unconvertible": 0 },
   };
 }
 
@@ -74,7 +75,7 @@ export function summarizeFile(results: readonly CaseResult[]): FileSummary {
 export function totalOf(files: readonly Summary[]): Summary {
   const total = emptySummary();
   for (const file of files) {
-    for (const status of ["passed", "failed", "skipped"] as const) {
+    for (const status of ["passed", "failed", "skipped", "text-only"] as const) {
       add(total, status, file[status]);
       for (const [kind, counts] of Object.entries(file.byKind)) {
         add(total.byKind[kind as ResultKind] ??= emptyCounts(), status, counts[status]);
@@ -85,7 +86,8 @@ export function totalOf(files: readonly Summary[]): Summary {
   return total;
 }
 
-/** `"12 passed, 0 failed, 3 skipped"`. */
+/** `"12 passed, 0 failed, 3 skipped"`, then `", 4 text-only"` when there are any. */
 export function formatCounts(counts: Counts): string {
-  return `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`;
+  const textOnly = counts["text-only"] > 0 ? `, ${counts["text-only"]} text-only` : "";
+  return `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped${textOnly}`;
 }

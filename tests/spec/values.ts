@@ -7,8 +7,8 @@
  * @module
  */
 
-/** A value type of Wasm 2.0. */
-export type ValueType = "i32" | "i64" | "f32" | "f64" | "v128" | "funcref" | "externref";
+/** A value type of Wasm 2.0, or `ref` for the references Wasm 3.0 adds. */
+export type ValueType = "i32" | "i64" | "f32" | "f64" | "v128" | "funcref" | "externref" | "ref";
 
 /**
  * A concrete Wasm value.
@@ -18,6 +18,8 @@ export type ValueType = "i32" | "i64" | "f32" | "f64" | "v128" | "funcref" | "ex
  * - `v128` is 16 little-endian bytes.
  * - A `funcref` is `null` or an opaque host handle (scripts can only write `ref.null func`).
  * - An `externref` is `null` or the number `N` of the script's `ref.extern N`.
+ * - A `ref` is any other reference of Wasm 3.0 scripts: `ref.null HEAPTYPE` (`ref: null`) or
+ *   `ref.host N` (`heap: "host"`, `ref: N`), or an opaque handle a host returns.
  */
 export type WastValue =
   | { readonly type: "i32"; readonly value: number }
@@ -26,7 +28,11 @@ export type WastValue =
   | { readonly type: "f64"; readonly bits: bigint }
   | { readonly type: "v128"; readonly bytes: Uint8Array }
   | { readonly type: "funcref"; readonly ref: object | null }
-  | { readonly type: "externref"; readonly ref: number | null };
+  | { readonly type: "externref"; readonly ref: number | null }
+  | { readonly type: "ref"; readonly heap: string; readonly ref: unknown };
+
+/** The reference kinds a script can expect without naming one: `(ref.i31)`, `(ref.struct)`, ... */
+export type RefKind = "func" | "extern" | "any" | "eq" | "i31" | "struct" | "array" | "exn";
 
 /** `nan:canonical` (only the quiet bit set) or `nan:arithmetic` (quiet bit set, any payload). */
 export type NanPattern = "canonical" | "arithmetic";
@@ -51,6 +57,13 @@ export type Expected =
   }
   /** Any non-null reference of the type: `(ref.func)` / `(ref.extern)` without an index. */
   | { readonly kind: "nonNullRef"; readonly type: "funcref" | "externref" }
+  /**
+   * A non-null reference of a Wasm 3.0 kind (`(ref.i31)`, `(ref.struct)`, ...), which a host
+   * reports as a `ref` value whose `heap` is that kind (or a subtype it names in `heap`).
+   */
+  | { readonly kind: "refOf"; readonly heap: RefKind }
+  /** Any null reference: `(ref.null)` without a heap type. */
+  | { readonly kind: "anyNull" }
   /** Any one of the alternatives: `(either ...)`. */
   | { readonly kind: "either"; readonly options: readonly Expected[] };
 
@@ -102,8 +115,22 @@ export function valuesEqual(a: WastValue, b: WastValue): boolean {
     case "funcref":
     case "externref":
       return a.type === b.type && a.ref === (b as typeof a).ref;
+    case "ref":
+      return b.type === "ref" && a.heap === b.heap && a.ref === b.ref;
   }
 }
+
+/** The heap kinds a `refOf` expectation accepts for each kind (its subtypes). */
+const REF_KIND_ACCEPTS: Readonly<Record<RefKind, readonly string[]>> = {
+  func: ["func"],
+  extern: ["extern", "host"],
+  any: ["any", "eq", "i31", "struct", "array", "host"],
+  eq: ["eq", "i31", "struct", "array"],
+  i31: ["i31"],
+  struct: ["struct"],
+  array: ["array"],
+  exn: ["exn"],
+};
 
 /** True if `actual` satisfies `expected`. */
 export function matches(expected: Expected, actual: WastValue): boolean {
@@ -119,6 +146,14 @@ export function matches(expected: Expected, actual: WastValue): boolean {
       return actual.type === "v128" && lanesMatch(expected.shape, expected.lanes, actual.bytes);
     case "nonNullRef":
       return actual.type === expected.type && actual.ref !== null;
+    case "refOf":
+      if (expected.heap === "func" && actual.type === "funcref") return actual.ref !== null;
+      if (expected.heap === "extern" && actual.type === "externref") return actual.ref !== null;
+      return actual.type === "ref" && actual.ref !== null &&
+        REF_KIND_ACCEPTS[expected.heap].includes(actual.heap);
+    case "anyNull":
+      return (actual.type === "funcref" || actual.type === "externref" || actual.type === "ref") &&
+        actual.ref === null;
     case "either":
       return expected.options.some((option) => matches(option, actual));
   }
@@ -162,6 +197,8 @@ export function formatValue(value: WastValue): string {
       return value.ref === null ? "ref.null func" : "ref.func";
     case "externref":
       return value.ref === null ? "ref.null extern" : `ref.extern ${value.ref}`;
+    case "ref":
+      return value.ref === null ? `ref.null ${value.heap}` : `ref.${value.heap}`;
   }
 }
 
@@ -179,6 +216,10 @@ export function formatExpected(expected: Expected): string {
       }`;
     case "nonNullRef":
       return expected.type === "funcref" ? "(ref.func)" : "(ref.extern)";
+    case "refOf":
+      return `(ref.${expected.heap})`;
+    case "anyNull":
+      return "(ref.null)";
     case "either":
       return `either(${expected.options.map(formatExpected).join(" | ")})`;
   }

@@ -1,15 +1,20 @@
 /**
- * wabt glue: text-format modules of a script converted to binaries.
+ * Text converters: text-format modules of a script converted to binaries.
  *
- * The library has no text-format parser, so the runner uses wabt (npm `wabt`, a dev-only
- * dependency) with exactly the Wasm 2.0 features enabled.
+ * The library has no text-format parser, so the runner uses converters that are dev-only
+ * dependencies: wabt (npm `wabt`) first, and, for proposal scripts whose text wabt 1.0.39 cannot
+ * read (custom page sizes, wide arithmetic, `(data (memory $m) ...)`, GC types, ...),
+ * wasm-tools' parser as npm `@bytecodealliance/jco-transpile` ships it. Which converter produced
+ * each module is recorded, so reports can say how many commands needed the second one.
+ *
+ * The root (Wasm 2.0) scripts use wabt alone with exactly the Wasm 2.0 features enabled.
  *
  * @module
  */
 
 import wabtInit from "wabt";
 import { isWholeModule } from "./sexpr.ts";
-import type { ModuleSource } from "./script.ts";
+import type { Command, ModuleDef, ModuleSource } from "./script.ts";
 
 /** wabt refused a text module (lexing, parsing or name resolution failed). */
 export class WatError extends Error {
@@ -26,6 +31,30 @@ const WASM2_FEATURES = {
   bulk_memory: true,
   reference_types: true,
 } as const;
+
+/** Every feature wabt 1.0.39 knows, for Wasm 3.0 and proposal scripts. */
+const WASM3_FEATURES = {
+  ...WASM2_FEATURES,
+  exceptions: true,
+  threads: true,
+  function_references: true,
+  tail_call: true,
+  annotations: true,
+  gc: true,
+  memory64: true,
+  multi_memory: true,
+  extended_const: true,
+  relaxed_simd: true,
+} as const;
+
+/**
+ * Which text a script is written in: `wasm2` (the root scripts: wabt with the Wasm 2.0
+ * features only) or `wasm3` (Wasm 3.0 and proposals: wabt with every feature, then wasm-tools).
+ */
+export type TextProfile = "wasm2" | "wasm3";
+
+/** The converters, in the order they are tried. */
+export type Converter = "wabt" | "wasm-tools";
 
 // Loaded once per process: instantiating wabt's own Wasm takes tens of milliseconds.
 const wabt = await wabtInit();
@@ -51,12 +80,16 @@ function isWholeBuffer(bytes: Uint8Array): boolean {
  * @param text a complete `(module ...)` form
  * @throws {WatError} if wabt cannot parse it or write the binary
  */
-export function watToBinary(filename: string, text: Uint8Array | string): Uint8Array {
+export function watToBinary(
+  filename: string,
+  text: Uint8Array | string,
+  profile: TextProfile = "wasm2",
+): Uint8Array {
   // wabt.js reads a Uint8Array's whole underlying buffer, ignoring a view's offset: copy views.
   const input = typeof text === "string" || isWholeBuffer(text) ? text : text.slice();
   let module;
   try {
-    module = wabt.parseWat(filename, input, WASM2_FEATURES);
+    module = wabt.parseWat(filename, input, profile === "wasm2" ? WASM2_FEATURES : WASM3_FEATURES);
   } catch (error) {
     throw new WatError(describeWabtError(error));
   }
@@ -135,19 +168,132 @@ export function quotedModuleText(text: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The text a converter reads for a text or quote module. */
+function sourceText(source: ModuleSource & { format: "text" | "quote" }): Uint8Array {
+  return source.format === "text" ? source.text : quotedModuleText(source.text);
+}
+
 /**
  * The binary of a script module: `binary` bytes as they are, text and `quote` through wabt.
  *
  * @param filename used in wabt's error messages, e.g. `"address.wast:12"`
  * @throws {WatError} if wabt cannot convert the text
  */
-export function moduleBinary(filename: string, source: ModuleSource): Uint8Array {
-  switch (source.format) {
-    case "binary":
-      return source.bytes;
-    case "text":
-      return watToBinary(filename, source.text);
-    case "quote":
-      return watToBinary(filename, quotedModuleText(source.text));
+export function moduleBinary(
+  filename: string,
+  source: ModuleSource,
+  profile: TextProfile = "wasm2",
+): Uint8Array {
+  return source.format === "binary"
+    ? source.bytes
+    : watToBinary(filename, sourceText(source), profile);
+}
+
+/** A converted module: its bytes and the converter that produced them, or every error. */
+export type Conversion =
+  | { readonly ok: true; readonly bytes: Uint8Array; readonly converter: Converter | "binary" }
+  | { readonly ok: false; readonly error: WatError };
+
+/** wasm-tools' `parse` (text to binary), loaded on first use: only proposal scripts need it. */
+let wasmToolsParse: ((text: string) => Promise<Uint8Array>) | undefined;
+
+async function wasmToolsToBinary(text: Uint8Array): Promise<Uint8Array> {
+  if (wasmToolsParse === undefined) {
+    const tools = await import("@bytecodealliance/jco-transpile/wasm-tools");
+    wasmToolsParse = tools.parse;
   }
+  try {
+    return await wasmToolsParse(utf8Decoder.decode(text));
+  } catch (error) {
+    throw new WatError(describeWasmToolsError(error));
+  }
+}
+
+/** The first line of wasm-tools' error (it reports the text position on the next lines). */
+function describeWasmToolsError(error: unknown): string {
+  const payload = (error as { payload?: unknown } | null)?.payload;
+  const text = typeof payload === "string"
+    ? payload
+    : error instanceof Error
+    ? error.message
+    : String(error);
+  return text.split("\n")[0] ?? text;
+}
+
+/**
+ * Converts one module: binary as is; text through wabt, and in the `wasm3` profile through
+ * wasm-tools when wabt refuses it.
+ */
+export async function convertModule(
+  filename: string,
+  source: ModuleSource,
+  profile: TextProfile,
+): Promise<Conversion> {
+  if (source.format === "binary") return { ok: true, bytes: source.bytes, converter: "binary" };
+  const text = sourceText(source);
+  if (wabtMisencodes(text)) {
+    return { ok: true, bytes: await wasmToolsToBinary(text), converter: "wasm-tools" };
+  }
+  let wabtError: WatError;
+  try {
+    return { ok: true, bytes: watToBinary(filename, text, profile), converter: "wabt" };
+  } catch (error) {
+    if (!(error instanceof WatError)) throw error;
+    wabtError = error;
+  }
+  if (profile === "wasm2") return { ok: false, error: wabtError };
+  try {
+    return { ok: true, bytes: await wasmToolsToBinary(text), converter: "wasm-tools" };
+  } catch (error) {
+    if (!(error instanceof WatError)) throw error;
+    return {
+      ok: false,
+      error: new WatError(`wabt: ${wabtError.message}; wasm-tools: ${error.message}`),
+    };
+  }
+}
+
+/**
+ * Text wabt accepts but encodes unlike the reference interpreter, so the engine would judge a
+ * different module than the script's. `(select (result))` (no types) must be `0x1c 0x00`, which
+ * validation rejects with "invalid result arity"; wabt writes an untyped `select` (`0x1b`).
+ */
+const WABT_MISENCODED: readonly RegExp[] = [/\(select\s*\(result\s*\)/];
+
+function wabtMisencodes(text: Uint8Array): boolean {
+  const source = utf8Decoder.decode(text);
+  return WABT_MISENCODED.some((pattern) => pattern.test(source));
+}
+
+/** Every module definition a command carries. */
+function modulesOf(command: Command): ModuleDef[] {
+  switch (command.kind) {
+    case "module":
+    case "assert_malformed":
+    case "assert_invalid":
+    case "assert_unlinkable":
+      return [command.module];
+    case "assert_trap":
+    case "assert_uninstantiable":
+      return command.target.kind === "module" ? [command.target] : [];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Converts every module of a script ahead of running it (wasm-tools is asynchronous; the runner
+ * is not). The map is keyed by each module's `source` object.
+ */
+export async function convertScript(
+  commands: readonly Command[],
+  profile: TextProfile,
+): Promise<Map<ModuleSource, Conversion>> {
+  const out = new Map<ModuleSource, Conversion>();
+  for (const command of commands) {
+    for (const def of modulesOf(command)) {
+      out.set(def.source, await convertModule(`${command.file}:${def.line}`, def.source, profile));
+    }
+  }
+  return out;
 }
