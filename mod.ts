@@ -77,7 +77,8 @@ export { CallHook, type CallHookFn } from "./src/runtime/call_hook.ts";
 export { type ExportType, type ImportType, Module } from "./src/runtime/module.ts";
 export { Linker } from "./src/runtime/linker.ts";
 export { Instance } from "./src/runtime/instance.ts";
-export { Func, type FuncTypeLike } from "./src/runtime/func.ts";
+export { Func } from "./src/runtime/func.ts";
+export type { FuncTypeLike } from "./src/runtime/call.ts";
 export { TypedFunc } from "./src/runtime/typed_func.ts";
 export {
   type CallAsyncOptions,

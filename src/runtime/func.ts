@@ -5,40 +5,21 @@
  * @module
  */
 
-import { FuncType, type ValType } from "../core/types.ts";
+import type { FuncType } from "../core/types.ts";
 import { SLOT_WORDS } from "../engine/entities.ts";
 import type { FuncEntity } from "../engine/entities.ts";
-import { DONE, type RunStatus } from "../engine/engine.ts";
-import { hookedWasmCall } from "./call_hook.ts";
+import { callEntity, type FuncTypeLike, toFuncType } from "./call.ts";
+import { funcs } from "./handles.ts";
 import { createHostFunc, type HostFuncNew, type HostFuncWrap } from "./host_func.ts";
 import {
   callAsyncEntity,
   type CallAsyncOptions,
-  callHostRoot,
   callResumableEntity,
-  promiseInSyncCall,
   type ResumableCall,
 } from "./resumable.ts";
-import { checkStore, type Store, storeInner } from "./store.ts";
+import { type Store, storeInner } from "./store.ts";
 import { TypedFunc } from "./typed_func.ts";
 import { checkVals, readVal, type Val, writeVal } from "./val.ts";
-
-/** A function type, or anything with the same `params` and `results`. */
-export type FuncTypeLike = FuncType | {
-  readonly params: readonly ValType[];
-  readonly results: readonly ValType[];
-};
-
-/** `type` as a `FuncType` (validating its value types). */
-export function toFuncType(type: FuncTypeLike): FuncType {
-  return type instanceof FuncType ? type : new FuncType(type.params, type.results);
-}
-
-/** Handles by entity: an entity lives in one store, so it alone identifies its handle. */
-const handles = new WeakMap<FuncEntity, Func>();
-/** Set while `funcHandle` constructs a handle for an existing entity. */
-let adopting: FuncEntity | null = null;
-let entityOf: (store: Store, func: Func) => FuncEntity;
 
 /**
  * A function in a store: defined in Wasm and exported by an instance, or defined by the host.
@@ -59,9 +40,6 @@ let entityOf: (store: Store, func: Func) => FuncEntity;
  * ```
  */
 export class Func {
-  readonly #store: Store;
-  readonly #entity: FuncEntity;
-
   /**
    * Defines a host function whose parameters and results are `Val`s.
    *
@@ -71,16 +49,9 @@ export class Func {
    *   matching `type.results`; `undefined` is accepted when there are none)
    */
   constructor(store: Store, type: FuncTypeLike, fn: HostFuncNew<unknown>) {
-    this.#store = store;
-    if (adopting !== null) {
-      // Wrapping an entity that already exists (see `funcHandle`).
-      this.#entity = adopting;
-      adopting = null;
-    } else {
-      this.#entity = createHostFunc(store, toFuncType(type), fn, "vals");
-      storeInner(store).addFunc(this.#entity);
-    }
-    handles.set(this.#entity, this);
+    const entity = createHostFunc(store, toFuncType(type), fn, "vals");
+    storeInner(store).addFunc(entity);
+    funcs.bind(this, store, entity);
   }
 
   /**
@@ -105,12 +76,12 @@ export class Func {
   static wrap<T>(store: Store<T>, type: FuncTypeLike, fn: HostFuncWrap<T>): Func {
     const entity = createHostFunc(store, toFuncType(type), fn as HostFuncWrap<unknown>, "plain");
     storeInner(store).addFunc(entity);
-    return funcHandle(store, entity);
+    return funcs.handle(store, entity);
   }
 
   /** The function's signature. */
   ty(store: Store): FuncType {
-    return entityOf(store, this).type;
+    return funcs.entity(store, this).type;
   }
 
   /**
@@ -123,7 +94,7 @@ export class Func {
    * @throws {Trap} when execution traps; the store stays usable
    */
   call(store: Store, params: readonly Val[] = []): Val[] {
-    const entity = entityOf(store, this);
+    const entity = funcs.entity(store, this);
     const io = paramSlots(store, entity, params);
     callEntity(store, entity, io);
     return readResults(store, entity, io);
@@ -169,7 +140,7 @@ export class Func {
    * @throws any error of the function itself when it is a host function (called directly)
    */
   callResumable(store: Store, params: readonly Val[] = []): ResumableCall<Val[]> {
-    const entity = entityOf(store, this);
+    const entity = funcs.entity(store, this);
     const io = paramSlots(store, entity, params);
     return callResumableEntity(store, entity, io, (out) => readResults(store, entity, out));
   }
@@ -212,7 +183,7 @@ export class Func {
    */
   callAsync(store: Store, params: readonly Val[] = [], options?: CallAsyncOptions): Promise<Val[]> {
     try {
-      const entity = entityOf(store, this);
+      const entity = funcs.entity(store, this);
       const io = paramSlots(store, entity, params);
       return callAsyncEntity(store, entity, io, (out) => readResults(store, entity, out), options);
     } catch (e) {
@@ -232,27 +203,8 @@ export class Func {
   ): TypedFunc<P, R> {
     return new TypedFunc<P, R>(store, this, type);
   }
-
-  static {
-    entityOf = (store, func) => {
-      checkStore("Func", func.#store, store);
-      return func.#entity;
-    };
-  }
 }
-
-/** The entity behind `func`, after checking that `store` owns it. */
-export function funcEntity(store: Store, func: Func): FuncEntity {
-  return entityOf(store, func);
-}
-
-/** The handle of `entity`, which `store` owns (the same handle every time). */
-export function funcHandle(store: Store, entity: FuncEntity): Func {
-  const known = handles.get(entity);
-  if (known !== undefined) return known;
-  adopting = entity;
-  return new Func(store, entity.type, () => []);
-}
+funcs.define(Func);
 
 /** The parameter slots of a call of `entity` with `params` (checked against its type). */
 function paramSlots(store: Store, entity: FuncEntity, params: readonly Val[]): Int32Array {
@@ -271,20 +223,4 @@ function readResults(store: Store, entity: FuncEntity, io: Int32Array): Val[] {
     results[i] = readVal(store, types[i]!, io, i * SLOT_WORDS);
   }
   return results;
-}
-
-/**
- * Runs `entity` with its parameters in the slots of `io` and leaves its results there. Wasm
- * functions go to the engine, between the store's `CallingWasm` and `ReturningFromWasm` hooks;
- * host functions are called directly, with no calling instance (and no hooks, as in wasmi).
- * A host function that returns a Promise makes it throw `AsyncHostFuncError`.
- */
-export function callEntity(store: Store, entity: FuncEntity, io: Int32Array): void {
-  if (entity.isHost) return callHostRoot(entity, io);
-  const inner = storeInner(store);
-  const hook = inner.callHook;
-  let status: RunStatus = DONE;
-  if (hook === null) status = store.engine.execute(inner, entity, io);
-  else hookedWasmCall(hook, () => void (status = store.engine.execute(inner, entity, io)));
-  if (status !== DONE) throw promiseInSyncCall();
 }

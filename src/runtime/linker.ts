@@ -8,14 +8,16 @@ import { LinkError } from "../core/errors.ts";
 import type { FuncType } from "../core/types.ts";
 import type { Engine } from "../engine/engine.ts";
 import { type Extern, externEntity, isExtern } from "./extern.ts";
-import { type Func, funcHandle, type FuncTypeLike, toFuncType } from "./func.ts";
+import { type FuncTypeLike, toFuncType } from "./call.ts";
+import type { Func } from "./func.ts";
+import { funcs, instances } from "./handles.ts";
 import {
   createHostFunc,
   type HostFuncFlavour,
   type HostFuncNew,
   type HostFuncWrap,
 } from "./host_func.ts";
-import { type Instance, instanceHandle } from "./instance.ts";
+import type { Instance } from "./instance.ts";
 import { instantiateModule, unknownImport } from "./instantiate.ts";
 import { type Module, moduleDecl } from "./module.ts";
 import { checkEngine, type Store, storeInner } from "./store.ts";
@@ -39,7 +41,7 @@ class HostFuncDef {
     if (func === undefined) {
       const entity = createHostFunc(store, this.type, this.fn, this.flavour, this.label);
       storeInner(store).addFunc(entity);
-      func = funcHandle(store, entity);
+      func = funcs.handle(store, entity);
       this.#funcs.set(store, func);
     }
     return func;
@@ -179,6 +181,6 @@ export class Linker<T = unknown> {
       if (extern === undefined) throw unknownImport(module, imp);
       return extern;
     });
-    return instanceHandle(store, instantiateModule(store, module, imports));
+    return instances.handle(store, instantiateModule(store, module, imports));
   }
 }

@@ -27,7 +27,8 @@ import { FUEL_CHUNK, refillFuel, spreadFuel } from "../engine/fuel.ts";
 import type { ExecStack } from "../engine/stack.ts";
 import { hookedWasmCall } from "./call_hook.ts";
 import { AsyncHostFuncError, FuelError, ResumeError } from "./errors.ts";
-import { type Func, funcHandle } from "./func.ts";
+import type { Func } from "./func.ts";
+import { funcs } from "./handles.ts";
 import { checkStore, type Store, storeInner } from "./store.ts";
 import { checkVals, type Val, writeVal } from "./val.ts";
 
@@ -258,7 +259,7 @@ function drive<R>(inv: Invocation<R>): ResumableCall<R> {
     case OUT_OF_FUEL:
       return attach(new ResumableCallOutOfFuel<R>(BigInt(st.requiredFuel)), inv);
     case HOST_TRAP:
-      return attach(new ResumableCallHostTrap<R>(funcHandle(store, st.host!), st.hostError), inv);
+      return attach(new ResumableCallHostTrap<R>(funcs.handle(store, st.host!), st.hostError), inv);
     default: // HOST_AWAIT
       store.engine.dropCall(st);
       throw promiseInSyncCall();
