@@ -89,6 +89,13 @@ export {
   ResumableInvocation,
 } from "./src/runtime/resumable.ts";
 export type { HostFuncNew, HostFuncWrap } from "./src/runtime/host_func.ts";
+export type {
+  HostFuncTyped,
+  JsParams,
+  JsResults,
+  JsValue,
+  Signature,
+} from "./src/runtime/signature.ts";
 export { Caller } from "./src/runtime/caller.ts";
 export { Memory } from "./src/runtime/memory.ts";
 export { Table } from "./src/runtime/table.ts";

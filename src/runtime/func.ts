@@ -11,6 +11,7 @@ import type { FuncEntity } from "../engine/entities.ts";
 import { callEntity, type FuncTypeLike, toFuncType } from "./call.ts";
 import { funcs } from "./handles.ts";
 import { createHostFunc, type HostFuncNew, type HostFuncWrap } from "./host_func.ts";
+import type { HostFuncTyped, JsParams, JsResults, Signature } from "./signature.ts";
 import {
   callAsyncEntity,
   type CallAsyncOptions,
@@ -59,21 +60,30 @@ export class Func {
    * numbers, i64 as bigints, v128 as `Uint8Array`, funcref as `Func | null`, externref as any
    * value. It returns nothing for no results, the value for one, an array for several.
    *
+   * When `type` is a `{ params, results }` literal, the callback's parameter and result types
+   * are inferred from it (see `HostFuncTyped`): a callback of the wrong shape does not
+   * type-check. Its results are checked at run time too: a wrong one is a `FuncError` naming
+   * the function.
+   *
    * @example
    * ```ts
    * import { Engine, Func, Store } from "../../mod.ts";
    * import assert from "node:assert/strict";
    * const store = new Store(new Engine(), 10);
-   * const f = Func.wrap(store, { params: ["i64"], results: ["i64"] }, (caller, x: bigint) =>
+   * const f = Func.wrap(store, { params: ["i64"], results: ["i64"] }, (caller, x) =>
    *   x + BigInt(caller.data));
-   * assert.equal(f.typed(store).call(store, 5n), 15n);
+   * assert.equal(f.typed(store, { params: ["i64"], results: ["i64"] }).call(store, 5n), 15n);
    * ```
    *
    * @param store the store that will own it
    * @param type its signature
    * @param fn called with a `Caller` and one argument per parameter
    */
-  static wrap<T>(store: Store<T>, type: FuncTypeLike, fn: HostFuncWrap<T>): Func {
+  static wrap<T, const S extends FuncTypeLike = FuncTypeLike>(
+    store: Store<T>,
+    type: S,
+    fn: NoInfer<HostFuncTyped<T, S>>,
+  ): Func {
     const entity = createHostFunc(store, toFuncType(type), fn as HostFuncWrap<unknown>, "plain");
     storeInner(store).addFunc(entity);
     return funcs.handle(store, entity);
@@ -197,11 +207,23 @@ export class Func {
    * @param store the store that owns it
    * @param type if given, the signature the caller expects; a different one throws `FuncError`
    */
+  typed<const S extends Signature>(
+    store: Store,
+    type: S,
+  ): TypedFunc<JsParams<S["params"]>, JsResults<S["results"]>>;
+  /**
+   * A typed view of this function, its argument and result types given as type arguments (not
+   * checked against the function's signature unless `type` is given).
+   *
+   * @param store the store that owns it
+   * @param type if given, the signature the caller expects; a different one throws `FuncError`
+   */
   typed<P extends readonly unknown[] = unknown[], R = unknown>(
     store: Store,
     type?: FuncTypeLike,
-  ): TypedFunc<P, R> {
-    return new TypedFunc<P, R>(store, this, type);
+  ): TypedFunc<P, R>;
+  typed(store: Store, type?: FuncTypeLike): TypedFunc<unknown[], unknown> {
+    return new TypedFunc(store, this, type);
   }
 }
 funcs.define(Func);

@@ -13,6 +13,7 @@ import { funcs, globals, instances, memories, tables } from "./handles.ts";
 import { instantiateModule } from "./instantiate.ts";
 import type { Memory } from "./memory.ts";
 import type { Module } from "./module.ts";
+import type { JsParams, JsResults, Signature } from "./signature.ts";
 import type { Store } from "./store.ts";
 import type { Table } from "./table.ts";
 import { TypedFunc } from "./typed_func.ts";
@@ -66,16 +67,29 @@ export class Instance {
    * @param type if given, the signature the caller expects
    * @throws {FuncError} when there is no such function, or its type is not `type`
    */
+  getTypedFunc<const S extends Signature>(
+    store: Store,
+    name: string,
+    type: S,
+  ): TypedFunc<JsParams<S["params"]>, JsResults<S["results"]>>;
+  /**
+   * The exported function `name` as a `TypedFunc`, its argument and result types given as type
+   * arguments (checked against the function's signature only when `type` is given).
+   *
+   * @param type if given, the signature the caller expects
+   * @throws {FuncError} when there is no such function, or its type is not `type`
+   */
   getTypedFunc<P extends readonly unknown[] = unknown[], R = unknown>(
     store: Store,
     name: string,
     type?: FuncTypeLike,
-  ): TypedFunc<P, R> {
+  ): TypedFunc<P, R>;
+  getTypedFunc(store: Store, name: string, type?: FuncTypeLike): TypedFunc<unknown[], unknown> {
     const func = this.getFunc(store, name);
     if (func === undefined) {
       throw new FuncError(`No exported function named ${JSON.stringify(name)}`);
     }
-    return new TypedFunc<P, R>(store, func, type);
+    return new TypedFunc(store, func, type);
   }
 
   /** The exported memory `name`, or `undefined`. */

@@ -20,6 +20,7 @@ import {
 import type { Instance } from "./instance.ts";
 import { instantiateModule, unknownImport } from "./instantiate.ts";
 import { type Module, moduleDecl } from "./module.ts";
+import type { HostFuncTyped } from "./signature.ts";
 import { checkEngine, type Store, storeInner } from "./store.ts";
 
 /**
@@ -121,8 +122,16 @@ export class Linker<T = unknown> {
     return this.#insert(module, name, extern);
   }
 
-  /** Defines `module`.`name` as a host function with plain JS values (see `Func.wrap`). */
-  funcWrap(module: string, name: string, type: FuncTypeLike, fn: HostFuncWrap<T>): this {
+  /**
+   * Defines `module`.`name` as a host function with plain JS values (see `Func.wrap`); the
+   * callback's types are inferred from a `{ params, results }` literal.
+   */
+  funcWrap<const S extends FuncTypeLike = FuncTypeLike>(
+    module: string,
+    name: string,
+    type: S,
+    fn: NoInfer<HostFuncTyped<T, S>>,
+  ): this {
     const def = new HostFuncDef(
       toFuncType(type),
       fn as HostFuncWrap<unknown>,
