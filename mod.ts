@@ -54,6 +54,7 @@ export {
   type ValType,
 } from "./src/core/types.ts";
 export {
+  ConfigError,
   DecodeError,
   InstantiationError,
   LinkError,
