@@ -72,6 +72,11 @@ export interface ConfigOptions {
   maxRecursionDepth?: number;
   /** Maximum number of value slots on one execution stack before `StackOverflow`. */
   maxStackHeight?: number;
+  /**
+   * How many calls from the host may nest inside a running call (host → Wasm → host → Wasm
+   * ...) before `StackOverflow`; default 32.
+   */
+  maxHostReentry?: number;
   /** Execution stacks the engine keeps for reuse. */
   maxCachedStacks?: number;
   /** Whether execution pays fuel (see `Store.setFuel`); default off. */
@@ -144,6 +149,14 @@ export class Config implements WasmFeatures {
   maxRecursionDepth = 1024 * 16;
   /** Maximum number of value slots on one execution stack before a `StackOverflow` trap. */
   maxStackHeight = 1024 * 1024;
+  /**
+   * How many calls from the host (a host function calling Wasm, or a host function through the
+   * API) may nest inside a running call before a `StackOverflow` trap. Wasm→Wasm calls do not
+   * count: they never use the JS stack; these do, about 2 KiB of V8's ~1 MiB per level. The
+   * default, 32, stays well inside the smallest JS stacks (QuickJS, Hermes); raise it on
+   * runtimes with more stack.
+   */
+  maxHostReentry = 32;
   /** Execution stacks the engine keeps for reuse between calls. */
   maxCachedStacks = 2;
   /** Whether execution pays fuel; a store then runs only while it has fuel left. */
@@ -205,7 +218,14 @@ export class Config implements WasmFeatures {
       );
     }
     if (fuelCosts) this.fuelCosts = { ...this.fuelCosts, ...fuelCosts };
-    for (const limit of ["maxRecursionDepth", "maxStackHeight", "maxCachedStacks"] as const) {
+    for (
+      const limit of [
+        "maxRecursionDepth",
+        "maxStackHeight",
+        "maxHostReentry",
+        "maxCachedStacks",
+      ] as const
+    ) {
       const n = this[limit];
       if (!Number.isInteger(n) || n < 0) {
         throw new RangeError(`Config.${limit} must be a non-negative integer, got ${n}`);

@@ -30,7 +30,7 @@ export function toFuncType(type: FuncTypeLike): FuncType {
  * A host function that returns a Promise makes it throw `AsyncHostFuncError`.
  */
 export function callEntity(store: Store, entity: FuncEntity, io: Int32Array): void {
-  if (entity.isHost) return callHostRoot(entity, io);
+  if (entity.isHost) return callHostRoot(store.engine, entity, io);
   const inner = storeInner(store);
   const hook = inner.callHook;
   let status: RunStatus = DONE;

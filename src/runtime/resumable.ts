@@ -24,6 +24,7 @@ import {
   type WasmFuncEntity,
 } from "../engine/entities.ts";
 import { FUEL_CHUNK, refillFuel, spreadFuel } from "../engine/fuel.ts";
+import { enterHostCall, leaveHostCall } from "../engine/reentry.ts";
 import type { ExecStack } from "../engine/stack.ts";
 import { hookedWasmCall } from "./call_hook.ts";
 import { AsyncHostFuncError, FuelError, ResumeError } from "./errors.ts";
@@ -276,10 +277,22 @@ export function promiseInSyncCall(): AsyncHostFuncError {
 
 /**
  * Calls a host function directly (from the API, with no calling instance) in a synchronous
- * call: its errors are thrown as they are.
+ * call: its errors are thrown as they are. It counts as a call from the host (see
+ * `Config.maxHostReentry`): a host function that calls itself through the API traps with
+ * `StackOverflow` instead of exhausting the JS stack.
  */
-export function callHostRoot(entity: FuncEntity & { isHost: true }, io: Int32Array): void {
-  const out = entity.invoke(null, io, 0);
+export function callHostRoot(
+  engine: Engine,
+  entity: FuncEntity & { isHost: true },
+  io: Int32Array,
+): void {
+  enterHostCall(engine.config.maxHostReentry);
+  let out: void | Promise<void>;
+  try {
+    out = entity.invoke(null, io, 0);
+  } finally {
+    leaveHostCall();
+  }
   if (out !== undefined) {
     // Nobody will wait for it: its rejection must not become an unhandled one.
     out.catch(() => {});
@@ -299,7 +312,7 @@ export function callResumableEntity<R>(
   read: (io: Int32Array) => R,
 ): ResumableCall<R> {
   if (entity.isHost) {
-    callHostRoot(entity, io);
+    callHostRoot(store.engine, entity, io);
     return new ResumableCallFinished(read(io));
   }
   const st = store.engine.startCall(entity, io);
@@ -383,7 +396,13 @@ export async function callAsyncEntity<R>(
   const slice = sliceOf(store, options);
   signal?.throwIfAborted();
   if (entity.isHost) {
-    const out = entity.invoke(null, io, 0);
+    enterHostCall(store.engine.config.maxHostReentry);
+    let out: void | Promise<void>;
+    try {
+      out = entity.invoke(null, io, 0);
+    } finally {
+      leaveHostCall();
+    }
     if (out !== undefined) await abortable(out, signal);
     return read(io);
   }
