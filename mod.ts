@@ -66,7 +66,9 @@ export { type BacktraceFrame, Trap, TrapCode } from "./src/core/trap.ts";
 export { Store } from "./src/runtime/store.ts";
 export {
   DEFAULT_INSTANCE_LIMIT,
+  DEFAULT_LIMITS,
   DEFAULT_MEMORY_LIMIT,
+  DEFAULT_TABLE_ELEMENTS,
   DEFAULT_TABLE_LIMIT,
   type ResourceLimiter,
   type ResourceLimiterSource,
