@@ -29,9 +29,9 @@ export interface FuelCosts {
   base: number;
   /** Cost of a call (`call`, `call_indirect`) in addition to `base`; default 0. */
   call: number;
-  /** Bulk memory operations pay 1 fuel per this many bytes. */
+  /** Bulk memory operations, and `memory.grow` for its new bytes, pay 1 fuel per this many bytes. */
   bytesPerFuel: number;
-  /** Bulk table operations pay 1 fuel per this many elements. */
+  /** Bulk table operations, and `table.grow` for its new elements, pay 1 fuel per this many. */
   elementsPerFuel: number;
 }
 
