@@ -361,10 +361,12 @@ export function readVal(store: Store, type: ValType, words: Int32Array, w: numbe
 
 /**
  * Writes the plain JS value `value` as a `type` into the slot at word `w`: i32 from a number
- * (ToInt32), i64 from a bigint or integer number, f32/f64 from a number, v128 from 16 bytes or a
- * bigint, funcref from `Func | null`, externref from anything.
+ * (ToInt32), i64 from a bigint or (unless `strict`) an integer number, f32/f64 from a number,
+ * v128 from 16 bytes or a bigint, funcref from `Func | null`, externref from anything.
  *
  * @param what names the value in the error message, e.g. `"parameter 0"`
+ * @param strict an i64 must be a bigint (host function results, as wasmi's typed host
+ *   functions have them)
  * @throws {FuncError} when `value` cannot be a `type`
  */
 export function writeJs(
@@ -374,6 +376,7 @@ export function writeJs(
   words: Int32Array,
   w: number,
   what: string,
+  strict = false,
 ): void {
   switch (type) {
     case "i32":
@@ -383,8 +386,9 @@ export function writeJs(
     case "i64": {
       let big: bigint;
       if (typeof value === "bigint") big = value;
-      else if (typeof value === "number" && Number.isInteger(value)) big = BigInt(value);
-      else break;
+      else if (!strict && typeof value === "number" && Number.isInteger(value)) {
+        big = BigInt(value);
+      } else break;
       words[w] = Number(BigInt.asIntN(32, big));
       words[w + 1] = Number(BigInt.asIntN(32, big >> 32n));
       return;

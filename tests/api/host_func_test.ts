@@ -188,3 +188,45 @@ Deno.test("host func: funcrefs cross instances through a shared table", () => {
     (e) => e instanceof Trap && e.code === TrapCode.IndirectCallToNull,
   );
 });
+
+Deno.test("host func: plain results are checked strictly, naming the function", () => {
+  const store = new Store(engine, null);
+  const linker = new Linker(engine);
+  // A FuncType leaves the callback untyped, so these type-check; the run-time check catches them.
+  const cases: [type: FuncType, out: unknown, message: RegExp][] = [
+    [
+      new FuncType([], ["i64"]),
+      5,
+      /result of host function "env"\."f" \(\) -> \(i64\) must be a i64, got 5/,
+    ],
+    [new FuncType([], ["i64"]), "5", /must be a i64, got "5"/],
+    [new FuncType([], ["i32"]), 5n, /must be a i32, got 5n/],
+    [new FuncType([], ["f32"]), "1.5", /must be a f32, got "1.5"/],
+    [new FuncType([], ["f64"]), null, /must be a f64, got null/],
+    [
+      new FuncType([], ["i32", "i64"]),
+      [1, 2],
+      /result 1 of host function "env"\."f".* must be a i64, got 2/,
+    ],
+    [new FuncType([], ["funcref"]), {}, /must be a funcref, got Object/],
+  ];
+  for (const [type, out, message] of cases) {
+    linker.allowShadowing(true).funcWrap("env", "f", type, () => out);
+    const instance = linker.instantiate(
+      store,
+      new Module(
+        engine,
+        wat(`(module (import "env" "f" (func $f (result ${type.results.join(" ")})))
+          (func (export "run") (call $f) ${type.results.map(() => "drop").join(" ")}))`),
+      ),
+    );
+    assert.throws(() => instance.getFunc(store, "run")!.call(store, []), FuncError, String(out));
+    assert.throws(() => instance.getFunc(store, "run")!.call(store, []), message, String(out));
+  }
+  // Called from the API directly, too.
+  const f = Func.wrap(store, new FuncType([], ["i64"]), () => 1);
+  assert.throws(() => f.call(store, []), FuncError);
+  // Arguments of typed calls stay lenient: an integer number is a fine i64.
+  const id = Func.wrap(store, { params: ["i64"], results: ["i64"] }, (_c, x) => x);
+  assert.equal(id.typed<[number], bigint>(store).call(store, 7), 7n);
+});
