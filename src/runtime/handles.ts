@@ -75,13 +75,6 @@ export class HandleRegistry<H extends object, E extends object> {
     return binding.entity;
   }
 
-  /** The store that owns `handle` (which must be a handle of this kind). */
-  storeOf(handle: H): Store {
-    const binding = this.#bindings.get(handle);
-    if (binding === undefined) throw new TypeError(`Not a ${this.kind} handle: ${String(handle)}`);
-    return binding.store;
-  }
-
   /** The handle of `entity`, which `store` owns: the same handle every time. */
   handle(store: Store, entity: E): H {
     const known = this.#handles.get(entity);
