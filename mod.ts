@@ -54,6 +54,7 @@ export {
   type ValType,
 } from "./src/core/types.ts";
 export {
+  ConfigError,
   DecodeError,
   InstantiationError,
   LinkError,
@@ -65,7 +66,9 @@ export { type BacktraceFrame, Trap, TrapCode } from "./src/core/trap.ts";
 export { Store } from "./src/runtime/store.ts";
 export {
   DEFAULT_INSTANCE_LIMIT,
+  DEFAULT_LIMITS,
   DEFAULT_MEMORY_LIMIT,
+  DEFAULT_TABLE_ELEMENTS,
   DEFAULT_TABLE_LIMIT,
   type ResourceLimiter,
   type ResourceLimiterSource,
@@ -77,7 +80,8 @@ export { CallHook, type CallHookFn } from "./src/runtime/call_hook.ts";
 export { type ExportType, type ImportType, Module } from "./src/runtime/module.ts";
 export { Linker } from "./src/runtime/linker.ts";
 export { Instance } from "./src/runtime/instance.ts";
-export { Func, type FuncTypeLike } from "./src/runtime/func.ts";
+export { Func } from "./src/runtime/func.ts";
+export type { FuncTypeLike } from "./src/runtime/call.ts";
 export { TypedFunc } from "./src/runtime/typed_func.ts";
 export {
   type CallAsyncOptions,
@@ -88,6 +92,13 @@ export {
   ResumableInvocation,
 } from "./src/runtime/resumable.ts";
 export type { HostFuncNew, HostFuncWrap } from "./src/runtime/host_func.ts";
+export type {
+  HostFuncTyped,
+  JsParams,
+  JsResults,
+  JsValue,
+  Signature,
+} from "./src/runtime/signature.ts";
 export { Caller } from "./src/runtime/caller.ts";
 export { Memory } from "./src/runtime/memory.ts";
 export { Table } from "./src/runtime/table.ts";

@@ -38,7 +38,7 @@ export class DecodeContext {
    */
   constructor(bytes: Uint8Array, readonly features: WasmFeatures) {
     this.reader = new OpReader(bytes);
-    this.reader.multiMemory = false;
+    this.reader.multiMemory = features.wasmMultiMemory;
     this.module = emptyModule(bytes);
   }
 

@@ -79,6 +79,22 @@ export class LinkError extends WasmError {
   override name = "LinkError";
 }
 
+/**
+ * A `Config` asked for something the engine cannot do: a Wasm proposal it does not implement,
+ * or an option it does not know.
+ *
+ * @example
+ * ```ts
+ * import { Config, ConfigError } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.throws(() => new Config({ wasmTailCall: true }), ConfigError);
+ * ```
+ */
+export class ConfigError extends WasmError {
+  /** The class name, shown before the message when the error is printed. */
+  override name = "ConfigError";
+}
+
 /** Instantiation failed after linking, e.g. an active segment out of bounds. */
 export class InstantiationError extends WasmError {
   /** The class name, shown before the message when the error is printed. */

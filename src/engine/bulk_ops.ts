@@ -3,15 +3,22 @@
  * access, growth. Each checks its bounds before writing anything and traps as the spec says.
  * Operands arrive as the raw i32 words from the slots; sizes and indices are unsigned.
  *
- * The bulk operations (`fill`, `copy`, `init`) also pay their per-byte or per-element fuel when
- * `fuel` is not null: before checking bounds in eager mode, after in lazy mode (see `fuel.ts`).
- * They return false, having changed nothing, when the store cannot pay.
+ * The bulk operations (`fill`, `copy`, `init`) and growth also pay their per-byte or per-element
+ * fuel when `fuel` is not null: before checking bounds in eager mode, after in lazy mode (see
+ * `fuel.ts`). They return false (growth: `GROW_OUT_OF_FUEL`), having changed nothing, when the
+ * store cannot pay.
  *
  * @module
  */
 
 import { Trap, TrapCode } from "../core/trap.ts";
-import type { InstanceEntity, MemoryEntity, StoreInner, TableEntity } from "./entities.ts";
+import {
+  type InstanceEntity,
+  type MemoryEntity,
+  PAGE_SIZE,
+  type StoreInner,
+  type TableEntity,
+} from "./entities.ts";
 import type { BulkFuel } from "./fuel.ts";
 
 const EMPTY_ELEMS = new Int32Array(0);
@@ -104,9 +111,52 @@ export function tableSet(table: TableEntity, i: number, value: number): void {
   table.elements[i] = value;
 }
 
-/** `table.grow`: the old size, or -1. */
-export function tableGrow(table: TableEntity, init: number, delta: number): number {
-  return table.grow(delta >>> 0, init);
+/**
+ * What `memoryGrow` and `tableGrow` return when the store cannot pay for the growth (nothing
+ * changed). Not an i32: every real result is.
+ */
+export const GROW_OUT_OF_FUEL = 2 ** 32;
+
+/**
+ * `memory.grow`: the old size in pages, or -1. With `fuel`, a growth pays as copying its new
+ * bytes would (`delta * 65536` bytes, as wasmi): in lazy mode once the limiter and the maximum
+ * allow it, in eager mode before asking. Returns `GROW_OUT_OF_FUEL` when the store cannot pay.
+ */
+export function memoryGrow(
+  mem: MemoryEntity,
+  delta: number,
+  fuel: BulkFuel | null = null,
+  store: StoreInner | null = null,
+): number {
+  delta >>>= 0;
+  if (delta === 0) return mem.pages;
+  if (fuel !== null && fuel.eager && !fuel.bytes(store!, delta * PAGE_SIZE)) {
+    return GROW_OUT_OF_FUEL;
+  }
+  if (!mem.mayGrow(delta)) return -1;
+  if (fuel !== null && !fuel.eager && !fuel.bytes(store!, delta * PAGE_SIZE)) {
+    return GROW_OUT_OF_FUEL;
+  }
+  return mem.growBy(delta);
+}
+
+/**
+ * `table.grow`: the old size, or -1. With `fuel`, a growth pays per new element, when
+ * `memoryGrow` would. Returns `GROW_OUT_OF_FUEL` when the store cannot pay.
+ */
+export function tableGrow(
+  table: TableEntity,
+  init: number,
+  delta: number,
+  fuel: BulkFuel | null = null,
+  store: StoreInner | null = null,
+): number {
+  delta >>>= 0;
+  if (delta === 0) return table.size;
+  if (fuel !== null && fuel.eager && !fuel.elements(store!, delta)) return GROW_OUT_OF_FUEL;
+  if (!table.mayGrow(delta)) return -1;
+  if (fuel !== null && !fuel.eager && !fuel.elements(store!, delta)) return GROW_OUT_OF_FUEL;
+  return table.growBy(delta, init);
 }
 
 /** `table.fill`. */

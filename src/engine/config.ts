@@ -4,6 +4,7 @@
  * @module
  */
 
+import { ConfigError } from "../core/errors.ts";
 import type { WasmFeatures } from "../core/features.ts";
 
 /**
@@ -28,9 +29,9 @@ export interface FuelCosts {
   base: number;
   /** Cost of a call (`call`, `call_indirect`) in addition to `base`; default 0. */
   call: number;
-  /** Bulk memory operations pay 1 fuel per this many bytes. */
+  /** Bulk memory operations, and `memory.grow` for its new bytes, pay 1 fuel per this many bytes. */
   bytesPerFuel: number;
-  /** Bulk table operations pay 1 fuel per this many elements. */
+  /** Bulk table operations, and `table.grow` for its new elements, pay 1 fuel per this many. */
   elementsPerFuel: number;
 }
 
@@ -50,17 +51,20 @@ export interface ConfigOptions {
   wasmReferenceTypes?: boolean;
   /** 128-bit SIMD, the `v128` type; default on. */
   wasmSimd?: boolean;
-  /** The relaxed SIMD proposal; default off. */
+  /** The relaxed SIMD proposal; not implemented: only `false` is accepted. */
   wasmRelaxedSimd?: boolean;
-  /** The tail-call proposal (`return_call`, `return_call_indirect`); default off. */
+  /**
+   * The tail-call proposal (`return_call`, `return_call_indirect`); not implemented: only
+   * `false` is accepted.
+   */
   wasmTailCall?: boolean;
   /** The extended-const proposal (arithmetic in constant expressions); default off. */
   wasmExtendedConst?: boolean;
-  /** The multi-memory proposal; default off. */
+  /** The multi-memory proposal; not implemented: only `false` is accepted. */
   wasmMultiMemory?: boolean;
-  /** The memory64 proposal; default off. */
+  /** The memory64 proposal; not implemented: only `false` is accepted. */
   wasmMemory64?: boolean;
-  /** The custom-page-sizes proposal; default off. */
+  /** The custom-page-sizes proposal; not implemented: only `false` is accepted. */
   wasmCustomPageSizes?: boolean;
   /** The wide-arithmetic proposal; default off. */
   wasmWideArithmetic?: boolean;
@@ -68,6 +72,11 @@ export interface ConfigOptions {
   maxRecursionDepth?: number;
   /** Maximum number of value slots on one execution stack before `StackOverflow`. */
   maxStackHeight?: number;
+  /**
+   * How many calls from the host may nest inside a running call (host → Wasm → host → Wasm
+   * ...) before `StackOverflow`; default 32.
+   */
+  maxHostReentry?: number;
   /** Execution stacks the engine keeps for reuse. */
   maxCachedStacks?: number;
   /** Whether execution pays fuel (see `Store.setFuel`); default off. */
@@ -80,9 +89,19 @@ export interface ConfigOptions {
   compilationMode?: CompilationMode;
 }
 
+/** The proposals a switch names that the engine does not implement: their switches stay off. */
+const UNIMPLEMENTED_PROPOSALS: Partial<Record<keyof WasmFeatures, string>> = {
+  wasmRelaxedSimd: "relaxed SIMD",
+  wasmTailCall: "tail-call",
+  wasmMultiMemory: "multi-memory",
+  wasmMemory64: "memory64",
+  wasmCustomPageSizes: "custom-page-sizes",
+};
+
 /**
  * Engine configuration, as wasmi's `Config`: Wasm 2.0 features on by default, later proposals
- * off, fuel metering off.
+ * off, fuel metering off. Turning on a proposal the engine does not implement (tail calls,
+ * relaxed SIMD, multi-memory, memory64, custom page sizes) throws `ConfigError`.
  *
  * @example Metering fuel and limiting recursion
  * ```ts
@@ -112,17 +131,17 @@ export class Config implements WasmFeatures {
   wasmReferenceTypes = true;
   /** 128-bit SIMD, the `v128` type. */
   wasmSimd = true;
-  /** The relaxed SIMD proposal. */
+  /** The relaxed SIMD proposal (not implemented: always off). */
   wasmRelaxedSimd = false;
-  /** The tail-call proposal (`return_call`, `return_call_indirect`). */
+  /** The tail-call proposal (`return_call`, `return_call_indirect`; not implemented: off). */
   wasmTailCall = false;
   /** The extended-const proposal (arithmetic in constant expressions). */
   wasmExtendedConst = false;
-  /** The multi-memory proposal. */
+  /** The multi-memory proposal (not implemented: always off). */
   wasmMultiMemory = false;
-  /** The memory64 proposal. */
+  /** The memory64 proposal (not implemented: always off). */
   wasmMemory64 = false;
-  /** The custom-page-sizes proposal. */
+  /** The custom-page-sizes proposal (not implemented: always off). */
   wasmCustomPageSizes = false;
   /** The wide-arithmetic proposal. */
   wasmWideArithmetic = false;
@@ -130,6 +149,14 @@ export class Config implements WasmFeatures {
   maxRecursionDepth = 1024 * 16;
   /** Maximum number of value slots on one execution stack before a `StackOverflow` trap. */
   maxStackHeight = 1024 * 1024;
+  /**
+   * How many calls from the host (a host function calling Wasm, or a host function through the
+   * API) may nest inside a running call before a `StackOverflow` trap. Wasm→Wasm calls do not
+   * count: they never use the JS stack; these do, about 2 KiB of V8's ~1 MiB per level. The
+   * default, 32, stays well inside the smallest JS stacks (QuickJS, Hermes); raise it on
+   * runtimes with more stack.
+   */
+  maxHostReentry = 32;
   /** Execution stacks the engine keeps for reuse between calls. */
   maxCachedStacks = 2;
   /** Whether execution pays fuel; a store then runs only while it has fuel left. */
@@ -145,14 +172,60 @@ export class Config implements WasmFeatures {
    * Creates a configuration: the defaults, changed by `options`.
    *
    * @param options fields to change from the defaults
+   * @throws {ConfigError} when an option is unknown, a feature switch is not a boolean, or it
+   *   turns on a proposal the engine does not implement (the message names it)
    * @throws {RangeError} when a limit or a fuel price is not a non-negative integer (or, for
    *   `bytesPerFuel` and `elementsPerFuel`, not a positive one)
    */
   constructor(options: ConfigOptions = {}) {
     const { fuelCosts, ...rest } = options;
-    Object.assign(this, rest);
+    const given: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(rest)) {
+      // An option left undefined keeps its default.
+      if (value === undefined) continue;
+      given[key] = value;
+      if (!Object.hasOwn(this, key) || key === "fuelCosts") {
+        throw new ConfigError(`Unknown Config option ${JSON.stringify(key)}`);
+      }
+      if (key.startsWith("wasm") && typeof value !== "boolean") {
+        throw new ConfigError(`Config.${key} must be a boolean, got ${String(value)}`);
+      }
+      const proposal = UNIMPLEMENTED_PROPOSALS[key as keyof WasmFeatures];
+      if (proposal !== undefined && value === true) {
+        throw new ConfigError(
+          `Config.${key}: the ${proposal} proposal is not implemented by this engine`,
+        );
+      }
+    }
+    Object.assign(this, given);
+    if (typeof this.consumeFuel !== "boolean") {
+      throw new ConfigError(
+        `Config.consumeFuel must be a boolean, got ${String(this.consumeFuel)}`,
+      );
+    }
+    if (this.fuelConsumptionMode !== "lazy" && this.fuelConsumptionMode !== "eager") {
+      throw new ConfigError(
+        `Config.fuelConsumptionMode must be "lazy" or "eager", got ${
+          String(this.fuelConsumptionMode)
+        }`,
+      );
+    }
+    if (!["eager", "lazyTranslation", "lazy"].includes(this.compilationMode)) {
+      throw new ConfigError(
+        `Config.compilationMode must be "eager", "lazyTranslation" or "lazy", got ${
+          String(this.compilationMode)
+        }`,
+      );
+    }
     if (fuelCosts) this.fuelCosts = { ...this.fuelCosts, ...fuelCosts };
-    for (const limit of ["maxRecursionDepth", "maxStackHeight", "maxCachedStacks"] as const) {
+    for (
+      const limit of [
+        "maxRecursionDepth",
+        "maxStackHeight",
+        "maxHostReentry",
+        "maxCachedStacks",
+      ] as const
+    ) {
       const n = this[limit];
       if (!Number.isInteger(n) || n < 0) {
         throw new RangeError(`Config.${limit} must be a non-negative integer, got ${n}`);

@@ -16,6 +16,7 @@ import { CodeMap, type CompiledFunc } from "./code_map.ts";
 import { translateFunc } from "./translator.ts";
 import { DONE, HOST_AWAIT, OUT_OF_FUEL, run, type RunStatus } from "./executor.ts";
 import { BulkFuel } from "./fuel.ts";
+import { enterHostCall, leaveHostCall } from "./reentry.ts";
 import { ExecStack } from "./stack.ts";
 
 export { DONE, HOST_AWAIT, OUT_OF_FUEL, type RunStatus } from "./executor.ts";
@@ -123,7 +124,8 @@ export class Engine {
    * Throws `Trap` when execution traps or runs out of fuel (with `backtrace` filled in,
    * innermost frame first); the store stays usable. An error thrown by a host function
    * propagates unchanged. Re-entrant: a host function may call `execute` again (each call runs
-   * on its own execution stack).
+   * on its own execution stack), up to `Config.maxHostReentry` levels deep; one more traps with
+   * `StackOverflow`.
    *
    * @returns `DONE`, or `HOST_AWAIT` when a host function returned a Promise: a synchronous
    *   call cannot wait for it, so the call was abandoned (the caller reports it)
@@ -136,8 +138,15 @@ export class Engine {
       pending.catch(() => {}); // nobody waits for it
       return HOST_AWAIT;
     }
-    const st = this.#takeStack();
+    enterHostCall(this.config.maxHostReentry);
+    let st: ExecStack;
     let status: RunStatus;
+    try {
+      st = this.#takeStack();
+    } catch (e) {
+      leaveHostCall();
+      throw e;
+    }
     try {
       const compiled = this.#enter(st, func, io);
       status = run(this, store, st, 0);
@@ -150,6 +159,8 @@ export class Engine {
       const error = withBacktrace(e, st);
       this.#releaseStack(st);
       throw error;
+    } finally {
+      leaveHostCall();
     }
     if (status === HOST_AWAIT) this.dropCall(st);
     else this.#releaseStack(st);
@@ -183,6 +194,12 @@ export class Engine {
    */
   resumeCall(store: StoreInner, st: ExecStack): RunStatus {
     try {
+      enterHostCall(this.config.maxHostReentry);
+    } catch (e) {
+      this.#releaseStack(st);
+      throw e;
+    }
+    try {
       return run(this, store, st, 0);
     } catch (e) {
       if (st.host !== null) {
@@ -192,6 +209,8 @@ export class Engine {
       const error = withBacktrace(e, st);
       this.#releaseStack(st);
       throw error;
+    } finally {
+      leaveHostCall();
     }
   }
 
@@ -262,13 +281,16 @@ export class Engine {
 
 /**
  * Adds the Wasm frames of `st` to a trap's backtrace (after any frames of a nested call that
- * already trapped). A JS stack overflow (deep host/Wasm re-entrance) becomes a `StackOverflow`
- * trap; any other error passes through unchanged.
+ * already trapped). A JS stack overflow (`maxHostReentry` set too high for the runtime, or a
+ * host function's own deep recursion) becomes a `StackOverflow` trap with the JS error as its
+ * `cause`; any other error passes through unchanged.
+ *
+ * This runs with little JS stack left: it must not recurse or compile anything (no regular
+ * expressions). If it overflows all the same, the RangeError reaches the next call out, which
+ * has more room.
  */
 function withBacktrace(e: unknown, st: ExecStack): unknown {
-  if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    e = new Trap(TrapCode.StackOverflow, undefined, { cause: e });
-  }
+  if (isJsStackOverflow(e)) e = new Trap(TrapCode.StackOverflow, undefined, { cause: e });
   if (!(e instanceof Trap)) return e;
   for (let d = st.depth; d >= 0; d--) {
     const f = st.funcs[d];
@@ -279,4 +301,17 @@ function withBacktrace(e: unknown, st: ExecStack): unknown {
     );
   }
   return e;
+}
+
+/**
+ * Whether `e` is the JS engine's stack overflow: V8, JavaScriptCore and Hermes throw a
+ * `RangeError` ("Maximum call stack size exceeded"), SpiderMonkey and QuickJS an
+ * `InternalError` ("too much recursion", "stack overflow").
+ */
+function isJsStackOverflow(e: unknown): boolean {
+  if (!(e instanceof Error) || (e.name !== "RangeError" && e.name !== "InternalError")) {
+    return false;
+  }
+  const message = e.message;
+  return message.includes("stack") || message.includes("recursion");
 }

@@ -77,20 +77,37 @@ export class MemoryEntity {
    * resource limiter, if any, decides first; it throws (a `Trap`) to make the growth trap.
    */
   grow(delta: number): number {
+    if (delta === 0) return this.pages;
+    return this.mayGrow(delta) ? this.growBy(delta) : -1;
+  }
+
+  /**
+   * Whether the memory may grow by `delta` (> 0) pages: the store's resource limiter agrees (it
+   * may throw a `Trap` instead) and the result stays within the maximum. `growBy` does it.
+   */
+  mayGrow(delta: number): boolean {
     const old = this.pages;
-    if (delta === 0) return old;
     const limiter = this.store === null ? null : this.store.limiter;
     if (limiter !== null) {
       const max = this.type.maximum;
       const maximum = max === null ? null : max * PAGE_SIZE;
-      if (!limiter.memoryGrowing(old * PAGE_SIZE, (old + delta) * PAGE_SIZE, maximum)) return -1;
+      if (!limiter.memoryGrowing(old * PAGE_SIZE, (old + delta) * PAGE_SIZE, maximum)) {
+        return false;
+      }
     }
     if (delta < 0 || old + delta > this.maxPages) {
       limiter?.memoryGrowFailed(
         `Cannot grow a memory of ${old} pages by ${delta}: above its maximum`,
       );
-      return -1;
+      return false;
     }
+    return true;
+  }
+
+  /** Grows by `delta` pages that `mayGrow` allowed; the old size, or -1 if the host cannot. */
+  growBy(delta: number): number {
+    const old = this.pages;
+    const limiter = this.store === null ? null : this.store.limiter;
     let buffer: ArrayBuffer;
     try {
       buffer = new ArrayBuffer((old + delta) * PAGE_SIZE);
@@ -133,15 +150,33 @@ export class TableEntity {
    * store's resource limiter, if any, decides first (as for memories).
    */
   grow(delta: number, init: number): number {
+    if (delta === 0) return this.size;
+    return this.mayGrow(delta) ? this.growBy(delta, init) : -1;
+  }
+
+  /**
+   * Whether the table may grow by `delta` (> 0) elements: the store's resource limiter agrees
+   * (it may throw a `Trap` instead) and the result stays within the maximum.
+   */
+  mayGrow(delta: number): boolean {
     const old = this.size;
-    const limiter = this.store === null || delta === 0 ? null : this.store.limiter;
-    if (limiter !== null && !limiter.tableGrowing(old, old + delta, this.type.maximum)) return -1;
+    const limiter = this.store === null ? null : this.store.limiter;
+    if (limiter !== null && !limiter.tableGrowing(old, old + delta, this.type.maximum)) {
+      return false;
+    }
     if (delta < 0 || old + delta > this.maxSize) {
       limiter?.tableGrowFailed(
         `Cannot grow a table of ${old} elements by ${delta}: above its maximum`,
       );
-      return -1;
+      return false;
     }
+    return true;
+  }
+
+  /** Grows by `delta` elements that `mayGrow` allowed; the old size, or -1 if the host cannot. */
+  growBy(delta: number, init: number): number {
+    const old = this.size;
+    const limiter = this.store === null ? null : this.store.limiter;
     const size = old + delta;
     if (size > this.elements.length) {
       let elements: Int32Array;

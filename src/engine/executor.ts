@@ -113,8 +113,10 @@ import { fMax, fMin } from "../core/num/float.ts";
 import {
   dataDrop,
   elemDrop,
+  GROW_OUT_OF_FUEL,
   memoryCopy,
   memoryFill,
+  memoryGrow,
   memoryInit,
   tableCopy,
   tableFill,
@@ -1742,12 +1744,18 @@ export function run(
         s32[(fp + code[(pc + 1) | 0]) | 0] = memLen / PAGE_SIZE;
         pc = (pc + 2) | 0;
         break;
-      case 246: // MemoryGrow
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.grow(s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0);
+      case 246: { // MemoryGrow
+        const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
+        if (old === GROW_OUT_OF_FUEL) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        s32[(fp + code[(pc + 1) | 0]) | 0] = old;
         mview = mem!.view;
         memLen = mview.byteLength;
         pc = (pc + 3) | 0;
         break;
+      }
       case 247: // MemoryFill
         if (
           !memoryFill(
@@ -1820,14 +1828,22 @@ export function run(
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 254: // TableGrow
-        s32[(fp + code[(pc + 1) | 0]) | 0] = tableGrow(
+      case 254: { // TableGrow
+        const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
           s32[(fp + code[(pc + 4) | 0]) | 0],
+          bulkFuel,
+          store,
         );
+        if (old === GROW_OUT_OF_FUEL) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        s32[(fp + code[(pc + 1) | 0]) | 0] = old;
         pc = (pc + 5) | 0;
         break;
+      }
       case 255: // TableFill
         if (
           !tableFill(

@@ -33,8 +33,14 @@
  * `memory.fill`, `memory.copy`, `memory.init` pay `floor(n / bytesPerFuel)` more for `n` bytes;
  * `table.fill`, `table.copy`, `table.init` pay `floor(n / elementsPerFuel)` for `n` elements.
  * In `lazy` mode (the default) they pay only once their bounds are checked (an operation that
- * traps pays nothing extra); in `eager` mode before. Growth (`memory.grow`, `table.grow`) costs
- * its operator's `base` only.
+ * traps pays nothing extra); in `eager` mode before.
+ *
+ * Growth pays for what it adds, as in wasmi: `memory.grow` by `d` pages pays
+ * `floor(d * 65536 / bytesPerFuel)` (as copying the new bytes would), `table.grow` by `d`
+ * elements `floor(d / elementsPerFuel)`. In `lazy` mode a growth pays once the resource limiter
+ * and the maximum allow it (a growth that gives -1 there pays nothing extra; one the host then
+ * fails to allocate has paid); in `eager` mode before asking. Growing by 0 pays nothing extra.
+ * Growth through the API (`Memory.grow`, `Table.grow`) is not metered.
  *
  * ## Running out
  * A charge the store cannot pay leaves the fuel as it is and stops the call *before* the

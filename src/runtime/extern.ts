@@ -7,11 +7,12 @@
 
 import { type ExternKind, type ExternType, MemoryType, TableType } from "../core/types.ts";
 import { type FuncEntity, GlobalEntity, MemoryEntity, TableEntity } from "../engine/entities.ts";
-import { Func, funcEntity, funcHandle } from "./func.ts";
-import { Global, globalEntity, globalHandle } from "./global.ts";
-import { Memory, memoryEntity, memoryHandle } from "./memory.ts";
+import type { Func } from "./func.ts";
+import type { Global } from "./global.ts";
+import { funcs, globals, memories, tables } from "./handles.ts";
+import type { Memory } from "./memory.ts";
 import type { Store } from "./store.ts";
-import { Table, tableEntity, tableHandle } from "./table.ts";
+import type { Table } from "./table.ts";
 
 /** A function, table, memory or global: what can be imported and exported. */
 export type Extern = Func | Table | Memory | Global;
@@ -29,24 +30,24 @@ export interface ExportItem {
 
 /** The handle for `entity`, owned by `store`. */
 export function externHandle(store: Store, entity: ExternEntity): Extern {
-  if (entity instanceof MemoryEntity) return memoryHandle(store, entity);
-  if (entity instanceof TableEntity) return tableHandle(store, entity);
-  if (entity instanceof GlobalEntity) return globalHandle(store, entity);
-  return funcHandle(store, entity);
+  if (entity instanceof MemoryEntity) return memories.handle(store, entity);
+  if (entity instanceof TableEntity) return tables.handle(store, entity);
+  if (entity instanceof GlobalEntity) return globals.handle(store, entity);
+  return funcs.handle(store, entity);
 }
 
 /** The entity behind `extern`, after checking that `store` owns it. */
 export function externEntity(store: Store, extern: Extern): ExternEntity {
-  if (extern instanceof Func) return funcEntity(store, extern);
-  if (extern instanceof Memory) return memoryEntity(store, extern);
-  if (extern instanceof Table) return tableEntity(store, extern);
-  if (extern instanceof Global) return globalEntity(store, extern);
+  if (funcs.is(extern)) return funcs.entity(store, extern);
+  if (memories.is(extern)) return memories.entity(store, extern);
+  if (tables.is(extern)) return tables.entity(store, extern);
+  if (globals.is(extern)) return globals.entity(store, extern);
   throw new TypeError(`Not an extern (Func, Table, Memory or Global): ${String(extern)}`);
 }
 
 /** Whether `x` is an extern handle. */
 export function isExtern(x: unknown): x is Extern {
-  return x instanceof Func || x instanceof Memory || x instanceof Table || x instanceof Global;
+  return funcs.is(x) || memories.is(x) || tables.is(x) || globals.is(x);
 }
 
 /** What kind of extern `entity` is. */

@@ -5,40 +5,22 @@
  * @module
  */
 
-import { FuncType, type ValType } from "../core/types.ts";
+import type { FuncType } from "../core/types.ts";
 import { SLOT_WORDS } from "../engine/entities.ts";
 import type { FuncEntity } from "../engine/entities.ts";
-import { DONE, type RunStatus } from "../engine/engine.ts";
-import { hookedWasmCall } from "./call_hook.ts";
+import { callEntity, type FuncTypeLike, toFuncType } from "./call.ts";
+import { funcs } from "./handles.ts";
 import { createHostFunc, type HostFuncNew, type HostFuncWrap } from "./host_func.ts";
+import type { HostFuncTyped, JsParams, JsResults, Signature } from "./signature.ts";
 import {
   callAsyncEntity,
   type CallAsyncOptions,
-  callHostRoot,
   callResumableEntity,
-  promiseInSyncCall,
   type ResumableCall,
 } from "./resumable.ts";
-import { checkStore, type Store, storeInner } from "./store.ts";
+import { type Store, storeInner } from "./store.ts";
 import { TypedFunc } from "./typed_func.ts";
 import { checkVals, readVal, type Val, writeVal } from "./val.ts";
-
-/** A function type, or anything with the same `params` and `results`. */
-export type FuncTypeLike = FuncType | {
-  readonly params: readonly ValType[];
-  readonly results: readonly ValType[];
-};
-
-/** `type` as a `FuncType` (validating its value types). */
-export function toFuncType(type: FuncTypeLike): FuncType {
-  return type instanceof FuncType ? type : new FuncType(type.params, type.results);
-}
-
-/** Handles by entity: an entity lives in one store, so it alone identifies its handle. */
-const handles = new WeakMap<FuncEntity, Func>();
-/** Set while `funcHandle` constructs a handle for an existing entity. */
-let adopting: FuncEntity | null = null;
-let entityOf: (store: Store, func: Func) => FuncEntity;
 
 /**
  * A function in a store: defined in Wasm and exported by an instance, or defined by the host.
@@ -59,9 +41,6 @@ let entityOf: (store: Store, func: Func) => FuncEntity;
  * ```
  */
 export class Func {
-  readonly #store: Store;
-  readonly #entity: FuncEntity;
-
   /**
    * Defines a host function whose parameters and results are `Val`s.
    *
@@ -71,16 +50,9 @@ export class Func {
    *   matching `type.results`; `undefined` is accepted when there are none)
    */
   constructor(store: Store, type: FuncTypeLike, fn: HostFuncNew<unknown>) {
-    this.#store = store;
-    if (adopting !== null) {
-      // Wrapping an entity that already exists (see `funcHandle`).
-      this.#entity = adopting;
-      adopting = null;
-    } else {
-      this.#entity = createHostFunc(store, toFuncType(type), fn, "vals");
-      storeInner(store).addFunc(this.#entity);
-    }
-    handles.set(this.#entity, this);
+    const entity = createHostFunc(store, toFuncType(type), fn, "vals");
+    storeInner(store).addFunc(entity);
+    funcs.bind(this, store, entity);
   }
 
   /**
@@ -88,29 +60,38 @@ export class Func {
    * numbers, i64 as bigints, v128 as `Uint8Array`, funcref as `Func | null`, externref as any
    * value. It returns nothing for no results, the value for one, an array for several.
    *
+   * When `type` is a `{ params, results }` literal, the callback's parameter and result types
+   * are inferred from it (see `HostFuncTyped`): a callback of the wrong shape does not
+   * type-check. Its results are checked at run time too: a wrong one is a `FuncError` naming
+   * the function.
+   *
    * @example
    * ```ts
    * import { Engine, Func, Store } from "../../mod.ts";
    * import assert from "node:assert/strict";
    * const store = new Store(new Engine(), 10);
-   * const f = Func.wrap(store, { params: ["i64"], results: ["i64"] }, (caller, x: bigint) =>
+   * const f = Func.wrap(store, { params: ["i64"], results: ["i64"] }, (caller, x) =>
    *   x + BigInt(caller.data));
-   * assert.equal(f.typed(store).call(store, 5n), 15n);
+   * assert.equal(f.typed(store, { params: ["i64"], results: ["i64"] }).call(store, 5n), 15n);
    * ```
    *
    * @param store the store that will own it
    * @param type its signature
    * @param fn called with a `Caller` and one argument per parameter
    */
-  static wrap<T>(store: Store<T>, type: FuncTypeLike, fn: HostFuncWrap<T>): Func {
+  static wrap<T, const S extends FuncTypeLike = FuncTypeLike>(
+    store: Store<T>,
+    type: S,
+    fn: NoInfer<HostFuncTyped<T, S>>,
+  ): Func {
     const entity = createHostFunc(store, toFuncType(type), fn as HostFuncWrap<unknown>, "plain");
     storeInner(store).addFunc(entity);
-    return funcHandle(store, entity);
+    return funcs.handle(store, entity);
   }
 
   /** The function's signature. */
   ty(store: Store): FuncType {
-    return entityOf(store, this).type;
+    return funcs.entity(store, this).type;
   }
 
   /**
@@ -123,7 +104,7 @@ export class Func {
    * @throws {Trap} when execution traps; the store stays usable
    */
   call(store: Store, params: readonly Val[] = []): Val[] {
-    const entity = entityOf(store, this);
+    const entity = funcs.entity(store, this);
     const io = paramSlots(store, entity, params);
     callEntity(store, entity, io);
     return readResults(store, entity, io);
@@ -169,7 +150,7 @@ export class Func {
    * @throws any error of the function itself when it is a host function (called directly)
    */
   callResumable(store: Store, params: readonly Val[] = []): ResumableCall<Val[]> {
-    const entity = entityOf(store, this);
+    const entity = funcs.entity(store, this);
     const io = paramSlots(store, entity, params);
     return callResumableEntity(store, entity, io, (out) => readResults(store, entity, out));
   }
@@ -212,7 +193,7 @@ export class Func {
    */
   callAsync(store: Store, params: readonly Val[] = [], options?: CallAsyncOptions): Promise<Val[]> {
     try {
-      const entity = entityOf(store, this);
+      const entity = funcs.entity(store, this);
       const io = paramSlots(store, entity, params);
       return callAsyncEntity(store, entity, io, (out) => readResults(store, entity, out), options);
     } catch (e) {
@@ -226,33 +207,26 @@ export class Func {
    * @param store the store that owns it
    * @param type if given, the signature the caller expects; a different one throws `FuncError`
    */
+  typed<const S extends Signature>(
+    store: Store,
+    type: S,
+  ): TypedFunc<JsParams<S["params"]>, JsResults<S["results"]>>;
+  /**
+   * A typed view of this function, its argument and result types given as type arguments (not
+   * checked against the function's signature unless `type` is given).
+   *
+   * @param store the store that owns it
+   * @param type if given, the signature the caller expects; a different one throws `FuncError`
+   */
   typed<P extends readonly unknown[] = unknown[], R = unknown>(
     store: Store,
     type?: FuncTypeLike,
-  ): TypedFunc<P, R> {
-    return new TypedFunc<P, R>(store, this, type);
-  }
-
-  static {
-    entityOf = (store, func) => {
-      checkStore("Func", func.#store, store);
-      return func.#entity;
-    };
+  ): TypedFunc<P, R>;
+  typed(store: Store, type?: FuncTypeLike): TypedFunc<unknown[], unknown> {
+    return new TypedFunc(store, this, type);
   }
 }
-
-/** The entity behind `func`, after checking that `store` owns it. */
-export function funcEntity(store: Store, func: Func): FuncEntity {
-  return entityOf(store, func);
-}
-
-/** The handle of `entity`, which `store` owns (the same handle every time). */
-export function funcHandle(store: Store, entity: FuncEntity): Func {
-  const known = handles.get(entity);
-  if (known !== undefined) return known;
-  adopting = entity;
-  return new Func(store, entity.type, () => []);
-}
+funcs.define(Func);
 
 /** The parameter slots of a call of `entity` with `params` (checked against its type). */
 function paramSlots(store: Store, entity: FuncEntity, params: readonly Val[]): Int32Array {
@@ -271,20 +245,4 @@ function readResults(store: Store, entity: FuncEntity, io: Int32Array): Val[] {
     results[i] = readVal(store, types[i]!, io, i * SLOT_WORDS);
   }
   return results;
-}
-
-/**
- * Runs `entity` with its parameters in the slots of `io` and leaves its results there. Wasm
- * functions go to the engine, between the store's `CallingWasm` and `ReturningFromWasm` hooks;
- * host functions are called directly, with no calling instance (and no hooks, as in wasmi).
- * A host function that returns a Promise makes it throw `AsyncHostFuncError`.
- */
-export function callEntity(store: Store, entity: FuncEntity, io: Int32Array): void {
-  if (entity.isHost) return callHostRoot(entity, io);
-  const inner = storeInner(store);
-  const hook = inner.callHook;
-  let status: RunStatus = DONE;
-  if (hook === null) status = store.engine.execute(inner, entity, io);
-  else hookedWasmCall(hook, () => void (status = store.engine.execute(inner, entity, io)));
-  if (status !== DONE) throw promiseInSyncCall();
 }

@@ -7,15 +7,12 @@
 import { GlobalType } from "../core/types.ts";
 import { GlobalEntity } from "../engine/entities.ts";
 import { GlobalError } from "./errors.ts";
-import { checkStore, type Store } from "./store.ts";
+import { globals } from "./handles.ts";
+import type { Store } from "./store.ts";
 import { readVal, Val, writeVal } from "./val.ts";
 
 /** Whether a global can change: wasmi's `Mutability`. */
 export type Mutability = "const" | "var";
-
-const handles = new WeakMap<GlobalEntity, Global>();
-let adopting: GlobalEntity | null = null;
-let entityOf: (store: Store, global: Global) => GlobalEntity;
 
 /**
  * A global variable holding one value.
@@ -32,9 +29,6 @@ let entityOf: (store: Store, global: Global) => GlobalEntity;
  * ```
  */
 export class Global {
-  readonly #store: Store;
-  readonly #entity: GlobalEntity;
-
   /**
    * Creates a global.
    *
@@ -44,28 +38,21 @@ export class Global {
    *   if not
    */
   constructor(store: Store, value: Val, mutability: Mutability | boolean = "const") {
-    this.#store = store;
-    if (adopting !== null) {
-      // Wrapping an entity that already exists (see `globalHandle`).
-      this.#entity = adopting;
-      adopting = null;
-    } else {
-      if (!(value instanceof Val)) throw new TypeError("A global's initial value must be a Val");
-      const mutable = mutability === true || mutability === "var";
-      this.#entity = new GlobalEntity(new GlobalType(value.type, mutable));
-      writeVal(store, value, this.#entity.value, 0);
-    }
-    handles.set(this.#entity, this);
+    if (!(value instanceof Val)) throw new TypeError("A global's initial value must be a Val");
+    const mutable = mutability === true || mutability === "var";
+    const entity = new GlobalEntity(new GlobalType(value.type, mutable));
+    writeVal(store, value, entity.value, 0);
+    globals.bind(this, store, entity);
   }
 
   /** The global's type. */
   ty(store: Store): GlobalType {
-    return entityOf(store, this).type;
+    return globals.entity(store, this).type;
   }
 
   /** The current value. */
   get(store: Store): Val {
-    const e = entityOf(store, this);
+    const e = globals.entity(store, this);
     return readVal(store, e.type.content, e.value, 0);
   }
 
@@ -75,7 +62,7 @@ export class Global {
    * @throws {GlobalError} when the global is immutable or `value` has another type
    */
   set(store: Store, value: Val): void {
-    const e = entityOf(store, this);
+    const e = globals.entity(store, this);
     if (!e.type.mutable) throw new GlobalError(`Cannot set an immutable ${e.type}`);
     if (!(value instanceof Val) || value.type !== e.type.content) {
       const got = value instanceof Val ? value.type : String(value);
@@ -83,24 +70,5 @@ export class Global {
     }
     writeVal(store, value, e.value, 0);
   }
-
-  static {
-    entityOf = (store, global) => {
-      checkStore("Global", global.#store, store);
-      return global.#entity;
-    };
-  }
 }
-
-/** The entity behind `global`, after checking that `store` owns it. */
-export function globalEntity(store: Store, global: Global): GlobalEntity {
-  return entityOf(store, global);
-}
-
-/** The handle of `entity`, which `store` owns (the same handle every time). */
-export function globalHandle(store: Store, entity: GlobalEntity): Global {
-  const known = handles.get(entity);
-  if (known !== undefined) return known;
-  adopting = entity;
-  return new Global(store, Val.default(entity.type.content));
-}
+globals.define(Global);

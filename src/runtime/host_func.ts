@@ -63,14 +63,15 @@ export function createHostFunc(
     }
     if (results.length === 0) return;
     if (results.length === 1) {
-      writeJs(store, results[0]!, out, stack, base, `the result of ${what}`);
+      writeJs(store, results[0]!, out, stack, base, `the result of ${what}`, true);
       return;
     }
     if (!Array.isArray(out) || out.length !== results.length) {
       throw new FuncError(`Expected ${what} to return an array of ${results.length} results`);
     }
     for (let i = 0; i < results.length; i++) {
-      writeJs(store, results[i]!, out[i], stack, base + i * SLOT_WORDS, `result ${i} of ${what}`);
+      const at = base + i * SLOT_WORDS;
+      writeJs(store, results[i]!, out[i], stack, at, `result ${i} of ${what}`, true);
     }
   };
 

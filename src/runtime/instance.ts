@@ -4,20 +4,19 @@
  * @module
  */
 
-import type { InstanceEntity } from "../engine/entities.ts";
 import { FuncError } from "./errors.ts";
 import { type ExportItem, type Extern, externHandle } from "./extern.ts";
-import { Func, type FuncTypeLike } from "./func.ts";
-import { Global } from "./global.ts";
+import type { FuncTypeLike } from "./call.ts";
+import type { Func } from "./func.ts";
+import type { Global } from "./global.ts";
+import { funcs, globals, instances, memories, tables } from "./handles.ts";
 import { instantiateModule } from "./instantiate.ts";
-import { Memory } from "./memory.ts";
+import type { Memory } from "./memory.ts";
 import type { Module } from "./module.ts";
-import { checkStore, type Store } from "./store.ts";
-import { Table } from "./table.ts";
-import type { TypedFunc } from "./typed_func.ts";
-
-let adopting: InstanceEntity | null = null;
-let entityOf: (store: Store, instance: Instance) => InstanceEntity;
+import type { JsParams, JsResults, Signature } from "./signature.ts";
+import type { Store } from "./store.ts";
+import type { Table } from "./table.ts";
+import { TypedFunc } from "./typed_func.ts";
 
 /**
  * An instance of a module: its functions, tables, memories and globals, reached through its
@@ -39,9 +38,6 @@ let entityOf: (store: Store, instance: Instance) => InstanceEntity;
  * ```
  */
 export class Instance {
-  readonly #store: Store;
-  readonly #entity: InstanceEntity;
-
   /**
    * Instantiates `module` with one extern per import, in the module's import order, and runs its
    * start function. A `Linker` resolves imports by name instead.
@@ -50,25 +46,19 @@ export class Instance {
    * @throws {Trap} when a segment is out of bounds or the start function traps
    */
   constructor(store: Store, module: Module, imports: readonly Extern[]) {
-    this.#store = store;
-    if (adopting !== null) {
-      this.#entity = adopting;
-      adopting = null;
-    } else {
-      this.#entity = instantiateModule(store, module, imports);
-    }
+    instances.bind(this, store, instantiateModule(store, module, imports));
   }
 
   /** The export `name`, or `undefined`. */
   getExport(store: Store, name: string): Extern | undefined {
-    const entity = entityOf(store, this).exports.get(name);
+    const entity = instances.entity(store, this).exports.get(name);
     return entity === undefined ? undefined : externHandle(store, entity);
   }
 
   /** The exported function `name`, or `undefined` (also when `name` is not a function). */
   getFunc(store: Store, name: string): Func | undefined {
     const e = this.getExport(store, name);
-    return e instanceof Func ? e : undefined;
+    return funcs.is(e) ? e : undefined;
   }
 
   /**
@@ -77,55 +67,56 @@ export class Instance {
    * @param type if given, the signature the caller expects
    * @throws {FuncError} when there is no such function, or its type is not `type`
    */
+  getTypedFunc<const S extends Signature>(
+    store: Store,
+    name: string,
+    type: S,
+  ): TypedFunc<JsParams<S["params"]>, JsResults<S["results"]>>;
+  /**
+   * The exported function `name` as a `TypedFunc`, its argument and result types given as type
+   * arguments (checked against the function's signature only when `type` is given).
+   *
+   * @param type if given, the signature the caller expects
+   * @throws {FuncError} when there is no such function, or its type is not `type`
+   */
   getTypedFunc<P extends readonly unknown[] = unknown[], R = unknown>(
     store: Store,
     name: string,
     type?: FuncTypeLike,
-  ): TypedFunc<P, R> {
+  ): TypedFunc<P, R>;
+  getTypedFunc(store: Store, name: string, type?: FuncTypeLike): TypedFunc<unknown[], unknown> {
     const func = this.getFunc(store, name);
     if (func === undefined) {
       throw new FuncError(`No exported function named ${JSON.stringify(name)}`);
     }
-    return func.typed<P, R>(store, type);
+    return new TypedFunc(store, func, type);
   }
 
   /** The exported memory `name`, or `undefined`. */
   getMemory(store: Store, name: string): Memory | undefined {
     const e = this.getExport(store, name);
-    return e instanceof Memory ? e : undefined;
+    return memories.is(e) ? e : undefined;
   }
 
   /** The exported table `name`, or `undefined`. */
   getTable(store: Store, name: string): Table | undefined {
     const e = this.getExport(store, name);
-    return e instanceof Table ? e : undefined;
+    return tables.is(e) ? e : undefined;
   }
 
   /** The exported global `name`, or `undefined`. */
   getGlobal(store: Store, name: string): Global | undefined {
     const e = this.getExport(store, name);
-    return e instanceof Global ? e : undefined;
+    return globals.is(e) ? e : undefined;
   }
 
   /** Every export, in the module's order. */
   exports(store: Store): ExportItem[] {
     const items: ExportItem[] = [];
-    for (const [name, entity] of entityOf(store, this).exports) {
+    for (const [name, entity] of instances.entity(store, this).exports) {
       items.push({ name, value: externHandle(store, entity) });
     }
     return items;
   }
-
-  static {
-    entityOf = (store, instance) => {
-      checkStore("Instance", instance.#store, store);
-      return instance.#entity;
-    };
-  }
 }
-
-/** The handle for an instance entity that `instantiateModule` just made. */
-export function instanceHandle(store: Store, entity: InstanceEntity): Instance {
-  adopting = entity;
-  return new Instance(store, null as unknown as Module, []);
-}
+instances.define(Instance);

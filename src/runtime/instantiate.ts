@@ -29,7 +29,7 @@ import {
 import { evalConstExpr } from "./const_expr.ts";
 import { MemoryError, TableError } from "./errors.ts";
 import { entityKind, entityType, type Extern, type ExternEntity, externEntity } from "./extern.ts";
-import { callEntity } from "./func.ts";
+import { callEntity } from "./call.ts";
 import { checkNewInstance } from "./limits.ts";
 import { createMemoryEntity } from "./memory.ts";
 import { type Module, moduleDecl } from "./module.ts";

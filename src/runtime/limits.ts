@@ -18,6 +18,11 @@ export const DEFAULT_INSTANCE_LIMIT = 10_000;
 export const DEFAULT_TABLE_LIMIT = 10_000;
 /** The number of memories a store may hold when the limiter does not say (wasmi's default). */
 export const DEFAULT_MEMORY_LIMIT = 10_000;
+/**
+ * The most elements a table may have under the default limits (V8's limit; wasmi has none):
+ * growing a table beyond it fails at once instead of allocating gigabytes.
+ */
+export const DEFAULT_TABLE_ELEMENTS = 10_000_000;
 
 /**
  * Decides whether the memories and tables of a store may grow, and how many instances, tables and
@@ -75,7 +80,7 @@ function checkCount(what: string, n: number): number {
 export interface StoreLimitsOptions {
   /** The most bytes each memory may have; null: no limit. */
   memorySize: number | null;
-  /** The most elements each table may have; null: no limit. */
+  /** The most elements each table may have (default `DEFAULT_TABLE_ELEMENTS`); null: no limit. */
   tableElements: number | null;
   /** The most instances the store may hold. */
   instances: number;
@@ -119,7 +124,9 @@ export class StoreLimits implements ResourceLimiter {
   constructor(limits: Partial<Readonly<StoreLimitsOptions>> = {}) {
     this.#limits = {
       memorySize: limits.memorySize ?? null,
-      tableElements: limits.tableElements ?? null,
+      tableElements: limits.tableElements === undefined
+        ? DEFAULT_TABLE_ELEMENTS
+        : limits.tableElements,
       instances: limits.instances ?? DEFAULT_INSTANCE_LIMIT,
       tables: limits.tables ?? DEFAULT_TABLE_LIMIT,
       memories: limits.memories ?? DEFAULT_MEMORY_LIMIT,
@@ -248,6 +255,15 @@ export class StoreLimitsBuilder {
     return new StoreLimits(this.#limits);
   }
 }
+
+/**
+ * The limits of a store with no limiter of its own: `new StoreLimits()`, that is each table at
+ * most `DEFAULT_TABLE_ELEMENTS` elements, each memory as large as its type allows and the host
+ * can allocate (a growth the host cannot allocate gives -1), and at most
+ * `DEFAULT_INSTANCE_LIMIT` instances, `DEFAULT_TABLE_LIMIT` tables and `DEFAULT_MEMORY_LIMIT`
+ * memories.
+ */
+export const DEFAULT_LIMITS: StoreLimits = new StoreLimits();
 
 /** `e` as the trap a denied growth raises (a `Trap` passes unchanged). */
 function limited(e: unknown): Trap {

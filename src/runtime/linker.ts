@@ -8,16 +8,19 @@ import { LinkError } from "../core/errors.ts";
 import type { FuncType } from "../core/types.ts";
 import type { Engine } from "../engine/engine.ts";
 import { type Extern, externEntity, isExtern } from "./extern.ts";
-import { type Func, funcHandle, type FuncTypeLike, toFuncType } from "./func.ts";
+import { type FuncTypeLike, toFuncType } from "./call.ts";
+import type { Func } from "./func.ts";
+import { funcs, instances } from "./handles.ts";
 import {
   createHostFunc,
   type HostFuncFlavour,
   type HostFuncNew,
   type HostFuncWrap,
 } from "./host_func.ts";
-import { type Instance, instanceHandle } from "./instance.ts";
+import type { Instance } from "./instance.ts";
 import { instantiateModule, unknownImport } from "./instantiate.ts";
 import { type Module, moduleDecl } from "./module.ts";
+import type { HostFuncTyped } from "./signature.ts";
 import { checkEngine, type Store, storeInner } from "./store.ts";
 
 /**
@@ -39,7 +42,7 @@ class HostFuncDef {
     if (func === undefined) {
       const entity = createHostFunc(store, this.type, this.fn, this.flavour, this.label);
       storeInner(store).addFunc(entity);
-      func = funcHandle(store, entity);
+      func = funcs.handle(store, entity);
       this.#funcs.set(store, func);
     }
     return func;
@@ -119,8 +122,16 @@ export class Linker<T = unknown> {
     return this.#insert(module, name, extern);
   }
 
-  /** Defines `module`.`name` as a host function with plain JS values (see `Func.wrap`). */
-  funcWrap(module: string, name: string, type: FuncTypeLike, fn: HostFuncWrap<T>): this {
+  /**
+   * Defines `module`.`name` as a host function with plain JS values (see `Func.wrap`); the
+   * callback's types are inferred from a `{ params, results }` literal.
+   */
+  funcWrap<const S extends FuncTypeLike = FuncTypeLike>(
+    module: string,
+    name: string,
+    type: S,
+    fn: NoInfer<HostFuncTyped<T, S>>,
+  ): this {
     const def = new HostFuncDef(
       toFuncType(type),
       fn as HostFuncWrap<unknown>,
@@ -179,6 +190,6 @@ export class Linker<T = unknown> {
       if (extern === undefined) throw unknownImport(module, imp);
       return extern;
     });
-    return instanceHandle(store, instantiateModule(store, module, imports));
+    return instances.handle(store, instantiateModule(store, module, imports));
   }
 }

@@ -8,15 +8,12 @@ import { Trap } from "../core/trap.ts";
 import { MemoryType } from "../core/types.ts";
 import { MemoryEntity } from "../engine/entities.ts";
 import { MemoryError } from "./errors.ts";
+import { memories } from "./handles.ts";
 import { checkNewMemory, growthErrorCause } from "./limits.ts";
-import { checkStore, type Store, storeInner } from "./store.ts";
+import { type Store, storeInner } from "./store.ts";
 
 /** Pages a 32-bit memory can have at most (4 GiB). */
 export const MAX_PAGES = 65536;
-
-const handles = new WeakMap<MemoryEntity, Memory>();
-let adopting: MemoryEntity | null = null;
-let entityOf: (store: Store, memory: Memory) => MemoryEntity;
 
 /** Throws `MemoryError` unless `type` is a valid 32-bit memory type. */
 function checkMemoryType(type: MemoryType): void {
@@ -72,35 +69,24 @@ export function createMemoryEntity(type: MemoryType, store: Store): MemoryEntity
  * ```
  */
 export class Memory {
-  readonly #store: Store;
-  readonly #entity: MemoryEntity;
-
   /**
    * Creates a memory of `type`, its minimum as initial size, all zeros.
    *
    * @throws {MemoryError} when the type is invalid or cannot be allocated
    */
   constructor(store: Store, type: MemoryType) {
-    this.#store = store;
-    if (adopting !== null) {
-      // Wrapping an entity that already exists (see `memoryHandle`).
-      this.#entity = adopting;
-      adopting = null;
-    } else {
-      this.#entity = createMemoryEntity(type, store);
-    }
-    handles.set(this.#entity, this);
+    memories.bind(this, store, createMemoryEntity(type, store));
   }
 
   /** The memory's type, with its current size as minimum. */
   ty(store: Store): MemoryType {
-    const e = entityOf(store, this);
+    const e = memories.entity(store, this);
     return new MemoryType({ minimum: e.pages, maximum: e.type.maximum, shared: e.type.shared });
   }
 
   /** The current size in pages. */
   size(store: Store): number {
-    return entityOf(store, this).pages;
+    return memories.entity(store, this).pages;
   }
 
   /**
@@ -111,7 +97,7 @@ export class Memory {
    *   it, or it cannot be allocated
    */
   grow(store: Store, delta: number): number {
-    const e = entityOf(store, this);
+    const e = memories.entity(store, this);
     if (!Number.isInteger(delta) || delta < 0) {
       throw new RangeError(`Memory growth must be a non-negative integer, got ${delta}`);
     }
@@ -134,7 +120,7 @@ export class Memory {
 
   /** A view of the memory's current bytes (valid until it grows). */
   data(store: Store): Uint8Array {
-    return entityOf(store, this).u8;
+    return memories.entity(store, this).u8;
   }
 
   /**
@@ -146,7 +132,7 @@ export class Memory {
    * @throws {MemoryError} when the range is out of bounds
    */
   read(store: Store, offset: number, target: number | Uint8Array): Uint8Array {
-    const e = entityOf(store, this);
+    const e = memories.entity(store, this);
     const length = typeof target === "number" ? target : target.length;
     checkRange(e, offset, length);
     const bytes = e.u8.subarray(offset, offset + length);
@@ -161,18 +147,12 @@ export class Memory {
    * @throws {MemoryError} when the range is out of bounds (nothing is written)
    */
   write(store: Store, offset: number, bytes: Uint8Array): void {
-    const e = entityOf(store, this);
+    const e = memories.entity(store, this);
     checkRange(e, offset, bytes.length);
     e.u8.set(bytes, offset);
   }
-
-  static {
-    entityOf = (store, memory) => {
-      checkStore("Memory", memory.#store, store);
-      return memory.#entity;
-    };
-  }
 }
+memories.define(Memory);
 
 function checkRange(e: MemoryEntity, offset: number, length: number): void {
   if (
@@ -183,17 +163,4 @@ function checkRange(e: MemoryEntity, offset: number, length: number): void {
       `Out of bounds memory access: ${length} bytes at ${offset} in a memory of ${e.byteLength}`,
     );
   }
-}
-
-/** The entity behind `memory`, after checking that `store` owns it. */
-export function memoryEntity(store: Store, memory: Memory): MemoryEntity {
-  return entityOf(store, memory);
-}
-
-/** The handle of `entity`, which `store` owns (the same handle every time). */
-export function memoryHandle(store: Store, entity: MemoryEntity): Memory {
-  const known = handles.get(entity);
-  if (known !== undefined) return known;
-  adopting = entity;
-  return new Memory(store, entity.type);
 }

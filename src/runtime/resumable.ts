@@ -24,10 +24,12 @@ import {
   type WasmFuncEntity,
 } from "../engine/entities.ts";
 import { FUEL_CHUNK, refillFuel, spreadFuel } from "../engine/fuel.ts";
+import { enterHostCall, leaveHostCall } from "../engine/reentry.ts";
 import type { ExecStack } from "../engine/stack.ts";
 import { hookedWasmCall } from "./call_hook.ts";
 import { AsyncHostFuncError, FuelError, ResumeError } from "./errors.ts";
-import { type Func, funcHandle } from "./func.ts";
+import type { Func } from "./func.ts";
+import { funcs } from "./handles.ts";
 import { checkStore, type Store, storeInner } from "./store.ts";
 import { checkVals, type Val, writeVal } from "./val.ts";
 
@@ -258,7 +260,7 @@ function drive<R>(inv: Invocation<R>): ResumableCall<R> {
     case OUT_OF_FUEL:
       return attach(new ResumableCallOutOfFuel<R>(BigInt(st.requiredFuel)), inv);
     case HOST_TRAP:
-      return attach(new ResumableCallHostTrap<R>(funcHandle(store, st.host!), st.hostError), inv);
+      return attach(new ResumableCallHostTrap<R>(funcs.handle(store, st.host!), st.hostError), inv);
     default: // HOST_AWAIT
       store.engine.dropCall(st);
       throw promiseInSyncCall();
@@ -275,10 +277,22 @@ export function promiseInSyncCall(): AsyncHostFuncError {
 
 /**
  * Calls a host function directly (from the API, with no calling instance) in a synchronous
- * call: its errors are thrown as they are.
+ * call: its errors are thrown as they are. It counts as a call from the host (see
+ * `Config.maxHostReentry`): a host function that calls itself through the API traps with
+ * `StackOverflow` instead of exhausting the JS stack.
  */
-export function callHostRoot(entity: FuncEntity & { isHost: true }, io: Int32Array): void {
-  const out = entity.invoke(null, io, 0);
+export function callHostRoot(
+  engine: Engine,
+  entity: FuncEntity & { isHost: true },
+  io: Int32Array,
+): void {
+  enterHostCall(engine.config.maxHostReentry);
+  let out: void | Promise<void>;
+  try {
+    out = entity.invoke(null, io, 0);
+  } finally {
+    leaveHostCall();
+  }
   if (out !== undefined) {
     // Nobody will wait for it: its rejection must not become an unhandled one.
     out.catch(() => {});
@@ -298,7 +312,7 @@ export function callResumableEntity<R>(
   read: (io: Int32Array) => R,
 ): ResumableCall<R> {
   if (entity.isHost) {
-    callHostRoot(entity, io);
+    callHostRoot(store.engine, entity, io);
     return new ResumableCallFinished(read(io));
   }
   const st = store.engine.startCall(entity, io);
@@ -382,7 +396,13 @@ export async function callAsyncEntity<R>(
   const slice = sliceOf(store, options);
   signal?.throwIfAborted();
   if (entity.isHost) {
-    const out = entity.invoke(null, io, 0);
+    enterHostCall(store.engine.config.maxHostReentry);
+    let out: void | Promise<void>;
+    try {
+      out = entity.invoke(null, io, 0);
+    } finally {
+      leaveHostCall();
+    }
     if (out !== undefined) await abortable(out, signal);
     return read(io);
   }

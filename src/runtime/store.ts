@@ -9,10 +9,18 @@ import type { Engine } from "../engine/engine.ts";
 import { StoreInner } from "../engine/entities.ts";
 import { spreadFuel } from "../engine/fuel.ts";
 import { FuelError, StoreMismatchError } from "./errors.ts";
-import { adaptLimiter, type ResourceLimiter, type ResourceLimiterSource } from "./limits.ts";
+import {
+  adaptLimiter,
+  DEFAULT_LIMITS,
+  type ResourceLimiter,
+  type ResourceLimiterSource,
+} from "./limits.ts";
 import type { CallHook, CallHookFn } from "./call_hook.ts";
 
 let innerOf: (store: Store) => StoreInner;
+
+/** The limiter of every store that has none of its own (see `DEFAULT_LIMITS`). */
+const defaultLimiter = adaptLimiter(() => DEFAULT_LIMITS);
 
 /**
  * The owner of all runtime state. Handles (`Func`, `Memory`, ...) name an entity in one store and
@@ -45,6 +53,7 @@ export class Store<T = unknown> {
   constructor(engine: Engine, data: T) {
     this.engine = engine;
     this.data = data;
+    this.#inner.limiter = defaultLimiter;
   }
 
   /**
@@ -89,6 +98,10 @@ export class Store<T = unknown> {
    * growth (from Wasm or the API) and every creation of an instance, memory or table in this
    * store asks it first. Entities created earlier count towards its limits.
    *
+   * A store without a limiter of its own has `DEFAULT_LIMITS`: tables of at most 10,000,000
+   * elements (a larger `table.grow` gives -1 at once), memories as large as their type allows
+   * and the host can allocate, at most 10,000 instances, tables and memories each.
+   *
    * @example Limiting memories with `StoreLimits`
    * ```ts
    * import { Engine, Memory, MemoryError, MemoryType, Store, StoreLimitsBuilder } from "../../mod.ts";
@@ -100,11 +113,11 @@ export class Store<T = unknown> {
    * ```
    *
    * @param limiter a function from the store's data to the limiter (called whenever it is
-   *   needed), the limiter itself, or null to remove it
+   *   needed), the limiter itself, or null to go back to `DEFAULT_LIMITS`
    */
   limiter(limiter: ResourceLimiterSource<T> | null): void {
     if (limiter === null) {
-      this.#inner.limiter = null;
+      this.#inner.limiter = defaultLimiter;
       return;
     }
     const resolve: () => ResourceLimiter = typeof limiter === "function"

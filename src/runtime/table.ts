@@ -8,16 +8,14 @@ import { Trap } from "../core/trap.ts";
 import { TableType } from "../core/types.ts";
 import { TableEntity } from "../engine/entities.ts";
 import { TableError } from "./errors.ts";
+import { tables } from "./handles.ts";
 import { checkNewTable, growthErrorCause } from "./limits.ts";
-import { checkStore, type Store, storeInner } from "./store.ts";
+import { type Store, storeInner } from "./store.ts";
 import { readVal, Val, writeVal } from "./val.ts";
 
 /** Elements a table can have at most (a u32). */
 export const MAX_TABLE_SIZE = 0xffff_ffff;
 
-const handles = new WeakMap<TableEntity, Table>();
-let adopting: TableEntity | null = null;
-let entityOf: (store: Store, table: Table) => TableEntity;
 const scratch = new Int32Array(4);
 
 /**
@@ -67,9 +65,6 @@ export function createTableEntity(type: TableType, init: number, store: Store): 
  * ```
  */
 export class Table {
-  readonly #store: Store;
-  readonly #entity: TableEntity;
-
   /**
    * Creates a table of `type`, its minimum as initial size, every element `init`.
    *
@@ -77,26 +72,18 @@ export class Table {
    *   cannot be allocated
    */
   constructor(store: Store, type: TableType, init: Val) {
-    this.#store = store;
-    if (adopting !== null) {
-      // Wrapping an entity that already exists (see `tableHandle`).
-      this.#entity = adopting;
-      adopting = null;
-    } else {
-      this.#entity = createTableEntity(type, refHandle(store, type, init), store);
-    }
-    handles.set(this.#entity, this);
+    tables.bind(this, store, createTableEntity(type, refHandle(store, type, init), store));
   }
 
   /** The table's type, with its current size as minimum. */
   ty(store: Store): TableType {
-    const e = entityOf(store, this);
+    const e = tables.entity(store, this);
     return new TableType({ element: e.type.element, minimum: e.size, maximum: e.type.maximum });
   }
 
   /** The current number of elements. */
   size(store: Store): number {
-    return entityOf(store, this).size;
+    return tables.entity(store, this).size;
   }
 
   /**
@@ -107,7 +94,7 @@ export class Table {
    *   it, or `init` has the wrong type
    */
   grow(store: Store, delta: number, init: Val): number {
-    const e = entityOf(store, this);
+    const e = tables.entity(store, this);
     if (!Number.isInteger(delta) || delta < 0) {
       throw new RangeError(`Table growth must be a non-negative integer, got ${delta}`);
     }
@@ -131,7 +118,7 @@ export class Table {
 
   /** The element at `index`, or `undefined` when out of bounds. */
   get(store: Store, index: number): Val | undefined {
-    const e = entityOf(store, this);
+    const e = tables.entity(store, this);
     if (!Number.isInteger(index) || index < 0 || index >= e.size) return undefined;
     scratch[0] = e.elements[index]!;
     return readVal(store, e.type.element, scratch, 0);
@@ -143,7 +130,7 @@ export class Table {
    * @throws {TableError} when out of bounds or `value` has the wrong type
    */
   set(store: Store, index: number, value: Val): void {
-    const e = entityOf(store, this);
+    const e = tables.entity(store, this);
     const handle = refHandle(store, e.type, value);
     checkRange(e, index, 1);
     e.elements[index] = handle;
@@ -156,7 +143,7 @@ export class Table {
    *   wrong type
    */
   fill(store: Store, index: number, value: Val, length: number): void {
-    const e = entityOf(store, this);
+    const e = tables.entity(store, this);
     const handle = refHandle(store, e.type, value);
     checkRange(e, index, length);
     e.elements.fill(handle, index, index + length);
@@ -177,8 +164,8 @@ export class Table {
     srcIndex: number,
     length: number,
   ): void {
-    const d = entityOf(store, dst);
-    const s = entityOf(store, src);
+    const d = tables.entity(store, dst);
+    const s = tables.entity(store, src);
     if (d.type.element !== s.type.element) {
       throw new TableError(`Cannot copy ${s.type.element} elements into a ${d.type}`);
     }
@@ -187,14 +174,8 @@ export class Table {
     // `set` copies through a temporary when source and target share a buffer.
     d.elements.set(s.elements.subarray(srcIndex, srcIndex + length), dstIndex);
   }
-
-  static {
-    entityOf = (store, table) => {
-      checkStore("Table", table.#store, store);
-      return table.#entity;
-    };
-  }
 }
+tables.define(Table);
 
 function refHandle(store: Store, type: TableType, value: Val): number {
   if (!(value instanceof Val) || value.type !== type.element) {
@@ -214,17 +195,4 @@ function checkRange(e: TableEntity, index: number, length: number): void {
       `Out of bounds table access: ${length} elements at ${index} in a table of ${e.size}`,
     );
   }
-}
-
-/** The entity behind `table`, after checking that `store` owns it. */
-export function tableEntity(store: Store, table: Table): TableEntity {
-  return entityOf(store, table);
-}
-
-/** The handle of `entity`, which `store` owns (the same handle every time). */
-export function tableHandle(store: Store, entity: TableEntity): Table {
-  const known = handles.get(entity);
-  if (known !== undefined) return known;
-  adopting = entity;
-  return new Table(store, entity.type, Val.default(entity.type.element));
 }

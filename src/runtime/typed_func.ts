@@ -7,8 +7,10 @@
 import type { FuncType } from "../core/types.ts";
 import { type FuncEntity, SLOT_WORDS } from "../engine/entities.ts";
 import { FuncError } from "./errors.ts";
-import { callEntity, type Func, funcEntity, type FuncTypeLike, toFuncType } from "./func.ts";
-import type { Store } from "./store.ts";
+import { callEntity, type FuncTypeLike, toFuncType } from "./call.ts";
+import type { Func } from "./func.ts";
+import { funcs } from "./handles.ts";
+import { checkStore, type Store } from "./store.ts";
 import {
   callAsyncEntity,
   type CallAsyncOptions,
@@ -35,6 +37,7 @@ import { readJs, writeJs } from "./val.ts";
  * ```
  */
 export class TypedFunc<P extends readonly unknown[] = unknown[], R = unknown> {
+  readonly #store: Store;
   readonly #func: Func;
   readonly #entity: FuncEntity;
   readonly #type: FuncType;
@@ -47,8 +50,9 @@ export class TypedFunc<P extends readonly unknown[] = unknown[], R = unknown> {
    * @param expected the signature the caller expects; a different one throws `FuncError`
    */
   constructor(store: Store, func: Func, expected?: FuncTypeLike) {
+    this.#entity = funcs.entity(store, func);
+    this.#store = store;
     this.#func = func;
-    this.#entity = funcEntity(store, func);
     this.#type = this.#entity.type;
     if (expected !== undefined && !toFuncType(expected).equals(this.#type)) {
       throw new FuncError(
@@ -64,7 +68,7 @@ export class TypedFunc<P extends readonly unknown[] = unknown[], R = unknown> {
 
   /** The function's signature. */
   ty(store: Store): FuncType {
-    funcEntity(store, this.#func);
+    checkStore("Func", this.#store, store);
     return this.#type;
   }
 
@@ -159,7 +163,7 @@ export class TypedFunc<P extends readonly unknown[] = unknown[], R = unknown> {
 
   /** The parameter slots for `params`, converted and checked against the signature. */
   #paramSlots(store: Store, params: P): Int32Array {
-    funcEntity(store, this.#func);
+    checkStore("Func", this.#store, store);
     const { params: types, results } = this.#type;
     if (params.length !== types.length) {
       throw new FuncError(

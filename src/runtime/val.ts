@@ -12,7 +12,8 @@
 
 import { isValType, type ValType } from "../core/types.ts";
 import { NULL_REF } from "../engine/entities.ts";
-import { Func, funcEntity, funcHandle } from "./func.ts";
+import type { Func } from "./func.ts";
+import { funcs } from "./handles.ts";
 import { FuncError } from "./errors.ts";
 import { type Store, storeInner } from "./store.ts";
 
@@ -173,7 +174,7 @@ export class Val {
    * @param func a function, or `null`
    */
   static funcref(func: Func | null): Val {
-    if (func !== null && !(func instanceof Func)) {
+    if (func !== null && !funcs.is(func)) {
       throw new TypeError("Val.funcref expects a Func or null");
     }
     return new Val("funcref", { a: 0, b: 0, ref: func });
@@ -291,7 +292,7 @@ export class Val {
           bytesOfWords(words, w).set(val.#ref as Uint8Array);
           return;
         case "funcref":
-          words[w] = val.#ref === null ? NULL_REF : funcEntity(store, val.#ref as Func).id;
+          words[w] = val.#ref === null ? NULL_REF : funcs.entity(store, val.#ref as Func).id;
           return;
         case "externref":
           words[w] = storeInner(store).externHandle(val.#ref);
@@ -327,7 +328,7 @@ function readFuncRef(store: Store, id: number): Func | null {
   if (id === NULL_REF) return null;
   const entity = storeInner(store).funcs[id];
   if (!entity) throw new Error(`Invalid funcref handle ${id}`);
-  return funcHandle(store, entity);
+  return funcs.handle(store, entity);
 }
 
 function readExternRef(store: Store, id: number): unknown {
@@ -360,10 +361,12 @@ export function readVal(store: Store, type: ValType, words: Int32Array, w: numbe
 
 /**
  * Writes the plain JS value `value` as a `type` into the slot at word `w`: i32 from a number
- * (ToInt32), i64 from a bigint or integer number, f32/f64 from a number, v128 from 16 bytes or a
- * bigint, funcref from `Func | null`, externref from anything.
+ * (ToInt32), i64 from a bigint or (unless `strict`) an integer number, f32/f64 from a number,
+ * v128 from 16 bytes or a bigint, funcref from `Func | null`, externref from anything.
  *
  * @param what names the value in the error message, e.g. `"parameter 0"`
+ * @param strict an i64 must be a bigint (host function results, as wasmi's typed host
+ *   functions have them)
  * @throws {FuncError} when `value` cannot be a `type`
  */
 export function writeJs(
@@ -373,6 +376,7 @@ export function writeJs(
   words: Int32Array,
   w: number,
   what: string,
+  strict = false,
 ): void {
   switch (type) {
     case "i32":
@@ -382,8 +386,9 @@ export function writeJs(
     case "i64": {
       let big: bigint;
       if (typeof value === "bigint") big = value;
-      else if (typeof value === "number" && Number.isInteger(value)) big = BigInt(value);
-      else break;
+      else if (!strict && typeof value === "number" && Number.isInteger(value)) {
+        big = BigInt(value);
+      } else break;
       words[w] = Number(BigInt.asIntN(32, big));
       words[w + 1] = Number(BigInt.asIntN(32, big >> 32n));
       return;
@@ -412,8 +417,8 @@ export function writeJs(
         words[w] = NULL_REF;
         return;
       }
-      if (!(value instanceof Func)) break;
-      words[w] = funcEntity(store, value).id;
+      if (!funcs.is(value)) break;
+      words[w] = funcs.entity(store, value).id;
       return;
     case "externref":
       words[w] = storeInner(store).externHandle(value);

@@ -74,7 +74,7 @@ const TABLE: [body: string, arg: number, fuel: number, why: string][] = [
   ],
   ["call $nop call $nop", 0, 7, "3 in run, 2 in each callee"],
   ["(call $host)", 0, 2, "a host function costs its call only"],
-  ["(drop (memory.grow (i32.const 1)))", 0, 4, "growth costs its operator only"],
+  ["(drop (memory.grow (i32.const 0)))", 0, 4, "growing by 0 costs the operator only"],
 ];
 
 const MODULE = (body: string) =>
@@ -191,7 +191,7 @@ Deno.test("fuel: a budget beyond the executor's chunk is accounted to the unit",
 
 const BULK = `(module
   (memory (export "mem") 1)
-  (table $t 64 funcref)
+  (table $t (export "t") 64 funcref)
   (elem $e func $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f)
   (data $d "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
   (func $f)
@@ -200,7 +200,9 @@ const BULK = `(module
   (func (export "init") (param i32 i32) (memory.init $d (local.get 0) (i32.const 0) (local.get 1)))
   (func (export "tfill") (param i32 i32) (table.fill $t (local.get 0) (ref.null func) (local.get 1)))
   (func (export "tcopy") (param i32 i32) (table.copy $t $t (local.get 0) (i32.const 0) (local.get 1)))
-  (func (export "tinit") (param i32 i32) (table.init $t $e (local.get 0) (i32.const 0) (local.get 1))))`;
+  (func (export "tinit") (param i32 i32) (table.init $t $e (local.get 0) (i32.const 0) (local.get 1)))
+  (func (export "grow") (param i32 i32) nop (drop (memory.grow (local.get 1))))
+  (func (export "tgrow") (param i32 i32) (drop (table.grow $t (ref.null func) (local.get 1)))))`;
 
 /** Each bulk export's base price: 3 operand operators + the operator + end. */
 const BULK_BASE = 5n;
@@ -214,6 +216,8 @@ Deno.test("fuel: bulk operations pay per byte and per element", () => {
     ["tfill", 32, 2n], // 32 elements / 16
     ["tcopy", 47, 2n],
     ["tinit", 32, 2n],
+    ["grow", 2, 2048n], // 2 pages of 65536 bytes / 64
+    ["tgrow", 40, 2n], // 40 elements / 16
   ];
   for (const mode of ["lazy", "eager"] as const) {
     for (const [name, n, extra] of cases) {
@@ -225,6 +229,39 @@ Deno.test("fuel: bulk operations pay per byte and per element", () => {
   const { store, instance } = setup(BULK, { fuelCosts: { bytesPerFuel: 1, elementsPerFuel: 2 } });
   assert.equal(fuelOf(store, instance, [Val.i32(0), Val.i32(10)], "fill"), BULK_BASE + 10n);
   assert.equal(fuelOf(store, instance, [Val.i32(0), Val.i32(10)], "tfill"), BULK_BASE + 5n);
+  assert.equal(fuelOf(store, instance, [Val.i32(0), Val.i32(10)], "tgrow"), BULK_BASE + 5n);
+});
+
+Deno.test("fuel: a growth that gives -1 pays nothing extra in lazy mode, all of it in eager", () => {
+  // The memory has no maximum but the default limits; the table grows past 10,000,000.
+  for (
+    const [mode, grow, tgrow] of [["lazy", 0n, 0n], ["eager", 1024n * 65536n, 1_250_000n]] as const
+  ) {
+    const { store, instance } = setup(BULK, { fuelConsumptionMode: mode });
+    store.setFuel(10n ** 12n);
+    instance.getFunc(store, "grow")!.call(store, [Val.i32(0), Val.i32(65536)]);
+    assert.equal(10n ** 12n - store.getFuel(), BULK_BASE + grow, `${mode} memory.grow`);
+    store.setFuel(10n ** 12n);
+    instance.getFunc(store, "tgrow")!.call(store, [Val.i32(0), Val.i32(20_000_000)]);
+    assert.equal(10n ** 12n - store.getFuel(), BULK_BASE + tgrow, `${mode} table.grow`);
+    assert.equal(instance.getMemory(store, "mem")!.size(store), 1, "nothing grew");
+  }
+});
+
+Deno.test("fuel: a huge table.grow cannot be had for the price of one operator", () => {
+  const { store, instance } = setup(BULK);
+  store.setFuel(1000);
+  const call = instance.getFunc(store, "tgrow")!.callResumable(store, [
+    Val.i32(0),
+    Val.i32(1_000_000),
+  ]);
+  assert.equal(call.kind, "outOfFuel");
+  assert.equal(call.requiredFuel, 62_500n, "1,000,000 elements / 16");
+  assert.equal(store.getFuel(), 1000n - BULK_BASE, "nothing paid for the elements yet");
+  store.setFuel(store.getFuel() + call.requiredFuel);
+  assert.equal(call.resume(store).kind, "finished");
+  assert.equal(store.getFuel(), 1000n - BULK_BASE, "paid on resuming");
+  assert.equal(instance.getTable(store, "t")!.size(store), 64 + 1_000_000);
 });
 
 Deno.test("fuel: lazy mode charges a failing bulk operation nothing extra, eager mode charges", () => {

@@ -43,8 +43,11 @@ Deno.test("host func: wrong results from the host throw FuncError", () => {
     const f = new Func(store, t, out as () => Val[]);
     assert.throws(() => f.call(store, []), FuncError, name);
   }
+  // The wrong results below do not type-check; the run-time checks are what is tested.
+  // @ts-expect-error one result for two
   const wrapped = Func.wrap(store, { params: [], results: ["i32", "i64"] }, () => [1]);
   assert.throws(() => wrapped.call(store, []), /array of 2 results/);
+  // @ts-expect-error a string for an i64
   const wrongJs = Func.wrap(store, { params: [], results: ["i64"] }, () => "x");
   assert.throws(() => wrongJs.call(store, []), /must be a i64, got "x"/);
   // Host functions without results may return anything.
@@ -70,7 +73,7 @@ Deno.test("host func: Wasm calls the host, which calls back into Wasm via the Ca
     return double.typed(caller.store).call(
       caller.store,
       double.typed(caller.store).call(caller.store, x) as number,
-    );
+    ) as number;
   });
   const module = new Module(
     engine,
@@ -129,6 +132,7 @@ Deno.test("host func: a trap leaves the store usable", () => {
 Deno.test("host func: wrong results are caught when Wasm is the caller too", () => {
   const store = new Store(engine, null);
   const linker = new Linker(engine);
+  // @ts-expect-error a bigint for an i32 (checked at run time too)
   linker.funcWrap("env", "bad", { params: [], results: ["i32"] }, () => 1n);
   const module = new Module(
     engine,
@@ -183,4 +187,46 @@ Deno.test("host func: funcrefs cross instances through a shared table", () => {
     () => call.call(store, 1),
     (e) => e instanceof Trap && e.code === TrapCode.IndirectCallToNull,
   );
+});
+
+Deno.test("host func: plain results are checked strictly, naming the function", () => {
+  const store = new Store(engine, null);
+  const linker = new Linker(engine);
+  // A FuncType leaves the callback untyped, so these type-check; the run-time check catches them.
+  const cases: [type: FuncType, out: unknown, message: RegExp][] = [
+    [
+      new FuncType([], ["i64"]),
+      5,
+      /result of host function "env"\."f" \(\) -> \(i64\) must be a i64, got 5/,
+    ],
+    [new FuncType([], ["i64"]), "5", /must be a i64, got "5"/],
+    [new FuncType([], ["i32"]), 5n, /must be a i32, got 5n/],
+    [new FuncType([], ["f32"]), "1.5", /must be a f32, got "1.5"/],
+    [new FuncType([], ["f64"]), null, /must be a f64, got null/],
+    [
+      new FuncType([], ["i32", "i64"]),
+      [1, 2],
+      /result 1 of host function "env"\."f".* must be a i64, got 2/,
+    ],
+    [new FuncType([], ["funcref"]), {}, /must be a funcref, got Object/],
+  ];
+  for (const [type, out, message] of cases) {
+    linker.allowShadowing(true).funcWrap("env", "f", type, () => out);
+    const instance = linker.instantiate(
+      store,
+      new Module(
+        engine,
+        wat(`(module (import "env" "f" (func $f (result ${type.results.join(" ")})))
+          (func (export "run") (call $f) ${type.results.map(() => "drop").join(" ")}))`),
+      ),
+    );
+    assert.throws(() => instance.getFunc(store, "run")!.call(store, []), FuncError, String(out));
+    assert.throws(() => instance.getFunc(store, "run")!.call(store, []), message, String(out));
+  }
+  // Called from the API directly, too.
+  const f = Func.wrap(store, new FuncType([], ["i64"]), () => 1);
+  assert.throws(() => f.call(store, []), FuncError);
+  // Arguments of typed calls stay lenient: an integer number is a fine i64.
+  const id = Func.wrap(store, { params: ["i64"], results: ["i64"] }, (_c, x) => x);
+  assert.equal(id.typed<[number], bigint>(store).call(store, 7), 7n);
 });

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import {
+  DEFAULT_LIMITS,
+  DEFAULT_TABLE_ELEMENTS,
+  DEFAULT_TABLE_LIMIT,
   Engine,
   InstantiationError,
   Linker,
@@ -288,4 +291,52 @@ Deno.test("limits: memoryGrowFailed hears about growths that fail after being al
   );
   assert.throws(() => table.grow(store, 1, Val.funcref(null)), TableError);
   assert.deepEqual(failures, ["MemoryError", "TableError"]);
+});
+
+Deno.test("limits: without a limiter, a huge table.grow gives -1 at once", () => {
+  const store = new Store(engine, null);
+  const instance = new Linker(engine).instantiate(store, growModule);
+  const tgrow = instance.getTypedFunc(store, "tgrow", { params: ["i32"], results: ["i32"] });
+  const start = performance.now();
+  assert.equal(tgrow.call(store, 0x7fff_ffff), -1);
+  assert.equal(tgrow.call(store, -1), -1, "0xffffffff elements");
+  assert.ok(performance.now() - start < 10, "denied before allocating");
+  const table = instance.getTable(store, "tab")!;
+  assert.throws(() => table.grow(store, 0x7fff_ffff, Val.funcref(null)), TableError);
+  // Up to the default limit exactly, and not one element more.
+  assert.equal(tgrow.call(store, DEFAULT_TABLE_ELEMENTS - 1), 1);
+  assert.equal(table.size(store), DEFAULT_TABLE_ELEMENTS);
+  assert.equal(tgrow.call(store, 1), -1);
+  assert.throws(
+    () =>
+      new Table(
+        store,
+        new TableType({ element: "funcref", minimum: DEFAULT_TABLE_ELEMENTS + 1 }),
+        Val.funcref(null),
+      ),
+    TableError,
+  );
+});
+
+Deno.test("limits: without a limiter, the store holds a bounded number of tables", () => {
+  const store = new Store(engine, null);
+  const type = new TableType({ element: "externref", minimum: 0 });
+  for (let i = 0; i < DEFAULT_TABLE_LIMIT; i++) new Table(store, type, Val.externref(null));
+  assert.throws(() => new Table(store, type, Val.externref(null)), /at most 10000 tables/);
+  // A limiter of its own replaces the defaults; removing it brings them back.
+  store.limiter(new StoreLimitsBuilder().tables(DEFAULT_TABLE_LIMIT + 1).build());
+  new Table(store, type, Val.externref(null));
+  store.limiter(null);
+  assert.throws(() => new Table(store, type, Val.externref(null)), TableError);
+  assert.equal(DEFAULT_LIMITS.tables(), DEFAULT_TABLE_LIMIT);
+});
+
+Deno.test("limits: StoreLimits caps table elements by default; tableElements changes it", () => {
+  const store = limitedStore(new StoreLimitsBuilder().build());
+  const { tgrow } = instantiate(store);
+  assert.equal(tgrow.call(store, DEFAULT_TABLE_ELEMENTS), -1);
+  const raised = limitedStore(
+    new StoreLimitsBuilder().tableElements(DEFAULT_TABLE_ELEMENTS * 2).build(),
+  );
+  assert.equal(instantiate(raised).tgrow.call(raised, DEFAULT_TABLE_ELEMENTS), 1);
 });

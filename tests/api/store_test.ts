@@ -93,3 +93,25 @@ Deno.test("store: handles are stable: the same entity gives the same handle", ()
   assert.equal(instance.getFunc(store, "f"), instance.getFunc(store, "f"));
   assert.equal(instance.getMemory(store, "m"), instance.getExport(store, "m"));
 });
+
+Deno.test("store: adopted handles are instances of their class; forged ones are refused", () => {
+  const store = new Store(engine, null);
+  const instance = new Linker(engine).instantiate(
+    store,
+    new Module(
+      engine,
+      wat(`(module (func $f (export "f")) (memory (export "m") 1) (table (export "t") 1 funcref)
+        (global (export "g") i32 (i32.const 7)) (elem (i32.const 0) $f))`),
+    ),
+  );
+  const f = instance.getFunc(store, "f")!;
+  assert.ok(f instanceof Func && instance.getMemory(store, "m") instanceof Memory);
+  assert.ok(instance.getTable(store, "t") instanceof Table);
+  assert.ok(instance.getGlobal(store, "g") instanceof Global);
+  assert.equal(instance.getTable(store, "t")!.get(store, 0)!.value, f, "table read, same handle");
+  assert.equal(f.ty(store).toString(), "() -> ()");
+  const forged = Object.create(Func.prototype) as Func;
+  assert.throws(() => forged.ty(store), TypeError);
+  assert.throws(() => Val.funcref(forged), TypeError);
+  assert.throws(() => new Linker(engine).define("m", "f", forged), TypeError);
+});

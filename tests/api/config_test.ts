@@ -1,0 +1,95 @@
+/**
+ * `Config` tells the truth: every feature switch it accepts changes what modules the engine
+ * takes, and switches for proposals the engine does not implement are refused.
+ */
+import assert from "node:assert/strict";
+import {
+  Config,
+  ConfigError,
+  DecodeError,
+  Engine,
+  Linker,
+  Module,
+  Store,
+  ValidationError,
+} from "../../mod.ts";
+import type { ConfigOptions } from "../../mod.ts";
+import { wat } from "./_wat.ts";
+
+Deno.test("config: the defaults construct, with unimplemented proposals off", () => {
+  const config = new Config();
+  for (
+    const key of [
+      "wasmRelaxedSimd",
+      "wasmTailCall",
+      "wasmMultiMemory",
+      "wasmMemory64",
+      "wasmCustomPageSizes",
+    ] as const
+  ) {
+    assert.equal(config[key], false, key);
+  }
+  assert.equal(new Config({}).wasmSimd, true);
+});
+
+Deno.test("config: a proposal the engine does not implement throws, naming it", () => {
+  const cases: [keyof ConfigOptions, RegExp][] = [
+    ["wasmRelaxedSimd", /relaxed SIMD proposal is not implemented/],
+    ["wasmTailCall", /tail-call proposal is not implemented/],
+    ["wasmMultiMemory", /multi-memory proposal is not implemented/],
+    ["wasmMemory64", /memory64 proposal is not implemented/],
+    ["wasmCustomPageSizes", /custom-page-sizes proposal is not implemented/],
+  ];
+  for (const [key, message] of cases) {
+    assert.throws(() => new Config({ [key]: true }), ConfigError, key);
+    assert.throws(() => new Config({ [key]: true }), message, key);
+    assert.equal(new Config({ [key]: false })[key as keyof Config], false, key);
+  }
+});
+
+Deno.test("config: unknown options and values of the wrong kind are refused", () => {
+  const asOptions = (x: unknown) => x as ConfigOptions;
+  assert.throws(() => new Config(asOptions({ wasmTailcall: true })), /Unknown Config option/);
+  assert.throws(() => new Config(asOptions({ wasmSimd: "yes" })), ConfigError);
+  assert.throws(() => new Config(asOptions({ consumeFuel: 1 })), ConfigError);
+  assert.throws(() => new Config(asOptions({ fuelConsumptionMode: "sometimes" })), ConfigError);
+  assert.throws(() => new Config(asOptions({ compilationMode: "jit" })), ConfigError);
+  // Undefined keeps the default.
+  assert.equal(new Config({ wasmSimd: undefined, consumeFuel: undefined }).wasmSimd, true);
+});
+
+/** Each accepted switch, a module that needs it, and what the engine says when it is off. */
+const SWITCHES: [keyof ConfigOptions, string][] = [
+  ["wasmMutableGlobal", `(module (global (export "g") (mut i32) (i32.const 0)))`],
+  ["wasmSignExtension", `(module (func (param i32) (result i32) (i32.extend8_s (local.get 0))))`],
+  [
+    "wasmSaturatingFloatToInt",
+    `(module (func (param f32) (result i32) (i32.trunc_sat_f32_s (local.get 0))))`,
+  ],
+  ["wasmMultiValue", `(module (func (result i32 i32) (i32.const 1) (i32.const 2)))`],
+  [
+    "wasmBulkMemory",
+    `(module (memory 1) (func (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))))`,
+  ],
+  ["wasmReferenceTypes", `(module (func (result externref) (ref.null extern)))`],
+  ["wasmSimd", `(module (func (result v128) (v128.const i64x2 0 0)))`],
+  [
+    "wasmExtendedConst",
+    `(module (global i32 (i32.add (i32.const 1) (i32.const 2))))`,
+  ],
+];
+
+Deno.test("config: every accepted feature switch changes what the engine takes", () => {
+  for (const [key, text] of SWITCHES) {
+    const bytes = wat(text);
+    const on = new Engine(new Config({ [key]: true }));
+    const store = new Store(on, null);
+    new Linker(on).instantiate(store, new Module(on, bytes));
+    const off = new Engine(new Config({ [key]: false }));
+    assert.throws(
+      () => new Module(off, bytes),
+      (e) => e instanceof DecodeError || e instanceof ValidationError,
+      key,
+    );
+  }
+});
