@@ -1,0 +1,230 @@
+/**
+ * Generates `src/engine/executor.ts`, the interpreter's dispatch loop, from the instruction rows
+ * of `src/engine/isa.ts`: one `case` per instruction, labelled with its opcode as a literal
+ * (V8 compiles only literal labels into a jump table), its `run` template expanded with the
+ * operand addressing the loop uses (`(fp + code[(pc + k) | 0]) | 0`: the `| 0` tells V8 the sums
+ * are int32, which drops an overflow check per operand).
+ *
+ * ```sh
+ * deno task gen          # rewrite src/engine/executor.ts
+ * ```
+ *
+ * `tests/engine/isa_test.ts` regenerates the file and fails on any difference.
+ *
+ * @module
+ */
+
+import { type InstrDef, ISA } from "../src/engine/isa.ts";
+import * as num from "../src/core/num/mod.ts";
+import * as bulk from "../src/engine/bulk_ops.ts";
+import * as simd from "../src/engine/simd.ts";
+import * as simdMem from "../src/engine/simd_mem.ts";
+import * as support from "../src/engine/exec_support.ts";
+
+/** Where the generated file goes, relative to the repository root. */
+export const EXECUTOR_PATH = "src/engine/executor.ts";
+
+/** Modules whose functions a `run` template may call, by import path from `src/engine/`. */
+const CALLABLE: readonly [string, Record<string, unknown>][] = [
+  ["../core/num/mod.ts", num],
+  ["./bulk_ops.ts", bulk],
+  ["./exec_support.ts", support],
+  ["./simd.ts", simd],
+  ["./simd_mem.ts", simdMem],
+];
+
+/** The code word offset of each operand of `shape` (a `w` takes two words). */
+function operandOffsets(shape: string): number[] {
+  const offsets: number[] = [];
+  let k = 1;
+  for (const c of shape) {
+    offsets.push(k);
+    k += c === "w" ? 2 : 1;
+  }
+  return offsets;
+}
+
+/** Whether an expression `e` may stand before `rest` without parentheses. */
+function bareBefore(rest: string, safe: readonly string[]): boolean {
+  return safe.some((s) => rest.startsWith(s));
+}
+
+// `(fp + x) | 0` binds looser than anything but `?:`, `,` and assignments.
+const AFTER_OR = [";", "]", ")", ",", " ?", " :", "\n"];
+// `pc + n` may also be followed by further additions.
+const AFTER_SUM = [...AFTER_OR, " +", " -"];
+
+/** The `run` template of `def` with its placeholders expanded (see `isa.ts`). */
+export function expandRun(def: InstrDef, opcodes: ReadonlyMap<string, number>): string {
+  const offsets = operandOffsets(def.shape);
+  const size = offsets.length === 0 ? 1 : offsets[offsets.length - 1]! +
+    (def.shape.endsWith("w") ? 2 : 1);
+  return def.run!.replace(
+    /\$(\d+)(\.hi)?|\$next|#(\w+)/g,
+    (match, n: string | undefined, hi: string | undefined, name: string | undefined, at, text) => {
+      const rest = (text as string).slice((at as number) + match.length);
+      if (name !== undefined) {
+        const code = opcodes.get(name);
+        if (code === undefined) throw new Error(`${def.name}: no instruction ${name}`);
+        return String(code);
+      }
+      if (n === undefined) {
+        const e = `pc + ${size}`;
+        return bareBefore(rest, AFTER_SUM) ? e : `(${e})`;
+      }
+      const i = Number(n) - 1;
+      const c = def.shape[i];
+      if (c === undefined) throw new Error(`${def.name}: no operand ${n} in "${def.shape}"`);
+      if (hi !== undefined && c !== "w") throw new Error(`${def.name}: $${n}.hi of a "${c}"`);
+      const word = `code[(pc + ${offsets[i]! + (hi !== undefined ? 1 : 0)}) | 0]`;
+      if (c !== "r") return word;
+      // An f64 index (`$n >> 1`) needs no `| 0`: the shift truncates.
+      if (rest.startsWith(" >> 1")) return `(fp + ${word})`;
+      const e = `(fp + ${word}) | 0`;
+      return bareBefore(rest, AFTER_OR) ? e : `(${e})`;
+    },
+  );
+}
+
+function instrSizeOf(def: InstrDef): number {
+  let n = 1;
+  for (const c of def.shape) n += c === "w" ? 2 : 1;
+  return n;
+}
+
+/** The `case` clause(s) of one instruction and those sharing its `run`. */
+function caseOf(def: InstrDef, opcodes: ReadonlyMap<string, number>): string {
+  const defs = [def, ...ISA.filter((d) => d.caseOf === def.name)];
+  let body = expandRun(def, opcodes);
+  if (!def.jumps) body += `\npc = (pc + ${instrSizeOf(def)}) | 0;`;
+  const last = body.trimEnd().split("\n").at(-1)!.trim();
+  const ends = /^(return|throw)\b/.test(last);
+  if (!ends) body += "\nbreak;";
+  // A block scopes the `const`s of one case.
+  const block = /^(const|let) /m.test(body);
+  const labels = defs.map((d, i) =>
+    `      case ${opcodes.get(d.name)}:${block && i === defs.length - 1 ? " {" : ""} // ${d.name}`
+  );
+  const lines = body.split("\n").map((l) => (l === "" ? "" : "        " + l));
+  return `${labels.join("\n")}\n${lines.join("\n")}${block ? "\n      }" : ""}`;
+}
+
+/** The names `source` calls from the `CALLABLE` modules, grouped by import path. */
+function importsOf(source: string): string {
+  const out: string[] = [];
+  for (const [path, module] of CALLABLE) {
+    const used = Object.keys(module).filter((name) => new RegExp(`\\b${name}\\b`).test(source))
+      .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+    if (used.length > 0) out.push(`import { ${used.join(", ")} } from "${path}";`);
+  }
+  return out.join("\n");
+}
+
+const HEADER =
+  `// Generated by scripts/gen_executor.ts from the rows of src/engine/isa.ts: do not edit.
+// Change an instruction's row, then run \`deno task gen\`.
+
+/**
+ * The executor: one synchronous dispatch loop over the internal code (\`isa.ts\`).
+ *
+ * The hot state (pc, frame base, code, the value-stack views, the current instance's globals and
+ * memory view) lives in local variables; it is written back to the \`ExecStack\` only on calls,
+ * returns, host calls and traps. Wasm→Wasm calls push a frame on the explicit call stack and
+ * never recurse into JavaScript; the callee's frame starts at the caller's first argument slot,
+ * so arguments are never copied and results land where the caller expects them.
+ *
+ * Each \`case\` is an instruction's row of \`isa.ts\`, labelled with its opcode as a literal (V8
+ * compiles only literal labels into a jump table). Index arithmetic is written
+ * \`(fp + code[(pc + 1) | 0]) | 0\`: the \`| 0\` tells V8 the sums are int32, which drops an
+ * overflow check per operand (measured: 15-25% on tight loops).
+ *
+ * \`run\` stops without finishing when a fuel charge cannot be paid or a host function returns a
+ * Promise; the stack then holds everything needed to continue (\`RunStatus\`). Fuel is read from
+ * and written to \`store.fuel\` once per charge (\`ConsumeFuel\` starts each fuel segment).
+ *
+ * @module
+ */
+
+`;
+
+const RUN_HEAD = `
+export { type Compiler, DONE, HOST_AWAIT, OUT_OF_FUEL, type RunStatus } from "./exec_support.ts";
+
+/**
+ * Runs the frame \`st.depth\` of \`st\` (set up by the caller: frame base, pc and function) until
+ * the frame at \`baseDepth\` returns (\`DONE\`: its results are then in the first slots of its
+ * frame), or until it must stop (\`OUT_OF_FUEL\`, \`HOST_AWAIT\`; calling \`run\` again continues).
+ * Throws \`Trap\`s (and host errors) with \`st.depth\` naming the frame that was executing: the loop
+ * keeps \`st.depth\` current on every call and return rather than catching (a \`try\` around the
+ * loop makes V8's code for it several times slower on call-heavy code).
+ */
+export function run(
+  compiler: Compiler,
+  store: StoreInner,
+  st: ExecStack,
+  baseDepth: number,
+): RunStatus {
+  const bulkFuel = compiler.bulkFuel;
+  let depth = st.depth;
+  let frames = st.frames;
+  const funcs = st.funcs;
+  let fp = frames[2 * depth]!;
+  let pc = frames[2 * depth + 1]!;
+  let code = funcs[depth]!.compiled!.code;
+  let inst = funcs[depth]!.instance;
+  let globals = inst.globals;
+  let mem: MemoryEntity | null = inst.memories[0] ?? null;
+  let mview = mem !== null ? mem.view : EMPTY_VIEW;
+  let memLen = mview.byteLength;
+  let s32 = st.s32;
+  let f32 = st.f32;
+  let f64 = st.f64;
+  for (;;) {
+    switch (code[pc]) {
+`;
+
+const RUN_TAIL = `
+      default:
+        throw new Error(\`Bad internal opcode \${code[pc]} at \${pc}\`);
+    }
+  }
+}
+`;
+
+/** The source of `executor.ts`, unformatted. */
+export function generateExecutorSource(): string {
+  const opcodes = new Map(ISA.map((d, i) => [d.name, i]));
+  const cases = ISA.filter((d) => d.caseOf === null).map((d) => caseOf(d, opcodes));
+  const loop = RUN_HEAD + cases.join("\n") + RUN_TAIL;
+  const imports = [
+    `import { TrapCode } from "../core/trap.ts";`,
+    importsOf(loop),
+    `import { type FuncEntity, type MemoryEntity, PAGE_SIZE, type StoreInner } from "./entities.ts";`,
+    `import type { ExecStack } from "./stack.ts";`,
+    `import type { Compiler, RunStatus } from "./exec_support.ts";`,
+  ].join("\n");
+  return HEADER + imports + "\n" + loop;
+}
+
+/** The formatted source of `executor.ts` (formatted by `deno fmt`, as the repository is). */
+export async function generateExecutor(): Promise<string> {
+  const fmt = new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--ext", "ts", "-"],
+    cwd: new URL("..", import.meta.url).pathname, // for deno.json's settings
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = fmt.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(generateExecutorSource()));
+  await writer.close();
+  const { success, stdout, stderr } = await fmt.output();
+  if (!success) throw new Error(`deno fmt failed: ${new TextDecoder().decode(stderr)}`);
+  return new TextDecoder().decode(stdout);
+}
+
+if (import.meta.main) {
+  const path = new URL(`../${EXECUTOR_PATH}`, import.meta.url);
+  Deno.writeTextFileSync(path, await generateExecutor());
+  console.log(`wrote ${EXECUTOR_PATH} (${ISA.length} instructions)`);
+}
