@@ -17,6 +17,7 @@
 import { type InstrDef, ISA } from "../src/engine/isa.ts";
 import * as num from "../src/core/num/mod.ts";
 import * as bulk from "../src/engine/bulk_ops.ts";
+import * as entities from "../src/engine/entities.ts";
 import * as simd from "../src/engine/simd.ts";
 import * as simdMem from "../src/engine/simd_mem.ts";
 import * as support from "../src/engine/exec_support.ts";
@@ -28,6 +29,7 @@ export const EXECUTOR_PATH = "src/engine/executor.ts";
 const CALLABLE: readonly [string, Record<string, unknown>][] = [
   ["../core/num/mod.ts", num],
   ["./bulk_ops.ts", bulk],
+  ["./entities.ts", entities],
   ["./exec_support.ts", support],
   ["./simd.ts", simd],
   ["./simd_mem.ts", simdMem],
@@ -109,13 +111,28 @@ function caseOf(def: InstrDef, opcodes: ReadonlyMap<string, number>): string {
   return `${labels.join("\n")}\n${lines.join("\n")}${block ? "\n      }" : ""}`;
 }
 
-/** The names `source` calls from the `CALLABLE` modules, grouped by import path. */
+/** Types the loop itself names, by import path. */
+const TYPES: Readonly<Record<string, readonly string[]>> = {
+  "./entities.ts": ["FuncEntity", "MemoryEntity", "StoreInner"],
+};
+
+/** Imports of the names `source` uses from the `CALLABLE` modules (and the loop's types). */
 function importsOf(source: string): string {
   const out: string[] = [];
   for (const [path, module] of CALLABLE) {
-    const used = Object.keys(module).filter((name) => new RegExp(`\\b${name}\\b`).test(source))
-      .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
-    if (used.length > 0) out.push(`import { ${used.join(", ")} } from "${path}";`);
+    const types = TYPES[path] ?? [];
+    const used = Object.keys(module).filter((name) =>
+      !types.includes(name) && new RegExp(`\\b${name}\\b`).test(source)
+    );
+    const names = [...used, ...types.map((t) => `type ${t}`)]
+      .sort((a, b) => {
+        const [x, y] = [
+          a.replace(/^type /, "").toLowerCase(),
+          b.replace(/^type /, "").toLowerCase(),
+        ];
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+    if (names.length > 0) out.push(`import { ${names.join(", ")} } from "${path}";`);
   }
   return out.join("\n");
 }
@@ -199,7 +216,6 @@ export function generateExecutorSource(): string {
   const imports = [
     `import { TrapCode } from "../core/trap.ts";`,
     importsOf(loop),
-    `import { type FuncEntity, type MemoryEntity, PAGE_SIZE, type StoreInner } from "./entities.ts";`,
     `import type { ExecStack } from "./stack.ts";`,
     `import type { Compiler, RunStatus } from "./exec_support.ts";`,
   ].join("\n");

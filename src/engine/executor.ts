@@ -126,6 +126,7 @@ import {
   tableInit,
   tableSet,
 } from "./bulk_ops.ts";
+import { type FuncEntity, type MemoryEntity, PAGE_SIZE, type StoreInner } from "./entities.ts";
 import {
   callHost,
   DONE,
@@ -147,7 +148,6 @@ import {
   simdUnary,
 } from "./simd.ts";
 import { simdLoad, simdLoadLane, simdStore, simdStoreLane } from "./simd_mem.ts";
-import { type FuncEntity, type MemoryEntity, PAGE_SIZE, type StoreInner } from "./entities.ts";
 import type { ExecStack } from "./stack.ts";
 import type { Compiler, RunStatus } from "./exec_support.ts";
 
