@@ -708,6 +708,9 @@ export const OPS = {
     imm: Imm.Table,
     feature: Feature.ReferenceTypes,
   }),
+  I64Add128: op(0xfc13, "i64.add128", "llll:ll", plain("I64Add128"), {
+    feature: Feature.WideArithmetic,
+  }),
   V128Load: simdMem(0x00, "v128.load", "i:v", "V128Load", 4),
   V128Load8x8S: simdMem(0x01, "v128.load8x8_s", "i:v", "V128Load", 3),
   V128Load8x8U: simdMem(0x02, "v128.load8x8_u", "i:v", "V128Load", 3),

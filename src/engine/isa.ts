@@ -389,6 +389,7 @@ const ROWS = {
   I64ShrUImm: op("rri", "i64ShrUImm(s32, $1, $2, $3);"),
   I64RotlImm: op("rri", "i64RotlImm(s32, $1, $2, $3);"),
   I64RotrImm: op("rri", "i64RotrImm(s32, $1, $2, $3);"),
+  I64Add128: op("rrrrr", "i64Add128(s32, $1, $1 + SLOT_WORDS, $2, $3, $4, $5);"),
   F32Eq: op("rrr", "s32[$1] = f32[$2] === f32[$3] ? 1 : 0;"),
   F32Ne: op("rrr", "s32[$1] = f32[$2] !== f32[$3] ? 1 : 0;"),
   F32Lt: op("rrr", "s32[$1] = f32[$2] < f32[$3] ? 1 : 0;"),

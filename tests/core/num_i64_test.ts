@@ -280,3 +280,32 @@ Deno.test("i64: seeded random cross-check against BigInt", () => {
     assert.equal(un(num.i64Popcnt), bits.replaceAll("0", "").length, `popcnt(${a})`);
   }
 });
+
+Deno.test("i64: add128 against BigInt, with carries through every limb and results over operands", () => {
+  const u128 = (lo: bigint, hi: bigint) => (u64(hi) << 64n) | u64(lo);
+  const cases: bigint[][] = [
+    [0n, 0n, 0n, 0n],
+    [-1n, 0n, 1n, 0n], // carry out of the low i64
+    [0xffffffffn, 0n, 1n, 0n], // carry between the low i64's words
+    [-1n, 0xffffffffn, 1n, 0n], // carry into the high i64's upper word
+    [-1n, -1n, 1n, 0n], // wraps to 0
+    [-1n, (1n << 63n) - 1n, 1n, 0n], // signed overflow of the high half
+    [1n, 1n, -1n, -1n],
+  ];
+  const next = i64Gen(128);
+  for (let i = 0; i < 2000; i++) cases.push([next(), next(), next(), next()]);
+  for (const [aLo, aHi, bLo, bHi] of cases) {
+    const sum = u128(aLo!, aHi!) + u128(bLo!, bHi!);
+    const want = [i64(sum), i64(sum >> 64n)];
+    // Results apart, over the first operands (as the engine places them), over the second ones,
+    // and swapped over the first.
+    for (const [dLo, dHi] of [[8, 10], [0, 2], [4, 6], [2, 0]]) {
+      put(0, aLo!);
+      put(2, aHi!);
+      put(4, bLo!);
+      put(6, bHi!);
+      num.i64Add128(s, dLo!, dHi!, 0, 2, 4, 6);
+      assert.deepEqual([get(dLo!), get(dHi!)], want, `add128(${aLo}, ${aHi}, ${bLo}, ${bHi})`);
+    }
+  }
+});

@@ -117,6 +117,31 @@ export function i64AddImm(s: Int32Array, d: number, a: number, lo: number, hi: n
   add(s, d, s[a], s[a + 1], lo, hi);
 }
 
+/**
+ * `i64.add128`: the 128-bit sum of `(aLo, aHi)` and `(bLo, bHi)`, each half an i64 at that word
+ * index of `s`; the sum's low and high halves go to `dLo` and `dHi` (which may be any of the
+ * operands: every operand is read first).
+ */
+export function i64Add128(
+  s: Int32Array,
+  dLo: number,
+  dHi: number,
+  aLo: number,
+  aHi: number,
+  bLo: number,
+  bHi: number,
+): void {
+  // Four 32-bit limbs, low first; each limb sum is exact in a double.
+  const s0 = (s[aLo] >>> 0) + (s[bLo] >>> 0);
+  const s1 = (s[aLo + 1] >>> 0) + (s[bLo + 1] >>> 0) + (s0 > 0xffffffff ? 1 : 0);
+  const s2 = (s[aHi] >>> 0) + (s[bHi] >>> 0) + (s1 > 0xffffffff ? 1 : 0);
+  const s3 = (s[aHi + 1] + s[bHi + 1] + (s2 > 0xffffffff ? 1 : 0)) | 0;
+  s[dLo] = s0 | 0;
+  s[dLo + 1] = s1 | 0;
+  s[dHi] = s2 | 0;
+  s[dHi + 1] = s3;
+}
+
 /** `i64.sub`. */
 export function i64Sub(s: Int32Array, d: number, a: number, b: number): void {
   sub(s, d, s[a], s[a + 1], s[b], s[b + 1]);
