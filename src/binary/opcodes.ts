@@ -711,6 +711,15 @@ export const OPS = {
   I64Add128: op(0xfc13, "i64.add128", "llll:ll", plain("I64Add128"), {
     feature: Feature.WideArithmetic,
   }),
+  I64Sub128: op(0xfc14, "i64.sub128", "llll:ll", plain("I64Sub128"), {
+    feature: Feature.WideArithmetic,
+  }),
+  I64MulWideS: op(0xfc15, "i64.mul_wide_s", "ll:ll", plain("I64MulWideS"), {
+    feature: Feature.WideArithmetic,
+  }),
+  I64MulWideU: op(0xfc16, "i64.mul_wide_u", "ll:ll", plain("I64MulWideU"), {
+    feature: Feature.WideArithmetic,
+  }),
   V128Load: simdMem(0x00, "v128.load", "i:v", "V128Load", 4),
   V128Load8x8S: simdMem(0x01, "v128.load8x8_s", "i:v", "V128Load", 3),
   V128Load8x8U: simdMem(0x02, "v128.load8x8_u", "i:v", "V128Load", 3),

@@ -62,7 +62,7 @@ export interface ConfigOptions {
   wasmMemory64?: boolean;
   /** The custom-page-sizes proposal; default off. */
   wasmCustomPageSizes?: boolean;
-  /** The wide-arithmetic proposal; default off. */
+  /** The wide-arithmetic proposal (`i64.add128`, `i64.sub128`, `i64.mul_wide_s/u`); default off. */
   wasmWideArithmetic?: boolean;
   /** Maximum depth of nested Wasm calls before `StackOverflow`. */
   maxRecursionDepth?: number;

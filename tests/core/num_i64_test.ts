@@ -281,31 +281,44 @@ Deno.test("i64: seeded random cross-check against BigInt", () => {
   }
 });
 
-Deno.test("i64: add128 against BigInt, with carries through every limb and results over operands", () => {
-  const u128 = (lo: bigint, hi: bigint) => (u64(hi) << 64n) | u64(lo);
-  const cases: bigint[][] = [
-    [0n, 0n, 0n, 0n],
-    [-1n, 0n, 1n, 0n], // carry out of the low i64
-    [0xffffffffn, 0n, 1n, 0n], // carry between the low i64's words
-    [-1n, 0xffffffffn, 1n, 0n], // carry into the high i64's upper word
-    [-1n, -1n, 1n, 0n], // wraps to 0
-    [-1n, (1n << 63n) - 1n, 1n, 0n], // signed overflow of the high half
-    [1n, 1n, -1n, -1n],
-  ];
+const u128 = (lo: bigint, hi: bigint) => (u64(hi) << 64n) | u64(lo);
+const halves = (v: bigint) => [i64(v), i64(v >> 64n)];
+
+/** Wide arithmetic: each operator, its BigInt reference, and its operand count. */
+type Wide = (s: Int32Array, dLo: number, dHi: number, ...operands: number[]) => void;
+const WIDE: Record<string, [Wide, number, (x: bigint[]) => bigint[]]> = {
+  add128: [num.i64Add128, 4, ([a, b, c, d]) => halves(u128(a!, b!) + u128(c!, d!))],
+  sub128: [num.i64Sub128, 4, ([a, b, c, d]) => halves(u128(a!, b!) - u128(c!, d!))],
+  mul_wide_s: [num.i64MulWideS, 2, ([a, b]) => halves(a! * b!)],
+  mul_wide_u: [num.i64MulWideU, 2, ([a, b]) => halves(u64(a!) * u64(b!))],
+};
+
+Deno.test("i64: wide arithmetic against BigInt, with carries through every limb, over operands", () => {
+  const edges = [0n, 1n, -1n, 0xffffffffn, 1n << 32n, -(1n << 63n), (1n << 63n) - 1n];
   const next = i64Gen(128);
-  for (let i = 0; i < 2000; i++) cases.push([next(), next(), next(), next()]);
-  for (const [aLo, aHi, bLo, bHi] of cases) {
-    const sum = u128(aLo!, aHi!) + u128(bLo!, bHi!);
-    const want = [i64(sum), i64(sum >> 64n)];
-    // Results apart, over the first operands (as the engine places them), over the second ones,
-    // and swapped over the first.
-    for (const [dLo, dHi] of [[8, 10], [0, 2], [4, 6], [2, 0]]) {
-      put(0, aLo!);
-      put(2, aHi!);
-      put(4, bLo!);
-      put(6, bHi!);
-      num.i64Add128(s, dLo!, dHi!, 0, 2, 4, 6);
-      assert.deepEqual([get(dLo!), get(dHi!)], want, `add128(${aLo}, ${aHi}, ${bLo}, ${bHi})`);
+  for (const [name, [f, n, ref]] of Object.entries(WIDE)) {
+    const cases: bigint[][] = [];
+    // Every combination of edge values (carries and borrows through each limb, sign corners).
+    const combos = edges.length ** n;
+    for (let k = 0; k < combos; k++) {
+      cases.push(
+        Array.from(
+          { length: n },
+          (_, j) => edges[Math.floor(k / edges.length ** j) % edges.length]!,
+        ),
+      );
+    }
+    for (let i = 0; i < 2000; i++) cases.push(Array.from({ length: n }, next));
+    const operands = n === 4 ? [0, 2, 4, 6] : [0, 2];
+    for (const args of cases) {
+      const want = ref(args);
+      // Results apart, over the first operands (as the engine places them), over the last ones,
+      // and swapped over the first two.
+      for (const [dLo, dHi] of [[8, 10], [0, 2], [operands[n - 2]!, operands[n - 1]!], [2, 0]]) {
+        args.forEach((v, j) => put(operands[j]!, v));
+        f(s, dLo!, dHi!, ...operands);
+        assert.deepEqual([get(dLo!), get(dHi!)], want, `${name}(${args.join(", ")})`);
+      }
     }
   }
 });
