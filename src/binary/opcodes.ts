@@ -245,6 +245,7 @@ function simdMemLane(
 
 /** Every opcode, by name: one row each. */
 export const OPS = {
+  // Control
   Unreachable: op(0x00, "unreachable", "*", SPECIAL),
   Nop: op(0x01, "nop", ":", NOP),
   Block: op(0x02, "block", "*", SPECIAL, { imm: Imm.Block }),
@@ -258,17 +259,23 @@ export const OPS = {
   Return: op(0x0f, "return", "*", SPECIAL),
   Call: op(0x10, "call", "*", SPECIAL, { imm: Imm.Func }),
   CallIndirect: op(0x11, "call_indirect", "*", SPECIAL, { imm: Imm.CallIndirect }),
+
+  // Parametric
   Drop: op(0x1a, "drop", "*", SPECIAL),
   Select: op(0x1b, "select", "*", SPECIAL),
   SelectT: op(0x1c, "select_t", "*", SPECIAL, {
     imm: Imm.SelectT,
     feature: Feature.ReferenceTypes,
   }),
+
+  // Variables
   LocalGet: op(0x20, "local.get", "*", SPECIAL, { imm: Imm.Local }),
   LocalSet: op(0x21, "local.set", "*", SPECIAL, { imm: Imm.Local }),
   LocalTee: op(0x22, "local.tee", "*", SPECIAL, { imm: Imm.Local }),
   GlobalGet: op(0x23, "global.get", "*", SPECIAL, { imm: Imm.Global }),
   GlobalSet: op(0x24, "global.set", "*", SPECIAL, { imm: Imm.Global }),
+
+  // Tables
   TableGet: op(0x25, "table.get", "*", SPECIAL, {
     imm: Imm.Table,
     feature: Feature.ReferenceTypes,
@@ -277,6 +284,8 @@ export const OPS = {
     imm: Imm.Table,
     feature: Feature.ReferenceTypes,
   }),
+
+  // Memory
   I32Load: mem(0x28, "i32.load", "i:i", 2, load("I32Load")),
   I64Load: mem(0x29, "i64.load", "i:l", 3, load("I64Load")),
   F32Load: mem(0x2a, "f32.load", "i:f", 2, load("I32Load")),
@@ -302,6 +311,8 @@ export const OPS = {
   I64Store32: mem(0x3e, "i64.store32", "il:", 2, store("I32Store", "I32StoreImm")),
   MemorySize: op(0x3f, "memory.size", ":i", SPECIAL, { imm: Imm.Memory }),
   MemoryGrow: op(0x40, "memory.grow", "i:i", SPECIAL, { imm: Imm.Memory }),
+
+  // Numeric: constants, then compares, arithmetic and conversions
   I32Const: op(0x41, "i32.const", ":i", SPECIAL, { imm: Imm.I32 }),
   I64Const: op(0x42, "i64.const", ":l", SPECIAL, { imm: Imm.I64 }),
   F32Const: op(0x43, "f32.const", ":f", SPECIAL, { imm: Imm.F32 }),
@@ -644,12 +655,16 @@ export const OPS = {
   I64Extend32S: op(0xc4, "i64.extend32_s", "l:l", plain("I64Extend32S"), {
     feature: Feature.SignExtension,
   }),
+
+  // References
   RefNull: op(0xd0, "ref.null", "*", SPECIAL, {
     imm: Imm.RefNull,
     feature: Feature.ReferenceTypes,
   }),
   RefIsNull: op(0xd1, "ref.is_null", "*", SPECIAL, { feature: Feature.ReferenceTypes }),
   RefFunc: op(0xd2, "ref.func", "*", SPECIAL, { imm: Imm.Func, feature: Feature.ReferenceTypes }),
+
+  // 0xFC: saturating truncations, bulk memory and tables, wide arithmetic
   I32TruncSatF32S: op(0xfc00, "i32.trunc_sat_f32_s", "f:i", plain("I32TruncSatF32S"), {
     feature: Feature.SaturatingFloatToInt,
   }),
@@ -720,6 +735,8 @@ export const OPS = {
   I64MulWideU: op(0xfc16, "i64.mul_wide_u", "ll:ll", plain("I64MulWideU"), {
     feature: Feature.WideArithmetic,
   }),
+
+  // 0xFD: SIMD
   V128Load: simdMem(0x00, "v128.load", "i:v", "V128Load", 4),
   V128Load8x8S: simdMem(0x01, "v128.load8x8_s", "i:v", "V128Load", 3),
   V128Load8x8U: simdMem(0x02, "v128.load8x8_u", "i:v", "V128Load", 3),

@@ -91,6 +91,7 @@ function sameCase(shape: string, owner: string): Row {
 }
 
 const ROWS = {
+  // Control: branches (with the fused compare-and-branch forms), calls, returns, fuel
   Unreachable: jump("", "throw trap(TrapCode.UnreachableCodeReached);"),
   Br: jump("t", "pc = $1;"),
   BrIfNez: branch("rt", "BrIfEqz", "s32[$1] !== 0"),
@@ -239,6 +240,25 @@ const ROWS = {
   `,
   ),
   CallIndirect: sameCase("xxrr", "Call"),
+  Nop: op("", ""),
+  // Pays the fuel of the segment it starts (see fuel.ts); only emitted when fuel is metered.
+  ConsumeFuel: jump(
+    "i",
+    `
+    const cost = $1;
+    if (store.fuel < cost) {
+      if (outOfFuel(store, st, cost)) {
+        frames[2 * depth + 1] = pc;
+        return OUT_OF_FUEL;
+      }
+      break; // refilled: charge again
+    }
+    store.fuel -= cost;
+    pc = ($next) | 0;
+  `,
+  ),
+
+  // Moves, constants, globals, references
   Copy: op(
     "rr",
     `
@@ -284,6 +304,8 @@ const ROWS = {
   `,
   ),
   RefFunc: op("rx", "s32[$1] = inst.funcs[$2].id;"),
+
+  // i32
   I32Eqz: op("rr", "s32[$1] = s32[$2] === 0 ? 1 : 0;"),
   I32Eq: op("rrr", "s32[$1] = s32[$2] === s32[$3] ? 1 : 0;"),
   I32Ne: op("rrr", "s32[$1] = s32[$2] !== s32[$3] ? 1 : 0;"),
@@ -335,6 +357,8 @@ const ROWS = {
   I32ShrUImm: op("rri", "s32[$1] = (s32[$2] >>> $3) | 0;"),
   I32RotlImm: op("rri", "s32[$1] = i32Rotl(s32[$2], $3);"),
   I32RotrImm: op("rri", "s32[$1] = i32Rotr(s32[$2], $3);"),
+
+  // i64
   I64Eqz: op("rr", "s32[$1] = i64Eqz(s32, $2);"),
   I64Eq: op("rrr", "s32[$1] = i64Eq(s32, $2, $3);"),
   I64Ne: op("rrr", "s32[$1] = i64Ne(s32, $2, $3);"),
@@ -389,10 +413,14 @@ const ROWS = {
   I64ShrUImm: op("rri", "i64ShrUImm(s32, $1, $2, $3);"),
   I64RotlImm: op("rri", "i64RotlImm(s32, $1, $2, $3);"),
   I64RotrImm: op("rri", "i64RotrImm(s32, $1, $2, $3);"),
+
+  // Wide arithmetic (two results, in consecutive slots)
   I64Add128: op("rrrrr", "i64Add128(s32, $1, $1 + SLOT_WORDS, $2, $3, $4, $5);"),
   I64Sub128: op("rrrrr", "i64Sub128(s32, $1, $1 + SLOT_WORDS, $2, $3, $4, $5);"),
   I64MulWideS: op("rrr", "i64MulWideS(s32, $1, $1 + SLOT_WORDS, $2, $3);"),
   I64MulWideU: op("rrr", "i64MulWideU(s32, $1, $1 + SLOT_WORDS, $2, $3);"),
+
+  // f32, f64
   F32Eq: op("rrr", "s32[$1] = f32[$2] === f32[$3] ? 1 : 0;"),
   F32Ne: op("rrr", "s32[$1] = f32[$2] !== f32[$3] ? 1 : 0;"),
   F32Lt: op("rrr", "s32[$1] = f32[$2] < f32[$3] ? 1 : 0;"),
@@ -435,6 +463,8 @@ const ROWS = {
   F64Min: op("rrr", "f64[$1 >> 1] = fMin(f64[$2 >> 1], f64[$3 >> 1]);"),
   F64Max: op("rrr", "f64[$1 >> 1] = fMax(f64[$2 >> 1], f64[$3 >> 1]);"),
   F64Copysign: op("rrr", "f64CopysignBits(s32, $1, $2, $3);"),
+
+  // Conversions
   I32TruncF32S: op("rr", "s32[$1] = i32TruncF32S(f32[$2]);"),
   I32TruncF32U: op("rr", "s32[$1] = i32TruncF32U(f32[$2]);"),
   I32TruncF64S: op("rr", "s32[$1] = i32TruncF64S(f64[$2 >> 1]);"),
@@ -461,6 +491,8 @@ const ROWS = {
   I64TruncSatF32U: op("rr", "i64TruncSatF32U(s32, $1, f32[$2]);"),
   I64TruncSatF64S: op("rr", "i64TruncSatF64S(s32, $1, f64[$2 >> 1]);"),
   I64TruncSatF64U: op("rr", "i64TruncSatF64U(s32, $1, f64[$2 >> 1]);"),
+
+  // Memory (f32/f64 loads and stores move raw bits, so they use the i32/i64 instructions)
   I32Load: op(
     "rro",
     `
@@ -611,6 +643,39 @@ const ROWS = {
     mview.setInt16(ea, s32[$3], true);
   `,
   ),
+  I32StoreImm: op(
+    "roi",
+    `
+    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
+    if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+    mview.setInt32(ea, $3, true);
+  `,
+  ),
+  I32Store8Imm: op(
+    "roi",
+    `
+    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
+    if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+    mview.setInt8(ea, $3);
+  `,
+  ),
+  I32Store16Imm: op(
+    "roi",
+    `
+    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
+    if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+    mview.setInt16(ea, $3, true);
+  `,
+  ),
+  I64StoreImm: op(
+    "row",
+    `
+    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
+    if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+    mview.setInt32(ea, $3, true);
+    mview.setInt32(ea + 4, $3.hi, true);
+  `,
+  ),
   MemorySize: op("r", "s32[$1] = memLen / PAGE_SIZE;"),
   MemoryGrow: op(
     "rr",
@@ -676,6 +741,8 @@ const ROWS = {
   `,
   ),
   DataDrop: op("x", "dataDrop(inst, $1);"),
+
+  // Tables
   TableGet: op("rxr", "s32[$1] = tableGet(inst.tables[$2], s32[$3]);"),
   TableSet: op("xrr", "tableSet(inst.tables[$1], s32[$2], s32[$3]);"),
   TableSize: op("rx", "s32[$1] = inst.tables[$2].size;"),
@@ -738,56 +805,9 @@ const ROWS = {
   `,
   ),
   ElemDrop: op("x", "elemDrop(inst, $1);"),
-  Nop: op("", ""),
-  I32StoreImm: op(
-    "roi",
-    `
-    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
-    if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    mview.setInt32(ea, $3, true);
-  `,
-  ),
-  I32Store8Imm: op(
-    "roi",
-    `
-    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
-    if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    mview.setInt8(ea, $3);
-  `,
-  ),
-  I32Store16Imm: op(
-    "roi",
-    `
-    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
-    if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    mview.setInt16(ea, $3, true);
-  `,
-  ),
-  I64StoreImm: op(
-    "row",
-    `
-    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
-    if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    mview.setInt32(ea, $3, true);
-    mview.setInt32(ea + 4, $3.hi, true);
-  `,
-  ),
-  // Pays the fuel of the segment it starts (see fuel.ts); only emitted when fuel is metered.
-  ConsumeFuel: jump(
-    "i",
-    `
-    const cost = $1;
-    if (store.fuel < cost) {
-      if (outOfFuel(store, st, cost)) {
-        frames[2 * depth + 1] = pc;
-        return OUT_OF_FUEL;
-      }
-      break; // refilled: charge again
-    }
-    store.fuel -= cost;
-    pc = ($next) | 0;
-  `,
-  ),
+
+  // v128 (SIMD): moves of all four words of a slot (the plain ones move two), then generic
+  // instructions keyed by the Wasm sub-opcode (see `simd.ts`, `simd_mem.ts`)
   Copy128: op(
     "rr",
     `
