@@ -1711,8 +1711,7 @@ export function run(
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
-        const v = mview.getUint8(ea);
-        s32[d] = v;
+        s32[d] = mview.getUint8(ea);
         s32[d + 1] = 0;
         pc = (pc + 4) | 0;
         break;
@@ -1731,8 +1730,7 @@ export function run(
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
-        const v = mview.getUint16(ea, true);
-        s32[d] = v;
+        s32[d] = mview.getUint16(ea, true);
         s32[d + 1] = 0;
         pc = (pc + 4) | 0;
         break;
@@ -1751,8 +1749,7 @@ export function run(
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
-        const v = mview.getInt32(ea, true);
-        s32[d] = v;
+        s32[d] = mview.getInt32(ea, true);
         s32[d + 1] = 0;
         pc = (pc + 4) | 0;
         break;

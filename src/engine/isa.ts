@@ -85,6 +85,36 @@ function branch(shape: string, negation: string, cond: string, prelude = ""): Ro
   return { shape, run, jumps: true, caseOf: null, negation };
 }
 
+/**
+ * The effective address `ea` of an access of `bytes` bytes at the address in slot `addr` plus the
+ * offset `offset`, trapping when it is out of bounds.
+ */
+function address(addr: string, offset: string, bytes: number): string {
+  return `const ea = (s32[${addr}] >>> 0) + (${offset} >>> 0);
+if (ea + ${bytes} > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+`;
+}
+
+/** A load `d addr offset` of `bytes` bytes: `run` writes slot `$1` from `ea`. */
+function load(bytes: number, run: string): Row {
+  return op("rro", address("$2", "$3", bytes) + dedent(run));
+}
+
+/** A store `addr offset value` of `bytes` bytes: `run` writes the value at `ea`. */
+function store(shape: string, bytes: number, run: string): Row {
+  return op(shape, address("$1", "$2", bytes) + dedent(run));
+}
+
+/** An i64 load's `run`: the i32 `value` sign-extended into slot `$1`. */
+function i64Signed(value: string): string {
+  return `const d = $1;\nconst v = ${value};\ns32[d] = v;\ns32[d + 1] = v >> 31;`;
+}
+
+/** An i64 load's `run`: the u32 `value` zero-extended into slot `$1`. */
+function i64Unsigned(value: string): string {
+  return `const d = $1;\ns32[d] = ${value};\ns32[d + 1] = 0;`;
+}
+
 /** An instruction executed by the `run` of instruction `owner` (which tests `code[pc]`). */
 function sameCase(shape: string, owner: string): Row {
   return { shape, run: null, jumps: true, caseOf: owner, negation: null };
@@ -493,185 +523,45 @@ const ROWS = {
   I64TruncSatF64U: op("rr", "i64TruncSatF64U(s32, $1, f64[$2 >> 1]);"),
 
   // Memory (f32/f64 loads and stores move raw bits, so they use the i32/i64 instructions)
-  I32Load: op(
-    "rro",
+  I32Load: load(4, "s32[$1] = mview.getInt32(ea, true);"),
+  I64Load: load(
+    8,
     `
-    const ea = (s32[$2] >>> 0) + ($3 >>> 0);
-    if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    s32[$1] = mview.getInt32(ea, true);
-  `,
-  ),
-  I64Load: op(
-    "rro",
-    `
-    const ea = (s32[$2] >>> 0) + ($3 >>> 0);
-    if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
     const d = $1;
     s32[d] = mview.getInt32(ea, true);
     s32[d + 1] = mview.getInt32(ea + 4, true);
   `,
   ),
-  I32Load8S: op(
-    "rro",
-    `
-    const ea = (s32[$2] >>> 0) + ($3 >>> 0);
-    if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    s32[$1] = mview.getInt8(ea);
-  `,
-  ),
-  I32Load8U: op(
-    "rro",
-    `
-    const ea = (s32[$2] >>> 0) + ($3 >>> 0);
-    if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    s32[$1] = mview.getUint8(ea);
-  `,
-  ),
-  I32Load16S: op(
-    "rro",
-    `
-    const ea = (s32[$2] >>> 0) + ($3 >>> 0);
-    if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    s32[$1] = mview.getInt16(ea, true);
-  `,
-  ),
-  I32Load16U: op(
-    "rro",
-    `
-    const ea = (s32[$2] >>> 0) + ($3 >>> 0);
-    if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    s32[$1] = mview.getUint16(ea, true);
-  `,
-  ),
-  I64Load8S: op(
-    "rro",
-    `
-    const ea = (s32[$2] >>> 0) + ($3 >>> 0);
-    if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    const d = $1;
-    const v = mview.getInt8(ea);
-    s32[d] = v;
-    s32[d + 1] = v >> 31;
-  `,
-  ),
-  I64Load8U: op(
-    "rro",
-    `
-    const ea = (s32[$2] >>> 0) + ($3 >>> 0);
-    if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    const d = $1;
-    const v = mview.getUint8(ea);
-    s32[d] = v;
-    s32[d + 1] = 0;
-  `,
-  ),
-  I64Load16S: op(
-    "rro",
-    `
-    const ea = (s32[$2] >>> 0) + ($3 >>> 0);
-    if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    const d = $1;
-    const v = mview.getInt16(ea, true);
-    s32[d] = v;
-    s32[d + 1] = v >> 31;
-  `,
-  ),
-  I64Load16U: op(
-    "rro",
-    `
-    const ea = (s32[$2] >>> 0) + ($3 >>> 0);
-    if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    const d = $1;
-    const v = mview.getUint16(ea, true);
-    s32[d] = v;
-    s32[d + 1] = 0;
-  `,
-  ),
-  I64Load32S: op(
-    "rro",
-    `
-    const ea = (s32[$2] >>> 0) + ($3 >>> 0);
-    if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    const d = $1;
-    const v = mview.getInt32(ea, true);
-    s32[d] = v;
-    s32[d + 1] = v >> 31;
-  `,
-  ),
-  I64Load32U: op(
-    "rro",
-    `
-    const ea = (s32[$2] >>> 0) + ($3 >>> 0);
-    if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    const d = $1;
-    const v = mview.getInt32(ea, true);
-    s32[d] = v;
-    s32[d + 1] = 0;
-  `,
-  ),
-  I32Store: op(
+  I32Load8S: load(1, "s32[$1] = mview.getInt8(ea);"),
+  I32Load8U: load(1, "s32[$1] = mview.getUint8(ea);"),
+  I32Load16S: load(2, "s32[$1] = mview.getInt16(ea, true);"),
+  I32Load16U: load(2, "s32[$1] = mview.getUint16(ea, true);"),
+  I64Load8S: load(1, i64Signed("mview.getInt8(ea)")),
+  I64Load8U: load(1, i64Unsigned("mview.getUint8(ea)")),
+  I64Load16S: load(2, i64Signed("mview.getInt16(ea, true)")),
+  I64Load16U: load(2, i64Unsigned("mview.getUint16(ea, true)")),
+  I64Load32S: load(4, i64Signed("mview.getInt32(ea, true)")),
+  I64Load32U: load(4, i64Unsigned("mview.getInt32(ea, true)")),
+  I32Store: store("ror", 4, "mview.setInt32(ea, s32[$3], true);"),
+  I64Store: store(
     "ror",
+    8,
     `
-    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
-    if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    mview.setInt32(ea, s32[$3], true);
-  `,
-  ),
-  I64Store: op(
-    "ror",
-    `
-    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
-    if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
     const v = $3;
     mview.setInt32(ea, s32[v], true);
     mview.setInt32(ea + 4, s32[v + 1], true);
   `,
   ),
-  I32Store8: op(
-    "ror",
-    `
-    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
-    if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    mview.setInt8(ea, s32[$3]);
-  `,
-  ),
-  I32Store16: op(
-    "ror",
-    `
-    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
-    if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    mview.setInt16(ea, s32[$3], true);
-  `,
-  ),
-  I32StoreImm: op(
-    "roi",
-    `
-    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
-    if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    mview.setInt32(ea, $3, true);
-  `,
-  ),
-  I32Store8Imm: op(
-    "roi",
-    `
-    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
-    if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    mview.setInt8(ea, $3);
-  `,
-  ),
-  I32Store16Imm: op(
-    "roi",
-    `
-    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
-    if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-    mview.setInt16(ea, $3, true);
-  `,
-  ),
-  I64StoreImm: op(
+  I32Store8: store("ror", 1, "mview.setInt8(ea, s32[$3]);"),
+  I32Store16: store("ror", 2, "mview.setInt16(ea, s32[$3], true);"),
+  // A constant value: the immediate forms
+  I32StoreImm: store("roi", 4, "mview.setInt32(ea, $3, true);"),
+  I32Store8Imm: store("roi", 1, "mview.setInt8(ea, $3);"),
+  I32Store16Imm: store("roi", 2, "mview.setInt16(ea, $3, true);"),
+  I64StoreImm: store(
     "row",
+    8,
     `
-    const ea = (s32[$1] >>> 0) + ($2 >>> 0);
-    if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
     mview.setInt32(ea, $3, true);
     mview.setInt32(ea + 4, $3.hi, true);
   `,
