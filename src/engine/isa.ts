@@ -115,6 +115,20 @@ function i64Unsigned(value: string): string {
   return `const d = $1;\ns32[d] = ${value};\ns32[d + 1] = 0;`;
 }
 
+/**
+ * A bulk memory or table operation: `call` returns false when fuel metering could not pay for
+ * it, and the instruction then stops for fuel (or runs again once refilled from the reserve).
+ */
+function bulk(shape: string, call: string): Row {
+  return op(
+    shape,
+    `if (!${call}) {
+  if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+  break; // refilled: run it again
+}`,
+  );
+}
+
 /** An instruction executed by the `run` of instruction `owner` (which tests `code[pc]`). */
 function sameCase(shape: string, owner: string): Row {
   return { shape, run: null, jumps: true, caseOf: owner, negation: null };
@@ -575,61 +589,9 @@ const ROWS = {
     memLen = mview.byteLength;
   `,
   ),
-  MemoryFill: op(
-    "rrr",
-    `
-    if (
-      !memoryFill(
-        mem!,
-        s32[$1],
-        s32[$2],
-        s32[$3],
-        bulkFuel,
-        store,
-      )
-    ) {
-      if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-      break; // refilled: run it again
-    }
-  `,
-  ),
-  MemoryCopy: op(
-    "rrr",
-    `
-    if (
-      !memoryCopy(
-        mem!,
-        s32[$1],
-        s32[$2],
-        s32[$3],
-        bulkFuel,
-        store,
-      )
-    ) {
-      if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-      break; // refilled: run it again
-    }
-  `,
-  ),
-  MemoryInit: op(
-    "xrrr",
-    `
-    if (
-      !memoryInit(
-        inst,
-        $1,
-        s32[$2],
-        s32[$3],
-        s32[$4],
-        bulkFuel,
-        store,
-      )
-    ) {
-      if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-      break; // refilled: run it again
-    }
-  `,
-  ),
+  MemoryFill: bulk("rrr", "memoryFill(mem!, s32[$1], s32[$2], s32[$3], bulkFuel, store)"),
+  MemoryCopy: bulk("rrr", "memoryCopy(mem!, s32[$1], s32[$2], s32[$3], bulkFuel, store)"),
+  MemoryInit: bulk("xrrr", "memoryInit(inst, $1, s32[$2], s32[$3], s32[$4], bulkFuel, store)"),
   DataDrop: op("x", "dataDrop(inst, $1);"),
 
   // Tables
@@ -637,63 +599,12 @@ const ROWS = {
   TableSet: op("xrr", "tableSet(inst.tables[$1], s32[$2], s32[$3]);"),
   TableSize: op("rx", "s32[$1] = inst.tables[$2].size;"),
   TableGrow: op("rxrr", "s32[$1] = tableGrow(inst.tables[$2], s32[$3], s32[$4]);"),
-  TableFill: op(
-    "xrrr",
-    `
-    if (
-      !tableFill(
-        inst.tables[$1],
-        s32[$2],
-        s32[$3],
-        s32[$4],
-        bulkFuel,
-        store,
-      )
-    ) {
-      if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-      break; // refilled: run it again
-    }
-  `,
-  ),
-  TableCopy: op(
+  TableFill: bulk("xrrr", "tableFill(inst.tables[$1], s32[$2], s32[$3], s32[$4], bulkFuel, store)"),
+  TableCopy: bulk(
     "xxrrr",
-    `
-    if (
-      !tableCopy(
-        inst.tables[$1],
-        inst.tables[$2],
-        s32[$3],
-        s32[$4],
-        s32[$5],
-        bulkFuel,
-        store,
-      )
-    ) {
-      if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-      break; // refilled: run it again
-    }
-  `,
+    "tableCopy(inst.tables[$1], inst.tables[$2], s32[$3], s32[$4], s32[$5], bulkFuel, store)",
   ),
-  TableInit: op(
-    "xxrrr",
-    `
-    if (
-      !tableInit(
-        inst,
-        $1,
-        $2,
-        s32[$3],
-        s32[$4],
-        s32[$5],
-        bulkFuel,
-        store,
-      )
-    ) {
-      if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-      break; // refilled: run it again
-    }
-  `,
-  ),
+  TableInit: bulk("xxrrr", "tableInit(inst, $1, $2, s32[$3], s32[$4], s32[$5], bulkFuel, store)"),
   ElemDrop: op("x", "elemDrop(inst, $1);"),
 
   // v128 (SIMD): moves of all four words of a slot (the plain ones move two), then generic
