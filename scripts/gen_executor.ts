@@ -14,7 +14,14 @@
  * @module
  */
 
-import { type InstrDef, ISA } from "../src/engine/isa.ts";
+import {
+  expandRun,
+  I,
+  type InstrDef,
+  type InstrName,
+  ISA,
+  type RunSpelling,
+} from "../src/engine/isa.ts";
 import * as num from "../src/core/num/mod.ts";
 import * as bulk from "../src/engine/bulk_ops.ts";
 import * as entities from "../src/engine/entities.ts";
@@ -35,18 +42,7 @@ const CALLABLE: readonly [string, Record<string, unknown>][] = [
   ["./simd_mem.ts", simdMem],
 ];
 
-/** The code word offset of each operand of `shape` (a `w` takes two words). */
-function operandOffsets(shape: string): number[] {
-  const offsets: number[] = [];
-  let k = 1;
-  for (const c of shape) {
-    offsets.push(k);
-    k += c === "w" ? 2 : 1;
-  }
-  return offsets;
-}
-
-/** Whether an expression `e` may stand before `rest` without parentheses. */
+/** Whether an expression may stand before `rest` without parentheses. */
 function bareBefore(rest: string, safe: readonly string[]): boolean {
   return safe.some((s) => rest.startsWith(s));
 }
@@ -56,37 +52,22 @@ const AFTER_OR = [";", "]", ")", ",", " ?", " :", "\n"];
 // `pc + n` may also be followed by further additions.
 const AFTER_SUM = [...AFTER_OR, " +", " -"];
 
-/** The `run` template of `def` with its placeholders expanded (see `isa.ts`). */
-export function expandRun(def: InstrDef, opcodes: ReadonlyMap<string, number>): string {
-  const offsets = operandOffsets(def.shape);
-  const size = offsets.length === 0 ? 1 : offsets[offsets.length - 1]! +
-    (def.shape.endsWith("w") ? 2 : 1);
-  return def.run!.replace(
-    /\$(\d+)(\.hi)?|\$next|#(\w+)/g,
-    (match, n: string | undefined, hi: string | undefined, name: string | undefined, at, text) => {
-      const rest = (text as string).slice((at as number) + match.length);
-      if (name !== undefined) {
-        const code = opcodes.get(name);
-        if (code === undefined) throw new Error(`${def.name}: no instruction ${name}`);
-        return String(code);
-      }
-      if (n === undefined) {
-        const e = `pc + ${size}`;
-        return bareBefore(rest, AFTER_SUM) ? e : `(${e})`;
-      }
-      const i = Number(n) - 1;
-      const c = def.shape[i];
-      if (c === undefined) throw new Error(`${def.name}: no operand ${n} in "${def.shape}"`);
-      if (hi !== undefined && c !== "w") throw new Error(`${def.name}: $${n}.hi of a "${c}"`);
-      const word = `code[(pc + ${offsets[i]! + (hi !== undefined ? 1 : 0)}) | 0]`;
-      if (c !== "r") return word;
-      // An f64 index (`$n >> 1`) needs no `| 0`: the shift truncates.
-      if (rest.startsWith(" >> 1")) return `(fp + ${word})`;
-      const e = `(fp + ${word}) | 0`;
-      return bareBefore(rest, AFTER_OR) ? e : `(${e})`;
-    },
-  );
-}
+/** The executor's spelling of the templates: operands read from the code at `pc`. */
+export const EXECUTOR_SPELLING: RunSpelling = {
+  operand(kind, word, rest) {
+    const value = `code[(pc + ${word}) | 0]`;
+    if (kind !== "r") return value;
+    // An f64 index (`$n >> 1`) needs no `| 0`: the shift truncates.
+    if (rest.startsWith(" >> 1")) return `(fp + ${value})`;
+    const e = `(fp + ${value}) | 0`;
+    return bareBefore(rest, AFTER_OR) ? e : `(${e})`;
+  },
+  next(size, rest) {
+    const e = `pc + ${size}`;
+    return bareBefore(rest, AFTER_SUM) ? e : `(${e})`;
+  },
+  opcode: (name) => String(I[name]),
+};
 
 function instrSizeOf(def: InstrDef): number {
   let n = 1;
@@ -95,9 +76,9 @@ function instrSizeOf(def: InstrDef): number {
 }
 
 /** The `case` clause(s) of one instruction and those sharing its `run`. */
-function caseOf(def: InstrDef, opcodes: ReadonlyMap<string, number>): string {
+function caseOf(def: InstrDef): string {
   const defs = [def, ...ISA.filter((d) => d.caseOf === def.name)];
-  let body = expandRun(def, opcodes);
+  let body = expandRun(def, EXECUTOR_SPELLING);
   if (!def.jumps) body += `\npc = (pc + ${instrSizeOf(def)}) | 0;`;
   const last = body.trimEnd().split("\n").at(-1)!.trim();
   const ends = /^(return|throw)\b/.test(last);
@@ -105,7 +86,9 @@ function caseOf(def: InstrDef, opcodes: ReadonlyMap<string, number>): string {
   // A block scopes the `const`s of one case.
   const block = /^(const|let) /m.test(body);
   const labels = defs.map((d, i) =>
-    `      case ${opcodes.get(d.name)}:${block && i === defs.length - 1 ? " {" : ""} // ${d.name}`
+    `      case ${I[d.name as InstrName]}:${
+      block && i === defs.length - 1 ? " {" : ""
+    } // ${d.name}`
   );
   const lines = body.split("\n").map((l) => (l === "" ? "" : "        " + l));
   return `${labels.join("\n")}\n${lines.join("\n")}${block ? "\n      }" : ""}`;
@@ -210,8 +193,7 @@ const RUN_TAIL = `
 
 /** The source of `executor.ts`, unformatted. */
 export function generateExecutorSource(): string {
-  const opcodes = new Map(ISA.map((d, i) => [d.name, i]));
-  const cases = ISA.filter((d) => d.caseOf === null).map((d) => caseOf(d, opcodes));
+  const cases = ISA.filter((d) => d.caseOf === null).map(caseOf);
   const loop = RUN_HEAD + cases.join("\n") + RUN_TAIL;
   const imports = [
     `import { TrapCode } from "../core/trap.ts";`,

@@ -1,8 +1,8 @@
 /**
  * The engine's internal instruction set, declared once as data: one row per instruction, with its
  * operand shape and what it does. `scripts/gen_executor.ts` (`deno task gen`) turns the rows
- * into the executor's `switch` (`executor.ts`, generated: edit the rows, not that file); the
- * code-generation tier reads the same rows.
+ * into the executor's `switch` (`executor.ts`, generated: edit the rows, not that file); a
+ * code-generation tier reads the same rows, spelling their templates its own way (`expandRun`).
  *
  * Code is an `Int32Array`: an opcode followed by its operands. Instructions are register (slot)
  * shaped and named after their operands: `I32Add d a b` reads slots `a` and `b` and writes slot
@@ -702,6 +702,59 @@ export const INSTR_SIZE: Uint8Array = Uint8Array.from(ISA, (d) => {
   for (const c of d.shape) n += c === "w" ? 2 : 1;
   return n;
 });
+
+/** How `expandRun` spells a row's placeholders (the executor's spelling is in the generator). */
+export interface RunSpelling {
+  /**
+   * Operand `$n`: its shape letter, the index of its code word after the opcode (`1` for the
+   * first operand; for `$n.hi` the high word of a `w`), and the template text after it.
+   */
+  operand(kind: string, word: number, rest: string): string;
+  /** `$next`: the pc of the next instruction, `size` code words on. */
+  next(size: number, rest: string): string;
+  /** `#Name`: the opcode of instruction `name`. */
+  opcode(name: InstrName): string;
+}
+
+/**
+ * The `run` template of `def` with its placeholders spelled by `spell` (see the module doc).
+ *
+ * @example Spelled with named operands
+ * ```ts
+ * import { expandRun, I, ISA } from "./isa.ts";
+ * const text = expandRun(ISA[I.I32AddImm]!, {
+ *   operand: (kind, word) => `${kind}${word}`,
+ *   next: (size) => `pc + ${size}`,
+ *   opcode: (name) => String(I[name]),
+ * });
+ * if (text !== "s32[r1] = (s32[r2] + i3) | 0;") throw new Error(text);
+ * ```
+ */
+export function expandRun(def: InstrDef, spell: RunSpelling): string {
+  if (def.run === null) throw new Error(`${def.name} runs as part of ${def.caseOf}`);
+  const words: number[] = [];
+  let size = 1;
+  for (const c of def.shape) {
+    words.push(size);
+    size += c === "w" ? 2 : 1;
+  }
+  return def.run.replace(
+    /\$(\d+)(\.hi)?|\$next|#(\w+)/g,
+    (match, n: string | undefined, hi: string | undefined, name: string | undefined, at, text) => {
+      const rest = (text as string).slice((at as number) + match.length);
+      if (name !== undefined) {
+        if (!(name in I)) throw new Error(`${def.name}: no instruction ${name}`);
+        return spell.opcode(name as InstrName);
+      }
+      if (n === undefined) return spell.next(size, rest);
+      const i = Number(n) - 1;
+      const kind = def.shape[i];
+      if (kind === undefined) throw new Error(`${def.name}: no operand ${n} in "${def.shape}"`);
+      if (hi !== undefined && kind !== "w") throw new Error(`${def.name}: $${n}.hi of a "${kind}"`);
+      return spell.operand(kind, words[i]! + (hi === undefined ? 0 : 1), rest);
+    },
+  );
+}
 
 /** The size of the instruction at `code[pc]`, jump tables included. */
 export function instrSize(code: Int32Array, pc: number): number {
