@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { WasmFeatures } from "../core/features.ts";
+import { disabledFeatures, type WasmFeatures } from "../core/features.ts";
 import type { DecodeContext } from "./decode_context.ts";
-import { Op, OP_INFO, opName } from "./opcodes.ts";
+import { DENSE_SIZE, denseIndex, Op, OP_INFO, opName } from "./opcodes.ts";
 
 const KIND_BLOCK = 0;
 const KIND_IF = 1;
@@ -30,7 +30,7 @@ export function scanInstructions(ctx: DecodeContext, inFunction: boolean): void 
   const open: number[] = [];
   for (;;) {
     const op = r.read();
-    if (disabled[opSlot(op)] !== 0) {
+    if (disabled[denseIndex(op)] !== 0) {
       r.fail(`illegal opcode (${opName(op)} needs a disabled feature)`, r.opPos);
     }
     switch (op) {
@@ -63,44 +63,18 @@ export function scanInstructions(ctx: DecodeContext, inFunction: boolean): void 
   }
 }
 
-/** Maps an opcode as `OpReader.read()` returns it to an index in `[0, 768)`. */
-function opSlot(op: number): number {
-  const prefix = op >> 8;
-  return prefix === 0 ? op : (prefix === 0xfc ? 256 : 512) + (op & 0xff);
-}
-
 const disabledCache = new WeakMap<WasmFeatures, Uint8Array>();
 
-/** The opcodes that belong to a disabled proposal, as a table indexed by `opSlot`. */
+/** The opcodes whose feature `features` turns off, as a table indexed by `denseIndex`. */
 function disabledOps(features: WasmFeatures): Uint8Array {
   let table = disabledCache.get(features);
   if (table === undefined) {
-    table = new Uint8Array(768);
-    for (const code of OP_INFO.keys()) {
-      if (!opEnabled(code, features)) table[opSlot(code)] = 1;
+    const off = disabledFeatures(features);
+    table = new Uint8Array(DENSE_SIZE);
+    for (const info of OP_INFO.values()) {
+      if ((info.feature & off) !== 0) table[denseIndex(info.code)] = 1;
     }
     disabledCache.set(features, table);
   }
   return table;
-}
-
-function opEnabled(code: number, f: WasmFeatures): boolean {
-  if (code >> 8 === 0xfd) return f.wasmSimd;
-  if (code >= 0xc0 && code <= 0xc4) return f.wasmSignExtension;
-  if (code >= 0xfc00 && code <= 0xfc07) return f.wasmSaturatingFloatToInt;
-  if (code >= 0xfc08 && code <= 0xfc0e) return f.wasmBulkMemory;
-  switch (code) {
-    case Op.SelectT:
-    case Op.TableGet:
-    case Op.TableSet:
-    case Op.RefNull:
-    case Op.RefIsNull:
-    case Op.RefFunc:
-    case Op.TableGrow:
-    case Op.TableSize:
-    case Op.TableFill:
-      return f.wasmReferenceTypes;
-    default:
-      return true;
-  }
 }

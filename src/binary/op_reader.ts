@@ -15,7 +15,7 @@ import { Imm, OP_INFO } from "./opcodes.ts";
 /** Block type of a block with no parameters and no results (the s33 value of byte 0x40). */
 export const BLOCK_EMPTY = -64;
 
-/** The immediate shape of every opcode, indexed by code (prefixed opcodes at 0x100 + n). */
+/** The immediate shape of every opcode (255: no such opcode), one table per prefix. */
 const IMM_1 = new Uint8Array(256).fill(255);
 const IMM_FC = new Uint8Array(256).fill(255);
 const IMM_FD = new Uint8Array(256).fill(255);

@@ -1,14 +1,28 @@
 /**
- * The Wasm instruction set as the decoder sees it: every opcode of Wasm 2.0 (SIMD included),
- * declared once, with its text name, immediate shape and, for operators with a fixed signature,
- * its operand and result types. The validator, translator and disassembler all read this table.
+ * The Wasm instruction set, one row per opcode: everything the decoder, the validator and the
+ * translator know about an operator, declared once. A row gives
+ * - its encoding (single-byte opcodes are themselves; `0xFC n` is `0xFC00 + n`, `0xFD n` is
+ *   `0xFD00 + n`) and text name;
+ * - the shape of its immediates (`Imm`), which `OpReader` decodes;
+ * - the feature that enables it (`Feature`; MVP operators have none);
+ * - its validation rule: the operand and result types as a signature (`"ii:i"`, with
+ *   i=i32 l=i64 f=f32 d=f64 v=v128), or `"*"` when the validator types it by a named rule of its
+ *   own (control, locals, globals, tables, references);
+ * - for memory accesses the natural alignment (log2 of the access width, the largest exponent a
+ *   memarg may carry), for lane operators the number of lanes a lane index must stay below;
+ * - how it translates (`Translate`): the internal instruction(s) of `engine/isa.ts` it becomes,
+ *   its immediate form, and for compares the fused compare-and-branch.
  *
- * Codes: single-byte opcodes are themselves; `0xFC n` is `0xFC00 + n`; `0xFD n` is `0xFD00 + n`.
+ * Run-time semantics live in the internal instruction's row of `engine/isa.ts`, which calls the
+ * operator's function in `core/num` (or `engine/simd.ts`, `engine/bulk_ops.ts`).
  *
  * @module
  */
 
+import { Feature } from "../core/features.ts";
 import type { ValType } from "../core/types.ts";
+// Type only: rows name the engine instructions they become; nothing here runs engine code.
+import type { InstrName } from "../engine/isa.ts";
 
 /** The shape of an instruction's immediate operands in the binary format. */
 export enum Imm {
@@ -63,449 +77,43 @@ export enum Imm {
   MemArgLane,
 }
 
-/** Every opcode, by name. */
-export const Op = {
-  Unreachable: 0x00,
-  Nop: 0x01,
-  Block: 0x02,
-  Loop: 0x03,
-  If: 0x04,
-  Else: 0x05,
-  End: 0x0b,
-  Br: 0x0c,
-  BrIf: 0x0d,
-  BrTable: 0x0e,
-  Return: 0x0f,
-  Call: 0x10,
-  CallIndirect: 0x11,
-  Drop: 0x1a,
-  Select: 0x1b,
-  SelectT: 0x1c,
-  LocalGet: 0x20,
-  LocalSet: 0x21,
-  LocalTee: 0x22,
-  GlobalGet: 0x23,
-  GlobalSet: 0x24,
-  TableGet: 0x25,
-  TableSet: 0x26,
-  I32Load: 0x28,
-  I64Load: 0x29,
-  F32Load: 0x2a,
-  F64Load: 0x2b,
-  I32Load8S: 0x2c,
-  I32Load8U: 0x2d,
-  I32Load16S: 0x2e,
-  I32Load16U: 0x2f,
-  I64Load8S: 0x30,
-  I64Load8U: 0x31,
-  I64Load16S: 0x32,
-  I64Load16U: 0x33,
-  I64Load32S: 0x34,
-  I64Load32U: 0x35,
-  I32Store: 0x36,
-  I64Store: 0x37,
-  F32Store: 0x38,
-  F64Store: 0x39,
-  I32Store8: 0x3a,
-  I32Store16: 0x3b,
-  I64Store8: 0x3c,
-  I64Store16: 0x3d,
-  I64Store32: 0x3e,
-  MemorySize: 0x3f,
-  MemoryGrow: 0x40,
-  I32Const: 0x41,
-  I64Const: 0x42,
-  F32Const: 0x43,
-  F64Const: 0x44,
-  I32Eqz: 0x45,
-  I32Eq: 0x46,
-  I32Ne: 0x47,
-  I32LtS: 0x48,
-  I32LtU: 0x49,
-  I32GtS: 0x4a,
-  I32GtU: 0x4b,
-  I32LeS: 0x4c,
-  I32LeU: 0x4d,
-  I32GeS: 0x4e,
-  I32GeU: 0x4f,
-  I64Eqz: 0x50,
-  I64Eq: 0x51,
-  I64Ne: 0x52,
-  I64LtS: 0x53,
-  I64LtU: 0x54,
-  I64GtS: 0x55,
-  I64GtU: 0x56,
-  I64LeS: 0x57,
-  I64LeU: 0x58,
-  I64GeS: 0x59,
-  I64GeU: 0x5a,
-  F32Eq: 0x5b,
-  F32Ne: 0x5c,
-  F32Lt: 0x5d,
-  F32Gt: 0x5e,
-  F32Le: 0x5f,
-  F32Ge: 0x60,
-  F64Eq: 0x61,
-  F64Ne: 0x62,
-  F64Lt: 0x63,
-  F64Gt: 0x64,
-  F64Le: 0x65,
-  F64Ge: 0x66,
-  I32Clz: 0x67,
-  I32Ctz: 0x68,
-  I32Popcnt: 0x69,
-  I32Add: 0x6a,
-  I32Sub: 0x6b,
-  I32Mul: 0x6c,
-  I32DivS: 0x6d,
-  I32DivU: 0x6e,
-  I32RemS: 0x6f,
-  I32RemU: 0x70,
-  I32And: 0x71,
-  I32Or: 0x72,
-  I32Xor: 0x73,
-  I32Shl: 0x74,
-  I32ShrS: 0x75,
-  I32ShrU: 0x76,
-  I32Rotl: 0x77,
-  I32Rotr: 0x78,
-  I64Clz: 0x79,
-  I64Ctz: 0x7a,
-  I64Popcnt: 0x7b,
-  I64Add: 0x7c,
-  I64Sub: 0x7d,
-  I64Mul: 0x7e,
-  I64DivS: 0x7f,
-  I64DivU: 0x80,
-  I64RemS: 0x81,
-  I64RemU: 0x82,
-  I64And: 0x83,
-  I64Or: 0x84,
-  I64Xor: 0x85,
-  I64Shl: 0x86,
-  I64ShrS: 0x87,
-  I64ShrU: 0x88,
-  I64Rotl: 0x89,
-  I64Rotr: 0x8a,
-  F32Abs: 0x8b,
-  F32Neg: 0x8c,
-  F32Ceil: 0x8d,
-  F32Floor: 0x8e,
-  F32Trunc: 0x8f,
-  F32Nearest: 0x90,
-  F32Sqrt: 0x91,
-  F32Add: 0x92,
-  F32Sub: 0x93,
-  F32Mul: 0x94,
-  F32Div: 0x95,
-  F32Min: 0x96,
-  F32Max: 0x97,
-  F32Copysign: 0x98,
-  F64Abs: 0x99,
-  F64Neg: 0x9a,
-  F64Ceil: 0x9b,
-  F64Floor: 0x9c,
-  F64Trunc: 0x9d,
-  F64Nearest: 0x9e,
-  F64Sqrt: 0x9f,
-  F64Add: 0xa0,
-  F64Sub: 0xa1,
-  F64Mul: 0xa2,
-  F64Div: 0xa3,
-  F64Min: 0xa4,
-  F64Max: 0xa5,
-  F64Copysign: 0xa6,
-  I32WrapI64: 0xa7,
-  I32TruncF32S: 0xa8,
-  I32TruncF32U: 0xa9,
-  I32TruncF64S: 0xaa,
-  I32TruncF64U: 0xab,
-  I64ExtendI32S: 0xac,
-  I64ExtendI32U: 0xad,
-  I64TruncF32S: 0xae,
-  I64TruncF32U: 0xaf,
-  I64TruncF64S: 0xb0,
-  I64TruncF64U: 0xb1,
-  F32ConvertI32S: 0xb2,
-  F32ConvertI32U: 0xb3,
-  F32ConvertI64S: 0xb4,
-  F32ConvertI64U: 0xb5,
-  F32DemoteF64: 0xb6,
-  F64ConvertI32S: 0xb7,
-  F64ConvertI32U: 0xb8,
-  F64ConvertI64S: 0xb9,
-  F64ConvertI64U: 0xba,
-  F64PromoteF32: 0xbb,
-  I32ReinterpretF32: 0xbc,
-  I64ReinterpretF64: 0xbd,
-  F32ReinterpretI32: 0xbe,
-  F64ReinterpretI64: 0xbf,
-  I32Extend8S: 0xc0,
-  I32Extend16S: 0xc1,
-  I64Extend8S: 0xc2,
-  I64Extend16S: 0xc3,
-  I64Extend32S: 0xc4,
-  RefNull: 0xd0,
-  RefIsNull: 0xd1,
-  RefFunc: 0xd2,
-  I32TruncSatF32S: 0xfc00,
-  I32TruncSatF32U: 0xfc01,
-  I32TruncSatF64S: 0xfc02,
-  I32TruncSatF64U: 0xfc03,
-  I64TruncSatF32S: 0xfc04,
-  I64TruncSatF32U: 0xfc05,
-  I64TruncSatF64S: 0xfc06,
-  I64TruncSatF64U: 0xfc07,
-  MemoryInit: 0xfc08,
-  DataDrop: 0xfc09,
-  MemoryCopy: 0xfc0a,
-  MemoryFill: 0xfc0b,
-  TableInit: 0xfc0c,
-  ElemDrop: 0xfc0d,
-  TableCopy: 0xfc0e,
-  TableGrow: 0xfc0f,
-  TableSize: 0xfc10,
-  TableFill: 0xfc11,
-  V128Load: 0xfd00,
-  V128Load8x8S: 0xfd01,
-  V128Load8x8U: 0xfd02,
-  V128Load16x4S: 0xfd03,
-  V128Load16x4U: 0xfd04,
-  V128Load32x2S: 0xfd05,
-  V128Load32x2U: 0xfd06,
-  V128Load8Splat: 0xfd07,
-  V128Load16Splat: 0xfd08,
-  V128Load32Splat: 0xfd09,
-  V128Load64Splat: 0xfd0a,
-  V128Store: 0xfd0b,
-  V128Const: 0xfd0c,
-  I8x16Shuffle: 0xfd0d,
-  I8x16Swizzle: 0xfd0e,
-  I8x16Splat: 0xfd0f,
-  I16x8Splat: 0xfd10,
-  I32x4Splat: 0xfd11,
-  I64x2Splat: 0xfd12,
-  F32x4Splat: 0xfd13,
-  F64x2Splat: 0xfd14,
-  I8x16ExtractLaneS: 0xfd15,
-  I8x16ExtractLaneU: 0xfd16,
-  I8x16ReplaceLane: 0xfd17,
-  I16x8ExtractLaneS: 0xfd18,
-  I16x8ExtractLaneU: 0xfd19,
-  I16x8ReplaceLane: 0xfd1a,
-  I32x4ExtractLane: 0xfd1b,
-  I32x4ReplaceLane: 0xfd1c,
-  I64x2ExtractLane: 0xfd1d,
-  I64x2ReplaceLane: 0xfd1e,
-  F32x4ExtractLane: 0xfd1f,
-  F32x4ReplaceLane: 0xfd20,
-  F64x2ExtractLane: 0xfd21,
-  F64x2ReplaceLane: 0xfd22,
-  I8x16Eq: 0xfd23,
-  I8x16Ne: 0xfd24,
-  I8x16LtS: 0xfd25,
-  I8x16LtU: 0xfd26,
-  I8x16GtS: 0xfd27,
-  I8x16GtU: 0xfd28,
-  I8x16LeS: 0xfd29,
-  I8x16LeU: 0xfd2a,
-  I8x16GeS: 0xfd2b,
-  I8x16GeU: 0xfd2c,
-  I16x8Eq: 0xfd2d,
-  I16x8Ne: 0xfd2e,
-  I16x8LtS: 0xfd2f,
-  I16x8LtU: 0xfd30,
-  I16x8GtS: 0xfd31,
-  I16x8GtU: 0xfd32,
-  I16x8LeS: 0xfd33,
-  I16x8LeU: 0xfd34,
-  I16x8GeS: 0xfd35,
-  I16x8GeU: 0xfd36,
-  I32x4Eq: 0xfd37,
-  I32x4Ne: 0xfd38,
-  I32x4LtS: 0xfd39,
-  I32x4LtU: 0xfd3a,
-  I32x4GtS: 0xfd3b,
-  I32x4GtU: 0xfd3c,
-  I32x4LeS: 0xfd3d,
-  I32x4LeU: 0xfd3e,
-  I32x4GeS: 0xfd3f,
-  I32x4GeU: 0xfd40,
-  F32x4Eq: 0xfd41,
-  F32x4Ne: 0xfd42,
-  F32x4Lt: 0xfd43,
-  F32x4Gt: 0xfd44,
-  F32x4Le: 0xfd45,
-  F32x4Ge: 0xfd46,
-  F64x2Eq: 0xfd47,
-  F64x2Ne: 0xfd48,
-  F64x2Lt: 0xfd49,
-  F64x2Gt: 0xfd4a,
-  F64x2Le: 0xfd4b,
-  F64x2Ge: 0xfd4c,
-  V128Not: 0xfd4d,
-  V128And: 0xfd4e,
-  V128Andnot: 0xfd4f,
-  V128Or: 0xfd50,
-  V128Xor: 0xfd51,
-  V128Bitselect: 0xfd52,
-  V128AnyTrue: 0xfd53,
-  V128Load8Lane: 0xfd54,
-  V128Load16Lane: 0xfd55,
-  V128Load32Lane: 0xfd56,
-  V128Load64Lane: 0xfd57,
-  V128Store8Lane: 0xfd58,
-  V128Store16Lane: 0xfd59,
-  V128Store32Lane: 0xfd5a,
-  V128Store64Lane: 0xfd5b,
-  V128Load32Zero: 0xfd5c,
-  V128Load64Zero: 0xfd5d,
-  F32x4DemoteF64x2Zero: 0xfd5e,
-  F64x2PromoteLowF32x4: 0xfd5f,
-  I8x16Abs: 0xfd60,
-  I8x16Neg: 0xfd61,
-  I8x16Popcnt: 0xfd62,
-  I8x16AllTrue: 0xfd63,
-  I8x16Bitmask: 0xfd64,
-  I8x16NarrowI16x8S: 0xfd65,
-  I8x16NarrowI16x8U: 0xfd66,
-  F32x4Ceil: 0xfd67,
-  F32x4Floor: 0xfd68,
-  F32x4Trunc: 0xfd69,
-  F32x4Nearest: 0xfd6a,
-  I8x16Shl: 0xfd6b,
-  I8x16ShrS: 0xfd6c,
-  I8x16ShrU: 0xfd6d,
-  I8x16Add: 0xfd6e,
-  I8x16AddSatS: 0xfd6f,
-  I8x16AddSatU: 0xfd70,
-  I8x16Sub: 0xfd71,
-  I8x16SubSatS: 0xfd72,
-  I8x16SubSatU: 0xfd73,
-  F64x2Ceil: 0xfd74,
-  F64x2Floor: 0xfd75,
-  I8x16MinS: 0xfd76,
-  I8x16MinU: 0xfd77,
-  I8x16MaxS: 0xfd78,
-  I8x16MaxU: 0xfd79,
-  F64x2Trunc: 0xfd7a,
-  I8x16AvgrU: 0xfd7b,
-  I16x8ExtaddPairwiseI8x16S: 0xfd7c,
-  I16x8ExtaddPairwiseI8x16U: 0xfd7d,
-  I32x4ExtaddPairwiseI16x8S: 0xfd7e,
-  I32x4ExtaddPairwiseI16x8U: 0xfd7f,
-  I16x8Abs: 0xfd80,
-  I16x8Neg: 0xfd81,
-  I16x8Q15mulrSatS: 0xfd82,
-  I16x8AllTrue: 0xfd83,
-  I16x8Bitmask: 0xfd84,
-  I16x8NarrowI32x4S: 0xfd85,
-  I16x8NarrowI32x4U: 0xfd86,
-  I16x8ExtendLowI8x16S: 0xfd87,
-  I16x8ExtendHighI8x16S: 0xfd88,
-  I16x8ExtendLowI8x16U: 0xfd89,
-  I16x8ExtendHighI8x16U: 0xfd8a,
-  I16x8Shl: 0xfd8b,
-  I16x8ShrS: 0xfd8c,
-  I16x8ShrU: 0xfd8d,
-  I16x8Add: 0xfd8e,
-  I16x8AddSatS: 0xfd8f,
-  I16x8AddSatU: 0xfd90,
-  I16x8Sub: 0xfd91,
-  I16x8SubSatS: 0xfd92,
-  I16x8SubSatU: 0xfd93,
-  F64x2Nearest: 0xfd94,
-  I16x8Mul: 0xfd95,
-  I16x8MinS: 0xfd96,
-  I16x8MinU: 0xfd97,
-  I16x8MaxS: 0xfd98,
-  I16x8MaxU: 0xfd99,
-  I16x8AvgrU: 0xfd9b,
-  I16x8ExtmulLowI8x16S: 0xfd9c,
-  I16x8ExtmulHighI8x16S: 0xfd9d,
-  I16x8ExtmulLowI8x16U: 0xfd9e,
-  I16x8ExtmulHighI8x16U: 0xfd9f,
-  I32x4Abs: 0xfda0,
-  I32x4Neg: 0xfda1,
-  I32x4AllTrue: 0xfda3,
-  I32x4Bitmask: 0xfda4,
-  I32x4ExtendLowI16x8S: 0xfda7,
-  I32x4ExtendHighI16x8S: 0xfda8,
-  I32x4ExtendLowI16x8U: 0xfda9,
-  I32x4ExtendHighI16x8U: 0xfdaa,
-  I32x4Shl: 0xfdab,
-  I32x4ShrS: 0xfdac,
-  I32x4ShrU: 0xfdad,
-  I32x4Add: 0xfdae,
-  I32x4Sub: 0xfdb1,
-  I32x4Mul: 0xfdb5,
-  I32x4MinS: 0xfdb6,
-  I32x4MinU: 0xfdb7,
-  I32x4MaxS: 0xfdb8,
-  I32x4MaxU: 0xfdb9,
-  I32x4DotI16x8S: 0xfdba,
-  I32x4ExtmulLowI16x8S: 0xfdbc,
-  I32x4ExtmulHighI16x8S: 0xfdbd,
-  I32x4ExtmulLowI16x8U: 0xfdbe,
-  I32x4ExtmulHighI16x8U: 0xfdbf,
-  I64x2Abs: 0xfdc0,
-  I64x2Neg: 0xfdc1,
-  I64x2AllTrue: 0xfdc3,
-  I64x2Bitmask: 0xfdc4,
-  I64x2ExtendLowI32x4S: 0xfdc7,
-  I64x2ExtendHighI32x4S: 0xfdc8,
-  I64x2ExtendLowI32x4U: 0xfdc9,
-  I64x2ExtendHighI32x4U: 0xfdca,
-  I64x2Shl: 0xfdcb,
-  I64x2ShrS: 0xfdcc,
-  I64x2ShrU: 0xfdcd,
-  I64x2Add: 0xfdce,
-  I64x2Sub: 0xfdd1,
-  I64x2Mul: 0xfdd5,
-  I64x2Eq: 0xfdd6,
-  I64x2Ne: 0xfdd7,
-  I64x2LtS: 0xfdd8,
-  I64x2GtS: 0xfdd9,
-  I64x2LeS: 0xfdda,
-  I64x2GeS: 0xfddb,
-  I64x2ExtmulLowI32x4S: 0xfddc,
-  I64x2ExtmulHighI32x4S: 0xfddd,
-  I64x2ExtmulLowI32x4U: 0xfdde,
-  I64x2ExtmulHighI32x4U: 0xfddf,
-  F32x4Abs: 0xfde0,
-  F32x4Neg: 0xfde1,
-  F32x4Sqrt: 0xfde3,
-  F32x4Add: 0xfde4,
-  F32x4Sub: 0xfde5,
-  F32x4Mul: 0xfde6,
-  F32x4Div: 0xfde7,
-  F32x4Min: 0xfde8,
-  F32x4Max: 0xfde9,
-  F32x4Pmin: 0xfdea,
-  F32x4Pmax: 0xfdeb,
-  F64x2Abs: 0xfdec,
-  F64x2Neg: 0xfded,
-  F64x2Sqrt: 0xfdef,
-  F64x2Add: 0xfdf0,
-  F64x2Sub: 0xfdf1,
-  F64x2Mul: 0xfdf2,
-  F64x2Div: 0xfdf3,
-  F64x2Min: 0xfdf4,
-  F64x2Max: 0xfdf5,
-  F64x2Pmin: 0xfdf6,
-  F64x2Pmax: 0xfdf7,
-  I32x4TruncSatF32x4S: 0xfdf8,
-  I32x4TruncSatF32x4U: 0xfdf9,
-  F32x4ConvertI32x4S: 0xfdfa,
-  F32x4ConvertI32x4U: 0xfdfb,
-  I32x4TruncSatF64x2SZero: 0xfdfc,
-  I32x4TruncSatF64x2UZero: 0xfdfd,
-  F64x2ConvertLowI32x4S: 0xfdfe,
-  F64x2ConvertLowI32x4U: 0xfdff,
-} as const;
+/** How the translator turns an operator into internal code (see `engine/translator.ts`). */
+export const enum TranslateKind {
+  /** The translator has a case of its own for the opcode (control, locals, constants, ...). */
+  Special,
+  /** No code: the value's bits stay as they are (`nop`, reinterprets). */
+  Nop,
+  /** `instr dst? operands...`: operands per the signature, results in consecutive slots. */
+  Plain,
+  /** A binary operator with an immediate form for a constant operand. */
+  Binary,
+  /** `instr dst addr offset`. */
+  Load,
+  /** `instr addr offset value`, or the immediate form for a constant value. */
+  Store,
+  /** One of the generic `V128*` instructions, carrying the SIMD sub-opcode. */
+  Simd,
+}
 
-/** One of the values of `Op`. */
-export type Opcode = typeof Op[keyof typeof Op];
+/** A row's translation rule. */
+export interface Translate {
+  /** Which translation. */
+  readonly kind: TranslateKind;
+  /** The internal instruction (null for `Special` and `Nop`). */
+  readonly instr: InstrName | null;
+  /** The immediate form: right operand (or stored value) inline, or null. */
+  readonly imm: InstrName | null;
+  /** Operands may be swapped, so a constant left operand uses `imm` too. */
+  readonly commutative: boolean;
+  /** Subtraction: `imm` is an add of the negated constant. */
+  readonly negate: boolean;
+  /** Compares: the immediate form for a constant left operand (`c < x` is `x > c`). */
+  readonly mirror: InstrName | null;
+  /** Compares: the fused branch that jumps when `instr`'s result would be nonzero. */
+  readonly branch: InstrName | null;
+  /** Compares: the fused branch of the immediate form `imm`. */
+  readonly branchImm: InstrName | null;
+}
 
 /** What the table knows about one opcode. */
 export interface OpInfo {
@@ -515,474 +123,885 @@ export interface OpInfo {
   readonly name: string;
   /** The shape of its immediates. */
   readonly imm: Imm;
-  /** Operand types popped, or `null` when the validator types the operator itself. */
+  /** Operand types popped, or `null` when the validator types the operator by its own rule. */
   readonly params: readonly ValType[] | null;
   /** Result types pushed (empty when `params` is null). */
   readonly results: readonly ValType[];
+  /** The feature that enables it (`Feature.None` for MVP operators). */
+  readonly feature: Feature;
+  /** Memory accesses: log2 of the natural alignment; 0 otherwise. */
+  readonly align: number;
+  /** Lane operators: the number of lanes; 0 otherwise. */
+  readonly lanes: number;
+  /** How it translates. */
+  readonly translate: Translate;
 }
 
-// code, text name, immediate shape, signature ("operands:results" with i=i32 l=i64 f=f32
-// d=f64 v=v128, or "*" when the validator types the operator itself).
-const TABLE = `
-00 unreachable None *
-01 nop None :
-02 block Block *
-03 loop Block *
-04 if Block *
-05 else None *
-0b end None *
-0c br Label *
-0d br_if Label *
-0e br_table BrTable *
-0f return None *
-10 call Func *
-11 call_indirect CallIndirect *
-1a drop None *
-1b select None *
-1c select_t SelectT *
-20 local.get Local *
-21 local.set Local *
-22 local.tee Local *
-23 global.get Global *
-24 global.set Global *
-25 table.get Table *
-26 table.set Table *
-28 i32.load MemArg i:i
-29 i64.load MemArg i:l
-2a f32.load MemArg i:f
-2b f64.load MemArg i:d
-2c i32.load8_s MemArg i:i
-2d i32.load8_u MemArg i:i
-2e i32.load16_s MemArg i:i
-2f i32.load16_u MemArg i:i
-30 i64.load8_s MemArg i:l
-31 i64.load8_u MemArg i:l
-32 i64.load16_s MemArg i:l
-33 i64.load16_u MemArg i:l
-34 i64.load32_s MemArg i:l
-35 i64.load32_u MemArg i:l
-36 i32.store MemArg ii:
-37 i64.store MemArg il:
-38 f32.store MemArg if:
-39 f64.store MemArg id:
-3a i32.store8 MemArg ii:
-3b i32.store16 MemArg ii:
-3c i64.store8 MemArg il:
-3d i64.store16 MemArg il:
-3e i64.store32 MemArg il:
-3f memory.size Memory :i
-40 memory.grow Memory i:i
-41 i32.const I32 :i
-42 i64.const I64 :l
-43 f32.const F32 :f
-44 f64.const F64 :d
-45 i32.eqz None i:i
-46 i32.eq None ii:i
-47 i32.ne None ii:i
-48 i32.lt_s None ii:i
-49 i32.lt_u None ii:i
-4a i32.gt_s None ii:i
-4b i32.gt_u None ii:i
-4c i32.le_s None ii:i
-4d i32.le_u None ii:i
-4e i32.ge_s None ii:i
-4f i32.ge_u None ii:i
-50 i64.eqz None l:i
-51 i64.eq None ll:i
-52 i64.ne None ll:i
-53 i64.lt_s None ll:i
-54 i64.lt_u None ll:i
-55 i64.gt_s None ll:i
-56 i64.gt_u None ll:i
-57 i64.le_s None ll:i
-58 i64.le_u None ll:i
-59 i64.ge_s None ll:i
-5a i64.ge_u None ll:i
-5b f32.eq None ff:i
-5c f32.ne None ff:i
-5d f32.lt None ff:i
-5e f32.gt None ff:i
-5f f32.le None ff:i
-60 f32.ge None ff:i
-61 f64.eq None dd:i
-62 f64.ne None dd:i
-63 f64.lt None dd:i
-64 f64.gt None dd:i
-65 f64.le None dd:i
-66 f64.ge None dd:i
-67 i32.clz None i:i
-68 i32.ctz None i:i
-69 i32.popcnt None i:i
-6a i32.add None ii:i
-6b i32.sub None ii:i
-6c i32.mul None ii:i
-6d i32.div_s None ii:i
-6e i32.div_u None ii:i
-6f i32.rem_s None ii:i
-70 i32.rem_u None ii:i
-71 i32.and None ii:i
-72 i32.or None ii:i
-73 i32.xor None ii:i
-74 i32.shl None ii:i
-75 i32.shr_s None ii:i
-76 i32.shr_u None ii:i
-77 i32.rotl None ii:i
-78 i32.rotr None ii:i
-79 i64.clz None l:l
-7a i64.ctz None l:l
-7b i64.popcnt None l:l
-7c i64.add None ll:l
-7d i64.sub None ll:l
-7e i64.mul None ll:l
-7f i64.div_s None ll:l
-80 i64.div_u None ll:l
-81 i64.rem_s None ll:l
-82 i64.rem_u None ll:l
-83 i64.and None ll:l
-84 i64.or None ll:l
-85 i64.xor None ll:l
-86 i64.shl None ll:l
-87 i64.shr_s None ll:l
-88 i64.shr_u None ll:l
-89 i64.rotl None ll:l
-8a i64.rotr None ll:l
-8b f32.abs None f:f
-8c f32.neg None f:f
-8d f32.ceil None f:f
-8e f32.floor None f:f
-8f f32.trunc None f:f
-90 f32.nearest None f:f
-91 f32.sqrt None f:f
-92 f32.add None ff:f
-93 f32.sub None ff:f
-94 f32.mul None ff:f
-95 f32.div None ff:f
-96 f32.min None ff:f
-97 f32.max None ff:f
-98 f32.copysign None ff:f
-99 f64.abs None d:d
-9a f64.neg None d:d
-9b f64.ceil None d:d
-9c f64.floor None d:d
-9d f64.trunc None d:d
-9e f64.nearest None d:d
-9f f64.sqrt None d:d
-a0 f64.add None dd:d
-a1 f64.sub None dd:d
-a2 f64.mul None dd:d
-a3 f64.div None dd:d
-a4 f64.min None dd:d
-a5 f64.max None dd:d
-a6 f64.copysign None dd:d
-a7 i32.wrap_i64 None l:i
-a8 i32.trunc_f32_s None f:i
-a9 i32.trunc_f32_u None f:i
-aa i32.trunc_f64_s None d:i
-ab i32.trunc_f64_u None d:i
-ac i64.extend_i32_s None i:l
-ad i64.extend_i32_u None i:l
-ae i64.trunc_f32_s None f:l
-af i64.trunc_f32_u None f:l
-b0 i64.trunc_f64_s None d:l
-b1 i64.trunc_f64_u None d:l
-b2 f32.convert_i32_s None i:f
-b3 f32.convert_i32_u None i:f
-b4 f32.convert_i64_s None l:f
-b5 f32.convert_i64_u None l:f
-b6 f32.demote_f64 None d:f
-b7 f64.convert_i32_s None i:d
-b8 f64.convert_i32_u None i:d
-b9 f64.convert_i64_s None l:d
-ba f64.convert_i64_u None l:d
-bb f64.promote_f32 None f:d
-bc i32.reinterpret_f32 None f:i
-bd i64.reinterpret_f64 None d:l
-be f32.reinterpret_i32 None i:f
-bf f64.reinterpret_i64 None l:d
-c0 i32.extend8_s None i:i
-c1 i32.extend16_s None i:i
-c2 i64.extend8_s None l:l
-c3 i64.extend16_s None l:l
-c4 i64.extend32_s None l:l
-d0 ref.null RefNull *
-d1 ref.is_null None *
-d2 ref.func Func *
-fc00 i32.trunc_sat_f32_s None f:i
-fc01 i32.trunc_sat_f32_u None f:i
-fc02 i32.trunc_sat_f64_s None d:i
-fc03 i32.trunc_sat_f64_u None d:i
-fc04 i64.trunc_sat_f32_s None f:l
-fc05 i64.trunc_sat_f32_u None f:l
-fc06 i64.trunc_sat_f64_s None d:l
-fc07 i64.trunc_sat_f64_u None d:l
-fc08 memory.init MemoryInit iii:
-fc09 data.drop Data :
-fc0a memory.copy MemoryCopy iii:
-fc0b memory.fill Memory iii:
-fc0c table.init TableInit iii:
-fc0d elem.drop Elem :
-fc0e table.copy TableCopy iii:
-fc0f table.grow Table *
-fc10 table.size Table :i
-fc11 table.fill Table *
-fd00 v128.load MemArg i:v
-fd01 v128.load8x8_s MemArg i:v
-fd02 v128.load8x8_u MemArg i:v
-fd03 v128.load16x4_s MemArg i:v
-fd04 v128.load16x4_u MemArg i:v
-fd05 v128.load32x2_s MemArg i:v
-fd06 v128.load32x2_u MemArg i:v
-fd07 v128.load8_splat MemArg i:v
-fd08 v128.load16_splat MemArg i:v
-fd09 v128.load32_splat MemArg i:v
-fd0a v128.load64_splat MemArg i:v
-fd0b v128.store MemArg iv:
-fd0c v128.const V128 :v
-fd0d i8x16.shuffle Shuffle vv:v
-fd0e i8x16.swizzle None vv:v
-fd0f i8x16.splat None i:v
-fd10 i16x8.splat None i:v
-fd11 i32x4.splat None i:v
-fd12 i64x2.splat None l:v
-fd13 f32x4.splat None f:v
-fd14 f64x2.splat None d:v
-fd15 i8x16.extract_lane_s Lane v:i
-fd16 i8x16.extract_lane_u Lane v:i
-fd17 i8x16.replace_lane Lane vi:v
-fd18 i16x8.extract_lane_s Lane v:i
-fd19 i16x8.extract_lane_u Lane v:i
-fd1a i16x8.replace_lane Lane vi:v
-fd1b i32x4.extract_lane Lane v:i
-fd1c i32x4.replace_lane Lane vi:v
-fd1d i64x2.extract_lane Lane v:l
-fd1e i64x2.replace_lane Lane vl:v
-fd1f f32x4.extract_lane Lane v:f
-fd20 f32x4.replace_lane Lane vf:v
-fd21 f64x2.extract_lane Lane v:d
-fd22 f64x2.replace_lane Lane vd:v
-fd23 i8x16.eq None vv:v
-fd24 i8x16.ne None vv:v
-fd25 i8x16.lt_s None vv:v
-fd26 i8x16.lt_u None vv:v
-fd27 i8x16.gt_s None vv:v
-fd28 i8x16.gt_u None vv:v
-fd29 i8x16.le_s None vv:v
-fd2a i8x16.le_u None vv:v
-fd2b i8x16.ge_s None vv:v
-fd2c i8x16.ge_u None vv:v
-fd2d i16x8.eq None vv:v
-fd2e i16x8.ne None vv:v
-fd2f i16x8.lt_s None vv:v
-fd30 i16x8.lt_u None vv:v
-fd31 i16x8.gt_s None vv:v
-fd32 i16x8.gt_u None vv:v
-fd33 i16x8.le_s None vv:v
-fd34 i16x8.le_u None vv:v
-fd35 i16x8.ge_s None vv:v
-fd36 i16x8.ge_u None vv:v
-fd37 i32x4.eq None vv:v
-fd38 i32x4.ne None vv:v
-fd39 i32x4.lt_s None vv:v
-fd3a i32x4.lt_u None vv:v
-fd3b i32x4.gt_s None vv:v
-fd3c i32x4.gt_u None vv:v
-fd3d i32x4.le_s None vv:v
-fd3e i32x4.le_u None vv:v
-fd3f i32x4.ge_s None vv:v
-fd40 i32x4.ge_u None vv:v
-fd41 f32x4.eq None vv:v
-fd42 f32x4.ne None vv:v
-fd43 f32x4.lt None vv:v
-fd44 f32x4.gt None vv:v
-fd45 f32x4.le None vv:v
-fd46 f32x4.ge None vv:v
-fd47 f64x2.eq None vv:v
-fd48 f64x2.ne None vv:v
-fd49 f64x2.lt None vv:v
-fd4a f64x2.gt None vv:v
-fd4b f64x2.le None vv:v
-fd4c f64x2.ge None vv:v
-fd4d v128.not None v:v
-fd4e v128.and None vv:v
-fd4f v128.andnot None vv:v
-fd50 v128.or None vv:v
-fd51 v128.xor None vv:v
-fd52 v128.bitselect None vvv:v
-fd53 v128.any_true None v:i
-fd54 v128.load8_lane MemArgLane iv:v
-fd55 v128.load16_lane MemArgLane iv:v
-fd56 v128.load32_lane MemArgLane iv:v
-fd57 v128.load64_lane MemArgLane iv:v
-fd58 v128.store8_lane MemArgLane iv:
-fd59 v128.store16_lane MemArgLane iv:
-fd5a v128.store32_lane MemArgLane iv:
-fd5b v128.store64_lane MemArgLane iv:
-fd5c v128.load32_zero MemArg i:v
-fd5d v128.load64_zero MemArg i:v
-fd5e f32x4.demote_f64x2_zero None v:v
-fd5f f64x2.promote_low_f32x4 None v:v
-fd60 i8x16.abs None v:v
-fd61 i8x16.neg None v:v
-fd62 i8x16.popcnt None v:v
-fd63 i8x16.all_true None v:i
-fd64 i8x16.bitmask None v:i
-fd65 i8x16.narrow_i16x8_s None vv:v
-fd66 i8x16.narrow_i16x8_u None vv:v
-fd67 f32x4.ceil None v:v
-fd68 f32x4.floor None v:v
-fd69 f32x4.trunc None v:v
-fd6a f32x4.nearest None v:v
-fd6b i8x16.shl None vi:v
-fd6c i8x16.shr_s None vi:v
-fd6d i8x16.shr_u None vi:v
-fd6e i8x16.add None vv:v
-fd6f i8x16.add_sat_s None vv:v
-fd70 i8x16.add_sat_u None vv:v
-fd71 i8x16.sub None vv:v
-fd72 i8x16.sub_sat_s None vv:v
-fd73 i8x16.sub_sat_u None vv:v
-fd74 f64x2.ceil None v:v
-fd75 f64x2.floor None v:v
-fd76 i8x16.min_s None vv:v
-fd77 i8x16.min_u None vv:v
-fd78 i8x16.max_s None vv:v
-fd79 i8x16.max_u None vv:v
-fd7a f64x2.trunc None v:v
-fd7b i8x16.avgr_u None vv:v
-fd7c i16x8.extadd_pairwise_i8x16_s None v:v
-fd7d i16x8.extadd_pairwise_i8x16_u None v:v
-fd7e i32x4.extadd_pairwise_i16x8_s None v:v
-fd7f i32x4.extadd_pairwise_i16x8_u None v:v
-fd80 i16x8.abs None v:v
-fd81 i16x8.neg None v:v
-fd82 i16x8.q15mulr_sat_s None vv:v
-fd83 i16x8.all_true None v:i
-fd84 i16x8.bitmask None v:i
-fd85 i16x8.narrow_i32x4_s None vv:v
-fd86 i16x8.narrow_i32x4_u None vv:v
-fd87 i16x8.extend_low_i8x16_s None v:v
-fd88 i16x8.extend_high_i8x16_s None v:v
-fd89 i16x8.extend_low_i8x16_u None v:v
-fd8a i16x8.extend_high_i8x16_u None v:v
-fd8b i16x8.shl None vi:v
-fd8c i16x8.shr_s None vi:v
-fd8d i16x8.shr_u None vi:v
-fd8e i16x8.add None vv:v
-fd8f i16x8.add_sat_s None vv:v
-fd90 i16x8.add_sat_u None vv:v
-fd91 i16x8.sub None vv:v
-fd92 i16x8.sub_sat_s None vv:v
-fd93 i16x8.sub_sat_u None vv:v
-fd94 f64x2.nearest None v:v
-fd95 i16x8.mul None vv:v
-fd96 i16x8.min_s None vv:v
-fd97 i16x8.min_u None vv:v
-fd98 i16x8.max_s None vv:v
-fd99 i16x8.max_u None vv:v
-fd9b i16x8.avgr_u None vv:v
-fd9c i16x8.extmul_low_i8x16_s None vv:v
-fd9d i16x8.extmul_high_i8x16_s None vv:v
-fd9e i16x8.extmul_low_i8x16_u None vv:v
-fd9f i16x8.extmul_high_i8x16_u None vv:v
-fda0 i32x4.abs None v:v
-fda1 i32x4.neg None v:v
-fda3 i32x4.all_true None v:i
-fda4 i32x4.bitmask None v:i
-fda7 i32x4.extend_low_i16x8_s None v:v
-fda8 i32x4.extend_high_i16x8_s None v:v
-fda9 i32x4.extend_low_i16x8_u None v:v
-fdaa i32x4.extend_high_i16x8_u None v:v
-fdab i32x4.shl None vi:v
-fdac i32x4.shr_s None vi:v
-fdad i32x4.shr_u None vi:v
-fdae i32x4.add None vv:v
-fdb1 i32x4.sub None vv:v
-fdb5 i32x4.mul None vv:v
-fdb6 i32x4.min_s None vv:v
-fdb7 i32x4.min_u None vv:v
-fdb8 i32x4.max_s None vv:v
-fdb9 i32x4.max_u None vv:v
-fdba i32x4.dot_i16x8_s None vv:v
-fdbc i32x4.extmul_low_i16x8_s None vv:v
-fdbd i32x4.extmul_high_i16x8_s None vv:v
-fdbe i32x4.extmul_low_i16x8_u None vv:v
-fdbf i32x4.extmul_high_i16x8_u None vv:v
-fdc0 i64x2.abs None v:v
-fdc1 i64x2.neg None v:v
-fdc3 i64x2.all_true None v:i
-fdc4 i64x2.bitmask None v:i
-fdc7 i64x2.extend_low_i32x4_s None v:v
-fdc8 i64x2.extend_high_i32x4_s None v:v
-fdc9 i64x2.extend_low_i32x4_u None v:v
-fdca i64x2.extend_high_i32x4_u None v:v
-fdcb i64x2.shl None vi:v
-fdcc i64x2.shr_s None vi:v
-fdcd i64x2.shr_u None vi:v
-fdce i64x2.add None vv:v
-fdd1 i64x2.sub None vv:v
-fdd5 i64x2.mul None vv:v
-fdd6 i64x2.eq None vv:v
-fdd7 i64x2.ne None vv:v
-fdd8 i64x2.lt_s None vv:v
-fdd9 i64x2.gt_s None vv:v
-fdda i64x2.le_s None vv:v
-fddb i64x2.ge_s None vv:v
-fddc i64x2.extmul_low_i32x4_s None vv:v
-fddd i64x2.extmul_high_i32x4_s None vv:v
-fdde i64x2.extmul_low_i32x4_u None vv:v
-fddf i64x2.extmul_high_i32x4_u None vv:v
-fde0 f32x4.abs None v:v
-fde1 f32x4.neg None v:v
-fde3 f32x4.sqrt None v:v
-fde4 f32x4.add None vv:v
-fde5 f32x4.sub None vv:v
-fde6 f32x4.mul None vv:v
-fde7 f32x4.div None vv:v
-fde8 f32x4.min None vv:v
-fde9 f32x4.max None vv:v
-fdea f32x4.pmin None vv:v
-fdeb f32x4.pmax None vv:v
-fdec f64x2.abs None v:v
-fded f64x2.neg None v:v
-fdef f64x2.sqrt None v:v
-fdf0 f64x2.add None vv:v
-fdf1 f64x2.sub None vv:v
-fdf2 f64x2.mul None vv:v
-fdf3 f64x2.div None vv:v
-fdf4 f64x2.min None vv:v
-fdf5 f64x2.max None vv:v
-fdf6 f64x2.pmin None vv:v
-fdf7 f64x2.pmax None vv:v
-fdf8 i32x4.trunc_sat_f32x4_s None v:v
-fdf9 i32x4.trunc_sat_f32x4_u None v:v
-fdfa f32x4.convert_i32x4_s None v:v
-fdfb f32x4.convert_i32x4_u None v:v
-fdfc i32x4.trunc_sat_f64x2_s_zero None v:v
-fdfd i32x4.trunc_sat_f64x2_u_zero None v:v
-fdfe f64x2.convert_low_i32x4_s None v:v
-fdff f64x2.convert_low_i32x4_u None v:v
-`;
+// ---- row constructors ----
 
 const SIG_TYPES: Record<string, ValType> = { i: "i32", l: "i64", f: "f32", d: "f64", v: "v128" };
 
-function parseTable(): Map<number, OpInfo> {
-  const infos = new Map<number, OpInfo>();
-  for (const line of TABLE.trim().split("\n")) {
-    const [code, name, imm, sig] = line.split(" ") as [string, string, string, string];
-    const [params, results] = sig === "*" ? [null, ""] : sig.split(":") as [string, string];
-    infos.set(parseInt(code, 16), {
-      code: parseInt(code, 16),
-      name,
-      imm: Imm[imm as keyof typeof Imm],
-      params: params === null ? null : [...params].map((c) => SIG_TYPES[c]!),
-      results: [...results].map((c) => SIG_TYPES[c]!),
-    });
-  }
-  return infos;
+interface Extra {
+  imm?: Imm;
+  feature?: Feature;
+  align?: number;
+  lanes?: number;
 }
 
+function rule(kind: TranslateKind, instr: InstrName | null, more: Partial<Translate> = {}) {
+  return Object.freeze({
+    kind,
+    instr,
+    imm: null,
+    commutative: false,
+    negate: false,
+    mirror: null,
+    branch: null,
+    branchImm: null,
+    ...more,
+  });
+}
+
+const SPECIAL: Translate = rule(TranslateKind.Special, null);
+const NOP: Translate = rule(TranslateKind.Nop, null);
+
+/** Operands and results per the signature; `branch` is the fused branch of a test. */
+function plain(instr: InstrName, branch: InstrName | null = null): Translate {
+  return rule(TranslateKind.Plain, instr, { branch });
+}
+
+function bin(
+  instr: InstrName,
+  more: {
+    imm: InstrName;
+    commutative?: boolean;
+    negate?: boolean;
+    mirror?: InstrName;
+    branch?: InstrName;
+    branchImm?: InstrName;
+  },
+): Translate {
+  return rule(TranslateKind.Binary, instr, more);
+}
+
+function load(instr: InstrName): Translate {
+  return rule(TranslateKind.Load, instr);
+}
+
+function store(instr: InstrName, imm: InstrName): Translate {
+  return rule(TranslateKind.Store, instr, { imm });
+}
+
+/** A row: `sig` is `"params:results"` or `"*"` (typed by the validator's own rule). */
+function op(code: number, name: string, sig: string, translate: Translate, x: Extra = {}): OpInfo {
+  const [params, results] = sig === "*" ? [null, ""] : sig.split(":") as [string, string];
+  return Object.freeze({
+    code,
+    name,
+    imm: x.imm ?? Imm.None,
+    params: params === null ? null : Object.freeze([...params].map((c) => SIG_TYPES[c]!)),
+    results: Object.freeze([...results].map((c) => SIG_TYPES[c]!)),
+    feature: x.feature ?? Feature.None,
+    align: x.align ?? 0,
+    lanes: x.lanes ?? 0,
+    translate,
+  });
+}
+
+/** A memory access whose natural alignment is `2 ** align` bytes. */
+function mem(code: number, name: string, sig: string, align: number, translate: Translate) {
+  return op(code, name, sig, translate, { imm: Imm.MemArg, align });
+}
+
+/** A SIMD row (`0xFD sub`): feature `Simd`, translated to the generic instruction `instr`. */
+function simd(sub: number, name: string, sig: string, instr: InstrName, x: Extra = {}): OpInfo {
+  const tr = rule(TranslateKind.Simd, instr);
+  return op(0xfd00 + sub, name, sig, tr, { feature: Feature.Simd, ...x });
+}
+
+/** A SIMD memory access with a memarg of natural alignment `align`. */
+function simdMem(sub: number, name: string, sig: string, instr: InstrName, align: number) {
+  return simd(sub, name, sig, instr, { imm: Imm.MemArg, align });
+}
+
+/** A SIMD lane operator over `lanes` lanes. */
+function simdLane(sub: number, name: string, sig: string, instr: InstrName, lanes: number) {
+  return simd(sub, name, sig, instr, { imm: Imm.Lane, lanes });
+}
+
+/** A SIMD lane load or store: memarg, then a lane index. */
+function simdMemLane(
+  sub: number,
+  name: string,
+  sig: string,
+  instr: InstrName,
+  align: number,
+  lanes: number,
+) {
+  return simd(sub, name, sig, instr, { imm: Imm.MemArgLane, align, lanes });
+}
+
+// ---- the table ----
+
+/** Every opcode, by name: one row each. */
+export const OPS = {
+  // Control
+  Unreachable: op(0x00, "unreachable", "*", SPECIAL),
+  Nop: op(0x01, "nop", ":", NOP),
+  Block: op(0x02, "block", "*", SPECIAL, { imm: Imm.Block }),
+  Loop: op(0x03, "loop", "*", SPECIAL, { imm: Imm.Block }),
+  If: op(0x04, "if", "*", SPECIAL, { imm: Imm.Block }),
+  Else: op(0x05, "else", "*", SPECIAL),
+  End: op(0x0b, "end", "*", SPECIAL),
+  Br: op(0x0c, "br", "*", SPECIAL, { imm: Imm.Label }),
+  BrIf: op(0x0d, "br_if", "*", SPECIAL, { imm: Imm.Label }),
+  BrTable: op(0x0e, "br_table", "*", SPECIAL, { imm: Imm.BrTable }),
+  Return: op(0x0f, "return", "*", SPECIAL),
+  Call: op(0x10, "call", "*", SPECIAL, { imm: Imm.Func }),
+  CallIndirect: op(0x11, "call_indirect", "*", SPECIAL, { imm: Imm.CallIndirect }),
+
+  // Parametric
+  Drop: op(0x1a, "drop", "*", SPECIAL),
+  Select: op(0x1b, "select", "*", SPECIAL),
+  SelectT: op(0x1c, "select_t", "*", SPECIAL, {
+    imm: Imm.SelectT,
+    feature: Feature.ReferenceTypes,
+  }),
+
+  // Variables
+  LocalGet: op(0x20, "local.get", "*", SPECIAL, { imm: Imm.Local }),
+  LocalSet: op(0x21, "local.set", "*", SPECIAL, { imm: Imm.Local }),
+  LocalTee: op(0x22, "local.tee", "*", SPECIAL, { imm: Imm.Local }),
+  GlobalGet: op(0x23, "global.get", "*", SPECIAL, { imm: Imm.Global }),
+  GlobalSet: op(0x24, "global.set", "*", SPECIAL, { imm: Imm.Global }),
+
+  // Tables
+  TableGet: op(0x25, "table.get", "*", SPECIAL, {
+    imm: Imm.Table,
+    feature: Feature.ReferenceTypes,
+  }),
+  TableSet: op(0x26, "table.set", "*", SPECIAL, {
+    imm: Imm.Table,
+    feature: Feature.ReferenceTypes,
+  }),
+
+  // Memory
+  I32Load: mem(0x28, "i32.load", "i:i", 2, load("I32Load")),
+  I64Load: mem(0x29, "i64.load", "i:l", 3, load("I64Load")),
+  F32Load: mem(0x2a, "f32.load", "i:f", 2, load("I32Load")),
+  F64Load: mem(0x2b, "f64.load", "i:d", 3, load("I64Load")),
+  I32Load8S: mem(0x2c, "i32.load8_s", "i:i", 0, load("I32Load8S")),
+  I32Load8U: mem(0x2d, "i32.load8_u", "i:i", 0, load("I32Load8U")),
+  I32Load16S: mem(0x2e, "i32.load16_s", "i:i", 1, load("I32Load16S")),
+  I32Load16U: mem(0x2f, "i32.load16_u", "i:i", 1, load("I32Load16U")),
+  I64Load8S: mem(0x30, "i64.load8_s", "i:l", 0, load("I64Load8S")),
+  I64Load8U: mem(0x31, "i64.load8_u", "i:l", 0, load("I64Load8U")),
+  I64Load16S: mem(0x32, "i64.load16_s", "i:l", 1, load("I64Load16S")),
+  I64Load16U: mem(0x33, "i64.load16_u", "i:l", 1, load("I64Load16U")),
+  I64Load32S: mem(0x34, "i64.load32_s", "i:l", 2, load("I64Load32S")),
+  I64Load32U: mem(0x35, "i64.load32_u", "i:l", 2, load("I64Load32U")),
+  I32Store: mem(0x36, "i32.store", "ii:", 2, store("I32Store", "I32StoreImm")),
+  I64Store: mem(0x37, "i64.store", "il:", 3, store("I64Store", "I64StoreImm")),
+  F32Store: mem(0x38, "f32.store", "if:", 2, store("I32Store", "I32StoreImm")),
+  F64Store: mem(0x39, "f64.store", "id:", 3, store("I64Store", "I64StoreImm")),
+  I32Store8: mem(0x3a, "i32.store8", "ii:", 0, store("I32Store8", "I32Store8Imm")),
+  I32Store16: mem(0x3b, "i32.store16", "ii:", 1, store("I32Store16", "I32Store16Imm")),
+  I64Store8: mem(0x3c, "i64.store8", "il:", 0, store("I32Store8", "I32Store8Imm")),
+  I64Store16: mem(0x3d, "i64.store16", "il:", 1, store("I32Store16", "I32Store16Imm")),
+  I64Store32: mem(0x3e, "i64.store32", "il:", 2, store("I32Store", "I32StoreImm")),
+  MemorySize: op(0x3f, "memory.size", ":i", SPECIAL, { imm: Imm.Memory }),
+  MemoryGrow: op(0x40, "memory.grow", "i:i", SPECIAL, { imm: Imm.Memory }),
+
+  // Numeric: constants, then compares, arithmetic and conversions
+  I32Const: op(0x41, "i32.const", ":i", SPECIAL, { imm: Imm.I32 }),
+  I64Const: op(0x42, "i64.const", ":l", SPECIAL, { imm: Imm.I64 }),
+  F32Const: op(0x43, "f32.const", ":f", SPECIAL, { imm: Imm.F32 }),
+  F64Const: op(0x44, "f64.const", ":d", SPECIAL, { imm: Imm.F64 }),
+  I32Eqz: op(0x45, "i32.eqz", "i:i", plain("I32Eqz", "BrIfEqz")),
+  I32Eq: op(
+    0x46,
+    "i32.eq",
+    "ii:i",
+    bin("I32Eq", {
+      imm: "I32EqImm",
+      mirror: "I32EqImm",
+      branch: "BrIfI32Eq",
+      branchImm: "BrIfI32EqImm",
+    }),
+  ),
+  I32Ne: op(
+    0x47,
+    "i32.ne",
+    "ii:i",
+    bin("I32Ne", {
+      imm: "I32NeImm",
+      mirror: "I32NeImm",
+      branch: "BrIfI32Ne",
+      branchImm: "BrIfI32NeImm",
+    }),
+  ),
+  I32LtS: op(
+    0x48,
+    "i32.lt_s",
+    "ii:i",
+    bin("I32LtS", {
+      imm: "I32LtSImm",
+      mirror: "I32GtSImm",
+      branch: "BrIfI32LtS",
+      branchImm: "BrIfI32LtSImm",
+    }),
+  ),
+  I32LtU: op(
+    0x49,
+    "i32.lt_u",
+    "ii:i",
+    bin("I32LtU", {
+      imm: "I32LtUImm",
+      mirror: "I32GtUImm",
+      branch: "BrIfI32LtU",
+      branchImm: "BrIfI32LtUImm",
+    }),
+  ),
+  I32GtS: op(
+    0x4a,
+    "i32.gt_s",
+    "ii:i",
+    bin("I32GtS", {
+      imm: "I32GtSImm",
+      mirror: "I32LtSImm",
+      branch: "BrIfI32GtS",
+      branchImm: "BrIfI32GtSImm",
+    }),
+  ),
+  I32GtU: op(
+    0x4b,
+    "i32.gt_u",
+    "ii:i",
+    bin("I32GtU", {
+      imm: "I32GtUImm",
+      mirror: "I32LtUImm",
+      branch: "BrIfI32GtU",
+      branchImm: "BrIfI32GtUImm",
+    }),
+  ),
+  I32LeS: op(
+    0x4c,
+    "i32.le_s",
+    "ii:i",
+    bin("I32LeS", {
+      imm: "I32LeSImm",
+      mirror: "I32GeSImm",
+      branch: "BrIfI32LeS",
+      branchImm: "BrIfI32LeSImm",
+    }),
+  ),
+  I32LeU: op(
+    0x4d,
+    "i32.le_u",
+    "ii:i",
+    bin("I32LeU", {
+      imm: "I32LeUImm",
+      mirror: "I32GeUImm",
+      branch: "BrIfI32LeU",
+      branchImm: "BrIfI32LeUImm",
+    }),
+  ),
+  I32GeS: op(
+    0x4e,
+    "i32.ge_s",
+    "ii:i",
+    bin("I32GeS", {
+      imm: "I32GeSImm",
+      mirror: "I32LeSImm",
+      branch: "BrIfI32GeS",
+      branchImm: "BrIfI32GeSImm",
+    }),
+  ),
+  I32GeU: op(
+    0x4f,
+    "i32.ge_u",
+    "ii:i",
+    bin("I32GeU", {
+      imm: "I32GeUImm",
+      mirror: "I32LeUImm",
+      branch: "BrIfI32GeU",
+      branchImm: "BrIfI32GeUImm",
+    }),
+  ),
+  I64Eqz: op(0x50, "i64.eqz", "l:i", plain("I64Eqz", "BrIfI64Eqz")),
+  I64Eq: op(
+    0x51,
+    "i64.eq",
+    "ll:i",
+    bin("I64Eq", {
+      imm: "I64EqImm",
+      mirror: "I64EqImm",
+      branch: "BrIfI64Eq",
+      branchImm: "BrIfI64EqImm",
+    }),
+  ),
+  I64Ne: op(
+    0x52,
+    "i64.ne",
+    "ll:i",
+    bin("I64Ne", {
+      imm: "I64NeImm",
+      mirror: "I64NeImm",
+      branch: "BrIfI64Ne",
+      branchImm: "BrIfI64NeImm",
+    }),
+  ),
+  I64LtS: op(
+    0x53,
+    "i64.lt_s",
+    "ll:i",
+    bin("I64LtS", {
+      imm: "I64LtSImm",
+      mirror: "I64GtSImm",
+      branch: "BrIfI64LtS",
+      branchImm: "BrIfI64LtSImm",
+    }),
+  ),
+  I64LtU: op(
+    0x54,
+    "i64.lt_u",
+    "ll:i",
+    bin("I64LtU", {
+      imm: "I64LtUImm",
+      mirror: "I64GtUImm",
+      branch: "BrIfI64LtU",
+      branchImm: "BrIfI64LtUImm",
+    }),
+  ),
+  I64GtS: op(
+    0x55,
+    "i64.gt_s",
+    "ll:i",
+    bin("I64GtS", {
+      imm: "I64GtSImm",
+      mirror: "I64LtSImm",
+      branch: "BrIfI64GtS",
+      branchImm: "BrIfI64GtSImm",
+    }),
+  ),
+  I64GtU: op(
+    0x56,
+    "i64.gt_u",
+    "ll:i",
+    bin("I64GtU", {
+      imm: "I64GtUImm",
+      mirror: "I64LtUImm",
+      branch: "BrIfI64GtU",
+      branchImm: "BrIfI64GtUImm",
+    }),
+  ),
+  I64LeS: op(
+    0x57,
+    "i64.le_s",
+    "ll:i",
+    bin("I64LeS", {
+      imm: "I64LeSImm",
+      mirror: "I64GeSImm",
+      branch: "BrIfI64LeS",
+      branchImm: "BrIfI64LeSImm",
+    }),
+  ),
+  I64LeU: op(
+    0x58,
+    "i64.le_u",
+    "ll:i",
+    bin("I64LeU", {
+      imm: "I64LeUImm",
+      mirror: "I64GeUImm",
+      branch: "BrIfI64LeU",
+      branchImm: "BrIfI64LeUImm",
+    }),
+  ),
+  I64GeS: op(
+    0x59,
+    "i64.ge_s",
+    "ll:i",
+    bin("I64GeS", {
+      imm: "I64GeSImm",
+      mirror: "I64LeSImm",
+      branch: "BrIfI64GeS",
+      branchImm: "BrIfI64GeSImm",
+    }),
+  ),
+  I64GeU: op(
+    0x5a,
+    "i64.ge_u",
+    "ll:i",
+    bin("I64GeU", {
+      imm: "I64GeUImm",
+      mirror: "I64LeUImm",
+      branch: "BrIfI64GeU",
+      branchImm: "BrIfI64GeUImm",
+    }),
+  ),
+  F32Eq: op(0x5b, "f32.eq", "ff:i", plain("F32Eq")),
+  F32Ne: op(0x5c, "f32.ne", "ff:i", plain("F32Ne")),
+  F32Lt: op(0x5d, "f32.lt", "ff:i", plain("F32Lt")),
+  F32Gt: op(0x5e, "f32.gt", "ff:i", plain("F32Gt")),
+  F32Le: op(0x5f, "f32.le", "ff:i", plain("F32Le")),
+  F32Ge: op(0x60, "f32.ge", "ff:i", plain("F32Ge")),
+  F64Eq: op(0x61, "f64.eq", "dd:i", plain("F64Eq")),
+  F64Ne: op(0x62, "f64.ne", "dd:i", plain("F64Ne")),
+  F64Lt: op(0x63, "f64.lt", "dd:i", plain("F64Lt")),
+  F64Gt: op(0x64, "f64.gt", "dd:i", plain("F64Gt")),
+  F64Le: op(0x65, "f64.le", "dd:i", plain("F64Le")),
+  F64Ge: op(0x66, "f64.ge", "dd:i", plain("F64Ge")),
+  I32Clz: op(0x67, "i32.clz", "i:i", plain("I32Clz")),
+  I32Ctz: op(0x68, "i32.ctz", "i:i", plain("I32Ctz")),
+  I32Popcnt: op(0x69, "i32.popcnt", "i:i", plain("I32Popcnt")),
+  I32Add: op(0x6a, "i32.add", "ii:i", bin("I32Add", { imm: "I32AddImm", commutative: true })),
+  I32Sub: op(0x6b, "i32.sub", "ii:i", bin("I32Sub", { imm: "I32AddImm", negate: true })),
+  I32Mul: op(0x6c, "i32.mul", "ii:i", bin("I32Mul", { imm: "I32MulImm", commutative: true })),
+  I32DivS: op(0x6d, "i32.div_s", "ii:i", plain("I32DivS")),
+  I32DivU: op(0x6e, "i32.div_u", "ii:i", plain("I32DivU")),
+  I32RemS: op(0x6f, "i32.rem_s", "ii:i", plain("I32RemS")),
+  I32RemU: op(0x70, "i32.rem_u", "ii:i", plain("I32RemU")),
+  I32And: op(0x71, "i32.and", "ii:i", bin("I32And", { imm: "I32AndImm", commutative: true })),
+  I32Or: op(0x72, "i32.or", "ii:i", bin("I32Or", { imm: "I32OrImm", commutative: true })),
+  I32Xor: op(0x73, "i32.xor", "ii:i", bin("I32Xor", { imm: "I32XorImm", commutative: true })),
+  I32Shl: op(0x74, "i32.shl", "ii:i", bin("I32Shl", { imm: "I32ShlImm" })),
+  I32ShrS: op(0x75, "i32.shr_s", "ii:i", bin("I32ShrS", { imm: "I32ShrSImm" })),
+  I32ShrU: op(0x76, "i32.shr_u", "ii:i", bin("I32ShrU", { imm: "I32ShrUImm" })),
+  I32Rotl: op(0x77, "i32.rotl", "ii:i", bin("I32Rotl", { imm: "I32RotlImm" })),
+  I32Rotr: op(0x78, "i32.rotr", "ii:i", bin("I32Rotr", { imm: "I32RotrImm" })),
+  I64Clz: op(0x79, "i64.clz", "l:l", plain("I64Clz")),
+  I64Ctz: op(0x7a, "i64.ctz", "l:l", plain("I64Ctz")),
+  I64Popcnt: op(0x7b, "i64.popcnt", "l:l", plain("I64Popcnt")),
+  I64Add: op(0x7c, "i64.add", "ll:l", bin("I64Add", { imm: "I64AddImm", commutative: true })),
+  I64Sub: op(0x7d, "i64.sub", "ll:l", bin("I64Sub", { imm: "I64AddImm", negate: true })),
+  I64Mul: op(0x7e, "i64.mul", "ll:l", bin("I64Mul", { imm: "I64MulImm", commutative: true })),
+  I64DivS: op(0x7f, "i64.div_s", "ll:l", plain("I64DivS")),
+  I64DivU: op(0x80, "i64.div_u", "ll:l", plain("I64DivU")),
+  I64RemS: op(0x81, "i64.rem_s", "ll:l", plain("I64RemS")),
+  I64RemU: op(0x82, "i64.rem_u", "ll:l", plain("I64RemU")),
+  I64And: op(0x83, "i64.and", "ll:l", bin("I64And", { imm: "I64AndImm", commutative: true })),
+  I64Or: op(0x84, "i64.or", "ll:l", bin("I64Or", { imm: "I64OrImm", commutative: true })),
+  I64Xor: op(0x85, "i64.xor", "ll:l", bin("I64Xor", { imm: "I64XorImm", commutative: true })),
+  I64Shl: op(0x86, "i64.shl", "ll:l", bin("I64Shl", { imm: "I64ShlImm" })),
+  I64ShrS: op(0x87, "i64.shr_s", "ll:l", bin("I64ShrS", { imm: "I64ShrSImm" })),
+  I64ShrU: op(0x88, "i64.shr_u", "ll:l", bin("I64ShrU", { imm: "I64ShrUImm" })),
+  I64Rotl: op(0x89, "i64.rotl", "ll:l", bin("I64Rotl", { imm: "I64RotlImm" })),
+  I64Rotr: op(0x8a, "i64.rotr", "ll:l", bin("I64Rotr", { imm: "I64RotrImm" })),
+  F32Abs: op(0x8b, "f32.abs", "f:f", plain("F32Abs")),
+  F32Neg: op(0x8c, "f32.neg", "f:f", plain("F32Neg")),
+  F32Ceil: op(0x8d, "f32.ceil", "f:f", plain("F32Ceil")),
+  F32Floor: op(0x8e, "f32.floor", "f:f", plain("F32Floor")),
+  F32Trunc: op(0x8f, "f32.trunc", "f:f", plain("F32Trunc")),
+  F32Nearest: op(0x90, "f32.nearest", "f:f", plain("F32Nearest")),
+  F32Sqrt: op(0x91, "f32.sqrt", "f:f", plain("F32Sqrt")),
+  F32Add: op(0x92, "f32.add", "ff:f", plain("F32Add")),
+  F32Sub: op(0x93, "f32.sub", "ff:f", plain("F32Sub")),
+  F32Mul: op(0x94, "f32.mul", "ff:f", plain("F32Mul")),
+  F32Div: op(0x95, "f32.div", "ff:f", plain("F32Div")),
+  F32Min: op(0x96, "f32.min", "ff:f", plain("F32Min")),
+  F32Max: op(0x97, "f32.max", "ff:f", plain("F32Max")),
+  F32Copysign: op(0x98, "f32.copysign", "ff:f", plain("F32Copysign")),
+  F64Abs: op(0x99, "f64.abs", "d:d", plain("F64Abs")),
+  F64Neg: op(0x9a, "f64.neg", "d:d", plain("F64Neg")),
+  F64Ceil: op(0x9b, "f64.ceil", "d:d", plain("F64Ceil")),
+  F64Floor: op(0x9c, "f64.floor", "d:d", plain("F64Floor")),
+  F64Trunc: op(0x9d, "f64.trunc", "d:d", plain("F64Trunc")),
+  F64Nearest: op(0x9e, "f64.nearest", "d:d", plain("F64Nearest")),
+  F64Sqrt: op(0x9f, "f64.sqrt", "d:d", plain("F64Sqrt")),
+  F64Add: op(0xa0, "f64.add", "dd:d", plain("F64Add")),
+  F64Sub: op(0xa1, "f64.sub", "dd:d", plain("F64Sub")),
+  F64Mul: op(0xa2, "f64.mul", "dd:d", plain("F64Mul")),
+  F64Div: op(0xa3, "f64.div", "dd:d", plain("F64Div")),
+  F64Min: op(0xa4, "f64.min", "dd:d", plain("F64Min")),
+  F64Max: op(0xa5, "f64.max", "dd:d", plain("F64Max")),
+  F64Copysign: op(0xa6, "f64.copysign", "dd:d", plain("F64Copysign")),
+  I32WrapI64: op(0xa7, "i32.wrap_i64", "l:i", SPECIAL),
+  I32TruncF32S: op(0xa8, "i32.trunc_f32_s", "f:i", plain("I32TruncF32S")),
+  I32TruncF32U: op(0xa9, "i32.trunc_f32_u", "f:i", plain("I32TruncF32U")),
+  I32TruncF64S: op(0xaa, "i32.trunc_f64_s", "d:i", plain("I32TruncF64S")),
+  I32TruncF64U: op(0xab, "i32.trunc_f64_u", "d:i", plain("I32TruncF64U")),
+  I64ExtendI32S: op(0xac, "i64.extend_i32_s", "i:l", plain("I64ExtendI32S")),
+  I64ExtendI32U: op(0xad, "i64.extend_i32_u", "i:l", plain("I64ExtendI32U")),
+  I64TruncF32S: op(0xae, "i64.trunc_f32_s", "f:l", plain("I64TruncF32S")),
+  I64TruncF32U: op(0xaf, "i64.trunc_f32_u", "f:l", plain("I64TruncF32U")),
+  I64TruncF64S: op(0xb0, "i64.trunc_f64_s", "d:l", plain("I64TruncF64S")),
+  I64TruncF64U: op(0xb1, "i64.trunc_f64_u", "d:l", plain("I64TruncF64U")),
+  F32ConvertI32S: op(0xb2, "f32.convert_i32_s", "i:f", plain("F32ConvertI32S")),
+  F32ConvertI32U: op(0xb3, "f32.convert_i32_u", "i:f", plain("F32ConvertI32U")),
+  F32ConvertI64S: op(0xb4, "f32.convert_i64_s", "l:f", plain("F32ConvertI64S")),
+  F32ConvertI64U: op(0xb5, "f32.convert_i64_u", "l:f", plain("F32ConvertI64U")),
+  F32DemoteF64: op(0xb6, "f32.demote_f64", "d:f", plain("F32DemoteF64")),
+  F64ConvertI32S: op(0xb7, "f64.convert_i32_s", "i:d", plain("F64ConvertI32S")),
+  F64ConvertI32U: op(0xb8, "f64.convert_i32_u", "i:d", plain("F64ConvertI32U")),
+  F64ConvertI64S: op(0xb9, "f64.convert_i64_s", "l:d", plain("F64ConvertI64S")),
+  F64ConvertI64U: op(0xba, "f64.convert_i64_u", "l:d", plain("F64ConvertI64U")),
+  F64PromoteF32: op(0xbb, "f64.promote_f32", "f:d", plain("F64PromoteF32")),
+  I32ReinterpretF32: op(0xbc, "i32.reinterpret_f32", "f:i", NOP),
+  I64ReinterpretF64: op(0xbd, "i64.reinterpret_f64", "d:l", NOP),
+  F32ReinterpretI32: op(0xbe, "f32.reinterpret_i32", "i:f", NOP),
+  F64ReinterpretI64: op(0xbf, "f64.reinterpret_i64", "l:d", NOP),
+  I32Extend8S: op(0xc0, "i32.extend8_s", "i:i", plain("I32Extend8S"), {
+    feature: Feature.SignExtension,
+  }),
+  I32Extend16S: op(0xc1, "i32.extend16_s", "i:i", plain("I32Extend16S"), {
+    feature: Feature.SignExtension,
+  }),
+  I64Extend8S: op(0xc2, "i64.extend8_s", "l:l", plain("I64Extend8S"), {
+    feature: Feature.SignExtension,
+  }),
+  I64Extend16S: op(0xc3, "i64.extend16_s", "l:l", plain("I64Extend16S"), {
+    feature: Feature.SignExtension,
+  }),
+  I64Extend32S: op(0xc4, "i64.extend32_s", "l:l", plain("I64Extend32S"), {
+    feature: Feature.SignExtension,
+  }),
+
+  // References
+  RefNull: op(0xd0, "ref.null", "*", SPECIAL, {
+    imm: Imm.RefNull,
+    feature: Feature.ReferenceTypes,
+  }),
+  RefIsNull: op(0xd1, "ref.is_null", "*", SPECIAL, { feature: Feature.ReferenceTypes }),
+  RefFunc: op(0xd2, "ref.func", "*", SPECIAL, { imm: Imm.Func, feature: Feature.ReferenceTypes }),
+
+  // 0xFC: saturating truncations, bulk memory and tables, wide arithmetic
+  I32TruncSatF32S: op(0xfc00, "i32.trunc_sat_f32_s", "f:i", plain("I32TruncSatF32S"), {
+    feature: Feature.SaturatingFloatToInt,
+  }),
+  I32TruncSatF32U: op(0xfc01, "i32.trunc_sat_f32_u", "f:i", plain("I32TruncSatF32U"), {
+    feature: Feature.SaturatingFloatToInt,
+  }),
+  I32TruncSatF64S: op(0xfc02, "i32.trunc_sat_f64_s", "d:i", plain("I32TruncSatF64S"), {
+    feature: Feature.SaturatingFloatToInt,
+  }),
+  I32TruncSatF64U: op(0xfc03, "i32.trunc_sat_f64_u", "d:i", plain("I32TruncSatF64U"), {
+    feature: Feature.SaturatingFloatToInt,
+  }),
+  I64TruncSatF32S: op(0xfc04, "i64.trunc_sat_f32_s", "f:l", plain("I64TruncSatF32S"), {
+    feature: Feature.SaturatingFloatToInt,
+  }),
+  I64TruncSatF32U: op(0xfc05, "i64.trunc_sat_f32_u", "f:l", plain("I64TruncSatF32U"), {
+    feature: Feature.SaturatingFloatToInt,
+  }),
+  I64TruncSatF64S: op(0xfc06, "i64.trunc_sat_f64_s", "d:l", plain("I64TruncSatF64S"), {
+    feature: Feature.SaturatingFloatToInt,
+  }),
+  I64TruncSatF64U: op(0xfc07, "i64.trunc_sat_f64_u", "d:l", plain("I64TruncSatF64U"), {
+    feature: Feature.SaturatingFloatToInt,
+  }),
+  MemoryInit: op(0xfc08, "memory.init", "iii:", SPECIAL, {
+    imm: Imm.MemoryInit,
+    feature: Feature.BulkMemory,
+  }),
+  DataDrop: op(0xfc09, "data.drop", ":", SPECIAL, { imm: Imm.Data, feature: Feature.BulkMemory }),
+  MemoryCopy: op(0xfc0a, "memory.copy", "iii:", SPECIAL, {
+    imm: Imm.MemoryCopy,
+    feature: Feature.BulkMemory,
+  }),
+  MemoryFill: op(0xfc0b, "memory.fill", "iii:", SPECIAL, {
+    imm: Imm.Memory,
+    feature: Feature.BulkMemory,
+  }),
+  TableInit: op(0xfc0c, "table.init", "iii:", SPECIAL, {
+    imm: Imm.TableInit,
+    feature: Feature.BulkMemory,
+  }),
+  ElemDrop: op(0xfc0d, "elem.drop", ":", SPECIAL, { imm: Imm.Elem, feature: Feature.BulkMemory }),
+  TableCopy: op(0xfc0e, "table.copy", "iii:", SPECIAL, {
+    imm: Imm.TableCopy,
+    feature: Feature.BulkMemory,
+  }),
+  TableGrow: op(0xfc0f, "table.grow", "*", SPECIAL, {
+    imm: Imm.Table,
+    feature: Feature.ReferenceTypes,
+  }),
+  TableSize: op(0xfc10, "table.size", ":i", SPECIAL, {
+    imm: Imm.Table,
+    feature: Feature.ReferenceTypes,
+  }),
+  TableFill: op(0xfc11, "table.fill", "*", SPECIAL, {
+    imm: Imm.Table,
+    feature: Feature.ReferenceTypes,
+  }),
+  I64Add128: op(0xfc13, "i64.add128", "llll:ll", plain("I64Add128"), {
+    feature: Feature.WideArithmetic,
+  }),
+  I64Sub128: op(0xfc14, "i64.sub128", "llll:ll", plain("I64Sub128"), {
+    feature: Feature.WideArithmetic,
+  }),
+  I64MulWideS: op(0xfc15, "i64.mul_wide_s", "ll:ll", plain("I64MulWideS"), {
+    feature: Feature.WideArithmetic,
+  }),
+  I64MulWideU: op(0xfc16, "i64.mul_wide_u", "ll:ll", plain("I64MulWideU"), {
+    feature: Feature.WideArithmetic,
+  }),
+
+  // 0xFD: SIMD
+  V128Load: simdMem(0x00, "v128.load", "i:v", "V128Load", 4),
+  V128Load8x8S: simdMem(0x01, "v128.load8x8_s", "i:v", "V128Load", 3),
+  V128Load8x8U: simdMem(0x02, "v128.load8x8_u", "i:v", "V128Load", 3),
+  V128Load16x4S: simdMem(0x03, "v128.load16x4_s", "i:v", "V128Load", 3),
+  V128Load16x4U: simdMem(0x04, "v128.load16x4_u", "i:v", "V128Load", 3),
+  V128Load32x2S: simdMem(0x05, "v128.load32x2_s", "i:v", "V128Load", 3),
+  V128Load32x2U: simdMem(0x06, "v128.load32x2_u", "i:v", "V128Load", 3),
+  V128Load8Splat: simdMem(0x07, "v128.load8_splat", "i:v", "V128Load", 0),
+  V128Load16Splat: simdMem(0x08, "v128.load16_splat", "i:v", "V128Load", 1),
+  V128Load32Splat: simdMem(0x09, "v128.load32_splat", "i:v", "V128Load", 2),
+  V128Load64Splat: simdMem(0x0a, "v128.load64_splat", "i:v", "V128Load", 3),
+  V128Store: simdMem(0x0b, "v128.store", "iv:", "V128Store", 4),
+  V128Const: simd(0x0c, "v128.const", ":v", "V128Const", { imm: Imm.V128 }),
+  I8x16Shuffle: simd(0x0d, "i8x16.shuffle", "vv:v", "V128Shuffle", { imm: Imm.Shuffle }),
+  I8x16Swizzle: simd(0x0e, "i8x16.swizzle", "vv:v", "V128Binary"),
+  I8x16Splat: simd(0x0f, "i8x16.splat", "i:v", "V128Unary"),
+  I16x8Splat: simd(0x10, "i16x8.splat", "i:v", "V128Unary"),
+  I32x4Splat: simd(0x11, "i32x4.splat", "i:v", "V128Unary"),
+  I64x2Splat: simd(0x12, "i64x2.splat", "l:v", "V128Unary"),
+  F32x4Splat: simd(0x13, "f32x4.splat", "f:v", "V128Unary"),
+  F64x2Splat: simd(0x14, "f64x2.splat", "d:v", "V128Unary"),
+  I8x16ExtractLaneS: simdLane(0x15, "i8x16.extract_lane_s", "v:i", "V128ExtractLane", 16),
+  I8x16ExtractLaneU: simdLane(0x16, "i8x16.extract_lane_u", "v:i", "V128ExtractLane", 16),
+  I8x16ReplaceLane: simdLane(0x17, "i8x16.replace_lane", "vi:v", "V128ReplaceLane", 16),
+  I16x8ExtractLaneS: simdLane(0x18, "i16x8.extract_lane_s", "v:i", "V128ExtractLane", 8),
+  I16x8ExtractLaneU: simdLane(0x19, "i16x8.extract_lane_u", "v:i", "V128ExtractLane", 8),
+  I16x8ReplaceLane: simdLane(0x1a, "i16x8.replace_lane", "vi:v", "V128ReplaceLane", 8),
+  I32x4ExtractLane: simdLane(0x1b, "i32x4.extract_lane", "v:i", "V128ExtractLane", 4),
+  I32x4ReplaceLane: simdLane(0x1c, "i32x4.replace_lane", "vi:v", "V128ReplaceLane", 4),
+  I64x2ExtractLane: simdLane(0x1d, "i64x2.extract_lane", "v:l", "V128ExtractLane", 2),
+  I64x2ReplaceLane: simdLane(0x1e, "i64x2.replace_lane", "vl:v", "V128ReplaceLane", 2),
+  F32x4ExtractLane: simdLane(0x1f, "f32x4.extract_lane", "v:f", "V128ExtractLane", 4),
+  F32x4ReplaceLane: simdLane(0x20, "f32x4.replace_lane", "vf:v", "V128ReplaceLane", 4),
+  F64x2ExtractLane: simdLane(0x21, "f64x2.extract_lane", "v:d", "V128ExtractLane", 2),
+  F64x2ReplaceLane: simdLane(0x22, "f64x2.replace_lane", "vd:v", "V128ReplaceLane", 2),
+  I8x16Eq: simd(0x23, "i8x16.eq", "vv:v", "V128Binary"),
+  I8x16Ne: simd(0x24, "i8x16.ne", "vv:v", "V128Binary"),
+  I8x16LtS: simd(0x25, "i8x16.lt_s", "vv:v", "V128Binary"),
+  I8x16LtU: simd(0x26, "i8x16.lt_u", "vv:v", "V128Binary"),
+  I8x16GtS: simd(0x27, "i8x16.gt_s", "vv:v", "V128Binary"),
+  I8x16GtU: simd(0x28, "i8x16.gt_u", "vv:v", "V128Binary"),
+  I8x16LeS: simd(0x29, "i8x16.le_s", "vv:v", "V128Binary"),
+  I8x16LeU: simd(0x2a, "i8x16.le_u", "vv:v", "V128Binary"),
+  I8x16GeS: simd(0x2b, "i8x16.ge_s", "vv:v", "V128Binary"),
+  I8x16GeU: simd(0x2c, "i8x16.ge_u", "vv:v", "V128Binary"),
+  I16x8Eq: simd(0x2d, "i16x8.eq", "vv:v", "V128Binary"),
+  I16x8Ne: simd(0x2e, "i16x8.ne", "vv:v", "V128Binary"),
+  I16x8LtS: simd(0x2f, "i16x8.lt_s", "vv:v", "V128Binary"),
+  I16x8LtU: simd(0x30, "i16x8.lt_u", "vv:v", "V128Binary"),
+  I16x8GtS: simd(0x31, "i16x8.gt_s", "vv:v", "V128Binary"),
+  I16x8GtU: simd(0x32, "i16x8.gt_u", "vv:v", "V128Binary"),
+  I16x8LeS: simd(0x33, "i16x8.le_s", "vv:v", "V128Binary"),
+  I16x8LeU: simd(0x34, "i16x8.le_u", "vv:v", "V128Binary"),
+  I16x8GeS: simd(0x35, "i16x8.ge_s", "vv:v", "V128Binary"),
+  I16x8GeU: simd(0x36, "i16x8.ge_u", "vv:v", "V128Binary"),
+  I32x4Eq: simd(0x37, "i32x4.eq", "vv:v", "V128Binary"),
+  I32x4Ne: simd(0x38, "i32x4.ne", "vv:v", "V128Binary"),
+  I32x4LtS: simd(0x39, "i32x4.lt_s", "vv:v", "V128Binary"),
+  I32x4LtU: simd(0x3a, "i32x4.lt_u", "vv:v", "V128Binary"),
+  I32x4GtS: simd(0x3b, "i32x4.gt_s", "vv:v", "V128Binary"),
+  I32x4GtU: simd(0x3c, "i32x4.gt_u", "vv:v", "V128Binary"),
+  I32x4LeS: simd(0x3d, "i32x4.le_s", "vv:v", "V128Binary"),
+  I32x4LeU: simd(0x3e, "i32x4.le_u", "vv:v", "V128Binary"),
+  I32x4GeS: simd(0x3f, "i32x4.ge_s", "vv:v", "V128Binary"),
+  I32x4GeU: simd(0x40, "i32x4.ge_u", "vv:v", "V128Binary"),
+  F32x4Eq: simd(0x41, "f32x4.eq", "vv:v", "V128Binary"),
+  F32x4Ne: simd(0x42, "f32x4.ne", "vv:v", "V128Binary"),
+  F32x4Lt: simd(0x43, "f32x4.lt", "vv:v", "V128Binary"),
+  F32x4Gt: simd(0x44, "f32x4.gt", "vv:v", "V128Binary"),
+  F32x4Le: simd(0x45, "f32x4.le", "vv:v", "V128Binary"),
+  F32x4Ge: simd(0x46, "f32x4.ge", "vv:v", "V128Binary"),
+  F64x2Eq: simd(0x47, "f64x2.eq", "vv:v", "V128Binary"),
+  F64x2Ne: simd(0x48, "f64x2.ne", "vv:v", "V128Binary"),
+  F64x2Lt: simd(0x49, "f64x2.lt", "vv:v", "V128Binary"),
+  F64x2Gt: simd(0x4a, "f64x2.gt", "vv:v", "V128Binary"),
+  F64x2Le: simd(0x4b, "f64x2.le", "vv:v", "V128Binary"),
+  F64x2Ge: simd(0x4c, "f64x2.ge", "vv:v", "V128Binary"),
+  V128Not: simd(0x4d, "v128.not", "v:v", "V128Unary"),
+  V128And: simd(0x4e, "v128.and", "vv:v", "V128Binary"),
+  V128Andnot: simd(0x4f, "v128.andnot", "vv:v", "V128Binary"),
+  V128Or: simd(0x50, "v128.or", "vv:v", "V128Binary"),
+  V128Xor: simd(0x51, "v128.xor", "vv:v", "V128Binary"),
+  V128Bitselect: simd(0x52, "v128.bitselect", "vvv:v", "V128Ternary"),
+  V128AnyTrue: simd(0x53, "v128.any_true", "v:i", "V128Unary"),
+  V128Load8Lane: simdMemLane(0x54, "v128.load8_lane", "iv:v", "V128LoadLane", 0, 16),
+  V128Load16Lane: simdMemLane(0x55, "v128.load16_lane", "iv:v", "V128LoadLane", 1, 8),
+  V128Load32Lane: simdMemLane(0x56, "v128.load32_lane", "iv:v", "V128LoadLane", 2, 4),
+  V128Load64Lane: simdMemLane(0x57, "v128.load64_lane", "iv:v", "V128LoadLane", 3, 2),
+  V128Store8Lane: simdMemLane(0x58, "v128.store8_lane", "iv:", "V128StoreLane", 0, 16),
+  V128Store16Lane: simdMemLane(0x59, "v128.store16_lane", "iv:", "V128StoreLane", 1, 8),
+  V128Store32Lane: simdMemLane(0x5a, "v128.store32_lane", "iv:", "V128StoreLane", 2, 4),
+  V128Store64Lane: simdMemLane(0x5b, "v128.store64_lane", "iv:", "V128StoreLane", 3, 2),
+  V128Load32Zero: simdMem(0x5c, "v128.load32_zero", "i:v", "V128Load", 2),
+  V128Load64Zero: simdMem(0x5d, "v128.load64_zero", "i:v", "V128Load", 3),
+  F32x4DemoteF64x2Zero: simd(0x5e, "f32x4.demote_f64x2_zero", "v:v", "V128Unary"),
+  F64x2PromoteLowF32x4: simd(0x5f, "f64x2.promote_low_f32x4", "v:v", "V128Unary"),
+  I8x16Abs: simd(0x60, "i8x16.abs", "v:v", "V128Unary"),
+  I8x16Neg: simd(0x61, "i8x16.neg", "v:v", "V128Unary"),
+  I8x16Popcnt: simd(0x62, "i8x16.popcnt", "v:v", "V128Unary"),
+  I8x16AllTrue: simd(0x63, "i8x16.all_true", "v:i", "V128Unary"),
+  I8x16Bitmask: simd(0x64, "i8x16.bitmask", "v:i", "V128Unary"),
+  I8x16NarrowI16x8S: simd(0x65, "i8x16.narrow_i16x8_s", "vv:v", "V128Binary"),
+  I8x16NarrowI16x8U: simd(0x66, "i8x16.narrow_i16x8_u", "vv:v", "V128Binary"),
+  F32x4Ceil: simd(0x67, "f32x4.ceil", "v:v", "V128Unary"),
+  F32x4Floor: simd(0x68, "f32x4.floor", "v:v", "V128Unary"),
+  F32x4Trunc: simd(0x69, "f32x4.trunc", "v:v", "V128Unary"),
+  F32x4Nearest: simd(0x6a, "f32x4.nearest", "v:v", "V128Unary"),
+  I8x16Shl: simd(0x6b, "i8x16.shl", "vi:v", "V128Binary"),
+  I8x16ShrS: simd(0x6c, "i8x16.shr_s", "vi:v", "V128Binary"),
+  I8x16ShrU: simd(0x6d, "i8x16.shr_u", "vi:v", "V128Binary"),
+  I8x16Add: simd(0x6e, "i8x16.add", "vv:v", "V128Binary"),
+  I8x16AddSatS: simd(0x6f, "i8x16.add_sat_s", "vv:v", "V128Binary"),
+  I8x16AddSatU: simd(0x70, "i8x16.add_sat_u", "vv:v", "V128Binary"),
+  I8x16Sub: simd(0x71, "i8x16.sub", "vv:v", "V128Binary"),
+  I8x16SubSatS: simd(0x72, "i8x16.sub_sat_s", "vv:v", "V128Binary"),
+  I8x16SubSatU: simd(0x73, "i8x16.sub_sat_u", "vv:v", "V128Binary"),
+  F64x2Ceil: simd(0x74, "f64x2.ceil", "v:v", "V128Unary"),
+  F64x2Floor: simd(0x75, "f64x2.floor", "v:v", "V128Unary"),
+  I8x16MinS: simd(0x76, "i8x16.min_s", "vv:v", "V128Binary"),
+  I8x16MinU: simd(0x77, "i8x16.min_u", "vv:v", "V128Binary"),
+  I8x16MaxS: simd(0x78, "i8x16.max_s", "vv:v", "V128Binary"),
+  I8x16MaxU: simd(0x79, "i8x16.max_u", "vv:v", "V128Binary"),
+  F64x2Trunc: simd(0x7a, "f64x2.trunc", "v:v", "V128Unary"),
+  I8x16AvgrU: simd(0x7b, "i8x16.avgr_u", "vv:v", "V128Binary"),
+  I16x8ExtaddPairwiseI8x16S: simd(0x7c, "i16x8.extadd_pairwise_i8x16_s", "v:v", "V128Unary"),
+  I16x8ExtaddPairwiseI8x16U: simd(0x7d, "i16x8.extadd_pairwise_i8x16_u", "v:v", "V128Unary"),
+  I32x4ExtaddPairwiseI16x8S: simd(0x7e, "i32x4.extadd_pairwise_i16x8_s", "v:v", "V128Unary"),
+  I32x4ExtaddPairwiseI16x8U: simd(0x7f, "i32x4.extadd_pairwise_i16x8_u", "v:v", "V128Unary"),
+  I16x8Abs: simd(0x80, "i16x8.abs", "v:v", "V128Unary"),
+  I16x8Neg: simd(0x81, "i16x8.neg", "v:v", "V128Unary"),
+  I16x8Q15mulrSatS: simd(0x82, "i16x8.q15mulr_sat_s", "vv:v", "V128Binary"),
+  I16x8AllTrue: simd(0x83, "i16x8.all_true", "v:i", "V128Unary"),
+  I16x8Bitmask: simd(0x84, "i16x8.bitmask", "v:i", "V128Unary"),
+  I16x8NarrowI32x4S: simd(0x85, "i16x8.narrow_i32x4_s", "vv:v", "V128Binary"),
+  I16x8NarrowI32x4U: simd(0x86, "i16x8.narrow_i32x4_u", "vv:v", "V128Binary"),
+  I16x8ExtendLowI8x16S: simd(0x87, "i16x8.extend_low_i8x16_s", "v:v", "V128Unary"),
+  I16x8ExtendHighI8x16S: simd(0x88, "i16x8.extend_high_i8x16_s", "v:v", "V128Unary"),
+  I16x8ExtendLowI8x16U: simd(0x89, "i16x8.extend_low_i8x16_u", "v:v", "V128Unary"),
+  I16x8ExtendHighI8x16U: simd(0x8a, "i16x8.extend_high_i8x16_u", "v:v", "V128Unary"),
+  I16x8Shl: simd(0x8b, "i16x8.shl", "vi:v", "V128Binary"),
+  I16x8ShrS: simd(0x8c, "i16x8.shr_s", "vi:v", "V128Binary"),
+  I16x8ShrU: simd(0x8d, "i16x8.shr_u", "vi:v", "V128Binary"),
+  I16x8Add: simd(0x8e, "i16x8.add", "vv:v", "V128Binary"),
+  I16x8AddSatS: simd(0x8f, "i16x8.add_sat_s", "vv:v", "V128Binary"),
+  I16x8AddSatU: simd(0x90, "i16x8.add_sat_u", "vv:v", "V128Binary"),
+  I16x8Sub: simd(0x91, "i16x8.sub", "vv:v", "V128Binary"),
+  I16x8SubSatS: simd(0x92, "i16x8.sub_sat_s", "vv:v", "V128Binary"),
+  I16x8SubSatU: simd(0x93, "i16x8.sub_sat_u", "vv:v", "V128Binary"),
+  F64x2Nearest: simd(0x94, "f64x2.nearest", "v:v", "V128Unary"),
+  I16x8Mul: simd(0x95, "i16x8.mul", "vv:v", "V128Binary"),
+  I16x8MinS: simd(0x96, "i16x8.min_s", "vv:v", "V128Binary"),
+  I16x8MinU: simd(0x97, "i16x8.min_u", "vv:v", "V128Binary"),
+  I16x8MaxS: simd(0x98, "i16x8.max_s", "vv:v", "V128Binary"),
+  I16x8MaxU: simd(0x99, "i16x8.max_u", "vv:v", "V128Binary"),
+  I16x8AvgrU: simd(0x9b, "i16x8.avgr_u", "vv:v", "V128Binary"),
+  I16x8ExtmulLowI8x16S: simd(0x9c, "i16x8.extmul_low_i8x16_s", "vv:v", "V128Binary"),
+  I16x8ExtmulHighI8x16S: simd(0x9d, "i16x8.extmul_high_i8x16_s", "vv:v", "V128Binary"),
+  I16x8ExtmulLowI8x16U: simd(0x9e, "i16x8.extmul_low_i8x16_u", "vv:v", "V128Binary"),
+  I16x8ExtmulHighI8x16U: simd(0x9f, "i16x8.extmul_high_i8x16_u", "vv:v", "V128Binary"),
+  I32x4Abs: simd(0xa0, "i32x4.abs", "v:v", "V128Unary"),
+  I32x4Neg: simd(0xa1, "i32x4.neg", "v:v", "V128Unary"),
+  I32x4AllTrue: simd(0xa3, "i32x4.all_true", "v:i", "V128Unary"),
+  I32x4Bitmask: simd(0xa4, "i32x4.bitmask", "v:i", "V128Unary"),
+  I32x4ExtendLowI16x8S: simd(0xa7, "i32x4.extend_low_i16x8_s", "v:v", "V128Unary"),
+  I32x4ExtendHighI16x8S: simd(0xa8, "i32x4.extend_high_i16x8_s", "v:v", "V128Unary"),
+  I32x4ExtendLowI16x8U: simd(0xa9, "i32x4.extend_low_i16x8_u", "v:v", "V128Unary"),
+  I32x4ExtendHighI16x8U: simd(0xaa, "i32x4.extend_high_i16x8_u", "v:v", "V128Unary"),
+  I32x4Shl: simd(0xab, "i32x4.shl", "vi:v", "V128Binary"),
+  I32x4ShrS: simd(0xac, "i32x4.shr_s", "vi:v", "V128Binary"),
+  I32x4ShrU: simd(0xad, "i32x4.shr_u", "vi:v", "V128Binary"),
+  I32x4Add: simd(0xae, "i32x4.add", "vv:v", "V128Binary"),
+  I32x4Sub: simd(0xb1, "i32x4.sub", "vv:v", "V128Binary"),
+  I32x4Mul: simd(0xb5, "i32x4.mul", "vv:v", "V128Binary"),
+  I32x4MinS: simd(0xb6, "i32x4.min_s", "vv:v", "V128Binary"),
+  I32x4MinU: simd(0xb7, "i32x4.min_u", "vv:v", "V128Binary"),
+  I32x4MaxS: simd(0xb8, "i32x4.max_s", "vv:v", "V128Binary"),
+  I32x4MaxU: simd(0xb9, "i32x4.max_u", "vv:v", "V128Binary"),
+  I32x4DotI16x8S: simd(0xba, "i32x4.dot_i16x8_s", "vv:v", "V128Binary"),
+  I32x4ExtmulLowI16x8S: simd(0xbc, "i32x4.extmul_low_i16x8_s", "vv:v", "V128Binary"),
+  I32x4ExtmulHighI16x8S: simd(0xbd, "i32x4.extmul_high_i16x8_s", "vv:v", "V128Binary"),
+  I32x4ExtmulLowI16x8U: simd(0xbe, "i32x4.extmul_low_i16x8_u", "vv:v", "V128Binary"),
+  I32x4ExtmulHighI16x8U: simd(0xbf, "i32x4.extmul_high_i16x8_u", "vv:v", "V128Binary"),
+  I64x2Abs: simd(0xc0, "i64x2.abs", "v:v", "V128Unary"),
+  I64x2Neg: simd(0xc1, "i64x2.neg", "v:v", "V128Unary"),
+  I64x2AllTrue: simd(0xc3, "i64x2.all_true", "v:i", "V128Unary"),
+  I64x2Bitmask: simd(0xc4, "i64x2.bitmask", "v:i", "V128Unary"),
+  I64x2ExtendLowI32x4S: simd(0xc7, "i64x2.extend_low_i32x4_s", "v:v", "V128Unary"),
+  I64x2ExtendHighI32x4S: simd(0xc8, "i64x2.extend_high_i32x4_s", "v:v", "V128Unary"),
+  I64x2ExtendLowI32x4U: simd(0xc9, "i64x2.extend_low_i32x4_u", "v:v", "V128Unary"),
+  I64x2ExtendHighI32x4U: simd(0xca, "i64x2.extend_high_i32x4_u", "v:v", "V128Unary"),
+  I64x2Shl: simd(0xcb, "i64x2.shl", "vi:v", "V128Binary"),
+  I64x2ShrS: simd(0xcc, "i64x2.shr_s", "vi:v", "V128Binary"),
+  I64x2ShrU: simd(0xcd, "i64x2.shr_u", "vi:v", "V128Binary"),
+  I64x2Add: simd(0xce, "i64x2.add", "vv:v", "V128Binary"),
+  I64x2Sub: simd(0xd1, "i64x2.sub", "vv:v", "V128Binary"),
+  I64x2Mul: simd(0xd5, "i64x2.mul", "vv:v", "V128Binary"),
+  I64x2Eq: simd(0xd6, "i64x2.eq", "vv:v", "V128Binary"),
+  I64x2Ne: simd(0xd7, "i64x2.ne", "vv:v", "V128Binary"),
+  I64x2LtS: simd(0xd8, "i64x2.lt_s", "vv:v", "V128Binary"),
+  I64x2GtS: simd(0xd9, "i64x2.gt_s", "vv:v", "V128Binary"),
+  I64x2LeS: simd(0xda, "i64x2.le_s", "vv:v", "V128Binary"),
+  I64x2GeS: simd(0xdb, "i64x2.ge_s", "vv:v", "V128Binary"),
+  I64x2ExtmulLowI32x4S: simd(0xdc, "i64x2.extmul_low_i32x4_s", "vv:v", "V128Binary"),
+  I64x2ExtmulHighI32x4S: simd(0xdd, "i64x2.extmul_high_i32x4_s", "vv:v", "V128Binary"),
+  I64x2ExtmulLowI32x4U: simd(0xde, "i64x2.extmul_low_i32x4_u", "vv:v", "V128Binary"),
+  I64x2ExtmulHighI32x4U: simd(0xdf, "i64x2.extmul_high_i32x4_u", "vv:v", "V128Binary"),
+  F32x4Abs: simd(0xe0, "f32x4.abs", "v:v", "V128Unary"),
+  F32x4Neg: simd(0xe1, "f32x4.neg", "v:v", "V128Unary"),
+  F32x4Sqrt: simd(0xe3, "f32x4.sqrt", "v:v", "V128Unary"),
+  F32x4Add: simd(0xe4, "f32x4.add", "vv:v", "V128Binary"),
+  F32x4Sub: simd(0xe5, "f32x4.sub", "vv:v", "V128Binary"),
+  F32x4Mul: simd(0xe6, "f32x4.mul", "vv:v", "V128Binary"),
+  F32x4Div: simd(0xe7, "f32x4.div", "vv:v", "V128Binary"),
+  F32x4Min: simd(0xe8, "f32x4.min", "vv:v", "V128Binary"),
+  F32x4Max: simd(0xe9, "f32x4.max", "vv:v", "V128Binary"),
+  F32x4Pmin: simd(0xea, "f32x4.pmin", "vv:v", "V128Binary"),
+  F32x4Pmax: simd(0xeb, "f32x4.pmax", "vv:v", "V128Binary"),
+  F64x2Abs: simd(0xec, "f64x2.abs", "v:v", "V128Unary"),
+  F64x2Neg: simd(0xed, "f64x2.neg", "v:v", "V128Unary"),
+  F64x2Sqrt: simd(0xef, "f64x2.sqrt", "v:v", "V128Unary"),
+  F64x2Add: simd(0xf0, "f64x2.add", "vv:v", "V128Binary"),
+  F64x2Sub: simd(0xf1, "f64x2.sub", "vv:v", "V128Binary"),
+  F64x2Mul: simd(0xf2, "f64x2.mul", "vv:v", "V128Binary"),
+  F64x2Div: simd(0xf3, "f64x2.div", "vv:v", "V128Binary"),
+  F64x2Min: simd(0xf4, "f64x2.min", "vv:v", "V128Binary"),
+  F64x2Max: simd(0xf5, "f64x2.max", "vv:v", "V128Binary"),
+  F64x2Pmin: simd(0xf6, "f64x2.pmin", "vv:v", "V128Binary"),
+  F64x2Pmax: simd(0xf7, "f64x2.pmax", "vv:v", "V128Binary"),
+  I32x4TruncSatF32x4S: simd(0xf8, "i32x4.trunc_sat_f32x4_s", "v:v", "V128Unary"),
+  I32x4TruncSatF32x4U: simd(0xf9, "i32x4.trunc_sat_f32x4_u", "v:v", "V128Unary"),
+  F32x4ConvertI32x4S: simd(0xfa, "f32x4.convert_i32x4_s", "v:v", "V128Unary"),
+  F32x4ConvertI32x4U: simd(0xfb, "f32x4.convert_i32x4_u", "v:v", "V128Unary"),
+  I32x4TruncSatF64x2SZero: simd(0xfc, "i32x4.trunc_sat_f64x2_s_zero", "v:v", "V128Unary"),
+  I32x4TruncSatF64x2UZero: simd(0xfd, "i32x4.trunc_sat_f64x2_u_zero", "v:v", "V128Unary"),
+  F64x2ConvertLowI32x4S: simd(0xfe, "f64x2.convert_low_i32x4_s", "v:v", "V128Unary"),
+  F64x2ConvertLowI32x4U: simd(0xff, "f64x2.convert_low_i32x4_u", "v:v", "V128Unary"),
+} as const satisfies Record<string, OpInfo>;
+
+/** The name of a row of `OPS`. */
+export type OpName = keyof typeof OPS;
+
+/** Every opcode's number, by name: `Op.I32Add`. */
+export const Op: Readonly<Record<OpName, number>> = Object.freeze(
+  Object.fromEntries(Object.entries(OPS).map(([k, info]) => [k, info.code])) as Record<
+    OpName,
+    number
+  >,
+);
+
 /** Every opcode's info, keyed by code. */
-export const OP_INFO: ReadonlyMap<number, OpInfo> = parseTable();
+export const OP_INFO: ReadonlyMap<number, OpInfo> = new Map(
+  Object.values(OPS).map((info: OpInfo) => [info.code, info]),
+);
+
+/** Size of the dense opcode space: single-byte, `0xFC n` and `0xFD n` opcodes. */
+export const DENSE_SIZE = 768;
+
+/**
+ * Maps an opcode as `OpReader.read()` returns it to an index in `[0, 768)`.
+ * `OpReader` only returns prefixed opcodes with a sub-opcode below 256.
+ */
+export function denseIndex(op: number): number {
+  const prefix = op >> 8;
+  return prefix === 0 ? op : prefix === 0xfc ? 256 + (op & 0xff) : 512 + (op & 0xff);
+}
 
 /** The text name of an opcode, or a hex code if it is unknown. */
 export function opName(code: number): string {

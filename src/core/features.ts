@@ -54,3 +54,54 @@ export const WASM2_FEATURES: WasmFeatures = {
   wasmCustomPageSizes: false,
   wasmWideArithmetic: false,
 };
+
+/** A feature an operator or type depends on, as one bit, so a set of them is one integer. */
+export const enum Feature {
+  None = 0,
+  SignExtension = 1,
+  SaturatingFloatToInt = 2,
+  BulkMemory = 4,
+  ReferenceTypes = 8,
+  Simd = 16,
+  MultiValue = 32,
+  MutableGlobal = 64,
+  WideArithmetic = 128,
+}
+
+/** The wording for a disabled feature, after wasmparser's "... support is not enabled". */
+export function featureMessage(feature: Feature): string {
+  switch (feature) {
+    case Feature.SignExtension:
+      return "sign extension operations support is not enabled";
+    case Feature.SaturatingFloatToInt:
+      return "saturating float to int conversions support is not enabled";
+    case Feature.BulkMemory:
+      return "bulk memory support is not enabled";
+    case Feature.ReferenceTypes:
+      return "reference types support is not enabled";
+    case Feature.Simd:
+      return "SIMD support is not enabled";
+    case Feature.MultiValue:
+      return "multi-value support is not enabled";
+    case Feature.MutableGlobal:
+      return "mutable global support is not enabled";
+    case Feature.WideArithmetic:
+      return "wide arithmetic support is not enabled";
+    default:
+      return "feature is not enabled";
+  }
+}
+
+/** The set of features `features` turns off, as `Feature` bits. */
+export function disabledFeatures(features: WasmFeatures): number {
+  let off = 0;
+  if (!features.wasmSignExtension) off |= Feature.SignExtension;
+  if (!features.wasmSaturatingFloatToInt) off |= Feature.SaturatingFloatToInt;
+  if (!features.wasmBulkMemory) off |= Feature.BulkMemory;
+  if (!features.wasmReferenceTypes) off |= Feature.ReferenceTypes;
+  if (!features.wasmSimd) off |= Feature.Simd;
+  if (!features.wasmMultiValue) off |= Feature.MultiValue;
+  if (!features.wasmMutableGlobal) off |= Feature.MutableGlobal;
+  if (!features.wasmWideArithmetic) off |= Feature.WideArithmetic;
+  return off;
+}

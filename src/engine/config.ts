@@ -66,7 +66,7 @@ export interface ConfigOptions {
   wasmMemory64?: boolean;
   /** The custom-page-sizes proposal; not implemented: only `false` is accepted. */
   wasmCustomPageSizes?: boolean;
-  /** The wide-arithmetic proposal; default off. */
+  /** The wide-arithmetic proposal (`i64.add128`, `i64.sub128`, `i64.mul_wide_s/u`); default off. */
   wasmWideArithmetic?: boolean;
   /** Maximum depth of nested Wasm calls before `StackOverflow`. */
   maxRecursionDepth?: number;
@@ -153,10 +153,12 @@ export class Config implements WasmFeatures {
    * How many calls from the host (a host function calling Wasm, or a host function through the
    * API) may nest inside a running call before a `StackOverflow` trap. Wasm→Wasm calls do not
    * count: they never use the JS stack; these do, about 2 KiB of V8's ~1 MiB per level. The
-   * default, 32, stays well inside the smallest JS stacks (QuickJS, Hermes); raise it on
-   * runtimes with more stack.
+   * default, 128, leaves V8 three quarters of its stack and fits glue that re-enters Wasm per
+   * call (Emscripten's `invoke_*` trampolines). Where a smaller JS stack runs out first
+   * (QuickJS, Hermes), the JS stack overflow still becomes a `StackOverflow` trap; lower the
+   * limit there to keep the host's own frames safe.
    */
-  maxHostReentry = 32;
+  maxHostReentry = 128;
   /** Execution stacks the engine keeps for reuse between calls. */
   maxCachedStacks = 2;
   /** Whether execution pays fuel; a store then runs only while it has fuel left. */

@@ -1,11 +1,15 @@
 /**
- * The engine's internal instruction set, declared once as data.
+ * The engine's internal instruction set, declared once as data: one row per instruction, with its
+ * operand shape and what it does. `scripts/gen_executor.ts` (`deno task gen`) turns the rows
+ * into the executor's `switch` (`executor.ts`, generated: edit the rows, not that file); a
+ * code-generation tier reads the same rows, spelling their templates its own way (`expandRun`).
  *
  * Code is an `Int32Array`: an opcode followed by its operands. Instructions are register (slot)
  * shaped and named after their operands: `I32Add d a b` reads slots `a` and `b` and writes slot
  * `d`; `I32AddImm d a imm` takes its right operand inline; `BrIfI32LtS a b target` fuses a
  * compare with a branch. Every value-producing instruction has its destination slot as its
- * first operand (the translator relies on this to retarget a result into a local).
+ * first operand (the translator relies on this to retarget a result into a local); an
+ * instruction with several results writes them to consecutive slots from there.
  *
  * Operand shapes, one character per operand:
  * - `r` a slot: a word offset from the frame base (a multiple of 4, `SLOT_WORDS`), so the
@@ -18,10 +22,19 @@
  * - `v` a SIMD sub-opcode (`0xFD n` → `n`), which the generic `V128*` instructions pass on to
  *   `simd.ts` / `simd_mem.ts`, so that v128 takes only a few cases of the executor's `switch`.
  *
- * The opcode of an instruction is its index in `ISA`. The executor's `switch` uses these numbers
- * as literals (V8 builds a jump table only for literal `case` labels); `tests/engine/isa_test.ts`
- * checks every `case N: // Name` of the executor against this table. Append new instructions at
- * the end so existing numbers stay put.
+ * A row's `run` is a template of JavaScript statements over the executor's state (`s32`, `f32`,
+ * `f64` views of the value stack, `fp`, `pc`, `code`, `mview`, `memLen`, `globals`, `inst`,
+ * `store`, ...) with placeholders:
+ * - `$1`, `$2`, ... the instruction's operands in shape order: for `r` the slot's word index
+ *   (`fp + r`), otherwise the immediate; for `w` `$n` is the low word and `$n.hi` the high one;
+ * - `$next` the pc of the next instruction;
+ * - `#Name` the opcode of instruction `Name`.
+ * Plain rows (`op`) fall through to the next instruction; `branch` rows jump when their condition
+ * holds; `jump` rows set `pc` themselves (or return).
+ *
+ * The opcode of an instruction is its index in `ISA` (row order). The executor's `case` labels
+ * are those numbers as literals (V8 builds a jump table only for literal labels); they are
+ * regenerated with the table, so rows may be added or reordered freely.
  *
  * @module
  */
@@ -32,206 +45,668 @@ export interface InstrDef {
   readonly name: string;
   /** Its operand shape (see the module doc). */
   readonly shape: string;
+  /** What it does: a statement template (see the module doc), or null with `caseOf`. */
+  readonly run: string | null;
+  /** Whether `run` sets `pc` itself; otherwise execution continues after the instruction. */
+  readonly jumps: boolean;
+  /** An instruction whose `run` handles this one too (it tests `code[pc]`), or null. */
+  readonly caseOf: string | null;
+  /** Conditional branches: the branch on the negated condition, or null. */
+  readonly negation: string | null;
 }
 
-const CMP = ["Eq", "Ne", "LtS", "LtU", "GtS", "GtU", "LeS", "LeU", "GeS", "GeU"] as const;
-const FCMP = ["Eq", "Ne", "Lt", "Gt", "Le", "Ge"] as const;
-const I_BIN = [
-  "Add",
-  "Sub",
-  "Mul",
-  "DivS",
-  "DivU",
-  "RemS",
-  "RemU",
-  "And",
-  "Or",
-  "Xor",
-  "Shl",
-  "ShrS",
-  "ShrU",
-  "Rotl",
-  "Rotr",
-] as const;
-const F_UN = ["Abs", "Neg", "Ceil", "Floor", "Trunc", "Nearest", "Sqrt"] as const;
-const F_BIN = ["Add", "Sub", "Mul", "Div", "Min", "Max", "Copysign"] as const;
+type Row = Omit<InstrDef, "name">;
 
-type Entry<N extends string = string> = readonly [name: N, shape: string];
-
-function group<P extends string, N extends string, S extends string>(
-  prefix: P,
-  names: readonly N[],
-  suffix: S,
-  shape: string,
-): Entry<`${P}${N}${S}`>[] {
-  return names.map((n) => [`${prefix}${n}${suffix}`, shape] as const);
+/** `run` without its surrounding blank lines and common indentation. */
+function dedent(run: string): string {
+  const lines = run.replace(/^\n+|\s+$/g, "").split("\n");
+  const indent = Math.min(
+    ...lines.filter((l) => l.trim() !== "").map((l) => /^ */.exec(l)![0].length),
+  );
+  return lines.map((l) => l.slice(indent)).join("\n");
 }
 
-/** Conversions between number types: one `rr` instruction per Wasm operator of the same name. */
-export const CONVERSIONS = [
-  "I32TruncF32S",
-  "I32TruncF32U",
-  "I32TruncF64S",
-  "I32TruncF64U",
-  "I64TruncF32S",
-  "I64TruncF32U",
-  "I64TruncF64S",
-  "I64TruncF64U",
-  "F32ConvertI32S",
-  "F32ConvertI32U",
-  "F32ConvertI64S",
-  "F32ConvertI64U",
-  "F32DemoteF64",
-  "F64ConvertI32S",
-  "F64ConvertI32U",
-  "F64ConvertI64S",
-  "F64ConvertI64U",
-  "F64PromoteF32",
-  "I32TruncSatF32S",
-  "I32TruncSatF32U",
-  "I32TruncSatF64S",
-  "I32TruncSatF64U",
-  "I64TruncSatF32S",
-  "I64TruncSatF32U",
-  "I64TruncSatF64S",
-  "I64TruncSatF64U",
-] as const;
-
-function each<N extends string>(names: readonly N[], shape: string): Entry<N>[] {
-  return names.map((n) => [n, shape] as const);
+/** An instruction that continues with the next one. */
+function op(shape: string, run: string): Row {
+  return { shape, run: dedent(run), jumps: false, caseOf: null, negation: null };
 }
 
-const ENTRIES = [
-  // Control
-  ["Unreachable", ""],
-  ["Br", "t"],
-  ["BrIfNez", "rt"],
-  ["BrIfEqz", "rt"],
-  ["BrIfI64Nez", "rt"],
-  ["BrIfI64Eqz", "rt"],
-  ...group("BrIfI32", CMP, "", "rrt"),
-  ...group("BrIfI32", CMP, "Imm", "rit"),
-  ...group("BrIfI64", CMP, "", "rrt"),
-  ...group("BrIfI64", CMP, "Imm", "rwt"),
-  ["BrTable", "rT"],
-  ["Return", ""],
-  ["ReturnSlot", "r"],
-  ["Call", "xr"],
-  ["CallIndirect", "xxrr"],
-  // Moves, globals, references
-  ["Copy", "rr"],
-  ["ConstI32", "ri"],
-  ["ConstI64", "rw"],
-  ["Select", "rrrr"],
-  ["GlobalGet", "rx"],
-  ["GlobalSet", "xr"],
-  ["RefFunc", "rx"],
-  // i32
-  ["I32Eqz", "rr"],
-  ...group("I32", CMP, "", "rrr"),
-  ...group("I32", CMP, "Imm", "rri"),
-  ...group("I32", ["Clz", "Ctz", "Popcnt", "Extend8S", "Extend16S"], "", "rr"),
-  ...group("I32", I_BIN, "", "rrr"),
-  ...group(
-    "I32",
-    ["Add", "Mul", "And", "Or", "Xor", "Shl", "ShrS", "ShrU", "Rotl", "Rotr"],
-    "Imm",
-    "rri",
+/** An instruction that sets `pc` itself. */
+function jump(shape: string, run: string): Row {
+  return { shape, run: dedent(run), jumps: true, caseOf: null, negation: null };
+}
+
+/**
+ * A conditional branch to its last operand when `cond` holds (after the statements `prelude`);
+ * `negation` is the branch on the opposite condition (the translator inverts branches with it).
+ */
+function branch(shape: string, negation: string, cond: string, prelude = ""): Row {
+  const run = `${prelude}pc = ${cond} ? $${shape.length} : $next;`;
+  return { shape, run, jumps: true, caseOf: null, negation };
+}
+
+/**
+ * The effective address `ea` of an access of `bytes` bytes at the address in slot `addr` plus the
+ * offset `offset`, trapping when it is out of bounds.
+ */
+function address(addr: string, offset: string, bytes: number): string {
+  return `const ea = (s32[${addr}] >>> 0) + (${offset} >>> 0);
+if (ea + ${bytes} > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+`;
+}
+
+/** A load `d addr offset` of `bytes` bytes: `run` writes slot `$1` from `ea`. */
+function load(bytes: number, run: string): Row {
+  return op("rro", address("$2", "$3", bytes) + dedent(run));
+}
+
+/** A store `addr offset value` of `bytes` bytes: `run` writes the value at `ea`. */
+function store(shape: string, bytes: number, run: string): Row {
+  return op(shape, address("$1", "$2", bytes) + dedent(run));
+}
+
+/** An i64 load's `run`: the i32 `value` sign-extended into slot `$1`. */
+function i64Signed(value: string): string {
+  return `const d = $1;\nconst v = ${value};\ns32[d] = v;\ns32[d + 1] = v >> 31;`;
+}
+
+/** An i64 load's `run`: the u32 `value` zero-extended into slot `$1`. */
+function i64Unsigned(value: string): string {
+  return `const d = $1;\ns32[d] = ${value};\ns32[d + 1] = 0;`;
+}
+
+/**
+ * A bulk memory or table operation: `call` returns false when fuel metering could not pay for
+ * it, and the instruction then stops for fuel (or runs again once refilled from the reserve).
+ */
+function bulk(shape: string, call: string): Row {
+  return op(
+    shape,
+    `if (!${call}) {
+  if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+  break; // refilled: run it again
+}`,
+  );
+}
+
+/** An instruction executed by the `run` of instruction `owner` (which tests `code[pc]`). */
+function sameCase(shape: string, owner: string): Row {
+  return { shape, run: null, jumps: true, caseOf: owner, negation: null };
+}
+
+const ROWS = {
+  // Control: branches (with the fused compare-and-branch forms), calls, returns, fuel
+  Unreachable: jump("", "throw trap(TrapCode.UnreachableCodeReached);"),
+  Br: jump("t", "pc = $1;"),
+  BrIfNez: branch("rt", "BrIfEqz", "s32[$1] !== 0"),
+  BrIfEqz: branch("rt", "BrIfNez", "s32[$1] === 0"),
+  BrIfI64Nez: branch("rt", "BrIfI64Eqz", "(s32[a] | s32[a + 1]) !== 0", "const a = $1;\n"),
+  BrIfI64Eqz: branch("rt", "BrIfI64Nez", "(s32[a] | s32[a + 1]) === 0", "const a = $1;\n"),
+  BrIfI32Eq: branch("rrt", "BrIfI32Ne", "s32[$1] === s32[$2]"),
+  BrIfI32Ne: branch("rrt", "BrIfI32Eq", "s32[$1] !== s32[$2]"),
+  BrIfI32LtS: branch("rrt", "BrIfI32GeS", "s32[$1] < s32[$2]"),
+  BrIfI32LtU: branch("rrt", "BrIfI32GeU", "(s32[$1] >>> 0) < (s32[$2] >>> 0)"),
+  BrIfI32GtS: branch("rrt", "BrIfI32LeS", "s32[$1] > s32[$2]"),
+  BrIfI32GtU: branch("rrt", "BrIfI32LeU", "(s32[$1] >>> 0) > (s32[$2] >>> 0)"),
+  BrIfI32LeS: branch("rrt", "BrIfI32GtS", "s32[$1] <= s32[$2]"),
+  BrIfI32LeU: branch("rrt", "BrIfI32GtU", "(s32[$1] >>> 0) <= (s32[$2] >>> 0)"),
+  BrIfI32GeS: branch("rrt", "BrIfI32LtS", "s32[$1] >= s32[$2]"),
+  BrIfI32GeU: branch("rrt", "BrIfI32LtU", "(s32[$1] >>> 0) >= (s32[$2] >>> 0)"),
+  BrIfI32EqImm: branch("rit", "BrIfI32NeImm", "s32[$1] === $2"),
+  BrIfI32NeImm: branch("rit", "BrIfI32EqImm", "s32[$1] !== $2"),
+  BrIfI32LtSImm: branch("rit", "BrIfI32GeSImm", "s32[$1] < $2"),
+  BrIfI32LtUImm: branch("rit", "BrIfI32GeUImm", "(s32[$1] >>> 0) < ($2 >>> 0)"),
+  BrIfI32GtSImm: branch("rit", "BrIfI32LeSImm", "s32[$1] > $2"),
+  BrIfI32GtUImm: branch("rit", "BrIfI32LeUImm", "(s32[$1] >>> 0) > ($2 >>> 0)"),
+  BrIfI32LeSImm: branch("rit", "BrIfI32GtSImm", "s32[$1] <= $2"),
+  BrIfI32LeUImm: branch("rit", "BrIfI32GtUImm", "(s32[$1] >>> 0) <= ($2 >>> 0)"),
+  BrIfI32GeSImm: branch("rit", "BrIfI32LtSImm", "s32[$1] >= $2"),
+  BrIfI32GeUImm: branch("rit", "BrIfI32LtUImm", "(s32[$1] >>> 0) >= ($2 >>> 0)"),
+  BrIfI64Eq: branch("rrt", "BrIfI64Ne", "i64Eq(s32, $1, $2) !== 0"),
+  BrIfI64Ne: branch("rrt", "BrIfI64Eq", "i64Ne(s32, $1, $2) !== 0"),
+  BrIfI64LtS: branch("rrt", "BrIfI64GeS", "i64LtS(s32, $1, $2) !== 0"),
+  BrIfI64LtU: branch("rrt", "BrIfI64GeU", "i64LtU(s32, $1, $2) !== 0"),
+  BrIfI64GtS: branch("rrt", "BrIfI64LeS", "i64GtS(s32, $1, $2) !== 0"),
+  BrIfI64GtU: branch("rrt", "BrIfI64LeU", "i64GtU(s32, $1, $2) !== 0"),
+  BrIfI64LeS: branch("rrt", "BrIfI64GtS", "i64LeS(s32, $1, $2) !== 0"),
+  BrIfI64LeU: branch("rrt", "BrIfI64GtU", "i64LeU(s32, $1, $2) !== 0"),
+  BrIfI64GeS: branch("rrt", "BrIfI64LtS", "i64GeS(s32, $1, $2) !== 0"),
+  BrIfI64GeU: branch("rrt", "BrIfI64LtU", "i64GeU(s32, $1, $2) !== 0"),
+  BrIfI64EqImm: branch("rwt", "BrIfI64NeImm", "i64EqImm(s32, $1, $2, $2.hi) !== 0"),
+  BrIfI64NeImm: branch("rwt", "BrIfI64EqImm", "i64NeImm(s32, $1, $2, $2.hi) !== 0"),
+  BrIfI64LtSImm: branch("rwt", "BrIfI64GeSImm", "i64LtSImm(s32, $1, $2, $2.hi) !== 0"),
+  BrIfI64LtUImm: branch("rwt", "BrIfI64GeUImm", "i64LtUImm(s32, $1, $2, $2.hi) !== 0"),
+  BrIfI64GtSImm: branch("rwt", "BrIfI64LeSImm", "i64GtSImm(s32, $1, $2, $2.hi) !== 0"),
+  BrIfI64GtUImm: branch("rwt", "BrIfI64LeUImm", "i64GtUImm(s32, $1, $2, $2.hi) !== 0"),
+  BrIfI64LeSImm: branch("rwt", "BrIfI64GtSImm", "i64LeSImm(s32, $1, $2, $2.hi) !== 0"),
+  BrIfI64LeUImm: branch("rwt", "BrIfI64GtUImm", "i64LeUImm(s32, $1, $2, $2.hi) !== 0"),
+  BrIfI64GeSImm: branch("rwt", "BrIfI64LtSImm", "i64GeSImm(s32, $1, $2, $2.hi) !== 0"),
+  BrIfI64GeUImm: branch("rwt", "BrIfI64LtUImm", "i64GeUImm(s32, $1, $2, $2.hi) !== 0"),
+  // The jump table follows: $2 + 1 targets, the default last.
+  BrTable: jump(
+    "rT",
+    `
+    const n = $2;
+    const i = s32[$1] >>> 0;
+    pc = code[$next + (i < n ? i : n)];
+  `,
   ),
-  // i64
-  ["I64Eqz", "rr"],
-  ...group("I64", CMP, "", "rrr"),
-  ...group("I64", CMP, "Imm", "rrw"),
-  ...group(
-    "I64",
-    ["Clz", "Ctz", "Popcnt", "Extend8S", "Extend16S", "Extend32S", "ExtendI32S", "ExtendI32U"],
+  Return: jump(
     "",
-    "rr",
+    `
+    if (code[pc] === #ReturnSlot) {
+      const a = (fp + code[(pc + 1) | 0]) | 0;
+      s32[fp] = s32[a];
+      s32[fp + 1] = s32[a + 1];
+    }
+    if (depth === baseDepth) {
+      st.depth = depth - 1;
+      return DONE;
+    }
+    st.depth = --depth;
+    fp = frames[2 * depth];
+    pc = frames[2 * depth + 1];
+    const caller = funcs[depth];
+    code = caller.compiled!.code;
+    if (caller.instance !== inst) {
+      inst = caller.instance;
+      globals = inst.globals;
+      mem = inst.memories[0] ?? null;
+      mview = mem !== null ? mem.view : EMPTY_VIEW;
+      memLen = mview.byteLength;
+    } else if (mem !== null && mview !== mem.view) {
+      // The callee grew the memory.
+      mview = mem.view;
+      memLen = mview.byteLength;
+    }
+  `,
   ),
-  ...group("I64", I_BIN, "", "rrr"),
-  ...group("I64", ["Add", "Mul", "And", "Or", "Xor"], "Imm", "rrw"),
-  ...group("I64", ["Shl", "ShrS", "ShrU", "Rotl", "Rotr"], "Imm", "rri"),
-  // f32, f64
-  ...group("F32", FCMP, "", "rrr"),
-  ...group("F32", F_UN, "", "rr"),
-  ...group("F32", F_BIN, "", "rrr"),
-  ...group("F64", FCMP, "", "rrr"),
-  ...group("F64", F_UN, "", "rr"),
-  ...group("F64", F_BIN, "", "rrr"),
-  ...each(CONVERSIONS, "rr"),
-  // Memory (f32/f64 loads and stores move raw bits, so they use the i32/i64 instructions)
-  ...each(
-    [
-      "I32Load",
-      "I64Load",
-      "I32Load8S",
-      "I32Load8U",
-      "I32Load16S",
-      "I32Load16U",
-      "I64Load8S",
-      "I64Load8U",
-      "I64Load16S",
-      "I64Load16U",
-      "I64Load32S",
-      "I64Load32U",
-    ] as const,
-    "rro",
+  ReturnSlot: sameCase("r", "Return"),
+  Call: jump(
+    "xr",
+    `
+    let callee: FuncEntity;
+    let base: number;
+    if (code[pc] === #Call) {
+      callee = inst.funcs[$1];
+      base = $2;
+      pc = (pc + 3) | 0;
+    } else {
+      callee = indirectCallee(
+        store,
+        inst,
+        code[(pc + 1) | 0],
+        code[(pc + 2) | 0],
+        s32[(fp + code[(pc + 3) | 0]) | 0],
+      );
+      base = (fp + code[(pc + 4) | 0]) | 0;
+      pc = (pc + 5) | 0;
+    }
+    frames[2 * depth + 1] = pc;
+    if (callee.isHost) {
+      if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
+      if (mem !== null && mview !== mem.view) {
+        mview = mem.view;
+        memLen = mview.byteLength;
+      }
+      break;
+    }
+    const cf = callee.compiled ?? compiler.compile(callee);
+    if (base + cf.frameWords > s32.length) {
+      st.growValues(base + cf.frameWords);
+      s32 = st.s32;
+      f32 = st.f32;
+      f64 = st.f64;
+    }
+    if (2 * (depth + 1) >= frames.length) {
+      st.growFrames(depth + 1);
+      frames = st.frames;
+    }
+    st.depth = ++depth;
+    frames[2 * depth] = base;
+    funcs[depth] = callee;
+    for (let i = base + cf.paramWords, end = base + cf.localWords; i < end; i++) s32[i] = 0;
+    fp = base;
+    code = cf.code;
+    pc = 0;
+    if (code[0] === #ConsumeFuel && store.fuel >= code[1]) {
+      // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
+      store.fuel -= code[1];
+      pc = 2;
+    }
+    if (callee.instance !== inst) {
+      inst = callee.instance;
+      globals = inst.globals;
+      mem = inst.memories[0] ?? null;
+      mview = mem !== null ? mem.view : EMPTY_VIEW;
+      memLen = mview.byteLength;
+    }
+  `,
   ),
-  ...each(["I32Store", "I64Store", "I32Store8", "I32Store16"] as const, "ror"),
-  ["MemorySize", "r"],
-  ["MemoryGrow", "rr"],
-  ["MemoryFill", "rrr"],
-  ["MemoryCopy", "rrr"],
-  ["MemoryInit", "xrrr"],
-  ["DataDrop", "x"],
-  // Tables
-  ["TableGet", "rxr"],
-  ["TableSet", "xrr"],
-  ["TableSize", "rx"],
-  ["TableGrow", "rxrr"],
-  ["TableFill", "xrrr"],
-  ["TableCopy", "xxrrr"],
-  ["TableInit", "xxrrr"],
-  ["ElemDrop", "x"],
-  // Appended later (keep existing numbers stable)
-  ["Nop", ""],
-  ["I32StoreImm", "roi"],
-  ["I32Store8Imm", "roi"],
-  ["I32Store16Imm", "roi"],
-  ["I64StoreImm", "row"],
+  CallIndirect: sameCase("xxrr", "Call"),
+  Nop: op("", ""),
   // Pays the fuel of the segment it starts (see fuel.ts); only emitted when fuel is metered.
-  ["ConsumeFuel", "i"],
+  ConsumeFuel: jump(
+    "i",
+    `
+    const cost = $1;
+    if (store.fuel < cost) {
+      if (outOfFuel(store, st, cost)) {
+        frames[2 * depth + 1] = pc;
+        return OUT_OF_FUEL;
+      }
+      break; // refilled: charge again
+    }
+    store.fuel -= cost;
+    pc = ($next) | 0;
+  `,
+  ),
+
+  // Moves, constants, globals, references
+  Copy: op(
+    "rr",
+    `
+    const d = $1, a = $2;
+    s32[d] = s32[a];
+    s32[d + 1] = s32[a + 1];
+  `,
+  ),
+  ConstI32: op("ri", "s32[$1] = $2;"),
+  ConstI64: op(
+    "rw",
+    `
+    const d = $1;
+    s32[d] = $2;
+    s32[d + 1] = $2.hi;
+  `,
+  ),
+  Select: op(
+    "rrrr",
+    `
+    const d = $1;
+    const a = s32[$2] !== 0 ? $3 : $4;
+    s32[d] = s32[a];
+    s32[d + 1] = s32[a + 1];
+  `,
+  ),
+  GlobalGet: op(
+    "rx",
+    `
+    const g = globals[$2].value;
+    const d = $1;
+    s32[d] = g[0];
+    s32[d + 1] = g[1];
+  `,
+  ),
+  GlobalSet: op(
+    "xr",
+    `
+    const g = globals[$1].value;
+    const a = $2;
+    g[0] = s32[a];
+    g[1] = s32[a + 1];
+  `,
+  ),
+  RefFunc: op("rx", "s32[$1] = inst.funcs[$2].id;"),
+
+  // i32
+  I32Eqz: op("rr", "s32[$1] = s32[$2] === 0 ? 1 : 0;"),
+  I32Eq: op("rrr", "s32[$1] = s32[$2] === s32[$3] ? 1 : 0;"),
+  I32Ne: op("rrr", "s32[$1] = s32[$2] !== s32[$3] ? 1 : 0;"),
+  I32LtS: op("rrr", "s32[$1] = s32[$2] < s32[$3] ? 1 : 0;"),
+  I32LtU: op("rrr", "s32[$1] = (s32[$2] >>> 0) < (s32[$3] >>> 0) ? 1 : 0;"),
+  I32GtS: op("rrr", "s32[$1] = s32[$2] > s32[$3] ? 1 : 0;"),
+  I32GtU: op("rrr", "s32[$1] = (s32[$2] >>> 0) > (s32[$3] >>> 0) ? 1 : 0;"),
+  I32LeS: op("rrr", "s32[$1] = s32[$2] <= s32[$3] ? 1 : 0;"),
+  I32LeU: op("rrr", "s32[$1] = (s32[$2] >>> 0) <= (s32[$3] >>> 0) ? 1 : 0;"),
+  I32GeS: op("rrr", "s32[$1] = s32[$2] >= s32[$3] ? 1 : 0;"),
+  I32GeU: op("rrr", "s32[$1] = (s32[$2] >>> 0) >= (s32[$3] >>> 0) ? 1 : 0;"),
+  I32EqImm: op("rri", "s32[$1] = s32[$2] === $3 ? 1 : 0;"),
+  I32NeImm: op("rri", "s32[$1] = s32[$2] !== $3 ? 1 : 0;"),
+  I32LtSImm: op("rri", "s32[$1] = s32[$2] < $3 ? 1 : 0;"),
+  I32LtUImm: op("rri", "s32[$1] = (s32[$2] >>> 0) < ($3 >>> 0) ? 1 : 0;"),
+  I32GtSImm: op("rri", "s32[$1] = s32[$2] > $3 ? 1 : 0;"),
+  I32GtUImm: op("rri", "s32[$1] = (s32[$2] >>> 0) > ($3 >>> 0) ? 1 : 0;"),
+  I32LeSImm: op("rri", "s32[$1] = s32[$2] <= $3 ? 1 : 0;"),
+  I32LeUImm: op("rri", "s32[$1] = (s32[$2] >>> 0) <= ($3 >>> 0) ? 1 : 0;"),
+  I32GeSImm: op("rri", "s32[$1] = s32[$2] >= $3 ? 1 : 0;"),
+  I32GeUImm: op("rri", "s32[$1] = (s32[$2] >>> 0) >= ($3 >>> 0) ? 1 : 0;"),
+  I32Clz: op("rr", "s32[$1] = Math.clz32(s32[$2]);"),
+  I32Ctz: op("rr", "s32[$1] = i32Ctz(s32[$2]);"),
+  I32Popcnt: op("rr", "s32[$1] = i32Popcnt(s32[$2]);"),
+  I32Extend8S: op("rr", "s32[$1] = (s32[$2] << 24) >> 24;"),
+  I32Extend16S: op("rr", "s32[$1] = (s32[$2] << 16) >> 16;"),
+  I32Add: op("rrr", "s32[$1] = (s32[$2] + s32[$3]) | 0;"),
+  I32Sub: op("rrr", "s32[$1] = (s32[$2] - s32[$3]) | 0;"),
+  I32Mul: op("rrr", "s32[$1] = Math.imul(s32[$2], s32[$3]);"),
+  I32DivS: op("rrr", "s32[$1] = i32DivS(s32[$2], s32[$3]);"),
+  I32DivU: op("rrr", "s32[$1] = i32DivU(s32[$2], s32[$3]);"),
+  I32RemS: op("rrr", "s32[$1] = i32RemS(s32[$2], s32[$3]);"),
+  I32RemU: op("rrr", "s32[$1] = i32RemU(s32[$2], s32[$3]);"),
+  I32And: op("rrr", "s32[$1] = s32[$2] & s32[$3];"),
+  I32Or: op("rrr", "s32[$1] = s32[$2] | s32[$3];"),
+  I32Xor: op("rrr", "s32[$1] = s32[$2] ^ s32[$3];"),
+  I32Shl: op("rrr", "s32[$1] = s32[$2] << s32[$3];"),
+  I32ShrS: op("rrr", "s32[$1] = s32[$2] >> s32[$3];"),
+  I32ShrU: op("rrr", "s32[$1] = (s32[$2] >>> s32[$3]) | 0;"),
+  I32Rotl: op("rrr", "s32[$1] = i32Rotl(s32[$2], s32[$3]);"),
+  I32Rotr: op("rrr", "s32[$1] = i32Rotr(s32[$2], s32[$3]);"),
+  I32AddImm: op("rri", "s32[$1] = (s32[$2] + $3) | 0;"),
+  I32MulImm: op("rri", "s32[$1] = Math.imul(s32[$2], $3);"),
+  I32AndImm: op("rri", "s32[$1] = s32[$2] & $3;"),
+  I32OrImm: op("rri", "s32[$1] = s32[$2] | $3;"),
+  I32XorImm: op("rri", "s32[$1] = s32[$2] ^ $3;"),
+  I32ShlImm: op("rri", "s32[$1] = s32[$2] << $3;"),
+  I32ShrSImm: op("rri", "s32[$1] = s32[$2] >> $3;"),
+  I32ShrUImm: op("rri", "s32[$1] = (s32[$2] >>> $3) | 0;"),
+  I32RotlImm: op("rri", "s32[$1] = i32Rotl(s32[$2], $3);"),
+  I32RotrImm: op("rri", "s32[$1] = i32Rotr(s32[$2], $3);"),
+
+  // i64
+  I64Eqz: op("rr", "s32[$1] = i64Eqz(s32, $2);"),
+  I64Eq: op("rrr", "s32[$1] = i64Eq(s32, $2, $3);"),
+  I64Ne: op("rrr", "s32[$1] = i64Ne(s32, $2, $3);"),
+  I64LtS: op("rrr", "s32[$1] = i64LtS(s32, $2, $3);"),
+  I64LtU: op("rrr", "s32[$1] = i64LtU(s32, $2, $3);"),
+  I64GtS: op("rrr", "s32[$1] = i64GtS(s32, $2, $3);"),
+  I64GtU: op("rrr", "s32[$1] = i64GtU(s32, $2, $3);"),
+  I64LeS: op("rrr", "s32[$1] = i64LeS(s32, $2, $3);"),
+  I64LeU: op("rrr", "s32[$1] = i64LeU(s32, $2, $3);"),
+  I64GeS: op("rrr", "s32[$1] = i64GeS(s32, $2, $3);"),
+  I64GeU: op("rrr", "s32[$1] = i64GeU(s32, $2, $3);"),
+  I64EqImm: op("rrw", "s32[$1] = i64EqImm(s32, $2, $3, $3.hi);"),
+  I64NeImm: op("rrw", "s32[$1] = i64NeImm(s32, $2, $3, $3.hi);"),
+  I64LtSImm: op("rrw", "s32[$1] = i64LtSImm(s32, $2, $3, $3.hi);"),
+  I64LtUImm: op("rrw", "s32[$1] = i64LtUImm(s32, $2, $3, $3.hi);"),
+  I64GtSImm: op("rrw", "s32[$1] = i64GtSImm(s32, $2, $3, $3.hi);"),
+  I64GtUImm: op("rrw", "s32[$1] = i64GtUImm(s32, $2, $3, $3.hi);"),
+  I64LeSImm: op("rrw", "s32[$1] = i64LeSImm(s32, $2, $3, $3.hi);"),
+  I64LeUImm: op("rrw", "s32[$1] = i64LeUImm(s32, $2, $3, $3.hi);"),
+  I64GeSImm: op("rrw", "s32[$1] = i64GeSImm(s32, $2, $3, $3.hi);"),
+  I64GeUImm: op("rrw", "s32[$1] = i64GeUImm(s32, $2, $3, $3.hi);"),
+  I64Clz: op("rr", "i64Clz(s32, $1, $2);"),
+  I64Ctz: op("rr", "i64Ctz(s32, $1, $2);"),
+  I64Popcnt: op("rr", "i64Popcnt(s32, $1, $2);"),
+  I64Extend8S: op("rr", "i64Extend8S(s32, $1, $2);"),
+  I64Extend16S: op("rr", "i64Extend16S(s32, $1, $2);"),
+  I64Extend32S: op("rr", "i64Extend32S(s32, $1, $2);"),
+  I64ExtendI32S: op("rr", "i64ExtendI32S(s32, $1, s32[$2]);"),
+  I64ExtendI32U: op("rr", "i64ExtendI32U(s32, $1, s32[$2]);"),
+  I64Add: op("rrr", "i64Add(s32, $1, $2, $3);"),
+  I64Sub: op("rrr", "i64Sub(s32, $1, $2, $3);"),
+  I64Mul: op("rrr", "i64Mul(s32, $1, $2, $3);"),
+  I64DivS: op("rrr", "i64DivS(s32, $1, $2, $3);"),
+  I64DivU: op("rrr", "i64DivU(s32, $1, $2, $3);"),
+  I64RemS: op("rrr", "i64RemS(s32, $1, $2, $3);"),
+  I64RemU: op("rrr", "i64RemU(s32, $1, $2, $3);"),
+  I64And: op("rrr", "i64And(s32, $1, $2, $3);"),
+  I64Or: op("rrr", "i64Or(s32, $1, $2, $3);"),
+  I64Xor: op("rrr", "i64Xor(s32, $1, $2, $3);"),
+  I64Shl: op("rrr", "i64Shl(s32, $1, $2, $3);"),
+  I64ShrS: op("rrr", "i64ShrS(s32, $1, $2, $3);"),
+  I64ShrU: op("rrr", "i64ShrU(s32, $1, $2, $3);"),
+  I64Rotl: op("rrr", "i64Rotl(s32, $1, $2, $3);"),
+  I64Rotr: op("rrr", "i64Rotr(s32, $1, $2, $3);"),
+  I64AddImm: op("rrw", "i64AddImm(s32, $1, $2, $3, $3.hi);"),
+  I64MulImm: op("rrw", "i64MulImm(s32, $1, $2, $3, $3.hi);"),
+  I64AndImm: op("rrw", "i64AndImm(s32, $1, $2, $3, $3.hi);"),
+  I64OrImm: op("rrw", "i64OrImm(s32, $1, $2, $3, $3.hi);"),
+  I64XorImm: op("rrw", "i64XorImm(s32, $1, $2, $3, $3.hi);"),
+  I64ShlImm: op("rri", "i64ShlImm(s32, $1, $2, $3);"),
+  I64ShrSImm: op("rri", "i64ShrSImm(s32, $1, $2, $3);"),
+  I64ShrUImm: op("rri", "i64ShrUImm(s32, $1, $2, $3);"),
+  I64RotlImm: op("rri", "i64RotlImm(s32, $1, $2, $3);"),
+  I64RotrImm: op("rri", "i64RotrImm(s32, $1, $2, $3);"),
+
+  // Wide arithmetic (two results, in consecutive slots)
+  I64Add128: op("rrrrr", "i64Add128(s32, $1, $1 + SLOT_WORDS, $2, $3, $4, $5);"),
+  I64Sub128: op("rrrrr", "i64Sub128(s32, $1, $1 + SLOT_WORDS, $2, $3, $4, $5);"),
+  I64MulWideS: op("rrr", "i64MulWideS(s32, $1, $1 + SLOT_WORDS, $2, $3);"),
+  I64MulWideU: op("rrr", "i64MulWideU(s32, $1, $1 + SLOT_WORDS, $2, $3);"),
+
+  // f32, f64
+  F32Eq: op("rrr", "s32[$1] = f32[$2] === f32[$3] ? 1 : 0;"),
+  F32Ne: op("rrr", "s32[$1] = f32[$2] !== f32[$3] ? 1 : 0;"),
+  F32Lt: op("rrr", "s32[$1] = f32[$2] < f32[$3] ? 1 : 0;"),
+  F32Gt: op("rrr", "s32[$1] = f32[$2] > f32[$3] ? 1 : 0;"),
+  F32Le: op("rrr", "s32[$1] = f32[$2] <= f32[$3] ? 1 : 0;"),
+  F32Ge: op("rrr", "s32[$1] = f32[$2] >= f32[$3] ? 1 : 0;"),
+  F32Abs: op("rr", "s32[$1] = s32[$2] & 0x7fffffff;"),
+  F32Neg: op("rr", "s32[$1] = s32[$2] ^ -0x80000000;"),
+  F32Ceil: op("rr", "f32[$1] = Math.ceil(f32[$2]);"),
+  F32Floor: op("rr", "f32[$1] = Math.floor(f32[$2]);"),
+  F32Trunc: op("rr", "f32[$1] = Math.trunc(f32[$2]);"),
+  F32Nearest: op("rr", "f32[$1] = f64Nearest(f32[$2]);"),
+  F32Sqrt: op("rr", "f32[$1] = Math.sqrt(f32[$2]);"),
+  F32Add: op("rrr", "f32[$1] = f32[$2] + f32[$3];"),
+  F32Sub: op("rrr", "f32[$1] = f32[$2] - f32[$3];"),
+  F32Mul: op("rrr", "f32[$1] = f32[$2] * f32[$3];"),
+  F32Div: op("rrr", "f32[$1] = f32[$2] / f32[$3];"),
+  // fMin/fMax, not Math.min/max: optimised V8 code turns a canonical NaN argument into a
+  // non-canonical one.
+  F32Min: op("rrr", "f32[$1] = fMin(f32[$2], f32[$3]);"),
+  F32Max: op("rrr", "f32[$1] = fMax(f32[$2], f32[$3]);"),
+  F32Copysign: op("rrr", "s32[$1] = (s32[$2] & 0x7fffffff) | (s32[$3] & -0x80000000);"),
+  F64Eq: op("rrr", "s32[$1] = f64[$2 >> 1] === f64[$3 >> 1] ? 1 : 0;"),
+  F64Ne: op("rrr", "s32[$1] = f64[$2 >> 1] !== f64[$3 >> 1] ? 1 : 0;"),
+  F64Lt: op("rrr", "s32[$1] = f64[$2 >> 1] < f64[$3 >> 1] ? 1 : 0;"),
+  F64Gt: op("rrr", "s32[$1] = f64[$2 >> 1] > f64[$3 >> 1] ? 1 : 0;"),
+  F64Le: op("rrr", "s32[$1] = f64[$2 >> 1] <= f64[$3 >> 1] ? 1 : 0;"),
+  F64Ge: op("rrr", "s32[$1] = f64[$2 >> 1] >= f64[$3 >> 1] ? 1 : 0;"),
+  F64Abs: op("rr", "f64AbsBits(s32, $1, $2);"),
+  F64Neg: op("rr", "f64NegBits(s32, $1, $2);"),
+  F64Ceil: op("rr", "f64[$1 >> 1] = quiet(Math.ceil(f64[$2 >> 1]));"),
+  F64Floor: op("rr", "f64[$1 >> 1] = quiet(Math.floor(f64[$2 >> 1]));"),
+  F64Trunc: op("rr", "f64[$1 >> 1] = quiet(Math.trunc(f64[$2 >> 1]));"),
+  F64Nearest: op("rr", "f64[$1 >> 1] = quiet(f64Nearest(f64[$2 >> 1]));"),
+  F64Sqrt: op("rr", "f64[$1 >> 1] = Math.sqrt(f64[$2 >> 1]);"),
+  F64Add: op("rrr", "f64[$1 >> 1] = f64[$2 >> 1] + f64[$3 >> 1];"),
+  F64Sub: op("rrr", "f64[$1 >> 1] = f64[$2 >> 1] - f64[$3 >> 1];"),
+  F64Mul: op("rrr", "f64[$1 >> 1] = f64[$2 >> 1] * f64[$3 >> 1];"),
+  F64Div: op("rrr", "f64[$1 >> 1] = f64[$2 >> 1] / f64[$3 >> 1];"),
+  F64Min: op("rrr", "f64[$1 >> 1] = fMin(f64[$2 >> 1], f64[$3 >> 1]);"),
+  F64Max: op("rrr", "f64[$1 >> 1] = fMax(f64[$2 >> 1], f64[$3 >> 1]);"),
+  F64Copysign: op("rrr", "f64CopysignBits(s32, $1, $2, $3);"),
+
+  // Conversions
+  I32TruncF32S: op("rr", "s32[$1] = i32TruncF32S(f32[$2]);"),
+  I32TruncF32U: op("rr", "s32[$1] = i32TruncF32U(f32[$2]);"),
+  I32TruncF64S: op("rr", "s32[$1] = i32TruncF64S(f64[$2 >> 1]);"),
+  I32TruncF64U: op("rr", "s32[$1] = i32TruncF64U(f64[$2 >> 1]);"),
+  I64TruncF32S: op("rr", "i64TruncF32S(s32, $1, f32[$2]);"),
+  I64TruncF32U: op("rr", "i64TruncF32U(s32, $1, f32[$2]);"),
+  I64TruncF64S: op("rr", "i64TruncF64S(s32, $1, f64[$2 >> 1]);"),
+  I64TruncF64U: op("rr", "i64TruncF64U(s32, $1, f64[$2 >> 1]);"),
+  F32ConvertI32S: op("rr", "f32[$1] = s32[$2];"),
+  F32ConvertI32U: op("rr", "f32[$1] = s32[$2] >>> 0;"),
+  F32ConvertI64S: op("rr", "f32[$1] = f32ConvertI64S(s32, $2);"),
+  F32ConvertI64U: op("rr", "f32[$1] = f32ConvertI64U(s32, $2);"),
+  F32DemoteF64: op("rr", "f32[$1] = f64[$2 >> 1];"),
+  F64ConvertI32S: op("rr", "f64[$1 >> 1] = s32[$2];"),
+  F64ConvertI32U: op("rr", "f64[$1 >> 1] = s32[$2] >>> 0;"),
+  F64ConvertI64S: op("rr", "f64[$1 >> 1] = f64ConvertI64S(s32, $2);"),
+  F64ConvertI64U: op("rr", "f64[$1 >> 1] = f64ConvertI64U(s32, $2);"),
+  F64PromoteF32: op("rr", "f64[$1 >> 1] = f32[$2];"),
+  I32TruncSatF32S: op("rr", "s32[$1] = i32TruncSatF32S(f32[$2]);"),
+  I32TruncSatF32U: op("rr", "s32[$1] = i32TruncSatF32U(f32[$2]);"),
+  I32TruncSatF64S: op("rr", "s32[$1] = i32TruncSatF64S(f64[$2 >> 1]);"),
+  I32TruncSatF64U: op("rr", "s32[$1] = i32TruncSatF64U(f64[$2 >> 1]);"),
+  I64TruncSatF32S: op("rr", "i64TruncSatF32S(s32, $1, f32[$2]);"),
+  I64TruncSatF32U: op("rr", "i64TruncSatF32U(s32, $1, f32[$2]);"),
+  I64TruncSatF64S: op("rr", "i64TruncSatF64S(s32, $1, f64[$2 >> 1]);"),
+  I64TruncSatF64U: op("rr", "i64TruncSatF64U(s32, $1, f64[$2 >> 1]);"),
+
+  // Memory (f32/f64 loads and stores move raw bits, so they use the i32/i64 instructions)
+  I32Load: load(4, "s32[$1] = mview.getInt32(ea, true);"),
+  I64Load: load(
+    8,
+    `
+    const d = $1;
+    s32[d] = mview.getInt32(ea, true);
+    s32[d + 1] = mview.getInt32(ea + 4, true);
+  `,
+  ),
+  I32Load8S: load(1, "s32[$1] = mview.getInt8(ea);"),
+  I32Load8U: load(1, "s32[$1] = mview.getUint8(ea);"),
+  I32Load16S: load(2, "s32[$1] = mview.getInt16(ea, true);"),
+  I32Load16U: load(2, "s32[$1] = mview.getUint16(ea, true);"),
+  I64Load8S: load(1, i64Signed("mview.getInt8(ea)")),
+  I64Load8U: load(1, i64Unsigned("mview.getUint8(ea)")),
+  I64Load16S: load(2, i64Signed("mview.getInt16(ea, true)")),
+  I64Load16U: load(2, i64Unsigned("mview.getUint16(ea, true)")),
+  I64Load32S: load(4, i64Signed("mview.getInt32(ea, true)")),
+  I64Load32U: load(4, i64Unsigned("mview.getInt32(ea, true)")),
+  I32Store: store("ror", 4, "mview.setInt32(ea, s32[$3], true);"),
+  I64Store: store(
+    "ror",
+    8,
+    `
+    const v = $3;
+    mview.setInt32(ea, s32[v], true);
+    mview.setInt32(ea + 4, s32[v + 1], true);
+  `,
+  ),
+  I32Store8: store("ror", 1, "mview.setInt8(ea, s32[$3]);"),
+  I32Store16: store("ror", 2, "mview.setInt16(ea, s32[$3], true);"),
+  // A constant value: the immediate forms
+  I32StoreImm: store("roi", 4, "mview.setInt32(ea, $3, true);"),
+  I32Store8Imm: store("roi", 1, "mview.setInt8(ea, $3);"),
+  I32Store16Imm: store("roi", 2, "mview.setInt16(ea, $3, true);"),
+  I64StoreImm: store(
+    "row",
+    8,
+    `
+    mview.setInt32(ea, $3, true);
+    mview.setInt32(ea + 4, $3.hi, true);
+  `,
+  ),
+  MemorySize: op("r", "s32[$1] = memLen / PAGE_SIZE;"),
+  MemoryGrow: op(
+    "rr",
+    `
+    const old = memoryGrow(mem!, s32[$2], bulkFuel, store);
+    if (old === GROW_OUT_OF_FUEL) {
+      if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+      break; // refilled: run it again
+    }
+    s32[$1] = old;
+    mview = mem!.view;
+    memLen = mview.byteLength;
+  `,
+  ),
+  MemoryFill: bulk("rrr", "memoryFill(mem!, s32[$1], s32[$2], s32[$3], bulkFuel, store)"),
+  MemoryCopy: bulk("rrr", "memoryCopy(mem!, s32[$1], s32[$2], s32[$3], bulkFuel, store)"),
+  MemoryInit: bulk("xrrr", "memoryInit(inst, $1, s32[$2], s32[$3], s32[$4], bulkFuel, store)"),
+  DataDrop: op("x", "dataDrop(inst, $1);"),
+
+  // Tables
+  TableGet: op("rxr", "s32[$1] = tableGet(inst.tables[$2], s32[$3]);"),
+  TableSet: op("xrr", "tableSet(inst.tables[$1], s32[$2], s32[$3]);"),
+  TableSize: op("rx", "s32[$1] = inst.tables[$2].size;"),
+  TableGrow: op(
+    "rxrr",
+    `
+    const old = tableGrow(inst.tables[$2], s32[$3], s32[$4], bulkFuel, store);
+    if (old === GROW_OUT_OF_FUEL) {
+      if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+      break; // refilled: run it again
+    }
+    s32[$1] = old;
+  `,
+  ),
+  TableFill: bulk("xrrr", "tableFill(inst.tables[$1], s32[$2], s32[$3], s32[$4], bulkFuel, store)"),
+  TableCopy: bulk(
+    "xxrrr",
+    "tableCopy(inst.tables[$1], inst.tables[$2], s32[$3], s32[$4], s32[$5], bulkFuel, store)",
+  ),
+  TableInit: bulk("xxrrr", "tableInit(inst, $1, $2, s32[$3], s32[$4], s32[$5], bulkFuel, store)"),
+  ElemDrop: op("x", "elemDrop(inst, $1);"),
+
   // v128 (SIMD): moves of all four words of a slot (the plain ones move two), then generic
   // instructions keyed by the Wasm sub-opcode (see `simd.ts`, `simd_mem.ts`)
-  ["Copy128", "rr"],
-  ["Select128", "rrrr"],
-  ["GlobalGet128", "rx"],
-  ["GlobalSet128", "xr"],
-  ["V128Const", "riiii"],
-  ["V128Unary", "rvr"],
-  ["V128Binary", "rvrr"],
-  ["V128Ternary", "rvrrr"],
-  ["V128ExtractLane", "rvri"],
-  ["V128ReplaceLane", "rvrri"],
-  ["V128Shuffle", "rrriiii"],
-  ["V128Load", "rvro"],
-  ["V128Store", "ror"],
-  ["V128LoadLane", "rvrori"],
-  ["V128StoreLane", "vrori"],
-] as const satisfies readonly Entry[];
+  Copy128: op(
+    "rr",
+    `
+    const d = $1, a = $2;
+    s32[d] = s32[a];
+    s32[d + 1] = s32[a + 1];
+    s32[d + 2] = s32[a + 2];
+    s32[d + 3] = s32[a + 3];
+  `,
+  ),
+  Select128: op(
+    "rrrr",
+    `
+    const d = $1;
+    const a = s32[$2] !== 0 ? $3 : $4;
+    s32[d] = s32[a];
+    s32[d + 1] = s32[a + 1];
+    s32[d + 2] = s32[a + 2];
+    s32[d + 3] = s32[a + 3];
+  `,
+  ),
+  GlobalGet128: op(
+    "rx",
+    `
+    const g = globals[$2].value;
+    const d = $1;
+    s32[d] = g[0];
+    s32[d + 1] = g[1];
+    s32[d + 2] = g[2];
+    s32[d + 3] = g[3];
+  `,
+  ),
+  GlobalSet128: op(
+    "xr",
+    `
+    const g = globals[$1].value;
+    const a = $2;
+    g[0] = s32[a];
+    g[1] = s32[a + 1];
+    g[2] = s32[a + 2];
+    g[3] = s32[a + 3];
+  `,
+  ),
+  V128Const: op(
+    "riiii",
+    `
+    const d = $1;
+    s32[d] = $2;
+    s32[d + 1] = $3;
+    s32[d + 2] = $4;
+    s32[d + 3] = $5;
+  `,
+  ),
+  V128Unary: op("rvr", "simdUnary($2, s32, $1, $3);"),
+  V128Binary: op("rvrr", "simdBinary($2, s32, $1, $3, $4);"),
+  V128Ternary: op("rvrrr", "simdTernary($2, s32, $1, $3, $4, $5);"),
+  V128ExtractLane: op("rvri", "simdExtractLane($2, s32, $1, $3, $4);"),
+  V128ReplaceLane: op("rvrri", "simdReplaceLane($2, s32, $1, $3, $4, $5);"),
+  V128Shuffle: op("rrriiii", "simdShuffle(s32, $1, $2, $3, $4, $5, $6, $7);"),
+  V128Load: op("rvro", "simdLoad($2, s32, mview, $1, s32[$3], $4);"),
+  V128Store: op("ror", "simdStore(s32, mview, s32[$1], $2, $3);"),
+  V128LoadLane: op("rvrori", "simdLoadLane($2, s32, mview, $1, s32[$3], $4, $5, $6);"),
+  V128StoreLane: op("vrori", "simdStoreLane($1, s32, mview, s32[$2], $3, $4, $5);"),
+} satisfies Record<string, Row>;
 
 /** The name of an instruction. */
-export type InstrName = typeof ENTRIES[number][0];
+export type InstrName = keyof typeof ROWS;
 
 /** Every instruction, in opcode order. */
-export const ISA: readonly InstrDef[] = ENTRIES.map(([name, shape]) =>
-  Object.freeze({ name, shape })
+export const ISA: readonly InstrDef[] = Object.entries(ROWS).map(([name, row]) =>
+  Object.freeze({ name, ...row })
 );
 
 /** Opcode numbers by instruction name: `I.I32Add`. */
 export const I: Readonly<Record<InstrName, number>> = Object.freeze(
   Object.fromEntries(ISA.map((d, i) => [d.name, i])) as Record<InstrName, number>,
 );
+
+for (const d of ISA) {
+  for (const other of [d.caseOf, d.negation]) {
+    if (other !== null && !(other in I)) throw new Error(`${d.name}: no instruction ${other}`);
+  }
+}
 
 /**
  * Code words an instruction occupies (opcode included); for `BrTable` the fixed part only
@@ -242,6 +717,59 @@ export const INSTR_SIZE: Uint8Array = Uint8Array.from(ISA, (d) => {
   for (const c of d.shape) n += c === "w" ? 2 : 1;
   return n;
 });
+
+/** How `expandRun` spells a row's placeholders (the executor's spelling is in the generator). */
+export interface RunSpelling {
+  /**
+   * Operand `$n`: its shape letter, the index of its code word after the opcode (`1` for the
+   * first operand; for `$n.hi` the high word of a `w`), and the template text after it.
+   */
+  operand(kind: string, word: number, rest: string): string;
+  /** `$next`: the pc of the next instruction, `size` code words on. */
+  next(size: number, rest: string): string;
+  /** `#Name`: the opcode of instruction `name`. */
+  opcode(name: InstrName): string;
+}
+
+/**
+ * The `run` template of `def` with its placeholders spelled by `spell` (see the module doc).
+ *
+ * @example Spelled with named operands
+ * ```ts
+ * import { expandRun, I, ISA } from "./isa.ts";
+ * const text = expandRun(ISA[I.I32AddImm]!, {
+ *   operand: (kind, word) => `${kind}${word}`,
+ *   next: (size) => `pc + ${size}`,
+ *   opcode: (name) => String(I[name]),
+ * });
+ * if (text !== "s32[r1] = (s32[r2] + i3) | 0;") throw new Error(text);
+ * ```
+ */
+export function expandRun(def: InstrDef, spell: RunSpelling): string {
+  if (def.run === null) throw new Error(`${def.name} runs as part of ${def.caseOf}`);
+  const words: number[] = [];
+  let size = 1;
+  for (const c of def.shape) {
+    words.push(size);
+    size += c === "w" ? 2 : 1;
+  }
+  return def.run.replace(
+    /\$(\d+)(\.hi)?|\$next|#(\w+)/g,
+    (match, n: string | undefined, hi: string | undefined, name: string | undefined, at, text) => {
+      const rest = (text as string).slice((at as number) + match.length);
+      if (name !== undefined) {
+        if (!(name in I)) throw new Error(`${def.name}: no instruction ${name}`);
+        return spell.opcode(name as InstrName);
+      }
+      if (n === undefined) return spell.next(size, rest);
+      const i = Number(n) - 1;
+      const kind = def.shape[i];
+      if (kind === undefined) throw new Error(`${def.name}: no operand ${n} in "${def.shape}"`);
+      if (hi !== undefined && kind !== "w") throw new Error(`${def.name}: $${n}.hi of a "${kind}"`);
+      return spell.operand(kind, words[i]! + (hi === undefined ? 0 : 1), rest);
+    },
+  );
+}
 
 /** The size of the instruction at `code[pc]`, jump tables included. */
 export function instrSize(code: Int32Array, pc: number): number {

@@ -37,14 +37,21 @@
 
 import type { FuncBody, ModuleDecl } from "../binary/module.ts";
 import { BLOCK_EMPTY, blockValType, OpReader } from "../binary/op_reader.ts";
-import { Op, OP_INFO } from "../binary/opcodes.ts";
+import {
+  DENSE_SIZE,
+  denseIndex,
+  Op,
+  OP_INFO,
+  type OpInfo,
+  TranslateKind,
+} from "../binary/opcodes.ts";
 import type { FuncType, ValType } from "../core/types.ts";
 import { CodeBuilder, NO_PATCH } from "./code_builder.ts";
 import { CompiledFunc } from "./code_map.ts";
 import type { FuelCosts } from "./config.ts";
 import { SLOT_WORDS } from "./entities.ts";
 import { FUEL_CHUNK } from "./fuel.ts";
-import { CONVERSIONS, I, type InstrName, instrSize } from "./isa.ts";
+import { I, type InstrName, instrSize, ISA } from "./isa.ts";
 import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
 
 /**
@@ -125,263 +132,71 @@ class Ctrl {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Operator tables
+// Operator tables, from the rows of `binary/opcodes.ts` and `isa.ts`
 
-/** How an operator with a constant right operand is encoded. */
-const IMM_NONE = 0;
-/** The constant as one `i` word. */
-const IMM_I32 = 1;
+/** How a binary operator's immediate form takes its constant. */
+const IMM_I32 = 0;
 /** The constant as a `w` pair. */
-const IMM_I64 = 2;
-/** An i64 shift count as one `i` word. */
-const IMM_SHIFT64 = 3;
+const IMM_I64 = 1;
+/** An i64 shift or rotate count as one `i` word (taken modulo 64). */
+const IMM_SHIFT64 = 2;
 
-/** How to translate one binary operator. */
-interface BinaryRule {
-  /** The register form. */
+/** A row's translation rule with its instructions resolved to opcodes. */
+interface Rule {
+  readonly kind: TranslateKind;
+  /** The internal instruction. */
   readonly op: number;
   /** The immediate form, or -1. */
   readonly imm: number;
+  /** How the immediate form takes its constant (`IMM_*`). */
   readonly immKind: number;
-  /** Whether operands may be swapped (so a constant left operand also uses `imm`). */
   readonly commutative: boolean;
-  /** Subtraction: the immediate form is an add of the negated constant. */
   readonly negate: boolean;
-  /** Compares: the rule for swapped operands (`a < b` is `b > a`), or null. */
-  mirror: BinaryRule | null;
+  /** The immediate form for a constant left operand, or -1. */
+  readonly mirror: number;
+  /** Operand and result counts of the signature. */
+  readonly params: number;
+  readonly results: number;
+  /** Whether the (first) result is a v128. */
+  readonly v128: boolean;
 }
 
-function rule(
-  op: InstrName,
-  imm: InstrName | null = null,
-  immKind = IMM_NONE,
-  commutative = false,
-  negate = false,
-): BinaryRule {
-  return { op: I[op], imm: imm === null ? -1 : I[imm], immKind, commutative, negate, mirror: null };
+const opOf = (name: InstrName | null): number => (name === null ? -1 : I[name]);
+
+function immKindOf(info: OpInfo): number {
+  const imm = info.translate.imm;
+  if (imm === null) return IMM_I32;
+  if (ISA[I[imm]]!.shape.endsWith("w")) return IMM_I64;
+  return info.params![0] === "i64" ? IMM_SHIFT64 : IMM_I32;
 }
 
-const INT_CMP = ["Eq", "Ne", "LtS", "LtU", "GtS", "GtU", "LeS", "LeU", "GeS", "GeU"] as const;
-const MIRROR: Record<string, string> = {
-  Eq: "Eq",
-  Ne: "Ne",
-  LtS: "GtS",
-  LtU: "GtU",
-  GtS: "LtS",
-  GtU: "LtU",
-  LeS: "GeS",
-  LeU: "GeU",
-  GeS: "LeS",
-  GeU: "LeU",
-};
-const NEGATION: Record<string, string> = {
-  Eq: "Ne",
-  Ne: "Eq",
-  LtS: "GeS",
-  LtU: "GeU",
-  GtS: "LeS",
-  GtU: "LeU",
-  LeS: "GtS",
-  LeU: "GtU",
-  GeS: "LtS",
-  GeU: "LtU",
-};
-const NAMED = I as Readonly<Record<string, number>>;
+/** The rule of each Wasm opcode, by `denseIndex`. */
+const RULES: (Rule | undefined)[] = new Array(DENSE_SIZE);
+/** Value-producing compare → the branch that jumps when it holds (-1: none), by opcode. */
+const CMP_TO_BRANCH = new Int32Array(ISA.length).fill(-1);
+/** Conditional branch → the branch on the negated condition, by opcode. */
+const NEGATE_BRANCH = new Int32Array(ISA.length).fill(-1);
 
-/** Binary operators by Wasm opcode. */
-const BINARY = new Map<number, BinaryRule>();
-/** Unary operators (one operand, one result) by Wasm opcode. */
-const UNARY = new Map<number, number>();
-/** Value-producing compare → the branch that jumps when it holds. */
-const CMP_TO_BRANCH = new Map<number, number>();
-/** Conditional branch → the branch on the negated condition. */
-const NEGATE_BRANCH = new Map<number, number>();
-
-function initTables(): void {
-  const wasmName = (s: string) => s.replace(/^(I32|I64)/, "$1.").toLowerCase();
-  const wasmOp = (name: string) => {
-    // `I32LtS` → Op.I32LtS exists under the same name in `opcodes.ts`.
-    const code = (Op as Record<string, number>)[name];
-    if (code === undefined) throw new Error(`no Wasm opcode ${name} (${wasmName(name)})`);
-    return code;
+for (const info of OP_INFO.values()) {
+  const t = info.translate;
+  RULES[denseIndex(info.code)] = {
+    kind: t.kind,
+    op: opOf(t.instr),
+    imm: opOf(t.imm),
+    immKind: immKindOf(info),
+    commutative: t.commutative,
+    negate: t.negate,
+    mirror: opOf(t.mirror),
+    params: info.params?.length ?? 0,
+    results: info.results.length,
+    v128: info.results[0] === "v128",
   };
-  for (const w of ["I32", "I64"] as const) {
-    const immKind = w === "I32" ? IMM_I32 : IMM_I64;
-    const rules = new Map<string, BinaryRule>();
-    for (const c of INT_CMP) {
-      const r: BinaryRule = {
-        op: NAMED[w + c]!,
-        imm: NAMED[w + c + "Imm"]!,
-        immKind,
-        commutative: false,
-        negate: false,
-        mirror: null,
-      };
-      rules.set(c, r);
-      BINARY.set(wasmOp(w + c), r);
-      CMP_TO_BRANCH.set(NAMED[w + c]!, NAMED[`BrIf${w}${c}`]!);
-      CMP_TO_BRANCH.set(NAMED[w + c + "Imm"]!, NAMED[`BrIf${w}${c}Imm`]!);
-      NEGATE_BRANCH.set(NAMED[`BrIf${w}${c}`]!, NAMED[`BrIf${w}${NEGATION[c]}`]!);
-      NEGATE_BRANCH.set(NAMED[`BrIf${w}${c}Imm`]!, NAMED[`BrIf${w}${NEGATION[c]}Imm`]!);
-    }
-    for (const c of INT_CMP) rules.get(c)!.mirror = rules.get(MIRROR[c]!)!;
-  }
-  CMP_TO_BRANCH.set(I.I32Eqz, I.BrIfEqz);
-  CMP_TO_BRANCH.set(I.I64Eqz, I.BrIfI64Eqz);
-  NEGATE_BRANCH.set(I.BrIfNez, I.BrIfEqz);
-  NEGATE_BRANCH.set(I.BrIfEqz, I.BrIfNez);
-  NEGATE_BRANCH.set(I.BrIfI64Nez, I.BrIfI64Eqz);
-  NEGATE_BRANCH.set(I.BrIfI64Eqz, I.BrIfI64Nez);
-
-  const bin: [number, BinaryRule][] = [
-    [Op.I32Add, rule("I32Add", "I32AddImm", IMM_I32, true)],
-    [Op.I32Sub, rule("I32Sub", "I32AddImm", IMM_I32, false, true)],
-    [Op.I32Mul, rule("I32Mul", "I32MulImm", IMM_I32, true)],
-    [Op.I32DivS, rule("I32DivS")],
-    [Op.I32DivU, rule("I32DivU")],
-    [Op.I32RemS, rule("I32RemS")],
-    [Op.I32RemU, rule("I32RemU")],
-    [Op.I32And, rule("I32And", "I32AndImm", IMM_I32, true)],
-    [Op.I32Or, rule("I32Or", "I32OrImm", IMM_I32, true)],
-    [Op.I32Xor, rule("I32Xor", "I32XorImm", IMM_I32, true)],
-    [Op.I32Shl, rule("I32Shl", "I32ShlImm", IMM_I32)],
-    [Op.I32ShrS, rule("I32ShrS", "I32ShrSImm", IMM_I32)],
-    [Op.I32ShrU, rule("I32ShrU", "I32ShrUImm", IMM_I32)],
-    [Op.I32Rotl, rule("I32Rotl", "I32RotlImm", IMM_I32)],
-    [Op.I32Rotr, rule("I32Rotr", "I32RotrImm", IMM_I32)],
-    [Op.I64Add, rule("I64Add", "I64AddImm", IMM_I64, true)],
-    [Op.I64Sub, rule("I64Sub", "I64AddImm", IMM_I64, false, true)],
-    [Op.I64Mul, rule("I64Mul", "I64MulImm", IMM_I64, true)],
-    [Op.I64DivS, rule("I64DivS")],
-    [Op.I64DivU, rule("I64DivU")],
-    [Op.I64RemS, rule("I64RemS")],
-    [Op.I64RemU, rule("I64RemU")],
-    [Op.I64And, rule("I64And", "I64AndImm", IMM_I64, true)],
-    [Op.I64Or, rule("I64Or", "I64OrImm", IMM_I64, true)],
-    [Op.I64Xor, rule("I64Xor", "I64XorImm", IMM_I64, true)],
-    [Op.I64Shl, rule("I64Shl", "I64ShlImm", IMM_SHIFT64)],
-    [Op.I64ShrS, rule("I64ShrS", "I64ShrSImm", IMM_SHIFT64)],
-    [Op.I64ShrU, rule("I64ShrU", "I64ShrUImm", IMM_SHIFT64)],
-    [Op.I64Rotl, rule("I64Rotl", "I64RotlImm", IMM_SHIFT64)],
-    [Op.I64Rotr, rule("I64Rotr", "I64RotrImm", IMM_SHIFT64)],
-  ];
-  for (const f of ["F32", "F64"] as const) {
-    for (
-      const n of ["Eq", "Ne", "Lt", "Gt", "Le", "Ge", "Add", "Sub", "Mul", "Div", "Min", "Max"]
-    ) {
-      bin.push([wasmOp(f + n), rule((f + n) as InstrName)]);
-    }
-    bin.push([wasmOp(f + "Copysign"), rule(`${f}Copysign`)]);
-  }
-  for (const [code, r] of bin) BINARY.set(code, r);
-
-  const unary: [number, InstrName][] = [
-    [Op.I32Eqz, "I32Eqz"],
-    [Op.I64Eqz, "I64Eqz"],
-    [Op.RefIsNull, "I32Eqz"],
-  ];
-  for (const n of ["Clz", "Ctz", "Popcnt", "Extend8S", "Extend16S"]) {
-    unary.push([wasmOp("I32" + n), ("I32" + n) as InstrName]);
-    unary.push([wasmOp("I64" + n), ("I64" + n) as InstrName]);
-  }
-  unary.push([Op.I64Extend32S, "I64Extend32S"]);
-  for (const f of ["F32", "F64"] as const) {
-    for (const n of ["Abs", "Neg", "Ceil", "Floor", "Trunc", "Nearest", "Sqrt"]) {
-      unary.push([wasmOp(f + n), (f + n) as InstrName]);
-    }
-  }
-  for (const n of [...CONVERSIONS, "I64ExtendI32S", "I64ExtendI32U"] as const) {
-    unary.push([wasmOp(n), n]);
-  }
-  for (const [code, op] of unary) UNARY.set(code, I[op]);
+  if (t.branch !== null) CMP_TO_BRANCH[I[t.instr!]] = I[t.branch];
+  if (t.branchImm !== null) CMP_TO_BRANCH[I[t.imm!]] = I[t.branchImm];
 }
-initTables();
-
-/** Loads by Wasm opcode: [instruction]. f32/f64 loads move raw bits. */
-const LOADS = new Map<number, number>([
-  [Op.I32Load, I.I32Load],
-  [Op.I64Load, I.I64Load],
-  [Op.F32Load, I.I32Load],
-  [Op.F64Load, I.I64Load],
-  [Op.I32Load8S, I.I32Load8S],
-  [Op.I32Load8U, I.I32Load8U],
-  [Op.I32Load16S, I.I32Load16S],
-  [Op.I32Load16U, I.I32Load16U],
-  [Op.I64Load8S, I.I64Load8S],
-  [Op.I64Load8U, I.I64Load8U],
-  [Op.I64Load16S, I.I64Load16S],
-  [Op.I64Load16U, I.I64Load16U],
-  [Op.I64Load32S, I.I64Load32S],
-  [Op.I64Load32U, I.I64Load32U],
-]);
-
-/** Stores by Wasm opcode. A narrow store of an i64 only needs its low word. */
-const STORES = new Map<number, number>([
-  [Op.I32Store, I.I32Store],
-  [Op.I64Store, I.I64Store],
-  [Op.F32Store, I.I32Store],
-  [Op.F64Store, I.I64Store],
-  [Op.I32Store8, I.I32Store8],
-  [Op.I32Store16, I.I32Store16],
-  [Op.I64Store8, I.I32Store8],
-  [Op.I64Store16, I.I32Store16],
-  [Op.I64Store32, I.I32Store],
-]);
-
-/** Stores whose value is a constant: the immediate form. */
-const STORE_IMM = new Map<number, number>([
-  [I.I32Store, I.I32StoreImm],
-  [I.I32Store8, I.I32Store8Imm],
-  [I.I32Store16, I.I32Store16Imm],
-  [I.I64Store, I.I64StoreImm],
-]);
-
-/** Operators that leave the bits as they are: the entry just changes type. */
-const NO_OPS = new Set<number>([
-  Op.Nop,
-  Op.I32ReinterpretF32,
-  Op.I64ReinterpretF64,
-  Op.F32ReinterpretI32,
-  Op.F64ReinterpretI64,
-]);
-
-/** How a SIMD operator (`0xFD n`, indexed by `n`) is translated. */
-const SIMD_NONE = 0;
-const SIMD_UNARY = 1;
-const SIMD_BINARY = 2;
-const SIMD_TERNARY = 3;
-const SIMD_EXTRACT = 4;
-const SIMD_REPLACE = 5;
-const SIMD_LOAD = 6;
-const SIMD_STORE = 7;
-const SIMD_LOAD_LANE = 8;
-const SIMD_STORE_LANE = 9;
-const SIMD_CONST = 10;
-const SIMD_SHUFFLE = 11;
-
-/** `SIMD_*` kind of each SIMD sub-opcode; `SIMD_V128_RESULT` is or-ed in when it yields a v128. */
-const SIMD_KIND = new Uint8Array(256);
-const SIMD_V128_RESULT = 0x80;
-
-function initSimdTable(): void {
-  for (const info of OP_INFO.values()) {
-    if (info.code >> 8 !== 0xfd) continue;
-    const n = info.code & 0xff;
-    const name = info.name;
-    let kind: number;
-    if (n === 0x0c) kind = SIMD_CONST;
-    else if (n === 0x0d) kind = SIMD_SHUFFLE;
-    else if (name.includes("extract_lane")) kind = SIMD_EXTRACT;
-    else if (name.includes("replace_lane")) kind = SIMD_REPLACE;
-    else if (name.startsWith("v128.load") && name.endsWith("_lane")) kind = SIMD_LOAD_LANE;
-    else if (name.startsWith("v128.store") && name.endsWith("_lane")) kind = SIMD_STORE_LANE;
-    else if (name.startsWith("v128.load")) kind = SIMD_LOAD;
-    else if (name === "v128.store") kind = SIMD_STORE;
-    else kind = [SIMD_NONE, SIMD_UNARY, SIMD_BINARY, SIMD_TERNARY][info.params!.length]!;
-    SIMD_KIND[n] = kind | (info.results[0] === "v128" ? SIMD_V128_RESULT : 0);
-  }
-}
-initSimdTable();
+ISA.forEach((d, op) => {
+  if (d.negation !== null) NEGATE_BRANCH[op] = I[d.negation as InstrName];
+});
 
 // ---------------------------------------------------------------------------------------------
 // Peephole pass over finished code (linear; every rewrite keeps instruction sizes, padding
@@ -683,16 +498,21 @@ class FuncTranslator {
   }
 
   #translateOp(op: number): void {
-    const binary = BINARY.get(op);
-    if (binary !== undefined) return this.#binary(binary);
-    const unary = UNARY.get(op);
-    if (unary !== undefined) return this.#unary(unary);
-    const load = LOADS.get(op);
-    if (load !== undefined) return this.#load(load);
-    const store = STORES.get(op);
-    if (store !== undefined) return this.#store(store);
-    if (NO_OPS.has(op)) return;
-    if (op >> 8 === 0xfd) return this.#simd(op & 0xff);
+    const rule = RULES[denseIndex(op)]!;
+    switch (rule.kind) {
+      case TranslateKind.Plain:
+        return this.#plain(rule);
+      case TranslateKind.Binary:
+        return this.#binary(rule);
+      case TranslateKind.Load:
+        return this.#unary(rule.op, this.#reader.offset);
+      case TranslateKind.Store:
+        return this.#store(rule);
+      case TranslateKind.Nop:
+        return;
+      case TranslateKind.Simd:
+        return this.#simd(op & 0xff, rule);
+    }
     const r = this.#reader;
     const s = this.#stack;
     switch (op) {
@@ -753,6 +573,9 @@ class FuncTranslator {
         return this.#sink1(this.#globalIsV128(r.index) ? I.GlobalSet128 : I.GlobalSet, r.index);
       case Op.RefFunc:
         return this.#nullary(I.RefFunc, r.index);
+      case Op.RefIsNull:
+        // A null reference is 0.
+        return this.#unary(I.I32Eqz);
       case Op.MemorySize:
         this.#beginResult(I.MemorySize);
         return this.#endResult();
@@ -789,14 +612,40 @@ class FuncTranslator {
   // -------------------------------------------------------------------------------------------
   // Plain instructions
 
-  #binary(rule: BinaryRule): void {
+  /**
+   * Operands and results per the signature: `op dst operands...`, the results in consecutive
+   * slots from `dst` (`op operands...` without results).
+   */
+  #plain(rule: Rule): void {
+    const s = this.#stack;
+    const first = s.height - rule.params;
+    const args = this.#positions;
+    args.length = 0;
+    for (let p = first; p < s.height; p++) args.push(this.#use(p));
+    this.#pop(rule.params);
+    if (rule.results === 0) {
+      this.#code.emit(rule.op);
+    } else {
+      this.#beginResult(rule.op);
+    }
+    for (const a of args) this.#code.emit(a);
+    if (rule.results === 0) return;
+    this.#endResult(rule.v128);
+    if (rule.results > 1) {
+      for (let i = 1; i < rule.results; i++) s.pushTemp(false);
+      // Retargeting moves only the first result: an instruction with several stays as it is.
+      this.#bindLabel();
+    }
+  }
+
+  #binary(rule: Rule): void {
     const s = this.#stack;
     const pb = s.height - 1;
     const pa = pb - 1;
-    if (rule.imm >= 0 && s.kind[pb] === CONST) return this.#binaryImm(rule, pa, pb);
-    if (rule.imm >= 0 && s.kind[pa] === CONST) {
-      if (rule.commutative) return this.#binaryImm(rule, pb, pa);
-      if (rule.mirror !== null) return this.#binaryImm(rule.mirror, pb, pa);
+    if (s.kind[pb] === CONST) return this.#binaryImm(rule.imm, rule.immKind, rule.negate, pa, pb);
+    if (s.kind[pa] === CONST) {
+      if (rule.commutative) return this.#binaryImm(rule.imm, rule.immKind, false, pb, pa);
+      if (rule.mirror >= 0) return this.#binaryImm(rule.mirror, rule.immKind, false, pb, pa);
     }
     const a = this.#use(pa);
     const b = this.#use(pb);
@@ -807,15 +656,18 @@ class FuncTranslator {
     this.#endResult();
   }
 
-  /** `rule` with the register operand at `preg` and the constant at `pconst`. */
-  #binaryImm(rule: BinaryRule, preg: number, pconst: number): void {
+  /**
+   * Immediate form `op` (constant as `immKind`, negated when `negate`) with the register
+   * operand at `preg` and the constant at `pconst`.
+   */
+  #binaryImm(op: number, immKind: number, negate: boolean, preg: number, pconst: number): void {
     const s = this.#stack;
     const a = this.#use(preg);
     let lo = s.val[pconst]!;
     let hi = s.hi[pconst]!;
-    if (rule.negate) {
+    if (negate) {
       // Two's complement negation, on the halves for an i64.
-      if (rule.immKind === IMM_I64) {
+      if (immKind === IMM_I64) {
         hi = (lo === 0 ? -hi : ~hi) | 0;
         lo = -lo | 0;
       } else {
@@ -823,13 +675,13 @@ class FuncTranslator {
       }
     }
     this.#pop(2);
-    this.#beginResult(rule.imm);
+    this.#beginResult(op);
     this.#code.emit(a);
-    if (rule.immKind === IMM_SHIFT64) {
+    if (immKind === IMM_SHIFT64) {
       this.#code.emit(lo & 63);
     } else {
       this.#code.emit(lo);
-      if (rule.immKind === IMM_I64) this.#code.emit(hi);
+      if (immKind === IMM_I64) this.#code.emit(hi);
     }
     this.#endResult();
   }
@@ -878,11 +730,7 @@ class FuncTranslator {
     this.#code.emit(c);
   }
 
-  #load(op: number): void {
-    this.#unary(op, this.#reader.offset);
-  }
-
-  #store(op: number): void {
+  #store(rule: Rule): void {
     const s = this.#stack;
     const addr = this.#use(s.height - 2);
     const top = s.height - 1;
@@ -890,14 +738,13 @@ class FuncTranslator {
       // The operator decides the width: an i64 constant stored narrow keeps its low word.
       const lo = s.val[top]!, hi = s.hi[top]!;
       this.#pop(2);
-      const immOp = STORE_IMM.get(op)!;
-      this.#code.op3(immOp, addr, this.#reader.offset, lo);
-      if (immOp === I.I64StoreImm) this.#code.emit(hi);
+      this.#code.op3(rule.imm, addr, this.#reader.offset, lo);
+      if (rule.immKind === IMM_I64) this.#code.emit(hi);
       return;
     }
     const value = this.#use(top);
     this.#pop(2);
-    this.#code.op3(op, addr, this.#reader.offset, value);
+    this.#code.op3(rule.op, addr, this.#reader.offset, value);
   }
 
   #select(): void {
@@ -944,67 +791,57 @@ class FuncTranslator {
   // -------------------------------------------------------------------------------------------
   // SIMD: a few generic instructions that carry the Wasm sub-opcode (see `simd.ts`)
 
-  #simd(n: number): void {
+  #simd(n: number, rule: Rule): void {
     const r = this.#reader;
     const s = this.#stack;
     const code = this.#code;
     const h = s.height;
-    const kind = SIMD_KIND[n]! & ~SIMD_V128_RESULT;
-    const v128 = (SIMD_KIND[n]! & SIMD_V128_RESULT) !== 0;
+    const kind = rule.op;
+    const v128 = rule.v128;
     switch (kind) {
-      case SIMD_CONST:
-      case SIMD_SHUFFLE: {
+      case I.V128Const:
+      case I.V128Shuffle: {
         const k = new DataView(r.v128.buffer, r.v128.byteOffset, 16);
         let a = 0, b = 0;
-        if (kind === SIMD_SHUFFLE) {
+        if (kind === I.V128Shuffle) {
           a = this.#use(h - 2);
           b = this.#use(h - 1);
           this.#pop(2);
         }
-        this.#beginResult(kind === SIMD_CONST ? I.V128Const : I.V128Shuffle);
-        if (kind === SIMD_SHUFFLE) {
+        this.#beginResult(kind);
+        if (kind === I.V128Shuffle) {
           code.emit(a);
           code.emit(b);
         }
         for (let i = 0; i < 16; i += 4) code.emit(k.getInt32(i, true));
         return this.#endResult(true);
       }
-      case SIMD_UNARY:
-      case SIMD_EXTRACT:
-      case SIMD_LOAD: {
+      case I.V128Unary:
+      case I.V128ExtractLane:
+      case I.V128Load: {
         const a = this.#use(h - 1);
         s.pop();
-        const op = kind === SIMD_UNARY
-          ? I.V128Unary
-          : kind === SIMD_EXTRACT
-          ? I.V128ExtractLane
-          : I.V128Load;
-        this.#beginResult(op);
+        this.#beginResult(kind);
         code.emit(n);
         code.emit(a);
-        if (kind === SIMD_EXTRACT) code.emit(r.lane);
-        if (kind === SIMD_LOAD) code.emit(r.offset);
+        if (kind === I.V128ExtractLane) code.emit(r.lane);
+        if (kind === I.V128Load) code.emit(r.offset);
         return this.#endResult(v128);
       }
-      case SIMD_BINARY:
-      case SIMD_REPLACE:
-      case SIMD_LOAD_LANE: {
+      case I.V128Binary:
+      case I.V128ReplaceLane:
+      case I.V128LoadLane: {
         const a = this.#use(h - 2), b = this.#use(h - 1);
         this.#pop(2);
-        const op = kind === SIMD_BINARY
-          ? I.V128Binary
-          : kind === SIMD_REPLACE
-          ? I.V128ReplaceLane
-          : I.V128LoadLane;
-        this.#beginResult(op);
+        this.#beginResult(kind);
         code.emit(n);
         code.emit(a);
-        if (kind === SIMD_LOAD_LANE) code.emit(r.offset);
+        if (kind === I.V128LoadLane) code.emit(r.offset);
         code.emit(b);
-        if (kind !== SIMD_BINARY) code.emit(r.lane);
+        if (kind !== I.V128Binary) code.emit(r.lane);
         return this.#endResult(v128);
       }
-      case SIMD_TERNARY: {
+      case I.V128Ternary: {
         const a = this.#use(h - 3), b = this.#use(h - 2), c = this.#use(h - 1);
         this.#pop(3);
         this.#beginResult(I.V128Ternary);
@@ -1014,11 +851,11 @@ class FuncTranslator {
         code.emit(c);
         return this.#endResult(v128);
       }
-      case SIMD_STORE:
-      case SIMD_STORE_LANE: {
+      case I.V128Store:
+      case I.V128StoreLane: {
         const addr = this.#use(h - 2), value = this.#use(h - 1);
         this.#pop(2);
-        if (kind === SIMD_STORE) return code.op3(I.V128Store, addr, r.offset, value);
+        if (kind === I.V128Store) return code.op3(I.V128Store, addr, r.offset, value);
         code.emit(I.V128StoreLane);
         code.emit(n);
         code.emit(addr);
@@ -1279,7 +1116,7 @@ class FuncTranslator {
         frame.fuel.sharers.push(code.len);
         code.emit(0);
       }
-      code.emit(NEGATE_BRANCH.get(head.op)!);
+      code.emit(NEGATE_BRANCH[head.op]!);
       for (const a of head.args) code.emit(a);
       code.emit(frame.bodyPc + 2 + head.args.length);
       code.emit(I.Br);
@@ -1382,8 +1219,8 @@ class FuncTranslator {
     this.#condKind = COND_BRANCH;
     const code = this.#code;
     if (this.#topIsLastResult()) {
-      const branch = CMP_TO_BRANCH.get(code.get(this.#lastStart));
-      if (branch !== undefined) {
+      const branch = CMP_TO_BRANCH[code.get(this.#lastStart)]!;
+      if (branch >= 0) {
         // `cmp dst a b...` → `brif a b... target`: keep the operands, drop dst.
         this.#condOp = branch;
         this.#condArgc = code.len - this.#lastStart - 2;
@@ -1403,7 +1240,7 @@ class FuncTranslator {
   }
 
   #negateCondition(): void {
-    this.#condOp = NEGATE_BRANCH.get(this.#condOp)!;
+    this.#condOp = NEGATE_BRANCH[this.#condOp]!;
   }
 
   #emitCondArgs(): void {

@@ -10,7 +10,8 @@ import type { ConstExpr } from "../binary/module.ts";
 import { Op } from "../binary/opcodes.ts";
 import { OpReader } from "../binary/op_reader.ts";
 import type { ModuleContext } from "./context.ts";
-import { Feature, featureMessage, valTypeFeature } from "./op_rules.ts";
+import { Feature, featureMessage } from "../core/features.ts";
+import { valTypeFeature } from "./op_rules.ts";
 
 /**
  * Checks constant expressions of one module. Reuses its reader and stack across expressions, so

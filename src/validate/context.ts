@@ -10,7 +10,7 @@ import type { FuncType } from "../core/types.ts";
 import type { ConstExpr, ModuleDecl } from "../binary/module.ts";
 import { Op } from "../binary/opcodes.ts";
 import { OpReader } from "../binary/op_reader.ts";
-import { disabledFeatures } from "./op_rules.ts";
+import { disabledFeatures } from "../core/features.ts";
 
 /**
  * Module-wide facts for validating functions and constant expressions.

@@ -12,19 +12,17 @@
 import { DecodeError, ValidationError } from "../core/errors.ts";
 import { isRefType, type ValType } from "../core/types.ts";
 import type { FuncBody } from "../binary/module.ts";
-import { Imm, Op } from "../binary/opcodes.ts";
+import { denseIndex, Imm, Op } from "../binary/opcodes.ts";
 import { BLOCK_EMPTY, blockValType, OpReader } from "../binary/op_reader.ts";
 import type { ModuleContext } from "./context.ts";
+import { Feature, featureMessage } from "../core/features.ts";
 import {
-  denseIndex,
-  Feature,
-  featureMessage,
   OP_FEATURE,
   OP_IMM,
   OP_LANES,
   OP_MAX_ALIGN,
   OP_PARAMS,
-  OP_RESULT,
+  OP_RESULTS,
   valTypeFeature,
 } from "./op_rules.ts";
 
@@ -230,8 +228,8 @@ export class FuncValidator {
       const imm = OP_IMM[idx]!;
       if (imm !== Imm.None) this.#checkImmediates(idx, imm);
       for (let i = params.length - 1; i >= 0; i--) this.#pop(params[i]!);
-      const result = OP_RESULT[idx];
-      if (result !== null && result !== undefined) this.#push(result);
+      const results = OP_RESULTS[idx]!;
+      for (let i = 0; i < results.length; i++) this.#push(results[i]!);
       return;
     }
     this.#special(op);

@@ -12,7 +12,8 @@ import type { ModuleDecl } from "../binary/module.ts";
 import { ConstExprValidator } from "./const_expr.ts";
 import { ModuleContext } from "./context.ts";
 import { FuncValidator } from "./func_validator.ts";
-import { Feature, featureMessage, valTypeFeature } from "./op_rules.ts";
+import { Feature, featureMessage } from "../core/features.ts";
+import { valTypeFeature } from "./op_rules.ts";
 
 /** Largest memory, in 64 KiB pages (4 GiB). */
 const MAX_PAGES = 65536;

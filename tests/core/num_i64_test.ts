@@ -280,3 +280,45 @@ Deno.test("i64: seeded random cross-check against BigInt", () => {
     assert.equal(un(num.i64Popcnt), bits.replaceAll("0", "").length, `popcnt(${a})`);
   }
 });
+
+const u128 = (lo: bigint, hi: bigint) => (u64(hi) << 64n) | u64(lo);
+const halves = (v: bigint) => [i64(v), i64(v >> 64n)];
+
+/** Wide arithmetic: each operator, its BigInt reference, and its operand count. */
+type Wide = (s: Int32Array, dLo: number, dHi: number, ...operands: number[]) => void;
+const WIDE: Record<string, [Wide, number, (x: bigint[]) => bigint[]]> = {
+  add128: [num.i64Add128, 4, ([a, b, c, d]) => halves(u128(a!, b!) + u128(c!, d!))],
+  sub128: [num.i64Sub128, 4, ([a, b, c, d]) => halves(u128(a!, b!) - u128(c!, d!))],
+  mul_wide_s: [num.i64MulWideS, 2, ([a, b]) => halves(a! * b!)],
+  mul_wide_u: [num.i64MulWideU, 2, ([a, b]) => halves(u64(a!) * u64(b!))],
+};
+
+Deno.test("i64: wide arithmetic against BigInt, with carries through every limb, over operands", () => {
+  const edges = [0n, 1n, -1n, 0xffffffffn, 1n << 32n, -(1n << 63n), (1n << 63n) - 1n];
+  const next = i64Gen(128);
+  for (const [name, [f, n, ref]] of Object.entries(WIDE)) {
+    const cases: bigint[][] = [];
+    // Every combination of edge values (carries and borrows through each limb, sign corners).
+    const combos = edges.length ** n;
+    for (let k = 0; k < combos; k++) {
+      cases.push(
+        Array.from(
+          { length: n },
+          (_, j) => edges[Math.floor(k / edges.length ** j) % edges.length]!,
+        ),
+      );
+    }
+    for (let i = 0; i < 2000; i++) cases.push(Array.from({ length: n }, next));
+    const operands = n === 4 ? [0, 2, 4, 6] : [0, 2];
+    for (const args of cases) {
+      const want = ref(args);
+      // Results apart, over the first operands (as the engine places them), over the last ones,
+      // and swapped over the first two.
+      for (const [dLo, dHi] of [[8, 10], [0, 2], [operands[n - 2]!, operands[n - 1]!], [2, 0]]) {
+        args.forEach((v, j) => put(operands[j]!, v));
+        f(s, dLo!, dHi!, ...operands);
+        assert.deepEqual([get(dLo!), get(dHi!)], want, `${name}(${args.join(", ")})`);
+      }
+    }
+  }
+});

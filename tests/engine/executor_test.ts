@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { Trap, TrapCode } from "../../src/core/trap.ts";
-import { FuncType } from "../../src/core/types.ts";
-import { Engine } from "../../src/engine/engine.ts";
-import { Config } from "../../src/engine/config.ts";
-import { hostFunc, instantiate, type JsVal } from "./harness.ts";
+import { Config, Engine, Func, Store } from "../../mod.ts";
+import { funcs } from "../../src/runtime/handles.ts";
+import { storeInner } from "../../src/runtime/store.ts";
+import { instantiate, type JsVal } from "./harness.ts";
 
 function trapCode(fn: () => unknown): TrapCode {
   try {
@@ -212,7 +212,7 @@ Deno.test("calls, multi-value results and call_indirect with its traps", () => {
 
 Deno.test("memory: widths, bounds, grow, bulk operations", () => {
   const t = instantiate(`(module
-    (memory 1 3)
+    (memory (export "memory") 1 3)
     (data $d "\\01\\02\\03\\04")
     (func (export "store") (param i32 i64) (i64.store (local.get 0) (local.get 1)))
     (func (export "loads") (param i32) (result i32 i32 i64 i64)
@@ -237,13 +237,13 @@ Deno.test("memory: widths, bounds, grow, bulk operations", () => {
   assert.equal(t.call("size"), 2);
   assert.equal(t.call("grow", 2), -1);
   assert.equal(t.call("grow", 0), 2);
-  const mem = t.memory();
+  const mem = () => t.memory().data(t.store);
   t.call("fill", 100, 0xab, 3);
-  assert.deepEqual([...mem.u8.subarray(99, 104)], [0, 0xab, 0xab, 0xab, 0]);
+  assert.deepEqual([...mem().subarray(99, 104)], [0, 0xab, 0xab, 0xab, 0]);
   t.call("copy", 101, 100, 3);
-  assert.deepEqual([...mem.u8.subarray(100, 104)], [0xab, 0xab, 0xab, 0xab]);
+  assert.deepEqual([...mem().subarray(100, 104)], [0xab, 0xab, 0xab, 0xab]);
   t.call("init", 200, 1, 3);
-  assert.deepEqual([...mem.u8.subarray(200, 203)], [2, 3, 4]);
+  assert.deepEqual([...mem().subarray(200, 203)], [2, 3, 4]);
   assert.equal(trapCode(() => t.call("init", 0, 2, 3)), TrapCode.MemoryOutOfBounds);
   assert.equal(trapCode(() => t.call("fill", 131072, 0, 1)), TrapCode.MemoryOutOfBounds);
   t.call("fill", 131072, 0, 0); // zero length at the exact end is fine
@@ -396,13 +396,13 @@ Deno.test("a host function that grows memory: the caller sees the new size", () 
   const t = instantiate(
     `(module
       (import "env" "grow" (func $grow))
-      (memory 1 2)
+      (memory (export "memory") 1 2)
       (func (export "f") (result i32) call $grow (i32.load (i32.const 70000))))`,
     { imports: { "env.grow": () => grow() } },
   );
   grow = () => {
-    t.memory().grow(1);
-    t.memory().view.setInt32(70000, 1234, true);
+    t.memory().grow(t.store, 1);
+    t.memory().write(t.store, 70000, Uint8Array.of(0xd2, 0x04, 0, 0)); // 1234
   };
   assert.equal(t.call("f"), 1234);
 });
@@ -419,7 +419,7 @@ Deno.test("calls across instances switch memories and globals", () => {
       (func (export "f") (result i32)
         (i32.store (i32.const 0) (i32.const 5))
         (i32.add (call $get (i32.const 3)) (i32.add (i32.load (i32.const 0)) (global.get $g)))))`,
-    { engine: a.engine, store: a.store, imports: { "a.get": a.inst.exports.get("get")! as never } },
+    { engine: a.engine, store: a.store, imports: { "a.get": a.func("get") } },
   );
   assert.equal(b.call("f"), 3 + 7 + 5 + 1000);
 });
@@ -429,17 +429,16 @@ Deno.test("eager and lazy compilation produce the same code", () => {
     `(module (func (export "f") (param i32) (result i32) local.get 0 i32.const 1 i32.add))`;
   const eager = instantiate(src, { config: { compilationMode: "eager" } });
   const lazy = instantiate(src);
-  assert.equal(eager.inst.funcs[0]!.isHost, false);
   assert.equal(eager.code("f"), lazy.code("f"));
   assert.equal(eager.call("f", 1), 2);
 });
 
 Deno.test("the engine calls a host function directly too", () => {
   const engine = new Engine();
-  const type = new FuncType(["i32"], ["i32"]);
-  const f = hostFunc(engine, type, (x) => (x as number) + 1);
+  const store = new Store(engine, null);
+  const f = Func.wrap(store, { params: ["i32"], results: ["i32"] }, (_caller, x: number) => x + 1);
   const io = new Int32Array(4);
   io[0] = 41;
-  engine.execute(instantiate(`(module)`, { engine }).store, f, io);
+  engine.execute(storeInner(store), funcs.entity(store, f), io);
   assert.equal(io[0], 42);
 });

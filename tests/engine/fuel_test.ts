@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { Trap, TrapCode } from "../../src/core/trap.ts";
 import { DONE, OUT_OF_FUEL } from "../../src/engine/engine.ts";
-import type { WasmFuncEntity } from "../../src/engine/entities.ts";
 import { FUEL_CHUNK, spreadFuel } from "../../src/engine/fuel.ts";
 import { instantiate } from "./harness.ts";
 
@@ -43,54 +42,54 @@ Deno.test("fuel on: one ConsumeFuel per region, and one for the rotated back edg
   const backEdge = charges[4]![0]!;
   assert.match(code, new RegExp(`^${backEdge + 2}: BrIfI32LtU .*$`, "m"));
   assert.ok(loopHeader < backEdge);
-  t.store.fuel = 10_000;
+  t.inner.fuel = 10_000;
   assert.equal(t.call("sum", 10), 1 + 3 + 5 + 7 + 9 - 5);
 });
 
 Deno.test("fuel on: a store charged per region, exactly", () => {
   const t = instantiate(LOOPS, { config: { consumeFuel: true } });
-  t.store.fuel = 1_000_000;
+  t.inner.fuel = 1_000_000;
   t.call("sum", 3);
   // 6 outside; 4 loop entries of 14 (the fourth exits at the head test); arms: i = 0, 2 take
   // else (4), i = 1 takes then (5).
-  assert.equal(1_000_000 - t.store.fuel, 6 + 4 * 14 + 4 + 5 + 4);
+  assert.equal(1_000_000 - t.inner.fuel, 6 + 4 * 14 + 4 + 5 + 4);
 });
 
 Deno.test("fuel: the executor refills from the reserve beyond its chunk", () => {
   const t = instantiate(LOOPS, { config: { consumeFuel: true } });
-  t.store.fuel = 3;
-  t.store.fuelReserve = 1_000_000 - 3;
+  t.inner.fuel = 3;
+  t.inner.fuelReserve = 1_000_000 - 3;
   t.call("sum", 100);
-  const used = 1_000_000 - (t.store.fuel + t.store.fuelReserve);
-  t.store.fuel = 1_000_000;
-  t.store.fuelReserve = 0;
+  const used = 1_000_000 - (t.inner.fuel + t.inner.fuelReserve);
+  t.inner.fuel = 1_000_000;
+  t.inner.fuelReserve = 0;
   t.call("sum", 100);
-  assert.equal(1_000_000 - t.store.fuel, used);
+  assert.equal(1_000_000 - t.inner.fuel, used);
   // Setting a large budget keeps the spendable part to a chunk.
-  spreadFuel(t.store, 2 ** 40);
-  assert.equal(t.store.fuel, FUEL_CHUNK);
-  assert.equal(t.store.fuel + t.store.fuelReserve, 2 ** 40);
+  spreadFuel(t.inner, 2 ** 40);
+  assert.equal(t.inner.fuel, FUEL_CHUNK);
+  assert.equal(t.inner.fuel + t.inner.fuelReserve, 2 ** 40);
 });
 
 Deno.test("fuel: a plain call out of fuel traps; a yielding call stops despite a reserve", () => {
   const t = instantiate(LOOPS, { config: { consumeFuel: true } });
-  t.store.fuel = 20;
+  t.inner.fuel = 20;
   assert.throws(
     () => t.call("sum", 100),
     (e) => e instanceof Trap && e.code === TrapCode.OutOfFuel,
   );
   // A sliced async call's stack (`yields`) stops at the end of its slice.
-  const f = t.inst.exports.get("sum") as WasmFuncEntity;
+  const f = t.entity("sum");
   const io = new Int32Array(4);
   io[0] = 100;
-  t.store.fuel = 20;
-  t.store.fuelReserve = 1_000_000;
+  t.inner.fuel = 20;
+  t.inner.fuelReserve = 1_000_000;
   const st = t.engine.startCall(f, io);
   st.yields = true;
-  assert.equal(t.engine.resumeCall(t.store, st), OUT_OF_FUEL);
+  assert.equal(t.engine.resumeCall(t.inner, st), OUT_OF_FUEL);
   assert.equal(st.requiredFuel, 4, "entry 6 and loop 14 paid, none left: the else arm needs 4");
-  t.store.fuel = 1_000_000;
-  assert.equal(t.engine.resumeCall(t.store, st), DONE);
+  t.inner.fuel = 1_000_000;
+  assert.equal(t.engine.resumeCall(t.inner, st), DONE);
   t.engine.finishCall(st, io, 1);
   assert.equal(io[0], 50 * 50 - 50);
 });

@@ -1,26 +1,46 @@
 /**
- * The executor's `case N: // Name` labels are literals (for V8's jump tables): check each one
- * against the ISA table, and that every instruction has exactly one case.
+ * The executor is generated from the ISA rows (`scripts/gen_executor.ts`): regenerate it and
+ * compare, and check the operand shapes, sizes and the disassembler.
  */
 import assert from "node:assert/strict";
-import { I, INSTR_SIZE, instrSize, ISA } from "../../src/engine/isa.ts";
+import { expandRun, I, INSTR_SIZE, instrSize, ISA } from "../../src/engine/isa.ts";
 import { disassemble } from "../../src/engine/disassemble.ts";
+import { EXECUTOR_PATH, EXECUTOR_SPELLING, generateExecutor } from "../../scripts/gen_executor.ts";
 
-const source = Deno.readTextFileSync(new URL("../../src/engine/executor.ts", import.meta.url));
+Deno.test("executor.ts is what scripts/gen_executor.ts generates from isa.ts", async () => {
+  const committed = Deno.readTextFileSync(new URL(`../../${EXECUTOR_PATH}`, import.meta.url));
+  const generated = await generateExecutor();
+  assert.ok(committed === generated, "src/engine/executor.ts is stale: run `deno task gen`");
+});
 
-Deno.test("every executor case label names its ISA instruction", () => {
-  const seen = new Map<number, string>();
-  for (const m of source.matchAll(/case (\d+): (?:\{ )?\/\/ (\w+)/g)) {
-    const op = Number(m[1]);
-    assert.equal(ISA[op]?.name, m[2], `case ${op} is commented ${m[2]}`);
-    assert.ok(!seen.has(op), `case ${op} appears twice`);
-    seen.set(op, m[2]!);
+Deno.test("run templates expand operands by shape", () => {
+  assert.equal(
+    expandRun(ISA[I.I32Add]!, EXECUTOR_SPELLING),
+    "s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] + " +
+      "s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;",
+  );
+  // A `w` operand is two words: `$2` the low one, `$2.hi` the high one; `$3` comes after both.
+  assert.equal(
+    expandRun(ISA[I.BrIfI64EqImm]!, EXECUTOR_SPELLING),
+    "pc = i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0])" +
+      " !== 0 ? code[(pc + 4) | 0] : pc + 5;",
+  );
+  // `#Name` is an opcode.
+  assert.match(
+    expandRun(ISA[I.Return]!, EXECUTOR_SPELLING),
+    new RegExp(`code\\[pc\\] === ${I.ReturnSlot}\\b`),
+  );
+});
+
+Deno.test("every instruction runs: its own row or the row it shares a case with", () => {
+  for (const d of ISA) {
+    assert.ok((d.run === null) !== (d.caseOf === null), d.name);
+    if (d.caseOf !== null) assert.ok(ISA.find((o) => o.name === d.caseOf)?.run, d.name);
+    if (d.negation !== null) {
+      const n = ISA.find((o) => o.name === d.negation)!;
+      assert.equal(n.negation, d.name, `${d.name} and ${n.name} negate each other`);
+    }
   }
-  const missing = ISA.filter((_, op) => !seen.has(op)).map((d) => d.name);
-  assert.deepEqual(missing, []);
-  // No case label without its comment.
-  const labels = [...source.matchAll(/^\s*case (\d+):/gm)].length;
-  assert.equal(labels, seen.size);
 });
 
 Deno.test("instruction names are unique and sizes follow the shapes", () => {

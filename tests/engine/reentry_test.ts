@@ -14,16 +14,18 @@ Deno.test("reentry: the count of active host calls unwinds after traps and error
   const engine = new Engine(new Config({ maxHostReentry: 8 }));
   const store = new Store(engine, null);
   const linker = new Linker(engine);
-  let nest: TypedFunc<[number], number>;
+  // The host function calls back into the export, which exists only after instantiation.
+  const late = {} as { nest: TypedFunc<[number], number> };
   const seen: number[] = [];
   linker.funcWrap("env", "down", { params: ["i32"], results: ["i32"] }, (c, n) => {
     seen.push(activeHostCalls());
     if (n === 0) return 0;
     if (n === -1) throw new Error("host failure");
-    return nest.call(c.store, n > 0 ? n - 1 : n);
+    return late.nest.call(c.store, n > 0 ? n - 1 : n);
   });
-  nest = linker.instantiate(store, new Module(engine, BYTES))
+  const nest = linker.instantiate(store, new Module(engine, BYTES))
     .getTypedFunc(store, "nest", { params: ["i32"], results: ["i32"] });
+  late.nest = nest;
   assert.equal(activeHostCalls(), 0);
   assert.equal(nest.call(store, 3), 0);
   assert.deepEqual(seen, [1, 2, 3, 4], "one more per level");

@@ -147,20 +147,26 @@ function lanes(s: Int32Array, w: number, shape: string): (number | bigint)[] {
 // ---------------------------------------------------------------------------------------------
 // Harvesting the spec files
 
+/** Each SIMD operator's sub-opcode by text name, and the generic instruction it becomes. */
 const NAME_TO_SUB = new Map<string, number>();
+const INSTR = new Map<number, string>();
 for (const info of OP_INFO.values()) {
-  if (info.code >> 8 === 0xfd) NAME_TO_SUB.set(info.name, info.code & 0xff);
+  if (info.code >> 8 !== 0xfd) continue;
+  NAME_TO_SUB.set(info.name, info.code & 0xff);
+  INSTR.set(info.code & 0xff, info.translate.instr!);
 }
 
-const EXTRACT = new Set([0x15, 0x16, 0x18, 0x19, 0x1b, 0x1d, 0x1f, 0x21]);
-const REPLACE = new Set([0x17, 0x1a, 0x1c, 0x1e, 0x20, 0x22]);
 /** Loads, stores and `v128.const`: not harvested (memory ops are tested below). */
-const SKIPPED = new Set([
-  ...Array.from({ length: 0x0d }, (_, i) => i),
-  ...Array.from({ length: 8 }, (_, i) => 0x54 + i),
-  0x5c,
-  0x5d,
+const NOT_HARVESTED = new Set([
+  "V128Load",
+  "V128Store",
+  "V128LoadLane",
+  "V128StoreLane",
+  "V128Const",
 ]);
+const SKIPPED = new Set(
+  [...INSTR].filter(([, instr]) => NOT_HARVESTED.has(instr)).map(([sub]) => sub),
+);
 
 /** A harvested function: one SIMD operator over parameters. */
 interface SimpleFunc {
@@ -256,9 +262,9 @@ function runSimple(f: SimpleFunc, s: Int32Array, d: number): void {
       k.getInt32(8, true),
       k.getInt32(12, true),
     );
-  } else if (EXTRACT.has(f.sub)) {
+  } else if (INSTR.get(f.sub) === "V128ExtractLane") {
     simdExtractLane(f.sub, s, d, w[0]!, f.imms[0]!);
-  } else if (REPLACE.has(f.sub)) {
+  } else if (INSTR.get(f.sub) === "V128ReplaceLane") {
     simdReplaceLane(f.sub, s, d, w[0]!, w[1]!, f.imms[0]!);
   } else if (w.length === 3) {
     simdTernary(f.sub, s, d, w[0]!, w[1]!, w[2]!);

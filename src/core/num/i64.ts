@@ -117,6 +117,103 @@ export function i64AddImm(s: Int32Array, d: number, a: number, lo: number, hi: n
   add(s, d, s[a], s[a + 1], lo, hi);
 }
 
+/**
+ * `i64.add128`: the 128-bit sum of `(aLo, aHi)` and `(bLo, bHi)`, each half an i64 at that word
+ * index of `s`; the sum's low and high halves go to `dLo` and `dHi` (which may be any of the
+ * operands: every operand is read first).
+ */
+export function i64Add128(
+  s: Int32Array,
+  dLo: number,
+  dHi: number,
+  aLo: number,
+  aHi: number,
+  bLo: number,
+  bHi: number,
+): void {
+  // Four 32-bit limbs, low first; each limb sum is exact in a double.
+  const s0 = (s[aLo] >>> 0) + (s[bLo] >>> 0);
+  const s1 = (s[aLo + 1] >>> 0) + (s[bLo + 1] >>> 0) + (s0 > 0xffffffff ? 1 : 0);
+  const s2 = (s[aHi] >>> 0) + (s[bHi] >>> 0) + (s1 > 0xffffffff ? 1 : 0);
+  const s3 = (s[aHi + 1] + s[bHi + 1] + (s2 > 0xffffffff ? 1 : 0)) | 0;
+  s[dLo] = s0 | 0;
+  s[dLo + 1] = s1 | 0;
+  s[dHi] = s2 | 0;
+  s[dHi + 1] = s3;
+}
+
+/**
+ * `i64.sub128`: the 128-bit difference `(aLo, aHi) - (bLo, bHi)`, as `i64Add128` lays it out.
+ */
+export function i64Sub128(
+  s: Int32Array,
+  dLo: number,
+  dHi: number,
+  aLo: number,
+  aHi: number,
+  bLo: number,
+  bHi: number,
+): void {
+  // Four 32-bit limbs, low first; a negative limb difference borrows from the next.
+  const d0 = (s[aLo] >>> 0) - (s[bLo] >>> 0);
+  const d1 = (s[aLo + 1] >>> 0) - (s[bLo + 1] >>> 0) - (d0 < 0 ? 1 : 0);
+  const d2 = (s[aHi] >>> 0) - (s[bHi] >>> 0) - (d1 < 0 ? 1 : 0);
+  const d3 = (s[aHi + 1] - s[bHi + 1] - (d2 < 0 ? 1 : 0)) | 0;
+  s[dLo] = d0 | 0;
+  s[dLo + 1] = d1 | 0;
+  s[dHi] = d2 | 0;
+  s[dHi + 1] = d3;
+}
+
+/**
+ * `i64.mul_wide_s`: the signed 128-bit product of the i64s at `a` and `b`; its low and high
+ * halves go to `dLo` and `dHi` (which may be operands: both are read first).
+ */
+export function i64MulWideS(s: Int32Array, dLo: number, dHi: number, a: number, b: number): void {
+  mulWide(s, dLo, dHi, s[a], s[a + 1], s[b], s[b + 1], true);
+}
+
+/** `i64.mul_wide_u`: the unsigned 128-bit product, as `i64MulWideS` lays it out. */
+export function i64MulWideU(s: Int32Array, dLo: number, dHi: number, a: number, b: number): void {
+  mulWide(s, dLo, dHi, s[a], s[a + 1], s[b], s[b + 1], false);
+}
+
+/** The 128-bit product of `(a1·2^32 + a0)` and `(b1·2^32 + b0)`, from 32-bit limb products. */
+function mulWide(
+  s: Int32Array,
+  dLo: number,
+  dHi: number,
+  a0: number,
+  a1: number,
+  b0: number,
+  b1: number,
+  signed: boolean,
+): void {
+  // Column sums of the unsigned limb products (each below 2^35: exact in a double).
+  const c1 = mulHiU32(a0, b0) + (Math.imul(a0, b1) >>> 0) + (Math.imul(a1, b0) >>> 0);
+  const c2 = mulHiU32(a0, b1) + mulHiU32(a1, b0) + (Math.imul(a1, b1) >>> 0) +
+    Math.floor(c1 / 0x100000000);
+  let r2 = c2 >>> 0;
+  let r3 = mulHiU32(a1, b1) + Math.floor(c2 / 0x100000000);
+  if (signed) {
+    // As signed values a = a_u - 2^64·[a < 0]: the high half loses b if a < 0 and a if b < 0.
+    if (a1 < 0) {
+      const t = r2 - (b0 >>> 0);
+      r3 = r3 - b1 - (t < 0 ? 1 : 0);
+      r2 = t >>> 0;
+    }
+    if (b1 < 0) {
+      const t = r2 - (a0 >>> 0);
+      r3 = r3 - a1 - (t < 0 ? 1 : 0);
+      r2 = t >>> 0;
+    }
+  }
+  s[dLo] = Math.imul(a0, b0);
+  s[dLo + 1] = c1 | 0;
+  s[dHi] = r2 | 0;
+  s[dHi + 1] = r3 | 0;
+}
+
 /** `i64.sub`. */
 export function i64Sub(s: Int32Array, d: number, a: number, b: number): void {
   sub(s, d, s[a], s[a + 1], s[b], s[b + 1]);

@@ -1,0 +1,116 @@
+/**
+ * What the executor's generated `run` (`executor.ts`) calls besides the semantics functions: its
+ * status codes and the helpers of calls, traps and fuel, kept out of the hot loop.
+ *
+ * @module
+ */
+
+import { Trap, TrapCode } from "../core/trap.ts";
+import type { CompiledFunc } from "./code_map.ts";
+import type {
+  FuncEntity,
+  HostFuncEntity,
+  InstanceEntity,
+  StoreInner,
+  WasmFuncEntity,
+} from "./entities.ts";
+import { type BulkFuel, refillFuel } from "./fuel.ts";
+import type { ExecStack } from "./stack.ts";
+
+/** What the executor needs from the engine: translation on first call, bulk fuel prices. */
+export interface Compiler {
+  /** The compiled body of `func`, translating it if needed. */
+  compile(func: WasmFuncEntity): CompiledFunc;
+  /** The per-byte/element charges of bulk operations, or null when fuel is not metered. */
+  readonly bulkFuel: BulkFuel | null;
+}
+
+/** How `run` ended: one of the constants below. */
+export type RunStatus = number;
+/** The base frame returned: its results are in the first slots of its frame. */
+export const DONE: RunStatus = 0;
+/**
+ * A fuel charge could not be paid (`st.requiredFuel` says how much it needs). The innermost
+ * frame's saved pc is the charging instruction, so running again retries the charge.
+ */
+export const OUT_OF_FUEL: RunStatus = 1;
+/**
+ * The host function `st.host` returned a Promise (`st.pending`), which writes its results to
+ * the slots at `st.hostBase` when it settles; run again after that.
+ */
+export const HOST_AWAIT: RunStatus = 2;
+
+/** The memory view of an instance without memory. */
+export const EMPTY_VIEW: DataView = new DataView(new ArrayBuffer(0));
+
+/**
+ * `x`, or the canonical NaN if `x` is a NaN: rounding a signalling NaN must give a quiet one,
+ * and `Math.floor` & co. return a NaN argument unchanged.
+ */
+export function quiet(x: number): number {
+  return x === x ? x : NaN;
+}
+
+export function trap(code: TrapCode): Trap {
+  return new Trap(code);
+}
+
+/** The callee of `call_indirect`, after the table, null and signature checks. */
+export function indirectCallee(
+  store: StoreInner,
+  inst: InstanceEntity,
+  typeIndex: number,
+  tableIndex: number,
+  i: number,
+): FuncEntity {
+  const table = inst.tables[tableIndex]!;
+  // The spec words these two with the element index in view: "undefined element" for an index
+  // past the table's end (wasmi's code: TableOutOfBounds), "uninitialized element N" for null.
+  if (i >>> 0 >= table.size) throw new Trap(TrapCode.TableOutOfBounds, "undefined element");
+  const handle = table.elements[i >>> 0]!;
+  if (handle === 0) {
+    throw new Trap(TrapCode.IndirectCallToNull, `uninitialized element ${i >>> 0}`);
+  }
+  const callee = store.funcs[handle]!;
+  if (callee.typeId !== inst.typeIds[typeIndex]) throw trap(TrapCode.BadSignature);
+  return callee;
+}
+
+/**
+ * A fuel charge of `cost` could not be paid: refills from a fuel slice's reserve if there is one
+ * and this call does not yield (see `fuel.ts`). Returns true when the caller must stop with
+ * `OUT_OF_FUEL` (`st.requiredFuel` set), false to retry the charge.
+ */
+export function outOfFuel(store: StoreInner, st: ExecStack, cost: number): boolean {
+  if (!st.yields && refillFuel(store, cost)) return false;
+  st.requiredFuel = cost;
+  return true;
+}
+
+/**
+ * Calls host function `func` with its parameters and results in the slots at `base` of `st`.
+ * While it runs `st.host` names it, so an error that escapes `run` is known to be the host
+ * function's. Returns its Promise if it returned one (`st.host` then stays set).
+ */
+export function callHost(
+  func: HostFuncEntity,
+  caller: InstanceEntity,
+  st: ExecStack,
+  base: number,
+): Promise<void> | undefined {
+  st.host = func;
+  st.hostBase = base;
+  const pending = func.invoke(caller, st.s32, base);
+  if (pending !== undefined) {
+    st.pending = pending;
+    return pending;
+  }
+  st.host = null;
+  return undefined;
+}
+
+/** Stops before the instruction at `pc` of frame `depth`, which could not pay its fuel. */
+export function stopAt(st: ExecStack, depth: number, pc: number): RunStatus {
+  st.frames[2 * depth + 1] = pc;
+  return OUT_OF_FUEL;
+}
