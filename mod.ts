@@ -37,6 +37,7 @@ export {
   type CompilationMode,
   Config,
   type ConfigOptions,
+  type ExecutionTier,
   type FuelConsumptionMode,
   type FuelCosts,
 } from "./src/engine/config.ts";

@@ -10,6 +10,12 @@ import type { ModuleDecl } from "../binary/module.ts";
 /** A translated function body and the frame it needs. Sizes are in words of the slot array. */
 export class CompiledFunc {
   /**
+   * The body the code-generation tier made of `code` (see `codegen.ts`), null when it stays in
+   * the interpreter, undefined until the engine has decided. Only the engine reads or writes it.
+   */
+  generated: ((...args: never[]) => number) | null | undefined = undefined;
+
+  /**
    * @param code the internal code (see `isa.ts`)
    * @param paramWords words taken by the parameters (the frame starts with them)
    * @param localWords words taken by parameters and declared locals (the executor zeroes the

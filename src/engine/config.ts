@@ -15,6 +15,14 @@ import type { WasmFeatures } from "../core/features.ts";
 export type CompilationMode = "eager" | "lazyTranslation" | "lazy";
 
 /**
+ * How Wasm code runs: `interpreter` (the dispatch loop over internal code), `codegen` (each
+ * function translated to JavaScript with `new Function` on its first call; engine creation fails
+ * where the realm forbids code generation), or `auto` (the default): `codegen` where `new
+ * Function` works in this realm (probed once, silently), the interpreter otherwise.
+ */
+export type ExecutionTier = "interpreter" | "codegen" | "auto";
+
+/**
  * When bulk operations (`memory.copy`, `table.fill`, ...) pay their per-byte fuel: `lazy` only
  * when they succeed, `eager` before checking their bounds.
  */
@@ -87,6 +95,8 @@ export interface ConfigOptions {
   fuelCosts?: Partial<FuelCosts>;
   /** When function bodies are validated and translated; default `"lazy"`. */
   compilationMode?: CompilationMode;
+  /** How Wasm code runs; default `"auto"` (see `ExecutionTier`). */
+  executionTier?: ExecutionTier;
 }
 
 /** The proposals a switch names that the engine does not implement: their switches stay off. */
@@ -169,6 +179,8 @@ export class Config implements WasmFeatures {
   fuelCosts: FuelCosts = { base: 1, call: 0, bytesPerFuel: 64, elementsPerFuel: 16 };
   /** When function bodies are validated and translated. */
   compilationMode: CompilationMode = "lazy";
+  /** How Wasm code runs: interpreted, translated to JavaScript, or chosen by the realm. */
+  executionTier: ExecutionTier = "auto";
 
   /**
    * Creates a configuration: the defaults, changed by `options`.
@@ -216,6 +228,13 @@ export class Config implements WasmFeatures {
       throw new ConfigError(
         `Config.compilationMode must be "eager", "lazyTranslation" or "lazy", got ${
           String(this.compilationMode)
+        }`,
+      );
+    }
+    if (!["interpreter", "codegen", "auto"].includes(this.executionTier)) {
+      throw new ConfigError(
+        `Config.executionTier must be "interpreter", "codegen" or "auto", got ${
+          String(this.executionTier)
         }`,
       );
     }

@@ -8,6 +8,7 @@
  */
 
 import { Config, type FuelCosts } from "./config.ts";
+import { ConfigError } from "../core/errors.ts";
 import type { FuncType } from "../core/types.ts";
 import type { ModuleDecl } from "../binary/module.ts";
 import { Trap, TrapCode } from "../core/trap.ts";
@@ -16,6 +17,13 @@ import { CodeMap, type CompiledFunc } from "./code_map.ts";
 import { translateFunc } from "./translator.ts";
 import { DONE, HOST_AWAIT, OUT_OF_FUEL, run, type RunStatus } from "./executor.ts";
 import { BulkFuel } from "./fuel.ts";
+import {
+  codeGenerationAllowed,
+  generateBody,
+  type GeneratedBody,
+  runTiered,
+  type TieredCompiler,
+} from "./codegen.ts";
 import { enterHostCall, leaveHostCall } from "./reentry.ts";
 import { ExecStack } from "./stack.ts";
 
@@ -41,9 +49,22 @@ const MAX_CACHED_WORDS = 4 * 1024 * 1024;
  * if (engine.config.maxRecursionDepth !== 10_000) throw new Error();
  * ```
  */
-export class Engine {
+export class Engine implements TieredCompiler {
   /** The configuration this engine was created with. */
   readonly config: Config;
+  /**
+   * The tier that runs this engine's Wasm: `Config.executionTier`, with `auto` resolved for this
+   * realm (`codegen` where `new Function` works).
+   */
+  readonly executionTier: "interpreter" | "codegen";
+  /** Runs a call's frames: the interpreter, or the driver of both tiers. */
+  readonly #run: (
+    engine: Engine,
+    store: StoreInner,
+    st: ExecStack,
+    baseDepth: number,
+  ) => RunStatus;
+  readonly #stats = { generated: 0, interpreted: 0, reasons: new Map<string, number>() };
   readonly #typeIds = new Map<string, number>();
   readonly #types: FuncType[] = [];
   readonly #codeMap = new CodeMap();
@@ -61,13 +82,63 @@ export class Engine {
    * Creates an engine.
    *
    * @param config the engine's configuration (defaults if omitted)
+   * @throws {ConfigError} when `executionTier` is `codegen` and this realm forbids generating
+   *   code from strings
    */
   constructor(config: Config = new Config()) {
     this.config = config;
+    const tier = config.executionTier;
+    const allowed = tier !== "interpreter" && codeGenerationAllowed();
+    if (tier === "codegen" && !allowed) {
+      throw new ConfigError(
+        `Config.executionTier "codegen": this realm forbids code generation from strings`,
+      );
+    }
+    this.executionTier = allowed ? "codegen" : "interpreter";
+    this.#run = allowed ? runTiered : run;
     this.#fuelCosts = config.consumeFuel ? { ...config.fuelCosts } : null;
     this.bulkFuel = config.consumeFuel
       ? new BulkFuel(config.fuelCosts, config.fuelConsumptionMode)
       : null;
+  }
+
+  /**
+   * What the code-generation tier did so far: how many function bodies it generated, how many
+   * stayed in the interpreter because it does not cover one of their instructions, and why
+   * (reason → count). All zero when the engine runs the interpreter only.
+   *
+   * @example
+   * ```ts
+   * import { Engine } from "./engine.ts";
+   * import { Config } from "./config.ts";
+   * const stats = new Engine(new Config({ executionTier: "interpreter" })).codegenStats();
+   * if (stats.generated !== 0 || stats.interpreted !== 0) throw new Error();
+   * ```
+   */
+  codegenStats(): { generated: number; interpreted: number; reasons: Record<string, number> } {
+    const { generated, interpreted, reasons } = this.#stats;
+    return { generated, interpreted, reasons: Object.fromEntries(reasons) };
+  }
+
+  /**
+   * The generated body of a compiled function, generated on its first run (see `codegen.ts`
+   * for why there is no call-count threshold); null when it runs in the interpreter.
+   *
+   * @internal
+   */
+  bodyOf(cf: CompiledFunc): GeneratedBody | null {
+    const known = cf.generated as GeneratedBody | null | undefined;
+    if (known !== undefined) return known;
+    const body = generateBody(cf);
+    if (typeof body === "string") {
+      this.#stats.interpreted++;
+      this.#stats.reasons.set(body, (this.#stats.reasons.get(body) ?? 0) + 1);
+      cf.generated = null;
+      return null;
+    }
+    this.#stats.generated++;
+    cf.generated = body;
+    return body;
   }
 
   /** The deduplicated id of a function type: equal types get equal ids. */
@@ -149,7 +220,7 @@ export class Engine {
     }
     try {
       const compiled = this.#enter(st, func, io);
-      status = run(this, store, st, 0);
+      status = this.#run(this, store, st, 0);
       if (status === DONE) {
         io.set(st.s32.subarray(0, compiled.numResults * SLOT_WORDS));
       } else if (status === OUT_OF_FUEL) {
@@ -200,7 +271,7 @@ export class Engine {
       throw e;
     }
     try {
-      return run(this, store, st, 0);
+      return this.#run(this, store, st, 0);
     } catch (e) {
       if (st.host !== null) {
         st.hostError = e;

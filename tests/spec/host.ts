@@ -9,6 +9,7 @@ import {
   Config,
   DecodeError,
   Engine,
+  type ExecutionTier,
   type Func,
   Global,
   type Instance,
@@ -188,6 +189,8 @@ export interface LibraryHostOptions {
    * `wasm3Switches`).
    */
   readonly features?: Readonly<Record<string, boolean>>;
+  /** `Config.executionTier` (default: the Config's default, `auto`). */
+  readonly tier?: ExecutionTier;
 }
 
 /** The library behind `SpecHost`: one engine, store and linker per script. */
@@ -199,7 +202,13 @@ class LibraryHost implements SpecHost {
 
   constructor(options: LibraryHostOptions = {}) {
     this.#fuel = options.fuel ?? false;
-    this.#engine = new Engine(new Config({ ...options.features, consumeFuel: this.#fuel }));
+    this.#engine = new Engine(
+      new Config({
+        ...options.features,
+        consumeFuel: this.#fuel,
+        ...(options.tier === undefined ? {} : { executionTier: options.tier }),
+      }),
+    );
     this.#store = new Store(this.#engine, undefined);
     this.#linker = new Linker<undefined>(this.#engine);
     // The reference interpreter's registry lets a later `register` replace an earlier one.

@@ -2,7 +2,7 @@
  * CLI of the spec-testsuite runner.
  *
  * ```sh
- * deno task spec [--fuel] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
+ * deno task spec [--fuel] [--tier T] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
  * ```
  *
  * Runs every root `.wast` file of the testsuite (or the named ones; `FILE:LINE` runs just the
@@ -30,7 +30,7 @@ import {
 } from "./suite.ts";
 
 const USAGE =
-  `usage: deno task spec [--suite S] [--fuel] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
+  `usage: deno task spec [--suite S] [--fuel] [--tier T] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
 
   FILE        a .wast file: a path, or a name in the testsuite (default: every file of the suite)
   FILE:LINE   only the command at LINE (after the modules and actions it depends on)
@@ -39,6 +39,7 @@ const USAGE =
               proposal folder's name (e.g. tail-call). Every suite but root turns on each Config
               proposal switch the library accepts and converts text with wabt, then wasm-tools.
   --fuel      fueled mode: every invoke from 0 fuel, resumed with exactly the fuel it needs
+  --tier T    Config.executionTier: interpreter, codegen or auto (the default)
   --filter S  only files whose name contains S
   --json OUT  write the report as JSON to OUT
   --verbose   print every case, not just failures
@@ -144,6 +145,7 @@ async function main(args: string[]): Promise<number> {
       filter: { type: "string" },
       verbose: { type: "boolean", default: false },
       fuel: { type: "boolean", default: false },
+      tier: { type: "string", default: "auto" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -160,7 +162,11 @@ async function main(args: string[]): Promise<number> {
     console.log(`proposal switches on: ${Object.keys(switches.on).join(", ")}`);
     console.log(`refused by this build: ${switches.refused.join(", ") || "none"}\n`);
   }
-  const factory = hostFactory({ fuel: values.fuel, features: switches.on });
+  const tier = values.tier;
+  if (tier !== "auto" && tier !== "interpreter" && tier !== "codegen") {
+    throw new Error(`--tier must be interpreter, codegen or auto, got ${tier}`);
+  }
+  const factory = hostFactory({ fuel: values.fuel, features: switches.on, tier });
   const groups = new Map<string, Summary[]>();
   for (const selection of selections(values.suite, positionals, values.filter)) {
     const results = await runWastFile(selection.path, selection.name, {

@@ -1,0 +1,421 @@
+/**
+ * The second execution tier: a function's internal code (`isa.ts`, the same validated, fused
+ * register code the interpreter runs) turned into one JavaScript function by `new Function`.
+ *
+ * ## Same frames, same stops
+ * A generated function runs one frame of an `ExecStack`, exactly as the interpreter would: its
+ * slots are the same words of the same value stack (`s32[fp + r]`), its operands are the code's
+ * words written in as numeric literals. It starts at the pc saved in its frame and returns to
+ * the driver (`runTiered`) to call a Wasm function (after pushing the callee's frame as the
+ * interpreter does, with the same `StackOverflow` checks) or to return. So Wasm→Wasm calls never
+ * nest on the JS stack (recursion is bounded only by `Config`), and at every point where a call
+ * can stop (a fuel charge that cannot be paid, a host function that throws or returns a
+ * Promise) the frame holds what the interpreter holds: either tier can continue it.
+ *
+ * The body is a `switch (pc)` inside a loop, with a `case` at each place control can enter:
+ * the start, branch targets, the instruction after a call, each `ConsumeFuel`, and each
+ * instruction whose template stops or retries itself (bulk operations, growth). Straight-line
+ * code between them is the rows' own `run` templates, spelled with constant operands, so every
+ * instruction behaves (traps, NaN bits, fuel) exactly as in the interpreter.
+ *
+ * ## What is not covered
+ * An instruction whose row the generator does not know how to spell (a jumping row other than
+ * the branches, calls and returns below, or a template naming anything outside the generated
+ * function's scope) makes `generateBody` return the reason instead: that function stays in the
+ * interpreter (the engine counts these, `Engine.codegenStats`).
+ *
+ * ## Security
+ * The source is built from the rows' templates and integers from the code array only; nothing
+ * taken from the module (names, custom sections, data) is ever spelled into it.
+ *
+ * @module
+ */
+
+import { TrapCode } from "../core/trap.ts";
+import * as num from "../core/num/mod.ts";
+import * as bulk from "./bulk_ops.ts";
+import * as entities from "./entities.ts";
+import * as support from "./exec_support.ts";
+import * as simd from "./simd.ts";
+import * as simdMem from "./simd_mem.ts";
+import { expandRun, I, type InstrDef, instrSize, ISA, type RunSpelling } from "./isa.ts";
+import type { CompiledFunc } from "./code_map.ts";
+import type { StoreInner, WasmFuncEntity } from "./entities.ts";
+import type { BulkFuel } from "./fuel.ts";
+import type { ExecStack } from "./stack.ts";
+import { type Compiler, DONE, run, type RunStatus } from "./executor.ts";
+
+/** A generated function returned to call the Wasm function whose frame it pushed. */
+const CALL = 10;
+/** A generated function's frame returned (its results are in its first slots). */
+const RETURN = 11;
+
+/**
+ * A function's generated body: runs frame `depth` of `st` from its saved pc until it returns
+ * (`RETURN`), calls a Wasm function (`CALL`, the callee's frame pushed) or stops (`OUT_OF_FUEL`,
+ * `HOST_AWAIT`).
+ */
+export type GeneratedBody = (
+  store: StoreInner,
+  st: ExecStack,
+  depth: number,
+  bulkFuel: BulkFuel | null,
+  compiler: Compiler,
+) => number;
+
+/** What the driver needs: the interpreter's compiler, and a generated body per function. */
+export interface TieredCompiler extends Compiler {
+  /** The generated body of `cf`, generating it if needed; null: it runs in the interpreter. */
+  bodyOf(cf: CompiledFunc): GeneratedBody | null;
+}
+
+/**
+ * Runs the frames of `st` from the innermost until the frame at `baseDepth` returns, each frame
+ * in its function's tier: its generated body, or the interpreter (which then also runs the
+ * functions that frame calls, until it returns). Same contract as the interpreter's `run`.
+ */
+export function runTiered(
+  compiler: TieredCompiler,
+  store: StoreInner,
+  st: ExecStack,
+  baseDepth: number,
+): RunStatus {
+  const bulkFuel = compiler.bulkFuel;
+  for (;;) {
+    const depth = st.depth;
+    const body = compiler.bodyOf(st.funcs[depth]!.compiled!);
+    let status: number;
+    if (body === null) {
+      status = run(compiler, store, st, depth);
+    } else {
+      status = body(store, st, depth, bulkFuel, compiler);
+      if (status === CALL) continue;
+      if (status === RETURN) {
+        st.depth = depth - 1;
+        status = DONE;
+      }
+    }
+    if (status !== DONE || depth === baseDepth) return status;
+  }
+}
+
+/**
+ * Pushes the frame of Wasm function `callee`, whose parameters are at word `base`, above frame
+ * `depth`, as the interpreter's `Call` does (value stack first, then call stack: the same
+ * `StackOverflow` at the same depth), and returns `CALL`.
+ */
+function pushFrame(
+  compiler: Compiler,
+  st: ExecStack,
+  depth: number,
+  callee: WasmFuncEntity,
+  base: number,
+): number {
+  const cf = callee.compiled ?? compiler.compile(callee);
+  if (base + cf.frameWords > st.s32.length) st.growValues(base + cf.frameWords);
+  if (2 * (depth + 1) >= st.frames.length) st.growFrames(depth + 1);
+  const frames = st.frames;
+  st.depth = depth + 1;
+  frames[2 * depth + 2] = base;
+  frames[2 * depth + 3] = 0;
+  st.funcs[depth + 1] = callee;
+  if (cf.localWords > cf.paramWords) st.s32.fill(0, base + cf.paramWords, base + cf.localWords);
+  return CALL;
+}
+
+/** What generated code may call: the executor's modules, and the driver's own helpers. */
+const RUNTIME: Readonly<Record<string, unknown>> = (() => {
+  const all: Record<string, unknown> = { TrapCode, pushFrame, CALL, RETURN };
+  for (const module of [num, bulk, entities, support, simd, simdMem]) {
+    for (const [name, value] of Object.entries(module)) all[name] = value;
+  }
+  return Object.freeze(all);
+})();
+
+/** Names the generated function declares: a template may use these. */
+const LOCALS = [
+  "store",
+  "st",
+  "depth",
+  "bulkFuel",
+  "compiler",
+  "frames",
+  "fp",
+  "pc",
+  "code",
+  "s32",
+  "f32",
+  "f64",
+  "inst",
+  "globals",
+  "mem",
+  "mview",
+  "memLen",
+];
+
+/** Globals and keywords a template may use. */
+const BUILTINS = new Set([
+  "Math",
+  "NaN",
+  "Infinity",
+  "undefined",
+  "null",
+  "true",
+  "false",
+  "const",
+  "let",
+  "if",
+  "else",
+  "for",
+  "while",
+  "do",
+  "break",
+  "continue",
+  "return",
+  "throw",
+  "new",
+  "typeof",
+  "switch",
+  "case",
+  "default",
+]);
+
+for (const name of LOCALS) {
+  if (name in RUNTIME) throw new Error(`codegen: runtime name ${name} shadows a local`);
+}
+
+/** Operands spelled as constants: a slot as `(fp + r)`, anything else as its literal. */
+function spelling(code: Int32Array, pc: number): RunSpelling {
+  return {
+    operand(kind, word) {
+      const value = code[pc + word]!;
+      return kind === "r" ? `(fp + ${value})` : `${value}`;
+    },
+    next: (size) => `${pc + size}`,
+    opcode: (name) => `${I[name]}`,
+  };
+}
+
+/** A row's template as JavaScript: TypeScript's non-null assertions (`mem!`) dropped. */
+function toJs(text: string): string {
+  return text.replace(/([\w$\])])!(?!=)/g, "$1");
+}
+
+/** The identifiers `js` uses that are neither declared in it, nor locals, runtime or builtins. */
+function unknownNames(js: string): string[] {
+  const declared = new Set<string>();
+  for (const m of js.matchAll(/\b(?:const|let)\s+([A-Za-z_$][\w$]*)/g)) declared.add(m[1]!);
+  for (const m of js.matchAll(/,\s*([A-Za-z_$][\w$]*)\s*=(?!=)/g)) declared.add(m[1]!);
+  const unknown: string[] = [];
+  for (const m of js.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)/g)) {
+    const name = m[1]!;
+    if (
+      declared.has(name) || BUILTINS.has(name) || LOCALS.includes(name) || name in RUNTIME
+    ) continue;
+    unknown.push(name);
+  }
+  return unknown;
+}
+
+/** Templates that stop, retry or read the pc: their instruction needs `pc` set and a `case`. */
+function needsPc(run: string): boolean {
+  return /\b(pc|break|return|code)\b/.test(run);
+}
+
+/** A branch row's template: `prelude pc = cond ? target : next;`. */
+const BRANCH = /^([\s\S]*?)pc = ([\s\S]*) \? (-?\d+) : (-?\d+);$/;
+
+/** Whether `def` is a conditional branch (see `branch` in isa.ts). */
+function isBranch(def: InstrDef): boolean {
+  return def.run !== null && /pc = [\s\S]* \? \$\d+ : \$next;$/.test(def.run);
+}
+
+/** The instructions the generator writes itself rather than from their templates. */
+const OWN = new Set<number>([
+  I.Unreachable,
+  I.Br,
+  I.BrTable,
+  I.Return,
+  I.ReturnSlot,
+  I.Call,
+  I.CallIndirect,
+  I.ConsumeFuel,
+]);
+
+/** The source of the body generated for `code`, or why it cannot be generated. */
+export function generateSource(code: Int32Array): { source: string } | { reason: string } {
+  // Pass 1: where control can enter, and whether every instruction is covered.
+  const labels = new Set<number>([0]);
+  const starts = new Set<number>();
+  for (let pc = 0; pc < code.length;) {
+    starts.add(pc);
+    const op = code[pc]!;
+    const def = ISA[op];
+    if (def === undefined) return { reason: `unknown internal opcode ${op}` };
+    const size = instrSize(code, pc);
+    if (op === I.Br) labels.add(code[pc + 1]!);
+    else if (op === I.BrTable) {
+      for (let k = 0; k <= code[pc + 2]!; k++) labels.add(code[pc + 3 + k]!);
+    } else if (op === I.Call || op === I.CallIndirect) labels.add(pc + size);
+    else if (op === I.ConsumeFuel) labels.add(pc);
+    else if (!OWN.has(op)) {
+      if (def.run === null) return { reason: `${def.name} (shares another instruction's case)` };
+      if (isBranch(def)) labels.add(code[pc + size - 1]!);
+      else if (def.jumps) return { reason: `${def.name} (a jumping instruction)` };
+      else if (needsPc(def.run)) labels.add(pc);
+    }
+    pc += size;
+  }
+  for (const l of labels) if (!starts.has(l)) return { reason: `a branch into an instruction` };
+
+  // Pass 2: the body.
+  const out: string[] = [];
+  const names = new Set<string>(["EMPTY_VIEW"]);
+  let reachable = true;
+  for (let pc = 0; pc < code.length;) {
+    const op = code[pc]!;
+    const def = ISA[op]!;
+    const size = instrSize(code, pc);
+    const next = pc + size;
+    if (labels.has(pc)) {
+      out.push(`case ${pc}:`);
+      reachable = true;
+    }
+    if (!reachable) {
+      pc = next;
+      continue;
+    }
+    const slot = (k: number) => `(fp + ${code[pc + k]})`;
+    let js: string;
+    switch (op) {
+      case I.Unreachable:
+        js = `throw trap(TrapCode.UnreachableCodeReached);`;
+        reachable = false;
+        break;
+      case I.Br:
+        js = `pc = ${code[pc + 1]}; continue;`;
+        reachable = false;
+        break;
+      case I.BrTable: {
+        const n = code[pc + 2]!;
+        const cases = [];
+        for (let k = 0; k < n; k++) cases.push(`case ${k}: pc = ${code[pc + 3 + k]}; continue;`);
+        js = `switch (s32[${slot(1)}] >>> 0) {\n${cases.join("\n")}\ndefault: pc = ${
+          code[pc + 3 + n]
+        }; continue;\n}`;
+        reachable = false;
+        break;
+      }
+      case I.Return:
+        js = `return ${RETURN};`;
+        reachable = false;
+        break;
+      case I.ReturnSlot:
+        js = `s32[fp] = s32[${slot(1)}];\ns32[fp + 1] = s32[${slot(1)} + 1];\nreturn ${RETURN};`;
+        reachable = false;
+        break;
+      case I.Call:
+      case I.CallIndirect: {
+        const callee = op === I.Call
+          ? `inst.funcs[${code[pc + 1]}]`
+          : `indirectCallee(store, inst, ${code[pc + 1]}, ${code[pc + 2]}, s32[${slot(3)}])`;
+        js = `const callee = ${callee};
+const base = ${op === I.Call ? slot(2) : slot(4)};
+frames[2 * depth + 1] = ${next};
+if (!callee.isHost) return pushFrame(compiler, st, depth, callee, base);
+if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
+if (mem !== null && mview !== mem.view) {
+  mview = mem.view;
+  memLen = mview.byteLength;
+}`;
+        break;
+      }
+      case I.ConsumeFuel: {
+        const cost = code[pc + 1]!;
+        js = `if (store.fuel < ${cost}) {
+  if (outOfFuel(store, st, ${cost})) {
+    frames[2 * depth + 1] = ${pc};
+    return OUT_OF_FUEL;
+  }
+  pc = ${pc};
+  continue; // refilled: charge again
+}
+store.fuel -= ${cost};`;
+        break;
+      }
+      default: {
+        const text = toJs(expandRun(def, spelling(code, pc)));
+        if (isBranch(def)) {
+          const m = BRANCH.exec(text);
+          if (m === null) return { reason: `${def.name} (an unexpected branch template)` };
+          js = `${m[1]}if (${m[2]}) {\n  pc = ${m[3]};\n  continue;\n}`;
+        } else {
+          js = needsPc(def.run!) ? `pc = ${pc};\n${text}` : text;
+        }
+        const unknown = unknownNames(js);
+        if (unknown.length > 0) {
+          return { reason: `${def.name} (its template uses ${unknown.join(", ")})` };
+        }
+      }
+    }
+    for (const m of js.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)/g)) {
+      if (m[1]! in RUNTIME) names.add(m[1]!);
+    }
+    out.push(`{ // ${def.name} @${pc}\n${js}\n}`);
+    pc = next;
+  }
+  const imports = [...names].sort();
+  const source = `"use strict";
+const { ${imports.join(", ")} } = rt;
+return function wasm(store, st, depth, bulkFuel, compiler) {
+const frames = st.frames;
+const fp = frames[2 * depth];
+let pc = frames[2 * depth + 1];
+const s32 = st.s32, f32 = st.f32, f64 = st.f64;
+const inst = st.funcs[depth].instance;
+const globals = inst.globals;
+let mem = inst.memories[0] ?? null;
+let mview = mem !== null ? mem.view : EMPTY_VIEW;
+let memLen = mview.byteLength;
+for (;;) {
+switch (pc) {
+${out.join("\n")}
+default:
+throw new Error("Bad entry point " + pc + " into generated code");
+}
+}
+};`;
+  return { source };
+}
+
+/**
+ * The generated body of `cf`, or why it has none. `new Function` is only called here (a realm
+ * that forbids it makes it throw, which is reported as the reason).
+ */
+export function generateBody(cf: CompiledFunc): GeneratedBody | string {
+  const result = generateSource(cf.code);
+  if ("reason" in result) return result.reason;
+  try {
+    const factory = new Function("rt", result.source) as (rt: unknown) => GeneratedBody;
+    return factory(RUNTIME);
+  } catch (e) {
+    return `code generation failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+let canGenerate: boolean | null = null;
+
+/**
+ * Whether this realm lets code be generated from strings (`new Function`): false under a CSP
+ * without `unsafe-eval`, `--disallow-code-generation-from-strings`, and similar. Probed once.
+ */
+export function codeGenerationAllowed(): boolean {
+  if (canGenerate === null) {
+    try {
+      canGenerate = new Function("return 2 + 3")() === 5;
+    } catch {
+      canGenerate = false;
+    }
+  }
+  return canGenerate;
+}
