@@ -51,16 +51,28 @@ const CALL = 10;
 const RETURN = 11;
 
 /**
+ * How many generated bodies may nest on the JS stack: a generated body calls a generated callee
+ * directly (a JS call is much cheaper than a round trip through the driver) while fewer than
+ * this many are nested; deeper calls go back to the driver (`CALL`), so deep Wasm recursion never
+ * exhausts the JS stack. The JS frames of 64 bodies take a few tens of KiB, well inside what
+ * `Config.maxHostReentry` leaves per host re-entry.
+ */
+const MAX_NESTING = 64;
+
+/**
  * A function's generated body: runs frame `depth` of `st` from its saved pc until it returns
- * (`RETURN`), calls a Wasm function (`CALL`, the callee's frame pushed) or stops (`OUT_OF_FUEL`,
- * `HOST_AWAIT`).
+ * (`RETURN`), calls a Wasm function the driver must run (`CALL`, the callee's frame pushed) or
+ * stops (`OUT_OF_FUEL`, `HOST_AWAIT`); `nesting` is how many generated bodies run below it on
+ * the JS stack. A callee it runs directly leaves the call stack as the driver would have, so any
+ * status but `RETURN` from it is passed on as it is: the frames say where to continue.
  */
 export type GeneratedBody = (
   store: StoreInner,
   st: ExecStack,
   depth: number,
   bulkFuel: BulkFuel | null,
-  compiler: Compiler,
+  compiler: TieredCompiler,
+  nesting: number,
 ) => number;
 
 /** What the driver needs: the interpreter's compiler, and a generated body per function. */
@@ -88,7 +100,7 @@ export function runTiered(
     if (body === null) {
       status = run(compiler, store, st, depth);
     } else {
-      status = body(store, st, depth, bulkFuel, compiler);
+      status = body(store, st, depth, bulkFuel, compiler, 0);
       if (status === CALL) continue;
       if (status === RETURN) {
         st.depth = depth - 1;
@@ -102,7 +114,7 @@ export function runTiered(
 /**
  * Pushes the frame of Wasm function `callee`, whose parameters are at word `base`, above frame
  * `depth`, as the interpreter's `Call` does (value stack first, then call stack: the same
- * `StackOverflow` at the same depth), and returns `CALL`.
+ * `StackOverflow` at the same depth).
  */
 function pushFrame(
   compiler: Compiler,
@@ -110,7 +122,7 @@ function pushFrame(
   depth: number,
   callee: WasmFuncEntity,
   base: number,
-): number {
+): void {
   const cf = callee.compiled ?? compiler.compile(callee);
   if (base + cf.frameWords > st.s32.length) st.growValues(base + cf.frameWords);
   if (2 * (depth + 1) >= st.frames.length) st.growFrames(depth + 1);
@@ -120,12 +132,11 @@ function pushFrame(
   frames[2 * depth + 3] = 0;
   st.funcs[depth + 1] = callee;
   if (cf.localWords > cf.paramWords) st.s32.fill(0, base + cf.paramWords, base + cf.localWords);
-  return CALL;
 }
 
 /** What generated code may call: the executor's modules, and the driver's own helpers. */
 const RUNTIME: Readonly<Record<string, unknown>> = (() => {
-  const all: Record<string, unknown> = { TrapCode, pushFrame, CALL, RETURN };
+  const all: Record<string, unknown> = { TrapCode, pushFrame, CALL, RETURN, MAX_NESTING };
   for (const module of [num, bulk, entities, support, simd, simdMem]) {
     for (const [name, value] of Object.entries(module)) all[name] = value;
   }
@@ -139,6 +150,7 @@ const LOCALS = [
   "depth",
   "bulkFuel",
   "compiler",
+  "nesting",
   "frames",
   "fp",
   "pc",
@@ -270,7 +282,7 @@ export function generateSource(code: Int32Array): { source: string } | { reason:
 
   // Pass 2: the body.
   const out: string[] = [];
-  const names = new Set<string>(["EMPTY_VIEW"]);
+  const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "MAX_NESTING"]);
   let reachable = true;
   for (let pc = 0; pc < code.length;) {
     const op = code[pc]!;
@@ -322,8 +334,21 @@ export function generateSource(code: Int32Array): { source: string } | { reason:
         js = `const callee = ${callee};
 const base = ${op === I.Call ? slot(2) : slot(4)};
 frames[2 * depth + 1] = ${next};
-if (!callee.isHost) return pushFrame(compiler, st, depth, callee, base);
-if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
+if (!callee.isHost) {
+  pushFrame(compiler, st, depth, callee, base);
+  if (nesting >= MAX_NESTING) return CALL;
+  const body = compiler.bodyOf(callee.compiled);
+  if (body === null) return CALL;
+  const status = body(store, st, depth + 1, bulkFuel, compiler, nesting + 1);
+  if (status !== RETURN) return status;
+  st.depth = depth;
+  if (s32 !== st.s32) {
+    s32 = st.s32;
+    f32 = st.f32;
+    f64 = st.f64;
+  }
+  frames = st.frames;
+} else if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
 if (mem !== null && mview !== mem.view) {
   mview = mem.view;
   memLen = mview.byteLength;
@@ -367,11 +392,11 @@ store.fuel -= ${cost};`;
   const imports = [...names].sort();
   const source = `"use strict";
 const { ${imports.join(", ")} } = rt;
-return function wasm(store, st, depth, bulkFuel, compiler) {
-const frames = st.frames;
+return function wasm(store, st, depth, bulkFuel, compiler, nesting) {
+let frames = st.frames;
 const fp = frames[2 * depth];
 let pc = frames[2 * depth + 1];
-const s32 = st.s32, f32 = st.f32, f64 = st.f64;
+let s32 = st.s32, f32 = st.f32, f64 = st.f64;
 const inst = st.funcs[depth].instance;
 const globals = inst.globals;
 let mem = inst.memories[0] ?? null;

@@ -191,17 +191,24 @@ export interface LibraryHostOptions {
   readonly features?: Readonly<Record<string, boolean>>;
   /** `Config.executionTier` (default: the Config's default, `auto`). */
   readonly tier?: ExecutionTier;
+  /**
+   * Fueled mode: receives every out-of-fuel stop's `requiredFuel`, and the fuel left when an
+   * invoke finishes as `-1 - left` (to compare where two runs stopped).
+   */
+  readonly fuelLog?: number[];
 }
 
 /** The library behind `SpecHost`: one engine, store and linker per script. */
 class LibraryHost implements SpecHost {
   readonly #fuel: boolean;
+  readonly #fuelLog: number[] | null;
   readonly #engine: Engine;
   readonly #store: Store<undefined>;
   readonly #linker: Linker<undefined>;
 
   constructor(options: LibraryHostOptions = {}) {
     this.#fuel = options.fuel ?? false;
+    this.#fuelLog = options.fuelLog ?? null;
     this.#engine = new Engine(
       new Config({
         ...options.features,
@@ -277,9 +284,11 @@ class LibraryHost implements SpecHost {
         call.drop();
         throw call.hostError;
       }
+      this.#fuelLog?.push(Number(call.requiredFuel));
       store.setFuel(store.getFuel() + call.requiredFuel);
       call = call.resume(store);
     }
+    this.#fuelLog?.push(-1 - Number(store.getFuel()));
     return call.results;
   }
 

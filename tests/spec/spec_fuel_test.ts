@@ -3,30 +3,48 @@
  * resumable call that starts from 0 fuel and is resumed with exactly the `requiredFuel` of each
  * out-of-fuel stop. Every root file must pass every command, as in the plain run: fuel
  * charges and the suspensions between them must not change what a program computes.
+ *
+ * Each file runs in both execution tiers, logging every stop's `requiredFuel` and the fuel left
+ * after each invoke: the two logs must be equal (both tiers stop at the same points).
  */
 
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { createFueledHost } from "./host.ts";
+import { hostFactory } from "./host.ts";
 import { rootWastFiles, runWastFile, testsuiteDir } from "./suite.ts";
 
 /** How many failures a step lists in its message before summarising the rest. */
 const SHOWN_FAILURES = 10;
 
-Deno.test("spec testsuite, fueled (Wasm 2.0 root files)", async (t) => {
+Deno.test("spec testsuite, fueled (Wasm 2.0 root files), both tiers stop alike", async (t) => {
   const dir = testsuiteDir();
   assert.ok(existsSync(dir), `testsuite not found at ${dir} (set WASM_TESTSUITE)`);
+  let stops = 0;
   for (const name of rootWastFiles(dir)) {
     await t.step(name, async () => {
-      const failures = (await runWastFile(join(dir, name), name, { hostFactory: createFueledHost }))
-        .filter((result) => result.status === "failed")
-        .map((result) => `${name}:${result.line} ${result.kind}: ${result.reason}`);
-      const shown = failures.slice(0, SHOWN_FAILURES);
-      if (failures.length > shown.length) {
-        shown.push(`... and ${failures.length - shown.length} more`);
+      const logs: number[][] = [];
+      for (const tier of ["interpreter", "codegen"] as const) {
+        const fuelLog: number[] = [];
+        logs.push(fuelLog);
+        const factory = hostFactory({ fuel: true, tier, fuelLog });
+        const failures = (await runWastFile(join(dir, name), name, { hostFactory: factory }))
+          .filter((result) => result.status === "failed")
+          .map((result) => `${name}:${result.line} ${result.kind}: ${result.reason}`);
+        const shown = failures.slice(0, SHOWN_FAILURES);
+        if (failures.length > shown.length) {
+          shown.push(`... and ${failures.length - shown.length} more`);
+        }
+        assert.deepEqual(shown, [], `${failures.length} case(s) failed in fueled mode, ${tier}`);
       }
-      assert.deepEqual(shown, [], `${failures.length} case(s) failed in fueled mode`);
+      const [interpreter, codegen] = logs as [number[], number[]];
+      stops += interpreter.filter((x) => x >= 0).length;
+      const first = interpreter.findIndex((x, i) => codegen[i] !== x);
+      assert.ok(
+        first === -1 && interpreter.length === codegen.length,
+        `the tiers' fuel stops differ at entry ${first} (of ${interpreter.length} / ${codegen.length})`,
+      );
     });
   }
+  assert.ok(stops > 10_000, `only ${stops} out-of-fuel stops compared`);
 });
