@@ -215,6 +215,7 @@ function toJs(text: string): string {
 
 /** The identifiers `js` uses that are neither declared in it, nor locals, runtime or builtins. */
 function unknownNames(js: string): string[] {
+  js = js.replace(/\/\/.*$/gm, "");
   const declared = new Set<string>();
   for (const m of js.matchAll(/\b(?:const|let)\s+([A-Za-z_$][\w$]*)/g)) declared.add(m[1]!);
   for (const m of js.matchAll(/,\s*([A-Za-z_$][\w$]*)\s*=(?!=)/g)) declared.add(m[1]!);
@@ -383,7 +384,7 @@ store.fuel -= ${cost};`;
         }
       }
     }
-    for (const m of js.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)/g)) {
+    for (const m of js.replace(/\/\/.*$/gm, "").matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)/g)) {
       if (m[1]! in RUNTIME) names.add(m[1]!);
     }
     out.push(`{ // ${def.name} @${pc}\n${js}\n}`);

@@ -196,6 +196,8 @@ export interface LibraryHostOptions {
    * invoke finishes as `-1 - left` (to compare where two runs stopped).
    */
   readonly fuelLog?: number[];
+  /** Receives each engine the host creates (to read its `codegenStats`). */
+  readonly onEngine?: (engine: Engine) => void;
 }
 
 /** The library behind `SpecHost`: one engine, store and linker per script. */
@@ -216,6 +218,7 @@ class LibraryHost implements SpecHost {
         ...(options.tier === undefined ? {} : { executionTier: options.tier }),
       }),
     );
+    options.onEngine?.(this.#engine);
     this.#store = new Store(this.#engine, undefined);
     this.#linker = new Linker<undefined>(this.#engine);
     // The reference interpreter's registry lets a later `register` replace an earlier one.

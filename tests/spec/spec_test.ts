@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { ResultKind } from "./runner.ts";
 import { rootWastFiles, runWastFile, testsuiteDir } from "./suite.ts";
 import { hostFactory } from "./host.ts";
+import type { Engine } from "../../mod.ts";
 
 /** The command kinds this stage of the library claims to pass ("script" = the file parses). */
 const CLAIMED_KINDS: ReadonlySet<ResultKind> = new Set<ResultKind>([
@@ -34,7 +35,8 @@ for (const tier of ["interpreter", "codegen"] as const) {
   Deno.test(`spec testsuite (Wasm 2.0 root files), ${tier} tier`, async (t) => {
     const dir = testsuiteDir();
     assert.ok(existsSync(dir), `testsuite not found at ${dir} (set WASM_TESTSUITE)`);
-    const factory = hostFactory({ tier });
+    const engines: Engine[] = [];
+    const factory = hostFactory({ tier, onEngine: (engine) => engines.push(engine) });
     for (const name of rootWastFiles(dir)) {
       const claimed = CLAIMED_KINDS;
       await t.step(name, async () => {
@@ -48,5 +50,11 @@ for (const tier of ["interpreter", "codegen"] as const) {
         assert.deepEqual(shown, [], `${failures.length} claimed case(s) failed`);
       });
     }
+    // Every function the suite ran was generated: none fell back to the interpreter.
+    const stats = engines.map((engine) => engine.codegenStats());
+    const generated = stats.reduce((n, s) => n + s.generated, 0);
+    const fallbacks = stats.flatMap((s) => Object.keys(s.reasons));
+    assert.deepEqual(fallbacks, []);
+    assert.ok(tier === "interpreter" ? generated === 0 : generated > 5_000, `${generated}`);
   });
 }

@@ -1,0 +1,252 @@
+/**
+ * The code-generation tier (`src/engine/codegen.ts`): tier selection, coverage of the
+ * instruction set, fallback to the interpreter, limits and fuel stops equal to the
+ * interpreter's, and generated source that nothing in a module can inject into.
+ */
+
+import assert from "node:assert/strict";
+import {
+  Config,
+  ConfigError,
+  type ConfigOptions,
+  Engine,
+  Linker,
+  Module,
+  Store,
+  Trap,
+  TrapCode,
+  Val,
+} from "../../mod.ts";
+import { wat, withCustomSection } from "../api/_wat.ts";
+import { codeGenerationAllowed, generateBody, generateSource } from "../../src/engine/codegen.ts";
+import { CompiledFunc } from "../../src/engine/code_map.ts";
+import { I, INSTR_SIZE, ISA } from "../../src/engine/isa.ts";
+
+const TIERS = ["interpreter", "codegen"] as const;
+
+/** An instance of `bytes` on a fresh engine with `options`. */
+function instantiate(bytes: Uint8Array, options: ConfigOptions = {}) {
+  const engine = new Engine(new Config(options));
+  const store = new Store(engine, null);
+  const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+  return { engine, store, instance };
+}
+
+Deno.test("codegen: auto picks code generation where new Function works", () => {
+  assert.equal(codeGenerationAllowed(), true);
+  assert.equal(new Engine().executionTier, "codegen");
+  assert.equal(new Engine(new Config({ executionTier: "auto" })).executionTier, "codegen");
+  assert.equal(
+    new Engine(new Config({ executionTier: "interpreter" })).executionTier,
+    "interpreter",
+  );
+  assert.throws(
+    () => new Config({ executionTier: "jit" as "auto" }),
+    (e) => e instanceof ConfigError && /executionTier/.test(e.message),
+  );
+});
+
+Deno.test("codegen: auto falls back to the interpreter where code generation is forbidden", async () => {
+  const script = new URL("./_tier_probe.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--v8-flags=--disallow-code-generation-from-strings", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.equal(out.success, true, new TextDecoder().decode(out.stderr));
+  assert.deepEqual(JSON.parse(text), {
+    auto: "interpreter",
+    result: 42,
+    codegen: "ConfigError",
+  });
+  assert.equal(new TextDecoder().decode(out.stderr), "", "no warnings");
+});
+
+Deno.test("codegen: every instruction of isa.ts is generated, none falls back", () => {
+  const uncovered: string[] = [];
+  for (let op = 0; op < ISA.length; op++) {
+    // The instruction with zero operands (a jump table of one target: 0), then a return.
+    const words = [op, ...new Array<number>(INSTR_SIZE[op]! - 1).fill(0)];
+    if (op === I.BrTable) words.push(0);
+    const result = generateSource(Int32Array.from([...words, I.Return]));
+    if ("reason" in result) uncovered.push(result.reason);
+  }
+  assert.deepEqual(uncovered, []);
+});
+
+Deno.test("codegen: an unknown internal opcode leaves the function in the interpreter", () => {
+  const cf = new CompiledFunc(Int32Array.of(ISA.length + 7, 0), 0, 0, 4, 0, 0);
+  assert.equal(generateBody(cf), `unknown internal opcode ${ISA.length + 7}`);
+  const branchInside = Int32Array.of(I.Br, 1, I.Return);
+  assert.deepEqual(generateSource(branchInside), { reason: "a branch into an instruction" });
+});
+
+const FIB = wat(`(module
+  (memory 1)
+  (global $calls (mut i32) (i32.const 0))
+  (func $fib (export "fib") (param i32) (result i32)
+    (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+    (if (result i32) (i32.lt_s (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "sum") (param $n i32) (result i64) (local $acc i64)
+    (memory.fill (i32.const 0) (i32.const 7) (i32.const 1000))
+    (loop $l
+      (local.set $acc (i64.add (local.get $acc)
+        (i64.extend_i32_u (i32.load8_u (local.get $n)))))
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (call $fib (i32.const 5)))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc))
+  (func $deep (export "deep") (param i32) (result i32)
+    (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+    (if (result i32) (local.get 0)
+      (then (i32.add (i32.const 1) (call $deep (i32.sub (local.get 0) (i32.const 1)))))
+      (else (i32.const 0))))
+  (func (export "calls") (result i32) (global.get $calls)))`);
+
+Deno.test("codegen: the tiers compute the same results", () => {
+  for (const tier of TIERS) {
+    const { engine, store, instance } = instantiate(FIB, { executionTier: tier });
+    assert.equal(instance.getTypedFunc<[number], number>(store, "fib").call(store, 20), 6765);
+    assert.equal(instance.getTypedFunc<[number], bigint>(store, "sum").call(store, 999), 11988n);
+    const stats = engine.codegenStats();
+    assert.equal(stats.interpreted, 0);
+    assert.equal(stats.generated, tier === "codegen" ? 2 : 0);
+  }
+});
+
+Deno.test("codegen: fuel runs out at the same points in both tiers", () => {
+  const stops = TIERS.map((tier) => {
+    const { store, instance } = instantiate(FIB, { executionTier: tier, consumeFuel: true });
+    const log: (bigint | string)[] = [];
+    for (const budget of [0, 1, 7, 50, 333]) {
+      store.setFuel(budget);
+      let call = instance.getFunc(store, "sum")!.callResumable(store, [Val.i32(300)]);
+      while (call.kind === "outOfFuel") {
+        log.push(call.requiredFuel, store.getFuel());
+        store.setFuel(budget + Number(call.requiredFuel));
+        call = call.resume(store);
+      }
+      assert.equal(call.kind, "finished");
+      log.push(`done ${store.getFuel()}`);
+    }
+    return log;
+  });
+  assert.ok(stops[0]!.length > 50);
+  assert.deepEqual(stops[1], stops[0]);
+});
+
+Deno.test("codegen: StackOverflow at the same depth as the interpreter", () => {
+  for (const limits of [{ maxRecursionDepth: 777 }, { maxStackHeight: 5000 }]) {
+    const reached = TIERS.map((tier) => {
+      const { store, instance } = instantiate(FIB, { executionTier: tier, ...limits });
+      const deep = instance.getTypedFunc<[number], number>(store, "deep");
+      assert.throws(
+        () => deep.call(store, 100_000),
+        (e) => e instanceof Trap && e.code === TrapCode.StackOverflow,
+      );
+      // The store stays usable.
+      assert.equal(deep.call(store, 10), 10);
+      return instance.getTypedFunc<[], number>(store, "calls").call(store);
+    });
+    assert.equal(reached[1], reached[0], JSON.stringify(limits));
+  }
+});
+
+Deno.test("codegen: 1,000,000-deep recursion completes when the limits allow it", () => {
+  const { store, instance } = instantiate(FIB, {
+    executionTier: "codegen",
+    maxRecursionDepth: 1_000_001,
+    maxStackHeight: 8_000_000,
+  });
+  const deep = instance.getTypedFunc<[number], number>(store, "deep");
+  assert.equal(deep.call(store, 1_000_000), 1_000_000);
+});
+
+/** An engine that leaves every other function in the interpreter (both tiers in one call). */
+class MixedEngine extends Engine {
+  #n = 0;
+  skipped = 0;
+  override bodyOf(cf: CompiledFunc) {
+    if (cf.generated === undefined && this.#n++ % 2 === 1) {
+      cf.generated = null;
+      this.skipped++;
+    }
+    return super.bodyOf(cf);
+  }
+}
+
+Deno.test("codegen: frames of both tiers mix in one call, and resume in either", async () => {
+  const bytes = wat(`(module
+    (import "host" "tick" (func $tick (param i32) (result i32)))
+    (func $a (param i32) (result i32) (call $tick (local.get 0)))
+    (func $b (param i32) (result i32) (i32.mul (call $a (local.get 0)) (i32.const 3)))
+    (func $c (param i32) (result i32) (i32.add (call $b (local.get 0)) (call $a (i32.const 1))))
+    (func (export "run") (param $n i32) (result i32) (local $s i32)
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (call $c (local.get $n))))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (local.get $s)))`);
+  for (const fuel of [false, true]) {
+    const engine = new MixedEngine(new Config({ executionTier: "codegen", consumeFuel: fuel }));
+    const store = new Store(engine, null);
+    const linker = new Linker<null>(engine);
+    linker.funcWrap(
+      "host",
+      "tick",
+      { params: ["i32"], results: ["i32"] },
+      (_, x: number) => Promise.resolve(2 * x),
+    );
+    const instance = linker.instantiate(store, new Module(engine, bytes));
+    if (fuel) store.setFuel(1_000_000);
+    const run = instance.getFunc(store, "run")!;
+    // c(n) = 3 * tick(n) + tick(1) = 6n + 2, summed for n = 10..1.
+    const [result] = await run.callAsync(store, [Val.i32(10)]);
+    assert.equal(result!.value, 350);
+    assert.equal(engine.codegenStats().generated, 2);
+    assert.equal(engine.skipped, 2);
+  }
+});
+
+/** A name section giving function `index` the name `name`. */
+function nameSection(bytes: Uint8Array, names: string[]): Uint8Array {
+  const entries: number[] = [names.length];
+  names.forEach((name, i) => {
+    const text = new TextEncoder().encode(name);
+    entries.push(i, text.length, ...text);
+  });
+  return withCustomSection(bytes, "name", Uint8Array.from([1, entries.length, ...entries]));
+}
+
+Deno.test("codegen: names from the module never reach the generated source", () => {
+  const hostile = ["__proto__", "constructor", "then", "*/ alert(1) /*", "`${alert(2)}`"];
+  const body = hostile.map((name, i) =>
+    `(func (export ${JSON.stringify(name)}) (result i32) (i32.const ${i + 40}))`
+  );
+  const bytes = nameSection(wat(`(module ${body.join("\n")})`), hostile);
+  const sources: string[] = [];
+  const RealFunction = globalThis.Function;
+  globalThis.Function = new Proxy(RealFunction, {
+    construct(target, args: string[]) {
+      sources.push(args.join("\n"));
+      return Reflect.construct(target, args);
+    },
+  });
+  try {
+    const { engine, store, instance } = instantiate(bytes, { executionTier: "codegen" });
+    hostile.forEach((name, i) => {
+      assert.equal(instance.getTypedFunc<[], number>(store, name).call(store), i + 40);
+    });
+    assert.equal(engine.codegenStats().generated, hostile.length);
+  } finally {
+    globalThis.Function = RealFunction;
+  }
+  assert.equal(sources.length, hostile.length);
+  for (const source of sources) {
+    for (const word of ["alert", "__proto__", "constructor", "then", "`"]) {
+      assert.ok(!source.includes(word), `${word} in generated source`);
+    }
+  }
+});
