@@ -43,7 +43,7 @@ interface WasmiInstance {
 }
 interface WasmiApi {
   Engine: new (config: unknown) => unknown;
-  Config: new (options: { consumeFuel: boolean }) => unknown;
+  Config: new (options: { consumeFuel: boolean; executionTier?: string }) => unknown;
   Module: new (engine: unknown, bytes: Uint8Array) => unknown;
   Store: new (engine: unknown, data: unknown) => { setFuel(fuel: number): void };
   Linker: new (engine: unknown) => {
@@ -61,6 +61,11 @@ interface WasmiApi {
 export interface WasmiEngineOptions {
   /** Meter fuel, giving every run a budget too large to run out (default off). */
   fuel?: boolean;
+  /**
+   * `Config.executionTier` (`interpreter`, `codegen`, `auto`); unset leaves the library's
+   * default (and works with an older tree that has no such option).
+   */
+  tier?: string;
 }
 
 /**
@@ -77,9 +82,14 @@ export async function loadWasmiEngine(
     : new URL(modulePath, `file://${Deno.cwd()}/`).href;
   const api = (await import(specifier)) as WasmiApi;
   const fuel = options.fuel ?? false;
-  const engine = new api.Engine(new api.Config({ consumeFuel: fuel }));
+  const tier = options.tier;
+  const engine = new api.Engine(
+    new api.Config(
+      tier === undefined ? { consumeFuel: fuel } : { consumeFuel: fuel, executionTier: tier },
+    ),
+  );
   return {
-    name: fuel ? "wasmi-ts (fuel)" : "wasmi-ts",
+    name: `wasmi-ts${tier === undefined ? "" : ` (${tier})`}${fuel ? " (fuel)" : ""}`,
     instantiate(bytes, workload) {
       const module = new api.Module(engine, bytes);
       const store = new api.Store(engine, {});

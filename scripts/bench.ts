@@ -6,7 +6,11 @@
  * ```sh
  * deno task bench [--filter fib,calls] [--scale 1.0] [--iterations 5] [--warmup 1]
  *                 [--json out.json] [--native-only] [--module path/to/mod.ts] [--list] [--fuel]
+ *                 [--tier interpreter|codegen|auto]
  * ```
+ *
+ * `--tier` picks wasmi-ts's execution tier (`Config.executionTier`; the library's default,
+ * `auto`, when omitted). With `codegen`, the warm-up run includes translating to JavaScript.
  *
  * `--fuel` runs wasmi-ts with fuel metering on (and a budget it never exhausts);
  * `scripts/bench_fuel.ts` compares fuel on and off directly.
@@ -56,6 +60,7 @@ function usage(): string {
     "  --module PATH      load wasmi-ts from PATH instead of mod.ts (e.g. an older copy)",
     "  --list             list the workloads and their sizes, then exit",
     "  --fuel             meter fuel in wasmi-ts (with a budget too large to run out)",
+    "  --tier T           wasmi-ts's Config.executionTier: interpreter, codegen or auto",
   ].join("\n");
 }
 
@@ -160,6 +165,7 @@ async function main(): Promise<number> {
       module: { type: "string" },
       list: { type: "boolean", default: false },
       fuel: { type: "boolean", default: false },
+      tier: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -186,7 +192,10 @@ async function main(): Promise<number> {
   let failed = false;
   if (!values["native-only"]) {
     try {
-      wasmi = await loadWasmiEngine(values.module, { fuel: values.fuel });
+      wasmi = await loadWasmiEngine(values.module, {
+        fuel: values.fuel,
+        ...(values.tier === undefined ? {} : { tier: values.tier }),
+      });
     } catch (error) {
       console.error(`wasmi-ts unavailable (${errorText(error)}); measuring native only`);
       failed = true;
@@ -197,7 +206,7 @@ async function main(): Promise<number> {
     `deno ${Deno.version.deno}, v8 ${Deno.version.v8}, ${Deno.build.os}/${Deno.build.arch}; ` +
       `scale ${scale}, ${iterations} iterations, ${warmup} warm-up${
         values.fuel ? ", fuel on" : ""
-      }\n`,
+      }${values.tier === undefined ? "" : `, tier ${values.tier}`}\n`,
   );
   const rows: Row[] = [];
   for (const workload of selected) {
