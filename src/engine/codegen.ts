@@ -255,6 +255,71 @@ const OWN = new Set<number>([
   I.ConsumeFuel,
 ]);
 
+/** Where the cached slots must be written back to the value stack (see `promote`). */
+const FLUSH = "/*flush*/";
+/** Where the cached slots must be read again from the value stack (see `promote`). */
+const RELOAD = "/*reload*/";
+
+/**
+ * The slots (word offsets) that can live in JS locals: those used only as whole i32 words,
+ * `s32[(fp + k)]`, read or assigned. A slot reached any other way (an i64 or float view, an
+ * index passed to a helper, a word beside it) stays in the value stack. When an instruction
+ * writes several consecutive results (its template adds `SLOT_WORDS`), none is cached.
+ */
+function promotable(parts: readonly string[]): number[] {
+  const text = parts.join("\n");
+  if (text.includes("SLOT_WORDS")) return [];
+  const seen = new Set<number>();
+  const excluded = new Set<number>();
+  for (const m of text.matchAll(/\(fp \+ (-?\d+)\)/g)) {
+    const k = Number(m[1]);
+    const at = m.index!;
+    const whole = text.startsWith("s32[", at - 4) && text[at + m[0].length] === "]";
+    const after = text.slice(at + m[0].length + 1, at + m[0].length + 5);
+    // A compound assignment (`s32[x] += ...`) would need its own rewriting.
+    if (!whole || /^ [-+*/%&|^<>]+=/.test(after)) excluded.add(k);
+    seen.add(k);
+  }
+  return [...seen].filter((k) => !excluded.has(k) && k % 4 === 0).sort((a, b) => a - b);
+}
+
+/**
+ * \`text\` with the \`promoted\` slots in locals \`r<k>\`: reads become the local, assignments
+ * assign the local (truncated to int32, as storing into \`s32\` would), and the \`FLUSH\` and
+ * \`RELOAD\` marks copy all of them to and from the value stack.
+ */
+function promote(text: string, promoted: readonly number[]): string {
+  const set = new Set(promoted);
+  const flush = promoted.map((k) => `s32[fp + ${k}] = r${k};`).join(" ");
+  const reload = promoted.map((k) => `r${k} = s32[fp + ${k}];`).join(" ");
+  let out = "";
+  let from = 0;
+  const assign = /s32\[\(fp \+ (-?\d+)\)\] = (?!=)/g;
+  for (let m = assign.exec(text); m !== null; m = assign.exec(text)) {
+    const k = Number(m[1]);
+    if (!set.has(k)) continue;
+    // The assigned expression ends at the first `;` outside brackets.
+    let end = assign.lastIndex;
+    for (let level = 0; end < text.length; end++) {
+      const c = text[end];
+      if (c === "(" || c === "[" || c === "{") level++;
+      else if (c === ")" || c === "]" || c === "}") level--;
+      else if (c === ";" && level === 0) break;
+    }
+    out += text.slice(from, m.index) + `r${k} = (${text.slice(assign.lastIndex, end)}) | 0`;
+    from = end;
+    assign.lastIndex = end;
+  }
+  out += text.slice(from);
+  return out
+    .replace(
+      /s32\[\(fp \+ (-?\d+)\)\]/g,
+      (whole, k: string) => set.has(Number(k)) ? `r${k}` : whole,
+    )
+    .replaceAll(FLUSH, flush)
+    .replaceAll(RELOAD, reload);
+}
+
 /** The source of the body generated for `code`, or why it cannot be generated. */
 export function generateSource(code: Int32Array): { source: string } | { reason: string } {
   // Pass 1: where control can enter, and whether every instruction is covered.
@@ -320,11 +385,13 @@ export function generateSource(code: Int32Array): { source: string } | { reason:
         break;
       }
       case I.Return:
-        js = `return ${RETURN};`;
+        js = `${FLUSH}\nreturn ${RETURN};`;
         reachable = false;
         break;
       case I.ReturnSlot:
-        js = `s32[fp] = s32[${slot(1)}];\ns32[fp + 1] = s32[${slot(1)} + 1];\nreturn ${RETURN};`;
+        js = `${FLUSH}\ns32[fp] = s32[${slot(1)}];\ns32[fp + 1] = s32[fp + ${
+          code[pc + 1]! + 1
+        }];\nreturn ${RETURN};`;
         reachable = false;
         break;
       case I.Call:
@@ -332,7 +399,8 @@ export function generateSource(code: Int32Array): { source: string } | { reason:
         const callee = op === I.Call
           ? `inst.funcs[${code[pc + 1]}]`
           : `indirectCallee(store, inst, ${code[pc + 1]}, ${code[pc + 2]}, s32[${slot(3)}])`;
-        js = `const callee = ${callee};
+        js = `${FLUSH}
+const callee = ${callee};
 const base = ${op === I.Call ? slot(2) : slot(4)};
 frames[2 * depth + 1] = ${next};
 if (!callee.isHost) {
@@ -350,6 +418,7 @@ if (!callee.isHost) {
   }
   frames = st.frames;
 } else if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
+${RELOAD}
 if (mem !== null && mview !== mem.view) {
   mview = mem.view;
   memLen = mview.byteLength;
@@ -360,6 +429,7 @@ if (mem !== null && mview !== mem.view) {
         const cost = code[pc + 1]!;
         js = `if (store.fuel < ${cost}) {
   if (outOfFuel(store, st, ${cost})) {
+    ${FLUSH}
     frames[2 * depth + 1] = ${pc};
     return OUT_OF_FUEL;
   }
@@ -376,7 +446,7 @@ store.fuel -= ${cost};`;
           if (m === null) return { reason: `${def.name} (an unexpected branch template)` };
           js = `${m[1]}if (${m[2]}) {\n  pc = ${m[3]};\n  continue;\n}`;
         } else {
-          js = needsPc(def.run!) ? `pc = ${pc};\n${text}` : text;
+          js = needsPc(def.run!) ? `${FLUSH}\npc = ${pc};\n${text}` : text;
         }
         const unknown = unknownNames(js);
         if (unknown.length > 0) {
@@ -390,7 +460,11 @@ store.fuel -= ${cost};`;
     out.push(`{ // ${def.name} @${pc}\n${js}\n}`);
     pc = next;
   }
+  const promoted = promotable(out);
+  const body = promote(out.join("\n"), promoted);
   const imports = [...names].sort();
+  const declare = promoted.length === 0 ? "" : `let ${promoted.map((k) => `r${k} = 0`).join(", ")};
+${promoted.map((k) => `r${k} = s32[fp + ${k}];`).join("\n")}\n`;
   const source = `"use strict";
 const { ${imports.join(", ")} } = rt;
 return function wasm(store, st, depth, bulkFuel, compiler, nesting) {
@@ -403,9 +477,9 @@ const globals = inst.globals;
 let mem = inst.memories[0] ?? null;
 let mview = mem !== null ? mem.view : EMPTY_VIEW;
 let memLen = mview.byteLength;
-for (;;) {
+${declare}for (;;) {
 switch (pc) {
-${out.join("\n")}
+${body}
 default:
 throw new Error("Bad entry point " + pc + " into generated code");
 }
