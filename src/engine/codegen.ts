@@ -213,9 +213,14 @@ function toJs(text: string): string {
   return text.replace(/([\w$\])])!(?!=)/g, "$1");
 }
 
+/** `js` without its comments. */
+function withoutComments(js: string): string {
+  return js.replace(/\/\/.*$/gm, "").replace(/\/\*[\s\S]*?\*\//g, "");
+}
+
 /** The identifiers `js` uses that are neither declared in it, nor locals, runtime or builtins. */
 function unknownNames(js: string): string[] {
-  js = js.replace(/\/\/.*$/gm, "");
+  js = withoutComments(js);
   const declared = new Set<string>();
   for (const m of js.matchAll(/\b(?:const|let)\s+([A-Za-z_$][\w$]*)/g)) declared.add(m[1]!);
   for (const m of js.matchAll(/,\s*([A-Za-z_$][\w$]*)\s*=(?!=)/g)) declared.add(m[1]!);
@@ -454,7 +459,7 @@ store.fuel -= ${cost};`;
         }
       }
     }
-    for (const m of js.replace(/\/\/.*$/gm, "").matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)/g)) {
+    for (const m of withoutComments(js).matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)/g)) {
       if (m[1]! in RUNTIME) names.add(m[1]!);
     }
     out.push(`{ // ${def.name} @${pc}\n${js}\n}`);
