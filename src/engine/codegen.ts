@@ -262,8 +262,12 @@ const OWN = new Set<number>([
 
 /** Where the cached slots must be written back to the value stack (see `promote`). */
 const FLUSH = "/*flush*/";
-/** Where the cached slots must be read again from the value stack (see `promote`). */
-const RELOAD = "/*reload*/";
+/** Write back the cached slots below word `k`. */
+const flushBelow = (k: number) => `/*flush<${k}*/`;
+/** Write back the cached slots from word `k` on. */
+const flushFrom = (k: number) => `/*flush>=${k}*/`;
+/** Read the cached slots from word `k` on again from the value stack. */
+const reloadFrom = (k: number) => `/*reload>=${k}*/`;
 
 /**
  * The slots (word offsets) that can live in JS locals: those used only as whole i32 words,
@@ -290,13 +294,16 @@ function promotable(parts: readonly string[]): number[] {
 
 /**
  * \`text\` with the \`promoted\` slots in locals \`r<k>\`: reads become the local, assignments
- * assign the local (truncated to int32, as storing into \`s32\` would), and the \`FLUSH\` and
- * \`RELOAD\` marks copy all of them to and from the value stack.
+ * assign the local (truncated to int32, as storing into \`s32\` would), and the flush and
+ * reload marks copy them (all, or those below or from a word) to and from the value stack.
  */
 function promote(text: string, promoted: readonly number[]): string {
   const set = new Set(promoted);
-  const flush = promoted.map((k) => `s32[fp + ${k}] = r${k};`).join(" ");
-  const reload = promoted.map((k) => `r${k} = s32[fp + ${k}];`).join(" ");
+  const copy = (what: string, op: string | undefined, limit: string | undefined) =>
+    promoted.filter((k) =>
+      op === undefined || (op === "<" ? k < Number(limit) : k >= Number(limit))
+    ).map((k) => what === "flush" ? `s32[fp + ${k}] = r${k};` : `r${k} = s32[fp + ${k}];`)
+      .join(" ");
   let out = "";
   let from = 0;
   const assign = /s32\[\(fp \+ (-?\d+)\)\] = (?!=)/g;
@@ -321,12 +328,19 @@ function promote(text: string, promoted: readonly number[]): string {
       /s32\[\(fp \+ (-?\d+)\)\]/g,
       (whole, k: string) => set.has(Number(k)) ? `r${k}` : whole,
     )
-    .replaceAll(FLUSH, flush)
-    .replaceAll(RELOAD, reload);
+    .replace(
+      /\/\*(flush|reload)(?:(<|>=)(\d+))?\*\//g,
+      (_, what: string, op?: string, limit?: string) => copy(what, op, limit),
+    );
 }
 
 /** The source of the body generated for `code`, or why it cannot be generated. */
-export function generateSource(code: Int32Array): { source: string } | { reason: string } {
+export function generateSource(
+  code: Int32Array,
+  numResults = Infinity,
+): { source: string } | { reason: string } {
+  /** The words a return must leave in the value stack: the results'. */
+  const resultWords = Math.min(numResults * entities.SLOT_WORDS, 0x7fffffff);
   // Pass 1: where control can enter, and whether every instruction is covered.
   const labels = new Set<number>([0]);
   const starts = new Set<number>();
@@ -390,11 +404,11 @@ export function generateSource(code: Int32Array): { source: string } | { reason:
         break;
       }
       case I.Return:
-        js = `${FLUSH}\nreturn ${RETURN};`;
+        js = `${flushBelow(resultWords)}\nreturn ${RETURN};`;
         reachable = false;
         break;
       case I.ReturnSlot:
-        js = `${FLUSH}\ns32[fp] = s32[${slot(1)}];\ns32[fp + 1] = s32[fp + ${
+        js = `${flushBelow(resultWords)}\ns32[fp] = s32[${slot(1)}];\ns32[fp + 1] = s32[fp + ${
           code[pc + 1]! + 1
         }];\nreturn ${RETURN};`;
         reachable = false;
@@ -404,17 +418,30 @@ export function generateSource(code: Int32Array): { source: string } | { reason:
         const callee = op === I.Call
           ? `inst.funcs[${code[pc + 1]}]`
           : `indirectCallee(store, inst, ${code[pc + 1]}, ${code[pc + 2]}, s32[${slot(3)}])`;
-        js = `${FLUSH}
-const callee = ${callee};
-const base = ${op === I.Call ? slot(2) : slot(4)};
+        // The callee's frame starts at the caller's slot `b`: the slots below stay the
+        // caller's (cached ones are written back only if the call stops), the ones from `b`
+        // on are the arguments, then the callee's (read back after it returns).
+        const b = code[pc + (op === I.Call ? 2 : 4)]!;
+        js = `const callee = ${callee};
+const base = (fp + ${b});
 frames[2 * depth + 1] = ${next};
 if (!callee.isHost) {
+  ${flushFrom(b)}
   pushFrame(compiler, st, depth, callee, base);
-  if (nesting >= MAX_NESTING) return CALL;
+  if (nesting >= MAX_NESTING) {
+    ${flushBelow(b)}
+    return CALL;
+  }
   const body = compiler.bodyOf(callee.compiled);
-  if (body === null) return CALL;
+  if (body === null) {
+    ${flushBelow(b)}
+    return CALL;
+  }
   const status = body(store, st, depth + 1, bulkFuel, compiler, nesting + 1);
-  if (status !== RETURN) return status;
+  if (status !== RETURN) {
+    ${flushBelow(b)}
+    return status;
+  }
   st.depth = depth;
   if (s32 !== st.s32) {
     s32 = st.s32;
@@ -422,8 +449,11 @@ if (!callee.isHost) {
     f64 = st.f64;
   }
   frames = st.frames;
-} else if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
-${RELOAD}
+} else {
+  ${FLUSH}
+  if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
+}
+${reloadFrom(b)}
 if (mem !== null && mview !== mem.view) {
   mview = mem.view;
   memLen = mview.byteLength;
@@ -498,7 +528,7 @@ throw new Error("Bad entry point " + pc + " into generated code");
  * that forbids it makes it throw, which is reported as the reason).
  */
 export function generateBody(cf: CompiledFunc): GeneratedBody | string {
-  const result = generateSource(cf.code);
+  const result = generateSource(cf.code, cf.numResults);
   if ("reason" in result) return result.reason;
   try {
     const factory = new Function("rt", result.source) as (rt: unknown) => GeneratedBody;
