@@ -20,7 +20,9 @@ function report(data: Record<string, unknown>): void {
 try {
   const base64 = document.getElementById("wasm")!.textContent!.trim();
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  report({ result: runDemo(wasmi, bytes) });
+  // The tier `auto` picks in this page: `codegen`, or `interpreter` under a CSP without
+  // 'unsafe-eval'.
+  report({ result: runDemo(wasmi, bytes), tier: new wasmi.Engine().executionTier });
 } catch (e) {
   report({ error: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e) });
 }
