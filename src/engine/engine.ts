@@ -17,13 +17,7 @@ import { CodeMap, type CompiledFunc } from "./code_map.ts";
 import { translateFunc } from "./translator.ts";
 import { DONE, HOST_AWAIT, OUT_OF_FUEL, run, type RunStatus } from "./executor.ts";
 import { BulkFuel } from "./fuel.ts";
-import {
-  codeGenerationAllowed,
-  generateBody,
-  type GeneratedBody,
-  runTiered,
-  type TieredCompiler,
-} from "./codegen.ts";
+import { codeGenerationAllowed, generateBody, type GeneratedBody, runTiered } from "./codegen.ts";
 import { enterHostCall, leaveHostCall } from "./reentry.ts";
 import { ExecStack } from "./stack.ts";
 
@@ -49,7 +43,7 @@ const MAX_CACHED_WORDS = 4 * 1024 * 1024;
  * if (engine.config.maxRecursionDepth !== 10_000) throw new Error();
  * ```
  */
-export class Engine implements TieredCompiler {
+export class Engine {
   /** The configuration this engine was created with. */
   readonly config: Config;
   /**
