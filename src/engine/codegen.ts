@@ -264,8 +264,6 @@ const OWN = new Set<number>([
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
 const flushBelow = (k: number) => `/*flush<${k}*/`;
-/** Write back the cached slots from word `k` on. */
-const flushFrom = (k: number) => `/*flush>=${k}*/`;
 /** Read the cached slots from word `k` on again from the value stack. */
 const reloadFrom = (k: number) => `/*reload>=${k}*/`;
 
@@ -418,30 +416,22 @@ export function generateSource(
         const callee = op === I.Call
           ? `inst.funcs[${code[pc + 1]}]`
           : `indirectCallee(store, inst, ${code[pc + 1]}, ${code[pc + 2]}, s32[${slot(3)}])`;
-        // The callee's frame starts at the caller's slot `b`: the slots below stay the
-        // caller's (cached ones are written back only if the call stops), the ones from `b`
-        // on are the arguments, then the callee's (read back after it returns).
+        // Every cached slot is written back first: the callee may stop, or a host function
+        // deeper down may throw (a resumable host trap unwinds these JS frames), and the frame
+        // is then continued from the value stack. The callee's frame starts at the caller's
+        // slot `b`, so only the cached slots from there on change (results, scratch).
         const b = code[pc + (op === I.Call ? 2 : 4)]!;
-        js = `const callee = ${callee};
+        js = `${FLUSH}
+const callee = ${callee};
 const base = (fp + ${b});
 frames[2 * depth + 1] = ${next};
 if (!callee.isHost) {
-  ${flushFrom(b)}
   pushFrame(compiler, st, depth, callee, base);
-  if (nesting >= MAX_NESTING) {
-    ${flushBelow(b)}
-    return CALL;
-  }
+  if (nesting >= MAX_NESTING) return CALL;
   const body = compiler.bodyOf(callee.compiled);
-  if (body === null) {
-    ${flushBelow(b)}
-    return CALL;
-  }
+  if (body === null) return CALL;
   const status = body(store, st, depth + 1, bulkFuel, compiler, nesting + 1);
-  if (status !== RETURN) {
-    ${flushBelow(b)}
-    return status;
-  }
+  if (status !== RETURN) return status;
   st.depth = depth;
   if (s32 !== st.s32) {
     s32 = st.s32;
@@ -449,10 +439,7 @@ if (!callee.isHost) {
     f64 = st.f64;
   }
   frames = st.frames;
-} else {
-  ${FLUSH}
-  if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
-}
+} else if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
 ${reloadFrom(b)}
 if (mem !== null && mview !== mem.view) {
   mview = mem.view;

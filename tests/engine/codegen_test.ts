@@ -250,3 +250,56 @@ Deno.test("codegen: names from the module never reach the generated source", () 
     }
   }
 });
+
+Deno.test("codegen: a host trap deep in generated calls resumes with the callers' values", () => {
+  const bytes = wat(`(module
+    (import "host" "f" (func $f (param i32) (result i32)))
+    (func $inner (param i32) (result i32) (call $f (local.get 0)))
+    (func $mid (param i32) (result i32) (local $x i32)
+      (local.set $x (i32.mul (local.get 0) (i32.const 7)))
+      (i32.add (local.get $x) (call $inner (local.get 0))))
+    (func (export "outer") (param i32) (result i32) (local $y i32)
+      (local.set $y (i32.add (local.get 0) (i32.const 1000)))
+      (i32.add (local.get $y) (call $mid (local.get 0)))))`);
+  for (const tier of TIERS) {
+    const engine = new Engine(new Config({ executionTier: tier }));
+    const store = new Store(engine, null);
+    const linker = new Linker<null>(engine);
+    linker.funcWrap("host", "f", { params: ["i32"], results: ["i32"] }, () => {
+      throw new Error("not yet");
+    });
+    const instance = linker.instantiate(store, new Module(engine, bytes));
+    let call = instance.getFunc(store, "outer")!.callResumable(store, [Val.i32(5)]);
+    assert.equal(call.kind, "hostTrap");
+    if (call.kind === "hostTrap") call = call.resume(store, [Val.i32(20)]);
+    assert.equal(call.kind, "finished");
+    // outer: (5 + 1000) + mid(5) = 1005 + (35 + 20)
+    if (call.kind === "finished") assert.equal(call.results[0]!.value, 1060, tier);
+  }
+});
+
+Deno.test("codegen: traps carry the same code, message and Wasm backtrace in both tiers", () => {
+  const bytes = wat(`(module
+    (memory 1)
+    (func $load (param i32) (result i32) (i32.load (local.get 0)))
+    (func $div (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+    (func $pick (param i32 i32) (result i32)
+      (if (result i32) (local.get 1) (then (call $load (local.get 0)))
+        (else (call $div (local.get 0)))))
+    (func (export "run") (param i32 i32) (result i32) (call $pick (local.get 0) (local.get 1))))`);
+  const traps = TIERS.map((tier) => {
+    const { store, instance } = instantiate(bytes, { executionTier: tier });
+    const run = instance.getTypedFunc<[number, number], number>(store, "run");
+    return [[65536, 1], [0, 0]].map(([a, b]) => {
+      try {
+        run.call(store, a!, b!);
+        return "no trap";
+      } catch (e) {
+        assert.ok(e instanceof Trap);
+        return { code: e.code, message: e.message, backtrace: e.backtrace };
+      }
+    });
+  });
+  assert.equal((traps[0]![0] as Trap).backtrace.length, 3);
+  assert.deepEqual(traps[1], traps[0]);
+});
