@@ -18,6 +18,24 @@
  * code between them is the rows' own `run` templates, spelled with constant operands, so every
  * instruction behaves (traps, NaN bits, fuel) exactly as in the interpreter.
  *
+ * Slots used only as whole i32 words (`s32[fp + k]` read or assigned, nothing else) live in JS
+ * locals between the points where the value stack must be current: they are written back before
+ * a call (whose callee may stop, or whose host function deeper down may throw and be resumed),
+ * before a fuel stop and before the instructions that may stop or retry, and read back after a
+ * call from the callee's frame start on. Everything else (i64, floats, v128, references) stays in
+ * the value stack, operated on in place by the same helpers the interpreter calls (i64 as two
+ * int32 words, never BigInt; floats through the f32/f64 views, so NaN bits are never rounded
+ * through a JS number where the interpreter keeps them).
+ *
+ * ## When a function is generated
+ * On its first run (`Engine.bodyOf`), with no call-count threshold: both tiers translate
+ * Wasm to internal code first, the extra work is one linear pass over that code plus
+ * `new Function`, whose body V8 parses lazily and tiers up by itself (Ignition first, then its
+ * optimising compilers for what is hot), so a second threshold of ours would only delay the
+ * gain. A threshold would also need the interpreter to count and hand frames back for loops
+ * (a frame it runs keeps running there, callees included, until it returns), and a long-running
+ * `_start` would then never leave the interpreter.
+ *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
  * the branches, calls and returns below, or a template naming anything outside the generated

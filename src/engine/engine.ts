@@ -41,6 +41,8 @@ const MAX_CACHED_WORDS = 4 * 1024 * 1024;
  * import { Config } from "./config.ts";
  * const engine = new Engine(new Config({ maxRecursionDepth: 10_000 }));
  * if (engine.config.maxRecursionDepth !== 10_000) throw new Error();
+ * const interpreted = new Engine(new Config({ executionTier: "interpreter" }));
+ * if (interpreted.executionTier !== "interpreter") throw new Error();
  * ```
  */
 export class Engine {
