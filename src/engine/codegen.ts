@@ -285,65 +285,87 @@ const flushBelow = (k: number) => `/*flush<${k}*/`;
 /** Read the cached slots from word `k` on again from the value stack. */
 const reloadFrom = (k: number) => `/*reload>=${k}*/`;
 
+/** How a cached slot is used: as an i32 word (`s32`) or as an f64 (`f64`). */
+type SlotKind = "s32" | "f64";
+
+/** A cached slot: its word offset and its kind. */
+interface Cached {
+  readonly k: number;
+  readonly kind: SlotKind;
+}
+
+/** How a cached slot is spelled in the value stack, and as a local. */
+const inStack = ({ k, kind }: Cached) =>
+  kind === "s32" ? `s32[fp + ${k}]` : `f64[(fp + ${k}) >> 1]`;
+const local = ({ k, kind }: Cached) => `${kind === "s32" ? "r" : "d"}${k}`;
+
 /**
- * The slots (word offsets) that can live in JS locals: those used only as whole i32 words,
- * `s32[(fp + k)]`, read or assigned. A slot reached any other way (an i64 or float view, an
- * index passed to a helper, a word beside it) stays in the value stack. When an instruction
- * writes several consecutive results (its template adds `SLOT_WORDS`), none is cached.
+ * The slots that can live in JS locals: those used only as whole i32 words, `s32[(fp + k)]`, or
+ * only as f64s, `f64[(fp + k) >> 1]`, read or assigned. A slot reached any other way (both
+ * views, another view, an index passed to a helper, a word beside it) stays in the value stack.
+ * When an instruction writes several consecutive results (its template adds `SLOT_WORDS`), none
+ * is cached.
  */
-function promotable(parts: readonly string[]): number[] {
+function promotable(parts: readonly string[]): Cached[] {
   const text = parts.join("\n");
   if (text.includes("SLOT_WORDS")) return [];
-  const seen = new Set<number>();
-  const excluded = new Set<number>();
+  const kinds = new Map<number, SlotKind | null>();
   for (const m of text.matchAll(/\(fp \+ (-?\d+)\)/g)) {
     const k = Number(m[1]);
     const at = m.index!;
-    const whole = text.startsWith("s32[", at - 4) && text[at + m[0].length] === "]";
-    const after = text.slice(at + m[0].length + 1, at + m[0].length + 5);
+    const end = at + m[0].length;
+    let kind: SlotKind | null = null;
+    if (text.startsWith("s32[", at - 4) && text[end] === "]") kind = "s32";
+    else if (text.startsWith("f64[", at - 4) && text.startsWith(" >> 1]", end)) kind = "f64";
     // A compound assignment (`s32[x] += ...`) would need its own rewriting.
-    if (!whole || /^ [-+*/%&|^<>]+=/.test(after)) excluded.add(k);
-    seen.add(k);
+    const after = text.slice(text.indexOf("]", end) + 1, text.indexOf("]", end) + 5);
+    if (/^ [-+*/%&|^<>]+=/.test(after) || k % 4 !== 0) kind = null;
+    const known = kinds.get(k);
+    kinds.set(k, known === undefined || known === kind ? kind : null);
   }
-  return [...seen].filter((k) => !excluded.has(k) && k % 4 === 0).sort((a, b) => a - b);
+  return [...kinds].flatMap(([k, kind]) => kind === null ? [] : [{ k, kind }])
+    .sort((a, b) => a.k - b.k);
 }
 
 /**
- * \`text\` with the \`promoted\` slots in locals \`r<k>\`: reads become the local, assignments
- * assign the local (truncated to int32, as storing into \`s32\` would), and the flush and
- * reload marks copy them (all, or those below or from a word) to and from the value stack.
+ * \`text\` with the \`promoted\` slots in locals (\`r<k>\` for i32 words, \`d<k>\` for f64s):
+ * reads become the local, assignments assign the local (an i32 truncated to int32, as storing
+ * into \`s32\` would), and the flush and reload marks copy them (all, or those below or from a
+ * word) to and from the value stack.
  */
-function promote(text: string, promoted: readonly number[]): string {
-  const set = new Set(promoted);
+function promote(text: string, promoted: readonly Cached[]): string {
+  const byK = new Map(promoted.map((c) => [c.k, c]));
   const copy = (what: string, op: string | undefined, limit: string | undefined) =>
-    promoted.filter((k) =>
+    promoted.filter(({ k }) =>
       op === undefined || (op === "<" ? k < Number(limit) : k >= Number(limit))
-    ).map((k) => what === "flush" ? `s32[fp + ${k}] = r${k};` : `r${k} = s32[fp + ${k}];`)
+    ).map((c) => what === "flush" ? `${inStack(c)} = ${local(c)};` : `${local(c)} = ${inStack(c)};`)
       .join(" ");
   let out = "";
   let from = 0;
-  const assign = /s32\[\(fp \+ (-?\d+)\)\] = (?!=)/g;
+  const assign = /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1)?\] = (?!=)/g;
   for (let m = assign.exec(text); m !== null; m = assign.exec(text)) {
-    const k = Number(m[1]);
-    if (!set.has(k)) continue;
+    const c = byK.get(Number(m[2]));
+    if (c === undefined || c.kind !== m[1]) continue;
     // The assigned expression ends at the first `;` outside brackets.
     let end = assign.lastIndex;
     for (let level = 0; end < text.length; end++) {
-      const c = text[end];
-      if (c === "(" || c === "[" || c === "{") level++;
-      else if (c === ")" || c === "]" || c === "}") level--;
-      else if (c === ";" && level === 0) break;
+      const ch = text[end];
+      if (ch === "(" || ch === "[" || ch === "{") level++;
+      else if (ch === ")" || ch === "]" || ch === "}") level--;
+      else if (ch === ";" && level === 0) break;
     }
-    out += text.slice(from, m.index) + `r${k} = (${text.slice(assign.lastIndex, end)}) | 0`;
+    const value = text.slice(assign.lastIndex, end);
+    out += text.slice(from, m.index) + `${local(c)} = ` +
+      (c.kind === "s32" ? `(${value}) | 0` : value);
     from = end;
     assign.lastIndex = end;
   }
   out += text.slice(from);
   return out
-    .replace(
-      /s32\[\(fp \+ (-?\d+)\)\]/g,
-      (whole, k: string) => set.has(Number(k)) ? `r${k}` : whole,
-    )
+    .replace(/(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1)?\]/g, (whole, kind: string, k: string) => {
+      const c = byK.get(Number(k));
+      return c !== undefined && c.kind === kind ? local(c) : whole;
+    })
     .replace(
       /\/\*(flush|reload)(?:(<|>=)(\d+))?\*\//g,
       (_, what: string, op?: string, limit?: string) => copy(what, op, limit),
@@ -503,8 +525,10 @@ store.fuel -= ${cost};`;
   const promoted = promotable(out);
   const body = promote(out.join("\n"), promoted);
   const imports = [...names].sort();
-  const declare = promoted.length === 0 ? "" : `let ${promoted.map((k) => `r${k} = 0`).join(", ")};
-${promoted.map((k) => `r${k} = s32[fp + ${k}];`).join("\n")}\n`;
+  const declare = promoted.length === 0
+    ? ""
+    : `let ${promoted.map((c) => `${local(c)} = 0`).join(", ")};
+${promoted.map((c) => `${local(c)} = ${inStack(c)};`).join("\n")}\n`;
   const source = `"use strict";
 const { ${imports.join(", ")} } = rt;
 return function wasm(store, st, depth, bulkFuel, compiler, nesting) {
