@@ -39,8 +39,11 @@
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
  * the branches, calls and returns below, or a template naming anything outside the generated
- * function's scope) makes `generateBody` return the reason instead: that function stays in the
- * interpreter (the engine counts these, `Engine.codegenStats`).
+ * function's scope) becomes an exit: the generated body writes its cached slots back, saves that
+ * pc and hands the frame to the interpreter, which runs the rest of that call of the function
+ * (frames are the same in both tiers). Code the generator cannot read at all (an opcode outside
+ * `isa.ts`, a branch into an instruction) leaves the whole function in the interpreter. The
+ * engine counts both, with the reasons (`Engine.codegenStats`).
  *
  * ## Security
  * The source is built from the rows' templates and integers from the code array only; nothing
@@ -67,6 +70,13 @@ import { type Compiler, DONE, run, type RunStatus } from "./executor.ts";
 const CALL = 10;
 /** A generated function's frame returned (its results are in its first slots). */
 const RETURN = 11;
+/**
+ * A generated function reached an instruction it cannot run: the interpreter must continue its
+ * frame (the innermost) from the saved pc until it returns.
+ */
+const INTERPRET = 12;
+
+const NO_ESCAPES: ReadonlySet<number> = new Set();
 
 /**
  * How many generated bodies may nest on the JS stack: a generated body calls a generated callee
@@ -123,6 +133,11 @@ export function runTiered(
       if (status === RETURN) {
         st.depth = depth - 1;
         status = DONE;
+      } else if (status === INTERPRET) {
+        const at = st.depth;
+        status = run(compiler, store, st, at);
+        if (status === DONE && at !== baseDepth) continue;
+        return status;
       }
     }
     if (status !== DONE || depth === baseDepth) return status;
@@ -154,7 +169,14 @@ function pushFrame(
 
 /** What generated code may call: the executor's modules, and the driver's own helpers. */
 const RUNTIME: Readonly<Record<string, unknown>> = (() => {
-  const all: Record<string, unknown> = { TrapCode, pushFrame, CALL, RETURN, MAX_NESTING };
+  const all: Record<string, unknown> = {
+    TrapCode,
+    pushFrame,
+    CALL,
+    RETURN,
+    INTERPRET,
+    MAX_NESTING,
+  };
   for (const module of [num, bulk, entities, support, simd, simdMem]) {
     for (const [name, value] of Object.entries(module)) all[name] = value;
   }
@@ -376,12 +398,15 @@ function promote(text: string, promoted: readonly Cached[]): string {
 export function generateSource(
   code: Int32Array,
   numResults = Infinity,
-): { source: string } | { reason: string } {
+  escape: ReadonlySet<number> = NO_ESCAPES,
+): { source: string; escapes: string[] } | { reason: string } {
   /** The words a return must leave in the value stack: the results'. */
   const resultWords = Math.min(numResults * entities.SLOT_WORDS, 0x7fffffff);
   // Pass 1: where control can enter, and whether every instruction is covered.
   const labels = new Set<number>([0]);
   const starts = new Set<number>();
+  /** Instructions the generator cannot spell, by pc, and why. */
+  const escapes = new Map<number, string>();
   for (let pc = 0; pc < code.length;) {
     starts.add(pc);
     const op = code[pc]!;
@@ -393,10 +418,11 @@ export function generateSource(
       for (let k = 0; k <= code[pc + 2]!; k++) labels.add(code[pc + 3 + k]!);
     } else if (op === I.Call || op === I.CallIndirect) labels.add(pc + size);
     else if (op === I.ConsumeFuel) labels.add(pc);
+    else if (escape.has(op)) escapes.set(pc, `${def.name} (asked to)`);
     else if (!OWN.has(op)) {
-      if (def.run === null) return { reason: `${def.name} (shares another instruction's case)` };
-      if (isBranch(def)) labels.add(code[pc + size - 1]!);
-      else if (def.jumps) return { reason: `${def.name} (a jumping instruction)` };
+      if (def.run === null) escapes.set(pc, `${def.name} (shares another instruction's case)`);
+      else if (isBranch(def)) labels.add(code[pc + size - 1]!);
+      else if (def.jumps) escapes.set(pc, `${def.name} (a jumping instruction)`);
       else if (needsPc(def.run)) labels.add(pc);
     }
     pc += size;
@@ -405,7 +431,7 @@ export function generateSource(
 
   // Pass 2: the body.
   const out: string[] = [];
-  const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "MAX_NESTING"]);
+  const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
   let reachable = true;
   for (let pc = 0; pc < code.length;) {
     const op = code[pc]!;
@@ -421,8 +447,11 @@ export function generateSource(
       continue;
     }
     const slot = (k: number) => `(fp + ${code[pc + k]})`;
-    let js: string;
-    switch (op) {
+    let js = "";
+    const known = escapes.has(pc) ? -1 : op;
+    switch (known) {
+      case -1:
+        break;
       case I.Unreachable:
         js = `throw trap(TrapCode.UnreachableCodeReached);`;
         reachable = false;
@@ -505,16 +534,24 @@ store.fuel -= ${cost};`;
         const text = toJs(expandRun(def, spelling(code, pc)));
         if (isBranch(def)) {
           const m = BRANCH.exec(text);
-          if (m === null) return { reason: `${def.name} (an unexpected branch template)` };
+          if (m === null) {
+            escapes.set(pc, `${def.name} (an unexpected branch template)`);
+            break;
+          }
           js = `${m[1]}if (${m[2]}) {\n  pc = ${m[3]};\n  continue;\n}`;
         } else {
           js = needsPc(def.run!) ? `${FLUSH}\npc = ${pc};\n${text}` : text;
         }
         const unknown = unknownNames(js);
         if (unknown.length > 0) {
-          return { reason: `${def.name} (its template uses ${unknown.join(", ")})` };
+          escapes.set(pc, `${def.name} (its template uses ${unknown.join(", ")})`);
         }
       }
+    }
+    if (escapes.has(pc)) {
+      // The interpreter runs the rest of this call of the function, from this instruction.
+      js = `${FLUSH}\nframes[2 * depth + 1] = ${pc};\nreturn ${INTERPRET};`;
+      reachable = false;
     }
     for (const m of withoutComments(js).matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)/g)) {
       if (m[1]! in RUNTIME) names.add(m[1]!);
@@ -549,19 +586,22 @@ throw new Error("Bad entry point " + pc + " into generated code");
 }
 }
 };`;
-  return { source };
+  return { source, escapes: [...escapes.values()] };
 }
 
 /**
  * The generated body of `cf`, or why it has none. `new Function` is only called here (a realm
  * that forbids it makes it throw, which is reported as the reason).
  */
-export function generateBody(cf: CompiledFunc): GeneratedBody | string {
-  const result = generateSource(cf.code, cf.numResults);
+export function generateBody(
+  cf: CompiledFunc,
+  escape?: ReadonlySet<number>,
+): { body: GeneratedBody; escapes: string[] } | string {
+  const result = generateSource(cf.code, cf.numResults, escape);
   if ("reason" in result) return result.reason;
   try {
     const factory = new Function("rt", result.source) as (rt: unknown) => GeneratedBody;
-    return factory(RUNTIME);
+    return { body: factory(RUNTIME), escapes: result.escapes };
   } catch (e) {
     return `code generation failed: ${e instanceof Error ? e.message : String(e)}`;
   }

@@ -100,8 +100,9 @@ export class Engine {
 
   /**
    * What the code-generation tier did so far: how many function bodies it generated, how many
-   * stayed in the interpreter because it does not cover one of their instructions, and why
-   * (reason → count). All zero when the engine runs the interpreter only.
+   * stayed in the interpreter altogether, and why (reason → count), including the instructions it
+   * does not spell itself (when a generated body reaches one, the interpreter runs the rest of
+   * that call). All zero when the engine runs the interpreter only.
    *
    * @example
    * ```ts
@@ -125,16 +126,21 @@ export class Engine {
   bodyOf(cf: CompiledFunc): GeneratedBody | null {
     const known = cf.generated as GeneratedBody | null | undefined;
     if (known !== undefined) return known;
-    const body = generateBody(cf);
-    if (typeof body === "string") {
+    const result = generateBody(cf);
+    const reasons = this.#stats.reasons;
+    if (typeof result === "string") {
       this.#stats.interpreted++;
-      this.#stats.reasons.set(body, (this.#stats.reasons.get(body) ?? 0) + 1);
+      reasons.set(result, (reasons.get(result) ?? 0) + 1);
       cf.generated = null;
       return null;
     }
     this.#stats.generated++;
-    cf.generated = body;
-    return body;
+    for (const escape of result.escapes) {
+      const reason = `${escape}: the interpreter continues its call from there`;
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    }
+    cf.generated = result.body;
+    return result.body;
   }
 
   /** The deduplicated id of a function type: equal types get equal ids. */

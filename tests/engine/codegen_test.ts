@@ -71,8 +71,24 @@ Deno.test("codegen: every instruction of isa.ts is generated, none falls back", 
     if (op === I.BrTable) words.push(0);
     const result = generateSource(Int32Array.from([...words, I.Return]));
     if ("reason" in result) uncovered.push(result.reason);
+    else uncovered.push(...result.escapes);
   }
   assert.deepEqual(uncovered, []);
+});
+
+Deno.test("codegen: an instruction it does not spell hands the frame to the interpreter", () => {
+  for (const escape of [[I.I32AddImm], [I.Call, I.I32Sub], [I.ConsumeFuel, I.BrIfEqz]]) {
+    const engine = new EscapingEngine(new Config({ executionTier: "codegen" }), new Set(escape));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, FIB));
+    assert.equal(instance.getTypedFunc<[number], number>(store, "fib").call(store, 15), 610);
+    assert.equal(instance.getTypedFunc<[number], bigint>(store, "sum").call(store, 99), 1188n);
+    assert.equal(instance.getTypedFunc<[number], number>(store, "deep").call(store, 5000), 5000);
+  }
+  const code = Int32Array.of(I.ConstI32, 0, 5, I.I32AddImm, 0, 0, 1, I.ReturnSlot, 0);
+  const result = generateSource(code, 1, new Set([I.I32AddImm]));
+  assert.ok("escapes" in result);
+  assert.deepEqual(result.escapes, ["I32AddImm (asked to)"]);
 });
 
 Deno.test("codegen: an unknown internal opcode leaves the function in the interpreter", () => {
@@ -117,9 +133,30 @@ Deno.test("codegen: the tiers compute the same results", () => {
   }
 });
 
+/** An engine whose generated code hands its frames to the interpreter at the given opcodes. */
+class EscapingEngine extends Engine {
+  constructor(config: Config, readonly escape: ReadonlySet<number>) {
+    super(config);
+  }
+  override bodyOf(cf: CompiledFunc) {
+    if (cf.generated === undefined) {
+      const result = generateBody(cf, this.escape);
+      cf.generated = typeof result === "string" ? null : result.body;
+    }
+    return super.bodyOf(cf);
+  }
+}
+
 Deno.test("codegen: fuel runs out at the same points in both tiers", () => {
-  const stops = TIERS.map((tier) => {
-    const { store, instance } = instantiate(FIB, { executionTier: tier, consumeFuel: true });
+  const escaping = new Set([I.I64Add, I.I32AddImm]);
+  const stops = [...TIERS, "escaping"].map((tier) => {
+    const config = new Config({
+      executionTier: tier === "interpreter" ? tier : "codegen",
+      consumeFuel: true,
+    });
+    const engine = tier === "escaping" ? new EscapingEngine(config, escaping) : new Engine(config);
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, FIB));
     const log: (bigint | string)[] = [];
     for (const budget of [0, 1, 7, 50, 333]) {
       store.setFuel(budget);
@@ -136,6 +173,8 @@ Deno.test("codegen: fuel runs out at the same points in both tiers", () => {
   });
   assert.ok(stops[0]!.length > 50);
   assert.deepEqual(stops[1], stops[0]);
+  // Generated code that hands its frames to the interpreter midway stops at the same points.
+  assert.deepEqual(stops[2], stops[0]);
 });
 
 Deno.test("codegen: StackOverflow at the same depth as the interpreter", () => {
