@@ -298,6 +298,10 @@ const OWN = new Set<number>([
   I.Call,
   I.CallIndirect,
   I.ConsumeFuel,
+  I.Copy,
+  I.Select,
+  I.GlobalGet,
+  I.GlobalSet,
 ]);
 
 /** Where the cached slots must be written back to the value stack (see `promote`). */
@@ -516,6 +520,39 @@ if (mem !== null && mview !== mem.view) {
 }`;
         break;
       }
+      // Two-word moves, spelled word by word: the low word as `s32[(fp + k)]` (so that a slot
+      // otherwise used as an i32 stays cached), the high word as `s32[fp + k + 1]`, which is
+      // never cached (the moved value may be an i64 or f64; the high word then travels along).
+      case I.Copy: {
+        const [d, a] = [code[pc + 1]!, code[pc + 2]!];
+        js = `s32[(fp + ${d})] = s32[(fp + ${a})];\ns32[fp + ${d + 1}] = s32[fp + ${a + 1}];`;
+        break;
+      }
+      case I.Select: {
+        const [d, c, a, b] = [code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!];
+        js = `if (s32[(fp + ${c})] !== 0) {
+  s32[(fp + ${d})] = s32[(fp + ${a})];
+  s32[fp + ${d + 1}] = s32[fp + ${a + 1}];
+} else {
+  s32[(fp + ${d})] = s32[(fp + ${b})];
+  s32[fp + ${d + 1}] = s32[fp + ${b + 1}];
+}`;
+        break;
+      }
+      case I.GlobalGet: {
+        const [d, x] = [code[pc + 1]!, code[pc + 2]!];
+        js = `const g = globals[${x}].value;
+s32[(fp + ${d})] = g[0];
+s32[fp + ${d + 1}] = g[1];`;
+        break;
+      }
+      case I.GlobalSet: {
+        const [x, a] = [code[pc + 1]!, code[pc + 2]!];
+        js = `const g = globals[${x}].value;
+g[0] = s32[(fp + ${a})];
+g[1] = s32[fp + ${a + 1}];`;
+        break;
+      }
       case I.ConsumeFuel: {
         const cost = code[pc + 1]!;
         js = `if (store.fuel < ${cost}) {
@@ -566,25 +603,42 @@ store.fuel -= ${cost};`;
     ? ""
     : `let ${promoted.map((c) => `${local(c)} = 0`).join(", ")};
 ${promoted.map((c) => `${local(c)} = ${inStack(c)};`).join("\n")}\n`;
+  // The prologue reads only what the body uses (the names are the templates' and ours).
+  const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(body);
+  const usesMem = uses("mem") || uses("mview") || uses("memLen");
+  const usesInst = usesMem || uses("inst") || uses("globals");
+  const prologue = [
+    `let frames = st.frames;`,
+    `const fp = frames[2 * depth];`,
+    `let pc = frames[2 * depth + 1];`,
+    `let s32 = st.s32, f32 = st.f32, f64 = st.f64;`,
+    ...(usesInst ? [`const inst = st.funcs[depth].instance;`] : []),
+    ...(uses("globals") ? [`const globals = inst.globals;`] : []),
+    ...(usesMem
+      ? [
+        `let mem = inst.memories[0] ?? null;`,
+        `let mview = mem !== null ? mem.view : EMPTY_VIEW;`,
+        `let memLen = mview.byteLength;`,
+      ]
+      : []),
+  ].join("\n");
+  // Straight-line code entered only at its start needs no dispatch loop.
+  const loop = labels.size > 1 || uses("continue") || uses("break");
   const source = `"use strict";
 const { ${imports.join(", ")} } = rt;
 return function wasm(store, st, depth, bulkFuel, compiler, nesting) {
-let frames = st.frames;
-const fp = frames[2 * depth];
-let pc = frames[2 * depth + 1];
-let s32 = st.s32, f32 = st.f32, f64 = st.f64;
-const inst = st.funcs[depth].instance;
-const globals = inst.globals;
-let mem = inst.memories[0] ?? null;
-let mview = mem !== null ? mem.view : EMPTY_VIEW;
-let memLen = mview.byteLength;
-${declare}for (;;) {
+${prologue}
+${declare}${
+    loop
+      ? `for (;;) {
 switch (pc) {
 ${body}
 default:
 throw new Error("Bad entry point " + pc + " into generated code");
 }
-}
+}`
+      : body.replace(/^case 0:$/m, "")
+  }
 };`;
   return { source, escapes: [...escapes.values()] };
 }
