@@ -59,7 +59,15 @@ import * as entities from "./entities.ts";
 import * as support from "./exec_support.ts";
 import * as simd from "./simd.ts";
 import * as simdMem from "./simd_mem.ts";
-import { expandRun, I, type InstrDef, instrSize, ISA, type RunSpelling } from "./isa.ts";
+import {
+  expandRun,
+  I,
+  INSTR_SIZE,
+  type InstrDef,
+  instrSize,
+  ISA,
+  type RunSpelling,
+} from "./isa.ts";
 import type { CompiledFunc } from "./code_map.ts";
 import type { StoreInner, WasmFuncEntity } from "./entities.ts";
 import type { BulkFuel } from "./fuel.ts";
@@ -343,9 +351,11 @@ function promotable(parts: readonly string[]): Cached[] {
     let kind: SlotKind | null = null;
     if (text.startsWith("s32[", at - 4) && text[end] === "]") kind = "s32";
     else if (text.startsWith("f64[", at - 4) && text.startsWith(" >> 1]", end)) kind = "f64";
-    // A compound assignment (`s32[x] += ...`) would need its own rewriting.
-    const after = text.slice(text.indexOf("]", end) + 1, text.indexOf("]", end) + 5);
-    if (/^ [-+*/%&|^<>]+=/.test(after) || k % 4 !== 0) kind = null;
+    if (kind !== null) {
+      // A compound assignment (`s32[x] += ...`) would need its own rewriting.
+      const close = kind === "s32" ? end + 1 : end + 6;
+      if (/^ [-+*/%&|^<>]+=/.test(text.slice(close, close + 5)) || k % 4 !== 0) kind = null;
+    }
     const known = kinds.get(k);
     kinds.set(k, known === undefined || known === kind ? kind : null);
   }
@@ -396,6 +406,48 @@ function promote(text: string, promoted: readonly Cached[]): string {
       /\/\*(flush|reload)(?:(<|>=)(\d+))?\*\//g,
       (_, what: string, op?: string, limit?: string) => copy(what, op, limit),
     );
+}
+
+/** What the generator knows of a row's template, worked out once per instruction. */
+interface Template {
+  /** The row, its template as JavaScript. */
+  readonly def: InstrDef;
+  /** Why it cannot be spelled (names outside the generated scope, ...), or null. */
+  readonly problem: string | null;
+  /** The runtime names it uses. */
+  readonly names: readonly string[];
+  /** Whether its instruction needs `pc` and a `case` (see `needsPc`). */
+  readonly needsPc: boolean;
+  /** Whether it is a conditional branch. */
+  readonly branch: boolean;
+}
+
+const TEMPLATES: (Template | undefined)[] = [];
+
+/** The runtime names `js` uses. */
+function runtimeNames(js: string): string[] {
+  const names = new Set<string>();
+  for (const m of withoutComments(js).matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)/g)) {
+    if (m[1]! in RUNTIME) names.add(m[1]!);
+  }
+  return [...names];
+}
+
+/** The template of instruction `op` (a row with a `run`), checked on a sample spelling. */
+function templateOf(op: number): Template {
+  const known = TEMPLATES[op];
+  if (known !== undefined) return known;
+  const row = ISA[op]!;
+  const def = { ...row, run: toJs(row.run!) };
+  const sample = expandRun(def, spelling(new Int32Array(INSTR_SIZE[op]! + 1), 0));
+  const branch = isBranch(row);
+  let problem: string | null = null;
+  if (branch && BRANCH.exec(sample) === null) problem = "an unexpected branch template";
+  const unknown = unknownNames(sample);
+  if (unknown.length > 0) problem = `its template uses ${unknown.join(", ")}`;
+  const t = { def, problem, names: runtimeNames(sample), needsPc: needsPc(row.run!), branch };
+  TEMPLATES[op] = t;
+  return t;
 }
 
 /** The source of the body generated for `code`, or why it cannot be generated. */
@@ -568,32 +620,30 @@ store.fuel -= ${cost};`;
         break;
       }
       default: {
-        const text = toJs(expandRun(def, spelling(code, pc)));
-        if (isBranch(def)) {
-          const m = BRANCH.exec(text);
-          if (m === null) {
-            escapes.set(pc, `${def.name} (an unexpected branch template)`);
-            break;
-          }
+        const t = templateOf(op);
+        if (t.problem !== null) {
+          escapes.set(pc, `${def.name} (${t.problem})`);
+          break;
+        }
+        const text = expandRun(t.def, spelling(code, pc));
+        if (t.branch) {
+          const m = BRANCH.exec(text)!;
           js = `${m[1]}if (${m[2]}) {\n  pc = ${m[3]};\n  continue;\n}`;
         } else {
-          js = needsPc(def.run!) ? `${FLUSH}\npc = ${pc};\n${text}` : text;
+          js = t.needsPc ? `${FLUSH}\npc = ${pc};\n${text}` : text;
         }
-        const unknown = unknownNames(js);
-        if (unknown.length > 0) {
-          escapes.set(pc, `${def.name} (its template uses ${unknown.join(", ")})`);
-        }
+        for (const name of t.names) names.add(name);
       }
     }
     if (escapes.has(pc)) {
       // The interpreter runs the rest of this call of the function, from this instruction.
       js = `${FLUSH}\nframes[2 * depth + 1] = ${pc};\nreturn ${INTERPRET};`;
       reachable = false;
+    } else if (OWN.has(op)) {
+      for (const name of runtimeNames(js)) names.add(name);
     }
-    for (const m of withoutComments(js).matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)/g)) {
-      if (m[1]! in RUNTIME) names.add(m[1]!);
-    }
-    out.push(`{ // ${def.name} @${pc}\n${js}\n}`);
+    // A block only where the instruction declares names (it keeps the source small to parse).
+    out.push(/\b(const|let) /.test(js) ? `{\n${js}\n}` : js);
     pc = next;
   }
   const promoted = promotable(out);

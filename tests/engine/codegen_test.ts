@@ -342,3 +342,27 @@ Deno.test("codegen: traps carry the same code, message and Wasm backtrace in bot
   assert.equal((traps[0]![0] as Trap).backtrace.length, 3);
   assert.deepEqual(traps[1], traps[0]);
 });
+
+Deno.test("codegen: generation is linear in the body size", () => {
+  const n = 50_000;
+  const rep = (k: number, words: number[]) => Array.from({ length: k }, () => words).flat();
+  const shapes: Record<string, number[]> = {
+    // local0 = local0 + 1, n times, as the translator fuses it
+    "straight-line": rep(n, [I.I32AddImm, 0, 0, 1]),
+    // n branches to the end
+    "many labels": [...rep(n, [I.BrIfNez, 0, 3 * n]), I.ReturnSlot, 0],
+    // a jump table of n targets, all the end
+    "huge br_table": [I.BrTable, 0, n, ...rep(n + 1, [n + 4])],
+    // i64 work on n slots
+    "many slots": rep(n, [I.I64Add, 4 * (n % 997), 0, 4]),
+  };
+  for (const [name, words] of Object.entries(shapes)) {
+    const code = Int32Array.from([...words, I.ReturnSlot, 0]);
+    const start = performance.now();
+    const result = generateBody(new CompiledFunc(code, 4, 4, 4 * 1000, 1, 0));
+    const ms = performance.now() - start;
+    assert.ok(typeof result !== "string", `${name}: ${result}`);
+    // ~100 ms here; a quadratic pass would take minutes at this size.
+    assert.ok(ms < 5000, `${name} took ${ms.toFixed(0)} ms`);
+  }
+});
