@@ -288,9 +288,6 @@ function needsPc(run: string): boolean {
   return /\b(pc|break|return|code)\b/.test(run);
 }
 
-/** A branch row's template: `prelude pc = cond ? target : next;`. */
-const BRANCH = /^([\s\S]*?)pc = ([\s\S]*) \? (-?\d+) : (-?\d+);$/;
-
 /** Whether `def` is a conditional branch (see `branch` in isa.ts). */
 function isBranch(def: InstrDef): boolean {
   return def.run !== null && /pc = [\s\S]* \? \$\d+ : \$next;$/.test(def.run);
@@ -410,8 +407,13 @@ function promote(text: string, promoted: readonly Cached[]): string {
 
 /** What the generator knows of a row's template, worked out once per instruction. */
 interface Template {
-  /** The row, its template as JavaScript. */
-  readonly def: InstrDef;
+  /**
+   * The template as JavaScript, split at its operands: `parts[0] op[0] parts[1] op[1] ...`
+   * (for a branch: the statements before it, then `if (`, its condition, `) {` and the jump).
+   */
+  readonly parts: readonly string[];
+  /** Each operand: its shape letter (`n` for `$next`) and the index of its code word. */
+  readonly ops: readonly { readonly kind: string; readonly word: number }[];
   /** Why it cannot be spelled (names outside the generated scope, ...), or null. */
   readonly problem: string | null;
   /** The runtime names it uses. */
@@ -442,12 +444,55 @@ function templateOf(op: number): Template {
   const sample = expandRun(def, spelling(new Int32Array(INSTR_SIZE[op]! + 1), 0));
   const branch = isBranch(row);
   let problem: string | null = null;
-  if (branch && BRANCH.exec(sample) === null) problem = "an unexpected branch template";
+  // The template with each operand as a mark (`⟦r1⟧`: kind and word; `⟦n⟧` for `$next`),
+  // split at the marks once, so that spelling an instruction is only concatenation.
+  let marked = expandRun(def, {
+    operand: (kind, word) => `⟦${kind}${word}⟧`,
+    next: () => "⟦n⟧",
+    opcode: (name) => `${I[name]}`,
+  });
+  if (branch) {
+    const m = /^([\s\S]*?)pc = ([\s\S]*) \? (⟦t\d+⟧) : ⟦n⟧;$/.exec(marked);
+    if (m === null) problem = "an unexpected branch template";
+    else marked = `${m[1]}if (${m[2]}) {\n  pc = ${m[3]};\n  continue;\n}`;
+  }
   const unknown = unknownNames(sample);
   if (unknown.length > 0) problem = `its template uses ${unknown.join(", ")}`;
-  const t = { def, problem, names: runtimeNames(sample), needsPc: needsPc(row.run!), branch };
+  const pieces = marked.split(/⟦(\w)(\d+)⟧|⟦n⟧/);
+  const parts: string[] = [];
+  const ops: { kind: string; word: number }[] = [];
+  // split() with two groups gives: text, kind, word, text, ... (both undefined at a `⟦n⟧`).
+  for (let i = 0; i < pieces.length; i += 3) {
+    parts.push(pieces[i]!);
+    if (i + 1 < pieces.length) {
+      const kind = pieces[i + 1];
+      ops.push(kind === undefined ? { kind: "n", word: 0 } : { kind, word: Number(pieces[i + 2]) });
+    }
+  }
+  const t = {
+    parts,
+    ops,
+    problem,
+    names: runtimeNames(sample),
+    needsPc: needsPc(row.run!),
+    branch,
+  };
   TEMPLATES[op] = t;
   return t;
+}
+
+/** Template `t` spelled for the instruction at `pc` of `code` (`size` words long). */
+function spell(t: Template, code: Int32Array, pc: number, size: number): string {
+  const { parts, ops } = t;
+  let out = parts[0]!;
+  for (let i = 0; i < ops.length; i++) {
+    const { kind, word } = ops[i]!;
+    if (kind === "n") out += pc + size;
+    else if (kind === "r") out += `(fp + ${code[pc + word]})`;
+    else out += code[pc + word];
+    out += parts[i + 1];
+  }
+  return out;
 }
 
 /** The source of the body generated for `code`, or why it cannot be generated. */
@@ -625,13 +670,8 @@ store.fuel -= ${cost};`;
           escapes.set(pc, `${def.name} (${t.problem})`);
           break;
         }
-        const text = expandRun(t.def, spelling(code, pc));
-        if (t.branch) {
-          const m = BRANCH.exec(text)!;
-          js = `${m[1]}if (${m[2]}) {\n  pc = ${m[3]};\n  continue;\n}`;
-        } else {
-          js = t.needsPc ? `${FLUSH}\npc = ${pc};\n${text}` : text;
-        }
+        const text = spell(t, code, pc, size);
+        js = t.needsPc && !t.branch ? `${FLUSH}\npc = ${pc};\n${text}` : text;
         for (const name of t.names) names.add(name);
       }
     }
