@@ -10,7 +10,11 @@
  * ```sh
  * deno task bench:fuel [--filter fib,calls] [--scale 1.0] [--iterations 5] [--rounds 2]
  *                      [--calls 200000] [--module path/to/mod.ts] [--json out.json]
+ *                      [--tier interpreter|codegen|auto]
  * ```
+ *
+ * `--tier` is passed on to `bench.ts` (the workloads' execution tier; the round trips run with
+ * the library's default).
  *
  * @module
  */
@@ -148,6 +152,7 @@ async function main(): Promise<number> {
       calls: { type: "string", default: "200000" },
       module: { type: "string" },
       json: { type: "string" },
+      tier: { type: "string" },
     },
   });
   const scale = Number(values.scale);
@@ -155,6 +160,7 @@ async function main(): Promise<number> {
   const rounds = Math.max(1, Math.round(Number(values.rounds)));
   const common = ["--scale", values.scale, "--iterations", String(iterations)];
   if (values.module !== undefined) common.push("--module", values.module);
+  if (values.tier !== undefined) common.push("--tier", values.tier);
   const filters = values.filter?.split(",").filter((f) => f !== "") ?? [];
   const names = WORKLOADS.map((w) => w.name).filter((name) =>
     filters.length === 0 || filters.some((f) => name.includes(f))
