@@ -69,7 +69,8 @@ import {
   type RunSpelling,
 } from "./isa.ts";
 import type { CompiledFunc } from "./code_map.ts";
-import type { StoreInner, WasmFuncEntity } from "./entities.ts";
+import type { FuncEntity, StoreInner, WasmFuncEntity } from "./entities.ts";
+import { callHost, HOST_AWAIT } from "./exec_support.ts";
 import type { BulkFuel } from "./fuel.ts";
 import type { ExecStack } from "./stack.ts";
 import { type Compiler, DONE, run, type RunStatus } from "./executor.ts";
@@ -175,11 +176,41 @@ function pushFrame(
   if (cf.localWords > cf.paramWords) st.s32.fill(0, base + cf.paramWords, base + cf.localWords);
 }
 
+/**
+ * Calls `callee` from frame `depth` (its saved pc already set), its parameters at word `base`:
+ * a host function directly; a Wasm function by pushing its frame and running its generated body
+ * on the JS stack while fewer than `MAX_NESTING` are nested (otherwise the driver runs it,
+ * `CALL`). Returns `RETURN` when the callee has returned (frame `depth` is again the innermost),
+ * or the status to pass on.
+ */
+function callFunc(
+  callee: FuncEntity,
+  store: StoreInner,
+  st: ExecStack,
+  depth: number,
+  base: number,
+  bulkFuel: BulkFuel | null,
+  compiler: TieredCompiler,
+  nesting: number,
+): number {
+  if (callee.isHost) {
+    const caller = st.funcs[depth]!.instance;
+    return callHost(callee, caller, st, base) === undefined ? RETURN : HOST_AWAIT;
+  }
+  pushFrame(compiler, st, depth, callee, base);
+  if (nesting >= MAX_NESTING) return CALL;
+  const body = compiler.bodyOf(callee.compiled!);
+  if (body === null) return CALL;
+  const status = body(store, st, depth + 1, bulkFuel, compiler, nesting + 1);
+  if (status === RETURN) st.depth = depth;
+  return status;
+}
+
 /** What generated code may call: the executor's modules, and the driver's own helpers. */
 const RUNTIME: Readonly<Record<string, unknown>> = (() => {
   const all: Record<string, unknown> = {
     TrapCode,
-    pushFrame,
+    callFunc,
     CALL,
     RETURN,
     INTERPRET,
@@ -592,26 +623,15 @@ export function generateSource(
         // slot `b`, so only the cached slots from there on change (results, scratch).
         const b = code[pc + (op === I.Call ? 2 : 4)]!;
         js = `${FLUSH}
-const callee = ${callee};
-const base = (fp + ${b});
 frames[2 * depth + 1] = ${next};
-if (!callee.isHost) {
-  pushFrame(compiler, st, depth, callee, base);
-  if (nesting >= MAX_NESTING) return CALL;
-  const body = compiler.bodyOf(callee.compiled);
-  if (body === null) return CALL;
-  const status = body(store, st, depth + 1, bulkFuel, compiler, nesting + 1);
-  if (status !== RETURN) return status;
-  st.depth = depth;
-  if (s32 !== st.s32) {
-    s32 = st.s32;
-    f32 = st.f32;
-    f64 = st.f64;
-  }
-  frames = st.frames;
-} else if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
+const status = callFunc(${callee}, store, st, depth, fp + ${b}, bulkFuel, compiler, nesting);
+if (status !== ${RETURN}) return status;
+s32 = st.s32;
+f32 = st.f32;
+f64 = st.f64;
+frames = st.frames;
 ${reloadFrom(b)}
-if (mem !== null && mview !== mem.view) {
+if (mem !== null) {
   mview = mem.view;
   memLen = mview.byteLength;
 }`;
