@@ -69,8 +69,7 @@ import {
   type RunSpelling,
 } from "./isa.ts";
 import type { CompiledFunc } from "./code_map.ts";
-import type { FuncEntity, StoreInner, WasmFuncEntity } from "./entities.ts";
-import { callHost, HOST_AWAIT } from "./exec_support.ts";
+import type { StoreInner, WasmFuncEntity } from "./entities.ts";
 import type { BulkFuel } from "./fuel.ts";
 import type { ExecStack } from "./stack.ts";
 import { type Compiler, DONE, run, type RunStatus } from "./executor.ts";
@@ -177,40 +176,27 @@ function pushFrame(
 }
 
 /**
- * Calls `callee` from frame `depth` (its saved pc already set), its parameters at word `base`:
- * a host function directly; a Wasm function by pushing its frame and running its generated body
- * on the JS stack while fewer than `MAX_NESTING` are nested (otherwise the driver runs it,
- * `CALL`). Returns `RETURN` when the callee has returned (frame `depth` is again the innermost),
- * or the status to pass on.
+ * Pushes the frame of Wasm function `callee` above frame `depth` (its parameters at word
+ * `base`) and returns its generated body to run on the JS stack, or null when the driver must
+ * run it (`CALL`): it has none, or `MAX_NESTING` bodies are already nested.
  */
-function callFunc(
-  callee: FuncEntity,
-  store: StoreInner,
+function enterFunc(
+  callee: WasmFuncEntity,
   st: ExecStack,
   depth: number,
   base: number,
-  bulkFuel: BulkFuel | null,
   compiler: TieredCompiler,
   nesting: number,
-): number {
-  if (callee.isHost) {
-    const caller = st.funcs[depth]!.instance;
-    return callHost(callee, caller, st, base) === undefined ? RETURN : HOST_AWAIT;
-  }
+): GeneratedBody | null {
   pushFrame(compiler, st, depth, callee, base);
-  if (nesting >= MAX_NESTING) return CALL;
-  const body = compiler.bodyOf(callee.compiled!);
-  if (body === null) return CALL;
-  const status = body(store, st, depth + 1, bulkFuel, compiler, nesting + 1);
-  if (status === RETURN) st.depth = depth;
-  return status;
+  return nesting >= MAX_NESTING ? null : compiler.bodyOf(callee.compiled!);
 }
 
 /** What generated code may call: the executor's modules, and the driver's own helpers. */
 const RUNTIME: Readonly<Record<string, unknown>> = (() => {
   const all: Record<string, unknown> = {
     TrapCode,
-    callFunc,
+    enterFunc,
     CALL,
     RETURN,
     INTERPRET,
@@ -622,10 +608,20 @@ export function generateSource(
         // is then continued from the value stack. The callee's frame starts at the caller's
         // slot `b`, so only the cached slots from there on change (results, scratch).
         const b = code[pc + (op === I.Call ? 2 : 4)]!;
+        // The callee's generated body is called here rather than in a shared helper: each call
+        // site then keeps its own type feedback, and V8 can inline a callee it always sees.
         js = `${FLUSH}
 frames[2 * depth + 1] = ${next};
-const status = callFunc(${callee}, store, st, depth, fp + ${b}, bulkFuel, compiler, nesting);
-if (status !== ${RETURN}) return status;
+const callee = ${callee};
+if (callee.isHost) {
+  if (callHost(callee, inst, st, fp + ${b}) !== undefined) return HOST_AWAIT;
+} else {
+  const body = enterFunc(callee, st, depth, fp + ${b}, compiler, nesting);
+  if (body === null) return CALL;
+  const status = body(store, st, depth + 1, bulkFuel, compiler, nesting + 1);
+  if (status !== RETURN) return status;
+  st.depth = depth;
+}
 s32 = st.s32;
 f32 = st.f32;
 f64 = st.f64;
