@@ -1,0 +1,317 @@
+/**
+ * The host filesystem for WASI, through `node:fs` (Deno, Node and Bun provide it). Import this
+ * module only where a host filesystem exists: the rest of `wasmi-ts/wasi` never loads it.
+ *
+ * ```ts ignore
+ * import { WasiCtxBuilder } from "@wasmi-ts/wasmi/wasi";
+ * import { hostDir } from "@wasmi-ts/wasmi/wasi/host";
+ * const wasi = new WasiCtxBuilder().preopenDir(hostDir("./data"), "data").build();
+ * ```
+ *
+ * @module
+ */
+
+import * as fs from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
+import { Errno, FileType } from "./constants.ts";
+import {
+  type DirEntry,
+  type FileStat,
+  type OpenOptions,
+  type TimeSpec,
+  type WasiDir,
+  WasiError,
+  type WasiFile,
+  type WasiStream,
+} from "./fs.ts";
+
+const CODES: Record<string, number> = {
+  E2BIG: Errno.TOOBIG,
+  EACCES: Errno.ACCES,
+  EAGAIN: Errno.AGAIN,
+  EBADF: Errno.BADF,
+  EBUSY: Errno.BUSY,
+  EEXIST: Errno.EXIST,
+  EFBIG: Errno.FBIG,
+  EINVAL: Errno.INVAL,
+  EIO: Errno.IO,
+  EISDIR: Errno.ISDIR,
+  ELOOP: Errno.LOOP,
+  EMFILE: Errno.MFILE,
+  EMLINK: Errno.MLINK,
+  ENAMETOOLONG: Errno.NAMETOOLONG,
+  ENFILE: Errno.NFILE,
+  ENOENT: Errno.NOENT,
+  ENOSPC: Errno.NOSPC,
+  ENOSYS: Errno.NOSYS,
+  ENOTDIR: Errno.NOTDIR,
+  ENOTEMPTY: Errno.NOTEMPTY,
+  ENOTSUP: Errno.NOTSUP,
+  EPERM: Errno.PERM,
+  EPIPE: Errno.PIPE,
+  EROFS: Errno.ROFS,
+  ESPIPE: Errno.SPIPE,
+  EXDEV: Errno.XDEV,
+  ETXTBSY: Errno.TXTBSY,
+};
+
+/** Runs a host call, turning its `node:fs` error into the matching `WasiError`. */
+function host<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && code in CODES) throw new WasiError(CODES[code]!, what);
+    throw e;
+  }
+}
+
+function toStat(s: fs.BigIntStats): FileStat {
+  const filetype = s.isFile()
+    ? FileType.REGULAR_FILE
+    : s.isDirectory()
+    ? FileType.DIRECTORY
+    : s.isSymbolicLink()
+    ? FileType.SYMBOLIC_LINK
+    : s.isCharacterDevice()
+    ? FileType.CHARACTER_DEVICE
+    : s.isBlockDevice()
+    ? FileType.BLOCK_DEVICE
+    : s.isSocket()
+    ? FileType.SOCKET_STREAM
+    : FileType.UNKNOWN;
+  return {
+    filetype,
+    dev: s.dev,
+    ino: s.ino,
+    nlink: s.nlink,
+    size: s.size,
+    atim: s.atimeNs,
+    mtim: s.mtimeNs,
+    ctim: s.ctimeNs,
+  };
+}
+
+/** `node:fs` takes times as seconds; `current` fills a time left unchanged. */
+function seconds(spec: TimeSpec, current: bigint): number {
+  if (spec === "now") return Date.now() / 1000;
+  return Number(spec ?? current) / 1e9;
+}
+
+class HostFile implements WasiFile {
+  #fd: number;
+  constructor(fd: number, readonly path: string) {
+    this.#fd = fd;
+  }
+  stat(): FileStat {
+    return host(this.path, () => toStat(fs.fstatSync(this.#fd, { bigint: true })));
+  }
+  read(buf: Uint8Array, position: bigint): number {
+    return host(this.path, () => fs.readSync(this.#fd, buf, 0, buf.length, position));
+  }
+  write(buf: Uint8Array, position: bigint): number {
+    return host(this.path, () => fs.writeSync(this.#fd, buf, 0, buf.length, Number(position)));
+  }
+  setSize(size: bigint): void {
+    host(this.path, () => fs.ftruncateSync(this.#fd, Number(size)));
+  }
+  setTimes(atim: TimeSpec, mtim: TimeSpec): void {
+    const s = this.stat();
+    host(this.path, () => fs.futimesSync(this.#fd, seconds(atim, s.atim), seconds(mtim, s.mtim)));
+  }
+  sync(): void {
+    host(this.path, () => fs.fsyncSync(this.#fd));
+  }
+  close(): void {
+    host(this.path, () => fs.closeSync(this.#fd));
+  }
+}
+
+class HostDir implements WasiDir {
+  constructor(readonly path: string) {}
+  #at(name: string): string {
+    return join(this.path, name);
+  }
+  stat(): FileStat {
+    return host(this.path, () => toStat(fs.statSync(this.path, { bigint: true })));
+  }
+  setTimes(atim: TimeSpec, mtim: TimeSpec): void {
+    const s = this.stat();
+    host(this.path, () => fs.utimesSync(this.path, seconds(atim, s.atim), seconds(mtim, s.mtim)));
+  }
+  statAt(name: string): FileStat {
+    const p = this.#at(name);
+    return host(p, () => toStat(fs.lstatSync(p, { bigint: true })));
+  }
+  dirAt(name: string): WasiDir {
+    const p = this.#at(name);
+    if (this.statAt(name).filetype !== FileType.DIRECTORY) throw new WasiError(Errno.NOTDIR, p);
+    return new HostDir(p);
+  }
+  openAt(name: string, o: OpenOptions): WasiFile {
+    const p = this.#at(name);
+    const c = fs.constants;
+    let flags = o.read && o.write ? c.O_RDWR : o.write ? c.O_WRONLY : c.O_RDONLY;
+    if (o.create) flags |= c.O_CREAT;
+    if (o.create && o.exclusive) flags |= c.O_EXCL;
+    if (o.truncate) flags |= c.O_TRUNC;
+    // The WASI layer resolved the name to a non-link; refuse a link swapped in since.
+    flags |= c.O_NOFOLLOW ?? 0;
+    const fd = host(p, () => fs.openSync(p, flags, 0o666));
+    const file = new HostFile(fd, p);
+    if (file.stat().filetype === FileType.DIRECTORY) {
+      file.close();
+      throw new WasiError(Errno.ISDIR, p);
+    }
+    return file;
+  }
+  mkdirAt(name: string): void {
+    const p = this.#at(name);
+    host(p, () => fs.mkdirSync(p));
+  }
+  rmdirAt(name: string): void {
+    const p = this.#at(name);
+    host(p, () => fs.rmdirSync(p));
+  }
+  unlinkAt(name: string): void {
+    const p = this.#at(name);
+    if (this.statAt(name).filetype === FileType.DIRECTORY) throw new WasiError(Errno.ISDIR, p);
+    host(p, () => fs.unlinkSync(p));
+  }
+  readlinkAt(name: string): string {
+    const p = this.#at(name);
+    return host(p, () => fs.readlinkSync(p));
+  }
+  symlinkAt(target: string, name: string): void {
+    const p = this.#at(name);
+    host(p, () => fs.symlinkSync(target, p));
+  }
+  renameAt(name: string, toDir: WasiDir, toName: string): void {
+    if (!(toDir instanceof HostDir)) throw new WasiError(Errno.XDEV, "another filesystem");
+    const from = this.#at(name);
+    const to = toDir.#at(toName);
+    host(from, () => fs.renameSync(from, to));
+  }
+  linkAt(name: string, toDir: WasiDir, toName: string): void {
+    if (!(toDir instanceof HostDir)) throw new WasiError(Errno.XDEV, "another filesystem");
+    const from = this.#at(name);
+    const to = toDir.#at(toName);
+    host(from, () => fs.linkSync(from, to));
+  }
+  setTimesAt(name: string, atim: TimeSpec, mtim: TimeSpec): void {
+    const p = this.#at(name);
+    const s = this.statAt(name);
+    host(p, () => fs.lutimesSync(p, seconds(atim, s.atim), seconds(mtim, s.mtim)));
+  }
+  entries(): DirEntry[] {
+    return host(this.path, () => fs.readdirSync(this.path)).sort().map((name) => {
+      try {
+        const s = this.statAt(name);
+        return { name, filetype: s.filetype, ino: s.ino };
+      } catch {
+        return { name, filetype: FileType.UNKNOWN, ino: 0n };
+      }
+    });
+  }
+}
+
+/**
+ * The host directory at `path` as a WASI directory, to preopen with
+ * `WasiCtxBuilder.preopenDir`. The guest reaches nothing outside it: the WASI layer resolves every
+ * path itself and refuses `..` above it, absolute paths and symbolic links leading out.
+ *
+ * @example
+ * ```ts
+ * import { hostDir } from "./host_fs.ts";
+ * import assert from "node:assert/strict";
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * const tmp = mkdtempSync("/tmp/wasi-doc-");
+ * writeFileSync(`${tmp}/a.txt`, "hi");
+ * assert.deepEqual(await hostDir(tmp).entries(), [{ name: "a.txt", filetype: 4, ino: (await hostDir(tmp).statAt("a.txt")).ino }]);
+ * ```
+ *
+ * @param path a host directory (relative paths are taken from the current directory)
+ * @returns the directory
+ * @throws {WasiError} `NOTDIR`/`NOENT` when `path` is not a directory
+ */
+export function hostDir(path: string): WasiDir {
+  const s = host(path, () => fs.statSync(path));
+  if (!s.isDirectory()) throw new WasiError(Errno.NOTDIR, path);
+  return new HostDir(path);
+}
+
+/**
+ * The process's stdin as a WASI stream (blocking reads of file descriptor 0).
+ *
+ * @example
+ * ```ts
+ * import { hostStdin } from "./host_fs.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(typeof hostStdin().read, "function");
+ * ```
+ */
+export function hostStdin(): WasiStream {
+  return {
+    read(max: number): Uint8Array {
+      const buf = new Uint8Array(Math.min(max, 65536));
+      for (;;) {
+        try {
+          return buf.subarray(0, fs.readSync(0, buf, 0, buf.length, null));
+        } catch (e) {
+          const code = (e as { code?: unknown }).code;
+          if (code === "EOF") return new Uint8Array(0);
+          if (code !== "EAGAIN") throw host("stdin", () => e);
+          // A non-blocking stdin (a pipe from some parents) has no data yet: wait a little.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        }
+      }
+    },
+    isTerminal: process.stdin.isTTY === true,
+  };
+}
+
+function hostOutput(fd: 1 | 2): WasiStream {
+  return {
+    write(bytes: Uint8Array): void {
+      let done = 0;
+      while (done < bytes.length) {
+        try {
+          done += fs.writeSync(fd, bytes, done, bytes.length - done);
+        } catch (e) {
+          if ((e as { code?: unknown }).code !== "EAGAIN") throw e;
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+        }
+      }
+    },
+    isTerminal: (fd === 1 ? process.stdout : process.stderr).isTTY === true,
+  };
+}
+
+/**
+ * The process's stdout as a WASI stream (synchronous writes to file descriptor 1).
+ *
+ * @example
+ * ```ts
+ * import { hostStdout } from "./host_fs.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(typeof hostStdout().write, "function");
+ * ```
+ */
+export function hostStdout(): WasiStream {
+  return hostOutput(1);
+}
+
+/**
+ * The process's stderr as a WASI stream (synchronous writes to file descriptor 2).
+ *
+ * @example
+ * ```ts
+ * import { hostStderr } from "./host_fs.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(typeof hostStderr().write, "function");
+ * ```
+ */
+export function hostStderr(): WasiStream {
+  return hostOutput(2);
+}
