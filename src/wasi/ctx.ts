@@ -853,7 +853,7 @@ class WasiState {
     }
     if (stat !== null && stat.filetype === FileType.DIRECTORY) {
       if (create && exclusive) throw new WasiError(Errno.EXIST, "the directory exists");
-      if (truncate || (fdflags & FdFlags.APPEND) !== 0) {
+      if (truncate || (fdflags & FdFlags.APPEND) !== 0 || (wanted & Rights.FD_WRITE) !== 0) {
         throw new WasiError(Errno.ISDIR, "cannot write a directory");
       }
       const dir = r.name === "." ? r.dir : yield* wait(r.dir.dirAt(r.name));
@@ -881,8 +881,8 @@ class WasiState {
         exclusive,
         truncate,
         read: (rights & Rights.FD_READ) !== 0,
-        write: (rights & (Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) !==
-            0 || (fdflags & FdFlags.APPEND) !== 0,
+        write: truncate || (fdflags & FdFlags.APPEND) !== 0 ||
+          (rights & (Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) !== 0,
       }));
       entry = {
         kind: "file",
@@ -948,6 +948,9 @@ class WasiState {
     newLen: number,
   ): Gen<number> {
     const target = m.string(oldPath, oldLen);
+    // A link to an absolute path could only ever lead out of the sandbox.
+    if (target.startsWith("/")) throw new WasiError(Errno.NOTCAPABLE, `absolute target '${target}'`);
+    if (target === "" || target.includes("\0")) throw new WasiError(Errno.NOENT, "empty target");
     const r = yield* this.named(fd, Rights.PATH_SYMLINK, m.string(newPath, newLen));
     if (r.name === ".") throw new WasiError(Errno.EXIST, "the name exists");
     const existing = yield* this.statOf(r);

@@ -67,7 +67,55 @@ function host<T>(what: string, fn: () => T): T {
   }
 }
 
+/**
+ * `node:fs` sets times as seconds in a double, and some runtimes read them back in milliseconds,
+ * so a time a guest sets in nanoseconds would not read back as set. The exact value is kept here,
+ * per file, and reported while the host still holds the time that setting it produced.
+ */
+const exactTimes = new Map<string, { atim: [bigint, bigint] | null; mtim: [bigint, bigint] | null }>();
+const MAX_EXACT_TIMES = 4096;
+
+function rememberTimes(s: fs.BigIntStats, atim: bigint | null, mtim: bigint | null): void {
+  const key = `${s.dev}:${s.ino}`;
+  const old = exactTimes.get(key);
+  exactTimes.delete(key);
+  if (exactTimes.size >= MAX_EXACT_TIMES) exactTimes.delete(exactTimes.keys().next().value!);
+  exactTimes.set(key, {
+    atim: atim === null ? old?.atim ?? null : [s.atimeNs, atim],
+    mtim: mtim === null ? old?.mtim ?? null : [s.mtimeNs, mtim],
+  });
+}
+
+function exact(host: bigint, remembered: [bigint, bigint] | null | undefined): bigint {
+  return remembered !== null && remembered !== undefined && remembered[0] === host
+    ? remembered[1]
+    : host;
+}
+
+/** Sets times through `set` (taking seconds), remembering the exact nanoseconds asked for. */
+function setTimesExact(
+  what: string,
+  current: () => fs.BigIntStats,
+  atim: TimeSpec,
+  mtim: TimeSpec,
+  set: (atime: number, mtime: number) => void,
+): void {
+  const before = host(what, current);
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const a = atim === "now" ? now : atim ?? exact(before.atimeNs, exactTimes.get(`${before.dev}:${before.ino}`)?.atim);
+  const m = mtim === "now" ? now : mtim ?? exact(before.mtimeNs, exactTimes.get(`${before.dev}:${before.ino}`)?.mtim);
+  host(what, () => set(Number(a) / 1e9, Number(m) / 1e9));
+  const after = host(what, current);
+  rememberTimes(after, typeof atim === "bigint" ? atim : null, typeof mtim === "bigint" ? mtim : null);
+  if (atim === "now" || mtim === "now") {
+    const entry = exactTimes.get(`${after.dev}:${after.ino}`)!;
+    if (atim === "now") entry.atim = null;
+    if (mtim === "now") entry.mtim = null;
+  }
+}
+
 function toStat(s: fs.BigIntStats): FileStat {
+  const remembered = exactTimes.get(`${s.dev}:${s.ino}`);
   const filetype = s.isFile()
     ? FileType.REGULAR_FILE
     : s.isDirectory()
@@ -87,16 +135,10 @@ function toStat(s: fs.BigIntStats): FileStat {
     ino: s.ino,
     nlink: s.nlink,
     size: s.size,
-    atim: s.atimeNs,
-    mtim: s.mtimeNs,
+    atim: exact(s.atimeNs, remembered?.atim),
+    mtim: exact(s.mtimeNs, remembered?.mtim),
     ctim: s.ctimeNs,
   };
-}
-
-/** `node:fs` takes times as seconds; `current` fills a time left unchanged. */
-function seconds(spec: TimeSpec, current: bigint): number {
-  if (spec === "now") return Date.now() / 1000;
-  return Number(spec ?? current) / 1e9;
 }
 
 class HostFile implements WasiFile {
@@ -117,8 +159,10 @@ class HostFile implements WasiFile {
     host(this.path, () => fs.ftruncateSync(this.#fd, Number(size)));
   }
   setTimes(atim: TimeSpec, mtim: TimeSpec): void {
-    const s = this.stat();
-    host(this.path, () => fs.futimesSync(this.#fd, seconds(atim, s.atim), seconds(mtim, s.mtim)));
+    const fd = this.#fd;
+    setTimesExact(this.path, () => fs.fstatSync(fd, { bigint: true }), atim, mtim, (a, m) => {
+      fs.futimesSync(fd, a, m);
+    });
   }
   sync(): void {
     host(this.path, () => fs.fsyncSync(this.#fd));
@@ -137,8 +181,10 @@ class HostDir implements WasiDir {
     return host(this.path, () => toStat(fs.statSync(this.path, { bigint: true })));
   }
   setTimes(atim: TimeSpec, mtim: TimeSpec): void {
-    const s = this.stat();
-    host(this.path, () => fs.utimesSync(this.path, seconds(atim, s.atim), seconds(mtim, s.mtim)));
+    const p = this.path;
+    setTimesExact(p, () => fs.statSync(p, { bigint: true }), atim, mtim, (a, m) => {
+      fs.utimesSync(p, a, m);
+    });
   }
   statAt(name: string): FileStat {
     const p = this.#at(name);
@@ -201,8 +247,9 @@ class HostDir implements WasiDir {
   }
   setTimesAt(name: string, atim: TimeSpec, mtim: TimeSpec): void {
     const p = this.#at(name);
-    const s = this.statAt(name);
-    host(p, () => fs.lutimesSync(p, seconds(atim, s.atim), seconds(mtim, s.mtim)));
+    setTimesExact(p, () => fs.lstatSync(p, { bigint: true }), atim, mtim, (a, m) => {
+      fs.lutimesSync(p, a, m);
+    });
   }
   entries(): DirEntry[] {
     return host(this.path, () => fs.readdirSync(this.path)).sort().map((name) => {
