@@ -127,7 +127,12 @@ export const FstFlags = { ATIM: 1, ATIM_NOW: 2, MTIM: 4, MTIM_NOW: 8 } as const;
 /** `whence` for `fd_seek`. */
 export const Whence = { SET: 0, CUR: 1, END: 2 } as const;
 /** Clock ids. */
-export const ClockId = { REALTIME: 0, MONOTONIC: 1, PROCESS_CPUTIME: 2, THREAD_CPUTIME: 3 } as const;
+export const ClockId = {
+  REALTIME: 0,
+  MONOTONIC: 1,
+  PROCESS_CPUTIME: 2,
+  THREAD_CPUTIME: 3,
+} as const;
 /** `poll_oneoff` event types. */
 export const EventType = { CLOCK: 0, FD_READ: 1, FD_WRITE: 2 } as const;
 

@@ -338,7 +338,6 @@ class WasiState {
     }
   }
 
-
   /** Runs one WASI function for `caller`. */
   dispatch<T>(
     name: string,
@@ -402,7 +401,9 @@ class WasiState {
       if (c === undefined) return { dir: top, name: ".", trailing };
       const last = queue.length === 0;
       if (c === "..") {
-        if (stack.length === 1) throw new WasiError(Errno.NOTCAPABLE, `'${path}' leaves its directory`);
+        if (stack.length === 1) {
+          throw new WasiError(Errno.NOTCAPABLE, `'${path}' leaves its directory`);
+        }
         stack.pop();
         continue;
       }
@@ -601,7 +602,9 @@ class WasiState {
     let total = 0;
     if (entry.kind === "stream") {
       const want = bufs.reduce((n, b) => n + b.length, 0);
-      if (entry.stream.read === undefined) throw new WasiError(Errno.BADF, `fd ${fd} is write-only`);
+      if (entry.stream.read === undefined) {
+        throw new WasiError(Errno.BADF, `fd ${fd} is write-only`);
+      }
       if (want > 0) {
         const data = yield* wait(entry.stream.read(want));
         // The memory may have grown while an async read waited: take fresh views.
@@ -654,7 +657,9 @@ class WasiState {
     this.#entry(fd, Rights.FD_WRITE);
     const data = concat(m.iovecs(iovs, count).map((b) => b.slice()));
     if (entry.kind === "stream") {
-      if (entry.stream.write === undefined) throw new WasiError(Errno.BADF, `fd ${fd} is read-only`);
+      if (entry.stream.write === undefined) {
+        throw new WasiError(Errno.BADF, `fd ${fd} is read-only`);
+      }
       if (data.length > 0) yield* wait(entry.stream.write(data));
     } else {
       if ((entry.flags & FdFlags.APPEND) !== 0) {
@@ -805,7 +810,12 @@ class WasiState {
     newLen: number,
   ): Gen<number> {
     const follow = (oldFlags & LOOKUP_SYMLINK_FOLLOW) !== 0;
-    const from = yield* this.named(oldFd, Rights.PATH_LINK_SOURCE, m.string(oldPath, oldLen), follow);
+    const from = yield* this.named(
+      oldFd,
+      Rights.PATH_LINK_SOURCE,
+      m.string(oldPath, oldLen),
+      follow,
+    );
     const to = yield* this.named(newFd, Rights.PATH_LINK_TARGET, m.string(newPath, newLen));
     const stat = yield* this.statOf(from);
     if (stat === null) throw new WasiError(Errno.NOENT, "no such entry");
@@ -949,7 +959,9 @@ class WasiState {
   ): Gen<number> {
     const target = m.string(oldPath, oldLen);
     // A link to an absolute path could only ever lead out of the sandbox.
-    if (target.startsWith("/")) throw new WasiError(Errno.NOTCAPABLE, `absolute target '${target}'`);
+    if (target.startsWith("/")) {
+      throw new WasiError(Errno.NOTCAPABLE, `absolute target '${target}'`);
+    }
     if (target === "" || target.includes("\0")) throw new WasiError(Errno.NOENT, "empty target");
     const r = yield* this.named(fd, Rights.PATH_SYMLINK, m.string(newPath, newLen));
     if (r.name === ".") throw new WasiError(Errno.EXIST, "the name exists");
@@ -973,7 +985,13 @@ class WasiState {
     return Errno.SUCCESS;
   }
 
-  *poll_oneoff(m: GuestMemory, inPtr: number, outPtr: number, n: number, outN: number): Gen<number> {
+  *poll_oneoff(
+    m: GuestMemory,
+    inPtr: number,
+    outPtr: number,
+    n: number,
+    outN: number,
+  ): Gen<number> {
     if (n === 0) throw new WasiError(Errno.INVAL, "no subscriptions");
     m.range(inPtr, n * 48);
     m.range(outPtr, n * 32);
@@ -1056,7 +1074,9 @@ class WasiState {
   *random_get(m: GuestMemory, buf: number, len: number): Gen<number> {
     const target = m.range(buf, len);
     for (let at = 0; at < len; at += 65536) {
-      crypto.getRandomValues(target.subarray(at, Math.min(len, at + 65536)) as Uint8Array<ArrayBuffer>);
+      crypto.getRandomValues(
+        target.subarray(at, Math.min(len, at + 65536)) as Uint8Array<ArrayBuffer>,
+      );
     }
     return Errno.SUCCESS;
   }
@@ -1155,7 +1175,8 @@ export class WasiCtx {
         WASI_MODULE,
         name,
         { params: syscall.params, results },
-        (caller: Caller<T>, ...args: unknown[]) => this.#state.dispatch(name, syscall, caller, args),
+        (caller: Caller<T>, ...args: unknown[]) =>
+          this.#state.dispatch(name, syscall, caller, args),
       );
     }
     return linker;
@@ -1356,4 +1377,3 @@ const SYSCALLS: Record<string, Syscall> = (() => {
   ];
   return Object.fromEntries(table.map(([name, params, run]) => [name, { params, run }]));
 })();
-

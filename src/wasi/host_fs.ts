@@ -63,6 +63,11 @@ function host<T>(what: string, fn: () => T): T {
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && code in CODES) throw new WasiError(CODES[code]!, what);
+    // Deno's permission checks: the host refused, as a read-only filesystem would.
+    const name = (e as { name?: unknown }).name;
+    if (name === "NotCapable" || name === "PermissionDenied") {
+      throw new WasiError(Errno.ACCES, `${what}: ${(e as Error).message}`);
+    }
     throw e;
   }
 }
@@ -72,19 +77,11 @@ function host<T>(what: string, fn: () => T): T {
  * so a time a guest sets in nanoseconds would not read back as set. The exact value is kept here,
  * per file, and reported while the host still holds the time that setting it produced.
  */
-const exactTimes = new Map<string, { atim: [bigint, bigint] | null; mtim: [bigint, bigint] | null }>();
+const exactTimes = new Map<
+  string,
+  { atim: [bigint, bigint] | null; mtim: [bigint, bigint] | null }
+>();
 const MAX_EXACT_TIMES = 4096;
-
-function rememberTimes(s: fs.BigIntStats, atim: bigint | null, mtim: bigint | null): void {
-  const key = `${s.dev}:${s.ino}`;
-  const old = exactTimes.get(key);
-  exactTimes.delete(key);
-  if (exactTimes.size >= MAX_EXACT_TIMES) exactTimes.delete(exactTimes.keys().next().value!);
-  exactTimes.set(key, {
-    atim: atim === null ? old?.atim ?? null : [s.atimeNs, atim],
-    mtim: mtim === null ? old?.mtim ?? null : [s.mtimeNs, mtim],
-  });
-}
 
 function exact(host: bigint, remembered: [bigint, bigint] | null | undefined): bigint {
   return remembered !== null && remembered !== undefined && remembered[0] === host
@@ -92,7 +89,10 @@ function exact(host: bigint, remembered: [bigint, bigint] | null | undefined): b
     : host;
 }
 
-/** Sets times through `set` (taking seconds), remembering the exact nanoseconds asked for. */
+/**
+ * Sets times through `set` (taking seconds), remembering the exact nanoseconds asked for, and
+ * those of a time left unchanged (which the trip through seconds may also have rounded).
+ */
 function setTimesExact(
   what: string,
   current: () => fs.BigIntStats,
@@ -101,17 +101,23 @@ function setTimesExact(
   set: (atime: number, mtime: number) => void,
 ): void {
   const before = host(what, current);
-  const now = BigInt(Date.now()) * 1_000_000n;
-  const a = atim === "now" ? now : atim ?? exact(before.atimeNs, exactTimes.get(`${before.dev}:${before.ino}`)?.atim);
-  const m = mtim === "now" ? now : mtim ?? exact(before.mtimeNs, exactTimes.get(`${before.dev}:${before.ino}`)?.mtim);
-  host(what, () => set(Number(a) / 1e9, Number(m) / 1e9));
+  const known = exactTimes.get(`${before.dev}:${before.ino}`);
+  const keepA = atim === null ? exact(before.atimeNs, known?.atim) : atim;
+  const keepM = mtim === null ? exact(before.mtimeNs, known?.mtim) : mtim;
+  const now = Date.now() / 1000;
+  host(what, () =>
+    set(
+      keepA === "now" ? now : Number(keepA) / 1e9,
+      keepM === "now" ? now : Number(keepM) / 1e9,
+    ));
   const after = host(what, current);
-  rememberTimes(after, typeof atim === "bigint" ? atim : null, typeof mtim === "bigint" ? mtim : null);
-  if (atim === "now" || mtim === "now") {
-    const entry = exactTimes.get(`${after.dev}:${after.ino}`)!;
-    if (atim === "now") entry.atim = null;
-    if (mtim === "now") entry.mtim = null;
-  }
+  const key = `${after.dev}:${after.ino}`;
+  exactTimes.delete(key);
+  if (exactTimes.size >= MAX_EXACT_TIMES) exactTimes.delete(exactTimes.keys().next().value!);
+  exactTimes.set(key, {
+    atim: keepA === "now" ? null : [after.atimeNs, keepA],
+    mtim: keepM === "now" ? null : [after.mtimeNs, keepM],
+  });
 }
 
 function toStat(s: fs.BigIntStats): FileStat {

@@ -231,7 +231,9 @@ class MemDir implements WasiDir {
   linkAt(name: string, toDir: WasiDir, toName: string): void {
     const to = this.#other(toDir);
     const child = this.#get(name);
-    if (child instanceof MemDirNode) throw new WasiError(Errno.PERM, `hard link to directory '${name}'`);
+    if (child instanceof MemDirNode) {
+      throw new WasiError(Errno.PERM, `hard link to directory '${name}'`);
+    }
     to.#free(toName);
     to.node.children.set(toName, child);
     child.nlink++;

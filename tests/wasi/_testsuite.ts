@@ -8,13 +8,32 @@
  * @module
  */
 
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { join } from "node:path";
 import { Engine, Linker, Module, Store } from "../../mod.ts";
-import { MemoryFs, memoryInput, memoryOutput, type WasiDir, WasiCtxBuilder } from "../../src/wasi/mod.ts";
+import {
+  MemoryFs,
+  memoryInput,
+  memoryOutput,
+  WasiCtxBuilder,
+  type WasiDir,
+} from "../../src/wasi/mod.ts";
 import { hostDir } from "../../src/wasi/host_fs.ts";
 
-export const TESTSUITE = Deno.env.get("WASI_TESTSUITE") ??
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+
+/** The testsuite: `$WASI_TESTSUITE`, else `../shared/wasi-testsuite` beside the repository. */
+export const TESTSUITE = process.env.WASI_TESTSUITE ??
   new URL("../../../shared/wasi-testsuite", import.meta.url).pathname;
 
 const SUITES = [
@@ -42,7 +61,9 @@ export function listTests(root = TESTSUITE): WasiTest[] {
   const tests: WasiTest[] = [];
   for (const suite of SUITES) {
     const dir = join(root, suite);
-    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { name: string };
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as {
+      name: string;
+    };
     for (const file of readdirSync(dir).filter((f) => f.endsWith(".wasm")).sort()) {
       const name = file.slice(0, -5);
       const specPath = join(dir, `${name}.json`);
@@ -81,7 +102,7 @@ function removeCleanups(dir: string): void {
 function makeWritable(path: string): void {
   const s = statSync(path);
   chmodSync(path, s.isDirectory() ? 0o755 : 0o644);
-  if (s.isDirectory()) for (const e of readdirSync(path)) makeWritable(join(path, e));
+  if (s.isDirectory()) { for (const e of readdirSync(path)) makeWritable(join(path, e)); }
 }
 
 function copyToMemory(host: string, fs: MemoryFs, at: string): void {
@@ -130,7 +151,56 @@ export class Scratch {
   }
 }
 
-/** Runs one test with the host filesystem (a scratch copy) or an in-memory copy. */
+/**
+ * Runs one test through the `run` command: `cli` is the command that starts it (e.g.
+ * `["node", "npm-build/esm/cli/main.js"]`), given `run --dir COPY::NAME --env K=V ... FILE ARGS`.
+ */
+export function runTestCli(test: WasiTest, cli: string[], scratch: Scratch): WasiRun {
+  const flags: string[] = [];
+  const copies: string[] = [];
+  for (const d of test.dirs) {
+    const copy = scratch.copy(test, d);
+    copies.push(copy);
+    flags.push("--dir", `${copy}::${d}`);
+  }
+  for (const [k, v] of Object.entries(test.env)) flags.push("--env", `${k}=${v}`);
+  const run = spawnSync(cli[0]!, [...cli.slice(1), "run", ...flags, test.wasm, ...test.args], {
+    input: "",
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+    maxBuffer: 64 << 20,
+  });
+  for (const copy of copies) removeCleanups(copy);
+  const exitCode = run.status ?? -1;
+  return judge(
+    test,
+    exitCode,
+    run.stdout ?? "",
+    run.stderr ?? "",
+    run.error ? String(run.error) : null,
+  );
+}
+
+function judge(
+  test: WasiTest,
+  exitCode: number,
+  out: string,
+  err: string,
+  failure: string | null,
+): WasiRun {
+  if (failure === null && exitCode !== test.exitCode) {
+    failure = `exit code ${exitCode}, expected ${test.exitCode}`;
+  }
+  if (failure === null && test.stdout !== undefined && !out.startsWith(test.stdout)) {
+    failure = `stdout ${JSON.stringify(out)} does not start with ${JSON.stringify(test.stdout)}`;
+  }
+  if (failure === null && test.stderr !== undefined && !err.startsWith(test.stderr)) {
+    failure = `stderr ${JSON.stringify(err)} does not start with ${JSON.stringify(test.stderr)}`;
+  }
+  return { exitCode, stdout: out, stderr: err, failure };
+}
+
+/** Runs one test through the API with the host filesystem (a scratch copy) or an in-memory copy. */
 export async function runTest(
   test: WasiTest,
   fsKind: "host" | "memory",
@@ -172,16 +242,5 @@ export async function runTest(
     failure = `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
   }
   for (const copy of copies) removeCleanups(copy);
-  const out = stdout.text();
-  const err = stderr.text();
-  if (failure === null && exitCode !== test.exitCode) {
-    failure = `exit code ${exitCode}, expected ${test.exitCode}`;
-  }
-  if (failure === null && test.stdout !== undefined && !out.startsWith(test.stdout)) {
-    failure = `stdout ${JSON.stringify(out)} does not start with ${JSON.stringify(test.stdout)}`;
-  }
-  if (failure === null && test.stderr !== undefined && !err.startsWith(test.stderr)) {
-    failure = `stderr ${JSON.stringify(err)} does not start with ${JSON.stringify(test.stderr)}`;
-  }
-  return { exitCode, stdout: out, stderr: err, failure };
+  return judge(test, exitCode, stdout.text(), stderr.text(), failure);
 }
