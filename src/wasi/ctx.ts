@@ -280,7 +280,7 @@ function sleepSync(ns: bigint): void {
 interface Syscall {
   params: ValType[];
   // deno-lint-ignore no-explicit-any
-  run: (this: WasiState, mem: GuestMemory, ...args: any[]) => Gen<number>;
+  run: (this: WasiState, mem: GuestMemory, ...args: any[]) => number | Gen<number>;
 }
 
 /** The state behind a `WasiCtx` and its WASI functions. */
@@ -349,7 +349,13 @@ class WasiState {
     if (!(memory instanceof Memory)) {
       throw new WasiError(Errno.FAULT, `${name}: the calling module exports no memory "memory"`);
     }
-    const gen = syscall.run.call(this, new GuestMemory(memory, caller.store), ...args);
+    let gen: number | Gen<number>;
+    try {
+      gen = syscall.run.call(this, new GuestMemory(memory, caller.store), ...args);
+    } catch (e) {
+      if (e instanceof WasiError) return e.errno;
+      throw e;
+    }
     return drive(gen);
   }
 
@@ -451,33 +457,33 @@ class WasiState {
 
   // ---- the syscalls (called through SYSCALLS) ----
 
-  *args_sizes_get(m: GuestMemory, argc: number, size: number): Gen<number> {
+  args_sizes_get(m: GuestMemory, argc: number, size: number): number {
     m.setU32(argc, this.args.length);
     m.setU32(size, this.args.reduce((n, a) => n + a.length, 0));
     return Errno.SUCCESS;
   }
-  *args_get(m: GuestMemory, argv: number, buf: number): Gen<number> {
+  args_get(m: GuestMemory, argv: number, buf: number): number {
     return writeStrings(m, this.args, argv, buf);
   }
-  *environ_sizes_get(m: GuestMemory, count: number, size: number): Gen<number> {
+  environ_sizes_get(m: GuestMemory, count: number, size: number): number {
     m.setU32(count, this.env.length);
     m.setU32(size, this.env.reduce((n, a) => n + a.length, 0));
     return Errno.SUCCESS;
   }
-  *environ_get(m: GuestMemory, environ: number, buf: number): Gen<number> {
+  environ_get(m: GuestMemory, environ: number, buf: number): number {
     return writeStrings(m, this.env, environ, buf);
   }
-  *clock_res_get(m: GuestMemory, id: number, out: number): Gen<number> {
+  clock_res_get(m: GuestMemory, id: number, out: number): number {
     if (id < 0 || id > ClockId.THREAD_CPUTIME) throw new WasiError(Errno.INVAL, `clock ${id}`);
     m.setU64(out, 1000n);
     return Errno.SUCCESS;
   }
-  *clock_time_get(m: GuestMemory, id: number, _precision: bigint, out: number): Gen<number> {
+  clock_time_get(m: GuestMemory, id: number, _precision: bigint, out: number): number {
     m.setU64(out, clockNow(id));
     return Errno.SUCCESS;
   }
 
-  *fd_advise(_m: GuestMemory, fd: number, off: bigint, len: bigint, advice: number): Gen<number> {
+  fd_advise(_m: GuestMemory, fd: number, off: bigint, len: bigint, advice: number): number {
     this.#file(fd, Rights.FD_ADVISE);
     if (advice < 0 || advice > 5) throw new WasiError(Errno.INVAL, `advice ${advice}`);
     if (off < 0n || len < 0n) throw new WasiError(Errno.INVAL, "negative range");
@@ -520,7 +526,7 @@ class WasiState {
     m.setU64(out + 16, BigInt(entry.rightsInheriting));
     return Errno.SUCCESS;
   }
-  *fd_fdstat_set_flags(_m: GuestMemory, fd: number, flags: number): Gen<number> {
+  fd_fdstat_set_flags(_m: GuestMemory, fd: number, flags: number): number {
     const entry = this.#entry(fd, Rights.FD_FDSTAT_SET_FLAGS);
     if ((flags & ~0x1f) !== 0) throw new WasiError(Errno.INVAL, `fdflags ${flags}`);
     const synced = FdFlags.DSYNC | FdFlags.RSYNC | FdFlags.SYNC;
@@ -530,7 +536,7 @@ class WasiState {
     entry.flags = flags;
     return Errno.SUCCESS;
   }
-  *fd_fdstat_set_rights(_m: GuestMemory, fd: number, base: bigint, inh: bigint): Gen<number> {
+  fd_fdstat_set_rights(_m: GuestMemory, fd: number, base: bigint, inh: bigint): number {
     const entry = this.#entry(fd);
     const b = Number(BigInt.asUintN(32, base));
     const i = Number(BigInt.asUintN(32, inh));
@@ -575,7 +581,7 @@ class WasiState {
     else if (entry.kind === "dir") yield* wait(entry.dir.setTimes(a, t));
     return Errno.SUCCESS;
   }
-  *fd_prestat_get(m: GuestMemory, fd: number, out: number): Gen<number> {
+  fd_prestat_get(m: GuestMemory, fd: number, out: number): number {
     const entry = this.#entry(fd);
     if (entry.kind !== "dir" || entry.preopen === null) {
       throw new WasiError(Errno.BADF, `fd ${fd} is no preopen`);
@@ -584,7 +590,7 @@ class WasiState {
     m.setU32(out + 4, textEncoder.encode(entry.preopen).length);
     return Errno.SUCCESS;
   }
-  *fd_prestat_dir_name(m: GuestMemory, fd: number, path: number, len: number): Gen<number> {
+  fd_prestat_dir_name(m: GuestMemory, fd: number, path: number, len: number): number {
     const entry = this.#entry(fd);
     if (entry.kind !== "dir" || entry.preopen === null) {
       throw new WasiError(Errno.BADF, `fd ${fd} is no preopen`);
@@ -750,7 +756,7 @@ class WasiState {
     m.setU64(out, pos);
     return Errno.SUCCESS;
   }
-  *fd_tell(m: GuestMemory, fd: number, out: number): Gen<number> {
+  fd_tell(m: GuestMemory, fd: number, out: number): number {
     const f = this.#file(fd, Rights.FD_TELL);
     m.setU64(out, f.position);
     return Errno.SUCCESS;
@@ -1061,17 +1067,17 @@ class WasiState {
     m.setU32(outN, events.length);
     return Errno.SUCCESS;
   }
-  *proc_exit(_m: GuestMemory, code: number): Gen<number> {
+  proc_exit(_m: GuestMemory, code: number): number {
     throw new WasiExit(code >>> 0);
   }
-  *proc_raise(_m: GuestMemory, _sig: number): Gen<number> {
+  proc_raise(_m: GuestMemory, _sig: number): number {
     return Errno.NOTSUP;
   }
   *sched_yield(_m: GuestMemory): Gen<number> {
     if (this.async) yield* wait(new Promise((r) => setTimeout(r, 0)));
     return Errno.SUCCESS;
   }
-  *random_get(m: GuestMemory, buf: number, len: number): Gen<number> {
+  random_get(m: GuestMemory, buf: number, len: number): number {
     const target = m.range(buf, len);
     for (let at = 0; at < len; at += 65536) {
       crypto.getRandomValues(
@@ -1080,10 +1086,10 @@ class WasiState {
     }
     return Errno.SUCCESS;
   }
-  *sock_accept(_m: GuestMemory, fd: number, _flags: number, _out: number): Gen<number> {
+  sock_accept(_m: GuestMemory, fd: number, _flags: number, _out: number): number {
     return this.#notSocket(fd);
   }
-  *sock_recv(
+  sock_recv(
     _m: GuestMemory,
     fd: number,
     _data: number,
@@ -1091,20 +1097,20 @@ class WasiState {
     _flags: number,
     _outLen: number,
     _outFlags: number,
-  ): Gen<number> {
+  ): number {
     return this.#notSocket(fd);
   }
-  *sock_send(
+  sock_send(
     _m: GuestMemory,
     fd: number,
     _data: number,
     _len: number,
     _flags: number,
     _out: number,
-  ): Gen<number> {
+  ): number {
     return this.#notSocket(fd);
   }
-  *sock_shutdown(_m: GuestMemory, fd: number, _how: number): Gen<number> {
+  sock_shutdown(_m: GuestMemory, fd: number, _how: number): number {
     return this.#notSocket(fd);
   }
   /** No descriptor here is a socket (WASI preview 1 cannot open one): `BADF` or `NOTSOCK`. */
@@ -1286,7 +1292,8 @@ function writeFilestat(m: GuestMemory, out: number, s: FileStat): void {
  * Runs a WASI function's generator: synchronously while nothing it waits for is a Promise, then
  * asynchronously. A `WasiError` becomes its errno; any other error propagates (a trap).
  */
-function drive(gen: Gen<number>): number | Promise<number> {
+function drive(gen: number | Gen<number>): number | Promise<number> {
+  if (typeof gen === "number") return gen;
   try {
     let step = gen.next();
     while (!step.done) {

@@ -10,14 +10,14 @@
  * @module
  */
 
-import { Errno, errnoName } from "./constants.ts";
+import { errnoName } from "./constants.ts";
 
 /** A value or a Promise of it: backends may be synchronous or asynchronous. */
 export type MaybePromise<T> = T | Promise<T>;
 
 /**
- * A WASI error: the call returns `errno` to the guest. Backends throw it (or Node-style errors with
- * a `code` such as `"ENOENT"`, which the WASI layer maps).
+ * A WASI error: the WASI function returns `errno` to the guest. Backends throw it for every
+ * failure the guest should see; any other error ends the program as a host error.
  *
  * @example
  * ```ts
