@@ -339,6 +339,12 @@ export class MemoryFs {
     file.write(bytes, 0n);
   }
 
+  /** Creates a symbolic link at `path` holding `target` (stored as given; parents are created). */
+  symlink(target: string, path: string): void {
+    const [dir, name] = this.#split(path);
+    new MemDir(dir, this).symlinkAt(target, name);
+  }
+
   /** The contents of the file at `path`; throws `WasiError` when it is missing. */
   readFile(path: string): Uint8Array {
     const [dir, name] = this.#split(path);
