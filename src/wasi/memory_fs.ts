@@ -75,6 +75,12 @@ class MemLinkNode extends MemNode {
 class MemDirNode extends MemNode {
   readonly filetype = FileType.DIRECTORY;
   readonly children = new Map<string, MemNode>();
+  /** The directory holding it (null for a root), kept up to date by renames. */
+  parent: MemDirNode | null;
+  constructor(ino: bigint, parent: MemDirNode | null) {
+    super(ino);
+    this.parent = parent;
+  }
   /** False once removed: nothing can be created in a removed directory. */
   live = true;
   get size(): bigint {
@@ -172,7 +178,7 @@ class MemDir implements WasiDir {
   }
   mkdirAt(name: string): void {
     this.#free(name);
-    this.node.children.set(name, new MemDirNode(this.fs.nextIno()));
+    this.node.children.set(name, new MemDirNode(this.fs.nextIno(), this.node));
     this.#touch();
   }
   rmdirAt(name: string): void {
@@ -209,7 +215,7 @@ class MemDir implements WasiDir {
     if (existing === child) return;
     if (child instanceof MemDirNode) {
       // A directory cannot move into itself or below itself.
-      for (let d: MemDirNode | undefined = to.node; d !== undefined; d = this.fs.parentOf(d)) {
+      for (let d: MemDirNode | null = to.node; d !== null; d = d.parent) {
         if (d === child) throw new WasiError(Errno.INVAL, `'${name}' into itself`);
       }
       if (existing !== undefined) {
@@ -224,6 +230,7 @@ class MemDir implements WasiDir {
     }
     this.node.children.delete(name);
     to.node.children.set(toName, child);
+    if (child instanceof MemDirNode) child.parent = to.node;
     child.ctim = realtimeNs();
     this.#touch();
     to.#touch();
@@ -273,7 +280,7 @@ export class MemoryFs {
   readonly root: WasiDir;
 
   constructor() {
-    this.#rootNode = new MemDirNode(this.nextIno());
+    this.#rootNode = new MemDirNode(this.nextIno(), null);
     this.root = new MemDir(this.#rootNode, this);
   }
 
@@ -282,27 +289,12 @@ export class MemoryFs {
     return ++this.#ino;
   }
 
-  /** @internal The directory holding `dir` (a linear search: renames of directories only). */
-  parentOf(dir: MemDirNode): MemDirNode | undefined {
-    const search = (from: MemDirNode): MemDirNode | undefined => {
-      for (const child of from.children.values()) {
-        if (child === dir) return from;
-        if (child instanceof MemDirNode) {
-          const found = search(child);
-          if (found !== undefined) return found;
-        }
-      }
-      return undefined;
-    };
-    return search(this.#rootNode);
-  }
-
   #walk(path: string, create: boolean): MemDirNode {
     let dir = this.#rootNode;
     for (const part of path.split("/").filter((p) => p !== "" && p !== ".")) {
       let child = dir.children.get(part);
       if (child === undefined && create) {
-        child = new MemDirNode(this.nextIno());
+        child = new MemDirNode(this.nextIno(), dir);
         dir.children.set(part, child);
       }
       if (!(child instanceof MemDirNode)) throw new WasiError(Errno.NOTDIR, `'${path}'`);
