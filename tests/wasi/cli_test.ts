@@ -91,7 +91,7 @@ Deno.test("run: usage and load errors", () => {
   assert.match(absent.stderr, /absent\.wasm/);
   const junk = wasmiTs(["run", file("junk.wasm", "\0asm\x02\0\0\0")]);
   assert.equal(junk.status, 1);
-  const noStart = wasmiTs(["run", file("lib.wat", "(module (func (export \"f\")))")]);
+  const noStart = wasmiTs(["run", file("lib.wat", '(module (func (export "f")))')]);
   assert.equal(noStart.status, 1);
   assert.match(noStart.stderr, /exports no _start function/);
   const help = wasmiTs(["run", "--help"]);
