@@ -153,6 +153,27 @@ Deno.test("no command: the REPL (reading commands from stdin)", () => {
   assert.match(wasmiTs(["help"]).stdout, /^Usage: wasmi-ts <command>/);
 });
 
+Deno.test("REPL: load --wasi links WASI with args, env and directories", () => {
+  const dir = mkdtempSync(`${tmp}/dir-`);
+  writeFileSync(`${dir}/note.txt`, "x");
+  const script = [
+    `load --wasi --env A=1 --dir ${dir}::data ${HELLO} as $h -- x y`,
+    "_start",
+    "add 2 3",
+    `load --wasi ${HELLO} as $plain`,
+    "imports $plain",
+    "load --bogus x.wasm",
+  ].join("\n");
+  const r = wasmiTs([], `${script}\n`);
+  assert.match(r.stdout, /loaded \$h from .*hello\.wat/);
+  assert.match(r.stdout, /hello\nthe program exited with code 42\n/);
+  assert.match(r.stdout, /5 : i32/);
+  assert.match(r.stdout, /wasi_snapshot_preview1\.fd_write .*WASI/);
+  assert.match(r.stderr, /Unknown load option '--bogus'/);
+  // The unknown option makes the script fail; everything before it worked.
+  assert.equal(r.status, 1);
+});
+
 Deno.test({
   name: "cli tests: cleanup",
   fn: () => rmSync(tmp, { recursive: true, force: true }),
