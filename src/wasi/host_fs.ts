@@ -314,7 +314,11 @@ export function hostStdin(): WasiStream {
         } catch (e) {
           const code = (e as { code?: unknown }).code;
           if (code === "EOF") return new Uint8Array(0);
-          if (code !== "EAGAIN") throw host("stdin", () => e);
+          if (code !== "EAGAIN") {
+            host("stdin", () => {
+              throw e;
+            });
+          }
           // A non-blocking stdin (a pipe from some parents) has no data yet: wait a little.
           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
         }
@@ -332,7 +336,12 @@ function hostOutput(fd: 1 | 2): WasiStream {
         try {
           done += fs.writeSync(fd, bytes, done, bytes.length - done);
         } catch (e) {
-          if ((e as { code?: unknown }).code !== "EAGAIN") throw e;
+          // A closed pipe (EPIPE) and the like become the guest's errno, not a host crash.
+          if ((e as { code?: unknown }).code !== "EAGAIN") {
+            host(fd === 1 ? "stdout" : "stderr", () => {
+              throw e;
+            });
+          }
           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
         }
       }
