@@ -62,7 +62,11 @@ export class WasiExit extends Error {
   /** The exit code the program passed to `proc_exit`. */
   readonly code: number;
 
-  /** @param code the exit code */
+  /**
+   * Creates the exit request (`proc_exit` does; an embedder's host function may too).
+   *
+   * @param code the exit code
+   */
   constructor(code: number) {
     super(`The program exited with code ${code}`);
     this.name = "WasiExit";
@@ -1151,7 +1155,11 @@ class WasiState {
 export class WasiCtx {
   readonly #state: WasiState;
 
-  /** @param options what the program sees; `WasiCtxBuilder.build` makes them */
+  /**
+   * Creates the context; `WasiCtxBuilder.build` is the usual way.
+   *
+   * @param options what the program sees
+   */
   constructor(options: WasiCtxOptions) {
     this.#state = new WasiState(options);
   }

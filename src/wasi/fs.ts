@@ -33,6 +33,8 @@ export class WasiError extends Error {
   readonly errno: number;
 
   /**
+   * Creates the error.
+   *
    * @param errno the WASI error code
    * @param detail what failed, for the message
    */

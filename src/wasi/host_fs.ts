@@ -277,11 +277,11 @@ class HostDir implements WasiDir {
  * @example
  * ```ts
  * import { hostDir } from "./host_fs.ts";
+ * import { FileType } from "./mod.ts";
  * import assert from "node:assert/strict";
- * import { mkdtempSync, writeFileSync } from "node:fs";
- * const tmp = mkdtempSync("/tmp/wasi-doc-");
- * writeFileSync(`${tmp}/a.txt`, "hi");
- * assert.deepEqual(await hostDir(tmp).entries(), [{ name: "a.txt", filetype: 4, ino: (await hostDir(tmp).statAt("a.txt")).ino }]);
+ * const dir = hostDir(".");
+ * assert.equal((await dir.statAt("deno.json")).filetype, FileType.REGULAR_FILE);
+ * assert.ok((await dir.entries()).some((e) => e.name === "src" && e.filetype === FileType.DIRECTORY));
  * ```
  *
  * @param path a host directory (relative paths are taken from the current directory)
