@@ -49,8 +49,8 @@ export class Probe {
   readonly wasi: WasiCtx;
 
   /** A probe whose fd 3 is `dir`. */
-  constructor(dir: WasiDir) {
-    this.wasi = new WasiCtxBuilder().preopenDir(dir, "sandbox").build();
+  constructor(dir: WasiDir, { readOnly = false } = {}) {
+    this.wasi = new WasiCtxBuilder().preopenDir(dir, "sandbox", { readOnly }).build();
     const engine = new Engine();
     this.#store = new Store(engine, null);
     const linker = this.wasi.addToLinker(new Linker(engine));
