@@ -225,6 +225,7 @@ class GuestMemory {
   }
   /** The buffers of an iovec array (`{ptr, len}` pairs). */
   iovecs(iovs: number, count: number): Uint8Array[] {
+    this.range(iovs, count * 8); // before allocating anything for `count`
     const out = new Array<Uint8Array>(count);
     for (let i = 0; i < count; i++) {
       const base = iovs + i * 8;
@@ -352,6 +353,11 @@ class WasiState {
     const memory = caller.getExport("memory");
     if (!(memory instanceof Memory)) {
       throw new WasiError(Errno.FAULT, `${name}: the calling module exports no memory "memory"`);
+    }
+    // WASI's 32-bit values (pointers, lengths, fds, flags) are unsigned; the API hands i32s over
+    // signed.
+    for (let i = 0; i < args.length; i++) {
+      if (typeof args[i] === "number") args[i] = (args[i] as number) >>> 0;
     }
     let gen: number | Gen<number>;
     try {

@@ -164,3 +164,11 @@ Deno.test("WasiError carries the errno and its name", () => {
   assert.equal(e.errno, 76);
   assert.match(e.message, /^NOTCAPABLE: x$/);
 });
+
+Deno.test("huge counts and pointers above 2 GiB are FAULT, not host errors", () => {
+  const w = caller("fd_write", ["i32", "i32", "i32", "i32"]);
+  assert.equal(w.call(1, 0, -1, 16), Errno.FAULT);
+  assert.equal(w.call(1, -8, 1, 16), Errno.FAULT);
+  const r = caller("fd_read", ["i32", "i32", "i32", "i32"]);
+  assert.equal(r.call(0, 0, 0x7fff_ffff, 16), Errno.FAULT);
+});
