@@ -1204,7 +1204,9 @@ export class WasiCtx {
 
   /**
    * Runs the program's `_start` and returns its exit code: the code given to `proc_exit`, or 0
-   * when `_start` returns.
+   * when `_start` returns. Every WASI call completes synchronously: a `poll_oneoff` sleep blocks
+   * (with `Atomics.wait`, which a browser's main thread forbids: use `startAsync` there), and an
+   * asynchronous stream or filesystem fails the call with `AsyncHostFuncError`.
    *
    * @param store the store `instance` lives in
    * @param instance the instantiated program
