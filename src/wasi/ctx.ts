@@ -235,8 +235,9 @@ class GuestMemory {
   }
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
+/** One copy of the bytes of `parts` (a copy: an async write must not see the memory change). */
+function gather(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!.slice();
   let size = 0;
   for (const p of parts) size += p.length;
   const out = new Uint8Array(size);
@@ -671,7 +672,7 @@ class WasiState {
     const entry = this.#entry(fd);
     if (entry.kind === "dir") throw new WasiError(Errno.ISDIR, `fd ${fd}`);
     this.#entry(fd, Rights.FD_WRITE);
-    const data = concat(m.iovecs(iovs, count).map((b) => b.slice()));
+    const data = gather(m.iovecs(iovs, count));
     if (entry.kind === "stream") {
       if (entry.stream.write === undefined) {
         throw new WasiError(Errno.BADF, `fd ${fd} is read-only`);
@@ -699,7 +700,7 @@ class WasiState {
   ): Gen<number> {
     const f = this.#file(fd, Rights.FD_WRITE | Rights.FD_SEEK);
     if (offset < 0n) throw new WasiError(Errno.INVAL, `offset ${offset}`);
-    const data = concat(m.iovecs(iovs, count).map((b) => b.slice()));
+    const data = gather(m.iovecs(iovs, count));
     // With O_APPEND, POSIX pwrite appends on Linux; WASI hosts write at the offset: so do we.
     const n = data.length > 0 ? yield* wait(f.file.write(data, offset)) : 0;
     m.setU32(out, n);
