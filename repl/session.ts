@@ -52,6 +52,7 @@ import {
   zeroValue,
 } from "./stand_ins.ts";
 import { isWasmBinary, watModuleName, watToWasm } from "./wat.ts";
+import { WASI_MODULE, type WasiCtx } from "../src/wasi/mod.ts";
 
 /** Anything an instance exports or a module imports. */
 export type Extern = Func | Memory | Table | Global;
@@ -134,6 +135,8 @@ export interface LoadOptions {
   readonly name?: string;
   /** Where it came from, for listings (default `inline`). */
   readonly origin?: string;
+  /** Provides the module's `wasi_snapshot_preview1` imports (`load --wasi`). */
+  readonly wasi?: WasiCtx;
 }
 
 /** What `load` did. */
@@ -227,7 +230,7 @@ export class Session {
       ? this.#uniqueName(origin)
       : normalizeInstanceName(options.name);
     const module = new Module(this.engine, bytes);
-    const { linker, resolutions, standIns } = this.#linkerFor(module);
+    const { linker, resolutions, standIns } = this.#linkerFor(module, options.wasi);
     const instance = this.#instantiate(linker, module);
     const replaced = this.#instances.has(name);
     const record: InstanceRecord = {
@@ -266,18 +269,23 @@ export class Session {
   }
 
   /** A linker with everything registered and defined, plus stand-ins for the rest. */
-  #linkerFor(module: Module): {
+  #linkerFor(module: Module, wasi?: WasiCtx): {
     linker: Linker<unknown>;
     resolutions: Map<string, string>;
     standIns: string[];
   } {
     const linker = new Linker<unknown>(this.engine);
+    if (wasi !== undefined) wasi.addToLinker(linker);
     for (const [as, record] of this.#registered) linker.instance(this.#store, as, record.instance);
     for (const d of this.#defined.values()) linker.define(d.module, d.name, d.value);
     const resolutions = new Map<string, string>();
     const standIns: string[] = [];
     for (const imp of module.imports()) {
       const key = `${imp.module}.${imp.name}`;
+      if (wasi !== undefined && imp.module === WASI_MODULE) {
+        resolutions.set(key, "WASI");
+        continue;
+      }
       const provider = this.#provider(imp.module, imp.name);
       if (provider !== undefined) {
         resolutions.set(key, provider);

@@ -2,12 +2,13 @@
  * Builds the npm package `wasmi-ts` into `npm-build/` with the TypeScript compiler API (the job
  * dnt does, which cannot be fetched here), then proves it works under Node:
  *
- * 1. compile `mod.ts` and `repl/main.ts` (and everything they import) to ES modules with
+ * 1. compile `mod.ts`, `src/wasi/`, `cli/main.ts` and `repl/main.ts` (and everything they import) to ES modules with
  *    declarations and source maps in `npm-build/esm/`, `.ts` import specifiers rewritten to
  *    `.js`; write `package.json`, `README.md`, `LICENSE`;
  * 2. compile the API tests (`tests/api/`) to `npm-build/test/` (not shipped), importing the
  *    package by name, and run them with `node --test` (`Deno.test` shimmed onto `node:test`);
- *    type-check a consumer against the emitted declarations; run the REPL's `bin` under Node;
+ *    type-check a consumer against the emitted declarations; run the `bin` (REPL and `run`)
+ *    under Node, and the official WASI testsuite (through the API and the `run` command);
  * 3. `npm pack --dry-run`: list what would ship.
  *
  * ```sh
@@ -39,7 +40,7 @@ import { ESM_DIR, NPM_NAME, packageJson } from "./_npm_package.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
 /** The entry points the package exports, relative to the repository. */
-const ENTRIES = ["mod.ts", "repl/main.ts"];
+const ENTRIES = ["mod.ts", "src/wasi/mod.ts", "src/wasi/host_fs.ts", "cli/main.ts", "repl/main.ts"];
 const TEST_SOURCES = "tests/api";
 const SHIM = "tests/dist/_deno_shim.ts";
 
@@ -68,8 +69,19 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
 
 /** `wabt` ships no types; the REPL loads it dynamically and types what it uses itself. */
 const WABT_SHIM_PATH = join(ROOT, "__wabt_shim__.d.ts");
-const WABT_SHIM =
-  `declare module "wabt" { const init: () => Promise<unknown>; export default init; }`;
+// The spec runner behind `wasmi-ts wast` calls wabt directly: the shim types what it uses.
+const WABT_SHIM = `declare module "wabt" {
+  interface WabtModule {
+    resolveNames(): void;
+    toBinary(options: { write_debug_names?: boolean }): { buffer: Uint8Array };
+    destroy(): void;
+  }
+  interface Wabt {
+    parseWat(file: string, text: string | Uint8Array, features?: Record<string, boolean>): WabtModule;
+  }
+  const init: () => Promise<Wabt>;
+  export default init;
+}`;
 
 class BuildError extends Error {}
 
@@ -129,17 +141,19 @@ function compileLibrary(out: string): number {
 }
 
 /**
- * Step 1b: makes the REPL runnable as the package's `bin`: a shebang line (and the source map
- * shifted down one line to match) and the executable bit.
+ * Step 1b: makes the command (`cli/main.js`, the package's `bin`) and the REPL runnable: a shebang
+ * line (and the source map shifted down one line to match) and the executable bit.
  */
 function makeBin(out: string): void {
-  const js = join(out, ESM_DIR, "repl/main.js");
-  writeFileSync(js, `#!/usr/bin/env node\n${read(js)}`);
-  chmodSync(js, 0o755);
-  const mapFile = `${js}.map`;
-  const map = JSON.parse(read(mapFile)) as { mappings: string };
-  map.mappings = `;${map.mappings}`;
-  writeFileSync(mapFile, JSON.stringify(map));
+  for (const entry of ["cli/main.js", "repl/main.js"]) {
+    const js = join(out, ESM_DIR, entry);
+    writeFileSync(js, `#!/usr/bin/env node\n${read(js)}`);
+    chmodSync(js, 0o755);
+    const mapFile = `${js}.map`;
+    const map = JSON.parse(read(mapFile)) as { mappings: string };
+    map.mappings = `;${map.mappings}`;
+    writeFileSync(mapFile, JSON.stringify(map));
+  }
 }
 
 /** Step 1c: package.json, README, LICENSE. */
@@ -276,20 +290,90 @@ export function run(bytes: Uint8Array): number | Trap {
   if (diagnostics.length > 0) throw new BuildError(formatDiagnostics(diagnostics));
 }
 
-/** Step 2d: the package's `bin` runs a REPL script under Node. */
+/**
+ * Step 2d: the package's `bin` runs a REPL script (its default) and `run --invoke` under Node.
+ */
 function runBin(out: string): void {
   const script = join(out, "test", "repl_script.txt");
   writeFileSync(script, "call fib 20\ncall square 1.5\n");
-  const run = spawnSync(
-    "node",
-    [join(out, ESM_DIR, "repl/main.js"), "--script", script, "examples/demo.wat"],
-    { cwd: ROOT, encoding: "utf8", timeout: 60_000, env: { ...process.env, NO_COLOR: "1" } },
-  );
-  if (run.status !== 0 || !/^6765 : i32$/m.test(run.stdout) || !/^2\.25 : f64$/m.test(run.stdout)) {
+  const bin = join(out, ESM_DIR, "cli/main.js");
+  const options = {
+    cwd: ROOT,
+    encoding: "utf8" as const,
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: "1" },
+  };
+  const repl = spawnSync("node", [bin, "--script", script, "examples/demo.wat"], options);
+  if (
+    repl.status !== 0 || !/^6765 : i32$/m.test(repl.stdout) || !/^2\.25 : f64$/m.test(repl.stdout)
+  ) {
     throw new BuildError(
-      `The REPL bin failed under Node (status ${run.status}):\n${run.stdout}${run.stderr}`,
+      `The REPL bin failed under Node (status ${repl.status}):\n${repl.stdout}${repl.stderr}`,
     );
   }
+  const wat = join(out, "test", "add.wat");
+  writeFileSync(
+    wat,
+    `(module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))`,
+  );
+  const run = spawnSync("node", [bin, "run", "--invoke", "add", wat, "20", "22"], options);
+  if (run.status !== 0 || run.stdout !== "42\n") {
+    throw new BuildError(
+      `\`wasmi-ts run\` failed under Node (status ${run.status}):\n${run.stdout}${run.stderr}`,
+    );
+  }
+}
+
+/**
+ * Step 2e: the official WASI testsuite (`../shared/wasi-testsuite`) under Node against the
+ * package, with the host filesystem: all 72 tests through the API (`tests/wasi/main.ts`,
+ * compiled to `out/test/wasi/`), and the exit-code tests through the bin's `run` command.
+ * Returns the summary lines.
+ */
+function runWasiTestsuite(out: string): string[] {
+  const testOut = join(out, "test", "wasi");
+  mkdirSync(testOut, { recursive: true });
+  const map = (specifier: string, fromFile: string): string | undefined => {
+    if (!specifier.startsWith("./") && !specifier.startsWith("../")) return undefined;
+    const target = relative(ROOT, resolve(dirname(fromFile), specifier)).replace(/\.[jt]s$/, "");
+    if (target === "mod") return NPM_NAME;
+    if (target.startsWith("tests/wasi/")) return `./${target.slice("tests/wasi/".length)}.js`;
+    if (target.startsWith("src/")) return `../../${ESM_DIR}/${target}.js`;
+    throw new BuildError(`${fromFile} imports ${specifier}, which the package does not ship`);
+  };
+  const transform = rewriteSpecifiers(map);
+  for (const name of ["_testsuite.ts", "main.ts"]) {
+    const path = join(ROOT, "tests/wasi", name);
+    const { outputText } = ts.transpileModule(read(path), {
+      fileName: path,
+      compilerOptions: { ...COMPILER_OPTIONS, declaration: false, sourceMap: false },
+      transformers: { after: [transform] },
+    });
+    writeFileSync(join(testOut, name.replace(/\.ts$/, ".js")), outputText);
+  }
+  // The runner resolves the testsuite from its own location: tell it where it is.
+  const env = {
+    ...process.env,
+    WASI_TESTSUITE: process.env.WASI_TESTSUITE ?? join(ROOT, "..", "shared", "wasi-testsuite"),
+  };
+  const lines: string[] = [];
+  const bin = join(out, ESM_DIR, "cli/main.js");
+  for (const extra of [[], ["--filter", "proc_exit", "--cli", `node ${bin}`]]) {
+    const run = spawnSync("node", [join(testOut, "main.js"), "--fs", "host", ...extra], {
+      cwd: out,
+      encoding: "utf8",
+      timeout: 120_000,
+      env,
+    });
+    const summary = /^WASI testsuite .*: (\d+) passed, (\d+) failed$/m.exec(run.stdout ?? "");
+    if (run.status !== 0 || summary === null) {
+      throw new BuildError(
+        `The WASI testsuite failed under Node (status ${run.status}):\n${run.stdout}${run.stderr}`,
+      );
+    }
+    lines.push(summary[0]);
+  }
+  return lines;
 }
 
 /** Step 3: what `npm pack` would put in the tarball; the tests must not be in it. */
@@ -389,6 +473,8 @@ async function main(): Promise<number> {
         () => checkConsumerTypes(out),
       );
       await timed("ran the REPL bin under Node", () => runBin(out));
+      const wasi = await timed("ran the WASI testsuite under Node", () => runWasiTestsuite(out));
+      for (const line of wasi) console.log(`node: ${line}`);
     }
     if (!values["no-pack"]) await timed("listed the package", () => packDryRun(out));
   } catch (e) {

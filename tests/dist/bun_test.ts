@@ -1,6 +1,7 @@
 /**
  * Bun: the API tests run under `bun test` (sources as they are, `Deno.test` shimmed onto
- * `bun:test` by `_deno_shim.ts`), and the REPL runs a script under `bun repl/main.ts`.
+ * `bun:test` by `_deno_shim.ts`), the REPL runs a script under `bun repl/main.ts`, and the
+ * official WASI testsuite runs under Bun (`tests/wasi/main.ts`, and through `bun cli/main.ts run`).
  *
  * Uses the Bun that `npm ci` installs (`node_modules/.bin/bun`), or `$BUN`.
  *
@@ -63,4 +64,21 @@ Deno.test("bun: the REPL runs a script", async () => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("bun: the official WASI testsuite passes (host and memory fs, and through `run`)", async () => {
+  for (const fs of ["host", "memory"]) {
+    const run = await bun(["tests/wasi/main.ts", "--fs", fs]);
+    assert.equal(run.code, 0, run.out);
+    assert.match(run.stdout, new RegExp(`${fs} filesystem\\): 72 passed, 0 failed$`, "m"));
+  }
+  const cli = await bun([
+    "tests/wasi/main.ts",
+    "--filter",
+    "proc_exit",
+    "--cli",
+    `${BUN} cli/main.ts`,
+  ]);
+  assert.equal(cli.code, 0, cli.out);
+  assert.match(cli.stdout, /cli\/main\.ts run`\): 2 passed, 0 failed$/m);
 });

@@ -1,8 +1,9 @@
 /**
  * The npm package: `scripts/build_npm.ts` (what `deno task build:npm` runs) builds it into
  * `npm-build/`, runs the API tests against it under `node --test`, type-checks a consumer
- * against its declarations, runs its REPL `bin` under Node and lists it with `npm pack
- * --dry-run`. Here we check that all of that succeeded and ran every API test.
+ * against its declarations, runs its `bin` (REPL, `run`) and the official WASI testsuite under
+ * Node and lists it with `npm pack --dry-run`. Here we check that all of that succeeded and ran
+ * every API test.
  *
  * @module
  */
@@ -46,6 +47,8 @@ Deno.test("npm build: builds, passes the API tests under Node, packs", async () 
   assert.ok(declared > 0);
   assert.match(out, new RegExp(`^node --test: ${declared} passed, 0 failed$`, "m"), out);
   assert.match(out, /^ran the REPL bin under Node/m, out);
+  assert.match(out, /^node: WASI testsuite .*host filesystem\): 72 passed, 0 failed$/m, out);
+  assert.match(out, /^node: WASI testsuite .*main\.js run`\): 2 passed, 0 failed$/m, out);
   assert.match(out, /^npm pack --dry-run: wasmi-ts-\d+\.\d+\.\d+.*\.tgz, \d+ files/m, out);
   const seconds = (performance.now() - started) / 1000;
   assert.ok(seconds < 60, `build + test took ${seconds.toFixed(1)}s, over the 1 minute budget`);
@@ -58,6 +61,15 @@ Deno.test("npm build: builds, passes the API tests under Node, packs", async () 
   assert.deepEqual(pkg.engines, { node: ">=20" });
   assert.equal(pkg.dependencies, undefined, "no runtime dependencies");
   assert.equal(pkg.peerDependenciesMeta.wabt.optional, true);
+  assert.deepEqual(Object.keys(pkg.exports), [
+    ".",
+    "./wasi",
+    "./wasi/host",
+    "./cli",
+    "./repl",
+    "./package.json",
+  ]);
+  assert.equal(pkg.bin["wasmi-ts"], "./esm/cli/main.js");
   const bin = await Deno.readTextFile(`${ROOT}npm-build/${pkg.bin["wasmi-ts"]}`);
   assert.match(bin, /^#!\/usr\/bin\/env node\n/);
 });
