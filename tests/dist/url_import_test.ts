@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { wat } from "../api/_wat.ts";
+import { wat } from "../_lib/wabt.ts";
 import { DEMO_WAT, EXPECTED } from "./_demo.ts";
 import { startStaticServer } from "./_static_server.ts";
 

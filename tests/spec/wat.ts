@@ -7,7 +7,7 @@
  * @module
  */
 
-import wabtInit from "wabt";
+import { WABT_FEATURES, wabt } from "../_lib/wabt.ts";
 import { isWholeModule } from "./sexpr.ts";
 import type { ModuleSource } from "./script.ts";
 
@@ -15,20 +15,6 @@ import type { ModuleSource } from "./script.ts";
 export class WatError extends Error {
   override name = "WatError";
 }
-
-/** The Wasm 2.0 features, everything later off. */
-const WASM2_FEATURES = {
-  mutable_globals: true,
-  sat_float_to_int: true,
-  sign_extension: true,
-  simd: true,
-  multi_value: true,
-  bulk_memory: true,
-  reference_types: true,
-} as const;
-
-// Loaded once per process: instantiating wabt's own Wasm takes tens of milliseconds.
-const wabt = await wabtInit();
 
 const utf8Decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
@@ -56,7 +42,7 @@ export function watToBinary(filename: string, text: Uint8Array | string): Uint8A
   const input = typeof text === "string" || isWholeBuffer(text) ? text : text.slice();
   let module;
   try {
-    module = wabt.parseWat(filename, input, WASM2_FEATURES);
+    module = wabt.parseWat(filename, input, WABT_FEATURES);
   } catch (error) {
     throw new WatError(describeWabtError(error));
   }
