@@ -3,8 +3,9 @@
  * instances, the names they are registered under, stand-ins for missing imports, fuel, and the
  * calls that stopped and wait to be resumed.
  *
- * The REPL prints what it returns; the spec runner can drive the same methods (`load`,
- * `register`, `invoke`, `getGlobal`, `resume`) — one command layer, two users (STYLE.md).
+ * The REPL prints what it returns. The spec runner does not use this layer: it talks to the
+ * library directly through `tests/spec/host.ts`, so that the conformance figures depend on the
+ * library alone.
  *
  * @example Loading a module and calling an export
  * ```ts ignore
@@ -406,7 +407,7 @@ export class Session {
     return record;
   }
 
-  /** Provides `module.name` to every later load (the spec runner's `spectest`, for example). */
+  /** Provides `module.name` to every later load (a host function or a `spectest`-like module). */
   define(module: string, name: string, value: Extern): void {
     this.#defined.set(`${module}.${name}`, { module, name, value });
   }

@@ -50,9 +50,6 @@ export interface RunOptions {
   readonly line?: number;
 }
 
-/** The reason every execution command is skipped while the host cannot execute. */
-export const EXECUTION_NOT_IMPLEMENTED = "execution not implemented";
-
 /** A command's verdict before it is stamped with file, line and kind. */
 interface Verdict {
   readonly status: Status;
@@ -66,7 +63,6 @@ const failed = (reason: string, notes: readonly Note[] = []): Verdict => ({
   reason,
   notes,
 });
-const skipped = (reason: string): Verdict => ({ status: "skipped", reason });
 
 /** A compiled module, or the verdict on why it did not compile. */
 type Compiled =
@@ -178,7 +174,6 @@ class ScriptRun {
       case "assert_invalid":
         return this.#assertInvalid(command.module, command.message);
     }
-    if (!this.host.canExecute) return skipped(EXECUTION_NOT_IMPLEMENTED);
     switch (command.kind) {
       case "register":
         return this.#register(command.as, command.module);
@@ -240,10 +235,6 @@ class ScriptRun {
     if (!compiled.ok) {
       this.#define(def, { line: def.line, unavailable: compiled.verdict.reason });
       return compiled.verdict;
-    }
-    if (!this.host.canExecute) {
-      this.#define(def, { line: def.line, unavailable: EXECUTION_NOT_IMPLEMENTED });
-      return passed();
     }
     const outcome = this.host.instantiate(compiled.module);
     if (!outcome.ok) {

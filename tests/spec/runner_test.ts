@@ -25,7 +25,6 @@ function contains(bytes: Uint8Array, text: string): boolean {
  * importing from "missing" fails to link. Calls answer by export name.
  */
 class FakeHost implements SpecHost {
-  readonly canExecute = true;
   readonly registered: string[] = [];
 
   compile(bytes: Uint8Array): CompileOutcome {
@@ -126,14 +125,6 @@ Deno.test("runner: a selected line replays the modules and actions before it", (
   const results = runCommands(parseScript("fake.wast", SCRIPT), new FakeHost(), { line: 6 });
   assert.deepEqual(statuses(results), ["6 assert_return failed"]);
   assert.throws(() => runCommands(parseScript("fake.wast", SCRIPT), new FakeHost(), { line: 99 }));
-});
-
-Deno.test("runner: execution commands are skipped when the host cannot execute", () => {
-  const host = Object.assign(new FakeHost(), { canExecute: false });
-  const results = runCommands(parseScript("fake.wast", SCRIPT), host);
-  assert.equal(results[0].status, "passed");
-  assert.equal(results[2].status, "skipped");
-  assert.equal(results[2].reason, "execution not implemented");
 });
 
 Deno.test("runner: message matching accepts detail, prefixes and known aliases", () => {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { WABT_FEATURES, wabt } from "../_lib/wabt.ts";
+import { wabt, WABT_FEATURES } from "../_lib/wabt.ts";
 import { isWholeModule } from "./sexpr.ts";
 import type { ModuleSource } from "./script.ts";
 
