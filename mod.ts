@@ -60,7 +60,13 @@ export {
   ValidationError,
   WasmError,
 } from "./src/core/errors.ts";
-export { type BacktraceFrame, Trap, TrapCode } from "./src/core/trap.ts";
+export {
+  BACKTRACE_LIMIT,
+  type BacktraceFrame,
+  formatFrame,
+  Trap,
+  TrapCode,
+} from "./src/core/trap.ts";
 
 export { Store } from "./src/runtime/store.ts";
 export {

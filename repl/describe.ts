@@ -102,10 +102,7 @@ function errorText(error: unknown): string[] {
 
 function trapLines(trap: Trap): string[] {
   const lines = [`trap: ${trap.message} (${trap.codeName})`];
-  for (const frame of trap.backtrace) {
-    const name = frame.name === undefined ? "" : ` ${frame.name}`;
-    lines.push(`  at func ${frame.funcIndex}${name}`);
-  }
+  for (const line of trap.backtraceLines()) lines.push(`  ${line}`);
   const cause = (trap as { cause?: unknown }).cause;
   if (cause instanceof Error && cause.message !== trap.message) {
     lines.push(`  caused by ${cause.name}: ${cause.message}`);

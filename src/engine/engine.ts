@@ -260,23 +260,52 @@ export class Engine {
   }
 }
 
+/** V8's and JavaScriptCore's messages for a JS stack overflow (`RangeError`). */
+const JS_STACK_OVERFLOW_MESSAGES: ReadonlySet<string> = new Set([
+  "Maximum call stack size exceeded",
+  "Maximum call stack size exceeded.",
+]);
+
 /**
  * Adds the Wasm frames of `st` to a trap's backtrace (after any frames of a nested call that
  * already trapped). A JS stack overflow (deep host/Wasm re-entrance) becomes a `StackOverflow`
- * trap; any other error passes through unchanged.
+ * trap whose `cause` is the `RangeError`; any other error passes through unchanged.
+ *
+ * This runs while the JS stack may be nearly exhausted, so it calls as little as it can: a set
+ * lookup (no regular expression), then a loop over the frames.
  */
 function withBacktrace(e: unknown, st: ExecStack): unknown {
-  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+  if (e instanceof RangeError && JS_STACK_OVERFLOW_MESSAGES.has(e.message)) {
     e = new Trap(TrapCode.StackOverflow, undefined, { cause: e });
   }
   if (!(e instanceof Trap)) return e;
   for (let d = st.depth; d >= 0; d--) {
     const f = st.funcs[d];
     if (f === undefined) continue;
-    const name = f.instance.module.names.funcNames.get(f.funcIndex);
-    e.backtrace.push(
-      name === undefined ? { funcIndex: f.funcIndex } : { funcIndex: f.funcIndex, name },
-    );
+    e.addFrame(f.funcIndex, funcDisplayName(f.instance.module, f.funcIndex));
   }
   return e;
+}
+
+/** Per module: the first name each function is exported under (built on first use). */
+const exportNames = new WeakMap<ModuleDecl, Map<number, string>>();
+
+/**
+ * The name backtraces and suspended-call frames show for function `index`: its name-section
+ * name, else the first name it is exported under, else `undefined`.
+ *
+ * @internal
+ */
+export function funcDisplayName(module: ModuleDecl, index: number): string | undefined {
+  const name = module.names.funcNames.get(index);
+  if (name !== undefined) return name;
+  let byIndex = exportNames.get(module);
+  if (byIndex === undefined) {
+    byIndex = new Map();
+    for (const exp of module.exports) {
+      if (exp.kind === "func" && !byIndex.has(exp.index)) byIndex.set(exp.index, exp.name);
+    }
+    exportNames.set(module, byIndex);
+  }
+  return byIndex.get(index);
 }
