@@ -87,6 +87,7 @@ export { Func, type FuncTypeLike } from "./src/runtime/func.ts";
 export { TypedFunc } from "./src/runtime/typed_func.ts";
 export {
   type CallAsyncOptions,
+  type CallFrame,
   type ResumableCall,
   ResumableCallFinished,
   ResumableCallHostTrap,

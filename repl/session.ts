@@ -20,7 +20,7 @@
  */
 
 import {
-  type BacktraceFrame,
+  type CallFrame,
   Config,
   Engine,
   Func,
@@ -705,14 +705,13 @@ export class Session {
   }
 
   /**
-   * The Wasm frames of suspended call `id`, innermost first, when the API exposes them on the
-   * stopped call (`backtrace`); `undefined` otherwise.
+   * The Wasm frames of suspended call `id`, innermost first, with each frame's parameters and
+   * locals.
    */
-  framesOf(id: number): readonly BacktraceFrame[] | undefined {
+  framesOf(id: number): CallFrame[] {
     const stopped = this.#stopped.get(id);
     if (!stopped) throw new ReplError(this.#noCall(id));
-    const frames = (stopped.handle as { backtrace?: unknown }).backtrace;
-    return Array.isArray(frames) ? frames as BacktraceFrame[] : undefined;
+    return stopped.handle.frames(this.#store, { locals: true });
   }
 
   /** Abandons suspended call `id`, releasing its stack. */

@@ -41,23 +41,23 @@ export const TRAP_MESSAGES: Readonly<Record<TrapCode, string>> = {
 };
 
 /**
- * One entry of a Wasm backtrace: a function and how many times in a row it is on the stack
- * (a recursion of 16,384 calls of one function is one entry with `count` 16384).
+ * One entry of a Wasm backtrace: a function and, when it is on the stack several times in a row,
+ * how many (a recursion of 16,384 calls of one function is one entry with `count` 16384).
  */
 export interface BacktraceFrame {
   /** Index of the function in its module's function index space. */
   readonly funcIndex: number;
   /** The name from the module's name section, else the name it is exported under, if any. */
   readonly name?: string;
-  /** How many consecutive frames of this function the entry stands for (at least 1). */
-  readonly count: number;
+  /** How many consecutive frames of this function the entry stands for; absent for one. */
+  readonly count?: number;
 }
 
 /** The most entries `Trap.backtrace` keeps; frames beyond them are counted in `hiddenFrames`. */
 export const BACKTRACE_LIMIT = 64;
 
 /** A `BacktraceFrame` the trap may still extend while the stack is unwound. */
-type OpenFrame = { funcIndex: number; name?: string; count: number };
+type OpenFrame = { funcIndex: number; name?: string; count?: number };
 
 /**
  * A Wasm trap: execution stopped and cannot continue.
@@ -122,11 +122,11 @@ export class Trap extends Error {
     if (this.hiddenFrames > 0) {
       this.hiddenFrames++; // the kept entries are final once one frame was hidden
     } else if (last !== undefined && last.funcIndex === funcIndex && last.name === name) {
-      last.count++;
+      last.count = (last.count ?? 1) + 1;
     } else if (frames.length >= BACKTRACE_LIMIT) {
       this.hiddenFrames++;
     } else {
-      frames.push(name === undefined ? { funcIndex, count: 1 } : { funcIndex, name, count: 1 });
+      frames.push(name === undefined ? { funcIndex } : { funcIndex, name });
     }
   }
 
@@ -157,7 +157,9 @@ export class Trap extends Error {
  */
 export function formatFrame(frame: BacktraceFrame): string {
   const name = frame.name === undefined ? "" : ` ${frame.name}`;
-  const count = frame.count > 1 ? ` (x${groupDigits(frame.count)})` : "";
+  const count = frame.count !== undefined && frame.count > 1
+    ? ` (x${groupDigits(frame.count)})`
+    : "";
   return `at func ${frame.funcIndex}${name}${count}`;
 }
 
