@@ -21,6 +21,7 @@ import { COMMAND_KINDS } from "./script.ts";
 import type { CaseResult, ResultKind } from "./runner.ts";
 import { formatCounts, type Report, summarizeFile, type Summary, totalOf } from "./summary.ts";
 import { rootWastFiles, runWastFile, testsuiteDir } from "./suite.ts";
+import { obtainTestsuites, testsuiteSpec } from "../_lib/testsuites.ts";
 
 const USAGE =
   `usage: deno task spec [--fuel] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
@@ -31,7 +32,8 @@ const USAGE =
   --filter S  only files whose name contains S
   --json OUT  write the report as JSON to OUT
   --verbose   print every case, not just failures
-  testsuite: $WASM_TESTSUITE, default ../shared/wasm-testsuite beside the repo`;
+  testsuite: $WASM_TESTSUITE, else ../shared/wasm-testsuite beside the repo, else fetched into
+  .testsuites/ at the pinned commit`;
 
 /** One file to run, as selected on the command line. */
 interface Selection {
@@ -53,9 +55,6 @@ function resolveSelection(arg: string, suiteDir: string): Selection {
 
 function selections(positionals: readonly string[], filter: string | undefined): Selection[] {
   const suiteDir = testsuiteDir();
-  if (!existsSync(suiteDir)) {
-    throw new Error(`testsuite not found at ${suiteDir} (set WASM_TESTSUITE)`);
-  }
   const chosen = positionals.length > 0
     ? positionals.map((arg) => resolveSelection(arg, suiteDir))
     : rootWastFiles(suiteDir).map((name) => ({ name, path: join(suiteDir, name) }));
@@ -128,6 +127,10 @@ function main(args: string[]): number {
 
 if (import.meta.main) {
   try {
+    // A fresh machine: fetch the testsuite first (it is found locally when it is there).
+    await obtainTestsuites([testsuiteSpec("wasm-testsuite")], {
+      log: (line) => console.error(line),
+    });
     Deno.exit(main(Deno.args));
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
