@@ -39,6 +39,7 @@ import {
   Table,
   TableType,
   type Val,
+  ValidationError,
   type ValType,
 } from "../mod.ts";
 import { RefHandles } from "./ref_handles.ts";
@@ -52,7 +53,7 @@ import {
   valsToJs,
   zeroValue,
 } from "./stand_ins.ts";
-import { isWasmBinary, watModuleName, watToWasm } from "./wat.ts";
+import { leadingBytes, moduleKind, watErrorLocation, watModuleName, watToWasm } from "./wat.ts";
 
 /** Anything an instance exports or a module imports. */
 export type Extern = Func | Memory | Table | Global;
@@ -205,20 +206,35 @@ export class Session {
   // ---- modules and instances ----
 
   /**
-   * Compiles and instantiates a module from a binary or WAT text (bytes that do not start with
-   * `\0asm` are read as WAT). Imports nobody provides get stand-ins.
+   * Compiles and instantiates a module from a binary or WAT text, told apart by content: bytes
+   * starting with `\0asm` are a binary, UTF-8 text starting with `(` is WAT, anything else is
+   * refused in one line. Imports nobody provides get stand-ins. A validation error in WAT text
+   * also gives the line and column wabt places it at.
    */
   async load(source: Uint8Array | string, options: LoadOptions = {}): Promise<LoadResult> {
-    let bytes: Uint8Array;
-    let name = options.name;
-    if (typeof source === "string" || !isWasmBinary(source)) {
-      const text = typeof source === "string" ? source : new TextDecoder().decode(source);
-      name ??= watModuleName(text);
-      bytes = await watToWasm(text, options.origin ?? "inline.wat");
-    } else {
-      bytes = source;
+    if (typeof source !== "string") {
+      const kind = moduleKind(source);
+      if (kind === "binary") return this.loadBinary(source, options);
+      if (kind === "neither") {
+        throw new ReplError(
+          `${options.origin ?? "The input"} is not a Wasm module: no \\0asm magic and not WAT ` +
+            `text (${leadingBytes(source)})`,
+        );
+      }
+      source = new TextDecoder().decode(source);
     }
-    return this.loadBinary(bytes, { ...options, ...(name === undefined ? {} : { name }) });
+    const text = source;
+    const name = options.name ?? watModuleName(text);
+    const origin = options.origin ?? "inline.wat";
+    const bytes = await watToWasm(text, origin);
+    try {
+      return this.loadBinary(bytes, { ...options, ...(name === undefined ? {} : { name }) });
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      const where = await watErrorLocation(text, origin);
+      if (where === undefined) throw e;
+      throw new ReplError(`validation error: ${e.message}\n  in the text: ${where}`);
+    }
   }
 
   /** `load` for a binary, synchronous. */
