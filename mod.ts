@@ -86,6 +86,7 @@ export { Instance } from "./src/runtime/instance.ts";
 export { Func, type FuncTypeLike } from "./src/runtime/func.ts";
 export { TypedFunc } from "./src/runtime/typed_func.ts";
 export {
+  type AbortSignalLike,
   type CallAsyncOptions,
   type CallFrame,
   type ResumableCall,

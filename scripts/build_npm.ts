@@ -41,6 +41,8 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
 /** The entry points the package exports, relative to the repository. */
 const ENTRIES = ["mod.ts", "repl/main.ts"];
 const TEST_SOURCES = "tests/api";
+/** The test toolkit the API tests import. */
+const TEST_LIB = "tests/_lib";
 const SHIM = "tests/dist/_deno_shim.ts";
 
 // Node 20 runs ES2023; the library must not need more (nor DOM or Deno types: `lib` has neither,
@@ -94,6 +96,19 @@ function compilerHost(options: ts.CompilerOptions): ts.CompilerHost {
   return host;
 }
 
+/**
+ * Declares `Symbol.dispose` for declaration files that use it: it is in TypeScript's `esnext`
+ * lib (and `@types/node`), not in `es2022` + `dom`, where a consumer would otherwise get TS2550.
+ * The same declaration in both merges cleanly. Only the npm build adds it: JSR forbids global
+ * augmentations, and Deno has the symbol.
+ */
+const DISPOSE_DECLARATION = `declare global {
+    interface SymbolConstructor {
+        readonly dispose: unique symbol;
+    }
+}
+`;
+
 /** An import of a relative `.ts` file outside comments (JSDoc examples keep theirs). */
 const STILL_TS =
   /^(?!\s*(\*|\/\/)).*(\bfrom\s+|\bimport\s*\(\s*|^import\s+)["']\.{1,2}\/[^"']*\.ts["']/m;
@@ -123,6 +138,9 @@ function compileLibrary(out: string): number {
   for (const file of walk(join(out, ESM_DIR))) {
     if (/\.(js|d\.ts)$/.test(file) && STILL_TS.test(read(file))) {
       throw new BuildError(`${file} still imports a .ts file`);
+    }
+    if (file.endsWith(".d.ts") && read(file).includes("[Symbol.dispose]")) {
+      writeFileSync(file, DISPOSE_DECLARATION + read(file));
     }
   }
   return written;
@@ -167,6 +185,12 @@ function compileTests(out: string): { files: string[]; declared: number } {
     // TypeScript has already turned `.ts` into `.js` (`rewriteRelativeImportExtensions`).
     const target = relative(ROOT, resolve(dirname(fromFile), specifier)).replace(/\.[jt]s$/, "");
     if (target === "mod") return NPM_NAME;
+    if (target.startsWith(`${TEST_LIB}/`)) {
+      const base = target.slice(TEST_LIB.length + 1);
+      return relative(ROOT, fromFile).startsWith(`${TEST_LIB}/`)
+        ? `./${base}.js`
+        : `./_lib/${base}.js`;
+    }
     if (target.startsWith(`${TEST_SOURCES}/`) || `${target}.ts` === SHIM) {
       return `./${target.slice(target.lastIndexOf("/") + 1)}.js`;
     }
@@ -190,11 +214,18 @@ function compileTests(out: string): { files: string[]; declared: number } {
     if (diagnostics !== undefined && diagnostics.length > 0) {
       throw new BuildError(formatDiagnostics(diagnostics));
     }
-    const name = source.slice(source.lastIndexOf("/") + 1).replace(/\.ts$/, ".js");
+    const name = source.startsWith(`${TEST_LIB}/`)
+      ? `_lib/${source.slice(TEST_LIB.length + 1).replace(/\.ts$/, ".js")}`
+      : source.slice(source.lastIndexOf("/") + 1).replace(/\.ts$/, ".js");
     writeFileSync(join(testOut, name), prefix + outputText);
     return join(testOut, name);
   };
   compile(SHIM);
+  // The test toolkit, for the API tests that use it (files they do not import never load).
+  mkdirSync(join(testOut, "_lib"), { recursive: true });
+  for (const name of readdirSync(join(ROOT, TEST_LIB)).sort()) {
+    if (name.endsWith(".ts")) compile(`${TEST_LIB}/${name}`);
+  }
   const files: string[] = [];
   let declared = 0;
   for (const name of readdirSync(join(ROOT, TEST_SOURCES)).sort()) {
@@ -262,19 +293,36 @@ export function run(bytes: Uint8Array): number | Trap {
 }
 `,
   );
-  const program = ts.createProgram([file], {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    noEmit: true,
-    // A Node consumer has Node's types (AbortSignal, Symbol.dispose come from there).
-    types: ["node"],
-    lib: ["lib.es2023.d.ts"],
-  });
-  const diagnostics = ts.getPreEmitDiagnostics(program);
-  if (diagnostics.length > 0) throw new BuildError(formatDiagnostics(diagnostics));
+  for (const [label, env] of Object.entries(CONSUMER_ENVIRONMENTS)) {
+    const program = ts.createProgram([file], {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      ...env,
+    });
+    const diagnostics = ts.getPreEmitDiagnostics(program);
+    if (diagnostics.length > 0) {
+      throw new BuildError(`In a ${label} project:\n${formatDiagnostics(diagnostics)}`);
+    }
+  }
 }
+
+/**
+ * The projects a consumer may have: the declarations must compile in each without
+ * `skipLibCheck`. A browser project has the DOM but neither `@types/node` nor `esnext`; a bare
+ * one has only the language.
+ */
+const CONSUMER_ENVIRONMENTS: Record<string, ts.CompilerOptions> = {
+  "Node (@types/node, es2023)": { types: ["node"], lib: ["lib.es2023.d.ts"] },
+  'browser (lib: ["es2022", "dom"], no @types/node)': {
+    types: [],
+    lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
+  },
+  'bare (lib: ["esnext"], no @types/node)': { types: [], lib: ["lib.esnext.d.ts"] },
+};
 
 /** Step 2d: the package's `bin` runs a REPL script under Node. */
 function runBin(out: string): void {

@@ -389,6 +389,23 @@ export function callResumableEntity<R>(
   return drive({ store, st, io, numResults: entity.type.results.length, read });
 }
 
+/**
+ * What `callAsync` uses of an `AbortSignal` (the DOM's and Node's both fit), declared here so
+ * that the library's types need neither the DOM lib nor `@types/node`.
+ */
+export interface AbortSignalLike {
+  /** Whether the signal has aborted. */
+  readonly aborted: boolean;
+  /** Why it aborted. */
+  readonly reason: unknown;
+  /** Throws `reason` when aborted. */
+  throwIfAborted(): void;
+  /** Calls `listener` when the signal aborts. */
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  /** Stops calling `listener`. */
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
 /** Options of `Func.callAsync` and `TypedFunc.callAsync`. */
 export interface CallAsyncOptions {
   /**
@@ -403,7 +420,7 @@ export interface CallAsyncOptions {
    * Aborts the call, between fuel slices or while it awaits a host function's Promise: the
    * call then rejects with the signal's `reason` and its stack is dropped.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** Waits for the next macrotask (timers and I/O callbacks get to run). */
@@ -416,7 +433,7 @@ function nextMacrotask(): Promise<void> {
 }
 
 /** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+function abortable<T>(promise: Promise<T>, signal: AbortSignalLike | undefined): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
@@ -495,7 +512,7 @@ export async function callAsyncEntity<R>(
 async function runAsync<R>(
   inv: Invocation<R>,
   engine: Engine,
-  signal: AbortSignal | undefined,
+  signal: AbortSignalLike | undefined,
 ): Promise<R> {
   const { st } = inv;
   const inner = storeInner(inv.store);
