@@ -167,7 +167,8 @@ function writePackageFiles(out: string): void {
     toolchainJson: JSON.parse(read(join(ROOT, "package.json"))),
   });
   writeFileSync(join(out, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
-  copyFileSync(join(ROOT, "README.md"), join(out, "README.md"));
+  // npm users get their own README: install, import, the REPL bin (not the repository's setup).
+  copyFileSync(join(ROOT, "npm", "README.md"), join(out, "README.md"));
   copyFileSync(join(ROOT, "LICENSE"), join(out, "LICENSE"));
 }
 
@@ -293,8 +294,12 @@ export function run(bytes: Uint8Array): number | Trap {
 }
 `,
   );
+  // The npm README's example is a Node consumer too (it uses `console`, which `esnext` lacks).
+  const example = join(out, "test", "readme_example.ts");
+  writeFileSync(example, readmeExample(out));
   for (const [label, env] of Object.entries(CONSUMER_ENVIRONMENTS)) {
-    const program = ts.createProgram([file], {
+    const roots = label.startsWith("Node") ? [file, example] : [file];
+    const program = ts.createProgram(roots, {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -324,7 +329,28 @@ const CONSUMER_ENVIRONMENTS: Record<string, ts.CompilerOptions> = {
   'bare (lib: ["esnext"], no @types/node)': { types: [], lib: ["lib.esnext.d.ts"] },
 };
 
-/** Step 2d: the package's `bin` runs a REPL script under Node. */
+/**
+ * Step 2d: the npm README's TypeScript example (type-checked with the Node consumer) runs under
+ * Node and prints what its comment says.
+ */
+function runReadmeExample(out: string): void {
+  const js = join(out, "test", "readme_example.mjs");
+  const source = readmeExample(out);
+  writeFileSync(js, ts.transpileModule(source, { compilerOptions: COMPILER_OPTIONS }).outputText);
+  const run = spawnSync("node", [js], { cwd: out, encoding: "utf8", timeout: 60_000 });
+  if (run.status !== 0 || run.stdout.trim() !== "5 [ 5 ]") {
+    throw new BuildError(`The npm README's example failed under Node:\n${run.stdout}${run.stderr}`);
+  }
+}
+
+/** The TypeScript example of the npm README. */
+function readmeExample(out: string): string {
+  const block = /```ts\n([\s\S]*?)```/.exec(read(join(out, "README.md")));
+  if (block === null) throw new BuildError("the npm README has no ts example");
+  return block[1]!;
+}
+
+/** Step 2e: the package's `bin` runs a REPL script under Node. */
 function runBin(out: string): void {
   const script = join(out, "test", "repl_script.txt");
   writeFileSync(script, "call fib 20\ncall square 1.5\n");
@@ -436,6 +462,10 @@ async function main(): Promise<number> {
         "type-checked a consumer against the declarations",
         () => checkConsumerTypes(out),
       );
+      for (const label of Object.keys(CONSUMER_ENVIRONMENTS)) {
+        console.log(`  the declarations compile in a ${label} project`);
+      }
+      await timed("ran the npm README's example under Node", () => runReadmeExample(out));
       await timed("ran the REPL bin under Node", () => runBin(out));
     }
     if (!values["no-pack"]) await timed("listed the package", () => packDryRun(out));
