@@ -24,13 +24,16 @@ import { spawnSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
+  cpSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { tmpdir } from "node:os";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
@@ -363,6 +366,29 @@ function runBin(out: string): void {
     throw new BuildError(
       `The REPL bin failed under Node (status ${run.status}):\n${run.stdout}${run.stderr}`,
     );
+  }
+  // Installed where no `wabt` can be found, reading WAT names the npm command that fixes it.
+  const alone = mkdtempSync(join(tmpdir(), "wasmi_npm_bin_"));
+  try {
+    cpSync(join(out, ESM_DIR), join(alone, ESM_DIR), { recursive: true });
+    writeFileSync(join(alone, "package.json"), '{ "type": "module" }');
+    copyFileSync(join(ROOT, "examples", "demo.wat"), join(alone, "demo.wat"));
+    const noWabt = spawnSync("node", [join(alone, ESM_DIR, "repl/main.js"), "demo.wat"], {
+      cwd: alone,
+      encoding: "utf8",
+      timeout: 60_000,
+      input: "",
+      env: { ...process.env, NO_COLOR: "1", WASMI_TS_HISTORY: "" },
+    });
+    const hint =
+      "Reading WAT needs the wabt package (install it beside the package: npm install wabt)";
+    if (!`${noWabt.stdout}${noWabt.stderr}`.includes(hint)) {
+      throw new BuildError(
+        `Without wabt, the REPL bin should say "${hint}":\n${noWabt.stdout}${noWabt.stderr}`,
+      );
+    }
+  } finally {
+    rmSync(alone, { recursive: true, force: true });
   }
 }
 
