@@ -1,6 +1,7 @@
 /**
  * Bun: the API tests run under `bun test` (sources as they are, `Deno.test` shimmed onto
- * `bun:test` by `_deno_shim.ts`), and the REPL runs a script under `bun repl/main.ts`.
+ * `bun:test` by `_deno_shim.ts`), and the REPL runs a script under `bun repl/main.ts` (and
+ * names Bun's command when it cannot find wabt).
  *
  * Uses the Bun that `npm ci` installs (`node_modules/.bin/bun`), or `$BUN`.
  *
@@ -19,12 +20,12 @@ interface Run {
   stdout: string;
 }
 
-async function bun(args: string[]): Promise<Run> {
+async function bun(args: string[], cwd = ROOT): Promise<Run> {
   let output;
   try {
     output = await new Deno.Command(BUN, {
       args,
-      cwd: ROOT,
+      cwd,
       stdout: "piped",
       stderr: "piped",
       env: { NO_COLOR: "1", WASMI_TS_HISTORY: "" },
@@ -60,6 +61,20 @@ Deno.test("bun: the REPL runs a script", async () => {
     assert.match(run.stdout, /^6765 : i32$/m);
     assert.match(run.stdout, /^2\.25 : f64$/m);
     assert.match(run.out, /integer divide by zero/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bun: without wabt beside it, the REPL says how to add it with bun", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wasmi_bun_nowabt_" });
+  try {
+    // The sources alone, where no node_modules can provide wabt (and Bun's auto-install off).
+    for (const path of ["mod.ts", "src", "repl", "examples"]) {
+      await new Deno.Command("cp", { args: ["-r", `${ROOT}${path}`, dir] }).output();
+    }
+    const run = await bun(["--no-install", "repl/main.ts", "examples/demo.wat"], dir);
+    assert.match(run.out, /Reading WAT needs the wabt package \(install it beside the REPL: bun add wabt\)/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
