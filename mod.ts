@@ -61,7 +61,13 @@ export {
   ValidationError,
   WasmError,
 } from "./src/core/errors.ts";
-export { type BacktraceFrame, Trap, TrapCode } from "./src/core/trap.ts";
+export {
+  BACKTRACE_LIMIT,
+  type BacktraceFrame,
+  formatFrame,
+  Trap,
+  TrapCode,
+} from "./src/core/trap.ts";
 
 export { Store } from "./src/runtime/store.ts";
 export {
@@ -84,7 +90,9 @@ export { Func } from "./src/runtime/func.ts";
 export type { FuncTypeLike } from "./src/runtime/call.ts";
 export { TypedFunc } from "./src/runtime/typed_func.ts";
 export {
+  type AbortSignalLike,
   type CallAsyncOptions,
+  type CallFrame,
   type ResumableCall,
   ResumableCallFinished,
   ResumableCallHostTrap,

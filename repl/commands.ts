@@ -11,6 +11,7 @@ import { splitModuleText, startsModule, tokenize, unquote } from "./command_line
 import {
   callText,
   errorLines,
+  frameText,
   resumeHint,
   stopText,
   typeKind,
@@ -89,6 +90,9 @@ export interface Command {
    */
   run(ctx: CommandContext, args: string[], rest: string): Promise<boolean | void> | boolean | void;
 }
+
+/** How many frames `stack <id>` lists before it counts the rest. */
+const STACK_FRAMES_SHOWN = 32;
 
 const fuelAmount = (text: string | undefined): bigint => {
   const n = text === undefined ? null : parseInteger(text, 64);
@@ -897,8 +901,11 @@ export const COMMANDS: readonly Command[] = [
   {
     name: "stack",
     usage: "stack <id>",
-    summary: "show where a suspended call stopped",
-    details: [],
+    summary: "show where a suspended call stopped: its Wasm frames and their locals",
+    details: [
+      "Lists the call's Wasm frames, innermost first: the function, the byte offset of the",
+      "instruction it stopped at (`@0x..`, in the module's binary), and its parameters and locals.",
+    ],
     arity: [1, 1],
     argKinds: ["call"],
     run(ctx, [idText]) {
@@ -907,13 +914,11 @@ export const COMMANDS: readonly Command[] = [
       output.out(`call ${call.id}: ${callText(call, session.refs)}`);
       output.out(`  ${stopText(call.reason, session.refs)}`);
       const frames = session.framesOf(call.id);
-      if (frames === undefined) {
-        output.out(output.style.dim("  (this engine does not expose the Wasm frames of a call)"));
+      for (const frame of frames.slice(0, STACK_FRAMES_SHOWN)) {
+        output.out(`  ${frameText(frame, session.refs)}`);
       }
-      for (const frame of frames ?? []) {
-        output.out(
-          `  at func ${frame.funcIndex}${frame.name === undefined ? "" : ` ${frame.name}`}`,
-        );
+      if (frames.length > STACK_FRAMES_SHOWN) {
+        output.out(`  ... ${frames.length - STACK_FRAMES_SHOWN} more frames`);
       }
       output.out(output.style.dim(`  ${resumeHint(call)}`));
     },

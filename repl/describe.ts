@@ -17,6 +17,7 @@ import {
   type Val,
   ValidationError,
 } from "../mod.ts";
+import type { CallFrame } from "../mod.ts";
 import type { Style } from "./output.ts";
 import type { RefHandles } from "./ref_handles.ts";
 import { ReplError } from "./repl_error.ts";
@@ -57,6 +58,17 @@ export function stopText(reason: StopReason, refs: RefHandles): string {
     case "interrupted":
       return "interrupted";
   }
+}
+
+/**
+ * A suspended call's frame: `at func 3 ask_twice @0x1a4, locals: 20 : i32` (the offset is the
+ * instruction's byte offset in the module's binary).
+ */
+export function frameText(frame: CallFrame, refs: RefHandles): string {
+  const name = frame.name === undefined ? "" : ` ${frame.name}`;
+  const where = `at func ${frame.funcIndex}${name} @0x${frame.codeOffset.toString(16)}`;
+  const locals = frame.locals ?? [];
+  return locals.length === 0 ? where : `${where}, locals: ${valuesText(locals, refs)}`;
 }
 
 /** `$demo.main(3 : i32)` */
@@ -102,10 +114,7 @@ function errorText(error: unknown): string[] {
 
 function trapLines(trap: Trap): string[] {
   const lines = [`trap: ${trap.message} (${trap.codeName})`];
-  for (const frame of trap.backtrace) {
-    const name = frame.name === undefined ? "" : ` ${frame.name}`;
-    lines.push(`  at func ${frame.funcIndex}${name}`);
-  }
+  for (const line of trap.backtraceLines()) lines.push(`  ${line}`);
   const cause = (trap as { cause?: unknown }).cause;
   if (cause instanceof Error && cause.message !== trap.message) {
     lines.push(`  caused by ${cause.name}: ${cause.message}`);

@@ -3,8 +3,9 @@
  * instances, the names they are registered under, stand-ins for missing imports, fuel, and the
  * calls that stopped and wait to be resumed.
  *
- * The REPL prints what it returns; the spec runner can drive the same methods (`load`,
- * `register`, `invoke`, `getGlobal`, `resume`) — one command layer, two users (STYLE.md).
+ * The REPL prints what it returns. The spec runner does not use this layer: it talks to the
+ * library directly through `tests/spec/host.ts`, so that the conformance figures depend on the
+ * library alone.
  *
  * @example Loading a module and calling an export
  * ```ts ignore
@@ -19,7 +20,7 @@
  */
 
 import {
-  type BacktraceFrame,
+  type CallFrame,
   Config,
   Engine,
   Func,
@@ -38,6 +39,7 @@ import {
   Table,
   TableType,
   type Val,
+  ValidationError,
   type ValType,
 } from "../mod.ts";
 import { RefHandles } from "./ref_handles.ts";
@@ -51,7 +53,7 @@ import {
   valsToJs,
   zeroValue,
 } from "./stand_ins.ts";
-import { isWasmBinary, watModuleName, watToWasm } from "./wat.ts";
+import { leadingBytes, moduleKind, watErrorLocation, watModuleName, watToWasm } from "./wat.ts";
 import { WASI_MODULE, type WasiCtx } from "../src/wasi/mod.ts";
 
 /** Anything an instance exports or a module imports. */
@@ -207,20 +209,35 @@ export class Session {
   // ---- modules and instances ----
 
   /**
-   * Compiles and instantiates a module from a binary or WAT text (bytes that do not start with
-   * `\0asm` are read as WAT). Imports nobody provides get stand-ins.
+   * Compiles and instantiates a module from a binary or WAT text, told apart by content: bytes
+   * starting with `\0asm` are a binary, UTF-8 text starting with `(` is WAT, anything else is
+   * refused in one line. Imports nobody provides get stand-ins. A validation error in WAT text
+   * also gives the line and column wabt places it at.
    */
   async load(source: Uint8Array | string, options: LoadOptions = {}): Promise<LoadResult> {
-    let bytes: Uint8Array;
-    let name = options.name;
-    if (typeof source === "string" || !isWasmBinary(source)) {
-      const text = typeof source === "string" ? source : new TextDecoder().decode(source);
-      name ??= watModuleName(text);
-      bytes = await watToWasm(text, options.origin ?? "inline.wat");
-    } else {
-      bytes = source;
+    if (typeof source !== "string") {
+      const kind = moduleKind(source);
+      if (kind === "binary") return this.loadBinary(source, options);
+      if (kind === "neither") {
+        throw new ReplError(
+          `${options.origin ?? "The input"} is not a Wasm module: no \\0asm magic and not WAT ` +
+            `text (${leadingBytes(source)})`,
+        );
+      }
+      source = new TextDecoder().decode(source);
     }
-    return this.loadBinary(bytes, { ...options, ...(name === undefined ? {} : { name }) });
+    const text = source;
+    const name = options.name ?? watModuleName(text);
+    const origin = options.origin ?? "inline.wat";
+    const bytes = await watToWasm(text, origin);
+    try {
+      return this.loadBinary(bytes, { ...options, ...(name === undefined ? {} : { name }) });
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      const where = await watErrorLocation(text, origin);
+      if (where === undefined) throw e;
+      throw new ReplError(`validation error: ${e.message}\n  in the text: ${where}`);
+    }
   }
 
   /** `load` for a binary, synchronous. */
@@ -414,7 +431,7 @@ export class Session {
     return record;
   }
 
-  /** Provides `module.name` to every later load (the spec runner's `spectest`, for example). */
+  /** Provides `module.name` to every later load (a host function or a `spectest`-like module). */
   define(module: string, name: string, value: Extern): void {
     this.#defined.set(`${module}.${name}`, { module, name, value });
   }
@@ -712,14 +729,13 @@ export class Session {
   }
 
   /**
-   * The Wasm frames of suspended call `id`, innermost first, when the API exposes them on the
-   * stopped call (`backtrace`); `undefined` otherwise.
+   * The Wasm frames of suspended call `id`, innermost first, with each frame's parameters and
+   * locals.
    */
-  framesOf(id: number): readonly BacktraceFrame[] | undefined {
+  framesOf(id: number): CallFrame[] {
     const stopped = this.#stopped.get(id);
     if (!stopped) throw new ReplError(this.#noCall(id));
-    const frames = (stopped.handle as { backtrace?: unknown }).backtrace;
-    return Array.isArray(frames) ? frames as BacktraceFrame[] : undefined;
+    return stopped.handle.frames(this.#store, { locals: true });
   }
 
   /** Abandons suspended call `id`, releasing its stack. */

@@ -25,13 +25,16 @@ import { spawnSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
+  cpSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { tmpdir } from "node:os";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
@@ -42,6 +45,8 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
 /** The entry points the package exports, relative to the repository. */
 const ENTRIES = ["mod.ts", "src/wasi/mod.ts", "src/wasi/host_fs.ts", "cli/main.ts", "repl/main.ts"];
 const TEST_SOURCES = "tests/api";
+/** The test toolkit the API tests import. */
+const TEST_LIB = "tests/_lib";
 const SHIM = "tests/dist/_deno_shim.ts";
 
 // Node 20 runs ES2023; the library must not need more (nor DOM or Deno types: `lib` has neither,
@@ -106,6 +111,19 @@ function compilerHost(options: ts.CompilerOptions): ts.CompilerHost {
   return host;
 }
 
+/**
+ * Declares `Symbol.dispose` for declaration files that use it: it is in TypeScript's `esnext`
+ * lib (and `@types/node`), not in `es2022` + `dom`, where a consumer would otherwise get TS2550.
+ * The same declaration in both merges cleanly. Only the npm build adds it: JSR forbids global
+ * augmentations, and Deno has the symbol.
+ */
+const DISPOSE_DECLARATION = `declare global {
+    interface SymbolConstructor {
+        readonly dispose: unique symbol;
+    }
+}
+`;
+
 /** An import of a relative `.ts` file outside comments (JSDoc examples keep theirs). */
 const STILL_TS =
   /^(?!\s*(\*|\/\/)).*(\bfrom\s+|\bimport\s*\(\s*|^import\s+)["']\.{1,2}\/[^"']*\.ts["']/m;
@@ -136,6 +154,9 @@ function compileLibrary(out: string): number {
     if (/\.(js|d\.ts)$/.test(file) && STILL_TS.test(read(file))) {
       throw new BuildError(`${file} still imports a .ts file`);
     }
+    if (file.endsWith(".d.ts") && read(file).includes("[Symbol.dispose]")) {
+      writeFileSync(file, DISPOSE_DECLARATION + read(file));
+    }
   }
   return written;
 }
@@ -163,7 +184,8 @@ function writePackageFiles(out: string): void {
     toolchainJson: JSON.parse(read(join(ROOT, "package.json"))),
   });
   writeFileSync(join(out, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
-  copyFileSync(join(ROOT, "README.md"), join(out, "README.md"));
+  // npm users get their own README: install, import, the REPL bin (not the repository's setup).
+  copyFileSync(join(ROOT, "npm", "README.md"), join(out, "README.md"));
   copyFileSync(join(ROOT, "LICENSE"), join(out, "LICENSE"));
 }
 
@@ -181,6 +203,12 @@ function compileTests(out: string): { files: string[]; declared: number } {
     // TypeScript has already turned `.ts` into `.js` (`rewriteRelativeImportExtensions`).
     const target = relative(ROOT, resolve(dirname(fromFile), specifier)).replace(/\.[jt]s$/, "");
     if (target === "mod") return NPM_NAME;
+    if (target.startsWith(`${TEST_LIB}/`)) {
+      const base = target.slice(TEST_LIB.length + 1);
+      return relative(ROOT, fromFile).startsWith(`${TEST_LIB}/`)
+        ? `./${base}.js`
+        : `./_lib/${base}.js`;
+    }
     if (target.startsWith(`${TEST_SOURCES}/`) || `${target}.ts` === SHIM) {
       return `./${target.slice(target.lastIndexOf("/") + 1)}.js`;
     }
@@ -204,11 +232,18 @@ function compileTests(out: string): { files: string[]; declared: number } {
     if (diagnostics !== undefined && diagnostics.length > 0) {
       throw new BuildError(formatDiagnostics(diagnostics));
     }
-    const name = source.slice(source.lastIndexOf("/") + 1).replace(/\.ts$/, ".js");
+    const name = source.startsWith(`${TEST_LIB}/`)
+      ? `_lib/${source.slice(TEST_LIB.length + 1).replace(/\.ts$/, ".js")}`
+      : source.slice(source.lastIndexOf("/") + 1).replace(/\.ts$/, ".js");
     writeFileSync(join(testOut, name), prefix + outputText);
     return join(testOut, name);
   };
   compile(SHIM);
+  // The test toolkit, for the API tests that use it (files they do not import never load).
+  mkdirSync(join(testOut, "_lib"), { recursive: true });
+  for (const name of readdirSync(join(ROOT, TEST_LIB)).sort()) {
+    if (name.endsWith(".ts")) compile(`${TEST_LIB}/${name}`);
+  }
   const files: string[] = [];
   let declared = 0;
   for (const name of readdirSync(join(ROOT, TEST_SOURCES)).sort()) {
@@ -276,22 +311,65 @@ export function run(bytes: Uint8Array): number | Trap {
 }
 `,
   );
-  const program = ts.createProgram([file], {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    noEmit: true,
-    // A Node consumer has Node's types (AbortSignal, Symbol.dispose come from there).
-    types: ["node"],
-    lib: ["lib.es2023.d.ts"],
-  });
-  const diagnostics = ts.getPreEmitDiagnostics(program);
-  if (diagnostics.length > 0) throw new BuildError(formatDiagnostics(diagnostics));
+  // The npm README's example is a Node consumer too (it uses `console`, which `esnext` lacks).
+  const example = join(out, "test", "readme_example.ts");
+  writeFileSync(example, readmeExample(out));
+  for (const [label, env] of Object.entries(CONSUMER_ENVIRONMENTS)) {
+    const roots = label.startsWith("Node") ? [file, example] : [file];
+    const program = ts.createProgram(roots, {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      ...env,
+    });
+    const diagnostics = ts.getPreEmitDiagnostics(program);
+    if (diagnostics.length > 0) {
+      throw new BuildError(`In a ${label} project:\n${formatDiagnostics(diagnostics)}`);
+    }
+  }
 }
 
 /**
- * Step 2d: the package's `bin` runs a REPL script (its default) and `run --invoke` under Node.
+ * The projects a consumer may have: the declarations must compile in each without
+ * `skipLibCheck`. A browser project has the DOM but neither `@types/node` nor `esnext`; a bare
+ * one has only the language.
+ */
+const CONSUMER_ENVIRONMENTS: Record<string, ts.CompilerOptions> = {
+  "Node (@types/node, es2023)": { types: ["node"], lib: ["lib.es2023.d.ts"] },
+  'browser (lib: ["es2022", "dom"], no @types/node)': {
+    types: [],
+    lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
+  },
+  'bare (lib: ["esnext"], no @types/node)': { types: [], lib: ["lib.esnext.d.ts"] },
+};
+
+/**
+ * Step 2d: the npm README's TypeScript example (type-checked with the Node consumer) runs under
+ * Node and prints what its comment says.
+ */
+function runReadmeExample(out: string): void {
+  const js = join(out, "test", "readme_example.mjs");
+  const source = readmeExample(out);
+  writeFileSync(js, ts.transpileModule(source, { compilerOptions: COMPILER_OPTIONS }).outputText);
+  const run = spawnSync("node", [js], { cwd: out, encoding: "utf8", timeout: 60_000 });
+  if (run.status !== 0 || run.stdout.trim() !== "5 [ 5 ]") {
+    throw new BuildError(`The npm README's example failed under Node:\n${run.stdout}${run.stderr}`);
+  }
+}
+
+/** The TypeScript example of the npm README. */
+function readmeExample(out: string): string {
+  const block = /```ts\n([\s\S]*?)```/.exec(read(join(out, "README.md")));
+  if (block === null) throw new BuildError("the npm README has no ts example");
+  return block[1]!;
+}
+
+/**
+ * Step 2e: the package's `bin` runs a REPL script (its default) and `run --invoke` under Node;
+ * installed without `wabt`, reading WAT names the command that fixes it.
  */
 function runBin(out: string): void {
   const script = join(out, "test", "repl_script.txt");
@@ -322,10 +400,33 @@ function runBin(out: string): void {
       `\`wasmi-ts run\` failed under Node (status ${run.status}):\n${run.stdout}${run.stderr}`,
     );
   }
+  // Installed where no `wabt` can be found, reading WAT names the npm command that fixes it.
+  const alone = mkdtempSync(join(tmpdir(), "wasmi_npm_bin_"));
+  try {
+    cpSync(join(out, ESM_DIR), join(alone, ESM_DIR), { recursive: true });
+    writeFileSync(join(alone, "package.json"), '{ "type": "module" }');
+    copyFileSync(join(ROOT, "examples", "demo.wat"), join(alone, "demo.wat"));
+    const noWabt = spawnSync("node", [join(alone, ESM_DIR, "repl/main.js"), "demo.wat"], {
+      cwd: alone,
+      encoding: "utf8",
+      timeout: 60_000,
+      input: "",
+      env: { ...process.env, NO_COLOR: "1", WASMI_TS_HISTORY: "" },
+    });
+    const hint =
+      "Reading WAT needs the wabt package (install it beside the package: npm install wabt)";
+    if (!`${noWabt.stdout}${noWabt.stderr}`.includes(hint)) {
+      throw new BuildError(
+        `Without wabt, the REPL bin should say "${hint}":\n${noWabt.stdout}${noWabt.stderr}`,
+      );
+    }
+  } finally {
+    rmSync(alone, { recursive: true, force: true });
+  }
 }
 
 /**
- * Step 2e: the official WASI testsuite (`../shared/wasi-testsuite`) under Node against the
+ * Step 2f: the official WASI testsuite (`../shared/wasi-testsuite`) under Node against the
  * package, with the host filesystem: all 72 tests through the API (`tests/wasi/main.ts`,
  * compiled to `out/test/wasi/`), and the exit-code tests through the bin's `run` command.
  * Returns the summary lines.
@@ -472,6 +573,10 @@ async function main(): Promise<number> {
         "type-checked a consumer against the declarations",
         () => checkConsumerTypes(out),
       );
+      for (const label of Object.keys(CONSUMER_ENVIRONMENTS)) {
+        console.log(`  the declarations compile in a ${label} project`);
+      }
+      await timed("ran the npm README's example under Node", () => runReadmeExample(out));
       await timed("ran the REPL bin under Node", () => runBin(out));
       const wasi = await timed("ran the WASI testsuite under Node", () => runWasiTestsuite(out));
       for (const line of wasi) console.log(`node: ${line}`);

@@ -295,10 +295,7 @@ function withBacktrace(e: unknown, st: ExecStack): unknown {
   for (let d = st.depth; d >= 0; d--) {
     const f = st.funcs[d];
     if (f === undefined) continue;
-    const name = f.instance.module.names.funcNames.get(f.funcIndex);
-    e.backtrace.push(
-      name === undefined ? { funcIndex: f.funcIndex } : { funcIndex: f.funcIndex, name },
-    );
+    e.addFrame(f.funcIndex, funcDisplayName(f.instance.module, f.funcIndex));
   }
   return e;
 }
@@ -314,4 +311,27 @@ function isJsStackOverflow(e: unknown): boolean {
   }
   const message = e.message;
   return message.includes("stack") || message.includes("recursion");
+}
+
+/** Per module: the first name each function is exported under (built on first use). */
+const exportNames = new WeakMap<ModuleDecl, Map<number, string>>();
+
+/**
+ * The name backtraces and suspended-call frames show for function `index`: its name-section
+ * name, else the first name it is exported under, else `undefined`.
+ *
+ * @internal
+ */
+export function funcDisplayName(module: ModuleDecl, index: number): string | undefined {
+  const name = module.names.funcNames.get(index);
+  if (name !== undefined) return name;
+  let byIndex = exportNames.get(module);
+  if (byIndex === undefined) {
+    byIndex = new Map();
+    for (const exp of module.exports) {
+      if (exp.kind === "func" && !byIndex.has(exp.index)) byIndex.set(exp.index, exp.name);
+    }
+    exportNames.set(module, byIndex);
+  }
+  return byIndex.get(index);
 }

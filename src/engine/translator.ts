@@ -266,6 +266,8 @@ class FuncTranslator {
   #deadRegions = 0;
   /** Reused scratch list of stack positions. */
   readonly #positions: number[] = [];
+  /** Pairs `[pc, byte offset]` for `CompiledFunc.codeOffsets`. */
+  readonly #offsets: number[] = [];
 
   // The last emitted value-producing instruction, for retargeting and compare+branch fusion:
   // it starts at `#lastStart`, its result is the entry at `#lastPos`, and it is still the last
@@ -309,6 +311,7 @@ class FuncTranslator {
       if (!this.#reachable) {
         this.#skipOp(op);
       } else {
+        this.#markOffset(r.opPos);
         // An `end` is priced by `#end`: it may belong to the enclosing region.
         if (op !== Op.End) this.#payFuel(op);
         this.#translateOp(op);
@@ -324,7 +327,22 @@ class FuncTranslator {
       frameSlots * SLOT_WORDS,
       this.#type.results.length,
       this.#funcIndex,
+      Int32Array.from(this.#offsets),
+      this.#body.codeStart,
     );
+  }
+
+  /**
+   * Notes that the code emitted from here on comes from the instruction at byte `offset` (see
+   * `CompiledFunc.codeOffsets`). Code an earlier instruction emitted and a later one took back
+   * (fusion, retargeting) drops its pairs, so the pcs stay ascending.
+   */
+  #markOffset(offset: number): void {
+    const pc = this.#code.len;
+    const o = this.#offsets;
+    while (o.length > 0 && o[o.length - 2]! > pc) o.length -= 2;
+    if (o.length > 0 && o[o.length - 2] === pc) o[o.length - 1] = offset;
+    else o.push(pc, offset);
   }
 
   /**

@@ -5,10 +5,9 @@
 import assert from "node:assert/strict";
 import { DecodeError } from "../../src/core/errors.ts";
 import { WASM2_FEATURES } from "../../src/core/features.ts";
+import { assertMalformed, decode } from "./_builder.ts";
 import {
-  assertMalformed,
   body,
-  decode,
   FUNC_ONE,
   funcModule,
   mod,
@@ -17,7 +16,7 @@ import {
   TYPE_VOID,
   u32,
   vec,
-} from "./_builder.ts";
+} from "../_lib/bytes.ts";
 
 /** Offset of the first instruction of `funcModule`'s body. */
 const CODE_AT = funcModule([0x0b]).length - 1;

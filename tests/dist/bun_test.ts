@@ -1,7 +1,8 @@
 /**
  * Bun: the API tests run under `bun test` (sources as they are, `Deno.test` shimmed onto
- * `bun:test` by `_deno_shim.ts`), the REPL runs a script under `bun repl/main.ts`, and the
- * official WASI testsuite runs under Bun (`tests/wasi/main.ts`, and through `bun cli/main.ts run`).
+ * `bun:test` by `_deno_shim.ts`), the REPL runs a script under `bun repl/main.ts` (and names
+ * Bun's command when it cannot find wabt), and the official WASI testsuite runs under Bun
+ * (`tests/wasi/main.ts`, and through `bun cli/main.ts run`).
  *
  * Uses the Bun that `npm ci` installs (`node_modules/.bin/bun`), or `$BUN`.
  *
@@ -20,12 +21,12 @@ interface Run {
   stdout: string;
 }
 
-async function bun(args: string[]): Promise<Run> {
+async function bun(args: string[], cwd = ROOT): Promise<Run> {
   let output;
   try {
     output = await new Deno.Command(BUN, {
       args,
-      cwd: ROOT,
+      cwd,
       stdout: "piped",
       stderr: "piped",
       env: { NO_COLOR: "1", WASMI_TS_HISTORY: "" },
@@ -81,4 +82,18 @@ Deno.test("bun: the official WASI testsuite passes (host and memory fs, and thro
   ]);
   assert.equal(cli.code, 0, cli.out);
   assert.match(cli.stdout, /cli\/main\.ts run`\): 2 passed, 0 failed$/m);
+});
+
+Deno.test("bun: without wabt beside it, the REPL says how to add it with bun", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wasmi_bun_nowabt_" });
+  try {
+    // The sources alone, where no node_modules can provide wabt (and Bun's auto-install off).
+    for (const path of ["mod.ts", "src", "repl", "examples"]) {
+      await new Deno.Command("cp", { args: ["-r", `${ROOT}${path}`, dir] }).output();
+    }
+    const run = await bun(["--no-install", "repl/main.ts", "examples/demo.wat"], dir);
+    assert.match(run.out, /Reading WAT needs the wabt package \(install it beside the REPL: bun add wabt\)/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

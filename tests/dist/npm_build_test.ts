@@ -1,9 +1,10 @@
 /**
  * The npm package: `scripts/build_npm.ts` (what `deno task build:npm` runs) builds it into
  * `npm-build/`, runs the API tests against it under `node --test`, type-checks a consumer
- * against its declarations, runs its `bin` (REPL, `run`) and the official WASI testsuite under
- * Node and lists it with `npm pack --dry-run`. Here we check that all of that succeeded and ran
- * every API test.
+ * against its declarations (in a Node, a browser and a bare `esnext` project, no `@types/node`
+ * in the last two), runs the npm README's example, its `bin` (REPL, `run`) and the official WASI
+ * testsuite under Node and lists it with `npm pack --dry-run`. Here we check that all of that
+ * succeeded and ran every API test.
  *
  * @module
  */
@@ -49,6 +50,10 @@ Deno.test("npm build: builds, passes the API tests under Node, packs", async () 
   assert.match(out, /^ran the REPL bin under Node/m, out);
   assert.match(out, /^node: WASI testsuite .*host filesystem\): 72 passed, 0 failed$/m, out);
   assert.match(out, /^node: WASI testsuite .*main\.js run`\): 2 passed, 0 failed$/m, out);
+  // The declarations compile without @types/node, in a browser and in a bare project (tsc).
+  assert.match(out, /the declarations compile in a browser \(lib: \["es2022", "dom"\]/, out);
+  assert.match(out, /the declarations compile in a bare \(lib: \["esnext"\]/, out);
+  assert.match(out, /^ran the npm README's example under Node/m, out);
   assert.match(out, /^npm pack --dry-run: wasmi-ts-\d+\.\d+\.\d+.*\.tgz, \d+ files/m, out);
 
   const pkg = JSON.parse(await Deno.readTextFile(`${ROOT}npm-build/package.json`));
@@ -68,6 +73,9 @@ Deno.test("npm build: builds, passes the API tests under Node, packs", async () 
     "./package.json",
   ]);
   assert.equal(pkg.bin["wasmi-ts"], "./esm/cli/main.js");
+  const readme = await Deno.readTextFile(`${ROOT}npm-build/README.md`);
+  assert.match(readme, /^npm install wasmi-ts$/m, "the npm README, not the repository's");
+  assert.doesNotMatch(readme, /npx deno task/);
   const bin = await Deno.readTextFile(`${ROOT}npm-build/${pkg.bin["wasmi-ts"]}`);
   assert.match(bin, /^#!\/usr\/bin\/env node\n/);
 });

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Config, Engine, Instance, Module, Store, Val, ValidationError } from "../../mod.ts";
 import { OP_INFO } from "../../src/binary/opcodes.ts";
-import { body, mod, section, str, u32, vec } from "../binary/_builder.ts";
+import { body, mod, section, str, u32, vec } from "../_lib/bytes.ts";
 import { isAtom, readSExprs, type SExpr } from "../spec/sexpr.ts";
 import { type Command, type ModuleDef, parseScript } from "../spec/script.ts";
 import { testsuiteDir } from "../spec/suite.ts";

@@ -28,6 +28,7 @@ import {
   testsuiteDir,
   wasm3Files,
 } from "./suite.ts";
+import { obtainTestsuites, testsuiteSpec } from "../_lib/testsuites.ts";
 
 const USAGE =
   `usage: deno task spec [--suite S] [--fuel] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
@@ -42,7 +43,8 @@ const USAGE =
   --filter S  only files whose name contains S
   --json OUT  write the report as JSON to OUT
   --verbose   print every case, not just failures
-  testsuite: $WASM_TESTSUITE, default ../shared/wasm-testsuite beside the repo`;
+  testsuite: $WASM_TESTSUITE, else ../shared/wasm-testsuite beside the repo, else fetched into
+  .testsuites/ at the pinned commit`;
 
 /** One file to run, as selected on the command line. */
 interface Selection {
@@ -90,9 +92,6 @@ function selections(
   filter: string | undefined,
 ): Selection[] {
   const suiteDir = testsuiteDir();
-  if (!existsSync(suiteDir)) {
-    throw new Error(`testsuite not found at ${suiteDir} (set WASM_TESTSUITE)`);
-  }
   const chosen = positionals.length > 0
     ? positionals.map((arg) => resolveSelection(arg, suiteDir))
     : suiteFiles(suite, suiteDir);
@@ -197,6 +196,10 @@ async function main(args: string[]): Promise<number> {
 
 if (import.meta.main) {
   try {
+    // A fresh machine: fetch the testsuite first (it is found locally when it is there).
+    await obtainTestsuites([testsuiteSpec("wasm-testsuite")], {
+      log: (line) => console.error(line),
+    });
     Deno.exit(await main(Deno.args));
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
