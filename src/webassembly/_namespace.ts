@@ -44,6 +44,7 @@ import {
   toStringStrict,
   webidlInterface,
 } from "./_webidl.ts";
+import { checkJsLimits } from "./_limits.ts";
 
 /** The most pages a 32-bit memory may have (the JS API's limit, as the core spec's). */
 const MAX_PAGES = 65536;
@@ -314,6 +315,8 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
   // ---- Module -------------------------------------------------------------------------------
 
   function compileBytes(bytes: Uint8Array): CoreModule {
+    const overLimit = checkJsLimits(bytes);
+    if (overLimit !== null) throw new errors.CompileError(overLimit);
     try {
       return new CoreModule(engine, bytes);
     } catch (e) {
@@ -732,6 +735,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
   const operations = {
     validate(bytes: unknown): boolean {
       const copy = copyBufferSource(bytes, "The module's bytes");
+      if (checkJsLimits(copy) !== null) return false;
       try {
         CoreModule.validate(engine, copy);
         return true;

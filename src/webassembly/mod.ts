@@ -36,6 +36,9 @@ import {
 } from "../../mod.ts";
 import { createNamespace } from "./_namespace.ts";
 
+/** The JS embedding's limit on the size of a table. */
+const JS_MAX_TABLE_SIZE = 10_000_000;
+
 /** A value that can cross the JS API boundary. */
 export type ExportValue = unknown;
 
@@ -218,7 +221,17 @@ export function createWebAssembly(options: WebAssemblyOptions = {}): WebAssembly
     });
     store = new Store<unknown>(new Engine(config), null);
     if (options.fuel !== undefined) store.setFuel(options.fuel);
-    if (options.limits !== undefined) store.limiter(new StoreLimits(options.limits));
+    // The JS embedding's dynamic limit on table sizes; no limit on how many objects there are.
+    const unlimited = Number.MAX_SAFE_INTEGER;
+    store.limiter(
+      new StoreLimits({
+        tableElements: JS_MAX_TABLE_SIZE,
+        instances: unlimited,
+        tables: unlimited,
+        memories: unlimited,
+        ...options.limits,
+      }),
+    );
   }
   return createNamespace({ store }) as unknown as WebAssemblyNamespace;
 }

@@ -31,7 +31,12 @@ runScript(join(suiteDir, "test/harness/testharness.js"));
 globalThis.assert_throws = (error, fn, description) =>
   assert_throws_js(error.constructor === Function ? error : error.constructor, fn, description);
 globalThis.promise_rejects = (t, error, promise, description) =>
-  promise_rejects_js(t, error.constructor === Function ? error : error.constructor, promise, description);
+  promise_rejects_js(
+    t,
+    error.constructor === Function ? error : error.constructor,
+    promise,
+    description,
+  );
 globalThis.assertEquals = (expected, actual) => assert_equals(actual, expected);
 
 const results = [];
