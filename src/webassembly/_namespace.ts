@@ -22,7 +22,7 @@ import {
   MemoryType,
   Module as CoreModule,
   type RefType,
-  Store,
+  type Store,
   Table as CoreTable,
   TableError,
   TableType,

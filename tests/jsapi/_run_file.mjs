@@ -25,6 +25,10 @@ const jsApi = join(suiteDir, "test/js-api");
 // Scripts run as classic scripts in this realm (indirect eval), as a browser would load them.
 const runScript = (path) => (0, eval)(`${readFileSync(path, "utf8")}\n//# sourceURL=${path}`);
 
+// A test without a name takes the page's title (WPT's META_TITLE): the file, as WPT names it.
+globalThis.META_TITLE = testFile.slice(
+  testFile.lastIndexOf("/test/js-api/") + "/test/js-api/".length,
+);
 runScript(join(suiteDir, "test/harness/testharness.js"));
 
 // Legacy harness functions `limits.any.js` still calls (removed from testharness.js upstream).
