@@ -46,6 +46,7 @@ export function packageJson({ denoJson, toolchainJson }: PackageSources): Record
     types: `./${ESM_DIR}/mod.d.ts`,
     exports: {
       ".": entry("mod"),
+      "./webassembly": entry("src/webassembly/mod"),
       "./repl": entry("repl/main"),
       "./package.json": "./package.json",
     },

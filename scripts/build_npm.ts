@@ -39,7 +39,7 @@ import { ESM_DIR, NPM_NAME, packageJson } from "./_npm_package.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
 /** The entry points the package exports, relative to the repository. */
-const ENTRIES = ["mod.ts", "repl/main.ts"];
+const ENTRIES = ["mod.ts", "src/webassembly/mod.ts", "repl/main.ts"];
 const TEST_SOURCES = "tests/api";
 const SHIM = "tests/dist/_deno_shim.ts";
 

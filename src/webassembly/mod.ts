@@ -47,6 +47,7 @@ export type ImportExportKind = "function" | "table" | "memory" | "global";
 
 /** A `WebAssembly.Module`: a compiled module. */
 export interface WasmModule {
+  /** `"WebAssembly.Module"`. */
   readonly [Symbol.toStringTag]: string;
 }
 
