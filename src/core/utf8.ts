@@ -21,10 +21,20 @@ export function decodeUtf8(bytes: Uint8Array): string | null {
   return decode(bytes);
 }
 
+/** The part of the host's `TextDecoder` used here (typed locally: not every lib has it). */
+interface HostDecoder {
+  decode(bytes: Uint8Array): string;
+}
+
 function hostDecoder(): Decode | null {
-  const TD = (globalThis as { TextDecoder?: typeof TextDecoder }).TextDecoder;
+  const TD = (globalThis as {
+    TextDecoder?: new (
+      label: string,
+      options: { fatal: boolean; ignoreBOM: boolean },
+    ) => HostDecoder;
+  }).TextDecoder;
   if (typeof TD !== "function") return null;
-  let decoder: TextDecoder;
+  let decoder: HostDecoder;
   try {
     decoder = new TD("utf-8", { fatal: true, ignoreBOM: true });
   } catch {

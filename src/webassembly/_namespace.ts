@@ -716,8 +716,16 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
     }
   }
 
-  function isResponse(x: unknown): x is Response {
-    const R = (globalThis as { Response?: typeof Response }).Response;
+  interface ResponseLike {
+    headers: { get(name: string): string | null };
+    ok: boolean;
+    status: number;
+    arrayBuffer(): Promise<ArrayBuffer>;
+  }
+
+  /** Whether `x` is a fetch `Response` (of the host's class, where it has one). */
+  function isResponse(x: unknown): x is ResponseLike {
+    const R = (globalThis as { Response?: new () => unknown }).Response;
     return typeof R === "function" && x instanceof R;
   }
 

@@ -93,6 +93,21 @@ export interface WebAssemblyInstantiatedSource {
   instance: WasmInstance;
 }
 
+/** The bytes of a module: an ArrayBuffer (shared or not) or a view of one. */
+export type WasmBufferSource = ArrayBufferLike | ArrayBufferView;
+
+/** The parts of a fetch `Response` the streaming functions read. */
+export interface WasmResponse {
+  /** The headers (`Content-Type` must be `application/wasm`). */
+  readonly headers: { get(name: string): string | null };
+  /** Whether the status is 2xx. */
+  readonly ok: boolean;
+  /** The status code. */
+  readonly status: number;
+  /** The body. */
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
 /** The import object: module name → field name → value. */
 export type Imports = Record<string, Record<string, unknown>>;
 
@@ -127,23 +142,23 @@ export interface GlobalDescriptor {
 /** The `WebAssembly` namespace object. */
 export interface WebAssemblyNamespace {
   /** Whether `bytes` is a valid module. */
-  validate(bytes: BufferSource): boolean;
+  validate(bytes: WasmBufferSource): boolean;
   /** Compiles `bytes`. */
-  compile(bytes: BufferSource): Promise<WasmModule>;
+  compile(bytes: WasmBufferSource): Promise<WasmModule>;
   /** Compiles and instantiates `bytes`. */
-  instantiate(bytes: BufferSource, imports?: Imports): Promise<WebAssemblyInstantiatedSource>;
+  instantiate(bytes: WasmBufferSource, imports?: Imports): Promise<WebAssemblyInstantiatedSource>;
   /** Instantiates a compiled module. */
   instantiate(module: WasmModule, imports?: Imports): Promise<WasmInstance>;
   /** Compiles the body of a `Response` (of type `application/wasm`). */
-  compileStreaming(source: Response | PromiseLike<Response>): Promise<WasmModule>;
+  compileStreaming(source: WasmResponse | PromiseLike<WasmResponse>): Promise<WasmModule>;
   /** Compiles and instantiates the body of a `Response`. */
   instantiateStreaming(
-    source: Response | PromiseLike<Response>,
+    source: WasmResponse | PromiseLike<WasmResponse>,
     imports?: Imports,
   ): Promise<WebAssemblyInstantiatedSource>;
   /** `WebAssembly.Module`. */
   Module: {
-    new (bytes: BufferSource): WasmModule;
+    new (bytes: WasmBufferSource): WasmModule;
     /** The module's exports. */
     exports(module: WasmModule): { name: string; kind: ImportExportKind }[];
     /** The module's imports. */

@@ -22,8 +22,14 @@ if (implementation !== "native") {
 }
 
 const jsApi = join(suiteDir, "test/js-api");
-// Scripts run as classic scripts in this realm (indirect eval), as a browser would load them.
-const runScript = (path) => (0, eval)(`${readFileSync(path, "utf8")}\n//# sourceURL=${path}`);
+// Scripts run as classic scripts in this realm, as a browser would load them: through `vm` on
+// Node (which works under --disallow-code-generation-from-strings), else by indirect eval.
+const vm = typeof Deno === "undefined" ? await import("node:vm") : null;
+const evalScript = (code, name) =>
+  vm !== null
+    ? vm.runInThisContext(code, { filename: name })
+    : (0, eval)(`${code}\n//# sourceURL=${name}`);
+const runScript = (path) => evalScript(readFileSync(path, "utf8"), path);
 
 // A test without a name takes the page's title (WPT's META_TITLE): the file, as WPT names it.
 globalThis.META_TITLE = testFile.slice(
@@ -62,7 +68,7 @@ for (const [, script] of source.matchAll(/^\/\/ META: script=(\S+)$/gm)) {
 }
 parts.push(source);
 try {
-  (0, eval)(`${parts.join("\n;\n")}\n//# sourceURL=${testFile}`);
+  evalScript(parts.join("\n;\n"), testFile);
 } finally {
   done();
 }
