@@ -3,7 +3,9 @@
  * with `--jitless` (Node then has no `WebAssembly` at all) and with
  * `--disallow-code-generation-from-strings` (a strict CSP's rule), and `limits.any.js` under
  * plain Node (the facade forced in: jitless Node interprets our interpreter, far too slowly for
- * its million-entry modules; Deno runs it too, see `jsapi_test.ts`).
+ * its million-entry modules; Deno runs it too, see `jsapi_test.ts`); and the same files as
+ * under jitless Node inside QuickJS (`_run_quickjs.mjs`), which has neither `WebAssembly` nor
+ * `TextDecoder`.
  *
  * The build goes to `.jsapi-build/` (not `npm-build/`, which the npm build test replaces while
  * this runs).
@@ -84,6 +86,8 @@ Deno.test("JS-API tests (Wasm 2.0) pass on the facade under Node", async (t) => 
         fast,
       ],
       ["node", ["node"], [SLOW]],
+      // QuickJS (in quickjs-emscripten, hosted by Node): no WebAssembly, no TextDecoder.
+      ["quickjs", ["node", join(ROOT, "tests/jsapi/_run_quickjs.mjs")], fast],
     ] as const
   ) {
     await t.step(label, async () => {

@@ -147,7 +147,10 @@ export function parseFileResult(stdout: string): FileResult {
   return JSON.parse(line) as FileResult;
 }
 
-/** Runs one test file with `command` (e.g. `[deno, "run", "--allow-read"]`) in a child. */
+/**
+ * Runs one test file in a child: `command` (e.g. `[deno, "run", "--allow-read"]`) runs
+ * `_run_file.mjs`, unless it names a runner script (`.mjs`) itself.
+ */
 export async function runFile(
   command: readonly string[],
   file: string,
@@ -155,10 +158,13 @@ export async function runFile(
 ): Promise<FileResult> {
   const dir = suiteDir();
   const [bin, ...args] = command;
+  const runner = args.some((a) => a.endsWith(".mjs"))
+    ? []
+    : [join(ROOT, "tests/jsapi/_run_file.mjs")];
   const out = await new Deno.Command(bin!, {
     args: [
       ...args,
-      join(ROOT, "tests/jsapi/_run_file.mjs"),
+      ...runner,
       dir,
       join(dir, "test/js-api", file),
       implementation,
