@@ -25,7 +25,8 @@ export const JS_LIMITS = {
   functionReturns: 1_000,
 } as const;
 
-class Stop extends Error {}
+/** Thrown to stop the scan (a plain object: no Error subclass, see `WasmError`). */
+const STOP = { stop: true };
 
 /**
  * Checks `bytes` against `JS_LIMITS`.
@@ -38,7 +39,7 @@ export function checkJsLimits(bytes: Uint8Array): string | null {
   }
   let pos = 8;
   const u8 = (): number => {
-    if (pos >= bytes.length) throw new Stop();
+    if (pos >= bytes.length) throw STOP;
     return bytes[pos++]!;
   };
   const u32 = (): number => {
@@ -48,11 +49,11 @@ export function checkJsLimits(bytes: Uint8Array): string | null {
       result += (b & 0x7f) * 2 ** shift;
       if ((b & 0x80) === 0) return result;
     }
-    throw new Stop();
+    throw STOP;
   };
   const skip = (n: number): void => {
     pos += n;
-    if (pos > bytes.length) throw new Stop();
+    if (pos > bytes.length) throw STOP;
   };
   const limits = (): void => {
     const flags = u8();
@@ -76,7 +77,7 @@ export function checkJsLimits(bytes: Uint8Array): string | null {
           const n = u32();
           problem = over("types", n, JS_LIMITS.types);
           for (let i = 0; i < n && problem === null; i++) {
-            if (u8() !== 0x60) throw new Stop();
+            if (u8() !== 0x60) throw STOP;
             const params = u32();
             skip(params);
             const results = u32();
@@ -161,7 +162,7 @@ export function checkJsLimits(bytes: Uint8Array): string | null {
       pos = end;
     }
   } catch (e) {
-    if (!(e instanceof Stop)) throw e;
+    if (e !== STOP) throw e;
   }
   return null;
 }

@@ -83,6 +83,16 @@ function iterate(x: unknown, what: string): unknown[] {
   return list;
 }
 
+/**
+ * Throws unless called with `new` (real classes do this themselves; classes compiled to ES5
+ * functions, as in the Hermes build, need it said).
+ */
+function requireNew(newTarget: unknown, name: string): void {
+  if (newTarget === undefined) {
+    throw new TypeError(`Constructor WebAssembly.${name} requires 'new'`);
+  }
+}
+
 /** The error types a namespace throws, as its `CompileError`/`LinkError`/`RuntimeError`. */
 interface ErrorClasses {
   CompileError: new (message?: string, options?: ErrorOptions) => Error;
@@ -96,6 +106,8 @@ function makeErrorClass(name: string): new (message?: string, options?: ErrorOpt
     [name]: class extends Error {
       constructor(message?: string, ...rest: [ErrorOptions?]) {
         super(message, ...rest);
+        // For ES5-compiled builds (Hermes), where `Error.call` returns a plain Error.
+        Object.setPrototypeOf(this, new.target.prototype);
       }
     },
   };
@@ -339,6 +351,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
 
   class Module {
     constructor(bytes: unknown) {
+      requireNew(new.target, "Module");
       if (arguments.length < 1) throw new TypeError("WebAssembly.Module needs the module's bytes");
       moduleSlots.set(this, compileBytes(copyBufferSource(bytes, "The module's bytes")));
     }
@@ -462,6 +475,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
 
   class Instance {
     constructor(module: unknown, importObject: unknown = undefined) {
+      requireNew(new.target, "Instance");
       const core = slot(moduleSlots, module, "Module");
       instanceSlots.set(this, instantiateCore(core, readImports(core, importObject)));
     }
@@ -503,6 +517,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
 
   class Memory {
     constructor(descriptor: unknown) {
+      requireNew(new.target, "Memory");
       const d = dictionary(descriptor, "The memory descriptor");
       addressType(d);
       const initialRaw = d.initial;
@@ -578,6 +593,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
 
   class Table {
     constructor(descriptor: unknown, value: unknown = undefined) {
+      requireNew(new.target, "Table");
       const d = dictionary(descriptor, "The table descriptor");
       // The order the JS-API tests expect: the element type, then the address type.
       const elementRaw = d.element;
@@ -671,6 +687,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
 
   class Global {
     constructor(descriptor: unknown, v: unknown = undefined) {
+      requireNew(new.target, "Global");
       const d = dictionary(descriptor, "The global descriptor");
       const mutable = Boolean(d.mutable);
       const valueRaw = d.value;
