@@ -70,26 +70,35 @@ function detach(buffer: ArrayBuffer): void {
   }
 }
 
-/** `Symbol.iterator` of `x`, as GetMethod reads it (TypeError if absent or not callable). */
+/**
+ * IteratorToList over `x`'s `Symbol.iterator`, step by step as the spec does (`next` read once;
+ * `done`, then `value`, read from each result).
+ */
 function iterate(x: unknown, what: string): unknown[] {
   if (x === undefined || x === null) throw new TypeError(`${what} must be iterable`);
   const method = (x as { [Symbol.iterator]?: unknown })[Symbol.iterator];
   if (method === undefined || method === null) throw new TypeError(`${what} must be iterable`);
   if (typeof method !== "function") throw new TypeError(`${what}[Symbol.iterator] is not callable`);
+  const iterator = method.call(x) as { next?: unknown };
+  if (!isObject(iterator)) throw new TypeError(`${what}: the iterator is not an object`);
+  const next = iterator.next;
   const list: unknown[] = [];
-  for (const item of { [Symbol.iterator]: () => method.call(x) as Iterator<unknown> }) {
-    list.push(item);
+  for (;;) {
+    if (typeof next !== "function") throw new TypeError(`${what}: next is not callable`);
+    const result = next.call(iterator) as { done?: unknown; value?: unknown };
+    if (!isObject(result)) throw new TypeError(`${what}: an iterator result is not an object`);
+    if (result.done) return list;
+    list.push(result.value);
   }
-  return list;
 }
 
 /**
  * Throws unless called with `new` (real classes do this themselves; classes compiled to ES5
  * functions, as in the Hermes build, need it said).
  */
-function requireNew(newTarget: unknown, name: string): void {
-  if (newTarget === undefined) {
-    throw new TypeError(`Constructor WebAssembly.${name} requires 'new'`);
+function requireNew(newTarget: unknown, self: unknown, ctor: { name: string }): void {
+  if (newTarget === undefined || !(self instanceof (ctor as unknown as typeof Object))) {
+    throw new TypeError(`Constructor WebAssembly.${ctor.name} requires 'new'`);
   }
 }
 
@@ -112,6 +121,10 @@ function makeErrorClass(name: string): new (message?: string, options?: ErrorOpt
     },
   };
   const ctor = holder[name]!;
+  Object.defineProperty(ctor, "name", { value: name });
+  Object.defineProperty(ctor, "length", { value: 1 });
+  Object.defineProperty(ctor, "prototype", { writable: false });
+  Object.defineProperty(ctor.prototype, "constructor", { enumerable: false });
   Object.defineProperty(ctor.prototype, "name", {
     value: name,
     writable: true,
@@ -351,7 +364,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
 
   class Module {
     constructor(bytes: unknown) {
-      requireNew(new.target, "Module");
+      requireNew(new.target, this, Module);
       if (arguments.length < 1) throw new TypeError("WebAssembly.Module needs the module's bytes");
       moduleSlots.set(this, compileBytes(copyBufferSource(bytes, "The module's bytes")));
     }
@@ -374,7 +387,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
       return core.customSections(name).map((bytes) => bytes.slice().buffer);
     }
   }
-  webidlInterface(Module, "WebAssembly.Module");
+  webidlInterface(Module, "Module", 1, "WebAssembly.Module");
 
   // ---- Instance -----------------------------------------------------------------------------
 
@@ -455,7 +468,12 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
     }
     const exports = Object.create(null) as Record<string, unknown>;
     for (const { name, value } of instance.exports(store)) {
-      exports[name] = externObject(value);
+      Object.defineProperty(exports, name, {
+        value: externObject(value),
+        writable: false,
+        enumerable: true,
+        configurable: false,
+      });
     }
     return Object.freeze(exports);
   }
@@ -475,7 +493,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
 
   class Instance {
     constructor(module: unknown, importObject: unknown = undefined) {
-      requireNew(new.target, "Instance");
+      requireNew(new.target, this, Instance);
       const core = slot(moduleSlots, module, "Module");
       instanceSlots.set(this, instantiateCore(core, readImports(core, importObject)));
     }
@@ -484,7 +502,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
       return slot(instanceSlots, this, "Instance");
     }
   }
-  webidlInterface(Instance, "WebAssembly.Instance");
+  webidlInterface(Instance, "Instance", 1, "WebAssembly.Instance");
 
   // ---- Memory -------------------------------------------------------------------------------
 
@@ -517,7 +535,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
 
   class Memory {
     constructor(descriptor: unknown) {
-      requireNew(new.target, "Memory");
+      requireNew(new.target, this, Memory);
       const d = dictionary(descriptor, "The memory descriptor");
       addressType(d);
       const initialRaw = d.initial;
@@ -566,7 +584,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
       return currentBuffer(slot(memorySlots, this, "Memory"));
     }
   }
-  webidlInterface(Memory, "WebAssembly.Memory");
+  webidlInterface(Memory, "Memory", 1, "WebAssembly.Memory");
 
   // ---- Table --------------------------------------------------------------------------------
 
@@ -593,7 +611,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
 
   class Table {
     constructor(descriptor: unknown, value: unknown = undefined) {
-      requireNew(new.target, "Table");
+      requireNew(new.target, this, Table);
       const d = dictionary(descriptor, "The table descriptor");
       // The order the JS-API tests expect: the element type, then the address type.
       const elementRaw = d.element;
@@ -632,10 +650,11 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
       return slot(tableSlots, this, "Table").size(store);
     }
 
-    grow(delta: unknown, value: unknown = undefined): number {
+    // `...rest` rather than a default: `length` stays 1 when compiled to ES5.
+    grow(delta: unknown, ...rest: unknown[]): number {
       const table = slot(tableSlots, this, "Table");
       const n = enforceU32(delta, "delta");
-      const init = tableValue(table, value, arguments.length > 1);
+      const init = tableValue(table, rest[0], rest.length > 0);
       const size = table.size(store);
       if (size + n > MAX_TABLE_SIZE) {
         throw new RangeError(`A table has at most ${MAX_TABLE_SIZE} elements`);
@@ -656,14 +675,14 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
       return toJs(val.value, val.type);
     }
 
-    set(index: unknown, value: unknown = undefined): void {
+    set(index: unknown, ...rest: unknown[]): void {
       const table = slot(tableSlots, this, "Table");
       const i = enforceU32(index, "index");
       if (i >= table.size(store)) throw new RangeError(`Table index ${i} is out of bounds`);
-      table.set(store, i, tableValue(table, value, arguments.length > 1));
+      table.set(store, i, tableValue(table, rest[0], rest.length > 0));
     }
   }
-  webidlInterface(Table, "WebAssembly.Table");
+  webidlInterface(Table, "Table", 1, "WebAssembly.Table");
 
   // ---- Global -------------------------------------------------------------------------------
 
@@ -687,7 +706,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
 
   class Global {
     constructor(descriptor: unknown, v: unknown = undefined) {
-      requireNew(new.target, "Global");
+      requireNew(new.target, this, Global);
       const d = dictionary(descriptor, "The global descriptor");
       const mutable = Boolean(d.mutable);
       const valueRaw = d.value;
@@ -717,7 +736,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
       global.set(store, toVal(toWasm(v, type.content), type.content));
     }
   }
-  webidlInterface(Global, "WebAssembly.Global");
+  webidlInterface(Global, "Global", 1, "WebAssembly.Global");
 
   // ---- Namespace operations -----------------------------------------------------------------
 
@@ -809,6 +828,8 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
 
   const ns: Record<string | symbol, unknown> = {};
   for (const [name, fn] of Object.entries(operations)) {
+    // Each takes one required argument; set here, as ES5 lowering counts defaulted ones.
+    nameFunction(fn as AnyFn, name, 1);
     Object.defineProperty(ns, name, {
       value: fn,
       writable: true,

@@ -89,14 +89,32 @@ export function copyBufferSource(x: unknown, what: string): Uint8Array {
 }
 
 /**
- * Gives a class the property shapes of a WebIDL interface: operations and attributes
- * enumerable, static operations too, and `Symbol.toStringTag` on the prototype.
+ * Gives a class the property shapes of a WebIDL interface: its `name` and `length` (set here, as
+ * bundlers may rename a class and ES5 lowering counts defaulted parameters), a read-only
+ * `prototype`, operations and attributes enumerable (static ones too), and `Symbol.toStringTag`
+ * on the prototype.
  */
-export function webidlInterface(ctor: { prototype: object }, tag: string | null): void {
+export function webidlInterface(
+  ctor: { prototype: object },
+  name: string,
+  length: number,
+  tag: string | null,
+): void {
+  Object.defineProperty(ctor, "name", { value: name });
+  Object.defineProperty(ctor, "length", { value: length });
+  Object.defineProperty(ctor, "prototype", { writable: false });
+  Object.defineProperty(ctor.prototype, "constructor", { enumerable: false });
   for (const target of [ctor, ctor.prototype]) {
     for (const key of Object.getOwnPropertyNames(target)) {
       if (key === "constructor") continue;
       if (target === ctor && (key === "prototype" || key === "length" || key === "name")) continue;
+      // Names again: ES5 lowering makes methods anonymous functions.
+      const desc = Object.getOwnPropertyDescriptor(target, key)!;
+      if (typeof desc.value === "function") {
+        Object.defineProperty(desc.value, "name", { value: key });
+      }
+      if (desc.get !== undefined) Object.defineProperty(desc.get, "name", { value: `get ${key}` });
+      if (desc.set !== undefined) Object.defineProperty(desc.set, "name", { value: `set ${key}` });
       Object.defineProperty(target, key, { enumerable: true });
     }
   }
