@@ -40,6 +40,11 @@ let wabt: Promise<Wabt> | undefined;
 
 async function loadWabt(): Promise<Wabt> {
   try {
+    // wabt is an Emscripten build: where the host has no WebAssembly (Hermes, jitless Node, a
+    // strict CSP), it runs on this library's own `WebAssembly`.
+    if (typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === "undefined") {
+      (await import("../src/webassembly/mod.ts")).install();
+    }
     const mod = await import("wabt");
     const init = mod.default as unknown as () => Promise<Wabt>;
     return await init();
