@@ -89,7 +89,7 @@ async function bundle(dir: string): Promise<string> {
       "browser",
       "-o",
       out,
-      join(ROOT, "tests/jsapi/_hermes_entry.ts"),
+      join(ROOT, "tests/jsapi/_install_entry.ts"),
     ],
     stdout: "null",
     stderr: "piped",
