@@ -6,7 +6,9 @@
  *
  * - Emscripten (C): `sql.js` (SQLite) and `wabt` (C++, the WebAssembly Binary Toolkit);
  * - Rust wasm-bindgen: `lz4-wasm-nodejs`;
- * - AssemblyScript: `@chainsafe/as-sha256` (its SIMD build when `validate` accepts SIMD).
+ * - AssemblyScript: `@chainsafe/as-sha256` (its SIMD build when `validate` accepts SIMD);
+ * - Zig (and C): `md4w`, a Markdown renderer, given its module as a fetch `Response` (so
+ *   through `compileStreaming`).
  *
  * @module
  */
@@ -98,6 +100,33 @@ await timed("wabt", async () => {
   const binary = parsed.toBinary({}).buffer as Uint8Array;
   const read = wabt.readWasm(binary, { readDebugNames: true });
   results["wabt"] = { binary: hex(binary), text: read.toText({}) };
+});
+
+// Zig + C: Markdown to HTML, the module handed over as a Response (compileStreaming).
+await timed("md4w", async () => {
+  const md4w = await import("md4w");
+  const wasmUrl = new URL("md4w-fast.wasm", import.meta.resolve("md4w"));
+  const bytes = await Deno.readFile(wasmUrl);
+  await md4w.init(new Response(bytes, { headers: { "Content-Type": "application/wasm" } }));
+  const markdown = [
+    "# wasmi-ts",
+    "",
+    "A *WebAssembly* interpreter in **TypeScript**; see [wasmi](https://github.com/wasmi-labs).",
+    "",
+    "- one",
+    "- two `code`",
+    "",
+    "| a | b |",
+    "|---|---|",
+    "| 1 | 2 |",
+    "",
+    "```ts",
+    "const x = 1 < 2 && 'é';",
+    "```",
+    "",
+    "",
+  ].join("\n").repeat(20);
+  results["md4w"] = md4w.mdToHtml(markdown);
 });
 
 console.log(JSON.stringify({ results, timings }));

@@ -1,8 +1,8 @@
 /**
  * Real npm packages built by different toolchains, loaded unmodified with this library's
  * `WebAssembly` installed as the global, give the same results as on the native `WebAssembly`:
- * sql.js (Emscripten, C), wabt (Emscripten, C++), lz4-wasm-nodejs (Rust, wasm-bindgen) and
- * @chainsafe/as-sha256 (AssemblyScript). Each mode runs in its own process (`_glue_run.ts`), so
+ * sql.js (Emscripten, C), wabt (Emscripten, C++), lz4-wasm-nodejs (Rust, wasm-bindgen),
+ * @chainsafe/as-sha256 (AssemblyScript) and md4w (Zig and C). Each mode runs in its own process (`_glue_run.ts`), so
  * the packages load against the right `WebAssembly` from the start.
  *
  * @module
@@ -30,7 +30,7 @@ async function run(mode: "native" | "facade"): Promise<GlueOutput> {
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as GlueOutput;
 }
 
-Deno.test("glue: sql.js, wabt, lz4-wasm-nodejs and as-sha256 match native WebAssembly", async () => {
+Deno.test("glue: sql.js, wabt, lz4-wasm-nodejs, as-sha256 and md4w match native WebAssembly", async () => {
   const [native, facade] = await Promise.all([run("native"), run("facade")]);
   console.log(
     `ms native: ${JSON.stringify(native.timings)}\nms facade: ${JSON.stringify(facade.timings)}`,
@@ -51,6 +51,10 @@ Deno.test("glue: sql.js, wabt, lz4-wasm-nodejs and as-sha256 match native WebAss
     sha("The quick brown fox jumps over the lazy dog".repeat(100)),
   ]);
   assert.deepEqual((facade.results["lz4-wasm-nodejs"] as { roundTrip: boolean }).roundTrip, true);
+  const html = facade.results["md4w"] as string;
+  assert.match(html, /<h1>wasmi-ts /);
+  assert.match(html, /<strong>TypeScript<\/strong>/);
+  assert.match(html, /<table>/);
   const [table] = facade.results["sql.js"] as { values: unknown[][] }[];
   assert.deepEqual(table!.values[0]!.slice(0, 3), [43, 1806, "n9"]);
 });
