@@ -25,6 +25,8 @@ export class WasmError extends Error {
   override name = "WasmError";
 
   /**
+   * Creates the error.
+   *
    * @param message what went wrong
    * @param options the `cause`, if any
    */
