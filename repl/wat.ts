@@ -63,6 +63,11 @@ const WABT_HINT = {
 async function loadWabt(): Promise<Wabt> {
   const where = runtime();
   try {
+    // wabt is an Emscripten build: where the host has no WebAssembly (Hermes, jitless Node, a
+    // strict CSP), it runs on this library's own `WebAssembly`.
+    if (typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === "undefined") {
+      (await import("../src/webassembly/mod.ts")).install();
+    }
     // A computed specifier: bundlers and type checkers leave the optional dependency alone.
     const specifier: string = WABT_SPECIFIER[where];
     const mod = await import(specifier);

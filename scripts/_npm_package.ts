@@ -49,6 +49,7 @@ export function packageJson({ denoJson, toolchainJson }: PackageSources): Record
       "./wasi": entry("src/wasi/mod"),
       "./wasi/host": entry("src/wasi/host_fs"),
       "./cli": entry("cli/main"),
+      "./webassembly": entry("src/webassembly/mod"),
       "./repl": entry("repl/main"),
       "./package.json": "./package.json",
     },

@@ -43,7 +43,14 @@ import { ESM_DIR, NPM_NAME, packageJson } from "./_npm_package.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
 /** The entry points the package exports, relative to the repository. */
-const ENTRIES = ["mod.ts", "src/wasi/mod.ts", "src/wasi/host_fs.ts", "cli/main.ts", "repl/main.ts"];
+const ENTRIES = [
+  "mod.ts",
+  "src/wasi/mod.ts",
+  "src/wasi/host_fs.ts",
+  "src/webassembly/mod.ts",
+  "cli/main.ts",
+  "repl/main.ts",
+];
 const TEST_SOURCES = "tests/api";
 /** The test toolkit the API tests import. */
 const TEST_LIB = "tests/_lib";

@@ -104,6 +104,8 @@ export class Trap extends Error {
    */
   constructor(code: TrapCode, message?: string, options?: { cause?: unknown }) {
     super(message ?? TRAP_MESSAGES[code], options);
+    // Keeps `instanceof` working in ES5-compiled builds (see `WasmError`).
+    Object.setPrototypeOf(this, new.target.prototype);
     this.name = "Trap";
     this.code = code;
   }

@@ -202,6 +202,26 @@ export class Func {
   }
 
   /**
+   * The function's index in the function index space of the module that defines it (what the
+   * JS API names an exported function by), or `null` for a host function.
+   *
+   * @example
+   * ```ts
+   * import { Engine, Func, Store } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * const store = new Store(new Engine(), null);
+   * const f = Func.wrap(store, { params: [], results: [] }, () => {});
+   * assert.equal(f.index(store), null);
+   * ```
+   *
+   * @param store the store that owns it
+   */
+  index(store: Store): number | null {
+    const entity = funcs.entity(store, this);
+    return entity.isHost ? null : entity.funcIndex;
+  }
+
+  /**
    * A typed view of this function, called with plain JS values.
    *
    * @param store the store that owns it
