@@ -17,6 +17,8 @@ export class CompiledFunc {
    * @param frameWords words the whole frame needs: locals, then the operand stack's slots
    * @param numResults how many results the function leaves in the frame's first slots
    * @param funcIndex the function's index in its module (for backtraces)
+   * @param handlers the `try_table` catch clauses, innermost first (see `exceptions.ts`), or
+   *   null when the function has none
    */
   constructor(
     readonly code: Int32Array,
@@ -25,6 +27,7 @@ export class CompiledFunc {
     readonly frameWords: number,
     readonly numResults: number,
     readonly funcIndex: number,
+    readonly handlers: Int32Array | null = null,
   ) {}
 }
 

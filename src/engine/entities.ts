@@ -8,7 +8,8 @@
  *   words `w..w+3`. `w` is a multiple of 4.
  * - References are integer handles so that slots stay untyped: `0` is null; a funcref is a
  *   function id (index into `StoreInner.funcs`); an externref is an extern id (index into
- *   `StoreInner.externs`). Tables hold the same handles.
+ *   `StoreInner.externs`); an exnref is an exception id (index into `StoreInner.exns`). Tables
+ *   hold the same handles.
  *
  * @module
  */
@@ -252,6 +253,50 @@ export class HostFuncEntity {
   ) {}
 }
 
+/** An exception tag: its identity is what a `catch` compares. */
+export class TagEntity {
+  /** @param type the payload types as a function type's parameters (no results) */
+  constructor(readonly type: FuncType) {}
+}
+
+/** A thrown exception: its tag and its payload, one slot (`SLOT_WORDS` words) per value. */
+export class ExnEntity {
+  /** Store-wide id (its `exnref` handle), 0 until it first needs one. */
+  id = 0;
+  /** The error that carries it out of Wasm (and is its `exnref` at the API), once made. */
+  error: ExnError | null = null;
+  /**
+   * @param tag the tag it was thrown with
+   * @param payload the payload values' slots
+   */
+  constructor(readonly tag: TagEntity, readonly payload: Int32Array) {}
+}
+
+/**
+ * An exception that left Wasm: the engine throws this (made by `exnErrors.make`: the runtime's
+ * public `WasmException`, a subclass), and a host function that throws one throws the exception
+ * into the Wasm that called it.
+ */
+export class ExnError extends Error {
+  /**
+   * @param exn the exception
+   * @param message the error's message
+   */
+  constructor(readonly exn: ExnEntity, message = "uncaught Wasm exception") {
+    super(message);
+    this.name = "ExnError";
+  }
+}
+
+/**
+ * How the error an exception leaves Wasm with is made: the runtime's `WasmException` (a
+ * subclass of `ExnError`) replaces `make` when its module loads, as handle classes `define`
+ * themselves (see `runtime/handles.ts`). One error per exception, made on first need.
+ */
+export const exnErrors: { make: (exn: ExnEntity) => ExnError } = {
+  make: (exn) => exn.error ??= new ExnError(exn),
+};
+
 /** Any function entity. */
 export type FuncEntity = WasmFuncEntity | HostFuncEntity;
 
@@ -262,6 +307,8 @@ export class InstanceEntity {
   readonly tables: TableEntity[] = [];
   readonly memories: MemoryEntity[] = [];
   readonly globals: GlobalEntity[] = [];
+  /** Exception tags by module tag index (imports first). */
+  readonly tags: TagEntity[] = [];
   /** Engine type id of each of the module's type indices. */
   readonly typeIds: number[] = [];
   /** Element segments as handles; `null` once dropped (or for active/declarative ones). */
@@ -269,7 +316,10 @@ export class InstanceEntity {
   /** Data segments; `null` once dropped (or for active ones after instantiation). */
   readonly dataSegments: (Uint8Array | null)[] = [];
   /** Exports by name, resolved to entities. */
-  readonly exports: Map<string, FuncEntity | TableEntity | MemoryEntity | GlobalEntity> = new Map();
+  readonly exports: Map<
+    string,
+    FuncEntity | TableEntity | MemoryEntity | GlobalEntity | TagEntity
+  > = new Map();
 
   /**
    * @param module the decoded, validated module
@@ -285,6 +335,12 @@ export class StoreInner {
   /** Extern values by id; index 0 is the null handle. */
   readonly externs: unknown[] = [null];
   readonly #externIds = new Map<unknown, number>();
+  /**
+   * Exceptions by id (their `exnref` handles); index 0 is the null handle. An exception gets an
+   * id only when code takes it as a value (`catch_ref`, `catch_all_ref`, the API).
+   */
+  readonly exns: (ExnEntity | null)[] = [null];
+
   /**
    * Fuel the executor may spend (when metering is on). During a sliced async call this is the
    * current slice; the rest of the store's fuel waits in `fuelReserve` (see `fuel.ts`).
@@ -313,6 +369,15 @@ export class StoreInner {
     func.id = this.funcs.length;
     this.funcs.push(func);
     return func.id;
+  }
+
+  /** The `exnref` handle of `exn`, given on first use. */
+  exnHandle(exn: ExnEntity): number {
+    if (exn.id === 0) {
+      exn.id = this.exns.length;
+      this.exns.push(exn);
+    }
+    return exn.id;
   }
 
   /** The handle of an externref value (null is 0); equal values share a handle. */

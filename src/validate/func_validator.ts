@@ -13,7 +13,14 @@ import { DecodeError, ValidationError } from "../core/errors.ts";
 import { isRefType, type ValType } from "../core/types.ts";
 import type { FuncBody } from "../binary/module.ts";
 import { denseIndex, Imm, Op } from "../binary/opcodes.ts";
-import { BLOCK_EMPTY, blockValType, OpReader } from "../binary/op_reader.ts";
+import {
+  BLOCK_EMPTY,
+  blockValType,
+  CATCH_ALL,
+  CATCH_ALL_REF,
+  CATCH_REF,
+  OpReader,
+} from "../binary/op_reader.ts";
 import type { ModuleContext } from "./context.ts";
 import { Feature, featureMessage } from "../core/features.ts";
 import {
@@ -41,6 +48,7 @@ const SINGLE: Readonly<Record<ValType, readonly ValType[]>> = {
   v128: Object.freeze(["v128"]),
   funcref: Object.freeze(["funcref"]),
   externref: Object.freeze(["externref"]),
+  exnref: Object.freeze(["exnref"]),
 };
 
 /** One entry of the control stack: a block, loop, if/else, or the function itself. */
@@ -299,6 +307,19 @@ export class FuncValidator {
         this.#readBlockType();
         this.#popAll(this.#btParams);
         return this.#pushFrame(op, this.#btParams, this.#btResults);
+      case Op.TryTable:
+        this.#readBlockType();
+        this.#catches();
+        this.#popAll(this.#btParams);
+        return this.#pushFrame(Op.Block, this.#btParams, this.#btResults);
+      case Op.Throw: {
+        const params = this.#tag(reader.index);
+        this.#popAll(params);
+        return this.#setUnreachable();
+      }
+      case Op.ThrowRef:
+        this.#pop("exnref");
+        return this.#setUnreachable();
       case Op.If:
         this.#readBlockType();
         this.#pop("i32");
@@ -397,7 +418,7 @@ export class FuncValidator {
         return;
       }
       case Op.RefNull:
-        return this.#push(reader.refType);
+        return this.#push(this.#checkType(reader.refType));
       case Op.RefIsNull: {
         const t = this.#popAny();
         if (t !== UNKNOWN && !isRefType(t)) this.#fail("type mismatch");
@@ -413,6 +434,33 @@ export class FuncValidator {
         // OpReader returns only opcodes of the table, and every untyped one is handled above.
         throw new DecodeError("illegal opcode", reader.opPos);
     }
+  }
+
+  /**
+   * The catch clauses of a `try_table` (labels relative to the context around it): each label
+   * must take the tag's payload, followed by an `exnref` for the `_ref` kinds.
+   */
+  #catches(): void {
+    const catches = this.#reader.catches;
+    for (let i = 0; i < catches.length; i += 3) {
+      const kind = catches[i]!;
+      const payload = kind < CATCH_ALL ? this.#tag(catches[i + 1]!) : NONE;
+      const ref = kind === CATCH_REF || kind === CATCH_ALL_REF;
+      const label = this.#label(catches[i + 2]!).labelTypes;
+      if (label.length !== payload.length + (ref ? 1 : 0)) this.#fail("type mismatch");
+      for (let j = 0; j < payload.length; j++) {
+        if (label[j] !== payload[j]) this.#fail("type mismatch");
+      }
+      if (ref && label[payload.length] !== "exnref") this.#fail("type mismatch");
+    }
+  }
+
+  /** The payload types of tag `index`. */
+  #tag(index: number): readonly ValType[] {
+    const module = this.#ctx.module;
+    const typeIndex = module.tags[index];
+    if (typeIndex === undefined) this.#fail(`unknown tag ${index}`);
+    return module.types[typeIndex]!.params;
   }
 
   #brTable(): void {

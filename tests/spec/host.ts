@@ -25,6 +25,7 @@ import {
   Val,
   ValidationError,
   type ValType,
+  WasmException,
 } from "../../mod.ts";
 import type { WastValue } from "./values.ts";
 
@@ -109,6 +110,9 @@ function toVal(value: WastValue): Val {
       // `ref.extern N` is passed as the number N itself; it must come back unchanged.
       return Val.externref(value.ref);
     case "ref":
+      if ((value.heap === "exn" || value.heap === "noexn") && value.ref === null) {
+        return Val.exnref(null);
+      }
       throw new Error(`the library has no ${value.heap} references yet`);
   }
 }
@@ -135,6 +139,8 @@ function fromVal(val: Val): WastValue {
       }
       return { type: "externref", ref };
     }
+    case "exnref":
+      return { type: "ref", heap: "exn", ref: val.value };
   }
 }
 
@@ -253,6 +259,9 @@ class LibraryHost implements SpecHost {
       return { ok: true, results: results.map(fromVal) };
     } catch (error) {
       if (error instanceof Trap) return { ok: false, trap: error.message };
+      if (error instanceof WasmException) {
+        return { ok: false, exception: true, trap: error.message };
+      }
       if (isHostStackOverflow(error)) return { ok: false, trap: STACK_EXHAUSTED };
       throw error;
     }
