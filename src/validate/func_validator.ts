@@ -173,6 +173,28 @@ export class FuncValidator {
   }
 
   /**
+   * Pops `ts` as `#popAll` does; a mismatch is reported with the operands the instruction needs
+   * and those the stack has, as the reference interpreter words it for `throw`:
+   * `type mismatch: instruction requires [i32] but stack has [i64]`.
+   */
+  #popOperands(ts: readonly ValType[]): void {
+    const frame = this.#top;
+    const available = this.#height - frame.height;
+    let ok = frame.unreachable || available >= ts.length;
+    for (let i = 1; ok && i <= Math.min(ts.length, available); i++) {
+      const actual = this.#vals[this.#height - i]!;
+      if (actual !== ts[ts.length - i] && actual !== UNKNOWN) ok = false;
+    }
+    if (!ok) {
+      const has = this.#vals.slice(this.#height - Math.min(ts.length, available), this.#height);
+      this.#fail(
+        `type mismatch: instruction requires [${ts.join(" ")}] but stack has [${has.join(" ")}]`,
+      );
+    }
+    this.#popAll(ts);
+  }
+
+  /**
    * Checks that the top of the stack matches `ts` without popping: what popping `ts` and pushing
    * back the popped operands does, as `br_table` needs for every target.
    */
@@ -314,7 +336,7 @@ export class FuncValidator {
         return this.#pushFrame(Op.Block, this.#btParams, this.#btResults);
       case Op.Throw: {
         const params = this.#tag(reader.index);
-        this.#popAll(params);
+        this.#popOperands(params);
         return this.#setUnreachable();
       }
       case Op.ThrowRef:
