@@ -11,7 +11,14 @@ import { Config, type FuelCosts } from "./config.ts";
 import type { FuncType } from "../core/types.ts";
 import type { ModuleDecl } from "../binary/module.ts";
 import { Trap, TrapCode } from "../core/trap.ts";
-import { type FuncEntity, SLOT_WORDS, type StoreInner, type WasmFuncEntity } from "./entities.ts";
+import {
+  type ExnEntity,
+  type FuncEntity,
+  SLOT_WORDS,
+  type StoreInner,
+  type WasmFuncEntity,
+} from "./entities.ts";
+import { throwException } from "./exceptions.ts";
 import { CodeMap, type CompiledFunc } from "./code_map.ts";
 import { translateFunc } from "./translator.ts";
 import { DONE, HOST_AWAIT, OUT_OF_FUEL, run, type RunStatus } from "./executor.ts";
@@ -234,6 +241,23 @@ export class Engine {
     const e = withBacktrace(error, st);
     this.#releaseStack(st);
     return e;
+  }
+
+  /**
+   * The host function a stopped call awaits (`HOST_AWAIT`) failed with a Wasm exception: unwinds
+   * the call to a handler, after which `resumeCall` continues there, or, when the call has
+   * none, ends it (giving its stack back) by throwing the exception's error.
+   *
+   * @internal
+   */
+  raiseInCall(store: StoreInner, st: ExecStack, exn: ExnEntity): void {
+    st.host = null;
+    st.pending = null;
+    try {
+      throwException(store, st, 0, exn);
+    } catch (e) {
+      throw this.failCall(st, e);
+    }
   }
 
   /**

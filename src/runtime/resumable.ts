@@ -18,6 +18,7 @@ import {
   type RunStatus,
 } from "../engine/engine.ts";
 import {
+  ExnError,
   type FuncEntity,
   SLOT_WORDS,
   type StoreInner,
@@ -456,7 +457,11 @@ async function runAsync<R>(
       } catch (e) {
         // Aborted: the host Promise may still write to the stack, which is then left to the GC.
         if (!settled) engine.dropCall(st);
-        else throw engine.failCall(st, e);
+        else if (e instanceof ExnError) {
+          // A Wasm exception from an async host function: thrown into the call.
+          engine.raiseInCall(inner, st, e.exn);
+          continue;
+        } else throw engine.failCall(st, e);
         throw e;
       }
       st.pending = null;

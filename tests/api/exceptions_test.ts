@@ -336,3 +336,26 @@ Deno.test("exceptions: tags are linkable; each instance's own tags are distinct"
   // A tag's type has no results.
   assert.throws(() => new TagType(new FuncType([], ["i32"])), TypeError);
 });
+
+Deno.test("exceptions: an async host function's rejection with a WasmException is caught", async () => {
+  const engine = new Engine(EXN);
+  const store = new Store(engine, null);
+  const tag = new Tag(store, new FuncType(["i32"], []));
+  const linker = new Linker<null>(engine).define("env", "t", tag);
+  linker.funcWrap("env", "host", { params: ["i32"], results: ["i32"] }, async (_c, x: number) => {
+    await Promise.resolve();
+    if (x === 0) throw new RangeError("not an exception");
+    throw new WasmException(store, tag, [Val.i32(x + 1)]);
+  });
+  const module = `(module (import "env" "t" (tag $t (param i32)))
+    (import "env" "host" (func $host (param i32) (result i32)))
+    (func (export "run") (param i32) (result i32)
+      (block $h (result i32)
+        (try_table (result i32) (catch $t $h) (call $host (local.get 0)))
+        (return))
+      (i32.mul (i32.const 10))))`;
+  const run = linker.instantiate(store, new Module(engine, wat(module))).getFunc(store, "run")!;
+  const [r] = await run.callAsync(store, [Val.i32(4)]);
+  assert.equal(r!.value, 50);
+  await assert.rejects(run.callAsync(store, [Val.i32(0)]), /not an exception/);
+});
