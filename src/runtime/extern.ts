@@ -5,13 +5,7 @@
  * @module
  */
 
-import {
-  type ExternKind,
-  type ExternType,
-  MemoryType,
-  TableType,
-  TagType,
-} from "../core/types.ts";
+import { type ExternKind, type ExternType, MemoryType, TableType, TagType } from "../core/types.ts";
 import {
   type FuncEntity,
   GlobalEntity,

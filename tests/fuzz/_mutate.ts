@@ -1,0 +1,46 @@
+/**
+ * Seeded mutation of module bytes for the fuzz-style tests: byte changes, bit flips, deletions,
+ * insertions, over-long LEB128 bytes and truncations.
+ */
+
+/** Mulberry32: a tiny seeded PRNG so failures reproduce. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A copy of `src` with one to four random edits. */
+export function mutate(src: Uint8Array, rand: () => number): Uint8Array {
+  const int = (n: number) => Math.floor(rand() * n);
+  const bytes = Array.from(src);
+  const edits = 1 + int(4);
+  for (let i = 0; i < edits; i++) {
+    const at = int(bytes.length);
+    switch (int(6)) {
+      case 0:
+        bytes[at] = int(256);
+        break;
+      case 1:
+        bytes[at] = bytes[at]! ^ (1 << int(8));
+        break;
+      case 2:
+        bytes.splice(at, 1 + int(4));
+        break;
+      case 3:
+        bytes.splice(at, 0, int(256));
+        break;
+      case 4:
+        bytes[at] = rand() < 0.5 ? 0x80 : 0xff; // LEB continuation bytes: over-long lengths
+        break;
+      default:
+        bytes.length = Math.max(0, at); // truncation
+    }
+  }
+  return new Uint8Array(bytes);
+}
