@@ -11,7 +11,7 @@ import {
   DecodeError,
   Engine,
   FuncType,
-  Instance,
+  type Instance,
   Linker,
   Module,
   Store,
