@@ -264,7 +264,7 @@ export class ExnEntity {
   /** Store-wide id (its `exnref` handle), 0 until it first needs one. */
   id = 0;
   /** The error that carries it out of Wasm (and is its `exnref` at the API), once made. */
-  error: ExnError | null = null;
+  error: Error | null = null;
   /**
    * @param tag the tag it was thrown with
    * @param payload the payload values' slots
@@ -273,28 +273,28 @@ export class ExnEntity {
 }
 
 /**
- * An exception that left Wasm: the engine throws this (made by `exnErrors.make`: the runtime's
- * public `WasmException`, a subclass), and a host function that throws one throws the exception
- * into the Wasm that called it.
+ * The exception of each error that carries one: out of Wasm (an uncaught exception), or into it
+ * (a host function throws one, and Wasm handlers may catch it). Any other error is a host error.
  */
-export class ExnError extends Error {
-  /**
-   * @param exn the exception
-   * @param message the error's message
-   */
-  constructor(readonly exn: ExnEntity, message = "uncaught Wasm exception") {
-    super(message);
-    this.name = "ExnError";
-  }
+export const errorExns: WeakMap<object, ExnEntity> = new WeakMap();
+
+/** The exception `e` carries, if it is an exception's error (see `errorExns`). */
+export function exnOfError(e: unknown): ExnEntity | undefined {
+  return typeof e === "object" && e !== null ? errorExns.get(e) : undefined;
 }
 
 /**
- * How the error an exception leaves Wasm with is made: the runtime's `WasmException` (a
- * subclass of `ExnError`) replaces `make` when its module loads, as handle classes `define`
- * themselves (see `runtime/handles.ts`). One error per exception, made on first need.
+ * How the error an exception leaves Wasm with is made, once per exception: the runtime's
+ * `WasmException` replaces `make` when its module loads, as handle classes `define` themselves
+ * (see `runtime/handles.ts`).
  */
-export const exnErrors: { make: (exn: ExnEntity) => ExnError } = {
-  make: (exn) => exn.error ??= new ExnError(exn),
+export const exnErrors: { make: (exn: ExnEntity) => Error } = {
+  make(exn) {
+    if (exn.error !== null) return exn.error;
+    const error = new Error("uncaught Wasm exception");
+    errorExns.set(error, exn);
+    return exn.error = error;
+  },
 };
 
 /** Any function entity. */

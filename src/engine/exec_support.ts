@@ -8,7 +8,7 @@
 import { Trap, TrapCode } from "../core/trap.ts";
 import type { CompiledFunc } from "./code_map.ts";
 import {
-  ExnError,
+  exnOfError,
   type FuncEntity,
   type HostFuncEntity,
   type InstanceEntity,
@@ -93,7 +93,7 @@ export function outOfFuel(store: StoreInner, st: ExecStack, cost: number): boole
  * Calls host function `func` with its parameters and results in the slots at `base` of `st`.
  * While it runs `st.host` names it, so an error that escapes `run` is known to be the host
  * function's. Returns its Promise if it returned one (`st.host` then stays set), and null when
- * it threw a Wasm exception (`ExnError`) that a handler in frames `baseDepth..` caught: `st`
+ * it threw a Wasm exception (an error `exnOfError` knows) that a handler in frames `baseDepth..` caught: `st`
  * then names the handler's frame and pc (an exception no handler catches is thrown on, as
  * Wasm's own, not as a host error).
  */
@@ -111,9 +111,10 @@ export function callHost(
   try {
     pending = func.invoke(caller, st.s32, base);
   } catch (e) {
-    if (!(e instanceof ExnError)) throw e;
+    const exn = exnOfError(e);
+    if (exn === undefined) throw e;
     st.host = null;
-    throwException(store, st, baseDepth, e.exn);
+    throwException(store, st, baseDepth, exn);
     return null;
   }
   if (pending !== undefined) {

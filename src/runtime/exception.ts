@@ -7,8 +7,7 @@
  * @module
  */
 
-import { ExnEntity, ExnError, exnErrors } from "../engine/entities.ts";
-import { SLOT_WORDS } from "../engine/entities.ts";
+import { errorExns, ExnEntity, exnErrors, SLOT_WORDS } from "../engine/entities.ts";
 import { tags } from "./handles.ts";
 import type { Store } from "./store.ts";
 import type { Tag } from "./tag.ts";
@@ -28,9 +27,10 @@ function newExn(store: Store, tag: Tag, payload: readonly Val[]): ExnEntity {
 
 /**
  * A Wasm exception: a tag and payload values. Wasm code throws these with `throw` and catches
- * them with `try_table`; one that escapes a call is thrown as this error. A host function may
- * throw one into the Wasm code that called it, where a handler catches it as if Wasm had thrown
- * it. (Any other error a host function throws stays a host error, which Wasm cannot catch.)
+ * them with `try_table`; one that escapes a call is thrown as this error (a `Trap` is something
+ * else: Wasm cannot catch traps). A host function may throw one into the Wasm code that called
+ * it, where a handler catches it as if Wasm had thrown it; any other error a host function
+ * throws stays a host error, which Wasm cannot catch.
  *
  * @example A host function throws, Wasm catches
  * ```ts
@@ -42,9 +42,9 @@ function newExn(store: Store, tag: Tag, payload: readonly Val[]): ExnEntity {
  * //   (func (export "run") (result i32)
  * //     (block $h (result i32) (try_table (catch $t $h) (call $f)) (i32.const -1))))
  * const bytes = new Uint8Array([
- *   0, 97, 115, 109, 1, 0, 0, 0, 1, 12, 3, 96, 1, 127, 0, 96, 0, 0, 96, 0, 1, 127, 2, 19, 2, 3,
+ *   0, 97, 115, 109, 1, 0, 0, 0, 1, 12, 3, 96, 1, 127, 0, 96, 0, 0, 96, 0, 1, 127, 2, 18, 2, 3,
  *   101, 110, 118, 1, 116, 4, 0, 0, 3, 101, 110, 118, 1, 102, 0, 1, 3, 2, 1, 2, 7, 7, 1, 3, 114,
- *   117, 110, 0, 1, 10, 20, 1, 18, 0, 2, 127, 31, 64, 1, 0, 0, 0, 16, 0, 11, 65, 127, 11, 11,
+ *   117, 110, 0, 1, 10, 18, 1, 16, 0, 2, 127, 31, 64, 1, 0, 0, 0, 16, 0, 11, 65, 127, 11, 11,
  * ]);
  * const engine = new Engine(new Config({ wasmExceptions: true }));
  * const store = new Store(engine, null);
@@ -57,7 +57,9 @@ function newExn(store: Store, tag: Tag, payload: readonly Val[]): ExnEntity {
  * assert.equal(instance.getTypedFunc(store, "run").call(store), 42);
  * ```
  */
-export class WasmException extends ExnError {
+export class WasmException extends Error {
+  readonly #exn: ExnEntity;
+
   /**
    * Creates an exception to throw from a host function.
    *
@@ -67,21 +69,23 @@ export class WasmException extends ExnError {
    * @throws {FuncError} when the payload does not fit the tag's type
    */
   constructor(store: Store, tag: Tag, payload: readonly Val[]) {
-    super(adopting ?? newExn(store, tag, payload), "uncaught Wasm exception");
-    adopting = null;
+    super("uncaught Wasm exception");
     this.name = "WasmException";
-    this.exn.error ??= this;
+    this.#exn = adopting ?? newExn(store, tag, payload);
+    adopting = null;
+    this.#exn.error ??= this;
+    errorExns.set(this, this.#exn);
   }
 
   /** The exception's tag. */
   tag(store: Store): Tag {
-    return tags.handle(store, this.exn.tag);
+    return tags.handle(store, this.#exn.tag);
   }
 
   /** The payload values, typed by the tag's parameter types. */
   payload(store: Store): Val[] {
-    const types = this.exn.tag.type.params;
-    return types.map((t, i) => readVal(store, t, this.exn.payload, i * SLOT_WORDS));
+    const exn = this.#exn;
+    return exn.tag.type.params.map((t, i) => readVal(store, t, exn.payload, i * SLOT_WORDS));
   }
 }
 

@@ -11,7 +11,8 @@
  */
 
 import { isValType, type ValType } from "../core/types.ts";
-import { ExnError, exnErrors, NULL_REF } from "../engine/entities.ts";
+import { exnErrors, exnOfError, NULL_REF } from "../engine/entities.ts";
+import type { WasmException } from "./exception.ts";
 import type { Func } from "./func.ts";
 import { funcs } from "./handles.ts";
 import { FuncError } from "./errors.ts";
@@ -195,8 +196,8 @@ export class Val {
    *
    * @param exn the exception, or `null`
    */
-  static exnref(exn: ExnError | null): Val {
-    if (exn !== null && !(exn instanceof ExnError)) {
+  static exnref(exn: WasmException | null): Val {
+    if (exn !== null && exnOfError(exn) === undefined) {
       throw new TypeError("Val.exnref expects a WasmException or null");
     }
     return new Val("exnref", { a: 0, b: 0, ref: exn });
@@ -313,7 +314,7 @@ export class Val {
           words[w] = storeInner(store).externHandle(val.#ref);
           return;
         case "exnref":
-          words[w] = exnHandle(store, val.#ref as ExnError | null);
+          words[w] = exnHandle(store, val.#ref);
           return;
       }
     };
@@ -358,15 +359,17 @@ function readExternRef(store: Store, id: number): unknown {
   return storeInner(store).externs[id];
 }
 
-function exnHandle(store: Store, exn: ExnError | null): number {
-  return exn === null ? NULL_REF : storeInner(store).exnHandle(exn.exn);
+/** The handle of an exnref's value: null, or an error that carries an exception. */
+function exnHandle(store: Store, value: unknown): number {
+  return value === null ? NULL_REF : storeInner(store).exnHandle(exnOfError(value)!);
 }
 
-function readExnRef(store: Store, id: number): ExnError | null {
+function readExnRef(store: Store, id: number): WasmException | null {
   if (id === NULL_REF) return null;
   const exn = storeInner(store).exns[id];
   if (!exn) throw new Error(`Invalid exnref handle ${id}`);
-  return exnErrors.make(exn);
+  // The runtime's `WasmException` makes these (see `exnErrors`).
+  return exnErrors.make(exn) as WasmException;
 }
 
 function describe(v: unknown): string {
@@ -455,7 +458,7 @@ export function writeJs(
       words[w] = storeInner(store).externHandle(value);
       return;
     case "exnref":
-      if (value !== null && !(value instanceof ExnError)) break;
+      if (value !== null && exnOfError(value) === undefined) break;
       words[w] = exnHandle(store, value);
       return;
   }
