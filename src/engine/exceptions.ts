@@ -51,10 +51,20 @@ export function throwException(
       const s32 = st.s32;
       if (tag >= 0) {
         s32.set(exn.payload, slot);
+        const refs = exn.refs;
+        if (refs !== null) {
+          // Each handle is in its slot (a root) before the next one may collect.
+          for (let j = 0; j < refs.length; j++) {
+            const ref = refs[j];
+            if (ref !== undefined) {
+              s32[slot + j * SLOT_WORDS] = ref === null ? 0 : store.exnHandle(ref, true);
+            }
+          }
+        }
         slot += exn.payload.length;
       }
       if (handlers[i + 3] !== 0) {
-        s32[slot] = store.exnHandle(exn);
+        s32[slot] = store.exnHandle(exn, true);
         s32[slot + 1] = 0;
       }
       st.depth = d;
@@ -66,7 +76,31 @@ export function throwException(
 }
 
 /** A new exception with tag `tag` and its payload copied from the slots at `base` of `s32`. */
-export function newException(tag: TagEntity, s32: Int32Array, base: number): ExnEntity {
-  const words = tag.type.params.length * SLOT_WORDS;
-  return new ExnEntity(tag, s32.slice(base, base + words));
+export function newException(
+  store: StoreInner,
+  tag: TagEntity,
+  s32: Int32Array,
+  base: number,
+): ExnEntity {
+  const params = tag.type.params;
+  const payload = s32.slice(base, base + params.length * SLOT_WORDS);
+  return new ExnEntity(tag, payload, exnRefsOf(store, params, payload));
+}
+
+/**
+ * The `exnref` values among `payload`'s slots (typed by `params`) as exceptions, by payload
+ * index (a sparse array), or null when there are none.
+ */
+export function exnRefsOf(
+  store: StoreInner,
+  params: readonly string[],
+  payload: Int32Array,
+): (ExnEntity | null)[] | null {
+  let refs: (ExnEntity | null)[] | null = null;
+  for (let i = 0; i < params.length; i++) {
+    if (params[i] !== "exnref") continue;
+    refs ??= [];
+    refs[i] = store.exnOf(payload[i * SLOT_WORDS]!);
+  }
+  return refs;
 }

@@ -2161,7 +2161,7 @@ export function run(
           store,
           st,
           baseDepth,
-          newException(inst.tags[code[(pc + 1) | 0]]!, s32, (fp + code[(pc + 2) | 0]) | 0),
+          newException(store, inst.tags[code[(pc + 1) | 0]]!, s32, (fp + code[(pc + 2) | 0]) | 0),
         );
         depth = st.depth;
         fp = frames[2 * depth];

@@ -720,7 +720,7 @@ const ROWS = {
     "xr",
     `
     frames[2 * depth + 1] = $next;
-    throwException(store, st, baseDepth, newException(inst.tags[$1]!, s32, $2));
+    throwException(store, st, baseDepth, newException(store, inst.tags[$1]!, s32, $2));
     ${RESUME_AT_HANDLER.replaceAll("\n", "\n    ")}
   `,
   ),

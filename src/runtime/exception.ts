@@ -8,10 +8,11 @@
  */
 
 import { errorExns, ExnEntity, exnErrors, SLOT_WORDS } from "../engine/entities.ts";
+import { exnRefsOf } from "../engine/exceptions.ts";
 import { tags } from "./handles.ts";
-import type { Store } from "./store.ts";
+import { type Store, storeInner } from "./store.ts";
 import type { Tag } from "./tag.ts";
-import { checkVals, readVal, type Val, writeVal } from "./val.ts";
+import { checkVals, readVal, Val, writeVal } from "./val.ts";
 
 /** The exception the next `WasmException` adopts instead of making one (see `exnErrors`). */
 let adopting: ExnEntity | null = null;
@@ -22,7 +23,7 @@ function newExn(store: Store, tag: Tag, payload: readonly Val[]): ExnEntity {
   checkVals(payload, types, `payload values of tag (${types.join(", ")})`);
   const words = new Int32Array(types.length * SLOT_WORDS);
   for (let i = 0; i < payload.length; i++) writeVal(store, payload[i]!, words, i * SLOT_WORDS);
-  return new ExnEntity(entity, words);
+  return new ExnEntity(entity, words, exnRefsOf(storeInner(store), types, words));
 }
 
 /**
@@ -85,7 +86,11 @@ export class WasmException extends Error {
   /** The payload values, typed by the tag's parameter types. */
   payload(store: Store): Val[] {
     const exn = this.#exn;
-    return exn.tag.type.params.map((t, i) => readVal(store, t, exn.payload, i * SLOT_WORDS));
+    return exn.tag.type.params.map((t, i) => {
+      const ref = exn.refs?.[i];
+      if (ref === undefined) return readVal(store, t, exn.payload, i * SLOT_WORDS);
+      return Val.exnref(ref === null ? null : exnErrors.make(ref) as WasmException);
+    });
   }
 }
 

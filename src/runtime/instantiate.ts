@@ -198,6 +198,7 @@ export function instantiateModule(
     const global = new GlobalEntity(g.type);
     global.value.set(evalConstExpr(instance, g.init));
     instance.globals.push(global);
+    if (g.type.content === "exnref") inner.exnHolders.push(global);
   }
 
   for (const exp of decl.exports) {

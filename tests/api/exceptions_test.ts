@@ -22,6 +22,7 @@ import {
   Val,
   WasmException,
 } from "../../mod.ts";
+import { storeInner } from "../../src/runtime/store.ts";
 import { wat } from "./_wat.ts";
 
 const EXN = new Config({ wasmExceptions: true });
@@ -358,4 +359,51 @@ Deno.test("exceptions: an async host function's rejection with a WasmException i
   const [r] = await run.callAsync(store, [Val.i32(4)]);
   assert.equal(r!.value, 50);
   await assert.rejects(run.callAsync(store, [Val.i32(0)]), /not an exception/);
+});
+
+Deno.test("exceptions: exnref handles are reclaimed; live ones keep their exceptions", () => {
+  // Each iteration catches with catch_all_ref, keeps every 1000th exnref in a table, and
+  // rethrows the rest with throw_ref to an outer catch: 100,000 exnrefs taken, few kept.
+  const module = `(module
+    (tag $e (param i32))
+    (tag $w (param exnref))
+    (table $keep 200 exnref)
+    (global $last (mut exnref) (ref.null exn))
+    (func $one (param $i i32) (result i32)
+      (block $out (result i32)
+        (try_table (catch $e $out)
+          (block $h (result exnref)
+            (try_table (catch_all_ref $h) (throw $e (local.get $i)))
+            (unreachable))
+          (global.set $last)
+          (if (i32.eqz (i32.rem_u (local.get $i) (i32.const 1000)))
+            (then (table.set $keep (i32.div_u (local.get $i) (i32.const 1000)) (global.get $last))))
+          (throw_ref (global.get $last)))
+        (i32.const -1)))
+    (func (export "run") (param $n i32) (result i32) (local $i i32) (local $sum i32)
+      (loop $l
+        (local.set $sum (i32.add (local.get $sum) (call $one (local.get $i))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (local.get $sum))
+    ;; Rethrows kept exnref k, wrapped in a $w exception and unwrapped again.
+    (func (export "kept") (param $k i32) (result i32)
+      (block $h (result i32)
+        (try_table (catch $e $h)
+          (block $u (result exnref)
+            (try_table (catch $w $u) (throw $w (table.get $keep (local.get $k))))
+            (unreachable))
+          (throw_ref))
+        (unreachable))))`;
+  const engine = new Engine(EXN);
+  const store = new Store(engine, null);
+  const instance = new Linker<null>(engine).instantiate(store, new Module(engine, wat(module)));
+  const n = 100_000;
+  assert.equal(
+    instance.getTypedFunc<[number], number>(store, "run").call(store, n),
+    (n * (n - 1) / 2) | 0,
+  );
+  const handles = storeInner(store).exns.length;
+  assert.ok(handles < 5_000, `${handles} exnref handles for ${n} exceptions`);
+  const kept = instance.getTypedFunc<[number], number>(store, "kept");
+  for (const k of [0, 1, 57, 99]) assert.equal(kept.call(store, k), k * 1000, `kept ${k}`);
 });
