@@ -363,7 +363,7 @@ Deno.test("exceptions: an async host function's rejection with a WasmException i
 
 Deno.test("exceptions: exnref handles are reclaimed; live ones keep their exceptions", () => {
   // Each iteration catches with catch_all_ref, keeps every 1000th exnref in a table, and
-  // rethrows the rest with throw_ref to an outer catch: 100,000 exnrefs taken, few kept.
+  // rethrows the rest with throw_ref to an outer catch: 30,000 exnrefs taken, few kept.
   const module = `(module
     (tag $e (param i32))
     (tag $w (param exnref))
@@ -397,7 +397,7 @@ Deno.test("exceptions: exnref handles are reclaimed; live ones keep their except
   const engine = new Engine(EXN);
   const store = new Store(engine, null);
   const instance = new Linker<null>(engine).instantiate(store, new Module(engine, wat(module)));
-  const n = 100_000;
+  const n = 30_000;
   assert.equal(
     instance.getTypedFunc<[number], number>(store, "run").call(store, n),
     (n * (n - 1) / 2) | 0,
@@ -405,5 +405,5 @@ Deno.test("exceptions: exnref handles are reclaimed; live ones keep their except
   const handles = storeInner(store).exns.length;
   assert.ok(handles < 5_000, `${handles} exnref handles for ${n} exceptions`);
   const kept = instance.getTypedFunc<[number], number>(store, "kept");
-  for (const k of [0, 1, 57, 99]) assert.equal(kept.call(store, k), k * 1000, `kept ${k}`);
+  for (const k of [0, 1, 17, 29]) assert.equal(kept.call(store, k), k * 1000, `kept ${k}`);
 });
