@@ -274,12 +274,13 @@ export class ExnEntity {
   error: Error | null = null;
   /**
    * @param tag the tag it was thrown with
-   * @param payload the payload values' slots (those of `exnref`s unused)
+   * @param payload the payload values' slots (those of `exnref`s unused), as a plain array:
+   *   allocating a small typed array costs several times more, and every throw makes one
    * @param refs the `exnref` payload values by payload index, or null when the tag has none
    */
   constructor(
     readonly tag: TagEntity,
-    readonly payload: Int32Array,
+    readonly payload: readonly number[],
     readonly refs: (ExnEntity | null)[] | null = null,
   ) {}
 }

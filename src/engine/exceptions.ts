@@ -50,7 +50,8 @@ export function throwException(
       let slot = frames[2 * d]! + handlers[i + 5]!;
       const s32 = st.s32;
       if (tag >= 0) {
-        s32.set(exn.payload, slot);
+        const payload = exn.payload;
+        for (let j = 0; j < payload.length; j++) s32[slot + j] = payload[j]!;
         const refs = exn.refs;
         if (refs !== null) {
           // Each handle is in its slot (a root) before the next one may collect.
@@ -83,7 +84,10 @@ export function newException(
   base: number,
 ): ExnEntity {
   const params = tag.type.params;
-  const payload = s32.slice(base, base + params.length * SLOT_WORDS);
+  const words = params.length * SLOT_WORDS;
+  // A packed plain array: a small typed array costs several times more to allocate.
+  const payload: number[] = [];
+  for (let i = 0; i < words; i++) payload.push(s32[base + i]!);
   return new ExnEntity(tag, payload, exnRefsOf(store, params, payload));
 }
 
@@ -94,7 +98,7 @@ export function newException(
 export function exnRefsOf(
   store: StoreInner,
   params: readonly string[],
-  payload: Int32Array,
+  payload: ArrayLike<number>,
 ): (ExnEntity | null)[] | null {
   let refs: (ExnEntity | null)[] | null = null;
   for (let i = 0; i < params.length; i++) {

@@ -23,7 +23,7 @@ function newExn(store: Store, tag: Tag, payload: readonly Val[]): ExnEntity {
   checkVals(payload, types, `payload values of tag (${types.join(", ")})`);
   const words = new Int32Array(types.length * SLOT_WORDS);
   for (let i = 0; i < payload.length; i++) writeVal(store, payload[i]!, words, i * SLOT_WORDS);
-  return new ExnEntity(entity, words, exnRefsOf(storeInner(store), types, words));
+  return new ExnEntity(entity, Array.from(words), exnRefsOf(storeInner(store), types, words));
 }
 
 /**
@@ -86,9 +86,10 @@ export class WasmException extends Error {
   /** The payload values, typed by the tag's parameter types. */
   payload(store: Store): Val[] {
     const exn = this.#exn;
+    const words = Int32Array.from(exn.payload);
     return exn.tag.type.params.map((t, i) => {
       const ref = exn.refs?.[i];
-      if (ref === undefined) return readVal(store, t, exn.payload, i * SLOT_WORDS);
+      if (ref === undefined) return readVal(store, t, words, i * SLOT_WORDS);
       return Val.exnref(ref === null ? null : exnErrors.make(ref) as WasmException);
     });
   }
