@@ -51,6 +51,7 @@ export {
   type NumType,
   type RefType,
   TableType,
+  TagType,
   type ValType,
 } from "./src/core/types.ts";
 export {
@@ -111,6 +112,8 @@ export { Caller } from "./src/runtime/caller.ts";
 export { Memory } from "./src/runtime/memory.ts";
 export { Table } from "./src/runtime/table.ts";
 export { Global, type Mutability } from "./src/runtime/global.ts";
+export { Tag } from "./src/runtime/tag.ts";
+export { WasmException } from "./src/runtime/exception.ts";
 export type { ExportItem, Extern } from "./src/runtime/extern.ts";
 export { Val } from "./src/runtime/val.ts";
 export {

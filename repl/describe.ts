@@ -13,6 +13,7 @@ import {
   LinkError,
   MemoryType,
   TableType,
+  TagType,
   Trap,
   type Val,
   ValidationError,
@@ -29,6 +30,7 @@ export function typeKind(type: ExternType): string {
   if (type instanceof FuncType) return "func";
   if (type instanceof MemoryType) return "memory";
   if (type instanceof TableType) return "table";
+  if (type instanceof TagType) return "tag";
   return "global";
 }
 
@@ -36,6 +38,7 @@ export function typeKind(type: ExternType): string {
 export function typeText(type: ExternType): string {
   if (type instanceof FuncType) return type.toString();
   if (type instanceof GlobalType) return type.mutable ? `mut ${type.content}` : type.content;
+  if (type instanceof TagType) return `(${type.params.join(", ")})`;
   const max = type.maximum === null ? "" : `, max ${type.maximum}`;
   if (type instanceof TableType) return `${type.element} {min ${type.minimum}${max}}`;
   return `{min ${type.minimum}${max}}`;

@@ -38,6 +38,8 @@ import {
   Store,
   Table,
   TableType,
+  Tag,
+  TagType,
   type Val,
   ValidationError,
   type ValType,
@@ -57,10 +59,10 @@ import { leadingBytes, moduleKind, watErrorLocation, watModuleName, watToWasm } 
 import { WASI_MODULE, type WasiCtx } from "../src/wasi/mod.ts";
 
 /** Anything an instance exports or a module imports. */
-export type Extern = Func | Memory | Table | Global;
+export type Extern = Func | Memory | Table | Global | Tag;
 
 /** Which kind of entity an `Extern` is. */
-export type ExternKindName = "func" | "memory" | "table" | "global";
+export type ExternKindName = "func" | "memory" | "table" | "global" | "tag";
 
 /** A loaded module and its instance, under a `$name`. */
 export interface InstanceRecord {
@@ -328,7 +330,7 @@ export class Session {
     linker: Linker<unknown>,
     module: string,
     name: string,
-    type: FuncType | MemoryType | TableType | GlobalType,
+    type: FuncType | MemoryType | TableType | GlobalType | TagType,
   ): void {
     const key = `${module}.${name}`;
     if (type instanceof FuncType) {
@@ -345,7 +347,8 @@ export class Session {
     linker.define(module, name, extern);
   }
 
-  #createExtern(type: MemoryType | TableType | GlobalType): Extern {
+  #createExtern(type: MemoryType | TableType | GlobalType | TagType): Extern {
+    if (type instanceof TagType) return new Tag(this.#store, type);
     if (type instanceof MemoryType) return new Memory(this.#store, type);
     if (type instanceof TableType) return new Table(this.#store, type, zeroValue(type.element));
     return new Global(this.#store, zeroValue(type.content), type.mutable);
@@ -831,11 +834,12 @@ export function normalizeInstanceName(name: string): string {
   return n;
 }
 
-/** `func`, `memory`, `table` or `global`. */
+/** `func`, `memory`, `table`, `global` or `tag`. */
 export function externKind(value: Extern): ExternKindName {
   if (value instanceof Func) return "func";
   if (value instanceof Memory) return "memory";
   if (value instanceof Table) return "table";
+  if (value instanceof Tag) return "tag";
   return "global";
 }
 

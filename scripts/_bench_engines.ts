@@ -43,7 +43,7 @@ interface WasmiInstance {
 }
 interface WasmiApi {
   Engine: new (config: unknown) => unknown;
-  Config: new (options: { consumeFuel: boolean }) => unknown;
+  Config: new (options: { consumeFuel: boolean; wasmExceptions?: boolean }) => unknown;
   Module: new (engine: unknown, bytes: Uint8Array) => unknown;
   Store: new (engine: unknown, data: unknown) => { setFuel(fuel: number): void };
   Linker: new (engine: unknown) => {
@@ -77,10 +77,15 @@ export async function loadWasmiEngine(
     : new URL(modulePath, `file://${Deno.cwd()}/`).href;
   const api = (await import(specifier)) as WasmiApi;
   const fuel = options.fuel ?? false;
-  const engine = new api.Engine(new api.Config({ consumeFuel: fuel }));
+  const plainEngine = new api.Engine(new api.Config({ consumeFuel: fuel }));
+  // Workloads of a proposal run on an engine with its switch on (off by default, as in wasmi).
+  let exnEngine: unknown = null;
   return {
     name: fuel ? "wasmi-ts (fuel)" : "wasmi-ts",
     instantiate(bytes, workload) {
+      const engine = workload.exceptions
+        ? exnEngine ??= new api.Engine(new api.Config({ consumeFuel: fuel, wasmExceptions: true }))
+        : plainEngine;
       const module = new api.Module(engine, bytes);
       const store = new api.Store(engine, {});
       const linker = new api.Linker(engine);

@@ -28,6 +28,7 @@ import * as entities from "../src/engine/entities.ts";
 import * as simd from "../src/engine/simd.ts";
 import * as simdMem from "../src/engine/simd_mem.ts";
 import * as support from "../src/engine/exec_support.ts";
+import * as exceptions from "../src/engine/exceptions.ts";
 
 /** Where the generated file goes, relative to the repository root. */
 export const EXECUTOR_PATH = "src/engine/executor.ts";
@@ -38,6 +39,7 @@ const CALLABLE: readonly [string, Record<string, unknown>][] = [
   ["./bulk_ops.ts", bulk],
   ["./entities.ts", entities],
   ["./exec_support.ts", support],
+  ["./exceptions.ts", exceptions],
   ["./simd.ts", simd],
   ["./simd_mem.ts", simdMem],
 ];

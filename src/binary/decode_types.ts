@@ -37,7 +37,7 @@ export function readRefType(ctx: DecodeContext): RefType {
   const at = r.pos;
   const b = r.u8();
   const t = valTypeOf(b);
-  if ((t !== "funcref" && t !== "externref") || !valTypeEnabled(ctx, t)) {
+  if ((t !== "funcref" && t !== "externref" && t !== "exnref") || !valTypeEnabled(ctx, t)) {
     ctx.fail(b & 0x80 ? "integer representation too long" : "malformed reference type", at);
   }
   return t;
@@ -46,6 +46,7 @@ export function readRefType(ctx: DecodeContext): RefType {
 function valTypeEnabled(ctx: DecodeContext, t: ValType): boolean {
   if (t === "v128") return ctx.features.wasmSimd;
   if (t === "externref") return ctx.features.wasmReferenceTypes;
+  if (t === "exnref") return ctx.features.wasmExceptions;
   return true;
 }
 
@@ -111,4 +112,15 @@ export function readGlobalType(ctx: DecodeContext): GlobalType {
   const mut = r.u8();
   if (mut > 1) ctx.fail("malformed mutability", at);
   return new GlobalType(content, mut === 1);
+}
+
+/**
+ * Reads a tag type (exception handling): an attribute byte (0, an exception) and the index of
+ * the function type of its payload; returns the type index (the validator checks it).
+ */
+export function readTagType(ctx: DecodeContext): number {
+  const r = ctx.reader;
+  const at = r.pos;
+  if (r.u8() !== 0) ctx.fail("malformed tag attribute", at);
+  return r.u32();
 }

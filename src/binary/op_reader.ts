@@ -15,6 +15,15 @@ import { Imm, OP_INFO } from "./opcodes.ts";
 /** Block type of a block with no parameters and no results (the s33 value of byte 0x40). */
 export const BLOCK_EMPTY = -64;
 
+/** `try_table` catch clause kinds, as encoded. */
+export const CATCH = 0;
+/** `catch_ref x l`: the payload and the exception as an `exnref`. */
+export const CATCH_REF = 1;
+/** `catch_all l`: any exception, no values. */
+export const CATCH_ALL = 2;
+/** `catch_all_ref l`: any exception, as an `exnref`. */
+export const CATCH_ALL_REF = 3;
+
 /** The immediate shape of every opcode (255: no such opcode), one table per prefix. */
 const IMM_1 = new Uint8Array(256).fill(255);
 const IMM_FC = new Uint8Array(256).fill(255);
@@ -42,6 +51,8 @@ export function valTypeOf(byte: number): ValType | null {
       return "funcref";
     case 0x6f:
       return "externref";
+    case 0x69:
+      return "exnref";
     default:
       return null;
   }
@@ -98,6 +109,11 @@ export class OpReader extends BinaryReader {
   selectTypes: ValType[] = [];
   /** `ref.null` type. */
   refType: RefType = "funcref";
+  /**
+   * `try_table` catch clauses, three numbers each: the kind (`CATCH`, `CATCH_REF`, `CATCH_ALL`,
+   * `CATCH_ALL_REF`), the tag index (-1 for the `catch_all` kinds) and the label.
+   */
+  catches: number[] = [];
   /**
    * Whether memory immediates are indices (multi-memory proposal). When false, they are the
    * zero byte of Wasm 2.0 and a memarg's flags must not announce a memory index.
@@ -163,8 +179,25 @@ export class OpReader extends BinaryReader {
     return t;
   }
 
+  #catches(): void {
+    const n = this.vecLen();
+    const catches: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const at = this.pos;
+      const kind = this.u8();
+      if (kind > CATCH_ALL_REF) this.fail("malformed catch clause", at);
+      const tag = kind < CATCH_ALL ? this.u32() : -1;
+      catches.push(kind, tag, this.u32());
+    }
+    this.catches = catches;
+  }
+
   private readImmediates(imm: Imm): void {
     switch (imm) {
+      case Imm.TryTable:
+        this.readImmediates(Imm.Block);
+        this.#catches();
+        return;
       case Imm.Block: {
         const at = this.pos;
         const single = this.pos < this.end && (this.bytes[this.pos]! & 0xc0) === 0x40;
@@ -176,6 +209,7 @@ export class OpReader extends BinaryReader {
         return;
       }
       case Imm.Label:
+      case Imm.Tag:
       case Imm.Func:
       case Imm.Local:
       case Imm.Global:
@@ -225,7 +259,9 @@ export class OpReader extends BinaryReader {
       case Imm.RefNull: {
         const at = this.pos;
         const t = valTypeOf(this.u8());
-        if (t !== "funcref" && t !== "externref") this.fail("malformed reference type", at);
+        if (t !== "funcref" && t !== "externref" && t !== "exnref") {
+          this.fail("malformed reference type", at);
+        }
         this.refType = t;
         return;
       }

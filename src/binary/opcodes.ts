@@ -75,6 +75,10 @@ export enum Imm {
   Lane,
   /** memarg, then a lane index */
   MemArgLane,
+  /** tag index (exception handling) */
+  Tag,
+  /** block type, then a vector of catch clauses (`try_table`) */
+  TryTable,
 }
 
 /** How the translator turns an operator into internal code (see `engine/translator.ts`). */
@@ -259,6 +263,14 @@ export const OPS = {
   Return: op(0x0f, "return", "*", SPECIAL),
   Call: op(0x10, "call", "*", SPECIAL, { imm: Imm.Func }),
   CallIndirect: op(0x11, "call_indirect", "*", SPECIAL, { imm: Imm.CallIndirect }),
+  // Exception handling (the legacy `try`, `catch`, `rethrow`, `delegate` and `catch_all`,
+  // 0x06/0x07/0x09/0x18/0x19, are not supported: they decode as illegal opcodes)
+  Throw: op(0x08, "throw", "*", SPECIAL, { imm: Imm.Tag, feature: Feature.Exceptions }),
+  ThrowRef: op(0x0a, "throw_ref", "*", SPECIAL, { feature: Feature.Exceptions }),
+  TryTable: op(0x1f, "try_table", "*", SPECIAL, {
+    imm: Imm.TryTable,
+    feature: Feature.Exceptions,
+  }),
 
   // Parametric
   Drop: op(0x1a, "drop", "*", SPECIAL),

@@ -22,6 +22,8 @@ export enum TrapCode {
   GrowthOperationLimited = 10,
   /** A trap raised by a host function (its error is kept as `cause`). */
   HostError = 11,
+  /** `throw_ref` of a null `exnref` (exception handling). */
+  NullExnReference = 12,
 }
 
 /**
@@ -43,6 +45,7 @@ export const TRAP_MESSAGES: Readonly<Record<TrapCode, string>> = {
   [TrapCode.OutOfFuel]: "all fuel consumed",
   [TrapCode.GrowthOperationLimited]: "growth operation limited",
   [TrapCode.HostError]: "host error",
+  [TrapCode.NullExnReference]: "null exception reference",
 };
 
 /**

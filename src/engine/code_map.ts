@@ -21,6 +21,8 @@ export class CompiledFunc {
    *   each saying that the internal code from `pc` on was translated from the Wasm instruction
    *   at that offset of the module's bytes (for the frames of suspended calls)
    * @param bodyOffset the byte offset of the body's first instruction
+   * @param handlers the `try_table` catch clauses, innermost first (see `exceptions.ts`), or
+   *   null when the function has none
    */
   constructor(
     readonly code: Int32Array,
@@ -31,6 +33,7 @@ export class CompiledFunc {
     readonly funcIndex: number,
     readonly codeOffsets: Int32Array = new Int32Array(0),
     readonly bodyOffset: number = 0,
+    readonly handlers: Int32Array | null = null,
   ) {}
 
   /**

@@ -68,6 +68,11 @@ export interface ConfigOptions {
   wasmCustomPageSizes?: boolean;
   /** The wide-arithmetic proposal (`i64.add128`, `i64.sub128`, `i64.mul_wide_s/u`); default off. */
   wasmWideArithmetic?: boolean;
+  /**
+   * The exception-handling proposal (tags, `throw`, `throw_ref`, `try_table`, `exnref`; the
+   * legacy `try`/`catch`/`rethrow`/`delegate` are not supported); default off, as in wasmi.
+   */
+  wasmExceptions?: boolean;
   /** Maximum depth of nested Wasm calls before `StackOverflow`. */
   maxRecursionDepth?: number;
   /** Maximum number of value slots on one execution stack before `StackOverflow`. */
@@ -145,6 +150,8 @@ export class Config implements WasmFeatures {
   wasmCustomPageSizes = false;
   /** The wide-arithmetic proposal. */
   wasmWideArithmetic = false;
+  /** The exception-handling proposal (final form, with `exnref`). */
+  wasmExceptions = false;
   /** Maximum depth of nested Wasm calls before a `StackOverflow` trap. */
   maxRecursionDepth = 1024 * 16;
   /** Maximum number of value slots on one execution stack before a `StackOverflow` trap. */

@@ -11,7 +11,14 @@ import { Config, type FuelCosts } from "./config.ts";
 import type { FuncType } from "../core/types.ts";
 import type { ModuleDecl } from "../binary/module.ts";
 import { Trap, TrapCode } from "../core/trap.ts";
-import { type FuncEntity, SLOT_WORDS, type StoreInner, type WasmFuncEntity } from "./entities.ts";
+import {
+  type ExnEntity,
+  type FuncEntity,
+  SLOT_WORDS,
+  type StoreInner,
+  type WasmFuncEntity,
+} from "./entities.ts";
+import { throwException } from "./exceptions.ts";
 import { CodeMap, type CompiledFunc } from "./code_map.ts";
 import { translateFunc } from "./translator.ts";
 import { DONE, HOST_AWAIT, OUT_OF_FUEL, run, type RunStatus } from "./executor.ts";
@@ -237,6 +244,23 @@ export class Engine {
   }
 
   /**
+   * The host function a stopped call awaits (`HOST_AWAIT`) failed with a Wasm exception: unwinds
+   * the call to a handler, after which `resumeCall` continues there, or, when the call has
+   * none, ends it (giving its stack back) by throwing the exception's error.
+   *
+   * @internal
+   */
+  raiseInCall(store: StoreInner, st: ExecStack, exn: ExnEntity): void {
+    st.host = null;
+    st.pending = null;
+    try {
+      throwException(store, st, 0, exn);
+    } catch (e) {
+      throw this.failCall(st, e);
+    }
+  }
+
+  /**
    * Abandons a stopped call. Its stack goes back to the pool unless a host function's Promise
    * may still write to it, in which case it is left to the garbage collector.
    *
@@ -252,6 +276,9 @@ export class Engine {
 
   /** Puts `func`'s first frame, with the parameters from `io`, on the empty stack `st`. */
   #enter(st: ExecStack, func: WasmFuncEntity, io: Int32Array): CompiledFunc {
+    // Only exception handles need the store to see its stacks (without the proposal, no code
+    // can make one): Wasm 2.0 calls skip it.
+    if (this.config.wasmExceptions) st.attach(func.instance.store);
     const compiled = this.compile(func);
     if (compiled.frameWords > st.s32.length) st.growValues(compiled.frameWords);
     st.s32.set(io.subarray(0, compiled.paramWords));

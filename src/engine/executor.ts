@@ -151,6 +151,7 @@ import {
   stopAt,
   trap,
 } from "./exec_support.ts";
+import { newException, throwException } from "./exceptions.ts";
 import {
   simdBinary,
   simdExtractLane,
@@ -485,7 +486,27 @@ export function run(
         }
         frames[2 * depth + 1] = pc;
         if (callee.isHost) {
-          if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
+          const pending = callHost(callee, inst, st, base, store, baseDepth);
+          if (pending !== undefined) {
+            if (pending !== null) return HOST_AWAIT;
+            // The host function threw a Wasm exception, which a handler caught.
+            depth = st.depth;
+            fp = frames[2 * depth];
+            pc = frames[2 * depth + 1];
+            const handler = funcs[depth];
+            code = handler.compiled!.code;
+            if (handler.instance !== inst) {
+              inst = handler.instance;
+              globals = inst.globals;
+              mem = inst.memories[0] ?? null;
+              mview = mem !== null ? mem.view : EMPTY_VIEW;
+              memLen = mview.byteLength;
+            } else if (mem !== null && mview !== mem.view) {
+              mview = mem.view;
+              memLen = mview.byteLength;
+            }
+            break;
+          }
           if (mem !== null && mview !== mem.view) {
             mview = mem.view;
             memLen = mview.byteLength;
@@ -2134,6 +2155,53 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
+      case 284: { // Throw
+        frames[2 * depth + 1] = pc + 3;
+        throwException(
+          store,
+          st,
+          baseDepth,
+          newException(store, inst.tags[code[(pc + 1) | 0]]!, s32, (fp + code[(pc + 2) | 0]) | 0),
+        );
+        depth = st.depth;
+        fp = frames[2 * depth];
+        pc = frames[2 * depth + 1];
+        const handler = funcs[depth];
+        code = handler.compiled!.code;
+        if (handler.instance !== inst) {
+          inst = handler.instance;
+          globals = inst.globals;
+          mem = inst.memories[0] ?? null;
+          mview = mem !== null ? mem.view : EMPTY_VIEW;
+          memLen = mview.byteLength;
+        } else if (mem !== null && mview !== mem.view) {
+          mview = mem.view;
+          memLen = mview.byteLength;
+        }
+        break;
+      }
+      case 285: { // ThrowRef
+        const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
+        if (exn === null) throw trap(TrapCode.NullExnReference);
+        frames[2 * depth + 1] = pc + 2;
+        throwException(store, st, baseDepth, exn);
+        depth = st.depth;
+        fp = frames[2 * depth];
+        pc = frames[2 * depth + 1];
+        const handler = funcs[depth];
+        code = handler.compiled!.code;
+        if (handler.instance !== inst) {
+          inst = handler.instance;
+          globals = inst.globals;
+          mem = inst.memories[0] ?? null;
+          mview = mem !== null ? mem.view : EMPTY_VIEW;
+          memLen = mview.byteLength;
+        } else if (mem !== null && mview !== mem.view) {
+          mview = mem.view;
+          memLen = mview.byteLength;
+        }
+        break;
+      }
       default:
         throw new Error(`Bad internal opcode ${code[pc]} at ${pc}`);
     }

@@ -134,6 +134,26 @@ function sameCase(shape: string, owner: string): Row {
   return { shape, run: null, jumps: true, caseOf: owner, negation: null };
 }
 
+/**
+ * After an exception was caught (`throwException` moved the stack to the handler's frame and
+ * set its pc to the landing pad): reload the state of that frame.
+ */
+const RESUME_AT_HANDLER = `depth = st.depth;
+fp = frames[2 * depth];
+pc = frames[2 * depth + 1];
+const handler = funcs[depth];
+code = handler.compiled!.code;
+if (handler.instance !== inst) {
+  inst = handler.instance;
+  globals = inst.globals;
+  mem = inst.memories[0] ?? null;
+  mview = mem !== null ? mem.view : EMPTY_VIEW;
+  memLen = mview.byteLength;
+} else if (mem !== null && mview !== mem.view) {
+  mview = mem.view;
+  memLen = mview.byteLength;
+}`;
+
 const ROWS = {
   // Control: branches (with the fused compare-and-branch forms), calls, returns, fuel
   Unreachable: jump("", "throw trap(TrapCode.UnreachableCodeReached);"),
@@ -244,7 +264,13 @@ const ROWS = {
     }
     frames[2 * depth + 1] = pc;
     if (callee.isHost) {
-      if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
+      const pending = callHost(callee, inst, st, base, store, baseDepth);
+      if (pending !== undefined) {
+        if (pending !== null) return HOST_AWAIT;
+        // The host function threw a Wasm exception, which a handler caught.
+        ${RESUME_AT_HANDLER.replaceAll("\n", "\n        ")}
+        break;
+      }
       if (mem !== null && mview !== mem.view) {
         mview = mem.view;
         memLen = mview.byteLength;
@@ -687,6 +713,27 @@ const ROWS = {
   V128Store: op("ror", "simdStore(s32, mview, s32[$1], $2, $3);"),
   V128LoadLane: op("rvrori", "simdLoadLane($2, s32, mview, $1, s32[$3], $4, $5, $6);"),
   V128StoreLane: op("vrori", "simdStoreLane($1, s32, mview, s32[$2], $3, $4, $5);"),
+
+  // Exception handling: `Throw tag payload` (the payload in consecutive slots), `ThrowRef exn`.
+  // Either unwinds to the innermost handler (see exceptions.ts) or leaves `run` by throwing.
+  Throw: jump(
+    "xr",
+    `
+    frames[2 * depth + 1] = $next;
+    throwException(store, st, baseDepth, newException(store, inst.tags[$1]!, s32, $2));
+    ${RESUME_AT_HANDLER.replaceAll("\n", "\n    ")}
+  `,
+  ),
+  ThrowRef: jump(
+    "r",
+    `
+    const exn = store.exns[s32[$1]]!;
+    if (exn === null) throw trap(TrapCode.NullExnReference);
+    frames[2 * depth + 1] = $next;
+    throwException(store, st, baseDepth, exn);
+    ${RESUME_AT_HANDLER.replaceAll("\n", "\n    ")}
+  `,
+  ),
 } satisfies Record<string, Row>;
 
 /** The name of an instruction. */

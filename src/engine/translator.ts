@@ -36,7 +36,14 @@
  */
 
 import type { FuncBody, ModuleDecl } from "../binary/module.ts";
-import { BLOCK_EMPTY, blockValType, OpReader } from "../binary/op_reader.ts";
+import {
+  BLOCK_EMPTY,
+  blockValType,
+  CATCH_ALL,
+  CATCH_ALL_REF,
+  CATCH_REF,
+  OpReader,
+} from "../binary/op_reader.ts";
 import {
   DENSE_SIZE,
   denseIndex,
@@ -51,6 +58,7 @@ import { CompiledFunc } from "./code_map.ts";
 import type { FuelCosts } from "./config.ts";
 import { SLOT_WORDS } from "./entities.ts";
 import { FUEL_CHUNK } from "./fuel.ts";
+import { HANDLER_WORDS } from "./exceptions.ts";
 import { I, type InstrName, instrSize, ISA } from "./isa.ts";
 import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
 
@@ -109,6 +117,11 @@ class Ctrl {
   bodyPc = 0;
   /** The fuel region this frame opened (function, loop, if or else arm), if fuel is metered. */
   fuel: FuelRegion | null = null;
+  /**
+   * A `try_table`'s catch clauses as handler entries (see `exceptions.ts`) whose range end is
+   * filled in at its `end`; null for other blocks.
+   */
+  handlers: number[] | null = null;
 
   /**
    * @param kind BLOCK, LOOP, IF, ELSE or FUNC
@@ -268,6 +281,8 @@ class FuncTranslator {
   readonly #positions: number[] = [];
   /** Pairs `[pc, byte offset]` for `CompiledFunc.codeOffsets`. */
   readonly #offsets: number[] = [];
+  /** The catch clauses of the `try_table`s ended so far, innermost first (`HANDLER_WORDS` each). */
+  readonly #handlers: number[] = [];
 
   // The last emitted value-producing instruction, for retargeting and compare+branch fusion:
   // it starts at `#lastStart`, its result is the entry at `#lastPos`, and it is still the last
@@ -329,6 +344,7 @@ class FuncTranslator {
       this.#funcIndex,
       Int32Array.from(this.#offsets),
       this.#body.codeStart,
+      this.#handlers.length > 0 ? Int32Array.from(this.#handlers) : null,
     );
   }
 
@@ -492,10 +508,11 @@ class FuncTranslator {
   #skipOp(op: number): void {
     switch (op) {
       case Op.Block:
+      case Op.TryTable:
       case Op.Loop:
       case Op.If: {
         if (this.#deadRegions === 0) this.#payFuel(op);
-        const region = op !== Op.Block;
+        const region = op !== Op.Block && op !== Op.TryTable;
         this.#deadIsRegion[this.#deadDepth++] = region;
         if (region) this.#deadRegions++;
         return;
@@ -562,6 +579,14 @@ class FuncTranslator {
         return this.#else();
       case Op.End:
         return this.#end();
+      case Op.TryTable:
+        return this.#tryTable();
+      case Op.Throw:
+        return this.#throw(r.index);
+      case Op.ThrowRef:
+        this.#code.op1(I.ThrowRef, this.#use(s.height - 1));
+        s.pop();
+        return this.#setUnreachable();
       case Op.Br:
         return this.#br(r.index);
       case Op.BrIf:
@@ -1031,6 +1056,61 @@ class FuncTranslator {
     }
   }
 
+  /**
+   * `try_table`: a block whose catch clauses become landing pads, emitted before the body (which
+   * a `Br` skips) while the control and operand stacks are those around the `try_table`, the
+   * context its catch labels are relative to. A pad finds the payload (then the `exnref`) in
+   * the slots of the stack positions just above the block's base and branches to the clause's
+   * label as `br` would. The clauses' handler entries are recorded at the `end`.
+   */
+  #tryTable(): void {
+    const [params, results] = this.#blockType();
+    const catches = this.#reader.catches;
+    this.#materialiseLocals();
+    const s = this.#stack;
+    const code = this.#code;
+    const height = s.height - params.length;
+    // The pads drop the params from the compile-time stack: keep them in their slots.
+    this.#materialiseRange(height, s.height);
+    const handlers: number[] = [];
+    if (catches.length > 0) {
+      code.emit(I.Br);
+      const skip = code.emitPatch(NO_PATCH);
+      const module = this.#module;
+      for (let i = 0; i < catches.length; i += 3) {
+        const kind = catches[i]!;
+        const tag = kind < CATCH_ALL ? catches[i + 1]! : -1;
+        const ref = kind === CATCH_REF || kind === CATCH_ALL_REF;
+        this.#bindLabel();
+        handlers.push(0, 0, tag, ref ? 1 : 0, code.len, this.#slot(height));
+        s.truncate(height);
+        if (tag >= 0) this.#pushTemps(module.types[module.tags[tag]!]!.params);
+        if (ref) s.pushTemp(false);
+        this.#jump(this.#frame(catches[i + 2]!));
+      }
+      this.#resetStack(height, params);
+      code.resolve(skip, code.len);
+      this.#bindLabel();
+    }
+    const frame = new Ctrl(BLOCK, height, params, results, 0);
+    if (handlers.length > 0) {
+      for (let i = 0; i < handlers.length; i += HANDLER_WORDS) handlers[i] = code.len;
+      frame.handlers = handlers;
+    }
+    this.#ctrl.push(frame);
+  }
+
+  /** `throw tag`: the payload goes to consecutive slots, as a call's arguments. */
+  #throw(tag: number): void {
+    const m = this.#module;
+    const n = m.types[m.tags[tag]!]!.params.length;
+    const base = this.#stack.height - n;
+    this.#materialiseRange(base, this.#stack.height);
+    this.#pop(n);
+    this.#code.op2(I.Throw, tag, this.#slot(base));
+    this.#setUnreachable();
+  }
+
   #else(): void {
     const frame = this.#ctrl[this.#ctrl.length - 1]!;
     if (this.#reachable) {
@@ -1058,6 +1138,12 @@ class FuncTranslator {
       if (this.#reachable) this.#return();
       if (frame.fuel !== null) this.#closeFuelRegion();
       return;
+    }
+    if (frame.handlers !== null) {
+      // The clauses cover the body: everything emitted since the frame was pushed.
+      const handlers = frame.handlers;
+      for (let i = 0; i < handlers.length; i += HANDLER_WORDS) handlers[i + 1] = this.#code.len;
+      this.#handlers.push(...handlers);
     }
     if (this.#reachable) this.#moveValues(frame, frame.results.length);
     // An if without else: its false path reaches the end with the params (= results) in place.

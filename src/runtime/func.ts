@@ -58,7 +58,7 @@ export class Func {
   /**
    * Defines a host function whose parameters and results are plain JS values: i32/f32/f64 as
    * numbers, i64 as bigints, v128 as `Uint8Array`, funcref as `Func | null`, externref as any
-   * value. It returns nothing for no results, the value for one, an array for several.
+   * value, exnref as `WasmException | null`. It returns nothing for no results, the value for one, an array for several.
    *
    * When `type` is a `{ params, results }` literal, the callback's parameter and result types
    * are inferred from it (see `HostFuncTyped`): a callback of the wrong shape does not

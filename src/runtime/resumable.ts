@@ -19,6 +19,7 @@ import {
   type RunStatus,
 } from "../engine/engine.ts";
 import {
+  exnOfError,
   type FuncEntity,
   SLOT_WORDS,
   type StoreInner,
@@ -557,7 +558,11 @@ async function runAsync<R>(
       } catch (e) {
         // Aborted: the host Promise may still write to the stack, which is then left to the GC.
         if (!settled) engine.dropCall(st);
-        else throw engine.failCall(st, e);
+        else if (exnOfError(e) !== undefined) {
+          // A Wasm exception from an async host function: thrown into the call.
+          engine.raiseInCall(inner, st, exnOfError(e)!);
+          continue;
+        } else throw engine.failCall(st, e);
         throw e;
       }
       st.pending = null;

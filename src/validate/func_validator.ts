@@ -13,7 +13,14 @@ import { DecodeError, ValidationError } from "../core/errors.ts";
 import { isRefType, type ValType } from "../core/types.ts";
 import type { FuncBody } from "../binary/module.ts";
 import { denseIndex, Imm, Op } from "../binary/opcodes.ts";
-import { BLOCK_EMPTY, blockValType, OpReader } from "../binary/op_reader.ts";
+import {
+  BLOCK_EMPTY,
+  blockValType,
+  CATCH_ALL,
+  CATCH_ALL_REF,
+  CATCH_REF,
+  OpReader,
+} from "../binary/op_reader.ts";
 import type { ModuleContext } from "./context.ts";
 import { Feature, featureMessage } from "../core/features.ts";
 import {
@@ -41,6 +48,7 @@ const SINGLE: Readonly<Record<ValType, readonly ValType[]>> = {
   v128: Object.freeze(["v128"]),
   funcref: Object.freeze(["funcref"]),
   externref: Object.freeze(["externref"]),
+  exnref: Object.freeze(["exnref"]),
 };
 
 /** One entry of the control stack: a block, loop, if/else, or the function itself. */
@@ -162,6 +170,28 @@ export class FuncValidator {
 
   #popAll(ts: readonly ValType[]): void {
     for (let i = ts.length - 1; i >= 0; i--) this.#pop(ts[i]!);
+  }
+
+  /**
+   * Pops `ts` as `#popAll` does; a mismatch is reported with the operands the instruction needs
+   * and those the stack has, as the reference interpreter words it for `throw`:
+   * `type mismatch: instruction requires [i32] but stack has [i64]`.
+   */
+  #popOperands(ts: readonly ValType[]): void {
+    const frame = this.#top;
+    const available = this.#height - frame.height;
+    let ok = frame.unreachable || available >= ts.length;
+    for (let i = 1; ok && i <= Math.min(ts.length, available); i++) {
+      const actual = this.#vals[this.#height - i]!;
+      if (actual !== ts[ts.length - i] && actual !== UNKNOWN) ok = false;
+    }
+    if (!ok) {
+      const has = this.#vals.slice(this.#height - Math.min(ts.length, available), this.#height);
+      this.#fail(
+        `type mismatch: instruction requires [${ts.join(" ")}] but stack has [${has.join(" ")}]`,
+      );
+    }
+    this.#popAll(ts);
   }
 
   /**
@@ -299,6 +329,19 @@ export class FuncValidator {
         this.#readBlockType();
         this.#popAll(this.#btParams);
         return this.#pushFrame(op, this.#btParams, this.#btResults);
+      case Op.TryTable:
+        this.#readBlockType();
+        this.#catches();
+        this.#popAll(this.#btParams);
+        return this.#pushFrame(Op.Block, this.#btParams, this.#btResults);
+      case Op.Throw: {
+        const params = this.#tag(reader.index);
+        this.#popOperands(params);
+        return this.#setUnreachable();
+      }
+      case Op.ThrowRef:
+        this.#pop("exnref");
+        return this.#setUnreachable();
       case Op.If:
         this.#readBlockType();
         this.#pop("i32");
@@ -397,7 +440,7 @@ export class FuncValidator {
         return;
       }
       case Op.RefNull:
-        return this.#push(reader.refType);
+        return this.#push(this.#checkType(reader.refType));
       case Op.RefIsNull: {
         const t = this.#popAny();
         if (t !== UNKNOWN && !isRefType(t)) this.#fail("type mismatch");
@@ -413,6 +456,33 @@ export class FuncValidator {
         // OpReader returns only opcodes of the table, and every untyped one is handled above.
         throw new DecodeError("illegal opcode", reader.opPos);
     }
+  }
+
+  /**
+   * The catch clauses of a `try_table` (labels relative to the context around it): each label
+   * must take the tag's payload, followed by an `exnref` for the `_ref` kinds.
+   */
+  #catches(): void {
+    const catches = this.#reader.catches;
+    for (let i = 0; i < catches.length; i += 3) {
+      const kind = catches[i]!;
+      const payload = kind < CATCH_ALL ? this.#tag(catches[i + 1]!) : NONE;
+      const ref = kind === CATCH_REF || kind === CATCH_ALL_REF;
+      const label = this.#label(catches[i + 2]!).labelTypes;
+      if (label.length !== payload.length + (ref ? 1 : 0)) this.#fail("type mismatch");
+      for (let j = 0; j < payload.length; j++) {
+        if (label[j] !== payload[j]) this.#fail("type mismatch");
+      }
+      if (ref && label[payload.length] !== "exnref") this.#fail("type mismatch");
+    }
+  }
+
+  /** The payload types of tag `index`. */
+  #tag(index: number): readonly ValType[] {
+    const module = this.#ctx.module;
+    const typeIndex = module.tags[index];
+    if (typeIndex === undefined) this.#fail(`unknown tag ${index}`);
+    return module.types[typeIndex]!.params;
   }
 
   #brTable(): void {

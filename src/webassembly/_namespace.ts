@@ -482,7 +482,9 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
     if (value instanceof Func) return exportedFunction(value);
     if (value instanceof CoreMemory) return memoryObject(value);
     if (value instanceof CoreTable) return tableObject(value);
-    return globalObject(value);
+    if (value instanceof CoreGlobal) return globalObject(value);
+    // Only reachable with `config: { wasmExceptions: true }`: WebAssembly.Tag is not here yet.
+    throw new TypeError("WebAssembly.Tag is not supported by this facade yet: a tag was exported");
   }
 
   function newInstanceObject(exports: object, proto: object = Instance.prototype): object {

@@ -42,15 +42,19 @@ export interface WatOptions {
   readonly names?: boolean;
   /** Also accept the extended-const proposal (arithmetic in constant expressions). */
   readonly extendedConst?: boolean;
+  /** Also accept the exception-handling proposal (`try_table`, `throw`, `exnref`). */
+  readonly exceptions?: boolean;
   /** The file name wabt's errors quote. Default `test.wat`. */
   readonly filename?: string;
 }
 
 /** Assembles WAT text into a binary module with the Wasm 2.0 features (see `WatOptions`). */
 export function wat(text: string, options: WatOptions = {}): Uint8Array {
-  const features = options.extendedConst
-    ? { ...WABT_FEATURES, extended_const: true }
-    : WABT_FEATURES;
+  const features = {
+    ...WABT_FEATURES,
+    extended_const: options.extendedConst ?? false,
+    exceptions: options.exceptions ?? false,
+  };
   const module = wabt.parseWat(options.filename ?? "test.wat", text, features);
   try {
     module.resolveNames();

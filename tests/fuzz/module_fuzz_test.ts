@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { DecodeError, Engine, Module, ValidationError } from "../../mod.ts";
 import { uniform } from "../_lib/prng.ts";
 import { wat } from "../_lib/wabt.ts";
+import { mutate } from "./_mutate.ts";
 
 const SEEDS: Record<string, string> = {
   arith: `(module
@@ -68,35 +69,6 @@ const SEEDS: Record<string, string> = {
     (func (param funcref funcref i32) (result funcref)
       (select (result funcref) (local.get 0) (local.get 1) (local.get 2))))`,
 };
-
-function mutate(src: Uint8Array, rand: () => number): Uint8Array {
-  const int = (n: number) => Math.floor(rand() * n);
-  const bytes = Array.from(src);
-  const edits = 1 + int(4);
-  for (let i = 0; i < edits; i++) {
-    const at = int(bytes.length);
-    switch (int(6)) {
-      case 0:
-        bytes[at] = int(256);
-        break;
-      case 1:
-        bytes[at] = bytes[at]! ^ (1 << int(8));
-        break;
-      case 2:
-        bytes.splice(at, 1 + int(4));
-        break;
-      case 3:
-        bytes.splice(at, 0, int(256));
-        break;
-      case 4:
-        bytes[at] = rand() < 0.5 ? 0x80 : 0xff; // LEB continuation bytes: over-long lengths
-        break;
-      default:
-        bytes.length = Math.max(0, at); // truncation
-    }
-  }
-  return new Uint8Array(bytes);
-}
 
 Deno.test("mutated modules are accepted or rejected with DecodeError/ValidationError", () => {
   const engine = new Engine();

@@ -25,6 +25,7 @@ import {
   Val,
   ValidationError,
   type ValType,
+  WasmException,
 } from "../../mod.ts";
 import type { WastValue } from "./values.ts";
 
@@ -106,6 +107,9 @@ function toVal(value: WastValue): Val {
       // `ref.extern N` is passed as the number N itself; it must come back unchanged.
       return Val.externref(value.ref);
     case "ref":
+      if ((value.heap === "exn" || value.heap === "noexn") && value.ref === null) {
+        return Val.exnref(null);
+      }
       throw new Error(`the library has no ${value.heap} references yet`);
   }
 }
@@ -132,6 +136,8 @@ function fromVal(val: Val): WastValue {
       }
       return { type: "externref", ref };
     }
+    case "exnref":
+      return { type: "ref", heap: "exn", ref: val.value };
   }
 }
 
@@ -261,6 +267,9 @@ class LibraryHost implements SpecHost {
       if (error instanceof Trap) {
         rejectHostStackOverflow(error);
         return { ok: false, trap: error.message };
+      }
+      if (error instanceof WasmException) {
+        return { ok: false, exception: true, trap: error.message };
       }
       throw error;
     }
