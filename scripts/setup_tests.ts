@@ -6,13 +6,15 @@
  *   `$WASI_TESTSUITE`, `$WASM_JS_API`, else `../shared/`, else fetched with git at the pinned
  *   commits into `.testsuites/` (ignored), verified. When one cannot be obtained this exits 1
  *   with one message saying what to fetch, and the tests do not run.
- * - Chromium for the browser test: installed with apt where the machine allows (root, or sudo
- *   without a password); otherwise one line says how, and the browser test will fail.
+ * - Chromium for the browser test, and clang with wasi-libc for the WASI C programs: installed
+ *   with apt where the machine allows (root, or sudo without a password); otherwise one line
+ *   says how, and the test that needs them will fail.
  *
  * @module
  */
 
 import { ensureChromium } from "../tests/_lib/chromium.ts";
+import { ensureWasiClang } from "../tests/_lib/wasi_clang.ts";
 import { obtainTestsuites, TestsuiteMissing } from "../tests/_lib/testsuites.ts";
 
 const log = (line: string) => console.log(`setup: ${line}`);
@@ -29,6 +31,7 @@ async function main(): Promise<number> {
   }
   const chromium = await ensureChromium(log);
   if (chromium !== null) log(`chromium: ${chromium}`);
+  if (await ensureWasiClang(log)) log("clang + wasi-libc: found");
   return 0;
 }
 

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { aptInstall, runs } from "./apt.ts";
+
 /** The binaries tried, after `$CHROMIUM`. */
 const NAMES = ["chromium", "chromium-browser", "google-chrome"] as const;
 
@@ -13,25 +15,6 @@ export const CHROMIUM_ADVICE =
   "No Chromium found (tried $CHROMIUM, chromium, chromium-browser, google-chrome): install it " +
   "(Debian/Ubuntu: sudo apt-get install chromium) or set $CHROMIUM to its binary; " +
   "the browser test fails until then.";
-
-async function runs(
-  command: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(command, {
-      args,
-      env,
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false; // not installed
-  }
-}
 
 /** The Chromium binary to use, or null when there is none. */
 export async function findChromium(): Promise<string | null> {
@@ -51,20 +34,6 @@ export async function findChromium(): Promise<string | null> {
 export async function ensureChromium(log: (line: string) => void): Promise<string | null> {
   const found = await findChromium();
   if (found !== null) return found;
-  const isRoot = Deno.uid() === 0;
-  const sudo = isRoot ? [] : (await runs("sudo", ["-n", "true"])) ? ["sudo", "-n"] : null;
-  if (sudo === null || !(await runs("apt-get", ["--version"]))) {
-    log(CHROMIUM_ADVICE);
-    return null;
-  }
-  log("installing chromium with apt-get...");
-  const apt = (args: string[]) => {
-    const [command, ...rest] = [...sudo, "apt-get", ...args];
-    return runs(command!, rest, { DEBIAN_FRONTEND: "noninteractive" });
-  };
-  if (!(await apt(["update", "-qq"])) || !(await apt(["install", "-y", "-qq", "chromium"]))) {
-    log(`apt-get could not install chromium. ${CHROMIUM_ADVICE}`);
-    return null;
-  }
+  if (!(await aptInstall(["chromium"], log, CHROMIUM_ADVICE))) return null;
   return await findChromium();
 }

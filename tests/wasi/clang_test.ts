@@ -1,6 +1,6 @@
 /**
  * C programs compiled here with clang and wasi-libc (Debian packages `clang`, `lld`, `wasi-libc`,
- * `libclang-rt-dev-wasm32`; `.ci/run` installs them) run through `wasmi-ts run` with arguments,
+ * `libclang-rt-dev-wasm32`; `deno task setup:tests` installs them) run through `wasmi-ts run` with arguments,
  * environment, stdin and a preopened directory, and must match V8 running them with `node:wasi`
  * byte for byte: stdout, stderr, exit code, and the directory they leave behind.
  */
