@@ -259,6 +259,16 @@ export const OPS = {
   Return: op(0x0f, "return", "*", SPECIAL),
   Call: op(0x10, "call", "*", SPECIAL, { imm: Imm.Func }),
   CallIndirect: op(0x11, "call_indirect", "*", SPECIAL, { imm: Imm.CallIndirect }),
+  // Tail calls. `return_call_ref` (0x15) comes with typed function references: a row here, a
+  // case in the validator and the translator's `#returnCall` with a callee read from a slot.
+  ReturnCall: op(0x12, "return_call", "*", SPECIAL, {
+    imm: Imm.Func,
+    feature: Feature.TailCall,
+  }),
+  ReturnCallIndirect: op(0x13, "return_call_indirect", "*", SPECIAL, {
+    imm: Imm.CallIndirect,
+    feature: Feature.TailCall,
+  }),
 
   // Parametric
   Drop: op(0x1a, "drop", "*", SPECIAL),

@@ -66,6 +66,7 @@ export const enum Feature {
   MultiValue = 32,
   MutableGlobal = 64,
   WideArithmetic = 128,
+  TailCall = 256,
 }
 
 /** The wording for a disabled feature, after wasmparser's "... support is not enabled". */
@@ -87,6 +88,8 @@ export function featureMessage(feature: Feature): string {
       return "mutable global support is not enabled";
     case Feature.WideArithmetic:
       return "wide arithmetic support is not enabled";
+    case Feature.TailCall:
+      return "tail calls support is not enabled";
     default:
       return "feature is not enabled";
   }
@@ -103,5 +106,6 @@ export function disabledFeatures(features: WasmFeatures): number {
   if (!features.wasmMultiValue) off |= Feature.MultiValue;
   if (!features.wasmMutableGlobal) off |= Feature.MutableGlobal;
   if (!features.wasmWideArithmetic) off |= Feature.WideArithmetic;
+  if (!features.wasmTailCall) off |= Feature.TailCall;
   return off;
 }

@@ -53,10 +53,7 @@ export interface ConfigOptions {
   wasmSimd?: boolean;
   /** The relaxed SIMD proposal; not implemented: only `false` is accepted. */
   wasmRelaxedSimd?: boolean;
-  /**
-   * The tail-call proposal (`return_call`, `return_call_indirect`); not implemented: only
-   * `false` is accepted.
-   */
+  /** The tail-call proposal (`return_call`, `return_call_indirect`); default on, as in wasmi. */
   wasmTailCall?: boolean;
   /** The extended-const proposal (arithmetic in constant expressions); default off. */
   wasmExtendedConst?: boolean;
@@ -92,16 +89,16 @@ export interface ConfigOptions {
 /** The proposals a switch names that the engine does not implement: their switches stay off. */
 const UNIMPLEMENTED_PROPOSALS: Partial<Record<keyof WasmFeatures, string>> = {
   wasmRelaxedSimd: "relaxed SIMD",
-  wasmTailCall: "tail-call",
   wasmMultiMemory: "multi-memory",
   wasmMemory64: "memory64",
   wasmCustomPageSizes: "custom-page-sizes",
 };
 
 /**
- * Engine configuration, as wasmi's `Config`: Wasm 2.0 features on by default, later proposals
- * off, fuel metering off. Turning on a proposal the engine does not implement (tail calls,
- * relaxed SIMD, multi-memory, memory64, custom page sizes) throws `ConfigError`.
+ * Engine configuration, as wasmi's `Config`: Wasm 2.0 features and the tail-call proposal on by
+ * default (as in wasmi 2.0), other proposals off, fuel metering off. Turning on a proposal the
+ * engine does not implement (relaxed SIMD, multi-memory, memory64, custom page sizes) throws
+ * `ConfigError`.
  *
  * @example Metering fuel and limiting recursion
  * ```ts
@@ -110,7 +107,8 @@ const UNIMPLEMENTED_PROPOSALS: Partial<Record<keyof WasmFeatures, string>> = {
  *
  * const config = new Config({ consumeFuel: true, maxRecursionDepth: 10_000 });
  * assert.equal(config.wasmSimd, true, "Wasm 2.0 features are on by default");
- * assert.equal(config.wasmTailCall, false, "later proposals are off");
+ * assert.equal(config.wasmTailCall, true, "tail calls are on, as in wasmi 2.0");
+ * assert.equal(config.wasmWideArithmetic, false, "wide arithmetic is off, as in wasmi 2.0");
  * const store = new Store(new Engine(config), null);
  * store.setFuel(500);
  * assert.equal(store.getFuel(), 500n);
@@ -133,8 +131,8 @@ export class Config implements WasmFeatures {
   wasmSimd = true;
   /** The relaxed SIMD proposal (not implemented: always off). */
   wasmRelaxedSimd = false;
-  /** The tail-call proposal (`return_call`, `return_call_indirect`; not implemented: off). */
-  wasmTailCall = false;
+  /** The tail-call proposal (`return_call`, `return_call_indirect`). */
+  wasmTailCall = true;
   /** The extended-const proposal (arithmetic in constant expressions). */
   wasmExtendedConst = false;
   /** The multi-memory proposal (not implemented: always off). */

@@ -134,6 +134,93 @@ function sameCase(shape: string, owner: string): Row {
   return { shape, run: null, jumps: true, caseOf: owner, negation: null };
 }
 
+/**
+ * Leaves the frame `depth` (which is not the base frame) for its caller: restores the caller's
+ * frame base, pc, code and, if it differs, instance state.
+ */
+const POP_FRAME = dedent(`
+  st.depth = --depth;
+  fp = frames[2 * depth];
+  pc = frames[2 * depth + 1];
+  const caller = funcs[depth];
+  code = caller.compiled!.code;
+  if (caller.instance !== inst) {
+    inst = caller.instance;
+    globals = inst.globals;
+    mem = inst.memories[0] ?? null;
+    mview = mem !== null ? mem.view : EMPTY_VIEW;
+    memLen = mview.byteLength;
+  } else if (mem !== null && mview !== mem.view) {
+    // The callee grew the memory.
+    mview = mem.view;
+    memLen = mview.byteLength;
+  }
+`).replaceAll("\n", "\n    ");
+
+/**
+ * A tail call (`return_call`, `return_call_indirect`): the callee replaces the calling frame,
+ * at the same frame base, so a chain of tail calls runs in constant stack (values and frames).
+ * The arguments move from their stack slots (`base`) to the frame's first slots.
+ *
+ * A host callee is called as the caller's caller would have called it: the frame is left first,
+ * then the host function writes its results where the frame's results go. If it throws, a
+ * resumable call stops in the frame below (resuming with the host results continues there);
+ * with no frame left (the tail call was in the function the embedder called), nothing is left
+ * to resume and its error ends the call (`Engine.resumeCall`), as in wasmi.
+ */
+const TAIL_CALL = `
+    let callee: FuncEntity;
+    let base: number;
+    if (code[pc] === #ReturnCall) {
+      callee = inst.funcs[$1];
+      base = $2;
+    } else {
+      callee = indirectCallee(
+        store,
+        inst,
+        code[(pc + 1) | 0],
+        code[(pc + 2) | 0],
+        s32[(fp + code[(pc + 3) | 0]) | 0],
+      );
+      base = (fp + code[(pc + 4) | 0]) | 0;
+    }
+    if (callee.isHost) {
+      s32.copyWithin(fp, base, base + callee.type.params.length * SLOT_WORDS);
+      const from = inst;
+      const at = fp;
+      if (depth === baseDepth) {
+        st.depth = depth - 1;
+        return callHost(callee, from, st, at) !== undefined ? HOST_AWAIT : DONE;
+      }
+      ${POP_FRAME}
+      if (callHost(callee, from, st, at) !== undefined) return HOST_AWAIT;
+      if (mem !== null && mview !== mem.view) {
+        mview = mem.view;
+        memLen = mview.byteLength;
+      }
+      break;
+    }
+    const cf = callee.compiled ?? compiler.compile(callee);
+    if (fp + cf.frameWords > s32.length) {
+      st.growValues(fp + cf.frameWords);
+      s32 = st.s32;
+      f32 = st.f32;
+      f64 = st.f64;
+    }
+    s32.copyWithin(fp, base, base + cf.paramWords);
+    for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
+    funcs[depth] = callee;
+    code = cf.code;
+    pc = 0;
+    if (callee.instance !== inst) {
+      inst = callee.instance;
+      globals = inst.globals;
+      mem = inst.memories[0] ?? null;
+      mview = mem !== null ? mem.view : EMPTY_VIEW;
+      memLen = mview.byteLength;
+    }
+`;
+
 const ROWS = {
   // Control: branches (with the fused compare-and-branch forms), calls, returns, fuel
   Unreachable: jump("", "throw trap(TrapCode.UnreachableCodeReached);"),
@@ -203,22 +290,7 @@ const ROWS = {
       st.depth = depth - 1;
       return DONE;
     }
-    st.depth = --depth;
-    fp = frames[2 * depth];
-    pc = frames[2 * depth + 1];
-    const caller = funcs[depth];
-    code = caller.compiled!.code;
-    if (caller.instance !== inst) {
-      inst = caller.instance;
-      globals = inst.globals;
-      mem = inst.memories[0] ?? null;
-      mview = mem !== null ? mem.view : EMPTY_VIEW;
-      memLen = mview.byteLength;
-    } else if (mem !== null && mview !== mem.view) {
-      // The callee grew the memory.
-      mview = mem.view;
-      memLen = mview.byteLength;
-    }
+    ${POP_FRAME}
   `,
   ),
   ReturnSlot: sameCase("r", "Return"),
@@ -284,6 +356,8 @@ const ROWS = {
   `,
   ),
   CallIndirect: sameCase("xxrr", "Call"),
+  ReturnCall: jump("xr", TAIL_CALL),
+  ReturnCallIndirect: sameCase("xxrr", "ReturnCall"),
   Nop: op("", ""),
   // Pays the fuel of the segment it starts (see fuel.ts); only emitted when fuel is metered.
   ConsumeFuel: jump(

@@ -355,7 +355,10 @@ class FuncTranslator {
     if (fuel === null) return;
     const region = this.#regions[this.#regions.length - 1]!;
     region.cost += fuel.base;
-    if (op === Op.Call || op === Op.CallIndirect) region.cost += fuel.call;
+    if (
+      op === Op.Call || op === Op.CallIndirect || op === Op.ReturnCall ||
+      op === Op.ReturnCallIndirect
+    ) region.cost += fuel.call;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -560,6 +563,10 @@ class FuncTranslator {
         return this.#call(r.index);
       case Op.CallIndirect:
         return this.#callIndirect(r.index, r.index2);
+      case Op.ReturnCall:
+        return this.#returnCall(r.index);
+      case Op.ReturnCallIndirect:
+        return this.#returnCallIndirect(r.index, r.index2);
       case Op.Drop:
         return s.pop();
       case Op.Select:
@@ -916,6 +923,30 @@ class FuncTranslator {
     this.#pop(type.params.length + 1);
     this.#code.op4(I.CallIndirect, typeIndex, table, index, this.#slot(base));
     this.#pushTemps(type.results);
+  }
+
+  /**
+   * `return_call f`: the arguments go to their stack slots, from where `ReturnCall` moves them
+   * to the frame's first slots, replacing this function's frame with the callee's (see
+   * `tail_call` in `isa.ts`).
+   */
+  #returnCall(funcIndex: number): void {
+    const m = this.#module;
+    const type = m.types[m.funcTypeIndices[funcIndex]!]!;
+    const base = this.#stack.height - type.params.length;
+    this.#materialiseRange(base, this.#stack.height);
+    this.#code.op2(I.ReturnCall, funcIndex, this.#slot(base));
+    this.#setUnreachable();
+  }
+
+  #returnCallIndirect(typeIndex: number, table: number): void {
+    const type = this.#module.types[typeIndex]!;
+    const s = this.#stack;
+    const index = this.#use(s.height - 1);
+    const base = s.height - 1 - type.params.length;
+    this.#materialiseRange(base, s.height - 1);
+    this.#code.op4(I.ReturnCallIndirect, typeIndex, table, index, this.#slot(base));
+    this.#setUnreachable();
   }
 
   /**

@@ -14,6 +14,7 @@ const FEATURES = {
   bulk_memory: true,
   reference_types: true,
   extended_const: true,
+  tail_call: true,
 };
 
 /** Assembles `text` into a binary module (with a name section when `names` is set). */
