@@ -67,6 +67,7 @@ export const enum Feature {
   MutableGlobal = 64,
   WideArithmetic = 128,
   TailCall = 256,
+  RelaxedSimd = 512,
 }
 
 /** The wording for a disabled feature, after wasmparser's "... support is not enabled". */
@@ -90,6 +91,8 @@ export function featureMessage(feature: Feature): string {
       return "wide arithmetic support is not enabled";
     case Feature.TailCall:
       return "tail calls support is not enabled";
+    case Feature.RelaxedSimd:
+      return "relaxed SIMD support is not enabled";
     default:
       return "feature is not enabled";
   }
@@ -107,5 +110,6 @@ export function disabledFeatures(features: WasmFeatures): number {
   if (!features.wasmMutableGlobal) off |= Feature.MutableGlobal;
   if (!features.wasmWideArithmetic) off |= Feature.WideArithmetic;
   if (!features.wasmTailCall) off |= Feature.TailCall;
+  if (!features.wasmRelaxedSimd) off |= Feature.RelaxedSimd;
   return off;
 }

@@ -51,7 +51,10 @@ export interface ConfigOptions {
   wasmReferenceTypes?: boolean;
   /** 128-bit SIMD, the `v128` type; default on. */
   wasmSimd?: boolean;
-  /** The relaxed SIMD proposal; not implemented: only `false` is accepted. */
+  /**
+   * The relaxed SIMD proposal; default on, as in wasmi. Each relaxed operator computes what the
+   * Arm (AArch64) lowering computes, the same on every host (see `engine/simd.ts`).
+   */
   wasmRelaxedSimd?: boolean;
   /** The tail-call proposal (`return_call`, `return_call_indirect`); default on, as in wasmi. */
   wasmTailCall?: boolean;
@@ -88,17 +91,15 @@ export interface ConfigOptions {
 
 /** The proposals a switch names that the engine does not implement: their switches stay off. */
 const UNIMPLEMENTED_PROPOSALS: Partial<Record<keyof WasmFeatures, string>> = {
-  wasmRelaxedSimd: "relaxed SIMD",
   wasmMultiMemory: "multi-memory",
   wasmMemory64: "memory64",
   wasmCustomPageSizes: "custom-page-sizes",
 };
 
 /**
- * Engine configuration, as wasmi's `Config`: Wasm 2.0 features and the tail-call proposal on by
- * default (as in wasmi 2.0), other proposals off, fuel metering off. Turning on a proposal the
- * engine does not implement (relaxed SIMD, multi-memory, memory64, custom page sizes) throws
- * `ConfigError`.
+ * Engine configuration, as wasmi's `Config`: Wasm 2.0 features, tail calls and relaxed SIMD on
+ * by default (as in wasmi 2.0), other proposals off, fuel metering off. Turning on a proposal the
+ * engine does not implement (multi-memory, memory64, custom page sizes) throws `ConfigError`.
  *
  * @example Metering fuel and limiting recursion
  * ```ts
@@ -129,8 +130,8 @@ export class Config implements WasmFeatures {
   wasmReferenceTypes = true;
   /** 128-bit SIMD, the `v128` type. */
   wasmSimd = true;
-  /** The relaxed SIMD proposal (not implemented: always off). */
-  wasmRelaxedSimd = false;
+  /** The relaxed SIMD proposal (deterministic: the Arm lowering of each operator). */
+  wasmRelaxedSimd = true;
   /** The tail-call proposal (`return_call`, `return_call_indirect`). */
   wasmTailCall = true;
   /** The extended-const proposal (arithmetic in constant expressions). */

@@ -43,6 +43,7 @@ import {
   Op,
   OP_INFO,
   type OpInfo,
+  opSub,
   TranslateKind,
 } from "../binary/opcodes.ts";
 import type { FuncType, ValType } from "../core/types.ts";
@@ -514,7 +515,7 @@ class FuncTranslator {
       case TranslateKind.Nop:
         return;
       case TranslateKind.Simd:
-        return this.#simd(op & 0xff, rule);
+        return this.#simd(opSub(op), rule);
     }
     const r = this.#reader;
     const s = this.#stack;

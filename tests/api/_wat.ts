@@ -15,6 +15,8 @@ const FEATURES = {
   reference_types: true,
   extended_const: true,
   tail_call: true,
+  relaxed_simd: true,
+  threads: true,
 };
 
 /** Assembles `text` into a binary module (with a name section when `names` is set). */

@@ -20,7 +20,6 @@ Deno.test("config: the defaults construct, with unimplemented proposals off", ()
   const config = new Config();
   for (
     const key of [
-      "wasmRelaxedSimd",
       "wasmMultiMemory",
       "wasmMemory64",
       "wasmCustomPageSizes",
@@ -33,7 +32,6 @@ Deno.test("config: the defaults construct, with unimplemented proposals off", ()
 
 Deno.test("config: a proposal the engine does not implement throws, naming it", () => {
   const cases: [keyof ConfigOptions, RegExp][] = [
-    ["wasmRelaxedSimd", /relaxed SIMD proposal is not implemented/],
     ["wasmMultiMemory", /multi-memory proposal is not implemented/],
     ["wasmMemory64", /memory64 proposal is not implemented/],
     ["wasmCustomPageSizes", /custom-page-sizes proposal is not implemented/],

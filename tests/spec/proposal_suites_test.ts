@@ -13,10 +13,20 @@ import { hostFactory, wasm3Switches } from "./host.ts";
 import { proposalFiles, runWastFile, type SuiteFile, testsuiteDir } from "./suite.ts";
 
 /** Proposal folders run whole. */
-const FOLDERS: readonly string[] = ["tail-call", "wide-arithmetic"];
+const FOLDERS: readonly string[] = ["tail-call", "wide-arithmetic", "relaxed-simd"];
 
 /** Files of `proposals/wasm-3.0` that belong to the proposals above. */
-const WASM3_FILES: readonly string[] = ["return_call.wast", "return_call_indirect.wast"];
+const WASM3_FILES: readonly string[] = [
+  "return_call.wast",
+  "return_call_indirect.wast",
+  "i16x8_relaxed_q15mulr_s.wast",
+  "i32x4_relaxed_trunc.wast",
+  "i8x16_relaxed_swizzle.wast",
+  "relaxed_dot_product.wast",
+  "relaxed_laneselect.wast",
+  "relaxed_madd_nmadd.wast",
+  "relaxed_min_max.wast",
+];
 
 /** How many failures a step lists in its message before summarising the rest. */
 const SHOWN_FAILURES = 10;
