@@ -256,6 +256,9 @@ export class OpReader extends BinaryReader {
         this.#memArg();
         this.lane = this.u8();
         return;
+      case Imm.ZeroByte:
+        this.#zeroByte();
+        return;
     }
   }
 }

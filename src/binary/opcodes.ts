@@ -76,6 +76,8 @@ export enum Imm {
   Lane,
   /** memarg, then a lane index */
   MemArgLane,
+  /** a reserved byte that must be zero (`atomic.fence`) */
+  ZeroByte,
 }
 
 /** How the translator turns an operator into internal code (see `engine/translator.ts`). */
@@ -94,6 +96,11 @@ export const enum TranslateKind {
   Store,
   /** One of the generic `V128*` instructions, carrying the SIMD sub-opcode. */
   Simd,
+  /**
+   * One of the generic `Atomic*` instructions: `instr dst? sub addr offset operands...`, the
+   * `0xFE` sub-opcode selecting the access (see `engine/atomics.ts`).
+   */
+  Atomic,
 }
 
 /** A row's translation rule. */
@@ -223,6 +230,19 @@ function simd(sub: number, name: string, sig: string, instr: InstrName, x: Extra
 /** A relaxed SIMD row (`0xFD sub`, sub from 0x100): feature `RelaxedSimd`. */
 function relaxed(sub: number, name: string, sig: string, instr: InstrName): OpInfo {
   return simd(sub, name, sig, instr, { feature: Feature.RelaxedSimd });
+}
+
+/**
+ * A threads row (`0xFE sub`): an atomic access of natural alignment `align`, which its memarg
+ * must carry exactly, translated to the generic instruction `instr`.
+ */
+function atomic(sub: number, name: string, sig: string, align: number, instr: InstrName) {
+  const tr = rule(TranslateKind.Atomic, instr);
+  return op(prefixed(0xfe, sub), name, sig, tr, {
+    imm: Imm.MemArg,
+    align,
+    feature: Feature.Threads,
+  });
 }
 
 /** A SIMD memory access with a memarg of natural alignment `align`. */
@@ -1031,6 +1051,78 @@ export const OPS = {
     "vvv:v",
     "V128Ternary",
   ),
+
+  // 0xFE: threads (atomics; see `engine/atomics.ts`). Every access must be naturally aligned.
+  MemoryAtomicNotify: atomic(0x00, "memory.atomic.notify", "ii:i", 2, "AtomicNotify"),
+  MemoryAtomicWait32: atomic(0x01, "memory.atomic.wait32", "iil:i", 2, "AtomicWait"),
+  MemoryAtomicWait64: atomic(0x02, "memory.atomic.wait64", "ill:i", 3, "AtomicWait"),
+  AtomicFence: op(prefixed(0xfe, 0x03), "atomic.fence", ":", NOP, {
+    imm: Imm.ZeroByte,
+    feature: Feature.Threads,
+  }),
+  I32AtomicLoad: atomic(0x10, "i32.atomic.load", "i:i", 2, "AtomicLoad"),
+  I64AtomicLoad: atomic(0x11, "i64.atomic.load", "i:l", 3, "AtomicLoad"),
+  I32AtomicLoad8U: atomic(0x12, "i32.atomic.load8_u", "i:i", 0, "AtomicLoad"),
+  I32AtomicLoad16U: atomic(0x13, "i32.atomic.load16_u", "i:i", 1, "AtomicLoad"),
+  I64AtomicLoad8U: atomic(0x14, "i64.atomic.load8_u", "i:l", 0, "AtomicLoad"),
+  I64AtomicLoad16U: atomic(0x15, "i64.atomic.load16_u", "i:l", 1, "AtomicLoad"),
+  I64AtomicLoad32U: atomic(0x16, "i64.atomic.load32_u", "i:l", 2, "AtomicLoad"),
+  I32AtomicStore: atomic(0x17, "i32.atomic.store", "ii:", 2, "AtomicStore"),
+  I64AtomicStore: atomic(0x18, "i64.atomic.store", "il:", 3, "AtomicStore"),
+  I32AtomicStore8: atomic(0x19, "i32.atomic.store8", "ii:", 0, "AtomicStore"),
+  I32AtomicStore16: atomic(0x1a, "i32.atomic.store16", "ii:", 1, "AtomicStore"),
+  I64AtomicStore8: atomic(0x1b, "i64.atomic.store8", "il:", 0, "AtomicStore"),
+  I64AtomicStore16: atomic(0x1c, "i64.atomic.store16", "il:", 1, "AtomicStore"),
+  I64AtomicStore32: atomic(0x1d, "i64.atomic.store32", "il:", 2, "AtomicStore"),
+  I32AtomicRmwAdd: atomic(0x1e, "i32.atomic.rmw.add", "ii:i", 2, "AtomicRmw"),
+  I64AtomicRmwAdd: atomic(0x1f, "i64.atomic.rmw.add", "il:l", 3, "AtomicRmw"),
+  I32AtomicRmw8AddU: atomic(0x20, "i32.atomic.rmw8.add_u", "ii:i", 0, "AtomicRmw"),
+  I32AtomicRmw16AddU: atomic(0x21, "i32.atomic.rmw16.add_u", "ii:i", 1, "AtomicRmw"),
+  I64AtomicRmw8AddU: atomic(0x22, "i64.atomic.rmw8.add_u", "il:l", 0, "AtomicRmw"),
+  I64AtomicRmw16AddU: atomic(0x23, "i64.atomic.rmw16.add_u", "il:l", 1, "AtomicRmw"),
+  I64AtomicRmw32AddU: atomic(0x24, "i64.atomic.rmw32.add_u", "il:l", 2, "AtomicRmw"),
+  I32AtomicRmwSub: atomic(0x25, "i32.atomic.rmw.sub", "ii:i", 2, "AtomicRmw"),
+  I64AtomicRmwSub: atomic(0x26, "i64.atomic.rmw.sub", "il:l", 3, "AtomicRmw"),
+  I32AtomicRmw8SubU: atomic(0x27, "i32.atomic.rmw8.sub_u", "ii:i", 0, "AtomicRmw"),
+  I32AtomicRmw16SubU: atomic(0x28, "i32.atomic.rmw16.sub_u", "ii:i", 1, "AtomicRmw"),
+  I64AtomicRmw8SubU: atomic(0x29, "i64.atomic.rmw8.sub_u", "il:l", 0, "AtomicRmw"),
+  I64AtomicRmw16SubU: atomic(0x2a, "i64.atomic.rmw16.sub_u", "il:l", 1, "AtomicRmw"),
+  I64AtomicRmw32SubU: atomic(0x2b, "i64.atomic.rmw32.sub_u", "il:l", 2, "AtomicRmw"),
+  I32AtomicRmwAnd: atomic(0x2c, "i32.atomic.rmw.and", "ii:i", 2, "AtomicRmw"),
+  I64AtomicRmwAnd: atomic(0x2d, "i64.atomic.rmw.and", "il:l", 3, "AtomicRmw"),
+  I32AtomicRmw8AndU: atomic(0x2e, "i32.atomic.rmw8.and_u", "ii:i", 0, "AtomicRmw"),
+  I32AtomicRmw16AndU: atomic(0x2f, "i32.atomic.rmw16.and_u", "ii:i", 1, "AtomicRmw"),
+  I64AtomicRmw8AndU: atomic(0x30, "i64.atomic.rmw8.and_u", "il:l", 0, "AtomicRmw"),
+  I64AtomicRmw16AndU: atomic(0x31, "i64.atomic.rmw16.and_u", "il:l", 1, "AtomicRmw"),
+  I64AtomicRmw32AndU: atomic(0x32, "i64.atomic.rmw32.and_u", "il:l", 2, "AtomicRmw"),
+  I32AtomicRmwOr: atomic(0x33, "i32.atomic.rmw.or", "ii:i", 2, "AtomicRmw"),
+  I64AtomicRmwOr: atomic(0x34, "i64.atomic.rmw.or", "il:l", 3, "AtomicRmw"),
+  I32AtomicRmw8OrU: atomic(0x35, "i32.atomic.rmw8.or_u", "ii:i", 0, "AtomicRmw"),
+  I32AtomicRmw16OrU: atomic(0x36, "i32.atomic.rmw16.or_u", "ii:i", 1, "AtomicRmw"),
+  I64AtomicRmw8OrU: atomic(0x37, "i64.atomic.rmw8.or_u", "il:l", 0, "AtomicRmw"),
+  I64AtomicRmw16OrU: atomic(0x38, "i64.atomic.rmw16.or_u", "il:l", 1, "AtomicRmw"),
+  I64AtomicRmw32OrU: atomic(0x39, "i64.atomic.rmw32.or_u", "il:l", 2, "AtomicRmw"),
+  I32AtomicRmwXor: atomic(0x3a, "i32.atomic.rmw.xor", "ii:i", 2, "AtomicRmw"),
+  I64AtomicRmwXor: atomic(0x3b, "i64.atomic.rmw.xor", "il:l", 3, "AtomicRmw"),
+  I32AtomicRmw8XorU: atomic(0x3c, "i32.atomic.rmw8.xor_u", "ii:i", 0, "AtomicRmw"),
+  I32AtomicRmw16XorU: atomic(0x3d, "i32.atomic.rmw16.xor_u", "ii:i", 1, "AtomicRmw"),
+  I64AtomicRmw8XorU: atomic(0x3e, "i64.atomic.rmw8.xor_u", "il:l", 0, "AtomicRmw"),
+  I64AtomicRmw16XorU: atomic(0x3f, "i64.atomic.rmw16.xor_u", "il:l", 1, "AtomicRmw"),
+  I64AtomicRmw32XorU: atomic(0x40, "i64.atomic.rmw32.xor_u", "il:l", 2, "AtomicRmw"),
+  I32AtomicRmwXchg: atomic(0x41, "i32.atomic.rmw.xchg", "ii:i", 2, "AtomicRmw"),
+  I64AtomicRmwXchg: atomic(0x42, "i64.atomic.rmw.xchg", "il:l", 3, "AtomicRmw"),
+  I32AtomicRmw8XchgU: atomic(0x43, "i32.atomic.rmw8.xchg_u", "ii:i", 0, "AtomicRmw"),
+  I32AtomicRmw16XchgU: atomic(0x44, "i32.atomic.rmw16.xchg_u", "ii:i", 1, "AtomicRmw"),
+  I64AtomicRmw8XchgU: atomic(0x45, "i64.atomic.rmw8.xchg_u", "il:l", 0, "AtomicRmw"),
+  I64AtomicRmw16XchgU: atomic(0x46, "i64.atomic.rmw16.xchg_u", "il:l", 1, "AtomicRmw"),
+  I64AtomicRmw32XchgU: atomic(0x47, "i64.atomic.rmw32.xchg_u", "il:l", 2, "AtomicRmw"),
+  I32AtomicRmwCmpxchg: atomic(0x48, "i32.atomic.rmw.cmpxchg", "iii:i", 2, "AtomicCmpxchg"),
+  I64AtomicRmwCmpxchg: atomic(0x49, "i64.atomic.rmw.cmpxchg", "ill:l", 3, "AtomicCmpxchg"),
+  I32AtomicRmw8CmpxchgU: atomic(0x4a, "i32.atomic.rmw8.cmpxchg_u", "iii:i", 0, "AtomicCmpxchg"),
+  I32AtomicRmw16CmpxchgU: atomic(0x4b, "i32.atomic.rmw16.cmpxchg_u", "iii:i", 1, "AtomicCmpxchg"),
+  I64AtomicRmw8CmpxchgU: atomic(0x4c, "i64.atomic.rmw8.cmpxchg_u", "ill:l", 0, "AtomicCmpxchg"),
+  I64AtomicRmw16CmpxchgU: atomic(0x4d, "i64.atomic.rmw16.cmpxchg_u", "ill:l", 1, "AtomicCmpxchg"),
+  I64AtomicRmw32CmpxchgU: atomic(0x4e, "i64.atomic.rmw32.cmpxchg_u", "ill:l", 2, "AtomicCmpxchg"),
 } as const satisfies Record<string, OpInfo>;
 
 /** The name of a row of `OPS`. */

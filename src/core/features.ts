@@ -35,6 +35,8 @@ export interface WasmFeatures {
   readonly wasmCustomPageSizes: boolean;
   /** The wide-arithmetic proposal: 128-bit add, sub and multiply results. */
   readonly wasmWideArithmetic: boolean;
+  /** The threads proposal: shared memories and atomic memory operators. */
+  readonly wasmThreads: boolean;
 }
 
 /** Wasm 2.0: the features on by default. */
@@ -53,6 +55,7 @@ export const WASM2_FEATURES: WasmFeatures = {
   wasmMemory64: false,
   wasmCustomPageSizes: false,
   wasmWideArithmetic: false,
+  wasmThreads: false,
 };
 
 /** A feature an operator or type depends on, as one bit, so a set of them is one integer. */
@@ -68,6 +71,7 @@ export const enum Feature {
   WideArithmetic = 128,
   TailCall = 256,
   RelaxedSimd = 512,
+  Threads = 1024,
 }
 
 /** The wording for a disabled feature, after wasmparser's "... support is not enabled". */
@@ -93,6 +97,8 @@ export function featureMessage(feature: Feature): string {
       return "tail calls support is not enabled";
     case Feature.RelaxedSimd:
       return "relaxed SIMD support is not enabled";
+    case Feature.Threads:
+      return "threads support is not enabled";
     default:
       return "feature is not enabled";
   }
@@ -111,5 +117,6 @@ export function disabledFeatures(features: WasmFeatures): number {
   if (!features.wasmWideArithmetic) off |= Feature.WideArithmetic;
   if (!features.wasmTailCall) off |= Feature.TailCall;
   if (!features.wasmRelaxedSimd) off |= Feature.RelaxedSimd;
+  if (!features.wasmThreads) off |= Feature.Threads;
   return off;
 }

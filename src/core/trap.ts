@@ -22,6 +22,15 @@ export enum TrapCode {
   GrowthOperationLimited = 10,
   /** A trap raised by a host function (its error is kept as `cause`). */
   HostError = 11,
+  /** An atomic access at an address that is not a multiple of its size (threads). */
+  UnalignedAtomic = 12,
+  /** `memory.atomic.wait32/64` on a memory that is not shared (threads). */
+  ExpectedSharedMemory = 13,
+  /**
+   * `memory.atomic.wait32/64` without a timeout found the expected value: with no other agent to
+   * notify it, it would wait forever (see `engine/atomics.ts`).
+   */
+  WaitForever = 14,
 }
 
 /**
@@ -43,6 +52,9 @@ export const TRAP_MESSAGES: Readonly<Record<TrapCode, string>> = {
   [TrapCode.OutOfFuel]: "all fuel consumed",
   [TrapCode.GrowthOperationLimited]: "growth operation limited",
   [TrapCode.HostError]: "host error",
+  [TrapCode.UnalignedAtomic]: "unaligned atomic",
+  [TrapCode.ExpectedSharedMemory]: "expected shared memory",
+  [TrapCode.WaitForever]: "wait without timeout on a single thread would never wake",
 };
 
 /** One frame of a Wasm backtrace: the function index and, when known, its name. */

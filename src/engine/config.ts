@@ -68,6 +68,11 @@ export interface ConfigOptions {
   wasmCustomPageSizes?: boolean;
   /** The wide-arithmetic proposal (`i64.add128`, `i64.sub128`, `i64.mul_wide_s/u`); default off. */
   wasmWideArithmetic?: boolean;
+  /**
+   * The threads proposal, as far as one thread honours it: shared memory types and every atomic
+   * operator (see `engine/atomics.ts`); default off, as in wasmi.
+   */
+  wasmThreads?: boolean;
   /** Maximum depth of nested Wasm calls before `StackOverflow`. */
   maxRecursionDepth?: number;
   /** Maximum number of value slots on one execution stack before `StackOverflow`. */
@@ -144,6 +149,8 @@ export class Config implements WasmFeatures {
   wasmCustomPageSizes = false;
   /** The wide-arithmetic proposal. */
   wasmWideArithmetic = false;
+  /** The threads proposal: shared memories and atomics, run by this one thread. */
+  wasmThreads = false;
   /** Maximum depth of nested Wasm calls before a `StackOverflow` trap. */
   maxRecursionDepth = 1024 * 16;
   /** Maximum number of value slots on one execution stack before a `StackOverflow` trap. */

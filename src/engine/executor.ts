@@ -118,6 +118,14 @@ import {
   i64XorImm,
 } from "../core/num/mod.ts";
 import {
+  atomicCmpxchg,
+  atomicLoad,
+  atomicNotify,
+  atomicRmw,
+  atomicStore,
+  atomicWait,
+} from "./atomics.ts";
+import {
   dataDrop,
   elemDrop,
   GROW_OUT_OF_FUEL,
@@ -2200,6 +2208,73 @@ export function run(
           code[(pc + 3) | 0],
           (fp + code[(pc + 4) | 0]) | 0,
           code[(pc + 5) | 0],
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 286: // AtomicLoad
+        atomicLoad(
+          code[(pc + 2) | 0],
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 287: // AtomicStore
+        atomicStore(
+          code[(pc + 1) | 0],
+          s32,
+          mview,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 288: // AtomicRmw
+        atomicRmw(
+          code[(pc + 2) | 0],
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 289: // AtomicCmpxchg
+        atomicCmpxchg(
+          code[(pc + 2) | 0],
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+          (fp + code[(pc + 5) | 0]) | 0,
+          (fp + code[(pc + 6) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 290: // AtomicWait
+        s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
+          code[(pc + 2) | 0],
+          s32,
+          mem!,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+          (fp + code[(pc + 5) | 0]) | 0,
+          (fp + code[(pc + 6) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 291: // AtomicNotify
+        s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
+          mview,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
         );
         pc = (pc + 6) | 0;
         break;

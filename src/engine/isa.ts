@@ -761,6 +761,14 @@ const ROWS = {
   V128Store: op("ror", "simdStore(s32, mview, s32[$1], $2, $3);"),
   V128LoadLane: op("rvrori", "simdLoadLane($2, s32, mview, $1, s32[$3], $4, $5, $6);"),
   V128StoreLane: op("vrori", "simdStoreLane($1, s32, mview, s32[$2], $3, $4, $5);"),
+
+  // Threads: generic atomic accesses keyed by the `0xFE` sub-opcode (see `atomics.ts`)
+  AtomicLoad: op("rvro", "atomicLoad($2, s32, mview, $1, s32[$3], $4);"),
+  AtomicStore: op("vror", "atomicStore($1, s32, mview, s32[$2], $3, $4);"),
+  AtomicRmw: op("rvror", "atomicRmw($2, s32, mview, $1, s32[$3], $4, $5);"),
+  AtomicCmpxchg: op("rvrorr", "atomicCmpxchg($2, s32, mview, $1, s32[$3], $4, $5, $6);"),
+  AtomicWait: op("rvrorr", "s32[$1] = atomicWait($2, s32, mem!, s32[$3], $4, $5, $6);"),
+  AtomicNotify: op("rvror", "s32[$1] = atomicNotify(mview, s32[$3], $4);"),
 } satisfies Record<string, Row>;
 
 /** The name of an instruction. */

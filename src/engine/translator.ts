@@ -516,6 +516,8 @@ class FuncTranslator {
         return;
       case TranslateKind.Simd:
         return this.#simd(opSub(op), rule);
+      case TranslateKind.Atomic:
+        return this.#atomic(opSub(op), rule);
     }
     const r = this.#reader;
     const s = this.#stack;
@@ -874,6 +876,26 @@ class FuncTranslator {
       }
     }
     throw new Error(`The engine cannot translate opcode 0xfd${n.toString(16)}`);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Threads: generic atomic instructions that carry the `0xFE` sub-opcode (see `atomics.ts`)
+
+  /** `instr dst? sub addr offset operands...`, the operands after the address per the signature. */
+  #atomic(sub: number, rule: Rule): void {
+    const s = this.#stack;
+    const args = this.#positions;
+    args.length = 0;
+    for (let p = s.height - rule.params; p < s.height; p++) args.push(this.#use(p));
+    this.#pop(rule.params);
+    const code = this.#code;
+    if (rule.results === 0) code.emit(rule.op);
+    else this.#beginResult(rule.op);
+    code.emit(sub);
+    code.emit(args[0]!);
+    code.emit(this.#reader.offset);
+    for (let i = 1; i < args.length; i++) code.emit(args[i]!);
+    if (rule.results !== 0) this.#endResult();
   }
 
   // -------------------------------------------------------------------------------------------

@@ -539,7 +539,10 @@ export class FuncValidator {
   }
 
   #alignment(idx: number): void {
-    if (this.#reader.align > OP_MAX_ALIGN[idx]!) {
+    if (OP_FEATURE[idx] === Feature.Threads) {
+      // An atomic access carries exactly its natural alignment.
+      if (this.#reader.align !== OP_MAX_ALIGN[idx]) this.#fail("atomic alignment must be natural");
+    } else if (this.#reader.align > OP_MAX_ALIGN[idx]!) {
       this.#fail("alignment must not be larger than natural");
     }
   }

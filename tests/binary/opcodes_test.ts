@@ -89,6 +89,12 @@ Deno.test("opcodes: translation rules name engine instructions of the right shap
       case TranslateKind.Simd:
         assert.match(t.instr!, /^V128/, row.name);
         break;
+      case TranslateKind.Atomic: {
+        // `op dst? sub addr offset operands...`: the address first, then the other operands.
+        const dst = results > 0 ? "r" : "";
+        assert.equal(shapeOf(t.instr!), `${dst}vro${"r".repeat(params - 1)}`, row.name);
+        break;
+      }
       default:
         assert.equal(t.instr, null, row.name);
     }
