@@ -184,8 +184,11 @@ const TAIL_CALL = `
       );
       base = (fp + code[(pc + 4) | 0]) | 0;
     }
+    // The arguments move down (base > fp), so a forward copy never overwrites one unread.
     if (callee.isHost) {
-      s32.copyWithin(fp, base, base + callee.type.params.length * SLOT_WORDS);
+      for (let i = 0, n = callee.type.params.length * SLOT_WORDS; i < n; i++) {
+        s32[fp + i] = s32[base + i];
+      }
       const from = inst;
       const at = fp;
       if (depth === baseDepth) {
@@ -207,7 +210,7 @@ const TAIL_CALL = `
       f32 = st.f32;
       f64 = st.f64;
     }
-    s32.copyWithin(fp, base, base + cf.paramWords);
+    for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
     for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
     funcs[depth] = callee;
     code = cf.code;
