@@ -15,9 +15,12 @@ import { Imm, OP_INFO, opPrefix, opSub, PREFIX_ROOM, prefixed } from "./opcodes.
 /** Block type of a block with no parameters and no results (the s33 value of byte 0x40). */
 export const BLOCK_EMPTY = -64;
 
-/** The immediate shape of every opcode (255: no such opcode), one table per prefix. */
+/**
+ * The immediate shape of every opcode (255: no such opcode): one table for single-byte opcodes,
+ * one per prefix byte 0xFC, 0xFD, 0xFE (indexed by the byte).
+ */
 const IMM_1 = new Uint8Array(256).fill(255);
-const IMM_PREFIXED: Record<number, Uint8Array> = {};
+const IMM_PREFIXED: (Uint8Array | null)[] = new Array(256).fill(null);
 for (const [prefix, room] of Object.entries(PREFIX_ROOM)) {
   IMM_PREFIXED[Number(prefix)] = new Uint8Array(room).fill(255);
 }
@@ -115,8 +118,8 @@ export class OpReader extends BinaryReader {
     const b = this.u8();
     let code: number;
     let imm: number;
-    const table = IMM_PREFIXED[b];
-    if (table !== undefined) {
+    if (b >= 0xfc && b !== 0xff) {
+      const table = IMM_PREFIXED[b]!;
       const sub = this.u32();
       imm = sub < table.length ? table[sub]! : 255;
       code = prefixed(b, sub);

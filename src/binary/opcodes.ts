@@ -1170,16 +1170,9 @@ export function opSub(op: number): number {
  * `OpReader` only returns prefixed opcodes with a sub-opcode within `PREFIX_ROOM`.
  */
 export function denseIndex(op: number): number {
-  switch (op >>> 12) {
-    case 0:
-      return op;
-    case 0xfc:
-      return 256 + (op & 0xfff);
-    case 0xfd:
-      return 512 + (op & 0xfff);
-    default: // 0xfe
-      return 1024 + (op & 0xfff);
-  }
+  if (op < 256) return op;
+  const prefix = op >>> 12;
+  return (prefix === 0xfc ? 256 : prefix === 0xfd ? 512 : 1024) + (op & 0xfff);
 }
 
 /** The text name of an opcode, or a hex code if it is unknown. */
