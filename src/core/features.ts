@@ -116,7 +116,8 @@ export function disabledFeatures(features: WasmFeatures): number {
   if (!features.wasmMutableGlobal) off |= Feature.MutableGlobal;
   if (!features.wasmWideArithmetic) off |= Feature.WideArithmetic;
   if (!features.wasmTailCall) off |= Feature.TailCall;
-  if (!features.wasmRelaxedSimd) off |= Feature.RelaxedSimd;
+  // Relaxed SIMD extends SIMD: without SIMD its operators are off too.
+  if (!features.wasmRelaxedSimd || !features.wasmSimd) off |= Feature.RelaxedSimd;
   if (!features.wasmThreads) off |= Feature.Threads;
   return off;
 }

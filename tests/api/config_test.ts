@@ -73,6 +73,12 @@ const SWITCHES: [keyof ConfigOptions, string][] = [
     "wasmExtendedConst",
     `(module (global i32 (i32.add (i32.const 1) (i32.const 2))))`,
   ],
+  ["wasmTailCall", `(module (func $f) (func (return_call $f)))`],
+  [
+    "wasmRelaxedSimd",
+    `(module (func (param v128) (result v128) (i8x16.relaxed_swizzle (local.get 0) (local.get 0))))`,
+  ],
+  ["wasmThreads", `(module (memory 1 1 shared) (func (atomic.fence)))`],
 ];
 
 Deno.test("config: every accepted feature switch changes what the engine takes", () => {

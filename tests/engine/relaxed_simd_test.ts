@@ -243,4 +243,11 @@ Deno.test("relaxed SIMD: end to end through the API, and the wasmRelaxedSimd swi
     () => new Module(off, bytes),
     (err) => err instanceof DecodeError && err.message.includes("i8x16.relaxed_swizzle"),
   );
+  // Relaxed SIMD extends SIMD: with SIMD off, its operators are off too (even in dead code).
+  const dead = wat(`(module (func unreachable i8x16.relaxed_swizzle drop))`);
+  new Module(engine, dead);
+  assert.throws(
+    () => new Module(new Engine(new Config({ wasmSimd: false })), dead),
+    (err) => err instanceof DecodeError && err.message.includes("i8x16.relaxed_swizzle"),
+  );
 });
