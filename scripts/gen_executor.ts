@@ -27,6 +27,7 @@ import * as bulk from "../src/engine/bulk_ops.ts";
 import * as entities from "../src/engine/entities.ts";
 import * as simd from "../src/engine/simd.ts";
 import * as simdMem from "../src/engine/simd_mem.ts";
+import * as atomics from "../src/engine/atomics.ts";
 import * as support from "../src/engine/exec_support.ts";
 import * as exceptions from "../src/engine/exceptions.ts";
 
@@ -36,6 +37,7 @@ export const EXECUTOR_PATH = "src/engine/executor.ts";
 /** Modules whose functions a `run` template may call, by import path from `src/engine/`. */
 const CALLABLE: readonly [string, Record<string, unknown>][] = [
   ["../core/num/mod.ts", num],
+  ["./atomics.ts", atomics],
   ["./bulk_ops.ts", bulk],
   ["./entities.ts", entities],
   ["./exec_support.ts", support],

@@ -10,7 +10,7 @@
 
 import type { RefType, ValType } from "../core/types.ts";
 import { BinaryReader } from "./reader.ts";
-import { Imm, OP_INFO } from "./opcodes.ts";
+import { Imm, OP_INFO, opPrefix, opSub, PREFIX_ROOM, prefixed } from "./opcodes.ts";
 
 /** Block type of a block with no parameters and no results (the s33 value of byte 0x40). */
 export const BLOCK_EMPTY = -64;
@@ -24,14 +24,19 @@ export const CATCH_ALL = 2;
 /** `catch_all_ref l`: any exception, as an `exnref`. */
 export const CATCH_ALL_REF = 3;
 
-/** The immediate shape of every opcode (255: no such opcode), one table per prefix. */
+/**
+ * The immediate shape of every opcode (255: no such opcode): one table for single-byte opcodes,
+ * one per prefix byte 0xFC, 0xFD, 0xFE (indexed by the byte).
+ */
 const IMM_1 = new Uint8Array(256).fill(255);
-const IMM_FC = new Uint8Array(256).fill(255);
-const IMM_FD = new Uint8Array(256).fill(255);
+const IMM_PREFIXED: (Uint8Array | null)[] = new Array(256).fill(null);
+for (const [prefix, room] of Object.entries(PREFIX_ROOM)) {
+  IMM_PREFIXED[Number(prefix)] = new Uint8Array(room).fill(255);
+}
 for (const info of OP_INFO.values()) {
-  const prefix = info.code >> 8;
-  const table = prefix === 0 ? IMM_1 : prefix === 0xfc ? IMM_FC : IMM_FD;
-  table[info.code & 0xff] = info.imm;
+  const prefix = opPrefix(info.code);
+  const table = prefix === 0 ? IMM_1 : IMM_PREFIXED[prefix]!;
+  table[opSub(info.code)] = info.imm;
 }
 
 /** Decodes a value type byte, or returns null. */
@@ -121,18 +126,19 @@ export class OpReader extends BinaryReader {
   multiMemory = false;
 
   /**
-   * Reads the next instruction and returns its opcode (prefixed ones as `0xFC00 + n` /
-   * `0xFD00 + n`). Throws `DecodeError` on an unknown opcode or a malformed immediate.
+   * Reads the next instruction and returns its opcode (prefixed ones as `prefixed(prefix, n)`,
+   * see `opcodes.ts`). Throws `DecodeError` on an unknown opcode or a malformed immediate.
    */
   read(): number {
     this.opPos = this.pos;
     const b = this.u8();
     let code: number;
     let imm: number;
-    if (b === 0xfc || b === 0xfd) {
+    if (b >= 0xfc && b !== 0xff) {
+      const table = IMM_PREFIXED[b]!;
       const sub = this.u32();
-      imm = sub < 256 ? (b === 0xfc ? IMM_FC : IMM_FD)[sub]! : 255;
-      code = (b << 8) | sub;
+      imm = sub < table.length ? table[sub]! : 255;
+      code = prefixed(b, sub);
     } else {
       code = b;
       imm = IMM_1[b]!;
@@ -288,6 +294,9 @@ export class OpReader extends BinaryReader {
       case Imm.MemArgLane:
         this.#memArg();
         this.lane = this.u8();
+        return;
+      case Imm.ZeroByte:
+        this.#zeroByte();
         return;
     }
   }

@@ -100,7 +100,7 @@ export class LinkError extends WasmError {
  * ```ts
  * import { Config, ConfigError } from "../../mod.ts";
  * import assert from "node:assert/strict";
- * assert.throws(() => new Config({ wasmTailCall: true }), ConfigError);
+ * assert.throws(() => new Config({ compilationMode: "jit" as never }), ConfigError);
  * ```
  */
 export class ConfigError extends WasmError {

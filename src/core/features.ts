@@ -37,6 +37,8 @@ export interface WasmFeatures {
   readonly wasmWideArithmetic: boolean;
   /** The exception-handling proposal: tags, `throw`, `throw_ref`, `try_table`, `exnref`. */
   readonly wasmExceptions: boolean;
+  /** The threads proposal: shared memories and atomic memory operators. */
+  readonly wasmThreads: boolean;
 }
 
 /** Wasm 2.0: the features on by default. */
@@ -56,6 +58,7 @@ export const WASM2_FEATURES: WasmFeatures = {
   wasmCustomPageSizes: false,
   wasmWideArithmetic: false,
   wasmExceptions: false,
+  wasmThreads: false,
 };
 
 /** A feature an operator or type depends on, as one bit, so a set of them is one integer. */
@@ -70,6 +73,9 @@ export const enum Feature {
   MutableGlobal = 64,
   WideArithmetic = 128,
   Exceptions = 256,
+  TailCall = 512,
+  RelaxedSimd = 1024,
+  Threads = 2048,
 }
 
 /** The wording for a disabled feature, after wasmparser's "... support is not enabled". */
@@ -93,6 +99,12 @@ export function featureMessage(feature: Feature): string {
       return "wide arithmetic support is not enabled";
     case Feature.Exceptions:
       return "exceptions support is not enabled";
+    case Feature.TailCall:
+      return "tail calls support is not enabled";
+    case Feature.RelaxedSimd:
+      return "relaxed SIMD support is not enabled";
+    case Feature.Threads:
+      return "threads support is not enabled";
     default:
       return "feature is not enabled";
   }
@@ -110,5 +122,9 @@ export function disabledFeatures(features: WasmFeatures): number {
   if (!features.wasmMutableGlobal) off |= Feature.MutableGlobal;
   if (!features.wasmWideArithmetic) off |= Feature.WideArithmetic;
   if (!features.wasmExceptions) off |= Feature.Exceptions;
+  if (!features.wasmTailCall) off |= Feature.TailCall;
+  // Relaxed SIMD extends SIMD: without SIMD its operators are off too.
+  if (!features.wasmRelaxedSimd || !features.wasmSimd) off |= Feature.RelaxedSimd;
+  if (!features.wasmThreads) off |= Feature.Threads;
   return off;
 }

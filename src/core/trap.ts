@@ -24,6 +24,15 @@ export enum TrapCode {
   HostError = 11,
   /** `throw_ref` of a null `exnref` (exception handling). */
   NullExnReference = 12,
+  /** An atomic access at an address that is not a multiple of its size (threads). */
+  UnalignedAtomic = 13,
+  /** `memory.atomic.wait32/64` on a memory that is not shared (threads). */
+  ExpectedSharedMemory = 14,
+  /**
+   * `memory.atomic.wait32/64` without a timeout found the expected value: with no other agent to
+   * notify it, it would wait forever (see `engine/atomics.ts`).
+   */
+  WaitForever = 15,
 }
 
 /**
@@ -46,6 +55,9 @@ export const TRAP_MESSAGES: Readonly<Record<TrapCode, string>> = {
   [TrapCode.GrowthOperationLimited]: "growth operation limited",
   [TrapCode.HostError]: "host error",
   [TrapCode.NullExnReference]: "null exception reference",
+  [TrapCode.UnalignedAtomic]: "unaligned atomic",
+  [TrapCode.ExpectedSharedMemory]: "expected shared memory",
+  [TrapCode.WaitForever]: "wait without timeout on a single thread would never wake",
 };
 
 /**

@@ -121,9 +121,10 @@ export class MemoryType {
     this.shared = limits.shared ?? false;
   }
 
-  /** `{min 1, max 2}` */
+  /** `memory {min 1, max 2}`, with `shared` after the limits of a shared memory. */
   toString(): string {
-    return `memory {min ${this.minimum}${this.maximum === null ? "" : `, max ${this.maximum}`}}`;
+    const max = this.maximum === null ? "" : `, max ${this.maximum}`;
+    return `memory {min ${this.minimum}${max}}${this.shared ? " shared" : ""}`;
   }
 }
 

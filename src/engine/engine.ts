@@ -207,9 +207,15 @@ export class Engine {
       throw e;
     }
     try {
+      // A host function reached by a tail call from the base frame left no frame to continue
+      // in: once its Promise settled, the call is done (its results are in the first slots).
+      if (st.depth < 0) return DONE;
       return run(this, store, st, 0);
     } catch (e) {
-      if (st.host !== null) {
+      // A host function that throws stops the call so that it can be resumed with its results,
+      // unless a tail call reached it from the base frame: no frame is left to resume, and the
+      // error ends the call as wasmi's does.
+      if (st.host !== null && st.depth >= 0) {
         st.hostError = e;
         return HOST_TRAP;
       }

@@ -50,6 +50,7 @@ import {
   Op,
   OP_INFO,
   type OpInfo,
+  opSub,
   TranslateKind,
 } from "../binary/opcodes.ts";
 import type { FuncType, ValType } from "../core/types.ts";
@@ -389,7 +390,10 @@ class FuncTranslator {
     if (fuel === null) return;
     const region = this.#regions[this.#regions.length - 1]!;
     region.cost += fuel.base;
-    if (op === Op.Call || op === Op.CallIndirect) region.cost += fuel.call;
+    if (
+      op === Op.Call || op === Op.CallIndirect || op === Op.ReturnCall ||
+      op === Op.ReturnCallIndirect
+    ) region.cost += fuel.call;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -546,7 +550,9 @@ class FuncTranslator {
       case TranslateKind.Nop:
         return;
       case TranslateKind.Simd:
-        return this.#simd(op & 0xff, rule);
+        return this.#simd(opSub(op), rule);
+      case TranslateKind.Atomic:
+        return this.#atomic(opSub(op), rule);
     }
     const r = this.#reader;
     const s = this.#stack;
@@ -603,6 +609,10 @@ class FuncTranslator {
         return this.#call(r.index);
       case Op.CallIndirect:
         return this.#callIndirect(r.index, r.index2);
+      case Op.ReturnCall:
+        return this.#returnCall(r.index);
+      case Op.ReturnCallIndirect:
+        return this.#returnCallIndirect(r.index, r.index2);
       case Op.Drop:
         return s.pop();
       case Op.Select:
@@ -912,6 +922,26 @@ class FuncTranslator {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Threads: generic atomic instructions that carry the `0xFE` sub-opcode (see `atomics.ts`)
+
+  /** `instr dst? sub addr offset operands...`, the operands after the address per the signature. */
+  #atomic(sub: number, rule: Rule): void {
+    const s = this.#stack;
+    const args = this.#positions;
+    args.length = 0;
+    for (let p = s.height - rule.params; p < s.height; p++) args.push(this.#use(p));
+    this.#pop(rule.params);
+    const code = this.#code;
+    if (rule.results === 0) code.emit(rule.op);
+    else this.#beginResult(rule.op);
+    code.emit(sub);
+    code.emit(args[0]!);
+    code.emit(this.#reader.offset);
+    for (let i = 1; i < args.length; i++) code.emit(args[i]!);
+    if (rule.results !== 0) this.#endResult();
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Locals
 
   /** `local.set x` (or `local.tee x` when `tee`). */
@@ -959,6 +989,30 @@ class FuncTranslator {
     this.#pop(type.params.length + 1);
     this.#code.op4(I.CallIndirect, typeIndex, table, index, this.#slot(base));
     this.#pushTemps(type.results);
+  }
+
+  /**
+   * `return_call f`: the arguments go to their stack slots, from where `ReturnCall` moves them
+   * to the frame's first slots, replacing this function's frame with the callee's (see
+   * `tail_call` in `isa.ts`).
+   */
+  #returnCall(funcIndex: number): void {
+    const m = this.#module;
+    const type = m.types[m.funcTypeIndices[funcIndex]!]!;
+    const base = this.#stack.height - type.params.length;
+    this.#materialiseRange(base, this.#stack.height);
+    this.#code.op2(I.ReturnCall, funcIndex, this.#slot(base));
+    this.#setUnreachable();
+  }
+
+  #returnCallIndirect(typeIndex: number, table: number): void {
+    const type = this.#module.types[typeIndex]!;
+    const s = this.#stack;
+    const index = this.#use(s.height - 1);
+    const base = s.height - 1 - type.params.length;
+    this.#materialiseRange(base, s.height - 1);
+    this.#code.op4(I.ReturnCallIndirect, typeIndex, table, index, this.#slot(base));
+    this.#setUnreachable();
   }
 
   /**

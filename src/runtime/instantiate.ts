@@ -78,7 +78,8 @@ function importMatches(module: Module, imp: ImportDecl, entity: ExternEntity): b
     }
     case "memory": {
       const m = entity as MemoryEntity;
-      return limitsMatch(m.pages, m.type.maximum, imp.type);
+      // A shared memory only satisfies a shared import, and an unshared one an unshared import.
+      return m.type.shared === imp.type.shared && limitsMatch(m.pages, m.type.maximum, imp.type);
     }
     case "global":
       return (entity as GlobalEntity).type.equals(imp.type as GlobalType);

@@ -10,7 +10,7 @@
  */
 
 import { DecodeError, ValidationError } from "../core/errors.ts";
-import { isRefType, type ValType } from "../core/types.ts";
+import { type FuncType, isRefType, type ValType } from "../core/types.ts";
 import type { FuncBody } from "../binary/module.ts";
 import { denseIndex, Imm, Op } from "../binary/opcodes.ts";
 import {
@@ -383,6 +383,15 @@ export class FuncValidator {
       }
       case Op.CallIndirect:
         return this.#callIndirect();
+      case Op.ReturnCall: {
+        const type = this.#ctx.funcType(reader.index);
+        if (type === null) this.#fail(`unknown function ${reader.index}`);
+        return this.#returnCall(type.params, type.results);
+      }
+      case Op.ReturnCallIndirect: {
+        const type = this.#indirectType();
+        return this.#returnCall(type.params, type.results);
+      }
       case Op.Drop:
         this.#popAny();
         return;
@@ -500,6 +509,13 @@ export class FuncValidator {
   }
 
   #callIndirect(): void {
+    const type = this.#indirectType();
+    this.#popAll(type.params);
+    this.#pushAll(type.results);
+  }
+
+  /** Checks `call_indirect`'s (or `return_call_indirect`'s) immediates, pops the index. */
+  #indirectType(): FuncType {
     const reader = this.#reader;
     const module = this.#ctx.module;
     const tableIndex = reader.index2;
@@ -509,8 +525,17 @@ export class FuncValidator {
     if (type === undefined) this.#fail(`unknown type ${reader.index}`);
     if (element !== "funcref") this.#fail("type mismatch");
     this.#pop("i32");
-    this.#popAll(type.params);
-    this.#pushAll(type.results);
+    return type;
+  }
+
+  /**
+   * A tail call to a function of type `params -> results`: it returns what the callee returns,
+   * so the callee's results must be the function's own.
+   */
+  #returnCall(params: readonly ValType[], results: readonly ValType[]): void {
+    if (!sameTypes(results, this.#frames[0]!.results)) this.#fail("type mismatch");
+    this.#popAll(params);
+    this.#setUnreachable();
   }
 
   #select(): void {
@@ -584,7 +609,10 @@ export class FuncValidator {
   }
 
   #alignment(idx: number): void {
-    if (this.#reader.align > OP_MAX_ALIGN[idx]!) {
+    if (OP_FEATURE[idx] === Feature.Threads) {
+      // An atomic access carries exactly its natural alignment.
+      if (this.#reader.align !== OP_MAX_ALIGN[idx]) this.#fail("atomic alignment must be natural");
+    } else if (this.#reader.align > OP_MAX_ALIGN[idx]!) {
       this.#fail("alignment must not be larger than natural");
     }
   }

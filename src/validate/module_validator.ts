@@ -271,6 +271,7 @@ class ModuleValidator {
   }
 
   #memoryType(type: MemoryType, at: number): void {
+    if (type.shared && type.maximum === null) this.#fail("shared memory must have maximum", at);
     const tooLarge = "memory size must be at most 65536 pages (4GiB)";
     if (type.minimum > MAX_PAGES) this.#fail(tooLarge, at);
     if (type.maximum !== null) {

@@ -44,13 +44,15 @@ export interface WatOptions {
   readonly extendedConst?: boolean;
   /** Also accept the exception-handling proposal (`try_table`, `throw`, `exnref`). */
   readonly exceptions?: boolean;
+  /** Accept every proposal wabt knows (`WABT_WASM3_FEATURES`): tail calls, threads, ... */
+  readonly proposals?: boolean;
   /** The file name wabt's errors quote. Default `test.wat`. */
   readonly filename?: string;
 }
 
 /** Assembles WAT text into a binary module with the Wasm 2.0 features (see `WatOptions`). */
 export function wat(text: string, options: WatOptions = {}): Uint8Array {
-  const features = {
+  const features = options.proposals ? WABT_WASM3_FEATURES : {
     ...WABT_FEATURES,
     extended_const: options.extendedConst ?? false,
     exceptions: options.exceptions ?? false,

@@ -134,6 +134,14 @@ Deno.test("mutated modules decode or fail with DecodeError, quickly", () => {
   const featureSets: WasmFeatures[] = [
     WASM2_FEATURES,
     { ...WASM2_FEATURES, wasmSimd: false, wasmReferenceTypes: false, wasmBulkMemory: false },
+    // Mutated bytes also become tail calls, relaxed SIMD, atomics and shared memory limits.
+    {
+      ...WASM2_FEATURES,
+      wasmTailCall: true,
+      wasmRelaxedSimd: true,
+      wasmThreads: true,
+      wasmWideArithmetic: true,
+    },
   ];
   const rand = uniform(0x5eed);
   const perSeed = 1000;

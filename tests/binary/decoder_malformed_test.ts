@@ -296,8 +296,10 @@ Deno.test("disabled proposals are malformed", () => {
   assertMalformed(funcModule([0x3f, 0x01, 0x1a, 0x0b]), "zero byte expected", CODE_AT + 1);
   const multi = { ...WASM2_FEATURES, wasmMultiMemory: true };
   decode(funcModule([0x3f, 0x01, 0x1a, 0x0b]), multi);
-  // Proposals without decoder support: tail calls, 64-bit and shared memories.
-  assertMalformed(funcModule([0x12, 0x00, 0x0b]), "illegal opcode", CODE_AT);
+  // Tail calls: decoded when their switch is on.
+  assertIllegal(funcModule([0x12, 0x00, 0x0b]), WASM2_FEATURES, CODE_AT);
+  decode(funcModule([0x12, 0x00, 0x0b]), { ...WASM2_FEATURES, wasmTailCall: true });
+  // Proposals without decoder support: 64-bit and shared memories.
   assertMalformed(mod(section(5, vec([[0x04, 0]]))), "integer too large", 11);
   assertMalformed(mod(section(5, vec([[0x03, 0, 1]]))), "integer too large", 11);
 });

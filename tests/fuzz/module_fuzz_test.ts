@@ -4,7 +4,7 @@
  * within a time bound. Seeded, so a failure names a reproducible case.
  */
 import assert from "node:assert/strict";
-import { DecodeError, Engine, Module, ValidationError } from "../../mod.ts";
+import { Config, DecodeError, Engine, Module, ValidationError } from "../../mod.ts";
 import { uniform } from "../_lib/prng.ts";
 import { wat } from "../_lib/wabt.ts";
 import { mutate } from "./_mutate.ts";
@@ -68,12 +68,38 @@ const SEEDS: Record<string, string> = {
       (select (local.get 1) (local.get 2) (local.get 0)))
     (func (param funcref funcref i32) (result funcref)
       (select (result funcref) (local.get 0) (local.get 1) (local.get 2))))`,
+  tailCalls: `(module
+    (type $t (func (param i64) (result i32)))
+    (table funcref (elem $even $odd))
+    (func $even (export "even") (param i64) (result i32)
+      (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 1))
+        (else (return_call $odd (i64.sub (local.get 0) (i64.const 1))))))
+    (func $odd (param i64) (result i32)
+      (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 0))
+        (else (return_call_indirect (type $t) (i64.sub (local.get 0) (i64.const 1))
+          (i32.const 0))))))`,
+  relaxedSimd: `(module
+    (func (export "f") (param v128 v128 v128) (result v128)
+      (f32x4.relaxed_madd (local.get 0) (local.get 1)
+        (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get 0)
+          (i8x16.relaxed_swizzle (local.get 1) (local.get 2))
+          (i32x4.relaxed_laneselect (local.get 0) (local.get 1) (local.get 2))))))`,
+  atomics: `(module
+    (memory 1 1 shared)
+    (func (export "f") (param i32 i64) (result i64)
+      (drop (i32.atomic.rmw8.cmpxchg_u offset=3 (local.get 0) (i32.const 1) (i32.const 2)))
+      (drop (memory.atomic.notify (local.get 0) (i32.const 1)))
+      (drop (memory.atomic.wait64 (local.get 0) (local.get 1) (i64.const 0)))
+      (atomic.fence)
+      (i64.atomic.store32 (local.get 0) (local.get 1))
+      (i64.atomic.rmw.add (local.get 0) (i64.atomic.load (local.get 0)))))`,
 };
 
 Deno.test("mutated modules are accepted or rejected with DecodeError/ValidationError", () => {
-  const engine = new Engine();
+  // Eager: every accepted mutant is also translated, which must not throw either.
+  const engine = new Engine(new Config({ compilationMode: "eager", wasmThreads: true }));
   const corpus = Object.entries(SEEDS).map(([name, text]) => {
-    const bytes = wat(text, { filename: `${name}.wat` });
+    const bytes = wat(text, { filename: `${name}.wat`, proposals: true });
     new Module(engine, bytes); // every seed itself must be valid
     return { name, bytes };
   });

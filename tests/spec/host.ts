@@ -171,6 +171,10 @@ function defineSpectest(linker: Linker<undefined>, store: Store<undefined>): voi
     "memory",
     new Memory(store, new MemoryType({ minimum: 1, maximum: 2 })),
   );
+  if (store.engine.config.wasmThreads) {
+    const shared = new MemoryType({ minimum: 1, maximum: 2, shared: true });
+    linker.define("spectest", "shared_memory", new Memory(store, shared));
+  }
 }
 
 /**
@@ -307,6 +311,22 @@ export const createFueledHost: HostFactory = () => new LibraryHost({ fuel: true 
 /** A host factory with the given options. */
 export function hostFactory(options: LibraryHostOptions): HostFactory {
   return () => new LibraryHost(options);
+}
+
+/**
+ * Switches a proposal folder's scripts need off, because the proposal's repository forked the
+ * spec before those features existed and its scripts still assert the older rules. `threads`
+ * (forked from Wasm 1.0) expects "multiple tables" and "multiple memories" to be invalid;
+ * `exception-handling` (forked before threads) expects memory limits flag 0x02 to be malformed.
+ */
+export const FOLDER_BASE_FEATURES: Readonly<Record<string, Readonly<Record<string, boolean>>>> = {
+  threads: { wasmReferenceTypes: false, wasmMultiMemory: false },
+  "exception-handling": { wasmThreads: false },
+};
+
+/** The switches a script of `folder` runs with: `wasm3Switches`, less the folder's exceptions. */
+export function folderFeatures(folder: string): Record<string, boolean> {
+  return { ...wasm3Switches().on, ...FOLDER_BASE_FEATURES[folder] };
 }
 
 /** The `Config` switches of the proposals in Wasm 3.0 and the proposal folders. */

@@ -16,7 +16,7 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { hostFactory, wasm3Switches } from "./host.ts";
+import { FOLDER_BASE_FEATURES, type HostFactory, hostFactory, wasm3Switches } from "./host.ts";
 import { COMMAND_KINDS } from "./script.ts";
 import type { CaseResult, ResultKind } from "./runner.ts";
 import { formatCounts, type Report, summarizeFile, type Summary, totalOf } from "./summary.ts";
@@ -160,11 +160,18 @@ async function main(args: string[]): Promise<number> {
     console.log(`refused by this build: ${switches.refused.join(", ") || "none"}\n`);
   }
   const factory = hostFactory({ fuel: values.fuel, features: switches.on });
+  // A folder whose scripts predate some Wasm 2.0 features runs with those switched off.
+  const folderFactories = new Map<string, HostFactory>(
+    Object.entries(FOLDER_BASE_FEATURES).map(([folder, off]) => [
+      folder,
+      hostFactory({ fuel: values.fuel, features: { ...switches.on, ...off } }),
+    ]),
+  );
   const groups = new Map<string, Summary[]>();
   for (const selection of selections(values.suite, positionals, values.filter)) {
     const results = await runWastFile(selection.path, selection.name, {
       line: selection.line,
-      hostFactory: factory,
+      hostFactory: (wasm3 && folderFactories.get(selection.name.split("/")[0]!)) || factory,
       profile: wasm3 ? "wasm3" : "wasm2",
     });
     const summary = summarizeFile(results);
