@@ -52,6 +52,7 @@ export {
   type NumType,
   type RefType,
   TableType,
+  TagType,
   type ValType,
 } from "./src/core/types.ts";
 export {
@@ -62,7 +63,13 @@ export {
   ValidationError,
   WasmError,
 } from "./src/core/errors.ts";
-export { type BacktraceFrame, Trap, TrapCode } from "./src/core/trap.ts";
+export {
+  BACKTRACE_LIMIT,
+  type BacktraceFrame,
+  formatFrame,
+  Trap,
+  TrapCode,
+} from "./src/core/trap.ts";
 
 export { Store } from "./src/runtime/store.ts";
 export {
@@ -85,7 +92,9 @@ export { Func } from "./src/runtime/func.ts";
 export type { FuncTypeLike } from "./src/runtime/call.ts";
 export { TypedFunc } from "./src/runtime/typed_func.ts";
 export {
+  type AbortSignalLike,
   type CallAsyncOptions,
+  type CallFrame,
   type ResumableCall,
   ResumableCallFinished,
   ResumableCallHostTrap,
@@ -104,6 +113,8 @@ export { Caller } from "./src/runtime/caller.ts";
 export { Memory } from "./src/runtime/memory.ts";
 export { Table } from "./src/runtime/table.ts";
 export { Global, type Mutability } from "./src/runtime/global.ts";
+export { Tag } from "./src/runtime/tag.ts";
+export { WasmException } from "./src/runtime/exception.ts";
 export type { ExportItem, Extern } from "./src/runtime/extern.ts";
 export { Val } from "./src/runtime/val.ts";
 export {

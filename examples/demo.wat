@@ -1,7 +1,8 @@
 ;; The REPL's demo module: `deno task repl examples/demo.wat`, then `help`.
 ;;
 ;; Try: fib 20 | ask_twice 21 (env.ask has no provider: the REPL stands in for it)
-;;      div 7 0 (a trap) | spin (an endless loop: Ctrl-C stops it) | dump 0 32 | get counter
+;;      div 7 0 (a trap) | rec 0 (a stack overflow) | spin (an endless loop: Ctrl-C stops it)
+;;      dump 0 32 | get counter
 (module $demo
   ;; Nothing provides env.ask: the REPL offers a stand-in (suspend, fixed values, or `bind`).
   (import "env" "ask" (func $ask (param i32) (result i32)))
@@ -57,4 +58,8 @@
 
   ;; Loops forever: interrupt it with Ctrl-C, or bound it with `fuel on 1000`.
   (func (export "spin")
-    (loop $forever (br $forever))))
+    (loop $forever (br $forever)))
+
+  ;; Recurses without end: a stack-overflow trap whose backtrace shows one collapsed entry.
+  (func $rec (export "rec") (param $depth i32) (result i32)
+    (call $rec (i32.add (local.get $depth) (i32.const 1)))))

@@ -11,6 +11,7 @@ import { splitModuleText, startsModule, tokenize, unquote } from "./command_line
 import {
   callText,
   errorLines,
+  frameText,
   resumeHint,
   stopText,
   typeKind,
@@ -18,6 +19,8 @@ import {
   valuesText,
 } from "./describe.ts";
 import { hexDump } from "./hex_dump.ts";
+import { nullStream, WasiCtxBuilder, WasiExit } from "../src/wasi/mod.ts";
+import { hostDir, hostStderr, hostStdout } from "../src/wasi/host_fs.ts";
 import type { Output } from "./output.ts";
 import type { RefHandles } from "./ref_handles.ts";
 import type { StandInBehaviour } from "./stand_ins.ts";
@@ -87,6 +90,9 @@ export interface Command {
    */
   run(ctx: CommandContext, args: string[], rest: string): Promise<boolean | void> | boolean | void;
 }
+
+/** How many frames `stack <id>` lists before it counts the rest. */
+const STACK_FRAMES_SHOWN = 32;
 
 const fuelAmount = (text: string | undefined): bigint => {
   const n = text === undefined ? null : parseInteger(text, 64);
@@ -165,10 +171,60 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
+/** `load`'s WASI options (before the file) and the program's arguments (after `--`). */
+function wasiOptions(
+  tokens: string[],
+): { args: string[]; wasi?: WasiCtxBuilder & { guestArgs: string[] } } {
+  let at = 0;
+  let builder: (WasiCtxBuilder & { guestArgs: string[] }) | undefined;
+  const wasi = () =>
+    builder ??= Object.assign(
+      new WasiCtxBuilder().stdin(nullStream()).stdout(hostStdout()).stderr(hostStderr()),
+      { guestArgs: [] as string[] },
+    );
+  for (; at < tokens.length && tokens[at]!.startsWith("--"); at++) {
+    const flag = tokens[at]!;
+    if (flag === "--wasi") {
+      wasi();
+      continue;
+    }
+    const value = tokens[++at];
+    if ((flag !== "--dir" && flag !== "--env") || value === undefined) {
+      throw new ReplError(
+        `Unknown load option '${flag}' (expected --wasi, --dir <dir> or --env <K>=<V>)`,
+      );
+    }
+    const text = unquote(value);
+    if (flag === "--env") {
+      const eq = text.indexOf("=");
+      if (eq <= 0) throw new ReplError(`Expected --env <K>=<V>, got '${text}'`);
+      wasi().env({ [text.slice(0, eq)]: text.slice(eq + 1) });
+    } else {
+      const sep = text.indexOf("::");
+      const host = sep < 0 ? text : text.slice(0, sep);
+      try {
+        wasi().preopenDir(hostDir(host), sep < 0 ? text : text.slice(sep + 2));
+      } catch (e) {
+        throw new ReplError(`Cannot preopen '${host}': ${(e as Error).message}`);
+      }
+    }
+  }
+  const rest = tokens.slice(at);
+  const dashes = rest.indexOf("--");
+  if (dashes < 0) return { args: rest, ...(builder === undefined ? {} : { wasi: builder }) };
+  if (builder === undefined) throw new ReplError("Program arguments after `--` need --wasi");
+  builder.guestArgs = rest.slice(dashes + 1).map(unquote);
+  return { args: rest.slice(0, dashes), wasi: builder };
+}
+
 /** Prints the outcome of a call or resume; returns whether it did not fail. */
 function printOutcome(ctx: CommandContext, outcome: CallOutcome): boolean {
   const { output, session } = ctx;
   const s = output.style;
+  if (outcome.kind === "error" && outcome.error instanceof WasiExit) {
+    output.out(s.note(`the program exited with code ${outcome.error.code}`));
+    return outcome.error.code === 0;
+  }
   switch (outcome.kind) {
     case "finished":
       if (outcome.results.length === 0) output.out(s.dim("(no results)"));
@@ -321,16 +377,22 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: "load",
-    usage: "load <file> [as <$name>]",
+    usage: "load [--wasi] [--dir <host>[::<guest>]]... [--env <K>=<V>]... <file> [as <$name>] " +
+      "[-- <args>...]",
     summary: "load a .wasm or .wat file and instantiate it",
     details: [
       "Binary or text is told apart by the first bytes, not the file name. The instance is named",
       "after the WAT module's $id, else after the file; `as` chooses the name. The new instance",
       "becomes the current one. Imports that nothing provides get stand-ins (see `help stub`).",
+      "--wasi provides the wasi_snapshot_preview1 imports: the program gets <file> and <args> as",
+      "argv, the --env variables, the --dir directories (--dir implies --wasi), an empty stdin,",
+      "and the REPL's stdout and stderr. Call `_start` to run it; proc_exit ends the call.",
     ],
-    arity: [1, 3],
+    arity: [1, Infinity],
     argKinds: ["file", "word:as"],
-    async run(ctx, args) {
+    async run(ctx, allArgs) {
+      const { args, wasi } = wasiOptions(allArgs);
+      if (args.length < 1 || args.length > 3) throw new ReplError(`Usage: ${this.usage}`);
       const [file, as, name] = args;
       if (args.length === 2 || (args.length === 3 && as !== "as")) {
         throw new ReplError(`Usage: ${this.usage}`);
@@ -345,6 +407,7 @@ export const COMMANDS: readonly Command[] = [
       const result = await ctx.session.load(bytes, {
         origin: path,
         ...(name === undefined ? {} : { name }),
+        ...(wasi === undefined ? {} : { wasi: wasi.args([path, ...wasi.guestArgs]).build() }),
       });
       printLoad(ctx, result);
     },
@@ -838,8 +901,11 @@ export const COMMANDS: readonly Command[] = [
   {
     name: "stack",
     usage: "stack <id>",
-    summary: "show where a suspended call stopped",
-    details: [],
+    summary: "show where a suspended call stopped: its Wasm frames and their locals",
+    details: [
+      "Lists the call's Wasm frames, innermost first: the function, the byte offset of the",
+      "instruction it stopped at (`@0x..`, in the module's binary), and its parameters and locals.",
+    ],
     arity: [1, 1],
     argKinds: ["call"],
     run(ctx, [idText]) {
@@ -848,13 +914,11 @@ export const COMMANDS: readonly Command[] = [
       output.out(`call ${call.id}: ${callText(call, session.refs)}`);
       output.out(`  ${stopText(call.reason, session.refs)}`);
       const frames = session.framesOf(call.id);
-      if (frames === undefined) {
-        output.out(output.style.dim("  (this engine does not expose the Wasm frames of a call)"));
+      for (const frame of frames.slice(0, STACK_FRAMES_SHOWN)) {
+        output.out(`  ${frameText(frame, session.refs)}`);
       }
-      for (const frame of frames ?? []) {
-        output.out(
-          `  at func ${frame.funcIndex}${frame.name === undefined ? "" : ` ${frame.name}`}`,
-        );
+      if (frames.length > STACK_FRAMES_SHOWN) {
+        output.out(`  ... ${frames.length - STACK_FRAMES_SHOWN} more frames`);
       }
       output.out(output.style.dim(`  ${resumeHint(call)}`));
     },

@@ -13,10 +13,12 @@ import {
   LinkError,
   MemoryType,
   TableType,
+  TagType,
   Trap,
   type Val,
   ValidationError,
 } from "../mod.ts";
+import type { CallFrame } from "../mod.ts";
 import type { Style } from "./output.ts";
 import type { RefHandles } from "./ref_handles.ts";
 import { ReplError } from "./repl_error.ts";
@@ -28,6 +30,7 @@ export function typeKind(type: ExternType): string {
   if (type instanceof FuncType) return "func";
   if (type instanceof MemoryType) return "memory";
   if (type instanceof TableType) return "table";
+  if (type instanceof TagType) return "tag";
   return "global";
 }
 
@@ -35,6 +38,7 @@ export function typeKind(type: ExternType): string {
 export function typeText(type: ExternType): string {
   if (type instanceof FuncType) return type.toString();
   if (type instanceof GlobalType) return type.mutable ? `mut ${type.content}` : type.content;
+  if (type instanceof TagType) return `(${type.params.join(", ")})`;
   const max = type.maximum === null ? "" : `, max ${type.maximum}`;
   if (type instanceof TableType) return `${type.element} {min ${type.minimum}${max}}`;
   return `{min ${type.minimum}${max}}`;
@@ -57,6 +61,17 @@ export function stopText(reason: StopReason, refs: RefHandles): string {
     case "interrupted":
       return "interrupted";
   }
+}
+
+/**
+ * A suspended call's frame: `at func 3 ask_twice @0x1a4, locals: 20 : i32` (the offset is the
+ * instruction's byte offset in the module's binary).
+ */
+export function frameText(frame: CallFrame, refs: RefHandles): string {
+  const name = frame.name === undefined ? "" : ` ${frame.name}`;
+  const where = `at func ${frame.funcIndex}${name} @0x${frame.codeOffset.toString(16)}`;
+  const locals = frame.locals ?? [];
+  return locals.length === 0 ? where : `${where}, locals: ${valuesText(locals, refs)}`;
 }
 
 /** `$demo.main(3 : i32)` */
@@ -102,10 +117,7 @@ function errorText(error: unknown): string[] {
 
 function trapLines(trap: Trap): string[] {
   const lines = [`trap: ${trap.message} (${trap.codeName})`];
-  for (const frame of trap.backtrace) {
-    const name = frame.name === undefined ? "" : ` ${frame.name}`;
-    lines.push(`  at func ${frame.funcIndex}${name}`);
-  }
+  for (const line of trap.backtraceLines()) lines.push(`  ${line}`);
   const cause = (trap as { cause?: unknown }).cause;
   if (cause instanceof Error && cause.message !== trap.message) {
     lines.push(`  caused by ${cause.name}: ${cause.message}`);

@@ -3,8 +3,9 @@
  * instances, the names they are registered under, stand-ins for missing imports, fuel, and the
  * calls that stopped and wait to be resumed.
  *
- * The REPL prints what it returns; the spec runner can drive the same methods (`load`,
- * `register`, `invoke`, `getGlobal`, `resume`) — one command layer, two users (STYLE.md).
+ * The REPL prints what it returns. The spec runner does not use this layer: it talks to the
+ * library directly through `tests/spec/host.ts`, so that the conformance figures depend on the
+ * library alone.
  *
  * @example Loading a module and calling an export
  * ```ts ignore
@@ -19,7 +20,7 @@
  */
 
 import {
-  type BacktraceFrame,
+  type CallFrame,
   Config,
   Engine,
   Func,
@@ -37,7 +38,10 @@ import {
   Store,
   Table,
   TableType,
+  Tag,
+  TagType,
   type Val,
+  ValidationError,
   type ValType,
 } from "../mod.ts";
 import { RefHandles } from "./ref_handles.ts";
@@ -51,13 +55,14 @@ import {
   valsToJs,
   zeroValue,
 } from "./stand_ins.ts";
-import { isWasmBinary, watModuleName, watToWasm } from "./wat.ts";
+import { leadingBytes, moduleKind, watErrorLocation, watModuleName, watToWasm } from "./wat.ts";
+import { WASI_MODULE, type WasiCtx } from "../src/wasi/mod.ts";
 
 /** Anything an instance exports or a module imports. */
-export type Extern = Func | Memory | Table | Global;
+export type Extern = Func | Memory | Table | Global | Tag;
 
 /** Which kind of entity an `Extern` is. */
-export type ExternKindName = "func" | "memory" | "table" | "global";
+export type ExternKindName = "func" | "memory" | "table" | "global" | "tag";
 
 /** A loaded module and its instance, under a `$name`. */
 export interface InstanceRecord {
@@ -134,6 +139,8 @@ export interface LoadOptions {
   readonly name?: string;
   /** Where it came from, for listings (default `inline`). */
   readonly origin?: string;
+  /** Provides the module's `wasi_snapshot_preview1` imports (`load --wasi`). */
+  readonly wasi?: WasiCtx;
 }
 
 /** What `load` did. */
@@ -204,20 +211,35 @@ export class Session {
   // ---- modules and instances ----
 
   /**
-   * Compiles and instantiates a module from a binary or WAT text (bytes that do not start with
-   * `\0asm` are read as WAT). Imports nobody provides get stand-ins.
+   * Compiles and instantiates a module from a binary or WAT text, told apart by content: bytes
+   * starting with `\0asm` are a binary, UTF-8 text starting with `(` is WAT, anything else is
+   * refused in one line. Imports nobody provides get stand-ins. A validation error in WAT text
+   * also gives the line and column wabt places it at.
    */
   async load(source: Uint8Array | string, options: LoadOptions = {}): Promise<LoadResult> {
-    let bytes: Uint8Array;
-    let name = options.name;
-    if (typeof source === "string" || !isWasmBinary(source)) {
-      const text = typeof source === "string" ? source : new TextDecoder().decode(source);
-      name ??= watModuleName(text);
-      bytes = await watToWasm(text, options.origin ?? "inline.wat");
-    } else {
-      bytes = source;
+    if (typeof source !== "string") {
+      const kind = moduleKind(source);
+      if (kind === "binary") return this.loadBinary(source, options);
+      if (kind === "neither") {
+        throw new ReplError(
+          `${options.origin ?? "The input"} is not a Wasm module: no \\0asm magic and not WAT ` +
+            `text (${leadingBytes(source)})`,
+        );
+      }
+      source = new TextDecoder().decode(source);
     }
-    return this.loadBinary(bytes, { ...options, ...(name === undefined ? {} : { name }) });
+    const text = source;
+    const name = options.name ?? watModuleName(text);
+    const origin = options.origin ?? "inline.wat";
+    const bytes = await watToWasm(text, origin);
+    try {
+      return this.loadBinary(bytes, { ...options, ...(name === undefined ? {} : { name }) });
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      const where = await watErrorLocation(text, origin);
+      if (where === undefined) throw e;
+      throw new ReplError(`validation error: ${e.message}\n  in the text: ${where}`);
+    }
   }
 
   /** `load` for a binary, synchronous. */
@@ -227,7 +249,7 @@ export class Session {
       ? this.#uniqueName(origin)
       : normalizeInstanceName(options.name);
     const module = new Module(this.engine, bytes);
-    const { linker, resolutions, standIns } = this.#linkerFor(module);
+    const { linker, resolutions, standIns } = this.#linkerFor(module, options.wasi);
     const instance = this.#instantiate(linker, module);
     const replaced = this.#instances.has(name);
     const record: InstanceRecord = {
@@ -266,18 +288,23 @@ export class Session {
   }
 
   /** A linker with everything registered and defined, plus stand-ins for the rest. */
-  #linkerFor(module: Module): {
+  #linkerFor(module: Module, wasi?: WasiCtx): {
     linker: Linker<unknown>;
     resolutions: Map<string, string>;
     standIns: string[];
   } {
     const linker = new Linker<unknown>(this.engine);
+    if (wasi !== undefined) wasi.addToLinker(linker);
     for (const [as, record] of this.#registered) linker.instance(this.#store, as, record.instance);
     for (const d of this.#defined.values()) linker.define(d.module, d.name, d.value);
     const resolutions = new Map<string, string>();
     const standIns: string[] = [];
     for (const imp of module.imports()) {
       const key = `${imp.module}.${imp.name}`;
+      if (wasi !== undefined && imp.module === WASI_MODULE) {
+        resolutions.set(key, "WASI");
+        continue;
+      }
       const provider = this.#provider(imp.module, imp.name);
       if (provider !== undefined) {
         resolutions.set(key, provider);
@@ -303,7 +330,7 @@ export class Session {
     linker: Linker<unknown>,
     module: string,
     name: string,
-    type: FuncType | MemoryType | TableType | GlobalType,
+    type: FuncType | MemoryType | TableType | GlobalType | TagType,
   ): void {
     const key = `${module}.${name}`;
     if (type instanceof FuncType) {
@@ -320,7 +347,8 @@ export class Session {
     linker.define(module, name, extern);
   }
 
-  #createExtern(type: MemoryType | TableType | GlobalType): Extern {
+  #createExtern(type: MemoryType | TableType | GlobalType | TagType): Extern {
+    if (type instanceof TagType) return new Tag(this.#store, type);
     if (type instanceof MemoryType) return new Memory(this.#store, type);
     if (type instanceof TableType) return new Table(this.#store, type, zeroValue(type.element));
     return new Global(this.#store, zeroValue(type.content), type.mutable);
@@ -406,7 +434,7 @@ export class Session {
     return record;
   }
 
-  /** Provides `module.name` to every later load (the spec runner's `spectest`, for example). */
+  /** Provides `module.name` to every later load (a host function or a `spectest`-like module). */
   define(module: string, name: string, value: Extern): void {
     this.#defined.set(`${module}.${name}`, { module, name, value });
   }
@@ -704,14 +732,13 @@ export class Session {
   }
 
   /**
-   * The Wasm frames of suspended call `id`, innermost first, when the API exposes them on the
-   * stopped call (`backtrace`); `undefined` otherwise.
+   * The Wasm frames of suspended call `id`, innermost first, with each frame's parameters and
+   * locals.
    */
-  framesOf(id: number): readonly BacktraceFrame[] | undefined {
+  framesOf(id: number): CallFrame[] {
     const stopped = this.#stopped.get(id);
     if (!stopped) throw new ReplError(this.#noCall(id));
-    const frames = (stopped.handle as { backtrace?: unknown }).backtrace;
-    return Array.isArray(frames) ? frames as BacktraceFrame[] : undefined;
+    return stopped.handle.frames(this.#store, { locals: true });
   }
 
   /** Abandons suspended call `id`, releasing its stack. */
@@ -807,11 +834,12 @@ export function normalizeInstanceName(name: string): string {
   return n;
 }
 
-/** `func`, `memory`, `table` or `global`. */
+/** `func`, `memory`, `table`, `global` or `tag`. */
 export function externKind(value: Extern): ExternKindName {
   if (value instanceof Func) return "func";
   if (value instanceof Memory) return "memory";
   if (value instanceof Table) return "table";
+  if (value instanceof Tag) return "tag";
   return "global";
 }
 

@@ -81,6 +81,8 @@ export function zeroValue(type: ValType): Val {
       return Val.funcref(null);
     case "externref":
       return Val.externref(null);
+    case "exnref":
+      return Val.exnref(null);
   }
 }
 
@@ -124,6 +126,9 @@ function jsToVal(x: unknown, type: ValType, key: string): Val {
       throw fail();
     case "externref":
       return Val.externref(x ?? null);
+    case "exnref":
+      if (x === null || x === undefined) return Val.exnref(null);
+      throw fail();
   }
 }
 

@@ -113,6 +113,9 @@ export function parseValue(
       return { value: Val.funcref(parseFuncRef(text, ctx)), used: 1 };
     case "externref":
       return { value: Val.externref(parseExternRef(text, ctx)), used: 1 };
+    case "exnref":
+      if (text === "null") return { value: Val.exnref(null), used: 1 };
+      throw bad("null (an exnref argument can only be null)");
   }
 }
 
@@ -230,6 +233,8 @@ export function formatValue(value: Val, refs: RefHandles): string {
       return value.value === null ? "null" : `#${refs.handleOf(value.value)}`;
     case "externref":
       return formatExtern(value.value, refs);
+    case "exnref":
+      return value.value === null ? "null" : "exception";
   }
 }
 

@@ -43,7 +43,9 @@ interface WasmiInstance {
 }
 interface WasmiApi {
   Engine: new (config: unknown) => unknown;
-  Config: new (options: { consumeFuel: boolean; executionTier?: string }) => unknown;
+  Config: new (
+    options: { consumeFuel: boolean; wasmExceptions?: boolean; executionTier?: string },
+  ) => unknown;
   Module: new (engine: unknown, bytes: Uint8Array) => unknown;
   Store: new (engine: unknown, data: unknown) => { setFuel(fuel: number): void };
   Linker: new (engine: unknown) => {
@@ -83,14 +85,22 @@ export async function loadWasmiEngine(
   const api = (await import(specifier)) as WasmiApi;
   const fuel = options.fuel ?? false;
   const tier = options.tier;
-  const engine = new api.Engine(
-    new api.Config(
-      tier === undefined ? { consumeFuel: fuel } : { consumeFuel: fuel, executionTier: tier },
-    ),
-  );
+  // Options for the engines: the tier only when asked (an older tree has no such option).
+  const config = (extra: Record<string, boolean>) =>
+    new api.Config({
+      consumeFuel: fuel,
+      ...extra,
+      ...(tier === undefined ? {} : { executionTier: tier }),
+    });
+  const plainEngine = new api.Engine(config({}));
+  // Workloads of a proposal run on an engine with its switch on (off by default, as in wasmi).
+  let exnEngine: unknown = null;
   return {
     name: `wasmi-ts${tier === undefined ? "" : ` (${tier})`}${fuel ? " (fuel)" : ""}`,
     instantiate(bytes, workload) {
+      const engine = workload.exceptions
+        ? exnEngine ??= new api.Engine(config({ wasmExceptions: true }))
+        : plainEngine;
       const module = new api.Module(engine, bytes);
       const store = new api.Store(engine, {});
       const linker = new api.Linker(engine);

@@ -22,6 +22,8 @@ export interface Workload {
   size(scale: number): number;
   /** Whether the module imports `env.host_add`. */
   importsHostAdd?: boolean;
+  /** Whether it uses exception handling (wabt's `exceptions`, `Config.wasmExceptions`). */
+  exceptions?: boolean;
 }
 
 /** Multiplies the base size by `scale`, for workloads whose time is linear in their argument. */
@@ -51,6 +53,7 @@ export const WORKLOADS: readonly Workload[] = [
   { name: "calls", file: "calls.wat", size: linear(4_500_000) },
   { name: "hostcall", file: "hostcall.wat", size: linear(5_000_000), importsHostAdd: true },
   { name: "lz", file: "lz.wasm", size: linear(40) },
+  { name: "exceptions", file: "exceptions.wat", size: linear(300_000), exceptions: true },
 ];
 
 const BENCH_DIR = new URL("../bench/", import.meta.url);
@@ -61,7 +64,7 @@ export async function loadWorkloadBytes(workload: Workload): Promise<Uint8Array>
   if (workload.file.endsWith(".wasm")) return await Deno.readFile(url);
   const wabt = await wabtInit();
   const text = await Deno.readTextFile(url);
-  const module = wabt.parseWat(workload.file, text, {});
+  const module = wabt.parseWat(workload.file, text, { exceptions: workload.exceptions ?? false });
   try {
     return module.toBinary({}).buffer;
   } finally {

@@ -27,7 +27,9 @@ import * as bulk from "../src/engine/bulk_ops.ts";
 import * as entities from "../src/engine/entities.ts";
 import * as simd from "../src/engine/simd.ts";
 import * as simdMem from "../src/engine/simd_mem.ts";
+import * as atomics from "../src/engine/atomics.ts";
 import * as support from "../src/engine/exec_support.ts";
+import * as exceptions from "../src/engine/exceptions.ts";
 
 /** Where the generated file goes, relative to the repository root. */
 export const EXECUTOR_PATH = "src/engine/executor.ts";
@@ -35,9 +37,11 @@ export const EXECUTOR_PATH = "src/engine/executor.ts";
 /** Modules whose functions a `run` template may call, by import path from `src/engine/`. */
 const CALLABLE: readonly [string, Record<string, unknown>][] = [
   ["../core/num/mod.ts", num],
+  ["./atomics.ts", atomics],
   ["./bulk_ops.ts", bulk],
   ["./entities.ts", entities],
   ["./exec_support.ts", support],
+  ["./exceptions.ts", exceptions],
   ["./simd.ts", simd],
   ["./simd_mem.ts", simdMem],
 ];

@@ -36,6 +36,7 @@ export function scanInstructions(ctx: DecodeContext, inFunction: boolean): void 
     switch (op) {
       case Op.Block:
       case Op.Loop:
+      case Op.TryTable:
         open.push(KIND_BLOCK);
         break;
       case Op.If:

@@ -37,7 +37,7 @@ export function readRefType(ctx: DecodeContext): RefType {
   const at = r.pos;
   const b = r.u8();
   const t = valTypeOf(b);
-  if ((t !== "funcref" && t !== "externref") || !valTypeEnabled(ctx, t)) {
+  if ((t !== "funcref" && t !== "externref" && t !== "exnref") || !valTypeEnabled(ctx, t)) {
     ctx.fail(b & 0x80 ? "integer representation too long" : "malformed reference type", at);
   }
   return t;
@@ -46,6 +46,7 @@ export function readRefType(ctx: DecodeContext): RefType {
 function valTypeEnabled(ctx: DecodeContext, t: ValType): boolean {
   if (t === "v128") return ctx.features.wasmSimd;
   if (t === "externref") return ctx.features.wasmReferenceTypes;
+  if (t === "exnref") return ctx.features.wasmExceptions;
   return true;
 }
 
@@ -69,26 +70,27 @@ function readValTypes(ctx: DecodeContext): ValType[] {
   return types;
 }
 
-/** Limits as decoded: minimum and optional maximum. */
+/** Limits as decoded: minimum, optional maximum, and whether they are a shared memory's. */
 export interface DecodedLimits {
   readonly minimum: number;
   readonly maximum: number | null;
+  readonly shared: boolean;
 }
 
 /**
- * Reads limits. The flags are a one-bit LEB128 number in Wasm 2.0: the flags of later
- * proposals (shared, 64-bit, custom page sizes) are not supported and fail as the 2.0
- * testsuite expects ("integer too large").
+ * Reads limits. The flags are a one-bit LEB128 number in Wasm 2.0; with `shared` (a memory's
+ * limits, threads enabled) bit 1 marks a shared memory. Flags of proposals not supported
+ * (64-bit, custom page sizes) fail as the 2.0 testsuite expects ("integer too large").
  */
-export function readLimits(ctx: DecodeContext): DecodedLimits {
+export function readLimits(ctx: DecodeContext, shared = false): DecodedLimits {
   const r = ctx.reader;
   const at = r.pos;
   const flags = r.u8();
-  if ((flags & 0x7f) > 1) ctx.fail("integer too large", at);
+  if ((flags & 0x7f) > (shared ? 3 : 1)) ctx.fail("integer too large", at);
   if (flags & 0x80) ctx.fail("integer representation too long", at);
   const minimum = r.u32();
-  const maximum = flags === 1 ? r.u32() : null;
-  return { minimum, maximum };
+  const maximum = (flags & 1) !== 0 ? r.u32() : null;
+  return { minimum, maximum, shared: (flags & 2) !== 0 };
 }
 
 /** Reads a table type (reference type, limits). */
@@ -100,7 +102,7 @@ export function readTableType(ctx: DecodeContext): TableType {
 
 /** Reads a memory type (limits in pages). */
 export function readMemoryType(ctx: DecodeContext): MemoryType {
-  return new MemoryType(readLimits(ctx));
+  return new MemoryType(readLimits(ctx, ctx.features.wasmThreads));
 }
 
 /** Reads a global type (value type, mutability). */
@@ -111,4 +113,15 @@ export function readGlobalType(ctx: DecodeContext): GlobalType {
   const mut = r.u8();
   if (mut > 1) ctx.fail("malformed mutability", at);
   return new GlobalType(content, mut === 1);
+}
+
+/**
+ * Reads a tag type (exception handling): an attribute byte (0, an exception) and the index of
+ * the function type of its payload; returns the type index (the validator checks it).
+ */
+export function readTagType(ctx: DecodeContext): number {
+  const r = ctx.reader;
+  const at = r.pos;
+  if (r.u8() !== 0) ctx.fail("malformed tag attribute", at);
+  return r.u32();
 }

@@ -24,6 +24,7 @@ import { decodeElementSection } from "./section_element.ts";
 import { decodeCodeSection } from "./section_code.ts";
 import { decodeDataSection } from "./section_data.ts";
 import { decodeDataCountSection } from "./section_data_count.ts";
+import { decodeTagSection } from "./section_tag.ts";
 
 /** Section ids of the binary format. */
 export const SectionId = {
@@ -40,6 +41,7 @@ export const SectionId = {
   Code: 10,
   Data: 11,
   DataCount: 12,
+  Tag: 13,
 } as const;
 
 type SectionDecoder = (ctx: DecodeContext, end: number) => void;
@@ -59,10 +61,14 @@ const DECODERS: readonly SectionDecoder[] = [
   decodeCodeSection,
   decodeDataSection,
   decodeDataCountSection,
+  decodeTagSection,
 ];
 
-/** Position of each section id in the required order (the data count precedes the code). */
-const ORDER_RANK: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10];
+/**
+ * Position of each section id in the required order (the data count precedes the code, the tag
+ * section sits between the memory and global sections).
+ */
+const ORDER_RANK: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10, 5.5];
 
 const EOF_AT_TOP = "unexpected end";
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
@@ -127,6 +133,7 @@ function readSections(ctx: DecodeContext): void {
 
 function sectionIdKnown(ctx: DecodeContext, id: number): boolean {
   if (id === SectionId.DataCount) return ctx.features.wasmBulkMemory;
+  if (id === SectionId.Tag) return ctx.features.wasmExceptions;
   return id < DECODERS.length;
 }
 

@@ -33,6 +33,7 @@ export type ImportDecl =
     | { readonly kind: "table"; readonly type: TableType }
     | { readonly kind: "memory"; readonly type: MemoryType }
     | { readonly kind: "global"; readonly type: GlobalType }
+    | { readonly kind: "tag"; readonly typeIndex: number }
   );
 
 /** An export entry. */
@@ -128,6 +129,11 @@ export interface ModuleDecl {
   importedMemories: number;
   /** Byte offset of each defined memory's entry (index `i` is memory `importedMemories + i`). */
   readonly memoryOffsets: number[];
+  /** Every tag's type index (exception handling), imported ones first. */
+  readonly tags: number[];
+  importedTags: number;
+  /** Byte offset of each defined tag's entry (index `i` is tag `importedTags + i`). */
+  readonly tagOffsets: number[];
   /** Every global's type, imported ones first. */
   readonly globalTypes: GlobalType[];
   importedGlobals: number;

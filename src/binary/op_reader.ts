@@ -10,19 +10,33 @@
 
 import type { RefType, ValType } from "../core/types.ts";
 import { BinaryReader } from "./reader.ts";
-import { Imm, OP_INFO } from "./opcodes.ts";
+import { Imm, OP_INFO, opPrefix, opSub, PREFIX_ROOM, prefixed } from "./opcodes.ts";
 
 /** Block type of a block with no parameters and no results (the s33 value of byte 0x40). */
 export const BLOCK_EMPTY = -64;
 
-/** The immediate shape of every opcode (255: no such opcode), one table per prefix. */
+/** `try_table` catch clause kinds, as encoded. */
+export const CATCH = 0;
+/** `catch_ref x l`: the payload and the exception as an `exnref`. */
+export const CATCH_REF = 1;
+/** `catch_all l`: any exception, no values. */
+export const CATCH_ALL = 2;
+/** `catch_all_ref l`: any exception, as an `exnref`. */
+export const CATCH_ALL_REF = 3;
+
+/**
+ * The immediate shape of every opcode (255: no such opcode): one table for single-byte opcodes,
+ * one per prefix byte 0xFC, 0xFD, 0xFE (indexed by the byte).
+ */
 const IMM_1 = new Uint8Array(256).fill(255);
-const IMM_FC = new Uint8Array(256).fill(255);
-const IMM_FD = new Uint8Array(256).fill(255);
+const IMM_PREFIXED: (Uint8Array | null)[] = new Array(256).fill(null);
+for (const [prefix, room] of Object.entries(PREFIX_ROOM)) {
+  IMM_PREFIXED[Number(prefix)] = new Uint8Array(room).fill(255);
+}
 for (const info of OP_INFO.values()) {
-  const prefix = info.code >> 8;
-  const table = prefix === 0 ? IMM_1 : prefix === 0xfc ? IMM_FC : IMM_FD;
-  table[info.code & 0xff] = info.imm;
+  const prefix = opPrefix(info.code);
+  const table = prefix === 0 ? IMM_1 : IMM_PREFIXED[prefix]!;
+  table[opSub(info.code)] = info.imm;
 }
 
 /** Decodes a value type byte, or returns null. */
@@ -42,6 +56,8 @@ export function valTypeOf(byte: number): ValType | null {
       return "funcref";
     case 0x6f:
       return "externref";
+    case 0x69:
+      return "exnref";
     default:
       return null;
   }
@@ -99,24 +115,30 @@ export class OpReader extends BinaryReader {
   /** `ref.null` type. */
   refType: RefType = "funcref";
   /**
+   * `try_table` catch clauses, three numbers each: the kind (`CATCH`, `CATCH_REF`, `CATCH_ALL`,
+   * `CATCH_ALL_REF`), the tag index (-1 for the `catch_all` kinds) and the label.
+   */
+  catches: number[] = [];
+  /**
    * Whether memory immediates are indices (multi-memory proposal). When false, they are the
    * zero byte of Wasm 2.0 and a memarg's flags must not announce a memory index.
    */
   multiMemory = false;
 
   /**
-   * Reads the next instruction and returns its opcode (prefixed ones as `0xFC00 + n` /
-   * `0xFD00 + n`). Throws `DecodeError` on an unknown opcode or a malformed immediate.
+   * Reads the next instruction and returns its opcode (prefixed ones as `prefixed(prefix, n)`,
+   * see `opcodes.ts`). Throws `DecodeError` on an unknown opcode or a malformed immediate.
    */
   read(): number {
     this.opPos = this.pos;
     const b = this.u8();
     let code: number;
     let imm: number;
-    if (b === 0xfc || b === 0xfd) {
+    if (b >= 0xfc && b !== 0xff) {
+      const table = IMM_PREFIXED[b]!;
       const sub = this.u32();
-      imm = sub < 256 ? (b === 0xfc ? IMM_FC : IMM_FD)[sub]! : 255;
-      code = (b << 8) | sub;
+      imm = sub < table.length ? table[sub]! : 255;
+      code = prefixed(b, sub);
     } else {
       code = b;
       imm = IMM_1[b]!;
@@ -163,8 +185,25 @@ export class OpReader extends BinaryReader {
     return t;
   }
 
+  #catches(): void {
+    const n = this.vecLen();
+    const catches: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const at = this.pos;
+      const kind = this.u8();
+      if (kind > CATCH_ALL_REF) this.fail("malformed catch clause", at);
+      const tag = kind < CATCH_ALL ? this.u32() : -1;
+      catches.push(kind, tag, this.u32());
+    }
+    this.catches = catches;
+  }
+
   private readImmediates(imm: Imm): void {
     switch (imm) {
+      case Imm.TryTable:
+        this.readImmediates(Imm.Block);
+        this.#catches();
+        return;
       case Imm.Block: {
         const at = this.pos;
         const single = this.pos < this.end && (this.bytes[this.pos]! & 0xc0) === 0x40;
@@ -176,6 +215,7 @@ export class OpReader extends BinaryReader {
         return;
       }
       case Imm.Label:
+      case Imm.Tag:
       case Imm.Func:
       case Imm.Local:
       case Imm.Global:
@@ -225,7 +265,9 @@ export class OpReader extends BinaryReader {
       case Imm.RefNull: {
         const at = this.pos;
         const t = valTypeOf(this.u8());
-        if (t !== "funcref" && t !== "externref") this.fail("malformed reference type", at);
+        if (t !== "funcref" && t !== "externref" && t !== "exnref") {
+          this.fail("malformed reference type", at);
+        }
         this.refType = t;
         return;
       }
@@ -252,6 +294,9 @@ export class OpReader extends BinaryReader {
       case Imm.MemArgLane:
         this.#memArg();
         this.lane = this.u8();
+        return;
+      case Imm.ZeroByte:
+        this.#zeroByte();
         return;
     }
   }

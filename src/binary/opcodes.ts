@@ -1,8 +1,9 @@
 /**
  * The Wasm instruction set, one row per opcode: everything the decoder, the validator and the
  * translator know about an operator, declared once. A row gives
- * - its encoding (single-byte opcodes are themselves; `0xFC n` is `0xFC00 + n`, `0xFD n` is
- *   `0xFD00 + n`) and text name;
+ * - its encoding (single-byte opcodes are themselves; a prefixed one is `prefix * 0x1000 + n`,
+ *   so that in hex it reads as the prefix and a three-digit sub-opcode: `0xFC 0x13` is `0xfc013`,
+ *   `0xFD 0x100` (relaxed SIMD's first) is `0xfd100`, `0xFE 0x10` is `0xfe010`) and text name;
  * - the shape of its immediates (`Imm`), which `OpReader` decodes;
  * - the feature that enables it (`Feature`; MVP operators have none);
  * - its validation rule: the operand and result types as a signature (`"ii:i"`, with
@@ -75,6 +76,12 @@ export enum Imm {
   Lane,
   /** memarg, then a lane index */
   MemArgLane,
+  /** tag index (exception handling) */
+  Tag,
+  /** block type, then a vector of catch clauses (`try_table`) */
+  TryTable,
+  /** a reserved byte that must be zero (`atomic.fence`) */
+  ZeroByte,
 }
 
 /** How the translator turns an operator into internal code (see `engine/translator.ts`). */
@@ -93,6 +100,11 @@ export const enum TranslateKind {
   Store,
   /** One of the generic `V128*` instructions, carrying the SIMD sub-opcode. */
   Simd,
+  /**
+   * One of the generic `Atomic*` instructions: `instr dst? sub addr offset operands...`, the
+   * `0xFE` sub-opcode selecting the access (see `engine/atomics.ts`).
+   */
+  Atomic,
 }
 
 /** A row's translation rule. */
@@ -216,7 +228,25 @@ function mem(code: number, name: string, sig: string, align: number, translate: 
 /** A SIMD row (`0xFD sub`): feature `Simd`, translated to the generic instruction `instr`. */
 function simd(sub: number, name: string, sig: string, instr: InstrName, x: Extra = {}): OpInfo {
   const tr = rule(TranslateKind.Simd, instr);
-  return op(0xfd00 + sub, name, sig, tr, { feature: Feature.Simd, ...x });
+  return op(prefixed(0xfd, sub), name, sig, tr, { feature: Feature.Simd, ...x });
+}
+
+/** A relaxed SIMD row (`0xFD sub`, sub from 0x100): feature `RelaxedSimd`. */
+function relaxed(sub: number, name: string, sig: string, instr: InstrName): OpInfo {
+  return simd(sub, name, sig, instr, { feature: Feature.RelaxedSimd });
+}
+
+/**
+ * A threads row (`0xFE sub`): an atomic access of natural alignment `align`, which its memarg
+ * must carry exactly, translated to the generic instruction `instr`.
+ */
+function atomic(sub: number, name: string, sig: string, align: number, instr: InstrName) {
+  const tr = rule(TranslateKind.Atomic, instr);
+  return op(prefixed(0xfe, sub), name, sig, tr, {
+    imm: Imm.MemArg,
+    align,
+    feature: Feature.Threads,
+  });
 }
 
 /** A SIMD memory access with a memarg of natural alignment `align`. */
@@ -259,6 +289,24 @@ export const OPS = {
   Return: op(0x0f, "return", "*", SPECIAL),
   Call: op(0x10, "call", "*", SPECIAL, { imm: Imm.Func }),
   CallIndirect: op(0x11, "call_indirect", "*", SPECIAL, { imm: Imm.CallIndirect }),
+  // Exception handling (the legacy `try`, `catch`, `rethrow`, `delegate` and `catch_all`,
+  // 0x06/0x07/0x09/0x18/0x19, are not supported: they decode as illegal opcodes)
+  Throw: op(0x08, "throw", "*", SPECIAL, { imm: Imm.Tag, feature: Feature.Exceptions }),
+  ThrowRef: op(0x0a, "throw_ref", "*", SPECIAL, { feature: Feature.Exceptions }),
+  TryTable: op(0x1f, "try_table", "*", SPECIAL, {
+    imm: Imm.TryTable,
+    feature: Feature.Exceptions,
+  }),
+  // Tail calls. `return_call_ref` (0x15) comes with typed function references: a row here, a
+  // case in the validator and the translator's `#returnCall` with a callee read from a slot.
+  ReturnCall: op(0x12, "return_call", "*", SPECIAL, {
+    imm: Imm.Func,
+    feature: Feature.TailCall,
+  }),
+  ReturnCallIndirect: op(0x13, "return_call_indirect", "*", SPECIAL, {
+    imm: Imm.CallIndirect,
+    feature: Feature.TailCall,
+  }),
 
   // Parametric
   Drop: op(0x1a, "drop", "*", SPECIAL),
@@ -665,74 +713,74 @@ export const OPS = {
   RefFunc: op(0xd2, "ref.func", "*", SPECIAL, { imm: Imm.Func, feature: Feature.ReferenceTypes }),
 
   // 0xFC: saturating truncations, bulk memory and tables, wide arithmetic
-  I32TruncSatF32S: op(0xfc00, "i32.trunc_sat_f32_s", "f:i", plain("I32TruncSatF32S"), {
+  I32TruncSatF32S: op(0xfc000, "i32.trunc_sat_f32_s", "f:i", plain("I32TruncSatF32S"), {
     feature: Feature.SaturatingFloatToInt,
   }),
-  I32TruncSatF32U: op(0xfc01, "i32.trunc_sat_f32_u", "f:i", plain("I32TruncSatF32U"), {
+  I32TruncSatF32U: op(0xfc001, "i32.trunc_sat_f32_u", "f:i", plain("I32TruncSatF32U"), {
     feature: Feature.SaturatingFloatToInt,
   }),
-  I32TruncSatF64S: op(0xfc02, "i32.trunc_sat_f64_s", "d:i", plain("I32TruncSatF64S"), {
+  I32TruncSatF64S: op(0xfc002, "i32.trunc_sat_f64_s", "d:i", plain("I32TruncSatF64S"), {
     feature: Feature.SaturatingFloatToInt,
   }),
-  I32TruncSatF64U: op(0xfc03, "i32.trunc_sat_f64_u", "d:i", plain("I32TruncSatF64U"), {
+  I32TruncSatF64U: op(0xfc003, "i32.trunc_sat_f64_u", "d:i", plain("I32TruncSatF64U"), {
     feature: Feature.SaturatingFloatToInt,
   }),
-  I64TruncSatF32S: op(0xfc04, "i64.trunc_sat_f32_s", "f:l", plain("I64TruncSatF32S"), {
+  I64TruncSatF32S: op(0xfc004, "i64.trunc_sat_f32_s", "f:l", plain("I64TruncSatF32S"), {
     feature: Feature.SaturatingFloatToInt,
   }),
-  I64TruncSatF32U: op(0xfc05, "i64.trunc_sat_f32_u", "f:l", plain("I64TruncSatF32U"), {
+  I64TruncSatF32U: op(0xfc005, "i64.trunc_sat_f32_u", "f:l", plain("I64TruncSatF32U"), {
     feature: Feature.SaturatingFloatToInt,
   }),
-  I64TruncSatF64S: op(0xfc06, "i64.trunc_sat_f64_s", "d:l", plain("I64TruncSatF64S"), {
+  I64TruncSatF64S: op(0xfc006, "i64.trunc_sat_f64_s", "d:l", plain("I64TruncSatF64S"), {
     feature: Feature.SaturatingFloatToInt,
   }),
-  I64TruncSatF64U: op(0xfc07, "i64.trunc_sat_f64_u", "d:l", plain("I64TruncSatF64U"), {
+  I64TruncSatF64U: op(0xfc007, "i64.trunc_sat_f64_u", "d:l", plain("I64TruncSatF64U"), {
     feature: Feature.SaturatingFloatToInt,
   }),
-  MemoryInit: op(0xfc08, "memory.init", "iii:", SPECIAL, {
+  MemoryInit: op(0xfc008, "memory.init", "iii:", SPECIAL, {
     imm: Imm.MemoryInit,
     feature: Feature.BulkMemory,
   }),
-  DataDrop: op(0xfc09, "data.drop", ":", SPECIAL, { imm: Imm.Data, feature: Feature.BulkMemory }),
-  MemoryCopy: op(0xfc0a, "memory.copy", "iii:", SPECIAL, {
+  DataDrop: op(0xfc009, "data.drop", ":", SPECIAL, { imm: Imm.Data, feature: Feature.BulkMemory }),
+  MemoryCopy: op(0xfc00a, "memory.copy", "iii:", SPECIAL, {
     imm: Imm.MemoryCopy,
     feature: Feature.BulkMemory,
   }),
-  MemoryFill: op(0xfc0b, "memory.fill", "iii:", SPECIAL, {
+  MemoryFill: op(0xfc00b, "memory.fill", "iii:", SPECIAL, {
     imm: Imm.Memory,
     feature: Feature.BulkMemory,
   }),
-  TableInit: op(0xfc0c, "table.init", "iii:", SPECIAL, {
+  TableInit: op(0xfc00c, "table.init", "iii:", SPECIAL, {
     imm: Imm.TableInit,
     feature: Feature.BulkMemory,
   }),
-  ElemDrop: op(0xfc0d, "elem.drop", ":", SPECIAL, { imm: Imm.Elem, feature: Feature.BulkMemory }),
-  TableCopy: op(0xfc0e, "table.copy", "iii:", SPECIAL, {
+  ElemDrop: op(0xfc00d, "elem.drop", ":", SPECIAL, { imm: Imm.Elem, feature: Feature.BulkMemory }),
+  TableCopy: op(0xfc00e, "table.copy", "iii:", SPECIAL, {
     imm: Imm.TableCopy,
     feature: Feature.BulkMemory,
   }),
-  TableGrow: op(0xfc0f, "table.grow", "*", SPECIAL, {
+  TableGrow: op(0xfc00f, "table.grow", "*", SPECIAL, {
     imm: Imm.Table,
     feature: Feature.ReferenceTypes,
   }),
-  TableSize: op(0xfc10, "table.size", ":i", SPECIAL, {
+  TableSize: op(0xfc010, "table.size", ":i", SPECIAL, {
     imm: Imm.Table,
     feature: Feature.ReferenceTypes,
   }),
-  TableFill: op(0xfc11, "table.fill", "*", SPECIAL, {
+  TableFill: op(0xfc011, "table.fill", "*", SPECIAL, {
     imm: Imm.Table,
     feature: Feature.ReferenceTypes,
   }),
-  I64Add128: op(0xfc13, "i64.add128", "llll:ll", plain("I64Add128"), {
+  I64Add128: op(0xfc013, "i64.add128", "llll:ll", plain("I64Add128"), {
     feature: Feature.WideArithmetic,
   }),
-  I64Sub128: op(0xfc14, "i64.sub128", "llll:ll", plain("I64Sub128"), {
+  I64Sub128: op(0xfc014, "i64.sub128", "llll:ll", plain("I64Sub128"), {
     feature: Feature.WideArithmetic,
   }),
-  I64MulWideS: op(0xfc15, "i64.mul_wide_s", "ll:ll", plain("I64MulWideS"), {
+  I64MulWideS: op(0xfc015, "i64.mul_wide_s", "ll:ll", plain("I64MulWideS"), {
     feature: Feature.WideArithmetic,
   }),
-  I64MulWideU: op(0xfc16, "i64.mul_wide_u", "ll:ll", plain("I64MulWideU"), {
+  I64MulWideU: op(0xfc016, "i64.mul_wide_u", "ll:ll", plain("I64MulWideU"), {
     feature: Feature.WideArithmetic,
   }),
 
@@ -973,6 +1021,120 @@ export const OPS = {
   I32x4TruncSatF64x2UZero: simd(0xfd, "i32x4.trunc_sat_f64x2_u_zero", "v:v", "V128Unary"),
   F64x2ConvertLowI32x4S: simd(0xfe, "f64x2.convert_low_i32x4_s", "v:v", "V128Unary"),
   F64x2ConvertLowI32x4U: simd(0xff, "f64x2.convert_low_i32x4_u", "v:v", "V128Unary"),
+
+  // 0xFD 0x100..: relaxed SIMD (each computes its Arm lowering: see `engine/simd.ts`)
+  I8x16RelaxedSwizzle: relaxed(0x100, "i8x16.relaxed_swizzle", "vv:v", "V128Binary"),
+  I32x4RelaxedTruncF32x4S: relaxed(0x101, "i32x4.relaxed_trunc_f32x4_s", "v:v", "V128Unary"),
+  I32x4RelaxedTruncF32x4U: relaxed(0x102, "i32x4.relaxed_trunc_f32x4_u", "v:v", "V128Unary"),
+  I32x4RelaxedTruncF64x2SZero: relaxed(
+    0x103,
+    "i32x4.relaxed_trunc_f64x2_s_zero",
+    "v:v",
+    "V128Unary",
+  ),
+  I32x4RelaxedTruncF64x2UZero: relaxed(
+    0x104,
+    "i32x4.relaxed_trunc_f64x2_u_zero",
+    "v:v",
+    "V128Unary",
+  ),
+  F32x4RelaxedMadd: relaxed(0x105, "f32x4.relaxed_madd", "vvv:v", "V128Ternary"),
+  F32x4RelaxedNmadd: relaxed(0x106, "f32x4.relaxed_nmadd", "vvv:v", "V128Ternary"),
+  F64x2RelaxedMadd: relaxed(0x107, "f64x2.relaxed_madd", "vvv:v", "V128Ternary"),
+  F64x2RelaxedNmadd: relaxed(0x108, "f64x2.relaxed_nmadd", "vvv:v", "V128Ternary"),
+  I8x16RelaxedLaneselect: relaxed(0x109, "i8x16.relaxed_laneselect", "vvv:v", "V128Ternary"),
+  I16x8RelaxedLaneselect: relaxed(0x10a, "i16x8.relaxed_laneselect", "vvv:v", "V128Ternary"),
+  I32x4RelaxedLaneselect: relaxed(0x10b, "i32x4.relaxed_laneselect", "vvv:v", "V128Ternary"),
+  I64x2RelaxedLaneselect: relaxed(0x10c, "i64x2.relaxed_laneselect", "vvv:v", "V128Ternary"),
+  F32x4RelaxedMin: relaxed(0x10d, "f32x4.relaxed_min", "vv:v", "V128Binary"),
+  F32x4RelaxedMax: relaxed(0x10e, "f32x4.relaxed_max", "vv:v", "V128Binary"),
+  F64x2RelaxedMin: relaxed(0x10f, "f64x2.relaxed_min", "vv:v", "V128Binary"),
+  F64x2RelaxedMax: relaxed(0x110, "f64x2.relaxed_max", "vv:v", "V128Binary"),
+  I16x8RelaxedQ15mulrS: relaxed(0x111, "i16x8.relaxed_q15mulr_s", "vv:v", "V128Binary"),
+  I16x8RelaxedDotI8x16I7x16S: relaxed(
+    0x112,
+    "i16x8.relaxed_dot_i8x16_i7x16_s",
+    "vv:v",
+    "V128Binary",
+  ),
+  I32x4RelaxedDotI8x16I7x16AddS: relaxed(
+    0x113,
+    "i32x4.relaxed_dot_i8x16_i7x16_add_s",
+    "vvv:v",
+    "V128Ternary",
+  ),
+
+  // 0xFE: threads (atomics; see `engine/atomics.ts`). Every access must be naturally aligned.
+  MemoryAtomicNotify: atomic(0x00, "memory.atomic.notify", "ii:i", 2, "AtomicNotify"),
+  MemoryAtomicWait32: atomic(0x01, "memory.atomic.wait32", "iil:i", 2, "AtomicWait"),
+  MemoryAtomicWait64: atomic(0x02, "memory.atomic.wait64", "ill:i", 3, "AtomicWait"),
+  AtomicFence: op(prefixed(0xfe, 0x03), "atomic.fence", ":", NOP, {
+    imm: Imm.ZeroByte,
+    feature: Feature.Threads,
+  }),
+  I32AtomicLoad: atomic(0x10, "i32.atomic.load", "i:i", 2, "AtomicLoad"),
+  I64AtomicLoad: atomic(0x11, "i64.atomic.load", "i:l", 3, "AtomicLoad"),
+  I32AtomicLoad8U: atomic(0x12, "i32.atomic.load8_u", "i:i", 0, "AtomicLoad"),
+  I32AtomicLoad16U: atomic(0x13, "i32.atomic.load16_u", "i:i", 1, "AtomicLoad"),
+  I64AtomicLoad8U: atomic(0x14, "i64.atomic.load8_u", "i:l", 0, "AtomicLoad"),
+  I64AtomicLoad16U: atomic(0x15, "i64.atomic.load16_u", "i:l", 1, "AtomicLoad"),
+  I64AtomicLoad32U: atomic(0x16, "i64.atomic.load32_u", "i:l", 2, "AtomicLoad"),
+  I32AtomicStore: atomic(0x17, "i32.atomic.store", "ii:", 2, "AtomicStore"),
+  I64AtomicStore: atomic(0x18, "i64.atomic.store", "il:", 3, "AtomicStore"),
+  I32AtomicStore8: atomic(0x19, "i32.atomic.store8", "ii:", 0, "AtomicStore"),
+  I32AtomicStore16: atomic(0x1a, "i32.atomic.store16", "ii:", 1, "AtomicStore"),
+  I64AtomicStore8: atomic(0x1b, "i64.atomic.store8", "il:", 0, "AtomicStore"),
+  I64AtomicStore16: atomic(0x1c, "i64.atomic.store16", "il:", 1, "AtomicStore"),
+  I64AtomicStore32: atomic(0x1d, "i64.atomic.store32", "il:", 2, "AtomicStore"),
+  I32AtomicRmwAdd: atomic(0x1e, "i32.atomic.rmw.add", "ii:i", 2, "AtomicRmw"),
+  I64AtomicRmwAdd: atomic(0x1f, "i64.atomic.rmw.add", "il:l", 3, "AtomicRmw"),
+  I32AtomicRmw8AddU: atomic(0x20, "i32.atomic.rmw8.add_u", "ii:i", 0, "AtomicRmw"),
+  I32AtomicRmw16AddU: atomic(0x21, "i32.atomic.rmw16.add_u", "ii:i", 1, "AtomicRmw"),
+  I64AtomicRmw8AddU: atomic(0x22, "i64.atomic.rmw8.add_u", "il:l", 0, "AtomicRmw"),
+  I64AtomicRmw16AddU: atomic(0x23, "i64.atomic.rmw16.add_u", "il:l", 1, "AtomicRmw"),
+  I64AtomicRmw32AddU: atomic(0x24, "i64.atomic.rmw32.add_u", "il:l", 2, "AtomicRmw"),
+  I32AtomicRmwSub: atomic(0x25, "i32.atomic.rmw.sub", "ii:i", 2, "AtomicRmw"),
+  I64AtomicRmwSub: atomic(0x26, "i64.atomic.rmw.sub", "il:l", 3, "AtomicRmw"),
+  I32AtomicRmw8SubU: atomic(0x27, "i32.atomic.rmw8.sub_u", "ii:i", 0, "AtomicRmw"),
+  I32AtomicRmw16SubU: atomic(0x28, "i32.atomic.rmw16.sub_u", "ii:i", 1, "AtomicRmw"),
+  I64AtomicRmw8SubU: atomic(0x29, "i64.atomic.rmw8.sub_u", "il:l", 0, "AtomicRmw"),
+  I64AtomicRmw16SubU: atomic(0x2a, "i64.atomic.rmw16.sub_u", "il:l", 1, "AtomicRmw"),
+  I64AtomicRmw32SubU: atomic(0x2b, "i64.atomic.rmw32.sub_u", "il:l", 2, "AtomicRmw"),
+  I32AtomicRmwAnd: atomic(0x2c, "i32.atomic.rmw.and", "ii:i", 2, "AtomicRmw"),
+  I64AtomicRmwAnd: atomic(0x2d, "i64.atomic.rmw.and", "il:l", 3, "AtomicRmw"),
+  I32AtomicRmw8AndU: atomic(0x2e, "i32.atomic.rmw8.and_u", "ii:i", 0, "AtomicRmw"),
+  I32AtomicRmw16AndU: atomic(0x2f, "i32.atomic.rmw16.and_u", "ii:i", 1, "AtomicRmw"),
+  I64AtomicRmw8AndU: atomic(0x30, "i64.atomic.rmw8.and_u", "il:l", 0, "AtomicRmw"),
+  I64AtomicRmw16AndU: atomic(0x31, "i64.atomic.rmw16.and_u", "il:l", 1, "AtomicRmw"),
+  I64AtomicRmw32AndU: atomic(0x32, "i64.atomic.rmw32.and_u", "il:l", 2, "AtomicRmw"),
+  I32AtomicRmwOr: atomic(0x33, "i32.atomic.rmw.or", "ii:i", 2, "AtomicRmw"),
+  I64AtomicRmwOr: atomic(0x34, "i64.atomic.rmw.or", "il:l", 3, "AtomicRmw"),
+  I32AtomicRmw8OrU: atomic(0x35, "i32.atomic.rmw8.or_u", "ii:i", 0, "AtomicRmw"),
+  I32AtomicRmw16OrU: atomic(0x36, "i32.atomic.rmw16.or_u", "ii:i", 1, "AtomicRmw"),
+  I64AtomicRmw8OrU: atomic(0x37, "i64.atomic.rmw8.or_u", "il:l", 0, "AtomicRmw"),
+  I64AtomicRmw16OrU: atomic(0x38, "i64.atomic.rmw16.or_u", "il:l", 1, "AtomicRmw"),
+  I64AtomicRmw32OrU: atomic(0x39, "i64.atomic.rmw32.or_u", "il:l", 2, "AtomicRmw"),
+  I32AtomicRmwXor: atomic(0x3a, "i32.atomic.rmw.xor", "ii:i", 2, "AtomicRmw"),
+  I64AtomicRmwXor: atomic(0x3b, "i64.atomic.rmw.xor", "il:l", 3, "AtomicRmw"),
+  I32AtomicRmw8XorU: atomic(0x3c, "i32.atomic.rmw8.xor_u", "ii:i", 0, "AtomicRmw"),
+  I32AtomicRmw16XorU: atomic(0x3d, "i32.atomic.rmw16.xor_u", "ii:i", 1, "AtomicRmw"),
+  I64AtomicRmw8XorU: atomic(0x3e, "i64.atomic.rmw8.xor_u", "il:l", 0, "AtomicRmw"),
+  I64AtomicRmw16XorU: atomic(0x3f, "i64.atomic.rmw16.xor_u", "il:l", 1, "AtomicRmw"),
+  I64AtomicRmw32XorU: atomic(0x40, "i64.atomic.rmw32.xor_u", "il:l", 2, "AtomicRmw"),
+  I32AtomicRmwXchg: atomic(0x41, "i32.atomic.rmw.xchg", "ii:i", 2, "AtomicRmw"),
+  I64AtomicRmwXchg: atomic(0x42, "i64.atomic.rmw.xchg", "il:l", 3, "AtomicRmw"),
+  I32AtomicRmw8XchgU: atomic(0x43, "i32.atomic.rmw8.xchg_u", "ii:i", 0, "AtomicRmw"),
+  I32AtomicRmw16XchgU: atomic(0x44, "i32.atomic.rmw16.xchg_u", "ii:i", 1, "AtomicRmw"),
+  I64AtomicRmw8XchgU: atomic(0x45, "i64.atomic.rmw8.xchg_u", "il:l", 0, "AtomicRmw"),
+  I64AtomicRmw16XchgU: atomic(0x46, "i64.atomic.rmw16.xchg_u", "il:l", 1, "AtomicRmw"),
+  I64AtomicRmw32XchgU: atomic(0x47, "i64.atomic.rmw32.xchg_u", "il:l", 2, "AtomicRmw"),
+  I32AtomicRmwCmpxchg: atomic(0x48, "i32.atomic.rmw.cmpxchg", "iii:i", 2, "AtomicCmpxchg"),
+  I64AtomicRmwCmpxchg: atomic(0x49, "i64.atomic.rmw.cmpxchg", "ill:l", 3, "AtomicCmpxchg"),
+  I32AtomicRmw8CmpxchgU: atomic(0x4a, "i32.atomic.rmw8.cmpxchg_u", "iii:i", 0, "AtomicCmpxchg"),
+  I32AtomicRmw16CmpxchgU: atomic(0x4b, "i32.atomic.rmw16.cmpxchg_u", "iii:i", 1, "AtomicCmpxchg"),
+  I64AtomicRmw8CmpxchgU: atomic(0x4c, "i64.atomic.rmw8.cmpxchg_u", "ill:l", 0, "AtomicCmpxchg"),
+  I64AtomicRmw16CmpxchgU: atomic(0x4d, "i64.atomic.rmw16.cmpxchg_u", "ill:l", 1, "AtomicCmpxchg"),
+  I64AtomicRmw32CmpxchgU: atomic(0x4e, "i64.atomic.rmw32.cmpxchg_u", "ill:l", 2, "AtomicCmpxchg"),
 } as const satisfies Record<string, OpInfo>;
 
 /** The name of a row of `OPS`. */
@@ -991,16 +1153,38 @@ export const OP_INFO: ReadonlyMap<number, OpInfo> = new Map(
   Object.values(OPS).map((info: OpInfo) => [info.code, info]),
 );
 
-/** Size of the dense opcode space: single-byte, `0xFC n` and `0xFD n` opcodes. */
-export const DENSE_SIZE = 768;
+/**
+ * How many sub-opcodes each prefix has room for in the dense opcode space: `0xFC n` and
+ * `0xFE n` below 256, `0xFD n` below 512 (relaxed SIMD goes up to `0xFD 0x113`).
+ */
+export const PREFIX_ROOM: Readonly<Record<number, number>> = { 0xfc: 256, 0xfd: 512, 0xfe: 256 };
+
+/** Size of the dense opcode space: single-byte, `0xFC n`, `0xFD n` and `0xFE n` opcodes. */
+export const DENSE_SIZE = 1280;
+
+/** The opcode of `prefix` followed by the sub-opcode `sub` (see the module doc). */
+export function prefixed(prefix: number, sub: number): number {
+  return prefix * 0x1000 + sub;
+}
+
+/** The prefix byte of an opcode (0 for a single-byte opcode). */
+export function opPrefix(op: number): number {
+  return op >>> 12;
+}
+
+/** The sub-opcode of a prefixed opcode (a single-byte opcode is its own). */
+export function opSub(op: number): number {
+  return op & 0xfff;
+}
 
 /**
- * Maps an opcode as `OpReader.read()` returns it to an index in `[0, 768)`.
- * `OpReader` only returns prefixed opcodes with a sub-opcode below 256.
+ * Maps an opcode as `OpReader.read()` returns it to an index in `[0, DENSE_SIZE)`.
+ * `OpReader` only returns prefixed opcodes with a sub-opcode within `PREFIX_ROOM`.
  */
 export function denseIndex(op: number): number {
-  const prefix = op >> 8;
-  return prefix === 0 ? op : prefix === 0xfc ? 256 + (op & 0xff) : 512 + (op & 0xff);
+  if (op < 256) return op;
+  const prefix = op >>> 12;
+  return (prefix === 0xfc ? 256 : prefix === 0xfd ? 512 : 1024) + (op & 0xfff);
 }
 
 /** The text name of an opcode, or a hex code if it is unknown. */

@@ -8,8 +8,7 @@
  */
 
 import { DecodeError } from "../core/errors.ts";
-
-const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+import { decodeUtf8 } from "../core/utf8.ts";
 
 /** Reads primitive values from `bytes[pos..end)`. */
 export class BinaryReader {
@@ -202,10 +201,6 @@ export class BinaryReader {
     const start = this.pos;
     const len = this.vecLen();
     const bytes = this.take(len);
-    try {
-      return UTF8.decode(bytes);
-    } catch {
-      return this.fail("malformed UTF-8 encoding", start);
-    }
+    return decodeUtf8(bytes) ?? this.fail("malformed UTF-8 encoding", start);
   }
 }

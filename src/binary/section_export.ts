@@ -7,7 +7,7 @@
 import type { ExternKind } from "../core/types.ts";
 import type { DecodeContext } from "./decode_context.ts";
 
-const KINDS: readonly ExternKind[] = ["func", "table", "memory", "global"];
+const KINDS: readonly ExternKind[] = ["func", "table", "memory", "global", "tag"];
 
 /** Decodes the export section's content into `module.exports`. */
 export function decodeExportSection(ctx: DecodeContext): void {
@@ -18,7 +18,9 @@ export function decodeExportSection(ctx: DecodeContext): void {
     const name = r.name();
     const kindAt = r.pos;
     const kind = KINDS[r.u8()];
-    if (kind === undefined) ctx.fail("malformed export kind", kindAt);
+    if (kind === undefined || (kind === "tag" && !ctx.features.wasmExceptions)) {
+      ctx.fail("malformed export kind", kindAt);
+    }
     const index = r.u32();
     ctx.module.exports.push({ name, kind, index, offset });
   }

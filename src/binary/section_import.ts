@@ -7,7 +7,7 @@
 
 import type { DecodeContext } from "./decode_context.ts";
 import type { ImportDecl } from "./module.ts";
-import { readGlobalType, readMemoryType, readTableType } from "./decode_types.ts";
+import { readGlobalType, readMemoryType, readTableType, readTagType } from "./decode_types.ts";
 
 /** Decodes the import section's content into `module.imports` and the index spaces. */
 export function decodeImportSection(ctx: DecodeContext): void {
@@ -46,6 +46,13 @@ function readImport(ctx: DecodeContext): ImportDecl {
       m.globalTypes.push(type);
       m.importedGlobals++;
       return { module, name, offset, kind: "global", type };
+    }
+    case 0x04: {
+      if (!ctx.features.wasmExceptions) return ctx.fail("malformed import kind", kindAt);
+      const typeIndex = readTagType(ctx);
+      m.tags.push(typeIndex);
+      m.importedTags++;
+      return { module, name, offset, kind: "tag", typeIndex };
     }
     default:
       return ctx.fail("malformed import kind", kindAt);

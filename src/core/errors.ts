@@ -23,6 +23,19 @@
 export class WasmError extends Error {
   /** The class name, shown before the message when the error is printed. */
   override name = "WasmError";
+
+  /**
+   * Creates the error.
+   *
+   * @param message what went wrong
+   * @param options the `cause`, if any
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    // Keeps `instanceof` working where classes are compiled down to ES5 functions (the Hermes
+    // build), whose `Error.call` returns a plain Error; a no-op for real classes.
+    Object.setPrototypeOf(this, new.target.prototype);
+  }
 }
 
 /**
@@ -87,7 +100,7 @@ export class LinkError extends WasmError {
  * ```ts
  * import { Config, ConfigError } from "../../mod.ts";
  * import assert from "node:assert/strict";
- * assert.throws(() => new Config({ wasmTailCall: true }), ConfigError);
+ * assert.throws(() => new Config({ compilationMode: "jit" as never }), ConfigError);
  * ```
  */
 export class ConfigError extends WasmError {

@@ -35,6 +35,10 @@ export interface WasmFeatures {
   readonly wasmCustomPageSizes: boolean;
   /** The wide-arithmetic proposal: 128-bit add, sub and multiply results. */
   readonly wasmWideArithmetic: boolean;
+  /** The exception-handling proposal: tags, `throw`, `throw_ref`, `try_table`, `exnref`. */
+  readonly wasmExceptions: boolean;
+  /** The threads proposal: shared memories and atomic memory operators. */
+  readonly wasmThreads: boolean;
 }
 
 /** Wasm 2.0: the features on by default. */
@@ -53,6 +57,8 @@ export const WASM2_FEATURES: WasmFeatures = {
   wasmMemory64: false,
   wasmCustomPageSizes: false,
   wasmWideArithmetic: false,
+  wasmExceptions: false,
+  wasmThreads: false,
 };
 
 /** A feature an operator or type depends on, as one bit, so a set of them is one integer. */
@@ -66,6 +72,10 @@ export const enum Feature {
   MultiValue = 32,
   MutableGlobal = 64,
   WideArithmetic = 128,
+  Exceptions = 256,
+  TailCall = 512,
+  RelaxedSimd = 1024,
+  Threads = 2048,
 }
 
 /** The wording for a disabled feature, after wasmparser's "... support is not enabled". */
@@ -87,6 +97,14 @@ export function featureMessage(feature: Feature): string {
       return "mutable global support is not enabled";
     case Feature.WideArithmetic:
       return "wide arithmetic support is not enabled";
+    case Feature.Exceptions:
+      return "exceptions support is not enabled";
+    case Feature.TailCall:
+      return "tail calls support is not enabled";
+    case Feature.RelaxedSimd:
+      return "relaxed SIMD support is not enabled";
+    case Feature.Threads:
+      return "threads support is not enabled";
     default:
       return "feature is not enabled";
   }
@@ -103,5 +121,10 @@ export function disabledFeatures(features: WasmFeatures): number {
   if (!features.wasmMultiValue) off |= Feature.MultiValue;
   if (!features.wasmMutableGlobal) off |= Feature.MutableGlobal;
   if (!features.wasmWideArithmetic) off |= Feature.WideArithmetic;
+  if (!features.wasmExceptions) off |= Feature.Exceptions;
+  if (!features.wasmTailCall) off |= Feature.TailCall;
+  // Relaxed SIMD extends SIMD: without SIMD its operators are off too.
+  if (!features.wasmRelaxedSimd || !features.wasmSimd) off |= Feature.RelaxedSimd;
+  if (!features.wasmThreads) off |= Feature.Threads;
   return off;
 }

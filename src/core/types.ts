@@ -10,7 +10,7 @@
 /** A number type. */
 export type NumType = "i32" | "i64" | "f32" | "f64";
 /** A reference type. */
-export type RefType = "funcref" | "externref";
+export type RefType = "funcref" | "externref" | "exnref";
 /** Any Wasm value type. */
 export type ValType = NumType | "v128" | RefType;
 
@@ -23,11 +23,12 @@ export const VAL_TYPES: readonly ValType[] = [
   "v128",
   "funcref",
   "externref",
+  "exnref",
 ];
 
 /** Whether `t` is a reference type. */
 export function isRefType(t: ValType): t is RefType {
-  return t === "funcref" || t === "externref";
+  return t === "funcref" || t === "externref" || t === "exnref";
 }
 
 /** Whether `x` names a value type. */
@@ -120,9 +121,10 @@ export class MemoryType {
     this.shared = limits.shared ?? false;
   }
 
-  /** `{min 1, max 2}` */
+  /** `memory {min 1, max 2}`, with `shared` after the limits of a shared memory. */
   toString(): string {
-    return `memory {min ${this.minimum}${this.maximum === null ? "" : `, max ${this.maximum}`}}`;
+    const max = this.maximum === null ? "" : `, max ${this.maximum}`;
+    return `memory {min ${this.minimum}${max}}${this.shared ? " shared" : ""}`;
   }
 }
 
@@ -153,7 +155,9 @@ export class TableType {
    */
   constructor(init: Limits & { element: RefType }) {
     if (!isRefType(init.element)) {
-      throw new TypeError(`Table element type must be funcref or externref, got ${init.element}`);
+      throw new TypeError(
+        `Table element type must be funcref, externref or exnref, got ${init.element}`,
+      );
     }
     this.element = init.element;
     this.minimum = checkU32(init.minimum, "minimum");
@@ -200,11 +204,51 @@ export class GlobalType {
   }
 }
 
+/**
+ * The type of an exception tag (exception-handling proposal): the types of the values an
+ * exception with this tag carries, as the parameters of a function type without results.
+ *
+ * @example
+ * ```ts
+ * import { FuncType, TagType } from "./types.ts";
+ * const t = new TagType(new FuncType(["i32", "f64"], []));
+ * if (t.toString() !== "tag (i32, f64)") throw new Error(t.toString());
+ * ```
+ */
+export class TagType {
+  /**
+   * Creates a tag type.
+   *
+   * @param type the payload types as a function type's parameters
+   * @throws {TypeError} when `type` has results
+   */
+  constructor(readonly type: FuncType) {
+    if (type.results.length !== 0) {
+      throw new TypeError(`A tag's function type must have no results, got ${type}`);
+    }
+  }
+
+  /** The types of the values an exception with this tag carries. */
+  get params(): readonly ValType[] {
+    return this.type.params;
+  }
+
+  /** Structural equality. */
+  equals(other: TagType): boolean {
+    return this.type.equals(other.type);
+  }
+
+  /** `tag (i32, f64)` */
+  toString(): string {
+    return `tag (${this.type.params.join(", ")})`;
+  }
+}
+
 /** The type of anything a module imports or exports. */
-export type ExternType = FuncType | TableType | MemoryType | GlobalType;
+export type ExternType = FuncType | TableType | MemoryType | GlobalType | TagType;
 
 /** What kind of entity an import or export is. */
-export type ExternKind = "func" | "table" | "memory" | "global";
+export type ExternKind = "func" | "table" | "memory" | "global" | "tag";
 
 function checkValType(t: unknown): void {
   if (!isValType(t)) throw new TypeError(`Not a value type: ${String(t)}`);

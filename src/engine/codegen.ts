@@ -59,6 +59,8 @@ import * as entities from "./entities.ts";
 import * as support from "./exec_support.ts";
 import * as simd from "./simd.ts";
 import * as simdMem from "./simd_mem.ts";
+import * as atomics from "./atomics.ts";
+import * as exceptions from "./exceptions.ts";
 import {
   expandRun,
   I,
@@ -69,7 +71,8 @@ import {
   type RunSpelling,
 } from "./isa.ts";
 import type { CompiledFunc } from "./code_map.ts";
-import type { StoreInner, WasmFuncEntity } from "./entities.ts";
+import { exnOfError, type StoreInner, type WasmFuncEntity } from "./entities.ts";
+const { throwException } = exceptions;
 import type { BulkFuel } from "./fuel.ts";
 import type { ExecStack } from "./stack.ts";
 import { type Compiler, DONE, run, type RunStatus } from "./executor.ts";
@@ -87,18 +90,27 @@ const INTERPRET = 12;
 const NO_ESCAPES: ReadonlySet<number> = new Set();
 
 /**
- * How many generated bodies may nest on the JS stack: a generated body calls a generated callee
- * directly (a JS call is much cheaper than a round trip through the driver) while fewer than
- * this many are nested; deeper calls go back to the driver (`CALL`), so deep Wasm recursion never
- * exhausts the JS stack. The JS frames of 64 bodies take a few tens of KiB, well inside what
- * `Config.maxHostReentry` leaves per host re-entry.
+ * How much generated code may nest on the JS stack: a generated body calls a generated callee
+ * directly (a JS call is much cheaper than a round trip through the driver) while the nested
+ * bodies' costs stay within this; deeper calls go back to the driver (`CALL`), so deep Wasm
+ * recursion never exhausts the JS stack. A body costs 1 per `COST_WORDS` words of code (its JS
+ * frame grows with its size: a function with thousands of locals has a large one), at least 1:
+ * 64 small bodies take a few tens of KiB, well inside what `Config.maxHostReentry` leaves per
+ * host re-entry.
  */
 const MAX_NESTING = 64;
+/** Code words per unit of a body's nesting cost (see `MAX_NESTING`). */
+const COST_WORDS = 256;
+
+/** The nesting cost of a body of `words` code words. */
+function costOf(words: number): number {
+  return 1 + Math.floor(words / COST_WORDS);
+}
 
 /**
  * A function's generated body: runs frame `depth` of `st` from its saved pc until it returns
  * (`RETURN`), calls a Wasm function the driver must run (`CALL`, the callee's frame pushed) or
- * stops (`OUT_OF_FUEL`, `HOST_AWAIT`); `nesting` is how many generated bodies run below it on
+ * stops (`OUT_OF_FUEL`, `HOST_AWAIT`); `nesting` is the cost of the generated bodies below it on
  * the JS stack. A callee it runs directly leaves the call stack as the driver would have, so any
  * status but `RETURN` from it is passed on as it is: the frames say where to continue.
  */
@@ -109,6 +121,7 @@ export type GeneratedBody = (
   bulkFuel: BulkFuel | null,
   compiler: TieredCompiler,
   nesting: number,
+  baseDepth: number,
 ) => number;
 
 /** What the driver needs: the interpreter's compiler, and a generated body per function. */
@@ -133,22 +146,32 @@ export function runTiered(
     const depth = st.depth;
     const body = compiler.bodyOf(st.funcs[depth]!.compiled!);
     let status: number;
-    if (body === null) {
-      status = run(compiler, store, st, depth);
-    } else {
-      status = body(store, st, depth, bulkFuel, compiler, 0);
+    let interpretAt = -1;
+    if (body === null) interpretAt = depth;
+    else {
+      status = body(store, st, depth, bulkFuel, compiler, 0, baseDepth);
       if (status === CALL) continue;
-      if (status === RETURN) {
+      if (status === INTERPRET) interpretAt = st.depth;
+      else if (status === RETURN) {
         st.depth = depth - 1;
         status = DONE;
-      } else if (status === INTERPRET) {
-        const at = st.depth;
-        status = run(compiler, store, st, at);
-        if (status === DONE && at !== baseDepth) continue;
-        return status;
       }
     }
-    if (status !== DONE || depth === baseDepth) return status;
+    if (interpretAt >= 0) {
+      try {
+        status = run(compiler, store, st, interpretAt);
+      } catch (e) {
+        // A Wasm exception no handler in the interpreter's frames caught: the frames below
+        // them (this driver's) may have one.
+        const exn = exnOfError(e);
+        if (exn === undefined || interpretAt === baseDepth) throw e;
+        throwException(store, st, baseDepth, exn);
+        continue;
+      }
+      if (status === DONE && interpretAt !== baseDepth) continue;
+      return status;
+    }
+    if (status! !== DONE || depth === baseDepth) return status!;
   }
 }
 
@@ -178,7 +201,8 @@ function pushFrame(
 /**
  * Pushes the frame of Wasm function `callee` above frame `depth` (its parameters at word
  * `base`) and returns its generated body to run on the JS stack, or null when the driver must
- * run it (`CALL`): it has none, or `MAX_NESTING` bodies are already nested.
+ * run it (`CALL`): it has none, or it would nest more than `MAX_NESTING` allows (`nesting` is
+ * the cost of the bodies running, the caller's included).
  */
 function enterFunc(
   callee: WasmFuncEntity,
@@ -189,7 +213,8 @@ function enterFunc(
   nesting: number,
 ): GeneratedBody | null {
   pushFrame(compiler, st, depth, callee, base);
-  return nesting >= MAX_NESTING ? null : compiler.bodyOf(callee.compiled!);
+  const cf = callee.compiled!;
+  return nesting + costOf(cf.code.length) > MAX_NESTING ? null : compiler.bodyOf(cf);
 }
 
 /** What generated code may call: the executor's modules, and the driver's own helpers. */
@@ -202,7 +227,8 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     INTERPRET,
     MAX_NESTING,
   };
-  for (const module of [num, bulk, entities, support, simd, simdMem]) {
+  // The modules scripts/gen_executor.ts lets templates call (its CALLABLE list).
+  for (const module of [num, atomics, bulk, entities, support, exceptions, simd, simdMem]) {
     for (const [name, value] of Object.entries(module)) all[name] = value;
   }
   return Object.freeze(all);
@@ -216,6 +242,7 @@ const LOCALS = [
   "bulkFuel",
   "compiler",
   "nesting",
+  "baseDepth",
   "frames",
   "fp",
   "pc",
@@ -320,6 +347,8 @@ const OWN = new Set<number>([
   I.Call,
   I.CallIndirect,
   I.ConsumeFuel,
+  I.Throw,
+  I.ThrowRef,
   I.Copy,
   I.Select,
   I.GlobalGet,
@@ -614,11 +643,15 @@ export function generateSource(
 frames[2 * depth + 1] = ${next};
 const callee = ${callee};
 if (callee.isHost) {
-  if (callHost(callee, inst, st, fp + ${b}) !== undefined) return HOST_AWAIT;
+  const pending = callHost(callee, inst, st, fp + ${b}, store, baseDepth);
+  // null: it threw a Wasm exception, which a handler in frame st.depth caught.
+  if (pending !== undefined) return pending === null ? CALL : HOST_AWAIT;
 } else {
   const body = enterFunc(callee, st, depth, fp + ${b}, compiler, nesting);
   if (body === null) return CALL;
-  const status = body(store, st, depth + 1, bulkFuel, compiler, nesting + 1);
+  const status = body(store, st, depth + 1, bulkFuel, compiler, nesting + ${
+          costOf(code.length)
+        }, baseDepth);
   if (status !== RETURN) return status;
   st.depth = depth;
 }
@@ -666,6 +699,26 @@ g[0] = s32[(fp + ${a})];
 g[1] = s32[fp + ${a + 1}];`;
         break;
       }
+      // A throw hands the exception to the innermost handler in this call's frames (functions
+      // with handlers run in the interpreter), which the driver then continues (CALL).
+      case I.Throw:
+        js = `${FLUSH}
+frames[2 * depth + 1] = ${next};
+throwException(store, st, baseDepth, newException(store, inst.tags[${code[pc + 1]}], s32, ${
+          slot(2)
+        }));
+return CALL;`;
+        reachable = false;
+        break;
+      case I.ThrowRef:
+        js = `${FLUSH}
+const exn = store.exns[s32[${slot(1)}]];
+if (exn === null) throw trap(TrapCode.NullExnReference);
+frames[2 * depth + 1] = ${next};
+throwException(store, st, baseDepth, exn);
+return CALL;`;
+        reachable = false;
+        break;
       case I.ConsumeFuel: {
         const cost = code[pc + 1]!;
         js = `if (store.fuel < ${cost}) {
@@ -732,7 +785,7 @@ ${promoted.map((c) => `${local(c)} = ${inStack(c)};`).join("\n")}\n`;
   const loop = labels.size > 1 || uses("continue") || uses("break");
   const source = `"use strict";
 const { ${imports.join(", ")} } = rt;
-return function wasm(store, st, depth, bulkFuel, compiler, nesting) {
+return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth) {
 ${prologue}
 ${declare}${
     loop
@@ -757,6 +810,8 @@ export function generateBody(
   cf: CompiledFunc,
   escape?: ReadonlySet<number>,
 ): { body: GeneratedBody; escapes: string[] } | string {
+  // A catching frame is continued at its handler, which only the interpreter can do.
+  if (cf.handlers !== null) return "exception handlers (try_table)";
   const result = generateSource(cf.code, cf.numResults, escape);
   if ("reason" in result) return result.reason;
   try {

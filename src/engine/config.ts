@@ -59,12 +59,12 @@ export interface ConfigOptions {
   wasmReferenceTypes?: boolean;
   /** 128-bit SIMD, the `v128` type; default on. */
   wasmSimd?: boolean;
-  /** The relaxed SIMD proposal; not implemented: only `false` is accepted. */
-  wasmRelaxedSimd?: boolean;
   /**
-   * The tail-call proposal (`return_call`, `return_call_indirect`); not implemented: only
-   * `false` is accepted.
+   * The relaxed SIMD proposal; default on, as in wasmi. Each relaxed operator computes what the
+   * Arm (AArch64) lowering computes, the same on every host (see `engine/simd.ts`).
    */
+  wasmRelaxedSimd?: boolean;
+  /** The tail-call proposal (`return_call`, `return_call_indirect`); default on, as in wasmi. */
   wasmTailCall?: boolean;
   /** The extended-const proposal (arithmetic in constant expressions); default off. */
   wasmExtendedConst?: boolean;
@@ -76,6 +76,16 @@ export interface ConfigOptions {
   wasmCustomPageSizes?: boolean;
   /** The wide-arithmetic proposal (`i64.add128`, `i64.sub128`, `i64.mul_wide_s/u`); default off. */
   wasmWideArithmetic?: boolean;
+  /**
+   * The exception-handling proposal (tags, `throw`, `throw_ref`, `try_table`, `exnref`; the
+   * legacy `try`/`catch`/`rethrow`/`delegate` are not supported); default off, as in wasmi.
+   */
+  wasmExceptions?: boolean;
+  /**
+   * The threads proposal, as far as one thread honours it: shared memory types and every atomic
+   * operator (see `engine/atomics.ts`); default off, as in wasmi.
+   */
+  wasmThreads?: boolean;
   /** Maximum depth of nested Wasm calls before `StackOverflow`. */
   maxRecursionDepth?: number;
   /** Maximum number of value slots on one execution stack before `StackOverflow`. */
@@ -101,17 +111,15 @@ export interface ConfigOptions {
 
 /** The proposals a switch names that the engine does not implement: their switches stay off. */
 const UNIMPLEMENTED_PROPOSALS: Partial<Record<keyof WasmFeatures, string>> = {
-  wasmRelaxedSimd: "relaxed SIMD",
-  wasmTailCall: "tail-call",
   wasmMultiMemory: "multi-memory",
   wasmMemory64: "memory64",
   wasmCustomPageSizes: "custom-page-sizes",
 };
 
 /**
- * Engine configuration, as wasmi's `Config`: Wasm 2.0 features on by default, later proposals
- * off, fuel metering off. Turning on a proposal the engine does not implement (tail calls,
- * relaxed SIMD, multi-memory, memory64, custom page sizes) throws `ConfigError`.
+ * Engine configuration, as wasmi's `Config`: Wasm 2.0 features, tail calls and relaxed SIMD on
+ * by default (as in wasmi 2.0), other proposals off, fuel metering off. Turning on a proposal the
+ * engine does not implement (multi-memory, memory64, custom page sizes) throws `ConfigError`.
  *
  * @example Metering fuel and limiting recursion
  * ```ts
@@ -120,7 +128,8 @@ const UNIMPLEMENTED_PROPOSALS: Partial<Record<keyof WasmFeatures, string>> = {
  *
  * const config = new Config({ consumeFuel: true, maxRecursionDepth: 10_000 });
  * assert.equal(config.wasmSimd, true, "Wasm 2.0 features are on by default");
- * assert.equal(config.wasmTailCall, false, "later proposals are off");
+ * assert.equal(config.wasmTailCall, true, "tail calls are on, as in wasmi 2.0");
+ * assert.equal(config.wasmWideArithmetic, false, "wide arithmetic is off, as in wasmi 2.0");
  * const store = new Store(new Engine(config), null);
  * store.setFuel(500);
  * assert.equal(store.getFuel(), 500n);
@@ -141,10 +150,10 @@ export class Config implements WasmFeatures {
   wasmReferenceTypes = true;
   /** 128-bit SIMD, the `v128` type. */
   wasmSimd = true;
-  /** The relaxed SIMD proposal (not implemented: always off). */
-  wasmRelaxedSimd = false;
-  /** The tail-call proposal (`return_call`, `return_call_indirect`; not implemented: off). */
-  wasmTailCall = false;
+  /** The relaxed SIMD proposal (deterministic: the Arm lowering of each operator). */
+  wasmRelaxedSimd = true;
+  /** The tail-call proposal (`return_call`, `return_call_indirect`). */
+  wasmTailCall = true;
   /** The extended-const proposal (arithmetic in constant expressions). */
   wasmExtendedConst = false;
   /** The multi-memory proposal (not implemented: always off). */
@@ -155,6 +164,10 @@ export class Config implements WasmFeatures {
   wasmCustomPageSizes = false;
   /** The wide-arithmetic proposal. */
   wasmWideArithmetic = false;
+  /** The exception-handling proposal (final form, with `exnref`). */
+  wasmExceptions = false;
+  /** The threads proposal: shared memories and atomics, run by this one thread. */
+  wasmThreads = false;
   /** Maximum depth of nested Wasm calls before a `StackOverflow` trap. */
   maxRecursionDepth = 1024 * 16;
   /** Maximum number of value slots on one execution stack before a `StackOverflow` trap. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { opName } from "../binary/opcodes.ts";
+import { opName, prefixed } from "../binary/opcodes.ts";
 import { I, INSTR_SIZE, ISA } from "./isa.ts";
 import { SLOT_WORDS } from "./entities.ts";
 
@@ -59,7 +59,7 @@ export function disassembleOne(code: Int32Array, pc: number): [string, number] {
         parts.push(`@${v}`);
         break;
       case "v":
-        parts.push(opName(0xfd00 | v));
+        parts.push(opName(prefixed(0xfd, v)));
         break;
       case "T": {
         const targets: string[] = [];

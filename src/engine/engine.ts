@@ -12,7 +12,14 @@ import { ConfigError } from "../core/errors.ts";
 import type { FuncType } from "../core/types.ts";
 import type { ModuleDecl } from "../binary/module.ts";
 import { Trap, TrapCode } from "../core/trap.ts";
-import { type FuncEntity, SLOT_WORDS, type StoreInner, type WasmFuncEntity } from "./entities.ts";
+import {
+  type ExnEntity,
+  type FuncEntity,
+  SLOT_WORDS,
+  type StoreInner,
+  type WasmFuncEntity,
+} from "./entities.ts";
+import { throwException } from "./exceptions.ts";
 import { CodeMap, type CompiledFunc } from "./code_map.ts";
 import { translateFunc } from "./translator.ts";
 import { DONE, HOST_AWAIT, OUT_OF_FUEL, run, type RunStatus } from "./executor.ts";
@@ -273,9 +280,15 @@ export class Engine {
       throw e;
     }
     try {
+      // A host function reached by a tail call from the base frame left no frame to continue
+      // in: once its Promise settled, the call is done (its results are in the first slots).
+      if (st.depth < 0) return DONE;
       return this.#run(this, store, st, 0);
     } catch (e) {
-      if (st.host !== null) {
+      // A host function that throws stops the call so that it can be resumed with its results,
+      // unless a tail call reached it from the base frame: no frame is left to resume, and the
+      // error ends the call as wasmi's does.
+      if (st.host !== null && st.depth >= 0) {
         st.hostError = e;
         return HOST_TRAP;
       }
@@ -310,6 +323,23 @@ export class Engine {
   }
 
   /**
+   * The host function a stopped call awaits (`HOST_AWAIT`) failed with a Wasm exception: unwinds
+   * the call to a handler, after which `resumeCall` continues there, or, when the call has
+   * none, ends it (giving its stack back) by throwing the exception's error.
+   *
+   * @internal
+   */
+  raiseInCall(store: StoreInner, st: ExecStack, exn: ExnEntity): void {
+    st.host = null;
+    st.pending = null;
+    try {
+      throwException(store, st, 0, exn);
+    } catch (e) {
+      throw this.failCall(st, e);
+    }
+  }
+
+  /**
    * Abandons a stopped call. Its stack goes back to the pool unless a host function's Promise
    * may still write to it, in which case it is left to the garbage collector.
    *
@@ -325,6 +355,9 @@ export class Engine {
 
   /** Puts `func`'s first frame, with the parameters from `io`, on the empty stack `st`. */
   #enter(st: ExecStack, func: WasmFuncEntity, io: Int32Array): CompiledFunc {
+    // Only exception handles need the store to see its stacks (without the proposal, no code
+    // can make one): Wasm 2.0 calls skip it.
+    if (this.config.wasmExceptions) st.attach(func.instance.store);
     const compiled = this.compile(func);
     if (compiled.frameWords > st.s32.length) st.growValues(compiled.frameWords);
     st.s32.set(io.subarray(0, compiled.paramWords));
@@ -368,10 +401,7 @@ function withBacktrace(e: unknown, st: ExecStack): unknown {
   for (let d = st.depth; d >= 0; d--) {
     const f = st.funcs[d];
     if (f === undefined) continue;
-    const name = f.instance.module.names.funcNames.get(f.funcIndex);
-    e.backtrace.push(
-      name === undefined ? { funcIndex: f.funcIndex } : { funcIndex: f.funcIndex, name },
-    );
+    e.addFrame(f.funcIndex, funcDisplayName(f.instance.module, f.funcIndex));
   }
   return e;
 }
@@ -387,4 +417,27 @@ function isJsStackOverflow(e: unknown): boolean {
   }
   const message = e.message;
   return message.includes("stack") || message.includes("recursion");
+}
+
+/** Per module: the first name each function is exported under (built on first use). */
+const exportNames = new WeakMap<ModuleDecl, Map<number, string>>();
+
+/**
+ * The name backtraces and suspended-call frames show for function `index`: its name-section
+ * name, else the first name it is exported under, else `undefined`.
+ *
+ * @internal
+ */
+export function funcDisplayName(module: ModuleDecl, index: number): string | undefined {
+  const name = module.names.funcNames.get(index);
+  if (name !== undefined) return name;
+  let byIndex = exportNames.get(module);
+  if (byIndex === undefined) {
+    byIndex = new Map();
+    for (const exp of module.exports) {
+      if (exp.kind === "func" && !byIndex.has(exp.index)) byIndex.set(exp.index, exp.name);
+    }
+    exportNames.set(module, byIndex);
+  }
+  return byIndex.get(index);
 }

@@ -8,7 +8,8 @@
  *   words `w..w+3`. `w` is a multiple of 4.
  * - References are integer handles so that slots stay untyped: `0` is null; a funcref is a
  *   function id (index into `StoreInner.funcs`); an externref is an extern id (index into
- *   `StoreInner.externs`). Tables hold the same handles.
+ *   `StoreInner.externs`); an exnref is an exception id (index into `StoreInner.exns`). Tables
+ *   hold the same handles.
  *
  * @module
  */
@@ -16,6 +17,7 @@
 import type { FuncType, GlobalType, MemoryType, TableType } from "../core/types.ts";
 import type { ModuleDecl } from "../binary/module.ts";
 import type { CompiledFunc } from "./code_map.ts";
+import type { ExecStack } from "./stack.ts";
 
 /** Bytes in a Wasm page. */
 export const PAGE_SIZE = 65536;
@@ -23,6 +25,8 @@ export const PAGE_SIZE = 65536;
 export const SLOT_WORDS = 4;
 /** The handle of a null reference. */
 export const NULL_REF = 0;
+/** Exception ids are not collected while fewer than this many are in use. */
+const EXN_COLLECT_MIN = 1024;
 
 /**
  * The store's resource limiter as `grow` consults it (the runtime adapts the embedder's
@@ -252,6 +256,60 @@ export class HostFuncEntity {
   ) {}
 }
 
+/** An exception tag: its identity is what a `catch` compares. */
+export class TagEntity {
+  /** @param type the payload types as a function type's parameters (no results) */
+  constructor(readonly type: FuncType) {}
+}
+
+/**
+ * A thrown exception: its tag and its payload, one slot (`SLOT_WORDS` words) per value. An
+ * `exnref` in the payload is kept as the exception it names (in `refs`, by payload index), not
+ * as a handle, so that an exception never keeps a handle alive (see `StoreInner.exnHandle`).
+ */
+export class ExnEntity {
+  /** Store-wide id (its `exnref` handle), 0 until it first needs one. */
+  id = 0;
+  /** The error that carries it out of Wasm (and is its `exnref` at the API), once made. */
+  error: Error | null = null;
+  /**
+   * @param tag the tag it was thrown with
+   * @param payload the payload values' slots (those of `exnref`s unused), as a plain array:
+   *   allocating a small typed array costs several times more, and every throw makes one
+   * @param refs the `exnref` payload values by payload index, or null when the tag has none
+   */
+  constructor(
+    readonly tag: TagEntity,
+    readonly payload: readonly number[],
+    readonly refs: (ExnEntity | null)[] | null = null,
+  ) {}
+}
+
+/**
+ * The exception of each error that carries one: out of Wasm (an uncaught exception), or into it
+ * (a host function throws one, and Wasm handlers may catch it). Any other error is a host error.
+ */
+export const errorExns: WeakMap<object, ExnEntity> = new WeakMap();
+
+/** The exception `e` carries, if it is an exception's error (see `errorExns`). */
+export function exnOfError(e: unknown): ExnEntity | undefined {
+  return typeof e === "object" && e !== null ? errorExns.get(e) : undefined;
+}
+
+/**
+ * How the error an exception leaves Wasm with is made, once per exception: the runtime's
+ * `WasmException` replaces `make` when its module loads, as handle classes `define` themselves
+ * (see `runtime/handles.ts`).
+ */
+export const exnErrors: { make: (exn: ExnEntity) => Error } = {
+  make(exn) {
+    if (exn.error !== null) return exn.error;
+    const error = new Error("uncaught Wasm exception");
+    errorExns.set(error, exn);
+    return exn.error = error;
+  },
+};
+
 /** Any function entity. */
 export type FuncEntity = WasmFuncEntity | HostFuncEntity;
 
@@ -262,6 +320,8 @@ export class InstanceEntity {
   readonly tables: TableEntity[] = [];
   readonly memories: MemoryEntity[] = [];
   readonly globals: GlobalEntity[] = [];
+  /** Exception tags by module tag index (imports first). */
+  readonly tags: TagEntity[] = [];
   /** Engine type id of each of the module's type indices. */
   readonly typeIds: number[] = [];
   /** Element segments as handles; `null` once dropped (or for active/declarative ones). */
@@ -269,7 +329,10 @@ export class InstanceEntity {
   /** Data segments; `null` once dropped (or for active ones after instantiation). */
   readonly dataSegments: (Uint8Array | null)[] = [];
   /** Exports by name, resolved to entities. */
-  readonly exports: Map<string, FuncEntity | TableEntity | MemoryEntity | GlobalEntity> = new Map();
+  readonly exports: Map<
+    string,
+    FuncEntity | TableEntity | MemoryEntity | GlobalEntity | TagEntity
+  > = new Map();
 
   /**
    * @param module the decoded, validated module
@@ -285,6 +348,23 @@ export class StoreInner {
   /** Extern values by id; index 0 is the null handle. */
   readonly externs: unknown[] = [null];
   readonly #externIds = new Map<unknown, number>();
+  /**
+   * Exceptions by id (their `exnref` handles); index 0 is the null handle. An exception gets an
+   * id only when code takes it as a value (`catch_ref`, `catch_all_ref`, the API).
+   */
+  readonly exns: (ExnEntity | null)[] = [null];
+  /** Exception ids the collector freed, for reuse. */
+  readonly #freeExns: number[] = [];
+  /** The size of `exns` past which the next new id first collects unreachable ones. */
+  #exnLimit = EXN_COLLECT_MIN;
+  /**
+   * The execution stacks running or suspended on this store (weakly: an abandoned suspended
+   * call's stack may still be garbage collected), and the globals and tables that may hold
+   * `exnref`s: the roots of the exception-id collector.
+   */
+  readonly stacks: Set<{ deref(): ExecStack | undefined }> = new Set();
+  readonly exnHolders: (GlobalEntity | TableEntity)[] = [];
+
   /**
    * Fuel the executor may spend (when metering is on). During a sliced async call this is the
    * current slice; the rest of the store's fuel waits in `fuelReserve` (see `fuel.ts`).
@@ -313,6 +393,73 @@ export class StoreInner {
     func.id = this.funcs.length;
     this.funcs.push(func);
     return func.id;
+  }
+
+  /**
+   * The `exnref` handle of `exn`, given on first use.
+   *
+   * Handles are reclaimed. With `collect` (only the executor's handlers pass it: there, every
+   * handle in use is in a root), when the table of handles would grow past twice what the last
+   * collection kept, the ids no root holds are freed first: their exceptions forget them, and
+   * get a new one if they are used again. The roots are every word of the stacks in `stacks`
+   * (conservatively: a stale word only keeps an id a while longer) and the values of
+   * `exnHolders`; exceptions and API values hold `exnref`s as objects, not handles. Without
+   * `collect` (the API writing values, which may hold handles in buffers that are no roots
+   * yet) nothing is freed.
+   */
+  exnHandle(exn: ExnEntity, collect = false): number {
+    if (exn.id !== 0) return exn.id;
+    let id = this.#freeExns.pop();
+    if (id === undefined && collect && this.exns.length >= this.#exnLimit) {
+      this.#collectExns();
+      id = this.#freeExns.pop();
+    }
+    if (id === undefined) {
+      id = this.exns.length;
+      this.exns.push(null);
+    }
+    exn.id = id;
+    this.exns[id] = exn;
+    return id;
+  }
+
+  /** The exception behind `exnref` handle `id` (not null). */
+  exnOf(id: number): ExnEntity | null {
+    return this.exns[id] ?? null;
+  }
+
+  #collectExns(): void {
+    const exns = this.exns;
+    const marked = new Uint8Array(exns.length);
+    const mark = (w: number) => {
+      if (w > 0 && w < marked.length) marked[w] = 1;
+    };
+    for (const ref of this.stacks) {
+      const st = ref.deref();
+      if (st === undefined) {
+        this.stacks.delete(ref);
+        continue;
+      }
+      const s32 = st.s32;
+      for (let i = 0; i < s32.length; i++) mark(s32[i]!);
+    }
+    for (const holder of this.exnHolders) {
+      if (holder instanceof GlobalEntity) mark(holder.value[0]!);
+      else for (let i = 0; i < holder.size; i++) mark(holder.elements[i]!);
+    }
+    let live = 0;
+    for (let id = 1; id < exns.length; id++) {
+      const exn = exns[id];
+      if (exn === null || exn === undefined) continue;
+      if (marked[id] === 1) {
+        live++;
+        continue;
+      }
+      exn.id = 0;
+      exns[id] = null;
+      this.#freeExns.push(id);
+    }
+    this.#exnLimit = Math.max(EXN_COLLECT_MIN, 2 * live);
   }
 
   /** The handle of an externref value (null is 0); equal values share a handle. */

@@ -7,14 +7,16 @@
 
 import { Trap, TrapCode } from "../core/trap.ts";
 import type { CompiledFunc } from "./code_map.ts";
-import type {
-  FuncEntity,
-  HostFuncEntity,
-  InstanceEntity,
-  StoreInner,
-  WasmFuncEntity,
+import {
+  exnOfError,
+  type FuncEntity,
+  type HostFuncEntity,
+  type InstanceEntity,
+  type StoreInner,
+  type WasmFuncEntity,
 } from "./entities.ts";
 import { type BulkFuel, refillFuel } from "./fuel.ts";
+import { throwException } from "./exceptions.ts";
 import type { ExecStack } from "./stack.ts";
 
 /** What the executor needs from the engine: translation on first call, bulk fuel prices. */
@@ -90,17 +92,31 @@ export function outOfFuel(store: StoreInner, st: ExecStack, cost: number): boole
 /**
  * Calls host function `func` with its parameters and results in the slots at `base` of `st`.
  * While it runs `st.host` names it, so an error that escapes `run` is known to be the host
- * function's. Returns its Promise if it returned one (`st.host` then stays set).
+ * function's. Returns its Promise if it returned one (`st.host` then stays set), and null when
+ * it threw a Wasm exception (an error `exnOfError` knows) that a handler in frames `baseDepth..` caught: `st`
+ * then names the handler's frame and pc (an exception no handler catches is thrown on, as
+ * Wasm's own, not as a host error).
  */
 export function callHost(
   func: HostFuncEntity,
   caller: InstanceEntity,
   st: ExecStack,
   base: number,
-): Promise<void> | undefined {
+  store: StoreInner,
+  baseDepth: number,
+): Promise<void> | null | undefined {
   st.host = func;
   st.hostBase = base;
-  const pending = func.invoke(caller, st.s32, base);
+  let pending: void | Promise<void>;
+  try {
+    pending = func.invoke(caller, st.s32, base);
+  } catch (e) {
+    const exn = exnOfError(e);
+    if (exn === undefined) throw e;
+    st.host = null;
+    throwException(store, st, baseDepth, exn);
+    return null;
+  }
   if (pending !== undefined) {
     st.pending = pending;
     return pending;

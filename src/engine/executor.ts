@@ -118,6 +118,14 @@ import {
   i64XorImm,
 } from "../core/num/mod.ts";
 import {
+  atomicCmpxchg,
+  atomicLoad,
+  atomicNotify,
+  atomicRmw,
+  atomicStore,
+  atomicWait,
+} from "./atomics.ts";
+import {
   dataDrop,
   elemDrop,
   GROW_OUT_OF_FUEL,
@@ -151,6 +159,7 @@ import {
   stopAt,
   trap,
 } from "./exec_support.ts";
+import { newException, throwException } from "./exceptions.ts";
 import {
   simdBinary,
   simdExtractLane,
@@ -485,7 +494,27 @@ export function run(
         }
         frames[2 * depth + 1] = pc;
         if (callee.isHost) {
-          if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
+          const pending = callHost(callee, inst, st, base, store, baseDepth);
+          if (pending !== undefined) {
+            if (pending !== null) return HOST_AWAIT;
+            // The host function threw a Wasm exception, which a handler caught.
+            depth = st.depth;
+            fp = frames[2 * depth];
+            pc = frames[2 * depth + 1];
+            const handler = funcs[depth];
+            code = handler.compiled!.code;
+            if (handler.instance !== inst) {
+              inst = handler.instance;
+              globals = inst.globals;
+              mem = inst.memories[0] ?? null;
+              mview = mem !== null ? mem.view : EMPTY_VIEW;
+              memLen = mview.byteLength;
+            } else if (mem !== null && mview !== mem.view) {
+              mview = mem.view;
+              memLen = mview.byteLength;
+            }
+            break;
+          }
           if (mem !== null && mview !== mem.view) {
             mview = mem.view;
             memLen = mview.byteLength;
@@ -510,7 +539,7 @@ export function run(
         fp = base;
         code = cf.code;
         pc = 0;
-        if (code[0] === 52 && store.fuel >= code[1]) {
+        if (code[0] === 54 && store.fuel >= code[1]) {
           // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
           store.fuel -= code[1];
           pc = 2;
@@ -524,10 +553,105 @@ export function run(
         }
         break;
       }
-      case 51: // Nop
+      case 51: // ReturnCall
+      case 52: { // ReturnCallIndirect
+        let callee: FuncEntity;
+        let base: number;
+        if (code[pc] === 51) {
+          callee = inst.funcs[code[(pc + 1) | 0]];
+          base = (fp + code[(pc + 2) | 0]) | 0;
+        } else {
+          callee = indirectCallee(
+            store,
+            inst,
+            code[(pc + 1) | 0],
+            code[(pc + 2) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          base = (fp + code[(pc + 4) | 0]) | 0;
+        }
+        // The arguments move down (base > fp), so a forward copy never overwrites one unread.
+        if (callee.isHost) {
+          for (let i = 0, n = callee.type.params.length * SLOT_WORDS; i < n; i++) {
+            s32[fp + i] = s32[base + i];
+          }
+          const from = inst;
+          const at = fp;
+          if (depth === baseDepth) {
+            st.depth = depth - 1;
+            // No frame of this run is left to catch a Wasm exception: callHost throws it on.
+            return callHost(callee, from, st, at, store, baseDepth) === undefined
+              ? DONE
+              : HOST_AWAIT;
+          }
+          st.depth = --depth;
+          fp = frames[2 * depth];
+          pc = frames[2 * depth + 1];
+          const caller = funcs[depth];
+          code = caller.compiled!.code;
+          if (caller.instance !== inst) {
+            inst = caller.instance;
+            globals = inst.globals;
+            mem = inst.memories[0] ?? null;
+            mview = mem !== null ? mem.view : EMPTY_VIEW;
+            memLen = mview.byteLength;
+          } else if (mem !== null && mview !== mem.view) {
+            // The callee grew the memory.
+            mview = mem.view;
+            memLen = mview.byteLength;
+          }
+          const pending = callHost(callee, from, st, at, store, baseDepth);
+          if (pending !== undefined) {
+            if (pending !== null) return HOST_AWAIT;
+            // The host function threw a Wasm exception, which a handler of the caller caught.
+            depth = st.depth;
+            fp = frames[2 * depth];
+            pc = frames[2 * depth + 1];
+            const handler = funcs[depth];
+            code = handler.compiled!.code;
+            if (handler.instance !== inst) {
+              inst = handler.instance;
+              globals = inst.globals;
+              mem = inst.memories[0] ?? null;
+              mview = mem !== null ? mem.view : EMPTY_VIEW;
+              memLen = mview.byteLength;
+            } else if (mem !== null && mview !== mem.view) {
+              mview = mem.view;
+              memLen = mview.byteLength;
+            }
+            break;
+          }
+          if (mem !== null && mview !== mem.view) {
+            mview = mem.view;
+            memLen = mview.byteLength;
+          }
+          break;
+        }
+        const cf = callee.compiled ?? compiler.compile(callee);
+        if (fp + cf.frameWords > s32.length) {
+          st.growValues(fp + cf.frameWords);
+          s32 = st.s32;
+          f32 = st.f32;
+          f64 = st.f64;
+        }
+        for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
+        for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
+        funcs[depth] = callee;
+        code = cf.code;
+        pc = 0;
+        if (callee.instance !== inst) {
+          inst = callee.instance;
+          globals = inst.globals;
+          mem = inst.memories[0] ?? null;
+          mview = mem !== null ? mem.view : EMPTY_VIEW;
+          memLen = mview.byteLength;
+        }
+        break;
+      }
+      case 53: // Nop
         pc = (pc + 1) | 0;
         break;
-      case 52: { // ConsumeFuel
+      case 54: { // ConsumeFuel
         const cost = code[(pc + 1) | 0];
         if (store.fuel < cost) {
           if (outOfFuel(store, st, cost)) {
@@ -540,25 +664,25 @@ export function run(
         pc = (pc + 2) | 0;
         break;
       }
-      case 53: { // Copy
+      case 55: { // Copy
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
         pc = (pc + 3) | 0;
         break;
       }
-      case 54: // ConstI32
+      case 56: // ConstI32
         s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 55: { // ConstI64
+      case 57: { // ConstI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
       }
-      case 56: { // Select
+      case 58: { // Select
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -568,7 +692,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 57: { // GlobalGet
+      case 59: { // GlobalGet
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -576,7 +700,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 58: { // GlobalSet
+      case 60: { // GlobalSet
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -584,294 +708,294 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 59: // RefFunc
+      case 61: // RefFunc
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 60: // I32Eqz
+      case 62: // I32Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
         pc = (pc + 3) | 0;
         break;
-      case 61: // I32Eq
+      case 63: // I32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 62: // I32Ne
+      case 64: // I32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 63: // I32LtS
+      case 65: // I32LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 64: // I32LtU
+      case 66: // I32LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 65: // I32GtS
+      case 67: // I32GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 66: // I32GtU
+      case 68: // I32GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 67: // I32LeS
+      case 69: // I32LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 68: // I32LeU
+      case 70: // I32LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 69: // I32GeS
+      case 71: // I32GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 70: // I32GeU
+      case 72: // I32GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 71: // I32EqImm
+      case 73: // I32EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 72: // I32NeImm
+      case 74: // I32NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 73: // I32LtSImm
+      case 75: // I32LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 74: // I32LtUImm
+      case 76: // I32LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 75: // I32GtSImm
+      case 77: // I32GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 76: // I32GtUImm
+      case 78: // I32GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 77: // I32LeSImm
+      case 79: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 78: // I32LeUImm
+      case 80: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 79: // I32GeSImm
+      case 81: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 80: // I32GeUImm
+      case 82: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 81: // I32Clz
+      case 83: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 82: // I32Ctz
+      case 84: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 83: // I32Popcnt
+      case 85: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 84: // I32Extend8S
+      case 86: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 85: // I32Extend16S
+      case 87: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 86: // I32Add
+      case 88: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 87: // I32Sub
+      case 89: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 88: // I32Mul
+      case 90: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 89: // I32DivS
+      case 91: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 90: // I32DivU
+      case 92: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 91: // I32RemS
+      case 93: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 92: // I32RemU
+      case 94: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 93: // I32And
+      case 95: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 94: // I32Or
+      case 96: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 95: // I32Xor
+      case 97: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 96: // I32Shl
+      case 98: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 97: // I32ShrS
+      case 99: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 98: // I32ShrU
+      case 100: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 99: // I32Rotl
+      case 101: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 100: // I32Rotr
+      case 102: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 101: // I32AddImm
+      case 103: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 102: // I32MulImm
+      case 104: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 103: // I32AndImm
+      case 105: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 104: // I32OrImm
+      case 106: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 105: // I32XorImm
+      case 107: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 106: // I32ShlImm
+      case 108: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32ShrSImm
+      case 109: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32ShrUImm
+      case 110: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 109: // I32RotlImm
+      case 111: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 110: // I32RotrImm
+      case 112: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 111: // I64Eqz
+      case 113: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 112: // I64Eq
+      case 114: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -879,7 +1003,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 113: // I64Ne
+      case 115: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -887,7 +1011,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 114: // I64LtS
+      case 116: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -895,7 +1019,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 115: // I64LtU
+      case 117: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -903,7 +1027,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 116: // I64GtS
+      case 118: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -911,7 +1035,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 117: // I64GtU
+      case 119: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -919,7 +1043,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 118: // I64LeS
+      case 120: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -927,7 +1051,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 119: // I64LeU
+      case 121: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -935,7 +1059,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 120: // I64GeS
+      case 122: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -943,7 +1067,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 121: // I64GeU
+      case 123: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -951,7 +1075,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 122: // I64EqImm
+      case 124: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -960,7 +1084,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 123: // I64NeImm
+      case 125: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -969,7 +1093,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 124: // I64LtSImm
+      case 126: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -978,7 +1102,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 125: // I64LtUImm
+      case 127: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -987,7 +1111,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 126: // I64GtSImm
+      case 128: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -996,7 +1120,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 127: // I64GtUImm
+      case 129: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1005,7 +1129,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 128: // I64LeSImm
+      case 130: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1014,7 +1138,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 129: // I64LeUImm
+      case 131: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1023,7 +1147,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 130: // I64GeSImm
+      case 132: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1032,7 +1156,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 131: // I64GeUImm
+      case 133: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1041,39 +1165,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 132: // I64Clz
+      case 134: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 133: // I64Ctz
+      case 135: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 134: // I64Popcnt
+      case 136: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 135: // I64Extend8S
+      case 137: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 136: // I64Extend16S
+      case 138: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 137: // I64Extend32S
+      case 139: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 138: // I64ExtendI32S
+      case 140: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 139: // I64ExtendI32U
+      case 141: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 140: // I64Add
+      case 142: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1082,7 +1206,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 141: // I64Sub
+      case 143: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1091,7 +1215,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 142: // I64Mul
+      case 144: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1100,7 +1224,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 143: // I64DivS
+      case 145: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1109,7 +1233,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 144: // I64DivU
+      case 146: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1118,7 +1242,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 145: // I64RemS
+      case 147: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1127,7 +1251,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 146: // I64RemU
+      case 148: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1136,7 +1260,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 147: // I64And
+      case 149: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1145,7 +1269,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 148: // I64Or
+      case 150: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1154,7 +1278,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 149: // I64Xor
+      case 151: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1163,7 +1287,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 150: // I64Shl
+      case 152: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1172,7 +1296,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 151: // I64ShrS
+      case 153: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1181,7 +1305,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 152: // I64ShrU
+      case 154: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1190,7 +1314,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 153: // I64Rotl
+      case 155: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1199,7 +1323,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 154: // I64Rotr
+      case 156: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1208,7 +1332,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 155: // I64AddImm
+      case 157: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1218,7 +1342,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 156: // I64MulImm
+      case 158: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1228,7 +1352,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 157: // I64AndImm
+      case 159: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1238,7 +1362,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 158: // I64OrImm
+      case 160: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1248,7 +1372,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 159: // I64XorImm
+      case 161: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1258,7 +1382,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 160: // I64ShlImm
+      case 162: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1267,7 +1391,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 161: // I64ShrSImm
+      case 163: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1276,7 +1400,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 162: // I64ShrUImm
+      case 164: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1285,7 +1409,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 163: // I64RotlImm
+      case 165: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1294,7 +1418,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 164: // I64RotrImm
+      case 166: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1303,7 +1427,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 165: // I64Add128
+      case 167: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1315,7 +1439,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 166: // I64Sub128
+      case 168: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1327,7 +1451,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 167: // I64MulWideS
+      case 169: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1337,7 +1461,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 168: // I64MulWideU
+      case 170: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1347,202 +1471,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 169: // F32Eq
+      case 171: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 170: // F32Ne
+      case 172: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 171: // F32Lt
+      case 173: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 172: // F32Gt
+      case 174: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 173: // F32Le
+      case 175: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 174: // F32Ge
+      case 176: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 175: // F32Abs
+      case 177: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 176: // F32Neg
+      case 178: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 177: // F32Ceil
+      case 179: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 178: // F32Floor
+      case 180: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 179: // F32Trunc
+      case 181: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 180: // F32Nearest
+      case 182: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 181: // F32Sqrt
+      case 183: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 182: // F32Add
+      case 184: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 183: // F32Sub
+      case 185: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 184: // F32Mul
+      case 186: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 185: // F32Div
+      case 187: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 186: // F32Min
+      case 188: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 187: // F32Max
+      case 189: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 188: // F32Copysign
+      case 190: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 189: // F64Eq
+      case 191: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 190: // F64Ne
+      case 192: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 191: // F64Lt
+      case 193: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 192: // F64Gt
+      case 194: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 193: // F64Le
+      case 195: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 194: // F64Ge
+      case 196: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 195: // F64Abs
+      case 197: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 196: // F64Neg
+      case 198: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 197: // F64Ceil
+      case 199: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 198: // F64Floor
+      case 200: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 199: // F64Trunc
+      case 201: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 200: // F64Nearest
+      case 202: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 201: // F64Sqrt
+      case 203: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 202: // F64Add
+      case 204: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 203: // F64Sub
+      case 205: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 204: // F64Mul
+      case 206: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 205: // F64Div
+      case 207: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 206: // F64Min
+      case 208: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 207: // F64Max
+      case 209: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 208: // F64Copysign
+      case 210: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1551,118 +1675,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 209: // I32TruncF32S
+      case 211: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 210: // I32TruncF32U
+      case 212: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 211: // I32TruncF64S
+      case 213: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 212: // I32TruncF64U
+      case 214: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 213: // I64TruncF32S
+      case 215: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 214: // I64TruncF32U
+      case 216: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 215: // I64TruncF64S
+      case 217: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 216: // I64TruncF64U
+      case 218: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 217: // F32ConvertI32S
+      case 219: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 218: // F32ConvertI32U
+      case 220: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 219: // F32ConvertI64S
+      case 221: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 220: // F32ConvertI64U
+      case 222: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 221: // F32DemoteF64
+      case 223: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 222: // F64ConvertI32S
+      case 224: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 223: // F64ConvertI32U
+      case 225: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 224: // F64ConvertI64S
+      case 226: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 225: // F64ConvertI64U
+      case 227: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 226: // F64PromoteF32
+      case 228: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 227: // I32TruncSatF32S
+      case 229: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 228: // I32TruncSatF32U
+      case 230: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 229: // I32TruncSatF64S
+      case 231: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 230: // I32TruncSatF64U
+      case 232: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 231: // I64TruncSatF32S
+      case 233: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 232: // I64TruncSatF32U
+      case 234: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 233: // I64TruncSatF64S
+      case 235: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 234: // I64TruncSatF64U
+      case 236: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 235: { // I32Load
+      case 237: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 236: { // I64Load
+      case 238: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1671,35 +1795,35 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 237: { // I32Load8S
+      case 239: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 238: { // I32Load8U
+      case 240: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 239: { // I32Load16S
+      case 241: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 240: { // I32Load16U
+      case 242: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 241: { // I64Load8S
+      case 243: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1709,7 +1833,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 242: { // I64Load8U
+      case 244: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1718,7 +1842,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 243: { // I64Load16S
+      case 245: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1728,7 +1852,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 244: { // I64Load16U
+      case 246: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1737,7 +1861,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 245: { // I64Load32S
+      case 247: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1747,7 +1871,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 246: { // I64Load32U
+      case 248: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1756,14 +1880,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 247: { // I32Store
+      case 249: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 248: { // I64Store
+      case 250: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -1772,42 +1896,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 249: { // I32Store8
+      case 251: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 250: { // I32Store16
+      case 252: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 251: { // I32StoreImm
+      case 253: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 252: { // I32Store8Imm
+      case 254: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 253: { // I32Store16Imm
+      case 255: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 254: { // I64StoreImm
+      case 256: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -1815,11 +1939,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 255: // MemorySize
+      case 257: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = memLen / PAGE_SIZE;
         pc = (pc + 2) | 0;
         break;
-      case 256: { // MemoryGrow
+      case 258: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -1831,7 +1955,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 257: // MemoryFill
+      case 259: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -1847,7 +1971,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 258: // MemoryCopy
+      case 260: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -1863,7 +1987,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 259: // MemoryInit
+      case 261: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -1880,18 +2004,18 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 260: // DataDrop
+      case 262: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 261: // TableGet
+      case 263: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 262: // TableSet
+      case 264: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -1899,11 +2023,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 263: // TableSize
+      case 265: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 264: { // TableGrow
+      case 266: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -1919,7 +2043,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 265: // TableFill
+      case 267: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -1935,7 +2059,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 266: // TableCopy
+      case 268: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -1952,7 +2076,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 267: // TableInit
+      case 269: // TableInit
         if (
           !tableInit(
             inst,
@@ -1970,11 +2094,11 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 268: // ElemDrop
+      case 270: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 269: { // Copy128
+      case 271: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -1983,7 +2107,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 270: { // Select128
+      case 272: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -1995,7 +2119,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 271: { // GlobalGet128
+      case 273: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2005,7 +2129,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 272: { // GlobalSet128
+      case 274: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2015,7 +2139,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 273: { // V128Const
+      case 275: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2024,7 +2148,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 274: // V128Unary
+      case 276: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2033,7 +2157,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 275: // V128Binary
+      case 277: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2043,7 +2167,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 276: // V128Ternary
+      case 278: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2054,7 +2178,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 277: // V128ExtractLane
+      case 279: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2064,7 +2188,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 278: // V128ReplaceLane
+      case 280: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2075,7 +2199,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 279: // V128Shuffle
+      case 281: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2088,7 +2212,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 280: // V128Load
+      case 282: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2099,7 +2223,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 281: // V128Store
+      case 283: // V128Store
         simdStore(
           s32,
           mview,
@@ -2109,7 +2233,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 282: // V128LoadLane
+      case 284: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2122,7 +2246,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 283: // V128StoreLane
+      case 285: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2131,6 +2255,120 @@ export function run(
           code[(pc + 3) | 0],
           (fp + code[(pc + 4) | 0]) | 0,
           code[(pc + 5) | 0],
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 286: { // Throw
+        frames[2 * depth + 1] = pc + 3;
+        throwException(
+          store,
+          st,
+          baseDepth,
+          newException(store, inst.tags[code[(pc + 1) | 0]]!, s32, (fp + code[(pc + 2) | 0]) | 0),
+        );
+        depth = st.depth;
+        fp = frames[2 * depth];
+        pc = frames[2 * depth + 1];
+        const handler = funcs[depth];
+        code = handler.compiled!.code;
+        if (handler.instance !== inst) {
+          inst = handler.instance;
+          globals = inst.globals;
+          mem = inst.memories[0] ?? null;
+          mview = mem !== null ? mem.view : EMPTY_VIEW;
+          memLen = mview.byteLength;
+        } else if (mem !== null && mview !== mem.view) {
+          mview = mem.view;
+          memLen = mview.byteLength;
+        }
+        break;
+      }
+      case 287: { // ThrowRef
+        const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
+        if (exn === null) throw trap(TrapCode.NullExnReference);
+        frames[2 * depth + 1] = pc + 2;
+        throwException(store, st, baseDepth, exn);
+        depth = st.depth;
+        fp = frames[2 * depth];
+        pc = frames[2 * depth + 1];
+        const handler = funcs[depth];
+        code = handler.compiled!.code;
+        if (handler.instance !== inst) {
+          inst = handler.instance;
+          globals = inst.globals;
+          mem = inst.memories[0] ?? null;
+          mview = mem !== null ? mem.view : EMPTY_VIEW;
+          memLen = mview.byteLength;
+        } else if (mem !== null && mview !== mem.view) {
+          mview = mem.view;
+          memLen = mview.byteLength;
+        }
+        break;
+      }
+      case 288: // AtomicLoad
+        atomicLoad(
+          code[(pc + 2) | 0],
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 289: // AtomicStore
+        atomicStore(
+          code[(pc + 1) | 0],
+          s32,
+          mview,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 290: // AtomicRmw
+        atomicRmw(
+          code[(pc + 2) | 0],
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 291: // AtomicCmpxchg
+        atomicCmpxchg(
+          code[(pc + 2) | 0],
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+          (fp + code[(pc + 5) | 0]) | 0,
+          (fp + code[(pc + 6) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 292: // AtomicWait
+        s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
+          code[(pc + 2) | 0],
+          s32,
+          mem!,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+          (fp + code[(pc + 5) | 0]) | 0,
+          (fp + code[(pc + 6) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 293: // AtomicNotify
+        s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
+          mview,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
         );
         pc = (pc + 6) | 0;
         break;

@@ -134,6 +134,123 @@ function sameCase(shape: string, owner: string): Row {
   return { shape, run: null, jumps: true, caseOf: owner, negation: null };
 }
 
+/**
+ * After an exception was caught (`throwException` moved the stack to the handler's frame and
+ * set its pc to the landing pad): reload the state of that frame.
+ */
+const RESUME_AT_HANDLER = `depth = st.depth;
+fp = frames[2 * depth];
+pc = frames[2 * depth + 1];
+const handler = funcs[depth];
+code = handler.compiled!.code;
+if (handler.instance !== inst) {
+  inst = handler.instance;
+  globals = inst.globals;
+  mem = inst.memories[0] ?? null;
+  mview = mem !== null ? mem.view : EMPTY_VIEW;
+  memLen = mview.byteLength;
+} else if (mem !== null && mview !== mem.view) {
+  mview = mem.view;
+  memLen = mview.byteLength;
+}`;
+
+/**
+ * Leaves the frame `depth` (which is not the base frame) for its caller: restores the caller's
+ * frame base, pc, code and, if it differs, instance state.
+ */
+const POP_FRAME = dedent(`
+  st.depth = --depth;
+  fp = frames[2 * depth];
+  pc = frames[2 * depth + 1];
+  const caller = funcs[depth];
+  code = caller.compiled!.code;
+  if (caller.instance !== inst) {
+    inst = caller.instance;
+    globals = inst.globals;
+    mem = inst.memories[0] ?? null;
+    mview = mem !== null ? mem.view : EMPTY_VIEW;
+    memLen = mview.byteLength;
+  } else if (mem !== null && mview !== mem.view) {
+    // The callee grew the memory.
+    mview = mem.view;
+    memLen = mview.byteLength;
+  }
+`).replaceAll("\n", "\n    ");
+
+/**
+ * A tail call (`return_call`, `return_call_indirect`): the callee replaces the calling frame,
+ * at the same frame base, so a chain of tail calls runs in constant stack (values and frames).
+ * The arguments move from their stack slots (`base`) to the frame's first slots.
+ *
+ * A host callee is called as the caller's caller would have called it: the frame is left first,
+ * then the host function writes its results where the frame's results go. If it throws, a
+ * resumable call stops in the frame below (resuming with the host results continues there);
+ * with no frame left (the tail call was in the function the embedder called), nothing is left
+ * to resume and its error ends the call (`Engine.resumeCall`), as in wasmi.
+ */
+const TAIL_CALL = `
+    let callee: FuncEntity;
+    let base: number;
+    if (code[pc] === #ReturnCall) {
+      callee = inst.funcs[$1];
+      base = $2;
+    } else {
+      callee = indirectCallee(
+        store,
+        inst,
+        code[(pc + 1) | 0],
+        code[(pc + 2) | 0],
+        s32[(fp + code[(pc + 3) | 0]) | 0],
+      );
+      base = (fp + code[(pc + 4) | 0]) | 0;
+    }
+    // The arguments move down (base > fp), so a forward copy never overwrites one unread.
+    if (callee.isHost) {
+      for (let i = 0, n = callee.type.params.length * SLOT_WORDS; i < n; i++) {
+        s32[fp + i] = s32[base + i];
+      }
+      const from = inst;
+      const at = fp;
+      if (depth === baseDepth) {
+        st.depth = depth - 1;
+        // No frame of this run is left to catch a Wasm exception: callHost throws it on.
+        return callHost(callee, from, st, at, store, baseDepth) === undefined ? DONE : HOST_AWAIT;
+      }
+      ${POP_FRAME}
+      const pending = callHost(callee, from, st, at, store, baseDepth);
+      if (pending !== undefined) {
+        if (pending !== null) return HOST_AWAIT;
+        // The host function threw a Wasm exception, which a handler of the caller caught.
+        ${RESUME_AT_HANDLER.replaceAll("\n", "\n        ")}
+        break;
+      }
+      if (mem !== null && mview !== mem.view) {
+        mview = mem.view;
+        memLen = mview.byteLength;
+      }
+      break;
+    }
+    const cf = callee.compiled ?? compiler.compile(callee);
+    if (fp + cf.frameWords > s32.length) {
+      st.growValues(fp + cf.frameWords);
+      s32 = st.s32;
+      f32 = st.f32;
+      f64 = st.f64;
+    }
+    for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
+    for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
+    funcs[depth] = callee;
+    code = cf.code;
+    pc = 0;
+    if (callee.instance !== inst) {
+      inst = callee.instance;
+      globals = inst.globals;
+      mem = inst.memories[0] ?? null;
+      mview = mem !== null ? mem.view : EMPTY_VIEW;
+      memLen = mview.byteLength;
+    }
+`;
+
 const ROWS = {
   // Control: branches (with the fused compare-and-branch forms), calls, returns, fuel
   Unreachable: jump("", "throw trap(TrapCode.UnreachableCodeReached);"),
@@ -203,22 +320,7 @@ const ROWS = {
       st.depth = depth - 1;
       return DONE;
     }
-    st.depth = --depth;
-    fp = frames[2 * depth];
-    pc = frames[2 * depth + 1];
-    const caller = funcs[depth];
-    code = caller.compiled!.code;
-    if (caller.instance !== inst) {
-      inst = caller.instance;
-      globals = inst.globals;
-      mem = inst.memories[0] ?? null;
-      mview = mem !== null ? mem.view : EMPTY_VIEW;
-      memLen = mview.byteLength;
-    } else if (mem !== null && mview !== mem.view) {
-      // The callee grew the memory.
-      mview = mem.view;
-      memLen = mview.byteLength;
-    }
+    ${POP_FRAME}
   `,
   ),
   ReturnSlot: sameCase("r", "Return"),
@@ -244,7 +346,13 @@ const ROWS = {
     }
     frames[2 * depth + 1] = pc;
     if (callee.isHost) {
-      if (callHost(callee, inst, st, base) !== undefined) return HOST_AWAIT;
+      const pending = callHost(callee, inst, st, base, store, baseDepth);
+      if (pending !== undefined) {
+        if (pending !== null) return HOST_AWAIT;
+        // The host function threw a Wasm exception, which a handler caught.
+        ${RESUME_AT_HANDLER.replaceAll("\n", "\n        ")}
+        break;
+      }
       if (mem !== null && mview !== mem.view) {
         mview = mem.view;
         memLen = mview.byteLength;
@@ -284,6 +392,8 @@ const ROWS = {
   `,
   ),
   CallIndirect: sameCase("xxrr", "Call"),
+  ReturnCall: jump("xr", TAIL_CALL),
+  ReturnCallIndirect: sameCase("xxrr", "ReturnCall"),
   Nop: op("", ""),
   // Pays the fuel of the segment it starts (see fuel.ts); only emitted when fuel is metered.
   ConsumeFuel: jump(
@@ -687,6 +797,34 @@ const ROWS = {
   V128Store: op("ror", "simdStore(s32, mview, s32[$1], $2, $3);"),
   V128LoadLane: op("rvrori", "simdLoadLane($2, s32, mview, $1, s32[$3], $4, $5, $6);"),
   V128StoreLane: op("vrori", "simdStoreLane($1, s32, mview, s32[$2], $3, $4, $5);"),
+
+  // Exception handling: `Throw tag payload` (the payload in consecutive slots), `ThrowRef exn`.
+  // Either unwinds to the innermost handler (see exceptions.ts) or leaves `run` by throwing.
+  Throw: jump(
+    "xr",
+    `
+    frames[2 * depth + 1] = $next;
+    throwException(store, st, baseDepth, newException(store, inst.tags[$1]!, s32, $2));
+    ${RESUME_AT_HANDLER.replaceAll("\n", "\n    ")}
+  `,
+  ),
+  ThrowRef: jump(
+    "r",
+    `
+    const exn = store.exns[s32[$1]]!;
+    if (exn === null) throw trap(TrapCode.NullExnReference);
+    frames[2 * depth + 1] = $next;
+    throwException(store, st, baseDepth, exn);
+    ${RESUME_AT_HANDLER.replaceAll("\n", "\n    ")}
+  `,
+  ),
+  // Threads: generic atomic accesses keyed by the `0xFE` sub-opcode (see `atomics.ts`)
+  AtomicLoad: op("rvro", "atomicLoad($2, s32, mview, $1, s32[$3], $4);"),
+  AtomicStore: op("vror", "atomicStore($1, s32, mview, s32[$2], $3, $4);"),
+  AtomicRmw: op("rvror", "atomicRmw($2, s32, mview, $1, s32[$3], $4, $5);"),
+  AtomicCmpxchg: op("rvrorr", "atomicCmpxchg($2, s32, mview, $1, s32[$3], $4, $5, $6);"),
+  AtomicWait: op("rvrorr", "s32[$1] = atomicWait($2, s32, mem!, s32[$3], $4, $5, $6);"),
+  AtomicNotify: op("rvror", "s32[$1] = atomicNotify(mview, s32[$3], $4);"),
 } satisfies Record<string, Row>;
 
 /** The name of an instruction. */

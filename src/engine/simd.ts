@@ -1,5 +1,5 @@
 /**
- * Wasm 2.0 SIMD (v128) operations, in place on the engine's slot array.
+ * Wasm 2.0 SIMD (v128) and relaxed SIMD operations, in place on the engine's slot array.
  *
  * A v128 occupies a whole slot: words `w..w+3` of the `Int32Array` `s`, lanes in little-endian
  * order (byte lane `i` is byte `4w + i` of the buffer, 16-bit lane `i` is halfword `2w + i`,
@@ -12,7 +12,7 @@
  * - `simdUnary(op, s, d, a)`: one operand, one result: v128 → v128, the splats (a scalar → v128)
  *   and the tests (any_true, all_true, bitmask: v128 → i32);
  * - `simdBinary(op, s, d, a, b)`: v128 × v128 → v128, and the shifts (v128 × i32 → v128);
- * - `simdTernary(op, s, d, a, b, c)`: `v128.bitselect`;
+ * - `simdTernary(op, s, d, a, b, c)`: `v128.bitselect` and the relaxed ternaries;
  * - `simdExtractLane` / `simdReplaceLane` with the lane index, and `simdShuffle` with its 16 lane
  *   indices packed into 4 words.
  * Loads and stores are in `simd_mem.ts`.
@@ -20,6 +20,15 @@
  * Every input is read before the result is written, so `d` may equal any operand: lane-wise
  * operations read lane `i` of each input before writing lane `i`, the others go through a scratch
  * vector.
+ *
+ * Relaxed SIMD (`0xFD 0x100` to `0x113`): each operator computes what its Arm (AArch64)
+ * lowering computes, on every host and in every tier, as wasmi and V8 on arm64 do, so results
+ * never depend on the machine: swizzle selects 0 for an index past 15 (TBL), the truncations
+ * saturate and give 0 for NaN (FCVTZS/FCVTZU), madd and nmadd are fused, rounded once
+ * (FMLA/FMLS, `core/num/fma.ts`), laneselect selects bit by bit (BSL), min and max are the
+ * NaN-propagating `min`/`max` (FMIN/FMAX), q15mulr saturates (SQRDMULH), and the i8×i7 dot
+ * products treat both operands as signed (SMULL/SDOT; the i16 pair sums wrap). Most of them are
+ * thus a second `case` label on the deterministic operator they equal.
  *
  * Floats: f32 lanes are computed in double and rounded once by the `Float32Array` store, which is
  * correctly rounded for + − × ÷ √ (see `float.ts`); min, max and rounding reuse `float.ts` for
@@ -29,8 +38,10 @@
  */
 
 import {
+  f32Fma,
   f64Ceil,
   f64Floor,
+  f64Fma,
   f64Nearest,
   f64Trunc,
   fMax,
@@ -405,9 +416,11 @@ export function simdUnary(op: number, s: Int32Array, d: number, a: number): void
       return;
     }
     case 0xf8: // i32x4.trunc_sat_f32x4_s
+    case 0x101: // i32x4.relaxed_trunc_f32x4_s (Arm: saturating, NaN → 0)
       for (let i = 0; i < 4; i++) s[d + i] = i32TruncSatF32S(F32[a + i]);
       return;
     case 0xf9: // i32x4.trunc_sat_f32x4_u
+    case 0x102: // i32x4.relaxed_trunc_f32x4_u (Arm: saturating, NaN → 0)
       for (let i = 0; i < 4; i++) s[d + i] = i32TruncSatF32U(F32[a + i]);
       return;
     case 0xfa: // f32x4.convert_i32x4_s (an i32 is exact in double: the store rounds once)
@@ -417,9 +430,11 @@ export function simdUnary(op: number, s: Int32Array, d: number, a: number): void
       for (let i = 0; i < 4; i++) F32[d + i] = s[a + i] >>> 0;
       return;
     case 0xfc: // i32x4.trunc_sat_f64x2_s_zero
-    case 0xfd: { // i32x4.trunc_sat_f64x2_u_zero
+    case 0xfd: // i32x4.trunc_sat_f64x2_u_zero
+    case 0x103: // i32x4.relaxed_trunc_f64x2_s_zero (Arm: saturating, NaN → 0)
+    case 0x104: { // i32x4.relaxed_trunc_f64x2_u_zero (Arm: saturating, NaN → 0)
       const x = F64[ah], y = F64[ah + 1];
-      const f = op === 0xfc ? i32TruncSatF64S : i32TruncSatF64U;
+      const f = op === 0xfc || op === 0x103 ? i32TruncSatF64S : i32TruncSatF64U;
       s[d] = f(x);
       s[d + 1] = f(y);
       s[d + 2] = s[d + 3] = 0;
@@ -460,6 +475,7 @@ export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: n
   const dh = d >> 1, ah = a >> 1, bh = b >> 1;
   switch (op) {
     case 0x0e: // i8x16.swizzle
+    case 0x100: // i8x16.relaxed_swizzle (Arm TBL: an index past 15 selects 0)
       for (let i = 0; i < 16; i++) {
         const k = U8[b4 + i];
         TU8[i] = k < 16 ? U8[a4 + k] : 0;
@@ -746,6 +762,7 @@ export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: n
       return;
     // i16x8 arithmetic
     case 0x82: // i16x8.q15mulr_sat_s: only -32768 · -32768 overflows
+    case 0x111: // i16x8.relaxed_q15mulr_s (Arm SQRDMULH: saturating)
       for (let i = 0; i < 8; i++) {
         const r = (I16[a2 + i] * I16[b2 + i] + 0x4000) >> 15;
         I16[d2 + i] = r > 32767 ? 32767 : r;
@@ -827,6 +844,12 @@ export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: n
         s[d + i] = I16[a2 + j] * I16[b2 + j] + I16[a2 + j + 1] * I16[b2 + j + 1];
       }
       return;
+    case 0x112: // i16x8.relaxed_dot_i8x16_i7x16_s (Arm SMULL + ADDP: both signed, sums wrap)
+      for (let i = 0; i < 8; i++) {
+        const j = 2 * i;
+        TI16[i] = I8[a4 + j] * I8[b4 + j] + I8[a4 + j + 1] * I8[b4 + j + 1];
+      }
+      return fromScratch(s, d);
     case 0xbc: // i32x4.extmul_low_i16x8_s
       for (let i = 0; i < 4; i++) T[i] = I16[a2 + i] * I16[b2 + i];
       return fromScratch(s, d);
@@ -905,9 +928,11 @@ export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: n
       for (let i = 0; i < 4; i++) F32[d + i] = F32[a + i] / F32[b + i];
       return;
     case 0xe8: // f32x4.min
+    case 0x10d: // f32x4.relaxed_min (Arm FMIN: NaN-propagating, -0 < +0)
       for (let i = 0; i < 4; i++) F32[d + i] = fMin(F32[a + i], F32[b + i]);
       return;
     case 0xe9: // f32x4.max
+    case 0x10e: // f32x4.relaxed_max (Arm FMAX)
       for (let i = 0; i < 4; i++) F32[d + i] = fMax(F32[a + i], F32[b + i]);
       return;
     case 0xea: // f32x4.pmin: b < a ? b : a, as bits
@@ -930,9 +955,11 @@ export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: n
       for (let i = 0; i < 2; i++) F64[dh + i] = F64[ah + i] / F64[bh + i];
       return;
     case 0xf4: // f64x2.min
+    case 0x10f: // f64x2.relaxed_min (Arm FMIN)
       for (let i = 0; i < 2; i++) F64[dh + i] = fMin(F64[ah + i], F64[bh + i]);
       return;
     case 0xf5: // f64x2.max
+    case 0x110: // f64x2.relaxed_max (Arm FMAX)
       for (let i = 0; i < 2; i++) F64[dh + i] = fMax(F64[ah + i], F64[bh + i]);
       return;
     case 0xf6: // f64x2.pmin
@@ -971,13 +998,45 @@ export function simdTernary(
   b: number,
   c: number,
 ): void {
-  if (op !== 0x52) {
-    throw new Error(`Not a ternary SIMD operator: 0xfd${op.toString(16).padStart(2, "0")}`);
+  bind(s);
+  switch (op) {
+    case 0x52: // v128.bitselect
+    case 0x109: // i8x16.relaxed_laneselect (Arm BSL: bit by bit, whatever the lane width)
+    case 0x10a: // i16x8.relaxed_laneselect
+    case 0x10b: // i32x4.relaxed_laneselect
+    case 0x10c: // i64x2.relaxed_laneselect
+      for (let i = 0; i < 4; i++) {
+        const m = s[c + i];
+        s[d + i] = (s[a + i] & m) | (s[b + i] & ~m);
+      }
+      return;
+    case 0x105: // f32x4.relaxed_madd (Arm FMLA: fused, one rounding)
+      for (let i = 0; i < 4; i++) F32[d + i] = f32Fma(F32[a + i], F32[b + i], F32[c + i]);
+      return;
+    case 0x106: // f32x4.relaxed_nmadd (Arm FMLS: fused -a·b + c)
+      for (let i = 0; i < 4; i++) F32[d + i] = f32Fma(-F32[a + i], F32[b + i], F32[c + i]);
+      return;
+    case 0x107: { // f64x2.relaxed_madd
+      const dh = d >> 1, ah = a >> 1, bh = b >> 1, ch = c >> 1;
+      for (let i = 0; i < 2; i++) F64[dh + i] = f64Fma(F64[ah + i], F64[bh + i], F64[ch + i]);
+      return;
+    }
+    case 0x108: { // f64x2.relaxed_nmadd
+      const dh = d >> 1, ah = a >> 1, bh = b >> 1, ch = c >> 1;
+      for (let i = 0; i < 2; i++) F64[dh + i] = f64Fma(-F64[ah + i], F64[bh + i], F64[ch + i]);
+      return;
+    }
+    case 0x113: { // i32x4.relaxed_dot_i8x16_i7x16_add_s (Arm SDOT: both signed, then add)
+      const a4 = a << 2, b4 = b << 2;
+      for (let i = 0; i < 4; i++) {
+        let sum = 0;
+        for (let j = 4 * i; j < 4 * i + 4; j++) sum += I8[a4 + j] * I8[b4 + j];
+        T[i] = (sum + s[c + i]) | 0;
+      }
+      return fromScratch(s, d);
+    }
   }
-  for (let i = 0; i < 4; i++) {
-    const m = s[c + i];
-    s[d + i] = (s[a + i] & m) | (s[b + i] & ~m);
-  }
+  throw new Error(`Not a ternary SIMD operator: 0xfd${op.toString(16).padStart(2, "0")}`);
 }
 
 /**

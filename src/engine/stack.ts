@@ -7,7 +7,12 @@
  */
 
 import { Trap, TrapCode } from "../core/trap.ts";
-import { type HostFuncEntity, SLOT_WORDS, type WasmFuncEntity } from "./entities.ts";
+import {
+  type HostFuncEntity,
+  SLOT_WORDS,
+  type StoreInner,
+  type WasmFuncEntity,
+} from "./entities.ts";
 
 /** Initial value-stack size, in words (grown by doubling). */
 const INITIAL_WORDS = 4096 * SLOT_WORDS;
@@ -51,6 +56,12 @@ export class ExecStack {
   pending: Promise<void> | null = null;
   /** The error the host function threw (after `HOST_TRAP`, see `Engine.resumeCall`). */
   hostError: unknown = undefined;
+  /** The store the call runs on, which holds `#ref` among its stacks (see `attach`). */
+  #store: StoreInner | null = null;
+  /** How the store refers to this stack: weakly where the runtime can. */
+  readonly #ref: { deref(): ExecStack | undefined } = typeof WeakRef === "function"
+    ? new WeakRef(this)
+    : { deref: () => this };
 
   /**
    * @param maxWords the value stack's limit in words (`maxStackHeight` slots)
@@ -83,8 +94,19 @@ export class ExecStack {
     this.frames = frames;
   }
 
+  /**
+   * A call on `store` starts on this stack: the store counts its words among the roots of its
+   * exception handles (see `StoreInner.exnHandle`) until `clear`.
+   */
+  attach(store: StoreInner): void {
+    this.#store = store;
+    store.stacks.add(this.#ref);
+  }
+
   /** Forgets the frames (their functions may be garbage collected). */
   clear(): void {
+    this.#store?.stacks.delete(this.#ref);
+    this.#store = null;
     this.funcs.length = 0;
     this.depth = -1;
     this.host = null;

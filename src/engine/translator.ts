@@ -36,13 +36,21 @@
  */
 
 import type { FuncBody, ModuleDecl } from "../binary/module.ts";
-import { BLOCK_EMPTY, blockValType, OpReader } from "../binary/op_reader.ts";
+import {
+  BLOCK_EMPTY,
+  blockValType,
+  CATCH_ALL,
+  CATCH_ALL_REF,
+  CATCH_REF,
+  OpReader,
+} from "../binary/op_reader.ts";
 import {
   DENSE_SIZE,
   denseIndex,
   Op,
   OP_INFO,
   type OpInfo,
+  opSub,
   TranslateKind,
 } from "../binary/opcodes.ts";
 import type { FuncType, ValType } from "../core/types.ts";
@@ -51,6 +59,7 @@ import { CompiledFunc } from "./code_map.ts";
 import type { FuelCosts } from "./config.ts";
 import { SLOT_WORDS } from "./entities.ts";
 import { FUEL_CHUNK } from "./fuel.ts";
+import { HANDLER_WORDS } from "./exceptions.ts";
 import { I, type InstrName, instrSize, ISA } from "./isa.ts";
 import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
 
@@ -109,6 +118,11 @@ class Ctrl {
   bodyPc = 0;
   /** The fuel region this frame opened (function, loop, if or else arm), if fuel is metered. */
   fuel: FuelRegion | null = null;
+  /**
+   * A `try_table`'s catch clauses as handler entries (see `exceptions.ts`) whose range end is
+   * filled in at its `end`; null for other blocks.
+   */
+  handlers: number[] | null = null;
 
   /**
    * @param kind BLOCK, LOOP, IF, ELSE or FUNC
@@ -266,6 +280,10 @@ class FuncTranslator {
   #deadRegions = 0;
   /** Reused scratch list of stack positions. */
   readonly #positions: number[] = [];
+  /** Pairs `[pc, byte offset]` for `CompiledFunc.codeOffsets`. */
+  readonly #offsets: number[] = [];
+  /** The catch clauses of the `try_table`s ended so far, innermost first (`HANDLER_WORDS` each). */
+  readonly #handlers: number[] = [];
 
   // The last emitted value-producing instruction, for retargeting and compare+branch fusion:
   // it starts at `#lastStart`, its result is the entry at `#lastPos`, and it is still the last
@@ -309,6 +327,7 @@ class FuncTranslator {
       if (!this.#reachable) {
         this.#skipOp(op);
       } else {
+        this.#markOffset(r.opPos);
         // An `end` is priced by `#end`: it may belong to the enclosing region.
         if (op !== Op.End) this.#payFuel(op);
         this.#translateOp(op);
@@ -324,7 +343,23 @@ class FuncTranslator {
       frameSlots * SLOT_WORDS,
       this.#type.results.length,
       this.#funcIndex,
+      Int32Array.from(this.#offsets),
+      this.#body.codeStart,
+      this.#handlers.length > 0 ? Int32Array.from(this.#handlers) : null,
     );
+  }
+
+  /**
+   * Notes that the code emitted from here on comes from the instruction at byte `offset` (see
+   * `CompiledFunc.codeOffsets`). Code an earlier instruction emitted and a later one took back
+   * (fusion, retargeting) drops its pairs, so the pcs stay ascending.
+   */
+  #markOffset(offset: number): void {
+    const pc = this.#code.len;
+    const o = this.#offsets;
+    while (o.length > 0 && o[o.length - 2]! > pc) o.length -= 2;
+    if (o.length > 0 && o[o.length - 2] === pc) o[o.length - 1] = offset;
+    else o.push(pc, offset);
   }
 
   /**
@@ -355,7 +390,10 @@ class FuncTranslator {
     if (fuel === null) return;
     const region = this.#regions[this.#regions.length - 1]!;
     region.cost += fuel.base;
-    if (op === Op.Call || op === Op.CallIndirect) region.cost += fuel.call;
+    if (
+      op === Op.Call || op === Op.CallIndirect || op === Op.ReturnCall ||
+      op === Op.ReturnCallIndirect
+    ) region.cost += fuel.call;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -474,10 +512,11 @@ class FuncTranslator {
   #skipOp(op: number): void {
     switch (op) {
       case Op.Block:
+      case Op.TryTable:
       case Op.Loop:
       case Op.If: {
         if (this.#deadRegions === 0) this.#payFuel(op);
-        const region = op !== Op.Block;
+        const region = op !== Op.Block && op !== Op.TryTable;
         this.#deadIsRegion[this.#deadDepth++] = region;
         if (region) this.#deadRegions++;
         return;
@@ -511,7 +550,9 @@ class FuncTranslator {
       case TranslateKind.Nop:
         return;
       case TranslateKind.Simd:
-        return this.#simd(op & 0xff, rule);
+        return this.#simd(opSub(op), rule);
+      case TranslateKind.Atomic:
+        return this.#atomic(opSub(op), rule);
     }
     const r = this.#reader;
     const s = this.#stack;
@@ -544,6 +585,14 @@ class FuncTranslator {
         return this.#else();
       case Op.End:
         return this.#end();
+      case Op.TryTable:
+        return this.#tryTable();
+      case Op.Throw:
+        return this.#throw(r.index);
+      case Op.ThrowRef:
+        this.#code.op1(I.ThrowRef, this.#use(s.height - 1));
+        s.pop();
+        return this.#setUnreachable();
       case Op.Br:
         return this.#br(r.index);
       case Op.BrIf:
@@ -560,6 +609,10 @@ class FuncTranslator {
         return this.#call(r.index);
       case Op.CallIndirect:
         return this.#callIndirect(r.index, r.index2);
+      case Op.ReturnCall:
+        return this.#returnCall(r.index);
+      case Op.ReturnCallIndirect:
+        return this.#returnCallIndirect(r.index, r.index2);
       case Op.Drop:
         return s.pop();
       case Op.Select:
@@ -869,6 +922,26 @@ class FuncTranslator {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Threads: generic atomic instructions that carry the `0xFE` sub-opcode (see `atomics.ts`)
+
+  /** `instr dst? sub addr offset operands...`, the operands after the address per the signature. */
+  #atomic(sub: number, rule: Rule): void {
+    const s = this.#stack;
+    const args = this.#positions;
+    args.length = 0;
+    for (let p = s.height - rule.params; p < s.height; p++) args.push(this.#use(p));
+    this.#pop(rule.params);
+    const code = this.#code;
+    if (rule.results === 0) code.emit(rule.op);
+    else this.#beginResult(rule.op);
+    code.emit(sub);
+    code.emit(args[0]!);
+    code.emit(this.#reader.offset);
+    for (let i = 1; i < args.length; i++) code.emit(args[i]!);
+    if (rule.results !== 0) this.#endResult();
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Locals
 
   /** `local.set x` (or `local.tee x` when `tee`). */
@@ -916,6 +989,30 @@ class FuncTranslator {
     this.#pop(type.params.length + 1);
     this.#code.op4(I.CallIndirect, typeIndex, table, index, this.#slot(base));
     this.#pushTemps(type.results);
+  }
+
+  /**
+   * `return_call f`: the arguments go to their stack slots, from where `ReturnCall` moves them
+   * to the frame's first slots, replacing this function's frame with the callee's (see
+   * `tail_call` in `isa.ts`).
+   */
+  #returnCall(funcIndex: number): void {
+    const m = this.#module;
+    const type = m.types[m.funcTypeIndices[funcIndex]!]!;
+    const base = this.#stack.height - type.params.length;
+    this.#materialiseRange(base, this.#stack.height);
+    this.#code.op2(I.ReturnCall, funcIndex, this.#slot(base));
+    this.#setUnreachable();
+  }
+
+  #returnCallIndirect(typeIndex: number, table: number): void {
+    const type = this.#module.types[typeIndex]!;
+    const s = this.#stack;
+    const index = this.#use(s.height - 1);
+    const base = s.height - 1 - type.params.length;
+    this.#materialiseRange(base, s.height - 1);
+    this.#code.op4(I.ReturnCallIndirect, typeIndex, table, index, this.#slot(base));
+    this.#setUnreachable();
   }
 
   /**
@@ -1013,6 +1110,61 @@ class FuncTranslator {
     }
   }
 
+  /**
+   * `try_table`: a block whose catch clauses become landing pads, emitted before the body (which
+   * a `Br` skips) while the control and operand stacks are those around the `try_table`, the
+   * context its catch labels are relative to. A pad finds the payload (then the `exnref`) in
+   * the slots of the stack positions just above the block's base and branches to the clause's
+   * label as `br` would. The clauses' handler entries are recorded at the `end`.
+   */
+  #tryTable(): void {
+    const [params, results] = this.#blockType();
+    const catches = this.#reader.catches;
+    this.#materialiseLocals();
+    const s = this.#stack;
+    const code = this.#code;
+    const height = s.height - params.length;
+    // The pads drop the params from the compile-time stack: keep them in their slots.
+    this.#materialiseRange(height, s.height);
+    const handlers: number[] = [];
+    if (catches.length > 0) {
+      code.emit(I.Br);
+      const skip = code.emitPatch(NO_PATCH);
+      const module = this.#module;
+      for (let i = 0; i < catches.length; i += 3) {
+        const kind = catches[i]!;
+        const tag = kind < CATCH_ALL ? catches[i + 1]! : -1;
+        const ref = kind === CATCH_REF || kind === CATCH_ALL_REF;
+        this.#bindLabel();
+        handlers.push(0, 0, tag, ref ? 1 : 0, code.len, this.#slot(height));
+        s.truncate(height);
+        if (tag >= 0) this.#pushTemps(module.types[module.tags[tag]!]!.params);
+        if (ref) s.pushTemp(false);
+        this.#jump(this.#frame(catches[i + 2]!));
+      }
+      this.#resetStack(height, params);
+      code.resolve(skip, code.len);
+      this.#bindLabel();
+    }
+    const frame = new Ctrl(BLOCK, height, params, results, 0);
+    if (handlers.length > 0) {
+      for (let i = 0; i < handlers.length; i += HANDLER_WORDS) handlers[i] = code.len;
+      frame.handlers = handlers;
+    }
+    this.#ctrl.push(frame);
+  }
+
+  /** `throw tag`: the payload goes to consecutive slots, as a call's arguments. */
+  #throw(tag: number): void {
+    const m = this.#module;
+    const n = m.types[m.tags[tag]!]!.params.length;
+    const base = this.#stack.height - n;
+    this.#materialiseRange(base, this.#stack.height);
+    this.#pop(n);
+    this.#code.op2(I.Throw, tag, this.#slot(base));
+    this.#setUnreachable();
+  }
+
   #else(): void {
     const frame = this.#ctrl[this.#ctrl.length - 1]!;
     if (this.#reachable) {
@@ -1040,6 +1192,12 @@ class FuncTranslator {
       if (this.#reachable) this.#return();
       if (frame.fuel !== null) this.#closeFuelRegion();
       return;
+    }
+    if (frame.handlers !== null) {
+      // The clauses cover the body: everything emitted since the frame was pushed.
+      const handlers = frame.handlers;
+      for (let i = 0; i < handlers.length; i += HANDLER_WORDS) handlers[i + 1] = this.#code.len;
+      this.#handlers.push(...handlers);
     }
     if (this.#reachable) this.#moveValues(frame, frame.results.length);
     // An if without else: its false path reaches the end with the params (= results) in place.

@@ -58,7 +58,7 @@ export class Func {
   /**
    * Defines a host function whose parameters and results are plain JS values: i32/f32/f64 as
    * numbers, i64 as bigints, v128 as `Uint8Array`, funcref as `Func | null`, externref as any
-   * value. It returns nothing for no results, the value for one, an array for several.
+   * value, exnref as `WasmException | null`. It returns nothing for no results, the value for one, an array for several.
    *
    * When `type` is a `{ params, results }` literal, the callback's parameter and result types
    * are inferred from it (see `HostFuncTyped`): a callback of the wrong shape does not
@@ -115,6 +115,12 @@ export class Func {
    * function called from Wasm throws, or a fuel charge cannot be paid, the call stops and
    * returns a handle to resume it with (see `ResumableCall`).
    *
+   * A host function reached by a tail call (`return_call`) replaces the Wasm frame that called
+   * it. If it throws while a Wasm frame is left below (a function this call entered called the
+   * tail-calling one), the call stops there as `hostTrap`, and resuming continues in that frame
+   * with the given results. If the tail call was made by this function itself, no Wasm frame is
+   * left to resume: `callResumable` throws the host function's error as it is, as wasmi does.
+   *
    * @example Running out of fuel, and continuing
    * ```ts
    * import { Config, Engine, Linker, Module, Store, Val } from "../../mod.ts";
@@ -147,7 +153,8 @@ export class Func {
    * @throws {FuncError} when `params` do not match the signature (nothing runs)
    * @throws {Trap} when execution traps inside Wasm (not resumable); the store stays usable
    * @throws {AsyncHostFuncError} when a host function returns a Promise (use `callAsync`)
-   * @throws any error of the function itself when it is a host function (called directly)
+   * @throws any error of the function itself when it is a host function (called directly), or
+   *   of a host function this function tail-calls (see above)
    */
   callResumable(store: Store, params: readonly Val[] = []): ResumableCall<Val[]> {
     const entity = funcs.entity(store, this);
@@ -199,6 +206,26 @@ export class Func {
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /**
+   * The function's index in the function index space of the module that defines it (what the
+   * JS API names an exported function by), or `null` for a host function.
+   *
+   * @example
+   * ```ts
+   * import { Engine, Func, Store } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * const store = new Store(new Engine(), null);
+   * const f = Func.wrap(store, { params: [], results: [] }, () => {});
+   * assert.equal(f.index(store), null);
+   * ```
+   *
+   * @param store the store that owns it
+   */
+  index(store: Store): number | null {
+    const entity = funcs.entity(store, this);
+    return entity.isHost ? null : entity.funcIndex;
   }
 
   /**

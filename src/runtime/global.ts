@@ -8,7 +8,7 @@ import { GlobalType } from "../core/types.ts";
 import { GlobalEntity } from "../engine/entities.ts";
 import { GlobalError } from "./errors.ts";
 import { globals } from "./handles.ts";
-import type { Store } from "./store.ts";
+import { type Store, storeInner } from "./store.ts";
 import { readVal, Val, writeVal } from "./val.ts";
 
 /** Whether a global can change: wasmi's `Mutability`. */
@@ -42,6 +42,7 @@ export class Global {
     const mutable = mutability === true || mutability === "var";
     const entity = new GlobalEntity(new GlobalType(value.type, mutable));
     writeVal(store, value, entity.value, 0);
+    if (value.type === "exnref") storeInner(store).exnHolders.push(entity);
     globals.bind(this, store, entity);
   }
 

@@ -21,12 +21,14 @@ import type {
   InstanceEntity,
   MemoryEntity,
   TableEntity,
+  TagEntity,
 } from "../engine/entities.ts";
 import type { Func } from "./func.ts";
 import type { Global } from "./global.ts";
 import type { Instance } from "./instance.ts";
 import type { Memory } from "./memory.ts";
 import type { Table } from "./table.ts";
+import type { Tag } from "./tag.ts";
 import { checkStore, type Store } from "./store.ts";
 
 interface Binding<E> {
@@ -96,3 +98,5 @@ export const tables: HandleRegistry<Table, TableEntity> = new HandleRegistry("Ta
 export const globals: HandleRegistry<Global, GlobalEntity> = new HandleRegistry("Global");
 /** `Instance` handles. */
 export const instances: HandleRegistry<Instance, InstanceEntity> = new HandleRegistry("Instance");
+/** `Tag` handles (exception handling). */
+export const tags: HandleRegistry<Tag, TagEntity> = new HandleRegistry("Tag");

@@ -9,13 +9,14 @@ import { type ExportItem, type Extern, externHandle } from "./extern.ts";
 import type { FuncTypeLike } from "./call.ts";
 import type { Func } from "./func.ts";
 import type { Global } from "./global.ts";
-import { funcs, globals, instances, memories, tables } from "./handles.ts";
+import { funcs, globals, instances, memories, tables, tags } from "./handles.ts";
 import { instantiateModule } from "./instantiate.ts";
 import type { Memory } from "./memory.ts";
 import type { Module } from "./module.ts";
 import type { JsParams, JsResults, Signature } from "./signature.ts";
 import type { Store } from "./store.ts";
 import type { Table } from "./table.ts";
+import type { Tag } from "./tag.ts";
 import { TypedFunc } from "./typed_func.ts";
 
 /**
@@ -108,6 +109,12 @@ export class Instance {
   getGlobal(store: Store, name: string): Global | undefined {
     const e = this.getExport(store, name);
     return globals.is(e) ? e : undefined;
+  }
+
+  /** The exported tag `name` (exception handling), or `undefined`. */
+  getTag(store: Store, name: string): Tag | undefined {
+    const e = this.getExport(store, name);
+    return tags.is(e) ? e : undefined;
   }
 
   /** Every export, in the module's order. */

@@ -14,6 +14,7 @@ import {
   type GlobalType,
   type MemoryType,
   type TableType,
+  TagType,
 } from "../core/types.ts";
 import type { ImportDecl } from "../binary/module.ts";
 import {
@@ -24,6 +25,7 @@ import {
   NULL_REF,
   SLOT_WORDS,
   type TableEntity,
+  TagEntity,
   WasmFuncEntity,
 } from "../engine/entities.ts";
 import { evalConstExpr } from "./const_expr.ts";
@@ -46,6 +48,7 @@ function describeType(type: ExternType): string {
 
 /** The type `imp` declares. */
 export function importType(module: Module, imp: ImportDecl): ExternType {
+  if (imp.kind === "tag") return new TagType(moduleDecl(module).types[imp.typeIndex]!);
   return imp.kind === "func" ? moduleDecl(module).types[imp.typeIndex]! : imp.type;
 }
 
@@ -75,10 +78,13 @@ function importMatches(module: Module, imp: ImportDecl, entity: ExternEntity): b
     }
     case "memory": {
       const m = entity as MemoryEntity;
-      return limitsMatch(m.pages, m.type.maximum, imp.type);
+      // A shared memory only satisfies a shared import, and an unshared one an unshared import.
+      return m.type.shared === imp.type.shared && limitsMatch(m.pages, m.type.maximum, imp.type);
     }
     case "global":
       return (entity as GlobalEntity).type.equals(imp.type as GlobalType);
+    case "tag":
+      return (entity as TagEntity).type.equals(moduleDecl(module).types[imp.typeIndex]!);
   }
 }
 
@@ -151,8 +157,14 @@ export function instantiateModule(
       case "global":
         instance.globals.push(entity as GlobalEntity);
         break;
+      case "tag":
+        instance.tags.push(entity as TagEntity);
+        break;
     }
   });
+  for (let i = decl.importedTags; i < decl.tags.length; i++) {
+    instance.tags.push(new TagEntity(decl.types[decl.tags[i]!]!));
+  }
 
   for (let i = decl.importedFuncs; i < decl.funcTypeIndices.length; i++) {
     const typeIndex = decl.funcTypeIndices[i]!;
@@ -187,6 +199,7 @@ export function instantiateModule(
     const global = new GlobalEntity(g.type);
     global.value.set(evalConstExpr(instance, g.init));
     instance.globals.push(global);
+    if (g.type.content === "exnref") inner.exnHolders.push(global);
   }
 
   for (const exp of decl.exports) {
@@ -196,6 +209,8 @@ export function instantiateModule(
       ? instance.tables
       : exp.kind === "memory"
       ? instance.memories
+      : exp.kind === "tag"
+      ? instance.tags
       : instance.globals;
     instance.exports.set(exp.name, space[exp.index]!);
   }

@@ -24,6 +24,9 @@ function checkMemoryType(type: MemoryType): void {
   if (type.maximum !== null && type.minimum > type.maximum) {
     throw new MemoryError(`Invalid ${type}: the minimum is above the maximum`);
   }
+  if (type.shared && type.maximum === null) {
+    throw new MemoryError(`Invalid ${type}: a shared memory must have a maximum`);
+  }
 }
 
 /**
@@ -35,6 +38,9 @@ function checkMemoryType(type: MemoryType): void {
  */
 export function createMemoryEntity(type: MemoryType, store: Store): MemoryEntity {
   checkMemoryType(type);
+  if (type.shared && !store.engine.config.wasmThreads) {
+    throw new MemoryError(`Cannot create a ${type}: the engine's Config.wasmThreads is off`);
+  }
   const inner = storeInner(store);
   checkNewMemory(inner, type);
   let entity: MemoryEntity;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { ExternType } from "../core/types.ts";
+import { type ExternType, TagType } from "../core/types.ts";
 import type { ModuleDecl } from "../binary/module.ts";
 import { decodeModule } from "../binary/decoder.ts";
 import { validateModule } from "../validate/mod.ts";
@@ -94,7 +94,11 @@ export class Module {
     return d.imports.map((imp) => ({
       module: imp.module,
       name: imp.name,
-      type: imp.kind === "func" ? d.types[imp.typeIndex]! : imp.type,
+      type: imp.kind === "func"
+        ? d.types[imp.typeIndex]!
+        : imp.kind === "tag"
+        ? new TagType(d.types[imp.typeIndex]!)
+        : imp.type,
     }));
   }
 
@@ -115,6 +119,9 @@ export class Module {
           break;
         case "global":
           type = d.globalTypes[exp.index]!;
+          break;
+        case "tag":
+          type = new TagType(d.types[d.tags[exp.index]!]!);
           break;
       }
       return { name: exp.name, type };

@@ -12,12 +12,14 @@ import { Trap, TrapCode } from "../core/trap.ts";
 import {
   DONE,
   type Engine,
+  funcDisplayName,
   HOST_AWAIT,
   HOST_TRAP,
   OUT_OF_FUEL,
   type RunStatus,
 } from "../engine/engine.ts";
 import {
+  exnOfError,
   type FuncEntity,
   SLOT_WORDS,
   type StoreInner,
@@ -31,7 +33,7 @@ import { AsyncHostFuncError, FuelError, ResumeError } from "./errors.ts";
 import type { Func } from "./func.ts";
 import { funcs } from "./handles.ts";
 import { checkStore, type Store, storeInner } from "./store.ts";
-import { checkVals, type Val, writeVal } from "./val.ts";
+import { checkVals, readVal, type Val, writeVal } from "./val.ts";
 
 /**
  * How a resumable call ended or stopped, as wasmi's `ResumableCall`: `finished` with the
@@ -86,6 +88,18 @@ export class ResumableCallFinished<R = Val[]> {
   constructor(readonly results: R) {}
 }
 
+/** One Wasm frame of a suspended call (see `ResumableInvocation.frames`). */
+export interface CallFrame {
+  /** Index of the function in its module's function index space. */
+  readonly funcIndex: number;
+  /** The name from the module's name section, else the name it is exported under, if any. */
+  readonly name?: string;
+  /** Byte offset, in the module's binary, of the instruction the frame stopped at. */
+  readonly codeOffset: number;
+  /** The parameters and locals, in index order (when asked for). */
+  readonly locals?: readonly Val[];
+}
+
 /** Gives a new stop handle its invocation. */
 let attach: <R, H extends ResumableInvocation<R>>(handle: H, inv: Invocation<R>) => H;
 /** Takes the invocation out of a handle for a resume (once), checking the store. */
@@ -133,6 +147,77 @@ export abstract class ResumableInvocation<R = Val[]> {
   /** False once the call was resumed or dropped through this handle. */
   get isActive(): boolean {
     return this.#inv !== null;
+  }
+
+  /**
+   * The Wasm frames of the suspended call, innermost first: where each function stopped (the
+   * call it waits in, or for an out-of-fuel stop, the instruction that could not pay).
+   *
+   * @example Where a call waits for its host function
+   * ```ts
+   * import { Engine, Linker, Module, Store, Val } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * import wabtInit from "wabt";
+   *
+   * const wat = `(module (import "env" "ask" (func $ask (param i32) (result i32)))
+   *   (func $twice (export "twice") (param i32) (result i32)
+   *     (i32.mul (call $ask (local.get 0)) (i32.const 2))))`;
+   * const module = (await wabtInit()).parseWat("m.wat", wat);
+   * const bytes = module.toBinary({ write_debug_names: true }).buffer;
+   * const engine = new Engine();
+   * const store = new Store(engine, null);
+   * const linker = new Linker(engine);
+   * linker.funcWrap("env", "ask", { params: ["i32"], results: ["i32"] }, () => {
+   *   throw new Error("suspend");
+   * });
+   * const twice = linker.instantiate(store, new Module(engine, bytes)).getFunc(store, "twice")!;
+   * const call = twice.callResumable(store, [Val.i32(21)]);
+   * assert.equal(call.kind, "hostTrap");
+   * const [frame] = call.frames(store, { locals: true });
+   * assert.equal(frame!.name, "twice");
+   * assert.equal(frame!.funcIndex, 1);
+   * assert.equal(frame!.locals![0]!.value, 21);
+   * assert.equal(bytes[frame!.codeOffset], 0x10); // the `call` instruction
+   * ```
+   *
+   * @param store the store the call runs in
+   * @param options `locals: true` also reads each frame's parameters and locals
+   * @returns one entry per Wasm frame, innermost first
+   * @throws {ResumeError} when this handle was already resumed or dropped
+   */
+  frames(store: Store, options: { readonly locals?: boolean } = {}): CallFrame[] {
+    const inv = this.#inv;
+    if (inv === null) {
+      throw new ResumeError("This resumable call was already resumed or dropped: it has no frames");
+    }
+    checkStore("ResumableCall", inv.store, store);
+    const st = inv.st;
+    // An out-of-fuel stop is at an instruction; every other frame waits in a call.
+    const innermostInCall = !(this instanceof ResumableCallOutOfFuel);
+    const frames: CallFrame[] = [];
+    for (let d = st.depth; d >= 0; d--) {
+      const f = st.funcs[d]!;
+      const fp = st.frames[2 * d]!;
+      const pc = st.frames[2 * d + 1]!;
+      const module = f.instance.module;
+      const codeOffset = f.compiled!.wasmOffsetAt(pc, d < st.depth || innermostInCall);
+      const name = funcDisplayName(module, f.funcIndex);
+      let locals: Val[] | undefined;
+      if (options.locals) {
+        const types = [
+          ...f.type.params,
+          ...module.bodies[f.funcIndex - module.importedFuncs]!.locals,
+        ];
+        locals = types.map((type, i) => readVal(store, type, st.s32, fp + i * SLOT_WORDS));
+      }
+      frames.push({
+        funcIndex: f.funcIndex,
+        ...(name === undefined ? {} : { name }),
+        codeOffset,
+        ...(locals === undefined ? {} : { locals }),
+      });
+    }
+    return frames;
   }
 
   /** Abandons the call: its stack goes back to the engine. Idempotent. */
@@ -319,6 +404,23 @@ export function callResumableEntity<R>(
   return drive({ store, st, io, numResults: entity.type.results.length, read });
 }
 
+/**
+ * What `callAsync` uses of an `AbortSignal` (the DOM's and Node's both fit), declared here so
+ * that the library's types need neither the DOM lib nor `@types/node`.
+ */
+export interface AbortSignalLike {
+  /** Whether the signal has aborted. */
+  readonly aborted: boolean;
+  /** Why it aborted. */
+  readonly reason: unknown;
+  /** Throws `reason` when aborted. */
+  throwIfAborted(): void;
+  /** Calls `listener` when the signal aborts. */
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  /** Stops calling `listener`. */
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
 /** Options of `Func.callAsync` and `TypedFunc.callAsync`. */
 export interface CallAsyncOptions {
   /**
@@ -333,7 +435,7 @@ export interface CallAsyncOptions {
    * Aborts the call, between fuel slices or while it awaits a host function's Promise: the
    * call then rejects with the signal's `reason` and its stack is dropped.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** Waits for the next macrotask (timers and I/O callbacks get to run). */
@@ -346,7 +448,7 @@ function nextMacrotask(): Promise<void> {
 }
 
 /** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+function abortable<T>(promise: Promise<T>, signal: AbortSignalLike | undefined): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
@@ -431,7 +533,7 @@ export async function callAsyncEntity<R>(
 async function runAsync<R>(
   inv: Invocation<R>,
   engine: Engine,
-  signal: AbortSignal | undefined,
+  signal: AbortSignalLike | undefined,
 ): Promise<R> {
   const { st } = inv;
   const inner = storeInner(inv.store);
@@ -456,7 +558,11 @@ async function runAsync<R>(
       } catch (e) {
         // Aborted: the host Promise may still write to the stack, which is then left to the GC.
         if (!settled) engine.dropCall(st);
-        else throw engine.failCall(st, e);
+        else if (exnOfError(e) !== undefined) {
+          // A Wasm exception from an async host function: thrown into the call.
+          engine.raiseInCall(inner, st, exnOfError(e)!);
+          continue;
+        } else throw engine.failCall(st, e);
         throw e;
       }
       st.pending = null;

@@ -9,11 +9,12 @@
 import type { ValType } from "../core/types.ts";
 import type { Caller } from "./caller.ts";
 import type { Func } from "./func.ts";
+import type { WasmException } from "./exception.ts";
 
 /**
  * The plain JS type of a value of the Wasm type `V`: `number` for i32, f32 and f64, `bigint` for
- * i64, a 16-byte `Uint8Array` for v128, `Func | null` for funcref, any value for externref.
- * A union of value types gives the union of their JS types.
+ * i64, a 16-byte `Uint8Array` for v128, `Func | null` for funcref, any value for externref,
+ * `WasmException | null` for exnref. A union of value types gives the union of their JS types.
  *
  * @example
  * ```ts
@@ -27,6 +28,7 @@ export type JsValue<V extends ValType> = V extends "i64" ? bigint
   : V extends "v128" ? Uint8Array
   : V extends "funcref" ? Func | null
   : V extends "externref" ? unknown
+  : V extends "exnref" ? WasmException | null
   : number;
 
 /**

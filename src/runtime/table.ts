@@ -43,6 +43,7 @@ export function createTableEntity(type: TableType, init: number, store: Store): 
   }
   entity.store = inner;
   inner.tableCount++;
+  if (type.element === "exnref") inner.exnHolders.push(entity);
   return entity;
 }
 

@@ -21,9 +21,10 @@ import { readJs, writeJs } from "./val.ts";
 
 /**
  * A function called with one plain JS value per parameter (i32/f32/f64: number, i64: bigint or
- * integer number, v128: 16 bytes or bigint, funcref: `Func | null`, externref: any), returning
- * `undefined` for no results, the value for one, an array for several. `P` and `R` only type the
- * call; they are not checked at run time (pass the expected type to `Func.typed` for that).
+ * integer number, v128: 16 bytes or bigint, funcref: `Func | null`, externref: any, exnref:
+ * `WasmException | null`), returning `undefined` for no results, the value for one, an array for
+ * several. `P` and `R` only type the call; they are not checked at run time (pass the expected
+ * type to `Func.typed` for that).
  *
  * @example
  * ```ts

@@ -11,7 +11,8 @@
  */
 
 import { isValType, type ValType } from "../core/types.ts";
-import { NULL_REF } from "../engine/entities.ts";
+import { exnErrors, exnOfError, NULL_REF } from "../engine/entities.ts";
+import type { WasmException } from "./exception.ts";
 import type { Func } from "./func.ts";
 import { funcs } from "./handles.ts";
 import { FuncError } from "./errors.ts";
@@ -58,7 +59,7 @@ let readValImpl: (store: Store, type: ValType, words: Int32Array, w: number) => 
 /**
  * A Wasm value and its type: i32 as a signed number, i64 as a signed bigint, f32/f64 as bit
  * patterns with number accessors, v128 as 16 bytes, funcref as `Func | null`, externref as any
- * JS value or `null`.
+ * JS value or `null`, exnref as a `WasmException` or `null`.
  *
  * @example Values and their bits
  * ```ts
@@ -189,6 +190,19 @@ export class Val {
     return new Val("externref", { a: 0, b: 0, ref: value });
   }
 
+  /**
+   * An exception reference (exception handling): a `WasmException`, as a Wasm exception
+   * escapes a call or a host function creates one, or `null`.
+   *
+   * @param exn the exception, or `null`
+   */
+  static exnref(exn: WasmException | null): Val {
+    if (exn !== null && exnOfError(exn) === undefined) {
+      throw new TypeError("Val.exnref expects a WasmException or null");
+    }
+    return new Val("exnref", { a: 0, b: 0, ref: exn });
+  }
+
   /** The zero value of `type`: 0 for numbers, all-zero bytes for v128, null for references. */
   static default(type: ValType): Val {
     if (!isValType(type)) throw new TypeError(`Not a value type: ${String(type)}`);
@@ -271,6 +285,8 @@ export class Val {
         return `v128:${hex(this.bits, 32)}`;
       case "funcref":
         return `funcref:${this.#ref === null ? "null" : "func"}`;
+      case "exnref":
+        return `exnref:${this.#ref === null ? "null" : "exn"}`;
       default:
         return `externref:${this.#ref === null ? "null" : String(this.#ref)}`;
     }
@@ -297,6 +313,9 @@ export class Val {
         case "externref":
           words[w] = storeInner(store).externHandle(val.#ref);
           return;
+        case "exnref":
+          words[w] = exnHandle(store, val.#ref);
+          return;
       }
     };
     readValImpl = (store, type, words, w) => {
@@ -313,6 +332,8 @@ export class Val {
           return new Val(type, { a: 0, b: 0, ref: readFuncRef(store, words[w]!) });
         case "externref":
           return new Val(type, { a: 0, b: 0, ref: readExternRef(store, words[w]!) });
+        case "exnref":
+          return new Val(type, { a: 0, b: 0, ref: readExnRef(store, words[w]!) });
       }
     };
   }
@@ -336,6 +357,19 @@ function readExternRef(store: Store, id: number): unknown {
   if (id >= storeInner(store).externs.length) throw new Error(`Invalid externref handle ${id}`);
   // Not `?? null`: `undefined` is a value an externref may hold.
   return storeInner(store).externs[id];
+}
+
+/** The handle of an exnref's value: null, or an error that carries an exception. */
+function exnHandle(store: Store, value: unknown): number {
+  return value === null ? NULL_REF : storeInner(store).exnHandle(exnOfError(value)!);
+}
+
+function readExnRef(store: Store, id: number): WasmException | null {
+  if (id === NULL_REF) return null;
+  const exn = storeInner(store).exns[id];
+  if (!exn) throw new Error(`Invalid exnref handle ${id}`);
+  // The runtime's `WasmException` makes these (see `exnErrors`).
+  return exnErrors.make(exn) as WasmException;
 }
 
 function describe(v: unknown): string {
@@ -423,6 +457,10 @@ export function writeJs(
     case "externref":
       words[w] = storeInner(store).externHandle(value);
       return;
+    case "exnref":
+      if (value !== null && exnOfError(value) === undefined) break;
+      words[w] = exnHandle(store, value);
+      return;
   }
   throw new FuncError(`Type mismatch: ${what} must be a ${type}, got ${describe(value)}`);
 }
@@ -450,6 +488,8 @@ export function readJs(store: Store, type: ValType, words: Int32Array, w: number
       return readFuncRef(store, words[w]!);
     case "externref":
       return readExternRef(store, words[w]!);
+    case "exnref":
+      return readExnRef(store, words[w]!);
   }
 }
 

@@ -10,10 +10,17 @@
  */
 
 import { DecodeError, ValidationError } from "../core/errors.ts";
-import { isRefType, type ValType } from "../core/types.ts";
+import { type FuncType, isRefType, type ValType } from "../core/types.ts";
 import type { FuncBody } from "../binary/module.ts";
 import { denseIndex, Imm, Op } from "../binary/opcodes.ts";
-import { BLOCK_EMPTY, blockValType, OpReader } from "../binary/op_reader.ts";
+import {
+  BLOCK_EMPTY,
+  blockValType,
+  CATCH_ALL,
+  CATCH_ALL_REF,
+  CATCH_REF,
+  OpReader,
+} from "../binary/op_reader.ts";
 import type { ModuleContext } from "./context.ts";
 import { Feature, featureMessage } from "../core/features.ts";
 import {
@@ -41,6 +48,7 @@ const SINGLE: Readonly<Record<ValType, readonly ValType[]>> = {
   v128: Object.freeze(["v128"]),
   funcref: Object.freeze(["funcref"]),
   externref: Object.freeze(["externref"]),
+  exnref: Object.freeze(["exnref"]),
 };
 
 /** One entry of the control stack: a block, loop, if/else, or the function itself. */
@@ -162,6 +170,28 @@ export class FuncValidator {
 
   #popAll(ts: readonly ValType[]): void {
     for (let i = ts.length - 1; i >= 0; i--) this.#pop(ts[i]!);
+  }
+
+  /**
+   * Pops `ts` as `#popAll` does; a mismatch is reported with the operands the instruction needs
+   * and those the stack has, as the reference interpreter words it for `throw`:
+   * `type mismatch: instruction requires [i32] but stack has [i64]`.
+   */
+  #popOperands(ts: readonly ValType[]): void {
+    const frame = this.#top;
+    const available = this.#height - frame.height;
+    let ok = frame.unreachable || available >= ts.length;
+    for (let i = 1; ok && i <= Math.min(ts.length, available); i++) {
+      const actual = this.#vals[this.#height - i]!;
+      if (actual !== ts[ts.length - i] && actual !== UNKNOWN) ok = false;
+    }
+    if (!ok) {
+      const has = this.#vals.slice(this.#height - Math.min(ts.length, available), this.#height);
+      this.#fail(
+        `type mismatch: instruction requires [${ts.join(" ")}] but stack has [${has.join(" ")}]`,
+      );
+    }
+    this.#popAll(ts);
   }
 
   /**
@@ -299,6 +329,19 @@ export class FuncValidator {
         this.#readBlockType();
         this.#popAll(this.#btParams);
         return this.#pushFrame(op, this.#btParams, this.#btResults);
+      case Op.TryTable:
+        this.#readBlockType();
+        this.#catches();
+        this.#popAll(this.#btParams);
+        return this.#pushFrame(Op.Block, this.#btParams, this.#btResults);
+      case Op.Throw: {
+        const params = this.#tag(reader.index);
+        this.#popOperands(params);
+        return this.#setUnreachable();
+      }
+      case Op.ThrowRef:
+        this.#pop("exnref");
+        return this.#setUnreachable();
       case Op.If:
         this.#readBlockType();
         this.#pop("i32");
@@ -340,6 +383,15 @@ export class FuncValidator {
       }
       case Op.CallIndirect:
         return this.#callIndirect();
+      case Op.ReturnCall: {
+        const type = this.#ctx.funcType(reader.index);
+        if (type === null) this.#fail(`unknown function ${reader.index}`);
+        return this.#returnCall(type.params, type.results);
+      }
+      case Op.ReturnCallIndirect: {
+        const type = this.#indirectType();
+        return this.#returnCall(type.params, type.results);
+      }
       case Op.Drop:
         this.#popAny();
         return;
@@ -397,7 +449,7 @@ export class FuncValidator {
         return;
       }
       case Op.RefNull:
-        return this.#push(reader.refType);
+        return this.#push(this.#checkType(reader.refType));
       case Op.RefIsNull: {
         const t = this.#popAny();
         if (t !== UNKNOWN && !isRefType(t)) this.#fail("type mismatch");
@@ -415,6 +467,33 @@ export class FuncValidator {
     }
   }
 
+  /**
+   * The catch clauses of a `try_table` (labels relative to the context around it): each label
+   * must take the tag's payload, followed by an `exnref` for the `_ref` kinds.
+   */
+  #catches(): void {
+    const catches = this.#reader.catches;
+    for (let i = 0; i < catches.length; i += 3) {
+      const kind = catches[i]!;
+      const payload = kind < CATCH_ALL ? this.#tag(catches[i + 1]!) : NONE;
+      const ref = kind === CATCH_REF || kind === CATCH_ALL_REF;
+      const label = this.#label(catches[i + 2]!).labelTypes;
+      if (label.length !== payload.length + (ref ? 1 : 0)) this.#fail("type mismatch");
+      for (let j = 0; j < payload.length; j++) {
+        if (label[j] !== payload[j]) this.#fail("type mismatch");
+      }
+      if (ref && label[payload.length] !== "exnref") this.#fail("type mismatch");
+    }
+  }
+
+  /** The payload types of tag `index`. */
+  #tag(index: number): readonly ValType[] {
+    const module = this.#ctx.module;
+    const typeIndex = module.tags[index];
+    if (typeIndex === undefined) this.#fail(`unknown tag ${index}`);
+    return module.types[typeIndex]!.params;
+  }
+
   #brTable(): void {
     const targets = this.#reader.targets;
     this.#pop("i32");
@@ -430,6 +509,13 @@ export class FuncValidator {
   }
 
   #callIndirect(): void {
+    const type = this.#indirectType();
+    this.#popAll(type.params);
+    this.#pushAll(type.results);
+  }
+
+  /** Checks `call_indirect`'s (or `return_call_indirect`'s) immediates, pops the index. */
+  #indirectType(): FuncType {
     const reader = this.#reader;
     const module = this.#ctx.module;
     const tableIndex = reader.index2;
@@ -439,8 +525,17 @@ export class FuncValidator {
     if (type === undefined) this.#fail(`unknown type ${reader.index}`);
     if (element !== "funcref") this.#fail("type mismatch");
     this.#pop("i32");
-    this.#popAll(type.params);
-    this.#pushAll(type.results);
+    return type;
+  }
+
+  /**
+   * A tail call to a function of type `params -> results`: it returns what the callee returns,
+   * so the callee's results must be the function's own.
+   */
+  #returnCall(params: readonly ValType[], results: readonly ValType[]): void {
+    if (!sameTypes(results, this.#frames[0]!.results)) this.#fail("type mismatch");
+    this.#popAll(params);
+    this.#setUnreachable();
   }
 
   #select(): void {
@@ -514,7 +609,10 @@ export class FuncValidator {
   }
 
   #alignment(idx: number): void {
-    if (this.#reader.align > OP_MAX_ALIGN[idx]!) {
+    if (OP_FEATURE[idx] === Feature.Threads) {
+      // An atomic access carries exactly its natural alignment.
+      if (this.#reader.align !== OP_MAX_ALIGN[idx]) this.#fail("atomic alignment must be natural");
+    } else if (this.#reader.align > OP_MAX_ALIGN[idx]!) {
       this.#fail("alignment must not be larger than natural");
     }
   }

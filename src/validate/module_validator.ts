@@ -73,6 +73,7 @@ class ModuleValidator {
     this.#funcs();
     this.#tables();
     this.#memories();
+    this.#tags();
     this.#globals();
     this.#elems();
     this.#datas();
@@ -106,6 +107,9 @@ class ModuleValidator {
           break;
         case "global":
           this.#globalType(im.type, im.offset);
+          break;
+        case "tag":
+          this.#tagType(im.typeIndex, im.offset);
           break;
       }
     }
@@ -155,6 +159,13 @@ class ModuleValidator {
       if (seen++ === index) return im.offset;
     }
     return 0;
+  }
+
+  #tags(): void {
+    const m = this.#module;
+    for (let i = m.importedTags; i < m.tags.length; i++) {
+      this.#tagType(m.tags[i]!, m.tagOffsets[i - m.importedTags] ?? 0);
+    }
   }
 
   #globals(): void {
@@ -224,6 +235,8 @@ class ModuleValidator {
         ? m.tables.length
         : ex.kind === "memory"
         ? m.memories.length
+        : ex.kind === "tag"
+        ? m.tags.length
         : m.globalTypes.length;
       if (ex.index >= count) {
         this.#fail(`unknown ${ex.kind === "func" ? "function" : ex.kind} ${ex.index}`, ex.offset);
@@ -240,6 +253,15 @@ class ModuleValidator {
     if (index >= this.#module.types.length) this.#fail(`unknown type ${index}`, at);
   }
 
+  /** A tag's type: an existing function type without results. */
+  #tagType(typeIndex: number, at: number): void {
+    this.#require(Feature.Exceptions, at);
+    this.#typeIndex(typeIndex, at);
+    if (this.#module.types[typeIndex]!.results.length !== 0) {
+      this.#fail("non-empty tag result type", at);
+    }
+  }
+
   #tableType(type: TableType, at: number): void {
     this.#refType(type.element, at);
     // Table sizes are u32 by construction: only the order of the limits can be wrong.
@@ -249,6 +271,7 @@ class ModuleValidator {
   }
 
   #memoryType(type: MemoryType, at: number): void {
+    if (type.shared && type.maximum === null) this.#fail("shared memory must have maximum", at);
     const tooLarge = "memory size must be at most 65536 pages (4GiB)";
     if (type.minimum > MAX_PAGES) this.#fail(tooLarge, at);
     if (type.maximum !== null) {
@@ -273,6 +296,7 @@ class ModuleValidator {
   /** A table's or segment's element type: MVP tables hold funcref, so only externref is new. */
   #refType(t: ValType, at: number): void {
     if (t === "externref") this.#require(Feature.ReferenceTypes, at);
+    if (t === "exnref") this.#require(Feature.Exceptions, at);
   }
 
   #require(feature: Feature, at: number, message = featureMessage(feature)): void {

@@ -20,13 +20,15 @@ export function valTypeFeature(t: ValType): Feature {
     case "externref":
     case "funcref":
       return Feature.ReferenceTypes;
+    case "exnref":
+      return Feature.Exceptions;
     default:
       return Feature.None;
   }
 }
 
 /** Feature of each opcode (`Feature.None` for MVP operators). */
-export const OP_FEATURE: Uint8Array = new Uint8Array(DENSE_SIZE);
+export const OP_FEATURE: Uint32Array = new Uint32Array(DENSE_SIZE);
 /** Immediate shape of each opcode. */
 export const OP_IMM: Uint8Array = new Uint8Array(DENSE_SIZE);
 /** Fixed operand types of each opcode, or null when the validator types it by hand. */

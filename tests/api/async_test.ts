@@ -21,7 +21,7 @@ import {
   TrapCode,
   Val,
 } from "../../mod.ts";
-import { wat } from "./_wat.ts";
+import { wat } from "../_lib/wabt.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

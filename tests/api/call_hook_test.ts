@@ -11,7 +11,7 @@ import {
   TrapCode,
   Val,
 } from "../../mod.ts";
-import { wat } from "./_wat.ts";
+import { wat } from "../_lib/wabt.ts";
 
 const engine = new Engine();
 

@@ -17,7 +17,7 @@ import {
   TrapCode,
   Val,
 } from "../../mod.ts";
-import { wat } from "./_wat.ts";
+import { wat } from "../_lib/wabt.ts";
 
 function setup(text: string, options: ConfigOptions = {}) {
   const engine = new Engine(new Config({ consumeFuel: true, ...options }));

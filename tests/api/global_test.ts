@@ -11,7 +11,7 @@ import {
   StoreMismatchError,
   Val,
 } from "../../mod.ts";
-import { wat } from "./_wat.ts";
+import { wat } from "../_lib/wabt.ts";
 
 const engine = new Engine();
 
@@ -53,13 +53,16 @@ Deno.test("global: Wasm globals initialised from imports, ref.func and extended 
   const store = new Store(engine, null);
   const module = new Module(
     engine,
-    wat(`(module
+    wat(
+      `(module
       (import "env" "base" (global i32))
       (global (export "sum") i32 (i32.add (global.get 0) (i32.const 10)))
       (global (export "mul") i64 (i64.mul (i64.const 3) (i64.const -4)))
       (global (export "f") funcref (ref.func $f))
       (global (export "mut") (mut f32) (f32.const 2.5))
-      (func $f (export "fn")))`),
+      (func $f (export "fn")))`,
+      { extendedConst: true },
+    ),
   );
   const linker = new Linker(engine).define("env", "base", new Global(store, Val.i32(32)));
   const instance = linker.instantiate(store, module);

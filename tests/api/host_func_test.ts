@@ -13,7 +13,7 @@ import {
   Val,
   WasmError,
 } from "../../mod.ts";
-import { wat } from "./_wat.ts";
+import { wat } from "../_lib/wabt.ts";
 
 const engine = new Engine();
 

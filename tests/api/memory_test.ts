@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Engine, Linker, Memory, MemoryError, MemoryType, Module, Store } from "../../mod.ts";
-import { wat } from "./_wat.ts";
+import { wat } from "../_lib/wabt.ts";
 
 const engine = new Engine();
 

@@ -10,7 +10,8 @@ import {
   TableType,
   ValidationError,
 } from "../../mod.ts";
-import { wat, withCustomSection } from "./_wat.ts";
+import { wat } from "../_lib/wabt.ts";
+import { withCustomSection } from "../_lib/bytes.ts";
 
 const engine = new Engine();
 

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { Engine, Linker, Module, Store, Val } from "../../mod.ts";
-import { wat } from "./_wat.ts";
+import { wat } from "../_lib/wabt.ts";
 
 Deno.test("min/max of a canonical NaN stay canonical in hot code", () => {
   const engine = new Engine();

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { Engine, Linker, Module, Store, Trap, TrapCode } from "../../mod.ts";
-import { wat } from "./_wat.ts";
+import { wat } from "../_lib/wabt.ts";
 
 const PROGRAM = wat(`(module
   (import "env" "twice" (func $twice (param i32) (result i32)))

@@ -24,7 +24,7 @@ import {
   TrapCode,
   Val,
 } from "../../mod.ts";
-import { wat } from "./_wat.ts";
+import { wat } from "../_lib/wabt.ts";
 
 /** `run(n)` sums `env.ask(i)` for i = n..1, with a local that must survive suspensions. */
 const ASK_LOOP = `(module

@@ -16,7 +16,7 @@ import {
   Val,
   type ValType,
 } from "../../mod.ts";
-import { wat } from "./_wat.ts";
+import { wat } from "../_lib/wabt.ts";
 
 function spectestLinker(engine: Engine, store: Store, printed: string[]): Linker {
   const linker = new Linker(engine).allowShadowing(true);

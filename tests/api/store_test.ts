@@ -15,7 +15,7 @@ import {
   TableType,
   Val,
 } from "../../mod.ts";
-import { wat } from "./_wat.ts";
+import { wat } from "../_lib/wabt.ts";
 
 const engine = new Engine();
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Engine, Func, FuncError, Linker, Module, Store, Val } from "../../mod.ts";
-import { wat } from "./_wat.ts";
+import { wat } from "../_lib/wabt.ts";
 
 const engine = new Engine();
 

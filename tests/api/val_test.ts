@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Engine, Func, FuncType, Global, Linker, Module, Store, Val } from "../../mod.ts";
 import { readVal, writeVal } from "../../src/runtime/val.ts";
-import { wat } from "./_wat.ts";
+import { wat } from "../_lib/wabt.ts";
 
 const engine = new Engine();
 

@@ -4,10 +4,11 @@
  * mutant number, and the generator is deterministic, so it reproduces.
  */
 import assert from "node:assert/strict";
-import wabtInit from "wabt";
 import { DecodeError } from "../../src/core/errors.ts";
 import { WASM2_FEATURES, type WasmFeatures } from "../../src/core/features.ts";
 import { decodeModule } from "../../src/binary/decoder.ts";
+import { uniform } from "../_lib/prng.ts";
+import { wat } from "../_lib/wabt.ts";
 
 const SEEDS: readonly string[] = [
   `(module)`,
@@ -67,28 +68,6 @@ const SEEDS: readonly string[] = [
     (f32.neg) (drop)))`,
 ];
 
-const WAT_FEATURES = {
-  mutable_globals: true,
-  sat_float_to_int: true,
-  sign_extension: true,
-  simd: true,
-  multi_value: true,
-  bulk_memory: true,
-  reference_types: true,
-};
-
-/** Mulberry32: a small seeded generator. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function mutate(src: Uint8Array, rand: () => number): Uint8Array {
   const int = (n: number) => Math.floor(rand() * n);
   const bytes = Array.from(src);
@@ -146,20 +125,25 @@ function decodeOrReject(bytes: Uint8Array, features: WasmFeatures): "ok" | "malf
   }
 }
 
-Deno.test("mutated modules decode or fail with DecodeError, quickly", async () => {
-  const wabt = await wabtInit();
+Deno.test("mutated modules decode or fail with DecodeError, quickly", () => {
   const corpus = SEEDS.map((text, i) => {
-    const m = wabt.parseWat(`seed${i}.wat`, text, WAT_FEATURES);
-    const bytes = m.toBinary({ write_debug_names: true }).buffer;
-    m.destroy();
+    const bytes = wat(text, { names: true, filename: `seed${i}.wat` });
     assert.equal(decodeOrReject(bytes, WASM2_FEATURES), "ok", `seed ${i} must decode`);
     return bytes;
   });
   const featureSets: WasmFeatures[] = [
     WASM2_FEATURES,
     { ...WASM2_FEATURES, wasmSimd: false, wasmReferenceTypes: false, wasmBulkMemory: false },
+    // Mutated bytes also become tail calls, relaxed SIMD, atomics and shared memory limits.
+    {
+      ...WASM2_FEATURES,
+      wasmTailCall: true,
+      wasmRelaxedSimd: true,
+      wasmThreads: true,
+      wasmWideArithmetic: true,
+    },
   ];
-  const rand = prng(0x5eed);
+  const rand = uniform(0x5eed);
   const perSeed = 1000;
   const counts = { ok: 0, malformed: 0 };
   for (const [s, seed] of corpus.entries()) {

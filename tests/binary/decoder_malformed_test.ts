@@ -5,10 +5,9 @@
 import assert from "node:assert/strict";
 import { DecodeError } from "../../src/core/errors.ts";
 import { WASM2_FEATURES } from "../../src/core/features.ts";
+import { assertMalformed, decode } from "./_builder.ts";
 import {
-  assertMalformed,
   body,
-  decode,
   FUNC_ONE,
   funcModule,
   mod,
@@ -17,7 +16,7 @@ import {
   TYPE_VOID,
   u32,
   vec,
-} from "./_builder.ts";
+} from "../_lib/bytes.ts";
 
 /** Offset of the first instruction of `funcModule`'s body. */
 const CODE_AT = funcModule([0x0b]).length - 1;
@@ -118,7 +117,8 @@ Deno.test("element and data segments", () => {
 });
 
 Deno.test("constant expressions", () => {
-  // Missing `end`: the next section's id is read as an instruction (0x0a is no opcode).
+  // Missing `end`: the next section's id is read as an instruction (0x0a is `throw_ref`, an
+  // opcode only with exceptions on).
   assertMalformed(
     mod(
       TYPE_VOID,
@@ -126,7 +126,7 @@ Deno.test("constant expressions", () => {
       section(6, [1, 0x7f, 0, 0x41, 0]),
       section(10, vec([body([], [0x0b])])),
     ),
-    "illegal opcode",
+    "illegal opcode (throw_ref needs a disabled feature)",
     25,
   );
   assertMalformed(
@@ -296,8 +296,10 @@ Deno.test("disabled proposals are malformed", () => {
   assertMalformed(funcModule([0x3f, 0x01, 0x1a, 0x0b]), "zero byte expected", CODE_AT + 1);
   const multi = { ...WASM2_FEATURES, wasmMultiMemory: true };
   decode(funcModule([0x3f, 0x01, 0x1a, 0x0b]), multi);
-  // Proposals without decoder support: tail calls, 64-bit and shared memories.
-  assertMalformed(funcModule([0x12, 0x00, 0x0b]), "illegal opcode", CODE_AT);
+  // Tail calls: decoded when their switch is on.
+  assertIllegal(funcModule([0x12, 0x00, 0x0b]), WASM2_FEATURES, CODE_AT);
+  decode(funcModule([0x12, 0x00, 0x0b]), { ...WASM2_FEATURES, wasmTailCall: true });
+  // Proposals without decoder support: 64-bit and shared memories.
   assertMalformed(mod(section(5, vec([[0x04, 0]]))), "integer too large", 11);
   assertMalformed(mod(section(5, vec([[0x03, 0, 1]]))), "integer too large", 11);
 });

@@ -1,29 +1,10 @@
 /** What the decoder makes of well-formed modules. */
 import assert from "node:assert/strict";
-import wabtInit from "wabt";
 import { OpReader } from "../../src/binary/op_reader.ts";
 import { Op } from "../../src/binary/opcodes.ts";
-import { body, decode, FUNC_ONE, mod, section, str, TYPE_VOID, u32, vec } from "./_builder.ts";
-
-const WAT_FEATURES = {
-  mutable_globals: true,
-  sat_float_to_int: true,
-  sign_extension: true,
-  simd: true,
-  multi_value: true,
-  bulk_memory: true,
-  reference_types: true,
-};
-
-async function wat(text: string, debugNames = false): Promise<Uint8Array> {
-  const wabt = await wabtInit();
-  const m = wabt.parseWat("test.wat", text, WAT_FEATURES);
-  try {
-    return m.toBinary({ write_debug_names: debugNames }).buffer;
-  } finally {
-    m.destroy();
-  }
-}
+import { decode } from "./_builder.ts";
+import { wat } from "../_lib/wabt.ts";
+import { body, FUNC_ONE, mod, section, str, TYPE_VOID, u32, vec } from "../_lib/bytes.ts";
 
 Deno.test("the smallest module", () => {
   const m = decode(mod());
@@ -33,8 +14,8 @@ Deno.test("the smallest module", () => {
   assert.equal(m.names.moduleName, null);
 });
 
-Deno.test("every section of a module built from text", async () => {
-  const bytes = await wat(
+Deno.test("every section of a module built from text", () => {
+  const bytes = wat(
     `(module $m
     (type $t (func (param i32 i64) (result f32)))
     (import "env" "f" (func $imp (type $t)))
@@ -53,7 +34,7 @@ Deno.test("every section of a module built from text", async () => {
     (elem (i32.const 0) $f)
     (data (i32.const 8) "hi")
     (data "passive"))`,
-    true,
+    { names: true },
   );
   const m = decode(bytes);
   assert.equal(m.types.length, 2);

@@ -10,7 +10,10 @@ import {
   Op,
   OP_INFO,
   opName,
+  opPrefix,
   OPS,
+  opSub,
+  prefixed,
   TranslateKind,
 } from "../../src/binary/opcodes.ts";
 import { I, ISA } from "../../src/engine/isa.ts";
@@ -27,14 +30,20 @@ Deno.test("opcodes: one row per code, Op and OP_INFO derived from the rows", () 
     assert.equal(opName(row.code), row.name);
   }
   assert.equal(Op.I32Add, 0x6a);
-  assert.equal(OP_INFO.get(0xfd6e)?.name, "i8x16.add");
-  assert.equal(opName(0xfcff), "<0xfcff>");
+  assert.equal(OP_INFO.get(0xfd06e)?.name, "i8x16.add");
+  assert.equal(OP_INFO.get(prefixed(0xfd, 0x6e))?.name, "i8x16.add");
+  assert.equal(opPrefix(0xfd06e), 0xfd);
+  assert.equal(opSub(0xfd06e), 0x6e);
+  assert.equal(opName(0xfc0ff), "<0xfc0ff>");
 });
 
 Deno.test("opcodes: prefixed rows belong to a proposal, memory rows carry their alignment", () => {
   for (const row of OP_INFO.values()) {
-    if (row.code >> 8 !== 0) assert.notEqual(row.feature, Feature.None, row.name);
-    if (row.code >> 8 === 0xfd) assert.equal(row.feature, Feature.Simd, row.name);
+    if (opPrefix(row.code) !== 0) assert.notEqual(row.feature, Feature.None, row.name);
+    if (opPrefix(row.code) === 0xfd) {
+      const relaxed = row.name.includes("relaxed");
+      assert.equal(row.feature, relaxed ? Feature.RelaxedSimd : Feature.Simd, row.name);
+    }
     const memarg = row.imm === Imm.MemArg || row.imm === Imm.MemArgLane;
     // Natural alignment: 1 to 16 bytes; only memory accesses have one.
     if (memarg) assert.ok(row.align <= 4, row.name);
@@ -80,6 +89,12 @@ Deno.test("opcodes: translation rules name engine instructions of the right shap
       case TranslateKind.Simd:
         assert.match(t.instr!, /^V128/, row.name);
         break;
+      case TranslateKind.Atomic: {
+        // `op dst? sub addr offset operands...`: the address first, then the other operands.
+        const dst = results > 0 ? "r" : "";
+        assert.equal(shapeOf(t.instr!), `${dst}vro${"r".repeat(params - 1)}`, row.name);
+        break;
+      }
       default:
         assert.equal(t.instr, null, row.name);
     }

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { Trap, TRAP_MESSAGES } from "../../src/core/trap.ts";
 import { i64FromBigInt, i64ToBigInt } from "../../src/core/num/mod.ts";
+import { mulberry32 } from "../_lib/prng.ts";
 
 /** A small slot array: 8 slots of 8 bytes, as `Int32Array` words (slot k at word 2k). */
 export const s: Int32Array = new Int32Array(16);
@@ -117,15 +118,8 @@ export function checkF64(actual: number, expected: number | bigint | string, lab
   checkF64Bits(f64Bits(actual), expected, label);
 }
 
-/** A small seeded PRNG (mulberry32), so random tests are reproducible. */
-export function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+/** The toolkit's seeded PRNG (unsigned 32-bit integers). */
+export const rng: typeof mulberry32 = mulberry32;
 
 /**
  * A generator of "interesting" signed 64-bit values: uniform ones, and ones near the fast-path

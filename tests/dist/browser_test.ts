@@ -3,8 +3,8 @@
  * page script into one file, a static server on 127.0.0.1 serves it, and headless Chromium loads
  * the page with WebAssembly disabled and prints the DOM, where the page wrote its report.
  *
- * Needs `chromium` on PATH (or `$CHROMIUM` naming the binary); `.ci/run` installs it. Without it
- * the test fails: it is never skipped.
+ * Needs `chromium` on PATH (or `$CHROMIUM` naming the binary); `deno task ok` installs it where
+ * it can (`scripts/setup_tests.ts`). Without it the test fails: it is never skipped.
  *
  * The page runs twice: as it is (the engine's `auto` tier then generates code) and under a
  * Content-Security-Policy without 'unsafe-eval' (`auto` then runs the interpreter).
@@ -18,36 +18,13 @@
 
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { wat } from "../api/_wat.ts";
+import { CHROMIUM_ADVICE, findChromium } from "../_lib/chromium.ts";
+import { wat } from "../_lib/wabt.ts";
 import { DEMO_WAT, EXPECTED } from "./_demo.ts";
 import { startStaticServer } from "./_static_server.ts";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const DENO = Deno.execPath();
-
-/** Finds the Chromium binary, or throws saying how to get one. */
-async function chromiumPath(): Promise<string> {
-  const candidates = [
-    Deno.env.get("CHROMIUM"),
-    "chromium",
-    "chromium-browser",
-    "google-chrome",
-  ].filter((c): c is string => c !== undefined && c !== "");
-  for (const candidate of candidates) {
-    try {
-      const { success } = await new Deno.Command(candidate, {
-        args: ["--version"],
-        stdout: "null",
-        stderr: "null",
-      }).output();
-      if (success) return candidate;
-    } catch { /* not this one */ }
-  }
-  throw new Error(
-    "No Chromium found (tried $CHROMIUM, chromium, chromium-browser, google-chrome). " +
-      "Install it: apt-get update && apt-get install -y chromium (.ci/run does this).",
-  );
-}
 
 function htmlUnescape(text: string): string {
   return text.replace(
@@ -62,7 +39,8 @@ for (const csp of [false, true]) {
       csp ? ", under a CSP forbidding eval" : ""
     }`,
     async () => {
-      const chromium = await chromiumPath();
+      const chromium = await findChromium();
+      assert.ok(chromium !== null, CHROMIUM_ADVICE);
       const dir = await Deno.makeTempDir({ prefix: "wasmi_browser_" });
       const www = `${dir}/www`;
       try {

@@ -1,6 +1,8 @@
 /**
  * Bun: the API tests run under `bun test` (sources as they are, `Deno.test` shimmed onto
- * `bun:test` by `_deno_shim.ts`), and the REPL runs a script under `bun repl/main.ts`.
+ * `bun:test` by `_deno_shim.ts`), the REPL runs a script under `bun repl/main.ts` (and names
+ * Bun's command when it cannot find wabt), and the official WASI testsuite runs under Bun
+ * (`tests/wasi/main.ts`, and through `bun cli/main.ts run`).
  *
  * Uses the Bun that `npm ci` installs (`node_modules/.bin/bun`), or `$BUN`.
  *
@@ -19,12 +21,12 @@ interface Run {
   stdout: string;
 }
 
-async function bun(args: string[]): Promise<Run> {
+async function bun(args: string[], cwd = ROOT): Promise<Run> {
   let output;
   try {
     output = await new Deno.Command(BUN, {
       args,
-      cwd: ROOT,
+      cwd,
       stdout: "piped",
       stderr: "piped",
       env: { NO_COLOR: "1", WASMI_TS_HISTORY: "" },
@@ -60,6 +62,37 @@ Deno.test("bun: the REPL runs a script", async () => {
     assert.match(run.stdout, /^6765 : i32$/m);
     assert.match(run.stdout, /^2\.25 : f64$/m);
     assert.match(run.out, /integer divide by zero/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bun: the official WASI testsuite passes (host and memory fs, and through `run`)", async () => {
+  for (const fs of ["host", "memory"]) {
+    const run = await bun(["tests/wasi/main.ts", "--fs", fs]);
+    assert.equal(run.code, 0, run.out);
+    assert.match(run.stdout, new RegExp(`${fs} filesystem\\): 72 passed, 0 failed$`, "m"));
+  }
+  const cli = await bun([
+    "tests/wasi/main.ts",
+    "--filter",
+    "proc_exit",
+    "--cli",
+    `${BUN} cli/main.ts`,
+  ]);
+  assert.equal(cli.code, 0, cli.out);
+  assert.match(cli.stdout, /cli\/main\.ts run`\): 2 passed, 0 failed$/m);
+});
+
+Deno.test("bun: without wabt beside it, the REPL says how to add it with bun", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wasmi_bun_nowabt_" });
+  try {
+    // The sources alone, where no node_modules can provide wabt (and Bun's auto-install off).
+    for (const path of ["mod.ts", "src", "repl", "examples"]) {
+      await new Deno.Command("cp", { args: ["-r", `${ROOT}${path}`, dir] }).output();
+    }
+    const run = await bun(["--no-install", "repl/main.ts", "examples/demo.wat"], dir);
+    assert.match(run.out, /Reading WAT needs the wabt package \(install it beside the REPL: bun add wabt\)/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

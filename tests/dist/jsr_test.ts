@@ -31,13 +31,17 @@ Deno.test("jsr: deno publish --dry-run passes and ships only the library", async
   const files = [...out.matchAll(/file:\/\/\/\S+/g)].map((m) =>
     m[0].slice(`file://${ROOT}`.length)
   );
-  for (const need of ["mod.ts", "deno.json", "README.md", "LICENSE", "repl/main.ts"]) {
+  const needs = ["mod.ts", "deno.json", "README.md", "LICENSE", "repl/main.ts", "cli/main.ts"];
+  for (const need of [...needs, "src/wasi/mod.ts", "src/wasi/host_fs.ts", "tests/spec/runner.ts"]) {
     assert.ok(files.includes(need), `${need} must ship; shipping ${files.join(", ")}`);
   }
+  // The spec runner's modules ship for `wasmi-ts wast`; its tests and CLI do not.
+  const specRunner = /^tests\/spec\/(script|runner|host|summary|values|wat|sexpr|literals)\.ts$/;
   const stray = files.filter((f) =>
-    !/^(src|repl)\//.test(f) && !["mod.ts", "deno.json", "README.md", "LICENSE"].includes(f)
+    !/^(src|repl|cli)\//.test(f) && !specRunner.test(f) &&
+    !["mod.ts", "deno.json", "README.md", "LICENSE"].includes(f)
   );
-  assert.deepEqual(stray, [], "only the library, the REPL and the package files ship");
+  assert.deepEqual(stray, [], "only the library, the REPL, the CLI and the package files ship");
   assert.deepEqual(files.filter((f) => /_test\.ts$/.test(f)), []);
 });
 

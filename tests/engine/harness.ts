@@ -25,7 +25,7 @@ import { storeInner } from "../../src/runtime/store.ts";
 
 const wabt = await wabtInit();
 
-/** Assembles WAT text (Wasm 2.0 features), with a name section. */
+/** Assembles WAT text (Wasm 2.0 features and exception handling), with a name section. */
 export function wat(text: string): Uint8Array {
   const m = wabt.parseWat("test.wat", text, {
     multi_value: true,
@@ -34,6 +34,7 @@ export function wat(text: string): Uint8Array {
     sign_extension: true,
     sat_float_to_int: true,
     mutable_globals: true,
+    exceptions: true,
   });
   try {
     m.generateNames();

@@ -1,7 +1,8 @@
 /**
  * The SIMD operations of `src/engine/simd.ts` and `simd_mem.ts`, without the engine.
  *
- * 1. Table tests harvested from the official `simd_*.wast` files: every exported function whose
+ * 1. Table tests harvested from the official `simd_*.wast` files and the relaxed SIMD proposal's
+ *    scripts (whose `either` results admit each lowering): every exported function whose
  *    body is a single SIMD operator applied to its parameters, e.g.
  *    `(func (export "i8x16.add") (param v128 v128) (result v128) (i8x16.add (local.get 0)
  *    (local.get 1)))`, is run directly through the matching `simd*` function for each
@@ -12,7 +13,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { OP_INFO } from "../../src/binary/opcodes.ts";
+import { OP_INFO, opPrefix, opSub } from "../../src/binary/opcodes.ts";
 import { Trap, TrapCode } from "../../src/core/trap.ts";
 import {
   simdBinary,
@@ -151,9 +152,9 @@ function lanes(s: Int32Array, w: number, shape: string): (number | bigint)[] {
 const NAME_TO_SUB = new Map<string, number>();
 const INSTR = new Map<number, string>();
 for (const info of OP_INFO.values()) {
-  if (info.code >> 8 !== 0xfd) continue;
-  NAME_TO_SUB.set(info.name, info.code & 0xff);
-  INSTR.set(info.code & 0xff, info.translate.instr!);
+  if (opPrefix(info.code) !== 0xfd) continue;
+  NAME_TO_SUB.set(info.name, opSub(info.code));
+  INSTR.set(opSub(info.code), info.translate.instr!);
 }
 
 /** Loads, stores and `v128.const`: not harvested (memory ops are tested below). */
@@ -277,10 +278,14 @@ function runSimple(f: SimpleFunc, s: Int32Array, d: number): void {
 
 Deno.test("SIMD operations pass the testsuite's assertions on single-operator functions", () => {
   const dir = testsuiteDir();
-  const files = [...Deno.readDirSync(dir)]
-    .map((e) => e.name)
-    .filter((n) => n.startsWith("simd_") && n.endsWith(".wast"))
-    .sort();
+  const relaxed = join("proposals", "relaxed-simd");
+  const files = [
+    ...[...Deno.readDirSync(dir)]
+      .map((e) => e.name)
+      .filter((n) => n.startsWith("simd_") && n.endsWith(".wast"))
+      .sort(),
+    ...[...Deno.readDirSync(join(dir, relaxed))].map((e) => join(relaxed, e.name)).sort(),
+  ];
   const failures: string[] = [];
   const covered = new Set<number>();
   let cases = 0;

@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Config, Engine, Instance, Module, Store, Val, ValidationError } from "../../mod.ts";
-import { OP_INFO } from "../../src/binary/opcodes.ts";
-import { body, mod, section, str, u32, vec } from "../binary/_builder.ts";
+import { OP_INFO, opPrefix, opSub } from "../../src/binary/opcodes.ts";
+import { body, mod, section, str, u32, vec } from "../_lib/bytes.ts";
 import { isAtom, readSExprs, type SExpr } from "../spec/sexpr.ts";
 import { type Command, type ModuleDef, parseScript } from "../spec/script.ts";
 import { testsuiteDir } from "../spec/suite.ts";
@@ -20,7 +20,7 @@ const OPCODES = new Map([...OP_INFO.values()].map((info) => [info.name, info.cod
 
 /** One opcode's bytes (prefixed ones with a LEB128 sub-opcode). */
 function opcodeBytes(code: number): number[] {
-  return code > 0xff ? [code >> 8, ...u32(code & 0xff)] : [code];
+  return code > 0xff ? [opPrefix(code), ...u32(opSub(code))] : [code];
 }
 
 /**

@@ -11,25 +11,10 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createReplContext } from "../../repl/context.ts";
-import { BufferOutput } from "../../repl/output.ts";
-import { runScript } from "../../repl/script.ts";
+import { transcript } from "./_transcript.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const GOLDEN = fileURLToPath(new URL("./golden/", import.meta.url));
 const UPDATE = Deno.env.get("UPDATE_GOLDEN") === "1";
-
-/** Runs a script the way `repl --script <file> --echo` does, and returns its transcript. */
-export async function transcript(script: string): Promise<string> {
-  const output = new BufferOutput();
-  const { ctx, quitRequested } = createReplContext(
-    output,
-    (path) => new Uint8Array(readFileSync(path.startsWith("/") ? path : ROOT + path)),
-    { sliceFuel: 10_000n },
-  );
-  const result = await runScript(script.split("\n"), ctx, quitRequested, { echo: true });
-  return [...output.lines, `# failures: ${result.failures}`, ""].join("\n");
-}
 
 for (const file of readdirSync(GOLDEN).filter((f) => f.endsWith(".repl")).sort()) {
   const script = readFileSync(GOLDEN + file, "utf8");

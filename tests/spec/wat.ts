@@ -12,7 +12,7 @@
  * @module
  */
 
-import wabtInit from "wabt";
+import { wabt, WABT_FEATURES, WABT_WASM3_FEATURES } from "../_lib/wabt.ts";
 import { isWholeModule } from "./sexpr.ts";
 import type { Command, ModuleDef, ModuleSource } from "./script.ts";
 
@@ -20,32 +20,6 @@ import type { Command, ModuleDef, ModuleSource } from "./script.ts";
 export class WatError extends Error {
   override name = "WatError";
 }
-
-/** The Wasm 2.0 features, everything later off. */
-const WASM2_FEATURES = {
-  mutable_globals: true,
-  sat_float_to_int: true,
-  sign_extension: true,
-  simd: true,
-  multi_value: true,
-  bulk_memory: true,
-  reference_types: true,
-} as const;
-
-/** Every feature wabt 1.0.39 knows, for Wasm 3.0 and proposal scripts. */
-const WASM3_FEATURES = {
-  ...WASM2_FEATURES,
-  exceptions: true,
-  threads: true,
-  function_references: true,
-  tail_call: true,
-  annotations: true,
-  gc: true,
-  memory64: true,
-  multi_memory: true,
-  extended_const: true,
-  relaxed_simd: true,
-} as const;
 
 /**
  * Which text a script is written in: `wasm2` (the root scripts: wabt with the Wasm 2.0
@@ -55,9 +29,6 @@ export type TextProfile = "wasm2" | "wasm3";
 
 /** The converters, in the order they are tried. */
 export type Converter = "wabt" | "wasm-tools";
-
-// Loaded once per process: instantiating wabt's own Wasm takes tens of milliseconds.
-const wabt = await wabtInit();
 
 const utf8Decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
@@ -89,7 +60,8 @@ export function watToBinary(
   const input = typeof text === "string" || isWholeBuffer(text) ? text : text.slice();
   let module;
   try {
-    module = wabt.parseWat(filename, input, profile === "wasm2" ? WASM2_FEATURES : WASM3_FEATURES);
+    const features = profile === "wasm2" ? WABT_FEATURES : WABT_WASM3_FEATURES;
+    module = wabt.parseWat(filename, input, features);
   } catch (error) {
     throw new WatError(describeWabtError(error));
   }

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { Op } from "../../src/binary/opcodes.ts";
-import { assertInvalid, assertValid, bodyModule, T, validate, wat } from "./_helpers.ts";
+import { assertInvalid, assertValid, validate } from "./_helpers.ts";
+import { bodyModule, T } from "../_lib/bytes.ts";
+import { wat } from "../_lib/wabt.ts";
 
 Deno.test("func: well-typed bodies validate", () => {
   assertValid(`(module

@@ -3,14 +3,9 @@ import { Op } from "../../src/binary/opcodes.ts";
 import { WASM2_FEATURES } from "../../src/core/features.ts";
 import { ValidationError } from "../../src/core/errors.ts";
 import { validateFunction } from "../../src/validate/mod.ts";
-import {
-  assertDecodeErrorOnValidate,
-  assertInvalid,
-  assertValid,
-  bodyModule,
-  decode,
-  wat,
-} from "./_helpers.ts";
+import { assertDecodeErrorOnValidate, assertInvalid, assertValid, decode } from "./_helpers.ts";
+import { bodyModule } from "../_lib/bytes.ts";
+import { wat } from "../_lib/wabt.ts";
 
 Deno.test("module: a module using every kind of entity validates", () => {
   assertValid(`(module

@@ -12,3 +12,4 @@ export * from "./i32.ts";
 export * from "./i64.ts";
 export * from "./float.ts";
 export * from "./convert.ts";
+export * from "./fma.ts";

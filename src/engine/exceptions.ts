@@ -1,0 +1,110 @@
+/**
+ * Exception handling (the exception-handling proposal with `exnref`): tags, exceptions, and the
+ * unwinding that `throw`, `throw_ref` and a host function's `WasmException` start.
+ *
+ * Handlers cost nothing until something throws. The translator gives each compiled function a
+ * side table (`CompiledFunc.handlers`, `HANDLER_WORDS` words per catch clause, innermost
+ * `try_table` first): the code range the clause covers, the tag it catches (-1: any), whether
+ * it also delivers the exception as an `exnref`, the landing pad to jump to and the slot the
+ * payload goes to. A throw walks the explicit call stack from the innermost frame outwards,
+ * consulting each frame's table at the pc it stopped at; the JS stack is never unwound, and a
+ * frame with a live handler may have been suspended (fuel, host call) and resumed before.
+ *
+ * @module
+ */
+
+import { ExnEntity, exnErrors, SLOT_WORDS, type StoreInner, type TagEntity } from "./entities.ts";
+import type { ExecStack } from "./stack.ts";
+
+/**
+ * Words per catch clause in `CompiledFunc.handlers`: range start, range end (exclusive), tag
+ * index (-1 for `catch_all`), 1 when the clause delivers an `exnref`, the pad's pc, and the
+ * frame-relative word offset of the slot where the payload (then the `exnref`) goes.
+ */
+export const HANDLER_WORDS = 6;
+
+/**
+ * Throws `exn` from the innermost frame of `st`, whose saved pc (`frames[2d + 1]`) is just past
+ * the throwing instruction, as every caller frame's is past its call. Finds the innermost
+ * handler among frames `baseDepth..st.depth`; when there is one, pops the frames above it,
+ * writes the payload (and the `exnref`) into its slots and sets the frame's pc to the landing
+ * pad: the caller reloads its state from `st` and continues. When there is none, throws
+ * `exnErrors.make(exn)` (the runtime's `WasmException`).
+ */
+export function throwException(
+  store: StoreInner,
+  st: ExecStack,
+  baseDepth: number,
+  exn: ExnEntity,
+): void {
+  const frames = st.frames;
+  for (let d = st.depth; d >= baseDepth; d--) {
+    const func = st.funcs[d]!;
+    const handlers = func.compiled!.handlers;
+    if (handlers === null) continue;
+    const at = frames[2 * d + 1]! - 1;
+    for (let i = 0; i < handlers.length; i += HANDLER_WORDS) {
+      if (at < handlers[i]! || at >= handlers[i + 1]!) continue;
+      const tag = handlers[i + 2]!;
+      if (tag >= 0 && func.instance.tags[tag] !== exn.tag) continue;
+      let slot = frames[2 * d]! + handlers[i + 5]!;
+      const s32 = st.s32;
+      if (tag >= 0) {
+        const payload = exn.payload;
+        for (let j = 0; j < payload.length; j++) s32[slot + j] = payload[j]!;
+        const refs = exn.refs;
+        if (refs !== null) {
+          // Each handle is in its slot (a root) before the next one may collect.
+          for (let j = 0; j < refs.length; j++) {
+            const ref = refs[j];
+            if (ref !== undefined) {
+              s32[slot + j * SLOT_WORDS] = ref === null ? 0 : store.exnHandle(ref, true);
+            }
+          }
+        }
+        slot += exn.payload.length;
+      }
+      if (handlers[i + 3] !== 0) {
+        s32[slot] = store.exnHandle(exn, true);
+        s32[slot + 1] = 0;
+      }
+      st.depth = d;
+      frames[2 * d + 1] = handlers[i + 4]!;
+      return;
+    }
+  }
+  throw exnErrors.make(exn);
+}
+
+/** A new exception with tag `tag` and its payload copied from the slots at `base` of `s32`. */
+export function newException(
+  store: StoreInner,
+  tag: TagEntity,
+  s32: Int32Array,
+  base: number,
+): ExnEntity {
+  const params = tag.type.params;
+  const words = params.length * SLOT_WORDS;
+  // A packed plain array: a small typed array costs several times more to allocate.
+  const payload: number[] = [];
+  for (let i = 0; i < words; i++) payload.push(s32[base + i]!);
+  return new ExnEntity(tag, payload, exnRefsOf(store, params, payload));
+}
+
+/**
+ * The `exnref` values among `payload`'s slots (typed by `params`) as exceptions, by payload
+ * index (a sparse array), or null when there are none.
+ */
+export function exnRefsOf(
+  store: StoreInner,
+  params: readonly string[],
+  payload: ArrayLike<number>,
+): (ExnEntity | null)[] | null {
+  let refs: (ExnEntity | null)[] | null = null;
+  for (let i = 0; i < params.length; i++) {
+    if (params[i] !== "exnref") continue;
+    refs ??= [];
+    refs[i] = store.exnOf(payload[i * SLOT_WORDS]!);
+  }
+  return refs;
+}
