@@ -16,6 +16,7 @@ import {
   Trap,
   TrapCode,
   Val,
+  WasmException,
 } from "../../mod.ts";
 import { wat } from "../_lib/wabt.ts";
 import { withCustomSection } from "../_lib/bytes.ts";
@@ -370,4 +371,68 @@ Deno.test("codegen: generation is linear in the body size", () => {
     // ~100 ms here; a quadratic pass would take minutes at this size.
     assert.ok(ms < 5000, `${name} took ${ms.toFixed(0)} ms`);
   }
+});
+
+Deno.test("codegen: exceptions thrown, caught and uncaught alike in both tiers", () => {
+  const bytes = wat(
+    `(module
+    (import "t" "e" (tag $e (param i32)))
+    (import "host" "f" (func $host (param i32) (result i32)))
+    (func $thrower (param i32) (result i32)
+      (if (i32.eq (local.get 0) (i32.const 1)) (then (throw $e (i32.const 41))))
+      (if (i32.eq (local.get 0) (i32.const 2)) (then (return (call $host (local.get 0)))))
+      (i32.mul (local.get 0) (i32.const 10)))
+    (func $middle (param i32) (result i32) (local $keep i32)
+      (local.set $keep (i32.add (local.get 0) (i32.const 100)))
+      (i32.add (local.get $keep) (call $thrower (local.get 0))))
+    (func $catcher (param i32) (result i32)
+      (block $caught (result i32)
+        (try_table (result i32) (catch $e $caught)
+          (call $middle (local.get 0)))))
+    (func (export "run") (param i32) (result i32) (call $catcher (local.get 0)))
+    (func (export "raw") (param i32) (result i32) (call $middle (local.get 0))))`,
+    { exceptions: true },
+  );
+  const results = TIERS.map((tier) => {
+    const engine = new Engine(new Config({ executionTier: tier, wasmExceptions: true }));
+    const store = new Store(engine, null);
+    const linker = new Linker<null>(engine);
+    const instance0 = linker.instantiate(
+      store,
+      new Module(engine, wat(`(module (tag (export "e") (param i32)))`, { exceptions: true })),
+    );
+    const tag = instance0.getTag(store, "e")!;
+    linker.define("t", "e", tag);
+    linker.funcWrap("host", "f", { params: ["i32"], results: ["i32"] }, (_, x: number) => {
+      if (x === 2) throw new WasmException(store, tag, [Val.i32(7)]);
+      return x;
+    });
+    const instance = linker.instantiate(store, new Module(engine, bytes));
+    const out: (number | string)[] = [];
+    for (const name of ["run", "raw"]) {
+      const f = instance.getTypedFunc<[number], number>(store, name);
+      for (const x of [0, 1, 2, 3]) {
+        try {
+          out.push(f.call(store, x));
+        } catch (e) {
+          out.push(
+            e instanceof WasmException ? `uncaught ${e.payload(store)[0]!.value}` : String(e),
+          );
+        }
+      }
+    }
+    if (tier === "codegen") {
+      // The catching function (and what it calls) runs in the interpreter; run and raw, and
+      // what raw calls, are generated.
+      const stats = engine.codegenStats();
+      assert.equal(stats.generated, 4);
+      assert.deepEqual(stats.reasons, { "exception handlers (try_table)": 1 });
+    }
+    return out;
+  });
+  // 0 and 3 return normally; 1 throws $e, 2's host function throws $e: caught by the
+  // try_table in run's callee, uncaught through raw (thrown by generated code, or by the host
+  // function a generated body called).
+  assert.deepEqual(results[0], [100, 41, 7, 133, 100, "uncaught 41", "uncaught 7", 133]);
+  assert.deepEqual(results[1], results[0]);
 });
