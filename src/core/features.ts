@@ -35,6 +35,8 @@ export interface WasmFeatures {
   readonly wasmCustomPageSizes: boolean;
   /** The wide-arithmetic proposal: 128-bit add, sub and multiply results. */
   readonly wasmWideArithmetic: boolean;
+  /** The threads proposal: shared memories (limits flag 0x02) and atomics. */
+  readonly wasmThreads?: boolean;
 }
 
 /** Wasm 2.0: the features on by default. */

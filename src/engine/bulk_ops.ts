@@ -12,13 +12,7 @@
  */
 
 import { Trap, TrapCode } from "../core/trap.ts";
-import {
-  type InstanceEntity,
-  type MemoryEntity,
-  PAGE_SIZE,
-  type StoreInner,
-  type TableEntity,
-} from "./entities.ts";
+import type { InstanceEntity, MemoryEntity, StoreInner, TableEntity } from "./entities.ts";
 import type { BulkFuel } from "./fuel.ts";
 
 const EMPTY_ELEMS = new Int32Array(0);
@@ -130,11 +124,11 @@ export function memoryGrow(
 ): number {
   delta >>>= 0;
   if (delta === 0) return mem.pages;
-  if (fuel !== null && fuel.eager && !fuel.bytes(store!, delta * PAGE_SIZE)) {
+  if (fuel !== null && fuel.eager && !fuel.bytes(store!, delta * mem.pageSize)) {
     return GROW_OUT_OF_FUEL;
   }
   if (!mem.mayGrow(delta)) return -1;
-  if (fuel !== null && !fuel.eager && !fuel.bytes(store!, delta * PAGE_SIZE)) {
+  if (fuel !== null && !fuel.eager && !fuel.bytes(store!, delta * mem.pageSize)) {
     return GROW_OUT_OF_FUEL;
   }
   return mem.growBy(delta);

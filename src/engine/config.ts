@@ -60,11 +60,11 @@ export interface ConfigOptions {
   wasmTailCall?: boolean;
   /** The extended-const proposal (arithmetic in constant expressions); default off. */
   wasmExtendedConst?: boolean;
-  /** The multi-memory proposal; not implemented: only `false` is accepted. */
+  /** The multi-memory proposal (several memories per module); default on. */
   wasmMultiMemory?: boolean;
-  /** The memory64 proposal; not implemented: only `false` is accepted. */
+  /** The memory64 proposal (memories and tables indexed by `i64`); default on. */
   wasmMemory64?: boolean;
-  /** The custom-page-sizes proposal; not implemented: only `false` is accepted. */
+  /** The custom-page-sizes proposal (memories with 1-byte pages); default off. */
   wasmCustomPageSizes?: boolean;
   /** The wide-arithmetic proposal (`i64.add128`, `i64.sub128`, `i64.mul_wide_s/u`); default off. */
   wasmWideArithmetic?: boolean;
@@ -93,15 +93,12 @@ export interface ConfigOptions {
 const UNIMPLEMENTED_PROPOSALS: Partial<Record<keyof WasmFeatures, string>> = {
   wasmRelaxedSimd: "relaxed SIMD",
   wasmTailCall: "tail-call",
-  wasmMultiMemory: "multi-memory",
-  wasmMemory64: "memory64",
-  wasmCustomPageSizes: "custom-page-sizes",
 };
 
 /**
- * Engine configuration, as wasmi's `Config`: Wasm 2.0 features on by default, later proposals
- * off, fuel metering off. Turning on a proposal the engine does not implement (tail calls,
- * relaxed SIMD, multi-memory, memory64, custom page sizes) throws `ConfigError`.
+ * Engine configuration, as wasmi's `Config`: Wasm 2.0 features, multi-memory and memory64 on by
+ * default, custom page sizes and other later proposals off, fuel metering off. Turning on a
+ * proposal the engine does not implement (tail calls, relaxed SIMD) throws `ConfigError`.
  *
  * @example Metering fuel and limiting recursion
  * ```ts
@@ -137,11 +134,11 @@ export class Config implements WasmFeatures {
   wasmTailCall = false;
   /** The extended-const proposal (arithmetic in constant expressions). */
   wasmExtendedConst = false;
-  /** The multi-memory proposal (not implemented: always off). */
-  wasmMultiMemory = false;
-  /** The memory64 proposal (not implemented: always off). */
-  wasmMemory64 = false;
-  /** The custom-page-sizes proposal (not implemented: always off). */
+  /** The multi-memory proposal: several memories per module. */
+  wasmMultiMemory = true;
+  /** The memory64 proposal: memories and tables indexed by `i64`. */
+  wasmMemory64 = true;
+  /** The custom-page-sizes proposal: memories with 1-byte pages. */
   wasmCustomPageSizes = false;
   /** The wide-arithmetic proposal. */
   wasmWideArithmetic = false;

@@ -580,7 +580,7 @@ const ROWS = {
     mview.setInt32(ea + 4, $3.hi, true);
   `,
   ),
-  MemorySize: op("r", "s32[$1] = memLen / PAGE_SIZE;"),
+  MemorySize: op("r", "s32[$1] = mem!.pages;"),
   MemoryGrow: op(
     "rr",
     `
@@ -687,6 +687,69 @@ const ROWS = {
   V128Store: op("ror", "simdStore(s32, mview, s32[$1], $2, $3);"),
   V128LoadLane: op("rvrori", "simdLoadLane($2, s32, mview, $1, s32[$3], $4, $5, $6);"),
   V128StoreLane: op("vrori", "simdStoreLane($1, s32, mview, s32[$2], $3, $4, $5);"),
+
+  // multi-memory, memory64, table64 (`memory_ext.ts`). Memory 0 keeps the instructions above;
+  // the others' accesses carry a memory index and, for loads and stores, the Wasm opcode. A
+  // 64-bit address, index or size is narrowed to a u32 word first (`Index64`: 0xffffffff when
+  // its high word is set, out of bounds in any 64-bit memory or table, which stay smaller), and
+  // a 64-bit memory's or table's size results are widened back (`SizeToI64`: -1 stays -1).
+  Index64: op(
+    "rr",
+    `
+    const a = $2;
+    s32[$1] = s32[a + 1] === 0 ? s32[a] : -1;
+  `,
+  ),
+  SizeToI64: op(
+    "rr",
+    `
+    const d = $1;
+    const v = s32[$2];
+    s32[d] = v;
+    s32[d + 1] = v === -1 ? -1 : 0;
+  `,
+  ),
+  LoadMem: op("rixro", "memLoad($2, s32, $1, inst.memories[$3].view, s32[$4], $5);"),
+  StoreMem: op("ixror", "memStore($1, s32, inst.memories[$2].view, s32[$3], $4, $5);"),
+  MemorySizeMem: op("rx", "s32[$1] = inst.memories[$2].pages;"),
+  MemoryGrowMem: op(
+    "rxr",
+    `
+    const old = memoryGrow(inst.memories[$2], s32[$3], bulkFuel, store);
+    if (old === GROW_OUT_OF_FUEL) {
+      if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+      break; // refilled: run it again
+    }
+    s32[$1] = old;
+    if (mem !== null && mview !== mem.view) {
+      // It was memory 0 imported twice.
+      mview = mem.view;
+      memLen = mview.byteLength;
+    }
+  `,
+  ),
+  MemoryFillMem: bulk(
+    "xrrr",
+    "memoryFill(inst.memories[$1], s32[$2], s32[$3], s32[$4], bulkFuel, store)",
+  ),
+  MemoryCopyMem: bulk(
+    "xxrrr",
+    "memoryCopyBetween(inst.memories[$1], inst.memories[$2], s32[$3], s32[$4], s32[$5], bulkFuel, store)",
+  ),
+  MemoryInitMem: bulk(
+    "xxrrr",
+    "memoryInitOf(inst, $1, $2, s32[$3], s32[$4], s32[$5], bulkFuel, store)",
+  ),
+  V128LoadMem: op("rvxro", "simdLoad($2, s32, inst.memories[$3].view, $1, s32[$4], $5);"),
+  V128StoreMem: op("xror", "simdStore(s32, inst.memories[$1].view, s32[$2], $3, $4);"),
+  V128LoadLaneMem: op(
+    "rvxrori",
+    "simdLoadLane($2, s32, inst.memories[$3].view, $1, s32[$4], $5, $6, $7);",
+  ),
+  V128StoreLaneMem: op(
+    "vxrori",
+    "simdStoreLane($1, s32, inst.memories[$2].view, s32[$3], $4, $5, $6);",
+  ),
 } satisfies Record<string, Row>;
 
 /** The name of an instruction. */

@@ -12,18 +12,59 @@ import { memories } from "./handles.ts";
 import { checkNewMemory, growthErrorCause } from "./limits.ts";
 import { type Store, storeInner } from "./store.ts";
 
-/** Pages a 32-bit memory can have at most (4 GiB). */
+/** Pages of 64 KiB a 32-bit memory can have at most (4 GiB). */
 export const MAX_PAGES = 65536;
 
-/** Throws `MemoryError` unless `type` is a valid 32-bit memory type. */
+/**
+ * Bytes a 64-bit memory can have at most here: less than 4 GiB, what a JS engine can reliably
+ * allocate. Its type may allow more (the spec lets growth fail), but never an address of 2^32 or
+ * more in bounds, which the executor relies on: it narrows a 64-bit address with a high word to
+ * 0xffffffff, out of bounds however many bytes follow.
+ */
+export const MAX_BYTES_64 = 2 ** 32 - 65536;
+
+/** Throws `MemoryError` unless `type` is a valid memory type this engine can create. */
 function checkMemoryType(type: MemoryType): void {
   if (!(type instanceof MemoryType)) throw new TypeError("Expected a MemoryType");
-  if (type.minimum > MAX_PAGES || (type.maximum !== null && type.maximum > MAX_PAGES)) {
-    throw new MemoryError(`Invalid ${type}: a memory has at most ${MAX_PAGES} pages`);
+  if (type.pageSizeLog2 !== 0 && type.pageSizeLog2 !== 16) {
+    throw new MemoryError(`Invalid ${type}: the page size must be 1 or 65536 bytes`);
+  }
+  const maxPages = 2 ** (32 - type.pageSizeLog2);
+  if (
+    !type.index64 &&
+    (type.minimum > maxPages || (type.maximum !== null && type.maximum > maxPages))
+  ) {
+    throw new MemoryError(`Invalid ${type}: a 32-bit memory has at most ${maxPages} pages`);
+  }
+  if (type.index64 && type.minimum * type.pageSize > MAX_BYTES_64) {
+    throw new MemoryError(
+      `Cannot allocate ${type}: this engine's 64-bit memories hold at most ${MAX_BYTES_64} bytes`,
+    );
+  }
+  if (type.shared && type.maximum === null) {
+    throw new MemoryError(`Invalid ${type}: a shared memory needs a maximum`);
   }
   if (type.maximum !== null && type.minimum > type.maximum) {
     throw new MemoryError(`Invalid ${type}: the minimum is above the maximum`);
   }
+}
+
+/** The most pages a memory of `type` can reach here: its maximum, within the engine's caps. */
+function maxPagesOf(type: MemoryType): number {
+  const cap = type.index64 ? MAX_BYTES_64 / type.pageSize : 2 ** (32 - type.pageSizeLog2);
+  return Math.min(type.maximum ?? cap, Math.floor(cap));
+}
+
+/** The type of memory `e` with its current size as minimum. */
+export function currentMemoryType(e: MemoryEntity): MemoryType {
+  const t = e.type;
+  return new MemoryType({
+    minimum: e.pages,
+    maximum: t.maximum,
+    shared: t.shared,
+    index64: t.index64,
+    pageSizeLog2: t.pageSizeLog2,
+  });
 }
 
 /**
@@ -39,7 +80,7 @@ export function createMemoryEntity(type: MemoryType, store: Store): MemoryEntity
   checkNewMemory(inner, type);
   let entity: MemoryEntity;
   try {
-    entity = new MemoryEntity(type, type.maximum ?? MAX_PAGES);
+    entity = new MemoryEntity(type, maxPagesOf(type));
   } catch (e) {
     if (e instanceof RangeError) {
       throw new MemoryError(`Cannot allocate ${type}: ${e.message}`, { cause: e });
@@ -81,7 +122,7 @@ export class Memory {
   /** The memory's type, with its current size as minimum. */
   ty(store: Store): MemoryType {
     const e = memories.entity(store, this);
-    return new MemoryType({ minimum: e.pages, maximum: e.type.maximum, shared: e.type.shared });
+    return currentMemoryType(e);
   }
 
   /** The current size in pages. */

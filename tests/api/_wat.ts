@@ -14,6 +14,8 @@ const FEATURES = {
   bulk_memory: true,
   reference_types: true,
   extended_const: true,
+  multi_memory: true,
+  memory64: true,
 };
 
 /** Assembles `text` into a binary module (with a name section when `names` is set). */

@@ -18,16 +18,12 @@ import { wat } from "./_wat.ts";
 
 Deno.test("config: the defaults construct, with unimplemented proposals off", () => {
   const config = new Config();
-  for (
-    const key of [
-      "wasmRelaxedSimd",
-      "wasmTailCall",
-      "wasmMultiMemory",
-      "wasmMemory64",
-      "wasmCustomPageSizes",
-    ] as const
-  ) {
+  for (const key of ["wasmRelaxedSimd", "wasmTailCall", "wasmCustomPageSizes"] as const) {
     assert.equal(config[key], false, key);
+  }
+  // As in wasmi 2.0: multi-memory and memory64 are on by default, custom page sizes off.
+  for (const key of ["wasmSimd", "wasmMultiMemory", "wasmMemory64"] as const) {
+    assert.equal(config[key], true, key);
   }
   assert.equal(new Config({}).wasmSimd, true);
 });
@@ -36,15 +32,22 @@ Deno.test("config: a proposal the engine does not implement throws, naming it", 
   const cases: [keyof ConfigOptions, RegExp][] = [
     ["wasmRelaxedSimd", /relaxed SIMD proposal is not implemented/],
     ["wasmTailCall", /tail-call proposal is not implemented/],
-    ["wasmMultiMemory", /multi-memory proposal is not implemented/],
-    ["wasmMemory64", /memory64 proposal is not implemented/],
-    ["wasmCustomPageSizes", /custom-page-sizes proposal is not implemented/],
   ];
   for (const [key, message] of cases) {
     assert.throws(() => new Config({ [key]: true }), ConfigError, key);
     assert.throws(() => new Config({ [key]: true }), message, key);
     assert.equal(new Config({ [key]: false })[key as keyof Config], false, key);
   }
+});
+
+Deno.test("config: wasmCustomPageSizes decides whether a memory may have 1-byte pages", () => {
+  // (memory 3 (pagesize 1)): limits flags 0x08, minimum 3, page size 2^0
+  const bytes = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 4, 1, 0x08, 3, 0);
+  const on = new Engine(new Config({ wasmCustomPageSizes: true }));
+  const store = new Store(on, null);
+  const instance = new Linker(on).instantiate(store, new Module(on, bytes));
+  assert.equal(instance.exports(store).length, 0);
+  assert.throws(() => new Module(new Engine(new Config()), bytes), /malformed limits flags/);
 });
 
 Deno.test("config: unknown options and values of the wrong kind are refused", () => {
@@ -77,6 +80,8 @@ const SWITCHES: [keyof ConfigOptions, string][] = [
     "wasmExtendedConst",
     `(module (global i32 (i32.add (i32.const 1) (i32.const 2))))`,
   ],
+  ["wasmMultiMemory", `(module (memory 1) (memory 2))`],
+  ["wasmMemory64", `(module (memory i64 1) (func (drop (i64.load (i64.const 0)))))`],
 ];
 
 Deno.test("config: every accepted feature switch changes what the engine takes", () => {

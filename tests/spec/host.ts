@@ -281,11 +281,12 @@ class LibraryHost implements SpecHost {
   }
 }
 
-/** The host the runner uses by default: the library. */
-export const createHost: HostFactory = () => new LibraryHost();
+/** The host the runner uses by default: the library, with the Wasm 2.0 profile's switches. */
+export const createHost: HostFactory = () => new LibraryHost({ features: wasm2Switches() });
 
-/** The library in fueled mode (see `LibraryHostOptions.fuel`). */
-export const createFueledHost: HostFactory = () => new LibraryHost({ fuel: true });
+/** The library in fueled mode (see `LibraryHostOptions.fuel`), Wasm 2.0 profile. */
+export const createFueledHost: HostFactory = () =>
+  new LibraryHost({ fuel: true, features: wasm2Switches() });
 
 /** A host factory with the given options. */
 export function hostFactory(options: LibraryHostOptions): HostFactory {
@@ -313,6 +314,38 @@ export const WASM3_SWITCHES: readonly string[] = [
   "wasmFunctionReferences",
   "wasmGc",
 ];
+
+/**
+ * The switches of the Wasm 2.0 profile the root suite runs with: every proposal switch of
+ * `WASM3_SWITCHES` that is not Wasm 2.0 and that this build knows, turned off (the library's
+ * defaults turn some on, as wasmi's do, and the 2.0 testsuite expects their absence).
+ */
+export function wasm2Switches(): Record<string, boolean> {
+  const off: Record<string, boolean> = {};
+  const known = Object.keys(new Config());
+  const wasm2 = WASM3_SWITCHES.slice(0, WASM3_SWITCHES.indexOf("wasmSimd") + 1);
+  for (const name of WASM3_SWITCHES) {
+    if (!wasm2.includes(name) && known.includes(name)) off[name] = false;
+  }
+  return off;
+}
+
+/**
+ * Proposals that are not part of Wasm 3.0 and change what 3.0 modules mean (custom page sizes
+ * makes limits flag 0x08 valid, which the 3.0 binary tests expect to be malformed): the
+ * wasm-3.0 files run with them off, their own folder with them on (`FOLDER_SWITCHES`).
+ */
+export const OUTSIDE_WASM3: readonly string[] = ["wasmCustomPageSizes"];
+
+/**
+ * Switches a proposal folder's files run with, over the wasm-3.0 ones: its own proposal if it is
+ * outside Wasm 3.0, and off what its tests predate (the multi-memory folder is Wasm 2.0 plus
+ * multi-memory: its binary tests expect 2.0's limits encoding, which memory64 changes).
+ */
+export const FOLDER_SWITCHES: Readonly<Record<string, Readonly<Record<string, boolean>>>> = {
+  "custom-page-sizes": { wasmCustomPageSizes: true },
+  "multi-memory": { wasmMemory64: false },
+};
 
 /**
  * Which of `WASM3_SWITCHES` this build of the library accepts: a switch the engine does not

@@ -16,7 +16,13 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { hostFactory, wasm3Switches } from "./host.ts";
+import {
+  FOLDER_SWITCHES,
+  hostFactory,
+  OUTSIDE_WASM3,
+  wasm2Switches,
+  wasm3Switches,
+} from "./host.ts";
 import { COMMAND_KINDS } from "./script.ts";
 import type { CaseResult, ResultKind } from "./runner.ts";
 import { formatCounts, type Report, summarizeFile, type Summary, totalOf } from "./summary.ts";
@@ -155,17 +161,30 @@ async function main(args: string[]): Promise<number> {
   const report: Report = { files: {}, total: totalOf([]) };
   const failures: CaseResult[] = [];
   const wasm3 = values.suite !== "root";
-  const switches = wasm3 ? wasm3Switches() : { on: {}, refused: [] };
+  const switches = wasm3 ? wasm3Switches() : { on: wasm2Switches(), refused: [] };
   if (wasm3) {
     console.log(`proposal switches on: ${Object.keys(switches.on).join(", ")}`);
-    console.log(`refused by this build: ${switches.refused.join(", ") || "none"}\n`);
+    console.log(`refused by this build: ${switches.refused.join(", ") || "none"}`);
+    console.log(`off outside their own folders: ${OUTSIDE_WASM3.join(", ")}`);
+    console.log(`per folder: ${JSON.stringify(FOLDER_SWITCHES)}\n`);
   }
   const factory = hostFactory({ fuel: values.fuel, features: switches.on });
+  // A proposal outside Wasm 3.0 is on only for the files of its own folder.
+  const outside = Object.fromEntries(OUTSIDE_WASM3.map((name) => [name, false]));
+  const folderOf = (path: string) => /proposals[\\/]([^\\/]+)[\\/]/.exec(path)?.[1] ?? "";
+  const factoryFor = (path: string) => {
+    if (!wasm3) return factory;
+    const features = { ...switches.on, ...outside };
+    for (const [name, on] of Object.entries(FOLDER_SWITCHES[folderOf(path)] ?? {})) {
+      if (name in switches.on) features[name] = on;
+    }
+    return hostFactory({ fuel: values.fuel, features });
+  };
   const groups = new Map<string, Summary[]>();
   for (const selection of selections(values.suite, positionals, values.filter)) {
     const results = await runWastFile(selection.path, selection.name, {
       line: selection.line,
-      hostFactory: factory,
+      hostFactory: factoryFor(selection.path),
       profile: wasm3 ? "wasm3" : "wasm2",
     });
     const summary = summarizeFile(results);
