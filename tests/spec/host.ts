@@ -348,6 +348,24 @@ export const FOLDER_SWITCHES: Readonly<Record<string, Readonly<Record<string, bo
 };
 
 /**
+ * The switches a file of a Wasm 3.0 or proposal suite runs with: `on` (from `wasm3Switches`),
+ * less the proposals outside Wasm 3.0, with the changes of its proposal folder
+ * (`FOLDER_SWITCHES`) for the switches this build accepts.
+ */
+export function wasm3FeaturesFor(
+  path: string,
+  on: Readonly<Record<string, boolean>>,
+): Record<string, boolean> {
+  const features: Record<string, boolean> = { ...on };
+  for (const name of OUTSIDE_WASM3) if (name in on) features[name] = false;
+  const folder = /proposals[\\/]([^\\/]+)[\\/]/.exec(path)?.[1] ?? "";
+  for (const [name, value] of Object.entries(FOLDER_SWITCHES[folder] ?? {})) {
+    if (name in on) features[name] = value;
+  }
+  return features;
+}
+
+/**
  * Which of `WASM3_SWITCHES` this build of the library accepts: a switch the engine does not
  * implement throws at `new Config` (or is unknown to it); the rest are turned on.
  */

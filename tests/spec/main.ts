@@ -21,6 +21,7 @@ import {
   hostFactory,
   OUTSIDE_WASM3,
   wasm2Switches,
+  wasm3FeaturesFor,
   wasm3Switches,
 } from "./host.ts";
 import { COMMAND_KINDS } from "./script.ts";
@@ -170,16 +171,10 @@ async function main(args: string[]): Promise<number> {
   }
   const factory = hostFactory({ fuel: values.fuel, features: switches.on });
   // A proposal outside Wasm 3.0 is on only for the files of its own folder.
-  const outside = Object.fromEntries(OUTSIDE_WASM3.map((name) => [name, false]));
-  const folderOf = (path: string) => /proposals[\\/]([^\\/]+)[\\/]/.exec(path)?.[1] ?? "";
-  const factoryFor = (path: string) => {
-    if (!wasm3) return factory;
-    const features = { ...switches.on, ...outside };
-    for (const [name, on] of Object.entries(FOLDER_SWITCHES[folderOf(path)] ?? {})) {
-      if (name in switches.on) features[name] = on;
-    }
-    return hostFactory({ fuel: values.fuel, features });
-  };
+  const factoryFor = (path: string) =>
+    wasm3
+      ? hostFactory({ fuel: values.fuel, features: wasm3FeaturesFor(path, switches.on) })
+      : factory;
   const groups = new Map<string, Summary[]>();
   for (const selection of selections(values.suite, positionals, values.filter)) {
     const results = await runWastFile(selection.path, selection.name, {
