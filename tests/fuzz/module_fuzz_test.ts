@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import wabtInit from "wabt";
-import { DecodeError, Engine, Module, ValidationError } from "../../mod.ts";
+import { Config, DecodeError, Engine, Module, ValidationError } from "../../mod.ts";
 
 const SEEDS: Record<string, string> = {
   arith: `(module
@@ -66,6 +66,26 @@ const SEEDS: Record<string, string> = {
       (select (local.get 1) (local.get 2) (local.get 0)))
     (func (param funcref funcref i32) (result funcref)
       (select (result funcref) (local.get 0) (local.get 1) (local.get 2))))`,
+  memory64: `(module
+    (memory $m i64 1 2)
+    (table $t i64 2 funcref)
+    (data (memory $m) (i64.const 16) "hi")
+    (func (export "f") (param i64) (result i64)
+      (i64.store offset=8 (local.get 0) (i64.load32_u offset=4294967296 (local.get 0)))
+      (memory.fill (i64.const 0) (i32.const 1) (i64.const 2))
+      (drop (table.grow $t (ref.null func) (i64.const 1)))
+      (drop (v128.load8_lane 3 (local.get 0) (v128.const i64x2 0 0)))
+      (i64.add (memory.grow (i64.const 1)) (table.size $t))))`,
+  multiMemory: `(module
+    (memory $a 1)
+    (memory $b 1)
+    (data $d "xyz")
+    (func (export "f") (param i32) (result i32)
+      (i32.store16 $b offset=2 (local.get 0) (i32.load8_s $a (local.get 0)))
+      (memory.copy $a $b (i32.const 0) (i32.const 1) (i32.const 2))
+      (memory.init $b $d (i32.const 0) (i32.const 0) (i32.const 3))
+      (v128.store $b (local.get 0) (v128.load $a (local.get 0)))
+      (i32.add (memory.size $b) (memory.grow $a (i32.const 1)))))`,
 };
 
 /** Mulberry32: a tiny seeded PRNG so failures reproduce. */
@@ -111,7 +131,8 @@ function mutate(src: Uint8Array, rand: () => number): Uint8Array {
 
 Deno.test("mutated modules are accepted or rejected with DecodeError/ValidationError", async () => {
   const wabt = await wabtInit();
-  const engine = new Engine();
+  // Eager: every accepted mutant is validated and translated too, not just decoded.
+  const engine = new Engine(new Config({ compilationMode: "eager" }));
   const features = {
     mutable_globals: true,
     sat_float_to_int: true,
@@ -120,6 +141,8 @@ Deno.test("mutated modules are accepted or rejected with DecodeError/ValidationE
     multi_value: true,
     bulk_memory: true,
     reference_types: true,
+    memory64: true,
+    multi_memory: true,
   };
   const corpus = Object.entries(SEEDS).map(([name, wat]) => {
     const bytes = wabt.parseWat(`${name}.wat`, wat, features).toBinary({}).buffer;
