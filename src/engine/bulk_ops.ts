@@ -113,8 +113,9 @@ export const GROW_OUT_OF_FUEL = 2 ** 32;
 
 /**
  * `memory.grow`: the old size in pages, or -1. With `fuel`, a growth pays as copying its new
- * bytes would (`delta * 65536` bytes, as wasmi): in lazy mode once the limiter and the maximum
- * allow it, in eager mode before asking. Returns `GROW_OUT_OF_FUEL` when the store cannot pay.
+ * bytes would (`delta * mem.pageSize` bytes, as wasmi): in lazy mode once the limiter and the
+ * maximum allow it, in eager mode before asking. Returns `GROW_OUT_OF_FUEL` when the store
+ * cannot pay.
  */
 export function memoryGrow(
   mem: MemoryEntity,

@@ -93,8 +93,10 @@ export function createMemoryEntity(type: MemoryType, store: Store): MemoryEntity
 }
 
 /**
- * A linear memory, in 64 KiB pages. Its bytes move to a new buffer when it grows, so a view from
- * `data` must be taken again after any call that may grow it.
+ * A linear memory, in pages of its type's `pageSize` (64 KiB, or 1 byte with custom page sizes).
+ * Its bytes move to a new buffer when it grows, so a view from `data` must be taken again after
+ * any call that may grow it. A 64-bit memory (memory64) holds less than 4 GiB here; a larger
+ * minimum fails to be created (`MemoryError`) and growth beyond fails as the spec allows.
  *
  * @example Read, write, grow
  * ```ts
