@@ -168,6 +168,14 @@ function defineSpectest(linker: Linker<undefined>, store: Store<undefined>): voi
     "memory",
     new Memory(store, new MemoryType({ minimum: 1, maximum: 2 })),
   );
+  // Wasm 3.0 and threads scripts import these too.
+  const table64 = new TableType({ element: "funcref", minimum: 10, maximum: 20, index64: true });
+  linker.define("spectest", "table64", new Table(store, table64, Val.funcref(null)));
+  linker.define(
+    "spectest",
+    "shared_memory",
+    new Memory(store, new MemoryType({ minimum: 1, maximum: 2, shared: true })),
+  );
 }
 
 /** True for the JS engine's own stack overflow, which deep Wasm recursion may hit first. */
