@@ -717,8 +717,7 @@ class FuncTranslator {
     this.#endResult();
   }
 
-  /** One operand, one result; `extra` is a trailing immediate (or omitted). */
-  /** One operand, one result: `op dst [x] a [extra]`. */
+  /** One operand, one result: `op dst [x] a [extra]` (`x`, `extra`: immediates, or omitted). */
   #unary(op: number, extra?: number, x?: number): void {
     const s = this.#stack;
     const a = this.#use(s.height - 1);
