@@ -3,7 +3,7 @@
  * reference here only): one module with a 64-bit and a 32-bit memory, run on both engines with
  * the same seeded sequence of accesses at addresses around every edge (the end of memory, 2^32,
  * 2^63, 2^64 - 1). Each call must return the same value or trap on both, and both memories must
- * hold the same bytes at the end.
+ * hold the same bytes at the end. The same for a 64-bit and a 32-bit table.
  */
 import assert from "node:assert/strict";
 import { Engine, Linker, Module, Store, Trap } from "../../mod.ts";
@@ -158,4 +158,83 @@ Deno.test("memory64 and multi-memory agree with native WebAssembly, call by call
     assert.equal(mine.length, theirs.length, `memory ${name} size`);
     assert.ok(mine.every((byte, i) => byte === theirs[i]), `memory ${name} bytes`);
   }
+});
+
+const TABLES = `(module
+  (type $t (func (result i32)))
+  (table $x (export "x") i64 4 10 funcref)
+  (table $y (export "y") 3 funcref)
+  (elem (table $x) (i64.const 0) func $one $two)
+  (elem $e func $two $one)
+  (func $one (result i32) (i32.const 1))
+  (func $two (result i32) (i32.const 2))
+  (func (export "call") (param i64) (result i32) (call_indirect $x (type $t) (local.get 0)))
+  (func (export "isnull") (param i64) (result i32) (ref.is_null (table.get $x (local.get 0))))
+  (func (export "set") (param i64) (table.set $x (local.get 0) (ref.func $two)))
+  (func (export "grow") (param i64) (result i64) (table.grow $x (ref.func $one) (local.get 0)))
+  (func (export "size") (result i64) (table.size $x))
+  (func (export "fill") (param i64 i64) (table.fill $x (local.get 0) (ref.null func) (local.get 1)))
+  (func (export "copy_xy") (param i64 i32 i32) (table.copy $x $y (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "copy_yx") (param i32 i64 i32) (table.copy $y $x (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "init") (param i64 i32 i32) (table.init $x $e (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "cally") (param i32) (result i32) (call_indirect $y (type $t) (local.get 0)))
+)`;
+
+Deno.test("table64 agrees with native WebAssembly, call by call", () => {
+  const bytes = wat(TABLES);
+  const native = new WebAssembly.Instance(
+    new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
+  ).exports;
+  const engine = new Engine();
+  const store = new Store(engine, null);
+  const ours = new Linker(engine).instantiate(store, new Module(engine, bytes));
+  const rand = prng(0x7ab1e);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const index = () => pick([0n, 1n, 3n, 4n, 9n, 10n, 2n ** 32n, 2n ** 32n + 1n, 2n ** 64n - 1n]);
+  const small = () => pick([0, 1, 2, 3, 4, -1]);
+  const calls: Call[] = [];
+  for (let i = 0; i < 2000; i++) {
+    switch (Math.floor(rand() * 10)) {
+      case 0:
+        calls.push(["call", [index()]]);
+        break;
+      case 1:
+        calls.push(["isnull", [index()]]);
+        break;
+      case 2:
+        calls.push(["set", [index()]]);
+        break;
+      case 3:
+        calls.push(["grow", [pick([0n, 1n, 2n, 2n ** 32n, 2n ** 64n - 1n])]]);
+        break;
+      case 4:
+        calls.push(["fill", [index(), pick([0n, 1n, 3n, 2n ** 32n])]]);
+        break;
+      case 5:
+        calls.push(["copy_xy", [index(), small(), small()]]);
+        break;
+      case 6:
+        calls.push(["copy_yx", [small(), index(), small()]]);
+        break;
+      case 7:
+        calls.push(["init", [index(), small(), small()]]);
+        break;
+      case 8:
+        calls.push(["cally", [small()]]);
+        break;
+      default:
+        calls.push(["size", []]);
+    }
+  }
+  calls.forEach(([name, args], i) => {
+    const theirs = outcome(
+      () => (native[name] as (...a: unknown[]) => unknown)(...args),
+      (e) => e instanceof WebAssembly.RuntimeError,
+    );
+    const mine = outcome(
+      () => ours.getTypedFunc(store, name).call(store, ...args),
+      (e) => e instanceof Trap,
+    );
+    assert.equal(mine, theirs, `call ${i}: ${name}(${args.join(", ")})`);
+  });
 });
