@@ -51,8 +51,14 @@ function checkMemoryType(type: MemoryType): void {
 
 /** The most pages a memory of `type` can reach here: its maximum, within the engine's caps. */
 function maxPagesOf(type: MemoryType): number {
-  const cap = type.index64 ? MAX_BYTES_64 / type.pageSize : 2 ** (32 - type.pageSizeLog2);
-  return Math.min(type.maximum ?? cap, Math.floor(cap));
+  // A 32-bit memory of 1-byte pages stops one byte short of 4 GiB, so that `memory.size` (an
+  // i32) always tells its size.
+  const cap = type.index64
+    ? Math.floor(MAX_BYTES_64 / type.pageSize)
+    : type.pageSizeLog2 === 0
+    ? 2 ** 32 - 1
+    : 2 ** (32 - type.pageSizeLog2);
+  return Math.min(type.maximum ?? cap, cap);
 }
 
 /** The type of memory `e` with its current size as minimum. */
@@ -80,7 +86,11 @@ export function createMemoryEntity(type: MemoryType, store: Store): MemoryEntity
   checkNewMemory(inner, type);
   let entity: MemoryEntity;
   try {
-    entity = new MemoryEntity(type, maxPagesOf(type));
+    const maxPages = maxPagesOf(type);
+    if (type.minimum > maxPages) {
+      throw new RangeError(`this engine's memories of this kind hold at most ${maxPages} pages`);
+    }
+    entity = new MemoryEntity(type, maxPages);
   } catch (e) {
     if (e instanceof RangeError) {
       throw new MemoryError(`Cannot allocate ${type}: ${e.message}`, { cause: e });
