@@ -93,6 +93,26 @@ const SEEDS: Record<string, string> = {
       (atomic.fence)
       (i64.atomic.store32 (local.get 0) (local.get 1))
       (i64.atomic.rmw.add (local.get 0) (i64.atomic.load (local.get 0)))))`,
+  memory64: `(module
+    (memory $m i64 1 2)
+    (table $t i64 2 funcref)
+    (data (memory $m) (i64.const 16) "hi")
+    (func (export "f") (param i64) (result i64)
+      (i64.store offset=8 (local.get 0) (i64.load32_u offset=4294967296 (local.get 0)))
+      (memory.fill (i64.const 0) (i32.const 1) (i64.const 2))
+      (drop (table.grow $t (ref.null func) (i64.const 1)))
+      (drop (v128.load8_lane 3 (local.get 0) (v128.const i64x2 0 0)))
+      (i64.add (memory.grow (i64.const 1)) (table.size $t))))`,
+  multiMemory: `(module
+    (memory $a 1)
+    (memory $b 1)
+    (data $d "xyz")
+    (func (export "f") (param i32) (result i32)
+      (i32.store16 $b offset=2 (local.get 0) (i32.load8_s $a (local.get 0)))
+      (memory.copy $a $b (i32.const 0) (i32.const 1) (i32.const 2))
+      (memory.init $b $d (i32.const 0) (i32.const 0) (i32.const 3))
+      (v128.store $b (local.get 0) (v128.load $a (local.get 0)))
+      (i32.add (memory.size $b) (memory.grow $a (i32.const 1)))))`,
 };
 
 Deno.test("mutated modules are accepted or rejected with DecodeError/ValidationError", () => {
