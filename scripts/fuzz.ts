@@ -65,7 +65,9 @@ const tally: Record<string, number> = { agree: 0, nan: 0, divergence: 0, cut: 0 
 let calls = 0, skipped = 0, n = 0;
 const began = performance.now();
 console.log(
-  `fuzzing from seed ${start}: ${runners.tested.map((r) => r.name).join(", ")} against ${runners.reference.name}`,
+  `fuzzing from seed ${start}: ${
+    runners.tested.map((r) => r.name).join(", ")
+  } against ${runners.reference.name}`,
 );
 
 async function save(result: CaseResult): Promise<void> {
@@ -89,7 +91,9 @@ for (let seed = start; performance.now() < deadline && (count === undefined || n
   skipped += result.skipped;
   if (result.verdict === "divergence" || result.verdict === "nan") {
     await save(result);
-    console.log(`${result.verdict.toUpperCase()} ${describeSeed(seed, result.options)}: saved under ${out}`);
+    console.log(
+      `${result.verdict.toUpperCase()} ${describeSeed(seed, result.options)}: saved under ${out}`,
+    );
     if (!values.quiet || result.verdict === "divergence") console.log(result.detail);
   } else if (result.verdict === "cut" && !values.quiet) {
     console.log(`cut off ${describeSeed(seed, result.options)}: ${result.detail}`);
@@ -99,7 +103,9 @@ for (let seed = start; performance.now() < deadline && (count === undefined || n
 
 const mins = (performance.now() - began) / 60_000;
 console.log(
-  `${n} modules in ${mins.toFixed(1)} min (${(n / mins).toFixed(0)}/min), seeds ${start}..${start + n - 1}: ` +
+  `${n} modules in ${mins.toFixed(1)} min (${(n / mins).toFixed(0)}/min), seeds ${start}..${
+    start + n - 1
+  }: ` +
     `${tally.agree} agree, ${tally.nan} NaN-only, ${tally.divergence} divergences, ${tally.cut} cut off; ` +
     `${calls} export calls, ${skipped} skipped (v128 signature)`,
 );

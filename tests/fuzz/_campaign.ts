@@ -15,7 +15,7 @@
  * @module
  */
 
-import { type GenerateOptions, generateModule } from "./_binaryen.ts";
+import { generateModule, type GenerateOptions } from "./_binaryen.ts";
 import {
   compareTranscripts,
   DEFAULT_FUEL,
@@ -88,7 +88,13 @@ export function runAll(
   wasm: Uint8Array,
   seed: number,
   runners: { reference: Runner; tested: Runner[] },
-): { transcripts: Transcript[]; cut?: string; difference?: string; calls: number; skipped: number } {
+): {
+  transcripts: Transcript[];
+  cut?: string;
+  difference?: string;
+  calls: number;
+  skipped: number;
+} {
   const prepared = exportEverything(wasm);
   const subject: Subject = { wasm: prepared.wasm, shape: prepared.shape, seed };
   const [first, ...rest] = runners.tested;
@@ -105,7 +111,9 @@ export function runAll(
   if (reference.cut !== undefined) return { transcripts, cut: reference.cut, ...count(reference) };
   for (const runner of rest) transcripts.push(runner.run(subject));
   for (const t of transcripts.slice(1)) {
-    if (t.cut !== undefined) return { transcripts, cut: `${t.runner}: ${t.cut}`, ...count(reference) };
+    if (t.cut !== undefined) {
+      return { transcripts, cut: `${t.runner}: ${t.cut}`, ...count(reference) };
+    }
     const difference = compareTranscripts(reference, t);
     if (difference !== undefined) return { transcripts, difference, ...count(reference) };
   }

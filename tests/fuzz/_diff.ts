@@ -26,7 +26,7 @@
 import {
   Config,
   Engine,
-  Func,
+  type Func,
   FuncType,
   Global,
   Linker,
@@ -103,9 +103,10 @@ export function argsFor(seed: number, index: number, type: FuzzFuncType): Arg[] 
       case "i32":
         return special ? pick(I32_SPECIAL) : (rand() * 2 ** 32) | 0;
       case "i64":
-        return special
-          ? pick(I64_SPECIAL)
-          : BigInt.asIntN(64, (BigInt((rand() * 2 ** 32) >>> 0) << 32n) | BigInt((rand() * 2 ** 32) >>> 0));
+        return special ? pick(I64_SPECIAL) : BigInt.asIntN(
+          64,
+          (BigInt((rand() * 2 ** 32) >>> 0) << 32n) | BigInt((rand() * 2 ** 32) >>> 0),
+        );
       case "f32":
         return Math.fround(special ? pick(F_SPECIAL) : (rand() - 0.5) * 2 ** ((rand() * 80) | 0));
       case "f64":
@@ -317,7 +318,9 @@ class Host {
         continue;
       }
       const args = argsFor(this.subject.seed, ex.index, type);
-      this.events.push(`call ${ex.name}(${args.map((a, i) => renderNumber(type.params[i]!, a ?? 0)).join(", ")})`);
+      this.events.push(
+        `call ${ex.name}(${args.map((a, i) => renderNumber(type.params[i]!, a ?? 0)).join(", ")})`,
+      );
       let outcome: string;
       try {
         outcome = `  => ${call(ex.name, ex.index, args).join(", ")}`;
@@ -346,7 +349,7 @@ async function loadV128Adapter(): Promise<WebAssembly.Module> {
       (call $lanes (i64x2.extract_lane 0 (local.get 0)) (i64x2.extract_lane 1 (local.get 0)))))`;
   const parsed = wabt.parseWat("adapter.wat", text, { simd: true });
   try {
-    return new WebAssembly.Module(parsed.toBinary({}).buffer);
+    return new WebAssembly.Module(parsed.toBinary({}).buffer as BufferSource);
   } finally {
     parsed.destroy();
   }
@@ -665,9 +668,9 @@ export function compareTranscripts(a: Transcript, b: Transcript): string | undef
   for (let i = 0; i < n; i++) {
     if (!eventsAgree(a.events[i], b.events[i])) {
       const context = a.events.slice(Math.max(0, i - 3), i).map((e) => `    ${e}`).join("\n");
-      return `event ${i} differs:\n${context}\n  ${a.runner}: ${a.events[i] ?? "(end)"}\n  ${b.runner}: ${
-        b.events[i] ?? "(end)"
-      }`;
+      return `event ${i} differs:\n${context}\n  ${a.runner}: ${
+        a.events[i] ?? "(end)"
+      }\n  ${b.runner}: ${b.events[i] ?? "(end)"}`;
     }
   }
   if (a.memories.length !== b.memories.length) return "different memory counts";
@@ -681,7 +684,9 @@ export function compareTranscripts(a: Transcript, b: Transcript): string | undef
         const hex = (z: Uint8Array) =>
           Array.from(z.subarray(i & ~7, (i & ~7) + 16), (c) => c.toString(16).padStart(2, "0"))
             .join(" ");
-        return `memory ${m} differs at byte ${i}:\n  ${a.runner}: ${hex(x)}\n  ${b.runner}: ${hex(y)}`;
+        return `memory ${m} differs at byte ${i}:\n  ${a.runner}: ${hex(x)}\n  ${b.runner}: ${
+          hex(y)
+        }`;
       }
     }
   }

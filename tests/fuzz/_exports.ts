@@ -152,7 +152,7 @@ export function exportEverything(wasm: Uint8Array): { wasm: Uint8Array; shape: M
         else if (kind === 3) shape.globals.push(r.valType()), r.byte();
         else throw new Error(`Unknown import kind ${kind}`);
       }
-    } else if (id === 3) for (let n = r.u32(); n > 0; n--) shape.funcs.push(types[r.u32()]!);
+    } else if (id === 3) { for (let n = r.u32(); n > 0; n--) shape.funcs.push(types[r.u32()]!); }
     else if (id === 4) shape.tables += r.u32();
     else if (id === 5) shape.memories += r.u32();
     else if (id === 6) {
