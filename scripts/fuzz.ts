@@ -62,6 +62,7 @@ const start = values.seed !== undefined ? Number(values.seed) : (Date.now() % 1_
 const campaign = values["max-input"] !== undefined ? { maxInput: Number(values["max-input"]) } : {};
 
 const tally: Record<string, number> = { agree: 0, nan: 0, divergence: 0, cut: 0 };
+const cuts: Record<string, number> = {};
 let calls = 0, skipped = 0, n = 0;
 const began = performance.now();
 console.log(
@@ -95,8 +96,11 @@ for (let seed = start; performance.now() < deadline && (count === undefined || n
       `${result.verdict.toUpperCase()} ${describeSeed(seed, result.options)}: saved under ${out}`,
     );
     if (!values.quiet || result.verdict === "divergence") console.log(result.detail);
-  } else if (result.verdict === "cut" && !values.quiet) {
-    console.log(`cut off ${describeSeed(seed, result.options)}: ${result.detail}`);
+  } else if (result.verdict === "cut") {
+    cuts[result.detail!] = (cuts[result.detail!] ?? 0) + 1;
+    if (!values.quiet) {
+      console.log(`cut off ${describeSeed(seed, result.options)}: ${result.detail}`);
+    }
   }
   if (n % 50 === 0) console.log(`... ${n} modules, ${JSON.stringify(tally)}`);
 }
@@ -109,4 +113,5 @@ console.log(
     `${tally.agree} agree, ${tally.nan} NaN-only, ${tally.divergence} divergences, ${tally.cut} cut off; ` +
     `${calls} export calls, ${skipped} skipped (v128 signature)`,
 );
+for (const [reason, k] of Object.entries(cuts)) console.log(`  cut off (${reason}): ${k}`);
 Deno.exit(tally.divergence! > 0 ? 1 : 0);

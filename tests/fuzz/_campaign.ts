@@ -66,6 +66,12 @@ export function defaultRunners(fuel = DEFAULT_FUEL): { reference: Runner; tested
       new WasmiRunner({ fuel }),
       new WasmiRunner(),
       new WasmiRunner({ name: "wasmi-ts(eager)", config: { compilationMode: "eager" } }),
+      // Stops at many different points: a slice of 20..519 fuel, by seed.
+      new WasmiRunner({
+        name: "wasmi-ts+resume",
+        fuel,
+        fuelSlice: (seed) => 20 + (Math.imul(seed, 7919) >>> 0) % 500,
+      }),
     ],
   };
 }

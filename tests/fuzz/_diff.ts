@@ -25,6 +25,7 @@
 
 import {
   Config,
+  DecodeError,
   Engine,
   type Func,
   FuncType,
@@ -510,12 +511,25 @@ function renderVal(v: Val, funcIds: Map<unknown, number>): string {
   return renderNumber(t, v.value);
 }
 
+/**
+ * Opcodes of typed function references (Wasm 3.0) that binaryen's `-ttf` may emit even without
+ * the GC feature: `call_ref`, `return_call_ref`, `ref.as_non_null`, `br_on_null`,
+ * `br_on_non_null`.
+ */
+const POST_2_0_OPCODES = new Set([0x14, 0x15, 0xd4, 0xd5, 0xd6]);
+
 /** Options of a wasmi-ts runner. */
 export interface WasmiRunnerOptions {
   /** The name in transcripts (default `wasmi-ts`, or `wasmi-ts+fuel` with fuel). */
   name?: string;
   /** Meter fuel, with this much for the whole module run; running out cuts the run off. */
   fuel?: number;
+  /**
+   * With `fuel`: give the store only this much at a time, call exports with `callResumable` and
+   * resume after every out-of-fuel stop (host functions top the fuel up by as much before they
+   * call back into Wasm), until `fuel` in all has been given.
+   */
+  fuelSlice?: (seed: number) => number;
   /** Extra `Config` options (compilation mode, ...). */
   config?: ConstructorParameters<typeof Config>[0];
 }
@@ -525,9 +539,11 @@ export class WasmiRunner implements Runner {
   readonly name: string;
   readonly #engine: Engine;
   readonly #fuel: number | undefined;
+  readonly #slice: ((seed: number) => number) | undefined;
 
   constructor(options: WasmiRunnerOptions = {}) {
     this.#fuel = options.fuel;
+    this.#slice = options.fuel !== undefined ? options.fuelSlice : undefined;
     this.name = options.name ?? (options.fuel !== undefined ? "wasmi-ts+fuel" : "wasmi-ts");
     this.#engine = new Engine(
       new Config({ ...options.config, consumeFuel: options.fuel !== undefined }),
@@ -541,7 +557,15 @@ export class WasmiRunner implements Runner {
       memoryGrowing: () => true,
       tableGrowing: (_current, desired) => desired <= V8_MAX_TABLE_SIZE,
     });
-    if (this.#fuel !== undefined) store.setFuel(this.#fuel);
+    const slice = this.#slice?.(subject.seed);
+    let given = slice ?? this.#fuel ?? 0;
+    if (this.#fuel !== undefined) store.setFuel(given);
+    /** Adds a slice of fuel, or cuts the run off once the whole budget was given. */
+    const refuel = (): void => {
+      if (slice === undefined) return;
+      if ((given += slice) > this.#fuel!) throw new Trap(TrapCode.OutOfFuel);
+      store.setFuel(store.getFuel() + BigInt(slice));
+    };
     const funcs: Func[] = [];
     const funcIds = new Map<unknown, number>();
     const host: Host = new Host(subject, classifyWasmi, (index, args) => {
@@ -604,7 +628,10 @@ export class WasmiRunner implements Runner {
             host.events.push(`unsupported import ${imp.module}.${imp.name}`);
             return transcript();
           }
-          linker.funcWrap(imp.module, imp.name, imp.type, (_caller, ...args) => fn(...args));
+          linker.funcWrap(imp.module, imp.name, imp.type, (_caller, ...args) => {
+            if (imp.name.startsWith("call-")) refuel();
+            return fn(...args);
+          });
         } else if (imp.module === "__fuzz_import" && !(imp.type instanceof FuncType)) {
           linker.define(
             imp.module,
@@ -618,6 +645,14 @@ export class WasmiRunner implements Runner {
       }
     } catch (e) {
       host.events.push(`compile: ${classifyWasmi(e)}`);
+      const op = e instanceof DecodeError ? subject.wasm[e.offset] : undefined;
+      if (
+        op !== undefined && POST_2_0_OPCODES.has(op) && /illegal opcode/.test((e as Error).message)
+      ) {
+        // binaryen emits these with reference types alone; V8 has them (Wasm 3.0), the engine
+        // rightly does not, so the module is not comparable.
+        host.cut = `generator used a post-Wasm-2.0 instruction (0x${op.toString(16)})`;
+      }
       return transcript();
     }
     try {
@@ -634,11 +669,17 @@ export class WasmiRunner implements Runner {
     }
     host.callAll((name, index, args) => {
       const type = shape.funcs[index]!;
-      const out = instance.getFunc(store, name)!.call(
-        store,
-        args.map((a, i) => toVal(type.params[i]!, a)),
-      );
-      return out.map((v) => renderVal(v, funcIds));
+      const func = instance.getFunc(store, name)!;
+      const params = args.map((a, i) => toVal(type.params[i]!, a));
+      if (slice === undefined) return func.call(store, params).map((v) => renderVal(v, funcIds));
+      let call = func.callResumable(store, params);
+      for (;;) {
+        if (call.kind === "finished") return call.results.map((v) => renderVal(v, funcIds));
+        // A host function threw: as a plain call would have trapped (the handle is dropped).
+        if (call.kind === "hostTrap") throw call.hostError;
+        refuel();
+        call = call.resume(store);
+      }
     });
     if (host.cut !== undefined) return transcript();
     for (let i = 0; i < shape.tables; i++) {

@@ -17,12 +17,14 @@ Deno.test(`differential fuzzing: ${MODULES} binaryen modules agree with native V
   const runners = defaultRunners();
   const tally: Record<Verdict, number> = { agree: 0, nan: 0, divergence: 0, cut: 0 };
   const divergences: string[] = [];
+  const cuts: Record<string, number> = {};
   let calls = 0;
   const began = performance.now();
   for (let seed = FIRST_SEED; seed < FIRST_SEED + MODULES; seed++) {
     const result = await fuzzSeed(seed, runners, { maxInput: 12 * 1024 });
     tally[result.verdict]++;
     calls += result.calls;
+    if (result.verdict === "cut") cuts[result.detail!] = (cuts[result.detail!] ?? 0) + 1;
     if (result.verdict === "divergence") {
       divergences.push(`${describeSeed(seed, result.options)}: ${result.detail}`);
     }
@@ -31,7 +33,7 @@ Deno.test(`differential fuzzing: ${MODULES} binaryen modules agree with native V
   console.log(
     `${MODULES} modules in ${minutes.toFixed(2)} min (${(MODULES / minutes).toFixed(0)}/min): ` +
       `${tally.agree} agree, ${tally.nan} NaN-only, ${tally.divergence} divergences, ` +
-      `${tally.cut} cut off; ${calls} export calls`,
+      `${tally.cut} cut off ${JSON.stringify(cuts)}; ${calls} export calls`,
   );
   assert.deepEqual(divergences, [], "wasmi-ts diverged from V8");
   // Not vacuous: most modules ran to the end and were compared.
