@@ -243,7 +243,11 @@ function classifyWasmi(e: unknown): string {
   while (e instanceof Trap && e.code === TrapCode.HostError && e.cause !== undefined) e = e.cause;
   if (e instanceof HostFault) return `fault:${e.what}`;
   if (e instanceof Trap) return `trap:${WASMI_TRAPS[e.code] ?? e.codeName}`;
-  if (e instanceof RangeError) return `error:RangeError (JS stack): ${e.message}`;
+  // A JS stack overflow inside the engine can surface as a RangeError, or as another error
+  // thrown by code that itself ran out of stack (issue 18).
+  if (e instanceof RangeError || /Maximum call stack size exceeded/.test(String(e))) {
+    return `error:RangeError (JS stack): ${(e as Error).message}`;
+  }
   return `error:${(e as Error)?.name}: ${(e as Error)?.message}`;
 }
 
@@ -525,9 +529,9 @@ export interface WasmiRunnerOptions {
   /** Meter fuel, with this much for the whole module run; running out cuts the run off. */
   fuel?: number;
   /**
-   * With `fuel`: give the store only this much at a time, call exports with `callResumable` and
-   * resume after every out-of-fuel stop (host functions top the fuel up by as much before they
-   * call back into Wasm), until `fuel` in all has been given.
+   * With `fuel`: give the store only this much at a time, make every call (from the harness and
+   * from host functions calling back) with `callResumable`, and resume after every out-of-fuel
+   * stop, until `fuel` in all has been given.
    */
   fuelSlice?: (seed: number) => number;
   /** Extra `Config` options (compilation mode, ...). */
@@ -558,7 +562,8 @@ export class WasmiRunner implements Runner {
       tableGrowing: (_current, desired) => desired <= V8_MAX_TABLE_SIZE,
     });
     const slice = this.#slice?.(subject.seed);
-    let given = slice ?? this.#fuel ?? 0;
+    // Instantiation (a start function) cannot be resumed: it gets the whole budget.
+    let given = this.#fuel ?? 0;
     if (this.#fuel !== undefined) store.setFuel(given);
     /** Adds a slice of fuel, or cuts the run off once the whole budget was given. */
     const refuel = (): void => {
@@ -568,9 +573,22 @@ export class WasmiRunner implements Runner {
     };
     const funcs: Func[] = [];
     const funcIds = new Map<unknown, number>();
-    const host: Host = new Host(subject, classifyWasmi, (index, args) => {
+    /** Calls `func`; with fuel slices, resumably, resuming after each out-of-fuel stop. */
+    const call = (func: Func, index: number, args: Arg[]): Val[] => {
       const type = shape.funcs[index]!;
-      funcs[index]!.call(store, args.map((a, i) => toVal(type.params[i]!, a)));
+      const params = args.map((a, i) => toVal(type.params[i]!, a));
+      if (slice === undefined) return func.call(store, params);
+      let call = func.callResumable(store, params);
+      for (;;) {
+        if (call.kind === "finished") return call.results;
+        // A host function threw: as a plain call would have trapped (the handle is dropped).
+        if (call.kind === "hostTrap") throw call.hostError;
+        refuel();
+        call = call.resume(store);
+      }
+    };
+    const host: Host = new Host(subject, classifyWasmi, (index, args) => {
+      call(funcs[index]!, index, args);
     });
     const memories: Uint8Array[] = [];
     const transcript = (): Transcript => ({
@@ -628,10 +646,7 @@ export class WasmiRunner implements Runner {
             host.events.push(`unsupported import ${imp.module}.${imp.name}`);
             return transcript();
           }
-          linker.funcWrap(imp.module, imp.name, imp.type, (_caller, ...args) => {
-            if (imp.name.startsWith("call-")) refuel();
-            return fn(...args);
-          });
+          linker.funcWrap(imp.module, imp.name, imp.type, (_caller, ...args) => fn(...args));
         } else if (imp.module === "__fuzz_import" && !(imp.type instanceof FuncType)) {
           linker.define(
             imp.module,
@@ -657,30 +672,24 @@ export class WasmiRunner implements Runner {
     }
     try {
       instance = linker.instantiate(store, module);
-    } catch (_) {
+    } catch (e) {
+      if (Deno.env.get("FUZZ_DEBUG")) console.error(e);
       host.events.push("instantiate: failed");
       return transcript();
     }
     host.events.push("instantiate: ok");
+    if (slice !== undefined) {
+      given = this.#fuel! - Number(store.getFuel()) + slice;
+      store.setFuel(slice);
+    }
     for (let i = 0; i < shape.funcs.length; i++) {
       const f = instance.getFunc(store, `${ADDED_PREFIX}f${i}`)!;
       funcs.push(f);
       funcIds.set(f, i);
     }
-    host.callAll((name, index, args) => {
-      const type = shape.funcs[index]!;
-      const func = instance.getFunc(store, name)!;
-      const params = args.map((a, i) => toVal(type.params[i]!, a));
-      if (slice === undefined) return func.call(store, params).map((v) => renderVal(v, funcIds));
-      let call = func.callResumable(store, params);
-      for (;;) {
-        if (call.kind === "finished") return call.results.map((v) => renderVal(v, funcIds));
-        // A host function threw: as a plain call would have trapped (the handle is dropped).
-        if (call.kind === "hostTrap") throw call.hostError;
-        refuel();
-        call = call.resume(store);
-      }
-    });
+    host.callAll((name, index, args) =>
+      call(instance.getFunc(store, name)!, index, args).map((v) => renderVal(v, funcIds))
+    );
     if (host.cut !== undefined) return transcript();
     for (let i = 0; i < shape.tables; i++) {
       const t = instance.getTable(store, `${ADDED_PREFIX}t${i}`)!;
