@@ -82,6 +82,13 @@ async function save(result: CaseResult): Promise<void> {
       `reproduce: deno task fuzz --repro ${base}.wasm --seed ${result.seed}\n` +
       `or regenerate: deno task fuzz --seed ${result.seed} --count 1\n\n${result.detail}\n`,
   );
+  // Every runner's transcript in full, to read the difference in its context.
+  for (const t of result.transcripts ?? []) {
+    await Deno.writeTextFile(
+      `${base}.${t.runner}.log`,
+      `${t.events.join("\n")}\n${t.cut !== undefined ? `cut off: ${t.cut}\n` : ""}`,
+    );
+  }
 }
 
 for (let seed = start; performance.now() < deadline && (count === undefined || n < count); seed++) {

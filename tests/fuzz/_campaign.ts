@@ -42,6 +42,8 @@ export interface CaseResult {
   options: GenerateOptions;
   /** The difference, for `nan` and `divergence`; the reason, for `cut`. */
   detail?: string;
+  /** Every runner's transcript, for `nan` and `divergence`. */
+  transcripts?: Transcript[];
   /** Exported functions called (on V8), and skipped for a v128 signature. */
   calls: number;
   skipped: number;
@@ -145,7 +147,7 @@ export async function fuzzSeed(
   const verdict: Verdict = denan.cut === undefined && denan.difference === undefined
     ? "nan"
     : "divergence";
-  return { ...base, ...stats, verdict, detail: first.difference };
+  return { ...base, ...stats, verdict, detail: first.difference, transcripts: first.transcripts };
 }
 
 /** The wasm-opt command line that regenerates a seed's module (for reports). */

@@ -384,7 +384,7 @@ export class V8Runner implements Runner {
     });
     const transcript = (): Transcript => ({
       runner: this.name,
-      events: host.events,
+      events: [...host.events, `host calls: ${host.hostCalls}`],
       memories,
       ...(host.cut !== undefined ? { cut: host.cut } : {}),
     });
@@ -593,7 +593,7 @@ export class WasmiRunner implements Runner {
     const memories: Uint8Array[] = [];
     const transcript = (): Transcript => ({
       runner: this.name,
-      events: host.events,
+      events: [...host.events, `host calls: ${host.hostCalls}`],
       memories,
       ...(host.cut !== undefined ? { cut: host.cut } : {}),
     });
