@@ -228,13 +228,27 @@ export function eventsAgree(a: string | undefined, b: string | undefined): boole
   return x.some((k) => y.includes(k)) && (x.length === 1 || y.length === 1);
 }
 
+// The classifiers run where the JS stack may be all but exhausted: no regular expressions (V8
+// compiles one on first use, or when tiering it up, and fails with a SyntaxError when out of
+// stack), only plain string operations.
+
+const JS_STACK_OVERFLOW = "Maximum call stack size exceeded";
+
+/** Whether `e`, or an error in its `cause` chain, is a JS stack overflow. */
+function isStackOverflow(e: unknown): boolean {
+  for (let depth = 0; e instanceof Error && depth < 8; depth++, e = e.cause) {
+    if (e.message.includes(JS_STACK_OVERFLOW)) return true;
+  }
+  return false;
+}
+
 function classifyV8(e: unknown): string {
   if (e instanceof HostFault) return `fault:${e.what}`;
   if (e instanceof WebAssembly.RuntimeError) {
     const kind = V8_TRAPS[e.message];
     return kind !== undefined ? `trap:${kind}` : `trap:v8:${e.message}`;
   }
-  if (e instanceof RangeError && /call stack/.test(e.message)) return "trap:exhausted";
+  if (isStackOverflow(e)) return "trap:exhausted";
   return `error:${(e as Error)?.name}: ${(e as Error)?.message}`;
 }
 
@@ -242,12 +256,13 @@ function classifyWasmi(e: unknown): string {
   // A host function's error reaches the caller as the cause of a HostError trap.
   while (e instanceof Trap && e.code === TrapCode.HostError && e.cause !== undefined) e = e.cause;
   if (e instanceof HostFault) return `fault:${e.what}`;
-  if (e instanceof Trap) return `trap:${WASMI_TRAPS[e.code] ?? e.codeName}`;
-  // A JS stack overflow inside the engine can surface as a RangeError, or as another error
-  // thrown by code that itself ran out of stack (issue 18).
-  if (e instanceof RangeError || /Maximum call stack size exceeded/.test(String(e))) {
-    return `error:RangeError (JS stack): ${(e as Error).message}`;
+  // A JS stack overflow inside the engine can surface as a RangeError, as another error thrown
+  // by code that itself ran out of stack, or as the cause of some other trap (issue 18).
+  if (e instanceof Trap && e.code !== TrapCode.StackOverflow && isStackOverflow(e.cause)) {
+    return `error:JS stack: ${e.codeName} trap caused by a JS stack overflow`;
   }
+  if (e instanceof Trap) return `trap:${WASMI_TRAPS[e.code] ?? e.codeName}`;
+  if (isStackOverflow(e)) return `error:JS stack: ${(e as Error).name}: ${(e as Error).message}`;
   return `error:${(e as Error)?.name}: ${(e as Error)?.message}`;
 }
 
@@ -255,7 +270,7 @@ function classifyWasmi(e: unknown): string {
 function cutReason(outcome: string): string | undefined {
   if (outcome === "trap:out-of-fuel") return "out of fuel";
   if (outcome === "trap:exhausted") return "call stack exhausted";
-  if (outcome.startsWith("error:RangeError")) return "JS stack exhausted (RangeError)";
+  if (outcome.startsWith("error:JS stack")) return "wasmi-ts: JS stack exhausted (issue 18)";
   return undefined;
 }
 
@@ -298,17 +313,18 @@ class Host {
     this.callIndex(ex.index);
   }
 
-  /** The `-catch` forms: 1 when the call failed, except that a cut-off stops the whole run. */
+  /** The `-catch` forms: 1 when the call trapped or faulted; a cut-off stops the whole run. */
   catching(call: () => void): number {
     try {
       call();
       return 0;
     } catch (e) {
-      const reason = cutReason(this.classify(e));
-      if (reason !== undefined) {
-        this.cut ??= reason;
-        throw e;
-      }
+      const outcome = this.classify(e);
+      const reason = cutReason(outcome);
+      if (reason !== undefined) this.cut ??= reason;
+      // Only a trap or a host fault is a failure the module may see; anything else (a JS error
+      // from the engine or the harness) goes on to the top, where the transcript records it.
+      if (reason !== undefined || outcome.startsWith("error:")) throw e;
       return 1;
     }
   }
