@@ -66,7 +66,7 @@ async function subjectOf(wasm: Uint8Array, seed = 7): Promise<Subject> {
   return { wasm: all, shape, seed };
 }
 
-Deno.test("exportEverything exports every entity and reads the module's shape", async () => {
+Deno.test("exportEverything exports every entity and reads the module's shape", () => {
   const { wasm, shape } = exportEverything(MODULE);
   assert.equal(shape.funcs.length, 11 + 6);
   assert.deepEqual(shape.funcs[12], { params: ["i32"], results: ["i32"] });
