@@ -60,7 +60,11 @@ export interface CampaignOptions {
 
 const OPTIMIZE = ["-O1", "-O2", "-Os", "-O3"];
 
-/** The runners in order: the fueled one first, as it cuts off a module that runs too long. */
+/**
+ * The runners: V8 is the reference; the tested ones run in order, the fueled one first, as it
+ * cuts off a module that runs too long before V8 or an unmetered run could hang on it. A new
+ * execution tier is one more entry here (with fuel off and on).
+ */
 export function defaultRunners(fuel = DEFAULT_FUEL): { reference: Runner; tested: Runner[] } {
   return {
     reference: new V8Runner(),

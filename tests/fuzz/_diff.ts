@@ -1,7 +1,8 @@
 /**
- * Differential execution: one module, run by several runners (native V8 `WebAssembly`, wasmi-ts
- * with fuel off and on; a second wasmi-ts execution tier becomes one more `Runner`), each writing
- * a transcript of what it observed, then compared.
+ * Differential execution: one module, run by several runners (native V8 `WebAssembly`; wasmi-ts
+ * with fuel off, fuel on, eager compilation, fuel in small slices resumed at every stop), each
+ * writing a transcript of what it observed, then compared. A second wasmi-ts execution tier
+ * becomes one more `WasmiRunner` (a `Config` option) in `defaultRunners`.
  *
  * What a transcript holds, in order: the instantiation's outcome; per exported function (called
  * once, in export order, with arguments drawn from the seed and the function's index) its
