@@ -38,6 +38,12 @@ export interface GenerateOptions {
 type CallMain = (args: string[]) => number;
 
 let loaded: Promise<CallMain> | undefined;
+let uses = 0;
+/**
+ * Runs of one loaded `wasm-opt` before a fresh one is loaded: its `main` was not written to run
+ * many times in one process, and after a thousand or so runs it has been seen to crash.
+ */
+const RUNS_PER_LOAD = 200;
 
 function wasmOptPath(): string {
   return new URL("../../node_modules/binaryen/bin/wasm-opt", import.meta.url).pathname;
@@ -78,12 +84,17 @@ let workDir: string | undefined;
  * A valid module made by `wasm-opt -ttf` from `input` (the random bytes it translates), with only
  * the engine's features.
  *
- * @throws {Error} when wasm-opt fails (never expected for -ttf)
+ * @throws {Error} when wasm-opt fails or crashes (not expected for -ttf; the next call loads a
+ *   fresh wasm-opt)
  */
 export async function generateModule(
   input: Uint8Array,
   options: GenerateOptions = {},
 ): Promise<Uint8Array> {
+  if (++uses > RUNS_PER_LOAD) {
+    loaded = undefined;
+    uses = 1;
+  }
   const callMain = await load();
   workDir ??= await Deno.makeTempDir({ prefix: "wasmi-fuzz-" });
   const inPath = `${workDir}/input.bin`;
@@ -98,6 +109,9 @@ export async function generateModule(
   let status: number;
   try {
     status = callMain(args);
+  } catch (e) {
+    loaded = undefined; // its state is unknown now: load a fresh one next time
+    throw new Error(`wasm-opt ${args.join(" ")} crashed: ${e}`, { cause: e });
   } finally {
     quietStderr();
     process.exitCode = exitCode;

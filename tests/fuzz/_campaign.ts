@@ -10,7 +10,8 @@
  *   payload the spec leaves nondeterministic for arithmetic results. Kept for inspection, since
  *   a NaN-handling bug would land here too.
  * - `divergence`: a real difference; saved with a reproduction.
- * - `cut`: a run stopped early (fuel budget, call stack exhausted), so nothing is compared.
+ * - `cut`: a run stopped early (fuel budget, call stack exhausted), or wasm-opt failed, so
+ *   nothing is compared.
  *
  * @module
  */
@@ -141,13 +142,39 @@ export async function fuzzSeed(
   await setUpRunners();
   const generate = optionsFor(seed);
   const input = inputFor(seed, options);
-  const wasm = await generateModule(input, generate);
+  let wasm: Uint8Array;
+  try {
+    wasm = await generateModule(input, generate);
+  } catch (e) {
+    const detail = `wasm-opt failed: ${(e as Error).message.slice(-200)}`;
+    return {
+      seed,
+      wasm: new Uint8Array(),
+      options: generate,
+      verdict: "cut",
+      detail,
+      calls: 0,
+      skipped: 0,
+    };
+  }
   const base = { seed, wasm, options: generate };
   const first = runAll(wasm, seed, runners);
   const stats = { calls: first.calls, skipped: first.skipped };
   if (first.cut !== undefined) return { ...base, ...stats, verdict: "cut", detail: first.cut };
   if (first.difference === undefined) return { ...base, ...stats, verdict: "agree" };
-  const denan = runAll(await generateModule(input, { ...generate, denan: true }), seed, runners);
+  let denanWasm: Uint8Array;
+  try {
+    denanWasm = await generateModule(input, { ...generate, denan: true });
+  } catch (_) {
+    return {
+      ...base,
+      ...stats,
+      verdict: "divergence",
+      detail: first.difference,
+      transcripts: first.transcripts,
+    };
+  }
+  const denan = runAll(denanWasm, seed, runners);
   const verdict: Verdict = denan.cut === undefined && denan.difference === undefined
     ? "nan"
     : "divergence";
