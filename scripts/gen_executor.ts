@@ -25,6 +25,7 @@ import {
 import * as num from "../src/core/num/mod.ts";
 import * as bulk from "../src/engine/bulk_ops.ts";
 import * as entities from "../src/engine/entities.ts";
+import * as memoryExt from "../src/engine/memory_ext.ts";
 import * as simd from "../src/engine/simd.ts";
 import * as simdMem from "../src/engine/simd_mem.ts";
 import * as atomics from "../src/engine/atomics.ts";
@@ -40,8 +41,9 @@ const CALLABLE: readonly [string, Record<string, unknown>][] = [
   ["./atomics.ts", atomics],
   ["./bulk_ops.ts", bulk],
   ["./entities.ts", entities],
-  ["./exec_support.ts", support],
   ["./exceptions.ts", exceptions],
+  ["./exec_support.ts", support],
+  ["./memory_ext.ts", memoryExt],
   ["./simd.ts", simd],
   ["./simd_mem.ts", simdMem],
 ];

@@ -38,7 +38,7 @@ export class DecodeContext {
    */
   constructor(bytes: Uint8Array, readonly features: WasmFeatures) {
     this.reader = new OpReader(bytes);
-    this.reader.multiMemory = features.wasmMultiMemory;
+    this.reader.configure(features);
     this.module = emptyModule(bytes);
   }
 

@@ -70,39 +70,76 @@ function readValTypes(ctx: DecodeContext): ValType[] {
   return types;
 }
 
-/** Limits as decoded: minimum, optional maximum, and whether they are a shared memory's. */
+/** Limits as decoded: minimum and optional maximum, and the flags of later proposals. */
 export interface DecodedLimits {
   readonly minimum: number;
   readonly maximum: number | null;
+  /** Flag 0x02 (threads). */
   readonly shared: boolean;
+  /** Flag 0x04 (memory64, table64). */
+  readonly index64: boolean;
+  /** log2 of the page size: 16 unless flag 0x08 (custom-page-sizes) gives one. */
+  readonly pageSizeLog2: number;
+}
+
+/** The limits flags: a maximum follows, shared, 64-bit, a custom page size follows. */
+const enum LimitsFlag {
+  Max = 0x01,
+  Shared = 0x02,
+  Index64 = 0x04,
+  PageSize = 0x08,
 }
 
 /**
- * Reads limits. The flags are a one-bit LEB128 number in Wasm 2.0; with `shared` (a memory's
- * limits, threads enabled) bit 1 marks a shared memory. Flags of proposals not supported
- * (64-bit, custom page sizes) fail as the 2.0 testsuite expects ("integer too large").
+ * Reads limits: a flags byte, the minimum and maximum, then a custom page size's log2.
+ *
+ * A flag no enabled proposal defines is "malformed limits flags", except the shared flag without
+ * threads, which Wasm 2.0 rejects as its one-bit LEB128 does ("integer too large"). `memory`
+ * says whether these are a memory's limits: tables have no shared or page-size flag.
  */
-export function readLimits(ctx: DecodeContext, shared = false): DecodedLimits {
+export function readLimits(ctx: DecodeContext, memory: boolean): DecodedLimits {
   const r = ctx.reader;
   const at = r.pos;
   const flags = r.u8();
-  if ((flags & 0x7f) > (shared ? 3 : 1)) ctx.fail("integer too large", at);
-  if (flags & 0x80) ctx.fail("integer representation too long", at);
-  const minimum = r.u32();
-  const maximum = (flags & 1) !== 0 ? r.u32() : null;
-  return { minimum, maximum, shared: (flags & 2) !== 0 };
+  const f = ctx.features;
+  let allowed = LimitsFlag.Max;
+  if (f.wasmMemory64) allowed |= LimitsFlag.Index64;
+  if (memory && f.wasmThreads === true) allowed |= LimitsFlag.Shared;
+  if (memory && f.wasmCustomPageSizes) allowed |= LimitsFlag.PageSize;
+  if ((flags & ~allowed) !== 0) {
+    const wasm2 = !f.wasmMemory64 && !f.wasmCustomPageSizes;
+    if (wasm2 || (flags === LimitsFlag.Shared || flags === (LimitsFlag.Shared | LimitsFlag.Max))) {
+      ctx.fail(flags & 0x80 ? "integer representation too long" : "integer too large", at);
+    }
+    ctx.fail("malformed limits flags", at);
+  }
+  const index64 = (flags & LimitsFlag.Index64) !== 0;
+  // With memory64, limits are u64 for every memory and table (the validator checks the range
+  // of 32-bit ones); Wasm 2.0 reads u32.
+  const wide = f.wasmMemory64;
+  const minimum = wide ? r.u64() : r.u32();
+  const maximum = flags & LimitsFlag.Max ? (wide ? r.u64() : r.u32()) : null;
+  let pageSizeLog2 = 16;
+  if (flags & LimitsFlag.PageSize) {
+    const pat = r.pos;
+    pageSizeLog2 = r.u32();
+    // A page size of 2^65 or more does not fit a u64 byte count at all: malformed. Other
+    // powers of two decode and fail validation.
+    if (pageSizeLog2 > 64) ctx.fail("invalid custom page size", pat);
+  }
+  return { minimum, maximum, shared: (flags & LimitsFlag.Shared) !== 0, index64, pageSizeLog2 };
 }
 
 /** Reads a table type (reference type, limits). */
 export function readTableType(ctx: DecodeContext): TableType {
   const element = readRefType(ctx);
-  const { minimum, maximum } = readLimits(ctx);
-  return new TableType({ element, minimum, maximum });
+  const { minimum, maximum, index64 } = readLimits(ctx, false);
+  return new TableType({ element, minimum, maximum, index64 });
 }
 
 /** Reads a memory type (limits in pages). */
 export function readMemoryType(ctx: DecodeContext): MemoryType {
-  return new MemoryType(readLimits(ctx, ctx.features.wasmThreads));
+  return new MemoryType(readLimits(ctx, true));
 }
 
 /** Reads a global type (value type, mutability). */

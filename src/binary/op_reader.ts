@@ -102,8 +102,12 @@ export class OpReader extends BinaryReader {
   f64Hi = 0;
   /** Memarg alignment exponent. */
   align = 0;
-  /** Memarg offset. */
+  /** Memarg offset (a u64 with `memory64`: exact below 2^53; see `offsetLo`, `offsetHi`). */
   offset = 0;
+  /** Memarg offset, low 32 bits. */
+  offsetLo = 0;
+  /** Memarg offset, high 32 bits (0 unless `memory64`). */
+  offsetHi = 0;
   /** Lane index of SIMD lane instructions. */
   lane = 0;
   /** `v128.const` bytes or `i8x16.shuffle` lanes (reused: copy to keep). */
@@ -124,6 +128,15 @@ export class OpReader extends BinaryReader {
    * zero byte of Wasm 2.0 and a memarg's flags must not announce a memory index.
    */
   multiMemory = false;
+  /** Whether memarg offsets are u64 (memory64 proposal); u32 otherwise. */
+  memory64 = false;
+
+  /** Sets `multiMemory` and `memory64` from the enabled features. */
+  configure(features: { readonly wasmMultiMemory: boolean; readonly wasmMemory64: boolean }): this {
+    this.multiMemory = features.wasmMultiMemory;
+    this.memory64 = features.wasmMemory64;
+    return this;
+  }
 
   /**
    * Reads the next instruction and returns its opcode (prefixed ones as `prefixed(prefix, n)`,
@@ -163,15 +176,28 @@ export class OpReader extends BinaryReader {
     const at = this.pos;
     let flags = this.u32();
     this.index = 0;
-    // Bit 6 announces a memory index (multi-memory); an exponent of 32 or more cannot be a
-    // valid alignment for any access and the spec calls it malformed, not invalid.
-    if (flags & 0x40 && this.multiMemory) {
-      flags &= ~0x40;
-      if (flags < 32) this.index = this.u32();
+    if (this.multiMemory) {
+      // Wasm 3.0: flags below 2^6 are the alignment exponent; from 2^6 to 2^7 a memory index
+      // follows and the exponent is the rest; an exponent above the natural one is invalid,
+      // not malformed.
+      if (flags >= 0x80) this.fail("malformed memop flags", at);
+      if (flags & 0x40) {
+        flags &= ~0x40;
+        this.index = this.u32();
+      }
+    } else if (flags >= 32) {
+      // Wasm 2.0: an exponent of 32 or more is malformed.
+      this.fail("malformed memop flags", at);
     }
-    if (flags >= 32) this.fail("malformed memop flags", at);
     this.align = flags;
-    this.offset = this.u32();
+    if (this.memory64) {
+      this.offset = this.u64();
+      this.offsetLo = this.lo;
+      this.offsetHi = this.hi;
+    } else {
+      this.offset = this.offsetLo = this.u32();
+      this.offsetHi = 0;
+    }
   }
 
   #valType(): ValType {

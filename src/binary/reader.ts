@@ -20,6 +20,8 @@ export class BinaryReader {
   end: number;
   /** High 32 bits of the last `s64()` (its low bits are returned). */
   hi = 0;
+  /** Low 32 bits of the last `u64()`. */
+  lo = 0;
   /**
    * Message of the error thrown when a read runs past `end`. The module decoder switches it to
    * the spec's "unexpected end of section or function" while inside a section's content.
@@ -161,6 +163,40 @@ export class BinaryReader {
         return lo;
       }
     }
+  }
+
+  /**
+   * Unsigned LEB128 of 64 bits, as a number (exact below 2^53; larger values are rounded, which
+   * only limits and memory offsets read, and only compare). The high 32 bits are left in `hi`
+   * and the low 32 bits in `lo`, exactly.
+   */
+  u64(): number {
+    const start = this.pos;
+    let lo = 0;
+    let hi = 0;
+    for (let shift = 0;; shift += 7) {
+      const b = this.u8();
+      const bits = b & 0x7f;
+      if (shift === 63) {
+        // Only bit 0 is payload (bit 63).
+        if (bits > 1) this.fail("integer too large", start);
+        if (b & 0x80) this.fail("integer representation too long", start);
+        hi |= bits << 31;
+        break;
+      }
+      if (shift < 28) {
+        lo |= bits << shift;
+      } else if (shift === 28) {
+        lo |= bits << 28;
+        hi |= bits >>> 4;
+      } else {
+        hi |= bits << (shift - 32);
+      }
+      if ((b & 0x80) === 0) break;
+    }
+    this.hi = hi;
+    this.lo = lo;
+    return (hi >>> 0) * 4294967296 + (lo >>> 0);
   }
 
   /** Four bytes, little endian, as a signed 32-bit integer (an f32's bit pattern). */

@@ -92,13 +92,19 @@ export interface Limits {
 }
 
 /**
- * The type of a linear memory, in 64 KiB pages.
+ * The type of a linear memory: its limits in pages, whether it is indexed by `i64` (memory64),
+ * shared (threads), and its page size (custom-page-sizes: 1 byte or the default 64 KiB).
+ *
+ * Limits of a 64-bit memory are u64 numbers; values above 2^53 lose precision (no memory that
+ * large can be allocated, and limits only ever compare).
  *
  * @example
  * ```ts
  * import { MemoryType } from "./types.ts";
  * const t = new MemoryType({ minimum: 1, maximum: 2 });
- * if (t.maximum !== 2) throw new Error();
+ * if (t.maximum !== 2 || t.index64 || t.pageSizeLog2 !== 16) throw new Error();
+ * const small = new MemoryType({ minimum: 10, index64: true, pageSizeLog2: 0 });
+ * if (small.pageSize !== 1) throw new Error();
  * ```
  */
 export class MemoryType {
@@ -106,36 +112,60 @@ export class MemoryType {
   readonly minimum: number;
   /** Maximum size in pages, or `null`. */
   readonly maximum: number | null;
-  /** Whether the memory is shared (threads proposal; always false in Wasm 2.0). */
+  /** Whether the memory is shared (threads proposal). */
   readonly shared: boolean;
+  /** Whether addresses are `i64` (memory64 proposal). */
+  readonly index64: boolean;
+  /** log2 of the page size in bytes: 16 (64 KiB, the default) or 0 (custom-page-sizes). */
+  readonly pageSizeLog2: number;
 
   /**
    * Creates a memory type.
    *
-   * @param limits minimum and optional maximum, in pages
-   * @throws {RangeError} when a limit is not a u32
+   * Only the sizes of a valid type are checked when a memory is created or a module validated
+   * (at most 4 GiB for a 32-bit memory; a page size of 1 or 65536 bytes), so that a decoded
+   * type can be reported there with the spec's message.
+   *
+   * @param limits minimum and optional maximum, in pages; `shared`, `index64` and
+   *   `pageSizeLog2` default to false, false and 16
+   * @throws {RangeError} when a limit is not a u64, or `pageSizeLog2` not an integer in 0..64
    */
-  constructor(limits: Limits & { shared?: boolean }) {
-    this.minimum = checkU32(limits.minimum, "minimum");
-    this.maximum = limits.maximum == null ? null : checkU32(limits.maximum, "maximum");
+  constructor(
+    limits: Limits & { shared?: boolean; index64?: boolean; pageSizeLog2?: number },
+  ) {
+    this.index64 = limits.index64 ?? false;
+    this.minimum = checkU64(limits.minimum, "minimum");
+    this.maximum = limits.maximum == null ? null : checkU64(limits.maximum, "maximum");
     this.shared = limits.shared ?? false;
+    const log2 = limits.pageSizeLog2 ?? 16;
+    if (!Number.isInteger(log2) || log2 < 0 || log2 > 64) {
+      throw new RangeError(`A page size must be 2^0 to 2^64 bytes, got 2^${log2}`);
+    }
+    this.pageSizeLog2 = log2;
   }
 
-  /** `memory {min 1, max 2}`, with `shared` after the limits of a shared memory. */
+  /** The page size in bytes. */
+  get pageSize(): number {
+    return 2 ** this.pageSizeLog2;
+  }
+
+  /** `memory {min 1, max 2}`, with `i64`, `shared` and the page size when not the default. */
   toString(): string {
     const max = this.maximum === null ? "" : `, max ${this.maximum}`;
-    return `memory {min ${this.minimum}${max}}${this.shared ? " shared" : ""}`;
+    const extra = (this.index64 ? ", i64" : "") + (this.shared ? ", shared" : "") +
+      (this.pageSizeLog2 !== 16 ? `, page size ${this.pageSize}` : "");
+    return `memory {min ${this.minimum}${max}${extra}}`;
   }
 }
 
 /**
- * The type of a table: its element type and limits.
+ * The type of a table: its element type, limits, and whether it is indexed by `i64` (table64).
  *
  * @example
  * ```ts
  * import { TableType } from "./types.ts";
  * const t = new TableType({ element: "funcref", minimum: 10 });
- * if (t.maximum !== null) throw new Error();
+ * if (t.maximum !== null || t.index64) throw new Error();
  * ```
  */
 export class TableType {
@@ -145,29 +175,35 @@ export class TableType {
   readonly minimum: number;
   /** Maximum size in elements, or `null`. */
   readonly maximum: number | null;
+  /** Whether indices are `i64` (the memory64 proposal's table64). */
+  readonly index64: boolean;
 
   /**
    * Creates a table type.
    *
-   * @param init element type and limits, in elements
+   * The range of a 32-bit table's limits (u32) is checked when a table is created or a module
+   * validated, as for `MemoryType`.
+   *
+   * @param init element type and limits, in elements; `index64` defaults to false
    * @throws {TypeError} when the element type is not a reference type
-   * @throws {RangeError} when a limit is not a u32
+   * @throws {RangeError} when a limit is not a u64
    */
-  constructor(init: Limits & { element: RefType }) {
+  constructor(init: Limits & { element: RefType; index64?: boolean }) {
     if (!isRefType(init.element)) {
       throw new TypeError(
         `Table element type must be funcref, externref or exnref, got ${init.element}`,
       );
     }
     this.element = init.element;
-    this.minimum = checkU32(init.minimum, "minimum");
-    this.maximum = init.maximum == null ? null : checkU32(init.maximum, "maximum");
+    this.index64 = init.index64 ?? false;
+    this.minimum = checkU64(init.minimum, "minimum");
+    this.maximum = init.maximum == null ? null : checkU64(init.maximum, "maximum");
   }
 
-  /** `table {funcref, min 1}` */
+  /** `table {funcref, min 1}` (with `i64` for a 64-bit table) */
   toString(): string {
     const max = this.maximum === null ? "" : `, max ${this.maximum}`;
-    return `table {${this.element}, min ${this.minimum}${max}}`;
+    return `table {${this.element}, min ${this.minimum}${max}${this.index64 ? ", i64" : ""}}`;
   }
 }
 
@@ -254,9 +290,9 @@ function checkValType(t: unknown): void {
   if (!isValType(t)) throw new TypeError(`Not a value type: ${String(t)}`);
 }
 
-function checkU32(n: number, what: string): number {
-  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff) {
-    throw new RangeError(`Limit ${what} must be a u32, got ${n}`);
+function checkU64(n: number, what: string): number {
+  if (!Number.isInteger(n) || n < 0 || n > 2 ** 64) {
+    throw new RangeError(`Limit ${what} must be a u64, got ${n}`);
   }
   return n;
 }

@@ -12,13 +12,7 @@
  */
 
 import { Trap, TrapCode } from "../core/trap.ts";
-import {
-  type InstanceEntity,
-  type MemoryEntity,
-  PAGE_SIZE,
-  type StoreInner,
-  type TableEntity,
-} from "./entities.ts";
+import type { InstanceEntity, MemoryEntity, StoreInner, TableEntity } from "./entities.ts";
 import type { BulkFuel } from "./fuel.ts";
 
 const EMPTY_ELEMS = new Int32Array(0);
@@ -119,8 +113,9 @@ export const GROW_OUT_OF_FUEL = 2 ** 32;
 
 /**
  * `memory.grow`: the old size in pages, or -1. With `fuel`, a growth pays as copying its new
- * bytes would (`delta * 65536` bytes, as wasmi): in lazy mode once the limiter and the maximum
- * allow it, in eager mode before asking. Returns `GROW_OUT_OF_FUEL` when the store cannot pay.
+ * bytes would (`delta * mem.pageSize` bytes, as wasmi): in lazy mode once the limiter and the
+ * maximum allow it, in eager mode before asking. Returns `GROW_OUT_OF_FUEL` when the store
+ * cannot pay.
  */
 export function memoryGrow(
   mem: MemoryEntity,
@@ -130,11 +125,11 @@ export function memoryGrow(
 ): number {
   delta >>>= 0;
   if (delta === 0) return mem.pages;
-  if (fuel !== null && fuel.eager && !fuel.bytes(store!, delta * PAGE_SIZE)) {
+  if (fuel !== null && fuel.eager && !fuel.bytes(store!, delta * mem.pageSize)) {
     return GROW_OUT_OF_FUEL;
   }
   if (!mem.mayGrow(delta)) return -1;
-  if (fuel !== null && !fuel.eager && !fuel.bytes(store!, delta * PAGE_SIZE)) {
+  if (fuel !== null && !fuel.eager && !fuel.bytes(store!, delta * mem.pageSize)) {
     return GROW_OUT_OF_FUEL;
   }
   return mem.growBy(delta);

@@ -68,11 +68,11 @@ export interface ConfigOptions {
   wasmTailCall?: boolean;
   /** The extended-const proposal (arithmetic in constant expressions); default off. */
   wasmExtendedConst?: boolean;
-  /** The multi-memory proposal; not implemented: only `false` is accepted. */
+  /** The multi-memory proposal (several memories per module); default on. */
   wasmMultiMemory?: boolean;
-  /** The memory64 proposal; not implemented: only `false` is accepted. */
+  /** The memory64 proposal (memories and tables indexed by `i64`); default on. */
   wasmMemory64?: boolean;
-  /** The custom-page-sizes proposal; not implemented: only `false` is accepted. */
+  /** The custom-page-sizes proposal (memories with 1-byte pages); default off. */
   wasmCustomPageSizes?: boolean;
   /** The wide-arithmetic proposal (`i64.add128`, `i64.sub128`, `i64.mul_wide_s/u`); default off. */
   wasmWideArithmetic?: boolean;
@@ -92,7 +92,7 @@ export interface ConfigOptions {
   maxStackHeight?: number;
   /**
    * How many calls from the host may nest inside a running call (host → Wasm → host → Wasm
-   * ...) before `StackOverflow`; default 32.
+   * ...) before `StackOverflow`; default 128.
    */
   maxHostReentry?: number;
   /** Execution stacks the engine keeps for reuse. */
@@ -110,16 +110,12 @@ export interface ConfigOptions {
 }
 
 /** The proposals a switch names that the engine does not implement: their switches stay off. */
-const UNIMPLEMENTED_PROPOSALS: Partial<Record<keyof WasmFeatures, string>> = {
-  wasmMultiMemory: "multi-memory",
-  wasmMemory64: "memory64",
-  wasmCustomPageSizes: "custom-page-sizes",
-};
+const UNIMPLEMENTED_PROPOSALS: Partial<Record<keyof WasmFeatures, string>> = {};
 
 /**
- * Engine configuration, as wasmi's `Config`: Wasm 2.0 features, tail calls and relaxed SIMD on
- * by default (as in wasmi 2.0), other proposals off, fuel metering off. Turning on a proposal the
- * engine does not implement (multi-memory, memory64, custom page sizes) throws `ConfigError`.
+ * Engine configuration, as wasmi's `Config`: Wasm 2.0 features, tail calls, relaxed SIMD,
+ * multi-memory and memory64 on by default (as in wasmi 2.0); custom page sizes, wide arithmetic,
+ * threads and exceptions off; fuel metering off.
  *
  * @example Metering fuel and limiting recursion
  * ```ts
@@ -156,11 +152,11 @@ export class Config implements WasmFeatures {
   wasmTailCall = true;
   /** The extended-const proposal (arithmetic in constant expressions). */
   wasmExtendedConst = false;
-  /** The multi-memory proposal (not implemented: always off). */
-  wasmMultiMemory = false;
-  /** The memory64 proposal (not implemented: always off). */
-  wasmMemory64 = false;
-  /** The custom-page-sizes proposal (not implemented: always off). */
+  /** The multi-memory proposal: several memories per module. */
+  wasmMultiMemory = true;
+  /** The memory64 proposal: memories and tables indexed by `i64`. */
+  wasmMemory64 = true;
+  /** The custom-page-sizes proposal: memories with 1-byte pages. */
   wasmCustomPageSizes = false;
   /** The wide-arithmetic proposal. */
   wasmWideArithmetic = false;

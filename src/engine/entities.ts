@@ -57,6 +57,10 @@ export class MemoryEntity {
   view: DataView;
   /** Current size in pages. */
   pages: number;
+  /** Bytes per page: 65536, or 1 (custom-page-sizes). */
+  readonly pageSize: number;
+  /** Whether addresses are `i64` (memory64). */
+  readonly index64: boolean;
   /** The owning store, whose resource limiter `grow` consults (null: no limiter). */
   store: StoreInner | null = null;
 
@@ -66,7 +70,9 @@ export class MemoryEntity {
    */
   constructor(readonly type: MemoryType, public maxPages: number) {
     this.pages = type.minimum;
-    this.buffer = new ArrayBuffer(type.minimum * PAGE_SIZE);
+    this.pageSize = type.pageSize;
+    this.index64 = type.index64;
+    this.buffer = new ArrayBuffer(type.minimum * this.pageSize);
     this.u8 = new Uint8Array(this.buffer);
     this.view = new DataView(this.buffer);
   }
@@ -94,8 +100,9 @@ export class MemoryEntity {
     const limiter = this.store === null ? null : this.store.limiter;
     if (limiter !== null) {
       const max = this.type.maximum;
-      const maximum = max === null ? null : max * PAGE_SIZE;
-      if (!limiter.memoryGrowing(old * PAGE_SIZE, (old + delta) * PAGE_SIZE, maximum)) {
+      const page = this.pageSize;
+      const maximum = max === null ? null : max * page;
+      if (!limiter.memoryGrowing(old * page, (old + delta) * page, maximum)) {
         return false;
       }
     }
@@ -114,7 +121,7 @@ export class MemoryEntity {
     const limiter = this.store === null ? null : this.store.limiter;
     let buffer: ArrayBuffer;
     try {
-      buffer = new ArrayBuffer((old + delta) * PAGE_SIZE);
+      buffer = new ArrayBuffer((old + delta) * this.pageSize);
     } catch {
       // The host cannot allocate it: the spec lets grow fail.
       limiter?.memoryGrowFailed(`Cannot allocate ${old + delta} pages of memory`);

@@ -140,13 +140,8 @@ import {
   tableInit,
   tableSet,
 } from "./bulk_ops.ts";
-import {
-  type FuncEntity,
-  type MemoryEntity,
-  PAGE_SIZE,
-  SLOT_WORDS,
-  type StoreInner,
-} from "./entities.ts";
+import { type FuncEntity, type MemoryEntity, SLOT_WORDS, type StoreInner } from "./entities.ts";
+import { newException, throwException } from "./exceptions.ts";
 import {
   callHost,
   DONE,
@@ -159,7 +154,7 @@ import {
   stopAt,
   trap,
 } from "./exec_support.ts";
-import { newException, throwException } from "./exceptions.ts";
+import { memLoad, memoryCopyBetween, memoryInitOf, memStore } from "./memory_ext.ts";
 import {
   simdBinary,
   simdExtractLane,
@@ -1940,7 +1935,7 @@ export function run(
         break;
       }
       case 257: // MemorySize
-        s32[(fp + code[(pc + 1) | 0]) | 0] = memLen / PAGE_SIZE;
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
       case 258: { // MemoryGrow
@@ -2309,68 +2304,225 @@ export function run(
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
-          mview,
+          inst.memories[code[(pc + 3) | 0]].view,
           (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-          code[(pc + 4) | 0],
+          s32[(fp + code[(pc + 4) | 0]) | 0],
+          code[(pc + 5) | 0],
         );
-        pc = (pc + 5) | 0;
+        pc = (pc + 6) | 0;
         break;
       case 289: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
-          mview,
+          inst.memories[code[(pc + 2) | 0]].view,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 290: // AtomicRmw
+        atomicRmw(
+          code[(pc + 2) | 0],
+          s32,
+          inst.memories[code[(pc + 3) | 0]].view,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 4) | 0]) | 0],
+          code[(pc + 5) | 0],
+          (fp + code[(pc + 6) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 291: // AtomicCmpxchg
+        atomicCmpxchg(
+          code[(pc + 2) | 0],
+          s32,
+          inst.memories[code[(pc + 3) | 0]].view,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 4) | 0]) | 0],
+          code[(pc + 5) | 0],
+          (fp + code[(pc + 6) | 0]) | 0,
+          (fp + code[(pc + 7) | 0]) | 0,
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 292: // AtomicWait
+        s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
+          code[(pc + 2) | 0],
+          s32,
+          inst.memories[code[(pc + 3) | 0]],
+          s32[(fp + code[(pc + 4) | 0]) | 0],
+          code[(pc + 5) | 0],
+          (fp + code[(pc + 6) | 0]) | 0,
+          (fp + code[(pc + 7) | 0]) | 0,
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 293: // AtomicNotify
+        s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
+          inst.memories[code[(pc + 3) | 0]].view,
+          s32[(fp + code[(pc + 4) | 0]) | 0],
+          code[(pc + 5) | 0],
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 294: { // Index64
+        const a = (fp + code[(pc + 2) | 0]) | 0;
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 295: { // SizeToI64
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        const v = s32[(fp + code[(pc + 2) | 0]) | 0];
+        s32[d] = v;
+        s32[d + 1] = v === -1 ? -1 : 0;
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 296: // LoadMem
+        memLoad(
+          code[(pc + 2) | 0],
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          inst.memories[code[(pc + 3) | 0]].view,
+          s32[(fp + code[(pc + 4) | 0]) | 0],
+          code[(pc + 5) | 0],
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 297: // StoreMem
+        memStore(
+          code[(pc + 1) | 0],
+          s32,
+          inst.memories[code[(pc + 2) | 0]].view,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 298: // MemorySizeMem
+        s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
+        pc = (pc + 3) | 0;
+        break;
+      case 299: { // MemoryGrowMem
+        const old = memoryGrow(
+          inst.memories[code[(pc + 2) | 0]],
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          bulkFuel,
+          store,
+        );
+        if (old === GROW_OUT_OF_FUEL) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        s32[(fp + code[(pc + 1) | 0]) | 0] = old;
+        if (mem !== null && mview !== mem.view) {
+          // It was memory 0 imported twice.
+          mview = mem.view;
+          memLen = mview.byteLength;
+        }
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 300: // MemoryFillMem
+        if (
+          !memoryFill(
+            inst.memories[code[(pc + 1) | 0]],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 5) | 0;
+        break;
+      case 301: // MemoryCopyMem
+        if (
+          !memoryCopyBetween(
+            inst.memories[code[(pc + 1) | 0]],
+            inst.memories[code[(pc + 2) | 0]],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 302: // MemoryInitMem
+        if (
+          !memoryInitOf(
+            inst,
+            code[(pc + 1) | 0],
+            code[(pc + 2) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 303: // V128LoadMem
+        simdLoad(
+          code[(pc + 2) | 0],
+          s32,
+          inst.memories[code[(pc + 3) | 0]].view,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 4) | 0]) | 0],
+          code[(pc + 5) | 0],
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 304: // V128StoreMem
+        simdStore(
+          s32,
+          inst.memories[code[(pc + 1) | 0]].view,
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
           (fp + code[(pc + 4) | 0]) | 0,
         );
         pc = (pc + 5) | 0;
         break;
-      case 290: // AtomicRmw
-        atomicRmw(
+      case 305: // V128LoadLaneMem
+        simdLoadLane(
           code[(pc + 2) | 0],
           s32,
-          mview,
+          inst.memories[code[(pc + 3) | 0]].view,
           (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-          code[(pc + 4) | 0],
-          (fp + code[(pc + 5) | 0]) | 0,
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 291: // AtomicCmpxchg
-        atomicCmpxchg(
-          code[(pc + 2) | 0],
-          s32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-          code[(pc + 4) | 0],
-          (fp + code[(pc + 5) | 0]) | 0,
+          s32[(fp + code[(pc + 4) | 0]) | 0],
+          code[(pc + 5) | 0],
           (fp + code[(pc + 6) | 0]) | 0,
+          code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 306: // V128StoreLaneMem
+        simdStoreLane(
+          code[(pc + 1) | 0],
+          s32,
+          inst.memories[code[(pc + 2) | 0]].view,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+          (fp + code[(pc + 5) | 0]) | 0,
+          code[(pc + 6) | 0],
         );
         pc = (pc + 7) | 0;
-        break;
-      case 292: // AtomicWait
-        s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
-          code[(pc + 2) | 0],
-          s32,
-          mem!,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-          code[(pc + 4) | 0],
-          (fp + code[(pc + 5) | 0]) | 0,
-          (fp + code[(pc + 6) | 0]) | 0,
-        );
-        pc = (pc + 7) | 0;
-        break;
-      case 293: // AtomicNotify
-        s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
-          mview,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 6) | 0;
         break;
       default:
         throw new Error(`Bad internal opcode ${code[pc]} at ${pc}`);

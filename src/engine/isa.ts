@@ -690,7 +690,7 @@ const ROWS = {
     mview.setInt32(ea + 4, $3.hi, true);
   `,
   ),
-  MemorySize: op("r", "s32[$1] = memLen / PAGE_SIZE;"),
+  MemorySize: op("r", "s32[$1] = mem!.pages;"),
   MemoryGrow: op(
     "rr",
     `
@@ -818,13 +818,83 @@ const ROWS = {
     ${RESUME_AT_HANDLER.replaceAll("\n", "\n    ")}
   `,
   ),
-  // Threads: generic atomic accesses keyed by the `0xFE` sub-opcode (see `atomics.ts`)
-  AtomicLoad: op("rvro", "atomicLoad($2, s32, mview, $1, s32[$3], $4);"),
-  AtomicStore: op("vror", "atomicStore($1, s32, mview, s32[$2], $3, $4);"),
-  AtomicRmw: op("rvror", "atomicRmw($2, s32, mview, $1, s32[$3], $4, $5);"),
-  AtomicCmpxchg: op("rvrorr", "atomicCmpxchg($2, s32, mview, $1, s32[$3], $4, $5, $6);"),
-  AtomicWait: op("rvrorr", "s32[$1] = atomicWait($2, s32, mem!, s32[$3], $4, $5, $6);"),
-  AtomicNotify: op("rvror", "s32[$1] = atomicNotify(mview, s32[$3], $4);"),
+  // Threads: generic atomic accesses keyed by the `0xFE` sub-opcode (see `atomics.ts`), with the
+  // memory index (multi-memory; a 64-bit address is narrowed by `Index64` first)
+  AtomicLoad: op("rvxro", "atomicLoad($2, s32, inst.memories[$3].view, $1, s32[$4], $5);"),
+  AtomicStore: op("vxror", "atomicStore($1, s32, inst.memories[$2].view, s32[$3], $4, $5);"),
+  AtomicRmw: op("rvxror", "atomicRmw($2, s32, inst.memories[$3].view, $1, s32[$4], $5, $6);"),
+  AtomicCmpxchg: op(
+    "rvxrorr",
+    "atomicCmpxchg($2, s32, inst.memories[$3].view, $1, s32[$4], $5, $6, $7);",
+  ),
+  AtomicWait: op(
+    "rvxrorr",
+    "s32[$1] = atomicWait($2, s32, inst.memories[$3], s32[$4], $5, $6, $7);",
+  ),
+  AtomicNotify: op("rvxror", "s32[$1] = atomicNotify(inst.memories[$3].view, s32[$4], $5);"),
+  // multi-memory, memory64, table64 (`memory_ext.ts`). Memory 0 keeps the instructions above;
+  // the others' accesses carry a memory index and, for loads and stores, the Wasm opcode. A
+  // 64-bit address, index or size is narrowed to a u32 word first (`Index64`: when its high
+  // word is set, 0xfffffff8 plus its low 3 bits: out of bounds in any 64-bit memory or table,
+  // which stay smaller, and as aligned as the address, so an atomic access traps for its bounds),
+  // and a 64-bit memory's or table's size results are widened back (`SizeToI64`: -1 stays -1).
+  Index64: op(
+    "rr",
+    `
+    const a = $2;
+    s32[$1] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
+  `,
+  ),
+  SizeToI64: op(
+    "rr",
+    `
+    const d = $1;
+    const v = s32[$2];
+    s32[d] = v;
+    s32[d + 1] = v === -1 ? -1 : 0;
+  `,
+  ),
+  LoadMem: op("rixro", "memLoad($2, s32, $1, inst.memories[$3].view, s32[$4], $5);"),
+  StoreMem: op("ixror", "memStore($1, s32, inst.memories[$2].view, s32[$3], $4, $5);"),
+  MemorySizeMem: op("rx", "s32[$1] = inst.memories[$2].pages;"),
+  MemoryGrowMem: op(
+    "rxr",
+    `
+    const old = memoryGrow(inst.memories[$2], s32[$3], bulkFuel, store);
+    if (old === GROW_OUT_OF_FUEL) {
+      if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+      break; // refilled: run it again
+    }
+    s32[$1] = old;
+    if (mem !== null && mview !== mem.view) {
+      // It was memory 0 imported twice.
+      mview = mem.view;
+      memLen = mview.byteLength;
+    }
+  `,
+  ),
+  MemoryFillMem: bulk(
+    "xrrr",
+    "memoryFill(inst.memories[$1], s32[$2], s32[$3], s32[$4], bulkFuel, store)",
+  ),
+  MemoryCopyMem: bulk(
+    "xxrrr",
+    "memoryCopyBetween(inst.memories[$1], inst.memories[$2], s32[$3], s32[$4], s32[$5], bulkFuel, store)",
+  ),
+  MemoryInitMem: bulk(
+    "xxrrr",
+    "memoryInitOf(inst, $1, $2, s32[$3], s32[$4], s32[$5], bulkFuel, store)",
+  ),
+  V128LoadMem: op("rvxro", "simdLoad($2, s32, inst.memories[$3].view, $1, s32[$4], $5);"),
+  V128StoreMem: op("xror", "simdStore(s32, inst.memories[$1].view, s32[$2], $3, $4);"),
+  V128LoadLaneMem: op(
+    "rvxrori",
+    "simdLoadLane($2, s32, inst.memories[$3].view, $1, s32[$4], $5, $6, $7);",
+  ),
+  V128StoreLaneMem: op(
+    "vxrori",
+    "simdStoreLane($1, s32, inst.memories[$2].view, s32[$3], $4, $5, $6);",
+  ),
 } satisfies Record<string, Row>;
 
 /** The name of an instruction. */

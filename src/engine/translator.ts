@@ -313,6 +313,10 @@ class FuncTranslator {
     this.#body = module.bodies[funcIndex - module.importedFuncs]!;
     this.#numLocals = this.#type.params.length + this.#body.locals.length;
     this.#reader = new OpReader(module.bytes, this.#body.codeStart, this.#body.codeEnd);
+    // The body was validated with the module's features: reading memory immediates as indices
+    // and memarg offsets as u64 decodes exactly what validation accepted (a zero byte is index
+    // 0, a u32 LEB128 the same u64).
+    this.#reader.configure({ wasmMultiMemory: true, wasmMemory64: true });
     this.#stack = new OperandStack(this.#numLocals);
     this.#localV128 = [...this.#type.params, ...this.#body.locals].map((t) => t === "v128");
   }
@@ -544,9 +548,9 @@ class FuncTranslator {
       case TranslateKind.Binary:
         return this.#binary(rule);
       case TranslateKind.Load:
-        return this.#unary(rule.op, this.#reader.offset);
+        return this.#load(rule, op);
       case TranslateKind.Store:
-        return this.#store(rule);
+        return this.#store(rule, op);
       case TranslateKind.Nop:
         return;
       case TranslateKind.Simd:
@@ -608,6 +612,7 @@ class FuncTranslator {
       case Op.Call:
         return this.#call(r.index);
       case Op.CallIndirect:
+        if (this.#table64(r.index2)) this.#narrow(s.height - 1);
         return this.#callIndirect(r.index, r.index2);
       case Op.ReturnCall:
         return this.#returnCall(r.index);
@@ -630,31 +635,57 @@ class FuncTranslator {
         // A null reference is 0.
         return this.#unary(I.I32Eqz);
       case Op.MemorySize:
-        this.#beginResult(I.MemorySize);
-        return this.#endResult();
-      case Op.MemoryGrow:
-        return this.#unary(I.MemoryGrow);
+        if (r.index !== 0) this.#nullary(I.MemorySizeMem, r.index);
+        else {
+          this.#beginResult(I.MemorySize);
+          this.#endResult();
+        }
+        return this.#widenIf(this.#memory64(r.index));
+      case Op.MemoryGrow: {
+        const wide = this.#memory64(r.index);
+        if (wide) this.#narrow(s.height - 1);
+        if (r.index === 0) this.#unary(I.MemoryGrow);
+        else this.#unary(I.MemoryGrowMem, undefined, r.index);
+        return this.#widenIf(wide);
+      }
       case Op.MemoryFill:
-        return this.#sink3(I.MemoryFill);
+        if (this.#memory64(r.index)) this.#narrowOperands(0b101);
+        return r.index === 0 ? this.#sink3(I.MemoryFill) : this.#sink3(I.MemoryFillMem, r.index);
       case Op.MemoryCopy:
-        return this.#sink3(I.MemoryCopy);
+        this.#narrowOperands(copyWidth(this.#memory64(r.index), this.#memory64(r.index2)));
+        return r.index === 0 && r.index2 === 0
+          ? this.#sink3(I.MemoryCopy)
+          : this.#sink3(I.MemoryCopyMem, r.index, r.index2);
       case Op.MemoryInit:
-        return this.#sink3(I.MemoryInit, r.index);
+        if (this.#memory64(r.index2)) this.#narrowOperands(0b001);
+        return r.index2 === 0
+          ? this.#sink3(I.MemoryInit, r.index)
+          : this.#sink3(I.MemoryInitMem, r.index, r.index2);
       case Op.DataDrop:
         return this.#code.op1(I.DataDrop, r.index);
       case Op.TableGet:
+        if (this.#table64(r.index)) this.#narrow(s.height - 1);
         return this.#tableGet(r.index);
       case Op.TableSet:
+        if (this.#table64(r.index)) this.#narrow(s.height - 2);
         return this.#tableSet(r.index);
       case Op.TableSize:
-        return this.#nullary(I.TableSize, r.index);
-      case Op.TableGrow:
-        return this.#tableGrow(r.index);
+        this.#nullary(I.TableSize, r.index);
+        return this.#widenIf(this.#table64(r.index));
+      case Op.TableGrow: {
+        const wide = this.#table64(r.index);
+        if (wide) this.#narrow(s.height - 1);
+        this.#tableGrow(r.index);
+        return this.#widenIf(wide);
+      }
       case Op.TableFill:
+        if (this.#table64(r.index)) this.#narrowOperands(0b101);
         return this.#sink3(I.TableFill, r.index);
       case Op.TableCopy:
+        this.#narrowOperands(copyWidth(this.#table64(r.index), this.#table64(r.index2)));
         return this.#sink3(I.TableCopy, r.index, r.index2);
       case Op.TableInit:
+        if (this.#table64(r.index2)) this.#narrowOperands(0b001);
         return this.#sink3(I.TableInit, r.index, r.index2);
       case Op.ElemDrop:
         return this.#code.op1(I.ElemDrop, r.index);
@@ -739,14 +770,75 @@ class FuncTranslator {
     this.#endResult();
   }
 
-  /** One operand, one result; `extra` is a trailing immediate (or omitted). */
-  #unary(op: number, extra?: number): void {
+  /** One operand, one result: `op dst [x] a [extra]` (`x`, `extra`: immediates, or omitted). */
+  #unary(op: number, extra?: number, x?: number): void {
     const s = this.#stack;
     const a = this.#use(s.height - 1);
     s.pop();
     this.#beginResult(op);
+    if (x !== undefined) this.#code.emit(x);
     this.#code.emit(a);
     if (extra !== undefined) this.#code.emit(extra);
+    this.#endResult();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Memories and tables: multi-memory, memory64, table64 (see `memory_ext.ts`)
+
+  #memory64(memory: number): boolean {
+    return this.#module.memories[memory]!.index64;
+  }
+
+  #table64(table: number): boolean {
+    return this.#module.tables[table]!.index64;
+  }
+
+  /**
+   * Narrows the i64 address, index or size at stack position `p` to a u32 word in its canonical
+   * slot (`Index64`: 0xfffffff8 plus the low 3 bits when the high word is set, which no 64-bit
+   * memory or table here reaches), so the 32-bit instructions can take it.
+   */
+  #narrow(p: number): void {
+    const a = this.#use(p);
+    this.#code.op2(I.Index64, this.#slot(p), a);
+    this.#stack.setTemp(p);
+  }
+
+  /** Narrows the operands of a three-operand operator whose bit (1: first) is set in `mask`. */
+  #narrowOperands(mask: number): void {
+    const h = this.#stack.height;
+    for (let i = 0; i < 3; i++) if (mask & (1 << i)) this.#narrow(h - 3 + i);
+  }
+
+  /** Widens the top (a size or old size, -1 for failure) to an i64 when `wide`. */
+  #widenIf(wide: boolean): void {
+    if (wide) this.#unary(I.SizeToI64);
+  }
+
+  /**
+   * The memarg offset as the instructions take it: a u32; a 64-bit memory's offset of 2^32 or
+   * more as 0xfffffff8 plus its low 3 bits (out of bounds from any address there).
+   */
+  #offset(): number {
+    const r = this.#reader;
+    // Past 2^32: 0xfffffff8 plus the low 3 bits, out of bounds and as aligned as the offset.
+    return r.offsetHi !== 0 ? -8 | (r.offsetLo & 7) : r.offsetLo;
+  }
+
+  /** A load (Wasm opcode `wasmOp`) from memory `reader.index`. */
+  #load(rule: Rule, wasmOp: number): void {
+    const r = this.#reader;
+    const s = this.#stack;
+    const memory = r.index;
+    if (this.#memory64(memory)) this.#narrow(s.height - 1);
+    if (memory === 0) return this.#unary(rule.op, this.#offset());
+    const a = this.#use(s.height - 1);
+    s.pop();
+    this.#beginResult(I.LoadMem);
+    this.#code.emit(wasmOp);
+    this.#code.emit(memory);
+    this.#code.emit(a);
+    this.#code.emit(this.#offset());
     this.#endResult();
   }
 
@@ -783,21 +875,33 @@ class FuncTranslator {
     this.#code.emit(c);
   }
 
-  #store(rule: Rule): void {
+  /** A store (Wasm opcode `wasmOp`) to memory `reader.index`. */
+  #store(rule: Rule, wasmOp: number): void {
     const s = this.#stack;
+    const memory = this.#reader.index;
+    if (this.#memory64(memory)) this.#narrow(s.height - 2);
+    const offset = this.#offset();
     const addr = this.#use(s.height - 2);
     const top = s.height - 1;
+    if (memory !== 0) {
+      const value = this.#use(top);
+      this.#pop(2);
+      this.#code.op3(I.StoreMem, wasmOp, memory, addr);
+      this.#code.emit(offset);
+      this.#code.emit(value);
+      return;
+    }
     if (s.kind[top] === CONST) {
       // The operator decides the width: an i64 constant stored narrow keeps its low word.
       const lo = s.val[top]!, hi = s.hi[top]!;
       this.#pop(2);
-      this.#code.op3(rule.imm, addr, this.#reader.offset, lo);
+      this.#code.op3(rule.imm, addr, offset, lo);
       if (rule.immKind === IMM_I64) this.#code.emit(hi);
       return;
     }
     const value = this.#use(top);
     this.#pop(2);
-    this.#code.op3(rule.op, addr, this.#reader.offset, value);
+    this.#code.op3(rule.op, addr, offset, value);
   }
 
   #select(): void {
@@ -844,6 +948,47 @@ class FuncTranslator {
   // -------------------------------------------------------------------------------------------
   // SIMD: a few generic instructions that carry the Wasm sub-opcode (see `simd.ts`)
 
+  /** A SIMD load or store of sub-opcode `n` on memory `reader.index` (not 0). */
+  #simdMem(n: number, kind: number, v128: boolean): void {
+    const r = this.#reader;
+    const s = this.#stack;
+    const code = this.#code;
+    const h = s.height;
+    const memory = r.index;
+    const offset = this.#offset();
+    if (kind === I.V128Load) {
+      const a = this.#use(h - 1);
+      s.pop();
+      this.#beginResult(I.V128LoadMem);
+      code.emit(n);
+      code.emit(memory);
+      code.emit(a);
+      code.emit(offset);
+      return this.#endResult(v128);
+    }
+    const a = this.#use(h - 2), b = this.#use(h - 1);
+    this.#pop(2);
+    if (kind === I.V128LoadLane) {
+      this.#beginResult(I.V128LoadLaneMem);
+      code.emit(n);
+      code.emit(memory);
+      code.emit(a);
+      code.emit(offset);
+      code.emit(b);
+      code.emit(r.lane);
+      return this.#endResult(v128);
+    }
+    if (kind === I.V128Store) {
+      code.op3(I.V128StoreMem, memory, a, offset);
+      code.emit(b);
+      return;
+    }
+    code.op3(I.V128StoreLaneMem, n, memory, a);
+    code.emit(offset);
+    code.emit(b);
+    code.emit(r.lane);
+  }
+
   #simd(n: number, rule: Rule): void {
     const r = this.#reader;
     const s = this.#stack;
@@ -851,6 +996,14 @@ class FuncTranslator {
     const h = s.height;
     const kind = rule.op;
     const v128 = rule.v128;
+    if (
+      kind === I.V128Load || kind === I.V128LoadLane || kind === I.V128Store ||
+      kind === I.V128StoreLane
+    ) {
+      if (this.#memory64(r.index)) this.#narrow(kind === I.V128Load ? h - 1 : h - 2);
+      if (r.index !== 0) return this.#simdMem(n, kind, v128);
+      r.offset = this.#offset();
+    }
     switch (kind) {
       case I.V128Const:
       case I.V128Shuffle: {
@@ -924,9 +1077,14 @@ class FuncTranslator {
   // -------------------------------------------------------------------------------------------
   // Threads: generic atomic instructions that carry the `0xFE` sub-opcode (see `atomics.ts`)
 
-  /** `instr dst? sub addr offset operands...`, the operands after the address per the signature. */
+  /**
+   * `instr dst? sub memory addr offset operands...`, the operands after the address per the
+   * signature; a 64-bit memory's address is narrowed first.
+   */
   #atomic(sub: number, rule: Rule): void {
     const s = this.#stack;
+    const memory = this.#reader.index;
+    if (this.#memory64(memory)) this.#narrow(s.height - rule.params);
     const args = this.#positions;
     args.length = 0;
     for (let p = s.height - rule.params; p < s.height; p++) args.push(this.#use(p));
@@ -935,8 +1093,9 @@ class FuncTranslator {
     if (rule.results === 0) code.emit(rule.op);
     else this.#beginResult(rule.op);
     code.emit(sub);
+    code.emit(memory);
     code.emit(args[0]!);
-    code.emit(this.#reader.offset);
+    code.emit(this.#offset());
     for (let i = 1; i < args.length; i++) code.emit(args[i]!);
     if (rule.results !== 0) this.#endResult();
   }
@@ -1411,4 +1570,12 @@ class FuncTranslator {
     this.#emitCondArgs();
     return this.#code.emitPatch(head);
   }
+}
+
+/**
+ * Which operands of a copy (destination, source, size: bits 1, 2, 4) are i64 between a
+ * destination and a source of the given address widths: the size only when both are.
+ */
+function copyWidth(dst64: boolean, src64: boolean): number {
+  return (dst64 ? 0b001 : 0) | (src64 ? 0b010 : 0) | (dst64 && src64 ? 0b100 : 0);
 }

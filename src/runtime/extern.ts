@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type ExternKind, type ExternType, MemoryType, TableType, TagType } from "../core/types.ts";
+import { type ExternKind, type ExternType, TableType, TagType } from "../core/types.ts";
 import {
   type FuncEntity,
   GlobalEntity,
@@ -16,7 +16,7 @@ import {
 import type { Func } from "./func.ts";
 import type { Global } from "./global.ts";
 import { funcs, globals, memories, tables, tags } from "./handles.ts";
-import type { Memory } from "./memory.ts";
+import { currentMemoryType, type Memory } from "./memory.ts";
 import type { Store } from "./store.ts";
 import type { Table } from "./table.ts";
 import type { Tag } from "./tag.ts";
@@ -74,17 +74,14 @@ export function entityKind(entity: ExternEntity): ExternKind {
  */
 export function entityType(entity: ExternEntity): ExternType {
   if (entity instanceof MemoryEntity) {
-    return new MemoryType({
-      minimum: entity.pages,
-      maximum: entity.type.maximum,
-      shared: entity.type.shared,
-    });
+    return currentMemoryType(entity);
   }
   if (entity instanceof TableEntity) {
     return new TableType({
       element: entity.type.element,
       minimum: entity.size,
       maximum: entity.type.maximum,
+      index64: entity.type.index64,
     });
   }
   if (entity instanceof TagEntity) return new TagType(entity.type);

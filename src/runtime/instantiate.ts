@@ -52,6 +52,15 @@ export function importType(module: Module, imp: ImportDecl): ExternType {
   return imp.kind === "func" ? moduleDecl(module).types[imp.typeIndex]! : imp.type;
 }
 
+/**
+ * A segment's offset: the u32 in the low word, or the u64 of both words for a 64-bit table or
+ * memory (as a number: anything above 2^53 is out of bounds anyway).
+ */
+function u64Offset(words: ArrayLike<number>, index64: boolean): number {
+  const lo = words[0]! >>> 0;
+  return index64 ? (words[1]! >>> 0) * 4294967296 + lo : lo;
+}
+
 function limitsMatch(
   actualMin: number,
   actualMax: number | null,
@@ -73,13 +82,15 @@ function importMatches(module: Module, imp: ImportDecl, entity: ExternEntity): b
       return (entity as FuncEntity).type.equals(moduleDecl(module).types[imp.typeIndex]!);
     case "table": {
       const t = entity as TableEntity;
-      return t.type.element === imp.type.element &&
+      return t.type.element === imp.type.element && t.type.index64 === imp.type.index64 &&
         limitsMatch(t.size, t.type.maximum, imp.type);
     }
     case "memory": {
+      // Address width, sharing and page size must be the same; the limits may be narrower.
       const m = entity as MemoryEntity;
-      // A shared memory only satisfies a shared import, and an unshared one an unshared import.
-      return m.type.shared === imp.type.shared && limitsMatch(m.pages, m.type.maximum, imp.type);
+      const want = imp.type;
+      return m.type.index64 === want.index64 && m.type.shared === want.shared &&
+        m.type.pageSizeLog2 === want.pageSizeLog2 && limitsMatch(m.pages, m.type.maximum, want);
     }
     case "global":
       return (entity as GlobalEntity).type.equals(imp.type as GlobalType);
@@ -94,10 +105,15 @@ function importMatches(module: Module, imp: ImportDecl, entity: ExternEntity): b
  */
 export function checkImport(module: Module, imp: ImportDecl, entity: ExternEntity): void {
   if (!importMatches(module, imp, entity)) {
+    // A memory of another page size is a different type whatever its limits.
+    const pages = imp.kind === "memory" &&
+        (entity as MemoryEntity).type.pageSizeLog2 !== imp.type.pageSizeLog2
+      ? " (memory types incompatible: the page sizes differ)"
+      : "";
     throw new LinkError(
       `incompatible import type for ${describeImport(imp)}: expected ${
         describeType(importType(module, imp))
-      }, got ${describeType(entityType(entity))}`,
+      }, got ${describeType(entityType(entity))}${pages}`,
     );
   }
 }
@@ -231,7 +247,7 @@ export function instantiateModule(
     instance.elemSegments.push(null);
     if (elem.mode === "declarative") return;
     const table = instance.tables[elem.table]!;
-    const offset = evalConstExpr(instance, elem.offsetExpr!)[0]! >>> 0;
+    const offset = u64Offset(evalConstExpr(instance, elem.offsetExpr!), table.type.index64);
     if (offset + items.length > table.size) throw new Trap(TrapCode.TableOutOfBounds);
     table.elements.set(items, offset);
   });
@@ -243,7 +259,7 @@ export function instantiateModule(
     }
     instance.dataSegments.push(null);
     const memory = instance.memories[data.memory]!;
-    const offset = evalConstExpr(instance, data.offsetExpr!)[0]! >>> 0;
+    const offset = u64Offset(evalConstExpr(instance, data.offsetExpr!), memory.type.index64);
     if (offset + data.bytes.length > memory.byteLength) throw new Trap(TrapCode.MemoryOutOfBounds);
     memory.u8.set(data.bytes, offset);
   }

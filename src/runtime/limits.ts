@@ -9,7 +9,7 @@
 import { InstantiationError } from "../core/errors.ts";
 import { Trap, TrapCode } from "../core/trap.ts";
 import type { MemoryType, TableType } from "../core/types.ts";
-import { PAGE_SIZE, type StoreInner, type StoreLimiter } from "../engine/entities.ts";
+import type { StoreInner, StoreLimiter } from "../engine/entities.ts";
 import { MemoryError, TableError } from "./errors.ts";
 
 /** The number of instances a store may hold when the limiter does not say (wasmi's default). */
@@ -328,8 +328,8 @@ export function checkNewMemory(inner: StoreInner, type: MemoryType): void {
   if (inner.memoryCount >= limit) {
     throw new MemoryError(`Cannot create ${type}: the store may hold at most ${limit} memories`);
   }
-  const initial = type.minimum * PAGE_SIZE;
-  const maximum = type.maximum === null ? null : type.maximum * PAGE_SIZE;
+  const initial = type.minimum * type.pageSize;
+  const maximum = type.maximum === null ? null : type.maximum * type.pageSize;
   let allowed: boolean;
   try {
     allowed = limiter.memoryGrowing(0, initial, maximum);

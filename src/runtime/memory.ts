@@ -12,14 +12,37 @@ import { memories } from "./handles.ts";
 import { checkNewMemory, growthErrorCause } from "./limits.ts";
 import { type Store, storeInner } from "./store.ts";
 
-/** Pages a 32-bit memory can have at most (4 GiB). */
+/** Pages of 64 KiB a 32-bit memory can have at most (4 GiB). */
 export const MAX_PAGES = 65536;
 
-/** Throws `MemoryError` unless `type` is a valid 32-bit memory type. */
+/**
+ * Bytes a 64-bit memory can have at most here: less than 4 GiB, what a JS engine can reliably
+ * allocate. Its type may allow more (the spec lets growth fail), but never an address of 2^32 or
+ * more in bounds, which the executor relies on: it narrows a 64-bit address with a high word to
+ * 0xffffffff, out of bounds however many bytes follow.
+ */
+export const MAX_BYTES_64 = 2 ** 32 - 65536;
+
+/** Throws `MemoryError` unless `type` is a valid memory type this engine can create. */
 function checkMemoryType(type: MemoryType): void {
   if (!(type instanceof MemoryType)) throw new TypeError("Expected a MemoryType");
-  if (type.minimum > MAX_PAGES || (type.maximum !== null && type.maximum > MAX_PAGES)) {
-    throw new MemoryError(`Invalid ${type}: a memory has at most ${MAX_PAGES} pages`);
+  if (type.pageSizeLog2 !== 0 && type.pageSizeLog2 !== 16) {
+    throw new MemoryError(`Invalid ${type}: the page size must be 1 or 65536 bytes`);
+  }
+  const maxPages = 2 ** (32 - type.pageSizeLog2);
+  if (
+    !type.index64 &&
+    (type.minimum > maxPages || (type.maximum !== null && type.maximum > maxPages))
+  ) {
+    throw new MemoryError(`Invalid ${type}: a 32-bit memory has at most ${maxPages} pages`);
+  }
+  if (type.index64 && type.minimum * type.pageSize > MAX_BYTES_64) {
+    throw new MemoryError(
+      `Cannot allocate ${type}: this engine's 64-bit memories hold at most ${MAX_BYTES_64} bytes`,
+    );
+  }
+  if (type.shared && type.maximum === null) {
+    throw new MemoryError(`Invalid ${type}: a shared memory needs a maximum`);
   }
   if (type.maximum !== null && type.minimum > type.maximum) {
     throw new MemoryError(`Invalid ${type}: the minimum is above the maximum`);
@@ -27,6 +50,30 @@ function checkMemoryType(type: MemoryType): void {
   if (type.shared && type.maximum === null) {
     throw new MemoryError(`Invalid ${type}: a shared memory must have a maximum`);
   }
+}
+
+/** The most pages a memory of `type` can reach here: its maximum, within the engine's caps. */
+function maxPagesOf(type: MemoryType): number {
+  // A 32-bit memory of 1-byte pages stops one byte short of 4 GiB, so that `memory.size` (an
+  // i32) always tells its size.
+  const cap = type.index64
+    ? Math.floor(MAX_BYTES_64 / type.pageSize)
+    : type.pageSizeLog2 === 0
+    ? 2 ** 32 - 1
+    : 2 ** (32 - type.pageSizeLog2);
+  return Math.min(type.maximum ?? cap, cap);
+}
+
+/** The type of memory `e` with its current size as minimum. */
+export function currentMemoryType(e: MemoryEntity): MemoryType {
+  const t = e.type;
+  return new MemoryType({
+    minimum: e.pages,
+    maximum: t.maximum,
+    shared: t.shared,
+    index64: t.index64,
+    pageSizeLog2: t.pageSizeLog2,
+  });
 }
 
 /**
@@ -45,7 +92,11 @@ export function createMemoryEntity(type: MemoryType, store: Store): MemoryEntity
   checkNewMemory(inner, type);
   let entity: MemoryEntity;
   try {
-    entity = new MemoryEntity(type, type.maximum ?? MAX_PAGES);
+    const maxPages = maxPagesOf(type);
+    if (type.minimum > maxPages) {
+      throw new RangeError(`this engine's memories of this kind hold at most ${maxPages} pages`);
+    }
+    entity = new MemoryEntity(type, maxPages);
   } catch (e) {
     if (e instanceof RangeError) {
       throw new MemoryError(`Cannot allocate ${type}: ${e.message}`, { cause: e });
@@ -58,8 +109,10 @@ export function createMemoryEntity(type: MemoryType, store: Store): MemoryEntity
 }
 
 /**
- * A linear memory, in 64 KiB pages. Its bytes move to a new buffer when it grows, so a view from
- * `data` must be taken again after any call that may grow it.
+ * A linear memory, in pages of its type's `pageSize` (64 KiB, or 1 byte with custom page sizes).
+ * Its bytes move to a new buffer when it grows, so a view from `data` must be taken again after
+ * any call that may grow it. A 64-bit memory (memory64) holds less than 4 GiB here; a larger
+ * minimum fails to be created (`MemoryError`) and growth beyond fails as the spec allows.
  *
  * @example Read, write, grow
  * ```ts
@@ -87,7 +140,7 @@ export class Memory {
   /** The memory's type, with its current size as minimum. */
   ty(store: Store): MemoryType {
     const e = memories.entity(store, this);
-    return new MemoryType({ minimum: e.pages, maximum: e.type.maximum, shared: e.type.shared });
+    return currentMemoryType(e);
   }
 
   /** The current size in pages. */

@@ -30,11 +30,17 @@ export function createTableEntity(type: TableType, init: number, store: Store): 
   if (type.maximum !== null && type.minimum > type.maximum) {
     throw new TableError(`Invalid ${type}: the minimum is above the maximum`);
   }
+  if (type.minimum > MAX_TABLE_SIZE || (!type.index64 && (type.maximum ?? 0) > MAX_TABLE_SIZE)) {
+    throw new TableError(`Invalid ${type}: a table has at most ${MAX_TABLE_SIZE} elements here`);
+  }
   const inner = storeInner(store);
   checkNewTable(inner, type);
   let entity: TableEntity;
   try {
-    entity = new TableEntity(type, type.maximum ?? MAX_TABLE_SIZE, init);
+    // A 64-bit table stays below 2^32 - 1 elements: the executor narrows an index with a high
+    // word to 0xffffffff, which must then be out of bounds.
+    const cap = type.index64 ? MAX_TABLE_SIZE - 1 : MAX_TABLE_SIZE;
+    entity = new TableEntity(type, Math.min(type.maximum ?? cap, cap), init);
   } catch (e) {
     if (e instanceof RangeError) {
       throw new TableError(`Cannot allocate ${type}: ${e.message}`, { cause: e });
@@ -79,7 +85,8 @@ export class Table {
   /** The table's type, with its current size as minimum. */
   ty(store: Store): TableType {
     const e = tables.entity(store, this);
-    return new TableType({ element: e.type.element, minimum: e.size, maximum: e.type.maximum });
+    const { element, maximum, index64 } = e.type;
+    return new TableType({ element, minimum: e.size, maximum, index64 });
   }
 
   /** The current number of elements. */

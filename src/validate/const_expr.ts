@@ -28,7 +28,7 @@ export class ConstExprValidator {
   constructor(ctx: ModuleContext) {
     this.#ctx = ctx;
     this.#reader = new OpReader(ctx.module.bytes);
-    this.#reader.multiMemory = ctx.features.wasmMultiMemory;
+    this.#reader.configure(ctx.features);
   }
 
   /**

@@ -45,7 +45,7 @@ export class ModuleContext {
     this.features = features;
     this.disabled = disabledFeatures(features);
     this.dataCount = module.dataCount;
-    this.declaredFuncs = collectDeclaredFuncs(module, features.wasmMultiMemory);
+    this.declaredFuncs = collectDeclaredFuncs(module, features);
   }
 
   /** Number of functions, imported ones included. */
@@ -60,13 +60,13 @@ export class ModuleContext {
   }
 }
 
-function collectDeclaredFuncs(module: ModuleDecl, multiMemory: boolean): Uint8Array {
+function collectDeclaredFuncs(module: ModuleDecl, features: WasmFeatures): Uint8Array {
   const declared = new Uint8Array(module.funcTypeIndices.length);
   const declare = (index: number) => {
     if (index < declared.length) declared[index] = 1;
   };
   const reader = new OpReader(module.bytes);
-  reader.multiMemory = multiMemory;
+  reader.configure(features);
   const scan = (expr: ConstExpr | null) => {
     if (expr === null) return;
     reader.pos = expr.start;

@@ -10,7 +10,7 @@
  */
 
 import { DecodeError, ValidationError } from "../core/errors.ts";
-import { type FuncType, isRefType, type ValType } from "../core/types.ts";
+import { type FuncType, isRefType, type MemoryType, type ValType } from "../core/types.ts";
 import type { FuncBody } from "../binary/module.ts";
 import { denseIndex, Imm, Op } from "../binary/opcodes.ts";
 import {
@@ -95,12 +95,18 @@ export class FuncValidator {
   /** Block-type results of the last `#readBlockType`, kept in fields to avoid allocation. */
   #btParams: readonly ValType[] = NONE;
   #btResults: readonly ValType[] = NONE;
+  /**
+   * Set by `#checkImmediates` for operators on a 64-bit memory or table (memory64): bit `i`
+   * makes operand `i` an `i64` instead of the table's `i32`; `WIDE_RESULT` does the same for
+   * the result.
+   */
+  #wide = 0;
 
   /** @param ctx the module context */
   constructor(ctx: ModuleContext) {
     this.#ctx = ctx;
     this.#reader = new OpReader(ctx.module.bytes);
-    this.#reader.multiMemory = ctx.features.wasmMultiMemory;
+    this.#reader.configure(ctx.features);
   }
 
   /**
@@ -256,24 +262,33 @@ export class FuncValidator {
     const params = OP_PARAMS[idx];
     if (params !== null && params !== undefined) {
       const imm = OP_IMM[idx]!;
-      if (imm !== Imm.None) this.#checkImmediates(idx, imm);
-      for (let i = params.length - 1; i >= 0; i--) this.#pop(params[i]!);
+      this.#wide = 0;
+      if (imm !== Imm.None) this.#checkImmediates(idx, imm, op);
+      const wide = this.#wide;
       const results = OP_RESULTS[idx]!;
-      for (let i = 0; i < results.length; i++) this.#push(results[i]!);
+      if (wide === 0) {
+        for (let i = params.length - 1; i >= 0; i--) this.#pop(params[i]!);
+        for (let i = 0; i < results.length; i++) this.#push(results[i]!);
+        return;
+      }
+      for (let i = params.length - 1; i >= 0; i--) this.#pop(wide & (1 << i) ? "i64" : params[i]!);
+      for (let i = 0; i < results.length; i++) {
+        this.#push(wide & WIDE_RESULT ? "i64" : results[i]!);
+      }
       return;
     }
     this.#special(op);
   }
 
-  /** Checks the immediates of an operator with a fixed signature. */
-  #checkImmediates(idx: number, imm: Imm): void {
+  /** Checks the immediates of an operator with a fixed signature (and sets `#wide`). */
+  #checkImmediates(idx: number, imm: Imm, op: number): void {
     const reader = this.#reader;
     switch (imm) {
       case Imm.MemArg:
-        this.#memory(reader.index);
+        this.#memArg(reader.index);
         return this.#alignment(idx);
       case Imm.MemArgLane:
-        this.#memory(reader.index);
+        this.#memArg(reader.index);
         this.#alignment(idx);
         return this.#lane(idx);
       case Imm.Lane:
@@ -284,13 +299,20 @@ export class FuncValidator {
         }
         return;
       case Imm.Memory:
+        // memory.size and memory.grow: size and delta; memory.fill: destination and size.
+        if (this.#memory(reader.index).index64) {
+          this.#wide = op === Op.MemoryFill ? 0b101 : 0b1 | WIDE_RESULT;
+        }
+        return;
       case Imm.MemoryCopy:
-        this.#memory(reader.index);
-        if (imm === Imm.MemoryCopy) this.#memory(reader.index2);
+        this.#wide = copyWidth(
+          this.#memory(reader.index).index64,
+          this.#memory(reader.index2).index64,
+        );
         return;
       case Imm.MemoryInit:
         this.#requireDataCount();
-        this.#memory(reader.index2);
+        if (this.#memory(reader.index2).index64) this.#wide = 0b1;
         return this.#data(reader.index);
       case Imm.Data:
         this.#requireDataCount();
@@ -299,17 +321,24 @@ export class FuncValidator {
         this.#elem(reader.index);
         return;
       case Imm.Table:
+        // table.size
         this.#table(reader.index);
+        if (this.#tableAddr(reader.index) === "i64") this.#wide = WIDE_RESULT;
         return;
       case Imm.TableInit: {
         // The binary order is elem then table; the spec checks the table first.
         const tableType = this.#table(reader.index2);
         if (this.#elem(reader.index) !== tableType) this.#fail("type mismatch");
+        if (this.#tableAddr(reader.index2) === "i64") this.#wide = 0b1;
         return;
       }
       case Imm.TableCopy: {
         const dst = this.#table(reader.index);
         if (this.#table(reader.index2) !== dst) this.#fail("type mismatch");
+        this.#wide = copyWidth(
+          this.#tableAddr(reader.index) === "i64",
+          this.#tableAddr(reader.index2) === "i64",
+        );
         return;
       }
       default:
@@ -426,26 +455,28 @@ export class FuncValidator {
       }
       case Op.TableGet: {
         const t = this.#table(reader.index);
-        this.#pop("i32");
+        this.#pop(this.#tableAddr(reader.index));
         return this.#push(t);
       }
       case Op.TableSet: {
         const t = this.#table(reader.index);
         this.#pop(t);
-        this.#pop("i32");
+        this.#pop(this.#tableAddr(reader.index));
         return;
       }
       case Op.TableGrow: {
         const t = this.#table(reader.index);
-        this.#pop("i32");
+        const at = this.#tableAddr(reader.index);
+        this.#pop(at);
         this.#pop(t);
-        return this.#push("i32");
+        return this.#push(at);
       }
       case Op.TableFill: {
         const t = this.#table(reader.index);
-        this.#pop("i32");
+        const at = this.#tableAddr(reader.index);
+        this.#pop(at);
         this.#pop(t);
-        this.#pop("i32");
+        this.#pop(at);
         return;
       }
       case Op.RefNull:
@@ -524,7 +555,7 @@ export class FuncValidator {
     const type = module.types[reader.index];
     if (type === undefined) this.#fail(`unknown type ${reader.index}`);
     if (element !== "funcref") this.#fail("type mismatch");
-    this.#pop("i32");
+    this.#pop(this.#tableAddr(tableIndex));
     return type;
   }
 
@@ -587,8 +618,24 @@ export class FuncValidator {
     return type.element;
   }
 
-  #memory(index: number): void {
-    if (index >= this.#ctx.module.memories.length) this.#fail(`unknown memory ${index}`);
+  /** The address type of table `index` (which exists). */
+  #tableAddr(index: number): "i32" | "i64" {
+    return this.#ctx.module.tables[index]!.index64 ? "i64" : "i32";
+  }
+
+  #memory(index: number): MemoryType {
+    const type = this.#ctx.module.memories[index];
+    if (type === undefined) this.#fail(`unknown memory ${index}`);
+    return type;
+  }
+
+  /** A memarg's memory and offset: a 32-bit memory takes only u32 offsets. */
+  #memArg(index: number): void {
+    if (this.#memory(index).index64) {
+      this.#wide = 0b1;
+    } else if (this.#reader.offsetHi !== 0) {
+      this.#fail("offset out of range");
+    }
   }
 
   /** `memory.init` and `data.drop` need the data count section; without it the module is malformed. */
@@ -642,4 +689,15 @@ function sameTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** `#wide` bit of an operator's result. */
+const WIDE_RESULT = 1 << 30;
+
+/**
+ * `#wide` of a copy between a destination and a source of the given address widths: the size
+ * is an `i64` only when both are.
+ */
+function copyWidth(dst64: boolean, src64: boolean): number {
+  return (dst64 ? 0b001 : 0) | (src64 ? 0b010 : 0) | (dst64 && src64 ? 0b100 : 0);
 }

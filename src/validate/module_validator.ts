@@ -15,9 +15,6 @@ import { FuncValidator } from "./func_validator.ts";
 import { Feature, featureMessage } from "../core/features.ts";
 import { valTypeFeature } from "./op_rules.ts";
 
-/** Largest memory, in 64 KiB pages (4 GiB). */
-const MAX_PAGES = 65536;
-
 /**
  * Validates a decoded module against the Wasm 2.0 rules and the enabled `features`.
  *
@@ -190,7 +187,7 @@ class ModuleValidator {
         const table = this.#module.tables[e.table];
         if (table === undefined) this.#fail(`unknown table ${e.table}`, e.offset);
         if (table.element !== e.type) this.#fail("type mismatch", e.offset);
-        this.#consts.validate(e.offsetExpr!, "i32");
+        this.#consts.validate(e.offsetExpr!, table.index64 ? "i64" : "i32");
       }
     }
   }
@@ -201,10 +198,9 @@ class ModuleValidator {
         this.#require(Feature.BulkMemory, d.offset);
         continue;
       }
-      if (d.memory >= this.#module.memories.length) {
-        this.#fail(`unknown memory ${d.memory}`, d.offset);
-      }
-      this.#consts.validate(d.offsetExpr!, "i32");
+      const memory = this.#module.memories[d.memory];
+      if (memory === undefined) this.#fail(`unknown memory ${d.memory}`, d.offset);
+      this.#consts.validate(d.offsetExpr!, memory.index64 ? "i64" : "i32");
     }
   }
 
@@ -264,22 +260,44 @@ class ModuleValidator {
 
   #tableType(type: TableType, at: number): void {
     this.#refType(type.element, at);
-    // Table sizes are u32 by construction: only the order of the limits can be wrong.
+    if (type.index64) this.#requireMemory64(at);
+    // A 64-bit table's limits are u64 by construction; a 32-bit one's must be u32.
+    if (!type.index64 && (type.minimum > 0xffff_ffff || (type.maximum ?? 0) > 0xffff_ffff)) {
+      this.#fail("table size must be at most 2^32-1", at);
+    }
     if (type.maximum !== null && type.minimum > type.maximum) {
       this.#fail("size minimum must not be greater than maximum", at);
     }
   }
 
   #memoryType(type: MemoryType, at: number): void {
-    if (type.shared && type.maximum === null) this.#fail("shared memory must have maximum", at);
-    const tooLarge = "memory size must be at most 65536 pages (4GiB)";
-    if (type.minimum > MAX_PAGES) this.#fail(tooLarge, at);
+    if (type.index64) this.#requireMemory64(at);
+    const log2 = type.pageSizeLog2;
+    if (log2 !== 16) {
+      if (!this.#ctx.features.wasmCustomPageSizes) this.#fail("custom page sizes not enabled", at);
+      if (log2 !== 0) this.#fail("invalid custom page size", at);
+    }
+    // At most 2^32 bytes (32-bit) or 2^64 bytes (64-bit) in pages of 2^log2 bytes. Limits are
+    // exact below 2^53, and a u64 is never above 2^64 pages of one byte.
+    const maxPages = 2 ** ((type.index64 ? 64 : 32) - log2);
+    const tooLarge = type.index64
+      ? `memory size must be at most 2^${64 - log2} pages`
+      : log2 === 16
+      ? "memory size must be at most 65536 pages (4GiB)"
+      : `memory size must be at most 2^${32 - log2} pages`;
+    const over = (n: number) => type.index64 && log2 === 0 ? false : n > maxPages;
+    if (over(type.minimum)) this.#fail(tooLarge, at);
     if (type.maximum !== null) {
-      if (type.maximum > MAX_PAGES) this.#fail(tooLarge, at);
+      if (over(type.maximum)) this.#fail(tooLarge, at);
       if (type.minimum > type.maximum) {
         this.#fail("size minimum must not be greater than maximum", at);
       }
     }
+    if (type.shared && type.maximum === null) this.#fail("shared memory must have maximum", at);
+  }
+
+  #requireMemory64(at: number): void {
+    if (!this.#ctx.features.wasmMemory64) this.#fail("memory64 support is not enabled", at);
   }
 
   /** Checks a global's type; an imported mutable global needs the mutable-global feature. */

@@ -16,31 +16,41 @@ import {
 import type { ConfigOptions } from "../../mod.ts";
 import { wat } from "./_wat.ts";
 
-Deno.test("config: the defaults construct, with unimplemented proposals off", () => {
+Deno.test("config: the defaults are wasmi 2.0's", () => {
   const config = new Config();
   for (
     const key of [
-      "wasmMultiMemory",
-      "wasmMemory64",
       "wasmCustomPageSizes",
+      "wasmWideArithmetic",
+      "wasmThreads",
+      "wasmExceptions",
     ] as const
   ) {
     assert.equal(config[key], false, key);
   }
+  // As in wasmi 2.0: tail calls, relaxed SIMD, multi-memory and memory64 are on by default.
+  for (
+    const key of [
+      "wasmSimd",
+      "wasmTailCall",
+      "wasmRelaxedSimd",
+      "wasmMultiMemory",
+      "wasmMemory64",
+    ] as const
+  ) {
+    assert.equal(config[key], true, key);
+  }
   assert.equal(new Config({}).wasmSimd, true);
 });
 
-Deno.test("config: a proposal the engine does not implement throws, naming it", () => {
-  const cases: [keyof ConfigOptions, RegExp][] = [
-    ["wasmMultiMemory", /multi-memory proposal is not implemented/],
-    ["wasmMemory64", /memory64 proposal is not implemented/],
-    ["wasmCustomPageSizes", /custom-page-sizes proposal is not implemented/],
-  ];
-  for (const [key, message] of cases) {
-    assert.throws(() => new Config({ [key]: true }), ConfigError, key);
-    assert.throws(() => new Config({ [key]: true }), message, key);
-    assert.equal(new Config({ [key]: false })[key as keyof Config], false, key);
-  }
+Deno.test("config: wasmCustomPageSizes decides whether a memory may have 1-byte pages", () => {
+  // (memory 3 (pagesize 1)): limits flags 0x08, minimum 3, page size 2^0
+  const bytes = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 4, 1, 0x08, 3, 0);
+  const on = new Engine(new Config({ wasmCustomPageSizes: true }));
+  const store = new Store(on, null);
+  const instance = new Linker(on).instantiate(store, new Module(on, bytes));
+  assert.equal(instance.exports(store).length, 0);
+  assert.throws(() => new Module(new Engine(new Config()), bytes), /malformed limits flags/);
 });
 
 Deno.test("config: unknown options and values of the wrong kind are refused", () => {
@@ -79,6 +89,8 @@ const SWITCHES: [keyof ConfigOptions, string][] = [
     `(module (func (param v128) (result v128) (i8x16.relaxed_swizzle (local.get 0) (local.get 0))))`,
   ],
   ["wasmThreads", `(module (memory 1 1 shared) (func (atomic.fence)))`],
+  ["wasmMultiMemory", `(module (memory 1) (memory 2))`],
+  ["wasmMemory64", `(module (memory i64 1) (func (drop (i64.load (i64.const 0)))))`],
 ];
 
 Deno.test("config: every accepted feature switch changes what the engine takes", () => {

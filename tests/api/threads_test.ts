@@ -138,7 +138,7 @@ Deno.test("threads: shared memory types, the linker and the Memory API", () => {
   const shared = new Memory(store, new MemoryType({ minimum: 1, maximum: 2, shared: true }));
   const plain = new Memory(store, new MemoryType({ minimum: 1, maximum: 2 }));
   assert.equal(shared.ty(store).shared, true);
-  assert.equal(String(shared.ty(store)), "memory {min 1, max 2} shared");
+  assert.equal(String(shared.ty(store)), "memory {min 1, max 2, shared}");
   const importing = (isShared: boolean) =>
     new Module(engine, wat(`(module (import "m" "m" (memory 1 2${isShared ? " shared" : ""})))`));
   for (
@@ -205,5 +205,25 @@ Deno.test("threads: off by default, as in wasmi; then shared memories and atomic
     () => new Module(engine, wat(`(module (memory 1) (func (atomic.fence)))`)),
     (e) =>
       e instanceof DecodeError && e.message.includes("(atomic.fence needs a disabled feature)"),
+  );
+});
+
+Deno.test("threads: atomics address the memory their memarg names, and 64-bit addresses", () => {
+  const { store, f } = setup(`(module
+    (memory $a 1)
+    (memory $b i64 1 1 shared)
+    (func (export "add_b") (param i64 i32) (result i32)
+      (i32.atomic.rmw.add $b (local.get 0) (local.get 1)))
+    (func (export "load_a") (param i32) (result i32) (i32.load $a (local.get 0)))
+    (func (export "load_b") (param i64) (result i32) (i32.atomic.load $b (local.get 0))))`);
+  assert.equal(f("add_b").call(store, 8n, 5), 0);
+  assert.equal(f("add_b").call(store, 8n, 2), 5);
+  assert.equal(f("load_b").call(store, 8n), 7);
+  assert.equal(f("load_a").call(store, 8), 0, "memory $a is untouched");
+  // An address past 2^32 is out of bounds, not wrapped to a small one.
+  trapsWith(
+    () => f("load_b").call(store, 0x1_0000_0008n),
+    TrapCode.MemoryOutOfBounds,
+    "out of bounds memory access",
   );
 });

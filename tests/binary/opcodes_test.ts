@@ -90,9 +90,10 @@ Deno.test("opcodes: translation rules name engine instructions of the right shap
         assert.match(t.instr!, /^V128/, row.name);
         break;
       case TranslateKind.Atomic: {
-        // `op dst? sub addr offset operands...`: the address first, then the other operands.
+        // `op dst? sub memory addr offset operands...`: the memory index, the address, then the
+        // other operands.
         const dst = results > 0 ? "r" : "";
-        assert.equal(shapeOf(t.instr!), `${dst}vro${"r".repeat(params - 1)}`, row.name);
+        assert.equal(shapeOf(t.instr!), `${dst}vxro${"r".repeat(params - 1)}`, row.name);
         break;
       }
       default:

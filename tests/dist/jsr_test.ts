@@ -35,8 +35,10 @@ Deno.test("jsr: deno publish --dry-run passes and ships only the library", async
   for (const need of [...needs, "src/wasi/mod.ts", "src/wasi/host_fs.ts", "tests/spec/runner.ts"]) {
     assert.ok(files.includes(need), `${need} must ship; shipping ${files.join(", ")}`);
   }
-  // The spec runner's modules ship for `wasmi-ts wast`; its tests and CLI do not.
-  const specRunner = /^tests\/spec\/(script|runner|host|summary|values|wat|sexpr|literals)\.ts$/;
+  // The spec runner's modules (and the wabt set-up they convert text with) ship for
+  // `wasmi-ts wast`; its tests and CLI do not.
+  const specRunner =
+    /^tests\/(spec\/(script|runner|host|summary|values|wat|sexpr|literals)|_lib\/wabt)\.ts$/;
   const stray = files.filter((f) =>
     !/^(src|repl|cli)\//.test(f) && !specRunner.test(f) &&
     !["mod.ts", "deno.json", "README.md", "LICENSE"].includes(f)

@@ -69,6 +69,7 @@ Deno.test("npm build: builds, passes the API tests under Node, packs", async () 
     "./wasi",
     "./wasi/host",
     "./cli",
+    "./webassembly",
     "./repl",
     "./package.json",
   ]);

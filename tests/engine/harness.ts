@@ -25,17 +25,21 @@ import { storeInner } from "../../src/runtime/store.ts";
 
 const wabt = await wabtInit();
 
-/** Assembles WAT text (Wasm 2.0 features and exception handling), with a name section. */
+const FEATURES = {
+  multi_value: true,
+  bulk_memory: true,
+  reference_types: true,
+  sign_extension: true,
+  sat_float_to_int: true,
+  mutable_globals: true,
+  multi_memory: true,
+  memory64: true,
+  exceptions: true,
+};
+
+/** Assembles WAT text (Wasm 2.0 features, multi-memory, memory64, exceptions), with names. */
 export function wat(text: string): Uint8Array {
-  const m = wabt.parseWat("test.wat", text, {
-    multi_value: true,
-    bulk_memory: true,
-    reference_types: true,
-    sign_extension: true,
-    sat_float_to_int: true,
-    mutable_globals: true,
-    exceptions: true,
-  });
+  const m = wabt.parseWat("test.wat", text, FEATURES);
   try {
     m.generateNames();
     return new Uint8Array(m.toBinary({ write_debug_names: true }).buffer);

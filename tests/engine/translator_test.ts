@@ -214,3 +214,42 @@ Deno.test("a local on the stack is materialised on entering a block", () => {
     lines("0: Copy s1, s0", "3: BrIfNez s0, @9", "6: ConstI32 s0, 5", "9: ReturnSlot s1"),
   );
 });
+
+Deno.test("memory 0 keeps its instructions; i64 addresses are narrowed; memory 1 has its index", () => {
+  const t = instantiate(`(module (memory $a i64 1) (memory $b 1)
+    (func (export "f") (param i64 i32) (result i32)
+      local.get 0 i32.load offset=4 local.get 1 i32.load $b offset=8 i32.add
+      local.get 0 local.get 1 i32.store8 $a
+      memory.size $a drop memory.size $b drop))`);
+  assert.equal(
+    t.code("f"),
+    lines(
+      "0: Index64 s2, s0",
+      "3: I32Load s2, s2, +4",
+      "7: LoadMem s3, 40, #1, s1, +8", // 40: the Wasm opcode of i32.load
+      "13: I32Add s2, s2, s3",
+      "17: Index64 s3, s0",
+      "20: I32Store8 s3, +0, s1",
+      "24: MemorySize s3",
+      "26: SizeToI64 s3, s3",
+      "29: MemorySizeMem s3, #1",
+      "32: ReturnSlot s2",
+    ),
+  );
+  // A 32-bit memory 0 translates as in Wasm 2.0; a table64's sizes are narrowed and widened.
+  const u = instantiate(`(module (memory 1) (table $t i64 1 funcref)
+    (func (export "f") (param i64) (result i64)
+      local.get 0 i32.wrap_i64 i32.load8_u drop
+      (table.grow $t (ref.null func) (local.get 0))))`);
+  assert.equal(
+    u.code("f"),
+    lines(
+      "0: I32Load8U s1, s0, +0",
+      "4: Index64 s2, s0",
+      "7: ConstI32 s1, 0",
+      "10: TableGrow s1, #0, s1, s2",
+      "15: SizeToI64 s1, s1",
+      "18: ReturnSlot s1",
+    ),
+  );
+});

@@ -1,13 +1,25 @@
 /**
- * Fuzz-style robustness test: thousands of mutated and truncated copies of valid modules must each
- * be accepted or rejected with `DecodeError` / `ValidationError`, never anything else, each
- * within a time bound. Seeded, so a failure names a reproducible case.
+ * Mutation fuzzer: thousands of mutated copies of valid modules (hand-written ones, and random
+ * ones from binaryen's `-ttf`) must each be accepted or rejected with `DecodeError` /
+ * `ValidationError`, never anything else, each within a time bound. Mutations: byte and bit
+ * flips, insertions, deletions, truncation, over-long LEB128s, and forged section sizes, vector
+ * counts, function body sizes and local counts. Modules are compiled both lazily (the default)
+ * and eagerly, so function bodies are validated and translated too. A mutant that wasmi-ts
+ * accepts must be one V8 accepts (checked with eager compilation).
+ *
+ * Seeded, so a failure names a reproducible case. `FUZZ_MUTANTS` scales the number of mutants
+ * per seed (default 1).
  */
 import assert from "node:assert/strict";
 import { Config, DecodeError, Engine, Module, ValidationError } from "../../mod.ts";
-import { uniform } from "../_lib/prng.ts";
+import { seededBytes, uniform } from "../_lib/prng.ts";
 import { wat } from "../_lib/wabt.ts";
+import { generateModule } from "./_binaryen.ts";
 import { mutate } from "./_mutate.ts";
+
+const SCALE = Number(Deno.env.get("FUZZ_MUTANTS") ?? 1);
+/** A decode + validation + translation taking longer than this fails the test. */
+const TIME_BOUND_MS = 500;
 
 const SEEDS: Record<string, string> = {
   arith: `(module
@@ -93,37 +105,88 @@ const SEEDS: Record<string, string> = {
       (atomic.fence)
       (i64.atomic.store32 (local.get 0) (local.get 1))
       (i64.atomic.rmw.add (local.get 0) (i64.atomic.load (local.get 0)))))`,
+  memory64: `(module
+    (memory $m i64 1 2)
+    (table $t i64 2 funcref)
+    (data (memory $m) (i64.const 16) "hi")
+    (func (export "f") (param i64) (result i64)
+      (i64.store offset=8 (local.get 0) (i64.load32_u offset=4294967296 (local.get 0)))
+      (memory.fill (i64.const 0) (i32.const 1) (i64.const 2))
+      (drop (table.grow $t (ref.null func) (i64.const 1)))
+      (drop (v128.load8_lane 3 (local.get 0) (v128.const i64x2 0 0)))
+      (i64.add (memory.grow (i64.const 1)) (table.size $t))))`,
+  multiMemory: `(module
+    (memory $a 1)
+    (memory $b 1)
+    (data $d "xyz")
+    (func (export "f") (param i32) (result i32)
+      (i32.store16 $b offset=2 (local.get 0) (i32.load8_s $a (local.get 0)))
+      (memory.copy $a $b (i32.const 0) (i32.const 1) (i32.const 2))
+      (memory.init $b $d (i32.const 0) (i32.const 0) (i32.const 3))
+      (v128.store $b (local.get 0) (v128.load $a (local.get 0)))
+      (i32.add (memory.size $b) (memory.grow $a (i32.const 1)))))`,
 };
 
-Deno.test("mutated modules are accepted or rejected with DecodeError/ValidationError", () => {
-  // Eager: every accepted mutant is also translated, which must not throw either.
-  const engine = new Engine(new Config({ compilationMode: "eager", wasmThreads: true }));
+/** Whether V8 rejects `bytes` only for one of its implementation limits (not a spec rule). */
+function v8LimitOnly(bytes: Uint8Array): boolean {
+  try {
+    new WebAssembly.Module(bytes as BufferSource);
+    return false;
+  } catch (e) {
+    return /limit|too many|exceeds|maximum/i.test((e as Error).message);
+  }
+}
+
+Deno.test("mutated modules are accepted or rejected with DecodeError/ValidationError", async () => {
+  // Threads on for the atomics seed; every other proposal is on by default or not seeded here.
+  const lazy = new Engine(new Config({ wasmThreads: true }));
+  const eager = new Engine(new Config({ compilationMode: "eager", wasmThreads: true }));
   const corpus = Object.entries(SEEDS).map(([name, text]) => {
     const bytes = wat(text, { filename: `${name}.wat`, proposals: true });
-    new Module(engine, bytes); // every seed itself must be valid
-    return { name, bytes };
+    new Module(eager, bytes); // every seed itself must be valid
+    return { name, bytes, mutants: 600 };
   });
+  for (let seed = 1; seed <= 6; seed++) {
+    const bytes = await generateModule(seededBytes(seed, 600 + seed * 400));
+    new Module(eager, bytes);
+    corpus.push({ name: `binaryen-${seed}`, bytes, mutants: 250 });
+  }
   const rand = uniform(0x5eed);
-  const perSeed = 600;
   let accepted = 0;
   let rejected = 0;
-  for (const { name, bytes } of corpus) {
-    for (let i = 0; i < perSeed; i++) {
+  let total = 0;
+  const v8Disagrees: string[] = [];
+  for (const { name, bytes, mutants } of corpus) {
+    for (let i = 0; i < mutants * SCALE; i++) {
       const mutant = mutate(bytes, rand);
-      const started = performance.now();
-      try {
-        new Module(engine, mutant);
-        accepted++;
-      } catch (e) {
-        if (!(e instanceof DecodeError || e instanceof ValidationError)) {
-          assert.fail(`${name} mutant ${i} threw ${e}: bytes ${Array.from(mutant).join(",")}`);
+      total++;
+      for (const [mode, engine] of [["lazy", lazy], ["eager", eager]] as const) {
+        const started = performance.now();
+        let ok = true;
+        try {
+          new Module(engine, mutant);
+        } catch (e) {
+          if (!(e instanceof DecodeError || e instanceof ValidationError)) {
+            assert.fail(
+              `${name} mutant ${i} (${mode}) threw ${e}: bytes ${Array.from(mutant).join(",")}`,
+            );
+          }
+          ok = false;
         }
-        rejected++;
+        const took = performance.now() - started;
+        assert.ok(took < TIME_BOUND_MS, `${name} mutant ${i} (${mode}) took ${took.toFixed(1)} ms`);
+        if (mode === "eager") {
+          if (ok) accepted++;
+          else rejected++;
+          if (ok && !WebAssembly.validate(mutant as BufferSource) && !v8LimitOnly(mutant)) {
+            v8Disagrees.push(`${name} mutant ${i}: bytes ${Array.from(mutant).join(",")}`);
+          }
+        }
       }
-      const took = performance.now() - started;
-      assert.ok(took < 250, `${name} mutant ${i} took ${took.toFixed(1)} ms`);
     }
   }
-  assert.equal(accepted + rejected, corpus.length * perSeed);
+  console.log(`${total} mutants: ${accepted} accepted, ${rejected} rejected with a typed error`);
+  assert.equal(accepted + rejected, total);
+  assert.deepEqual(v8Disagrees, [], "wasmi-ts accepted modules that V8 rejects");
   assert.ok(rejected > accepted, `mutations should mostly break modules (${accepted} accepted)`);
 });

@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { folderFeatures, hostFactory } from "./host.ts";
+import { hostFactory, wasm3FeaturesFor, wasm3Switches } from "./host.ts";
 import { proposalFiles, runWastFile, testsuiteDir } from "./suite.ts";
 
 const dir = testsuiteDir();
@@ -22,7 +22,8 @@ const files = [
 for (const fuel of [false, true]) {
   Deno.test(`spec: exception handling${fuel ? ", fueled" : ""}`, async (t) => {
     for (const file of files) {
-      const factory = hostFactory({ fuel, features: folderFeatures(file.name.split("/")[0]!) });
+      const features = wasm3FeaturesFor(file.path, wasm3Switches().on);
+      const factory = hostFactory({ fuel, features });
       await t.step(file.name, async () => {
         const results = await runWastFile(file.path, file.name, {
           hostFactory: factory,

@@ -172,6 +172,9 @@ function defineSpectest(linker: Linker<undefined>, store: Store<undefined>): voi
     "memory",
     new Memory(store, new MemoryType({ minimum: 1, maximum: 2 })),
   );
+  // Wasm 3.0 and threads scripts import these too.
+  const table64 = new TableType({ element: "funcref", minimum: 10, maximum: 20, index64: true });
+  linker.define("spectest", "table64", new Table(store, table64, Val.funcref(null)));
   if (store.engine.config.wasmThreads) {
     const shared = new MemoryType({ minimum: 1, maximum: 2, shared: true });
     linker.define("spectest", "shared_memory", new Memory(store, shared));
@@ -323,31 +326,16 @@ class LibraryHost implements SpecHost {
   }
 }
 
-/** The host the runner uses by default: the library. */
-export const createHost: HostFactory = () => new LibraryHost();
+/** The host the runner uses by default: the library, with the Wasm 2.0 profile's switches. */
+export const createHost: HostFactory = () => new LibraryHost({ features: wasm2Switches() });
 
-/** The library in fueled mode (see `LibraryHostOptions.fuel`). */
-export const createFueledHost: HostFactory = () => new LibraryHost({ fuel: true });
+/** The library in fueled mode (see `LibraryHostOptions.fuel`), Wasm 2.0 profile. */
+export const createFueledHost: HostFactory = () =>
+  new LibraryHost({ fuel: true, features: wasm2Switches() });
 
 /** A host factory with the given options. */
 export function hostFactory(options: LibraryHostOptions): HostFactory {
   return () => new LibraryHost(options);
-}
-
-/**
- * Switches a proposal folder's scripts need off, because the proposal's repository forked the
- * spec before those features existed and its scripts still assert the older rules. `threads`
- * (forked from Wasm 1.0) expects "multiple tables" and "multiple memories" to be invalid;
- * `exception-handling` (forked before threads) expects memory limits flag 0x02 to be malformed.
- */
-export const FOLDER_BASE_FEATURES: Readonly<Record<string, Readonly<Record<string, boolean>>>> = {
-  threads: { wasmReferenceTypes: false, wasmMultiMemory: false },
-  "exception-handling": { wasmThreads: false },
-};
-
-/** The switches a script of `folder` runs with: `wasm3Switches`, less the folder's exceptions. */
-export function folderFeatures(folder: string): Record<string, boolean> {
-  return { ...wasm3Switches().on, ...FOLDER_BASE_FEATURES[folder] };
 }
 
 /** The `Config` switches of the proposals in Wasm 3.0 and the proposal folders. */
@@ -371,6 +359,63 @@ export const WASM3_SWITCHES: readonly string[] = [
   "wasmFunctionReferences",
   "wasmGc",
 ];
+
+/**
+ * The switches of the Wasm 2.0 profile the root suite runs with: every proposal switch of
+ * `WASM3_SWITCHES` that is not Wasm 2.0 and that this build knows, turned off (the library's
+ * defaults turn some on, as wasmi's do, and the 2.0 testsuite expects their absence).
+ */
+export function wasm2Switches(): Record<string, boolean> {
+  const off: Record<string, boolean> = {};
+  const known = Object.keys(new Config());
+  const wasm2 = WASM3_SWITCHES.slice(0, WASM3_SWITCHES.indexOf("wasmSimd") + 1);
+  for (const name of WASM3_SWITCHES) {
+    if (!wasm2.includes(name) && known.includes(name)) off[name] = false;
+  }
+  return off;
+}
+
+/**
+ * Proposals that are not part of Wasm 3.0 and change what 3.0 modules mean (custom page sizes
+ * makes limits flag 0x08 valid, threads flag 0x02, which the 3.0 binary tests expect to be
+ * malformed): the wasm-3.0 files and other folders run with them off, their own folder with them
+ * on (`FOLDER_SWITCHES`).
+ */
+export const OUTSIDE_WASM3: readonly string[] = ["wasmCustomPageSizes", "wasmThreads"];
+
+/**
+ * Switches a proposal folder's files run with, over the wasm-3.0 ones: its own proposal if it is
+ * outside Wasm 3.0, and off what its tests predate, because the proposal's repository forked the
+ * spec before those features existed: the multi-memory folder is Wasm 2.0 plus multi-memory (its
+ * binary tests expect 2.0's limits encoding, which memory64 changes, and import kind 4 to be
+ * malformed, which tags make valid); exception-handling is Wasm 2.0 plus exceptions (memory
+ * index bytes and limits flags malformed); threads forked from Wasm 1.0 and expects "multiple
+ * tables" and "multiple memories" to be invalid.
+ */
+export const FOLDER_SWITCHES: Readonly<Record<string, Readonly<Record<string, boolean>>>> = {
+  "custom-page-sizes": { wasmCustomPageSizes: true },
+  "multi-memory": { wasmMemory64: false, wasmExceptions: false },
+  "exception-handling": { wasmMultiMemory: false, wasmMemory64: false },
+  threads: { wasmThreads: true, wasmReferenceTypes: false, wasmMultiMemory: false },
+};
+
+/**
+ * The switches a file of a Wasm 3.0 or proposal suite runs with: `on` (from `wasm3Switches`),
+ * less the proposals outside Wasm 3.0, with the changes of its proposal folder
+ * (`FOLDER_SWITCHES`) for the switches this build accepts.
+ */
+export function wasm3FeaturesFor(
+  path: string,
+  on: Readonly<Record<string, boolean>>,
+): Record<string, boolean> {
+  const features: Record<string, boolean> = { ...on };
+  for (const name of OUTSIDE_WASM3) if (name in on) features[name] = false;
+  const folder = /proposals[\\/]([^\\/]+)[\\/]/.exec(path)?.[1] ?? "";
+  for (const [name, value] of Object.entries(FOLDER_SWITCHES[folder] ?? {})) {
+    if (name in on) features[name] = value;
+  }
+  return features;
+}
 
 /**
  * Which of `WASM3_SWITCHES` this build of the library accepts: a switch the engine does not

@@ -16,7 +16,14 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { FOLDER_BASE_FEATURES, type HostFactory, hostFactory, wasm3Switches } from "./host.ts";
+import {
+  FOLDER_SWITCHES,
+  hostFactory,
+  OUTSIDE_WASM3,
+  wasm2Switches,
+  wasm3FeaturesFor,
+  wasm3Switches,
+} from "./host.ts";
 import { COMMAND_KINDS } from "./script.ts";
 import type { CaseResult, ResultKind } from "./runner.ts";
 import { formatCounts, type Report, summarizeFile, type Summary, totalOf } from "./summary.ts";
@@ -156,28 +163,28 @@ async function main(args: string[]): Promise<number> {
   const report: Report = { files: {}, total: totalOf([]) };
   const failures: CaseResult[] = [];
   const wasm3 = values.suite !== "root";
-  const switches = wasm3 ? wasm3Switches() : { on: {}, refused: [] };
+  const switches = wasm3 ? wasm3Switches() : { on: wasm2Switches(), refused: [] };
   if (wasm3) {
     console.log(`proposal switches on: ${Object.keys(switches.on).join(", ")}`);
-    console.log(`refused by this build: ${switches.refused.join(", ") || "none"}\n`);
+    console.log(`refused by this build: ${switches.refused.join(", ") || "none"}`);
+    console.log(`off outside their own folders: ${OUTSIDE_WASM3.join(", ")}`);
+    console.log(`per folder: ${JSON.stringify(FOLDER_SWITCHES)}\n`);
   }
   const tier = values.tier;
   if (tier !== "auto" && tier !== "interpreter" && tier !== "codegen") {
     throw new Error(`--tier must be interpreter, codegen or auto, got ${tier}`);
   }
   const factory = hostFactory({ fuel: values.fuel, features: switches.on, tier });
-  // A folder whose scripts predate some Wasm 2.0 features runs with those switched off.
-  const folderFactories = new Map<string, HostFactory>(
-    Object.entries(FOLDER_BASE_FEATURES).map(([folder, off]) => [
-      folder,
-      hostFactory({ fuel: values.fuel, features: { ...switches.on, ...off }, tier }),
-    ]),
-  );
+  // A proposal outside Wasm 3.0 is on only for the files of its own folder.
+  const factoryFor = (path: string) =>
+    wasm3
+      ? hostFactory({ fuel: values.fuel, features: wasm3FeaturesFor(path, switches.on), tier })
+      : factory;
   const groups = new Map<string, Summary[]>();
   for (const selection of selections(values.suite, positionals, values.filter)) {
     const results = await runWastFile(selection.path, selection.name, {
       line: selection.line,
-      hostFactory: (wasm3 && folderFactories.get(selection.name.split("/")[0]!)) || factory,
+      hostFactory: factoryFor(selection.path),
       profile: wasm3 ? "wasm3" : "wasm2",
     });
     const summary = summarizeFile(results);

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { FOLDER_BASE_FEATURES, hostFactory, wasm3Switches } from "./host.ts";
+import { hostFactory, wasm3FeaturesFor, wasm3Switches } from "./host.ts";
 import { proposalFiles, runWastFile, type SuiteFile, testsuiteDir } from "./suite.ts";
 
 /** Proposal folders run whole. */
@@ -47,9 +47,8 @@ for (const fuel of [false, true]) {
     assert.ok(existsSync(dir), `testsuite not found at ${dir} (set WASM_TESTSUITE)`);
     const { on } = wasm3Switches();
     for (const file of files(dir)) {
-      // A folder whose scripts predate some Wasm 2.0 features runs with those off (threads).
-      const off = FOLDER_BASE_FEATURES[file.name.split("/")[0]!] ?? {};
-      const factory = hostFactory({ fuel, features: { ...on, ...off } });
+      // Each file with its folder's switches (see FOLDER_SWITCHES and OUTSIDE_WASM3).
+      const factory = hostFactory({ fuel, features: wasm3FeaturesFor(file.path, on) });
       await t.step(file.name, async () => {
         const results = await runWastFile(file.path, file.name, {
           hostFactory: factory,

@@ -203,7 +203,7 @@ export async function convertModule(
 ): Promise<Conversion> {
   if (source.format === "binary") return { ok: true, bytes: source.bytes, converter: "binary" };
   const text = sourceText(source);
-  if (wabtMisencodes(text)) {
+  if (wabtMisencodes(text, profile)) {
     return { ok: true, bytes: await wasmToolsToBinary(text), converter: "wasm-tools" };
   }
   let wabtError: WatError;
@@ -232,9 +232,22 @@ export async function convertModule(
  */
 const WABT_MISENCODED: readonly RegExp[] = [/\(select\s*\(result\s*\)/];
 
-function wabtMisencodes(text: Uint8Array): boolean {
+/**
+ * The same for proposal text (`wasm3` profile): an active data segment of a memory other than
+ * memory 0 (`(data (memory $m) ...)`, or inline: `(memory $m (data ...))`) gets flags 0x02 but
+ * no memory index from wabt 1.0.39.
+ */
+const WABT_MISENCODED_WASM3: readonly RegExp[] = [
+  /\(data\b[^()"]*\(memory\b/,
+  /\(memory\b[^()"]*\(data\b/,
+];
+
+function wabtMisencodes(text: Uint8Array, profile: TextProfile): boolean {
   const source = utf8Decoder.decode(text);
-  return WABT_MISENCODED.some((pattern) => pattern.test(source));
+  const patterns = profile === "wasm3"
+    ? [...WABT_MISENCODED, ...WABT_MISENCODED_WASM3]
+    : WABT_MISENCODED;
+  return patterns.some((pattern) => pattern.test(source));
 }
 
 /** Every module definition a command carries. */
