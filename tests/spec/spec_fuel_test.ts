@@ -10,7 +10,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { hostFactory } from "./host.ts";
+import { hostFactory, wasm2Switches } from "./host.ts";
 import { rootWastFiles, runWastFile, testsuiteDir } from "./suite.ts";
 
 /** How many failures a step lists in its message before summarising the rest. */
@@ -25,7 +25,7 @@ Deno.test("spec testsuite, fueled (Wasm 2.0 root files), both tiers stop alike",
       for (const tier of ["interpreter", "codegen"] as const) {
         const fuelLog: number[] = [];
         logs.push(fuelLog);
-        const factory = hostFactory({ fuel: true, tier, fuelLog });
+        const factory = hostFactory({ fuel: true, tier, fuelLog, features: wasm2Switches() });
         const failures = (await runWastFile(join(dir, name), name, { hostFactory: factory }))
           .filter((result) => result.status === "failed" || result.status === "skipped")
           .map((result) => `${name}:${result.line} ${result.kind}: ${result.reason}`);

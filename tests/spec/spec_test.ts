@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Engine } from "../../mod.ts";
-import { hostFactory } from "./host.ts";
+import { hostFactory, wasm2Switches } from "./host.ts";
 import { rootWastFiles, runWastFile, testsuiteDir } from "./suite.ts";
 
 /** How many failures a step lists in its message before summarising the rest. */
@@ -18,7 +18,11 @@ for (const tier of ["interpreter", "codegen"] as const) {
   Deno.test(`spec testsuite (Wasm 2.0 root files), ${tier} tier`, async (t) => {
     const dir = testsuiteDir(); // throws saying what to fetch when it is missing
     const engines: Engine[] = [];
-    const factory = hostFactory({ tier, onEngine: (engine) => engines.push(engine) });
+    const factory = hostFactory({
+      tier,
+      features: wasm2Switches(),
+      onEngine: (engine) => engines.push(engine),
+    });
     for (const name of rootWastFiles(dir)) {
       await t.step(name, async () => {
         const failures = (await runWastFile(join(dir, name), name, { hostFactory: factory }))
