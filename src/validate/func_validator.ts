@@ -449,7 +449,9 @@ export class FuncValidator {
         return this.#push(this.#global(reader.index).content);
       case Op.GlobalSet: {
         const type = this.#global(reader.index);
-        if (!type.mutable) this.#fail("global is immutable");
+        // Wasm 2.0's reference interpreter says "global is immutable", Wasm 3.0's "immutable
+        // global": the message carries both wordings.
+        if (!type.mutable) this.#fail("immutable global: global is immutable");
         this.#pop(type.content);
         return;
       }

@@ -101,7 +101,7 @@ Deno.test("func: locals, globals, calls", () => {
   assertInvalid(`(module (func (drop (global.get 0))))`, "unknown global 0");
   assertInvalid(
     `(module (global i32 (i32.const 0)) (func (global.set 0 (i32.const 1))))`,
-    "global is immutable",
+    "immutable global: global is immutable",
   );
   assertValid(`(module (global (mut i32) (i32.const 0)) (func (global.set 0 (i32.const 1))))`);
   assertInvalid(bodyModule([Op.Call, 3]), "unknown function 3");
