@@ -44,9 +44,13 @@ export function memoryFill(
   return true;
 }
 
-/** `memory.copy` (the ranges may overlap). */
+/**
+ * `memory.copy` from memory `src` to memory `dst` (the same memory, or two of a multi-memory
+ * module): the ranges may overlap when they are one memory.
+ */
 export function memoryCopy(
-  mem: MemoryEntity,
+  dst: MemoryEntity,
+  src: MemoryEntity,
   d: number,
   s: number,
   n: number,
@@ -57,24 +61,25 @@ export function memoryCopy(
   s >>>= 0;
   n >>>= 0;
   if (fuel !== null && fuel.eager && !fuel.bytes(store!, n)) return false;
-  const len = mem.buffer.byteLength;
-  if (s + n > len || d + n > len) throw memoryOob();
+  if (s + n > src.buffer.byteLength || d + n > dst.buffer.byteLength) throw memoryOob();
   if (fuel !== null && !fuel.eager && !fuel.bytes(store!, n)) return false;
-  mem.u8.copyWithin(d, s, s + n);
+  if (dst === src) dst.u8.copyWithin(d, s, s + n);
+  else dst.u8.set(src.u8.subarray(s, s + n), d);
   return true;
 }
 
-/** `memory.init`: a dropped segment has length 0. */
+/** `memory.init` of data segment `segment` into memory `memory` (a dropped one has length 0). */
 export function memoryInit(
   inst: InstanceEntity,
   segment: number,
+  memory: number,
   d: number,
   s: number,
   n: number,
   fuel: BulkFuel | null = null,
   store: StoreInner | null = null,
 ): boolean {
-  const mem = inst.memories[0]!;
+  const mem = inst.memories[memory]!;
   const data = inst.dataSegments[segment] ?? EMPTY_BYTES;
   d >>>= 0;
   s >>>= 0;

@@ -154,7 +154,7 @@ import {
   stopAt,
   trap,
 } from "./exec_support.ts";
-import { memLoad, memoryCopyBetween, memoryInitOf, memStore } from "./memory_ext.ts";
+import { memLoad, memStore } from "./memory_ext.ts";
 import {
   simdBinary,
   simdExtractLane,
@@ -462,7 +462,6 @@ export function run(
           mview = mem !== null ? mem.view : EMPTY_VIEW;
           memLen = mview.byteLength;
         } else if (mem !== null && mview !== mem.view) {
-          // The callee grew the memory.
           mview = mem.view;
           memLen = mview.byteLength;
         }
@@ -591,7 +590,6 @@ export function run(
             mview = mem !== null ? mem.view : EMPTY_VIEW;
             memLen = mview.byteLength;
           } else if (mem !== null && mview !== mem.view) {
-            // The callee grew the memory.
             mview = mem.view;
             memLen = mview.byteLength;
           }
@@ -1970,6 +1968,7 @@ export function run(
         if (
           !memoryCopy(
             mem!,
+            mem!,
             s32[(fp + code[(pc + 1) | 0]) | 0],
             s32[(fp + code[(pc + 2) | 0]) | 0],
             s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -1987,6 +1986,7 @@ export function run(
           !memoryInit(
             inst,
             code[(pc + 1) | 0],
+            0,
             s32[(fp + code[(pc + 2) | 0]) | 0],
             s32[(fp + code[(pc + 3) | 0]) | 0],
             s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -2419,8 +2419,8 @@ export function run(
           break; // refilled: run it again
         }
         s32[(fp + code[(pc + 1) | 0]) | 0] = old;
+        // It may have been memory 0 imported twice.
         if (mem !== null && mview !== mem.view) {
-          // It was memory 0 imported twice.
           mview = mem.view;
           memLen = mview.byteLength;
         }
@@ -2445,7 +2445,7 @@ export function run(
         break;
       case 301: // MemoryCopyMem
         if (
-          !memoryCopyBetween(
+          !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
             inst.memories[code[(pc + 2) | 0]],
             s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2462,7 +2462,7 @@ export function run(
         break;
       case 302: // MemoryInitMem
         if (
-          !memoryInitOf(
+          !memoryInit(
             inst,
             code[(pc + 1) | 0],
             code[(pc + 2) | 0],

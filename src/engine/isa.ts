@@ -123,8 +123,7 @@ function bulk(shape: string, call: string): Row {
   return op(
     shape,
     `if (!${call}) {
-  if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-  break; // refilled: run it again
+  ${at(2, STOP_OR_RETRY)}
 }`,
   );
 }
@@ -133,6 +132,47 @@ function bulk(shape: string, call: string): Row {
 function sameCase(shape: string, owner: string): Row {
   return { shape, run: null, jumps: true, caseOf: owner, negation: null };
 }
+
+/** `text` placed at an indentation of `n` spaces: its later lines indented to match. */
+function at(n: number, text: string): string {
+  return text.replaceAll("\n", "\n" + " ".repeat(n));
+}
+
+/** After a call that may have grown memory 0: re-reads its view if it was replaced. */
+const REFRESH_VIEW = `if (mem !== null && mview !== mem.view) {
+  mview = mem.view;
+  memLen = mview.byteLength;
+}`;
+
+/**
+ * Loads the running instance's state from `entity`'s instance when it is another one; with
+ * `refresh` (returning to a frame, which a callee may have grown memory under), re-reads the
+ * view otherwise. Entering a callee needs no refresh.
+ */
+function switchInstance(entity: string, refresh: boolean): string {
+  const other = `if (${entity}.instance !== inst) {
+  inst = ${entity}.instance;
+  globals = inst.globals;
+  mem = inst.memories[0] ?? null;
+  mview = mem !== null ? mem.view : EMPTY_VIEW;
+  memLen = mview.byteLength;
+}`;
+  return refresh ? `${other} else ${REFRESH_VIEW}` : other;
+}
+
+/** Grows the value stack when a frame ending at word `top` does not fit. */
+function ensureValues(top: string): string {
+  return `if (${top} > s32.length) {
+  st.growValues(${top});
+  s32 = st.s32;
+  f32 = st.f32;
+  f64 = st.f64;
+}`;
+}
+
+/** What an operation that could not pay its fuel does: stop, or retry once refilled. */
+const STOP_OR_RETRY = `if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+break; // refilled: run it again`;
 
 /**
  * After an exception was caught (`throwException` moved the stack to the handler's frame and
@@ -143,39 +183,19 @@ fp = frames[2 * depth];
 pc = frames[2 * depth + 1];
 const handler = funcs[depth];
 code = handler.compiled!.code;
-if (handler.instance !== inst) {
-  inst = handler.instance;
-  globals = inst.globals;
-  mem = inst.memories[0] ?? null;
-  mview = mem !== null ? mem.view : EMPTY_VIEW;
-  memLen = mview.byteLength;
-} else if (mem !== null && mview !== mem.view) {
-  mview = mem.view;
-  memLen = mview.byteLength;
-}`;
+${switchInstance("handler", true)}`;
 
 /**
  * Leaves the frame `depth` (which is not the base frame) for its caller: restores the caller's
  * frame base, pc, code and, if it differs, instance state.
  */
-const POP_FRAME = dedent(`
+const POP_FRAME = (dedent(`
   st.depth = --depth;
   fp = frames[2 * depth];
   pc = frames[2 * depth + 1];
   const caller = funcs[depth];
   code = caller.compiled!.code;
-  if (caller.instance !== inst) {
-    inst = caller.instance;
-    globals = inst.globals;
-    mem = inst.memories[0] ?? null;
-    mview = mem !== null ? mem.view : EMPTY_VIEW;
-    memLen = mview.byteLength;
-  } else if (mem !== null && mview !== mem.view) {
-    // The callee grew the memory.
-    mview = mem.view;
-    memLen = mview.byteLength;
-  }
-`).replaceAll("\n", "\n    ");
+`) + switchInstance("caller", true)).replaceAll("\n", "\n    ");
 
 /**
  * A tail call (`return_call`, `return_call_indirect`): the callee replaces the calling frame,
@@ -224,31 +244,17 @@ const TAIL_CALL = `
         ${RESUME_AT_HANDLER.replaceAll("\n", "\n        ")}
         break;
       }
-      if (mem !== null && mview !== mem.view) {
-        mview = mem.view;
-        memLen = mview.byteLength;
-      }
+      ${at(6, REFRESH_VIEW)}
       break;
     }
     const cf = callee.compiled ?? compiler.compile(callee);
-    if (fp + cf.frameWords > s32.length) {
-      st.growValues(fp + cf.frameWords);
-      s32 = st.s32;
-      f32 = st.f32;
-      f64 = st.f64;
-    }
+    ${at(4, ensureValues("fp + cf.frameWords"))}
     for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
     for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
     funcs[depth] = callee;
     code = cf.code;
     pc = 0;
-    if (callee.instance !== inst) {
-      inst = callee.instance;
-      globals = inst.globals;
-      mem = inst.memories[0] ?? null;
-      mview = mem !== null ? mem.view : EMPTY_VIEW;
-      memLen = mview.byteLength;
-    }
+    ${at(4, switchInstance("callee", false))}
 `;
 
 const ROWS = {
@@ -353,19 +359,11 @@ const ROWS = {
         ${RESUME_AT_HANDLER.replaceAll("\n", "\n        ")}
         break;
       }
-      if (mem !== null && mview !== mem.view) {
-        mview = mem.view;
-        memLen = mview.byteLength;
-      }
+      ${at(6, REFRESH_VIEW)}
       break;
     }
     const cf = callee.compiled ?? compiler.compile(callee);
-    if (base + cf.frameWords > s32.length) {
-      st.growValues(base + cf.frameWords);
-      s32 = st.s32;
-      f32 = st.f32;
-      f64 = st.f64;
-    }
+    ${at(4, ensureValues("base + cf.frameWords"))}
     if (2 * (depth + 1) >= frames.length) {
       st.growFrames(depth + 1);
       frames = st.frames;
@@ -382,13 +380,7 @@ const ROWS = {
       store.fuel -= code[1];
       pc = 2;
     }
-    if (callee.instance !== inst) {
-      inst = callee.instance;
-      globals = inst.globals;
-      mem = inst.memories[0] ?? null;
-      mview = mem !== null ? mem.view : EMPTY_VIEW;
-      memLen = mview.byteLength;
-    }
+    ${at(4, switchInstance("callee", false))}
   `,
   ),
   CallIndirect: sameCase("xxrr", "Call"),
@@ -696,8 +688,7 @@ const ROWS = {
     `
     const old = memoryGrow(mem!, s32[$2], bulkFuel, store);
     if (old === GROW_OUT_OF_FUEL) {
-      if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-      break; // refilled: run it again
+      ${at(6, STOP_OR_RETRY)}
     }
     s32[$1] = old;
     mview = mem!.view;
@@ -705,8 +696,8 @@ const ROWS = {
   `,
   ),
   MemoryFill: bulk("rrr", "memoryFill(mem!, s32[$1], s32[$2], s32[$3], bulkFuel, store)"),
-  MemoryCopy: bulk("rrr", "memoryCopy(mem!, s32[$1], s32[$2], s32[$3], bulkFuel, store)"),
-  MemoryInit: bulk("xrrr", "memoryInit(inst, $1, s32[$2], s32[$3], s32[$4], bulkFuel, store)"),
+  MemoryCopy: bulk("rrr", "memoryCopy(mem!, mem!, s32[$1], s32[$2], s32[$3], bulkFuel, store)"),
+  MemoryInit: bulk("xrrr", "memoryInit(inst, $1, 0, s32[$2], s32[$3], s32[$4], bulkFuel, store)"),
   DataDrop: op("x", "dataDrop(inst, $1);"),
 
   // Tables
@@ -718,8 +709,7 @@ const ROWS = {
     `
     const old = tableGrow(inst.tables[$2], s32[$3], s32[$4], bulkFuel, store);
     if (old === GROW_OUT_OF_FUEL) {
-      if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-      break; // refilled: run it again
+      ${at(6, STOP_OR_RETRY)}
     }
     s32[$1] = old;
   `,
@@ -862,15 +852,11 @@ const ROWS = {
     `
     const old = memoryGrow(inst.memories[$2], s32[$3], bulkFuel, store);
     if (old === GROW_OUT_OF_FUEL) {
-      if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-      break; // refilled: run it again
+      ${at(6, STOP_OR_RETRY)}
     }
     s32[$1] = old;
-    if (mem !== null && mview !== mem.view) {
-      // It was memory 0 imported twice.
-      mview = mem.view;
-      memLen = mview.byteLength;
-    }
+    // It may have been memory 0 imported twice.
+    ${at(4, REFRESH_VIEW)}
   `,
   ),
   MemoryFillMem: bulk(
@@ -879,11 +865,11 @@ const ROWS = {
   ),
   MemoryCopyMem: bulk(
     "xxrrr",
-    "memoryCopyBetween(inst.memories[$1], inst.memories[$2], s32[$3], s32[$4], s32[$5], bulkFuel, store)",
+    "memoryCopy(inst.memories[$1], inst.memories[$2], s32[$3], s32[$4], s32[$5], bulkFuel, store)",
   ),
   MemoryInitMem: bulk(
     "xxrrr",
-    "memoryInitOf(inst, $1, $2, s32[$3], s32[$4], s32[$5], bulkFuel, store)",
+    "memoryInit(inst, $1, $2, s32[$3], s32[$4], s32[$5], bulkFuel, store)",
   ),
   V128LoadMem: op("rvxro", "simdLoad($2, s32, inst.memories[$3].view, $1, s32[$4], $5);"),
   V128StoreMem: op("xror", "simdStore(s32, inst.memories[$1].view, s32[$2], $3, $4);"),

@@ -1,22 +1,19 @@
 /**
  * The executor's operations on memories other than memory 0 (multi-memory): loads and stores
  * keyed by their Wasm opcode, so that a handful of instructions with a memory-index operand serve
- * every access, and the bulk operations between two memories. Memory 0 keeps its own
- * instructions, one per access width, on the fast path.
+ * every access (the bulk operations take a memory or two: `bulk_ops.ts`). Memory 0 keeps its
+ * own instructions, one per access width, on the fast path.
  *
  * Addresses arrive as u32 words: the translator narrows a 64-bit memory's `i64` addresses first
- * (instruction `Index64`: 0xffffffff when the high word is set, which is out of bounds in any
- * 64-bit memory here, since those stay below 4 GiB). The effective address is the unsigned sum
+ * (instruction `Index64`: 0xfffffff8 plus the low 3 bits when the high word is set, which is out
+ * of bounds in any 64-bit memory here, since those stay below 4 GiB). The effective address is the unsigned sum
  * of address and offset, without 32-bit wrap; an access past the end traps before writing.
  *
  * @module
  */
 
 import { Trap, TrapCode } from "../core/trap.ts";
-import type { InstanceEntity, MemoryEntity, StoreInner } from "./entities.ts";
-import type { BulkFuel } from "./fuel.ts";
-
-const EMPTY_BYTES = new Uint8Array(0);
+import type { MemoryEntity } from "./entities.ts";
 
 /** The bytes each Wasm load or store opcode (0x28..0x3e) accesses. */
 const ACCESS_BYTES = Uint8Array.from({ length: 0x3f }, (_, op) => {
@@ -169,55 +166,4 @@ export function memStore(
     default: // i32.store, f32.store, i64.store32
       view.setInt32(ea, s[v]!, true);
   }
-}
-
-/**
- * `memory.copy` from memory `src` to memory `dst` (which may be the same memory: the ranges may
- * then overlap). Fuel as in `bulk_ops.ts`; false when the store cannot pay.
- */
-export function memoryCopyBetween(
-  dst: MemoryEntity,
-  src: MemoryEntity,
-  d: number,
-  s: number,
-  n: number,
-  fuel: BulkFuel | null = null,
-  store: StoreInner | null = null,
-): boolean {
-  d >>>= 0;
-  s >>>= 0;
-  n >>>= 0;
-  if (fuel !== null && fuel.eager && !fuel.bytes(store!, n)) return false;
-  if (s + n > src.buffer.byteLength || d + n > dst.buffer.byteLength) {
-    throw new Trap(TrapCode.MemoryOutOfBounds);
-  }
-  if (fuel !== null && !fuel.eager && !fuel.bytes(store!, n)) return false;
-  if (dst === src) dst.u8.copyWithin(d, s, s + n);
-  else dst.u8.set(src.u8.subarray(s, s + n), d);
-  return true;
-}
-
-/** `memory.init` of data segment `segment` into memory `memory` (a dropped one has length 0). */
-export function memoryInitOf(
-  inst: InstanceEntity,
-  segment: number,
-  memory: number,
-  d: number,
-  s: number,
-  n: number,
-  fuel: BulkFuel | null = null,
-  store: StoreInner | null = null,
-): boolean {
-  const mem = inst.memories[memory]!;
-  const data = inst.dataSegments[segment] ?? EMPTY_BYTES;
-  d >>>= 0;
-  s >>>= 0;
-  n >>>= 0;
-  if (fuel !== null && fuel.eager && !fuel.bytes(store!, n)) return false;
-  if (s + n > data.length || d + n > mem.buffer.byteLength) {
-    throw new Trap(TrapCode.MemoryOutOfBounds);
-  }
-  if (fuel !== null && !fuel.eager && !fuel.bytes(store!, n)) return false;
-  mem.u8.set(data.subarray(s, s + n), d);
-  return true;
 }
