@@ -13,7 +13,6 @@
  */
 
 import { Trap, TrapCode } from "../core/trap.ts";
-import type { MemoryEntity } from "./entities.ts";
 
 /** The bytes each Wasm load or store opcode (0x28..0x3e) accesses. */
 const ACCESS_BYTES = Uint8Array.from({ length: 0x3f }, (_, op) => {
