@@ -7,6 +7,8 @@
  * deno task bench [--filter fib,calls] [--scale 1.0] [--iterations 5] [--warmup 1]
  *                 [--json out.json] [--native-only] [--module path/to/mod.ts] [--list] [--fuel]
  *                 [--tier interpreter|codegen|auto]
+ * deno task bench --count [--filter ...] [--scale X] [--fuel] [--json out.json] [--base old.json]
+ *                 [--rows N]
  * ```
  *
  * `--tier` picks wasmi-ts's execution tier (`Config.executionTier`; the library's default,
@@ -14,6 +16,11 @@
  *
  * `--fuel` runs wasmi-ts with fuel metering on (and a budget it never exhausts);
  * `scripts/bench_fuel.ts` compares fuel on and off directly.
+ *
+ * `--count` measures no time: it runs each workload once on an instrumented interpreter that
+ * counts dispatches per instruction row (`scripts/_bench_count.ts`), and prints the total and the
+ * busiest rows; `--base` compares with the JSON of an earlier `--count --json` run. Counts are
+ * exact, so they show a change's effect on a busy machine where times swing by 2x.
  *
  * Exits with status 1 if a checksum differs or wasmi-ts fails on a workload.
  *
@@ -23,6 +30,7 @@
 import { parseArgs } from "node:util";
 import { type BenchEngine, loadWasmiEngine, nativeEngine, type Runner } from "./_bench_engines.ts";
 import { loadWorkloadBytes, type Workload, WORKLOADS } from "./_bench_workloads.ts";
+import { buildCountingCopy } from "./_bench_count.ts";
 
 /** One engine's measurement of one workload. */
 interface Measurement {
@@ -61,6 +69,9 @@ function usage(): string {
     "  --list             list the workloads and their sizes, then exit",
     "  --fuel             meter fuel in wasmi-ts (with a budget too large to run out)",
     "  --tier T           wasmi-ts's Config.executionTier: interpreter, codegen or auto",
+    "  --count            count interpreter dispatches per workload and row instead of timing",
+    "  --base FILE        with --count: compare with an earlier --count --json report",
+    "  --rows N           with --count: how many of the busiest rows to list (default 6)",
   ].join("\n");
 }
 
@@ -166,6 +177,9 @@ async function main(): Promise<number> {
       list: { type: "boolean", default: false },
       fuel: { type: "boolean", default: false },
       tier: { type: "string" },
+      count: { type: "boolean", default: false },
+      base: { type: "string" },
+      rows: { type: "string", default: "6" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -186,6 +200,18 @@ async function main(): Promise<number> {
       console.log(`${w.name.padEnd(10)} ${w.file.padEnd(14)} ${w.size(scale)}`);
     }
     return 0;
+  }
+
+  if (values.count) {
+    if (values.tier !== undefined && values.tier !== "interpreter") {
+      throw new Error("--count counts the interpreter's dispatches; it takes no other --tier");
+    }
+    return await countMain(selected, scale, {
+      fuel: values.fuel,
+      rows: Math.round(positiveNumber(values.rows, "rows")),
+      ...(values.json === undefined ? {} : { json: values.json }),
+      ...(values.base === undefined ? {} : { base: values.base }),
+    });
   }
 
   let wasmi: BenchEngine | undefined;
@@ -260,6 +286,72 @@ async function main(): Promise<number> {
       geomeanRatio: geomean ?? null,
     };
     await Deno.writeTextFile(values.json, JSON.stringify(report, null, 2) + "\n");
+  }
+  return failed ? 1 : 0;
+}
+
+/** One workload's dispatch counts (and of the JSON report of `--count`). */
+interface CountRow {
+  name: string;
+  size: number;
+  checksum: string;
+  /** Dispatches of one `run(size)` call. */
+  total: number;
+  /** Dispatches per instruction row, busiest first. */
+  rows: Record<string, number>;
+}
+
+/** `deno task bench --count`: dispatch counts per workload instead of times. */
+async function countMain(
+  selected: readonly Workload[],
+  scale: number,
+  opts: { fuel: boolean; rows: number; json?: string; base?: string },
+): Promise<number> {
+  const base = new Map<string, CountRow>();
+  if (opts.base !== undefined) {
+    const report = JSON.parse(await Deno.readTextFile(opts.base)) as { workloads: CountRow[] };
+    for (const row of report.workloads) base.set(row.name, row);
+  }
+  const build = await buildCountingCopy();
+  let failed = false;
+  const rows: CountRow[] = [];
+  try {
+    const wasmi = await loadWasmiEngine(build.modPath, { fuel: opts.fuel, tier: "interpreter" });
+    console.log(
+      `dispatch counts of one run per workload (interpreter${opts.fuel ? ", fuel on" : ""}); ` +
+        `scale ${scale}\n`,
+    );
+    for (const workload of selected) {
+      const size = workload.size(scale);
+      const bytes = await loadWorkloadBytes(workload);
+      const expected = formatChecksum(nativeEngine.instantiate(bytes, workload).run(size));
+      const runner = wasmi.instantiate(bytes, workload);
+      build.reset();
+      const checksum = formatChecksum(runner.run(size));
+      const counts = [...build.read()].sort((a, b) => b[1] - a[1]);
+      const total = counts.reduce((sum, [, n]) => sum + n, 0);
+      rows.push({ name: workload.name, size, checksum, total, rows: Object.fromEntries(counts) });
+      const old = base.get(workload.name);
+      const change = old === undefined || old.size !== size
+        ? ""
+        : `  (was ${old.total.toExponential(3)}, ${((total / old.total - 1) * 100).toFixed(1)}%)`;
+      const mismatch = checksum === expected ? "" : `  MISMATCH: native ${expected}`;
+      if (mismatch !== "") failed = true;
+      console.log(
+        `${workload.name.padEnd(10)} ${String(size).padStart(9)}  ` +
+          `${total.toExponential(3)} dispatches${change}${mismatch}`,
+      );
+      const busiest = counts.slice(0, opts.rows).map(([name, n]) =>
+        `${name} ${(n / total * 100).toFixed(1)}%`
+      );
+      console.log(`${" ".repeat(22)}${busiest.join(", ")}`);
+    }
+  } finally {
+    await build.remove();
+  }
+  if (opts.json !== undefined) {
+    const report = { date: new Date().toISOString(), scale, fuel: opts.fuel, workloads: rows };
+    await Deno.writeTextFile(opts.json, JSON.stringify(report, null, 2) + "\n");
   }
   return failed ? 1 : 0;
 }

@@ -197,17 +197,42 @@ const RUN_TAIL = `
 }
 `;
 
+/**
+ * The name under which an instrumented executor (`generateExecutorSource({ count: true })`)
+ * publishes its dispatch counts on `globalThis`: a `Float64Array` indexed by opcode (a double
+ * counts exactly past 2^32 dispatches).
+ */
+export const DISPATCH_COUNTS_GLOBAL = "__wasmiDispatchCounts";
+
+/** Options of `generateExecutorSource`. */
+export interface GenerateOptions {
+  /**
+   * Count every dispatch by opcode (into `globalThis[DISPATCH_COUNTS_GLOBAL]`). Only for
+   * `deno task bench --count`, which runs such a build from a temporary copy of `src/`; the
+   * executor in the repository never counts.
+   */
+  count?: boolean;
+}
+
 /** The source of `executor.ts`, unformatted. */
-export function generateExecutorSource(): string {
+export function generateExecutorSource(options: GenerateOptions = {}): string {
   const cases = ISA.filter((d) => d.caseOf === null).map(caseOf);
-  const loop = RUN_HEAD + cases.join("\n") + RUN_TAIL;
+  let head = RUN_HEAD;
+  if (options.count) {
+    head = head.replace("switch (code[pc])", "DISPATCH_COUNTS[code[pc]]++;\n    switch (code[pc])");
+  }
+  const loop = head + cases.join("\n") + RUN_TAIL;
+  const counts = options.count
+    ? `\nconst DISPATCH_COUNTS = new Float64Array(${ISA.length});\n` +
+      `(globalThis as Record<string, unknown>).${DISPATCH_COUNTS_GLOBAL} = DISPATCH_COUNTS;\n`
+    : "";
   const imports = [
     `import { TrapCode } from "../core/trap.ts";`,
     importsOf(loop),
     `import type { ExecStack } from "./stack.ts";`,
     `import type { Compiler, RunStatus } from "./exec_support.ts";`,
   ].join("\n");
-  return HEADER + imports + "\n" + loop;
+  return HEADER + imports + "\n" + counts + loop;
 }
 
 /** The formatted source of `executor.ts` (formatted by `deno fmt`, as the repository is). */
