@@ -295,6 +295,20 @@ Deno.test("i64: division by divisors below 2^21 and just above, full-width divid
   }
 });
 
+Deno.test("i64: xor with its own unsigned right shift, every count", () => {
+  const next = i64Gen(64);
+  for (let i = 0; i < 300; i++) {
+    const a = next();
+    for (let k = 0; k < 70; k++) {
+      put(0, a);
+      num.i64XorShrUImm(s, 2, 0, k);
+      assert.equal(get(2), i64(a ^ (u64(a) >> BigInt(k & 63))), `xorShrU(${a}, ${k})`);
+      num.i64XorShrUImm(s, 0, 0, k); // in place
+      assert.equal(get(0), i64(a ^ (u64(a) >> BigInt(k & 63))), `in place (${a}, ${k})`);
+    }
+  }
+});
+
 const u128 = (lo: bigint, hi: bigint) => (u64(hi) << 64n) | u64(lo);
 const halves = (v: bigint) => [i64(v), i64(v >> 64n)];
 

@@ -49,6 +49,22 @@ Deno.test("constants become immediates; sub becomes add of the negation", () => 
   );
 });
 
+Deno.test("x ^ (x >>> k) on i64 is one instruction, only when the shift reads the xor's operand", () => {
+  assert.equal(
+    code(`(param i64) (result i64) local.get 0 local.get 0 i64.const 33 i64.shr_u i64.xor`),
+    lines("0: I64XorShrUImm s1, s0, 33", "4: ReturnSlot s1"),
+  );
+  // Another operand, or a shift on the left: no fusion.
+  assert.equal(
+    code(`(param i64 i64) (result i64) local.get 1 local.get 0 i64.const 33 i64.shr_u i64.xor`),
+    lines("0: I64ShrUImm s3, s0, 33", "4: I64Xor s2, s1, s3", "8: ReturnSlot s2"),
+  );
+  assert.equal(
+    code(`(param i64) (result i64) local.get 0 i64.const 7 i64.shr_u local.get 0 i64.xor`),
+    lines("0: I64ShrUImm s1, s0, 7", "4: I64Xor s1, s1, s0", "8: ReturnSlot s1"),
+  );
+});
+
 Deno.test("local.tee retargets the producer and keeps reading the local", () => {
   assert.equal(
     code(`(param i32) (result i32) (local i32)

@@ -562,6 +562,26 @@ export function i64RotrImm(s: Int32Array, d: number, a: number, k: number): void
   rotl(s, d, s[a], s[a + 1], 64 - (k & 63));
 }
 
+/**
+ * `x ^ (x >>> k)` for the i64 at word index `a` and a constant count (only its low 6 bits
+ * matter): `i64.shr_u` by `k` fused with the `i64.xor` of its result and its own operand.
+ */
+export function i64XorShrUImm(s: Int32Array, d: number, a: number, k: number): void {
+  const al = s[a], ah = s[a + 1];
+  k &= 63;
+  if (k === 0) {
+    s[d] = 0;
+    s[d + 1] = 0;
+  } else if (k < 32) {
+    s[d] = al ^ ((al >>> k) | (ah << (32 - k)));
+    s[d + 1] = ah ^ (ah >>> k);
+  } else {
+    // The shifted value's high half is 0, so the high half is `ah` unchanged.
+    s[d] = al ^ (ah >>> (k - 32));
+    s[d + 1] = ah;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bit counts (results are i64s: the count in the low half, 0 in the high half)
 
