@@ -742,19 +742,25 @@ class FuncTranslator {
   }
 
   /**
-   * `i64.xor` of entry `pa` and the top entry when the top is the result of the instruction just
-   * emitted, `I64ShrUImm t, a, k` with `a` the slot `pa` reads: takes the shift back and emits
-   * `I64XorShrUImm dst, a, k`. Returns whether it did. Saves a dispatch per xorshift step
+   * `i64.xor` of entries `pa` and `pa + 1` when one of them is the result of the instruction just
+   * emitted, `I64ShrUImm t, a, k`, and `a` is the slot the other reads: takes the shift back and
+   * emits `I64XorShrUImm dst, a, k`. Returns whether it did. Saves a dispatch per xorshift step
    * (3 of 22 per iteration of `bench/i64.wat`, counted with `deno task bench --count`).
    */
   #xorShift(pa: number): boolean {
     const s = this.#stack;
     const code = this.#code;
-    if (!this.#topIsLastResult() || code.get(this.#lastStart) !== I.I64ShrUImm) return false;
-    const kind = s.kind[pa];
+    const pb = pa + 1;
+    // The shift is the last instruction and its result is one operand (either: clang puts it
+    // on the left, `(x >> k) ^ x`), still in its slot.
+    if (this.#lastEnd !== code.len || code.get(this.#lastStart) !== I.I64ShrUImm) return false;
+    const shifted = this.#lastPos;
+    if ((shifted !== pa && shifted !== pb) || s.kind[shifted] !== TEMP) return false;
+    const other = shifted === pa ? pb : pa;
+    const kind = s.kind[other];
     if (kind === CONST) return false;
     const src = code.get(this.#lastStart + 2);
-    if ((kind === LOCAL ? s.val[pa]! * SLOT_WORDS : this.#slot(pa)) !== src) return false;
+    if ((kind === LOCAL ? s.val[other]! * SLOT_WORDS : this.#slot(other)) !== src) return false;
     const k = code.get(this.#lastStart + 3);
     code.truncate(this.#lastStart);
     this.#pop(2);

@@ -54,14 +54,35 @@ Deno.test("x ^ (x >>> k) on i64 is one instruction, only when the shift reads th
     code(`(param i64) (result i64) local.get 0 local.get 0 i64.const 33 i64.shr_u i64.xor`),
     lines("0: I64XorShrUImm s1, s0, 33", "4: ReturnSlot s1"),
   );
-  // Another operand, or a shift on the left: no fusion.
+  // The shift on the left, as clang writes it.
+  assert.equal(
+    code(`(param i64) (result i64) local.get 0 i64.const 7 i64.shr_u local.get 0 i64.xor`),
+    lines("0: I64XorShrUImm s1, s0, 7", "4: ReturnSlot s1"),
+  );
+  // The shift of a temporary, xored with that temporary.
+  assert.equal(
+    code(`(param i64) (result i64) (local i64)
+      local.get 0 i64.const 3 i64.mul local.tee 1 local.get 1 i64.const 9 i64.shr_u i64.xor`),
+    lines("0: I64MulImm s1, s0, 3", "5: I64XorShrUImm s2, s1, 9", "9: ReturnSlot s2"),
+  );
+  // Another operand, a shift that is not the last instruction, a signed shift: no fusion.
   assert.equal(
     code(`(param i64 i64) (result i64) local.get 1 local.get 0 i64.const 33 i64.shr_u i64.xor`),
     lines("0: I64ShrUImm s3, s0, 33", "4: I64Xor s2, s1, s3", "8: ReturnSlot s2"),
   );
   assert.equal(
-    code(`(param i64) (result i64) local.get 0 i64.const 7 i64.shr_u local.get 0 i64.xor`),
-    lines("0: I64ShrUImm s1, s0, 7", "4: I64Xor s1, s1, s0", "8: ReturnSlot s1"),
+    code(`(param i64) (result i64) local.get 0 i64.const 7 i64.shr_u
+      local.get 0 i64.const 1 i64.add i64.xor`),
+    lines(
+      "0: I64ShrUImm s1, s0, 7",
+      "4: I64AddImm s2, s0, 1",
+      "9: I64Xor s1, s1, s2",
+      "13: ReturnSlot s1",
+    ),
+  );
+  assert.equal(
+    code(`(param i64) (result i64) local.get 0 local.get 0 i64.const 7 i64.shr_s i64.xor`),
+    lines("0: I64ShrSImm s2, s0, 7", "4: I64Xor s1, s0, s2", "8: ReturnSlot s1"),
   );
 });
 
