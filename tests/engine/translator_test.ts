@@ -86,6 +86,41 @@ Deno.test("x ^ (x >>> k) on i64 is one instruction, only when the shift reads th
   );
 });
 
+Deno.test("a copy back right after a copy is left out, but not across a label", () => {
+  const extra = `(func $g (param i32) (result i32) local.get 0)`;
+  // The call's result goes to local 1, then local 1 is the next call's argument in that slot.
+  assert.equal(
+    code(
+      `(param i32) (result i32) (local i32)
+      local.get 0 call $g local.set 1 local.get 1 call $g`,
+      extra,
+    ),
+    lines(
+      "0: Copy s2, s0",
+      "3: Call #0, s2",
+      "6: Copy s1, s2",
+      "9: Call #0, s2",
+      "12: ReturnSlot s2",
+    ),
+  );
+  // A loop head between the copies: the second copy stays.
+  assert.equal(
+    code(
+      `(param i32) (result i32) (local i32)
+      local.get 0 call $g local.set 1 (loop (result i32) local.get 1 call $g)`,
+      extra,
+    ),
+    lines(
+      "0: Copy s2, s0",
+      "3: Call #0, s2",
+      "6: Copy s1, s2",
+      "9: Copy s2, s1",
+      "12: Call #0, s2",
+      "15: ReturnSlot s2",
+    ),
+  );
+});
+
 Deno.test("local.tee retargets the producer and keeps reading the local", () => {
   assert.equal(
     code(`(param i32) (result i32) (local i32)
