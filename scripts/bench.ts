@@ -1,7 +1,9 @@
 /**
  * The benchmark suite: runs every workload in `bench/` on wasmi-ts and on the host's native
  * `WebAssembly` in one process, checks that both return the same checksum, and prints the
- * median times, their ratio, and the geometric mean of the ratios.
+ * median times, their ratio, the ratio of the fastest samples ("min ratio": other processes on a
+ * shared machine only ever slow a sample down, so the minimum moves least), and the geometric
+ * means of both.
  *
  * ```sh
  * deno task bench [--filter fib,calls] [--scale 1.0] [--iterations 5] [--warmup 1]
@@ -35,6 +37,9 @@ import { buildCountingCopy } from "./_bench_count.ts";
 /** One engine's measurement of one workload. */
 interface Measurement {
   medianMs: number;
+  /** The fastest and the slowest sample: on a shared machine the minimum is the steadier. */
+  minMs: number;
+  maxMs: number;
   samples: number;
   checksum: string;
   /** Time to compile and instantiate the module, before any call. */
@@ -48,6 +53,8 @@ interface Row {
   native?: Measurement;
   wasmi?: Measurement;
   ratio?: number;
+  /** The ratio of the fastest samples (less sensitive to other processes than the median). */
+  minRatio?: number;
   error?: string;
 }
 
@@ -90,6 +97,10 @@ function formatChecksum(value: unknown): string {
   return String(value);
 }
 
+function geometricMean(values: readonly number[]): number {
+  return Math.exp(values.reduce((sum, r) => sum + Math.log(r), 0) / values.length);
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -129,7 +140,14 @@ function measure(
     times.push(elapsed);
     total += elapsed;
   }
-  return { medianMs: median(times), samples: times.length, checksum: checksum!, loadMs };
+  return {
+    medianMs: median(times),
+    minMs: Math.min(...times),
+    maxMs: Math.max(...times),
+    samples: times.length,
+    checksum: checksum!,
+    loadMs,
+  };
 }
 
 function errorText(error: unknown): string {
@@ -142,13 +160,22 @@ function formatMs(ms: number | undefined): string {
 }
 
 function printTable(rows: Row[], geomean: number | undefined): void {
-  const header = ["workload", "size", "wasmi-ts ms", "native ms", "ratio", "checksum"];
+  const header = [
+    "workload",
+    "size",
+    "wasmi-ts ms",
+    "native ms",
+    "ratio",
+    "min ratio",
+    "checksum",
+  ];
   const lines = rows.map((row) => [
     row.name,
     String(row.size),
     formatMs(row.wasmi?.medianMs),
     formatMs(row.native?.medianMs),
     row.ratio === undefined ? "-" : `${row.ratio.toFixed(1)}x`,
+    row.minRatio === undefined ? "-" : `${row.minRatio.toFixed(1)}x`,
     row.error ?? row.native?.checksum ?? "-",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
@@ -161,6 +188,10 @@ function printTable(rows: Row[], geomean: number | undefined): void {
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const line of lines) console.log(render(line));
   if (geomean !== undefined) console.log(`\ngeometric mean of ratios: ${geomean.toFixed(1)}x`);
+  const mins = rows.flatMap((r) => (r.minRatio === undefined ? [] : [r.minRatio]));
+  if (mins.length > 0) {
+    console.log(`geometric mean of min ratios: ${geometricMean(mins).toFixed(1)}x`);
+  }
 }
 
 async function main(): Promise<number> {
@@ -260,6 +291,7 @@ async function main(): Promise<number> {
         failed = true;
       } else {
         row.ratio = row.wasmi.medianMs / row.native.medianMs;
+        row.minRatio = row.wasmi.minMs / row.native.minMs;
       }
     } catch (error) {
       row.error = `ERROR: ${errorText(error)}`;
@@ -268,9 +300,7 @@ async function main(): Promise<number> {
   }
 
   const ratios = rows.flatMap((r) => (r.ratio === undefined ? [] : [r.ratio]));
-  const geomean = ratios.length === 0
-    ? undefined
-    : Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
+  const geomean = ratios.length === 0 ? undefined : geometricMean(ratios);
   printTable(rows, geomean);
 
   if (values.json !== undefined) {
