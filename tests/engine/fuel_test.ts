@@ -93,3 +93,40 @@ Deno.test("fuel: a plain call out of fuel traps; a yielding call stops despite a
   t.engine.finishCall(st, io, 1);
   assert.equal(io[0], 50 * 50 - 50);
 });
+
+const DO_WHILE = `(module
+  (func (export "dw") (param $n i32) (result i32) (local $i i32)
+    (loop $top
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $top (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $i)))`;
+
+Deno.test("fuel: a branch landing on a loop's ConsumeFuel pays it, the same amount at the same point", () => {
+  const t = instantiate(DO_WHILE, { config: { consumeFuel: true } });
+  const code = t.code("dw");
+  // The back edge branches to the loop's ConsumeFuel (the executor pays it in the branch).
+  const header = /^(\d+): ConsumeFuel 8$/m.exec(code);
+  assert.ok(header !== null, code);
+  assert.match(code, new RegExp(`: BrIfI32LtU s1, s0, @${header[1]}$`, "m"));
+  // Entry 4 (loop, the loop's end, local.get, end); each iteration 8.
+  t.inner.fuel = 1_000;
+  assert.equal(t.call("dw", 5), 5);
+  assert.equal(1_000 - t.inner.fuel, 4 + 5 * 8);
+  // Short of the third iteration's charge: the stop is at that ConsumeFuel, and resuming with
+  // more fuel finishes with the same total.
+  const f = t.entity("dw");
+  const io = new Int32Array(4);
+  io[0] = 5;
+  t.inner.fuel = 4 + 2 * 8 + 3;
+  t.inner.fuelReserve = 0;
+  const st = t.engine.startCall(f, io);
+  st.yields = true;
+  assert.equal(t.engine.resumeCall(t.inner, st), OUT_OF_FUEL);
+  assert.equal(t.inner.fuel, 3, "nothing of the third iteration was paid");
+  assert.equal(st.requiredFuel, 8);
+  t.inner.fuel = 3 + 3 * 8;
+  assert.equal(t.engine.resumeCall(t.inner, st), DONE);
+  t.engine.finishCall(st, io, 1);
+  assert.equal(io[0], 5);
+  assert.equal(t.inner.fuel, 3, "three iterations of 8 paid from 27");
+});
