@@ -210,6 +210,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -220,6 +221,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -230,6 +232,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -241,6 +244,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -253,6 +257,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -266,6 +271,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -278,6 +284,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -290,6 +297,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -302,6 +310,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -314,6 +323,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -326,6 +336,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -338,6 +349,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -351,6 +363,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -363,6 +376,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -376,6 +390,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -388,6 +403,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -400,6 +416,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -410,6 +427,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -422,6 +440,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -432,6 +451,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -444,6 +464,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -454,6 +475,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -466,6 +488,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -476,6 +499,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -488,6 +512,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -500,6 +525,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -512,6 +538,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -524,6 +551,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -536,6 +564,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -548,6 +577,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -560,6 +590,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -572,6 +603,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -584,6 +616,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -596,6 +629,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -608,6 +642,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -621,6 +656,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -634,6 +670,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -648,6 +685,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -662,6 +700,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -676,6 +715,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -690,6 +730,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -704,6 +745,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -718,6 +760,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -732,6 +775,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -746,6 +790,7 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
