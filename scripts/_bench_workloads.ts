@@ -42,6 +42,10 @@ export const WORKLOADS: readonly Workload[] = [
   },
   { name: "loop", file: "loop.wat", size: linear(12_000_000) },
   { name: "i64", file: "i64.wat", size: linear(3_000_000) },
+  // i64-heavy C programs (bench/build.sh): hashes of a buffer, and a 64-bit-keyed hash table.
+  { name: "sha512", file: "sha512.wasm", size: linear(150) },
+  { name: "xxh64", file: "xxh64.wasm", size: linear(250) },
+  { name: "hashtab", file: "hashtab.wasm", size: linear(2_400_000) },
   {
     name: "matmul",
     file: "matmul.wat",

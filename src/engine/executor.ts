@@ -116,6 +116,7 @@ import {
   i64TruncSatF64U,
   i64Xor,
   i64XorImm,
+  i64XorShrUImm,
 } from "../core/num/mod.ts";
 import {
   atomicCmpxchg,
@@ -204,178 +205,474 @@ export function run(
         throw trap(TrapCode.UnreachableCodeReached);
       case 1: // Br
         pc = code[(pc + 1) | 0];
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 2: // BrIfNez
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 3: // BrIfEqz
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 4: { // BrIfI64Nez
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       }
       case 5: { // BrIfI64Eqz
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       }
       case 6: // BrIfI32Eq
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 7: // BrIfI32Ne
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 8: // BrIfI32LtS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 9: // BrIfI32LtU
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 10: // BrIfI32GtS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 11: // BrIfI32GtU
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 12: // BrIfI32LeS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 13: // BrIfI32LeU
         pc =
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 14: // BrIfI32GeS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 15: // BrIfI32GeU
         pc =
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 16: // BrIfI32EqImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 17: // BrIfI32NeImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 18: // BrIfI32LtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 19: // BrIfI32LtUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 20: // BrIfI32GtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 21: // BrIfI32GtUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 22: // BrIfI32LeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 23: // BrIfI32LeUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 24: // BrIfI32GeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 25: // BrIfI32GeUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 26: // BrIfI64Eq
         pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 27: // BrIfI64Ne
         pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 28: // BrIfI64LtS
         pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 29: // BrIfI64LtU
         pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 30: // BrIfI64GtS
         pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 31: // BrIfI64GtU
         pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 32: // BrIfI64LeS
         pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 33: // BrIfI64LeU
         pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 34: // BrIfI64GeS
         pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 35: // BrIfI64GeU
         pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 36: // BrIfI64EqImm
         pc =
           i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 37: // BrIfI64NeImm
         pc =
           i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 38: // BrIfI64LtSImm
         pc =
@@ -383,6 +680,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 39: // BrIfI64LtUImm
         pc =
@@ -390,6 +695,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 40: // BrIfI64GtSImm
         pc =
@@ -397,6 +710,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 41: // BrIfI64GtUImm
         pc =
@@ -404,6 +725,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 42: // BrIfI64LeSImm
         pc =
@@ -411,6 +740,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 43: // BrIfI64LeUImm
         pc =
@@ -418,6 +755,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 44: // BrIfI64GeSImm
         pc =
@@ -425,6 +770,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 45: // BrIfI64GeUImm
         pc =
@@ -432,6 +785,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 54) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 46: { // BrTable
         const n = code[(pc + 2) | 0];
@@ -1420,7 +1781,16 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 167: // I64Add128
+      case 167: // I64XorShrUImm
+        i64XorShrUImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 168: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1432,7 +1802,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 168: // I64Sub128
+      case 169: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1444,7 +1814,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 169: // I64MulWideS
+      case 170: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1454,7 +1824,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 170: // I64MulWideU
+      case 171: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1464,202 +1834,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 171: // F32Eq
+      case 172: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 172: // F32Ne
+      case 173: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 173: // F32Lt
+      case 174: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 174: // F32Gt
+      case 175: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 175: // F32Le
+      case 176: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 176: // F32Ge
+      case 177: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 177: // F32Abs
+      case 178: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 178: // F32Neg
+      case 179: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 179: // F32Ceil
+      case 180: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 180: // F32Floor
+      case 181: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 181: // F32Trunc
+      case 182: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 182: // F32Nearest
+      case 183: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 183: // F32Sqrt
+      case 184: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 184: // F32Add
+      case 185: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 185: // F32Sub
+      case 186: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 186: // F32Mul
+      case 187: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 187: // F32Div
+      case 188: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 188: // F32Min
+      case 189: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 189: // F32Max
+      case 190: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 190: // F32Copysign
+      case 191: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 191: // F64Eq
+      case 192: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 192: // F64Ne
+      case 193: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 193: // F64Lt
+      case 194: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 194: // F64Gt
+      case 195: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 195: // F64Le
+      case 196: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 196: // F64Ge
+      case 197: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 197: // F64Abs
+      case 198: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 198: // F64Neg
+      case 199: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 199: // F64Ceil
+      case 200: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 200: // F64Floor
+      case 201: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 201: // F64Trunc
+      case 202: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 202: // F64Nearest
+      case 203: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 203: // F64Sqrt
+      case 204: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 204: // F64Add
+      case 205: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 205: // F64Sub
+      case 206: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 206: // F64Mul
+      case 207: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 207: // F64Div
+      case 208: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 208: // F64Min
+      case 209: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 209: // F64Max
+      case 210: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 210: // F64Copysign
+      case 211: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1668,118 +2038,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 211: // I32TruncF32S
+      case 212: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 212: // I32TruncF32U
+      case 213: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 213: // I32TruncF64S
+      case 214: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 214: // I32TruncF64U
+      case 215: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 215: // I64TruncF32S
+      case 216: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 216: // I64TruncF32U
+      case 217: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 217: // I64TruncF64S
+      case 218: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 218: // I64TruncF64U
+      case 219: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 219: // F32ConvertI32S
+      case 220: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 220: // F32ConvertI32U
+      case 221: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 221: // F32ConvertI64S
+      case 222: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 222: // F32ConvertI64U
+      case 223: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 223: // F32DemoteF64
+      case 224: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 224: // F64ConvertI32S
+      case 225: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 225: // F64ConvertI32U
+      case 226: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 226: // F64ConvertI64S
+      case 227: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 227: // F64ConvertI64U
+      case 228: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 228: // F64PromoteF32
+      case 229: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 229: // I32TruncSatF32S
+      case 230: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 230: // I32TruncSatF32U
+      case 231: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 231: // I32TruncSatF64S
+      case 232: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 232: // I32TruncSatF64U
+      case 233: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 233: // I64TruncSatF32S
+      case 234: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 234: // I64TruncSatF32U
+      case 235: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 235: // I64TruncSatF64S
+      case 236: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 236: // I64TruncSatF64U
+      case 237: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 237: { // I32Load
+      case 238: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 238: { // I64Load
+      case 239: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1788,35 +2158,35 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 239: { // I32Load8S
+      case 240: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 240: { // I32Load8U
+      case 241: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 241: { // I32Load16S
+      case 242: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 242: { // I32Load16U
+      case 243: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 243: { // I64Load8S
+      case 244: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1826,7 +2196,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 244: { // I64Load8U
+      case 245: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1835,7 +2205,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 245: { // I64Load16S
+      case 246: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1845,7 +2215,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 246: { // I64Load16U
+      case 247: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1854,7 +2224,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 247: { // I64Load32S
+      case 248: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1864,7 +2234,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 248: { // I64Load32U
+      case 249: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1873,14 +2243,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 249: { // I32Store
+      case 250: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 250: { // I64Store
+      case 251: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -1889,42 +2259,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 251: { // I32Store8
+      case 252: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 252: { // I32Store16
+      case 253: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 253: { // I32StoreImm
+      case 254: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 254: { // I32Store8Imm
+      case 255: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 255: { // I32Store16Imm
+      case 256: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I64StoreImm
+      case 257: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -1932,11 +2302,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 257: // MemorySize
+      case 258: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 258: { // MemoryGrow
+      case 259: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -1948,7 +2318,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 259: // MemoryFill
+      case 260: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -1964,7 +2334,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 260: // MemoryCopy
+      case 261: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -1981,7 +2351,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 261: // MemoryInit
+      case 262: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -1999,18 +2369,18 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 262: // DataDrop
+      case 263: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 263: // TableGet
+      case 264: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 264: // TableSet
+      case 265: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2018,11 +2388,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 265: // TableSize
+      case 266: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 266: { // TableGrow
+      case 267: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2038,7 +2408,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 267: // TableFill
+      case 268: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2054,7 +2424,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 268: // TableCopy
+      case 269: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2071,7 +2441,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 269: // TableInit
+      case 270: // TableInit
         if (
           !tableInit(
             inst,
@@ -2089,11 +2459,11 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 270: // ElemDrop
+      case 271: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 271: { // Copy128
+      case 272: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2102,7 +2472,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 272: { // Select128
+      case 273: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2114,7 +2484,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 273: { // GlobalGet128
+      case 274: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2124,7 +2494,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 274: { // GlobalSet128
+      case 275: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2134,7 +2504,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 275: { // V128Const
+      case 276: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2143,7 +2513,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 276: // V128Unary
+      case 277: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2152,7 +2522,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 277: // V128Binary
+      case 278: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2162,7 +2532,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 278: // V128Ternary
+      case 279: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2173,7 +2543,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 279: // V128ExtractLane
+      case 280: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2183,7 +2553,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 280: // V128ReplaceLane
+      case 281: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2194,7 +2564,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 281: // V128Shuffle
+      case 282: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2207,7 +2577,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 282: // V128Load
+      case 283: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2218,7 +2588,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 283: // V128Store
+      case 284: // V128Store
         simdStore(
           s32,
           mview,
@@ -2228,7 +2598,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 284: // V128LoadLane
+      case 285: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2241,7 +2611,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 285: // V128StoreLane
+      case 286: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2253,7 +2623,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 286: { // Throw
+      case 287: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2278,7 +2648,7 @@ export function run(
         }
         break;
       }
-      case 287: { // ThrowRef
+      case 288: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2300,7 +2670,7 @@ export function run(
         }
         break;
       }
-      case 288: // AtomicLoad
+      case 289: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2311,7 +2681,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 289: // AtomicStore
+      case 290: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -2322,7 +2692,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 290: // AtomicRmw
+      case 291: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -2334,7 +2704,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 291: // AtomicCmpxchg
+      case 292: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -2347,7 +2717,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 292: // AtomicWait
+      case 293: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -2359,7 +2729,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 293: // AtomicNotify
+      case 294: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -2367,13 +2737,13 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 294: { // Index64
+      case 295: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 295: { // SizeToI64
+      case 296: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2381,7 +2751,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 296: // LoadMem
+      case 297: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2392,7 +2762,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 297: // StoreMem
+      case 298: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -2403,11 +2773,11 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 298: // MemorySizeMem
+      case 299: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 299: { // MemoryGrowMem
+      case 300: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2427,7 +2797,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 300: // MemoryFillMem
+      case 301: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -2443,7 +2813,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 301: // MemoryCopyMem
+      case 302: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -2460,7 +2830,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 302: // MemoryInitMem
+      case 303: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -2478,7 +2848,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 303: // V128LoadMem
+      case 304: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2489,7 +2859,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 304: // V128StoreMem
+      case 305: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -2499,7 +2869,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 305: // V128LoadLaneMem
+      case 306: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2512,7 +2882,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 306: // V128StoreLaneMem
+      case 307: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
