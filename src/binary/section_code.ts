@@ -6,7 +6,9 @@
  */
 
 import type { ValType } from "../core/types.ts";
-import type { DecodeContext } from "./decode_context.ts";
+import { DecodeContext, EOF_IN_SECTION } from "./decode_context.ts";
+import type { WasmFeatures } from "../core/features.ts";
+import type { ModuleDecl } from "./module.ts";
 import type { FuncBody } from "./module.ts";
 import { readValType } from "./decode_types.ts";
 import { scanInstructions } from "./code_scanner.ts";
@@ -30,10 +32,43 @@ function readBody(ctx: DecodeContext): FuncBody {
   const start = r.pos;
   const locals = readLocals(ctx);
   const codeStart = r.pos;
+  if (!ctx.scanBodies) {
+    // Framed only: the instructions are read when the function is first compiled.
+    if (codeStart > start + size) ctx.fail("section size mismatch", start);
+    r.pos = start + size;
+    return { locals, offset, codeStart, codeEnd: start + size };
+  }
   scanInstructions(ctx, true);
   const codeEnd = r.pos;
   if (codeEnd !== start + size) ctx.fail("section size mismatch", start);
   return { locals, offset, codeStart, codeEnd };
+}
+
+/**
+ * Reads the instructions of body `index` (of the defined functions) as the code section's
+ * decoder does when it reads bodies at once, with the same errors at the same offsets: for a
+ * module decoded without reading them (`DecodeContext.scanBodies` off).
+ *
+ * @param module the decoded module
+ * @param features the features it was decoded with
+ * @param index the body's index among the module's bodies
+ * @throws {DecodeError} when the body is malformed, or uses a data segment index without a data
+ *   count section
+ */
+export function scanBody(module: ModuleDecl, features: WasmFeatures, index: number): void {
+  const body = module.bodies[index]!;
+  const ctx = new DecodeContext(module.bytes, features);
+  const r = ctx.reader;
+  r.pos = body.offset;
+  r.u32(); // the body's size, checked when the section was framed
+  const start = r.pos;
+  r.eofMessage = EOF_IN_SECTION;
+  r.pos = body.codeStart;
+  scanInstructions(ctx, true);
+  if (r.pos !== body.codeEnd) ctx.fail("section size mismatch", start);
+  if (ctx.usesDataIndex && module.dataCount === null) {
+    ctx.fail("data count section required", module.bytes.length);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 
 import type { ModuleDecl } from "../binary/module.ts";
+import type { FuncValidator } from "../validate/func_validator.ts";
 
 /** A translated function body and the frame it needs. Sizes are in words of the slot array. */
 export class CompiledFunc {
@@ -69,17 +70,81 @@ export class CompiledFunc {
   }
 }
 
+/**
+ * What the engine keeps of one module: its compiled bodies and, in `compilationMode: "lazy"`,
+ * what it needs to check a body on first use.
+ */
+export class ModuleCode {
+  /** The compiled bodies (index = defined function index), null until compiled. */
+  readonly bodies: (CompiledFunc | null)[];
+  /**
+   * Whether the bodies were left unchecked by `new Module` (lazy mode): each is then decoded
+   * and validated before it is translated.
+   */
+  readonly unchecked: boolean;
+  /** The validator of the unchecked bodies, made on first use. */
+  validator: FuncValidator | null = null;
+  /**
+   * The error of each body that failed its check (lazy mode), thrown again by every later use,
+   * as wasmi's `FAILED_TO_COMPILE` state does.
+   */
+  readonly failures = new Map<number, Error>();
+
+  /**
+   * @param module the decoded module
+   * @param unchecked whether its bodies are yet to be decoded and validated
+   */
+  constructor(readonly module: ModuleDecl, unchecked: boolean) {
+    this.bodies = new Array<CompiledFunc | null>(module.bodies.length).fill(null);
+    this.unchecked = unchecked;
+  }
+
+  /** What the bodies compiled so far take, next to their Wasm code. */
+  footprint(): CodeFootprint {
+    const f = { compiledFuncs: 0, wasmBytes: 0, codeBytes: 0, tableBytes: 0, maxFrameBytes: 0 };
+    const decls = this.module.bodies;
+    for (let i = 0; i < this.bodies.length; i++) {
+      const cf = this.bodies[i];
+      if (cf === null || cf === undefined) continue;
+      f.compiledFuncs++;
+      f.wasmBytes += decls[i]!.codeEnd - decls[i]!.offset;
+      f.codeBytes += cf.code.byteLength;
+      f.tableBytes += cf.codeOffsets.byteLength + (cf.handlers?.byteLength ?? 0);
+      f.maxFrameBytes = Math.max(f.maxFrameBytes, cf.frameWords * 4);
+    }
+    return f;
+  }
+}
+
+/** The memory the compiled code of one module takes (see `ModuleCode.footprint`). */
+export interface CodeFootprint {
+  /** Bodies compiled so far. */
+  compiledFuncs: number;
+  /** Bytes of the Wasm code of those bodies (each from its size field to its `end`). */
+  wasmBytes: number;
+  /** Bytes of their internal code (`CompiledFunc.code`). */
+  codeBytes: number;
+  /** Bytes of their side tables: `codeOffsets` and `handlers`. */
+  tableBytes: number;
+  /** The largest frame among them, in bytes of the value stack. */
+  maxFrameBytes: number;
+}
+
 /** Compiled bodies per module, filled on demand. */
 export class CodeMap {
-  readonly #modules = new WeakMap<ModuleDecl, (CompiledFunc | null)[]>();
+  readonly #modules = new WeakMap<ModuleDecl, ModuleCode>();
 
-  /** The compiled-body table of `module` (index = defined function index), created if new. */
-  bodiesOf(module: ModuleDecl): (CompiledFunc | null)[] {
-    let bodies = this.#modules.get(module);
-    if (bodies === undefined) {
-      bodies = new Array<CompiledFunc | null>(module.bodies.length).fill(null);
-      this.#modules.set(module, bodies);
+  /**
+   * What is kept of `module`, created if new.
+   *
+   * @param unchecked for a new entry: whether its bodies are yet to be decoded and validated
+   */
+  of(module: ModuleDecl, unchecked = false): ModuleCode {
+    let code = this.#modules.get(module);
+    if (code === undefined) {
+      code = new ModuleCode(module, unchecked);
+      this.#modules.set(module, code);
     }
-    return bodies;
+    return code;
   }
 }
