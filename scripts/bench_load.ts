@@ -18,9 +18,11 @@
  * and mode once in a fresh process instead (the JIT has not warmed the decoder: what a program
  * that loads one module sees).
  *
- * Memory: after an eager compile, the internal code per byte of Wasm code (`code`), the same
- * with the side tables (`+tables`: the pc → byte-offset map for backtraces and suspended
- * frames, and exception handlers), and the largest frame on the value stack.
+ * Memory: after an eager compile, the bytes of internal code per byte of Wasm code (what the
+ * module's code arena holds, unused chunk tails included), the same with the side tables
+ * (exception handlers; the pc → byte-offset maps of suspended frames are made on demand), the
+ * same with fuel metering on, and the largest frame on the value stack (each call takes its
+ * frame: `SLOT_WORDS` words per local and operand-stack slot).
  *
  * ```sh
  * deno task bench:load [--rounds 5] [--only funcs50k,large] [--wasm path.wasm] [--cold] [--json out.json]
@@ -180,8 +182,14 @@ function subjects(only: string[] | null, extra: string[]): Subject[] {
 }
 
 /** Bytes to ready to call in `mode`, on a new engine: milliseconds, and the engine's module. */
-function load(subject: Subject, mode: CompilationMode): { ms: number; module: Module } {
-  const engine = new Engine(new Config({ compilationMode: mode, executionTier: "interpreter" }));
+function load(
+  subject: Subject,
+  mode: CompilationMode,
+  consumeFuel = false,
+): { ms: number; module: Module } {
+  const engine = new Engine(
+    new Config({ compilationMode: mode, executionTier: "interpreter", consumeFuel }),
+  );
   const store = new Store(engine, null);
   const t0 = performance.now();
   const module = new Module(engine, subject.bytes);
@@ -193,6 +201,7 @@ function load(subject: Subject, mode: CompilationMode): { ms: number; module: Mo
   }
   const instance = linker.instantiate(store, module);
   if (subject.call !== null) {
+    if (consumeFuel) store.setFuel(Number.MAX_SAFE_INTEGER);
     instance.getTypedFunc<[number], number>(store, subject.call).call(store, 1);
   }
   return { ms: performance.now() - t0, module };
@@ -218,6 +227,7 @@ interface Row {
   memory: {
     codePerWasmByte: number;
     withTablesPerWasmByte: number;
+    fueledPerWasmByte: number;
     maxFrameBytes: number;
     compiledFuncs: number;
   };
@@ -234,7 +244,13 @@ function measure(subject: Subject, rounds: number, modes: readonly CompilationMo
     codeBytes: codeBytes(subject.bytes),
     modes: {},
     v8: { median: 0, min: 0, max: 0 },
-    memory: { codePerWasmByte: 0, withTablesPerWasmByte: 0, maxFrameBytes: 0, compiledFuncs: 0 },
+    memory: {
+      codePerWasmByte: 0,
+      withTablesPerWasmByte: 0,
+      fueledPerWasmByte: 0,
+      maxFrameBytes: 0,
+      compiledFuncs: 0,
+    },
   };
   const v8: number[] = [];
   for (const mode of modes) {
@@ -249,9 +265,12 @@ function measure(subject: Subject, rounds: number, modes: readonly CompilationMo
   row.v8 = stats(v8);
   const { module } = load(subject, "eager");
   const f = module.engine.codeFootprint(moduleDecl(module));
+  const fueled = load(subject, "eager", true).module;
+  const ff = fueled.engine.codeFootprint(moduleDecl(fueled));
   row.memory = {
     codePerWasmByte: f.codeBytes / f.wasmBytes,
     withTablesPerWasmByte: (f.codeBytes + f.tableBytes) / f.wasmBytes,
+    fueledPerWasmByte: (ff.codeBytes + ff.tableBytes) / ff.wasmBytes,
     maxFrameBytes: f.maxFrameBytes,
     compiledFuncs: f.compiledFuncs,
   };
@@ -321,7 +340,8 @@ async function main(): Promise<void> {
     const mem = row.memory;
     console.log(
       `  memory (eager, ${mem.compiledFuncs} bodies): ${mem.codePerWasmByte.toFixed(2)} B of ` +
-        `code per Wasm byte, ${mem.withTablesPerWasmByte.toFixed(2)} B with side tables; ` +
+        `code per Wasm byte, ${mem.withTablesPerWasmByte.toFixed(2)} B with side tables, ` +
+        `${mem.fueledPerWasmByte.toFixed(2)} B with fuel metering; ` +
         `largest frame ${mem.maxFrameBytes} B`,
     );
   }

@@ -178,10 +178,14 @@ export class Engine {
   prepareModule(module: ModuleDecl): void {
     const mode = this.config.compilationMode;
     const code = this.#codeMap.of(module, mode === "lazy");
+    const fuel = this.#fuelCosts;
+    code.offsets = {
+      offsetsOf: (funcIndex) => translateFunc(module, funcIndex, fuel).codeOffsets,
+    };
     if (mode !== "eager") return;
     const bodies = code.bodies;
     for (let i = 0; i < bodies.length; i++) {
-      bodies[i] ??= translateFunc(module, module.importedFuncs + i, this.#fuelCosts);
+      bodies[i] ??= translateFunc(module, module.importedFuncs + i, fuel, code.arena, code.offsets);
     }
   }
 
@@ -202,7 +206,13 @@ export class Engine {
     let compiled = code.bodies[i]!;
     if (compiled === null) {
       if (code.unchecked) this.#check(code, i);
-      compiled = code.bodies[i] = translateFunc(module, func.funcIndex, this.#fuelCosts);
+      compiled = code.bodies[i] = translateFunc(
+        module,
+        func.funcIndex,
+        this.#fuelCosts,
+        code.arena,
+        code.offsets,
+      );
     }
     func.compiled = compiled;
     return compiled;

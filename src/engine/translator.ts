@@ -54,8 +54,8 @@ import {
   TranslateKind,
 } from "../binary/opcodes.ts";
 import type { FuncType, ValType } from "../core/types.ts";
-import { CodeBuilder, NO_PATCH } from "./code_builder.ts";
-import { CompiledFunc } from "./code_map.ts";
+import { type CodeArena, CodeBuilder, NO_PATCH } from "./code_builder.ts";
+import { CompiledFunc, type OffsetSource } from "./code_map.ts";
 import type { FuelCosts } from "./config.ts";
 import { SLOT_WORDS } from "./entities.ts";
 import { FUEL_CHUNK } from "./fuel.ts";
@@ -69,14 +69,19 @@ import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
  * @param module the decoded module
  * @param funcIndex index in the function index space (imports first)
  * @param fuel the fuel prices when the engine meters fuel, else null (no fuel instructions)
+ * @param arena where to put the code (a buffer of its own when null)
+ * @param offsets where the function gets its `codeOffsets` when they are first needed; null
+ *   notes them now
  * @returns the compiled function
  */
 export function translateFunc(
   module: ModuleDecl,
   funcIndex: number,
   fuel: FuelCosts | null = null,
+  arena: CodeArena | null = null,
+  offsets: OffsetSource | null = null,
 ): CompiledFunc {
-  return new FuncTranslator(module, funcIndex, fuel).translate();
+  return new FuncTranslator(module, funcIndex, fuel, arena, offsets).translate();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,7 +310,19 @@ class FuncTranslator {
   /** Whether each local (parameters first) is a v128, which moves as four words. */
   readonly #localV128: boolean[];
 
-  constructor(module: ModuleDecl, funcIndex: number, fuel: FuelCosts | null) {
+  readonly #arena: CodeArena | null;
+  /** Where the function gets its offsets later, or null to note them in `#offsets` now. */
+  readonly #offsetSource: OffsetSource | null;
+
+  constructor(
+    module: ModuleDecl,
+    funcIndex: number,
+    fuel: FuelCosts | null,
+    arena: CodeArena | null,
+    offsets: OffsetSource | null,
+  ) {
+    this.#arena = arena;
+    this.#offsetSource = offsets;
     this.#module = module;
     this.#funcIndex = funcIndex;
     this.#fuel = fuel;
@@ -341,13 +358,13 @@ class FuncTranslator {
     const results = this.#type.results.length;
     const frameSlots = Math.max(this.#numLocals + this.#stack.maxHeight, results);
     return new CompiledFunc(
-      peephole(this.#code.finish()),
+      peephole(this.#code.finish(this.#arena)),
       params * SLOT_WORDS,
       this.#numLocals * SLOT_WORDS,
       frameSlots * SLOT_WORDS,
       this.#type.results.length,
       this.#funcIndex,
-      Int32Array.from(this.#offsets),
+      this.#offsetSource ?? Int32Array.from(this.#offsets),
       this.#body.codeStart,
       this.#handlers.length > 0 ? Int32Array.from(this.#handlers) : null,
     );
@@ -359,6 +376,7 @@ class FuncTranslator {
    * (fusion, retargeting) drops its pairs, so the pcs stay ascending.
    */
   #markOffset(offset: number): void {
+    if (this.#offsetSource !== null) return;
     const pc = this.#code.len;
     const o = this.#offsets;
     while (o.length > 0 && o[o.length - 2]! > pc) o.length -= 2;
