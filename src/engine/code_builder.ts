@@ -153,7 +153,8 @@ export class CodeArena {
         this.#used = 0;
         this.#next = Math.min(this.#next * 2, MAX_CHUNK_WORDS);
       }
-      out = this.#chunk.subarray(this.#used, this.#used + len);
+      // A view made by the constructor: `subarray` costs a species lookup per call.
+      out = new Int32Array(this.#chunk.buffer, this.#used * 4, len);
       this.#used += len;
     }
     for (let i = 0; i < len; i++) out[i] = src[i]!;

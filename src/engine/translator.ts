@@ -84,6 +84,25 @@ export function translateFunc(
   return new FuncTranslator(module, funcIndex, fuel, arena, offsets).translate();
 }
 
+/** The reader the last translation used, kept for the next one (translations never overlap). */
+let spareReader: OpReader | null = null;
+
+/** A reader of `bytes[pos, end)` for the translator: the spare one if it reads `bytes`. */
+function readerFor(bytes: Uint8Array, pos: number, end: number): OpReader {
+  let r = spareReader;
+  spareReader = null;
+  if (r === null || r.bytes !== bytes) {
+    r = new OpReader(bytes);
+    // The body was validated with the module's features: reading memory immediates as indices
+    // and memarg offsets as u64 decodes exactly what validation accepted (a zero byte is index
+    // 0, a u32 LEB128 the same u64).
+    r.configure({ wasmMultiMemory: true, wasmMemory64: true });
+  }
+  r.pos = pos;
+  r.end = end;
+  return r;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Control frames
 
@@ -329,13 +348,13 @@ class FuncTranslator {
     this.#type = module.types[module.funcTypeIndices[funcIndex]!]!;
     this.#body = module.bodies[funcIndex - module.importedFuncs]!;
     this.#numLocals = this.#type.params.length + this.#body.locals.length;
-    this.#reader = new OpReader(module.bytes, this.#body.codeStart, this.#body.codeEnd);
-    // The body was validated with the module's features: reading memory immediates as indices
-    // and memarg offsets as u64 decodes exactly what validation accepted (a zero byte is index
-    // 0, a u32 LEB128 the same u64).
-    this.#reader.configure({ wasmMultiMemory: true, wasmMemory64: true });
-    this.#stack = new OperandStack(this.#numLocals);
-    this.#localV128 = [...this.#type.params, ...this.#body.locals].map((t) => t === "v128");
+    this.#reader = readerFor(module.bytes, this.#body.codeStart, this.#body.codeEnd);
+    this.#stack = OperandStack.take(this.#numLocals);
+    const params = this.#type.params;
+    const locals = this.#body.locals;
+    const localV128 = this.#localV128 = new Array<boolean>(this.#numLocals);
+    for (let i = 0; i < params.length; i++) localV128[i] = params[i] === "v128";
+    for (let i = 0; i < locals.length; i++) localV128[params.length + i] = locals[i] === "v128";
   }
 
   translate(): CompiledFunc {
@@ -357,6 +376,8 @@ class FuncTranslator {
     const params = this.#type.params.length;
     const results = this.#type.results.length;
     const frameSlots = Math.max(this.#numLocals + this.#stack.maxHeight, results);
+    this.#stack.release();
+    spareReader = r;
     return new CompiledFunc(
       peephole(this.#code.finish(this.#arena)),
       params * SLOT_WORDS,
