@@ -14,7 +14,9 @@
  *
  * Columns: the Wasm code size (the code section's bodies), then per mode the median time of
  * `--rounds` rounds after one warm-up round (each round on a new engine, so nothing is cached),
- * the code throughput (code bytes / median time), and V8's median. `--cold` measures each module
+ * the code throughput (code bytes / median time), the median CPU time of the process over the
+ * same span (on a busy machine wall time counts other processes' turns; CPU time counts this
+ * process's threads, the garbage collector's included), and V8's median. `--cold` measures each module
  * and mode once in a fresh process instead (the JIT has not warmed the decoder: what a program
  * that loads one module sees).
  *
@@ -43,6 +45,13 @@ import {
   Val,
 } from "../mod.ts";
 import { moduleDecl } from "../src/runtime/module.ts";
+import process from "node:process";
+
+/** CPU time of this process so far, in ms: unlike wall time, not inflated by other processes. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 
 const MODES: readonly CompilationMode[] = ["lazy", "lazyTranslation", "eager"];
 
@@ -186,11 +195,12 @@ function load(
   subject: Subject,
   mode: CompilationMode,
   consumeFuel = false,
-): { ms: number; module: Module } {
+): { ms: number; cpu: number; module: Module } {
   const engine = new Engine(
     new Config({ compilationMode: mode, executionTier: "interpreter", consumeFuel }),
   );
   const store = new Store(engine, null);
+  const c0 = cpuMs();
   const t0 = performance.now();
   const module = new Module(engine, subject.bytes);
   const linker = new Linker(engine);
@@ -204,7 +214,7 @@ function load(
     if (consumeFuel) store.setFuel(Number.MAX_SAFE_INTEGER);
     instance.getTypedFunc<[number], number>(store, subject.call).call(store, 1);
   }
-  return { ms: performance.now() - t0, module };
+  return { ms: performance.now() - t0, cpu: cpuMs() - c0, module };
 }
 
 function v8Load(subject: Subject): number {
@@ -221,8 +231,8 @@ function median(xs: number[]): number {
 interface Row {
   name: string;
   codeBytes: number;
-  /** Per mode: median ms, min ms, max ms. */
-  modes: Record<string, { median: number; min: number; max: number }>;
+  /** Per mode: median ms, min ms, max ms (wall), and the median CPU ms. */
+  modes: Record<string, { median: number; min: number; max: number; cpu: number }>;
   v8: { median: number; min: number; max: number };
   memory: {
     codePerWasmByte: number;
@@ -255,12 +265,16 @@ function measure(subject: Subject, rounds: number, modes: readonly CompilationMo
   const v8: number[] = [];
   for (const mode of modes) {
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let r = 0; r < rounds + 1; r++) {
-      const { ms } = load(subject, mode);
-      if (r > 0 || rounds === 0) times.push(ms); // the first round warms the JIT up
+      const m = load(subject, mode);
+      if (r > 0 || rounds === 0) { // the first round warms the JIT up
+        times.push(m.ms);
+        cpu.push(m.cpu);
+      }
       v8.push(v8Load(subject));
     }
-    row.modes[mode] = stats(times);
+    row.modes[mode] = { ...stats(times), cpu: median(cpu) };
   }
   row.v8 = stats(v8);
   const { module } = load(subject, "eager");
@@ -318,8 +332,8 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds);
   const rows: Row[] = [];
   console.log(
-    `ready to call (new Module + instantiate + first call), median of ${rounds} warm rounds, ` +
-      `[min-max]; MB/s of Wasm code`,
+    `ready to call (new Module + instantiate + first call): wall ms, median of ${rounds} warm ` +
+      `rounds [min-max], MB/s of Wasm code; the process's CPU ms (median)`,
   );
   for (const s of list) {
     const row = measure(s, rounds, MODES);
@@ -330,7 +344,8 @@ async function main(): Promise<void> {
       const m = row.modes[mode]!;
       console.log(
         `  ${mode.padEnd(16)} ${m.median.toFixed(1).padStart(7)} ms ` +
-          `[${m.min.toFixed(1)}-${m.max.toFixed(1)}]  ${(mb / (m.median / 1000)).toFixed(1)} MB/s`,
+          `[${m.min.toFixed(1)}-${m.max.toFixed(1)}]  ${(mb / (m.median / 1000)).toFixed(1)} MB/s` +
+          `   CPU ${m.cpu.toFixed(1)} ms, ${(mb / (m.cpu / 1000)).toFixed(1)} MB/s`,
       );
     }
     console.log(
