@@ -6,8 +6,7 @@
  */
 
 import type { ValType } from "../core/types.ts";
-import { DecodeContext, EOF_IN_SECTION } from "./decode_context.ts";
-import type { WasmFeatures } from "../core/features.ts";
+import { type DecodeContext, EOF_IN_SECTION } from "./decode_context.ts";
 import type { ModuleDecl } from "./module.ts";
 import type { FuncBody } from "./module.ts";
 import { readValType } from "./decode_types.ts";
@@ -49,21 +48,22 @@ function readBody(ctx: DecodeContext): FuncBody {
  * decoder does when it reads bodies at once, with the same errors at the same offsets: for a
  * module decoded without reading them (`DecodeContext.scanBodies` off).
  *
+ * @param ctx a context over the module's bytes, with the features it was decoded with (one
+ *   context serves any number of calls)
  * @param module the decoded module
- * @param features the features it was decoded with
  * @param index the body's index among the module's bodies
  * @throws {DecodeError} when the body is malformed, or uses a data segment index without a data
  *   count section
  */
-export function scanBody(module: ModuleDecl, features: WasmFeatures, index: number): void {
+export function scanBody(ctx: DecodeContext, module: ModuleDecl, index: number): void {
   const body = module.bodies[index]!;
-  const ctx = new DecodeContext(module.bytes, features);
   const r = ctx.reader;
   r.pos = body.offset;
   r.u32(); // the body's size, checked when the section was framed
   const start = r.pos;
   r.eofMessage = EOF_IN_SECTION;
   r.pos = body.codeStart;
+  ctx.usesDataIndex = false;
   scanInstructions(ctx, true);
   if (r.pos !== body.codeEnd) ctx.fail("section size mismatch", start);
   if (ctx.usesDataIndex && module.dataCount === null) {

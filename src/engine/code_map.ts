@@ -7,6 +7,7 @@
 
 import type { ModuleDecl } from "../binary/module.ts";
 import type { FuncValidator } from "../validate/func_validator.ts";
+import type { DecodeContext } from "../binary/decode_context.ts";
 import { CodeArena } from "./code_builder.ts";
 
 /**
@@ -116,6 +117,8 @@ export class ModuleCode {
   readonly unchecked: boolean;
   /** The validator of the unchecked bodies, made on first use. */
   validator: FuncValidator | null = null;
+  /** The decoding context that reads the unchecked bodies, made on first use. */
+  scanner: DecodeContext | null = null;
   /**
    * The error of each body that failed its check (lazy mode), thrown again by every later use,
    * as wasmi's `FAILED_TO_COMPILE` state does.

@@ -22,6 +22,7 @@ import {
 import { throwException } from "./exceptions.ts";
 import { type CodeFootprint, CodeMap, type CompiledFunc, type ModuleCode } from "./code_map.ts";
 import { scanBody } from "../binary/section_code.ts";
+import { DecodeContext } from "../binary/decode_context.ts";
 import { FuncValidator, ModuleContext } from "../validate/mod.ts";
 import { translateFunc } from "./translator.ts";
 import { DONE, HOST_AWAIT, OUT_OF_FUEL, run, type RunStatus } from "./executor.ts";
@@ -233,7 +234,7 @@ export class Engine {
     if (failed !== undefined) throw failed;
     const module = code.module;
     try {
-      scanBody(module, this.config, i);
+      scanBody(code.scanner ??= new DecodeContext(module.bytes, this.config), module, i);
       code.validator ??= new FuncValidator(new ModuleContext(module, this.config));
       code.validator.validate(module.importedFuncs + i);
     } catch (e) {
