@@ -140,7 +140,7 @@ export class CodeArena {
   words = 0;
 
   /** A copy of `src[0, len)`, in the arena. */
-  copyOf(src: Int32Array | readonly number[], len: number): Int32Array {
+  copyOf(src: Int32Array, len: number): Int32Array {
     let out: Int32Array;
     if (len > MAX_CHUNK_WORDS >> 3) {
       out = new Int32Array(len);
@@ -157,7 +157,7 @@ export class CodeArena {
       out = new Int32Array(this.#chunk.buffer, this.#used * 4, len);
       this.#used += len;
     }
-    for (let i = 0; i < len; i++) out[i] = src[i]!;
+    out.set(len === src.length ? src : new Int32Array(src.buffer, src.byteOffset, len));
     return out;
   }
 }

@@ -121,33 +121,38 @@ export class OperandStack {
   }
 
   /**
-   * Collects into `out` the positions of the entries that refer to local `x` and forgets them
-   * (the caller materialises them before writing `x`).
+   * Writes into `out` the positions of the entries that refer to local `x`, forgets them (the
+   * caller materialises them before writing `x`) and returns how many there are; `out` beyond
+   * them is stale. (Emptying `out` with `length = 0` instead cost a tenth of translating
+   * SQLite: V8 sets an array's length on a slow path.)
    */
-  takeLocalRefs(x: number, out: number[]): void {
-    out.length = 0;
+  takeLocalRefs(x: number, out: number[]): number {
+    let n = 0;
     let p = this.#localHead[x]!;
     while (p >= 0) {
-      if (this.#isRef(p, x)) out.push(p);
+      if (this.#isRef(p, x)) out[n++] = p;
       p = this.#prev[p]!;
     }
     this.#localHead[x] = -1;
+    return n;
   }
 
   /**
-   * Collects into `out` the positions of every `LOCAL` entry and forgets them (the caller
-   * materialises them at a control-flow boundary). Amortised: positions are scanned only once
-   * between two calls unless popped and pushed again.
+   * Writes into `out` the positions of every `LOCAL` entry, forgets them (the caller
+   * materialises them at a control-flow boundary) and returns how many there are, as
+   * `takeLocalRefs`. Amortised: positions are scanned only once between two calls unless popped
+   * and pushed again.
    */
-  takeAllLocalRefs(out: number[]): void {
-    out.length = 0;
+  takeAllLocalRefs(out: number[]): number {
+    let n = 0;
     for (let p = this.#noLocalBelow; p < this.height; p++) {
       if (this.kind[p] === LOCAL) {
-        out.push(p);
+        out[n++] = p;
         this.#localHead[this.val[p]!] = -1;
       }
     }
     this.#noLocalBelow = this.height;
+    return n;
   }
 
   #isRef(p: number, x: number): boolean {

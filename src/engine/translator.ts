@@ -486,15 +486,15 @@ class FuncTranslator {
   /** Materialises every `LOCAL` entry (at control-flow boundaries, see the module doc). */
   #materialiseLocals(): void {
     const refs = this.#positions;
-    this.#stack.takeAllLocalRefs(refs);
-    for (const p of refs) this.#materialise(p);
+    const n = this.#stack.takeAllLocalRefs(refs);
+    for (let i = 0; i < n; i++) this.#materialise(refs[i]!);
   }
 
   /** Before writing local `x`: materialises the entries that still read it. */
   #preserveLocal(x: number): void {
     const refs = this.#positions;
-    this.#stack.takeLocalRefs(x, refs);
-    for (const p of refs) this.#materialise(p);
+    const n = this.#stack.takeLocalRefs(x, refs);
+    for (let i = 0; i < n; i++) this.#materialise(refs[i]!);
   }
 
   /** Pops `n` entries. */
@@ -742,16 +742,16 @@ class FuncTranslator {
   #plain(rule: Rule): void {
     const s = this.#stack;
     const first = s.height - rule.params;
-    const args = this.#positions;
-    args.length = 0;
-    for (let p = first; p < s.height; p++) args.push(this.#use(p));
+    const args = this.#positions; // (not emptied: see `OperandStack.takeLocalRefs`)
+    let n = 0;
+    for (let p = first; p < s.height; p++) args[n++] = this.#use(p);
     this.#pop(rule.params);
     if (rule.results === 0) {
       this.#code.emit(rule.op);
     } else {
       this.#beginResult(rule.op);
     }
-    for (const a of args) this.#code.emit(a);
+    for (let i = 0; i < n; i++) this.#code.emit(args[i]!);
     if (rule.results === 0) return;
     this.#endResult(rule.v128);
     if (rule.results > 1) {
@@ -1124,9 +1124,9 @@ class FuncTranslator {
     const s = this.#stack;
     const memory = this.#reader.index;
     if (this.#memory64(memory)) this.#narrow(s.height - rule.params);
-    const args = this.#positions;
-    args.length = 0;
-    for (let p = s.height - rule.params; p < s.height; p++) args.push(this.#use(p));
+    const args = this.#positions; // (not emptied: see `OperandStack.takeLocalRefs`)
+    let n = 0;
+    for (let p = s.height - rule.params; p < s.height; p++) args[n++] = this.#use(p);
     this.#pop(rule.params);
     const code = this.#code;
     if (rule.results === 0) code.emit(rule.op);
@@ -1135,7 +1135,7 @@ class FuncTranslator {
     code.emit(memory);
     code.emit(args[0]!);
     code.emit(this.#offset());
-    for (let i = 1; i < args.length; i++) code.emit(args[i]!);
+    for (let i = 1; i < n; i++) code.emit(args[i]!);
     if (rule.results !== 0) this.#endResult();
   }
 
