@@ -157,7 +157,12 @@ export class CodeArena {
       out = new Int32Array(this.#chunk.buffer, this.#used * 4, len);
       this.#used += len;
     }
-    out.set(len === src.length ? src : new Int32Array(src.buffer, src.byteOffset, len));
+    // A loop for short code: making the view `set` needs costs more than copying a few words.
+    if (len <= 64) {
+      for (let i = 0; i < len; i++) out[i] = src[i]!;
+    } else {
+      out.set(len === src.length ? src : new Int32Array(src.buffer, src.byteOffset, len));
+    }
     return out;
   }
 }

@@ -84,6 +84,12 @@ export function translateFunc(
   return new FuncTranslator(module, funcIndex, fuel, arena, offsets).translate();
 }
 
+/**
+ * The operands of the condition `#popCondition` took, shared by all translations (they never
+ * overlap): a typed array per function cost a tenth of translating a small one.
+ */
+const CONDITION_ARGS = new Int32Array(3);
+
 /** The reader the last translation used, kept for the next one (translations never overlap). */
 let spareReader: OpReader | null = null;
 
@@ -320,7 +326,7 @@ class FuncTranslator {
   // target), or ALWAYS / NEVER for a constant condition.
   #condKind = COND_BRANCH;
   #condOp = 0;
-  readonly #condArgs = new Int32Array(3);
+  readonly #condArgs = CONDITION_ARGS;
   #condArgc = 0;
 
   // Fuel: the prices (null when not metered) and the open regions, innermost last.
