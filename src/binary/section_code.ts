@@ -71,6 +71,9 @@ export function scanBody(ctx: DecodeContext, module: ModuleDecl, index: number):
   }
 }
 
+/** The locals of every body that declares none (shared: `FuncBody.locals` is read-only). */
+const NO_LOCALS: ValType[] = [];
+
 /**
  * Reads the local declarations and expands them. Every group is read before the total is
  * checked, as in the spec interpreter, so a malformed type is reported before a large count.
@@ -79,6 +82,14 @@ function readLocals(ctx: DecodeContext): ValType[] {
   const r = ctx.reader;
   const at = r.pos;
   const groups = r.vecLen();
+  // The common shapes without the temporary arrays (a module may have 100,000 bodies).
+  if (groups === 0) return NO_LOCALS;
+  if (groups === 1) {
+    const count = r.u32();
+    const type = readValType(ctx);
+    if (count > MAX_LOCALS) ctx.fail("too many locals", at);
+    return new Array<ValType>(count).fill(type);
+  }
   const counts: number[] = [];
   const types: ValType[] = [];
   let total = 0;
