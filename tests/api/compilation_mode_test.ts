@@ -65,8 +65,8 @@ function compileError(mode: CompilationMode, bytes: Uint8Array): unknown {
   assert.fail(`new Module accepted the module in ${mode} mode`);
 }
 
-function instantiate(bytes: Uint8Array) {
-  const engine = engineIn("lazy");
+function instantiate(bytes: Uint8Array, tier: "interpreter" | "auto" = "auto") {
+  const engine = new Engine(new Config({ compilationMode: "lazy", executionTier: tier }));
   const store = new Store(engine, null);
   const instance = new Linker(engine).instantiate(store, new Module(engine, bytes));
   const call = (name: string) => instance.getTypedFunc(store, name).call(store);
@@ -81,10 +81,16 @@ Deno.test("compilationMode: eager and lazyTranslation reject a bad body at new M
   }
 });
 
-Deno.test("compilationMode: lazy reports an invalid body when it is first called", () => {
+for (const tier of ["interpreter", "auto"] as const) {
+  Deno.test(`compilationMode: lazy reports an invalid body when it is first called (${tier})`, () => {
+    lazyInvalid(tier);
+  });
+}
+
+function lazyInvalid(tier: "interpreter" | "auto"): void {
   const eager = compileError("eager", INVALID) as ValidationError;
   assert.equal(eager.reason, "type mismatch");
-  const { call } = instantiate(INVALID);
+  const { call } = instantiate(INVALID, tier);
   assert.equal(call("good"), 42);
   assert.equal(call("count"), 1);
   let first: unknown;
@@ -103,7 +109,7 @@ Deno.test("compilationMode: lazy reports an invalid body when it is first called
   // The store stays usable and the module's other functions still run.
   assert.equal(call("good"), 42);
   assert.equal(call("count"), 2);
-});
+}
 
 Deno.test("compilationMode: lazy reports a malformed body as a DecodeError on first call", () => {
   for (const bytes of [MALFORMED, NO_DATA_COUNT]) {
@@ -158,10 +164,11 @@ Deno.test("compilationMode: lazy reports a bad start function at instantiation",
   );
 });
 
-Deno.test("compilationMode: a resumable call reports an invalid body too", () => {
+Deno.test("compilationMode: resumable and async calls report an invalid body too", async () => {
   const { store, instance } = instantiate(INVALID);
   const bad = instance.getFunc(store, "bad")!;
   assert.throws(() => bad.callResumable(store, []), ValidationError);
+  await assert.rejects(() => instance.getFunc(store, "caller")!.callAsync(store), ValidationError);
   assert.equal(instance.getTypedFunc(store, "good").call(store), 42);
 });
 
