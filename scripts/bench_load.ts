@@ -45,6 +45,10 @@ import {
   Val,
 } from "../mod.ts";
 import { moduleDecl } from "../src/runtime/module.ts";
+import { decodeModule } from "../src/binary/decoder.ts";
+import { validateModule } from "../src/validate/mod.ts";
+import { translateFunc } from "../src/engine/translator.ts";
+import { CodeArena } from "../src/engine/code_builder.ts";
 import process from "node:process";
 
 /** CPU time of this process so far, in ms: unlike wall time, not inflated by other processes. */
@@ -217,6 +221,35 @@ function load(
   return { ms: performance.now() - t0, cpu: cpuMs() - c0, module };
 }
 
+/**
+ * The steps of an eager compile, each timed alone (CPU ms, the least of `rounds`): decoding
+ * (bodies' instructions read once), validating, translating every body.
+ */
+function steps(
+  subject: Subject,
+  rounds: number,
+): { decode: number; validate: number; translate: number } {
+  const config = new Config();
+  const best = { decode: Infinity, validate: Infinity, translate: Infinity };
+  const offsets = { offsetsOf: () => new Int32Array(0) };
+  for (let r = 0; r < Math.max(rounds, 1); r++) {
+    const c0 = cpuMs();
+    const decl = decodeModule(subject.bytes, config);
+    const c1 = cpuMs();
+    validateModule(decl, config);
+    const c2 = cpuMs();
+    const arena = new CodeArena();
+    for (let i = 0; i < decl.bodies.length; i++) {
+      translateFunc(decl, decl.importedFuncs + i, null, arena, offsets);
+    }
+    const c3 = cpuMs();
+    best.decode = Math.min(best.decode, c1 - c0);
+    best.validate = Math.min(best.validate, c2 - c1);
+    best.translate = Math.min(best.translate, c3 - c2);
+  }
+  return best;
+}
+
 function v8Load(subject: Subject): number {
   const t0 = performance.now();
   new WebAssembly.Module(subject.bytes as Uint8Array<ArrayBuffer>);
@@ -234,6 +267,8 @@ interface Row {
   /** Per mode: median ms, min ms, max ms (wall), and the median CPU ms. */
   modes: Record<string, { median: number; min: number; max: number; cpu: number }>;
   v8: { median: number; min: number; max: number };
+  /** Eager compile steps, CPU ms (see `steps`). */
+  steps: { decode: number; validate: number; translate: number };
   memory: {
     codePerWasmByte: number;
     withTablesPerWasmByte: number;
@@ -254,6 +289,7 @@ function measure(subject: Subject, rounds: number, modes: readonly CompilationMo
     codeBytes: codeBytes(subject.bytes),
     modes: {},
     v8: { median: 0, min: 0, max: 0 },
+    steps: { decode: 0, validate: 0, translate: 0 },
     memory: {
       codePerWasmByte: 0,
       withTablesPerWasmByte: 0,
@@ -277,6 +313,7 @@ function measure(subject: Subject, rounds: number, modes: readonly CompilationMo
     row.modes[mode] = { ...stats(times), cpu: median(cpu) };
   }
   row.v8 = stats(v8);
+  row.steps = steps(subject, rounds);
   const { module } = load(subject, "eager");
   const f = module.engine.codeFootprint(moduleDecl(module));
   const fueled = load(subject, "eager", true).module;
@@ -351,6 +388,13 @@ async function main(): Promise<void> {
     console.log(
       `  ${"V8 (sync)".padEnd(16)} ${row.v8.median.toFixed(1).padStart(7)} ms ` +
         `[${row.v8.min.toFixed(1)}-${row.v8.max.toFixed(1)}]`,
+    );
+    const st = row.steps;
+    const rate = (ms: number) => `${(mb / (ms / 1000)).toFixed(0)} MB/s`;
+    console.log(
+      `  eager steps (CPU, least of ${rounds}): decode ${st.decode.toFixed(1)} ms ` +
+        `(${rate(st.decode)}), validate ${st.validate.toFixed(1)} ms (${rate(st.validate)}), ` +
+        `translate ${st.translate.toFixed(1)} ms (${rate(st.translate)})`,
     );
     const mem = row.memory;
     console.log(
