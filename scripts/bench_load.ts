@@ -49,6 +49,8 @@ import { decodeModule } from "../src/binary/decoder.ts";
 import { validateModule } from "../src/validate/mod.ts";
 import { translateFunc } from "../src/engine/translator.ts";
 import { CodeArena } from "../src/engine/code_builder.ts";
+import { ExecStack } from "../src/engine/stack.ts";
+import { SLOT_WORDS } from "../src/engine/entities.ts";
 import process from "node:process";
 
 /** CPU time of this process so far, in ms: unlike wall time, not inflated by other processes. */
@@ -404,6 +406,15 @@ async function main(): Promise<void> {
         `largest frame ${mem.maxFrameBytes} B`,
     );
   }
+  // The value stack is per call, not per module: what one takes.
+  const c = new Config();
+  const stack = new ExecStack(c.maxStackHeight * SLOT_WORDS, c.maxRecursionDepth);
+  console.log(
+    `value stack: ${SLOT_WORDS * 4} B per slot; a call's stack starts at ` +
+      `${stack.s32.byteLength / 1024} KiB and doubles as frames need, up to maxStackHeight ` +
+      `(${c.maxStackHeight} slots, ${(c.maxStackHeight * SLOT_WORDS * 4) / 2 ** 20} MiB); ` +
+      `an engine keeps ${c.maxCachedStacks} for reuse`,
+  );
   if (values.json !== undefined) {
     Deno.writeTextFileSync(values.json, JSON.stringify(rows, null, 2) + "\n");
   }

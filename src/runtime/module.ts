@@ -67,7 +67,8 @@ export class Module {
    *   malformed or invalid body is then reported by that call, which throws the `DecodeError`
    *   or `ValidationError` this constructor throws in the other modes (and throws it again on
    *   every later call of the function); the module's other functions still run. Use
-   *   `Module.validate` to check a whole module at once.
+   *   `Module.validate` to check a whole module at once. Unlike wasmi, compiling a body costs
+   *   no fuel, so a fueled call stops at the same point in every mode.
    *
    * The module keeps `bytes` (no copy): they must not change while it is in use.
    *
