@@ -54,8 +54,8 @@ import {
   TranslateKind,
 } from "../binary/opcodes.ts";
 import type { FuncType, ValType } from "../core/types.ts";
-import { CodeBuilder, NO_PATCH } from "./code_builder.ts";
-import { CompiledFunc } from "./code_map.ts";
+import { type CodeArena, CodeBuilder, NO_PATCH } from "./code_builder.ts";
+import { CompiledFunc, type OffsetSource } from "./code_map.ts";
 import type { FuelCosts } from "./config.ts";
 import { SLOT_WORDS } from "./entities.ts";
 import { FUEL_CHUNK } from "./fuel.ts";
@@ -69,14 +69,44 @@ import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
  * @param module the decoded module
  * @param funcIndex index in the function index space (imports first)
  * @param fuel the fuel prices when the engine meters fuel, else null (no fuel instructions)
+ * @param arena where to put the code (a buffer of its own when null)
+ * @param offsets where the function gets its `codeOffsets` when they are first needed; null
+ *   notes them now
  * @returns the compiled function
  */
 export function translateFunc(
   module: ModuleDecl,
   funcIndex: number,
   fuel: FuelCosts | null = null,
+  arena: CodeArena | null = null,
+  offsets: OffsetSource | null = null,
 ): CompiledFunc {
-  return new FuncTranslator(module, funcIndex, fuel).translate();
+  return new FuncTranslator(module, funcIndex, fuel, arena, offsets).translate();
+}
+
+/**
+ * The operands of the condition `#popCondition` took, shared by all translations (they never
+ * overlap): a typed array per function cost a tenth of translating a small one.
+ */
+const CONDITION_ARGS = new Int32Array(3);
+
+/** The reader the last translation used, kept for the next one (translations never overlap). */
+let spareReader: OpReader | null = null;
+
+/** A reader of `bytes[pos, end)` for the translator: the spare one if it reads `bytes`. */
+function readerFor(bytes: Uint8Array, pos: number, end: number): OpReader {
+  let r = spareReader;
+  spareReader = null;
+  if (r === null || r.bytes !== bytes) {
+    r = new OpReader(bytes);
+    // The body was validated with the module's features: reading memory immediates as indices
+    // and memarg offsets as u64 decodes exactly what validation accepted (a zero byte is index
+    // 0, a u32 LEB128 the same u64).
+    r.configure({ wasmMultiMemory: true, wasmMemory64: true });
+  }
+  r.pos = pos;
+  r.end = end;
+  return r;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,7 +329,7 @@ class FuncTranslator {
   // target), or ALWAYS / NEVER for a constant condition.
   #condKind = COND_BRANCH;
   #condOp = 0;
-  readonly #condArgs = new Int32Array(3);
+  readonly #condArgs = CONDITION_ARGS;
   #condArgc = 0;
 
   // Fuel: the prices (null when not metered) and the open regions, innermost last.
@@ -308,20 +338,32 @@ class FuncTranslator {
   /** Whether each local (parameters first) is a v128, which moves as four words. */
   readonly #localV128: boolean[];
 
-  constructor(module: ModuleDecl, funcIndex: number, fuel: FuelCosts | null) {
+  readonly #arena: CodeArena | null;
+  /** Where the function gets its offsets later, or null to note them in `#offsets` now. */
+  readonly #offsetSource: OffsetSource | null;
+
+  constructor(
+    module: ModuleDecl,
+    funcIndex: number,
+    fuel: FuelCosts | null,
+    arena: CodeArena | null,
+    offsets: OffsetSource | null,
+  ) {
+    this.#arena = arena;
+    this.#offsetSource = offsets;
     this.#module = module;
     this.#funcIndex = funcIndex;
     this.#fuel = fuel;
     this.#type = module.types[module.funcTypeIndices[funcIndex]!]!;
     this.#body = module.bodies[funcIndex - module.importedFuncs]!;
     this.#numLocals = this.#type.params.length + this.#body.locals.length;
-    this.#reader = new OpReader(module.bytes, this.#body.codeStart, this.#body.codeEnd);
-    // The body was validated with the module's features: reading memory immediates as indices
-    // and memarg offsets as u64 decodes exactly what validation accepted (a zero byte is index
-    // 0, a u32 LEB128 the same u64).
-    this.#reader.configure({ wasmMultiMemory: true, wasmMemory64: true });
-    this.#stack = new OperandStack(this.#numLocals);
-    this.#localV128 = [...this.#type.params, ...this.#body.locals].map((t) => t === "v128");
+    this.#reader = readerFor(module.bytes, this.#body.codeStart, this.#body.codeEnd);
+    this.#stack = OperandStack.take(this.#numLocals);
+    const params = this.#type.params;
+    const locals = this.#body.locals;
+    const localV128 = this.#localV128 = new Array<boolean>(this.#numLocals);
+    for (let i = 0; i < params.length; i++) localV128[i] = params[i] === "v128";
+    for (let i = 0; i < locals.length; i++) localV128[params.length + i] = locals[i] === "v128";
   }
 
   translate(): CompiledFunc {
@@ -343,14 +385,16 @@ class FuncTranslator {
     const params = this.#type.params.length;
     const results = this.#type.results.length;
     const frameSlots = Math.max(this.#numLocals + this.#stack.maxHeight, results);
+    this.#stack.release();
+    spareReader = r;
     return new CompiledFunc(
-      peephole(this.#code.finish()),
+      peephole(this.#code.finish(this.#arena)),
       params * SLOT_WORDS,
       this.#numLocals * SLOT_WORDS,
       frameSlots * SLOT_WORDS,
       this.#type.results.length,
       this.#funcIndex,
-      Int32Array.from(this.#offsets),
+      this.#offsetSource ?? Int32Array.from(this.#offsets),
       this.#body.codeStart,
       this.#handlers.length > 0 ? Int32Array.from(this.#handlers) : null,
     );
@@ -362,6 +406,7 @@ class FuncTranslator {
    * (fusion, retargeting) drops its pairs, so the pcs stay ascending.
    */
   #markOffset(offset: number): void {
+    if (this.#offsetSource !== null) return;
     const pc = this.#code.len;
     const o = this.#offsets;
     while (o.length > 0 && o[o.length - 2]! > pc) o.length -= 2;
@@ -465,15 +510,15 @@ class FuncTranslator {
   /** Materialises every `LOCAL` entry (at control-flow boundaries, see the module doc). */
   #materialiseLocals(): void {
     const refs = this.#positions;
-    this.#stack.takeAllLocalRefs(refs);
-    for (const p of refs) this.#materialise(p);
+    const n = this.#stack.takeAllLocalRefs(refs);
+    for (let i = 0; i < n; i++) this.#materialise(refs[i]!);
   }
 
   /** Before writing local `x`: materialises the entries that still read it. */
   #preserveLocal(x: number): void {
     const refs = this.#positions;
-    this.#stack.takeLocalRefs(x, refs);
-    for (const p of refs) this.#materialise(p);
+    const n = this.#stack.takeLocalRefs(x, refs);
+    for (let i = 0; i < n; i++) this.#materialise(refs[i]!);
   }
 
   /** Pops `n` entries. */
@@ -722,16 +767,16 @@ class FuncTranslator {
   #plain(rule: Rule): void {
     const s = this.#stack;
     const first = s.height - rule.params;
-    const args = this.#positions;
-    args.length = 0;
-    for (let p = first; p < s.height; p++) args.push(this.#use(p));
+    const args = this.#positions; // (not emptied: see `OperandStack.takeLocalRefs`)
+    let n = 0;
+    for (let p = first; p < s.height; p++) args[n++] = this.#use(p);
     this.#pop(rule.params);
     if (rule.results === 0) {
       this.#code.emit(rule.op);
     } else {
       this.#beginResult(rule.op);
     }
-    for (const a of args) this.#code.emit(a);
+    for (let i = 0; i < n; i++) this.#code.emit(args[i]!);
     if (rule.results === 0) return;
     this.#endResult(rule.v128);
     if (rule.results > 1) {
@@ -1135,9 +1180,9 @@ class FuncTranslator {
     const s = this.#stack;
     const memory = this.#reader.index;
     if (this.#memory64(memory)) this.#narrow(s.height - rule.params);
-    const args = this.#positions;
-    args.length = 0;
-    for (let p = s.height - rule.params; p < s.height; p++) args.push(this.#use(p));
+    const args = this.#positions; // (not emptied: see `OperandStack.takeLocalRefs`)
+    let n = 0;
+    for (let p = s.height - rule.params; p < s.height; p++) args[n++] = this.#use(p);
     this.#pop(rule.params);
     const code = this.#code;
     if (rule.results === 0) code.emit(rule.op);
@@ -1146,7 +1191,7 @@ class FuncTranslator {
     code.emit(memory);
     code.emit(args[0]!);
     code.emit(this.#offset());
-    for (let i = 1; i < args.length; i++) code.emit(args[i]!);
+    for (let i = 1; i < n; i++) code.emit(args[i]!);
     if (rule.results !== 0) this.#endResult();
   }
 

@@ -343,6 +343,9 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
     const overLimit = checkJsLimits(bytes);
     if (overLimit !== null) throw new errors.CompileError(overLimit);
     try {
+      // The JS API rejects an invalid module when it is compiled: an engine in `lazy` mode
+      // (a store or config given by the embedder) would check function bodies only when called.
+      if (engine.config.compilationMode === "lazy") CoreModule.validate(engine, bytes);
       return new CoreModule(engine, bytes);
     } catch (e) {
       throw translate(e);

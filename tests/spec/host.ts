@@ -231,6 +231,9 @@ class LibraryHost implements SpecHost {
     this.#engine = new Engine(
       new Config({
         ...options.features,
+        // The scripts expect an invalid or malformed module to be rejected when it is compiled:
+        // `lazy` mode would report a bad function body only when the function is called.
+        compilationMode: "lazyTranslation",
         consumeFuel: this.#fuel,
         ...(options.tier === undefined ? {} : { executionTier: options.tier }),
       }),
