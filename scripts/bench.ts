@@ -152,6 +152,27 @@ function printTable(rows: Row[], geomean: number | undefined): void {
   if (geomean !== undefined) console.log(`\ngeometric mean of ratios: ${geomean.toFixed(1)}x`);
 }
 
+/**
+ * For each workload `x` measured together with `x_scalar` (one C program built with and without
+ * SIMD): how the v128 build compares with the scalar one, on each engine and in ratio to native.
+ */
+function printBuildPairs(rows: Row[]): void {
+  const lines: string[] = [];
+  for (const v of rows) {
+    const s = rows.find((r) => r.name === `${v.name}_scalar`);
+    if (s === undefined || v.ratio === undefined || s.ratio === undefined) continue;
+    const time = (r: Row, engine: "wasmi" | "native") => r[engine]!.medianMs;
+    lines.push(
+      `${v.name}: v128 build / scalar build: wasmi-ts time ${
+        (time(v, "wasmi") / time(s, "wasmi")).toFixed(2)
+      }x, native time ${(time(v, "native") / time(s, "native")).toFixed(2)}x, ratio to native ${
+        (v.ratio / s.ratio).toFixed(2)
+      }x`,
+    );
+  }
+  if (lines.length > 0) console.log(`\n${lines.join("\n")}`);
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     args: Deno.args,
@@ -246,6 +267,7 @@ async function main(): Promise<number> {
     ? undefined
     : Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
   printTable(rows, geomean);
+  printBuildPairs(rows);
 
   if (values.json !== undefined) {
     const report = {
