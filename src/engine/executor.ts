@@ -156,14 +156,45 @@ import {
 } from "./exec_support.ts";
 import { memLoad, memStore } from "./memory_ext.ts";
 import {
+  f32x4Add,
+  f32x4Div,
+  f32x4Max,
+  f32x4Min,
+  f32x4Mul,
+  f32x4Sub,
+  f64x2Add,
+  f64x2Div,
+  f64x2Mul,
+  f64x2Sub,
+  i16x8Add,
+  i16x8Mul,
+  i16x8Shl,
+  i16x8ShrS,
+  i16x8ShrU,
+  i16x8Sub,
+  i32x4Add,
+  i32x4Mul,
+  i32x4Shl,
+  i32x4ShrS,
+  i32x4ShrU,
+  i32x4Sub,
+  i8x16Add,
+  i8x16Shl,
+  i8x16ShrU,
+  i8x16Sub,
   simdBinary,
   simdExtractLane,
   simdReplaceLane,
   simdShuffle,
   simdTernary,
   simdUnary,
+  v128And,
+  v128Andnot,
+  v128Not,
+  v128Or,
+  v128Xor,
 } from "./simd.ts";
-import { simdLoad, simdLoadLane, simdStore, simdStoreLane } from "./simd_mem.ts";
+import { simdLoad, simdLoadLane, simdStore, simdStoreLane, v128Load } from "./simd_mem.ts";
 import type { ExecStack } from "./stack.ts";
 import type { Compiler, RunStatus } from "./exec_support.ts";
 
@@ -2143,7 +2174,296 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 276: // V128Unary
+      case 276: // V128LoadFull
+        v128Load(
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 277: // V128And
+        v128And(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 278: // V128Andnot
+        v128Andnot(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 279: // V128Or
+        v128Or(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 280: // V128Xor
+        v128Xor(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 281: // V128Not
+        v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 282: // I8x16Add
+        i8x16Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 283: // I8x16Sub
+        i8x16Sub(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 284: // I16x8Add
+        i16x8Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 285: // I16x8Sub
+        i16x8Sub(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 286: // I16x8Mul
+        i16x8Mul(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 287: // I32x4Add
+        i32x4Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 288: // I32x4Sub
+        i32x4Sub(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 289: // I32x4Mul
+        i32x4Mul(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 290: // I8x16Shl
+        i8x16Shl(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 291: // I8x16ShrU
+        i8x16ShrU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 292: // I16x8Shl
+        i16x8Shl(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 293: // I16x8ShrS
+        i16x8ShrS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 294: // I16x8ShrU
+        i16x8ShrU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 295: // I32x4Shl
+        i32x4Shl(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 296: // I32x4ShrS
+        i32x4ShrS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 297: // I32x4ShrU
+        i32x4ShrU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 298: // F32x4Add
+        f32x4Add(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 299: // F32x4Sub
+        f32x4Sub(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 300: // F32x4Mul
+        f32x4Mul(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 301: // F32x4Div
+        f32x4Div(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 302: // F32x4Min
+        f32x4Min(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 303: // F32x4Max
+        f32x4Max(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 304: // F64x2Add
+        f64x2Add(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 305: // F64x2Sub
+        f64x2Sub(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 306: // F64x2Mul
+        f64x2Mul(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 307: // F64x2Div
+        f64x2Div(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 308: // V128ExtractLane32
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
+        pc = (pc + 4) | 0;
+        break;
+      case 309: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2152,7 +2472,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 277: // V128Binary
+      case 310: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2162,7 +2482,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 278: // V128Ternary
+      case 311: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2173,7 +2493,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 279: // V128ExtractLane
+      case 312: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2183,7 +2503,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 280: // V128ReplaceLane
+      case 313: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2194,7 +2514,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 281: // V128Shuffle
+      case 314: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2207,7 +2527,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 282: // V128Load
+      case 315: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2218,7 +2538,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 283: // V128Store
+      case 316: // V128Store
         simdStore(
           s32,
           mview,
@@ -2228,7 +2548,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 284: // V128LoadLane
+      case 317: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2241,7 +2561,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 285: // V128StoreLane
+      case 318: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2253,7 +2573,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 286: { // Throw
+      case 319: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2278,7 +2598,7 @@ export function run(
         }
         break;
       }
-      case 287: { // ThrowRef
+      case 320: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2300,7 +2620,7 @@ export function run(
         }
         break;
       }
-      case 288: // AtomicLoad
+      case 321: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2311,7 +2631,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 289: // AtomicStore
+      case 322: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -2322,7 +2642,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 290: // AtomicRmw
+      case 323: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -2334,7 +2654,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 291: // AtomicCmpxchg
+      case 324: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -2347,7 +2667,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 292: // AtomicWait
+      case 325: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -2359,7 +2679,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 293: // AtomicNotify
+      case 326: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -2367,13 +2687,13 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 294: { // Index64
+      case 327: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 295: { // SizeToI64
+      case 328: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2381,7 +2701,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 296: // LoadMem
+      case 329: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2392,7 +2712,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 297: // StoreMem
+      case 330: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -2403,11 +2723,11 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 298: // MemorySizeMem
+      case 331: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 299: { // MemoryGrowMem
+      case 332: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2427,7 +2747,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 300: // MemoryFillMem
+      case 333: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -2443,7 +2763,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 301: // MemoryCopyMem
+      case 334: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -2460,7 +2780,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 302: // MemoryInitMem
+      case 335: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -2478,7 +2798,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 303: // V128LoadMem
+      case 336: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2489,7 +2809,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 304: // V128StoreMem
+      case 337: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -2499,7 +2819,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 305: // V128LoadLaneMem
+      case 338: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2512,7 +2832,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 306: // V128StoreLaneMem
+      case 339: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

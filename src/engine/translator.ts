@@ -994,7 +994,11 @@ class FuncTranslator {
     const s = this.#stack;
     const code = this.#code;
     const h = s.height;
-    const kind = rule.op;
+    // A specialised instruction (`I32x4Add`) takes its generic form's operands without the
+    // sub-opcode.
+    const instr = rule.op;
+    const kind = simdGeneric(instr);
+    const withSub = kind === instr;
     const v128 = rule.v128;
     if (
       kind === I.V128Load || kind === I.V128LoadLane || kind === I.V128Store ||
@@ -1027,8 +1031,8 @@ class FuncTranslator {
       case I.V128Load: {
         const a = this.#use(h - 1);
         s.pop();
-        this.#beginResult(kind);
-        code.emit(n);
+        this.#beginResult(instr);
+        if (withSub) code.emit(n);
         code.emit(a);
         if (kind === I.V128ExtractLane) code.emit(r.lane);
         if (kind === I.V128Load) code.emit(r.offset);
@@ -1039,8 +1043,8 @@ class FuncTranslator {
       case I.V128LoadLane: {
         const a = this.#use(h - 2), b = this.#use(h - 1);
         this.#pop(2);
-        this.#beginResult(kind);
-        code.emit(n);
+        this.#beginResult(instr);
+        if (withSub) code.emit(n);
         code.emit(a);
         if (kind === I.V128LoadLane) code.emit(r.offset);
         code.emit(b);
@@ -1578,4 +1582,22 @@ class FuncTranslator {
  */
 function copyWidth(dst64: boolean, src64: boolean): number {
   return (dst64 ? 0b001 : 0) | (src64 ? 0b010 : 0) | (dst64 && src64 ? 0b100 : 0);
+}
+
+/**
+ * The generic SIMD instruction whose operands (but for the sub-opcode) a specialised one takes,
+ * told by its shape; a generic instruction is its own.
+ */
+function simdGeneric(instr: number): number {
+  switch (ISA[instr]!.shape) {
+    case "rr":
+      return I.V128Unary;
+    case "rrr":
+      return I.V128Binary;
+    case "rri":
+      return I.V128ExtractLane;
+    case "rro":
+      return I.V128Load;
+  }
+  return instr;
 }
