@@ -2184,7 +2184,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 277: // V128And
+      case 277: // V128LoadAt
+        v128Load(
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 278: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2193,7 +2203,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 278: // V128Andnot
+      case 279: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2202,7 +2212,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 279: // V128Or
+      case 280: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2211,7 +2221,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 280: // V128Xor
+      case 281: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2220,11 +2230,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 281: // V128Not
+      case 282: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 282: // I8x16Add
+      case 283: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2233,7 +2243,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 283: // I8x16Sub
+      case 284: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2242,7 +2252,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 284: // I16x8Add
+      case 285: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2251,7 +2261,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 285: // I16x8Sub
+      case 286: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2260,7 +2270,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 286: // I16x8Mul
+      case 287: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2269,7 +2279,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 287: // I32x4Add
+      case 288: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2278,7 +2288,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 288: // I32x4Sub
+      case 289: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2287,7 +2297,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 289: // I32x4Mul
+      case 290: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2296,7 +2306,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 290: // I8x16Shl
+      case 291: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2305,7 +2315,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 291: // I8x16ShrU
+      case 292: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2314,7 +2324,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 292: // I16x8Shl
+      case 293: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2323,7 +2333,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 293: // I16x8ShrS
+      case 294: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2332,7 +2342,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 294: // I16x8ShrU
+      case 295: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2341,7 +2351,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 295: // I32x4Shl
+      case 296: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2350,7 +2360,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 296: // I32x4ShrS
+      case 297: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2359,7 +2369,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 297: // I32x4ShrU
+      case 298: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2368,7 +2378,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 298: // F32x4Add
+      case 299: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2377,7 +2387,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 299: // F32x4Sub
+      case 300: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2386,7 +2396,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 300: // F32x4Mul
+      case 301: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2395,7 +2405,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 301: // F32x4Div
+      case 302: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2404,7 +2414,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 302: // F32x4Min
+      case 303: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2413,7 +2423,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 303: // F32x4Max
+      case 304: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2422,7 +2432,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 304: // F64x2Add
+      case 305: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2431,7 +2441,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // F64x2Sub
+      case 306: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2440,7 +2450,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 306: // F64x2Mul
+      case 307: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2449,7 +2459,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 307: // F64x2Div
+      case 308: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2458,12 +2468,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // V128ExtractLane32
+      case 309: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 309: // V128Unary
+      case 310: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2472,7 +2482,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // V128Binary
+      case 311: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2482,7 +2492,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 311: // V128Ternary
+      case 312: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2493,7 +2503,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 312: // V128ExtractLane
+      case 313: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2503,7 +2513,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 313: // V128ReplaceLane
+      case 314: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2514,7 +2524,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 314: // V128Shuffle
+      case 315: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2527,7 +2537,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 315: // V128Load
+      case 316: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2538,7 +2548,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 316: // V128Store
+      case 317: // V128Store
         simdStore(
           s32,
           mview,
@@ -2548,7 +2558,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // V128LoadLane
+      case 318: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2561,7 +2571,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 318: // V128StoreLane
+      case 319: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2573,7 +2583,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 319: { // Throw
+      case 320: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2598,7 +2608,7 @@ export function run(
         }
         break;
       }
-      case 320: { // ThrowRef
+      case 321: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2620,7 +2630,7 @@ export function run(
         }
         break;
       }
-      case 321: // AtomicLoad
+      case 322: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2631,7 +2641,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 322: // AtomicStore
+      case 323: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -2642,7 +2652,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 323: // AtomicRmw
+      case 324: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -2654,7 +2664,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 324: // AtomicCmpxchg
+      case 325: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -2667,7 +2677,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 325: // AtomicWait
+      case 326: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -2679,7 +2689,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 326: // AtomicNotify
+      case 327: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -2687,13 +2697,13 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 327: { // Index64
+      case 328: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 328: { // SizeToI64
+      case 329: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2701,7 +2711,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 329: // LoadMem
+      case 330: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2712,7 +2722,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 330: // StoreMem
+      case 331: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -2723,11 +2733,11 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 331: // MemorySizeMem
+      case 332: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 332: { // MemoryGrowMem
+      case 333: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2747,7 +2757,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 333: // MemoryFillMem
+      case 334: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -2763,7 +2773,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 334: // MemoryCopyMem
+      case 335: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -2780,7 +2790,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 335: // MemoryInitMem
+      case 336: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -2798,7 +2808,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 336: // V128LoadMem
+      case 337: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2809,7 +2819,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 337: // V128StoreMem
+      case 338: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -2819,7 +2829,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 338: // V128LoadLaneMem
+      case 339: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2832,7 +2842,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 339: // V128StoreLaneMem
+      case 340: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

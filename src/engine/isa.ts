@@ -781,6 +781,9 @@ const ROWS = {
   // `simd.ts` (a generic row costs a second switch on the sub-opcode). They are calls rather than
   // inline code because `run` must stay under V8's limit on the bytecode it optimises (60 KB).
   V128LoadFull: op("rro", "v128Load(s32, mview, $1, s32[$2], $3);"),
+  // `v128.load` of an address the instruction before computed with `i32.add` of a constant
+  // (`d base imm offset`): the translator fuses the two (the address wraps as the add would).
+  V128LoadAt: op("rrio", "v128Load(s32, mview, $1, (s32[$2] + $3) | 0, $4);"),
   V128And: op("rrr", "v128And(s32, $1, $2, $3);"),
   V128Andnot: op("rrr", "v128Andnot(s32, $1, $2, $3);"),
   V128Or: op("rrr", "v128Or(s32, $1, $2, $3);"),

@@ -989,6 +989,25 @@ class FuncTranslator {
     code.emit(r.lane);
   }
 
+  /**
+   * `v128.load` (memory 0, 32-bit) of an address the last instruction computed as `base + imm`
+   * (`I32AddImm`, as compilers address arrays): takes that instruction back and emits one
+   * `V128LoadAt` instead (its result was a temporary only the load reads). Returns whether it did.
+   */
+  #fuseLoadAddress(): boolean {
+    const code = this.#code;
+    if (!this.#topIsLastResult() || code.get(this.#lastStart) !== I.I32AddImm) return false;
+    const base = code.get(this.#lastStart + 2), imm = code.get(this.#lastStart + 3);
+    code.truncate(this.#lastStart);
+    this.#stack.pop();
+    this.#beginResult(I.V128LoadAt);
+    code.emit(base);
+    code.emit(imm);
+    code.emit(this.#reader.offset);
+    this.#endResult(true);
+    return true;
+  }
+
   #simd(n: number, rule: Rule): void {
     const r = this.#reader;
     const s = this.#stack;
@@ -1029,6 +1048,7 @@ class FuncTranslator {
       case I.V128Unary:
       case I.V128ExtractLane:
       case I.V128Load: {
+        if (instr === I.V128LoadFull && this.#fuseLoadAddress()) return;
         const a = this.#use(h - 1);
         s.pop();
         this.#beginResult(instr);

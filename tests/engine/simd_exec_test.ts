@@ -219,3 +219,24 @@ Deno.test("NaN lanes stay canonical in hot (optimised) code", () => {
     }
   }
 });
+
+Deno.test("v128.load of base + constant is one V128LoadAt, which wraps the address as i32.add", () => {
+  const text = `(module (memory 1)
+    (data (i32.const 0) "\\00\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c\\0d\\0e\\0f\\10\\11\\12\\13")
+    (func (export "at") (param i32) (result i32)
+      (i32x4.extract_lane 0 (v128.load offset=2 (i32.add (local.get 0) (i32.const 16))))))`;
+  const { code, call } = instantiate(wat(text));
+  assert.equal(
+    code("at"),
+    ["0: V128LoadAt s1, s0, 16, +2", "5: V128ExtractLane32 s1, s1, 0", "9: ReturnSlot s1"].join(
+      "\n",
+    ),
+  );
+  // -16 + 16 wraps to 0: bytes 2..5.
+  assert.equal(call("at", -16), 0x05040302);
+  assert.equal(call("at", -14), 0x07060504);
+  // 0xfffffff0 + 16 wraps, but 0x7ffffff0 + 16 does not: out of bounds, as unfused.
+  assert.throws(() => call("at", 0x7ffffff0), Trap);
+  assert.throws(() => call("at", 65536 - 16 - 2 - 15), Trap);
+  assert.equal(call("at", 65536 - 16 - 2 - 16), 0);
+});
