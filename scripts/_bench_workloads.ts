@@ -58,6 +58,12 @@ export const WORKLOADS: readonly Workload[] = [
   { name: "hostcall", file: "hostcall.wat", size: linear(5_000_000), importsHostAdd: true },
   { name: "lz", file: "lz.wasm", size: linear(40) },
   { name: "exceptions", file: "exceptions.wat", size: linear(300_000), exceptions: true },
+  // One C program each, built with and without -msimd128 (bench/build.sh): the pairs compare
+  // v128 code with the same program's scalar code.
+  { name: "vec_float", file: "vec_float.wasm", size: linear(2500) },
+  { name: "vec_float_scalar", file: "vec_float_scalar.wasm", size: linear(2500) },
+  { name: "vec_bytes", file: "vec_bytes.wasm", size: linear(100) },
+  { name: "vec_bytes_scalar", file: "vec_bytes_scalar.wasm", size: linear(100) },
 ];
 
 const BENCH_DIR = new URL("../bench/", import.meta.url);

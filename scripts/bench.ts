@@ -194,6 +194,27 @@ function printTable(rows: Row[], geomean: number | undefined): void {
   }
 }
 
+/**
+ * For each workload `x` measured together with `x_scalar` (one C program built with and without
+ * SIMD): how the v128 build compares with the scalar one, on each engine and in ratio to native.
+ */
+function printBuildPairs(rows: Row[]): void {
+  const lines: string[] = [];
+  for (const v of rows) {
+    const s = rows.find((r) => r.name === `${v.name}_scalar`);
+    if (s === undefined || v.ratio === undefined || s.ratio === undefined) continue;
+    const time = (r: Row, engine: "wasmi" | "native") => r[engine]!.medianMs;
+    lines.push(
+      `${v.name}: v128 build / scalar build: wasmi-ts time ${
+        (time(v, "wasmi") / time(s, "wasmi")).toFixed(2)
+      }x, native time ${(time(v, "native") / time(s, "native")).toFixed(2)}x, ratio to native ${
+        (v.ratio / s.ratio).toFixed(2)
+      }x`,
+    );
+  }
+  if (lines.length > 0) console.log(`\n${lines.join("\n")}`);
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     args: Deno.args,
@@ -302,6 +323,7 @@ async function main(): Promise<number> {
   const ratios = rows.flatMap((r) => (r.ratio === undefined ? [] : [r.ratio]));
   const geomean = ratios.length === 0 ? undefined : geometricMean(ratios);
   printTable(rows, geomean);
+  printBuildPairs(rows);
 
   if (values.json !== undefined) {
     const report = {

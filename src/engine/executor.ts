@@ -157,14 +157,45 @@ import {
 } from "./exec_support.ts";
 import { memLoad, memStore } from "./memory_ext.ts";
 import {
+  f32x4Add,
+  f32x4Div,
+  f32x4Max,
+  f32x4Min,
+  f32x4Mul,
+  f32x4Sub,
+  f64x2Add,
+  f64x2Div,
+  f64x2Mul,
+  f64x2Sub,
+  i16x8Add,
+  i16x8Mul,
+  i16x8Shl,
+  i16x8ShrS,
+  i16x8ShrU,
+  i16x8Sub,
+  i32x4Add,
+  i32x4Mul,
+  i32x4Shl,
+  i32x4ShrS,
+  i32x4ShrU,
+  i32x4Sub,
+  i8x16Add,
+  i8x16Shl,
+  i8x16ShrU,
+  i8x16Sub,
   simdBinary,
   simdExtractLane,
   simdReplaceLane,
   simdShuffle,
   simdTernary,
   simdUnary,
+  v128And,
+  v128Andnot,
+  v128Not,
+  v128Or,
+  v128Xor,
 } from "./simd.ts";
-import { simdLoad, simdLoadLane, simdStore, simdStoreLane } from "./simd_mem.ts";
+import { simdLoad, simdLoadLane, simdStore, simdStoreLane, v128Load } from "./simd_mem.ts";
 import type { ExecStack } from "./stack.ts";
 import type { Compiler, RunStatus } from "./exec_support.ts";
 
@@ -2513,7 +2544,306 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 277: // V128Unary
+      case 277: // V128LoadFull
+        v128Load(
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 278: // V128LoadAt
+        v128Load(
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 279: // V128And
+        v128And(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 280: // V128Andnot
+        v128Andnot(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 281: // V128Or
+        v128Or(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 282: // V128Xor
+        v128Xor(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 283: // V128Not
+        v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 284: // I8x16Add
+        i8x16Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 285: // I8x16Sub
+        i8x16Sub(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 286: // I16x8Add
+        i16x8Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 287: // I16x8Sub
+        i16x8Sub(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 288: // I16x8Mul
+        i16x8Mul(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 289: // I32x4Add
+        i32x4Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 290: // I32x4Sub
+        i32x4Sub(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 291: // I32x4Mul
+        i32x4Mul(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 292: // I8x16Shl
+        i8x16Shl(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 293: // I8x16ShrU
+        i8x16ShrU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 294: // I16x8Shl
+        i16x8Shl(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 295: // I16x8ShrS
+        i16x8ShrS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 296: // I16x8ShrU
+        i16x8ShrU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 297: // I32x4Shl
+        i32x4Shl(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 298: // I32x4ShrS
+        i32x4ShrS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 299: // I32x4ShrU
+        i32x4ShrU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 300: // F32x4Add
+        f32x4Add(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 301: // F32x4Sub
+        f32x4Sub(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 302: // F32x4Mul
+        f32x4Mul(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 303: // F32x4Div
+        f32x4Div(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 304: // F32x4Min
+        f32x4Min(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 305: // F32x4Max
+        f32x4Max(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 306: // F64x2Add
+        f64x2Add(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 307: // F64x2Sub
+        f64x2Sub(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 308: // F64x2Mul
+        f64x2Mul(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 309: // F64x2Div
+        f64x2Div(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 310: // V128ExtractLane32
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
+        pc = (pc + 4) | 0;
+        break;
+      case 311: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2522,7 +2852,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 278: // V128Binary
+      case 312: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2532,7 +2862,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 279: // V128Ternary
+      case 313: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2543,7 +2873,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 280: // V128ExtractLane
+      case 314: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2553,7 +2883,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 281: // V128ReplaceLane
+      case 315: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2564,7 +2894,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 282: // V128Shuffle
+      case 316: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2577,7 +2907,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 283: // V128Load
+      case 317: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2588,7 +2918,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 284: // V128Store
+      case 318: // V128Store
         simdStore(
           s32,
           mview,
@@ -2598,7 +2928,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 285: // V128LoadLane
+      case 319: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2611,7 +2941,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 286: // V128StoreLane
+      case 320: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2623,7 +2953,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 287: { // Throw
+      case 321: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2648,7 +2978,7 @@ export function run(
         }
         break;
       }
-      case 288: { // ThrowRef
+      case 322: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2670,7 +3000,7 @@ export function run(
         }
         break;
       }
-      case 289: // AtomicLoad
+      case 323: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2681,7 +3011,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 290: // AtomicStore
+      case 324: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -2692,7 +3022,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 291: // AtomicRmw
+      case 325: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -2704,7 +3034,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 292: // AtomicCmpxchg
+      case 326: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -2717,7 +3047,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 293: // AtomicWait
+      case 327: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -2729,7 +3059,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 294: // AtomicNotify
+      case 328: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -2737,13 +3067,13 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 295: { // Index64
+      case 329: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 296: { // SizeToI64
+      case 330: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2751,7 +3081,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 297: // LoadMem
+      case 331: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2762,7 +3092,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 298: // StoreMem
+      case 332: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -2773,11 +3103,11 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 299: // MemorySizeMem
+      case 333: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 300: { // MemoryGrowMem
+      case 334: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2797,7 +3127,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 301: // MemoryFillMem
+      case 335: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -2813,7 +3143,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 302: // MemoryCopyMem
+      case 336: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -2830,7 +3160,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 303: // MemoryInitMem
+      case 337: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -2848,7 +3178,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 304: // V128LoadMem
+      case 338: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2859,7 +3189,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 305: // V128StoreMem
+      case 339: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -2869,7 +3199,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 306: // V128LoadLaneMem
+      case 340: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2882,7 +3212,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 307: // V128StoreLaneMem
+      case 341: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

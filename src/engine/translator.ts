@@ -1084,12 +1084,35 @@ class FuncTranslator {
     code.emit(r.lane);
   }
 
+  /**
+   * `v128.load` (memory 0, 32-bit) of an address the last instruction computed as `base + imm`
+   * (`I32AddImm`, as compilers address arrays): takes that instruction back and emits one
+   * `V128LoadAt` instead (its result was a temporary only the load reads). Returns whether it did.
+   */
+  #fuseLoadAddress(): boolean {
+    const code = this.#code;
+    if (!this.#topIsLastResult() || code.get(this.#lastStart) !== I.I32AddImm) return false;
+    const base = code.get(this.#lastStart + 2), imm = code.get(this.#lastStart + 3);
+    code.truncate(this.#lastStart);
+    this.#stack.pop();
+    this.#beginResult(I.V128LoadAt);
+    code.emit(base);
+    code.emit(imm);
+    code.emit(this.#reader.offset);
+    this.#endResult(true);
+    return true;
+  }
+
   #simd(n: number, rule: Rule): void {
     const r = this.#reader;
     const s = this.#stack;
     const code = this.#code;
     const h = s.height;
-    const kind = rule.op;
+    // A specialised instruction (`I32x4Add`) takes its generic form's operands without the
+    // sub-opcode.
+    const instr = rule.op;
+    const kind = simdGeneric(instr);
+    const withSub = kind === instr;
     const v128 = rule.v128;
     if (
       kind === I.V128Load || kind === I.V128LoadLane || kind === I.V128Store ||
@@ -1120,10 +1143,11 @@ class FuncTranslator {
       case I.V128Unary:
       case I.V128ExtractLane:
       case I.V128Load: {
+        if (instr === I.V128LoadFull && this.#fuseLoadAddress()) return;
         const a = this.#use(h - 1);
         s.pop();
-        this.#beginResult(kind);
-        code.emit(n);
+        this.#beginResult(instr);
+        if (withSub) code.emit(n);
         code.emit(a);
         if (kind === I.V128ExtractLane) code.emit(r.lane);
         if (kind === I.V128Load) code.emit(r.offset);
@@ -1134,8 +1158,8 @@ class FuncTranslator {
       case I.V128LoadLane: {
         const a = this.#use(h - 2), b = this.#use(h - 1);
         this.#pop(2);
-        this.#beginResult(kind);
-        code.emit(n);
+        this.#beginResult(instr);
+        if (withSub) code.emit(n);
         code.emit(a);
         if (kind === I.V128LoadLane) code.emit(r.offset);
         code.emit(b);
@@ -1689,4 +1713,22 @@ class FuncTranslator {
  */
 function copyWidth(dst64: boolean, src64: boolean): number {
   return (dst64 ? 0b001 : 0) | (src64 ? 0b010 : 0) | (dst64 && src64 ? 0b100 : 0);
+}
+
+/**
+ * The generic SIMD instruction whose operands (but for the sub-opcode) a specialised one takes,
+ * told by its shape; a generic instruction is its own.
+ */
+function simdGeneric(instr: number): number {
+  switch (ISA[instr]!.shape) {
+    case "rr":
+      return I.V128Unary;
+    case "rrr":
+      return I.V128Binary;
+    case "rri":
+      return I.V128ExtractLane;
+    case "rro":
+      return I.V128Load;
+  }
+  return instr;
 }
