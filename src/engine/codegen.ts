@@ -18,14 +18,18 @@
  * code between them is the rows' own `run` templates, spelled with constant operands, so every
  * instruction behaves (traps, NaN bits, fuel) exactly as in the interpreter.
  *
- * Slots used only as whole i32 words (`s32[fp + k]` read or assigned, nothing else) live in JS
- * locals between the points where the value stack must be current: they are written back before
- * a call (whose callee may stop, or whose host function deeper down may throw and be resumed),
- * before a fuel stop and before the instructions that may stop or retry, and read back after a
- * call from the callee's frame start on. Everything else (i64, floats, v128, references) stays in
- * the value stack, operated on in place by the same helpers the interpreter calls (i64 as two
- * int32 words, never BigInt; floats through the f32/f64 views, so NaN bits are never rounded
- * through a JS number where the interpreter keeps them).
+ * Slots used only as whole words (`s32[fp + k]` and its high word `s32[fp + k + 1]`, read or
+ * assigned, nothing else) live in JS locals between the points where the value stack must be
+ * current (an i32 in one int32 local, an i64 in two; f64s used only through the f64 view in a
+ * number local): they are written back before a call (whose callee may stop, or whose host
+ * function deeper down may throw and be resumed), before a fuel stop and before the
+ * instructions that may stop or retry, and read back after a call from the callee's frame start
+ * on. i64 arithmetic the rows spell as helper calls on slot indices is respelled on the words
+ * (`codegen_i64.ts`), so that an i64 never goes through the value stack between sync points; the
+ * rest (f32, v128, references, what a helper reaches by index) stays in the value stack,
+ * operated on in place by the same helpers the interpreter calls (never BigInt; floats through
+ * the f32/f64 views, so NaN bits are never rounded through a JS number where the interpreter
+ * keeps them).
  *
  * ## When a function is generated
  * On its first run (`Engine.bodyOf`), with no call-count threshold: both tiers translate
@@ -62,6 +66,8 @@ import * as simdMem from "./simd_mem.ts";
 import * as atomics from "./atomics.ts";
 import * as exceptions from "./exceptions.ts";
 import * as memoryExt from "./memory_ext.ts";
+import * as i64Words from "./codegen_i64.ts";
+import { lowerI64 } from "./codegen_i64.ts";
 import {
   expandRun,
   I,
@@ -229,7 +235,19 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     MAX_NESTING,
   };
   // The modules scripts/gen_executor.ts lets templates call (its CALLABLE list).
-  const modules = [num, atomics, bulk, entities, exceptions, support, memoryExt, simd, simdMem];
+  // And the i64 arithmetic the generator spells on word halves (`lowerI64`).
+  const modules = [
+    num,
+    atomics,
+    bulk,
+    entities,
+    exceptions,
+    support,
+    memoryExt,
+    simd,
+    simdMem,
+    i64Words,
+  ];
   for (const module of modules) {
     for (const [name, value] of Object.entries(module)) all[name] = value;
   }
@@ -357,6 +375,38 @@ const OWN = new Set<number>([
   I.GlobalSet,
 ]);
 
+/**
+ * `js` (one instruction's JavaScript) with the constants naming a slot (`const d = (fp + 16);`,
+ * a template's `const d = $1;`) replaced by the slot at each use: `s32[d + 1]` becomes
+ * `s32[(fp + 16) + 1]`, which `promotable` can see (a slot reached through a name stays in the
+ * value stack). Only where every declarator of the statement names a slot, and each name is
+ * declared once and the text has no string in which a name could appear.
+ */
+function slotConstsInlined(js: string): string {
+  if (!js.includes("const ") || /["'`]/.test(js)) return js;
+  const decl = /\bconst ((?:[A-Za-z_$][\w$]* = \(fp \+ -?\d+\)(?:, )?)+);\n?/g;
+  const slots = new Map<string, string>();
+  const stripped = js.replace(decl, (whole, list: string) => {
+    const parts = list.split(", ").map((p) => /^([A-Za-z_$][\w$]*) = (\(fp \+ -?\d+\))$/.exec(p));
+    if (parts.some((p) => p === null)) return whole;
+    for (const p of parts) {
+      const name = p![1]!;
+      // Declared twice (in two blocks): leave the text as it is.
+      if (slots.has(name)) slots.set(name, "");
+      else slots.set(name, p![2]!);
+    }
+    return "";
+  });
+  if (slots.size === 0) return js;
+  for (const [name, slot] of slots) {
+    if (slot === "" || new RegExp(`\\b(?:let|const|var) ${name}\\b`).test(stripped)) return js;
+  }
+  return stripped.replace(
+    /(?<![\w$.])([A-Za-z_$][\w$]*)(?![\w$])/g,
+    (name) => slots.get(name) ?? name,
+  );
+}
+
 /** Where the cached slots must be written back to the value stack (see `promote`). */
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
@@ -364,8 +414,11 @@ const flushBelow = (k: number) => `/*flush<${k}*/`;
 /** Read the cached slots from word `k` on again from the value stack. */
 const reloadFrom = (k: number) => `/*reload>=${k}*/`;
 
-/** How a cached slot is used: as an i32 word (`s32`) or as an f64 (`f64`). */
-type SlotKind = "s32" | "f64";
+/**
+ * How a cached slot is used: as an i32 word (`s32`: only its low word), as two i32 words
+ * (`i64`: an i64, or an i32 moved with its high word), or as an f64 (`f64`).
+ */
+type SlotKind = "s32" | "i64" | "f64";
 
 /** A cached slot: its word offset and its kind. */
 interface Cached {
@@ -373,60 +426,99 @@ interface Cached {
   readonly kind: SlotKind;
 }
 
-/** How a cached slot is spelled in the value stack, and as a local. */
+/** How a cached slot is spelled in the value stack, and as locals (two for an i64). */
 const inStack = ({ k, kind }: Cached) =>
-  kind === "s32" ? `s32[fp + ${k}]` : `f64[(fp + ${k}) >> 1]`;
-const local = ({ k, kind }: Cached) => `${kind === "s32" ? "r" : "d"}${k}`;
+  kind === "f64"
+    ? [`f64[(fp + ${k}) >> 1]`]
+    : kind === "s32"
+    ? [`s32[fp + ${k}]`]
+    : [`s32[fp + ${k}]`, `s32[fp + ${k + 1}]`];
+const locals = ({ k, kind }: Cached) =>
+  kind === "f64" ? [`d${k}`] : kind === "s32" ? [`r${k}`] : [`r${k}`, `h${k}`];
+
+/** A word access in generated code: a slot's low word, high word, or its f64. */
+type Access = "lo" | "hi" | "f64";
+
+/** The local caching `access` to slot `c`, or undefined when that access is not cached. */
+function localOf(c: Cached | undefined, access: Access): string | undefined {
+  if (c === undefined) return undefined;
+  if (access === "f64") return c.kind === "f64" ? `d${c.k}` : undefined;
+  if (c.kind === "f64") return undefined;
+  if (access === "lo") return `r${c.k}`;
+  return c.kind === "i64" ? `h${c.k}` : undefined;
+}
+
+/** The access a matched `(s32|f64)[(fp + k)( >> 1| + 1)?]` makes. */
+function accessOf(view: string, suffix: string | undefined): Access | null {
+  if (view === "f64") return suffix === " >> 1" ? "f64" : null;
+  return suffix === undefined ? "lo" : suffix === " + 1" ? "hi" : null;
+}
 
 /**
- * The slots that can live in JS locals: those used only as whole i32 words, `s32[(fp + k)]`, or
- * only as f64s, `f64[(fp + k) >> 1]`, read or assigned. A slot reached any other way (both
- * views, another view, an index passed to a helper, a word beside it) stays in the value stack.
- * When an instruction writes several consecutive results (its template adds `SLOT_WORDS`), none
- * is cached.
+ * The slots that can live in JS locals: those used only as i32 words, `s32[(fp + k)]` (and
+ * their high word `s32[(fp + k) + 1]`: an i64 in two locals), or only as f64s,
+ * `f64[(fp + k) >> 1]`, read or assigned. A slot reached any other way (both views, another
+ * view, an index passed to a helper, a word beside it) stays in the value stack. When an
+ * instruction writes several consecutive results (its template adds `SLOT_WORDS`), none is
+ * cached.
  */
 function promotable(parts: readonly string[]): Cached[] {
   const text = parts.join("\n");
   if (text.includes("SLOT_WORDS")) return [];
-  const kinds = new Map<number, SlotKind | null>();
+  /** Per slot: the accesses seen, or null once it is reached any other way. */
+  const uses = new Map<number, Set<Access> | null>();
   for (const m of text.matchAll(/\(fp \+ (-?\d+)\)/g)) {
     const k = Number(m[1]);
     const at = m.index!;
     const end = at + m[0].length;
-    let kind: SlotKind | null = null;
-    if (text.startsWith("s32[", at - 4) && text[end] === "]") kind = "s32";
-    else if (text.startsWith("f64[", at - 4) && text.startsWith(" >> 1]", end)) kind = "f64";
-    if (kind !== null) {
-      // A compound assignment (`s32[x] += ...`) would need its own rewriting.
-      const close = kind === "s32" ? end + 1 : end + 6;
-      if (/^ [-+*/%&|^<>]+=/.test(text.slice(close, close + 5)) || k % 4 !== 0) kind = null;
+    let access: Access | null = null;
+    let close = end;
+    if (text.startsWith("s32[", at - 4)) {
+      if (text[end] === "]") [access, close] = ["lo", end + 1];
+      else if (text.startsWith(" + 1]", end)) [access, close] = ["hi", end + 5];
+    } else if (text.startsWith("f64[", at - 4) && text.startsWith(" >> 1]", end)) {
+      [access, close] = ["f64", end + 6];
     }
-    const known = kinds.get(k);
-    kinds.set(k, known === undefined || known === kind ? kind : null);
+    // A compound assignment (`s32[x] += ...`) would need its own rewriting.
+    if (/^ [-+*/%&|^<>]+=/.test(text.slice(close, close + 5)) || k % 4 !== 0) access = null;
+    const seen = uses.get(k);
+    if (access === null || seen === null) uses.set(k, null);
+    else if (seen === undefined) uses.set(k, new Set([access]));
+    else seen.add(access);
   }
-  return [...kinds].flatMap(([k, kind]) => kind === null ? [] : [{ k, kind }])
-    .sort((a, b) => a.k - b.k);
+  const cached: Cached[] = [];
+  for (const [k, seen] of uses) {
+    if (seen === null) continue;
+    if (seen.has("f64")) {
+      if (seen.size === 1) cached.push({ k, kind: "f64" });
+    } else cached.push({ k, kind: seen.has("hi") ? "i64" : "s32" });
+  }
+  return cached.sort((a, b) => a.k - b.k);
 }
 
 /**
- * \`text\` with the \`promoted\` slots in locals (\`r<k>\` for i32 words, \`d<k>\` for f64s):
- * reads become the local, assignments assign the local (an i32 truncated to int32, as storing
- * into \`s32\` would), and the flush and reload marks copy them (all, or those below or from a
- * word) to and from the value stack.
+ * \`text\` with the \`promoted\` slots in locals (\`r<k>\` for i32 words and i64 low words,
+ * \`h<k>\` for i64 high words, \`d<k>\` for f64s): reads become the local, assignments assign the
+ * local (an i32 word truncated to int32, as storing into \`s32\` would), and the flush and reload
+ * marks copy them (all, or those below or from a word) to and from the value stack.
  */
 function promote(text: string, promoted: readonly Cached[]): string {
   const byK = new Map(promoted.map((c) => [c.k, c]));
   const copy = (what: string, op: string | undefined, limit: string | undefined) =>
     promoted.filter(({ k }) =>
       op === undefined || (op === "<" ? k < Number(limit) : k >= Number(limit))
-    ).map((c) => what === "flush" ? `${inStack(c)} = ${local(c)};` : `${local(c)} = ${inStack(c)};`)
-      .join(" ");
+    ).map((c) => {
+      const [ls, ss] = [locals(c), inStack(c)];
+      return ls.map((l, i) => what === "flush" ? `${ss[i]} = ${l};` : `${l} = ${ss[i]};`)
+        .join(" ");
+    }).join(" ");
   let out = "";
   let from = 0;
-  const assign = /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1)?\] = (?!=)/g;
+  const assign = /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1| \+ 1)?\] = (?!=)/g;
   for (let m = assign.exec(text); m !== null; m = assign.exec(text)) {
-    const c = byK.get(Number(m[2]));
-    if (c === undefined || c.kind !== m[1]) continue;
+    const access = accessOf(m[1]!, m[3]);
+    const name = access === null ? undefined : localOf(byK.get(Number(m[2])), access);
+    if (name === undefined) continue;
     // The assigned expression ends at the first `;` outside brackets.
     let end = assign.lastIndex;
     for (let level = 0; end < text.length; end++) {
@@ -436,17 +528,19 @@ function promote(text: string, promoted: readonly Cached[]): string {
       else if (ch === ";" && level === 0) break;
     }
     const value = text.slice(assign.lastIndex, end);
-    out += text.slice(from, m.index) + `${local(c)} = ` +
-      (c.kind === "s32" ? `(${value}) | 0` : value);
+    out += text.slice(from, m.index) + `${name} = ` + (access === "f64" ? value : `(${value}) | 0`);
     from = end;
     assign.lastIndex = end;
   }
   out += text.slice(from);
   return out
-    .replace(/(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1)?\]/g, (whole, kind: string, k: string) => {
-      const c = byK.get(Number(k));
-      return c !== undefined && c.kind === kind ? local(c) : whole;
-    })
+    .replace(
+      /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1| \+ 1)?\]/g,
+      (whole, view: string, k: string, suffix?: string) => {
+        const access = accessOf(view, suffix);
+        return (access === null ? undefined : localOf(byK.get(Number(k)), access)) ?? whole;
+      },
+    )
     .replace(
       /\/\*(flush|reload)(?:(<|>=)(\d+))?\*\//g,
       (_, what: string, op?: string, limit?: string) => copy(what, op, limit),
@@ -624,9 +718,9 @@ export function generateSource(
         reachable = false;
         break;
       case I.ReturnSlot:
-        js = `${flushBelow(resultWords)}\ns32[fp] = s32[${slot(1)}];\ns32[fp + 1] = s32[fp + ${
-          code[pc + 1]! + 1
-        }];\nreturn ${RETURN};`;
+        js = `${flushBelow(resultWords)}\ns32[fp] = s32[${slot(1)}];\ns32[fp + 1] = s32[${
+          slot(1)
+        } + 1];\nreturn ${RETURN};`;
         reachable = false;
         break;
       case I.Call:
@@ -668,22 +762,22 @@ if (mem !== null) {
 }`;
         break;
       }
-      // Two-word moves, spelled word by word: the low word as `s32[(fp + k)]` (so that a slot
-      // otherwise used as an i32 stays cached), the high word as `s32[fp + k + 1]`, which is
-      // never cached (the moved value may be an i64 or f64; the high word then travels along).
+      // Two-word moves, spelled word by word: the low word as `s32[(fp + k)]`, the high word
+      // as `s32[(fp + k) + 1]`, so that a slot used as an i32 or an i64 stays cached (an f64
+      // moved this way stays in the value stack: its words are reached both ways).
       case I.Copy: {
         const [d, a] = [code[pc + 1]!, code[pc + 2]!];
-        js = `s32[(fp + ${d})] = s32[(fp + ${a})];\ns32[fp + ${d + 1}] = s32[fp + ${a + 1}];`;
+        js = `s32[(fp + ${d})] = s32[(fp + ${a})];\ns32[(fp + ${d}) + 1] = s32[(fp + ${a}) + 1];`;
         break;
       }
       case I.Select: {
         const [d, c, a, b] = [code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!];
         js = `if (s32[(fp + ${c})] !== 0) {
   s32[(fp + ${d})] = s32[(fp + ${a})];
-  s32[fp + ${d + 1}] = s32[fp + ${a + 1}];
+  s32[(fp + ${d}) + 1] = s32[(fp + ${a}) + 1];
 } else {
   s32[(fp + ${d})] = s32[(fp + ${b})];
-  s32[fp + ${d + 1}] = s32[fp + ${b + 1}];
+  s32[(fp + ${d}) + 1] = s32[(fp + ${b}) + 1];
 }`;
         break;
       }
@@ -691,14 +785,14 @@ if (mem !== null) {
         const [d, x] = [code[pc + 1]!, code[pc + 2]!];
         js = `const g = globals[${x}].value;
 s32[(fp + ${d})] = g[0];
-s32[fp + ${d + 1}] = g[1];`;
+s32[(fp + ${d}) + 1] = g[1];`;
         break;
       }
       case I.GlobalSet: {
         const [x, a] = [code[pc + 1]!, code[pc + 2]!];
         js = `const g = globals[${x}].value;
 g[0] = s32[(fp + ${a})];
-g[1] = s32[fp + ${a + 1}];`;
+g[1] = s32[(fp + ${a}) + 1];`;
         break;
       }
       // A throw hands the exception to the innermost handler in this call's frames (functions
@@ -741,9 +835,13 @@ store.fuel -= ${cost};`;
           escapes.set(pc, `${def.name} (${t.problem})`);
           break;
         }
-        const text = spell(t, code, pc, size);
+        let text = spell(t, code, pc, size);
+        const lowered = lowerI64(slotConstsInlined(text));
+        if (lowered !== text) {
+          text = lowered;
+          for (const name of runtimeNames(text)) names.add(name);
+        } else for (const name of t.names) names.add(name);
         js = t.needsPc && !t.branch ? `${FLUSH}\npc = ${pc};\n${text}` : text;
-        for (const name of t.names) names.add(name);
       }
     }
     if (escapes.has(pc)) {
@@ -762,8 +860,8 @@ store.fuel -= ${cost};`;
   const imports = [...names].sort();
   const declare = promoted.length === 0
     ? ""
-    : `let ${promoted.map((c) => `${local(c)} = 0`).join(", ")};
-${promoted.map((c) => `${local(c)} = ${inStack(c)};`).join("\n")}\n`;
+    : `let ${promoted.flatMap(locals).map((l) => `${l} = 0`).join(", ")};
+${promote(FLUSH.replace("flush", "reload"), promoted)}\n`;
   // The prologue reads only what the body uses (the names are the templates' and ours).
   const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(body);
   const usesMem = uses("mem") || uses("mview") || uses("memLen");
