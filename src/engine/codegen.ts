@@ -193,33 +193,14 @@ export function runTiered(
 }
 
 /**
- * Pushes the frame of Wasm function `callee`, whose parameters are at word `base`, above frame
- * `depth`, as the interpreter's `Call` does (value stack first, then call stack: the same
- * `StackOverflow` at the same depth).
- */
-function pushFrame(
-  compiler: Compiler,
-  st: ExecStack,
-  depth: number,
-  callee: WasmFuncEntity,
-  base: number,
-): void {
-  const cf = callee.compiled ?? compiler.compile(callee);
-  if (base + cf.frameWords > st.s32.length) st.growValues(base + cf.frameWords);
-  if (2 * (depth + 1) >= st.frames.length) st.growFrames(depth + 1);
-  const frames = st.frames;
-  st.depth = depth + 1;
-  frames[2 * depth + 2] = base;
-  frames[2 * depth + 3] = 0;
-  st.funcs[depth + 1] = callee;
-  if (cf.localWords > cf.paramWords) st.s32.fill(0, base + cf.paramWords, base + cf.localWords);
-}
-
-/**
  * Pushes the frame of Wasm function `callee` above frame `depth` (its parameters at word
- * `base`) and returns its generated body to run on the JS stack, or null when the driver must
- * run it (`CALL`): it has none, or it would nest more than `MAX_NESTING` allows (`nesting` is
- * the cost of the bodies running, the caller's included).
+ * `base`), as the interpreter's `Call` does (value stack first, then call stack: the same
+ * `StackOverflow` at the same depth), and returns its generated body to run on the JS stack,
+ * or null when the driver must run it (`CALL`): it has none, or it would nest more than
+ * `MAX_NESTING` allows (`nesting` is the cost of the bodies running, the caller's included).
+ * Every Wasm call from generated code comes through here: it is kept small, without helper
+ * calls on the common path (a CPU profile of `bench/fib.wat` put 40% of the time in this
+ * function and its helpers before).
  */
 function enterFunc(
   callee: WasmFuncEntity,
@@ -229,9 +210,25 @@ function enterFunc(
   compiler: TieredCompiler,
   nesting: number,
 ): GeneratedBody | null {
-  pushFrame(compiler, st, depth, callee, base);
-  const cf = callee.compiled!;
-  return nesting + costOf(cf.code.length) > MAX_NESTING ? null : compiler.bodyOf(cf);
+  const cf = callee.compiled ?? compiler.compile(callee);
+  const top = base + cf.frameWords;
+  if (top > st.s32.length) st.growValues(top);
+  if (2 * (depth + 1) >= st.frames.length) st.growFrames(depth + 1);
+  const frames = st.frames;
+  st.depth = depth + 1;
+  frames[2 * depth + 2] = base;
+  frames[2 * depth + 3] = 0;
+  st.funcs[depth + 1] = callee;
+  const locals = base + cf.localWords;
+  if (cf.localWords > cf.paramWords) {
+    // Most functions declare a few locals: a loop beats `fill`'s call for those.
+    const s32 = st.s32;
+    for (let w = base + cf.paramWords; w < locals; w++) s32[w] = 0;
+  }
+  // `nesting + costOf(words) > MAX_NESTING`, in integers.
+  if (cf.code.length >= (MAX_NESTING - nesting) * COST_WORDS) return null;
+  const body = cf.generated;
+  return body !== undefined ? body as GeneratedBody | null : compiler.bodyOf(cf);
 }
 
 /** What generated code may call: the executor's modules, and the driver's own helpers. */
@@ -416,6 +413,14 @@ function slotConstsInlined(js: string): string {
     (name) => slots.get(name) ?? name,
   );
 }
+
+/**
+ * Where a call's callee may have grown the memory: replaced by a reload of its view where the
+ * body reads the memory at all, by nothing elsewhere (reading `inst.memories[0]` in the
+ * prologue of every call of a function that never touches memory cost a tenth of
+ * `bench/fib.wat`'s time, by a CPU profile).
+ */
+const MEMORY_RELOAD = "/*memory*/";
 
 /** Where the cached slots must be written back to the value stack (see `promote`). */
 const FLUSH = "/*flush*/";
@@ -729,6 +734,7 @@ export function generateSource(
   numResults = Infinity,
   escape: ReadonlySet<number> = NO_ESCAPES,
   structured = false,
+  paramWords = Infinity,
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
   /** The words a return must leave in the value stack: the results'. */
   const resultWords = Math.min(numResults * entities.SLOT_WORDS, 0x7fffffff);
@@ -864,10 +870,7 @@ f32 = st.f32;
 f64 = st.f64;
 frames = st.frames;
 ${reloadFrom(b)}
-if (mem !== null) {
-  mview = mem.view;
-  memLen = mview.byteLength;
-}`;
+${MEMORY_RELOAD}`;
         break;
       }
       // Two-word moves, spelled word by word: the low word as `s32[(fp + k)]`, the high word
@@ -988,15 +991,26 @@ store.fuel -= ${cost};`;
   }
   if (shape !== null) out.push(...shape.closeAt(code.length));
   const promoted = promotable(out);
-  const body = promote(out.join("\n"), promoted);
+  let body = promote(out.join("\n"), promoted);
   const imports = [...names].sort();
   const declare = promoted.length === 0
     ? ""
     : `let ${promoted.flatMap(locals).map((l) => `${l} = 0`).join(", ")};
-${promote(FLUSH.replace("flush", "reload"), promoted)}\n`;
+${
+      // Entered at its start, a frame holds its parameters, then zeroed locals (the locals'
+      // initial 0) and scratch words no code reads before writing: only the parameters are read
+      // (the prologue was a fifth of a call's cost in \`bench/fib.wat\`, by a CPU profile).
+      promote(
+        structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
+        promoted,
+      )}\n`;
   // The prologue reads only what the body uses (the names are the templates' and ours).
   const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(body);
   const usesMem = uses("mem") || uses("mview") || uses("memLen");
+  body = body.replaceAll(
+    MEMORY_RELOAD,
+    usesMem ? "if (mem !== null) {\n  mview = mem.view;\n  memLen = mview.byteLength;\n}" : "",
+  );
   const usesInst = usesMem || uses("inst") || uses("globals");
   const prologue = [
     `let frames = st.frames;`,
@@ -1048,7 +1062,7 @@ export function generateBody(
 ): { body: GeneratedBody; escapes: string[] } | string {
   // A catching frame is continued at its handler, which only the interpreter can do.
   if (cf.handlers !== null) return "exception handlers (try_table)";
-  const result = generateSource(cf.code, cf.numResults, escape, true);
+  const result = generateSource(cf.code, cf.numResults, escape, true, cf.paramWords);
   if ("reason" in result) return result.reason;
   try {
     const factory = new Function("rt", "resumeBody", result.source) as (
