@@ -422,6 +422,17 @@ function slotConstsInlined(js: string): string {
  */
 const MEMORY_RELOAD = "/*memory*/";
 
+/**
+ * Fuel, where a function charges it (`ConsumeFuel`), is counted in a JS local (`fuel`), written
+ * back to the store where anything else may read or charge it and read again after (the
+ * `fuelLive` flag says whether the local is the current count; a JS exception leaving the body
+ * writes it back too). The same charges at the same places as the interpreter's; measured with
+ * `deno task bench:fuel --tier codegen` (fuel on / fuel off): see the commit that added it.
+ */
+const FUEL_OUT = "/*fuelout*/";
+/** Where the store's fuel is current again and the local takes it back (see `FUEL_OUT`). */
+const FUEL_IN = "/*fuelin*/";
+
 /** Where the cached slots must be written back to the value stack (see `promote`). */
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
@@ -745,6 +756,8 @@ export function generateSource(
   const escapes = new Map<number, string>();
   /** The branches: source pc, target pc, in order of their sources. */
   const edges: number[] = [];
+  /** Whether the code charges fuel (then counted in a local, see `FUEL_OUT`). */
+  let metered = false;
   const branch = (from: number, to: number) => {
     labels.add(to);
     edges.push(from, to);
@@ -759,8 +772,10 @@ export function generateSource(
     else if (op === I.BrTable) {
       for (let k = 0; k <= code[pc + 2]!; k++) branch(pc, code[pc + 3 + k]!);
     } else if (op === I.Call || op === I.CallIndirect) labels.add(pc + size);
-    else if (op === I.ConsumeFuel) labels.add(pc);
-    else if (escape.has(op)) escapes.set(pc, `${def.name} (asked to)`);
+    else if (op === I.ConsumeFuel) {
+      labels.add(pc);
+      metered = true;
+    } else if (escape.has(op)) escapes.set(pc, `${def.name} (asked to)`);
     else if (!OWN.has(op)) {
       if (def.run === null) escapes.set(pc, `${def.name} (shares another instruction's case)`);
       else if (isBranch(def)) branch(pc, code[pc + size - 1]!);
@@ -828,13 +843,13 @@ export function generateSource(
         break;
       }
       case I.Return:
-        js = `${flushBelow(resultWords)}\nreturn ${RETURN};`;
+        js = `${flushBelow(resultWords)}\n${FUEL_OUT}\nreturn ${RETURN};`;
         reachable = false;
         break;
       case I.ReturnSlot:
-        js = `${flushBelow(resultWords)}\ns32[fp] = s32[${slot(1)}];\ns32[fp + 1] = s32[${
+        js = `${flushBelow(resultWords)}\n${FUEL_OUT}\ns32[fp] = s32[${
           slot(1)
-        } + 1];\nreturn ${RETURN};`;
+        }];\ns32[fp + 1] = s32[${slot(1)} + 1];\nreturn ${RETURN};`;
         reachable = false;
         break;
       case I.Call:
@@ -850,6 +865,7 @@ export function generateSource(
         // The callee's generated body is called here rather than in a shared helper: each call
         // site then keeps its own type feedback, and V8 can inline a callee it always sees.
         js = `${FLUSH}
+${FUEL_OUT}
 frames[2 * depth + 1] = ${next};
 const callee = ${callee};
 if (callee.isHost) {
@@ -870,6 +886,7 @@ f32 = st.f32;
 f64 = st.f64;
 frames = st.frames;
 ${reloadFrom(b)}
+${FUEL_IN}
 ${MEMORY_RELOAD}`;
         break;
       }
@@ -910,6 +927,7 @@ g[1] = s32[(fp + ${a}) + 1];`;
       // with handlers run in the interpreter), which the driver then continues (CALL).
       case I.Throw:
         js = `${FLUSH}
+${FUEL_OUT}
 frames[2 * depth + 1] = ${next};
 throwException(store, st, baseDepth, newException(store, inst.tags[${code[pc + 1]}], s32, ${
           slot(2)
@@ -919,6 +937,7 @@ return CALL;`;
         break;
       case I.ThrowRef:
         js = `${FLUSH}
+${FUEL_OUT}
 const exn = store.exns[s32[${slot(1)}]];
 if (exn === null) throw trap(TrapCode.NullExnReference);
 frames[2 * depth + 1] = ${next};
@@ -928,28 +947,21 @@ return CALL;`;
         break;
       case I.ConsumeFuel: {
         const cost = code[pc + 1]!;
-        // Structured code has no entry here: it charges again in a loop of its own.
-        if (structured) {
-          js = `while (store.fuel < ${cost}) {
-  if (outOfFuel(store, st, ${cost})) {
-    ${FLUSH}
-    frames[2 * depth + 1] = ${pc};
-    return OUT_OF_FUEL;
+        // The refill, or the stop, with the store's count current; no re-entry needed.
+        js = `if (fuel < ${cost}) {
+  store.fuel = fuel;
+  fuelLive = false;
+  while (store.fuel < ${cost}) {
+    if (outOfFuel(store, st, ${cost})) {
+      ${FLUSH}
+      frames[2 * depth + 1] = ${pc};
+      return OUT_OF_FUEL;
+    }
   }
+  fuel = store.fuel;
+  fuelLive = true;
 }
-store.fuel -= ${cost};`;
-          break;
-        }
-        js = `if (store.fuel < ${cost}) {
-  if (outOfFuel(store, st, ${cost})) {
-    ${FLUSH}
-    frames[2 * depth + 1] = ${pc};
-    return OUT_OF_FUEL;
-  }
-  pc = ${pc};
-  continue; // refilled: charge again
-}
-store.fuel -= ${cost};`;
+fuel -= ${cost};`;
         break;
       }
       default: {
@@ -976,11 +988,13 @@ store.fuel -= ${cost};`;
           js =
             `for (;;) {\nlet $done = false;\nswitch (0) {\ndefault: {\n${js}\n}\n$done = true;\n}\nif ($done) break;\n}`;
         }
+        // What may read or charge the store's fuel gets it current.
+        if (/\b(store|bulkFuel)\b/.test(text)) js = `${FUEL_OUT}\n${js}\n${FUEL_IN}`;
       }
     }
     if (escapes.has(pc)) {
       // The interpreter runs the rest of this call of the function, from this instruction.
-      js = `${FLUSH}\nframes[2 * depth + 1] = ${pc};\nreturn ${INTERPRET};`;
+      js = `${FLUSH}\n${FUEL_OUT}\nframes[2 * depth + 1] = ${pc};\nreturn ${INTERPRET};`;
       reachable = false;
     } else if (OWN.has(op)) {
       for (const name of runtimeNames(js)) names.add(name);
@@ -1008,6 +1022,11 @@ ${
   const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(body);
   const usesMem = uses("mem") || uses("mview") || uses("memLen");
   body = body.replaceAll(
+    FUEL_OUT,
+    metered ? "if (fuelLive) {\n  store.fuel = fuel;\n  fuelLive = false;\n}" : "",
+  )
+    .replaceAll(FUEL_IN, metered ? "fuel = store.fuel;\nfuelLive = true;" : "");
+  body = body.replaceAll(
     MEMORY_RELOAD,
     usesMem ? "if (mem !== null) {\n  mview = mem.view;\n  memLen = mview.byteLength;\n}" : "",
   );
@@ -1029,6 +1048,17 @@ ${
   ].join("\n");
   // Straight-line code entered only at its start needs no dispatch loop.
   const loop = labels.size > 1 || uses("continue") || uses("break");
+  const inner = structured
+    ? `${body}\nthrow new Error("Control left generated code");`
+    : loop
+    ? `for (;;) {
+switch (pc) {
+${body}
+default:
+throw new Error("Bad entry point " + pc + " into generated code");
+}
+}`
+    : body.replace(/^case 0:$/m, "");
   const source = `"use strict";
 const { ${imports.join(", ")} } = rt;
 return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth) {
@@ -1038,15 +1068,16 @@ ${
       ? "if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth);\n"
       : ""
   }${declare}${
-    structured ? `${body}\nthrow new Error("Control left generated code");` : loop
-      ? `for (;;) {
-switch (pc) {
-${body}
-default:
-throw new Error("Bad entry point " + pc + " into generated code");
-}
+    metered
+      ? `let fuel = store.fuel, fuelLive = true;
+try {
+${inner}
+} catch (e) {
+  // A trap: what was charged until then stays charged.
+  if (fuelLive) store.fuel = fuel;
+  throw e;
 }`
-      : body.replace(/^case 0:$/m, "")
+      : inner
   }
 };`;
   return { source, escapes: [...escapes.values()], structured };

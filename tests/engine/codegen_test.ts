@@ -481,3 +481,35 @@ Deno.test("codegen: branches become JS loops and blocks; a frame entered midway 
     assert.equal(call.results[0]!.value, 480n);
   }
 });
+
+Deno.test("codegen: fuel charged before a trap, a host call or a call stays charged", () => {
+  const bytes = wat(`(module
+    (import "env" "fuel" (func $fuel (result i64)))
+    (func $burn (param i32) (result i32)
+      (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (local.get 0))
+    (func (export "trap") (param i32) (result i32)
+      (drop (call $burn (local.get 0)))
+      (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (i32.div_u (i32.const 1) (local.get 0)))
+    (func (export "seen") (param i32) (result i64)
+      (drop (call $burn (local.get 0)))
+      (call $fuel)))`);
+  const results = TIERS.map((tier) => {
+    const engine = new Engine(new Config({ executionTier: tier, consumeFuel: true }));
+    const store = new Store(engine, null);
+    const linker = new Linker<null>(engine);
+    linker.funcWrap("env", "fuel", { params: [], results: ["i64"] }, () => store.getFuel());
+    const instance = linker.instantiate(store, new Module(engine, bytes));
+    store.setFuel(100_000);
+    assert.throws(
+      () => instance.getTypedFunc<[number], number>(store, "trap").call(store, 500),
+      (e) => e instanceof Trap && e.code === TrapCode.IntegerDivisionByZero,
+    );
+    const afterTrap = store.getFuel();
+    const seen = instance.getTypedFunc<[number], bigint>(store, "seen").call(store, 300);
+    return [afterTrap, seen, store.getFuel()];
+  });
+  assert.ok(results[0]![0]! < 100_000);
+  assert.deepEqual(results[1], results[0]);
+});
