@@ -971,11 +971,11 @@ fuel -= ${cost};`;
           break;
         }
         let text = spell(t, code, pc, size);
-        const lowered = lowerI64(slotConstsInlined(text));
-        if (lowered !== text) {
-          text = lowered;
-          for (const name of runtimeNames(text)) names.add(name);
-        } else for (const name of t.names) names.add(name);
+        const inlined = slotConstsInlined(text);
+        text = lowerI64(inlined);
+        // Respelled i64 arithmetic names other runtime functions than the template's.
+        if (text !== inlined) { for (const name of runtimeNames(text)) names.add(name); }
+        else for (const name of t.names) names.add(name);
         if (t.branch && structured) {
           text = text.replace(
             /pc = (-?\d+);\n {2}continue;/,
