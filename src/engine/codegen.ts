@@ -530,14 +530,19 @@ function promotable(parts: readonly string[]): Cached[] {
  */
 function promote(text: string, promoted: readonly Cached[]): string {
   const byK = new Map(promoted.map((c) => [c.k, c]));
+  // A whole flush is where anything may read the store's fuel, and a reload from a word on is
+  // after a call: the fuel local goes and comes back with them (see \`FUEL_OUT\`), so that any
+  // call spelled with these marks keeps the count right.
   const copy = (what: string, op: string | undefined, limit: string | undefined) =>
-    promoted.filter(({ k }) =>
+    (what === "flush" && op === undefined ? FUEL_OUT : "") + promoted.filter(({ k }) =>
       op === undefined || (op === "<" ? k < Number(limit) : k >= Number(limit))
     ).map((c) => {
       const [ls, ss] = [locals(c), inStack(c)];
-      return ls.map((l, i) => what === "flush" ? `${ss[i]} = ${l};` : `${l} = ${ss[i]};`)
+      return ls.map((l, i) =>
+        what === "flush" ? `${ss[i]} = ${l};` : `${l} = ${ss[i]};`
+      )
         .join(" ");
-    }).join(" ");
+    }).join(" ") + (what === "reload" && op === ">=" ? `\n${FUEL_IN}` : "");
   let out = "";
   let from = 0;
   const assign = /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1| \+ 1)?\] = (?!=)/g;
@@ -865,7 +870,6 @@ export function generateSource(
         // The callee's generated body is called here rather than in a shared helper: each call
         // site then keeps its own type feedback, and V8 can inline a callee it always sees.
         js = `${FLUSH}
-${FUEL_OUT}
 frames[2 * depth + 1] = ${next};
 const callee = ${callee};
 if (callee.isHost) {
@@ -886,7 +890,6 @@ f32 = st.f32;
 f64 = st.f64;
 frames = st.frames;
 ${reloadFrom(b)}
-${FUEL_IN}
 ${MEMORY_RELOAD}`;
         break;
       }
@@ -927,7 +930,6 @@ g[1] = s32[(fp + ${a}) + 1];`;
       // with handlers run in the interpreter), which the driver then continues (CALL).
       case I.Throw:
         js = `${FLUSH}
-${FUEL_OUT}
 frames[2 * depth + 1] = ${next};
 throwException(store, st, baseDepth, newException(store, inst.tags[${code[pc + 1]}], s32, ${
           slot(2)
@@ -937,7 +939,6 @@ return CALL;`;
         break;
       case I.ThrowRef:
         js = `${FLUSH}
-${FUEL_OUT}
 const exn = store.exns[s32[${slot(1)}]];
 if (exn === null) throw trap(TrapCode.NullExnReference);
 frames[2 * depth + 1] = ${next};
@@ -994,7 +995,7 @@ fuel -= ${cost};`;
     }
     if (escapes.has(pc)) {
       // The interpreter runs the rest of this call of the function, from this instruction.
-      js = `${FLUSH}\n${FUEL_OUT}\nframes[2 * depth + 1] = ${pc};\nreturn ${INTERPRET};`;
+      js = `${FLUSH}\nframes[2 * depth + 1] = ${pc};\nreturn ${INTERPRET};`;
       reachable = false;
     } else if (OWN.has(op)) {
       for (const name of runtimeNames(js)) names.add(name);
@@ -1023,7 +1024,7 @@ ${
   const usesMem = uses("mem") || uses("mview") || uses("memLen");
   body = body.replaceAll(
     FUEL_OUT,
-    metered ? "if (fuelLive) {\n  store.fuel = fuel;\n  fuelLive = false;\n}" : "",
+    metered ? "if (fuelLive) {\n  store.fuel = fuel;\n  fuelLive = false;\n}\n" : "",
   )
     .replaceAll(FUEL_IN, metered ? "fuel = store.fuel;\nfuelLive = true;" : "");
   body = body.replaceAll(
