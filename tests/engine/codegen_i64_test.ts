@@ -18,6 +18,8 @@ function operands(): [number, number][] {
   let seed = 12345;
   const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);
   for (let i = 0; i < 60; i++) out.push([next(), next() >> (next() & 31)]);
+  // Divisors below 2^32 (a fast path of their own), dividends of every size.
+  for (let i = 0; i < 40; i++) out.push([next() >>> (next() & 31), i % 3 === 0 ? next() : 0]);
   return out;
 }
 
