@@ -12,6 +12,7 @@
 
 import { isValType, type ValType } from "../core/types.ts";
 import { exnErrors, exnOfError, NULL_REF } from "../engine/entities.ts";
+import { HostRef } from "../engine/gc.ts";
 import type { WasmException } from "./exception.ts";
 import type { Func } from "./func.ts";
 import { funcs } from "./handles.ts";
@@ -354,9 +355,9 @@ function readFuncRef(store: Store, id: number): Func | null {
 
 function readExternRef(store: Store, id: number): unknown {
   if (id === NULL_REF) return null;
-  if (id >= storeInner(store).externs.length) throw new Error(`Invalid externref handle ${id}`);
-  // Not `?? null`: `undefined` is a value an externref may hold.
-  return storeInner(store).externs[id];
+  const ref = storeInner(store).gc.ref(id);
+  if (ref instanceof HostRef) return ref.value;
+  throw new Error(`Invalid externref handle ${id}`);
 }
 
 /** The handle of an exnref's value: null, or an error that carries an exception. */
