@@ -61,6 +61,7 @@ import * as simd from "./simd.ts";
 import * as simdMem from "./simd_mem.ts";
 import * as atomics from "./atomics.ts";
 import * as exceptions from "./exceptions.ts";
+import * as gc from "./gc.ts";
 import * as memoryExt from "./memory_ext.ts";
 import {
   expandRun,
@@ -229,7 +230,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     MAX_NESTING,
   };
   // The modules scripts/gen_executor.ts lets templates call (its CALLABLE list).
-  const modules = [num, atomics, bulk, entities, exceptions, support, memoryExt, simd, simdMem];
+  const modules = [num, atomics, bulk, entities, exceptions, gc, support, memoryExt, simd, simdMem];
   for (const module of modules) {
     for (const [name, value] of Object.entries(module)) all[name] = value;
   }

@@ -143,6 +143,27 @@ import {
 import { type FuncEntity, type MemoryEntity, SLOT_WORDS, type StoreInner } from "./entities.ts";
 import { newException, throwException } from "./exceptions.ts";
 import {
+  arrayCopy,
+  arrayFill,
+  arrayGet,
+  arrayInitData,
+  arrayInitElem,
+  arrayLen,
+  arrayNew,
+  arrayNewData,
+  arrayNewDefault,
+  arrayNewElem,
+  arrayNewFixed,
+  arraySet,
+  refCast,
+  refTest,
+  refTestI32,
+  structGet,
+  structNew,
+  structNewDefault,
+  structSet,
+} from "./gc.ts";
+import {
   callHost,
   DONE,
   EMPTY_VIEW,
@@ -2300,7 +2321,303 @@ export function run(
         }
         break;
       }
-      case 288: // AtomicLoad
+      case 288: // StructNew
+        if (
+          !structNew(
+            store,
+            inst.gcTypes[code[(pc + 2) | 0]],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 289: // StructNewDefault
+        if (
+          !structNewDefault(
+            store,
+            inst.gcTypes[code[(pc + 2) | 0]],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 3) | 0;
+        break;
+      case 290: // StructGet
+        structGet(
+          store,
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 291: // StructSet
+        structSet(
+          store,
+          s32[(fp + code[(pc + 1) | 0]) | 0],
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 292: // ArrayNew
+        if (
+          !arrayNew(
+            store,
+            inst.gcTypes[code[(pc + 2) | 0]],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 5) | 0;
+        break;
+      case 293: // ArrayNewDefault
+        if (
+          !arrayNewDefault(
+            store,
+            inst.gcTypes[code[(pc + 2) | 0]],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 294: // ArrayNewFixed
+        if (
+          !arrayNewFixed(
+            store,
+            inst.gcTypes[code[(pc + 2) | 0]],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            code[(pc + 3) | 0],
+            (fp + code[(pc + 4) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 5) | 0;
+        break;
+      case 295: // ArrayNewData
+        if (
+          !arrayNewData(
+            store,
+            inst,
+            inst.gcTypes[code[(pc + 2) | 0]],
+            code[(pc + 3) | 0],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 296: // ArrayNewElem
+        if (
+          !arrayNewElem(
+            store,
+            inst,
+            inst.gcTypes[code[(pc + 2) | 0]],
+            code[(pc + 3) | 0],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 297: // ArrayGet
+        arrayGet(
+          store,
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 298: // ArraySet
+        arraySet(
+          store,
+          s32[(fp + code[(pc + 1) | 0]) | 0],
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          s32,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 299: // ArrayLen
+        s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 300: // ArrayFill
+        if (
+          !arrayFill(
+            store,
+            s32[(fp + code[(pc + 1) | 0]) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32,
+            (fp + code[(pc + 3) | 0]) | 0,
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 5) | 0;
+        break;
+      case 301: // ArrayCopy
+        if (
+          !arrayCopy(
+            store,
+            s32[(fp + code[(pc + 1) | 0]) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 302: // ArrayInitData
+        if (
+          !arrayInitData(
+            store,
+            inst,
+            code[(pc + 1) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 303: // ArrayInitElem
+        if (
+          !arrayInitElem(
+            store,
+            inst,
+            code[(pc + 1) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 304: // RefI31
+        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
+        pc = (pc + 3) | 0;
+        break;
+      case 305: { // I31GetS
+        const h = s32[(fp + code[(pc + 2) | 0]) | 0];
+        if (h === 0) throw trap(TrapCode.NullI31Reference);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 306: { // I31GetU
+        const h = s32[(fp + code[(pc + 2) | 0]) | 0];
+        if (h === 0) throw trap(TrapCode.NullI31Reference);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 307: // RefTest
+        s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
+          store,
+          inst,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 308: // RefCast
+        s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
+          store,
+          inst,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 309: { // BrOnCast
+        const is = refTest(
+          store,
+          inst,
+          s32[(fp + code[(pc + 1) | 0]) | 0],
+          code[(pc + 2) | 0],
+          code[(pc + 3) | 0],
+        );
+        pc = is ? code[(pc + 4) | 0] : pc + 5;
+        break;
+      }
+      case 310: { // BrOnCastFail
+        const is = refTest(
+          store,
+          inst,
+          s32[(fp + code[(pc + 1) | 0]) | 0],
+          code[(pc + 2) | 0],
+          code[(pc + 3) | 0],
+        );
+        pc = !is ? code[(pc + 4) | 0] : pc + 5;
+        break;
+      }
+      case 311: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2311,7 +2628,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 289: // AtomicStore
+      case 312: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -2322,7 +2639,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 290: // AtomicRmw
+      case 313: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -2334,7 +2651,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 291: // AtomicCmpxchg
+      case 314: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -2347,7 +2664,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 292: // AtomicWait
+      case 315: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -2359,7 +2676,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 293: // AtomicNotify
+      case 316: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -2367,13 +2684,13 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 294: { // Index64
+      case 317: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 295: { // SizeToI64
+      case 318: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2381,7 +2698,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 296: // LoadMem
+      case 319: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2392,7 +2709,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 297: // StoreMem
+      case 320: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -2403,11 +2720,11 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 298: // MemorySizeMem
+      case 321: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 299: { // MemoryGrowMem
+      case 322: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2427,7 +2744,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 300: // MemoryFillMem
+      case 323: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -2443,7 +2760,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 301: // MemoryCopyMem
+      case 324: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -2460,7 +2777,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 302: // MemoryInitMem
+      case 325: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -2478,7 +2795,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 303: // V128LoadMem
+      case 326: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2489,7 +2806,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 304: // V128StoreMem
+      case 327: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -2499,7 +2816,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 305: // V128LoadLaneMem
+      case 328: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2512,7 +2829,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 306: // V128StoreLaneMem
+      case 329: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -927,6 +927,17 @@ export function refTest(
   return !(obj instanceof HostRef) && gcSubtyping.isSubtype(obj.type.canonical, target.canonical);
 }
 
+/** `ref.test` as an i32 (1: in the type). */
+export function refTestI32(
+  store: StoreInner,
+  inst: InstanceEntity,
+  h: number,
+  ht: number,
+  nullable: number,
+): number {
+  return refTest(store, inst, h, ht, nullable) ? 1 : 0;
+}
+
 /** `ref.cast`: `h` when it is in heap type `ht`, else a "cast failure" trap. */
 export function refCast(
   store: StoreInner,
@@ -937,9 +948,4 @@ export function refCast(
 ): number {
   if (!refTest(store, inst, h, ht, nullable)) throw trap(TrapCode.CastFailure);
   return h;
-}
-
-/** `i31.get_s` / `i31.get_u` of a null reference. */
-export function nullI31(): Trap {
-  return trap(TrapCode.NullI31Reference);
 }

@@ -808,6 +808,76 @@ const ROWS = {
     ${RESUME_AT_HANDLER.replaceAll("\n", "\n    ")}
   `,
   ),
+  // GC (gc.ts): struct and array handles in slots; a field's or element's storage kind (`ST_*`)
+  // and a struct field's word offset are immediates; a heap type operand is an abstract heap
+  // type's code (`HT_*`, negative) or a module type index. The allocating ones can stop for
+  // fuel (they pay per element, as bulk operations do), which also makes them points where the
+  // code generation tier writes its cached slots back: the collector's roots are then current.
+  StructNew: bulk("rxr", "structNew(store, inst.gcTypes[$2], s32, $1, $3, bulkFuel)"),
+  StructNewDefault: bulk("rx", "structNewDefault(store, inst.gcTypes[$2], s32, $1, bulkFuel)"),
+  StructGet: op("rrii", "structGet(store, s32, $1, s32[$2], $3, $4);"),
+  StructSet: op("rrii", "structSet(store, s32[$1], s32, $2, $3, $4);"),
+  ArrayNew: bulk("rxrr", "arrayNew(store, inst.gcTypes[$2], s32, $1, $3, s32[$4], bulkFuel)"),
+  ArrayNewDefault: bulk(
+    "rxr",
+    "arrayNewDefault(store, inst.gcTypes[$2], s32, $1, s32[$3], bulkFuel)",
+  ),
+  ArrayNewFixed: bulk("rxir", "arrayNewFixed(store, inst.gcTypes[$2], s32, $1, $3, $4, bulkFuel)"),
+  ArrayNewData: bulk(
+    "rxxrr",
+    "arrayNewData(store, inst, inst.gcTypes[$2], $3, s32, $1, s32[$4], s32[$5], bulkFuel)",
+  ),
+  ArrayNewElem: bulk(
+    "rxxrr",
+    "arrayNewElem(store, inst, inst.gcTypes[$2], $3, s32, $1, s32[$4], s32[$5], bulkFuel)",
+  ),
+  ArrayGet: op("rrri", "arrayGet(store, s32, $1, s32[$2], s32[$3], $4);"),
+  ArraySet: op("rrr", "arraySet(store, s32[$1], s32[$2], s32, $3);"),
+  ArrayLen: op("rr", "s32[$1] = arrayLen(store, s32[$2]);"),
+  ArrayFill: bulk("rrrr", "arrayFill(store, s32[$1], s32[$2], s32, $3, s32[$4], bulkFuel)"),
+  ArrayCopy: bulk(
+    "rrrrr",
+    "arrayCopy(store, s32[$1], s32[$2], s32[$3], s32[$4], s32[$5], bulkFuel)",
+  ),
+  ArrayInitData: bulk(
+    "xrrrr",
+    "arrayInitData(store, inst, $1, s32[$2], s32[$3], s32[$4], s32[$5], bulkFuel)",
+  ),
+  ArrayInitElem: bulk(
+    "xrrrr",
+    "arrayInitElem(store, inst, $1, s32[$2], s32[$3], s32[$4], s32[$5], bulkFuel)",
+  ),
+  RefI31: op("rr", "s32[$1] = (s32[$2] << 1) | 1;"),
+  I31GetS: op(
+    "rr",
+    `
+    const h = s32[$2];
+    if (h === 0) throw trap(TrapCode.NullI31Reference);
+    s32[$1] = h >> 1;
+  `,
+  ),
+  I31GetU: op(
+    "rr",
+    `
+    const h = s32[$2];
+    if (h === 0) throw trap(TrapCode.NullI31Reference);
+    s32[$1] = h >>> 1;
+  `,
+  ),
+  RefTest: op("rrii", "s32[$1] = refTestI32(store, inst, s32[$2], $3, $4);"),
+  RefCast: op("rrii", "s32[$1] = refCast(store, inst, s32[$2], $3, $4);"),
+  BrOnCast: branch(
+    "riit",
+    "BrOnCastFail",
+    "is",
+    "const is = refTest(store, inst, s32[$1], $2, $3);\n",
+  ),
+  BrOnCastFail: branch(
+    "riit",
+    "BrOnCast",
+    "!is",
+    "const is = refTest(store, inst, s32[$1], $2, $3);\n",
+  ),
   // Threads: generic atomic accesses keyed by the `0xFE` sub-opcode (see `atomics.ts`), with the
   // memory index (multi-memory; a 64-bit address is narrowed by `Index64` first)
   AtomicLoad: op("rvxro", "atomicLoad($2, s32, inst.memories[$3].view, $1, s32[$4], $5);"),
