@@ -12,7 +12,7 @@
 
 import { isValType, type ValType } from "../core/types.ts";
 import { exnErrors, exnOfError, NULL_REF } from "../engine/entities.ts";
-import { HostRef } from "../engine/gc.ts";
+import { externValueHandle, readExternValue } from "./any_ref.ts";
 import type { WasmException } from "./exception.ts";
 import type { Func } from "./func.ts";
 import { funcs } from "./handles.ts";
@@ -312,7 +312,7 @@ export class Val {
           words[w] = val.#ref === null ? NULL_REF : funcs.entity(store, val.#ref as Func).id;
           return;
         case "externref":
-          words[w] = storeInner(store).externHandle(val.#ref);
+          words[w] = externValueHandle(store, val.#ref);
           return;
         case "exnref":
           words[w] = exnHandle(store, val.#ref);
@@ -355,9 +355,7 @@ function readFuncRef(store: Store, id: number): Func | null {
 
 function readExternRef(store: Store, id: number): unknown {
   if (id === NULL_REF) return null;
-  const ref = storeInner(store).gc.ref(id);
-  if (ref instanceof HostRef) return ref.value;
-  throw new Error(`Invalid externref handle ${id}`);
+  return readExternValue(store, id);
 }
 
 /** The handle of an exnref's value: null, or an error that carries an exception. */
@@ -456,7 +454,7 @@ export function writeJs(
       words[w] = funcs.entity(store, value).id;
       return;
     case "externref":
-      words[w] = storeInner(store).externHandle(value);
+      words[w] = externValueHandle(store, value);
       return;
     case "exnref":
       if (value !== null && exnOfError(value) === undefined) break;
