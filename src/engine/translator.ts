@@ -316,7 +316,10 @@ class FuncTranslator {
     // The body was validated with the module's features: reading memory immediates as indices
     // and memarg offsets as u64 decodes exactly what validation accepted (a zero byte is index
     // 0, a u32 LEB128 the same u64).
-    this.#reader.configure({ wasmMultiMemory: true, wasmMemory64: true });
+    this.#reader.configure(
+      { wasmMultiMemory: true, wasmMemory64: true, wasmFunctionReferences: true, wasmGc: true },
+      module.typeIds,
+    );
     this.#stack = new OperandStack(this.#numLocals);
     this.#localV128 = [...this.#type.params, ...this.#body.locals].map((t) => t === "v128");
   }

@@ -27,6 +27,11 @@ function setI64(slot: Int32Array, v: bigint): void {
  */
 export function evalConstExpr(instance: InstanceEntity, expr: ConstExpr): Int32Array {
   const r = new OpReader(instance.module.bytes, expr.start, expr.end);
+  // Validation has checked the features; the reader only needs to read every immediate.
+  r.configure(
+    { wasmMultiMemory: true, wasmMemory64: true, wasmFunctionReferences: true, wasmGc: true },
+    instance.module.typeIds,
+  );
   const stack: Int32Array[] = [];
   const pop = (): Int32Array => {
     const slot = stack.pop();

@@ -10,7 +10,8 @@
  * @module
  */
 
-import { isValType, type ValType } from "../core/types.ts";
+import { isValType, refInfo, type ValType } from "../core/types.ts";
+import { defaultable, TYPES, valRepr } from "../core/type_registry.ts";
 import { exnErrors, exnOfError, NULL_REF } from "../engine/entities.ts";
 import type { WasmException } from "./exception.ts";
 import type { Func } from "./func.ts";
@@ -207,6 +208,7 @@ export class Val {
   static default(type: ValType): Val {
     if (!isValType(type)) throw new TypeError(`Not a value type: ${String(type)}`);
     if (type === "v128") return Val.v128(0n);
+    if (!defaultable(type)) throw new TypeError(`A ${type} has no default value`);
     return new Val(type, { a: 0, b: 0, ref: null });
   }
 
@@ -271,7 +273,7 @@ export class Val {
 
   /** `i32:-1`, `f32:nan:0x7fa00001`, `v128:0x…`, `funcref:null`. */
   toString(): string {
-    switch (this.type) {
+    switch (valRepr(this.type)) {
       case "i32":
       case "i64":
         return `${this.type}:${this.value}`;
@@ -284,9 +286,9 @@ export class Val {
       case "v128":
         return `v128:${hex(this.bits, 32)}`;
       case "funcref":
-        return `funcref:${this.#ref === null ? "null" : "func"}`;
+        return `${this.type}:${this.#ref === null ? "null" : "func"}`;
       case "exnref":
-        return `exnref:${this.#ref === null ? "null" : "exn"}`;
+        return `${this.type}:${this.#ref === null ? "null" : "exn"}`;
       default:
         return `externref:${this.#ref === null ? "null" : String(this.#ref)}`;
     }
@@ -294,7 +296,7 @@ export class Val {
 
   static {
     writeValImpl = (store, val, words, w) => {
-      switch (val.type) {
+      switch (valRepr(val.type)) {
         case "i32":
         case "f32":
           words[w] = val.#a;
@@ -319,7 +321,7 @@ export class Val {
       }
     };
     readValImpl = (store, type, words, w) => {
-      switch (type) {
+      switch (valRepr(type)) {
         case "i32":
         case "f32":
           return new Val(type, { a: words[w]!, b: 0, ref: null });
@@ -334,6 +336,8 @@ export class Val {
           return new Val(type, { a: 0, b: 0, ref: readExternRef(store, words[w]!) });
         case "exnref":
           return new Val(type, { a: 0, b: 0, ref: readExnRef(store, words[w]!) });
+        default:
+          throw new TypeError(`No run-time representation of ${type} values yet`);
       }
     };
   }
@@ -497,9 +501,15 @@ export function readJs(store: Store, type: ValType, words: Int32Array, w: number
  * Checks that `vals` fit `types` (count and each type).
  *
  * @param what what the values are, e.g. `"parameters of (i32) -> ()"`
+ * @param store the store a function reference belongs to (needed for typed function references)
  * @throws {FuncError} naming the first mismatch
  */
-export function checkVals(vals: readonly Val[], types: readonly ValType[], what: string): void {
+export function checkVals(
+  vals: readonly Val[],
+  types: readonly ValType[],
+  what: string,
+  store?: Store,
+): void {
   if (!Array.isArray(vals)) throw new FuncError(`Expected an array of Val as ${what}`);
   if (vals.length !== types.length) {
     throw new FuncError(`Expected ${types.length} ${what}, got ${vals.length}`);
@@ -509,10 +519,28 @@ export function checkVals(vals: readonly Val[], types: readonly ValType[], what:
     if (!(v instanceof Val)) {
       throw new FuncError(`Type mismatch in ${what}: value ${i} is not a Val (${describe(v)})`);
     }
-    if (v.type !== types[i]) {
+    if (v.type !== types[i] && !valFits(v, types[i]!, store)) {
       throw new FuncError(
         `Type mismatch in ${what}: value ${i} is ${v.type}, expected ${types[i]}`,
       );
     }
   }
+}
+
+/**
+ * Whether `v` is a value of type `t`: its type is a subtype of `t`, or it is a function
+ * reference whose function's type is (a `Func` is a `(ref $t)` when its type matches `$t`),
+ * or a null whose type shares `t`'s hierarchy when `t` is nullable.
+ *
+ * @param store the store of a function reference (without it only the static type counts)
+ */
+export function valFits(v: Val, t: ValType, store?: Store): boolean {
+  if (v.type === t || TYPES.valSub(v.type, t)) return true;
+  const want = refInfo(t);
+  if (want === null || refInfo(v.type) === null) return false;
+  if (TYPES.topOf(want.heap) !== TYPES.topOf(refInfo(v.type)!.heap)) return false;
+  const ref = v.value;
+  if (ref === null) return want.nullable;
+  if (valRepr(t) !== "funcref" || store === undefined || !funcs.is(ref)) return false;
+  return TYPES.heapSub(funcs.entity(store, ref as Func).typeId, want.heap);
 }
