@@ -6,6 +6,7 @@
  * @module
  */
 
+import { valRepr } from "../src/core/type_registry.ts";
 import { type Func, Val, type ValType } from "../mod.ts";
 import { formatF32Bits, formatF64Bits, parseF32Bits, parseF64Bits } from "./float_text.ts";
 import type { RefHandles } from "./ref_handles.ts";
@@ -86,7 +87,7 @@ export function parseValue(
   const text = tokens[at];
   if (text === undefined) throw new ReplError(`Expected a ${type} value`);
   const bad = (hint: string) => new ReplError(`Expected ${hint}, got '${text}'`);
-  switch (type) {
+  switch (valRepr(type)) {
     case "i32": {
       const n = parseInteger(text, 32);
       if (n === null) throw bad("an i32 (decimal or 0x hex, -2^31 to 2^32-1)");
@@ -116,6 +117,8 @@ export function parseValue(
     case "exnref":
       if (text === "null") return { value: Val.exnref(null), used: 1 };
       throw bad("null (an exnref argument can only be null)");
+    case "anyref":
+      throw new ReplError(`The REPL cannot handle ${type} values yet`);
   }
 }
 
@@ -219,7 +222,7 @@ function parseExternRef(text: string, ctx: ValueContext): unknown {
 
 /** Prints a value without its type: `42`, `-0`, `nan:0x1`, `i32x4 0x... `, `null`, `#2`. */
 export function formatValue(value: Val, refs: RefHandles): string {
-  switch (value.type) {
+  switch (valRepr(value.type)) {
     case "i32":
     case "i64":
       return String(value.value);
@@ -235,6 +238,8 @@ export function formatValue(value: Val, refs: RefHandles): string {
       return formatExtern(value.value, refs);
     case "exnref":
       return value.value === null ? "null" : "exception";
+    case "anyref":
+      throw new ReplError(`The REPL cannot handle ${value.type} values yet`);
   }
 }
 

@@ -37,9 +37,9 @@ export class DecodeContext {
    * @param features enabled proposals
    */
   constructor(bytes: Uint8Array, readonly features: WasmFeatures) {
-    this.reader = new OpReader(bytes);
-    this.reader.configure(features);
     this.module = emptyModule(bytes);
+    this.reader = new OpReader(bytes);
+    this.reader.configure(features, this.module.typeIds);
   }
 
   /** Throws a `DecodeError` at `offset` (the reader's position by default). */
@@ -52,6 +52,7 @@ function emptyModule(bytes: Uint8Array): ModuleDecl {
   return {
     bytes,
     types: [],
+    typeIds: [],
     typeOffsets: [],
     imports: [],
     funcTypeIndices: [],
@@ -59,6 +60,7 @@ function emptyModule(bytes: Uint8Array): ModuleDecl {
     funcTypeOffsets: [],
     tables: [],
     importedTables: 0,
+    tableInits: [],
     tableOffsets: [],
     memories: [],
     importedMemories: 0,

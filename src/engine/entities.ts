@@ -19,7 +19,7 @@ import type { FuncType, GlobalType, MemoryType, TableType } from "../core/types.
 import type { ModuleDecl } from "../binary/module.ts";
 import type { CompiledFunc } from "./code_map.ts";
 import type { ExecStack } from "./stack.ts";
-import { GcHeap, type GcRef, type GcType } from "./gc.ts";
+import { GcHeap, type GcRef } from "./gc.ts";
 
 /** Bytes in a Wasm page. */
 export const PAGE_SIZE = 65536;
@@ -335,8 +335,6 @@ export class InstanceEntity {
   readonly tags: TagEntity[] = [];
   /** Engine type id of each of the module's type indices. */
   readonly typeIds: number[] = [];
-  /** What GC instructions need of each of the module's type indices (see `gc.ts`). */
-  readonly gcTypes: GcType[] = [];
   /** Element segments as handles; `null` once dropped (or for active/declarative ones). */
   readonly elemSegments: (Int32Array | null)[] = [];
   /** Data segments; `null` once dropped (or for active ones after instantiation). */

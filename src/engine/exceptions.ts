@@ -15,7 +15,9 @@
 
 import { ExnEntity, exnErrors, SLOT_WORDS, type StoreInner, type TagEntity } from "./entities.ts";
 import type { ExecStack } from "./stack.ts";
-import { type GcRef, holdsGcRefs } from "./gc.ts";
+import type { GcRef } from "./gc.ts";
+import type { ValType } from "../core/types.ts";
+import { refHierarchy } from "../core/type_registry.ts";
 
 /**
  * Words per catch clause in `CompiledFunc.handlers`: range start, range end (exclusive), tag
@@ -100,16 +102,16 @@ export function newException(
  */
 export function exnRefsOf(
   store: StoreInner,
-  params: readonly string[],
+  params: readonly ValType[],
   payload: ArrayLike<number>,
 ): (ExnEntity | GcRef)[] | null {
   let refs: (ExnEntity | GcRef)[] | null = null;
   for (let i = 0; i < params.length; i++) {
-    const t = params[i]!;
-    if (t === "exnref") {
+    const h = refHierarchy(params[i]!);
+    if (h === "exn") {
       refs ??= [];
       refs[i] = store.exnOf(payload[i * SLOT_WORDS]!);
-    } else if (holdsGcRefs(t)) {
+    } else if (h === "any" || h === "extern") {
       refs ??= [];
       refs[i] = store.gc.ref(payload[i * SLOT_WORDS]!);
     }

@@ -155,6 +155,7 @@ import {
   arrayNewElem,
   arrayNewFixed,
   arraySet,
+  gcType,
   refCast,
   refTest,
   refTestI32,
@@ -2325,7 +2326,7 @@ export function run(
         if (
           !structNew(
             store,
-            inst.gcTypes[code[(pc + 2) | 0]],
+            gcType(code[(pc + 2) | 0]),
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
             (fp + code[(pc + 3) | 0]) | 0,
@@ -2341,7 +2342,7 @@ export function run(
         if (
           !structNewDefault(
             store,
-            inst.gcTypes[code[(pc + 2) | 0]],
+            gcType(code[(pc + 2) | 0]),
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
             bulkFuel,
@@ -2378,7 +2379,7 @@ export function run(
         if (
           !arrayNew(
             store,
-            inst.gcTypes[code[(pc + 2) | 0]],
+            gcType(code[(pc + 2) | 0]),
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
             (fp + code[(pc + 3) | 0]) | 0,
@@ -2395,7 +2396,7 @@ export function run(
         if (
           !arrayNewDefault(
             store,
-            inst.gcTypes[code[(pc + 2) | 0]],
+            gcType(code[(pc + 2) | 0]),
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
             s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2411,7 +2412,7 @@ export function run(
         if (
           !arrayNewFixed(
             store,
-            inst.gcTypes[code[(pc + 2) | 0]],
+            gcType(code[(pc + 2) | 0]),
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
             code[(pc + 3) | 0],
@@ -2429,7 +2430,7 @@ export function run(
           !arrayNewData(
             store,
             inst,
-            inst.gcTypes[code[(pc + 2) | 0]],
+            gcType(code[(pc + 2) | 0]),
             code[(pc + 3) | 0],
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2448,7 +2449,7 @@ export function run(
           !arrayNewElem(
             store,
             inst,
-            inst.gcTypes[code[(pc + 2) | 0]],
+            gcType(code[(pc + 2) | 0]),
             code[(pc + 3) | 0],
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2578,7 +2579,6 @@ export function run(
       case 307: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
-          inst,
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
           code[(pc + 4) | 0],
@@ -2588,7 +2588,6 @@ export function run(
       case 308: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
-          inst,
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
           code[(pc + 4) | 0],
@@ -2598,7 +2597,6 @@ export function run(
       case 309: { // BrOnCast
         const is = refTest(
           store,
-          inst,
           s32[(fp + code[(pc + 1) | 0]) | 0],
           code[(pc + 2) | 0],
           code[(pc + 3) | 0],
@@ -2609,7 +2607,6 @@ export function run(
       case 310: { // BrOnCastFail
         const is = refTest(
           store,
-          inst,
           s32[(fp + code[(pc + 1) | 0]) | 0],
           code[(pc + 2) | 0],
           code[(pc + 3) | 0],

@@ -65,6 +65,8 @@ import type {
   TableEntity,
 } from "./entities.ts";
 import type { BulkFuel } from "./fuel.ts";
+import type { ValType } from "../core/types.ts";
+import { refHierarchy, type StorageType, TYPES } from "../core/type_registry.ts";
 
 /** Handle-table size below which no collection runs. */
 export const GC_COLLECT_MIN = 4096;
@@ -133,6 +135,46 @@ export class GcType {
   }
 }
 
+/** `GcType`s by canonical type id (the registry is process-wide, so is this cache). */
+const GC_TYPES: (GcType | undefined)[] = [];
+
+/** The `GcType` of canonical type id `id`. */
+export function gcType(id: number): GcType {
+  return GC_TYPES[id] ??= makeGcType(id);
+}
+
+function makeGcType(id: number): GcType {
+  const comp = TYPES.type(id).comp;
+  switch (comp.kind) {
+    case "struct":
+      return new GcType("struct", id, Uint8Array.from(comp.fields, (f) => storageKind(f.storage)));
+    case "array":
+      return new GcType("array", id, Uint8Array.of(storageKind(comp.element.storage)));
+    default:
+      return new GcType("func", id, new Uint8Array(0));
+  }
+}
+
+/** The storage kind (`ST_*`) of a field or element type. */
+export function storageKind(t: StorageType): number {
+  switch (t) {
+    case "i8":
+      return ST_I8;
+    case "i16":
+      return ST_I16;
+    case "i32":
+    case "f32":
+      return ST_I32;
+    case "i64":
+    case "f64":
+      return ST_I64;
+    case "v128":
+      return ST_V128;
+  }
+  const h = refHierarchy(t);
+  return h === "func" ? ST_FUNC : h === "exn" ? ST_EXN : ST_ANY;
+}
+
 /** A struct: its type and its fields, word by word (references as objects, see module doc). */
 export class GcStruct {
   /** Its handle while it has one, else 0. */
@@ -182,18 +224,9 @@ function trap(code: TrapCode): Trap {
  * Whether a global or table of type `t` may hold handles of a `GcHeap` (a reference outside the
  * `func` and `exn` hierarchies): such ones are the collector's roots.
  */
-export function holdsGcRefs(t: string): boolean {
-  switch (t) {
-    case "i32":
-    case "i64":
-    case "f32":
-    case "f64":
-    case "v128":
-    case "funcref":
-    case "exnref":
-      return false;
-  }
-  return true;
+export function holdsGcRefs(t: ValType): boolean {
+  const h = refHierarchy(t);
+  return h === "any" || h === "extern";
 }
 
 /** The handle table of one store, and its collector (see the module doc). */
@@ -210,8 +243,6 @@ export class GcHeap {
   readonly holders: (GlobalEntity | TableEntity)[] = [];
   /** Instances whose element segments may hold handles of this heap. */
   readonly instances: InstanceEntity[] = [];
-  /** While non-zero (instantiation evaluating constant expressions), nothing is collected. */
-  paused = 0;
   /** How many collections ran, and how many handles the last one kept (for tests and benches). */
   collections = 0;
   live = 0;
@@ -226,7 +257,7 @@ export class GcHeap {
   handleOf(obj: GcObject, collect = false): number {
     if (obj.id !== 0) return obj.id;
     let i = this.#free.pop();
-    if (i === undefined && collect && this.objs.length >= this.#limit && this.paused === 0) {
+    if (i === undefined && collect && this.objs.length >= this.#limit) {
       this.collect();
       i = this.#free.pop();
     }
@@ -865,41 +896,33 @@ export function arrayInitElem(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Casts. A heap type operand is an abstract heap type's code (negative, below) or a module type
-// index (>= 0; its `GcType` in `InstanceEntity.gcTypes`).
+// Casts. A heap type operand is an abstract heap type's code (negative: `HeapCode` of
+// core/types.ts, the binary encoding as an s7) or a canonical type id (>= 0).
 
 /** `any` */
-export const HT_ANY = -1;
+export const HT_ANY = -18;
 /** `eq` */
-export const HT_EQ = -2;
+export const HT_EQ = -19;
 /** `i31` */
-export const HT_I31 = -3;
+export const HT_I31 = -20;
 /** `struct` */
-export const HT_STRUCT = -4;
+export const HT_STRUCT = -21;
 /** `array` */
-export const HT_ARRAY = -5;
+export const HT_ARRAY = -22;
 /** `none` */
-export const HT_NONE = -6;
+export const HT_NONE = -15;
 /** `func` */
-export const HT_FUNC = -7;
+export const HT_FUNC = -16;
 /** `nofunc` */
-export const HT_NOFUNC = -8;
+export const HT_NOFUNC = -13;
 /** `extern` */
-export const HT_EXTERN = -9;
+export const HT_EXTERN = -17;
 /** `noextern` */
-export const HT_NOEXTERN = -10;
+export const HT_NOEXTERN = -14;
 /** `exn` */
-export const HT_EXN = -11;
+export const HT_EXN = -23;
 /** `noexn` */
 export const HT_NOEXN = -12;
-
-/**
- * The engine's subtype test on canonical type ids, which the type registry installs (until it
- * does: only equal ids match).
- */
-export const gcSubtyping: { isSubtype: (sub: number, sup: number) => boolean } = {
-  isSubtype: (sub, sup) => sub === sup,
-};
 
 /**
  * `ref.test`: whether the reference `h` is in heap type `ht` (`nullable`: null passes). A
@@ -907,7 +930,6 @@ export const gcSubtyping: { isSubtype: (sub: number, sup: number) => boolean } =
  */
 export function refTest(
   store: StoreInner,
-  inst: InstanceEntity,
   h: number,
   ht: number,
   nullable: number,
@@ -933,36 +955,22 @@ export function refTest(
     case HT_ARRAY:
       return (h & 1) === 0 && store.gc.object(h) instanceof GcArray;
   }
-  const target = inst.gcTypes[ht]!;
-  if (target.kind === "func") {
+  if (gcType(ht).kind === "func") {
     const func = store.funcs[h];
-    return func !== null && func !== undefined &&
-      gcSubtyping.isSubtype(func.typeId, target.canonical);
+    return func !== null && func !== undefined && TYPES.isSubtypeId(func.typeId, ht);
   }
   if ((h & 1) !== 0) return false;
   const obj = store.gc.object(h);
-  return !(obj instanceof HostRef) && gcSubtyping.isSubtype(obj.type.canonical, target.canonical);
+  return !(obj instanceof HostRef) && TYPES.isSubtypeId(obj.type.canonical, ht);
 }
 
 /** `ref.test` as an i32 (1: in the type). */
-export function refTestI32(
-  store: StoreInner,
-  inst: InstanceEntity,
-  h: number,
-  ht: number,
-  nullable: number,
-): number {
-  return refTest(store, inst, h, ht, nullable) ? 1 : 0;
+export function refTestI32(store: StoreInner, h: number, ht: number, nullable: number): number {
+  return refTest(store, h, ht, nullable) ? 1 : 0;
 }
 
 /** `ref.cast`: `h` when it is in heap type `ht`, else a "cast failure" trap. */
-export function refCast(
-  store: StoreInner,
-  inst: InstanceEntity,
-  h: number,
-  ht: number,
-  nullable: number,
-): number {
-  if (!refTest(store, inst, h, ht, nullable)) throw trap(TrapCode.CastFailure);
+export function refCast(store: StoreInner, h: number, ht: number, nullable: number): number {
+  if (!refTest(store, h, ht, nullable)) throw trap(TrapCode.CastFailure);
   return h;
 }

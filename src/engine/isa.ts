@@ -809,27 +809,27 @@ const ROWS = {
   `,
   ),
   // GC (gc.ts): struct and array handles in slots; a field's or element's storage kind (`ST_*`)
-  // and a struct field's word offset are immediates; a heap type operand is an abstract heap
-  // type's code (`HT_*`, negative) or a module type index. The allocating ones can stop for
+  // and a struct field's word offset are immediates, types are canonical type ids; a heap type
+  // operand is an abstract heap type's code (`HT_*`, negative) or a canonical type id. The allocating ones can stop for
   // fuel (they pay per element, as bulk operations do), which also makes them points where the
   // code generation tier writes its cached slots back: the collector's roots are then current.
-  StructNew: bulk("rxr", "structNew(store, inst.gcTypes[$2], s32, $1, $3, bulkFuel)"),
-  StructNewDefault: bulk("rx", "structNewDefault(store, inst.gcTypes[$2], s32, $1, bulkFuel)"),
+  StructNew: bulk("rxr", "structNew(store, gcType($2), s32, $1, $3, bulkFuel)"),
+  StructNewDefault: bulk("rx", "structNewDefault(store, gcType($2), s32, $1, bulkFuel)"),
   StructGet: op("rrii", "structGet(store, s32, $1, s32[$2], $3, $4);"),
   StructSet: op("rrii", "structSet(store, s32[$1], s32, $2, $3, $4);"),
-  ArrayNew: bulk("rxrr", "arrayNew(store, inst.gcTypes[$2], s32, $1, $3, s32[$4], bulkFuel)"),
+  ArrayNew: bulk("rxrr", "arrayNew(store, gcType($2), s32, $1, $3, s32[$4], bulkFuel)"),
   ArrayNewDefault: bulk(
     "rxr",
-    "arrayNewDefault(store, inst.gcTypes[$2], s32, $1, s32[$3], bulkFuel)",
+    "arrayNewDefault(store, gcType($2), s32, $1, s32[$3], bulkFuel)",
   ),
-  ArrayNewFixed: bulk("rxir", "arrayNewFixed(store, inst.gcTypes[$2], s32, $1, $3, $4, bulkFuel)"),
+  ArrayNewFixed: bulk("rxir", "arrayNewFixed(store, gcType($2), s32, $1, $3, $4, bulkFuel)"),
   ArrayNewData: bulk(
     "rxxrr",
-    "arrayNewData(store, inst, inst.gcTypes[$2], $3, s32, $1, s32[$4], s32[$5], bulkFuel)",
+    "arrayNewData(store, inst, gcType($2), $3, s32, $1, s32[$4], s32[$5], bulkFuel)",
   ),
   ArrayNewElem: bulk(
     "rxxrr",
-    "arrayNewElem(store, inst, inst.gcTypes[$2], $3, s32, $1, s32[$4], s32[$5], bulkFuel)",
+    "arrayNewElem(store, inst, gcType($2), $3, s32, $1, s32[$4], s32[$5], bulkFuel)",
   ),
   ArrayGet: op("rrri", "arrayGet(store, s32, $1, s32[$2], s32[$3], $4);"),
   ArraySet: op("rrr", "arraySet(store, s32[$1], s32[$2], s32, $3);"),
@@ -864,19 +864,19 @@ const ROWS = {
     s32[$1] = h >>> 1;
   `,
   ),
-  RefTest: op("rrii", "s32[$1] = refTestI32(store, inst, s32[$2], $3, $4);"),
-  RefCast: op("rrii", "s32[$1] = refCast(store, inst, s32[$2], $3, $4);"),
+  RefTest: op("rrii", "s32[$1] = refTestI32(store, s32[$2], $3, $4);"),
+  RefCast: op("rrii", "s32[$1] = refCast(store, s32[$2], $3, $4);"),
   BrOnCast: branch(
     "riit",
     "BrOnCastFail",
     "is",
-    "const is = refTest(store, inst, s32[$1], $2, $3);\n",
+    "const is = refTest(store, s32[$1], $2, $3);\n",
   ),
   BrOnCastFail: branch(
     "riit",
     "BrOnCast",
     "!is",
-    "const is = refTest(store, inst, s32[$1], $2, $3);\n",
+    "const is = refTest(store, s32[$1], $2, $3);\n",
   ),
   // Threads: generic atomic accesses keyed by the `0xFE` sub-opcode (see `atomics.ts`), with the
   // memory index (multi-memory; a 64-bit address is narrowed by `Index64` first)

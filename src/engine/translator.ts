@@ -39,6 +39,7 @@ import type { FuncBody, ModuleDecl } from "../binary/module.ts";
 import {
   BLOCK_EMPTY,
   blockValType,
+  CAST_NULL_2,
   CATCH_ALL,
   CATCH_ALL_REF,
   CATCH_REF,
@@ -60,6 +61,7 @@ import type { FuelCosts } from "./config.ts";
 import { SLOT_WORDS } from "./entities.ts";
 import { FUEL_CHUNK } from "./fuel.ts";
 import { HANDLER_WORDS } from "./exceptions.ts";
+import { gcType, ST_I16, ST_I16_S, ST_I8, ST_I8_S, ST_V128 } from "./gc.ts";
 import { I, type InstrName, instrSize, ISA } from "./isa.ts";
 import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
 
@@ -316,7 +318,10 @@ class FuncTranslator {
     // The body was validated with the module's features: reading memory immediates as indices
     // and memarg offsets as u64 decodes exactly what validation accepted (a zero byte is index
     // 0, a u32 LEB128 the same u64).
-    this.#reader.configure({ wasmMultiMemory: true, wasmMemory64: true });
+    this.#reader.configure(
+      { wasmMultiMemory: true, wasmMemory64: true, wasmFunctionReferences: true, wasmGc: true },
+      module.typeIds,
+    );
     this.#stack = new OperandStack(this.#numLocals);
     this.#localV128 = [...this.#type.params, ...this.#body.locals].map((t) => t === "v128");
   }
@@ -690,7 +695,180 @@ class FuncTranslator {
       case Op.ElemDrop:
         return this.#code.op1(I.ElemDrop, r.index);
     }
+    if (this.#gc(op)) return;
     throw new Error(`The engine cannot translate opcode 0x${op.toString(16)} yet`);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // GC (see `gc.ts`): types become canonical ids, fields their word offset and storage kind
+
+  /** Translates GC instruction `op`; false when `op` is none. */
+  #gc(op: number): boolean {
+    const r = this.#reader;
+    const s = this.#stack;
+    const code = this.#code;
+    const h = s.height;
+    const typeId = () => this.#module.typeIds[r.index]!;
+    switch (op) {
+      case Op.StructNew:
+      case Op.ArrayNewFixed: {
+        // The operands in consecutive slots: `structNew` / `arrayNewFixed` read them from `a`.
+        const id = typeId();
+        const n = op === Op.StructNew ? gcType(id).storage.length : r.index2;
+        this.#materialiseRange(h - n, h);
+        const a = this.#slot(h - n);
+        this.#pop(n);
+        this.#beginResult(op === Op.StructNew ? I.StructNew : I.ArrayNewFixed);
+        code.emit(id);
+        if (op === Op.ArrayNewFixed) code.emit(n);
+        code.emit(a);
+        this.#endResult();
+        return true;
+      }
+      case Op.StructNewDefault:
+        this.#nullary(I.StructNewDefault, typeId());
+        return true;
+      case Op.StructGet:
+      case Op.StructGetS:
+      case Op.StructGetU: {
+        const t = gcType(typeId());
+        const kind = signedKind(t.storage[r.index2]!, op === Op.StructGetS);
+        const obj = this.#use(h - 1);
+        s.pop();
+        this.#beginResult(I.StructGet);
+        code.emit(obj);
+        code.emit(t.offsets[r.index2]!);
+        code.emit(kind);
+        this.#endResult(kind === ST_V128);
+        return true;
+      }
+      case Op.StructSet: {
+        const t = gcType(typeId());
+        const obj = this.#use(h - 2), value = this.#use(h - 1);
+        this.#pop(2);
+        code.op2(I.StructSet, obj, value);
+        code.emit(t.offsets[r.index2]!);
+        code.emit(t.storage[r.index2]!);
+        return true;
+      }
+      case Op.ArrayNew:
+      case Op.ArrayNewDefault:
+      case Op.ArrayNewData:
+      case Op.ArrayNewElem: {
+        const id = typeId();
+        const args = op === Op.ArrayNewDefault ? 1 : 2;
+        const a = this.#use(h - args), b = args === 2 ? this.#use(h - 1) : 0;
+        this.#pop(args);
+        this.#beginResult(
+          op === Op.ArrayNew
+            ? I.ArrayNew
+            : op === Op.ArrayNewDefault
+            ? I.ArrayNewDefault
+            : op === Op.ArrayNewData
+            ? I.ArrayNewData
+            : I.ArrayNewElem,
+        );
+        code.emit(id);
+        if (op === Op.ArrayNewData || op === Op.ArrayNewElem) code.emit(r.index2);
+        code.emit(a);
+        if (args === 2) code.emit(b);
+        this.#endResult();
+        return true;
+      }
+      case Op.ArrayGet:
+      case Op.ArrayGetS:
+      case Op.ArrayGetU: {
+        const kind = signedKind(gcType(typeId()).storage[0]!, op === Op.ArrayGetS);
+        const arr = this.#use(h - 2), i = this.#use(h - 1);
+        this.#pop(2);
+        this.#beginResult(I.ArrayGet);
+        code.emit(arr);
+        code.emit(i);
+        code.emit(kind);
+        this.#endResult(kind === ST_V128);
+        return true;
+      }
+      case Op.ArraySet:
+        this.#sink3(I.ArraySet);
+        return true;
+      case Op.ArrayLen:
+        this.#unary(I.ArrayLen);
+        return true;
+      case Op.ArrayFill:
+      case Op.ArrayCopy:
+      case Op.ArrayInitData:
+      case Op.ArrayInitElem: {
+        const n = op === Op.ArrayCopy ? 5 : 4;
+        const args: number[] = [];
+        for (let p = h - n; p < h; p++) args.push(this.#use(p));
+        this.#pop(n);
+        code.emit(
+          op === Op.ArrayFill
+            ? I.ArrayFill
+            : op === Op.ArrayCopy
+            ? I.ArrayCopy
+            : op === Op.ArrayInitData
+            ? I.ArrayInitData
+            : I.ArrayInitElem,
+        );
+        if (op === Op.ArrayInitData || op === Op.ArrayInitElem) code.emit(r.index2);
+        for (const a of args) code.emit(a);
+        return true;
+      }
+      case Op.RefI31:
+        this.#unary(I.RefI31);
+        return true;
+      case Op.I31GetS:
+        this.#unary(I.I31GetS);
+        return true;
+      case Op.I31GetU:
+        this.#unary(I.I31GetU);
+        return true;
+      case Op.RefTest:
+      case Op.RefTestNull:
+      case Op.RefCast:
+      case Op.RefCastNull: {
+        const a = this.#use(h - 1);
+        s.pop();
+        const test = op === Op.RefTest || op === Op.RefTestNull;
+        this.#beginResult(test ? I.RefTest : I.RefCast);
+        code.emit(a);
+        code.emit(r.heapType);
+        code.emit(op === Op.RefTestNull || op === Op.RefCastNull ? 1 : 0);
+        this.#endResult();
+        return true;
+      }
+      case Op.BrOnCast:
+      case Op.BrOnCastFail: {
+        const frame = this.#frame(r.index);
+        const nullable = (r.castFlags & CAST_NULL_2) !== 0 ? 1 : 0;
+        const a = this.#use(h - 1);
+        const taken = op === Op.BrOnCast ? I.BrOnCast : I.BrOnCastFail;
+        if (frame.kind !== FUNC && !this.#needsMove(frame)) {
+          code.emit(taken);
+          code.emit(a);
+          code.emit(r.heapType2);
+          code.emit(nullable);
+          this.#emitTarget(frame);
+          return true;
+        }
+        // Values to move first: skip the jump when the branch is not taken.
+        code.emit(taken === I.BrOnCast ? I.BrOnCastFail : I.BrOnCast);
+        code.emit(a);
+        code.emit(r.heapType2);
+        code.emit(nullable);
+        const skip = code.emitPatch(NO_PATCH);
+        this.#jump(frame);
+        code.resolve(skip, code.len);
+        this.#bindLabel();
+        return true;
+      }
+      case Op.AnyConvertExtern:
+      case Op.ExternConvertAny:
+        // One handle space for both hierarchies: the reference is unchanged.
+        return true;
+    }
+    return false;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1578,4 +1756,10 @@ class FuncTranslator {
  */
 function copyWidth(dst64: boolean, src64: boolean): number {
   return (dst64 ? 0b001 : 0) | (src64 ? 0b010 : 0) | (dst64 && src64 ? 0b100 : 0);
+}
+
+/** A packed storage kind read sign-extended (`_s`) when `signed`. */
+function signedKind(kind: number, signed: boolean): number {
+  if (!signed) return kind;
+  return kind === ST_I8 ? ST_I8_S : kind === ST_I16 ? ST_I16_S : kind;
 }

@@ -10,6 +10,7 @@
 import { errorExns, ExnEntity, exnErrors, SLOT_WORDS } from "../engine/entities.ts";
 import { exnRefsOf } from "../engine/exceptions.ts";
 import type { GcRef } from "../engine/gc.ts";
+import { refHierarchy } from "../core/type_registry.ts";
 import { tags } from "./handles.ts";
 import { type Store, storeInner } from "./store.ts";
 import type { Tag } from "./tag.ts";
@@ -92,7 +93,7 @@ export class WasmException extends Error {
       const ref = exn.refs?.[i];
       if (ref === undefined) return readVal(store, t, words, i * SLOT_WORDS);
       if (ref === null || ref instanceof ExnEntity) {
-        if (t === "exnref") {
+        if (refHierarchy(t) === "exn") {
           return Val.exnref(ref === null ? null : exnErrors.make(ref) as WasmException);
         }
       }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { valRepr } from "../../src/core/type_registry.ts";
 import {
   Config,
   DecodeError,
@@ -117,7 +118,7 @@ function toVal(value: WastValue): Val {
 
 /** Converts a library value to a runner value. */
 function fromVal(val: Val): WastValue {
-  switch (val.type) {
+  switch (valRepr(val.type)) {
     case "i32":
       return { type: "i32", value: val.value as number };
     case "i64":
@@ -139,6 +140,8 @@ function fromVal(val: Val): WastValue {
     }
     case "exnref":
       return { type: "ref", heap: "exn", ref: val.value };
+    case "anyref":
+      throw new Error(`the library has no ${val.type} results yet`);
   }
 }
 
@@ -384,6 +387,14 @@ export function wasm2Switches(): Record<string, boolean> {
 export const OUTSIDE_WASM3: readonly string[] = ["wasmCustomPageSizes", "wasmThreads"];
 
 /**
+ * `switches` with typed references and GC off: folders forked before them expect Wasm 2.0's
+ * constant expressions (`global.get` of imported globals only).
+ */
+function NO_TYPED_REFS_AND(switches: Record<string, boolean>): Record<string, boolean> {
+  return { ...switches, wasmFunctionReferences: false, wasmGc: false };
+}
+
+/**
  * Switches a proposal folder's files run with, over the wasm-3.0 ones: its own proposal if it is
  * outside Wasm 3.0, and off what its tests predate, because the proposal's repository forked the
  * spec before those features existed: the multi-memory folder is Wasm 2.0 plus multi-memory (its
@@ -394,9 +405,14 @@ export const OUTSIDE_WASM3: readonly string[] = ["wasmCustomPageSizes", "wasmThr
  */
 export const FOLDER_SWITCHES: Readonly<Record<string, Readonly<Record<string, boolean>>>> = {
   "custom-page-sizes": { wasmCustomPageSizes: true },
-  "multi-memory": { wasmMemory64: false, wasmExceptions: false },
-  "exception-handling": { wasmMultiMemory: false, wasmMemory64: false },
-  threads: { wasmThreads: true, wasmReferenceTypes: false, wasmMultiMemory: false },
+  "extended-const": NO_TYPED_REFS_AND({}),
+  "multi-memory": NO_TYPED_REFS_AND({ wasmMemory64: false, wasmExceptions: false }),
+  "exception-handling": NO_TYPED_REFS_AND({ wasmMultiMemory: false, wasmMemory64: false }),
+  threads: NO_TYPED_REFS_AND({
+    wasmThreads: true,
+    wasmReferenceTypes: false,
+    wasmMultiMemory: false,
+  }),
 };
 
 /**
