@@ -67,6 +67,34 @@ export class AnyRef {
     return this.#i31 >> 1;
   }
 
+  /**
+   * A host value as a reference of the `any` hierarchy (what Wasm's `any.convert_extern` makes of
+   * an `externref`), in `store`.
+   *
+   * @example
+   * ```ts
+   * import { AnyRef, Config, Engine, Store } from "../../mod.ts";
+   * const store = new Store(new Engine(new Config({ wasmGc: true })), null);
+   * const r = AnyRef.host(store, "hi");
+   * if (r.kind !== "host" || r.hostValue !== "hi") throw new Error();
+   * ```
+   */
+  static host(store: Store, value: unknown): AnyRef {
+    if (value === null) throw new TypeError("AnyRef.host expects a non-null value");
+    return readAnyRef(store, storeInner(store).externHandle(value))!;
+  }
+
+  /**
+   * The host value of a `host` reference.
+   *
+   * @throws {TypeError} when it is not a `host` reference
+   */
+  get hostValue(): unknown {
+    const obj = bindings.get(this)?.obj;
+    if (!(obj instanceof HostRef)) throw new TypeError(`Not a host reference but a ${this.kind}`);
+    return obj.value;
+  }
+
   /** `any:i31:5`, `any:struct`, ... */
   toString(): string {
     return this.#i31 !== 0 ? `any:i31:${this.#i31 >> 1}` : `any:${this.kind}`;

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { isValType, refInfo, type ValType } from "../core/types.ts";
+import { HeapCode, isValType, refInfo, type ValType } from "../core/types.ts";
 import { defaultable, TYPES, valRepr } from "../core/type_registry.ts";
 import { exnErrors, exnOfError, NULL_REF } from "../engine/entities.ts";
 import { AnyRef, anyRefHandle, externValueHandle, readAnyRef, readExternValue } from "./any_ref.ts";
@@ -634,6 +634,8 @@ export function valFits(v: Val, t: ValType, store?: Store): boolean {
   if (TYPES.topOf(want.heap) !== TYPES.topOf(refInfo(v.type)!.heap)) return false;
   const ref = v.value;
   if (ref === null) return want.nullable;
+  // Every non-null extern value is a `(ref extern)` (the hierarchy has no other such type).
+  if (valRepr(t) === "externref") return want.heap === HeapCode.Extern;
   if (ref instanceof AnyRef && store !== undefined) {
     // An object's or i31's own type decides, as `ref.test` would.
     return refTest(storeInner(store), anyRefHandle(store, ref), want.heap, 0);
