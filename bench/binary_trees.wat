@@ -9,15 +9,15 @@
       (else
         (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
         (struct.new $node (call $make (local.get $depth)) (call $make (local.get $depth))))))
-  (func $check (param $t (ref $node)) (result i32)
+  (func $check (param $t (ref null $node)) (result i32)
     (local $left (ref null $node))
     (local.set $left (struct.get $node $left (local.get $t)))
     (if (result i32) (ref.is_null (local.get $left))
       (then (i32.const 1))
       (else
         (i32.add
-          (i32.add (i32.const 1) (call $check (ref.as_non_null (local.get $left))))
-          (call $check (ref.as_non_null (struct.get $node $right (local.get $t))))))))
+          (i32.add (i32.const 1) (call $check (local.get $left)))
+          (call $check (struct.get $node $right (local.get $t)))))))
   (func (export "run") (param $n i32) (result i32)
     (local $i i32)
     (local $sum i32)
@@ -27,4 +27,4 @@
       (local.set $sum (i32.add (local.get $sum) (call $check (call $make (i32.const 10)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
-    (i32.add (local.get $sum) (call $check (ref.as_non_null (local.get $long))))))
+    (i32.add (local.get $sum) (call $check (local.get $long)))))

@@ -2,7 +2,7 @@
 ;; points at the previous one for one iteration only (so every struct dies young), calling the
 ;; host's `env.sample` every 2^20 iterations. Returns a checksum of the fields read back.
 (module
-  (type $pair (struct (field i32) (field (ref null $pair))))
+  (type $pair (struct (field i32) (field (mut (ref null $pair)))))
   (import "env" "sample" (func $sample))
   (func (export "run") (param $n i32) (result i32)
     (local $i i32)

@@ -353,9 +353,9 @@ export class Engine {
 
   /** Puts `func`'s first frame, with the parameters from `io`, on the empty stack `st`. */
   #enter(st: ExecStack, func: WasmFuncEntity, io: Int32Array): CompiledFunc {
-    // Only exception handles need the store to see its stacks (without the proposal, no code
-    // can make one): Wasm 2.0 calls skip it.
-    if (this.config.wasmExceptions) st.attach(func.instance.store);
+    // Only exception handles and GC objects need the store to see its stacks, as roots of
+    // their collectors (without the proposals, no code makes them): Wasm 2.0 calls skip it.
+    if (this.config.wasmExceptions || this.config.wasmGc) st.attach(func.instance.store);
     const compiled = this.compile(func);
     if (compiled.frameWords > st.s32.length) st.growValues(compiled.frameWords);
     st.s32.set(io.subarray(0, compiled.paramWords));
