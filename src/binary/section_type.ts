@@ -41,7 +41,8 @@ function readGroup(ctx: DecodeContext, size: number, at: number, single = false)
   const m = ctx.module;
   const base = m.types.length;
   r.recBase = base;
-  r.recSize = size;
+  // A type outside `rec` is a group of its own with GC; before GC it cannot name itself.
+  r.recSize = single && !ctx.features.wasmGc ? 0 : size;
   const group: SubType[] = [];
   const offsets: number[] = [];
   for (let k = 0; k < size; k++) {

@@ -33,6 +33,10 @@ export enum TrapCode {
    * notify it, it would wait forever (see `engine/atomics.ts`).
    */
   WaitForever = 15,
+  /** `ref.as_non_null` of a null reference (typed function references). */
+  NullReference = 22,
+  /** `call_ref` or `return_call_ref` of a null function reference. */
+  NullFunctionReference = 23,
 }
 
 /**
@@ -58,6 +62,8 @@ export const TRAP_MESSAGES: Readonly<Record<TrapCode, string>> = {
   [TrapCode.UnalignedAtomic]: "unaligned atomic",
   [TrapCode.ExpectedSharedMemory]: "expected shared memory",
   [TrapCode.WaitForever]: "wait without timeout on a single thread would never wake",
+  [TrapCode.NullReference]: "null reference",
+  [TrapCode.NullFunctionReference]: "null function reference",
 };
 
 /**

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { isValType, refInfo, type ValType } from "../core/types.ts";
+import { HeapCode, isValType, refInfo, type ValType } from "../core/types.ts";
 import { defaultable, TYPES, valRepr } from "../core/type_registry.ts";
 import { exnErrors, exnOfError, NULL_REF } from "../engine/entities.ts";
 import type { WasmException } from "./exception.ts";
@@ -541,6 +541,9 @@ export function valFits(v: Val, t: ValType, store?: Store): boolean {
   if (TYPES.topOf(want.heap) !== TYPES.topOf(refInfo(v.type)!.heap)) return false;
   const ref = v.value;
   if (ref === null) return want.nullable;
-  if (valRepr(t) !== "funcref" || store === undefined || !funcs.is(ref)) return false;
-  return TYPES.heapSub(funcs.entity(store, ref as Func).typeId, want.heap);
+  // A non-null value of the hierarchy's top type: an `externref` value is a `(ref extern)`.
+  if (want.heap === HeapCode.Extern || want.heap === HeapCode.Exn) return true;
+  if (valRepr(t) !== "funcref" || !funcs.is(ref)) return false;
+  if (want.heap === HeapCode.Func) return true;
+  return store !== undefined && TYPES.heapSub(funcs.entity(store, ref as Func).typeId, want.heap);
 }
