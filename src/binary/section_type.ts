@@ -57,7 +57,10 @@ function readGroup(ctx: DecodeContext, size: number, at: number, single = false)
     const comp = TYPES.type(ids[k]!).comp;
     m.types.push(comp.kind === "func" ? comp.func : NOT_A_FUNC_TYPE);
   }
-  if (error !== null) throw new ValidationError(error, at);
+  if (error !== null) {
+    const index = base + error.position;
+    throw new ValidationError(`sub type ${index} ${error.message}`, m.typeOffsets[index] ?? at);
+  }
 }
 
 function readSubType(ctx: DecodeContext): SubType {

@@ -156,7 +156,9 @@ export function refType(nullable: boolean, heap: number): RefType {
     // `~k`: the k-th type of a recursion group being registered (see `core/type_registry.ts`).
     const name = heap >= 0 ? `#${heap}` : heap <= -1000 ? `~${-1000 - heap}` : ABS_NAMES[heap];
     if (name === undefined) throw new TypeError(`Not a heap type: ${heap}`);
-    t = nullable && heap < 0 ? SHORTHAND[name]! : `(ref ${nullable ? "null " : ""}${name})`;
+    t = nullable && heap < 0 && heap > -1000
+      ? SHORTHAND[name]!
+      : `(ref ${nullable ? "null " : ""}${name})`;
     REF_BUILT.set(key, t);
   }
   return t;
