@@ -64,7 +64,7 @@ export function valTypeOf(byte: number): ValType | null {
 /** Whether `code` (a negative s7) is an abstract heap type. */
 function isAbsHeap(code: number): boolean {
   return (code >= HeapCode.Exn && code <= HeapCode.Func) ||
-    (code >= HeapCode.NoExn && code <= HeapCode.None);
+    (code >= HeapCode.None && code <= HeapCode.NoExn);
 }
 
 /**

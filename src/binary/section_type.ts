@@ -41,7 +41,8 @@ function readGroup(ctx: DecodeContext, size: number, at: number, single = false)
   const m = ctx.module;
   const base = m.types.length;
   r.recBase = base;
-  r.recSize = size;
+  // A type outside `rec` is a group of its own with GC; before GC it cannot name itself.
+  r.recSize = single && !ctx.features.wasmGc ? 0 : size;
   const group: SubType[] = [];
   const offsets: number[] = [];
   for (let k = 0; k < size; k++) {
@@ -56,7 +57,10 @@ function readGroup(ctx: DecodeContext, size: number, at: number, single = false)
     const comp = TYPES.type(ids[k]!).comp;
     m.types.push(comp.kind === "func" ? comp.func : NOT_A_FUNC_TYPE);
   }
-  if (error !== null) throw new ValidationError(error, at);
+  if (error !== null) {
+    const index = base + error.position;
+    throw new ValidationError(`sub type ${index} ${error.message}`, m.typeOffsets[index] ?? at);
+  }
 }
 
 function readSubType(ctx: DecodeContext): SubType {

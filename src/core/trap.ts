@@ -45,6 +45,10 @@ export enum TrapCode {
   NullI31Reference = 20,
   /** An `array.new*` of more elements than the engine allows (GC; see `MAX_ARRAY_LENGTH`). */
   AllocationTooLarge = 21,
+  /** `ref.as_non_null` of a null reference (typed function references). */
+  NullReference = 22,
+  /** `call_ref` or `return_call_ref` of a null function reference. */
+  NullFunctionReference = 23,
 }
 
 /**
@@ -76,6 +80,8 @@ export const TRAP_MESSAGES: Readonly<Record<TrapCode, string>> = {
   [TrapCode.CastFailure]: "cast failure",
   [TrapCode.NullI31Reference]: "null i31 reference",
   [TrapCode.AllocationTooLarge]: "allocation too large",
+  [TrapCode.NullReference]: "null reference",
+  [TrapCode.NullFunctionReference]: "null function reference",
 };
 
 /**

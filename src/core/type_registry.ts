@@ -63,11 +63,20 @@ export const enum TypeKind {
 /** The spec's bound on the length of a subtype chain. */
 export const MAX_SUBTYPE_DEPTH = 63;
 
+/**
+ * The first subtyping rule a recursion group breaks: the position in the group of the type that
+ * breaks it, and the spec's wording (a module reports `sub type N` with its own index N).
+ */
+export interface GroupError {
+  readonly position: number;
+  readonly message: string;
+}
+
 /** A registered recursion group: its first id, size, and the first rule it breaks, if any. */
 interface Group {
   readonly base: number;
   readonly size: number;
-  readonly error: string | null;
+  readonly error: GroupError | null;
 }
 
 /**
@@ -141,7 +150,7 @@ export class TypeRegistry {
    * (`error`, the spec's wording), or null when its declarations are valid. Registering the
    * same shape again returns the same ids.
    */
-  registerGroup(group: readonly SubType[]): { ids: number[]; error: string | null } {
+  registerGroup(group: readonly SubType[]): { ids: number[]; error: GroupError | null } {
     const key = groupKey(group);
     let g = this.#groups.get(key);
     if (g === undefined) {
@@ -174,18 +183,21 @@ export class TypeRegistry {
   }
 
   /** The first broken subtyping rule of the group at `base`, or null. */
-  #check(base: number, size: number): string | null {
+  #check(base: number, size: number): GroupError | null {
     for (let i = base; i < base + size; i++) {
       const t = this.#types[i]!;
-      if (t.supers.length > 1) return `sub type ${i - base} has too many supertypes`;
+      const position = i - base;
+      if (t.supers.length > 1) return { position, message: "has too many supertypes" };
       if (t.supers.length === 0) continue;
       const sup = t.supers[0]!;
-      if (sup >= i) return `unknown type ${sup}`;
+      if (sup >= i) return { position, message: "has a supertype that is not defined before it" };
       const st = this.#types[sup]!;
       if (st.final || !compositeSub(this, t.comp, st.comp)) {
-        return `sub type ${i - base} does not match super type`;
+        return { position, message: "does not match super type" };
       }
-      if (this.#chains[i]!.length > MAX_SUBTYPE_DEPTH + 1) return "subtype depth limit exceeded";
+      if (this.#chains[i]!.length > MAX_SUBTYPE_DEPTH + 1) {
+        return { position, message: `exceeds the subtype depth limit of ${MAX_SUBTYPE_DEPTH}` };
+      }
     }
     return null;
   }

@@ -349,6 +349,7 @@ const OWN = new Set<number>([
   I.ReturnSlot,
   I.Call,
   I.CallIndirect,
+  I.CallRef,
   I.ConsumeFuel,
   I.Throw,
   I.ThrowRef,
@@ -566,7 +567,7 @@ export function generateSource(
     if (op === I.Br) labels.add(code[pc + 1]!);
     else if (op === I.BrTable) {
       for (let k = 0; k <= code[pc + 2]!; k++) labels.add(code[pc + 3 + k]!);
-    } else if (op === I.Call || op === I.CallIndirect) labels.add(pc + size);
+    } else if (op === I.Call || op === I.CallIndirect || op === I.CallRef) labels.add(pc + size);
     else if (op === I.ConsumeFuel) labels.add(pc);
     else if (escape.has(op)) escapes.set(pc, `${def.name} (asked to)`);
     else if (!OWN.has(op)) {
@@ -631,15 +632,18 @@ export function generateSource(
         reachable = false;
         break;
       case I.Call:
-      case I.CallIndirect: {
+      case I.CallIndirect:
+      case I.CallRef: {
         const callee = op === I.Call
           ? `inst.funcs[${code[pc + 1]}]`
+          : op === I.CallRef
+          ? `refCallee(store, s32[${slot(1)}])`
           : `indirectCallee(store, inst, ${code[pc + 1]}, ${code[pc + 2]}, s32[${slot(3)}])`;
         // Every cached slot is written back first: the callee may stop, or a host function
         // deeper down may throw (a resumable host trap unwinds these JS frames), and the frame
         // is then continued from the value stack. The callee's frame starts at the caller's
         // slot `b`, so only the cached slots from there on change (results, scratch).
-        const b = code[pc + (op === I.Call ? 2 : 4)]!;
+        const b = code[pc + (op === I.Call || op === I.CallRef ? 2 : 4)]!;
         // The callee's generated body is called here rather than in a shared helper: each call
         // site then keeps its own type feedback, and V8 can inline a callee it always sees.
         js = `${FLUSH}

@@ -84,6 +84,12 @@ export function indirectCallee(
   return callee;
 }
 
+/** The callee of `call_ref` / `return_call_ref`: the function `handle` names, unless null. */
+export function refCallee(store: StoreInner, handle: number): FuncEntity {
+  if (handle === 0) throw trap(TrapCode.NullFunctionReference);
+  return store.funcs[handle]!;
+}
+
 /**
  * A fuel charge of `cost` could not be paid: refills from a fuel slice's reserve if there is one
  * and this call does not yield (see `fuel.ts`). Returns true when the caller must stop with

@@ -173,6 +173,7 @@ import {
   OUT_OF_FUEL,
   outOfFuel,
   quiet,
+  refCallee,
   stopAt,
   trap,
 } from "./exec_support.ts";
@@ -490,11 +491,16 @@ export function run(
         break;
       }
       case 49: // Call
-      case 50: { // CallIndirect
+      case 50: // CallIndirect
+      case 51: { // CallRef
         let callee: FuncEntity;
         let base: number;
         if (code[pc] === 49) {
           callee = inst.funcs[code[(pc + 1) | 0]];
+          base = (fp + code[(pc + 2) | 0]) | 0;
+          pc = (pc + 3) | 0;
+        } else if (code[pc] === 51) {
+          callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
         } else {
@@ -555,7 +561,7 @@ export function run(
         fp = base;
         code = cf.code;
         pc = 0;
-        if (code[0] === 54 && store.fuel >= code[1]) {
+        if (code[0] === 57 && store.fuel >= code[1]) {
           // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
           store.fuel -= code[1];
           pc = 2;
@@ -569,12 +575,16 @@ export function run(
         }
         break;
       }
-      case 51: // ReturnCall
-      case 52: { // ReturnCallIndirect
+      case 52: // ReturnCall
+      case 53: // ReturnCallIndirect
+      case 54: { // ReturnCallRef
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 51) {
+        if (code[pc] === 52) {
           callee = inst.funcs[code[(pc + 1) | 0]];
+          base = (fp + code[(pc + 2) | 0]) | 0;
+        } else if (code[pc] === 54) {
+          callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
         } else {
           callee = indirectCallee(
@@ -663,10 +673,14 @@ export function run(
         }
         break;
       }
-      case 53: // Nop
+      case 55: // RefAsNonNull
+        if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
+        pc = (pc + 2) | 0;
+        break;
+      case 56: // Nop
         pc = (pc + 1) | 0;
         break;
-      case 54: { // ConsumeFuel
+      case 57: { // ConsumeFuel
         const cost = code[(pc + 1) | 0];
         if (store.fuel < cost) {
           if (outOfFuel(store, st, cost)) {
@@ -679,25 +693,25 @@ export function run(
         pc = (pc + 2) | 0;
         break;
       }
-      case 55: { // Copy
+      case 58: { // Copy
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
         pc = (pc + 3) | 0;
         break;
       }
-      case 56: // ConstI32
+      case 59: // ConstI32
         s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 57: { // ConstI64
+      case 60: { // ConstI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
       }
-      case 58: { // Select
+      case 61: { // Select
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -707,7 +721,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 59: { // GlobalGet
+      case 62: { // GlobalGet
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -715,7 +729,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 60: { // GlobalSet
+      case 63: { // GlobalSet
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -723,294 +737,294 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 61: // RefFunc
+      case 64: // RefFunc
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 62: // I32Eqz
+      case 65: // I32Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
         pc = (pc + 3) | 0;
         break;
-      case 63: // I32Eq
+      case 66: // I32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 64: // I32Ne
+      case 67: // I32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 65: // I32LtS
+      case 68: // I32LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 66: // I32LtU
+      case 69: // I32LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 67: // I32GtS
+      case 70: // I32GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 68: // I32GtU
+      case 71: // I32GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 69: // I32LeS
+      case 72: // I32LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 70: // I32LeU
+      case 73: // I32LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 71: // I32GeS
+      case 74: // I32GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 72: // I32GeU
+      case 75: // I32GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 73: // I32EqImm
+      case 76: // I32EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 74: // I32NeImm
+      case 77: // I32NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 75: // I32LtSImm
+      case 78: // I32LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 76: // I32LtUImm
+      case 79: // I32LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 77: // I32GtSImm
+      case 80: // I32GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 78: // I32GtUImm
+      case 81: // I32GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 79: // I32LeSImm
+      case 82: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 80: // I32LeUImm
+      case 83: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 81: // I32GeSImm
+      case 84: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 82: // I32GeUImm
+      case 85: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 83: // I32Clz
+      case 86: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 84: // I32Ctz
+      case 87: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 85: // I32Popcnt
+      case 88: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 86: // I32Extend8S
+      case 89: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 87: // I32Extend16S
+      case 90: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 88: // I32Add
+      case 91: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 89: // I32Sub
+      case 92: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 90: // I32Mul
+      case 93: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 91: // I32DivS
+      case 94: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 92: // I32DivU
+      case 95: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 93: // I32RemS
+      case 96: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 94: // I32RemU
+      case 97: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 95: // I32And
+      case 98: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 96: // I32Or
+      case 99: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 97: // I32Xor
+      case 100: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 98: // I32Shl
+      case 101: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 99: // I32ShrS
+      case 102: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 100: // I32ShrU
+      case 103: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 101: // I32Rotl
+      case 104: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 102: // I32Rotr
+      case 105: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 103: // I32AddImm
+      case 106: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 104: // I32MulImm
+      case 107: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 105: // I32AndImm
+      case 108: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 106: // I32OrImm
+      case 109: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32XorImm
+      case 110: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32ShlImm
+      case 111: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 109: // I32ShrSImm
+      case 112: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 110: // I32ShrUImm
+      case 113: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 111: // I32RotlImm
+      case 114: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 112: // I32RotrImm
+      case 115: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 113: // I64Eqz
+      case 116: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 114: // I64Eq
+      case 117: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1018,7 +1032,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 115: // I64Ne
+      case 118: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1026,7 +1040,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 116: // I64LtS
+      case 119: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1034,7 +1048,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 117: // I64LtU
+      case 120: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1042,7 +1056,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 118: // I64GtS
+      case 121: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1050,7 +1064,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 119: // I64GtU
+      case 122: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1058,7 +1072,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 120: // I64LeS
+      case 123: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1066,7 +1080,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 121: // I64LeU
+      case 124: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1074,7 +1088,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 122: // I64GeS
+      case 125: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1082,7 +1096,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 123: // I64GeU
+      case 126: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1090,7 +1104,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 124: // I64EqImm
+      case 127: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1099,7 +1113,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 125: // I64NeImm
+      case 128: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1108,7 +1122,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 126: // I64LtSImm
+      case 129: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1117,7 +1131,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 127: // I64LtUImm
+      case 130: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1126,7 +1140,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 128: // I64GtSImm
+      case 131: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1135,7 +1149,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 129: // I64GtUImm
+      case 132: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1144,7 +1158,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 130: // I64LeSImm
+      case 133: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1153,7 +1167,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 131: // I64LeUImm
+      case 134: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1162,7 +1176,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 132: // I64GeSImm
+      case 135: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1171,7 +1185,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 133: // I64GeUImm
+      case 136: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1180,39 +1194,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 134: // I64Clz
+      case 137: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 135: // I64Ctz
+      case 138: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 136: // I64Popcnt
+      case 139: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 137: // I64Extend8S
+      case 140: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 138: // I64Extend16S
+      case 141: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 139: // I64Extend32S
+      case 142: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 140: // I64ExtendI32S
+      case 143: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 141: // I64ExtendI32U
+      case 144: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 142: // I64Add
+      case 145: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1221,7 +1235,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 143: // I64Sub
+      case 146: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1230,7 +1244,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 144: // I64Mul
+      case 147: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1239,7 +1253,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 145: // I64DivS
+      case 148: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1248,7 +1262,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 146: // I64DivU
+      case 149: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1257,7 +1271,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 147: // I64RemS
+      case 150: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1266,7 +1280,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 148: // I64RemU
+      case 151: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1275,7 +1289,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 149: // I64And
+      case 152: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1284,7 +1298,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 150: // I64Or
+      case 153: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1293,7 +1307,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 151: // I64Xor
+      case 154: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1302,7 +1316,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 152: // I64Shl
+      case 155: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1311,7 +1325,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 153: // I64ShrS
+      case 156: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1320,7 +1334,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 154: // I64ShrU
+      case 157: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1329,7 +1343,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 155: // I64Rotl
+      case 158: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1338,7 +1352,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 156: // I64Rotr
+      case 159: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1347,7 +1361,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 157: // I64AddImm
+      case 160: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1357,7 +1371,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 158: // I64MulImm
+      case 161: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1367,7 +1381,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 159: // I64AndImm
+      case 162: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1377,7 +1391,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 160: // I64OrImm
+      case 163: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1387,7 +1401,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 161: // I64XorImm
+      case 164: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1397,7 +1411,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 162: // I64ShlImm
+      case 165: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1406,7 +1420,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 163: // I64ShrSImm
+      case 166: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1415,7 +1429,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 164: // I64ShrUImm
+      case 167: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1424,7 +1438,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 165: // I64RotlImm
+      case 168: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1433,7 +1447,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 166: // I64RotrImm
+      case 169: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1442,7 +1456,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 167: // I64Add128
+      case 170: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1454,7 +1468,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 168: // I64Sub128
+      case 171: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1466,7 +1480,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 169: // I64MulWideS
+      case 172: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1476,7 +1490,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 170: // I64MulWideU
+      case 173: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1486,202 +1500,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 171: // F32Eq
+      case 174: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 172: // F32Ne
+      case 175: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 173: // F32Lt
+      case 176: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 174: // F32Gt
+      case 177: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 175: // F32Le
+      case 178: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 176: // F32Ge
+      case 179: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 177: // F32Abs
+      case 180: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 178: // F32Neg
+      case 181: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 179: // F32Ceil
+      case 182: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 180: // F32Floor
+      case 183: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 181: // F32Trunc
+      case 184: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 182: // F32Nearest
+      case 185: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 183: // F32Sqrt
+      case 186: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 184: // F32Add
+      case 187: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 185: // F32Sub
+      case 188: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 186: // F32Mul
+      case 189: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 187: // F32Div
+      case 190: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 188: // F32Min
+      case 191: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 189: // F32Max
+      case 192: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 190: // F32Copysign
+      case 193: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 191: // F64Eq
+      case 194: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 192: // F64Ne
+      case 195: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 193: // F64Lt
+      case 196: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 194: // F64Gt
+      case 197: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 195: // F64Le
+      case 198: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 196: // F64Ge
+      case 199: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 197: // F64Abs
+      case 200: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 198: // F64Neg
+      case 201: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 199: // F64Ceil
+      case 202: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 200: // F64Floor
+      case 203: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 201: // F64Trunc
+      case 204: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 202: // F64Nearest
+      case 205: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 203: // F64Sqrt
+      case 206: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 204: // F64Add
+      case 207: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 205: // F64Sub
+      case 208: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 206: // F64Mul
+      case 209: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 207: // F64Div
+      case 210: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 208: // F64Min
+      case 211: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 209: // F64Max
+      case 212: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 210: // F64Copysign
+      case 213: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1690,118 +1704,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 211: // I32TruncF32S
+      case 214: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 212: // I32TruncF32U
+      case 215: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 213: // I32TruncF64S
+      case 216: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 214: // I32TruncF64U
+      case 217: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 215: // I64TruncF32S
+      case 218: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 216: // I64TruncF32U
+      case 219: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 217: // I64TruncF64S
+      case 220: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 218: // I64TruncF64U
+      case 221: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 219: // F32ConvertI32S
+      case 222: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 220: // F32ConvertI32U
+      case 223: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 221: // F32ConvertI64S
+      case 224: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 222: // F32ConvertI64U
+      case 225: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 223: // F32DemoteF64
+      case 226: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 224: // F64ConvertI32S
+      case 227: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 225: // F64ConvertI32U
+      case 228: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 226: // F64ConvertI64S
+      case 229: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 227: // F64ConvertI64U
+      case 230: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 228: // F64PromoteF32
+      case 231: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 229: // I32TruncSatF32S
+      case 232: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 230: // I32TruncSatF32U
+      case 233: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 231: // I32TruncSatF64S
+      case 234: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 232: // I32TruncSatF64U
+      case 235: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 233: // I64TruncSatF32S
+      case 236: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 234: // I64TruncSatF32U
+      case 237: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 235: // I64TruncSatF64S
+      case 238: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 236: // I64TruncSatF64U
+      case 239: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 237: { // I32Load
+      case 240: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 238: { // I64Load
+      case 241: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1810,35 +1824,35 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 239: { // I32Load8S
+      case 242: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 240: { // I32Load8U
+      case 243: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 241: { // I32Load16S
+      case 244: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 242: { // I32Load16U
+      case 245: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 243: { // I64Load8S
+      case 246: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1848,7 +1862,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 244: { // I64Load8U
+      case 247: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1857,7 +1871,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 245: { // I64Load16S
+      case 248: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1867,7 +1881,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 246: { // I64Load16U
+      case 249: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1876,7 +1890,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 247: { // I64Load32S
+      case 250: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1886,7 +1900,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 248: { // I64Load32U
+      case 251: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1895,14 +1909,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 249: { // I32Store
+      case 252: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 250: { // I64Store
+      case 253: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -1911,42 +1925,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 251: { // I32Store8
+      case 254: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 252: { // I32Store16
+      case 255: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 253: { // I32StoreImm
+      case 256: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 254: { // I32Store8Imm
+      case 257: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 255: { // I32Store16Imm
+      case 258: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I64StoreImm
+      case 259: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -1954,11 +1968,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 257: // MemorySize
+      case 260: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 258: { // MemoryGrow
+      case 261: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -1970,7 +1984,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 259: // MemoryFill
+      case 262: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -1986,7 +2000,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 260: // MemoryCopy
+      case 263: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2003,7 +2017,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 261: // MemoryInit
+      case 264: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2021,18 +2035,18 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 262: // DataDrop
+      case 265: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 263: // TableGet
+      case 266: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 264: // TableSet
+      case 267: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2040,11 +2054,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 265: // TableSize
+      case 268: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 266: { // TableGrow
+      case 269: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2060,7 +2074,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 267: // TableFill
+      case 270: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2076,7 +2090,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 268: // TableCopy
+      case 271: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2093,7 +2107,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 269: // TableInit
+      case 272: // TableInit
         if (
           !tableInit(
             inst,
@@ -2111,11 +2125,11 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 270: // ElemDrop
+      case 273: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 271: { // Copy128
+      case 274: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2124,7 +2138,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 272: { // Select128
+      case 275: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2136,7 +2150,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 273: { // GlobalGet128
+      case 276: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2146,7 +2160,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 274: { // GlobalSet128
+      case 277: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2156,7 +2170,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 275: { // V128Const
+      case 278: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2165,7 +2179,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 276: // V128Unary
+      case 279: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2174,7 +2188,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 277: // V128Binary
+      case 280: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2184,7 +2198,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 278: // V128Ternary
+      case 281: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2195,7 +2209,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 279: // V128ExtractLane
+      case 282: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2205,7 +2219,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 280: // V128ReplaceLane
+      case 283: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2216,7 +2230,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 281: // V128Shuffle
+      case 284: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2229,7 +2243,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 282: // V128Load
+      case 285: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2240,7 +2254,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 283: // V128Store
+      case 286: // V128Store
         simdStore(
           s32,
           mview,
@@ -2250,7 +2264,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 284: // V128LoadLane
+      case 287: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2263,7 +2277,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 285: // V128StoreLane
+      case 288: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2275,7 +2289,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 286: { // Throw
+      case 289: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2300,7 +2314,7 @@ export function run(
         }
         break;
       }
-      case 287: { // ThrowRef
+      case 290: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2322,7 +2336,7 @@ export function run(
         }
         break;
       }
-      case 288: // StructNew
+      case 291: // StructNew
         if (
           !structNew(
             store,
@@ -2338,7 +2352,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 289: // StructNewDefault
+      case 292: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2353,7 +2367,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 290: // StructGet
+      case 293: // StructGet
         structGet(
           store,
           s32,
@@ -2364,7 +2378,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 291: // StructSet
+      case 294: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2375,7 +2389,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 292: // ArrayNew
+      case 295: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -2392,7 +2406,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 293: // ArrayNewDefault
+      case 296: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -2408,7 +2422,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 294: // ArrayNewFixed
+      case 297: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -2425,7 +2439,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 295: // ArrayNewData
+      case 298: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -2444,7 +2458,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 296: // ArrayNewElem
+      case 299: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -2463,7 +2477,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 297: // ArrayGet
+      case 300: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -2474,7 +2488,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 298: // ArraySet
+      case 301: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2484,11 +2498,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 299: // ArrayLen
+      case 302: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 300: // ArrayFill
+      case 303: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -2505,7 +2519,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 301: // ArrayCopy
+      case 304: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -2522,7 +2536,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 302: // ArrayInitData
+      case 305: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -2540,7 +2554,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 303: // ArrayInitElem
+      case 306: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -2558,25 +2572,25 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 304: // RefI31
+      case 307: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 305: { // I31GetS
+      case 308: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 306: { // I31GetU
+      case 309: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 307: // RefTest
+      case 310: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2585,7 +2599,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 308: // RefCast
+      case 311: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2594,7 +2608,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 309: { // BrOnCast
+      case 312: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2604,7 +2618,7 @@ export function run(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 310: { // BrOnCastFail
+      case 313: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2614,7 +2628,7 @@ export function run(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 311: // AtomicLoad
+      case 314: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2625,7 +2639,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 312: // AtomicStore
+      case 315: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -2636,7 +2650,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 313: // AtomicRmw
+      case 316: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -2648,7 +2662,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 314: // AtomicCmpxchg
+      case 317: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -2661,7 +2675,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 315: // AtomicWait
+      case 318: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -2673,7 +2687,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 316: // AtomicNotify
+      case 319: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -2681,13 +2695,13 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 317: { // Index64
+      case 320: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 318: { // SizeToI64
+      case 321: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2695,7 +2709,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 319: // LoadMem
+      case 322: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2706,7 +2720,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 320: // StoreMem
+      case 323: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -2717,11 +2731,11 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 321: // MemorySizeMem
+      case 324: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 322: { // MemoryGrowMem
+      case 325: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2741,7 +2755,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 323: // MemoryFillMem
+      case 326: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -2757,7 +2771,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 324: // MemoryCopyMem
+      case 327: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -2774,7 +2788,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 325: // MemoryInitMem
+      case 328: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -2792,7 +2806,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 326: // V128LoadMem
+      case 329: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2803,7 +2817,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 327: // V128StoreMem
+      case 330: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -2813,7 +2827,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 328: // V128LoadLaneMem
+      case 331: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2826,7 +2840,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 329: // V128StoreLaneMem
+      case 332: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -214,6 +214,9 @@ const TAIL_CALL = `
     if (code[pc] === #ReturnCall) {
       callee = inst.funcs[$1];
       base = $2;
+    } else if (code[pc] === #ReturnCallRef) {
+      callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
+      base = (fp + code[(pc + 2) | 0]) | 0;
     } else {
       callee = indirectCallee(
         store,
@@ -339,6 +342,10 @@ const ROWS = {
       callee = inst.funcs[$1];
       base = $2;
       pc = (pc + 3) | 0;
+    } else if (code[pc] === #CallRef) {
+      callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
+      base = (fp + code[(pc + 2) | 0]) | 0;
+      pc = (pc + 3) | 0;
     } else {
       callee = indirectCallee(
         store,
@@ -384,8 +391,13 @@ const ROWS = {
   `,
   ),
   CallIndirect: sameCase("xxrr", "Call"),
+  /** `call_ref`: the reference's slot, the arguments' base slot. */
+  CallRef: sameCase("rr", "Call"),
   ReturnCall: jump("xr", TAIL_CALL),
   ReturnCallIndirect: sameCase("xxrr", "ReturnCall"),
+  ReturnCallRef: sameCase("rr", "ReturnCall"),
+  /** `ref.as_non_null`, checked in place: the reference stays where it is. */
+  RefAsNonNull: op("r", "if (s32[$1] === 0) throw trap(TrapCode.NullReference);"),
   Nop: op("", ""),
   // Pays the fuel of the segment it starts (see fuel.ts); only emitted when fuel is metered.
   ConsumeFuel: jump(

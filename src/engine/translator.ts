@@ -623,6 +623,26 @@ class FuncTranslator {
         return this.#returnCall(r.index);
       case Op.ReturnCallIndirect:
         return this.#returnCallIndirect(r.index, r.index2);
+      case Op.CallRef:
+        return this.#callRef(r.index, false);
+      case Op.ReturnCallRef:
+        return this.#callRef(r.index, true);
+      case Op.RefAsNonNull:
+        // Checked where it is: the value does not move.
+        return this.#code.op1(I.RefAsNonNull, this.#use(s.height - 1));
+      case Op.RefEq: {
+        // References are handles: equal references have equal handles (i31 included).
+        const b = this.#use(s.height - 1), a = this.#use(s.height - 2);
+        this.#pop(2);
+        this.#beginResult(I.I32Eq);
+        this.#code.emit(a);
+        this.#code.emit(b);
+        return this.#endResult();
+      }
+      case Op.BrOnNull:
+        return this.#brOnNull(r.index);
+      case Op.BrOnNonNull:
+        return this.#brOnNonNull(r.index);
       case Op.Drop:
         return s.pop();
       case Op.Select:
@@ -1353,6 +1373,25 @@ class FuncTranslator {
   }
 
   /**
+   * `call_ref $t` / `return_call_ref $t`: the arguments, then the reference, on top of the stack;
+   * as `call_indirect` without its table and signature checks (validation proved the type).
+   */
+  #callRef(typeIndex: number, tail: boolean): void {
+    const type = this.#module.types[typeIndex]!;
+    const s = this.#stack;
+    const ref = this.#use(s.height - 1);
+    const base = s.height - 1 - type.params.length;
+    this.#materialiseRange(base, s.height - 1);
+    if (tail) {
+      this.#code.op2(I.ReturnCallRef, ref, this.#slot(base));
+      return this.#setUnreachable();
+    }
+    this.#pop(type.params.length + 1);
+    this.#code.op2(I.CallRef, ref, this.#slot(base));
+    this.#pushTemps(type.results);
+  }
+
+  /**
    * Emits the function's return, with its results on top of the stack. Emits moves only and
    * leaves the entries as they are, since it also runs on conditional paths (`br_if`).
    */
@@ -1630,6 +1669,43 @@ class FuncTranslator {
 
   #brIf(depth: number): void {
     this.#popCondition();
+    this.#branchOnCondition(depth);
+  }
+
+  /**
+   * `br_on_null l`: branches with the values below the reference when it is null (a handle of
+   * 0); falls through with the reference left as it was.
+   */
+  #brOnNull(depth: number): void {
+    const s = this.#stack;
+    const top = s.height - 1;
+    const slot = this.#use(top);
+    const local = s.kind[top] === LOCAL ? s.val[top]! : -1;
+    s.pop();
+    this.#condKind = COND_BRANCH;
+    this.#condOp = I.BrIfEqz;
+    this.#condArgs[0] = slot;
+    this.#condArgc = 1;
+    this.#branchOnCondition(depth);
+    // Back on the stack as it was: a local still holds it, a temporary is still in its slot
+    // (the branch's moves only write the label's slots, all below it).
+    if (local >= 0) this.#pushLocal(local);
+    else s.pushTemp(false);
+  }
+
+  /** `br_on_non_null l`: branches with the reference when it is not null, else drops it. */
+  #brOnNonNull(depth: number): void {
+    const s = this.#stack;
+    this.#condKind = COND_BRANCH;
+    this.#condOp = I.BrIfNez;
+    this.#condArgs[0] = this.#use(s.height - 1);
+    this.#condArgc = 1;
+    this.#branchOnCondition(depth);
+    s.pop();
+  }
+
+  /** Emits the branch of `#condOp` (see `#popCondition`) to label `depth`. */
+  #branchOnCondition(depth: number): void {
     if (this.#condKind === COND_NEVER) return;
     if (this.#condKind === COND_ALWAYS) return this.#br(depth);
     const frame = this.#frame(depth);

@@ -634,12 +634,13 @@ export function valFits(v: Val, t: ValType, store?: Store): boolean {
   if (TYPES.topOf(want.heap) !== TYPES.topOf(refInfo(v.type)!.heap)) return false;
   const ref = v.value;
   if (ref === null) return want.nullable;
-  // Every non-null extern value is a `(ref extern)` (the hierarchy has no other such type).
-  if (valRepr(t) === "externref") return want.heap === HeapCode.Extern;
+  // A non-null value of the hierarchy's top type: an `externref` value is a `(ref extern)`.
+  if (want.heap === HeapCode.Extern || want.heap === HeapCode.Exn) return true;
   if (ref instanceof AnyRef && store !== undefined) {
     // An object's or i31's own type decides, as `ref.test` would.
     return refTest(storeInner(store), anyRefHandle(store, ref), want.heap, 0);
   }
-  if (valRepr(t) !== "funcref" || store === undefined || !funcs.is(ref)) return false;
-  return TYPES.heapSub(funcs.entity(store, ref as Func).typeId, want.heap);
+  if (valRepr(t) !== "funcref" || !funcs.is(ref)) return false;
+  if (want.heap === HeapCode.Func) return true;
+  return store !== undefined && TYPES.heapSub(funcs.entity(store, ref as Func).typeId, want.heap);
 }

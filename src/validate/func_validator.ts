@@ -376,13 +376,13 @@ export class FuncValidator {
       case Imm.TableInit: {
         // The binary order is elem then table; the spec checks the table first.
         const tableType = this.#table(reader.index2);
-        if (this.#elem(reader.index) !== tableType) this.#fail("type mismatch");
+        if (!TYPES.valSub(this.#elem(reader.index), tableType)) this.#fail("type mismatch");
         if (this.#tableAddr(reader.index2) === "i64") this.#wide = 0b1;
         return;
       }
       case Imm.TableCopy: {
         const dst = this.#table(reader.index);
-        if (this.#table(reader.index2) !== dst) this.#fail("type mismatch");
+        if (!TYPES.valSub(this.#table(reader.index2), dst)) this.#fail("type mismatch");
         this.#wide = copyWidth(
           this.#tableAddr(reader.index) === "i64",
           this.#tableAddr(reader.index2) === "i64",

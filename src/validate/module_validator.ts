@@ -127,7 +127,8 @@ class ModuleValidator {
       const at = this.#entityOffset("table", i);
       this.#tableType(type, at);
       const init = m.tableInits[i];
-      if (init !== undefined) this.#consts.validate(init, type.element);
+      // A table's initialiser reads imported globals only (as Wasm 3.0's tables come first).
+      if (init !== undefined) this.#consts.validate(init, type.element, m.importedGlobals);
       else if (!defaultable(type.element)) this.#fail("type mismatch", at);
     }
     if (m.tables.length > 1) {

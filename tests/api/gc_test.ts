@@ -135,7 +135,11 @@ Deno.test("gc api: globals, tables, host functions and exception payloads hold A
   // Host-made globals and tables of anyref.
   const hostGlobal = new Global(store, Val.anyref(p!.value as AnyRef), "var");
   assert.strictEqual(hostGlobal.get(store).value, p!.value);
-  const hostTable = new Table(store, new TableType({ element: "anyref", minimum: 2 }), Val.anyref(null));
+  const hostTable = new Table(
+    store,
+    new TableType({ element: "anyref", minimum: 2 }),
+    Val.anyref(null),
+  );
   hostTable.set(store, 0, Val.i31ref(9));
   assert.equal((hostTable.get(store, 0)!.value as AnyRef).i31Value, 9);
   // A host function taking and returning anyref.

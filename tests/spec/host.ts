@@ -415,11 +415,28 @@ function NO_TYPED_REFS_AND(switches: Record<string, boolean>): Record<string, bo
  * binary tests expect 2.0's limits encoding, which memory64 changes, and import kind 4 to be
  * malformed, which tags make valid); exception-handling is Wasm 2.0 plus exceptions (memory
  * index bytes and limits flags malformed); threads forked from Wasm 1.0 and expects "multiple
- * tables" and "multiple memories" to be invalid.
+ * tables" and "multiple memories" to be invalid; function-references forked before GC (a type
+ * outside `rec` may not name itself), extended-const, multi-memory, memory64 and tags (its binary
+ * tests expect their encodings to be malformed), gc likewise but with GC; extended-const and the older folders predate
+ * Wasm 3.0's `global.get` of defined globals in constant expressions, which comes with typed
+ * references here.
  */
 export const FOLDER_SWITCHES: Readonly<Record<string, Readonly<Record<string, boolean>>>> = {
   "custom-page-sizes": { wasmCustomPageSizes: true },
   "extended-const": NO_TYPED_REFS_AND({}),
+  gc: {
+    wasmExtendedConst: false,
+    wasmMultiMemory: false,
+    wasmMemory64: false,
+    wasmExceptions: false,
+  },
+  "function-references": {
+    wasmExtendedConst: false,
+    wasmGc: false,
+    wasmMultiMemory: false,
+    wasmMemory64: false,
+    wasmExceptions: false,
+  },
   "multi-memory": NO_TYPED_REFS_AND({ wasmMemory64: false, wasmExceptions: false }),
   "exception-handling": NO_TYPED_REFS_AND({ wasmMultiMemory: false, wasmMemory64: false }),
   threads: NO_TYPED_REFS_AND({
