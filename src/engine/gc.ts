@@ -85,6 +85,8 @@ export const GC_COLLECT_MIN = 4096;
  * rather than exhausting the host (2^27: 512 MiB of i32s).
  */
 export const MAX_ARRAY_LENGTH = 1 << 27;
+/** The most bytes an array's elements may take (a v128 array stops at 2^26 elements). */
+export const MAX_ARRAY_BYTES = 1 << 30;
 
 // Storage kinds of fields and array elements. The translator writes them into the code as
 // immediates: the `_S` kinds are the packed reads of `struct.get_s` / `array.get_s`.
@@ -565,7 +567,19 @@ function elemWords(kind: number): number {
 
 /** A new, default-filled element store for `n` elements of storage `kind`. */
 function newData(kind: number, n: number): ArrayData {
-  if (n > MAX_ARRAY_LENGTH) throw trap(TrapCode.AllocationTooLarge);
+  // References take a pointer each (8 bytes at most).
+  const size = KIND_BYTES[kind] || 8;
+  if (n > MAX_ARRAY_LENGTH || n * size > MAX_ARRAY_BYTES) throw trap(TrapCode.AllocationTooLarge);
+  try {
+    return allocData(kind, n);
+  } catch (e) {
+    // The host could not allocate it: a trap, never a host RangeError.
+    if (e instanceof RangeError) throw trap(TrapCode.AllocationTooLarge);
+    throw e;
+  }
+}
+
+function allocData(kind: number, n: number): ArrayData {
   switch (kind) {
     case ST_I8:
       return new Uint8Array(n);

@@ -139,6 +139,11 @@ Deno.test("gc: arrays: new, get, set, fill, copy (overlapping), bounds and null 
     trapCode(() => arrayNewDefault(store, array(ST_I8), s32, 0, MAX_ARRAY_LENGTH + 1, null)),
     TrapCode.AllocationTooLarge,
   );
+  // Within the element bound but not the byte bound: 2^27 v128s would be 2 GiB.
+  assert.deepStrictEqual(
+    trapCode(() => arrayNewDefault(store, array(ST_V128), s32, 0, MAX_ARRAY_LENGTH, null)),
+    TrapCode.AllocationTooLarge,
+  );
   // i64 elements from consecutive slots, and packed i8 elements read both ways.
   s32.set([1, 2, 0, 0, 3, 4], 20);
   arrayNewFixed(store, array(ST_I64), s32, 0, 2, 20, null);
