@@ -249,8 +249,13 @@ export class GcHeap {
   #free: number[] = [];
   /** The size of `objs` past which the next allocation collects first. */
   #limit = GC_COLLECT_MIN;
-  /** The host values already given a `HostRef` (objects only), so they keep one identity. */
+  /**
+   * The host values already given a `HostRef`, so that each keeps one identity: objects weakly;
+   * other values (numbers, strings, ...) in a map, so that a host passing the same number again
+   * and again adds no entries (without `Config.wasmGc` nothing is ever collected).
+   */
   readonly #hostRefs = new WeakMap<object, HostRef>();
+  readonly #primitiveRefs = new Map<unknown, HostRef>();
   /** Globals and tables that may hold handles of this heap. */
   readonly holders: (GlobalEntity | TableEntity)[] = [];
   /** Instances whose element segments may hold handles of this heap. */
@@ -306,7 +311,7 @@ export class GcHeap {
 
   /**
    * The handle of a host value as an `externref`: null is 0; anything else is a `HostRef` (one per
-   * object, so the same object is the same reference while Wasm holds it).
+   * value, so the same value is the same reference).
    */
   externHandle(value: unknown): number {
     if (value === null) return 0;
@@ -314,7 +319,10 @@ export class GcHeap {
     if (typeof value === "object" || typeof value === "function") {
       ref = this.#hostRefs.get(value as object);
       if (ref === undefined) this.#hostRefs.set(value as object, ref = new HostRef(value));
-    } else ref = new HostRef(value);
+    } else {
+      ref = this.#primitiveRefs.get(value);
+      if (ref === undefined) this.#primitiveRefs.set(value, ref = new HostRef(value));
+    }
     return this.handleOf(ref);
   }
 

@@ -253,5 +253,9 @@ Deno.test("gc: the collector frees handles no root holds, keeps rooted ones and 
   const h = store.externHandle(value);
   assert.strictEqual((gc.object(h) as HostRef).value, value);
   assert.deepStrictEqual(store.externHandle(value), h);
+  // So does a primitive one: passing 42 again and again adds no entries.
+  const n = gc.objs.length;
+  for (let i = 0; i < 100; i++) store.externHandle(42);
+  assert.deepStrictEqual(gc.objs.length, n + 1);
   st.clear();
 });
