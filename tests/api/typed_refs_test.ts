@@ -218,22 +218,9 @@ Deno.test("typed refs: call_indirect accepts a declared subtype, traps on a supe
   const elems = section(9, vec([[0x00, 0x41, 0x00, 0x0b, ...vec([[0], [1]])]]));
   // call (param i32): call_indirect (type $t0) for index 0 and 1; then (type $t1) for local 0.
   const call = [
-    0x41,
-    0x00,
-    0x11,
-    0x00,
-    0x00,
-    0x41,
-    0x01,
-    0x11,
-    0x00,
-    0x00,
-    0x20,
-    0x00,
-    0x11,
-    0x01,
-    0x00,
-    0x0b,
+    ...[0x41, 0x00, 0x11, 0x00, 0x00], // call_indirect (type $t0) (i32.const 0)
+    ...[0x41, 0x01, 0x11, 0x00, 0x00], // call_indirect (type $t0) (i32.const 1)
+    ...[0x20, 0x00, 0x11, 0x01, 0x00, 0x0b], // call_indirect (type $t1) (local.get 0)
   ];
   const bytes = mod(
     types,
