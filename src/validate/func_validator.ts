@@ -1028,7 +1028,7 @@ export class FuncValidator {
 
   #numericElement(id: number): void {
     const s = this.#element(id).storage;
-    if (isRefType(s as ValType) && s !== "i8" && s !== "i16") {
+    if (s !== "i8" && s !== "i16" && isRefType(s)) {
       this.#fail("array type is not numeric or vector");
     }
   }
