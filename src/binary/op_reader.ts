@@ -61,6 +61,11 @@ export function valTypeOf(byte: number): ValType | null {
   }
 }
 
+/** Whether `byte` is the one-byte shorthand of a GC reference type (not func, extern, exn). */
+function isGcShorthand(byte: number): boolean {
+  return byte >= 0x6a && byte <= 0x74 && byte !== 0x70 && byte !== 0x6f;
+}
+
 /** Whether `code` (a negative s7) is an abstract heap type. */
 function isAbsHeap(code: number): boolean {
   return (code >= HeapCode.Exn && code <= HeapCode.Func) ||
@@ -174,7 +179,10 @@ export class OpReader extends BinaryReader {
   /** Whether memarg offsets are u64 (memory64 proposal); u32 otherwise. */
   memory64 = false;
 
-  /** Sets `multiMemory` and `memory64` from the enabled features. */
+  /**
+   * Sets `multiMemory`, `memory64`, `typedRefs` and `gc` from the enabled features, and the
+   * module's canonical type ids when given.
+   */
   configure(
     features: {
       readonly wasmMultiMemory: boolean;
@@ -233,9 +241,7 @@ export class OpReader extends BinaryReader {
     if (t === null) {
       this.fail(b & 0x80 ? "integer representation too long" : "malformed value type", at);
     }
-    if (!this.gc && b !== 0x70 && b !== 0x6f && b !== 0x69 && b < 0x7b) {
-      this.fail("malformed value type", at);
-    }
+    if (!this.gc && isGcShorthand(b)) this.fail("malformed value type", at);
     return t;
   }
 
@@ -333,12 +339,8 @@ export class OpReader extends BinaryReader {
           this.blockType = BLOCK_REF_BASE - i;
           return;
         }
-        if (
-          b0 >= 0x69 && b0 <= 0x74 && valTypeOf(b0) !== null && !this.gc && b0 !== 0x70 &&
-          b0 !== 0x6f && b0 !== 0x69
-        ) {
-          this.fail("malformed value type", at);
-        }
+        // The GC shorthands (anyref, i31ref, nullref, ...) are value types only with GC.
+        if (!this.gc && isGcShorthand(b0)) this.fail("malformed value type", at);
         const single = this.pos < this.end && (this.bytes[this.pos]! & 0xc0) === 0x40;
         this.blockType = this.s33();
         if (this.blockType < 0 && this.blockType !== BLOCK_EMPTY) {

@@ -15,6 +15,7 @@
  * @module
  */
 
+import { TYPES } from "../core/type_registry.ts";
 import type { FuncType, GlobalType, MemoryType, TableType } from "../core/types.ts";
 import type { ModuleDecl } from "../binary/module.ts";
 import type { CompiledFunc } from "./code_map.ts";
@@ -267,8 +268,12 @@ export class HostFuncEntity {
 
 /** An exception tag: its identity is what a `catch` compares. */
 export class TagEntity {
-  /** @param type the payload types as a function type's parameters (no results) */
-  constructor(readonly type: FuncType) {}
+  /**
+   * @param type the payload types as a function type's parameters (no results)
+   * @param typeId the canonical id of that function type (`core/type_registry.ts`): tags match
+   *   at link time by type identity, which for types in recursion groups is more than shape
+   */
+  constructor(readonly type: FuncType, readonly typeId: number = TYPES.funcTypeId(type)) {}
 }
 
 /**

@@ -108,7 +108,8 @@ function importMatches(module: Module, imp: ImportDecl, entity: ExternEntity): b
         : TYPES.valSub(have.content, want.content);
     }
     case "tag":
-      return (entity as TagEntity).type.equals(moduleDecl(module).types[imp.typeIndex]!);
+      // Tag types match exactly: the same canonical type, not just the same shape.
+      return (entity as TagEntity).typeId === moduleDecl(module).typeIds[imp.typeIndex]!;
   }
 }
 
@@ -192,7 +193,8 @@ export function instantiateModule(
     }
   });
   for (let i = decl.importedTags; i < decl.tags.length; i++) {
-    instance.tags.push(new TagEntity(decl.types[decl.tags[i]!]!));
+    const typeIndex = decl.tags[i]!;
+    instance.tags.push(new TagEntity(decl.types[typeIndex]!, decl.typeIds[typeIndex]!));
   }
 
   for (let i = decl.importedFuncs; i < decl.funcTypeIndices.length; i++) {

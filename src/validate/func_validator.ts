@@ -170,8 +170,11 @@ export class FuncValidator {
     if (this.#initialised.length < nLocals) this.#initialised = new Uint8Array(nLocals);
     const initialised = this.#initialised;
     initialised.fill(1, 0, nLocals);
-    for (let i = 0; i < body.locals.length; i++) {
-      if (!defaultable(body.locals[i]!)) initialised[type.params.length + i] = 0;
+    // Without typed references every local type has a default: nothing to track.
+    if (this.#typedRefs) {
+      for (let i = 0; i < body.locals.length; i++) {
+        if (!defaultable(body.locals[i]!)) initialised[type.params.length + i] = 0;
+      }
     }
     this.#inits.length = 0;
     this.#height = 0;
@@ -1028,7 +1031,7 @@ export class FuncValidator {
 
   #numericElement(id: number): void {
     const s = this.#element(id).storage;
-    if (isRefType(s as ValType) && s !== "i8" && s !== "i16") {
+    if (s !== "i8" && s !== "i16" && isRefType(s)) {
       this.#fail("array type is not numeric or vector");
     }
   }

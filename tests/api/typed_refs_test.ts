@@ -205,3 +205,40 @@ Deno.test("typed refs: a Func is a (ref $t) value when its type matches", () => 
   assert.throws(() => global.set(store, Val.funcref(sum)), GlobalError);
   assert.throws(() => Val.default("(ref func)"), TypeError);
 });
+
+Deno.test("typed refs: call_indirect accepts a declared subtype, traps on a supertype", () => {
+  // $t0 = sub (func), $t1 = sub $t0 (func), $t2 = (func (param i32)); f0 : $t0, f1 : $t1;
+  // table [f0, f1].
+  const types = section(
+    1,
+    vec([[0x50, 0x00, ...func([], [])], [0x50, 0x01, 0x00, ...func([], [])], func([[I32]], [])]),
+  );
+  const table = section(4, vec([[0x70, 0x00, 0x02]]));
+  const exports = section(7, vec([exportFunc("call", 2)]));
+  const elems = section(9, vec([[0x00, 0x41, 0x00, 0x0b, ...vec([[0], [1]])]]));
+  // call (param i32): call_indirect (type $t0) for index 0 and 1; then (type $t1) for local 0.
+  const call = [
+    ...[0x41, 0x00, 0x11, 0x00, 0x00], // call_indirect (type $t0) (i32.const 0)
+    ...[0x41, 0x01, 0x11, 0x00, 0x00], // call_indirect (type $t0) (i32.const 1)
+    ...[0x20, 0x00, 0x11, 0x01, 0x00, 0x0b], // call_indirect (type $t1) (local.get 0)
+  ];
+  const bytes = mod(
+    types,
+    section(3, vec([[0], [1], [2]])),
+    table,
+    exports,
+    elems,
+    section(10, vec([body([], [0x0b]), body([], [0x0b]), body([], call)])),
+  );
+  for (const tier of ["interpreter", "codegen"] as const) {
+    const engine = new Engine(new Config({ wasmGc: true, executionTier: tier }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+    const run = instance.getTypedFunc<[number], void>(store, "call");
+    run.call(store, 1); // f1 is a $t1
+    assert.throws(
+      () => run.call(store, 0), // f0 is a $t0, not a $t1
+      (e: unknown) => e instanceof Trap && e.code === TrapCode.BadSignature,
+    );
+  }
+});

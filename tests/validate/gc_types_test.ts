@@ -113,28 +113,37 @@ Deno.test("types: declared supertypes, finality and the depth limit", () => {
 });
 
 Deno.test("types: a 10,000-type group and long chains validate in well under a second", () => {
-  // Each struct refers to the next (a cycle through the whole group), so the group is one unit.
+  // Each try registers new types (its own leaf field type), so each measures the first
+  // registration; the fastest try counts, so a busy machine does not fail the test, a slow
+  // (quadratic) algorithm does.
   const n = 10_000;
-  const big = rec(...Array.from({ length: n }, (_, i) => struct(field(refNull((i + 1) % n)))));
-  // Many chains of depth 63 side by side: their subtype checks each read one chain entry.
-  const chains: number[][] = [];
-  for (let c = 0; c < 100; c++) {
-    const root = c * 64;
-    chains.push(sub([], struct(field([I32]))));
-    for (let d = 1; d < 64; d++) chains.push(sub([root + d - 1], struct(field([I32]))));
+  const leaves = [[I32], [0x7e], [0x7d], [0x7c], [0x7b]];
+  let best = Infinity;
+  for (const leaf of leaves) {
+    // Each struct refers to the next (a cycle through the whole group), so the group is one unit.
+    const big = rec(
+      ...Array.from({ length: n }, (_, i) => struct(field(refNull((i + 1) % n)), field(leaf))),
+    );
+    // 100 chains of depth 63 side by side: each subtype check reads one chain entry.
+    const chains: number[][] = [];
+    for (let c = 0; c < 100; c++) {
+      const root = c * 64;
+      chains.push(sub([], struct(field(leaf))));
+      for (let d = 1; d < 64; d++) chains.push(sub([root + d - 1], struct(field(leaf))));
+    }
+    const bytes = mod(types(big));
+    const started = performance.now();
+    const decl = compile(bytes);
+    const chainDecl = compile(mod(types(...chains)));
+    best = Math.min(best, performance.now() - started);
+    assert.equal(decl.typeIds.length, n);
+    assert.equal(TYPES.chain(chainDecl.typeIds[63]!).length, 64);
+    // Registered again, the group is found by its key: the same ids.
+    assert.deepEqual(compile(bytes).typeIds, decl.typeIds);
+    if (best < 250) break;
   }
-  const bytes = mod(types(big));
-  const chainBytes = mod(types(...chains));
-  const started = performance.now();
-  const decl = compile(bytes);
-  const chainDecl = compile(chainBytes);
-  const ms = performance.now() - started;
-  assert.equal(decl.typeIds.length, n);
-  assert.equal(TYPES.chain(chainDecl.typeIds[63]!).length, 64);
-  // Measured about 60 ms on the shared 2-core machine; a quadratic algorithm takes seconds.
-  assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
-  // Registered again, the group is found by its key: the same ids.
-  assert.deepEqual(compile(bytes).typeIds, decl.typeIds);
+  // Measured 80-500 ms a try on the shared 2-core machine; a quadratic algorithm takes minutes.
+  assert.ok(best < 1000, `took ${best.toFixed(0)} ms`);
 });
 
 /** A module with type 0 `(func)` and one function of type 1 `params -> results` with `locals`. */
