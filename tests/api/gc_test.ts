@@ -240,3 +240,45 @@ Deno.test("gc: a dropped store frees its objects (FinalizationRegistry, --expose
     await Deno.remove(wasm);
   }
 });
+
+Deno.test("gc: a suspended call's structs survive collections while it waits, both tiers", async (t) => {
+  const text = `(module
+    (type $box (struct (field i32)))
+    (import "env" "wait" (func $wait))
+    (func (export "hold") (param i32) (result i32)
+      (local $a (ref null $box)) (local $b (ref null $box))
+      (local.set $a (struct.new $box (local.get 0)))
+      (local.set $b (struct.new $box (i32.add (local.get 0) (i32.const 1))))
+      (call $wait)
+      (i32.add (struct.get $box 0 (local.get $a)) (struct.get $box 0 (local.get $b))))
+    (func (export "churn") (param $n i32)
+      (loop $l
+        (drop (struct.new $box (local.get $n)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_if $l (local.get $n)))))`;
+  const module = await parse(text);
+  for (const tier of ["interpreter", "codegen"] as const) {
+    await t.step(tier, () => {
+      const engine = new Engine(new Config({ wasmGc: true, executionTier: tier }));
+      const store = new Store(engine, null);
+      const linker = new Linker(engine);
+      linker.define(
+        "env",
+        "wait",
+        new Func(store, new FuncType([], []), () => {
+          throw new Error("suspend");
+        }),
+      );
+      const instance = linker.instantiate(store, new Module(engine, module));
+      const call = instance.getFunc(store, "hold")!.callResumable(store, [Val.i32(20)]);
+      assert.equal(call.kind, "hostTrap");
+      // Meanwhile another call allocates enough to collect many times.
+      instance.getFunc(store, "churn")!.call(store, [Val.i32(20 * GC_COLLECT_MIN)]);
+      assert.ok(storeInner(store).gc.collections >= 5);
+      if (call.kind !== "hostTrap") return;
+      const done = call.resume(store, []);
+      assert.ok(done.kind === "finished");
+      assert.equal(done.results[0]!.value, 41);
+    });
+  }
+});
