@@ -38,11 +38,16 @@ export class ConstExprValidator {
   /**
    * Checks that `expr` is a constant expression producing exactly one value of type `expected`.
    *
-   * As in Wasm 2.0, `global.get` may only read imported immutable globals. With extended-const
-   * on, `i32`/`i64` `add`, `sub` and `mul` are constant too.
+   * In Wasm 2.0, `global.get` may only read imported immutable globals; with typed references
+   * (Wasm 3.0), the first `visibleGlobals` (a global's initialiser: the globals before it). With
+   * extended-const on, `i32`/`i64` `add`, `sub` and `mul` are constant too; with GC, `ref.i31`,
+   * `struct.new(_default)`, `array.new(_default/_fixed)`, `any.convert_extern` and
+   * `extern.convert_any`.
    *
    * @param expr the expression's byte range
-   * @param expected the type it must produce
+   * @param expected the type it must produce (the result may be a subtype)
+   * @param visibleGlobals how many globals `global.get` may read with typed references (default:
+   *   all of them)
    * @throws {ValidationError} "constant expression required" for a non-constant instruction,
    *   "unknown global N" / "unknown function N" for bad indices, else "type mismatch" for the
    *   wrong result (the spec checks constness of the whole sequence before typing it).
@@ -50,10 +55,8 @@ export class ConstExprValidator {
   validate(expr: ConstExpr, expected: ValType, visibleGlobals?: number): void {
     const m = this.#ctx.module;
     // Wasm 3.0 (with typed references) lets `global.get` read any earlier immutable global.
-    this.#visibleGlobals = visibleGlobals !== undefined && this.#typedRefs
-      ? visibleGlobals
-      : this.#typedRefs
-      ? m.globalTypes.length
+    this.#visibleGlobals = this.#typedRefs
+      ? visibleGlobals ?? m.globalTypes.length
       : m.importedGlobals;
     const reader = this.#reader;
     reader.pos = expr.start;
