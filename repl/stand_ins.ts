@@ -6,6 +6,7 @@
  * @module
  */
 
+import { valRepr } from "../src/core/type_registry.ts";
 import { type FuncType, Val, type ValType } from "../mod.ts";
 import { ReplError } from "./repl_error.ts";
 
@@ -66,7 +67,7 @@ export class AwaitRequest extends Error {
 
 /** The zero value of a type (what stand-ins return until told otherwise). */
 export function zeroValue(type: ValType): Val {
-  switch (type) {
+  switch (valRepr(type)) {
     case "i32":
       return Val.i32(0);
     case "i64":
@@ -83,6 +84,8 @@ export function zeroValue(type: ValType): Val {
       return Val.externref(null);
     case "exnref":
       return Val.exnref(null);
+    case "anyref":
+      throw new ReplError(`The REPL cannot handle ${type} values yet`);
   }
 }
 
@@ -103,7 +106,7 @@ function jsToVal(x: unknown, type: ValType, key: string): Val {
   if (x instanceof Val) return x;
   const fail = () =>
     new ReplError(`${key} returned ${String(x)} (${typeof x}), which is not ${article(type)}`);
-  switch (type) {
+  switch (valRepr(type)) {
     case "i32":
       if (typeof x === "number" || typeof x === "boolean") return Val.i32(Number(x) | 0);
       if (typeof x === "bigint") return Val.i32(Number(BigInt.asIntN(32, x)));
@@ -129,6 +132,8 @@ function jsToVal(x: unknown, type: ValType, key: string): Val {
     case "exnref":
       if (x === null || x === undefined) return Val.exnref(null);
       throw fail();
+    case "anyref":
+      throw new ReplError(`The REPL cannot handle ${type} values yet`);
   }
 }
 

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { type Func, Val, type ValType } from "../mod.ts";
+import { valRepr } from "../src/core/type_registry.ts";
+import { AnyRef, type Func, Val, type ValType } from "../mod.ts";
 import { formatF32Bits, formatF64Bits, parseF32Bits, parseF64Bits } from "./float_text.ts";
 import type { RefHandles } from "./ref_handles.ts";
 import { ReplError } from "./repl_error.ts";
@@ -86,7 +87,7 @@ export function parseValue(
   const text = tokens[at];
   if (text === undefined) throw new ReplError(`Expected a ${type} value`);
   const bad = (hint: string) => new ReplError(`Expected ${hint}, got '${text}'`);
-  switch (type) {
+  switch (valRepr(type)) {
     case "i32": {
       const n = parseInteger(text, 32);
       if (n === null) throw bad("an i32 (decimal or 0x hex, -2^31 to 2^32-1)");
@@ -116,6 +117,15 @@ export function parseValue(
     case "exnref":
       if (text === "null") return { value: Val.exnref(null), used: 1 };
       throw bad("null (an exnref argument can only be null)");
+    case "anyref": {
+      // null, a handle a result printed (`#3`), or `i31:N`
+      if (text === "null") return { value: Val.anyref(null), used: 1 };
+      const i31 = /^i31:(-?\d+)$/.exec(text);
+      if (i31 !== null) return { value: Val.anyref(AnyRef.i31(Number(i31[1]))), used: 1 };
+      const ref = parseHandle(text, ctx);
+      if (ref instanceof AnyRef) return { value: Val.anyref(ref), used: 1 };
+      throw bad("null, i31:N or a handle like #1 of a struct or array");
+    }
   }
 }
 
@@ -219,7 +229,7 @@ function parseExternRef(text: string, ctx: ValueContext): unknown {
 
 /** Prints a value without its type: `42`, `-0`, `nan:0x1`, `i32x4 0x... `, `null`, `#2`. */
 export function formatValue(value: Val, refs: RefHandles): string {
-  switch (value.type) {
+  switch (valRepr(value.type)) {
     case "i32":
     case "i64":
       return String(value.value);
@@ -235,6 +245,11 @@ export function formatValue(value: Val, refs: RefHandles): string {
       return formatExtern(value.value, refs);
     case "exnref":
       return value.value === null ? "null" : "exception";
+    case "anyref": {
+      const ref = value.value as AnyRef | null;
+      if (ref === null) return "null";
+      return ref.kind === "i31" ? `i31:${ref.i31Value}` : `#${refs.handleOf(ref)}`;
+    }
   }
 }
 

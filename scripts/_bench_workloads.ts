@@ -24,6 +24,8 @@ export interface Workload {
   importsHostAdd?: boolean;
   /** Whether it uses exception handling (wabt's `exceptions`, `Config.wasmExceptions`). */
   exceptions?: boolean;
+  /** Whether it uses GC (`Config.wasmGc`; assembled with wasm-tools, which wabt cannot). */
+  gc?: boolean;
 }
 
 /** Multiplies the base size by `scale`, for workloads whose time is linear in their argument. */
@@ -64,6 +66,7 @@ export const WORKLOADS: readonly Workload[] = [
   { name: "vec_float_scalar", file: "vec_float_scalar.wasm", size: linear(2500) },
   { name: "vec_bytes", file: "vec_bytes.wasm", size: linear(100) },
   { name: "vec_bytes_scalar", file: "vec_bytes_scalar.wasm", size: linear(100) },
+  { name: "binary-trees", file: "binary_trees.wat", size: linear(300), gc: true },
 ];
 
 const BENCH_DIR = new URL("../bench/", import.meta.url);
@@ -72,8 +75,12 @@ const BENCH_DIR = new URL("../bench/", import.meta.url);
 export async function loadWorkloadBytes(workload: Workload): Promise<Uint8Array> {
   const url = new URL(workload.file, BENCH_DIR);
   if (workload.file.endsWith(".wasm")) return await Deno.readFile(url);
-  const wabt = await wabtInit();
   const text = await Deno.readTextFile(url);
+  if (workload.gc) {
+    const { parse } = await import("@bytecodealliance/jco-transpile/wasm-tools");
+    return await parse(text);
+  }
+  const wabt = await wabtInit();
   const module = wabt.parseWat(workload.file, text, { exceptions: workload.exceptions ?? false });
   try {
     return module.toBinary({}).buffer;

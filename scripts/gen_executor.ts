@@ -31,6 +31,7 @@ import * as simdMem from "../src/engine/simd_mem.ts";
 import * as atomics from "../src/engine/atomics.ts";
 import * as support from "../src/engine/exec_support.ts";
 import * as exceptions from "../src/engine/exceptions.ts";
+import * as gc from "../src/engine/gc.ts";
 
 /** Where the generated file goes, relative to the repository root. */
 export const EXECUTOR_PATH = "src/engine/executor.ts";
@@ -42,6 +43,7 @@ const CALLABLE: readonly [string, Record<string, unknown>][] = [
   ["./bulk_ops.ts", bulk],
   ["./entities.ts", entities],
   ["./exceptions.ts", exceptions],
+  ["./gc.ts", gc],
   ["./exec_support.ts", support],
   ["./memory_ext.ts", memoryExt],
   ["./simd.ts", simd],

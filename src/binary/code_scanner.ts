@@ -58,6 +58,8 @@ export function scanInstructions(ctx: DecodeContext, inFunction: boolean): void 
         break;
       case Op.MemoryInit:
       case Op.DataDrop:
+      case Op.ArrayNewData:
+      case Op.ArrayInitData:
         if (inFunction) ctx.usesDataIndex = true;
         break;
     }

@@ -43,9 +43,9 @@ export class DecodeContext {
    * @param features enabled proposals
    */
   constructor(bytes: Uint8Array, readonly features: WasmFeatures) {
-    this.reader = new OpReader(bytes);
-    this.reader.configure(features);
     this.module = emptyModule(bytes);
+    this.reader = new OpReader(bytes);
+    this.reader.configure(features, this.module.typeIds);
   }
 
   /** Throws a `DecodeError` at `offset` (the reader's position by default). */
@@ -58,6 +58,7 @@ function emptyModule(bytes: Uint8Array): ModuleDecl {
   return {
     bytes,
     types: [],
+    typeIds: [],
     typeOffsets: [],
     imports: [],
     funcTypeIndices: [],
@@ -65,6 +66,7 @@ function emptyModule(bytes: Uint8Array): ModuleDecl {
     funcTypeOffsets: [],
     tables: [],
     importedTables: 0,
+    tableInits: [],
     tableOffsets: [],
     memories: [],
     importedMemories: 0,

@@ -12,20 +12,25 @@ import {
   FuncType,
   GlobalType,
   MemoryType,
+  refInfo,
   type RefType,
   TableType,
   type ValType,
 } from "../core/types.ts";
+import type { FieldType, StorageType } from "../core/type_registry.ts";
 import type { DecodeContext } from "./decode_context.ts";
 import { valTypeOf } from "./op_reader.ts";
 
-/** Reads a value type. */
+/**
+ * Reads a value type (with typed function references, `0x63`/`0x64` and a heap type, whose
+ * type index becomes a canonical id: see `OpReader.heap`).
+ */
 export function readValType(ctx: DecodeContext): ValType {
   const r = ctx.reader;
   const at = r.pos;
-  const b = r.u8();
-  const t = valTypeOf(b);
-  if (t === null || !valTypeEnabled(ctx, t)) {
+  const b = r.pos < r.end ? r.bytes[r.pos]! : 0;
+  const t = r.valType();
+  if (!valTypeEnabled(ctx, t)) {
     ctx.fail(b & 0x80 ? "integer representation too long" : "malformed value type", at);
   }
   return t;
@@ -35,18 +40,21 @@ export function readValType(ctx: DecodeContext): ValType {
 export function readRefType(ctx: DecodeContext): RefType {
   const r = ctx.reader;
   const at = r.pos;
-  const b = r.u8();
-  const t = valTypeOf(b);
-  if ((t !== "funcref" && t !== "externref" && t !== "exnref") || !valTypeEnabled(ctx, t)) {
+  const b = r.pos < r.end ? r.bytes[r.pos]! : 0;
+  const t = (b === 0x63 || b === 0x64) && r.typedRefs ? r.valType() : valTypeOf(r.u8());
+  if (t === null || refInfo(t) === null || !valTypeEnabled(ctx, t)) {
     ctx.fail(b & 0x80 ? "integer representation too long" : "malformed reference type", at);
   }
-  return t;
+  if (!r.gc && b !== 0x70 && b !== 0x6f && b !== 0x69 && b !== 0x63 && b !== 0x64) {
+    ctx.fail("malformed reference type", at);
+  }
+  return t as RefType;
 }
 
 function valTypeEnabled(ctx: DecodeContext, t: ValType): boolean {
   if (t === "v128") return ctx.features.wasmSimd;
   if (t === "externref") return ctx.features.wasmReferenceTypes;
-  if (t === "exnref") return ctx.features.wasmExceptions;
+  if (t === "exnref" || t === "nullexnref") return ctx.features.wasmExceptions;
   return true;
 }
 
@@ -58,9 +66,34 @@ export function readFuncType(ctx: DecodeContext): FuncType {
   if (b !== 0x60) {
     ctx.fail(b & 0x80 ? "integer representation too long" : "malformed function type", at);
   }
+  return readFuncBody(ctx);
+}
+
+/** Reads a function type's parameters and results (after its `0x60`). */
+export function readFuncBody(ctx: DecodeContext): FuncType {
   const params = readValTypes(ctx);
   const results = readValTypes(ctx);
   return new FuncType(params, results);
+}
+
+/** Reads a struct field or array element type: storage type, mutability. */
+export function readFieldType(ctx: DecodeContext): FieldType {
+  const r = ctx.reader;
+  const b = r.pos < r.end ? r.bytes[r.pos]! : 0;
+  let storage: StorageType;
+  if (b === 0x78) {
+    r.pos++;
+    storage = "i8";
+  } else if (b === 0x77) {
+    r.pos++;
+    storage = "i16";
+  } else {
+    storage = readValType(ctx);
+  }
+  const at = r.pos;
+  const mut = r.u8();
+  if (mut > 1) ctx.fail("malformed mutability", at);
+  return { storage, mutable: mut === 1 };
 }
 
 function readValTypes(ctx: DecodeContext): ValType[] {

@@ -106,7 +106,14 @@ export interface NameSection {
 export interface ModuleDecl {
   /** The module's bytes (kept so bodies and expressions can be read lazily). */
   readonly bytes: Uint8Array;
+  /**
+   * The function type of each type index; for a struct or array type (GC) the placeholder
+   * `NOT_A_FUNC_TYPE` (`section_type.ts`): check `TYPES.kind(typeIds[i])` where a function type
+   * is required.
+   */
   readonly types: FuncType[];
+  /** The canonical id of each type index (`core/type_registry.ts`). */
+  readonly typeIds: number[];
   /** Byte offset of each type entry (parallel to `types`). */
   readonly typeOffsets: number[];
   readonly imports: ImportDecl[];
@@ -122,6 +129,11 @@ export interface ModuleDecl {
   /** Every table, imported ones first. */
   readonly tables: TableType[];
   importedTables: number;
+  /**
+   * Initial value expressions of defined tables, by table index (typed function references'
+   * `0x40 0x00` form); absent: the table starts null.
+   */
+  readonly tableInits: (ConstExpr | undefined)[];
   /** Byte offset of each defined table's entry (index `i` is table `importedTables + i`). */
   readonly tableOffsets: number[];
   /** Every memory, imported ones first. */

@@ -8,7 +8,9 @@
  * @module
  */
 
-import type { RefType, ValType } from "../core/types.ts";
+import { HeapCode, type RefType, refType, type ValType } from "../core/types.ts";
+import { ValidationError } from "../core/errors.ts";
+import { recRef } from "../core/type_registry.ts";
 import { BinaryReader } from "./reader.ts";
 import { Imm, OP_INFO, opPrefix, opSub, PREFIX_ROOM, prefixed } from "./opcodes.ts";
 
@@ -39,7 +41,7 @@ for (const info of OP_INFO.values()) {
   table[opSub(info.code)] = info.imm;
 }
 
-/** Decodes a value type byte, or returns null. */
+/** Decodes a one-byte value type (numbers, vector, reference shorthands), or returns null. */
 export function valTypeOf(byte: number): ValType | null {
   switch (byte) {
     case 0x7f:
@@ -52,21 +54,42 @@ export function valTypeOf(byte: number): ValType | null {
       return "f64";
     case 0x7b:
       return "v128";
-    case 0x70:
-      return "funcref";
-    case 0x6f:
-      return "externref";
-    case 0x69:
-      return "exnref";
     default:
-      return null;
+      return byte >= 0x69 && byte <= 0x74 && isAbsHeap(byte - 0x80)
+        ? refType(true, byte - 0x80)
+        : null;
   }
 }
 
+/** Whether `byte` is the one-byte shorthand of a GC reference type (not func, extern, exn). */
+function isGcShorthand(byte: number): boolean {
+  return byte >= 0x6a && byte <= 0x74 && byte !== 0x70 && byte !== 0x6f;
+}
+
+/** Whether `code` (a negative s7) is an abstract heap type. */
+function isAbsHeap(code: number): boolean {
+  return (code >= HeapCode.Exn && code <= HeapCode.Func) ||
+    (code >= HeapCode.None && code <= HeapCode.NoExn);
+}
+
+/**
+ * Block types that are typed references (`0x63`/`0x64` forms) have no one-byte code: they are
+ * interned here and `blockType` is `BLOCK_REF_BASE - i` for the `i`-th.
+ */
+const BLOCK_REFS: ValType[] = [];
+const BLOCK_REF_INDEX = new Map<ValType, number>();
+const BLOCK_REF_BASE = -0x10000;
+
 /** The value type of a single-result block type, or null for an empty or indexed one. */
 export function blockValType(blockType: number): ValType | null {
+  if (blockType <= BLOCK_REF_BASE) return BLOCK_REFS[BLOCK_REF_BASE - blockType] ?? null;
   return blockType < 0 && blockType !== BLOCK_EMPTY ? valTypeOf(blockType + 0x80) : null;
 }
+
+/** `br_on_cast` flags: the source type is nullable (bit 0), the target type is (bit 1). */
+export const CAST_NULL_1 = 1;
+/** See `CAST_NULL_1`. */
+export const CAST_NULL_2 = 2;
 
 /** An instruction reader over `bytes[pos..end)`. */
 export class OpReader extends BinaryReader {
@@ -119,6 +142,31 @@ export class OpReader extends BinaryReader {
   /** `ref.null` type. */
   refType: RefType = "funcref";
   /**
+   * Heap type immediate (`ref.null`, `ref.test`, `ref.cast`, `br_on_cast`'s source): a
+   * `HeapCode` or a canonical type id.
+   */
+  heapType = 0;
+  /** `br_on_cast`'s target heap type. */
+  heapType2 = 0;
+  /** `br_on_cast` flags (`CAST_NULL_1`, `CAST_NULL_2`). */
+  castFlags = 0;
+  /**
+   * Canonical ids of the module's types by index (`core/type_registry.ts`): a concrete heap
+   * type reads as its id. In the type section, the types of earlier recursion groups.
+   */
+  typeIds: readonly number[] = [];
+  /**
+   * In the type section, the first index and the size of the recursion group being read (its
+   * types read as `recRef(k)`); `recBase` is -1 elsewhere.
+   */
+  recBase = -1;
+  /** See `recBase`. */
+  recSize = 0;
+  /** Whether the `(ref null? ht)` forms decode (typed function references). */
+  typedRefs = false;
+  /** Whether the GC proposal's heap types decode. */
+  gc = false;
+  /**
    * `try_table` catch clauses, three numbers each: the kind (`CATCH`, `CATCH_REF`, `CATCH_ALL`,
    * `CATCH_ALL_REF`), the tag index (-1 for the `catch_all` kinds) and the label.
    */
@@ -131,11 +179,70 @@ export class OpReader extends BinaryReader {
   /** Whether memarg offsets are u64 (memory64 proposal); u32 otherwise. */
   memory64 = false;
 
-  /** Sets `multiMemory` and `memory64` from the enabled features. */
-  configure(features: { readonly wasmMultiMemory: boolean; readonly wasmMemory64: boolean }): this {
+  /**
+   * Sets `multiMemory`, `memory64`, `typedRefs` and `gc` from the enabled features, and the
+   * module's canonical type ids when given.
+   */
+  configure(
+    features: {
+      readonly wasmMultiMemory: boolean;
+      readonly wasmMemory64: boolean;
+      readonly wasmFunctionReferences?: boolean;
+      readonly wasmGc?: boolean;
+    },
+    typeIds?: readonly number[],
+  ): this {
     this.multiMemory = features.wasmMultiMemory;
     this.memory64 = features.wasmMemory64;
+    this.gc = features.wasmGc === true;
+    this.typedRefs = this.gc || features.wasmFunctionReferences === true;
+    if (typeIds !== undefined) this.typeIds = typeIds;
     return this;
+  }
+
+  /**
+   * Reads a heap type: an abstract one's code, or a type index as its canonical id (in a
+   * recursion group of the type section, a reference into the group as `recRef(k)`).
+   *
+   * @throws {DecodeError} on an unknown abstract code
+   * @throws {ValidationError} "unknown type" on an index past the types defined so far
+   */
+  heap(): number {
+    const at = this.pos;
+    const first = this.pos < this.end ? this.bytes[this.pos]! : 0;
+    const code = this.s33();
+    if (code < 0) {
+      if (!isAbsHeap(code) || (first & 0x80) !== 0) this.fail("malformed heap type", at);
+      if (!this.gc && code !== HeapCode.Func && code !== HeapCode.Extern && code !== HeapCode.Exn) {
+        this.fail("malformed heap type", at);
+      }
+      return code;
+    }
+    if (!this.typedRefs) this.fail("malformed heap type", at);
+    if (this.recBase >= 0 && code >= this.recBase) {
+      if (code < this.recBase + this.recSize) return recRef(code - this.recBase);
+    } else if (code < this.typeIds.length) {
+      return this.typeIds[code]!;
+    }
+    throw new ValidationError(`unknown type ${code}`, at);
+  }
+
+  /**
+   * Reads a value type: one byte, or `0x63`/`0x64` and a heap type (typed references).
+   *
+   * @throws {DecodeError} "malformed value type" on an unknown or disabled encoding
+   */
+  valType(): ValType {
+    const at = this.pos;
+    const b = this.u8();
+    if ((b === 0x63 || b === 0x64) && this.typedRefs) return refType(b === 0x63, this.heap());
+    const t = valTypeOf(b);
+    // A type is a one-byte s7: a continuation bit makes it over-long, not unknown.
+    if (t === null) {
+      this.fail(b & 0x80 ? "integer representation too long" : "malformed value type", at);
+    }
+    if (!this.gc && isGcShorthand(b)) this.fail("malformed value type", at);
+    return t;
   }
 
   /**
@@ -147,7 +254,7 @@ export class OpReader extends BinaryReader {
     const b = this.u8();
     let code: number;
     let imm: number;
-    if (b >= 0xfc && b !== 0xff) {
+    if ((b >= 0xfc && b !== 0xff) || b === 0xfb) {
       const table = IMM_PREFIXED[b]!;
       const sub = this.u32();
       imm = sub < table.length ? table[sub]! : 255;
@@ -200,17 +307,6 @@ export class OpReader extends BinaryReader {
     }
   }
 
-  #valType(): ValType {
-    const at = this.pos;
-    const b = this.u8();
-    const t = valTypeOf(b);
-    if (t === null) {
-      // A type is a one-byte s7: a continuation bit makes it over-long, not unknown.
-      this.fail(b & 0x80 ? "integer representation too long" : "malformed value type", at);
-    }
-    return t;
-  }
-
   #catches(): void {
     const n = this.vecLen();
     const catches: number[] = [];
@@ -232,6 +328,19 @@ export class OpReader extends BinaryReader {
         return;
       case Imm.Block: {
         const at = this.pos;
+        const b0 = this.pos < this.end ? this.bytes[this.pos]! : 0;
+        if ((b0 === 0x63 || b0 === 0x64) && this.typedRefs) {
+          const t = this.valType();
+          let i = BLOCK_REF_INDEX.get(t);
+          if (i === undefined) {
+            i = BLOCK_REFS.push(t) - 1;
+            BLOCK_REF_INDEX.set(t, i);
+          }
+          this.blockType = BLOCK_REF_BASE - i;
+          return;
+        }
+        // The GC shorthands (anyref, i31ref, nullref, ...) are value types only with GC.
+        if (!this.gc && isGcShorthand(b0)) this.fail("malformed value type", at);
         const single = this.pos < this.end && (this.bytes[this.pos]! & 0xc0) === 0x40;
         this.blockType = this.s33();
         if (this.blockType < 0 && this.blockType !== BLOCK_EMPTY) {
@@ -284,17 +393,37 @@ export class OpReader extends BinaryReader {
       case Imm.SelectT: {
         const n = this.vecLen();
         const types: ValType[] = new Array(n);
-        for (let i = 0; i < n; i++) types[i] = this.#valType();
+        for (let i = 0; i < n; i++) types[i] = this.valType();
         this.selectTypes = types;
         return;
       }
       case Imm.RefNull: {
         const at = this.pos;
-        const t = valTypeOf(this.u8());
-        if (t !== "funcref" && t !== "externref" && t !== "exnref") {
+        const b = this.pos < this.end ? this.bytes[this.pos]! : 0;
+        if (!this.typedRefs && b !== 0x70 && b !== 0x6f && b !== 0x69) {
           this.fail("malformed reference type", at);
         }
-        this.refType = t;
+        this.heapType = this.heap();
+        this.refType = refType(true, this.heapType);
+        return;
+      }
+      case Imm.Type:
+        this.index = this.u32();
+        return;
+      case Imm.TypeIndex2:
+        this.index = this.u32();
+        this.index2 = this.u32();
+        return;
+      case Imm.HeapType:
+        this.heapType = this.heap();
+        return;
+      case Imm.BrOnCast: {
+        const at = this.pos;
+        this.castFlags = this.u8();
+        if (this.castFlags > 3) this.fail("malformed br_on_cast flags", at);
+        this.index = this.u32();
+        this.heapType = this.heap();
+        this.heapType2 = this.heap();
         return;
       }
       case Imm.MemoryInit:

@@ -82,6 +82,17 @@ export enum Imm {
   TryTable,
   /** a reserved byte that must be zero (`atomic.fence`) */
   ZeroByte,
+  /** type index (`call_ref`, `struct.new`, `array.get`, ...) */
+  Type,
+  /**
+   * type index and a second index: a field (`struct.get`), a count (`array.new_fixed`), a data
+   * or elem segment (`array.new_data`), or a second type (`array.copy`)
+   */
+  TypeIndex2,
+  /** heap type (`ref.test`, `ref.cast`) */
+  HeapType,
+  /** flags, label, source and target heap types (`br_on_cast`, `br_on_cast_fail`) */
+  BrOnCast,
 }
 
 /** How the translator turns an operator into internal code (see `engine/translator.ts`). */
@@ -247,6 +258,11 @@ function atomic(sub: number, name: string, sig: string, align: number, instr: In
     align,
     feature: Feature.Threads,
   });
+}
+
+/** A GC row (`0xFB sub`): feature `Gc`, typed by the validator, translated by its own case. */
+function gc(sub: number, name: string, imm: Imm): OpInfo {
+  return op(prefixed(0xfb, sub), name, "*", SPECIAL, { imm, feature: Feature.Gc });
 }
 
 /** A SIMD memory access with a memarg of natural alignment `align`. */
@@ -712,6 +728,61 @@ export const OPS = {
   RefIsNull: op(0xd1, "ref.is_null", "*", SPECIAL, { feature: Feature.ReferenceTypes }),
   RefFunc: op(0xd2, "ref.func", "*", SPECIAL, { imm: Imm.Func, feature: Feature.ReferenceTypes }),
 
+  // Typed function references
+  CallRef: op(0x14, "call_ref", "*", SPECIAL, {
+    imm: Imm.Type,
+    feature: Feature.FunctionReferences,
+  }),
+  ReturnCallRef: op(0x15, "return_call_ref", "*", SPECIAL, {
+    imm: Imm.Type,
+    feature: Feature.FunctionReferences,
+  }),
+  RefEq: op(0xd3, "ref.eq", "*", SPECIAL, { feature: Feature.Gc }),
+  RefAsNonNull: op(0xd4, "ref.as_non_null", "*", SPECIAL, {
+    feature: Feature.FunctionReferences,
+  }),
+  BrOnNull: op(0xd5, "br_on_null", "*", SPECIAL, {
+    imm: Imm.Label,
+    feature: Feature.FunctionReferences,
+  }),
+  BrOnNonNull: op(0xd6, "br_on_non_null", "*", SPECIAL, {
+    imm: Imm.Label,
+    feature: Feature.FunctionReferences,
+  }),
+
+  // 0xFB: GC (typed by the validator's own rules; the gc runtime translates them)
+  StructNew: gc(0x00, "struct.new", Imm.Type),
+  StructNewDefault: gc(0x01, "struct.new_default", Imm.Type),
+  StructGet: gc(0x02, "struct.get", Imm.TypeIndex2),
+  StructGetS: gc(0x03, "struct.get_s", Imm.TypeIndex2),
+  StructGetU: gc(0x04, "struct.get_u", Imm.TypeIndex2),
+  StructSet: gc(0x05, "struct.set", Imm.TypeIndex2),
+  ArrayNew: gc(0x06, "array.new", Imm.Type),
+  ArrayNewDefault: gc(0x07, "array.new_default", Imm.Type),
+  ArrayNewFixed: gc(0x08, "array.new_fixed", Imm.TypeIndex2),
+  ArrayNewData: gc(0x09, "array.new_data", Imm.TypeIndex2),
+  ArrayNewElem: gc(0x0a, "array.new_elem", Imm.TypeIndex2),
+  ArrayGet: gc(0x0b, "array.get", Imm.Type),
+  ArrayGetS: gc(0x0c, "array.get_s", Imm.Type),
+  ArrayGetU: gc(0x0d, "array.get_u", Imm.Type),
+  ArraySet: gc(0x0e, "array.set", Imm.Type),
+  ArrayLen: gc(0x0f, "array.len", Imm.None),
+  ArrayFill: gc(0x10, "array.fill", Imm.Type),
+  ArrayCopy: gc(0x11, "array.copy", Imm.TypeIndex2),
+  ArrayInitData: gc(0x12, "array.init_data", Imm.TypeIndex2),
+  ArrayInitElem: gc(0x13, "array.init_elem", Imm.TypeIndex2),
+  RefTest: gc(0x14, "ref.test", Imm.HeapType),
+  RefTestNull: gc(0x15, "ref.test_null", Imm.HeapType),
+  RefCast: gc(0x16, "ref.cast", Imm.HeapType),
+  RefCastNull: gc(0x17, "ref.cast_null", Imm.HeapType),
+  BrOnCast: gc(0x18, "br_on_cast", Imm.BrOnCast),
+  BrOnCastFail: gc(0x19, "br_on_cast_fail", Imm.BrOnCast),
+  AnyConvertExtern: gc(0x1a, "any.convert_extern", Imm.None),
+  ExternConvertAny: gc(0x1b, "extern.convert_any", Imm.None),
+  RefI31: gc(0x1c, "ref.i31", Imm.None),
+  I31GetS: gc(0x1d, "i31.get_s", Imm.None),
+  I31GetU: gc(0x1e, "i31.get_u", Imm.None),
+
   // 0xFC: saturating truncations, bulk memory and tables, wide arithmetic
   I32TruncSatF32S: op(0xfc000, "i32.trunc_sat_f32_s", "f:i", plain("I32TruncSatF32S"), {
     feature: Feature.SaturatingFloatToInt,
@@ -1155,12 +1226,21 @@ export const OP_INFO: ReadonlyMap<number, OpInfo> = new Map(
 
 /**
  * How many sub-opcodes each prefix has room for in the dense opcode space: `0xFC n` and
- * `0xFE n` below 256, `0xFD n` below 512 (relaxed SIMD goes up to `0xFD 0x113`).
+ * `0xFE n` below 256, `0xFD n` below 512 (relaxed SIMD goes up to `0xFD 0x113`), `0xFB n`
+ * (GC) below 32.
  */
-export const PREFIX_ROOM: Readonly<Record<number, number>> = { 0xfc: 256, 0xfd: 512, 0xfe: 256 };
+export const PREFIX_ROOM: Readonly<Record<number, number>> = {
+  0xfb: 32,
+  0xfc: 256,
+  0xfd: 512,
+  0xfe: 256,
+};
 
-/** Size of the dense opcode space: single-byte, `0xFC n`, `0xFD n` and `0xFE n` opcodes. */
-export const DENSE_SIZE = 1280;
+/**
+ * Size of the dense opcode space: single-byte, `0xFC n`, `0xFD n`, `0xFE n` and `0xFB n`
+ * opcodes.
+ */
+export const DENSE_SIZE = 1312;
 
 /** The opcode of `prefix` followed by the sub-opcode `sub` (see the module doc). */
 export function prefixed(prefix: number, sub: number): number {
@@ -1184,7 +1264,8 @@ export function opSub(op: number): number {
 export function denseIndex(op: number): number {
   if (op < 256) return op;
   const prefix = op >>> 12;
-  return (prefix === 0xfc ? 256 : prefix === 0xfd ? 512 : 1024) + (op & 0xfff);
+  return (prefix === 0xfc ? 256 : prefix === 0xfd ? 512 : prefix === 0xfe ? 1024 : 1280) +
+    (op & 0xfff);
 }
 
 /** The text name of an opcode, or a hex code if it is unknown. */

@@ -49,6 +49,8 @@ function readElem(ctx: DecodeContext): ElemDecl {
     funcIndices = [];
     for (let i = 0; i < count; i++) funcIndices.push(r.u32());
   }
+  // With typed references, a segment of function indices holds non-null references.
+  if (funcIndices !== null && r.typedRefs) type = "(ref func)";
   return { mode, type, table, offsetExpr, funcIndices, exprs, offset };
 }
 

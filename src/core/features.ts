@@ -39,6 +39,13 @@ export interface WasmFeatures {
   readonly wasmExceptions: boolean;
   /** The threads proposal: shared memories and atomic memory operators. */
   readonly wasmThreads: boolean;
+  /**
+   * Typed function references: `(ref null? $t)` types, `call_ref`, `ref.as_non_null`,
+   * `br_on_null`, non-defaultable locals. Optional here (false when absent).
+   */
+  readonly wasmFunctionReferences?: boolean;
+  /** The GC proposal: struct, array and i31 types, subtyping, casts (implies the above). */
+  readonly wasmGc?: boolean;
 }
 
 /** Wasm 2.0: the features on by default. */
@@ -76,6 +83,8 @@ export const enum Feature {
   TailCall = 512,
   RelaxedSimd = 1024,
   Threads = 2048,
+  FunctionReferences = 4096,
+  Gc = 8192,
 }
 
 /** The wording for a disabled feature, after wasmparser's "... support is not enabled". */
@@ -105,6 +114,10 @@ export function featureMessage(feature: Feature): string {
       return "relaxed SIMD support is not enabled";
     case Feature.Threads:
       return "threads support is not enabled";
+    case Feature.FunctionReferences:
+      return "function references support is not enabled";
+    case Feature.Gc:
+      return "gc support is not enabled";
     default:
       return "feature is not enabled";
   }
@@ -126,5 +139,8 @@ export function disabledFeatures(features: WasmFeatures): number {
   // Relaxed SIMD extends SIMD: without SIMD its operators are off too.
   if (!features.wasmRelaxedSimd || !features.wasmSimd) off |= Feature.RelaxedSimd;
   if (!features.wasmThreads) off |= Feature.Threads;
+  // GC implies typed function references.
+  if (!features.wasmGc) off |= Feature.Gc;
+  if (!features.wasmGc && !features.wasmFunctionReferences) off |= Feature.FunctionReferences;
   return off;
 }

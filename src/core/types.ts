@@ -1,20 +1,61 @@
 /**
  * Wasm types as the public API and every stage of the pipeline see them.
  *
- * Value types are plain strings (`"i32"`, `"funcref"`, ...): readable at the API boundary and,
- * being interned, compared as cheaply as small integers inside the validator.
+ * Value types are plain strings, readable at the API boundary: the numbers `"i32"` ... `"f64"`,
+ * `"v128"`, and references. A nullable reference to an abstract heap type has its shorthand
+ * (`"funcref"`, `"externref"`, `"exnref"`, `"anyref"`, `"eqref"`, `"i31ref"`, `"structref"`,
+ * `"arrayref"`, `"nullref"`, `"nullfuncref"`, `"nullexternref"`, `"nullexnref"`); a non-null one
+ * is written `"(ref func)"`. A reference to a concrete type (typed function references, GC) is
+ * `"(ref null #17)"` or `"(ref #17)"`, where 17 is the type's canonical id in the process-wide
+ * registry of `core/type_registry.ts`, not a module's type index: two modules that declare the
+ * same (iso-recursive) type get the same id, so the string means the same type everywhere.
+ *
+ * Every reference type has exactly one spelling (`refType` builds it, `(ref null func)` becomes
+ * `"funcref"`), so type equality is string equality: the validator compares interned strings,
+ * which V8 does by pointer in the common case. Subtyping (`core/type_registry.ts`) parses a
+ * reference string once and caches what it found.
  *
  * @module
  */
 
 /** A number type. */
 export type NumType = "i32" | "i64" | "f32" | "f64";
-/** A reference type. */
-export type RefType = "funcref" | "externref" | "exnref";
+/** An abstract heap type (the function-references, GC and exception-handling proposals). */
+export type AbsHeapType =
+  | "func"
+  | "nofunc"
+  | "extern"
+  | "noextern"
+  | "any"
+  | "eq"
+  | "i31"
+  | "struct"
+  | "array"
+  | "none"
+  | "exn"
+  | "noexn";
+/**
+ * A reference type: a shorthand for a nullable abstract reference, or `(ref null? ht)` where `ht`
+ * is an abstract heap type or `#id`, a canonical type id (see the module doc).
+ */
+export type RefType =
+  | "funcref"
+  | "externref"
+  | "exnref"
+  | "anyref"
+  | "eqref"
+  | "i31ref"
+  | "structref"
+  | "arrayref"
+  | "nullref"
+  | "nullfuncref"
+  | "nullexternref"
+  | "nullexnref"
+  | `(ref ${string})`;
 /** Any Wasm value type. */
 export type ValType = NumType | "v128" | RefType;
 
-/** All value types, in binary-encoding order. */
+/** All value types of Wasm 2.0 and exception handling, in binary-encoding order. */
 export const VAL_TYPES: readonly ValType[] = [
   "i32",
   "i64",
@@ -26,14 +67,148 @@ export const VAL_TYPES: readonly ValType[] = [
   "exnref",
 ];
 
-/** Whether `t` is a reference type. */
-export function isRefType(t: ValType): t is RefType {
-  return t === "funcref" || t === "externref" || t === "exnref";
+/**
+ * Heap type codes: an abstract heap type is its binary code as a negative s7 (func is 0x70, so
+ * -16); a concrete heap type is its canonical id (0 or more).
+ */
+export const enum HeapCode {
+  Func = -16,
+  Extern = -17,
+  Any = -18,
+  Eq = -19,
+  I31 = -20,
+  Struct = -21,
+  Array = -22,
+  Exn = -23,
+  NoExn = -12,
+  NoFunc = -13,
+  NoExtern = -14,
+  None = -15,
 }
 
-/** Whether `x` names a value type. */
+const ABS_NAMES: Readonly<Record<number, AbsHeapType>> = {
+  [HeapCode.Func]: "func",
+  [HeapCode.Extern]: "extern",
+  [HeapCode.Any]: "any",
+  [HeapCode.Eq]: "eq",
+  [HeapCode.I31]: "i31",
+  [HeapCode.Struct]: "struct",
+  [HeapCode.Array]: "array",
+  [HeapCode.Exn]: "exn",
+  [HeapCode.NoExn]: "noexn",
+  [HeapCode.NoFunc]: "nofunc",
+  [HeapCode.NoExtern]: "noextern",
+  [HeapCode.None]: "none",
+};
+const ABS_CODES: ReadonlyMap<string, number> = new Map(
+  Object.entries(ABS_NAMES).map(([code, name]) => [name, Number(code)]),
+);
+const SHORTHAND: Readonly<Record<string, RefType>> = {
+  func: "funcref",
+  extern: "externref",
+  exn: "exnref",
+  any: "anyref",
+  eq: "eqref",
+  i31: "i31ref",
+  struct: "structref",
+  array: "arrayref",
+  none: "nullref",
+  nofunc: "nullfuncref",
+  noextern: "nullexternref",
+  noexn: "nullexnref",
+};
+const FROM_SHORTHAND: ReadonlyMap<string, AbsHeapType> = new Map(
+  Object.entries(SHORTHAND).map(([name, short]) => [short, name as AbsHeapType]),
+);
+
+/** The name of an abstract heap code, or undefined for a concrete one. */
+export function heapName(code: number): AbsHeapType | undefined {
+  return ABS_NAMES[code];
+}
+
+/** A reference type taken apart: nullability and heap type (see `HeapCode`). */
+export interface RefInfo {
+  readonly nullable: boolean;
+  readonly heap: number;
+}
+
+const REF_INFO = new Map<string, RefInfo | null>();
+const REF_BUILT = new Map<number, RefType>();
+
+/**
+ * The one spelling of the reference type `(ref null? heap)`, interned.
+ *
+ * @param nullable whether null is a value of the type
+ * @param heap a `HeapCode` or a canonical type id
+ *
+ * @example
+ * ```ts
+ * import { HeapCode, refType } from "./types.ts";
+ * if (refType(true, HeapCode.Func) !== "funcref") throw new Error();
+ * if (refType(false, HeapCode.Any) !== "(ref any)") throw new Error();
+ * if (refType(true, 3) !== "(ref null #3)") throw new Error();
+ * ```
+ */
+export function refType(nullable: boolean, heap: number): RefType {
+  const key = heap * 2 + (nullable ? 1 : 0);
+  let t = REF_BUILT.get(key);
+  if (t === undefined) {
+    // `~k`: the k-th type of a recursion group being registered (see `core/type_registry.ts`).
+    const name = heap >= 0 ? `#${heap}` : heap <= -1000 ? `~${-1000 - heap}` : ABS_NAMES[heap];
+    if (name === undefined) throw new TypeError(`Not a heap type: ${heap}`);
+    t = nullable && heap < 0 && heap > -1000
+      ? SHORTHAND[name]!
+      : `(ref ${nullable ? "null " : ""}${name})`;
+    REF_BUILT.set(key, t);
+  }
+  return t;
+}
+
+/**
+ * Takes a reference type apart; null when `t` is no reference type (numbers, `v128`, or a
+ * string that spells no type). Accepts the other spellings too (`(ref null func)`).
+ */
+export function refInfo(t: string): RefInfo | null {
+  let info = REF_INFO.get(t);
+  if (info !== undefined) return info;
+  info = parseRef(t);
+  if (REF_INFO.size < 100_000) REF_INFO.set(t, info);
+  return info;
+}
+
+function parseRef(t: string): RefInfo | null {
+  const short = FROM_SHORTHAND.get(t);
+  if (short !== undefined) return { nullable: true, heap: ABS_CODES.get(short)! };
+  const m = /^\(ref (null )?(?:([a-z0-9]+)|#(\d{1,9})|~(\d{1,9}))\)$/.exec(t);
+  if (m === null) return null;
+  const nullable = m[1] !== undefined;
+  if (m[2] !== undefined) {
+    const code = ABS_CODES.get(m[2]);
+    return code === undefined ? null : { nullable, heap: code };
+  }
+  return { nullable, heap: m[3] !== undefined ? Number(m[3]) : -1000 - Number(m[4]) };
+}
+
+/**
+ * The one spelling of a value type (`"(ref null func)"` becomes `"funcref"`), or null when
+ * `x` names no value type.
+ */
+export function normalizeValType(x: unknown): ValType | null {
+  if (typeof x !== "string") return null;
+  if ((VAL_TYPES as readonly string[]).includes(x)) return x as ValType;
+  const info = refInfo(x);
+  return info === null ? null : refType(info.nullable, info.heap);
+}
+
+/** Whether `t` is a reference type. */
+export function isRefType(t: ValType): t is RefType {
+  return t === "funcref" || t === "externref" || t === "exnref" || refInfo(t) !== null;
+}
+
+/** Whether `x` names a value type (in its one spelling). */
 export function isValType(x: unknown): x is ValType {
-  return typeof x === "string" && (VAL_TYPES as readonly string[]).includes(x);
+  return typeof x === "string" &&
+    ((VAL_TYPES as readonly string[]).includes(x) || normalizeValType(x) === x);
 }
 
 /**
@@ -189,10 +364,8 @@ export class TableType {
    * @throws {RangeError} when a limit is not a u64
    */
   constructor(init: Limits & { element: RefType; index64?: boolean }) {
-    if (!isRefType(init.element)) {
-      throw new TypeError(
-        `Table element type must be funcref, externref or exnref, got ${init.element}`,
-      );
+    if (!isValType(init.element) || !isRefType(init.element)) {
+      throw new TypeError(`Table element type must be a reference type, got ${init.element}`);
     }
     this.element = init.element;
     this.index64 = init.index64 ?? false;

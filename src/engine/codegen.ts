@@ -75,6 +75,7 @@ import * as simd from "./simd.ts";
 import * as simdMem from "./simd_mem.ts";
 import * as atomics from "./atomics.ts";
 import * as exceptions from "./exceptions.ts";
+import * as gc from "./gc.ts";
 import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
@@ -249,6 +250,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     bulk,
     entities,
     exceptions,
+    gc,
     support,
     memoryExt,
     simd,
@@ -373,6 +375,7 @@ const OWN = new Set<number>([
   I.ReturnSlot,
   I.Call,
   I.CallIndirect,
+  I.CallRef,
   I.ConsumeFuel,
   I.Throw,
   I.ThrowRef,
@@ -776,7 +779,7 @@ export function generateSource(
     if (op === I.Br) branch(pc, code[pc + 1]!);
     else if (op === I.BrTable) {
       for (let k = 0; k <= code[pc + 2]!; k++) branch(pc, code[pc + 3 + k]!);
-    } else if (op === I.Call || op === I.CallIndirect) labels.add(pc + size);
+    } else if (op === I.Call || op === I.CallIndirect || op === I.CallRef) labels.add(pc + size);
     else if (op === I.ConsumeFuel) {
       labels.add(pc);
       metered = true;
@@ -858,15 +861,18 @@ export function generateSource(
         reachable = false;
         break;
       case I.Call:
-      case I.CallIndirect: {
+      case I.CallIndirect:
+      case I.CallRef: {
         const callee = op === I.Call
           ? `inst.funcs[${code[pc + 1]}]`
+          : op === I.CallRef
+          ? `refCallee(store, s32[${slot(1)}])`
           : `indirectCallee(store, inst, ${code[pc + 1]}, ${code[pc + 2]}, s32[${slot(3)}])`;
         // Every cached slot is written back first: the callee may stop, or a host function
         // deeper down may throw (a resumable host trap unwinds these JS frames), and the frame
         // is then continued from the value stack. The callee's frame starts at the caller's
         // slot `b`, so only the cached slots from there on change (results, scratch).
-        const b = code[pc + (op === I.Call ? 2 : 4)]!;
+        const b = code[pc + (op === I.Call || op === I.CallRef ? 2 : 4)]!;
         // The callee's generated body is called here rather than in a shared helper: each call
         // site then keeps its own type feedback, and V8 can inline a callee it always sees.
         js = `${FLUSH}

@@ -92,6 +92,13 @@ export interface ConfigOptions {
    * operator (see `engine/atomics.ts`); default off, as in wasmi.
    */
   wasmThreads?: boolean;
+  /**
+   * Typed function references (`(ref $t)`, `call_ref`, `return_call_ref`, `ref.as_non_null`,
+   * `br_on_null`, `br_on_non_null`, non-defaultable locals); default off, as in wasmi.
+   */
+  wasmFunctionReferences?: boolean;
+  /** The GC proposal (struct, array, i31, subtyping, casts); implies function references; default off. */
+  wasmGc?: boolean;
   /** Maximum depth of nested Wasm calls before `StackOverflow`. */
   maxRecursionDepth?: number;
   /** Maximum number of value slots on one execution stack before `StackOverflow`. */
@@ -170,6 +177,10 @@ export class Config implements WasmFeatures {
   wasmExceptions = false;
   /** The threads proposal: shared memories and atomics, run by this one thread. */
   wasmThreads = false;
+  /** Typed function references (`call_ref`, `(ref $t)`, ...). */
+  wasmFunctionReferences = false;
+  /** The GC proposal; turning it on turns on `wasmFunctionReferences` too. */
+  wasmGc = false;
   /** Maximum depth of nested Wasm calls before a `StackOverflow` trap. */
   maxRecursionDepth = 1024 * 16;
   /** Maximum number of value slots on one execution stack before a `StackOverflow` trap. */
@@ -227,6 +238,14 @@ export class Config implements WasmFeatures {
       }
     }
     Object.assign(this, given);
+    // GC builds on typed function references (as in Wasmtime): one implies the other, and
+    // asking for GC without them is a contradiction, not something to silently fix.
+    if (this.wasmGc) {
+      if (given.wasmFunctionReferences === false) {
+        throw new ConfigError("Config.wasmGc needs wasmFunctionReferences, which was turned off");
+      }
+      this.wasmFunctionReferences = true;
+    }
     if (typeof this.consumeFuel !== "boolean") {
       throw new ConfigError(
         `Config.consumeFuel must be a boolean, got ${String(this.consumeFuel)}`,

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { TYPES } from "../core/type_registry.ts";
 import { Config, type FuelCosts } from "./config.ts";
 import { ConfigError, DecodeError, ValidationError } from "../core/errors.ts";
 import type { FuncType } from "../core/types.ts";
@@ -71,8 +72,6 @@ export class Engine {
     baseDepth: number,
   ) => RunStatus;
   readonly #stats = { generated: 0, interpreted: 0, reasons: new Map<string, number>() };
-  readonly #typeIds = new Map<string, number>();
-  readonly #types: FuncType[] = [];
   readonly #codeMap = new CodeMap();
   readonly #stacks: ExecStack[] = [];
   /** The fuel prices the translator compiles in (null: fuel is not metered). */
@@ -153,20 +152,19 @@ export class Engine {
     return result.body;
   }
 
-  /** The deduplicated id of a function type: equal types get equal ids. */
+  /**
+   * The canonical id of a function type (`core/type_registry.ts`): equal types get equal ids,
+   * in every engine, the same ids modules' `(type (func ...))` declarations get.
+   */
   typeId(type: FuncType): number {
-    let id = this.#typeIds.get(type.key);
-    if (id === undefined) {
-      id = this.#types.length;
-      this.#types.push(type);
-      this.#typeIds.set(type.key, id);
-    }
-    return id;
+    return TYPES.funcTypeId(type);
   }
 
-  /** The function type with the given id. */
+  /** The function type with the given canonical id. */
   funcType(id: number): FuncType {
-    return this.#types[id]!;
+    const t = TYPES.funcType(id);
+    if (t === null) throw new RangeError(`Type ${id} is not a function type`);
+    return t;
   }
 
   /**
@@ -402,9 +400,9 @@ export class Engine {
 
   /** Puts `func`'s first frame, with the parameters from `io`, on the empty stack `st`. */
   #enter(st: ExecStack, func: WasmFuncEntity, io: Int32Array): CompiledFunc {
-    // Only exception handles need the store to see its stacks (without the proposal, no code
-    // can make one): Wasm 2.0 calls skip it.
-    if (this.config.wasmExceptions) st.attach(func.instance.store);
+    // Only exception handles and GC objects need the store to see its stacks, as roots of
+    // their collectors (without the proposals, no code makes them): Wasm 2.0 calls skip it.
+    if (this.config.wasmExceptions || this.config.wasmGc) st.attach(func.instance.store);
     const compiled = this.compile(func);
     if (compiled.frameWords > st.s32.length) st.growValues(compiled.frameWords);
     copyWords(st.s32, io, compiled.paramWords);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { TYPES } from "../core/type_registry.ts";
 import { Trap, TrapCode } from "../core/trap.ts";
 import type { CompiledFunc } from "./code_map.ts";
 import {
@@ -74,8 +75,19 @@ export function indirectCallee(
     throw new Trap(TrapCode.IndirectCallToNull, `uninitialized element ${i >>> 0}`);
   }
   const callee = store.funcs[handle]!;
-  if (callee.typeId !== inst.typeIds[typeIndex]) throw trap(TrapCode.BadSignature);
+  const expected = inst.typeIds[typeIndex]!;
+  // Equal ids first: without GC subtypes this one compare decides. A function type declared as a
+  // subtype (GC) matches its supertypes too: one read of its supertype chain.
+  if (callee.typeId !== expected && !TYPES.isSubtypeId(callee.typeId, expected)) {
+    throw trap(TrapCode.BadSignature);
+  }
   return callee;
+}
+
+/** The callee of `call_ref` / `return_call_ref`: the function `handle` names, unless null. */
+export function refCallee(store: StoreInner, handle: number): FuncEntity {
+  if (handle === 0) throw trap(TrapCode.NullFunctionReference);
+  return store.funcs[handle]!;
 }
 
 /**

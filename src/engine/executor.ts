@@ -144,6 +144,28 @@ import {
 import { type FuncEntity, type MemoryEntity, SLOT_WORDS, type StoreInner } from "./entities.ts";
 import { newException, throwException } from "./exceptions.ts";
 import {
+  arrayCopy,
+  arrayFill,
+  arrayGet,
+  arrayInitData,
+  arrayInitElem,
+  arrayLen,
+  arrayNew,
+  arrayNewData,
+  arrayNewDefault,
+  arrayNewElem,
+  arrayNewFixed,
+  arraySet,
+  gcType,
+  refCast,
+  refTest,
+  refTestI32,
+  structGet,
+  structNew,
+  structNewDefault,
+  structSet,
+} from "./gc.ts";
+import {
   callHost,
   DONE,
   EMPTY_VIEW,
@@ -152,6 +174,7 @@ import {
   OUT_OF_FUEL,
   outOfFuel,
   quiet,
+  refCallee,
   stopAt,
   trap,
 } from "./exec_support.ts";
@@ -236,7 +259,7 @@ export function run(
         throw trap(TrapCode.UnreachableCodeReached);
       case 1: // Br
         pc = code[(pc + 1) | 0];
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -247,7 +270,7 @@ export function run(
         break;
       case 2: // BrIfNez
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -258,7 +281,7 @@ export function run(
         break;
       case 3: // BrIfEqz
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -270,7 +293,7 @@ export function run(
       case 4: { // BrIfI64Nez
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -283,7 +306,7 @@ export function run(
       case 5: { // BrIfI64Eqz
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -297,7 +320,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -310,7 +333,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -323,7 +346,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -336,7 +359,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -349,7 +372,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -362,7 +385,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -375,7 +398,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -389,7 +412,7 @@ export function run(
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -402,7 +425,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -416,7 +439,7 @@ export function run(
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -429,7 +452,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -442,7 +465,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -453,7 +476,7 @@ export function run(
         break;
       case 18: // BrIfI32LtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -466,7 +489,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -477,7 +500,7 @@ export function run(
         break;
       case 20: // BrIfI32GtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -490,7 +513,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -501,7 +524,7 @@ export function run(
         break;
       case 22: // BrIfI32LeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -514,7 +537,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -525,7 +548,7 @@ export function run(
         break;
       case 24: // BrIfI32GeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -538,7 +561,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -551,7 +574,7 @@ export function run(
         pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -564,7 +587,7 @@ export function run(
         pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -577,7 +600,7 @@ export function run(
         pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -590,7 +613,7 @@ export function run(
         pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -603,7 +626,7 @@ export function run(
         pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -616,7 +639,7 @@ export function run(
         pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -629,7 +652,7 @@ export function run(
         pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -642,7 +665,7 @@ export function run(
         pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -655,7 +678,7 @@ export function run(
         pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -668,7 +691,7 @@ export function run(
         pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -682,7 +705,7 @@ export function run(
           i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -696,7 +719,7 @@ export function run(
           i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -711,7 +734,7 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -726,7 +749,7 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -741,7 +764,7 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -756,7 +779,7 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -771,7 +794,7 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -786,7 +809,7 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -801,7 +824,7 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -816,7 +839,7 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
+        if (bulkFuel !== null && code[pc] === 57) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -860,11 +883,16 @@ export function run(
         break;
       }
       case 49: // Call
-      case 50: { // CallIndirect
+      case 50: // CallIndirect
+      case 51: { // CallRef
         let callee: FuncEntity;
         let base: number;
         if (code[pc] === 49) {
           callee = inst.funcs[code[(pc + 1) | 0]];
+          base = (fp + code[(pc + 2) | 0]) | 0;
+          pc = (pc + 3) | 0;
+        } else if (code[pc] === 51) {
+          callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
         } else {
@@ -925,7 +953,7 @@ export function run(
         fp = base;
         code = cf.code;
         pc = 0;
-        if (code[0] === 54 && store.fuel >= code[1]) {
+        if (code[0] === 57 && store.fuel >= code[1]) {
           // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
           store.fuel -= code[1];
           pc = 2;
@@ -939,12 +967,16 @@ export function run(
         }
         break;
       }
-      case 51: // ReturnCall
-      case 52: { // ReturnCallIndirect
+      case 52: // ReturnCall
+      case 53: // ReturnCallIndirect
+      case 54: { // ReturnCallRef
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 51) {
+        if (code[pc] === 52) {
           callee = inst.funcs[code[(pc + 1) | 0]];
+          base = (fp + code[(pc + 2) | 0]) | 0;
+        } else if (code[pc] === 54) {
+          callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
         } else {
           callee = indirectCallee(
@@ -1033,10 +1065,14 @@ export function run(
         }
         break;
       }
-      case 53: // Nop
+      case 55: // RefAsNonNull
+        if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
+        pc = (pc + 2) | 0;
+        break;
+      case 56: // Nop
         pc = (pc + 1) | 0;
         break;
-      case 54: { // ConsumeFuel
+      case 57: { // ConsumeFuel
         const cost = code[(pc + 1) | 0];
         if (store.fuel < cost) {
           if (outOfFuel(store, st, cost)) {
@@ -1049,25 +1085,25 @@ export function run(
         pc = (pc + 2) | 0;
         break;
       }
-      case 55: { // Copy
+      case 58: { // Copy
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
         pc = (pc + 3) | 0;
         break;
       }
-      case 56: // ConstI32
+      case 59: // ConstI32
         s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 57: { // ConstI64
+      case 60: { // ConstI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
       }
-      case 58: { // Select
+      case 61: { // Select
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -1077,7 +1113,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 59: { // GlobalGet
+      case 62: { // GlobalGet
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -1085,7 +1121,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 60: { // GlobalSet
+      case 63: { // GlobalSet
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -1093,294 +1129,294 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 61: // RefFunc
+      case 64: // RefFunc
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 62: // I32Eqz
+      case 65: // I32Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
         pc = (pc + 3) | 0;
         break;
-      case 63: // I32Eq
+      case 66: // I32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 64: // I32Ne
+      case 67: // I32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 65: // I32LtS
+      case 68: // I32LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 66: // I32LtU
+      case 69: // I32LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 67: // I32GtS
+      case 70: // I32GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 68: // I32GtU
+      case 71: // I32GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 69: // I32LeS
+      case 72: // I32LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 70: // I32LeU
+      case 73: // I32LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 71: // I32GeS
+      case 74: // I32GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 72: // I32GeU
+      case 75: // I32GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 73: // I32EqImm
+      case 76: // I32EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 74: // I32NeImm
+      case 77: // I32NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 75: // I32LtSImm
+      case 78: // I32LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 76: // I32LtUImm
+      case 79: // I32LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 77: // I32GtSImm
+      case 80: // I32GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 78: // I32GtUImm
+      case 81: // I32GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 79: // I32LeSImm
+      case 82: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 80: // I32LeUImm
+      case 83: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 81: // I32GeSImm
+      case 84: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 82: // I32GeUImm
+      case 85: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 83: // I32Clz
+      case 86: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 84: // I32Ctz
+      case 87: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 85: // I32Popcnt
+      case 88: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 86: // I32Extend8S
+      case 89: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 87: // I32Extend16S
+      case 90: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 88: // I32Add
+      case 91: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 89: // I32Sub
+      case 92: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 90: // I32Mul
+      case 93: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 91: // I32DivS
+      case 94: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 92: // I32DivU
+      case 95: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 93: // I32RemS
+      case 96: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 94: // I32RemU
+      case 97: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 95: // I32And
+      case 98: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 96: // I32Or
+      case 99: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 97: // I32Xor
+      case 100: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 98: // I32Shl
+      case 101: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 99: // I32ShrS
+      case 102: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 100: // I32ShrU
+      case 103: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 101: // I32Rotl
+      case 104: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 102: // I32Rotr
+      case 105: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 103: // I32AddImm
+      case 106: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 104: // I32MulImm
+      case 107: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 105: // I32AndImm
+      case 108: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 106: // I32OrImm
+      case 109: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32XorImm
+      case 110: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32ShlImm
+      case 111: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 109: // I32ShrSImm
+      case 112: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 110: // I32ShrUImm
+      case 113: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 111: // I32RotlImm
+      case 114: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 112: // I32RotrImm
+      case 115: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 113: // I64Eqz
+      case 116: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 114: // I64Eq
+      case 117: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1388,7 +1424,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 115: // I64Ne
+      case 118: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1396,7 +1432,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 116: // I64LtS
+      case 119: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1404,7 +1440,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 117: // I64LtU
+      case 120: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1412,7 +1448,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 118: // I64GtS
+      case 121: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1420,7 +1456,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 119: // I64GtU
+      case 122: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1428,7 +1464,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 120: // I64LeS
+      case 123: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1436,7 +1472,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 121: // I64LeU
+      case 124: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1444,7 +1480,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 122: // I64GeS
+      case 125: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1452,7 +1488,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 123: // I64GeU
+      case 126: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1460,7 +1496,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 124: // I64EqImm
+      case 127: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1469,7 +1505,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 125: // I64NeImm
+      case 128: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1478,7 +1514,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 126: // I64LtSImm
+      case 129: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1487,7 +1523,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 127: // I64LtUImm
+      case 130: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1496,7 +1532,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 128: // I64GtSImm
+      case 131: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1505,7 +1541,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 129: // I64GtUImm
+      case 132: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1514,7 +1550,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 130: // I64LeSImm
+      case 133: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1523,7 +1559,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 131: // I64LeUImm
+      case 134: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1532,7 +1568,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 132: // I64GeSImm
+      case 135: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1541,7 +1577,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 133: // I64GeUImm
+      case 136: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1550,39 +1586,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 134: // I64Clz
+      case 137: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 135: // I64Ctz
+      case 138: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 136: // I64Popcnt
+      case 139: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 137: // I64Extend8S
+      case 140: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 138: // I64Extend16S
+      case 141: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 139: // I64Extend32S
+      case 142: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 140: // I64ExtendI32S
+      case 143: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 141: // I64ExtendI32U
+      case 144: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 142: // I64Add
+      case 145: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1591,7 +1627,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 143: // I64Sub
+      case 146: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1600,7 +1636,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 144: // I64Mul
+      case 147: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1609,7 +1645,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 145: // I64DivS
+      case 148: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1618,7 +1654,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 146: // I64DivU
+      case 149: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1627,7 +1663,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 147: // I64RemS
+      case 150: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1636,7 +1672,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 148: // I64RemU
+      case 151: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1645,7 +1681,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 149: // I64And
+      case 152: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1654,7 +1690,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 150: // I64Or
+      case 153: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1663,7 +1699,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 151: // I64Xor
+      case 154: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1672,7 +1708,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 152: // I64Shl
+      case 155: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1681,7 +1717,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 153: // I64ShrS
+      case 156: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1690,7 +1726,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 154: // I64ShrU
+      case 157: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1699,7 +1735,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 155: // I64Rotl
+      case 158: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1708,7 +1744,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 156: // I64Rotr
+      case 159: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1717,7 +1753,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 157: // I64AddImm
+      case 160: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1727,7 +1763,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 158: // I64MulImm
+      case 161: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1737,7 +1773,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 159: // I64AndImm
+      case 162: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1747,7 +1783,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 160: // I64OrImm
+      case 163: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1757,7 +1793,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 161: // I64XorImm
+      case 164: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1767,7 +1803,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 162: // I64ShlImm
+      case 165: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1776,7 +1812,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 163: // I64ShrSImm
+      case 166: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1785,7 +1821,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 164: // I64ShrUImm
+      case 167: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1794,7 +1830,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 165: // I64RotlImm
+      case 168: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1803,7 +1839,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 166: // I64RotrImm
+      case 169: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1812,7 +1848,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 167: // I64XorShrUImm
+      case 170: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1821,7 +1857,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 168: // I64Add128
+      case 171: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1833,7 +1869,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 169: // I64Sub128
+      case 172: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1845,7 +1881,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 170: // I64MulWideS
+      case 173: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1855,7 +1891,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 171: // I64MulWideU
+      case 174: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1865,202 +1901,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 172: // F32Eq
+      case 175: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 173: // F32Ne
+      case 176: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 174: // F32Lt
+      case 177: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 175: // F32Gt
+      case 178: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 176: // F32Le
+      case 179: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 177: // F32Ge
+      case 180: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 178: // F32Abs
+      case 181: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 179: // F32Neg
+      case 182: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 180: // F32Ceil
+      case 183: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 181: // F32Floor
+      case 184: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 182: // F32Trunc
+      case 185: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 183: // F32Nearest
+      case 186: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 184: // F32Sqrt
+      case 187: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 185: // F32Add
+      case 188: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 186: // F32Sub
+      case 189: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 187: // F32Mul
+      case 190: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 188: // F32Div
+      case 191: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 189: // F32Min
+      case 192: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 190: // F32Max
+      case 193: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 191: // F32Copysign
+      case 194: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 192: // F64Eq
+      case 195: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 193: // F64Ne
+      case 196: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 194: // F64Lt
+      case 197: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 195: // F64Gt
+      case 198: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 196: // F64Le
+      case 199: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 197: // F64Ge
+      case 200: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 198: // F64Abs
+      case 201: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 199: // F64Neg
+      case 202: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 200: // F64Ceil
+      case 203: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 201: // F64Floor
+      case 204: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 202: // F64Trunc
+      case 205: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 203: // F64Nearest
+      case 206: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 204: // F64Sqrt
+      case 207: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 205: // F64Add
+      case 208: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 206: // F64Sub
+      case 209: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 207: // F64Mul
+      case 210: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 208: // F64Div
+      case 211: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 209: // F64Min
+      case 212: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 210: // F64Max
+      case 213: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 211: // F64Copysign
+      case 214: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2069,118 +2105,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 212: // I32TruncF32S
+      case 215: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 213: // I32TruncF32U
+      case 216: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 214: // I32TruncF64S
+      case 217: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 215: // I32TruncF64U
+      case 218: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 216: // I64TruncF32S
+      case 219: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 217: // I64TruncF32U
+      case 220: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 218: // I64TruncF64S
+      case 221: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 219: // I64TruncF64U
+      case 222: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 220: // F32ConvertI32S
+      case 223: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 221: // F32ConvertI32U
+      case 224: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 222: // F32ConvertI64S
+      case 225: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 223: // F32ConvertI64U
+      case 226: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 224: // F32DemoteF64
+      case 227: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 225: // F64ConvertI32S
+      case 228: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 226: // F64ConvertI32U
+      case 229: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 227: // F64ConvertI64S
+      case 230: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 228: // F64ConvertI64U
+      case 231: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 229: // F64PromoteF32
+      case 232: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 230: // I32TruncSatF32S
+      case 233: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 231: // I32TruncSatF32U
+      case 234: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 232: // I32TruncSatF64S
+      case 235: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 233: // I32TruncSatF64U
+      case 236: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 234: // I64TruncSatF32S
+      case 237: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 235: // I64TruncSatF32U
+      case 238: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 236: // I64TruncSatF64S
+      case 239: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 237: // I64TruncSatF64U
+      case 240: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 238: { // I32Load
+      case 241: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 239: { // I64Load
+      case 242: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2189,35 +2225,35 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 240: { // I32Load8S
+      case 243: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 241: { // I32Load8U
+      case 244: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 242: { // I32Load16S
+      case 245: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 243: { // I32Load16U
+      case 246: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 244: { // I64Load8S
+      case 247: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2227,7 +2263,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 245: { // I64Load8U
+      case 248: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2236,7 +2272,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 246: { // I64Load16S
+      case 249: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2246,7 +2282,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 247: { // I64Load16U
+      case 250: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2255,7 +2291,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 248: { // I64Load32S
+      case 251: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2265,7 +2301,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 249: { // I64Load32U
+      case 252: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2274,14 +2310,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 250: { // I32Store
+      case 253: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 251: { // I64Store
+      case 254: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2290,42 +2326,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 252: { // I32Store8
+      case 255: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 253: { // I32Store16
+      case 256: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 254: { // I32StoreImm
+      case 257: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 255: { // I32Store8Imm
+      case 258: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I32Store16Imm
+      case 259: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 257: { // I64StoreImm
+      case 260: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2333,11 +2369,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 258: // MemorySize
+      case 261: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 259: { // MemoryGrow
+      case 262: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2349,7 +2385,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 260: // MemoryFill
+      case 263: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2365,7 +2401,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 261: // MemoryCopy
+      case 264: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2382,7 +2418,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 262: // MemoryInit
+      case 265: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2400,18 +2436,18 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 263: // DataDrop
+      case 266: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 264: // TableGet
+      case 267: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 265: // TableSet
+      case 268: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2419,11 +2455,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 266: // TableSize
+      case 269: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 267: { // TableGrow
+      case 270: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2439,7 +2475,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 268: // TableFill
+      case 271: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2455,7 +2491,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 269: // TableCopy
+      case 272: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2472,7 +2508,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 270: // TableInit
+      case 273: // TableInit
         if (
           !tableInit(
             inst,
@@ -2490,11 +2526,11 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 271: // ElemDrop
+      case 274: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 272: { // Copy128
+      case 275: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2503,7 +2539,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 273: { // Select128
+      case 276: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2515,7 +2551,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 274: { // GlobalGet128
+      case 277: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2525,7 +2561,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 275: { // GlobalSet128
+      case 278: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2535,7 +2571,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 276: { // V128Const
+      case 279: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2544,7 +2580,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 277: // V128LoadFull
+      case 280: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2554,7 +2590,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 278: // V128LoadAt
+      case 281: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2564,7 +2600,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 279: // V128And
+      case 282: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2573,7 +2609,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 280: // V128Andnot
+      case 283: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2582,7 +2618,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 281: // V128Or
+      case 284: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2591,7 +2627,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 282: // V128Xor
+      case 285: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2600,11 +2636,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 283: // V128Not
+      case 286: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 284: // I8x16Add
+      case 287: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2613,7 +2649,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 285: // I8x16Sub
+      case 288: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2622,7 +2658,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 286: // I16x8Add
+      case 289: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2631,7 +2667,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 287: // I16x8Sub
+      case 290: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2640,7 +2676,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 288: // I16x8Mul
+      case 291: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2649,7 +2685,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 289: // I32x4Add
+      case 292: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2658,7 +2694,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 290: // I32x4Sub
+      case 293: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2667,7 +2703,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 291: // I32x4Mul
+      case 294: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2676,7 +2712,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 292: // I8x16Shl
+      case 295: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2685,7 +2721,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 293: // I8x16ShrU
+      case 296: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2694,7 +2730,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 294: // I16x8Shl
+      case 297: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2703,7 +2739,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 295: // I16x8ShrS
+      case 298: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2712,7 +2748,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 296: // I16x8ShrU
+      case 299: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2721,7 +2757,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 297: // I32x4Shl
+      case 300: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2730,7 +2766,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 298: // I32x4ShrS
+      case 301: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2739,7 +2775,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 299: // I32x4ShrU
+      case 302: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2748,7 +2784,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 300: // F32x4Add
+      case 303: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2757,7 +2793,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 301: // F32x4Sub
+      case 304: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2766,7 +2802,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 302: // F32x4Mul
+      case 305: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2775,7 +2811,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 303: // F32x4Div
+      case 306: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2784,7 +2820,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 304: // F32x4Min
+      case 307: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2793,7 +2829,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // F32x4Max
+      case 308: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2802,7 +2838,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 306: // F64x2Add
+      case 309: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2811,7 +2847,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 307: // F64x2Sub
+      case 310: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2820,7 +2856,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // F64x2Mul
+      case 311: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2829,7 +2865,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // F64x2Div
+      case 312: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2838,12 +2874,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // V128ExtractLane32
+      case 313: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 311: // V128Unary
+      case 314: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2852,7 +2888,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: // V128Binary
+      case 315: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2862,7 +2898,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 313: // V128Ternary
+      case 316: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2873,7 +2909,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 314: // V128ExtractLane
+      case 317: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2883,7 +2919,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 315: // V128ReplaceLane
+      case 318: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2894,7 +2930,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 316: // V128Shuffle
+      case 319: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2907,7 +2943,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 317: // V128Load
+      case 320: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2918,7 +2954,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 318: // V128Store
+      case 321: // V128Store
         simdStore(
           s32,
           mview,
@@ -2928,7 +2964,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 319: // V128LoadLane
+      case 322: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2941,7 +2977,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 320: // V128StoreLane
+      case 323: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2953,7 +2989,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 321: { // Throw
+      case 324: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2978,7 +3014,7 @@ export function run(
         }
         break;
       }
-      case 322: { // ThrowRef
+      case 325: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3000,7 +3036,315 @@ export function run(
         }
         break;
       }
-      case 323: // AtomicLoad
+      case 326: // StructNew
+        if (
+          !structNew(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 327: // StructNewDefault
+        if (
+          !structNewDefault(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 3) | 0;
+        break;
+      case 328: // StructGet
+        structGet(
+          store,
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 329: // StructSet
+        structSet(
+          store,
+          s32[(fp + code[(pc + 1) | 0]) | 0],
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 330: // ArrayNew
+        if (
+          !arrayNew(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 5) | 0;
+        break;
+      case 331: // ArrayNewDefault
+        if (
+          !arrayNewDefault(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 332: // ArrayNewFixed
+        if (
+          !arrayNewFixed(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            code[(pc + 3) | 0],
+            (fp + code[(pc + 4) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 5) | 0;
+        break;
+      case 333: // ArrayNewData
+        if (
+          !arrayNewData(
+            store,
+            inst,
+            gcType(code[(pc + 2) | 0]),
+            code[(pc + 3) | 0],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 334: // ArrayNewElem
+        if (
+          !arrayNewElem(
+            store,
+            inst,
+            gcType(code[(pc + 2) | 0]),
+            code[(pc + 3) | 0],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 335: // ArrayGet
+        arrayGet(
+          store,
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 336: // ArraySet
+        arraySet(
+          store,
+          s32[(fp + code[(pc + 1) | 0]) | 0],
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          s32,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 337: // ArrayLen
+        s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 338: // ArrayFill
+        if (
+          !arrayFill(
+            store,
+            s32[(fp + code[(pc + 1) | 0]) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32,
+            (fp + code[(pc + 3) | 0]) | 0,
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 5) | 0;
+        break;
+      case 339: // ArrayCopy
+        if (
+          !arrayCopy(
+            store,
+            s32[(fp + code[(pc + 1) | 0]) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 340: // ArrayInitData
+        if (
+          !arrayInitData(
+            store,
+            inst,
+            code[(pc + 1) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 341: // ArrayInitElem
+        if (
+          !arrayInitElem(
+            store,
+            inst,
+            code[(pc + 1) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 342: // RefI31
+        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
+        pc = (pc + 3) | 0;
+        break;
+      case 343: { // I31GetS
+        const h = s32[(fp + code[(pc + 2) | 0]) | 0];
+        if (h === 0) throw trap(TrapCode.NullI31Reference);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 344: { // I31GetU
+        const h = s32[(fp + code[(pc + 2) | 0]) | 0];
+        if (h === 0) throw trap(TrapCode.NullI31Reference);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 345: // RefTest
+        s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
+          store,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 346: // RefCast
+        s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
+          store,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 347: { // BrOnCast
+        const is = refTest(
+          store,
+          s32[(fp + code[(pc + 1) | 0]) | 0],
+          code[(pc + 2) | 0],
+          code[(pc + 3) | 0],
+        );
+        pc = is ? code[(pc + 4) | 0] : pc + 5;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
+        break;
+      }
+      case 348: { // BrOnCastFail
+        const is = refTest(
+          store,
+          s32[(fp + code[(pc + 1) | 0]) | 0],
+          code[(pc + 2) | 0],
+          code[(pc + 3) | 0],
+        );
+        pc = !is ? code[(pc + 4) | 0] : pc + 5;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
+        break;
+      }
+      case 349: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3011,7 +3355,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 324: // AtomicStore
+      case 350: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3022,7 +3366,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 325: // AtomicRmw
+      case 351: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3034,7 +3378,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 326: // AtomicCmpxchg
+      case 352: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3047,7 +3391,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 327: // AtomicWait
+      case 353: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3059,7 +3403,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 328: // AtomicNotify
+      case 354: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3067,13 +3411,13 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 329: { // Index64
+      case 355: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 330: { // SizeToI64
+      case 356: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3081,7 +3425,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 331: // LoadMem
+      case 357: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3092,7 +3436,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 332: // StoreMem
+      case 358: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3103,11 +3447,11 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 333: // MemorySizeMem
+      case 359: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 334: { // MemoryGrowMem
+      case 360: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3127,7 +3471,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 335: // MemoryFillMem
+      case 361: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3143,7 +3487,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 336: // MemoryCopyMem
+      case 362: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3160,7 +3504,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 337: // MemoryInitMem
+      case 363: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3178,7 +3522,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 338: // V128LoadMem
+      case 364: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3189,7 +3533,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 339: // V128StoreMem
+      case 365: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3199,7 +3543,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 340: // V128LoadLaneMem
+      case 366: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3212,7 +3556,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 341: // V128StoreLaneMem
+      case 367: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

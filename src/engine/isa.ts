@@ -214,6 +214,9 @@ const TAIL_CALL = `
     if (code[pc] === #ReturnCall) {
       callee = inst.funcs[$1];
       base = $2;
+    } else if (code[pc] === #ReturnCallRef) {
+      callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
+      base = (fp + code[(pc + 2) | 0]) | 0;
     } else {
       callee = indirectCallee(
         store,
@@ -339,6 +342,10 @@ const ROWS = {
       callee = inst.funcs[$1];
       base = $2;
       pc = (pc + 3) | 0;
+    } else if (code[pc] === #CallRef) {
+      callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
+      base = (fp + code[(pc + 2) | 0]) | 0;
+      pc = (pc + 3) | 0;
     } else {
       callee = indirectCallee(
         store,
@@ -384,8 +391,13 @@ const ROWS = {
   `,
   ),
   CallIndirect: sameCase("xxrr", "Call"),
+  /** `call_ref`: the reference's slot, the arguments' base slot. */
+  CallRef: sameCase("rr", "Call"),
   ReturnCall: jump("xr", TAIL_CALL),
   ReturnCallIndirect: sameCase("xxrr", "ReturnCall"),
+  ReturnCallRef: sameCase("rr", "ReturnCall"),
+  /** `ref.as_non_null`, checked in place: the reference stays where it is. */
+  RefAsNonNull: op("r", "if (s32[$1] === 0) throw trap(TrapCode.NullReference);"),
   Nop: op("", ""),
   // Pays the fuel of the segment it starts (see fuel.ts); only emitted when fuel is metered.
   ConsumeFuel: jump(
@@ -850,6 +862,76 @@ const ROWS = {
     throwException(store, st, baseDepth, exn);
     ${RESUME_AT_HANDLER.replaceAll("\n", "\n    ")}
   `,
+  ),
+  // GC (gc.ts): struct and array handles in slots; a field's or element's storage kind (`ST_*`)
+  // and a struct field's word offset are immediates, types are canonical type ids; a heap type
+  // operand is an abstract heap type's code (`HT_*`, negative) or a canonical type id. The allocating ones can stop for
+  // fuel (they pay per element, as bulk operations do), which also makes them points where the
+  // code generation tier writes its cached slots back: the collector's roots are then current.
+  StructNew: bulk("rxr", "structNew(store, gcType($2), s32, $1, $3, bulkFuel)"),
+  StructNewDefault: bulk("rx", "structNewDefault(store, gcType($2), s32, $1, bulkFuel)"),
+  StructGet: op("rrii", "structGet(store, s32, $1, s32[$2], $3, $4);"),
+  StructSet: op("rrii", "structSet(store, s32[$1], s32, $2, $3, $4);"),
+  ArrayNew: bulk("rxrr", "arrayNew(store, gcType($2), s32, $1, $3, s32[$4], bulkFuel)"),
+  ArrayNewDefault: bulk(
+    "rxr",
+    "arrayNewDefault(store, gcType($2), s32, $1, s32[$3], bulkFuel)",
+  ),
+  ArrayNewFixed: bulk("rxir", "arrayNewFixed(store, gcType($2), s32, $1, $3, $4, bulkFuel)"),
+  ArrayNewData: bulk(
+    "rxxrr",
+    "arrayNewData(store, inst, gcType($2), $3, s32, $1, s32[$4], s32[$5], bulkFuel)",
+  ),
+  ArrayNewElem: bulk(
+    "rxxrr",
+    "arrayNewElem(store, inst, gcType($2), $3, s32, $1, s32[$4], s32[$5], bulkFuel)",
+  ),
+  ArrayGet: op("rrri", "arrayGet(store, s32, $1, s32[$2], s32[$3], $4);"),
+  ArraySet: op("rrr", "arraySet(store, s32[$1], s32[$2], s32, $3);"),
+  ArrayLen: op("rr", "s32[$1] = arrayLen(store, s32[$2]);"),
+  ArrayFill: bulk("rrrr", "arrayFill(store, s32[$1], s32[$2], s32, $3, s32[$4], bulkFuel)"),
+  ArrayCopy: bulk(
+    "rrrrr",
+    "arrayCopy(store, s32[$1], s32[$2], s32[$3], s32[$4], s32[$5], bulkFuel)",
+  ),
+  ArrayInitData: bulk(
+    "xrrrr",
+    "arrayInitData(store, inst, $1, s32[$2], s32[$3], s32[$4], s32[$5], bulkFuel)",
+  ),
+  ArrayInitElem: bulk(
+    "xrrrr",
+    "arrayInitElem(store, inst, $1, s32[$2], s32[$3], s32[$4], s32[$5], bulkFuel)",
+  ),
+  RefI31: op("rr", "s32[$1] = (s32[$2] << 1) | 1;"),
+  I31GetS: op(
+    "rr",
+    `
+    const h = s32[$2];
+    if (h === 0) throw trap(TrapCode.NullI31Reference);
+    s32[$1] = h >> 1;
+  `,
+  ),
+  I31GetU: op(
+    "rr",
+    `
+    const h = s32[$2];
+    if (h === 0) throw trap(TrapCode.NullI31Reference);
+    s32[$1] = h >>> 1;
+  `,
+  ),
+  RefTest: op("rrii", "s32[$1] = refTestI32(store, s32[$2], $3, $4);"),
+  RefCast: op("rrii", "s32[$1] = refCast(store, s32[$2], $3, $4);"),
+  BrOnCast: branch(
+    "riit",
+    "BrOnCastFail",
+    "is",
+    "const is = refTest(store, s32[$1], $2, $3);\n",
+  ),
+  BrOnCastFail: branch(
+    "riit",
+    "BrOnCast",
+    "!is",
+    "const is = refTest(store, s32[$1], $2, $3);\n",
   ),
   // Threads: generic atomic accesses keyed by the `0xFE` sub-opcode (see `atomics.ts`), with the
   // memory index (multi-memory; a 64-bit address is narrowed by `Index64` first)

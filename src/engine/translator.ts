@@ -39,6 +39,7 @@ import type { FuncBody, ModuleDecl } from "../binary/module.ts";
 import {
   BLOCK_EMPTY,
   blockValType,
+  CAST_NULL_2,
   CATCH_ALL,
   CATCH_ALL_REF,
   CATCH_REF,
@@ -60,6 +61,7 @@ import type { FuelCosts } from "./config.ts";
 import { SLOT_WORDS } from "./entities.ts";
 import { FUEL_CHUNK } from "./fuel.ts";
 import { HANDLER_WORDS } from "./exceptions.ts";
+import { gcType, ST_I16, ST_I16_S, ST_I8, ST_I8_S, ST_V128 } from "./gc.ts";
 import { I, type InstrName, instrSize, ISA } from "./isa.ts";
 import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
 
@@ -94,15 +96,23 @@ const CONDITION_ARGS = new Int32Array(3);
 let spareReader: OpReader | null = null;
 
 /** A reader of `bytes[pos, end)` for the translator: the spare one if it reads `bytes`. */
-function readerFor(bytes: Uint8Array, pos: number, end: number): OpReader {
+function readerFor(
+  bytes: Uint8Array,
+  typeIds: readonly number[],
+  pos: number,
+  end: number,
+): OpReader {
   let r = spareReader;
   spareReader = null;
-  if (r === null || r.bytes !== bytes) {
+  if (r === null || r.bytes !== bytes || r.typeIds !== typeIds) {
     r = new OpReader(bytes);
     // The body was validated with the module's features: reading memory immediates as indices
     // and memarg offsets as u64 decodes exactly what validation accepted (a zero byte is index
-    // 0, a u32 LEB128 the same u64).
-    r.configure({ wasmMultiMemory: true, wasmMemory64: true });
+    // 0, a u32 LEB128 the same u64), and typed references likewise.
+    r.configure(
+      { wasmMultiMemory: true, wasmMemory64: true, wasmFunctionReferences: true, wasmGc: true },
+      typeIds,
+    );
   }
   r.pos = pos;
   r.end = end;
@@ -357,7 +367,12 @@ class FuncTranslator {
     this.#type = module.types[module.funcTypeIndices[funcIndex]!]!;
     this.#body = module.bodies[funcIndex - module.importedFuncs]!;
     this.#numLocals = this.#type.params.length + this.#body.locals.length;
-    this.#reader = readerFor(module.bytes, this.#body.codeStart, this.#body.codeEnd);
+    this.#reader = readerFor(
+      module.bytes,
+      module.typeIds,
+      this.#body.codeStart,
+      this.#body.codeEnd,
+    );
     this.#stack = OperandStack.take(this.#numLocals);
     const params = this.#type.params;
     const locals = this.#body.locals;
@@ -682,6 +697,26 @@ class FuncTranslator {
         return this.#returnCall(r.index);
       case Op.ReturnCallIndirect:
         return this.#returnCallIndirect(r.index, r.index2);
+      case Op.CallRef:
+        return this.#callRef(r.index, false);
+      case Op.ReturnCallRef:
+        return this.#callRef(r.index, true);
+      case Op.RefAsNonNull:
+        // Checked where it is: the value does not move.
+        return this.#code.op1(I.RefAsNonNull, this.#use(s.height - 1));
+      case Op.RefEq: {
+        // References are handles: equal references have equal handles (i31 included).
+        const b = this.#use(s.height - 1), a = this.#use(s.height - 2);
+        this.#pop(2);
+        this.#beginResult(I.I32Eq);
+        this.#code.emit(a);
+        this.#code.emit(b);
+        return this.#endResult();
+      }
+      case Op.BrOnNull:
+        return this.#brOnNull(r.index);
+      case Op.BrOnNonNull:
+        return this.#brOnNonNull(r.index);
       case Op.Drop:
         return s.pop();
       case Op.Select:
@@ -754,7 +789,180 @@ class FuncTranslator {
       case Op.ElemDrop:
         return this.#code.op1(I.ElemDrop, r.index);
     }
+    if (this.#gc(op)) return;
     throw new Error(`The engine cannot translate opcode 0x${op.toString(16)} yet`);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // GC (see `gc.ts`): types become canonical ids, fields their word offset and storage kind
+
+  /** Translates GC instruction `op`; false when `op` is none. */
+  #gc(op: number): boolean {
+    const r = this.#reader;
+    const s = this.#stack;
+    const code = this.#code;
+    const h = s.height;
+    const typeId = () => this.#module.typeIds[r.index]!;
+    switch (op) {
+      case Op.StructNew:
+      case Op.ArrayNewFixed: {
+        // The operands in consecutive slots: `structNew` / `arrayNewFixed` read them from `a`.
+        const id = typeId();
+        const n = op === Op.StructNew ? gcType(id).storage.length : r.index2;
+        this.#materialiseRange(h - n, h);
+        const a = this.#slot(h - n);
+        this.#pop(n);
+        this.#beginResult(op === Op.StructNew ? I.StructNew : I.ArrayNewFixed);
+        code.emit(id);
+        if (op === Op.ArrayNewFixed) code.emit(n);
+        code.emit(a);
+        this.#endResult();
+        return true;
+      }
+      case Op.StructNewDefault:
+        this.#nullary(I.StructNewDefault, typeId());
+        return true;
+      case Op.StructGet:
+      case Op.StructGetS:
+      case Op.StructGetU: {
+        const t = gcType(typeId());
+        const kind = signedKind(t.storage[r.index2]!, op === Op.StructGetS);
+        const obj = this.#use(h - 1);
+        s.pop();
+        this.#beginResult(I.StructGet);
+        code.emit(obj);
+        code.emit(t.offsets[r.index2]!);
+        code.emit(kind);
+        this.#endResult(kind === ST_V128);
+        return true;
+      }
+      case Op.StructSet: {
+        const t = gcType(typeId());
+        const obj = this.#use(h - 2), value = this.#use(h - 1);
+        this.#pop(2);
+        code.op2(I.StructSet, obj, value);
+        code.emit(t.offsets[r.index2]!);
+        code.emit(t.storage[r.index2]!);
+        return true;
+      }
+      case Op.ArrayNew:
+      case Op.ArrayNewDefault:
+      case Op.ArrayNewData:
+      case Op.ArrayNewElem: {
+        const id = typeId();
+        const args = op === Op.ArrayNewDefault ? 1 : 2;
+        const a = this.#use(h - args), b = args === 2 ? this.#use(h - 1) : 0;
+        this.#pop(args);
+        this.#beginResult(
+          op === Op.ArrayNew
+            ? I.ArrayNew
+            : op === Op.ArrayNewDefault
+            ? I.ArrayNewDefault
+            : op === Op.ArrayNewData
+            ? I.ArrayNewData
+            : I.ArrayNewElem,
+        );
+        code.emit(id);
+        if (op === Op.ArrayNewData || op === Op.ArrayNewElem) code.emit(r.index2);
+        code.emit(a);
+        if (args === 2) code.emit(b);
+        this.#endResult();
+        return true;
+      }
+      case Op.ArrayGet:
+      case Op.ArrayGetS:
+      case Op.ArrayGetU: {
+        const kind = signedKind(gcType(typeId()).storage[0]!, op === Op.ArrayGetS);
+        const arr = this.#use(h - 2), i = this.#use(h - 1);
+        this.#pop(2);
+        this.#beginResult(I.ArrayGet);
+        code.emit(arr);
+        code.emit(i);
+        code.emit(kind);
+        this.#endResult(kind === ST_V128);
+        return true;
+      }
+      case Op.ArraySet:
+        this.#sink3(I.ArraySet);
+        return true;
+      case Op.ArrayLen:
+        this.#unary(I.ArrayLen);
+        return true;
+      case Op.ArrayFill:
+      case Op.ArrayCopy:
+      case Op.ArrayInitData:
+      case Op.ArrayInitElem: {
+        const n = op === Op.ArrayCopy ? 5 : 4;
+        const args: number[] = [];
+        for (let p = h - n; p < h; p++) args.push(this.#use(p));
+        this.#pop(n);
+        code.emit(
+          op === Op.ArrayFill
+            ? I.ArrayFill
+            : op === Op.ArrayCopy
+            ? I.ArrayCopy
+            : op === Op.ArrayInitData
+            ? I.ArrayInitData
+            : I.ArrayInitElem,
+        );
+        if (op === Op.ArrayInitData || op === Op.ArrayInitElem) code.emit(r.index2);
+        for (const a of args) code.emit(a);
+        return true;
+      }
+      case Op.RefI31:
+        this.#unary(I.RefI31);
+        return true;
+      case Op.I31GetS:
+        this.#unary(I.I31GetS);
+        return true;
+      case Op.I31GetU:
+        this.#unary(I.I31GetU);
+        return true;
+      case Op.RefTest:
+      case Op.RefTestNull:
+      case Op.RefCast:
+      case Op.RefCastNull: {
+        const a = this.#use(h - 1);
+        s.pop();
+        const test = op === Op.RefTest || op === Op.RefTestNull;
+        this.#beginResult(test ? I.RefTest : I.RefCast);
+        code.emit(a);
+        code.emit(r.heapType);
+        code.emit(op === Op.RefTestNull || op === Op.RefCastNull ? 1 : 0);
+        this.#endResult();
+        return true;
+      }
+      case Op.BrOnCast:
+      case Op.BrOnCastFail: {
+        const frame = this.#frame(r.index);
+        const nullable = (r.castFlags & CAST_NULL_2) !== 0 ? 1 : 0;
+        const a = this.#use(h - 1);
+        const taken = op === Op.BrOnCast ? I.BrOnCast : I.BrOnCastFail;
+        if (frame.kind !== FUNC && !this.#needsMove(frame)) {
+          code.emit(taken);
+          code.emit(a);
+          code.emit(r.heapType2);
+          code.emit(nullable);
+          this.#emitTarget(frame);
+          return true;
+        }
+        // Values to move first: skip the jump when the branch is not taken.
+        code.emit(taken === I.BrOnCast ? I.BrOnCastFail : I.BrOnCast);
+        code.emit(a);
+        code.emit(r.heapType2);
+        code.emit(nullable);
+        const skip = code.emitPatch(NO_PATCH);
+        this.#jump(frame);
+        code.resolve(skip, code.len);
+        this.#bindLabel();
+        return true;
+      }
+      case Op.AnyConvertExtern:
+      case Op.ExternConvertAny:
+        // One handle space for both hierarchies: the reference is unchanged.
+        return true;
+    }
+    return false;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1294,6 +1502,25 @@ class FuncTranslator {
   }
 
   /**
+   * `call_ref $t` / `return_call_ref $t`: the arguments, then the reference, on top of the stack;
+   * as `call_indirect` without its table and signature checks (validation proved the type).
+   */
+  #callRef(typeIndex: number, tail: boolean): void {
+    const type = this.#module.types[typeIndex]!;
+    const s = this.#stack;
+    const ref = this.#use(s.height - 1);
+    const base = s.height - 1 - type.params.length;
+    this.#materialiseRange(base, s.height - 1);
+    if (tail) {
+      this.#code.op2(I.ReturnCallRef, ref, this.#slot(base));
+      return this.#setUnreachable();
+    }
+    this.#pop(type.params.length + 1);
+    this.#code.op2(I.CallRef, ref, this.#slot(base));
+    this.#pushTemps(type.results);
+  }
+
+  /**
    * Emits the function's return, with its results on top of the stack. Emits moves only and
    * leaves the entries as they are, since it also runs on conditional paths (`br_if`).
    */
@@ -1587,6 +1814,43 @@ class FuncTranslator {
 
   #brIf(depth: number): void {
     this.#popCondition();
+    this.#branchOnCondition(depth);
+  }
+
+  /**
+   * `br_on_null l`: branches with the values below the reference when it is null (a handle of
+   * 0); falls through with the reference left as it was.
+   */
+  #brOnNull(depth: number): void {
+    const s = this.#stack;
+    const top = s.height - 1;
+    const slot = this.#use(top);
+    const local = s.kind[top] === LOCAL ? s.val[top]! : -1;
+    s.pop();
+    this.#condKind = COND_BRANCH;
+    this.#condOp = I.BrIfEqz;
+    this.#condArgs[0] = slot;
+    this.#condArgc = 1;
+    this.#branchOnCondition(depth);
+    // Back on the stack as it was: a local still holds it, a temporary is still in its slot
+    // (the branch's moves only write the label's slots, all below it).
+    if (local >= 0) this.#pushLocal(local);
+    else s.pushTemp(false);
+  }
+
+  /** `br_on_non_null l`: branches with the reference when it is not null, else drops it. */
+  #brOnNonNull(depth: number): void {
+    const s = this.#stack;
+    this.#condKind = COND_BRANCH;
+    this.#condOp = I.BrIfNez;
+    this.#condArgs[0] = this.#use(s.height - 1);
+    this.#condArgc = 1;
+    this.#branchOnCondition(depth);
+    s.pop();
+  }
+
+  /** Emits the branch of `#condOp` (see `#popCondition`) to label `depth`. */
+  #branchOnCondition(depth: number): void {
     if (this.#condKind === COND_NEVER) return;
     if (this.#condKind === COND_ALWAYS) return this.#br(depth);
     const frame = this.#frame(depth);
@@ -1731,4 +1995,10 @@ function simdGeneric(instr: number): number {
       return I.V128Load;
   }
   return instr;
+}
+
+/** A packed storage kind read sign-extended (`_s`) when `signed`. */
+function signedKind(kind: number, signed: boolean): number {
+  if (!signed) return kind;
+  return kind === ST_I8 ? ST_I8_S : kind === ST_I16 ? ST_I16_S : kind;
 }

@@ -6,10 +6,12 @@
 
 import { GlobalType } from "../core/types.ts";
 import { GlobalEntity } from "../engine/entities.ts";
+import { holdsGcRefs } from "../engine/gc.ts";
 import { GlobalError } from "./errors.ts";
 import { globals } from "./handles.ts";
 import { type Store, storeInner } from "./store.ts";
-import { readVal, Val, writeVal } from "./val.ts";
+import { readVal, Val, valFits, writeVal } from "./val.ts";
+import { valRepr } from "../core/type_registry.ts";
 
 /** Whether a global can change: wasmi's `Mutability`. */
 export type Mutability = "const" | "var";
@@ -42,7 +44,8 @@ export class Global {
     const mutable = mutability === true || mutability === "var";
     const entity = new GlobalEntity(new GlobalType(value.type, mutable));
     writeVal(store, value, entity.value, 0);
-    if (value.type === "exnref") storeInner(store).exnHolders.push(entity);
+    if (valRepr(value.type) === "exnref") storeInner(store).exnHolders.push(entity);
+    if (holdsGcRefs(value.type)) storeInner(store).gc.holders.push(entity);
     globals.bind(this, store, entity);
   }
 
@@ -65,7 +68,7 @@ export class Global {
   set(store: Store, value: Val): void {
     const e = globals.entity(store, this);
     if (!e.type.mutable) throw new GlobalError(`Cannot set an immutable ${e.type}`);
-    if (!(value instanceof Val) || value.type !== e.type.content) {
+    if (!(value instanceof Val) || !valFits(value, e.type.content, store)) {
       const got = value instanceof Val ? value.type : String(value);
       throw new GlobalError(`Type mismatch: cannot set a ${e.type} to a ${got}`);
     }

@@ -56,7 +56,7 @@ export function createHostFunc(
   const writeResults = (out: unknown, stack: Int32Array, base: number): void => {
     if (flavour === "vals") {
       if (out === undefined && results.length === 0) return;
-      checkVals(out as readonly Val[], results, `results from ${what}`);
+      checkVals(out as readonly Val[], results, `results from ${what}`, store);
       const vals = out as readonly Val[];
       for (let i = 0; i < vals.length; i++) writeVal(store, vals[i]!, stack, base + i * SLOT_WORDS);
       return;

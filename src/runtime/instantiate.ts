@@ -6,6 +6,7 @@
  * @module
  */
 
+import { TYPES, valRepr } from "../core/type_registry.ts";
 import { InstantiationError, LinkError } from "../core/errors.ts";
 import { Trap, TrapCode } from "../core/trap.ts";
 import {
@@ -28,6 +29,7 @@ import {
   TagEntity,
   WasmFuncEntity,
 } from "../engine/entities.ts";
+import { holdsGcRefs } from "../engine/gc.ts";
 import { evalConstExpr } from "./const_expr.ts";
 import { MemoryError, TableError } from "./errors.ts";
 import { entityKind, entityType, type Extern, type ExternEntity, externEntity } from "./extern.ts";
@@ -72,14 +74,19 @@ function limitsMatch(
 }
 
 /**
- * Whether `entity` can be imported as `imp`: functions by exact type, tables and memories by
- * limits subtyping on their current size, globals by exact type and mutability.
+ * Whether `entity` can be imported as `imp`: functions by type subtyping (canonical ids: equal
+ * types first), tables and memories by limits subtyping on their current size and an equal
+ * element type, globals by mutability and their type (a subtype when immutable, equal when
+ * mutable).
  */
 function importMatches(module: Module, imp: ImportDecl, entity: ExternEntity): boolean {
   if (entityKind(entity) !== imp.kind) return false;
   switch (imp.kind) {
     case "func":
-      return (entity as FuncEntity).type.equals(moduleDecl(module).types[imp.typeIndex]!);
+      return TYPES.isSubtypeId(
+        (entity as FuncEntity).typeId,
+        moduleDecl(module).typeIds[imp.typeIndex]!,
+      );
     case "table": {
       const t = entity as TableEntity;
       return t.type.element === imp.type.element && t.type.index64 === imp.type.index64 &&
@@ -92,10 +99,17 @@ function importMatches(module: Module, imp: ImportDecl, entity: ExternEntity): b
       return m.type.index64 === want.index64 && m.type.shared === want.shared &&
         m.type.pageSizeLog2 === want.pageSizeLog2 && limitsMatch(m.pages, m.type.maximum, want);
     }
-    case "global":
-      return (entity as GlobalEntity).type.equals(imp.type as GlobalType);
+    case "global": {
+      const have = (entity as GlobalEntity).type;
+      const want = imp.type as GlobalType;
+      if (have.mutable !== want.mutable) return false;
+      return have.mutable
+        ? have.content === want.content
+        : TYPES.valSub(have.content, want.content);
+    }
     case "tag":
-      return (entity as TagEntity).type.equals(moduleDecl(module).types[imp.typeIndex]!);
+      // Tag types match exactly: the same canonical type, not just the same shape.
+      return (entity as TagEntity).typeId === moduleDecl(module).typeIds[imp.typeIndex]!;
   }
 }
 
@@ -154,8 +168,8 @@ export function instantiateModule(
     decl.memories.length - decl.importedMemories,
   );
   const instance = new InstanceEntity(decl, inner);
-  const engine = store.engine;
-  for (const type of decl.types) instance.typeIds.push(engine.typeId(type));
+  // Canonical ids (`core/type_registry.ts`), the same in every engine and instance.
+  instance.typeIds.push(...decl.typeIds);
 
   decl.imports.forEach((imp, i) => {
     const entity = externEntity(store, imports[i]!);
@@ -179,7 +193,8 @@ export function instantiateModule(
     }
   });
   for (let i = decl.importedTags; i < decl.tags.length; i++) {
-    instance.tags.push(new TagEntity(decl.types[decl.tags[i]!]!));
+    const typeIndex = decl.tags[i]!;
+    instance.tags.push(new TagEntity(decl.types[typeIndex]!, decl.typeIds[typeIndex]!));
   }
 
   for (let i = decl.importedFuncs; i < decl.funcTypeIndices.length; i++) {
@@ -215,7 +230,15 @@ export function instantiateModule(
     const global = new GlobalEntity(g.type);
     global.value.set(evalConstExpr(instance, g.init));
     instance.globals.push(global);
-    if (g.type.content === "exnref") inner.exnHolders.push(global);
+    if (valRepr(g.type.content) === "exnref") inner.exnHolders.push(global);
+    if (holdsGcRefs(g.type.content)) inner.gc.holders.push(global);
+  }
+  // Table initial values (typed function references) may read the globals.
+  for (let i = decl.importedTables; i < decl.tables.length; i++) {
+    const init = decl.tableInits[i];
+    if (init === undefined) continue;
+    const table = instance.tables[i]!;
+    table.elements.fill(evalConstExpr(instance, init)[0]!, 0, table.size);
   }
 
   for (const exp of decl.exports) {
@@ -241,6 +264,9 @@ export function instantiateModule(
   decl.elems.forEach((elem, i) => {
     const items = elemItems[i]!;
     if (elem.mode === "passive") {
+      if (holdsGcRefs(elem.type) && !inner.gc.instances.includes(instance)) {
+        inner.gc.instances.push(instance);
+      }
       instance.elemSegments.push(items);
       return;
     }

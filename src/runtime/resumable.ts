@@ -266,7 +266,7 @@ export class ResumableCallHostTrap<R = Val[]> extends ResumableInvocation<R> {
    */
   resume(store: Store, inputs: readonly Val[] = []): ResumableCall<R> {
     const type = this.hostFunc.ty(store);
-    checkVals(inputs, type.results, `results of host function ${type}`);
+    checkVals(inputs, type.results, `results of host function ${type}`, store);
     const inv = take(this, store);
     const base = inv.st.hostBase;
     const s32 = inv.st.s32;

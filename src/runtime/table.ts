@@ -7,11 +7,13 @@
 import { Trap } from "../core/trap.ts";
 import { TableType } from "../core/types.ts";
 import { TableEntity } from "../engine/entities.ts";
+import { holdsGcRefs } from "../engine/gc.ts";
 import { TableError } from "./errors.ts";
 import { tables } from "./handles.ts";
 import { checkNewTable, growthErrorCause } from "./limits.ts";
 import { type Store, storeInner } from "./store.ts";
-import { readVal, Val, writeVal } from "./val.ts";
+import { readVal, Val, valFits, writeVal } from "./val.ts";
+import { TYPES, valRepr } from "../core/type_registry.ts";
 
 /** Elements a table can have at most (a u32). */
 export const MAX_TABLE_SIZE = 0xffff_ffff;
@@ -49,7 +51,8 @@ export function createTableEntity(type: TableType, init: number, store: Store): 
   }
   entity.store = inner;
   inner.tableCount++;
-  if (type.element === "exnref") inner.exnHolders.push(entity);
+  if (valRepr(type.element) === "exnref") inner.exnHolders.push(entity);
+  if (holdsGcRefs(type.element)) inner.gc.holders.push(entity);
   return entity;
 }
 
@@ -174,7 +177,7 @@ export class Table {
   ): void {
     const d = tables.entity(store, dst);
     const s = tables.entity(store, src);
-    if (d.type.element !== s.type.element) {
+    if (!TYPES.valSub(s.type.element, d.type.element)) {
       throw new TableError(`Cannot copy ${s.type.element} elements into a ${d.type}`);
     }
     checkRange(s, srcIndex, length);
@@ -186,7 +189,7 @@ export class Table {
 tables.define(Table);
 
 function refHandle(store: Store, type: TableType, value: Val): number {
-  if (!(value instanceof Val) || value.type !== type.element) {
+  if (!(value instanceof Val) || !valFits(value, type.element, store)) {
     const got = value instanceof Val ? value.type : String(value);
     throw new TableError(`Type mismatch: a ${type} holds ${type.element}, got ${got}`);
   }

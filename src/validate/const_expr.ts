@@ -5,7 +5,8 @@
  */
 
 import { ValidationError } from "../core/errors.ts";
-import type { ValType } from "../core/types.ts";
+import { HeapCode, refInfo, refType, type ValType } from "../core/types.ts";
+import { defaultable, type StorageType, TypeKind, TYPES } from "../core/type_registry.ts";
 import type { ConstExpr } from "../binary/module.ts";
 import { Op } from "../binary/opcodes.ts";
 import { OpReader } from "../binary/op_reader.ts";
@@ -28,22 +29,35 @@ export class ConstExprValidator {
   constructor(ctx: ModuleContext) {
     this.#ctx = ctx;
     this.#reader = new OpReader(ctx.module.bytes);
-    this.#reader.configure(ctx.features);
+    this.#reader.configure(ctx.features, ctx.module.typeIds);
   }
+
+  /** How many globals `global.get` may read (see `validate`). */
+  #visibleGlobals = 0;
 
   /**
    * Checks that `expr` is a constant expression producing exactly one value of type `expected`.
    *
-   * As in Wasm 2.0, `global.get` may only read imported immutable globals. With extended-const
-   * on, `i32`/`i64` `add`, `sub` and `mul` are constant too.
+   * In Wasm 2.0, `global.get` may only read imported immutable globals; with typed references
+   * (Wasm 3.0), the first `visibleGlobals` (a global's initialiser: the globals before it). With
+   * extended-const on, `i32`/`i64` `add`, `sub` and `mul` are constant too; with GC, `ref.i31`,
+   * `struct.new(_default)`, `array.new(_default/_fixed)`, `any.convert_extern` and
+   * `extern.convert_any`.
    *
    * @param expr the expression's byte range
-   * @param expected the type it must produce
+   * @param expected the type it must produce (the result may be a subtype)
+   * @param visibleGlobals how many globals `global.get` may read with typed references (default:
+   *   all of them)
    * @throws {ValidationError} "constant expression required" for a non-constant instruction,
    *   "unknown global N" / "unknown function N" for bad indices, else "type mismatch" for the
    *   wrong result (the spec checks constness of the whole sequence before typing it).
    */
-  validate(expr: ConstExpr, expected: ValType): void {
+  validate(expr: ConstExpr, expected: ValType, visibleGlobals?: number): void {
+    const m = this.#ctx.module;
+    // Wasm 3.0 (with typed references) lets `global.get` read any earlier immutable global.
+    this.#visibleGlobals = this.#typedRefs
+      ? visibleGlobals ?? m.globalTypes.length
+      : m.importedGlobals;
     const reader = this.#reader;
     reader.pos = expr.start;
     reader.end = expr.end;
@@ -60,7 +74,10 @@ export class ConstExprValidator {
     }
     if (!ended) this.#fail("constant expression required", expr.end);
     const stack = this.#stack;
-    if (this.#typeError >= 0 || stack.length !== 1 || stack[0] !== expected) {
+    if (
+      this.#typeError >= 0 || stack.length !== 1 ||
+      (stack[0] !== expected && !TYPES.valSub(stack[0]!, expected))
+    ) {
       this.#fail("type mismatch", this.#typeError >= 0 ? this.#typeError : expr.start);
     }
   }
@@ -83,10 +100,11 @@ export class ConstExprValidator {
       case Op.RefFunc:
         this.#enabled("funcref", at);
         if (reader.index >= this.#ctx.funcCount) this.#fail(`unknown function ${reader.index}`, at);
-        return this.#push("funcref");
+        if (!this.#typedRefs) return this.#push("funcref");
+        return this.#push(refType(false, this.#funcTypeId(reader.index)));
       case Op.GlobalGet: {
         const module = this.#ctx.module;
-        if (reader.index >= module.importedGlobals) {
+        if (reader.index >= this.#visibleGlobals) {
           this.#fail(`unknown global ${reader.index}`, at);
         }
         const type = module.globalTypes[reader.index]!;
@@ -101,6 +119,45 @@ export class ConstExprValidator {
       case Op.I64Sub:
       case Op.I64Mul:
         return this.#binary("i64", at);
+      case Op.RefI31:
+        this.#pop("i32", at);
+        return this.#push("(ref i31)");
+      case Op.AnyConvertExtern:
+      case Op.ExternConvertAny: {
+        const any = op === Op.AnyConvertExtern;
+        const t = this.#stack.pop();
+        const info = t === undefined ? null : refInfo(t);
+        if (info === null || !TYPES.valSub(t!, any ? "externref" : "anyref")) this.#mismatch(at);
+        return this.#push(refType(info?.nullable ?? false, any ? HeapCode.Any : HeapCode.Extern));
+      }
+      case Op.StructNew:
+      case Op.StructNewDefault: {
+        const id = this.#typeOf(reader.index, TypeKind.Struct, at);
+        const c = TYPES.type(id).comp;
+        const fields = c.kind === "struct" ? c.fields : [];
+        for (let i = fields.length - 1; i >= 0; i--) {
+          const t = unpacked(fields[i]!.storage);
+          if (op === Op.StructNew) this.#pop(t, at);
+          else if (!defaultable(t)) this.#mismatch(at);
+        }
+        return this.#push(refType(false, id));
+      }
+      case Op.ArrayNew:
+      case Op.ArrayNewDefault:
+      case Op.ArrayNewFixed: {
+        const id = this.#typeOf(reader.index, TypeKind.Array, at);
+        const c = TYPES.type(id).comp;
+        const t = unpacked(c.kind === "array" ? c.element.storage : "i32");
+        if (op === Op.ArrayNewFixed) {
+          if (reader.index2 > this.#stack.length) this.#mismatch(at);
+          for (let i = 0; i < reader.index2; i++) this.#pop(t, at);
+        } else {
+          this.#pop("i32", at);
+          if (op === Op.ArrayNew) this.#pop(t, at);
+          else if (!defaultable(t)) this.#mismatch(at);
+        }
+        return this.#push(refType(false, id));
+      }
       default:
         this.#fail("constant expression required", at);
     }
@@ -108,6 +165,32 @@ export class ConstExprValidator {
 
   #push(t: ValType): void {
     this.#stack.push(t);
+  }
+
+  get #typedRefs(): boolean {
+    return (this.#ctx.disabled & Feature.FunctionReferences) === 0;
+  }
+
+  /** Pops a `t` (a mismatch is recorded, reported once constness is settled). */
+  #pop(t: ValType, at: number): void {
+    const a = this.#stack.pop();
+    if (a === undefined || (a !== t && !TYPES.valSub(a, t))) this.#mismatch(at);
+  }
+
+  #mismatch(at: number): void {
+    if (this.#typeError < 0) this.#typeError = at;
+  }
+
+  #funcTypeId(func: number): number {
+    const m = this.#ctx.module;
+    return m.typeIds[m.funcTypeIndices[func]!]!;
+  }
+
+  #typeOf(index: number, kind: TypeKind, at: number): number {
+    const id = this.#ctx.module.typeIds[index];
+    if (id === undefined) this.#fail(`unknown type ${index}`, at);
+    if (TYPES.kind(id) !== kind) this.#mismatch(at);
+    return id;
   }
 
   #binary(t: ValType, at: number): void {
@@ -127,4 +210,8 @@ export class ConstExprValidator {
   #fail(message: string, at: number): never {
     throw new ValidationError(message, at, null);
   }
+}
+
+function unpacked(s: StorageType): ValType {
+  return s === "i8" || s === "i16" ? "i32" : s;
 }

@@ -66,7 +66,7 @@ function collectDeclaredFuncs(module: ModuleDecl, features: WasmFeatures): Uint8
     if (index < declared.length) declared[index] = 1;
   };
   const reader = new OpReader(module.bytes);
-  reader.configure(features);
+  reader.configure(features, module.typeIds);
   const scan = (expr: ConstExpr | null) => {
     if (expr === null) return;
     reader.pos = expr.start;

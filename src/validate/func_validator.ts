@@ -10,12 +10,29 @@
  */
 
 import { DecodeError, ValidationError } from "../core/errors.ts";
-import { type FuncType, isRefType, type MemoryType, type ValType } from "../core/types.ts";
+import {
+  type FuncType,
+  HeapCode,
+  isRefType,
+  type MemoryType,
+  refInfo,
+  refType,
+  type ValType,
+} from "../core/types.ts";
+import {
+  defaultable,
+  type FieldType,
+  type StorageType,
+  TypeKind,
+  TYPES,
+} from "../core/type_registry.ts";
 import type { FuncBody } from "../binary/module.ts";
 import { denseIndex, Imm, Op } from "../binary/opcodes.ts";
 import {
   BLOCK_EMPTY,
   blockValType,
+  CAST_NULL_1,
+  CAST_NULL_2,
   CATCH_ALL,
   CATCH_ALL_REF,
   CATCH_REF,
@@ -40,16 +57,23 @@ export const UNKNOWN = "unknown";
 export type Operand = ValType | typeof UNKNOWN;
 
 const NONE: readonly ValType[] = Object.freeze([]);
-const SINGLE: Readonly<Record<ValType, readonly ValType[]>> = {
-  i32: Object.freeze(["i32"]),
-  i64: Object.freeze(["i64"]),
-  f32: Object.freeze(["f32"]),
-  f64: Object.freeze(["f64"]),
-  v128: Object.freeze(["v128"]),
-  funcref: Object.freeze(["funcref"]),
-  externref: Object.freeze(["externref"]),
-  exnref: Object.freeze(["exnref"]),
-};
+const SINGLES = new Map<ValType, readonly ValType[]>();
+/** `[t]`, shared: block types of one value allocate nothing per block. */
+function single(t: ValType): readonly ValType[] {
+  let a = SINGLES.get(t);
+  if (a === undefined) SINGLES.set(t, a = Object.freeze([t]));
+  return a;
+}
+
+/** Whether operand `a` matches type `b`: equal (the common case, one compare) or a subtype. */
+function matches(a: Operand, b: ValType): boolean {
+  return a === b || a === UNKNOWN || TYPES.valSub(a, b);
+}
+
+/** The type a packed storage type is read as. */
+function unpacked(s: StorageType): ValType {
+  return s === "i8" || s === "i16" ? "i32" : s;
+}
 
 /** One entry of the control stack: a block, loop, if/else, or the function itself. */
 class ControlFrame {
@@ -63,6 +87,8 @@ class ControlFrame {
   height = 0;
   /** Whether the rest of the block is unreachable (its stack is polymorphic). */
   unreachable = false;
+  /** Height of the local-initialisation stack when the block was entered. */
+  initHeight = 0;
 
   /** The types a branch to this frame's label carries. */
   get labelTypes(): readonly ValType[] {
@@ -96,6 +122,12 @@ export class FuncValidator {
   #btParams: readonly ValType[] = NONE;
   #btResults: readonly ValType[] = NONE;
   /**
+   * Non-defaultable locals (typed references): 1 once set on every path to here. `#inits`
+   * lists the ones set inside open blocks, so a block's end can forget them again.
+   */
+  #initialised: Uint8Array = new Uint8Array(0);
+  #inits: number[] = [];
+  /**
    * Set by `#checkImmediates` for operators on a 64-bit memory or table (memory64): bit `i`
    * makes operand `i` an `i64` instead of the table's `i32`; `WIDE_RESULT` does the same for
    * the result.
@@ -106,7 +138,7 @@ export class FuncValidator {
   constructor(ctx: ModuleContext) {
     this.#ctx = ctx;
     this.#reader = new OpReader(ctx.module.bytes);
-    this.#reader.configure(ctx.features);
+    this.#reader.configure(ctx.features, ctx.module.typeIds);
   }
 
   /**
@@ -134,6 +166,17 @@ export class FuncValidator {
     reader.end = body.codeEnd;
     reader.opPos = body.codeStart;
     for (const t of body.locals) this.#checkType(t);
+    const nLocals = type.params.length + body.locals.length;
+    if (this.#initialised.length < nLocals) this.#initialised = new Uint8Array(nLocals);
+    const initialised = this.#initialised;
+    initialised.fill(1, 0, nLocals);
+    // Without typed references every local type has a default: nothing to track.
+    if (this.#typedRefs) {
+      for (let i = 0; i < body.locals.length; i++) {
+        if (!defaultable(body.locals[i]!)) initialised[type.params.length + i] = 0;
+      }
+    }
+    this.#inits.length = 0;
     this.#height = 0;
     this.#depth = 0;
     this.#pushFrame(Op.Block, NONE, type.results);
@@ -168,7 +211,7 @@ export class FuncValidator {
     if (h > this.#top.height) {
       const actual = this.#vals[h - 1]!;
       this.#height = h - 1;
-      if (actual !== expected && actual !== UNKNOWN) this.#fail("type mismatch");
+      if (actual !== expected && !matches(actual, expected)) this.#fail("type mismatch");
     } else if (!this.#top.unreachable) {
       this.#fail("type mismatch");
     }
@@ -189,7 +232,7 @@ export class FuncValidator {
     let ok = frame.unreachable || available >= ts.length;
     for (let i = 1; ok && i <= Math.min(ts.length, available); i++) {
       const actual = this.#vals[this.#height - i]!;
-      if (actual !== ts[ts.length - i] && actual !== UNKNOWN) ok = false;
+      if (!matches(actual, ts[ts.length - i]!)) ok = false;
     }
     if (!ok) {
       const has = this.#vals.slice(this.#height - Math.min(ts.length, available), this.#height);
@@ -212,7 +255,7 @@ export class FuncValidator {
         this.#fail("type mismatch");
       }
       const actual = this.#vals[at]!;
-      if (actual !== ts[i] && actual !== UNKNOWN) this.#fail("type mismatch");
+      if (!matches(actual, ts[i]!)) this.#fail("type mismatch");
     }
   }
 
@@ -226,6 +269,7 @@ export class FuncValidator {
     frame.results = results;
     frame.height = this.#height;
     frame.unreachable = false;
+    frame.initHeight = this.#inits.length;
     this.#depth++;
     this.#top = frame;
     this.#pushAll(params);
@@ -235,10 +279,17 @@ export class FuncValidator {
     const frame = this.#top;
     this.#popAll(frame.results);
     if (this.#height !== frame.height) this.#fail("type mismatch");
+    this.#resetInits(frame.initHeight);
     this.#depth--;
     // The function's own frame stays `#top` once popped: nothing reads it after that.
     if (this.#depth > 0) this.#top = this.#frames[this.#depth - 1]!;
     return frame;
+  }
+
+  /** Forgets the locals set since the init stack had `height` entries. */
+  #resetInits(height: number): void {
+    const inits = this.#inits;
+    while (inits.length > height) this.#initialised[inits.pop()!] = 0;
   }
 
   #label(depth: number): ControlFrame {
@@ -328,13 +379,13 @@ export class FuncValidator {
       case Imm.TableInit: {
         // The binary order is elem then table; the spec checks the table first.
         const tableType = this.#table(reader.index2);
-        if (this.#elem(reader.index) !== tableType) this.#fail("type mismatch");
+        if (!TYPES.valSub(this.#elem(reader.index), tableType)) this.#fail("type mismatch");
         if (this.#tableAddr(reader.index2) === "i64") this.#wide = 0b1;
         return;
       }
       case Imm.TableCopy: {
         const dst = this.#table(reader.index);
-        if (this.#table(reader.index2) !== dst) this.#fail("type mismatch");
+        if (!TYPES.valSub(this.#table(reader.index2), dst)) this.#fail("type mismatch");
         this.#wide = copyWidth(
           this.#tableAddr(reader.index) === "i64",
           this.#tableAddr(reader.index2) === "i64",
@@ -385,7 +436,7 @@ export class FuncValidator {
       case Op.End: {
         const frame = this.#popFrame();
         // An `if` without `else` has an implicit empty else, which passes its params through.
-        if (frame.opcode === Op.If && !sameTypes(frame.params, frame.results)) {
+        if (frame.opcode === Op.If && !subTypes(frame.params, frame.results)) {
           this.#fail("type mismatch");
         }
         return this.#pushAll(frame.results);
@@ -435,14 +486,18 @@ export class FuncValidator {
         this.#pop(t);
         return this.#push(t);
       }
-      case Op.LocalGet:
-        return this.#push(this.#local(reader.index));
+      case Op.LocalGet: {
+        const t = this.#local(reader.index);
+        if (this.#initialised[reader.index] === 0) this.#fail("uninitialized local");
+        return this.#push(t);
+      }
       case Op.LocalSet:
         this.#pop(this.#local(reader.index));
-        return;
+        return this.#setLocal(reader.index);
       case Op.LocalTee: {
         const t = this.#local(reader.index);
         this.#pop(t);
+        this.#setLocal(reader.index);
         return this.#push(t);
       }
       case Op.GlobalGet:
@@ -483,18 +538,56 @@ export class FuncValidator {
       }
       case Op.RefNull:
         return this.#push(this.#checkType(reader.refType));
-      case Op.RefIsNull: {
-        const t = this.#popAny();
-        if (t !== UNKNOWN && !isRefType(t)) this.#fail("type mismatch");
+      case Op.RefIsNull:
+        this.#popRef();
         return this.#push("i32");
-      }
       case Op.RefFunc: {
         const index = reader.index;
         if (index >= this.#ctx.funcCount) this.#fail(`unknown function ${index}`);
         if (this.#ctx.declaredFuncs[index] !== 1) this.#fail("undeclared function reference");
-        return this.#push("funcref");
+        // With typed references, `ref.func` has the function's exact type.
+        if (!this.#typedRefs) return this.#push("funcref");
+        const m = this.#ctx.module;
+        return this.#push(refType(false, m.typeIds[m.funcTypeIndices[index]!]!));
+      }
+      case Op.RefAsNonNull: {
+        const t = this.#popRef();
+        return this.#push(t === UNKNOWN ? UNKNOWN : nonNull(t));
+      }
+      case Op.RefEq:
+        this.#pop("eqref");
+        this.#pop("eqref");
+        return this.#push("i32");
+      case Op.BrOnNull: {
+        const t = this.#popRef();
+        const types = this.#label(reader.index).labelTypes;
+        this.#popAll(types);
+        this.#pushAll(types);
+        return this.#push(t === UNKNOWN ? UNKNOWN : nonNull(t));
+      }
+      case Op.BrOnNonNull: {
+        const t = this.#popRef();
+        const types = this.#label(reader.index).labelTypes;
+        if (types.length === 0) this.#fail("type mismatch");
+        const last = types[types.length - 1]!;
+        if (t !== UNKNOWN && !TYPES.valSub(nonNull(t), last)) this.#fail("type mismatch");
+        const rest = types.slice(0, types.length - 1);
+        this.#popAll(rest);
+        return this.#pushAll(rest);
+      }
+      case Op.CallRef: {
+        const type = this.#funcTypeAt(reader.index);
+        this.#pop(refType(true, this.#ctx.module.typeIds[reader.index]!));
+        this.#popAll(type.params);
+        return this.#pushAll(type.results);
+      }
+      case Op.ReturnCallRef: {
+        const type = this.#funcTypeAt(reader.index);
+        this.#pop(refType(true, this.#ctx.module.typeIds[reader.index]!));
+        return this.#returnCall(type.params, type.results);
       }
       default:
+        if (op >>> 12 === 0xfb) return this.#gc(op);
         // OpReader returns only opcodes of the table, and every untyped one is handled above.
         throw new DecodeError("illegal opcode", reader.opPos);
     }
@@ -513,9 +606,9 @@ export class FuncValidator {
       const label = this.#label(catches[i + 2]!).labelTypes;
       if (label.length !== payload.length + (ref ? 1 : 0)) this.#fail("type mismatch");
       for (let j = 0; j < payload.length; j++) {
-        if (label[j] !== payload[j]) this.#fail("type mismatch");
+        if (!TYPES.valSub(payload[j]!, label[j]!)) this.#fail("type mismatch");
       }
-      if (ref && label[payload.length] !== "exnref") this.#fail("type mismatch");
+      if (ref && !TYPES.valSub("(ref exn)", label[payload.length]!)) this.#fail("type mismatch");
     }
   }
 
@@ -550,13 +643,11 @@ export class FuncValidator {
   /** Checks `call_indirect`'s (or `return_call_indirect`'s) immediates, pops the index. */
   #indirectType(): FuncType {
     const reader = this.#reader;
-    const module = this.#ctx.module;
     const tableIndex = reader.index2;
     if (tableIndex !== 0) this.#require(Feature.ReferenceTypes);
     const element = this.#table(tableIndex);
-    const type = module.types[reader.index];
-    if (type === undefined) this.#fail(`unknown type ${reader.index}`);
-    if (element !== "funcref") this.#fail("type mismatch");
+    const type = this.#funcTypeAt(reader.index);
+    if (!TYPES.valSub(element, "funcref")) this.#fail("type mismatch");
     this.#pop(this.#tableAddr(tableIndex));
     return type;
   }
@@ -566,7 +657,7 @@ export class FuncValidator {
    * so the callee's results must be the function's own.
    */
   #returnCall(params: readonly ValType[], results: readonly ValType[]): void {
-    if (!sameTypes(results, this.#frames[0]!.results)) this.#fail("type mismatch");
+    if (!subTypes(results, this.#frames[0]!.results)) this.#fail("type mismatch");
     this.#popAll(params);
     this.#setUnreachable();
   }
@@ -590,11 +681,10 @@ export class FuncValidator {
       this.#btResults = NONE;
     } else if (bt < 0) {
       this.#btParams = NONE;
-      this.#btResults = SINGLE[this.#checkType(blockValType(bt)!)];
+      this.#btResults = single(this.#checkType(blockValType(bt)!));
     } else {
       this.#require(Feature.MultiValue);
-      const type = this.#ctx.module.types[bt];
-      if (type === undefined) this.#fail(`unknown type ${bt}`);
+      const type = this.#funcTypeAt(bt);
       this.#btParams = type.params;
       this.#btResults = type.results;
     }
@@ -684,13 +774,310 @@ export class FuncValidator {
   #fail(message: string): never {
     throw new ValidationError(message, this.#reader.opPos, this.#funcIndex);
   }
+
+  // ---- typed references and GC ----
+
+  get #typedRefs(): boolean {
+    return (this.#ctx.disabled & Feature.FunctionReferences) === 0;
+  }
+
+  /** Marks local `index` set (the non-defaultable ones are tracked until their block ends). */
+  #setLocal(index: number): void {
+    if (this.#initialised[index] === 0) {
+      this.#initialised[index] = 1;
+      this.#inits.push(index);
+    }
+  }
+
+  /** Pops a reference of any type (`UNKNOWN` from a polymorphic stack). */
+  #popRef(): Operand {
+    const t = this.#popAny();
+    if (t !== UNKNOWN && !isRefType(t)) this.#fail("type mismatch");
+    return t;
+  }
+
+  /** The function type at type index `index`. */
+  #funcTypeAt(index: number): FuncType {
+    const m = this.#ctx.module;
+    const id = m.typeIds[index];
+    if (id === undefined) this.#fail(`unknown type ${index}`);
+    if (TYPES.kind(id) !== TypeKind.Func) this.#fail("type mismatch");
+    return m.types[index]!;
+  }
+
+  /** The canonical id of the type at index `index`, which must be of kind `kind`. */
+  #typeOf(index: number, kind: TypeKind): number {
+    const id = this.#ctx.module.typeIds[index];
+    if (id === undefined) this.#fail(`unknown type ${index}`);
+    if (TYPES.kind(id) !== kind) this.#fail("type mismatch");
+    return id;
+  }
+
+  #fields(id: number): readonly FieldType[] {
+    const c = TYPES.type(id).comp;
+    return c.kind === "struct" ? c.fields : NO_FIELDS;
+  }
+
+  #element(id: number): FieldType {
+    const c = TYPES.type(id).comp;
+    return c.kind === "array" ? c.element : NO_FIELD;
+  }
+
+  #field(id: number, index: number): FieldType {
+    const f = this.#fields(id)[index];
+    if (f === undefined) this.#fail(`unknown field ${index}`);
+    return f;
+  }
+
+  /** A heap type immediate's hierarchy must be the operand's. */
+  #sameHierarchy(t: Operand, heap: number): void {
+    if (t === UNKNOWN) return;
+    if (TYPES.topOf(refInfo(t)!.heap) !== TYPES.topOf(heap)) this.#fail("type mismatch");
+  }
+
+  #gc(op: number): void {
+    const r = this.#reader;
+    switch (op) {
+      case Op.StructNew: {
+        const id = this.#typeOf(r.index, TypeKind.Struct);
+        const fields = this.#fields(id);
+        for (let i = fields.length - 1; i >= 0; i--) this.#pop(unpacked(fields[i]!.storage));
+        return this.#push(refType(false, id));
+      }
+      case Op.StructNewDefault: {
+        const id = this.#typeOf(r.index, TypeKind.Struct);
+        for (const f of this.#fields(id)) {
+          if (!defaultable(unpacked(f.storage))) this.#fail("type mismatch");
+        }
+        return this.#push(refType(false, id));
+      }
+      case Op.StructGet:
+      case Op.StructGetS:
+      case Op.StructGetU: {
+        const id = this.#typeOf(r.index, TypeKind.Struct);
+        const f = this.#field(id, r.index2);
+        this.#packedAccess(f, op !== Op.StructGet);
+        this.#pop(refType(true, id));
+        return this.#push(unpacked(f.storage));
+      }
+      case Op.StructSet: {
+        const id = this.#typeOf(r.index, TypeKind.Struct);
+        const f = this.#field(id, r.index2);
+        if (!f.mutable) this.#fail("field is immutable");
+        this.#pop(unpacked(f.storage));
+        this.#pop(refType(true, id));
+        return;
+      }
+      case Op.ArrayNew: {
+        const id = this.#typeOf(r.index, TypeKind.Array);
+        this.#pop("i32");
+        this.#pop(unpacked(this.#element(id).storage));
+        return this.#push(refType(false, id));
+      }
+      case Op.ArrayNewDefault: {
+        const id = this.#typeOf(r.index, TypeKind.Array);
+        if (!defaultable(unpacked(this.#element(id).storage))) this.#fail("type mismatch");
+        this.#pop("i32");
+        return this.#push(refType(false, id));
+      }
+      case Op.ArrayNewFixed: {
+        const id = this.#typeOf(r.index, TypeKind.Array);
+        const t = unpacked(this.#element(id).storage);
+        // The operands are on the stack already, so the count is bounded by the code size.
+        if (r.index2 > this.#height - this.#top.height && !this.#top.unreachable) {
+          this.#fail("type mismatch");
+        }
+        for (let i = 0; i < r.index2; i++) this.#pop(t);
+        return this.#push(refType(false, id));
+      }
+      case Op.ArrayNewData: {
+        const id = this.#typeOf(r.index, TypeKind.Array);
+        this.#numericElement(id);
+        this.#requireDataCount();
+        this.#data(r.index2);
+        this.#pop("i32");
+        this.#pop("i32");
+        return this.#push(refType(false, id));
+      }
+      case Op.ArrayNewElem: {
+        const id = this.#typeOf(r.index, TypeKind.Array);
+        const et = this.#elem(r.index2);
+        const s = this.#element(id).storage;
+        if (s === "i8" || s === "i16" || !TYPES.valSub(et, s)) this.#fail("type mismatch");
+        this.#pop("i32");
+        this.#pop("i32");
+        return this.#push(refType(false, id));
+      }
+      case Op.ArrayGet:
+      case Op.ArrayGetS:
+      case Op.ArrayGetU: {
+        const id = this.#typeOf(r.index, TypeKind.Array);
+        const f = this.#element(id);
+        this.#packedAccess(f, op !== Op.ArrayGet);
+        this.#pop("i32");
+        this.#pop(refType(true, id));
+        return this.#push(unpacked(f.storage));
+      }
+      case Op.ArraySet: {
+        const id = this.#typeOf(r.index, TypeKind.Array);
+        const f = this.#mutableElement(id);
+        this.#pop(unpacked(f.storage));
+        this.#pop("i32");
+        this.#pop(refType(true, id));
+        return;
+      }
+      case Op.ArrayLen:
+        this.#pop("arrayref");
+        return this.#push("i32");
+      case Op.ArrayFill: {
+        const id = this.#typeOf(r.index, TypeKind.Array);
+        const f = this.#mutableElement(id);
+        this.#pop("i32");
+        this.#pop(unpacked(f.storage));
+        this.#pop("i32");
+        this.#pop(refType(true, id));
+        return;
+      }
+      case Op.ArrayCopy: {
+        const dst = this.#typeOf(r.index, TypeKind.Array);
+        const src = this.#typeOf(r.index2, TypeKind.Array);
+        const df = this.#mutableElement(dst);
+        const ss = this.#element(src).storage;
+        const ds = df.storage;
+        const ok = ss === ds ||
+          (ss !== "i8" && ss !== "i16" && ds !== "i8" && ds !== "i16" && TYPES.valSub(ss, ds));
+        if (!ok) this.#fail("array types do not match");
+        this.#pop("i32");
+        this.#pop("i32");
+        this.#pop(refType(true, src));
+        this.#pop("i32");
+        this.#pop(refType(true, dst));
+        return;
+      }
+      case Op.ArrayInitData: {
+        const id = this.#typeOf(r.index, TypeKind.Array);
+        this.#mutableElement(id);
+        this.#numericElement(id);
+        this.#requireDataCount();
+        this.#data(r.index2);
+        this.#pop("i32");
+        this.#pop("i32");
+        this.#pop("i32");
+        this.#pop(refType(true, id));
+        return;
+      }
+      case Op.ArrayInitElem: {
+        const id = this.#typeOf(r.index, TypeKind.Array);
+        const f = this.#mutableElement(id);
+        const et = this.#elem(r.index2);
+        const s = f.storage;
+        if (s === "i8" || s === "i16" || !TYPES.valSub(et, s)) this.#fail("type mismatch");
+        this.#pop("i32");
+        this.#pop("i32");
+        this.#pop("i32");
+        this.#pop(refType(true, id));
+        return;
+      }
+      case Op.RefTest:
+      case Op.RefTestNull: {
+        const t = this.#popRef();
+        this.#sameHierarchy(t, r.heapType);
+        return this.#push("i32");
+      }
+      case Op.RefCast:
+      case Op.RefCastNull: {
+        const t = this.#popRef();
+        this.#sameHierarchy(t, r.heapType);
+        return this.#push(refType(op === Op.RefCastNull, r.heapType));
+      }
+      case Op.BrOnCast:
+      case Op.BrOnCastFail:
+        return this.#brOnCast(op === Op.BrOnCastFail);
+      case Op.AnyConvertExtern: {
+        const t = this.#popRef();
+        if (t !== UNKNOWN && !TYPES.valSub(t, "externref")) this.#fail("type mismatch");
+        const nullable = t !== UNKNOWN && refInfo(t)!.nullable;
+        return this.#push(refType(nullable, HeapCode.Any));
+      }
+      case Op.ExternConvertAny: {
+        const t = this.#popRef();
+        if (t !== UNKNOWN && !TYPES.valSub(t, "anyref")) this.#fail("type mismatch");
+        const nullable = t !== UNKNOWN && refInfo(t)!.nullable;
+        return this.#push(refType(nullable, HeapCode.Extern));
+      }
+      case Op.RefI31:
+        this.#pop("i32");
+        return this.#push("(ref i31)");
+      case Op.I31GetS:
+      case Op.I31GetU:
+        this.#pop("i31ref");
+        return this.#push("i32");
+      default:
+        throw new DecodeError("illegal opcode", r.opPos);
+    }
+  }
+
+  /** `get_s`/`get_u` read packed fields only, plain `get` the others. */
+  #packedAccess(f: FieldType, signed: boolean): void {
+    const packed = f.storage === "i8" || f.storage === "i16";
+    if (packed !== signed) this.#fail("type mismatch");
+  }
+
+  #mutableElement(id: number): FieldType {
+    const f = this.#element(id);
+    if (!f.mutable) this.#fail("array is immutable");
+    return f;
+  }
+
+  #numericElement(id: number): void {
+    const s = this.#element(id).storage;
+    if (s !== "i8" && s !== "i16" && isRefType(s)) {
+      this.#fail("array type is not numeric or vector");
+    }
+  }
+
+  /**
+   * `br_on_cast l rt1 rt2` (branch when the cast to `rt2` succeeds) and `br_on_cast_fail`
+   * (branch when it fails): `rt2 <: rt1`, the operand is an `rt1`, and the branch carries `rt2`
+   * (or `rt1` minus `rt2` for the fail form), the fall-through the other.
+   */
+  #brOnCast(fail: boolean): void {
+    const r = this.#reader;
+    const rt1 = refType((r.castFlags & CAST_NULL_1) !== 0, r.heapType);
+    const rt2 = refType((r.castFlags & CAST_NULL_2) !== 0, r.heapType2);
+    this.#checkType(rt1);
+    this.#checkType(rt2);
+    if (!TYPES.valSub(rt2, rt1)) this.#fail("type mismatch");
+    // rt1 minus rt2: when the cast accepts null, what fails it is non-null.
+    const diff = (r.castFlags & CAST_NULL_2) !== 0 ? nonNull(rt1) : rt1;
+    const toLabel = fail ? diff : rt2;
+    const fallThrough = fail ? rt2 : diff;
+    const types = this.#label(r.index).labelTypes;
+    if (types.length === 0) this.#fail("type mismatch");
+    if (!TYPES.valSub(toLabel, types[types.length - 1]!)) this.#fail("type mismatch");
+    this.#pop(rt1);
+    const rest = types.slice(0, types.length - 1);
+    this.#popAll(rest);
+    this.#pushAll(rest);
+    this.#push(fallThrough);
+  }
 }
 
-function sameTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
+const NO_FIELDS: readonly FieldType[] = Object.freeze([]);
+const NO_FIELD: FieldType = Object.freeze({ storage: "i32", mutable: false });
+
+/** Whether `a` and `b` have the same length and each `a[i] <: b[i]`. */
+function subTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < a.length; i++) if (!TYPES.valSub(a[i]!, b[i]!)) return false;
   return true;
+}
+
+/** The non-null version of reference type `t`. */
+function nonNull(t: ValType): ValType {
+  const info = refInfo(t)!;
+  return info.nullable ? refType(false, info.heap) : t;
 }
 
 /** `#wide` bit of an operator's result. */

@@ -8,6 +8,7 @@
 import { ValidationError } from "../core/errors.ts";
 import type { WasmFeatures } from "../core/features.ts";
 import type { FuncType, GlobalType, MemoryType, TableType, ValType } from "../core/types.ts";
+import { defaultable, TypeKind, TYPES } from "../core/type_registry.ts";
 import type { ModuleDecl } from "../binary/module.ts";
 import { ConstExprValidator } from "./const_expr.ts";
 import { ModuleContext } from "./context.ts";
@@ -126,7 +127,13 @@ class ModuleValidator {
   #tables(): void {
     const m = this.#module;
     for (let i = m.importedTables; i < m.tables.length; i++) {
-      this.#tableType(m.tables[i]!, this.#entityOffset("table", i));
+      const type = m.tables[i]!;
+      const at = this.#entityOffset("table", i);
+      this.#tableType(type, at);
+      const init = m.tableInits[i];
+      // A table's initialiser reads imported globals only (as Wasm 3.0's tables come first).
+      if (init !== undefined) this.#consts.validate(init, type.element, m.importedGlobals);
+      else if (!defaultable(type.element)) this.#fail("type mismatch", at);
     }
     if (m.tables.length > 1) {
       this.#require(Feature.ReferenceTypes, this.#entityOffset("table", 1), "multiple tables");
@@ -170,9 +177,11 @@ class ModuleValidator {
   }
 
   #globals(): void {
-    for (const g of this.#module.globals) {
+    const m = this.#module;
+    for (let i = 0; i < m.globals.length; i++) {
+      const g = m.globals[i]!;
       this.#globalType(g.type, g.init.start, false);
-      this.#consts.validate(g.init, g.type.content);
+      this.#consts.validate(g.init, g.type.content, m.importedGlobals + i);
     }
   }
 
@@ -190,7 +199,7 @@ class ModuleValidator {
       if (e.mode === "active") {
         const table = this.#module.tables[e.table];
         if (table === undefined) this.#fail(`unknown table ${e.table}`, e.offset);
-        if (table.element !== e.type) this.#fail("type mismatch", e.offset);
+        if (!TYPES.valSub(e.type, table.element)) this.#fail("type mismatch", e.offset);
         this.#consts.validate(e.offsetExpr!, table.index64 ? "i64" : "i32");
       }
     }
@@ -249,8 +258,11 @@ class ModuleValidator {
 
   // ---- types ----
 
+  /** A function's type index: an existing function type. */
   #typeIndex(index: number, at: number): void {
-    if (index >= this.#module.types.length) this.#fail(`unknown type ${index}`, at);
+    const id = this.#module.typeIds[index];
+    if (id === undefined) this.#fail(`unknown type ${index}`, at);
+    if (TYPES.kind(id) !== TypeKind.Func) this.#fail("type mismatch", at);
   }
 
   /** A tag's type: an existing function type without results. */
@@ -315,10 +327,9 @@ class ModuleValidator {
     if (feature !== Feature.None) this.#require(feature, at);
   }
 
-  /** A table's or segment's element type: MVP tables hold funcref, so only externref is new. */
+  /** A table's or segment's element type: MVP tables hold funcref, so only the others are new. */
   #refType(t: ValType, at: number): void {
-    if (t === "externref") this.#require(Feature.ReferenceTypes, at);
-    if (t === "exnref") this.#require(Feature.Exceptions, at);
+    if (t !== "funcref") this.#valType(t, at);
   }
 
   #require(feature: Feature, at: number, message = featureMessage(feature)): void {

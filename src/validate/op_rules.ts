@@ -7,7 +7,7 @@
  */
 
 import { Feature } from "../core/features.ts";
-import type { ValType } from "../core/types.ts";
+import { HeapCode, refInfo, type ValType } from "../core/types.ts";
 import { denseIndex, OP_INFO } from "../binary/opcodes.ts";
 
 import { DENSE_SIZE } from "../binary/opcodes.ts";
@@ -22,9 +22,19 @@ export function valTypeFeature(t: ValType): Feature {
       return Feature.ReferenceTypes;
     case "exnref":
       return Feature.Exceptions;
-    default:
+    case "i32":
+    case "i64":
+    case "f32":
+    case "f64":
       return Feature.None;
   }
+  // Typed references: a GC heap type needs GC, a non-null or concrete one typed references.
+  const info = refInfo(t);
+  if (info === null) return Feature.None;
+  const h = info.heap;
+  if (h === HeapCode.Exn || h === HeapCode.NoExn) return Feature.Exceptions;
+  if (h < 0 && h !== HeapCode.Func && h !== HeapCode.Extern) return Feature.Gc;
+  return Feature.FunctionReferences;
 }
 
 /** Feature of each opcode (`Feature.None` for MVP operators). */

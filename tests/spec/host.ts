@@ -5,7 +5,9 @@
  * @module
  */
 
+import { valRepr } from "../../src/core/type_registry.ts";
 import {
+  AnyRef,
   Config,
   DecodeError,
   Engine,
@@ -89,8 +91,16 @@ export interface SpecHost {
 /** Creates a fresh host for one script. */
 export type HostFactory = () => SpecHost;
 
-/** Converts a runner value to a library value. */
-function toVal(value: WastValue): Val {
+/** Null references of the script's heap types, as library values. */
+const NULL_VALS: Readonly<Record<string, Val>> = {
+  nofunc: Val.funcref(null),
+  noextern: Val.externref(null),
+  exn: Val.exnref(null),
+  noexn: Val.exnref(null),
+};
+
+/** Converts a runner value to a library value (`store`: where host references live). */
+function toVal(value: WastValue, store: Store<undefined>): Val {
   switch (value.type) {
     case "i32":
       return Val.i32(value.value);
@@ -108,16 +118,16 @@ function toVal(value: WastValue): Val {
       // `ref.extern N` is passed as the number N itself; it must come back unchanged.
       return Val.externref(value.ref);
     case "ref":
-      if ((value.heap === "exn" || value.heap === "noexn") && value.ref === null) {
-        return Val.exnref(null);
-      }
-      throw new Error(`the library has no ${value.heap} references yet`);
+      // `ref.host N`: the number N as a host value in the `any` hierarchy.
+      if (value.heap === "host") return Val.anyref(AnyRef.host(store, value.ref));
+      if (value.ref === null) return NULL_VALS[value.heap] ?? Val.anyref(null);
+      throw new Error(`the library has no ${value.heap} references to pass`);
   }
 }
 
 /** Converts a library value to a runner value. */
 function fromVal(val: Val): WastValue {
-  switch (val.type) {
+  switch (valRepr(val.type)) {
     case "i32":
       return { type: "i32", value: val.value as number };
     case "i64":
@@ -132,13 +142,20 @@ function fromVal(val: Val): WastValue {
       return { type: "funcref", ref: val.value as Func | null };
     case "externref": {
       const ref = val.value;
-      if (ref !== null && typeof ref !== "number") {
+      // An internal reference Wasm converted with `extern.convert_any` comes out as its AnyRef.
+      if (ref !== null && typeof ref !== "number" && !(ref instanceof AnyRef)) {
         throw new Error(`externref result is not a script reference: ${String(ref)}`);
       }
       return { type: "externref", ref };
     }
     case "exnref":
       return { type: "ref", heap: "exn", ref: val.value };
+    case "anyref": {
+      const ref = val.value as AnyRef | null;
+      if (ref === null) return { type: "ref", heap: "any", ref: null };
+      if (ref.kind === "host") return { type: "ref", heap: "host", ref: ref.hostValue };
+      return { type: "ref", heap: ref.kind, ref };
+    }
   }
 }
 
@@ -290,7 +307,7 @@ class LibraryHost implements SpecHost {
     try {
       const results = this.#fuel
         ? this.#callFueled(func, args)
-        : func.call(this.#store, args.map(toVal));
+        : func.call(this.#store, args.map((a) => toVal(a, this.#store)));
       return { ok: true, results: results.map(fromVal) };
     } catch (error) {
       if (error instanceof Trap) {
@@ -308,7 +325,7 @@ class LibraryHost implements SpecHost {
   #callFueled(func: Func, args: readonly WastValue[]): Val[] {
     const store = this.#store;
     store.setFuel(0);
-    let call = func.callResumable(store, args.map(toVal));
+    let call = func.callResumable(store, args.map((a) => toVal(a, store)));
     while (call.kind !== "finished") {
       if (call.kind === "hostTrap") {
         call.drop();
@@ -387,19 +404,49 @@ export function wasm2Switches(): Record<string, boolean> {
 export const OUTSIDE_WASM3: readonly string[] = ["wasmCustomPageSizes", "wasmThreads"];
 
 /**
+ * `switches` with typed references and GC off: folders forked before them expect Wasm 2.0's
+ * constant expressions (`global.get` of imported globals only).
+ */
+function NO_TYPED_REFS_AND(switches: Record<string, boolean>): Record<string, boolean> {
+  return { ...switches, wasmFunctionReferences: false, wasmGc: false };
+}
+
+/**
  * Switches a proposal folder's files run with, over the wasm-3.0 ones: its own proposal if it is
  * outside Wasm 3.0, and off what its tests predate, because the proposal's repository forked the
  * spec before those features existed: the multi-memory folder is Wasm 2.0 plus multi-memory (its
  * binary tests expect 2.0's limits encoding, which memory64 changes, and import kind 4 to be
  * malformed, which tags make valid); exception-handling is Wasm 2.0 plus exceptions (memory
  * index bytes and limits flags malformed); threads forked from Wasm 1.0 and expects "multiple
- * tables" and "multiple memories" to be invalid.
+ * tables" and "multiple memories" to be invalid; function-references forked before GC (a type
+ * outside `rec` may not name itself), extended-const, multi-memory, memory64 and tags (its binary
+ * tests expect their encodings to be malformed), gc likewise but with GC; extended-const and the older folders predate
+ * Wasm 3.0's `global.get` of defined globals in constant expressions, which comes with typed
+ * references here.
  */
 export const FOLDER_SWITCHES: Readonly<Record<string, Readonly<Record<string, boolean>>>> = {
   "custom-page-sizes": { wasmCustomPageSizes: true },
-  "multi-memory": { wasmMemory64: false, wasmExceptions: false },
-  "exception-handling": { wasmMultiMemory: false, wasmMemory64: false },
-  threads: { wasmThreads: true, wasmReferenceTypes: false, wasmMultiMemory: false },
+  "extended-const": NO_TYPED_REFS_AND({}),
+  gc: {
+    wasmExtendedConst: false,
+    wasmMultiMemory: false,
+    wasmMemory64: false,
+    wasmExceptions: false,
+  },
+  "function-references": {
+    wasmExtendedConst: false,
+    wasmGc: false,
+    wasmMultiMemory: false,
+    wasmMemory64: false,
+    wasmExceptions: false,
+  },
+  "multi-memory": NO_TYPED_REFS_AND({ wasmMemory64: false, wasmExceptions: false }),
+  "exception-handling": NO_TYPED_REFS_AND({ wasmMultiMemory: false, wasmMemory64: false }),
+  threads: NO_TYPED_REFS_AND({
+    wasmThreads: true,
+    wasmReferenceTypes: false,
+    wasmMultiMemory: false,
+  }),
 };
 
 /**

@@ -235,11 +235,14 @@ const WABT_MISENCODED: readonly RegExp[] = [/\(select\s*\(result\s*\)/];
 /**
  * The same for proposal text (`wasm3` profile): an active data segment of a memory other than
  * memory 0 (`(data (memory $m) ...)`, or inline: `(memory $m (data ...))`) gets flags 0x02 but
- * no memory index from wabt 1.0.39.
+ * no memory index from wabt 1.0.39; typed references (`(ref $t)`, `(ref null func)`) come out
+ * with a heap type index wabt writes as a multi-byte s32 (`(ref $f)` as `a4 cc 01`), so any
+ * `(ref ...)` type goes to wasm-tools.
  */
 const WABT_MISENCODED_WASM3: readonly RegExp[] = [
   /\(data\b[^()"]*\(memory\b/,
   /\(memory\b[^()"]*\(data\b/,
+  /\(ref\s/,
 ];
 
 function wabtMisencodes(text: Uint8Array, profile: TextProfile): boolean {
