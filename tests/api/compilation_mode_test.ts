@@ -180,3 +180,30 @@ Deno.test("compilationMode: the WebAssembly facade rejects bad bodies eagerly in
   assert.throws(() => new wasm.Module(MALFORMED), wasm.CompileError);
   assert.ok(new wasm.Module(moduleWith([0x41, 0x07, 0x0b])) instanceof wasm.Module);
 });
+
+Deno.test("compilationMode: a malformed body is reported before any invalid part", () => {
+  // Body 0 is invalid, body 1 malformed; then an export of an unknown function (invalid too) and
+  // a data segment. Decoding reads every body before validation looks at any of them.
+  const exp = [...str("f"), 0x00, 0x09];
+  const bytes = mod(
+    section(1, vec([VOID])),
+    section(3, vec([[0x00], [0x00]])),
+    section(7, vec([exp])),
+    section(10, vec([body([], [0x42, 0x00, 0x0b]), body([], [0xff, 0x0b])])),
+  );
+  for (const mode of ["eager", "lazyTranslation"] as const) {
+    const engine = engineIn(mode);
+    assert.throws(() => new Module(engine, bytes), DecodeError, mode);
+    assert.throws(() => Module.validate(engine, bytes), DecodeError, mode);
+  }
+  const first = compileError("eager", bytes) as DecodeError;
+  assert.match(first.reason, /illegal opcode/);
+  // A malformed section after the code section: the malformed body still comes first.
+  const truncatedData = new Uint8Array([...bytes, 11, 5, 1, 0]);
+  for (const mode of ["eager", "lazyTranslation"] as const) {
+    const e = compileError(mode, truncatedData);
+    assert.ok(e instanceof DecodeError && e.message === first.message, mode);
+  }
+  // Lazy mode checks only the module-level rules: the export is reported.
+  assert.throws(() => new Module(engineIn("lazy"), bytes), ValidationError);
+});
