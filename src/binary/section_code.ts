@@ -33,7 +33,11 @@ function readBody(ctx: DecodeContext): FuncBody {
   const codeStart = r.pos;
   if (!ctx.scanBodies) {
     // Framed only: the instructions are read when the function is first compiled.
-    if (codeStart > start + size) ctx.fail("section size mismatch", start);
+    if (codeStart > start + size) {
+      // The locals overran the body: fail as reading the instructions from there would.
+      scanInstructions(ctx, true);
+      ctx.fail("section size mismatch", start);
+    }
     r.pos = start + size;
     return { locals, offset, codeStart, codeEnd: start + size };
   }

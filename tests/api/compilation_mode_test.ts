@@ -15,6 +15,9 @@ import {
 } from "../../mod.ts";
 import { createWebAssembly } from "../../src/webassembly/mod.ts";
 import { body, mod, section, str, u32, vec } from "../_lib/bytes.ts";
+import { uniform } from "../_lib/prng.ts";
+import { decodeModule } from "../../src/binary/decoder.ts";
+import { validateModule } from "../../src/validate/mod.ts";
 
 const RESULT_I32 = [0x60, 0x00, 0x01, 0x7f];
 const VOID = [0x60, 0x00, 0x00];
@@ -206,4 +209,49 @@ Deno.test("compilationMode: a malformed body is reported before any invalid part
   }
   // Lazy mode checks only the module-level rules: the export is reported.
   assert.throws(() => new Module(engineIn("lazy"), bytes), ValidationError);
+});
+
+/** What decoding every body first, then validating, reports for `bytes` (the reference order). */
+function referenceVerdict(bytes: Uint8Array, config: Config): string {
+  try {
+    validateModule(decodeModule(bytes, config, "now"), config);
+    return "valid";
+  } catch (e) {
+    return `${(e as Error).name}: ${(e as Error).message}`;
+  }
+}
+
+Deno.test("compilationMode: mutated modules get the reference verdict at compile time", () => {
+  const config = new Config();
+  const seeds = [
+    Deno.readFileSync(new URL("../../bench/lz.wasm", import.meta.url)),
+    INVALID,
+    MALFORMED,
+    NO_DATA_COUNT,
+  ];
+  const random = uniform(14);
+  let rejected = 0;
+  for (let i = 0; i < 3000; i++) {
+    const bytes = seeds[i % seeds.length]!.slice();
+    for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
+      bytes[8 + Math.floor(random() * (bytes.length - 8))] = Math.floor(random() * 256);
+    }
+    const expected = referenceVerdict(bytes, config);
+    if (expected !== "valid") rejected++;
+    const checks: [string, () => unknown][] = [
+      ["validate", () => Module.validate(new Engine(config), bytes)],
+      ["eager", () => new Module(engineIn("eager"), bytes)],
+      ["lazyTranslation", () => new Module(engineIn("lazyTranslation"), bytes)],
+    ];
+    for (const [name, check] of checks) {
+      let actual = "valid";
+      try {
+        check();
+      } catch (e) {
+        actual = `${(e as Error).name}: ${(e as Error).message}`;
+      }
+      assert.equal(actual, expected, `mutation ${i}, ${name}`);
+    }
+  }
+  assert.ok(rejected > 1000, `${rejected} rejected`);
 });
