@@ -85,7 +85,8 @@ Deno.test("compilationMode: eager and lazyTranslation reject a bad body at new M
   }
 });
 
-// One `Deno.test(` per test: tests/dist counts them to check Bun and Node ran every one.
+// One literal test declaration per test: tests/dist counts them (with a regular expression that
+// would also count that call written in a comment) to check Bun and Node ran every one.
 Deno.test("compilationMode: lazy reports an invalid body when it is first called (interpreter)", () => {
   lazyInvalid("interpreter");
 });
