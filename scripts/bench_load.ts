@@ -225,7 +225,7 @@ function load(
 
 /**
  * The steps of an eager compile, each timed alone (CPU ms, the least of `rounds`): decoding
- * (bodies' instructions read once), validating, translating every body.
+ * (bodies framed; validation reads their instructions), validating, translating every body.
  */
 function steps(
   subject: Subject,
@@ -236,7 +236,7 @@ function steps(
   const offsets = { offsetsOf: () => new Int32Array(0) };
   for (let r = 0; r < Math.max(rounds, 1); r++) {
     const c0 = cpuMs();
-    const decl = decodeModule(subject.bytes, config);
+    const decl = decodeModule(subject.bytes, config, "onError"); // as `new Module` does
     const c1 = cpuMs();
     validateModule(decl, config);
     const c2 = cpuMs();

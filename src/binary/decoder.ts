@@ -21,7 +21,7 @@ import { decodeGlobalSection } from "./section_global.ts";
 import { decodeExportSection } from "./section_export.ts";
 import { decodeStartSection } from "./section_start.ts";
 import { decodeElementSection } from "./section_element.ts";
-import { decodeCodeSection } from "./section_code.ts";
+import { decodeCodeSection, scanBodies } from "./section_code.ts";
 import { decodeDataSection } from "./section_data.ts";
 import { decodeDataCountSection } from "./section_data_count.ts";
 import { decodeTagSection } from "./section_tag.ts";
@@ -79,8 +79,7 @@ const VERSION = [0x01, 0x00, 0x00, 0x00];
  *
  * @param bytes the module's binary encoding
  * @param features the enabled proposals: encodings of disabled ones are malformed
- * @param scanBodies whether the instructions of function bodies are read now (the default);
- *   false leaves them unread, for `scanBody` to read each when it is first needed
+ * @param bodies when the instructions of function bodies are read (see `BodyReading`)
  * @returns the decoded module (not yet validated)
  * @throws {DecodeError} if the bytes are not a well-formed module
  *
@@ -95,14 +94,44 @@ const VERSION = [0x01, 0x00, 0x00, 0x00];
 export function decodeModule(
   bytes: Uint8Array,
   features: WasmFeatures,
-  scanBodies = true,
+  bodies: BodyReading = "now",
 ): ModuleDecl {
   const ctx = new DecodeContext(bytes, features);
-  ctx.scanBodies = scanBodies;
-  readHeader(ctx);
-  readSections(ctx);
-  checkCounts(ctx);
+  ctx.scanBodies = bodies === "now";
+  try {
+    readHeader(ctx);
+    readSections(ctx);
+    checkCounts(ctx);
+  } catch (e) {
+    // Reading the bodies now would have reported a malformed one before anything after it.
+    if (bodies === "onError") scanBodies(ctx, ctx.module, ctx.module.bodies.length, false);
+    throw e;
+  }
   return ctx.module;
+}
+
+/**
+ * When `decodeModule` reads the instructions of function bodies:
+ * - `now`: while decoding, so that any malformed body is reported (the default);
+ * - `onError`: only when decoding fails (a malformed body before the failure is reported
+ *   instead, as `now` would); the caller must read them with `checkBodies` before it reports
+ *   any other error, such as a validation error. Validation reads every instruction again, so
+ *   a valid module is read once less.
+ * - `never`: left for `scanBody` to read each when it is first needed (lazy compilation).
+ */
+export type BodyReading = "now" | "onError" | "never";
+
+/**
+ * Reads the instructions of every body of a module decoded with `onError`, reporting what
+ * `decodeModule` reports with `now` and did not: a malformed body, then a missing data count
+ * section.
+ *
+ * @param module the decoded module
+ * @param features the features it was decoded with
+ * @throws {DecodeError} as `decodeModule` with `now`
+ */
+export function checkBodies(module: ModuleDecl, features: WasmFeatures): void {
+  scanBodies(new DecodeContext(module.bytes, features), module, module.bodies.length, true);
 }
 
 function readHeader(ctx: DecodeContext): void {

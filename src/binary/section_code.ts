@@ -33,7 +33,11 @@ function readBody(ctx: DecodeContext): FuncBody {
   const codeStart = r.pos;
   if (!ctx.scanBodies) {
     // Framed only: the instructions are read when the function is first compiled.
-    if (codeStart > start + size) ctx.fail("section size mismatch", start);
+    if (codeStart > start + size) {
+      // The locals overran the body: fail as reading the instructions from there would.
+      scanInstructions(ctx, true);
+      ctx.fail("section size mismatch", start);
+    }
     r.pos = start + size;
     return { locals, offset, codeStart, codeEnd: start + size };
   }
@@ -56,6 +60,34 @@ function readBody(ctx: DecodeContext): FuncBody {
  *   count section
  */
 export function scanBody(ctx: DecodeContext, module: ModuleDecl, index: number): void {
+  ctx.usesDataIndex = false;
+  scanOne(ctx, module, index);
+  if (ctx.usesDataIndex && module.dataCount === null) {
+    ctx.fail("data count section required", module.bytes.length);
+  }
+}
+
+/**
+ * Reads the instructions of the first `count` bodies, as `scanBody` does, in order; with
+ * `dataCount`, then checks that a module whose code uses a data segment index has a data count
+ * section, as the decoder does after the last section.
+ *
+ * @throws {DecodeError} for the first malformed body, then for a missing data count section
+ */
+export function scanBodies(
+  ctx: DecodeContext,
+  module: ModuleDecl,
+  count: number,
+  dataCount: boolean,
+): void {
+  ctx.usesDataIndex = false;
+  for (let i = 0; i < count; i++) scanOne(ctx, module, i);
+  if (dataCount && ctx.usesDataIndex && module.dataCount === null) {
+    ctx.fail("data count section required", module.bytes.length);
+  }
+}
+
+function scanOne(ctx: DecodeContext, module: ModuleDecl, index: number): void {
   const body = module.bodies[index]!;
   const r = ctx.reader;
   r.pos = body.offset;
@@ -63,12 +95,8 @@ export function scanBody(ctx: DecodeContext, module: ModuleDecl, index: number):
   const start = r.pos;
   r.eofMessage = EOF_IN_SECTION;
   r.pos = body.codeStart;
-  ctx.usesDataIndex = false;
   scanInstructions(ctx, true);
   if (r.pos !== body.codeEnd) ctx.fail("section size mismatch", start);
-  if (ctx.usesDataIndex && module.dataCount === null) {
-    ctx.fail("data count section required", module.bytes.length);
-  }
 }
 
 /** The locals of every body that declares none (shared: `FuncBody.locals` is read-only). */

@@ -3,6 +3,7 @@
  * a bad body is reported in each mode.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import {
   type CompilationMode,
   Config,
@@ -15,6 +16,9 @@ import {
 } from "../../mod.ts";
 import { createWebAssembly } from "../../src/webassembly/mod.ts";
 import { body, mod, section, str, u32, vec } from "../_lib/bytes.ts";
+import { uniform } from "../_lib/prng.ts";
+import { decodeModule } from "../../src/binary/decoder.ts";
+import { validateModule } from "../../src/validate/mod.ts";
 
 const RESULT_I32 = [0x60, 0x00, 0x01, 0x7f];
 const VOID = [0x60, 0x00, 0x00];
@@ -81,7 +85,8 @@ Deno.test("compilationMode: eager and lazyTranslation reject a bad body at new M
   }
 });
 
-// One `Deno.test(` per test: tests/dist counts them to check Bun and Node ran every one.
+// One literal test declaration per test: tests/dist counts them (with a regular expression that
+// would also count that call written in a comment) to check Bun and Node ran every one.
 Deno.test("compilationMode: lazy reports an invalid body when it is first called (interpreter)", () => {
   lazyInvalid("interpreter");
 });
@@ -181,4 +186,77 @@ Deno.test("compilationMode: the WebAssembly facade rejects bad bodies eagerly in
   assert.throws(() => new wasm.Module(INVALID), wasm.CompileError);
   assert.throws(() => new wasm.Module(MALFORMED), wasm.CompileError);
   assert.ok(new wasm.Module(moduleWith([0x41, 0x07, 0x0b])) instanceof wasm.Module);
+});
+
+Deno.test("compilationMode: a malformed body is reported before any invalid part", () => {
+  // Body 0 is invalid, body 1 malformed; then an export of an unknown function (invalid too) and
+  // a data segment. Decoding reads every body before validation looks at any of them.
+  const exp = [...str("f"), 0x00, 0x09];
+  const bytes = mod(
+    section(1, vec([VOID])),
+    section(3, vec([[0x00], [0x00]])),
+    section(7, vec([exp])),
+    section(10, vec([body([], [0x42, 0x00, 0x0b]), body([], [0xff, 0x0b])])),
+  );
+  for (const mode of ["eager", "lazyTranslation"] as const) {
+    const engine = engineIn(mode);
+    assert.throws(() => new Module(engine, bytes), DecodeError, mode);
+    assert.throws(() => Module.validate(engine, bytes), DecodeError, mode);
+  }
+  const first = compileError("eager", bytes) as DecodeError;
+  assert.match(first.reason, /illegal opcode/);
+  // A malformed section after the code section: the malformed body still comes first.
+  const truncatedData = new Uint8Array([...bytes, 11, 5, 1, 0]);
+  for (const mode of ["eager", "lazyTranslation"] as const) {
+    const e = compileError(mode, truncatedData);
+    assert.ok(e instanceof DecodeError && e.message === first.message, mode);
+  }
+  // Lazy mode checks only the module-level rules: the export is reported.
+  assert.throws(() => new Module(engineIn("lazy"), bytes), ValidationError);
+});
+
+/** What decoding every body first, then validating, reports for `bytes` (the reference order). */
+function referenceVerdict(bytes: Uint8Array, config: Config): string {
+  try {
+    validateModule(decodeModule(bytes, config, "now"), config);
+    return "valid";
+  } catch (e) {
+    return `${(e as Error).name}: ${(e as Error).message}`;
+  }
+}
+
+Deno.test("compilationMode: mutated modules get the reference verdict at compile time", () => {
+  const config = new Config();
+  const seeds = [
+    // node:fs rather than Deno's: tests/api also runs under Bun (tests/dist/bun_test.ts).
+    new Uint8Array(readFileSync(new URL("../../bench/lz.wasm", import.meta.url))),
+    INVALID,
+    MALFORMED,
+    NO_DATA_COUNT,
+  ];
+  const random = uniform(14);
+  let rejected = 0;
+  for (let i = 0; i < 3000; i++) {
+    const bytes = seeds[i % seeds.length]!.slice();
+    for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
+      bytes[8 + Math.floor(random() * (bytes.length - 8))] = Math.floor(random() * 256);
+    }
+    const expected = referenceVerdict(bytes, config);
+    if (expected !== "valid") rejected++;
+    const checks: [string, () => unknown][] = [
+      ["validate", () => Module.validate(new Engine(config), bytes)],
+      ["eager", () => new Module(engineIn("eager"), bytes)],
+      ["lazyTranslation", () => new Module(engineIn("lazyTranslation"), bytes)],
+    ];
+    for (const [name, check] of checks) {
+      let actual = "valid";
+      try {
+        check();
+      } catch (e) {
+        actual = `${(e as Error).name}: ${(e as Error).message}`;
+      }
+      assert.equal(actual, expected, `mutation ${i}, ${name}`);
+    }
+  }
+  assert.ok(rejected > 1000, `${rejected} rejected`);
 });
