@@ -89,6 +89,7 @@ export { type ExportType, type ImportType, Module } from "./src/runtime/module.t
 export { Linker } from "./src/runtime/linker.ts";
 export { Instance } from "./src/runtime/instance.ts";
 export { Func } from "./src/runtime/func.ts";
+export { AnyRef, type AnyRefKind } from "./src/runtime/any_ref.ts";
 export type { FuncTypeLike } from "./src/runtime/call.ts";
 export { TypedFunc } from "./src/runtime/typed_func.ts";
 export {

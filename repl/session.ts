@@ -199,7 +199,9 @@ export class Session {
     this.#options = options;
     this.#sliceFuel = options.sliceFuel ?? DEFAULT_SLICE;
     // Fuel is always metered: slices of it are what make calls interruptible.
-    this.engine = new Engine(new Config({ consumeFuel: true }));
+    // Bodies are validated at load (not on first call, as `lazy` mode would) so that `load`
+    // reports an invalid module with its place in the text.
+    this.engine = new Engine(new Config({ consumeFuel: true, compilationMode: "lazyTranslation" }));
     this.#store = new Store(this.engine, {});
   }
 

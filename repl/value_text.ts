@@ -7,7 +7,7 @@
  */
 
 import { valRepr } from "../src/core/type_registry.ts";
-import { type Func, Val, type ValType } from "../mod.ts";
+import { AnyRef, type Func, Val, type ValType } from "../mod.ts";
 import { formatF32Bits, formatF64Bits, parseF32Bits, parseF64Bits } from "./float_text.ts";
 import type { RefHandles } from "./ref_handles.ts";
 import { ReplError } from "./repl_error.ts";
@@ -117,8 +117,15 @@ export function parseValue(
     case "exnref":
       if (text === "null") return { value: Val.exnref(null), used: 1 };
       throw bad("null (an exnref argument can only be null)");
-    case "anyref":
-      throw new ReplError(`The REPL cannot handle ${type} values yet`);
+    case "anyref": {
+      // null, a handle a result printed (`#3`), or `i31:N`
+      if (text === "null") return { value: Val.anyref(null), used: 1 };
+      const i31 = /^i31:(-?\d+)$/.exec(text);
+      if (i31 !== null) return { value: Val.anyref(AnyRef.i31(Number(i31[1]))), used: 1 };
+      const ref = parseHandle(text, ctx);
+      if (ref instanceof AnyRef) return { value: Val.anyref(ref), used: 1 };
+      throw bad("null, i31:N or a handle like #1 of a struct or array");
+    }
   }
 }
 
@@ -238,8 +245,11 @@ export function formatValue(value: Val, refs: RefHandles): string {
       return formatExtern(value.value, refs);
     case "exnref":
       return value.value === null ? "null" : "exception";
-    case "anyref":
-      throw new ReplError(`The REPL cannot handle ${value.type} values yet`);
+    case "anyref": {
+      const ref = value.value as AnyRef | null;
+      if (ref === null) return "null";
+      return ref.kind === "i31" ? `i31:${ref.i31Value}` : `#${refs.handleOf(ref)}`;
+    }
   }
 }
 

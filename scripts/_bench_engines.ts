@@ -44,7 +44,12 @@ interface WasmiInstance {
 interface WasmiApi {
   Engine: new (config: unknown) => unknown;
   Config: new (
-    options: { consumeFuel: boolean; wasmExceptions?: boolean; executionTier?: string },
+    options: {
+      consumeFuel: boolean;
+      wasmExceptions?: boolean;
+      wasmGc?: boolean;
+      executionTier?: string;
+    },
   ) => unknown;
   Module: new (engine: unknown, bytes: Uint8Array) => unknown;
   Store: new (engine: unknown, data: unknown) => { setFuel(fuel: number): void };
@@ -95,11 +100,14 @@ export async function loadWasmiEngine(
   const plainEngine = new api.Engine(config({}));
   // Workloads of a proposal run on an engine with its switch on (off by default, as in wasmi).
   let exnEngine: unknown = null;
+  let gcEngine: unknown = null;
   return {
     name: `wasmi-ts${tier === undefined ? "" : ` (${tier})`}${fuel ? " (fuel)" : ""}`,
     instantiate(bytes, workload) {
       const engine = workload.exceptions
         ? exnEngine ??= new api.Engine(config({ wasmExceptions: true }))
+        : workload.gc
+        ? gcEngine ??= new api.Engine(config({ wasmGc: true }))
         : plainEngine;
       const module = new api.Module(engine, bytes);
       const store = new api.Store(engine, {});

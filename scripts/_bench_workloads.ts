@@ -24,6 +24,8 @@ export interface Workload {
   importsHostAdd?: boolean;
   /** Whether it uses exception handling (wabt's `exceptions`, `Config.wasmExceptions`). */
   exceptions?: boolean;
+  /** Whether it uses GC (`Config.wasmGc`; assembled with wasm-tools, which wabt cannot). */
+  gc?: boolean;
 }
 
 /** Multiplies the base size by `scale`, for workloads whose time is linear in their argument. */
@@ -42,6 +44,10 @@ export const WORKLOADS: readonly Workload[] = [
   },
   { name: "loop", file: "loop.wat", size: linear(12_000_000) },
   { name: "i64", file: "i64.wat", size: linear(3_000_000) },
+  // i64-heavy C programs (bench/build.sh): hashes of a buffer, and a 64-bit-keyed hash table.
+  { name: "sha512", file: "sha512.wasm", size: linear(150) },
+  { name: "xxh64", file: "xxh64.wasm", size: linear(250) },
+  { name: "hashtab", file: "hashtab.wasm", size: linear(2_400_000) },
   {
     name: "matmul",
     file: "matmul.wat",
@@ -54,6 +60,13 @@ export const WORKLOADS: readonly Workload[] = [
   { name: "hostcall", file: "hostcall.wat", size: linear(5_000_000), importsHostAdd: true },
   { name: "lz", file: "lz.wasm", size: linear(40) },
   { name: "exceptions", file: "exceptions.wat", size: linear(300_000), exceptions: true },
+  // One C program each, built with and without -msimd128 (bench/build.sh): the pairs compare
+  // v128 code with the same program's scalar code.
+  { name: "vec_float", file: "vec_float.wasm", size: linear(2500) },
+  { name: "vec_float_scalar", file: "vec_float_scalar.wasm", size: linear(2500) },
+  { name: "vec_bytes", file: "vec_bytes.wasm", size: linear(100) },
+  { name: "vec_bytes_scalar", file: "vec_bytes_scalar.wasm", size: linear(100) },
+  { name: "binary-trees", file: "binary_trees.wat", size: linear(300), gc: true },
 ];
 
 const BENCH_DIR = new URL("../bench/", import.meta.url);
@@ -62,8 +75,12 @@ const BENCH_DIR = new URL("../bench/", import.meta.url);
 export async function loadWorkloadBytes(workload: Workload): Promise<Uint8Array> {
   const url = new URL(workload.file, BENCH_DIR);
   if (workload.file.endsWith(".wasm")) return await Deno.readFile(url);
-  const wabt = await wabtInit();
   const text = await Deno.readTextFile(url);
+  if (workload.gc) {
+    const { parse } = await import("@bytecodealliance/jco-transpile/wasm-tools");
+    return await parse(text);
+  }
+  const wabt = await wabtInit();
   const module = wabt.parseWat(workload.file, text, { exceptions: workload.exceptions ?? false });
   try {
     return module.toBinary({}).buffer;

@@ -1,12 +1,16 @@
 /**
  * The benchmark suite: runs every workload in `bench/` on wasmi-ts and on the host's native
  * `WebAssembly` in one process, checks that both return the same checksum, and prints the
- * median times, their ratio, and the geometric mean of the ratios.
+ * median times, their ratio, the ratio of the fastest samples ("min ratio": other processes on a
+ * shared machine only ever slow a sample down, so the minimum moves least), and the geometric
+ * means of both.
  *
  * ```sh
  * deno task bench [--filter fib,calls] [--scale 1.0] [--iterations 5] [--warmup 1]
  *                 [--json out.json] [--native-only] [--module path/to/mod.ts] [--list] [--fuel]
  *                 [--tier interpreter|codegen|auto]
+ * deno task bench --count [--filter ...] [--scale X] [--fuel] [--json out.json] [--base old.json]
+ *                 [--rows N]
  * ```
  *
  * `--tier` picks wasmi-ts's execution tier (`Config.executionTier`; the library's default,
@@ -14,6 +18,11 @@
  *
  * `--fuel` runs wasmi-ts with fuel metering on (and a budget it never exhausts);
  * `scripts/bench_fuel.ts` compares fuel on and off directly.
+ *
+ * `--count` measures no time: it runs each workload once on an instrumented interpreter that
+ * counts dispatches per instruction row (`scripts/_bench_count.ts`), and prints the total and the
+ * busiest rows; `--base` compares with the JSON of an earlier `--count --json` run. Counts are
+ * exact, so they show a change's effect on a busy machine where times swing by 2x.
  *
  * Exits with status 1 if a checksum differs or wasmi-ts fails on a workload.
  *
@@ -23,10 +32,14 @@
 import { parseArgs } from "node:util";
 import { type BenchEngine, loadWasmiEngine, nativeEngine, type Runner } from "./_bench_engines.ts";
 import { loadWorkloadBytes, type Workload, WORKLOADS } from "./_bench_workloads.ts";
+import { buildCountingCopy } from "./_bench_count.ts";
 
 /** One engine's measurement of one workload. */
 interface Measurement {
   medianMs: number;
+  /** The fastest and the slowest sample: on a shared machine the minimum is the steadier. */
+  minMs: number;
+  maxMs: number;
   samples: number;
   checksum: string;
   /** Time to compile and instantiate the module, before any call. */
@@ -40,6 +53,8 @@ interface Row {
   native?: Measurement;
   wasmi?: Measurement;
   ratio?: number;
+  /** The ratio of the fastest samples (less sensitive to other processes than the median). */
+  minRatio?: number;
   error?: string;
 }
 
@@ -61,6 +76,9 @@ function usage(): string {
     "  --list             list the workloads and their sizes, then exit",
     "  --fuel             meter fuel in wasmi-ts (with a budget too large to run out)",
     "  --tier T           wasmi-ts's Config.executionTier: interpreter, codegen or auto",
+    "  --count            count interpreter dispatches per workload and row instead of timing",
+    "  --base FILE        with --count: compare with an earlier --count --json report",
+    "  --rows N           with --count: how many of the busiest rows to list (default 6)",
   ].join("\n");
 }
 
@@ -77,6 +95,10 @@ function formatChecksum(value: unknown): string {
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "number" && Object.is(value, -0)) return "-0";
   return String(value);
+}
+
+function geometricMean(values: readonly number[]): number {
+  return Math.exp(values.reduce((sum, r) => sum + Math.log(r), 0) / values.length);
 }
 
 function median(values: number[]): number {
@@ -118,7 +140,14 @@ function measure(
     times.push(elapsed);
     total += elapsed;
   }
-  return { medianMs: median(times), samples: times.length, checksum: checksum!, loadMs };
+  return {
+    medianMs: median(times),
+    minMs: Math.min(...times),
+    maxMs: Math.max(...times),
+    samples: times.length,
+    checksum: checksum!,
+    loadMs,
+  };
 }
 
 function errorText(error: unknown): string {
@@ -131,13 +160,22 @@ function formatMs(ms: number | undefined): string {
 }
 
 function printTable(rows: Row[], geomean: number | undefined): void {
-  const header = ["workload", "size", "wasmi-ts ms", "native ms", "ratio", "checksum"];
+  const header = [
+    "workload",
+    "size",
+    "wasmi-ts ms",
+    "native ms",
+    "ratio",
+    "min ratio",
+    "checksum",
+  ];
   const lines = rows.map((row) => [
     row.name,
     String(row.size),
     formatMs(row.wasmi?.medianMs),
     formatMs(row.native?.medianMs),
     row.ratio === undefined ? "-" : `${row.ratio.toFixed(1)}x`,
+    row.minRatio === undefined ? "-" : `${row.minRatio.toFixed(1)}x`,
     row.error ?? row.native?.checksum ?? "-",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
@@ -150,6 +188,31 @@ function printTable(rows: Row[], geomean: number | undefined): void {
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const line of lines) console.log(render(line));
   if (geomean !== undefined) console.log(`\ngeometric mean of ratios: ${geomean.toFixed(1)}x`);
+  const mins = rows.flatMap((r) => (r.minRatio === undefined ? [] : [r.minRatio]));
+  if (mins.length > 0) {
+    console.log(`geometric mean of min ratios: ${geometricMean(mins).toFixed(1)}x`);
+  }
+}
+
+/**
+ * For each workload `x` measured together with `x_scalar` (one C program built with and without
+ * SIMD): how the v128 build compares with the scalar one, on each engine and in ratio to native.
+ */
+function printBuildPairs(rows: Row[]): void {
+  const lines: string[] = [];
+  for (const v of rows) {
+    const s = rows.find((r) => r.name === `${v.name}_scalar`);
+    if (s === undefined || v.ratio === undefined || s.ratio === undefined) continue;
+    const time = (r: Row, engine: "wasmi" | "native") => r[engine]!.medianMs;
+    lines.push(
+      `${v.name}: v128 build / scalar build: wasmi-ts time ${
+        (time(v, "wasmi") / time(s, "wasmi")).toFixed(2)
+      }x, native time ${(time(v, "native") / time(s, "native")).toFixed(2)}x, ratio to native ${
+        (v.ratio / s.ratio).toFixed(2)
+      }x`,
+    );
+  }
+  if (lines.length > 0) console.log(`\n${lines.join("\n")}`);
 }
 
 async function main(): Promise<number> {
@@ -166,6 +229,9 @@ async function main(): Promise<number> {
       list: { type: "boolean", default: false },
       fuel: { type: "boolean", default: false },
       tier: { type: "string" },
+      count: { type: "boolean", default: false },
+      base: { type: "string" },
+      rows: { type: "string", default: "6" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -186,6 +252,18 @@ async function main(): Promise<number> {
       console.log(`${w.name.padEnd(10)} ${w.file.padEnd(14)} ${w.size(scale)}`);
     }
     return 0;
+  }
+
+  if (values.count) {
+    if (values.tier !== undefined && values.tier !== "interpreter") {
+      throw new Error("--count counts the interpreter's dispatches; it takes no other --tier");
+    }
+    return await countMain(selected, scale, {
+      fuel: values.fuel,
+      rows: Math.round(positiveNumber(values.rows, "rows")),
+      ...(values.json === undefined ? {} : { json: values.json }),
+      ...(values.base === undefined ? {} : { base: values.base }),
+    });
   }
 
   let wasmi: BenchEngine | undefined;
@@ -234,6 +312,7 @@ async function main(): Promise<number> {
         failed = true;
       } else {
         row.ratio = row.wasmi.medianMs / row.native.medianMs;
+        row.minRatio = row.wasmi.minMs / row.native.minMs;
       }
     } catch (error) {
       row.error = `ERROR: ${errorText(error)}`;
@@ -242,10 +321,9 @@ async function main(): Promise<number> {
   }
 
   const ratios = rows.flatMap((r) => (r.ratio === undefined ? [] : [r.ratio]));
-  const geomean = ratios.length === 0
-    ? undefined
-    : Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
+  const geomean = ratios.length === 0 ? undefined : geometricMean(ratios);
   printTable(rows, geomean);
+  printBuildPairs(rows);
 
   if (values.json !== undefined) {
     const report = {
@@ -260,6 +338,72 @@ async function main(): Promise<number> {
       geomeanRatio: geomean ?? null,
     };
     await Deno.writeTextFile(values.json, JSON.stringify(report, null, 2) + "\n");
+  }
+  return failed ? 1 : 0;
+}
+
+/** One workload's dispatch counts (and of the JSON report of `--count`). */
+interface CountRow {
+  name: string;
+  size: number;
+  checksum: string;
+  /** Dispatches of one `run(size)` call. */
+  total: number;
+  /** Dispatches per instruction row, busiest first. */
+  rows: Record<string, number>;
+}
+
+/** `deno task bench --count`: dispatch counts per workload instead of times. */
+async function countMain(
+  selected: readonly Workload[],
+  scale: number,
+  opts: { fuel: boolean; rows: number; json?: string; base?: string },
+): Promise<number> {
+  const base = new Map<string, CountRow>();
+  if (opts.base !== undefined) {
+    const report = JSON.parse(await Deno.readTextFile(opts.base)) as { workloads: CountRow[] };
+    for (const row of report.workloads) base.set(row.name, row);
+  }
+  const build = await buildCountingCopy();
+  let failed = false;
+  const rows: CountRow[] = [];
+  try {
+    const wasmi = await loadWasmiEngine(build.modPath, { fuel: opts.fuel, tier: "interpreter" });
+    console.log(
+      `dispatch counts of one run per workload (interpreter${opts.fuel ? ", fuel on" : ""}); ` +
+        `scale ${scale}\n`,
+    );
+    for (const workload of selected) {
+      const size = workload.size(scale);
+      const bytes = await loadWorkloadBytes(workload);
+      const expected = formatChecksum(nativeEngine.instantiate(bytes, workload).run(size));
+      const runner = wasmi.instantiate(bytes, workload);
+      build.reset();
+      const checksum = formatChecksum(runner.run(size));
+      const counts = [...build.read()].sort((a, b) => b[1] - a[1]);
+      const total = counts.reduce((sum, [, n]) => sum + n, 0);
+      rows.push({ name: workload.name, size, checksum, total, rows: Object.fromEntries(counts) });
+      const old = base.get(workload.name);
+      const change = old === undefined || old.size !== size
+        ? ""
+        : `  (was ${old.total.toExponential(3)}, ${((total / old.total - 1) * 100).toFixed(1)}%)`;
+      const mismatch = checksum === expected ? "" : `  MISMATCH: native ${expected}`;
+      if (mismatch !== "") failed = true;
+      console.log(
+        `${workload.name.padEnd(10)} ${String(size).padStart(9)}  ` +
+          `${total.toExponential(3)} dispatches${change}${mismatch}`,
+      );
+      const busiest = counts.slice(0, opts.rows).map(([name, n]) =>
+        `${name} ${(n / total * 100).toFixed(1)}%`
+      );
+      console.log(`${" ".repeat(22)}${busiest.join(", ")}`);
+    }
+  } finally {
+    await build.remove();
+  }
+  if (opts.json !== undefined) {
+    const report = { date: new Date().toISOString(), scale, fuel: opts.fuel, workloads: rows };
+    await Deno.writeTextFile(opts.json, JSON.stringify(report, null, 2) + "\n");
   }
   return failed ? 1 : 0;
 }

@@ -29,7 +29,7 @@ for (const w of manifest) {
   const bytes = readFileSync(w.path);
   const row = { name: w.name };
   for (const tier of ["interpreter", "codegen"]) {
-    const engine = new Engine(new Config({ executionTier: tier }));
+    const engine = new Engine(new Config({ executionTier: tier, wasmExceptions: w.exceptions }));
     const store = new Store(engine, null);
     const linker = new Linker(engine);
     if (w.importsHostAdd) {
@@ -88,7 +88,14 @@ async function main(): Promise<number> {
       const path = `${dir}/${w.name}.wasm`;
       await Deno.writeFile(path, bytes);
       const size = w.size(scale);
-      manifest.push({ name: w.name, path, size, importsHostAdd: w.importsHostAdd ?? false });
+      manifest.push({
+        name: w.name,
+        path,
+        size,
+        importsHostAdd: w.importsHostAdd ?? false,
+        // A proposal's workload runs on an engine with its switch on, as in bench.ts.
+        exceptions: w.exceptions ?? false,
+      });
       const runner = nativeEngine.instantiate(bytes, w);
       const times: number[] = [];
       let checksum = "";

@@ -31,6 +31,12 @@ export class DecodeContext {
   usesDataIndex = false;
   /** Whether a name section was seen (later ones are ignored). */
   parsedNames = false;
+  /**
+   * Whether the instructions of function bodies are read now (true) or left for
+   * `scanBody` when the function is first compiled (`compilationMode: "lazy"`): the code
+   * section is then only framed, body by body, with its local declarations.
+   */
+  scanBodies = true;
 
   /**
    * @param bytes the module

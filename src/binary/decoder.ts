@@ -79,6 +79,8 @@ const VERSION = [0x01, 0x00, 0x00, 0x00];
  *
  * @param bytes the module's binary encoding
  * @param features the enabled proposals: encodings of disabled ones are malformed
+ * @param scanBodies whether the instructions of function bodies are read now (the default);
+ *   false leaves them unread, for `scanBody` to read each when it is first needed
  * @returns the decoded module (not yet validated)
  * @throws {DecodeError} if the bytes are not a well-formed module
  *
@@ -90,8 +92,13 @@ const VERSION = [0x01, 0x00, 0x00, 0x00];
  * if (m.types.length !== 0) throw new Error();
  * ```
  */
-export function decodeModule(bytes: Uint8Array, features: WasmFeatures): ModuleDecl {
+export function decodeModule(
+  bytes: Uint8Array,
+  features: WasmFeatures,
+  scanBodies = true,
+): ModuleDecl {
   const ctx = new DecodeContext(bytes, features);
+  ctx.scanBodies = scanBodies;
   readHeader(ctx);
   readSections(ctx);
   checkCounts(ctx);

@@ -6,7 +6,8 @@
  */
 
 import type { ValType } from "../core/types.ts";
-import type { DecodeContext } from "./decode_context.ts";
+import { type DecodeContext, EOF_IN_SECTION } from "./decode_context.ts";
+import type { ModuleDecl } from "./module.ts";
 import type { FuncBody } from "./module.ts";
 import { readValType } from "./decode_types.ts";
 import { scanInstructions } from "./code_scanner.ts";
@@ -30,11 +31,48 @@ function readBody(ctx: DecodeContext): FuncBody {
   const start = r.pos;
   const locals = readLocals(ctx);
   const codeStart = r.pos;
+  if (!ctx.scanBodies) {
+    // Framed only: the instructions are read when the function is first compiled.
+    if (codeStart > start + size) ctx.fail("section size mismatch", start);
+    r.pos = start + size;
+    return { locals, offset, codeStart, codeEnd: start + size };
+  }
   scanInstructions(ctx, true);
   const codeEnd = r.pos;
   if (codeEnd !== start + size) ctx.fail("section size mismatch", start);
   return { locals, offset, codeStart, codeEnd };
 }
+
+/**
+ * Reads the instructions of body `index` (of the defined functions) as the code section's
+ * decoder does when it reads bodies at once, with the same errors at the same offsets: for a
+ * module decoded without reading them (`DecodeContext.scanBodies` off).
+ *
+ * @param ctx a context over the module's bytes, with the features it was decoded with (one
+ *   context serves any number of calls)
+ * @param module the decoded module
+ * @param index the body's index among the module's bodies
+ * @throws {DecodeError} when the body is malformed, or uses a data segment index without a data
+ *   count section
+ */
+export function scanBody(ctx: DecodeContext, module: ModuleDecl, index: number): void {
+  const body = module.bodies[index]!;
+  const r = ctx.reader;
+  r.pos = body.offset;
+  r.u32(); // the body's size, checked when the section was framed
+  const start = r.pos;
+  r.eofMessage = EOF_IN_SECTION;
+  r.pos = body.codeStart;
+  ctx.usesDataIndex = false;
+  scanInstructions(ctx, true);
+  if (r.pos !== body.codeEnd) ctx.fail("section size mismatch", start);
+  if (ctx.usesDataIndex && module.dataCount === null) {
+    ctx.fail("data count section required", module.bytes.length);
+  }
+}
+
+/** The locals of every body that declares none (shared: `FuncBody.locals` is read-only). */
+const NO_LOCALS: ValType[] = [];
 
 /**
  * Reads the local declarations and expands them. Every group is read before the total is
@@ -44,6 +82,14 @@ function readLocals(ctx: DecodeContext): ValType[] {
   const r = ctx.reader;
   const at = r.pos;
   const groups = r.vecLen();
+  // The common shapes without the temporary arrays (a module may have 100,000 bodies).
+  if (groups === 0) return NO_LOCALS;
+  if (groups === 1) {
+    const count = r.u32();
+    const type = readValType(ctx);
+    if (count > MAX_LOCALS) ctx.fail("too many locals", at);
+    return new Array<ValType>(count).fill(type);
+  }
   const counts: number[] = [];
   const types: ValType[] = [];
   let total = 0;

@@ -33,6 +33,18 @@ export enum TrapCode {
    * notify it, it would wait forever (see `engine/atomics.ts`).
    */
   WaitForever = 15,
+  /** `struct.get` / `struct.set` of a null reference (GC). */
+  NullStructReference = 16,
+  /** An `array.*` instruction on a null reference (GC). */
+  NullArrayReference = 17,
+  /** An array index or range past the array's length (GC). */
+  ArrayOutOfBounds = 18,
+  /** `ref.cast` of a reference not in the target type (GC). */
+  CastFailure = 19,
+  /** `i31.get_s` / `i31.get_u` of a null reference (GC). */
+  NullI31Reference = 20,
+  /** An `array.new*` of more elements than the engine allows (GC; see `MAX_ARRAY_LENGTH`). */
+  AllocationTooLarge = 21,
   /** `ref.as_non_null` of a null reference (typed function references). */
   NullReference = 22,
   /** `call_ref` or `return_call_ref` of a null function reference. */
@@ -62,6 +74,12 @@ export const TRAP_MESSAGES: Readonly<Record<TrapCode, string>> = {
   [TrapCode.UnalignedAtomic]: "unaligned atomic",
   [TrapCode.ExpectedSharedMemory]: "expected shared memory",
   [TrapCode.WaitForever]: "wait without timeout on a single thread would never wake",
+  [TrapCode.NullStructReference]: "null structure reference",
+  [TrapCode.NullArrayReference]: "null array reference",
+  [TrapCode.ArrayOutOfBounds]: "out of bounds array access",
+  [TrapCode.CastFailure]: "cast failure",
+  [TrapCode.NullI31Reference]: "null i31 reference",
+  [TrapCode.AllocationTooLarge]: "allocation too large",
   [TrapCode.NullReference]: "null reference",
   [TrapCode.NullFunctionReference]: "null function reference",
 };

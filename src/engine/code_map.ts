@@ -6,6 +6,22 @@
  */
 
 import type { ModuleDecl } from "../binary/module.ts";
+import type { FuncValidator } from "../validate/func_validator.ts";
+import type { DecodeContext } from "../binary/decode_context.ts";
+import { CodeArena } from "./code_builder.ts";
+
+/**
+ * Makes the `codeOffsets` of a function on demand, by translating its body again while noting
+ * offsets (translation is deterministic). Only suspended-call frames read offsets, so keeping
+ * them for every function would cost memory (about 1.5 bytes per byte of Wasm code, measured
+ * with `deno task bench:load`) and translation time for nothing.
+ */
+export interface OffsetSource {
+  /** The `codeOffsets` of function `funcIndex` (see `CompiledFunc`). */
+  offsetsOf(funcIndex: number): Int32Array;
+}
+
+const NO_OFFSETS = new Int32Array(0);
 
 /** A translated function body and the frame it needs. Sizes are in words of the slot array. */
 export class CompiledFunc {
@@ -14,6 +30,7 @@ export class CompiledFunc {
    * the interpreter, undefined until the engine has decided. Only the engine reads or writes it.
    */
   generated: ((...args: never[]) => number) | null | undefined = undefined;
+  #offsets: Int32Array | OffsetSource;
 
   /**
    * @param code the internal code (see `isa.ts`)
@@ -23,9 +40,7 @@ export class CompiledFunc {
    * @param frameWords words the whole frame needs: locals, then the operand stack's slots
    * @param numResults how many results the function leaves in the frame's first slots
    * @param funcIndex the function's index in its module (for backtraces)
-   * @param codeOffsets where the code came from: pairs `[pc, byte offset]`, ascending in `pc`,
-   *   each saying that the internal code from `pc` on was translated from the Wasm instruction
-   *   at that offset of the module's bytes (for the frames of suspended calls)
+   * @param codeOffsets the `codeOffsets`, or where to get them when first needed
    * @param bodyOffset the byte offset of the body's first instruction
    * @param handlers the `try_table` catch clauses, innermost first (see `exceptions.ts`), or
    *   null when the function has none
@@ -37,10 +52,29 @@ export class CompiledFunc {
     readonly frameWords: number,
     readonly numResults: number,
     readonly funcIndex: number,
-    readonly codeOffsets: Int32Array = new Int32Array(0),
+    codeOffsets: Int32Array | OffsetSource = NO_OFFSETS,
     readonly bodyOffset: number = 0,
     readonly handlers: Int32Array | null = null,
-  ) {}
+  ) {
+    this.#offsets = codeOffsets;
+  }
+
+  /**
+   * Where the code came from: pairs `[pc, byte offset]`, ascending in `pc`, each saying that the
+   * internal code from `pc` on was translated from the Wasm instruction at that offset of the
+   * module's bytes (for the frames of suspended calls).
+   */
+  get codeOffsets(): Int32Array {
+    const o = this.#offsets;
+    if (o instanceof Int32Array) return o;
+    return this.#offsets = o.offsetsOf(this.funcIndex);
+  }
+
+  /** Bytes the offsets take now (0 until they are made on demand). */
+  get offsetBytes(): number {
+    const o = this.#offsets;
+    return o instanceof Int32Array ? o.byteLength : 0;
+  }
 
   /**
    * The byte offset of the Wasm instruction that internal position `pc` belongs to.
@@ -69,17 +103,90 @@ export class CompiledFunc {
   }
 }
 
+/**
+ * What the engine keeps of one module: its compiled bodies and, in `compilationMode: "lazy"`,
+ * what it needs to check a body on first use.
+ */
+export class ModuleCode {
+  /** The compiled bodies (index = defined function index), null until compiled. */
+  readonly bodies: (CompiledFunc | null)[];
+  /**
+   * Whether the bodies were left unchecked by `new Module` (lazy mode): each is then decoded
+   * and validated before it is translated.
+   */
+  readonly unchecked: boolean;
+  /** The validator of the unchecked bodies, made on first use. */
+  validator: FuncValidator | null = null;
+  /** The decoding context that reads the unchecked bodies, made on first use. */
+  scanner: DecodeContext | null = null;
+  /**
+   * The error of each body that failed its check (lazy mode), thrown again by every later use,
+   * as wasmi's `FAILED_TO_COMPILE` state does.
+   */
+  readonly failures = new Map<number, Error>();
+  /** Holds the code of the module's functions. */
+  readonly arena = new CodeArena();
+  /** Makes a function's `codeOffsets` on demand (set by the engine). */
+  offsets: OffsetSource | null = null;
+
+  /**
+   * @param module the decoded module
+   * @param unchecked whether its bodies are yet to be decoded and validated
+   */
+  constructor(readonly module: ModuleDecl, unchecked: boolean) {
+    this.bodies = new Array<CompiledFunc | null>(module.bodies.length).fill(null);
+    this.unchecked = unchecked;
+  }
+
+  /** What the bodies compiled so far take, next to their Wasm code. */
+  footprint(): CodeFootprint {
+    const f = { compiledFuncs: 0, wasmBytes: 0, codeBytes: 0, tableBytes: 0, maxFrameBytes: 0 };
+    const decls = this.module.bodies;
+    for (let i = 0; i < this.bodies.length; i++) {
+      const cf = this.bodies[i];
+      if (cf === null || cf === undefined) continue;
+      f.compiledFuncs++;
+      f.wasmBytes += decls[i]!.codeEnd - decls[i]!.offset;
+      f.tableBytes += cf.offsetBytes + (cf.handlers?.byteLength ?? 0);
+      f.maxFrameBytes = Math.max(f.maxFrameBytes, cf.frameWords * 4);
+    }
+    f.codeBytes = this.arena.words * 4;
+    return f;
+  }
+}
+
+/** The memory the compiled code of one module takes (see `ModuleCode.footprint`). */
+export interface CodeFootprint {
+  /** Bodies compiled so far. */
+  compiledFuncs: number;
+  /** Bytes of the Wasm code of those bodies (each from its size field to its `end`). */
+  wasmBytes: number;
+  /**
+   * Bytes the module's code arena holds: their internal code (`CompiledFunc.code`), and the
+   * unused tail of its chunks.
+   */
+  codeBytes: number;
+  /** Bytes of their side tables: `codeOffsets` and `handlers`. */
+  tableBytes: number;
+  /** The largest frame among them, in bytes of the value stack. */
+  maxFrameBytes: number;
+}
+
 /** Compiled bodies per module, filled on demand. */
 export class CodeMap {
-  readonly #modules = new WeakMap<ModuleDecl, (CompiledFunc | null)[]>();
+  readonly #modules = new WeakMap<ModuleDecl, ModuleCode>();
 
-  /** The compiled-body table of `module` (index = defined function index), created if new. */
-  bodiesOf(module: ModuleDecl): (CompiledFunc | null)[] {
-    let bodies = this.#modules.get(module);
-    if (bodies === undefined) {
-      bodies = new Array<CompiledFunc | null>(module.bodies.length).fill(null);
-      this.#modules.set(module, bodies);
+  /**
+   * What is kept of `module`, created if new.
+   *
+   * @param unchecked for a new entry: whether its bodies are yet to be decoded and validated
+   */
+  of(module: ModuleDecl, unchecked = false): ModuleCode {
+    let code = this.#modules.get(module);
+    if (code === undefined) {
+      code = new ModuleCode(module, unchecked);
+      this.#modules.set(module, code);
     }
-    return bodies;
+    return code;
   }
 }

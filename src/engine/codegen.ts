@@ -12,20 +12,34 @@
  * can stop (a fuel charge that cannot be paid, a host function that throws or returns a
  * Promise) the frame holds what the interpreter holds: either tier can continue it.
  *
- * The body is a `switch (pc)` inside a loop, with a `case` at each place control can enter:
- * the start, branch targets, the instruction after a call, each `ConsumeFuel`, and each
- * instruction whose template stops or retries itself (bulk operations, growth). Straight-line
- * code between them is the rows' own `run` templates, spelled with constant operands, so every
- * instruction behaves (traps, NaN bits, fuel) exactly as in the interpreter.
+ * The body follows the code's branches with JS control flow: a labelled `for (;;)` around each
+ * loop (a backward branch is `continue L<t>`) and a labelled block ending at each forward
+ * target (`break B<t>`), so that V8 sees natural loops and keeps values in registers across
+ * them (measured on a loaded 2-core machine, CPU time against native V8 in the same process,
+ * `bench/` at scale 1: loop 4.9x → 1.0x, sieve 7.4x → 1.9x, bytesum 6.5x → 2.1x, lz 4.6x →
+ * 3.6x, against a `switch (pc)` in a loop, whose re-dispatch on every back edge also made
+ * V8's non-OSR code twice as slow as its OSR code). Such a body is only entered at its start;
+ * a frame continued midway (after a call that went back to the driver, a fuel stop, a host trap,
+ * a Promise) runs a second body, generated the first time one is needed: a `switch (pc)` inside
+ * a loop, with a `case` at each place control can enter: the start, branch targets, the
+ * instruction after a call, each `ConsumeFuel`, and each instruction whose template stops or
+ * retries itself (bulk operations, growth). Code whose branches do not nest (a forward branch
+ * into a loop from outside it) only gets that second body. Straight-line code between branches
+ * is the rows' own `run` templates, spelled with constant operands, so every instruction
+ * behaves (traps, NaN bits, fuel) exactly as in the interpreter.
  *
- * Slots used only as whole i32 words (`s32[fp + k]` read or assigned, nothing else) live in JS
- * locals between the points where the value stack must be current: they are written back before
- * a call (whose callee may stop, or whose host function deeper down may throw and be resumed),
- * before a fuel stop and before the instructions that may stop or retry, and read back after a
- * call from the callee's frame start on. Everything else (i64, floats, v128, references) stays in
- * the value stack, operated on in place by the same helpers the interpreter calls (i64 as two
- * int32 words, never BigInt; floats through the f32/f64 views, so NaN bits are never rounded
- * through a JS number where the interpreter keeps them).
+ * Slots used only as whole words (`s32[fp + k]` and its high word `s32[fp + k + 1]`, read or
+ * assigned, nothing else) live in JS locals between the points where the value stack must be
+ * current (an i32 in one int32 local, an i64 in two; f64s used only through the f64 view in a
+ * number local): they are written back before a call (whose callee may stop, or whose host
+ * function deeper down may throw and be resumed), before a fuel stop and before the
+ * instructions that may stop or retry, and read back after a call from the callee's frame start
+ * on. i64 arithmetic the rows spell as helper calls on slot indices is respelled on the words
+ * (`codegen_i64.ts`), so that an i64 never goes through the value stack between sync points; the
+ * rest (f32, v128, references, what a helper reaches by index) stays in the value stack,
+ * operated on in place by the same helpers the interpreter calls (never BigInt; floats through
+ * the f32/f64 views, so NaN bits are never rounded through a JS number where the interpreter
+ * keeps them).
  *
  * ## When a function is generated
  * On its first run (`Engine.bodyOf`), with no call-count threshold: both tiers translate
@@ -34,7 +48,11 @@
  * optimising compilers for what is hot), so a second threshold of ours would only delay the
  * gain. A threshold would also need the interpreter to count and hand frames back for loops
  * (a frame it runs keeps running there, callees included, until it returns), and a long-running
- * `_start` would then never leave the interpreter.
+ * `_start` would then never leave the interpreter. The price is paid on code that runs once:
+ * `deno task bench:first-call` (2,000 bodies of ~500 words, each called once) takes 5-7x the
+ * interpreter's time, most of it generating and parsing JavaScript for bodies run once; closing
+ * that needs the interpreter to count loop back-edges and hand a hot frame to the resumable
+ * body (frames are the same), so that a callee can start interpreted.
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
@@ -61,7 +79,10 @@ import * as simd from "./simd.ts";
 import * as simdMem from "./simd_mem.ts";
 import * as atomics from "./atomics.ts";
 import * as exceptions from "./exceptions.ts";
+import * as gc from "./gc.ts";
 import * as memoryExt from "./memory_ext.ts";
+import * as i64Words from "./codegen_i64.ts";
+import { lowerI64 } from "./codegen_i64.ts";
 import {
   expandRun,
   I,
@@ -177,33 +198,14 @@ export function runTiered(
 }
 
 /**
- * Pushes the frame of Wasm function `callee`, whose parameters are at word `base`, above frame
- * `depth`, as the interpreter's `Call` does (value stack first, then call stack: the same
- * `StackOverflow` at the same depth).
- */
-function pushFrame(
-  compiler: Compiler,
-  st: ExecStack,
-  depth: number,
-  callee: WasmFuncEntity,
-  base: number,
-): void {
-  const cf = callee.compiled ?? compiler.compile(callee);
-  if (base + cf.frameWords > st.s32.length) st.growValues(base + cf.frameWords);
-  if (2 * (depth + 1) >= st.frames.length) st.growFrames(depth + 1);
-  const frames = st.frames;
-  st.depth = depth + 1;
-  frames[2 * depth + 2] = base;
-  frames[2 * depth + 3] = 0;
-  st.funcs[depth + 1] = callee;
-  if (cf.localWords > cf.paramWords) st.s32.fill(0, base + cf.paramWords, base + cf.localWords);
-}
-
-/**
  * Pushes the frame of Wasm function `callee` above frame `depth` (its parameters at word
- * `base`) and returns its generated body to run on the JS stack, or null when the driver must
- * run it (`CALL`): it has none, or it would nest more than `MAX_NESTING` allows (`nesting` is
- * the cost of the bodies running, the caller's included).
+ * `base`), as the interpreter's `Call` does (value stack first, then call stack: the same
+ * `StackOverflow` at the same depth), and returns its generated body to run on the JS stack,
+ * or null when the driver must run it (`CALL`): it has none, or it would nest more than
+ * `MAX_NESTING` allows (`nesting` is the cost of the bodies running, the caller's included).
+ * Every Wasm call from generated code comes through here: it is kept small, without helper
+ * calls on the common path (a CPU profile of `bench/fib.wat` put 40% of the time in this
+ * function and its helpers before).
  */
 function enterFunc(
   callee: WasmFuncEntity,
@@ -213,9 +215,25 @@ function enterFunc(
   compiler: TieredCompiler,
   nesting: number,
 ): GeneratedBody | null {
-  pushFrame(compiler, st, depth, callee, base);
-  const cf = callee.compiled!;
-  return nesting + costOf(cf.code.length) > MAX_NESTING ? null : compiler.bodyOf(cf);
+  const cf = callee.compiled ?? compiler.compile(callee);
+  const top = base + cf.frameWords;
+  if (top > st.s32.length) st.growValues(top);
+  if (2 * (depth + 1) >= st.frames.length) st.growFrames(depth + 1);
+  const frames = st.frames;
+  st.depth = depth + 1;
+  frames[2 * depth + 2] = base;
+  frames[2 * depth + 3] = 0;
+  st.funcs[depth + 1] = callee;
+  const locals = base + cf.localWords;
+  if (cf.localWords > cf.paramWords) {
+    // Most functions declare a few locals: a loop beats `fill`'s call for those.
+    const s32 = st.s32;
+    for (let w = base + cf.paramWords; w < locals; w++) s32[w] = 0;
+  }
+  // `nesting + costOf(words) > MAX_NESTING`, in integers.
+  if (cf.code.length >= (MAX_NESTING - nesting) * COST_WORDS) return null;
+  const body = cf.generated;
+  return body !== undefined ? body as GeneratedBody | null : compiler.bodyOf(cf);
 }
 
 /** What generated code may call: the executor's modules, and the driver's own helpers. */
@@ -229,7 +247,20 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     MAX_NESTING,
   };
   // The modules scripts/gen_executor.ts lets templates call (its CALLABLE list).
-  const modules = [num, atomics, bulk, entities, exceptions, support, memoryExt, simd, simdMem];
+  // And the i64 arithmetic the generator spells on word halves (`lowerI64`).
+  const modules = [
+    num,
+    atomics,
+    bulk,
+    entities,
+    exceptions,
+    gc,
+    support,
+    memoryExt,
+    simd,
+    simdMem,
+    i64Words,
+  ];
   for (const module of modules) {
     for (const [name, value] of Object.entries(module)) all[name] = value;
   }
@@ -358,6 +389,57 @@ const OWN = new Set<number>([
   I.GlobalSet,
 ]);
 
+/**
+ * `js` (one instruction's JavaScript) with the constants naming a slot (`const d = (fp + 16);`,
+ * a template's `const d = $1;`) replaced by the slot at each use: `s32[d + 1]` becomes
+ * `s32[(fp + 16) + 1]`, which `promotable` can see (a slot reached through a name stays in the
+ * value stack). Only where every declarator of the statement names a slot, and each name is
+ * declared once and the text has no string in which a name could appear.
+ */
+function slotConstsInlined(js: string): string {
+  if (!js.includes("const ") || /["'`]/.test(js)) return js;
+  const decl = /\bconst ((?:[A-Za-z_$][\w$]* = \(fp \+ -?\d+\)(?:, )?)+);\n?/g;
+  const slots = new Map<string, string>();
+  const stripped = js.replace(decl, (whole, list: string) => {
+    const parts = list.split(", ").map((p) => /^([A-Za-z_$][\w$]*) = (\(fp \+ -?\d+\))$/.exec(p));
+    if (parts.some((p) => p === null)) return whole;
+    for (const p of parts) {
+      const name = p![1]!;
+      // Declared twice (in two blocks): leave the text as it is.
+      if (slots.has(name)) slots.set(name, "");
+      else slots.set(name, p![2]!);
+    }
+    return "";
+  });
+  if (slots.size === 0) return js;
+  for (const [name, slot] of slots) {
+    if (slot === "" || new RegExp(`\\b(?:let|const|var) ${name}\\b`).test(stripped)) return js;
+  }
+  return stripped.replace(
+    /(?<![\w$.])([A-Za-z_$][\w$]*)(?![\w$])/g,
+    (name) => slots.get(name) ?? name,
+  );
+}
+
+/**
+ * Where a call's callee may have grown the memory: replaced by a reload of its view where the
+ * body reads the memory at all, by nothing elsewhere (reading `inst.memories[0]` in the
+ * prologue of every call of a function that never touches memory cost a tenth of
+ * `bench/fib.wat`'s time, by a CPU profile).
+ */
+const MEMORY_RELOAD = "/*memory*/";
+
+/**
+ * Fuel, where a function charges it (`ConsumeFuel`), is counted in a JS local (`fuel`), written
+ * back to the store where anything else may read or charge it and read again after (the
+ * `fuelLive` flag says whether the local is the current count; a JS exception leaving the body
+ * writes it back too). The same charges at the same places as the interpreter's; measured with
+ * `deno task bench:fuel --tier codegen` (fuel on / fuel off): see the commit that added it.
+ */
+const FUEL_OUT = "/*fuelout*/";
+/** Where the store's fuel is current again and the local takes it back (see `FUEL_OUT`). */
+const FUEL_IN = "/*fuelin*/";
+
 /** Where the cached slots must be written back to the value stack (see `promote`). */
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
@@ -365,8 +447,11 @@ const flushBelow = (k: number) => `/*flush<${k}*/`;
 /** Read the cached slots from word `k` on again from the value stack. */
 const reloadFrom = (k: number) => `/*reload>=${k}*/`;
 
-/** How a cached slot is used: as an i32 word (`s32`) or as an f64 (`f64`). */
-type SlotKind = "s32" | "f64";
+/**
+ * How a cached slot is used: as an i32 word (`s32`: only its low word), as two i32 words
+ * (`i64`: an i64, or an i32 moved with its high word), or as an f64 (`f64`).
+ */
+type SlotKind = "s32" | "i64" | "f64";
 
 /** A cached slot: its word offset and its kind. */
 interface Cached {
@@ -374,60 +459,104 @@ interface Cached {
   readonly kind: SlotKind;
 }
 
-/** How a cached slot is spelled in the value stack, and as a local. */
+/** How a cached slot is spelled in the value stack, and as locals (two for an i64). */
 const inStack = ({ k, kind }: Cached) =>
-  kind === "s32" ? `s32[fp + ${k}]` : `f64[(fp + ${k}) >> 1]`;
-const local = ({ k, kind }: Cached) => `${kind === "s32" ? "r" : "d"}${k}`;
+  kind === "f64"
+    ? [`f64[(fp + ${k}) >> 1]`]
+    : kind === "s32"
+    ? [`s32[fp + ${k}]`]
+    : [`s32[fp + ${k}]`, `s32[fp + ${k + 1}]`];
+const locals = ({ k, kind }: Cached) =>
+  kind === "f64" ? [`d${k}`] : kind === "s32" ? [`r${k}`] : [`r${k}`, `h${k}`];
+
+/** A word access in generated code: a slot's low word, high word, or its f64. */
+type Access = "lo" | "hi" | "f64";
+
+/** The local caching `access` to slot `c`, or undefined when that access is not cached. */
+function localOf(c: Cached | undefined, access: Access): string | undefined {
+  if (c === undefined) return undefined;
+  if (access === "f64") return c.kind === "f64" ? `d${c.k}` : undefined;
+  if (c.kind === "f64") return undefined;
+  if (access === "lo") return `r${c.k}`;
+  return c.kind === "i64" ? `h${c.k}` : undefined;
+}
+
+/** The access a matched `(s32|f64)[(fp + k)( >> 1| + 1)?]` makes. */
+function accessOf(view: string, suffix: string | undefined): Access | null {
+  if (view === "f64") return suffix === " >> 1" ? "f64" : null;
+  return suffix === undefined ? "lo" : suffix === " + 1" ? "hi" : null;
+}
 
 /**
- * The slots that can live in JS locals: those used only as whole i32 words, `s32[(fp + k)]`, or
- * only as f64s, `f64[(fp + k) >> 1]`, read or assigned. A slot reached any other way (both
- * views, another view, an index passed to a helper, a word beside it) stays in the value stack.
- * When an instruction writes several consecutive results (its template adds `SLOT_WORDS`), none
- * is cached.
+ * The slots that can live in JS locals: those used only as i32 words, `s32[(fp + k)]` (and
+ * their high word `s32[(fp + k) + 1]`: an i64 in two locals), or only as f64s,
+ * `f64[(fp + k) >> 1]`, read or assigned. A slot reached any other way (both views, another
+ * view, an index passed to a helper, a word beside it) stays in the value stack. When an
+ * instruction writes several consecutive results (its template adds `SLOT_WORDS`), none is
+ * cached.
  */
 function promotable(parts: readonly string[]): Cached[] {
   const text = parts.join("\n");
   if (text.includes("SLOT_WORDS")) return [];
-  const kinds = new Map<number, SlotKind | null>();
+  /** Per slot: the accesses seen, or null once it is reached any other way. */
+  const uses = new Map<number, Set<Access> | null>();
   for (const m of text.matchAll(/\(fp \+ (-?\d+)\)/g)) {
     const k = Number(m[1]);
     const at = m.index!;
     const end = at + m[0].length;
-    let kind: SlotKind | null = null;
-    if (text.startsWith("s32[", at - 4) && text[end] === "]") kind = "s32";
-    else if (text.startsWith("f64[", at - 4) && text.startsWith(" >> 1]", end)) kind = "f64";
-    if (kind !== null) {
-      // A compound assignment (`s32[x] += ...`) would need its own rewriting.
-      const close = kind === "s32" ? end + 1 : end + 6;
-      if (/^ [-+*/%&|^<>]+=/.test(text.slice(close, close + 5)) || k % 4 !== 0) kind = null;
+    let access: Access | null = null;
+    let close = end;
+    if (text.startsWith("s32[", at - 4)) {
+      if (text[end] === "]") [access, close] = ["lo", end + 1];
+      else if (text.startsWith(" + 1]", end)) [access, close] = ["hi", end + 5];
+    } else if (text.startsWith("f64[", at - 4) && text.startsWith(" >> 1]", end)) {
+      [access, close] = ["f64", end + 6];
     }
-    const known = kinds.get(k);
-    kinds.set(k, known === undefined || known === kind ? kind : null);
+    // A compound assignment (`s32[x] += ...`) would need its own rewriting.
+    if (/^ [-+*/%&|^<>]+=/.test(text.slice(close, close + 5)) || k % 4 !== 0) access = null;
+    const seen = uses.get(k);
+    if (access === null || seen === null) uses.set(k, null);
+    else if (seen === undefined) uses.set(k, new Set([access]));
+    else seen.add(access);
   }
-  return [...kinds].flatMap(([k, kind]) => kind === null ? [] : [{ k, kind }])
-    .sort((a, b) => a.k - b.k);
+  const cached: Cached[] = [];
+  for (const [k, seen] of uses) {
+    if (seen === null) continue;
+    if (seen.has("f64")) {
+      if (seen.size === 1) cached.push({ k, kind: "f64" });
+    } else cached.push({ k, kind: seen.has("hi") ? "i64" : "s32" });
+  }
+  return cached.sort((a, b) => a.k - b.k);
 }
 
 /**
- * \`text\` with the \`promoted\` slots in locals (\`r<k>\` for i32 words, \`d<k>\` for f64s):
- * reads become the local, assignments assign the local (an i32 truncated to int32, as storing
- * into \`s32\` would), and the flush and reload marks copy them (all, or those below or from a
- * word) to and from the value stack.
+ * \`text\` with the \`promoted\` slots in locals (\`r<k>\` for i32 words and i64 low words,
+ * \`h<k>\` for i64 high words, \`d<k>\` for f64s): reads become the local, assignments assign the
+ * local (an i32 word truncated to int32, as storing into \`s32\` would), and the flush and reload
+ * marks copy them (all, or those below or from a word) to and from the value stack.
  */
 function promote(text: string, promoted: readonly Cached[]): string {
   const byK = new Map(promoted.map((c) => [c.k, c]));
+  // A whole flush is where anything may read the store's fuel, and a reload from a word on is
+  // after a call: the fuel local goes and comes back with them (see \`FUEL_OUT\`), so that any
+  // call spelled with these marks keeps the count right.
   const copy = (what: string, op: string | undefined, limit: string | undefined) =>
-    promoted.filter(({ k }) =>
+    (what === "flush" && op === undefined ? FUEL_OUT : "") + promoted.filter(({ k }) =>
       op === undefined || (op === "<" ? k < Number(limit) : k >= Number(limit))
-    ).map((c) => what === "flush" ? `${inStack(c)} = ${local(c)};` : `${local(c)} = ${inStack(c)};`)
-      .join(" ");
+    ).map((c) => {
+      const [ls, ss] = [locals(c), inStack(c)];
+      return ls.map((l, i) =>
+        what === "flush" ? `${ss[i]} = ${l};` : `${l} = ${ss[i]};`
+      )
+        .join(" ");
+    }).join(" ") + (what === "reload" && op === ">=" ? `\n${FUEL_IN}` : "");
   let out = "";
   let from = 0;
-  const assign = /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1)?\] = (?!=)/g;
+  const assign = /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1| \+ 1)?\] = (?!=)/g;
   for (let m = assign.exec(text); m !== null; m = assign.exec(text)) {
-    const c = byK.get(Number(m[2]));
-    if (c === undefined || c.kind !== m[1]) continue;
+    const access = accessOf(m[1]!, m[3]);
+    const name = access === null ? undefined : localOf(byK.get(Number(m[2])), access);
+    if (name === undefined) continue;
     // The assigned expression ends at the first `;` outside brackets.
     let end = assign.lastIndex;
     for (let level = 0; end < text.length; end++) {
@@ -437,17 +566,19 @@ function promote(text: string, promoted: readonly Cached[]): string {
       else if (ch === ";" && level === 0) break;
     }
     const value = text.slice(assign.lastIndex, end);
-    out += text.slice(from, m.index) + `${local(c)} = ` +
-      (c.kind === "s32" ? `(${value}) | 0` : value);
+    out += text.slice(from, m.index) + `${name} = ` + (access === "f64" ? value : `(${value}) | 0`);
     from = end;
     assign.lastIndex = end;
   }
   out += text.slice(from);
   return out
-    .replace(/(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1)?\]/g, (whole, kind: string, k: string) => {
-      const c = byK.get(Number(k));
-      return c !== undefined && c.kind === kind ? local(c) : whole;
-    })
+    .replace(
+      /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1| \+ 1)?\]/g,
+      (whole, view: string, k: string, suffix?: string) => {
+        const access = accessOf(view, suffix);
+        return (access === null ? undefined : localOf(byK.get(Number(k)), access)) ?? whole;
+      },
+    )
     .replace(
       /\/\*(flush|reload)(?:(<|>=)(\d+))?\*\//g,
       (_, what: string, op?: string, limit?: string) => copy(what, op, limit),
@@ -544,12 +675,90 @@ function spell(t: Template, code: Int32Array, pc: number, size: number): string 
   return out;
 }
 
+/** Where structured code opens and closes its JS loops and blocks (see `structureOf`). */
+interface Shape {
+  /** What opens before the instruction at `pc` (-1: at the start of the body). */
+  openAt(pc: number): string[];
+  /** What closes before the instruction at `pc` (`code.length`: at the end of the body). */
+  closeAt(pc: number): string[];
+}
+
+/**
+ * The JS control structure of `code` with branches `edges` (source, target, ...): a loop
+ * \`L<t>: for (;;) { ... }\` around each backward target \`t\` and the instructions up to its last
+ * backward branch (widened until loops nest), a block \`B<t>: { ... }\` ending at each forward
+ * target, opened at the start of the innermost loop around the target (or of the body), so that
+ * a branch is \`continue L<t>\` or \`break B<t>\`. Null when a forward branch comes from outside
+ * that loop (control entering a loop other than at its start): such code keeps the dispatch
+ * switch. Linear in the code and branches but for the widening of crossing loops.
+ */
+function structureOf(code: Int32Array, edges: readonly number[]): Shape | null {
+  /** Each loop's start and its last instruction, by start. */
+  const lastOf = new Map<number, number>();
+  for (let i = 0; i < edges.length; i += 2) {
+    const [from, to] = [edges[i]!, edges[i + 1]!];
+    if (to <= from) lastOf.set(to, Math.max(lastOf.get(to) ?? 0, from));
+  }
+  const starts = [...lastOf.keys()].sort((a, b) => a - b);
+  const last = starts.map((t) => lastOf.get(t)!);
+  // A loop starting inside another and ending after it widens that one: loops must nest.
+  for (let i = starts.length - 1; i >= 0; i--) {
+    for (let j = i + 1; j < starts.length && starts[j]! <= last[i]!; j++) {
+      if (last[j]! > last[i]!) last[i] = last[j]!;
+    }
+  }
+  const exits = last.map((e) => e + instrSize(code, e));
+  // The innermost loop strictly around each forward target (where its block opens).
+  const targets = [...new Set(edges.filter((to, i) => i % 2 === 1 && to > edges[i - 1]!))]
+    .sort((a, b) => a - b);
+  const openOf = new Map<number, number>();
+  const around: number[] = [];
+  let next = 0;
+  for (const t of targets) {
+    while (next < starts.length && starts[next]! < t) {
+      while (around.length > 0 && last[around.at(-1)!]! < starts[next]!) around.pop();
+      around.push(next++);
+    }
+    while (around.length > 0 && last[around.at(-1)!]! < t) around.pop();
+    openOf.set(t, around.length === 0 ? -1 : starts[around.at(-1)!]!);
+  }
+  for (let i = 0; i < edges.length; i += 2) {
+    const [from, to] = [edges[i]!, edges[i + 1]!];
+    if (to > from && from < openOf.get(to)!) return null;
+  }
+  const opens = new Map<number, string[]>();
+  const closes = new Map<number, string[]>();
+  const add = (map: Map<number, string[]>, pc: number, text: string) => {
+    const list = map.get(pc);
+    if (list === undefined) map.set(pc, [text]);
+    else list.push(text);
+  };
+  // Loops open in order of their starts; at a place where several end, the inner (the later
+  // started) closes first, before the blocks ending there (which opened before those loops).
+  for (let i = 0; i < starts.length; i++) add(opens, starts[i]!, `L${starts[i]}: for (;;) {`);
+  for (let i = starts.length - 1; i >= 0; i--) {
+    add(closes, exits[i]!, `break L${starts[i]};\n}`);
+  }
+  // Blocks opening at one place nest by their ends: the one ending last opens first.
+  for (let k = targets.length - 1; k >= 0; k--) {
+    const t = targets[k]!;
+    add(opens, openOf.get(t)!, `B${t}: {`);
+  }
+  for (const t of targets) add(closes, t, "}");
+  return {
+    openAt: (pc) => opens.get(pc) ?? [],
+    closeAt: (pc) => closes.get(pc) ?? [],
+  };
+}
+
 /** The source of the body generated for `code`, or why it cannot be generated. */
 export function generateSource(
   code: Int32Array,
   numResults = Infinity,
   escape: ReadonlySet<number> = NO_ESCAPES,
-): { source: string; escapes: string[] } | { reason: string } {
+  structured = false,
+  paramWords = Infinity,
+): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
   /** The words a return must leave in the value stack: the results'. */
   const resultWords = Math.min(numResults * entities.SLOT_WORDS, 0x7fffffff);
   // Pass 1: where control can enter, and whether every instruction is covered.
@@ -557,39 +766,64 @@ export function generateSource(
   const starts = new Set<number>();
   /** Instructions the generator cannot spell, by pc, and why. */
   const escapes = new Map<number, string>();
+  /** The branches: source pc, target pc, in order of their sources. */
+  const edges: number[] = [];
+  /** Whether the code charges fuel (then counted in a local, see `FUEL_OUT`). */
+  let metered = false;
+  const branch = (from: number, to: number) => {
+    labels.add(to);
+    edges.push(from, to);
+  };
   for (let pc = 0; pc < code.length;) {
     starts.add(pc);
     const op = code[pc]!;
     const def = ISA[op];
     if (def === undefined) return { reason: `unknown internal opcode ${op}` };
     const size = instrSize(code, pc);
-    if (op === I.Br) labels.add(code[pc + 1]!);
+    if (op === I.Br) branch(pc, code[pc + 1]!);
     else if (op === I.BrTable) {
-      for (let k = 0; k <= code[pc + 2]!; k++) labels.add(code[pc + 3 + k]!);
+      for (let k = 0; k <= code[pc + 2]!; k++) branch(pc, code[pc + 3 + k]!);
     } else if (op === I.Call || op === I.CallIndirect || op === I.CallRef) labels.add(pc + size);
-    else if (op === I.ConsumeFuel) labels.add(pc);
-    else if (escape.has(op)) escapes.set(pc, `${def.name} (asked to)`);
+    else if (op === I.ConsumeFuel) {
+      labels.add(pc);
+      metered = true;
+    } else if (escape.has(op)) escapes.set(pc, `${def.name} (asked to)`);
     else if (!OWN.has(op)) {
       if (def.run === null) escapes.set(pc, `${def.name} (shares another instruction's case)`);
-      else if (isBranch(def)) labels.add(code[pc + size - 1]!);
+      else if (isBranch(def)) branch(pc, code[pc + size - 1]!);
       else if (def.jumps) escapes.set(pc, `${def.name} (a jumping instruction)`);
-      else if (needsPc(def.run)) labels.add(pc);
+      else if (needsPc(def.run)) {
+        labels.add(pc);
+        // Structured code retries these in place: one that moves the pc itself cannot be.
+        if (structured && /\bpc\s*=[^=]|\bcontinue\b/.test(def.run)) {
+          escapes.set(pc, `${def.name} (moves the pc)`);
+        }
+      }
     }
     pc += size;
   }
   for (const l of labels) if (!starts.has(l)) return { reason: `a branch into an instruction` };
+  const shape = structured ? structureOf(code, edges) : null;
+  if (shape === null) structured = false;
+  /** Where control enters: every label in switch mode, branch targets in structured mode. */
+  const entries = structured ? new Set(edges.filter((_, i) => i % 2 === 1)) : labels;
+  /** Control goes to `to` from the instruction at `from`. */
+  const jump = (to: number, from: number) =>
+    !structured ? `pc = ${to}; continue;` : to <= from ? `continue L${to};` : `break B${to};`;
 
   // Pass 2: the body.
   const out: string[] = [];
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
   let reachable = true;
+  if (shape !== null) out.push(...shape.openAt(-1));
   for (let pc = 0; pc < code.length;) {
     const op = code[pc]!;
     const def = ISA[op]!;
     const size = instrSize(code, pc);
     const next = pc + size;
-    if (labels.has(pc)) {
-      out.push(`case ${pc}:`);
+    if (shape !== null) out.push(...shape.closeAt(pc), ...shape.openAt(pc));
+    if (entries.has(pc)) {
+      if (!structured) out.push(`case ${pc}:`);
       reachable = true;
     }
     if (!reachable) {
@@ -607,27 +841,27 @@ export function generateSource(
         reachable = false;
         break;
       case I.Br:
-        js = `pc = ${code[pc + 1]}; continue;`;
+        js = jump(code[pc + 1]!, pc);
         reachable = false;
         break;
       case I.BrTable: {
         const n = code[pc + 2]!;
         const cases = [];
-        for (let k = 0; k < n; k++) cases.push(`case ${k}: pc = ${code[pc + 3 + k]}; continue;`);
-        js = `switch (s32[${slot(1)}] >>> 0) {\n${cases.join("\n")}\ndefault: pc = ${
-          code[pc + 3 + n]
-        }; continue;\n}`;
+        for (let k = 0; k < n; k++) cases.push(`case ${k}: ${jump(code[pc + 3 + k]!, pc)}`);
+        js = `switch (s32[${slot(1)}] >>> 0) {\n${cases.join("\n")}\ndefault: ${
+          jump(code[pc + 3 + n]!, pc)
+        }\n}`;
         reachable = false;
         break;
       }
       case I.Return:
-        js = `${flushBelow(resultWords)}\nreturn ${RETURN};`;
+        js = `${flushBelow(resultWords)}\n${FUEL_OUT}\nreturn ${RETURN};`;
         reachable = false;
         break;
       case I.ReturnSlot:
-        js = `${flushBelow(resultWords)}\ns32[fp] = s32[${slot(1)}];\ns32[fp + 1] = s32[fp + ${
-          code[pc + 1]! + 1
-        }];\nreturn ${RETURN};`;
+        js = `${flushBelow(resultWords)}\n${FUEL_OUT}\ns32[fp] = s32[${
+          slot(1)
+        }];\ns32[fp + 1] = s32[${slot(1)} + 1];\nreturn ${RETURN};`;
         reachable = false;
         break;
       case I.Call:
@@ -666,28 +900,25 @@ f32 = st.f32;
 f64 = st.f64;
 frames = st.frames;
 ${reloadFrom(b)}
-if (mem !== null) {
-  mview = mem.view;
-  memLen = mview.byteLength;
-}`;
+${MEMORY_RELOAD}`;
         break;
       }
-      // Two-word moves, spelled word by word: the low word as `s32[(fp + k)]` (so that a slot
-      // otherwise used as an i32 stays cached), the high word as `s32[fp + k + 1]`, which is
-      // never cached (the moved value may be an i64 or f64; the high word then travels along).
+      // Two-word moves, spelled word by word: the low word as `s32[(fp + k)]`, the high word
+      // as `s32[(fp + k) + 1]`, so that a slot used as an i32 or an i64 stays cached (an f64
+      // moved this way stays in the value stack: its words are reached both ways).
       case I.Copy: {
         const [d, a] = [code[pc + 1]!, code[pc + 2]!];
-        js = `s32[(fp + ${d})] = s32[(fp + ${a})];\ns32[fp + ${d + 1}] = s32[fp + ${a + 1}];`;
+        js = `s32[(fp + ${d})] = s32[(fp + ${a})];\ns32[(fp + ${d}) + 1] = s32[(fp + ${a}) + 1];`;
         break;
       }
       case I.Select: {
         const [d, c, a, b] = [code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!];
         js = `if (s32[(fp + ${c})] !== 0) {
   s32[(fp + ${d})] = s32[(fp + ${a})];
-  s32[fp + ${d + 1}] = s32[fp + ${a + 1}];
+  s32[(fp + ${d}) + 1] = s32[(fp + ${a}) + 1];
 } else {
   s32[(fp + ${d})] = s32[(fp + ${b})];
-  s32[fp + ${d + 1}] = s32[fp + ${b + 1}];
+  s32[(fp + ${d}) + 1] = s32[(fp + ${b}) + 1];
 }`;
         break;
       }
@@ -695,14 +926,14 @@ if (mem !== null) {
         const [d, x] = [code[pc + 1]!, code[pc + 2]!];
         js = `const g = globals[${x}].value;
 s32[(fp + ${d})] = g[0];
-s32[fp + ${d + 1}] = g[1];`;
+s32[(fp + ${d}) + 1] = g[1];`;
         break;
       }
       case I.GlobalSet: {
         const [x, a] = [code[pc + 1]!, code[pc + 2]!];
         js = `const g = globals[${x}].value;
 g[0] = s32[(fp + ${a})];
-g[1] = s32[fp + ${a + 1}];`;
+g[1] = s32[(fp + ${a}) + 1];`;
         break;
       }
       // A throw hands the exception to the innermost handler in this call's frames (functions
@@ -727,16 +958,21 @@ return CALL;`;
         break;
       case I.ConsumeFuel: {
         const cost = code[pc + 1]!;
-        js = `if (store.fuel < ${cost}) {
-  if (outOfFuel(store, st, ${cost})) {
-    ${FLUSH}
-    frames[2 * depth + 1] = ${pc};
-    return OUT_OF_FUEL;
+        // The refill, or the stop, with the store's count current; no re-entry needed.
+        js = `if (fuel < ${cost}) {
+  store.fuel = fuel;
+  fuelLive = false;
+  while (store.fuel < ${cost}) {
+    if (outOfFuel(store, st, ${cost})) {
+      ${FLUSH}
+      frames[2 * depth + 1] = ${pc};
+      return OUT_OF_FUEL;
+    }
   }
-  pc = ${pc};
-  continue; // refilled: charge again
+  fuel = store.fuel;
+  fuelLive = true;
 }
-store.fuel -= ${cost};`;
+fuel -= ${cost};`;
         break;
       }
       default: {
@@ -745,9 +981,26 @@ store.fuel -= ${cost};`;
           escapes.set(pc, `${def.name} (${t.problem})`);
           break;
         }
-        const text = spell(t, code, pc, size);
+        let text = spell(t, code, pc, size);
+        const inlined = slotConstsInlined(text);
+        text = lowerI64(inlined);
+        // Respelled i64 arithmetic names other runtime functions than the template's.
+        if (text !== inlined) { for (const name of runtimeNames(text)) names.add(name); }
+        else for (const name of t.names) names.add(name);
+        if (t.branch && structured) {
+          text = text.replace(
+            /pc = (-?\d+);\n {2}continue;/,
+            (_, to: string) => jump(Number(to), pc),
+          );
+        }
         js = t.needsPc && !t.branch ? `${FLUSH}\npc = ${pc};\n${text}` : text;
-        for (const name of t.names) names.add(name);
+        // Its `break` runs it again (a refilled fuel stop): here, a loop of its own.
+        if (t.needsPc && !t.branch && structured) {
+          js =
+            `for (;;) {\nlet $done = false;\nswitch (0) {\ndefault: {\n${js}\n}\n$done = true;\n}\nif ($done) break;\n}`;
+        }
+        // What may read or charge the store's fuel gets it current.
+        if (/\b(store|bulkFuel)\b/.test(text)) js = `${FUEL_OUT}\n${js}\n${FUEL_IN}`;
       }
     }
     if (escapes.has(pc)) {
@@ -761,16 +1014,33 @@ store.fuel -= ${cost};`;
     out.push(/\b(const|let) /.test(js) ? `{\n${js}\n}` : js);
     pc = next;
   }
+  if (shape !== null) out.push(...shape.closeAt(code.length));
   const promoted = promotable(out);
-  const body = promote(out.join("\n"), promoted);
+  let body = promote(out.join("\n"), promoted);
   const imports = [...names].sort();
   const declare = promoted.length === 0
     ? ""
-    : `let ${promoted.map((c) => `${local(c)} = 0`).join(", ")};
-${promoted.map((c) => `${local(c)} = ${inStack(c)};`).join("\n")}\n`;
+    : `let ${promoted.flatMap(locals).map((l) => `${l} = 0`).join(", ")};
+${
+      // Entered at its start, a frame holds its parameters, then zeroed locals (the locals'
+      // initial 0) and scratch words no code reads before writing: only the parameters are read
+      // (the prologue was a fifth of a call's cost in \`bench/fib.wat\`, by a CPU profile).
+      promote(
+        structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
+        promoted,
+      )}\n`;
   // The prologue reads only what the body uses (the names are the templates' and ours).
   const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(body);
   const usesMem = uses("mem") || uses("mview") || uses("memLen");
+  body = body.replaceAll(
+    FUEL_OUT,
+    metered ? "if (fuelLive) {\n  store.fuel = fuel;\n  fuelLive = false;\n}\n" : "",
+  )
+    .replaceAll(FUEL_IN, metered ? "fuel = store.fuel;\nfuelLive = true;" : "");
+  body = body.replaceAll(
+    MEMORY_RELOAD,
+    usesMem ? "if (mem !== null) {\n  mview = mem.view;\n  memLen = mview.byteLength;\n}" : "",
+  );
   const usesInst = usesMem || uses("inst") || uses("globals");
   const prologue = [
     `let frames = st.frames;`,
@@ -789,23 +1059,39 @@ ${promoted.map((c) => `${local(c)} = ${inStack(c)};`).join("\n")}\n`;
   ].join("\n");
   // Straight-line code entered only at its start needs no dispatch loop.
   const loop = labels.size > 1 || uses("continue") || uses("break");
-  const source = `"use strict";
-const { ${imports.join(", ")} } = rt;
-return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth) {
-${prologue}
-${declare}${
-    loop
-      ? `for (;;) {
+  const inner = structured
+    ? `${body}\nthrow new Error("Control left generated code");`
+    : loop
+    ? `for (;;) {
 switch (pc) {
 ${body}
 default:
 throw new Error("Bad entry point " + pc + " into generated code");
 }
 }`
-      : body.replace(/^case 0:$/m, "")
+    : body.replace(/^case 0:$/m, "");
+  const source = `"use strict";
+const { ${imports.join(", ")} } = rt;
+return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth) {
+${prologue}
+${
+    structured
+      ? "if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth);\n"
+      : ""
+  }${declare}${
+    metered
+      ? `let fuel = store.fuel, fuelLive = true;
+try {
+${inner}
+} catch (e) {
+  // A trap: what was charged until then stays charged.
+  if (fuelLive) store.fuel = fuel;
+  throw e;
+}`
+      : inner
   }
 };`;
-  return { source, escapes: [...escapes.values()] };
+  return { source, escapes: [...escapes.values()], structured };
 }
 
 /**
@@ -818,14 +1104,44 @@ export function generateBody(
 ): { body: GeneratedBody; escapes: string[] } | string {
   // A catching frame is continued at its handler, which only the interpreter can do.
   if (cf.handlers !== null) return "exception handlers (try_table)";
-  const result = generateSource(cf.code, cf.numResults, escape);
+  const result = generateSource(cf.code, cf.numResults, escape, true, cf.paramWords);
   if ("reason" in result) return result.reason;
   try {
-    const factory = new Function("rt", result.source) as (rt: unknown) => GeneratedBody;
-    return { body: factory(RUNTIME), escapes: result.escapes };
+    const factory = new Function("rt", "resumeBody", result.source) as (
+      rt: unknown,
+      resumeBody: GeneratedBody,
+    ) => GeneratedBody;
+    return { body: factory(RUNTIME, resumeBodyOf(cf, escape)), escapes: result.escapes };
   } catch (e) {
     return `code generation failed: ${e instanceof Error ? e.message : String(e)}`;
   }
+}
+
+/**
+ * What continues a frame of `cf` that structured code cannot enter (its pc is not 0: after a
+ * call that went back to the driver, or a stop): the body with a dispatch switch over every
+ * place control can enter, generated the first time it is needed (most functions never are).
+ * Were it to fail, the interpreter continues the frame.
+ */
+function resumeBodyOf(cf: CompiledFunc, escape?: ReadonlySet<number>): GeneratedBody {
+  let resume: GeneratedBody | null = null;
+  return (store, st, depth, bulkFuel, compiler, nesting, baseDepth) => {
+    if (resume === null) {
+      const result = generateSource(cf.code, cf.numResults, escape, false);
+      resume = () => INTERPRET;
+      if (!("reason" in result)) {
+        try {
+          resume = (new Function("rt", "resumeBody", result.source) as (
+            rt: unknown,
+            resumeBody: null,
+          ) => GeneratedBody)(RUNTIME, null);
+        } catch {
+          // The interpreter continues the frame (`INTERPRET`).
+        }
+      }
+    }
+    return resume(store, st, depth, bulkFuel, compiler, nesting, baseDepth);
+  };
 }
 
 let canGenerate: boolean | null = null;

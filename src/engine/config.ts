@@ -8,9 +8,15 @@ import { ConfigError } from "../core/errors.ts";
 import type { WasmFeatures } from "../core/features.ts";
 
 /**
- * When a function body is translated to internal code. Modules are always validated when they
- * are created; `eager` also translates every body then, `lazyTranslation` and `lazy` (the
- * default) translate each body on its first call, so unused functions cost nothing.
+ * When a function body is checked and translated to internal code, as in wasmi:
+ * - `eager`: `new Module` decodes, validates and translates every body;
+ * - `lazyTranslation`: `new Module` decodes and validates every body; each is translated on its
+ *   first call;
+ * - `lazy` (the default): `new Module` checks everything but the instructions of the bodies;
+ *   each body is decoded, validated and translated on its first call, so unused functions cost
+ *   nothing. A malformed or invalid body is then reported by the call that reaches it (see
+ *   `Module`), with the `DecodeError` or `ValidationError` the other modes throw at
+ *   `new Module`. `Module.validate` checks a whole module in any mode.
  */
 export type CompilationMode = "eager" | "lazyTranslation" | "lazy";
 
@@ -110,7 +116,7 @@ export interface ConfigOptions {
   fuelConsumptionMode?: FuelConsumptionMode;
   /** Fuel prices to change; the others keep their defaults. */
   fuelCosts?: Partial<FuelCosts>;
-  /** When function bodies are validated and translated; default `"lazy"`. */
+  /** When function bodies are checked and translated; default `"lazy"` (see `CompilationMode`). */
   compilationMode?: CompilationMode;
   /** How Wasm code runs; default `"auto"` (see `ExecutionTier`). */
   executionTier?: ExecutionTier;

@@ -9,7 +9,7 @@
 
 import { TYPES } from "../core/type_registry.ts";
 import { Config, type FuelCosts } from "./config.ts";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError, DecodeError, ValidationError } from "../core/errors.ts";
 import type { FuncType } from "../core/types.ts";
 import type { ModuleDecl } from "../binary/module.ts";
 import { Trap, TrapCode } from "../core/trap.ts";
@@ -21,7 +21,10 @@ import {
   type WasmFuncEntity,
 } from "./entities.ts";
 import { throwException } from "./exceptions.ts";
-import { CodeMap, type CompiledFunc } from "./code_map.ts";
+import { type CodeFootprint, CodeMap, type CompiledFunc, type ModuleCode } from "./code_map.ts";
+import { scanBody } from "../binary/section_code.ts";
+import { DecodeContext } from "../binary/decode_context.ts";
+import { FuncValidator, ModuleContext } from "../validate/mod.ts";
 import { translateFunc } from "./translator.ts";
 import { DONE, HOST_AWAIT, OUT_OF_FUEL, run, type RunStatus } from "./executor.ts";
 import { BulkFuel } from "./fuel.ts";
@@ -165,33 +168,77 @@ export class Engine {
   }
 
   /**
-   * Called once per validated module; compiles every body now when the compilation mode is
-   * `eager` (otherwise bodies are translated on first call).
+   * Called once per module `new Module` made: compiles every body now when the compilation mode
+   * is `eager` (otherwise bodies are compiled on first call). In `lazy` mode `new Module` checked
+   * only the module-level rules, and `compile` decodes and validates each body first.
    *
    * @internal
    */
   prepareModule(module: ModuleDecl): void {
-    const bodies = this.#codeMap.bodiesOf(module);
-    if (this.config.compilationMode !== "eager") return;
+    const mode = this.config.compilationMode;
+    const code = this.#codeMap.of(module, mode === "lazy");
+    const fuel = this.#fuelCosts;
+    code.offsets = {
+      offsetsOf: (funcIndex) => translateFunc(module, funcIndex, fuel).codeOffsets,
+    };
+    if (mode !== "eager") return;
+    const bodies = code.bodies;
     for (let i = 0; i < bodies.length; i++) {
-      bodies[i] ??= translateFunc(module, module.importedFuncs + i, this.#fuelCosts);
+      bodies[i] ??= translateFunc(module, module.importedFuncs + i, fuel, code.arena, code.offsets);
     }
   }
 
   /**
    * The compiled body of a Wasm function, translated on first use and shared by every instance
-   * of its module.
+   * of its module. In `lazy` mode the body is first decoded and validated: when it is malformed
+   * or invalid, this (and so the call that reached the function) throws the `DecodeError` or
+   * `ValidationError` that `new Module` throws in the other modes, and throws that same error
+   * again on every later use.
    *
    * @internal
    */
   compile(func: WasmFuncEntity): CompiledFunc {
     if (func.compiled !== null) return func.compiled;
     const module = func.instance.module;
-    const bodies = this.#codeMap.bodiesOf(module);
+    const code = this.#codeMap.of(module);
     const i = func.funcIndex - module.importedFuncs;
-    const compiled = bodies[i] ??= translateFunc(module, func.funcIndex, this.#fuelCosts);
+    let compiled = code.bodies[i]!;
+    if (compiled === null) {
+      if (code.unchecked) this.#check(code, i);
+      compiled = code.bodies[i] = translateFunc(
+        module,
+        func.funcIndex,
+        this.#fuelCosts,
+        code.arena,
+        code.offsets,
+      );
+    }
     func.compiled = compiled;
     return compiled;
+  }
+
+  /**
+   * The memory the code compiled so far for `module` takes (in `eager` mode: all of it).
+   *
+   * @internal
+   */
+  codeFootprint(module: ModuleDecl): CodeFootprint {
+    return this.#codeMap.of(module).footprint();
+  }
+
+  /** Decodes and validates body `i` of a module made in `lazy` mode (see `compile`). */
+  #check(code: ModuleCode, i: number): void {
+    const failed = code.failures.get(i);
+    if (failed !== undefined) throw failed;
+    const module = code.module;
+    try {
+      scanBody(code.scanner ??= new DecodeContext(module.bytes, this.config), module, i);
+      code.validator ??= new FuncValidator(new ModuleContext(module, this.config));
+      code.validator.validate(module.importedFuncs + i);
+    } catch (e) {
+      if (e instanceof DecodeError || e instanceof ValidationError) code.failures.set(i, e);
+      throw e;
+    }
   }
 
   /**
@@ -229,7 +276,7 @@ export class Engine {
       const compiled = this.#enter(st, func, io);
       status = this.#run(this, store, st, 0);
       if (status === DONE) {
-        io.set(st.s32.subarray(0, compiled.numResults * SLOT_WORDS));
+        copyWords(io, st.s32, compiled.numResults * SLOT_WORDS);
       } else if (status === OUT_OF_FUEL) {
         throw new Trap(TrapCode.OutOfFuel);
       }
@@ -304,7 +351,7 @@ export class Engine {
    * @internal
    */
   finishCall(st: ExecStack, io: Int32Array, numResults: number): void {
-    io.set(st.s32.subarray(0, numResults * SLOT_WORDS));
+    copyWords(io, st.s32, numResults * SLOT_WORDS);
     this.#releaseStack(st);
   }
 
@@ -353,12 +400,12 @@ export class Engine {
 
   /** Puts `func`'s first frame, with the parameters from `io`, on the empty stack `st`. */
   #enter(st: ExecStack, func: WasmFuncEntity, io: Int32Array): CompiledFunc {
-    // Only exception handles need the store to see its stacks (without the proposal, no code
-    // can make one): Wasm 2.0 calls skip it.
-    if (this.config.wasmExceptions) st.attach(func.instance.store);
+    // Only exception handles and GC objects need the store to see its stacks, as roots of
+    // their collectors (without the proposals, no code makes them): Wasm 2.0 calls skip it.
+    if (this.config.wasmExceptions || this.config.wasmGc) st.attach(func.instance.store);
     const compiled = this.compile(func);
     if (compiled.frameWords > st.s32.length) st.growValues(compiled.frameWords);
-    st.s32.set(io.subarray(0, compiled.paramWords));
+    copyWords(st.s32, io, compiled.paramWords);
     st.s32.fill(0, compiled.paramWords, compiled.localWords);
     st.depth = 0;
     st.frames[0] = 0;
@@ -415,6 +462,15 @@ function isJsStackOverflow(e: unknown): boolean {
   }
   const message = e.message;
   return message.includes("stack") || message.includes("recursion");
+}
+
+/**
+ * Copies the first `n` words of `src` into `dst`. A loop, not `dst.set(src.subarray(0, n))`:
+ * an API call moves a few words, and the `subarray` view it allocates cost more than the copy
+ * (about a tenth of an export call in `bench/boundary_bench.ts`).
+ */
+function copyWords(dst: Int32Array, src: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) dst[i] = src[i]!;
 }
 
 /** Per module: the first name each function is exported under (built on first use). */

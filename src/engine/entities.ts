@@ -7,9 +7,10 @@
  *   i32 / f32 bits at word `w`, i64 / f64 bits as lo `w`, hi `w + 1` (little endian), v128 as
  *   words `w..w+3`. `w` is a multiple of 4.
  * - References are integer handles so that slots stay untyped: `0` is null; a funcref is a
- *   function id (index into `StoreInner.funcs`); an externref is an extern id (index into
- *   `StoreInner.externs`); an exnref is an exception id (index into `StoreInner.exns`). Tables
- *   hold the same handles.
+ *   function id (index into `StoreInner.funcs`); a reference of the `any` and `extern`
+ *   hierarchies (GC objects, `i31`s, host values) is a handle of the store's `GcHeap` (see
+ *   `gc.ts`); an exnref is an exception id (index into `StoreInner.exns`). Tables hold the same
+ *   handles.
  *
  * @module
  */
@@ -19,6 +20,7 @@ import type { FuncType, GlobalType, MemoryType, TableType } from "../core/types.
 import type { ModuleDecl } from "../binary/module.ts";
 import type { CompiledFunc } from "./code_map.ts";
 import type { ExecStack } from "./stack.ts";
+import { GcHeap, type GcRef } from "./gc.ts";
 
 /** Bytes in a Wasm page. */
 export const PAGE_SIZE = 65536;
@@ -277,7 +279,8 @@ export class TagEntity {
 /**
  * A thrown exception: its tag and its payload, one slot (`SLOT_WORDS` words) per value. An
  * `exnref` in the payload is kept as the exception it names (in `refs`, by payload index), not
- * as a handle, so that an exception never keeps a handle alive (see `StoreInner.exnHandle`).
+ * as a handle, so that an exception never keeps a handle alive (see `StoreInner.exnHandle`);
+ * so is a reference of the `any` / `extern` hierarchies (see `gc.ts`).
  */
 export class ExnEntity {
   /** Store-wide id (its `exnref` handle), 0 until it first needs one. */
@@ -288,12 +291,13 @@ export class ExnEntity {
    * @param tag the tag it was thrown with
    * @param payload the payload values' slots (those of `exnref`s unused), as a plain array:
    *   allocating a small typed array costs several times more, and every throw makes one
-   * @param refs the `exnref` payload values by payload index, or null when the tag has none
+   * @param refs the payload's `exnref`s (as exceptions) and `any` / `extern` references (as
+   *   `GcHeap` references) by payload index, or null when the tag has none
    */
   constructor(
     readonly tag: TagEntity,
     readonly payload: readonly number[],
-    readonly refs: (ExnEntity | null)[] | null = null,
+    readonly refs: (ExnEntity | GcRef)[] | null = null,
   ) {}
 }
 
@@ -357,9 +361,8 @@ export class InstanceEntity {
 export class StoreInner {
   /** Functions by id; index 0 is the null handle and holds nothing. */
   readonly funcs: (FuncEntity | null)[] = [null];
-  /** Extern values by id; index 0 is the null handle. */
-  readonly externs: unknown[] = [null];
-  readonly #externIds = new Map<unknown, number>();
+  /** The heap of GC objects and host values (`any` / `extern` references, see `gc.ts`). */
+  readonly gc: GcHeap = new GcHeap(this);
   /**
    * Exceptions by id (their `exnref` handles); index 0 is the null handle. An exception gets an
    * id only when code takes it as a value (`catch_ref`, `catch_all_ref`, the API).
@@ -474,15 +477,8 @@ export class StoreInner {
     this.#exnLimit = Math.max(EXN_COLLECT_MIN, 2 * live);
   }
 
-  /** The handle of an externref value (null is 0); equal values share a handle. */
+  /** The handle of an externref value (null is 0; see `GcHeap.externHandle`). */
   externHandle(value: unknown): number {
-    if (value === null) return NULL_REF;
-    let id = this.#externIds.get(value);
-    if (id === undefined) {
-      id = this.externs.length;
-      this.externs.push(value);
-      this.#externIds.set(value, id);
-    }
-    return id;
+    return this.gc.externHandle(value);
   }
 }

@@ -15,6 +15,9 @@
 
 import { ExnEntity, exnErrors, SLOT_WORDS, type StoreInner, type TagEntity } from "./entities.ts";
 import type { ExecStack } from "./stack.ts";
+import type { GcRef } from "./gc.ts";
+import type { ValType } from "../core/types.ts";
+import { refHierarchy } from "../core/type_registry.ts";
 
 /**
  * Words per catch clause in `CompiledFunc.handlers`: range start, range end (exclusive), tag
@@ -57,9 +60,10 @@ export function throwException(
           // Each handle is in its slot (a root) before the next one may collect.
           for (let j = 0; j < refs.length; j++) {
             const ref = refs[j];
-            if (ref !== undefined) {
-              s32[slot + j * SLOT_WORDS] = ref === null ? 0 : store.exnHandle(ref, true);
-            }
+            if (ref === undefined) continue;
+            s32[slot + j * SLOT_WORDS] = ref instanceof ExnEntity
+              ? store.exnHandle(ref, true)
+              : store.gc.handle(ref);
           }
         }
         slot += exn.payload.length;
@@ -92,19 +96,25 @@ export function newException(
 }
 
 /**
- * The `exnref` values among `payload`'s slots (typed by `params`) as exceptions, by payload
- * index (a sparse array), or null when there are none.
+ * The reference values among `payload`'s slots (typed by `params`) whose handles are collected,
+ * as what they name, by payload index (a sparse array), or null when there are none: `exnref`s
+ * as exceptions, `any` / `extern` references as `GcHeap` references (see `gc.ts`).
  */
 export function exnRefsOf(
   store: StoreInner,
-  params: readonly string[],
+  params: readonly ValType[],
   payload: ArrayLike<number>,
-): (ExnEntity | null)[] | null {
-  let refs: (ExnEntity | null)[] | null = null;
+): (ExnEntity | GcRef)[] | null {
+  let refs: (ExnEntity | GcRef)[] | null = null;
   for (let i = 0; i < params.length; i++) {
-    if (params[i] !== "exnref") continue;
-    refs ??= [];
-    refs[i] = store.exnOf(payload[i * SLOT_WORDS]!);
+    const h = refHierarchy(params[i]!);
+    if (h === "exn") {
+      refs ??= [];
+      refs[i] = store.exnOf(payload[i * SLOT_WORDS]!);
+    } else if (h === "any" || h === "extern") {
+      refs ??= [];
+      refs[i] = store.gc.ref(payload[i * SLOT_WORDS]!);
+    }
   }
   return refs;
 }

@@ -116,6 +116,7 @@ import {
   i64TruncSatF64U,
   i64Xor,
   i64XorImm,
+  i64XorShrUImm,
 } from "../core/num/mod.ts";
 import {
   atomicCmpxchg,
@@ -143,6 +144,28 @@ import {
 import { type FuncEntity, type MemoryEntity, SLOT_WORDS, type StoreInner } from "./entities.ts";
 import { newException, throwException } from "./exceptions.ts";
 import {
+  arrayCopy,
+  arrayFill,
+  arrayGet,
+  arrayInitData,
+  arrayInitElem,
+  arrayLen,
+  arrayNew,
+  arrayNewData,
+  arrayNewDefault,
+  arrayNewElem,
+  arrayNewFixed,
+  arraySet,
+  gcType,
+  refCast,
+  refTest,
+  refTestI32,
+  structGet,
+  structNew,
+  structNewDefault,
+  structSet,
+} from "./gc.ts";
+import {
   callHost,
   DONE,
   EMPTY_VIEW,
@@ -157,14 +180,45 @@ import {
 } from "./exec_support.ts";
 import { memLoad, memStore } from "./memory_ext.ts";
 import {
+  f32x4Add,
+  f32x4Div,
+  f32x4Max,
+  f32x4Min,
+  f32x4Mul,
+  f32x4Sub,
+  f64x2Add,
+  f64x2Div,
+  f64x2Mul,
+  f64x2Sub,
+  i16x8Add,
+  i16x8Mul,
+  i16x8Shl,
+  i16x8ShrS,
+  i16x8ShrU,
+  i16x8Sub,
+  i32x4Add,
+  i32x4Mul,
+  i32x4Shl,
+  i32x4ShrS,
+  i32x4ShrU,
+  i32x4Sub,
+  i8x16Add,
+  i8x16Shl,
+  i8x16ShrU,
+  i8x16Sub,
   simdBinary,
   simdExtractLane,
   simdReplaceLane,
   simdShuffle,
   simdTernary,
   simdUnary,
+  v128And,
+  v128Andnot,
+  v128Not,
+  v128Or,
+  v128Xor,
 } from "./simd.ts";
-import { simdLoad, simdLoadLane, simdStore, simdStoreLane } from "./simd_mem.ts";
+import { simdLoad, simdLoadLane, simdStore, simdStoreLane, v128Load } from "./simd_mem.ts";
 import type { ExecStack } from "./stack.ts";
 import type { Compiler, RunStatus } from "./exec_support.ts";
 
@@ -205,178 +259,474 @@ export function run(
         throw trap(TrapCode.UnreachableCodeReached);
       case 1: // Br
         pc = code[(pc + 1) | 0];
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 2: // BrIfNez
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 3: // BrIfEqz
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 4: { // BrIfI64Nez
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       }
       case 5: { // BrIfI64Eqz
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       }
       case 6: // BrIfI32Eq
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 7: // BrIfI32Ne
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 8: // BrIfI32LtS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 9: // BrIfI32LtU
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 10: // BrIfI32GtS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 11: // BrIfI32GtU
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 12: // BrIfI32LeS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 13: // BrIfI32LeU
         pc =
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 14: // BrIfI32GeS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 15: // BrIfI32GeU
         pc =
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 16: // BrIfI32EqImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 17: // BrIfI32NeImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 18: // BrIfI32LtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 19: // BrIfI32LtUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 20: // BrIfI32GtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 21: // BrIfI32GtUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 22: // BrIfI32LeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 23: // BrIfI32LeUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 24: // BrIfI32GeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 25: // BrIfI32GeUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 26: // BrIfI64Eq
         pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 27: // BrIfI64Ne
         pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 28: // BrIfI64LtS
         pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 29: // BrIfI64LtU
         pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 30: // BrIfI64GtS
         pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 31: // BrIfI64GtU
         pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 32: // BrIfI64LeS
         pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 33: // BrIfI64LeU
         pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 34: // BrIfI64GeS
         pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 35: // BrIfI64GeU
         pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 36: // BrIfI64EqImm
         pc =
           i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 37: // BrIfI64NeImm
         pc =
           i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 38: // BrIfI64LtSImm
         pc =
@@ -384,6 +734,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 39: // BrIfI64LtUImm
         pc =
@@ -391,6 +749,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 40: // BrIfI64GtSImm
         pc =
@@ -398,6 +764,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 41: // BrIfI64GtUImm
         pc =
@@ -405,6 +779,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 42: // BrIfI64LeSImm
         pc =
@@ -412,6 +794,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 43: // BrIfI64LeUImm
         pc =
@@ -419,6 +809,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 44: // BrIfI64GeSImm
         pc =
@@ -426,6 +824,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 45: // BrIfI64GeUImm
         pc =
@@ -433,6 +839,14 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
         break;
       case 46: { // BrTable
         const n = code[(pc + 2) | 0];
@@ -1434,7 +1848,16 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 170: // I64Add128
+      case 170: // I64XorShrUImm
+        i64XorShrUImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 171: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1446,7 +1869,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 171: // I64Sub128
+      case 172: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1458,7 +1881,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 172: // I64MulWideS
+      case 173: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1468,7 +1891,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 173: // I64MulWideU
+      case 174: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1478,202 +1901,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 174: // F32Eq
+      case 175: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 175: // F32Ne
+      case 176: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 176: // F32Lt
+      case 177: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 177: // F32Gt
+      case 178: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 178: // F32Le
+      case 179: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 179: // F32Ge
+      case 180: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 180: // F32Abs
+      case 181: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 181: // F32Neg
+      case 182: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 182: // F32Ceil
+      case 183: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 183: // F32Floor
+      case 184: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 184: // F32Trunc
+      case 185: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 185: // F32Nearest
+      case 186: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 186: // F32Sqrt
+      case 187: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 187: // F32Add
+      case 188: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 188: // F32Sub
+      case 189: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 189: // F32Mul
+      case 190: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 190: // F32Div
+      case 191: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 191: // F32Min
+      case 192: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 192: // F32Max
+      case 193: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 193: // F32Copysign
+      case 194: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 194: // F64Eq
+      case 195: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 195: // F64Ne
+      case 196: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 196: // F64Lt
+      case 197: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 197: // F64Gt
+      case 198: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 198: // F64Le
+      case 199: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 199: // F64Ge
+      case 200: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 200: // F64Abs
+      case 201: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 201: // F64Neg
+      case 202: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 202: // F64Ceil
+      case 203: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 203: // F64Floor
+      case 204: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 204: // F64Trunc
+      case 205: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 205: // F64Nearest
+      case 206: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 206: // F64Sqrt
+      case 207: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 207: // F64Add
+      case 208: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 208: // F64Sub
+      case 209: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 209: // F64Mul
+      case 210: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 210: // F64Div
+      case 211: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 211: // F64Min
+      case 212: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 212: // F64Max
+      case 213: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 213: // F64Copysign
+      case 214: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1682,118 +2105,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 214: // I32TruncF32S
+      case 215: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 215: // I32TruncF32U
+      case 216: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 216: // I32TruncF64S
+      case 217: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 217: // I32TruncF64U
+      case 218: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 218: // I64TruncF32S
+      case 219: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 219: // I64TruncF32U
+      case 220: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 220: // I64TruncF64S
+      case 221: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 221: // I64TruncF64U
+      case 222: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 222: // F32ConvertI32S
+      case 223: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 223: // F32ConvertI32U
+      case 224: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 224: // F32ConvertI64S
+      case 225: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 225: // F32ConvertI64U
+      case 226: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 226: // F32DemoteF64
+      case 227: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 227: // F64ConvertI32S
+      case 228: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 228: // F64ConvertI32U
+      case 229: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 229: // F64ConvertI64S
+      case 230: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 230: // F64ConvertI64U
+      case 231: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 231: // F64PromoteF32
+      case 232: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 232: // I32TruncSatF32S
+      case 233: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 233: // I32TruncSatF32U
+      case 234: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 234: // I32TruncSatF64S
+      case 235: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 235: // I32TruncSatF64U
+      case 236: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 236: // I64TruncSatF32S
+      case 237: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 237: // I64TruncSatF32U
+      case 238: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 238: // I64TruncSatF64S
+      case 239: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 239: // I64TruncSatF64U
+      case 240: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 240: { // I32Load
+      case 241: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 241: { // I64Load
+      case 242: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1802,35 +2225,35 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 242: { // I32Load8S
+      case 243: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 243: { // I32Load8U
+      case 244: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 244: { // I32Load16S
+      case 245: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 245: { // I32Load16U
+      case 246: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 246: { // I64Load8S
+      case 247: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1840,7 +2263,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 247: { // I64Load8U
+      case 248: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1849,7 +2272,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 248: { // I64Load16S
+      case 249: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1859,7 +2282,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 249: { // I64Load16U
+      case 250: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1868,7 +2291,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 250: { // I64Load32S
+      case 251: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1878,7 +2301,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 251: { // I64Load32U
+      case 252: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1887,14 +2310,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 252: { // I32Store
+      case 253: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 253: { // I64Store
+      case 254: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -1903,42 +2326,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 254: { // I32Store8
+      case 255: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 255: { // I32Store16
+      case 256: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I32StoreImm
+      case 257: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 257: { // I32Store8Imm
+      case 258: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 258: { // I32Store16Imm
+      case 259: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 259: { // I64StoreImm
+      case 260: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -1946,11 +2369,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 260: // MemorySize
+      case 261: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 261: { // MemoryGrow
+      case 262: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -1962,7 +2385,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 262: // MemoryFill
+      case 263: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -1978,7 +2401,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 263: // MemoryCopy
+      case 264: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -1995,7 +2418,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 264: // MemoryInit
+      case 265: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2013,18 +2436,18 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 265: // DataDrop
+      case 266: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 266: // TableGet
+      case 267: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 267: // TableSet
+      case 268: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2032,11 +2455,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 268: // TableSize
+      case 269: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 269: { // TableGrow
+      case 270: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2052,7 +2475,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 270: // TableFill
+      case 271: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2068,7 +2491,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 271: // TableCopy
+      case 272: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2085,7 +2508,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 272: // TableInit
+      case 273: // TableInit
         if (
           !tableInit(
             inst,
@@ -2103,11 +2526,11 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 273: // ElemDrop
+      case 274: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 274: { // Copy128
+      case 275: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2116,7 +2539,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 275: { // Select128
+      case 276: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2128,7 +2551,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 276: { // GlobalGet128
+      case 277: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2138,7 +2561,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 277: { // GlobalSet128
+      case 278: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2148,7 +2571,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 278: { // V128Const
+      case 279: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2157,7 +2580,306 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 279: // V128Unary
+      case 280: // V128LoadFull
+        v128Load(
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 281: // V128LoadAt
+        v128Load(
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 282: // V128And
+        v128And(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 283: // V128Andnot
+        v128Andnot(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 284: // V128Or
+        v128Or(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 285: // V128Xor
+        v128Xor(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 286: // V128Not
+        v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 287: // I8x16Add
+        i8x16Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 288: // I8x16Sub
+        i8x16Sub(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 289: // I16x8Add
+        i16x8Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 290: // I16x8Sub
+        i16x8Sub(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 291: // I16x8Mul
+        i16x8Mul(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 292: // I32x4Add
+        i32x4Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 293: // I32x4Sub
+        i32x4Sub(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 294: // I32x4Mul
+        i32x4Mul(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 295: // I8x16Shl
+        i8x16Shl(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 296: // I8x16ShrU
+        i8x16ShrU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 297: // I16x8Shl
+        i16x8Shl(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 298: // I16x8ShrS
+        i16x8ShrS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 299: // I16x8ShrU
+        i16x8ShrU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 300: // I32x4Shl
+        i32x4Shl(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 301: // I32x4ShrS
+        i32x4ShrS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 302: // I32x4ShrU
+        i32x4ShrU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 303: // F32x4Add
+        f32x4Add(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 304: // F32x4Sub
+        f32x4Sub(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 305: // F32x4Mul
+        f32x4Mul(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 306: // F32x4Div
+        f32x4Div(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 307: // F32x4Min
+        f32x4Min(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 308: // F32x4Max
+        f32x4Max(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 309: // F64x2Add
+        f64x2Add(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 310: // F64x2Sub
+        f64x2Sub(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 311: // F64x2Mul
+        f64x2Mul(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 312: // F64x2Div
+        f64x2Div(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 313: // V128ExtractLane32
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
+        pc = (pc + 4) | 0;
+        break;
+      case 314: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2166,7 +2888,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 280: // V128Binary
+      case 315: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2176,7 +2898,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 281: // V128Ternary
+      case 316: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2187,7 +2909,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 282: // V128ExtractLane
+      case 317: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2197,7 +2919,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 283: // V128ReplaceLane
+      case 318: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2208,7 +2930,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 284: // V128Shuffle
+      case 319: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2221,7 +2943,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 285: // V128Load
+      case 320: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2232,7 +2954,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 286: // V128Store
+      case 321: // V128Store
         simdStore(
           s32,
           mview,
@@ -2242,7 +2964,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 287: // V128LoadLane
+      case 322: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2255,7 +2977,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 288: // V128StoreLane
+      case 323: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2267,7 +2989,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 289: { // Throw
+      case 324: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2292,7 +3014,7 @@ export function run(
         }
         break;
       }
-      case 290: { // ThrowRef
+      case 325: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2314,7 +3036,315 @@ export function run(
         }
         break;
       }
-      case 291: // AtomicLoad
+      case 326: // StructNew
+        if (
+          !structNew(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 327: // StructNewDefault
+        if (
+          !structNewDefault(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 3) | 0;
+        break;
+      case 328: // StructGet
+        structGet(
+          store,
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 329: // StructSet
+        structSet(
+          store,
+          s32[(fp + code[(pc + 1) | 0]) | 0],
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 330: // ArrayNew
+        if (
+          !arrayNew(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 5) | 0;
+        break;
+      case 331: // ArrayNewDefault
+        if (
+          !arrayNewDefault(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 332: // ArrayNewFixed
+        if (
+          !arrayNewFixed(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            code[(pc + 3) | 0],
+            (fp + code[(pc + 4) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 5) | 0;
+        break;
+      case 333: // ArrayNewData
+        if (
+          !arrayNewData(
+            store,
+            inst,
+            gcType(code[(pc + 2) | 0]),
+            code[(pc + 3) | 0],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 334: // ArrayNewElem
+        if (
+          !arrayNewElem(
+            store,
+            inst,
+            gcType(code[(pc + 2) | 0]),
+            code[(pc + 3) | 0],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 335: // ArrayGet
+        arrayGet(
+          store,
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 336: // ArraySet
+        arraySet(
+          store,
+          s32[(fp + code[(pc + 1) | 0]) | 0],
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          s32,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 337: // ArrayLen
+        s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 338: // ArrayFill
+        if (
+          !arrayFill(
+            store,
+            s32[(fp + code[(pc + 1) | 0]) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32,
+            (fp + code[(pc + 3) | 0]) | 0,
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 5) | 0;
+        break;
+      case 339: // ArrayCopy
+        if (
+          !arrayCopy(
+            store,
+            s32[(fp + code[(pc + 1) | 0]) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 340: // ArrayInitData
+        if (
+          !arrayInitData(
+            store,
+            inst,
+            code[(pc + 1) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 341: // ArrayInitElem
+        if (
+          !arrayInitElem(
+            store,
+            inst,
+            code[(pc + 1) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 342: // RefI31
+        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
+        pc = (pc + 3) | 0;
+        break;
+      case 343: { // I31GetS
+        const h = s32[(fp + code[(pc + 2) | 0]) | 0];
+        if (h === 0) throw trap(TrapCode.NullI31Reference);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 344: { // I31GetU
+        const h = s32[(fp + code[(pc + 2) | 0]) | 0];
+        if (h === 0) throw trap(TrapCode.NullI31Reference);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 345: // RefTest
+        s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
+          store,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 346: // RefCast
+        s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
+          store,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 347: { // BrOnCast
+        const is = refTest(
+          store,
+          s32[(fp + code[(pc + 1) | 0]) | 0],
+          code[(pc + 2) | 0],
+          code[(pc + 3) | 0],
+        );
+        pc = is ? code[(pc + 4) | 0] : pc + 5;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
+        break;
+      }
+      case 348: { // BrOnCastFail
+        const is = refTest(
+          store,
+          s32[(fp + code[(pc + 1) | 0]) | 0],
+          code[(pc + 2) | 0],
+          code[(pc + 3) | 0],
+        );
+        pc = !is ? code[(pc + 4) | 0] : pc + 5;
+        if (bulkFuel !== null && code[pc] === 57) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
+        break;
+      }
+      case 349: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2325,7 +3355,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 292: // AtomicStore
+      case 350: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -2336,7 +3366,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 293: // AtomicRmw
+      case 351: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -2348,7 +3378,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 294: // AtomicCmpxchg
+      case 352: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -2361,7 +3391,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 295: // AtomicWait
+      case 353: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -2373,7 +3403,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 296: // AtomicNotify
+      case 354: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -2381,13 +3411,13 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 297: { // Index64
+      case 355: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 298: { // SizeToI64
+      case 356: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2395,7 +3425,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 299: // LoadMem
+      case 357: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2406,7 +3436,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 300: // StoreMem
+      case 358: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -2417,11 +3447,11 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 301: // MemorySizeMem
+      case 359: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 302: { // MemoryGrowMem
+      case 360: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2441,7 +3471,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 303: // MemoryFillMem
+      case 361: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -2457,7 +3487,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 304: // MemoryCopyMem
+      case 362: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -2474,7 +3504,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 305: // MemoryInitMem
+      case 363: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -2492,7 +3522,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 306: // V128LoadMem
+      case 364: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2503,7 +3533,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 307: // V128StoreMem
+      case 365: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -2513,7 +3543,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 308: // V128LoadLaneMem
+      case 366: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2526,7 +3556,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 309: // V128StoreLaneMem
+      case 367: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

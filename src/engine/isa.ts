@@ -571,6 +571,9 @@ const ROWS = {
   I64ShrUImm: op("rri", "i64ShrUImm(s32, $1, $2, $3);"),
   I64RotlImm: op("rri", "i64RotlImm(s32, $1, $2, $3);"),
   I64RotrImm: op("rri", "i64RotrImm(s32, $1, $2, $3);"),
+  // `x ^ (x >>> k)`, the xorshift step of hash finalisers (splitmix64, xxHash64, murmur3):
+  // i64.shr_u by a constant whose result is xored with its own input (see the translator).
+  I64XorShrUImm: op("rri", "i64XorShrUImm(s32, $1, $2, $3);"),
 
   // Wide arithmetic (two results, in consecutive slots)
   I64Add128: op("rrrrr", "i64Add128(s32, $1, $1 + SLOT_WORDS, $2, $3, $4, $5);"),
@@ -789,6 +792,46 @@ const ROWS = {
     s32[d + 3] = $5;
   `,
   ),
+  // The common operations have rows of their own, each calling its own small function in
+  // `simd.ts` (a generic row costs a second switch on the sub-opcode). They are calls rather than
+  // inline code because `run` must stay under V8's limit on the bytecode it optimises (60 KB).
+  V128LoadFull: op("rro", "v128Load(s32, mview, $1, s32[$2], $3);"),
+  // `v128.load` of an address the instruction before computed with `i32.add` of a constant
+  // (`d base imm offset`): the translator fuses the two (the address wraps as the add would).
+  V128LoadAt: op("rrio", "v128Load(s32, mview, $1, (s32[$2] + $3) | 0, $4);"),
+  V128And: op("rrr", "v128And(s32, $1, $2, $3);"),
+  V128Andnot: op("rrr", "v128Andnot(s32, $1, $2, $3);"),
+  V128Or: op("rrr", "v128Or(s32, $1, $2, $3);"),
+  V128Xor: op("rrr", "v128Xor(s32, $1, $2, $3);"),
+  V128Not: op("rr", "v128Not(s32, $1, $2);"),
+  I8x16Add: op("rrr", "i8x16Add(s32, $1, $2, $3);"),
+  I8x16Sub: op("rrr", "i8x16Sub(s32, $1, $2, $3);"),
+  I16x8Add: op("rrr", "i16x8Add(s32, $1, $2, $3);"),
+  I16x8Sub: op("rrr", "i16x8Sub(s32, $1, $2, $3);"),
+  I16x8Mul: op("rrr", "i16x8Mul(s32, $1, $2, $3);"),
+  I32x4Add: op("rrr", "i32x4Add(s32, $1, $2, $3);"),
+  I32x4Sub: op("rrr", "i32x4Sub(s32, $1, $2, $3);"),
+  I32x4Mul: op("rrr", "i32x4Mul(s32, $1, $2, $3);"),
+  I8x16Shl: op("rrr", "i8x16Shl(s32, $1, $2, s32[$3]);"),
+  I8x16ShrU: op("rrr", "i8x16ShrU(s32, $1, $2, s32[$3]);"),
+  I16x8Shl: op("rrr", "i16x8Shl(s32, $1, $2, s32[$3]);"),
+  I16x8ShrS: op("rrr", "i16x8ShrS(s32, $1, $2, s32[$3]);"),
+  I16x8ShrU: op("rrr", "i16x8ShrU(s32, $1, $2, s32[$3]);"),
+  I32x4Shl: op("rrr", "i32x4Shl(s32, $1, $2, s32[$3]);"),
+  I32x4ShrS: op("rrr", "i32x4ShrS(s32, $1, $2, s32[$3]);"),
+  I32x4ShrU: op("rrr", "i32x4ShrU(s32, $1, $2, s32[$3]);"),
+  F32x4Add: op("rrr", "f32x4Add(f32, $1, $2, $3);"),
+  F32x4Sub: op("rrr", "f32x4Sub(f32, $1, $2, $3);"),
+  F32x4Mul: op("rrr", "f32x4Mul(f32, $1, $2, $3);"),
+  F32x4Div: op("rrr", "f32x4Div(f32, $1, $2, $3);"),
+  F32x4Min: op("rrr", "f32x4Min(f32, $1, $2, $3);"),
+  F32x4Max: op("rrr", "f32x4Max(f32, $1, $2, $3);"),
+  F64x2Add: op("rrr", "f64x2Add(f64, $1, $2, $3);"),
+  F64x2Sub: op("rrr", "f64x2Sub(f64, $1, $2, $3);"),
+  F64x2Mul: op("rrr", "f64x2Mul(f64, $1, $2, $3);"),
+  F64x2Div: op("rrr", "f64x2Div(f64, $1, $2, $3);"),
+  // i32x4.extract_lane and f32x4.extract_lane (the lane an immediate)
+  V128ExtractLane32: op("rri", "s32[$1] = s32[$2 + $3];"),
   V128Unary: op("rvr", "simdUnary($2, s32, $1, $3);"),
   V128Binary: op("rvrr", "simdBinary($2, s32, $1, $3, $4);"),
   V128Ternary: op("rvrrr", "simdTernary($2, s32, $1, $3, $4, $5);"),
@@ -819,6 +862,76 @@ const ROWS = {
     throwException(store, st, baseDepth, exn);
     ${RESUME_AT_HANDLER.replaceAll("\n", "\n    ")}
   `,
+  ),
+  // GC (gc.ts): struct and array handles in slots; a field's or element's storage kind (`ST_*`)
+  // and a struct field's word offset are immediates, types are canonical type ids; a heap type
+  // operand is an abstract heap type's code (`HT_*`, negative) or a canonical type id. The allocating ones can stop for
+  // fuel (they pay per element, as bulk operations do), which also makes them points where the
+  // code generation tier writes its cached slots back: the collector's roots are then current.
+  StructNew: bulk("rxr", "structNew(store, gcType($2), s32, $1, $3, bulkFuel)"),
+  StructNewDefault: bulk("rx", "structNewDefault(store, gcType($2), s32, $1, bulkFuel)"),
+  StructGet: op("rrii", "structGet(store, s32, $1, s32[$2], $3, $4);"),
+  StructSet: op("rrii", "structSet(store, s32[$1], s32, $2, $3, $4);"),
+  ArrayNew: bulk("rxrr", "arrayNew(store, gcType($2), s32, $1, $3, s32[$4], bulkFuel)"),
+  ArrayNewDefault: bulk(
+    "rxr",
+    "arrayNewDefault(store, gcType($2), s32, $1, s32[$3], bulkFuel)",
+  ),
+  ArrayNewFixed: bulk("rxir", "arrayNewFixed(store, gcType($2), s32, $1, $3, $4, bulkFuel)"),
+  ArrayNewData: bulk(
+    "rxxrr",
+    "arrayNewData(store, inst, gcType($2), $3, s32, $1, s32[$4], s32[$5], bulkFuel)",
+  ),
+  ArrayNewElem: bulk(
+    "rxxrr",
+    "arrayNewElem(store, inst, gcType($2), $3, s32, $1, s32[$4], s32[$5], bulkFuel)",
+  ),
+  ArrayGet: op("rrri", "arrayGet(store, s32, $1, s32[$2], s32[$3], $4);"),
+  ArraySet: op("rrr", "arraySet(store, s32[$1], s32[$2], s32, $3);"),
+  ArrayLen: op("rr", "s32[$1] = arrayLen(store, s32[$2]);"),
+  ArrayFill: bulk("rrrr", "arrayFill(store, s32[$1], s32[$2], s32, $3, s32[$4], bulkFuel)"),
+  ArrayCopy: bulk(
+    "rrrrr",
+    "arrayCopy(store, s32[$1], s32[$2], s32[$3], s32[$4], s32[$5], bulkFuel)",
+  ),
+  ArrayInitData: bulk(
+    "xrrrr",
+    "arrayInitData(store, inst, $1, s32[$2], s32[$3], s32[$4], s32[$5], bulkFuel)",
+  ),
+  ArrayInitElem: bulk(
+    "xrrrr",
+    "arrayInitElem(store, inst, $1, s32[$2], s32[$3], s32[$4], s32[$5], bulkFuel)",
+  ),
+  RefI31: op("rr", "s32[$1] = (s32[$2] << 1) | 1;"),
+  I31GetS: op(
+    "rr",
+    `
+    const h = s32[$2];
+    if (h === 0) throw trap(TrapCode.NullI31Reference);
+    s32[$1] = h >> 1;
+  `,
+  ),
+  I31GetU: op(
+    "rr",
+    `
+    const h = s32[$2];
+    if (h === 0) throw trap(TrapCode.NullI31Reference);
+    s32[$1] = h >>> 1;
+  `,
+  ),
+  RefTest: op("rrii", "s32[$1] = refTestI32(store, s32[$2], $3, $4);"),
+  RefCast: op("rrii", "s32[$1] = refCast(store, s32[$2], $3, $4);"),
+  BrOnCast: branch(
+    "riit",
+    "BrOnCastFail",
+    "is",
+    "const is = refTest(store, s32[$1], $2, $3);\n",
+  ),
+  BrOnCastFail: branch(
+    "riit",
+    "BrOnCast",
+    "!is",
+    "const is = refTest(store, s32[$1], $2, $3);\n",
   ),
   // Threads: generic atomic accesses keyed by the `0xFE` sub-opcode (see `atomics.ts`), with the
   // memory index (multi-memory; a 64-bit address is narrowed by `Index64` first)

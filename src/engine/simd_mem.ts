@@ -21,6 +21,29 @@ function address(mem: DataView, addr: number, offset: number, n: number): number
 }
 
 /**
+ * `v128.load`, the plain 16-byte load (the executor's `V128LoadFull` calls it directly).
+ *
+ * @param s the slot array
+ * @param mem the memory
+ * @param d the result's word index
+ * @param addr the address operand (an i32)
+ * @param offset the memarg offset (a u32)
+ */
+export function v128Load(
+  s: Int32Array,
+  mem: DataView,
+  d: number,
+  addr: number,
+  offset: number,
+): void {
+  const ea = address(mem, addr, offset, 16);
+  s[d] = mem.getInt32(ea, true);
+  s[d + 1] = mem.getInt32(ea + 4, true);
+  s[d + 2] = mem.getInt32(ea + 8, true);
+  s[d + 3] = mem.getInt32(ea + 12, true);
+}
+
+/**
  * A v128 load: `v128.load`, `v128.load{8x8,16x4,32x2}_{s,u}`, `v128.load{8,16,32,64}_splat`,
  * `v128.load{32,64}_zero`.
  *
@@ -40,14 +63,8 @@ export function simdLoad(
   offset: number,
 ): void {
   switch (op) {
-    case 0x00: { // v128.load
-      const ea = address(mem, addr, offset, 16);
-      s[d] = mem.getInt32(ea, true);
-      s[d + 1] = mem.getInt32(ea + 4, true);
-      s[d + 2] = mem.getInt32(ea + 8, true);
-      s[d + 3] = mem.getInt32(ea + 12, true);
-      return;
-    }
+    case 0x00: // v128.load
+      return v128Load(s, mem, d, addr, offset);
     case 0x01: // v128.load8x8_s
     case 0x02: { // v128.load8x8_u
       const ea = address(mem, addr, offset, 8);

@@ -10,6 +10,19 @@ import type { ConstExpr } from "../binary/module.ts";
 import { Op, opName } from "../binary/opcodes.ts";
 import { OpReader } from "../binary/op_reader.ts";
 import { type InstanceEntity, NULL_REF, SLOT_WORDS } from "../engine/entities.ts";
+import {
+  arrayNew,
+  arrayNewDefault,
+  arrayNewFixed,
+  gcType,
+  structNew,
+  structNewDefault,
+} from "../engine/gc.ts";
+
+/** Slots for `n` operands (at least one result). */
+function scratch(n: number): Int32Array {
+  return new Int32Array(Math.max(n, 1) * SLOT_WORDS);
+}
 
 function i64Of(slot: Int32Array): bigint {
   return (BigInt(slot[1]!) << 32n) | BigInt(slot[0]! >>> 0);
@@ -87,6 +100,44 @@ export function evalConstExpr(instance: InstanceEntity, expr: ConstExpr): Int32A
         setI64(slot, op === Op.I64Add ? a + b : op === Op.I64Sub ? a - b : a * b);
         break;
       }
+      // GC: the allocations run the instructions' own semantics on a scratch stack of slots.
+      case Op.StructNew:
+      case Op.ArrayNewFixed: {
+        const type = gcType(instance.module.typeIds[r.index]!);
+        const n = op === Op.StructNew ? type.storage.length : r.index2;
+        const s32 = scratch(n);
+        for (let i = n - 1; i >= 0; i--) s32.set(pop(), i * SLOT_WORDS);
+        if (op === Op.StructNew) structNew(instance.store, type, s32, 0, 0, null);
+        else arrayNewFixed(instance.store, type, s32, 0, n, 0, null);
+        slot[0] = s32[0]!;
+        break;
+      }
+      case Op.StructNewDefault: {
+        const s32 = scratch(1);
+        structNewDefault(instance.store, gcType(instance.module.typeIds[r.index]!), s32, 0, null);
+        slot[0] = s32[0]!;
+        break;
+      }
+      case Op.ArrayNew:
+      case Op.ArrayNewDefault: {
+        const type = gcType(instance.module.typeIds[r.index]!);
+        const n = pop()[0]!;
+        const s32 = scratch(1);
+        if (op === Op.ArrayNew) {
+          s32.set(pop());
+          arrayNew(instance.store, type, s32, 0, 0, n, null);
+        } else arrayNewDefault(instance.store, type, s32, 0, n, null);
+        slot[0] = s32[0]!;
+        break;
+      }
+      case Op.RefI31:
+        slot[0] = (pop()[0]! << 1) | 1;
+        break;
+      case Op.AnyConvertExtern:
+      case Op.ExternConvertAny:
+        // One handle space for both hierarchies (see engine/gc.ts).
+        slot.set(pop());
+        break;
       default:
         throw new InstantiationError(`Not a constant instruction: ${opName(op)}`);
     }

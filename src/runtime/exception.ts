@@ -9,6 +9,8 @@
 
 import { errorExns, ExnEntity, exnErrors, SLOT_WORDS } from "../engine/entities.ts";
 import { exnRefsOf } from "../engine/exceptions.ts";
+import type { GcRef } from "../engine/gc.ts";
+import { refHierarchy } from "../core/type_registry.ts";
 import { tags } from "./handles.ts";
 import { type Store, storeInner } from "./store.ts";
 import type { Tag } from "./tag.ts";
@@ -90,7 +92,13 @@ export class WasmException extends Error {
     return exn.tag.type.params.map((t, i) => {
       const ref = exn.refs?.[i];
       if (ref === undefined) return readVal(store, t, words, i * SLOT_WORDS);
-      return Val.exnref(ref === null ? null : exnErrors.make(ref) as WasmException);
+      if (ref === null || ref instanceof ExnEntity) {
+        if (refHierarchy(t) === "exn") {
+          return Val.exnref(ref === null ? null : exnErrors.make(ref) as WasmException);
+        }
+      }
+      words[i * SLOT_WORDS] = storeInner(store).gc.handle(ref as GcRef);
+      return readVal(store, t, words, i * SLOT_WORDS);
     });
   }
 }

@@ -6,6 +6,7 @@
 
 import { GlobalType } from "../core/types.ts";
 import { GlobalEntity } from "../engine/entities.ts";
+import { holdsGcRefs } from "../engine/gc.ts";
 import { GlobalError } from "./errors.ts";
 import { globals } from "./handles.ts";
 import { type Store, storeInner } from "./store.ts";
@@ -44,6 +45,7 @@ export class Global {
     const entity = new GlobalEntity(new GlobalType(value.type, mutable));
     writeVal(store, value, entity.value, 0);
     if (valRepr(value.type) === "exnref") storeInner(store).exnHolders.push(entity);
+    if (holdsGcRefs(value.type)) storeInner(store).gc.holders.push(entity);
     globals.bind(this, store, entity);
   }
 

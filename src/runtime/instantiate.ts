@@ -29,6 +29,7 @@ import {
   TagEntity,
   WasmFuncEntity,
 } from "../engine/entities.ts";
+import { holdsGcRefs } from "../engine/gc.ts";
 import { evalConstExpr } from "./const_expr.ts";
 import { MemoryError, TableError } from "./errors.ts";
 import { entityKind, entityType, type Extern, type ExternEntity, externEntity } from "./extern.ts";
@@ -230,6 +231,7 @@ export function instantiateModule(
     global.value.set(evalConstExpr(instance, g.init));
     instance.globals.push(global);
     if (valRepr(g.type.content) === "exnref") inner.exnHolders.push(global);
+    if (holdsGcRefs(g.type.content)) inner.gc.holders.push(global);
   }
   // Table initial values (typed function references) may read the globals.
   for (let i = decl.importedTables; i < decl.tables.length; i++) {
@@ -262,6 +264,9 @@ export function instantiateModule(
   decl.elems.forEach((elem, i) => {
     const items = elemItems[i]!;
     if (elem.mode === "passive") {
+      if (holdsGcRefs(elem.type) && !inner.gc.instances.includes(instance)) {
+        inner.gc.instances.push(instance);
+      }
       instance.elemSegments.push(items);
       return;
     }

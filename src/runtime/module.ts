@@ -60,21 +60,33 @@ export class Module {
   readonly #decl: ModuleDecl;
 
   /**
-   * Decodes and validates `bytes`.
+   * Decodes and validates `bytes`, as the engine's `Config.compilationMode` says:
+   * - `eager` and `lazyTranslation`: the whole module, function bodies included;
+   * - `lazy` (the default): everything but the function bodies' instructions, which are decoded
+   *   and validated when the function is first called (as wasmi's `CompilationMode::Lazy`). A
+   *   malformed or invalid body is then reported by that call, which throws the `DecodeError`
+   *   or `ValidationError` this constructor throws in the other modes (and throws it again on
+   *   every later call of the function); the module's other functions still run. Use
+   *   `Module.validate` to check a whole module at once. Unlike wasmi, compiling a body costs
+   *   no fuel, so a fueled call stops at the same point in every mode.
+   *
+   * The module keeps `bytes` (no copy): they must not change while it is in use.
    *
    * @throws {DecodeError} when the bytes are malformed
    * @throws {ValidationError} when the module is invalid
    */
   constructor(engine: Engine, bytes: Uint8Array | ArrayBuffer) {
     this.engine = engine;
-    const decl = decodeModule(toBytes(bytes), engine.config);
-    validateModule(decl, engine.config);
+    const checkBodies = engine.config.compilationMode !== "lazy";
+    const decl = decodeModule(toBytes(bytes), engine.config, checkBodies);
+    validateModule(decl, engine.config, checkBodies);
     engine.prepareModule(decl);
     this.#decl = decl;
   }
 
   /**
-   * Checks that `bytes` are a valid module for `engine`, without compiling it.
+   * Checks that `bytes` are a valid module for `engine`, without compiling it: the whole module,
+   * function bodies included, whatever the compilation mode.
    *
    * @throws {DecodeError} when the bytes are malformed
    * @throws {ValidationError} when the module is invalid

@@ -7,6 +7,7 @@
 import { Trap } from "../core/trap.ts";
 import { TableType } from "../core/types.ts";
 import { TableEntity } from "../engine/entities.ts";
+import { holdsGcRefs } from "../engine/gc.ts";
 import { TableError } from "./errors.ts";
 import { tables } from "./handles.ts";
 import { checkNewTable, growthErrorCause } from "./limits.ts";
@@ -51,6 +52,7 @@ export function createTableEntity(type: TableType, init: number, store: Store): 
   entity.store = inner;
   inner.tableCount++;
   if (valRepr(type.element) === "exnref") inner.exnHolders.push(entity);
+  if (holdsGcRefs(type.element)) inner.gc.holders.push(entity);
   return entity;
 }
 

@@ -13,6 +13,8 @@
 import { HeapCode, isValType, refInfo, type ValType } from "../core/types.ts";
 import { defaultable, TYPES, valRepr } from "../core/type_registry.ts";
 import { exnErrors, exnOfError, NULL_REF } from "../engine/entities.ts";
+import { AnyRef, anyRefHandle, externValueHandle, readAnyRef, readExternValue } from "./any_ref.ts";
+import { refTest } from "../engine/gc.ts";
 import type { WasmException } from "./exception.ts";
 import type { Func } from "./func.ts";
 import { funcs } from "./handles.ts";
@@ -204,6 +206,83 @@ export class Val {
     return new Val("exnref", { a: 0, b: 0, ref: exn });
   }
 
+  /**
+   * A reference of the GC proposal's `any` hierarchy: a struct, array or i31 (`AnyRef`), or
+   * `null`.
+   *
+   * @example An i31 as an anyref
+   * ```ts
+   * import { AnyRef, Val } from "../../mod.ts";
+   * const v = Val.anyref(AnyRef.i31(7));
+   * if (v.type !== "anyref" || (v.value as AnyRef).i31Value !== 7) throw new Error();
+   * ```
+   */
+  static anyref(ref: AnyRef | null): Val {
+    return Val.#gcRef("anyref", ref, null);
+  }
+
+  /**
+   * An `eqref` (GC): a struct, array or i31 (`AnyRef`, not a converted host value), or `null`.
+   *
+   * @example
+   * ```ts
+   * import { AnyRef, Val } from "../../mod.ts";
+   * if (Val.eqref(AnyRef.i31(1)).type !== "eqref") throw new Error();
+   * ```
+   */
+  static eqref(ref: AnyRef | null): Val {
+    return Val.#gcRef("eqref", ref, ["i31", "struct", "array"]);
+  }
+
+  /**
+   * An `i31ref` (GC): an i31 (an `AnyRef`, or a number whose low 31 bits it takes), or `null`.
+   *
+   * @example
+   * ```ts
+   * import { type AnyRef, Val } from "../../mod.ts";
+   * if ((Val.i31ref(-3).value as AnyRef).i31Value !== -3) throw new Error();
+   * ```
+   */
+  static i31ref(ref: AnyRef | number | null): Val {
+    return Val.#gcRef("i31ref", typeof ref === "number" ? AnyRef.i31(ref) : ref, ["i31"]);
+  }
+
+  /**
+   * A `structref` (GC): a struct `AnyRef` (Wasm made it), or `null`.
+   *
+   * @example
+   * ```ts
+   * import { Val } from "../../mod.ts";
+   * if (Val.structref(null).value !== null) throw new Error();
+   * ```
+   */
+  static structref(ref: AnyRef | null): Val {
+    return Val.#gcRef("structref", ref, ["struct"]);
+  }
+
+  /**
+   * An `arrayref` (GC): an array `AnyRef` (Wasm made it), or `null`.
+   *
+   * @example
+   * ```ts
+   * import { Val } from "../../mod.ts";
+   * if (Val.arrayref(null).type !== "arrayref") throw new Error();
+   * ```
+   */
+  static arrayref(ref: AnyRef | null): Val {
+    return Val.#gcRef("arrayref", ref, ["array"]);
+  }
+
+  static #gcRef(type: ValType, ref: AnyRef | null, kinds: readonly string[] | null): Val {
+    if (ref !== null && !(ref instanceof AnyRef)) {
+      throw new TypeError(`Val.${type} expects an AnyRef or null`);
+    }
+    if (ref !== null && kinds !== null && !kinds.includes(ref.kind)) {
+      throw new TypeError(`Val.${type} cannot hold a ${ref.kind} reference`);
+    }
+    return new Val(type, { a: 0, b: 0, ref });
+  }
+
   /** The zero value of `type`: 0 for numbers, all-zero bytes for v128, null for references. */
   static default(type: ValType): Val {
     if (!isValType(type)) throw new TypeError(`Not a value type: ${String(type)}`);
@@ -289,6 +368,8 @@ export class Val {
         return `${this.type}:${this.#ref === null ? "null" : "func"}`;
       case "exnref":
         return `${this.type}:${this.#ref === null ? "null" : "exn"}`;
+      case "anyref":
+        return `${this.type}:${this.#ref === null ? "null" : String(this.#ref)}`;
       default:
         return `externref:${this.#ref === null ? "null" : String(this.#ref)}`;
     }
@@ -313,10 +394,13 @@ export class Val {
           words[w] = val.#ref === null ? NULL_REF : funcs.entity(store, val.#ref as Func).id;
           return;
         case "externref":
-          words[w] = storeInner(store).externHandle(val.#ref);
+          words[w] = externValueHandle(store, val.#ref);
           return;
         case "exnref":
           words[w] = exnHandle(store, val.#ref);
+          return;
+        case "anyref":
+          words[w] = anyRefHandle(store, val.#ref as AnyRef | null);
           return;
       }
     };
@@ -336,8 +420,8 @@ export class Val {
           return new Val(type, { a: 0, b: 0, ref: readExternRef(store, words[w]!) });
         case "exnref":
           return new Val(type, { a: 0, b: 0, ref: readExnRef(store, words[w]!) });
-        default:
-          throw new TypeError(`No run-time representation of ${type} values yet`);
+        case "anyref":
+          return new Val(type, { a: 0, b: 0, ref: readAnyRef(store, words[w]!) });
       }
     };
   }
@@ -358,9 +442,7 @@ function readFuncRef(store: Store, id: number): Func | null {
 
 function readExternRef(store: Store, id: number): unknown {
   if (id === NULL_REF) return null;
-  if (id >= storeInner(store).externs.length) throw new Error(`Invalid externref handle ${id}`);
-  // Not `?? null`: `undefined` is a value an externref may hold.
-  return storeInner(store).externs[id];
+  return readExternValue(store, id);
 }
 
 /** The handle of an exnref's value: null, or an error that carries an exception. */
@@ -459,12 +541,21 @@ export function writeJs(
       words[w] = funcs.entity(store, value).id;
       return;
     case "externref":
-      words[w] = storeInner(store).externHandle(value);
+      words[w] = externValueHandle(store, value);
       return;
     case "exnref":
       if (value !== null && exnOfError(value) === undefined) break;
       words[w] = exnHandle(store, value);
       return;
+    case "anyref": {
+      if (value !== null && !(value instanceof AnyRef)) break;
+      const h = anyRefHandle(store, value);
+      // The host is not type checked statically: a reference must be in the declared type.
+      const info = refInfo(type)!;
+      if (!refTest(storeInner(store), h, info.heap, info.nullable ? 1 : 0)) break;
+      words[w] = h;
+      return;
+    }
   }
   throw new FuncError(`Type mismatch: ${what} must be a ${type}, got ${describe(value)}`);
 }
@@ -474,7 +565,7 @@ export function writeJs(
  * bigint, v128 as a fresh `Uint8Array`).
  */
 export function readJs(store: Store, type: ValType, words: Int32Array, w: number): unknown {
-  switch (type) {
+  switch (valRepr(type)) {
     case "i32":
       return words[w]!;
     case "i64":
@@ -494,6 +585,8 @@ export function readJs(store: Store, type: ValType, words: Int32Array, w: number
       return readExternRef(store, words[w]!);
     case "exnref":
       return readExnRef(store, words[w]!);
+    case "anyref":
+      return readAnyRef(store, words[w]!);
   }
 }
 
@@ -543,6 +636,10 @@ export function valFits(v: Val, t: ValType, store?: Store): boolean {
   if (ref === null) return want.nullable;
   // A non-null value of the hierarchy's top type: an `externref` value is a `(ref extern)`.
   if (want.heap === HeapCode.Extern || want.heap === HeapCode.Exn) return true;
+  if (ref instanceof AnyRef && store !== undefined) {
+    // An object's or i31's own type decides, as `ref.test` would.
+    return refTest(storeInner(store), anyRefHandle(store, ref), want.heap, 0);
+  }
   if (valRepr(t) !== "funcref" || !funcs.is(ref)) return false;
   if (want.heap === HeapCode.Func) return true;
   return store !== undefined && TYPES.heapSub(funcs.entity(store, ref as Func).typeId, want.heap);

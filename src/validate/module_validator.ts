@@ -21,6 +21,8 @@ import { valTypeFeature } from "./op_rules.ts";
  *
  * @param decl the decoded module
  * @param features which proposals are enabled; anything they disable is rejected
+ * @param bodies whether function bodies are validated too (the default); false checks only the
+ *   module-level rules, leaving each body to `FuncValidator` when it is first needed
  * @throws {ValidationError} for the first broken rule, with the spec testsuite's wording
  *   ("type mismatch", "unknown function 3", ...), its byte offset and, inside code, the index of
  *   the function.
@@ -32,8 +34,8 @@ import { valTypeFeature } from "./op_rules.ts";
  * validateModule(decl, WASM2_FEATURES);
  * ```
  */
-export function validateModule(decl: ModuleDecl, features: WasmFeatures): void {
-  new ModuleValidator(new ModuleContext(decl, features)).run();
+export function validateModule(decl: ModuleDecl, features: WasmFeatures, bodies = true): void {
+  new ModuleValidator(new ModuleContext(decl, features), bodies).run();
 }
 
 /**
@@ -58,9 +60,11 @@ class ModuleValidator {
   readonly #ctx: ModuleContext;
   readonly #module: ModuleDecl;
   readonly #consts: ConstExprValidator;
+  readonly #withBodies: boolean;
 
-  constructor(ctx: ModuleContext) {
+  constructor(ctx: ModuleContext, withBodies: boolean) {
     this.#ctx = ctx;
+    this.#withBodies = withBodies;
     this.#module = ctx.module;
     this.#consts = new ConstExprValidator(ctx);
   }
@@ -75,7 +79,7 @@ class ModuleValidator {
     this.#globals();
     this.#elems();
     this.#datas();
-    this.#bodies();
+    if (this.#withBodies) this.#bodies();
     this.#start();
     this.#exports();
   }

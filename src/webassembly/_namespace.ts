@@ -26,11 +26,14 @@ import {
   Table as CoreTable,
   TableError,
   TableType,
+  Tag as CoreTag,
+  TagType,
   Trap,
   type TypedFunc,
   Val,
   ValidationError,
   type ValType,
+  WasmException,
 } from "../../mod.ts";
 import type { Extern } from "../../mod.ts";
 import {
@@ -102,6 +105,17 @@ function requireNew(newTarget: unknown, self: unknown, ctor: { name: string }): 
   }
 }
 
+/**
+ * Whether `e` is the host's own stack overflow (V8, JavaScriptCore and Hermes: a `RangeError`;
+ * SpiderMonkey and QuickJS: an `InternalError`), which the engine turns into a trap.
+ */
+function isHostStackOverflow(e: unknown): boolean {
+  if (!(e instanceof Error) || (e.name !== "RangeError" && e.name !== "InternalError")) {
+    return false;
+  }
+  return e.message.includes("stack") || e.message.includes("recursion");
+}
+
 /** The error types a namespace throws, as its `CompileError`/`LinkError`/`RuntimeError`. */
 interface ErrorClasses {
   CompileError: new (message?: string, options?: ErrorOptions) => Error;
@@ -162,12 +176,18 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
   const memorySlots = new WeakMap<object, MemoryState>();
   const tableSlots = new WeakMap<object, CoreTable>();
   const globalSlots = new WeakMap<object, CoreGlobal>();
+  const tagSlots = new WeakMap<object, CoreTag>();
+  const exceptionSlots = new WeakMap<object, WasmException>();
   // The JS object of each core object (the spec's caches: one JS object per address).
   const funcObjects = new WeakMap<Func, AnyFn>();
   const funcOfObject = new WeakMap<object, Func>();
   const memoryObjects = new WeakMap<CoreMemory, object>();
   const tableObjects = new WeakMap<CoreTable, object>();
   const globalObjects = new WeakMap<CoreGlobal, object>();
+  const tagObjects = new WeakMap<CoreTag, object>();
+  const exceptionObjects = new WeakMap<WasmException, object>();
+  /** The RuntimeErrors made from traps: Wasm cannot catch them, even after they crossed JS. */
+  const trapErrors = new WeakSet<object>();
   /** Names of host functions made from JS callables (their index in the importing module). */
   const hostFuncNames = new WeakMap<Func, string>();
 
@@ -184,7 +204,12 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
 
   /** The JS API's error for an error of the library. */
   function translate(e: unknown): unknown {
-    if (e instanceof Trap) return new errors.RuntimeError(e.message, { cause: e });
+    if (e instanceof Trap) {
+      const error = new errors.RuntimeError(e.message, { cause: e });
+      trapErrors.add(error);
+      return error;
+    }
+    if (e instanceof WasmException) return exceptionToJs(e);
     if (e instanceof DecodeError || e instanceof ValidationError) {
       return new errors.CompileError(e.message, { cause: e });
     }
@@ -217,14 +242,17 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
       }
       case "externref":
         return v;
-      case "v128":
-        throw new TypeError("A v128 value cannot cross the JS API boundary");
+      default:
+        throw new TypeError(`A ${type} value cannot cross the JS API boundary`);
     }
   }
 
   /** ToJSValue, from a plain value of the engine's typed calls. */
   function toJs(v: unknown, type: ValType): unknown {
     if (type === "funcref") return v === null ? null : exportedFunction(v as Func);
+    if (type === "v128" || type === "exnref") {
+      throw new TypeError(`A ${type} value cannot cross the JS API boundary`);
+    }
     return v;
   }
 
@@ -317,18 +345,29 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
       }
       return values.map((x, i) => toWasm(x, results[i]!));
     };
+    // What the JS callable throws, as Wasm sees it (the spec's "create a host function"): a
+    // WebAssembly.Exception is that exception; any other value an exception of JSTag carrying
+    // it. A RuntimeError from a trap, a host stack overflow and engine traps stay what they are:
+    // Wasm cannot catch them.
+    const call = (args: unknown[]): unknown => {
+      try {
+        return Reflect.apply(target, undefined, args);
+      } catch (e) {
+        throw jsToWasmThrow(e);
+      }
+    };
     let func: Func;
     if (results.includes("externref")) {
       // With `Val` results, an externref result that is a thenable stays a plain value (the
       // plain-value flavour would take it for an async result).
       func = new Func(store, type, (_caller, vals) => {
-        const ret = Reflect.apply(target, undefined, jsArgs(vals.map((v) => v.value)));
+        const ret = call(jsArgs(vals.map((v) => v.value)));
         const out = jsResults(ret);
         return out.map((x, i) => toVal(x, results[i]!));
       });
     } else {
       func = Func.wrap(store, type, (_caller, ...raw: unknown[]) => {
-        const ret = Reflect.apply(target, undefined, jsArgs(raw));
+        const ret = call(jsArgs(raw));
         const out = jsResults(ret);
         return results.length === 1 ? out[0] : results.length === 0 ? undefined : out;
       });
@@ -343,16 +382,20 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
     const overLimit = checkJsLimits(bytes);
     if (overLimit !== null) throw new errors.CompileError(overLimit);
     try {
+      // The JS API rejects an invalid module when it is compiled: an engine in `lazy` mode
+      // (a store or config given by the embedder) would check function bodies only when called.
+      if (engine.config.compilationMode === "lazy") CoreModule.validate(engine, bytes);
       return new CoreModule(engine, bytes);
     } catch (e) {
       throw translate(e);
     }
   }
 
-  function kindOf(type: unknown): "function" | "table" | "memory" | "global" {
+  function kindOf(type: unknown): "function" | "table" | "memory" | "global" | "tag" {
     if (type instanceof FuncType) return "function";
     if (type instanceof TableType) return "table";
     if (type instanceof MemoryType) return "memory";
+    if (type instanceof TagType) return "tag";
     return "global";
   }
 
@@ -417,6 +460,12 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
         funcIndex++;
       } else if (type instanceof GlobalType) {
         externs.push(importGlobal(v, type, where));
+      } else if (type instanceof TagType) {
+        const tag = isObject(v) ? tagSlots.get(v) : undefined;
+        if (tag === undefined) {
+          throw new errors.LinkError(`Import ${where} must be a WebAssembly.Tag`);
+        }
+        externs.push(tag);
       } else if (type instanceof MemoryType) {
         const state = isObject(v) ? memorySlots.get(v) : undefined;
         if (state === undefined) {
@@ -483,8 +532,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
     if (value instanceof CoreMemory) return memoryObject(value);
     if (value instanceof CoreTable) return tableObject(value);
     if (value instanceof CoreGlobal) return globalObject(value);
-    // Only reachable with `config: { wasmExceptions: true }`: WebAssembly.Tag is not here yet.
-    throw new TypeError("WebAssembly.Tag is not supported by this facade yet: a tag was exported");
+    return tagObject(value);
   }
 
   function newInstanceObject(exports: object, proto: object = Instance.prototype): object {
@@ -740,6 +788,111 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
   }
   webidlInterface(Global, "Global", 1, "WebAssembly.Global");
 
+  // ---- Tag, Exception (the exception-handling JS API) ---------------------------------------
+
+  function tagObject(tag: CoreTag): object {
+    let obj = tagObjects.get(tag);
+    if (obj === undefined) {
+      obj = Object.create(Tag.prototype) as object;
+      tagSlots.set(obj, tag);
+      tagObjects.set(tag, obj);
+    }
+    return obj;
+  }
+
+  class Tag {
+    constructor(type: unknown) {
+      requireNew(new.target, this, Tag);
+      const d = dictionary(type, "The tag type");
+      const parametersRaw = d.parameters;
+      if (parametersRaw === undefined) throw new TypeError("The tag type needs `parameters`");
+      const params = iterate(parametersRaw, "parameters").map((p) => {
+        const kind = enumValue(p, VALUE_TYPES, "A parameter type");
+        return (kind === "anyfunc" ? "funcref" : kind) as ValType;
+      });
+      const tag = new CoreTag(store, new TagType(new FuncType(params, [])));
+      tagSlots.set(this, tag);
+      tagObjects.set(tag, this);
+    }
+  }
+  webidlInterface(Tag, "Tag", 1, "WebAssembly.Tag");
+
+  /**
+   * `WebAssembly.JSTag`: the tag of the exceptions that stand for JS values thrown into Wasm.
+   * Wasm can catch them by this tag (an externref payload); leaving Wasm, they are that value.
+   */
+  const jsTag = new CoreTag(store, new TagType(new FuncType(["externref"], [])));
+  const jsTagObject = tagObject(jsTag);
+
+  /** The JS value an uncaught Wasm exception leaves Wasm as. */
+  function exceptionToJs(e: WasmException): unknown {
+    if (e.tag(store) === jsTag) return e.payload(store)[0]!.value;
+    let obj = exceptionObjects.get(e);
+    if (obj === undefined) {
+      obj = Object.create(Exception.prototype) as object;
+      exceptionSlots.set(obj, e);
+      exceptionObjects.set(e, obj);
+    }
+    return obj;
+  }
+
+  /** What a JS throw into Wasm becomes (see `hostFunction`). */
+  function jsToWasmThrow(e: unknown): unknown {
+    const exception = isObject(e) ? exceptionSlots.get(e) : undefined;
+    if (exception !== undefined) return exception;
+    if (e instanceof Trap || e instanceof WasmException) return e;
+    if (isObject(e) && trapErrors.has(e)) return e;
+    if (isHostStackOverflow(e)) return e;
+    return new WasmException(store, jsTag, [Val.externref(e)]);
+  }
+
+  class Exception {
+    constructor(exceptionTag: unknown, payload: unknown, options: unknown = undefined) {
+      requireNew(new.target, this, Exception);
+      const tag = slot(tagSlots, exceptionTag, "Tag");
+      const values = iterate(payload, "The payload");
+      const d = dictionary(options, "The exception options");
+      if (tag === jsTag) throw new TypeError("An Exception cannot be made with WebAssembly.JSTag");
+      const types = tag.ty(store).params;
+      if (values.length !== types.length) {
+        throw new TypeError(
+          `The tag takes ${types.length} values, the payload has ${values.length}`,
+        );
+      }
+      const vals = types.map((t, i) => toVal(toWasm(values[i], t), t));
+      const exception = new WasmException(store, tag, vals);
+      exceptionSlots.set(this, exception);
+      exceptionObjects.set(exception, this);
+      if (d.traceStack === true) {
+        Object.defineProperty(this, "stack", {
+          value: new Error().stack ?? "",
+          writable: true,
+          enumerable: false,
+          configurable: true,
+        });
+      }
+    }
+
+    getArg(exceptionTag: unknown, index: unknown): unknown {
+      const exception = slot(exceptionSlots, this, "Exception");
+      const tag = slot(tagSlots, exceptionTag, "Tag");
+      const i = enforceU32(index, "index");
+      if (exception.tag(store) !== tag) {
+        throw new TypeError("The exception's tag is not the tag given");
+      }
+      const payload = exception.payload(store);
+      if (i >= payload.length) throw new RangeError(`Payload index ${i} is out of bounds`);
+      const val = payload[i]!;
+      return toJs(val.value, val.type);
+    }
+
+    is(exceptionTag: unknown): boolean {
+      const exception = slot(exceptionSlots, this, "Exception");
+      return exception.tag(store) === slot(tagSlots, exceptionTag, "Tag");
+    }
+  }
+  webidlInterface(Exception, "Exception", 2, "WebAssembly.Exception");
+
   // ---- Namespace operations -----------------------------------------------------------------
 
   const later = <T>(work: () => T): Promise<T> => Promise.resolve().then(work);
@@ -839,7 +992,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
       configurable: true,
     });
   }
-  const interfaces = { Module, Instance, Memory, Table, Global, ...errors };
+  const interfaces = { Module, Instance, Memory, Table, Global, Tag, Exception, ...errors };
   for (const [name, ctor] of Object.entries(interfaces)) {
     Object.defineProperty(ns, name, {
       value: ctor,
@@ -848,6 +1001,9 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
       configurable: true,
     });
   }
+  // A namespace attribute: a getter, enumerable and configurable (WebIDL).
+  const getJsTag = nameFunction(() => jsTagObject, "get JSTag", 0);
+  Object.defineProperty(ns, "JSTag", { get: getJsTag, enumerable: true, configurable: true });
   Object.defineProperty(ns, Symbol.toStringTag, {
     value: "WebAssembly",
     writable: false,

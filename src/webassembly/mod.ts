@@ -1,6 +1,7 @@
 /**
  * The standard `WebAssembly` JavaScript API (`Module`, `Instance`, `Memory`, `Table`, `Global`,
- * `validate`, `compile`, `instantiate`, the streaming variants and the three error types),
+ * `Tag`, `Exception`, `JSTag`, `validate`, `compile`, `instantiate`, the streaming variants and
+ * the three error types),
  * implemented on this engine, for runtimes that lack one (Hermes, QuickJS, `node --jitless`,
  * pages whose CSP forbids Wasm) and for glue code written against the standard API.
  *
@@ -43,7 +44,7 @@ const JS_MAX_TABLE_SIZE = 10_000_000;
 export type ExportValue = unknown;
 
 /** The kinds of imports and exports, as `WebAssembly.Module.imports()` names them. */
-export type ImportExportKind = "function" | "table" | "memory" | "global";
+export type ImportExportKind = "function" | "table" | "memory" | "global" | "tag";
 
 /** A `WebAssembly.Module`: a compiled module. */
 export interface WasmModule {
@@ -83,6 +84,44 @@ export interface WasmGlobal {
   value: unknown;
   /** The value. */
   valueOf(): unknown;
+}
+
+/** A `WebAssembly.Tag`: an exception tag, importable into and exportable from modules. */
+export interface WasmTag {
+  /** `"WebAssembly.Tag"`. */
+  readonly [Symbol.toStringTag]: string;
+}
+
+/**
+ * A `WebAssembly.Exception`: a Wasm exception as JS sees it. Wasm exceptions that leave Wasm are
+ * thrown as these (the same object each time the same exception leaves), and JS throws them into
+ * Wasm, where handlers catch them by tag.
+ *
+ * @example An exception made in JS
+ * ```ts
+ * import { WebAssembly } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * const tag = new WebAssembly.Tag({ parameters: ["i32", "i64"] });
+ * const exception = new WebAssembly.Exception(tag, [42, 7n]);
+ * assert.ok(exception.is(tag));
+ * assert.equal(exception.getArg(tag, 0), 42);
+ * assert.equal(exception.getArg(tag, 1), 7n);
+ * assert.throws(() => new WebAssembly.Exception(WebAssembly.JSTag, [{}]), TypeError);
+ * ```
+ */
+export interface WasmExceptionObject {
+  /** Payload value `index`; the tag must be the exception's tag. */
+  getArg(tag: WasmTag, index: number): unknown;
+  /** Whether the exception's tag is `tag`. */
+  is(tag: WasmTag): boolean;
+  /** The stack where it was made, when made with `{ traceStack: true }`. */
+  readonly stack?: string;
+}
+
+/** A tag's type, as `new WebAssembly.Tag` takes it. */
+export interface TagDescriptor {
+  /** The payload's value types. */
+  parameters: (GlobalDescriptor["value"] | "v128")[];
 }
 
 /** What `instantiate` on bytes resolves to. */
@@ -174,6 +213,19 @@ export interface WebAssemblyNamespace {
   Table: new (descriptor: TableDescriptor, value?: unknown) => WasmTable;
   /** `WebAssembly.Global`. */
   Global: new (descriptor: GlobalDescriptor, value?: unknown) => WasmGlobal;
+  /** `WebAssembly.Tag`. */
+  Tag: new (type: TagDescriptor) => WasmTag;
+  /** `WebAssembly.Exception`: an exception of `tag` with one payload value per parameter. */
+  Exception: new (
+    tag: WasmTag,
+    payload: Iterable<unknown>,
+    options?: { traceStack?: boolean },
+  ) => WasmExceptionObject;
+  /**
+   * The tag (one externref parameter) of the exceptions that stand for other JS values thrown
+   * into Wasm: Wasm catches them by it, and they leave Wasm as the value thrown.
+   */
+  readonly JSTag: WasmTag;
   /** Thrown when a module does not decode or validate. */
   CompileError: new (message?: string, options?: ErrorOptions) => Error;
   /** Thrown when imports do not match. */
@@ -192,7 +244,7 @@ export interface WebAssemblyOptions {
   /**
    * Engine configuration. The compilation mode defaults to `"lazyTranslation"`, which validates
    * whole modules when they are compiled, as the JS API requires (`"lazy"` defers function body
-   * validation to the first call).
+   * validation to the first call); `wasmExceptions` defaults to on.
    */
   config?: ConfigOptions;
   /** Meters fuel and starts with this much; running out is a `RuntimeError` ("all fuel consumed"). */
@@ -232,6 +284,8 @@ export function createWebAssembly(options: WebAssemblyOptions = {}): WebAssembly
     const consumeFuel = options.fuel !== undefined || options.config?.consumeFuel === true;
     const config = new Config({
       compilationMode: "lazyTranslation",
+      // The JS API has tags and exceptions: modules that use them compile, as natively.
+      wasmExceptions: true,
       ...options.config,
       consumeFuel,
     });

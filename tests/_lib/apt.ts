@@ -35,7 +35,8 @@ export async function aptInstall(
   log: (line: string) => void,
   advice: string,
 ): Promise<boolean> {
-  const isRoot = Deno.uid() === 0;
+  // `id -u` rather than `Deno.uid()`, which needs `--allow-sys` the setup task does not grant.
+  const isRoot = await runs("sh", ["-c", 'test "$(id -u)" = 0']);
   const sudo = isRoot ? [] : (await runs("sudo", ["-n", "true"])) ? ["sudo", "-n"] : null;
   if (sudo === null || !(await runs("apt-get", ["--version"]))) {
     log(advice);

@@ -99,7 +99,8 @@ Deno.test("config: every accepted feature switch changes what the engine takes",
     const on = new Engine(new Config({ [key]: true }));
     const store = new Store(on, null);
     new Linker(on).instantiate(store, new Module(on, bytes));
-    const off = new Engine(new Config({ [key]: false }));
+    // Bodies checked at `new Module` (in `lazy` mode a body is checked when first called).
+    const off = new Engine(new Config({ [key]: false, compilationMode: "lazyTranslation" }));
     assert.throws(
       () => new Module(off, bytes),
       (e) => e instanceof DecodeError || e instanceof ValidationError,

@@ -120,7 +120,7 @@ function setup(
 
 Deno.test("exceptions: off by default, as in wasmi; the tag section and try_table are malformed", () => {
   assert.equal(new Config().wasmExceptions, false);
-  const engine = new Engine();
+  const engine = new Engine(new Config({ compilationMode: "lazyTranslation" })); // bodies checked at new Module
   assert.throws(() => new Module(engine, wat(MODULE)), DecodeError);
   const noTags = `(module (func (block (try_table (catch_all 0)))))`;
   assert.throws(() => new Module(engine, wat(noTags)), /illegal opcode/);

@@ -218,7 +218,9 @@ Deno.test("tail calls: return_call_indirect checks the table entry like call_ind
 
 Deno.test("tail calls: the switch is on by default; off, return_call is an illegal opcode", () => {
   assert.equal(new Config().wasmTailCall, true);
-  const engine = new Engine(new Config({ wasmTailCall: false }));
+  const engine = new Engine(
+    new Config({ wasmTailCall: false, compilationMode: "lazyTranslation" }),
+  );
   for (
     const [text, name] of [
       [`(module (func $f) (func (return_call $f)))`, "return_call"],
@@ -239,7 +241,7 @@ Deno.test("tail calls: the switch is on by default; off, return_call is an illeg
 });
 
 Deno.test("tail calls: a callee must return exactly the caller's results", () => {
-  const engine = new Engine();
+  const engine = new Engine(new Config({ compilationMode: "lazyTranslation" })); // bodies checked at new Module
   for (
     const body of [
       `(func $f (result i64) (i64.const 0)) (func (result i32) (return_call $f))`,

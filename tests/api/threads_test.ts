@@ -180,7 +180,7 @@ Deno.test("threads: shared memory types, the linker and the Memory API", () => {
 });
 
 Deno.test("threads: atomics carry exactly their natural alignment", () => {
-  const engine = new Engine(THREADS);
+  const engine = new Engine(new Config({ wasmThreads: true, compilationMode: "lazyTranslation" }));
   for (const op of ["i32.atomic.load align=2", "i64.atomic.load align=4"]) {
     assert.throws(
       () => new Module(engine, wat(`(module (memory 1) (func (drop (${op} (i32.const 0)))))`)),
@@ -195,7 +195,7 @@ Deno.test("threads: atomics carry exactly their natural alignment", () => {
 });
 
 Deno.test("threads: off by default, as in wasmi; then shared memories and atomics are malformed", () => {
-  const engine = new Engine();
+  const engine = new Engine(new Config({ compilationMode: "lazyTranslation" })); // bodies checked at new Module
   assert.equal(engine.config.wasmThreads, false);
   assert.throws(
     () => new Module(engine, wat(`(module (memory 1 1 shared))`)),

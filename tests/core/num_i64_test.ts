@@ -281,6 +281,34 @@ Deno.test("i64: seeded random cross-check against BigInt", () => {
   }
 });
 
+Deno.test("i64: division by divisors below 2^21 and just above, full-width dividends", () => {
+  // divModU divides by a divisor < 2^21 in two steps and by one < 2^32 in three: cover both
+  // sides of the boundary with dividends whose high half is far past 2^21.
+  const next = i64Gen(64);
+  const divisors = [1n, 2n, 3n, 0x1fffffn, 0x200000n, 0x200001n, 0xfffffffn, 0xffffffffn];
+  for (let i = 0; i < 2000; i++) {
+    const a = next() | (1n << 62n);
+    const b = i < 1000 ? BigInt((i * 2654435761) % 0x200000) + 1n : divisors[i % 8]!;
+    for (const [x, y] of [[a, b], [-a, b], [a, -b]] as const) {
+      for (const op of ["div_u", "rem_u", "div_s", "rem_s"]) checkBin(op, x, y, REF[op](x, y));
+    }
+  }
+});
+
+Deno.test("i64: xor with its own unsigned right shift, every count", () => {
+  const next = i64Gen(64);
+  for (let i = 0; i < 300; i++) {
+    const a = next();
+    for (let k = 0; k < 70; k++) {
+      put(0, a);
+      num.i64XorShrUImm(s, 2, 0, k);
+      assert.equal(get(2), i64(a ^ (u64(a) >> BigInt(k & 63))), `xorShrU(${a}, ${k})`);
+      num.i64XorShrUImm(s, 0, 0, k); // in place
+      assert.equal(get(0), i64(a ^ (u64(a) >> BigInt(k & 63))), `in place (${a}, ${k})`);
+    }
+  }
+});
+
 const u128 = (lo: bigint, hi: bigint) => (u64(hi) << 64n) | u64(lo);
 const halves = (v: bigint) => [i64(v), i64(v >> 64n)];
 

@@ -437,3 +437,80 @@ Deno.test("codegen: exceptions thrown, caught and uncaught alike in both tiers",
   assert.deepEqual(results[0], [100, 41, 7, 133, 100, "uncaught 41", "uncaught 7", 133]);
   assert.deepEqual(results[1], results[0]);
 });
+
+Deno.test("codegen: branches become JS loops and blocks; a frame entered midway resumes", () => {
+  // sum = 0; i = n; do { sum += i; i -= 1 } while (i != 0): a backward branch, and a forward one
+  // over the loop when n is 0.
+  const code = Int32Array.of(
+    ...[I.ConstI32, 4, 0],
+    ...[I.BrIfEqz, 0, 17],
+    ...[I.I32Add, 4, 4, 0],
+    ...[I.I32AddImm, 0, 0, -1],
+    ...[I.BrIfNez, 0, 6],
+    ...[I.ReturnSlot, 4],
+  );
+  const structured = generateSource(code, 1, undefined, true);
+  assert.ok("source" in structured && structured.structured);
+  assert.match(structured.source, /L6: for \(;;\) \{/);
+  assert.match(structured.source, /continue L6;/);
+  assert.match(structured.source, /break B17;/);
+  assert.doesNotMatch(structured.source, /switch \(pc\)/);
+  const dispatch = generateSource(code, 1, undefined, false);
+  assert.ok("source" in dispatch && !dispatch.structured);
+  assert.match(dispatch.source, /switch \(pc\)/);
+  // A forward branch into a loop from outside it keeps the dispatch switch.
+  const intoLoop = Int32Array.of(
+    ...[I.Br, 6],
+    ...[I.I32AddImm, 0, 0, -1],
+    ...[I.BrIfNez, 0, 2],
+    ...[I.ReturnSlot, 0],
+  );
+  const fallback = generateSource(intoLoop, 1, undefined, true);
+  assert.ok("source" in fallback && !fallback.structured);
+  // Fuel stops re-enter generated frames midway: the resumed tier gives the same sums.
+  for (const tier of TIERS) {
+    const { store, instance } = instantiate(FIB, { executionTier: tier, consumeFuel: true });
+    store.setFuel(3);
+    let call = instance.getFunc(store, "sum")!.callResumable(store, [Val.i32(40)]);
+    let stops = 0;
+    while (call.kind === "outOfFuel") {
+      stops++;
+      store.setFuel(Number(call.requiredFuel) + 3);
+      call = call.resume(store);
+    }
+    assert.ok(call.kind === "finished" && stops > 10);
+    assert.equal(call.results[0]!.value, 480n);
+  }
+});
+
+Deno.test("codegen: fuel charged before a trap, a host call or a call stays charged", () => {
+  const bytes = wat(`(module
+    (import "env" "fuel" (func $fuel (result i64)))
+    (func $burn (param i32) (result i32)
+      (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (local.get 0))
+    (func (export "trap") (param i32) (result i32)
+      (drop (call $burn (local.get 0)))
+      (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (i32.div_u (i32.const 1) (local.get 0)))
+    (func (export "seen") (param i32) (result i64)
+      (drop (call $burn (local.get 0)))
+      (call $fuel)))`);
+  const results = TIERS.map((tier) => {
+    const engine = new Engine(new Config({ executionTier: tier, consumeFuel: true }));
+    const store = new Store(engine, null);
+    const linker = new Linker<null>(engine);
+    linker.funcWrap("env", "fuel", { params: [], results: ["i64"] }, () => store.getFuel());
+    const instance = linker.instantiate(store, new Module(engine, bytes));
+    store.setFuel(100_000);
+    assert.throws(
+      () => instance.getTypedFunc<[number], number>(store, "trap").call(store, 500),
+      (e) => e instanceof Trap && e.code === TrapCode.IntegerDivisionByZero,
+    );
+    const afterTrap = store.getFuel();
+    const seen = instance.getTypedFunc<[number], bigint>(store, "seen").call(store, 300);
+    return [afterTrap, seen, store.getFuel()];
+  });
+  assert.ok(results[0]![0]! < 100_000);
+  assert.deepEqual(results[1], results[0]);
+});

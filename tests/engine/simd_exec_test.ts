@@ -154,7 +154,7 @@ Deno.test("v128 moves use the four-word instructions, other moves stay two-word"
   );
 });
 
-Deno.test("SIMD operators become a few generic instructions", () => {
+Deno.test("common SIMD operators have instructions of their own, the others a few generic ones", () => {
   assert.equal(
     code(`(param v128 v128 i32) (result i32) (local v128)
       (local.set 3 (i8x16.add (local.get 0) (local.get 1)))
@@ -162,13 +162,13 @@ Deno.test("SIMD operators become a few generic instructions", () => {
         (i8x16.shuffle 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31 (local.get 3) (local.get 0)))
       (i32x4.extract_lane 3 (v128.load32_zero (local.get 2)))`),
     [
-      "0: V128Binary s3, i8x16.add, s0, s1",
+      "0: I8x16Add s3, s0, s1",
       // The lanes, four bytes a word: 0x13021100, ...
-      "5: V128Shuffle s5, s3, s0, 318902528, 386274564, 453646600, 521018636",
-      "13: V128Store s2, +16, s5",
-      "17: V128Load s4, v128.load32_zero, s2, +0",
-      "22: V128ExtractLane s4, i32x4.extract_lane, s4, 3",
-      "27: ReturnSlot s4",
+      "4: V128Shuffle s5, s3, s0, 318902528, 386274564, 453646600, 521018636",
+      "12: V128Store s2, +16, s5",
+      "16: V128Load s4, v128.load32_zero, s2, +0",
+      "21: V128ExtractLane32 s4, s4, 3",
+      "25: ReturnSlot s4",
     ].join("\n"),
   );
   assert.equal(
@@ -218,4 +218,25 @@ Deno.test("NaN lanes stay canonical in hot (optimised) code", () => {
       assert.equal(bits & 0x7fffffffffffffffn, 0x7ff8000000000000n, `f64 round ${round}`);
     }
   }
+});
+
+Deno.test("v128.load of base + constant is one V128LoadAt, which wraps the address as i32.add", () => {
+  const text = `(module (memory 1)
+    (data (i32.const 0) "\\00\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c\\0d\\0e\\0f\\10\\11\\12\\13")
+    (func (export "at") (param i32) (result i32)
+      (i32x4.extract_lane 0 (v128.load offset=2 (i32.add (local.get 0) (i32.const 16))))))`;
+  const { code, call } = instantiate(wat(text));
+  assert.equal(
+    code("at"),
+    ["0: V128LoadAt s1, s0, 16, +2", "5: V128ExtractLane32 s1, s1, 0", "9: ReturnSlot s1"].join(
+      "\n",
+    ),
+  );
+  // -16 + 16 wraps to 0: bytes 2..5.
+  assert.equal(call("at", -16), 0x05040302);
+  assert.equal(call("at", -14), 0x07060504);
+  // 0xfffffff0 + 16 wraps, but 0x7ffffff0 + 16 does not: out of bounds, as unfused.
+  assert.throws(() => call("at", 0x7ffffff0), Trap);
+  assert.throws(() => call("at", 65536 - 16 - 2 - 15), Trap);
+  assert.equal(call("at", 65536 - 16 - 2 - 16), 0);
 });

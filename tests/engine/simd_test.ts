@@ -148,7 +148,7 @@ function lanes(s: Int32Array, w: number, shape: string): (number | bigint)[] {
 // ---------------------------------------------------------------------------------------------
 // Harvesting the spec files
 
-/** Each SIMD operator's sub-opcode by text name, and the generic instruction it becomes. */
+/** Each SIMD operator's sub-opcode by text name, and the instruction it becomes. */
 const NAME_TO_SUB = new Map<string, number>();
 const INSTR = new Map<number, string>();
 for (const info of OP_INFO.values()) {
@@ -160,6 +160,7 @@ for (const info of OP_INFO.values()) {
 /** Loads, stores and `v128.const`: not harvested (memory ops are tested below). */
 const NOT_HARVESTED = new Set([
   "V128Load",
+  "V128LoadFull",
   "V128Store",
   "V128LoadLane",
   "V128StoreLane",
@@ -263,7 +264,7 @@ function runSimple(f: SimpleFunc, s: Int32Array, d: number): void {
       k.getInt32(8, true),
       k.getInt32(12, true),
     );
-  } else if (INSTR.get(f.sub) === "V128ExtractLane") {
+  } else if (INSTR.get(f.sub)!.startsWith("V128ExtractLane")) {
     simdExtractLane(f.sub, s, d, w[0]!, f.imms[0]!);
   } else if (INSTR.get(f.sub) === "V128ReplaceLane") {
     simdReplaceLane(f.sub, s, d, w[0]!, w[1]!, f.imms[0]!);

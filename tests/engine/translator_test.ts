@@ -49,6 +49,78 @@ Deno.test("constants become immediates; sub becomes add of the negation", () => 
   );
 });
 
+Deno.test("x ^ (x >>> k) on i64 is one instruction, only when the shift reads the xor's operand", () => {
+  assert.equal(
+    code(`(param i64) (result i64) local.get 0 local.get 0 i64.const 33 i64.shr_u i64.xor`),
+    lines("0: I64XorShrUImm s1, s0, 33", "4: ReturnSlot s1"),
+  );
+  // The shift on the left, as clang writes it.
+  assert.equal(
+    code(`(param i64) (result i64) local.get 0 i64.const 7 i64.shr_u local.get 0 i64.xor`),
+    lines("0: I64XorShrUImm s1, s0, 7", "4: ReturnSlot s1"),
+  );
+  // The shift of a temporary, xored with that temporary.
+  assert.equal(
+    code(`(param i64) (result i64) (local i64)
+      local.get 0 i64.const 3 i64.mul local.tee 1 local.get 1 i64.const 9 i64.shr_u i64.xor`),
+    lines("0: I64MulImm s1, s0, 3", "5: I64XorShrUImm s2, s1, 9", "9: ReturnSlot s2"),
+  );
+  // Another operand, a shift that is not the last instruction, a signed shift: no fusion.
+  assert.equal(
+    code(`(param i64 i64) (result i64) local.get 1 local.get 0 i64.const 33 i64.shr_u i64.xor`),
+    lines("0: I64ShrUImm s3, s0, 33", "4: I64Xor s2, s1, s3", "8: ReturnSlot s2"),
+  );
+  assert.equal(
+    code(`(param i64) (result i64) local.get 0 i64.const 7 i64.shr_u
+      local.get 0 i64.const 1 i64.add i64.xor`),
+    lines(
+      "0: I64ShrUImm s1, s0, 7",
+      "4: I64AddImm s2, s0, 1",
+      "9: I64Xor s1, s1, s2",
+      "13: ReturnSlot s1",
+    ),
+  );
+  assert.equal(
+    code(`(param i64) (result i64) local.get 0 local.get 0 i64.const 7 i64.shr_s i64.xor`),
+    lines("0: I64ShrSImm s2, s0, 7", "4: I64Xor s1, s0, s2", "8: ReturnSlot s1"),
+  );
+});
+
+Deno.test("a copy back right after a copy is left out, but not across a label", () => {
+  const extra = `(func $g (param i32) (result i32) local.get 0)`;
+  // The call's result goes to local 1, then local 1 is the next call's argument in that slot.
+  assert.equal(
+    code(
+      `(param i32) (result i32) (local i32)
+      local.get 0 call $g local.set 1 local.get 1 call $g`,
+      extra,
+    ),
+    lines(
+      "0: Copy s2, s0",
+      "3: Call #0, s2",
+      "6: Copy s1, s2",
+      "9: Call #0, s2",
+      "12: ReturnSlot s2",
+    ),
+  );
+  // A loop head between the copies: the second copy stays.
+  assert.equal(
+    code(
+      `(param i32) (result i32) (local i32)
+      local.get 0 call $g local.set 1 (loop (result i32) local.get 1 call $g)`,
+      extra,
+    ),
+    lines(
+      "0: Copy s2, s0",
+      "3: Call #0, s2",
+      "6: Copy s1, s2",
+      "9: Copy s2, s1",
+      "12: Call #0, s2",
+      "15: ReturnSlot s2",
+    ),
+  );
+});
+
 Deno.test("local.tee retargets the producer and keeps reading the local", () => {
   assert.equal(
     code(`(param i32) (result i32) (local i32)

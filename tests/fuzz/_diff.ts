@@ -655,6 +655,11 @@ export class WasmiRunner implements Runner {
     let module: Module;
     const linker = new Linker<null>(this.#engine);
     try {
+      // V8 rejects a bad body at compile time; in `lazy` mode the engine would only reject it
+      // when the function is first called, so check the whole module first to compare the two.
+      if (this.#engine.config.compilationMode === "lazy") {
+        Module.validate(this.#engine, subject.wasm);
+      }
       module = new Module(this.#engine, subject.wasm);
       for (const imp of module.imports()) {
         if (imp.module === "fuzzing-support" && imp.type instanceof FuncType) {

@@ -54,6 +54,22 @@ export const WASM2_FILES: readonly string[] = [
   "error-interfaces-no-symbol-tostringtag.js",
 ];
 
+/**
+ * The test files of the exception-handling JS API (`Tag`, `Exception`, `JSTag`; Wasm 3.0), run
+ * against the facade's default namespace, which turns `wasmExceptions` on.
+ */
+export const EXCEPTION_FILES: readonly string[] = [
+  "exception/basic.tentative.any.js",
+  "exception/constructor.tentative.any.js",
+  "exception/getArg.tentative.any.js",
+  "exception/identity.tentative.any.js",
+  "exception/is.tentative.any.js",
+  "exception/jsTag.tentative.any.js",
+  "exception/toString.tentative.any.js",
+  "tag/constructor.tentative.any.js",
+  "tag/toString.tentative.any.js",
+];
+
 const THREADS = "needs a shared memory (threads proposal), which the engine does not implement";
 const THREADS_BUILDER = "the suite's module builder marks the memory shared (it tests " +
   "`shared !== undefined`, and passes `false`), so this needs threads, which the engine lacks";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Val } from "../../mod.ts";
+import { AnyRef, Val } from "../../mod.ts";
 import { RefHandles } from "../../repl/ref_handles.ts";
 import { ReplError } from "../../repl/repl_error.ts";
 import {
@@ -91,4 +91,16 @@ Deno.test("formatTyped: value and type", () => {
   assert.equal(formatTyped(Val.f32(0.1), refs), "0.1 : f32");
   assert.equal(formatTyped(Val.f64Bits(0x7ff4000000000000n), refs), "nan:0x4000000000000 : f64");
   assert.equal(formatTyped(Val.funcref(null), refs), "null : funcref");
+});
+
+Deno.test("anyref values: null, i31:N, and handles of the AnyRefs results printed", () => {
+  const refs = new RefHandles();
+  const local: ValueContext = { refs, findFunc: () => undefined };
+  const i31 = parseValue("anyref", ["i31:-4"], 0, local).value;
+  assert.equal(formatValue(i31, refs), "i31:-4");
+  assert.equal(formatTyped(parseValue("i31ref", ["null"], 0, local).value, refs), "null : anyref");
+  const ref = AnyRef.i31(1);
+  const text = formatValue(Val.anyref(ref), refs);
+  assert.equal(text, "i31:1");
+  assert.throws(() => parseValue("anyref", ["7"], 0, local), ReplError);
 });

@@ -7,6 +7,7 @@
 
 import { valRepr } from "../../src/core/type_registry.ts";
 import {
+  AnyRef,
   Config,
   DecodeError,
   Engine,
@@ -90,8 +91,16 @@ export interface SpecHost {
 /** Creates a fresh host for one script. */
 export type HostFactory = () => SpecHost;
 
-/** Converts a runner value to a library value. */
-function toVal(value: WastValue): Val {
+/** Null references of the script's heap types, as library values. */
+const NULL_VALS: Readonly<Record<string, Val>> = {
+  nofunc: Val.funcref(null),
+  noextern: Val.externref(null),
+  exn: Val.exnref(null),
+  noexn: Val.exnref(null),
+};
+
+/** Converts a runner value to a library value (`store`: where host references live). */
+function toVal(value: WastValue, store: Store<undefined>): Val {
   switch (value.type) {
     case "i32":
       return Val.i32(value.value);
@@ -109,10 +118,10 @@ function toVal(value: WastValue): Val {
       // `ref.extern N` is passed as the number N itself; it must come back unchanged.
       return Val.externref(value.ref);
     case "ref":
-      if ((value.heap === "exn" || value.heap === "noexn") && value.ref === null) {
-        return Val.exnref(null);
-      }
-      throw new Error(`the library has no ${value.heap} references yet`);
+      // `ref.host N`: the number N as a host value in the `any` hierarchy.
+      if (value.heap === "host") return Val.anyref(AnyRef.host(store, value.ref));
+      if (value.ref === null) return NULL_VALS[value.heap] ?? Val.anyref(null);
+      throw new Error(`the library has no ${value.heap} references to pass`);
   }
 }
 
@@ -133,15 +142,20 @@ function fromVal(val: Val): WastValue {
       return { type: "funcref", ref: val.value as Func | null };
     case "externref": {
       const ref = val.value;
-      if (ref !== null && typeof ref !== "number") {
+      // An internal reference Wasm converted with `extern.convert_any` comes out as its AnyRef.
+      if (ref !== null && typeof ref !== "number" && !(ref instanceof AnyRef)) {
         throw new Error(`externref result is not a script reference: ${String(ref)}`);
       }
       return { type: "externref", ref };
     }
     case "exnref":
       return { type: "ref", heap: "exn", ref: val.value };
-    case "anyref":
-      throw new Error(`the library has no ${val.type} results yet`);
+    case "anyref": {
+      const ref = val.value as AnyRef | null;
+      if (ref === null) return { type: "ref", heap: "any", ref: null };
+      if (ref.kind === "host") return { type: "ref", heap: "host", ref: ref.hostValue };
+      return { type: "ref", heap: ref.kind, ref };
+    }
   }
 }
 
@@ -234,6 +248,9 @@ class LibraryHost implements SpecHost {
     this.#engine = new Engine(
       new Config({
         ...options.features,
+        // The scripts expect an invalid or malformed module to be rejected when it is compiled:
+        // `lazy` mode would report a bad function body only when the function is called.
+        compilationMode: "lazyTranslation",
         consumeFuel: this.#fuel,
         ...(options.tier === undefined ? {} : { executionTier: options.tier }),
       }),
@@ -290,7 +307,7 @@ class LibraryHost implements SpecHost {
     try {
       const results = this.#fuel
         ? this.#callFueled(func, args)
-        : func.call(this.#store, args.map(toVal));
+        : func.call(this.#store, args.map((a) => toVal(a, this.#store)));
       return { ok: true, results: results.map(fromVal) };
     } catch (error) {
       if (error instanceof Trap) {
@@ -308,7 +325,7 @@ class LibraryHost implements SpecHost {
   #callFueled(func: Func, args: readonly WastValue[]): Val[] {
     const store = this.#store;
     store.setFuel(0);
-    let call = func.callResumable(store, args.map(toVal));
+    let call = func.callResumable(store, args.map((a) => toVal(a, store)));
     while (call.kind !== "finished") {
       if (call.kind === "hostTrap") {
         call.drop();

@@ -17,7 +17,8 @@ export type ValueType = "i32" | "i64" | "f32" | "f64" | "v128" | "funcref" | "ex
  * - `f32` bits are an unsigned 32-bit number, `f64` bits an unsigned 64-bit bigint.
  * - `v128` is 16 little-endian bytes.
  * - A `funcref` is `null` or an opaque host handle (scripts can only write `ref.null func`).
- * - An `externref` is `null` or the number `N` of the script's `ref.extern N`.
+ * - An `externref` is `null` or the number `N` of the script's `ref.extern N`, or an opaque
+ *   handle a host returns (an internal reference that Wasm converted with `extern.convert_any`).
  * - A `ref` is any other reference of Wasm 3.0 scripts: `ref.null HEAPTYPE` (`ref: null`) or
  *   `ref.host N` (`heap: "host"`, `ref: N`), or an opaque handle a host returns.
  */
@@ -28,7 +29,7 @@ export type WastValue =
   | { readonly type: "f64"; readonly bits: bigint }
   | { readonly type: "v128"; readonly bytes: Uint8Array }
   | { readonly type: "funcref"; readonly ref: object | null }
-  | { readonly type: "externref"; readonly ref: number | null }
+  | { readonly type: "externref"; readonly ref: number | object | null }
   | { readonly type: "ref"; readonly heap: string; readonly ref: unknown };
 
 /** The reference kinds a script can expect without naming one: `(ref.i31)`, `(ref.struct)`, ... */
@@ -101,7 +102,15 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
-/** True if two values are identical (bit-exact). */
+/**
+ * True if `v` is a null reference of any type: nulls compare equal whatever their heap type, as
+ * in the reference interpreter's JS harness (every null is `null` there).
+ */
+function isNullRef(v: WastValue): boolean {
+  return (v.type === "funcref" || v.type === "externref" || v.type === "ref") && v.ref === null;
+}
+
+/** True if two values are identical (bit-exact; nulls of any reference type are equal). */
 export function valuesEqual(a: WastValue, b: WastValue): boolean {
   switch (a.type) {
     case "i32":
@@ -114,8 +123,10 @@ export function valuesEqual(a: WastValue, b: WastValue): boolean {
       return b.type === "v128" && bytesEqual(a.bytes, b.bytes);
     case "funcref":
     case "externref":
+      if (a.ref === null) return isNullRef(b);
       return a.type === b.type && a.ref === (b as typeof a).ref;
     case "ref":
+      if (a.ref === null) return isNullRef(b);
       return b.type === "ref" && a.heap === b.heap && a.ref === b.ref;
   }
 }

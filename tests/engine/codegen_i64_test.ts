@@ -1,0 +1,124 @@
+/**
+ * The i64 arithmetic the code generator spells on word halves (`src/engine/codegen_i64.ts`):
+ * each rewritten helper call gives the helper's own result, bit for bit, on edge and random
+ * operands, with the destination aliasing an operand or not.
+ */
+
+import assert from "node:assert/strict";
+import * as num from "../../src/core/num/mod.ts";
+import * as words from "../../src/engine/codegen_i64.ts";
+import { Trap } from "../../mod.ts";
+
+const EDGES = [0, 1, -1, 2, 31, 32, 33, 63, 64, 0x7fffffff, -0x80000000, 0x12345678, -0x2468ace];
+
+/** Operand pairs: every pair of edge halves, and random ones. */
+function operands(): [number, number][] {
+  const out: [number, number][] = [];
+  for (const lo of EDGES) for (const hi of EDGES) out.push([lo, hi]);
+  let seed = 12345;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);
+  for (let i = 0; i < 60; i++) out.push([next(), next() >> (next() & 31)]);
+  // Divisors below 2^32 (a fast path of their own), dividends of every size.
+  for (let i = 0; i < 40; i++) out.push([next() >>> (next() & 31), i % 3 === 0 ? next() : 0]);
+  return out;
+}
+
+const RT: Record<string, unknown> = { ...num, ...words };
+
+/** The lowered spelling of `call` (which names slots 0, 4 and 8) as a function of the stack. */
+function lowered(call: string): (s32: Int32Array) => unknown {
+  const js = words.lowerI64(call);
+  assert.notEqual(js, call, `${call} is lowered`);
+  assert.doesNotMatch(js, /\bi64(Add|Sub|Mul|And|Or|Xor|Sh|Rot|Eq|Ne|Lt|Gt|Le|Ge|Ext)\w*\(/);
+  const names = Object.keys(RT);
+  const f = new Function(
+    ...names,
+    "s32",
+    "fp",
+    `"use strict"; return ${call.endsWith(";") ? `(() => { ${js} })()` : js};`,
+  );
+  return (s32) => f(...names.map((n) => RT[n]), s32, 0);
+}
+
+/** Runs `name` both ways on every operand pair (a in slot 4, b in slot 8) and compares. */
+function check(name: string, shape: "dab" | "dai" | "dak" | "da" | "dx" | "ab" | "ai" | "a") {
+  const helper = RT[name] as (...args: unknown[]) => unknown;
+  const ops = operands();
+  for (const dest of [0, 4]) {
+    for (let i = 0; i < ops.length; i++) {
+      const [al, ah] = ops[i]!;
+      const [bl, bh] = ops[(i * 7 + 3) % ops.length]!;
+      const a = "(fp + 4)", b = "(fp + 8)", d = `(fp + ${dest})`;
+      const args = {
+        dab: [d, a, b],
+        dai: [d, a, `${bl}`, `${bh}`],
+        dak: [d, a, `${bl}`],
+        da: [d, a],
+        dx: [d, `s32[${a}]`],
+        ab: [a, b],
+        ai: [a, `${bl}`, `${bh}`],
+        a: [a],
+      }[shape];
+      const statement = shape.startsWith("d");
+      const call = `${name}(s32, ${args.join(", ")})${statement ? ";" : ""}`;
+      const expected = Int32Array.of(0, 0, 0, 0, al, ah, 0, 0, bl, bh, 0, 0);
+      const actual = expected.slice();
+      const numeric = args.map((x) => x.startsWith("(fp") ? Number(x.slice(6, -1)) : x);
+      const values = numeric.map((x) =>
+        typeof x === "string" ? (x.startsWith("s32") ? expected[4] : Number(x)) : x
+      );
+      let want: unknown, got: unknown;
+      try {
+        want = helper(expected, ...values);
+      } catch (e) {
+        want = e instanceof Trap ? e.code : e;
+      }
+      try {
+        got = lowered(call)(actual);
+      } catch (e) {
+        got = e instanceof Trap ? e.code : e;
+      }
+      if (statement) assert.deepEqual([...actual], [...expected], `${call} on ${[al, ah, bl, bh]}`);
+      else assert.equal(got, want, `${call} on ${[al, ah, bl, bh]}`);
+    }
+  }
+}
+
+Deno.test("codegen i64: binary operations and their immediate forms equal the helpers", () => {
+  for (const op of ["Add", "Sub", "Mul", "And", "Or", "Xor"]) {
+    check(`i64${op}`, "dab");
+    check(`i64${op}Imm`, "dai");
+  }
+  for (const op of ["DivS", "DivU", "RemS", "RemU"]) check(`i64${op}`, "dab");
+});
+
+Deno.test("codegen i64: shifts and rotations by a slot and by a constant equal the helpers", () => {
+  for (const op of ["Shl", "ShrS", "ShrU", "Rotl", "Rotr"]) {
+    check(`i64${op}`, "dab");
+    check(`i64${op}Imm`, "dak");
+  }
+});
+
+Deno.test("codegen i64: compares, tests, extensions and bit counts equal the helpers", () => {
+  for (const op of ["Eq", "Ne", "LtS", "LtU", "GtS", "GtU", "LeS", "LeU", "GeS", "GeU"]) {
+    check(`i64${op}`, "ab");
+    check(`i64${op}Imm`, "ai");
+  }
+  check("i64Eqz", "a");
+  for (const op of ["Extend8S", "Extend16S", "Extend32S", "Clz", "Ctz", "Popcnt"]) {
+    check(`i64${op}`, "da");
+  }
+  check("i64ExtendI32S", "dx");
+  check("i64ExtendI32U", "dx");
+});
+
+Deno.test("codegen i64: calls it cannot read, and other helpers, are left as they are", () => {
+  for (
+    const call of [
+      "i64Add(s32, d, (fp + 4), (fp + 8));", // a name, not a slot
+      "i64Add(s32, (fp + 0), (fp + 4), (fp + 8))", // not a whole statement
+      "i64TruncF64S(s32, (fp + 0), f64[(fp + 4) >> 1]);", // not spelled on words
+    ]
+  ) assert.equal(words.lowerI64(call), call);
+  assert.equal(words.u32MulHi(0xffffffff, 0xffffffff), 0xfffffffe);
+});
