@@ -155,8 +155,14 @@ Deno.test("typed refs: the switches, off by default; GC implies function referen
     ConfigError,
   );
   assert.throws(() => new Config({ wasmGc: 1 as unknown as boolean }), ConfigError);
-  // Off: the typed encodings and call_ref are malformed.
-  assert.throws(() => new Module(new Engine(), module()), DecodeError);
+  // Off: the typed encodings and call_ref are malformed (bodies read at once when eager, on
+  // first call when lazy).
+  const eager = new Engine(new Config({ compilationMode: "eager" }));
+  assert.throws(() => new Module(eager, module()), DecodeError);
+  const lazy = new Engine();
+  const store = new Store(lazy, null);
+  const instance = new Linker<null>(lazy).instantiate(store, new Module(lazy, module()));
+  assert.throws(() => instance.getFunc(store, "apply")!.call(store, [Val.i32(1)]), DecodeError);
 });
 
 /** call_ref, return_call_ref and the null checks in `tier`, plain and fueled. */
