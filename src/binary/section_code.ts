@@ -90,6 +90,8 @@ export function scanBodies(
 function scanOne(ctx: DecodeContext, module: ModuleDecl, index: number): void {
   const body = module.bodies[index]!;
   const r = ctx.reader;
+  // Heap types in the body name the module's canonical type ids (typed references).
+  r.typeIds = module.typeIds;
   r.pos = body.offset;
   r.u32(); // the body's size, checked when the section was framed
   const start = r.pos;

@@ -77,7 +77,7 @@ function limitsMatch(
  * Whether `entity` can be imported as `imp`: functions by type subtyping (canonical ids: equal
  * types first), tables and memories by limits subtyping on their current size and an equal
  * element type, globals by mutability and their type (a subtype when immutable, equal when
- * mutable).
+ * mutable), tags by the same canonical type.
  */
 function importMatches(module: Module, imp: ImportDecl, entity: ExternEntity): boolean {
   if (entityKind(entity) !== imp.kind) return false;
