@@ -58,8 +58,9 @@
  *   later) peaks at 156-168 MiB RSS (90-95 MiB before the run), and at 126 MiB for 1,000,000 and
  *   159 MiB for 30,000,000: bounded, whatever the count. The handle table stays at 4,096
  *   entries (2,442 collections for 10M structs, ~2.1 s in either tier).
- * - Speed: binary-trees (`deno task bench --filter binary`) runs at 62-87x native V8 in the
- *   interpreter and 69-77x in the code generation tier (2 runs each, a busy 2-core machine);
+ * - Speed: binary-trees (`deno task bench --filter binary`, size 300) took 641-979 ms in the
+ *   interpreter (62-194x native V8, whose own time varied 3-12 ms) and 836-883 ms in the code
+ *   generation tier (69-98x), 3-4 runs each on a busy 2-core machine;
  *   the GC helpers (`structNew`, `handleOf`, field reads, `collect`) take about 12% of the
  *   interpreter's profile, the collector itself under 3%.
  *
