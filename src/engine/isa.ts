@@ -20,7 +20,8 @@
  * - `t` a branch target: an absolute index into the code;
  * - `T` a jump table: a count `n`, then `n + 1` targets (the last is the default);
  * - `v` a SIMD sub-opcode (`0xFD n` → `n`), which the generic `V128*` instructions pass on to
- *   `simd.ts` / `simd_mem.ts`, so that v128 takes only a few cases of the executor's `switch`.
+ *   `simd.ts` / `simd_mem.ts`, so that the less common v128 operations take only a few cases of
+ *   the executor's `switch` (the common ones have rows of their own).
  *
  * A row's `run` is a template of JavaScript statements over the executor's state (`s32`, `f32`,
  * `f64` views of the value stack, `fp`, `pc`, `code`, `mview`, `memLen`, `globals`, `inst`,

@@ -7,7 +7,9 @@
  * again only when `s` is a different array, e.g. after the value stack grew), so no operation
  * allocates.
  *
- * The executor sees only a few generic instructions; each function below takes the Wasm
+ * The common operations (bitwise, integer add/sub/mul and shifts, float arithmetic, min/max)
+ * have instructions of their own, which call their own small function here (`i32x4Add`, ...).
+ * The others go through a few generic instructions; each generic function below takes the Wasm
  * sub-opcode (`0xFD n` → `n`) and switches on it:
  * - `simdUnary(op, s, d, a)`: one operand, one result: v128 → v128, the splats (a scalar → v128)
  *   and the tests (any_true, all_true, bitmask: v128 → i32);
