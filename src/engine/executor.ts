@@ -179,6 +179,7 @@ import {
   i32x4ShrU,
   i32x4Sub,
   i8x16Add,
+  i8x16Eq,
   i8x16Shl,
   i8x16ShrU,
   i8x16Sub,
@@ -190,8 +191,10 @@ import {
   simdUnary,
   v128And,
   v128Andnot,
+  v128AnyTrue,
   v128Not,
   v128Or,
+  v128Splat32,
   v128Xor,
 } from "./simd.ts";
 import { simdLoad, simdLoadLane, simdStore, simdStoreLane, v128Load } from "./simd_mem.ts";
@@ -2234,7 +2237,24 @@ export function run(
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 283: // I8x16Add
+      case 283: // V128Splat32
+        v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 284: // V128AnyTrue
+        v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 285: // I8x16Eq
+        i8x16Eq(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 286: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2243,7 +2263,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 284: // I8x16Sub
+      case 287: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2252,7 +2272,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 285: // I16x8Add
+      case 288: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2261,7 +2281,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 286: // I16x8Sub
+      case 289: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2270,7 +2290,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 287: // I16x8Mul
+      case 290: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2279,7 +2299,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 288: // I32x4Add
+      case 291: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2288,7 +2308,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 289: // I32x4Sub
+      case 292: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2297,7 +2317,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 290: // I32x4Mul
+      case 293: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2306,7 +2326,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 291: // I8x16Shl
+      case 294: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2315,7 +2335,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 292: // I8x16ShrU
+      case 295: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2324,7 +2344,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 293: // I16x8Shl
+      case 296: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2333,7 +2353,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 294: // I16x8ShrS
+      case 297: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2342,7 +2362,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 295: // I16x8ShrU
+      case 298: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2351,7 +2371,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 296: // I32x4Shl
+      case 299: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2360,7 +2380,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 297: // I32x4ShrS
+      case 300: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2369,7 +2389,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 298: // I32x4ShrU
+      case 301: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2378,7 +2398,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 299: // F32x4Add
+      case 302: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2387,7 +2407,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 300: // F32x4Sub
+      case 303: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2396,7 +2416,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 301: // F32x4Mul
+      case 304: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2405,7 +2425,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 302: // F32x4Div
+      case 305: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2414,7 +2434,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 303: // F32x4Min
+      case 306: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2423,7 +2443,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 304: // F32x4Max
+      case 307: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2432,7 +2452,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // F64x2Add
+      case 308: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2441,7 +2461,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 306: // F64x2Sub
+      case 309: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2450,7 +2470,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 307: // F64x2Mul
+      case 310: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2459,7 +2479,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // F64x2Div
+      case 311: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2468,12 +2488,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // V128ExtractLane32
+      case 312: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 310: // V128Unary
+      case 313: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2482,7 +2502,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // V128Binary
+      case 314: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2492,7 +2512,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 312: // V128Ternary
+      case 315: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2503,7 +2523,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 313: // V128ExtractLane
+      case 316: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2513,7 +2533,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 314: // V128ReplaceLane
+      case 317: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2524,7 +2544,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 315: // V128Shuffle
+      case 318: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2537,7 +2557,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 316: // V128Load
+      case 319: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2548,7 +2568,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 317: // V128Store
+      case 320: // V128Store
         simdStore(
           s32,
           mview,
@@ -2558,7 +2578,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // V128LoadLane
+      case 321: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2571,7 +2591,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 319: // V128StoreLane
+      case 322: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2583,7 +2603,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 320: { // Throw
+      case 323: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2608,7 +2628,7 @@ export function run(
         }
         break;
       }
-      case 321: { // ThrowRef
+      case 324: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2630,7 +2650,7 @@ export function run(
         }
         break;
       }
-      case 322: // AtomicLoad
+      case 325: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2641,7 +2661,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 323: // AtomicStore
+      case 326: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -2652,7 +2672,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 324: // AtomicRmw
+      case 327: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -2664,7 +2684,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 325: // AtomicCmpxchg
+      case 328: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -2677,7 +2697,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 326: // AtomicWait
+      case 329: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -2689,7 +2709,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 327: // AtomicNotify
+      case 330: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -2697,13 +2717,13 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 328: { // Index64
+      case 331: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 329: { // SizeToI64
+      case 332: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2711,7 +2731,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 330: // LoadMem
+      case 333: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2722,7 +2742,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 331: // StoreMem
+      case 334: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -2733,11 +2753,11 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 332: // MemorySizeMem
+      case 335: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 333: { // MemoryGrowMem
+      case 336: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2757,7 +2777,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 334: // MemoryFillMem
+      case 337: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -2773,7 +2793,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 335: // MemoryCopyMem
+      case 338: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -2790,7 +2810,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 336: // MemoryInitMem
+      case 339: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -2808,7 +2828,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 337: // V128LoadMem
+      case 340: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2819,7 +2839,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 338: // V128StoreMem
+      case 341: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -2829,7 +2849,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 339: // V128LoadLaneMem
+      case 342: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2842,7 +2862,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 340: // V128StoreLaneMem
+      case 343: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

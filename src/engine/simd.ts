@@ -210,6 +210,36 @@ export function v128Not(s: Int32Array, d: number, a: number): void {
   s[d + 3] = ~s[a + 3];
 }
 
+/** `i32x4.splat` and `f32x4.splat` (the bits of the scalar at `a` in every lane) */
+export function v128Splat32(s: Int32Array, d: number, a: number): void {
+  const w = s[a];
+  s[d] = w;
+  s[d + 1] = w;
+  s[d + 2] = w;
+  s[d + 3] = w;
+}
+
+/** `v128.any_true` (an i32 result) */
+export function v128AnyTrue(s: Int32Array, d: number, a: number): void {
+  s[d] = (s[a] | s[a + 1] | s[a + 2] | s[a + 3]) !== 0 ? 1 : 0;
+}
+
+/** 0xff in each byte of words `x` and `y` that is equal, 0 in the others. */
+function eqBytes(x: number, y: number): number {
+  const t = x ^ y;
+  // The top bit of each byte of t that is not 0 (the low 7 bits' sum carries into it).
+  const nonzero = (((t & 0x7f7f7f7f) + 0x7f7f7f7f) | t) & -0x7f7f7f80;
+  return ~((nonzero >>> 7) * 0xff);
+}
+
+/** `i8x16.eq` */
+export function i8x16Eq(s: Int32Array, d: number, a: number, b: number): void {
+  s[d] = eqBytes(s[a], s[b]);
+  s[d + 1] = eqBytes(s[a + 1], s[b + 1]);
+  s[d + 2] = eqBytes(s[a + 2], s[b + 2]);
+  s[d + 3] = eqBytes(s[a + 3], s[b + 3]);
+}
+
 /** The lane-wise sum of words `x` and `y`; `low` masks each lane's bits but the top one. */
 function addLanes(x: number, y: number, low: number): number {
   return ((x & low) + (y & low)) ^ ((x ^ y) & ~low);
@@ -482,15 +512,8 @@ export function simdUnary(op: number, s: Int32Array, d: number, a: number): void
       return;
     }
     case 0x11: // i32x4.splat
-    case 0x13: { // f32x4.splat
-      const w = s[a];
-      s[d] =
-        s[d + 1] =
-        s[d + 2] =
-        s[d + 3] =
-          w;
-      return;
-    }
+    case 0x13: // f32x4.splat
+      return v128Splat32(s, d, a);
     case 0x12: // i64x2.splat
     case 0x14: { // f64x2.splat
       const lo = s[a], hi = s[a + 1];
@@ -500,8 +523,7 @@ export function simdUnary(op: number, s: Int32Array, d: number, a: number): void
     }
     // Tests (i32 results)
     case 0x53: // v128.any_true
-      s[d] = (s[a] | s[a + 1] | s[a + 2] | s[a + 3]) !== 0 ? 1 : 0;
-      return;
+      return v128AnyTrue(s, d, a);
     case 0x63: { // i8x16.all_true
       let r = 1;
       for (let i = 0; i < 16; i++) if (U8[a4 + i] === 0) r = 0;
@@ -796,8 +818,7 @@ export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: n
       return v128Xor(s, d, a, b);
     // i8x16 compares
     case 0x23: // i8x16.eq
-      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] === I8[b4 + i] ? -1 : 0;
-      return;
+      return i8x16Eq(s, d, a, b);
     case 0x24: // i8x16.ne
       for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] !== I8[b4 + i] ? -1 : 0;
       return;
