@@ -232,6 +232,29 @@ function eqBytes(x: number, y: number): number {
   return ~((nonzero >>> 7) * 0xff);
 }
 
+/**
+ * The top bit of each lane (of the lanes whose top bits `high` marks) of words `x` and `y`
+ * where `x >= y` as unsigned numbers: the top bits decide where they differ, else the sum of
+ * the other bits (which cannot borrow out of the lane) does.
+ */
+function geLanesU(x: number, y: number, high: number): number {
+  return ((x & ~y) | (~(x ^ y) & ((x | high) - (y & ~high)))) & high;
+}
+
+/** 0xff in each byte where `x >= y` as unsigned bytes (`signed`: as signed ones), else 0. */
+function geBytes(x: number, y: number, signed: boolean): number {
+  const h = -0x7f7f7f80; // 0x80808080
+  const top = signed ? geLanesU(x ^ h, y ^ h, h) : geLanesU(x, y, h);
+  return (top >>> 7) * 0xff;
+}
+
+/** 0xffff in each halfword where `x >= y` as unsigned halfwords (`signed`: signed), else 0. */
+function geHalves(x: number, y: number, signed: boolean): number {
+  const h = -0x7fff8000; // 0x80008000
+  const top = signed ? geLanesU(x ^ h, y ^ h, h) : geLanesU(x, y, h);
+  return (top >>> 15) * 0xffff;
+}
+
 /** `i8x16.eq` */
 export function i8x16Eq(s: Int32Array, d: number, a: number, b: number): void {
   s[d] = eqBytes(s[a], s[b]);
@@ -820,31 +843,32 @@ export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: n
     case 0x23: // i8x16.eq
       return i8x16Eq(s, d, a, b);
     case 0x24: // i8x16.ne
-      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] !== I8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~eqBytes(s[a + i], s[b + i]);
       return;
+    // The orders, word by word: x < y is not x >= y; x > y is not y >= x; x <= y is y >= x.
     case 0x25: // i8x16.lt_s
-      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] < I8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geBytes(s[a + i], s[b + i], true);
       return;
     case 0x26: // i8x16.lt_u
-      for (let i = 0; i < 16; i++) I8[d4 + i] = U8[a4 + i] < U8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geBytes(s[a + i], s[b + i], false);
       return;
     case 0x27: // i8x16.gt_s
-      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] > I8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geBytes(s[b + i], s[a + i], true);
       return;
     case 0x28: // i8x16.gt_u
-      for (let i = 0; i < 16; i++) I8[d4 + i] = U8[a4 + i] > U8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geBytes(s[b + i], s[a + i], false);
       return;
     case 0x29: // i8x16.le_s
-      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] <= I8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geBytes(s[b + i], s[a + i], true);
       return;
     case 0x2a: // i8x16.le_u
-      for (let i = 0; i < 16; i++) I8[d4 + i] = U8[a4 + i] <= U8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geBytes(s[b + i], s[a + i], false);
       return;
     case 0x2b: // i8x16.ge_s
-      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] >= I8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geBytes(s[a + i], s[b + i], true);
       return;
     case 0x2c: // i8x16.ge_u
-      for (let i = 0; i < 16; i++) I8[d4 + i] = U8[a4 + i] >= U8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geBytes(s[a + i], s[b + i], false);
       return;
     // i16x8 compares
     case 0x2d: // i16x8.eq
@@ -854,28 +878,28 @@ export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: n
       for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] !== I16[b2 + i] ? -1 : 0;
       return;
     case 0x2f: // i16x8.lt_s
-      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] < I16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geHalves(s[a + i], s[b + i], true);
       return;
     case 0x30: // i16x8.lt_u
-      for (let i = 0; i < 8; i++) I16[d2 + i] = U16[a2 + i] < U16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geHalves(s[a + i], s[b + i], false);
       return;
     case 0x31: // i16x8.gt_s
-      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] > I16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geHalves(s[b + i], s[a + i], true);
       return;
     case 0x32: // i16x8.gt_u
-      for (let i = 0; i < 8; i++) I16[d2 + i] = U16[a2 + i] > U16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geHalves(s[b + i], s[a + i], false);
       return;
     case 0x33: // i16x8.le_s
-      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] <= I16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geHalves(s[b + i], s[a + i], true);
       return;
     case 0x34: // i16x8.le_u
-      for (let i = 0; i < 8; i++) I16[d2 + i] = U16[a2 + i] <= U16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geHalves(s[b + i], s[a + i], false);
       return;
     case 0x35: // i16x8.ge_s
-      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] >= I16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geHalves(s[a + i], s[b + i], true);
       return;
     case 0x36: // i16x8.ge_u
-      for (let i = 0; i < 8; i++) I16[d2 + i] = U16[a2 + i] >= U16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geHalves(s[a + i], s[b + i], false);
       return;
     // i32x4 compares
     case 0x37: // i32x4.eq
