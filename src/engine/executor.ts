@@ -203,6 +203,7 @@ import {
   i32x4ShrU,
   i32x4Sub,
   i8x16Add,
+  i8x16Eq,
   i8x16Shl,
   i8x16ShrU,
   i8x16Sub,
@@ -214,8 +215,10 @@ import {
   simdUnary,
   v128And,
   v128Andnot,
+  v128AnyTrue,
   v128Not,
   v128Or,
+  v128Splat32,
   v128Xor,
 } from "./simd.ts";
 import { simdLoad, simdLoadLane, simdStore, simdStoreLane, v128Load } from "./simd_mem.ts";
@@ -2640,7 +2643,24 @@ export function run(
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 287: // I8x16Add
+      case 287: // V128Splat32
+        v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 288: // V128AnyTrue
+        v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 289: // I8x16Eq
+        i8x16Eq(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 290: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2649,7 +2669,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 288: // I8x16Sub
+      case 291: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2658,7 +2678,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 289: // I16x8Add
+      case 292: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2667,7 +2687,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 290: // I16x8Sub
+      case 293: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2676,7 +2696,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 291: // I16x8Mul
+      case 294: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2685,7 +2705,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 292: // I32x4Add
+      case 295: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2694,7 +2714,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 293: // I32x4Sub
+      case 296: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2703,7 +2723,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 294: // I32x4Mul
+      case 297: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2712,7 +2732,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 295: // I8x16Shl
+      case 298: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2721,7 +2741,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 296: // I8x16ShrU
+      case 299: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2730,7 +2750,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 297: // I16x8Shl
+      case 300: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2739,7 +2759,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 298: // I16x8ShrS
+      case 301: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2748,7 +2768,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 299: // I16x8ShrU
+      case 302: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2757,7 +2777,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 300: // I32x4Shl
+      case 303: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2766,7 +2786,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 301: // I32x4ShrS
+      case 304: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2775,7 +2795,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 302: // I32x4ShrU
+      case 305: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2784,7 +2804,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 303: // F32x4Add
+      case 306: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2793,7 +2813,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 304: // F32x4Sub
+      case 307: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2802,7 +2822,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // F32x4Mul
+      case 308: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2811,7 +2831,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 306: // F32x4Div
+      case 309: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2820,7 +2840,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 307: // F32x4Min
+      case 310: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2829,7 +2849,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // F32x4Max
+      case 311: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2838,7 +2858,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // F64x2Add
+      case 312: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2847,7 +2867,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // F64x2Sub
+      case 313: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2856,7 +2876,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // F64x2Mul
+      case 314: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2865,7 +2885,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: // F64x2Div
+      case 315: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2874,12 +2894,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 313: // V128ExtractLane32
+      case 316: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 314: // V128Unary
+      case 317: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2888,7 +2908,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // V128Binary
+      case 318: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2898,7 +2918,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 316: // V128Ternary
+      case 319: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2909,7 +2929,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 317: // V128ExtractLane
+      case 320: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2919,7 +2939,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 318: // V128ReplaceLane
+      case 321: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2930,7 +2950,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 319: // V128Shuffle
+      case 322: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2943,7 +2963,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 320: // V128Load
+      case 323: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2954,7 +2974,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 321: // V128Store
+      case 324: // V128Store
         simdStore(
           s32,
           mview,
@@ -2964,7 +2984,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // V128LoadLane
+      case 325: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2977,7 +2997,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 323: // V128StoreLane
+      case 326: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2989,7 +3009,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 324: { // Throw
+      case 327: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3014,7 +3034,7 @@ export function run(
         }
         break;
       }
-      case 325: { // ThrowRef
+      case 328: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3036,7 +3056,7 @@ export function run(
         }
         break;
       }
-      case 326: // StructNew
+      case 329: // StructNew
         if (
           !structNew(
             store,
@@ -3052,7 +3072,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 327: // StructNewDefault
+      case 330: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3067,7 +3087,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 328: // StructGet
+      case 331: // StructGet
         structGet(
           store,
           s32,
@@ -3078,7 +3098,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 329: // StructSet
+      case 332: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3089,7 +3109,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 330: // ArrayNew
+      case 333: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3106,7 +3126,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 331: // ArrayNewDefault
+      case 334: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3122,7 +3142,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 332: // ArrayNewFixed
+      case 335: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3139,7 +3159,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 333: // ArrayNewData
+      case 336: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3158,7 +3178,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 334: // ArrayNewElem
+      case 337: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3177,7 +3197,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 335: // ArrayGet
+      case 338: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3188,7 +3208,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 336: // ArraySet
+      case 339: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3198,11 +3218,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // ArrayLen
+      case 340: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 338: // ArrayFill
+      case 341: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3219,7 +3239,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 339: // ArrayCopy
+      case 342: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3236,7 +3256,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 340: // ArrayInitData
+      case 343: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3254,7 +3274,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 341: // ArrayInitElem
+      case 344: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3272,25 +3292,25 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 342: // RefI31
+      case 345: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 343: { // I31GetS
+      case 346: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 344: { // I31GetU
+      case 347: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 345: // RefTest
+      case 348: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3299,7 +3319,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 346: // RefCast
+      case 349: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3308,7 +3328,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 347: { // BrOnCast
+      case 350: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3326,7 +3346,7 @@ export function run(
         }
         break;
       }
-      case 348: { // BrOnCastFail
+      case 351: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3344,7 +3364,7 @@ export function run(
         }
         break;
       }
-      case 349: // AtomicLoad
+      case 352: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3355,7 +3375,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 350: // AtomicStore
+      case 353: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3366,7 +3386,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 351: // AtomicRmw
+      case 354: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3378,7 +3398,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 352: // AtomicCmpxchg
+      case 355: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3391,7 +3411,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 353: // AtomicWait
+      case 356: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3403,7 +3423,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 354: // AtomicNotify
+      case 357: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3411,13 +3431,13 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 355: { // Index64
+      case 358: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 356: { // SizeToI64
+      case 359: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3425,7 +3445,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 357: // LoadMem
+      case 360: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3436,7 +3456,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 358: // StoreMem
+      case 361: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3447,11 +3467,11 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 359: // MemorySizeMem
+      case 362: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 360: { // MemoryGrowMem
+      case 363: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3471,7 +3491,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 361: // MemoryFillMem
+      case 364: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3487,7 +3507,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 362: // MemoryCopyMem
+      case 365: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3504,7 +3524,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 363: // MemoryInitMem
+      case 366: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3522,7 +3542,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 364: // V128LoadMem
+      case 367: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3533,7 +3553,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 365: // V128StoreMem
+      case 368: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3543,7 +3563,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 366: // V128LoadLaneMem
+      case 369: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3556,7 +3576,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 367: // V128StoreLaneMem
+      case 370: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -20,7 +20,8 @@
  * - `t` a branch target: an absolute index into the code;
  * - `T` a jump table: a count `n`, then `n + 1` targets (the last is the default);
  * - `v` a SIMD sub-opcode (`0xFD n` → `n`), which the generic `V128*` instructions pass on to
- *   `simd.ts` / `simd_mem.ts`, so that v128 takes only a few cases of the executor's `switch`.
+ *   `simd.ts` / `simd_mem.ts`, so that the less common v128 operations take only a few cases of
+ *   the executor's `switch` (the common ones have rows of their own).
  *
  * A row's `run` is a template of JavaScript statements over the executor's state (`s32`, `f32`,
  * `f64` views of the value stack, `fp`, `pc`, `code`, `mview`, `memLen`, `globals`, `inst`,
@@ -804,6 +805,9 @@ const ROWS = {
   V128Or: op("rrr", "v128Or(s32, $1, $2, $3);"),
   V128Xor: op("rrr", "v128Xor(s32, $1, $2, $3);"),
   V128Not: op("rr", "v128Not(s32, $1, $2);"),
+  V128Splat32: op("rr", "v128Splat32(s32, $1, $2);"),
+  V128AnyTrue: op("rr", "v128AnyTrue(s32, $1, $2);"),
+  I8x16Eq: op("rrr", "i8x16Eq(s32, $1, $2, $3);"),
   I8x16Add: op("rrr", "i8x16Add(s32, $1, $2, $3);"),
   I8x16Sub: op("rrr", "i8x16Sub(s32, $1, $2, $3);"),
   I16x8Add: op("rrr", "i16x8Add(s32, $1, $2, $3);"),

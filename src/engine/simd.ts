@@ -7,7 +7,9 @@
  * again only when `s` is a different array, e.g. after the value stack grew), so no operation
  * allocates.
  *
- * The executor sees only a few generic instructions; each function below takes the Wasm
+ * The common operations (bitwise, integer add/sub/mul and shifts, float arithmetic, min/max)
+ * have instructions of their own, which call their own small function here (`i32x4Add`, ...).
+ * The others go through a few generic instructions; each generic function below takes the Wasm
  * sub-opcode (`0xFD n` → `n`) and switches on it:
  * - `simdUnary(op, s, d, a)`: one operand, one result: v128 → v128, the splats (a scalar → v128)
  *   and the tests (any_true, all_true, bitmask: v128 → i32);
@@ -206,6 +208,59 @@ export function v128Not(s: Int32Array, d: number, a: number): void {
   s[d + 1] = ~s[a + 1];
   s[d + 2] = ~s[a + 2];
   s[d + 3] = ~s[a + 3];
+}
+
+/** `i32x4.splat` and `f32x4.splat` (the bits of the scalar at `a` in every lane) */
+export function v128Splat32(s: Int32Array, d: number, a: number): void {
+  const w = s[a];
+  s[d] = w;
+  s[d + 1] = w;
+  s[d + 2] = w;
+  s[d + 3] = w;
+}
+
+/** `v128.any_true` (an i32 result) */
+export function v128AnyTrue(s: Int32Array, d: number, a: number): void {
+  s[d] = (s[a] | s[a + 1] | s[a + 2] | s[a + 3]) !== 0 ? 1 : 0;
+}
+
+/** 0xff in each byte of words `x` and `y` that is equal, 0 in the others. */
+function eqBytes(x: number, y: number): number {
+  const t = x ^ y;
+  // The top bit of each byte of t that is not 0 (the low 7 bits' sum carries into it).
+  const nonzero = (((t & 0x7f7f7f7f) + 0x7f7f7f7f) | t) & -0x7f7f7f80;
+  return ~((nonzero >>> 7) * 0xff);
+}
+
+/**
+ * The top bit of each lane (of the lanes whose top bits `high` marks) of words `x` and `y`
+ * where `x >= y` as unsigned numbers: the top bits decide where they differ, else the sum of
+ * the other bits (which cannot borrow out of the lane) does.
+ */
+function geLanesU(x: number, y: number, high: number): number {
+  return ((x & ~y) | (~(x ^ y) & ((x | high) - (y & ~high)))) & high;
+}
+
+/** 0xff in each byte where `x >= y` as unsigned bytes (`signed`: as signed ones), else 0. */
+function geBytes(x: number, y: number, signed: boolean): number {
+  const h = -0x7f7f7f80; // 0x80808080
+  const top = signed ? geLanesU(x ^ h, y ^ h, h) : geLanesU(x, y, h);
+  return (top >>> 7) * 0xff;
+}
+
+/** 0xffff in each halfword where `x >= y` as unsigned halfwords (`signed`: signed), else 0. */
+function geHalves(x: number, y: number, signed: boolean): number {
+  const h = -0x7fff8000; // 0x80008000
+  const top = signed ? geLanesU(x ^ h, y ^ h, h) : geLanesU(x, y, h);
+  return (top >>> 15) * 0xffff;
+}
+
+/** `i8x16.eq` */
+export function i8x16Eq(s: Int32Array, d: number, a: number, b: number): void {
+  s[d] = eqBytes(s[a], s[b]);
+  s[d + 1] = eqBytes(s[a + 1], s[b + 1]);
+  s[d + 2] = eqBytes(s[a + 2], s[b + 2]);
+  s[d + 3] = eqBytes(s[a + 3], s[b + 3]);
 }
 
 /** The lane-wise sum of words `x` and `y`; `low` masks each lane's bits but the top one. */
@@ -480,15 +535,8 @@ export function simdUnary(op: number, s: Int32Array, d: number, a: number): void
       return;
     }
     case 0x11: // i32x4.splat
-    case 0x13: { // f32x4.splat
-      const w = s[a];
-      s[d] =
-        s[d + 1] =
-        s[d + 2] =
-        s[d + 3] =
-          w;
-      return;
-    }
+    case 0x13: // f32x4.splat
+      return v128Splat32(s, d, a);
     case 0x12: // i64x2.splat
     case 0x14: { // f64x2.splat
       const lo = s[a], hi = s[a + 1];
@@ -498,8 +546,7 @@ export function simdUnary(op: number, s: Int32Array, d: number, a: number): void
     }
     // Tests (i32 results)
     case 0x53: // v128.any_true
-      s[d] = (s[a] | s[a + 1] | s[a + 2] | s[a + 3]) !== 0 ? 1 : 0;
-      return;
+      return v128AnyTrue(s, d, a);
     case 0x63: { // i8x16.all_true
       let r = 1;
       for (let i = 0; i < 16; i++) if (U8[a4 + i] === 0) r = 0;
@@ -794,34 +841,34 @@ export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: n
       return v128Xor(s, d, a, b);
     // i8x16 compares
     case 0x23: // i8x16.eq
-      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] === I8[b4 + i] ? -1 : 0;
-      return;
+      return i8x16Eq(s, d, a, b);
     case 0x24: // i8x16.ne
-      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] !== I8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~eqBytes(s[a + i], s[b + i]);
       return;
+    // The orders, word by word: x < y is not x >= y; x > y is not y >= x; x <= y is y >= x.
     case 0x25: // i8x16.lt_s
-      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] < I8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geBytes(s[a + i], s[b + i], true);
       return;
     case 0x26: // i8x16.lt_u
-      for (let i = 0; i < 16; i++) I8[d4 + i] = U8[a4 + i] < U8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geBytes(s[a + i], s[b + i], false);
       return;
     case 0x27: // i8x16.gt_s
-      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] > I8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geBytes(s[b + i], s[a + i], true);
       return;
     case 0x28: // i8x16.gt_u
-      for (let i = 0; i < 16; i++) I8[d4 + i] = U8[a4 + i] > U8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geBytes(s[b + i], s[a + i], false);
       return;
     case 0x29: // i8x16.le_s
-      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] <= I8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geBytes(s[b + i], s[a + i], true);
       return;
     case 0x2a: // i8x16.le_u
-      for (let i = 0; i < 16; i++) I8[d4 + i] = U8[a4 + i] <= U8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geBytes(s[b + i], s[a + i], false);
       return;
     case 0x2b: // i8x16.ge_s
-      for (let i = 0; i < 16; i++) I8[d4 + i] = I8[a4 + i] >= I8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geBytes(s[a + i], s[b + i], true);
       return;
     case 0x2c: // i8x16.ge_u
-      for (let i = 0; i < 16; i++) I8[d4 + i] = U8[a4 + i] >= U8[b4 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geBytes(s[a + i], s[b + i], false);
       return;
     // i16x8 compares
     case 0x2d: // i16x8.eq
@@ -831,28 +878,28 @@ export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: n
       for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] !== I16[b2 + i] ? -1 : 0;
       return;
     case 0x2f: // i16x8.lt_s
-      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] < I16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geHalves(s[a + i], s[b + i], true);
       return;
     case 0x30: // i16x8.lt_u
-      for (let i = 0; i < 8; i++) I16[d2 + i] = U16[a2 + i] < U16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geHalves(s[a + i], s[b + i], false);
       return;
     case 0x31: // i16x8.gt_s
-      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] > I16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geHalves(s[b + i], s[a + i], true);
       return;
     case 0x32: // i16x8.gt_u
-      for (let i = 0; i < 8; i++) I16[d2 + i] = U16[a2 + i] > U16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = ~geHalves(s[b + i], s[a + i], false);
       return;
     case 0x33: // i16x8.le_s
-      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] <= I16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geHalves(s[b + i], s[a + i], true);
       return;
     case 0x34: // i16x8.le_u
-      for (let i = 0; i < 8; i++) I16[d2 + i] = U16[a2 + i] <= U16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geHalves(s[b + i], s[a + i], false);
       return;
     case 0x35: // i16x8.ge_s
-      for (let i = 0; i < 8; i++) I16[d2 + i] = I16[a2 + i] >= I16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geHalves(s[a + i], s[b + i], true);
       return;
     case 0x36: // i16x8.ge_u
-      for (let i = 0; i < 8; i++) I16[d2 + i] = U16[a2 + i] >= U16[b2 + i] ? -1 : 0;
+      for (let i = 0; i < 4; i++) s[d + i] = geHalves(s[a + i], s[b + i], false);
       return;
     // i32x4 compares
     case 0x37: // i32x4.eq

@@ -20,8 +20,10 @@
  *
  * Moves are two words (enough for every scalar); the stack knows which entries are v128s and
  * moves those with the four-word `Copy128` / `Select128` / `GlobalGet128` / `GlobalSet128`
- * (a v128 result returns through `Copy128` to slot 0, then `Return`). SIMD operators become a few
- * generic `V128*` instructions carrying the Wasm sub-opcode (`simd.ts`, `simd_mem.ts`).
+ * (a v128 result returns through `Copy128` to slot 0, then `Return`). The common SIMD operators
+ * have instructions of their own (`I32x4Add`, `V128LoadFull`; a `v128.load` of `base + constant`
+ * fuses the add: `V128LoadAt`); the others become a few generic `V128*` instructions carrying the
+ * Wasm sub-opcode (`simd.ts`, `simd_mem.ts`).
  *
  * Code after `br`, `br_table`, `return` and `unreachable` is skipped up to the matching `else` or
  * `end`. The input must be valid: the translator trusts the validator and checks nothing.

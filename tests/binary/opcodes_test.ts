@@ -86,9 +86,23 @@ Deno.test("opcodes: translation rules name engine instructions of the right shap
         assert.equal(shapeOf(t.instr!), "ror", row.name);
         assert.match(shapeOf(t.imm!), /^ro[iw]$/, row.name);
         break;
-      case TranslateKind.Simd:
-        assert.match(t.instr!, /^V128/, row.name);
+      case TranslateKind.Simd: {
+        const shape = shapeOf(t.instr!);
+        if (shape.includes("v") || ["V128Const", "V128Shuffle", "V128Store"].includes(t.instr!)) {
+          assert.match(t.instr!, /^V128/, row.name);
+        } else {
+          // A specialised instruction (`I32x4Add`): its generic form's shape without the
+          // sub-opcode, `dst operands...` (a load's address and offset, a lane's index).
+          const expected = row.imm === Imm.MemArg
+            ? "rro"
+            : row.imm === Imm.Lane
+            ? "rri"
+            : "r".repeat(1 + params);
+          assert.equal(shape, expected, row.name);
+          assert.equal(results, 1, row.name);
+        }
         break;
+      }
       case TranslateKind.Atomic: {
         // `op dst? sub memory addr offset operands...`: the memory index, the address, then the
         // other operands.
