@@ -116,6 +116,7 @@ import {
   i64TruncSatF64U,
   i64Xor,
   i64XorImm,
+  i64XorRotlImm,
   i64XorShrUImm,
 } from "../core/num/mod.ts";
 import {
@@ -1786,11 +1787,22 @@ export function run(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
           (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
         );
-        pc = (pc + 4) | 0;
+        pc = (pc + 5) | 0;
         break;
-      case 168: // I64Add128
+      case 168: // I64XorRotlImm
+        i64XorRotlImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 169: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1802,7 +1814,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 169: // I64Sub128
+      case 170: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1814,7 +1826,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 170: // I64MulWideS
+      case 171: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1824,7 +1836,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 171: // I64MulWideU
+      case 172: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1834,202 +1846,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 172: // F32Eq
+      case 173: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 173: // F32Ne
+      case 174: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 174: // F32Lt
+      case 175: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 175: // F32Gt
+      case 176: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 176: // F32Le
+      case 177: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 177: // F32Ge
+      case 178: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 178: // F32Abs
+      case 179: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 179: // F32Neg
+      case 180: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 180: // F32Ceil
+      case 181: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 181: // F32Floor
+      case 182: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 182: // F32Trunc
+      case 183: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 183: // F32Nearest
+      case 184: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 184: // F32Sqrt
+      case 185: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 185: // F32Add
+      case 186: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 186: // F32Sub
+      case 187: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 187: // F32Mul
+      case 188: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 188: // F32Div
+      case 189: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 189: // F32Min
+      case 190: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 190: // F32Max
+      case 191: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 191: // F32Copysign
+      case 192: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 192: // F64Eq
+      case 193: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 193: // F64Ne
+      case 194: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 194: // F64Lt
+      case 195: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 195: // F64Gt
+      case 196: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 196: // F64Le
+      case 197: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 197: // F64Ge
+      case 198: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 198: // F64Abs
+      case 199: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 199: // F64Neg
+      case 200: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 200: // F64Ceil
+      case 201: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 201: // F64Floor
+      case 202: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 202: // F64Trunc
+      case 203: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 203: // F64Nearest
+      case 204: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 204: // F64Sqrt
+      case 205: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 205: // F64Add
+      case 206: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 206: // F64Sub
+      case 207: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 207: // F64Mul
+      case 208: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 208: // F64Div
+      case 209: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 209: // F64Min
+      case 210: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 210: // F64Max
+      case 211: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 211: // F64Copysign
+      case 212: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2038,118 +2050,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 212: // I32TruncF32S
+      case 213: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 213: // I32TruncF32U
+      case 214: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 214: // I32TruncF64S
+      case 215: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 215: // I32TruncF64U
+      case 216: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 216: // I64TruncF32S
+      case 217: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 217: // I64TruncF32U
+      case 218: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 218: // I64TruncF64S
+      case 219: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 219: // I64TruncF64U
+      case 220: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 220: // F32ConvertI32S
+      case 221: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 221: // F32ConvertI32U
+      case 222: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 222: // F32ConvertI64S
+      case 223: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 223: // F32ConvertI64U
+      case 224: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 224: // F32DemoteF64
+      case 225: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 225: // F64ConvertI32S
+      case 226: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 226: // F64ConvertI32U
+      case 227: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 227: // F64ConvertI64S
+      case 228: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 228: // F64ConvertI64U
+      case 229: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 229: // F64PromoteF32
+      case 230: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 230: // I32TruncSatF32S
+      case 231: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 231: // I32TruncSatF32U
+      case 232: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 232: // I32TruncSatF64S
+      case 233: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 233: // I32TruncSatF64U
+      case 234: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 234: // I64TruncSatF32S
+      case 235: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 235: // I64TruncSatF32U
+      case 236: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 236: // I64TruncSatF64S
+      case 237: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 237: // I64TruncSatF64U
+      case 238: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 238: { // I32Load
+      case 239: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 239: { // I64Load
+      case 240: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2158,35 +2170,35 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 240: { // I32Load8S
+      case 241: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 241: { // I32Load8U
+      case 242: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 242: { // I32Load16S
+      case 243: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 243: { // I32Load16U
+      case 244: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 244: { // I64Load8S
+      case 245: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2196,7 +2208,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 245: { // I64Load8U
+      case 246: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2205,7 +2217,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 246: { // I64Load16S
+      case 247: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2215,7 +2227,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 247: { // I64Load16U
+      case 248: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2224,7 +2236,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 248: { // I64Load32S
+      case 249: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2234,7 +2246,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 249: { // I64Load32U
+      case 250: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2243,14 +2255,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 250: { // I32Store
+      case 251: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 251: { // I64Store
+      case 252: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2259,42 +2271,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 252: { // I32Store8
+      case 253: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 253: { // I32Store16
+      case 254: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 254: { // I32StoreImm
+      case 255: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 255: { // I32Store8Imm
+      case 256: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I32Store16Imm
+      case 257: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 257: { // I64StoreImm
+      case 258: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2302,11 +2314,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 258: // MemorySize
+      case 259: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 259: { // MemoryGrow
+      case 260: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2318,7 +2330,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 260: // MemoryFill
+      case 261: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2334,7 +2346,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 261: // MemoryCopy
+      case 262: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2351,7 +2363,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 262: // MemoryInit
+      case 263: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2369,18 +2381,18 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 263: // DataDrop
+      case 264: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 264: // TableGet
+      case 265: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 265: // TableSet
+      case 266: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2388,11 +2400,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 266: // TableSize
+      case 267: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 267: { // TableGrow
+      case 268: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2408,7 +2420,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 268: // TableFill
+      case 269: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2424,7 +2436,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 269: // TableCopy
+      case 270: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2441,7 +2453,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 270: // TableInit
+      case 271: // TableInit
         if (
           !tableInit(
             inst,
@@ -2459,11 +2471,11 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 271: // ElemDrop
+      case 272: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 272: { // Copy128
+      case 273: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2472,7 +2484,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 273: { // Select128
+      case 274: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2484,7 +2496,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 274: { // GlobalGet128
+      case 275: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2494,7 +2506,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 275: { // GlobalSet128
+      case 276: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2504,7 +2516,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 276: { // V128Const
+      case 277: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2513,7 +2525,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 277: // V128Unary
+      case 278: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2522,7 +2534,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 278: // V128Binary
+      case 279: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2532,7 +2544,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 279: // V128Ternary
+      case 280: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2543,7 +2555,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 280: // V128ExtractLane
+      case 281: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2553,7 +2565,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 281: // V128ReplaceLane
+      case 282: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2564,7 +2576,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 282: // V128Shuffle
+      case 283: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2577,7 +2589,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 283: // V128Load
+      case 284: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2588,7 +2600,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 284: // V128Store
+      case 285: // V128Store
         simdStore(
           s32,
           mview,
@@ -2598,7 +2610,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 285: // V128LoadLane
+      case 286: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2611,7 +2623,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 286: // V128StoreLane
+      case 287: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2623,7 +2635,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 287: { // Throw
+      case 288: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2648,7 +2660,7 @@ export function run(
         }
         break;
       }
-      case 288: { // ThrowRef
+      case 289: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2670,7 +2682,7 @@ export function run(
         }
         break;
       }
-      case 289: // AtomicLoad
+      case 290: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2681,7 +2693,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 290: // AtomicStore
+      case 291: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -2692,7 +2704,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 291: // AtomicRmw
+      case 292: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -2704,7 +2716,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 292: // AtomicCmpxchg
+      case 293: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -2717,7 +2729,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 293: // AtomicWait
+      case 294: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -2729,7 +2741,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 294: // AtomicNotify
+      case 295: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -2737,13 +2749,13 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 295: { // Index64
+      case 296: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 296: { // SizeToI64
+      case 297: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2751,7 +2763,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 297: // LoadMem
+      case 298: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2762,7 +2774,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 298: // StoreMem
+      case 299: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -2773,11 +2785,11 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 299: // MemorySizeMem
+      case 300: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 300: { // MemoryGrowMem
+      case 301: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2797,7 +2809,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 301: // MemoryFillMem
+      case 302: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -2813,7 +2825,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 302: // MemoryCopyMem
+      case 303: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -2830,7 +2842,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 303: // MemoryInitMem
+      case 304: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -2848,7 +2860,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 304: // V128LoadMem
+      case 305: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2859,7 +2871,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 305: // V128StoreMem
+      case 306: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -2869,7 +2881,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 306: // V128LoadLaneMem
+      case 307: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2882,7 +2894,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 307: // V128StoreLaneMem
+      case 308: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

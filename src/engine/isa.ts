@@ -559,9 +559,11 @@ const ROWS = {
   I64ShrUImm: op("rri", "i64ShrUImm(s32, $1, $2, $3);"),
   I64RotlImm: op("rri", "i64RotlImm(s32, $1, $2, $3);"),
   I64RotrImm: op("rri", "i64RotrImm(s32, $1, $2, $3);"),
-  // `x ^ (x >>> k)`, the xorshift step of hash finalisers (splitmix64, xxHash64, murmur3):
-  // i64.shr_u by a constant whose result is xored with its own input (see the translator).
-  I64XorShrUImm: op("rri", "i64XorShrUImm(s32, $1, $2, $3);"),
+  // `x ^ (y >>> k)` and `x ^ rotl(y, k)`: an i64 shift or rotation by a constant whose result
+  // is xored with another value, as in hash finalisers (`h ^ (h >>> 33)`: splitmix64, xxHash64,
+  // murmur3) and SHA-2's sigma functions (`rotr(e, 14) ^ rotr(e, 18) ^ rotr(e, 41)`).
+  I64XorShrUImm: op("rrri", "i64XorShrUImm(s32, $1, $2, $3, $4);"),
+  I64XorRotlImm: op("rrri", "i64XorRotlImm(s32, $1, $2, $3, $4);"),
 
   // Wide arithmetic (two results, in consecutive slots)
   I64Add128: op("rrrrr", "i64Add128(s32, $1, $1 + SLOT_WORDS, $2, $3, $4, $5);"),

@@ -762,29 +762,39 @@ class FuncTranslator {
 
   /**
    * `i64.xor` of entries `pa` and `pa + 1` when one of them is the result of the instruction just
-   * emitted, `I64ShrUImm t, a, k`, and `a` is the slot the other reads: takes the shift back and
-   * emits `I64XorShrUImm dst, a, k`. Returns whether it did. Saves a dispatch per xorshift step
-   * (3 of 22 per iteration of `bench/i64.wat`, counted with `deno task bench --count`).
+   * emitted, `I64ShrUImm t, y, k` or `I64RotlImm` / `I64RotrImm t, y, k`, and the other is not a constant: takes
+   * the shift back and emits `I64XorShrUImm dst, x, y, k` (or `I64XorRotlImm`) with `x` the
+   * other's slot. Returns whether it did. Nothing was emitted since the shift, so `y` still holds
+   * what it read. Saves a dispatch per xorshift step (3 of 22 per iteration of `bench/i64.wat`)
+   * and 2 of 5 per SHA-2 sigma function (counted with `deno task bench --count`).
    */
   #xorShift(pa: number): boolean {
     const s = this.#stack;
     const code = this.#code;
     const pb = pa + 1;
-    // The shift is the last instruction and its result is one operand (either: clang puts it
-    // on the left, `(x >> k) ^ x`), still in its slot.
-    if (this.#lastEnd !== code.len || code.get(this.#lastStart) !== I.I64ShrUImm) return false;
+    if (this.#lastEnd !== code.len) return false;
+    const shift = code.get(this.#lastStart);
+    const fused = shift === I.I64ShrUImm
+      ? I.I64XorShrUImm
+      : shift === I.I64RotlImm || shift === I.I64RotrImm
+      ? I.I64XorRotlImm
+      : -1;
+    if (fused < 0) return false;
+    // The shift's result is either operand (clang puts it on the left, `(x >> k) ^ x`), still
+    // in its slot.
     const shifted = this.#lastPos;
     if ((shifted !== pa && shifted !== pb) || s.kind[shifted] !== TEMP) return false;
     const other = shifted === pa ? pb : pa;
-    const kind = s.kind[other];
-    if (kind === CONST) return false;
-    const src = code.get(this.#lastStart + 2);
-    if ((kind === LOCAL ? s.val[other]! * SLOT_WORDS : this.#slot(other)) !== src) return false;
-    const k = code.get(this.#lastStart + 3);
+    if (s.kind[other] === CONST) return false;
+    const y = code.get(this.#lastStart + 2);
+    let k = code.get(this.#lastStart + 3);
+    if (shift === I.I64RotrImm) k = (64 - k) & 63; // rotr by k = rotl by 64 - k
     code.truncate(this.#lastStart);
+    const x = this.#use(other);
     this.#pop(2);
-    this.#beginResult(I.I64XorShrUImm);
-    code.emit(src);
+    this.#beginResult(fused);
+    code.emit(x);
+    code.emit(y);
     code.emit(k);
     this.#endResult();
     return true;

@@ -49,27 +49,29 @@ Deno.test("constants become immediates; sub becomes add of the negation", () => 
   );
 });
 
-Deno.test("x ^ (x >>> k) on i64 is one instruction, only when the shift reads the xor's operand", () => {
+Deno.test("an i64 xor of a constant shift or rotation is one instruction", () => {
   assert.equal(
     code(`(param i64) (result i64) local.get 0 local.get 0 i64.const 33 i64.shr_u i64.xor`),
-    lines("0: I64XorShrUImm s1, s0, 33", "4: ReturnSlot s1"),
+    lines("0: I64XorShrUImm s1, s0, s0, 33", "5: ReturnSlot s1"),
   );
-  // The shift on the left, as clang writes it.
+  // The shift on the left, as clang writes it; another operand.
   assert.equal(
-    code(`(param i64) (result i64) local.get 0 i64.const 7 i64.shr_u local.get 0 i64.xor`),
-    lines("0: I64XorShrUImm s1, s0, 7", "4: ReturnSlot s1"),
+    code(`(param i64 i64) (result i64) local.get 0 i64.const 7 i64.shr_u local.get 1 i64.xor`),
+    lines("0: I64XorShrUImm s2, s1, s0, 7", "5: ReturnSlot s2"),
   );
-  // The shift of a temporary, xored with that temporary.
+  // A SHA-2 sigma: rotl(e, 50) ^ rotl(e, 46) ^ rotr(e, 41) in three instructions, not five.
   assert.equal(
-    code(`(param i64) (result i64) (local i64)
-      local.get 0 i64.const 3 i64.mul local.tee 1 local.get 1 i64.const 9 i64.shr_u i64.xor`),
-    lines("0: I64MulImm s1, s0, 3", "5: I64XorShrUImm s2, s1, 9", "9: ReturnSlot s2"),
+    code(`(param i64) (result i64)
+      local.get 0 i64.const 50 i64.rotl local.get 0 i64.const 46 i64.rotl i64.xor
+      local.get 0 i64.const 41 i64.rotr i64.xor`),
+    lines(
+      "0: I64RotlImm s1, s0, 50",
+      "4: I64XorRotlImm s1, s1, s0, 46",
+      "9: I64XorRotlImm s1, s1, s0, 23",
+      "14: ReturnSlot s1",
+    ),
   );
-  // Another operand, a shift that is not the last instruction, a signed shift: no fusion.
-  assert.equal(
-    code(`(param i64 i64) (result i64) local.get 1 local.get 0 i64.const 33 i64.shr_u i64.xor`),
-    lines("0: I64ShrUImm s3, s0, 33", "4: I64Xor s2, s1, s3", "8: ReturnSlot s2"),
-  );
+  // A shift that is not the last instruction, a signed shift, a constant operand: no fusion.
   assert.equal(
     code(`(param i64) (result i64) local.get 0 i64.const 7 i64.shr_u
       local.get 0 i64.const 1 i64.add i64.xor`),
@@ -83,6 +85,10 @@ Deno.test("x ^ (x >>> k) on i64 is one instruction, only when the shift reads th
   assert.equal(
     code(`(param i64) (result i64) local.get 0 local.get 0 i64.const 7 i64.shr_s i64.xor`),
     lines("0: I64ShrSImm s2, s0, 7", "4: I64Xor s1, s0, s2", "8: ReturnSlot s1"),
+  );
+  assert.equal(
+    code(`(param i64) (result i64) i64.const 5 local.get 0 i64.const 7 i64.shr_u i64.xor`),
+    lines("0: I64ShrUImm s2, s0, 7", "4: I64XorImm s1, s2, 5", "9: ReturnSlot s1"),
   );
 });
 
