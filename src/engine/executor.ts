@@ -2184,21 +2184,47 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 243: { // I32Load16S
+      case 243: { // I32LoadAddImm
+        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+          (code[(pc + 4) | 0] >>> 0);
+        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 244: { // I64LoadAddImm
+        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+          (code[(pc + 4) | 0] >>> 0);
+        if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = mview.getInt32(ea, true);
+        s32[d + 1] = mview.getInt32(ea + 4, true);
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 245: { // I32Load8UAddImm
+        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+          (code[(pc + 4) | 0] >>> 0);
+        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 246: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 244: { // I32Load16U
+      case 247: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 245: { // I64Load8S
+      case 248: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2208,7 +2234,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 246: { // I64Load8U
+      case 249: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2217,7 +2243,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 247: { // I64Load16S
+      case 250: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2227,7 +2253,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 248: { // I64Load16U
+      case 251: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2236,7 +2262,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 249: { // I64Load32S
+      case 252: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2246,7 +2272,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 250: { // I64Load32U
+      case 253: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2255,14 +2281,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 251: { // I32Store
+      case 254: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 252: { // I64Store
+      case 255: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2271,42 +2297,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 253: { // I32Store8
+      case 256: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 254: { // I32Store16
+      case 257: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 255: { // I32StoreImm
+      case 258: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I32Store8Imm
+      case 259: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 257: { // I32Store16Imm
+      case 260: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 258: { // I64StoreImm
+      case 261: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2314,11 +2340,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 259: // MemorySize
+      case 262: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 260: { // MemoryGrow
+      case 263: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2330,7 +2356,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 261: // MemoryFill
+      case 264: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2346,7 +2372,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 262: // MemoryCopy
+      case 265: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2363,7 +2389,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 263: // MemoryInit
+      case 266: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2381,18 +2407,18 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 264: // DataDrop
+      case 267: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 265: // TableGet
+      case 268: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 266: // TableSet
+      case 269: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2400,11 +2426,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 267: // TableSize
+      case 270: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 268: { // TableGrow
+      case 271: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2420,7 +2446,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 269: // TableFill
+      case 272: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2436,7 +2462,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 270: // TableCopy
+      case 273: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2453,7 +2479,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 271: // TableInit
+      case 274: // TableInit
         if (
           !tableInit(
             inst,
@@ -2471,11 +2497,11 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 272: // ElemDrop
+      case 275: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 273: { // Copy128
+      case 276: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2484,7 +2510,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 274: { // Select128
+      case 277: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2496,7 +2522,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 275: { // GlobalGet128
+      case 278: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2506,7 +2532,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 276: { // GlobalSet128
+      case 279: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2516,7 +2542,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 277: { // V128Const
+      case 280: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2525,7 +2551,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 278: // V128Unary
+      case 281: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2534,7 +2560,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 279: // V128Binary
+      case 282: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2544,7 +2570,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 280: // V128Ternary
+      case 283: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2555,7 +2581,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 281: // V128ExtractLane
+      case 284: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2565,7 +2591,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 282: // V128ReplaceLane
+      case 285: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2576,7 +2602,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 283: // V128Shuffle
+      case 286: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2589,7 +2615,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 284: // V128Load
+      case 287: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2600,7 +2626,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 285: // V128Store
+      case 288: // V128Store
         simdStore(
           s32,
           mview,
@@ -2610,7 +2636,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 286: // V128LoadLane
+      case 289: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2623,7 +2649,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 287: // V128StoreLane
+      case 290: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2635,7 +2661,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 288: { // Throw
+      case 291: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2660,7 +2686,7 @@ export function run(
         }
         break;
       }
-      case 289: { // ThrowRef
+      case 292: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2682,7 +2708,7 @@ export function run(
         }
         break;
       }
-      case 290: // AtomicLoad
+      case 293: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2693,7 +2719,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 291: // AtomicStore
+      case 294: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -2704,7 +2730,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 292: // AtomicRmw
+      case 295: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -2716,7 +2742,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 293: // AtomicCmpxchg
+      case 296: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -2729,7 +2755,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 294: // AtomicWait
+      case 297: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -2741,7 +2767,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 295: // AtomicNotify
+      case 298: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -2749,13 +2775,13 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 296: { // Index64
+      case 299: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 297: { // SizeToI64
+      case 300: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2763,7 +2789,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 298: // LoadMem
+      case 301: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2774,7 +2800,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 299: // StoreMem
+      case 302: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -2785,11 +2811,11 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 300: // MemorySizeMem
+      case 303: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 301: { // MemoryGrowMem
+      case 304: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2809,7 +2835,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 302: // MemoryFillMem
+      case 305: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -2825,7 +2851,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 303: // MemoryCopyMem
+      case 306: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -2842,7 +2868,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 304: // MemoryInitMem
+      case 307: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -2860,7 +2886,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 305: // V128LoadMem
+      case 308: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2871,7 +2897,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 306: // V128StoreMem
+      case 309: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -2881,7 +2907,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 307: // V128LoadLaneMem
+      case 310: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2894,7 +2920,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 308: // V128StoreLaneMem
+      case 311: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -212,6 +212,13 @@ ISA.forEach((d, op) => {
   if (d.negation !== null) NEGATE_BRANCH[op] = I[d.negation as InstrName];
 });
 
+/** Memory-0 loads that take an `I32AddImm` of their address into themselves (see `#load`). */
+const LOAD_ADD_IMM: ReadonlyMap<number, number> = new Map([
+  [I.I32Load, I.I32LoadAddImm],
+  [I.I64Load, I.I64LoadAddImm],
+  [I.I32Load8U, I.I32Load8UAddImm],
+]);
+
 // ---------------------------------------------------------------------------------------------
 // Peephole pass over finished code (linear; every rewrite keeps instruction sizes, padding
 // with `Nop`, so jump targets stay valid)
@@ -891,7 +898,29 @@ class FuncTranslator {
     const s = this.#stack;
     const memory = r.index;
     if (this.#memory64(memory)) this.#narrow(s.height - 1);
-    if (memory === 0) return this.#unary(rule.op, this.#offset());
+    if (memory === 0) {
+      const fused = LOAD_ADD_IMM.get(rule.op);
+      const code = this.#code;
+      if (
+        fused !== undefined && !this.#memory64(0) && this.#topIsLastResult() &&
+        code.get(this.#lastStart) === I.I32AddImm
+      ) {
+        // `I32AddImm t, base, imm` computed the address: the load adds it itself.
+        const base = code.get(this.#lastStart + 2);
+        const imm = code.get(this.#lastStart + 3);
+        code.truncate(this.#lastStart);
+        // A trap at the fused instruction is the load's: it maps to the load's offset.
+        this.#markOffset(r.opPos);
+        s.pop();
+        this.#beginResult(fused);
+        code.emit(base);
+        code.emit(imm);
+        code.emit(this.#offset());
+        this.#endResult();
+        return;
+      }
+      return this.#unary(rule.op, this.#offset());
+    }
     const a = this.#use(s.height - 1);
     s.pop();
     this.#beginResult(I.LoadMem);

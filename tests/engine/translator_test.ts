@@ -92,6 +92,38 @@ Deno.test("an i64 xor of a constant shift or rotation is one instruction", () =>
   );
 });
 
+Deno.test("an i32.add of a constant feeding a load is one instruction that wraps like i32.add", () => {
+  const src = `(module (memory 1)
+    (data (i32.const 4) "\\2a\\00\\00\\00\\07\\00\\00\\00")
+    (func (export "i32") (param i32) (result i32)
+      local.get 0 i32.const 8 i32.add i32.load offset=4)
+    (func (export "i64") (param i32) (result i64)
+      local.get 0 i32.const 8 i32.add i64.load offset=4)
+    (func (export "u8") (param i32) (result i32)
+      local.get 0 i32.const 8 i32.add i32.load8_u offset=4)
+    (func (export "kept") (param i32) (result i32)
+      local.get 0 i32.const 8 i32.add local.tee 0 i32.load offset=4 local.get 0 i32.add))`;
+  const t = instantiate(src);
+  assert.equal(t.code("i32"), lines("0: I32LoadAddImm s1, s0, 8, +4", "5: ReturnSlot s1"));
+  assert.equal(t.code("i64"), lines("0: I64LoadAddImm s1, s0, 8, +4", "5: ReturnSlot s1"));
+  assert.equal(t.code("u8"), lines("0: I32Load8UAddImm s1, s0, 8, +4", "5: ReturnSlot s1"));
+  // The sum is kept in a local: the add stays.
+  assert.match(t.code("kept"), /I32AddImm s0, s0, 8\n.*I32Load s1, s0, \+4/);
+  // -8 + 8 wraps to address 0, then + offset 4: in bounds (folding 8 into the offset would
+  // read at 2^32 + 4 and trap).
+  assert.equal(t.call("i32", -8), 42);
+  assert.equal(t.call("i64", -8), 42n + (7n << 32n));
+  assert.equal(t.call("u8", -8), 42);
+  assert.equal(t.call("i32", -4), 7);
+  // The last bytes of the page, and one past them.
+  assert.equal(t.call("u8", 65536 - 13), 0);
+  for (const f of ["i32", "i64", "u8"]) {
+    assert.throws(() => t.call(f, 65536 - 12), /out of bounds memory access/, f);
+  }
+  assert.throws(() => t.call("i32", 65536 - 15), /out of bounds memory access/);
+  assert.equal(t.call("i32", 65536 - 16), 0);
+});
+
 Deno.test("a copy back right after a copy is left out, but not across a label", () => {
   const extra = `(func $g (param i32) (result i32) local.get 0)`;
   // The call's result goes to local 1, then local 1 is the next call's argument in that slot.
