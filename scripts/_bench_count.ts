@@ -11,7 +11,11 @@
  * @module
  */
 
-import { DISPATCH_COUNTS_GLOBAL, generateExecutorSource } from "./gen_executor.ts";
+import {
+  DISPATCH_COUNTS_GLOBAL,
+  DISPATCH_PAIRS_GLOBAL,
+  generateExecutorSource,
+} from "./gen_executor.ts";
 import { ISA } from "../src/engine/isa.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -34,6 +38,8 @@ export interface CountingBuild {
   reset(): void;
   /** The counts since the last `reset`, by instruction name (rows never dispatched left out). */
   read(): Map<string, number>;
+  /** The counts of consecutive pairs since the last `reset`, as `"First Second"` names. */
+  readPairs(): Map<string, number>;
   /** Removes the temporary copy. */
   remove(): Promise<void>;
 }
@@ -47,20 +53,33 @@ export async function buildCountingCopy(): Promise<CountingBuild> {
     `${dir}/src/engine/executor.ts`,
     generateExecutorSource({ count: true }),
   );
-  const counts = (): Float64Array => {
-    const value = (globalThis as Record<string, unknown>)[DISPATCH_COUNTS_GLOBAL];
+  const array = (name: string) => (): Float64Array => {
+    const value = (globalThis as Record<string, unknown>)[name];
     if (!(value instanceof Float64Array)) {
       throw new Error("The instrumented executor has not been loaded");
     }
     return value;
   };
+  const counts = array(DISPATCH_COUNTS_GLOBAL);
+  const pairs = array(DISPATCH_PAIRS_GLOBAL);
+  const nameOf = (op: number) => ISA[op]?.name ?? `#${op}`;
   return {
     modPath: `${dir}/mod.ts`,
-    reset: () => counts().fill(0),
+    reset() {
+      counts().fill(0);
+      pairs().fill(0);
+    },
     read() {
       const out = new Map<string, number>();
       counts().forEach((n, op) => {
-        if (n > 0) out.set(ISA[op]?.name ?? `#${op}`, n);
+        if (n > 0) out.set(nameOf(op), n);
+      });
+      return out;
+    },
+    readPairs() {
+      const out = new Map<string, number>();
+      pairs().forEach((n, i) => {
+        if (n > 0) out.set(`${nameOf(Math.floor(i / ISA.length))} ${nameOf(i % ISA.length)}`, n);
       });
       return out;
     },

@@ -10,7 +10,7 @@
  *                 [--json out.json] [--native-only] [--module path/to/mod.ts] [--list] [--fuel]
  *                 [--tier interpreter|codegen|auto]
  * deno task bench --count [--filter ...] [--scale X] [--fuel] [--json out.json] [--base old.json]
- *                 [--rows N]
+ *                 [--rows N] [--pairs]
  * ```
  *
  * `--tier` picks wasmi-ts's execution tier (`Config.executionTier`; the library's default,
@@ -21,7 +21,7 @@
  *
  * `--count` measures no time: it runs each workload once on an instrumented interpreter that
  * counts dispatches per instruction row (`scripts/_bench_count.ts`), and prints the total and the
- * busiest rows; `--base` compares with the JSON of an earlier `--count --json` run. Counts are
+ * busiest rows (with `--pairs`, the busiest consecutive pairs: what fusing two rows would save); `--base` compares with the JSON of an earlier `--count --json` run. Counts are
  * exact, so they show a change's effect on a busy machine where times swing by 2x.
  *
  * Exits with status 1 if a checksum differs or wasmi-ts fails on a workload.
@@ -79,6 +79,7 @@ function usage(): string {
     "  --count            count interpreter dispatches per workload and row instead of timing",
     "  --base FILE        with --count: compare with an earlier --count --json report",
     "  --rows N           with --count: how many of the busiest rows to list (default 6)",
+    "  --pairs            with --count: also list the busiest consecutive pairs of rows",
   ].join("\n");
 }
 
@@ -232,6 +233,7 @@ async function main(): Promise<number> {
       count: { type: "boolean", default: false },
       base: { type: "string" },
       rows: { type: "string", default: "6" },
+      pairs: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -261,6 +263,7 @@ async function main(): Promise<number> {
     return await countMain(selected, scale, {
       fuel: values.fuel,
       rows: Math.round(positiveNumber(values.rows, "rows")),
+      pairs: values.pairs,
       ...(values.json === undefined ? {} : { json: values.json }),
       ...(values.base === undefined ? {} : { base: values.base }),
     });
@@ -351,13 +354,15 @@ interface CountRow {
   total: number;
   /** Dispatches per instruction row, busiest first. */
   rows: Record<string, number>;
+  /** The busiest consecutive pairs ("First Second"): candidates for fusion. */
+  pairs: Record<string, number>;
 }
 
 /** `deno task bench --count`: dispatch counts per workload instead of times. */
 async function countMain(
   selected: readonly Workload[],
   scale: number,
-  opts: { fuel: boolean; rows: number; json?: string; base?: string },
+  opts: { fuel: boolean; rows: number; pairs: boolean; json?: string; base?: string },
 ): Promise<number> {
   const base = new Map<string, CountRow>();
   if (opts.base !== undefined) {
@@ -382,7 +387,15 @@ async function countMain(
       const checksum = formatChecksum(runner.run(size));
       const counts = [...build.read()].sort((a, b) => b[1] - a[1]);
       const total = counts.reduce((sum, [, n]) => sum + n, 0);
-      rows.push({ name: workload.name, size, checksum, total, rows: Object.fromEntries(counts) });
+      const pairs = [...build.readPairs()].sort((a, b) => b[1] - a[1]).slice(0, 20);
+      rows.push({
+        name: workload.name,
+        size,
+        checksum,
+        total,
+        rows: Object.fromEntries(counts),
+        pairs: Object.fromEntries(pairs),
+      });
       const old = base.get(workload.name);
       const change = old === undefined || old.size !== size
         ? ""
@@ -397,6 +410,12 @@ async function countMain(
         `${name} ${(n / total * 100).toFixed(1)}%`
       );
       console.log(`${" ".repeat(22)}${busiest.join(", ")}`);
+      if (opts.pairs) {
+        const top = pairs.slice(0, opts.rows).map(([name, n]) =>
+          `${name.replace(" ", "+")} ${(n / total * 100).toFixed(1)}%`
+        );
+        console.log(`${" ".repeat(22)}pairs: ${top.join(", ")}`);
+      }
     }
   } finally {
     await build.remove();

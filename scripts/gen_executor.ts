@@ -225,6 +225,12 @@ const RUN_TAIL = `
  */
 export const DISPATCH_COUNTS_GLOBAL = "__wasmiDispatchCounts";
 
+/**
+ * Where the instrumented executor publishes its counts of consecutive pairs: a `Float64Array`
+ * indexed by `previous * ISA.length + opcode` (the candidates for fusing two instructions).
+ */
+export const DISPATCH_PAIRS_GLOBAL = "__wasmiDispatchPairs";
+
 /** Options of `generateExecutorSource`. */
 export interface GenerateOptions {
   /**
@@ -240,12 +246,21 @@ export function generateExecutorSource(options: GenerateOptions = {}): string {
   const cases = ISA.filter((d) => d.caseOf === null).map(caseOf);
   let head = RUN_HEAD;
   if (options.count) {
-    head = head.replace("switch (code[pc])", "DISPATCH_COUNTS[code[pc]]++;\n    switch (code[pc])");
+    head = head
+      .replace("  for (;;) {", "  let previous = 0;\n  for (;;) {")
+      .replace(
+        "switch (code[pc])",
+        "DISPATCH_COUNTS[code[pc]]++;\n" +
+          `    DISPATCH_PAIRS[previous * ${ISA.length} + code[pc]]++;\n` +
+          "    previous = code[pc];\n    switch (code[pc])",
+      );
   }
   const loop = head + cases.join("\n") + RUN_TAIL;
   const counts = options.count
     ? `\nconst DISPATCH_COUNTS = new Float64Array(${ISA.length});\n` +
-      `(globalThis as Record<string, unknown>).${DISPATCH_COUNTS_GLOBAL} = DISPATCH_COUNTS;\n`
+      `(globalThis as Record<string, unknown>).${DISPATCH_COUNTS_GLOBAL} = DISPATCH_COUNTS;\n` +
+      `const DISPATCH_PAIRS = new Float64Array(${ISA.length * ISA.length});\n` +
+      `(globalThis as Record<string, unknown>).${DISPATCH_PAIRS_GLOBAL} = DISPATCH_PAIRS;\n`
     : "";
   const imports = [
     `import { TrapCode } from "../core/trap.ts";`,

@@ -116,6 +116,7 @@ import {
   i64TruncSatF64U,
   i64Xor,
   i64XorImm,
+  i64XorRotlImm,
   i64XorShrUImm,
 } from "../core/num/mod.ts";
 import {
@@ -262,7 +263,7 @@ export function run(
         throw trap(TrapCode.UnreachableCodeReached);
       case 1: // Br
         pc = code[(pc + 1) | 0];
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -273,7 +274,7 @@ export function run(
         break;
       case 2: // BrIfNez
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -284,7 +285,7 @@ export function run(
         break;
       case 3: // BrIfEqz
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -296,7 +297,7 @@ export function run(
       case 4: { // BrIfI64Nez
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -309,7 +310,7 @@ export function run(
       case 5: { // BrIfI64Eqz
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -323,7 +324,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -336,7 +337,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -349,7 +350,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -362,7 +363,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -375,7 +376,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -388,7 +389,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -401,7 +402,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -415,7 +416,7 @@ export function run(
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -428,7 +429,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -442,7 +443,7 @@ export function run(
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -455,7 +456,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -468,7 +469,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -479,7 +480,7 @@ export function run(
         break;
       case 18: // BrIfI32LtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -492,7 +493,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -503,7 +504,7 @@ export function run(
         break;
       case 20: // BrIfI32GtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -516,7 +517,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -527,7 +528,7 @@ export function run(
         break;
       case 22: // BrIfI32LeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -540,7 +541,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -551,7 +552,7 @@ export function run(
         break;
       case 24: // BrIfI32GeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -564,7 +565,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -577,7 +578,7 @@ export function run(
         pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -590,7 +591,7 @@ export function run(
         pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -603,7 +604,7 @@ export function run(
         pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -616,7 +617,7 @@ export function run(
         pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -629,7 +630,7 @@ export function run(
         pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -642,7 +643,7 @@ export function run(
         pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -655,7 +656,7 @@ export function run(
         pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -668,7 +669,7 @@ export function run(
         pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -681,7 +682,7 @@ export function run(
         pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -694,7 +695,7 @@ export function run(
         pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -703,12 +704,160 @@ export function run(
           }
         }
         break;
-      case 36: // BrIfI64EqImm
+      case 36: { // I32AddImmBrIfLtU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        if (bulkFuel !== null && code[pc] === 67) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
+        break;
+      }
+      case 37: { // I32AddImmBrIfGeU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        if (bulkFuel !== null && code[pc] === 67) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
+        break;
+      }
+      case 38: { // I32AddImmBrIfNe
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        if (bulkFuel !== null && code[pc] === 67) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
+        break;
+      }
+      case 39: { // I32AddImmBrIfEq
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        if (bulkFuel !== null && code[pc] === 67) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
+        break;
+      }
+      case 40: { // I32AddImmBrIfLtUImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+        if (bulkFuel !== null && code[pc] === 67) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
+        break;
+      }
+      case 41: { // I32AddImmBrIfGeUImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+        if (bulkFuel !== null && code[pc] === 67) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
+        break;
+      }
+      case 42: { // I32AddImmBrIfNeImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        if (bulkFuel !== null && code[pc] === 67) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
+        break;
+      }
+      case 43: { // I32AddImmBrIfEqImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        if (bulkFuel !== null && code[pc] === 67) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
+        break;
+      }
+      case 44: { // I32AddBrIfLtU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        if (bulkFuel !== null && code[pc] === 67) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
+        break;
+      }
+      case 45: { // I32AddBrIfGeU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        if (bulkFuel !== null && code[pc] === 67) {
+          const cost = code[(pc + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = (pc + 2) | 0;
+            if (code[pc] === 1) pc = code[(pc + 1) | 0];
+          }
+        }
+        break;
+      }
+      case 46: // BrIfI64EqImm
         pc =
           i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -717,12 +866,12 @@ export function run(
           }
         }
         break;
-      case 37: // BrIfI64NeImm
+      case 47: // BrIfI64NeImm
         pc =
           i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -731,13 +880,13 @@ export function run(
           }
         }
         break;
-      case 38: // BrIfI64LtSImm
+      case 48: // BrIfI64LtSImm
         pc =
           i64LtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -746,13 +895,13 @@ export function run(
           }
         }
         break;
-      case 39: // BrIfI64LtUImm
+      case 49: // BrIfI64LtUImm
         pc =
           i64LtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -761,13 +910,13 @@ export function run(
           }
         }
         break;
-      case 40: // BrIfI64GtSImm
+      case 50: // BrIfI64GtSImm
         pc =
           i64GtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -776,13 +925,13 @@ export function run(
           }
         }
         break;
-      case 41: // BrIfI64GtUImm
+      case 51: // BrIfI64GtUImm
         pc =
           i64GtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -791,13 +940,13 @@ export function run(
           }
         }
         break;
-      case 42: // BrIfI64LeSImm
+      case 52: // BrIfI64LeSImm
         pc =
           i64LeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -806,13 +955,13 @@ export function run(
           }
         }
         break;
-      case 43: // BrIfI64LeUImm
+      case 53: // BrIfI64LeUImm
         pc =
           i64LeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -821,13 +970,13 @@ export function run(
           }
         }
         break;
-      case 44: // BrIfI64GeSImm
+      case 54: // BrIfI64GeSImm
         pc =
           i64GeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -836,13 +985,13 @@ export function run(
           }
         }
         break;
-      case 45: // BrIfI64GeUImm
+      case 55: // BrIfI64GeUImm
         pc =
           i64GeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -851,15 +1000,15 @@ export function run(
           }
         }
         break;
-      case 46: { // BrTable
+      case 56: { // BrTable
         const n = code[(pc + 2) | 0];
         const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
         pc = code[pc + 3 + (i < n ? i : n)];
         break;
       }
-      case 47: // Return
-      case 48: { // ReturnSlot
-        if (code[pc] === 48) {
+      case 57: // Return
+      case 58: { // ReturnSlot
+        if (code[pc] === 58) {
           const a = (fp + code[(pc + 1) | 0]) | 0;
           s32[fp] = s32[a];
           s32[fp + 1] = s32[a + 1];
@@ -885,16 +1034,16 @@ export function run(
         }
         break;
       }
-      case 49: // Call
-      case 50: // CallIndirect
-      case 51: { // CallRef
+      case 59: // Call
+      case 60: // CallIndirect
+      case 61: { // CallRef
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 49) {
+        if (code[pc] === 59) {
           callee = inst.funcs[code[(pc + 1) | 0]];
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
-        } else if (code[pc] === 51) {
+        } else if (code[pc] === 61) {
           callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
@@ -956,7 +1105,7 @@ export function run(
         fp = base;
         code = cf.code;
         pc = 0;
-        if (code[0] === 57 && store.fuel >= code[1]) {
+        if (code[0] === 67 && store.fuel >= code[1]) {
           // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
           store.fuel -= code[1];
           pc = 2;
@@ -970,15 +1119,15 @@ export function run(
         }
         break;
       }
-      case 52: // ReturnCall
-      case 53: // ReturnCallIndirect
-      case 54: { // ReturnCallRef
+      case 62: // ReturnCall
+      case 63: // ReturnCallIndirect
+      case 64: { // ReturnCallRef
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 52) {
+        if (code[pc] === 62) {
           callee = inst.funcs[code[(pc + 1) | 0]];
           base = (fp + code[(pc + 2) | 0]) | 0;
-        } else if (code[pc] === 54) {
+        } else if (code[pc] === 64) {
           callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
         } else {
@@ -1068,14 +1217,14 @@ export function run(
         }
         break;
       }
-      case 55: // RefAsNonNull
+      case 65: // RefAsNonNull
         if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
         pc = (pc + 2) | 0;
         break;
-      case 56: // Nop
+      case 66: // Nop
         pc = (pc + 1) | 0;
         break;
-      case 57: { // ConsumeFuel
+      case 67: { // ConsumeFuel
         const cost = code[(pc + 1) | 0];
         if (store.fuel < cost) {
           if (outOfFuel(store, st, cost)) {
@@ -1088,25 +1237,25 @@ export function run(
         pc = (pc + 2) | 0;
         break;
       }
-      case 58: { // Copy
+      case 68: { // Copy
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
         pc = (pc + 3) | 0;
         break;
       }
-      case 59: // ConstI32
+      case 69: // ConstI32
         s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 60: { // ConstI64
+      case 70: { // ConstI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
       }
-      case 61: { // Select
+      case 71: { // Select
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -1116,7 +1265,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 62: { // GlobalGet
+      case 72: { // GlobalGet
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -1124,7 +1273,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 63: { // GlobalSet
+      case 73: { // GlobalSet
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -1132,294 +1281,294 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 64: // RefFunc
+      case 74: // RefFunc
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 65: // I32Eqz
+      case 75: // I32Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
         pc = (pc + 3) | 0;
         break;
-      case 66: // I32Eq
+      case 76: // I32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 67: // I32Ne
+      case 77: // I32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 68: // I32LtS
+      case 78: // I32LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 69: // I32LtU
+      case 79: // I32LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 70: // I32GtS
+      case 80: // I32GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 71: // I32GtU
+      case 81: // I32GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 72: // I32LeS
+      case 82: // I32LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 73: // I32LeU
+      case 83: // I32LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 74: // I32GeS
+      case 84: // I32GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 75: // I32GeU
+      case 85: // I32GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 76: // I32EqImm
+      case 86: // I32EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 77: // I32NeImm
+      case 87: // I32NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 78: // I32LtSImm
+      case 88: // I32LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 79: // I32LtUImm
+      case 89: // I32LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 80: // I32GtSImm
+      case 90: // I32GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 81: // I32GtUImm
+      case 91: // I32GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 82: // I32LeSImm
+      case 92: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 83: // I32LeUImm
+      case 93: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 84: // I32GeSImm
+      case 94: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 85: // I32GeUImm
+      case 95: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 86: // I32Clz
+      case 96: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 87: // I32Ctz
+      case 97: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 88: // I32Popcnt
+      case 98: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 89: // I32Extend8S
+      case 99: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 90: // I32Extend16S
+      case 100: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 91: // I32Add
+      case 101: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 92: // I32Sub
+      case 102: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 93: // I32Mul
+      case 103: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 94: // I32DivS
+      case 104: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 95: // I32DivU
+      case 105: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 96: // I32RemS
+      case 106: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 97: // I32RemU
+      case 107: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 98: // I32And
+      case 108: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 99: // I32Or
+      case 109: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 100: // I32Xor
+      case 110: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 101: // I32Shl
+      case 111: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 102: // I32ShrS
+      case 112: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 103: // I32ShrU
+      case 113: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 104: // I32Rotl
+      case 114: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 105: // I32Rotr
+      case 115: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 106: // I32AddImm
+      case 116: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32MulImm
+      case 117: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32AndImm
+      case 118: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 109: // I32OrImm
+      case 119: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 110: // I32XorImm
+      case 120: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 111: // I32ShlImm
+      case 121: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 112: // I32ShrSImm
+      case 122: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 113: // I32ShrUImm
+      case 123: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 114: // I32RotlImm
+      case 124: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 115: // I32RotrImm
+      case 125: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 116: // I64Eqz
+      case 126: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 117: // I64Eq
+      case 127: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1427,7 +1576,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 118: // I64Ne
+      case 128: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1435,7 +1584,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 119: // I64LtS
+      case 129: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1443,7 +1592,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 120: // I64LtU
+      case 130: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1451,7 +1600,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 121: // I64GtS
+      case 131: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1459,7 +1608,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 122: // I64GtU
+      case 132: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1467,7 +1616,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 123: // I64LeS
+      case 133: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1475,7 +1624,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 124: // I64LeU
+      case 134: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1483,7 +1632,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 125: // I64GeS
+      case 135: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1491,7 +1640,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 126: // I64GeU
+      case 136: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1499,7 +1648,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 127: // I64EqImm
+      case 137: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1508,7 +1657,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 128: // I64NeImm
+      case 138: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1517,7 +1666,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 129: // I64LtSImm
+      case 139: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1526,7 +1675,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 130: // I64LtUImm
+      case 140: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1535,7 +1684,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 131: // I64GtSImm
+      case 141: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1544,7 +1693,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 132: // I64GtUImm
+      case 142: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1553,7 +1702,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 133: // I64LeSImm
+      case 143: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1562,7 +1711,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 134: // I64LeUImm
+      case 144: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1571,7 +1720,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 135: // I64GeSImm
+      case 145: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1580,7 +1729,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 136: // I64GeUImm
+      case 146: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1589,39 +1738,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 137: // I64Clz
+      case 147: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 138: // I64Ctz
+      case 148: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 139: // I64Popcnt
+      case 149: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 140: // I64Extend8S
+      case 150: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 141: // I64Extend16S
+      case 151: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 142: // I64Extend32S
+      case 152: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 143: // I64ExtendI32S
+      case 153: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 144: // I64ExtendI32U
+      case 154: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 145: // I64Add
+      case 155: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1630,7 +1779,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 146: // I64Sub
+      case 156: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1639,7 +1788,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 147: // I64Mul
+      case 157: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1648,7 +1797,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 148: // I64DivS
+      case 158: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1657,7 +1806,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 149: // I64DivU
+      case 159: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1666,7 +1815,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 150: // I64RemS
+      case 160: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1675,7 +1824,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 151: // I64RemU
+      case 161: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1684,7 +1833,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 152: // I64And
+      case 162: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1693,7 +1842,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 153: // I64Or
+      case 163: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1702,7 +1851,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 154: // I64Xor
+      case 164: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1711,7 +1860,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 155: // I64Shl
+      case 165: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1720,7 +1869,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 156: // I64ShrS
+      case 166: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1729,7 +1878,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 157: // I64ShrU
+      case 167: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1738,7 +1887,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 158: // I64Rotl
+      case 168: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1747,7 +1896,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 159: // I64Rotr
+      case 169: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1756,7 +1905,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 160: // I64AddImm
+      case 170: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1766,7 +1915,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 161: // I64MulImm
+      case 171: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1776,7 +1925,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 162: // I64AndImm
+      case 172: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1786,7 +1935,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 163: // I64OrImm
+      case 173: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1796,7 +1945,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 164: // I64XorImm
+      case 174: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1806,7 +1955,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 165: // I64ShlImm
+      case 175: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1815,7 +1964,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 166: // I64ShrSImm
+      case 176: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1824,7 +1973,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 167: // I64ShrUImm
+      case 177: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1833,7 +1982,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 168: // I64RotlImm
+      case 178: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1842,7 +1991,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 169: // I64RotrImm
+      case 179: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1851,16 +2000,27 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 170: // I64XorShrUImm
+      case 180: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
           (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
         );
-        pc = (pc + 4) | 0;
+        pc = (pc + 5) | 0;
         break;
-      case 171: // I64Add128
+      case 181: // I64XorRotlImm
+        i64XorRotlImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 182: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1872,7 +2032,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 172: // I64Sub128
+      case 183: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1884,7 +2044,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 173: // I64MulWideS
+      case 184: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1894,7 +2054,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 174: // I64MulWideU
+      case 185: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1904,202 +2064,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 175: // F32Eq
+      case 186: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 176: // F32Ne
+      case 187: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 177: // F32Lt
+      case 188: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 178: // F32Gt
+      case 189: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 179: // F32Le
+      case 190: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 180: // F32Ge
+      case 191: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 181: // F32Abs
+      case 192: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 182: // F32Neg
+      case 193: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 183: // F32Ceil
+      case 194: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 184: // F32Floor
+      case 195: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 185: // F32Trunc
+      case 196: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 186: // F32Nearest
+      case 197: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 187: // F32Sqrt
+      case 198: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 188: // F32Add
+      case 199: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 189: // F32Sub
+      case 200: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 190: // F32Mul
+      case 201: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 191: // F32Div
+      case 202: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 192: // F32Min
+      case 203: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 193: // F32Max
+      case 204: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 194: // F32Copysign
+      case 205: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 195: // F64Eq
+      case 206: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 196: // F64Ne
+      case 207: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 197: // F64Lt
+      case 208: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 198: // F64Gt
+      case 209: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 199: // F64Le
+      case 210: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 200: // F64Ge
+      case 211: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 201: // F64Abs
+      case 212: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 202: // F64Neg
+      case 213: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 203: // F64Ceil
+      case 214: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 204: // F64Floor
+      case 215: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 205: // F64Trunc
+      case 216: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 206: // F64Nearest
+      case 217: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 207: // F64Sqrt
+      case 218: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 208: // F64Add
+      case 219: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 209: // F64Sub
+      case 220: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 210: // F64Mul
+      case 221: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 211: // F64Div
+      case 222: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 212: // F64Min
+      case 223: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 213: // F64Max
+      case 224: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 214: // F64Copysign
+      case 225: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2108,118 +2268,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 215: // I32TruncF32S
+      case 226: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 216: // I32TruncF32U
+      case 227: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 217: // I32TruncF64S
+      case 228: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 218: // I32TruncF64U
+      case 229: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 219: // I64TruncF32S
+      case 230: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 220: // I64TruncF32U
+      case 231: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 221: // I64TruncF64S
+      case 232: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 222: // I64TruncF64U
+      case 233: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 223: // F32ConvertI32S
+      case 234: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 224: // F32ConvertI32U
+      case 235: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 225: // F32ConvertI64S
+      case 236: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 226: // F32ConvertI64U
+      case 237: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 227: // F32DemoteF64
+      case 238: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 228: // F64ConvertI32S
+      case 239: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 229: // F64ConvertI32U
+      case 240: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 230: // F64ConvertI64S
+      case 241: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 231: // F64ConvertI64U
+      case 242: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 232: // F64PromoteF32
+      case 243: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 233: // I32TruncSatF32S
+      case 244: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 234: // I32TruncSatF32U
+      case 245: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 235: // I32TruncSatF64S
+      case 246: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 236: // I32TruncSatF64U
+      case 247: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 237: // I64TruncSatF32S
+      case 248: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 238: // I64TruncSatF32U
+      case 249: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 239: // I64TruncSatF64S
+      case 250: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 240: // I64TruncSatF64U
+      case 251: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 241: { // I32Load
+      case 252: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 242: { // I64Load
+      case 253: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2228,35 +2388,61 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 243: { // I32Load8S
+      case 254: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 244: { // I32Load8U
+      case 255: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 245: { // I32Load16S
+      case 256: { // I32LoadAddImm
+        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+          (code[(pc + 4) | 0] >>> 0);
+        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 257: { // I64LoadAddImm
+        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+          (code[(pc + 4) | 0] >>> 0);
+        if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = mview.getInt32(ea, true);
+        s32[d + 1] = mview.getInt32(ea + 4, true);
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 258: { // I32Load8UAddImm
+        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+          (code[(pc + 4) | 0] >>> 0);
+        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 259: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 246: { // I32Load16U
+      case 260: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 247: { // I64Load8S
+      case 261: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2266,7 +2452,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 248: { // I64Load8U
+      case 262: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2275,7 +2461,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 249: { // I64Load16S
+      case 263: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2285,7 +2471,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 250: { // I64Load16U
+      case 264: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2294,7 +2480,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 251: { // I64Load32S
+      case 265: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2304,7 +2490,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 252: { // I64Load32U
+      case 266: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2313,14 +2499,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 253: { // I32Store
+      case 267: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 254: { // I64Store
+      case 268: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2329,42 +2515,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 255: { // I32Store8
+      case 269: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I32Store16
+      case 270: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 257: { // I32StoreImm
+      case 271: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 258: { // I32Store8Imm
+      case 272: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 259: { // I32Store16Imm
+      case 273: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 260: { // I64StoreImm
+      case 274: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2372,11 +2558,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 261: // MemorySize
+      case 275: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 262: { // MemoryGrow
+      case 276: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2388,7 +2574,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 263: // MemoryFill
+      case 277: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2404,7 +2590,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 264: // MemoryCopy
+      case 278: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2421,7 +2607,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 265: // MemoryInit
+      case 279: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2439,18 +2625,18 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 266: // DataDrop
+      case 280: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 267: // TableGet
+      case 281: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 268: // TableSet
+      case 282: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2458,11 +2644,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 269: // TableSize
+      case 283: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 270: { // TableGrow
+      case 284: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2478,7 +2664,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 271: // TableFill
+      case 285: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2494,7 +2680,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 272: // TableCopy
+      case 286: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2511,7 +2697,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 273: // TableInit
+      case 287: // TableInit
         if (
           !tableInit(
             inst,
@@ -2529,11 +2715,11 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 274: // ElemDrop
+      case 288: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 275: { // Copy128
+      case 289: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2542,7 +2728,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 276: { // Select128
+      case 290: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2554,7 +2740,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 277: { // GlobalGet128
+      case 291: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2564,7 +2750,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 278: { // GlobalSet128
+      case 292: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2574,7 +2760,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 279: { // V128Const
+      case 293: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2583,7 +2769,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 280: // V128LoadFull
+      case 294: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2593,7 +2779,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 281: // V128LoadAt
+      case 295: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2603,7 +2789,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 282: // V128And
+      case 296: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2612,7 +2798,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 283: // V128Andnot
+      case 297: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2621,7 +2807,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 284: // V128Or
+      case 298: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2630,7 +2816,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 285: // V128Xor
+      case 299: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2639,19 +2825,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 286: // V128Not
+      case 300: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 287: // V128Splat32
+      case 301: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 288: // V128AnyTrue
+      case 302: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 289: // I8x16Eq
+      case 303: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2660,7 +2846,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 290: // I8x16Add
+      case 304: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2669,7 +2855,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 291: // I8x16Sub
+      case 305: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2678,7 +2864,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 292: // I16x8Add
+      case 306: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2687,7 +2873,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 293: // I16x8Sub
+      case 307: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2696,7 +2882,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 294: // I16x8Mul
+      case 308: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2705,7 +2891,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 295: // I32x4Add
+      case 309: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2714,7 +2900,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 296: // I32x4Sub
+      case 310: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2723,7 +2909,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 297: // I32x4Mul
+      case 311: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2732,7 +2918,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 298: // I8x16Shl
+      case 312: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2741,7 +2927,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 299: // I8x16ShrU
+      case 313: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2750,7 +2936,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 300: // I16x8Shl
+      case 314: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2759,7 +2945,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 301: // I16x8ShrS
+      case 315: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2768,7 +2954,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 302: // I16x8ShrU
+      case 316: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2777,7 +2963,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 303: // I32x4Shl
+      case 317: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2786,7 +2972,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 304: // I32x4ShrS
+      case 318: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2795,7 +2981,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // I32x4ShrU
+      case 319: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2804,7 +2990,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 306: // F32x4Add
+      case 320: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2813,7 +2999,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 307: // F32x4Sub
+      case 321: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2822,7 +3008,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // F32x4Mul
+      case 322: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2831,7 +3017,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // F32x4Div
+      case 323: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2840,7 +3026,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // F32x4Min
+      case 324: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2849,7 +3035,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // F32x4Max
+      case 325: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2858,7 +3044,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: // F64x2Add
+      case 326: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2867,7 +3053,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 313: // F64x2Sub
+      case 327: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2876,7 +3062,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 314: // F64x2Mul
+      case 328: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2885,7 +3071,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // F64x2Div
+      case 329: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2894,12 +3080,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // V128ExtractLane32
+      case 330: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 317: // V128Unary
+      case 331: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2908,7 +3094,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // V128Binary
+      case 332: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2918,7 +3104,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 319: // V128Ternary
+      case 333: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2929,7 +3115,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 320: // V128ExtractLane
+      case 334: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2939,7 +3125,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 321: // V128ReplaceLane
+      case 335: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2950,7 +3136,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 322: // V128Shuffle
+      case 336: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2963,7 +3149,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 323: // V128Load
+      case 337: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2974,7 +3160,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 324: // V128Store
+      case 338: // V128Store
         simdStore(
           s32,
           mview,
@@ -2984,7 +3170,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // V128LoadLane
+      case 339: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2997,7 +3183,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 326: // V128StoreLane
+      case 340: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3009,7 +3195,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 327: { // Throw
+      case 341: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3034,7 +3220,7 @@ export function run(
         }
         break;
       }
-      case 328: { // ThrowRef
+      case 342: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3056,7 +3242,7 @@ export function run(
         }
         break;
       }
-      case 329: // StructNew
+      case 343: // StructNew
         if (
           !structNew(
             store,
@@ -3072,7 +3258,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 330: // StructNewDefault
+      case 344: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3087,7 +3273,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 331: // StructGet
+      case 345: // StructGet
         structGet(
           store,
           s32,
@@ -3098,7 +3284,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 332: // StructSet
+      case 346: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3109,7 +3295,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 333: // ArrayNew
+      case 347: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3126,7 +3312,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 334: // ArrayNewDefault
+      case 348: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3142,7 +3328,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 335: // ArrayNewFixed
+      case 349: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3159,7 +3345,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 336: // ArrayNewData
+      case 350: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3178,7 +3364,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 337: // ArrayNewElem
+      case 351: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3197,7 +3383,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 338: // ArrayGet
+      case 352: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3208,7 +3394,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 339: // ArraySet
+      case 353: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3218,11 +3404,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // ArrayLen
+      case 354: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 341: // ArrayFill
+      case 355: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3239,7 +3425,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 342: // ArrayCopy
+      case 356: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3256,7 +3442,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 343: // ArrayInitData
+      case 357: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3274,7 +3460,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 344: // ArrayInitElem
+      case 358: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3292,25 +3478,25 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 345: // RefI31
+      case 359: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 346: { // I31GetS
+      case 360: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 347: { // I31GetU
+      case 361: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 348: // RefTest
+      case 362: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3319,7 +3505,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 349: // RefCast
+      case 363: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3328,7 +3514,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 350: { // BrOnCast
+      case 364: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3336,7 +3522,7 @@ export function run(
           code[(pc + 3) | 0],
         );
         pc = is ? code[(pc + 4) | 0] : pc + 5;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -3346,7 +3532,7 @@ export function run(
         }
         break;
       }
-      case 351: { // BrOnCastFail
+      case 365: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3354,7 +3540,7 @@ export function run(
           code[(pc + 3) | 0],
         );
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
-        if (bulkFuel !== null && code[pc] === 57) {
+        if (bulkFuel !== null && code[pc] === 67) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -3364,7 +3550,7 @@ export function run(
         }
         break;
       }
-      case 352: // AtomicLoad
+      case 366: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3375,7 +3561,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 353: // AtomicStore
+      case 367: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3386,7 +3572,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 354: // AtomicRmw
+      case 368: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3398,7 +3584,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 355: // AtomicCmpxchg
+      case 369: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3411,7 +3597,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 356: // AtomicWait
+      case 370: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3423,7 +3609,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 357: // AtomicNotify
+      case 371: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3431,13 +3617,13 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 358: { // Index64
+      case 372: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 359: { // SizeToI64
+      case 373: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3445,7 +3631,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 360: // LoadMem
+      case 374: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3456,7 +3642,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 361: // StoreMem
+      case 375: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3467,11 +3653,11 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 362: // MemorySizeMem
+      case 376: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 363: { // MemoryGrowMem
+      case 377: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3491,7 +3677,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 364: // MemoryFillMem
+      case 378: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3507,7 +3693,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 365: // MemoryCopyMem
+      case 379: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3524,7 +3710,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 366: // MemoryInitMem
+      case 380: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3542,7 +3728,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 367: // V128LoadMem
+      case 381: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3553,7 +3739,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 368: // V128StoreMem
+      case 382: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3563,7 +3749,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 369: // V128LoadLaneMem
+      case 383: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3576,7 +3762,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 370: // V128StoreLaneMem
+      case 384: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -254,6 +254,31 @@ ISA.forEach((d, op) => {
   if (d.negation !== null) NEGATE_BRANCH[op] = I[d.negation as InstrName];
 });
 
+/** Memory-0 loads that take an `I32AddImm` of their address into themselves (see `#load`). */
+const LOAD_ADD_IMM: ReadonlyMap<number, number> = new Map([
+  [I.I32Load, I.I32LoadAddImm],
+  [I.I64Load, I.I64LoadAddImm],
+  [I.I32Load8U, I.I32Load8UAddImm],
+]);
+
+/** Compare+branches that take in an `I32Add` of their first operand (see `#emitBranch`). */
+const ADD_BRANCH: ReadonlyMap<number, number> = new Map([
+  [I.BrIfI32LtU, I.I32AddBrIfLtU],
+  [I.BrIfI32GeU, I.I32AddBrIfGeU],
+]);
+
+/** Compare+branches that take in an `I32AddImm` of their first operand (see `#emitBranch`). */
+const ADD_IMM_BRANCH: ReadonlyMap<number, number> = new Map([
+  [I.BrIfI32LtU, I.I32AddImmBrIfLtU],
+  [I.BrIfI32GeU, I.I32AddImmBrIfGeU],
+  [I.BrIfI32Ne, I.I32AddImmBrIfNe],
+  [I.BrIfI32Eq, I.I32AddImmBrIfEq],
+  [I.BrIfI32LtUImm, I.I32AddImmBrIfLtUImm],
+  [I.BrIfI32GeUImm, I.I32AddImmBrIfGeUImm],
+  [I.BrIfI32NeImm, I.I32AddImmBrIfNeImm],
+  [I.BrIfI32EqImm, I.I32AddImmBrIfEqImm],
+]);
+
 // ---------------------------------------------------------------------------------------------
 // Peephole pass over finished code (linear; every rewrite keeps instruction sizes, padding
 // with `Nop`, so jump targets stay valid)
@@ -336,6 +361,11 @@ class FuncTranslator {
   // The code length right after the last `Copy` that `#move` emitted (-1 once a label is bound):
   // a copy back the other way right after it is a no-op and is left out.
   #copyEnd = -1;
+  // Where the last value-producing instruction starts (-1 after a label or a take-back), and the
+  // one before (restored when a compare is taken back into its branch): a branch right after an
+  // `I32AddImm` there may take it in (`#emitBranch`).
+  #resultStart = -1;
+  #prevResultStart = -1;
 
   // The condition popped by `#popCondition`: a branch opcode and its operands (without the
   // target), or ALWAYS / NEVER for a constant condition.
@@ -561,6 +591,8 @@ class FuncTranslator {
     const pos = this.#stack.height;
     const dst = this.#slot(pos);
     this.#lastStart = this.#code.len;
+    this.#prevResultStart = this.#resultStart;
+    this.#resultStart = this.#code.len;
     this.#lastPos = pos;
     this.#code.emit(op);
     this.#code.emit(dst);
@@ -584,6 +616,7 @@ class FuncTranslator {
   #bindLabel(): void {
     this.#lastEnd = -1;
     this.#copyEnd = -1;
+    this.#resultStart = -1;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1017,29 +1050,40 @@ class FuncTranslator {
 
   /**
    * `i64.xor` of entries `pa` and `pa + 1` when one of them is the result of the instruction just
-   * emitted, `I64ShrUImm t, a, k`, and `a` is the slot the other reads: takes the shift back and
-   * emits `I64XorShrUImm dst, a, k`. Returns whether it did. Saves a dispatch per xorshift step
-   * (3 of 22 per iteration of `bench/i64.wat`, counted with `deno task bench --count`).
+   * emitted, `I64ShrUImm t, y, k` or `I64RotlImm` / `I64RotrImm t, y, k`, and the other is not a constant: takes
+   * the shift back and emits `I64XorShrUImm dst, x, y, k` (or `I64XorRotlImm`) with `x` the
+   * other's slot. Returns whether it did. Nothing was emitted since the shift, so `y` still holds
+   * what it read. Saves a dispatch per xorshift step (3 of 22 per iteration of `bench/i64.wat`)
+   * and 2 of 5 per SHA-2 sigma function (counted with `deno task bench --count`).
    */
   #xorShift(pa: number): boolean {
     const s = this.#stack;
     const code = this.#code;
     const pb = pa + 1;
-    // The shift is the last instruction and its result is one operand (either: clang puts it
-    // on the left, `(x >> k) ^ x`), still in its slot.
-    if (this.#lastEnd !== code.len || code.get(this.#lastStart) !== I.I64ShrUImm) return false;
+    if (this.#lastEnd !== code.len) return false;
+    const shift = code.get(this.#lastStart);
+    const fused = shift === I.I64ShrUImm
+      ? I.I64XorShrUImm
+      : shift === I.I64RotlImm || shift === I.I64RotrImm
+      ? I.I64XorRotlImm
+      : -1;
+    if (fused < 0) return false;
+    // The shift's result is either operand (clang puts it on the left, `(x >> k) ^ x`), still
+    // in its slot.
     const shifted = this.#lastPos;
     if ((shifted !== pa && shifted !== pb) || s.kind[shifted] !== TEMP) return false;
     const other = shifted === pa ? pb : pa;
-    const kind = s.kind[other];
-    if (kind === CONST) return false;
-    const src = code.get(this.#lastStart + 2);
-    if ((kind === LOCAL ? s.val[other]! * SLOT_WORDS : this.#slot(other)) !== src) return false;
-    const k = code.get(this.#lastStart + 3);
+    if (s.kind[other] === CONST) return false;
+    const y = code.get(this.#lastStart + 2);
+    let k = code.get(this.#lastStart + 3);
+    if (shift === I.I64RotrImm) k = (64 - k) & 63; // rotr by k = rotl by 64 - k
     code.truncate(this.#lastStart);
+    this.#resultStart = -1;
+    const x = this.#use(other);
     this.#pop(2);
-    this.#beginResult(I.I64XorShrUImm);
-    code.emit(src);
+    this.#beginResult(fused);
+    code.emit(x);
+    code.emit(y);
     code.emit(k);
     this.#endResult();
     return true;
@@ -1136,7 +1180,30 @@ class FuncTranslator {
     const s = this.#stack;
     const memory = r.index;
     if (this.#memory64(memory)) this.#narrow(s.height - 1);
-    if (memory === 0) return this.#unary(rule.op, this.#offset());
+    if (memory === 0) {
+      const fused = LOAD_ADD_IMM.get(rule.op);
+      const code = this.#code;
+      if (
+        fused !== undefined && !this.#memory64(0) && this.#topIsLastResult() &&
+        code.get(this.#lastStart) === I.I32AddImm
+      ) {
+        // `I32AddImm t, base, imm` computed the address: the load adds it itself.
+        const base = code.get(this.#lastStart + 2);
+        const imm = code.get(this.#lastStart + 3);
+        code.truncate(this.#lastStart);
+        this.#resultStart = -1;
+        // A trap at the fused instruction is the load's: it maps to the load's offset.
+        this.#markOffset(r.opPos);
+        s.pop();
+        this.#beginResult(fused);
+        code.emit(base);
+        code.emit(imm);
+        code.emit(this.#offset());
+        this.#endResult();
+        return;
+      }
+      return this.#unary(rule.op, this.#offset());
+    }
     const a = this.#use(s.height - 1);
     s.pop();
     this.#beginResult(I.LoadMem);
@@ -1776,8 +1843,7 @@ class FuncTranslator {
       // Loop rotation: `if (!cond) goto body; goto exit` instead of `goto test`.
       const code = this.#code;
       const body = frame.bodyPc + 2 + head.args.length;
-      code.emit(NEGATE_BRANCH[head.op]!);
-      for (const a of head.args) code.emit(a);
+      this.#emitBranch(NEGATE_BRANCH[head.op]!, head.args, head.args.length);
       if (frame.fuel === null) {
         code.emit(body);
         code.emit(I.Br);
@@ -1858,8 +1924,7 @@ class FuncTranslator {
     const frame = this.#frame(depth);
     if (!this.#needsMove(frame)) {
       this.#noteLoopHead(frame);
-      this.#code.emit(this.#condOp);
-      this.#emitCondArgs();
+      this.#emitBranch(this.#condOp, this.#condArgs, this.#condArgc);
       this.#emitTarget(frame);
       return;
     }
@@ -1947,6 +2012,8 @@ class FuncTranslator {
         }
         code.truncate(this.#lastStart);
         this.#lastEnd = -1;
+        // The instruction before the compare may be an `I32AddImm` the branch can take in.
+        this.#resultStart = this.#prevResultStart;
         s.pop();
         return;
       }
@@ -1961,15 +2028,43 @@ class FuncTranslator {
     this.#condOp = NEGATE_BRANCH[this.#condOp]!;
   }
 
-  #emitCondArgs(): void {
-    for (let i = 0; i < this.#condArgc; i++) this.#code.emit(this.#condArgs[i]!);
-  }
-
   /** Emits the condition's branch with a pending target; returns the new patch-list head. */
   #emitCondBranch(head: number): number {
-    this.#code.emit(this.#condOp);
-    this.#emitCondArgs();
+    this.#emitBranch(this.#condOp, this.#condArgs, this.#condArgc);
     return this.#code.emitPatch(head);
+  }
+
+  /**
+   * Emits conditional branch `op` and its `argc` operands `args` (the caller emits the target).
+   * Right after `I32AddImm x, y, imm` (or `I32Add x, y, z`; no label between) with `x` the first
+   * operand, takes the add back and emits `I32AddImmBrIf<Cmp> x, y, imm, ...` (`I32AddBrIf<Cmp>
+   * x, y, z, ...`) instead: a loop counter's step and the loop's back edge in one dispatch.
+   */
+  #emitBranch(op: number, args: ArrayLike<number>, argc: number): void {
+    const code = this.#code;
+    const at = this.#resultStart;
+    const add = at >= 0 && at + 4 === code.len && code.get(at + 1) === args[0] ? code.get(at) : -1;
+    // (`I32AddImm` and `I32Add` are both 4 words: op, x, y, imm or z.)
+    const fused = add === I.I32AddImm
+      ? ADD_IMM_BRANCH.get(op)
+      : add === I.I32Add
+      ? ADD_BRANCH.get(op)
+      : undefined;
+    if (fused !== undefined) {
+      const y = code.get(at + 2);
+      const imm = code.get(at + 3);
+      code.truncate(at);
+      this.#resultStart = -1;
+      this.#lastEnd = -1;
+      code.emit(fused);
+      code.emit(args[0]!);
+      code.emit(y);
+      code.emit(imm);
+      for (let i = 1; i < argc; i++) code.emit(args[i]!);
+      return;
+    }
+    code.emit(op);
+    for (let i = 0; i < argc; i++) code.emit(args[i]!);
   }
 }
 

@@ -295,16 +295,25 @@ Deno.test("i64: division by divisors below 2^21 and just above, full-width divid
   }
 });
 
-Deno.test("i64: xor with its own unsigned right shift, every count", () => {
+Deno.test("i64: xor with an unsigned right shift or a left rotation, every count", () => {
   const next = i64Gen(64);
+  const rotl = (v: bigint, k: number) =>
+    u64((u64(v) << BigInt(k & 63)) | (u64(v) >> BigInt((64 - (k & 63)) & 63)));
   for (let i = 0; i < 300; i++) {
-    const a = next();
+    const x = next(), y = next();
     for (let k = 0; k < 70; k++) {
-      put(0, a);
-      num.i64XorShrUImm(s, 2, 0, k);
-      assert.equal(get(2), i64(a ^ (u64(a) >> BigInt(k & 63))), `xorShrU(${a}, ${k})`);
-      num.i64XorShrUImm(s, 0, 0, k); // in place
-      assert.equal(get(0), i64(a ^ (u64(a) >> BigInt(k & 63))), `in place (${a}, ${k})`);
+      const shr = (a: bigint, b: bigint) => i64(a ^ (u64(b) >> BigInt(k & 63)));
+      const rot = (a: bigint, b: bigint) => i64(a ^ rotl(b, k));
+      for (const [f, want] of [[num.i64XorShrUImm, shr], [num.i64XorRotlImm, rot]] as const) {
+        put(0, x);
+        put(2, y);
+        f(s, 4, 0, 2, k);
+        assert.equal(get(4), want(x, y), `${f.name}(${x}, ${y}, ${k})`);
+        f(s, 2, 2, 2, k); // one operand twice, written in place
+        assert.equal(get(2), want(y, y), `${f.name}(${y}, ${y}, ${k}) in place`);
+        f(s, 0, 0, 0, k);
+        assert.equal(get(0), want(x, x), `${f.name}(${x}, ${x}, ${k}) in place`);
+      }
     }
   }
 });

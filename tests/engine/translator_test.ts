@@ -49,27 +49,29 @@ Deno.test("constants become immediates; sub becomes add of the negation", () => 
   );
 });
 
-Deno.test("x ^ (x >>> k) on i64 is one instruction, only when the shift reads the xor's operand", () => {
+Deno.test("an i64 xor of a constant shift or rotation is one instruction", () => {
   assert.equal(
     code(`(param i64) (result i64) local.get 0 local.get 0 i64.const 33 i64.shr_u i64.xor`),
-    lines("0: I64XorShrUImm s1, s0, 33", "4: ReturnSlot s1"),
+    lines("0: I64XorShrUImm s1, s0, s0, 33", "5: ReturnSlot s1"),
   );
-  // The shift on the left, as clang writes it.
+  // The shift on the left, as clang writes it; another operand.
   assert.equal(
-    code(`(param i64) (result i64) local.get 0 i64.const 7 i64.shr_u local.get 0 i64.xor`),
-    lines("0: I64XorShrUImm s1, s0, 7", "4: ReturnSlot s1"),
+    code(`(param i64 i64) (result i64) local.get 0 i64.const 7 i64.shr_u local.get 1 i64.xor`),
+    lines("0: I64XorShrUImm s2, s1, s0, 7", "5: ReturnSlot s2"),
   );
-  // The shift of a temporary, xored with that temporary.
+  // A SHA-2 sigma: rotl(e, 50) ^ rotl(e, 46) ^ rotr(e, 41) in three instructions, not five.
   assert.equal(
-    code(`(param i64) (result i64) (local i64)
-      local.get 0 i64.const 3 i64.mul local.tee 1 local.get 1 i64.const 9 i64.shr_u i64.xor`),
-    lines("0: I64MulImm s1, s0, 3", "5: I64XorShrUImm s2, s1, 9", "9: ReturnSlot s2"),
+    code(`(param i64) (result i64)
+      local.get 0 i64.const 50 i64.rotl local.get 0 i64.const 46 i64.rotl i64.xor
+      local.get 0 i64.const 41 i64.rotr i64.xor`),
+    lines(
+      "0: I64RotlImm s1, s0, 50",
+      "4: I64XorRotlImm s1, s1, s0, 46",
+      "9: I64XorRotlImm s1, s1, s0, 23",
+      "14: ReturnSlot s1",
+    ),
   );
-  // Another operand, a shift that is not the last instruction, a signed shift: no fusion.
-  assert.equal(
-    code(`(param i64 i64) (result i64) local.get 1 local.get 0 i64.const 33 i64.shr_u i64.xor`),
-    lines("0: I64ShrUImm s3, s0, 33", "4: I64Xor s2, s1, s3", "8: ReturnSlot s2"),
-  );
+  // A shift that is not the last instruction, a signed shift, a constant operand: no fusion.
   assert.equal(
     code(`(param i64) (result i64) local.get 0 i64.const 7 i64.shr_u
       local.get 0 i64.const 1 i64.add i64.xor`),
@@ -83,6 +85,84 @@ Deno.test("x ^ (x >>> k) on i64 is one instruction, only when the shift reads th
   assert.equal(
     code(`(param i64) (result i64) local.get 0 local.get 0 i64.const 7 i64.shr_s i64.xor`),
     lines("0: I64ShrSImm s2, s0, 7", "4: I64Xor s1, s0, s2", "8: ReturnSlot s1"),
+  );
+  assert.equal(
+    code(`(param i64) (result i64) i64.const 5 local.get 0 i64.const 7 i64.shr_u i64.xor`),
+    lines("0: I64ShrUImm s2, s0, 7", "4: I64XorImm s1, s2, 5", "9: ReturnSlot s1"),
+  );
+});
+
+Deno.test("an i32.add of a constant feeding a load is one instruction that wraps like i32.add", () => {
+  const src = `(module (memory 1)
+    (data (i32.const 4) "\\2a\\00\\00\\00\\07\\00\\00\\00")
+    (func (export "i32") (param i32) (result i32)
+      local.get 0 i32.const 8 i32.add i32.load offset=4)
+    (func (export "i64") (param i32) (result i64)
+      local.get 0 i32.const 8 i32.add i64.load offset=4)
+    (func (export "u8") (param i32) (result i32)
+      local.get 0 i32.const 8 i32.add i32.load8_u offset=4)
+    (func (export "kept") (param i32) (result i32)
+      local.get 0 i32.const 8 i32.add local.tee 0 i32.load offset=4 local.get 0 i32.add))`;
+  const t = instantiate(src);
+  assert.equal(t.code("i32"), lines("0: I32LoadAddImm s1, s0, 8, +4", "5: ReturnSlot s1"));
+  assert.equal(t.code("i64"), lines("0: I64LoadAddImm s1, s0, 8, +4", "5: ReturnSlot s1"));
+  assert.equal(t.code("u8"), lines("0: I32Load8UAddImm s1, s0, 8, +4", "5: ReturnSlot s1"));
+  // The sum is kept in a local: the add stays.
+  assert.match(t.code("kept"), /I32AddImm s0, s0, 8\n.*I32Load s1, s0, \+4/);
+  // -8 + 8 wraps to address 0, then + offset 4: in bounds (folding 8 into the offset would
+  // read at 2^32 + 4 and trap).
+  assert.equal(t.call("i32", -8), 42);
+  assert.equal(t.call("i64", -8), 42n + (7n << 32n));
+  assert.equal(t.call("u8", -8), 42);
+  assert.equal(t.call("i32", -4), 7);
+  // The last bytes of the page, and one past them.
+  assert.equal(t.call("u8", 65536 - 13), 0);
+  for (const f of ["i32", "i64", "u8"]) {
+    assert.throws(() => t.call(f, 65536 - 12), /out of bounds memory access/, f);
+  }
+  assert.throws(() => t.call("i32", 65536 - 15), /out of bounds memory access/);
+  assert.equal(t.call("i32", 65536 - 16), 0);
+});
+
+Deno.test("a counter's i32.add of a constant and the compare+branch testing it are one instruction", () => {
+  // clang's loop shape: step, tee, compare with the bound, br_if back.
+  const counted = `(param i32) (result i32) (local i32)
+    (loop $l local.get 1 i32.const 1 i32.add local.tee 1 local.get 0 i32.ne br_if $l)
+    local.get 1`;
+  assert.equal(
+    code(counted),
+    lines("0: I32AddImmBrIfNe s1, s1, 1, s0, @0", "6: ReturnSlot s1"),
+  );
+  assert.equal(instantiate(`(module (func (export "f") ${counted}))`).call("f", 5), 5);
+  // An immediate bound, and the loop rotated by the translator (its head test negated).
+  const rotated = `(param i32) (result i32) (local i32)
+    (block $done (loop $top
+      (br_if $done (i32.ge_u (local.get 1) (i32.const 1000)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+      (br $top)))
+    local.get 1`;
+  assert.match(code(rotated), /I32AddImmBrIfLtUImm s1, s1, 3, 1000, @/);
+  assert.equal(instantiate(`(module (func (export "f") ${rotated}))`).call("f", 0), 1002);
+  // A register step.
+  const strided = `(param i32 i32) (result i32) (local i32)
+    (loop $l local.get 2 local.get 1 i32.add local.tee 2 local.get 0 i32.lt_u br_if $l)
+    local.get 2`;
+  assert.equal(
+    code(strided),
+    lines("0: I32AddBrIfLtU s2, s2, s1, s0, @0", "6: ReturnSlot s2"),
+  );
+  assert.equal(instantiate(`(module (func (export "f") ${strided}))`).call("f", 10, 3), 12);
+  // The sum tested is not the first operand, or a label lies between: no fusion.
+  assert.match(
+    code(`(param i32) (local i32) (loop $l local.get 1 i32.const 1 i32.add local.tee 1
+      local.get 0 i32.const 2 i32.add i32.ne br_if $l)`),
+    /I32AddImm s1, s1, 1\n.*I32AddImm (s\d+), s0, 2\n.*BrIfI32Ne s1, \1,/,
+  );
+  assert.match(
+    code(`(param i32) (local i32)
+      (block local.get 0 br_if 0 local.get 1 i32.const 1 i32.add local.set 1)
+      local.get 1 local.get 0 i32.ne (if (then nop))`),
+    /I32AddImm s1, s1, 1\n.*BrIfI32Eq s1, s0/,
   );
 });
 

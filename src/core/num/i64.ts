@@ -563,22 +563,40 @@ export function i64RotrImm(s: Int32Array, d: number, a: number, k: number): void
 }
 
 /**
- * `x ^ (x >>> k)` for the i64 at word index `a` and a constant count (only its low 6 bits
- * matter): `i64.shr_u` by `k` fused with the `i64.xor` of its result and its own operand.
+ * `x ^ (y >>> k)` for the i64s at word indices `x` and `y` and a constant count (only its low
+ * 6 bits matter): an `i64.shr_u` by a constant fused with the `i64.xor` of its result.
  */
-export function i64XorShrUImm(s: Int32Array, d: number, a: number, k: number): void {
-  const al = s[a], ah = s[a + 1];
+export function i64XorShrUImm(s: Int32Array, d: number, x: number, y: number, k: number): void {
+  const xl = s[x], xh = s[x + 1], yl = s[y], yh = s[y + 1];
   k &= 63;
   if (k === 0) {
-    s[d] = 0;
-    s[d + 1] = 0;
+    s[d] = xl ^ yl;
+    s[d + 1] = xh ^ yh;
   } else if (k < 32) {
-    s[d] = al ^ ((al >>> k) | (ah << (32 - k)));
-    s[d + 1] = ah ^ (ah >>> k);
+    s[d] = xl ^ ((yl >>> k) | (yh << (32 - k)));
+    s[d + 1] = xh ^ (yh >>> k);
   } else {
-    // The shifted value's high half is 0, so the high half is `ah` unchanged.
-    s[d] = al ^ (ah >>> (k - 32));
-    s[d + 1] = ah;
+    // The shifted value's high half is 0.
+    s[d] = xl ^ (yh >>> (k - 32));
+    s[d + 1] = xh;
+  }
+}
+
+/**
+ * `x ^ rotl(y, k)` for the i64s at word indices `x` and `y` and a constant count (only its low
+ * 6 bits matter): an `i64.rotl` by a constant fused with the `i64.xor` of its result.
+ */
+export function i64XorRotlImm(s: Int32Array, d: number, x: number, y: number, k: number): void {
+  const xl = s[x], xh = s[x + 1];
+  // Rotating by 32 swaps the halves; what is left is a rotation by k mod 32.
+  const lo = k & 32 ? s[y + 1] : s[y], hi = k & 32 ? s[y] : s[y + 1];
+  k &= 31;
+  if (k === 0) {
+    s[d] = xl ^ lo;
+    s[d + 1] = xh ^ hi;
+  } else {
+    s[d] = xl ^ ((lo << k) | (hi >>> (32 - k)));
+    s[d + 1] = xh ^ ((hi << k) | (lo >>> (32 - k)));
   }
 }
 
