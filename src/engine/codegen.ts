@@ -98,6 +98,7 @@ const { throwException } = exceptions;
 import type { BulkFuel } from "./fuel.ts";
 import type { ExecStack } from "./stack.ts";
 import { type Compiler, DONE, run, type RunStatus } from "./executor.ts";
+import { TIER_UP } from "./exec_support.ts";
 
 /** A generated function returned to call the Wasm function whose frame it pushed. */
 const CALL = 10;
@@ -188,6 +189,15 @@ export function runTiered(
         const exn = exnOfError(e);
         if (exn === undefined || interpretAt === baseDepth) throw e;
         throwException(store, st, baseDepth, exn);
+        continue;
+      }
+      if (status === TIER_UP) {
+        // The innermost frame's function is hot: generate it and continue that frame there
+        // (from its `TierUp`, a branch target or the start); if it cannot be generated it stays
+        // interpreted and stops counting.
+        const cf = st.funcs[st.depth]!.compiled!;
+        cf.hotness = 0;
+        if (compiler.bodyOf(cf) === null) cf.hotness = 2 ** 30;
         continue;
       }
       if (status === DONE && interpretAt !== baseDepth) continue;
@@ -381,6 +391,7 @@ const OWN = new Set<number>([
   I.CallIndirect,
   I.CallRef,
   I.ConsumeFuel,
+  I.TierUp,
   I.Throw,
   I.ThrowRef,
   I.Copy,
@@ -955,6 +966,10 @@ frames[2 * depth + 1] = ${next};
 throwException(store, st, baseDepth, exn);
 return CALL;`;
         reachable = false;
+        break;
+      case I.TierUp:
+        // Counts towards tier-up in the interpreter only: this code is the generated tier.
+        js = "";
         break;
       case I.ConsumeFuel: {
         const cost = code[pc + 1]!;
