@@ -810,6 +810,9 @@ export function generateSource(
     else if (op === I.ConsumeFuel) {
       labels.add(pc);
       metered = true;
+    } else if (op === I.TierUp) {
+      // The auto tier's tier-up continues a frame here (a loop may have no back edge to it).
+      labels.add(pc);
     } else if (escape.has(op)) escapes.set(pc, `${def.name} (asked to)`);
     else if (!OWN.has(op)) {
       if (def.run === null) escapes.set(pc, `${def.name} (shares another instruction's case)`);

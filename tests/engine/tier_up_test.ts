@@ -24,6 +24,9 @@ const CODE = await wat(`(module
       (then (local.get 0))
       (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
                      (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  ;; A loop header no branch targets: every second count is there, so the 1,000th is.
+  (func (export "plain") (param i32) (result i32)
+    (loop (result i32) (i32.add (local.get 0) (i32.const 1))))
   ;; A loop whose frame tiers up midway (the loop is in the first and only call).
   (func (export "sum") (param $n i32) (result i64)
     (local $acc i64)
@@ -92,4 +95,11 @@ Deno.test("tier-up: fuel runs out at the same points as in the interpreter", () 
   assert.ok(stops[0]!.log.length > 50);
   assert.deepEqual(stops[1]!.log, stops[0]!.log);
   assert.equal(stops[1]!.generated, 2);
+});
+
+Deno.test("tier-up: a frame continues at a loop header that no branch targets", () => {
+  const { engine, store, instance } = instantiate(CODE, { executionTier: "auto" });
+  const plain = instance.getTypedFunc<[number], number>(store, "plain");
+  for (let i = 0; i < 1200; i++) assert.equal(plain.call(store, i), i + 1);
+  assert.equal(engine.codegenStats().generated, 1);
 });
