@@ -2,7 +2,8 @@
  * What code generation costs on first use: a synthetic module of about 1 MB (`--functions`
  * bodies of straight-line i32 arithmetic with a small loop, each called once by `run`) is
  * compiled, instantiated and called once, in a fresh process per execution tier, so the time
- * includes translating every body (and, with `codegen`, generating and parsing its JavaScript).
+ * includes translating every body (and, with `codegen`, generating and parsing its JavaScript;
+ * `auto` generates only what gets hot, here nothing).
  *
  * ```sh
  * deno run -A scripts/bench_first_call.ts [--functions 2000] [--rounds 3]
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
     const best: Record<string, number> = {};
     const results = new Set<number>();
     for (let round = 0; round < Number(values.rounds); round++) {
-      for (const tier of ["interpreter", "codegen"]) {
+      for (const tier of ["interpreter", "codegen", "auto"]) {
         const out = await new Deno.Command(Deno.execPath(), {
           args: ["run", "-A", new URL(import.meta.url).pathname, "--child", path, "--tier", tier],
           stdout: "piped",
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
       console.log(`${tier.padEnd(12)} ${ms.toFixed(0).padStart(6)} ms (best of ${values.rounds})`);
     }
     console.log(`\ncodegen / interpreter: ${(best.codegen! / best.interpreter!).toFixed(2)}x`);
+    console.log(`auto / interpreter: ${(best.auto! / best.interpreter!).toFixed(2)}x`);
   } finally {
     await Deno.remove(path);
   }

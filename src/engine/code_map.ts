@@ -30,6 +30,11 @@ export class CompiledFunc {
    * the interpreter, undefined until the engine has decided. Only the engine reads or writes it.
    */
   generated: ((...args: never[]) => number) | null | undefined = undefined;
+  /**
+   * Calls and loop iterations left before the `auto` tier generates this function (counted down
+   * by its `TierUp` instructions); 0 when it is generated on its first run.
+   */
+  hotness = 0;
   #offsets: Int32Array | OffsetSource;
 
   /**

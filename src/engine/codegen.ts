@@ -42,17 +42,29 @@
  * keeps them).
  *
  * ## When a function is generated
- * On its first run (`Engine.bodyOf`), with no call-count threshold: both tiers translate
- * Wasm to internal code first, the extra work is one linear pass over that code plus
- * `new Function`, whose body V8 parses lazily and tiers up by itself (Ignition first, then its
- * optimising compilers for what is hot), so a second threshold of ours would only delay the
- * gain. A threshold would also need the interpreter to count and hand frames back for loops
- * (a frame it runs keeps running there, callees included, until it returns), and a long-running
- * `_start` would then never leave the interpreter. The price is paid on code that runs once:
- * `deno task bench:first-call` (2,000 bodies of ~500 words, each called once) takes 5-7x the
- * interpreter's time, most of it generating and parsing JavaScript for bodies run once; closing
- * that needs the interpreter to count loop back-edges and hand a hot frame to the resumable
- * body (frames are the same), so that a callee can start interpreted.
+ * `Config.executionTier: "codegen"` generates a function on its first run (`Engine.bodyOf`).
+ * `auto` (the default) generates it once it is hot: code translated for `auto` starts the
+ * function and each loop header with a `TierUp` instruction, which counts down the function's
+ * `CompiledFunc.hotness` (`HOT_THRESHOLD` in engine.ts, 1,000 calls plus loop iterations, summed
+ * over all its frames). Until then `bodyOf` says "interpreter" and the driver interprets the
+ * frame (its callees too, which count for themselves). When the count runs out, the interpreter
+ * saves the pc of that `TierUp` and returns `TIER_UP`; the driver generates the function and
+ * continues the same frame there (the start: the structured body; a loop header: a branch
+ * target, so a `case` of the resumable body, which then runs the rest of that call), and
+ * interpreted callers below it continue in the interpreter from their saved pcs when it returns.
+ * A function that cannot be generated stops counting. The interpreter alone never sees a
+ * `TierUp` (only `auto` emits it), so its hot loop costs nothing more; under `auto` loops are not
+ * rotated (every iteration passes the header), and the fused fuel charge after a branch does not
+ * apply at a loop header (the `TierUp` comes first), both only until the function is generated.
+ *
+ * Measured (2 busy cores; `deno task bench:first-call`, 2,000 bodies of ~500 words called once,
+ * best of 3, fresh process per tier): interpreter 480 ms, codegen 4,447 ms (9.3x), auto 463 ms
+ * (0.96x: nothing there gets hot). Before this policy `auto` was `codegen` (5-9x). Steady state
+ * (`deno task bench --tier auto|codegen --filter fib,loop,lz`, ratio to native V8 in the same
+ * process, range of the reported ratios over 4-6 runs per tier, machine shared by ~6 jobs): fib
+ * auto 18.9-21.4x, codegen 13.5-19.8x; loop auto 0.9-1.1x, codegen 0.8-0.9x; lz auto 2.7-8.6x
+ * (min-ratio column 2.0-3.5x), codegen 1.7-4.5x (min-ratio 1.6-2.4x): within the noise, except
+ * that a frame tiering up at a loop header finishes that call in the resumable switch body.
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
@@ -98,6 +110,7 @@ const { throwException } = exceptions;
 import type { BulkFuel } from "./fuel.ts";
 import type { ExecStack } from "./stack.ts";
 import { type Compiler, DONE, run, type RunStatus } from "./executor.ts";
+import { TIER_UP } from "./exec_support.ts";
 
 /** A generated function returned to call the Wasm function whose frame it pushed. */
 const CALL = 10;
@@ -188,6 +201,15 @@ export function runTiered(
         const exn = exnOfError(e);
         if (exn === undefined || interpretAt === baseDepth) throw e;
         throwException(store, st, baseDepth, exn);
+        continue;
+      }
+      if (status === TIER_UP) {
+        // The innermost frame's function is hot: generate it and continue that frame there
+        // (from its `TierUp`, a branch target or the start); if it cannot be generated it stays
+        // interpreted and stops counting.
+        const cf = st.funcs[st.depth]!.compiled!;
+        cf.hotness = 0;
+        if (compiler.bodyOf(cf) === null) cf.hotness = 2 ** 30;
         continue;
       }
       if (status === DONE && interpretAt !== baseDepth) continue;
@@ -381,6 +403,7 @@ const OWN = new Set<number>([
   I.CallIndirect,
   I.CallRef,
   I.ConsumeFuel,
+  I.TierUp,
   I.Throw,
   I.ThrowRef,
   I.Copy,
@@ -787,6 +810,9 @@ export function generateSource(
     else if (op === I.ConsumeFuel) {
       labels.add(pc);
       metered = true;
+    } else if (op === I.TierUp) {
+      // The auto tier's tier-up continues a frame here (a loop may have no back edge to it).
+      labels.add(pc);
     } else if (escape.has(op)) escapes.set(pc, `${def.name} (asked to)`);
     else if (!OWN.has(op)) {
       if (def.run === null) escapes.set(pc, `${def.name} (shares another instruction's case)`);
@@ -955,6 +981,10 @@ frames[2 * depth + 1] = ${next};
 throwException(store, st, baseDepth, exn);
 return CALL;`;
         reachable = false;
+        break;
+      case I.TierUp:
+        // Counts towards tier-up in the interpreter only: this code is the generated tier.
+        js = "";
         break;
       case I.ConsumeFuel: {
         const cost = code[pc + 1]!;

@@ -23,8 +23,10 @@ export type CompilationMode = "eager" | "lazyTranslation" | "lazy";
 /**
  * How Wasm code runs: `interpreter` (the dispatch loop over internal code), `codegen` (each
  * function translated to JavaScript with `new Function` on its first call; engine creation fails
- * where the realm forbids code generation), or `auto` (the default): `codegen` where `new
- * Function` works in this realm (probed once, silently), the interpreter otherwise.
+ * where the realm forbids code generation), or `auto` (the default): where `new Function` works
+ * in this realm (probed once, silently), the interpreter until a function is hot (1,000 calls
+ * plus loop iterations), then its generated code, a running call continuing there; the
+ * interpreter alone otherwise.
  */
 export type ExecutionTier = "interpreter" | "codegen" | "auto";
 

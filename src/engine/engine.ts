@@ -44,6 +44,12 @@ export const HOST_TRAP: RunStatus = 3;
 const MAX_CACHED_WORDS = 4 * 1024 * 1024;
 
 /**
+ * Calls plus loop iterations after which the `auto` tier generates a function (see "When a
+ * function is generated" in `codegen.ts`, which has the measurements).
+ */
+const HOT_THRESHOLD = 1000;
+
+/**
  * Compiles and runs Wasm. Cheap to share between stores and modules.
  *
  * @example
@@ -76,6 +82,8 @@ export class Engine {
   readonly #stacks: ExecStack[] = [];
   /** The fuel prices the translator compiles in (null: fuel is not metered). */
   readonly #fuelCosts: FuelCosts | null;
+  /** `HOT_THRESHOLD` for the `auto` tier, 0 when functions are generated on first run. */
+  readonly #hotness: number;
   /**
    * The per-byte/element charges of bulk operations (null: fuel is not metered).
    *
@@ -101,6 +109,7 @@ export class Engine {
     }
     this.executionTier = allowed ? "codegen" : "interpreter";
     this.#run = allowed ? runTiered : run;
+    this.#hotness = allowed && tier === "auto" ? HOT_THRESHOLD : 0;
     this.#fuelCosts = config.consumeFuel ? { ...config.fuelCosts } : null;
     this.bulkFuel = config.consumeFuel
       ? new BulkFuel(config.fuelCosts, config.fuelConsumptionMode)
@@ -127,12 +136,13 @@ export class Engine {
   }
 
   /**
-   * The generated body of a compiled function, generated on its first run (see `codegen.ts`
-   * for why there is no call-count threshold); null when it runs in the interpreter.
+   * The generated body of a compiled function, generated on its first run once it is hot (see
+   * "When a function is generated" in `codegen.ts`); null when it runs in the interpreter.
    *
    * @internal
    */
   bodyOf(cf: CompiledFunc): GeneratedBody | null {
+    if (cf.hotness > 0) return null; // not hot yet: the interpreter runs it (and counts)
     const known = cf.generated as GeneratedBody | null | undefined;
     if (known !== undefined) return known;
     const result = generateBody(cf);
@@ -179,12 +189,20 @@ export class Engine {
     const code = this.#codeMap.of(module, mode === "lazy");
     const fuel = this.#fuelCosts;
     code.offsets = {
-      offsetsOf: (funcIndex) => translateFunc(module, funcIndex, fuel).codeOffsets,
+      offsetsOf: (funcIndex) =>
+        translateFunc(module, funcIndex, fuel, null, null, this.#hotness).codeOffsets,
     };
     if (mode !== "eager") return;
     const bodies = code.bodies;
     for (let i = 0; i < bodies.length; i++) {
-      bodies[i] ??= translateFunc(module, module.importedFuncs + i, fuel, code.arena, code.offsets);
+      bodies[i] ??= translateFunc(
+        module,
+        module.importedFuncs + i,
+        fuel,
+        code.arena,
+        code.offsets,
+        this.#hotness,
+      );
     }
   }
 
@@ -211,6 +229,7 @@ export class Engine {
         this.#fuelCosts,
         code.arena,
         code.offsets,
+        this.#hotness,
       );
     }
     func.compiled = compiled;

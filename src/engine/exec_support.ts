@@ -42,6 +42,12 @@ export const OUT_OF_FUEL: RunStatus = 1;
  * the slots at `st.hostBase` when it settles; run again after that.
  */
 export const HOST_AWAIT: RunStatus = 2;
+/**
+ * The innermost frame's function became hot (a `TierUp` instruction's count ran out): its saved
+ * pc is that instruction; the driver (`runTiered`) generates the function and continues the
+ * frame in the generated body. Only code translated for the `auto` tier returns it.
+ */
+export const TIER_UP: RunStatus = 3;
 
 /** The memory view of an instance without memory. */
 export const EMPTY_VIEW: DataView = new DataView(new ArrayBuffer(0));

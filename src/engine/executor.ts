@@ -177,6 +177,7 @@ import {
   quiet,
   refCallee,
   stopAt,
+  TIER_UP,
   trap,
 } from "./exec_support.ts";
 import { memLoad, memStore } from "./memory_ext.ts";
@@ -3773,6 +3774,13 @@ export function run(
           code[(pc + 6) | 0],
         );
         pc = (pc + 7) | 0;
+        break;
+      case 368: // TierUp
+        if (--funcs[depth]!.compiled!.hotness <= 0) {
+          frames[2 * depth + 1] = pc;
+          return TIER_UP;
+        }
+        pc = (pc + 1) | 0;
         break;
       default:
         throw new Error(`Bad internal opcode ${code[pc]} at ${pc}`);

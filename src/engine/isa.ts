@@ -1078,6 +1078,21 @@ const ROWS = {
     "vxrori",
     "simdStoreLane($1, s32, inst.memories[$2].view, s32[$3], $4, $5, $6);",
   ),
+  // Counts a call (at a function's start) or a loop iteration (at a loop's header) towards the
+  // function's tier-up (`CompiledFunc.hotness`); only emitted when the engine's tier is `auto`,
+  // so the interpreter alone never dispatches it. When the count runs out the driver generates
+  // the function and continues this frame there, from this instruction (a no-op in generated
+  // code).
+  TierUp: jump(
+    "",
+    `
+    if (--funcs[depth]!.compiled!.hotness <= 0) {
+      frames[2 * depth + 1] = pc;
+      return TIER_UP;
+    }
+    pc = ($next) | 0;
+  `,
+  ),
 } satisfies Record<string, Row>;
 
 /** The name of an instruction. */

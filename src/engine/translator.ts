@@ -84,8 +84,9 @@ export function translateFunc(
   fuel: FuelCosts | null = null,
   arena: CodeArena | null = null,
   offsets: OffsetSource | null = null,
+  hotness = 0,
 ): CompiledFunc {
-  return new FuncTranslator(module, funcIndex, fuel, arena, offsets).translate();
+  return new FuncTranslator(module, funcIndex, fuel, arena, offsets, hotness).translate();
 }
 
 /**
@@ -383,6 +384,12 @@ class FuncTranslator {
   readonly #arena: CodeArena | null;
   /** Where the function gets its offsets later, or null to note them in `#offsets` now. */
   readonly #offsetSource: OffsetSource | null;
+  /**
+   * The `auto` tier's threshold (`CompiledFunc.hotness`): when not 0, a `TierUp` starts the
+   * function and each loop header (whose loops are then not rotated, so every iteration passes
+   * its header).
+   */
+  readonly #hotness: number;
 
   constructor(
     module: ModuleDecl,
@@ -390,7 +397,9 @@ class FuncTranslator {
     fuel: FuelCosts | null,
     arena: CodeArena | null,
     offsets: OffsetSource | null,
+    hotness: number,
   ) {
+    this.#hotness = hotness;
     this.#arena = arena;
     this.#offsetSource = offsets;
     this.#module = module;
@@ -416,6 +425,7 @@ class FuncTranslator {
   translate(): CompiledFunc {
     const func = new Ctrl(FUNC, 0, NO_TYPES, this.#type.results, 0);
     this.#ctrl.push(func);
+    if (this.#hotness !== 0) this.#code.emit(I.TierUp);
     func.fuel = this.#openFuelRegion();
     const r = this.#reader;
     while (this.#ctrl.length > 0) {
@@ -434,7 +444,7 @@ class FuncTranslator {
     const frameSlots = Math.max(this.#numLocals + this.#stack.maxHeight, results);
     this.#stack.release();
     spareReader = r;
-    return new CompiledFunc(
+    const compiled = new CompiledFunc(
       peephole(this.#code.finish(this.#arena)),
       params * SLOT_WORDS,
       this.#numLocals * SLOT_WORDS,
@@ -445,6 +455,8 @@ class FuncTranslator {
       this.#body.codeStart,
       this.#handlers.length > 0 ? Int32Array.from(this.#handlers) : null,
     );
+    compiled.hotness = this.#hotness;
+    return compiled;
   }
 
   /**
@@ -1665,8 +1677,9 @@ class FuncTranslator {
       this.#bindLabel();
       const loop = new Ctrl(LOOP, height, params, results, this.#code.len);
       this.#ctrl.push(loop);
+      if (this.#hotness !== 0) this.#code.emit(I.TierUp);
       loop.fuel = this.#openFuelRegion();
-      loop.bodyPc = this.#code.len;
+      loop.bodyPc = this.#hotness !== 0 ? -1 : this.#code.len;
       return;
     }
     const frame = new Ctrl(op === Op.If ? IF : BLOCK, height, params, results, 0);

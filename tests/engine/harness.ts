@@ -82,9 +82,14 @@ export interface HarnessOptions {
   imports?: Record<string, HostFn | Extern>;
 }
 
-/** Compiles and instantiates `source` (WAT or a binary) through the public API. */
+/**
+ * Compiles and instantiates `source` (WAT or a binary) through the public API. The tier is
+ * `codegen` unless `opts.config` says otherwise: tests here read the translated code, which
+ * under `auto` also holds the tier-up counters (`TierUp`; see tests/engine/tier_up_test.ts).
+ */
 export function instantiate(source: string | Uint8Array, opts: HarnessOptions = {}): TestInstance {
-  const engine = opts.engine ?? new Engine(new Config(opts.config));
+  const engine = opts.engine ??
+    new Engine(new Config({ executionTier: "codegen", ...opts.config }));
   const store = opts.store ?? new Store(engine, null);
   const module = new Module(engine, typeof source === "string" ? wat(source) : source);
   const linker = new Linker(engine);

@@ -1,0 +1,107 @@
+/**
+ * The `auto` tier's tier-up policy (`codegen.ts`, "When a function is generated"): a function
+ * runs in the interpreter until its calls plus loop iterations reach the threshold, then the
+ * driver generates it and continues the running frame in the generated body, with the same
+ * results, fuel stops and limits as either tier alone; `codegen` still generates on first run.
+ */
+
+import assert from "node:assert/strict";
+import { Config, type ConfigOptions, Engine, Linker, Module, Store, Val } from "../../mod.ts";
+import { wat } from "../_lib/wabt.ts";
+
+/** An instance of `bytes` on a fresh engine with `options`. */
+function instantiate(bytes: Uint8Array, options: ConfigOptions = {}) {
+  const engine = new Engine(new Config(options));
+  const store = new Store(engine, null);
+  const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+  return { engine, store, instance };
+}
+
+const CODE = await wat(`(module
+  (memory 1)
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  ;; A loop header no branch targets: every second count is there, so the 1,000th is.
+  (func (export "plain") (param i32) (result i32)
+    (loop (result i32)
+      (drop (call $fib (i32.const 1)))
+      (i32.add (local.get 0) (i32.const 1))))
+  ;; A loop whose frame tiers up midway (the loop is in the first and only call).
+  (func (export "sum") (param $n i32) (result i64)
+    (local $acc i64)
+    (loop $l
+      (i32.store8 (local.get $n) (local.get $n))
+      (local.set $acc (i64.add (local.get $acc)
+        (i64.extend_i32_u (i32.load8_u (local.get $n)))))
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (call $fib (i32.const 3)))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc)))`);
+
+/** What `sum(n)` returns, computed in JS. */
+function sumOf(n: number): bigint {
+  let acc = 0n;
+  for (let i = n; i > 0; i--) acc += BigInt(i & 255) + 2n;
+  return acc;
+}
+
+Deno.test("tier-up: auto leaves code that runs a little in the interpreter", () => {
+  const { engine, store, instance } = instantiate(CODE, { executionTier: "auto" });
+  assert.equal(instance.getTypedFunc<[number], bigint>(store, "sum").call(store, 100), sumOf(100));
+  assert.equal(instance.getTypedFunc<[number], number>(store, "fib").call(store, 5), 5);
+  assert.deepEqual(engine.codegenStats(), { generated: 0, interpreted: 0, reasons: {} });
+});
+
+Deno.test("tier-up: codegen still generates every function on its first run", () => {
+  const { engine, store, instance } = instantiate(CODE, { executionTier: "codegen" });
+  assert.equal(instance.getTypedFunc<[number], bigint>(store, "sum").call(store, 100), sumOf(100));
+  assert.equal(engine.codegenStats().generated, 2);
+});
+
+Deno.test("tier-up: a hot loop continues in generated code, its callee tiers up by calls", () => {
+  const { engine, store, instance } = instantiate(CODE, { executionTier: "auto" });
+  const sum = instance.getTypedFunc<[number], bigint>(store, "sum");
+  assert.equal(sum.call(store, 50_000), sumOf(50_000));
+  assert.equal(engine.codegenStats().generated, 2);
+  assert.equal(sum.call(store, 3), sumOf(3));
+});
+
+Deno.test("tier-up: recursion tiers up inside interpreted callers", () => {
+  const { engine, store, instance } = instantiate(CODE, { executionTier: "auto" });
+  assert.equal(instance.getTypedFunc<[number], number>(store, "fib").call(store, 22), 17711);
+  assert.equal(engine.codegenStats().generated, 1);
+});
+
+Deno.test("tier-up: fuel runs out at the same points as in the interpreter", () => {
+  const stops = (["interpreter", "auto"] as const).map((tier) => {
+    const { engine, store, instance } = instantiate(CODE, {
+      executionTier: tier,
+      consumeFuel: true,
+    });
+    const log: (bigint | string)[] = [];
+    for (const budget of [1, 333, 5000]) {
+      store.setFuel(budget);
+      let call = instance.getFunc(store, "sum")!.callResumable(store, [Val.i32(3000)]);
+      while (call.kind === "outOfFuel") {
+        log.push(call.requiredFuel, store.getFuel());
+        store.setFuel(budget + Number(call.requiredFuel));
+        call = call.resume(store);
+      }
+      assert.equal(call.kind, "finished");
+      log.push(`done ${store.getFuel()}`);
+    }
+    return { log, generated: engine.codegenStats().generated };
+  });
+  assert.ok(stops[0]!.log.length > 50);
+  assert.deepEqual(stops[1]!.log, stops[0]!.log);
+  assert.equal(stops[1]!.generated, 2);
+});
+
+Deno.test("tier-up: a frame continues at a loop header that no branch targets", () => {
+  const { engine, store, instance } = instantiate(CODE, { executionTier: "auto" });
+  const plain = instance.getTypedFunc<[number], number>(store, "plain");
+  for (let i = 0; i < 1200; i++) assert.equal(plain.call(store, i), i + 1);
+  assert.equal(engine.codegenStats().generated, 2);
+});
