@@ -3775,7 +3775,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 368: // TierUp
+      case 385: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
