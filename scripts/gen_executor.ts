@@ -93,13 +93,25 @@ function instrSizeOf(def: InstrDef): number {
  * stops there as before. With fuel off `bulkFuel` is null and this costs one test of a local.
  */
 const PAY_LANDING_FUEL = `if (bulkFuel !== null && code[pc] === ${I.ConsumeFuel}) {
-  const cost = code[(pc + 1) | 0];
-  if (store.fuel >= cost) {
-    store.fuel -= cost;
-    pc = (pc + 2) | 0;
-    if (code[pc] === ${I.Br}) pc = code[(pc + 1) | 0];
-  }
+  pc = payLandingFuel(store, code, pc);
 }`;
+
+/**
+ * Rows kept out of `run`'s switch, in `runCold`: V8 optimises no function over 61,440 bytes of
+ * bytecode (`--max-optimized-bytecode-size`), and `run` with every row is past it (75 KB in
+ * December 2026, when GC, atomics and fused rows had been added): then every instruction runs in
+ * V8's bytecode interpreter, 7-15x slower (`tests/engine/executor_size_test.ts` guards the limit).
+ * These rows do enough work per dispatch (allocation, bulk copies, unwinding, atomics, memories
+ * other than 0) that the way there, `run` saving its state and `runCold` loading it, costs little
+ * next to them, and they are rare in the code the benchmarks measure.
+ */
+const COLD =
+  /^(Memory(Fill|Copy|Init)|DataDrop|Table[A-Z]\w*|ElemDrop|Throw|ThrowRef|Struct\w+|Array\w+|RefI31|I31Get[SU]|RefTest|RefCast|BrOnCast(Fail)?|Atomic\w+|\w+Mem)$/;
+
+/** Whether `def`'s case lives in `runCold` rather than `run`. */
+export function isCold(def: InstrDef): boolean {
+  return COLD.test(def.name);
+}
 
 /** The `case` clause(s) of one instruction and those sharing its `run`. */
 function caseOf(def: InstrDef): string {
@@ -211,8 +223,55 @@ export function run(
 `;
 
 const RUN_TAIL = `
+      default: {
+        // A cold row (\`isCold\`): \`runCold\` runs it, and those after it, from the saved state.
+        frames[2 * depth + 1] = pc;
+        st.depth = depth;
+        const status = runCold(compiler, store, st, baseDepth);
+        if (status !== HOT) return status;
+        depth = st.depth;
+        frames = st.frames;
+        fp = frames[2 * depth]!;
+        pc = frames[2 * depth + 1]!;
+        code = funcs[depth]!.compiled!.code;
+        inst = funcs[depth]!.instance;
+        globals = inst.globals;
+        mem = inst.memories[0] ?? null;
+        mview = mem !== null ? mem.view : EMPTY_VIEW;
+        memLen = mview.byteLength;
+        s32 = st.s32;
+        f32 = st.f32;
+        f64 = st.f64;
+        break;
+      }
+    }
+  }
+}
+`;
+
+/** \`runCold\`: the same loop over the cold rows, back to \`run\` at the first other one. */
+const COLD_HEAD = RUN_HEAD
+  .replace(/^export \{[^\n]*\n/m, "")
+  .replace(
+    /\/\*\*[\s\S]*?\*\/\nexport function run\(/,
+    `/**
+ * Runs the cold rows (\`isCold\` in scripts/gen_executor.ts) from the state \`run\` saved,
+ * until the next instruction is one of \`run\`'s: saves the state again and returns \`HOT\`.
+ * Any other status ends the call as \`run\`'s would.
+ */
+function runCold(`,
+  );
+
+/** The start of `runCold`'s loop: an opcode neither loop knows fails on `runCold`'s first. */
+const COLD_ENTRY =
+  "  let first = true;\n  for (;;) {\n    const entry = first;\n    first = false;";
+
+const COLD_TAIL = `
       default:
-        throw new Error(\`Bad internal opcode \${code[pc]} at \${pc}\`);
+        if (entry) throw new Error(\`Bad internal opcode \${code[pc]} at \${pc}\`);
+        frames[2 * depth + 1] = pc;
+        st.depth = depth;
+        return HOT;
     }
   }
 }
@@ -241,21 +300,44 @@ export interface GenerateOptions {
   count?: boolean;
 }
 
+/**
+ * `head`'s locals as `body` needs them: those it never names left out, those it never assigns
+ * made `const`, those it only assigns marked for the linter (the cold loop's rows use few of the
+ * state `run` keeps).
+ */
+function trimLocals(head: string, body: string): string {
+  return head.split("\n").flatMap((line) => {
+    const m = /^ {2}let (\w+)\b/.exec(line);
+    if (m === null) return [line];
+    const name = m[1]!;
+    const uses = body.match(new RegExp(`(?<![.\\w])${name}\\b`, "g"))?.length ?? 0;
+    if (uses === 0) return [];
+    const assigns = body.match(new RegExp(`(?<![.\\w])${name} =[^=]`, "g"))?.length ?? 0;
+    if (assigns === 0) return [line.replace("  let ", "  const ")];
+    // Kept current for the rows that switch instances, though no cold row reads it.
+    return uses === assigns ? ["  // deno-lint-ignore no-unused-vars", line] : [line];
+  }).join("\n");
+}
+
 /** The source of `executor.ts`, unformatted. */
 export function generateExecutorSource(options: GenerateOptions = {}): string {
-  const cases = ISA.filter((d) => d.caseOf === null).map(caseOf);
-  let head = RUN_HEAD;
-  if (options.count) {
-    head = head
-      .replace("  for (;;) {", "  let previous = 0;\n  for (;;) {")
-      .replace(
-        "switch (code[pc])",
-        "DISPATCH_COUNTS[code[pc]]++;\n" +
-          `    DISPATCH_PAIRS[previous * ${ISA.length} + code[pc]]++;\n` +
-          "    previous = code[pc];\n    switch (code[pc])",
-      );
-  }
-  const loop = head + cases.join("\n") + RUN_TAIL;
+  const owners = ISA.filter((d) => d.caseOf === null);
+  const cases = owners.filter((d) => !isCold(d)).map(caseOf);
+  const coldCases = owners.filter(isCold).map(caseOf);
+  const counted = (head: string) =>
+    options.count
+      ? head
+        .replace("  for (;;) {", "  let previous = 0;\n  for (;;) {")
+        .replace(
+          "switch (code[pc])",
+          "DISPATCH_COUNTS[code[pc]]++;\n" +
+            `    DISPATCH_PAIRS[previous * ${ISA.length} + code[pc]]++;\n` +
+            "    previous = code[pc];\n    switch (code[pc])",
+        )
+      : head;
+  const coldBody = coldCases.join("\n") + COLD_TAIL;
+  const loop = counted(RUN_HEAD) + cases.join("\n") + RUN_TAIL + "\n" +
+    counted(trimLocals(COLD_HEAD, coldBody).replace("  for (;;) {", COLD_ENTRY)) + coldBody;
   const counts = options.count
     ? `\nconst DISPATCH_COUNTS = new Float64Array(${ISA.length});\n` +
       `(globalThis as Record<string, unknown>).${DISPATCH_COUNTS_GLOBAL} = DISPATCH_COUNTS;\n` +
@@ -268,7 +350,9 @@ export function generateExecutorSource(options: GenerateOptions = {}): string {
     `import type { ExecStack } from "./stack.ts";`,
     `import type { Compiler, RunStatus } from "./exec_support.ts";`,
   ].join("\n");
-  return HEADER + imports + "\n" + counts + loop;
+  const hot = "\n/** `runCold`'s status: continue in `run` from the saved state. */\n" +
+    "const HOT: RunStatus = -1;\n";
+  return HEADER + imports + "\n" + counts + hot + loop;
 }
 
 /** The formatted source of `executor.ts` (formatted by `deno fmt`, as the repository is). */

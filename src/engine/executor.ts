@@ -174,6 +174,7 @@ import {
   indirectCallee,
   OUT_OF_FUEL,
   outOfFuel,
+  payLandingFuel,
   quiet,
   refCallee,
   stopAt,
@@ -227,6 +228,9 @@ import { simdLoad, simdLoadLane, simdStore, simdStoreLane, v128Load } from "./si
 import type { ExecStack } from "./stack.ts";
 import type { Compiler, RunStatus } from "./exec_support.ts";
 
+/** `runCold`'s status: continue in `run` from the saved state. */
+const HOT: RunStatus = -1;
+
 export { type Compiler, DONE, HOST_AWAIT, OUT_OF_FUEL, type RunStatus } from "./exec_support.ts";
 
 /**
@@ -265,46 +269,26 @@ export function run(
       case 1: // Br
         pc = code[(pc + 1) | 0];
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 2: // BrIfNez
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 3: // BrIfEqz
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 4: { // BrIfI64Nez
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       }
@@ -312,12 +296,7 @@ export function run(
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       }
@@ -326,12 +305,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 7: // BrIfI32Ne
@@ -339,12 +313,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 8: // BrIfI32LtS
@@ -352,12 +321,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 9: // BrIfI32LtU
@@ -365,12 +329,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 10: // BrIfI32GtS
@@ -378,12 +337,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 11: // BrIfI32GtU
@@ -391,12 +345,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 12: // BrIfI32LeS
@@ -404,12 +353,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 13: // BrIfI32LeU
@@ -418,12 +362,7 @@ export function run(
             ? code[(pc + 3) | 0]
             : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 14: // BrIfI32GeS
@@ -431,12 +370,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 15: // BrIfI32GeU
@@ -445,12 +379,7 @@ export function run(
             ? code[(pc + 3) | 0]
             : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 16: // BrIfI32EqImm
@@ -458,12 +387,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 17: // BrIfI32NeImm
@@ -471,23 +395,13 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 18: // BrIfI32LtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 19: // BrIfI32LtUImm
@@ -495,23 +409,13 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 20: // BrIfI32GtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 21: // BrIfI32GtUImm
@@ -519,23 +423,13 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 22: // BrIfI32LeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 23: // BrIfI32LeUImm
@@ -543,23 +437,13 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 24: // BrIfI32GeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 25: // BrIfI32GeUImm
@@ -567,12 +451,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 26: // BrIfI64Eq
@@ -580,12 +459,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 27: // BrIfI64Ne
@@ -593,12 +467,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 28: // BrIfI64LtS
@@ -606,12 +475,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 29: // BrIfI64LtU
@@ -619,12 +483,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 30: // BrIfI64GtS
@@ -632,12 +491,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 31: // BrIfI64GtU
@@ -645,12 +499,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 32: // BrIfI64LeS
@@ -658,12 +507,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 33: // BrIfI64LeU
@@ -671,12 +515,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 34: // BrIfI64GeS
@@ -684,12 +523,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 35: // BrIfI64GeU
@@ -697,12 +531,7 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 36: { // I32AddImmBrIfLtU
@@ -712,12 +541,7 @@ export function run(
           ? code[(pc + 5) | 0]
           : pc + 6;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       }
@@ -728,12 +552,7 @@ export function run(
           ? code[(pc + 5) | 0]
           : pc + 6;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       }
@@ -742,12 +561,7 @@ export function run(
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       }
@@ -756,12 +570,7 @@ export function run(
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       }
@@ -770,12 +579,7 @@ export function run(
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       }
@@ -784,12 +588,7 @@ export function run(
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       }
@@ -798,12 +597,7 @@ export function run(
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       }
@@ -812,12 +606,7 @@ export function run(
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       }
@@ -828,12 +617,7 @@ export function run(
           ? code[(pc + 5) | 0]
           : pc + 6;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       }
@@ -844,12 +628,7 @@ export function run(
           ? code[(pc + 5) | 0]
           : pc + 6;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       }
@@ -859,12 +638,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 47: // BrIfI64NeImm
@@ -873,12 +647,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 48: // BrIfI64LtSImm
@@ -888,12 +657,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 49: // BrIfI64LtUImm
@@ -903,12 +667,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 50: // BrIfI64GtSImm
@@ -918,12 +677,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 51: // BrIfI64GtUImm
@@ -933,12 +687,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 52: // BrIfI64LeSImm
@@ -948,12 +697,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 53: // BrIfI64LeUImm
@@ -963,12 +707,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 54: // BrIfI64GeSImm
@@ -978,12 +717,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 55: // BrIfI64GeUImm
@@ -993,12 +727,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       case 56: { // BrTable
@@ -2575,151 +2304,6 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 277: // MemoryFill
-        if (
-          !memoryFill(
-            mem!,
-            s32[(fp + code[(pc + 1) | 0]) | 0],
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-            bulkFuel,
-            store,
-          )
-        ) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        pc = (pc + 4) | 0;
-        break;
-      case 278: // MemoryCopy
-        if (
-          !memoryCopy(
-            mem!,
-            mem!,
-            s32[(fp + code[(pc + 1) | 0]) | 0],
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-            bulkFuel,
-            store,
-          )
-        ) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        pc = (pc + 4) | 0;
-        break;
-      case 279: // MemoryInit
-        if (
-          !memoryInit(
-            inst,
-            code[(pc + 1) | 0],
-            0,
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-            s32[(fp + code[(pc + 4) | 0]) | 0],
-            bulkFuel,
-            store,
-          )
-        ) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        pc = (pc + 5) | 0;
-        break;
-      case 280: // DataDrop
-        dataDrop(inst, code[(pc + 1) | 0]);
-        pc = (pc + 2) | 0;
-        break;
-      case 281: // TableGet
-        s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
-          inst.tables[code[(pc + 2) | 0]],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 282: // TableSet
-        tableSet(
-          inst.tables[code[(pc + 1) | 0]],
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 283: // TableSize
-        s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
-        pc = (pc + 3) | 0;
-        break;
-      case 284: { // TableGrow
-        const old = tableGrow(
-          inst.tables[code[(pc + 2) | 0]],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-          s32[(fp + code[(pc + 4) | 0]) | 0],
-          bulkFuel,
-          store,
-        );
-        if (old === GROW_OUT_OF_FUEL) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        s32[(fp + code[(pc + 1) | 0]) | 0] = old;
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 285: // TableFill
-        if (
-          !tableFill(
-            inst.tables[code[(pc + 1) | 0]],
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-            s32[(fp + code[(pc + 4) | 0]) | 0],
-            bulkFuel,
-            store,
-          )
-        ) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        pc = (pc + 5) | 0;
-        break;
-      case 286: // TableCopy
-        if (
-          !tableCopy(
-            inst.tables[code[(pc + 1) | 0]],
-            inst.tables[code[(pc + 2) | 0]],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-            s32[(fp + code[(pc + 4) | 0]) | 0],
-            s32[(fp + code[(pc + 5) | 0]) | 0],
-            bulkFuel,
-            store,
-          )
-        ) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        pc = (pc + 6) | 0;
-        break;
-      case 287: // TableInit
-        if (
-          !tableInit(
-            inst,
-            code[(pc + 1) | 0],
-            code[(pc + 2) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-            s32[(fp + code[(pc + 4) | 0]) | 0],
-            s32[(fp + code[(pc + 5) | 0]) | 0],
-            bulkFuel,
-            store,
-          )
-        ) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        pc = (pc + 6) | 0;
-        break;
-      case 288: // ElemDrop
-        elemDrop(inst, code[(pc + 1) | 0]);
-        pc = (pc + 2) | 0;
-        break;
       case 289: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
@@ -3196,6 +2780,228 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
+      case 372: { // Index64
+        const a = (fp + code[(pc + 2) | 0]) | 0;
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 373: { // SizeToI64
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        const v = s32[(fp + code[(pc + 2) | 0]) | 0];
+        s32[d] = v;
+        s32[d + 1] = v === -1 ? -1 : 0;
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 385: // TierUp
+        if (--funcs[depth]!.compiled!.hotness <= 0) {
+          frames[2 * depth + 1] = pc;
+          return TIER_UP;
+        }
+        pc = (pc + 1) | 0;
+        break;
+      default: {
+        // A cold row (`isCold`): `runCold` runs it, and those after it, from the saved state.
+        frames[2 * depth + 1] = pc;
+        st.depth = depth;
+        const status = runCold(compiler, store, st, baseDepth);
+        if (status !== HOT) return status;
+        depth = st.depth;
+        frames = st.frames;
+        fp = frames[2 * depth]!;
+        pc = frames[2 * depth + 1]!;
+        code = funcs[depth]!.compiled!.code;
+        inst = funcs[depth]!.instance;
+        globals = inst.globals;
+        mem = inst.memories[0] ?? null;
+        mview = mem !== null ? mem.view : EMPTY_VIEW;
+        memLen = mview.byteLength;
+        s32 = st.s32;
+        f32 = st.f32;
+        f64 = st.f64;
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * Runs the cold rows (`isCold` in scripts/gen_executor.ts) from the state `run` saved,
+ * until the next instruction is one of `run`'s: saves the state again and returns `HOT`.
+ * Any other status ends the call as `run`'s would.
+ */
+function runCold(
+  compiler: Compiler,
+  store: StoreInner,
+  st: ExecStack,
+  baseDepth: number,
+): RunStatus {
+  const bulkFuel = compiler.bulkFuel;
+  let depth = st.depth;
+  const frames = st.frames;
+  const funcs = st.funcs;
+  let fp = frames[2 * depth]!;
+  let pc = frames[2 * depth + 1]!;
+  let code = funcs[depth]!.compiled!.code;
+  let inst = funcs[depth]!.instance;
+  // deno-lint-ignore no-unused-vars
+  let globals = inst.globals;
+  let mem: MemoryEntity | null = inst.memories[0] ?? null;
+  let mview = mem !== null ? mem.view : EMPTY_VIEW;
+  // deno-lint-ignore no-unused-vars
+  let memLen = mview.byteLength;
+  const s32 = st.s32;
+  let first = true;
+  for (;;) {
+    const entry = first;
+    first = false;
+    switch (code[pc]) {
+      case 277: // MemoryFill
+        if (
+          !memoryFill(
+            mem!,
+            s32[(fp + code[(pc + 1) | 0]) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 278: // MemoryCopy
+        if (
+          !memoryCopy(
+            mem!,
+            mem!,
+            s32[(fp + code[(pc + 1) | 0]) | 0],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 279: // MemoryInit
+        if (
+          !memoryInit(
+            inst,
+            code[(pc + 1) | 0],
+            0,
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 5) | 0;
+        break;
+      case 280: // DataDrop
+        dataDrop(inst, code[(pc + 1) | 0]);
+        pc = (pc + 2) | 0;
+        break;
+      case 281: // TableGet
+        s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
+          inst.tables[code[(pc + 2) | 0]],
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 282: // TableSet
+        tableSet(
+          inst.tables[code[(pc + 1) | 0]],
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 283: // TableSize
+        s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
+        pc = (pc + 3) | 0;
+        break;
+      case 284: { // TableGrow
+        const old = tableGrow(
+          inst.tables[code[(pc + 2) | 0]],
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          s32[(fp + code[(pc + 4) | 0]) | 0],
+          bulkFuel,
+          store,
+        );
+        if (old === GROW_OUT_OF_FUEL) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        s32[(fp + code[(pc + 1) | 0]) | 0] = old;
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 285: // TableFill
+        if (
+          !tableFill(
+            inst.tables[code[(pc + 1) | 0]],
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 5) | 0;
+        break;
+      case 286: // TableCopy
+        if (
+          !tableCopy(
+            inst.tables[code[(pc + 1) | 0]],
+            inst.tables[code[(pc + 2) | 0]],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 287: // TableInit
+        if (
+          !tableInit(
+            inst,
+            code[(pc + 1) | 0],
+            code[(pc + 2) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+            s32[(fp + code[(pc + 4) | 0]) | 0],
+            s32[(fp + code[(pc + 5) | 0]) | 0],
+            bulkFuel,
+            store,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 6) | 0;
+        break;
+      case 288: // ElemDrop
+        elemDrop(inst, code[(pc + 1) | 0]);
+        pc = (pc + 2) | 0;
+        break;
       case 341: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
@@ -3524,12 +3330,7 @@ export function run(
         );
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       }
@@ -3542,12 +3343,7 @@ export function run(
         );
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         if (bulkFuel !== null && code[pc] === 67) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
+          pc = payLandingFuel(store, code, pc);
         }
         break;
       }
@@ -3618,20 +3414,6 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 372: { // Index64
-        const a = (fp + code[(pc + 2) | 0]) | 0;
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 373: { // SizeToI64
-        const d = (fp + code[(pc + 1) | 0]) | 0;
-        const v = s32[(fp + code[(pc + 2) | 0]) | 0];
-        s32[d] = v;
-        s32[d + 1] = v === -1 ? -1 : 0;
-        pc = (pc + 3) | 0;
-        break;
-      }
       case 374: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
@@ -3775,15 +3557,11 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 385: // TierUp
-        if (--funcs[depth]!.compiled!.hotness <= 0) {
-          frames[2 * depth + 1] = pc;
-          return TIER_UP;
-        }
-        pc = (pc + 1) | 0;
-        break;
       default:
-        throw new Error(`Bad internal opcode ${code[pc]} at ${pc}`);
+        if (entry) throw new Error(`Bad internal opcode ${code[pc]} at ${pc}`);
+        frames[2 * depth + 1] = pc;
+        st.depth = depth;
+        return HOT;
     }
   }
 }
