@@ -336,19 +336,6 @@ const ROWS = {
   I32AddImmBrIfGeUImm: addImmBranch(GE_U, "I32AddImmBrIfLtUImm", true),
   I32AddImmBrIfNeImm: addImmBranch("s32[x] !== %b", "I32AddImmBrIfEqImm", true),
   I32AddImmBrIfEqImm: addImmBranch("s32[x] === %b", "I32AddImmBrIfNeImm", true),
-  // The same with a register step (`i += stride`: sieve's and matmul's inner loops).
-  I32AddBrIfLtU: branch(
-    "rrrrt",
-    "I32AddBrIfGeU",
-    "(s32[x] >>> 0) < (s32[$4] >>> 0)",
-    "const x = $1;\ns32[x] = (s32[$2] + s32[$3]) | 0;\n",
-  ),
-  I32AddBrIfGeU: branch(
-    "rrrrt",
-    "I32AddBrIfLtU",
-    "(s32[x] >>> 0) >= (s32[$4] >>> 0)",
-    "const x = $1;\ns32[x] = (s32[$2] + s32[$3]) | 0;\n",
-  ),
   BrIfI64EqImm: branch("rwt", "BrIfI64NeImm", "i64EqImm(s32, $1, $2, $2.hi) !== 0"),
   BrIfI64NeImm: branch("rwt", "BrIfI64EqImm", "i64NeImm(s32, $1, $2, $2.hi) !== 0"),
   BrIfI64LtSImm: branch("rwt", "BrIfI64GeSImm", "i64LtSImm(s32, $1, $2, $2.hi) !== 0"),

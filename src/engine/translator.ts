@@ -219,12 +219,6 @@ const LOAD_ADD_IMM: ReadonlyMap<number, number> = new Map([
   [I.I32Load8U, I.I32Load8UAddImm],
 ]);
 
-/** Compare+branches that take in an `I32Add` of their first operand (see `#emitBranch`). */
-const ADD_BRANCH: ReadonlyMap<number, number> = new Map([
-  [I.BrIfI32LtU, I.I32AddBrIfLtU],
-  [I.BrIfI32GeU, I.I32AddBrIfGeU],
-]);
-
 /** Compare+branches that take in an `I32AddImm` of their first operand (see `#emitBranch`). */
 const ADD_IMM_BRANCH: ReadonlyMap<number, number> = new Map([
   [I.BrIfI32LtU, I.I32AddImmBrIfLtU],
@@ -1701,21 +1695,18 @@ class FuncTranslator {
 
   /**
    * Emits conditional branch `op` and its `argc` operands `args` (the caller emits the target).
-   * Right after `I32AddImm x, y, imm` (or `I32Add x, y, z`; no label between) with `x` the first
-   * operand, takes the add back and emits `I32AddImmBrIf<Cmp> x, y, imm, ...` (`I32AddBrIf<Cmp>
-   * x, y, z, ...`) instead: a loop counter's step and the loop's back edge in one dispatch.
+   * Right after `I32AddImm x, y, imm` (no label between) with `x` the first operand, takes the
+   * add back and emits `I32AddImmBrIf<Cmp> x, y, imm, ...` instead: a loop counter's step and
+   * the loop's back edge in one dispatch.
    */
   #emitBranch(op: number, args: ArrayLike<number>, argc: number): void {
     const code = this.#code;
+    const fused = ADD_IMM_BRANCH.get(op);
     const at = this.#resultStart;
-    const add = at >= 0 && at + 4 === code.len && code.get(at + 1) === args[0] ? code.get(at) : -1;
-    // (`I32AddImm` and `I32Add` are both 4 words: op, x, y, imm or z.)
-    const fused = add === I.I32AddImm
-      ? ADD_IMM_BRANCH.get(op)
-      : add === I.I32Add
-      ? ADD_BRANCH.get(op)
-      : undefined;
-    if (fused !== undefined) {
+    if (
+      fused !== undefined && at >= 0 && at + 4 === code.len && code.get(at) === I.I32AddImm &&
+      code.get(at + 1) === args[0]
+    ) {
       const y = code.get(at + 2);
       const imm = code.get(at + 3);
       code.truncate(at);
