@@ -206,7 +206,7 @@ export function run(
         throw trap(TrapCode.UnreachableCodeReached);
       case 1: // Br
         pc = code[(pc + 1) | 0];
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -217,7 +217,7 @@ export function run(
         break;
       case 2: // BrIfNez
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -228,7 +228,7 @@ export function run(
         break;
       case 3: // BrIfEqz
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -240,7 +240,7 @@ export function run(
       case 4: { // BrIfI64Nez
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -253,7 +253,7 @@ export function run(
       case 5: { // BrIfI64Eqz
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -267,7 +267,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -280,7 +280,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -293,7 +293,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -306,7 +306,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -319,7 +319,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -332,7 +332,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -345,7 +345,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -359,7 +359,7 @@ export function run(
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -372,7 +372,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -386,7 +386,7 @@ export function run(
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -399,7 +399,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -412,7 +412,7 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -423,7 +423,7 @@ export function run(
         break;
       case 18: // BrIfI32LtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -436,7 +436,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -447,7 +447,7 @@ export function run(
         break;
       case 20: // BrIfI32GtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -460,7 +460,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -471,7 +471,7 @@ export function run(
         break;
       case 22: // BrIfI32LeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -484,7 +484,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -495,7 +495,7 @@ export function run(
         break;
       case 24: // BrIfI32GeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -508,7 +508,7 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -521,7 +521,7 @@ export function run(
         pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -534,7 +534,7 @@ export function run(
         pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -547,7 +547,7 @@ export function run(
         pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -560,7 +560,7 @@ export function run(
         pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -573,7 +573,7 @@ export function run(
         pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -586,7 +586,7 @@ export function run(
         pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -599,7 +599,7 @@ export function run(
         pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -612,7 +612,7 @@ export function run(
         pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -625,7 +625,7 @@ export function run(
         pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -638,7 +638,7 @@ export function run(
         pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -647,128 +647,12 @@ export function run(
           }
         }
         break;
-      case 36: { // I32AddImmBrIfLtU
-        const x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-          ? code[(pc + 5) | 0]
-          : pc + 6;
-        if (bulkFuel !== null && code[pc] === 62) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
-        }
-        break;
-      }
-      case 37: { // I32AddImmBrIfGeU
-        const x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-          ? code[(pc + 5) | 0]
-          : pc + 6;
-        if (bulkFuel !== null && code[pc] === 62) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
-        }
-        break;
-      }
-      case 38: { // I32AddImmBrIfNe
-        const x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
-        if (bulkFuel !== null && code[pc] === 62) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
-        }
-        break;
-      }
-      case 39: { // I32AddImmBrIfEq
-        const x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
-        if (bulkFuel !== null && code[pc] === 62) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
-        }
-        break;
-      }
-      case 40: { // I32AddImmBrIfLtUImm
-        const x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
-        if (bulkFuel !== null && code[pc] === 62) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
-        }
-        break;
-      }
-      case 41: { // I32AddImmBrIfGeUImm
-        const x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
-        if (bulkFuel !== null && code[pc] === 62) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
-        }
-        break;
-      }
-      case 42: { // I32AddImmBrIfNeImm
-        const x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
-        if (bulkFuel !== null && code[pc] === 62) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
-        }
-        break;
-      }
-      case 43: { // I32AddImmBrIfEqImm
-        const x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
-        if (bulkFuel !== null && code[pc] === 62) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
-          }
-        }
-        break;
-      }
-      case 44: // BrIfI64EqImm
+      case 36: // BrIfI64EqImm
         pc =
           i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -777,12 +661,12 @@ export function run(
           }
         }
         break;
-      case 45: // BrIfI64NeImm
+      case 37: // BrIfI64NeImm
         pc =
           i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -791,13 +675,13 @@ export function run(
           }
         }
         break;
-      case 46: // BrIfI64LtSImm
+      case 38: // BrIfI64LtSImm
         pc =
           i64LtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -806,13 +690,13 @@ export function run(
           }
         }
         break;
-      case 47: // BrIfI64LtUImm
+      case 39: // BrIfI64LtUImm
         pc =
           i64LtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -821,13 +705,13 @@ export function run(
           }
         }
         break;
-      case 48: // BrIfI64GtSImm
+      case 40: // BrIfI64GtSImm
         pc =
           i64GtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -836,13 +720,13 @@ export function run(
           }
         }
         break;
-      case 49: // BrIfI64GtUImm
+      case 41: // BrIfI64GtUImm
         pc =
           i64GtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -851,13 +735,13 @@ export function run(
           }
         }
         break;
-      case 50: // BrIfI64LeSImm
+      case 42: // BrIfI64LeSImm
         pc =
           i64LeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -866,13 +750,13 @@ export function run(
           }
         }
         break;
-      case 51: // BrIfI64LeUImm
+      case 43: // BrIfI64LeUImm
         pc =
           i64LeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -881,13 +765,13 @@ export function run(
           }
         }
         break;
-      case 52: // BrIfI64GeSImm
+      case 44: // BrIfI64GeSImm
         pc =
           i64GeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -896,13 +780,13 @@ export function run(
           }
         }
         break;
-      case 53: // BrIfI64GeUImm
+      case 45: // BrIfI64GeUImm
         pc =
           i64GeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 62) {
+        if (bulkFuel !== null && code[pc] === 54) {
           const cost = code[(pc + 1) | 0];
           if (store.fuel >= cost) {
             store.fuel -= cost;
@@ -911,15 +795,15 @@ export function run(
           }
         }
         break;
-      case 54: { // BrTable
+      case 46: { // BrTable
         const n = code[(pc + 2) | 0];
         const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
         pc = code[pc + 3 + (i < n ? i : n)];
         break;
       }
-      case 55: // Return
-      case 56: { // ReturnSlot
-        if (code[pc] === 56) {
+      case 47: // Return
+      case 48: { // ReturnSlot
+        if (code[pc] === 48) {
           const a = (fp + code[(pc + 1) | 0]) | 0;
           s32[fp] = s32[a];
           s32[fp + 1] = s32[a + 1];
@@ -945,11 +829,11 @@ export function run(
         }
         break;
       }
-      case 57: // Call
-      case 58: { // CallIndirect
+      case 49: // Call
+      case 50: { // CallIndirect
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 57) {
+        if (code[pc] === 49) {
           callee = inst.funcs[code[(pc + 1) | 0]];
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
@@ -1011,7 +895,7 @@ export function run(
         fp = base;
         code = cf.code;
         pc = 0;
-        if (code[0] === 62 && store.fuel >= code[1]) {
+        if (code[0] === 54 && store.fuel >= code[1]) {
           // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
           store.fuel -= code[1];
           pc = 2;
@@ -1025,11 +909,11 @@ export function run(
         }
         break;
       }
-      case 59: // ReturnCall
-      case 60: { // ReturnCallIndirect
+      case 51: // ReturnCall
+      case 52: { // ReturnCallIndirect
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 59) {
+        if (code[pc] === 51) {
           callee = inst.funcs[code[(pc + 1) | 0]];
           base = (fp + code[(pc + 2) | 0]) | 0;
         } else {
@@ -1119,10 +1003,10 @@ export function run(
         }
         break;
       }
-      case 61: // Nop
+      case 53: // Nop
         pc = (pc + 1) | 0;
         break;
-      case 62: { // ConsumeFuel
+      case 54: { // ConsumeFuel
         const cost = code[(pc + 1) | 0];
         if (store.fuel < cost) {
           if (outOfFuel(store, st, cost)) {
@@ -1135,25 +1019,25 @@ export function run(
         pc = (pc + 2) | 0;
         break;
       }
-      case 63: { // Copy
+      case 55: { // Copy
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
         pc = (pc + 3) | 0;
         break;
       }
-      case 64: // ConstI32
+      case 56: // ConstI32
         s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 65: { // ConstI64
+      case 57: { // ConstI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
       }
-      case 66: { // Select
+      case 58: { // Select
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -1163,7 +1047,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 67: { // GlobalGet
+      case 59: { // GlobalGet
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -1171,7 +1055,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 68: { // GlobalSet
+      case 60: { // GlobalSet
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -1179,294 +1063,294 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 69: // RefFunc
+      case 61: // RefFunc
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 70: // I32Eqz
+      case 62: // I32Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
         pc = (pc + 3) | 0;
         break;
-      case 71: // I32Eq
+      case 63: // I32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 72: // I32Ne
+      case 64: // I32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 73: // I32LtS
+      case 65: // I32LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 74: // I32LtU
+      case 66: // I32LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 75: // I32GtS
+      case 67: // I32GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 76: // I32GtU
+      case 68: // I32GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 77: // I32LeS
+      case 69: // I32LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 78: // I32LeU
+      case 70: // I32LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 79: // I32GeS
+      case 71: // I32GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 80: // I32GeU
+      case 72: // I32GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 81: // I32EqImm
+      case 73: // I32EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 82: // I32NeImm
+      case 74: // I32NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 83: // I32LtSImm
+      case 75: // I32LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 84: // I32LtUImm
+      case 76: // I32LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 85: // I32GtSImm
+      case 77: // I32GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 86: // I32GtUImm
+      case 78: // I32GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 87: // I32LeSImm
+      case 79: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 88: // I32LeUImm
+      case 80: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 89: // I32GeSImm
+      case 81: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 90: // I32GeUImm
+      case 82: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 91: // I32Clz
+      case 83: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 92: // I32Ctz
+      case 84: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 93: // I32Popcnt
+      case 85: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 94: // I32Extend8S
+      case 86: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 95: // I32Extend16S
+      case 87: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 96: // I32Add
+      case 88: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 97: // I32Sub
+      case 89: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 98: // I32Mul
+      case 90: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 99: // I32DivS
+      case 91: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 100: // I32DivU
+      case 92: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 101: // I32RemS
+      case 93: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 102: // I32RemU
+      case 94: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 103: // I32And
+      case 95: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 104: // I32Or
+      case 96: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 105: // I32Xor
+      case 97: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 106: // I32Shl
+      case 98: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32ShrS
+      case 99: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32ShrU
+      case 100: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 109: // I32Rotl
+      case 101: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 110: // I32Rotr
+      case 102: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 111: // I32AddImm
+      case 103: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 112: // I32MulImm
+      case 104: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 113: // I32AndImm
+      case 105: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 114: // I32OrImm
+      case 106: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 115: // I32XorImm
+      case 107: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 116: // I32ShlImm
+      case 108: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 117: // I32ShrSImm
+      case 109: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 118: // I32ShrUImm
+      case 110: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 119: // I32RotlImm
+      case 111: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 120: // I32RotrImm
+      case 112: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 121: // I64Eqz
+      case 113: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 122: // I64Eq
+      case 114: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1474,7 +1358,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 123: // I64Ne
+      case 115: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1482,7 +1366,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 124: // I64LtS
+      case 116: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1490,7 +1374,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 125: // I64LtU
+      case 117: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1498,7 +1382,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 126: // I64GtS
+      case 118: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1506,7 +1390,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 127: // I64GtU
+      case 119: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1514,7 +1398,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 128: // I64LeS
+      case 120: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1522,7 +1406,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 129: // I64LeU
+      case 121: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1530,7 +1414,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 130: // I64GeS
+      case 122: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1538,7 +1422,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 131: // I64GeU
+      case 123: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1546,7 +1430,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 132: // I64EqImm
+      case 124: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1555,7 +1439,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 133: // I64NeImm
+      case 125: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1564,7 +1448,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 134: // I64LtSImm
+      case 126: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1573,7 +1457,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 135: // I64LtUImm
+      case 127: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1582,7 +1466,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 136: // I64GtSImm
+      case 128: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1591,7 +1475,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 137: // I64GtUImm
+      case 129: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1600,7 +1484,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 138: // I64LeSImm
+      case 130: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1609,7 +1493,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 139: // I64LeUImm
+      case 131: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1618,7 +1502,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 140: // I64GeSImm
+      case 132: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1627,7 +1511,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 141: // I64GeUImm
+      case 133: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1636,39 +1520,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 142: // I64Clz
+      case 134: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 143: // I64Ctz
+      case 135: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 144: // I64Popcnt
+      case 136: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 145: // I64Extend8S
+      case 137: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 146: // I64Extend16S
+      case 138: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 147: // I64Extend32S
+      case 139: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 148: // I64ExtendI32S
+      case 140: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 149: // I64ExtendI32U
+      case 141: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 150: // I64Add
+      case 142: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1677,7 +1561,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 151: // I64Sub
+      case 143: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1686,7 +1570,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 152: // I64Mul
+      case 144: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1695,7 +1579,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 153: // I64DivS
+      case 145: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1704,7 +1588,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 154: // I64DivU
+      case 146: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1713,7 +1597,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 155: // I64RemS
+      case 147: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1722,7 +1606,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 156: // I64RemU
+      case 148: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1731,7 +1615,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 157: // I64And
+      case 149: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1740,7 +1624,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 158: // I64Or
+      case 150: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1749,7 +1633,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 159: // I64Xor
+      case 151: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1758,7 +1642,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 160: // I64Shl
+      case 152: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1767,7 +1651,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 161: // I64ShrS
+      case 153: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1776,7 +1660,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 162: // I64ShrU
+      case 154: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1785,7 +1669,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 163: // I64Rotl
+      case 155: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1794,7 +1678,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 164: // I64Rotr
+      case 156: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1803,7 +1687,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 165: // I64AddImm
+      case 157: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1813,7 +1697,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 166: // I64MulImm
+      case 158: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1823,7 +1707,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 167: // I64AndImm
+      case 159: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1833,7 +1717,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 168: // I64OrImm
+      case 160: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1843,7 +1727,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 169: // I64XorImm
+      case 161: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1853,7 +1737,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 170: // I64ShlImm
+      case 162: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1862,7 +1746,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 171: // I64ShrSImm
+      case 163: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1871,7 +1755,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 172: // I64ShrUImm
+      case 164: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1880,7 +1764,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 173: // I64RotlImm
+      case 165: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1889,7 +1773,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 174: // I64RotrImm
+      case 166: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1898,7 +1782,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 175: // I64XorShrUImm
+      case 167: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1908,7 +1792,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 176: // I64XorRotlImm
+      case 168: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1918,7 +1802,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 177: // I64Add128
+      case 169: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1930,7 +1814,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 178: // I64Sub128
+      case 170: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1942,7 +1826,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 179: // I64MulWideS
+      case 171: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1952,7 +1836,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 180: // I64MulWideU
+      case 172: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1962,202 +1846,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 181: // F32Eq
+      case 173: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 182: // F32Ne
+      case 174: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 183: // F32Lt
+      case 175: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 184: // F32Gt
+      case 176: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 185: // F32Le
+      case 177: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 186: // F32Ge
+      case 178: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 187: // F32Abs
+      case 179: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 188: // F32Neg
+      case 180: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 189: // F32Ceil
+      case 181: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 190: // F32Floor
+      case 182: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 191: // F32Trunc
+      case 183: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 192: // F32Nearest
+      case 184: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 193: // F32Sqrt
+      case 185: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 194: // F32Add
+      case 186: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 195: // F32Sub
+      case 187: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 196: // F32Mul
+      case 188: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 197: // F32Div
+      case 189: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 198: // F32Min
+      case 190: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 199: // F32Max
+      case 191: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 200: // F32Copysign
+      case 192: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 201: // F64Eq
+      case 193: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 202: // F64Ne
+      case 194: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 203: // F64Lt
+      case 195: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 204: // F64Gt
+      case 196: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 205: // F64Le
+      case 197: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 206: // F64Ge
+      case 198: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 207: // F64Abs
+      case 199: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 208: // F64Neg
+      case 200: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 209: // F64Ceil
+      case 201: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 210: // F64Floor
+      case 202: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 211: // F64Trunc
+      case 203: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 212: // F64Nearest
+      case 204: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 213: // F64Sqrt
+      case 205: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 214: // F64Add
+      case 206: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 215: // F64Sub
+      case 207: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 216: // F64Mul
+      case 208: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 217: // F64Div
+      case 209: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 218: // F64Min
+      case 210: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 219: // F64Max
+      case 211: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 220: // F64Copysign
+      case 212: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2166,118 +2050,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 221: // I32TruncF32S
+      case 213: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 222: // I32TruncF32U
+      case 214: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 223: // I32TruncF64S
+      case 215: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 224: // I32TruncF64U
+      case 216: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 225: // I64TruncF32S
+      case 217: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 226: // I64TruncF32U
+      case 218: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 227: // I64TruncF64S
+      case 219: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 228: // I64TruncF64U
+      case 220: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 229: // F32ConvertI32S
+      case 221: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 230: // F32ConvertI32U
+      case 222: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 231: // F32ConvertI64S
+      case 223: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 232: // F32ConvertI64U
+      case 224: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 233: // F32DemoteF64
+      case 225: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 234: // F64ConvertI32S
+      case 226: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 235: // F64ConvertI32U
+      case 227: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 236: // F64ConvertI64S
+      case 228: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 237: // F64ConvertI64U
+      case 229: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 238: // F64PromoteF32
+      case 230: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 239: // I32TruncSatF32S
+      case 231: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 240: // I32TruncSatF32U
+      case 232: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 241: // I32TruncSatF64S
+      case 233: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 242: // I32TruncSatF64U
+      case 234: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 243: // I64TruncSatF32S
+      case 235: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 244: // I64TruncSatF32U
+      case 236: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 245: // I64TruncSatF64S
+      case 237: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 246: // I64TruncSatF64U
+      case 238: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 247: { // I32Load
+      case 239: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 248: { // I64Load
+      case 240: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2286,21 +2170,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 249: { // I32Load8S
+      case 241: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 250: { // I32Load8U
+      case 242: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 251: { // I32LoadAddImm
+      case 243: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2308,7 +2192,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 252: { // I64LoadAddImm
+      case 244: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2318,7 +2202,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 253: { // I32Load8UAddImm
+      case 245: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2326,21 +2210,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 254: { // I32Load16S
+      case 246: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 255: { // I32Load16U
+      case 247: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I64Load8S
+      case 248: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2350,7 +2234,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 257: { // I64Load8U
+      case 249: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2359,7 +2243,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 258: { // I64Load16S
+      case 250: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2369,7 +2253,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 259: { // I64Load16U
+      case 251: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2378,7 +2262,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 260: { // I64Load32S
+      case 252: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2388,7 +2272,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 261: { // I64Load32U
+      case 253: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2397,14 +2281,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 262: { // I32Store
+      case 254: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 263: { // I64Store
+      case 255: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2413,42 +2297,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 264: { // I32Store8
+      case 256: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 265: { // I32Store16
+      case 257: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 266: { // I32StoreImm
+      case 258: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 267: { // I32Store8Imm
+      case 259: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 268: { // I32Store16Imm
+      case 260: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 269: { // I64StoreImm
+      case 261: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2456,11 +2340,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 270: // MemorySize
+      case 262: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 271: { // MemoryGrow
+      case 263: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2472,7 +2356,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 272: // MemoryFill
+      case 264: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2488,7 +2372,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 273: // MemoryCopy
+      case 265: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2505,7 +2389,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 274: // MemoryInit
+      case 266: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2523,18 +2407,18 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 275: // DataDrop
+      case 267: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 276: // TableGet
+      case 268: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 277: // TableSet
+      case 269: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2542,11 +2426,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 278: // TableSize
+      case 270: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 279: { // TableGrow
+      case 271: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2562,7 +2446,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 280: // TableFill
+      case 272: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2578,7 +2462,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 281: // TableCopy
+      case 273: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2595,7 +2479,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 282: // TableInit
+      case 274: // TableInit
         if (
           !tableInit(
             inst,
@@ -2613,11 +2497,11 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 283: // ElemDrop
+      case 275: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 284: { // Copy128
+      case 276: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2626,7 +2510,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 285: { // Select128
+      case 277: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2638,7 +2522,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 286: { // GlobalGet128
+      case 278: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2648,7 +2532,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 287: { // GlobalSet128
+      case 279: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2658,7 +2542,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 288: { // V128Const
+      case 280: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2667,7 +2551,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 289: // V128Unary
+      case 281: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2676,7 +2560,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 290: // V128Binary
+      case 282: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2686,7 +2570,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 291: // V128Ternary
+      case 283: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2697,7 +2581,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 292: // V128ExtractLane
+      case 284: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2707,7 +2591,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 293: // V128ReplaceLane
+      case 285: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2718,7 +2602,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 294: // V128Shuffle
+      case 286: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2731,7 +2615,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 295: // V128Load
+      case 287: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2742,7 +2626,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 296: // V128Store
+      case 288: // V128Store
         simdStore(
           s32,
           mview,
@@ -2752,7 +2636,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 297: // V128LoadLane
+      case 289: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2765,7 +2649,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 298: // V128StoreLane
+      case 290: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2777,7 +2661,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 299: { // Throw
+      case 291: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2802,7 +2686,7 @@ export function run(
         }
         break;
       }
-      case 300: { // ThrowRef
+      case 292: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2824,7 +2708,7 @@ export function run(
         }
         break;
       }
-      case 301: // AtomicLoad
+      case 293: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2835,7 +2719,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 302: // AtomicStore
+      case 294: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -2846,7 +2730,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 303: // AtomicRmw
+      case 295: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -2858,7 +2742,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 304: // AtomicCmpxchg
+      case 296: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -2871,7 +2755,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 305: // AtomicWait
+      case 297: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -2883,7 +2767,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 306: // AtomicNotify
+      case 298: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -2891,13 +2775,13 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 307: { // Index64
+      case 299: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 308: { // SizeToI64
+      case 300: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2905,7 +2789,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 309: // LoadMem
+      case 301: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2916,7 +2800,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 310: // StoreMem
+      case 302: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -2927,11 +2811,11 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 311: // MemorySizeMem
+      case 303: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 312: { // MemoryGrowMem
+      case 304: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2951,7 +2835,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 313: // MemoryFillMem
+      case 305: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -2967,7 +2851,7 @@ export function run(
         }
         pc = (pc + 5) | 0;
         break;
-      case 314: // MemoryCopyMem
+      case 306: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -2984,7 +2868,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 315: // MemoryInitMem
+      case 307: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3002,7 +2886,7 @@ export function run(
         }
         pc = (pc + 6) | 0;
         break;
-      case 316: // V128LoadMem
+      case 308: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3013,7 +2897,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 317: // V128StoreMem
+      case 309: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3023,7 +2907,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 318: // V128LoadLaneMem
+      case 310: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3036,7 +2920,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 319: // V128StoreLaneMem
+      case 311: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
