@@ -85,17 +85,15 @@ function instrSizeOf(def: InstrDef): number {
  * After a branch (taken or not): when fuel is metered and the instruction it lands on is a
  * `ConsumeFuel` that the fuel covers, pays it here and skips it. Loop heads start with one, so a
  * loop's back edge otherwise costs an extra dispatch per iteration (`deno task bench --count
- * --fuel`: sieve +31%, bytesum +25% dispatches over fuel off; the translator's rotated loops
- * branch to a `ConsumeFuel` followed by a `Br` to the body, which this follows too). The same
- * amount is charged at the same point; when the fuel does not cover it, `ConsumeFuel` runs and
- * stops there as before. With fuel off `bulkFuel` is null and this costs one test of a local.
+ * --fuel`: sieve +31%, bytesum +25% dispatches over fuel off). The same amount is charged at the
+ * same point; when the fuel does not cover it, `ConsumeFuel` runs and stops there as before. With
+ * fuel off `bulkFuel` is null and this costs one test of a local.
  */
 const PAY_LANDING_FUEL = `if (bulkFuel !== null && code[pc] === ${I.ConsumeFuel}) {
   const cost = code[(pc + 1) | 0];
   if (store.fuel >= cost) {
     store.fuel -= cost;
     pc = (pc + 2) | 0;
-    if (code[pc] === ${I.Br}) pc = code[(pc + 1) | 0];
   }
 }`;
 

@@ -211,7 +211,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -222,7 +221,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -233,7 +231,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -245,7 +242,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -258,7 +254,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -272,7 +267,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -285,7 +279,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -298,7 +291,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -311,7 +303,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -324,7 +315,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -337,7 +327,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -350,7 +339,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -364,7 +352,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -377,7 +364,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -391,7 +377,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -404,7 +389,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -417,7 +401,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -428,7 +411,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -441,7 +423,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -452,7 +433,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -465,7 +445,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -476,7 +455,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -489,7 +467,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -500,7 +477,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -513,7 +489,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -526,7 +501,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -539,7 +513,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -552,7 +525,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -565,7 +537,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -578,7 +549,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -591,7 +561,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -604,7 +573,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -617,7 +585,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -630,7 +597,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -643,7 +609,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -657,7 +622,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -671,7 +635,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -686,7 +649,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -701,7 +663,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -716,7 +677,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -731,7 +691,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -746,7 +705,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -761,7 +719,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -776,7 +733,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;
@@ -791,7 +747,6 @@ export function run(
           if (store.fuel >= cost) {
             store.fuel -= cost;
             pc = (pc + 2) | 0;
-            if (code[pc] === 1) pc = code[(pc + 1) | 0];
           }
         }
         break;

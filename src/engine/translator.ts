@@ -29,8 +29,8 @@
  * With fuel metering on, each fuel region (the function body, a loop body, an if or else arm;
  * see `fuel.ts`) starts with a `ConsumeFuel` whose immediate is patched, when the region ends,
  * with the price of the Wasm operators it holds. A rotated loop's back edge pays the loop's
- * region again with `ConsumeFuel`s of its own (one on each way out of its test), patched with the
- * same price. With fuel off nothing is emitted.
+ * region again with a `ConsumeFuel` of its own, patched with the same price. With fuel off
+ * nothing is emitted.
  *
  * @module
  */
@@ -1516,33 +1516,17 @@ class FuncTranslator {
     if (head !== null) {
       // Loop rotation: `if (!cond) goto body; goto exit` instead of `goto test`.
       const code = this.#code;
-      const body = frame.bodyPc + 2 + head.args.length;
+      if (frame.fuel !== null) {
+        // The back edge pays the loop's region, as a jump to its header would.
+        code.emit(I.ConsumeFuel);
+        frame.fuel.sharers.push(code.len);
+        code.emit(0);
+      }
       code.emit(NEGATE_BRANCH[head.op]!);
       for (const a of head.args) code.emit(a);
-      if (frame.fuel === null) {
-        code.emit(body);
-        code.emit(I.Br);
-        this.#emitTarget(head.target);
-        return;
-      }
-      // The back edge pays the loop's region, as a jump to its header would, on both ways out
-      // of the test: `if (!cond) goto pay; ConsumeFuel; goto exit; pay: ConsumeFuel; goto body`.
-      // Testing first is unobservable (the test is a pure compare) and lets the executor pay
-      // the taken way within the branch's dispatch (it pays a `ConsumeFuel` a branch lands on,
-      // and follows a `Br` after it): one dispatch per iteration instead of two.
-      const pay = code.len;
-      code.emit(0);
-      code.emit(I.ConsumeFuel);
-      frame.fuel.sharers.push(code.len);
-      code.emit(0);
+      code.emit(frame.bodyPc + 2 + head.args.length);
       code.emit(I.Br);
       this.#emitTarget(head.target);
-      code.set(pay, code.len);
-      code.emit(I.ConsumeFuel);
-      frame.fuel.sharers.push(code.len);
-      code.emit(0);
-      code.emit(I.Br);
-      code.emit(body);
       return;
     }
     this.#moveValues(frame, frame.arity);
