@@ -81,27 +81,10 @@ function instrSizeOf(def: InstrDef): number {
   return n;
 }
 
-/**
- * After a branch (taken or not): when fuel is metered and the instruction it lands on is a
- * `ConsumeFuel` that the fuel covers, pays it here and skips it. Loop heads start with one, so a
- * loop's back edge otherwise costs an extra dispatch per iteration (`deno task bench --count
- * --fuel`: sieve +31%, bytesum +25% dispatches over fuel off). The same amount is charged at the
- * same point; when the fuel does not cover it, `ConsumeFuel` runs and stops there as before. With
- * fuel off `bulkFuel` is null and this costs one test of a local.
- */
-const PAY_LANDING_FUEL = `if (bulkFuel !== null && code[pc] === ${I.ConsumeFuel}) {
-  const cost = code[(pc + 1) | 0];
-  if (store.fuel >= cost) {
-    store.fuel -= cost;
-    pc = (pc + 2) | 0;
-  }
-}`;
-
 /** The `case` clause(s) of one instruction and those sharing its `run`. */
 function caseOf(def: InstrDef): string {
   const defs = [def, ...ISA.filter((d) => d.caseOf === def.name)];
   let body = expandRun(def, EXECUTOR_SPELLING);
-  if (def.negation !== null || def.name === "Br") body += "\n" + PAY_LANDING_FUEL;
   if (!def.jumps) body += `\npc = (pc + ${instrSizeOf(def)}) | 0;`;
   const last = body.trimEnd().split("\n").at(-1)!.trim();
   const ends = /^(return|throw)\b/.test(last);

@@ -206,437 +206,178 @@ export function run(
         throw trap(TrapCode.UnreachableCodeReached);
       case 1: // Br
         pc = code[(pc + 1) | 0];
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 2: // BrIfNez
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 3: // BrIfEqz
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 4: { // BrIfI64Nez
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       }
       case 5: { // BrIfI64Eqz
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       }
       case 6: // BrIfI32Eq
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 7: // BrIfI32Ne
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 8: // BrIfI32LtS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 9: // BrIfI32LtU
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 10: // BrIfI32GtS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 11: // BrIfI32GtU
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 12: // BrIfI32LeS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 13: // BrIfI32LeU
         pc =
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 14: // BrIfI32GeS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 15: // BrIfI32GeU
         pc =
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 16: // BrIfI32EqImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 17: // BrIfI32NeImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 18: // BrIfI32LtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 19: // BrIfI32LtUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 20: // BrIfI32GtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 21: // BrIfI32GtUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 22: // BrIfI32LeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 23: // BrIfI32LeUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 24: // BrIfI32GeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 25: // BrIfI32GeUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 26: // BrIfI64Eq
         pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 27: // BrIfI64Ne
         pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 28: // BrIfI64LtS
         pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 29: // BrIfI64LtU
         pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 30: // BrIfI64GtS
         pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 31: // BrIfI64GtU
         pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 32: // BrIfI64LeS
         pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 33: // BrIfI64LeU
         pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 34: // BrIfI64GeS
         pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 35: // BrIfI64GeU
         pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 36: // BrIfI64EqImm
         pc =
           i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 37: // BrIfI64NeImm
         pc =
           i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 38: // BrIfI64LtSImm
         pc =
@@ -644,13 +385,6 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 39: // BrIfI64LtUImm
         pc =
@@ -658,13 +392,6 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 40: // BrIfI64GtSImm
         pc =
@@ -672,13 +399,6 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 41: // BrIfI64GtUImm
         pc =
@@ -686,13 +406,6 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 42: // BrIfI64LeSImm
         pc =
@@ -700,13 +413,6 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 43: // BrIfI64LeUImm
         pc =
@@ -714,13 +420,6 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 44: // BrIfI64GeSImm
         pc =
@@ -728,13 +427,6 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 45: // BrIfI64GeUImm
         pc =
@@ -742,13 +434,6 @@ export function run(
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
-        if (bulkFuel !== null && code[pc] === 54) {
-          const cost = code[(pc + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = (pc + 2) | 0;
-          }
-        }
         break;
       case 46: { // BrTable
         const n = code[(pc + 2) | 0];
