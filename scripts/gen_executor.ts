@@ -84,19 +84,6 @@ function instrSizeOf(def: InstrDef): number {
 }
 
 /**
- * After a branch (taken or not): when fuel is metered and the instruction it lands on is a
- * `ConsumeFuel` that the fuel covers, pays it here and skips it. Loop heads start with one, so a
- * loop's back edge otherwise costs an extra dispatch per iteration (`deno task bench --count
- * --fuel`: sieve +31%, bytesum +25% dispatches over fuel off; the translator's rotated loops
- * branch to a `ConsumeFuel` followed by a `Br` to the body, which this follows too). The same
- * amount is charged at the same point; when the fuel does not cover it, `ConsumeFuel` runs and
- * stops there as before. With fuel off `bulkFuel` is null and this costs one test of a local.
- */
-const PAY_LANDING_FUEL = `if (bulkFuel !== null && code[pc] === ${I.ConsumeFuel}) {
-  pc = payLandingFuel(store, code, pc);
-}`;
-
-/**
  * Rows kept out of `run`'s switch, in `runCold`: V8 optimises no function over 61,440 bytes of
  * bytecode (`--max-optimized-bytecode-size`), and `run` with every row is past it (75 KB in
  * December 2026, when GC, atomics and fused rows had been added): then every instruction runs in
@@ -117,7 +104,6 @@ export function isCold(def: InstrDef): boolean {
 function caseOf(def: InstrDef): string {
   const defs = [def, ...ISA.filter((d) => d.caseOf === def.name)];
   let body = expandRun(def, EXECUTOR_SPELLING);
-  if (def.negation !== null || def.name === "Br") body += "\n" + PAY_LANDING_FUEL;
   if (!def.jumps) body += `\npc = (pc + ${instrSizeOf(def)}) | 0;`;
   const last = body.trimEnd().split("\n").at(-1)!.trim();
   const ends = /^(return|throw)\b/.test(last);

@@ -17,7 +17,6 @@ import {
   type WasmFuncEntity,
 } from "./entities.ts";
 import { type BulkFuel, refillFuel } from "./fuel.ts";
-import { I } from "./isa.ts";
 import { throwException } from "./exceptions.ts";
 import type { ExecStack } from "./stack.ts";
 
@@ -142,21 +141,6 @@ export function callHost(
   }
   st.host = null;
   return undefined;
-}
-
-/**
- * The executor's branch landing on a `ConsumeFuel` at `pc` (fuel metered): pays it when the
- * store's fuel covers it and returns the pc after it (after the `Br` that follows it in a rotated
- * loop, that branch's target); returns `pc` unchanged when it does not, so `ConsumeFuel` runs and
- * stops there. A function, not inline code in each branch row: inline, the ~60 branch rows made
- * the executor's `run` too large for V8 to optimise (see `tests/engine/executor_size_test.ts`).
- */
-export function payLandingFuel(store: StoreInner, code: Int32Array, pc: number): number {
-  const cost = code[(pc + 1) | 0]!;
-  if (store.fuel < cost) return pc;
-  store.fuel -= cost;
-  pc = (pc + 2) | 0;
-  return code[pc] === I.Br ? code[(pc + 1) | 0]! : pc;
 }
 
 /** Stops before the instruction at `pc` of frame `depth`, which could not pay its fuel. */
