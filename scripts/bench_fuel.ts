@@ -47,7 +47,16 @@ async function benchProcess(args: string[]): Promise<Map<string, number>> {
   try {
     const script = new URL("./bench.ts", import.meta.url).pathname;
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-read", "--allow-write", script, "--json", json, ...args],
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        script,
+        "--json",
+        json,
+        ...args,
+      ],
       stdout: "null",
       stderr: "piped",
     }).output();
