@@ -34,6 +34,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { sleb, str, u32 as leb } from "../tests/_lib/bytes.ts";
 import {
   type CompilationMode,
   Config,
@@ -61,30 +62,6 @@ function cpuMs(): number {
 
 const MODES: readonly CompilationMode[] = ["lazy", "lazyTranslation", "eager"];
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
 /** Appends `items` to `out` (no spread: the arrays are too large for one). */
 function append(out: number[], items: readonly number[]): void {
   for (let i = 0; i < items.length; i++) out.push(items[i]!);
@@ -94,10 +71,6 @@ function section(out: number[], id: number, body: number[]): void {
   out.push(id);
   append(out, leb(body.length));
   append(out, body);
-}
-
-function str(s: string): number[] {
-  return [...leb(s.length), ...new TextEncoder().encode(s)];
 }
 
 /** A module of `(param i32) (result i32)` functions with the given bodies (locals included). */

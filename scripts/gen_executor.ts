@@ -208,6 +208,15 @@ export function run(
     switch (code[pc]) {
 `;
 
+/**
+ * `run`'s state loaded again from the stack, as its prologue first loads it: every `let` of
+ * `RUN_HEAD` as an assignment (after `runCold` has moved the pc, the frame or the memory).
+ */
+const RELOAD_STATE = RUN_HEAD.split("\n").flatMap((line) => {
+  const m = /^ {2}let (\w+)(?::[^=]+)? = (.*)$/.exec(line);
+  return m === null ? [] : [`        ${m[1]} = ${m[2]}`];
+}).join("\n");
+
 const RUN_TAIL = `
       default: {
         // A cold row (\`isCold\`): \`runCold\` runs it, and those after it, from the saved state.
@@ -215,19 +224,7 @@ const RUN_TAIL = `
         st.depth = depth;
         const status = runCold(compiler, store, st, baseDepth);
         if (status !== HOT) return status;
-        depth = st.depth;
-        frames = st.frames;
-        fp = frames[2 * depth]!;
-        pc = frames[2 * depth + 1]!;
-        code = funcs[depth]!.compiled!.code;
-        inst = funcs[depth]!.instance;
-        globals = inst.globals;
-        mem = inst.memories[0] ?? null;
-        mview = mem !== null ? mem.view : EMPTY_VIEW;
-        memLen = mview.byteLength;
-        s32 = st.s32;
-        f32 = st.f32;
-        f64 = st.f64;
+${RELOAD_STATE}
         break;
       }
     }

@@ -181,6 +181,25 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
   // The JS object of each core object (the spec's caches: one JS object per address).
   const funcObjects = new WeakMap<Func, AnyFn>();
   const funcOfObject = new WeakMap<object, Func>();
+  /**
+   * The one JS object standing for `core`: made from `proto` on first use (`bind` records its
+   * internal slots), the same object every time after.
+   */
+  function wrapperOf<C extends object>(
+    core: C,
+    objects: WeakMap<C, object>,
+    proto: object,
+    bind: (obj: object) => void,
+  ): object {
+    let obj = objects.get(core);
+    if (obj === undefined) {
+      obj = Object.create(proto) as object;
+      bind(obj);
+      objects.set(core, obj);
+    }
+    return obj;
+  }
+
   const memoryObjects = new WeakMap<CoreMemory, object>();
   const tableObjects = new WeakMap<CoreTable, object>();
   const globalObjects = new WeakMap<CoreGlobal, object>();
@@ -557,13 +576,12 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
   // ---- Memory -------------------------------------------------------------------------------
 
   function memoryObject(memory: CoreMemory): object {
-    let obj = memoryObjects.get(memory);
-    if (obj === undefined) {
-      obj = Object.create(Memory.prototype) as object;
-      memorySlots.set(obj, { memory, buffer: null });
-      memoryObjects.set(memory, obj);
-    }
-    return obj;
+    return wrapperOf(
+      memory,
+      memoryObjects,
+      Memory.prototype,
+      (o) => memorySlots.set(o, { memory, buffer: null }),
+    );
   }
 
   /** The memory's current buffer; a buffer replaced since (Wasm grew it) is detached now. */
@@ -639,13 +657,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
   // ---- Table --------------------------------------------------------------------------------
 
   function tableObject(table: CoreTable): object {
-    let obj = tableObjects.get(table);
-    if (obj === undefined) {
-      obj = Object.create(Table.prototype) as object;
-      tableSlots.set(obj, table);
-      tableObjects.set(table, obj);
-    }
-    return obj;
+    return wrapperOf(table, tableObjects, Table.prototype, (o) => tableSlots.set(o, table));
   }
 
   function refType(kind: string): RefType {
@@ -737,13 +749,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
   // ---- Global -------------------------------------------------------------------------------
 
   function globalObject(global: CoreGlobal): object {
-    let obj = globalObjects.get(global);
-    if (obj === undefined) {
-      obj = Object.create(Global.prototype) as object;
-      globalSlots.set(obj, global);
-      globalObjects.set(global, obj);
-    }
-    return obj;
+    return wrapperOf(global, globalObjects, Global.prototype, (o) => globalSlots.set(o, global));
   }
 
   const VALUE_TYPES = ["i32", "i64", "f32", "f64", "v128", "externref", "anyfunc", "funcref"];
@@ -791,13 +797,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
   // ---- Tag, Exception (the exception-handling JS API) ---------------------------------------
 
   function tagObject(tag: CoreTag): object {
-    let obj = tagObjects.get(tag);
-    if (obj === undefined) {
-      obj = Object.create(Tag.prototype) as object;
-      tagSlots.set(obj, tag);
-      tagObjects.set(tag, obj);
-    }
-    return obj;
+    return wrapperOf(tag, tagObjects, Tag.prototype, (o) => tagSlots.set(o, tag));
   }
 
   class Tag {
@@ -827,13 +827,7 @@ export function createNamespace(options: NamespaceOptions): Record<string | symb
   /** The JS value an uncaught Wasm exception leaves Wasm as. */
   function exceptionToJs(e: WasmException): unknown {
     if (e.tag(store) === jsTag) return e.payload(store)[0]!.value;
-    let obj = exceptionObjects.get(e);
-    if (obj === undefined) {
-      obj = Object.create(Exception.prototype) as object;
-      exceptionSlots.set(obj, e);
-      exceptionObjects.set(e, obj);
-    }
-    return obj;
+    return wrapperOf(e, exceptionObjects, Exception.prototype, (o) => exceptionSlots.set(o, e));
   }
 
   /** What a JS throw into Wasm becomes (see `hostFunction`). */
