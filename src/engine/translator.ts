@@ -132,6 +132,13 @@ const ELSE = 3;
 const FUNC = 4;
 
 const NO_TYPES: readonly ValType[] = [];
+const SINGLE_TYPES = new Map<ValType, readonly ValType[]>();
+/** `[t]`, one shared array per type (block types of one value allocate nothing per block). */
+function singleType(t: ValType): readonly ValType[] {
+  let a = SINGLE_TYPES.get(t);
+  if (a === undefined) SINGLE_TYPES.set(t, a = [t]);
+  return a;
+}
 
 /** A fuel region being translated: its `ConsumeFuel` and the price of its operators so far. */
 class FuelRegion {
@@ -303,6 +310,46 @@ function peephole(code: Int32Array): Int32Array {
 // ---------------------------------------------------------------------------------------------
 // The translator
 
+/**
+ * The translator's growable scratch arrays, handed from one translation to the next
+ * (translations never overlap) instead of allocated per function: seven arrays and their
+ * backing stores made every small function cost about 400 bytes of garbage (funcs50k eager:
+ * allocation per module measured with the sampling heap profiler, see the commit).
+ */
+class Scratch {
+  readonly ctrl: Ctrl[] = [];
+  readonly deadIsRegion: boolean[] = [];
+  readonly positions: number[] = [];
+  readonly offsets: number[] = [];
+  readonly handlers: number[] = [];
+  readonly regions: FuelRegion[] = [];
+  readonly localV128: boolean[] = [];
+
+  /**
+   * The spare scratch, emptied, or a new one. Only the arrays read by length are emptied:
+   * the others are written before they are read. After a normal translation they are empty
+   * already; a translation that threw (in eager mode, one that validation stopped) may have
+   * left entries.
+   */
+  static take(): Scratch {
+    const s = spareScratch;
+    if (s === null) return new Scratch();
+    spareScratch = null;
+    if (s.ctrl.length !== 0) s.ctrl.length = 0;
+    if (s.offsets.length !== 0) s.offsets.length = 0;
+    if (s.handlers.length !== 0) s.handlers.length = 0;
+    if (s.regions.length !== 0) s.regions.length = 0;
+    return s;
+  }
+
+  /** Gives the arrays back for the next translation (their user is done with them). */
+  release(): void {
+    spareScratch = this;
+  }
+}
+
+let spareScratch: Scratch | null = null;
+
 /** Condition kinds produced by `popCondition`. */
 const COND_BRANCH = 0;
 const COND_ALWAYS = 1;
@@ -317,7 +364,8 @@ class FuncTranslator {
   readonly #reader: OpReader;
   readonly #code = new CodeBuilder();
   readonly #stack: OperandStack;
-  readonly #ctrl: Ctrl[] = [];
+  readonly #scratch: Scratch = Scratch.take();
+  readonly #ctrl: Ctrl[] = this.#scratch.ctrl;
   /** Whether the code being read can execute (false after br/return/unreachable). */
   #reachable = true;
   /** Nesting depth of blocks inside skipped (unreachable) code. */
@@ -326,14 +374,14 @@ class FuncTranslator {
    * For fuel: which of the blocks nested in skipped code are regions (loop, if), and how many
    * are: operators inside a region that is never entered cost nothing.
    */
-  readonly #deadIsRegion: boolean[] = [];
+  readonly #deadIsRegion: boolean[] = this.#scratch.deadIsRegion;
   #deadRegions = 0;
   /** Reused scratch list of stack positions. */
-  readonly #positions: number[] = [];
+  readonly #positions: number[] = this.#scratch.positions;
   /** Pairs `[pc, byte offset]` for `CompiledFunc.codeOffsets`. */
-  readonly #offsets: number[] = [];
+  readonly #offsets: number[] = this.#scratch.offsets;
   /** The catch clauses of the `try_table`s ended so far, innermost first (`HANDLER_WORDS` each). */
-  readonly #handlers: number[] = [];
+  readonly #handlers: number[] = this.#scratch.handlers;
 
   // The last emitted value-producing instruction, for retargeting and compare+branch fusion:
   // it starts at `#lastStart`, its result is the entry at `#lastPos`, and it is still the last
@@ -354,9 +402,16 @@ class FuncTranslator {
 
   // Fuel: the prices (null when not metered) and the open regions, innermost last.
   readonly #fuel: FuelCosts | null;
-  readonly #regions: FuelRegion[] = [];
-  /** Whether each local (parameters first) is a v128, which moves as four words. */
-  readonly #localV128: boolean[];
+  readonly #regions: FuelRegion[] = this.#scratch.regions;
+  /** The block type `#blockType` read last. */
+  #btParams: readonly ValType[] = NO_TYPES;
+  /** See `#btParams`. */
+  #btResults: readonly ValType[] = NO_TYPES;
+  /**
+   * Whether each local (parameters first) is a v128, which moves as four words (entries past
+   * the function's locals are stale).
+   */
+  readonly #localV128: boolean[] = this.#scratch.localV128;
 
   readonly #arena: CodeArena | null;
   /** Where the function gets its offsets later, or null to note them in `#offsets` now. */
@@ -394,7 +449,7 @@ class FuncTranslator {
     this.#stack = OperandStack.take(this.#numLocals);
     const params = this.#type.params;
     const locals = this.#body.locals;
-    const localV128 = this.#localV128 = new Array<boolean>(this.#numLocals);
+    const localV128 = this.#localV128;
     for (let i = 0; i < params.length; i++) localV128[i] = params[i] === "v128";
     for (let i = 0; i < locals.length; i++) localV128[params.length + i] = locals[i] === "v128";
   }
@@ -421,6 +476,9 @@ class FuncTranslator {
     const frameSlots = Math.max(this.#numLocals + this.#stack.maxHeight, results);
     this.#stack.release();
     spareReader = r;
+    const offsets = this.#offsetSource ?? Int32Array.from(this.#offsets);
+    const handlers = this.#handlers.length > 0 ? Int32Array.from(this.#handlers) : null;
+    this.#scratch.release();
     const compiled = new CompiledFunc(
       peephole(this.#code.finish(this.#arena)),
       params * SLOT_WORDS,
@@ -428,9 +486,9 @@ class FuncTranslator {
       frameSlots * SLOT_WORDS,
       this.#type.results.length,
       this.#funcIndex,
-      this.#offsetSource ?? Int32Array.from(this.#offsets),
+      offsets,
       this.#body.codeStart,
-      this.#handlers.length > 0 ? Int32Array.from(this.#handlers) : null,
+      handlers,
     );
     compiled.hotness = this.#hotness;
     return compiled;
@@ -564,7 +622,9 @@ class FuncTranslator {
 
   /** Pushes values of `types` that the last instruction left in their canonical slots. */
   #pushTemps(types: readonly ValType[]): void {
-    for (const t of types) this.#stack.pushTemp(t === "v128");
+    // An index loop: `for...of` made an iterator per call here (a sixth of the bytes translating
+    // SQLite allocated).
+    for (let i = 0; i < types.length; i++) this.#stack.pushTemp(types[i] === "v128");
   }
 
   /** Pushes a reference to local `x`. */
@@ -1629,17 +1689,31 @@ class FuncTranslator {
   // -------------------------------------------------------------------------------------------
   // Blocks
 
-  #blockType(): [readonly ValType[], readonly ValType[]] {
+  /**
+   * Reads the block type into `#btParams` and `#btResults` (fields, not a returned pair: the
+   * pair, its destructuring and a result array per block were a fifth of the bytes translating
+   * SQLite allocated).
+   */
+  #blockType(): void {
     const bt = this.#reader.blockType;
-    if (bt === BLOCK_EMPTY) return [NO_TYPES, NO_TYPES];
+    this.#btParams = NO_TYPES;
+    if (bt === BLOCK_EMPTY) {
+      this.#btResults = NO_TYPES;
+      return;
+    }
     const t = blockValType(bt);
-    if (t !== null) return [NO_TYPES, [t]];
+    if (t !== null) {
+      this.#btResults = singleType(t);
+      return;
+    }
     const ft = this.#module.types[bt]!;
-    return [ft.params, ft.results];
+    this.#btParams = ft.params;
+    this.#btResults = ft.results;
   }
 
   #block(op: number): void {
-    const [params, results] = this.#blockType();
+    this.#blockType();
+    const params = this.#btParams, results = this.#btResults;
     if (op === Op.If) this.#popCondition();
     this.#materialiseLocals();
     const s = this.#stack;
@@ -1677,7 +1751,8 @@ class FuncTranslator {
    * label as `br` would. The clauses' handler entries are recorded at the `end`.
    */
   #tryTable(): void {
-    const [params, results] = this.#blockType();
+    this.#blockType();
+    const params = this.#btParams, results = this.#btResults;
     const catches = this.#reader.catches;
     this.#materialiseLocals();
     const s = this.#stack;
