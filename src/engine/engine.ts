@@ -182,9 +182,11 @@ export class Engine {
    * is `eager` (otherwise bodies are compiled on first call). In `lazy` mode `new Module` checked
    * only the module-level rules, and `compile` decodes and validates each body first.
    *
+   * @param validate in `eager` mode: validate each body while translating it (the module-level
+   *   rules were checked, the bodies not yet); throws the first invalid body's error then
    * @internal
    */
-  prepareModule(module: ModuleDecl): void {
+  prepareModule(module: ModuleDecl, validate = false): void {
     const mode = this.config.compilationMode;
     const code = this.#codeMap.of(module, mode === "lazy");
     const fuel = this.#fuelCosts;
@@ -194,6 +196,7 @@ export class Engine {
     };
     if (mode !== "eager") return;
     const bodies = code.bodies;
+    const validator = validate ? new FuncValidator(new ModuleContext(module, this.config)) : null;
     for (let i = 0; i < bodies.length; i++) {
       bodies[i] ??= translateFunc(
         module,
@@ -202,6 +205,7 @@ export class Engine {
         code.arena,
         code.offsets,
         this.#hotness,
+        validator,
       );
     }
   }

@@ -66,6 +66,7 @@ import { HANDLER_WORDS } from "./exceptions.ts";
 import { gcType, ST_I16, ST_I16_S, ST_I8, ST_I8_S, ST_V128 } from "./gc.ts";
 import { I, type InstrName, instrSize, ISA } from "./isa.ts";
 import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
+import type { FuncValidator } from "../validate/func_validator.ts";
 
 /**
  * Translates the body of function `funcIndex` (a defined function) of a validated module.
@@ -76,7 +77,11 @@ import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
  * @param arena where to put the code (a buffer of its own when null)
  * @param offsets where the function gets its `codeOffsets` when they are first needed; null
  *   notes them now
+ * @param validator when given, the body is validated while it is translated, each instruction
+ *   before it is translated (one read of the body instead of two: an eager compile); otherwise
+ *   it must have been validated before
  * @returns the compiled function
+ * @throws {ValidationError} (or `DecodeError`) from `validator`, when given: the body is invalid
  */
 export function translateFunc(
   module: ModuleDecl,
@@ -85,8 +90,10 @@ export function translateFunc(
   arena: CodeArena | null = null,
   offsets: OffsetSource | null = null,
   hotness = 0,
+  validator: FuncValidator | null = null,
 ): CompiledFunc {
-  return new FuncTranslator(module, funcIndex, fuel, arena, offsets, hotness).translate();
+  return new FuncTranslator(module, funcIndex, fuel, arena, offsets, hotness, validator)
+    .translate();
 }
 
 /**
@@ -422,6 +429,8 @@ class FuncTranslator {
    * its header).
    */
   readonly #hotness: number;
+  /** Validates each instruction before it is translated, when not null (see `translateFunc`). */
+  readonly #validator: FuncValidator | null;
 
   constructor(
     module: ModuleDecl,
@@ -430,8 +439,10 @@ class FuncTranslator {
     arena: CodeArena | null,
     offsets: OffsetSource | null,
     hotness: number,
+    validator: FuncValidator | null,
   ) {
     this.#hotness = hotness;
+    this.#validator = validator;
     this.#arena = arena;
     this.#offsetSource = offsets;
     this.#module = module;
@@ -440,12 +451,9 @@ class FuncTranslator {
     this.#type = module.types[module.funcTypeIndices[funcIndex]!]!;
     this.#body = module.bodies[funcIndex - module.importedFuncs]!;
     this.#numLocals = this.#type.params.length + this.#body.locals.length;
-    this.#reader = readerFor(
-      module.bytes,
-      module.typeIds,
-      this.#body.codeStart,
-      this.#body.codeEnd,
-    );
+    this.#reader = validator !== null
+      ? validator.begin(funcIndex)
+      : readerFor(module.bytes, module.typeIds, this.#body.codeStart, this.#body.codeEnd);
     this.#stack = OperandStack.take(this.#numLocals);
     const params = this.#type.params;
     const locals = this.#body.locals;
@@ -460,8 +468,10 @@ class FuncTranslator {
     if (this.#hotness !== 0) this.#code.emit(I.TierUp);
     func.fuel = this.#openFuelRegion();
     const r = this.#reader;
+    const validator = this.#validator;
     while (this.#ctrl.length > 0) {
       const op = r.read();
+      if (validator !== null) validator.step(op);
       if (!this.#reachable) {
         this.#skipOp(op);
       } else {
@@ -475,7 +485,9 @@ class FuncTranslator {
     const results = this.#type.results.length;
     const frameSlots = Math.max(this.#numLocals + this.#stack.maxHeight, results);
     this.#stack.release();
-    spareReader = r;
+    // The validator's reader stays its own (it reads with the module's features).
+    if (validator !== null) validator.finish();
+    else spareReader = r;
     const offsets = this.#offsetSource ?? Int32Array.from(this.#offsets);
     const handlers = this.#handlers.length > 0 ? Int32Array.from(this.#handlers) : null;
     this.#scratch.release();

@@ -150,6 +150,22 @@ export class FuncValidator {
    *   spec counts as malformed.
    */
   validate(funcIndex: number): void {
+    const reader = this.begin(funcIndex);
+    while (this.#depth > 0) this.#instr(reader.read());
+    this.finish();
+  }
+
+  /**
+   * Starts validating the body of defined function `funcIndex` one instruction at a time, for a
+   * caller that reads the body itself (the translator of an eager compile validates while it
+   * translates, so each body is read once): read each instruction with the returned reader,
+   * pass its opcode to `step` before using it, until `done`, then call `finish`.
+   *
+   * @returns the reader, positioned at the body's first instruction (its immediates are read
+   *   with the module's features)
+   * @throws {ValidationError} as `validate`
+   */
+  begin(funcIndex: number): OpReader {
     const module = this.#ctx.module;
     const body: FuncBody | undefined = module.bodies[funcIndex - module.importedFuncs];
     if (body === undefined) throw new RangeError(`function ${funcIndex} has no body`);
@@ -165,7 +181,8 @@ export class FuncValidator {
     reader.pos = body.codeStart;
     reader.end = body.codeEnd;
     reader.opPos = body.codeStart;
-    for (const t of body.locals) this.#checkType(t);
+    const locals = body.locals;
+    for (let i = 0; i < locals.length; i++) this.#checkType(locals[i]!);
     const nLocals = type.params.length + body.locals.length;
     if (this.#initialised.length < nLocals) this.#initialised = new Uint8Array(nLocals);
     const initialised = this.#initialised;
@@ -176,11 +193,34 @@ export class FuncValidator {
         if (!defaultable(body.locals[i]!)) initialised[type.params.length + i] = 0;
       }
     }
-    this.#inits.length = 0;
+    if (this.#inits.length !== 0) this.#inits.length = 0;
     this.#height = 0;
     this.#depth = 0;
     this.#pushFrame(Op.Block, NONE, type.results);
-    while (this.#depth > 0) this.#instr(reader.read());
+    return reader;
+  }
+
+  /**
+   * Validates the instruction the reader `begin` returned has just read (`op`, its opcode).
+   *
+   * @throws {ValidationError} as `validate`
+   */
+  step(op: number): void {
+    this.#instr(op);
+  }
+
+  /** Whether the body's final `end` has been validated (see `begin`). */
+  get done(): boolean {
+    return this.#depth === 0;
+  }
+
+  /**
+   * Checks that nothing follows the body's final `end` (see `begin`).
+   *
+   * @throws {DecodeError} "operators remaining after end of function"
+   */
+  finish(): void {
+    const reader = this.#reader;
     if (!reader.atEnd) {
       throw new DecodeError("operators remaining after end of function", reader.pos);
     }

@@ -1,0 +1,65 @@
+/**
+ * An eager compile validates each body while translating it (issue 14, item 5): the code is
+ * the same as translating a body validated beforehand, with fuel metering off and on, and an
+ * invalid instruction stops the translation with the validator's error.
+ */
+import assert from "node:assert/strict";
+import { Config } from "../../mod.ts";
+import { ValidationError } from "../../src/core/errors.ts";
+import { decodeModule } from "../../src/binary/decoder.ts";
+import { FuncValidator, ModuleContext, validateModule } from "../../src/validate/mod.ts";
+import { translateFunc } from "../../src/engine/translator.ts";
+import { body, mod, section, vec } from "../_lib/bytes.ts";
+
+const SQLITE = Deno.readFileSync(
+  new URL("../../node_modules/sql.js/dist/sql-wasm-browser.wasm", import.meta.url),
+);
+const LZ = Deno.readFileSync(new URL("../../bench/lz.wasm", import.meta.url));
+
+Deno.test("eager validation: translating while validating gives the same code", () => {
+  const config = new Config();
+  for (const [name, bytes] of [["sqlite", SQLITE], ["lz", LZ]] as const) {
+    const decl = decodeModule(bytes, config, "onError");
+    validateModule(decl, config);
+    for (const fuel of [null, { ...new Config({ consumeFuel: true }).fuelCosts }]) {
+      const validator = new FuncValidator(new ModuleContext(decl, config));
+      for (let i = 0; i < decl.bodies.length; i++) {
+        const f = decl.importedFuncs + i;
+        const plain = translateFunc(decl, f, fuel);
+        const checked = translateFunc(decl, f, fuel, null, null, 0, validator);
+        assert.deepEqual(checked.code, plain.code, `${name} function ${f}`);
+        assert.equal(checked.frameWords, plain.frameWords);
+        assert.deepEqual(checked.codeOffsets, plain.codeOffsets);
+      }
+    }
+  }
+});
+
+Deno.test("eager validation: an invalid instruction stops the translation", () => {
+  // (func (result i32) i32.const 1 i32.const 2 i32.add drop i64.const 0): the end finds an i64.
+  const bytes = mod(
+    section(1, vec([[0x60, 0x00, 0x01, 0x7f]])),
+    section(3, vec([[0x00]])),
+    section(10, vec([body([], [0x41, 0x01, 0x41, 0x02, 0x6a, 0x1a, 0x42, 0x00, 0x0b])])),
+  );
+  const config = new Config();
+  const decl = decodeModule(bytes, config, "onError");
+  validateModule(decl, config, false);
+  const validator = new FuncValidator(new ModuleContext(decl, config));
+  const error = (f: () => unknown): ValidationError => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof ValidationError) return e;
+      throw e;
+    }
+    assert.fail("no ValidationError");
+  };
+  const translating = error(() => translateFunc(decl, 0, null, null, null, 0, validator));
+  const reference = error(() => validator.validate(0));
+  assert.equal(translating.reason, "type mismatch");
+  assert.equal(translating.message, reference.message);
+  assert.equal(translating.offset, reference.offset);
+  assert.equal(translating.offset, bytes.length - 1); // the final end
+  assert.equal(translating.funcIndex, 0);
+});
