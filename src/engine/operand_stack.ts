@@ -69,7 +69,10 @@ export class OperandStack {
     s.maxHeight = 0;
     s.#noLocalBelow = 0;
     if (s.#localHead.length < numLocals) s.#localHead = new Int32Array(numLocals);
-    s.#localHead.fill(-1, 0, numLocals);
+    const head = s.#localHead;
+    // A loop for the few locals most functions have: \`fill\` costs a call into the runtime.
+    if (numLocals <= 16) { for (let i = 0; i < numLocals; i++) head[i] = -1; }
+    else head.fill(-1, 0, numLocals);
     return s;
   }
 

@@ -126,6 +126,8 @@ export class FuncValidator {
    * lists the ones set inside open blocks, so a block's end can forget them again.
    */
   #initialised: Uint8Array = new Uint8Array(0);
+  /** The last locals array whose types `begin` checked against the enabled features. */
+  #checkedLocals: readonly ValType[] | null = null;
   #inits: number[] = [];
   /**
    * Set by `#checkImmediates` for operators on a 64-bit memory or table (memory64): bit `i`
@@ -182,15 +184,22 @@ export class FuncValidator {
     reader.end = body.codeEnd;
     reader.opPos = body.codeStart;
     const locals = body.locals;
-    for (let i = 0; i < locals.length; i++) this.#checkType(locals[i]!);
-    const nLocals = type.params.length + body.locals.length;
-    if (this.#initialised.length < nLocals) this.#initialised = new Uint8Array(nLocals);
-    const initialised = this.#initialised;
-    initialised.fill(1, 0, nLocals);
-    // Without typed references every local type has a default: nothing to track.
+    // Bodies declaring the same small group of locals share one array (`section_code.ts`).
+    if (locals !== this.#checkedLocals) {
+      for (let i = 0; i < locals.length; i++) this.#checkType(locals[i]!);
+      this.#checkedLocals = locals;
+    }
+    const nLocals = type.params.length + locals.length;
+    if (this.#initialised.length < nLocals) {
+      this.#initialised = new Uint8Array(Math.max(nLocals, 2 * this.#initialised.length)).fill(1);
+    }
+    // Without typed references every local type has a default: nothing to track, and no entry
+    // is ever cleared (the array stays all 1s).
     if (this.#typedRefs) {
-      for (let i = 0; i < body.locals.length; i++) {
-        if (!defaultable(body.locals[i]!)) initialised[type.params.length + i] = 0;
+      const initialised = this.#initialised;
+      initialised.fill(1, 0, nLocals);
+      for (let i = 0; i < locals.length; i++) {
+        if (!defaultable(locals[i]!)) initialised[type.params.length + i] = 0;
       }
     }
     if (this.#inits.length !== 0) this.#inits.length = 0;
