@@ -41,6 +41,7 @@ import {
 import type { ModuleContext } from "./context.ts";
 import { Feature, featureMessage } from "../core/features.ts";
 import {
+  OP_CHECK_IMM,
   OP_FEATURE,
   OP_IMM,
   OP_LANES,
@@ -361,9 +362,8 @@ export class FuncValidator {
     }
     const params = OP_PARAMS[idx];
     if (params !== null && params !== undefined) {
-      const imm = OP_IMM[idx]!;
       this.#wide = 0;
-      if (imm !== Imm.None) this.#checkImmediates(idx, imm, op);
+      if (OP_CHECK_IMM[idx] !== 0) this.#checkImmediates(idx, OP_IMM[idx]!, op);
       const wide = this.#wide;
       const results = OP_RESULTS[idx]!;
       if (wide === 0) {
@@ -442,7 +442,7 @@ export class FuncValidator {
         return;
       }
       default:
-        // Constants: nothing to check.
+        // Nothing to check (`OP_CHECK_IMM` keeps constants and other such shapes away).
         return;
     }
   }
@@ -451,6 +451,36 @@ export class FuncValidator {
   #special(op: number): void {
     const reader = this.#reader;
     switch (op) {
+      // The most frequent operators first: a `switch` on `Op.*` values (not literals) tests its
+      // cases in order (local.get alone is a quarter of SQLite's operators).
+      case Op.LocalGet: {
+        const t = this.#local(reader.index);
+        if (this.#initialised[reader.index] === 0) this.#fail("uninitialized local");
+        return this.#push(t);
+      }
+      case Op.LocalSet:
+        this.#pop(this.#local(reader.index));
+        return this.#setLocal(reader.index);
+      case Op.LocalTee: {
+        const t = this.#local(reader.index);
+        this.#pop(t);
+        this.#setLocal(reader.index);
+        return this.#push(t);
+      }
+      case Op.End: {
+        const frame = this.#popFrame();
+        // An `if` without `else` has an implicit empty else, which passes its params through.
+        if (frame.opcode === Op.If && !subTypes(frame.params, frame.results)) {
+          this.#fail("type mismatch");
+        }
+        return this.#pushAll(frame.results);
+      }
+      case Op.Call: {
+        const type = this.#ctx.funcType(reader.index);
+        if (type === null) this.#fail(`unknown function ${reader.index}`);
+        this.#popAll(type.params);
+        return this.#pushAll(type.results);
+      }
       case Op.Unreachable:
         return this.#setUnreachable();
       case Op.Block:
@@ -482,14 +512,6 @@ export class FuncValidator {
         this.#popFrame();
         return this.#pushFrame(Op.Else, frame.params, frame.results);
       }
-      case Op.End: {
-        const frame = this.#popFrame();
-        // An `if` without `else` has an implicit empty else, which passes its params through.
-        if (frame.opcode === Op.If && !subTypes(frame.params, frame.results)) {
-          this.#fail("type mismatch");
-        }
-        return this.#pushAll(frame.results);
-      }
       case Op.Br:
         this.#popAll(this.#label(reader.index).labelTypes);
         return this.#setUnreachable();
@@ -504,12 +526,6 @@ export class FuncValidator {
       case Op.Return:
         this.#popAll(this.#frames[0]!.results);
         return this.#setUnreachable();
-      case Op.Call: {
-        const type = this.#ctx.funcType(reader.index);
-        if (type === null) this.#fail(`unknown function ${reader.index}`);
-        this.#popAll(type.params);
-        return this.#pushAll(type.results);
-      }
       case Op.CallIndirect:
         return this.#callIndirect();
       case Op.ReturnCall: {
@@ -533,20 +549,6 @@ export class FuncValidator {
         this.#pop("i32");
         this.#pop(t);
         this.#pop(t);
-        return this.#push(t);
-      }
-      case Op.LocalGet: {
-        const t = this.#local(reader.index);
-        if (this.#initialised[reader.index] === 0) this.#fail("uninitialized local");
-        return this.#push(t);
-      }
-      case Op.LocalSet:
-        this.#pop(this.#local(reader.index));
-        return this.#setLocal(reader.index);
-      case Op.LocalTee: {
-        const t = this.#local(reader.index);
-        this.#pop(t);
-        this.#setLocal(reader.index);
         return this.#push(t);
       }
       case Op.GlobalGet:
