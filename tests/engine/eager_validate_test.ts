@@ -4,12 +4,12 @@
  * invalid instruction stops the translation with the validator's error.
  */
 import assert from "node:assert/strict";
-import { Config } from "../../mod.ts";
+import { Config, Engine, Linker, Module, Store } from "../../mod.ts";
 import { ValidationError } from "../../src/core/errors.ts";
 import { decodeModule } from "../../src/binary/decoder.ts";
 import { FuncValidator, ModuleContext, validateModule } from "../../src/validate/mod.ts";
 import { translateFunc } from "../../src/engine/translator.ts";
-import { body, mod, section, vec } from "../_lib/bytes.ts";
+import { body, mod, section, sleb, str, vec } from "../_lib/bytes.ts";
 
 const SQLITE = Deno.readFileSync(
   new URL("../../node_modules/sql.js/dist/sql-wasm-browser.wasm", import.meta.url),
@@ -62,4 +62,24 @@ Deno.test("eager validation: an invalid instruction stops the translation", () =
   assert.equal(translating.offset, reference.offset);
   assert.equal(translating.offset, bytes.length - 1); // the final end
   assert.equal(translating.funcIndex, 0);
+});
+
+Deno.test("eager validation: a deep operand stack (1,000 values) translates and runs", () => {
+  // (func (result i32) i32.const 1 ... i32.const 1000 i32.add x 999): 500,500.
+  const code: number[] = [];
+  for (let k = 1; k <= 1000; k++) code.push(0x41, ...sleb(k));
+  for (let k = 1; k < 1000; k++) code.push(0x6a);
+  code.push(0x0b);
+  const bytes = mod(
+    section(1, vec([[0x60, 0x00, 0x01, 0x7f]])),
+    section(3, vec([[0x00]])),
+    section(7, vec([[...str("f"), 0x00, 0x00]])),
+    section(10, vec([body([], code)])),
+  );
+  for (const mode of ["eager", "lazy"] as const) {
+    const engine = new Engine(new Config({ compilationMode: mode, executionTier: "interpreter" }));
+    const store = new Store(engine, null);
+    const instance = new Linker(engine).instantiate(store, new Module(engine, bytes));
+    assert.equal(instance.getTypedFunc<[], number>(store, "f").call(store), 500_500, mode);
+  }
 });
