@@ -226,8 +226,7 @@ export class Engine {
     const i = func.funcIndex - module.importedFuncs;
     let compiled = code.bodies[i]!;
     if (compiled === null) {
-      if (code.unchecked) this.#check(code, i);
-      compiled = code.bodies[i] = translateFunc(
+      compiled = code.bodies[i] = code.unchecked ? this.#checkAndTranslate(code, i) : translateFunc(
         module,
         func.funcIndex,
         this.#fuelCosts,
@@ -247,6 +246,33 @@ export class Engine {
    */
   codeFootprint(module: ModuleDecl): CodeFootprint {
     return this.#codeMap.of(module).footprint();
+  }
+
+  /**
+   * Decodes body `i` of a module made in `lazy` mode, then validates it while translating it
+   * (its instructions read once for both, as in an eager compile). Any failure is reported by
+   * `#check`, so the error, and the one every later use throws, is that of a whole-body check.
+   */
+  #checkAndTranslate(code: ModuleCode, i: number): CompiledFunc {
+    const failed = code.failures.get(i);
+    if (failed !== undefined) throw failed;
+    const module = code.module;
+    try {
+      scanBody(code.scanner ??= new DecodeContext(module.bytes, this.config), module, i);
+      code.validator ??= new FuncValidator(new ModuleContext(module, this.config));
+      return translateFunc(
+        module,
+        module.importedFuncs + i,
+        this.#fuelCosts,
+        code.arena,
+        code.offsets,
+        this.#hotness,
+        code.validator,
+      );
+    } catch (e) {
+      this.#check(code, i);
+      throw e;
+    }
   }
 
   /** Decodes and validates body `i` of a module made in `lazy` mode (see `compile`). */
