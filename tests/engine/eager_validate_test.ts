@@ -5,7 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { Config, Engine, Linker, Module, Store } from "../../mod.ts";
-import { ValidationError } from "../../src/core/errors.ts";
+import { DecodeError, ValidationError } from "../../src/core/errors.ts";
+import { DecodeContext } from "../../src/binary/decode_context.ts";
+import { scanBody } from "../../src/binary/section_code.ts";
+import type { ModuleDecl } from "../../src/binary/module.ts";
+import { uniform } from "../_lib/prng.ts";
 import { decodeModule } from "../../src/binary/decoder.ts";
 import { FuncValidator, ModuleContext, validateModule } from "../../src/validate/mod.ts";
 import { translateFunc } from "../../src/engine/translator.ts";
@@ -82,4 +86,50 @@ Deno.test("eager validation: a deep operand stack (1,000 values) translates and 
     const instance = new Linker(engine).instantiate(store, new Module(engine, bytes));
     assert.equal(instance.getTypedFunc<[], number>(store, "f").call(store), 500_500, mode);
   }
+});
+
+/** `f`'s error as `Name: message @offset`, or "ok". */
+function outcome(f: () => unknown): string {
+  try {
+    f();
+    return "ok";
+  } catch (e) {
+    if (e instanceof ValidationError || e instanceof DecodeError) {
+      return `${e.name}: ${e.message} @${e.offset}`;
+    }
+    throw e;
+  }
+}
+
+Deno.test("eager validation: mutated bodies get the verdict of validating before translating", () => {
+  // What the lazy mode's first call and the eager compile do for each body: decode it, then
+  // validate while translating; the reference validates the whole body first.
+  const config = new Config();
+  const random = uniform(20);
+  let invalid = 0;
+  for (let m = 0; m < 300; m++) {
+    const bytes = LZ.slice();
+    for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
+      bytes[8 + Math.floor(random() * (bytes.length - 8))] = Math.floor(random() * 256);
+    }
+    let decl: ModuleDecl;
+    try {
+      decl = decodeModule(bytes, config, "never");
+      validateModule(decl, config, false);
+    } catch {
+      continue; // a module-level failure: no body is compiled
+    }
+    const scanner = new DecodeContext(bytes, config);
+    const reference = new FuncValidator(new ModuleContext(decl, config));
+    const validator = new FuncValidator(new ModuleContext(decl, config));
+    for (let i = 0; i < decl.bodies.length; i++) {
+      const f = decl.importedFuncs + i;
+      if (outcome(() => scanBody(scanner, decl, i)) !== "ok") continue;
+      const expected = outcome(() => reference.validate(f));
+      const actual = outcome(() => translateFunc(decl, f, null, null, null, 0, validator));
+      assert.equal(actual, expected, `mutation ${m}, function ${f}`);
+      if (expected !== "ok") invalid++;
+    }
+  }
+  assert.ok(invalid > 20, `${invalid} invalid bodies`);
 });
