@@ -2567,6 +2567,90 @@ export function run(
         }
         pc = (pc + 1) | 0;
         break;
+      case 376: // BrIfNezPay
+        if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
+          const at = code[(pc + 3) | 0];
+          const cost = code[(at + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = code[(pc + 2) | 0];
+          } else pc = at;
+        } else pc = pc + 4;
+        break;
+      case 377: // BrIfEqzPay
+        if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) {
+          const at = code[(pc + 3) | 0];
+          const cost = code[(at + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = code[(pc + 2) | 0];
+          } else pc = at;
+        } else pc = pc + 4;
+        break;
+      case 378: // BrIfI32NePay
+        if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
+          const at = code[(pc + 4) | 0];
+          const cost = code[(at + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = code[(pc + 3) | 0];
+          } else pc = at;
+        } else pc = pc + 5;
+        break;
+      case 379: // BrIfI32LtUPay
+        if (
+          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+        ) {
+          const at = code[(pc + 4) | 0];
+          const cost = code[(at + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = code[(pc + 3) | 0];
+          } else pc = at;
+        } else pc = pc + 5;
+        break;
+      case 380: // BrIfI32LeUPay
+        if (
+          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+        ) {
+          const at = code[(pc + 4) | 0];
+          const cost = code[(at + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = code[(pc + 3) | 0];
+          } else pc = at;
+        } else pc = pc + 5;
+        break;
+      case 381: // BrIfI32NeImmPay
+        if (s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]) {
+          const at = code[(pc + 4) | 0];
+          const cost = code[(at + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = code[(pc + 3) | 0];
+          } else pc = at;
+        } else pc = pc + 5;
+        break;
+      case 382: // BrIfI32LtUImmPay
+        if ((s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)) {
+          const at = code[(pc + 4) | 0];
+          const cost = code[(at + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = code[(pc + 3) | 0];
+          } else pc = at;
+        } else pc = pc + 5;
+        break;
+      case 383: // BrIfI32GeUImmPay
+        if ((s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)) {
+          const at = code[(pc + 4) | 0];
+          const cost = code[(at + 1) | 0];
+          if (store.fuel >= cost) {
+            store.fuel -= cost;
+            pc = code[(pc + 3) | 0];
+          } else pc = at;
+        } else pc = pc + 5;
+        break;
       default: {
         // A cold row (`isCold`): `runCold` runs it, and those after it, from the saved state.
         frames[2 * depth + 1] = pc;

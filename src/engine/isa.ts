@@ -1055,13 +1055,63 @@ const ROWS = {
   ),
 } satisfies Record<string, Row>;
 
+/**
+ * Taken, a fuel-paying branch (see `FUEL_ROWS`) pays the charge of the `ConsumeFuel` at `at`
+ * and jumps to `target`; when the store cannot pay, it jumps to that `ConsumeFuel`, which stops
+ * (or refills and charges), and control continues from it as the branch would have.
+ */
+function payOrFallBack(target: string, at: string): string {
+  return `const at = ${at};
+const cost = code[(at + 1) | 0];
+if (store.fuel >= cost) {
+  store.fuel -= cost;
+  pc = ${target};
+} else pc = at;`;
+}
+
+/**
+ * The fuel-paying form of branch row `base`: its operands (the target last), then the pc of the
+ * \`ConsumeFuel\` it pays for.
+ */
+function paying(base: Row): Row {
+  const m = /^([\s\S]*)pc = ([\s\S]*) \? \$(\d+) : \$next;$/.exec(base.run!);
+  if (m === null || Number(m[3]) !== base.shape.length) {
+    throw new Error(`not a branch: ${base.run}`);
+  }
+  const [, prelude, cond, target] = m;
+  const run = `${prelude}if (${cond}) {
+  ${at(2, payOrFallBack(`$${target}`, `$${base.shape.length + 1}`))}
+} else pc = $next;`;
+  return { shape: `${base.shape}t`, run, jumps: true, caseOf: null, negation: null };
+}
+
+/**
+ * Fuel-only branches, which the translator emits only when fuel is metered (the interpreter
+ * without fuel never dispatches them): a branch that would land on a `ConsumeFuel`, or on a
+ * loop header's (a rotated loop's back edge, whose `ConsumeFuel` comes first) pays that charge
+ * itself when taken and jumps past it, so that a loop's back edge, a \`br_if\` to a loop header
+ * or the branch to an \`else\` arm costs one dispatch, as without fuel. The charges are
+ * those of the \`ConsumeFuel\`s they stand for, and a store that cannot pay stops there,
+ * with the same state (the conditions are pure compares: testing them first changes nothing).
+ */
+const FUEL_ROWS = {
+  BrIfNezPay: paying(ROWS.BrIfNez),
+  BrIfEqzPay: paying(ROWS.BrIfEqz),
+  BrIfI32NePay: paying(ROWS.BrIfI32Ne),
+  BrIfI32LtUPay: paying(ROWS.BrIfI32LtU),
+  BrIfI32LeUPay: paying(ROWS.BrIfI32LeU),
+  BrIfI32NeImmPay: paying(ROWS.BrIfI32NeImm),
+  BrIfI32LtUImmPay: paying(ROWS.BrIfI32LtUImm),
+  BrIfI32GeUImmPay: paying(ROWS.BrIfI32GeUImm),
+} satisfies Record<string, Row>;
+
 /** The name of an instruction. */
-export type InstrName = keyof typeof ROWS;
+export type InstrName = keyof typeof ROWS | keyof typeof FUEL_ROWS;
 
 /** Every instruction, in opcode order. */
-export const ISA: readonly InstrDef[] = Object.entries(ROWS).map(([name, row]) =>
-  Object.freeze({ name, ...row })
-);
+export const ISA: readonly InstrDef[] = Object.entries({ ...ROWS, ...FUEL_ROWS }).map((
+  [name, row],
+) => Object.freeze({ name, ...row }));
 
 /** Opcode numbers by instruction name: `I.I32Add`. */
 export const I: Readonly<Record<InstrName, number>> = Object.freeze(
@@ -1073,6 +1123,18 @@ for (const d of ISA) {
     if (other !== null && !(other in I)) throw new Error(`${d.name}: no instruction ${other}`);
   }
 }
+
+/** For each opcode, its fuel-paying form (see `FUEL_ROWS`: `BrIfNez` → `BrIfNezPay`), or -1. */
+export const PAYING_FORM: Int32Array = Int32Array.from(ISA, (d) => {
+  const name = `${d.name}Pay`;
+  return name in FUEL_ROWS ? I[name as InstrName] : -1;
+});
+
+/** For each fuel-paying branch (`FUEL_ROWS`), the branch it pays for; -1 for other opcodes. */
+export const PAID_BRANCH: Int32Array = Int32Array.from(ISA, (d) => {
+  const base = d.name.endsWith("Pay") ? d.name.slice(0, -3) : "";
+  return d.name in FUEL_ROWS ? I[base as InstrName] : -1;
+});
 
 /**
  * Code words an instruction occupies (opcode included); for `BrTable` the fixed part only

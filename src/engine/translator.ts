@@ -64,7 +64,7 @@ import { SLOT_WORDS } from "./entities.ts";
 import { FUEL_CHUNK } from "./fuel.ts";
 import { HANDLER_WORDS } from "./exceptions.ts";
 import { gcType, ST_I16, ST_I16_S, ST_I8, ST_I8_S, ST_V128 } from "./gc.ts";
-import { I, type InstrName, instrSize, ISA } from "./isa.ts";
+import { I, type InstrName, instrSize, ISA, PAYING_FORM } from "./isa.ts";
 import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
 
 /**
@@ -159,6 +159,11 @@ class Ctrl {
   head: { op: number; args: number[]; target: Ctrl } | null = null;
   /** A loop's first instruction after its `ConsumeFuel` (`loopPc` when fuel is off). */
   bodyPc = 0;
+  /**
+   * An `if` whose branch to the else arm pays that arm's `ConsumeFuel` (a fuel-paying branch,
+   * see `FUEL_ROWS` in isa.ts): the code index of the branch's fallback word; -1 otherwise.
+   */
+  payAt = -1;
   /** The fuel region this frame opened (function, loop, if or else arm), if fuel is metered. */
   fuel: FuelRegion | null = null;
   /**
@@ -1659,7 +1664,16 @@ class FuncTranslator {
     if (op === Op.If) {
       if (this.#condKind === COND_BRANCH) {
         this.#negateCondition();
-        frame.elsePatch = this.#emitCondBranch(NO_PATCH);
+        const pay = PAYING_FORM[this.#condOp]!;
+        if (this.#fuel !== null && pay >= 0 && params.length === 0 && results.length !== 0) {
+          // Results and no parameters: the else arm must follow (validation), and the branch
+          // to it pays its `ConsumeFuel` (patched at the `else`).
+          this.#code.emit(pay);
+          this.#emitCondArgs();
+          frame.elsePatch = this.#code.emitPatch(NO_PATCH);
+          frame.payAt = this.#code.len;
+          this.#code.emit(0);
+        } else frame.elsePatch = this.#emitCondBranch(NO_PATCH);
       } else if (this.#condKind === COND_NEVER) {
         // The then arm is skipped: jump straight to the else arm.
         this.#code.emit(I.Br);
@@ -1732,7 +1746,8 @@ class FuncTranslator {
       frame.patches = this.#code.emitPatch(frame.patches);
       frame.merged = true;
     }
-    this.#code.resolve(frame.elsePatch, this.#code.len);
+    const elsePatch = frame.elsePatch;
+    const elseAt = this.#code.len;
     frame.elsePatch = NO_PATCH;
     frame.kind = ELSE;
     this.#bindLabel();
@@ -1740,6 +1755,13 @@ class FuncTranslator {
     this.#reachable = true;
     if (frame.fuel !== null) this.#closeFuelRegion();
     frame.fuel = this.#openFuelRegion();
+    if (frame.payAt >= 0) {
+      // The paying branch lands after the arm's `ConsumeFuel` (at `elseAt`), falling back to
+      // it when the store cannot pay.
+      this.#code.resolve(elsePatch, elseAt + 2);
+      this.#code.set(frame.payAt, elseAt);
+      frame.payAt = -1;
+    } else this.#code.resolve(elsePatch, elseAt);
   }
 
   #end(): void {
@@ -1827,15 +1849,30 @@ class FuncTranslator {
     if (head !== null) {
       // Loop rotation: `if (!cond) goto body; goto exit` instead of `goto test`.
       const code = this.#code;
-      if (frame.fuel !== null) {
-        // The back edge pays the loop's region, as a jump to its header would.
+      const test = NEGATE_BRANCH[head.op]!;
+      const body = frame.bodyPc + 2 + head.args.length;
+      const pay = frame.fuel !== null ? PAYING_FORM[test]! : -1;
+      if (pay >= 0) {
+        // `if (!cond) { pay; goto body }` in one instruction (when the store cannot pay it goes
+        // to the header, which charges, then tests `cond` again), then `pay; goto exit`.
+        code.emit(pay);
+        for (const a of head.args) code.emit(a);
+        code.emit(body);
+        code.emit(frame.loopPc);
         code.emit(I.ConsumeFuel);
-        frame.fuel.sharers.push(code.len);
+        frame.fuel!.sharers.push(code.len);
         code.emit(0);
+      } else {
+        if (frame.fuel !== null) {
+          // The back edge pays the loop's region, as a jump to its header would.
+          code.emit(I.ConsumeFuel);
+          frame.fuel.sharers.push(code.len);
+          code.emit(0);
+        }
+        code.emit(test);
+        for (const a of head.args) code.emit(a);
+        code.emit(body);
       }
-      code.emit(NEGATE_BRANCH[head.op]!);
-      for (const a of head.args) code.emit(a);
-      code.emit(frame.bodyPc + 2 + head.args.length);
       code.emit(I.Br);
       this.#emitTarget(head.target);
       return;
@@ -1894,7 +1931,20 @@ class FuncTranslator {
     const frame = this.#frame(depth);
     if (!this.#needsMove(frame)) {
       this.#noteLoopHead(frame);
-      this.#code.emit(this.#condOp);
+      const code = this.#code;
+      const pay = PAYING_FORM[this.#condOp]!;
+      if (
+        pay >= 0 && frame.kind === LOOP && frame.fuel !== null &&
+        code.get(frame.loopPc) === I.ConsumeFuel
+      ) {
+        // A branch back to a loop header pays the header's charge itself (and falls back to it).
+        code.emit(pay);
+        this.#emitCondArgs();
+        code.emit(frame.loopPc + 2);
+        code.emit(frame.loopPc);
+        return;
+      }
+      code.emit(this.#condOp);
       this.#emitCondArgs();
       this.#emitTarget(frame);
       return;
