@@ -827,9 +827,11 @@ export function generateSource(
     const size = instrSize(code, pc);
     if (op === I.Br) branch(pc, code[pc + 1]!);
     else if (PAID_BRANCH[op]! >= 0) {
-      // A fuel-paying branch: a branch that charges (and may stop at its fallback, a
-      // `ConsumeFuel` and so a label of its own) before it jumps.
-      branch(pc, code[pc + size - 2]!);
+      // A fuel-paying branch: `*Arms` lands on a `ConsumeFuel` either way, as its plain branch
+      // does; `*Pay` charges (and may stop at its fallback, a `ConsumeFuel` and so a label of
+      // its own) before it jumps.
+      const pays = INSTR_SIZE[op] !== INSTR_SIZE[PAID_BRANCH[op]!];
+      branch(pc, code[pc + size - (pays ? 2 : 1)]!);
       metered = true;
     } else if (op === I.BrTable) {
       for (let k = 0; k <= code[pc + 2]!; k++) branch(pc, code[pc + 3 + k]!);
@@ -1019,14 +1021,17 @@ return CALL;`;
       default: {
         const paid = PAID_BRANCH[op]!;
         if (paid >= 0) {
-          // The branch's template, paying the `ConsumeFuel` at its fallback (stopping there as
-          // it would) before it jumps.
+          // The branch's template: for `*Arms` as it is (the arms' `ConsumeFuel`s charge in
+          // generated code, where entering them costs no dispatch); for `*Pay` paying the
+          // `ConsumeFuel` at its fallback (stopping there as it would) before it jumps.
           const t = templateOf(paid);
           const at = code[pc + size - 1]!;
+          const pays = INSTR_SIZE[op] !== INSTR_SIZE[paid];
           const text = lowerI64(slotConstsInlined(spell(t, code, pc, size)));
           js = text.replace(
             /pc = (-?\d+);\n {2}continue;/,
-            (_, to: string) => `${charge(code[at + 1]!, at)}\n${jump(Number(to), pc)}`,
+            (_, to: string) =>
+              pays ? `${charge(code[at + 1]!, at)}\n${jump(Number(to), pc)}` : jump(Number(to), pc),
           );
           for (const name of runtimeNames(js)) names.add(name);
           break;

@@ -31,8 +31,11 @@
  * With fuel metering on, each fuel region (the function body, a loop body, an if or else arm;
  * see `fuel.ts`) starts with a `ConsumeFuel` whose immediate is patched, when the region ends,
  * with the price of the Wasm operators it holds. A rotated loop's back edge pays the loop's
- * region again with a `ConsumeFuel` of its own, patched with the same price. With fuel off
- * nothing is emitted.
+ * region again with a `ConsumeFuel` of its own, patched with the same price. Branches that land
+ * on a charge pay it themselves where a fuel-paying form exists (`FUEL_ROWS` in isa.ts): a
+ * rotated back edge staying in its loop and a `br_if` to a loop header (`*Pay`, falling back to
+ * the header's `ConsumeFuel` when the store cannot pay), and the branch of an `if` that has an
+ * `else` (`*Arms`). With fuel off nothing of this is emitted.
  *
  * @module
  */
@@ -64,7 +67,7 @@ import { SLOT_WORDS } from "./entities.ts";
 import { FUEL_CHUNK } from "./fuel.ts";
 import { HANDLER_WORDS } from "./exceptions.ts";
 import { gcType, ST_I16, ST_I16_S, ST_I8, ST_I8_S, ST_V128 } from "./gc.ts";
-import { I, type InstrName, instrSize, ISA, PAYING_FORM } from "./isa.ts";
+import { ARMS_FORM, I, type InstrName, instrSize, ISA, PAID_BRANCH, PAYING_FORM } from "./isa.ts";
 import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
 
 /**
@@ -160,10 +163,10 @@ class Ctrl {
   /** A loop's first instruction after its `ConsumeFuel` (`loopPc` when fuel is off). */
   bodyPc = 0;
   /**
-   * An `if` whose branch to the else arm pays that arm's `ConsumeFuel` (a fuel-paying branch,
-   * see `FUEL_ROWS` in isa.ts): the code index of the branch's fallback word; -1 otherwise.
+   * An `if` whose branch pays the arm it enters (an `*Arms` row, see `FUEL_ROWS` in isa.ts):
+   * the branch's code index, until the `else` (without one, it becomes the plain branch).
    */
-  payAt = -1;
+  armsAt = -1;
   /** The fuel region this frame opened (function, loop, if or else arm), if fuel is metered. */
   fuel: FuelRegion | null = null;
   /**
@@ -1664,16 +1667,13 @@ class FuncTranslator {
     if (op === Op.If) {
       if (this.#condKind === COND_BRANCH) {
         this.#negateCondition();
-        const pay = PAYING_FORM[this.#condOp]!;
-        if (this.#fuel !== null && pay >= 0 && params.length === 0 && results.length !== 0) {
-          // Results and no parameters: the else arm must follow (validation), and the branch
-          // to it pays its `ConsumeFuel` (patched at the `else`).
-          this.#code.emit(pay);
-          this.#emitCondArgs();
-          frame.elsePatch = this.#code.emitPatch(NO_PATCH);
-          frame.payAt = this.#code.len;
-          this.#code.emit(0);
-        } else frame.elsePatch = this.#emitCondBranch(NO_PATCH);
+        const arms = this.#fuel !== null ? ARMS_FORM[this.#condOp]! : -1;
+        if (arms >= 0) {
+          // Both ways enter an arm at its `ConsumeFuel` if an `else` comes (see `#end`).
+          frame.armsAt = this.#code.len;
+          this.#condOp = arms;
+        }
+        frame.elsePatch = this.#emitCondBranch(NO_PATCH);
       } else if (this.#condKind === COND_NEVER) {
         // The then arm is skipped: jump straight to the else arm.
         this.#code.emit(I.Br);
@@ -1746,8 +1746,7 @@ class FuncTranslator {
       frame.patches = this.#code.emitPatch(frame.patches);
       frame.merged = true;
     }
-    const elsePatch = frame.elsePatch;
-    const elseAt = this.#code.len;
+    this.#code.resolve(frame.elsePatch, this.#code.len);
     frame.elsePatch = NO_PATCH;
     frame.kind = ELSE;
     this.#bindLabel();
@@ -1755,17 +1754,15 @@ class FuncTranslator {
     this.#reachable = true;
     if (frame.fuel !== null) this.#closeFuelRegion();
     frame.fuel = this.#openFuelRegion();
-    if (frame.payAt >= 0) {
-      // The paying branch lands after the arm's `ConsumeFuel` (at `elseAt`), falling back to
-      // it when the store cannot pay.
-      this.#code.resolve(elsePatch, elseAt + 2);
-      this.#code.set(frame.payAt, elseAt);
-      frame.payAt = -1;
-    } else this.#code.resolve(elsePatch, elseAt);
   }
 
   #end(): void {
     const frame = this.#ctrl.pop()!;
+    if (frame.kind === IF && frame.armsAt >= 0) {
+      // No else arm: the branch skips to the end, where no charge waits.
+      const code = this.#code;
+      code.set(frame.armsAt, PAID_BRANCH[code.get(frame.armsAt)]!);
+    }
     // The `end` of a loop or an if leaves that region: it is paid by the enclosing one.
     if (frame.fuel !== null && frame.kind !== FUNC) this.#closeFuelRegion();
     this.#payFuel(Op.End);

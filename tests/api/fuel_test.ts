@@ -319,8 +319,12 @@ Deno.test("fuel: host functions defined on a store with fuel count only their ca
   assert.equal(f.call(store, [])[0]!.value, 3, "a host function called directly costs nothing");
 });
 
+const IF_ELSE = "(if (local.get 0) (then (i32.store (i32.const 0) (i32.const 5))) " +
+  "(else (i32.store (i32.const 0) (i32.const 6)) nop nop))";
+const IF_THEN = "(if (local.get 0) (then (i32.store (i32.const 0) (i32.const 5))))";
+
 // Branches that pay the charge they land on (a loop's back edge, a `br_if` to a loop header,
-// the branch to an `else` arm): for each, the charges in order, what memory word 0 holds before
+// the branch into an if's arms; without an else it stays a plain branch): for each, the charges in order, what memory word 0 holds before
 // each of them, and after the call.
 const LANDINGS: [body: string, arg: number, charges: number[], before: number[], after: number][] =
   [
@@ -357,6 +361,10 @@ const LANDINGS: [body: string, arg: number, charges: number[], before: number[],
       [0, 0],
       7,
     ],
+    [IF_ELSE, 1, [4, 4], [0, 0], 5],
+    [IF_ELSE, 0, [4, 5], [0, 0], 6],
+    [IF_THEN, 1, [4, 3], [0, 0], 5],
+    [IF_THEN, 0, [4], [0], 0],
   ];
 
 Deno.test("fuel: a branch paying its target's charge stops before it with every budget", () => {
