@@ -428,83 +428,151 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 36: // BrIfI64EqImm
+      case 36: { // I32AddImmBrIfLtU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 37: { // I32AddImmBrIfGeU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 38: { // I32AddImmBrIfNe
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 39: { // I32AddImmBrIfEq
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 40: { // I32AddImmBrIfLtUImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 41: { // I32AddImmBrIfGeUImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 42: { // I32AddImmBrIfNeImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 43: { // I32AddImmBrIfEqImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 44: { // I32AddBrIfLtU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 45: { // I32AddBrIfGeU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 46: // BrIfI64EqImm
         pc =
           i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 37: // BrIfI64NeImm
+      case 47: // BrIfI64NeImm
         pc =
           i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 38: // BrIfI64LtSImm
+      case 48: // BrIfI64LtSImm
         pc =
           i64LtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 39: // BrIfI64LtUImm
+      case 49: // BrIfI64LtUImm
         pc =
           i64LtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 40: // BrIfI64GtSImm
+      case 50: // BrIfI64GtSImm
         pc =
           i64GtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 41: // BrIfI64GtUImm
+      case 51: // BrIfI64GtUImm
         pc =
           i64GtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 42: // BrIfI64LeSImm
+      case 52: // BrIfI64LeSImm
         pc =
           i64LeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 43: // BrIfI64LeUImm
+      case 53: // BrIfI64LeUImm
         pc =
           i64LeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 44: // BrIfI64GeSImm
+      case 54: // BrIfI64GeSImm
         pc =
           i64GeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 45: // BrIfI64GeUImm
+      case 55: // BrIfI64GeUImm
         pc =
           i64GeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 46: { // BrTable
+      case 56: { // BrTable
         const n = code[(pc + 2) | 0];
         const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
         pc = code[pc + 3 + (i < n ? i : n)];
         break;
       }
-      case 47: // Return
-      case 48: { // ReturnSlot
-        if (code[pc] === 48) {
+      case 57: // Return
+      case 58: { // ReturnSlot
+        if (code[pc] === 58) {
           const a = (fp + code[(pc + 1) | 0]) | 0;
           s32[fp] = s32[a];
           s32[fp + 1] = s32[a + 1];
@@ -530,16 +598,16 @@ export function run(
         }
         break;
       }
-      case 49: // Call
-      case 50: // CallIndirect
-      case 51: { // CallRef
+      case 59: // Call
+      case 60: // CallIndirect
+      case 61: { // CallRef
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 49) {
+        if (code[pc] === 59) {
           callee = inst.funcs[code[(pc + 1) | 0]];
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
-        } else if (code[pc] === 51) {
+        } else if (code[pc] === 61) {
           callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
@@ -601,7 +669,7 @@ export function run(
         fp = base;
         code = cf.code;
         pc = 0;
-        if (code[0] === 57 && store.fuel >= code[1]) {
+        if (code[0] === 67 && store.fuel >= code[1]) {
           // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
           store.fuel -= code[1];
           pc = 2;
@@ -615,15 +683,15 @@ export function run(
         }
         break;
       }
-      case 52: // ReturnCall
-      case 53: // ReturnCallIndirect
-      case 54: { // ReturnCallRef
+      case 62: // ReturnCall
+      case 63: // ReturnCallIndirect
+      case 64: { // ReturnCallRef
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 52) {
+        if (code[pc] === 62) {
           callee = inst.funcs[code[(pc + 1) | 0]];
           base = (fp + code[(pc + 2) | 0]) | 0;
-        } else if (code[pc] === 54) {
+        } else if (code[pc] === 64) {
           callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
         } else {
@@ -713,14 +781,14 @@ export function run(
         }
         break;
       }
-      case 55: // RefAsNonNull
+      case 65: // RefAsNonNull
         if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
         pc = (pc + 2) | 0;
         break;
-      case 56: // Nop
+      case 66: // Nop
         pc = (pc + 1) | 0;
         break;
-      case 57: { // ConsumeFuel
+      case 67: { // ConsumeFuel
         const cost = code[(pc + 1) | 0];
         if (store.fuel < cost) {
           if (outOfFuel(store, st, cost)) {
@@ -733,25 +801,25 @@ export function run(
         pc = (pc + 2) | 0;
         break;
       }
-      case 58: { // Copy
+      case 68: { // Copy
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
         pc = (pc + 3) | 0;
         break;
       }
-      case 59: // ConstI32
+      case 69: // ConstI32
         s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 60: { // ConstI64
+      case 70: { // ConstI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
       }
-      case 61: { // Select
+      case 71: { // Select
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -761,7 +829,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 62: { // GlobalGet
+      case 72: { // GlobalGet
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -769,7 +837,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 63: { // GlobalSet
+      case 73: { // GlobalSet
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -777,294 +845,294 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 64: // RefFunc
+      case 74: // RefFunc
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 65: // I32Eqz
+      case 75: // I32Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
         pc = (pc + 3) | 0;
         break;
-      case 66: // I32Eq
+      case 76: // I32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 67: // I32Ne
+      case 77: // I32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 68: // I32LtS
+      case 78: // I32LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 69: // I32LtU
+      case 79: // I32LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 70: // I32GtS
+      case 80: // I32GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 71: // I32GtU
+      case 81: // I32GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 72: // I32LeS
+      case 82: // I32LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 73: // I32LeU
+      case 83: // I32LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 74: // I32GeS
+      case 84: // I32GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 75: // I32GeU
+      case 85: // I32GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 76: // I32EqImm
+      case 86: // I32EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 77: // I32NeImm
+      case 87: // I32NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 78: // I32LtSImm
+      case 88: // I32LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 79: // I32LtUImm
+      case 89: // I32LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 80: // I32GtSImm
+      case 90: // I32GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 81: // I32GtUImm
+      case 91: // I32GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 82: // I32LeSImm
+      case 92: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 83: // I32LeUImm
+      case 93: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 84: // I32GeSImm
+      case 94: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 85: // I32GeUImm
+      case 95: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 86: // I32Clz
+      case 96: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 87: // I32Ctz
+      case 97: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 88: // I32Popcnt
+      case 98: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 89: // I32Extend8S
+      case 99: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 90: // I32Extend16S
+      case 100: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 91: // I32Add
+      case 101: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 92: // I32Sub
+      case 102: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 93: // I32Mul
+      case 103: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 94: // I32DivS
+      case 104: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 95: // I32DivU
+      case 105: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 96: // I32RemS
+      case 106: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 97: // I32RemU
+      case 107: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 98: // I32And
+      case 108: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 99: // I32Or
+      case 109: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 100: // I32Xor
+      case 110: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 101: // I32Shl
+      case 111: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 102: // I32ShrS
+      case 112: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 103: // I32ShrU
+      case 113: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 104: // I32Rotl
+      case 114: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 105: // I32Rotr
+      case 115: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 106: // I32AddImm
+      case 116: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32MulImm
+      case 117: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32AndImm
+      case 118: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 109: // I32OrImm
+      case 119: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 110: // I32XorImm
+      case 120: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 111: // I32ShlImm
+      case 121: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 112: // I32ShrSImm
+      case 122: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 113: // I32ShrUImm
+      case 123: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 114: // I32RotlImm
+      case 124: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 115: // I32RotrImm
+      case 125: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 116: // I64Eqz
+      case 126: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 117: // I64Eq
+      case 127: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1072,7 +1140,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 118: // I64Ne
+      case 128: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1080,7 +1148,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 119: // I64LtS
+      case 129: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1088,7 +1156,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 120: // I64LtU
+      case 130: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1096,7 +1164,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 121: // I64GtS
+      case 131: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1104,7 +1172,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 122: // I64GtU
+      case 132: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1112,7 +1180,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 123: // I64LeS
+      case 133: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1120,7 +1188,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 124: // I64LeU
+      case 134: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1128,7 +1196,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 125: // I64GeS
+      case 135: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1136,7 +1204,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 126: // I64GeU
+      case 136: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1144,7 +1212,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 127: // I64EqImm
+      case 137: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1153,7 +1221,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 128: // I64NeImm
+      case 138: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1162,7 +1230,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 129: // I64LtSImm
+      case 139: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1171,7 +1239,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 130: // I64LtUImm
+      case 140: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1180,7 +1248,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 131: // I64GtSImm
+      case 141: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1189,7 +1257,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 132: // I64GtUImm
+      case 142: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1198,7 +1266,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 133: // I64LeSImm
+      case 143: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1207,7 +1275,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 134: // I64LeUImm
+      case 144: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1216,7 +1284,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 135: // I64GeSImm
+      case 145: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1225,7 +1293,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 136: // I64GeUImm
+      case 146: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1234,39 +1302,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 137: // I64Clz
+      case 147: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 138: // I64Ctz
+      case 148: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 139: // I64Popcnt
+      case 149: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 140: // I64Extend8S
+      case 150: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 141: // I64Extend16S
+      case 151: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 142: // I64Extend32S
+      case 152: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 143: // I64ExtendI32S
+      case 153: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 144: // I64ExtendI32U
+      case 154: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 145: // I64Add
+      case 155: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1275,7 +1343,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 146: // I64Sub
+      case 156: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1284,7 +1352,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 147: // I64Mul
+      case 157: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1293,7 +1361,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 148: // I64DivS
+      case 158: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1302,7 +1370,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 149: // I64DivU
+      case 159: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1311,7 +1379,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 150: // I64RemS
+      case 160: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1320,7 +1388,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 151: // I64RemU
+      case 161: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1329,7 +1397,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 152: // I64And
+      case 162: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1338,7 +1406,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 153: // I64Or
+      case 163: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1347,7 +1415,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 154: // I64Xor
+      case 164: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1356,7 +1424,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 155: // I64Shl
+      case 165: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1365,7 +1433,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 156: // I64ShrS
+      case 166: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1374,7 +1442,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 157: // I64ShrU
+      case 167: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1383,7 +1451,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 158: // I64Rotl
+      case 168: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1392,7 +1460,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 159: // I64Rotr
+      case 169: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1401,7 +1469,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 160: // I64AddImm
+      case 170: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1411,7 +1479,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 161: // I64MulImm
+      case 171: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1421,7 +1489,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 162: // I64AndImm
+      case 172: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1431,7 +1499,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 163: // I64OrImm
+      case 173: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1441,7 +1509,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 164: // I64XorImm
+      case 174: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1451,7 +1519,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 165: // I64ShlImm
+      case 175: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1460,7 +1528,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 166: // I64ShrSImm
+      case 176: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1469,7 +1537,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 167: // I64ShrUImm
+      case 177: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1478,7 +1546,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 168: // I64RotlImm
+      case 178: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1487,7 +1555,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 169: // I64RotrImm
+      case 179: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1496,7 +1564,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 170: // I64XorShrUImm
+      case 180: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1506,7 +1574,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 171: // I64XorRotlImm
+      case 181: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1516,7 +1584,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 172: // I64Add128
+      case 182: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1528,7 +1596,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 173: // I64Sub128
+      case 183: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1540,7 +1608,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 174: // I64MulWideS
+      case 184: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1550,7 +1618,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 175: // I64MulWideU
+      case 185: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1560,202 +1628,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 176: // F32Eq
+      case 186: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 177: // F32Ne
+      case 187: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 178: // F32Lt
+      case 188: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 179: // F32Gt
+      case 189: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 180: // F32Le
+      case 190: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 181: // F32Ge
+      case 191: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 182: // F32Abs
+      case 192: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 183: // F32Neg
+      case 193: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 184: // F32Ceil
+      case 194: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 185: // F32Floor
+      case 195: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 186: // F32Trunc
+      case 196: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 187: // F32Nearest
+      case 197: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 188: // F32Sqrt
+      case 198: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 189: // F32Add
+      case 199: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 190: // F32Sub
+      case 200: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 191: // F32Mul
+      case 201: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 192: // F32Div
+      case 202: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 193: // F32Min
+      case 203: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 194: // F32Max
+      case 204: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 195: // F32Copysign
+      case 205: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 196: // F64Eq
+      case 206: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 197: // F64Ne
+      case 207: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 198: // F64Lt
+      case 208: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 199: // F64Gt
+      case 209: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 200: // F64Le
+      case 210: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 201: // F64Ge
+      case 211: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 202: // F64Abs
+      case 212: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 203: // F64Neg
+      case 213: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 204: // F64Ceil
+      case 214: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 205: // F64Floor
+      case 215: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 206: // F64Trunc
+      case 216: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 207: // F64Nearest
+      case 217: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 208: // F64Sqrt
+      case 218: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 209: // F64Add
+      case 219: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 210: // F64Sub
+      case 220: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 211: // F64Mul
+      case 221: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 212: // F64Div
+      case 222: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 213: // F64Min
+      case 223: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 214: // F64Max
+      case 224: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 215: // F64Copysign
+      case 225: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1764,118 +1832,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 216: // I32TruncF32S
+      case 226: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 217: // I32TruncF32U
+      case 227: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 218: // I32TruncF64S
+      case 228: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 219: // I32TruncF64U
+      case 229: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 220: // I64TruncF32S
+      case 230: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 221: // I64TruncF32U
+      case 231: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 222: // I64TruncF64S
+      case 232: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 223: // I64TruncF64U
+      case 233: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 224: // F32ConvertI32S
+      case 234: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 225: // F32ConvertI32U
+      case 235: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 226: // F32ConvertI64S
+      case 236: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 227: // F32ConvertI64U
+      case 237: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 228: // F32DemoteF64
+      case 238: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 229: // F64ConvertI32S
+      case 239: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 230: // F64ConvertI32U
+      case 240: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 231: // F64ConvertI64S
+      case 241: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 232: // F64ConvertI64U
+      case 242: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 233: // F64PromoteF32
+      case 243: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 234: // I32TruncSatF32S
+      case 244: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 235: // I32TruncSatF32U
+      case 245: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 236: // I32TruncSatF64S
+      case 246: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 237: // I32TruncSatF64U
+      case 247: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 238: // I64TruncSatF32S
+      case 248: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 239: // I64TruncSatF32U
+      case 249: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 240: // I64TruncSatF64S
+      case 250: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 241: // I64TruncSatF64U
+      case 251: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 242: { // I32Load
+      case 252: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 243: { // I64Load
+      case 253: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1884,21 +1952,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 244: { // I32Load8S
+      case 254: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 245: { // I32Load8U
+      case 255: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 246: { // I32LoadAddImm
+      case 256: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1906,7 +1974,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 247: { // I64LoadAddImm
+      case 257: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1916,7 +1984,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 248: { // I32Load8UAddImm
+      case 258: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1924,21 +1992,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 249: { // I32Load16S
+      case 259: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 250: { // I32Load16U
+      case 260: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 251: { // I64Load8S
+      case 261: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1948,7 +2016,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 252: { // I64Load8U
+      case 262: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1957,7 +2025,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 253: { // I64Load16S
+      case 263: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1967,7 +2035,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 254: { // I64Load16U
+      case 264: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1976,7 +2044,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 255: { // I64Load32S
+      case 265: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1986,7 +2054,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I64Load32U
+      case 266: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1995,14 +2063,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 257: { // I32Store
+      case 267: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 258: { // I64Store
+      case 268: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2011,42 +2079,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 259: { // I32Store8
+      case 269: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 260: { // I32Store16
+      case 270: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 261: { // I32StoreImm
+      case 271: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 262: { // I32Store8Imm
+      case 272: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 263: { // I32Store16Imm
+      case 273: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 264: { // I64StoreImm
+      case 274: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2054,11 +2122,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 265: // MemorySize
+      case 275: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 266: { // MemoryGrow
+      case 276: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2070,7 +2138,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 279: { // Copy128
+      case 289: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2079,7 +2147,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 280: { // Select128
+      case 290: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2091,7 +2159,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 281: { // GlobalGet128
+      case 291: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2101,7 +2169,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 282: { // GlobalSet128
+      case 292: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2111,7 +2179,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 283: { // V128Const
+      case 293: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2120,7 +2188,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 284: // V128LoadFull
+      case 294: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2130,7 +2198,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 285: // V128LoadAt
+      case 295: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2140,7 +2208,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 286: // V128And
+      case 296: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2149,7 +2217,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 287: // V128Andnot
+      case 297: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2158,7 +2226,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 288: // V128Or
+      case 298: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2167,7 +2235,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 289: // V128Xor
+      case 299: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2176,19 +2244,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 290: // V128Not
+      case 300: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 291: // V128Splat32
+      case 301: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 292: // V128AnyTrue
+      case 302: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 293: // I8x16Eq
+      case 303: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2197,7 +2265,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 294: // I8x16Add
+      case 304: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2206,7 +2274,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 295: // I8x16Sub
+      case 305: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2215,7 +2283,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 296: // I16x8Add
+      case 306: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2224,7 +2292,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 297: // I16x8Sub
+      case 307: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2233,7 +2301,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 298: // I16x8Mul
+      case 308: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2242,7 +2310,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 299: // I32x4Add
+      case 309: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2251,7 +2319,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 300: // I32x4Sub
+      case 310: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2260,7 +2328,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 301: // I32x4Mul
+      case 311: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2269,7 +2337,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 302: // I8x16Shl
+      case 312: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2278,7 +2346,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 303: // I8x16ShrU
+      case 313: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2287,7 +2355,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 304: // I16x8Shl
+      case 314: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2296,7 +2364,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // I16x8ShrS
+      case 315: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2305,7 +2373,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 306: // I16x8ShrU
+      case 316: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2314,7 +2382,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 307: // I32x4Shl
+      case 317: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2323,7 +2391,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // I32x4ShrS
+      case 318: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2332,7 +2400,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // I32x4ShrU
+      case 319: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2341,7 +2409,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // F32x4Add
+      case 320: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2350,7 +2418,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // F32x4Sub
+      case 321: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2359,7 +2427,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: // F32x4Mul
+      case 322: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2368,7 +2436,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 313: // F32x4Div
+      case 323: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2377,7 +2445,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 314: // F32x4Min
+      case 324: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2386,7 +2454,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // F32x4Max
+      case 325: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2395,7 +2463,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // F64x2Add
+      case 326: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2404,7 +2472,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // F64x2Sub
+      case 327: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2413,7 +2481,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // F64x2Mul
+      case 328: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2422,7 +2490,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 319: // F64x2Div
+      case 329: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2431,12 +2499,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // V128ExtractLane32
+      case 330: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 321: // V128Unary
+      case 331: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2445,7 +2513,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // V128Binary
+      case 332: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2455,7 +2523,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 323: // V128Ternary
+      case 333: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2466,7 +2534,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 324: // V128ExtractLane
+      case 334: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2476,7 +2544,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 325: // V128ReplaceLane
+      case 335: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2487,7 +2555,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 326: // V128Shuffle
+      case 336: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2500,7 +2568,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 327: // V128Load
+      case 337: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2511,7 +2579,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 328: // V128Store
+      case 338: // V128Store
         simdStore(
           s32,
           mview,
@@ -2521,7 +2589,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // V128LoadLane
+      case 339: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2534,7 +2602,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 330: // V128StoreLane
+      case 340: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2546,13 +2614,13 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 362: { // Index64
+      case 372: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 363: { // SizeToI64
+      case 373: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2560,7 +2628,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 375: // TierUp
+      case 385: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2623,7 +2691,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 267: // MemoryFill
+      case 277: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2639,7 +2707,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 268: // MemoryCopy
+      case 278: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2656,7 +2724,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 269: // MemoryInit
+      case 279: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2674,18 +2742,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 270: // DataDrop
+      case 280: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 271: // TableGet
+      case 281: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 272: // TableSet
+      case 282: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2693,11 +2761,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 273: // TableSize
+      case 283: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 274: { // TableGrow
+      case 284: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2713,7 +2781,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 275: // TableFill
+      case 285: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2729,7 +2797,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 276: // TableCopy
+      case 286: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2746,7 +2814,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 277: // TableInit
+      case 287: // TableInit
         if (
           !tableInit(
             inst,
@@ -2764,11 +2832,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 278: // ElemDrop
+      case 288: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 331: { // Throw
+      case 341: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2793,7 +2861,7 @@ function runCold(
         }
         break;
       }
-      case 332: { // ThrowRef
+      case 342: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2815,7 +2883,7 @@ function runCold(
         }
         break;
       }
-      case 333: // StructNew
+      case 343: // StructNew
         if (
           !structNew(
             store,
@@ -2831,7 +2899,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 334: // StructNewDefault
+      case 344: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2846,7 +2914,7 @@ function runCold(
         }
         pc = (pc + 3) | 0;
         break;
-      case 335: // StructGet
+      case 345: // StructGet
         structGet(
           store,
           s32,
@@ -2857,7 +2925,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 336: // StructSet
+      case 346: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2868,7 +2936,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 337: // ArrayNew
+      case 347: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -2885,7 +2953,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 338: // ArrayNewDefault
+      case 348: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -2901,7 +2969,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 339: // ArrayNewFixed
+      case 349: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -2918,7 +2986,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 340: // ArrayNewData
+      case 350: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -2937,7 +3005,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 341: // ArrayNewElem
+      case 351: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -2956,7 +3024,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 342: // ArrayGet
+      case 352: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -2967,7 +3035,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 343: // ArraySet
+      case 353: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2977,11 +3045,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // ArrayLen
+      case 354: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 345: // ArrayFill
+      case 355: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -2998,7 +3066,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 346: // ArrayCopy
+      case 356: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3015,7 +3083,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 347: // ArrayInitData
+      case 357: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3033,7 +3101,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 348: // ArrayInitElem
+      case 358: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3051,25 +3119,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 349: // RefI31
+      case 359: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 350: { // I31GetS
+      case 360: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 351: { // I31GetU
+      case 361: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 352: // RefTest
+      case 362: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3078,7 +3146,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 353: // RefCast
+      case 363: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3087,7 +3155,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 354: { // BrOnCast
+      case 364: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3097,7 +3165,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 355: { // BrOnCastFail
+      case 365: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3107,7 +3175,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 356: // AtomicLoad
+      case 366: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3118,7 +3186,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 357: // AtomicStore
+      case 367: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3129,7 +3197,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 358: // AtomicRmw
+      case 368: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3141,7 +3209,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 359: // AtomicCmpxchg
+      case 369: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3154,7 +3222,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 360: // AtomicWait
+      case 370: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3166,7 +3234,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 361: // AtomicNotify
+      case 371: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3174,7 +3242,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 364: // LoadMem
+      case 374: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3185,7 +3253,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 365: // StoreMem
+      case 375: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3196,11 +3264,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 366: // MemorySizeMem
+      case 376: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 367: { // MemoryGrowMem
+      case 377: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3220,7 +3288,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 368: // MemoryFillMem
+      case 378: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3236,7 +3304,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 369: // MemoryCopyMem
+      case 379: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3253,7 +3321,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 370: // MemoryInitMem
+      case 380: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3271,7 +3339,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 371: // V128LoadMem
+      case 381: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3282,7 +3350,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 372: // V128StoreMem
+      case 382: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3292,7 +3360,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 373: // V128LoadLaneMem
+      case 383: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3305,7 +3373,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 374: // V128StoreLaneMem
+      case 384: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -262,6 +262,24 @@ const LOAD_ADD_IMM: ReadonlyMap<number, number> = new Map([
   [I.I32Load8U, I.I32Load8UAddImm],
 ]);
 
+/** Compare+branches that take in an `I32Add` of their first operand (see `#emitBranch`). */
+const ADD_BRANCH: ReadonlyMap<number, number> = new Map([
+  [I.BrIfI32LtU, I.I32AddBrIfLtU],
+  [I.BrIfI32GeU, I.I32AddBrIfGeU],
+]);
+
+/** Compare+branches that take in an `I32AddImm` of their first operand (see `#emitBranch`). */
+const ADD_IMM_BRANCH: ReadonlyMap<number, number> = new Map([
+  [I.BrIfI32LtU, I.I32AddImmBrIfLtU],
+  [I.BrIfI32GeU, I.I32AddImmBrIfGeU],
+  [I.BrIfI32Ne, I.I32AddImmBrIfNe],
+  [I.BrIfI32Eq, I.I32AddImmBrIfEq],
+  [I.BrIfI32LtUImm, I.I32AddImmBrIfLtUImm],
+  [I.BrIfI32GeUImm, I.I32AddImmBrIfGeUImm],
+  [I.BrIfI32NeImm, I.I32AddImmBrIfNeImm],
+  [I.BrIfI32EqImm, I.I32AddImmBrIfEqImm],
+]);
+
 // ---------------------------------------------------------------------------------------------
 // Peephole pass over finished code (linear; every rewrite keeps instruction sizes, padding
 // with `Nop`, so jump targets stay valid)
@@ -344,6 +362,11 @@ class FuncTranslator {
   // The code length right after the last `Copy` that `#move` emitted (-1 once a label is bound):
   // a copy back the other way right after it is a no-op and is left out.
   #copyEnd = -1;
+  // Where the last value-producing instruction starts (-1 after a label or a take-back), and the
+  // one before (restored when a compare is taken back into its branch): a branch right after an
+  // `I32AddImm` there may take it in (`#emitBranch`).
+  #resultStart = -1;
+  #prevResultStart = -1;
 
   // The condition popped by `#popCondition`: a branch opcode and its operands (without the
   // target), or ALWAYS / NEVER for a constant condition.
@@ -580,6 +603,8 @@ class FuncTranslator {
     const pos = this.#stack.height;
     const dst = this.#slot(pos);
     this.#lastStart = this.#code.len;
+    this.#prevResultStart = this.#resultStart;
+    this.#resultStart = this.#code.len;
     this.#lastPos = pos;
     this.#code.emit(op);
     this.#code.emit(dst);
@@ -603,6 +628,7 @@ class FuncTranslator {
   #bindLabel(): void {
     this.#lastEnd = -1;
     this.#copyEnd = -1;
+    this.#resultStart = -1;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1064,6 +1090,7 @@ class FuncTranslator {
     let k = code.get(this.#lastStart + 3);
     if (shift === I.I64RotrImm) k = (64 - k) & 63; // rotr by k = rotl by 64 - k
     code.truncate(this.#lastStart);
+    this.#resultStart = -1;
     const x = this.#use(other);
     this.#pop(2);
     this.#beginResult(fused);
@@ -1176,6 +1203,7 @@ class FuncTranslator {
         const base = code.get(this.#lastStart + 2);
         const imm = code.get(this.#lastStart + 3);
         code.truncate(this.#lastStart);
+        this.#resultStart = -1;
         // A trap at the fused instruction is the load's: it maps to the load's offset.
         this.#markOffset(r.opPos);
         s.pop();
@@ -1827,14 +1855,7 @@ class FuncTranslator {
     if (head !== null) {
       // Loop rotation: `if (!cond) goto body; goto exit` instead of `goto test`.
       const code = this.#code;
-      if (frame.fuel !== null) {
-        // The back edge pays the loop's region, as a jump to its header would.
-        code.emit(I.ConsumeFuel);
-        frame.fuel.sharers.push(code.len);
-        code.emit(0);
-      }
-      code.emit(NEGATE_BRANCH[head.op]!);
-      for (const a of head.args) code.emit(a);
+      this.#emitBranch(NEGATE_BRANCH[head.op]!, head.args, head.args.length, frame.fuel);
       code.emit(frame.bodyPc + 2 + head.args.length);
       code.emit(I.Br);
       this.#emitTarget(head.target);
@@ -1894,8 +1915,7 @@ class FuncTranslator {
     const frame = this.#frame(depth);
     if (!this.#needsMove(frame)) {
       this.#noteLoopHead(frame);
-      this.#code.emit(this.#condOp);
-      this.#emitCondArgs();
+      this.#emitBranch(this.#condOp, this.#condArgs, this.#condArgc);
       this.#emitTarget(frame);
       return;
     }
@@ -1983,6 +2003,8 @@ class FuncTranslator {
         }
         code.truncate(this.#lastStart);
         this.#lastEnd = -1;
+        // The instruction before the compare may be an `I32AddImm` the branch can take in.
+        this.#resultStart = this.#prevResultStart;
         s.pop();
         return;
       }
@@ -1997,15 +2019,59 @@ class FuncTranslator {
     this.#condOp = NEGATE_BRANCH[this.#condOp]!;
   }
 
-  #emitCondArgs(): void {
-    for (let i = 0; i < this.#condArgc; i++) this.#code.emit(this.#condArgs[i]!);
-  }
-
   /** Emits the condition's branch with a pending target; returns the new patch-list head. */
   #emitCondBranch(head: number): number {
-    this.#code.emit(this.#condOp);
-    this.#emitCondArgs();
+    this.#emitBranch(this.#condOp, this.#condArgs, this.#condArgc);
     return this.#code.emitPatch(head);
+  }
+
+  /**
+   * Emits conditional branch `op` and its `argc` operands `args` (the caller emits the target),
+   * after a `ConsumeFuel` paying region `pay` if given (a rotated loop's back edge).
+   * Right after `I32AddImm x, y, imm` (or `I32Add x, y, z`; no label between) with `x` the first
+   * operand, takes the add back and emits `I32AddImmBrIf<Cmp> x, y, imm, ...` (`I32AddBrIf<Cmp>
+   * x, y, z, ...`) instead: a loop counter's step and the loop's back edge in one dispatch. The `ConsumeFuel` then goes before the add: the add
+   * only writes a slot, so running out of fuel there and resuming is not observable.
+   */
+  #emitBranch(
+    op: number,
+    args: ArrayLike<number>,
+    argc: number,
+    pay: FuelRegion | null = null,
+  ): void {
+    const code = this.#code;
+    const at = this.#resultStart;
+    const add = at >= 0 && at + 4 === code.len && code.get(at + 1) === args[0] ? code.get(at) : -1;
+    // (`I32AddImm` and `I32Add` are both 4 words: op, x, y, imm or z.)
+    const fused = add === I.I32AddImm
+      ? ADD_IMM_BRANCH.get(op)
+      : add === I.I32Add
+      ? ADD_BRANCH.get(op)
+      : undefined;
+    if (fused !== undefined) {
+      const y = code.get(at + 2);
+      const imm = code.get(at + 3);
+      code.truncate(at);
+      this.#resultStart = -1;
+      this.#lastEnd = -1;
+      this.#emitPay(pay);
+      code.emit(fused);
+      code.emit(args[0]!);
+      code.emit(y);
+      code.emit(imm);
+      for (let i = 1; i < argc; i++) code.emit(args[i]!);
+      return;
+    }
+    this.#emitPay(pay);
+    code.emit(op);
+    for (let i = 0; i < argc; i++) code.emit(args[i]!);
+  }
+  /** Emits a `ConsumeFuel` paying region `region` (its cost patched in later), if not null. */
+  #emitPay(region: FuelRegion | null): void {
+    if (region === null) return;
+    this.#code.emit(I.ConsumeFuel);
+    region.sharers.push(this.#code.len);
+    this.#code.emit(0);
   }
 }
 

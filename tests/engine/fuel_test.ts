@@ -38,9 +38,10 @@ Deno.test("fuel on: one ConsumeFuel per region, and one for the rotated back edg
   assert.deepEqual(charges.map(([, fuel]) => fuel), [6, 14, 5, 4, 14], code);
   assert.equal(charges[0]![0], 0, "the entry pays first");
   const loopHeader = charges[1]![0]!;
-  // The back edge pays the loop's region, then tests the exit condition itself.
+  // The back edge pays the loop's region, then steps the counter and tests the exit condition
+  // in one instruction.
   const backEdge = charges[4]![0]!;
-  assert.match(code, new RegExp(`^${backEdge + 2}: BrIfI32LtU .*$`, "m"));
+  assert.match(code, new RegExp(`^${backEdge + 2}: I32AddImmBrIfLtU .*$`, "m"));
   assert.ok(loopHeader < backEdge);
   t.inner.fuel = 10_000;
   assert.equal(t.call("sum", 10), 1 + 3 + 5 + 7 + 9 - 5);

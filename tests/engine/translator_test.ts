@@ -124,6 +124,48 @@ Deno.test("an i32.add of a constant feeding a load is one instruction that wraps
   assert.equal(t.call("i32", 65536 - 16), 0);
 });
 
+Deno.test("a counter's i32.add of a constant and the compare+branch testing it are one instruction", () => {
+  // clang's loop shape: step, tee, compare with the bound, br_if back.
+  const counted = `(param i32) (result i32) (local i32)
+    (loop $l local.get 1 i32.const 1 i32.add local.tee 1 local.get 0 i32.ne br_if $l)
+    local.get 1`;
+  assert.equal(
+    code(counted),
+    lines("0: I32AddImmBrIfNe s1, s1, 1, s0, @0", "6: ReturnSlot s1"),
+  );
+  assert.equal(instantiate(`(module (func (export "f") ${counted}))`).call("f", 5), 5);
+  // An immediate bound, and the loop rotated by the translator (its head test negated).
+  const rotated = `(param i32) (result i32) (local i32)
+    (block $done (loop $top
+      (br_if $done (i32.ge_u (local.get 1) (i32.const 1000)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+      (br $top)))
+    local.get 1`;
+  assert.match(code(rotated), /I32AddImmBrIfLtUImm s1, s1, 3, 1000, @/);
+  assert.equal(instantiate(`(module (func (export "f") ${rotated}))`).call("f", 0), 1002);
+  // A register step.
+  const strided = `(param i32 i32) (result i32) (local i32)
+    (loop $l local.get 2 local.get 1 i32.add local.tee 2 local.get 0 i32.lt_u br_if $l)
+    local.get 2`;
+  assert.equal(
+    code(strided),
+    lines("0: I32AddBrIfLtU s2, s2, s1, s0, @0", "6: ReturnSlot s2"),
+  );
+  assert.equal(instantiate(`(module (func (export "f") ${strided}))`).call("f", 10, 3), 12);
+  // The sum tested is not the first operand, or a label lies between: no fusion.
+  assert.match(
+    code(`(param i32) (local i32) (loop $l local.get 1 i32.const 1 i32.add local.tee 1
+      local.get 0 i32.const 2 i32.add i32.ne br_if $l)`),
+    /I32AddImm s1, s1, 1\n.*I32AddImm (s\d+), s0, 2\n.*BrIfI32Ne s1, \1,/,
+  );
+  assert.match(
+    code(`(param i32) (local i32)
+      (block local.get 0 br_if 0 local.get 1 i32.const 1 i32.add local.set 1)
+      local.get 1 local.get 0 i32.ne (if (then nop))`),
+    /I32AddImm s1, s1, 1\n.*BrIfI32Eq s1, s0/,
+  );
+});
+
 Deno.test("a copy back right after a copy is left out, but not across a label", () => {
   const extra = `(func $g (param i32) (result i32) local.get 0)`;
   // The call's result goes to local 1, then local 1 is the next call's argument in that slot.
