@@ -1584,7 +1584,56 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 182: // I64Add128
+      case 182: // I64XorShrUMulImm
+        i64XorShrUImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 6) | 0],
+          code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 183: // I64RotlMulImm
+        i64RotlImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 184: // I64MulImmAdd
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 185: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1596,7 +1645,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 183: // I64Sub128
+      case 186: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1608,7 +1657,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 184: // I64MulWideS
+      case 187: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1618,7 +1667,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 185: // I64MulWideU
+      case 188: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1628,202 +1677,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 186: // F32Eq
+      case 189: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 187: // F32Ne
+      case 190: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 188: // F32Lt
+      case 191: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 189: // F32Gt
+      case 192: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 190: // F32Le
+      case 193: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 191: // F32Ge
+      case 194: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 192: // F32Abs
+      case 195: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 193: // F32Neg
+      case 196: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 194: // F32Ceil
+      case 197: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 195: // F32Floor
+      case 198: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 196: // F32Trunc
+      case 199: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 197: // F32Nearest
+      case 200: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 198: // F32Sqrt
+      case 201: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 199: // F32Add
+      case 202: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 200: // F32Sub
+      case 203: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 201: // F32Mul
+      case 204: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 202: // F32Div
+      case 205: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 203: // F32Min
+      case 206: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 204: // F32Max
+      case 207: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 205: // F32Copysign
+      case 208: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 206: // F64Eq
+      case 209: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 207: // F64Ne
+      case 210: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 208: // F64Lt
+      case 211: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 209: // F64Gt
+      case 212: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 210: // F64Le
+      case 213: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 211: // F64Ge
+      case 214: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 212: // F64Abs
+      case 215: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 213: // F64Neg
+      case 216: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 214: // F64Ceil
+      case 217: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 215: // F64Floor
+      case 218: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 216: // F64Trunc
+      case 219: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 217: // F64Nearest
+      case 220: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 218: // F64Sqrt
+      case 221: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 219: // F64Add
+      case 222: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 220: // F64Sub
+      case 223: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 221: // F64Mul
+      case 224: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 222: // F64Div
+      case 225: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 223: // F64Min
+      case 226: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 224: // F64Max
+      case 227: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 225: // F64Copysign
+      case 228: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1832,118 +1881,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 226: // I32TruncF32S
+      case 229: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 227: // I32TruncF32U
+      case 230: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 228: // I32TruncF64S
+      case 231: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 229: // I32TruncF64U
+      case 232: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 230: // I64TruncF32S
+      case 233: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 231: // I64TruncF32U
+      case 234: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 232: // I64TruncF64S
+      case 235: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 233: // I64TruncF64U
+      case 236: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 234: // F32ConvertI32S
+      case 237: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 235: // F32ConvertI32U
+      case 238: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 236: // F32ConvertI64S
+      case 239: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 237: // F32ConvertI64U
+      case 240: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 238: // F32DemoteF64
+      case 241: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 239: // F64ConvertI32S
+      case 242: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 240: // F64ConvertI32U
+      case 243: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 241: // F64ConvertI64S
+      case 244: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 242: // F64ConvertI64U
+      case 245: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 243: // F64PromoteF32
+      case 246: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 244: // I32TruncSatF32S
+      case 247: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 245: // I32TruncSatF32U
+      case 248: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 246: // I32TruncSatF64S
+      case 249: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 247: // I32TruncSatF64U
+      case 250: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 248: // I64TruncSatF32S
+      case 251: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 249: // I64TruncSatF32U
+      case 252: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 250: // I64TruncSatF64S
+      case 253: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 251: // I64TruncSatF64U
+      case 254: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 252: { // I32Load
+      case 255: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 253: { // I64Load
+      case 256: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1952,21 +2001,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 254: { // I32Load8S
+      case 257: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 255: { // I32Load8U
+      case 258: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I32LoadAddImm
+      case 259: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1974,7 +2023,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 257: { // I64LoadAddImm
+      case 260: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1984,7 +2033,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 258: { // I32Load8UAddImm
+      case 261: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1992,21 +2041,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 259: { // I32Load16S
+      case 262: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 260: { // I32Load16U
+      case 263: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 261: { // I64Load8S
+      case 264: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2016,7 +2065,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 262: { // I64Load8U
+      case 265: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2025,7 +2074,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 263: { // I64Load16S
+      case 266: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2035,7 +2084,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 264: { // I64Load16U
+      case 267: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2044,7 +2093,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 265: { // I64Load32S
+      case 268: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2054,7 +2103,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 266: { // I64Load32U
+      case 269: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2063,14 +2112,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 267: { // I32Store
+      case 270: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 268: { // I64Store
+      case 271: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2079,42 +2128,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 269: { // I32Store8
+      case 272: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 270: { // I32Store16
+      case 273: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 271: { // I32StoreImm
+      case 274: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 272: { // I32Store8Imm
+      case 275: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 273: { // I32Store16Imm
+      case 276: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 274: { // I64StoreImm
+      case 277: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2122,11 +2171,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 275: // MemorySize
+      case 278: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 276: { // MemoryGrow
+      case 279: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2138,7 +2187,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 289: { // Copy128
+      case 292: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2147,7 +2196,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 290: { // Select128
+      case 293: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2159,7 +2208,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 291: { // GlobalGet128
+      case 294: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2169,7 +2218,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 292: { // GlobalSet128
+      case 295: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2179,7 +2228,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 293: { // V128Const
+      case 296: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2188,7 +2237,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 294: // V128LoadFull
+      case 297: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2198,7 +2247,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 295: // V128LoadAt
+      case 298: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2208,7 +2257,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 296: // V128And
+      case 299: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2217,7 +2266,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 297: // V128Andnot
+      case 300: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2226,7 +2275,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 298: // V128Or
+      case 301: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2235,7 +2284,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 299: // V128Xor
+      case 302: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2244,19 +2293,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 300: // V128Not
+      case 303: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 301: // V128Splat32
+      case 304: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 302: // V128AnyTrue
+      case 305: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 303: // I8x16Eq
+      case 306: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2265,7 +2314,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 304: // I8x16Add
+      case 307: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2274,7 +2323,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // I8x16Sub
+      case 308: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2283,7 +2332,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 306: // I16x8Add
+      case 309: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2292,7 +2341,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 307: // I16x8Sub
+      case 310: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2301,7 +2350,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // I16x8Mul
+      case 311: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2310,7 +2359,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // I32x4Add
+      case 312: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2319,7 +2368,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // I32x4Sub
+      case 313: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2328,7 +2377,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // I32x4Mul
+      case 314: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2337,7 +2386,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: // I8x16Shl
+      case 315: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2346,7 +2395,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 313: // I8x16ShrU
+      case 316: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2355,7 +2404,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 314: // I16x8Shl
+      case 317: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2364,7 +2413,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // I16x8ShrS
+      case 318: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2373,7 +2422,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // I16x8ShrU
+      case 319: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2382,7 +2431,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // I32x4Shl
+      case 320: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2391,7 +2440,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // I32x4ShrS
+      case 321: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2400,7 +2449,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 319: // I32x4ShrU
+      case 322: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2409,7 +2458,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // F32x4Add
+      case 323: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2418,7 +2467,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 321: // F32x4Sub
+      case 324: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2427,7 +2476,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // F32x4Mul
+      case 325: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2436,7 +2485,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 323: // F32x4Div
+      case 326: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2445,7 +2494,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // F32x4Min
+      case 327: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2454,7 +2503,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // F32x4Max
+      case 328: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2463,7 +2512,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // F64x2Add
+      case 329: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2472,7 +2521,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // F64x2Sub
+      case 330: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2481,7 +2530,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // F64x2Mul
+      case 331: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2490,7 +2539,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // F64x2Div
+      case 332: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2499,12 +2548,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // V128ExtractLane32
+      case 333: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 331: // V128Unary
+      case 334: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2513,7 +2562,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // V128Binary
+      case 335: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2523,7 +2572,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 333: // V128Ternary
+      case 336: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2534,7 +2583,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 334: // V128ExtractLane
+      case 337: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2544,7 +2593,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 335: // V128ReplaceLane
+      case 338: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2555,7 +2604,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 336: // V128Shuffle
+      case 339: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2568,7 +2617,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 337: // V128Load
+      case 340: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2579,7 +2628,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 338: // V128Store
+      case 341: // V128Store
         simdStore(
           s32,
           mview,
@@ -2589,7 +2638,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // V128LoadLane
+      case 342: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2602,7 +2651,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 340: // V128StoreLane
+      case 343: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2614,13 +2663,13 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 372: { // Index64
+      case 375: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 373: { // SizeToI64
+      case 376: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2628,7 +2677,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 385: // TierUp
+      case 388: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2691,7 +2740,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 277: // MemoryFill
+      case 280: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2707,7 +2756,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 278: // MemoryCopy
+      case 281: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2724,7 +2773,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 279: // MemoryInit
+      case 282: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2742,18 +2791,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 280: // DataDrop
+      case 283: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 281: // TableGet
+      case 284: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 282: // TableSet
+      case 285: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2761,11 +2810,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 283: // TableSize
+      case 286: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 284: { // TableGrow
+      case 287: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2781,7 +2830,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 285: // TableFill
+      case 288: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2797,7 +2846,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 286: // TableCopy
+      case 289: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2814,7 +2863,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 287: // TableInit
+      case 290: // TableInit
         if (
           !tableInit(
             inst,
@@ -2832,11 +2881,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 288: // ElemDrop
+      case 291: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 341: { // Throw
+      case 344: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2861,7 +2910,7 @@ function runCold(
         }
         break;
       }
-      case 342: { // ThrowRef
+      case 345: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2883,7 +2932,7 @@ function runCold(
         }
         break;
       }
-      case 343: // StructNew
+      case 346: // StructNew
         if (
           !structNew(
             store,
@@ -2899,7 +2948,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 344: // StructNewDefault
+      case 347: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2914,7 +2963,7 @@ function runCold(
         }
         pc = (pc + 3) | 0;
         break;
-      case 345: // StructGet
+      case 348: // StructGet
         structGet(
           store,
           s32,
@@ -2925,7 +2974,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 346: // StructSet
+      case 349: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2936,7 +2985,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 347: // ArrayNew
+      case 350: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -2953,7 +3002,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 348: // ArrayNewDefault
+      case 351: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -2969,7 +3018,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 349: // ArrayNewFixed
+      case 352: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -2986,7 +3035,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 350: // ArrayNewData
+      case 353: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3005,7 +3054,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 351: // ArrayNewElem
+      case 354: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3024,7 +3073,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 352: // ArrayGet
+      case 355: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3035,7 +3084,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 353: // ArraySet
+      case 356: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3045,11 +3094,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // ArrayLen
+      case 357: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 355: // ArrayFill
+      case 358: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3066,7 +3115,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 356: // ArrayCopy
+      case 359: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3083,7 +3132,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 357: // ArrayInitData
+      case 360: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3101,7 +3150,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 358: // ArrayInitElem
+      case 361: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3119,25 +3168,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 359: // RefI31
+      case 362: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 360: { // I31GetS
+      case 363: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 361: { // I31GetU
+      case 364: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 362: // RefTest
+      case 365: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3146,7 +3195,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 363: // RefCast
+      case 366: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3155,7 +3204,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 364: { // BrOnCast
+      case 367: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3165,7 +3214,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 365: { // BrOnCastFail
+      case 368: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3175,7 +3224,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 366: // AtomicLoad
+      case 369: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3186,7 +3235,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 367: // AtomicStore
+      case 370: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3197,7 +3246,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 368: // AtomicRmw
+      case 371: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3209,7 +3258,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 369: // AtomicCmpxchg
+      case 372: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3222,7 +3271,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 370: // AtomicWait
+      case 373: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3234,7 +3283,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 371: // AtomicNotify
+      case 374: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3242,7 +3291,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 374: // LoadMem
+      case 377: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3253,7 +3302,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 375: // StoreMem
+      case 378: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3264,11 +3313,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 376: // MemorySizeMem
+      case 379: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 377: { // MemoryGrowMem
+      case 380: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3288,7 +3337,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 378: // MemoryFillMem
+      case 381: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3304,7 +3353,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 379: // MemoryCopyMem
+      case 382: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3321,7 +3370,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 380: // MemoryInitMem
+      case 383: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3339,7 +3388,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 381: // V128LoadMem
+      case 384: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3350,7 +3399,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 382: // V128StoreMem
+      case 385: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3360,7 +3409,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 383: // V128LoadLaneMem
+      case 386: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3373,7 +3422,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 384: // V128StoreLaneMem
+      case 387: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -631,6 +631,17 @@ const ROWS = {
   // murmur3) and SHA-2's sigma functions (`rotr(e, 14) ^ rotr(e, 18) ^ rotr(e, 41)`).
   I64XorShrUImm: op("rrri", "i64XorShrUImm(s32, $1, $2, $3, $4);"),
   I64XorRotlImm: op("rrri", "i64XorRotlImm(s32, $1, $2, $3, $4);"),
+  // An i64 step and the step after it that reads its result, in one dispatch: hash rounds and
+  // finalisers (`(z ^ (z >>> 30)) * C`: splitmix64, murmur3, xxHash64's avalanche;
+  // `rotl(acc, 31) * P1` and `acc + x * P2`: xxHash64's round). The first step still writes its
+  // own destination `$2` (a local, or a temporary then dead), so the pair means just what the two
+  // rows did; each is the rows' helper calls, which the code generator spells on words too.
+  I64XorShrUMulImm: op(
+    "rrrriw",
+    "i64XorShrUImm(s32, $2, $3, $4, $5);\ni64MulImm(s32, $1, $2, $6, $6.hi);",
+  ),
+  I64RotlMulImm: op("rrriw", "i64RotlImm(s32, $2, $3, $4);\ni64MulImm(s32, $1, $2, $5, $5.hi);"),
+  I64MulImmAdd: op("rrrrw", "i64MulImm(s32, $4, $3, $5, $5.hi);\ni64Add(s32, $1, $2, $4);"),
 
   // Wide arithmetic (two results, in consecutive slots)
   I64Add128: op("rrrrr", "i64Add128(s32, $1, $1 + SLOT_WORDS, $2, $3, $4, $5);"),

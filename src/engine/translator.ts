@@ -1051,6 +1051,7 @@ class FuncTranslator {
       if (rule.mirror >= 0) return this.#binaryImm(rule.mirror, rule.immKind, false, pb, pa);
     }
     if (rule.op === I.I64Xor && this.#xorShift(pa)) return;
+    if (rule.op === I.I64Add && this.#addProduct(pa)) return;
     const a = this.#use(pa);
     const b = this.#use(pb);
     this.#pop(2);
@@ -1101,6 +1102,73 @@ class FuncTranslator {
     return true;
   }
 
+  /** The slot entry `p` is read from, when it needs no code (not a constant), else -1. */
+  #slotOf(p: number): number {
+    const s = this.#stack;
+    const kind = s.kind[p];
+    return kind === LOCAL ? s.val[p]! * SLOT_WORDS : kind === CONST ? -1 : this.#slot(p);
+  }
+
+  /**
+   * `i64.mul` of entry `preg` by the constant `lo`, `hi` when `preg` reads the destination `t`
+   * of the instruction just emitted, `I64XorShrUImm t, x, y, k` or `I64RotlImm` / `I64RotrImm
+   * t, y, k`: takes that back and emits `I64XorShrUMulImm dst, t, x, y, k, C` (`I64RotlMulImm
+   * dst, t, y, k, C`), which still writes `t`. Returns whether it did.
+   */
+  #shiftThenMul(preg: number, lo: number, hi: number): boolean {
+    const code = this.#code;
+    // The last value-producing instruction, if nothing was emitted after it (a `local.tee`
+    // retargeting it may have made `t` a local).
+    const at = this.#resultStart;
+    if (at < 0 || this.#slotOf(preg) !== code.get(at + 1)) return false;
+    const shift = code.get(at);
+    const rotate = shift === I.I64RotlImm || shift === I.I64RotrImm;
+    const end = rotate ? at + 4 : shift === I.I64XorShrUImm ? at + 5 : -1;
+    if (end !== code.len) return false;
+    const words = code.len - at - 1; // t, [x,] y, k
+    const taken: number[] = [];
+    for (let i = 1; i <= words; i++) taken.push(code.get(at + i));
+    // rotr by k = rotl by 64 - k
+    if (shift === I.I64RotrImm) taken[2] = (64 - (taken[2]! & 63)) & 63;
+    code.truncate(at);
+    this.#resultStart = -1;
+    this.#pop(2);
+    this.#beginResult(rotate ? I.I64RotlMulImm : I.I64XorShrUMulImm);
+    for (const w of taken) code.emit(w);
+    code.emit(lo);
+    code.emit(hi);
+    this.#endResult();
+    return true;
+  }
+
+  /**
+   * `i64.add` of entries `pa` and `pa + 1` when either reads the destination `t` of the
+   * instruction just emitted, `I64MulImm t, y, C`: takes the product back and emits
+   * `I64MulImmAdd dst, x, y, t, C` (`x` the other entry's slot), which still writes `t`.
+   * Returns whether it did.
+   */
+  #addProduct(pa: number): boolean {
+    const code = this.#code;
+    const at = this.#resultStart; // (as in `#shiftThenMul`)
+    if (at < 0 || at + 5 !== code.len || code.get(at) !== I.I64MulImm) return false;
+    const t = code.get(at + 1);
+    const a = this.#slotOf(pa), b = this.#slotOf(pa + 1);
+    if (a < 0 || b < 0 || (a !== t && b !== t)) return false;
+    const x = a === t ? b : a;
+    const y = code.get(at + 2), lo = code.get(at + 3), hi = code.get(at + 4);
+    code.truncate(at);
+    this.#resultStart = -1;
+    this.#pop(2);
+    this.#beginResult(I.I64MulImmAdd);
+    code.emit(x);
+    code.emit(y);
+    code.emit(t);
+    code.emit(lo);
+    code.emit(hi);
+    this.#endResult();
+    return true;
+  }
+
   /**
    * Immediate form `op` (constant as `immKind`, negated when `negate`) with the register
    * operand at `preg` and the constant at `pconst`.
@@ -1119,6 +1187,7 @@ class FuncTranslator {
         lo = -lo | 0;
       }
     }
+    if (op === I.I64MulImm && this.#shiftThenMul(preg, lo, hi)) return;
     this.#pop(2);
     this.#beginResult(op);
     this.#code.emit(a);

@@ -124,6 +124,44 @@ Deno.test("an i32.add of a constant feeding a load is one instruction that wraps
   assert.equal(t.call("i32", 65536 - 16), 0);
 });
 
+Deno.test("an i64 shift step or product and the step reading it are one instruction", () => {
+  const M = 0xbf58476d1ce4e5b9n, P1 = 0x9e3779b185ebca87n, P2 = 0xc2b2ae3d27d4eb4fn;
+  const u64 = (x: bigint) => BigInt.asUintN(64, x);
+  const rotl = (x: bigint, k: bigint) => u64((x << k) | (x >> (64n - k)));
+  // splitmix64's step: (z ^ (z >>> 30)) * M; xxHash64's round: rotl(acc + x * P2, 31) * P1,
+  // with the sum kept in a local (a `local.tee` retargets the sum, the rotation reads it).
+  const text = `(module
+    (func (export "mix") (param i64) (result i64)
+      local.get 0 local.get 0 i64.const 30 i64.shr_u i64.xor i64.const ${M} i64.mul)
+    (func (export "round") (param i64 i64) (result i64) (local i64)
+      local.get 0 local.get 1 i64.const ${P2} i64.mul i64.add local.tee 2
+      i64.const 31 i64.rotl i64.const ${P1} i64.mul
+      local.get 2 i64.add))`;
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    const t = instantiate(text, { config: { executionTier } });
+    if (executionTier === "interpreter") {
+      assert.equal(
+        t.code("mix"),
+        lines(
+          `0: I64XorShrUMulImm s1, s1, s0, s0, 30, ${BigInt.asIntN(64, M)}`,
+          "8: ReturnSlot s1",
+        ),
+      );
+      assert.match(t.code("round"), /^0: I64MulImmAdd s2, s0, s1, s4, /m);
+      assert.match(t.code("round"), /^7: I64RotlMulImm s3, s3, s2, 31, /m);
+    }
+    for (const z of [0n, 1n, 0x123456789abcdef0n, (1n << 64n) - 1n, 1n << 63n]) {
+      assert.equal(t.call("mix", BigInt.asIntN(64, z)), BigInt.asIntN(64, (z ^ (z >> 30n)) * M));
+      const acc = 0x0f0e0d0c0b0a0908n;
+      const sum = u64(acc + z * P2);
+      assert.equal(
+        t.call("round", BigInt.asIntN(64, acc), BigInt.asIntN(64, z)),
+        BigInt.asIntN(64, rotl(sum, 31n) * P1 + sum),
+      );
+    }
+  }
+});
+
 Deno.test("a counter's i32.add of a constant and the compare+branch testing it are one instruction", () => {
   // clang's loop shape: step, tee, compare with the bound, br_if back.
   const counted = `(param i32) (result i32) (local i32)
