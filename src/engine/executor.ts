@@ -808,18 +808,25 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 69: // ConstI32
+      case 69: // Copy2
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+        s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
+        s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
+        s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
+        pc = (pc + 5) | 0;
+        break;
+      case 70: // ConstI32
         s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 70: { // ConstI64
+      case 71: { // ConstI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
       }
-      case 71: { // Select
+      case 72: { // Select
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -829,7 +836,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 72: { // GlobalGet
+      case 73: { // GlobalGet
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -837,7 +844,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 73: { // GlobalSet
+      case 74: { // GlobalSet
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -845,294 +852,294 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 74: // RefFunc
+      case 75: // RefFunc
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 75: // I32Eqz
+      case 76: // I32Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
         pc = (pc + 3) | 0;
         break;
-      case 76: // I32Eq
+      case 77: // I32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 77: // I32Ne
+      case 78: // I32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 78: // I32LtS
+      case 79: // I32LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 79: // I32LtU
+      case 80: // I32LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 80: // I32GtS
+      case 81: // I32GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 81: // I32GtU
+      case 82: // I32GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 82: // I32LeS
+      case 83: // I32LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 83: // I32LeU
+      case 84: // I32LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 84: // I32GeS
+      case 85: // I32GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 85: // I32GeU
+      case 86: // I32GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 86: // I32EqImm
+      case 87: // I32EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 87: // I32NeImm
+      case 88: // I32NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 88: // I32LtSImm
+      case 89: // I32LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 89: // I32LtUImm
+      case 90: // I32LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 90: // I32GtSImm
+      case 91: // I32GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 91: // I32GtUImm
+      case 92: // I32GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 92: // I32LeSImm
+      case 93: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 93: // I32LeUImm
+      case 94: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 94: // I32GeSImm
+      case 95: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 95: // I32GeUImm
+      case 96: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 96: // I32Clz
+      case 97: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 97: // I32Ctz
+      case 98: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 98: // I32Popcnt
+      case 99: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 99: // I32Extend8S
+      case 100: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 100: // I32Extend16S
+      case 101: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 101: // I32Add
+      case 102: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 102: // I32Sub
+      case 103: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 103: // I32Mul
+      case 104: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 104: // I32DivS
+      case 105: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 105: // I32DivU
+      case 106: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 106: // I32RemS
+      case 107: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32RemU
+      case 108: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32And
+      case 109: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 109: // I32Or
+      case 110: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 110: // I32Xor
+      case 111: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 111: // I32Shl
+      case 112: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 112: // I32ShrS
+      case 113: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 113: // I32ShrU
+      case 114: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 114: // I32Rotl
+      case 115: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 115: // I32Rotr
+      case 116: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 116: // I32AddImm
+      case 117: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 117: // I32MulImm
+      case 118: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 118: // I32AndImm
+      case 119: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 119: // I32OrImm
+      case 120: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 120: // I32XorImm
+      case 121: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 121: // I32ShlImm
+      case 122: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 122: // I32ShrSImm
+      case 123: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 123: // I32ShrUImm
+      case 124: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 124: // I32RotlImm
+      case 125: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 125: // I32RotrImm
+      case 126: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 126: // I64Eqz
+      case 127: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 127: // I64Eq
+      case 128: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1140,7 +1147,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 128: // I64Ne
+      case 129: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1148,7 +1155,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 129: // I64LtS
+      case 130: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1156,7 +1163,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 130: // I64LtU
+      case 131: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1164,7 +1171,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 131: // I64GtS
+      case 132: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1172,7 +1179,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 132: // I64GtU
+      case 133: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1180,7 +1187,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 133: // I64LeS
+      case 134: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1188,7 +1195,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 134: // I64LeU
+      case 135: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1196,7 +1203,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 135: // I64GeS
+      case 136: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1204,7 +1211,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 136: // I64GeU
+      case 137: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1212,7 +1219,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 137: // I64EqImm
+      case 138: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1221,7 +1228,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 138: // I64NeImm
+      case 139: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1230,7 +1237,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 139: // I64LtSImm
+      case 140: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1239,7 +1246,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 140: // I64LtUImm
+      case 141: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1248,7 +1255,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 141: // I64GtSImm
+      case 142: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1257,7 +1264,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 142: // I64GtUImm
+      case 143: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1266,7 +1273,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 143: // I64LeSImm
+      case 144: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1275,7 +1282,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 144: // I64LeUImm
+      case 145: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1284,7 +1291,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 145: // I64GeSImm
+      case 146: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1293,7 +1300,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 146: // I64GeUImm
+      case 147: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1302,39 +1309,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 147: // I64Clz
+      case 148: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 148: // I64Ctz
+      case 149: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 149: // I64Popcnt
+      case 150: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 150: // I64Extend8S
+      case 151: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 151: // I64Extend16S
+      case 152: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 152: // I64Extend32S
+      case 153: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 153: // I64ExtendI32S
+      case 154: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 154: // I64ExtendI32U
+      case 155: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 155: // I64Add
+      case 156: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1343,7 +1350,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 156: // I64Sub
+      case 157: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1352,7 +1359,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 157: // I64Mul
+      case 158: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1361,7 +1368,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 158: // I64DivS
+      case 159: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1370,7 +1377,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 159: // I64DivU
+      case 160: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1379,7 +1386,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 160: // I64RemS
+      case 161: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1388,7 +1395,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 161: // I64RemU
+      case 162: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1397,7 +1404,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 162: // I64And
+      case 163: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1406,7 +1413,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 163: // I64Or
+      case 164: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1415,7 +1422,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 164: // I64Xor
+      case 165: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1424,7 +1431,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 165: // I64Shl
+      case 166: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1433,7 +1440,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 166: // I64ShrS
+      case 167: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1442,7 +1449,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 167: // I64ShrU
+      case 168: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1451,7 +1458,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 168: // I64Rotl
+      case 169: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1460,7 +1467,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 169: // I64Rotr
+      case 170: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1469,7 +1476,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 170: // I64AddImm
+      case 171: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1479,7 +1486,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 171: // I64MulImm
+      case 172: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1489,7 +1496,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 172: // I64AndImm
+      case 173: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1499,7 +1506,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 173: // I64OrImm
+      case 174: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1509,7 +1516,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 174: // I64XorImm
+      case 175: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1519,7 +1526,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 175: // I64ShlImm
+      case 176: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1528,7 +1535,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 176: // I64ShrSImm
+      case 177: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1537,7 +1544,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 177: // I64ShrUImm
+      case 178: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1546,7 +1553,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 178: // I64RotlImm
+      case 179: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1555,7 +1562,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 179: // I64RotrImm
+      case 180: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1564,7 +1571,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 180: // I64XorShrUImm
+      case 181: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1574,7 +1581,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 181: // I64XorRotlImm
+      case 182: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1584,7 +1591,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 182: // I64XorShrUMulImm
+      case 183: // I64XorShrUMulImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1601,7 +1608,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 183: // I64RotlMulImm
+      case 184: // I64RotlMulImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1617,7 +1624,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 184: // I64MulImmAdd
+      case 185: // I64MulImmAdd
         i64MulImm(
           s32,
           (fp + code[(pc + 4) | 0]) | 0,
@@ -1633,7 +1640,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 185: // I64Add128
+      case 186: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1645,7 +1652,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 186: // I64Sub128
+      case 187: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1657,7 +1664,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 187: // I64MulWideS
+      case 188: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1667,7 +1674,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 188: // I64MulWideU
+      case 189: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1677,202 +1684,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 189: // F32Eq
+      case 190: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 190: // F32Ne
+      case 191: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 191: // F32Lt
+      case 192: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 192: // F32Gt
+      case 193: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 193: // F32Le
+      case 194: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 194: // F32Ge
+      case 195: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 195: // F32Abs
+      case 196: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 196: // F32Neg
+      case 197: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 197: // F32Ceil
+      case 198: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 198: // F32Floor
+      case 199: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 199: // F32Trunc
+      case 200: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 200: // F32Nearest
+      case 201: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 201: // F32Sqrt
+      case 202: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 202: // F32Add
+      case 203: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 203: // F32Sub
+      case 204: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 204: // F32Mul
+      case 205: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 205: // F32Div
+      case 206: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 206: // F32Min
+      case 207: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 207: // F32Max
+      case 208: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 208: // F32Copysign
+      case 209: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 209: // F64Eq
+      case 210: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 210: // F64Ne
+      case 211: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 211: // F64Lt
+      case 212: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 212: // F64Gt
+      case 213: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 213: // F64Le
+      case 214: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 214: // F64Ge
+      case 215: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 215: // F64Abs
+      case 216: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 216: // F64Neg
+      case 217: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 217: // F64Ceil
+      case 218: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 218: // F64Floor
+      case 219: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 219: // F64Trunc
+      case 220: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 220: // F64Nearest
+      case 221: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 221: // F64Sqrt
+      case 222: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 222: // F64Add
+      case 223: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 223: // F64Sub
+      case 224: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 224: // F64Mul
+      case 225: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 225: // F64Div
+      case 226: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 226: // F64Min
+      case 227: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 227: // F64Max
+      case 228: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 228: // F64Copysign
+      case 229: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1881,118 +1888,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 229: // I32TruncF32S
+      case 230: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 230: // I32TruncF32U
+      case 231: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 231: // I32TruncF64S
+      case 232: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 232: // I32TruncF64U
+      case 233: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 233: // I64TruncF32S
+      case 234: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 234: // I64TruncF32U
+      case 235: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 235: // I64TruncF64S
+      case 236: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 236: // I64TruncF64U
+      case 237: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 237: // F32ConvertI32S
+      case 238: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 238: // F32ConvertI32U
+      case 239: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 239: // F32ConvertI64S
+      case 240: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 240: // F32ConvertI64U
+      case 241: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 241: // F32DemoteF64
+      case 242: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 242: // F64ConvertI32S
+      case 243: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 243: // F64ConvertI32U
+      case 244: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 244: // F64ConvertI64S
+      case 245: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 245: // F64ConvertI64U
+      case 246: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 246: // F64PromoteF32
+      case 247: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 247: // I32TruncSatF32S
+      case 248: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 248: // I32TruncSatF32U
+      case 249: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 249: // I32TruncSatF64S
+      case 250: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 250: // I32TruncSatF64U
+      case 251: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 251: // I64TruncSatF32S
+      case 252: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 252: // I64TruncSatF32U
+      case 253: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 253: // I64TruncSatF64S
+      case 254: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 254: // I64TruncSatF64U
+      case 255: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 255: { // I32Load
+      case 256: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I64Load
+      case 257: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2001,21 +2008,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 257: { // I32Load8S
+      case 258: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 258: { // I32Load8U
+      case 259: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 259: { // I32LoadAddImm
+      case 260: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2023,7 +2030,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 260: { // I64LoadAddImm
+      case 261: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2033,7 +2040,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 261: { // I32Load8UAddImm
+      case 262: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2041,21 +2048,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 262: { // I32Load16S
+      case 263: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 263: { // I32Load16U
+      case 264: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 264: { // I64Load8S
+      case 265: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2065,7 +2072,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 265: { // I64Load8U
+      case 266: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2074,7 +2081,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 266: { // I64Load16S
+      case 267: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2084,7 +2091,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 267: { // I64Load16U
+      case 268: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2093,7 +2100,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 268: { // I64Load32S
+      case 269: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2103,7 +2110,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 269: { // I64Load32U
+      case 270: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2112,14 +2119,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 270: { // I32Store
+      case 271: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 271: { // I64Store
+      case 272: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2128,42 +2135,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 272: { // I32Store8
+      case 273: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 273: { // I32Store16
+      case 274: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 274: { // I32StoreImm
+      case 275: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 275: { // I32Store8Imm
+      case 276: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 276: { // I32Store16Imm
+      case 277: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 277: { // I64StoreImm
+      case 278: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2171,11 +2178,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 278: // MemorySize
+      case 279: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 279: { // MemoryGrow
+      case 280: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2187,7 +2194,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 292: { // Copy128
+      case 293: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2196,7 +2203,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 293: { // Select128
+      case 294: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2208,7 +2215,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 294: { // GlobalGet128
+      case 295: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2218,7 +2225,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 295: { // GlobalSet128
+      case 296: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2228,7 +2235,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 296: { // V128Const
+      case 297: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2237,7 +2244,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 297: // V128LoadFull
+      case 298: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2247,7 +2254,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 298: // V128LoadAt
+      case 299: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2257,7 +2264,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 299: // V128And
+      case 300: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2266,7 +2273,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 300: // V128Andnot
+      case 301: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2275,7 +2282,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 301: // V128Or
+      case 302: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2284,7 +2291,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 302: // V128Xor
+      case 303: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2293,19 +2300,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 303: // V128Not
+      case 304: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 304: // V128Splat32
+      case 305: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 305: // V128AnyTrue
+      case 306: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 306: // I8x16Eq
+      case 307: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2314,7 +2321,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 307: // I8x16Add
+      case 308: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2323,7 +2330,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // I8x16Sub
+      case 309: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2332,7 +2339,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // I16x8Add
+      case 310: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2341,7 +2348,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // I16x8Sub
+      case 311: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2350,7 +2357,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // I16x8Mul
+      case 312: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2359,7 +2366,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: // I32x4Add
+      case 313: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2368,7 +2375,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 313: // I32x4Sub
+      case 314: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2377,7 +2384,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 314: // I32x4Mul
+      case 315: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2386,7 +2393,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // I8x16Shl
+      case 316: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2395,7 +2402,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // I8x16ShrU
+      case 317: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2404,7 +2411,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // I16x8Shl
+      case 318: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2413,7 +2420,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // I16x8ShrS
+      case 319: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2422,7 +2429,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 319: // I16x8ShrU
+      case 320: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2431,7 +2438,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // I32x4Shl
+      case 321: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2440,7 +2447,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 321: // I32x4ShrS
+      case 322: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2449,7 +2456,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // I32x4ShrU
+      case 323: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2458,7 +2465,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 323: // F32x4Add
+      case 324: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2467,7 +2474,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // F32x4Sub
+      case 325: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2476,7 +2483,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // F32x4Mul
+      case 326: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2485,7 +2492,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // F32x4Div
+      case 327: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2494,7 +2501,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // F32x4Min
+      case 328: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2503,7 +2510,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // F32x4Max
+      case 329: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2512,7 +2519,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // F64x2Add
+      case 330: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2521,7 +2528,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // F64x2Sub
+      case 331: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2530,7 +2537,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // F64x2Mul
+      case 332: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2539,7 +2546,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // F64x2Div
+      case 333: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2548,12 +2555,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // V128ExtractLane32
+      case 334: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 334: // V128Unary
+      case 335: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2562,7 +2569,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 335: // V128Binary
+      case 336: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2572,7 +2579,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 336: // V128Ternary
+      case 337: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2583,7 +2590,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 337: // V128ExtractLane
+      case 338: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2593,7 +2600,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 338: // V128ReplaceLane
+      case 339: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2604,7 +2611,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 339: // V128Shuffle
+      case 340: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2617,7 +2624,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 340: // V128Load
+      case 341: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2628,7 +2635,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 341: // V128Store
+      case 342: // V128Store
         simdStore(
           s32,
           mview,
@@ -2638,7 +2645,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // V128LoadLane
+      case 343: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2651,7 +2658,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 343: // V128StoreLane
+      case 344: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2663,13 +2670,13 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 375: { // Index64
+      case 376: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 376: { // SizeToI64
+      case 377: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2677,7 +2684,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 388: // TierUp
+      case 389: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2740,7 +2747,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 280: // MemoryFill
+      case 281: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2756,7 +2763,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 281: // MemoryCopy
+      case 282: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2773,7 +2780,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 282: // MemoryInit
+      case 283: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2791,18 +2798,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 283: // DataDrop
+      case 284: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 284: // TableGet
+      case 285: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 285: // TableSet
+      case 286: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2810,11 +2817,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 286: // TableSize
+      case 287: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 287: { // TableGrow
+      case 288: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2830,7 +2837,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 288: // TableFill
+      case 289: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2846,7 +2853,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 289: // TableCopy
+      case 290: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2863,7 +2870,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 290: // TableInit
+      case 291: // TableInit
         if (
           !tableInit(
             inst,
@@ -2881,11 +2888,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 291: // ElemDrop
+      case 292: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 344: { // Throw
+      case 345: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2910,7 +2917,7 @@ function runCold(
         }
         break;
       }
-      case 345: { // ThrowRef
+      case 346: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2932,7 +2939,7 @@ function runCold(
         }
         break;
       }
-      case 346: // StructNew
+      case 347: // StructNew
         if (
           !structNew(
             store,
@@ -2948,7 +2955,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 347: // StructNewDefault
+      case 348: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2963,7 +2970,7 @@ function runCold(
         }
         pc = (pc + 3) | 0;
         break;
-      case 348: // StructGet
+      case 349: // StructGet
         structGet(
           store,
           s32,
@@ -2974,7 +2981,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 349: // StructSet
+      case 350: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2985,7 +2992,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 350: // ArrayNew
+      case 351: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3002,7 +3009,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 351: // ArrayNewDefault
+      case 352: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3018,7 +3025,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 352: // ArrayNewFixed
+      case 353: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3035,7 +3042,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 353: // ArrayNewData
+      case 354: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3054,7 +3061,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 354: // ArrayNewElem
+      case 355: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3073,7 +3080,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 355: // ArrayGet
+      case 356: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3084,7 +3091,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 356: // ArraySet
+      case 357: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3094,11 +3101,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 357: // ArrayLen
+      case 358: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 358: // ArrayFill
+      case 359: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3115,7 +3122,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 359: // ArrayCopy
+      case 360: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3132,7 +3139,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 360: // ArrayInitData
+      case 361: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3150,7 +3157,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 361: // ArrayInitElem
+      case 362: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3168,25 +3175,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 362: // RefI31
+      case 363: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 363: { // I31GetS
+      case 364: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 364: { // I31GetU
+      case 365: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 365: // RefTest
+      case 366: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3195,7 +3202,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 366: // RefCast
+      case 367: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3204,7 +3211,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 367: { // BrOnCast
+      case 368: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3214,7 +3221,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 368: { // BrOnCastFail
+      case 369: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3224,7 +3231,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 369: // AtomicLoad
+      case 370: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3235,7 +3242,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 370: // AtomicStore
+      case 371: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3246,7 +3253,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 371: // AtomicRmw
+      case 372: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3258,7 +3265,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 372: // AtomicCmpxchg
+      case 373: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3271,7 +3278,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 373: // AtomicWait
+      case 374: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3283,7 +3290,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 374: // AtomicNotify
+      case 375: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3291,7 +3298,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 377: // LoadMem
+      case 378: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3302,7 +3309,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 378: // StoreMem
+      case 379: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3313,11 +3320,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 379: // MemorySizeMem
+      case 380: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 380: { // MemoryGrowMem
+      case 381: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3337,7 +3344,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 381: // MemoryFillMem
+      case 382: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3353,7 +3360,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 382: // MemoryCopyMem
+      case 383: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3370,7 +3377,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 383: // MemoryInitMem
+      case 384: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3388,7 +3395,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 384: // V128LoadMem
+      case 385: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3399,7 +3406,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 385: // V128StoreMem
+      case 386: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3409,7 +3416,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 386: // V128LoadLaneMem
+      case 387: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3422,7 +3429,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 387: // V128StoreLaneMem
+      case 388: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -480,6 +480,13 @@ const ROWS = {
     s32[d + 1] = s32[a + 1];
   `,
   ),
+  // Two `Copy`s in a row (a loop's variables rotated, `h = g; g = f; ...`: SHA-2's rounds;
+  // arguments moved for a call), in order. Spelled on `$n` words as the code generator spells
+  // its own `Copy`, so the slots stay cached there.
+  Copy2: op(
+    "rrrr",
+    "s32[$1] = s32[$2];\ns32[$1 + 1] = s32[$2 + 1];\ns32[$3] = s32[$4];\ns32[$3 + 1] = s32[$4 + 1];",
+  ),
   ConstI32: op("ri", "s32[$1] = $2;"),
   ConstI64: op(
     "rw",

@@ -204,6 +204,18 @@ Deno.test("a counter's i32.add of a constant and the compare+branch testing it a
   );
 });
 
+Deno.test("two copies in a row are one Copy2, done in order", () => {
+  // Rotating three locals: c = b; b = a; a = c's old value (kept in a temporary first).
+  const rotate = `(param i64 i64 i64) (result i64)
+    local.get 2 local.get 1 local.set 2 local.get 0 local.set 1 local.set 0
+    local.get 0 i64.const 100 i64.mul local.get 1 i64.const 10 i64.mul i64.add local.get 2 i64.add`;
+  assert.match(code(rotate), /^0: Copy2 s3, s2, s2, s1\n5: Copy2 s1, s0, s0, s3$/m);
+  const text = `(module (func (export "f") ${rotate}))`;
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    assert.equal(instantiate(text, { config: { executionTier } }).call("f", 1n, 2n, 3n), 312n);
+  }
+});
+
 Deno.test("a copy back right after a copy is left out, but not across a label", () => {
   const extra = `(func $g (param i32) (result i32) local.get 0)`;
   // The call's result goes to local 1, then local 1 is the next call's argument in that slot.
