@@ -262,6 +262,15 @@ const LOAD_ADD_IMM: ReadonlyMap<number, number> = new Map([
   [I.I32Load8U, I.I32Load8UAddImm],
 ]);
 
+/** i64 shifts and rotations by a register count (they read only its low word). */
+const SHIFT_BY_REGISTER: ReadonlySet<number> = new Set([
+  I.I64Shl,
+  I.I64ShrS,
+  I.I64ShrU,
+  I.I64Rotl,
+  I.I64Rotr,
+]);
+
 /** Compare+branches that take in an `I32Add` of their first operand (see `#emitBranch`). */
 const ADD_BRANCH: ReadonlyMap<number, number> = new Map([
   [I.BrIfI32LtU, I.I32AddBrIfLtU],
@@ -1063,8 +1072,9 @@ class FuncTranslator {
     }
     if (rule.op === I.I64Xor && this.#xorShift(pa)) return;
     if (rule.op === I.I64Add && this.#addProduct(pa)) return;
+    const count = SHIFT_BY_REGISTER.has(rule.op) ? this.#extendedCount(pb) : -1;
     const a = this.#use(pa);
-    const b = this.#use(pb);
+    const b = count >= 0 ? count : this.#use(pb);
     this.#pop(2);
     this.#beginResult(rule.op);
     this.#code.emit(a);
@@ -1111,6 +1121,25 @@ class FuncTranslator {
     code.emit(k);
     this.#endResult();
     return true;
+  }
+
+  /**
+   * The slot of the i32 that entry `p` (an i64 shift or rotation count) extends, when `p` is the
+   * result of the instruction just emitted, `I64ExtendI32U` / `I64ExtendI32S t, x`: that is
+   * taken back and `x` returned (the shifts read only a count's low word, which is the i32
+   * itself; `(uint64_t)n` counts in C, and `bench/i64.wat`'s `rotr` by `i`). Else -1.
+   */
+  #extendedCount(p: number): number {
+    const code = this.#code;
+    if (this.#lastEnd !== code.len || this.#lastPos !== p) return -1;
+    if (this.#stack.kind[p] !== TEMP) return -1;
+    const op = code.get(this.#lastStart);
+    if (op !== I.I64ExtendI32U && op !== I.I64ExtendI32S) return -1;
+    const x = code.get(this.#lastStart + 2);
+    code.truncate(this.#lastStart);
+    this.#lastEnd = -1;
+    this.#resultStart = -1;
+    return x;
   }
 
   /** The slot entry `p` is read from, when it needs no code (not a constant), else -1. */

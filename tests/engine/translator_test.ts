@@ -204,6 +204,43 @@ Deno.test("a counter's i32.add of a constant and the compare+branch testing it a
   );
 });
 
+Deno.test("an i64 shift by an extended i32 reads the i32 itself", () => {
+  const body = (op: string, ext: string) =>
+    `(param i64 i32) (result i64) local.get 0 local.get 1 i64.extend_i32_${ext} i64.${op}`;
+  assert.equal(code(body("rotr", "u")), lines("0: I64Rotr s2, s0, s1", "4: ReturnSlot s2"));
+  assert.equal(code(body("shl", "s")), lines("0: I64Shl s2, s0, s1", "4: ReturnSlot s2"));
+  // Only the count's low word matters: negative and large i32 counts, both extensions.
+  const x = 0x0123456789abcdefn;
+  const u64 = (v: bigint) => BigInt.asUintN(64, v);
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    for (const n of [0, 1, 31, 32, 63, 64, 65, -1, -63, 0x7fffffff]) {
+      const k = BigInt(n & 63);
+      for (const ext of ["u", "s"]) {
+        const t = instantiate(
+          `(module (func (export "rotr") ${body("rotr", ext)}) (func (export "shl") ${
+            body("shl", ext)
+          }) (func (export "shr_s") ${body("shr_s", ext)}))`,
+          { config: { executionTier } },
+        );
+        const rotr = u64((x >> k) | (x << ((64n - k) & 63n)));
+        assert.equal(t.call("rotr", x, n), BigInt.asIntN(64, rotr));
+        assert.equal(t.call("shl", x, n), BigInt.asIntN(64, x << k));
+        assert.equal(t.call("shr_s", -x, n), -x >> k);
+      }
+    }
+  }
+  // The extension kept where it is also a value (a local.tee), or not a count.
+  assert.match(
+    code(`(param i64 i32) (result i64) local.get 0 local.get 1 i64.extend_i32_u local.tee 0
+      i64.rotl`),
+    /I64ExtendI32U s3, s1\n.*\n.*I64Rotl s2, s2, s3/,
+  );
+  assert.match(
+    code(`(param i64 i32) (result i64) local.get 1 i64.extend_i32_u local.get 0 i64.rotl`),
+    /I64ExtendI32U s2, s1\n.*I64Rotl s2, s2, s0/,
+  );
+});
+
 Deno.test("two copies in a row are one Copy2, done in order", () => {
   // Rotating three locals: c = b; b = a; a = c's old value (kept in a temporary first).
   const rotate = `(param i64 i64 i64) (result i64)
