@@ -104,6 +104,7 @@ import {
   i64ShrSImm,
   i64ShrU,
   i64ShrUImm,
+  i64Sigma,
   i64Sub,
   i64Sub128,
   i64TruncF32S,
@@ -1640,7 +1641,20 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 186: // I64Add128
+      case 186: // I64Sigma
+        i64Sigma(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+          code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 187: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1652,7 +1666,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 187: // I64Sub128
+      case 188: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1664,7 +1678,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 188: // I64MulWideS
+      case 189: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1674,7 +1688,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 189: // I64MulWideU
+      case 190: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1684,202 +1698,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 190: // F32Eq
+      case 191: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 191: // F32Ne
+      case 192: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 192: // F32Lt
+      case 193: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 193: // F32Gt
+      case 194: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 194: // F32Le
+      case 195: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 195: // F32Ge
+      case 196: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 196: // F32Abs
+      case 197: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 197: // F32Neg
+      case 198: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 198: // F32Ceil
+      case 199: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 199: // F32Floor
+      case 200: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 200: // F32Trunc
+      case 201: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 201: // F32Nearest
+      case 202: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 202: // F32Sqrt
+      case 203: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 203: // F32Add
+      case 204: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 204: // F32Sub
+      case 205: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 205: // F32Mul
+      case 206: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 206: // F32Div
+      case 207: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 207: // F32Min
+      case 208: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 208: // F32Max
+      case 209: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 209: // F32Copysign
+      case 210: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 210: // F64Eq
+      case 211: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 211: // F64Ne
+      case 212: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 212: // F64Lt
+      case 213: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 213: // F64Gt
+      case 214: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 214: // F64Le
+      case 215: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 215: // F64Ge
+      case 216: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 216: // F64Abs
+      case 217: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 217: // F64Neg
+      case 218: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 218: // F64Ceil
+      case 219: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 219: // F64Floor
+      case 220: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 220: // F64Trunc
+      case 221: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 221: // F64Nearest
+      case 222: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 222: // F64Sqrt
+      case 223: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 223: // F64Add
+      case 224: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 224: // F64Sub
+      case 225: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 225: // F64Mul
+      case 226: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 226: // F64Div
+      case 227: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 227: // F64Min
+      case 228: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 228: // F64Max
+      case 229: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 229: // F64Copysign
+      case 230: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1888,118 +1902,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 230: // I32TruncF32S
+      case 231: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 231: // I32TruncF32U
+      case 232: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 232: // I32TruncF64S
+      case 233: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 233: // I32TruncF64U
+      case 234: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 234: // I64TruncF32S
+      case 235: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 235: // I64TruncF32U
+      case 236: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 236: // I64TruncF64S
+      case 237: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 237: // I64TruncF64U
+      case 238: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 238: // F32ConvertI32S
+      case 239: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 239: // F32ConvertI32U
+      case 240: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 240: // F32ConvertI64S
+      case 241: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 241: // F32ConvertI64U
+      case 242: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 242: // F32DemoteF64
+      case 243: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 243: // F64ConvertI32S
+      case 244: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 244: // F64ConvertI32U
+      case 245: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 245: // F64ConvertI64S
+      case 246: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 246: // F64ConvertI64U
+      case 247: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 247: // F64PromoteF32
+      case 248: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 248: // I32TruncSatF32S
+      case 249: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 249: // I32TruncSatF32U
+      case 250: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 250: // I32TruncSatF64S
+      case 251: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 251: // I32TruncSatF64U
+      case 252: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 252: // I64TruncSatF32S
+      case 253: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 253: // I64TruncSatF32U
+      case 254: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 254: // I64TruncSatF64S
+      case 255: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 255: // I64TruncSatF64U
+      case 256: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 256: { // I32Load
+      case 257: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 257: { // I64Load
+      case 258: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2008,21 +2022,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 258: { // I32Load8S
+      case 259: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 259: { // I32Load8U
+      case 260: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 260: { // I32LoadAddImm
+      case 261: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2030,7 +2044,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 261: { // I64LoadAddImm
+      case 262: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2040,7 +2054,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 262: { // I32Load8UAddImm
+      case 263: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2048,21 +2062,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 263: { // I32Load16S
+      case 264: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 264: { // I32Load16U
+      case 265: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 265: { // I64Load8S
+      case 266: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2072,7 +2086,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 266: { // I64Load8U
+      case 267: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2081,7 +2095,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 267: { // I64Load16S
+      case 268: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2091,7 +2105,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 268: { // I64Load16U
+      case 269: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2100,7 +2114,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 269: { // I64Load32S
+      case 270: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2110,7 +2124,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 270: { // I64Load32U
+      case 271: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2119,14 +2133,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 271: { // I32Store
+      case 272: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 272: { // I64Store
+      case 273: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2135,42 +2149,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 273: { // I32Store8
+      case 274: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 274: { // I32Store16
+      case 275: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 275: { // I32StoreImm
+      case 276: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 276: { // I32Store8Imm
+      case 277: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 277: { // I32Store16Imm
+      case 278: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 278: { // I64StoreImm
+      case 279: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2178,11 +2192,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 279: // MemorySize
+      case 280: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 280: { // MemoryGrow
+      case 281: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2194,7 +2208,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 293: { // Copy128
+      case 294: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2203,7 +2217,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 294: { // Select128
+      case 295: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2215,7 +2229,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 295: { // GlobalGet128
+      case 296: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2225,7 +2239,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 296: { // GlobalSet128
+      case 297: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2235,7 +2249,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 297: { // V128Const
+      case 298: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2244,7 +2258,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 298: // V128LoadFull
+      case 299: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2254,7 +2268,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 299: // V128LoadAt
+      case 300: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2264,7 +2278,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 300: // V128And
+      case 301: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2273,7 +2287,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 301: // V128Andnot
+      case 302: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2282,7 +2296,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 302: // V128Or
+      case 303: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2291,7 +2305,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 303: // V128Xor
+      case 304: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2300,19 +2314,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 304: // V128Not
+      case 305: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 305: // V128Splat32
+      case 306: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 306: // V128AnyTrue
+      case 307: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 307: // I8x16Eq
+      case 308: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2321,7 +2335,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // I8x16Add
+      case 309: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2330,7 +2344,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // I8x16Sub
+      case 310: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2339,7 +2353,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // I16x8Add
+      case 311: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2348,7 +2362,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // I16x8Sub
+      case 312: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2357,7 +2371,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: // I16x8Mul
+      case 313: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2366,7 +2380,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 313: // I32x4Add
+      case 314: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2375,7 +2389,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 314: // I32x4Sub
+      case 315: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2384,7 +2398,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // I32x4Mul
+      case 316: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2393,7 +2407,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // I8x16Shl
+      case 317: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2402,7 +2416,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // I8x16ShrU
+      case 318: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2411,7 +2425,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // I16x8Shl
+      case 319: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2420,7 +2434,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 319: // I16x8ShrS
+      case 320: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2429,7 +2443,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // I16x8ShrU
+      case 321: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2438,7 +2452,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 321: // I32x4Shl
+      case 322: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2447,7 +2461,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // I32x4ShrS
+      case 323: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2456,7 +2470,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 323: // I32x4ShrU
+      case 324: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2465,7 +2479,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // F32x4Add
+      case 325: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2474,7 +2488,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // F32x4Sub
+      case 326: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2483,7 +2497,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // F32x4Mul
+      case 327: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2492,7 +2506,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // F32x4Div
+      case 328: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2501,7 +2515,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // F32x4Min
+      case 329: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2510,7 +2524,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // F32x4Max
+      case 330: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2519,7 +2533,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // F64x2Add
+      case 331: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2528,7 +2542,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // F64x2Sub
+      case 332: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2537,7 +2551,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // F64x2Mul
+      case 333: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2546,7 +2560,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // F64x2Div
+      case 334: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2555,12 +2569,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 334: // V128ExtractLane32
+      case 335: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 335: // V128Unary
+      case 336: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2569,7 +2583,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 336: // V128Binary
+      case 337: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2579,7 +2593,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 337: // V128Ternary
+      case 338: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2590,7 +2604,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 338: // V128ExtractLane
+      case 339: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2600,7 +2614,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 339: // V128ReplaceLane
+      case 340: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2611,7 +2625,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 340: // V128Shuffle
+      case 341: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2624,7 +2638,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 341: // V128Load
+      case 342: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2635,7 +2649,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 342: // V128Store
+      case 343: // V128Store
         simdStore(
           s32,
           mview,
@@ -2645,7 +2659,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // V128LoadLane
+      case 344: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2658,7 +2672,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 344: // V128StoreLane
+      case 345: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2670,13 +2684,13 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 376: { // Index64
+      case 377: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 377: { // SizeToI64
+      case 378: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2684,7 +2698,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 389: // TierUp
+      case 390: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2747,7 +2761,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 281: // MemoryFill
+      case 282: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2763,7 +2777,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 282: // MemoryCopy
+      case 283: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2780,7 +2794,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 283: // MemoryInit
+      case 284: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2798,18 +2812,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 284: // DataDrop
+      case 285: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 285: // TableGet
+      case 286: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 286: // TableSet
+      case 287: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2817,11 +2831,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 287: // TableSize
+      case 288: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 288: { // TableGrow
+      case 289: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2837,7 +2851,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 289: // TableFill
+      case 290: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2853,7 +2867,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 290: // TableCopy
+      case 291: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2870,7 +2884,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 291: // TableInit
+      case 292: // TableInit
         if (
           !tableInit(
             inst,
@@ -2888,11 +2902,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 292: // ElemDrop
+      case 293: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 345: { // Throw
+      case 346: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2917,7 +2931,7 @@ function runCold(
         }
         break;
       }
-      case 346: { // ThrowRef
+      case 347: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2939,7 +2953,7 @@ function runCold(
         }
         break;
       }
-      case 347: // StructNew
+      case 348: // StructNew
         if (
           !structNew(
             store,
@@ -2955,7 +2969,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 348: // StructNewDefault
+      case 349: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2970,7 +2984,7 @@ function runCold(
         }
         pc = (pc + 3) | 0;
         break;
-      case 349: // StructGet
+      case 350: // StructGet
         structGet(
           store,
           s32,
@@ -2981,7 +2995,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 350: // StructSet
+      case 351: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2992,7 +3006,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 351: // ArrayNew
+      case 352: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3009,7 +3023,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 352: // ArrayNewDefault
+      case 353: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3025,7 +3039,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 353: // ArrayNewFixed
+      case 354: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3042,7 +3056,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 354: // ArrayNewData
+      case 355: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3061,7 +3075,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 355: // ArrayNewElem
+      case 356: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3080,7 +3094,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 356: // ArrayGet
+      case 357: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3091,7 +3105,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 357: // ArraySet
+      case 358: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3101,11 +3115,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // ArrayLen
+      case 359: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 359: // ArrayFill
+      case 360: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3122,7 +3136,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 360: // ArrayCopy
+      case 361: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3139,7 +3153,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 361: // ArrayInitData
+      case 362: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3157,7 +3171,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 362: // ArrayInitElem
+      case 363: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3175,25 +3189,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 363: // RefI31
+      case 364: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 364: { // I31GetS
+      case 365: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 365: { // I31GetU
+      case 366: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 366: // RefTest
+      case 367: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3202,7 +3216,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 367: // RefCast
+      case 368: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3211,7 +3225,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 368: { // BrOnCast
+      case 369: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3221,7 +3235,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 369: { // BrOnCastFail
+      case 370: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3231,7 +3245,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 370: // AtomicLoad
+      case 371: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3242,7 +3256,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 371: // AtomicStore
+      case 372: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3253,7 +3267,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 372: // AtomicRmw
+      case 373: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3265,7 +3279,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 373: // AtomicCmpxchg
+      case 374: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3278,7 +3292,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 374: // AtomicWait
+      case 375: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3290,7 +3304,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 375: // AtomicNotify
+      case 376: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3298,7 +3312,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 378: // LoadMem
+      case 379: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3309,7 +3323,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 379: // StoreMem
+      case 380: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3320,11 +3334,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 380: // MemorySizeMem
+      case 381: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 381: { // MemoryGrowMem
+      case 382: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3344,7 +3358,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 382: // MemoryFillMem
+      case 383: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3360,7 +3374,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 383: // MemoryCopyMem
+      case 384: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3377,7 +3391,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 384: // MemoryInitMem
+      case 385: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3395,7 +3409,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 385: // V128LoadMem
+      case 386: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3406,7 +3420,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 386: // V128StoreMem
+      case 387: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3416,7 +3430,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 387: // V128LoadLaneMem
+      case 388: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3429,7 +3443,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 388: // V128StoreLaneMem
+      case 389: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -378,6 +378,8 @@ class FuncTranslator {
   // `I32AddImm` there may take it in (`#emitBranch`).
   #resultStart = -1;
   #prevResultStart = -1;
+  // And the one before that (a SHA-2 sigma's three steps: `#sigma`).
+  #prev2ResultStart = -1;
 
   // The condition popped by `#popCondition`: a branch opcode and its operands (without the
   // target), or ALWAYS / NEVER for a constant condition.
@@ -623,6 +625,7 @@ class FuncTranslator {
     const pos = this.#stack.height;
     const dst = this.#slot(pos);
     this.#lastStart = this.#code.len;
+    this.#prev2ResultStart = this.#prevResultStart;
     this.#prevResultStart = this.#resultStart;
     this.#resultStart = this.#code.len;
     this.#lastPos = pos;
@@ -649,6 +652,8 @@ class FuncTranslator {
     this.#lastEnd = -1;
     this.#copyEnd = -1;
     this.#resultStart = -1;
+    this.#prevResultStart = -1;
+    this.#prev2ResultStart = -1;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1112,8 +1117,12 @@ class FuncTranslator {
     let k = code.get(this.#lastStart + 3);
     if (shift === I.I64RotrImm) k = (64 - k) & 63; // rotr by k = rotl by 64 - k
     code.truncate(this.#lastStart);
-    this.#resultStart = -1;
+    // The instructions before the shift are the last results again (see `#sigma`).
+    this.#resultStart = this.#prevResultStart;
+    this.#prevResultStart = this.#prev2ResultStart;
+    this.#prev2ResultStart = -1;
     const x = this.#use(other);
+    if (this.#sigma(fused, x, y, k)) return true;
     this.#pop(2);
     this.#beginResult(fused);
     code.emit(x);
@@ -1140,6 +1149,37 @@ class FuncTranslator {
     this.#lastEnd = -1;
     this.#resultStart = -1;
     return x;
+  }
+
+  /**
+   * The third step of a SHA-2 sigma, `x ^ rotl(y, k3)` (`fused` `I64XorRotlImm`) or
+   * `x ^ (y >>> k3)` (`I64XorShrUImm`), right after `I64RotlImm t, y, k1` and
+   * `I64XorRotlImm t, t, y, k2` with `x` = `t`: takes both back and emits `I64Sigma dst, t, y,
+   * k1, k2, k3, shr` (`shr` 1 for the shift), the three in order (`t` still written). Pops the xor's
+   * operands and pushes its result when it does; returns whether it did. Σ0 and Σ1 are 2 of
+   * sha512's 30 dispatches per round each, σ0 and σ1 2 of 15 per schedule step.
+   */
+  #sigma(fused: number, x: number, y: number, k3: number): boolean {
+    const code = this.#code;
+    const p = this.#resultStart, r = this.#prevResultStart;
+    if (p < 0 || r < 0 || p + 5 !== code.len || r + 4 !== p) return false;
+    if (code.get(p) !== I.I64XorRotlImm || code.get(r) !== I.I64RotlImm) return false;
+    const t = code.get(r + 1);
+    if (x !== t || code.get(p + 1) !== t || code.get(p + 2) !== t) return false;
+    if (code.get(r + 2) !== y || code.get(p + 3) !== y) return false;
+    const k1 = code.get(r + 3), k2 = code.get(p + 4);
+    code.truncate(r);
+    this.#resultStart = -1;
+    this.#pop(2);
+    this.#beginResult(I.I64Sigma);
+    code.emit(t);
+    code.emit(y);
+    code.emit(k1);
+    code.emit(k2);
+    code.emit(k3);
+    code.emit(fused === I.I64XorRotlImm ? 0 : 1);
+    this.#endResult();
+    return true;
   }
 
   /** The slot entry `p` is read from, when it needs no code (not a constant), else -1. */

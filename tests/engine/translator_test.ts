@@ -59,17 +59,11 @@ Deno.test("an i64 xor of a constant shift or rotation is one instruction", () =>
     code(`(param i64 i64) (result i64) local.get 0 i64.const 7 i64.shr_u local.get 1 i64.xor`),
     lines("0: I64XorShrUImm s2, s1, s0, 7", "5: ReturnSlot s2"),
   );
-  // A SHA-2 sigma: rotl(e, 50) ^ rotl(e, 46) ^ rotr(e, 41) in three instructions, not five.
+  // Two rotations of one value: two instructions, not three (with a third: `I64Sigma`).
   assert.equal(
     code(`(param i64) (result i64)
-      local.get 0 i64.const 50 i64.rotl local.get 0 i64.const 46 i64.rotl i64.xor
-      local.get 0 i64.const 41 i64.rotr i64.xor`),
-    lines(
-      "0: I64RotlImm s1, s0, 50",
-      "4: I64XorRotlImm s1, s1, s0, 46",
-      "9: I64XorRotlImm s1, s1, s0, 23",
-      "14: ReturnSlot s1",
-    ),
+      local.get 0 i64.const 50 i64.rotl local.get 0 i64.const 41 i64.rotr i64.xor`),
+    lines("0: I64RotlImm s1, s0, 50", "4: I64XorRotlImm s1, s1, s0, 23", "9: ReturnSlot s1"),
   );
   // A shift that is not the last instruction, a signed shift, a constant operand: no fusion.
   assert.equal(
@@ -239,6 +233,46 @@ Deno.test("an i64 shift by an extended i32 reads the i32 itself", () => {
     code(`(param i64 i32) (result i64) local.get 1 i64.extend_i32_u local.get 0 i64.rotl`),
     /I64ExtendI32U s2, s1\n.*I64Rotl s2, s2, s0/,
   );
+});
+
+Deno.test("a SHA-2 sigma's three rotations, or two and a shift, are one instruction", () => {
+  // Σ1(e) = rotr(e, 14) ^ rotr(e, 18) ^ rotr(e, 41) and σ0(w) = rotr(w, 1) ^ rotr(w, 8) ^ w >> 7,
+  // as clang writes them (rotl by 64 - k).
+  const text = `(module
+    (func (export "big") (param i64) (result i64)
+      local.get 0 i64.const 50 i64.rotl local.get 0 i64.const 46 i64.rotl i64.xor
+      local.get 0 i64.const 23 i64.rotl i64.xor)
+    (func (export "small") (param i64) (result i64)
+      local.get 0 i64.const 63 i64.rotl local.get 0 i64.const 56 i64.rotl i64.xor
+      local.get 0 i64.const 7 i64.shr_u i64.xor)
+    (func (export "other") (param i64 i64) (result i64)
+      local.get 0 i64.const 50 i64.rotl local.get 0 i64.const 46 i64.rotl i64.xor
+      local.get 1 i64.const 23 i64.rotl i64.xor))`;
+  const u64 = (x: bigint) => BigInt.asUintN(64, x);
+  const rotl = (x: bigint, k: bigint) => u64((u64(x) << k) | (u64(x) >> (64n - k)));
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    const t = instantiate(text, { config: { executionTier } });
+    if (executionTier === "interpreter") {
+      assert.equal(
+        t.code("big"),
+        lines("0: I64Sigma s1, s1, s0, 50, 46, 23, 0", "8: ReturnSlot s1"),
+      );
+      assert.equal(
+        t.code("small"),
+        lines("0: I64Sigma s1, s1, s0, 63, 56, 7, 1", "8: ReturnSlot s1"),
+      );
+      // The third rotation of another value: no sigma.
+      assert.match(t.code("other"), /I64XorRotlImm s2, s2, s0, 46\n.*I64XorRotlImm s2, s2, s1, 23/);
+    }
+    for (const x of [0n, 1n, 0x0123456789abcdefn, -1n, -(1n << 63n)]) {
+      const big = rotl(x, 50n) ^ rotl(x, 46n) ^ rotl(x, 23n);
+      assert.equal(t.call("big", x), BigInt.asIntN(64, big));
+      const small = rotl(x, 63n) ^ rotl(x, 56n) ^ (u64(x) >> 7n);
+      assert.equal(t.call("small", x), BigInt.asIntN(64, small));
+      const other = rotl(x, 50n) ^ rotl(x, 46n) ^ rotl(x + 1n, 23n);
+      assert.equal(t.call("other", x, x + 1n), BigInt.asIntN(64, other));
+    }
+  }
 });
 
 Deno.test("two copies in a row are one Copy2, done in order", () => {

@@ -611,6 +611,54 @@ export function i64XorRotlImm(s: Int32Array, d: number, x: number, y: number, k:
   }
 }
 
+/**
+ * A SHA-2 sigma function of the i64 at `y`: `t = rotl(y, k1) ^ rotl(y, k2)`, then
+ * `rotl(y, k3) ^ t` at `d`, or `(y >>> k3) ^ t` when `shr` is nonzero (counts in 0..63). One
+ * function for the three steps and both kinds: V8 inlines helpers into the executor's `run` only
+ * up to a total bytecode budget per call site (`--trace-turbo-inlining`), which the three
+ * helpers' calls per sigma row had used up on `bench/sha512.c`. Rotations split a count into
+ * its `& 32` (swap the halves) and `& 31` parts; `(x >>> 1) >>> (31 - r)` is `x >>> (32 - r)`
+ * for r in 1..31 and 0 for r = 0, where `x >>> 32` would be `x`.
+ */
+export function i64Sigma(
+  s: Int32Array,
+  d: number,
+  t: number,
+  y: number,
+  k1: number,
+  k2: number,
+  k3: number,
+  shr: number,
+): void {
+  const yl = s[y], yh = s[y + 1];
+  let a = k1 & 32 ? yh : yl, b = k1 & 32 ? yl : yh, r = k1 & 31;
+  let lo = (a << r) | ((b >>> 1) >>> (31 - r)), hi = (b << r) | ((a >>> 1) >>> (31 - r));
+  a = k2 & 32 ? yh : yl;
+  b = k2 & 32 ? yl : yh;
+  r = k2 & 31;
+  lo ^= (a << r) | ((b >>> 1) >>> (31 - r));
+  hi ^= (b << r) | ((a >>> 1) >>> (31 - r));
+  s[t] = lo;
+  s[t + 1] = hi;
+  r = k3 & 31;
+  if (shr !== 0) {
+    // The shifted value: its high half is 0 for counts of 32 and more.
+    if (k3 & 32) {
+      lo ^= yh >>> r;
+    } else {
+      lo ^= (yl >>> r) | ((yh << 1) << (31 - r));
+      hi ^= yh >>> r;
+    }
+  } else {
+    a = k3 & 32 ? yh : yl;
+    b = k3 & 32 ? yl : yh;
+    lo ^= (a << r) | ((b >>> 1) >>> (31 - r));
+    hi ^= (b << r) | ((a >>> 1) >>> (31 - r));
+  }
+  s[d] = lo;
+  s[d + 1] = hi;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bit counts (results are i64s: the count in the low half, 0 in the high half)
 
