@@ -104,6 +104,7 @@ import {
   i64ShrSImm,
   i64ShrU,
   i64ShrUImm,
+  i64Sigma,
   i64Sub,
   i64Sub128,
   i64TruncF32S,
@@ -265,96 +266,93 @@ export function run(
     switch (code[pc]) {
       case 0: // BrIfNezPay
         if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
-          const at = code[(pc + 3) | 0];
-          const cost = code[(at + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
+          if (store.fuel >= code[(code[(pc + 3) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 3) | 0] + 1) | 0];
             pc = code[(pc + 2) | 0];
-          } else pc = at;
+          } else pc = code[(pc + 3) | 0];
         } else pc = pc + 4;
         break;
-      case 1: // BrIfEqzPay
-        if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) {
-          const at = code[(pc + 3) | 0];
-          const cost = code[(at + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = code[(pc + 2) | 0];
-          } else pc = at;
-        } else pc = pc + 4;
-        break;
-      case 2: // BrIfI32NePay
+      case 1: // BrIfI32NePay
         if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
-          const at = code[(pc + 4) | 0];
-          const cost = code[(at + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
+          if (store.fuel >= code[(code[(pc + 4) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 4) | 0] + 1) | 0];
             pc = code[(pc + 3) | 0];
-          } else pc = at;
+          } else pc = code[(pc + 4) | 0];
         } else pc = pc + 5;
         break;
-      case 3: // BrIfI32LtUPay
+      case 2: // BrIfI32LtUPay
         if (
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
         ) {
-          const at = code[(pc + 4) | 0];
-          const cost = code[(at + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
+          if (store.fuel >= code[(code[(pc + 4) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 4) | 0] + 1) | 0];
             pc = code[(pc + 3) | 0];
-          } else pc = at;
+          } else pc = code[(pc + 4) | 0];
         } else pc = pc + 5;
         break;
-      case 4: // BrIfI32LeUPay
+      case 3: // BrIfI32LeUPay
         if (
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
         ) {
-          const at = code[(pc + 4) | 0];
-          const cost = code[(at + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
+          if (store.fuel >= code[(code[(pc + 4) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 4) | 0] + 1) | 0];
             pc = code[(pc + 3) | 0];
-          } else pc = at;
+          } else pc = code[(pc + 4) | 0];
         } else pc = pc + 5;
         break;
-      case 5: // BrIfI32NeImmPay
-        if (s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]) {
-          const at = code[(pc + 4) | 0];
-          const cost = code[(at + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = code[(pc + 3) | 0];
-          } else pc = at;
-        } else pc = pc + 5;
+      case 4: { // I32AddBrIfLtUPay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 7;
         break;
-      case 6: // BrIfI32LtUImmPay
-        if ((s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)) {
-          const at = code[(pc + 4) | 0];
-          const cost = code[(at + 1) | 0];
-          if (store.fuel >= cost) {
-            store.fuel -= cost;
-            pc = code[(pc + 3) | 0];
-          } else pc = at;
-        } else pc = pc + 5;
+      }
+      case 5: { // I32AddImmBrIfLtUPay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 7;
         break;
-      case 7: // BrIfEqzArms
+      }
+      case 6: { // I32AddImmBrIfLtUImmPay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
+          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 7;
+        break;
+      }
+      case 7: { // I32AddImmBrIfNePay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
+          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 7;
+        break;
+      }
+      case 8: // BrIfEqzArms
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
         if (store.fuel >= code[(pc + 1) | 0]) {
           store.fuel -= code[(pc + 1) | 0];
           pc = (pc + 2) | 0;
         }
         break;
-      case 8: // BrIfNezArms
+      case 9: // BrIfNezArms
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (store.fuel >= code[(pc + 1) | 0]) {
-          store.fuel -= code[(pc + 1) | 0];
-          pc = (pc + 2) | 0;
-        }
-        break;
-      case 9: // BrIfI32NeImmArms
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
         if (store.fuel >= code[(pc + 1) | 0]) {
           store.fuel -= code[(pc + 1) | 0];
           pc = (pc + 2) | 0;
@@ -534,83 +532,151 @@ export function run(
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 47: // BrIfI64EqImm
+      case 47: { // I32AddImmBrIfLtU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 48: { // I32AddImmBrIfGeU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 49: { // I32AddImmBrIfNe
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 50: { // I32AddImmBrIfEq
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 51: { // I32AddImmBrIfLtUImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 52: { // I32AddImmBrIfGeUImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 53: { // I32AddImmBrIfNeImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 54: { // I32AddImmBrIfEqImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 55: { // I32AddBrIfLtU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 56: { // I32AddBrIfGeU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 57: // BrIfI64EqImm
         pc =
           i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 48: // BrIfI64NeImm
+      case 58: // BrIfI64NeImm
         pc =
           i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 49: // BrIfI64LtSImm
+      case 59: // BrIfI64LtSImm
         pc =
           i64LtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 50: // BrIfI64LtUImm
+      case 60: // BrIfI64LtUImm
         pc =
           i64LtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 51: // BrIfI64GtSImm
+      case 61: // BrIfI64GtSImm
         pc =
           i64GtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 52: // BrIfI64GtUImm
+      case 62: // BrIfI64GtUImm
         pc =
           i64GtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 53: // BrIfI64LeSImm
+      case 63: // BrIfI64LeSImm
         pc =
           i64LeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 54: // BrIfI64LeUImm
+      case 64: // BrIfI64LeUImm
         pc =
           i64LeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 55: // BrIfI64GeSImm
+      case 65: // BrIfI64GeSImm
         pc =
           i64GeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 56: // BrIfI64GeUImm
+      case 66: // BrIfI64GeUImm
         pc =
           i64GeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 57: { // BrTable
+      case 67: { // BrTable
         const n = code[(pc + 2) | 0];
         const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
         pc = code[pc + 3 + (i < n ? i : n)];
         break;
       }
-      case 58: // Return
-      case 59: { // ReturnSlot
-        if (code[pc] === 59) {
+      case 68: // Return
+      case 69: { // ReturnSlot
+        if (code[pc] === 69) {
           const a = (fp + code[(pc + 1) | 0]) | 0;
           s32[fp] = s32[a];
           s32[fp + 1] = s32[a + 1];
@@ -636,16 +702,16 @@ export function run(
         }
         break;
       }
-      case 60: // Call
-      case 61: // CallIndirect
-      case 62: { // CallRef
+      case 70: // Call
+      case 71: // CallIndirect
+      case 72: { // CallRef
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 60) {
+        if (code[pc] === 70) {
           callee = inst.funcs[code[(pc + 1) | 0]];
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
-        } else if (code[pc] === 62) {
+        } else if (code[pc] === 72) {
           callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
@@ -707,7 +773,7 @@ export function run(
         fp = base;
         code = cf.code;
         pc = 0;
-        if (code[0] === 68 && store.fuel >= code[1]) {
+        if (code[0] === 78 && store.fuel >= code[1]) {
           // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
           store.fuel -= code[1];
           pc = 2;
@@ -721,15 +787,15 @@ export function run(
         }
         break;
       }
-      case 63: // ReturnCall
-      case 64: // ReturnCallIndirect
-      case 65: { // ReturnCallRef
+      case 73: // ReturnCall
+      case 74: // ReturnCallIndirect
+      case 75: { // ReturnCallRef
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 63) {
+        if (code[pc] === 73) {
           callee = inst.funcs[code[(pc + 1) | 0]];
           base = (fp + code[(pc + 2) | 0]) | 0;
-        } else if (code[pc] === 65) {
+        } else if (code[pc] === 75) {
           callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
         } else {
@@ -819,14 +885,14 @@ export function run(
         }
         break;
       }
-      case 66: // RefAsNonNull
+      case 76: // RefAsNonNull
         if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
         pc = (pc + 2) | 0;
         break;
-      case 67: // Nop
+      case 77: // Nop
         pc = (pc + 1) | 0;
         break;
-      case 68: { // ConsumeFuel
+      case 78: { // ConsumeFuel
         const cost = code[(pc + 1) | 0];
         if (store.fuel < cost) {
           if (outOfFuel(store, st, cost)) {
@@ -839,25 +905,32 @@ export function run(
         pc = (pc + 2) | 0;
         break;
       }
-      case 69: { // Copy
+      case 79: { // Copy
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
         pc = (pc + 3) | 0;
         break;
       }
-      case 70: // ConstI32
+      case 80: // Copy2
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+        s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
+        s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
+        s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
+        pc = (pc + 5) | 0;
+        break;
+      case 81: // ConstI32
         s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 71: { // ConstI64
+      case 82: { // ConstI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
       }
-      case 72: { // Select
+      case 83: { // Select
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -867,7 +940,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 73: { // GlobalGet
+      case 84: { // GlobalGet
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -875,7 +948,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 74: { // GlobalSet
+      case 85: { // GlobalSet
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -883,294 +956,294 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 75: // RefFunc
+      case 86: // RefFunc
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 76: // I32Eqz
+      case 87: // I32Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
         pc = (pc + 3) | 0;
         break;
-      case 77: // I32Eq
+      case 88: // I32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 78: // I32Ne
+      case 89: // I32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 79: // I32LtS
+      case 90: // I32LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 80: // I32LtU
+      case 91: // I32LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 81: // I32GtS
+      case 92: // I32GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 82: // I32GtU
+      case 93: // I32GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 83: // I32LeS
+      case 94: // I32LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 84: // I32LeU
+      case 95: // I32LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 85: // I32GeS
+      case 96: // I32GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 86: // I32GeU
+      case 97: // I32GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 87: // I32EqImm
+      case 98: // I32EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 88: // I32NeImm
+      case 99: // I32NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 89: // I32LtSImm
+      case 100: // I32LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 90: // I32LtUImm
+      case 101: // I32LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 91: // I32GtSImm
+      case 102: // I32GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 92: // I32GtUImm
+      case 103: // I32GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 93: // I32LeSImm
+      case 104: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 94: // I32LeUImm
+      case 105: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 95: // I32GeSImm
+      case 106: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 96: // I32GeUImm
+      case 107: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 97: // I32Clz
+      case 108: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 98: // I32Ctz
+      case 109: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 99: // I32Popcnt
+      case 110: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 100: // I32Extend8S
+      case 111: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 101: // I32Extend16S
+      case 112: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 102: // I32Add
+      case 113: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 103: // I32Sub
+      case 114: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 104: // I32Mul
+      case 115: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 105: // I32DivS
+      case 116: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 106: // I32DivU
+      case 117: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32RemS
+      case 118: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32RemU
+      case 119: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 109: // I32And
+      case 120: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 110: // I32Or
+      case 121: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 111: // I32Xor
+      case 122: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 112: // I32Shl
+      case 123: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 113: // I32ShrS
+      case 124: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 114: // I32ShrU
+      case 125: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 115: // I32Rotl
+      case 126: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 116: // I32Rotr
+      case 127: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 117: // I32AddImm
+      case 128: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 118: // I32MulImm
+      case 129: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 119: // I32AndImm
+      case 130: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 120: // I32OrImm
+      case 131: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 121: // I32XorImm
+      case 132: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 122: // I32ShlImm
+      case 133: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 123: // I32ShrSImm
+      case 134: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 124: // I32ShrUImm
+      case 135: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 125: // I32RotlImm
+      case 136: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 126: // I32RotrImm
+      case 137: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 127: // I64Eqz
+      case 138: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 128: // I64Eq
+      case 139: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1178,7 +1251,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 129: // I64Ne
+      case 140: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1186,7 +1259,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 130: // I64LtS
+      case 141: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1194,7 +1267,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 131: // I64LtU
+      case 142: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1202,7 +1275,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 132: // I64GtS
+      case 143: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1210,7 +1283,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 133: // I64GtU
+      case 144: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1218,7 +1291,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 134: // I64LeS
+      case 145: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1226,7 +1299,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 135: // I64LeU
+      case 146: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1234,7 +1307,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 136: // I64GeS
+      case 147: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1242,7 +1315,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 137: // I64GeU
+      case 148: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1250,7 +1323,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 138: // I64EqImm
+      case 149: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1259,7 +1332,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 139: // I64NeImm
+      case 150: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1268,7 +1341,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 140: // I64LtSImm
+      case 151: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1277,7 +1350,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 141: // I64LtUImm
+      case 152: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1286,7 +1359,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 142: // I64GtSImm
+      case 153: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1295,7 +1368,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 143: // I64GtUImm
+      case 154: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1304,7 +1377,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 144: // I64LeSImm
+      case 155: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1313,7 +1386,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 145: // I64LeUImm
+      case 156: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1322,7 +1395,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 146: // I64GeSImm
+      case 157: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1331,7 +1404,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 147: // I64GeUImm
+      case 158: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1340,39 +1413,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 148: // I64Clz
+      case 159: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 149: // I64Ctz
+      case 160: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 150: // I64Popcnt
+      case 161: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 151: // I64Extend8S
+      case 162: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 152: // I64Extend16S
+      case 163: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 153: // I64Extend32S
+      case 164: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 154: // I64ExtendI32S
+      case 165: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 155: // I64ExtendI32U
+      case 166: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 156: // I64Add
+      case 167: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1381,7 +1454,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 157: // I64Sub
+      case 168: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1390,7 +1463,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 158: // I64Mul
+      case 169: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1399,7 +1472,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 159: // I64DivS
+      case 170: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1408,7 +1481,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 160: // I64DivU
+      case 171: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1417,7 +1490,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 161: // I64RemS
+      case 172: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1426,7 +1499,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 162: // I64RemU
+      case 173: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1435,7 +1508,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 163: // I64And
+      case 174: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1444,7 +1517,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 164: // I64Or
+      case 175: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1453,7 +1526,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 165: // I64Xor
+      case 176: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1462,7 +1535,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 166: // I64Shl
+      case 177: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1471,7 +1544,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 167: // I64ShrS
+      case 178: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1480,7 +1553,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 168: // I64ShrU
+      case 179: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1489,7 +1562,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 169: // I64Rotl
+      case 180: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1498,7 +1571,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 170: // I64Rotr
+      case 181: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1507,7 +1580,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 171: // I64AddImm
+      case 182: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1517,7 +1590,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 172: // I64MulImm
+      case 183: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1527,7 +1600,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 173: // I64AndImm
+      case 184: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1537,7 +1610,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 174: // I64OrImm
+      case 185: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1547,7 +1620,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 175: // I64XorImm
+      case 186: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1557,7 +1630,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 176: // I64ShlImm
+      case 187: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1566,7 +1639,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 177: // I64ShrSImm
+      case 188: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1575,7 +1648,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 178: // I64ShrUImm
+      case 189: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1584,7 +1657,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 179: // I64RotlImm
+      case 190: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1593,7 +1666,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 180: // I64RotrImm
+      case 191: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1602,7 +1675,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 181: // I64XorShrUImm
+      case 192: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1612,7 +1685,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 182: // I64XorRotlImm
+      case 193: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1622,7 +1695,69 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 183: // I64Add128
+      case 194: // I64XorShrUMulImm
+        i64XorShrUImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 6) | 0],
+          code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 195: // I64RotlMulImm
+        i64RotlImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 196: // I64MulImmAdd
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 197: // I64Sigma
+        i64Sigma(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+          code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 198: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1634,7 +1769,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 184: // I64Sub128
+      case 199: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1646,7 +1781,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 185: // I64MulWideS
+      case 200: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1656,7 +1791,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 186: // I64MulWideU
+      case 201: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1666,202 +1801,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 187: // F32Eq
+      case 202: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 188: // F32Ne
+      case 203: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 189: // F32Lt
+      case 204: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 190: // F32Gt
+      case 205: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 191: // F32Le
+      case 206: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 192: // F32Ge
+      case 207: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 193: // F32Abs
+      case 208: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 194: // F32Neg
+      case 209: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 195: // F32Ceil
+      case 210: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 196: // F32Floor
+      case 211: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 197: // F32Trunc
+      case 212: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 198: // F32Nearest
+      case 213: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 199: // F32Sqrt
+      case 214: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 200: // F32Add
+      case 215: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 201: // F32Sub
+      case 216: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 202: // F32Mul
+      case 217: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 203: // F32Div
+      case 218: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 204: // F32Min
+      case 219: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 205: // F32Max
+      case 220: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 206: // F32Copysign
+      case 221: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 207: // F64Eq
+      case 222: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 208: // F64Ne
+      case 223: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 209: // F64Lt
+      case 224: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 210: // F64Gt
+      case 225: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 211: // F64Le
+      case 226: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 212: // F64Ge
+      case 227: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 213: // F64Abs
+      case 228: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 214: // F64Neg
+      case 229: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 215: // F64Ceil
+      case 230: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 216: // F64Floor
+      case 231: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 217: // F64Trunc
+      case 232: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 218: // F64Nearest
+      case 233: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 219: // F64Sqrt
+      case 234: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 220: // F64Add
+      case 235: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 221: // F64Sub
+      case 236: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 222: // F64Mul
+      case 237: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 223: // F64Div
+      case 238: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 224: // F64Min
+      case 239: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 225: // F64Max
+      case 240: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 226: // F64Copysign
+      case 241: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1870,118 +2005,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 227: // I32TruncF32S
+      case 242: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 228: // I32TruncF32U
+      case 243: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 229: // I32TruncF64S
+      case 244: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 230: // I32TruncF64U
+      case 245: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 231: // I64TruncF32S
+      case 246: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 232: // I64TruncF32U
+      case 247: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 233: // I64TruncF64S
+      case 248: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 234: // I64TruncF64U
+      case 249: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 235: // F32ConvertI32S
+      case 250: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 236: // F32ConvertI32U
+      case 251: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 237: // F32ConvertI64S
+      case 252: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 238: // F32ConvertI64U
+      case 253: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 239: // F32DemoteF64
+      case 254: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 240: // F64ConvertI32S
+      case 255: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 241: // F64ConvertI32U
+      case 256: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 242: // F64ConvertI64S
+      case 257: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 243: // F64ConvertI64U
+      case 258: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 244: // F64PromoteF32
+      case 259: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 245: // I32TruncSatF32S
+      case 260: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 246: // I32TruncSatF32U
+      case 261: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 247: // I32TruncSatF64S
+      case 262: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 248: // I32TruncSatF64U
+      case 263: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 249: // I64TruncSatF32S
+      case 264: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 250: // I64TruncSatF32U
+      case 265: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 251: // I64TruncSatF64S
+      case 266: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 252: // I64TruncSatF64U
+      case 267: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 253: { // I32Load
+      case 268: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 254: { // I64Load
+      case 269: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1990,21 +2125,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 255: { // I32Load8S
+      case 270: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I32Load8U
+      case 271: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 257: { // I32LoadAddImm
+      case 272: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2012,7 +2147,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 258: { // I64LoadAddImm
+      case 273: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2022,7 +2157,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 259: { // I32Load8UAddImm
+      case 274: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2030,21 +2165,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 260: { // I32Load16S
+      case 275: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 261: { // I32Load16U
+      case 276: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 262: { // I64Load8S
+      case 277: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2054,7 +2189,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 263: { // I64Load8U
+      case 278: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2063,7 +2198,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 264: { // I64Load16S
+      case 279: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2073,7 +2208,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 265: { // I64Load16U
+      case 280: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2082,7 +2217,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 266: { // I64Load32S
+      case 281: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2092,7 +2227,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 267: { // I64Load32U
+      case 282: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2101,14 +2236,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 268: { // I32Store
+      case 283: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 269: { // I64Store
+      case 284: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2117,42 +2252,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 270: { // I32Store8
+      case 285: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 271: { // I32Store16
+      case 286: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 272: { // I32StoreImm
+      case 287: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 273: { // I32Store8Imm
+      case 288: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 274: { // I32Store16Imm
+      case 289: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 275: { // I64StoreImm
+      case 290: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2160,11 +2295,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 276: // MemorySize
+      case 291: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 277: { // MemoryGrow
+      case 292: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2176,7 +2311,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 290: { // Copy128
+      case 305: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2185,7 +2320,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 291: { // Select128
+      case 306: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2197,7 +2332,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 292: { // GlobalGet128
+      case 307: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2207,7 +2342,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 293: { // GlobalSet128
+      case 308: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2217,7 +2352,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 294: { // V128Const
+      case 309: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2226,7 +2361,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 295: // V128LoadFull
+      case 310: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2236,7 +2371,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 296: // V128LoadAt
+      case 311: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2246,7 +2381,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 297: // V128And
+      case 312: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2255,7 +2390,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 298: // V128Andnot
+      case 313: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2264,7 +2399,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 299: // V128Or
+      case 314: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2273,7 +2408,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 300: // V128Xor
+      case 315: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2282,19 +2417,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 301: // V128Not
+      case 316: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 302: // V128Splat32
+      case 317: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 303: // V128AnyTrue
+      case 318: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 304: // I8x16Eq
+      case 319: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2303,7 +2438,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // I8x16Add
+      case 320: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2312,7 +2447,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 306: // I8x16Sub
+      case 321: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2321,7 +2456,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 307: // I16x8Add
+      case 322: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2330,7 +2465,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // I16x8Sub
+      case 323: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2339,7 +2474,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // I16x8Mul
+      case 324: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2348,7 +2483,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // I32x4Add
+      case 325: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2357,7 +2492,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // I32x4Sub
+      case 326: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2366,7 +2501,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: // I32x4Mul
+      case 327: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2375,7 +2510,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 313: // I8x16Shl
+      case 328: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2384,7 +2519,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 314: // I8x16ShrU
+      case 329: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2393,7 +2528,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // I16x8Shl
+      case 330: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2402,7 +2537,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // I16x8ShrS
+      case 331: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2411,7 +2546,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // I16x8ShrU
+      case 332: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2420,7 +2555,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // I32x4Shl
+      case 333: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2429,7 +2564,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 319: // I32x4ShrS
+      case 334: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2438,7 +2573,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // I32x4ShrU
+      case 335: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2447,7 +2582,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 321: // F32x4Add
+      case 336: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2456,7 +2591,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // F32x4Sub
+      case 337: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2465,7 +2600,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 323: // F32x4Mul
+      case 338: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2474,7 +2609,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // F32x4Div
+      case 339: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2483,7 +2618,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // F32x4Min
+      case 340: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2492,7 +2627,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // F32x4Max
+      case 341: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2501,7 +2636,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // F64x2Add
+      case 342: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2510,7 +2645,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // F64x2Sub
+      case 343: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2519,7 +2654,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // F64x2Mul
+      case 344: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2528,7 +2663,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // F64x2Div
+      case 345: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2537,12 +2672,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // V128ExtractLane32
+      case 346: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 332: // V128Unary
+      case 347: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2551,7 +2686,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // V128Binary
+      case 348: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2561,7 +2696,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 334: // V128Ternary
+      case 349: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2572,7 +2707,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 335: // V128ExtractLane
+      case 350: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2582,7 +2717,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 336: // V128ReplaceLane
+      case 351: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2593,7 +2728,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 337: // V128Shuffle
+      case 352: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2606,7 +2741,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 338: // V128Load
+      case 353: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2617,7 +2752,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 339: // V128Store
+      case 354: // V128Store
         simdStore(
           s32,
           mview,
@@ -2627,7 +2762,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // V128LoadLane
+      case 355: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2640,7 +2775,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 341: // V128StoreLane
+      case 356: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2652,13 +2787,13 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 373: { // Index64
+      case 388: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 374: { // SizeToI64
+      case 389: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2666,7 +2801,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 386: // TierUp
+      case 401: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2729,7 +2864,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 278: // MemoryFill
+      case 293: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2745,7 +2880,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 279: // MemoryCopy
+      case 294: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2762,7 +2897,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 280: // MemoryInit
+      case 295: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2780,18 +2915,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 281: // DataDrop
+      case 296: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 282: // TableGet
+      case 297: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 283: // TableSet
+      case 298: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2799,11 +2934,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 284: // TableSize
+      case 299: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 285: { // TableGrow
+      case 300: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2819,7 +2954,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 286: // TableFill
+      case 301: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2835,7 +2970,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 287: // TableCopy
+      case 302: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2852,7 +2987,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 288: // TableInit
+      case 303: // TableInit
         if (
           !tableInit(
             inst,
@@ -2870,11 +3005,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 289: // ElemDrop
+      case 304: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 342: { // Throw
+      case 357: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2899,7 +3034,7 @@ function runCold(
         }
         break;
       }
-      case 343: { // ThrowRef
+      case 358: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2921,7 +3056,7 @@ function runCold(
         }
         break;
       }
-      case 344: // StructNew
+      case 359: // StructNew
         if (
           !structNew(
             store,
@@ -2937,7 +3072,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 345: // StructNewDefault
+      case 360: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2952,7 +3087,7 @@ function runCold(
         }
         pc = (pc + 3) | 0;
         break;
-      case 346: // StructGet
+      case 361: // StructGet
         structGet(
           store,
           s32,
@@ -2963,7 +3098,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 347: // StructSet
+      case 362: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2974,7 +3109,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 348: // ArrayNew
+      case 363: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -2991,7 +3126,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 349: // ArrayNewDefault
+      case 364: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3007,7 +3142,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 350: // ArrayNewFixed
+      case 365: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3024,7 +3159,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 351: // ArrayNewData
+      case 366: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3043,7 +3178,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 352: // ArrayNewElem
+      case 367: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3062,7 +3197,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 353: // ArrayGet
+      case 368: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3073,7 +3208,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 354: // ArraySet
+      case 369: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3083,11 +3218,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // ArrayLen
+      case 370: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 356: // ArrayFill
+      case 371: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3104,7 +3239,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 357: // ArrayCopy
+      case 372: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3121,7 +3256,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 358: // ArrayInitData
+      case 373: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3139,7 +3274,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 359: // ArrayInitElem
+      case 374: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3157,25 +3292,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 360: // RefI31
+      case 375: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 361: { // I31GetS
+      case 376: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 362: { // I31GetU
+      case 377: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 363: // RefTest
+      case 378: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3184,7 +3319,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 364: // RefCast
+      case 379: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3193,7 +3328,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 365: { // BrOnCast
+      case 380: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3203,7 +3338,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 366: { // BrOnCastFail
+      case 381: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3213,7 +3348,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 367: // AtomicLoad
+      case 382: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3224,7 +3359,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 368: // AtomicStore
+      case 383: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3235,7 +3370,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 369: // AtomicRmw
+      case 384: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3247,7 +3382,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 370: // AtomicCmpxchg
+      case 385: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3260,7 +3395,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 371: // AtomicWait
+      case 386: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3272,7 +3407,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 372: // AtomicNotify
+      case 387: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3280,7 +3415,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 375: // LoadMem
+      case 390: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3291,7 +3426,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 376: // StoreMem
+      case 391: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3302,11 +3437,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 377: // MemorySizeMem
+      case 392: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 378: { // MemoryGrowMem
+      case 393: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3326,7 +3461,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 379: // MemoryFillMem
+      case 394: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3342,7 +3477,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 380: // MemoryCopyMem
+      case 395: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3359,7 +3494,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 381: // MemoryInitMem
+      case 396: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3377,7 +3512,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 382: // V128LoadMem
+      case 397: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3388,7 +3523,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 383: // V128StoreMem
+      case 398: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3398,7 +3533,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 384: // V128LoadLaneMem
+      case 399: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3411,7 +3546,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 385: // V128StoreLaneMem
+      case 400: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

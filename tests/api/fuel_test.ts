@@ -361,6 +361,26 @@ const LANDINGS: [body: string, arg: number, charges: number[], before: number[],
       [0, 0],
       7,
     ],
+    // The counter's step fused into the back edge (`I32AddImmBrIfLtUPay`), and into a `br_if`
+    // to the loop header (`I32AddImmBrIfNePay`).
+    [
+      "(local i32) (block $out (loop $l (br_if $out (i32.ge_u (local.get 1) (local.get 0))) " +
+      "(i32.store (i32.const 0) (i32.add (local.get 1) (i32.const 10))) " +
+      "(local.set 1 (i32.add (local.get 1) (i32.const 1))) (br $l)))",
+      2,
+      [5, 14, 14, 14],
+      [0, 0, 10, 11],
+      11,
+    ],
+    [
+      "(local i32) (local.set 1 (local.get 0)) (local.set 0 (i32.const 0)) " +
+      "(loop $l (i32.store (i32.const 0) (i32.add (local.get 0) (i32.const 10))) " +
+      "(br_if $l (i32.ne (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (local.get 1))))",
+      2,
+      [7, 12, 12],
+      [0, 0, 10],
+      11,
+    ],
     [IF_ELSE, 1, [4, 4], [0, 0], 5],
     [IF_ELSE, 0, [4, 5], [0, 0], 6],
     [IF_THEN, 1, [4, 3], [0, 0], 5],

@@ -38,12 +38,16 @@ Deno.test("fuel on: one ConsumeFuel per region, and one for the rotated back edg
   assert.deepEqual(charges.map(([, fuel]) => fuel), [6, 14, 5, 4, 14], code);
   assert.equal(charges[0]![0], 0, "the entry pays first");
   const loopHeader = charges[1]![0]!;
-  // The back edge tests the exit condition itself: staying, it pays the loop's region within
-  // the branch (falling back to the header's charge when short), leaving, it pays after it.
+  // The back edge steps the counter and tests the exit condition itself: staying, it pays the
+  // loop's region within the branch (falling back to the header's charge when short), leaving,
+  // it pays after it.
   const backEdge = charges[4]![0]!;
   assert.match(
     code,
-    new RegExp(`^${backEdge - 5}: BrIfI32LtUPay s1, s0, @${loopHeader + 6}, @${loopHeader}$`, "m"),
+    new RegExp(
+      `^${backEdge - 7}: I32AddImmBrIfLtUPay s1, s1, 1, s0, @${loopHeader + 6}, @${loopHeader}$`,
+      "m",
+    ),
   );
   assert.ok(loopHeader < backEdge);
   t.inner.fuel = 10_000;
