@@ -104,6 +104,7 @@ import {
   i64ShrSImm,
   i64ShrU,
   i64ShrUImm,
+  i64Sigma,
   i64Sub,
   i64Sub128,
   i64TruncF32S,
@@ -263,248 +264,419 @@ export function run(
   let f64 = st.f64;
   for (;;) {
     switch (code[pc]) {
-      case 0: // Unreachable
+      case 0: // BrIfNezPay
+        if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
+          if (store.fuel >= code[(code[(pc + 3) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 3) | 0] + 1) | 0];
+            pc = code[(pc + 2) | 0];
+          } else pc = code[(pc + 3) | 0];
+        } else pc = pc + 4;
+        break;
+      case 1: // BrIfI32NePay
+        if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
+          if (store.fuel >= code[(code[(pc + 4) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 4) | 0] + 1) | 0];
+            pc = code[(pc + 3) | 0];
+          } else pc = code[(pc + 4) | 0];
+        } else pc = pc + 5;
+        break;
+      case 2: // BrIfI32LtUPay
+        if (
+          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+        ) {
+          if (store.fuel >= code[(code[(pc + 4) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 4) | 0] + 1) | 0];
+            pc = code[(pc + 3) | 0];
+          } else pc = code[(pc + 4) | 0];
+        } else pc = pc + 5;
+        break;
+      case 3: // BrIfI32LeUPay
+        if (
+          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+        ) {
+          if (store.fuel >= code[(code[(pc + 4) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 4) | 0] + 1) | 0];
+            pc = code[(pc + 3) | 0];
+          } else pc = code[(pc + 4) | 0];
+        } else pc = pc + 5;
+        break;
+      case 4: { // I32AddBrIfLtUPay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 7;
+        break;
+      }
+      case 5: { // I32AddImmBrIfLtUPay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 7;
+        break;
+      }
+      case 6: { // I32AddImmBrIfLtUImmPay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
+          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 7;
+        break;
+      }
+      case 7: { // I32AddImmBrIfNePay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
+          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 7;
+        break;
+      }
+      case 8: // BrIfEqzArms
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
+        if (store.fuel >= code[(pc + 1) | 0]) {
+          store.fuel -= code[(pc + 1) | 0];
+          pc = (pc + 2) | 0;
+        }
+        break;
+      case 9: // BrIfNezArms
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
+        if (store.fuel >= code[(pc + 1) | 0]) {
+          store.fuel -= code[(pc + 1) | 0];
+          pc = (pc + 2) | 0;
+        }
+        break;
+      case 10: // BrIfI32GeUImmArms
+        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        if (store.fuel >= code[(pc + 1) | 0]) {
+          store.fuel -= code[(pc + 1) | 0];
+          pc = (pc + 2) | 0;
+        }
+        break;
+      case 11: // Unreachable
         throw trap(TrapCode.UnreachableCodeReached);
-      case 1: // Br
+      case 12: // Br
         pc = code[(pc + 1) | 0];
         break;
-      case 2: // BrIfNez
+      case 13: // BrIfNez
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
         break;
-      case 3: // BrIfEqz
+      case 14: // BrIfEqz
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
         break;
-      case 4: { // BrIfI64Nez
+      case 15: { // BrIfI64Nez
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
         break;
       }
-      case 5: { // BrIfI64Eqz
+      case 16: { // BrIfI64Eqz
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
         break;
       }
-      case 6: // BrIfI32Eq
+      case 17: // BrIfI32Eq
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 7: // BrIfI32Ne
+      case 18: // BrIfI32Ne
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 8: // BrIfI32LtS
+      case 19: // BrIfI32LtS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 9: // BrIfI32LtU
+      case 20: // BrIfI32LtU
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 10: // BrIfI32GtS
+      case 21: // BrIfI32GtS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 11: // BrIfI32GtU
+      case 22: // BrIfI32GtU
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 12: // BrIfI32LeS
+      case 23: // BrIfI32LeS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 13: // BrIfI32LeU
+      case 24: // BrIfI32LeU
         pc =
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
         break;
-      case 14: // BrIfI32GeS
+      case 25: // BrIfI32GeS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 15: // BrIfI32GeU
+      case 26: // BrIfI32GeU
         pc =
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
         break;
-      case 16: // BrIfI32EqImm
+      case 27: // BrIfI32EqImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 17: // BrIfI32NeImm
+      case 28: // BrIfI32NeImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 18: // BrIfI32LtSImm
+      case 29: // BrIfI32LtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
         break;
-      case 19: // BrIfI32LtUImm
+      case 30: // BrIfI32LtUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 20: // BrIfI32GtSImm
+      case 31: // BrIfI32GtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
         break;
-      case 21: // BrIfI32GtUImm
+      case 32: // BrIfI32GtUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 22: // BrIfI32LeSImm
+      case 33: // BrIfI32LeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
         break;
-      case 23: // BrIfI32LeUImm
+      case 34: // BrIfI32LeUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 24: // BrIfI32GeSImm
+      case 35: // BrIfI32GeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
         break;
-      case 25: // BrIfI32GeUImm
+      case 36: // BrIfI32GeUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 26: // BrIfI64Eq
+      case 37: // BrIfI64Eq
         pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 27: // BrIfI64Ne
+      case 38: // BrIfI64Ne
         pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 28: // BrIfI64LtS
+      case 39: // BrIfI64LtS
         pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 29: // BrIfI64LtU
+      case 40: // BrIfI64LtU
         pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 30: // BrIfI64GtS
+      case 41: // BrIfI64GtS
         pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 31: // BrIfI64GtU
+      case 42: // BrIfI64GtU
         pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 32: // BrIfI64LeS
+      case 43: // BrIfI64LeS
         pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 33: // BrIfI64LeU
+      case 44: // BrIfI64LeU
         pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 34: // BrIfI64GeS
+      case 45: // BrIfI64GeS
         pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 35: // BrIfI64GeU
+      case 46: // BrIfI64GeU
         pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 36: // BrIfI64EqImm
+      case 47: { // I32AddImmBrIfLtU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 48: { // I32AddImmBrIfGeU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 49: { // I32AddImmBrIfNe
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 50: { // I32AddImmBrIfEq
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 51: { // I32AddImmBrIfLtUImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 52: { // I32AddImmBrIfGeUImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 53: { // I32AddImmBrIfNeImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 54: { // I32AddImmBrIfEqImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 55: { // I32AddBrIfLtU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 56: { // I32AddBrIfGeU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 57: // BrIfI64EqImm
         pc =
           i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 37: // BrIfI64NeImm
+      case 58: // BrIfI64NeImm
         pc =
           i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 38: // BrIfI64LtSImm
+      case 59: // BrIfI64LtSImm
         pc =
           i64LtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 39: // BrIfI64LtUImm
+      case 60: // BrIfI64LtUImm
         pc =
           i64LtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 40: // BrIfI64GtSImm
+      case 61: // BrIfI64GtSImm
         pc =
           i64GtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 41: // BrIfI64GtUImm
+      case 62: // BrIfI64GtUImm
         pc =
           i64GtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 42: // BrIfI64LeSImm
+      case 63: // BrIfI64LeSImm
         pc =
           i64LeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 43: // BrIfI64LeUImm
+      case 64: // BrIfI64LeUImm
         pc =
           i64LeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 44: // BrIfI64GeSImm
+      case 65: // BrIfI64GeSImm
         pc =
           i64GeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 45: // BrIfI64GeUImm
+      case 66: // BrIfI64GeUImm
         pc =
           i64GeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 46: { // BrTable
+      case 67: { // BrTable
         const n = code[(pc + 2) | 0];
         const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
         pc = code[pc + 3 + (i < n ? i : n)];
         break;
       }
-      case 47: // Return
-      case 48: { // ReturnSlot
-        if (code[pc] === 48) {
+      case 68: // Return
+      case 69: { // ReturnSlot
+        if (code[pc] === 69) {
           const a = (fp + code[(pc + 1) | 0]) | 0;
           s32[fp] = s32[a];
           s32[fp + 1] = s32[a + 1];
@@ -530,16 +702,16 @@ export function run(
         }
         break;
       }
-      case 49: // Call
-      case 50: // CallIndirect
-      case 51: { // CallRef
+      case 70: // Call
+      case 71: // CallIndirect
+      case 72: { // CallRef
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 49) {
+        if (code[pc] === 70) {
           callee = inst.funcs[code[(pc + 1) | 0]];
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
-        } else if (code[pc] === 51) {
+        } else if (code[pc] === 72) {
           callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
@@ -601,7 +773,7 @@ export function run(
         fp = base;
         code = cf.code;
         pc = 0;
-        if (code[0] === 57 && store.fuel >= code[1]) {
+        if (code[0] === 78 && store.fuel >= code[1]) {
           // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
           store.fuel -= code[1];
           pc = 2;
@@ -615,15 +787,15 @@ export function run(
         }
         break;
       }
-      case 52: // ReturnCall
-      case 53: // ReturnCallIndirect
-      case 54: { // ReturnCallRef
+      case 73: // ReturnCall
+      case 74: // ReturnCallIndirect
+      case 75: { // ReturnCallRef
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 52) {
+        if (code[pc] === 73) {
           callee = inst.funcs[code[(pc + 1) | 0]];
           base = (fp + code[(pc + 2) | 0]) | 0;
-        } else if (code[pc] === 54) {
+        } else if (code[pc] === 75) {
           callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
         } else {
@@ -713,14 +885,14 @@ export function run(
         }
         break;
       }
-      case 55: // RefAsNonNull
+      case 76: // RefAsNonNull
         if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
         pc = (pc + 2) | 0;
         break;
-      case 56: // Nop
+      case 77: // Nop
         pc = (pc + 1) | 0;
         break;
-      case 57: { // ConsumeFuel
+      case 78: { // ConsumeFuel
         const cost = code[(pc + 1) | 0];
         if (store.fuel < cost) {
           if (outOfFuel(store, st, cost)) {
@@ -733,25 +905,32 @@ export function run(
         pc = (pc + 2) | 0;
         break;
       }
-      case 58: { // Copy
+      case 79: { // Copy
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
         pc = (pc + 3) | 0;
         break;
       }
-      case 59: // ConstI32
+      case 80: // Copy2
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+        s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
+        s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
+        s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
+        pc = (pc + 5) | 0;
+        break;
+      case 81: // ConstI32
         s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 60: { // ConstI64
+      case 82: { // ConstI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
       }
-      case 61: { // Select
+      case 83: { // Select
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -761,7 +940,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 62: { // GlobalGet
+      case 84: { // GlobalGet
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -769,7 +948,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 63: { // GlobalSet
+      case 85: { // GlobalSet
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -777,294 +956,294 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 64: // RefFunc
+      case 86: // RefFunc
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 65: // I32Eqz
+      case 87: // I32Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
         pc = (pc + 3) | 0;
         break;
-      case 66: // I32Eq
+      case 88: // I32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 67: // I32Ne
+      case 89: // I32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 68: // I32LtS
+      case 90: // I32LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 69: // I32LtU
+      case 91: // I32LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 70: // I32GtS
+      case 92: // I32GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 71: // I32GtU
+      case 93: // I32GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 72: // I32LeS
+      case 94: // I32LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 73: // I32LeU
+      case 95: // I32LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 74: // I32GeS
+      case 96: // I32GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 75: // I32GeU
+      case 97: // I32GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 76: // I32EqImm
+      case 98: // I32EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 77: // I32NeImm
+      case 99: // I32NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 78: // I32LtSImm
+      case 100: // I32LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 79: // I32LtUImm
+      case 101: // I32LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 80: // I32GtSImm
+      case 102: // I32GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 81: // I32GtUImm
+      case 103: // I32GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 82: // I32LeSImm
+      case 104: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 83: // I32LeUImm
+      case 105: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 84: // I32GeSImm
+      case 106: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 85: // I32GeUImm
+      case 107: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 86: // I32Clz
+      case 108: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 87: // I32Ctz
+      case 109: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 88: // I32Popcnt
+      case 110: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 89: // I32Extend8S
+      case 111: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 90: // I32Extend16S
+      case 112: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 91: // I32Add
+      case 113: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 92: // I32Sub
+      case 114: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 93: // I32Mul
+      case 115: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 94: // I32DivS
+      case 116: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 95: // I32DivU
+      case 117: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 96: // I32RemS
+      case 118: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 97: // I32RemU
+      case 119: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 98: // I32And
+      case 120: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 99: // I32Or
+      case 121: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 100: // I32Xor
+      case 122: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 101: // I32Shl
+      case 123: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 102: // I32ShrS
+      case 124: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 103: // I32ShrU
+      case 125: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 104: // I32Rotl
+      case 126: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 105: // I32Rotr
+      case 127: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 106: // I32AddImm
+      case 128: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32MulImm
+      case 129: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32AndImm
+      case 130: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 109: // I32OrImm
+      case 131: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 110: // I32XorImm
+      case 132: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 111: // I32ShlImm
+      case 133: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 112: // I32ShrSImm
+      case 134: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 113: // I32ShrUImm
+      case 135: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 114: // I32RotlImm
+      case 136: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 115: // I32RotrImm
+      case 137: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 116: // I64Eqz
+      case 138: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 117: // I64Eq
+      case 139: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1072,7 +1251,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 118: // I64Ne
+      case 140: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1080,7 +1259,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 119: // I64LtS
+      case 141: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1088,7 +1267,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 120: // I64LtU
+      case 142: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1096,7 +1275,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 121: // I64GtS
+      case 143: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1104,7 +1283,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 122: // I64GtU
+      case 144: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1112,7 +1291,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 123: // I64LeS
+      case 145: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1120,7 +1299,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 124: // I64LeU
+      case 146: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1128,7 +1307,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 125: // I64GeS
+      case 147: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1136,7 +1315,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 126: // I64GeU
+      case 148: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1144,7 +1323,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 127: // I64EqImm
+      case 149: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1153,7 +1332,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 128: // I64NeImm
+      case 150: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1162,7 +1341,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 129: // I64LtSImm
+      case 151: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1171,7 +1350,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 130: // I64LtUImm
+      case 152: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1180,7 +1359,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 131: // I64GtSImm
+      case 153: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1189,7 +1368,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 132: // I64GtUImm
+      case 154: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1198,7 +1377,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 133: // I64LeSImm
+      case 155: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1207,7 +1386,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 134: // I64LeUImm
+      case 156: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1216,7 +1395,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 135: // I64GeSImm
+      case 157: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1225,7 +1404,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 136: // I64GeUImm
+      case 158: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1234,39 +1413,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 137: // I64Clz
+      case 159: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 138: // I64Ctz
+      case 160: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 139: // I64Popcnt
+      case 161: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 140: // I64Extend8S
+      case 162: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 141: // I64Extend16S
+      case 163: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 142: // I64Extend32S
+      case 164: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 143: // I64ExtendI32S
+      case 165: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 144: // I64ExtendI32U
+      case 166: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 145: // I64Add
+      case 167: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1275,7 +1454,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 146: // I64Sub
+      case 168: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1284,7 +1463,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 147: // I64Mul
+      case 169: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1293,7 +1472,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 148: // I64DivS
+      case 170: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1302,7 +1481,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 149: // I64DivU
+      case 171: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1311,7 +1490,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 150: // I64RemS
+      case 172: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1320,7 +1499,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 151: // I64RemU
+      case 173: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1329,7 +1508,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 152: // I64And
+      case 174: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1338,7 +1517,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 153: // I64Or
+      case 175: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1347,7 +1526,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 154: // I64Xor
+      case 176: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1356,7 +1535,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 155: // I64Shl
+      case 177: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1365,7 +1544,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 156: // I64ShrS
+      case 178: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1374,7 +1553,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 157: // I64ShrU
+      case 179: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1383,7 +1562,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 158: // I64Rotl
+      case 180: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1392,7 +1571,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 159: // I64Rotr
+      case 181: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1401,7 +1580,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 160: // I64AddImm
+      case 182: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1411,7 +1590,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 161: // I64MulImm
+      case 183: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1421,7 +1600,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 162: // I64AndImm
+      case 184: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1431,7 +1610,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 163: // I64OrImm
+      case 185: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1441,7 +1620,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 164: // I64XorImm
+      case 186: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1451,7 +1630,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 165: // I64ShlImm
+      case 187: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1460,7 +1639,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 166: // I64ShrSImm
+      case 188: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1469,7 +1648,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 167: // I64ShrUImm
+      case 189: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1478,7 +1657,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 168: // I64RotlImm
+      case 190: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1487,7 +1666,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 169: // I64RotrImm
+      case 191: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1496,7 +1675,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 170: // I64XorShrUImm
+      case 192: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1506,7 +1685,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 171: // I64XorRotlImm
+      case 193: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1516,7 +1695,69 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 172: // I64Add128
+      case 194: // I64XorShrUMulImm
+        i64XorShrUImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 6) | 0],
+          code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 195: // I64RotlMulImm
+        i64RotlImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 196: // I64MulImmAdd
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 197: // I64Sigma
+        i64Sigma(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+          code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 198: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1528,7 +1769,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 173: // I64Sub128
+      case 199: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1540,7 +1781,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 174: // I64MulWideS
+      case 200: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1550,7 +1791,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 175: // I64MulWideU
+      case 201: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1560,202 +1801,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 176: // F32Eq
+      case 202: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 177: // F32Ne
+      case 203: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 178: // F32Lt
+      case 204: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 179: // F32Gt
+      case 205: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 180: // F32Le
+      case 206: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 181: // F32Ge
+      case 207: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 182: // F32Abs
+      case 208: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 183: // F32Neg
+      case 209: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 184: // F32Ceil
+      case 210: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 185: // F32Floor
+      case 211: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 186: // F32Trunc
+      case 212: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 187: // F32Nearest
+      case 213: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 188: // F32Sqrt
+      case 214: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 189: // F32Add
+      case 215: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 190: // F32Sub
+      case 216: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 191: // F32Mul
+      case 217: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 192: // F32Div
+      case 218: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 193: // F32Min
+      case 219: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 194: // F32Max
+      case 220: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 195: // F32Copysign
+      case 221: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 196: // F64Eq
+      case 222: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 197: // F64Ne
+      case 223: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 198: // F64Lt
+      case 224: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 199: // F64Gt
+      case 225: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 200: // F64Le
+      case 226: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 201: // F64Ge
+      case 227: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 202: // F64Abs
+      case 228: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 203: // F64Neg
+      case 229: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 204: // F64Ceil
+      case 230: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 205: // F64Floor
+      case 231: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 206: // F64Trunc
+      case 232: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 207: // F64Nearest
+      case 233: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 208: // F64Sqrt
+      case 234: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 209: // F64Add
+      case 235: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 210: // F64Sub
+      case 236: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 211: // F64Mul
+      case 237: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 212: // F64Div
+      case 238: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 213: // F64Min
+      case 239: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 214: // F64Max
+      case 240: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 215: // F64Copysign
+      case 241: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1764,118 +2005,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 216: // I32TruncF32S
+      case 242: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 217: // I32TruncF32U
+      case 243: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 218: // I32TruncF64S
+      case 244: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 219: // I32TruncF64U
+      case 245: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 220: // I64TruncF32S
+      case 246: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 221: // I64TruncF32U
+      case 247: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 222: // I64TruncF64S
+      case 248: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 223: // I64TruncF64U
+      case 249: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 224: // F32ConvertI32S
+      case 250: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 225: // F32ConvertI32U
+      case 251: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 226: // F32ConvertI64S
+      case 252: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 227: // F32ConvertI64U
+      case 253: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 228: // F32DemoteF64
+      case 254: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 229: // F64ConvertI32S
+      case 255: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 230: // F64ConvertI32U
+      case 256: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 231: // F64ConvertI64S
+      case 257: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 232: // F64ConvertI64U
+      case 258: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 233: // F64PromoteF32
+      case 259: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 234: // I32TruncSatF32S
+      case 260: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 235: // I32TruncSatF32U
+      case 261: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 236: // I32TruncSatF64S
+      case 262: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 237: // I32TruncSatF64U
+      case 263: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 238: // I64TruncSatF32S
+      case 264: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 239: // I64TruncSatF32U
+      case 265: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 240: // I64TruncSatF64S
+      case 266: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 241: // I64TruncSatF64U
+      case 267: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 242: { // I32Load
+      case 268: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 243: { // I64Load
+      case 269: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1884,21 +2125,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 244: { // I32Load8S
+      case 270: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 245: { // I32Load8U
+      case 271: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 246: { // I32LoadAddImm
+      case 272: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1906,7 +2147,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 247: { // I64LoadAddImm
+      case 273: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1916,7 +2157,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 248: { // I32Load8UAddImm
+      case 274: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1924,21 +2165,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 249: { // I32Load16S
+      case 275: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 250: { // I32Load16U
+      case 276: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 251: { // I64Load8S
+      case 277: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1948,7 +2189,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 252: { // I64Load8U
+      case 278: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1957,7 +2198,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 253: { // I64Load16S
+      case 279: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1967,7 +2208,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 254: { // I64Load16U
+      case 280: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1976,7 +2217,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 255: { // I64Load32S
+      case 281: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1986,7 +2227,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I64Load32U
+      case 282: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1995,14 +2236,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 257: { // I32Store
+      case 283: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 258: { // I64Store
+      case 284: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2011,42 +2252,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 259: { // I32Store8
+      case 285: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 260: { // I32Store16
+      case 286: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 261: { // I32StoreImm
+      case 287: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 262: { // I32Store8Imm
+      case 288: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 263: { // I32Store16Imm
+      case 289: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 264: { // I64StoreImm
+      case 290: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2054,11 +2295,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 265: // MemorySize
+      case 291: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 266: { // MemoryGrow
+      case 292: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2070,7 +2311,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 279: { // Copy128
+      case 305: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2079,7 +2320,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 280: { // Select128
+      case 306: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2091,7 +2332,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 281: { // GlobalGet128
+      case 307: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2101,7 +2342,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 282: { // GlobalSet128
+      case 308: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2111,7 +2352,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 283: { // V128Const
+      case 309: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2120,7 +2361,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 284: // V128LoadFull
+      case 310: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2130,7 +2371,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 285: // V128LoadAt
+      case 311: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2140,7 +2381,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 286: // V128And
+      case 312: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2149,7 +2390,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 287: // V128Andnot
+      case 313: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2158,7 +2399,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 288: // V128Or
+      case 314: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2167,7 +2408,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 289: // V128Xor
+      case 315: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2176,19 +2417,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 290: // V128Not
+      case 316: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 291: // V128Splat32
+      case 317: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 292: // V128AnyTrue
+      case 318: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 293: // I8x16Eq
+      case 319: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2197,7 +2438,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 294: // I8x16Add
+      case 320: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2206,7 +2447,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 295: // I8x16Sub
+      case 321: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2215,7 +2456,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 296: // I16x8Add
+      case 322: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2224,7 +2465,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 297: // I16x8Sub
+      case 323: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2233,7 +2474,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 298: // I16x8Mul
+      case 324: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2242,7 +2483,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 299: // I32x4Add
+      case 325: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2251,7 +2492,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 300: // I32x4Sub
+      case 326: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2260,7 +2501,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 301: // I32x4Mul
+      case 327: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2269,7 +2510,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 302: // I8x16Shl
+      case 328: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2278,7 +2519,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 303: // I8x16ShrU
+      case 329: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2287,7 +2528,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 304: // I16x8Shl
+      case 330: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2296,7 +2537,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // I16x8ShrS
+      case 331: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2305,7 +2546,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 306: // I16x8ShrU
+      case 332: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2314,7 +2555,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 307: // I32x4Shl
+      case 333: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2323,7 +2564,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // I32x4ShrS
+      case 334: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2332,7 +2573,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // I32x4ShrU
+      case 335: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2341,7 +2582,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // F32x4Add
+      case 336: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2350,7 +2591,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // F32x4Sub
+      case 337: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2359,7 +2600,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: // F32x4Mul
+      case 338: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2368,7 +2609,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 313: // F32x4Div
+      case 339: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2377,7 +2618,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 314: // F32x4Min
+      case 340: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2386,7 +2627,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // F32x4Max
+      case 341: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2395,7 +2636,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // F64x2Add
+      case 342: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2404,7 +2645,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // F64x2Sub
+      case 343: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2413,7 +2654,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // F64x2Mul
+      case 344: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2422,7 +2663,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 319: // F64x2Div
+      case 345: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2431,12 +2672,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // V128ExtractLane32
+      case 346: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 321: // V128Unary
+      case 347: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2445,7 +2686,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // V128Binary
+      case 348: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2455,7 +2696,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 323: // V128Ternary
+      case 349: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2466,7 +2707,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 324: // V128ExtractLane
+      case 350: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2476,7 +2717,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 325: // V128ReplaceLane
+      case 351: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2487,7 +2728,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 326: // V128Shuffle
+      case 352: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2500,7 +2741,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 327: // V128Load
+      case 353: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2511,7 +2752,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 328: // V128Store
+      case 354: // V128Store
         simdStore(
           s32,
           mview,
@@ -2521,7 +2762,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // V128LoadLane
+      case 355: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2534,7 +2775,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 330: // V128StoreLane
+      case 356: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2546,13 +2787,13 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 362: { // Index64
+      case 388: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 363: { // SizeToI64
+      case 389: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2560,7 +2801,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 375: // TierUp
+      case 401: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2623,7 +2864,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 267: // MemoryFill
+      case 293: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2639,7 +2880,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 268: // MemoryCopy
+      case 294: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2656,7 +2897,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 269: // MemoryInit
+      case 295: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2674,18 +2915,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 270: // DataDrop
+      case 296: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 271: // TableGet
+      case 297: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 272: // TableSet
+      case 298: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2693,11 +2934,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 273: // TableSize
+      case 299: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 274: { // TableGrow
+      case 300: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2713,7 +2954,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 275: // TableFill
+      case 301: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2729,7 +2970,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 276: // TableCopy
+      case 302: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2746,7 +2987,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 277: // TableInit
+      case 303: // TableInit
         if (
           !tableInit(
             inst,
@@ -2764,11 +3005,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 278: // ElemDrop
+      case 304: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 331: { // Throw
+      case 357: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2793,7 +3034,7 @@ function runCold(
         }
         break;
       }
-      case 332: { // ThrowRef
+      case 358: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2815,7 +3056,7 @@ function runCold(
         }
         break;
       }
-      case 333: // StructNew
+      case 359: // StructNew
         if (
           !structNew(
             store,
@@ -2831,7 +3072,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 334: // StructNewDefault
+      case 360: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2846,7 +3087,7 @@ function runCold(
         }
         pc = (pc + 3) | 0;
         break;
-      case 335: // StructGet
+      case 361: // StructGet
         structGet(
           store,
           s32,
@@ -2857,7 +3098,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 336: // StructSet
+      case 362: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2868,7 +3109,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 337: // ArrayNew
+      case 363: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -2885,7 +3126,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 338: // ArrayNewDefault
+      case 364: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -2901,7 +3142,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 339: // ArrayNewFixed
+      case 365: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -2918,7 +3159,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 340: // ArrayNewData
+      case 366: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -2937,7 +3178,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 341: // ArrayNewElem
+      case 367: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -2956,7 +3197,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 342: // ArrayGet
+      case 368: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -2967,7 +3208,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 343: // ArraySet
+      case 369: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2977,11 +3218,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // ArrayLen
+      case 370: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 345: // ArrayFill
+      case 371: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -2998,7 +3239,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 346: // ArrayCopy
+      case 372: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3015,7 +3256,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 347: // ArrayInitData
+      case 373: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3033,7 +3274,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 348: // ArrayInitElem
+      case 374: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3051,25 +3292,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 349: // RefI31
+      case 375: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 350: { // I31GetS
+      case 376: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 351: { // I31GetU
+      case 377: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 352: // RefTest
+      case 378: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3078,7 +3319,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 353: // RefCast
+      case 379: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3087,7 +3328,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 354: { // BrOnCast
+      case 380: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3097,7 +3338,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 355: { // BrOnCastFail
+      case 381: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3107,7 +3348,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 356: // AtomicLoad
+      case 382: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3118,7 +3359,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 357: // AtomicStore
+      case 383: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3129,7 +3370,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 358: // AtomicRmw
+      case 384: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3141,7 +3382,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 359: // AtomicCmpxchg
+      case 385: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3154,7 +3395,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 360: // AtomicWait
+      case 386: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3166,7 +3407,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 361: // AtomicNotify
+      case 387: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3174,7 +3415,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 364: // LoadMem
+      case 390: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3185,7 +3426,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 365: // StoreMem
+      case 391: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3196,11 +3437,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 366: // MemorySizeMem
+      case 392: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 367: { // MemoryGrowMem
+      case 393: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3220,7 +3461,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 368: // MemoryFillMem
+      case 394: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3236,7 +3477,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 369: // MemoryCopyMem
+      case 395: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3253,7 +3494,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 370: // MemoryInitMem
+      case 396: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3271,7 +3512,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 371: // V128LoadMem
+      case 397: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3282,7 +3523,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 372: // V128StoreMem
+      case 398: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3292,7 +3533,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 373: // V128LoadLaneMem
+      case 399: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3305,7 +3546,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 374: // V128StoreLaneMem
+      case 400: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
