@@ -43,25 +43,31 @@ function read2(a: string, b: [string] | [string, string]): string {
   return `const $al = ${lo(a)}, $ah = ${hi(a)}, $bl = ${bl}, $bh = ${bh};`;
 }
 
-/** The statements of a shift or rotation of `$al`/`$ah` by the count `k` (any i32). */
-function shiftBy(kind: "shl" | "shrS" | "shrU" | "rotl", d: string, k: number): string {
+/** The low and high words of `$al`/`$ah` shifted or rotated by the count `k` (any i32). */
+function shifted(kind: "shl" | "shrS" | "shrU" | "rotl", k: number): [string, string] {
   k &= 63;
   if (kind === "rotl") {
     const [l, h] = k & 32 ? ["$ah", "$al"] : ["$al", "$ah"];
     k &= 31;
-    if (k === 0) return put(d, l, h);
-    return put(d, `(${l} << ${k}) | (${h} >>> ${32 - k})`, `(${h} << ${k}) | (${l} >>> ${32 - k})`);
+    if (k === 0) return [l, h];
+    return [`(${l} << ${k}) | (${h} >>> ${32 - k})`, `(${h} << ${k}) | (${l} >>> ${32 - k})`];
   }
-  if (k === 0) return put(d, "$al", "$ah");
+  if (k === 0) return ["$al", "$ah"];
   if (kind === "shl") {
     return k < 32
-      ? put(d, `$al << ${k}`, `($ah << ${k}) | ($al >>> ${32 - k})`)
-      : put(d, "0", `$al << ${k - 32}`);
+      ? [`$al << ${k}`, `($ah << ${k}) | ($al >>> ${32 - k})`]
+      : ["0", `$al << ${k - 32}`];
   }
   const top = kind === "shrS" ? ">>" : ">>>";
   return k < 32
-    ? put(d, `($al >>> ${k}) | ($ah << ${32 - k})`, `$ah ${top} ${k}`)
-    : put(d, `$ah ${top} ${k - 32}`, kind === "shrS" ? "$ah >> 31" : "0");
+    ? [`($al >>> ${k}) | ($ah << ${32 - k})`, `$ah ${top} ${k}`]
+    : [`$ah ${top} ${k - 32}`, kind === "shrS" ? "$ah >> 31" : "0"];
+}
+
+/** The statements of a shift or rotation of `$al`/`$ah` by the count `k` (any i32). */
+function shiftBy(kind: "shl" | "shrS" | "shrU" | "rotl", d: string, k: number): string {
+  const [l, h] = shifted(kind, k);
+  return put(d, l, h);
 }
 
 /** A shift or rotation of `$al`/`$ah` by the count in `$k` (any i32), known only when it runs. */
@@ -194,6 +200,19 @@ for (const [name, kind] of Object.entries(SHIFTS)) {
       : null;
   STATEMENTS[`i64${name}`] = ([d, a, b]) =>
     block(`const $al = ${lo(a!)}, $ah = ${hi(a!)}, $k = ${lo(b!)};`, shiftByValue(kind, d!));
+}
+// The fused `x ^ (y >>> k)` and `x ^ rotl(y, k)` by a constant count (see their helpers): the
+// shift's words are those above on `y`, each xored into `x`'s (as calls they kept their slots,
+// the hash states of `bench/xxh64.wasm`, `sha512.wasm` and `i64.wat`, in the value stack).
+for (const [name, kind] of [["i64XorShrUImm", "shrU"], ["i64XorRotlImm", "rotl"]] as const) {
+  STATEMENTS[name] = ([d, x, y, k]) => {
+    if (!/^-?\d+$/.test(k!)) return null;
+    const [l, h] = shifted(kind, Number(k));
+    return block(
+      `const $xl = ${lo(x!)}, $xh = ${hi(x!)}, $al = ${lo(y!)}, $ah = ${hi(y!)};`,
+      put(d!, `$xl ^ (${l})`, `$xh ^ (${h})`),
+    );
+  };
 }
 // A right rotation by k is a left rotation by 64 - k.
 STATEMENTS.i64RotrImm = ([d, a, k]) =>

@@ -41,7 +41,10 @@ function lowered(call: string): (s32: Int32Array) => unknown {
 }
 
 /** Runs `name` both ways on every operand pair (a in slot 4, b in slot 8) and compares. */
-function check(name: string, shape: "dab" | "dai" | "dak" | "da" | "dx" | "ab" | "ai" | "a") {
+function check(
+  name: string,
+  shape: "dab" | "dai" | "dak" | "dabk" | "da" | "dx" | "ab" | "ai" | "a",
+) {
   const helper = RT[name] as (...args: unknown[]) => unknown;
   const ops = operands();
   for (const dest of [0, 4]) {
@@ -53,6 +56,7 @@ function check(name: string, shape: "dab" | "dai" | "dak" | "da" | "dx" | "ab" |
         dab: [d, a, b],
         dai: [d, a, `${bl}`, `${bh}`],
         dak: [d, a, `${bl}`],
+        dabk: [d, a, b, `${bl}`],
         da: [d, a],
         dx: [d, `s32[${a}]`],
         ab: [a, b],
@@ -97,6 +101,9 @@ Deno.test("codegen i64: shifts and rotations by a slot and by a constant equal t
     check(`i64${op}`, "dab");
     check(`i64${op}Imm`, "dak");
   }
+  // Fused with an xor: `a ^ (b >>> k)`, `a ^ rotl(b, k)`.
+  check("i64XorShrUImm", "dabk");
+  check("i64XorRotlImm", "dabk");
 });
 
 Deno.test("codegen i64: compares, tests, extensions and bit counts equal the helpers", () => {
