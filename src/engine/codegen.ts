@@ -535,8 +535,12 @@ function promotable(parts: readonly string[]): Cached[] {
     } else if (text.startsWith("f64[", at - 4) && text.startsWith(" >> 1]", end)) {
       [access, close] = ["f64", end + 6];
     }
-    // A compound assignment (`s32[x] += ...`) would need its own rewriting.
-    if (/^ [-+*/%&|^<>]+=/.test(text.slice(close, close + 5)) || k % 4 !== 0) access = null;
+    // A compound assignment (`s32[x] += ...`) would need its own rewriting; a compare (`>=`,
+    // `<=`) is a read (taking it for an assignment kept `bench/xxh64.wasm`'s loop counter, slot 0,
+    // in the value stack).
+    if (/^ (?:[-+*/%&|^]|\*\*|<<|>>>?)=(?!=)/.test(text.slice(close, close + 6)) || k % 4 !== 0) {
+      access = null;
+    }
     const seen = uses.get(k);
     if (access === null || seen === null) uses.set(k, null);
     else if (seen === undefined) uses.set(k, new Set([access]));

@@ -129,3 +129,35 @@ Deno.test("codegen i64: calls it cannot read, and other helpers, are left as the
   ) assert.equal(words.lowerI64(call), call);
   assert.equal(words.u32MulHi(0xffffffff, 0xffffffff), 0xfffffffe);
 });
+
+Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (against BigInt)", () => {
+  const div = lowered("i64DivU(s32, (fp + 0), (fp + 4), (fp + 8));");
+  const rem = lowered("i64RemU(s32, (fp + 0), (fp + 4), (fp + 8));");
+  const s32 = new Int32Array(12);
+  const words = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
+  const value = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  let seed = 987654321;
+  const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
+  const divisors = [1n, 2n, 3n, 7n, 0xffffn, 0x10000n, 0x10001n, 0x7fffffffn, 0x80000000n];
+  divisors.push(0xfffffffen, 0xffffffffn, 0xfffefffdn);
+  for (let i = 0; i < 300; i++) divisors.push((next() >> (next() & 31n)) || 1n);
+  const M = (1n << 64n) - 1n;
+  for (const b of divisors) {
+    // Dividends at and beside multiples of b (where a quotient estimate is off by one), edges
+    // and random ones.
+    const dividends = [0n, 1n, b - 1n, b, M, M - 1n, 1n << 63n, (1n << 63n) - 1n];
+    for (let k = 0; k < 40; k++) {
+      const q = ((next() << 32n) | next()) & M;
+      const base = (M / b >> (next() & 63n)) * b;
+      dividends.push(q, base, (base - 1n) & M, (base + 1n) & M, (base + b - 1n) & M);
+      dividends.push(((M / b - BigInt(k)) * b) & M);
+    }
+    for (const a of dividends) {
+      for (const [f, want] of [[div, a / b], [rem, a % b]] as const) {
+        s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
+        f(s32);
+        assert.equal(value(s32[0]!, s32[1]!), want, `${a} / ${b}`);
+      }
+    }
+  }
+});
