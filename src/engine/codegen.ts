@@ -95,6 +95,8 @@ import * as gc from "./gc.ts";
 import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
+import * as slotValues from "./codegen_slots.ts";
+import { splitSlotValues } from "./codegen_slots.ts";
 import {
   expandRun,
   I,
@@ -282,6 +284,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     simd,
     simdMem,
     i64Words,
+    slotValues,
   ];
   for (const module of modules) {
     for (const [name, value] of Object.entries(module)) all[name] = value;
@@ -843,6 +846,10 @@ export function generateSource(
 
   // Pass 2: the body.
   const out: string[] = [];
+  /** Which entries of `out` are one instruction's JavaScript (see `splitSlotValues`). */
+  const isInstruction: boolean[] = [];
+  /** Structured code: where in `out` control arrives at each pc. */
+  const entryOf = shape === null ? null : new Map<number, number>();
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
   let reachable = true;
   if (shape !== null) out.push(...shape.openAt(-1));
@@ -851,7 +858,10 @@ export function generateSource(
     const def = ISA[op]!;
     const size = instrSize(code, pc);
     const next = pc + size;
-    if (shape !== null) out.push(...shape.closeAt(pc), ...shape.openAt(pc));
+    if (shape !== null) {
+      entryOf!.set(pc, out.length);
+      out.push(...shape.closeAt(pc), ...shape.openAt(pc));
+    }
     if (entries.has(pc)) {
       if (!structured) out.push(`case ${pc}:`);
       reachable = true;
@@ -1045,24 +1055,32 @@ fuel -= ${cost};`;
       for (const name of runtimeNames(js)) names.add(name);
     }
     // A block only where the instruction declares names (it keeps the source small to parse).
+    isInstruction[out.length] = true;
     out.push(/\b(const|let) /.test(js) ? `{\n${js}\n}` : js);
     pc = next;
   }
   if (shape !== null) out.push(...shape.closeAt(code.length));
-  const promoted = promotable(out);
-  let body = promote(out.join("\n"), promoted);
+  const first = promotable(out);
+  const split = splitSlotValues(out, isInstruction, entryOf, new Set(first.map((c) => c.k)));
+  for (const name of ["f64Lo", "f64Hi", "f64Of"]) {
+    if (split.texts.some((t) => t.includes(`${name}(`))) names.add(name);
+  }
+  const promoted = split.locals.length === 0 ? first : promotable(split.texts);
+  let body = promote(split.texts.join("\n"), promoted);
   const imports = [...names].sort();
-  const declare = promoted.length === 0
-    ? ""
-    : `let ${promoted.flatMap(locals).map((l) => `${l} = 0`).join(", ")};
+  const declare =
+    (split.locals.length === 0 ? "" : `let ${split.locals.map((l) => `${l} = 0`).join(", ")};\n`) +
+    (promoted.length === 0
+      ? ""
+      : `let ${promoted.flatMap(locals).map((l) => `${l} = 0`).join(", ")};
 ${
-      // Entered at its start, a frame holds its parameters, then zeroed locals (the locals'
-      // initial 0) and scratch words no code reads before writing: only the parameters are read
-      // (the prologue was a fifth of a call's cost in \`bench/fib.wat\`, by a CPU profile).
-      promote(
-        structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
-        promoted,
-      )}\n`;
+        // Entered at its start, a frame holds its parameters, then zeroed locals (the locals'
+        // initial 0) and scratch words no code reads before writing: only the parameters are read
+        // (the prologue was a fifth of a call's cost in \`bench/fib.wat\`, by a CPU profile).
+        promote(
+          structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
+          promoted,
+        )}\n`);
   // The prologue reads only what the body uses (the names are the templates' and ours).
   const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(body);
   const usesMem = uses("mem") || uses("mview") || uses("memLen");
