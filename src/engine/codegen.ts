@@ -96,7 +96,7 @@ import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
 import * as slotValues from "./codegen_slots.ts";
-import { splitSlotValues } from "./codegen_slots.ts";
+import { numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import {
   expandRun,
   I,
@@ -1060,6 +1060,8 @@ fuel -= ${cost};`;
     pc = next;
   }
   if (shape !== null) out.push(...shape.closeAt(code.length));
+  const numbered = numberSlots(out, isInstruction, paramWords, resultWords);
+  for (let i = 0; i < numbered.length; i++) out[i] = numbered[i]!;
   const first = promotable(out);
   const split = splitSlotValues(out, isInstruction, entryOf, new Set(first.map((c) => c.k)));
   for (const name of ["f64Lo", "f64Hi", "f64Of"]) {

@@ -265,7 +265,7 @@ export function splitSlotValues(
           at++;
           continue;
         }
-        const writes = mine.filter((a) => a.write && a.kind === "lo" && a.always);
+        const writes = mine.filter((a) => a.write && a.kind !== "hi" && a.always);
         const effect = Math.min(...writes.map((w) => w.effect));
         if (mine.some((a) => !a.write && a.start < effect || a.kind === "other")) return false;
         if (writes.length === 0) {
@@ -423,4 +423,103 @@ export function splitSlotValues(
     out[at] = text;
   }
   return { texts: out, locals: [...locals] };
+}
+
+const LOAD64_ALL = new RegExp(LOAD64.source.slice(1), "g");
+const STORE64_ALL = new RegExp(STORE64.source.slice(1), "g");
+const CONST64_ALL = new RegExp(CONST64.source.slice(1), "g");
+
+/**
+ * `texts` with the f64 slots that may live in number locals for the whole function spelled
+ * through the f64 view only, so that the generator caches them (`promotable` in codegen.ts
+ * takes a slot reached only through one view). A slot qualifies when every access to it is
+ * through the f64 view or one of three word-pair forms, respelled:
+ * - an 8-byte load, as `getFloat64`: only where no store reads the slot's words (every read is
+ *   arithmetic, which sees the same number either way, see the module doc);
+ * - a constant, as its double literal (a NaN only in such a slot: `f64Of` of its words);
+ * - an 8-byte store, as `setFloat64`: only where the slot holds nothing but arithmetic results
+ *   and non-NaN constants (no load writes it), whose bits a number keeps.
+ * Never a parameter (below `paramWords`), a result (below `resultWords`) or a slot a call's
+ * results land in or its arguments leave from (from the lowest call base on): those words are
+ * written or read by other code as they are. Bounded by one scan of the texts.
+ */
+export function numberSlots(
+  texts: readonly string[],
+  isInstruction: readonly boolean[],
+  paramWords: number,
+  resultWords: number,
+): string[] {
+  let base = Infinity;
+  for (const t of texts) {
+    for (const m of t.matchAll(/\/\*reload>=(\d+)\*\//g)) base = Math.min(base, Number(m[1]));
+  }
+  /** Per slot: its word-pair forms seen (`load`, `store`, `const`, `nan`), null if disqualified. */
+  const seen = new Map<number, Set<string> | null>();
+  const note = (k: number, form: string | null) => {
+    const forms = seen.get(k);
+    if (forms === null) return;
+    if (form === null || k < paramWords || k < resultWords || k >= base || k % 4 !== 0) {
+      seen.set(k, null);
+    } else if (forms === undefined) seen.set(k, new Set(form === "" ? [] : [form]));
+    else if (form !== "") forms.add(form);
+  };
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i]!;
+    if (!t.includes("(fp + ")) continue;
+    if (!isInstruction[i] || t.includes("SLOT_WORDS")) return texts.slice();
+    /** Where the word-pair forms are in `t`. */
+    const spans: [number, number][] = [];
+    for (
+      const [re, form] of [[LOAD64_ALL, "load"], [STORE64_ALL, "store"], [
+        CONST64_ALL,
+        "const",
+      ]] as const
+    ) {
+      for (const m of t.matchAll(re)) {
+        spans.push([m.index!, m.index! + m[0].length]);
+        const nan = form === "const" && Number.isNaN(f64Of(Number(m[2]), Number(m[3])));
+        note(Number(m[1]), nan ? "nan" : form);
+      }
+    }
+    for (const m of t.matchAll(/\(fp \+ (-?\d+)\)/g)) {
+      const at = m.index!;
+      if (spans.some(([from, to]) => at >= from && at < to)) continue;
+      const end = at + m[0].length;
+      const f64 = t.startsWith("f64[", at - 4) && t.startsWith(" >> 1]", end) &&
+        !/^ (?:[-+*/%&|^]|\*\*|<<|>>>?)=(?!=)/.test(t.slice(end + 6, end + 12));
+      note(Number(m[1]), f64 ? "" : null);
+    }
+  }
+  const chosen = new Set<number>();
+  for (const [k, forms] of seen) {
+    if (forms === null || forms.size === 0) continue;
+    if (forms.has("store") && (forms.has("load") || forms.has("nan"))) continue;
+    chosen.add(k);
+  }
+  if (chosen.size === 0) return texts.slice();
+  const view = (k: string) => `f64[(fp + ${k}) >> 1]`;
+  return texts.map((t) => {
+    if (!t.includes("(fp + ")) return t;
+    return t
+      .replace(
+        LOAD64_ALL,
+        (whole, k: string) =>
+          chosen.has(Number(k)) ? `${view(k)} = mview.getFloat64(ea, true);` : whole,
+      )
+      .replace(
+        STORE64_ALL,
+        (whole, k: string) =>
+          chosen.has(Number(k)) ? `mview.setFloat64(ea, ${view(k)}, true);` : whole,
+      )
+      .replace(CONST64_ALL, (whole, k: string, lo: string, hi: string) => {
+        if (!chosen.has(Number(k))) return whole;
+        const value = f64Of(Number(lo), Number(hi));
+        const literal = Number.isNaN(value)
+          ? `f64Of(${lo}, ${hi})`
+          : Object.is(value, -0)
+          ? "-0"
+          : `${value}`;
+        return `${view(k)} = ${literal};`;
+      });
+  });
 }
