@@ -1064,7 +1064,7 @@ fuel -= ${cost};`;
   for (let i = 0; i < numbered.length; i++) out[i] = numbered[i]!;
   const first = promotable(out);
   const split = splitSlotValues(out, isInstruction, entryOf, new Set(first.map((c) => c.k)));
-  for (const name of ["f64Lo", "f64Hi", "f64Of"]) {
+  for (const name of ["f64Lo", "f64Hi", "f64Of", "f32Bits", "f32Of"]) {
     if (split.texts.some((t) => t.includes(`${name}(`))) names.add(name);
   }
   const promoted = split.locals.length === 0 ? first : promotable(split.texts);

@@ -27,8 +27,9 @@
  * @module
  */
 
-/** The f64 and the i32 views of one scratch double, for the conversions below. */
+/** The f64, f32 and i32 views of one scratch double, for the conversions below. */
 const F64 = new Float64Array(1);
+const F32 = new Float32Array(F64.buffer);
 const I32 = new Int32Array(F64.buffer);
 
 /** The low word of the f64 `x`'s bits, as writing it to the value stack gives. */
@@ -50,11 +51,23 @@ export function f64Of(lo: number, hi: number): number {
   return F64[0]!;
 }
 
+/** The bits of the f32 `x` (a double rounded to f32), as writing it to the value stack gives. */
+export function f32Bits(x: number): number {
+  F32[0] = x;
+  return I32[0]!;
+}
+
+/** The f32 whose bits are `bits`, as reading it from the value stack gives. */
+export function f32Of(bits: number): number {
+  I32[0] = bits;
+  return F32[0]!;
+}
+
 /** One access of a slot in an instruction's text. */
 interface Access {
   readonly k: number;
-  /** `lo`, `hi`, `f64`, or `other` (any other use: a helper's index, another view). */
-  readonly kind: "lo" | "hi" | "f64" | "other";
+  /** `lo`, `hi`, `f64`, `f32`, or `other` (any other use: a helper's index, another view). */
+  readonly kind: "lo" | "hi" | "f64" | "f32" | "other";
   readonly write: boolean;
   /** Where the access (`s32[(fp + k)]`) starts and ends in the text. */
   readonly start: number;
@@ -149,6 +162,8 @@ function accessesOf(text: string, skip: ReadonlySet<number>): Access[] {
       else if (text.startsWith(" + 1]", end)) [kind, start, end] = ["hi", at - 4, end + 5];
     } else if (text.startsWith("f64[", at - 4) && text.startsWith(" >> 1]", end)) {
       [kind, start, end] = ["f64", at - 4, end + 6];
+    } else if (text.startsWith("f32[", at - 4) && text[end] === "]") {
+      [kind, start, end] = ["f32", at - 4, end + 1];
     }
     if (k % 4 !== 0) kind = "other";
     let write = false, effect = end, always = false;
@@ -177,11 +192,12 @@ interface Version {
   ok: boolean;
 }
 
-/** The words a set of accesses covers (an f64 covers both). */
+/** The words a set of accesses covers (an f64 covers both, an f32 the low one). */
 function covers(kinds: Iterable<Access["kind"]>): Set<"lo" | "hi"> {
   const words = new Set<"lo" | "hi">();
   for (const kind of kinds) {
     if (kind === "lo" || kind === "hi") words.add(kind);
+    else if (kind === "f32") words.add("lo");
     else if (kind === "f64") words.add("lo").add("hi");
   }
   return words;
@@ -193,6 +209,9 @@ const STORE64 =
   /^mview\.setInt32\(ea, s32\[\(fp \+ (-?\d+)\)\], true\);\nmview\.setInt32\(ea \+ 4, s32\[\(fp \+ \1\) \+ 1\], true\);/;
 /** What precedes the value's low word in `STORE64`. */
 const STORE_HEAD = "mview.setInt32(ea, ";
+const LOAD32 = /^s32\[\(fp \+ (-?\d+)\)\] = mview\.getInt32\(ea, true\);(?!\ns32)/;
+const STORE32 = /^mview\.setInt32\(ea, s32\[\(fp \+ (-?\d+)\)\], true\);(?!\nmview)/;
+const CONST32 = /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);(?!\ns32)/;
 const CONST64 = /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);\ns32\[\(fp \+ \1\) \+ 1\] = (-?\d+);/;
 
 /**
@@ -326,7 +345,7 @@ export function splitSlotValues(
       }
       const kinds = new Set(writes.map((w) => w.kind));
       const ok = !readAfterWrite && writes.every((w) => w.always) &&
-        !(kinds.has("f64") && kinds.size > 1) && written.size > 0;
+        !((kinds.has("f64") || kinds.has("f32")) && kinds.size > 1) && written.size > 0;
       current.set(k, { k, writer: i, writes, reads: [], ok });
     }
   }
@@ -352,7 +371,46 @@ export function splitSlotValues(
     const [load, konst] = [LOAD64.exec(tail), CONST64.exec(tail)].map((m) =>
       pair && m !== null && Number(m[1]) === v.k ? m : null
     );
+    // An f32: one number local holding the f32 rounded value, as reading the f32 view gives.
+    const single = v.writes.length === 1 && writeKinds.has("lo") && readKinds.size === 1 &&
+      readKinds.has("f32");
+    const [load32, const32] = [LOAD32.exec(tail), CONST32.exec(tail)].map((m) =>
+      single && m !== null && Number(m[1]) === v.k ? m : null
+    );
+    if (writeKinds.has("f32") || load32 !== null || const32 !== null) {
+      if (readKinds.has("f64")) continue;
+      const f = `$f${id}`;
+      if (writeKinds.has("f32")) {
+        for (const w of v.writes) {
+          edit(v.writer, [w.start, w.end + 3, `${f} = Math.fround(`]);
+          edit(v.writer, [w.effect, w.effect, ")"]);
+        }
+      } else if (load32 !== null) {
+        const end = first.start + load32[0].length;
+        edit(v.writer, [first.start, end, `${f} = mview.getFloat32(ea, true);`]);
+      } else {
+        const value = f32Of(Number(const32![2]));
+        if (Number.isNaN(value)) continue;
+        const literal = Object.is(value, -0) ? "-0" : `${value}`;
+        edit(v.writer, [first.start, first.start + const32![0].length, `${f} = ${literal};`]);
+      }
+      locals.add(f);
+      for (const { at, access } of v.reads) {
+        if (access.kind === "f32") edit(at, [access.start, access.end, f]);
+        else if (access.kind === "lo") {
+          // A 4-byte store of it is one `setFloat32`.
+          const from = access.start - STORE_HEAD.length;
+          const store = from < 0 ? null : STORE32.exec(texts[at]!.slice(from));
+          if (store !== null && Number(store[1]) === v.k) {
+            edit(at, [from, from + store[0].length, `mview.setFloat32(ea, ${f}, true);`]);
+          } else edit(at, [access.start, access.end, `f32Bits(${f})`]);
+        }
+        // Its high word was not written: a read of it reads the slot's.
+      }
+      continue;
+    }
     if (writeKinds.has("f64") || load !== null || konst !== null) {
+      if (readKinds.has("f32")) continue;
       // One number local.
       const n = `$n${id}`;
       if (writeKinds.has("f64")) {
@@ -403,7 +461,9 @@ export function splitSlotValues(
     for (const { at, access } of v.reads) {
       const { kind } = access;
       if (kind === "f64") edit(at, [access.start, access.end, `f64Of(${lo}, ${hi})`]);
-      else if (kind !== "other" && words.has(kind)) {
+      else if (kind === "f32") {
+        if (words.has("lo")) edit(at, [access.start, access.end, `f32Of(${lo})`]);
+      } else if (kind !== "other" && words.has(kind)) {
         edit(at, [access.start, access.end, kind === "lo" ? lo : hi]);
       }
     }
@@ -449,6 +509,8 @@ export function numberSlots(
   paramWords: number,
   resultWords: number,
 ): string[] {
+  // Most functions have no f64 at all: one scan.
+  if (!texts.some((t) => t.includes("f64[(fp + "))) return texts.slice();
   let base = Infinity;
   for (const t of texts) {
     for (const m of t.matchAll(/\/\*reload>=(\d+)\*\//g)) base = Math.min(base, Number(m[1]));

@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { Config, Engine, Linker, Module, Store } from "../../mod.ts";
 import { wat } from "../_lib/wabt.ts";
 import {
+  f32Bits,
+  f32Of,
   f64Hi,
   f64Lo,
   f64Of,
@@ -83,6 +85,7 @@ const MEMORY_NAN = wat(`(module
     (local $i i32) (local $acc f64) (local $x f64) (local $y f64)
     ;; memory[0..8): a signalling NaN with a payload, memory[8..16): 1.5
     (i64.store (i32.const 0) (i64.const 0x7ff0000000000123))
+    (i32.store (i32.const 620) (i32.const 0x7f800042))
     (f64.store (i32.const 8) (f64.const 1.5))
     (loop $l
       ;; copy the NaN as an f64: its bits must arrive unchanged
@@ -99,6 +102,11 @@ const MEMORY_NAN = wat(`(module
       (local.set $y (f64.const nan:0x4))
       (f64.store (i32.const 608) (local.get $y))
       (local.set $y (f64.add (local.get $y) (local.get $x)))
+      ;; f32: a signalling NaN copied, and arithmetic on loaded f32s, stored
+      (f32.store (i32.const 616) (f32.load (i32.const 620)))
+      (f32.store (i32.add (i32.const 624) (i32.shl (i32.and (local.get $i) (i32.const 7)) (i32.const 2)))
+        (f32.add (f32.mul (f32.load (i32.const 620)) (f32.const 0.75))
+          (f32.mul (f32.convert_i32_u (local.get $i)) (f32.const 0.5))))
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
         (local.get $n))))
     ;; a NaN from arithmetic on the signalling NaN, stored
@@ -115,7 +123,7 @@ Deno.test("codegen slots: memory and results equal the interpreter's, NaN bits i
     const run = instance.getTypedFunc<[number], number>(store, "run");
     for (let i = 0; i < 5; i++) run.call(store, 3000);
     const result = run.call(store, 20);
-    const bytes = instance.getMemory(store, "mem")!.data(store).slice(0, 616);
+    const bytes = instance.getMemory(store, "mem")!.data(store).slice(0, 660);
     return { result, bytes: [...bytes] };
   });
   assert.deepEqual(results[1], results[0]);
@@ -127,6 +135,7 @@ Deno.test("codegen slots: memory and results equal the interpreter's, NaN bits i
   assert.equal(view.getUint32(604, true), 0x7ff00000);
   assert.equal(view.getUint32(608, true), 4);
   assert.equal(view.getUint32(612, true), 0x7ff00000);
+  assert.equal(view.getUint32(616, true), 0x7f800042);
   assert.equal(results[1]!.result, 2.25 * 20);
 });
 
@@ -150,4 +159,31 @@ Deno.test("codegen slots: f64 slots spelled through the f64 view where a number 
       [CONST(8, 0, 0), ADD(8, 8, 8), STORE(8, "r4"), "/*flush*/\n/*reload>=8*/"],
     ]
   ) assert.deepEqual(texts(list).slice(0, 3), list.slice(0, 3));
+});
+
+Deno.test("codegen slots: an f32 loaded, computed on and stored is a rounded number", () => {
+  const LOAD32 = (k: number) =>
+    `{\nconst ea = (r4 >>> 0) + (0 >>> 0);\nif (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);\n` +
+    `s32[(fp + ${k})] = mview.getInt32(ea, true);\n}`;
+  const STORE32 = (k: number) =>
+    `{\nconst ea = (r4 >>> 0) + (0 >>> 0);\nif (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);\n` +
+    `mview.setInt32(ea, s32[(fp + ${k})], true);\n}`;
+  const { texts } = split([
+    LOAD32(8),
+    "s32[(fp + 12)] = 1061158912;",
+    "f32[(fp + 8)] = f32[(fp + 8)] * f32[(fp + 12)];",
+    STORE32(8),
+    SHL(8, 0),
+    SHL(12, 0),
+  ]);
+  assert.match(texts[0]!, /\$f8 = mview\.getFloat32\(ea, true\);/);
+  assert.equal(texts[1], "$f12 = 0.75;");
+  assert.equal(texts[2], "$f8 = Math.fround($f8 * $f12);");
+  assert.match(texts[3]!, /mview\.setFloat32\(ea, \$f8, true\);/);
+  // Loaded and stored as it is: words.
+  const copy = split([LOAD32(8), STORE32(8), SHL(8, 0)]).texts;
+  assert.doesNotMatch(copy.join("\n"), /Float32/);
+  for (const bits of [0, 1, 0x3f400000, -0x80000000, 0x7f800000, 0x7fc00001]) {
+    assert.equal(f32Bits(f32Of(bits)), bits);
+  }
 });
