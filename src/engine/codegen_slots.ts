@@ -128,6 +128,11 @@ interface Parsed {
    * those from it on are dead; null for other instructions.
    */
   readonly results: number | null;
+  /**
+   * A fuel charge (`ConsumeFuel`): where it stops, the frame continues at it, so a slot is live
+   * there exactly when it is live after it.
+   */
+  readonly charge: boolean;
 }
 
 /** The accesses of `text` (one instruction) to slots not in `skip`, in order, and its branches. */
@@ -145,6 +150,7 @@ function parse(text: string, skip: ReadonlySet<number>): Parsed {
     opaque,
     exits,
     results: ret === null ? null : Number(ret[1]),
+    charge: /\boutOfFuel\(store, st, \d+\)/.test(text) && !text.includes("(fp + "),
   };
 }
 
@@ -268,6 +274,10 @@ export function splitSlotValues(
           // A return: the frame ends, and only its results are read.
           if (k < p.results || mine.length > 0) return false;
           break;
+        }
+        if (p.charge) {
+          at++;
+          continue;
         }
         if (p.opaque) return false;
         if (p.exits.length > 0) {

@@ -187,3 +187,35 @@ Deno.test("codegen slots: an f32 loaded, computed on and stored is a rounded num
     assert.equal(f32Bits(f32Of(bits)), bits);
   }
 });
+
+Deno.test("codegen slots: a fuel charge at a loop header keeps values dead across the back edge", () => {
+  const charge = `if (fuel < 5) {
+  store.fuel = fuel;
+  fuelLive = false;
+  while (store.fuel < 5) {
+    if (outOfFuel(store, st, 5)) {
+      /*flush*/
+      frames[2 * depth + 1] = 0;
+      return OUT_OF_FUEL;
+    }
+  }
+  fuel = store.fuel;
+  fuelLive = true;
+}
+fuel -= 5;`;
+  const texts = [
+    "L0: for (;;) {",
+    charge,
+    LOAD(8, "r4"),
+    MUL(12, 8, 8),
+    "if (r0 !== 0) {\n  continue L0;\n}",
+    "break L0;\n}",
+    "/*flush<4*/\n/*fuelout*/\nreturn 11;",
+  ];
+  const isInstruction = texts.map((t) => !/^(L0: for|break L0)/.test(t));
+  const { texts: out } = splitSlotValues(texts, isInstruction, new Map([[0, 0]]), new Set());
+  // The load's value is read once, then overwritten by the next iteration's load (past the
+  // charge) or dead at the return.
+  assert.match(out[2]!, /\$n8 = mview\.getFloat64\(ea, true\);/);
+  assert.match(out[3]!, /= \$n8 \* \$n8;$/);
+});
