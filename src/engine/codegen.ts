@@ -35,11 +35,14 @@
  * function deeper down may throw and be resumed), before a fuel stop and before the
  * instructions that may stop or retry, and read back after a call from the callee's frame start
  * on. i64 arithmetic the rows spell as helper calls on slot indices is respelled on the words
- * (`codegen_i64.ts`), so that an i64 never goes through the value stack between sync points; the
- * rest (f32, v128, references, what a helper reaches by index) stays in the value stack,
- * operated on in place by the same helpers the interpreter calls (never BigInt; floats through
- * the f32/f64 views, so NaN bits are never rounded through a JS number where the interpreter
- * keeps them).
+ * (`codegen_i64.ts`), so that an i64 never goes through the value stack between sync points.
+ * A slot used in several ways (a scratch slot holding an i32, then an f64) keeps each of its
+ * short-lived values in a local of its own, and f64 slots whose only word accesses are 8-byte
+ * loads, stores and constants are spelled through the f64 view (`codegen_slots.ts`, which says
+ * why NaN bits stay the interpreter's). The rest (v128, references, what a helper reaches by
+ * index) stays in the value stack, operated on in place by the same helpers the interpreter
+ * calls (never BigInt; floats through the f32/f64 views, so NaN bits are never rounded through
+ * a JS number where the interpreter keeps them).
  *
  * ## When a function is generated
  * `Config.executionTier: "codegen"` generates a function on its first run (`Engine.bodyOf`).

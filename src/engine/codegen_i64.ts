@@ -26,7 +26,10 @@ export function u32MulHi(x: number, y: number): number {
   return x1 * y1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
 }
 
-/** Words the helpers kept as calls (division, bit counts) run on: operands at 0-3, result 4-5. */
+/**
+ * Words the helpers kept as calls (signed division, unsigned division by 2^32 or more) run on:
+ * operands at 0-3, result 4-5.
+ */
 export const I64_SCRATCH: Int32Array = new Int32Array(6);
 
 /** The low word of the i64 at word expression `x`. */
@@ -263,8 +266,32 @@ function divideU(name: "i64DivU" | "i64RemU", d: string, a: string, b: string): 
 }
 STATEMENTS.i64DivU = ([d, a, b]) => divideU("i64DivU", d!, a!, b!);
 STATEMENTS.i64RemU = ([d, a, b]) => divideU("i64RemU", d!, a!, b!);
-for (const name of ["i64Clz", "i64Ctz", "i64Popcnt"]) {
-  STATEMENTS[name] = ([d, a]) => viaScratch(name, d!, a!);
+// Bit counts on the words (through the scratch words they kept their slots in the value stack).
+// (Both words are read first: the result may overwrite them.)
+STATEMENTS.i64Clz = ([d, a]) =>
+  block(
+    `const $l = ${lo(a!)}, $h = ${hi(a!)};`,
+    put(d!, "$h !== 0 ? Math.clz32($h) : 32 + Math.clz32($l)", "0"),
+  );
+STATEMENTS.i64Ctz = ([d, a]) =>
+  block(
+    `const $l = ${lo(a!)}, $h = ${hi(a!)};`,
+    put(d!, "$l !== 0 ? u32Ctz($l) : 32 + u32Ctz($h)", "0"),
+  );
+STATEMENTS.i64Popcnt = ([d, a]) =>
+  block(`const $l = ${lo(a!)}, $h = ${hi(a!)};`, put(d!, "u32Popcnt($l) + u32Popcnt($h)", "0"));
+
+/** The number of trailing zero bits of the int32 `x` (32 for 0). */
+export function u32Ctz(x: number): number {
+  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
+}
+
+/** The number of one bits of the int32 `x`. */
+export function u32Popcnt(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
 }
 
 /** The arguments of the call whose `(` is at `open` in `js`, and the index after its `)`. */
