@@ -27,7 +27,7 @@ export function u32MulHi(x: number, y: number): number {
 }
 
 /**
- * Words the helpers kept as calls (signed division, unsigned division by 2^32 or more) run on:
+ * Words the helpers kept as calls (division by a divisor outside the fast paths below) run on:
  * operands at 0-3, result 4-5.
  */
 export const I64_SCRATCH: Int32Array = new Int32Array(6);
@@ -225,9 +225,6 @@ STATEMENTS.i64Rotr = ([d, a, b]) =>
     `const $al = ${lo(a!)}, $ah = ${hi(a!)}, $k = 64 - (${lo(b!)} & 63);`,
     shiftByValue("rotl", d!),
   );
-for (const name of ["i64DivS", "i64RemS"]) {
-  STATEMENTS[name] = ([d, a, b]) => viaScratch(name, d!, a!, b!);
-}
 /**
  * Unsigned division by a nonzero divisor below 2^32 (the common case: a CPU profile of
  * `bench/i64.wat` put 60% of its time in the helper's general path, whose results go through
@@ -248,24 +245,64 @@ function divideU(name: "i64DivU" | "i64RemU", d: string, a: string, b: string): 
     `const $bl = ${lo(b)}, $bh = ${hi(b)};`,
     "if ($bh === 0 && $bl !== 0) {",
     `const $b = $bl >>> 0, $h = ${hi(a)} >>> 0, $l = ${lo(a)} >>> 0;`,
-    "const $q2 = Math.floor($h / $b), $r = $h - $q2 * $b;",
-    "let $q = Math.floor(($r * 4294967296 + $l) / $b);",
-    "const $qh = Math.floor($q / 65536);",
-    "let $m = ($r * 65536 - $qh * $b) * 65536 + $l - ($q - $qh * 65536) * $b;",
-    "if ($m < 0) {",
-    "$q--;",
-    "$m += $b;",
-    "} else if ($m >= $b) {",
-    "$q++;",
-    "$m -= $b;",
-    "}",
+    ...longDivision,
     result,
     "} else",
     viaScratch(name, d, a, b),
   );
 }
+
+/**
+ * The statements dividing the unsigned 64-bit `$h`·2^32 + `$l` by `$b` (nonzero, below 2^32;
+ * all three numbers): the quotient's words `$q2`, `$q` and the remainder `$m` (see `divideU`).
+ */
+const longDivision = [
+  "const $q2 = Math.floor($h / $b), $r = $h - $q2 * $b;",
+  "let $q = Math.floor(($r * 4294967296 + $l) / $b);",
+  "const $qh = Math.floor($q / 65536);",
+  "let $m = ($r * 65536 - $qh * $b) * 65536 + $l - ($q - $qh * 65536) * $b;",
+  "if ($m < 0) {",
+  "$q--;",
+  "$m += $b;",
+  "} else if ($m >= $b) {",
+  "$q++;",
+  "$m -= $b;",
+  "}",
+];
 STATEMENTS.i64DivU = ([d, a, b]) => divideU("i64DivU", d!, a!, b!);
 STATEMENTS.i64RemU = ([d, a, b]) => divideU("i64RemU", d!, a!, b!);
+
+/**
+ * Signed division by a divisor that fits in an i32, other than 0 and -1 (those trap or
+ * overflow: the helper's): the magnitudes divided as above, the quotient negated when the signs
+ * differ, the remainder taking the dividend's sign, as `i64.div_s`/`i64.rem_s` truncate.
+ */
+function divideS(name: "i64DivS" | "i64RemS", d: string, a: string, b: string): string {
+  const result = name === "i64DivS"
+    ? [
+      "if ($neg !== ($bl < 0)) {",
+      put(d, "-$q", "~$q2 + ($q === 0 ? 1 : 0)"),
+      "} else {",
+      put(d, "$q", "$q2"),
+      "}",
+    ]
+    : [put(d, "$neg ? -$m : $m", "$neg && $m !== 0 ? -1 : 0")];
+  return block(
+    `const $bl = ${lo(b)}, $bh = ${hi(b)};`,
+    "if ($bh === $bl >> 31 && $bl !== 0 && $bl !== -1) {",
+    `const $al = ${lo(a)}, $ah = ${hi(a)}, $neg = $ah < 0;`,
+    // |a| as an unsigned 64-bit number (2^63 for the most negative), |b| up to 2^31.
+    "const $l = $neg ? -$al >>> 0 : $al >>> 0;",
+    "const $h = $neg ? (~$ah + ($al === 0 ? 1 : 0)) >>> 0 : $ah >>> 0;",
+    "const $b = $bl < 0 ? -$bl : $bl;",
+    ...longDivision,
+    ...result,
+    "} else",
+    viaScratch(name, d, a, b),
+  );
+}
+STATEMENTS.i64DivS = ([d, a, b]) => divideS("i64DivS", d!, a!, b!);
+STATEMENTS.i64RemS = ([d, a, b]) => divideS("i64RemS", d!, a!, b!);
 // Bit counts on the words (through the scratch words they kept their slots in the value stack).
 // (Both words are read first: the result may overwrite them.)
 STATEMENTS.i64Clz = ([d, a]) =>

@@ -164,3 +164,35 @@ Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (agai
     }
   }
 });
+
+Deno.test("codegen i64: signed division by a divisor that fits in an i32 is exact (against BigInt)", () => {
+  const div = lowered("i64DivS(s32, (fp + 0), (fp + 4), (fp + 8));");
+  const rem = lowered("i64RemS(s32, (fp + 0), (fp + 4), (fp + 8));");
+  const s32 = new Int32Array(12);
+  const words = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
+  const value = (lo: number, hi: number) =>
+    BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
+  let seed = 24681357;
+  const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
+  const [MIN, MAX] = [-(1n << 63n), (1n << 63n) - 1n];
+  const divisors = [1n, 2n, 3n, -2n, -3n, 7n, -7n, 0x7fffffffn, -0x80000000n, -0x7fffffffn, 65536n];
+  for (let i = 0; i < 200; i++) {
+    const b = BigInt.asIntN(32, next() >> (next() & 31n));
+    if (b !== 0n && b !== -1n) divisors.push(b);
+  }
+  for (const b of divisors) {
+    const dividends = [0n, 1n, -1n, MIN, MAX, MIN + 1n, b, -b, b - 1n, 1n - b];
+    for (let k = 0; k < 30; k++) {
+      dividends.push(BigInt.asIntN(64, (next() << 32n) | next()));
+      const q = BigInt.asIntN(64, (next() << 32n) | next()) / (b < 0n ? -b : b);
+      dividends.push(q * b, q * b + 1n, q * b - 1n);
+    }
+    for (const a of dividends.filter((x) => x >= MIN && x <= MAX)) {
+      for (const [f, want] of [[div, a / b], [rem, a % b]] as const) {
+        s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
+        f(s32);
+        assert.equal(value(s32[0]!, s32[1]!), BigInt.asIntN(64, want), `${a} / ${b}`);
+      }
+    }
+  }
+});
