@@ -35,11 +35,14 @@
  * function deeper down may throw and be resumed), before a fuel stop and before the
  * instructions that may stop or retry, and read back after a call from the callee's frame start
  * on. i64 arithmetic the rows spell as helper calls on slot indices is respelled on the words
- * (`codegen_i64.ts`), so that an i64 never goes through the value stack between sync points; the
- * rest (f32, v128, references, what a helper reaches by index) stays in the value stack,
- * operated on in place by the same helpers the interpreter calls (never BigInt; floats through
- * the f32/f64 views, so NaN bits are never rounded through a JS number where the interpreter
- * keeps them).
+ * (`codegen_i64.ts`), so that an i64 never goes through the value stack between sync points.
+ * A slot used in several ways (a scratch slot holding an i32, then an f64) keeps each of its
+ * short-lived values in a local of its own, and f64 slots whose only word accesses are 8-byte
+ * loads, stores and constants are spelled through the f64 view (`codegen_slots.ts`, which says
+ * why NaN bits stay the interpreter's). The rest (v128, references, what a helper reaches by
+ * index) stays in the value stack, operated on in place by the same helpers the interpreter
+ * calls (never BigInt; floats through the f32/f64 views, so NaN bits are never rounded through
+ * a JS number where the interpreter keeps them).
  *
  * ## When a function is generated
  * `Config.executionTier: "codegen"` generates a function on its first run (`Engine.bodyOf`).
@@ -95,6 +98,8 @@ import * as gc from "./gc.ts";
 import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
+import * as slotValues from "./codegen_slots.ts";
+import { numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import {
   expandRun,
   I,
@@ -283,6 +288,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     simd,
     simdMem,
     i64Words,
+    slotValues,
   ];
   for (const module of modules) {
     for (const [name, value] of Object.entries(module)) all[name] = value;
@@ -557,8 +563,12 @@ function promotable(parts: readonly string[]): Cached[] {
     } else if (text.startsWith("f64[", at - 4) && text.startsWith(" >> 1]", end)) {
       [access, close] = ["f64", end + 6];
     }
-    // A compound assignment (`s32[x] += ...`) would need its own rewriting.
-    if (/^ [-+*/%&|^<>]+=/.test(text.slice(close, close + 5)) || k % 4 !== 0) access = null;
+    // A compound assignment (`s32[x] += ...`) would need its own rewriting; a compare (`>=`,
+    // `<=`) is a read (taking it for an assignment kept `bench/xxh64.wasm`'s loop counter, slot 0,
+    // in the value stack).
+    if (/^ (?:[-+*/%&|^]|\*\*|<<|>>>?)=(?!=)/.test(text.slice(close, close + 6)) || k % 4 !== 0) {
+      access = null;
+    }
     const seen = uses.get(k);
     if (access === null || seen === null) uses.set(k, null);
     else if (seen === undefined) uses.set(k, new Set([access]));
@@ -868,6 +878,10 @@ export function generateSource(
 
   // Pass 2: the body.
   const out: string[] = [];
+  /** Which entries of `out` are one instruction's JavaScript (see `splitSlotValues`). */
+  const isInstruction: boolean[] = [];
+  /** Structured code: where in `out` control arrives at each pc. */
+  const entryOf = shape === null ? null : new Map<number, number>();
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
   let reachable = true;
   if (shape !== null) out.push(...shape.openAt(-1));
@@ -876,7 +890,10 @@ export function generateSource(
     const def = ISA[op]!;
     const size = instrSize(code, pc);
     const next = pc + size;
-    if (shape !== null) out.push(...shape.closeAt(pc), ...shape.openAt(pc));
+    if (shape !== null) {
+      entryOf!.set(pc, out.length);
+      out.push(...shape.closeAt(pc), ...shape.openAt(pc));
+    }
     if (entries.has(pc)) {
       if (!structured) out.push(`case ${pc}:`);
       reachable = true;
@@ -1071,24 +1088,34 @@ return CALL;`;
       for (const name of runtimeNames(js)) names.add(name);
     }
     // A block only where the instruction declares names (it keeps the source small to parse).
+    isInstruction[out.length] = true;
     out.push(/\b(const|let) /.test(js) ? `{\n${js}\n}` : js);
     pc = next;
   }
   if (shape !== null) out.push(...shape.closeAt(code.length));
-  const promoted = promotable(out);
-  let body = promote(out.join("\n"), promoted);
+  const numbered = numberSlots(out, isInstruction, paramWords, resultWords);
+  for (let i = 0; i < numbered.length; i++) out[i] = numbered[i]!;
+  const first = promotable(out);
+  const split = splitSlotValues(out, isInstruction, entryOf, new Set(first.map((c) => c.k)));
+  for (const name of ["f64Lo", "f64Hi", "f64Of", "f32Bits", "f32Of"]) {
+    if (split.texts.some((t) => t.includes(`${name}(`))) names.add(name);
+  }
+  const promoted = split.locals.length === 0 ? first : promotable(split.texts);
+  let body = promote(split.texts.join("\n"), promoted);
   const imports = [...names].sort();
-  const declare = promoted.length === 0
-    ? ""
-    : `let ${promoted.flatMap(locals).map((l) => `${l} = 0`).join(", ")};
+  const declare =
+    (split.locals.length === 0 ? "" : `let ${split.locals.map((l) => `${l} = 0`).join(", ")};\n`) +
+    (promoted.length === 0
+      ? ""
+      : `let ${promoted.flatMap(locals).map((l) => `${l} = 0`).join(", ")};
 ${
-      // Entered at its start, a frame holds its parameters, then zeroed locals (the locals'
-      // initial 0) and scratch words no code reads before writing: only the parameters are read
-      // (the prologue was a fifth of a call's cost in \`bench/fib.wat\`, by a CPU profile).
-      promote(
-        structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
-        promoted,
-      )}\n`;
+        // Entered at its start, a frame holds its parameters, then zeroed locals (the locals'
+        // initial 0) and scratch words no code reads before writing: only the parameters are read
+        // (the prologue was a fifth of a call's cost in \`bench/fib.wat\`, by a CPU profile).
+        promote(
+          structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
+          promoted,
+        )}\n`);
   // The prologue reads only what the body uses (the names are the templates' and ours).
   const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(body);
   const usesMem = uses("mem") || uses("mview") || uses("memLen");

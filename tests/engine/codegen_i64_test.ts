@@ -29,7 +29,10 @@ const RT: Record<string, unknown> = { ...num, ...words };
 function lowered(call: string): (s32: Int32Array) => unknown {
   const js = words.lowerI64(call);
   assert.notEqual(js, call, `${call} is lowered`);
-  assert.doesNotMatch(js, /\bi64(Add|Sub|Mul|And|Or|Xor|Sh|Rot|Eq|Ne|Lt|Gt|Le|Ge|Ext)\w*\(/);
+  assert.doesNotMatch(
+    js,
+    /\bi64(Add|Sub|Mul|And|Or|Xor|Sh|Rot|Eq|Ne|Lt|Gt|Le|Ge|Ext|Clz|Ctz|Popcnt)\w*\(/,
+  );
   const names = Object.keys(RT);
   const f = new Function(
     ...names,
@@ -41,7 +44,10 @@ function lowered(call: string): (s32: Int32Array) => unknown {
 }
 
 /** Runs `name` both ways on every operand pair (a in slot 4, b in slot 8) and compares. */
-function check(name: string, shape: "dab" | "dai" | "dak" | "da" | "dx" | "ab" | "ai" | "a") {
+function check(
+  name: string,
+  shape: "dab" | "dai" | "dak" | "dabk" | "da" | "dx" | "ab" | "ai" | "a",
+) {
   const helper = RT[name] as (...args: unknown[]) => unknown;
   const ops = operands();
   for (const dest of [0, 4]) {
@@ -53,6 +59,7 @@ function check(name: string, shape: "dab" | "dai" | "dak" | "da" | "dx" | "ab" |
         dab: [d, a, b],
         dai: [d, a, `${bl}`, `${bh}`],
         dak: [d, a, `${bl}`],
+        dabk: [d, a, b, `${bl}`],
         da: [d, a],
         dx: [d, `s32[${a}]`],
         ab: [a, b],
@@ -97,6 +104,9 @@ Deno.test("codegen i64: shifts and rotations by a slot and by a constant equal t
     check(`i64${op}`, "dab");
     check(`i64${op}Imm`, "dak");
   }
+  // Fused with an xor: `a ^ (b >>> k)`, `a ^ rotl(b, k)`.
+  check("i64XorShrUImm", "dabk");
+  check("i64XorRotlImm", "dabk");
 });
 
 Deno.test("codegen i64: compares, tests, extensions and bit counts equal the helpers", () => {
@@ -121,4 +131,68 @@ Deno.test("codegen i64: calls it cannot read, and other helpers, are left as the
     ]
   ) assert.equal(words.lowerI64(call), call);
   assert.equal(words.u32MulHi(0xffffffff, 0xffffffff), 0xfffffffe);
+});
+
+Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (against BigInt)", () => {
+  const div = lowered("i64DivU(s32, (fp + 0), (fp + 4), (fp + 8));");
+  const rem = lowered("i64RemU(s32, (fp + 0), (fp + 4), (fp + 8));");
+  const s32 = new Int32Array(12);
+  const words = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
+  const value = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  let seed = 987654321;
+  const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
+  const divisors = [1n, 2n, 3n, 7n, 0xffffn, 0x10000n, 0x10001n, 0x7fffffffn, 0x80000000n];
+  divisors.push(0xfffffffen, 0xffffffffn, 0xfffefffdn);
+  for (let i = 0; i < 300; i++) divisors.push((next() >> (next() & 31n)) || 1n);
+  const M = (1n << 64n) - 1n;
+  for (const b of divisors) {
+    // Dividends at and beside multiples of b (where a quotient estimate is off by one), edges
+    // and random ones.
+    const dividends = [0n, 1n, b - 1n, b, M, M - 1n, 1n << 63n, (1n << 63n) - 1n];
+    for (let k = 0; k < 40; k++) {
+      const q = ((next() << 32n) | next()) & M;
+      const base = (M / b >> (next() & 63n)) * b;
+      dividends.push(q, base, (base - 1n) & M, (base + 1n) & M, (base + b - 1n) & M);
+      dividends.push(((M / b - BigInt(k)) * b) & M);
+    }
+    for (const a of dividends) {
+      for (const [f, want] of [[div, a / b], [rem, a % b]] as const) {
+        s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
+        f(s32);
+        assert.equal(value(s32[0]!, s32[1]!), want, `${a} / ${b}`);
+      }
+    }
+  }
+});
+
+Deno.test("codegen i64: signed division by a divisor that fits in an i32 is exact (against BigInt)", () => {
+  const div = lowered("i64DivS(s32, (fp + 0), (fp + 4), (fp + 8));");
+  const rem = lowered("i64RemS(s32, (fp + 0), (fp + 4), (fp + 8));");
+  const s32 = new Int32Array(12);
+  const words = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
+  const value = (lo: number, hi: number) =>
+    BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
+  let seed = 24681357;
+  const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
+  const [MIN, MAX] = [-(1n << 63n), (1n << 63n) - 1n];
+  const divisors = [1n, 2n, 3n, -2n, -3n, 7n, -7n, 0x7fffffffn, -0x80000000n, -0x7fffffffn, 65536n];
+  for (let i = 0; i < 200; i++) {
+    const b = BigInt.asIntN(32, next() >> (next() & 31n));
+    if (b !== 0n && b !== -1n) divisors.push(b);
+  }
+  for (const b of divisors) {
+    const dividends = [0n, 1n, -1n, MIN, MAX, MIN + 1n, b, -b, b - 1n, 1n - b];
+    for (let k = 0; k < 30; k++) {
+      dividends.push(BigInt.asIntN(64, (next() << 32n) | next()));
+      const q = BigInt.asIntN(64, (next() << 32n) | next()) / (b < 0n ? -b : b);
+      dividends.push(q * b, q * b + 1n, q * b - 1n);
+    }
+    for (const a of dividends.filter((x) => x >= MIN && x <= MAX)) {
+      for (const [f, want] of [[div, a / b], [rem, a % b]] as const) {
+        s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
+        f(s32);
+        assert.equal(value(s32[0]!, s32[1]!), BigInt.asIntN(64, want), `${a} / ${b}`);
+      }
+    }
+  }
 });

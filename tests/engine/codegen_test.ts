@@ -483,6 +483,20 @@ Deno.test("codegen: branches become JS loops and blocks; a frame entered midway 
   }
 });
 
+Deno.test("codegen: a slot compared with >= or <= stays in a JS local", () => {
+  // s = s >= 5 ? 1 : 0; s = s <= 0 ? 1 : 0; return s: compares read the slot, they do not
+  // assign it (a compound assignment would keep it in the value stack).
+  const code = Int32Array.of(
+    ...[I.I32GeSImm, 0, 0, 5],
+    ...[I.I32LeSImm, 0, 0, 0],
+    ...[I.ReturnSlot, 0],
+  );
+  const result = generateSource(code, 1, undefined, true, 1);
+  assert.ok("source" in result);
+  assert.match(result.source, /r0 = \(r0 >= 5 \? 1 : 0\) \| 0;/);
+  assert.match(result.source, /r0 = \(r0 <= 0 \? 1 : 0\) \| 0;/);
+});
+
 Deno.test("codegen: fuel charged before a trap, a host call or a call stays charged", () => {
   const bytes = wat(`(module
     (import "env" "fuel" (func $fuel (result i64)))
