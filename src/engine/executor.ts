@@ -2546,6 +2546,33 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
+      case 333: // StructNew
+        if (
+          !structNew(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 335: // StructGet
+        structGet(
+          store,
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
       case 362: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
@@ -2815,22 +2842,6 @@ function runCold(
         }
         break;
       }
-      case 333: // StructNew
-        if (
-          !structNew(
-            store,
-            gcType(code[(pc + 2) | 0]),
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            bulkFuel,
-          )
-        ) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        pc = (pc + 4) | 0;
-        break;
       case 334: // StructNewDefault
         if (
           !structNewDefault(
@@ -2845,17 +2856,6 @@ function runCold(
           break; // refilled: run it again
         }
         pc = (pc + 3) | 0;
-        break;
-      case 335: // StructGet
-        structGet(
-          store,
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
         break;
       case 336: // StructSet
         structSet(
