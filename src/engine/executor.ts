@@ -26,10 +26,12 @@ import { TrapCode } from "../core/trap.ts";
 import {
   f32ConvertI64S,
   f32ConvertI64U,
+  f32FromBits,
   f64AbsBits,
   f64ConvertI64S,
   f64ConvertI64U,
   f64CopysignBits,
+  f64FromWords,
   f64Nearest,
   f64NegBits,
   fMax,
@@ -1764,118 +1766,164 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 216: // I32TruncF32S
+      case 216: // F32AddImm
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
+          f32FromBits(code[(pc + 3) | 0]);
+        pc = (pc + 4) | 0;
+        break;
+      case 217: // F32MulImm
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
+          f32FromBits(code[(pc + 3) | 0]);
+        pc = (pc + 4) | 0;
+        break;
+      case 218: // F32MinImm
+        f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
+          f32[(fp + code[(pc + 2) | 0]) | 0],
+          f32FromBits(code[(pc + 3) | 0]),
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 219: // F32MaxImm
+        f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
+          f32[(fp + code[(pc + 2) | 0]) | 0],
+          f32FromBits(code[(pc + 3) | 0]),
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 220: // F64AddImm
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
+          f64FromWords(code[(pc + 3) | 0], code[(pc + 4) | 0]);
+        pc = (pc + 5) | 0;
+        break;
+      case 221: // F64MulImm
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
+          f64FromWords(code[(pc + 3) | 0], code[(pc + 4) | 0]);
+        pc = (pc + 5) | 0;
+        break;
+      case 222: // F32MulAdd
+        f32[(fp + code[(pc + 1) | 0]) | 0] =
+          Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
+          f32[(fp + code[(pc + 4) | 0]) | 0];
+        pc = (pc + 5) | 0;
+        break;
+      case 223: // F64MulAdd
+        f64[(fp + code[(pc + 1) | 0]) >> 1] =
+          f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
+          f64[(fp + code[(pc + 4) | 0]) >> 1];
+        pc = (pc + 5) | 0;
+        break;
+      case 224: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 217: // I32TruncF32U
+      case 225: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 218: // I32TruncF64S
+      case 226: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 219: // I32TruncF64U
+      case 227: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 220: // I64TruncF32S
+      case 228: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 221: // I64TruncF32U
+      case 229: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 222: // I64TruncF64S
+      case 230: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 223: // I64TruncF64U
+      case 231: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 224: // F32ConvertI32S
+      case 232: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 225: // F32ConvertI32U
+      case 233: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 226: // F32ConvertI64S
+      case 234: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 227: // F32ConvertI64U
+      case 235: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 228: // F32DemoteF64
+      case 236: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 229: // F64ConvertI32S
+      case 237: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 230: // F64ConvertI32U
+      case 238: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 231: // F64ConvertI64S
+      case 239: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 232: // F64ConvertI64U
+      case 240: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 233: // F64PromoteF32
+      case 241: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 234: // I32TruncSatF32S
+      case 242: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 235: // I32TruncSatF32U
+      case 243: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 236: // I32TruncSatF64S
+      case 244: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 237: // I32TruncSatF64U
+      case 245: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 238: // I64TruncSatF32S
+      case 246: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 239: // I64TruncSatF32U
+      case 247: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 240: // I64TruncSatF64S
+      case 248: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 241: // I64TruncSatF64U
+      case 249: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 242: { // I32Load
+      case 250: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 243: { // I64Load
+      case 251: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1884,21 +1932,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 244: { // I32Load8S
+      case 252: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 245: { // I32Load8U
+      case 253: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 246: { // I32LoadAddImm
+      case 254: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1906,7 +1954,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 247: { // I64LoadAddImm
+      case 255: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1916,7 +1964,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 248: { // I32Load8UAddImm
+      case 256: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1924,21 +1972,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 249: { // I32Load16S
+      case 257: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 250: { // I32Load16U
+      case 258: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 251: { // I64Load8S
+      case 259: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1948,7 +1996,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 252: { // I64Load8U
+      case 260: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1957,7 +2005,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 253: { // I64Load16S
+      case 261: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1967,7 +2015,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 254: { // I64Load16U
+      case 262: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1976,7 +2024,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 255: { // I64Load32S
+      case 263: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1986,7 +2034,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I64Load32U
+      case 264: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1995,14 +2043,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 257: { // I32Store
+      case 265: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 258: { // I64Store
+      case 266: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2011,42 +2059,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 259: { // I32Store8
+      case 267: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 260: { // I32Store16
+      case 268: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 261: { // I32StoreImm
+      case 269: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 262: { // I32Store8Imm
+      case 270: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 263: { // I32Store16Imm
+      case 271: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 264: { // I64StoreImm
+      case 272: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2054,11 +2102,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 265: // MemorySize
+      case 273: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 266: { // MemoryGrow
+      case 274: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2070,7 +2118,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 279: { // Copy128
+      case 287: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2079,7 +2127,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 280: { // Select128
+      case 288: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2091,7 +2139,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 281: { // GlobalGet128
+      case 289: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2101,7 +2149,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 282: { // GlobalSet128
+      case 290: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2111,7 +2159,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 283: { // V128Const
+      case 291: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2120,7 +2168,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 284: // V128LoadFull
+      case 292: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2130,7 +2178,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 285: // V128LoadAt
+      case 293: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2140,7 +2188,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 286: // V128And
+      case 294: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2149,7 +2197,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 287: // V128Andnot
+      case 295: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2158,7 +2206,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 288: // V128Or
+      case 296: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2167,7 +2215,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 289: // V128Xor
+      case 297: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2176,19 +2224,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 290: // V128Not
+      case 298: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 291: // V128Splat32
+      case 299: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 292: // V128AnyTrue
+      case 300: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 293: // I8x16Eq
+      case 301: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2197,7 +2245,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 294: // I8x16Add
+      case 302: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2206,7 +2254,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 295: // I8x16Sub
+      case 303: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2215,7 +2263,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 296: // I16x8Add
+      case 304: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2224,7 +2272,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 297: // I16x8Sub
+      case 305: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2233,7 +2281,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 298: // I16x8Mul
+      case 306: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2242,7 +2290,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 299: // I32x4Add
+      case 307: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2251,7 +2299,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 300: // I32x4Sub
+      case 308: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2260,7 +2308,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 301: // I32x4Mul
+      case 309: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2269,7 +2317,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 302: // I8x16Shl
+      case 310: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2278,7 +2326,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 303: // I8x16ShrU
+      case 311: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2287,7 +2335,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 304: // I16x8Shl
+      case 312: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2296,7 +2344,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // I16x8ShrS
+      case 313: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2305,7 +2353,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 306: // I16x8ShrU
+      case 314: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2314,7 +2362,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 307: // I32x4Shl
+      case 315: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2323,7 +2371,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // I32x4ShrS
+      case 316: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2332,7 +2380,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // I32x4ShrU
+      case 317: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2341,7 +2389,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // F32x4Add
+      case 318: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2350,7 +2398,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // F32x4Sub
+      case 319: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2359,7 +2407,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: // F32x4Mul
+      case 320: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2368,7 +2416,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 313: // F32x4Div
+      case 321: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2377,7 +2425,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 314: // F32x4Min
+      case 322: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2386,7 +2434,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // F32x4Max
+      case 323: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2395,7 +2443,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // F64x2Add
+      case 324: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2404,7 +2452,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // F64x2Sub
+      case 325: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2413,7 +2461,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // F64x2Mul
+      case 326: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2422,7 +2470,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 319: // F64x2Div
+      case 327: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2431,12 +2479,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // V128ExtractLane32
+      case 328: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 321: // V128Unary
+      case 329: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2445,7 +2493,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // V128Binary
+      case 330: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2455,7 +2503,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 323: // V128Ternary
+      case 331: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2466,7 +2514,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 324: // V128ExtractLane
+      case 332: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2476,7 +2524,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 325: // V128ReplaceLane
+      case 333: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2487,7 +2535,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 326: // V128Shuffle
+      case 334: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2500,7 +2548,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 327: // V128Load
+      case 335: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2511,7 +2559,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 328: // V128Store
+      case 336: // V128Store
         simdStore(
           s32,
           mview,
@@ -2521,7 +2569,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // V128LoadLane
+      case 337: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2534,7 +2582,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 330: // V128StoreLane
+      case 338: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2546,7 +2594,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 333: // StructNew
+      case 341: // StructNew
         if (
           !structNew(
             store,
@@ -2562,7 +2610,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 335: // StructGet
+      case 343: // StructGet
         structGet(
           store,
           s32,
@@ -2573,13 +2621,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 362: { // Index64
+      case 370: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 363: { // SizeToI64
+      case 371: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2587,7 +2635,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 375: // TierUp
+      case 383: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2650,7 +2698,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 267: // MemoryFill
+      case 275: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2666,7 +2714,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 268: // MemoryCopy
+      case 276: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2683,7 +2731,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 269: // MemoryInit
+      case 277: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2701,18 +2749,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 270: // DataDrop
+      case 278: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 271: // TableGet
+      case 279: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 272: // TableSet
+      case 280: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2720,11 +2768,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 273: // TableSize
+      case 281: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 274: { // TableGrow
+      case 282: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2740,7 +2788,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 275: // TableFill
+      case 283: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2756,7 +2804,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 276: // TableCopy
+      case 284: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2773,7 +2821,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 277: // TableInit
+      case 285: // TableInit
         if (
           !tableInit(
             inst,
@@ -2791,11 +2839,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 278: // ElemDrop
+      case 286: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 331: { // Throw
+      case 339: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2820,7 +2868,7 @@ function runCold(
         }
         break;
       }
-      case 332: { // ThrowRef
+      case 340: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2842,7 +2890,7 @@ function runCold(
         }
         break;
       }
-      case 334: // StructNewDefault
+      case 342: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2857,7 +2905,7 @@ function runCold(
         }
         pc = (pc + 3) | 0;
         break;
-      case 336: // StructSet
+      case 344: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2868,7 +2916,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 337: // ArrayNew
+      case 345: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -2885,7 +2933,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 338: // ArrayNewDefault
+      case 346: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -2901,7 +2949,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 339: // ArrayNewFixed
+      case 347: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -2918,7 +2966,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 340: // ArrayNewData
+      case 348: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -2937,7 +2985,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 341: // ArrayNewElem
+      case 349: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -2956,7 +3004,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 342: // ArrayGet
+      case 350: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -2967,7 +3015,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 343: // ArraySet
+      case 351: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2977,11 +3025,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // ArrayLen
+      case 352: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 345: // ArrayFill
+      case 353: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -2998,7 +3046,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 346: // ArrayCopy
+      case 354: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3015,7 +3063,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 347: // ArrayInitData
+      case 355: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3033,7 +3081,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 348: // ArrayInitElem
+      case 356: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3051,25 +3099,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 349: // RefI31
+      case 357: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 350: { // I31GetS
+      case 358: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 351: { // I31GetU
+      case 359: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 352: // RefTest
+      case 360: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3078,7 +3126,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 353: // RefCast
+      case 361: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3087,7 +3135,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 354: { // BrOnCast
+      case 362: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3097,7 +3145,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 355: { // BrOnCastFail
+      case 363: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3107,7 +3155,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 356: // AtomicLoad
+      case 364: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3118,7 +3166,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 357: // AtomicStore
+      case 365: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3129,7 +3177,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 358: // AtomicRmw
+      case 366: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3141,7 +3189,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 359: // AtomicCmpxchg
+      case 367: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3154,7 +3202,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 360: // AtomicWait
+      case 368: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3166,7 +3214,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 361: // AtomicNotify
+      case 369: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3174,7 +3222,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 364: // LoadMem
+      case 372: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3185,7 +3233,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 365: // StoreMem
+      case 373: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3196,11 +3244,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 366: // MemorySizeMem
+      case 374: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 367: { // MemoryGrowMem
+      case 375: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3220,7 +3268,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 368: // MemoryFillMem
+      case 376: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3236,7 +3284,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 369: // MemoryCopyMem
+      case 377: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3253,7 +3301,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 370: // MemoryInitMem
+      case 378: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3271,7 +3319,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 371: // V128LoadMem
+      case 379: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3282,7 +3330,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 372: // V128StoreMem
+      case 380: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3292,7 +3340,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 373: // V128LoadLaneMem
+      case 381: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3305,7 +3353,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 374: // V128StoreLaneMem
+      case 382: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -641,6 +641,18 @@ const ROWS = {
   F64Min: op("rrr", "f64[$1 >> 1] = fMin(f64[$2 >> 1], f64[$3 >> 1]);"),
   F64Max: op("rrr", "f64[$1 >> 1] = fMax(f64[$2 >> 1], f64[$3 >> 1]);"),
   F64Copysign: op("rrr", "f64CopysignBits(s32, $1, $2, $3);"),
+  // f32/f64 with a constant right operand (its bits as immediates: `i`, or `w` for an f64),
+  // and a multiply whose product only feeds an add, fused (`d = a * b + c`, rounded twice as the
+  // two Wasm operators are). Counted on bench/vec_float_scalar.wasm: a constant multiplier or
+  // clamp bound is a `ConstI32` dispatch per use (16% of all), mul+add pairs are 10%.
+  F32AddImm: op("rri", "f32[$1] = f32[$2] + f32FromBits($3);"),
+  F32MulImm: op("rri", "f32[$1] = f32[$2] * f32FromBits($3);"),
+  F32MinImm: op("rri", "f32[$1] = fMin(f32[$2], f32FromBits($3));"),
+  F32MaxImm: op("rri", "f32[$1] = fMax(f32[$2], f32FromBits($3));"),
+  F64AddImm: op("rrw", "f64[$1 >> 1] = f64[$2 >> 1] + f64FromWords($3, $3.hi);"),
+  F64MulImm: op("rrw", "f64[$1 >> 1] = f64[$2 >> 1] * f64FromWords($3, $3.hi);"),
+  F32MulAdd: op("rrrr", "f32[$1] = Math.fround(f32[$2] * f32[$3]) + f32[$4];"),
+  F64MulAdd: op("rrrr", "f64[$1 >> 1] = f64[$2 >> 1] * f64[$3 >> 1] + f64[$4 >> 1];"),
 
   // Conversions
   I32TruncF32S: op("rr", "s32[$1] = i32TruncF32S(f32[$2]);"),

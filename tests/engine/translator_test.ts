@@ -363,3 +363,84 @@ Deno.test("memory 0 keeps its instructions; i64 addresses are narrowed; memory 1
     ),
   );
 });
+
+Deno.test("f32 and f64 constants become immediates of add, mul, min and max", () => {
+  // Immediates are bit patterns: 0.75 is 0x3f400000, 0.25 is 0x3fd0000000000000.
+  assert.equal(
+    code(`(param f32) (result f32) local.get 0 f32.const 0.75 f32.mul`),
+    lines("0: F32MulImm s1, s0, 1061158912", "4: ReturnSlot s1"),
+  );
+  assert.equal(
+    code(`(param f32) (result f32) f32.const -0.5 local.get 0 f32.max`),
+    lines("0: F32MaxImm s1, s0, -1090519040", "4: ReturnSlot s1"),
+  );
+  assert.equal(
+    code(`(param f64) (result f64) local.get 0 f64.const 0.25 f64.add`),
+    lines("0: F64AddImm s1, s0, 4598175219545276416", "5: ReturnSlot s1"),
+  );
+  // A subtraction keeps its constant in a slot (negating a float is not an integer negation).
+  assert.equal(
+    code(`(param f32) (result f32) local.get 0 f32.const 1 f32.sub`),
+    lines("0: ConstI32 s2, 1065353216", "3: F32Sub s1, s0, s2", "7: ReturnSlot s1"),
+  );
+});
+
+Deno.test("a multiply feeding an add is one instruction", () => {
+  assert.equal(
+    code(`(param f32 f32 f32) (result f32) local.get 0 local.get 1 local.get 2 f32.mul f32.add`),
+    lines("0: F32MulAdd s3, s1, s2, s0", "5: ReturnSlot s3"),
+  );
+  assert.equal(
+    code(`(param f64 f64 f64) (result f64) local.get 0 local.get 1 f64.mul local.get 2 f64.add`),
+    lines("0: F64MulAdd s3, s0, s1, s2", "5: ReturnSlot s3"),
+  );
+  // The accumulator as a local: the sum goes straight into it.
+  assert.equal(
+    code(`(param f64 f64) (local f64)
+      local.get 2 local.get 0 local.get 1 f64.mul f64.add local.set 2`),
+    lines("0: F64MulAdd s2, s0, s1, s2", "5: Return"),
+  );
+  // A product used elsewhere too (through a tee) stays a multiply.
+  assert.equal(
+    code(`(param f32 f32) (result f32) (local f32)
+      local.get 0 local.get 1 f32.mul local.tee 2 local.get 2 f32.add`),
+    lines("0: F32Mul s2, s0, s1", "4: F32Add s3, s2, s2", "8: ReturnSlot s3"),
+  );
+});
+
+Deno.test("fused float instructions compute what the separate operators do", () => {
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    floatFusionsAgree(executionTier);
+  }
+});
+
+function floatFusionsAgree(executionTier: "interpreter" | "codegen"): void {
+  const t = instantiate(
+    `(module
+    (func (export "madd32") (param f32 f32 f32) (result f32)
+      (f32.add (local.get 2) (f32.mul (local.get 0) (local.get 1))))
+    (func (export "madd64") (param f64 f64 f64) (result f64)
+      (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+    (func (export "imm32") (param f32) (result f32)
+      (f32.min (f32.max (f32.mul (f32.add (local.get 0) (f32.const 0.1)) (f32.const 3))
+        (f32.const -1)) (f32.const 1)))
+    (func (export "imm64") (param f64) (result f64)
+      (f64.mul (f64.add (local.get 0) (f64.const 0.1)) (f64.const 1e300))))`,
+    {
+      config: { executionTier },
+    },
+  );
+  const f32 = Math.fround;
+  // The product rounds to f32 before the add: 16777217 is not an f32 (2^24 + 1).
+  assert.equal(t.call("madd32", 4097, 4097, -16785408), f32(f32(4097 * 4097) - 16785408));
+  // No fused multiply-add in f64 either: the product rounds first.
+  const a = 1 + 2 ** -52, b = 1 - 2 ** -52;
+  assert.equal(t.call("madd64", a, b, -1), a * b - 1);
+  assert.equal(t.call("madd64", a, b, -1), 0);
+  assert.equal(t.call("imm32", 0.2), f32(f32(f32(0.2) + f32(0.1)) * 3));
+  assert.equal(t.call("imm32", 5), 1);
+  assert.equal(t.call("imm32", -5), -1);
+  assert.ok(Number.isNaN(t.call("imm32", NaN)));
+  assert.equal(t.call("imm64", 1), 1.1 * 1e300);
+  assert.equal(t.call("imm64", 1e300), Infinity);
+}

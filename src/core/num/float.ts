@@ -42,6 +42,44 @@ export function f32Sqrt(a: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Constants as immediates: an f32 or f64 constant travels in the internal code as its bit
+// pattern (one or two int32 words); these turn the words back into the number. The views share
+// one buffer in the platform's byte order, as the value stack's views do.
+
+const IMM_F64 = new Float64Array(1);
+const IMM_F32 = new Float32Array(IMM_F64.buffer, 0, 1);
+const IMM_WORDS = new Int32Array(IMM_F64.buffer);
+
+/**
+ * The f32 whose bit pattern is `bits`.
+ *
+ * @example
+ * ```ts
+ * import { f32FromBits } from "./float.ts";
+ * if (f32FromBits(0x3f400000) !== 0.75) throw new Error("0.75");
+ * ```
+ */
+export function f32FromBits(bits: number): number {
+  IMM_WORDS[0] = bits;
+  return IMM_F32[0]!;
+}
+
+/**
+ * The f64 whose bit pattern has low word `lo` and high word `hi`.
+ *
+ * @example
+ * ```ts
+ * import { f64FromWords } from "./float.ts";
+ * if (f64FromWords(0, 0x3fd00000) !== 0.25) throw new Error("0.25");
+ * ```
+ */
+export function f64FromWords(lo: number, hi: number): number {
+  IMM_WORDS[0] = lo;
+  IMM_WORDS[1] = hi;
+  return IMM_F64[0]!;
+}
+
+// ---------------------------------------------------------------------------------------------
 // min / max / rounding.
 //
 // These need an explicit NaN test. V8 passes NaN bit patterns through untouched where the
