@@ -26,12 +26,10 @@ import { TrapCode } from "../core/trap.ts";
 import {
   f32ConvertI64S,
   f32ConvertI64U,
-  f32FromBits,
   f64AbsBits,
   f64ConvertI64S,
   f64ConvertI64U,
   f64CopysignBits,
-  f64FromWords,
   f64Nearest,
   f64NegBits,
   fMax,
@@ -120,6 +118,9 @@ import {
   i64XorImm,
   i64XorRotlImm,
   i64XorShrUImm,
+  IMM_F32,
+  IMM_F64,
+  IMM_WORDS,
 } from "../core/num/mod.ts";
 import {
   atomicCmpxchg,
@@ -189,6 +190,7 @@ import {
   f32x4Max,
   f32x4Min,
   f32x4Mul,
+  f32x4MulAdd,
   f32x4Sub,
   f64x2Add,
   f64x2Div,
@@ -1767,37 +1769,39 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       case 216: // F32AddImm
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
-          f32FromBits(code[(pc + 3) | 0]);
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
       case 217: // F32MulImm
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
-          f32FromBits(code[(pc + 3) | 0]);
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 218: // F32MinImm
-        f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
-          f32[(fp + code[(pc + 2) | 0]) | 0],
-          f32FromBits(code[(pc + 3) | 0]),
-        );
+      case 218: { // F32MinImm
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        const x = f32[(fp + code[(pc + 2) | 0]) | 0], y = IMM_F32[0];
+        f32[(fp + code[(pc + 1) | 0]) | 0] = x !== x || y !== y ? NaN : Math.min(x, y);
         pc = (pc + 4) | 0;
         break;
-      case 219: // F32MaxImm
-        f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
-          f32[(fp + code[(pc + 2) | 0]) | 0],
-          f32FromBits(code[(pc + 3) | 0]),
-        );
+      }
+      case 219: { // F32MaxImm
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        const x = f32[(fp + code[(pc + 2) | 0]) | 0], y = IMM_F32[0];
+        f32[(fp + code[(pc + 1) | 0]) | 0] = x !== x || y !== y ? NaN : Math.max(x, y);
         pc = (pc + 4) | 0;
         break;
+      }
       case 220: // F64AddImm
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
-          f64FromWords(code[(pc + 3) | 0], code[(pc + 4) | 0]);
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        IMM_WORDS[1] = code[(pc + 4) | 0];
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] + IMM_F64[0];
         pc = (pc + 5) | 0;
         break;
       case 221: // F64MulImm
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
-          f64FromWords(code[(pc + 3) | 0], code[(pc + 4) | 0]);
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        IMM_WORDS[1] = code[(pc + 4) | 0];
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] * IMM_F64[0];
         pc = (pc + 5) | 0;
         break;
       case 222: // F32MulAdd
@@ -2443,7 +2447,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // F64x2Add
+      case 324: // F32x4MulAdd
+        f32x4MulAdd(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 325: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2452,7 +2466,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // F64x2Sub
+      case 326: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2461,7 +2475,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // F64x2Mul
+      case 327: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2470,7 +2484,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // F64x2Div
+      case 328: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2479,12 +2493,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // V128ExtractLane32
+      case 329: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 329: // V128Unary
+      case 330: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2493,7 +2507,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // V128Binary
+      case 331: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2503,7 +2517,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 331: // V128Ternary
+      case 332: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2514,7 +2528,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 332: // V128ExtractLane
+      case 333: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2524,7 +2538,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 333: // V128ReplaceLane
+      case 334: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2535,7 +2549,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 334: // V128Shuffle
+      case 335: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2548,7 +2562,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 335: // V128Load
+      case 336: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2559,7 +2573,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 336: // V128Store
+      case 337: // V128Store
         simdStore(
           s32,
           mview,
@@ -2569,7 +2583,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // V128LoadLane
+      case 338: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2582,7 +2596,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 338: // V128StoreLane
+      case 339: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2594,7 +2608,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 341: // StructNew
+      case 342: // StructNew
         if (
           !structNew(
             store,
@@ -2610,7 +2624,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 343: // StructGet
+      case 344: // StructGet
         structGet(
           store,
           s32,
@@ -2621,13 +2635,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 370: { // Index64
+      case 371: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 371: { // SizeToI64
+      case 372: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2635,7 +2649,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 383: // TierUp
+      case 384: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2843,7 +2857,7 @@ function runCold(
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 339: { // Throw
+      case 340: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2868,7 +2882,7 @@ function runCold(
         }
         break;
       }
-      case 340: { // ThrowRef
+      case 341: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2890,7 +2904,7 @@ function runCold(
         }
         break;
       }
-      case 342: // StructNewDefault
+      case 343: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2905,7 +2919,7 @@ function runCold(
         }
         pc = (pc + 3) | 0;
         break;
-      case 344: // StructSet
+      case 345: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2916,7 +2930,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 345: // ArrayNew
+      case 346: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -2933,7 +2947,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 346: // ArrayNewDefault
+      case 347: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -2949,7 +2963,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 347: // ArrayNewFixed
+      case 348: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -2966,7 +2980,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 348: // ArrayNewData
+      case 349: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -2985,7 +2999,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 349: // ArrayNewElem
+      case 350: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3004,7 +3018,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 350: // ArrayGet
+      case 351: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3015,7 +3029,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 351: // ArraySet
+      case 352: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3025,11 +3039,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // ArrayLen
+      case 353: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 353: // ArrayFill
+      case 354: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3046,7 +3060,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 354: // ArrayCopy
+      case 355: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3063,7 +3077,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 355: // ArrayInitData
+      case 356: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3081,7 +3095,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 356: // ArrayInitElem
+      case 357: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3099,25 +3113,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 357: // RefI31
+      case 358: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 358: { // I31GetS
+      case 359: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 359: { // I31GetU
+      case 360: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 360: // RefTest
+      case 361: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3126,7 +3140,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 361: // RefCast
+      case 362: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3135,7 +3149,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 362: { // BrOnCast
+      case 363: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3145,7 +3159,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 363: { // BrOnCastFail
+      case 364: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3155,7 +3169,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 364: // AtomicLoad
+      case 365: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3166,7 +3180,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 365: // AtomicStore
+      case 366: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3177,7 +3191,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 366: // AtomicRmw
+      case 367: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3189,7 +3203,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 367: // AtomicCmpxchg
+      case 368: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3202,7 +3216,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 368: // AtomicWait
+      case 369: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3214,7 +3228,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 369: // AtomicNotify
+      case 370: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3222,7 +3236,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 372: // LoadMem
+      case 373: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3233,7 +3247,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 373: // StoreMem
+      case 374: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3244,11 +3258,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 374: // MemorySizeMem
+      case 375: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 375: { // MemoryGrowMem
+      case 376: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3268,7 +3282,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 376: // MemoryFillMem
+      case 377: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3284,7 +3298,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 377: // MemoryCopyMem
+      case 378: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3301,7 +3315,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 378: // MemoryInitMem
+      case 379: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3319,7 +3333,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 379: // V128LoadMem
+      case 380: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3330,7 +3344,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 380: // V128StoreMem
+      case 381: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3340,7 +3354,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 381: // V128LoadLaneMem
+      case 382: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3353,7 +3367,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 382: // V128StoreLaneMem
+      case 383: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -445,6 +445,14 @@ export function f32x4Mul(f: Float32Array, d: number, a: number, b: number): void
   f[d + 3] = f[a + 3] * f[b + 3];
 }
 
+/** `f32x4.mul` then `f32x4.add` of the product and `c`, each lane rounded after each step. */
+export function f32x4MulAdd(f: Float32Array, d: number, a: number, b: number, c: number): void {
+  f[d] = Math.fround(f[a] * f[b]) + f[c];
+  f[d + 1] = Math.fround(f[a + 1] * f[b + 1]) + f[c + 1];
+  f[d + 2] = Math.fround(f[a + 2] * f[b + 2]) + f[c + 2];
+  f[d + 3] = Math.fround(f[a + 3] * f[b + 3]) + f[c + 3];
+}
+
 /** `f32x4.div` */
 export function f32x4Div(f: Float32Array, d: number, a: number, b: number): void {
   f[d] = f[a] / f[b];

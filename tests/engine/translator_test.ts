@@ -400,6 +400,11 @@ Deno.test("a multiply feeding an add is one instruction", () => {
       local.get 2 local.get 0 local.get 1 f64.mul f64.add local.set 2`),
     lines("0: F64MulAdd s2, s0, s1, s2", "5: Return"),
   );
+  assert.equal(
+    code(`(param v128 v128 v128) (result v128)
+      local.get 0 local.get 1 local.get 2 f32x4.mul f32x4.add`),
+    lines("0: F32x4MulAdd s3, s1, s2, s0", "5: Copy128 s0, s3", "8: Return"),
+  );
   // A product used elsewhere too (through a tee) stays a multiply.
   assert.equal(
     code(`(param f32 f32) (result f32) (local f32)
@@ -424,6 +429,9 @@ function floatFusionsAgree(executionTier: "interpreter" | "codegen"): void {
     (func (export "imm32") (param f32) (result f32)
       (f32.min (f32.max (f32.mul (f32.add (local.get 0) (f32.const 0.1)) (f32.const 3))
         (f32.const -1)) (f32.const 1)))
+    (func (export "madd32x4") (param f32 f32 f32) (result f32)
+      (f32x4.extract_lane 3 (f32x4.add (f32x4.splat (local.get 2))
+        (f32x4.mul (f32x4.splat (local.get 0)) (f32x4.splat (local.get 1))))))
     (func (export "imm64") (param f64) (result f64)
       (f64.mul (f64.add (local.get 0) (f64.const 0.1)) (f64.const 1e300))))`,
     {
@@ -433,6 +441,7 @@ function floatFusionsAgree(executionTier: "interpreter" | "codegen"): void {
   const f32 = Math.fround;
   // The product rounds to f32 before the add: 16777217 is not an f32 (2^24 + 1).
   assert.equal(t.call("madd32", 4097, 4097, -16785408), f32(f32(4097 * 4097) - 16785408));
+  assert.equal(t.call("madd32x4", 4097, 4097, -16785408), f32(f32(4097 * 4097) - 16785408));
   // No fused multiply-add in f64 either: the product rounds first.
   const a = 1 + 2 ** -52, b = 1 - 2 ** -52;
   assert.equal(t.call("madd64", a, b, -1), a * b - 1);

@@ -43,41 +43,20 @@ export function f32Sqrt(a: number): number {
 
 // ---------------------------------------------------------------------------------------------
 // Constants as immediates: an f32 or f64 constant travels in the internal code as its bit
-// pattern (one or two int32 words); these turn the words back into the number. The views share
+// pattern (one or two int32 words), turned back into the number through these views. They share
 // one buffer in the platform's byte order, as the value stack's views do.
 
-const IMM_F64 = new Float64Array(1);
-const IMM_F32 = new Float32Array(IMM_F64.buffer, 0, 1);
-const IMM_WORDS = new Int32Array(IMM_F64.buffer);
-
 /**
- * The f32 whose bit pattern is `bits`.
- *
- * @example
- * ```ts
- * import { f32FromBits } from "./float.ts";
- * if (f32FromBits(0x3f400000) !== 0.75) throw new Error("0.75");
- * ```
+ * A scratch f64 over the words of `IMM_WORDS`: the executor's immediate rows write a constant's
+ * words there and read the number back inline (a function returning it, called from the
+ * executor's loop, is not inlined there, and its double result is boxed: a heap number per
+ * dispatch).
  */
-export function f32FromBits(bits: number): number {
-  IMM_WORDS[0] = bits;
-  return IMM_F32[0]!;
-}
-
-/**
- * The f64 whose bit pattern has low word `lo` and high word `hi`.
- *
- * @example
- * ```ts
- * import { f64FromWords } from "./float.ts";
- * if (f64FromWords(0, 0x3fd00000) !== 0.25) throw new Error("0.25");
- * ```
- */
-export function f64FromWords(lo: number, hi: number): number {
-  IMM_WORDS[0] = lo;
-  IMM_WORDS[1] = hi;
-  return IMM_F64[0]!;
-}
+export const IMM_F64: Float64Array = new Float64Array(1);
+/** A scratch f32 over the first word of `IMM_WORDS` (see `IMM_F64`). */
+export const IMM_F32: Float32Array = new Float32Array(IMM_F64.buffer, 0, 1);
+/** The two words of `IMM_F64` (low first on a little-endian platform). */
+export const IMM_WORDS: Int32Array = new Int32Array(IMM_F64.buffer);
 
 // ---------------------------------------------------------------------------------------------
 // min / max / rounding.
