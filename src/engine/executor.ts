@@ -119,7 +119,6 @@ import {
   i64XorRotlImm,
   i64XorShrUImm,
   IMM_F32,
-  IMM_F64,
   IMM_WORDS,
 } from "../core/num/mod.ts";
 import {
@@ -227,7 +226,14 @@ import {
   v128Splat32,
   v128Xor,
 } from "./simd.ts";
-import { simdLoad, simdLoadLane, simdStore, simdStoreLane, v128Load } from "./simd_mem.ts";
+import {
+  f32x4MulLoad,
+  simdLoad,
+  simdLoadLane,
+  simdStore,
+  simdStoreLane,
+  v128Load,
+} from "./simd_mem.ts";
 import type { ExecStack } from "./stack.ts";
 import type { Compiler, RunStatus } from "./exec_support.ts";
 
@@ -1792,142 +1798,130 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 220: // F64AddImm
-        IMM_WORDS[0] = code[(pc + 3) | 0];
-        IMM_WORDS[1] = code[(pc + 4) | 0];
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] + IMM_F64[0];
-        pc = (pc + 5) | 0;
-        break;
-      case 221: // F64MulImm
-        IMM_WORDS[0] = code[(pc + 3) | 0];
-        IMM_WORDS[1] = code[(pc + 4) | 0];
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] * IMM_F64[0];
-        pc = (pc + 5) | 0;
-        break;
-      case 222: // F32MulAdd
+      case 220: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 223: // F64MulAdd
+      case 221: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 224: // I32TruncF32S
+      case 222: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 225: // I32TruncF32U
+      case 223: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 226: // I32TruncF64S
+      case 224: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 227: // I32TruncF64U
+      case 225: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 228: // I64TruncF32S
+      case 226: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 229: // I64TruncF32U
+      case 227: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 230: // I64TruncF64S
+      case 228: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 231: // I64TruncF64U
+      case 229: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 232: // F32ConvertI32S
+      case 230: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 233: // F32ConvertI32U
+      case 231: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 234: // F32ConvertI64S
+      case 232: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 235: // F32ConvertI64U
+      case 233: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 236: // F32DemoteF64
+      case 234: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 237: // F64ConvertI32S
+      case 235: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 238: // F64ConvertI32U
+      case 236: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 239: // F64ConvertI64S
+      case 237: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 240: // F64ConvertI64U
+      case 238: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 241: // F64PromoteF32
+      case 239: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 242: // I32TruncSatF32S
+      case 240: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 243: // I32TruncSatF32U
+      case 241: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 244: // I32TruncSatF64S
+      case 242: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 245: // I32TruncSatF64U
+      case 243: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 246: // I64TruncSatF32S
+      case 244: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 247: // I64TruncSatF32U
+      case 245: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 248: // I64TruncSatF64S
+      case 246: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 249: // I64TruncSatF64U
+      case 247: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 250: { // I32Load
+      case 248: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 251: { // I64Load
+      case 249: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1936,21 +1930,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 252: { // I32Load8S
+      case 250: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 253: { // I32Load8U
+      case 251: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 254: { // I32LoadAddImm
+      case 252: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1958,7 +1952,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 255: { // I64LoadAddImm
+      case 253: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1968,7 +1962,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 256: { // I32Load8UAddImm
+      case 254: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1976,21 +1970,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 257: { // I32Load16S
+      case 255: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 258: { // I32Load16U
+      case 256: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 259: { // I64Load8S
+      case 257: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2000,7 +1994,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 260: { // I64Load8U
+      case 258: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2009,7 +2003,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 261: { // I64Load16S
+      case 259: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2019,7 +2013,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 262: { // I64Load16U
+      case 260: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2028,7 +2022,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 263: { // I64Load32S
+      case 261: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2038,7 +2032,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 264: { // I64Load32U
+      case 262: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2047,14 +2041,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 265: { // I32Store
+      case 263: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 266: { // I64Store
+      case 264: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2063,42 +2057,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 267: { // I32Store8
+      case 265: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 268: { // I32Store16
+      case 266: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 269: { // I32StoreImm
+      case 267: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 270: { // I32Store8Imm
+      case 268: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 271: { // I32Store16Imm
+      case 269: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 272: { // I64StoreImm
+      case 270: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2106,11 +2100,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 273: // MemorySize
+      case 271: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 274: { // MemoryGrow
+      case 272: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2122,7 +2116,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 287: { // Copy128
+      case 285: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2131,7 +2125,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 288: { // Select128
+      case 286: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2143,7 +2137,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 289: { // GlobalGet128
+      case 287: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2153,7 +2147,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 290: { // GlobalSet128
+      case 288: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2163,7 +2157,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 291: { // V128Const
+      case 289: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2172,7 +2166,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 292: // V128LoadFull
+      case 290: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2182,7 +2176,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 293: // V128LoadAt
+      case 291: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2192,7 +2186,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 294: // V128And
+      case 292: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2201,7 +2195,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 295: // V128Andnot
+      case 293: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2210,7 +2204,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 296: // V128Or
+      case 294: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2219,7 +2213,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 297: // V128Xor
+      case 295: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2228,19 +2222,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 298: // V128Not
+      case 296: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 299: // V128Splat32
+      case 297: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 300: // V128AnyTrue
+      case 298: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 301: // I8x16Eq
+      case 299: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2249,7 +2243,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 302: // I8x16Add
+      case 300: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2258,7 +2252,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 303: // I8x16Sub
+      case 301: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2267,7 +2261,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 304: // I16x8Add
+      case 302: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2276,7 +2270,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // I16x8Sub
+      case 303: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2285,7 +2279,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 306: // I16x8Mul
+      case 304: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2294,7 +2288,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 307: // I32x4Add
+      case 305: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2303,7 +2297,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // I32x4Sub
+      case 306: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2312,7 +2306,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // I32x4Mul
+      case 307: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2321,7 +2315,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // I8x16Shl
+      case 308: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2330,7 +2324,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // I8x16ShrU
+      case 309: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2339,7 +2333,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: // I16x8Shl
+      case 310: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2348,7 +2342,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 313: // I16x8ShrS
+      case 311: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2357,7 +2351,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 314: // I16x8ShrU
+      case 312: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2366,7 +2360,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // I32x4Shl
+      case 313: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2375,7 +2369,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // I32x4ShrS
+      case 314: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2384,7 +2378,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // I32x4ShrU
+      case 315: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2393,7 +2387,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // F32x4Add
+      case 316: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2402,7 +2396,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 319: // F32x4Sub
+      case 317: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2411,7 +2405,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // F32x4Mul
+      case 318: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2420,7 +2414,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 321: // F32x4Div
+      case 319: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2429,7 +2423,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // F32x4Min
+      case 320: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2438,7 +2432,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 323: // F32x4Max
+      case 321: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2447,7 +2441,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // F32x4MulAdd
+      case 322: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2457,7 +2451,18 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 325: // F64x2Add
+      case 323: // F32x4MulLoad
+        f32x4MulLoad(
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 324: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2466,7 +2471,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // F64x2Sub
+      case 325: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2475,7 +2480,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // F64x2Mul
+      case 326: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2484,7 +2489,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // F64x2Div
+      case 327: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2493,12 +2498,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // V128ExtractLane32
+      case 328: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 330: // V128Unary
+      case 329: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2507,7 +2512,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // V128Binary
+      case 330: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2517,7 +2522,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 332: // V128Ternary
+      case 331: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2528,7 +2533,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 333: // V128ExtractLane
+      case 332: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2538,7 +2543,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 334: // V128ReplaceLane
+      case 333: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2549,7 +2554,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 335: // V128Shuffle
+      case 334: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2562,7 +2567,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 336: // V128Load
+      case 335: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2573,7 +2578,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 337: // V128Store
+      case 336: // V128Store
         simdStore(
           s32,
           mview,
@@ -2583,7 +2588,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // V128LoadLane
+      case 337: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2596,7 +2601,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 339: // V128StoreLane
+      case 338: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2608,7 +2613,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 342: // StructNew
+      case 341: // StructNew
         if (
           !structNew(
             store,
@@ -2624,7 +2629,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 344: // StructGet
+      case 343: // StructGet
         structGet(
           store,
           s32,
@@ -2635,13 +2640,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 371: { // Index64
+      case 370: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 372: { // SizeToI64
+      case 371: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2649,7 +2654,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 384: // TierUp
+      case 383: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2712,7 +2717,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 275: // MemoryFill
+      case 273: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2728,7 +2733,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 276: // MemoryCopy
+      case 274: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2745,7 +2750,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 277: // MemoryInit
+      case 275: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2763,18 +2768,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 278: // DataDrop
+      case 276: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 279: // TableGet
+      case 277: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 280: // TableSet
+      case 278: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2782,11 +2787,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 281: // TableSize
+      case 279: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 282: { // TableGrow
+      case 280: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2802,7 +2807,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 283: // TableFill
+      case 281: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2818,7 +2823,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 284: // TableCopy
+      case 282: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2835,7 +2840,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 285: // TableInit
+      case 283: // TableInit
         if (
           !tableInit(
             inst,
@@ -2853,11 +2858,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 286: // ElemDrop
+      case 284: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 340: { // Throw
+      case 339: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2882,7 +2887,7 @@ function runCold(
         }
         break;
       }
-      case 341: { // ThrowRef
+      case 340: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2904,7 +2909,7 @@ function runCold(
         }
         break;
       }
-      case 343: // StructNewDefault
+      case 342: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2919,7 +2924,7 @@ function runCold(
         }
         pc = (pc + 3) | 0;
         break;
-      case 345: // StructSet
+      case 344: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2930,7 +2935,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 346: // ArrayNew
+      case 345: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -2947,7 +2952,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 347: // ArrayNewDefault
+      case 346: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -2963,7 +2968,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 348: // ArrayNewFixed
+      case 347: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -2980,7 +2985,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 349: // ArrayNewData
+      case 348: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -2999,7 +3004,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 350: // ArrayNewElem
+      case 349: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3018,7 +3023,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 351: // ArrayGet
+      case 350: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3029,7 +3034,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 352: // ArraySet
+      case 351: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3039,11 +3044,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // ArrayLen
+      case 352: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 354: // ArrayFill
+      case 353: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3060,7 +3065,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 355: // ArrayCopy
+      case 354: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3077,7 +3082,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 356: // ArrayInitData
+      case 355: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3095,7 +3100,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 357: // ArrayInitElem
+      case 356: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3113,25 +3118,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 358: // RefI31
+      case 357: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 359: { // I31GetS
+      case 358: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 360: { // I31GetU
+      case 359: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 361: // RefTest
+      case 360: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3140,7 +3145,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 362: // RefCast
+      case 361: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3149,7 +3154,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 363: { // BrOnCast
+      case 362: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3159,7 +3164,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 364: { // BrOnCastFail
+      case 363: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3169,7 +3174,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 365: // AtomicLoad
+      case 364: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3180,7 +3185,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 366: // AtomicStore
+      case 365: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3191,7 +3196,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 367: // AtomicRmw
+      case 366: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3203,7 +3208,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 368: // AtomicCmpxchg
+      case 367: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3216,7 +3221,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 369: // AtomicWait
+      case 368: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3228,7 +3233,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 370: // AtomicNotify
+      case 369: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3236,7 +3241,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 373: // LoadMem
+      case 372: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3247,7 +3252,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 374: // StoreMem
+      case 373: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3258,11 +3263,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 375: // MemorySizeMem
+      case 374: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 376: { // MemoryGrowMem
+      case 375: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3282,7 +3287,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 377: // MemoryFillMem
+      case 376: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3298,7 +3303,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 378: // MemoryCopyMem
+      case 377: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3315,7 +3320,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 379: // MemoryInitMem
+      case 378: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3333,7 +3338,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 380: // V128LoadMem
+      case 379: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3344,7 +3349,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 381: // V128StoreMem
+      case 380: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3354,7 +3359,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 382: // V128LoadLaneMem
+      case 381: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3367,7 +3372,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 383: // V128StoreLaneMem
+      case 382: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -641,14 +641,15 @@ const ROWS = {
   F64Min: op("rrr", "f64[$1 >> 1] = fMin(f64[$2 >> 1], f64[$3 >> 1]);"),
   F64Max: op("rrr", "f64[$1 >> 1] = fMax(f64[$2 >> 1], f64[$3 >> 1]);"),
   F64Copysign: op("rrr", "f64CopysignBits(s32, $1, $2, $3);"),
-  // f32/f64 with a constant right operand (its bits as immediates: `i`, or `w` for an f64),
-  // and a multiply whose product only feeds an add, fused (`d = a * b + c`, rounded twice as the
-  // two Wasm operators are). Counted on bench/vec_float_scalar.wasm: a constant multiplier or
-  // clamp bound is a `ConstI32` dispatch per use (16% of all), mul+add pairs are 10%.
-  // The constant goes through the scratch views `IMM_WORDS`/`IMM_F32`/`IMM_F64` inline, and
-  // min/max test for NaN inline (as `fMin`/`fMax` do): a call here is not inlined and boxes its
-  // double result (calls to fMin, fMax and a bits-to-f32 helper: 12% of vec_float_scalar's
-  // CPU profile).
+  // f32 with a constant right operand (its bits as an immediate), and a multiply whose product
+  // only feeds an add, fused (`d = a * b + c`, rounded twice as the two Wasm operators are).
+  // Counted on bench/vec_float_scalar.wasm: a constant multiplier or clamp bound is a
+  // `ConstI32` dispatch per use (16% of all), mul+add pairs are 10%; matmul's f64 dot product
+  // is 12% mul+add pairs. (f64 immediate rows paid nothing in bench/: left out, 411 bytes.)
+  // The constant goes through the scratch views `IMM_WORDS`/`IMM_F32` inline, and min/max test
+  // for NaN inline (as `fMin`/`fMax` do): a call here is not inlined and boxes its double
+  // result (calls to fMin, fMax and a bits-to-f32 helper: 12% of vec_float_scalar's CPU
+  // profile).
   F32AddImm: op("rri", "IMM_WORDS[0] = $3;\nf32[$1] = f32[$2] + IMM_F32[0];"),
   F32MulImm: op("rri", "IMM_WORDS[0] = $3;\nf32[$1] = f32[$2] * IMM_F32[0];"),
   F32MinImm: op(
@@ -666,14 +667,6 @@ const ROWS = {
     const x = f32[$2], y = IMM_F32[0];
     f32[$1] = x !== x || y !== y ? NaN : Math.max(x, y);
   `,
-  ),
-  F64AddImm: op(
-    "rrw",
-    "IMM_WORDS[0] = $3;\nIMM_WORDS[1] = $3.hi;\nf64[$1 >> 1] = f64[$2 >> 1] + IMM_F64[0];",
-  ),
-  F64MulImm: op(
-    "rrw",
-    "IMM_WORDS[0] = $3;\nIMM_WORDS[1] = $3.hi;\nf64[$1 >> 1] = f64[$2 >> 1] * IMM_F64[0];",
   ),
   F32MulAdd: op("rrrr", "f32[$1] = Math.fround(f32[$2] * f32[$3]) + f32[$4];"),
   F64MulAdd: op("rrrr", "f64[$1 >> 1] = f64[$2 >> 1] * f64[$3 >> 1] + f64[$4 >> 1];"),
@@ -897,6 +890,9 @@ const ROWS = {
   // `f32x4.mul` whose product only feeds an `f32x4.add`, as `F32MulAdd` (vec_float: 6.7% of
   // dispatches are such pairs).
   F32x4MulAdd: op("rrrr", "f32x4MulAdd(f32, $1, $2, $3, $4);"),
+  // `f32x4.mul` of a v128 just loaded (`d a base imm offset`: the load of `V128LoadAt`), so
+  // the loaded vector never goes through a slot (vec_float: 9% of dispatches are such pairs).
+  F32x4MulLoad: op("rrrio", "f32x4MulLoad(f32, mview, $1, $2, (s32[$3] + $4) | 0, $5);"),
   F64x2Add: op("rrr", "f64x2Add(f64, $1, $2, $3);"),
   F64x2Sub: op("rrr", "f64x2Sub(f64, $1, $2, $3);"),
   F64x2Mul: op("rrr", "f64x2Mul(f64, $1, $2, $3);"),

@@ -44,6 +44,25 @@ export function v128Load(
 }
 
 /**
+ * `f32x4.mul` of the v128 at `a` and the v128 loaded from `addr + offset` (as `v128Load`
+ * loads it), into `d`.
+ */
+export function f32x4MulLoad(
+  f: Float32Array,
+  mem: DataView,
+  d: number,
+  a: number,
+  addr: number,
+  offset: number,
+): void {
+  const ea = address(mem, addr, offset, 16);
+  f[d] = f[a] * mem.getFloat32(ea, true);
+  f[d + 1] = f[a + 1] * mem.getFloat32(ea + 4, true);
+  f[d + 2] = f[a + 2] * mem.getFloat32(ea + 8, true);
+  f[d + 3] = f[a + 3] * mem.getFloat32(ea + 12, true);
+}
+
+/**
  * A v128 load: `v128.load`, `v128.load{8x8,16x4,32x2}_{s,u}`, `v128.load{8,16,32,64}_splat`,
  * `v128.load{32,64}_zero`.
  *

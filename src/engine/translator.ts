@@ -995,6 +995,7 @@ class FuncTranslator {
    */
   #plain(rule: Rule): void {
     const s = this.#stack;
+    if (rule.op === I.F64Add && this.#mulAdd(s.height - 2, I.F64Mul, I.F64MulAdd, false)) return;
     const first = s.height - rule.params;
     const args = this.#positions; // (not emptied: see `OperandStack.takeLocalRefs`)
     let n = 0;
@@ -1026,7 +1027,6 @@ class FuncTranslator {
     }
     if (rule.op === I.I64Xor && this.#xorShift(pa)) return;
     if (rule.op === I.F32Add && this.#mulAdd(pa, I.F32Mul, I.F32MulAdd, false)) return;
-    if (rule.op === I.F64Add && this.#mulAdd(pa, I.F64Mul, I.F64MulAdd, false)) return;
     const a = this.#use(pa);
     const b = this.#use(pb);
     this.#pop(2);
@@ -1104,6 +1104,38 @@ class FuncTranslator {
     code.emit(y);
     code.emit(c);
     this.#endResult(v128);
+    return true;
+  }
+
+  /**
+   * `f32x4.mul` of entries `pa` and `pa + 1` when one of them is the result of the v128 load just
+   * emitted (`V128LoadAt t, base, imm, offset` or `V128LoadFull t, base, offset`): takes the load
+   * back and emits `F32x4MulLoad dst, other, base, imm, offset`. Returns whether it did. The
+   * fused instruction starts where the load did, so a trap there maps to the load's offset.
+   */
+  #mulLoad(pa: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const pb = pa + 1;
+    if (this.#lastEnd !== code.len) return false;
+    const load = code.get(this.#lastStart);
+    if (load !== I.V128LoadAt && load !== I.V128LoadFull) return false;
+    const loaded = this.#lastPos;
+    if ((loaded !== pa && loaded !== pb) || s.kind[loaded] !== TEMP) return false;
+    const other = loaded === pa ? pb : pa;
+    const at = load === I.V128LoadAt;
+    const base = code.get(this.#lastStart + 2);
+    const imm = at ? code.get(this.#lastStart + 3) : 0;
+    const offset = code.get(this.#lastStart + (at ? 4 : 3));
+    code.truncate(this.#lastStart);
+    const a = this.#use(other);
+    this.#pop(2);
+    this.#beginResult(I.F32x4MulLoad);
+    code.emit(a);
+    code.emit(base);
+    code.emit(imm);
+    code.emit(offset);
+    this.#endResult(true);
     return true;
   }
 
@@ -1451,6 +1483,7 @@ class FuncTranslator {
       case I.V128ReplaceLane:
       case I.V128LoadLane: {
         if (instr === I.F32x4Add && this.#mulAdd(h - 2, I.F32x4Mul, I.F32x4MulAdd, true)) return;
+        if (instr === I.F32x4Mul && this.#mulLoad(h - 2)) return;
         const a = this.#use(h - 2), b = this.#use(h - 1);
         this.#pop(2);
         this.#beginResult(instr);

@@ -42,21 +42,17 @@ export function f32Sqrt(a: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Constants as immediates: an f32 or f64 constant travels in the internal code as its bit
-// pattern (one or two int32 words), turned back into the number through these views. They share
-// one buffer in the platform's byte order, as the value stack's views do.
+// Constants as immediates: an f32 constant travels in the internal code as its bit pattern (an
+// int32 word), turned back into the number through these views.
 
+/** A scratch word: the executor's immediate rows write an f32 constant's bits here. */
+export const IMM_WORDS: Int32Array = new Int32Array(1);
 /**
- * A scratch f64 over the words of `IMM_WORDS`: the executor's immediate rows write a constant's
- * words there and read the number back inline (a function returning it, called from the
- * executor's loop, is not inlined there, and its double result is boxed: a heap number per
- * dispatch).
+ * The f32 over `IMM_WORDS`, read back inline in the executor's rows (a function returning the
+ * number, called from the executor's loop, is not inlined there, and its double result is
+ * boxed: a heap number per dispatch).
  */
-export const IMM_F64: Float64Array = new Float64Array(1);
-/** A scratch f32 over the first word of `IMM_WORDS` (see `IMM_F64`). */
-export const IMM_F32: Float32Array = new Float32Array(IMM_F64.buffer, 0, 1);
-/** The two words of `IMM_F64` (low first on a little-endian platform). */
-export const IMM_WORDS: Int32Array = new Int32Array(IMM_F64.buffer);
+export const IMM_F32: Float32Array = new Float32Array(IMM_WORDS.buffer);
 
 // ---------------------------------------------------------------------------------------------
 // min / max / rounding.
