@@ -13,7 +13,11 @@
 
 import { Trap, TrapCode } from "../core/trap.ts";
 
-/** The effective address of an access of `n` bytes, after the bounds check. */
+/**
+ * The effective address of an access of `n` bytes, after the bounds check. (The 16-byte
+ * `v128Load`, `simdStore` and `f32x4MulLoad` spell it out: V8 did not inline this call there,
+ * 4% of vec_float's CPU profile.)
+ */
 function address(mem: DataView, addr: number, offset: number, n: number): number {
   const ea = (addr >>> 0) + (offset >>> 0);
   if (ea + n > mem.byteLength) throw new Trap(TrapCode.MemoryOutOfBounds);
@@ -36,7 +40,8 @@ export function v128Load(
   addr: number,
   offset: number,
 ): void {
-  const ea = address(mem, addr, offset, 16);
+  const ea = (addr >>> 0) + (offset >>> 0);
+  if (ea + 16 > mem.byteLength) throw new Trap(TrapCode.MemoryOutOfBounds);
   s[d] = mem.getInt32(ea, true);
   s[d + 1] = mem.getInt32(ea + 4, true);
   s[d + 2] = mem.getInt32(ea + 8, true);
@@ -55,7 +60,8 @@ export function f32x4MulLoad(
   addr: number,
   offset: number,
 ): void {
-  const ea = address(mem, addr, offset, 16);
+  const ea = (addr >>> 0) + (offset >>> 0);
+  if (ea + 16 > mem.byteLength) throw new Trap(TrapCode.MemoryOutOfBounds);
   f[d] = f[a] * mem.getFloat32(ea, true);
   f[d + 1] = f[a + 1] * mem.getFloat32(ea + 4, true);
   f[d + 2] = f[a + 2] * mem.getFloat32(ea + 8, true);
@@ -166,7 +172,8 @@ export function simdStore(
   offset: number,
   v: number,
 ): void {
-  const ea = address(mem, addr, offset, 16);
+  const ea = (addr >>> 0) + (offset >>> 0);
+  if (ea + 16 > mem.byteLength) throw new Trap(TrapCode.MemoryOutOfBounds);
   mem.setInt32(ea, s[v], true);
   mem.setInt32(ea + 4, s[v + 1], true);
   mem.setInt32(ea + 8, s[v + 2], true);
