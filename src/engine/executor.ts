@@ -2629,6 +2629,21 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
+      case 342: // StructNewDefault
+        if (
+          !structNewDefault(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 3) | 0;
+        break;
       case 343: // StructGet
         structGet(
           store,
@@ -2909,21 +2924,6 @@ function runCold(
         }
         break;
       }
-      case 342: // StructNewDefault
-        if (
-          !structNewDefault(
-            store,
-            gcType(code[(pc + 2) | 0]),
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            bulkFuel,
-          )
-        ) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        pc = (pc + 3) | 0;
-        break;
       case 344: // StructSet
         structSet(
           store,

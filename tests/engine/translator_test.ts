@@ -3,6 +3,7 @@
  * allocation, retargeting, immediates and compare+branch fusion stay what they are.
  */
 import assert from "node:assert/strict";
+import { parse } from "@bytecodealliance/jco-transpile/wasm-tools";
 import { instantiate } from "./harness.ts";
 
 /** Translates `(func (export "f") ...body)` and returns its disassembly. */
@@ -476,4 +477,28 @@ Deno.test("an f32x4 multiply of a v128 just loaded loads it itself", () => {
     // The store is still usable after the trap.
     assert.equal(t.call("f", 16, 2), -2);
   }
+});
+
+Deno.test("struct.new of zero constants is struct.new_default", async () => {
+  const t = instantiate(
+    await parse(`(module
+      (type $node (struct (field (ref null $node)) (field i64) (field f32) (field (mut i32))))
+      (func (export "leaf") (result (ref $node))
+        (struct.new $node (ref.null $node) (i64.const 0) (f32.const 0) (i32.const 0)))
+      (func (export "other") (result (ref $node))
+        (struct.new $node (ref.null $node) (i64.const 0) (f32.const -0) (i32.const 0)))
+      (func (export "sum") (result i32)
+        (local $n (ref $node))
+        (local.set $n (call 0))
+        (i32.add (i32.add (i32.wrap_i64 (struct.get $node 1 (local.get $n)))
+          (i32.reinterpret_f32 (struct.get $node 2 (local.get $n))))
+          (i32.add (struct.get $node 3 (local.get $n))
+            (ref.is_null (struct.get $node 0 (local.get $n)))))))`),
+    { config: { wasmGc: true, executionTier: "interpreter" } },
+  );
+  // (#n: the type's engine-wide id.)
+  assert.match(t.code("leaf"), /^0: StructNewDefault s0, #\d+\n3: Return$/);
+  // -0 is not all zero bits: its constant goes into a slot.
+  assert.match(t.code("other"), /StructNew s0, #\d+, s0/);
+  assert.equal(t.call("sum"), 1);
 });
