@@ -187,6 +187,7 @@ import {
   f32x4Add,
   f32x4Div,
   f32x4Max,
+  f32x4MaxMin,
   f32x4Min,
   f32x4Mul,
   f32x4MulAdd,
@@ -2451,7 +2452,17 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 323: // F32x4MulLoad
+      case 323: // F32x4MaxMin
+        f32x4MaxMin(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 324: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2462,7 +2473,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 324: // F64x2Add
+      case 325: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2471,7 +2482,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // F64x2Sub
+      case 326: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2480,7 +2491,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // F64x2Mul
+      case 327: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2489,7 +2500,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // F64x2Div
+      case 328: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2498,12 +2509,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // V128ExtractLane32
+      case 329: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 329: // V128Unary
+      case 330: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2512,7 +2523,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // V128Binary
+      case 331: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2522,7 +2533,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 331: // V128Ternary
+      case 332: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2533,7 +2544,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 332: // V128ExtractLane
+      case 333: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2543,7 +2554,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 333: // V128ReplaceLane
+      case 334: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2554,7 +2565,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 334: // V128Shuffle
+      case 335: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2567,7 +2578,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 335: // V128Load
+      case 336: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2578,7 +2589,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 336: // V128Store
+      case 337: // V128Store
         simdStore(
           s32,
           mview,
@@ -2588,7 +2599,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // V128LoadLane
+      case 338: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2601,7 +2612,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 338: // V128StoreLane
+      case 339: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2613,7 +2624,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 341: // StructNew
+      case 342: // StructNew
         if (
           !structNew(
             store,
@@ -2629,7 +2640,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 342: // StructNewDefault
+      case 343: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2644,7 +2655,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 343: // StructGet
+      case 344: // StructGet
         structGet(
           store,
           s32,
@@ -2655,13 +2666,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 370: { // Index64
+      case 371: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 371: { // SizeToI64
+      case 372: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2669,7 +2680,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 383: // TierUp
+      case 384: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2877,7 +2888,7 @@ function runCold(
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 339: { // Throw
+      case 340: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2902,7 +2913,7 @@ function runCold(
         }
         break;
       }
-      case 340: { // ThrowRef
+      case 341: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2924,7 +2935,7 @@ function runCold(
         }
         break;
       }
-      case 344: // StructSet
+      case 345: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2935,7 +2946,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 345: // ArrayNew
+      case 346: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -2952,7 +2963,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 346: // ArrayNewDefault
+      case 347: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -2968,7 +2979,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 347: // ArrayNewFixed
+      case 348: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -2985,7 +2996,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 348: // ArrayNewData
+      case 349: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3004,7 +3015,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 349: // ArrayNewElem
+      case 350: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3023,7 +3034,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 350: // ArrayGet
+      case 351: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3034,7 +3045,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 351: // ArraySet
+      case 352: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3044,11 +3055,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // ArrayLen
+      case 353: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 353: // ArrayFill
+      case 354: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3065,7 +3076,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 354: // ArrayCopy
+      case 355: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3082,7 +3093,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 355: // ArrayInitData
+      case 356: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3100,7 +3111,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 356: // ArrayInitElem
+      case 357: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3118,25 +3129,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 357: // RefI31
+      case 358: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 358: { // I31GetS
+      case 359: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 359: { // I31GetU
+      case 360: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 360: // RefTest
+      case 361: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3145,7 +3156,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 361: // RefCast
+      case 362: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3154,7 +3165,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 362: { // BrOnCast
+      case 363: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3164,7 +3175,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 363: { // BrOnCastFail
+      case 364: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3174,7 +3185,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 364: // AtomicLoad
+      case 365: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3185,7 +3196,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 365: // AtomicStore
+      case 366: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3196,7 +3207,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 366: // AtomicRmw
+      case 367: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3208,7 +3219,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 367: // AtomicCmpxchg
+      case 368: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3221,7 +3232,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 368: // AtomicWait
+      case 369: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3233,7 +3244,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 369: // AtomicNotify
+      case 370: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3241,7 +3252,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 372: // LoadMem
+      case 373: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3252,7 +3263,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 373: // StoreMem
+      case 374: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3263,11 +3274,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 374: // MemorySizeMem
+      case 375: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 375: { // MemoryGrowMem
+      case 376: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3287,7 +3298,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 376: // MemoryFillMem
+      case 377: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3303,7 +3314,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 377: // MemoryCopyMem
+      case 378: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3320,7 +3331,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 378: // MemoryInitMem
+      case 379: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3338,7 +3349,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 379: // V128LoadMem
+      case 380: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3349,7 +3360,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 380: // V128StoreMem
+      case 381: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3359,7 +3370,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 381: // V128LoadLaneMem
+      case 382: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3372,7 +3383,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 382: // V128StoreLaneMem
+      case 383: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

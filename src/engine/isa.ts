@@ -892,6 +892,9 @@ const ROWS = {
   F32x4MulAdd: op("rrrr", "f32x4MulAdd(f32, $1, $2, $3, $4);"),
   // `f32x4.mul` of a v128 just loaded (`d a base imm offset`: the load of `V128LoadAt`), so
   // the loaded vector never goes through a slot (vec_float: 9% of dispatches are such pairs).
+  // `f32x4.min` of an `f32x4.max` just computed: a clamp, `d = min(max(a, b), c)` (vec_float:
+  // 5% of dispatches are such pairs).
+  F32x4MaxMin: op("rrrr", "f32x4MaxMin(f32, $1, $2, $3, $4);"),
   F32x4MulLoad: op("rrrio", "f32x4MulLoad(f32, mview, $1, $2, (s32[$3] + $4) | 0, $5);"),
   F64x2Add: op("rrr", "f64x2Add(f64, $1, $2, $3);"),
   F64x2Sub: op("rrr", "f64x2Sub(f64, $1, $2, $3);"),

@@ -491,6 +491,14 @@ export function f32x4Max(f: Float32Array, d: number, a: number, b: number): void
   f[d + 3] = max(f[a + 3], f[b + 3]);
 }
 
+/** `f32x4.max` of `a` and `b`, then `f32x4.min` of that and `c`: a clamp. */
+export function f32x4MaxMin(f: Float32Array, d: number, a: number, b: number, c: number): void {
+  f[d] = min(max(f[a], f[b]), f[c]);
+  f[d + 1] = min(max(f[a + 1], f[b + 1]), f[c + 1]);
+  f[d + 2] = min(max(f[a + 2], f[b + 2]), f[c + 2]);
+  f[d + 3] = min(max(f[a + 3], f[b + 3]), f[c + 3]);
+}
+
 /** `f64x2.add` */
 export function f64x2Add(f: Float64Array, d: number, a: number, b: number): void {
   const x = d >> 1, y = a >> 1, z = b >> 1;

@@ -1012,7 +1012,9 @@ class FuncTranslator {
    */
   #plain(rule: Rule): void {
     const s = this.#stack;
-    if (rule.op === I.F64Add && this.#mulAdd(s.height - 2, I.F64Mul, I.F64MulAdd, false)) return;
+    if (rule.op === I.F64Add && this.#fuseBinary(s.height - 2, I.F64Mul, I.F64MulAdd, false)) {
+      return;
+    }
     const first = s.height - rule.params;
     const args = this.#positions; // (not emptied: see `OperandStack.takeLocalRefs`)
     let n = 0;
@@ -1043,7 +1045,7 @@ class FuncTranslator {
       if (rule.mirror >= 0) return this.#binaryImm(rule.mirror, rule.immKind, false, pb, pa);
     }
     if (rule.op === I.I64Xor && this.#xorShift(pa)) return;
-    if (rule.op === I.F32Add && this.#mulAdd(pa, I.F32Mul, I.F32MulAdd, false)) return;
+    if (rule.op === I.F32Add && this.#fuseBinary(pa, I.F32Mul, I.F32MulAdd, false)) return;
     const a = this.#use(pa);
     const b = this.#use(pb);
     this.#pop(2);
@@ -1094,19 +1096,19 @@ class FuncTranslator {
   }
 
   /**
-   * An add (`f32.add`, `f64.add`, `f32x4.add`) of entries `pa` and `pa + 1` when one of them is
-   * the result of the multiply `mul` just emitted (`F32Mul t, x, y`, ...) and the other is not a
-   * constant: takes the multiply back and emits `fused dst, x, y, c` (`F32MulAdd`, ...) with `c`
-   * the other's slot (`v128`: a v128 result). Returns whether it did. Nothing was emitted since the multiply, so `x` and `y`
-   * still hold what it read. Saves a dispatch per term of a dot product: 13% of
-   * bench/vec_float_scalar.wasm's dispatches, 12% of bench/matmul.wat's
-   * (`deno task bench --count`).
+   * A commutative binary operator of entries `pa` and `pa + 1` when one of them is the result of
+   * the instruction `inner` just emitted (`F32Mul t, x, y`, ...) and the other is not a
+   * constant: takes `inner` back and emits `fused dst, x, y, c` (`F32MulAdd`, ...) with `c` the
+   * other's slot (`v128`: a v128 result). Returns whether it did. Nothing was emitted since
+   * `inner`, so `x` and `y` still hold what it read. Multiply+add saves a dispatch per term of
+   * a dot product: 13% of bench/vec_float_scalar.wasm's dispatches, 12% of bench/matmul.wat's;
+   * max+min (a clamp) 5% of bench/vec_float.wasm's (`deno task bench --count`).
    */
-  #mulAdd(pa: number, mul: number, fused: number, v128: boolean): boolean {
+  #fuseBinary(pa: number, inner: number, fused: number, v128: boolean): boolean {
     const s = this.#stack;
     const code = this.#code;
     const pb = pa + 1;
-    if (this.#lastEnd !== code.len || code.get(this.#lastStart) !== mul) return false;
+    if (this.#lastEnd !== code.len || code.get(this.#lastStart) !== inner) return false;
     const product = this.#lastPos;
     if ((product !== pa && product !== pb) || s.kind[product] !== TEMP) return false;
     const other = product === pa ? pb : pa;
@@ -1499,8 +1501,13 @@ class FuncTranslator {
       case I.V128Binary:
       case I.V128ReplaceLane:
       case I.V128LoadLane: {
-        if (instr === I.F32x4Add && this.#mulAdd(h - 2, I.F32x4Mul, I.F32x4MulAdd, true)) return;
+        if (instr === I.F32x4Add && this.#fuseBinary(h - 2, I.F32x4Mul, I.F32x4MulAdd, true)) {
+          return;
+        }
         if (instr === I.F32x4Mul && this.#mulLoad(h - 2)) return;
+        if (instr === I.F32x4Min && this.#fuseBinary(h - 2, I.F32x4Max, I.F32x4MaxMin, true)) {
+          return;
+        }
         const a = this.#use(h - 2), b = this.#use(h - 1);
         this.#pop(2);
         this.#beginResult(instr);

@@ -402,6 +402,12 @@ Deno.test("a multiply feeding an add is one instruction", () => {
       local.get 0 local.get 1 local.get 2 f32x4.mul f32x4.add`),
     lines("0: F32x4MulAdd s3, s1, s2, s0", "5: Copy128 s0, s3", "8: Return"),
   );
+  // A clamp: the min of a max just computed.
+  assert.equal(
+    code(`(param v128 v128 v128) (result v128)
+      local.get 0 local.get 1 f32x4.max local.get 2 f32x4.min`),
+    lines("0: F32x4MaxMin s3, s0, s1, s2", "5: Copy128 s0, s3", "8: Return"),
+  );
   // A product used elsewhere too (through a tee) stays a multiply.
   assert.equal(
     code(`(param f32 f32) (result f32) (local f32)
@@ -429,6 +435,9 @@ function floatFusionsAgree(executionTier: "interpreter" | "codegen"): void {
     (func (export "madd32x4") (param f32 f32 f32) (result f32)
       (f32x4.extract_lane 3 (f32x4.add (f32x4.splat (local.get 2))
         (f32x4.mul (f32x4.splat (local.get 0)) (f32x4.splat (local.get 1))))))
+    (func (export "clamp32x4") (param f32 f32 f32) (result f32)
+      (f32x4.extract_lane 1 (f32x4.min (f32x4.splat (local.get 2))
+        (f32x4.max (f32x4.splat (local.get 0)) (f32x4.splat (local.get 1))))))
     (func (export "imm64") (param f64) (result f64)
       (f64.mul (f64.add (local.get 0) (f64.const 0.1)) (f64.const 1e300))))`,
     {
@@ -439,6 +448,13 @@ function floatFusionsAgree(executionTier: "interpreter" | "codegen"): void {
   // The product rounds to f32 before the add: 16777217 is not an f32 (2^24 + 1).
   assert.equal(t.call("madd32", 4097, 4097, -16785408), f32(f32(4097 * 4097) - 16785408));
   assert.equal(t.call("madd32x4", 4097, 4097, -16785408), f32(f32(4097 * 4097) - 16785408));
+  assert.equal(t.call("clamp32x4", 0.75, -0.5, 0.5), 0.5);
+  assert.equal(t.call("clamp32x4", -0.75, -0.5, 0.5), -0.5);
+  assert.equal(t.call("clamp32x4", 0.25, -0.5, 0.5), 0.25);
+  assert.ok(Object.is(t.call("clamp32x4", -0, 0, 1), 0)); // max(-0, +0) is +0
+  assert.ok(Object.is(t.call("clamp32x4", 0, -1, -0), -0)); // min(+0, -0) is -0
+  assert.ok(Number.isNaN(t.call("clamp32x4", NaN, -1, 1)));
+  assert.ok(Number.isNaN(t.call("clamp32x4", 0, -1, NaN)));
   // No fused multiply-add in f64 either: the product rounds first.
   const a = 1 + 2 ** -52, b = 1 - 2 ** -52;
   assert.equal(t.call("madd64", a, b, -1), a * b - 1);
