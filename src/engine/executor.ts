@@ -229,6 +229,7 @@ import {
 } from "./simd.ts";
 import {
   f32x4MulLoad,
+  f32x4MulLoadAdd,
   simdLoad,
   simdLoadLane,
   simdStore,
@@ -2473,7 +2474,19 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 325: // F64x2Add
+      case 325: // F32x4MulLoadAdd
+        f32x4MulLoadAdd(
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+          (fp + code[(pc + 6) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 326: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2482,7 +2495,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // F64x2Sub
+      case 327: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2491,7 +2504,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // F64x2Mul
+      case 328: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2500,7 +2513,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // F64x2Div
+      case 329: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2509,12 +2522,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // V128ExtractLane32
+      case 330: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 330: // V128Unary
+      case 331: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2523,7 +2536,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // V128Binary
+      case 332: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2533,7 +2546,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 332: // V128Ternary
+      case 333: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2544,7 +2557,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 333: // V128ExtractLane
+      case 334: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2554,7 +2567,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 334: // V128ReplaceLane
+      case 335: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2565,7 +2578,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 335: // V128Shuffle
+      case 336: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2578,7 +2591,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 336: // V128Load
+      case 337: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2589,7 +2602,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 337: // V128Store
+      case 338: // V128Store
         simdStore(
           s32,
           mview,
@@ -2599,7 +2612,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // V128LoadLane
+      case 339: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2612,7 +2625,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 339: // V128StoreLane
+      case 340: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2624,7 +2637,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 342: // StructNew
+      case 343: // StructNew
         if (
           !structNew(
             store,
@@ -2640,7 +2653,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 343: // StructNewDefault
+      case 344: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2655,7 +2668,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 344: // StructGet
+      case 345: // StructGet
         structGet(
           store,
           s32,
@@ -2666,13 +2679,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 371: { // Index64
+      case 372: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 372: { // SizeToI64
+      case 373: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2680,7 +2693,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 384: // TierUp
+      case 385: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2888,7 +2901,7 @@ function runCold(
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 340: { // Throw
+      case 341: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2913,7 +2926,7 @@ function runCold(
         }
         break;
       }
-      case 341: { // ThrowRef
+      case 342: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2935,7 +2948,7 @@ function runCold(
         }
         break;
       }
-      case 345: // StructSet
+      case 346: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2946,7 +2959,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 346: // ArrayNew
+      case 347: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -2963,7 +2976,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 347: // ArrayNewDefault
+      case 348: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -2979,7 +2992,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 348: // ArrayNewFixed
+      case 349: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -2996,7 +3009,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 349: // ArrayNewData
+      case 350: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3015,7 +3028,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 350: // ArrayNewElem
+      case 351: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3034,7 +3047,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 351: // ArrayGet
+      case 352: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3045,7 +3058,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 352: // ArraySet
+      case 353: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3055,11 +3068,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // ArrayLen
+      case 354: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 354: // ArrayFill
+      case 355: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3076,7 +3089,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 355: // ArrayCopy
+      case 356: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3093,7 +3106,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 356: // ArrayInitData
+      case 357: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3111,7 +3124,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 357: // ArrayInitElem
+      case 358: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3129,25 +3142,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 358: // RefI31
+      case 359: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 359: { // I31GetS
+      case 360: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 360: { // I31GetU
+      case 361: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 361: // RefTest
+      case 362: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3156,7 +3169,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 362: // RefCast
+      case 363: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3165,7 +3178,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 363: { // BrOnCast
+      case 364: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3175,7 +3188,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 364: { // BrOnCastFail
+      case 365: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3185,7 +3198,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 365: // AtomicLoad
+      case 366: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3196,7 +3209,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 366: // AtomicStore
+      case 367: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3207,7 +3220,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 367: // AtomicRmw
+      case 368: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3219,7 +3232,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 368: // AtomicCmpxchg
+      case 369: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3232,7 +3245,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 369: // AtomicWait
+      case 370: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3244,7 +3257,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 370: // AtomicNotify
+      case 371: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3252,7 +3265,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 373: // LoadMem
+      case 374: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3263,7 +3276,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 374: // StoreMem
+      case 375: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3274,11 +3287,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 375: // MemorySizeMem
+      case 376: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 376: { // MemoryGrowMem
+      case 377: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3298,7 +3311,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 377: // MemoryFillMem
+      case 378: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3314,7 +3327,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 378: // MemoryCopyMem
+      case 379: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3331,7 +3344,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 379: // MemoryInitMem
+      case 380: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3349,7 +3362,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 380: // V128LoadMem
+      case 381: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3360,7 +3373,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 381: // V128StoreMem
+      case 382: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3370,7 +3383,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 382: // V128LoadLaneMem
+      case 383: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3383,7 +3396,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 383: // V128StoreLaneMem
+      case 384: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

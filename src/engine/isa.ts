@@ -896,6 +896,12 @@ const ROWS = {
   // 5% of dispatches are such pairs).
   F32x4MaxMin: op("rrrr", "f32x4MaxMin(f32, $1, $2, $3, $4);"),
   F32x4MulLoad: op("rrrio", "f32x4MulLoad(f32, mview, $1, $2, (s32[$3] + $4) | 0, $5);"),
+  // ... whose product then feeds an `f32x4.add` (`d a base imm offset c`: a dot product's
+  // step; vec_float: 5% of dispatches are such pairs).
+  F32x4MulLoadAdd: op(
+    "rrrior",
+    "f32x4MulLoadAdd(f32, mview, $1, $2, (s32[$3] + $4) | 0, $5, $6);",
+  ),
   F64x2Add: op("rrr", "f64x2Add(f64, $1, $2, $3);"),
   F64x2Sub: op("rrr", "f64x2Sub(f64, $1, $2, $3);"),
   F64x2Mul: op("rrr", "f64x2Mul(f64, $1, $2, $3);"),

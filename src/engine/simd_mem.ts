@@ -69,6 +69,27 @@ export function f32x4MulLoad(
 }
 
 /**
+ * `f32x4MulLoad` then `f32x4.add` of the product and the v128 at `c` (each lane rounded after
+ * each step).
+ */
+export function f32x4MulLoadAdd(
+  f: Float32Array,
+  mem: DataView,
+  d: number,
+  a: number,
+  addr: number,
+  offset: number,
+  c: number,
+): void {
+  const ea = (addr >>> 0) + (offset >>> 0);
+  if (ea + 16 > mem.byteLength) throw new Trap(TrapCode.MemoryOutOfBounds);
+  f[d] = Math.fround(f[a] * mem.getFloat32(ea, true)) + f[c];
+  f[d + 1] = Math.fround(f[a + 1] * mem.getFloat32(ea + 4, true)) + f[c + 1];
+  f[d + 2] = Math.fround(f[a + 2] * mem.getFloat32(ea + 8, true)) + f[c + 2];
+  f[d + 3] = Math.fround(f[a + 3] * mem.getFloat32(ea + 12, true)) + f[c + 3];
+}
+
+/**
  * A v128 load: `v128.load`, `v128.load{8x8,16x4,32x2}_{s,u}`, `v128.load{8,16,32,64}_splat`,
  * `v128.load{32,64}_zero`.
  *

@@ -1159,6 +1159,37 @@ class FuncTranslator {
   }
 
   /**
+   * `f32x4.add` of entries `pa` and `pa + 1` when one of them is the result of the
+   * `F32x4MulLoad t, a, base, imm, offset` just emitted and the other is not a constant: takes it
+   * back and emits `F32x4MulLoadAdd dst, a, base, imm, offset, c` with `c` the other's slot.
+   * Returns whether it did. It starts where the load did (a trap maps to the load's offset).
+   */
+  #mulLoadAdd(pa: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const pb = pa + 1;
+    if (this.#lastEnd !== code.len || code.get(this.#lastStart) !== I.F32x4MulLoad) return false;
+    const product = this.#lastPos;
+    if ((product !== pa && product !== pb) || s.kind[product] !== TEMP) return false;
+    const other = product === pa ? pb : pa;
+    if (s.kind[other] === CONST) return false;
+    const start = this.#lastStart;
+    const a = code.get(start + 2), base = code.get(start + 3);
+    const imm = code.get(start + 4), offset = code.get(start + 5);
+    code.truncate(start);
+    const c = this.#use(other);
+    this.#pop(2);
+    this.#beginResult(I.F32x4MulLoadAdd);
+    code.emit(a);
+    code.emit(base);
+    code.emit(imm);
+    code.emit(offset);
+    code.emit(c);
+    this.#endResult(true);
+    return true;
+  }
+
+  /**
    * Immediate form `op` (constant as `immKind`, negated when `negate`) with the register
    * operand at `preg` and the constant at `pconst`.
    */
@@ -1504,6 +1535,7 @@ class FuncTranslator {
         if (instr === I.F32x4Add && this.#fuseBinary(h - 2, I.F32x4Mul, I.F32x4MulAdd, true)) {
           return;
         }
+        if (instr === I.F32x4Add && this.#mulLoadAdd(h - 2)) return;
         if (instr === I.F32x4Mul && this.#mulLoad(h - 2)) return;
         if (instr === I.F32x4Min && this.#fuseBinary(h - 2, I.F32x4Max, I.F32x4MaxMin, true)) {
           return;

@@ -468,10 +468,17 @@ function floatFusionsAgree(executionTier: "interpreter" | "codegen"): void {
 }
 
 Deno.test("an f32x4 multiply of a v128 just loaded loads it itself", () => {
+  const f32 = Math.fround;
   assert.equal(
     code(`(param i32 v128) (result v128)
       local.get 1 local.get 0 i32.const 16 i32.add v128.load offset=32 f32x4.mul`),
     lines("0: F32x4MulLoad s2, s1, s0, 16, +32", "6: Copy128 s0, s2", "9: Return"),
+  );
+  // ... and feeding an add: one dot-product step.
+  assert.equal(
+    code(`(param i32 v128 v128) (result v128)
+      local.get 2 local.get 1 local.get 0 v128.load f32x4.mul f32x4.add`),
+    lines("0: F32x4MulLoadAdd s3, s1, s0, 0, +0, s2", "7: Copy128 s0, s3", "10: Return"),
   );
   for (const executionTier of ["interpreter", "codegen"] as const) {
     const t = instantiate(
@@ -482,7 +489,10 @@ Deno.test("an f32x4 multiply of a v128 just loaded loads it itself", () => {
             (f32x4.mul (v128.load (local.get 0)) (f32x4.splat (local.get 1)))))
         (func (export "g") (param i32 f32) (result f32)
           (f32x4.extract_lane 3
-            (f32x4.mul (f32x4.splat (local.get 1)) (v128.load offset=4 (local.get 0))))))`,
+            (f32x4.mul (f32x4.splat (local.get 1)) (v128.load offset=4 (local.get 0)))))
+        (func (export "h") (param i32 f32 f32) (result f32)
+          (f32x4.extract_lane 1 (f32x4.add (f32x4.splat (local.get 2))
+            (f32x4.mul (f32x4.splat (local.get 1)) (v128.load (local.get 0)))))))`,
       { config: { executionTier } },
     );
     // Lanes 1.5, 2, -1, +inf.
@@ -490,6 +500,9 @@ Deno.test("an f32x4 multiply of a v128 just loaded loads it itself", () => {
     assert.equal(t.call("g", 12, 0.5), Infinity);
     assert.throws(() => t.call("f", 65536 - 15, 1), /out of bounds memory access/);
     assert.throws(() => t.call("g", -1, 1), /out of bounds memory access/);
+    assert.equal(t.call("h", 16, 3, 0.5), 6.5);
+    assert.equal(t.call("h", 16, 4097, -16785408), f32(f32(4097 * 2) - 16785408));
+    assert.throws(() => t.call("h", 65536 - 8, 1, 1), /out of bounds memory access/);
     // The store is still usable after the trap.
     assert.equal(t.call("f", 16, 2), -2);
   }
