@@ -322,6 +322,24 @@ export class OpReader extends BinaryReader {
 
   private readImmediates(imm: Imm): void {
     switch (imm) {
+      // The most frequent shapes first: a \`switch\` on \`Imm.*\` values (not literals) tests its
+      // cases in order (indices, then i32 constants and memargs: 60% of SQLite's operators).
+      case Imm.Label:
+      case Imm.Tag:
+      case Imm.Func:
+      case Imm.Local:
+      case Imm.Global:
+      case Imm.Table:
+      case Imm.Data:
+      case Imm.Elem:
+        this.index = this.u32();
+        return;
+      case Imm.I32:
+        this.i32 = this.s32();
+        return;
+      case Imm.MemArg:
+        this.#memArg();
+        return;
       case Imm.TryTable:
         this.readImmediates(Imm.Block);
         this.#catches();
@@ -349,16 +367,6 @@ export class OpReader extends BinaryReader {
         }
         return;
       }
-      case Imm.Label:
-      case Imm.Tag:
-      case Imm.Func:
-      case Imm.Local:
-      case Imm.Global:
-      case Imm.Table:
-      case Imm.Data:
-      case Imm.Elem:
-        this.index = this.u32();
-        return;
       case Imm.BrTable: {
         const n = this.vecLen();
         const targets: number[] = new Array(n + 1);
@@ -370,14 +378,8 @@ export class OpReader extends BinaryReader {
         this.index = this.u32();
         this.index2 = this.u32();
         return;
-      case Imm.MemArg:
-        this.#memArg();
-        return;
       case Imm.Memory:
         this.index = this.#memoryIndex();
-        return;
-      case Imm.I32:
-        this.i32 = this.s32();
         return;
       case Imm.I64:
         this.i64Lo = this.s64();

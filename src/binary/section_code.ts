@@ -104,6 +104,26 @@ function scanOne(ctx: DecodeContext, module: ModuleDecl, index: number): void {
 /** The locals of every body that declares none (shared: `FuncBody.locals` is read-only). */
 const NO_LOCALS: ValType[] = [];
 
+/** Bodies with one group of at most this many locals of a number or vector type share arrays. */
+const SHARED_MAX = 64;
+/** `count` locals of type `t` (by type, then count), shared by every body that declares them. */
+const SHARED_LOCALS = new Map<ValType, ValType[][]>();
+
+/**
+ * The locals of a body declaring `count` locals of type `t`, one array for all such bodies
+ * (read-only, as `FuncBody.locals` is): the bodies of an eager compile live as long as the
+ * module, and an array each was a sixth of what decoding and compiling 50,000 small functions
+ * kept (`deno task bench:load`, funcs50k). Numbers and vectors only, so the table stays small.
+ */
+function sharedLocals(t: ValType, count: number): ValType[] {
+  if (t !== "i32" && t !== "i64" && t !== "f32" && t !== "f64" && t !== "v128") {
+    return new Array<ValType>(count).fill(t);
+  }
+  let byCount = SHARED_LOCALS.get(t);
+  if (byCount === undefined) SHARED_LOCALS.set(t, byCount = []);
+  return byCount[count] ??= new Array<ValType>(count).fill(t);
+}
+
 /**
  * Reads the local declarations and expands them. Every group is read before the total is
  * checked, as in the spec interpreter, so a malformed type is reported before a large count.
@@ -118,7 +138,7 @@ function readLocals(ctx: DecodeContext): ValType[] {
     const count = r.u32();
     const type = readValType(ctx);
     if (count > MAX_LOCALS) ctx.fail("too many locals", at);
-    return new Array<ValType>(count).fill(type);
+    return count <= SHARED_MAX ? sharedLocals(type, count) : new Array<ValType>(count).fill(type);
   }
   const counts: number[] = [];
   const types: ValType[] = [];

@@ -102,6 +102,7 @@ import {
   type InstrDef,
   instrSize,
   ISA,
+  PAID_BRANCH,
   type RunSpelling,
 } from "./isa.ts";
 import type { CompiledFunc } from "./code_map.ts";
@@ -463,6 +464,27 @@ const FUEL_OUT = "/*fuelout*/";
 /** Where the store's fuel is current again and the local takes it back (see `FUEL_OUT`). */
 const FUEL_IN = "/*fuelin*/";
 
+/**
+ * A `ConsumeFuel` of `cost` at `pc` in generated code: the refill, or the stop (before `pc`), with
+ * the store's count current; no re-entry needed.
+ */
+function charge(cost: number, pc: number): string {
+  return `if (fuel < ${cost}) {
+  store.fuel = fuel;
+  fuelLive = false;
+  while (store.fuel < ${cost}) {
+    if (outOfFuel(store, st, ${cost})) {
+      ${FLUSH}
+      frames[2 * depth + 1] = ${pc};
+      return OUT_OF_FUEL;
+    }
+  }
+  fuel = store.fuel;
+  fuelLive = true;
+}
+fuel -= ${cost};`;
+}
+
 /** Where the cached slots must be written back to the value stack (see `promote`). */
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
@@ -804,7 +826,14 @@ export function generateSource(
     if (def === undefined) return { reason: `unknown internal opcode ${op}` };
     const size = instrSize(code, pc);
     if (op === I.Br) branch(pc, code[pc + 1]!);
-    else if (op === I.BrTable) {
+    else if (PAID_BRANCH[op]! >= 0) {
+      // A fuel-paying branch: `*Arms` lands on a `ConsumeFuel` either way, as its plain branch
+      // does; `*Pay` charges (and may stop at its fallback, a `ConsumeFuel` and so a label of
+      // its own) before it jumps.
+      const pays = INSTR_SIZE[op] !== INSTR_SIZE[PAID_BRANCH[op]!];
+      branch(pc, code[pc + size - (pays ? 2 : 1)]!);
+      metered = true;
+    } else if (op === I.BrTable) {
       for (let k = 0; k <= code[pc + 2]!; k++) branch(pc, code[pc + 3 + k]!);
     } else if (op === I.Call || op === I.CallIndirect || op === I.CallRef) labels.add(pc + size);
     else if (op === I.ConsumeFuel) {
@@ -986,26 +1015,27 @@ return CALL;`;
         // Counts towards tier-up in the interpreter only: this code is the generated tier.
         js = "";
         break;
-      case I.ConsumeFuel: {
-        const cost = code[pc + 1]!;
-        // The refill, or the stop, with the store's count current; no re-entry needed.
-        js = `if (fuel < ${cost}) {
-  store.fuel = fuel;
-  fuelLive = false;
-  while (store.fuel < ${cost}) {
-    if (outOfFuel(store, st, ${cost})) {
-      ${FLUSH}
-      frames[2 * depth + 1] = ${pc};
-      return OUT_OF_FUEL;
-    }
-  }
-  fuel = store.fuel;
-  fuelLive = true;
-}
-fuel -= ${cost};`;
+      case I.ConsumeFuel:
+        js = charge(code[pc + 1]!, pc);
         break;
-      }
       default: {
+        const paid = PAID_BRANCH[op]!;
+        if (paid >= 0) {
+          // The branch's template: for `*Arms` as it is (the arms' `ConsumeFuel`s charge in
+          // generated code, where entering them costs no dispatch); for `*Pay` paying the
+          // `ConsumeFuel` at its fallback (stopping there as it would) before it jumps.
+          const t = templateOf(paid);
+          const at = code[pc + size - 1]!;
+          const pays = INSTR_SIZE[op] !== INSTR_SIZE[paid];
+          const text = lowerI64(slotConstsInlined(spell(t, code, pc, size)));
+          js = text.replace(
+            /pc = (-?\d+);\n {2}continue;/,
+            (_, to: string) =>
+              pays ? `${charge(code[at + 1]!, at)}\n${jump(Number(to), pc)}` : jump(Number(to), pc),
+          );
+          for (const name of runtimeNames(js)) names.add(name);
+          break;
+        }
         const t = templateOf(op);
         if (t.problem !== null) {
           escapes.set(pc, `${def.name} (${t.problem})`);

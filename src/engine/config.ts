@@ -9,7 +9,8 @@ import type { WasmFeatures } from "../core/features.ts";
 
 /**
  * When a function body is checked and translated to internal code, as in wasmi:
- * - `eager`: `new Module` decodes, validates and translates every body;
+ * - `eager`: `new Module` decodes, validates and translates every body (each validated while it
+ *   is translated, so its instructions are read once);
  * - `lazyTranslation`: `new Module` decodes and validates every body; each is translated on its
  *   first call;
  * - `lazy` (the default): `new Module` checks everything but the instructions of the bodies;

@@ -182,9 +182,11 @@ export class Engine {
    * is `eager` (otherwise bodies are compiled on first call). In `lazy` mode `new Module` checked
    * only the module-level rules, and `compile` decodes and validates each body first.
    *
+   * @param validate in `eager` mode: validate each body while translating it (the module-level
+   *   rules were checked, the bodies not yet); throws the first invalid body's error then
    * @internal
    */
-  prepareModule(module: ModuleDecl): void {
+  prepareModule(module: ModuleDecl, validate = false): void {
     const mode = this.config.compilationMode;
     const code = this.#codeMap.of(module, mode === "lazy");
     const fuel = this.#fuelCosts;
@@ -194,6 +196,7 @@ export class Engine {
     };
     if (mode !== "eager") return;
     const bodies = code.bodies;
+    const validator = validate ? new FuncValidator(new ModuleContext(module, this.config)) : null;
     for (let i = 0; i < bodies.length; i++) {
       bodies[i] ??= translateFunc(
         module,
@@ -202,6 +205,7 @@ export class Engine {
         code.arena,
         code.offsets,
         this.#hotness,
+        validator,
       );
     }
   }
@@ -222,8 +226,7 @@ export class Engine {
     const i = func.funcIndex - module.importedFuncs;
     let compiled = code.bodies[i]!;
     if (compiled === null) {
-      if (code.unchecked) this.#check(code, i);
-      compiled = code.bodies[i] = translateFunc(
+      compiled = code.bodies[i] = code.unchecked ? this.#checkAndTranslate(code, i) : translateFunc(
         module,
         func.funcIndex,
         this.#fuelCosts,
@@ -243,6 +246,33 @@ export class Engine {
    */
   codeFootprint(module: ModuleDecl): CodeFootprint {
     return this.#codeMap.of(module).footprint();
+  }
+
+  /**
+   * Decodes body `i` of a module made in `lazy` mode, then validates it while translating it
+   * (its instructions read once for both, as in an eager compile). Any failure is reported by
+   * `#check`, so the error, and the one every later use throws, is that of a whole-body check.
+   */
+  #checkAndTranslate(code: ModuleCode, i: number): CompiledFunc {
+    const failed = code.failures.get(i);
+    if (failed !== undefined) throw failed;
+    const module = code.module;
+    try {
+      scanBody(code.scanner ??= new DecodeContext(module.bytes, this.config), module, i);
+      code.validator ??= new FuncValidator(new ModuleContext(module, this.config));
+      return translateFunc(
+        module,
+        module.importedFuncs + i,
+        this.#fuelCosts,
+        code.arena,
+        code.offsets,
+        this.#hotness,
+        code.validator,
+      );
+    } catch (e) {
+      this.#check(code, i);
+      throw e;
+    }
   }
 
   /** Decodes and validates body `i` of a module made in `lazy` mode (see `compile`). */

@@ -104,6 +104,7 @@ import {
   i64ShrSImm,
   i64ShrU,
   i64ShrUImm,
+  i64Sigma,
   i64Sub,
   i64Sub128,
   i64TruncF32S,
@@ -275,248 +276,419 @@ export function run(
   let f64 = st.f64;
   for (;;) {
     switch (code[pc]) {
-      case 0: // Unreachable
+      case 0: // BrIfNezPay
+        if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
+          if (store.fuel >= code[(code[(pc + 3) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 3) | 0] + 1) | 0];
+            pc = code[(pc + 2) | 0];
+          } else pc = code[(pc + 3) | 0];
+        } else pc = pc + 4;
+        break;
+      case 1: // BrIfI32NePay
+        if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
+          if (store.fuel >= code[(code[(pc + 4) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 4) | 0] + 1) | 0];
+            pc = code[(pc + 3) | 0];
+          } else pc = code[(pc + 4) | 0];
+        } else pc = pc + 5;
+        break;
+      case 2: // BrIfI32LtUPay
+        if (
+          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+        ) {
+          if (store.fuel >= code[(code[(pc + 4) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 4) | 0] + 1) | 0];
+            pc = code[(pc + 3) | 0];
+          } else pc = code[(pc + 4) | 0];
+        } else pc = pc + 5;
+        break;
+      case 3: // BrIfI32LeUPay
+        if (
+          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+        ) {
+          if (store.fuel >= code[(code[(pc + 4) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 4) | 0] + 1) | 0];
+            pc = code[(pc + 3) | 0];
+          } else pc = code[(pc + 4) | 0];
+        } else pc = pc + 5;
+        break;
+      case 4: { // I32AddBrIfLtUPay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 7;
+        break;
+      }
+      case 5: { // I32AddImmBrIfLtUPay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 7;
+        break;
+      }
+      case 6: { // I32AddImmBrIfLtUImmPay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
+          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 7;
+        break;
+      }
+      case 7: { // I32AddImmBrIfNePay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
+          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
+            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 7;
+        break;
+      }
+      case 8: // BrIfEqzArms
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
+        if (store.fuel >= code[(pc + 1) | 0]) {
+          store.fuel -= code[(pc + 1) | 0];
+          pc = (pc + 2) | 0;
+        }
+        break;
+      case 9: // BrIfNezArms
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
+        if (store.fuel >= code[(pc + 1) | 0]) {
+          store.fuel -= code[(pc + 1) | 0];
+          pc = (pc + 2) | 0;
+        }
+        break;
+      case 10: // BrIfI32GeUImmArms
+        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        if (store.fuel >= code[(pc + 1) | 0]) {
+          store.fuel -= code[(pc + 1) | 0];
+          pc = (pc + 2) | 0;
+        }
+        break;
+      case 11: // Unreachable
         throw trap(TrapCode.UnreachableCodeReached);
-      case 1: // Br
+      case 12: // Br
         pc = code[(pc + 1) | 0];
         break;
-      case 2: // BrIfNez
+      case 13: // BrIfNez
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
         break;
-      case 3: // BrIfEqz
+      case 14: // BrIfEqz
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
         break;
-      case 4: { // BrIfI64Nez
+      case 15: { // BrIfI64Nez
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
         break;
       }
-      case 5: { // BrIfI64Eqz
+      case 16: { // BrIfI64Eqz
         const a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
         break;
       }
-      case 6: // BrIfI32Eq
+      case 17: // BrIfI32Eq
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 7: // BrIfI32Ne
+      case 18: // BrIfI32Ne
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 8: // BrIfI32LtS
+      case 19: // BrIfI32LtS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 9: // BrIfI32LtU
+      case 20: // BrIfI32LtU
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 10: // BrIfI32GtS
+      case 21: // BrIfI32GtS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 11: // BrIfI32GtU
+      case 22: // BrIfI32GtU
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 12: // BrIfI32LeS
+      case 23: // BrIfI32LeS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 13: // BrIfI32LeU
+      case 24: // BrIfI32LeU
         pc =
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
         break;
-      case 14: // BrIfI32GeS
+      case 25: // BrIfI32GeS
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 15: // BrIfI32GeU
+      case 26: // BrIfI32GeU
         pc =
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
         break;
-      case 16: // BrIfI32EqImm
+      case 27: // BrIfI32EqImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 17: // BrIfI32NeImm
+      case 28: // BrIfI32NeImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 18: // BrIfI32LtSImm
+      case 29: // BrIfI32LtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
         break;
-      case 19: // BrIfI32LtUImm
+      case 30: // BrIfI32LtUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 20: // BrIfI32GtSImm
+      case 31: // BrIfI32GtSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
         break;
-      case 21: // BrIfI32GtUImm
+      case 32: // BrIfI32GtUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 22: // BrIfI32LeSImm
+      case 33: // BrIfI32LeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
         break;
-      case 23: // BrIfI32LeUImm
+      case 34: // BrIfI32LeUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 24: // BrIfI32GeSImm
+      case 35: // BrIfI32GeSImm
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
         break;
-      case 25: // BrIfI32GeUImm
+      case 36: // BrIfI32GeUImm
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 26: // BrIfI64Eq
+      case 37: // BrIfI64Eq
         pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 27: // BrIfI64Ne
+      case 38: // BrIfI64Ne
         pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 28: // BrIfI64LtS
+      case 39: // BrIfI64LtS
         pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 29: // BrIfI64LtU
+      case 40: // BrIfI64LtU
         pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 30: // BrIfI64GtS
+      case 41: // BrIfI64GtS
         pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 31: // BrIfI64GtU
+      case 42: // BrIfI64GtU
         pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 32: // BrIfI64LeS
+      case 43: // BrIfI64LeS
         pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 33: // BrIfI64LeU
+      case 44: // BrIfI64LeU
         pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 34: // BrIfI64GeS
+      case 45: // BrIfI64GeS
         pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 35: // BrIfI64GeU
+      case 46: // BrIfI64GeU
         pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
           ? code[(pc + 3) | 0]
           : pc + 4;
         break;
-      case 36: // BrIfI64EqImm
+      case 47: { // I32AddImmBrIfLtU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 48: { // I32AddImmBrIfGeU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 49: { // I32AddImmBrIfNe
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 50: { // I32AddImmBrIfEq
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 51: { // I32AddImmBrIfLtUImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 52: { // I32AddImmBrIfGeUImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 53: { // I32AddImmBrIfNeImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 54: { // I32AddImmBrIfEqImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 55: { // I32AddBrIfLtU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 56: { // I32AddBrIfGeU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 57: // BrIfI64EqImm
         pc =
           i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 37: // BrIfI64NeImm
+      case 58: // BrIfI64NeImm
         pc =
           i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 38: // BrIfI64LtSImm
+      case 59: // BrIfI64LtSImm
         pc =
           i64LtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 39: // BrIfI64LtUImm
+      case 60: // BrIfI64LtUImm
         pc =
           i64LtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 40: // BrIfI64GtSImm
+      case 61: // BrIfI64GtSImm
         pc =
           i64GtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 41: // BrIfI64GtUImm
+      case 62: // BrIfI64GtUImm
         pc =
           i64GtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 42: // BrIfI64LeSImm
+      case 63: // BrIfI64LeSImm
         pc =
           i64LeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 43: // BrIfI64LeUImm
+      case 64: // BrIfI64LeUImm
         pc =
           i64LeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 44: // BrIfI64GeSImm
+      case 65: // BrIfI64GeSImm
         pc =
           i64GeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 45: // BrIfI64GeUImm
+      case 66: // BrIfI64GeUImm
         pc =
           i64GeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 46: { // BrTable
+      case 67: { // BrTable
         const n = code[(pc + 2) | 0];
         const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
         pc = code[pc + 3 + (i < n ? i : n)];
         break;
       }
-      case 47: // Return
-      case 48: { // ReturnSlot
-        if (code[pc] === 48) {
+      case 68: // Return
+      case 69: { // ReturnSlot
+        if (code[pc] === 69) {
           const a = (fp + code[(pc + 1) | 0]) | 0;
           s32[fp] = s32[a];
           s32[fp + 1] = s32[a + 1];
@@ -542,16 +714,16 @@ export function run(
         }
         break;
       }
-      case 49: // Call
-      case 50: // CallIndirect
-      case 51: { // CallRef
+      case 70: // Call
+      case 71: // CallIndirect
+      case 72: { // CallRef
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 49) {
+        if (code[pc] === 70) {
           callee = inst.funcs[code[(pc + 1) | 0]];
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
-        } else if (code[pc] === 51) {
+        } else if (code[pc] === 72) {
           callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
@@ -613,7 +785,7 @@ export function run(
         fp = base;
         code = cf.code;
         pc = 0;
-        if (code[0] === 57 && store.fuel >= code[1]) {
+        if (code[0] === 78 && store.fuel >= code[1]) {
           // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
           store.fuel -= code[1];
           pc = 2;
@@ -627,15 +799,15 @@ export function run(
         }
         break;
       }
-      case 52: // ReturnCall
-      case 53: // ReturnCallIndirect
-      case 54: { // ReturnCallRef
+      case 73: // ReturnCall
+      case 74: // ReturnCallIndirect
+      case 75: { // ReturnCallRef
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 52) {
+        if (code[pc] === 73) {
           callee = inst.funcs[code[(pc + 1) | 0]];
           base = (fp + code[(pc + 2) | 0]) | 0;
-        } else if (code[pc] === 54) {
+        } else if (code[pc] === 75) {
           callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
         } else {
@@ -725,14 +897,14 @@ export function run(
         }
         break;
       }
-      case 55: // RefAsNonNull
+      case 76: // RefAsNonNull
         if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
         pc = (pc + 2) | 0;
         break;
-      case 56: // Nop
+      case 77: // Nop
         pc = (pc + 1) | 0;
         break;
-      case 57: { // ConsumeFuel
+      case 78: { // ConsumeFuel
         const cost = code[(pc + 1) | 0];
         if (store.fuel < cost) {
           if (outOfFuel(store, st, cost)) {
@@ -745,25 +917,32 @@ export function run(
         pc = (pc + 2) | 0;
         break;
       }
-      case 58: { // Copy
+      case 79: { // Copy
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
         pc = (pc + 3) | 0;
         break;
       }
-      case 59: // ConstI32
+      case 80: // Copy2
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+        s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
+        s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
+        s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
+        pc = (pc + 5) | 0;
+        break;
+      case 81: // ConstI32
         s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 60: { // ConstI64
+      case 82: { // ConstI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
       }
-      case 61: { // Select
+      case 83: { // Select
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -773,7 +952,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 62: { // GlobalGet
+      case 84: { // GlobalGet
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -781,7 +960,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 63: { // GlobalSet
+      case 85: { // GlobalSet
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -789,294 +968,294 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 64: // RefFunc
+      case 86: // RefFunc
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 65: // I32Eqz
+      case 87: // I32Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
         pc = (pc + 3) | 0;
         break;
-      case 66: // I32Eq
+      case 88: // I32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 67: // I32Ne
+      case 89: // I32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 68: // I32LtS
+      case 90: // I32LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 69: // I32LtU
+      case 91: // I32LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 70: // I32GtS
+      case 92: // I32GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 71: // I32GtU
+      case 93: // I32GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 72: // I32LeS
+      case 94: // I32LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 73: // I32LeU
+      case 95: // I32LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 74: // I32GeS
+      case 96: // I32GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 75: // I32GeU
+      case 97: // I32GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 76: // I32EqImm
+      case 98: // I32EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 77: // I32NeImm
+      case 99: // I32NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 78: // I32LtSImm
+      case 100: // I32LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 79: // I32LtUImm
+      case 101: // I32LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 80: // I32GtSImm
+      case 102: // I32GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 81: // I32GtUImm
+      case 103: // I32GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 82: // I32LeSImm
+      case 104: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 83: // I32LeUImm
+      case 105: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 84: // I32GeSImm
+      case 106: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 85: // I32GeUImm
+      case 107: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 86: // I32Clz
+      case 108: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 87: // I32Ctz
+      case 109: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 88: // I32Popcnt
+      case 110: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 89: // I32Extend8S
+      case 111: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 90: // I32Extend16S
+      case 112: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 91: // I32Add
+      case 113: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 92: // I32Sub
+      case 114: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 93: // I32Mul
+      case 115: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 94: // I32DivS
+      case 116: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 95: // I32DivU
+      case 117: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 96: // I32RemS
+      case 118: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 97: // I32RemU
+      case 119: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 98: // I32And
+      case 120: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 99: // I32Or
+      case 121: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 100: // I32Xor
+      case 122: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 101: // I32Shl
+      case 123: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 102: // I32ShrS
+      case 124: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 103: // I32ShrU
+      case 125: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 104: // I32Rotl
+      case 126: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 105: // I32Rotr
+      case 127: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 106: // I32AddImm
+      case 128: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32MulImm
+      case 129: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32AndImm
+      case 130: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 109: // I32OrImm
+      case 131: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 110: // I32XorImm
+      case 132: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 111: // I32ShlImm
+      case 133: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 112: // I32ShrSImm
+      case 134: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 113: // I32ShrUImm
+      case 135: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 114: // I32RotlImm
+      case 136: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 115: // I32RotrImm
+      case 137: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 116: // I64Eqz
+      case 138: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 117: // I64Eq
+      case 139: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1084,7 +1263,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 118: // I64Ne
+      case 140: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1092,7 +1271,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 119: // I64LtS
+      case 141: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1100,7 +1279,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 120: // I64LtU
+      case 142: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1108,7 +1287,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 121: // I64GtS
+      case 143: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1116,7 +1295,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 122: // I64GtU
+      case 144: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1124,7 +1303,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 123: // I64LeS
+      case 145: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1132,7 +1311,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 124: // I64LeU
+      case 146: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1140,7 +1319,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 125: // I64GeS
+      case 147: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1148,7 +1327,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 126: // I64GeU
+      case 148: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1156,7 +1335,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 127: // I64EqImm
+      case 149: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1165,7 +1344,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 128: // I64NeImm
+      case 150: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1174,7 +1353,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 129: // I64LtSImm
+      case 151: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1183,7 +1362,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 130: // I64LtUImm
+      case 152: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1192,7 +1371,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 131: // I64GtSImm
+      case 153: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1201,7 +1380,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 132: // I64GtUImm
+      case 154: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1210,7 +1389,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 133: // I64LeSImm
+      case 155: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1219,7 +1398,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 134: // I64LeUImm
+      case 156: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1228,7 +1407,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 135: // I64GeSImm
+      case 157: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1237,7 +1416,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 136: // I64GeUImm
+      case 158: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1246,39 +1425,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 137: // I64Clz
+      case 159: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 138: // I64Ctz
+      case 160: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 139: // I64Popcnt
+      case 161: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 140: // I64Extend8S
+      case 162: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 141: // I64Extend16S
+      case 163: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 142: // I64Extend32S
+      case 164: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 143: // I64ExtendI32S
+      case 165: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 144: // I64ExtendI32U
+      case 166: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 145: // I64Add
+      case 167: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1287,7 +1466,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 146: // I64Sub
+      case 168: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1296,7 +1475,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 147: // I64Mul
+      case 169: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1305,7 +1484,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 148: // I64DivS
+      case 170: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1314,7 +1493,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 149: // I64DivU
+      case 171: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1323,7 +1502,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 150: // I64RemS
+      case 172: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1332,7 +1511,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 151: // I64RemU
+      case 173: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1341,7 +1520,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 152: // I64And
+      case 174: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1350,7 +1529,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 153: // I64Or
+      case 175: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1359,7 +1538,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 154: // I64Xor
+      case 176: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1368,7 +1547,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 155: // I64Shl
+      case 177: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1377,7 +1556,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 156: // I64ShrS
+      case 178: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1386,7 +1565,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 157: // I64ShrU
+      case 179: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1395,7 +1574,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 158: // I64Rotl
+      case 180: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1404,7 +1583,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 159: // I64Rotr
+      case 181: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1413,7 +1592,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 160: // I64AddImm
+      case 182: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1423,7 +1602,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 161: // I64MulImm
+      case 183: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1433,7 +1612,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 162: // I64AndImm
+      case 184: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1443,7 +1622,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 163: // I64OrImm
+      case 185: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1453,7 +1632,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 164: // I64XorImm
+      case 186: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1463,7 +1642,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 165: // I64ShlImm
+      case 187: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1472,7 +1651,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 166: // I64ShrSImm
+      case 188: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1481,7 +1660,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 167: // I64ShrUImm
+      case 189: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1490,7 +1669,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 168: // I64RotlImm
+      case 190: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1499,7 +1678,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 169: // I64RotrImm
+      case 191: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1508,7 +1687,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 170: // I64XorShrUImm
+      case 192: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1518,7 +1697,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 171: // I64XorRotlImm
+      case 193: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1528,7 +1707,69 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 172: // I64Add128
+      case 194: // I64XorShrUMulImm
+        i64XorShrUImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 6) | 0],
+          code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 195: // I64RotlMulImm
+        i64RotlImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 196: // I64MulImmAdd
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 197: // I64Sigma
+        i64Sigma(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+          code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 198: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1540,7 +1781,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 173: // I64Sub128
+      case 199: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1552,7 +1793,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 174: // I64MulWideS
+      case 200: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1562,7 +1803,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 175: // I64MulWideU
+      case 201: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1572,202 +1813,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 176: // F32Eq
+      case 202: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 177: // F32Ne
+      case 203: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 178: // F32Lt
+      case 204: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 179: // F32Gt
+      case 205: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 180: // F32Le
+      case 206: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 181: // F32Ge
+      case 207: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 182: // F32Abs
+      case 208: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 183: // F32Neg
+      case 209: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 184: // F32Ceil
+      case 210: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 185: // F32Floor
+      case 211: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 186: // F32Trunc
+      case 212: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 187: // F32Nearest
+      case 213: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 188: // F32Sqrt
+      case 214: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 189: // F32Add
+      case 215: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 190: // F32Sub
+      case 216: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 191: // F32Mul
+      case 217: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 192: // F32Div
+      case 218: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 193: // F32Min
+      case 219: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 194: // F32Max
+      case 220: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 195: // F32Copysign
+      case 221: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 196: // F64Eq
+      case 222: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 197: // F64Ne
+      case 223: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 198: // F64Lt
+      case 224: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 199: // F64Gt
+      case 225: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 200: // F64Le
+      case 226: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 201: // F64Ge
+      case 227: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 202: // F64Abs
+      case 228: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 203: // F64Neg
+      case 229: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 204: // F64Ceil
+      case 230: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 205: // F64Floor
+      case 231: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 206: // F64Trunc
+      case 232: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 207: // F64Nearest
+      case 233: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 208: // F64Sqrt
+      case 234: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 209: // F64Add
+      case 235: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 210: // F64Sub
+      case 236: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 211: // F64Mul
+      case 237: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 212: // F64Div
+      case 238: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 213: // F64Min
+      case 239: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 214: // F64Max
+      case 240: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 215: // F64Copysign
+      case 241: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1776,154 +2017,162 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 216: // F32AddImm
+      case 242: // F32AddImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 217: // F32MulImm
+      case 243: // F32MulImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 218: { // F32MinImm
+      case 244: // F32MinImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
-        const x = f32[(fp + code[(pc + 2) | 0]) | 0], y = IMM_F32[0];
-        f32[(fp + code[(pc + 1) | 0]) | 0] = x !== x || y !== y ? NaN : Math.min(x, y);
+        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
+          f32[(fp + code[(pc + 2) | 0]) | 0],
+          IMM_F32[0],
+        );
+        if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
+          f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
+        }
         pc = (pc + 4) | 0;
         break;
-      }
-      case 219: { // F32MaxImm
+      case 245: // F32MaxImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
-        const x = f32[(fp + code[(pc + 2) | 0]) | 0], y = IMM_F32[0];
-        f32[(fp + code[(pc + 1) | 0]) | 0] = x !== x || y !== y ? NaN : Math.max(x, y);
+        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
+          f32[(fp + code[(pc + 2) | 0]) | 0],
+          IMM_F32[0],
+        );
+        if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
+          f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
+        }
         pc = (pc + 4) | 0;
         break;
-      }
-      case 220: // F32MulAdd
+      case 246: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 221: // F64MulAdd
+      case 247: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 222: // I32TruncF32S
+      case 248: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 223: // I32TruncF32U
+      case 249: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 224: // I32TruncF64S
+      case 250: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 225: // I32TruncF64U
+      case 251: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 226: // I64TruncF32S
+      case 252: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 227: // I64TruncF32U
+      case 253: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 228: // I64TruncF64S
+      case 254: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 229: // I64TruncF64U
+      case 255: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 230: // F32ConvertI32S
+      case 256: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 231: // F32ConvertI32U
+      case 257: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 232: // F32ConvertI64S
+      case 258: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 233: // F32ConvertI64U
+      case 259: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 234: // F32DemoteF64
+      case 260: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 235: // F64ConvertI32S
+      case 261: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 236: // F64ConvertI32U
+      case 262: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 237: // F64ConvertI64S
+      case 263: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 238: // F64ConvertI64U
+      case 264: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 239: // F64PromoteF32
+      case 265: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 240: // I32TruncSatF32S
+      case 266: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 241: // I32TruncSatF32U
+      case 267: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 242: // I32TruncSatF64S
+      case 268: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 243: // I32TruncSatF64U
+      case 269: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 244: // I64TruncSatF32S
+      case 270: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 245: // I64TruncSatF32U
+      case 271: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 246: // I64TruncSatF64S
+      case 272: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 247: // I64TruncSatF64U
+      case 273: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 248: { // I32Load
+      case 274: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 249: { // I64Load
+      case 275: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1932,21 +2181,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 250: { // I32Load8S
+      case 276: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 251: { // I32Load8U
+      case 277: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 252: { // I32LoadAddImm
+      case 278: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1954,7 +2203,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 253: { // I64LoadAddImm
+      case 279: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1964,7 +2213,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 254: { // I32Load8UAddImm
+      case 280: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -1972,21 +2221,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 255: { // I32Load16S
+      case 281: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 256: { // I32Load16U
+      case 282: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 257: { // I64Load8S
+      case 283: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -1996,7 +2245,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 258: { // I64Load8U
+      case 284: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2005,7 +2254,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 259: { // I64Load16S
+      case 285: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2015,7 +2264,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 260: { // I64Load16U
+      case 286: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2024,7 +2273,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 261: { // I64Load32S
+      case 287: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2034,7 +2283,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 262: { // I64Load32U
+      case 288: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2043,14 +2292,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 263: { // I32Store
+      case 289: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 264: { // I64Store
+      case 290: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2059,42 +2308,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 265: { // I32Store8
+      case 291: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 266: { // I32Store16
+      case 292: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 267: { // I32StoreImm
+      case 293: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 268: { // I32Store8Imm
+      case 294: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 269: { // I32Store16Imm
+      case 295: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 270: { // I64StoreImm
+      case 296: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2102,11 +2351,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 271: // MemorySize
+      case 297: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 272: { // MemoryGrow
+      case 298: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2118,7 +2367,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 285: { // Copy128
+      case 311: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2127,7 +2376,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 286: { // Select128
+      case 312: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2139,7 +2388,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 287: { // GlobalGet128
+      case 313: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2149,7 +2398,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 288: { // GlobalSet128
+      case 314: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2159,7 +2408,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 289: { // V128Const
+      case 315: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2168,7 +2417,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 290: // V128LoadFull
+      case 316: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2178,7 +2427,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 291: // V128LoadAt
+      case 317: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2188,7 +2437,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 292: // V128And
+      case 318: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2197,7 +2446,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 293: // V128Andnot
+      case 319: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2206,7 +2455,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 294: // V128Or
+      case 320: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2215,7 +2464,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 295: // V128Xor
+      case 321: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2224,19 +2473,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 296: // V128Not
+      case 322: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 297: // V128Splat32
+      case 323: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 298: // V128AnyTrue
+      case 324: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 299: // I8x16Eq
+      case 325: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2245,7 +2494,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 300: // I8x16Add
+      case 326: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2254,7 +2503,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 301: // I8x16Sub
+      case 327: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2263,7 +2512,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 302: // I16x8Add
+      case 328: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2272,7 +2521,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 303: // I16x8Sub
+      case 329: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2281,7 +2530,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 304: // I16x8Mul
+      case 330: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2290,7 +2539,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // I32x4Add
+      case 331: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2299,7 +2548,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 306: // I32x4Sub
+      case 332: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2308,7 +2557,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 307: // I32x4Mul
+      case 333: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2317,7 +2566,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // I8x16Shl
+      case 334: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2326,7 +2575,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // I8x16ShrU
+      case 335: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2335,7 +2584,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // I16x8Shl
+      case 336: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2344,7 +2593,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // I16x8ShrS
+      case 337: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2353,7 +2602,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: // I16x8ShrU
+      case 338: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2362,7 +2611,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 313: // I32x4Shl
+      case 339: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2371,7 +2620,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 314: // I32x4ShrS
+      case 340: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2380,7 +2629,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // I32x4ShrU
+      case 341: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2389,7 +2638,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // F32x4Add
+      case 342: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2398,7 +2647,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // F32x4Sub
+      case 343: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2407,7 +2656,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // F32x4Mul
+      case 344: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2416,7 +2665,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 319: // F32x4Div
+      case 345: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2425,7 +2674,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // F32x4Min
+      case 346: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2434,7 +2683,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 321: // F32x4Max
+      case 347: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2443,7 +2692,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // F32x4MulAdd
+      case 348: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2453,7 +2702,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 323: // F32x4MaxMin
+      case 349: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2463,7 +2712,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 324: // F32x4MulLoad
+      case 350: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2474,7 +2723,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 325: // F32x4MulLoadAdd
+      case 351: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2486,7 +2735,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 326: // F64x2Add
+      case 352: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2495,7 +2744,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // F64x2Sub
+      case 353: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2504,7 +2753,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // F64x2Mul
+      case 354: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2513,7 +2762,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // F64x2Div
+      case 355: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2522,12 +2771,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // V128ExtractLane32
+      case 356: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 331: // V128Unary
+      case 357: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2536,7 +2785,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // V128Binary
+      case 358: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2546,7 +2795,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 333: // V128Ternary
+      case 359: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2557,7 +2806,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 334: // V128ExtractLane
+      case 360: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2567,7 +2816,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 335: // V128ReplaceLane
+      case 361: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2578,7 +2827,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 336: // V128Shuffle
+      case 362: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2591,7 +2840,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 337: // V128Load
+      case 363: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2602,7 +2851,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 338: // V128Store
+      case 364: // V128Store
         simdStore(
           s32,
           mview,
@@ -2612,7 +2861,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // V128LoadLane
+      case 365: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2625,7 +2874,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 340: // V128StoreLane
+      case 366: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2637,7 +2886,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 343: // StructNew
+      case 369: // StructNew
         if (
           !structNew(
             store,
@@ -2653,7 +2902,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 344: // StructNewDefault
+      case 370: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2668,7 +2917,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 345: // StructGet
+      case 371: // StructGet
         structGet(
           store,
           s32,
@@ -2679,13 +2928,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 372: { // Index64
+      case 398: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 373: { // SizeToI64
+      case 399: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2693,7 +2942,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 385: // TierUp
+      case 411: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2756,7 +3005,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 273: // MemoryFill
+      case 299: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2772,7 +3021,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 274: // MemoryCopy
+      case 300: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2789,7 +3038,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 275: // MemoryInit
+      case 301: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2807,18 +3056,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 276: // DataDrop
+      case 302: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 277: // TableGet
+      case 303: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 278: // TableSet
+      case 304: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2826,11 +3075,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 279: // TableSize
+      case 305: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 280: { // TableGrow
+      case 306: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2846,7 +3095,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 281: // TableFill
+      case 307: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2862,7 +3111,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 282: // TableCopy
+      case 308: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2879,7 +3128,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 283: // TableInit
+      case 309: // TableInit
         if (
           !tableInit(
             inst,
@@ -2897,11 +3146,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 284: // ElemDrop
+      case 310: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 341: { // Throw
+      case 367: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2926,7 +3175,7 @@ function runCold(
         }
         break;
       }
-      case 342: { // ThrowRef
+      case 368: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2948,7 +3197,7 @@ function runCold(
         }
         break;
       }
-      case 346: // StructSet
+      case 372: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -2959,7 +3208,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 347: // ArrayNew
+      case 373: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -2976,7 +3225,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 348: // ArrayNewDefault
+      case 374: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -2992,7 +3241,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 349: // ArrayNewFixed
+      case 375: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3009,7 +3258,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 350: // ArrayNewData
+      case 376: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3028,7 +3277,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 351: // ArrayNewElem
+      case 377: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3047,7 +3296,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 352: // ArrayGet
+      case 378: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3058,7 +3307,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 353: // ArraySet
+      case 379: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3068,11 +3317,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // ArrayLen
+      case 380: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 355: // ArrayFill
+      case 381: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3089,7 +3338,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 356: // ArrayCopy
+      case 382: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3106,7 +3355,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 357: // ArrayInitData
+      case 383: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3124,7 +3373,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 358: // ArrayInitElem
+      case 384: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3142,25 +3391,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 359: // RefI31
+      case 385: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 360: { // I31GetS
+      case 386: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 361: { // I31GetU
+      case 387: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 362: // RefTest
+      case 388: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3169,7 +3418,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 363: // RefCast
+      case 389: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3178,7 +3427,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 364: { // BrOnCast
+      case 390: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3188,7 +3437,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 365: { // BrOnCastFail
+      case 391: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3198,7 +3447,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 366: // AtomicLoad
+      case 392: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3209,7 +3458,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 367: // AtomicStore
+      case 393: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3220,7 +3469,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 368: // AtomicRmw
+      case 394: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3232,7 +3481,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 369: // AtomicCmpxchg
+      case 395: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3245,7 +3494,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 370: // AtomicWait
+      case 396: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3257,7 +3506,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 371: // AtomicNotify
+      case 397: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3265,7 +3514,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 374: // LoadMem
+      case 400: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3276,7 +3525,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 375: // StoreMem
+      case 401: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3287,11 +3536,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 376: // MemorySizeMem
+      case 402: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 377: { // MemoryGrowMem
+      case 403: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3311,7 +3560,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 378: // MemoryFillMem
+      case 404: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3327,7 +3576,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 379: // MemoryCopyMem
+      case 405: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3344,7 +3593,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 380: // MemoryInitMem
+      case 406: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3362,7 +3611,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 381: // V128LoadMem
+      case 407: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3373,7 +3622,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 382: // V128StoreMem
+      case 408: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3383,7 +3632,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 383: // V128LoadLaneMem
+      case 409: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3396,7 +3645,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 384: // V128StoreLaneMem
+      case 410: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -143,6 +143,22 @@ function bulk(shape: string, call: string): Row {
   );
 }
 
+/**
+ * `I32AddImmBrIf<Cmp> x y imm b target`: writes `x = y + imm`, then branches when `x <cmp> b`
+ * (`cmp` a template over `s32[x]` and `%b`; `b` a slot, or an immediate with `imm`).
+ */
+function addImmBranch(cmp: string, negation: string, immediate: boolean): Row {
+  return branch(
+    immediate ? "rriit" : "rrirt",
+    negation,
+    cmp.replaceAll("%b", immediate ? "$4" : "s32[$4]"),
+    "const x = $1;\ns32[x] = (s32[$2] + $3) | 0;\n",
+  );
+}
+
+const LT_U = "(s32[x] >>> 0) < (%b >>> 0)";
+const GE_U = "(s32[x] >>> 0) >= (%b >>> 0)";
+
 /** An instruction executed by the `run` of instruction `owner` (which tests `code[pc]`). */
 function sameCase(shape: string, owner: string): Row {
   return { shape, run: null, jumps: true, caseOf: owner, negation: null };
@@ -313,6 +329,30 @@ const ROWS = {
   BrIfI64LeU: branch("rrt", "BrIfI64GtU", "i64LeU(s32, $1, $2) !== 0"),
   BrIfI64GeS: branch("rrt", "BrIfI64LtS", "i64GeS(s32, $1, $2) !== 0"),
   BrIfI64GeU: branch("rrt", "BrIfI64LtU", "i64GeU(s32, $1, $2) !== 0"),
+  // An `I32AddImm x, y, imm` fused into the compare+branch after it that tests `x` (a loop
+  // counter's step and the loop's back edge: `deno task bench --count --pairs`, 25% of
+  // bytesum's dispatches, 14% of sieve's, 7% of loop's). `x` is written, then compared.
+  I32AddImmBrIfLtU: addImmBranch(LT_U, "I32AddImmBrIfGeU", false),
+  I32AddImmBrIfGeU: addImmBranch(GE_U, "I32AddImmBrIfLtU", false),
+  I32AddImmBrIfNe: addImmBranch("s32[x] !== %b", "I32AddImmBrIfEq", false),
+  I32AddImmBrIfEq: addImmBranch("s32[x] === %b", "I32AddImmBrIfNe", false),
+  I32AddImmBrIfLtUImm: addImmBranch(LT_U, "I32AddImmBrIfGeUImm", true),
+  I32AddImmBrIfGeUImm: addImmBranch(GE_U, "I32AddImmBrIfLtUImm", true),
+  I32AddImmBrIfNeImm: addImmBranch("s32[x] !== %b", "I32AddImmBrIfEqImm", true),
+  I32AddImmBrIfEqImm: addImmBranch("s32[x] === %b", "I32AddImmBrIfNeImm", true),
+  // The same with a register step (`i += stride`: sieve's and matmul's inner loops).
+  I32AddBrIfLtU: branch(
+    "rrrrt",
+    "I32AddBrIfGeU",
+    "(s32[x] >>> 0) < (s32[$4] >>> 0)",
+    "const x = $1;\ns32[x] = (s32[$2] + s32[$3]) | 0;\n",
+  ),
+  I32AddBrIfGeU: branch(
+    "rrrrt",
+    "I32AddBrIfLtU",
+    "(s32[x] >>> 0) >= (s32[$4] >>> 0)",
+    "const x = $1;\ns32[x] = (s32[$2] + s32[$3]) | 0;\n",
+  ),
   BrIfI64EqImm: branch("rwt", "BrIfI64NeImm", "i64EqImm(s32, $1, $2, $2.hi) !== 0"),
   BrIfI64NeImm: branch("rwt", "BrIfI64EqImm", "i64NeImm(s32, $1, $2, $2.hi) !== 0"),
   BrIfI64LtSImm: branch("rwt", "BrIfI64GeSImm", "i64LtSImm(s32, $1, $2, $2.hi) !== 0"),
@@ -439,6 +479,13 @@ const ROWS = {
     s32[d] = s32[a];
     s32[d + 1] = s32[a + 1];
   `,
+  ),
+  // Two `Copy`s in a row (a loop's variables rotated, `h = g; g = f; ...`: SHA-2's rounds;
+  // arguments moved for a call), in order. Spelled on `$n` words as the code generator spells
+  // its own `Copy`, so the slots stay cached there.
+  Copy2: op(
+    "rrrr",
+    "s32[$1] = s32[$2];\ns32[$1 + 1] = s32[$2 + 1];\ns32[$3] = s32[$4];\ns32[$3 + 1] = s32[$4 + 1];",
   ),
   ConstI32: op("ri", "s32[$1] = $2;"),
   ConstI64: op(
@@ -591,6 +638,20 @@ const ROWS = {
   // murmur3) and SHA-2's sigma functions (`rotr(e, 14) ^ rotr(e, 18) ^ rotr(e, 41)`).
   I64XorShrUImm: op("rrri", "i64XorShrUImm(s32, $1, $2, $3, $4);"),
   I64XorRotlImm: op("rrri", "i64XorRotlImm(s32, $1, $2, $3, $4);"),
+  // An i64 step and the step after it that reads its result, in one dispatch: hash rounds and
+  // finalisers (`(z ^ (z >>> 30)) * C`: splitmix64, murmur3, xxHash64's avalanche;
+  // `rotl(acc, 31) * P1` and `acc + x * P2`: xxHash64's round). The first step still writes its
+  // own destination `$2` (a local, or a temporary then dead), so the pair means just what the two
+  // rows did; each is the rows' helper calls, which the code generator spells on words too.
+  I64XorShrUMulImm: op(
+    "rrrriw",
+    "i64XorShrUImm(s32, $2, $3, $4, $5);\ni64MulImm(s32, $1, $2, $6, $6.hi);",
+  ),
+  I64RotlMulImm: op("rrriw", "i64RotlImm(s32, $2, $3, $4);\ni64MulImm(s32, $1, $2, $5, $5.hi);"),
+  I64MulImmAdd: op("rrrrw", "i64MulImm(s32, $4, $3, $5, $5.hi);\ni64Add(s32, $1, $2, $4);"),
+  // SHA-2's sigma functions, `rotl(y, k1) ^ rotl(y, k2) ^ rotl(y, k3)` (Σ0, Σ1) and, with
+  // `$7` set, `... ^ (y >>> k3)` (σ0, σ1): the three steps above in order, through `$2`.
+  I64Sigma: op("rrriiii", "i64Sigma(s32, $1, $2, $3, $4, $5, $6, $7);"),
 
   // Wide arithmetic (two results, in consecutive slots)
   I64Add128: op("rrrrr", "i64Add128(s32, $1, $1 + SLOT_WORDS, $2, $3, $4, $5);"),
@@ -646,26 +707,28 @@ const ROWS = {
   // Counted on bench/vec_float_scalar.wasm: a constant multiplier or clamp bound is a
   // `ConstI32` dispatch per use (16% of all), mul+add pairs are 10%; matmul's f64 dot product
   // is 12% mul+add pairs. (f64 immediate rows paid nothing in bench/: left out, 411 bytes.)
-  // The constant goes through the scratch views `IMM_WORDS`/`IMM_F32` inline, and min/max test
-  // for NaN inline (as `fMin`/`fMax` do): a call here is not inlined and boxes its double
-  // result (calls to fMin, fMax and a bits-to-f32 helper: 12% of vec_float_scalar's CPU
-  // profile).
+  // The constant goes through the scratch views `IMM_WORDS`/`IMM_F32` inline, and min/max
+  // replace a NaN result by the canonical NaN inline (optimised Math.min/max may return another
+  // bit pattern): a call here is not inlined and boxes its double result (calls to fMin, fMax
+  // and a bits-to-f32 helper: 12% of vec_float_scalar's CPU profile). No `const`s in these
+  // rows: two block-scoped locals cost `run` 837 bytes of bytecode (registers past V8's short
+  // operand range widen other instructions).
   F32AddImm: op("rri", "IMM_WORDS[0] = $3;\nf32[$1] = f32[$2] + IMM_F32[0];"),
   F32MulImm: op("rri", "IMM_WORDS[0] = $3;\nf32[$1] = f32[$2] * IMM_F32[0];"),
   F32MinImm: op(
     "rri",
     `
     IMM_WORDS[0] = $3;
-    const x = f32[$2], y = IMM_F32[0];
-    f32[$1] = x !== x || y !== y ? NaN : Math.min(x, y);
+    f32[$1] = Math.min(f32[$2], IMM_F32[0]);
+    if (f32[$1] !== f32[$1]) f32[$1] = NaN;
   `,
   ),
   F32MaxImm: op(
     "rri",
     `
     IMM_WORDS[0] = $3;
-    const x = f32[$2], y = IMM_F32[0];
-    f32[$1] = x !== x || y !== y ? NaN : Math.max(x, y);
+    f32[$1] = Math.max(f32[$2], IMM_F32[0]);
+    if (f32[$1] !== f32[$1]) f32[$1] = NaN;
   `,
   ),
   F32MulAdd: op("rrrr", "f32[$1] = Math.fround(f32[$2] * f32[$3]) + f32[$4];"),
@@ -1099,13 +1162,88 @@ const ROWS = {
   ),
 } satisfies Record<string, Row>;
 
+/**
+ * Taken, a fuel-paying branch (see `FUEL_ROWS`) pays the charge of the `ConsumeFuel` at `at`
+ * and jumps to `target`; when the store cannot pay, it jumps to that `ConsumeFuel`, which stops
+ * (or refills and charges), and control continues from it as the branch would have. No `const`s
+ * (as in `armsPaying`): they took `run` past 128 registers with ii64's fused rows (+7 KB).
+ */
+function payOrFallBack(target: string, at: string): string {
+  return `if (store.fuel >= code[(${at} + 1) | 0]) {
+  store.fuel -= code[(${at} + 1) | 0];
+  pc = ${target};
+} else pc = ${at};`;
+}
+
+/**
+ * The fuel-paying form of branch row `base`: its operands (the target last), then the pc of the
+ * `ConsumeFuel` it pays for.
+ */
+function paying(base: Row): Row {
+  const m = /^([\s\S]*)pc = ([\s\S]*) \? \$(\d+) : \$next;$/.exec(base.run!);
+  if (m === null || Number(m[3]) !== base.shape.length) {
+    throw new Error(`not a branch: ${base.run}`);
+  }
+  const [, prelude, cond, target] = m;
+  const run = `${prelude}if (${cond}) {
+  ${at(2, payOrFallBack(`$${target}`, `$${base.shape.length + 1}`))}
+} else pc = $next;`;
+  return { shape: `${base.shape}t`, run, jumps: true, caseOf: null, negation: null };
+}
+
+/**
+ * The arms-paying form of branch row `base` (same operands): the branch of an `if` with an
+ * `else`, both of whose ways land on an arm's `ConsumeFuel`, pays the one it takes and jumps
+ * past it (or, when the store cannot pay, goes to it: it stops, or refills and charges).
+ */
+function armsPaying(base: Row): Row {
+  const m = /^([\s\S]*)pc = ([\s\S]*) \? \$(\d+) : \$next;$/.exec(base.run!);
+  if (m === null) throw new Error(`not a branch: ${base.run}`);
+  const [, prelude, cond, target] = m;
+  // Written without `const`s: with them `run` needed more than 128 registers, and V8 then
+  // spelled many of its instructions in a wider form (+3.6 KB of bytecode for four rows).
+  const run = `${prelude}pc = ${cond} ? $${target} : $next;
+if (store.fuel >= code[(pc + 1) | 0]) {
+  store.fuel -= code[(pc + 1) | 0];
+  pc = (pc + 2) | 0;
+}`;
+  return { shape: base.shape, run, jumps: true, caseOf: null, negation: null };
+}
+
+/**
+ * Fuel-only branches, which the translator emits only when fuel is metered (the interpreter
+ * without fuel never dispatches them). `*Pay`: a branch that would land on a `ConsumeFuel`, or
+ * on a loop header's (a rotated loop's back edge, whose `ConsumeFuel` comes first), pays that
+ * charge itself when taken and jumps past it. `*Arms`: the branch of an `if` with an `else` pays
+ * the arm it enters either way. So a loop's back edge, a `br_if` to a loop header or entering an
+ * arm costs one dispatch, as without fuel. The charges are those of the `ConsumeFuel`s they
+ * stand for, and a store that cannot pay stops there, with the same state (the conditions are
+ * pure compares: testing them first changes nothing). Only the forms measured to matter have
+ * rows (`deno task bench --count --fuel --pairs`): each costs `run` about 230 bytes of bytecode.
+ */
+const FUEL_ROWS = {
+  BrIfNezPay: paying(ROWS.BrIfNez),
+  BrIfI32NePay: paying(ROWS.BrIfI32Ne),
+  BrIfI32LtUPay: paying(ROWS.BrIfI32LtU),
+  BrIfI32LeUPay: paying(ROWS.BrIfI32LeU),
+  // A counter's step fused with its loop's back edge (see `addImmBranch`): the step, then the
+  // test; the charge only when taken.
+  I32AddBrIfLtUPay: paying(ROWS.I32AddBrIfLtU),
+  I32AddImmBrIfLtUPay: paying(ROWS.I32AddImmBrIfLtU),
+  I32AddImmBrIfLtUImmPay: paying(ROWS.I32AddImmBrIfLtUImm),
+  I32AddImmBrIfNePay: paying(ROWS.I32AddImmBrIfNe),
+  BrIfEqzArms: armsPaying(ROWS.BrIfEqz),
+  BrIfNezArms: armsPaying(ROWS.BrIfNez),
+  BrIfI32GeUImmArms: armsPaying(ROWS.BrIfI32GeUImm),
+} satisfies Record<string, Row>;
+
 /** The name of an instruction. */
-export type InstrName = keyof typeof ROWS;
+export type InstrName = keyof typeof ROWS | keyof typeof FUEL_ROWS;
 
 /** Every instruction, in opcode order. */
-export const ISA: readonly InstrDef[] = Object.entries(ROWS).map(([name, row]) =>
-  Object.freeze({ name, ...row })
-);
+export const ISA: readonly InstrDef[] = Object.entries({ ...FUEL_ROWS, ...ROWS }).map((
+  [name, row],
+) => Object.freeze({ name, ...row }));
 
 /** Opcode numbers by instruction name: `I.I32Add`. */
 export const I: Readonly<Record<InstrName, number>> = Object.freeze(
@@ -1117,6 +1255,24 @@ for (const d of ISA) {
     if (other !== null && !(other in I)) throw new Error(`${d.name}: no instruction ${other}`);
   }
 }
+
+/** For each opcode, its fuel-paying form (see `FUEL_ROWS`: `BrIfNez` → `BrIfNezPay`), or -1. */
+export const PAYING_FORM: Int32Array = Int32Array.from(ISA, (d) => {
+  const name = `${d.name}Pay`;
+  return name in FUEL_ROWS ? I[name as InstrName] : -1;
+});
+
+/** For each opcode, its arms-paying form (`BrIfEqz` → `BrIfEqzArms`), or -1. */
+export const ARMS_FORM: Int32Array = Int32Array.from(ISA, (d) => {
+  const name = `${d.name}Arms`;
+  return name in FUEL_ROWS ? I[name as InstrName] : -1;
+});
+
+/** For each fuel-paying branch (`FUEL_ROWS`), the branch it pays for; -1 for other opcodes. */
+export const PAID_BRANCH: Int32Array = Int32Array.from(ISA, (d) => {
+  const base = d.name.replace(/(Pay|Arms)$/, "");
+  return d.name in FUEL_ROWS ? I[base as InstrName] : -1;
+});
 
 /**
  * Code words an instruction occupies (opcode included); for `BrTable` the fixed part only

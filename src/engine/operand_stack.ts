@@ -25,6 +25,9 @@ export const LOCAL = 1;
 /** See `TEMP`. */
 export const CONST = 2;
 
+/** Positions the arrays of a new stack hold (they double as needed). */
+const INITIAL_ROOM = 256;
+
 /** The stack the last translation gave back (see `OperandStack.take`). */
 let spare: OperandStack | null = null;
 
@@ -34,18 +37,19 @@ export class OperandStack {
   height = 0;
   /** The largest height reached (the frame needs this many stack slots). */
   maxHeight = 0;
+  // Typed arrays (grown by `#push`), not JS arrays: a push stores without elements-kind checks.
   /** Entry kind per position. */
-  readonly kind: number[] = [];
-  /** Local index (`LOCAL`) or constant low word (`CONST`) per position. */
-  readonly val: number[] = [];
+  kind: Uint8Array = new Uint8Array(INITIAL_ROOM);
+  /** Local index (`LOCAL`) or constant low word (`CONST`) per position (exact numbers). */
+  val: Float64Array = new Float64Array(INITIAL_ROOM);
   /** Constant high word per position (`CONST`, when `wide`). */
-  readonly hi: number[] = [];
+  hi: Float64Array = new Float64Array(INITIAL_ROOM);
   /** Whether a `CONST` is 64 bits wide (i64, f64). */
   readonly wide: boolean[] = [];
   /** Whether the entry is a v128 (all four words of its slot matter). */
   readonly v128: boolean[] = [];
   /** Next older position in the same local's chain. */
-  readonly #prev: number[] = [];
+  #prev: Int32Array = new Int32Array(INITIAL_ROOM);
   /** Newest position of each local's chain, or -1. */
   #localHead: Int32Array;
   /** No position below this one holds a `LOCAL` entry. */
@@ -69,7 +73,10 @@ export class OperandStack {
     s.maxHeight = 0;
     s.#noLocalBelow = 0;
     if (s.#localHead.length < numLocals) s.#localHead = new Int32Array(numLocals);
-    s.#localHead.fill(-1, 0, numLocals);
+    const head = s.#localHead;
+    // A loop for the few locals most functions have: \`fill\` costs a call into the runtime.
+    if (numLocals <= 16) { for (let i = 0; i < numLocals; i++) head[i] = -1; }
+    else head.fill(-1, 0, numLocals);
     return s;
   }
 
@@ -155,12 +162,29 @@ export class OperandStack {
     return n;
   }
 
+  #grow(): void {
+    const room = this.kind.length * 2;
+    const kind = new Uint8Array(room);
+    kind.set(this.kind);
+    this.kind = kind;
+    const val = new Float64Array(room);
+    val.set(this.val);
+    this.val = val;
+    const hi = new Float64Array(room);
+    hi.set(this.hi);
+    this.hi = hi;
+    const prev = new Int32Array(room);
+    prev.set(this.#prev);
+    this.#prev = prev;
+  }
+
   #isRef(p: number, x: number): boolean {
     return p < this.height && this.kind[p] === LOCAL && this.val[p] === x;
   }
 
   #push(kind: number, val: number, hi: number, wide: boolean, v128: boolean): void {
     const p = this.height++;
+    if (p === this.kind.length) this.#grow();
     this.kind[p] = kind;
     this.val[p] = val;
     this.hi[p] = hi;

@@ -31,8 +31,11 @@
  * With fuel metering on, each fuel region (the function body, a loop body, an if or else arm;
  * see `fuel.ts`) starts with a `ConsumeFuel` whose immediate is patched, when the region ends,
  * with the price of the Wasm operators it holds. A rotated loop's back edge pays the loop's
- * region again with a `ConsumeFuel` of its own, patched with the same price. With fuel off
- * nothing is emitted.
+ * region again with a `ConsumeFuel` of its own, patched with the same price. Branches that land
+ * on a charge pay it themselves where a fuel-paying form exists (`FUEL_ROWS` in isa.ts): a
+ * rotated back edge staying in its loop and a `br_if` to a loop header (`*Pay`, falling back to
+ * the header's `ConsumeFuel` when the store cannot pay), and the branch of an `if` that has an
+ * `else` (`*Arms`). With fuel off nothing of this is emitted.
  *
  * @module
  */
@@ -64,8 +67,9 @@ import { SLOT_WORDS } from "./entities.ts";
 import { FUEL_CHUNK } from "./fuel.ts";
 import { HANDLER_WORDS } from "./exceptions.ts";
 import { gcType, ST_I16, ST_I16_S, ST_I8, ST_I8_S, ST_V128 } from "./gc.ts";
-import { I, type InstrName, instrSize, ISA } from "./isa.ts";
+import { ARMS_FORM, I, type InstrName, instrSize, ISA, PAID_BRANCH, PAYING_FORM } from "./isa.ts";
 import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
+import type { FuncValidator } from "../validate/func_validator.ts";
 
 /**
  * Translates the body of function `funcIndex` (a defined function) of a validated module.
@@ -76,7 +80,11 @@ import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
  * @param arena where to put the code (a buffer of its own when null)
  * @param offsets where the function gets its `codeOffsets` when they are first needed; null
  *   notes them now
+ * @param validator when given, the body is validated while it is translated, each instruction
+ *   before it is translated (one read of the body instead of two: an eager compile); otherwise
+ *   it must have been validated before
  * @returns the compiled function
+ * @throws {ValidationError} (or `DecodeError`) from `validator`, when given: the body is invalid
  */
 export function translateFunc(
   module: ModuleDecl,
@@ -85,8 +93,10 @@ export function translateFunc(
   arena: CodeArena | null = null,
   offsets: OffsetSource | null = null,
   hotness = 0,
+  validator: FuncValidator | null = null,
 ): CompiledFunc {
-  return new FuncTranslator(module, funcIndex, fuel, arena, offsets, hotness).translate();
+  return new FuncTranslator(module, funcIndex, fuel, arena, offsets, hotness, validator)
+    .translate();
 }
 
 /**
@@ -132,6 +142,13 @@ const ELSE = 3;
 const FUNC = 4;
 
 const NO_TYPES: readonly ValType[] = [];
+const SINGLE_TYPES = new Map<ValType, readonly ValType[]>();
+/** `[t]`, one shared array per type (block types of one value allocate nothing per block). */
+function singleType(t: ValType): readonly ValType[] {
+  let a = SINGLE_TYPES.get(t);
+  if (a === undefined) SINGLE_TYPES.set(t, a = [t]);
+  return a;
+}
 
 /** A fuel region being translated: its `ConsumeFuel` and the price of its operators so far. */
 class FuelRegion {
@@ -159,6 +176,11 @@ class Ctrl {
   head: { op: number; args: number[]; target: Ctrl } | null = null;
   /** A loop's first instruction after its `ConsumeFuel` (`loopPc` when fuel is off). */
   bodyPc = 0;
+  /**
+   * An `if` whose branch pays the arm it enters (an `*Arms` row, see `FUEL_ROWS` in isa.ts):
+   * the branch's code index, until the `else` (without one, it becomes the plain branch).
+   */
+  armsAt = -1;
   /** The fuel region this frame opened (function, loop, if or else arm), if fuel is metered. */
   fuel: FuelRegion | null = null;
   /**
@@ -262,6 +284,33 @@ const LOAD_ADD_IMM: ReadonlyMap<number, number> = new Map([
   [I.I32Load8U, I.I32Load8UAddImm],
 ]);
 
+/** i64 shifts and rotations by a register count (they read only its low word). */
+const SHIFT_BY_REGISTER: ReadonlySet<number> = new Set([
+  I.I64Shl,
+  I.I64ShrS,
+  I.I64ShrU,
+  I.I64Rotl,
+  I.I64Rotr,
+]);
+
+/** Compare+branches that take in an `I32Add` of their first operand (see `#emitBranch`). */
+const ADD_BRANCH: ReadonlyMap<number, number> = new Map([
+  [I.BrIfI32LtU, I.I32AddBrIfLtU],
+  [I.BrIfI32GeU, I.I32AddBrIfGeU],
+]);
+
+/** Compare+branches that take in an `I32AddImm` of their first operand (see `#emitBranch`). */
+const ADD_IMM_BRANCH: ReadonlyMap<number, number> = new Map([
+  [I.BrIfI32LtU, I.I32AddImmBrIfLtU],
+  [I.BrIfI32GeU, I.I32AddImmBrIfGeU],
+  [I.BrIfI32Ne, I.I32AddImmBrIfNe],
+  [I.BrIfI32Eq, I.I32AddImmBrIfEq],
+  [I.BrIfI32LtUImm, I.I32AddImmBrIfLtUImm],
+  [I.BrIfI32GeUImm, I.I32AddImmBrIfGeUImm],
+  [I.BrIfI32NeImm, I.I32AddImmBrIfNeImm],
+  [I.BrIfI32EqImm, I.I32AddImmBrIfEqImm],
+]);
+
 // ---------------------------------------------------------------------------------------------
 // Peephole pass over finished code (linear; every rewrite keeps instruction sizes, padding
 // with `Nop`, so jump targets stay valid)
@@ -303,6 +352,46 @@ function peephole(code: Int32Array): Int32Array {
 // ---------------------------------------------------------------------------------------------
 // The translator
 
+/**
+ * The translator's growable scratch arrays, handed from one translation to the next
+ * (translations never overlap) instead of allocated per function: seven arrays and their
+ * backing stores made every small function cost about 400 bytes of garbage (funcs50k eager:
+ * allocation per module measured with the sampling heap profiler, see the commit).
+ */
+class Scratch {
+  readonly ctrl: Ctrl[] = [];
+  readonly deadIsRegion: boolean[] = [];
+  readonly positions: number[] = [];
+  readonly offsets: number[] = [];
+  readonly handlers: number[] = [];
+  readonly regions: FuelRegion[] = [];
+  readonly localV128: boolean[] = [];
+
+  /**
+   * The spare scratch, emptied, or a new one. Only the arrays read by length are emptied:
+   * the others are written before they are read. After a normal translation they are empty
+   * already; a translation that threw (in eager mode, one that validation stopped) may have
+   * left entries.
+   */
+  static take(): Scratch {
+    const s = spareScratch;
+    if (s === null) return new Scratch();
+    spareScratch = null;
+    if (s.ctrl.length !== 0) s.ctrl.length = 0;
+    if (s.offsets.length !== 0) s.offsets.length = 0;
+    if (s.handlers.length !== 0) s.handlers.length = 0;
+    if (s.regions.length !== 0) s.regions.length = 0;
+    return s;
+  }
+
+  /** Gives the arrays back for the next translation (their user is done with them). */
+  release(): void {
+    spareScratch = this;
+  }
+}
+
+let spareScratch: Scratch | null = null;
+
 /** Condition kinds produced by `popCondition`. */
 const COND_BRANCH = 0;
 const COND_ALWAYS = 1;
@@ -317,7 +406,8 @@ class FuncTranslator {
   readonly #reader: OpReader;
   readonly #code = new CodeBuilder();
   readonly #stack: OperandStack;
-  readonly #ctrl: Ctrl[] = [];
+  readonly #scratch: Scratch = Scratch.take();
+  readonly #ctrl: Ctrl[] = this.#scratch.ctrl;
   /** Whether the code being read can execute (false after br/return/unreachable). */
   #reachable = true;
   /** Nesting depth of blocks inside skipped (unreachable) code. */
@@ -326,14 +416,14 @@ class FuncTranslator {
    * For fuel: which of the blocks nested in skipped code are regions (loop, if), and how many
    * are: operators inside a region that is never entered cost nothing.
    */
-  readonly #deadIsRegion: boolean[] = [];
+  readonly #deadIsRegion: boolean[] = this.#scratch.deadIsRegion;
   #deadRegions = 0;
   /** Reused scratch list of stack positions. */
-  readonly #positions: number[] = [];
+  readonly #positions: number[] = this.#scratch.positions;
   /** Pairs `[pc, byte offset]` for `CompiledFunc.codeOffsets`. */
-  readonly #offsets: number[] = [];
+  readonly #offsets: number[] = this.#scratch.offsets;
   /** The catch clauses of the `try_table`s ended so far, innermost first (`HANDLER_WORDS` each). */
-  readonly #handlers: number[] = [];
+  readonly #handlers: number[] = this.#scratch.handlers;
 
   // The last emitted value-producing instruction, for retargeting and compare+branch fusion:
   // it starts at `#lastStart`, its result is the entry at `#lastPos`, and it is still the last
@@ -344,6 +434,15 @@ class FuncTranslator {
   // The code length right after the last `Copy` that `#move` emitted (-1 once a label is bound):
   // a copy back the other way right after it is a no-op and is left out.
   #copyEnd = -1;
+  // Whether the instruction ending at `#copyEnd` is a lone `Copy` (not yet joined in a `Copy2`).
+  #copyPair = false;
+  // Where the last value-producing instruction starts (-1 after a label or a take-back), and the
+  // one before (restored when a compare is taken back into its branch): a branch right after an
+  // `I32AddImm` there may take it in (`#emitBranch`).
+  #resultStart = -1;
+  #prevResultStart = -1;
+  // And the one before that (a SHA-2 sigma's three steps: `#sigma`).
+  #prev2ResultStart = -1;
 
   // The condition popped by `#popCondition`: a branch opcode and its operands (without the
   // target), or ALWAYS / NEVER for a constant condition.
@@ -354,9 +453,16 @@ class FuncTranslator {
 
   // Fuel: the prices (null when not metered) and the open regions, innermost last.
   readonly #fuel: FuelCosts | null;
-  readonly #regions: FuelRegion[] = [];
-  /** Whether each local (parameters first) is a v128, which moves as four words. */
-  readonly #localV128: boolean[];
+  readonly #regions: FuelRegion[] = this.#scratch.regions;
+  /** The block type `#blockType` read last. */
+  #btParams: readonly ValType[] = NO_TYPES;
+  /** See `#btParams`. */
+  #btResults: readonly ValType[] = NO_TYPES;
+  /**
+   * Whether each local (parameters first) is a v128, which moves as four words (entries past
+   * the function's locals are stale).
+   */
+  readonly #localV128: boolean[] = this.#scratch.localV128;
 
   readonly #arena: CodeArena | null;
   /** Where the function gets its offsets later, or null to note them in `#offsets` now. */
@@ -367,6 +473,8 @@ class FuncTranslator {
    * its header).
    */
   readonly #hotness: number;
+  /** Validates each instruction before it is translated, when not null (see `translateFunc`). */
+  readonly #validator: FuncValidator | null;
 
   constructor(
     module: ModuleDecl,
@@ -375,8 +483,10 @@ class FuncTranslator {
     arena: CodeArena | null,
     offsets: OffsetSource | null,
     hotness: number,
+    validator: FuncValidator | null,
   ) {
     this.#hotness = hotness;
+    this.#validator = validator;
     this.#arena = arena;
     this.#offsetSource = offsets;
     this.#module = module;
@@ -385,16 +495,13 @@ class FuncTranslator {
     this.#type = module.types[module.funcTypeIndices[funcIndex]!]!;
     this.#body = module.bodies[funcIndex - module.importedFuncs]!;
     this.#numLocals = this.#type.params.length + this.#body.locals.length;
-    this.#reader = readerFor(
-      module.bytes,
-      module.typeIds,
-      this.#body.codeStart,
-      this.#body.codeEnd,
-    );
+    this.#reader = validator !== null
+      ? validator.begin(funcIndex)
+      : readerFor(module.bytes, module.typeIds, this.#body.codeStart, this.#body.codeEnd);
     this.#stack = OperandStack.take(this.#numLocals);
     const params = this.#type.params;
     const locals = this.#body.locals;
-    const localV128 = this.#localV128 = new Array<boolean>(this.#numLocals);
+    const localV128 = this.#localV128;
     for (let i = 0; i < params.length; i++) localV128[i] = params[i] === "v128";
     for (let i = 0; i < locals.length; i++) localV128[params.length + i] = locals[i] === "v128";
   }
@@ -405,8 +512,10 @@ class FuncTranslator {
     if (this.#hotness !== 0) this.#code.emit(I.TierUp);
     func.fuel = this.#openFuelRegion();
     const r = this.#reader;
+    const validator = this.#validator;
     while (this.#ctrl.length > 0) {
       const op = r.read();
+      if (validator !== null) validator.step(op);
       if (!this.#reachable) {
         this.#skipOp(op);
       } else {
@@ -420,7 +529,12 @@ class FuncTranslator {
     const results = this.#type.results.length;
     const frameSlots = Math.max(this.#numLocals + this.#stack.maxHeight, results);
     this.#stack.release();
-    spareReader = r;
+    // The validator's reader stays its own (it reads with the module's features).
+    if (validator !== null) validator.finish();
+    else spareReader = r;
+    const offsets = this.#offsetSource ?? Int32Array.from(this.#offsets);
+    const handlers = this.#handlers.length > 0 ? Int32Array.from(this.#handlers) : null;
+    this.#scratch.release();
     const compiled = new CompiledFunc(
       peephole(this.#code.finish(this.#arena)),
       params * SLOT_WORDS,
@@ -428,9 +542,9 @@ class FuncTranslator {
       frameSlots * SLOT_WORDS,
       this.#type.results.length,
       this.#funcIndex,
-      this.#offsetSource ?? Int32Array.from(this.#offsets),
+      offsets,
       this.#body.codeStart,
-      this.#handlers.length > 0 ? Int32Array.from(this.#handlers) : null,
+      handlers,
     );
     compiled.hotness = this.#hotness;
     return compiled;
@@ -520,13 +634,22 @@ class FuncTranslator {
     // `Copy x, y` then `Copy y, x` (a result stored to a local, then that local passed as an
     // argument in the result's slot): the second finds the value already there. In
     // `bench/calls.wat` this is one of 11 dispatches per iteration.
+    // (A `Copy2` ends with its second copy too.)
     const end = this.#copyEnd;
-    if (
-      end === code.len && code.get(end - 3) === I.Copy && code.get(end - 2) === src &&
-      code.get(end - 1) === dst
-    ) return;
+    if (end === code.len && code.get(end - 2) === src && code.get(end - 1) === dst) return;
+    // A copy right after a lone `Copy` joins it in a `Copy2`: one dispatch for both (`deno task
+    // bench --count --pairs`: Copy+Copy was 12.7% of sha512's dispatches, 16.7% of hostcall's).
+    if (end === code.len && code.get(end - 3) === I.Copy && this.#copyPair) {
+      code.set(end - 3, I.Copy2);
+      code.emit(dst);
+      code.emit(src);
+      this.#copyEnd = code.len;
+      this.#copyPair = false;
+      return;
+    }
     code.op2(I.Copy, dst, src);
     this.#copyEnd = code.len;
+    this.#copyPair = true;
   }
 
   /** The slot an instruction reads entry `p` from (materialising a constant into its slot). */
@@ -564,7 +687,9 @@ class FuncTranslator {
 
   /** Pushes values of `types` that the last instruction left in their canonical slots. */
   #pushTemps(types: readonly ValType[]): void {
-    for (const t of types) this.#stack.pushTemp(t === "v128");
+    // An index loop: `for...of` made an iterator per call here (a sixth of the bytes translating
+    // SQLite allocated).
+    for (let i = 0; i < types.length; i++) this.#stack.pushTemp(types[i] === "v128");
   }
 
   /** Pushes a reference to local `x`. */
@@ -580,6 +705,9 @@ class FuncTranslator {
     const pos = this.#stack.height;
     const dst = this.#slot(pos);
     this.#lastStart = this.#code.len;
+    this.#prev2ResultStart = this.#prevResultStart;
+    this.#prevResultStart = this.#resultStart;
+    this.#resultStart = this.#code.len;
     this.#lastPos = pos;
     this.#code.emit(op);
     this.#code.emit(dst);
@@ -612,6 +740,9 @@ class FuncTranslator {
   #bindLabel(): void {
     this.#lastEnd = -1;
     this.#copyEnd = -1;
+    this.#resultStart = -1;
+    this.#prevResultStart = -1;
+    this.#prev2ResultStart = -1;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1046,8 +1177,10 @@ class FuncTranslator {
     }
     if (rule.op === I.I64Xor && this.#xorShift(pa)) return;
     if (rule.op === I.F32Add && this.#fuseBinary(pa, I.F32Mul, I.F32MulAdd, false)) return;
+    if (rule.op === I.I64Add && this.#addProduct(pa)) return;
+    const count = SHIFT_BY_REGISTER.has(rule.op) ? this.#extendedCount(pb) : -1;
     const a = this.#use(pa);
-    const b = this.#use(pb);
+    const b = count >= 0 ? count : this.#use(pb);
     this.#pop(2);
     this.#beginResult(rule.op);
     this.#code.emit(a);
@@ -1085,7 +1218,12 @@ class FuncTranslator {
     let k = code.get(this.#lastStart + 3);
     if (shift === I.I64RotrImm) k = (64 - k) & 63; // rotr by k = rotl by 64 - k
     code.truncate(this.#lastStart);
+    // The instructions before the shift are the last results again (see `#sigma`).
+    this.#resultStart = this.#prevResultStart;
+    this.#prevResultStart = this.#prev2ResultStart;
+    this.#prev2ResultStart = -1;
     const x = this.#use(other);
+    if (this.#sigma(fused, x, y, k)) return true;
     this.#pop(2);
     this.#beginResult(fused);
     code.emit(x);
@@ -1190,6 +1328,123 @@ class FuncTranslator {
   }
 
   /**
+   * The slot of the i32 that entry `p` (an i64 shift or rotation count) extends, when `p` is the
+   * result of the instruction just emitted, `I64ExtendI32U` / `I64ExtendI32S t, x`: that is
+   * taken back and `x` returned (the shifts read only a count's low word, which is the i32
+   * itself; `(uint64_t)n` counts in C, and `bench/i64.wat`'s `rotr` by `i`). Else -1.
+   */
+  #extendedCount(p: number): number {
+    const code = this.#code;
+    if (this.#lastEnd !== code.len || this.#lastPos !== p) return -1;
+    if (this.#stack.kind[p] !== TEMP) return -1;
+    const op = code.get(this.#lastStart);
+    if (op !== I.I64ExtendI32U && op !== I.I64ExtendI32S) return -1;
+    const x = code.get(this.#lastStart + 2);
+    code.truncate(this.#lastStart);
+    this.#lastEnd = -1;
+    this.#resultStart = -1;
+    return x;
+  }
+
+  /**
+   * The third step of a SHA-2 sigma, `x ^ rotl(y, k3)` (`fused` `I64XorRotlImm`) or
+   * `x ^ (y >>> k3)` (`I64XorShrUImm`), right after `I64RotlImm t, y, k1` and
+   * `I64XorRotlImm t, t, y, k2` with `x` = `t`: takes both back and emits `I64Sigma dst, t, y,
+   * k1, k2, k3, shr` (`shr` 1 for the shift), the three in order (`t` still written). Pops the xor's
+   * operands and pushes its result when it does; returns whether it did. Σ0 and Σ1 are 2 of
+   * sha512's 30 dispatches per round each, σ0 and σ1 2 of 15 per schedule step.
+   */
+  #sigma(fused: number, x: number, y: number, k3: number): boolean {
+    const code = this.#code;
+    const p = this.#resultStart, r = this.#prevResultStart;
+    if (p < 0 || r < 0 || p + 5 !== code.len || r + 4 !== p) return false;
+    if (code.get(p) !== I.I64XorRotlImm || code.get(r) !== I.I64RotlImm) return false;
+    const t = code.get(r + 1);
+    if (x !== t || code.get(p + 1) !== t || code.get(p + 2) !== t) return false;
+    if (code.get(r + 2) !== y || code.get(p + 3) !== y) return false;
+    const k1 = code.get(r + 3), k2 = code.get(p + 4);
+    code.truncate(r);
+    this.#resultStart = -1;
+    this.#pop(2);
+    this.#beginResult(I.I64Sigma);
+    code.emit(t);
+    code.emit(y);
+    code.emit(k1);
+    code.emit(k2);
+    code.emit(k3);
+    code.emit(fused === I.I64XorRotlImm ? 0 : 1);
+    this.#endResult();
+    return true;
+  }
+
+  /** The slot entry `p` is read from, when it needs no code (not a constant), else -1. */
+  #slotOf(p: number): number {
+    const s = this.#stack;
+    const kind = s.kind[p];
+    return kind === LOCAL ? s.val[p]! * SLOT_WORDS : kind === CONST ? -1 : this.#slot(p);
+  }
+
+  /**
+   * `i64.mul` of entry `preg` by the constant `lo`, `hi` when `preg` reads the destination `t`
+   * of the instruction just emitted, `I64XorShrUImm t, x, y, k` or `I64RotlImm` / `I64RotrImm
+   * t, y, k`: takes that back and emits `I64XorShrUMulImm dst, t, x, y, k, C` (`I64RotlMulImm
+   * dst, t, y, k, C`), which still writes `t`. Returns whether it did.
+   */
+  #shiftThenMul(preg: number, lo: number, hi: number): boolean {
+    const code = this.#code;
+    // The last value-producing instruction, if nothing was emitted after it (a `local.tee`
+    // retargeting it may have made `t` a local).
+    const at = this.#resultStart;
+    if (at < 0 || this.#slotOf(preg) !== code.get(at + 1)) return false;
+    const shift = code.get(at);
+    const rotate = shift === I.I64RotlImm || shift === I.I64RotrImm;
+    const end = rotate ? at + 4 : shift === I.I64XorShrUImm ? at + 5 : -1;
+    if (end !== code.len) return false;
+    const words = code.len - at - 1; // t, [x,] y, k
+    const taken: number[] = [];
+    for (let i = 1; i <= words; i++) taken.push(code.get(at + i));
+    // rotr by k = rotl by 64 - k
+    if (shift === I.I64RotrImm) taken[2] = (64 - (taken[2]! & 63)) & 63;
+    code.truncate(at);
+    this.#resultStart = -1;
+    this.#pop(2);
+    this.#beginResult(rotate ? I.I64RotlMulImm : I.I64XorShrUMulImm);
+    for (const w of taken) code.emit(w);
+    code.emit(lo);
+    code.emit(hi);
+    this.#endResult();
+    return true;
+  }
+
+  /**
+   * `i64.add` of entries `pa` and `pa + 1` when either reads the destination `t` of the
+   * instruction just emitted, `I64MulImm t, y, C`: takes the product back and emits
+   * `I64MulImmAdd dst, x, y, t, C` (`x` the other entry's slot), which still writes `t`.
+   * Returns whether it did.
+   */
+  #addProduct(pa: number): boolean {
+    const code = this.#code;
+    const at = this.#resultStart; // (as in `#shiftThenMul`)
+    if (at < 0 || at + 5 !== code.len || code.get(at) !== I.I64MulImm) return false;
+    const t = code.get(at + 1);
+    const a = this.#slotOf(pa), b = this.#slotOf(pa + 1);
+    if (a < 0 || b < 0 || (a !== t && b !== t)) return false;
+    const x = a === t ? b : a;
+    const y = code.get(at + 2), lo = code.get(at + 3), hi = code.get(at + 4);
+    code.truncate(at);
+    this.#resultStart = -1;
+    this.#pop(2);
+    this.#beginResult(I.I64MulImmAdd);
+    code.emit(x);
+    code.emit(y);
+    code.emit(t);
+    code.emit(lo);
+    code.emit(hi);
+    this.#endResult();
+    return true;
+  }
+
+  /**
    * Immediate form `op` (constant as `immKind`, negated when `negate`) with the register
    * operand at `preg` and the constant at `pconst`.
    */
@@ -1207,6 +1462,7 @@ class FuncTranslator {
         lo = -lo | 0;
       }
     }
+    if (op === I.I64MulImm && this.#shiftThenMul(preg, lo, hi)) return;
     this.#pop(2);
     this.#beginResult(op);
     this.#code.emit(a);
@@ -1291,6 +1547,7 @@ class FuncTranslator {
         const base = code.get(this.#lastStart + 2);
         const imm = code.get(this.#lastStart + 3);
         code.truncate(this.#lastStart);
+        this.#resultStart = -1;
         // A trap at the fused instruction is the load's: it maps to the load's offset.
         this.#markOffset(r.opPos);
         s.pop();
@@ -1752,17 +2009,31 @@ class FuncTranslator {
   // -------------------------------------------------------------------------------------------
   // Blocks
 
-  #blockType(): [readonly ValType[], readonly ValType[]] {
+  /**
+   * Reads the block type into `#btParams` and `#btResults` (fields, not a returned pair: the
+   * pair, its destructuring and a result array per block were a fifth of the bytes translating
+   * SQLite allocated).
+   */
+  #blockType(): void {
     const bt = this.#reader.blockType;
-    if (bt === BLOCK_EMPTY) return [NO_TYPES, NO_TYPES];
+    this.#btParams = NO_TYPES;
+    if (bt === BLOCK_EMPTY) {
+      this.#btResults = NO_TYPES;
+      return;
+    }
     const t = blockValType(bt);
-    if (t !== null) return [NO_TYPES, [t]];
+    if (t !== null) {
+      this.#btResults = singleType(t);
+      return;
+    }
     const ft = this.#module.types[bt]!;
-    return [ft.params, ft.results];
+    this.#btParams = ft.params;
+    this.#btResults = ft.results;
   }
 
   #block(op: number): void {
-    const [params, results] = this.#blockType();
+    this.#blockType();
+    const params = this.#btParams, results = this.#btResults;
     if (op === Op.If) this.#popCondition();
     this.#materialiseLocals();
     const s = this.#stack;
@@ -1782,6 +2053,12 @@ class FuncTranslator {
     if (op === Op.If) {
       if (this.#condKind === COND_BRANCH) {
         this.#negateCondition();
+        const arms = this.#fuel !== null ? ARMS_FORM[this.#condOp]! : -1;
+        if (arms >= 0) {
+          // Both ways enter an arm at its `ConsumeFuel` if an `else` comes (see `#end`).
+          frame.armsAt = this.#code.len;
+          this.#condOp = arms;
+        }
         frame.elsePatch = this.#emitCondBranch(NO_PATCH);
       } else if (this.#condKind === COND_NEVER) {
         // The then arm is skipped: jump straight to the else arm.
@@ -1800,7 +2077,8 @@ class FuncTranslator {
    * label as `br` would. The clauses' handler entries are recorded at the `end`.
    */
   #tryTable(): void {
-    const [params, results] = this.#blockType();
+    this.#blockType();
+    const params = this.#btParams, results = this.#btResults;
     const catches = this.#reader.catches;
     this.#materialiseLocals();
     const s = this.#stack;
@@ -1867,6 +2145,11 @@ class FuncTranslator {
 
   #end(): void {
     const frame = this.#ctrl.pop()!;
+    if (frame.kind === IF && frame.armsAt >= 0) {
+      // No else arm: the branch skips to the end, where no charge waits.
+      const code = this.#code;
+      code.set(frame.armsAt, PAID_BRANCH[code.get(frame.armsAt)]!);
+    }
     // The `end` of a loop or an if leaves that region: it is paid by the enclosing one.
     if (frame.fuel !== null && frame.kind !== FUNC) this.#closeFuelRegion();
     this.#payFuel(Op.End);
@@ -1950,15 +2233,17 @@ class FuncTranslator {
     if (head !== null) {
       // Loop rotation: `if (!cond) goto body; goto exit` instead of `goto test`.
       const code = this.#code;
-      if (frame.fuel !== null) {
-        // The back edge pays the loop's region, as a jump to its header would.
+      const test = NEGATE_BRANCH[head.op]!;
+      const body = frame.bodyPc + 2 + head.args.length;
+      if (this.#emitBranch(test, head.args, head.args.length, frame.fuel, frame.fuel !== null)) {
+        // `if (!cond) { pay; goto body }` in one instruction (when the store cannot pay it goes
+        // to the header, which charges, then tests `cond` again), then `pay; goto exit`.
+        code.emit(body);
+        code.emit(frame.loopPc);
         code.emit(I.ConsumeFuel);
-        frame.fuel.sharers.push(code.len);
+        frame.fuel!.sharers.push(code.len);
         code.emit(0);
-      }
-      code.emit(NEGATE_BRANCH[head.op]!);
-      for (const a of head.args) code.emit(a);
-      code.emit(frame.bodyPc + 2 + head.args.length);
+      } else code.emit(body);
       code.emit(I.Br);
       this.#emitTarget(head.target);
       return;
@@ -2017,8 +2302,15 @@ class FuncTranslator {
     const frame = this.#frame(depth);
     if (!this.#needsMove(frame)) {
       this.#noteLoopHead(frame);
-      this.#code.emit(this.#condOp);
-      this.#emitCondArgs();
+      const code = this.#code;
+      // A branch back to a loop header pays the header's charge itself (falling back to it).
+      const pays = frame.kind === LOOP && frame.fuel !== null &&
+        code.get(frame.loopPc) === I.ConsumeFuel;
+      if (this.#emitBranch(this.#condOp, this.#condArgs, this.#condArgc, null, pays)) {
+        code.emit(frame.loopPc + 2);
+        code.emit(frame.loopPc);
+        return;
+      }
       this.#emitTarget(frame);
       return;
     }
@@ -2106,6 +2398,8 @@ class FuncTranslator {
         }
         code.truncate(this.#lastStart);
         this.#lastEnd = -1;
+        // The instruction before the compare may be an `I32AddImm` the branch can take in.
+        this.#resultStart = this.#prevResultStart;
         s.pop();
         return;
       }
@@ -2120,15 +2414,66 @@ class FuncTranslator {
     this.#condOp = NEGATE_BRANCH[this.#condOp]!;
   }
 
-  #emitCondArgs(): void {
-    for (let i = 0; i < this.#condArgc; i++) this.#code.emit(this.#condArgs[i]!);
-  }
-
   /** Emits the condition's branch with a pending target; returns the new patch-list head. */
   #emitCondBranch(head: number): number {
-    this.#code.emit(this.#condOp);
-    this.#emitCondArgs();
+    this.#emitBranch(this.#condOp, this.#condArgs, this.#condArgc);
     return this.#code.emitPatch(head);
+  }
+
+  /**
+   * Emits conditional branch `op` and its `argc` operands `args` (the caller emits the target),
+   * after a `ConsumeFuel` paying region `pay` if given (a rotated loop's back edge). With
+   * `paying` (the branch lands on a charge), emits its fuel-paying form instead if there is one
+   * (`*Pay`, see `FUEL_ROWS` in isa.ts; no `ConsumeFuel` before it) and returns true: the caller
+   * then emits the target and the fallback.
+   * Right after `I32AddImm x, y, imm` (or `I32Add x, y, z`; no label between) with `x` the first
+   * operand, takes the add back and emits `I32AddImmBrIf<Cmp> x, y, imm, ...` (`I32AddBrIf<Cmp>
+   * x, y, z, ...`) instead: a loop counter's step and the loop's back edge in one dispatch. The `ConsumeFuel` then goes before the add: the add
+   * only writes a slot, so running out of fuel there and resuming is not observable.
+   */
+  #emitBranch(
+    op: number,
+    args: ArrayLike<number>,
+    argc: number,
+    pay: FuelRegion | null = null,
+    paying = false,
+  ): boolean {
+    const code = this.#code;
+    const at = this.#resultStart;
+    const add = at >= 0 && at + 4 === code.len && code.get(at + 1) === args[0] ? code.get(at) : -1;
+    // (`I32AddImm` and `I32Add` are both 4 words: op, x, y, imm or z.)
+    const fused = add === I.I32AddImm
+      ? ADD_IMM_BRANCH.get(op)
+      : add === I.I32Add
+      ? ADD_BRANCH.get(op)
+      : undefined;
+    // The paying form of what would be emitted (the fused row's when there is one).
+    const form = paying ? PAYING_FORM[fused ?? op]! : -1;
+    if (fused !== undefined) {
+      const y = code.get(at + 2);
+      const imm = code.get(at + 3);
+      code.truncate(at);
+      this.#resultStart = -1;
+      this.#lastEnd = -1;
+      if (form < 0) this.#emitPay(pay);
+      code.emit(form >= 0 ? form : fused);
+      code.emit(args[0]!);
+      code.emit(y);
+      code.emit(imm);
+      for (let i = 1; i < argc; i++) code.emit(args[i]!);
+      return form >= 0;
+    }
+    if (form < 0) this.#emitPay(pay);
+    code.emit(form >= 0 ? form : op);
+    for (let i = 0; i < argc; i++) code.emit(args[i]!);
+    return form >= 0;
+  }
+  /** Emits a `ConsumeFuel` paying region `region` (its cost patched in later), if not null. */
+  #emitPay(region: FuelRegion | null): void {
+    if (region === null) return;
+    this.#code.emit(I.ConsumeFuel);
+    region.sharers.push(this.#code.len);
+    this.#code.emit(0);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 
 import { type ExternType, TagType } from "../core/types.ts";
+import { DecodeError, ValidationError } from "../core/errors.ts";
 import type { ModuleDecl } from "../binary/module.ts";
 import { checkBodies, decodeModule } from "../binary/decoder.ts";
 import { validateModule } from "../validate/mod.ts";
@@ -43,10 +44,42 @@ function toBytes(bytes: Uint8Array | ArrayBuffer): Uint8Array {
  */
 function decodeChecked(bytes: Uint8Array, config: Config): ModuleDecl {
   const decl = decodeModule(bytes, config, "onError");
+  validateChecked(decl, config);
+  return decl;
+}
+
+/** Validates a decoded module as `decodeChecked` does. */
+function validateChecked(decl: ModuleDecl, config: Config): void {
   try {
     validateModule(decl, config);
   } catch (e) {
     checkBodies(decl, config);
+    throw e;
+  }
+}
+
+/**
+ * An eager compile: the module-level rules, then each body validated while it is translated,
+ * so each body is read once, not once to validate and once to translate (SQLite: see the
+ * commit). The error is the one every other mode reports (the first broken rule, a malformed
+ * body before an invalid one): a module-level failure is reported by checking the module as
+ * `decodeChecked` does; a body's is already the one that check reports (every module-level
+ * rule held, and bodies are checked in order, each instruction as `FuncValidator.validate`
+ * checks it: tests/engine/eager_validate_test.ts), once no body is malformed.
+ */
+function compileEager(engine: Engine, bytes: Uint8Array): ModuleDecl {
+  const decl = decodeModule(bytes, engine.config, "onError");
+  try {
+    validateModule(decl, engine.config, false);
+  } catch (e) {
+    validateChecked(decl, engine.config);
+    throw e;
+  }
+  try {
+    engine.prepareModule(decl, true);
+  } catch (e) {
+    if (e instanceof DecodeError || e instanceof ValidationError) checkBodies(decl, engine.config);
+    else validateChecked(decl, engine.config); // a failure of the translator itself
     throw e;
   }
   return decl;
@@ -95,12 +128,18 @@ export class Module {
    */
   constructor(engine: Engine, bytes: Uint8Array | ArrayBuffer) {
     this.engine = engine;
-    const lazy = engine.config.compilationMode === "lazy";
-    const decl = lazy
-      ? decodeModule(toBytes(bytes), engine.config, "never")
-      : decodeChecked(toBytes(bytes), engine.config);
-    if (lazy) validateModule(decl, engine.config, false);
-    engine.prepareModule(decl);
+    const mode = engine.config.compilationMode;
+    let decl: ModuleDecl;
+    if (mode === "eager") {
+      decl = compileEager(engine, toBytes(bytes));
+    } else {
+      const lazy = mode === "lazy";
+      decl = lazy
+        ? decodeModule(toBytes(bytes), engine.config, "never")
+        : decodeChecked(toBytes(bytes), engine.config);
+      if (lazy) validateModule(decl, engine.config, false);
+      engine.prepareModule(decl);
+    }
     this.#decl = decl;
   }
 

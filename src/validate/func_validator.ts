@@ -41,6 +41,7 @@ import {
 import type { ModuleContext } from "./context.ts";
 import { Feature, featureMessage } from "../core/features.ts";
 import {
+  OP_CHECK_IMM,
   OP_FEATURE,
   OP_IMM,
   OP_LANES,
@@ -126,6 +127,8 @@ export class FuncValidator {
    * lists the ones set inside open blocks, so a block's end can forget them again.
    */
   #initialised: Uint8Array = new Uint8Array(0);
+  /** The last locals array whose types `begin` checked against the enabled features. */
+  #checkedLocals: readonly ValType[] | null = null;
   #inits: number[] = [];
   /**
    * Set by `#checkImmediates` for operators on a 64-bit memory or table (memory64): bit `i`
@@ -150,6 +153,22 @@ export class FuncValidator {
    *   spec counts as malformed.
    */
   validate(funcIndex: number): void {
+    const reader = this.begin(funcIndex);
+    while (this.#depth > 0) this.#instr(reader.read());
+    this.finish();
+  }
+
+  /**
+   * Starts validating the body of defined function `funcIndex` one instruction at a time, for a
+   * caller that reads the body itself (the translator of an eager compile validates while it
+   * translates, so each body is read once): read each instruction with the returned reader,
+   * pass its opcode to `step` before using it, until `done`, then call `finish`.
+   *
+   * @returns the reader, positioned at the body's first instruction (its immediates are read
+   *   with the module's features)
+   * @throws {ValidationError} as `validate`
+   */
+  begin(funcIndex: number): OpReader {
     const module = this.#ctx.module;
     const body: FuncBody | undefined = module.bodies[funcIndex - module.importedFuncs];
     if (body === undefined) throw new RangeError(`function ${funcIndex} has no body`);
@@ -165,22 +184,53 @@ export class FuncValidator {
     reader.pos = body.codeStart;
     reader.end = body.codeEnd;
     reader.opPos = body.codeStart;
-    for (const t of body.locals) this.#checkType(t);
-    const nLocals = type.params.length + body.locals.length;
-    if (this.#initialised.length < nLocals) this.#initialised = new Uint8Array(nLocals);
-    const initialised = this.#initialised;
-    initialised.fill(1, 0, nLocals);
-    // Without typed references every local type has a default: nothing to track.
+    const locals = body.locals;
+    // Bodies declaring the same small group of locals share one array (`section_code.ts`).
+    if (locals !== this.#checkedLocals) {
+      for (let i = 0; i < locals.length; i++) this.#checkType(locals[i]!);
+      this.#checkedLocals = locals;
+    }
+    const nLocals = type.params.length + locals.length;
+    if (this.#initialised.length < nLocals) {
+      this.#initialised = new Uint8Array(Math.max(nLocals, 2 * this.#initialised.length)).fill(1);
+    }
+    // Without typed references every local type has a default: nothing to track, and no entry
+    // is ever cleared (the array stays all 1s).
     if (this.#typedRefs) {
-      for (let i = 0; i < body.locals.length; i++) {
-        if (!defaultable(body.locals[i]!)) initialised[type.params.length + i] = 0;
+      const initialised = this.#initialised;
+      initialised.fill(1, 0, nLocals);
+      for (let i = 0; i < locals.length; i++) {
+        if (!defaultable(locals[i]!)) initialised[type.params.length + i] = 0;
       }
     }
-    this.#inits.length = 0;
+    if (this.#inits.length !== 0) this.#inits.length = 0;
     this.#height = 0;
     this.#depth = 0;
     this.#pushFrame(Op.Block, NONE, type.results);
-    while (this.#depth > 0) this.#instr(reader.read());
+    return reader;
+  }
+
+  /**
+   * Validates the instruction the reader `begin` returned has just read (`op`, its opcode).
+   *
+   * @throws {ValidationError} as `validate`
+   */
+  step(op: number): void {
+    this.#instr(op);
+  }
+
+  /** Whether the body's final `end` has been validated (see `begin`). */
+  get done(): boolean {
+    return this.#depth === 0;
+  }
+
+  /**
+   * Checks that nothing follows the body's final `end` (see `begin`).
+   *
+   * @throws {DecodeError} "operators remaining after end of function"
+   */
+  finish(): void {
+    const reader = this.#reader;
     if (!reader.atEnd) {
       throw new DecodeError("operators remaining after end of function", reader.pos);
     }
@@ -312,9 +362,8 @@ export class FuncValidator {
     }
     const params = OP_PARAMS[idx];
     if (params !== null && params !== undefined) {
-      const imm = OP_IMM[idx]!;
       this.#wide = 0;
-      if (imm !== Imm.None) this.#checkImmediates(idx, imm, op);
+      if (OP_CHECK_IMM[idx] !== 0) this.#checkImmediates(idx, OP_IMM[idx]!, op);
       const wide = this.#wide;
       const results = OP_RESULTS[idx]!;
       if (wide === 0) {
@@ -393,7 +442,7 @@ export class FuncValidator {
         return;
       }
       default:
-        // Constants: nothing to check.
+        // Nothing to check (`OP_CHECK_IMM` keeps constants and other such shapes away).
         return;
     }
   }
@@ -402,6 +451,36 @@ export class FuncValidator {
   #special(op: number): void {
     const reader = this.#reader;
     switch (op) {
+      // The most frequent operators first: a `switch` on `Op.*` values (not literals) tests its
+      // cases in order (local.get alone is a quarter of SQLite's operators).
+      case Op.LocalGet: {
+        const t = this.#local(reader.index);
+        if (this.#initialised[reader.index] === 0) this.#fail("uninitialized local");
+        return this.#push(t);
+      }
+      case Op.LocalSet:
+        this.#pop(this.#local(reader.index));
+        return this.#setLocal(reader.index);
+      case Op.LocalTee: {
+        const t = this.#local(reader.index);
+        this.#pop(t);
+        this.#setLocal(reader.index);
+        return this.#push(t);
+      }
+      case Op.End: {
+        const frame = this.#popFrame();
+        // An `if` without `else` has an implicit empty else, which passes its params through.
+        if (frame.opcode === Op.If && !subTypes(frame.params, frame.results)) {
+          this.#fail("type mismatch");
+        }
+        return this.#pushAll(frame.results);
+      }
+      case Op.Call: {
+        const type = this.#ctx.funcType(reader.index);
+        if (type === null) this.#fail(`unknown function ${reader.index}`);
+        this.#popAll(type.params);
+        return this.#pushAll(type.results);
+      }
       case Op.Unreachable:
         return this.#setUnreachable();
       case Op.Block:
@@ -433,14 +512,6 @@ export class FuncValidator {
         this.#popFrame();
         return this.#pushFrame(Op.Else, frame.params, frame.results);
       }
-      case Op.End: {
-        const frame = this.#popFrame();
-        // An `if` without `else` has an implicit empty else, which passes its params through.
-        if (frame.opcode === Op.If && !subTypes(frame.params, frame.results)) {
-          this.#fail("type mismatch");
-        }
-        return this.#pushAll(frame.results);
-      }
       case Op.Br:
         this.#popAll(this.#label(reader.index).labelTypes);
         return this.#setUnreachable();
@@ -455,12 +526,6 @@ export class FuncValidator {
       case Op.Return:
         this.#popAll(this.#frames[0]!.results);
         return this.#setUnreachable();
-      case Op.Call: {
-        const type = this.#ctx.funcType(reader.index);
-        if (type === null) this.#fail(`unknown function ${reader.index}`);
-        this.#popAll(type.params);
-        return this.#pushAll(type.results);
-      }
       case Op.CallIndirect:
         return this.#callIndirect();
       case Op.ReturnCall: {
@@ -484,20 +549,6 @@ export class FuncValidator {
         this.#pop("i32");
         this.#pop(t);
         this.#pop(t);
-        return this.#push(t);
-      }
-      case Op.LocalGet: {
-        const t = this.#local(reader.index);
-        if (this.#initialised[reader.index] === 0) this.#fail("uninitialized local");
-        return this.#push(t);
-      }
-      case Op.LocalSet:
-        this.#pop(this.#local(reader.index));
-        return this.#setLocal(reader.index);
-      case Op.LocalTee: {
-        const t = this.#local(reader.index);
-        this.#pop(t);
-        this.#setLocal(reader.index);
         return this.#push(t);
       }
       case Op.GlobalGet:

@@ -8,7 +8,7 @@
 
 import { Feature } from "../core/features.ts";
 import { HeapCode, refInfo, type ValType } from "../core/types.ts";
-import { denseIndex, OP_INFO } from "../binary/opcodes.ts";
+import { denseIndex, Imm, OP_INFO } from "../binary/opcodes.ts";
 
 import { DENSE_SIZE } from "../binary/opcodes.ts";
 
@@ -41,6 +41,12 @@ export function valTypeFeature(t: ValType): Feature {
 export const OP_FEATURE: Uint32Array = new Uint32Array(DENSE_SIZE);
 /** Immediate shape of each opcode. */
 export const OP_IMM: Uint8Array = new Uint8Array(DENSE_SIZE);
+/**
+ * 1 when the validator checks the opcode's immediates (memargs, lanes, memory, table, data and
+ * elem indices), 0 when there is nothing to check (none, constants): most operators skip that
+ * step without going through its `switch`.
+ */
+export const OP_CHECK_IMM: Uint8Array = new Uint8Array(DENSE_SIZE);
 /** Fixed operand types of each opcode, or null when the validator types it by hand. */
 export const OP_PARAMS: (readonly ValType[] | null)[] = new Array(DENSE_SIZE).fill(null);
 /** Fixed result types of each opcode, or null. */
@@ -53,10 +59,27 @@ export const OP_MAX_ALIGN: Uint8Array = new Uint8Array(DENSE_SIZE);
 /** Number of lanes a lane index of the opcode must stay below. */
 export const OP_LANES: Uint8Array = new Uint8Array(DENSE_SIZE);
 
+/** The immediate shapes `FuncValidator` checks for operators with a fixed signature. */
+const CHECKED_IMMS: ReadonlySet<Imm> = new Set([
+  Imm.MemArg,
+  Imm.MemArgLane,
+  Imm.Lane,
+  Imm.Shuffle,
+  Imm.Memory,
+  Imm.MemoryCopy,
+  Imm.MemoryInit,
+  Imm.Data,
+  Imm.Elem,
+  Imm.Table,
+  Imm.TableInit,
+  Imm.TableCopy,
+]);
+
 for (const info of OP_INFO.values()) {
   const i = denseIndex(info.code);
   OP_FEATURE[i] = info.feature;
   OP_IMM[i] = info.imm;
+  OP_CHECK_IMM[i] = CHECKED_IMMS.has(info.imm) ? 1 : 0;
   OP_PARAMS[i] = info.params;
   OP_RESULTS[i] = info.params === null ? null : info.results;
   OP_MAX_ALIGN[i] = info.align;

@@ -215,6 +215,33 @@ Deno.test("compilationMode: a malformed body is reported before any invalid part
   assert.throws(() => new Module(engineIn("lazy"), bytes), ValidationError);
 });
 
+Deno.test("compilationMode: eager validates while translating, with lazyTranslation's errors", () => {
+  // Body 1 breaks a rule at its last instruction, after code the translator has taken in.
+  const late = moduleWith([0x41, 0x01, 0x41, 0x02, 0x6a, 0x1a, 0x42, 0x00, 0x0b]);
+  // Body 0 is invalid and the export names an unknown function: the bodies come first.
+  const both = mod(
+    section(1, vec([VOID])),
+    section(3, vec([[0x00]])),
+    section(7, vec([[...str("f"), 0x00, 0x09]])),
+    section(10, vec([body([], [0x41, 0x00, 0x0b])])),
+  );
+  for (const bytes of [INVALID, late, both]) {
+    const eager = compileError("eager", bytes);
+    const reference = compileError("lazyTranslation", bytes);
+    assert.ok(eager instanceof ValidationError && reference instanceof ValidationError);
+    assert.equal(eager.message, reference.message);
+    assert.equal(eager.offset, reference.offset);
+    assert.equal(eager.funcIndex, reference.funcIndex);
+  }
+  assert.equal((compileError("eager", both) as ValidationError).funcIndex, 0);
+  // A valid module compiled eagerly runs.
+  const engine = engineIn("eager");
+  const store = new Store(engine, null);
+  const ok = moduleWith([0x41, 0x07, 0x0b]);
+  const instance = new Linker(engine).instantiate(store, new Module(engine, ok));
+  assert.equal(instance.getTypedFunc<[], number>(store, "caller").call(store), 7);
+});
+
 /** What decoding every body first, then validating, reports for `bytes` (the reference order). */
 function referenceVerdict(bytes: Uint8Array, config: Config): string {
   try {

@@ -318,3 +318,107 @@ Deno.test("fuel: host functions defined on a store with fuel count only their ca
   store.setFuel(0);
   assert.equal(f.call(store, [])[0]!.value, 3, "a host function called directly costs nothing");
 });
+
+const IF_ELSE = "(if (local.get 0) (then (i32.store (i32.const 0) (i32.const 5))) " +
+  "(else (i32.store (i32.const 0) (i32.const 6)) nop nop))";
+const IF_THEN = "(if (local.get 0) (then (i32.store (i32.const 0) (i32.const 5))))";
+
+// Branches that pay the charge they land on (a loop's back edge, a `br_if` to a loop header,
+// the branch into an if's arms; without an else it stays a plain branch): for each, the charges in order, what memory word 0 holds before
+// each of them, and after the call.
+const LANDINGS: [body: string, arg: number, charges: number[], before: number[], after: number][] =
+  [
+    [
+      "(block $out (loop $l (br_if $out (i32.eqz (local.get 0))) " +
+      "(i32.store (i32.const 0) (local.get 0)) " +
+      "(local.set 0 (i32.sub (local.get 0) (i32.const 1))) (br $l)))",
+      2,
+      [5, 11, 11, 11],
+      [0, 0, 2, 1],
+      1,
+    ],
+    [
+      "(loop $l (i32.store (i32.const 0) (local.get 0)) " +
+      "(br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))",
+      3,
+      [3, 8, 8, 8],
+      [0, 0, 3, 2],
+      1,
+    ],
+    [
+      "(i32.store (i32.const 0) (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) " +
+      "(then (i32.const 7)) (else (i32.const 9) nop nop)))",
+      5,
+      [8, 3],
+      [0, 0],
+      9,
+    ],
+    [
+      "(i32.store (i32.const 0) (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) " +
+      "(then (i32.const 7)) (else (i32.const 9) nop nop)))",
+      1,
+      [8, 2],
+      [0, 0],
+      7,
+    ],
+    // The counter's step fused into the back edge (`I32AddImmBrIfLtUPay`), and into a `br_if`
+    // to the loop header (`I32AddImmBrIfNePay`).
+    [
+      "(local i32) (block $out (loop $l (br_if $out (i32.ge_u (local.get 1) (local.get 0))) " +
+      "(i32.store (i32.const 0) (i32.add (local.get 1) (i32.const 10))) " +
+      "(local.set 1 (i32.add (local.get 1) (i32.const 1))) (br $l)))",
+      2,
+      [5, 14, 14, 14],
+      [0, 0, 10, 11],
+      11,
+    ],
+    [
+      "(local i32) (local.set 1 (local.get 0)) (local.set 0 (i32.const 0)) " +
+      "(loop $l (i32.store (i32.const 0) (i32.add (local.get 0) (i32.const 10))) " +
+      "(br_if $l (i32.ne (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (local.get 1))))",
+      2,
+      [7, 12, 12],
+      [0, 0, 10],
+      11,
+    ],
+    [IF_ELSE, 1, [4, 4], [0, 0], 5],
+    [IF_ELSE, 0, [4, 5], [0, 0], 6],
+    [IF_THEN, 1, [4, 3], [0, 0], 5],
+    [IF_THEN, 0, [4], [0], 0],
+  ];
+
+Deno.test("fuel: a branch paying its target's charge stops before it with every budget", () => {
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    for (const [body, arg, charges, before, after] of LANDINGS) {
+      const total = charges.reduce((a, b) => a + b, 0);
+      for (let budget = 0; budget <= total; budget++) {
+        const { store, instance } = setup(
+          `(module (memory (export "mem") 1) (func (export "run") (param i32) ${body}))`,
+          { executionTier },
+        );
+        const word = () =>
+          new DataView(instance.getMemory(store, "mem")!.data(store).buffer).getInt32(0, true);
+        const where = `${executionTier}, ${body} (${arg}), budget ${budget}`;
+        store.setFuel(budget);
+        const call = instance.getFunc(store, "run")!.callResumable(store, [Val.i32(arg)]);
+        if (budget === total) {
+          assert.equal(call.kind, "finished", where);
+        } else {
+          // The first charge the budget cannot pay, and what was paid before it.
+          let k = 0;
+          let paid = 0;
+          while (paid + charges[k]! <= budget) paid += charges[k++]!;
+          assert.equal(call.kind, "outOfFuel", where);
+          if (call.kind !== "outOfFuel") continue;
+          assert.equal(call.requiredFuel, BigInt(charges[k]!), where);
+          assert.equal(store.getFuel(), BigInt(budget - paid), where);
+          assert.equal(word(), before[k], where);
+          store.setFuel(1000);
+          assert.equal(call.resume(store).kind, "finished", where);
+          assert.equal(store.getFuel(), BigInt(1000 - (total - paid)), where);
+        }
+        assert.equal(word(), after, where);
+      }
+    }
+  }
+});

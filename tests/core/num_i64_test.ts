@@ -318,6 +318,33 @@ Deno.test("i64: xor with an unsigned right shift or a left rotation, every count
   }
 });
 
+Deno.test("i64: a SHA-2 sigma, three rotations or two and a shift, every count", () => {
+  const next = i64Gen(64);
+  const rotl = (v: bigint, k: number) =>
+    u64((u64(v) << BigInt(k & 63)) | (u64(v) >> BigInt((64 - (k & 63)) & 63)));
+  const counts = [0, 1, 7, 8, 14, 18, 19, 28, 31, 32, 33, 34, 39, 41, 45, 50, 61, 63, 64, 71];
+  for (let i = 0; i < 40; i++) {
+    const y = next();
+    for (const k1 of counts) {
+      for (const k2 of counts) {
+        const t = rotl(y, k1) ^ rotl(y, k2);
+        for (const k3 of counts) {
+          for (const shr of [0, 1]) {
+            const want = i64(t ^ (shr ? u64(y) >> BigInt(k3 & 63) : rotl(y, k3)));
+            put(0, y);
+            num.i64Sigma(s, 4, 2, 0, k1, k2, k3, shr);
+            assert.equal(get(2), i64(t), `t of sigma(${y}, ${k1}, ${k2})`);
+            assert.equal(get(4), want, `sigma(${y}, ${k1}, ${k2}, ${k3}, ${shr})`);
+            // The result written over its operand.
+            num.i64Sigma(s, 0, 2, 0, k1, k2, k3, shr);
+            assert.equal(get(0), want, `sigma(${y}, ${k1}, ${k2}, ${k3}, ${shr}) in place`);
+          }
+        }
+      }
+    }
+  }
+});
+
 const u128 = (lo: bigint, hi: bigint) => (u64(hi) << 64n) | u64(lo);
 const halves = (v: bigint) => [i64(v), i64(v >> 64n)];
 

@@ -38,12 +38,46 @@ Deno.test("fuel on: one ConsumeFuel per region, and one for the rotated back edg
   assert.deepEqual(charges.map(([, fuel]) => fuel), [6, 14, 5, 4, 14], code);
   assert.equal(charges[0]![0], 0, "the entry pays first");
   const loopHeader = charges[1]![0]!;
-  // The back edge pays the loop's region, then tests the exit condition itself.
+  // The back edge steps the counter and tests the exit condition itself: staying, it pays the
+  // loop's region within the branch (falling back to the header's charge when short), leaving,
+  // it pays after it.
   const backEdge = charges[4]![0]!;
-  assert.match(code, new RegExp(`^${backEdge + 2}: BrIfI32LtU .*$`, "m"));
+  assert.match(
+    code,
+    new RegExp(
+      `^${backEdge - 7}: I32AddImmBrIfLtUPay s1, s1, 1, s0, @${loopHeader + 6}, @${loopHeader}$`,
+      "m",
+    ),
+  );
   assert.ok(loopHeader < backEdge);
   t.inner.fuel = 10_000;
   assert.equal(t.call("sum", 10), 1 + 3 + 5 + 7 + 9 - 5);
+});
+
+Deno.test("fuel on: the branch of an if with an else pays the arm it enters; without, it is plain", () => {
+  const t = instantiate(
+    `(module
+      (func (export "both") (param i32) (result i32)
+        (if (result i32) (local.get 0) (then (i32.const 1)) (else (i32.const 2))))
+      (func (export "then") (param i32) (result i32)
+        (if (local.get 0) (then (local.set 0 (i32.const 7))))
+        (local.get 0)))`,
+    { config: { consumeFuel: true } },
+  );
+  // Each way lands on an arm's ConsumeFuel: the else arm's at the target, the then arm's next.
+  const both = t.code("both");
+  const arms = /^(\d+): BrIfEqzArms s0, @(\d+)$/m.exec(both);
+  assert.ok(arms !== null, both);
+  assert.match(both, new RegExp(`^${Number(arms[1]) + 3}: ConsumeFuel 2$`, "m"));
+  assert.match(both, new RegExp(`^${arms[2]}: ConsumeFuel 1$`, "m"));
+  assert.match(t.code("then"), /^\d+: BrIfEqz s0, @\d+$/m);
+  t.inner.fuel = 100;
+  assert.equal(t.call("both", 1), 1);
+  assert.equal(t.call("both", 0), 2);
+  assert.equal(t.call("then", 0), 0);
+  assert.equal(t.call("then", 1), 7);
+  // Per call of both: 4 outside (local.get, if, end, end) + 2 (const and else, or const).
+  assert.equal(100 - t.inner.fuel, 6 + 5 + 5 + 7);
 });
 
 Deno.test("fuel on: a store charged per region, exactly", () => {

@@ -60,17 +60,11 @@ Deno.test("an i64 xor of a constant shift or rotation is one instruction", () =>
     code(`(param i64 i64) (result i64) local.get 0 i64.const 7 i64.shr_u local.get 1 i64.xor`),
     lines("0: I64XorShrUImm s2, s1, s0, 7", "5: ReturnSlot s2"),
   );
-  // A SHA-2 sigma: rotl(e, 50) ^ rotl(e, 46) ^ rotr(e, 41) in three instructions, not five.
+  // Two rotations of one value: two instructions, not three (with a third: `I64Sigma`).
   assert.equal(
     code(`(param i64) (result i64)
-      local.get 0 i64.const 50 i64.rotl local.get 0 i64.const 46 i64.rotl i64.xor
-      local.get 0 i64.const 41 i64.rotr i64.xor`),
-    lines(
-      "0: I64RotlImm s1, s0, 50",
-      "4: I64XorRotlImm s1, s1, s0, 46",
-      "9: I64XorRotlImm s1, s1, s0, 23",
-      "14: ReturnSlot s1",
-    ),
+      local.get 0 i64.const 50 i64.rotl local.get 0 i64.const 41 i64.rotr i64.xor`),
+    lines("0: I64RotlImm s1, s0, 50", "4: I64XorRotlImm s1, s1, s0, 23", "9: ReturnSlot s1"),
   );
   // A shift that is not the last instruction, a signed shift, a constant operand: no fusion.
   assert.equal(
@@ -123,6 +117,175 @@ Deno.test("an i32.add of a constant feeding a load is one instruction that wraps
   }
   assert.throws(() => t.call("i32", 65536 - 15), /out of bounds memory access/);
   assert.equal(t.call("i32", 65536 - 16), 0);
+});
+
+Deno.test("an i64 shift step or product and the step reading it are one instruction", () => {
+  const M = 0xbf58476d1ce4e5b9n, P1 = 0x9e3779b185ebca87n, P2 = 0xc2b2ae3d27d4eb4fn;
+  const u64 = (x: bigint) => BigInt.asUintN(64, x);
+  const rotl = (x: bigint, k: bigint) => u64((x << k) | (x >> (64n - k)));
+  // splitmix64's step: (z ^ (z >>> 30)) * M; xxHash64's round: rotl(acc + x * P2, 31) * P1,
+  // with the sum kept in a local (a `local.tee` retargets the sum, the rotation reads it).
+  const text = `(module
+    (func (export "mix") (param i64) (result i64)
+      local.get 0 local.get 0 i64.const 30 i64.shr_u i64.xor i64.const ${M} i64.mul)
+    (func (export "round") (param i64 i64) (result i64) (local i64)
+      local.get 0 local.get 1 i64.const ${P2} i64.mul i64.add local.tee 2
+      i64.const 31 i64.rotl i64.const ${P1} i64.mul
+      local.get 2 i64.add))`;
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    const t = instantiate(text, { config: { executionTier } });
+    if (executionTier === "interpreter") {
+      assert.equal(
+        t.code("mix"),
+        lines(
+          `0: I64XorShrUMulImm s1, s1, s0, s0, 30, ${BigInt.asIntN(64, M)}`,
+          "8: ReturnSlot s1",
+        ),
+      );
+      assert.match(t.code("round"), /^0: I64MulImmAdd s2, s0, s1, s4, /m);
+      assert.match(t.code("round"), /^7: I64RotlMulImm s3, s3, s2, 31, /m);
+    }
+    for (const z of [0n, 1n, 0x123456789abcdef0n, (1n << 64n) - 1n, 1n << 63n]) {
+      assert.equal(t.call("mix", BigInt.asIntN(64, z)), BigInt.asIntN(64, (z ^ (z >> 30n)) * M));
+      const acc = 0x0f0e0d0c0b0a0908n;
+      const sum = u64(acc + z * P2);
+      assert.equal(
+        t.call("round", BigInt.asIntN(64, acc), BigInt.asIntN(64, z)),
+        BigInt.asIntN(64, rotl(sum, 31n) * P1 + sum),
+      );
+    }
+  }
+});
+
+Deno.test("a counter's i32.add of a constant and the compare+branch testing it are one instruction", () => {
+  // clang's loop shape: step, tee, compare with the bound, br_if back.
+  const counted = `(param i32) (result i32) (local i32)
+    (loop $l local.get 1 i32.const 1 i32.add local.tee 1 local.get 0 i32.ne br_if $l)
+    local.get 1`;
+  assert.equal(
+    code(counted),
+    lines("0: I32AddImmBrIfNe s1, s1, 1, s0, @0", "6: ReturnSlot s1"),
+  );
+  assert.equal(instantiate(`(module (func (export "f") ${counted}))`).call("f", 5), 5);
+  // An immediate bound, and the loop rotated by the translator (its head test negated).
+  const rotated = `(param i32) (result i32) (local i32)
+    (block $done (loop $top
+      (br_if $done (i32.ge_u (local.get 1) (i32.const 1000)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+      (br $top)))
+    local.get 1`;
+  assert.match(code(rotated), /I32AddImmBrIfLtUImm s1, s1, 3, 1000, @/);
+  assert.equal(instantiate(`(module (func (export "f") ${rotated}))`).call("f", 0), 1002);
+  // A register step.
+  const strided = `(param i32 i32) (result i32) (local i32)
+    (loop $l local.get 2 local.get 1 i32.add local.tee 2 local.get 0 i32.lt_u br_if $l)
+    local.get 2`;
+  assert.equal(
+    code(strided),
+    lines("0: I32AddBrIfLtU s2, s2, s1, s0, @0", "6: ReturnSlot s2"),
+  );
+  assert.equal(instantiate(`(module (func (export "f") ${strided}))`).call("f", 10, 3), 12);
+  // The sum tested is not the first operand, or a label lies between: no fusion.
+  assert.match(
+    code(`(param i32) (local i32) (loop $l local.get 1 i32.const 1 i32.add local.tee 1
+      local.get 0 i32.const 2 i32.add i32.ne br_if $l)`),
+    /I32AddImm s1, s1, 1\n.*I32AddImm (s\d+), s0, 2\n.*BrIfI32Ne s1, \1,/,
+  );
+  assert.match(
+    code(`(param i32) (local i32)
+      (block local.get 0 br_if 0 local.get 1 i32.const 1 i32.add local.set 1)
+      local.get 1 local.get 0 i32.ne (if (then nop))`),
+    /I32AddImm s1, s1, 1\n.*BrIfI32Eq s1, s0/,
+  );
+});
+
+Deno.test("an i64 shift by an extended i32 reads the i32 itself", () => {
+  const body = (op: string, ext: string) =>
+    `(param i64 i32) (result i64) local.get 0 local.get 1 i64.extend_i32_${ext} i64.${op}`;
+  assert.equal(code(body("rotr", "u")), lines("0: I64Rotr s2, s0, s1", "4: ReturnSlot s2"));
+  assert.equal(code(body("shl", "s")), lines("0: I64Shl s2, s0, s1", "4: ReturnSlot s2"));
+  // Only the count's low word matters: negative and large i32 counts, both extensions.
+  const x = 0x0123456789abcdefn;
+  const u64 = (v: bigint) => BigInt.asUintN(64, v);
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    for (const n of [0, 1, 31, 32, 63, 64, 65, -1, -63, 0x7fffffff]) {
+      const k = BigInt(n & 63);
+      for (const ext of ["u", "s"]) {
+        const t = instantiate(
+          `(module (func (export "rotr") ${body("rotr", ext)}) (func (export "shl") ${
+            body("shl", ext)
+          }) (func (export "shr_s") ${body("shr_s", ext)}))`,
+          { config: { executionTier } },
+        );
+        const rotr = u64((x >> k) | (x << ((64n - k) & 63n)));
+        assert.equal(t.call("rotr", x, n), BigInt.asIntN(64, rotr));
+        assert.equal(t.call("shl", x, n), BigInt.asIntN(64, x << k));
+        assert.equal(t.call("shr_s", -x, n), -x >> k);
+      }
+    }
+  }
+  // The extension kept where it is also a value (a local.tee), or not a count.
+  assert.match(
+    code(`(param i64 i32) (result i64) local.get 0 local.get 1 i64.extend_i32_u local.tee 0
+      i64.rotl`),
+    /I64ExtendI32U s3, s1\n.*\n.*I64Rotl s2, s2, s3/,
+  );
+  assert.match(
+    code(`(param i64 i32) (result i64) local.get 1 i64.extend_i32_u local.get 0 i64.rotl`),
+    /I64ExtendI32U s2, s1\n.*I64Rotl s2, s2, s0/,
+  );
+});
+
+Deno.test("a SHA-2 sigma's three rotations, or two and a shift, are one instruction", () => {
+  // Σ1(e) = rotr(e, 14) ^ rotr(e, 18) ^ rotr(e, 41) and σ0(w) = rotr(w, 1) ^ rotr(w, 8) ^ w >> 7,
+  // as clang writes them (rotl by 64 - k).
+  const text = `(module
+    (func (export "big") (param i64) (result i64)
+      local.get 0 i64.const 50 i64.rotl local.get 0 i64.const 46 i64.rotl i64.xor
+      local.get 0 i64.const 23 i64.rotl i64.xor)
+    (func (export "small") (param i64) (result i64)
+      local.get 0 i64.const 63 i64.rotl local.get 0 i64.const 56 i64.rotl i64.xor
+      local.get 0 i64.const 7 i64.shr_u i64.xor)
+    (func (export "other") (param i64 i64) (result i64)
+      local.get 0 i64.const 50 i64.rotl local.get 0 i64.const 46 i64.rotl i64.xor
+      local.get 1 i64.const 23 i64.rotl i64.xor))`;
+  const u64 = (x: bigint) => BigInt.asUintN(64, x);
+  const rotl = (x: bigint, k: bigint) => u64((u64(x) << k) | (u64(x) >> (64n - k)));
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    const t = instantiate(text, { config: { executionTier } });
+    if (executionTier === "interpreter") {
+      assert.equal(
+        t.code("big"),
+        lines("0: I64Sigma s1, s1, s0, 50, 46, 23, 0", "8: ReturnSlot s1"),
+      );
+      assert.equal(
+        t.code("small"),
+        lines("0: I64Sigma s1, s1, s0, 63, 56, 7, 1", "8: ReturnSlot s1"),
+      );
+      // The third rotation of another value: no sigma.
+      assert.match(t.code("other"), /I64XorRotlImm s2, s2, s0, 46\n.*I64XorRotlImm s2, s2, s1, 23/);
+    }
+    for (const x of [0n, 1n, 0x0123456789abcdefn, -1n, -(1n << 63n)]) {
+      const big = rotl(x, 50n) ^ rotl(x, 46n) ^ rotl(x, 23n);
+      assert.equal(t.call("big", x), BigInt.asIntN(64, big));
+      const small = rotl(x, 63n) ^ rotl(x, 56n) ^ (u64(x) >> 7n);
+      assert.equal(t.call("small", x), BigInt.asIntN(64, small));
+      const other = rotl(x, 50n) ^ rotl(x, 46n) ^ rotl(x + 1n, 23n);
+      assert.equal(t.call("other", x, x + 1n), BigInt.asIntN(64, other));
+    }
+  }
+});
+
+Deno.test("two copies in a row are one Copy2, done in order", () => {
+  // Rotating three locals: c = b; b = a; a = c's old value (kept in a temporary first).
+  const rotate = `(param i64 i64 i64) (result i64)
+    local.get 2 local.get 1 local.set 2 local.get 0 local.set 1 local.set 0
+    local.get 0 i64.const 100 i64.mul local.get 1 i64.const 10 i64.mul i64.add local.get 2 i64.add`;
+  assert.match(code(rotate), /^0: Copy2 s3, s2, s2, s1\n5: Copy2 s1, s0, s0, s3$/m);
+  const text = `(module (func (export "f") ${rotate}))`;
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    assert.equal(instantiate(text, { config: { executionTier } }).call("f", 1n, 2n, 3n), 312n);
+  }
 });
 
 Deno.test("a copy back right after a copy is left out, but not across a label", () => {
@@ -435,6 +598,8 @@ function floatFusionsAgree(executionTier: "interpreter" | "codegen"): void {
     (func (export "madd32x4") (param f32 f32 f32) (result f32)
       (f32x4.extract_lane 3 (f32x4.add (f32x4.splat (local.get 2))
         (f32x4.mul (f32x4.splat (local.get 0)) (f32x4.splat (local.get 1))))))
+    (func (export "minZero") (param f32) (result f32) (f32.min (local.get 0) (f32.const 0)))
+    (func (export "maxZero") (param f32) (result f32) (f32.max (local.get 0) (f32.const -0)))
     (func (export "clamp32x4") (param f32 f32 f32) (result f32)
       (f32x4.extract_lane 1 (f32x4.min (f32x4.splat (local.get 2))
         (f32x4.max (f32x4.splat (local.get 0)) (f32x4.splat (local.get 1))))))
@@ -463,6 +628,10 @@ function floatFusionsAgree(executionTier: "interpreter" | "codegen"): void {
   assert.equal(t.call("imm32", 5), 1);
   assert.equal(t.call("imm32", -5), -1);
   assert.ok(Number.isNaN(t.call("imm32", NaN)));
+  assert.ok(Object.is(t.call("minZero", -0), -0));
+  assert.ok(Object.is(t.call("maxZero", 0), 0));
+  assert.equal(t.call("minZero", -2), -2);
+  assert.ok(Number.isNaN(t.call("maxZero", NaN)));
   assert.equal(t.call("imm64", 1), 1.1 * 1e300);
   assert.equal(t.call("imm64", 1e300), Infinity);
 }

@@ -226,6 +226,12 @@ export interface LibraryHostOptions {
   /** `Config.executionTier` (default: the Config's default, `auto`). */
   readonly tier?: ExecutionTier;
   /**
+   * `Config.compilationMode`: `lazyTranslation` (the default) or `eager`, which validates each
+   * body while translating it. `lazy` is refused: it reports a bad body only when the function
+   * is called, and the scripts expect `new Module` to reject it.
+   */
+  readonly mode?: "lazyTranslation" | "eager";
+  /**
    * Fueled mode: receives every out-of-fuel stop's `requiredFuel`, and the fuel left when an
    * invoke finishes as `-1 - left` (to compare where two runs stopped).
    */
@@ -250,7 +256,7 @@ class LibraryHost implements SpecHost {
         ...options.features,
         // The scripts expect an invalid or malformed module to be rejected when it is compiled:
         // `lazy` mode would report a bad function body only when the function is called.
-        compilationMode: "lazyTranslation",
+        compilationMode: options.mode ?? "lazyTranslation",
         consumeFuel: this.#fuel,
         ...(options.tier === undefined ? {} : { executionTier: options.tier }),
       }),
