@@ -119,6 +119,8 @@ import {
   i64XorImm,
   i64XorRotlImm,
   i64XorShrUImm,
+  IMM_F32,
+  IMM_WORDS,
 } from "../core/num/mod.ts";
 import {
   atomicCmpxchg,
@@ -186,8 +188,10 @@ import {
   f32x4Add,
   f32x4Div,
   f32x4Max,
+  f32x4MaxMin,
   f32x4Min,
   f32x4Mul,
+  f32x4MulAdd,
   f32x4Sub,
   f64x2Add,
   f64x2Div,
@@ -224,7 +228,15 @@ import {
   v128Splat32,
   v128Xor,
 } from "./simd.ts";
-import { simdLoad, simdLoadLane, simdStore, simdStoreLane, v128Load } from "./simd_mem.ts";
+import {
+  f32x4MulLoad,
+  f32x4MulLoadAdd,
+  simdLoad,
+  simdLoadLane,
+  simdStore,
+  simdStoreLane,
+  v128Load,
+} from "./simd_mem.ts";
 import type { ExecStack } from "./stack.ts";
 import type { Compiler, RunStatus } from "./exec_support.ts";
 
@@ -2005,118 +2017,162 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 242: // I32TruncF32S
+      case 242: // F32AddImm
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
+        pc = (pc + 4) | 0;
+        break;
+      case 243: // F32MulImm
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
+        pc = (pc + 4) | 0;
+        break;
+      case 244: // F32MinImm
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
+          f32[(fp + code[(pc + 2) | 0]) | 0],
+          IMM_F32[0],
+        );
+        if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
+          f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 245: // F32MaxImm
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
+          f32[(fp + code[(pc + 2) | 0]) | 0],
+          IMM_F32[0],
+        );
+        if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
+          f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 246: // F32MulAdd
+        f32[(fp + code[(pc + 1) | 0]) | 0] =
+          Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
+          f32[(fp + code[(pc + 4) | 0]) | 0];
+        pc = (pc + 5) | 0;
+        break;
+      case 247: // F64MulAdd
+        f64[(fp + code[(pc + 1) | 0]) >> 1] =
+          f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
+          f64[(fp + code[(pc + 4) | 0]) >> 1];
+        pc = (pc + 5) | 0;
+        break;
+      case 248: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 243: // I32TruncF32U
+      case 249: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 244: // I32TruncF64S
+      case 250: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 245: // I32TruncF64U
+      case 251: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 246: // I64TruncF32S
+      case 252: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 247: // I64TruncF32U
+      case 253: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 248: // I64TruncF64S
+      case 254: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 249: // I64TruncF64U
+      case 255: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 250: // F32ConvertI32S
+      case 256: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 251: // F32ConvertI32U
+      case 257: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 252: // F32ConvertI64S
+      case 258: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 253: // F32ConvertI64U
+      case 259: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 254: // F32DemoteF64
+      case 260: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 255: // F64ConvertI32S
+      case 261: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 256: // F64ConvertI32U
+      case 262: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 257: // F64ConvertI64S
+      case 263: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 258: // F64ConvertI64U
+      case 264: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 259: // F64PromoteF32
+      case 265: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 260: // I32TruncSatF32S
+      case 266: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 261: // I32TruncSatF32U
+      case 267: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 262: // I32TruncSatF64S
+      case 268: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 263: // I32TruncSatF64U
+      case 269: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 264: // I64TruncSatF32S
+      case 270: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 265: // I64TruncSatF32U
+      case 271: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 266: // I64TruncSatF64S
+      case 272: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 267: // I64TruncSatF64U
+      case 273: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 268: { // I32Load
+      case 274: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 269: { // I64Load
+      case 275: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2125,21 +2181,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 270: { // I32Load8S
+      case 276: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 271: { // I32Load8U
+      case 277: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 272: { // I32LoadAddImm
+      case 278: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2147,7 +2203,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 273: { // I64LoadAddImm
+      case 279: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2157,7 +2213,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 274: { // I32Load8UAddImm
+      case 280: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2165,21 +2221,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 275: { // I32Load16S
+      case 281: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 276: { // I32Load16U
+      case 282: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 277: { // I64Load8S
+      case 283: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2189,7 +2245,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 278: { // I64Load8U
+      case 284: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2198,7 +2254,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 279: { // I64Load16S
+      case 285: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2208,7 +2264,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 280: { // I64Load16U
+      case 286: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2217,7 +2273,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 281: { // I64Load32S
+      case 287: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2227,7 +2283,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 282: { // I64Load32U
+      case 288: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2236,14 +2292,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 283: { // I32Store
+      case 289: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 284: { // I64Store
+      case 290: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2252,42 +2308,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 285: { // I32Store8
+      case 291: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 286: { // I32Store16
+      case 292: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 287: { // I32StoreImm
+      case 293: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 288: { // I32Store8Imm
+      case 294: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 289: { // I32Store16Imm
+      case 295: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 290: { // I64StoreImm
+      case 296: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2295,11 +2351,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 291: // MemorySize
+      case 297: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 292: { // MemoryGrow
+      case 298: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2311,7 +2367,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 305: { // Copy128
+      case 311: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2320,7 +2376,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 306: { // Select128
+      case 312: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2332,7 +2388,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 307: { // GlobalGet128
+      case 313: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2342,7 +2398,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 308: { // GlobalSet128
+      case 314: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2352,7 +2408,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 309: { // V128Const
+      case 315: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2361,7 +2417,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 310: // V128LoadFull
+      case 316: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2371,7 +2427,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // V128LoadAt
+      case 317: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2381,7 +2437,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 312: // V128And
+      case 318: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2390,7 +2446,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 313: // V128Andnot
+      case 319: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2399,7 +2455,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 314: // V128Or
+      case 320: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2408,7 +2464,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // V128Xor
+      case 321: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2417,19 +2473,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // V128Not
+      case 322: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 317: // V128Splat32
+      case 323: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 318: // V128AnyTrue
+      case 324: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 319: // I8x16Eq
+      case 325: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2438,7 +2494,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // I8x16Add
+      case 326: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2447,7 +2503,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 321: // I8x16Sub
+      case 327: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2456,7 +2512,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // I16x8Add
+      case 328: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2465,7 +2521,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 323: // I16x8Sub
+      case 329: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2474,7 +2530,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // I16x8Mul
+      case 330: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2483,7 +2539,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // I32x4Add
+      case 331: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2492,7 +2548,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // I32x4Sub
+      case 332: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2501,7 +2557,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // I32x4Mul
+      case 333: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2510,7 +2566,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // I8x16Shl
+      case 334: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2519,7 +2575,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // I8x16ShrU
+      case 335: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2528,7 +2584,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // I16x8Shl
+      case 336: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2537,7 +2593,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // I16x8ShrS
+      case 337: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2546,7 +2602,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // I16x8ShrU
+      case 338: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2555,7 +2611,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // I32x4Shl
+      case 339: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2564,7 +2620,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 334: // I32x4ShrS
+      case 340: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2573,7 +2629,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 335: // I32x4ShrU
+      case 341: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2582,7 +2638,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 336: // F32x4Add
+      case 342: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2591,7 +2647,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // F32x4Sub
+      case 343: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2600,7 +2656,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // F32x4Mul
+      case 344: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2609,7 +2665,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // F32x4Div
+      case 345: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2618,7 +2674,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // F32x4Min
+      case 346: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2627,7 +2683,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // F32x4Max
+      case 347: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2636,7 +2692,50 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // F64x2Add
+      case 348: // F32x4MulAdd
+        f32x4MulAdd(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 349: // F32x4MaxMin
+        f32x4MaxMin(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 350: // F32x4MulLoad
+        f32x4MulLoad(
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 351: // F32x4MulLoadAdd
+        f32x4MulLoadAdd(
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+          (fp + code[(pc + 6) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 352: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2645,7 +2744,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // F64x2Sub
+      case 353: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2654,7 +2753,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // F64x2Mul
+      case 354: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2663,7 +2762,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // F64x2Div
+      case 355: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2672,12 +2771,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // V128ExtractLane32
+      case 356: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 347: // V128Unary
+      case 357: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2686,7 +2785,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // V128Binary
+      case 358: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2696,7 +2795,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 349: // V128Ternary
+      case 359: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2707,7 +2806,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 350: // V128ExtractLane
+      case 360: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2717,7 +2816,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 351: // V128ReplaceLane
+      case 361: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2728,7 +2827,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 352: // V128Shuffle
+      case 362: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2741,7 +2840,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 353: // V128Load
+      case 363: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2752,7 +2851,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 354: // V128Store
+      case 364: // V128Store
         simdStore(
           s32,
           mview,
@@ -2762,7 +2861,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // V128LoadLane
+      case 365: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2775,7 +2874,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 356: // V128StoreLane
+      case 366: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2787,13 +2886,55 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 388: { // Index64
+      case 369: // StructNew
+        if (
+          !structNew(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 370: // StructNewDefault
+        if (
+          !structNewDefault(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 3) | 0;
+        break;
+      case 371: // StructGet
+        structGet(
+          store,
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 398: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 389: { // SizeToI64
+      case 399: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2801,7 +2942,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 401: // TierUp
+      case 411: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2864,7 +3005,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 293: // MemoryFill
+      case 299: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2880,7 +3021,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 294: // MemoryCopy
+      case 300: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2897,7 +3038,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 295: // MemoryInit
+      case 301: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2915,18 +3056,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 296: // DataDrop
+      case 302: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 297: // TableGet
+      case 303: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 298: // TableSet
+      case 304: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2934,11 +3075,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 299: // TableSize
+      case 305: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 300: { // TableGrow
+      case 306: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2954,7 +3095,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 301: // TableFill
+      case 307: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2970,7 +3111,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 302: // TableCopy
+      case 308: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2987,7 +3128,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 303: // TableInit
+      case 309: // TableInit
         if (
           !tableInit(
             inst,
@@ -3005,11 +3146,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 304: // ElemDrop
+      case 310: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 357: { // Throw
+      case 367: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3034,7 +3175,7 @@ function runCold(
         }
         break;
       }
-      case 358: { // ThrowRef
+      case 368: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3056,49 +3197,7 @@ function runCold(
         }
         break;
       }
-      case 359: // StructNew
-        if (
-          !structNew(
-            store,
-            gcType(code[(pc + 2) | 0]),
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            bulkFuel,
-          )
-        ) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        pc = (pc + 4) | 0;
-        break;
-      case 360: // StructNewDefault
-        if (
-          !structNewDefault(
-            store,
-            gcType(code[(pc + 2) | 0]),
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            bulkFuel,
-          )
-        ) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        pc = (pc + 3) | 0;
-        break;
-      case 361: // StructGet
-        structGet(
-          store,
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 362: // StructSet
+      case 372: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3109,7 +3208,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 363: // ArrayNew
+      case 373: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3126,7 +3225,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 364: // ArrayNewDefault
+      case 374: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3142,7 +3241,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 365: // ArrayNewFixed
+      case 375: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3159,7 +3258,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 366: // ArrayNewData
+      case 376: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3178,7 +3277,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 367: // ArrayNewElem
+      case 377: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3197,7 +3296,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 368: // ArrayGet
+      case 378: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3208,7 +3307,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 369: // ArraySet
+      case 379: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3218,11 +3317,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 370: // ArrayLen
+      case 380: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 371: // ArrayFill
+      case 381: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3239,7 +3338,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 372: // ArrayCopy
+      case 382: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3256,7 +3355,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 373: // ArrayInitData
+      case 383: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3274,7 +3373,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 374: // ArrayInitElem
+      case 384: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3292,25 +3391,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 375: // RefI31
+      case 385: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 376: { // I31GetS
+      case 386: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 377: { // I31GetU
+      case 387: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 378: // RefTest
+      case 388: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3319,7 +3418,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 379: // RefCast
+      case 389: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3328,7 +3427,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 380: { // BrOnCast
+      case 390: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3338,7 +3437,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 381: { // BrOnCastFail
+      case 391: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3348,7 +3447,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 382: // AtomicLoad
+      case 392: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3359,7 +3458,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 383: // AtomicStore
+      case 393: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3370,7 +3469,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 384: // AtomicRmw
+      case 394: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3382,7 +3481,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 385: // AtomicCmpxchg
+      case 395: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3395,7 +3494,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 386: // AtomicWait
+      case 396: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3407,7 +3506,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 387: // AtomicNotify
+      case 397: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3415,7 +3514,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 390: // LoadMem
+      case 400: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3426,7 +3525,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 391: // StoreMem
+      case 401: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3437,11 +3536,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 392: // MemorySizeMem
+      case 402: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 393: { // MemoryGrowMem
+      case 403: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3461,7 +3560,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 394: // MemoryFillMem
+      case 404: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3477,7 +3576,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 395: // MemoryCopyMem
+      case 405: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3494,7 +3593,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 396: // MemoryInitMem
+      case 406: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3512,7 +3611,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 397: // V128LoadMem
+      case 407: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3523,7 +3622,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 398: // V128StoreMem
+      case 408: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3533,7 +3632,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 399: // V128LoadLaneMem
+      case 409: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3546,7 +3645,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 400: // V128StoreLaneMem
+      case 410: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

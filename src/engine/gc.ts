@@ -125,6 +125,8 @@ const KIND_BYTES = [1, 2, 4, 8, 16, 0, 0, 0, 1, 2];
 export class GcType {
   /** Words of a struct's `f`. */
   readonly words: number;
+  /** A struct's default fields (`struct.new_default` copies them), made on first use. */
+  defaults: unknown[] | null = null;
   /** Word offset of each struct field in `f`. */
   readonly offsets: Int32Array;
 
@@ -471,9 +473,13 @@ export function structNewDefault(
 ): boolean {
   const storage = type.storage;
   if (fuel !== null && !fuel.elements(store, storage.length)) return false;
-  const f: unknown[] = [];
-  for (let i = 0; i < storage.length; i++) pushDefault(f, storage[i]!);
-  s32[d] = store.gc.alloc(new GcStruct(type, f));
+  let defaults = type.defaults;
+  if (defaults === null) {
+    defaults = type.defaults = [];
+    for (let i = 0; i < storage.length; i++) pushDefault(defaults, storage[i]!);
+  }
+  // A copy of the template rather than a push per field (binary-trees' leaves).
+  s32[d] = store.gc.alloc(new GcStruct(type, defaults.slice()));
   return true;
 }
 
@@ -531,7 +537,21 @@ export function structGet(
   offset: number,
   kind: number,
 ): void {
-  readInto(store, kind, structOf(store, h).f, offset, s32, d);
+  const f = structOf(store, h).f;
+  if (kind === ST_ANY) {
+    // The common case first (a reference field: tree and list links), without `readInto`'s
+    // switch.
+    const ref = f[offset] as GcRef;
+    s32[d] = ref === null
+      ? 0
+      : typeof ref === "number"
+      ? ref
+      : ref.id !== 0
+      ? ref.id
+      : store.gc.handle(ref);
+    return;
+  }
+  readInto(store, kind, f, offset, s32, d);
 }
 
 /** `struct.set`: the value in slot `a` into the field at word `offset` of struct `h`. */

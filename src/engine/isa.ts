@@ -702,6 +702,37 @@ const ROWS = {
   F64Min: op("rrr", "f64[$1 >> 1] = fMin(f64[$2 >> 1], f64[$3 >> 1]);"),
   F64Max: op("rrr", "f64[$1 >> 1] = fMax(f64[$2 >> 1], f64[$3 >> 1]);"),
   F64Copysign: op("rrr", "f64CopysignBits(s32, $1, $2, $3);"),
+  // f32 with a constant right operand (its bits as an immediate), and a multiply whose product
+  // only feeds an add, fused (`d = a * b + c`, rounded twice as the two Wasm operators are).
+  // Counted on bench/vec_float_scalar.wasm: a constant multiplier or clamp bound is a
+  // `ConstI32` dispatch per use (16% of all), mul+add pairs are 10%; matmul's f64 dot product
+  // is 12% mul+add pairs. (f64 immediate rows paid nothing in bench/: left out, 411 bytes.)
+  // The constant goes through the scratch views `IMM_WORDS`/`IMM_F32` inline, and min/max
+  // replace a NaN result by the canonical NaN inline (optimised Math.min/max may return another
+  // bit pattern): a call here is not inlined and boxes its double result (calls to fMin, fMax
+  // and a bits-to-f32 helper: 12% of vec_float_scalar's CPU profile). No `const`s in these
+  // rows: two block-scoped locals cost `run` 837 bytes of bytecode (registers past V8's short
+  // operand range widen other instructions).
+  F32AddImm: op("rri", "IMM_WORDS[0] = $3;\nf32[$1] = f32[$2] + IMM_F32[0];"),
+  F32MulImm: op("rri", "IMM_WORDS[0] = $3;\nf32[$1] = f32[$2] * IMM_F32[0];"),
+  F32MinImm: op(
+    "rri",
+    `
+    IMM_WORDS[0] = $3;
+    f32[$1] = Math.min(f32[$2], IMM_F32[0]);
+    if (f32[$1] !== f32[$1]) f32[$1] = NaN;
+  `,
+  ),
+  F32MaxImm: op(
+    "rri",
+    `
+    IMM_WORDS[0] = $3;
+    f32[$1] = Math.max(f32[$2], IMM_F32[0]);
+    if (f32[$1] !== f32[$1]) f32[$1] = NaN;
+  `,
+  ),
+  F32MulAdd: op("rrrr", "f32[$1] = Math.fround(f32[$2] * f32[$3]) + f32[$4];"),
+  F64MulAdd: op("rrrr", "f64[$1 >> 1] = f64[$2 >> 1] * f64[$3 >> 1] + f64[$4 >> 1];"),
 
   // Conversions
   I32TruncF32S: op("rr", "s32[$1] = i32TruncF32S(f32[$2]);"),
@@ -919,6 +950,21 @@ const ROWS = {
   F32x4Div: op("rrr", "f32x4Div(f32, $1, $2, $3);"),
   F32x4Min: op("rrr", "f32x4Min(f32, $1, $2, $3);"),
   F32x4Max: op("rrr", "f32x4Max(f32, $1, $2, $3);"),
+  // `f32x4.mul` whose product only feeds an `f32x4.add`, as `F32MulAdd` (vec_float: 6.7% of
+  // dispatches are such pairs).
+  F32x4MulAdd: op("rrrr", "f32x4MulAdd(f32, $1, $2, $3, $4);"),
+  // `f32x4.mul` of a v128 just loaded (`d a base imm offset`: the load of `V128LoadAt`), so
+  // the loaded vector never goes through a slot (vec_float: 9% of dispatches are such pairs).
+  // `f32x4.min` of an `f32x4.max` just computed: a clamp, `d = min(max(a, b), c)` (vec_float:
+  // 5% of dispatches are such pairs).
+  F32x4MaxMin: op("rrrr", "f32x4MaxMin(f32, $1, $2, $3, $4);"),
+  F32x4MulLoad: op("rrrio", "f32x4MulLoad(f32, mview, $1, $2, (s32[$3] + $4) | 0, $5);"),
+  // ... whose product then feeds an `f32x4.add` (`d a base imm offset c`: a dot product's
+  // step; vec_float: 5% of dispatches are such pairs).
+  F32x4MulLoadAdd: op(
+    "rrrior",
+    "f32x4MulLoadAdd(f32, mview, $1, $2, (s32[$3] + $4) | 0, $5, $6);",
+  ),
   F64x2Add: op("rrr", "f64x2Add(f64, $1, $2, $3);"),
   F64x2Sub: op("rrr", "f64x2Sub(f64, $1, $2, $3);"),
   F64x2Mul: op("rrr", "f64x2Mul(f64, $1, $2, $3);"),

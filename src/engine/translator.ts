@@ -727,6 +727,15 @@ class FuncTranslator {
     return this.#lastEnd === this.#code.len && this.#lastPos === top && s.kind[top] === TEMP;
   }
 
+  /** Whether the entries from `from` up to `to` are all constants with every bit zero. */
+  #allZeroConsts(from: number, to: number): boolean {
+    const s = this.#stack;
+    for (let p = from; p < to; p++) {
+      if (s.kind[p] !== CONST || s.val[p] !== 0 || s.hi[p] !== 0) return false;
+    }
+    return true;
+  }
+
   /** Marks the current position as a branch target: no instruction may be fused across it. */
   #bindLabel(): void {
     this.#lastEnd = -1;
@@ -961,6 +970,14 @@ class FuncTranslator {
         // The operands in consecutive slots: `structNew` / `arrayNewFixed` read them from `a`.
         const id = typeId();
         const n = op === Op.StructNew ? gcType(id).storage.length : r.index2;
+        if (op === Op.StructNew && n > 0 && this.#allZeroConsts(h - n, h)) {
+          // Zero bits are every field's default (null for a reference: a non-nullable field
+          // never gets a null constant): `struct.new_default`, which pays the same fuel, and
+          // the constants need no slots (binary-trees' leaves: 8% of its dispatches).
+          this.#pop(n);
+          this.#nullary(I.StructNewDefault, id);
+          return true;
+        }
         this.#materialiseRange(h - n, h);
         const a = this.#slot(h - n);
         this.#pop(n);
@@ -1126,6 +1143,9 @@ class FuncTranslator {
    */
   #plain(rule: Rule): void {
     const s = this.#stack;
+    if (rule.op === I.F64Add && this.#fuseBinary(s.height - 2, I.F64Mul, I.F64MulAdd, false)) {
+      return;
+    }
     const first = s.height - rule.params;
     const args = this.#positions; // (not emptied: see `OperandStack.takeLocalRefs`)
     let n = 0;
@@ -1156,6 +1176,7 @@ class FuncTranslator {
       if (rule.mirror >= 0) return this.#binaryImm(rule.mirror, rule.immKind, false, pb, pa);
     }
     if (rule.op === I.I64Xor && this.#xorShift(pa)) return;
+    if (rule.op === I.F32Add && this.#fuseBinary(pa, I.F32Mul, I.F32MulAdd, false)) return;
     if (rule.op === I.I64Add && this.#addProduct(pa)) return;
     const count = SHIFT_BY_REGISTER.has(rule.op) ? this.#extendedCount(pb) : -1;
     const a = this.#use(pa);
@@ -1209,6 +1230,100 @@ class FuncTranslator {
     code.emit(y);
     code.emit(k);
     this.#endResult();
+    return true;
+  }
+
+  /**
+   * A commutative binary operator of entries `pa` and `pa + 1` when one of them is the result of
+   * the instruction `inner` just emitted (`F32Mul t, x, y`, ...) and the other is not a
+   * constant: takes `inner` back and emits `fused dst, x, y, c` (`F32MulAdd`, ...) with `c` the
+   * other's slot (`v128`: a v128 result). Returns whether it did. Nothing was emitted since
+   * `inner`, so `x` and `y` still hold what it read. Multiply+add saves a dispatch per term of
+   * a dot product: 13% of bench/vec_float_scalar.wasm's dispatches, 12% of bench/matmul.wat's;
+   * max+min (a clamp) 5% of bench/vec_float.wasm's (`deno task bench --count`).
+   */
+  #fuseBinary(pa: number, inner: number, fused: number, v128: boolean): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const pb = pa + 1;
+    if (this.#lastEnd !== code.len || code.get(this.#lastStart) !== inner) return false;
+    const product = this.#lastPos;
+    if ((product !== pa && product !== pb) || s.kind[product] !== TEMP) return false;
+    const other = product === pa ? pb : pa;
+    if (s.kind[other] === CONST) return false;
+    const x = code.get(this.#lastStart + 2);
+    const y = code.get(this.#lastStart + 3);
+    code.truncate(this.#lastStart);
+    const c = this.#use(other);
+    this.#pop(2);
+    this.#beginResult(fused);
+    code.emit(x);
+    code.emit(y);
+    code.emit(c);
+    this.#endResult(v128);
+    return true;
+  }
+
+  /**
+   * `f32x4.mul` of entries `pa` and `pa + 1` when one of them is the result of the v128 load just
+   * emitted (`V128LoadAt t, base, imm, offset` or `V128LoadFull t, base, offset`): takes the load
+   * back and emits `F32x4MulLoad dst, other, base, imm, offset`. Returns whether it did. The
+   * fused instruction starts where the load did, so a trap there maps to the load's offset.
+   */
+  #mulLoad(pa: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const pb = pa + 1;
+    if (this.#lastEnd !== code.len) return false;
+    const load = code.get(this.#lastStart);
+    if (load !== I.V128LoadAt && load !== I.V128LoadFull) return false;
+    const loaded = this.#lastPos;
+    if ((loaded !== pa && loaded !== pb) || s.kind[loaded] !== TEMP) return false;
+    const other = loaded === pa ? pb : pa;
+    const at = load === I.V128LoadAt;
+    const base = code.get(this.#lastStart + 2);
+    const imm = at ? code.get(this.#lastStart + 3) : 0;
+    const offset = code.get(this.#lastStart + (at ? 4 : 3));
+    code.truncate(this.#lastStart);
+    const a = this.#use(other);
+    this.#pop(2);
+    this.#beginResult(I.F32x4MulLoad);
+    code.emit(a);
+    code.emit(base);
+    code.emit(imm);
+    code.emit(offset);
+    this.#endResult(true);
+    return true;
+  }
+
+  /**
+   * `f32x4.add` of entries `pa` and `pa + 1` when one of them is the result of the
+   * `F32x4MulLoad t, a, base, imm, offset` just emitted and the other is not a constant: takes it
+   * back and emits `F32x4MulLoadAdd dst, a, base, imm, offset, c` with `c` the other's slot.
+   * Returns whether it did. It starts where the load did (a trap maps to the load's offset).
+   */
+  #mulLoadAdd(pa: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const pb = pa + 1;
+    if (this.#lastEnd !== code.len || code.get(this.#lastStart) !== I.F32x4MulLoad) return false;
+    const product = this.#lastPos;
+    if ((product !== pa && product !== pb) || s.kind[product] !== TEMP) return false;
+    const other = product === pa ? pb : pa;
+    if (s.kind[other] === CONST) return false;
+    const start = this.#lastStart;
+    const a = code.get(start + 2), base = code.get(start + 3);
+    const imm = code.get(start + 4), offset = code.get(start + 5);
+    code.truncate(start);
+    const c = this.#use(other);
+    this.#pop(2);
+    this.#beginResult(I.F32x4MulLoadAdd);
+    code.emit(a);
+    code.emit(base);
+    code.emit(imm);
+    code.emit(offset);
+    code.emit(c);
+    this.#endResult(true);
     return true;
   }
 
@@ -1674,6 +1789,14 @@ class FuncTranslator {
       case I.V128Binary:
       case I.V128ReplaceLane:
       case I.V128LoadLane: {
+        if (instr === I.F32x4Add && this.#fuseBinary(h - 2, I.F32x4Mul, I.F32x4MulAdd, true)) {
+          return;
+        }
+        if (instr === I.F32x4Add && this.#mulLoadAdd(h - 2)) return;
+        if (instr === I.F32x4Mul && this.#mulLoad(h - 2)) return;
+        if (instr === I.F32x4Min && this.#fuseBinary(h - 2, I.F32x4Max, I.F32x4MaxMin, true)) {
+          return;
+        }
         const a = this.#use(h - 2), b = this.#use(h - 1);
         this.#pop(2);
         this.#beginResult(instr);

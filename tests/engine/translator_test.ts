@@ -3,6 +3,7 @@
  * allocation, retargeting, immediates and compare+branch fusion stay what they are.
  */
 import assert from "node:assert/strict";
+import { parse } from "@bytecodealliance/jco-transpile/wasm-tools";
 import { instantiate } from "./harness.ts";
 
 /** Translates `(func (export "f") ...body)` and returns its disassembly. */
@@ -525,4 +526,177 @@ Deno.test("memory 0 keeps its instructions; i64 addresses are narrowed; memory 1
       "18: ReturnSlot s1",
     ),
   );
+});
+
+Deno.test("f32 constants become immediates of add, mul, min and max", () => {
+  // Immediates are bit patterns: 0.75 is 0x3f400000.
+  assert.equal(
+    code(`(param f32) (result f32) local.get 0 f32.const 0.75 f32.mul`),
+    lines("0: F32MulImm s1, s0, 1061158912", "4: ReturnSlot s1"),
+  );
+  assert.equal(
+    code(`(param f32) (result f32) f32.const -0.5 local.get 0 f32.max`),
+    lines("0: F32MaxImm s1, s0, -1090519040", "4: ReturnSlot s1"),
+  );
+  // A subtraction keeps its constant in a slot (negating a float is not an integer negation).
+  assert.equal(
+    code(`(param f32) (result f32) local.get 0 f32.const 1 f32.sub`),
+    lines("0: ConstI32 s2, 1065353216", "3: F32Sub s1, s0, s2", "7: ReturnSlot s1"),
+  );
+});
+
+Deno.test("a multiply feeding an add is one instruction", () => {
+  assert.equal(
+    code(`(param f32 f32 f32) (result f32) local.get 0 local.get 1 local.get 2 f32.mul f32.add`),
+    lines("0: F32MulAdd s3, s1, s2, s0", "5: ReturnSlot s3"),
+  );
+  assert.equal(
+    code(`(param f64 f64 f64) (result f64) local.get 0 local.get 1 f64.mul local.get 2 f64.add`),
+    lines("0: F64MulAdd s3, s0, s1, s2", "5: ReturnSlot s3"),
+  );
+  // The accumulator as a local: the sum goes straight into it.
+  assert.equal(
+    code(`(param f64 f64) (local f64)
+      local.get 2 local.get 0 local.get 1 f64.mul f64.add local.set 2`),
+    lines("0: F64MulAdd s2, s0, s1, s2", "5: Return"),
+  );
+  assert.equal(
+    code(`(param v128 v128 v128) (result v128)
+      local.get 0 local.get 1 local.get 2 f32x4.mul f32x4.add`),
+    lines("0: F32x4MulAdd s3, s1, s2, s0", "5: Copy128 s0, s3", "8: Return"),
+  );
+  // A clamp: the min of a max just computed.
+  assert.equal(
+    code(`(param v128 v128 v128) (result v128)
+      local.get 0 local.get 1 f32x4.max local.get 2 f32x4.min`),
+    lines("0: F32x4MaxMin s3, s0, s1, s2", "5: Copy128 s0, s3", "8: Return"),
+  );
+  // A product used elsewhere too (through a tee) stays a multiply.
+  assert.equal(
+    code(`(param f32 f32) (result f32) (local f32)
+      local.get 0 local.get 1 f32.mul local.tee 2 local.get 2 f32.add`),
+    lines("0: F32Mul s2, s0, s1", "4: F32Add s3, s2, s2", "8: ReturnSlot s3"),
+  );
+});
+
+Deno.test("fused float instructions compute what the separate operators do", () => {
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    floatFusionsAgree(executionTier);
+  }
+});
+
+function floatFusionsAgree(executionTier: "interpreter" | "codegen"): void {
+  const t = instantiate(
+    `(module
+    (func (export "madd32") (param f32 f32 f32) (result f32)
+      (f32.add (local.get 2) (f32.mul (local.get 0) (local.get 1))))
+    (func (export "madd64") (param f64 f64 f64) (result f64)
+      (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+    (func (export "imm32") (param f32) (result f32)
+      (f32.min (f32.max (f32.mul (f32.add (local.get 0) (f32.const 0.1)) (f32.const 3))
+        (f32.const -1)) (f32.const 1)))
+    (func (export "madd32x4") (param f32 f32 f32) (result f32)
+      (f32x4.extract_lane 3 (f32x4.add (f32x4.splat (local.get 2))
+        (f32x4.mul (f32x4.splat (local.get 0)) (f32x4.splat (local.get 1))))))
+    (func (export "minZero") (param f32) (result f32) (f32.min (local.get 0) (f32.const 0)))
+    (func (export "maxZero") (param f32) (result f32) (f32.max (local.get 0) (f32.const -0)))
+    (func (export "clamp32x4") (param f32 f32 f32) (result f32)
+      (f32x4.extract_lane 1 (f32x4.min (f32x4.splat (local.get 2))
+        (f32x4.max (f32x4.splat (local.get 0)) (f32x4.splat (local.get 1))))))
+    (func (export "imm64") (param f64) (result f64)
+      (f64.mul (f64.add (local.get 0) (f64.const 0.1)) (f64.const 1e300))))`,
+    {
+      config: { executionTier },
+    },
+  );
+  const f32 = Math.fround;
+  // The product rounds to f32 before the add: 16777217 is not an f32 (2^24 + 1).
+  assert.equal(t.call("madd32", 4097, 4097, -16785408), f32(f32(4097 * 4097) - 16785408));
+  assert.equal(t.call("madd32x4", 4097, 4097, -16785408), f32(f32(4097 * 4097) - 16785408));
+  assert.equal(t.call("clamp32x4", 0.75, -0.5, 0.5), 0.5);
+  assert.equal(t.call("clamp32x4", -0.75, -0.5, 0.5), -0.5);
+  assert.equal(t.call("clamp32x4", 0.25, -0.5, 0.5), 0.25);
+  assert.ok(Object.is(t.call("clamp32x4", -0, 0, 1), 0)); // max(-0, +0) is +0
+  assert.ok(Object.is(t.call("clamp32x4", 0, -1, -0), -0)); // min(+0, -0) is -0
+  assert.ok(Number.isNaN(t.call("clamp32x4", NaN, -1, 1)));
+  assert.ok(Number.isNaN(t.call("clamp32x4", 0, -1, NaN)));
+  // No fused multiply-add in f64 either: the product rounds first.
+  const a = 1 + 2 ** -52, b = 1 - 2 ** -52;
+  assert.equal(t.call("madd64", a, b, -1), a * b - 1);
+  assert.equal(t.call("madd64", a, b, -1), 0);
+  assert.equal(t.call("imm32", 0.2), f32(f32(f32(0.2) + f32(0.1)) * 3));
+  assert.equal(t.call("imm32", 5), 1);
+  assert.equal(t.call("imm32", -5), -1);
+  assert.ok(Number.isNaN(t.call("imm32", NaN)));
+  assert.ok(Object.is(t.call("minZero", -0), -0));
+  assert.ok(Object.is(t.call("maxZero", 0), 0));
+  assert.equal(t.call("minZero", -2), -2);
+  assert.ok(Number.isNaN(t.call("maxZero", NaN)));
+  assert.equal(t.call("imm64", 1), 1.1 * 1e300);
+  assert.equal(t.call("imm64", 1e300), Infinity);
+}
+
+Deno.test("an f32x4 multiply of a v128 just loaded loads it itself", () => {
+  const f32 = Math.fround;
+  assert.equal(
+    code(`(param i32 v128) (result v128)
+      local.get 1 local.get 0 i32.const 16 i32.add v128.load offset=32 f32x4.mul`),
+    lines("0: F32x4MulLoad s2, s1, s0, 16, +32", "6: Copy128 s0, s2", "9: Return"),
+  );
+  // ... and feeding an add: one dot-product step.
+  assert.equal(
+    code(`(param i32 v128 v128) (result v128)
+      local.get 2 local.get 1 local.get 0 v128.load f32x4.mul f32x4.add`),
+    lines("0: F32x4MulLoadAdd s3, s1, s0, 0, +0, s2", "7: Copy128 s0, s3", "10: Return"),
+  );
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    const t = instantiate(
+      `(module (memory 1)
+        (data (i32.const 16) "\\00\\00\\c0\\3f\\00\\00\\00\\40\\00\\00\\80\\bf\\00\\00\\80\\7f")
+        (func (export "f") (param i32 f32) (result f32)
+          (f32x4.extract_lane 2
+            (f32x4.mul (v128.load (local.get 0)) (f32x4.splat (local.get 1)))))
+        (func (export "g") (param i32 f32) (result f32)
+          (f32x4.extract_lane 3
+            (f32x4.mul (f32x4.splat (local.get 1)) (v128.load offset=4 (local.get 0)))))
+        (func (export "h") (param i32 f32 f32) (result f32)
+          (f32x4.extract_lane 1 (f32x4.add (f32x4.splat (local.get 2))
+            (f32x4.mul (f32x4.splat (local.get 1)) (v128.load (local.get 0)))))))`,
+      { config: { executionTier } },
+    );
+    // Lanes 1.5, 2, -1, +inf.
+    assert.equal(t.call("f", 16, 3), -3);
+    assert.equal(t.call("g", 12, 0.5), Infinity);
+    assert.throws(() => t.call("f", 65536 - 15, 1), /out of bounds memory access/);
+    assert.throws(() => t.call("g", -1, 1), /out of bounds memory access/);
+    assert.equal(t.call("h", 16, 3, 0.5), 6.5);
+    assert.equal(t.call("h", 16, 4097, -16785408), f32(f32(4097 * 2) - 16785408));
+    assert.throws(() => t.call("h", 65536 - 8, 1, 1), /out of bounds memory access/);
+    // The store is still usable after the trap.
+    assert.equal(t.call("f", 16, 2), -2);
+  }
+});
+
+Deno.test("struct.new of zero constants is struct.new_default", async () => {
+  const t = instantiate(
+    await parse(`(module
+      (type $node (struct (field (ref null $node)) (field i64) (field f32) (field (mut i32))))
+      (func (export "leaf") (result (ref $node))
+        (struct.new $node (ref.null $node) (i64.const 0) (f32.const 0) (i32.const 0)))
+      (func (export "other") (result (ref $node))
+        (struct.new $node (ref.null $node) (i64.const 0) (f32.const -0) (i32.const 0)))
+      (func (export "sum") (result i32)
+        (local $n (ref $node))
+        (local.set $n (call 0))
+        (i32.add (i32.add (i32.wrap_i64 (struct.get $node 1 (local.get $n)))
+          (i32.reinterpret_f32 (struct.get $node 2 (local.get $n))))
+          (i32.add (struct.get $node 3 (local.get $n))
+            (ref.is_null (struct.get $node 0 (local.get $n)))))))`),
+    { config: { wasmGc: true, executionTier: "interpreter" } },
+  );
+  // (#n: the type's engine-wide id.)
+  assert.match(t.code("leaf"), /^0: StructNewDefault s0, #\d+\n3: Return$/);
+  // -0 is not all zero bits: its constant goes into a slot.
+  assert.match(t.code("other"), /StructNew s0, #\d+, s0/);
+  assert.equal(t.call("sum"), 1);
 });

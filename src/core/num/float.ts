@@ -42,6 +42,19 @@ export function f32Sqrt(a: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Constants as immediates: an f32 constant travels in the internal code as its bit pattern (an
+// int32 word), turned back into the number through these views.
+
+/** A scratch word: the executor's immediate rows write an f32 constant's bits here. */
+export const IMM_WORDS: Int32Array = new Int32Array(1);
+/**
+ * The f32 over `IMM_WORDS`, read back inline in the executor's rows (a function returning the
+ * number, called from the executor's loop, is not inlined there, and its double result is
+ * boxed: a heap number per dispatch).
+ */
+export const IMM_F32: Float32Array = new Float32Array(IMM_WORDS.buffer);
+
+// ---------------------------------------------------------------------------------------------
 // min / max / rounding.
 //
 // These need an explicit NaN test. V8 passes NaN bit patterns through untouched where the
