@@ -1136,11 +1136,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 127: // I64Eqz
+      case 127: { // I32AddShlImm
+        const y = s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0];
+        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] + y) | 0;
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 128: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 128: // I64Eq
+      case 129: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1148,7 +1154,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 129: // I64Ne
+      case 130: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1156,7 +1162,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 130: // I64LtS
+      case 131: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1164,7 +1170,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 131: // I64LtU
+      case 132: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1172,7 +1178,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 132: // I64GtS
+      case 133: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1180,7 +1186,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 133: // I64GtU
+      case 134: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1188,7 +1194,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 134: // I64LeS
+      case 135: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1196,7 +1202,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 135: // I64LeU
+      case 136: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1204,7 +1210,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 136: // I64GeS
+      case 137: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1212,7 +1218,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 137: // I64GeU
+      case 138: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1220,7 +1226,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 138: // I64EqImm
+      case 139: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1229,7 +1235,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 139: // I64NeImm
+      case 140: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1238,7 +1244,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 140: // I64LtSImm
+      case 141: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1247,7 +1253,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 141: // I64LtUImm
+      case 142: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1256,7 +1262,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 142: // I64GtSImm
+      case 143: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1265,7 +1271,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 143: // I64GtUImm
+      case 144: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1274,7 +1280,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 144: // I64LeSImm
+      case 145: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1283,7 +1289,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 145: // I64LeUImm
+      case 146: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1292,7 +1298,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 146: // I64GeSImm
+      case 147: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1301,7 +1307,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 147: // I64GeUImm
+      case 148: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1310,39 +1316,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 148: // I64Clz
+      case 149: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 149: // I64Ctz
+      case 150: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 150: // I64Popcnt
+      case 151: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 151: // I64Extend8S
+      case 152: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 152: // I64Extend16S
+      case 153: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 153: // I64Extend32S
+      case 154: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 154: // I64ExtendI32S
+      case 155: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 155: // I64ExtendI32U
+      case 156: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 156: // I64Add
+      case 157: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1351,7 +1357,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 157: // I64Sub
+      case 158: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1360,7 +1366,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 158: // I64Mul
+      case 159: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1369,7 +1375,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 159: // I64DivS
+      case 160: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1378,7 +1384,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 160: // I64DivU
+      case 161: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1387,7 +1393,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 161: // I64RemS
+      case 162: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1396,7 +1402,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 162: // I64RemU
+      case 163: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1405,7 +1411,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 163: // I64And
+      case 164: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1414,7 +1420,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 164: // I64Or
+      case 165: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1423,7 +1429,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 165: // I64Xor
+      case 166: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1432,7 +1438,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 166: // I64Shl
+      case 167: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1441,7 +1447,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 167: // I64ShrS
+      case 168: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1450,7 +1456,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 168: // I64ShrU
+      case 169: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1459,7 +1465,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 169: // I64Rotl
+      case 170: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1468,7 +1474,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 170: // I64Rotr
+      case 171: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1477,7 +1483,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 171: // I64AddImm
+      case 172: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1487,7 +1493,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 172: // I64MulImm
+      case 173: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1497,7 +1503,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 173: // I64AndImm
+      case 174: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1507,7 +1513,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 174: // I64OrImm
+      case 175: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1517,7 +1523,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 175: // I64XorImm
+      case 176: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1527,7 +1533,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 176: // I64ShlImm
+      case 177: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1536,7 +1542,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 177: // I64ShrSImm
+      case 178: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1545,7 +1551,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 178: // I64ShrUImm
+      case 179: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1554,7 +1560,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 179: // I64RotlImm
+      case 180: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1563,7 +1569,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 180: // I64RotrImm
+      case 181: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1572,7 +1578,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 181: // I64XorShrUImm
+      case 182: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1582,7 +1588,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 182: // I64XorRotlImm
+      case 183: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1592,7 +1598,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 183: // I64XorShrUMulImm
+      case 184: // I64XorShrUMulImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1609,7 +1615,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 184: // I64RotlMulImm
+      case 185: // I64RotlMulImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1625,7 +1631,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 185: // I64MulImmAdd
+      case 186: // I64MulImmAdd
         i64MulImm(
           s32,
           (fp + code[(pc + 4) | 0]) | 0,
@@ -1641,7 +1647,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 186: // I64Sigma
+      case 187: // I64Sigma
         i64Sigma(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1654,7 +1660,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 187: // I64Add128
+      case 188: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1666,7 +1672,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 188: // I64Sub128
+      case 189: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1678,7 +1684,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 189: // I64MulWideS
+      case 190: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1688,7 +1694,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 190: // I64MulWideU
+      case 191: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1698,202 +1704,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 191: // F32Eq
+      case 192: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 192: // F32Ne
+      case 193: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 193: // F32Lt
+      case 194: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 194: // F32Gt
+      case 195: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 195: // F32Le
+      case 196: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 196: // F32Ge
+      case 197: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 197: // F32Abs
+      case 198: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 198: // F32Neg
+      case 199: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 199: // F32Ceil
+      case 200: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 200: // F32Floor
+      case 201: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 201: // F32Trunc
+      case 202: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 202: // F32Nearest
+      case 203: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 203: // F32Sqrt
+      case 204: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 204: // F32Add
+      case 205: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 205: // F32Sub
+      case 206: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 206: // F32Mul
+      case 207: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 207: // F32Div
+      case 208: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 208: // F32Min
+      case 209: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 209: // F32Max
+      case 210: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 210: // F32Copysign
+      case 211: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 211: // F64Eq
+      case 212: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 212: // F64Ne
+      case 213: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 213: // F64Lt
+      case 214: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 214: // F64Gt
+      case 215: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 215: // F64Le
+      case 216: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 216: // F64Ge
+      case 217: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 217: // F64Abs
+      case 218: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 218: // F64Neg
+      case 219: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 219: // F64Ceil
+      case 220: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 220: // F64Floor
+      case 221: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 221: // F64Trunc
+      case 222: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 222: // F64Nearest
+      case 223: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 223: // F64Sqrt
+      case 224: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 224: // F64Add
+      case 225: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 225: // F64Sub
+      case 226: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 226: // F64Mul
+      case 227: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 227: // F64Div
+      case 228: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 228: // F64Min
+      case 229: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 229: // F64Max
+      case 230: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 230: // F64Copysign
+      case 231: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1902,118 +1908,118 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 231: // I32TruncF32S
+      case 232: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 232: // I32TruncF32U
+      case 233: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 233: // I32TruncF64S
+      case 234: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 234: // I32TruncF64U
+      case 235: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 235: // I64TruncF32S
+      case 236: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 236: // I64TruncF32U
+      case 237: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 237: // I64TruncF64S
+      case 238: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 238: // I64TruncF64U
+      case 239: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 239: // F32ConvertI32S
+      case 240: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 240: // F32ConvertI32U
+      case 241: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 241: // F32ConvertI64S
+      case 242: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 242: // F32ConvertI64U
+      case 243: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 243: // F32DemoteF64
+      case 244: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 244: // F64ConvertI32S
+      case 245: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 245: // F64ConvertI32U
+      case 246: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 246: // F64ConvertI64S
+      case 247: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 247: // F64ConvertI64U
+      case 248: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 248: // F64PromoteF32
+      case 249: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 249: // I32TruncSatF32S
+      case 250: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 250: // I32TruncSatF32U
+      case 251: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 251: // I32TruncSatF64S
+      case 252: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 252: // I32TruncSatF64U
+      case 253: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 253: // I64TruncSatF32S
+      case 254: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 254: // I64TruncSatF32U
+      case 255: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 255: // I64TruncSatF64S
+      case 256: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 256: // I64TruncSatF64U
+      case 257: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 257: { // I32Load
+      case 258: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 258: { // I64Load
+      case 259: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2022,21 +2028,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 259: { // I32Load8S
+      case 260: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 260: { // I32Load8U
+      case 261: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 261: { // I32LoadAddImm
+      case 262: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2044,7 +2050,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 262: { // I64LoadAddImm
+      case 263: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2054,7 +2060,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 263: { // I32Load8UAddImm
+      case 264: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2062,21 +2068,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 264: { // I32Load16S
+      case 265: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 265: { // I32Load16U
+      case 266: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 266: { // I64Load8S
+      case 267: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2086,7 +2092,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 267: { // I64Load8U
+      case 268: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2095,7 +2101,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 268: { // I64Load16S
+      case 269: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2105,7 +2111,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 269: { // I64Load16U
+      case 270: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2114,7 +2120,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 270: { // I64Load32S
+      case 271: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2124,7 +2130,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 271: { // I64Load32U
+      case 272: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2133,14 +2139,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 272: { // I32Store
+      case 273: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 273: { // I64Store
+      case 274: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2149,42 +2155,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 274: { // I32Store8
+      case 275: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 275: { // I32Store16
+      case 276: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 276: { // I32StoreImm
+      case 277: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 277: { // I32Store8Imm
+      case 278: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 278: { // I32Store16Imm
+      case 279: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 279: { // I64StoreImm
+      case 280: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2192,11 +2198,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 280: // MemorySize
+      case 281: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 281: { // MemoryGrow
+      case 282: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2208,7 +2214,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 294: { // Copy128
+      case 295: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2217,7 +2223,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 295: { // Select128
+      case 296: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2229,7 +2235,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 296: { // GlobalGet128
+      case 297: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2239,7 +2245,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 297: { // GlobalSet128
+      case 298: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2249,7 +2255,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 298: { // V128Const
+      case 299: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2258,7 +2264,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 299: // V128LoadFull
+      case 300: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2268,7 +2274,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 300: // V128LoadAt
+      case 301: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2278,7 +2284,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 301: // V128And
+      case 302: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2287,7 +2293,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 302: // V128Andnot
+      case 303: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2296,7 +2302,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 303: // V128Or
+      case 304: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2305,7 +2311,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 304: // V128Xor
+      case 305: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2314,19 +2320,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // V128Not
+      case 306: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 306: // V128Splat32
+      case 307: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 307: // V128AnyTrue
+      case 308: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 308: // I8x16Eq
+      case 309: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2335,7 +2341,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // I8x16Add
+      case 310: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2344,7 +2350,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // I8x16Sub
+      case 311: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2353,7 +2359,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // I16x8Add
+      case 312: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2362,7 +2368,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: // I16x8Sub
+      case 313: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2371,7 +2377,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 313: // I16x8Mul
+      case 314: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2380,7 +2386,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 314: // I32x4Add
+      case 315: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2389,7 +2395,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // I32x4Sub
+      case 316: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2398,7 +2404,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // I32x4Mul
+      case 317: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2407,7 +2413,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // I8x16Shl
+      case 318: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2416,7 +2422,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // I8x16ShrU
+      case 319: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2425,7 +2431,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 319: // I16x8Shl
+      case 320: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2434,7 +2440,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // I16x8ShrS
+      case 321: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2443,7 +2449,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 321: // I16x8ShrU
+      case 322: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2452,7 +2458,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // I32x4Shl
+      case 323: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2461,7 +2467,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 323: // I32x4ShrS
+      case 324: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2470,7 +2476,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // I32x4ShrU
+      case 325: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2479,7 +2485,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // F32x4Add
+      case 326: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2488,7 +2494,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // F32x4Sub
+      case 327: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2497,7 +2503,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // F32x4Mul
+      case 328: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2506,7 +2512,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // F32x4Div
+      case 329: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2515,7 +2521,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // F32x4Min
+      case 330: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2524,7 +2530,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // F32x4Max
+      case 331: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2533,7 +2539,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // F64x2Add
+      case 332: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2542,7 +2548,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // F64x2Sub
+      case 333: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2551,7 +2557,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // F64x2Mul
+      case 334: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2560,7 +2566,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 334: // F64x2Div
+      case 335: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2569,12 +2575,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 335: // V128ExtractLane32
+      case 336: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 336: // V128Unary
+      case 337: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2583,7 +2589,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // V128Binary
+      case 338: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2593,7 +2599,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 338: // V128Ternary
+      case 339: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2604,7 +2610,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 339: // V128ExtractLane
+      case 340: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2614,7 +2620,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 340: // V128ReplaceLane
+      case 341: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2625,7 +2631,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 341: // V128Shuffle
+      case 342: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2638,7 +2644,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 342: // V128Load
+      case 343: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2649,7 +2655,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 343: // V128Store
+      case 344: // V128Store
         simdStore(
           s32,
           mview,
@@ -2659,7 +2665,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // V128LoadLane
+      case 345: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2672,7 +2678,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 345: // V128StoreLane
+      case 346: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2684,13 +2690,13 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 377: { // Index64
+      case 378: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 378: { // SizeToI64
+      case 379: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2698,7 +2704,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 390: // TierUp
+      case 391: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2761,7 +2767,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 282: // MemoryFill
+      case 283: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -2777,7 +2783,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 283: // MemoryCopy
+      case 284: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -2794,7 +2800,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 284: // MemoryInit
+      case 285: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -2812,18 +2818,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 285: // DataDrop
+      case 286: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 286: // TableGet
+      case 287: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 287: // TableSet
+      case 288: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2831,11 +2837,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 288: // TableSize
+      case 289: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 289: { // TableGrow
+      case 290: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -2851,7 +2857,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 290: // TableFill
+      case 291: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -2867,7 +2873,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 291: // TableCopy
+      case 292: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -2884,7 +2890,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 292: // TableInit
+      case 293: // TableInit
         if (
           !tableInit(
             inst,
@@ -2902,11 +2908,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 293: // ElemDrop
+      case 294: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 346: { // Throw
+      case 347: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -2931,7 +2937,7 @@ function runCold(
         }
         break;
       }
-      case 347: { // ThrowRef
+      case 348: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -2953,7 +2959,7 @@ function runCold(
         }
         break;
       }
-      case 348: // StructNew
+      case 349: // StructNew
         if (
           !structNew(
             store,
@@ -2969,7 +2975,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 349: // StructNewDefault
+      case 350: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2984,7 +2990,7 @@ function runCold(
         }
         pc = (pc + 3) | 0;
         break;
-      case 350: // StructGet
+      case 351: // StructGet
         structGet(
           store,
           s32,
@@ -2995,7 +3001,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 351: // StructSet
+      case 352: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3006,7 +3012,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 352: // ArrayNew
+      case 353: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3023,7 +3029,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 353: // ArrayNewDefault
+      case 354: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3039,7 +3045,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 354: // ArrayNewFixed
+      case 355: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3056,7 +3062,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 355: // ArrayNewData
+      case 356: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3075,7 +3081,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 356: // ArrayNewElem
+      case 357: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3094,7 +3100,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 357: // ArrayGet
+      case 358: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3105,7 +3111,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 358: // ArraySet
+      case 359: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3115,11 +3121,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // ArrayLen
+      case 360: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 360: // ArrayFill
+      case 361: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3136,7 +3142,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 361: // ArrayCopy
+      case 362: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3153,7 +3159,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 362: // ArrayInitData
+      case 363: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3171,7 +3177,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 363: // ArrayInitElem
+      case 364: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3189,25 +3195,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 364: // RefI31
+      case 365: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 365: { // I31GetS
+      case 366: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 366: { // I31GetU
+      case 367: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 367: // RefTest
+      case 368: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3216,7 +3222,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 368: // RefCast
+      case 369: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3225,7 +3231,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 369: { // BrOnCast
+      case 370: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3235,7 +3241,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 370: { // BrOnCastFail
+      case 371: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3245,7 +3251,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 371: // AtomicLoad
+      case 372: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3256,7 +3262,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 372: // AtomicStore
+      case 373: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3267,7 +3273,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 373: // AtomicRmw
+      case 374: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3279,7 +3285,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 374: // AtomicCmpxchg
+      case 375: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3292,7 +3298,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 375: // AtomicWait
+      case 376: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3304,7 +3310,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 376: // AtomicNotify
+      case 377: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3312,7 +3318,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 379: // LoadMem
+      case 380: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3323,7 +3329,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 380: // StoreMem
+      case 381: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3334,11 +3340,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 381: // MemorySizeMem
+      case 382: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 382: { // MemoryGrowMem
+      case 383: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3358,7 +3364,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 383: // MemoryFillMem
+      case 384: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3374,7 +3380,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 384: // MemoryCopyMem
+      case 385: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3391,7 +3397,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 385: // MemoryInitMem
+      case 386: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3409,7 +3415,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 386: // V128LoadMem
+      case 387: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3420,7 +3426,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 387: // V128StoreMem
+      case 388: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3430,7 +3436,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 388: // V128LoadLaneMem
+      case 389: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3443,7 +3449,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 389: // V128StoreLaneMem
+      case 390: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
