@@ -1251,11 +1251,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 138: // I64Eqz
+      case 138: { // I32AddShlImm
+        const y = s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0];
+        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] + y) | 0;
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 139: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 139: // I64Eq
+      case 140: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1263,7 +1269,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 140: // I64Ne
+      case 141: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1271,7 +1277,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 141: // I64LtS
+      case 142: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1279,7 +1285,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 142: // I64LtU
+      case 143: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1287,7 +1293,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 143: // I64GtS
+      case 144: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1295,7 +1301,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 144: // I64GtU
+      case 145: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1303,7 +1309,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 145: // I64LeS
+      case 146: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1311,7 +1317,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 146: // I64LeU
+      case 147: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1319,7 +1325,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 147: // I64GeS
+      case 148: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1327,7 +1333,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 148: // I64GeU
+      case 149: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1335,7 +1341,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 149: // I64EqImm
+      case 150: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1344,7 +1350,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 150: // I64NeImm
+      case 151: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1353,7 +1359,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 151: // I64LtSImm
+      case 152: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1362,7 +1368,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 152: // I64LtUImm
+      case 153: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1371,7 +1377,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 153: // I64GtSImm
+      case 154: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1380,7 +1386,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 154: // I64GtUImm
+      case 155: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1389,7 +1395,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 155: // I64LeSImm
+      case 156: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1398,7 +1404,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 156: // I64LeUImm
+      case 157: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1407,7 +1413,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 157: // I64GeSImm
+      case 158: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1416,7 +1422,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 158: // I64GeUImm
+      case 159: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1425,39 +1431,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 159: // I64Clz
+      case 160: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 160: // I64Ctz
+      case 161: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 161: // I64Popcnt
+      case 162: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 162: // I64Extend8S
+      case 163: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 163: // I64Extend16S
+      case 164: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 164: // I64Extend32S
+      case 165: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 165: // I64ExtendI32S
+      case 166: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 166: // I64ExtendI32U
+      case 167: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 167: // I64Add
+      case 168: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1466,7 +1472,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 168: // I64Sub
+      case 169: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1475,7 +1481,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 169: // I64Mul
+      case 170: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1484,7 +1490,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 170: // I64DivS
+      case 171: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1493,7 +1499,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 171: // I64DivU
+      case 172: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1502,7 +1508,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 172: // I64RemS
+      case 173: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1511,7 +1517,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 173: // I64RemU
+      case 174: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1520,7 +1526,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 174: // I64And
+      case 175: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1529,7 +1535,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 175: // I64Or
+      case 176: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1538,7 +1544,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 176: // I64Xor
+      case 177: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1547,7 +1553,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 177: // I64Shl
+      case 178: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1556,7 +1562,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 178: // I64ShrS
+      case 179: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1565,7 +1571,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 179: // I64ShrU
+      case 180: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1574,7 +1580,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 180: // I64Rotl
+      case 181: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1583,7 +1589,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 181: // I64Rotr
+      case 182: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1592,7 +1598,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 182: // I64AddImm
+      case 183: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1602,7 +1608,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 183: // I64MulImm
+      case 184: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1612,7 +1618,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 184: // I64AndImm
+      case 185: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1622,7 +1628,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 185: // I64OrImm
+      case 186: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1632,7 +1638,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 186: // I64XorImm
+      case 187: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1642,7 +1648,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 187: // I64ShlImm
+      case 188: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1651,7 +1657,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 188: // I64ShrSImm
+      case 189: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1660,7 +1666,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 189: // I64ShrUImm
+      case 190: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1669,7 +1675,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 190: // I64RotlImm
+      case 191: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1678,7 +1684,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 191: // I64RotrImm
+      case 192: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1687,7 +1693,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 192: // I64XorShrUImm
+      case 193: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1697,7 +1703,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 193: // I64XorRotlImm
+      case 194: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1707,7 +1713,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 194: // I64XorShrUMulImm
+      case 195: // I64XorShrUMulImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1724,7 +1730,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 195: // I64RotlMulImm
+      case 196: // I64RotlMulImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1740,7 +1746,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 196: // I64MulImmAdd
+      case 197: // I64MulImmAdd
         i64MulImm(
           s32,
           (fp + code[(pc + 4) | 0]) | 0,
@@ -1756,7 +1762,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 197: // I64Sigma
+      case 198: // I64Sigma
         i64Sigma(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1769,7 +1775,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 198: // I64Add128
+      case 199: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1781,7 +1787,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 199: // I64Sub128
+      case 200: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1793,7 +1799,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 200: // I64MulWideS
+      case 201: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1803,7 +1809,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 201: // I64MulWideU
+      case 202: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1813,202 +1819,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 202: // F32Eq
+      case 203: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 203: // F32Ne
+      case 204: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 204: // F32Lt
+      case 205: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 205: // F32Gt
+      case 206: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 206: // F32Le
+      case 207: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 207: // F32Ge
+      case 208: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 208: // F32Abs
+      case 209: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 209: // F32Neg
+      case 210: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 210: // F32Ceil
+      case 211: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 211: // F32Floor
+      case 212: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 212: // F32Trunc
+      case 213: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 213: // F32Nearest
+      case 214: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 214: // F32Sqrt
+      case 215: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 215: // F32Add
+      case 216: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 216: // F32Sub
+      case 217: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 217: // F32Mul
+      case 218: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 218: // F32Div
+      case 219: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 219: // F32Min
+      case 220: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 220: // F32Max
+      case 221: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 221: // F32Copysign
+      case 222: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 222: // F64Eq
+      case 223: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 223: // F64Ne
+      case 224: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 224: // F64Lt
+      case 225: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 225: // F64Gt
+      case 226: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 226: // F64Le
+      case 227: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 227: // F64Ge
+      case 228: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 228: // F64Abs
+      case 229: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 229: // F64Neg
+      case 230: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 230: // F64Ceil
+      case 231: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 231: // F64Floor
+      case 232: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 232: // F64Trunc
+      case 233: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 233: // F64Nearest
+      case 234: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 234: // F64Sqrt
+      case 235: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 235: // F64Add
+      case 236: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 236: // F64Sub
+      case 237: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 237: // F64Mul
+      case 238: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 238: // F64Div
+      case 239: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 239: // F64Min
+      case 240: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 240: // F64Max
+      case 241: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 241: // F64Copysign
+      case 242: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2017,17 +2023,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 242: // F32AddImm
+      case 243: // F32AddImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 243: // F32MulImm
+      case 244: // F32MulImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 244: // F32MinImm
+      case 245: // F32MinImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2038,7 +2044,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 245: // F32MaxImm
+      case 246: // F32MaxImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2049,130 +2055,130 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 246: // F32MulAdd
+      case 247: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 247: // F64MulAdd
+      case 248: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 248: // I32TruncF32S
+      case 249: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 249: // I32TruncF32U
+      case 250: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 250: // I32TruncF64S
+      case 251: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 251: // I32TruncF64U
+      case 252: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 252: // I64TruncF32S
+      case 253: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 253: // I64TruncF32U
+      case 254: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 254: // I64TruncF64S
+      case 255: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 255: // I64TruncF64U
+      case 256: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 256: // F32ConvertI32S
+      case 257: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 257: // F32ConvertI32U
+      case 258: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 258: // F32ConvertI64S
+      case 259: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 259: // F32ConvertI64U
+      case 260: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 260: // F32DemoteF64
+      case 261: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 261: // F64ConvertI32S
+      case 262: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 262: // F64ConvertI32U
+      case 263: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 263: // F64ConvertI64S
+      case 264: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 264: // F64ConvertI64U
+      case 265: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 265: // F64PromoteF32
+      case 266: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 266: // I32TruncSatF32S
+      case 267: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 267: // I32TruncSatF32U
+      case 268: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 268: // I32TruncSatF64S
+      case 269: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 269: // I32TruncSatF64U
+      case 270: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 270: // I64TruncSatF32S
+      case 271: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 271: // I64TruncSatF32U
+      case 272: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 272: // I64TruncSatF64S
+      case 273: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 273: // I64TruncSatF64U
+      case 274: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 274: { // I32Load
+      case 275: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 275: { // I64Load
+      case 276: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2181,21 +2187,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 276: { // I32Load8S
+      case 277: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 277: { // I32Load8U
+      case 278: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 278: { // I32LoadAddImm
+      case 279: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2203,7 +2209,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 279: { // I64LoadAddImm
+      case 280: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2213,7 +2219,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 280: { // I32Load8UAddImm
+      case 281: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2221,21 +2227,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 281: { // I32Load16S
+      case 282: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 282: { // I32Load16U
+      case 283: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 283: { // I64Load8S
+      case 284: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2245,7 +2251,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 284: { // I64Load8U
+      case 285: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2254,7 +2260,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 285: { // I64Load16S
+      case 286: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2264,7 +2270,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 286: { // I64Load16U
+      case 287: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2273,7 +2279,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 287: { // I64Load32S
+      case 288: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2283,7 +2289,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 288: { // I64Load32U
+      case 289: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2292,14 +2298,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 289: { // I32Store
+      case 290: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 290: { // I64Store
+      case 291: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2308,42 +2314,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 291: { // I32Store8
+      case 292: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 292: { // I32Store16
+      case 293: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 293: { // I32StoreImm
+      case 294: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 294: { // I32Store8Imm
+      case 295: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 295: { // I32Store16Imm
+      case 296: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 296: { // I64StoreImm
+      case 297: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2351,11 +2357,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 297: // MemorySize
+      case 298: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 298: { // MemoryGrow
+      case 299: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2367,7 +2373,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 311: { // Copy128
+      case 312: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2376,7 +2382,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 312: { // Select128
+      case 313: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2388,7 +2394,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 313: { // GlobalGet128
+      case 314: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2398,7 +2404,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 314: { // GlobalSet128
+      case 315: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2408,7 +2414,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 315: { // V128Const
+      case 316: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2417,7 +2423,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 316: // V128LoadFull
+      case 317: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2427,7 +2433,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // V128LoadAt
+      case 318: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2437,7 +2443,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 318: // V128And
+      case 319: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2446,7 +2452,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 319: // V128Andnot
+      case 320: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2455,7 +2461,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // V128Or
+      case 321: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2464,7 +2470,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 321: // V128Xor
+      case 322: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2473,19 +2479,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // V128Not
+      case 323: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 323: // V128Splat32
+      case 324: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 324: // V128AnyTrue
+      case 325: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 325: // I8x16Eq
+      case 326: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2494,7 +2500,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // I8x16Add
+      case 327: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2503,7 +2509,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // I8x16Sub
+      case 328: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2512,7 +2518,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // I16x8Add
+      case 329: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2521,7 +2527,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // I16x8Sub
+      case 330: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2530,7 +2536,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // I16x8Mul
+      case 331: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2539,7 +2545,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // I32x4Add
+      case 332: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2548,7 +2554,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // I32x4Sub
+      case 333: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2557,7 +2563,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // I32x4Mul
+      case 334: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2566,7 +2572,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 334: // I8x16Shl
+      case 335: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2575,7 +2581,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 335: // I8x16ShrU
+      case 336: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2584,7 +2590,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 336: // I16x8Shl
+      case 337: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2593,7 +2599,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // I16x8ShrS
+      case 338: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2602,7 +2608,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // I16x8ShrU
+      case 339: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2611,7 +2617,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // I32x4Shl
+      case 340: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2620,7 +2626,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // I32x4ShrS
+      case 341: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2629,7 +2635,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // I32x4ShrU
+      case 342: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2638,7 +2644,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // F32x4Add
+      case 343: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2647,7 +2653,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // F32x4Sub
+      case 344: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2656,7 +2662,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // F32x4Mul
+      case 345: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2665,7 +2671,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // F32x4Div
+      case 346: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2674,7 +2680,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // F32x4Min
+      case 347: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2683,7 +2689,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // F32x4Max
+      case 348: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2692,7 +2698,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // F32x4MulAdd
+      case 349: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2702,7 +2708,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 349: // F32x4MaxMin
+      case 350: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2712,7 +2718,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 350: // F32x4MulLoad
+      case 351: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2723,7 +2729,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 351: // F32x4MulLoadAdd
+      case 352: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2735,7 +2741,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 352: // F64x2Add
+      case 353: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2744,7 +2750,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // F64x2Sub
+      case 354: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2753,7 +2759,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // F64x2Mul
+      case 355: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2762,7 +2768,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // F64x2Div
+      case 356: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2771,12 +2777,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 356: // V128ExtractLane32
+      case 357: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 357: // V128Unary
+      case 358: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2785,7 +2791,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // V128Binary
+      case 359: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2795,7 +2801,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 359: // V128Ternary
+      case 360: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2806,7 +2812,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 360: // V128ExtractLane
+      case 361: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2816,7 +2822,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 361: // V128ReplaceLane
+      case 362: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2827,7 +2833,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 362: // V128Shuffle
+      case 363: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2840,7 +2846,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 363: // V128Load
+      case 364: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2851,7 +2857,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 364: // V128Store
+      case 365: // V128Store
         simdStore(
           s32,
           mview,
@@ -2861,7 +2867,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 365: // V128LoadLane
+      case 366: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2874,7 +2880,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 366: // V128StoreLane
+      case 367: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2886,7 +2892,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 369: // StructNew
+      case 370: // StructNew
         if (
           !structNew(
             store,
@@ -2902,7 +2908,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 370: // StructNewDefault
+      case 371: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2917,7 +2923,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 371: // StructGet
+      case 372: // StructGet
         structGet(
           store,
           s32,
@@ -2928,13 +2934,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 398: { // Index64
+      case 399: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 399: { // SizeToI64
+      case 400: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2942,7 +2948,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 411: // TierUp
+      case 412: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3005,7 +3011,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 299: // MemoryFill
+      case 300: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3021,7 +3027,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 300: // MemoryCopy
+      case 301: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3038,7 +3044,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 301: // MemoryInit
+      case 302: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3056,18 +3062,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 302: // DataDrop
+      case 303: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 303: // TableGet
+      case 304: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 304: // TableSet
+      case 305: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3075,11 +3081,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // TableSize
+      case 306: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 306: { // TableGrow
+      case 307: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3095,7 +3101,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 307: // TableFill
+      case 308: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3111,7 +3117,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 308: // TableCopy
+      case 309: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3128,7 +3134,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 309: // TableInit
+      case 310: // TableInit
         if (
           !tableInit(
             inst,
@@ -3146,11 +3152,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 310: // ElemDrop
+      case 311: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 367: { // Throw
+      case 368: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3175,7 +3181,7 @@ function runCold(
         }
         break;
       }
-      case 368: { // ThrowRef
+      case 369: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3197,7 +3203,7 @@ function runCold(
         }
         break;
       }
-      case 372: // StructSet
+      case 373: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3208,7 +3214,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 373: // ArrayNew
+      case 374: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3225,7 +3231,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 374: // ArrayNewDefault
+      case 375: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3241,7 +3247,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 375: // ArrayNewFixed
+      case 376: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3258,7 +3264,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 376: // ArrayNewData
+      case 377: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3277,7 +3283,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 377: // ArrayNewElem
+      case 378: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3296,7 +3302,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 378: // ArrayGet
+      case 379: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3307,7 +3313,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 379: // ArraySet
+      case 380: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3317,11 +3323,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 380: // ArrayLen
+      case 381: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 381: // ArrayFill
+      case 382: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3338,7 +3344,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 382: // ArrayCopy
+      case 383: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3355,7 +3361,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 383: // ArrayInitData
+      case 384: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3373,7 +3379,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 384: // ArrayInitElem
+      case 385: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3391,25 +3397,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 385: // RefI31
+      case 386: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 386: { // I31GetS
+      case 387: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 387: { // I31GetU
+      case 388: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 388: // RefTest
+      case 389: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3418,7 +3424,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 389: // RefCast
+      case 390: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3427,7 +3433,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 390: { // BrOnCast
+      case 391: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3437,7 +3443,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 391: { // BrOnCastFail
+      case 392: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3447,7 +3453,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 392: // AtomicLoad
+      case 393: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3458,7 +3464,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 393: // AtomicStore
+      case 394: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3469,7 +3475,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 394: // AtomicRmw
+      case 395: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3481,7 +3487,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 395: // AtomicCmpxchg
+      case 396: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3494,7 +3500,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 396: // AtomicWait
+      case 397: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3506,7 +3512,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 397: // AtomicNotify
+      case 398: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3514,7 +3520,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 400: // LoadMem
+      case 401: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3525,7 +3531,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 401: // StoreMem
+      case 402: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3536,11 +3542,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 402: // MemorySizeMem
+      case 403: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 403: { // MemoryGrowMem
+      case 404: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3560,7 +3566,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 404: // MemoryFillMem
+      case 405: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3576,7 +3582,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 405: // MemoryCopyMem
+      case 406: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3593,7 +3599,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 406: // MemoryInitMem
+      case 407: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3611,7 +3617,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 407: // V128LoadMem
+      case 408: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3622,7 +3628,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 408: // V128StoreMem
+      case 409: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3632,7 +3638,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 409: // V128LoadLaneMem
+      case 410: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3645,7 +3651,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 410: // V128StoreLaneMem
+      case 411: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

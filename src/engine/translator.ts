@@ -1178,6 +1178,7 @@ class FuncTranslator {
     if (rule.op === I.I64Xor && this.#xorShift(pa)) return;
     if (rule.op === I.F32Add && this.#fuseBinary(pa, I.F32Mul, I.F32MulAdd, false)) return;
     if (rule.op === I.I64Add && this.#addProduct(pa)) return;
+    if (rule.op === I.I32Add && this.#addShifted(pa)) return;
     const count = SHIFT_BY_REGISTER.has(rule.op) ? this.#extendedCount(pb) : -1;
     const a = this.#use(pa);
     const b = count >= 0 ? count : this.#use(pb);
@@ -1373,6 +1374,36 @@ class FuncTranslator {
     code.emit(k2);
     code.emit(k3);
     code.emit(fused === I.I64XorRotlImm ? 0 : 1);
+    this.#endResult();
+    return true;
+  }
+
+  /**
+   * `i32.add` of entries `pa` and `pa + 1` when one of them is the result of the instruction just
+   * emitted, `I32ShlImm t, y, k`, a temporary only this add reads, and the other is not a
+   * constant: takes the shift back and emits `I32AddShlImm dst, x, y, k` (`x` the other's slot).
+   * Returns whether it did. Nothing was emitted since the shift, so `y` still holds what it read.
+   */
+  #addShifted(pa: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const pb = pa + 1;
+    const shifted = this.#lastPos;
+    if (this.#lastEnd !== code.len || code.get(this.#lastStart) !== I.I32ShlImm) return false;
+    if ((shifted !== pa && shifted !== pb) || s.kind[shifted] !== TEMP) return false;
+    const other = shifted === pa ? pb : pa;
+    if (s.kind[other] === CONST) return false;
+    const y = code.get(this.#lastStart + 2), k = code.get(this.#lastStart + 3);
+    code.truncate(this.#lastStart);
+    this.#resultStart = this.#prevResultStart;
+    this.#prevResultStart = this.#prev2ResultStart;
+    this.#prev2ResultStart = -1;
+    const x = this.#use(other);
+    this.#pop(2);
+    this.#beginResult(I.I32AddShlImm);
+    code.emit(x);
+    code.emit(y);
+    code.emit(k);
     this.#endResult();
     return true;
   }

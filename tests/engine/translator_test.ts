@@ -276,6 +276,35 @@ Deno.test("a SHA-2 sigma's three rotations, or two and a shift, are one instruct
   }
 });
 
+Deno.test("an i32.add of a constant left shift is one instruction", () => {
+  // A pointer stepped by a scaled stride (`p += n * 8`), the shift on either side.
+  assert.equal(
+    code(`(param i32 i32) (result i32) local.get 0 local.get 1 i32.const 3 i32.shl i32.add`),
+    lines("0: I32AddShlImm s2, s0, s1, 3", "5: ReturnSlot s2"),
+  );
+  assert.equal(
+    code(`(param i32 i32) (result i32) local.get 1 i32.const 35 i32.shl local.get 0 i32.add`),
+    lines("0: I32AddShlImm s2, s0, s1, 35", "5: ReturnSlot s2"),
+  );
+  // The shifted value also kept in a local: no fusion.
+  assert.match(
+    code(`(param i32 i32) (result i32) local.get 0 local.get 1 i32.const 3 i32.shl local.tee 1
+      i32.add`),
+    /I32ShlImm s1, s1, 3\n.*I32Add s2, s0, s1/,
+  );
+  // Counts taken mod 32, sums wrapping.
+  const text = `(module (func (export "f") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.const 31 i32.shl i32.add)
+    (func (export "g") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.const 35 i32.shl i32.add))`;
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    const t = instantiate(text, { config: { executionTier } });
+    assert.equal(t.call("f", 5, 1), (5 + (1 << 31)) | 0);
+    assert.equal(t.call("f", 0x7fffffff, 3), (0x7fffffff + (3 << 31)) | 0);
+    assert.equal(t.call("g", 0x7fffffff, 0x10000001), (0x7fffffff + (0x10000001 << 3)) | 0);
+  }
+});
+
 Deno.test("two copies in a row are one Copy2, done in order", () => {
   // Rotating three locals: c = b; b = a; a = c's old value (kept in a temporary first).
   const rotate = `(param i64 i64 i64) (result i64)
