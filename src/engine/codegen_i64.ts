@@ -217,6 +217,22 @@ for (const [name, kind] of [["i64XorShrUImm", "shrU"], ["i64XorRotlImm", "rotl"]
     );
   };
 }
+// SHA-2's sigma row (`i64Sigma`, constant counts): `t = rotl(y, k1) ^ rotl(y, k2)`, then
+// `rotl(y, k3) ^ t` (or `(y >>> k3) ^ t`) at `d`, each rotation or shift the words above on `y`.
+// As a call it kept `bench/sha512.wasm`'s message words and working variables in the value
+// stack. `t` is written first, as the helper does (where it is `d`, only `d`'s value remains).
+STATEMENTS.i64Sigma = ([d, t, y, k1, k2, k3, shr]) => {
+  if (![k1, k2, k3, shr].every((k) => /^-?\d+$/.test(k!))) return null;
+  const [l1, h1] = shifted("rotl", Number(k1));
+  const [l2, h2] = shifted("rotl", Number(k2));
+  const [l3, h3] = shifted(Number(shr) !== 0 ? "shrU" : "rotl", Number(k3));
+  return block(
+    `const $al = ${lo(y!)}, $ah = ${hi(y!)};`,
+    `const $tl = (${l1}) ^ (${l2}), $th = (${h1}) ^ (${h2});`,
+    ...(t === d ? [] : [put(t!, "$tl", "$th")]),
+    put(d!, `$tl ^ (${l3})`, `$th ^ (${h3})`),
+  );
+};
 // A right rotation by k is a left rotation by 64 - k.
 STATEMENTS.i64RotrImm = ([d, a, k]) =>
   /^-?\d+$/.test(k!) ? STATEMENTS.i64RotlImm!([d!, a!, `${64 - (Number(k) & 63)}`]) : null;

@@ -31,7 +31,7 @@ function lowered(call: string): (s32: Int32Array) => unknown {
   assert.notEqual(js, call, `${call} is lowered`);
   assert.doesNotMatch(
     js,
-    /\bi64(Add|Sub|Mul|And|Or|Xor|Sh|Rot|Eq|Ne|Lt|Gt|Le|Ge|Ext|Clz|Ctz|Popcnt)\w*\(/,
+    /\bi64(Add|Sub|Mul|And|Or|Xor|Sh|Rot|Eq|Ne|Lt|Gt|Le|Ge|Ext|Clz|Ctz|Popcnt|Sigma)\w*\(/,
   );
   const names = Object.keys(RT);
   const f = new Function(
@@ -107,6 +107,36 @@ Deno.test("codegen i64: shifts and rotations by a slot and by a constant equal t
   // Fused with an xor: `a ^ (b >>> k)`, `a ^ rotl(b, k)`.
   check("i64XorShrUImm", "dabk");
   check("i64XorRotlImm", "dabk");
+});
+
+Deno.test("codegen i64: the SHA-2 sigma row equals its helper, results aliasing the operand", () => {
+  // y in slot 4 (words 4, 5); d and t at every combination of slots 0, 4 and 8, so the results
+  // overwrite the operand, each other, or neither.
+  const COUNTS = [0, 1, 7, 19, 31, 32, 33, 39, 61, 63];
+  const ops = operands();
+  const placements = [[0, 8], [0, 0], [4, 4], [4, 8], [8, 4], [0, 4], [4, 0]];
+  let cases = 0;
+  for (const [dest, temp] of placements) {
+    for (let i = 0; i < ops.length; i++) {
+      const [yl, yh] = ops[i]!;
+      const k = (j: number) => COUNTS[(i * 3 + j * 5 + dest) % COUNTS.length]!;
+      for (const shr of [0, 1]) {
+        const [k1, k2, k3] = [k(0), k(1), k(2)];
+        const call =
+          `i64Sigma(s32, (fp + ${dest}), (fp + ${temp}), (fp + 4), ${k1}, ${k2}, ${k3}, ${shr});`;
+        const expected = Int32Array.of(-7, 9, 0, 0, yl, yh, 0, 0, 3, -5, 0, 0);
+        const actual = expected.slice();
+        num.i64Sigma(expected, dest, temp, 4, k1, k2, k3, shr);
+        lowered(call)(actual);
+        assert.deepEqual([...actual], [...expected], `${call} on ${[yl, yh]}`);
+        cases++;
+      }
+    }
+  }
+  assert.ok(cases > 2000);
+  // Counts that are not constants are left to the helper.
+  const named = "i64Sigma(s32, (fp + 0), (fp + 0), (fp + 4), k, 56, 7, 1);";
+  assert.equal(words.lowerI64(named), named);
 });
 
 Deno.test("codegen i64: compares, tests, extensions and bit counts equal the helpers", () => {
