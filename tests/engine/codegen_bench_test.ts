@@ -1,0 +1,73 @@
+/**
+ * Every benchmark workload (`scripts/_bench_workloads.ts`, all of `bench/`) runs entirely in
+ * generated code under `executionTier: "codegen"`: no function body left to the interpreter and
+ * no instruction handed back to it midway (`Engine.codegenStats`), with the interpreter's
+ * checksum, fuel on and off (but `exceptions`, whose `try_table` bodies are interpreted, by
+ * design for now). A generator gap or bug that makes a body fall back would otherwise
+ * only show as a slower benchmark.
+ */
+
+import assert from "node:assert/strict";
+import { Config, Engine, Linker, Module, Store } from "../../mod.ts";
+import { hostAdd, loadWorkloadBytes, WORKLOADS } from "../../scripts/_bench_workloads.ts";
+
+/** Small sizes: enough to reach every function of the workload's hot path, quickly. */
+const SCALE = 0.002;
+
+/** Why `codegen.ts` leaves a body to the interpreter: its `try_table` handlers. */
+const TRY_TABLE = "exception handlers (try_table)";
+
+/** Runs `workload` at `SCALE` on a fresh engine; its checksum and the engine's codegen stats. */
+function runOn(
+  bytes: Uint8Array,
+  workload: (typeof WORKLOADS)[number],
+  executionTier: "interpreter" | "codegen",
+  consumeFuel: boolean,
+) {
+  const engine = new Engine(
+    new Config({
+      executionTier,
+      consumeFuel,
+      wasmExceptions: workload.exceptions ?? false,
+      wasmGc: workload.gc ?? false,
+    }),
+  );
+  const store = new Store(engine, null);
+  if (consumeFuel) store.setFuel(Number.MAX_SAFE_INTEGER);
+  const linker = new Linker<null>(engine);
+  if (workload.importsHostAdd) {
+    linker.funcWrap(
+      "env",
+      "host_add",
+      { params: ["i32", "i32"], results: ["i32"] },
+      (_caller, a, b) => hostAdd(a as number, b as number),
+    );
+  }
+  const instance = linker.instantiate(store, new Module(engine, bytes));
+  const run = instance.getTypedFunc<[number], unknown>(store, "run");
+  const checksum = run.call(store, workload.size(SCALE));
+  return { checksum, stats: engine.codegenStats() };
+}
+
+for (const workload of WORKLOADS) {
+  Deno.test(`codegen bench: ${workload.name} runs in generated code only`, async () => {
+    const bytes = await loadWorkloadBytes(workload);
+    for (const fuel of [false, true]) {
+      const want = runOn(bytes, workload, "interpreter", fuel).checksum;
+      const { checksum, stats } = runOn(bytes, workload, "codegen", fuel);
+      assert.equal(checksum, want, `${workload.name} checksum (fuel ${fuel})`);
+      const where = `${workload.name} (fuel ${fuel}): ${JSON.stringify(stats)}`;
+      if (workload.exceptions) {
+        // The generator leaves bodies with exception handlers to the interpreter, and the
+        // functions such a body calls run there too (so nothing is generated here); any other
+        // reason is a new fallback.
+        assert.ok(stats.interpreted > 0, where);
+        assert.deepEqual(stats.reasons, { [TRY_TABLE]: stats.interpreted }, where);
+        continue;
+      }
+      assert.ok(stats.generated > 0, where);
+      assert.equal(stats.interpreted, 0, where);
+      assert.deepEqual(stats.reasons, {}, where);
+    }
+  });
+}
