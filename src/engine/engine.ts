@@ -254,12 +254,8 @@ export class Engine {
    * `#check`, so the error, and the one every later use throws, is that of a whole-body check.
    */
   #checkAndTranslate(code: ModuleCode, i: number): CompiledFunc {
-    const failed = code.failures.get(i);
-    if (failed !== undefined) throw failed;
     const module = code.module;
     try {
-      scanBody(code.scanner ??= new DecodeContext(module.bytes, this.config), module, i);
-      code.validator ??= new FuncValidator(new ModuleContext(module, this.config));
       return translateFunc(
         module,
         module.importedFuncs + i,
@@ -267,7 +263,7 @@ export class Engine {
         code.arena,
         code.offsets,
         this.#hotness,
-        code.validator,
+        this.#decoded(code, i),
       );
     } catch (e) {
       this.#check(code, i);
@@ -275,15 +271,23 @@ export class Engine {
     }
   }
 
-  /** Decodes and validates body `i` of a module made in `lazy` mode (see `compile`). */
-  #check(code: ModuleCode, i: number): void {
+  /**
+   * Decodes body `i` of a module made in `lazy` mode (throwing the error an earlier use of it
+   * recorded) and returns the module's function validator.
+   */
+  #decoded(code: ModuleCode, i: number): FuncValidator {
     const failed = code.failures.get(i);
     if (failed !== undefined) throw failed;
     const module = code.module;
+    scanBody(code.scanner ??= new DecodeContext(module.bytes, this.config), module, i);
+    return code.validator ??= new FuncValidator(new ModuleContext(module, this.config));
+  }
+
+  /** Decodes and validates body `i` of a module made in `lazy` mode (see `compile`). */
+  #check(code: ModuleCode, i: number): void {
+    const module = code.module;
     try {
-      scanBody(code.scanner ??= new DecodeContext(module.bytes, this.config), module, i);
-      code.validator ??= new FuncValidator(new ModuleContext(module, this.config));
-      code.validator.validate(module.importedFuncs + i);
+      this.#decoded(code, i).validate(module.importedFuncs + i);
     } catch (e) {
       if (e instanceof DecodeError || e instanceof ValidationError) code.failures.set(i, e);
       throw e;
