@@ -514,3 +514,59 @@ Deno.test("codegen: fuel charged before a trap, a host call or a call stays char
   assert.ok(results[0]![0]! < 100_000);
   assert.deepEqual(results[1], results[0]);
 });
+
+Deno.test("codegen: each kind of trap leaves the fuel the interpreter leaves, with any budget", () => {
+  // Generated code counts fuel in locals (an int32 window of at most 2^30 in loops) and writes
+  // the count back wherever a JS exception may leave it: a trap thrown inline, by a helper
+  // (i64 division, a bulk operation), or by a callee; budgets on both sides of 2^30.
+  const bytes = wat(`(module
+    (memory 1)
+    (table 1 funcref)
+    (func $burn (param i32) (result i32)
+      (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (local.get 0))
+    (func (export "run") (param $kind i32) (param $n i32) (result i32)
+      (local $i i32)
+      (drop (call $burn (local.get $n)))
+      ;; Charged each iteration since the last call, then the trap.
+      (loop $l
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (block $b5 (block $b4 (block $b3 (block $b2 (block $b1 (block $b0
+        (br_table $b0 $b1 $b2 $b3 $b4 $b5 (local.get $kind)))
+        (unreachable))
+        (return (i32.load (i32.const 70000))))
+        (return (i32.wrap_i64 (i64.div_s (i64.const 1) (i64.extend_i32_u (i32.sub (local.get $kind) (i32.const 2)))))))
+        (memory.fill (i32.const 65000) (i32.const 0) (i32.const 1000)) (return (i32.const 0)))
+        (return (call_indirect (result i32) (i32.const 0))))
+      (i32.const 7)))`);
+  for (const budget of [100_000, 2 ** 30 - 5, 2 ** 30 + 77_777, 2 ** 40 + 3]) {
+    const results = TIERS.map((tier) => {
+      const engine = new Engine(new Config({ executionTier: tier, consumeFuel: true }));
+      const store = new Store(engine, null);
+      const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+      const run = instance.getTypedFunc<[number, number], number>(store, "run");
+      const log: unknown[] = [];
+      for (let kind = 0; kind <= 5; kind++) {
+        store.setFuel(budget);
+        try {
+          log.push(run.call(store, kind, 2000 + kind));
+        } catch (e) {
+          log.push(e instanceof Trap ? e.code : String(e));
+        }
+        log.push(store.getFuel());
+      }
+      return log;
+    });
+    assert.deepEqual(results[0]!.filter((_, i) => i % 2 === 0), [
+      TrapCode.UnreachableCodeReached,
+      TrapCode.MemoryOutOfBounds,
+      TrapCode.IntegerDivisionByZero,
+      TrapCode.MemoryOutOfBounds,
+      TrapCode.IndirectCallToNull,
+      7,
+    ]);
+    assert.ok((results[0]![1] as bigint) < BigInt(budget), `${budget}`);
+    assert.deepEqual(results[1], results[0], `${budget}`);
+  }
+});
