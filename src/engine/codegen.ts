@@ -957,11 +957,13 @@ export function generateSource(
         const b = code[pc + (op === I.Call || op === I.CallRef ? 2 : 4)]!;
         // The callee's generated body is called here rather than in a shared helper: each call
         // site then keeps its own type feedback, and V8 can inline a callee it always sees.
-        // Each site also caches the last Wasm callee it entered with a generated body (`$c`,
+        // Each site also caches the first Wasm callee it entered with a generated body (`$c`,
         // in the factory's scope, shared by the frames of this function) with what pushing its
         // frame needs (its instance, body, sizes, nesting limit), and pushes that callee's frame
         // itself: the same frame and checks as `enterFunc`, without its loads through the
-        // callee's compiled code. The body takes its instance as a parameter (reading
+        // callee's compiled code. Other callees (an indirect call's many targets, another
+        // instance of the module) go through `enterFunc`: refilling the cache on every miss cost
+        // more than it saved there (`bench/calls.wat`). The body takes its instance as a parameter (reading
         // `st.funcs[depth].instance` in every prologue cost more). `deno task bench --tier
         // codegen`, CPU time against native V8 in the same process: fib 19.0x -> 16.7x.
         const [c, w, p, l, n, f, i] = ["c", "w", "p", "l", "n", "b", "i"].map((x) => `$${x}${pc}`);
@@ -990,14 +992,16 @@ if (callee === ${c} && nesting < ${n} && base + ${w} <= s32.length && 2 * depth 
 } else {
   const body = enterFunc(callee, st, depth, base, compiler, nesting);
   if (body === null) return CALL;
-  const cf = callee.compiled;
-  ${c} = callee;
-  ${f} = body;
-  ${i} = callee.instance;
-  ${w} = cf.frameWords;
-  ${p} = cf.paramWords;
-  ${l} = cf.localWords;
-  ${n} = MAX_NESTING - Math.floor(cf.code.length / COST_WORDS);
+  if (${c} === null) {
+    const cf = callee.compiled;
+    ${c} = callee;
+    ${f} = body;
+    ${i} = callee.instance;
+    ${w} = cf.frameWords;
+    ${p} = cf.paramWords;
+    ${l} = cf.localWords;
+    ${n} = MAX_NESTING - Math.floor(cf.code.length / COST_WORDS);
+  }
   ${callBody("body", "callee.instance")}
 }
 s32 = st.s32;

@@ -570,3 +570,41 @@ Deno.test("codegen: each kind of trap leaves the fuel the interpreter leaves, wi
     assert.deepEqual(results[1], results[0], `${budget}`);
   }
 });
+
+Deno.test("codegen: instances sharing generated code each call their own functions", () => {
+  // The generated body is per module, shared by its instances; its call sites cache a callee
+  // (with its instance): each instance must still reach its own callee, globals and memory, and
+  // a Wasm function imported from another instance runs with that instance's.
+  const bytes = wat(`(module
+    (import "env" "other" (func $other (result i32)))
+    (global $g (mut i32) (i32.const 0))
+    (memory 1)
+    (func $get (result i32) (i32.add (global.get $g) (i32.load (i32.const 0))))
+    (func (export "set") (param i32) (global.set $g (local.get 0)) (i32.store (i32.const 0) (local.get 0)))
+    (func (export "get") (result i32) (global.get $g))
+    (func (export "run") (param $n i32) (result i32) (local $acc i32)
+      (loop $l
+        (local.set $acc (i32.add (local.get $acc) (i32.add (call $get) (call $other))))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (local.get $acc)))`);
+  const results = TIERS.map((tier) => {
+    const engine = new Engine(new Config({ executionTier: tier }));
+    const store = new Store(engine, null);
+    const module = new Module(engine, bytes);
+    const linker = new Linker<null>(engine).allowShadowing(true);
+    linker.funcWrap("env", "other", { params: [], results: ["i32"] }, () => 1000);
+    const a = linker.instantiate(store, module);
+    // b imports a's `get`: a Wasm function of another instance.
+    linker.define("env", "other", a.getExport(store, "get")!);
+    const b = linker.instantiate(store, module);
+    a.getTypedFunc<[number], void>(store, "set").call(store, 3);
+    b.getTypedFunc<[number], void>(store, "set").call(store, 40);
+    const log: number[] = [];
+    for (const instance of [a, b, a, b, b, a]) {
+      log.push(instance.getTypedFunc<[number], number>(store, "run").call(store, 5));
+    }
+    return log;
+  });
+  assert.deepEqual(results[0], [5030, 415, 5030, 415, 415, 5030]);
+  assert.deepEqual(results[1], results[0]);
+});
