@@ -1154,6 +1154,13 @@ ${
       )}\n`;
   // The prologue reads only what the body uses (the names are the templates' and ours).
   const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(body);
+  // The float views are loaded (and reloaded after calls) only where the body uses them.
+  const views = ["f32", "f64"].filter((v) => {
+    const text = declare + body.replaceAll(`${v} = st.${v};`, "");
+    const used = new RegExp(`\\b${v}\\b`).test(text);
+    if (!used) body = body.replaceAll(`${v} = st.${v};\n`, "");
+    return used;
+  });
   const usesMem = uses("mem") || uses("mview") || uses("memLen");
   body = body.replaceAll(
     FUEL_OUT,
@@ -1182,7 +1189,7 @@ ${
     `let frames = st.frames;`,
     `const fp = frames[2 * depth];`,
     `let pc = frames[2 * depth + 1];`,
-    `let s32 = st.s32, f32 = st.f32, f64 = st.f64;`,
+    `let ${["s32", ...views].map((v) => `${v} = st.${v}`).join(", ")};`,
     ...(uses("globals") ? [`const globals = inst.globals;`] : []),
     ...(usesMem
       ? [
