@@ -421,6 +421,9 @@ const OWN = new Set<number>([
   I.CallRef,
   I.ConsumeFuel,
   I.TierUp,
+  I.ReturnCall,
+  I.ReturnCallIndirect,
+  I.ReturnCallRef,
   I.Throw,
   I.ThrowRef,
   I.Copy,
@@ -1070,6 +1073,40 @@ g[1] = s32[(fp + ${a}) + 1];`;
       }
       // A throw hands the exception to the innermost handler in this call's frames (functions
       // with handlers run in the interpreter), which the driver then continues (CALL).
+      // A tail call to a Wasm function replaces this frame as the interpreter's does (arguments
+      // moved to the frame's first slots, locals zeroed, the same value-stack check), then the
+      // driver runs the callee in this frame from its start (\`CALL\`), so a chain of tail calls
+      // runs in constant JS stack. A host callee is left to the interpreter, which runs the
+      // instruction again (finding the callee has no effect but its traps, already passed).
+      case I.ReturnCall:
+      case I.ReturnCallIndirect:
+      case I.ReturnCallRef: {
+        const callee = op === I.ReturnCall
+          ? `inst.funcs[${code[pc + 1]}]`
+          : op === I.ReturnCallRef
+          ? `refCallee(store, s32[${slot(1)}])`
+          : `indirectCallee(store, inst, ${code[pc + 1]}, ${code[pc + 2]}, s32[${slot(3)}])`;
+        const b = code[pc + (op === I.ReturnCall ? 2 : op === I.ReturnCallRef ? 2 : 4)]!;
+        js = `${FLUSH}
+const callee = ${callee};
+if (callee.isHost) {
+  frames[2 * depth + 1] = ${pc};
+  return INTERPRET;
+}
+const base = fp + ${b};
+const cf = callee.compiled ?? compiler.compile(callee);
+if (fp + cf.frameWords > s32.length) {
+  st.growValues(fp + cf.frameWords);
+  s32 = st.s32;
+}
+for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
+for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
+st.funcs[depth] = callee;
+frames[2 * depth + 1] = 0;
+return CALL;`;
+        reachable = false;
+        break;
+      }
       case I.Throw:
         js = `${FLUSH}
 frames[2 * depth + 1] = ${next};
