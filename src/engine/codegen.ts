@@ -1173,7 +1173,7 @@ ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
         }
         // What may read or charge the store's fuel gets it current.
         if (/\b(store|bulkFuel)\b/.test(text)) js = `${FUEL_OUT}\n${js}\n${FUEL_IN}`;
-        else if (callsOut(text)) js = `${FUEL_SYNC}\n${js}`;
+        else if (metered && callsOut(text)) js = `${FUEL_SYNC}\n${js}`;
       }
     }
     if (escapes.has(pc)) {
