@@ -33,6 +33,12 @@ export type HostFuncWrap<T> = (caller: Caller<T>, ...params: any[]) => unknown;
 /** Which calling convention a host function uses. */
 export type HostFuncFlavour = "vals" | "plain";
 
+/** Reads a parameter's slot at word `w` as a plain JS value. */
+type Reader = (stack: Int32Array, w: number) => unknown;
+
+/** An i32 parameter as a JS number. */
+const readI32: Reader = (stack, w) => stack[w]!;
+
 function isThenable(x: unknown): x is PromiseLike<unknown> {
   return typeof x === "object" && x !== null &&
     typeof (x as { then?: unknown }).then === "function";
@@ -53,17 +59,22 @@ export function createHostFunc(
   const { params, results } = type;
   const what = `${label} ${type}`;
 
+  // Messages built once: a host call that builds one per call (a template string) pays for it.
+  const resultWhat = `the result of ${what}`;
+  const resultsWhat = `results from ${what}`;
+  const singleI32 = results.length === 1 && results[0] === "i32";
   const writeResults = (out: unknown, stack: Int32Array, base: number): void => {
     if (flavour === "vals") {
       if (out === undefined && results.length === 0) return;
-      checkVals(out as readonly Val[], results, `results from ${what}`, store);
+      checkVals(out as readonly Val[], results, resultsWhat, store);
       const vals = out as readonly Val[];
       for (let i = 0; i < vals.length; i++) writeVal(store, vals[i]!, stack, base + i * SLOT_WORDS);
       return;
     }
     if (results.length === 0) return;
     if (results.length === 1) {
-      writeJs(store, results[0]!, out, stack, base, `the result of ${what}`, true);
+      if (singleI32 && typeof out === "number") stack[base] = out | 0;
+      else writeJs(store, results[0]!, out, stack, base, resultWhat, true);
       return;
     }
     if (!Array.isArray(out) || out.length !== results.length) {
@@ -75,13 +86,56 @@ export function createHostFunc(
     }
   };
 
+  // A plain host function of up to three parameters is called with them as arguments, each
+  // read by a reader fixed for its type, rather than through an array and `Reflect.apply`
+  // (`bench/hostcall.wat`, two i32 parameters: see the commit that added it).
+  const readers = params.map((t): Reader =>
+    t === "i32" ? readI32 : (stack, w) => readJs(store, t, stack, w)
+  );
+  const [r0, r1, r2] = readers;
+  const plain = fn as HostFuncWrap<unknown>;
+  const callPlain: (caller: Caller<unknown>, stack: Int32Array, base: number) => unknown =
+    params.length === 0
+      ? (caller) => plain(caller)
+      : params.length === 1
+      ? (caller, stack, base) => plain(caller, r0!(stack, base))
+      : params.length === 2
+      ? (caller, stack, base) => plain(caller, r0!(stack, base), r1!(stack, base + SLOT_WORDS))
+      : params.length === 3
+      ? (caller, stack, base) =>
+        plain(
+          caller,
+          r0!(stack, base),
+          r1!(stack, base + SLOT_WORDS),
+          r2!(stack, base + 2 * SLOT_WORDS),
+        )
+      : (caller, stack, base) => {
+        const args = new Array<unknown>(params.length + 1);
+        args[0] = caller;
+        for (let i = 0; i < params.length; i++) {
+          args[i + 1] = readers[i]!(
+            stack,
+            base + i * SLOT_WORDS,
+          );
+        }
+        return Reflect.apply(fn, undefined, args);
+      };
+
+  // The last caller made: a `Caller` only names the store and the calling instance, so calls
+  // from the same instance share one rather than allocating one per call.
+  let lastInstance: InstanceEntity | null | undefined = undefined;
+  let lastCaller: Caller<unknown> | null = null;
   const call = (
     instance: InstanceEntity | null,
     stack: Int32Array,
     base: number,
   ): void | Promise<void> => {
     // Parameters are read out before the call: the results overwrite the same slots.
-    const caller = createCaller(store, instance);
+    let caller = lastCaller;
+    if (instance !== lastInstance || caller === null) {
+      caller = lastCaller = createCaller(store, instance);
+      lastInstance = instance;
+    }
     let out: unknown;
     if (flavour === "vals") {
       const args = new Array<Val>(params.length);
@@ -90,14 +144,9 @@ export function createHostFunc(
       }
       out = (fn as HostFuncNew<unknown>)(caller, args);
     } else {
-      const args = new Array<unknown>(params.length + 1);
-      args[0] = caller;
-      for (let i = 0; i < params.length; i++) {
-        args[i + 1] = readJs(store, params[i]!, stack, base + i * SLOT_WORDS);
-      }
-      out = Reflect.apply(fn, undefined, args);
+      out = callPlain(caller, stack, base);
     }
-    if (isThenable(out)) {
+    if (typeof out === "object" && isThenable(out)) {
       return Promise.resolve(out).then((value) => writeResults(value, stack, base));
     }
     writeResults(out, stack, base);

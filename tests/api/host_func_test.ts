@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  Config,
   Engine,
   Func,
   FuncError,
@@ -229,4 +230,57 @@ Deno.test("host func: plain results are checked strictly, naming the function", 
   // Arguments of typed calls stay lenient: an integer number is a fine i64.
   const id = Func.wrap(store, { params: ["i64"], results: ["i64"] }, (_c, x) => x);
   assert.equal(id.typed<[number], bigint>(store).call(store, 7), 7n);
+});
+
+Deno.test("host func: plain functions of 0 to 5 parameters get each argument, from either tier", () => {
+  // Up to three parameters are passed as arguments directly, more through an array: both ways
+  // must read every slot at its place, with its type.
+  const types = ["i32", "f64", "i64", "f32", "i32"] as const;
+  const values = ["-7", "2.5", "-9000000000", "0.25", "2147483647"];
+  const expected = [-7, 2.5, -9000000000n, 0.25, 2147483647];
+  for (const tier of ["interpreter", "codegen"] as const) {
+    const tierEngine = new Engine(new Config({ executionTier: tier }));
+    for (let n = 0; n <= types.length; n++) {
+      const store = new Store(tierEngine, null);
+      const linker = new Linker(tierEngine);
+      const seen: unknown[][] = [];
+      const params = types.slice(0, n);
+      linker.funcWrap("env", "f", { params: [...params], results: ["i32"] }, (_c, ...args) => {
+        seen.push(args);
+        return args.length * 10;
+      });
+      const args = params.map((t, i) => `(${t}.const ${values[i]})`).join(" ");
+      const instance = linker.instantiate(
+        store,
+        new Module(
+          tierEngine,
+          wat(`(module (import "env" "f" (func $f (param ${params.join(" ")}) (result i32)))
+            (func (export "run") (result i32) (i32.add (call $f ${args}) (call $f ${args}))))`),
+        ),
+      );
+      assert.equal(instance.getTypedFunc(store, "run").call(store), 20 * n, `${tier} ${n}`);
+      assert.deepEqual(seen, [expected.slice(0, n), expected.slice(0, n)], `${tier} ${n}`);
+    }
+  }
+});
+
+Deno.test("host func: each calling instance gets a Caller that names it", () => {
+  const store = new Store(engine, null);
+  const linker = new Linker(engine);
+  const names: unknown[] = [];
+  linker.funcWrap("env", "who", { params: [], results: [] }, (caller) => {
+    names.push((caller.getExport("tag") as { get(s: Store): Val } | undefined)?.get(store));
+  });
+  const module = new Module(
+    engine,
+    wat(`(module (import "env" "who" (func $who)) (global $t (mut i32) (i32.const 0))
+      (export "tag" (global $t))
+      (func (export "set") (param i32) (global.set $t (local.get 0)))
+      (func (export "run") (call $who)))`),
+  );
+  const [a, b] = [linker.instantiate(store, module), linker.instantiate(store, module)];
+  a.getTypedFunc(store, "set").call(store, 1);
+  b.getTypedFunc(store, "set").call(store, 2);
+  for (const instance of [a, b, a, a, b]) instance.getTypedFunc(store, "run").call(store);
+  assert.deepEqual(names.map((v) => (v as Val | undefined)?.value), [1, 2, 1, 1, 2]);
 });
