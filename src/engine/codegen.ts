@@ -551,8 +551,6 @@ function charge(cost: number, pc: number): string {
 }
 ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
 }
-fuel -= ${cost};`;
-}
 
 /** Where the cached slots must be written back to the value stack (see `promote`). */
 const FLUSH = "/*flush*/";
