@@ -99,17 +99,6 @@ function instrSizeOf(def: InstrDef): number {
 const COLD =
   /^(Memory(Fill|Copy|Init)|DataDrop|Table[A-Z]\w*|ElemDrop|Throw|ThrowRef|StructSet|Array\w+|RefI31|I31Get[SU]|RefTest|RefCast|BrOnCast(Fail)?|Atomic\w+|\w+Mem)$/;
 
-/**
- * `run` keeps the store's fuel in the local `fuel` (read at entry, written back by a
- * `finally` unless stale: see `FUEL_OUT` in isa.ts). A row charging by size (`bulkFuel`)
- * writes it back first; such a row, and one that does so itself (a host call, a refill), takes
- * it back at each `break` (and at its end if it does not jump: a jumping row's own end is where
- * it continues without having called anything, as `ConsumeFuel` or a call into Wasm).
- * Measured (CPU time, min of 5 calls, fresh processes): fuel on sieve 420-431 -> 408-420 ms, fib
- * and bytesum unchanged (318-324, 379-382 ms), fuel off unchanged; `run` +2.8 KB of bytecode.
- */
-const MAY_CHARGE = /\bbulkFuel\b|^\s*fuel = -1;$/m;
-
 /** Whether `def`'s case lives in `runCold` rather than `run`. */
 export function isCold(def: InstrDef): boolean {
   return COLD.test(def.name);
@@ -120,12 +109,6 @@ function caseOf(def: InstrDef): string {
   const defs = [def, ...ISA.filter((d) => d.caseOf === def.name)];
   let body = expandRun(def, EXECUTOR_SPELLING);
   if (!def.jumps) body += `\npc = (pc + ${instrSizeOf(def)}) | 0;`;
-  // What may have charged (or refilled) the store's fuel gets the local's copy current.
-  if (MAY_CHARGE.test(body)) {
-    if (/\bbulkFuel\b/.test(body)) body = `store.fuel = fuel;\nfuel = -1;\n${body}`;
-    body = body.replace(/^(\s*)break;/gm, "$1fuel = store.fuel;\n$1break;");
-    if (!def.jumps) body += "\nfuel = store.fuel;";
-  }
   const last = body.trimEnd().split("\n").at(-1)!.trim();
   const ends = /^(return|throw)\b/.test(last);
   if (!ends) body += "\nbreak;";
@@ -201,9 +184,8 @@ export { type Compiler, DONE, HOST_AWAIT, OUT_OF_FUEL, type RunStatus } from "./
  * the frame at \`baseDepth\` returns (\`DONE\`: its results are then in the first slots of its
  * frame), or until it must stop (\`OUT_OF_FUEL\`, \`HOST_AWAIT\`; calling \`run\` again continues).
  * Throws \`Trap\`s (and host errors) with \`st.depth\` naming the frame that was executing: the loop
- * keeps \`st.depth\` current on every call and return rather than catching (a \`catch\` around the
- * loop made V8's code for it several times slower on call-heavy code; the \`finally\` that writes
- * back the fuel counted in a local costs nothing measurable: fib, fuel off, 288-294 ms CPU both).
+ * keeps \`st.depth\` current on every call and return rather than catching (a \`try\` around the
+ * loop makes V8's code for it several times slower on call-heavy code).
  */
 export function run(
   compiler: Compiler,
@@ -226,7 +208,6 @@ export function run(
   let s32 = st.s32;
   let f32 = st.f32;
   let f64 = st.f64;
-  let fuel = store.fuel;
   for (;;) {
     switch (code[pc]) {
 `;
@@ -245,8 +226,6 @@ const RUN_TAIL = `
         // A cold row (\`isCold\`): \`runCold\` runs it, and those after it, from the saved state.
         frames[2 * depth + 1] = pc;
         st.depth = depth;
-        store.fuel = fuel;
-        fuel = -1;
         const status = runCold(compiler, store, st, baseDepth);
         if (status !== HOT) return status;
 ${RELOAD_STATE}
@@ -344,14 +323,7 @@ export function generateExecutorSource(options: GenerateOptions = {}): string {
         )
       : head;
   const coldBody = coldCases.join("\n") + COLD_TAIL;
-  // Only `run` counts fuel in a local, which its `finally` writes back (see `MAY_CHARGE`). The
-  // loop is indented here as `deno fmt` would (it does not reach a fixed point in one pass).
-  const head = counted(RUN_HEAD);
-  const split = head.indexOf("  for (;;) {");
-  const body = (head.slice(split) + cases.join("\n") + RUN_TAIL.replace(/}\n$/, ""))
-    .split("\n").map((l) => (l === "" ? l : "  " + l)).join("\n");
-  const loop = head.slice(0, split) + "  try {\n" + body +
-    "  } finally {\n    if (fuel >= 0) store.fuel = fuel;\n  }\n}\n" + "\n" +
+  const loop = counted(RUN_HEAD) + cases.join("\n") + RUN_TAIL + "\n" +
     counted(trimLocals(COLD_HEAD, coldBody).replace("  for (;;) {", COLD_ENTRY)) + coldBody;
   const counts = options.count
     ? `\nconst DISPATCH_COUNTS = new Float64Array(${ISA.length});\n` +
@@ -370,8 +342,8 @@ export function generateExecutorSource(options: GenerateOptions = {}): string {
   return HEADER + imports + "\n" + counts + hot + loop;
 }
 
-/** `source` formatted once by `deno fmt`, with the repository's settings. */
-async function formatOnce(source: string): Promise<string> {
+/** The formatted source of `executor.ts` (formatted by `deno fmt`, as the repository is). */
+export async function generateExecutor(): Promise<string> {
   const fmt = new Deno.Command(Deno.execPath(), {
     args: ["fmt", "--ext", "ts", "-"],
     cwd: new URL("..", import.meta.url).pathname, // for deno.json's settings
@@ -380,19 +352,11 @@ async function formatOnce(source: string): Promise<string> {
     stderr: "piped",
   }).spawn();
   const writer = fmt.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(source));
+  await writer.write(new TextEncoder().encode(generateExecutorSource()));
   await writer.close();
   const { success, stdout, stderr } = await fmt.output();
   if (!success) throw new Error(`deno fmt failed: ${new TextDecoder().decode(stderr)}`);
   return new TextDecoder().decode(stdout);
-}
-
-/**
- * The formatted source of `executor.ts` (formatted by `deno fmt`, as the repository is: twice,
- * since one pass over the deeply indented loop is not always what a second leaves unchanged).
- */
-export async function generateExecutor(): Promise<string> {
-  return await formatOnce(await formatOnce(generateExecutorSource()));
 }
 
 if (import.meta.main) {

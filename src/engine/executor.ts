@@ -250,9 +250,8 @@ export { type Compiler, DONE, HOST_AWAIT, OUT_OF_FUEL, type RunStatus } from "./
  * the frame at `baseDepth` returns (`DONE`: its results are then in the first slots of its
  * frame), or until it must stop (`OUT_OF_FUEL`, `HOST_AWAIT`; calling `run` again continues).
  * Throws `Trap`s (and host errors) with `st.depth` naming the frame that was executing: the loop
- * keeps `st.depth` current on every call and return rather than catching (a `catch` around the
- * loop made V8's code for it several times slower on call-heavy code; the `finally` that writes
- * back the fuel counted in a local costs nothing measurable: fib, fuel off, 288-294 ms CPU both).
+ * keeps `st.depth` current on every call and return rather than catching (a `try` around the
+ * loop makes V8's code for it several times slower on call-heavy code).
  */
 export function run(
   compiler: Compiler,
@@ -275,466 +274,565 @@ export function run(
   let s32 = st.s32;
   let f32 = st.f32;
   let f64 = st.f64;
-  let fuel = store.fuel;
-  try {
-    for (;;) {
-      switch (code[pc]) {
-        case 0: // BrIfNezPay
-          if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
-            if (fuel >= code[(pc + 4) | 0]) {
-              fuel -= code[(pc + 4) | 0];
-              pc = code[(pc + 2) | 0];
-            } else pc = code[(pc + 3) | 0];
-          } else pc = pc + 5;
-          break;
-        case 1: // BrIfI32NePay
-          if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
-            if (fuel >= code[(pc + 5) | 0]) {
-              fuel -= code[(pc + 5) | 0];
-              pc = code[(pc + 3) | 0];
-            } else pc = code[(pc + 4) | 0];
-          } else pc = pc + 6;
-          break;
-        case 2: // BrIfI32LtUPay
-          if (
-            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-          ) {
-            if (fuel >= code[(pc + 5) | 0]) {
-              fuel -= code[(pc + 5) | 0];
-              pc = code[(pc + 3) | 0];
-            } else pc = code[(pc + 4) | 0];
-          } else pc = pc + 6;
-          break;
-        case 3: // BrIfI32LeUPay
-          if (
-            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-          ) {
-            if (fuel >= code[(pc + 5) | 0]) {
-              fuel -= code[(pc + 5) | 0];
-              pc = code[(pc + 3) | 0];
-            } else pc = code[(pc + 4) | 0];
-          } else pc = pc + 6;
-          break;
-        case 4: { // I32AddBrIfLtUPay
-          const x = (fp + code[(pc + 1) | 0]) | 0;
-          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-          if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
-            if (fuel >= code[(pc + 7) | 0]) {
-              fuel -= code[(pc + 7) | 0];
-              pc = code[(pc + 5) | 0];
-            } else pc = code[(pc + 6) | 0];
-          } else pc = pc + 8;
-          break;
+  for (;;) {
+    switch (code[pc]) {
+      case 0: // BrIfNezPay
+        if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
+          if (store.fuel >= code[(pc + 4) | 0]) {
+            store.fuel -= code[(pc + 4) | 0];
+            pc = code[(pc + 2) | 0];
+          } else pc = code[(pc + 3) | 0];
+        } else pc = pc + 5;
+        break;
+      case 1: // BrIfI32NePay
+        if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
+          if (store.fuel >= code[(pc + 5) | 0]) {
+            store.fuel -= code[(pc + 5) | 0];
+            pc = code[(pc + 3) | 0];
+          } else pc = code[(pc + 4) | 0];
+        } else pc = pc + 6;
+        break;
+      case 2: // BrIfI32LtUPay
+        if (
+          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+        ) {
+          if (store.fuel >= code[(pc + 5) | 0]) {
+            store.fuel -= code[(pc + 5) | 0];
+            pc = code[(pc + 3) | 0];
+          } else pc = code[(pc + 4) | 0];
+        } else pc = pc + 6;
+        break;
+      case 3: // BrIfI32LeUPay
+        if (
+          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+        ) {
+          if (store.fuel >= code[(pc + 5) | 0]) {
+            store.fuel -= code[(pc + 5) | 0];
+            pc = code[(pc + 3) | 0];
+          } else pc = code[(pc + 4) | 0];
+        } else pc = pc + 6;
+        break;
+      case 4: { // I32AddBrIfLtUPay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+          if (store.fuel >= code[(pc + 7) | 0]) {
+            store.fuel -= code[(pc + 7) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 8;
+        break;
+      }
+      case 5: { // I32AddImmBrIfLtUPay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+          if (store.fuel >= code[(pc + 7) | 0]) {
+            store.fuel -= code[(pc + 7) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 8;
+        break;
+      }
+      case 6: { // I32AddImmBrIfLtUImmPay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
+          if (store.fuel >= code[(pc + 7) | 0]) {
+            store.fuel -= code[(pc + 7) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 8;
+        break;
+      }
+      case 7: { // I32AddImmBrIfNePay
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
+          if (store.fuel >= code[(pc + 7) | 0]) {
+            store.fuel -= code[(pc + 7) | 0];
+            pc = code[(pc + 5) | 0];
+          } else pc = code[(pc + 6) | 0];
+        } else pc = pc + 8;
+        break;
+      }
+      case 8: // BrIfEqzArms
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
+        if (store.fuel >= code[(pc + 1) | 0]) {
+          store.fuel -= code[(pc + 1) | 0];
+          pc = (pc + 2) | 0;
         }
-        case 5: { // I32AddImmBrIfLtUPay
-          const x = (fp + code[(pc + 1) | 0]) | 0;
-          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
-            if (fuel >= code[(pc + 7) | 0]) {
-              fuel -= code[(pc + 7) | 0];
-              pc = code[(pc + 5) | 0];
-            } else pc = code[(pc + 6) | 0];
-          } else pc = pc + 8;
-          break;
+        break;
+      case 9: // BrIfNezArms
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
+        if (store.fuel >= code[(pc + 1) | 0]) {
+          store.fuel -= code[(pc + 1) | 0];
+          pc = (pc + 2) | 0;
         }
-        case 6: { // I32AddImmBrIfLtUImmPay
-          const x = (fp + code[(pc + 1) | 0]) | 0;
-          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
-            if (fuel >= code[(pc + 7) | 0]) {
-              fuel -= code[(pc + 7) | 0];
-              pc = code[(pc + 5) | 0];
-            } else pc = code[(pc + 6) | 0];
-          } else pc = pc + 8;
-          break;
+        break;
+      case 10: // BrIfI32GeUImmArms
+        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        if (store.fuel >= code[(pc + 1) | 0]) {
+          store.fuel -= code[(pc + 1) | 0];
+          pc = (pc + 2) | 0;
         }
-        case 7: { // I32AddImmBrIfNePay
-          const x = (fp + code[(pc + 1) | 0]) | 0;
-          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
-            if (fuel >= code[(pc + 7) | 0]) {
-              fuel -= code[(pc + 7) | 0];
-              pc = code[(pc + 5) | 0];
-            } else pc = code[(pc + 6) | 0];
-          } else pc = pc + 8;
-          break;
-        }
-        case 8: // BrIfEqzArms
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
-          if (fuel >= code[(pc + 1) | 0]) {
-            fuel -= code[(pc + 1) | 0];
-            pc = (pc + 2) | 0;
-          }
-          break;
-        case 9: // BrIfNezArms
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
-          if (fuel >= code[(pc + 1) | 0]) {
-            fuel -= code[(pc + 1) | 0];
-            pc = (pc + 2) | 0;
-          }
-          break;
-        case 10: // BrIfI32GeUImmArms
-          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
+        break;
+      case 11: // Unreachable
+        throw trap(TrapCode.UnreachableCodeReached);
+      case 12: // Br
+        pc = code[(pc + 1) | 0];
+        break;
+      case 13: // BrIfNez
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
+        break;
+      case 14: // BrIfEqz
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
+        break;
+      case 15: { // BrIfI64Nez
+        const a = (fp + code[(pc + 1) | 0]) | 0;
+        pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
+        break;
+      }
+      case 16: { // BrIfI64Eqz
+        const a = (fp + code[(pc + 1) | 0]) | 0;
+        pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
+        break;
+      }
+      case 17: // BrIfI32Eq
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 18: // BrIfI32Ne
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 19: // BrIfI32LtS
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 20: // BrIfI32LtU
+        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 21: // BrIfI32GtS
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 22: // BrIfI32GtU
+        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 23: // BrIfI32LeS
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 24: // BrIfI32LeU
+        pc =
+          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
-          if (fuel >= code[(pc + 1) | 0]) {
-            fuel -= code[(pc + 1) | 0];
-            pc = (pc + 2) | 0;
-          }
-          break;
-        case 11: // Unreachable
-          throw trap(TrapCode.UnreachableCodeReached);
-        case 12: // Br
-          pc = code[(pc + 1) | 0];
-          break;
-        case 13: // BrIfNez
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
-          break;
-        case 14: // BrIfEqz
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
-          break;
-        case 15: { // BrIfI64Nez
+        break;
+      case 25: // BrIfI32GeS
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 26: // BrIfI32GeU
+        pc =
+          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+        break;
+      case 27: // BrIfI32EqImm
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 28: // BrIfI32NeImm
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 29: // BrIfI32LtSImm
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
+        break;
+      case 30: // BrIfI32LtUImm
+        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 31: // BrIfI32GtSImm
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
+        break;
+      case 32: // BrIfI32GtUImm
+        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 33: // BrIfI32LeSImm
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
+        break;
+      case 34: // BrIfI32LeUImm
+        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 35: // BrIfI32GeSImm
+        pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
+        break;
+      case 36: // BrIfI32GeUImm
+        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 37: // BrIfI64Eq
+        pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 38: // BrIfI64Ne
+        pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 39: // BrIfI64LtS
+        pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 40: // BrIfI64LtU
+        pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 41: // BrIfI64GtS
+        pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 42: // BrIfI64GtU
+        pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 43: // BrIfI64LeS
+        pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 44: // BrIfI64LeU
+        pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 45: // BrIfI64GeS
+        pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 46: // BrIfI64GeU
+        pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+          ? code[(pc + 3) | 0]
+          : pc + 4;
+        break;
+      case 47: { // I32AddImmBrIfLtU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 48: { // I32AddImmBrIfGeU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 49: { // I32AddImmBrIfNe
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 50: { // I32AddImmBrIfEq
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 51: { // I32AddImmBrIfLtUImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 52: { // I32AddImmBrIfGeUImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 53: { // I32AddImmBrIfNeImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 54: { // I32AddImmBrIfEqImm
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+        break;
+      }
+      case 55: { // I32AddBrIfLtU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 56: { // I32AddBrIfGeU
+        const x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 57: // BrIfI64EqImm
+        pc =
+          i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+        break;
+      case 58: // BrIfI64NeImm
+        pc =
+          i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+        break;
+      case 59: // BrIfI64LtSImm
+        pc =
+          i64LtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
+              0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+        break;
+      case 60: // BrIfI64LtUImm
+        pc =
+          i64LtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
+              0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+        break;
+      case 61: // BrIfI64GtSImm
+        pc =
+          i64GtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
+              0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+        break;
+      case 62: // BrIfI64GtUImm
+        pc =
+          i64GtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
+              0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+        break;
+      case 63: // BrIfI64LeSImm
+        pc =
+          i64LeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
+              0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+        break;
+      case 64: // BrIfI64LeUImm
+        pc =
+          i64LeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
+              0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+        break;
+      case 65: // BrIfI64GeSImm
+        pc =
+          i64GeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
+              0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+        break;
+      case 66: // BrIfI64GeUImm
+        pc =
+          i64GeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
+              0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+        break;
+      case 67: { // BrTable
+        const n = code[(pc + 2) | 0];
+        const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
+        pc = code[pc + 3 + (i < n ? i : n)];
+        break;
+      }
+      case 68: // Return
+      case 69: { // ReturnSlot
+        if (code[pc] === 69) {
           const a = (fp + code[(pc + 1) | 0]) | 0;
-          pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
-          break;
+          s32[fp] = s32[a];
+          s32[fp + 1] = s32[a + 1];
         }
-        case 16: { // BrIfI64Eqz
-          const a = (fp + code[(pc + 1) | 0]) | 0;
-          pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
-          break;
+        if (depth === baseDepth) {
+          st.depth = depth - 1;
+          return DONE;
         }
-        case 17: // BrIfI32Eq
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 18: // BrIfI32Ne
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 19: // BrIfI32LtS
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 20: // BrIfI32LtU
-          pc =
-            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-              ? code[(pc + 3) | 0]
-              : pc + 4;
-          break;
-        case 21: // BrIfI32GtS
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 22: // BrIfI32GtU
-          pc =
-            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-              ? code[(pc + 3) | 0]
-              : pc + 4;
-          break;
-        case 23: // BrIfI32LeS
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 24: // BrIfI32LeU
-          pc =
-            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-              ? code[(pc + 3) | 0]
-              : pc + 4;
-          break;
-        case 25: // BrIfI32GeS
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 26: // BrIfI32GeU
-          pc =
-            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-              ? code[(pc + 3) | 0]
-              : pc + 4;
-          break;
-        case 27: // BrIfI32EqImm
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 28: // BrIfI32NeImm
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 29: // BrIfI32LtSImm
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 30: // BrIfI32LtUImm
-          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 31: // BrIfI32GtSImm
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 32: // BrIfI32GtUImm
-          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 33: // BrIfI32LeSImm
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 34: // BrIfI32LeUImm
-          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 35: // BrIfI32GeSImm
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 36: // BrIfI32GeUImm
-          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 37: // BrIfI64Eq
-          pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 38: // BrIfI64Ne
-          pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 39: // BrIfI64LtS
-          pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 40: // BrIfI64LtU
-          pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 41: // BrIfI64GtS
-          pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 42: // BrIfI64GtU
-          pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 43: // BrIfI64LeS
-          pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 44: // BrIfI64LeU
-          pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 45: // BrIfI64GeS
-          pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 46: // BrIfI64GeU
-          pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-          break;
-        case 47: { // I32AddImmBrIfLtU
-          const x = (fp + code[(pc + 1) | 0]) | 0;
-          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-            ? code[(pc + 5) | 0]
-            : pc + 6;
-          break;
+        st.depth = --depth;
+        fp = frames[2 * depth];
+        pc = frames[2 * depth + 1];
+        const caller = funcs[depth];
+        code = caller.compiled!.code;
+        if (caller.instance !== inst) {
+          inst = caller.instance;
+          globals = inst.globals;
+          mem = inst.memories[0] ?? null;
+          mview = mem !== null ? mem.view : EMPTY_VIEW;
+          memLen = mview.byteLength;
+        } else if (mem !== null && mview !== mem.view) {
+          mview = mem.view;
+          memLen = mview.byteLength;
         }
-        case 48: { // I32AddImmBrIfGeU
-          const x = (fp + code[(pc + 1) | 0]) | 0;
-          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-            ? code[(pc + 5) | 0]
-            : pc + 6;
-          break;
+        break;
+      }
+      case 70: // Call
+      case 71: // CallIndirect
+      case 72: { // CallRef
+        let callee: FuncEntity;
+        let base: number;
+        if (code[pc] === 70) {
+          callee = inst.funcs[code[(pc + 1) | 0]];
+          base = (fp + code[(pc + 2) | 0]) | 0;
+          pc = (pc + 3) | 0;
+        } else if (code[pc] === 72) {
+          callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
+          base = (fp + code[(pc + 2) | 0]) | 0;
+          pc = (pc + 3) | 0;
+        } else {
+          callee = indirectCallee(
+            store,
+            inst,
+            code[(pc + 1) | 0],
+            code[(pc + 2) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          base = (fp + code[(pc + 4) | 0]) | 0;
+          pc = (pc + 5) | 0;
         }
-        case 49: { // I32AddImmBrIfNe
-          const x = (fp + code[(pc + 1) | 0]) | 0;
-          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
-          break;
-        }
-        case 50: { // I32AddImmBrIfEq
-          const x = (fp + code[(pc + 1) | 0]) | 0;
-          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
-          break;
-        }
-        case 51: { // I32AddImmBrIfLtUImm
-          const x = (fp + code[(pc + 1) | 0]) | 0;
-          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
-          break;
-        }
-        case 52: { // I32AddImmBrIfGeUImm
-          const x = (fp + code[(pc + 1) | 0]) | 0;
-          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
-          break;
-        }
-        case 53: { // I32AddImmBrIfNeImm
-          const x = (fp + code[(pc + 1) | 0]) | 0;
-          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
-          break;
-        }
-        case 54: { // I32AddImmBrIfEqImm
-          const x = (fp + code[(pc + 1) | 0]) | 0;
-          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
-          break;
-        }
-        case 55: { // I32AddBrIfLtU
-          const x = (fp + code[(pc + 1) | 0]) | 0;
-          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-          pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-            ? code[(pc + 5) | 0]
-            : pc + 6;
-          break;
-        }
-        case 56: { // I32AddBrIfGeU
-          const x = (fp + code[(pc + 1) | 0]) | 0;
-          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-          pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-            ? code[(pc + 5) | 0]
-            : pc + 6;
-          break;
-        }
-        case 57: // BrIfI64EqImm
-          pc =
-            i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-                0
-              ? code[(pc + 4) | 0]
-              : pc + 5;
-          break;
-        case 58: // BrIfI64NeImm
-          pc =
-            i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-                0
-              ? code[(pc + 4) | 0]
-              : pc + 5;
-          break;
-        case 59: // BrIfI64LtSImm
-          pc = i64LtSImm(
-              s32,
-              (fp + code[(pc + 1) | 0]) | 0,
-              code[(pc + 2) | 0],
-              code[(pc + 3) | 0],
-            ) !== 0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-          break;
-        case 60: // BrIfI64LtUImm
-          pc = i64LtUImm(
-              s32,
-              (fp + code[(pc + 1) | 0]) | 0,
-              code[(pc + 2) | 0],
-              code[(pc + 3) | 0],
-            ) !== 0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-          break;
-        case 61: // BrIfI64GtSImm
-          pc = i64GtSImm(
-              s32,
-              (fp + code[(pc + 1) | 0]) | 0,
-              code[(pc + 2) | 0],
-              code[(pc + 3) | 0],
-            ) !== 0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-          break;
-        case 62: // BrIfI64GtUImm
-          pc = i64GtUImm(
-              s32,
-              (fp + code[(pc + 1) | 0]) | 0,
-              code[(pc + 2) | 0],
-              code[(pc + 3) | 0],
-            ) !== 0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-          break;
-        case 63: // BrIfI64LeSImm
-          pc = i64LeSImm(
-              s32,
-              (fp + code[(pc + 1) | 0]) | 0,
-              code[(pc + 2) | 0],
-              code[(pc + 3) | 0],
-            ) !== 0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-          break;
-        case 64: // BrIfI64LeUImm
-          pc = i64LeUImm(
-              s32,
-              (fp + code[(pc + 1) | 0]) | 0,
-              code[(pc + 2) | 0],
-              code[(pc + 3) | 0],
-            ) !== 0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-          break;
-        case 65: // BrIfI64GeSImm
-          pc = i64GeSImm(
-              s32,
-              (fp + code[(pc + 1) | 0]) | 0,
-              code[(pc + 2) | 0],
-              code[(pc + 3) | 0],
-            ) !== 0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-          break;
-        case 66: // BrIfI64GeUImm
-          pc = i64GeUImm(
-              s32,
-              (fp + code[(pc + 1) | 0]) | 0,
-              code[(pc + 2) | 0],
-              code[(pc + 3) | 0],
-            ) !== 0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-          break;
-        case 67: { // BrTable
-          const n = code[(pc + 2) | 0];
-          const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
-          pc = code[pc + 3 + (i < n ? i : n)];
-          break;
-        }
-        case 68: // Return
-        case 69: { // ReturnSlot
-          if (code[pc] === 69) {
-            const a = (fp + code[(pc + 1) | 0]) | 0;
-            s32[fp] = s32[a];
-            s32[fp + 1] = s32[a + 1];
+        frames[2 * depth + 1] = pc;
+        if (callee.isHost) {
+          const pending = callHost(callee, inst, st, base, store, baseDepth);
+          if (pending !== undefined) {
+            if (pending !== null) return HOST_AWAIT;
+            // The host function threw a Wasm exception, which a handler caught.
+            depth = st.depth;
+            fp = frames[2 * depth];
+            pc = frames[2 * depth + 1];
+            const handler = funcs[depth];
+            code = handler.compiled!.code;
+            if (handler.instance !== inst) {
+              inst = handler.instance;
+              globals = inst.globals;
+              mem = inst.memories[0] ?? null;
+              mview = mem !== null ? mem.view : EMPTY_VIEW;
+              memLen = mview.byteLength;
+            } else if (mem !== null && mview !== mem.view) {
+              mview = mem.view;
+              memLen = mview.byteLength;
+            }
+            break;
           }
+          if (mem !== null && mview !== mem.view) {
+            mview = mem.view;
+            memLen = mview.byteLength;
+          }
+          break;
+        }
+        const cf = callee.compiled ?? compiler.compile(callee);
+        if (base + cf.frameWords > s32.length) {
+          st.growValues(base + cf.frameWords);
+          s32 = st.s32;
+          f32 = st.f32;
+          f64 = st.f64;
+        }
+        if (2 * (depth + 1) >= frames.length) {
+          st.growFrames(depth + 1);
+          frames = st.frames;
+        }
+        st.depth = ++depth;
+        frames[2 * depth] = base;
+        funcs[depth] = callee;
+        for (let i = base + cf.paramWords, end = base + cf.localWords; i < end; i++) s32[i] = 0;
+        fp = base;
+        code = cf.code;
+        pc = 0;
+        if (code[0] === 78 && store.fuel >= code[1]) {
+          // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
+          store.fuel -= code[1];
+          pc = 2;
+        }
+        if (callee.instance !== inst) {
+          inst = callee.instance;
+          globals = inst.globals;
+          mem = inst.memories[0] ?? null;
+          mview = mem !== null ? mem.view : EMPTY_VIEW;
+          memLen = mview.byteLength;
+        }
+        break;
+      }
+      case 73: // ReturnCall
+      case 74: // ReturnCallIndirect
+      case 75: { // ReturnCallRef
+        let callee: FuncEntity;
+        let base: number;
+        if (code[pc] === 73) {
+          callee = inst.funcs[code[(pc + 1) | 0]];
+          base = (fp + code[(pc + 2) | 0]) | 0;
+        } else if (code[pc] === 75) {
+          callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
+          base = (fp + code[(pc + 2) | 0]) | 0;
+        } else {
+          callee = indirectCallee(
+            store,
+            inst,
+            code[(pc + 1) | 0],
+            code[(pc + 2) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          base = (fp + code[(pc + 4) | 0]) | 0;
+        }
+        // The arguments move down (base > fp), so a forward copy never overwrites one unread.
+        if (callee.isHost) {
+          for (let i = 0, n = callee.type.params.length * SLOT_WORDS; i < n; i++) {
+            s32[fp + i] = s32[base + i];
+          }
+          const from = inst;
+          const at = fp;
           if (depth === baseDepth) {
             st.depth = depth - 1;
-            return DONE;
+            // No frame of this run is left to catch a Wasm exception: callHost throws it on.
+            return callHost(callee, from, st, at, store, baseDepth) === undefined
+              ? DONE
+              : HOST_AWAIT;
           }
           st.depth = --depth;
           fp = frames[2 * depth];
@@ -751,141 +849,17 @@ export function run(
             mview = mem.view;
             memLen = mview.byteLength;
           }
-          break;
-        }
-        case 70: // Call
-        case 71: // CallIndirect
-        case 72: { // CallRef
-          let callee: FuncEntity;
-          let base: number;
-          if (code[pc] === 70) {
-            callee = inst.funcs[code[(pc + 1) | 0]];
-            base = (fp + code[(pc + 2) | 0]) | 0;
-            pc = (pc + 3) | 0;
-          } else if (code[pc] === 72) {
-            callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
-            base = (fp + code[(pc + 2) | 0]) | 0;
-            pc = (pc + 3) | 0;
-          } else {
-            callee = indirectCallee(
-              store,
-              inst,
-              code[(pc + 1) | 0],
-              code[(pc + 2) | 0],
-              s32[(fp + code[(pc + 3) | 0]) | 0],
-            );
-            base = (fp + code[(pc + 4) | 0]) | 0;
-            pc = (pc + 5) | 0;
-          }
-          frames[2 * depth + 1] = pc;
-          if (callee.isHost) {
-            store.fuel = fuel;
-            fuel = -1;
-            const pending = callHost(callee, inst, st, base, store, baseDepth);
-            if (pending !== undefined) {
-              if (pending !== null) return HOST_AWAIT;
-              // The host function threw a Wasm exception, which a handler caught.
-              depth = st.depth;
-              fp = frames[2 * depth];
-              pc = frames[2 * depth + 1];
-              const handler = funcs[depth];
-              code = handler.compiled!.code;
-              if (handler.instance !== inst) {
-                inst = handler.instance;
-                globals = inst.globals;
-                mem = inst.memories[0] ?? null;
-                mview = mem !== null ? mem.view : EMPTY_VIEW;
-                memLen = mview.byteLength;
-              } else if (mem !== null && mview !== mem.view) {
-                mview = mem.view;
-                memLen = mview.byteLength;
-              }
-              fuel = store.fuel;
-              break;
-            }
-            if (mem !== null && mview !== mem.view) {
-              mview = mem.view;
-              memLen = mview.byteLength;
-            }
-            fuel = store.fuel;
-            break;
-          }
-          const cf = callee.compiled ?? compiler.compile(callee);
-          if (base + cf.frameWords > s32.length) {
-            st.growValues(base + cf.frameWords);
-            s32 = st.s32;
-            f32 = st.f32;
-            f64 = st.f64;
-          }
-          if (2 * (depth + 1) >= frames.length) {
-            st.growFrames(depth + 1);
-            frames = st.frames;
-          }
-          st.depth = ++depth;
-          frames[2 * depth] = base;
-          funcs[depth] = callee;
-          for (let i = base + cf.paramWords, end = base + cf.localWords; i < end; i++) s32[i] = 0;
-          fp = base;
-          code = cf.code;
-          pc = 0;
-          if (code[0] === 78 && fuel >= code[1]) {
-            // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
-            fuel -= code[1];
-            pc = 2;
-          }
-          if (callee.instance !== inst) {
-            inst = callee.instance;
-            globals = inst.globals;
-            mem = inst.memories[0] ?? null;
-            mview = mem !== null ? mem.view : EMPTY_VIEW;
-            memLen = mview.byteLength;
-          }
-          break;
-        }
-        case 73: // ReturnCall
-        case 74: // ReturnCallIndirect
-        case 75: { // ReturnCallRef
-          let callee: FuncEntity;
-          let base: number;
-          if (code[pc] === 73) {
-            callee = inst.funcs[code[(pc + 1) | 0]];
-            base = (fp + code[(pc + 2) | 0]) | 0;
-          } else if (code[pc] === 75) {
-            callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
-            base = (fp + code[(pc + 2) | 0]) | 0;
-          } else {
-            callee = indirectCallee(
-              store,
-              inst,
-              code[(pc + 1) | 0],
-              code[(pc + 2) | 0],
-              s32[(fp + code[(pc + 3) | 0]) | 0],
-            );
-            base = (fp + code[(pc + 4) | 0]) | 0;
-          }
-          // The arguments move down (base > fp), so a forward copy never overwrites one unread.
-          if (callee.isHost) {
-            store.fuel = fuel;
-            fuel = -1;
-            for (let i = 0, n = callee.type.params.length * SLOT_WORDS; i < n; i++) {
-              s32[fp + i] = s32[base + i];
-            }
-            const from = inst;
-            const at = fp;
-            if (depth === baseDepth) {
-              st.depth = depth - 1;
-              // No frame of this run is left to catch a Wasm exception: callHost throws it on.
-              return callHost(callee, from, st, at, store, baseDepth) === undefined
-                ? DONE
-                : HOST_AWAIT;
-            }
-            st.depth = --depth;
+          const pending = callHost(callee, from, st, at, store, baseDepth);
+          if (pending !== undefined) {
+            if (pending !== null) return HOST_AWAIT;
+            // The host function threw a Wasm exception, which a handler of the caller caught.
+            depth = st.depth;
             fp = frames[2 * depth];
             pc = frames[2 * depth + 1];
-            const caller = funcs[depth];
-            code = caller.compiled!.code;
-            if (caller.instance !== inst) {
-              inst = caller.instance;
+            const handler = funcs[depth];
+            code = handler.compiled!.code;
+            if (handler.instance !== inst) {
+              inst = handler.instance;
               globals = inst.globals;
               mem = inst.memories[0] ?? null;
               mview = mem !== null ? mem.view : EMPTY_VIEW;
@@ -894,2157 +868,2115 @@ export function run(
               mview = mem.view;
               memLen = mview.byteLength;
             }
-            const pending = callHost(callee, from, st, at, store, baseDepth);
-            if (pending !== undefined) {
-              if (pending !== null) return HOST_AWAIT;
-              // The host function threw a Wasm exception, which a handler of the caller caught.
-              depth = st.depth;
-              fp = frames[2 * depth];
-              pc = frames[2 * depth + 1];
-              const handler = funcs[depth];
-              code = handler.compiled!.code;
-              if (handler.instance !== inst) {
-                inst = handler.instance;
-                globals = inst.globals;
-                mem = inst.memories[0] ?? null;
-                mview = mem !== null ? mem.view : EMPTY_VIEW;
-                memLen = mview.byteLength;
-              } else if (mem !== null && mview !== mem.view) {
-                mview = mem.view;
-                memLen = mview.byteLength;
-              }
-              fuel = store.fuel;
-              break;
-            }
-            if (mem !== null && mview !== mem.view) {
-              mview = mem.view;
-              memLen = mview.byteLength;
-            }
-            fuel = store.fuel;
             break;
           }
-          const cf = callee.compiled ?? compiler.compile(callee);
-          if (fp + cf.frameWords > s32.length) {
-            st.growValues(fp + cf.frameWords);
-            s32 = st.s32;
-            f32 = st.f32;
-            f64 = st.f64;
-          }
-          for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
-          for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
-          funcs[depth] = callee;
-          code = cf.code;
-          pc = 0;
-          if (callee.instance !== inst) {
-            inst = callee.instance;
-            globals = inst.globals;
-            mem = inst.memories[0] ?? null;
-            mview = mem !== null ? mem.view : EMPTY_VIEW;
+          if (mem !== null && mview !== mem.view) {
+            mview = mem.view;
             memLen = mview.byteLength;
           }
           break;
         }
-        case 76: // RefAsNonNull
-          if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
-          pc = (pc + 2) | 0;
-          break;
-        case 77: // Nop
-          pc = (pc + 1) | 0;
-          break;
-        case 78: { // ConsumeFuel
-          const cost = code[(pc + 1) | 0];
-          if (fuel < cost) {
-            store.fuel = fuel;
-            fuel = -1;
-            if (outOfFuel(store, st, cost)) {
-              frames[2 * depth + 1] = pc;
-              return OUT_OF_FUEL;
-            }
-            fuel = store.fuel;
-            break; // refilled: charge again
-          }
-          fuel -= cost;
-          pc = (pc + 2) | 0;
-          break;
+        const cf = callee.compiled ?? compiler.compile(callee);
+        if (fp + cf.frameWords > s32.length) {
+          st.growValues(fp + cf.frameWords);
+          s32 = st.s32;
+          f32 = st.f32;
+          f64 = st.f64;
         }
-        case 79: { // Copy
-          const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
-          s32[d] = s32[a];
-          s32[d + 1] = s32[a + 1];
-          pc = (pc + 3) | 0;
-          break;
-        }
-        case 80: // Copy2
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
-          s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
-          s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
-          s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
-          pc = (pc + 5) | 0;
-          break;
-        case 81: // ConstI32
-          s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
-          pc = (pc + 3) | 0;
-          break;
-        case 82: { // ConstI64
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          s32[d] = code[(pc + 2) | 0];
-          s32[d + 1] = code[(pc + 3) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 83: { // Select
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
-            ? (fp + code[(pc + 3) | 0]) | 0
-            : (fp + code[(pc + 4) | 0]) | 0;
-          s32[d] = s32[a];
-          s32[d + 1] = s32[a + 1];
-          pc = (pc + 5) | 0;
-          break;
-        }
-        case 84: { // GlobalGet
-          const g = globals[code[(pc + 2) | 0]].value;
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          s32[d] = g[0];
-          s32[d + 1] = g[1];
-          pc = (pc + 3) | 0;
-          break;
-        }
-        case 85: { // GlobalSet
-          const g = globals[code[(pc + 1) | 0]].value;
-          const a = (fp + code[(pc + 2) | 0]) | 0;
-          g[0] = s32[a];
-          g[1] = s32[a + 1];
-          pc = (pc + 3) | 0;
-          break;
-        }
-        case 86: // RefFunc
-          s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
-          pc = (pc + 3) | 0;
-          break;
-        case 87: // I32Eqz
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
-          pc = (pc + 3) | 0;
-          break;
-        case 88: // I32Eq
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 89: // I32Ne
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 90: // I32LtS
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 91: // I32LtU
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
-              ? 1
-              : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 92: // I32GtS
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 93: // I32GtU
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
-              ? 1
-              : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 94: // I32LeS
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 95: // I32LeU
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
-              ? 1
-              : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 96: // I32GeS
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 97: // I32GeU
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
-              ? 1
-              : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 98: // I32EqImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 99: // I32NeImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 100: // I32LtSImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 101: // I32LtUImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 102: // I32GtSImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 103: // I32GtUImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 104: // I32LeSImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 105: // I32LeUImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 106: // I32GeSImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 107: // I32GeUImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 108: // I32Clz
-          s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 109: // I32Ctz
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 110: // I32Popcnt
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 111: // I32Extend8S
-          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
-          pc = (pc + 3) | 0;
-          break;
-        case 112: // I32Extend16S
-          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
-          pc = (pc + 3) | 0;
-          break;
-        case 113: // I32Add
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 114: // I32Sub
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 115: // I32Mul
-          s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 116: // I32DivS
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 117: // I32DivU
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 118: // I32RemS
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 119: // I32RemU
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 120: // I32And
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
-            s32[(fp + code[(pc + 3) | 0]) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        case 121: // I32Or
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
-            s32[(fp + code[(pc + 3) | 0]) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        case 122: // I32Xor
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
-            s32[(fp + code[(pc + 3) | 0]) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        case 123: // I32Shl
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
-            s32[(fp + code[(pc + 3) | 0]) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        case 124: // I32ShrS
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
-            s32[(fp + code[(pc + 3) | 0]) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        case 125: // I32ShrU
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 126: // I32Rotl
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 127: // I32Rotr
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 128: // I32AddImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 129: // I32MulImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            code[(pc + 3) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 130: // I32AndImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
-            code[(pc + 3) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        case 131: // I32OrImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
-            code[(pc + 3) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        case 132: // I32XorImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
-            code[(pc + 3) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        case 133: // I32ShlImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
-            code[(pc + 3) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        case 134: // I32ShrSImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
-            code[(pc + 3) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        case 135: // I32ShrUImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 136: // I32RotlImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            code[(pc + 3) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 137: // I32RotrImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            code[(pc + 3) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 138: { // I32AddShlImm
-          const y = s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0];
-          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] + y) | 0;
-          pc = (pc + 5) | 0;
-          break;
-        }
-        case 139: // I64Eqz
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 140: // I64Eq
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 141: // I64Ne
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 142: // I64LtS
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 143: // I64LtU
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 144: // I64GtS
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 145: // I64GtU
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 146: // I64LeS
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 147: // I64LeU
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 148: // I64GeS
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 149: // I64GeU
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 150: // I64EqImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 151: // I64NeImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 152: // I64LtSImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 153: // I64LtUImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 154: // I64GtSImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 155: // I64GtUImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 156: // I64LeSImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 157: // I64LeUImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 158: // I64GeSImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 159: // I64GeUImm
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 160: // I64Clz
-          i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 161: // I64Ctz
-          i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 162: // I64Popcnt
-          i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 163: // I64Extend8S
-          i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 164: // I64Extend16S
-          i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 165: // I64Extend32S
-          i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 166: // I64ExtendI32S
-          i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 167: // I64ExtendI32U
-          i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 168: // I64Add
-          i64Add(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 169: // I64Sub
-          i64Sub(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 170: // I64Mul
-          i64Mul(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 171: // I64DivS
-          i64DivS(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 172: // I64DivU
-          i64DivU(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 173: // I64RemS
-          i64RemS(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 174: // I64RemU
-          i64RemU(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 175: // I64And
-          i64And(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 176: // I64Or
-          i64Or(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 177: // I64Xor
-          i64Xor(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 178: // I64Shl
-          i64Shl(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 179: // I64ShrS
-          i64ShrS(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 180: // I64ShrU
-          i64ShrU(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 181: // I64Rotl
-          i64Rotl(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 182: // I64Rotr
-          i64Rotr(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 183: // I64AddImm
-          i64AddImm(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 184: // I64MulImm
-          i64MulImm(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 185: // I64AndImm
-          i64AndImm(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 186: // I64OrImm
-          i64OrImm(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 187: // I64XorImm
-          i64XorImm(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 188: // I64ShlImm
-          i64ShlImm(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 189: // I64ShrSImm
-          i64ShrSImm(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 190: // I64ShrUImm
-          i64ShrUImm(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 191: // I64RotlImm
-          i64RotlImm(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 192: // I64RotrImm
-          i64RotrImm(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 3) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 193: // I64XorShrUImm
-          i64XorShrUImm(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 194: // I64XorRotlImm
-          i64XorRotlImm(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 195: // I64XorShrUMulImm
-          i64XorShrUImm(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            (fp + code[(pc + 4) | 0]) | 0,
-            code[(pc + 5) | 0],
-          );
-          i64MulImm(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 6) | 0],
-            code[(pc + 7) | 0],
-          );
-          pc = (pc + 8) | 0;
-          break;
-        case 196: // I64RotlMulImm
-          i64RotlImm(
-            s32,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            code[(pc + 4) | 0],
-          );
-          i64MulImm(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            code[(pc + 5) | 0],
-            code[(pc + 6) | 0],
-          );
-          pc = (pc + 7) | 0;
-          break;
-        case 197: // I64MulImmAdd
-          i64MulImm(
-            s32,
-            (fp + code[(pc + 4) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            code[(pc + 5) | 0],
-            code[(pc + 6) | 0],
-          );
-          i64Add(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 4) | 0]) | 0,
-          );
-          pc = (pc + 7) | 0;
-          break;
-        case 198: // I64Sigma
-          i64Sigma(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            code[(pc + 4) | 0],
-            code[(pc + 5) | 0],
-            code[(pc + 6) | 0],
-            code[(pc + 7) | 0],
-          );
-          pc = (pc + 8) | 0;
-          break;
-        case 199: // I64Add128
-          i64Add128(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            (fp + code[(pc + 4) | 0]) | 0,
-            (fp + code[(pc + 5) | 0]) | 0,
-          );
-          pc = (pc + 6) | 0;
-          break;
-        case 200: // I64Sub128
-          i64Sub128(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            (fp + code[(pc + 4) | 0]) | 0,
-            (fp + code[(pc + 5) | 0]) | 0,
-          );
-          pc = (pc + 6) | 0;
-          break;
-        case 201: // I64MulWideS
-          i64MulWideS(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 202: // I64MulWideU
-          i64MulWideU(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 203: // F32Eq
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 204: // F32Ne
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 205: // F32Lt
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 206: // F32Gt
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 207: // F32Le
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 208: // F32Ge
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 209: // F32Abs
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
-          pc = (pc + 3) | 0;
-          break;
-        case 210: // F32Neg
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
-          pc = (pc + 3) | 0;
-          break;
-        case 211: // F32Ceil
-          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 212: // F32Floor
-          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 213: // F32Trunc
-          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 214: // F32Nearest
-          f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 215: // F32Sqrt
-          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 216: // F32Add
-          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
-            f32[(fp + code[(pc + 3) | 0]) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        case 217: // F32Sub
-          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
-            f32[(fp + code[(pc + 3) | 0]) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        case 218: // F32Mul
-          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
-            f32[(fp + code[(pc + 3) | 0]) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        case 219: // F32Div
-          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
-            f32[(fp + code[(pc + 3) | 0]) | 0];
-          pc = (pc + 4) | 0;
-          break;
-        case 220: // F32Min
-          f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
-            f32[(fp + code[(pc + 2) | 0]) | 0],
-            f32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 221: // F32Max
-          f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
-            f32[(fp + code[(pc + 2) | 0]) | 0],
-            f32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 222: // F32Copysign
-          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
-            (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
-          pc = (pc + 4) | 0;
-          break;
-        case 223: // F64Eq
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 224: // F64Ne
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 225: // F64Lt
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 226: // F64Gt
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 227: // F64Le
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 228: // F64Ge
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-          pc = (pc + 4) | 0;
-          break;
-        case 229: // F64Abs
-          f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 230: // F64Neg
-          f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 231: // F64Ceil
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
-            Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]),
-          );
-          pc = (pc + 3) | 0;
-          break;
-        case 232: // F64Floor
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
-            Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
-          );
-          pc = (pc + 3) | 0;
-          break;
-        case 233: // F64Trunc
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
-            Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
-          );
-          pc = (pc + 3) | 0;
-          break;
-        case 234: // F64Nearest
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
-            f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
-          );
-          pc = (pc + 3) | 0;
-          break;
-        case 235: // F64Sqrt
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-          pc = (pc + 3) | 0;
-          break;
-        case 236: // F64Add
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
-            f64[(fp + code[(pc + 3) | 0]) >> 1];
-          pc = (pc + 4) | 0;
-          break;
-        case 237: // F64Sub
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
-            f64[(fp + code[(pc + 3) | 0]) >> 1];
-          pc = (pc + 4) | 0;
-          break;
-        case 238: // F64Mul
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
-            f64[(fp + code[(pc + 3) | 0]) >> 1];
-          pc = (pc + 4) | 0;
-          break;
-        case 239: // F64Div
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
-            f64[(fp + code[(pc + 3) | 0]) >> 1];
-          pc = (pc + 4) | 0;
-          break;
-        case 240: // F64Min
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
-            f64[(fp + code[(pc + 2) | 0]) >> 1],
-            f64[(fp + code[(pc + 3) | 0]) >> 1],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 241: // F64Max
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
-            f64[(fp + code[(pc + 2) | 0]) >> 1],
-            f64[(fp + code[(pc + 3) | 0]) >> 1],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 242: // F64Copysign
-          f64CopysignBits(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 243: // F32AddImm
-          IMM_WORDS[0] = code[(pc + 3) | 0];
-          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
-          pc = (pc + 4) | 0;
-          break;
-        case 244: // F32MulImm
-          IMM_WORDS[0] = code[(pc + 3) | 0];
-          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
-          pc = (pc + 4) | 0;
-          break;
-        case 245: // F32MinImm
-          IMM_WORDS[0] = code[(pc + 3) | 0];
-          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
-            f32[(fp + code[(pc + 2) | 0]) | 0],
-            IMM_F32[0],
-          );
-          if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
-            f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
-          }
-          pc = (pc + 4) | 0;
-          break;
-        case 246: // F32MaxImm
-          IMM_WORDS[0] = code[(pc + 3) | 0];
-          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
-            f32[(fp + code[(pc + 2) | 0]) | 0],
-            IMM_F32[0],
-          );
-          if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
-            f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
-          }
-          pc = (pc + 4) | 0;
-          break;
-        case 247: // F32MulAdd
-          f32[(fp + code[(pc + 1) | 0]) | 0] =
-            Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
-            f32[(fp + code[(pc + 4) | 0]) | 0];
-          pc = (pc + 5) | 0;
-          break;
-        case 248: // F64MulAdd
-          f64[(fp + code[(pc + 1) | 0]) >> 1] =
-            f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
-            f64[(fp + code[(pc + 4) | 0]) >> 1];
-          pc = (pc + 5) | 0;
-          break;
-        case 249: // I32TruncF32S
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 250: // I32TruncF32U
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 251: // I32TruncF64S
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-          pc = (pc + 3) | 0;
-          break;
-        case 252: // I32TruncF64U
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-          pc = (pc + 3) | 0;
-          break;
-        case 253: // I64TruncF32S
-          i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 254: // I64TruncF32U
-          i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 255: // I64TruncF64S
-          i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
-          pc = (pc + 3) | 0;
-          break;
-        case 256: // I64TruncF64U
-          i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
-          pc = (pc + 3) | 0;
-          break;
-        case 257: // F32ConvertI32S
-          f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
-          pc = (pc + 3) | 0;
-          break;
-        case 258: // F32ConvertI32U
-          f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
-          pc = (pc + 3) | 0;
-          break;
-        case 259: // F32ConvertI64S
-          f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 260: // F32ConvertI64U
-          f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 261: // F32DemoteF64
-          f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
-          pc = (pc + 3) | 0;
-          break;
-        case 262: // F64ConvertI32S
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
-          pc = (pc + 3) | 0;
-          break;
-        case 263: // F64ConvertI32U
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
-          pc = (pc + 3) | 0;
-          break;
-        case 264: // F64ConvertI64S
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 265: // F64ConvertI64U
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 266: // F64PromoteF32
-          f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
-          pc = (pc + 3) | 0;
-          break;
-        case 267: // I32TruncSatF32S
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 268: // I32TruncSatF32U
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 269: // I32TruncSatF64S
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-          pc = (pc + 3) | 0;
-          break;
-        case 270: // I32TruncSatF64U
-          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-          pc = (pc + 3) | 0;
-          break;
-        case 271: // I64TruncSatF32S
-          i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 272: // I64TruncSatF32U
-          i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
-          pc = (pc + 3) | 0;
-          break;
-        case 273: // I64TruncSatF64S
-          i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
-          pc = (pc + 3) | 0;
-          break;
-        case 274: // I64TruncSatF64U
-          i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
-          pc = (pc + 3) | 0;
-          break;
-        case 275: { // I32Load
-          const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 276: { // I64Load
-          const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          s32[d] = mview.getInt32(ea, true);
-          s32[d + 1] = mview.getInt32(ea + 4, true);
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 277: { // I32Load8S
-          const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 278: { // I32Load8U
-          const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 279: { // I32LoadAddImm
-          const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
-            (code[(pc + 4) | 0] >>> 0);
-          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
-          pc = (pc + 5) | 0;
-          break;
-        }
-        case 280: { // I64LoadAddImm
-          const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
-            (code[(pc + 4) | 0] >>> 0);
-          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          s32[d] = mview.getInt32(ea, true);
-          s32[d + 1] = mview.getInt32(ea + 4, true);
-          pc = (pc + 5) | 0;
-          break;
-        }
-        case 281: { // I32Load8UAddImm
-          const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
-            (code[(pc + 4) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
-          pc = (pc + 5) | 0;
-          break;
-        }
-        case 282: { // I32Load16S
-          const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 283: { // I32Load16U
-          const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 284: { // I64Load8S
-          const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          const v = mview.getInt8(ea);
-          s32[d] = v;
-          s32[d + 1] = v >> 31;
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 285: { // I64Load8U
-          const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          s32[d] = mview.getUint8(ea);
-          s32[d + 1] = 0;
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 286: { // I64Load16S
-          const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          const v = mview.getInt16(ea, true);
-          s32[d] = v;
-          s32[d + 1] = v >> 31;
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 287: { // I64Load16U
-          const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          s32[d] = mview.getUint16(ea, true);
-          s32[d + 1] = 0;
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 288: { // I64Load32S
-          const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          const v = mview.getInt32(ea, true);
-          s32[d] = v;
-          s32[d + 1] = v >> 31;
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 289: { // I64Load32U
-          const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          s32[d] = mview.getInt32(ea, true);
-          s32[d + 1] = 0;
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 290: { // I32Store
-          const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 291: { // I64Store
-          const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          const v = (fp + code[(pc + 3) | 0]) | 0;
-          mview.setInt32(ea, s32[v], true);
-          mview.setInt32(ea + 4, s32[v + 1], true);
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 292: { // I32Store8
-          const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 293: { // I32Store16
-          const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 294: { // I32StoreImm
-          const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          mview.setInt32(ea, code[(pc + 3) | 0], true);
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 295: { // I32Store8Imm
-          const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          mview.setInt8(ea, code[(pc + 3) | 0]);
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 296: { // I32Store16Imm
-          const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          mview.setInt16(ea, code[(pc + 3) | 0], true);
-          pc = (pc + 4) | 0;
-          break;
-        }
-        case 297: { // I64StoreImm
-          const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-          mview.setInt32(ea, code[(pc + 3) | 0], true);
-          mview.setInt32(ea + 4, code[(pc + 4) | 0], true);
-          pc = (pc + 5) | 0;
-          break;
-        }
-        case 298: // MemorySize
-          s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
-          pc = (pc + 2) | 0;
-          break;
-        case 299: { // MemoryGrow
-          store.fuel = fuel;
-          fuel = -1;
-          const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
-          if (old === GROW_OUT_OF_FUEL) {
-            if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-            fuel = store.fuel;
-            break; // refilled: run it again
-          }
-          s32[(fp + code[(pc + 1) | 0]) | 0] = old;
-          mview = mem!.view;
-          memLen = mview.byteLength;
-          pc = (pc + 3) | 0;
-          fuel = store.fuel;
-          break;
-        }
-        case 312: { // Copy128
-          const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
-          s32[d] = s32[a];
-          s32[d + 1] = s32[a + 1];
-          s32[d + 2] = s32[a + 2];
-          s32[d + 3] = s32[a + 3];
-          pc = (pc + 3) | 0;
-          break;
-        }
-        case 313: { // Select128
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
-            ? (fp + code[(pc + 3) | 0]) | 0
-            : (fp + code[(pc + 4) | 0]) | 0;
-          s32[d] = s32[a];
-          s32[d + 1] = s32[a + 1];
-          s32[d + 2] = s32[a + 2];
-          s32[d + 3] = s32[a + 3];
-          pc = (pc + 5) | 0;
-          break;
-        }
-        case 314: { // GlobalGet128
-          const g = globals[code[(pc + 2) | 0]].value;
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          s32[d] = g[0];
-          s32[d + 1] = g[1];
-          s32[d + 2] = g[2];
-          s32[d + 3] = g[3];
-          pc = (pc + 3) | 0;
-          break;
-        }
-        case 315: { // GlobalSet128
-          const g = globals[code[(pc + 1) | 0]].value;
-          const a = (fp + code[(pc + 2) | 0]) | 0;
-          g[0] = s32[a];
-          g[1] = s32[a + 1];
-          g[2] = s32[a + 2];
-          g[3] = s32[a + 3];
-          pc = (pc + 3) | 0;
-          break;
-        }
-        case 316: { // V128Const
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          s32[d] = code[(pc + 2) | 0];
-          s32[d + 1] = code[(pc + 3) | 0];
-          s32[d + 2] = code[(pc + 4) | 0];
-          s32[d + 3] = code[(pc + 5) | 0];
-          pc = (pc + 6) | 0;
-          break;
-        }
-        case 317: // V128LoadFull
-          v128Load(
-            s32,
-            mview,
-            (fp + code[(pc + 1) | 0]) | 0,
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            code[(pc + 3) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 318: // V128LoadAt
-          v128Load(
-            s32,
-            mview,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 319: // V128And
-          v128And(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 320: // V128Andnot
-          v128Andnot(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 321: // V128Or
-          v128Or(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 322: // V128Xor
-          v128Xor(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 323: // V128Not
-          v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 324: // V128Splat32
-          v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 325: // V128AnyTrue
-          v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-          pc = (pc + 3) | 0;
-          break;
-        case 326: // I8x16Eq
-          i8x16Eq(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 327: // I8x16Add
-          i8x16Add(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 328: // I8x16Sub
-          i8x16Sub(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 329: // I16x8Add
-          i16x8Add(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 330: // I16x8Sub
-          i16x8Sub(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 331: // I16x8Mul
-          i16x8Mul(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 332: // I32x4Add
-          i32x4Add(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 333: // I32x4Sub
-          i32x4Sub(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 334: // I32x4Mul
-          i32x4Mul(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 335: // I8x16Shl
-          i8x16Shl(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 336: // I8x16ShrU
-          i8x16ShrU(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 337: // I16x8Shl
-          i16x8Shl(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 338: // I16x8ShrS
-          i16x8ShrS(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 339: // I16x8ShrU
-          i16x8ShrU(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 340: // I32x4Shl
-          i32x4Shl(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 341: // I32x4ShrS
-          i32x4ShrS(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 342: // I32x4ShrU
-          i32x4ShrU(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 343: // F32x4Add
-          f32x4Add(
-            f32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 344: // F32x4Sub
-          f32x4Sub(
-            f32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 345: // F32x4Mul
-          f32x4Mul(
-            f32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 346: // F32x4Div
-          f32x4Div(
-            f32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 347: // F32x4Min
-          f32x4Min(
-            f32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 348: // F32x4Max
-          f32x4Max(
-            f32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 349: // F32x4MulAdd
-          f32x4MulAdd(
-            f32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            (fp + code[(pc + 4) | 0]) | 0,
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 350: // F32x4MaxMin
-          f32x4MaxMin(
-            f32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            (fp + code[(pc + 4) | 0]) | 0,
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 351: // F32x4MulLoad
-          f32x4MulLoad(
-            f32,
-            mview,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
-            code[(pc + 5) | 0],
-          );
-          pc = (pc + 6) | 0;
-          break;
-        case 352: // F32x4MulLoadAdd
-          f32x4MulLoadAdd(
-            f32,
-            mview,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
-            code[(pc + 5) | 0],
-            (fp + code[(pc + 6) | 0]) | 0,
-          );
-          pc = (pc + 7) | 0;
-          break;
-        case 353: // F64x2Add
-          f64x2Add(
-            f64,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 354: // F64x2Sub
-          f64x2Sub(
-            f64,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 355: // F64x2Mul
-          f64x2Mul(
-            f64,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 356: // F64x2Div
-          f64x2Div(
-            f64,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 357: // V128ExtractLane32
-          s32[(fp + code[(pc + 1) | 0]) | 0] =
-            s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
-          pc = (pc + 4) | 0;
-          break;
-        case 358: // V128Unary
-          simdUnary(
-            code[(pc + 2) | 0],
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 359: // V128Binary
-          simdBinary(
-            code[(pc + 2) | 0],
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            (fp + code[(pc + 4) | 0]) | 0,
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 360: // V128Ternary
-          simdTernary(
-            code[(pc + 2) | 0],
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            (fp + code[(pc + 4) | 0]) | 0,
-            (fp + code[(pc + 5) | 0]) | 0,
-          );
-          pc = (pc + 6) | 0;
-          break;
-        case 361: // V128ExtractLane
-          simdExtractLane(
-            code[(pc + 2) | 0],
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 362: // V128ReplaceLane
-          simdReplaceLane(
-            code[(pc + 2) | 0],
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            (fp + code[(pc + 4) | 0]) | 0,
-            code[(pc + 5) | 0],
-          );
-          pc = (pc + 6) | 0;
-          break;
-        case 363: // V128Shuffle
-          simdShuffle(
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 2) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            code[(pc + 4) | 0],
-            code[(pc + 5) | 0],
-            code[(pc + 6) | 0],
-            code[(pc + 7) | 0],
-          );
-          pc = (pc + 8) | 0;
-          break;
-        case 364: // V128Load
-          simdLoad(
-            code[(pc + 2) | 0],
-            s32,
-            mview,
-            (fp + code[(pc + 1) | 0]) | 0,
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 365: // V128Store
-          simdStore(
-            s32,
-            mview,
-            s32[(fp + code[(pc + 1) | 0]) | 0],
-            code[(pc + 2) | 0],
-            (fp + code[(pc + 3) | 0]) | 0,
-          );
-          pc = (pc + 4) | 0;
-          break;
-        case 366: // V128LoadLane
-          simdLoadLane(
-            code[(pc + 2) | 0],
-            s32,
-            mview,
-            (fp + code[(pc + 1) | 0]) | 0,
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-            code[(pc + 4) | 0],
-            (fp + code[(pc + 5) | 0]) | 0,
-            code[(pc + 6) | 0],
-          );
-          pc = (pc + 7) | 0;
-          break;
-        case 367: // V128StoreLane
-          simdStoreLane(
-            code[(pc + 1) | 0],
-            s32,
-            mview,
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            code[(pc + 3) | 0],
-            (fp + code[(pc + 4) | 0]) | 0,
-            code[(pc + 5) | 0],
-          );
-          pc = (pc + 6) | 0;
-          break;
-        case 370: // StructNew
-          store.fuel = fuel;
-          fuel = -1;
-          if (
-            !structNew(
-              store,
-              gcType(code[(pc + 2) | 0]),
-              s32,
-              (fp + code[(pc + 1) | 0]) | 0,
-              (fp + code[(pc + 3) | 0]) | 0,
-              bulkFuel,
-            )
-          ) {
-            if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-            fuel = store.fuel;
-            break; // refilled: run it again
-          }
-          pc = (pc + 4) | 0;
-          fuel = store.fuel;
-          break;
-        case 371: // StructNewDefault
-          store.fuel = fuel;
-          fuel = -1;
-          if (
-            !structNewDefault(
-              store,
-              gcType(code[(pc + 2) | 0]),
-              s32,
-              (fp + code[(pc + 1) | 0]) | 0,
-              bulkFuel,
-            )
-          ) {
-            if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-            fuel = store.fuel;
-            break; // refilled: run it again
-          }
-          pc = (pc + 3) | 0;
-          fuel = store.fuel;
-          break;
-        case 372: // StructGet
-          structGet(
-            store,
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            s32[(fp + code[(pc + 2) | 0]) | 0],
-            code[(pc + 3) | 0],
-            code[(pc + 4) | 0],
-          );
-          pc = (pc + 5) | 0;
-          break;
-        case 399: { // Index64
-          const a = (fp + code[(pc + 2) | 0]) | 0;
-          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
-          pc = (pc + 3) | 0;
-          break;
-        }
-        case 400: { // SizeToI64
-          const d = (fp + code[(pc + 1) | 0]) | 0;
-          const v = s32[(fp + code[(pc + 2) | 0]) | 0];
-          s32[d] = v;
-          s32[d + 1] = v === -1 ? -1 : 0;
-          pc = (pc + 3) | 0;
-          break;
-        }
-        case 412: // TierUp
-          if (--funcs[depth]!.compiled!.hotness <= 0) {
-            frames[2 * depth + 1] = pc;
-            return TIER_UP;
-          }
-          pc = (pc + 1) | 0;
-          break;
-        default: {
-          // A cold row (`isCold`): `runCold` runs it, and those after it, from the saved state.
-          frames[2 * depth + 1] = pc;
-          st.depth = depth;
-          store.fuel = fuel;
-          fuel = -1;
-          const status = runCold(compiler, store, st, baseDepth);
-          if (status !== HOT) return status;
-          depth = st.depth;
-          frames = st.frames;
-          fp = frames[2 * depth]!;
-          pc = frames[2 * depth + 1]!;
-          code = funcs[depth]!.compiled!.code;
-          inst = funcs[depth]!.instance;
+        for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
+        for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
+        funcs[depth] = callee;
+        code = cf.code;
+        pc = 0;
+        if (callee.instance !== inst) {
+          inst = callee.instance;
           globals = inst.globals;
           mem = inst.memories[0] ?? null;
           mview = mem !== null ? mem.view : EMPTY_VIEW;
           memLen = mview.byteLength;
-          s32 = st.s32;
-          f32 = st.f32;
-          f64 = st.f64;
-          fuel = store.fuel;
-          break;
         }
+        break;
+      }
+      case 76: // RefAsNonNull
+        if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
+        pc = (pc + 2) | 0;
+        break;
+      case 77: // Nop
+        pc = (pc + 1) | 0;
+        break;
+      case 78: { // ConsumeFuel
+        const cost = code[(pc + 1) | 0];
+        if (store.fuel < cost) {
+          if (outOfFuel(store, st, cost)) {
+            frames[2 * depth + 1] = pc;
+            return OUT_OF_FUEL;
+          }
+          break; // refilled: charge again
+        }
+        store.fuel -= cost;
+        pc = (pc + 2) | 0;
+        break;
+      }
+      case 79: { // Copy
+        const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
+        s32[d] = s32[a];
+        s32[d + 1] = s32[a + 1];
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 80: // Copy2
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+        s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
+        s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
+        s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
+        pc = (pc + 5) | 0;
+        break;
+      case 81: // ConstI32
+        s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
+        pc = (pc + 3) | 0;
+        break;
+      case 82: { // ConstI64
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = code[(pc + 2) | 0];
+        s32[d + 1] = code[(pc + 3) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 83: { // Select
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
+          ? (fp + code[(pc + 3) | 0]) | 0
+          : (fp + code[(pc + 4) | 0]) | 0;
+        s32[d] = s32[a];
+        s32[d + 1] = s32[a + 1];
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 84: { // GlobalGet
+        const g = globals[code[(pc + 2) | 0]].value;
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = g[0];
+        s32[d + 1] = g[1];
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 85: { // GlobalSet
+        const g = globals[code[(pc + 1) | 0]].value;
+        const a = (fp + code[(pc + 2) | 0]) | 0;
+        g[0] = s32[a];
+        g[1] = s32[a + 1];
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 86: // RefFunc
+        s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
+        pc = (pc + 3) | 0;
+        break;
+      case 87: // I32Eqz
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
+        pc = (pc + 3) | 0;
+        break;
+      case 88: // I32Eq
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 89: // I32Ne
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 90: // I32LtS
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 91: // I32LtU
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+            ? 1
+            : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 92: // I32GtS
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 93: // I32GtU
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+            ? 1
+            : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 94: // I32LeS
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 95: // I32LeU
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+            ? 1
+            : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 96: // I32GeS
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 97: // I32GeU
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+            ? 1
+            : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 98: // I32EqImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 99: // I32NeImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 100: // I32LtSImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
+          ? 1
+          : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 101: // I32LtUImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 102: // I32GtSImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
+          ? 1
+          : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 103: // I32GtUImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 104: // I32LeSImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 105: // I32LeUImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 106: // I32GeSImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 107: // I32GeUImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 108: // I32Clz
+        s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 109: // I32Ctz
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 110: // I32Popcnt
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 111: // I32Extend8S
+        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
+        pc = (pc + 3) | 0;
+        break;
+      case 112: // I32Extend16S
+        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
+        pc = (pc + 3) | 0;
+        break;
+      case 113: // I32Add
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 114: // I32Sub
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 115: // I32Mul
+        s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 116: // I32DivS
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 117: // I32DivU
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 118: // I32RemS
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 119: // I32RemU
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 120: // I32And
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
+          s32[(fp + code[(pc + 3) | 0]) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      case 121: // I32Or
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
+          s32[(fp + code[(pc + 3) | 0]) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      case 122: // I32Xor
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
+          s32[(fp + code[(pc + 3) | 0]) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      case 123: // I32Shl
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
+          s32[(fp + code[(pc + 3) | 0]) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      case 124: // I32ShrS
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
+          s32[(fp + code[(pc + 3) | 0]) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      case 125: // I32ShrU
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 126: // I32Rotl
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 127: // I32Rotr
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 128: // I32AddImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 129: // I32MulImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 130: // I32AndImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
+          code[(pc + 3) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      case 131: // I32OrImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
+          code[(pc + 3) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      case 132: // I32XorImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
+          code[(pc + 3) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      case 133: // I32ShlImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
+          code[(pc + 3) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      case 134: // I32ShrSImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
+          code[(pc + 3) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      case 135: // I32ShrUImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 136: // I32RotlImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 137: // I32RotrImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 138: { // I32AddShlImm
+        const y = s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0];
+        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] + y) | 0;
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 139: // I64Eqz
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 140: // I64Eq
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 141: // I64Ne
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 142: // I64LtS
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 143: // I64LtU
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 144: // I64GtS
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 145: // I64GtU
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 146: // I64LeS
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 147: // I64LeU
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 148: // I64GeS
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 149: // I64GeU
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 150: // I64EqImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 151: // I64NeImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 152: // I64LtSImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 153: // I64LtUImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 154: // I64GtSImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 155: // I64GtUImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 156: // I64LeSImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 157: // I64LeUImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 158: // I64GeSImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 159: // I64GeUImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 160: // I64Clz
+        i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 161: // I64Ctz
+        i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 162: // I64Popcnt
+        i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 163: // I64Extend8S
+        i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 164: // I64Extend16S
+        i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 165: // I64Extend32S
+        i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 166: // I64ExtendI32S
+        i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 167: // I64ExtendI32U
+        i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 168: // I64Add
+        i64Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 169: // I64Sub
+        i64Sub(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 170: // I64Mul
+        i64Mul(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 171: // I64DivS
+        i64DivS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 172: // I64DivU
+        i64DivU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 173: // I64RemS
+        i64RemS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 174: // I64RemU
+        i64RemU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 175: // I64And
+        i64And(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 176: // I64Or
+        i64Or(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 177: // I64Xor
+        i64Xor(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 178: // I64Shl
+        i64Shl(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 179: // I64ShrS
+        i64ShrS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 180: // I64ShrU
+        i64ShrU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 181: // I64Rotl
+        i64Rotl(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 182: // I64Rotr
+        i64Rotr(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 183: // I64AddImm
+        i64AddImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 184: // I64MulImm
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 185: // I64AndImm
+        i64AndImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 186: // I64OrImm
+        i64OrImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 187: // I64XorImm
+        i64XorImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 188: // I64ShlImm
+        i64ShlImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 189: // I64ShrSImm
+        i64ShrSImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 190: // I64ShrUImm
+        i64ShrUImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 191: // I64RotlImm
+        i64RotlImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 192: // I64RotrImm
+        i64RotrImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 193: // I64XorShrUImm
+        i64XorShrUImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 194: // I64XorRotlImm
+        i64XorRotlImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 195: // I64XorShrUMulImm
+        i64XorShrUImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 6) | 0],
+          code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 196: // I64RotlMulImm
+        i64RotlImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 197: // I64MulImmAdd
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 198: // I64Sigma
+        i64Sigma(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+          code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 199: // I64Add128
+        i64Add128(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 200: // I64Sub128
+        i64Sub128(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 201: // I64MulWideS
+        i64MulWideS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 202: // I64MulWideU
+        i64MulWideU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 203: // F32Eq
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 204: // F32Ne
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 205: // F32Lt
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 206: // F32Gt
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 207: // F32Le
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 208: // F32Ge
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 209: // F32Abs
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
+        pc = (pc + 3) | 0;
+        break;
+      case 210: // F32Neg
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
+        pc = (pc + 3) | 0;
+        break;
+      case 211: // F32Ceil
+        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 212: // F32Floor
+        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 213: // F32Trunc
+        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 214: // F32Nearest
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 215: // F32Sqrt
+        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 216: // F32Add
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
+          f32[(fp + code[(pc + 3) | 0]) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      case 217: // F32Sub
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
+          f32[(fp + code[(pc + 3) | 0]) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      case 218: // F32Mul
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
+          f32[(fp + code[(pc + 3) | 0]) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      case 219: // F32Div
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
+          f32[(fp + code[(pc + 3) | 0]) | 0];
+        pc = (pc + 4) | 0;
+        break;
+      case 220: // F32Min
+        f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
+          f32[(fp + code[(pc + 2) | 0]) | 0],
+          f32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 221: // F32Max
+        f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
+          f32[(fp + code[(pc + 2) | 0]) | 0],
+          f32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 222: // F32Copysign
+        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
+          (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
+        pc = (pc + 4) | 0;
+        break;
+      case 223: // F64Eq
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 224: // F64Ne
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 225: // F64Lt
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 226: // F64Gt
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 227: // F64Le
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 228: // F64Ge
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+        pc = (pc + 4) | 0;
+        break;
+      case 229: // F64Abs
+        f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 230: // F64Neg
+        f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 231: // F64Ceil
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
+        pc = (pc + 3) | 0;
+        break;
+      case 232: // F64Floor
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
+          Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
+        );
+        pc = (pc + 3) | 0;
+        break;
+      case 233: // F64Trunc
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
+          Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
+        );
+        pc = (pc + 3) | 0;
+        break;
+      case 234: // F64Nearest
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
+          f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
+        );
+        pc = (pc + 3) | 0;
+        break;
+      case 235: // F64Sqrt
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+        pc = (pc + 3) | 0;
+        break;
+      case 236: // F64Add
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
+          f64[(fp + code[(pc + 3) | 0]) >> 1];
+        pc = (pc + 4) | 0;
+        break;
+      case 237: // F64Sub
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
+          f64[(fp + code[(pc + 3) | 0]) >> 1];
+        pc = (pc + 4) | 0;
+        break;
+      case 238: // F64Mul
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
+          f64[(fp + code[(pc + 3) | 0]) >> 1];
+        pc = (pc + 4) | 0;
+        break;
+      case 239: // F64Div
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
+          f64[(fp + code[(pc + 3) | 0]) >> 1];
+        pc = (pc + 4) | 0;
+        break;
+      case 240: // F64Min
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
+          f64[(fp + code[(pc + 2) | 0]) >> 1],
+          f64[(fp + code[(pc + 3) | 0]) >> 1],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 241: // F64Max
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
+          f64[(fp + code[(pc + 2) | 0]) >> 1],
+          f64[(fp + code[(pc + 3) | 0]) >> 1],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 242: // F64Copysign
+        f64CopysignBits(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 243: // F32AddImm
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
+        pc = (pc + 4) | 0;
+        break;
+      case 244: // F32MulImm
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
+        pc = (pc + 4) | 0;
+        break;
+      case 245: // F32MinImm
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
+          f32[(fp + code[(pc + 2) | 0]) | 0],
+          IMM_F32[0],
+        );
+        if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
+          f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 246: // F32MaxImm
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
+          f32[(fp + code[(pc + 2) | 0]) | 0],
+          IMM_F32[0],
+        );
+        if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
+          f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 247: // F32MulAdd
+        f32[(fp + code[(pc + 1) | 0]) | 0] =
+          Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
+          f32[(fp + code[(pc + 4) | 0]) | 0];
+        pc = (pc + 5) | 0;
+        break;
+      case 248: // F64MulAdd
+        f64[(fp + code[(pc + 1) | 0]) >> 1] =
+          f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
+          f64[(fp + code[(pc + 4) | 0]) >> 1];
+        pc = (pc + 5) | 0;
+        break;
+      case 249: // I32TruncF32S
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 250: // I32TruncF32U
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 251: // I32TruncF64S
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+        pc = (pc + 3) | 0;
+        break;
+      case 252: // I32TruncF64U
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+        pc = (pc + 3) | 0;
+        break;
+      case 253: // I64TruncF32S
+        i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 254: // I64TruncF32U
+        i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 255: // I64TruncF64S
+        i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
+        pc = (pc + 3) | 0;
+        break;
+      case 256: // I64TruncF64U
+        i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
+        pc = (pc + 3) | 0;
+        break;
+      case 257: // F32ConvertI32S
+        f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+        pc = (pc + 3) | 0;
+        break;
+      case 258: // F32ConvertI32U
+        f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
+        pc = (pc + 3) | 0;
+        break;
+      case 259: // F32ConvertI64S
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 260: // F32ConvertI64U
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 261: // F32DemoteF64
+        f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
+        pc = (pc + 3) | 0;
+        break;
+      case 262: // F64ConvertI32S
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
+        pc = (pc + 3) | 0;
+        break;
+      case 263: // F64ConvertI32U
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
+        pc = (pc + 3) | 0;
+        break;
+      case 264: // F64ConvertI64S
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 265: // F64ConvertI64U
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 266: // F64PromoteF32
+        f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
+        pc = (pc + 3) | 0;
+        break;
+      case 267: // I32TruncSatF32S
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 268: // I32TruncSatF32U
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 269: // I32TruncSatF64S
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+        pc = (pc + 3) | 0;
+        break;
+      case 270: // I32TruncSatF64U
+        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+        pc = (pc + 3) | 0;
+        break;
+      case 271: // I64TruncSatF32S
+        i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 272: // I64TruncSatF32U
+        i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
+        pc = (pc + 3) | 0;
+        break;
+      case 273: // I64TruncSatF64S
+        i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
+        pc = (pc + 3) | 0;
+        break;
+      case 274: // I64TruncSatF64U
+        i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
+        pc = (pc + 3) | 0;
+        break;
+      case 275: { // I32Load
+        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 276: { // I64Load
+        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+        if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = mview.getInt32(ea, true);
+        s32[d + 1] = mview.getInt32(ea + 4, true);
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 277: { // I32Load8S
+        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 278: { // I32Load8U
+        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 279: { // I32LoadAddImm
+        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+          (code[(pc + 4) | 0] >>> 0);
+        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 280: { // I64LoadAddImm
+        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+          (code[(pc + 4) | 0] >>> 0);
+        if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = mview.getInt32(ea, true);
+        s32[d + 1] = mview.getInt32(ea + 4, true);
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 281: { // I32Load8UAddImm
+        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+          (code[(pc + 4) | 0] >>> 0);
+        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 282: { // I32Load16S
+        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 283: { // I32Load16U
+        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 284: { // I64Load8S
+        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        const v = mview.getInt8(ea);
+        s32[d] = v;
+        s32[d + 1] = v >> 31;
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 285: { // I64Load8U
+        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = mview.getUint8(ea);
+        s32[d + 1] = 0;
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 286: { // I64Load16S
+        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        const v = mview.getInt16(ea, true);
+        s32[d] = v;
+        s32[d + 1] = v >> 31;
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 287: { // I64Load16U
+        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = mview.getUint16(ea, true);
+        s32[d + 1] = 0;
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 288: { // I64Load32S
+        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        const v = mview.getInt32(ea, true);
+        s32[d] = v;
+        s32[d + 1] = v >> 31;
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 289: { // I64Load32U
+        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = mview.getInt32(ea, true);
+        s32[d + 1] = 0;
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 290: { // I32Store
+        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 291: { // I64Store
+        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+        if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        const v = (fp + code[(pc + 3) | 0]) | 0;
+        mview.setInt32(ea, s32[v], true);
+        mview.setInt32(ea + 4, s32[v + 1], true);
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 292: { // I32Store8
+        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 293: { // I32Store16
+        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 294: { // I32StoreImm
+        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        mview.setInt32(ea, code[(pc + 3) | 0], true);
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 295: { // I32Store8Imm
+        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        mview.setInt8(ea, code[(pc + 3) | 0]);
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 296: { // I32Store16Imm
+        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        mview.setInt16(ea, code[(pc + 3) | 0], true);
+        pc = (pc + 4) | 0;
+        break;
+      }
+      case 297: { // I64StoreImm
+        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+        if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        mview.setInt32(ea, code[(pc + 3) | 0], true);
+        mview.setInt32(ea + 4, code[(pc + 4) | 0], true);
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 298: // MemorySize
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
+        pc = (pc + 2) | 0;
+        break;
+      case 299: { // MemoryGrow
+        const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
+        if (old === GROW_OUT_OF_FUEL) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        s32[(fp + code[(pc + 1) | 0]) | 0] = old;
+        mview = mem!.view;
+        memLen = mview.byteLength;
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 312: { // Copy128
+        const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
+        s32[d] = s32[a];
+        s32[d + 1] = s32[a + 1];
+        s32[d + 2] = s32[a + 2];
+        s32[d + 3] = s32[a + 3];
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 313: { // Select128
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
+          ? (fp + code[(pc + 3) | 0]) | 0
+          : (fp + code[(pc + 4) | 0]) | 0;
+        s32[d] = s32[a];
+        s32[d + 1] = s32[a + 1];
+        s32[d + 2] = s32[a + 2];
+        s32[d + 3] = s32[a + 3];
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 314: { // GlobalGet128
+        const g = globals[code[(pc + 2) | 0]].value;
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = g[0];
+        s32[d + 1] = g[1];
+        s32[d + 2] = g[2];
+        s32[d + 3] = g[3];
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 315: { // GlobalSet128
+        const g = globals[code[(pc + 1) | 0]].value;
+        const a = (fp + code[(pc + 2) | 0]) | 0;
+        g[0] = s32[a];
+        g[1] = s32[a + 1];
+        g[2] = s32[a + 2];
+        g[3] = s32[a + 3];
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 316: { // V128Const
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = code[(pc + 2) | 0];
+        s32[d + 1] = code[(pc + 3) | 0];
+        s32[d + 2] = code[(pc + 4) | 0];
+        s32[d + 3] = code[(pc + 5) | 0];
+        pc = (pc + 6) | 0;
+        break;
+      }
+      case 317: // V128LoadFull
+        v128Load(
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 318: // V128LoadAt
+        v128Load(
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 319: // V128And
+        v128And(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 320: // V128Andnot
+        v128Andnot(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 321: // V128Or
+        v128Or(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 322: // V128Xor
+        v128Xor(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 323: // V128Not
+        v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 324: // V128Splat32
+        v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 325: // V128AnyTrue
+        v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 326: // I8x16Eq
+        i8x16Eq(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 327: // I8x16Add
+        i8x16Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 328: // I8x16Sub
+        i8x16Sub(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 329: // I16x8Add
+        i16x8Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 330: // I16x8Sub
+        i16x8Sub(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 331: // I16x8Mul
+        i16x8Mul(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 332: // I32x4Add
+        i32x4Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 333: // I32x4Sub
+        i32x4Sub(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 334: // I32x4Mul
+        i32x4Mul(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 335: // I8x16Shl
+        i8x16Shl(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 336: // I8x16ShrU
+        i8x16ShrU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 337: // I16x8Shl
+        i16x8Shl(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 338: // I16x8ShrS
+        i16x8ShrS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 339: // I16x8ShrU
+        i16x8ShrU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 340: // I32x4Shl
+        i32x4Shl(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 341: // I32x4ShrS
+        i32x4ShrS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 342: // I32x4ShrU
+        i32x4ShrU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 343: // F32x4Add
+        f32x4Add(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 344: // F32x4Sub
+        f32x4Sub(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 345: // F32x4Mul
+        f32x4Mul(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 346: // F32x4Div
+        f32x4Div(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 347: // F32x4Min
+        f32x4Min(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 348: // F32x4Max
+        f32x4Max(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 349: // F32x4MulAdd
+        f32x4MulAdd(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 350: // F32x4MaxMin
+        f32x4MaxMin(
+          f32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 351: // F32x4MulLoad
+        f32x4MulLoad(
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 352: // F32x4MulLoadAdd
+        f32x4MulLoadAdd(
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+          (fp + code[(pc + 6) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 353: // F64x2Add
+        f64x2Add(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 354: // F64x2Sub
+        f64x2Sub(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 355: // F64x2Mul
+        f64x2Mul(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 356: // F64x2Div
+        f64x2Div(
+          f64,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 357: // V128ExtractLane32
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
+        pc = (pc + 4) | 0;
+        break;
+      case 358: // V128Unary
+        simdUnary(
+          code[(pc + 2) | 0],
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 359: // V128Binary
+        simdBinary(
+          code[(pc + 2) | 0],
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 360: // V128Ternary
+        simdTernary(
+          code[(pc + 2) | 0],
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 361: // V128ExtractLane
+        simdExtractLane(
+          code[(pc + 2) | 0],
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 362: // V128ReplaceLane
+        simdReplaceLane(
+          code[(pc + 2) | 0],
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 363: // V128Shuffle
+        simdShuffle(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+          code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 364: // V128Load
+        simdLoad(
+          code[(pc + 2) | 0],
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 365: // V128Store
+        simdStore(
+          s32,
+          mview,
+          s32[(fp + code[(pc + 1) | 0]) | 0],
+          code[(pc + 2) | 0],
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 366: // V128LoadLane
+        simdLoadLane(
+          code[(pc + 2) | 0],
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+          (fp + code[(pc + 5) | 0]) | 0,
+          code[(pc + 6) | 0],
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 367: // V128StoreLane
+        simdStoreLane(
+          code[(pc + 1) | 0],
+          s32,
+          mview,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          (fp + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 370: // StructNew
+        if (
+          !structNew(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 4) | 0;
+        break;
+      case 371: // StructNewDefault
+        if (
+          !structNewDefault(
+            store,
+            gcType(code[(pc + 2) | 0]),
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            bulkFuel,
+          )
+        ) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        pc = (pc + 3) | 0;
+        break;
+      case 372: // StructGet
+        structGet(
+          store,
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 399: { // Index64
+        const a = (fp + code[(pc + 2) | 0]) | 0;
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 400: { // SizeToI64
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        const v = s32[(fp + code[(pc + 2) | 0]) | 0];
+        s32[d] = v;
+        s32[d + 1] = v === -1 ? -1 : 0;
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 412: // TierUp
+        if (--funcs[depth]!.compiled!.hotness <= 0) {
+          frames[2 * depth + 1] = pc;
+          return TIER_UP;
+        }
+        pc = (pc + 1) | 0;
+        break;
+      default: {
+        // A cold row (`isCold`): `runCold` runs it, and those after it, from the saved state.
+        frames[2 * depth + 1] = pc;
+        st.depth = depth;
+        const status = runCold(compiler, store, st, baseDepth);
+        if (status !== HOT) return status;
+        depth = st.depth;
+        frames = st.frames;
+        fp = frames[2 * depth]!;
+        pc = frames[2 * depth + 1]!;
+        code = funcs[depth]!.compiled!.code;
+        inst = funcs[depth]!.instance;
+        globals = inst.globals;
+        mem = inst.memories[0] ?? null;
+        mview = mem !== null ? mem.view : EMPTY_VIEW;
+        memLen = mview.byteLength;
+        s32 = st.s32;
+        f32 = st.f32;
+        f64 = st.f64;
+        break;
       }
     }
-  } finally {
-    if (fuel >= 0) store.fuel = fuel;
   }
 }
 
@@ -3074,15 +3006,12 @@ function runCold(
   // deno-lint-ignore no-unused-vars
   let memLen = mview.byteLength;
   const s32 = st.s32;
-  let fuel = store.fuel;
   let first = true;
   for (;;) {
     const entry = first;
     first = false;
     switch (code[pc]) {
       case 300: // MemoryFill
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !memoryFill(
             mem!,
@@ -3094,15 +3023,11 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 4) | 0;
-        fuel = store.fuel;
         break;
       case 301: // MemoryCopy
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !memoryCopy(
             mem!,
@@ -3115,15 +3040,11 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 4) | 0;
-        fuel = store.fuel;
         break;
       case 302: // MemoryInit
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !memoryInit(
             inst,
@@ -3137,11 +3058,9 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 5) | 0;
-        fuel = store.fuel;
         break;
       case 303: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
@@ -3167,8 +3086,6 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       case 307: { // TableGrow
-        store.fuel = fuel;
-        fuel = -1;
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3178,17 +3095,13 @@ function runCold(
         );
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         s32[(fp + code[(pc + 1) | 0]) | 0] = old;
         pc = (pc + 5) | 0;
-        fuel = store.fuel;
         break;
       }
       case 308: // TableFill
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3200,15 +3113,11 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 5) | 0;
-        fuel = store.fuel;
         break;
       case 309: // TableCopy
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3221,15 +3130,11 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 6) | 0;
-        fuel = store.fuel;
         break;
       case 310: // TableInit
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !tableInit(
             inst,
@@ -3243,11 +3148,9 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 6) | 0;
-        fuel = store.fuel;
         break;
       case 311: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
@@ -3312,8 +3215,6 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       case 374: // ArrayNew
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !arrayNew(
             store,
@@ -3326,15 +3227,11 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 5) | 0;
-        fuel = store.fuel;
         break;
       case 375: // ArrayNewDefault
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !arrayNewDefault(
             store,
@@ -3346,15 +3243,11 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 4) | 0;
-        fuel = store.fuel;
         break;
       case 376: // ArrayNewFixed
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !arrayNewFixed(
             store,
@@ -3367,15 +3260,11 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 5) | 0;
-        fuel = store.fuel;
         break;
       case 377: // ArrayNewData
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !arrayNewData(
             store,
@@ -3390,15 +3279,11 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 6) | 0;
-        fuel = store.fuel;
         break;
       case 378: // ArrayNewElem
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !arrayNewElem(
             store,
@@ -3413,11 +3298,9 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 6) | 0;
-        fuel = store.fuel;
         break;
       case 379: // ArrayGet
         arrayGet(
@@ -3445,8 +3328,6 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       case 382: // ArrayFill
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !arrayFill(
             store,
@@ -3459,15 +3340,11 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 5) | 0;
-        fuel = store.fuel;
         break;
       case 383: // ArrayCopy
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !arrayCopy(
             store,
@@ -3480,15 +3357,11 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 6) | 0;
-        fuel = store.fuel;
         break;
       case 384: // ArrayInitData
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !arrayInitData(
             store,
@@ -3502,15 +3375,11 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 6) | 0;
-        fuel = store.fuel;
         break;
       case 385: // ArrayInitElem
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !arrayInitElem(
             store,
@@ -3524,11 +3393,9 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 6) | 0;
-        fuel = store.fuel;
         break;
       case 386: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
@@ -3680,8 +3547,6 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       case 404: { // MemoryGrowMem
-        store.fuel = fuel;
-        fuel = -1;
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3690,7 +3555,6 @@ function runCold(
         );
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         s32[(fp + code[(pc + 1) | 0]) | 0] = old;
@@ -3700,12 +3564,9 @@ function runCold(
           memLen = mview.byteLength;
         }
         pc = (pc + 4) | 0;
-        fuel = store.fuel;
         break;
       }
       case 405: // MemoryFillMem
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3717,15 +3578,11 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 5) | 0;
-        fuel = store.fuel;
         break;
       case 406: // MemoryCopyMem
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3738,15 +3595,11 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 6) | 0;
-        fuel = store.fuel;
         break;
       case 407: // MemoryInitMem
-        store.fuel = fuel;
-        fuel = -1;
         if (
           !memoryInit(
             inst,
@@ -3760,11 +3613,9 @@ function runCold(
           )
         ) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          fuel = store.fuel;
           break; // refilled: run it again
         }
         pc = (pc + 6) | 0;
-        fuel = store.fuel;
         break;
       case 408: // V128LoadMem
         simdLoad(

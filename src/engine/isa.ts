@@ -201,14 +201,6 @@ function ensureValues(top: string): string {
 }`;
 }
 
-/**
- * `run` counts fuel in the local `fuel` (see `MAY_CHARGE` in scripts/gen_executor.ts): before a
- * call that may read, charge or refill the store's, it writes it back and marks the local stale
- * (-1; a count is never negative), and takes it back after (at each `break` of such a row).
- */
-const FUEL_OUT = `store.fuel = fuel;
-fuel = -1;`;
-
 /** What an operation that could not pay its fuel does: stop, or retry once refilled. */
 const STOP_OR_RETRY = `if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
 break; // refilled: run it again`;
@@ -268,7 +260,6 @@ const TAIL_CALL = `
     }
     // The arguments move down (base > fp), so a forward copy never overwrites one unread.
     if (callee.isHost) {
-      ${at(6, FUEL_OUT)}
       for (let i = 0, n = callee.type.params.length * SLOT_WORDS; i < n; i++) {
         s32[fp + i] = s32[base + i];
       }
@@ -423,7 +414,6 @@ const ROWS = {
     }
     frames[2 * depth + 1] = pc;
     if (callee.isHost) {
-      ${at(6, FUEL_OUT)}
       const pending = callHost(callee, inst, st, base, store, baseDepth);
       if (pending !== undefined) {
         if (pending !== null) return HOST_AWAIT;
@@ -447,9 +437,9 @@ const ROWS = {
     fp = base;
     code = cf.code;
     pc = 0;
-    if (code[0] === #ConsumeFuel && fuel >= code[1]) {
+    if (code[0] === #ConsumeFuel && store.fuel >= code[1]) {
       // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
-      fuel -= code[1];
+      store.fuel -= code[1];
       pc = 2;
     }
     ${at(4, switchInstance("callee", false))}
@@ -469,15 +459,14 @@ const ROWS = {
     "i",
     `
     const cost = $1;
-    if (fuel < cost) {
-      ${at(6, FUEL_OUT)}
+    if (store.fuel < cost) {
       if (outOfFuel(store, st, cost)) {
         frames[2 * depth + 1] = pc;
         return OUT_OF_FUEL;
       }
       break; // refilled: charge again
     }
-    fuel -= cost;
+    store.fuel -= cost;
     pc = ($next) | 0;
   `,
   ),
@@ -1183,8 +1172,8 @@ const ROWS = {
  * (as in `armsPaying`): they took `run` past 128 registers with ii64's fused rows (+7 KB).
  */
 function payOrFallBack(target: string, at: string, cost: string): string {
-  return `if (fuel >= ${cost}) {
-  fuel -= ${cost};
+  return `if (store.fuel >= ${cost}) {
+  store.fuel -= ${cost};
   pc = ${target};
 } else pc = ${at};`;
 }
@@ -1218,8 +1207,8 @@ function armsPaying(base: Row): Row {
   // Written without `const`s: with them `run` needed more than 128 registers, and V8 then
   // spelled many of its instructions in a wider form (+3.6 KB of bytecode for four rows).
   const run = `${prelude}pc = ${cond} ? $${target} : $next;
-if (fuel >= code[(pc + 1) | 0]) {
-  fuel -= code[(pc + 1) | 0];
+if (store.fuel >= code[(pc + 1) | 0]) {
+  store.fuel -= code[(pc + 1) | 0];
   pc = (pc + 2) | 0;
 }`;
   return { shape: base.shape, run, jumps: true, caseOf: null, negation: null };
