@@ -5,6 +5,8 @@
  * V8's re-optimisations more than the code), alternating for `--rounds`; the table shows the best
  * median of each mode and their ratio, and the ratio of each mode's best ratio to native V8 (the
  * fastest samples of both engines in one process), which a busy machine moves less.
+ * A last column compares the CPU time of each mode's fastest sample (`process.cpuUsage`), which
+ * does not count the time other processes held the core.
  * Then the cost of a suspend + resume round trip: a host function that throws and is resumed
  * through `callResumable`, and one whose Promise `callAsync` awaits, against a plain host call.
  *
@@ -48,6 +50,8 @@ interface Sample {
   ms: number;
   /** wasmi-ts's fastest sample over native V8's fastest, in the same process. */
   minRatio: number;
+  /** The CPU time of wasmi-ts's fastest sample (see `minCpuMs` in bench.ts). */
+  cpuMs: number;
 }
 
 /** One run of `bench.ts` in a child process; returns each workload's figures. */
@@ -71,12 +75,17 @@ async function benchProcess(args: string[]): Promise<Map<string, Sample>> {
     }).output();
     if (code !== 0) throw new Error(`bench.ts failed: ${new TextDecoder().decode(stderr)}`);
     const report = JSON.parse(await Deno.readTextFile(json)) as {
-      workloads: { name: string; wasmi?: { medianMs: number }; minRatio?: number }[];
+      workloads: {
+        name: string;
+        wasmi?: { medianMs: number; minCpuMs?: number };
+        minRatio?: number;
+      }[];
     };
     return new Map(
       report.workloads.map((w) => [w.name, {
         ms: w.wasmi?.medianMs ?? NaN,
         minRatio: w.minRatio ?? NaN,
+        cpuMs: w.wasmi?.minCpuMs ?? NaN,
       }]),
     );
   } finally {
@@ -193,11 +202,13 @@ async function main(): Promise<number> {
     for (const name of names) {
       for (const mode of ["off", "on"] as const) {
         const args = [...common, "--filter", name, ...(mode === "on" ? ["--fuel"] : [])];
-        const got = (await benchProcess(args)).get(name) ?? { ms: NaN, minRatio: NaN };
-        const was = best[mode].get(name) ?? { ms: Infinity, minRatio: Infinity };
+        const got = (await benchProcess(args)).get(name) ??
+          { ms: NaN, minRatio: NaN, cpuMs: NaN };
+        const was = best[mode].get(name) ?? { ms: Infinity, minRatio: Infinity, cpuMs: Infinity };
         best[mode].set(name, {
           ms: Math.min(was.ms, got.ms),
           minRatio: Math.min(was.minRatio, got.minRatio),
+          cpuMs: Math.min(was.cpuMs, got.cpuMs),
         });
       }
     }
@@ -207,23 +218,32 @@ async function main(): Promise<number> {
   );
   // The second ratio compares each mode's ratio to native V8 measured in its own process
   // (fastest samples): a busy machine slows both engines of a process alike, so it moves less.
-  console.log("workload           fuel off ms  fuel on ms  on/off  on/off vs native");
-  console.log("----------------  -----------  ----------  ------  ----------------");
+  // The last compares the CPU time of each mode's fastest sample, which leaves out the time
+  // other processes held the core (the steadiest of the three on a shared machine).
+  console.log(
+    "workload           fuel off ms  fuel on ms  on/off  on/off vs native  on/off CPU",
+  );
+  console.log(
+    "----------------  -----------  ----------  ------  ----------------  ----------",
+  );
   const rows: {
     name: string;
     offMs: number;
     onMs: number;
     ratio: number;
     nativeRatio: number;
+    cpuRatio: number;
   }[] = [];
   for (const [name, off] of best.off) {
-    const on = best.on.get(name) ?? { ms: NaN, minRatio: NaN };
+    const on = best.on.get(name) ?? { ms: NaN, minRatio: NaN, cpuMs: NaN };
     const ratio = on.ms / off.ms;
     const nativeRatio = on.minRatio / off.minRatio;
-    rows.push({ name, offMs: off.ms, onMs: on.ms, ratio, nativeRatio });
+    const cpuRatio = on.cpuMs / off.cpuMs;
+    rows.push({ name, offMs: off.ms, onMs: on.ms, ratio, nativeRatio, cpuRatio });
     console.log(
       `${name.padEnd(16)}  ${off.ms.toFixed(1).padStart(11)}  ${on.ms.toFixed(1).padStart(10)}` +
-        `  ${ratio.toFixed(2).padStart(5)}x  ${nativeRatio.toFixed(2).padStart(15)}x`,
+        `  ${ratio.toFixed(2).padStart(5)}x  ${nativeRatio.toFixed(2).padStart(15)}x` +
+        `  ${cpuRatio.toFixed(2).padStart(9)}x`,
     );
   }
   const geo = (f: (r: (typeof rows)[number]) => number) =>
@@ -232,7 +252,7 @@ async function main(): Promise<number> {
   console.log(
     `\ngeometric mean of on/off: ${geomean.toFixed(2)}x (vs native: ${
       geo((r) => r.nativeRatio).toFixed(2)
-    }x)`,
+    }x, CPU: ${geo((r) => r.cpuRatio).toFixed(2)}x)`,
   );
 
   const specifier = values.module === undefined

@@ -902,9 +902,9 @@ export function generateSource(
     else if (PAID_BRANCH[op]! >= 0) {
       // A fuel-paying branch: `*Arms` lands on a `ConsumeFuel` either way, as its plain branch
       // does; `*Pay` charges (and may stop at its fallback, a `ConsumeFuel` and so a label of
-      // its own) before it jumps.
+      // its own) before it jumps; its last two operands are that fallback and the charge.
       const pays = INSTR_SIZE[op] !== INSTR_SIZE[PAID_BRANCH[op]!];
-      branch(pc, code[pc + size - (pays ? 2 : 1)]!);
+      branch(pc, code[pc + size - (pays ? 3 : 1)]!);
       metered = true;
     } else if (op === I.BrTable) {
       for (let k = 0; k <= code[pc + 2]!; k++) branch(pc, code[pc + 3 + k]!);
@@ -1184,8 +1184,8 @@ return CALL;`;
           // generated code, where entering them costs no dispatch); for `*Pay` paying the
           // `ConsumeFuel` at its fallback (stopping there as it would) before it jumps.
           const t = templateOf(paid);
-          const at = code[pc + size - 1]!;
           const pays = INSTR_SIZE[op] !== INSTR_SIZE[paid];
+          const at = pays ? code[pc + size - 2]! : -1;
           const text = lowerI64(slotConstsInlined(spell(t, code, pc, size)));
           js = text.replace(
             /pc = (-?\d+);\n {2}continue;/,

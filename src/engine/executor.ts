@@ -278,82 +278,82 @@ export function run(
     switch (code[pc]) {
       case 0: // BrIfNezPay
         if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
-          if (store.fuel >= code[(code[(pc + 3) | 0] + 1) | 0]) {
-            store.fuel -= code[(code[(pc + 3) | 0] + 1) | 0];
+          if (store.fuel >= code[(pc + 4) | 0]) {
+            store.fuel -= code[(pc + 4) | 0];
             pc = code[(pc + 2) | 0];
           } else pc = code[(pc + 3) | 0];
-        } else pc = pc + 4;
+        } else pc = pc + 5;
         break;
       case 1: // BrIfI32NePay
         if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
-          if (store.fuel >= code[(code[(pc + 4) | 0] + 1) | 0]) {
-            store.fuel -= code[(code[(pc + 4) | 0] + 1) | 0];
+          if (store.fuel >= code[(pc + 5) | 0]) {
+            store.fuel -= code[(pc + 5) | 0];
             pc = code[(pc + 3) | 0];
           } else pc = code[(pc + 4) | 0];
-        } else pc = pc + 5;
+        } else pc = pc + 6;
         break;
       case 2: // BrIfI32LtUPay
         if (
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
         ) {
-          if (store.fuel >= code[(code[(pc + 4) | 0] + 1) | 0]) {
-            store.fuel -= code[(code[(pc + 4) | 0] + 1) | 0];
+          if (store.fuel >= code[(pc + 5) | 0]) {
+            store.fuel -= code[(pc + 5) | 0];
             pc = code[(pc + 3) | 0];
           } else pc = code[(pc + 4) | 0];
-        } else pc = pc + 5;
+        } else pc = pc + 6;
         break;
       case 3: // BrIfI32LeUPay
         if (
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
         ) {
-          if (store.fuel >= code[(code[(pc + 4) | 0] + 1) | 0]) {
-            store.fuel -= code[(code[(pc + 4) | 0] + 1) | 0];
+          if (store.fuel >= code[(pc + 5) | 0]) {
+            store.fuel -= code[(pc + 5) | 0];
             pc = code[(pc + 3) | 0];
           } else pc = code[(pc + 4) | 0];
-        } else pc = pc + 5;
+        } else pc = pc + 6;
         break;
       case 4: { // I32AddBrIfLtUPay
         const x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
-          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
-            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+          if (store.fuel >= code[(pc + 7) | 0]) {
+            store.fuel -= code[(pc + 7) | 0];
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
-        } else pc = pc + 7;
+        } else pc = pc + 8;
         break;
       }
       case 5: { // I32AddImmBrIfLtUPay
         const x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
-          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
-            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+          if (store.fuel >= code[(pc + 7) | 0]) {
+            store.fuel -= code[(pc + 7) | 0];
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
-        } else pc = pc + 7;
+        } else pc = pc + 8;
         break;
       }
       case 6: { // I32AddImmBrIfLtUImmPay
         const x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
-          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
-            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+          if (store.fuel >= code[(pc + 7) | 0]) {
+            store.fuel -= code[(pc + 7) | 0];
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
-        } else pc = pc + 7;
+        } else pc = pc + 8;
         break;
       }
       case 7: { // I32AddImmBrIfNePay
         const x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
-          if (store.fuel >= code[(code[(pc + 6) | 0] + 1) | 0]) {
-            store.fuel -= code[(code[(pc + 6) | 0] + 1) | 0];
+          if (store.fuel >= code[(pc + 7) | 0]) {
+            store.fuel -= code[(pc + 7) | 0];
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
-        } else pc = pc + 7;
+        } else pc = pc + 8;
         break;
       }
       case 8: // BrIfEqzArms

@@ -1171,16 +1171,17 @@ const ROWS = {
  * (or refills and charges), and control continues from it as the branch would have. No `const`s
  * (as in `armsPaying`): they took `run` past 128 registers with ii64's fused rows (+7 KB).
  */
-function payOrFallBack(target: string, at: string): string {
-  return `if (store.fuel >= code[(${at} + 1) | 0]) {
-  store.fuel -= code[(${at} + 1) | 0];
+function payOrFallBack(target: string, at: string, cost: string): string {
+  return `if (store.fuel >= ${cost}) {
+  store.fuel -= ${cost};
   pc = ${target};
 } else pc = ${at};`;
 }
 
 /**
  * The fuel-paying form of branch row `base`: its operands (the target last), then the pc of the
- * `ConsumeFuel` it pays for.
+ * `ConsumeFuel` it pays for and that charge (patched with it: see `FuelRegion.sharers` in
+ * translator.ts), an immediate rather than a load through the pc of the `ConsumeFuel`.
  */
 function paying(base: Row): Row {
   const m = /^([\s\S]*)pc = ([\s\S]*) \? \$(\d+) : \$next;$/.exec(base.run!);
@@ -1189,9 +1190,9 @@ function paying(base: Row): Row {
   }
   const [, prelude, cond, target] = m;
   const run = `${prelude}if (${cond}) {
-  ${at(2, payOrFallBack(`$${target}`, `$${base.shape.length + 1}`))}
+  ${at(2, payOrFallBack(`$${target}`, `$${base.shape.length + 1}`, `$${base.shape.length + 2}`))}
 } else pc = $next;`;
-  return { shape: `${base.shape}t`, run, jumps: true, caseOf: null, negation: null };
+  return { shape: `${base.shape}ti`, run, jumps: true, caseOf: null, negation: null };
 }
 
 /**

@@ -2271,6 +2271,8 @@ class FuncTranslator {
         // to the header, which charges, then tests `cond` again), then `pay; goto exit`.
         code.emit(body);
         code.emit(frame.loopPc);
+        frame.fuel!.sharers.push(code.len);
+        code.emit(0);
         code.emit(I.ConsumeFuel);
         frame.fuel!.sharers.push(code.len);
         code.emit(0);
@@ -2340,6 +2342,8 @@ class FuncTranslator {
       if (this.#emitBranch(this.#condOp, this.#condArgs, this.#condArgc, null, pays)) {
         code.emit(frame.loopPc + 2);
         code.emit(frame.loopPc);
+        frame.fuel!.sharers.push(code.len);
+        code.emit(0);
         return;
       }
       this.#emitTarget(frame);
@@ -2456,7 +2460,7 @@ class FuncTranslator {
    * after a `ConsumeFuel` paying region `pay` if given (a rotated loop's back edge). With
    * `paying` (the branch lands on a charge), emits its fuel-paying form instead if there is one
    * (`*Pay`, see `FUEL_ROWS` in isa.ts; no `ConsumeFuel` before it) and returns true: the caller
-   * then emits the target and the fallback.
+   * then emits the target, the fallback and the charge (a sharer of the region it pays).
    * Right after `I32AddImm x, y, imm` (or `I32Add x, y, z`; no label between) with `x` the first
    * operand, takes the add back and emits `I32AddImmBrIf<Cmp> x, y, imm, ...` (`I32AddBrIf<Cmp>
    * x, y, z, ...`) instead: a loop counter's step and the loop's back edge in one dispatch. The `ConsumeFuel` then goes before the add: the add

@@ -40,12 +40,13 @@ Deno.test("fuel on: one ConsumeFuel per region, and one for the rotated back edg
   const loopHeader = charges[1]![0]!;
   // The back edge steps the counter and tests the exit condition itself: staying, it pays the
   // loop's region within the branch (falling back to the header's charge when short), leaving,
-  // it pays after it.
+  // it pays after it. The charge it pays is its last operand, the header's (14).
   const backEdge = charges[4]![0]!;
   assert.match(
     code,
     new RegExp(
-      `^${backEdge - 7}: I32AddImmBrIfLtUPay s1, s1, 1, s0, @${loopHeader + 6}, @${loopHeader}$`,
+      `^${backEdge - 8}: I32AddImmBrIfLtUPay s1, s1, 1, s0, @${loopHeader + 6}, @${loopHeader}, ` +
+        `${charges[1]![1]}$`,
       "m",
     ),
   );
