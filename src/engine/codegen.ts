@@ -970,6 +970,13 @@ export function generateSource(
       continue;
     }
     const slot = (k: number) => `(fp + ${code[pc + k]})`;
+    /** The callee of the call (or tail call) at `pc`: direct, by reference, or indirect. */
+    const calleeOf = (direct: boolean, byRef: boolean) =>
+      direct
+        ? `inst.funcs[${code[pc + 1]}]`
+        : byRef
+        ? `refCallee(store, s32[${slot(1)}])`
+        : `indirectCallee(store, inst, ${code[pc + 1]}, ${code[pc + 2]}, s32[${slot(3)}])`;
     let js = "";
     const known = escapes.has(pc) ? -1 : op;
     switch (known) {
@@ -1006,11 +1013,7 @@ export function generateSource(
       case I.Call:
       case I.CallIndirect:
       case I.CallRef: {
-        const callee = op === I.Call
-          ? `inst.funcs[${code[pc + 1]}]`
-          : op === I.CallRef
-          ? `refCallee(store, s32[${slot(1)}])`
-          : `indirectCallee(store, inst, ${code[pc + 1]}, ${code[pc + 2]}, s32[${slot(3)}])`;
+        const callee = calleeOf(op === I.Call, op === I.CallRef);
         // Every cached slot is written back first: the callee may stop, or a host function
         // deeper down may throw (a resumable host trap unwinds these JS frames), and the frame
         // is then continued from the value stack. The callee's frame starts at the caller's
@@ -1126,11 +1129,7 @@ g[1] = s32[(fp + ${a}) + 1];`;
       case I.ReturnCall:
       case I.ReturnCallIndirect:
       case I.ReturnCallRef: {
-        const callee = op === I.ReturnCall
-          ? `inst.funcs[${code[pc + 1]}]`
-          : op === I.ReturnCallRef
-          ? `refCallee(store, s32[${slot(1)}])`
-          : `indirectCallee(store, inst, ${code[pc + 1]}, ${code[pc + 2]}, s32[${slot(3)}])`;
+        const callee = calleeOf(op === I.ReturnCall, op === I.ReturnCallRef);
         const b = code[pc + (op === I.ReturnCall ? 2 : op === I.ReturnCallRef ? 2 : 4)]!;
         js = `${FLUSH}
 const callee = ${callee};

@@ -1251,12 +1251,11 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 138: { // I32AddShlImm
-        const y = s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0];
-        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] + y) | 0;
+      case 138: // I32AddShlImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] +
+          (s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0])) | 0;
         pc = (pc + 5) | 0;
         break;
-      }
       case 139: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;

@@ -579,7 +579,7 @@ const ROWS = {
   I32RotrImm: op("rri", "s32[$1] = i32Rotr(s32[$2], $3);"),
   // `x + (y << k)`: a scaled index or pointer step (`p += n * 8`: matmul's inner loop; array
   // addresses), the shift's temporary dropped.
-  I32AddShlImm: op("rrri", "const y = s32[$3] << $4;\ns32[$1] = (s32[$2] + y) | 0;"),
+  I32AddShlImm: op("rrri", "s32[$1] = (s32[$2] + (s32[$3] << $4)) | 0;"),
 
   // i64
   I64Eqz: op("rr", "s32[$1] = i64Eqz(s32, $2);"),
