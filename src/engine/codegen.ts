@@ -536,7 +536,7 @@ function callsOut(js: string): boolean {
  * A `ConsumeFuel` of `cost` at `pc` in generated code: the refill, or the stop (before `pc`), with
  * the store's count current; no re-entry needed.
  */
-function charge(cost: number, pc: number): string {
+export function charge(cost: number, pc: number): string {
   return `if (fuel < ${cost}) {
   store.fuel = fuelNow;
   fuelLive = false;

@@ -135,8 +135,16 @@ interface Parsed {
   readonly charge: boolean;
 }
 
+/**
+ * The JavaScript of one fuel charge (codegen.ts's `charge`: the refill or the stop, up to its
+ * `/*charge*\/cost/**\/` mark). A branch that pays the charge at its target (a `*Pay` row)
+ * stops at that target, so the charge inside it reaches no slot the branch's exit does not.
+ */
+const CHARGE = /if \(fuel < \d+\) \{[\s\S]*?\/\*charge\*\/\d+\/\*\*\//g;
+
 /** The accesses of `text` (one instruction) to slots not in `skip`, in order, and its branches. */
-function parse(text: string, skip: ReadonlySet<number>): Parsed {
+function parse(instruction: string, skip: ReadonlySet<number>): Parsed {
+  const text = instruction.replace(CHARGE, "");
   const exits: number[] = [];
   for (const m of text.matchAll(/\b(?:continue L|break B)(\d+);/g)) exits.push(Number(m[1]));
   // Sync points (the generator's marks, the pc, returns), loops inside an instruction, other
@@ -150,7 +158,7 @@ function parse(text: string, skip: ReadonlySet<number>): Parsed {
     opaque,
     exits,
     results: ret === null ? null : Number(ret[1]),
-    charge: /\boutOfFuel\(store, st, \d+\)/.test(text) && !text.includes("(fp + "),
+    charge: text.trim() === "" && text !== instruction,
   };
 }
 

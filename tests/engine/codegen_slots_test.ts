@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { Config, Engine, Linker, Module, Store } from "../../mod.ts";
 import { wat } from "../_lib/wabt.ts";
+import { charge as chargeJs } from "../../src/engine/codegen.ts";
 import {
   f32Bits,
   f32Of,
@@ -189,20 +190,7 @@ Deno.test("codegen slots: an f32 loaded, computed on and stored is a rounded num
 });
 
 Deno.test("codegen slots: a fuel charge at a loop header keeps values dead across the back edge", () => {
-  const charge = `if (fuel < 5) {
-  store.fuel = fuel;
-  fuelLive = false;
-  while (store.fuel < 5) {
-    if (outOfFuel(store, st, 5)) {
-      /*flush*/
-      frames[2 * depth + 1] = 0;
-      return OUT_OF_FUEL;
-    }
-  }
-  fuel = store.fuel;
-  fuelLive = true;
-}
-fuel -= 5;`;
+  const charge = chargeJs(5, 0);
   const texts = [
     "L0: for (;;) {",
     charge,
@@ -218,4 +206,20 @@ fuel -= 5;`;
   // charge) or dead at the return.
   assert.match(out[2]!, /\$n8 = mview\.getFloat64\(ea, true\);/);
   assert.match(out[3]!, /= \$n8 \* \$n8;$/);
+});
+
+Deno.test("codegen slots: a back edge that pays the loop's charge keeps values dead across it", () => {
+  const texts = [
+    "L0: for (;;) {",
+    LOAD(8, "r4"),
+    MUL(12, 8, 8),
+    `if (r0 !== 0) {\n${chargeJs(5, 0)}\ncontinue L0;\n}`,
+    "break L0;\n}",
+    "/*flush<4*/\n/*fuelout*/\nreturn 11;",
+  ];
+  const isInstruction = texts.map((t) => !/^(L0: for|break L0)/.test(t));
+  const { texts: out } = splitSlotValues(texts, isInstruction, new Map([[0, 0]]), new Set());
+  // Stopping at the charge continues at the loop header, where the load writes the slot again.
+  assert.match(out[1]!, /\$n8 = mview\.getFloat64\(ea, true\);/);
+  assert.match(out[2]!, /= \$n8 \* \$n8;$/);
 });
