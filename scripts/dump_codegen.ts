@@ -1,0 +1,42 @@
+/**
+ * Prints the JavaScript the code-generation tier makes of a benchmark workload's functions, for
+ * reading what V8 is given: `deno run -A scripts/dump_codegen.ts <workload> [size]`. It runs
+ * `run(size)` (default 1) under `executionTier: "codegen"` and then prints the structured body of
+ * every function that call compiled, each under a `// func <index>` line.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Config, Engine, Linker, Module, Store, Val } from "../mod.ts";
+import { generateSource } from "../src/engine/codegen.ts";
+import { instances } from "../src/runtime/handles.ts";
+import { hostAdd, loadWorkloadBytes, WORKLOADS } from "./_bench_workloads.ts";
+
+const { positionals } = parseArgs({ args: Deno.args, allowPositionals: true });
+const [name, size = "1"] = positionals;
+const workload = WORKLOADS.find((w) => w.name === name);
+if (workload === undefined) {
+  console.error(`usage: dump_codegen.ts <${WORKLOADS.map((w) => w.name).join("|")}> [size]`);
+  Deno.exit(2);
+}
+const engine = new Engine(
+  new Config({
+    executionTier: "codegen",
+    wasmExceptions: workload.exceptions === true,
+    wasmGc: workload.gc === true,
+  }),
+);
+const module = new Module(engine, await loadWorkloadBytes(workload));
+const store = new Store(engine, undefined);
+const linker = new Linker(engine);
+if (workload.importsHostAdd === true) linker.funcWrap("env", "host_add", hostAdd);
+const instance = linker.instantiate(store, module);
+instance.getFunc(store, "run")!.call(store, [Val.i32(Number(size))]);
+for (const func of instances.entity(store, instance).funcs) {
+  const cf = "compiled" in func ? func.compiled : null;
+  if (cf === null || cf === undefined) continue;
+  const result = generateSource(cf.code, cf.numResults, undefined, true, cf.paramWords);
+  console.log(`// func ${cf.funcIndex}`);
+  console.log("reason" in result ? `// not generated: ${result.reason}` : result.source);
+}
