@@ -30,7 +30,14 @@ const engine = new Engine(
 const module = new Module(engine, await loadWorkloadBytes(workload));
 const store = new Store(engine, undefined);
 const linker = new Linker(engine);
-if (workload.importsHostAdd === true) linker.funcWrap("env", "host_add", hostAdd);
+if (workload.importsHostAdd === true) {
+  linker.funcWrap(
+    "env",
+    "host_add",
+    { params: ["i32", "i32"], results: ["i32"] },
+    (_caller, a, b) => hostAdd(a, b),
+  );
+}
 const instance = linker.instantiate(store, module);
 instance.getFunc(store, "run")!.call(store, [Val.i32(Number(size))]);
 for (const func of instances.entity(store, instance).funcs) {
