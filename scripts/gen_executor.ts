@@ -322,14 +322,32 @@ export function generateExecutorSource(options: GenerateOptions = {}): string {
             "    previous = code[pc];\n    switch (code[pc])",
         )
       : head;
+  // A cold row is counted where it runs, once: `run` counts the row it hands to `runCold` (the
+  // entry), and a hot row `runCold` hands back; `runCold` counts only the cold rows after its
+  // entry.
+  const countedCold = (head: string) =>
+    options.count
+      ? head
+        .replace("  for (;;) {", "  let previous = code[pc];\n  for (;;) {")
+        .replace(
+          "switch (code[pc])",
+          `if (!entry && COLD_OPS[code[pc]] === 1) {\n` +
+            "      DISPATCH_COUNTS[code[pc]]++;\n" +
+            `      DISPATCH_PAIRS[previous * ${ISA.length} + code[pc]]++;\n` +
+            "    }\n    previous = code[pc];\n    switch (code[pc])",
+        )
+      : head;
   const coldBody = coldCases.join("\n") + COLD_TAIL;
   const loop = counted(RUN_HEAD) + cases.join("\n") + RUN_TAIL + "\n" +
-    counted(trimLocals(COLD_HEAD, coldBody).replace("  for (;;) {", COLD_ENTRY)) + coldBody;
+    countedCold(trimLocals(COLD_HEAD, coldBody).replace("  for (;;) {", COLD_ENTRY)) + coldBody;
   const counts = options.count
     ? `\nconst DISPATCH_COUNTS = new Float64Array(${ISA.length});\n` +
       `(globalThis as Record<string, unknown>).${DISPATCH_COUNTS_GLOBAL} = DISPATCH_COUNTS;\n` +
       `const DISPATCH_PAIRS = new Float64Array(${ISA.length * ISA.length});\n` +
-      `(globalThis as Record<string, unknown>).${DISPATCH_PAIRS_GLOBAL} = DISPATCH_PAIRS;\n`
+      `(globalThis as Record<string, unknown>).${DISPATCH_PAIRS_GLOBAL} = DISPATCH_PAIRS;\n` +
+      `const COLD_OPS = new Uint8Array([${
+        ISA.map((d) => isCold(ISA.find((o) => o.name === (d.caseOf ?? d.name))!) ? 1 : 0).join(", ")
+      }]);\n`
     : "";
   const imports = [
     `import { TrapCode } from "../core/trap.ts";`,
