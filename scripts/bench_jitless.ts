@@ -29,7 +29,7 @@ for (const w of manifest) {
   const bytes = readFileSync(w.path);
   const row = { name: w.name };
   for (const tier of ["interpreter", "codegen"]) {
-    const engine = new Engine(new Config({ executionTier: tier, wasmExceptions: w.exceptions }));
+    const engine = new Engine(new Config({ executionTier: tier, wasmExceptions: w.exceptions, wasmGc: w.gc }));
     const store = new Store(engine, null);
     const linker = new Linker(engine);
     if (w.importsHostAdd) {
@@ -95,6 +95,7 @@ async function main(): Promise<number> {
         importsHostAdd: w.importsHostAdd ?? false,
         // A proposal's workload runs on an engine with its switch on, as in bench.ts.
         exceptions: w.exceptions ?? false,
+        gc: w.gc ?? false,
       });
       const runner = nativeEngine.instantiate(bytes, w);
       const times: number[] = [];
