@@ -19,7 +19,8 @@
  * host holds (through an API value) needs no root of ours. Handles exist only for the references
  * that sit in untyped words: the value stacks, globals, tables, element segments. An object gets
  * its handle when it is made or first read into such a word (`GcHeap.handleOf`), and loses it
- * when a collection finds no such word holding it; it gets a new one if it is read again. So an
+ * once a collection found no such word holding it (when the sweep reaches its entry, see below);
+ * it gets a new one if it is read again. So an
  * object has at most one handle at a time, and `ref.eq` on handles is identity.
  *
  * ## Collection
@@ -27,10 +28,15 @@
  * past twice what the last collection kept: it marks the handles found in the roots (every word
  * of the live part of each running or suspended stack, conservatively: a stale word only keeps an
  * object a while longer; the globals and tables that may hold such references; instances' element
- * segments), frees the rest and reuses their indices. There is no tracing: what objects reach is
- * the JS collector's business. A collection costs the size of the roots, and runs once per as
- * many allocations as there are live handles (at least `GC_COLLECT_MIN`), so allocation stays
- * amortised O(1) and a loop allocating short-lived structs runs in bounded memory. In the code
+ * segments); every other entry is free. There is no tracing: what objects reach is the JS
+ * collector's business. The sweep is lazy: a new handle takes the next free entry from the
+ * lowest up, clearing the old object's `id` only then, and a handle handed out again before the
+ * sweep reaches its entry (an object read back from a field) is marked in use and kept: most
+ * objects read shortly after the collection that freed their handle then need no new one, and
+ * a collection makes no pass over the table to free it. A collection costs the size of the
+ * roots and of the table, and runs once per as many allocations as there are live handles (at
+ * least `GC_COLLECT_MIN`), so allocation stays amortised O(1) and a loop allocating short-lived
+ * structs runs in bounded memory. `GcHeap.collect` (tests) also frees the entries at once. In the code
  * generation tier, an allocating instruction is a point where cached slots are written back to
  * the value stack (its template can stop for fuel), so the stack words are current roots.
  *
@@ -246,10 +252,18 @@ export function holdsGcRefs(t: ValType): boolean {
 
 /** The handle table of one store, and its collector (see the module doc). */
 export class GcHeap {
-  /** Objects by handle / 2; index 0 is never used. */
+  /** Objects by handle / 2; index 0 is never used. An entry of a freed handle may still hold its
+   * old object until the lazy sweep reaches it (see `#assign`). */
   objs: (GcObject | null)[] = [null];
-  /** Free indices of `objs`. */
-  #free: number[] = [];
+  /**
+   * Per entry of `objs`: 1 when the handle is in use (a root held it at the last collection, or
+   * it was handed out since). Never shorter than `objs`; only entries below `#sweepEnd` are
+   * read, and only by the lazy sweep.
+   */
+  marked: Uint8Array = new Uint8Array(GC_COLLECT_MIN);
+  /** The lazy sweep's next entry: entries `[#cursor, #sweepEnd)` not `marked` are free. */
+  #cursor = 1;
+  #sweepEnd = 1;
   /** The size of `objs` past which the next allocation collects first. */
   #limit = GC_COLLECT_MIN;
   /**
@@ -275,29 +289,61 @@ export class GcHeap {
    * allocating instructions pass it: there, every handle in use is in a root).
    */
   handleOf(obj: GcObject, collect = false): number {
-    if (obj.id !== 0) return obj.id;
-    let i = this.#free.pop();
-    if (i === undefined && collect && this.objs.length >= this.#limit) {
-      this.collect();
-      i = this.#free.pop();
+    const id = obj.id;
+    if (id === 0) return this.#assign(obj, collect);
+    // In use again: the lazy sweep must not free it (see `#assign`).
+    this.marked[id >>> 1] = 1;
+    return id;
+  }
+
+  /**
+   * A new handle for `obj`: the next entry the lazy sweep frees, else a new entry (after a
+   * collection when the table has reached its limit). The sweep is lazy because most handles
+   * are short-lived: an object that lost its root but is read again (from a field) before the
+   * sweep reaches its entry keeps its handle instead of taking a new one, and a collection does
+   * not pay for a pass over the whole table (binary-trees: 1.24M handles given per run before,
+   * see the module doc's figures).
+   */
+  #assign(obj: GcObject, collect: boolean): number {
+    const objs = this.objs;
+    let marked = this.marked;
+    const end = this.#sweepEnd;
+    let i = this.#cursor;
+    while (i < end && marked[i] !== 0) i++;
+    if (i < end) {
+      this.#cursor = i + 1;
+      const old = objs[i];
+      if (old !== null && old !== undefined) old.id = 0;
+      objs[i] = obj;
+      marked[i] = 1;
+      return obj.id = i << 1;
     }
-    if (i === undefined) {
-      i = this.objs.length;
-      this.objs.push(obj);
-    } else this.objs[i] = obj;
+    this.#cursor = end;
+    if (collect && objs.length >= this.#limit) {
+      this.#mark();
+      return this.#assign(obj, false);
+    }
+    i = objs.length;
+    objs.push(obj);
+    if (i >= marked.length) {
+      marked = new Uint8Array(2 * marked.length);
+      marked.set(this.marked);
+      this.marked = marked;
+    }
+    marked[i] = 1;
     return obj.id = i << 1;
   }
 
   /** The handle of a new object (may collect first). */
   alloc(obj: GcObject): number {
-    return this.handleOf(obj, true);
+    return this.#assign(obj, true);
   }
 
   /** The handle of a reference as fields hold it. */
   handle(ref: GcRef): number {
     if (ref === null) return 0;
     if (typeof ref === "number") return ref;
-    return ref.id !== 0 ? ref.id : this.handleOf(ref);
+    return this.handleOf(ref);
   }
 
   /** The reference a handle names, as fields hold it. */
@@ -329,18 +375,36 @@ export class GcHeap {
     return this.handleOf(ref);
   }
 
-  /** Collects now: frees the handles no root holds (see the module doc). */
+  /** Collects now: frees the handles no root holds at once (see the module doc). */
   collect(): void {
+    this.#mark();
+    const objs = this.objs;
+    const marked = this.marked;
+    let end = 1;
+    for (let i = 1; i < objs.length; i++) {
+      const obj = objs[i];
+      if (obj === null || obj === undefined) continue;
+      if (marked[i] !== 0) {
+        end = i + 1;
+        continue;
+      }
+      obj.id = 0;
+      objs[i] = null;
+    }
+    // Drop the free tail; the sweep then finds the free entries below it.
+    objs.length = end;
+    this.#sweepEnd = end;
+  }
+
+  /**
+   * Marks the handles found in the roots; every other entry is free, for the lazy sweep to
+   * reuse from the lowest up.
+   */
+  #mark(): void {
     const objs = this.objs;
     const n = objs.length;
-    const marked = new Uint8Array(n);
-    const mark = (words: Int32Array, from: number, to: number) => {
-      for (let i = from; i < to; i++) {
-        const w = words[i]!;
-        // Even, non-null, in range: possibly a handle of ours.
-        if ((w & 1) === 0 && w > 0 && (w >>> 1) < n) marked[w >>> 1] = 1;
-      }
-    };
+    const marked = this.marked;
+    marked.fill(0, 0, n);
     const store = this.store;
     for (const ref of store.stacks) {
       const st = ref.deref();
@@ -348,36 +412,33 @@ export class GcHeap {
         store.stacks.delete(ref);
         continue;
       }
-      mark(st.s32, 0, liveWords(st));
+      markWords(marked, n, st.s32, 0, liveWords(st));
     }
     for (const holder of this.holders) {
-      if ("value" in holder) mark(holder.value, 0, 1);
-      else mark(holder.elements, 0, holder.size);
+      if ("value" in holder) markWords(marked, n, holder.value, 0, 1);
+      else markWords(marked, n, holder.elements, 0, holder.size);
     }
     for (const inst of this.instances) {
-      for (const seg of inst.elemSegments) if (seg !== null) mark(seg, 0, seg.length);
+      for (const seg of inst.elemSegments) {
+        if (seg !== null) markWords(marked, n, seg, 0, seg.length);
+      }
     }
     let live = 0;
-    let end = 1;
-    for (let i = 1; i < n; i++) {
-      const obj = objs[i];
-      if (obj === null || obj === undefined) continue;
-      if (marked[i] === 1) {
-        live++;
-        end = i + 1;
-        continue;
-      }
-      obj.id = 0;
-      objs[i] = null;
-    }
-    // Drop the free tail, then reuse the free indices below it, lowest first.
-    objs.length = end;
-    const free: number[] = [];
-    for (let i = end - 1; i >= 1; i--) if (objs[i] === null) free.push(i);
-    this.#free = free;
+    for (let i = 1; i < n; i++) if (marked[i] !== 0 && objs[i] !== null) live++;
+    this.#cursor = 1;
+    this.#sweepEnd = n;
     this.live = live;
     this.collections++;
     this.#limit = Math.max(GC_COLLECT_MIN, 2 * live);
+  }
+}
+
+/** Marks in `marked` the possible handles (below entry `n`) among `words[from..to)`. */
+function markWords(marked: Uint8Array, n: number, words: Int32Array, from: number, to: number) {
+  for (let i = from; i < to; i++) {
+    const w = words[i]!;
+    // Even, non-null, in range: possibly a handle of ours.
+    if ((w & 1) === 0 && w > 0 && (w >>> 1) < n) marked[w >>> 1] = 1;
   }
 }
 
@@ -542,13 +603,7 @@ export function structGet(
     // The common case first (a reference field: tree and list links), without `readInto`'s
     // switch.
     const ref = f[offset] as GcRef;
-    s32[d] = ref === null
-      ? 0
-      : typeof ref === "number"
-      ? ref
-      : ref.id !== 0
-      ? ref.id
-      : store.gc.handle(ref);
+    s32[d] = ref === null ? 0 : typeof ref === "number" ? ref : store.gc.handleOf(ref);
     return;
   }
   readInto(store, kind, f, offset, s32, d);
