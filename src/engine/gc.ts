@@ -315,7 +315,7 @@ export class GcHeap {
       const old = objs[i];
       if (old !== null && old !== undefined) old.id = 0;
       objs[i] = obj;
-      marked[i] = 1;
+      // Below the cursor now: the sweep does not come back to it before the next collection.
       return obj.id = i << 1;
     }
     this.#cursor = end;
@@ -463,32 +463,6 @@ function liveWords(st: {
 // Instruction semantics. Each allocating function returns false when `fuel` could not pay (the
 // instruction then stops for fuel or retries), as the bulk operations do.
 
-/** Reads one field value of storage `kind` from the slot at `w` into `f`. */
-function pushField(store: StoreInner, f: unknown[], kind: number, s32: Int32Array, w: number) {
-  switch (kind) {
-    case ST_I8:
-      f.push(s32[w]! & 0xff);
-      break;
-    case ST_I16:
-      f.push(s32[w]! & 0xffff);
-      break;
-    case ST_I64:
-      f.push(s32[w]!, s32[w + 1]!);
-      break;
-    case ST_V128:
-      f.push(s32[w]!, s32[w + 1]!, s32[w + 2]!, s32[w + 3]!);
-      break;
-    case ST_ANY:
-      f.push(store.gc.ref(s32[w]!));
-      break;
-    case ST_EXN:
-      f.push(store.exnOf(s32[w]!));
-      break;
-    default: // i32, f32, funcref
-      f.push(s32[w]!);
-  }
-}
-
 /** Pushes the default value of storage `kind` onto `f`. */
 function pushDefault(f: unknown[], kind: number) {
   switch (kind) {
@@ -507,6 +481,22 @@ function pushDefault(f: unknown[], kind: number) {
   }
 }
 
+/**
+ * The default fields of a struct of `type` (`struct.new_default` copies them; `struct.new` copies
+ * and overwrites them: a copy of a template of the right length is one fast builtin call, where
+ * pushing field by field grew the array on the way, `GrowFastSmiOrObjectElements` in a profile
+ * of binary-trees).
+ */
+function defaultsOf(type: GcType): unknown[] {
+  let defaults = type.defaults;
+  if (defaults === null) {
+    const storage = type.storage;
+    defaults = type.defaults = [];
+    for (let i = 0; i < storage.length; i++) pushDefault(defaults, storage[i]!);
+  }
+  return defaults;
+}
+
 /** `struct.new`: the fields from the slots at `a`, the new struct's handle into `d`. */
 export function structNew(
   store: StoreInner,
@@ -518,8 +508,11 @@ export function structNew(
 ): boolean {
   const storage = type.storage;
   if (fuel !== null && !fuel.elements(store, storage.length)) return false;
-  const f: unknown[] = [];
-  for (let i = 0; i < storage.length; i++) pushField(store, f, storage[i]!, s32, a + 4 * i);
+  const f = defaultsOf(type).slice();
+  const offsets = type.offsets;
+  for (let i = 0; i < storage.length; i++) {
+    writeField(store, f, offsets[i]!, storage[i]!, s32, a + 4 * i);
+  }
   s32[d] = store.gc.alloc(new GcStruct(type, f));
   return true;
 }
@@ -532,15 +525,9 @@ export function structNewDefault(
   d: number,
   fuel: BulkFuel | null,
 ): boolean {
-  const storage = type.storage;
-  if (fuel !== null && !fuel.elements(store, storage.length)) return false;
-  let defaults = type.defaults;
-  if (defaults === null) {
-    defaults = type.defaults = [];
-    for (let i = 0; i < storage.length; i++) pushDefault(defaults, storage[i]!);
-  }
+  if (fuel !== null && !fuel.elements(store, type.storage.length)) return false;
   // A copy of the template rather than a push per field (binary-trees' leaves).
-  s32[d] = store.gc.alloc(new GcStruct(type, defaults.slice()));
+  s32[d] = store.gc.alloc(new GcStruct(type, defaultsOf(type).slice()));
   return true;
 }
 
@@ -618,7 +605,18 @@ export function structSet(
   offset: number,
   kind: number,
 ): void {
-  const f = structOf(store, h).f;
+  writeField(store, structOf(store, h).f, offset, kind, s32, a);
+}
+
+/** Writes the value in slot `a`, of storage `kind`, into the field at word `offset` of `f`. */
+function writeField(
+  store: StoreInner,
+  f: unknown[],
+  offset: number,
+  kind: number,
+  s32: Int32Array,
+  a: number,
+): void {
   switch (kind) {
     case ST_I8:
       f[offset] = s32[a]! & 0xff;
