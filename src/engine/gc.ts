@@ -66,14 +66,21 @@
  *
  * ## Measured
  * - Memory: `bench/gc_memory.ts` (10,000,000 two-field structs, each garbage one iteration
- *   later) peaks at 156-168 MiB RSS (90-95 MiB before the run), and at 126 MiB for 1,000,000 and
- *   159 MiB for 30,000,000: bounded, whatever the count. The handle table stays at 4,096
- *   entries (2,442 collections for 10M structs, ~2.1 s in either tier).
- * - Speed: binary-trees (`deno task bench --filter binary`, size 300) took 641-979 ms in the
- *   interpreter (62-194x native V8, whose own time varied 3-12 ms) and 836-883 ms in the code
- *   generation tier (69-98x), 3-4 runs each on a busy 2-core machine;
- *   the GC helpers (`structNew`, `handleOf`, field reads, `collect`) take about 12% of the
- *   interpreter's profile, the collector itself under 3%.
+ *   later) peaks at 124-134 MiB RSS (95-98 MiB before the run; 156-172 MiB with a fields array
+ *   per struct and an eager sweep), and at 126 MiB for 1,000,000 and 159 MiB for 30,000,000
+ *   (earlier design): bounded, whatever the count. The handle table stays at 4,096 entries
+ *   (2,442 collections for 10M structs, 1.9 s in the code generation tier, 3.6 s in the
+ *   interpreter, on a 2-core machine at load 10+).
+ * - Speed: binary-trees (`deno task bench --filter binary-trees --tier <tier> --iterations 10
+ *   --json`, size 300; the fastest run's CPU time over native V8's, which ran first in the same
+ *   process): interpreter 18.8-20.4x, code generation 11.2-14.2x (before the lazy sweep, the
+ *   defaults template and the inline words: 47-61x and 51-60x), 2 alternated runs each at load
+ *   10-14. Most of that gap came from running after native V8: with a fields array pushed field
+ *   by field, main took 176-230 ms of CPU per run there (10 full collections of V8's in 10 runs)
+ *   against 60-80 ms without native V8 before it. In a process of its own the steady CPU time
+ *   per run went from 58-62 to 41-43 ms (code generation) and from 76-80 to 62-69 ms
+ *   (interpreter). What remains is mostly calls; of the GC helpers, giving handles (`#assign`)
+ *   takes 8-13% of a CPU profile, field reads and `struct.new` 5-8% each.
  *
  * @module
  */
@@ -548,10 +555,10 @@ function pushDefault(f: unknown[], kind: number) {
 }
 
 /**
- * The default fields of a struct of `type` (`struct.new_default` copies them; `struct.new` copies
- * and overwrites them: a copy of a template of the right length is one fast builtin call, where
- * pushing field by field grew the array on the way, `GrowFastSmiOrObjectElements` in a profile
- * of binary-trees).
+ * The default words of a struct of `type`, padded to `INLINE_WORDS` (`struct.new_default`
+ * copies them; `struct.new` copies and overwrites them). Building a struct's words by pushing
+ * onto a new array per struct grew the array on the way and, after native V8 had run
+ * binary-trees in the same process, cost 3x more CPU per run (see the module doc).
  */
 function defaultsOf(type: GcType): unknown[] {
   let defaults = type.defaults;
