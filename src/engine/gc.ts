@@ -73,12 +73,12 @@
  *   interpreter, on a 2-core machine at load 10+).
  * - Speed: binary-trees (`deno task bench --filter binary-trees --tier <tier> --iterations 10
  *   --json`, size 300; the fastest run's CPU time over native V8's, which ran first in the same
- *   process): interpreter 18.8-20.4x, code generation 11.2-14.2x (before the lazy sweep, the
- *   defaults template and the inline words: 47-61x and 51-60x), 2 alternated runs each at load
- *   10-14. Most of that gap came from running after native V8: with a fields array pushed field
+ *   process): interpreter 18.8-20.4x, code generation 11.1-11.9x (before the lazy sweep, the
+ *   defaults template and the inline words: 47-61x and 51-60x), 2 to 4 runs each at load
+ *   10-16. Most of that gap came from running after native V8: with a fields array pushed field
  *   by field, main took 176-230 ms of CPU per run there (10 full collections of V8's in 10 runs)
  *   against 60-80 ms without native V8 before it. In a process of its own the steady CPU time
- *   per run went from 58-62 to 41-43 ms (code generation) and from 76-80 to 62-69 ms
+ *   per run went from 58-62 to 38-39 ms (code generation) and from 76-80 to 62-69 ms
  *   (interpreter). What remains is mostly calls; of the GC helpers, giving handles (`#assign`)
  *   takes 8-13% of a CPU profile, field reads and `struct.new` 5-8% each.
  *
@@ -584,10 +584,16 @@ export function structNew(
   if (fuel !== null && !fuel.elements(store, storage.length)) return false;
   const s = new GcStruct(type, defaultsOf(type));
   const offsets = type.offsets;
+  const gc = store.gc;
   for (let i = 0; i < storage.length; i++) {
-    writeField(store, s, offsets[i]!, storage[i]!, s32, a + 4 * i);
+    const kind = storage[i]!;
+    // A reference field (tree and list links) without `writeField`'s switch: binary-trees in
+    // the code generation tier 41.5-42.4 -> 37.6-38.6 ms CPU per run (4 alternated rounds of
+    // 20 runs; the interpreter unchanged within noise).
+    if (kind === ST_ANY) setWord(s, offsets[i]!, gc.ref(s32[a + 4 * i]!));
+    else writeField(store, s, offsets[i]!, kind, s32, a + 4 * i);
   }
-  s32[d] = store.gc.alloc(s);
+  s32[d] = gc.alloc(s);
   return true;
 }
 
