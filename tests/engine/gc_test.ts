@@ -259,3 +259,33 @@ Deno.test("gc: the collector frees handles no root holds, keeps rooted ones and 
   assert.deepStrictEqual(gc.objs.length, n + 1);
   st.clear();
 });
+
+Deno.test("gc: a handle read again before the lazy sweep reaches its entry stays in use", () => {
+  const store = new StoreInner();
+  const gc = store.gc;
+  const leaf = struct(ST_I32);
+  const node = struct(ST_ANY);
+  // `s32` is no value stack of the store, so nothing here is a root.
+  const s32 = new Int32Array(8);
+  const fillers = [];
+  for (let i = 0; i < 100; i++) {
+    structNewDefault(store, leaf, s32, 0, null);
+    fillers.push(gc.object(s32[0]!));
+  }
+  structNewDefault(store, leaf, s32, 4, null);
+  const child = gc.object(s32[4]!);
+  const childHandle = child.id;
+  structNew(store, node, s32, 0, 4, null);
+  const parent = gc.object(s32[0]!);
+  // Allocate until a collection runs: it finds no root holding any of them.
+  const collections = gc.collections;
+  while (gc.collections === collections) structNewDefault(store, leaf, s32, 0, null);
+  // Read the child from its parent's field: it keeps its handle rather than taking a new one.
+  structGet(store, s32, 0, gc.handle(parent), 0, ST_ANY);
+  assert.deepStrictEqual(s32[0], childHandle);
+  // The sweep passes its entry without freeing it, and frees the fillers' entries for reuse.
+  for (let i = 0; i < 200; i++) structNewDefault(store, leaf, s32, 4, null);
+  assert.strictEqual(gc.object(childHandle), child);
+  assert.deepStrictEqual(child.id, childHandle);
+  assert.deepStrictEqual(fillers[50]!.id, 0);
+});
