@@ -160,7 +160,6 @@ Deno.test("codegen i64: calls it cannot read, and other helpers, are left as the
       "i64TruncF64S(s32, (fp + 0), f64[(fp + 4) >> 1]);", // not spelled on words
     ]
   ) assert.equal(words.lowerI64(call), call);
-  assert.equal(words.u32MulHi(0xffffffff, 0xffffffff), 0xfffffffe);
 });
 
 Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (against BigInt)", () => {
@@ -173,6 +172,8 @@ Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (agai
   const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
   const divisors = [1n, 2n, 3n, 7n, 0xffffn, 0x10000n, 0x10001n, 0x7fffffffn, 0x80000000n];
   divisors.push(0xfffffffen, 0xffffffffn, 0xfffefffdn);
+  // Either side of 2^30, where the remainder's correction leaves int32 arithmetic for doubles.
+  divisors.push(0x3fffffffn, 0x40000000n, 0x40000001n, 0x3ffffffbn, 0x40000003n);
   for (let i = 0; i < 300; i++) divisors.push((next() >> (next() & 31n)) || 1n);
   const M = (1n << 64n) - 1n;
   for (const b of divisors) {
@@ -206,6 +207,7 @@ Deno.test("codegen i64: signed division by a divisor that fits in an i32 is exac
   const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
   const [MIN, MAX] = [-(1n << 63n), (1n << 63n) - 1n];
   const divisors = [1n, 2n, 3n, -2n, -3n, 7n, -7n, 0x7fffffffn, -0x80000000n, -0x7fffffffn, 65536n];
+  divisors.push(0x3fffffffn, 0x40000000n, 0x40000001n, -0x3fffffffn, -0x40000000n, -0x40000001n);
   for (let i = 0; i < 200; i++) {
     const b = BigInt.asIntN(32, next() >> (next() & 31n));
     if (b !== 0n && b !== -1n) divisors.push(b);
@@ -225,4 +227,40 @@ Deno.test("codegen i64: signed division by a divisor that fits in an i32 is exac
       }
     }
   }
+});
+
+Deno.test("codegen i64: multiplication by a slot and by a constant is exact (against BigInt)", () => {
+  const s32 = new Int32Array(12);
+  const words = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
+  const value = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  let seed = 13579;
+  const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
+  const M = (1n << 64n) - 1n;
+  const edges = [0n, 1n, 2n, 3n, M, M - 1n, 1n << 31n, (1n << 31n) - 1n, (1n << 32n) - 1n];
+  edges.push(1n << 32n, (1n << 32n) + 1n, 1n << 63n, (1n << 63n) - 1n, 0xffffn, 0x10000n);
+  edges.push(0xffff0000n, 0xffffffff0000ffffn, 0x9e3779b185ebca87n, 0xc2b2ae3d27d4eb4fn);
+  const values = [...edges];
+  for (let i = 0; i < 40; i++) values.push(((next() << 32n) | next()) & M);
+  const slot = lowered("i64Mul(s32, (fp + 0), (fp + 4), (fp + 8));");
+  let cases = 0;
+  for (const b of values) {
+    const [bl, bh] = words(b);
+    const imm = lowered(`i64MulImm(s32, (fp + 0), (fp + 4), ${bl}, ${bh});`);
+    // The immediate's own words, aliasing: `d` is the operand's slot.
+    const inPlace = lowered(`i64MulImm(s32, (fp + 4), (fp + 4), ${bl}, ${bh});`);
+    for (const a of values) {
+      const want = (a * b) & M;
+      for (const [f, d] of [[slot, 0], [imm, 0], [inPlace, 4]] as const) {
+        s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
+        f(s32);
+        assert.equal(value(s32[d]!, s32[d + 1]!), want, `${a} * ${b}`);
+        cases++;
+      }
+      // The interpreter's helper, the same product.
+      s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
+      num.i64Mul(s32, 0, 4, 8);
+      assert.equal(value(s32[0]!, s32[1]!), want, `helper ${a} * ${b}`);
+    }
+  }
+  assert.ok(cases > 10000);
 });
