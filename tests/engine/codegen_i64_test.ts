@@ -152,6 +152,32 @@ Deno.test("codegen i64: compares, tests, extensions and bit counts equal the hel
   check("i64ExtendI32U", "dx");
 });
 
+Deno.test("codegen i64: a compare tested with `!== 0` becomes a condition of the same truth", () => {
+  const ops = operands();
+  const s32 = new Int32Array(12);
+  for (const op of ["Eq", "Ne", "LtS", "LtU", "GtS", "GtU", "LeS", "LeU", "GeS", "GeU", "Eqz"]) {
+    const name = `i64${op}`;
+    const helper = RT[name] as (s: Int32Array, a: number, b: number) => number;
+    const call = `${name}(s32, (fp + 4)${op === "Eqz" ? "" : ", (fp + 8)"})`;
+    const js = words.lowerI64(`if (${call} !== 0) {`);
+    assert.doesNotMatch(js, /\+\(/, js);
+    const branch = lowered(`${call} !== 0`);
+    for (let i = 0; i < ops.length; i++) {
+      s32.set([0, 0, 0, 0, ...ops[i]!, 0, 0, ...ops[(i * 5 + 1) % ops.length]!, 0, 0]);
+      assert.equal(branch(s32), helper(s32, 4, 8) !== 0, `${call} on ${s32}`);
+    }
+  }
+  // Where an operator binding tighter than `!==` touches the call, the test stays a number's.
+  for (
+    const js of [
+      "x + i64Eq(s32, (fp + 4), (fp + 8)) !== 0",
+      "i64Eq(s32, (fp + 4), (fp + 8)) !== 0 + x",
+    ]
+  ) {
+    assert.match(words.lowerI64(js), /\(\+\(.*\)\) !== 0/);
+  }
+});
+
 Deno.test("codegen i64: calls it cannot read, and other helpers, are left as they are", () => {
   for (
     const call of [
