@@ -211,6 +211,11 @@ Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (agai
       const base = (M / b >> (next() & 63n)) * b;
       dividends.push(q, base, (base - 1n) & M, (base + 1n) & M, (base + b - 1n) & M);
       dividends.push(((M / b - BigInt(k)) * b) & M);
+      // A high word at and beside a multiple of b (where the high quotient's estimate is off).
+      const high = (next() % (0xffffffffn / b + 1n)) * b;
+      for (const h of [high, high - 1n, high + 1n, high + b - 1n]) {
+        if (h >= 0n && h <= 0xffffffffn) dividends.push((h << 32n) | next());
+      }
     }
     for (const a of dividends) {
       for (const [f, want] of [[div, a / b], [rem, a % b]] as const) {
