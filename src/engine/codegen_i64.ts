@@ -164,33 +164,59 @@ const add = (d: string) =>
 const sub = (d: string) =>
   put(d, "($al - $bl) | 0", "($ah - $bh - +(($al >>> 0) < ($bl >>> 0))) | 0");
 /**
- * `$al, $ah` times `$bl, $bh` mod 2^64 into `d`: (ah·2^32 + al)(bh·2^32 + bl) mod 2^64 is
- * al·bl + (al·bh + ah·bl)·2^32, where the cross terms only matter mod 2^32 (`Math.imul`) and
- * al·bl needs its high word too. That word comes from 16-bit limbs of the unsigned al, bl
- * (a1, a0, b1, b0), all in int32 arithmetic:
+ * The statements setting `$k` to the high word of the unsigned product al·bl (`$al`, and `$bl`
+ * or the constant `bl`) from 16-bit limbs of both (a1, a0, b1, b0), all in int32 arithmetic:
  * `u = a1·b0 + (a0·b0 >>> 16)`, `v = a0·b1 + (u & 0xffff)`, high word
  * `a1·b1 + (u >>> 16) + (v >>> 16)`, since al·bl = (a1·b1 + ⌊u/2^16⌋)·2^32 + (a0·b1 + u mod
  * 2^16)·2^16 + a0·b0 mod 2^16. `u` and `v` stay below 2^32 (each is at most (2^16 - 1)^2 +
  * 2^16 - 1), so their `| 0` keeps every bit. With a constant `bl`, its limbs are literals.
- *
- * Measured (a JS model of `bench/xxh64.wasm`'s lane, `acc = rotl(acc + x·P2, 31)·P1`, CPU time,
- * best of 6): 38.1 ms with the high word from a call of a helper (the same limbs in doubles), 30.4 ms
- * spelled here, 21.8 ms for the low words alone; the float spellings (the product as a double,
- * corrected by the exact low word) took 42 ms: their chain of float latencies is longer.
  */
-function mulInto(d: string, bl?: number): string {
+function limbHigh(bl?: number): string[] {
   const [b0, b1] = bl === undefined ? ["$b0", "$b1"] : [`${bl & 0xffff}`, `${bl >>> 16}`];
-  return block(
+  return [
     "const $a0 = $al & 0xffff, $a1 = $al >>> 16;",
     ...(bl === undefined ? ["const $b0 = $bl & 0xffff, $b1 = $bl >>> 16;"] : []),
     `const $u = (Math.imul($a1, ${b0}) + (Math.imul($a0, ${b0}) >>> 16)) | 0;`,
     `const $v = (Math.imul($a0, ${b1}) + ($u & 0xffff)) | 0;`,
-    put(
-      d,
-      "Math.imul($al, $bl)",
-      "(((Math.imul($al, $bh) + Math.imul($ah, $bl)) | 0) + " +
-        `((Math.imul($a1, ${b1}) + ($u >>> 16)) | 0) + ($v >>> 16)) | 0`,
-    ),
+    `$k = (((Math.imul($a1, ${b1}) + ($u >>> 16)) | 0) + ($v >>> 16)) | 0;`,
+  ];
+}
+
+/**
+ * `$al, $ah` times `$bl, $bh` (`bl`: the low word when it is a constant) mod 2^64 into `d`:
+ * (ah·2^32 + al)(bh·2^32 + bl) mod 2^64 is al·bl + (al·bh + ah·bl)·2^32, where the cross terms
+ * only matter mod 2^32 (`Math.imul`) and al·bl needs its high word `k` too.
+ *
+ * By a variable, `k` comes from 16-bit limbs (`limbHigh`): 4 more `Math.imul`, 7 in all, and
+ * V8 issues one integer multiplication per cycle. By a constant, `k` is first taken from the
+ * double product: `al >>> 0` times the literal bl·2^-32 is the rounded product al·bl scaled by
+ * 2^-32 (a power of two: exact), and al·bl < 2^64 is rounded by at most 2^10, so that number is
+ * k + (lo + e)/2^32 with lo = al·bl mod 2^32 (the low word, `Math.imul`) and |e| <= 2^10: its
+ * truncation (`| 0`, mod 2^32) is k unless lo lies within 2^11 of a multiple of 2^32, which the
+ * low word shows; there (one product in 2^20 of random words; always, for products below 2^11)
+ * the limbs compute k.
+ *
+ * Measured (CPU time, best of 5, the same process as native V8): the high word from a call of
+ * a helper (the same limbs in doubles), `bench/xxh64.wasm` 92 ms; from limbs, 51 ms (and
+ * `bench/i64.wat` 94 -> 85 ms); from the double product by a constant, xxh64 29 ms (four lanes,
+ * eight multiplications per 32 bytes: it was bound by the multiplier), while products on a
+ * chain of latencies pay the conversions' few cycles: i64 37 -> 39 ms, `bench/hashtab.wasm`
+ * within the noise (113-128 ms either way). By a variable, the double product needs the variable converted and
+ * scaled too: in a JS model of a chain of such multiplications it took 39 ms against the limbs'
+ * 34 ms.
+ */
+function mulInto(d: string, bl?: number): string {
+  const high = "(((Math.imul($al, $bh) + Math.imul($ah, $bl)) | 0) + $k) | 0";
+  if (bl === undefined) {
+    return block("let $k = 0;", ...limbHigh(), put(d, "Math.imul($al, $bl)", high));
+  }
+  return block(
+    "const $lo = Math.imul($al, $bl);",
+    `let $k = (($al >>> 0) * ${(bl >>> 0) * 2 ** -32}) | 0;`,
+    "if ((($lo + 2048) >>> 0) < 4096) {",
+    ...limbHigh(bl),
+    "}",
+    put(d, "$lo", high),
   );
 }
 const mul = (d: string) => mulInto(d);

@@ -295,3 +295,42 @@ Deno.test("codegen i64: multiplication by a slot and by a constant is exact (aga
   }
   assert.ok(cases > 10000);
 });
+
+Deno.test("codegen i64: multiplication by a constant is exact where the double product's truncation is not", () => {
+  // The constant spelling truncates the rounded double product, off by one where the low word
+  // lies within 2^11 of a multiple of 2^32: operands made to land there (al = t·bl^-1 mod 2^32
+  // for odd bl, so al·bl mod 2^32 = t), with products far above 2^53.
+  const s32 = new Int32Array(12);
+  const words = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
+  const value = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  const M32 = (1n << 32n) - 1n, M = (1n << 64n) - 1n;
+  /** The inverse of odd `b` mod 2^32 (Newton's iteration doubles the correct bits). */
+  const inverse = (b: bigint) => {
+    let x = b;
+    for (let i = 0; i < 5; i++) x = (x * (2n - b * x)) & M32;
+    return x;
+  };
+  let seed = 424242;
+  const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
+  const constants = [0x85ebca87n, 0x27d4eb4fn, 0xffffffffn, 0x80000001n, 3n, 0x1ce4e5b9n];
+  for (let i = 0; i < 20; i++) constants.push(next() | 1n);
+  const lows = [0n, 1n, 2n, 1023n, 1024n, 2047n, 2048n, 2049n, 4095n];
+  for (const t of [...lows]) lows.push((-t) & M32, (-t - 1n) & M32);
+  let cases = 0, near = 0;
+  for (const bl of constants) {
+    const b = (next() << 32n) | bl;
+    const [cl, ch] = words(b);
+    const f = lowered(`i64MulImm(s32, (fp + 0), (fp + 4), ${cl}, ${ch});`);
+    for (const t of lows) {
+      const al = (t * inverse(bl)) & M32;
+      const a = (next() << 32n) | al;
+      const want = (a * b) & M;
+      s32.set([0, 0, 0, 0, ...words(a), 0, 0, 0, 0, 0, 0]);
+      f(s32);
+      assert.equal(value(s32[0]!, s32[1]!), want, `${a} * ${b}`);
+      if (al * bl >= 2n ** 53n) near++;
+      cases++;
+    }
+  }
+  assert.ok(cases > 400 && near > 300);
+});
