@@ -183,7 +183,8 @@ Deno.test("codegen i64: calls it cannot read, and other helpers, are left as the
     const call of [
       "i64Add(s32, d, (fp + 4), (fp + 8));", // a name, not a slot
       "i64Add(s32, (fp + 0), (fp + 4), (fp + 8))", // not a whole statement
-      "i64TruncF64S(s32, (fp + 0), f64[(fp + 4) >> 1]);", // not spelled on words
+      "i64MulWideS(s32, (fp + 0), (fp + 8), (fp + 4), (fp + 12));", // not spelled on words
+      "i64TruncF64S(s32, (fp + 0), f64[x >> 1]);", // a float not read from a slot
     ]
   ) assert.equal(words.lowerI64(call), call);
 });
@@ -333,4 +334,70 @@ Deno.test("codegen i64: multiplication by a constant is exact where the double p
     }
   }
   assert.ok(cases > 400 && near > 300);
+});
+
+Deno.test("codegen i64: float truncations and conversions equal the helpers (traps too)", () => {
+  const T63 = 2 ** 63, T64 = 2 ** 64;
+  const floats = [0, -0, 0.5, -0.5, 0.999, -0.999, 1, -1, -1.5, 2 ** 31, -(2 ** 31), 2 ** 32];
+  floats.push(2 ** 32 - 0.5, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), T63, -T63, T63 - 1024, -T63 - 2048);
+  floats.push(T64, T64 - 2048, 1e300, -1e300, Infinity, -Infinity, NaN, 123456789.75);
+  floats.push(-987654321987.25, 2 ** 40 + 0.5, Math.fround(2 ** 63), Math.fround(1.1e19));
+  let seed = 777;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);
+  for (let i = 0; i < 200; i++) {
+    floats.push(next() * 2 ** (next() & 31) + (next() & 0xffff) / 65536);
+  }
+  const outcome = (f: () => void) => {
+    try {
+      f();
+      return "ok";
+    } catch (e) {
+      return e instanceof Trap ? e.code : e;
+    }
+  };
+  for (const from of ["F32", "F64"]) {
+    for (const sat of ["", "Sat"]) {
+      for (const sign of ["S", "U"]) {
+        const name = `i64Trunc${sat}${from}${sign}`;
+        const helper = RT[name] as (s: Int32Array, d: number, x: number) => void;
+        const x = from === "F64" ? "f64[(fp + 4) >> 1]" : "f32[(fp + 4)]";
+        const js = words.lowerI64(`${name}(s32, (fp + 0), ${x});`);
+        assert.doesNotMatch(js, new RegExp(`${name}\\(s32`), js);
+        const names = Object.keys(RT);
+        const f = new Function(...names, "s32", "f32", "f64", "fp", `"use strict"; ${js}`);
+        for (const v of floats) {
+          const expected = new Int32Array(8), actual = new Int32Array(8);
+          const value = from === "F32" ? Math.fround(v) : v;
+          for (const s of [expected, actual]) {
+            if (from === "F32") new Float32Array(s.buffer)[4] = value;
+            else new Float64Array(s.buffer)[2] = value;
+          }
+          const want = outcome(() => helper(expected, 0, value));
+          const got = outcome(() =>
+            f(
+              ...names.map((n) => RT[n]),
+              actual,
+              new Float32Array(actual.buffer),
+              new Float64Array(actual.buffer),
+              0,
+            )
+          );
+          assert.equal(got, want, `${name}(${value})`);
+          assert.deepEqual([...actual], [...expected], `${name}(${value})`);
+        }
+      }
+    }
+  }
+  const values = [0, 1, -1, 0x7fffffff, -0x80000000, 0x12345678, 0x200000, -0x200000, 0x1fffff];
+  for (let i = 0; i < 60; i++) values.push(next());
+  for (const name of ["f64ConvertI64S", "f64ConvertI64U", "f32ConvertI64S", "f32ConvertI64U"]) {
+    const helper = RT[name] as (s: Int32Array, a: number) => number;
+    const f = lowered(`${name}(s32, (fp + 4))`);
+    for (const lo of values) {
+      for (const hi of values) {
+        const s32 = Int32Array.of(0, 0, 0, 0, lo, hi, 0, 0);
+        assert.ok(Object.is(f(s32), helper(s32, 4)), `${name}(${[lo, hi]})`);
+      }
+    }
+  }
 });
