@@ -201,9 +201,9 @@ function limbHigh(bl?: number): string[] {
  * `bench/i64.wat` 94 -> 85 ms); from the double product by a constant, xxh64 29 ms (four lanes,
  * eight multiplications per 32 bytes: it was bound by the multiplier), while products on a
  * chain of latencies pay the conversions' few cycles: i64 37 -> 39 ms, `bench/hashtab.wasm`
- * within the noise (113-128 ms either way). By a variable, the double product needs the variable converted and
- * scaled too: in a JS model of a chain of such multiplications it took 39 ms against the limbs'
- * 34 ms.
+ * within the noise (113-128 ms either way). By a variable, the double product needs the
+ * variable converted and scaled too: in a JS model of a chain of such multiplications it took
+ * 39 ms against the limbs' 34 ms.
  */
 function mulInto(d: string, bl?: number): string {
   const high = "(((Math.imul($al, $bh) + Math.imul($ah, $bl)) | 0) + $k) | 0";
@@ -305,14 +305,17 @@ STATEMENTS.i64Rotr = ([d, a, b]) =>
  * - the high word: `q2 = floor(h * i)` is within 2^-20 of `h / b` (two roundings of relative
  *   2^-53 on a number below 2^32), so off by at most one; `r = h - q2 * b` is exact in doubles
  *   and one step corrects both;
- * - the low word: `t = r * 2^32 + l` is below `b * 2^32`, so `t * i` (three roundings) is
- *   within 2^-19 of `t / b` and its floor `q` is off by at most one; the remainder `t - q * b` is
- *   then computed exactly (in int32 arithmetic for `b <= 2^30`, else in doubles with `q` split
- *   in 16-bit halves, every term below 2^51) and one step corrects `q`.
+ * - the low word: `t = r * 2^32 + l` is below `b * 2^32`, and `r * (i * 2^32) + l * i` (the
+ *   second product off the chain too; three roundings of relative 2^-53 on two nonnegative
+ *   terms, four on `i`'s) is within 2^-19 of `t / b`, so its floor `q` is off by at most one;
+ *   the remainder `t - q * b` is then computed exactly (in int32 arithmetic for `b <= 2^30`,
+ *   else in doubles with `q` split in 16-bit halves, every term below 2^51) and one step
+ *   corrects `q`.
  * Measured on a JS copy of `bench/i64.wat`'s loop (CPU time, best of 6): 112 ms with the
  * previous long division in three float divisions, 91 ms with two; on the generated code of
  * `bench/i64.wat` (same process as native V8, best of 5), 40 ms with `h / b` and `t / b`, 37 ms
- * with the reciprocal. Other divisors (and zero, which traps) go to the helper.
+ * with the reciprocal (later 39 -> 38 ms with `t * i` split in two products). Other divisors
+ * (and zero, which traps) go to the helper.
  */
 function divideU(name: "i64DivU" | "i64RemU", d: string, a: string, b: string): string {
   const result = name === "i64DivU" ? put(d, "$q", "$q2") : put(d, "$m", "0");
@@ -347,7 +350,7 @@ const longDivision = [
   "$q2++;",
   "$r -= $b;",
   "}",
-  "let $q = Math.floor(($r * 4294967296 + $l) * $i), $m = 0;",
+  "let $q = Math.floor($r * ($i * 4294967296) + $l * $i), $m = 0;",
   "if ($b <= 0x40000000) {",
   "$m = ($l - Math.imul($q, $b)) | 0;",
   "if ($m < 0) {",
