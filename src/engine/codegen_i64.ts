@@ -8,12 +8,19 @@
  * word as `s32[(fp + k) + 1]`; the generator then keeps a slot reached only that way in two
  * int32 locals (see `promotable` in codegen.ts). Nothing is BigInt, and the results are the
  * helpers' own, bit for bit (each spelling below follows its helper in `core/num/i64.ts`;
- * tests/engine/codegen_test.ts runs both on the same operands). Helpers not listed here, and
+ * tests/engine/codegen_i64_test.ts runs both on the same operands). Helpers not listed here, and
  * calls whose operands it cannot read, are left as they are: their slots stay in the value stack.
  *
  * Measured on `bench/i64.wat` (3,000,000 iterations, CPU time, best of 3, the same process as
  * native V8's 6.3 ms, on a loaded 2-core machine): 380 ms with the helper calls on the value
  * stack, 210 ms with the words in locals, 133 ms with the division below in locals too.
+ * Later (CPU time, best of 5-6, same process, ratio to native; `bench/` at scale 1), from
+ * i64 94 ms (14.9x), xxh64 92 ms (16.8x), sha512 69 ms (8.7x), hashtab 167 ms (3.7x) to
+ * 38 ms (6.1x), 29 ms (5.2x), 29 ms (3.7x), 105 ms (2.3x): the carries and compares as
+ * booleans rather than `? 1 : 0` (see `COMPARES`) did most, then the multiplication's high word
+ * (`mulInto`) and the division by a reciprocal (`divideU`). V8 does not care about the copies
+ * and `| 0`s the generator leaves: a hand-written JS version of i64.wat's loop, with the same
+ * spellings and none of those, ran as fast (42 ms against 40 ms).
  *
  * @module
  */
