@@ -152,15 +152,41 @@ Deno.test("codegen i64: compares, tests, extensions and bit counts equal the hel
   check("i64ExtendI32U", "dx");
 });
 
+Deno.test("codegen i64: a compare tested with `!== 0` becomes a condition of the same truth", () => {
+  const ops = operands();
+  const s32 = new Int32Array(12);
+  for (const op of ["Eq", "Ne", "LtS", "LtU", "GtS", "GtU", "LeS", "LeU", "GeS", "GeU", "Eqz"]) {
+    const name = `i64${op}`;
+    const helper = RT[name] as (s: Int32Array, a: number, b: number) => number;
+    const call = `${name}(s32, (fp + 4)${op === "Eqz" ? "" : ", (fp + 8)"})`;
+    const js = words.lowerI64(`if (${call} !== 0) {`);
+    assert.doesNotMatch(js, /\+\(/, js);
+    const branch = lowered(`${call} !== 0`);
+    for (let i = 0; i < ops.length; i++) {
+      s32.set([0, 0, 0, 0, ...ops[i]!, 0, 0, ...ops[(i * 5 + 1) % ops.length]!, 0, 0]);
+      assert.equal(branch(s32), helper(s32, 4, 8) !== 0, `${call} on ${s32}`);
+    }
+  }
+  // Where an operator binding tighter than `!==` touches the call, the test stays a number's.
+  for (
+    const js of [
+      "x + i64Eq(s32, (fp + 4), (fp + 8)) !== 0",
+      "i64Eq(s32, (fp + 4), (fp + 8)) !== 0 + x",
+    ]
+  ) {
+    assert.match(words.lowerI64(js), /\(\+\(.*\)\) !== 0/);
+  }
+});
+
 Deno.test("codegen i64: calls it cannot read, and other helpers, are left as they are", () => {
   for (
     const call of [
       "i64Add(s32, d, (fp + 4), (fp + 8));", // a name, not a slot
       "i64Add(s32, (fp + 0), (fp + 4), (fp + 8))", // not a whole statement
-      "i64TruncF64S(s32, (fp + 0), f64[(fp + 4) >> 1]);", // not spelled on words
+      "i64MulWideS(s32, (fp + 0), (fp + 8), (fp + 4), (fp + 12));", // not spelled on words
+      "i64TruncF64S(s32, (fp + 0), f64[x >> 1]);", // a float not read from a slot
     ]
   ) assert.equal(words.lowerI64(call), call);
-  assert.equal(words.u32MulHi(0xffffffff, 0xffffffff), 0xfffffffe);
 });
 
 Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (against BigInt)", () => {
@@ -173,6 +199,8 @@ Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (agai
   const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
   const divisors = [1n, 2n, 3n, 7n, 0xffffn, 0x10000n, 0x10001n, 0x7fffffffn, 0x80000000n];
   divisors.push(0xfffffffen, 0xffffffffn, 0xfffefffdn);
+  // Either side of 2^30, where the remainder's correction leaves int32 arithmetic for doubles.
+  divisors.push(0x3fffffffn, 0x40000000n, 0x40000001n, 0x3ffffffbn, 0x40000003n);
   for (let i = 0; i < 300; i++) divisors.push((next() >> (next() & 31n)) || 1n);
   const M = (1n << 64n) - 1n;
   for (const b of divisors) {
@@ -184,6 +212,11 @@ Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (agai
       const base = (M / b >> (next() & 63n)) * b;
       dividends.push(q, base, (base - 1n) & M, (base + 1n) & M, (base + b - 1n) & M);
       dividends.push(((M / b - BigInt(k)) * b) & M);
+      // A high word at and beside a multiple of b (where the high quotient's estimate is off).
+      const high = (next() % (0xffffffffn / b + 1n)) * b;
+      for (const h of [high, high - 1n, high + 1n, high + b - 1n]) {
+        if (h >= 0n && h <= 0xffffffffn) dividends.push((h << 32n) | next());
+      }
     }
     for (const a of dividends) {
       for (const [f, want] of [[div, a / b], [rem, a % b]] as const) {
@@ -206,6 +239,7 @@ Deno.test("codegen i64: signed division by a divisor that fits in an i32 is exac
   const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
   const [MIN, MAX] = [-(1n << 63n), (1n << 63n) - 1n];
   const divisors = [1n, 2n, 3n, -2n, -3n, 7n, -7n, 0x7fffffffn, -0x80000000n, -0x7fffffffn, 65536n];
+  divisors.push(0x3fffffffn, 0x40000000n, 0x40000001n, -0x3fffffffn, -0x40000000n, -0x40000001n);
   for (let i = 0; i < 200; i++) {
     const b = BigInt.asIntN(32, next() >> (next() & 31n));
     if (b !== 0n && b !== -1n) divisors.push(b);
@@ -222,6 +256,147 @@ Deno.test("codegen i64: signed division by a divisor that fits in an i32 is exac
         s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
         f(s32);
         assert.equal(value(s32[0]!, s32[1]!), BigInt.asIntN(64, want), `${a} / ${b}`);
+      }
+    }
+  }
+});
+
+Deno.test("codegen i64: multiplication by a slot and by a constant is exact (against BigInt)", () => {
+  const s32 = new Int32Array(12);
+  const words = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
+  const value = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  let seed = 13579;
+  const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
+  const M = (1n << 64n) - 1n;
+  const edges = [0n, 1n, 2n, 3n, M, M - 1n, 1n << 31n, (1n << 31n) - 1n, (1n << 32n) - 1n];
+  edges.push(1n << 32n, (1n << 32n) + 1n, 1n << 63n, (1n << 63n) - 1n, 0xffffn, 0x10000n);
+  edges.push(0xffff0000n, 0xffffffff0000ffffn, 0x9e3779b185ebca87n, 0xc2b2ae3d27d4eb4fn);
+  const values = [...edges];
+  for (let i = 0; i < 40; i++) values.push(((next() << 32n) | next()) & M);
+  const slot = lowered("i64Mul(s32, (fp + 0), (fp + 4), (fp + 8));");
+  let cases = 0;
+  for (const b of values) {
+    const [bl, bh] = words(b);
+    const imm = lowered(`i64MulImm(s32, (fp + 0), (fp + 4), ${bl}, ${bh});`);
+    // The immediate's own words, aliasing: `d` is the operand's slot.
+    const inPlace = lowered(`i64MulImm(s32, (fp + 4), (fp + 4), ${bl}, ${bh});`);
+    for (const a of values) {
+      const want = (a * b) & M;
+      for (const [f, d] of [[slot, 0], [imm, 0], [inPlace, 4]] as const) {
+        s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
+        f(s32);
+        assert.equal(value(s32[d]!, s32[d + 1]!), want, `${a} * ${b}`);
+        cases++;
+      }
+      // The interpreter's helper, the same product.
+      s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
+      num.i64Mul(s32, 0, 4, 8);
+      assert.equal(value(s32[0]!, s32[1]!), want, `helper ${a} * ${b}`);
+    }
+  }
+  assert.ok(cases > 10000);
+});
+
+Deno.test("codegen i64: multiplication by a constant is exact where the double product's truncation is not", () => {
+  // The constant spelling truncates the rounded double product, off by one where the low word
+  // lies within 2^11 of a multiple of 2^32: operands made to land there (al = t·bl^-1 mod 2^32
+  // for odd bl, so al·bl mod 2^32 = t), with products far above 2^53.
+  const s32 = new Int32Array(12);
+  const words = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
+  const value = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  const M32 = (1n << 32n) - 1n, M = (1n << 64n) - 1n;
+  /** The inverse of odd `b` mod 2^32 (Newton's iteration doubles the correct bits). */
+  const inverse = (b: bigint) => {
+    let x = b;
+    for (let i = 0; i < 5; i++) x = (x * (2n - b * x)) & M32;
+    return x;
+  };
+  let seed = 424242;
+  const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
+  const constants = [0x85ebca87n, 0x27d4eb4fn, 0xffffffffn, 0x80000001n, 3n, 0x1ce4e5b9n];
+  for (let i = 0; i < 20; i++) constants.push(next() | 1n);
+  const lows = [0n, 1n, 2n, 1023n, 1024n, 2047n, 2048n, 2049n, 4095n];
+  for (const t of [...lows]) lows.push((-t) & M32, (-t - 1n) & M32);
+  let cases = 0, near = 0;
+  for (const bl of constants) {
+    const b = (next() << 32n) | bl;
+    const [cl, ch] = words(b);
+    const f = lowered(`i64MulImm(s32, (fp + 0), (fp + 4), ${cl}, ${ch});`);
+    for (const t of lows) {
+      const al = (t * inverse(bl)) & M32;
+      const a = (next() << 32n) | al;
+      const want = (a * b) & M;
+      s32.set([0, 0, 0, 0, ...words(a), 0, 0, 0, 0, 0, 0]);
+      f(s32);
+      assert.equal(value(s32[0]!, s32[1]!), want, `${a} * ${b}`);
+      if (al * bl >= 2n ** 53n) near++;
+      cases++;
+    }
+  }
+  assert.ok(cases > 400 && near > 300);
+});
+
+Deno.test("codegen i64: float truncations and conversions equal the helpers (traps too)", () => {
+  const T63 = 2 ** 63, T64 = 2 ** 64;
+  const floats = [0, -0, 0.5, -0.5, 0.999, -0.999, 1, -1, -1.5, 2 ** 31, -(2 ** 31), 2 ** 32];
+  floats.push(2 ** 32 - 0.5, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), T63, -T63, T63 - 1024, -T63 - 2048);
+  floats.push(T64, T64 - 2048, 1e300, -1e300, Infinity, -Infinity, NaN, 123456789.75);
+  floats.push(-987654321987.25, 2 ** 40 + 0.5, Math.fround(2 ** 63), Math.fround(1.1e19));
+  let seed = 777;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);
+  for (let i = 0; i < 200; i++) {
+    floats.push(next() * 2 ** (next() & 31) + (next() & 0xffff) / 65536);
+  }
+  const outcome = (f: () => void) => {
+    try {
+      f();
+      return "ok";
+    } catch (e) {
+      return e instanceof Trap ? e.code : e;
+    }
+  };
+  for (const from of ["F32", "F64"]) {
+    for (const sat of ["", "Sat"]) {
+      for (const sign of ["S", "U"]) {
+        const name = `i64Trunc${sat}${from}${sign}`;
+        const helper = RT[name] as (s: Int32Array, d: number, x: number) => void;
+        const x = from === "F64" ? "f64[(fp + 4) >> 1]" : "f32[(fp + 4)]";
+        const js = words.lowerI64(`${name}(s32, (fp + 0), ${x});`);
+        assert.doesNotMatch(js, new RegExp(`${name}\\(s32`), js);
+        const names = Object.keys(RT);
+        const f = new Function(...names, "s32", "f32", "f64", "fp", `"use strict"; ${js}`);
+        for (const v of floats) {
+          const expected = new Int32Array(8), actual = new Int32Array(8);
+          const value = from === "F32" ? Math.fround(v) : v;
+          for (const s of [expected, actual]) {
+            if (from === "F32") new Float32Array(s.buffer)[4] = value;
+            else new Float64Array(s.buffer)[2] = value;
+          }
+          const want = outcome(() => helper(expected, 0, value));
+          const got = outcome(() =>
+            f(
+              ...names.map((n) => RT[n]),
+              actual,
+              new Float32Array(actual.buffer),
+              new Float64Array(actual.buffer),
+              0,
+            )
+          );
+          assert.equal(got, want, `${name}(${value})`);
+          assert.deepEqual([...actual], [...expected], `${name}(${value})`);
+        }
+      }
+    }
+  }
+  const values = [0, 1, -1, 0x7fffffff, -0x80000000, 0x12345678, 0x200000, -0x200000, 0x1fffff];
+  for (let i = 0; i < 60; i++) values.push(next());
+  for (const name of ["f64ConvertI64S", "f64ConvertI64U", "f32ConvertI64S", "f32ConvertI64U"]) {
+    const helper = RT[name] as (s: Int32Array, a: number) => number;
+    const f = lowered(`${name}(s32, (fp + 4))`);
+    for (const lo of values) {
+      for (const hi of values) {
+        const s32 = Int32Array.of(0, 0, 0, 0, lo, hi, 0, 0);
+        assert.ok(Object.is(f(s32), helper(s32, 4)), `${name}(${[lo, hi]})`);
       }
     }
   }
