@@ -1436,10 +1436,23 @@ class FuncTranslator {
     for (let i = 1; i <= words; i++) taken.push(code.get(at + i));
     // rotr by k = rotl by 64 - k
     if (shift === I.I64RotrImm) taken[2] = (64 - (taken[2]! & 63)) & 63;
-    code.truncate(at);
+    // Right after `I64MulImmAdd a, acc, x, t, C1` whose sum `a` the rotation reads: the whole
+    // round, `I64MulImmAddRotlMulImm dst, u, a, acc, x, t, C1, k, C`.
+    const r = this.#prevResultStart;
+    const round = rotate && r >= 0 && r + 7 === at && code.get(r) === I.I64MulImmAdd &&
+      code.get(r + 1) === taken[1];
+    if (round) {
+      const sum: number[] = [];
+      for (let i = 1; i <= 6; i++) sum.push(code.get(r + i));
+      // u, then a, acc, x, t, C1 (two words), then k
+      taken.splice(1, 1, ...sum);
+    }
+    code.truncate(round ? r : at);
     this.#resultStart = -1;
     this.#pop(2);
-    this.#beginResult(rotate ? I.I64RotlMulImm : I.I64XorShrUMulImm);
+    this.#beginResult(
+      round ? I.I64MulImmAddRotlMulImm : rotate ? I.I64RotlMulImm : I.I64XorShrUMulImm,
+    );
     for (const w of taken) code.emit(w);
     code.emit(lo);
     code.emit(hi);

@@ -142,8 +142,10 @@ Deno.test("an i64 shift step or product and the step reading it are one instruct
           "8: ReturnSlot s1",
         ),
       );
-      assert.match(t.code("round"), /^0: I64MulImmAdd s2, s0, s1, s4, /m);
-      assert.match(t.code("round"), /^7: I64RotlMulImm s3, s3, s2, 31, /m);
+      // The product, the sum, the rotation and the product of that in one instruction, each
+      // still writing its own slot (the sum its local).
+      assert.match(t.code("round"), /^0: I64MulImmAddRotlMulImm s3, s3, s2, s0, s1, s4, /m);
+      assert.match(t.code("round"), /^\d+: I64Add s3, s3, s2\n/m);
     }
     for (const z of [0n, 1n, 0x123456789abcdef0n, (1n << 64n) - 1n, 1n << 63n]) {
       assert.equal(t.call("mix", BigInt.asIntN(64, z)), BigInt.asIntN(64, (z ^ (z >> 30n)) * M));
@@ -153,6 +155,41 @@ Deno.test("an i64 shift step or product and the step reading it are one instruct
         t.call("round", BigInt.asIntN(64, acc), BigInt.asIntN(64, z)),
         BigInt.asIntN(64, rotl(sum, 31n) * P1 + sum),
       );
+    }
+  }
+});
+
+Deno.test("xxHash64's round in one instruction: every rotation count, aliased slots, both tiers", () => {
+  const P1 = 0x9e3779b185ebca87n, P2 = 0xc2b2ae3d27d4eb4fn;
+  const u64 = (x: bigint) => BigInt.asUintN(64, x);
+  const rotl = (x: bigint, k: bigint) => u64((x << k) | (x >> ((64n - k) & 63n)));
+  const counts = [0, 1, 31, 32, 33, 63, 64 + 5];
+  // `acc = rotl(acc + x * P2, k) * P1` in place (the sum and the rotation in the accumulator's
+  // own slot, as clang writes XXH64_round), and through temporaries; a right rotation too.
+  const funcs = counts.map((k) =>
+    `(func (export "r${k}") (param i64 i64) (result i64)
+      local.get 0 local.get 1 i64.const ${P2} i64.mul i64.add local.set 0
+      local.get 0 i64.const ${k} i64.rotl i64.const ${P1} i64.mul local.set 0 local.get 0)
+    (func (export "t${k}") (param i64 i64) (result i64)
+      local.get 0 local.get 1 i64.const ${P2} i64.mul i64.add
+      i64.const ${64 - (k & 63)} i64.rotr i64.const ${P1} i64.mul)`
+  );
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    const t = instantiate(`(module ${funcs.join("\n")})`, { config: { executionTier } });
+    if (executionTier === "interpreter") {
+      assert.match(t.code("r31"), /^0: I64MulImmAddRotlMulImm s0, s2, s0, s0, s1, s3, /m);
+      assert.match(t.code("t31"), /^0: I64MulImmAddRotlMulImm s2, s2, s2, s0, s1, s3, /m);
+    }
+    const values = [0n, 1n, (1n << 64n) - 1n, 1n << 63n, 0x0123456789abcdefn, 0xfedcba9876543210n];
+    for (const k of counts) {
+      for (const acc of values) {
+        for (const x of values) {
+          const want = BigInt.asIntN(64, rotl(u64(acc + x * P2), BigInt(k & 63)) * P1);
+          const args = [BigInt.asIntN(64, acc), BigInt.asIntN(64, x)];
+          assert.equal(t.call(`r${k}`, ...args), want, `r${k}(${acc}, ${x}) ${executionTier}`);
+          assert.equal(t.call(`t${k}`, ...args), want, `t${k}(${acc}, ${x}) ${executionTier}`);
+        }
+      }
     }
   }
 });
