@@ -662,6 +662,9 @@ const ROWS = {
     i64RotlImm(s32, $2, $3, $8);
     i64MulImm(s32, $1, $2, $9, $9.hi);`,
   ),
+  // A byte swap of an i64, recognised in the shifts, masks and ors that spell it (see
+  // `#byteSwap` in translator.ts): SHA-2 and other big-endian formats read words with it.
+  I64Bswap: op("rr", "i64Bswap(s32, $1, $2);"),
   // SHA-2's sigma functions, `rotl(y, k1) ^ rotl(y, k2) ^ rotl(y, k3)` (Σ0, Σ1) and, with
   // `$7` set, `... ^ (y >>> k3)` (σ0, σ1): the three steps above in order, through `$2`.
   I64Sigma: op("rrriiii", "i64Sigma(s32, $1, $2, $3, $4, $5, $6, $7);"),

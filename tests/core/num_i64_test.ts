@@ -303,6 +303,24 @@ Deno.test("i64: division by divisors below 2^32, full-width dividends", () => {
   }
 });
 
+Deno.test("i64: byte swap, in place and into another slot", () => {
+  const next = i64Gen(64);
+  const swap = (v: bigint) => {
+    let r = 0n;
+    for (let k = 0n; k < 8n; k++) r |= ((u64(v) >> (8n * k)) & 0xffn) << (8n * (7n - k));
+    return i64(r);
+  };
+  for (
+    const v of [0n, 1n, -1n, 0x0123456789abcdefn, 1n << 63n, ...Array.from({ length: 200 }, next)]
+  ) {
+    put(0, v);
+    num.i64Bswap(s, 2, 0);
+    assert.equal(get(2), swap(v), `bswap(${v})`);
+    num.i64Bswap(s, 0, 0);
+    assert.equal(get(0), swap(v), `bswap(${v}) in place`);
+  }
+});
+
 Deno.test("i64: xor with an unsigned right shift or a left rotation, every count", () => {
   const next = i64Gen(64);
   const rotl = (v: bigint, k: number) =>
