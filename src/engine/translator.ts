@@ -305,10 +305,11 @@ const BYTE_SWAP_MAX = 32;
 /**
  * The slot whose bytes, in reverse order, the instructions starting at `starts[first]` up to
  * the last recorded one (i64 shifts by constants, masks by constants and ors: `BYTE_MOVES`)
- * write into slot `d`, with that slot not written among them; else -1. Each value is followed
- * as the source byte (slot and index) of each of its eight bytes, or zero; a shift by a count
- * that is not whole bytes, a mask byte other than 0x00 and 0xff, or an or of two nonzero bytes
- * ends the search.
+ * write into slot `d`, with that slot not written among them. Each value is followed as the
+ * source byte (slot and index) of each of its eight bytes, or zero; at a shift by a count that
+ * is not whole bytes, a mask byte other than 0x00 and 0xff, or an or of two nonzero bytes, the
+ * search ends, returning `-i - 2` for the index `i` of that instruction; else -1 when `d` is not
+ * such a swap.
  */
 function swappedFrom(code: CodeBuilder, starts: number[], first: number, d: number): number {
   // Slot -> its value's bytes, low first: -1 zero, else source slot * 8 + byte index.
@@ -329,11 +330,11 @@ function swappedFrom(code: CodeBuilder, starts: number[], first: number, d: numb
       });
     } else {
       const k = code.get(at + 3) & 63;
-      if ((k & 7) !== 0) return -1;
+      if ((k & 7) !== 0) return -i - 2;
       const by = op === I.I64ShlImm ? -(k >> 3) : k >> 3;
       v = a.map((_, j) => a[j + by] ?? -1);
     }
-    if (v.includes(-2)) return -1;
+    if (v.includes(-2)) return -i - 2;
     values.set(code.get(at + 1), v);
   }
   const v = values.get(d)!;
@@ -1295,11 +1296,11 @@ class FuncTranslator {
       first = i;
     }
     if (n - first < 4) return;
-    // From the earliest of them on, and from later ones where that fails.
-    let x = -1;
-    for (; first < n - 3 && x < 0; first++) x = swappedFrom(code, starts, first, d);
+    // From the earliest of them on, or from after one its bytes cannot be followed through
+    // (each try starts further on: linear in the instructions read back).
+    let x = swappedFrom(code, starts, first, d);
+    while (x < -1 && n - (first = -x - 1) >= 4) x = swappedFrom(code, starts, first, d);
     if (x < 0) return;
-    first--;
     code.truncate(starts[first]!);
     this.#resultStart = -1;
     this.#prevResultStart = -1;
