@@ -29,6 +29,8 @@ export class CodeBuilder {
   #code: Int32Array;
   /** Words written so far (the index of the next word). */
   len = 0;
+  // The least length `truncate` cut the code to since `takeLow` (see there).
+  #low = 0x7fffffff;
 
   constructor() {
     this.#code = spare ?? new Int32Array(INITIAL_WORDS);
@@ -81,6 +83,17 @@ export class CodeBuilder {
   /** Drops everything from `len` on (used to take back an instruction the translator fuses). */
   truncate(len: number): void {
     this.len = len;
+    if (len < this.#low) this.#low = len;
+  }
+
+  /**
+   * The least length `truncate` cut the code to since the last call (or the current length if
+   * it was not called): words from there on may have been rewritten since. Starts again.
+   */
+  takeLow(): number {
+    const low = Math.min(this.#low, this.len);
+    this.#low = 0x7fffffff;
+    return low;
   }
 
   /**

@@ -162,6 +162,9 @@ ${put(d, "$t[4]", "$t[5]")}
 }`;
 }
 
+// The carry and the borrow of the low halves without a condition, as the helpers spell them
+// (`carryOut`, `borrowOut` in core/num/i64.ts: V8 makes `c ? 1 : 0` a branch, which mispredicts
+// on hash data).
 const add = (d: string) =>
   block(
     "const $l = ($al + $bl) | 0;",
@@ -296,6 +299,11 @@ STATEMENTS.i64Sigma = ([d, t, y, k1, k2, k3, shr]) => {
     put(d!, `$tl ^ (${l3})`, `$th ^ (${h3})`),
   );
 };
+// A byte swap (`i64Bswap`): each word's bytes reversed, the words exchanged.
+const bswap32 = (x: string) =>
+  `((${x} << 24) | ((${x} & 0xff00) << 8) | ((${x} >>> 8) & 0xff00) | (${x} >>> 24))`;
+STATEMENTS.i64Bswap = ([d, a]) =>
+  block(`const $l = ${lo(a!)}, $h = ${hi(a!)};`, put(d!, bswap32("$h"), bswap32("$l")));
 // A right rotation by k is a left rotation by 64 - k.
 STATEMENTS.i64RotrImm = ([d, a, k]) =>
   /^-?\d+$/.test(k!) ? STATEMENTS.i64RotlImm!([d!, a!, `${64 - (Number(k) & 63)}`]) : null;

@@ -55,6 +55,7 @@ import {
   i64AddImm,
   i64And,
   i64AndImm,
+  i64Bswap,
   i64Clz,
   i64Ctz,
   i64DivS,
@@ -1761,7 +1762,40 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 198: // I64Sigma
+      case 198: // I64MulImmAddRotlMulImm
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 6) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+          code[(pc + 7) | 0],
+          code[(pc + 8) | 0],
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 6) | 0]) | 0,
+        );
+        i64RotlImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 9) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 10) | 0],
+          code[(pc + 11) | 0],
+        );
+        pc = (pc + 12) | 0;
+        break;
+      case 199: // I64Bswap
+        i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 200: // I64Sigma
         i64Sigma(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1774,7 +1808,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 199: // I64Add128
+      case 201: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1786,7 +1820,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 200: // I64Sub128
+      case 202: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1798,7 +1832,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 201: // I64MulWideS
+      case 203: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1808,7 +1842,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 202: // I64MulWideU
+      case 204: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1818,202 +1852,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 203: // F32Eq
+      case 205: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 204: // F32Ne
+      case 206: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 205: // F32Lt
+      case 207: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 206: // F32Gt
+      case 208: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 207: // F32Le
+      case 209: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 208: // F32Ge
+      case 210: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 209: // F32Abs
+      case 211: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 210: // F32Neg
+      case 212: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 211: // F32Ceil
+      case 213: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 212: // F32Floor
+      case 214: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 213: // F32Trunc
+      case 215: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 214: // F32Nearest
+      case 216: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 215: // F32Sqrt
+      case 217: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 216: // F32Add
+      case 218: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 217: // F32Sub
+      case 219: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 218: // F32Mul
+      case 220: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 219: // F32Div
+      case 221: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 220: // F32Min
+      case 222: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 221: // F32Max
+      case 223: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 222: // F32Copysign
+      case 224: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 223: // F64Eq
+      case 225: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 224: // F64Ne
+      case 226: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 225: // F64Lt
+      case 227: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 226: // F64Gt
+      case 228: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 227: // F64Le
+      case 229: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 228: // F64Ge
+      case 230: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 229: // F64Abs
+      case 231: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 230: // F64Neg
+      case 232: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 231: // F64Ceil
+      case 233: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 232: // F64Floor
+      case 234: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 233: // F64Trunc
+      case 235: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 234: // F64Nearest
+      case 236: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 235: // F64Sqrt
+      case 237: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 236: // F64Add
+      case 238: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 237: // F64Sub
+      case 239: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 238: // F64Mul
+      case 240: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 239: // F64Div
+      case 241: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 240: // F64Min
+      case 242: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 241: // F64Max
+      case 243: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 242: // F64Copysign
+      case 244: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2022,17 +2056,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 243: // F32AddImm
+      case 245: // F32AddImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 244: // F32MulImm
+      case 246: // F32MulImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 245: // F32MinImm
+      case 247: // F32MinImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2043,7 +2077,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 246: // F32MaxImm
+      case 248: // F32MaxImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2054,130 +2088,130 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 247: // F32MulAdd
+      case 249: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 248: // F64MulAdd
+      case 250: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 249: // I32TruncF32S
+      case 251: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 250: // I32TruncF32U
+      case 252: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 251: // I32TruncF64S
+      case 253: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 252: // I32TruncF64U
+      case 254: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 253: // I64TruncF32S
+      case 255: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 254: // I64TruncF32U
+      case 256: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 255: // I64TruncF64S
+      case 257: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 256: // I64TruncF64U
+      case 258: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 257: // F32ConvertI32S
+      case 259: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 258: // F32ConvertI32U
+      case 260: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 259: // F32ConvertI64S
+      case 261: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 260: // F32ConvertI64U
+      case 262: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 261: // F32DemoteF64
+      case 263: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 262: // F64ConvertI32S
+      case 264: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 263: // F64ConvertI32U
+      case 265: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 264: // F64ConvertI64S
+      case 266: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 265: // F64ConvertI64U
+      case 267: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 266: // F64PromoteF32
+      case 268: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 267: // I32TruncSatF32S
+      case 269: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 268: // I32TruncSatF32U
+      case 270: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 269: // I32TruncSatF64S
+      case 271: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 270: // I32TruncSatF64U
+      case 272: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 271: // I64TruncSatF32S
+      case 273: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 272: // I64TruncSatF32U
+      case 274: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 273: // I64TruncSatF64S
+      case 275: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 274: // I64TruncSatF64U
+      case 276: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 275: { // I32Load
+      case 277: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 276: { // I64Load
+      case 278: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2186,21 +2220,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 277: { // I32Load8S
+      case 279: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 278: { // I32Load8U
+      case 280: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 279: { // I32LoadAddImm
+      case 281: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2208,7 +2242,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 280: { // I64LoadAddImm
+      case 282: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2218,7 +2252,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 281: { // I32Load8UAddImm
+      case 283: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2226,21 +2260,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 282: { // I32Load16S
+      case 284: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 283: { // I32Load16U
+      case 285: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 284: { // I64Load8S
+      case 286: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2250,7 +2284,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 285: { // I64Load8U
+      case 287: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2259,7 +2293,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 286: { // I64Load16S
+      case 288: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2269,7 +2303,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 287: { // I64Load16U
+      case 289: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2278,7 +2312,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 288: { // I64Load32S
+      case 290: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2288,7 +2322,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 289: { // I64Load32U
+      case 291: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2297,14 +2331,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 290: { // I32Store
+      case 292: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 291: { // I64Store
+      case 293: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2313,42 +2347,42 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 292: { // I32Store8
+      case 294: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 293: { // I32Store16
+      case 295: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 294: { // I32StoreImm
+      case 296: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 295: { // I32Store8Imm
+      case 297: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 296: { // I32Store16Imm
+      case 298: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 297: { // I64StoreImm
+      case 299: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2356,11 +2390,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 298: // MemorySize
+      case 300: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 299: { // MemoryGrow
+      case 301: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2372,7 +2406,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 312: { // Copy128
+      case 314: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2381,7 +2415,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 313: { // Select128
+      case 315: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2393,7 +2427,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 314: { // GlobalGet128
+      case 316: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2403,7 +2437,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 315: { // GlobalSet128
+      case 317: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2413,7 +2447,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 316: { // V128Const
+      case 318: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2422,7 +2456,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 317: // V128LoadFull
+      case 319: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2432,7 +2466,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // V128LoadAt
+      case 320: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2442,7 +2476,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 319: // V128And
+      case 321: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2451,7 +2485,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // V128Andnot
+      case 322: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2460,7 +2494,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 321: // V128Or
+      case 323: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2469,7 +2503,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // V128Xor
+      case 324: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2478,19 +2512,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 323: // V128Not
+      case 325: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 324: // V128Splat32
+      case 326: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 325: // V128AnyTrue
+      case 327: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 326: // I8x16Eq
+      case 328: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2499,7 +2533,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // I8x16Add
+      case 329: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2508,7 +2542,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // I8x16Sub
+      case 330: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2517,7 +2551,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // I16x8Add
+      case 331: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2526,7 +2560,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // I16x8Sub
+      case 332: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2535,7 +2569,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // I16x8Mul
+      case 333: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2544,7 +2578,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // I32x4Add
+      case 334: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2553,7 +2587,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // I32x4Sub
+      case 335: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2562,7 +2596,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 334: // I32x4Mul
+      case 336: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2571,7 +2605,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 335: // I8x16Shl
+      case 337: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2580,7 +2614,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 336: // I8x16ShrU
+      case 338: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2589,7 +2623,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // I16x8Shl
+      case 339: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2598,7 +2632,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // I16x8ShrS
+      case 340: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2607,7 +2641,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // I16x8ShrU
+      case 341: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2616,7 +2650,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // I32x4Shl
+      case 342: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2625,7 +2659,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // I32x4ShrS
+      case 343: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2634,7 +2668,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // I32x4ShrU
+      case 344: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2643,7 +2677,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // F32x4Add
+      case 345: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2652,7 +2686,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // F32x4Sub
+      case 346: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2661,7 +2695,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // F32x4Mul
+      case 347: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2670,7 +2704,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // F32x4Div
+      case 348: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2679,7 +2713,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // F32x4Min
+      case 349: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2688,7 +2722,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // F32x4Max
+      case 350: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2697,7 +2731,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // F32x4MulAdd
+      case 351: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2707,7 +2741,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 350: // F32x4MaxMin
+      case 352: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2717,7 +2751,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 351: // F32x4MulLoad
+      case 353: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2728,7 +2762,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 352: // F32x4MulLoadAdd
+      case 354: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2740,7 +2774,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 353: // F64x2Add
+      case 355: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2749,7 +2783,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // F64x2Sub
+      case 356: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2758,7 +2792,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // F64x2Mul
+      case 357: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2767,7 +2801,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 356: // F64x2Div
+      case 358: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2776,12 +2810,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 357: // V128ExtractLane32
+      case 359: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 358: // V128Unary
+      case 360: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2790,7 +2824,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // V128Binary
+      case 361: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2800,7 +2834,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 360: // V128Ternary
+      case 362: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2811,7 +2845,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 361: // V128ExtractLane
+      case 363: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2821,7 +2855,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 362: // V128ReplaceLane
+      case 364: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2832,7 +2866,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 363: // V128Shuffle
+      case 365: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2845,7 +2879,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 364: // V128Load
+      case 366: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2856,7 +2890,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 365: // V128Store
+      case 367: // V128Store
         simdStore(
           s32,
           mview,
@@ -2866,7 +2900,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 366: // V128LoadLane
+      case 368: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2879,7 +2913,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 367: // V128StoreLane
+      case 369: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2891,7 +2925,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 370: // StructNew
+      case 372: // StructNew
         if (
           !structNew(
             store,
@@ -2907,7 +2941,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 371: // StructNewDefault
+      case 373: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2922,7 +2956,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 372: // StructGet
+      case 374: // StructGet
         structGet(
           store,
           s32,
@@ -2933,13 +2967,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 399: { // Index64
+      case 401: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 400: { // SizeToI64
+      case 402: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2947,7 +2981,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 412: // TierUp
+      case 414: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3010,7 +3044,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 300: // MemoryFill
+      case 302: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3026,7 +3060,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 301: // MemoryCopy
+      case 303: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3043,7 +3077,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 302: // MemoryInit
+      case 304: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3061,18 +3095,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 303: // DataDrop
+      case 305: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 304: // TableGet
+      case 306: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // TableSet
+      case 307: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3080,11 +3114,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 306: // TableSize
+      case 308: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 307: { // TableGrow
+      case 309: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3100,7 +3134,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 308: // TableFill
+      case 310: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3116,7 +3150,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 309: // TableCopy
+      case 311: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3133,7 +3167,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 310: // TableInit
+      case 312: // TableInit
         if (
           !tableInit(
             inst,
@@ -3151,11 +3185,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 311: // ElemDrop
+      case 313: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 368: { // Throw
+      case 370: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3180,7 +3214,7 @@ function runCold(
         }
         break;
       }
-      case 369: { // ThrowRef
+      case 371: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3202,7 +3236,7 @@ function runCold(
         }
         break;
       }
-      case 373: // StructSet
+      case 375: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3213,7 +3247,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 374: // ArrayNew
+      case 376: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3230,7 +3264,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 375: // ArrayNewDefault
+      case 377: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3246,7 +3280,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 376: // ArrayNewFixed
+      case 378: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3263,7 +3297,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 377: // ArrayNewData
+      case 379: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3282,7 +3316,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 378: // ArrayNewElem
+      case 380: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3301,7 +3335,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 379: // ArrayGet
+      case 381: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3312,7 +3346,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 380: // ArraySet
+      case 382: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3322,11 +3356,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 381: // ArrayLen
+      case 383: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 382: // ArrayFill
+      case 384: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3343,7 +3377,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 383: // ArrayCopy
+      case 385: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3360,7 +3394,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 384: // ArrayInitData
+      case 386: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3378,7 +3412,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 385: // ArrayInitElem
+      case 387: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3396,25 +3430,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 386: // RefI31
+      case 388: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 387: { // I31GetS
+      case 389: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 388: { // I31GetU
+      case 390: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 389: // RefTest
+      case 391: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3423,7 +3457,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 390: // RefCast
+      case 392: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3432,7 +3466,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 391: { // BrOnCast
+      case 393: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3442,7 +3476,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 392: { // BrOnCastFail
+      case 394: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3452,7 +3486,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 393: // AtomicLoad
+      case 395: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3463,7 +3497,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 394: // AtomicStore
+      case 396: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3474,7 +3508,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 395: // AtomicRmw
+      case 397: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3486,7 +3520,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 396: // AtomicCmpxchg
+      case 398: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3499,7 +3533,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 397: // AtomicWait
+      case 399: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3511,7 +3545,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 398: // AtomicNotify
+      case 400: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3519,7 +3553,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 401: // LoadMem
+      case 403: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3530,7 +3564,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 402: // StoreMem
+      case 404: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3541,11 +3575,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 403: // MemorySizeMem
+      case 405: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 404: { // MemoryGrowMem
+      case 406: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3565,7 +3599,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 405: // MemoryFillMem
+      case 407: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3581,7 +3615,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 406: // MemoryCopyMem
+      case 408: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3598,7 +3632,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 407: // MemoryInitMem
+      case 409: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3616,7 +3650,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 408: // V128LoadMem
+      case 410: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3627,7 +3661,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 409: // V128StoreMem
+      case 411: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3637,7 +3671,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 410: // V128LoadLaneMem
+      case 412: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3650,7 +3684,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 411: // V128StoreLaneMem
+      case 413: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -652,6 +652,19 @@ const ROWS = {
   ),
   I64RotlMulImm: op("rrriw", "i64RotlImm(s32, $2, $3, $4);\ni64MulImm(s32, $1, $2, $5, $5.hi);"),
   I64MulImmAdd: op("rrrrw", "i64MulImm(s32, $4, $3, $5, $5.hi);\ni64Add(s32, $1, $2, $4);"),
+  // xxHash64's whole round, `rotl(acc + x * C1, k) * C2`: an `I64MulImmAdd a, acc, x, t, C1`
+  // and the `I64RotlMulImm d, u, a, k, C2` reading its sum, each step still writing its own
+  // destination (`bench/xxh64.c`: the pair was 23% of its dispatches).
+  I64MulImmAddRotlMulImm: op(
+    "rrrrrrwiw",
+    `i64MulImm(s32, $6, $5, $7, $7.hi);
+    i64Add(s32, $3, $4, $6);
+    i64RotlImm(s32, $2, $3, $8);
+    i64MulImm(s32, $1, $2, $9, $9.hi);`,
+  ),
+  // A byte swap of an i64, recognised in the shifts, masks and ors that spell it (see
+  // `#byteSwap` in translator.ts): SHA-2 and other big-endian formats read words with it.
+  I64Bswap: op("rr", "i64Bswap(s32, $1, $2);"),
   // SHA-2's sigma functions, `rotl(y, k1) ^ rotl(y, k2) ^ rotl(y, k3)` (Σ0, Σ1) and, with
   // `$7` set, `... ^ (y >>> k3)` (σ0, σ1): the three steps above in order, through `$2`.
   I64Sigma: op("rrriiii", "i64Sigma(s32, $1, $2, $3, $4, $5, $6, $7);"),

@@ -281,17 +281,43 @@ Deno.test("i64: seeded random cross-check against BigInt", () => {
   }
 });
 
-Deno.test("i64: division by divisors below 2^21 and just above, full-width dividends", () => {
-  // divModU divides by a divisor < 2^21 in two steps and by one < 2^32 in three: cover both
-  // sides of the boundary with dividends whose high half is far past 2^21.
+Deno.test("i64: division by divisors below 2^32, full-width dividends", () => {
+  // A divisor below 2^32 takes two double divisions and one correction step (`divU32`), in
+  // `i64.div_u` / `rem_u` directly and for the magnitudes of `div_s` / `rem_s`: divisors across
+  // that range and its ends, dividends whose high half is far past 2^21, all ones, and those
+  // that leave the largest remainders (b·2^32 - 1, where the second quotient is 2^32 - 1).
   const next = i64Gen(64);
   const divisors = [1n, 2n, 3n, 0x1fffffn, 0x200000n, 0x200001n, 0xfffffffn, 0xffffffffn];
-  for (let i = 0; i < 2000; i++) {
+  for (let i = 0; i < 3000; i++) {
     const a = next() | (1n << 62n);
-    const b = i < 1000 ? BigInt((i * 2654435761) % 0x200000) + 1n : divisors[i % 8]!;
-    for (const [x, y] of [[a, b], [-a, b], [a, -b]] as const) {
+    const b = i < 1000
+      ? BigInt((i * 2654435761) % 0x200000) + 1n
+      : i < 2000
+      ? BigInt.asUintN(32, next()) | 1n
+      : divisors[i % 8]!;
+    const edges = [-1n, (b << 32n) - 1n, (b << 32n) - b, (b << 32n) | 0xffffffffn].map(i64);
+    const pairs = [[a, b], [-a, b], [a, -b], ...edges.map((x) => [x, b])] as const;
+    for (const [x, y] of pairs) {
       for (const op of ["div_u", "rem_u", "div_s", "rem_s"]) checkBin(op, x, y, REF[op](x, y));
     }
+  }
+});
+
+Deno.test("i64: byte swap, in place and into another slot", () => {
+  const next = i64Gen(64);
+  const swap = (v: bigint) => {
+    let r = 0n;
+    for (let k = 0n; k < 8n; k++) r |= ((u64(v) >> (8n * k)) & 0xffn) << (8n * (7n - k));
+    return i64(r);
+  };
+  for (
+    const v of [0n, 1n, -1n, 0x0123456789abcdefn, 1n << 63n, ...Array.from({ length: 200 }, next)]
+  ) {
+    put(0, v);
+    num.i64Bswap(s, 2, 0);
+    assert.equal(get(2), swap(v), `bswap(${v})`);
+    num.i64Bswap(s, 0, 0);
+    assert.equal(get(0), swap(v), `bswap(${v}) in place`);
   }
 });
 
