@@ -928,6 +928,7 @@ export function generateSource(
   structured = false,
   paramWords = Infinity,
   collectable = false,
+  localWords = paramWords,
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
   /** The words a return must leave in the value stack: the results'. */
   const resultWords = Math.min(numResults * entities.SLOT_WORDS, 0x7fffffff);
@@ -1084,7 +1085,7 @@ export function generateSource(
         // more than it saved there (`bench/calls.wat`). The body takes its instance as a parameter (reading
         // `st.funcs[depth].instance` in every prologue cost more). `deno task bench --tier
         // codegen`, CPU time against native V8 in the same process: fib 19.0x -> 16.7x.
-        const [c, w, p, l, n, f, i] = ["c", "w", "p", "l", "n", "b", "i"].map((x) => `$${x}${pc}`);
+        const [c, w, n, f, i] = ["c", "w", "n", "b", "i"].map((x) => `$${x}${pc}`);
         sites.push(pc);
         const callBody = (body: string, instance: string, stop: string) =>
           `const status = ${body}(store, st, depth + 1, bulkFuel, compiler, nesting + ${
@@ -1136,8 +1137,6 @@ export function generateSource(
     ${f} = body;
     ${i} = callee.instance;
     ${w} = cf.frameWords;
-    ${p} = cf.paramWords;
-    ${l} = cf.localWords;
     ${n} = MAX_NESTING - Math.floor(cf.code.length / COST_WORDS);
   }
   ${callBody("body", "callee.instance", stop(false))}
@@ -1149,7 +1148,6 @@ ${direct ? "" : `const callee = ${callee};\n`}if (${push}) {
   frames[2 * depth + 2] = base;
   frames[2 * depth + 3] = 0;
   st.funcs[depth + 1] = ${c};
-  for (let k = base + ${p}, end = base + ${l}; k < end; k++) s32[k] = 0;
   ${callBody(f, i, stop(false))}
 } else {
 ${direct ? `const callee = ${callee};\n` : ""}${slow}
@@ -1334,6 +1332,20 @@ ${
           structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
           promoted,
         )}\n`);
+  // A frame entered at its start zeroes its declared locals itself (a call site would need a
+  // loop over sizes it reads at run time): the words its JS locals do not cache (those start at
+  // 0 as locals; a stop writes them), or, in the dispatch-switch body, which reads them all
+  // from the value stack, every word. A loop over the whole range where there are many.
+  const cachedWords = new Set(
+    structured ? promoted.flatMap((c) => c.kind === "s32" ? [c.k] : [c.k, c.k + 1]) : [],
+  );
+  const zeroed: number[] = [];
+  for (let w = paramWords; w < localWords; w++) if (!cachedWords.has(w)) zeroed.push(w);
+  const zero = zeroed.length === 0
+    ? ""
+    : zeroed.length > 32
+    ? `for (let k = fp + ${paramWords}, end = fp + ${localWords}; k < end; k++) s32[k] = 0;\n`
+    : zeroed.map((w) => `s32[fp + ${w}] = 0;`).join(" ") + "\n";
   // The prologue reads only what the body uses (the names are the templates' and ours).
   const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(body);
   // The float views are loaded (and reloaded after calls) only where the body uses them.
@@ -1402,14 +1414,16 @@ throw new Error("Bad entry point " + pc + " into generated code");
 const { ${imports.join(", ")} } = rt;
 ${
     sites.map((pc) =>
-      `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $p${pc} = 0, $l${pc} = 0, $n${pc} = 0;\n`
+      `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $n${pc} = 0;\n`
     ).join("")
   }return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst) {
 ${prologue}
 ${
     structured
-      ? "if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst);\n"
-      : ""
+      ? `if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst);\n${zero}`
+      : zero === ""
+      ? ""
+      : `if (pc === 0) {\n${zero}}\n`
   }${declare}${
     metered
       ? `let fuel = 0, ${windowed ? "fuelRest = 0, " : ""}fuelLive = true;\n${
@@ -1439,6 +1453,7 @@ export function generateBody(
     true,
     cf.paramWords,
     collectable,
+    cf.localWords,
   );
   if ("reason" in result) return result.reason;
   try {

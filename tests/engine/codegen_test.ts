@@ -804,3 +804,25 @@ Deno.test("codegen: a frame an exception unwound writes nothing back over its ha
     if (!lazy) assert.equal(engine.codegenStats().generated, 2);
   }
 });
+
+Deno.test("codegen: a callee entered from generated code starts with its locals zeroed", () => {
+  // $f reads its v128 local (kept in the value stack) and i32 local (kept in a JS local) before
+  // setting them; each call from run starts at the same word, over what the last one left.
+  const bytes = wat(`(module
+    (func $f (param i32) (result i32) (local $v v128) (local $x i32)
+      (i32.add (i32.add (i32x4.extract_lane 3 (local.get $v)) (local.get $x))
+        (block (result i32)
+          (local.set $v (i32x4.splat (local.get 0)))
+          (local.set $x (local.get 0))
+          (i32x4.extract_lane 3 (local.get $v)))))
+    (func (export "run") (param $n i32) (result i32) (local $s i32)
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (call $f (local.get $n))))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (local.get $s)))`);
+  for (const tier of TIERS) {
+    const { engine, store, instance } = instantiate(bytes, { executionTier: tier });
+    assert.equal(instance.getTypedFunc<[number], number>(store, "run").call(store, 10), 55);
+    assert.equal(engine.codegenStats().generated, tier === "codegen" ? 2 : 0);
+  }
+});
