@@ -185,6 +185,9 @@ function costOf(words: number): number {
  * stops (`OUT_OF_FUEL`, `HOST_AWAIT`); `nesting` is the cost of the generated bodies below it on
  * the JS stack. A callee it runs directly leaves the call stack as the driver would have, so any
  * status but `RETURN` from it is passed on as it is: the frames say where to continue.
+ * `entered` is -1, or the frame base of a frame its caller pushed just now for this call, to
+ * run from its start: the caller then leaves that frame's pc word as it was (every stop writes
+ * the pc it stops at before anything reads it), and the body takes its base from here.
  */
 export type GeneratedBody = (
   store: StoreInner,
@@ -195,6 +198,7 @@ export type GeneratedBody = (
   nesting: number,
   baseDepth: number,
   inst: InstanceEntity,
+  entered: number,
 ) => number;
 
 /** What the driver needs: the interpreter's compiler, and a generated body per function. */
@@ -222,7 +226,8 @@ export function runTiered(
     let interpretAt = -1;
     if (body === null) interpretAt = depth;
     else {
-      status = body(store, st, depth, bulkFuel, compiler, 0, baseDepth, st.funcs[depth]!.instance);
+      const inst = st.funcs[depth]!.instance;
+      status = body(store, st, depth, bulkFuel, compiler, 0, baseDepth, inst, -1);
       if (status === CALL) continue;
       if (status === HOST_THREW) {
         // Thrown here, with the frames written back, as the interpreter's call would have.
@@ -1087,10 +1092,10 @@ export function generateSource(
         // codegen`, CPU time against native V8 in the same process: fib 19.0x -> 16.7x.
         const [c, w, n, f, i] = ["c", "w", "n", "b", "i"].map((x) => `$${x}${pc}`);
         sites.push(pc);
-        const callBody = (body: string, instance: string, stop: string) =>
+        const callBody = (body: string, instance: string, stop: string, entered: string) =>
           `const status = ${body}(store, st, depth + 1, bulkFuel, compiler, nesting + ${
             costOf(code.length)
-          }, baseDepth, ${instance});
+          }, baseDepth, ${instance}, ${entered});
   if (status !== RETURN) ${stop}
   st.depth = depth;`;
         // The caller's state: its slots below the callee's frame and its pc. The callee cannot
@@ -1139,16 +1144,15 @@ export function generateSource(
     ${w} = cf.frameWords;
     ${n} = MAX_NESTING - Math.floor(cf.code.length / COST_WORDS);
   }
-  ${callBody("body", "callee.instance", stop(false))}
+  ${callBody("body", "callee.instance", stop(false), "-1")}
 }`;
         js = `${lazy ? `${flushFrom(b)}\n${FUEL_OUT}` : `${FLUSH}\n${saveCaller}`}
 const base = fp + ${b};
 ${direct ? "" : `const callee = ${callee};\n`}if (${push}) {
   st.depth = depth + 1;
   frames[2 * depth + 2] = base;
-  frames[2 * depth + 3] = 0;
   st.funcs[depth + 1] = ${c};
-  ${callBody(f, i, stop(false))}
+  ${callBody(f, i, stop(false), "base")}
 } else {
 ${direct ? `const callee = ${callee};\n` : ""}${slow}
 }
@@ -1385,8 +1389,8 @@ ${
   );
   const prologue = [
     `let frames = st.frames;`,
-    `const fp = frames[2 * depth];`,
-    `let pc = frames[2 * depth + 1];`,
+    `const fp = entered >= 0 ? entered : frames[2 * depth];`,
+    `let pc = entered >= 0 ? 0 : frames[2 * depth + 1];`,
     `let ${["s32", ...views].map((v) => `${v} = st.${v}`).join(", ")};`,
     ...(uses("globals") ? [`const globals = inst.globals;`] : []),
     ...(usesMem
@@ -1416,11 +1420,11 @@ ${
     sites.map((pc) =>
       `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $n${pc} = 0;\n`
     ).join("")
-  }return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst) {
+  }return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) {
 ${prologue}
 ${
     structured
-      ? `if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst);\n${zero}`
+      ? `if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);\n${zero}`
       : zero === ""
       ? ""
       : `if (pc === 0) {\n${zero}}\n`
@@ -1482,7 +1486,7 @@ function resumeBodyOf(
   collectable: boolean,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
-  return (store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst) => {
+  return (store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) => {
     if (resume === null) {
       const result = generateSource(
         cf.code,
@@ -1504,7 +1508,7 @@ function resumeBodyOf(
         }
       }
     }
-    return resume(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst);
+    return resume(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered);
   };
 }
 
