@@ -1146,7 +1146,9 @@ export function generateSource(
   }
   ${callBody("body", "callee.instance", stop(false), "-1")}
 }`;
-        js = `${lazy ? `${flushFrom(b)}\n${FUEL_OUT}` : `${FLUSH}\n${saveCaller}`}
+        js = `${
+          lazy ? `${flushFrom(b)}\n${FUEL_OUT}` : `${FLUSH}\nframes[2 * depth + 1] = ${next};`
+        }
 const base = fp + ${b};
 ${direct ? "" : `const callee = ${callee};\n`}if (${push}) {
   st.depth = depth + 1;
