@@ -43,7 +43,17 @@ instance.getFunc(store, "run")!.call(store, [Val.i32(Number(size))]);
 for (const func of instances.entity(store, instance).funcs) {
   const cf = "compiled" in func ? func.compiled : null;
   if (cf === null || cf === undefined) continue;
-  const result = generateSource(cf.code, cf.numResults, undefined, true, cf.paramWords);
+  // As the engine generates it (see `Engine.bodyOf`).
+  const collectable = workload.gc === true || workload.exceptions === true;
+  const result = generateSource(
+    cf.code,
+    cf.numResults,
+    undefined,
+    true,
+    cf.paramWords,
+    collectable,
+    cf.localWords,
+  );
   console.log(`// func ${cf.funcIndex}`);
   console.log("reason" in result ? `// not generated: ${result.reason}` : result.source);
 }

@@ -18,8 +18,21 @@
  * direct call, by the callee for an indirect one) with its body, instance, frame sizes and
  * nesting limit, and then pushes the frame itself without reading the callee's compiled code;
  * bodies take their instance as a parameter. Measured (CPU time against native V8 in the same
- * process, `bench/fib.wat`): 19.0x before, 15-16x after; a call still writes its frame, pc,
- * function and depth eagerly, which is what keeps every suspension point resumable.
+ * process, `bench/fib.wat`): 19.0x before, 15-16x after.
+ *
+ * The caller's own state (its cached slots below the callee's frame, its pc) is written back
+ * only if the callee stops (returns anything but `RETURN`): the callee cannot reach those
+ * words, and at a stop every generated frame on the JS stack writes its state on the way out,
+ * so the frames then hold what the interpreter's would. A host function's error is passed up
+ * as a status (`HOST_THREW`) rather than as a JS exception for the same reason; a trap ends
+ * the call, and its backtrace needs only the frames' functions and depth, which calls keep
+ * current. Where the value stack's words are a collector's roots (`Config.wasmGc`,
+ * `wasmExceptions`), everything is written before the call. Measured with an A/B script that
+ * alternates both trees in one process (CPU time, best of 9, ratio new/old): fib 0.92,
+ * `bench/calls.wat` 0.84, `bench/hostcall.wat` 0.84. Nor does a call zero the callee's declared
+ * locals or write its pc word: a body entered at its start zeroes the locals its JS locals do
+ * not cache, and takes its frame base as a parameter (`entered`) with pc 0, every stop writing
+ * its pc before anything reads it (fib 0.96 and 0.92 more, calls 0.97 and 0.95).
  *
  * The body follows the code's branches with JS control flow: a labelled `for (;;)` around each
  * loop (a backward branch is `continue L<t>`) and a labelled block ending at each forward
@@ -122,6 +135,7 @@ import {
 import type { CompiledFunc } from "./code_map.ts";
 import {
   exnOfError,
+  type HostFuncEntity,
   type InstanceEntity,
   type StoreInner,
   type WasmFuncEntity,
@@ -130,7 +144,7 @@ const { throwException } = exceptions;
 import type { BulkFuel } from "./fuel.ts";
 import type { ExecStack } from "./stack.ts";
 import { type Compiler, DONE, run, type RunStatus } from "./executor.ts";
-import { TIER_UP } from "./exec_support.ts";
+import { callHost, HOST_AWAIT, TIER_UP } from "./exec_support.ts";
 
 /** A generated function returned to call the Wasm function whose frame it pushed. */
 const CALL = 10;
@@ -141,6 +155,12 @@ const RETURN = 11;
  * frame (the innermost) from the saved pc until it returns.
  */
 const INTERPRET = 12;
+/**
+ * A host function called from generated code threw (the error is in `st.hostError`, `st.host`
+ * still names it): every generated frame on the way out writes its state back as at any other
+ * stop, and the driver throws the error from there (see `hostCall`).
+ */
+const HOST_THREW = 13;
 
 const NO_ESCAPES: ReadonlySet<number> = new Set();
 
@@ -168,6 +188,9 @@ function costOf(words: number): number {
  * stops (`OUT_OF_FUEL`, `HOST_AWAIT`); `nesting` is the cost of the generated bodies below it on
  * the JS stack. A callee it runs directly leaves the call stack as the driver would have, so any
  * status but `RETURN` from it is passed on as it is: the frames say where to continue.
+ * `entered` is -1, or the frame base of a frame its caller pushed just now for this call, to
+ * run from its start: the caller then leaves that frame's pc word as it was (every stop writes
+ * the pc it stops at before anything reads it), and the body takes its base from here.
  */
 export type GeneratedBody = (
   store: StoreInner,
@@ -178,6 +201,7 @@ export type GeneratedBody = (
   nesting: number,
   baseDepth: number,
   inst: InstanceEntity,
+  entered: number,
 ) => number;
 
 /** What the driver needs: the interpreter's compiler, and a generated body per function. */
@@ -205,8 +229,15 @@ export function runTiered(
     let interpretAt = -1;
     if (body === null) interpretAt = depth;
     else {
-      status = body(store, st, depth, bulkFuel, compiler, 0, baseDepth, st.funcs[depth]!.instance);
+      const inst = st.funcs[depth]!.instance;
+      status = body(store, st, depth, bulkFuel, compiler, 0, baseDepth, inst, -1);
       if (status === CALL) continue;
+      if (status === HOST_THREW) {
+        // Thrown here, with the frames written back, as the interpreter's call would have.
+        const error = st.hostError;
+        st.hostError = undefined;
+        throw error;
+      }
       if (status === INTERPRET) interpretAt = st.depth;
       else if (status === RETURN) {
         st.depth = depth - 1;
@@ -280,11 +311,39 @@ function enterFunc(
   return body !== undefined ? body as GeneratedBody | null : compiler.bodyOf(cf);
 }
 
+/**
+ * A call of host function `callee` from generated code: `RETURN` when it returned (its results
+ * in the slots at `base`), `CALL` when it threw a Wasm exception a handler in frame `st.depth`
+ * caught, `HOST_AWAIT` when it returned a Promise, `HOST_THREW` when it threw anything else.
+ * That error is passed on as a status, not as a JS exception, because the generated frames on
+ * the JS stack keep their slots in locals while their callees run and write them back only on
+ * the way out of a stop: an exception would unwind them without it, and a host trap is resumed.
+ */
+function hostCall(
+  callee: HostFuncEntity,
+  inst: InstanceEntity,
+  st: ExecStack,
+  base: number,
+  store: StoreInner,
+  baseDepth: number,
+): number {
+  let pending;
+  try {
+    pending = callHost(callee, inst, st, base, store, baseDepth);
+  } catch (e) {
+    st.hostError = e;
+    return HOST_THREW;
+  }
+  return pending === undefined ? RETURN : pending === null ? CALL : HOST_AWAIT;
+}
+
 /** What generated code may call: the executor's modules, and the driver's own helpers. */
 const RUNTIME: Readonly<Record<string, unknown>> = (() => {
   const all: Record<string, unknown> = {
     TrapCode,
     enterFunc,
+    hostCall,
+    HOST_THREW,
     CALL,
     RETURN,
     INTERPRET,
@@ -556,6 +615,8 @@ ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
 const flushBelow = (k: number) => `/*flush<${k}*/`;
+/** Write back the cached slots from word `k` on. */
+const flushFrom = (k: number) => `/*flush>=${k}*/`;
 /** Read the cached slots from word `k` on again from the value stack. */
 const reloadFrom = (k: number) => `/*reload>=${k}*/`;
 
@@ -874,6 +935,8 @@ export function generateSource(
   escape: ReadonlySet<number> = NO_ESCAPES,
   structured = false,
   paramWords = Infinity,
+  collectable = false,
+  localWords = paramWords,
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
   /** The words a return must leave in the value stack: the results'. */
   const resultWords = Math.min(numResults * entities.SLOT_WORDS, 0x7fffffff);
@@ -1030,14 +1093,35 @@ export function generateSource(
         // more than it saved there (`bench/calls.wat`). The body takes its instance as a parameter (reading
         // `st.funcs[depth].instance` in every prologue cost more). `deno task bench --tier
         // codegen`, CPU time against native V8 in the same process: fib 19.0x -> 16.7x.
-        const [c, w, p, l, n, f, i] = ["c", "w", "p", "l", "n", "b", "i"].map((x) => `$${x}${pc}`);
+        const [c, w, n, f, i] = ["c", "w", "n", "b", "i"].map((x) => `$${x}${pc}`);
         sites.push(pc);
-        const callBody = (body: string, instance: string) =>
+        const callBody = (body: string, instance: string, stop: string, entered: string) =>
           `const status = ${body}(store, st, depth + 1, bulkFuel, compiler, nesting + ${
             costOf(code.length)
-          }, baseDepth, ${instance});
-  if (status !== RETURN) return status;
+          }, baseDepth, ${instance}, ${entered});
+  if (status !== RETURN) ${stop}
   st.depth = depth;`;
+        // The caller's state: its slots below the callee's frame and its pc. The callee cannot
+        // reach those slots, so they stay in locals while it runs (`lazy`) and are written
+        // back only if it stops, where the frame must hold what the interpreter's would; if
+        // this frame is still there (a handler below it may have caught an exception, popping
+        // it: its words are then the handler's). Where the value stack's words are roots of a
+        // collector (`collectable`: GC objects, exception handles), a reference a local holds
+        // would not be seen, so everything is written before the call.
+        // A host callee pushes no frame: this frame is still there when `st.depth` is this one.
+        const lazy = !collectable;
+        const saveCaller = `${flushBelow(b)}\nframes[2 * depth + 1] = ${next};`;
+        const stop = (host: boolean) =>
+          !lazy ? "return status;" : `{
+  s32 = st.s32;
+  f32 = st.f32;
+  f64 = st.f64;
+  if (st.depth ${host ? ">=" : ">"} depth) {
+    frames = st.frames;
+    ${saveCaller}
+  }
+  return status;
+}`;
         // A direct call's callee is fixed per instance: the cache is keyed by the caller's
         // instance (`$k`), which spares loading `inst.funcs[x]` on every call (fib 4-6% less
         // CPU time, A/B in one process, median of 9-15 alternating runs).
@@ -1046,12 +1130,14 @@ export function generateSource(
         const push =
           `${key} && nesting < ${n} && base + ${w} <= s32.length && 2 * depth + 2 < frames.length`;
         const slow = `if (callee.isHost) {
-  const pending = callHost(callee, inst, st, base, store, baseDepth);
-  // null: it threw a Wasm exception, which a handler in frame st.depth caught.
-  if (pending !== undefined) return pending === null ? CALL : HOST_AWAIT;
+  const status = hostCall(callee, inst, st, base, store, baseDepth);
+  if (status !== RETURN) ${stop(true)}
 } else {
   const body = enterFunc(callee, st, depth, base, compiler, nesting);
-  if (body === null) return CALL;
+  if (body === null) {
+    const status = CALL;
+    ${stop(false)}
+  }
   if (${c} === null) {
     const cf = callee.compiled;
     ${c} = callee;
@@ -1059,22 +1145,19 @@ export function generateSource(
     ${f} = body;
     ${i} = callee.instance;
     ${w} = cf.frameWords;
-    ${p} = cf.paramWords;
-    ${l} = cf.localWords;
     ${n} = MAX_NESTING - Math.floor(cf.code.length / COST_WORDS);
   }
-  ${callBody("body", "callee.instance")}
+  ${callBody("body", "callee.instance", stop(false), "-1")}
 }`;
-        js = `${FLUSH}
-frames[2 * depth + 1] = ${next};
+        js = `${
+          lazy ? `${flushFrom(b)}\n${FUEL_OUT}` : `${FLUSH}\nframes[2 * depth + 1] = ${next};`
+        }
 const base = fp + ${b};
 ${direct ? "" : `const callee = ${callee};\n`}if (${push}) {
   st.depth = depth + 1;
   frames[2 * depth + 2] = base;
-  frames[2 * depth + 3] = 0;
   st.funcs[depth + 1] = ${c};
-  for (let k = base + ${p}, end = base + ${l}; k < end; k++) s32[k] = 0;
-  ${callBody(f, i)}
+  ${callBody(f, i, stop(false), "base")}
 } else {
 ${direct ? `const callee = ${callee};\n` : ""}${slow}
 }
@@ -1258,6 +1341,20 @@ ${
           structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
           promoted,
         )}\n`);
+  // A frame entered at its start zeroes its declared locals itself (a call site would need a
+  // loop over sizes it reads at run time): the words its JS locals do not cache (those start at
+  // 0 as locals; a stop writes them), or, in the dispatch-switch body, which reads them all
+  // from the value stack, every word. A loop over the whole range where there are many.
+  const cachedWords = new Set(
+    structured ? promoted.flatMap((c) => c.kind === "s32" ? [c.k] : [c.k, c.k + 1]) : [],
+  );
+  const zeroed: number[] = [];
+  for (let w = paramWords; w < localWords; w++) if (!cachedWords.has(w)) zeroed.push(w);
+  const zero = zeroed.length === 0
+    ? ""
+    : zeroed.length > 32
+    ? `for (let k = fp + ${paramWords}, end = fp + ${localWords}; k < end; k++) s32[k] = 0;\n`
+    : zeroed.map((w) => `s32[fp + ${w}] = 0;`).join(" ") + "\n";
   // The prologue reads only what the body uses (the names are the templates' and ours).
   const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(body);
   // The float views are loaded (and reloaded after calls) only where the body uses them.
@@ -1297,8 +1394,8 @@ ${
   );
   const prologue = [
     `let frames = st.frames;`,
-    `const fp = frames[2 * depth];`,
-    `let pc = frames[2 * depth + 1];`,
+    `const fp = entered >= 0 ? entered : frames[2 * depth];`,
+    `let pc = entered >= 0 ? 0 : frames[2 * depth + 1];`,
     `let ${["s32", ...views].map((v) => `${v} = st.${v}`).join(", ")};`,
     ...(uses("globals") ? [`const globals = inst.globals;`] : []),
     ...(usesMem
@@ -1326,14 +1423,16 @@ throw new Error("Bad entry point " + pc + " into generated code");
 const { ${imports.join(", ")} } = rt;
 ${
     sites.map((pc) =>
-      `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $p${pc} = 0, $l${pc} = 0, $n${pc} = 0;\n`
+      `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $n${pc} = 0;\n`
     ).join("")
-  }return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst) {
+  }return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) {
 ${prologue}
 ${
     structured
-      ? "if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst);\n"
-      : ""
+      ? `if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);\n${zero}`
+      : zero === ""
+      ? ""
+      : `if (pc === 0) {\n${zero}}\n`
   }${declare}${
     metered
       ? `let fuel = 0, ${windowed ? "fuelRest = 0, " : ""}fuelLive = true;\n${
@@ -1352,17 +1451,29 @@ ${
 export function generateBody(
   cf: CompiledFunc,
   escape?: ReadonlySet<number>,
+  collectable = false,
 ): { body: GeneratedBody; escapes: string[] } | string {
   // A catching frame is continued at its handler, which only the interpreter can do.
   if (cf.handlers !== null) return "exception handlers (try_table)";
-  const result = generateSource(cf.code, cf.numResults, escape, true, cf.paramWords);
+  const result = generateSource(
+    cf.code,
+    cf.numResults,
+    escape,
+    true,
+    cf.paramWords,
+    collectable,
+    cf.localWords,
+  );
   if ("reason" in result) return result.reason;
   try {
     const factory = new Function("rt", "resumeBody", result.source) as (
       rt: unknown,
       resumeBody: GeneratedBody,
     ) => GeneratedBody;
-    return { body: factory(RUNTIME, resumeBodyOf(cf, escape)), escapes: result.escapes };
+    return {
+      body: factory(RUNTIME, resumeBodyOf(cf, escape, collectable)),
+      escapes: result.escapes,
+    };
   } catch (e) {
     return `code generation failed: ${e instanceof Error ? e.message : String(e)}`;
   }
@@ -1374,11 +1485,22 @@ export function generateBody(
  * place control can enter, generated the first time it is needed (most functions never are).
  * Were it to fail, the interpreter continues the frame.
  */
-function resumeBodyOf(cf: CompiledFunc, escape?: ReadonlySet<number>): GeneratedBody {
+function resumeBodyOf(
+  cf: CompiledFunc,
+  escape: ReadonlySet<number> | undefined,
+  collectable: boolean,
+): GeneratedBody {
   let resume: GeneratedBody | null = null;
-  return (store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst) => {
+  return (store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) => {
     if (resume === null) {
-      const result = generateSource(cf.code, cf.numResults, escape, false);
+      const result = generateSource(
+        cf.code,
+        cf.numResults,
+        escape,
+        false,
+        Infinity,
+        collectable,
+      );
       resume = () => INTERPRET;
       if (!("reason" in result)) {
         try {
@@ -1391,7 +1513,7 @@ function resumeBodyOf(cf: CompiledFunc, escape?: ReadonlySet<number>): Generated
         }
       }
     }
-    return resume(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst);
+    return resume(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered);
   };
 }
 

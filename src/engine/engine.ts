@@ -145,7 +145,10 @@ export class Engine {
     if (cf.hotness > 0) return null; // not hot yet: the interpreter runs it (and counts)
     const known = cf.generated as GeneratedBody | null | undefined;
     if (known !== undefined) return known;
-    const result = generateBody(cf);
+    // Where the value stack's words are a collector's roots, generated calls write every
+    // cached slot back first (see `I.Call` in codegen.ts).
+    const c = this.config;
+    const result = generateBody(cf, undefined, c.wasmGc || c.wasmExceptions);
     const reasons = this.#stats.reasons;
     if (typeof result === "string") {
       this.#stats.interpreted++;

@@ -667,3 +667,162 @@ Deno.test("codegen: tail calls are generated, run in fixed stack and stop where 
   assert.ok(results[0]!.length > 100);
   assert.deepEqual(results[1], results[0]);
 });
+
+/**
+ * Callers whose i32, i64 and f64 values live in JS locals while a callee three frames deeper
+ * runs: the generated code writes them back only when that callee stops.
+ */
+const DEEP_STOP = wat(`(module
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (func $d (param i32) (result i32) (i32.add (call $h (local.get 0)) (i32.const 1)))
+  (func $c (param i32) (result i32) (local $x i64)
+    (local.set $x (i64.mul (i64.extend_i32_s (local.get 0)) (i64.const 0x100000001)))
+    (i32.add (call $d (i32.add (local.get 0) (i32.const 1)))
+      (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.const 16)))))
+  (func $b (param i32) (result i32) (local $y f64) (local $k i32)
+    (local.set $y (f64.mul (f64.convert_i32_s (local.get 0)) (f64.const 1.5)))
+    (local.set $k (i32.xor (local.get 0) (i32.const 0x5a5a)))
+    (i32.add (i32.add (call $c (i32.mul (local.get 0) (i32.const 3))) (local.get $k))
+      (i32.trunc_f64_s (local.get $y))))
+  (func (export "a") (param $n i32) (result i32) (local $s i32) (local $t i64)
+    (loop $l
+      (local.set $t (i64.add (local.get $t) (i64.extend_i32_u (local.get $n))))
+      (local.set $s (i32.add (local.get $s) (call $b (local.get $n))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.add (local.get $s) (i32.wrap_i64 (local.get $t)))))`);
+
+/** `a(n)` computed in JavaScript, with `h(x) = 2x + 1`. */
+function deepStopExpected(n: number): number {
+  let s = 0;
+  let t = 0n;
+  for (; n !== 0; n--) {
+    t += BigInt(n >>> 0);
+    const c3 = Math.imul(n, 3);
+    const x = BigInt.asUintN(64, BigInt(c3) * 0x100000001n);
+    const c = (((2 * (c3 + 1) + 1) + 1) + Number(BigInt.asIntN(32, x >> 16n))) | 0;
+    s = (s + ((c + (n ^ 0x5a5a)) | 0) + Math.trunc(n * 1.5)) | 0;
+  }
+  return (s + Number(BigInt.asIntN(32, t))) | 0;
+}
+
+Deno.test("codegen: a callee 3 frames deep that stops resumes with the callers' values", async () => {
+  const expected = deepStopExpected(12);
+  for (const mixed of [false, true]) {
+    for (const fuel of [false, true]) {
+      const config = new Config({ executionTier: "codegen", consumeFuel: fuel });
+      const engine = mixed ? new MixedEngine(config) : new Engine(config);
+      const store = new Store(engine, null);
+      const linker = new Linker<null>(engine);
+      let mode: "sync" | "throw" | "promise" = "sync";
+      let calls = 0;
+      let asked = 0;
+      linker.funcWrap("host", "h", { params: ["i32"], results: ["i32"] }, (_, x: number) => {
+        asked = x;
+        if (mode === "throw" && calls++ % 3 === 0) throw new Error("later");
+        return mode === "promise" ? Promise.resolve(2 * x + 1) : 2 * x + 1;
+      });
+      const instance = linker.instantiate(store, new Module(engine, DEEP_STOP));
+      const a = instance.getFunc(store, "a")!;
+      const what = `mixed ${mixed}, fuel ${fuel}`;
+      if (fuel) store.setFuel(1_000_000);
+      // A host trap: resumed with what the host function would have returned.
+      mode = "throw";
+      let call = a.callResumable(store, [Val.i32(12)]);
+      let traps = 0;
+      // (Bounded: a lost loop counter would trap forever.)
+      while (call.kind === "hostTrap" && traps < 100) {
+        traps++;
+        call = call.resume(store, [Val.i32(2 * asked + 1)]);
+      }
+      assert.equal(traps, 4, what);
+      assert.equal(call.kind, "finished", what);
+      if (call.kind === "finished") assert.equal(call.results[0]!.value, expected, what);
+      // A Promise: the call suspends and continues from the callers' written-back frames.
+      mode = "promise";
+      const [viaAsync] = await a.callAsync(store, [Val.i32(12)]);
+      assert.equal(viaAsync!.value, expected, what);
+      if (fuel) {
+        // Fuel stops at every budget: each resumes with the callers' values.
+        mode = "sync";
+        for (const budget of [1, 9, 40]) {
+          store.setFuel(budget);
+          let stopped = a.callResumable(store, [Val.i32(12)]);
+          let stops = 0;
+          while (stopped.kind === "outOfFuel" && stops < 100_000) {
+            stops++;
+            store.setFuel(budget + Number(stopped.requiredFuel));
+            stopped = stopped.resume(store);
+          }
+          assert.ok(stops > 0, what);
+          assert.equal(stopped.kind, "finished", what);
+          if (stopped.kind === "finished") assert.equal(stopped.results[0]!.value, expected, what);
+        }
+      }
+    }
+  }
+});
+
+/** An engine whose generated calls keep callers' slots in locals even with exceptions on. */
+class LazyEngine extends Engine {
+  override bodyOf(cf: CompiledFunc) {
+    if (cf.generated === undefined && cf.hotness <= 0) {
+      const result = generateBody(cf, undefined, false);
+      cf.generated = typeof result === "string" ? null : result.body;
+    }
+    return super.bodyOf(cf);
+  }
+}
+
+Deno.test("codegen: a frame an exception unwound writes nothing back over its handler's", () => {
+  // The payload lands in run's slot where $g1's frame starts (its parameter): had $g1 written
+  // its cached parameter back after the unwinding, the handler would see 5, not 5 * 5 + 11.
+  // run has a handler, so it is interpreted; `auto` generates $g1 once it is hot, and the
+  // driver runs it above run's frame.
+  const bytes = wat(
+    `(module
+    (tag $e (param i32))
+    (func $thrower (param i32) (throw $e (local.get 0)))
+    (func $g1 (param i32) (result i32) (local $a i32) (local $b i32)
+      (local.set $a (i32.mul (local.get 0) (i32.const 3)))
+      (local.set $b (i32.add (local.get 0) (i32.const 11)))
+      (call $thrower (i32.add (i32.add (local.get $a) (local.get $b)) (local.get 0)))
+      (i32.add (local.get $a) (local.get $b)))
+    (func (export "run") (param i32) (result i32)
+      (block $h (result i32)
+        (try_table (catch $e $h)
+          (drop (call $g1 (local.get 0))))
+        (i32.const -1))))`,
+    { exceptions: true },
+  );
+  for (const lazy of [false, true]) {
+    const config = new Config({ executionTier: "auto", wasmExceptions: true });
+    const engine = lazy ? new LazyEngine(config) : new Engine(config);
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+    const run = instance.getTypedFunc<[number], number>(store, "run");
+    for (let i = 0; i < 3000; i++) assert.equal(run.call(store, 5), 36);
+    if (!lazy) assert.equal(engine.codegenStats().generated, 2);
+  }
+});
+
+Deno.test("codegen: a callee entered from generated code starts with its locals zeroed", () => {
+  // $f reads its v128 local (kept in the value stack) and i32 local (kept in a JS local) before
+  // setting them; each call from run starts at the same word, over what the last one left.
+  const bytes = wat(`(module
+    (func $f (param i32) (result i32) (local $v v128) (local $x i32)
+      (i32.add (i32.add (i32x4.extract_lane 3 (local.get $v)) (local.get $x))
+        (block (result i32)
+          (local.set $v (i32x4.splat (local.get 0)))
+          (local.set $x (local.get 0))
+          (i32x4.extract_lane 3 (local.get $v)))))
+    (func (export "run") (param $n i32) (result i32) (local $s i32)
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (call $f (local.get $n))))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (local.get $s)))`);
+  for (const tier of TIERS) {
+    const { engine, store, instance } = instantiate(bytes, { executionTier: tier });
+    assert.equal(instance.getTypedFunc<[number], number>(store, "run").call(store, 10), 55);
+    assert.equal(engine.codegenStats().generated, tier === "codegen" ? 2 : 0);
+  }
+});
