@@ -107,6 +107,8 @@ import * as gc from "./gc.ts";
 import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
+import * as v128Words from "./codegen_v128.ts";
+import { lowerV128, V128_PURE } from "./codegen_v128.ts";
 import * as slotValues from "./codegen_slots.ts";
 import { numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import {
@@ -306,6 +308,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     simdMem,
     i64Words,
     slotValues,
+    v128Words,
   ];
   for (const module of modules) {
     for (const [name, value] of Object.entries(module)) all[name] = value;
@@ -517,7 +520,14 @@ fuelLive = true;`;
  * Functions generated code calls that never throw (nor charge fuel): an instruction calling
  * only these needs no `FUEL_SYNC`. The hot ones of the benchmarks; any other call syncs.
  */
-const NEVER_THROWS = new Set(["i32Rotl", "i32Rotr", "u32MulHi", "i64XorShrUImm", "i64XorRotlImm"]);
+const NEVER_THROWS = new Set([
+  "i32Rotl",
+  "i32Rotr",
+  "u32MulHi",
+  "i64XorShrUImm",
+  "i64XorRotlImm",
+  ...V128_PURE,
+]);
 
 /** Whether `js` calls a function that may throw (`trap(...)` is left to its `throw`). */
 function callsOut(js: string): boolean {
@@ -561,9 +571,10 @@ const reloadFrom = (k: number) => `/*reload>=${k}*/`;
 
 /**
  * How a cached slot is used: as an i32 word (`s32`: only its low word), as two i32 words
- * (`i64`: an i64, or an i32 moved with its high word), or as an f64 (`f64`).
+ * (`i64`: an i64, or an i32 moved with its high word), as four (`v128`, see codegen_v128.ts)
+ * or as an f64 (`f64`).
  */
-type SlotKind = "s32" | "i64" | "f64";
+type SlotKind = "s32" | "i64" | "v128" | "f64";
 
 /** A cached slot: its word offset and its kind. */
 interface Cached {
@@ -577,12 +588,20 @@ const inStack = ({ k, kind }: Cached) =>
     ? [`f64[(fp + ${k}) >> 1]`]
     : kind === "s32"
     ? [`s32[fp + ${k}]`]
-    : [`s32[fp + ${k}]`, `s32[fp + ${k + 1}]`];
+    : kind === "i64"
+    ? [`s32[fp + ${k}]`, `s32[fp + ${k + 1}]`]
+    : [0, 1, 2, 3].map((i) => `s32[fp + ${k + i}]`);
 const locals = ({ k, kind }: Cached) =>
-  kind === "f64" ? [`d${k}`] : kind === "s32" ? [`r${k}`] : [`r${k}`, `h${k}`];
+  kind === "f64"
+    ? [`d${k}`]
+    : kind === "s32"
+    ? [`r${k}`]
+    : kind === "i64"
+    ? [`r${k}`, `h${k}`]
+    : [`r${k}`, `h${k}`, `$v${k}_2`, `$v${k}_3`];
 
-/** A word access in generated code: a slot's low word, high word, or its f64. */
-type Access = "lo" | "hi" | "f64";
+/** A word access in generated code: a slot's word 0 (low), 1 (high), 2 or 3, or its f64. */
+type Access = "lo" | "hi" | "w2" | "w3" | "f64";
 
 /** The local caching `access` to slot `c`, or undefined when that access is not cached. */
 function localOf(c: Cached | undefined, access: Access): string | undefined {
@@ -590,13 +609,15 @@ function localOf(c: Cached | undefined, access: Access): string | undefined {
   if (access === "f64") return c.kind === "f64" ? `d${c.k}` : undefined;
   if (c.kind === "f64") return undefined;
   if (access === "lo") return `r${c.k}`;
-  return c.kind === "i64" ? `h${c.k}` : undefined;
+  if (access === "hi") return c.kind === "i64" || c.kind === "v128" ? `h${c.k}` : undefined;
+  return c.kind === "v128" ? `$v${c.k}_${access === "w2" ? 2 : 3}` : undefined;
 }
 
-/** The access a matched `(s32|f64)[(fp + k)( >> 1| + 1)?]` makes. */
+/** The access a matched `(s32|f64)[(fp + k)( >> 1| + [123])?]` makes. */
 function accessOf(view: string, suffix: string | undefined): Access | null {
   if (view === "f64") return suffix === " >> 1" ? "f64" : null;
-  return suffix === undefined ? "lo" : suffix === " + 1" ? "hi" : null;
+  if (suffix === undefined) return "lo";
+  return suffix === " >> 1" ? null : (["hi", "w2", "w3"] as const)[Number(suffix.at(-1)) - 1]!;
 }
 
 /**
@@ -620,7 +641,9 @@ function promotable(parts: readonly string[]): Cached[] {
     let close = end;
     if (text.startsWith("s32[", at - 4)) {
       if (text[end] === "]") [access, close] = ["lo", end + 1];
-      else if (text.startsWith(" + 1]", end)) [access, close] = ["hi", end + 5];
+      else if (/^ \+ [123]\]/.test(text.slice(end, end + 5))) {
+        [access, close] = [accessOf("s32", text.slice(end, end + 4))!, end + 5];
+      }
     } else if (text.startsWith("f64[", at - 4) && text.startsWith(" >> 1]", end)) {
       [access, close] = ["f64", end + 6];
     }
@@ -640,7 +663,10 @@ function promotable(parts: readonly string[]): Cached[] {
     if (seen === null) continue;
     if (seen.has("f64")) {
       if (seen.size === 1) cached.push({ k, kind: "f64" });
-    } else cached.push({ k, kind: seen.has("hi") ? "i64" : "s32" });
+    } else {
+      const kind = seen.has("w2") || seen.has("w3") ? "v128" : seen.has("hi") ? "i64" : "s32";
+      cached.push({ k, kind });
+    }
   }
   return cached.sort((a, b) => a.k - b.k);
 }
@@ -668,7 +694,7 @@ function promote(text: string, promoted: readonly Cached[]): string {
     }).join(" ") + (what === "reload" && op === ">=" ? `\n${FUEL_IN}` : "");
   let out = "";
   let from = 0;
-  const assign = /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1| \+ 1)?\] = (?!=)/g;
+  const assign = /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1| \+ [123])?\] = (?!=)/g;
   for (let m = assign.exec(text); m !== null; m = assign.exec(text)) {
     const access = accessOf(m[1]!, m[3]);
     const name = access === null ? undefined : localOf(byK.get(Number(m[2])), access);
@@ -689,7 +715,7 @@ function promote(text: string, promoted: readonly Cached[]): string {
   out += text.slice(from);
   return out
     .replace(
-      /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1| \+ 1)?\]/g,
+      /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1| \+ [123])?\]/g,
       (whole, view: string, k: string, suffix?: string) => {
         const access = accessOf(view, suffix);
         return (access === null ? undefined : localOf(byK.get(Number(k)), access)) ?? whole;
@@ -1201,7 +1227,7 @@ return CALL;`;
         }
         let text = spell(t, code, pc, size);
         const inlined = slotConstsInlined(text);
-        text = lowerI64(inlined);
+        text = lowerV128(lowerI64(inlined));
         // Respelled i64 arithmetic names other runtime functions than the template's.
         if (text !== inlined) { for (const name of runtimeNames(text)) names.add(name); }
         else for (const name of t.names) names.add(name);

@@ -1,0 +1,461 @@
+/**
+ * v128 operations spelled on lane words, for the code generator (`codegen.ts`).
+ *
+ * The SIMD rows' templates call `simd.ts` / `simd_mem.ts` helpers with slot indices
+ * (`f32x4Add(f32, (fp + 8), (fp + 12), (fp + 16))`): each call reads and writes the value
+ * stack, so a v128 can never live in JS locals, and each operation is a call. This module
+ * rewrites such calls into the same operation spelled on the four words of each slot, word `i`
+ * of the v128 at `k` as `s32[(fp + k) + i]` (`s32[(fp + k)]` for word 0); the generator then
+ * keeps a slot reached only through its words in int32 locals (see `promotable` in codegen.ts
+ * and `splitSlotValues` in codegen_slots.ts), as it keeps an i64 in two.
+ *
+ * ## Same bits as the interpreter
+ * Every spelling computes what its helper computes, word for word:
+ * - integer lanes: the helpers' own SWAR formulas on 32-bit words;
+ * - f32 lanes: the helpers read a lane through the `Float32Array` view of the value stack and
+ *   write the (double) result through it; here a lane's word is read as the f32 it holds with
+ *   `f32Of` and a result written as its bits with `f32Bits` (codegen_slots.ts), the very same
+ *   conversions through a scratch `Float32Array`. Moves (loads, stores, shuffles, lane words
+ *   copied) never go through a number, so a signalling NaN keeps its bits, as in the interpreter;
+ * - memory: the same `DataView` reads and writes, after the same bounds check (nothing is
+ *   written before it), with the address operand read before any result word is written (the
+ *   result may be the address's slot).
+ * tests/engine/codegen_v128_test.ts runs both tiers on the same operands, NaN payloads
+ * included. Helpers not listed here, and calls whose operands it cannot read, are left as
+ * they are: their slots stay in the value stack.
+ *
+ * @module
+ */
+
+/**
+ * The functions the spellings below call, none of which throws (codegen.ts needs no fuel
+ * write-back before them).
+ */
+export const V128_PURE: readonly string[] = [
+  "f32Of",
+  "f32Bits",
+  "f32LaneMin",
+  "f32LaneMax",
+  "v128NarrowU8",
+  "v128NarrowS8",
+  "v128NarrowU16",
+  "v128NarrowS16",
+  "v128GtBytesU",
+];
+
+/** Word `i` of the v128 at word expression `x`. */
+const word = (x: string, i: number, view = "s32") =>
+  i === 0 ? `${view}[${x}]` : `${view}[${x} + ${i}]`;
+
+/** Whether `x` is a slot: `(fp + k)`. */
+const isSlot = (x: string) => /^\(fp \+ -?\d+\)$/.test(x);
+/** Whether `x` is an integer literal. */
+const isInt = (x: string) => /^-?\d+$/.test(x);
+
+/** Four lane expressions, `e(i)` for word `i`. */
+type Lanes = (i: number) => string;
+
+/**
+ * The statements computing the four words `lanes` into the v128 at `d`: every word computed
+ * (into `$r0`..`$r3`) before any is written, since `d` may be an operand. `pre` runs first
+ * (reads of the operands' words into `$a0`.., a bounds check).
+ */
+function put4(d: string, pre: string[], lanes: Lanes, view: "s32" | "f32" = "s32"): string {
+  const values = [0, 1, 2, 3].map((i) => `$r${i} = ${lanes(i)}`).join(", ");
+  const writes = [0, 1, 2, 3].map((i) => `${word(d, i, view)} = $r${i};`).join("\n");
+  return `{\n${[...pre, `const ${values};`, writes].join("\n")}\n}`;
+}
+
+/** Reads the four words of the v128 at `x` into `$<name>0`..`$<name>3`. */
+function read4(name: string, x: string): string {
+  return `const ${[0, 1, 2, 3].map((i) => `$${name}${i} = ${word(x, i)}`).join(", ")};`;
+}
+
+/** Reads the four f32 lanes of the v128 at `x` into `$<name>0`..`$<name>3`, as numbers. */
+function read4f(name: string, x: string): string {
+  return `const ${[0, 1, 2, 3].map((i) => `$${name}${i} = ${word(x, i, "f32")}`).join(", ")};`;
+}
+
+/** The effective address `$ea` of an access of `n` bytes at `addr + offset`, bounds-checked. */
+function address(addr: string, offset: string, n: number): string[] {
+  return [
+    `const $ea = ((${addr}) >>> 0) + (${offset} >>> 0);`,
+    `if ($ea + ${n} > memLen) throw trap(TrapCode.MemoryOutOfBounds);`,
+  ];
+}
+
+/** The address of word `i` of a 16-byte access at `$ea`. */
+const at = (i: number) => (i === 0 ? "$ea" : `$ea + ${4 * i}`);
+
+/** `$a` and `$b` words lane-wise added (`low` masks each lane's bits but its top one). */
+const addLanes = (low: number) => (i: number) =>
+  `((($a${i} & ${low}) + ($b${i} & ${low})) ^ (($a${i} ^ $b${i}) & ${~low})) | 0`;
+/** `$a` and `$b` words lane-wise subtracted (`low` as in `addLanes`). */
+const subLanes = (low: number) => (i: number) =>
+  `((($a${i} | ${~low}) - ($b${i} & ${low})) ^ (($a${i} ^ ~$b${i}) & ${~low})) | 0`;
+
+/** A helper `(s, d, a, b)` whose word `i` is `lanes(i)` of `$a<i>`, `$b<i>`. */
+const binary = (lanes: Lanes) => ([d, a, b]: readonly string[]) =>
+  [d, a, b].every(isSlot) ? put4(d!, [read4("a", a!), read4("b", b!)], lanes) : null;
+/** As `binary`, on f32 lanes: `lanes(i)` is a number, written as its f32 bits. */
+const binaryF = (lanes: Lanes) => ([d, a, b]: readonly string[]) =>
+  [d, a, b].every(isSlot) ? put4(d!, [read4f("a", a!), read4f("b", b!)], lanes, "f32") : null;
+/** As `binaryF`, with a third operand `$c<i>`. */
+const ternaryF = (lanes: Lanes) => ([d, a, b, c]: readonly string[]) =>
+  [d, a, b, c].every(isSlot)
+    ? put4(
+      d!,
+      [read4f("a", a!), read4f("b", b!), read4f("c", c!)],
+      lanes,
+      "f32",
+    )
+    : null;
+/** A helper `(s, d, a)` whose word `i` is `lanes(i)` of `$a<i>`. */
+const unary = (lanes: Lanes) => ([d, a]: readonly string[]) =>
+  [d, a].every(isSlot) ? put4(d!, [read4("a", a!)], lanes) : null;
+
+/**
+ * A shift of each lane of `$a` by the count `n` (any i32 expression) modulo `bits`, the lanes
+ * `bits` wide: `shift(k)` the word expression (`$k` the count, `$m` the mask clearing the bits
+ * that crossed into the next lane, as the helpers compute them).
+ */
+function shift(bits: 8 | 16, mask: (k: string) => string, lane: Lanes) {
+  return ([d, a, n]: readonly string[]) => {
+    if (!isSlot(d!) || !isSlot(a!)) return null;
+    const pre = [read4("a", a!), `const $k = (${n}) & ${bits - 1};`];
+    if (mask("$k") !== "") pre.push(`const $m = ${mask("$k")};`);
+    return put4(d!, pre, lane);
+  };
+}
+const byteMask = 0x01010101, halfMask = 0x10001;
+
+/** Wasm's `min` of two f32 lanes (numbers): NaN if either is, -0 below +0 (as `simd.ts`). */
+export function f32LaneMin(x: number, y: number): number {
+  if (x < y) return x;
+  if (y < x) return y;
+  if (x === y) return x !== 0 || 1 / x < 0 ? x : y;
+  return NaN;
+}
+
+/** Wasm's `max` of two f32 lanes (numbers): NaN if either is, +0 above -0 (as `simd.ts`). */
+export function f32LaneMax(x: number, y: number): number {
+  if (x > y) return x;
+  if (y > x) return y;
+  if (x === y) return x !== 0 || 1 / x > 0 ? x : y;
+  return NaN;
+}
+
+/** The four i16 lanes of words `x`, `y` saturated to unsigned bytes, as one word. */
+export function v128NarrowU8(x: number, y: number): number {
+  return satU8((x << 16) >> 16) | (satU8(x >> 16) << 8) | (satU8((y << 16) >> 16) << 16) |
+    (satU8(y >> 16) << 24);
+}
+
+/** The four i16 lanes of words `x`, `y` saturated to signed bytes, as one word. */
+export function v128NarrowS8(x: number, y: number): number {
+  return (satS8((x << 16) >> 16) & 0xff) | ((satS8(x >> 16) & 0xff) << 8) |
+    ((satS8((y << 16) >> 16) & 0xff) << 16) | (satS8(y >> 16) << 24);
+}
+
+const satU8 = (x: number) => (x < 0 ? 0 : x > 255 ? 255 : x);
+const satS8 = (x: number) => (x < -128 ? -128 : x > 127 ? 127 : x);
+
+/** The i32s `x`, `y` saturated to unsigned halfwords, as one word (x low). */
+export function v128NarrowU16(x: number, y: number): number {
+  return (x < 0 ? 0 : x > 65535 ? 65535 : x) | ((y < 0 ? 0 : y > 65535 ? 65535 : y) << 16);
+}
+
+/** The i32s `x`, `y` saturated to signed halfwords, as one word (x low). */
+export function v128NarrowS16(x: number, y: number): number {
+  return ((x < -32768 ? -32768 : x > 32767 ? 32767 : x) & 0xffff) |
+    ((y < -32768 ? -32768 : y > 32767 ? 32767 : y) << 16);
+}
+
+/** 0xff in each byte of `x` greater than `y`'s, as unsigned bytes, else 0 (`i8x16.gt_u`). */
+export function v128GtBytesU(x: number, y: number): number {
+  // x > y iff not y >= x: the top bit of each lane where y >= x, from the lane's top bits
+  // where they differ, else from the sum of the other bits (which cannot borrow out of it).
+  const h = -0x7f7f7f80; // 0x80808080
+  const ge = ((y & ~x) | (~(y ^ x) & ((y | h) - (x & ~h)))) & h;
+  return ~((ge >>> 7) * 0xff);
+}
+
+/** Word `i` of a shuffle's result: the bytes the packed lane indices `k` pick from `$a`/`$b`. */
+function shuffleWord(k: number): string {
+  // Runs of consecutive result bytes taken from consecutive bytes of one input word move
+  // together (a whole word, a halfword), each as one mask and shift.
+  const parts: string[] = [];
+  let j = 0;
+  while (j < 4) {
+    const at = (k >>> (8 * j)) & 31;
+    const src = `$${at < 16 ? "a" : "b"}${(at >> 2) & 3}`;
+    const p = at & 3;
+    let n = 1;
+    while (j + n < 4 && p + n < 4 && ((k >>> (8 * (j + n))) & 31) === at + n) n++;
+    const mask = n === 4 ? -1 : ((1 << (8 * n)) - 1) << (8 * p);
+    const masked = n === 4 ? src : `(${src} & ${mask | 0})`;
+    const by = 8 * (j - p);
+    parts.push(by === 0 ? masked : by > 0 ? `(${masked} << ${by})` : `(${masked} >>> ${-by})`);
+    j += n;
+  }
+  return parts.length === 1 ? `${parts[0]} | 0` : parts.join(" | ");
+}
+
+type Spelling = (args: readonly string[]) => string | null;
+
+/** The helpers taking the slot array first (`name(s32, ...)`), by name: their spellings. */
+const PLAIN: Record<string, Spelling> = {
+  v128And: binary((i) => `$a${i} & $b${i}`),
+  v128Andnot: binary((i) => `$a${i} & ~$b${i}`),
+  v128Or: binary((i) => `$a${i} | $b${i}`),
+  v128Xor: binary((i) => `$a${i} ^ $b${i}`),
+  v128Not: unary((i) => `~$a${i}`),
+  v128Splat32: (
+    [d, a],
+  ) => (isSlot(d!) && isSlot(a!) ? put4(d!, [`const $a = ${word(a!, 0)};`], () => "$a") : null),
+  i8x16Add: binary(addLanes(0x7f7f7f7f)),
+  i8x16Sub: binary(subLanes(0x7f7f7f7f)),
+  i16x8Add: binary(addLanes(0x7fff7fff)),
+  i16x8Sub: binary(subLanes(0x7fff7fff)),
+  i16x8Mul: binary((i) =>
+    `(Math.imul($a${i} >> 16, $b${i} >> 16) << 16) | (Math.imul($a${i}, $b${i}) & 0xffff)`
+  ),
+  i32x4Add: binary((i) => `($a${i} + $b${i}) | 0`),
+  i32x4Sub: binary((i) => `($a${i} - $b${i}) | 0`),
+  i32x4Mul: binary((i) => `Math.imul($a${i}, $b${i})`),
+  i8x16Shl: shift(
+    8,
+    (k) => `Math.imul((0xff << ${k}) & 0xff, ${byteMask})`,
+    (i) => `($a${i} << $k) & $m`,
+  ),
+  i8x16ShrU: shift(
+    8,
+    (k) => `Math.imul(0xff >>> ${k}, ${byteMask})`,
+    (i) => `($a${i} >>> $k) & $m`,
+  ),
+  i16x8Shl: shift(
+    16,
+    (k) => `Math.imul((0xffff << ${k}) & 0xffff, ${halfMask})`,
+    (i) => `($a${i} << $k) & $m`,
+  ),
+  i16x8ShrU: shift(
+    16,
+    (k) => `Math.imul(0xffff >>> ${k}, ${halfMask})`,
+    (i) => `($a${i} >>> $k) & $m`,
+  ),
+  i16x8ShrS: shift(
+    16,
+    () => "",
+    (i) => `(($a${i} >> $k) & -0x10000) | ((($a${i} << 16) >> ($k + 16)) & 0xffff)`,
+  ),
+  // JS shifts take their count mod 32, as i32x4 shifts do.
+  i32x4Shl: ([d, a, n]) =>
+    isSlot(d!) && isSlot(a!)
+      ? put4(d!, [read4("a", a!), `const $k = ${n};`], (i) => `$a${i} << $k`)
+      : null,
+  i32x4ShrS: ([d, a, n]) =>
+    isSlot(d!) && isSlot(a!)
+      ? put4(d!, [read4("a", a!), `const $k = ${n};`], (i) => `$a${i} >> $k`)
+      : null,
+  i32x4ShrU: ([d, a, n]) =>
+    isSlot(d!) && isSlot(a!)
+      ? put4(d!, [read4("a", a!), `const $k = ${n};`], (i) => `($a${i} >>> $k) | 0`)
+      : null,
+  simdShuffle: ([d, a, b, ...ks]) => {
+    if (![d, a, b].every(isSlot) || ks.length !== 4 || !ks.every(isInt)) return null;
+    const picks = ks.map(Number);
+    const fromB = picks.some((k) => [0, 8, 16, 24].some((s) => ((k >>> s) & 31) >= 16));
+    const pre = [read4("a", a!)];
+    if (fromB) pre.push(read4("b", b!));
+    return put4(d!, pre, (i) => shuffleWord(picks[i]!));
+  },
+  // Loads and stores: `(s32, mview, ...)`.
+  v128Load: ([view, d, addr, offset]) =>
+    view === "mview" && isSlot(d!)
+      ? put4(
+        d!,
+        address(addr!, offset!, 16),
+        (i) => `mview.getInt32(${at(i)}, true)`,
+      )
+      : null,
+  simdStore: ([view, addr, offset, v]) => {
+    if (view !== "mview" || !isSlot(v!)) return null;
+    const writes = [0, 1, 2, 3].map((i) => `mview.setInt32(${at(i)}, ${word(v!, i)}, true);`);
+    return `{\n${[...address(addr!, offset!, 16), ...writes].join("\n")}\n}`;
+  },
+};
+
+/** The helpers taking the f32 view first (`name(f32, ...)`). */
+const FLOAT: Record<string, Spelling> = {
+  f32x4Add: binaryF((i) => `$a${i} + $b${i}`),
+  f32x4Sub: binaryF((i) => `$a${i} - $b${i}`),
+  f32x4Mul: binaryF((i) => `$a${i} * $b${i}`),
+  f32x4Div: binaryF((i) => `$a${i} / $b${i}`),
+  f32x4Min: binaryF((i) => `f32LaneMin($a${i}, $b${i})`),
+  f32x4Max: binaryF((i) => `f32LaneMax($a${i}, $b${i})`),
+  f32x4MulAdd: ternaryF((i) => `Math.fround($a${i} * $b${i}) + $c${i}`),
+  f32x4MaxMin: ternaryF((i) => `f32LaneMin(f32LaneMax($a${i}, $b${i}), $c${i})`),
+  f32x4MulLoad: ([view, d, a, addr, offset]) =>
+    view === "mview" && isSlot(d!) && isSlot(a!)
+      ? put4(
+        d!,
+        [read4f("a", a!), ...address(addr!, offset!, 16)],
+        (i) => `$a${i} * mview.getFloat32(${at(i)}, true)`,
+        "f32",
+      )
+      : null,
+  f32x4MulLoadAdd: ([view, d, a, addr, offset, c]) =>
+    view === "mview" && isSlot(d!) && isSlot(a!) && isSlot(c!)
+      ? put4(
+        d!,
+        [read4f("a", a!), read4f("c", c!), ...address(addr!, offset!, 16)],
+        (i) => `Math.fround($a${i} * mview.getFloat32(${at(i)}, true)) + $c${i}`,
+        "f32",
+      )
+      : null,
+};
+
+/** The generic one-operand operations (`simdUnary(op, s32, d, a)`) spelled here, by sub-opcode. */
+const UNARY: Record<number, Spelling> = {
+  // i8x16.splat, i16x8.splat, i32x4.splat, f32x4.splat (a scalar's bits in every lane)
+  0x0f: ([d, a]) => splat(d!, a!, `Math.imul(${word(a!, 0)} & 0xff, ${byteMask})`),
+  0x10: ([d, a]) => splat(d!, a!, `Math.imul(${word(a!, 0)} & 0xffff, ${halfMask})`),
+  0x11: ([d, a]) => splat(d!, a!, word(a!, 0)),
+  0x13: ([d, a]) => splat(d!, a!, word(a!, 0)),
+  0xa0: unary((i) => `($a${i} < 0 ? -$a${i} : $a${i}) | 0`), // i32x4.abs
+  0xa1: unary((i) => `-$a${i} | 0`), // i32x4.neg
+};
+
+function splat(d: string, a: string, value: string): string | null {
+  return isSlot(d) && isSlot(a) ? put4(d, [`const $a = ${value};`], () => "$a") : null;
+}
+
+/** The generic two-operand operations (`simdBinary(op, s32, d, a, b)`) spelled here. */
+const BINARY: Record<number, Spelling> = {
+  0x28: binary((i) => `v128GtBytesU($a${i}, $b${i})`), // i8x16.gt_u
+  0x65: binary((i) =>
+    // i8x16.narrow_i16x8_s
+    i < 2
+      ? `v128NarrowS8($a${2 * i}, $a${2 * i + 1})`
+      : `v128NarrowS8($b${2 * i - 4}, $b${2 * i - 3})`
+  ),
+  0x66: binary((i) =>
+    // i8x16.narrow_i16x8_u
+    i < 2
+      ? `v128NarrowU8($a${2 * i}, $a${2 * i + 1})`
+      : `v128NarrowU8($b${2 * i - 4}, $b${2 * i - 3})`
+  ),
+  0x85: binary((i) =>
+    // i16x8.narrow_i32x4_s
+    i < 2
+      ? `v128NarrowS16($a${2 * i}, $a${2 * i + 1})`
+      : `v128NarrowS16($b${2 * i - 4}, $b${2 * i - 3})`
+  ),
+  0x86: binary((i) =>
+    // i16x8.narrow_i32x4_u
+    i < 2
+      ? `v128NarrowU16($a${2 * i}, $a${2 * i + 1})`
+      : `v128NarrowU16($b${2 * i - 4}, $b${2 * i - 3})`
+  ),
+  0xb6: binary((i) => `$a${i} < $b${i} ? $a${i} : $b${i}`), // i32x4.min_s
+  0xb7: binary((i) => `($a${i} >>> 0) < ($b${i} >>> 0) ? $a${i} : $b${i}`), // i32x4.min_u
+  0xb8: binary((i) => `$a${i} > $b${i} ? $a${i} : $b${i}`), // i32x4.max_s
+  0xb9: binary((i) => `($a${i} >>> 0) > ($b${i} >>> 0) ? $a${i} : $b${i}`), // i32x4.max_u
+};
+
+/** The loads (`simdLoad(op, s32, mview, d, addr, offset)`) spelled here, by sub-opcode. */
+const LOAD: Record<number, Spelling> = {
+  0x00: ([view, d, addr, offset]) => PLAIN.v128Load!([view!, d!, addr!, offset!]),
+  // v128.load16x4_s / _u: four halfwords, each widened to a word
+  0x03: load(8, (i) => `mview.getInt16($ea + ${2 * i}, true)`),
+  0x04: load(8, (i) => `mview.getUint16($ea + ${2 * i}, true)`),
+  // v128.load32x2_s / _u
+  0x05: load(8, (i) => (i & 1) === 0 ? `$w${i >> 1}` : `$w${i >> 1} >> 31`, true),
+  0x06: load(8, (i) => (i & 1) === 0 ? `$w${i >> 1}` : "0", true),
+  // v128.load32_splat, v128.load32_zero, v128.load64_zero
+  0x09: load(4, () => "$w0", true),
+  0x5c: load(4, (i) => (i === 0 ? "$w0" : "0"), true),
+  0x5d: load(8, (i) => (i < 2 ? `$w${i}` : "0"), true),
+};
+
+/** A load of `n` bytes whose word `i` is `lane(i)` (`$w0`, `$w1`: the words read, if `words`). */
+function load(n: number, lane: Lanes, words = false): Spelling {
+  return ([view, d, addr, offset]) => {
+    if (view !== "mview" || !isSlot(d!)) return null;
+    const pre = address(addr!, offset!, n);
+    if (words) {
+      pre.push(
+        `const ${
+          Array.from({ length: n >> 2 }, (_, i) => `$w${i} = mview.getInt32(${at(i)}, true)`).join(
+            ", ",
+          )
+        };`,
+      );
+    }
+    return put4(d!, pre, lane);
+  };
+}
+
+/** The arguments of the call whose `(` is at `open` in `js`, and the index after its `)`. */
+function argsAt(js: string, open: number): { args: string[]; end: number } | null {
+  const args: string[] = [];
+  let level = 0, from = open + 1;
+  for (let i = open + 1; i < js.length; i++) {
+    const ch = js[i];
+    if (ch === "(" || ch === "[" || ch === "{") level++;
+    else if (ch === ")" || ch === "]" || ch === "}") {
+      if (level === 0) {
+        args.push(js.slice(from, i).trim());
+        return { args, end: i + 1 };
+      }
+      level--;
+    } else if (ch === "," && level === 0) {
+      args.push(js.slice(from, i).trim());
+      from = i + 1;
+    }
+  }
+  return null;
+}
+
+/** The spelling of the call `name(args)` (a whole statement), or null to keep the call. */
+function spellCall(name: string, args: readonly string[]): string | null {
+  if (args[0] === "s32" && PLAIN[name] !== undefined) return PLAIN[name]!(args.slice(1));
+  if (args[0] === "f32" && FLOAT[name] !== undefined) return FLOAT[name]!(args.slice(1));
+  const table = name === "simdUnary"
+    ? UNARY
+    : name === "simdBinary"
+    ? BINARY
+    : name === "simdLoad"
+    ? LOAD
+    : null;
+  if (table === null || !isInt(args[0]!) || args[1] !== "s32") return null;
+  return table[Number(args[0])]?.(args.slice(2)) ?? null;
+}
+
+/**
+ * `js` (one instruction's JavaScript) with its calls of the v128 helpers on the value stack
+ * spelled on the slots' words instead (see the module doc), and its lane reads `s32[x + 0]`
+ * spelled `s32[x]`. A call is rewritten only where it is a whole statement and its vector
+ * operands are slots.
+ */
+export function lowerV128(js: string): string {
+  if (!/\b(?:v128|i8x16|i16x8|i32x4|f32x4|simd)\w*\(/.test(js)) {
+    return js.includes(") + 0]") ? js.replace(/(s32\[\(fp \+ -?\d+\)) \+ 0\]/g, "$1]") : js;
+  }
+  const call = /(?<![\w$.])((?:v128|i8x16|i16x8|i32x4|f32x4|simd)\w*)\(/g;
+  let out = "";
+  let from = 0;
+  for (let m = call.exec(js); m !== null; m = call.exec(js)) {
+    const name = m[1]!;
+    const parsed = argsAt(js, m.index + name.length);
+    if (parsed === null || js[parsed.end] !== ";") continue;
+    // The call must start its statement.
+    if (!/(?:^|[;{}])\s*$/.test(js.slice(0, m.index))) continue;
+    const spelled = spellCall(name, parsed.args);
+    if (spelled === null) continue;
+    out += js.slice(from, m.index) + spelled;
+    from = parsed.end + 1;
+    call.lastIndex = from;
+  }
+  return (out + js.slice(from)).replace(/(s32\[\(fp \+ -?\d+\)) \+ 0\]/g, "$1]");
+}
