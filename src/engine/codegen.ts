@@ -108,7 +108,7 @@ import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
-import { lowerV128, V128_PURE } from "./codegen_v128.ts";
+import { lanesBack, laneSlots, lowerV128, V128_PURE } from "./codegen_v128.ts";
 import * as slotValues from "./codegen_slots.ts";
 import { numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import {
@@ -1263,13 +1263,16 @@ return CALL;`;
   if (shape !== null) out.push(...shape.closeAt(code.length));
   const numbered = numberSlots(out, isInstruction, paramWords, resultWords);
   for (let i = 0; i < numbered.length; i++) out[i] = numbered[i]!;
+  // v128 lanes as slots of their own, until `lanesBack` below.
+  const laned = laneSlots(out, isInstruction, paramWords, resultWords);
+  for (let i = 0; i < laned.length; i++) out[i] = laned[i]!;
   const first = promotable(out);
   const split = splitSlotValues(out, isInstruction, entryOf, new Set(first.map((c) => c.k)));
   for (const name of ["f64Lo", "f64Hi", "f64Of", "f32Bits", "f32Of"]) {
     if (split.texts.some((t) => t.includes(`${name}(`))) names.add(name);
   }
   const promoted = split.locals.length === 0 ? first : promotable(split.texts);
-  let body = promote(split.texts.join("\n"), promoted);
+  let body = lanesBack(promote(split.texts.join("\n"), promoted));
   const imports = [...names].sort();
   const declare =
     (split.locals.length === 0 ? "" : `let ${split.locals.map((l) => `${l} = 0`).join(", ")};\n`) +
@@ -1280,10 +1283,10 @@ ${
         // Entered at its start, a frame holds its parameters, then zeroed locals (the locals'
         // initial 0) and scratch words no code reads before writing: only the parameters are read
         // (the prologue was a fifth of a call's cost in \`bench/fib.wat\`, by a CPU profile).
-        promote(
+        lanesBack(promote(
           structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
           promoted,
-        )}\n`);
+        ))}\n`);
   // The prologue reads only what the body uses (the names are the templates' and ours).
   const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(body);
   // The float views are loaded (and reloaded after calls) only where the body uses them.

@@ -270,18 +270,22 @@ const PLAIN: Record<string, Spelling> = {
     return put4(d!, pre, (i) => shuffleWord(picks[i]!));
   },
   // Loads and stores: `(s32, mview, ...)`.
-  v128Load: ([view, d, addr, offset]) =>
-    view === "mview" && isSlot(d!)
-      ? put4(
-        d!,
-        address(addr!, offset!, 16),
-        (i) => `mview.getInt32(${at(i)}, true)`,
-      )
-      : null,
+  // Each word its own 4-byte load or store at `ea`, in a block of its own: the shape of an i32
+  // load or store, which codegen_slots.ts respells as an f32 one where a lane is used as an f32
+  // (`splitSlotValues`, after `laneSlots`).
+  v128Load: ([view, d, addr, offset]) => {
+    if (view !== "mview" || !isSlot(d!)) return null;
+    const loads = [0, 1, 2, 3].map((i) =>
+      `{\nconst ea = ${at(i)};\n${word(d!, i)} = mview.getInt32(ea, true);\n}`
+    );
+    return `{\n${[...address(addr!, offset!, 16), ...loads].join("\n")}\n}`;
+  },
   simdStore: ([view, addr, offset, v]) => {
     if (view !== "mview" || !isSlot(v!)) return null;
-    const writes = [0, 1, 2, 3].map((i) => `mview.setInt32(${at(i)}, ${word(v!, i)}, true);`);
-    return `{\n${[...address(addr!, offset!, 16), ...writes].join("\n")}\n}`;
+    const stores = [0, 1, 2, 3].map((i) =>
+      `{\nconst ea = ${at(i)};\nmview.setInt32(ea, ${word(v!, i)}, true);\n}`
+    );
+    return `{\n${[...address(addr!, offset!, 16), ...stores].join("\n")}\n}`;
   },
 };
 
@@ -396,6 +400,10 @@ function load(n: number, lane: Lanes, words = false): Spelling {
   };
 }
 
+/** The `V128Const` row's JavaScript. */
+const CONST128 =
+  /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);\s*s32\[\(fp \+ \1\) \+ 1\] = (-?\d+);\s*s32\[\(fp \+ \1\) \+ 2\] = (-?\d+);\s*s32\[\(fp \+ \1\) \+ 3\] = (-?\d+);$/;
+
 /** The arguments of the call whose `(` is at `open` in `js`, and the index after its `)`. */
 function argsAt(js: string, open: number): { args: string[]; end: number } | null {
   const args: string[] = [];
@@ -439,6 +447,13 @@ function spellCall(name: string, args: readonly string[]): string | null {
  * operands are slots.
  */
 export function lowerV128(js: string): string {
+  const konst = CONST128.exec(js.trim());
+  if (konst !== null) {
+    // `v128.const`: each word its own statement in a block, the shape of an i32 constant (see
+    // `v128Load`).
+    const d = `(fp + ${konst[1]})`;
+    return [2, 3, 4, 5].map((g, i) => `{\n${word(d, i)} = ${konst[g]};\n}`).join("\n");
+  }
   if (!/\b(?:v128|i8x16|i16x8|i32x4|f32x4|simd)\w*\(/.test(js)) {
     return js.includes(") + 0]") ? js.replace(/(s32\[\(fp \+ -?\d+\)) \+ 0\]/g, "$1]") : js;
   }
@@ -458,4 +473,84 @@ export function lowerV128(js: string): string {
     call.lastIndex = from;
   }
   return (out + js.slice(from)).replace(/(s32\[\(fp \+ -?\d+\)) \+ 0\]/g, "$1]");
+}
+
+/** Where the words of lanes 1-3 of a v128 slot are numbered as slots of their own. */
+const LANE_BASE = 0x10000000;
+
+/**
+ * `texts` with words 1-3 of v128 slots (`s32[(fp + k) + i]`, `f32[(fp + k) + i]`) spelled as
+ * slots of their own (`s32[(fp + n)]`, `n` from `LANE_BASE` on), so that the generator keeps
+ * each lane apart as it keeps a scalar: an f32 lane in a number local between an arithmetic
+ * result and its use (`splitSlotValues` in codegen_slots.ts, which also respells a lane's 4-byte
+ * load or store as `getFloat32`/`setFloat32` where every use is arithmetic), an integer lane in
+ * an int32 local. `lanesBack` spells the numbers back as the words they are.
+ *
+ * Only slots reached in no other way (no helper given its index, no f64 view: those reach words
+ * 1-3 without naming them), never a parameter (below `paramWords`), a result (below
+ * `resultWords`) or a slot from the lowest call base on (the words the generator's flushes and
+ * reloads copy by their numbers, as `numberSlots` in codegen_slots.ts leaves them). A lane's
+ * words are each written whole by the instructions that write them (validation types every
+ * read), so each is a value of its own.
+ */
+export function laneSlots(
+  texts: readonly string[],
+  isInstruction: readonly boolean[],
+  paramWords: number,
+  resultWords: number,
+): string[] {
+  if (!texts.some((t) => /\(fp \+ -?\d+\) \+ [123]\]/.test(t))) return texts.slice();
+  if (texts.some((t) => t.includes("SLOT_WORDS"))) return texts.slice();
+  let base = Infinity;
+  for (const t of texts) {
+    for (const m of t.matchAll(/\/\*reload>=(\d+)\*\//g)) base = Math.min(base, Number(m[1]));
+  }
+  const bad = new Set<number>();
+  const laned = new Set<number>();
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i]!;
+    for (const m of t.matchAll(/\(fp \+ (-?\d+)\)/g)) {
+      const k = Number(m[1]);
+      const at = m.index!, end = at + m[0].length;
+      const view = t.slice(at - 4, at);
+      const lane = t[end] === "]" ? 0 : /^ \+ [123]\]/.test(t.slice(end, end + 5)) ? 1 : -1;
+      const close = end + (lane === 0 ? 1 : 5);
+      if (
+        !isInstruction[i] || (view !== "s32[" && view !== "f32[") || lane < 0 ||
+        /^ (?:[-+*/%&|^]|\*\*|<<|>>>?)=(?!=)/.test(t.slice(close, close + 6))
+      ) bad.add(k);
+      else if (lane > 0) laned.add(k);
+    }
+  }
+  const chosen = new Set(
+    [...laned].filter((k) =>
+      !bad.has(k) && k % 4 === 0 && k >= paramWords && k >= resultWords && k < base &&
+      k + 3 < LANE_BASE / 4
+    ),
+  );
+  if (chosen.size === 0) return texts.slice();
+  return texts.map((t) =>
+    t.replace(
+      /(s32|f32)\[\(fp \+ (-?\d+)\) \+ ([123])\]/g,
+      (whole, view: string, k: string, i: string) =>
+        chosen.has(Number(k))
+          ? `${view}[(fp + ${LANE_BASE + 4 * (Number(k) + Number(i))})]`
+          : whole,
+    )
+  );
+}
+
+/** `js` with the lanes `laneSlots` numbered as slots spelled as the words they are again. */
+export function lanesBack(js: string): string {
+  const wordOf = (n: string) => (Number(n) - LANE_BASE) / 4;
+  return js
+    .replace(/\(fp \+ (\d{9,})\)/g, (whole, n: string) => {
+      if (Number(n) < LANE_BASE) return whole;
+      const w = wordOf(n);
+      return `(fp + ${w & ~3}) + ${w & 3}`;
+    })
+    .replace(
+      /\bfp \+ (\d{9,})\]/g,
+      (whole, n: string) => (Number(n) < LANE_BASE ? whole : `fp + ${wordOf(n)}]`),
+    );
 }
