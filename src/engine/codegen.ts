@@ -108,7 +108,7 @@ import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
-import { lanesBack, laneSlots, lowerV128, V128_PURE } from "./codegen_v128.ts";
+import { f32Slots, lanesBack, laneSlots, lowerV128, V128_PURE } from "./codegen_v128.ts";
 import * as slotValues from "./codegen_slots.ts";
 import { numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import {
@@ -571,10 +571,10 @@ const reloadFrom = (k: number) => `/*reload>=${k}*/`;
 
 /**
  * How a cached slot is used: as an i32 word (`s32`: only its low word), as two i32 words
- * (`i64`: an i64, or an i32 moved with its high word), as four (`v128`, see codegen_v128.ts)
- * or as an f64 (`f64`).
+ * (`i64`: an i64, or an i32 moved with its high word), as four (`v128`, see codegen_v128.ts),
+ * as an f64 (`f64`) or as an f32 (`f32`: only the slots `f32Slots` in codegen_v128.ts picks).
  */
-type SlotKind = "s32" | "i64" | "v128" | "f64";
+type SlotKind = "s32" | "i64" | "v128" | "f64" | "f32";
 
 /** A cached slot: its word offset and its kind. */
 interface Cached {
@@ -586,6 +586,8 @@ interface Cached {
 const inStack = ({ k, kind }: Cached) =>
   kind === "f64"
     ? [`f64[(fp + ${k}) >> 1]`]
+    : kind === "f32"
+    ? [`f32[fp + ${k}]`]
     : kind === "s32"
     ? [`s32[fp + ${k}]`]
     : kind === "i64"
@@ -594,6 +596,8 @@ const inStack = ({ k, kind }: Cached) =>
 const locals = ({ k, kind }: Cached) =>
   kind === "f64"
     ? [`d${k}`]
+    : kind === "f32"
+    ? [`e${k}`]
     : kind === "s32"
     ? [`r${k}`]
     : kind === "i64"
@@ -601,13 +605,14 @@ const locals = ({ k, kind }: Cached) =>
     : [`r${k}`, `h${k}`, `$v${k}_2`, `$v${k}_3`];
 
 /** A word access in generated code: a slot's word 0 (low), 1 (high), 2 or 3, or its f64. */
-type Access = "lo" | "hi" | "w2" | "w3" | "f64";
+type Access = "lo" | "hi" | "w2" | "w3" | "f64" | "f32";
 
 /** The local caching `access` to slot `c`, or undefined when that access is not cached. */
 function localOf(c: Cached | undefined, access: Access): string | undefined {
   if (c === undefined) return undefined;
   if (access === "f64") return c.kind === "f64" ? `d${c.k}` : undefined;
-  if (c.kind === "f64") return undefined;
+  if (access === "f32") return c.kind === "f32" ? `e${c.k}` : undefined;
+  if (c.kind === "f64" || c.kind === "f32") return undefined;
   if (access === "lo") return `r${c.k}`;
   if (access === "hi") return c.kind === "i64" || c.kind === "v128" ? `h${c.k}` : undefined;
   return c.kind === "v128" ? `$v${c.k}_${access === "w2" ? 2 : 3}` : undefined;
@@ -616,6 +621,7 @@ function localOf(c: Cached | undefined, access: Access): string | undefined {
 /** The access a matched `(s32|f64)[(fp + k)( >> 1| + [123])?]` makes. */
 function accessOf(view: string, suffix: string | undefined): Access | null {
   if (view === "f64") return suffix === " >> 1" ? "f64" : null;
+  if (view === "f32") return suffix === undefined ? "f32" : null;
   if (suffix === undefined) return "lo";
   return suffix === " >> 1" ? null : (["hi", "w2", "w3"] as const)[Number(suffix.at(-1)) - 1]!;
 }
@@ -628,7 +634,7 @@ function accessOf(view: string, suffix: string | undefined): Access | null {
  * instruction writes several consecutive results (its template adds `SLOT_WORDS`), none is
  * cached.
  */
-function promotable(parts: readonly string[]): Cached[] {
+function promotable(parts: readonly string[], f32s: ReadonlySet<number>): Cached[] {
   const text = parts.join("\n");
   if (text.includes("SLOT_WORDS")) return [];
   /** Per slot: the accesses seen, or null once it is reached any other way. */
@@ -646,6 +652,8 @@ function promotable(parts: readonly string[]): Cached[] {
       }
     } else if (text.startsWith("f64[", at - 4) && text.startsWith(" >> 1]", end)) {
       [access, close] = ["f64", end + 6];
+    } else if (text.startsWith("f32[", at - 4) && text[end] === "]" && f32s.has(k)) {
+      [access, close] = ["f32", end + 1];
     }
     // A compound assignment (`s32[x] += ...`) would need its own rewriting; a compare (`>=`,
     // `<=`) is a read (taking it for an assignment kept `bench/xxh64.wasm`'s loop counter, slot 0,
@@ -661,8 +669,8 @@ function promotable(parts: readonly string[]): Cached[] {
   const cached: Cached[] = [];
   for (const [k, seen] of uses) {
     if (seen === null) continue;
-    if (seen.has("f64")) {
-      if (seen.size === 1) cached.push({ k, kind: "f64" });
+    if (seen.has("f64") || seen.has("f32")) {
+      if (seen.size === 1) cached.push({ k, kind: seen.has("f64") ? "f64" : "f32" });
     } else {
       const kind = seen.has("w2") || seen.has("w3") ? "v128" : seen.has("hi") ? "i64" : "s32";
       cached.push({ k, kind });
@@ -694,7 +702,7 @@ function promote(text: string, promoted: readonly Cached[]): string {
     }).join(" ") + (what === "reload" && op === ">=" ? `\n${FUEL_IN}` : "");
   let out = "";
   let from = 0;
-  const assign = /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1| \+ [123])?\] = (?!=)/g;
+  const assign = /(s32|f64|f32)\[\(fp \+ (-?\d+)\)( >> 1| \+ [123])?\] = (?!=)/g;
   for (let m = assign.exec(text); m !== null; m = assign.exec(text)) {
     const access = accessOf(m[1]!, m[3]);
     const name = access === null ? undefined : localOf(byK.get(Number(m[2])), access);
@@ -708,14 +716,15 @@ function promote(text: string, promoted: readonly Cached[]): string {
       else if (ch === ";" && level === 0) break;
     }
     const value = text.slice(assign.lastIndex, end);
-    out += text.slice(from, m.index) + `${name} = ` + (access === "f64" ? value : `(${value}) | 0`);
+    out += text.slice(from, m.index) + `${name} = ` +
+      (access === "f64" ? value : access === "f32" ? `Math.fround(${value})` : `(${value}) | 0`);
     from = end;
     assign.lastIndex = end;
   }
   out += text.slice(from);
   return out
     .replace(
-      /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1| \+ [123])?\]/g,
+      /(s32|f64|f32)\[\(fp \+ (-?\d+)\)( >> 1| \+ [123])?\]/g,
       (whole, view: string, k: string, suffix?: string) => {
         const access = accessOf(view, suffix);
         return (access === null ? undefined : localOf(byK.get(Number(k)), access)) ?? whole;
@@ -1265,13 +1274,14 @@ return CALL;`;
   for (let i = 0; i < numbered.length; i++) out[i] = numbered[i]!;
   // v128 lanes as slots of their own, until `lanesBack` below.
   const laned = laneSlots(out, isInstruction, paramWords, resultWords);
-  for (let i = 0; i < laned.length; i++) out[i] = laned[i]!;
-  const first = promotable(out);
+  const f32s = f32Slots(laned, isInstruction, paramWords, resultWords);
+  for (let i = 0; i < laned.length; i++) out[i] = f32s.texts[i]!;
+  const first = promotable(out, f32s.chosen);
   const split = splitSlotValues(out, isInstruction, entryOf, new Set(first.map((c) => c.k)));
   for (const name of ["f64Lo", "f64Hi", "f64Of", "f32Bits", "f32Of"]) {
     if (split.texts.some((t) => t.includes(`${name}(`))) names.add(name);
   }
-  const promoted = split.locals.length === 0 ? first : promotable(split.texts);
+  const promoted = split.locals.length === 0 ? first : promotable(split.texts, f32s.chosen);
   let body = lanesBack(promote(split.texts.join("\n"), promoted));
   const imports = [...names].sort();
   const declare =

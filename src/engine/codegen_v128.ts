@@ -27,6 +27,8 @@
  * @module
  */
 
+import * as slotValues from "./codegen_slots.ts";
+
 /**
  * The functions the spellings below call, none of which throws (codegen.ts needs no fuel
  * write-back before them).
@@ -553,4 +555,110 @@ export function lanesBack(js: string): string {
       /\bfp \+ (\d{9,})\]/g,
       (whole, n: string) => (Number(n) < LANE_BASE ? whole : `fp + ${wordOf(n)}]`),
     );
+}
+
+const LOAD32 = /s32\[\(fp \+ (-?\d+)\)\] = mview\.getInt32\(ea, true\);(?!\ns32)/g;
+const STORE32 = /mview\.setInt32\(ea, s32\[\(fp \+ (-?\d+)\)\], true\);(?!\nmview)/g;
+const CONST32 = /s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);(?!\ns32)/g;
+
+/**
+ * The slots (words, after `laneSlots`) that may live in one f32 number local for the whole
+ * function, and `texts` with them spelled through the f32 view only, so that the generator
+ * caches them (`promotable` in codegen.ts, given these slots): the accumulators and the
+ * loop-invariant vectors of `bench/vec_float.c`'s loops, which a value's straight-line run
+ * (`splitSlotValues`) does not cover. As `numberSlots` (codegen_slots.ts) does for f64s, a slot
+ * qualifies when every access to it is through the f32 view (arithmetic, which sees the same
+ * number either way) or one of these word forms, respelled:
+ * - a 4-byte load, as `getFloat32`: only where no word read (a store, a lane moved) reads the
+ *   slot's bits;
+ * - a constant, as its number (a NaN as `f32Of` of its bits, only where nothing reads them);
+ * - a 4-byte store, as `setFloat32`, and any other read of its word as `f32Bits` of the
+ *   number: only where the slot holds nothing but arithmetic results and non-NaN constants,
+ *   whose bits the number keeps.
+ * Never a parameter, a result or a slot from the lowest call base on (see `laneSlots`).
+ */
+export function f32Slots(
+  texts: readonly string[],
+  isInstruction: readonly boolean[],
+  paramWords: number,
+  resultWords: number,
+): { texts: string[]; chosen: Set<number> } {
+  const none = () => ({ texts: texts.slice(), chosen: new Set<number>() });
+  if (!texts.some((t) => t.includes("f32[(fp + "))) return none();
+  let base = Infinity;
+  for (const t of texts) {
+    for (const m of t.matchAll(/\/\*reload>=(\d+)\*\//g)) base = Math.min(base, Number(m[1]));
+  }
+  /** Per slot: the forms seen (`f32`, `load`, `store`, `const`, `nan`, `bits`), null if not. */
+  const seen = new Map<number, Set<string> | null>();
+  const note = (k: number, form: string | null) => {
+    const forms = seen.get(k);
+    if (forms === null) return;
+    if (form === null || k < paramWords || k < resultWords || k >= base || k % 4 !== 0) {
+      seen.set(k, null);
+    } else if (forms === undefined) seen.set(k, new Set([form]));
+    else forms.add(form);
+  };
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i]!;
+    if (!t.includes("(fp + ")) continue;
+    if (!isInstruction[i] || t.includes("SLOT_WORDS")) return none();
+    const spans: [number, number][] = [];
+    for (const [re, form] of [[LOAD32, "load"], [STORE32, "store"], [CONST32, "const"]] as const) {
+      for (const m of t.matchAll(re)) {
+        spans.push([m.index!, m.index! + m[0].length]);
+        const nan = form === "const" && Number.isNaN(slotValues.f32Of(Number(m[2])));
+        note(Number(m[1]), nan ? "nan" : form);
+      }
+    }
+    for (const m of t.matchAll(/\(fp \+ (-?\d+)\)/g)) {
+      const at = m.index!;
+      if (spans.some(([from, to]) => at >= from && at < to)) continue;
+      const end = at + m[0].length;
+      const view = t.slice(at - 4, at);
+      const after = t.slice(end + 1, end + 7);
+      const whole = t[end] === "]" && !/^ (?:[-+*/%&|^]|\*\*|<<|>>>?)?=(?!=)/.test(after);
+      const assigned = t[end] === "]" && /^ = (?!=)/.test(after);
+      if (view === "f32[" && t[end] === "]" && (whole || assigned)) note(Number(m[1]), "f32");
+      else if (view === "s32[" && whole) note(Number(m[1]), "bits");
+      else note(Number(m[1]), null);
+    }
+  }
+  const chosen = new Set<number>();
+  for (const [k, forms] of seen) {
+    if (forms === null || !forms.has("f32")) continue;
+    if ((forms.has("store") || forms.has("bits")) && (forms.has("load") || forms.has("nan"))) {
+      continue;
+    }
+    chosen.add(k);
+  }
+  if (chosen.size === 0) return none();
+  const view = (k: string) => `f32[(fp + ${k})]`;
+  const out = texts.map((t) => {
+    if (!t.includes("(fp + ")) return t;
+    return t
+      .replace(
+        LOAD32,
+        (w, k: string) => chosen.has(Number(k)) ? `${view(k)} = mview.getFloat32(ea, true);` : w,
+      )
+      .replace(
+        STORE32,
+        (w, k: string) => chosen.has(Number(k)) ? `mview.setFloat32(ea, ${view(k)}, true);` : w,
+      )
+      .replace(CONST32, (w, k: string, bits: string) => {
+        if (!chosen.has(Number(k))) return w;
+        const value = slotValues.f32Of(Number(bits));
+        const literal = Number.isNaN(value)
+          ? `f32Of(${bits})`
+          : Object.is(value, -0)
+          ? "-0"
+          : `${value}`;
+        return `${view(k)} = ${literal};`;
+      })
+      .replace(
+        /s32\[\(fp \+ (-?\d+)\)\](?! (?:[-+*/%&|^]|\*\*|<<|>>>?)?=(?!=))/g,
+        (w, k: string) => (chosen.has(Number(k)) ? `f32Bits(${view(k)})` : w),
+      );
+  });
+  return { texts: out, chosen };
 }

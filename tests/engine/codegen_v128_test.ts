@@ -307,3 +307,80 @@ Deno.test("codegen v128: signalling NaN lanes keep their bits through moves in b
   assert.deepEqual(out.slice(20, 24), v);
   assert.equal(out[24], input[0]);
 });
+
+/**
+ * A loop-invariant vector and an accumulator (the shapes `f32Slots` keeps in number locals for
+ * the whole function), next to vectors whose signalling NaN lanes are loaded and stored, a NaN
+ * constant with a payload stored as it is, and lanes moved out as bits.
+ */
+const NAN_LOOP = wat(`(module
+  (memory (export "mem") 1)
+  (func (export "loop") (param $n i32) (result i32)
+    (local $k v128) (local $acc v128) (local $v v128) (local $i i32)
+    (local.set $k (v128.load (i32.const 16)))
+    (loop $l
+      ;; loaded with signalling NaNs and stored back as they are, each round
+      (local.set $v (v128.load (i32.const 0)))
+      (v128.store (i32.const 64) (local.get $v))
+      ;; arithmetic on the invariant vector and the accumulator
+      (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $k) (local.get $k))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (v128.store (i32.const 80) (local.get $acc))
+    (v128.store (i32.const 96) (v128.const i32x4 0x7fa00001 0xffc00005 0x7f800000 0x3f800000))
+    (i32.reinterpret_f32 (f32x4.extract_lane 3 (local.get $acc)))))`);
+
+Deno.test("codegen v128: lanes in number locals keep loads, stores and constants exact", () => {
+  const input = [0x7fa00001, -0x005fffff, 0x7f800001, 0x7fc12345];
+  const factors = [0x3f800000, 0x40000000, 0x7fa00009, -0x40000000]; // 1, 2, sNaN, -2
+  const results: number[][] = [];
+  for (const tier of ["interpreter", "codegen"] as const) {
+    const engine = new Engine(new Config({ executionTier: tier }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, NAN_LOOP));
+    const memory = instance.getMemory(store, "mem")!;
+    const data = memory.data(store);
+    new Int32Array(data.buffer, data.byteOffset, 8).set([...input, ...factors]);
+    const [x] = instance.getFunc(store, "loop")!.call(store, [Val.i32(3)]);
+    const bytes = memory.data(store);
+    results.push([...new Int32Array(bytes.buffer, bytes.byteOffset + 64, 12), x!.value as number]);
+    if (tier === "codegen") assert.equal(engine.codegenStats().interpreted, 0);
+  }
+  const [interpreted, generated] = results;
+  // The moves are exact in both tiers.
+  assert.deepEqual(generated!.slice(0, 4), input);
+  assert.deepEqual(interpreted!.slice(0, 4), input);
+  const constant = [0x7fa00001, 0xffc00005 | 0, 0x7f800000, 0x3f800000];
+  assert.deepEqual(generated!.slice(8, 12), constant);
+  assert.deepEqual(interpreted!.slice(8, 12), constant);
+  // The sums: 3, 12, a NaN (any quiet one), 12.
+  for (const out of results) {
+    assert.deepEqual([out[4], out[5], out[7], out[12]], [
+      0x40400000,
+      0x41400000,
+      0x41400000,
+      0x41400000,
+    ]);
+    assert.ok(isNaNBits(out[6]!) && (out[6]! & 0x400000) !== 0);
+  }
+});
+
+Deno.test("codegen v128: laneSlots numbers lanes apart only where nothing else reaches them", () => {
+  const texts = [
+    "s32[(fp + 16)] = s32[(fp + 20) + 1];\nf32[(fp + 16) + 3] = f32[(fp + 20) + 2];",
+    "helper(s32, (fp + 20));",
+    "s32[(fp + 0) + 2] = 1;",
+  ];
+  const laned = v128.laneSlots(texts, [true, true, true], 0, 4);
+  // Slot 16's lanes are slots of their own; slot 20 is given to a helper, slot 0 is a result.
+  assert.match(
+    laned[0]!,
+    /^s32\[\(fp \+ 16\)\] = s32\[\(fp \+ 20\) \+ 1\];\nf32\[\(fp \+ \d{9}\)\]/,
+  );
+  assert.equal(laned[1], texts[1]);
+  assert.equal(laned[2], texts[2]);
+  assert.equal(v128.lanesBack(laned.join("\n")), texts.join("\n"));
+  // A flush of a lane (`s32[fp + n]`) is the lane's word again.
+  const lane = /\(fp \+ (\d{9})\)/.exec(laned[0]!)![1];
+  assert.equal(v128.lanesBack(`s32[fp + ${lane}] = e${lane};`), `s32[fp + 19] = e${lane};`);
+});
