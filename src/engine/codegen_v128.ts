@@ -57,6 +57,7 @@ export const V128_PURE: readonly string[] = [
   "v128NarrowU16",
   "v128NarrowS16",
   "v128GtBytesU",
+  "v128EqBytes",
 ];
 
 /** Word `i` of the v128 at word expression `x`. */
@@ -196,6 +197,14 @@ export function v128GtBytesU(x: number, y: number): number {
   return ~((ge >>> 7) * 0xff);
 }
 
+/** 0xff in each byte of `x` equal to `y`'s, else 0 (`i8x16.eq`). */
+export function v128EqBytes(x: number, y: number): number {
+  const t = x ^ y;
+  // The top bit of each byte of t that is not 0 (its low 7 bits' sum carries into it).
+  const nonzero = (((t & 0x7f7f7f7f) + 0x7f7f7f7f) | t) & -0x7f7f7f80;
+  return ~((nonzero >>> 7) * 0xff);
+}
+
 /** Word `i` of a shuffle's result: the bytes the packed lane indices `k` pick from `$a`/`$b`. */
 function shuffleWord(k: number): string {
   // Runs of consecutive result bytes taken from consecutive bytes of one input word move
@@ -226,6 +235,11 @@ const PLAIN: Record<string, Spelling> = {
   v128Or: binary((i) => `$a${i} | $b${i}`),
   v128Xor: binary((i) => `$a${i} ^ $b${i}`),
   v128Not: unary((i) => `~$a${i}`),
+  v128AnyTrue: ([d, a]) =>
+    isSlot(d!) && isSlot(a!)
+      ? `{\n${read4("a", a!)}\n${word(d!, 0)} = ($a0 | $a1 | $a2 | $a3) !== 0 ? 1 : 0;\n}`
+      : null,
+  i8x16Eq: binary((i) => `v128EqBytes($a${i}, $b${i})`),
   v128Splat32: (
     [d, a],
   ) => (isSlot(d!) && isSlot(a!) ? put4(d!, [`const $a = ${word(a!, 0)};`], () => "$a") : null),
@@ -383,6 +397,49 @@ const BINARY: Record<number, Spelling> = {
   0xb9: binary((i) => `($a${i} >>> 0) > ($b${i} >>> 0) ? $a${i} : $b${i}`), // i32x4.max_u
 };
 
+/** The bit selects (`simdTernary(op, s32, d, a, b, c)`: bitselect, relaxed_laneselect). */
+const bitselect: Spelling = ([d, a, b, c]) =>
+  [d, a, b, c].every(isSlot)
+    ? put4(
+      d!,
+      [read4("a", a!), read4("b", b!), read4("c", c!)],
+      (i) => `($a${i} & $c${i}) | ($b${i} & ~$c${i})`,
+    )
+    : null;
+const TERNARY: Record<number, Spelling> = {
+  0x52: bitselect,
+  0x109: bitselect,
+  0x10a: bitselect,
+  0x10b: bitselect,
+  0x10c: bitselect,
+};
+
+/** A lane of the v128 at `a` into the scalar at `d`, by sub-opcode and lane (a literal). */
+function extractLane([d, a, lane]: readonly string[], op: number): string | null {
+  if (!isSlot(d!) || !isSlot(a!) || !isInt(lane!)) return null;
+  const k = Number(lane);
+  const byte = word(a!, (k >> 2) & 3), half = word(a!, (k >> 1) & 3);
+  switch (op) {
+    case 0x15: // i8x16.extract_lane_s
+      return `${word(d!, 0)} = (${byte} << ${24 - 8 * (k & 3)}) >> 24;`;
+    case 0x16: // i8x16.extract_lane_u
+      return `${word(d!, 0)} = (${byte} >>> ${8 * (k & 3)}) & 0xff;`;
+    case 0x18: // i16x8.extract_lane_s
+      return `${word(d!, 0)} = (${half} << ${16 - 16 * (k & 1)}) >> 16;`;
+    case 0x19: // i16x8.extract_lane_u
+      return `${word(d!, 0)} = (${half} >>> ${16 * (k & 1)}) & 0xffff;`;
+    case 0x1b: // i32x4.extract_lane
+    case 0x1f: // f32x4.extract_lane
+      return `${word(d!, 0)} = ${word(a!, k & 3)};`;
+    case 0x1d: // i64x2.extract_lane
+    case 0x21: // f64x2.extract_lane (both words read first: `d` may be `a`)
+      return `{\nconst $l = ${word(a!, 2 * (k & 1))}, $h = ${word(a!, 2 * (k & 1) + 1)};\n${
+        word(d!, 0)
+      } = $l;\n${word(d!, 1)} = $h;\n}`;
+  }
+  return null;
+}
+
 /** The loads (`simdLoad(op, s32, mview, d, addr, offset)`) spelled here, by sub-opcode. */
 const LOAD: Record<number, Spelling> = {
   0x00: ([view, d, addr, offset]) => PLAIN.v128Load!([view!, d!, addr!, offset!]),
@@ -445,12 +502,17 @@ function argsAt(js: string, open: number): { args: string[]; end: number } | nul
 function spellCall(name: string, args: readonly string[]): string | null {
   if (args[0] === "s32" && PLAIN[name] !== undefined) return PLAIN[name]!(args.slice(1));
   if (args[0] === "f32" && FLOAT[name] !== undefined) return FLOAT[name]!(args.slice(1));
+  if (name === "simdExtractLane" && isInt(args[0]!) && args[1] === "s32") {
+    return extractLane(args.slice(2), Number(args[0]));
+  }
   const table = name === "simdUnary"
     ? UNARY
     : name === "simdBinary"
     ? BINARY
     : name === "simdLoad"
     ? LOAD
+    : name === "simdTernary"
+    ? TERNARY
     : null;
   if (table === null || !isInt(args[0]!) || args[1] !== "s32") return null;
   return table[Number(args[0])]?.(args.slice(2)) ?? null;

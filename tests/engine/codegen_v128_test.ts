@@ -121,6 +121,7 @@ Deno.test("codegen v128: bitwise and integer lanes give the helpers' words", () 
     "v128Andnot",
     "v128Or",
     "v128Xor",
+    "i8x16Eq",
     "i8x16Add",
     "i8x16Sub",
     "i16x8Add",
@@ -136,7 +137,7 @@ Deno.test("codegen v128: bitwise and integer lanes give the helpers' words", () 
       (s, _, d) => simd[name](s, d, 4, 8),
     );
   }
-  for (const name of ["v128Not", "v128Splat32"] as const) {
+  for (const name of ["v128Not", "v128Splat32", "v128AnyTrue"] as const) {
     check((d) => `${name}(s32, ${d}, (fp + 8));`, (s, _, d) => simd[name](s, d, 8));
   }
   const shifts = [
@@ -203,6 +204,22 @@ Deno.test("codegen v128: shuffles and the generic rows spelled move bits exactly
       (d) => `simdUnary(${op}, s32, ${d}, (fp + 8));`,
       (s, _, d) => simd.simdUnary(op, s, d, 8),
     );
+  }
+  for (const op of [0x52, 0x109, 0x10a, 0x10b, 0x10c]) {
+    check(
+      (d) => `simdTernary(${op}, s32, ${d}, (fp + 4), (fp + 8), (fp + 12));`,
+      (s, _, d) => simd.simdTernary(op, s, d, 4, 8, 12),
+    );
+  }
+  const lanes = { 0x15: 16, 0x16: 16, 0x18: 8, 0x19: 8, 0x1b: 4, 0x1f: 4, 0x1d: 2, 0x21: 2 };
+  for (const [op, n] of Object.entries(lanes)) {
+    for (let lane = 0; lane < n; lane++) {
+      check(
+        (d) => `simdExtractLane(${op}, s32, ${d}, (fp + 4), ${lane});`,
+        (s, _, d) => simd.simdExtractLane(Number(op), s, d, 4, lane),
+        20,
+      );
+    }
   }
   for (const op of [0x28, 0x65, 0x66, 0x85, 0x86, 0xb6, 0xb7, 0xb8, 0xb9]) {
     check(
