@@ -61,10 +61,16 @@
  * A slot used in several ways (a scratch slot holding an i32, then an f64) keeps each of its
  * short-lived values in a local of its own, and f64 slots whose only word accesses are 8-byte
  * loads, stores and constants are spelled through the f64 view (`codegen_slots.ts`, which says
- * why NaN bits stay the interpreter's). The rest (v128, references, what a helper reaches by
- * index) stays in the value stack, operated on in place by the same helpers the interpreter
- * calls (never BigInt; floats through the f32/f64 views, so NaN bits are never rounded through
- * a JS number where the interpreter keeps them).
+ * why NaN bits stay the interpreter's). v128 operations are respelled on the four words of
+ * their slots (`codegen_v128.ts`), whose lanes are then kept apart like scalars: integer lanes
+ * in int32 locals, f32 lanes between arithmetic and its use (or, where no word of theirs is read
+ * as bits after a load, for the whole function) in number locals. Measured (`deno task bench
+ * --tier codegen --filter vec`, ratio to native V8 in the same process, 3 runs on a busy
+ * machine): vec_float 27.3x -> 6.5-8.2x, vec_bytes 30.8x -> 12.8-13.5x. The rest (references,
+ * the v128 rows not respelled, what a helper reaches by index) stays in the value stack,
+ * operated on in place by the same helpers the interpreter calls (never BigInt; floats through
+ * the f32/f64 views, so NaN bits are never rounded through a JS number where the interpreter
+ * keeps them).
  *
  * ## When a function is generated
  * `Config.executionTier: "codegen"` generates a function on its first run (`Engine.bodyOf`).
@@ -120,6 +126,8 @@ import * as gc from "./gc.ts";
 import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
+import * as v128Words from "./codegen_v128.ts";
+import { f32Slots, lanesBack, laneSlots, lowerV128, V128_PURE } from "./codegen_v128.ts";
 import * as slotValues from "./codegen_slots.ts";
 import { numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import {
@@ -365,6 +373,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     simdMem,
     i64Words,
     slotValues,
+    v128Words,
   ];
   for (const module of modules) {
     for (const [name, value] of Object.entries(module)) all[name] = value;
@@ -576,7 +585,13 @@ fuelLive = true;`;
  * Functions generated code calls that never throw (nor charge fuel): an instruction calling
  * only these needs no `FUEL_SYNC`. The hot ones of the benchmarks; any other call syncs.
  */
-const NEVER_THROWS = new Set(["i32Rotl", "i32Rotr", "i64XorShrUImm", "i64XorRotlImm"]);
+const NEVER_THROWS = new Set([
+  "i32Rotl",
+  "i32Rotr",
+  "i64XorShrUImm",
+  "i64XorRotlImm",
+  ...V128_PURE,
+]);
 
 /** Whether `js` calls a function that may throw (`trap(...)` is left to its `throw`). */
 function callsOut(js: string): boolean {
@@ -622,9 +637,10 @@ const reloadFrom = (k: number) => `/*reload>=${k}*/`;
 
 /**
  * How a cached slot is used: as an i32 word (`s32`: only its low word), as two i32 words
- * (`i64`: an i64, or an i32 moved with its high word), or as an f64 (`f64`).
+ * (`i64`: an i64, or an i32 moved with its high word), as four (`v128`, see codegen_v128.ts),
+ * as an f64 (`f64`) or as an f32 (`f32`: only the slots `f32Slots` in codegen_v128.ts picks).
  */
-type SlotKind = "s32" | "i64" | "f64";
+type SlotKind = "s32" | "i64" | "v128" | "f64" | "f32";
 
 /** A cached slot: its word offset and its kind. */
 interface Cached {
@@ -636,28 +652,48 @@ interface Cached {
 const inStack = ({ k, kind }: Cached) =>
   kind === "f64"
     ? [`f64[(fp + ${k}) >> 1]`]
+    : kind === "f32"
+    ? [`f32[fp + ${k}]`]
     : kind === "s32"
     ? [`s32[fp + ${k}]`]
-    : [`s32[fp + ${k}]`, `s32[fp + ${k + 1}]`];
+    : kind === "i64"
+    ? [`s32[fp + ${k}]`, `s32[fp + ${k + 1}]`]
+    : [0, 1, 2, 3].map((i) => `s32[fp + ${k + i}]`);
 const locals = ({ k, kind }: Cached) =>
-  kind === "f64" ? [`d${k}`] : kind === "s32" ? [`r${k}`] : [`r${k}`, `h${k}`];
+  kind === "f64"
+    ? [`d${k}`]
+    : kind === "f32"
+    ? [`e${k}`]
+    : kind === "s32"
+    ? [`r${k}`]
+    : kind === "i64"
+    ? [`r${k}`, `h${k}`]
+    : [`r${k}`, `h${k}`, `$v${k}_2`, `$v${k}_3`];
 
-/** A word access in generated code: a slot's low word, high word, or its f64. */
-type Access = "lo" | "hi" | "f64";
+/** The value-stack words a cached slot's locals stand for (those `inStack` spells). */
+const wordsOf = ({ k, kind }: Cached): number[] =>
+  kind === "s32" || kind === "f32" ? [k] : kind === "v128" ? [k, k + 1, k + 2, k + 3] : [k, k + 1];
+
+/** A word access in generated code: a slot's word 0 (low), 1 (high), 2 or 3, or its f64. */
+type Access = "lo" | "hi" | "w2" | "w3" | "f64" | "f32";
 
 /** The local caching `access` to slot `c`, or undefined when that access is not cached. */
 function localOf(c: Cached | undefined, access: Access): string | undefined {
   if (c === undefined) return undefined;
   if (access === "f64") return c.kind === "f64" ? `d${c.k}` : undefined;
-  if (c.kind === "f64") return undefined;
+  if (access === "f32") return c.kind === "f32" ? `e${c.k}` : undefined;
+  if (c.kind === "f64" || c.kind === "f32") return undefined;
   if (access === "lo") return `r${c.k}`;
-  return c.kind === "i64" ? `h${c.k}` : undefined;
+  if (access === "hi") return c.kind === "i64" || c.kind === "v128" ? `h${c.k}` : undefined;
+  return c.kind === "v128" ? `$v${c.k}_${access === "w2" ? 2 : 3}` : undefined;
 }
 
-/** The access a matched `(s32|f64)[(fp + k)( >> 1| + 1)?]` makes. */
+/** The access a matched `(s32|f64)[(fp + k)( >> 1| + [123])?]` makes. */
 function accessOf(view: string, suffix: string | undefined): Access | null {
   if (view === "f64") return suffix === " >> 1" ? "f64" : null;
-  return suffix === undefined ? "lo" : suffix === " + 1" ? "hi" : null;
+  if (view === "f32") return suffix === undefined ? "f32" : null;
+  if (suffix === undefined) return "lo";
+  return suffix === " >> 1" ? null : (["hi", "w2", "w3"] as const)[Number(suffix.at(-1)) - 1]!;
 }
 
 /**
@@ -668,7 +704,7 @@ function accessOf(view: string, suffix: string | undefined): Access | null {
  * instruction writes several consecutive results (its template adds `SLOT_WORDS`), none is
  * cached.
  */
-function promotable(parts: readonly string[]): Cached[] {
+function promotable(parts: readonly string[], f32s: ReadonlySet<number>): Cached[] {
   const text = parts.join("\n");
   if (text.includes("SLOT_WORDS")) return [];
   /** Per slot: the accesses seen, or null once it is reached any other way. */
@@ -681,9 +717,13 @@ function promotable(parts: readonly string[]): Cached[] {
     let close = end;
     if (text.startsWith("s32[", at - 4)) {
       if (text[end] === "]") [access, close] = ["lo", end + 1];
-      else if (text.startsWith(" + 1]", end)) [access, close] = ["hi", end + 5];
+      else if (/^ \+ [123]\]/.test(text.slice(end, end + 5))) {
+        [access, close] = [accessOf("s32", text.slice(end, end + 4))!, end + 5];
+      }
     } else if (text.startsWith("f64[", at - 4) && text.startsWith(" >> 1]", end)) {
       [access, close] = ["f64", end + 6];
+    } else if (text.startsWith("f32[", at - 4) && text[end] === "]" && f32s.has(k)) {
+      [access, close] = ["f32", end + 1];
     }
     // A compound assignment (`s32[x] += ...`) would need its own rewriting; a compare (`>=`,
     // `<=`) is a read (taking it for an assignment kept `bench/xxh64.wasm`'s loop counter, slot 0,
@@ -699,9 +739,12 @@ function promotable(parts: readonly string[]): Cached[] {
   const cached: Cached[] = [];
   for (const [k, seen] of uses) {
     if (seen === null) continue;
-    if (seen.has("f64")) {
-      if (seen.size === 1) cached.push({ k, kind: "f64" });
-    } else cached.push({ k, kind: seen.has("hi") ? "i64" : "s32" });
+    if (seen.has("f64") || seen.has("f32")) {
+      if (seen.size === 1) cached.push({ k, kind: seen.has("f64") ? "f64" : "f32" });
+    } else {
+      const kind = seen.has("w2") || seen.has("w3") ? "v128" : seen.has("hi") ? "i64" : "s32";
+      cached.push({ k, kind });
+    }
   }
   return cached.sort((a, b) => a.k - b.k);
 }
@@ -729,7 +772,7 @@ function promote(text: string, promoted: readonly Cached[]): string {
     }).join(" ") + (what === "reload" && op === ">=" ? `\n${FUEL_IN}` : "");
   let out = "";
   let from = 0;
-  const assign = /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1| \+ 1)?\] = (?!=)/g;
+  const assign = /(s32|f64|f32)\[\(fp \+ (-?\d+)\)( >> 1| \+ [123])?\] = (?!=)/g;
   for (let m = assign.exec(text); m !== null; m = assign.exec(text)) {
     const access = accessOf(m[1]!, m[3]);
     const name = access === null ? undefined : localOf(byK.get(Number(m[2])), access);
@@ -743,14 +786,15 @@ function promote(text: string, promoted: readonly Cached[]): string {
       else if (ch === ";" && level === 0) break;
     }
     const value = text.slice(assign.lastIndex, end);
-    out += text.slice(from, m.index) + `${name} = ` + (access === "f64" ? value : `(${value}) | 0`);
+    out += text.slice(from, m.index) + `${name} = ` +
+      (access === "f64" ? value : access === "f32" ? `Math.fround(${value})` : `(${value}) | 0`);
     from = end;
     assign.lastIndex = end;
   }
   out += text.slice(from);
   return out
     .replace(
-      /(s32|f64)\[\(fp \+ (-?\d+)\)( >> 1| \+ 1)?\]/g,
+      /(s32|f64|f32)\[\(fp \+ (-?\d+)\)( >> 1| \+ [123])?\]/g,
       (whole, view: string, k: string, suffix?: string) => {
         const access = accessOf(view, suffix);
         return (access === null ? undefined : localOf(byK.get(Number(k)), access)) ?? whole;
@@ -1284,7 +1328,7 @@ return CALL;`;
         }
         let text = spell(t, code, pc, size);
         const inlined = slotConstsInlined(text);
-        text = lowerI64(inlined);
+        text = lowerV128(lowerI64(inlined));
         // Respelled i64 arithmetic names other runtime functions than the template's.
         if (text !== inlined) { for (const name of runtimeNames(text)) names.add(name); }
         else for (const name of t.names) names.add(name);
@@ -1320,13 +1364,17 @@ return CALL;`;
   if (shape !== null) out.push(...shape.closeAt(code.length));
   const numbered = numberSlots(out, isInstruction, paramWords, resultWords);
   for (let i = 0; i < numbered.length; i++) out[i] = numbered[i]!;
-  const first = promotable(out);
+  // v128 lanes as slots of their own, until `lanesBack` below.
+  const laned = laneSlots(out, isInstruction, paramWords, resultWords);
+  const f32s = f32Slots(laned, isInstruction, paramWords, resultWords);
+  for (let i = 0; i < laned.length; i++) out[i] = f32s.texts[i]!;
+  const first = promotable(out, f32s.chosen);
   const split = splitSlotValues(out, isInstruction, entryOf, new Set(first.map((c) => c.k)));
   for (const name of ["f64Lo", "f64Hi", "f64Of", "f32Bits", "f32Of"]) {
     if (split.texts.some((t) => t.includes(`${name}(`))) names.add(name);
   }
-  const promoted = split.locals.length === 0 ? first : promotable(split.texts);
-  let body = promote(split.texts.join("\n"), promoted);
+  const promoted = split.locals.length === 0 ? first : promotable(split.texts, f32s.chosen);
+  let body = lanesBack(promote(split.texts.join("\n"), promoted));
   const imports = [...names].sort();
   const declare =
     (split.locals.length === 0 ? "" : `let ${split.locals.map((l) => `${l} = 0`).join(", ")};\n`) +
@@ -1337,16 +1385,16 @@ ${
         // Entered at its start, a frame holds its parameters, then zeroed locals (the locals'
         // initial 0) and scratch words no code reads before writing: only the parameters are read
         // (the prologue was a fifth of a call's cost in \`bench/fib.wat\`, by a CPU profile).
-        promote(
+        lanesBack(promote(
           structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
           promoted,
-        )}\n`);
+        ))}\n`);
   // A frame entered at its start zeroes its declared locals itself (a call site would need a
   // loop over sizes it reads at run time): the words its JS locals do not cache (those start at
   // 0 as locals; a stop writes them), or, in the dispatch-switch body, which reads them all
   // from the value stack, every word. A loop over the whole range where there are many.
   const cachedWords = new Set(
-    structured ? promoted.flatMap((c) => c.kind === "s32" ? [c.k] : [c.k, c.k + 1]) : [],
+    structured ? promoted.flatMap((c) => wordsOf(c)) : [],
   );
   const zeroed: number[] = [];
   for (let w = paramWords; w < localWords; w++) if (!cachedWords.has(w)) zeroed.push(w);

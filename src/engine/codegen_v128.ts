@@ -1,0 +1,740 @@
+/**
+ * v128 operations spelled on lane words, for the code generator (`codegen.ts`).
+ *
+ * The SIMD rows' templates call `simd.ts` / `simd_mem.ts` helpers with slot indices
+ * (`f32x4Add(f32, (fp + 8), (fp + 12), (fp + 16))`): each call reads and writes the value
+ * stack, so a v128 can never live in JS locals, and each operation is a call. This module
+ * rewrites such calls into the same operation spelled on the four words of each slot, word `i`
+ * of the v128 at `k` as `s32[(fp + k) + i]` (`s32[(fp + k)]` for word 0), its f32 lanes as
+ * `f32[(fp + k) + i]`. `laneSlots` then numbers words 1-3 as slots of their own, so that the
+ * generator keeps each lane as it keeps a scalar (`promotable` in codegen.ts, `splitSlotValues`
+ * in codegen_slots.ts): an integer lane in an int32 local, an f32 lane in a number local from an
+ * arithmetic result to its use, and `f32Slots` keeps f32 lanes that are never read as bits
+ * after a load in one number local for the whole function (accumulators, loop invariants).
+ *
+ * ## Same bits as the interpreter
+ * Every spelling computes what its helper computes, word for word:
+ * - integer lanes: the helpers' own SWAR formulas on 32-bit words;
+ * - f32 lanes: the helpers' own arithmetic, on the same `Float32Array` view (or, in a number
+ *   local, on the number that view gives, rounded as storing into it rounds); moves (loads,
+ *   stores, shuffles, splats, lane words copied) never go through a number unless every use of
+ *   the value is arithmetic, so a signalling NaN keeps its bits, as in the interpreter (see
+ *   codegen_slots.ts on NaN bits in number locals);
+ * - memory: the same `DataView` reads and writes, after the same bounds check (nothing is
+ *   written before it), with the address operand read before any result word is written (the
+ *   result may be the address's slot).
+ * tests/engine/codegen_v128_test.ts runs each spelling against its helper on the same operands,
+ * NaN payloads included, and whole functions in both tiers. Helpers not listed here, and calls
+ * whose operands it cannot read, are left as they are: their slots stay in the value stack.
+ *
+ * ## Measured
+ * Per run of `bench/vec_float.c` (scale 2500) and `bench/vec_bytes.c` (scale 100) in the codegen
+ * tier, steady state (runs 10-12 of 12 in one process, two processes each, busy 2-core
+ * machine): vec_float 180-199 ms with the helper calls, 45-49 ms now; vec_bytes 147-205 ms,
+ * 97-120 ms. Spelling f32 lanes on int32 words through `f32Of`/`f32Bits` instead of the f32
+ * view was 6x slower (300 ms against 53 ms for vec_float before lanes were kept apart). The
+ * cost: the generated functions are 2-4x longer, and V8 takes longer to optimise them; their
+ * first call runs 1.5-2x slower (vec_bytes 0.75 s -> 1.2-1.8 s), and around the 8th call of
+ * vec_float two calls run in baseline code while TurboFan compiles the whole function (0.7-1.1 s
+ * each; the helper-call version showed no such calls).
+ *
+ * @module
+ */
+
+import * as slotValues from "./codegen_slots.ts";
+
+/**
+ * The functions the spellings below call, none of which throws (codegen.ts needs no fuel
+ * write-back before them).
+ */
+export const V128_PURE: readonly string[] = [
+  "f32Of",
+  "f32Bits",
+  "f32LaneMin",
+  "f32LaneMax",
+  "v128NarrowU8",
+  "v128NarrowS8",
+  "v128NarrowU16",
+  "v128NarrowS16",
+  "v128GtBytesU",
+  "v128EqBytes",
+];
+
+/** Word `i` of the v128 at word expression `x`. */
+const word = (x: string, i: number, view = "s32") =>
+  i === 0 ? `${view}[${x}]` : `${view}[${x} + ${i}]`;
+
+/** Whether `x` is a slot: `(fp + k)`. */
+const isSlot = (x: string) => /^\(fp \+ -?\d+\)$/.test(x);
+/** Whether `x` is an integer literal. */
+const isInt = (x: string) => /^-?\d+$/.test(x);
+
+/** Four lane expressions, `e(i)` for word `i`. */
+type Lanes = (i: number) => string;
+
+/**
+ * The statements computing the four words `lanes` into the v128 at `d`: every word computed
+ * (into `$r0`..`$r3`) before any is written, since `d` may be an operand. `pre` runs first
+ * (reads of the operands' words into `$a0`.., a bounds check).
+ */
+function put4(d: string, pre: string[], lanes: Lanes, view: "s32" | "f32" = "s32"): string {
+  const values = [0, 1, 2, 3].map((i) => `$r${i} = ${lanes(i)}`).join(", ");
+  const writes = [0, 1, 2, 3].map((i) => `${word(d, i, view)} = $r${i};`).join("\n");
+  return `{\n${[...pre, `const ${values};`, writes].join("\n")}\n}`;
+}
+
+/** Reads the four words of the v128 at `x` into `$<name>0`..`$<name>3`. */
+function read4(name: string, x: string): string {
+  return `const ${[0, 1, 2, 3].map((i) => `$${name}${i} = ${word(x, i)}`).join(", ")};`;
+}
+
+/** Reads the four f32 lanes of the v128 at `x` into `$<name>0`..`$<name>3`, as numbers. */
+function read4f(name: string, x: string): string {
+  return `const ${[0, 1, 2, 3].map((i) => `$${name}${i} = ${word(x, i, "f32")}`).join(", ")};`;
+}
+
+/** The effective address `$ea` of an access of `n` bytes at `addr + offset`, bounds-checked. */
+function address(addr: string, offset: string, n: number): string[] {
+  return [
+    `const $ea = ((${addr}) >>> 0) + (${offset} >>> 0);`,
+    `if ($ea + ${n} > memLen) throw trap(TrapCode.MemoryOutOfBounds);`,
+  ];
+}
+
+/** The address of word `i` of a 16-byte access at `$ea`. */
+const at = (i: number) => (i === 0 ? "$ea" : `$ea + ${4 * i}`);
+
+/** `$a` and `$b` words lane-wise added (`low` masks each lane's bits but its top one). */
+const addLanes = (low: number) => (i: number) =>
+  `((($a${i} & ${low}) + ($b${i} & ${low})) ^ (($a${i} ^ $b${i}) & ${~low})) | 0`;
+/** `$a` and `$b` words lane-wise subtracted (`low` as in `addLanes`). */
+const subLanes = (low: number) => (i: number) =>
+  `((($a${i} | ${~low}) - ($b${i} & ${low})) ^ (($a${i} ^ ~$b${i}) & ${~low})) | 0`;
+
+/** A helper `(s, d, a, b)` whose word `i` is `lanes(i)` of `$a<i>`, `$b<i>`. */
+const binary = (lanes: Lanes) => ([d, a, b]: readonly string[]) =>
+  [d, a, b].every(isSlot) ? put4(d!, [read4("a", a!), read4("b", b!)], lanes) : null;
+/** As `binary`, on f32 lanes: `lanes(i)` is a number, written as its f32 bits. */
+const binaryF = (lanes: Lanes) => ([d, a, b]: readonly string[]) =>
+  [d, a, b].every(isSlot) ? put4(d!, [read4f("a", a!), read4f("b", b!)], lanes, "f32") : null;
+/** As `binaryF`, with a third operand `$c<i>`. */
+const ternaryF = (lanes: Lanes) => ([d, a, b, c]: readonly string[]) =>
+  [d, a, b, c].every(isSlot)
+    ? put4(
+      d!,
+      [read4f("a", a!), read4f("b", b!), read4f("c", c!)],
+      lanes,
+      "f32",
+    )
+    : null;
+/** A helper `(s, d, a)` whose word `i` is `lanes(i)` of `$a<i>`. */
+const unary = (lanes: Lanes) => ([d, a]: readonly string[]) =>
+  [d, a].every(isSlot) ? put4(d!, [read4("a", a!)], lanes) : null;
+
+/**
+ * A shift of each lane of `$a` by the count `n` (any i32 expression) modulo `bits`, the lanes
+ * `bits` wide: `shift(k)` the word expression (`$k` the count, `$m` the mask clearing the bits
+ * that crossed into the next lane, as the helpers compute them).
+ */
+function shift(bits: 8 | 16, mask: (k: string) => string, lane: Lanes) {
+  return ([d, a, n]: readonly string[]) => {
+    if (!isSlot(d!) || !isSlot(a!)) return null;
+    const pre = [read4("a", a!), `const $k = (${n}) & ${bits - 1};`];
+    if (mask("$k") !== "") pre.push(`const $m = ${mask("$k")};`);
+    return put4(d!, pre, lane);
+  };
+}
+const byteMask = 0x01010101, halfMask = 0x10001;
+
+/** Wasm's `min` of two f32 lanes (numbers): NaN if either is, -0 below +0 (as `simd.ts`). */
+export function f32LaneMin(x: number, y: number): number {
+  if (x < y) return x;
+  if (y < x) return y;
+  if (x === y) return x !== 0 || 1 / x < 0 ? x : y;
+  return NaN;
+}
+
+/** Wasm's `max` of two f32 lanes (numbers): NaN if either is, +0 above -0 (as `simd.ts`). */
+export function f32LaneMax(x: number, y: number): number {
+  if (x > y) return x;
+  if (y > x) return y;
+  if (x === y) return x !== 0 || 1 / x > 0 ? x : y;
+  return NaN;
+}
+
+/** The four i16 lanes of words `x`, `y` saturated to unsigned bytes, as one word. */
+export function v128NarrowU8(x: number, y: number): number {
+  return satU8((x << 16) >> 16) | (satU8(x >> 16) << 8) | (satU8((y << 16) >> 16) << 16) |
+    (satU8(y >> 16) << 24);
+}
+
+/** The four i16 lanes of words `x`, `y` saturated to signed bytes, as one word. */
+export function v128NarrowS8(x: number, y: number): number {
+  return (satS8((x << 16) >> 16) & 0xff) | ((satS8(x >> 16) & 0xff) << 8) |
+    ((satS8((y << 16) >> 16) & 0xff) << 16) | (satS8(y >> 16) << 24);
+}
+
+const satU8 = (x: number) => (x < 0 ? 0 : x > 255 ? 255 : x);
+const satS8 = (x: number) => (x < -128 ? -128 : x > 127 ? 127 : x);
+
+/** The i32s `x`, `y` saturated to unsigned halfwords, as one word (x low). */
+export function v128NarrowU16(x: number, y: number): number {
+  return (x < 0 ? 0 : x > 65535 ? 65535 : x) | ((y < 0 ? 0 : y > 65535 ? 65535 : y) << 16);
+}
+
+/** The i32s `x`, `y` saturated to signed halfwords, as one word (x low). */
+export function v128NarrowS16(x: number, y: number): number {
+  return ((x < -32768 ? -32768 : x > 32767 ? 32767 : x) & 0xffff) |
+    ((y < -32768 ? -32768 : y > 32767 ? 32767 : y) << 16);
+}
+
+/** 0xff in each byte of `x` greater than `y`'s, as unsigned bytes, else 0 (`i8x16.gt_u`). */
+export function v128GtBytesU(x: number, y: number): number {
+  // x > y iff not y >= x: the top bit of each lane where y >= x, from the lane's top bits
+  // where they differ, else from the sum of the other bits (which cannot borrow out of it).
+  const h = -0x7f7f7f80; // 0x80808080
+  const ge = ((y & ~x) | (~(y ^ x) & ((y | h) - (x & ~h)))) & h;
+  return ~((ge >>> 7) * 0xff);
+}
+
+/** 0xff in each byte of `x` equal to `y`'s, else 0 (`i8x16.eq`). */
+export function v128EqBytes(x: number, y: number): number {
+  const t = x ^ y;
+  // The top bit of each byte of t that is not 0 (its low 7 bits' sum carries into it).
+  const nonzero = (((t & 0x7f7f7f7f) + 0x7f7f7f7f) | t) & -0x7f7f7f80;
+  return ~((nonzero >>> 7) * 0xff);
+}
+
+/** Word `i` of a shuffle's result: the bytes the packed lane indices `k` pick from `$a`/`$b`. */
+function shuffleWord(k: number): string {
+  // Runs of consecutive result bytes taken from consecutive bytes of one input word move
+  // together (a whole word, a halfword), each as one mask and shift.
+  const parts: string[] = [];
+  let j = 0;
+  while (j < 4) {
+    const at = (k >>> (8 * j)) & 31;
+    const src = `$${at < 16 ? "a" : "b"}${(at >> 2) & 3}`;
+    const p = at & 3;
+    let n = 1;
+    while (j + n < 4 && p + n < 4 && ((k >>> (8 * (j + n))) & 31) === at + n) n++;
+    const mask = n === 4 ? -1 : ((1 << (8 * n)) - 1) << (8 * p);
+    const masked = n === 4 ? src : `(${src} & ${mask | 0})`;
+    const by = 8 * (j - p);
+    parts.push(by === 0 ? masked : by > 0 ? `(${masked} << ${by})` : `(${masked} >>> ${-by})`);
+    j += n;
+  }
+  return parts.length === 1 ? `${parts[0]} | 0` : parts.join(" | ");
+}
+
+type Spelling = (args: readonly string[]) => string | null;
+
+/** The helpers taking the slot array first (`name(s32, ...)`), by name: their spellings. */
+const PLAIN: Record<string, Spelling> = {
+  v128And: binary((i) => `$a${i} & $b${i}`),
+  v128Andnot: binary((i) => `$a${i} & ~$b${i}`),
+  v128Or: binary((i) => `$a${i} | $b${i}`),
+  v128Xor: binary((i) => `$a${i} ^ $b${i}`),
+  v128Not: unary((i) => `~$a${i}`),
+  v128AnyTrue: ([d, a]) =>
+    isSlot(d!) && isSlot(a!)
+      ? `{\n${read4("a", a!)}\n${word(d!, 0)} = ($a0 | $a1 | $a2 | $a3) !== 0 ? 1 : 0;\n}`
+      : null,
+  i8x16Eq: binary((i) => `v128EqBytes($a${i}, $b${i})`),
+  v128Splat32: (
+    [d, a],
+  ) => (isSlot(d!) && isSlot(a!) ? put4(d!, [`const $a = ${word(a!, 0)};`], () => "$a") : null),
+  i8x16Add: binary(addLanes(0x7f7f7f7f)),
+  i8x16Sub: binary(subLanes(0x7f7f7f7f)),
+  i16x8Add: binary(addLanes(0x7fff7fff)),
+  i16x8Sub: binary(subLanes(0x7fff7fff)),
+  i16x8Mul: binary((i) =>
+    `(Math.imul($a${i} >> 16, $b${i} >> 16) << 16) | (Math.imul($a${i}, $b${i}) & 0xffff)`
+  ),
+  i32x4Add: binary((i) => `($a${i} + $b${i}) | 0`),
+  i32x4Sub: binary((i) => `($a${i} - $b${i}) | 0`),
+  i32x4Mul: binary((i) => `Math.imul($a${i}, $b${i})`),
+  i8x16Shl: shift(
+    8,
+    (k) => `Math.imul((0xff << ${k}) & 0xff, ${byteMask})`,
+    (i) => `($a${i} << $k) & $m`,
+  ),
+  i8x16ShrU: shift(
+    8,
+    (k) => `Math.imul(0xff >>> ${k}, ${byteMask})`,
+    (i) => `($a${i} >>> $k) & $m`,
+  ),
+  i16x8Shl: shift(
+    16,
+    (k) => `Math.imul((0xffff << ${k}) & 0xffff, ${halfMask})`,
+    (i) => `($a${i} << $k) & $m`,
+  ),
+  i16x8ShrU: shift(
+    16,
+    (k) => `Math.imul(0xffff >>> ${k}, ${halfMask})`,
+    (i) => `($a${i} >>> $k) & $m`,
+  ),
+  i16x8ShrS: shift(
+    16,
+    () => "",
+    (i) => `(($a${i} >> $k) & -0x10000) | ((($a${i} << 16) >> ($k + 16)) & 0xffff)`,
+  ),
+  // JS shifts take their count mod 32, as i32x4 shifts do.
+  i32x4Shl: ([d, a, n]) =>
+    isSlot(d!) && isSlot(a!)
+      ? put4(d!, [read4("a", a!), `const $k = ${n};`], (i) => `$a${i} << $k`)
+      : null,
+  i32x4ShrS: ([d, a, n]) =>
+    isSlot(d!) && isSlot(a!)
+      ? put4(d!, [read4("a", a!), `const $k = ${n};`], (i) => `$a${i} >> $k`)
+      : null,
+  i32x4ShrU: ([d, a, n]) =>
+    isSlot(d!) && isSlot(a!)
+      ? put4(d!, [read4("a", a!), `const $k = ${n};`], (i) => `($a${i} >>> $k) | 0`)
+      : null,
+  simdShuffle: ([d, a, b, ...ks]) => {
+    if (![d, a, b].every(isSlot) || ks.length !== 4 || !ks.every(isInt)) return null;
+    const picks = ks.map(Number);
+    const fromB = picks.some((k) => [0, 8, 16, 24].some((s) => ((k >>> s) & 31) >= 16));
+    const pre = [read4("a", a!)];
+    if (fromB) pre.push(read4("b", b!));
+    return put4(d!, pre, (i) => shuffleWord(picks[i]!));
+  },
+  // Loads and stores: `(s32, mview, ...)`.
+  // Each word its own 4-byte load or store at `ea`, in a block of its own: the shape of an i32
+  // load or store, which codegen_slots.ts respells as an f32 one where a lane is used as an f32
+  // (`splitSlotValues`, after `laneSlots`).
+  v128Load: ([view, d, addr, offset]) => {
+    if (view !== "mview" || !isSlot(d!)) return null;
+    const loads = [0, 1, 2, 3].map((i) =>
+      `{\nconst ea = ${at(i)};\n${word(d!, i)} = mview.getInt32(ea, true);\n}`
+    );
+    return `{\n${[...address(addr!, offset!, 16), ...loads].join("\n")}\n}`;
+  },
+  simdStore: ([view, addr, offset, v]) => {
+    if (view !== "mview" || !isSlot(v!)) return null;
+    const stores = [0, 1, 2, 3].map((i) =>
+      `{\nconst ea = ${at(i)};\nmview.setInt32(ea, ${word(v!, i)}, true);\n}`
+    );
+    return `{\n${[...address(addr!, offset!, 16), ...stores].join("\n")}\n}`;
+  },
+};
+
+/** The helpers taking the f32 view first (`name(f32, ...)`). */
+const FLOAT: Record<string, Spelling> = {
+  f32x4Add: binaryF((i) => `$a${i} + $b${i}`),
+  f32x4Sub: binaryF((i) => `$a${i} - $b${i}`),
+  f32x4Mul: binaryF((i) => `$a${i} * $b${i}`),
+  f32x4Div: binaryF((i) => `$a${i} / $b${i}`),
+  f32x4Min: binaryF((i) => `f32LaneMin($a${i}, $b${i})`),
+  f32x4Max: binaryF((i) => `f32LaneMax($a${i}, $b${i})`),
+  f32x4MulAdd: ternaryF((i) => `Math.fround($a${i} * $b${i}) + $c${i}`),
+  f32x4MaxMin: ternaryF((i) => `f32LaneMin(f32LaneMax($a${i}, $b${i}), $c${i})`),
+  f32x4MulLoad: ([view, d, a, addr, offset]) =>
+    view === "mview" && isSlot(d!) && isSlot(a!)
+      ? put4(
+        d!,
+        [read4f("a", a!), ...address(addr!, offset!, 16)],
+        (i) => `$a${i} * mview.getFloat32(${at(i)}, true)`,
+        "f32",
+      )
+      : null,
+  f32x4MulLoadAdd: ([view, d, a, addr, offset, c]) =>
+    view === "mview" && isSlot(d!) && isSlot(a!) && isSlot(c!)
+      ? put4(
+        d!,
+        [read4f("a", a!), read4f("c", c!), ...address(addr!, offset!, 16)],
+        (i) => `Math.fround($a${i} * mview.getFloat32(${at(i)}, true)) + $c${i}`,
+        "f32",
+      )
+      : null,
+};
+
+/** The generic one-operand operations (`simdUnary(op, s32, d, a)`) spelled here, by sub-opcode. */
+const UNARY: Record<number, Spelling> = {
+  // i8x16.splat, i16x8.splat, i32x4.splat, f32x4.splat (a scalar's bits in every lane)
+  0x0f: ([d, a]) => splat(d!, a!, `Math.imul(${word(a!, 0)} & 0xff, ${byteMask})`),
+  0x10: ([d, a]) => splat(d!, a!, `Math.imul(${word(a!, 0)} & 0xffff, ${halfMask})`),
+  0x11: ([d, a]) => splat(d!, a!, word(a!, 0)),
+  0x13: ([d, a]) => splat(d!, a!, word(a!, 0)),
+  0xa0: unary((i) => `($a${i} < 0 ? -$a${i} : $a${i}) | 0`), // i32x4.abs
+  0xa1: unary((i) => `-$a${i} | 0`), // i32x4.neg
+};
+
+function splat(d: string, a: string, value: string): string | null {
+  return isSlot(d) && isSlot(a) ? put4(d, [`const $a = ${value};`], () => "$a") : null;
+}
+
+/** The generic two-operand operations (`simdBinary(op, s32, d, a, b)`) spelled here. */
+const BINARY: Record<number, Spelling> = {
+  0x28: binary((i) => `v128GtBytesU($a${i}, $b${i})`), // i8x16.gt_u
+  0x65: binary((i) =>
+    // i8x16.narrow_i16x8_s
+    i < 2
+      ? `v128NarrowS8($a${2 * i}, $a${2 * i + 1})`
+      : `v128NarrowS8($b${2 * i - 4}, $b${2 * i - 3})`
+  ),
+  0x66: binary((i) =>
+    // i8x16.narrow_i16x8_u
+    i < 2
+      ? `v128NarrowU8($a${2 * i}, $a${2 * i + 1})`
+      : `v128NarrowU8($b${2 * i - 4}, $b${2 * i - 3})`
+  ),
+  0x85: binary((i) =>
+    // i16x8.narrow_i32x4_s
+    i < 2
+      ? `v128NarrowS16($a${2 * i}, $a${2 * i + 1})`
+      : `v128NarrowS16($b${2 * i - 4}, $b${2 * i - 3})`
+  ),
+  0x86: binary((i) =>
+    // i16x8.narrow_i32x4_u
+    i < 2
+      ? `v128NarrowU16($a${2 * i}, $a${2 * i + 1})`
+      : `v128NarrowU16($b${2 * i - 4}, $b${2 * i - 3})`
+  ),
+  0xb6: binary((i) => `$a${i} < $b${i} ? $a${i} : $b${i}`), // i32x4.min_s
+  0xb7: binary((i) => `($a${i} >>> 0) < ($b${i} >>> 0) ? $a${i} : $b${i}`), // i32x4.min_u
+  0xb8: binary((i) => `$a${i} > $b${i} ? $a${i} : $b${i}`), // i32x4.max_s
+  0xb9: binary((i) => `($a${i} >>> 0) > ($b${i} >>> 0) ? $a${i} : $b${i}`), // i32x4.max_u
+};
+
+/** The bit selects (`simdTernary(op, s32, d, a, b, c)`: bitselect, relaxed_laneselect). */
+const bitselect: Spelling = ([d, a, b, c]) =>
+  [d, a, b, c].every(isSlot)
+    ? put4(
+      d!,
+      [read4("a", a!), read4("b", b!), read4("c", c!)],
+      (i) => `($a${i} & $c${i}) | ($b${i} & ~$c${i})`,
+    )
+    : null;
+const TERNARY: Record<number, Spelling> = {
+  0x52: bitselect,
+  0x109: bitselect,
+  0x10a: bitselect,
+  0x10b: bitselect,
+  0x10c: bitselect,
+};
+
+/** A lane of the v128 at `a` into the scalar at `d`, by sub-opcode and lane (a literal). */
+function extractLane([d, a, lane]: readonly string[], op: number): string | null {
+  if (!isSlot(d!) || !isSlot(a!) || !isInt(lane!)) return null;
+  const k = Number(lane);
+  const byte = word(a!, (k >> 2) & 3), half = word(a!, (k >> 1) & 3);
+  switch (op) {
+    case 0x15: // i8x16.extract_lane_s
+      return `${word(d!, 0)} = (${byte} << ${24 - 8 * (k & 3)}) >> 24;`;
+    case 0x16: // i8x16.extract_lane_u
+      return `${word(d!, 0)} = (${byte} >>> ${8 * (k & 3)}) & 0xff;`;
+    case 0x18: // i16x8.extract_lane_s
+      return `${word(d!, 0)} = (${half} << ${16 - 16 * (k & 1)}) >> 16;`;
+    case 0x19: // i16x8.extract_lane_u
+      return `${word(d!, 0)} = (${half} >>> ${16 * (k & 1)}) & 0xffff;`;
+    case 0x1b: // i32x4.extract_lane
+    case 0x1f: // f32x4.extract_lane
+      return `${word(d!, 0)} = ${word(a!, k & 3)};`;
+    case 0x1d: // i64x2.extract_lane
+    case 0x21: // f64x2.extract_lane (both words read first: `d` may be `a`)
+      return `{\nconst $l = ${word(a!, 2 * (k & 1))}, $h = ${word(a!, 2 * (k & 1) + 1)};\n${
+        word(d!, 0)
+      } = $l;\n${word(d!, 1)} = $h;\n}`;
+  }
+  return null;
+}
+
+/** The loads (`simdLoad(op, s32, mview, d, addr, offset)`) spelled here, by sub-opcode. */
+const LOAD: Record<number, Spelling> = {
+  0x00: ([view, d, addr, offset]) => PLAIN.v128Load!([view!, d!, addr!, offset!]),
+  // v128.load16x4_s / _u: four halfwords, each widened to a word
+  0x03: load(8, (i) => `mview.getInt16($ea + ${2 * i}, true)`),
+  0x04: load(8, (i) => `mview.getUint16($ea + ${2 * i}, true)`),
+  // v128.load32x2_s / _u
+  0x05: load(8, (i) => (i & 1) === 0 ? `$w${i >> 1}` : `$w${i >> 1} >> 31`, true),
+  0x06: load(8, (i) => (i & 1) === 0 ? `$w${i >> 1}` : "0", true),
+  // v128.load32_splat, v128.load32_zero, v128.load64_zero
+  0x09: load(4, () => "$w0", true),
+  0x5c: load(4, (i) => (i === 0 ? "$w0" : "0"), true),
+  0x5d: load(8, (i) => (i < 2 ? `$w${i}` : "0"), true),
+};
+
+/** A load of `n` bytes whose word `i` is `lane(i)` (`$w0`, `$w1`: the words read, if `words`). */
+function load(n: number, lane: Lanes, words = false): Spelling {
+  return ([view, d, addr, offset]) => {
+    if (view !== "mview" || !isSlot(d!)) return null;
+    const pre = address(addr!, offset!, n);
+    if (words) {
+      pre.push(
+        `const ${
+          Array.from({ length: n >> 2 }, (_, i) => `$w${i} = mview.getInt32(${at(i)}, true)`).join(
+            ", ",
+          )
+        };`,
+      );
+    }
+    return put4(d!, pre, lane);
+  };
+}
+
+/** The `V128Const` row's JavaScript. */
+const CONST128 =
+  /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);\s*s32\[\(fp \+ \1\) \+ 1\] = (-?\d+);\s*s32\[\(fp \+ \1\) \+ 2\] = (-?\d+);\s*s32\[\(fp \+ \1\) \+ 3\] = (-?\d+);$/;
+
+/** The arguments of the call whose `(` is at `open` in `js`, and the index after its `)`. */
+function argsAt(js: string, open: number): { args: string[]; end: number } | null {
+  const args: string[] = [];
+  let level = 0, from = open + 1;
+  for (let i = open + 1; i < js.length; i++) {
+    const ch = js[i];
+    if (ch === "(" || ch === "[" || ch === "{") level++;
+    else if (ch === ")" || ch === "]" || ch === "}") {
+      if (level === 0) {
+        args.push(js.slice(from, i).trim());
+        return { args, end: i + 1 };
+      }
+      level--;
+    } else if (ch === "," && level === 0) {
+      args.push(js.slice(from, i).trim());
+      from = i + 1;
+    }
+  }
+  return null;
+}
+
+/** The spelling of the call `name(args)` (a whole statement), or null to keep the call. */
+function spellCall(name: string, args: readonly string[]): string | null {
+  if (args[0] === "s32" && PLAIN[name] !== undefined) return PLAIN[name]!(args.slice(1));
+  if (args[0] === "f32" && FLOAT[name] !== undefined) return FLOAT[name]!(args.slice(1));
+  if (name === "simdExtractLane" && isInt(args[0]!) && args[1] === "s32") {
+    return extractLane(args.slice(2), Number(args[0]));
+  }
+  const table = name === "simdUnary"
+    ? UNARY
+    : name === "simdBinary"
+    ? BINARY
+    : name === "simdLoad"
+    ? LOAD
+    : name === "simdTernary"
+    ? TERNARY
+    : null;
+  if (table === null || !isInt(args[0]!) || args[1] !== "s32") return null;
+  return table[Number(args[0])]?.(args.slice(2)) ?? null;
+}
+
+/**
+ * `js` (one instruction's JavaScript) with its calls of the v128 helpers on the value stack
+ * spelled on the slots' words instead (see the module doc), and its lane reads `s32[x + 0]`
+ * spelled `s32[x]`. A call is rewritten only where it is a whole statement and its vector
+ * operands are slots.
+ */
+export function lowerV128(js: string): string {
+  const konst = CONST128.exec(js.trim());
+  if (konst !== null) {
+    // `v128.const`: each word its own statement in a block, the shape of an i32 constant (see
+    // `v128Load`).
+    const d = `(fp + ${konst[1]})`;
+    return [2, 3, 4, 5].map((g, i) => `{\n${word(d, i)} = ${konst[g]};\n}`).join("\n");
+  }
+  if (!/\b(?:v128|i8x16|i16x8|i32x4|f32x4|simd)\w*\(/.test(js)) {
+    return js.includes(") + 0]") ? js.replace(/(s32\[\(fp \+ -?\d+\)) \+ 0\]/g, "$1]") : js;
+  }
+  const call = /(?<![\w$.])((?:v128|i8x16|i16x8|i32x4|f32x4|simd)\w*)\(/g;
+  let out = "";
+  let from = 0;
+  for (let m = call.exec(js); m !== null; m = call.exec(js)) {
+    const name = m[1]!;
+    const parsed = argsAt(js, m.index + name.length);
+    if (parsed === null || js[parsed.end] !== ";") continue;
+    // The call must start its statement.
+    if (!/(?:^|[;{}])\s*$/.test(js.slice(0, m.index))) continue;
+    const spelled = spellCall(name, parsed.args);
+    if (spelled === null) continue;
+    out += js.slice(from, m.index) + spelled;
+    from = parsed.end + 1;
+    call.lastIndex = from;
+  }
+  return (out + js.slice(from)).replace(/(s32\[\(fp \+ -?\d+\)) \+ 0\]/g, "$1]");
+}
+
+/** Where the words of lanes 1-3 of a v128 slot are numbered as slots of their own. */
+const LANE_BASE = 0x10000000;
+
+/**
+ * `texts` with words 1-3 of v128 slots (`s32[(fp + k) + i]`, `f32[(fp + k) + i]`) spelled as
+ * slots of their own (`s32[(fp + n)]`, `n` from `LANE_BASE` on), so that the generator keeps
+ * each lane apart as it keeps a scalar: an f32 lane in a number local between an arithmetic
+ * result and its use (`splitSlotValues` in codegen_slots.ts, which also respells a lane's 4-byte
+ * load or store as `getFloat32`/`setFloat32` where every use is arithmetic), an integer lane in
+ * an int32 local. `lanesBack` spells the numbers back as the words they are.
+ *
+ * Only slots reached in no other way (no helper given its index, no f64 view: those reach words
+ * 1-3 without naming them), never a parameter (below `paramWords`), a result (below
+ * `resultWords`) or a slot from the lowest call base on (the words the generator's flushes and
+ * reloads copy by their numbers, as `numberSlots` in codegen_slots.ts leaves them). A lane's
+ * words are each written whole by the instructions that write them (validation types every
+ * read), so each is a value of its own.
+ */
+export function laneSlots(
+  texts: readonly string[],
+  isInstruction: readonly boolean[],
+  paramWords: number,
+  resultWords: number,
+): string[] {
+  if (!texts.some((t) => /\(fp \+ -?\d+\) \+ [123]\]/.test(t))) return texts.slice();
+  if (texts.some((t) => t.includes("SLOT_WORDS"))) return texts.slice();
+  let base = Infinity;
+  for (const t of texts) {
+    for (const m of t.matchAll(/\/\*reload>=(\d+)\*\//g)) base = Math.min(base, Number(m[1]));
+  }
+  const bad = new Set<number>();
+  const laned = new Set<number>();
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i]!;
+    for (const m of t.matchAll(/\(fp \+ (-?\d+)\)/g)) {
+      const k = Number(m[1]);
+      const at = m.index!, end = at + m[0].length;
+      const view = t.slice(at - 4, at);
+      const lane = t[end] === "]" ? 0 : /^ \+ [123]\]/.test(t.slice(end, end + 5)) ? 1 : -1;
+      const close = end + (lane === 0 ? 1 : 5);
+      if (
+        !isInstruction[i] || (view !== "s32[" && view !== "f32[") || lane < 0 ||
+        /^ (?:[-+*/%&|^]|\*\*|<<|>>>?)=(?!=)/.test(t.slice(close, close + 6))
+      ) bad.add(k);
+      else if (lane > 0) laned.add(k);
+    }
+  }
+  const chosen = new Set(
+    [...laned].filter((k) =>
+      !bad.has(k) && k % 4 === 0 && k >= paramWords && k >= resultWords && k < base &&
+      k + 3 < LANE_BASE / 4
+    ),
+  );
+  if (chosen.size === 0) return texts.slice();
+  return texts.map((t) =>
+    t.replace(
+      /(s32|f32)\[\(fp \+ (-?\d+)\) \+ ([123])\]/g,
+      (whole, view: string, k: string, i: string) =>
+        chosen.has(Number(k))
+          ? `${view}[(fp + ${LANE_BASE + 4 * (Number(k) + Number(i))})]`
+          : whole,
+    )
+  );
+}
+
+/** `js` with the lanes `laneSlots` numbered as slots spelled as the words they are again. */
+export function lanesBack(js: string): string {
+  const wordOf = (n: string) => (Number(n) - LANE_BASE) / 4;
+  return js
+    .replace(/\(fp \+ (\d{9,})\)/g, (whole, n: string) => {
+      if (Number(n) < LANE_BASE) return whole;
+      const w = wordOf(n);
+      return `(fp + ${w & ~3}) + ${w & 3}`;
+    })
+    .replace(
+      /\bfp \+ (\d{9,})\]/g,
+      (whole, n: string) => (Number(n) < LANE_BASE ? whole : `fp + ${wordOf(n)}]`),
+    );
+}
+
+const LOAD32 = /s32\[\(fp \+ (-?\d+)\)\] = mview\.getInt32\(ea, true\);(?!\ns32)/g;
+const STORE32 = /mview\.setInt32\(ea, s32\[\(fp \+ (-?\d+)\)\], true\);(?!\nmview)/g;
+const CONST32 = /s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);(?!\ns32)/g;
+
+/**
+ * The slots (words, after `laneSlots`) that may live in one f32 number local for the whole
+ * function, and `texts` with them spelled through the f32 view only, so that the generator
+ * caches them (`promotable` in codegen.ts, given these slots): the accumulators and the
+ * loop-invariant vectors of `bench/vec_float.c`'s loops, which a value's straight-line run
+ * (`splitSlotValues`) does not cover. As `numberSlots` (codegen_slots.ts) does for f64s, a slot
+ * qualifies when every access to it is through the f32 view (arithmetic, which sees the same
+ * number either way) or one of these word forms, respelled:
+ * - a 4-byte load, as `getFloat32`: only where no word read (a store, a lane moved) reads the
+ *   slot's bits;
+ * - a constant, as its number (a NaN as `f32Of` of its bits, only where nothing reads them);
+ * - a 4-byte store, as `setFloat32`, and any other read of its word as `f32Bits` of the
+ *   number: only where the slot holds nothing but arithmetic results and non-NaN constants,
+ *   whose bits the number keeps.
+ * Never a parameter, a result or a slot from the lowest call base on (see `laneSlots`).
+ */
+export function f32Slots(
+  texts: readonly string[],
+  isInstruction: readonly boolean[],
+  paramWords: number,
+  resultWords: number,
+): { texts: string[]; chosen: Set<number> } {
+  const none = () => ({ texts: texts.slice(), chosen: new Set<number>() });
+  if (!texts.some((t) => t.includes("f32[(fp + "))) return none();
+  let base = Infinity;
+  for (const t of texts) {
+    for (const m of t.matchAll(/\/\*reload>=(\d+)\*\//g)) base = Math.min(base, Number(m[1]));
+  }
+  /** Per slot: the forms seen (`f32`, `load`, `store`, `const`, `nan`, `bits`), null if not. */
+  const seen = new Map<number, Set<string> | null>();
+  const note = (k: number, form: string | null) => {
+    const forms = seen.get(k);
+    if (forms === null) return;
+    if (form === null || k < paramWords || k < resultWords || k >= base || k % 4 !== 0) {
+      seen.set(k, null);
+    } else if (forms === undefined) seen.set(k, new Set([form]));
+    else forms.add(form);
+  };
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i]!;
+    if (!t.includes("(fp + ")) continue;
+    if (!isInstruction[i] || t.includes("SLOT_WORDS")) return none();
+    const spans: [number, number][] = [];
+    for (const [re, form] of [[LOAD32, "load"], [STORE32, "store"], [CONST32, "const"]] as const) {
+      for (const m of t.matchAll(re)) {
+        spans.push([m.index!, m.index! + m[0].length]);
+        const nan = form === "const" && Number.isNaN(slotValues.f32Of(Number(m[2])));
+        note(Number(m[1]), nan ? "nan" : form);
+      }
+    }
+    for (const m of t.matchAll(/\(fp \+ (-?\d+)\)/g)) {
+      const at = m.index!;
+      if (spans.some(([from, to]) => at >= from && at < to)) continue;
+      const end = at + m[0].length;
+      const view = t.slice(at - 4, at);
+      const after = t.slice(end + 1, end + 7);
+      const whole = t[end] === "]" && !/^ (?:[-+*/%&|^]|\*\*|<<|>>>?)?=(?!=)/.test(after);
+      const assigned = t[end] === "]" && /^ = (?!=)/.test(after);
+      if (view === "f32[" && t[end] === "]" && (whole || assigned)) note(Number(m[1]), "f32");
+      else if (view === "s32[" && whole) note(Number(m[1]), "bits");
+      else note(Number(m[1]), null);
+    }
+  }
+  const chosen = new Set<number>();
+  for (const [k, forms] of seen) {
+    if (forms === null || !forms.has("f32")) continue;
+    if ((forms.has("store") || forms.has("bits")) && (forms.has("load") || forms.has("nan"))) {
+      continue;
+    }
+    chosen.add(k);
+  }
+  if (chosen.size === 0) return none();
+  const view = (k: string) => `f32[(fp + ${k})]`;
+  const out = texts.map((t) => {
+    if (!t.includes("(fp + ")) return t;
+    return t
+      .replace(
+        LOAD32,
+        (w, k: string) => chosen.has(Number(k)) ? `${view(k)} = mview.getFloat32(ea, true);` : w,
+      )
+      .replace(
+        STORE32,
+        (w, k: string) => chosen.has(Number(k)) ? `mview.setFloat32(ea, ${view(k)}, true);` : w,
+      )
+      .replace(CONST32, (w, k: string, bits: string) => {
+        if (!chosen.has(Number(k))) return w;
+        const value = slotValues.f32Of(Number(bits));
+        const literal = Number.isNaN(value)
+          ? `f32Of(${bits})`
+          : Object.is(value, -0)
+          ? "-0"
+          : `${value}`;
+        return `${view(k)} = ${literal};`;
+      })
+      .replace(
+        /s32\[\(fp \+ (-?\d+)\)\](?! (?:[-+*/%&|^]|\*\*|<<|>>>?)?=(?!=))/g,
+        (w, k: string) => (chosen.has(Number(k)) ? `f32Bits(${view(k)})` : w),
+      );
+  });
+  return { texts: out, chosen };
+}
