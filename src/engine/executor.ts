@@ -2327,28 +2327,44 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 294: { // I32StoreImm
+      case 294: { // I32StoreAt
+        const ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+          (code[(pc + 3) | 0] >>> 0);
+        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        mview.setInt32(ea, s32[(fp + code[(pc + 4) | 0]) | 0], true);
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 295: { // I32Store8At
+        const ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+          (code[(pc + 3) | 0] >>> 0);
+        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        mview.setInt8(ea, s32[(fp + code[(pc + 4) | 0]) | 0]);
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 296: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 295: { // I32Store8Imm
+      case 297: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 296: { // I32Store16Imm
+      case 298: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 297: { // I64StoreImm
+      case 299: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2356,11 +2372,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 298: // MemorySize
+      case 300: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 299: { // MemoryGrow
+      case 301: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2372,7 +2388,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 312: { // Copy128
+      case 314: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2381,7 +2397,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 313: { // Select128
+      case 315: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2393,7 +2409,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 314: { // GlobalGet128
+      case 316: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2403,7 +2419,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 315: { // GlobalSet128
+      case 317: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2413,7 +2429,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 316: { // V128Const
+      case 318: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2422,7 +2438,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 317: // V128LoadFull
+      case 319: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2432,7 +2448,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // V128LoadAt
+      case 320: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2442,7 +2458,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 319: // V128And
+      case 321: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2451,7 +2467,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // V128Andnot
+      case 322: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2460,7 +2476,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 321: // V128Or
+      case 323: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2469,7 +2485,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // V128Xor
+      case 324: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2478,19 +2494,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 323: // V128Not
+      case 325: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 324: // V128Splat32
+      case 326: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 325: // V128AnyTrue
+      case 327: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 326: // I8x16Eq
+      case 328: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2499,7 +2515,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // I8x16Add
+      case 329: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2508,7 +2524,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // I8x16Sub
+      case 330: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2517,7 +2533,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // I16x8Add
+      case 331: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2526,7 +2542,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // I16x8Sub
+      case 332: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2535,7 +2551,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // I16x8Mul
+      case 333: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2544,7 +2560,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // I32x4Add
+      case 334: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2553,7 +2569,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // I32x4Sub
+      case 335: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2562,7 +2578,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 334: // I32x4Mul
+      case 336: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2571,7 +2587,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 335: // I8x16Shl
+      case 337: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2580,7 +2596,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 336: // I8x16ShrU
+      case 338: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2589,7 +2605,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // I16x8Shl
+      case 339: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2598,7 +2614,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // I16x8ShrS
+      case 340: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2607,7 +2623,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // I16x8ShrU
+      case 341: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2616,7 +2632,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // I32x4Shl
+      case 342: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2625,7 +2641,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // I32x4ShrS
+      case 343: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2634,7 +2650,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // I32x4ShrU
+      case 344: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2643,7 +2659,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // F32x4Add
+      case 345: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2652,7 +2668,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // F32x4Sub
+      case 346: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2661,7 +2677,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // F32x4Mul
+      case 347: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2670,7 +2686,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // F32x4Div
+      case 348: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2679,7 +2695,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // F32x4Min
+      case 349: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2688,7 +2704,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // F32x4Max
+      case 350: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2697,7 +2713,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // F32x4MulAdd
+      case 351: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2707,7 +2723,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 350: // F32x4MaxMin
+      case 352: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2717,7 +2733,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 351: // F32x4MulLoad
+      case 353: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2728,7 +2744,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 352: // F32x4MulLoadAdd
+      case 354: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2740,7 +2756,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 353: // F64x2Add
+      case 355: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2749,7 +2765,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // F64x2Sub
+      case 356: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2758,7 +2774,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // F64x2Mul
+      case 357: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2767,7 +2783,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 356: // F64x2Div
+      case 358: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2776,12 +2792,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 357: // V128ExtractLane32
+      case 359: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 358: // V128Unary
+      case 360: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2790,7 +2806,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // V128Binary
+      case 361: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2800,7 +2816,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 360: // V128Ternary
+      case 362: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2811,7 +2827,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 361: // V128ExtractLane
+      case 363: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2821,7 +2837,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 362: // V128ReplaceLane
+      case 364: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2832,7 +2848,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 363: // V128Shuffle
+      case 365: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2845,7 +2861,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 364: // V128Load
+      case 366: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2856,7 +2872,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 365: // V128Store
+      case 367: // V128Store
         simdStore(
           s32,
           mview,
@@ -2866,7 +2882,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 366: // V128LoadLane
+      case 368: // V128StoreAt
+        simdStore(
+          s32,
+          mview,
+          (s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 369: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2879,7 +2905,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 367: // V128StoreLane
+      case 370: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2891,7 +2917,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 370: // StructNew
+      case 373: // StructNew
         if (
           !structNew(
             store,
@@ -2907,7 +2933,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 371: // StructNewDefault
+      case 374: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2922,7 +2948,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 372: // StructGet
+      case 375: // StructGet
         structGet(
           store,
           s32,
@@ -2933,13 +2959,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 399: { // Index64
+      case 402: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 400: { // SizeToI64
+      case 403: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2947,7 +2973,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 412: // TierUp
+      case 415: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3010,7 +3036,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 300: // MemoryFill
+      case 302: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3026,7 +3052,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 301: // MemoryCopy
+      case 303: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3043,7 +3069,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 302: // MemoryInit
+      case 304: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3061,18 +3087,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 303: // DataDrop
+      case 305: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 304: // TableGet
+      case 306: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 305: // TableSet
+      case 307: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3080,11 +3106,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 306: // TableSize
+      case 308: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 307: { // TableGrow
+      case 309: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3100,7 +3126,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 308: // TableFill
+      case 310: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3116,7 +3142,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 309: // TableCopy
+      case 311: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3133,7 +3159,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 310: // TableInit
+      case 312: // TableInit
         if (
           !tableInit(
             inst,
@@ -3151,11 +3177,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 311: // ElemDrop
+      case 313: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 368: { // Throw
+      case 371: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3180,7 +3206,7 @@ function runCold(
         }
         break;
       }
-      case 369: { // ThrowRef
+      case 372: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3202,7 +3228,7 @@ function runCold(
         }
         break;
       }
-      case 373: // StructSet
+      case 376: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3213,7 +3239,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 374: // ArrayNew
+      case 377: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3230,7 +3256,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 375: // ArrayNewDefault
+      case 378: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3246,7 +3272,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 376: // ArrayNewFixed
+      case 379: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3263,7 +3289,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 377: // ArrayNewData
+      case 380: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3282,7 +3308,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 378: // ArrayNewElem
+      case 381: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3301,7 +3327,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 379: // ArrayGet
+      case 382: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3312,7 +3338,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 380: // ArraySet
+      case 383: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3322,11 +3348,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 381: // ArrayLen
+      case 384: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 382: // ArrayFill
+      case 385: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3343,7 +3369,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 383: // ArrayCopy
+      case 386: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3360,7 +3386,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 384: // ArrayInitData
+      case 387: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3378,7 +3404,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 385: // ArrayInitElem
+      case 388: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3396,25 +3422,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 386: // RefI31
+      case 389: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 387: { // I31GetS
+      case 390: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 388: { // I31GetU
+      case 391: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 389: // RefTest
+      case 392: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3423,7 +3449,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 390: // RefCast
+      case 393: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3432,7 +3458,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 391: { // BrOnCast
+      case 394: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3442,7 +3468,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 392: { // BrOnCastFail
+      case 395: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3452,7 +3478,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 393: // AtomicLoad
+      case 396: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3463,7 +3489,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 394: // AtomicStore
+      case 397: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3474,7 +3500,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 395: // AtomicRmw
+      case 398: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3486,7 +3512,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 396: // AtomicCmpxchg
+      case 399: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3499,7 +3525,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 397: // AtomicWait
+      case 400: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3511,7 +3537,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 398: // AtomicNotify
+      case 401: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3519,7 +3545,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 401: // LoadMem
+      case 404: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3530,7 +3556,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 402: // StoreMem
+      case 405: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3541,11 +3567,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 403: // MemorySizeMem
+      case 406: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 404: { // MemoryGrowMem
+      case 407: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3565,7 +3591,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 405: // MemoryFillMem
+      case 408: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3581,7 +3607,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 406: // MemoryCopyMem
+      case 409: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3598,7 +3624,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 407: // MemoryInitMem
+      case 410: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3616,7 +3642,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 408: // V128LoadMem
+      case 411: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3627,7 +3653,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 409: // V128StoreMem
+      case 412: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3637,7 +3663,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 410: // V128LoadLaneMem
+      case 413: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3650,7 +3676,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 411: // V128StoreLaneMem
+      case 414: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
