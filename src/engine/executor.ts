@@ -2361,28 +2361,44 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 296: { // I32StoreImm
+      case 296: { // I32StoreAt
+        const ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+          (code[(pc + 3) | 0] >>> 0);
+        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        mview.setInt32(ea, s32[(fp + code[(pc + 4) | 0]) | 0], true);
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 297: { // I32Store8At
+        const ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+          (code[(pc + 3) | 0] >>> 0);
+        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        mview.setInt8(ea, s32[(fp + code[(pc + 4) | 0]) | 0]);
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 298: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 297: { // I32Store8Imm
+      case 299: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 298: { // I32Store16Imm
+      case 300: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 299: { // I64StoreImm
+      case 301: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2390,11 +2406,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 300: // MemorySize
+      case 302: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 301: { // MemoryGrow
+      case 303: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2406,7 +2422,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 314: { // Copy128
+      case 316: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2415,7 +2431,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 315: { // Select128
+      case 317: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2427,7 +2443,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 316: { // GlobalGet128
+      case 318: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2437,7 +2453,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 317: { // GlobalSet128
+      case 319: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2447,7 +2463,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 318: { // V128Const
+      case 320: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2456,7 +2472,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 319: // V128LoadFull
+      case 321: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2466,7 +2482,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // V128LoadAt
+      case 322: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2476,7 +2492,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 321: // V128And
+      case 323: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2485,7 +2501,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // V128Andnot
+      case 324: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2494,7 +2510,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 323: // V128Or
+      case 325: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2503,7 +2519,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // V128Xor
+      case 326: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2512,19 +2528,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // V128Not
+      case 327: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 326: // V128Splat32
+      case 328: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 327: // V128AnyTrue
+      case 329: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 328: // I8x16Eq
+      case 330: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2533,7 +2549,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // I8x16Add
+      case 331: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2542,7 +2558,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // I8x16Sub
+      case 332: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2551,7 +2567,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // I16x8Add
+      case 333: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2560,7 +2576,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // I16x8Sub
+      case 334: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2569,7 +2585,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // I16x8Mul
+      case 335: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2578,7 +2594,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 334: // I32x4Add
+      case 336: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2587,7 +2603,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 335: // I32x4Sub
+      case 337: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2596,7 +2612,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 336: // I32x4Mul
+      case 338: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2605,7 +2621,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // I8x16Shl
+      case 339: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2614,7 +2630,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // I8x16ShrU
+      case 340: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2623,7 +2639,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // I16x8Shl
+      case 341: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2632,7 +2648,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // I16x8ShrS
+      case 342: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2641,7 +2657,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // I16x8ShrU
+      case 343: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2650,7 +2666,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // I32x4Shl
+      case 344: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2659,7 +2675,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // I32x4ShrS
+      case 345: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2668,7 +2684,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // I32x4ShrU
+      case 346: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2677,7 +2693,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // F32x4Add
+      case 347: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2686,7 +2702,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // F32x4Sub
+      case 348: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2695,7 +2711,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // F32x4Mul
+      case 349: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2704,7 +2720,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // F32x4Div
+      case 350: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2713,7 +2729,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // F32x4Min
+      case 351: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2722,7 +2738,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 350: // F32x4Max
+      case 352: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2731,7 +2747,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 351: // F32x4MulAdd
+      case 353: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2741,7 +2757,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 352: // F32x4MaxMin
+      case 354: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2751,7 +2767,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 353: // F32x4MulLoad
+      case 355: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2762,7 +2778,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 354: // F32x4MulLoadAdd
+      case 356: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2774,7 +2790,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 355: // F64x2Add
+      case 357: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2783,7 +2799,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 356: // F64x2Sub
+      case 358: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2792,7 +2808,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 357: // F64x2Mul
+      case 359: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2801,7 +2817,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // F64x2Div
+      case 360: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2810,12 +2826,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // V128ExtractLane32
+      case 361: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 360: // V128Unary
+      case 362: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2824,7 +2840,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 361: // V128Binary
+      case 363: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2834,7 +2850,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 362: // V128Ternary
+      case 364: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2845,7 +2861,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 363: // V128ExtractLane
+      case 365: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2855,7 +2871,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 364: // V128ReplaceLane
+      case 366: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2866,7 +2882,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 365: // V128Shuffle
+      case 367: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2879,7 +2895,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 366: // V128Load
+      case 368: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2890,7 +2906,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 367: // V128Store
+      case 369: // V128Store
         simdStore(
           s32,
           mview,
@@ -2900,7 +2916,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 368: // V128LoadLane
+      case 370: // V128StoreAt
+        simdStore(
+          s32,
+          mview,
+          (s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) | 0,
+          code[(pc + 3) | 0],
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 371: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2913,7 +2939,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 369: // V128StoreLane
+      case 372: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2925,7 +2951,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 372: // StructNew
+      case 375: // StructNew
         if (
           !structNew(
             store,
@@ -2941,7 +2967,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 373: // StructNewDefault
+      case 376: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2956,7 +2982,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 374: // StructGet
+      case 377: // StructGet
         structGet(
           store,
           s32,
@@ -2967,13 +2993,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 401: { // Index64
+      case 404: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 402: { // SizeToI64
+      case 405: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2981,7 +3007,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 414: // TierUp
+      case 417: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3044,7 +3070,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 302: // MemoryFill
+      case 304: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3060,7 +3086,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 303: // MemoryCopy
+      case 305: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3077,7 +3103,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 304: // MemoryInit
+      case 306: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3095,18 +3121,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 305: // DataDrop
+      case 307: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 306: // TableGet
+      case 308: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 307: // TableSet
+      case 309: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3114,11 +3140,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 308: // TableSize
+      case 310: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 309: { // TableGrow
+      case 311: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3134,7 +3160,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 310: // TableFill
+      case 312: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3150,7 +3176,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 311: // TableCopy
+      case 313: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3167,7 +3193,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 312: // TableInit
+      case 314: // TableInit
         if (
           !tableInit(
             inst,
@@ -3185,11 +3211,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 313: // ElemDrop
+      case 315: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 370: { // Throw
+      case 373: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3214,7 +3240,7 @@ function runCold(
         }
         break;
       }
-      case 371: { // ThrowRef
+      case 374: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3236,7 +3262,7 @@ function runCold(
         }
         break;
       }
-      case 375: // StructSet
+      case 378: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3247,7 +3273,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 376: // ArrayNew
+      case 379: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3264,7 +3290,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 377: // ArrayNewDefault
+      case 380: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3280,7 +3306,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 378: // ArrayNewFixed
+      case 381: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3297,7 +3323,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 379: // ArrayNewData
+      case 382: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3316,7 +3342,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 380: // ArrayNewElem
+      case 383: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3335,7 +3361,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 381: // ArrayGet
+      case 384: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3346,7 +3372,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 382: // ArraySet
+      case 385: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3356,11 +3382,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 383: // ArrayLen
+      case 386: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 384: // ArrayFill
+      case 387: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3377,7 +3403,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 385: // ArrayCopy
+      case 388: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3394,7 +3420,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 386: // ArrayInitData
+      case 389: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3412,7 +3438,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 387: // ArrayInitElem
+      case 390: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3430,25 +3456,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 388: // RefI31
+      case 391: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 389: { // I31GetS
+      case 392: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 390: { // I31GetU
+      case 393: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 391: // RefTest
+      case 394: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3457,7 +3483,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 392: // RefCast
+      case 395: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3466,7 +3492,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 393: { // BrOnCast
+      case 396: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3476,7 +3502,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 394: { // BrOnCastFail
+      case 397: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3486,7 +3512,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 395: // AtomicLoad
+      case 398: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3497,7 +3523,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 396: // AtomicStore
+      case 399: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3508,7 +3534,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 397: // AtomicRmw
+      case 400: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3520,7 +3546,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 398: // AtomicCmpxchg
+      case 401: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3533,7 +3559,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 399: // AtomicWait
+      case 402: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3545,7 +3571,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 400: // AtomicNotify
+      case 403: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3553,7 +3579,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 403: // LoadMem
+      case 406: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3564,7 +3590,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 404: // StoreMem
+      case 407: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3575,11 +3601,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 405: // MemorySizeMem
+      case 408: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 406: { // MemoryGrowMem
+      case 409: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3599,7 +3625,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 407: // MemoryFillMem
+      case 410: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3615,7 +3641,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 408: // MemoryCopyMem
+      case 411: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3632,7 +3658,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 409: // MemoryInitMem
+      case 412: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3650,7 +3676,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 410: // V128LoadMem
+      case 413: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3661,7 +3687,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 411: // V128StoreMem
+      case 414: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3671,7 +3697,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 412: // V128LoadLaneMem
+      case 415: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3684,7 +3710,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 413: // V128StoreLaneMem
+      case 416: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

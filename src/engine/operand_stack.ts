@@ -4,13 +4,15 @@
  * An entry is one of
  * - `TEMP`: the value is in the slot of its own stack position (its "canonical" slot);
  * - `LOCAL`: the value is whatever local `val` holds (nothing was emitted for `local.get`);
- * - `CONST`: the value is the constant `val` (or `val`, `hi` when `wide`).
+ * - `CONST`: the value is the constant `val` (or `val`, `hi` when `wide`);
+ * - `ADDR`: the value is local `val` plus the i32 constant `hi`, wrapping (nothing was emitted
+ *   for the `i32.add`): an address a store can add itself (`I32StoreAt`, ...).
  *
  * A `TEMP` or `LOCAL` entry may be a v128 (`v128`), which moves as four words rather than two;
  * constants are never v128 (`v128.const` is emitted at once).
  *
- * A `LOCAL` entry must be turned into a `TEMP` (copied to its slot) before anything writes that
- * local. To find those entries without scanning the stack, every local has a chain of the
+ * A `LOCAL` or `ADDR` entry must be turned into a `TEMP` (computed into its slot) before anything
+ * writes that local. To find those entries without scanning the stack, every local has a chain of the
  * positions that refer to it, newest first (`localHead`, `prev`). Chains may hold stale
  * positions (popped, or already materialised); they are skipped when walked, and pruned when a
  * new entry is pushed, so the total work stays linear in the number of pushes.
@@ -24,6 +26,8 @@ export const TEMP = 0;
 export const LOCAL = 1;
 /** See `TEMP`. */
 export const CONST = 2;
+/** See `TEMP`. */
+export const ADDR = 3;
 
 /** Positions the arrays of a new stack hold (they double as needed). */
 const INITIAL_ROOM = 256;
@@ -40,9 +44,9 @@ export class OperandStack {
   // Typed arrays (grown by `#push`), not JS arrays: a push stores without elements-kind checks.
   /** Entry kind per position. */
   kind: Uint8Array = new Uint8Array(INITIAL_ROOM);
-  /** Local index (`LOCAL`) or constant low word (`CONST`) per position (exact numbers). */
+  /** Local index (`LOCAL`, `ADDR`) or constant low word (`CONST`) per position (exact numbers). */
   val: Float64Array = new Float64Array(INITIAL_ROOM);
-  /** Constant high word per position (`CONST`, when `wide`). */
+  /** Constant high word per position (`CONST`, when `wide`), or the addend of an `ADDR`. */
   hi: Float64Array = new Float64Array(INITIAL_ROOM);
   /** Whether a `CONST` is 64 bits wide (i64, f64). */
   readonly wide: boolean[] = [];
@@ -52,7 +56,7 @@ export class OperandStack {
   #prev: Int32Array = new Int32Array(INITIAL_ROOM);
   /** Newest position of each local's chain, or -1. */
   #localHead: Int32Array;
-  /** No position below this one holds a `LOCAL` entry. */
+  /** No position below this one holds a `LOCAL` or `ADDR` entry. */
   #noLocalBelow = 0;
 
   /** @param numLocals parameters plus declared locals */
@@ -92,12 +96,21 @@ export class OperandStack {
 
   /** Pushes a reference to local `x` (`v128`: a v128 local). */
   pushLocal(x: number, v128 = false): void {
+    this.#pushRef(LOCAL, x, 0, v128);
+  }
+
+  /** Pushes `local x + imm` (an i32 sum, wrapping) that no code has computed yet. */
+  pushAddr(x: number, imm: number): void {
+    this.#pushRef(ADDR, x, imm, false);
+  }
+
+  #pushRef(kind: number, x: number, imm: number, v128: boolean): void {
     const p = this.height;
     // Prune stale heads first, while `p` itself is still above the stack (so a stale `p` in
     // the chain cannot be mistaken for the new entry).
     let head = this.#localHead[x]!;
     while (head >= 0 && !this.#isRef(head, x)) head = this.#prev[head]!;
-    this.#push(LOCAL, x, 0, false, v128);
+    this.#push(kind, x, imm, false, v128);
     this.#prev[p] = head;
     this.#localHead[x] = p;
   }
@@ -110,7 +123,8 @@ export class OperandStack {
   /** Removes the top entry. */
   pop(): void {
     const p = --this.height;
-    if (this.kind[p] === LOCAL) {
+    const kind = this.kind[p];
+    if (kind === LOCAL || kind === ADDR) {
       const x = this.val[p]!;
       if (this.#localHead[x] === p) this.#localHead[x] = this.#prev[p]!;
     }
@@ -145,7 +159,7 @@ export class OperandStack {
   }
 
   /**
-   * Writes into `out` the positions of every `LOCAL` entry, forgets them (the caller
+   * Writes into `out` the positions of every `LOCAL` and `ADDR` entry, forgets them (the caller
    * materialises them at a control-flow boundary) and returns how many there are, as
    * `takeLocalRefs`. Amortised: positions are scanned only once between two calls unless popped
    * and pushed again.
@@ -153,7 +167,8 @@ export class OperandStack {
   takeAllLocalRefs(out: number[]): number {
     let n = 0;
     for (let p = this.#noLocalBelow; p < this.height; p++) {
-      if (this.kind[p] === LOCAL) {
+      const kind = this.kind[p];
+      if (kind === LOCAL || kind === ADDR) {
         out[n++] = p;
         this.#localHead[this.val[p]!] = -1;
       }
@@ -179,7 +194,8 @@ export class OperandStack {
   }
 
   #isRef(p: number, x: number): boolean {
-    return p < this.height && this.kind[p] === LOCAL && this.val[p] === x;
+    const kind = this.kind[p];
+    return p < this.height && (kind === LOCAL || kind === ADDR) && this.val[p] === x;
   }
 
   #push(kind: number, val: number, hi: number, wide: boolean, v128: boolean): void {

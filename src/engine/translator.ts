@@ -77,7 +77,7 @@ import {
   PAID_BRANCH,
   PAYING_FORM,
 } from "./isa.ts";
-import { CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
+import { ADDR, CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
 import type { FuncValidator } from "../validate/func_validator.ts";
 
 /**
@@ -344,6 +344,12 @@ function swappedFrom(code: CodeBuilder, starts: number[], first: number, d: numb
   return x;
 }
 
+/** Memory-0 stores that take an `ADDR` address (`local + imm`) into themselves (see `#store`). */
+const STORE_AT: ReadonlyMap<number, number> = new Map([
+  [I.I32Store, I.I32StoreAt],
+  [I.I32Store8, I.I32Store8At],
+]);
+
 /** i64 shifts and rotations by a register count (they read only its low word). */
 const SHIFT_BY_REGISTER: ReadonlySet<number> = new Set([
   I.I64Shl,
@@ -505,6 +511,9 @@ class FuncTranslator {
   #prevResultStart = -1;
   // And the one before that (a SHA-2 sigma's three steps: `#sigma`).
   #prev2ResultStart = -1;
+  // The position of the `ADDR` entry the operator just read pushed (-1 if it pushed none): see
+  // `#settleFreshAddr`.
+  #freshAddr = -1;
 
   // The condition popped by `#popCondition`: a branch opcode and its operands (without the
   // target), or ALWAYS / NEVER for a constant condition.
@@ -585,6 +594,7 @@ class FuncTranslator {
       if (!this.#reachable) {
         this.#skipOp(op);
       } else {
+        if (this.#freshAddr >= 0) this.#settleFreshAddr(op);
         this.#markOffset(r.opPos);
         // An `end` is priced by `#end`: it may belong to the enclosing region.
         if (op !== Op.End) this.#payFuel(op);
@@ -690,6 +700,10 @@ class FuncTranslator {
       else this.#code.op2(I.ConstI32, dst, s.val[p]!);
       return;
     }
+    if (kind === ADDR) {
+      this.#code.op3(I.I32AddImm, dst, s.val[p]! * SLOT_WORDS, s.hi[p]!);
+      return;
+    }
     const src = kind === LOCAL ? s.val[p]! * SLOT_WORDS : this.#slot(p);
     if (src === dst) return;
     const code = this.#code;
@@ -724,7 +738,43 @@ class FuncTranslator {
     const kind = s.kind[p];
     if (kind === LOCAL) return s.val[p]! * SLOT_WORDS;
     if (kind === CONST) this.#materialise(p);
+    else if (kind === ADDR) this.#settleAddr(p);
     return this.#slot(p);
+  }
+
+  /**
+   * Emits the `I32AddImm` of `ADDR` entry `p` into its slot, as the last value-producing
+   * instruction (so the fusions that look back at one, `I32AddImmBrIf*`, see it as if emitted
+   * when the `i32.add` was read). Only where an instruction reading it follows at once: `#use`.
+   */
+  #settleAddr(p: number): void {
+    const s = this.#stack;
+    const code = this.#code;
+    this.#lastStart = code.len;
+    this.#prev2ResultStart = this.#prevResultStart;
+    this.#prevResultStart = this.#resultStart;
+    this.#resultStart = code.len;
+    this.#lastPos = p;
+    code.op3(I.I32AddImm, this.#slot(p), s.val[p]! * SLOT_WORDS, s.hi[p]!);
+    this.#lastEnd = code.len;
+    s.setTemp(p);
+  }
+
+  /**
+   * Before operator `op`, right after an `i32.add` left an `ADDR` entry on top: unless `op` only
+   * pushes a value (a local or a constant, as before a store's value), emits the add now, as it
+   * was emitted before `ADDR` entries existed, so that what follows sees it as the instruction
+   * just emitted (a load's `I32Load8UAddImm`, `V128LoadAt`, a `local.tee` writing the local
+   * directly, a counter's `I32AddImmBrIf*`).
+   */
+  #settleFreshAddr(op: number): void {
+    const p = this.#freshAddr;
+    this.#freshAddr = -1;
+    if (
+      op === Op.LocalGet || op === Op.I32Const || op === Op.I64Const || op === Op.F32Const ||
+      op === Op.F64Const
+    ) return;
+    if (p === this.#stack.height - 1 && this.#stack.kind[p] === ADDR) this.#settleAddr(p);
   }
 
   /** Materialises every entry in `[from, to)`. */
@@ -1535,7 +1585,11 @@ class FuncTranslator {
   #slotOf(p: number): number {
     const s = this.#stack;
     const kind = s.kind[p];
-    return kind === LOCAL ? s.val[p]! * SLOT_WORDS : kind === CONST ? -1 : this.#slot(p);
+    return kind === LOCAL
+      ? s.val[p]! * SLOT_WORDS
+      : kind === CONST || kind === ADDR
+      ? -1
+      : this.#slot(p);
   }
 
   /**
@@ -1630,6 +1684,15 @@ class FuncTranslator {
       }
     }
     if (op === I.I64MulImm && this.#shiftThenMul(preg, lo, hi)) return;
+    if (op === I.I32AddImm && s.kind[preg] === LOCAL) {
+      // `local + imm`, an address perhaps: nothing emitted until something reads it, so that a
+      // store can take it in (`ADDR` in operand_stack.ts; `#settleFreshAddr`).
+      const x = s.val[preg]!;
+      this.#pop(2);
+      s.pushAddr(x, lo);
+      this.#freshAddr = s.height - 1;
+      return;
+    }
     this.#pop(2);
     this.#beginResult(op);
     this.#code.emit(a);
@@ -1776,8 +1839,18 @@ class FuncTranslator {
     const memory = this.#reader.index;
     if (this.#memory64(memory)) this.#narrow(s.height - 2);
     const offset = this.#offset();
-    const addr = this.#use(s.height - 2);
     const top = s.height - 1;
+    const fused = memory === 0 && s.kind[top - 1] === ADDR ? STORE_AT.get(rule.op) : undefined;
+    if (fused !== undefined && s.kind[top] !== CONST) {
+      // `local + imm` as the address (`ADDR`): the store adds it itself.
+      const base = s.val[top - 1]! * SLOT_WORDS, imm = s.hi[top - 1]!;
+      const value = this.#use(top);
+      this.#pop(2);
+      this.#code.op3(fused, base, imm, offset);
+      this.#code.emit(value);
+      return;
+    }
+    const addr = this.#use(top - 1);
     if (memory !== 0) {
       const value = this.#use(top);
       this.#pop(2);
@@ -1986,6 +2059,14 @@ class FuncTranslator {
       }
       case I.V128Store:
       case I.V128StoreLane: {
+        if (instr === I.V128Store && s.kind[h - 2] === ADDR) {
+          const base = s.val[h - 2]! * SLOT_WORDS, imm = s.hi[h - 2]!;
+          const value = this.#use(h - 1);
+          this.#pop(2);
+          code.op3(I.V128StoreAt, base, imm, r.offset);
+          code.emit(value);
+          return;
+        }
         const addr = this.#use(h - 2), value = this.#use(h - 1);
         this.#pop(2);
         if (kind === I.V128Store) return code.op3(I.V128Store, addr, r.offset, value);
@@ -2132,7 +2213,7 @@ class FuncTranslator {
     if (n === 0) {
       code.emit(I.Return);
     } else if (n === 1) {
-      if (s.kind[first] === CONST) {
+      if (s.kind[first] === CONST || s.kind[first] === ADDR) {
         this.#move(0, first);
         code.emit(I.Return);
       } else {
@@ -2158,6 +2239,9 @@ class FuncTranslator {
         const p = first + i;
         if (s.kind[p] === LOCAL && s.val[p]! < i) {
           code.op2(s.v128[p] ? I.Copy128 : I.Copy, this.#slot(p), s.val[p]! * SLOT_WORDS);
+          viaTemp.push(i);
+        } else if (s.kind[p] === ADDR && s.val[p]! < i) {
+          code.op3(I.I32AddImm, this.#slot(p), s.val[p]! * SLOT_WORDS, s.hi[p]!);
           viaTemp.push(i);
         }
       }
