@@ -500,7 +500,7 @@ for (const from of ["F32", "F64"]) {
 }
 
 /** The arguments of the call whose `(` is at `open` in `js`, and the index after its `)`. */
-function argsAt(js: string, open: number): { args: string[]; end: number } | null {
+export function argsAt(js: string, open: number): { args: string[]; end: number } | null {
   const args: string[] = [];
   let level = 0, from = open + 1;
   for (let i = open + 1; i < js.length; i++) {

@@ -529,10 +529,7 @@ export function numberSlots(
 ): string[] {
   // Most functions have no f64 at all: one scan.
   if (!texts.some((t) => t.includes("f64[(fp + "))) return texts.slice();
-  let base = Infinity;
-  for (const t of texts) {
-    for (const m of t.matchAll(/\/\*reload>=(\d+)\*\//g)) base = Math.min(base, Number(m[1]));
-  }
+  const base = reloadBase(texts);
   /** Per slot: its word-pair forms seen (`load`, `store`, `const`, `nan`), null if disqualified. */
   const seen = new Map<number, Set<string> | null>();
   const note = (k: number, form: string | null) => {
@@ -602,4 +599,16 @@ export function numberSlots(
         return `${view(k)} = ${literal};`;
       });
   });
+}
+
+/**
+ * The lowest word a call reloads from its callee's frame (the `/*reload>=k*\/` marks), Infinity
+ * without calls: slots from there on are the callee's to write.
+ */
+export function reloadBase(texts: readonly string[]): number {
+  let base = Infinity;
+  for (const t of texts) {
+    for (const m of t.matchAll(/\/\*reload>=(\d+)\*\//g)) base = Math.min(base, Number(m[1]));
+  }
+  return base;
 }

@@ -41,6 +41,7 @@
  * @module
  */
 
+import { argsAt } from "./codegen_i64.ts";
 import * as slotValues from "./codegen_slots.ts";
 
 /**
@@ -477,27 +478,6 @@ function load(n: number, lane: Lanes, words = false): Spelling {
 const CONST128 =
   /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);\s*s32\[\(fp \+ \1\) \+ 1\] = (-?\d+);\s*s32\[\(fp \+ \1\) \+ 2\] = (-?\d+);\s*s32\[\(fp \+ \1\) \+ 3\] = (-?\d+);$/;
 
-/** The arguments of the call whose `(` is at `open` in `js`, and the index after its `)`. */
-function argsAt(js: string, open: number): { args: string[]; end: number } | null {
-  const args: string[] = [];
-  let level = 0, from = open + 1;
-  for (let i = open + 1; i < js.length; i++) {
-    const ch = js[i];
-    if (ch === "(" || ch === "[" || ch === "{") level++;
-    else if (ch === ")" || ch === "]" || ch === "}") {
-      if (level === 0) {
-        args.push(js.slice(from, i).trim());
-        return { args, end: i + 1 };
-      }
-      level--;
-    } else if (ch === "," && level === 0) {
-      args.push(js.slice(from, i).trim());
-      from = i + 1;
-    }
-  }
-  return null;
-}
-
 /** The spelling of the call `name(args)` (a whole statement), or null to keep the call. */
 function spellCall(name: string, args: readonly string[]): string | null {
   if (args[0] === "s32" && PLAIN[name] !== undefined) return PLAIN[name]!(args.slice(1));
@@ -579,10 +559,7 @@ export function laneSlots(
 ): string[] {
   if (!texts.some((t) => /\(fp \+ -?\d+\) \+ [123]\]/.test(t))) return texts.slice();
   if (texts.some((t) => t.includes("SLOT_WORDS"))) return texts.slice();
-  let base = Infinity;
-  for (const t of texts) {
-    for (const m of t.matchAll(/\/\*reload>=(\d+)\*\//g)) base = Math.min(base, Number(m[1]));
-  }
+  const base = slotValues.reloadBase(texts);
   const bad = new Set<number>();
   const laned = new Set<number>();
   for (let i = 0; i < texts.length; i++) {
@@ -661,10 +638,7 @@ export function f32Slots(
 ): { texts: string[]; chosen: Set<number> } {
   const none = () => ({ texts: texts.slice(), chosen: new Set<number>() });
   if (!texts.some((t) => t.includes("f32[(fp + "))) return none();
-  let base = Infinity;
-  for (const t of texts) {
-    for (const m of t.matchAll(/\/\*reload>=(\d+)\*\//g)) base = Math.min(base, Number(m[1]));
-  }
+  const base = slotValues.reloadBase(texts);
   /** Per slot: the forms seen (`f32`, `load`, `store`, `const`, `nan`, `bits`), null if not. */
   const seen = new Map<number, Set<string> | null>();
   const note = (k: number, form: string | null) => {
