@@ -529,17 +529,8 @@ export function numberSlots(
 ): string[] {
   // Most functions have no f64 at all: one scan.
   if (!texts.some((t) => t.includes("f64[(fp + "))) return texts.slice();
-  const base = reloadBase(texts);
   /** Per slot: its word-pair forms seen (`load`, `store`, `const`, `nan`), null if disqualified. */
-  const seen = new Map<number, Set<string> | null>();
-  const note = (k: number, form: string | null) => {
-    const forms = seen.get(k);
-    if (forms === null) return;
-    if (form === null || k < paramWords || k < resultWords || k >= base || k % 4 !== 0) {
-      seen.set(k, null);
-    } else if (forms === undefined) seen.set(k, new Set(form === "" ? [] : [form]));
-    else if (form !== "") forms.add(form);
-  };
+  const { seen, note } = slotForms(texts, paramWords, resultWords);
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i]!;
     if (!t.includes("(fp + ")) continue;
@@ -611,4 +602,31 @@ export function reloadBase(texts: readonly string[]): number {
     for (const m of t.matchAll(/\/\*reload>=(\d+)\*\//g)) base = Math.min(base, Number(m[1]));
   }
   return base;
+}
+
+/**
+ * A record of the forms in which each slot is used, for the passes that pick slots to keep in
+ * number locals: `note(k, form)` adds `form` to slot `k`'s set (`""`: seen, no form), and `null`
+ * (or a slot that is a parameter, a result, from the lowest call base on, or not a slot's first
+ * word) disqualifies it for good (its entry becomes null).
+ */
+export function slotForms(
+  texts: readonly string[],
+  paramWords: number,
+  resultWords: number,
+): {
+  seen: Map<number, Set<string> | null>;
+  note: (k: number, form: string | null) => void;
+} {
+  const base = reloadBase(texts);
+  const seen = new Map<number, Set<string> | null>();
+  const note = (k: number, form: string | null) => {
+    const forms = seen.get(k);
+    if (forms === null) return;
+    if (form === null || k < paramWords || k < resultWords || k >= base || k % 4 !== 0) {
+      seen.set(k, null);
+    } else if (forms === undefined) seen.set(k, new Set(form === "" ? [] : [form]));
+    else if (form !== "") forms.add(form);
+  };
+  return { seen, note };
 }

@@ -638,17 +638,8 @@ export function f32Slots(
 ): { texts: string[]; chosen: Set<number> } {
   const none = () => ({ texts: texts.slice(), chosen: new Set<number>() });
   if (!texts.some((t) => t.includes("f32[(fp + "))) return none();
-  const base = slotValues.reloadBase(texts);
   /** Per slot: the forms seen (`f32`, `load`, `store`, `const`, `nan`, `bits`), null if not. */
-  const seen = new Map<number, Set<string> | null>();
-  const note = (k: number, form: string | null) => {
-    const forms = seen.get(k);
-    if (forms === null) return;
-    if (form === null || k < paramWords || k < resultWords || k >= base || k % 4 !== 0) {
-      seen.set(k, null);
-    } else if (forms === undefined) seen.set(k, new Set([form]));
-    else forms.add(form);
-  };
+  const { seen, note } = slotValues.slotForms(texts, paramWords, resultWords);
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i]!;
     if (!t.includes("(fp + ")) continue;
