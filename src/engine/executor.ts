@@ -175,6 +175,7 @@ import {
   DONE,
   EMPTY_VIEW,
   HOST_AWAIT,
+  i64LoadAt,
   indirectCallee,
   OUT_OF_FUEL,
   outOfFuel,
@@ -1791,11 +1792,82 @@ export function run(
         );
         pc = (pc + 12) | 0;
         break;
-      case 199: // I64Bswap
+      case 199: // I64LoadMulImmAddRotlMulImm
+        i64LoadAt(
+          s32,
+          mview,
+          memLen,
+          (fp + code[(pc + 5) | 0]) | 0,
+          (fp + code[(pc + 12) | 0]) | 0,
+          code[(pc + 13) | 0],
+          code[(pc + 14) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 6) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+          code[(pc + 7) | 0],
+          code[(pc + 8) | 0],
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 6) | 0]) | 0,
+        );
+        i64RotlImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 9) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 10) | 0],
+          code[(pc + 11) | 0],
+        );
+        pc = (pc + 15) | 0;
+        break;
+      case 200: // I64AddAdd
+        i64Add(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 201: // I64AddLoad
+        i64LoadAt(
+          s32,
+          mview,
+          memLen,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 202: // I64Bswap
         i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 200: // I64Sigma
+      case 203: // I64Sigma
         i64Sigma(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1808,246 +1880,202 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 201: // I64Add128
-        i64Add128(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 5) | 0]) | 0,
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 202: // I64Sub128
-        i64Sub128(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 5) | 0]) | 0,
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 203: // I64MulWideS
-        i64MulWideS(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 204: // I64MulWideU
-        i64MulWideU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 205: // F32Eq
+      case 208: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 206: // F32Ne
+      case 209: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 207: // F32Lt
+      case 210: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 208: // F32Gt
+      case 211: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 209: // F32Le
+      case 212: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 210: // F32Ge
+      case 213: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 211: // F32Abs
+      case 214: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 212: // F32Neg
+      case 215: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 213: // F32Ceil
+      case 216: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 214: // F32Floor
+      case 217: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 215: // F32Trunc
+      case 218: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 216: // F32Nearest
+      case 219: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 217: // F32Sqrt
+      case 220: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 218: // F32Add
+      case 221: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 219: // F32Sub
+      case 222: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 220: // F32Mul
+      case 223: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 221: // F32Div
+      case 224: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 222: // F32Min
+      case 225: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 223: // F32Max
+      case 226: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 224: // F32Copysign
+      case 227: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 225: // F64Eq
+      case 228: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 226: // F64Ne
+      case 229: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 227: // F64Lt
+      case 230: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 228: // F64Gt
+      case 231: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 229: // F64Le
+      case 232: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 230: // F64Ge
+      case 233: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 231: // F64Abs
+      case 234: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 232: // F64Neg
+      case 235: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 233: // F64Ceil
+      case 236: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 234: // F64Floor
+      case 237: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 235: // F64Trunc
+      case 238: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 236: // F64Nearest
+      case 239: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 237: // F64Sqrt
+      case 240: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 238: // F64Add
+      case 241: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 239: // F64Sub
+      case 242: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 240: // F64Mul
+      case 243: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 241: // F64Div
+      case 244: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 242: // F64Min
+      case 245: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 243: // F64Max
+      case 246: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 244: // F64Copysign
+      case 247: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2056,17 +2084,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 245: // F32AddImm
+      case 248: // F32AddImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 246: // F32MulImm
+      case 249: // F32MulImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 247: // F32MinImm
+      case 250: // F32MinImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2077,7 +2105,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 248: // F32MaxImm
+      case 251: // F32MaxImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2088,130 +2116,130 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 249: // F32MulAdd
+      case 252: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 250: // F64MulAdd
+      case 253: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 251: // I32TruncF32S
+      case 254: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 252: // I32TruncF32U
+      case 255: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 253: // I32TruncF64S
+      case 256: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 254: // I32TruncF64U
+      case 257: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 255: // I64TruncF32S
+      case 258: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 256: // I64TruncF32U
+      case 259: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 257: // I64TruncF64S
+      case 260: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 258: // I64TruncF64U
+      case 261: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 259: // F32ConvertI32S
+      case 262: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 260: // F32ConvertI32U
+      case 263: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 261: // F32ConvertI64S
+      case 264: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 262: // F32ConvertI64U
+      case 265: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 263: // F32DemoteF64
+      case 266: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 264: // F64ConvertI32S
+      case 267: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 265: // F64ConvertI32U
+      case 268: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 266: // F64ConvertI64S
+      case 269: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 267: // F64ConvertI64U
+      case 270: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 268: // F64PromoteF32
+      case 271: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 269: // I32TruncSatF32S
+      case 272: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 270: // I32TruncSatF32U
+      case 273: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 271: // I32TruncSatF64S
+      case 274: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 272: // I32TruncSatF64U
+      case 275: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 273: // I64TruncSatF32S
+      case 276: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 274: // I64TruncSatF32U
+      case 277: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 275: // I64TruncSatF64S
+      case 278: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 276: // I64TruncSatF64U
+      case 279: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 277: { // I32Load
+      case 280: { // I32Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 278: { // I64Load
+      case 281: { // I64Load
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2220,21 +2248,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 279: { // I32Load8S
+      case 282: { // I32Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 280: { // I32Load8U
+      case 283: { // I32Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 281: { // I32LoadAddImm
+      case 284: { // I32LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2242,7 +2270,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 282: { // I64LoadAddImm
+      case 285: { // I64LoadAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2252,7 +2280,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 283: { // I32Load8UAddImm
+      case 286: { // I32Load8UAddImm
         const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2260,21 +2288,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 284: { // I32Load16S
+      case 287: { // I32Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 285: { // I32Load16U
+      case 288: { // I32Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 286: { // I64Load8S
+      case 289: { // I64Load8S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2284,7 +2312,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 287: { // I64Load8U
+      case 290: { // I64Load8U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2293,7 +2321,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 288: { // I64Load16S
+      case 291: { // I64Load16S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2303,7 +2331,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 289: { // I64Load16U
+      case 292: { // I64Load16U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2312,7 +2340,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 290: { // I64Load32S
+      case 293: { // I64Load32S
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2322,7 +2350,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 291: { // I64Load32U
+      case 294: { // I64Load32U
         const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2331,14 +2359,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 292: { // I32Store
+      case 295: { // I32Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 293: { // I64Store
+      case 296: { // I64Store
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         const v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2347,21 +2375,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 294: { // I32Store8
+      case 297: { // I32Store8
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 295: { // I32Store16
+      case 298: { // I32Store16
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 296: { // I32StoreAt
+      case 299: { // I32StoreAt
         const ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2369,7 +2397,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 297: { // I32Store8At
+      case 300: { // I32Store8At
         const ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2377,28 +2405,28 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 298: { // I32StoreImm
+      case 301: { // I32StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 299: { // I32Store8Imm
+      case 302: { // I32Store8Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 300: { // I32Store16Imm
+      case 303: { // I32Store16Imm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 301: { // I64StoreImm
+      case 304: { // I64StoreImm
         const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2406,11 +2434,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 302: // MemorySize
+      case 305: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 303: { // MemoryGrow
+      case 306: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2422,7 +2450,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 316: { // Copy128
+      case 319: { // Copy128
         const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2431,7 +2459,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 317: { // Select128
+      case 320: { // Select128
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2443,7 +2471,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 318: { // GlobalGet128
+      case 321: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2453,7 +2481,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 319: { // GlobalSet128
+      case 322: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2463,7 +2491,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 320: { // V128Const
+      case 323: { // V128Const
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2472,7 +2500,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 321: // V128LoadFull
+      case 324: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2482,7 +2510,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // V128LoadAt
+      case 325: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2492,7 +2520,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 323: // V128And
+      case 326: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2501,7 +2529,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // V128Andnot
+      case 327: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2510,7 +2538,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // V128Or
+      case 328: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2519,7 +2547,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // V128Xor
+      case 329: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2528,19 +2556,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // V128Not
+      case 330: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 328: // V128Splat32
+      case 331: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 329: // V128AnyTrue
+      case 332: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 330: // I8x16Eq
+      case 333: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2549,7 +2577,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // I8x16Add
+      case 334: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2558,7 +2586,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // I8x16Sub
+      case 335: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2567,7 +2595,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // I16x8Add
+      case 336: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2576,7 +2604,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 334: // I16x8Sub
+      case 337: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2585,7 +2613,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 335: // I16x8Mul
+      case 338: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2594,7 +2622,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 336: // I32x4Add
+      case 339: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2603,7 +2631,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // I32x4Sub
+      case 340: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2612,7 +2640,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // I32x4Mul
+      case 341: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2621,7 +2649,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // I8x16Shl
+      case 342: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2630,7 +2658,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // I8x16ShrU
+      case 343: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2639,7 +2667,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // I16x8Shl
+      case 344: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2648,7 +2676,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // I16x8ShrS
+      case 345: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2657,7 +2685,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // I16x8ShrU
+      case 346: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2666,7 +2694,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // I32x4Shl
+      case 347: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2675,7 +2703,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // I32x4ShrS
+      case 348: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2684,7 +2712,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // I32x4ShrU
+      case 349: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2693,7 +2721,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // F32x4Add
+      case 350: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2702,7 +2730,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // F32x4Sub
+      case 351: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2711,7 +2739,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // F32x4Mul
+      case 352: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2720,7 +2748,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 350: // F32x4Div
+      case 353: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2729,7 +2757,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 351: // F32x4Min
+      case 354: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2738,7 +2766,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // F32x4Max
+      case 355: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2747,7 +2775,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // F32x4MulAdd
+      case 356: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2757,7 +2785,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 354: // F32x4MaxMin
+      case 357: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2767,7 +2795,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 355: // F32x4MulLoad
+      case 358: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2778,7 +2806,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 356: // F32x4MulLoadAdd
+      case 359: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2790,7 +2818,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 357: // F64x2Add
+      case 360: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2799,7 +2827,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // F64x2Sub
+      case 361: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2808,7 +2836,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // F64x2Mul
+      case 362: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2817,7 +2845,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 360: // F64x2Div
+      case 363: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2826,12 +2854,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 361: // V128ExtractLane32
+      case 364: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 362: // V128Unary
+      case 365: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2840,7 +2868,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 363: // V128Binary
+      case 366: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2850,7 +2878,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 364: // V128Ternary
+      case 367: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2861,7 +2889,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 365: // V128ExtractLane
+      case 368: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2871,7 +2899,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 366: // V128ReplaceLane
+      case 369: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2882,7 +2910,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 367: // V128Shuffle
+      case 370: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2895,7 +2923,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 368: // V128Load
+      case 371: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2906,7 +2934,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 369: // V128Store
+      case 372: // V128Store
         simdStore(
           s32,
           mview,
@@ -2916,7 +2944,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 370: // V128StoreAt
+      case 373: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -2926,7 +2954,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 371: // V128LoadLane
+      case 374: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2939,7 +2967,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 372: // V128StoreLane
+      case 375: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2951,7 +2979,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 375: // StructNew
+      case 378: // StructNew
         if (
           !structNew(
             store,
@@ -2967,7 +2995,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 376: // StructNewDefault
+      case 379: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2982,7 +3010,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 377: // StructGet
+      case 380: // StructGet
         structGet(
           store,
           s32,
@@ -2993,13 +3021,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 404: { // Index64
+      case 407: { // Index64
         const a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 405: { // SizeToI64
+      case 408: { // SizeToI64
         const d = (fp + code[(pc + 1) | 0]) | 0;
         const v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3007,7 +3035,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 417: // TierUp
+      case 420: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3070,7 +3098,51 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 304: // MemoryFill
+      case 204: // I64Add128
+        i64Add128(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 205: // I64Sub128
+        i64Sub128(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 206: // I64MulWideS
+        i64MulWideS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 207: // I64MulWideU
+        i64MulWideU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 307: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3086,7 +3158,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 305: // MemoryCopy
+      case 308: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3103,7 +3175,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 306: // MemoryInit
+      case 309: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3121,18 +3193,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 307: // DataDrop
+      case 310: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 308: // TableGet
+      case 311: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // TableSet
+      case 312: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3140,11 +3212,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // TableSize
+      case 313: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 311: { // TableGrow
+      case 314: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3160,7 +3232,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 312: // TableFill
+      case 315: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3176,7 +3248,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 313: // TableCopy
+      case 316: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3193,7 +3265,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 314: // TableInit
+      case 317: // TableInit
         if (
           !tableInit(
             inst,
@@ -3211,11 +3283,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 315: // ElemDrop
+      case 318: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 373: { // Throw
+      case 376: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3240,7 +3312,7 @@ function runCold(
         }
         break;
       }
-      case 374: { // ThrowRef
+      case 377: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3262,7 +3334,7 @@ function runCold(
         }
         break;
       }
-      case 378: // StructSet
+      case 381: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3273,7 +3345,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 379: // ArrayNew
+      case 382: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3290,7 +3362,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 380: // ArrayNewDefault
+      case 383: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3306,7 +3378,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 381: // ArrayNewFixed
+      case 384: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3323,7 +3395,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 382: // ArrayNewData
+      case 385: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3342,7 +3414,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 383: // ArrayNewElem
+      case 386: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3361,7 +3433,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 384: // ArrayGet
+      case 387: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3372,7 +3444,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 385: // ArraySet
+      case 388: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3382,11 +3454,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 386: // ArrayLen
+      case 389: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 387: // ArrayFill
+      case 390: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3403,7 +3475,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 388: // ArrayCopy
+      case 391: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3420,7 +3492,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 389: // ArrayInitData
+      case 392: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3438,7 +3510,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 390: // ArrayInitElem
+      case 393: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3456,25 +3528,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 391: // RefI31
+      case 394: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 392: { // I31GetS
+      case 395: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 393: { // I31GetU
+      case 396: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 394: // RefTest
+      case 397: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3483,7 +3555,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 395: // RefCast
+      case 398: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3492,7 +3564,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 396: { // BrOnCast
+      case 399: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3502,7 +3574,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 397: { // BrOnCastFail
+      case 400: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3512,7 +3584,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 398: // AtomicLoad
+      case 401: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3523,7 +3595,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 399: // AtomicStore
+      case 402: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3534,7 +3606,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 400: // AtomicRmw
+      case 403: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3546,7 +3618,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 401: // AtomicCmpxchg
+      case 404: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3559,7 +3631,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 402: // AtomicWait
+      case 405: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3571,7 +3643,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 403: // AtomicNotify
+      case 406: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3579,7 +3651,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 406: // LoadMem
+      case 409: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3590,7 +3662,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 407: // StoreMem
+      case 410: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3601,11 +3673,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 408: // MemorySizeMem
+      case 411: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 409: { // MemoryGrowMem
+      case 412: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3625,7 +3697,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 410: // MemoryFillMem
+      case 413: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3641,7 +3713,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 411: // MemoryCopyMem
+      case 414: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3658,7 +3730,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 412: // MemoryInitMem
+      case 415: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3676,7 +3748,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 413: // V128LoadMem
+      case 416: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3687,7 +3759,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 414: // V128StoreMem
+      case 417: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3697,7 +3769,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 415: // V128LoadLaneMem
+      case 418: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3710,7 +3782,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 416: // V128StoreLaneMem
+      case 419: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -1308,7 +1308,7 @@ class FuncTranslator {
     }
     if (rule.op === I.I64Xor && this.#xorShift(pa)) return;
     if (rule.op === I.F32Add && this.#fuseBinary(pa, I.F32Mul, I.F32MulAdd, false)) return;
-    if (rule.op === I.I64Add && this.#addProduct(pa)) return;
+    if (rule.op === I.I64Add && (this.#addProduct(pa) || this.#addTo(pa))) return;
     if (rule.op === I.I32Add && this.#addShifted(pa)) return;
     const count = SHIFT_BY_REGISTER.has(rule.op) ? this.#extendedCount(pb) : -1;
     const a = this.#use(pa);
@@ -1624,17 +1624,51 @@ class FuncTranslator {
       // u, then a, acc, x, t, C1 (two words), then k
       taken.splice(1, 1, ...sum);
     }
-    code.truncate(round ? r : at);
+    const load = round ? this.#loadBefore(r, at, code.get(r + 3)) : -1;
+    const loaded = load >= 0 && code.get(load) === I.I64LoadAddImm;
+    // The load's address operands: base, imm (0 for a plain `I64Load`), offset.
+    const base = load >= 0 ? code.get(load + 2) : 0;
+    const imm = loaded ? code.get(load + 3) : 0;
+    const offset = load >= 0 ? code.get(load + (loaded ? 4 : 3)) : 0;
+    code.truncate(load >= 0 ? load : round ? r : at);
     this.#resultStart = -1;
     this.#pop(2);
     this.#beginResult(
-      round ? I.I64MulImmAddRotlMulImm : rotate ? I.I64RotlMulImm : I.I64XorShrUMulImm,
+      load >= 0
+        ? I.I64LoadMulImmAddRotlMulImm
+        : round
+        ? I.I64MulImmAddRotlMulImm
+        : rotate
+        ? I.I64RotlMulImm
+        : I.I64XorShrUMulImm,
     );
     for (const w of taken) code.emit(w);
     code.emit(lo);
     code.emit(hi);
+    if (load >= 0) {
+      code.emit(base);
+      code.emit(imm);
+      code.emit(offset);
+    }
     this.#endResult();
     return true;
+  }
+
+  /**
+   * Where an `I64Load x, base, offset` or `I64LoadAddImm x, base, imm, offset` of memory 0
+   * starts that ends right at `end`, when the last two recorded instructions start at `end` and
+   * `last` (so nothing was emitted between), and writes slot `x`; else -1. The round fused with it then
+   * starts where the load did, so a trap there maps to the load's offset (xxHash64's stripe:
+   * `bench/xxh64.c`).
+   */
+  #loadBefore(end: number, last: number, x: number): number {
+    const starts = this.#starts;
+    const n = starts.length;
+    if (n < 3 || starts[n - 2] !== end || starts[n - 1] !== last) return -1;
+    const at = starts[n - 3]!;
+    const op = this.#code.get(at);
+    const size = op === I.I64Load ? 4 : op === I.I64LoadAddImm ? 5 : 0;
+    return size !== 0 && at + size === end && this.#code.get(at + 1) === x ? at : -1;
   }
 
   /**
@@ -1661,6 +1695,48 @@ class FuncTranslator {
     code.emit(t);
     code.emit(lo);
     code.emit(hi);
+    this.#endResult();
+    return true;
+  }
+
+  /**
+   * `i64.add` of entries `pa` and `pa + 1` when either reads the destination `t` of the
+   * instruction just emitted and the other `x` needs no code: after `I64Add t, a, b` emits
+   * `I64AddAdd dst, t, a, b, x`; after `I64Load t, base, offset` or `I64LoadAddImm t, base, imm,
+   * offset`, `I64AddLoad dst, x, t, base, imm, offset` (imm 0 for the plain load), which starts
+   * where the load did (a trap there maps to the load's offset). Both still write `t`. Returns
+   * whether it did.
+   */
+  #addTo(pa: number): boolean {
+    const code = this.#code;
+    const at = this.#resultStart; // (as in `#shiftThenMul`)
+    if (at < 0) return false;
+    const op = code.get(at);
+    const size = op === I.I64Add ? 4 : op === I.I64Load ? 4 : op === I.I64LoadAddImm ? 5 : 0;
+    if (size === 0 || at + size !== code.len) return false;
+    const t = code.get(at + 1);
+    const a = this.#slotOf(pa), b = this.#slotOf(pa + 1);
+    if (a < 0 || b < 0 || (a !== t && b !== t)) return false;
+    const x = a === t ? b : a;
+    const y = code.get(at + 2), z = code.get(at + 3);
+    const offset = op === I.I64LoadAddImm ? code.get(at + 4) : z;
+    code.truncate(at);
+    this.#resultStart = -1;
+    this.#pop(2);
+    if (op === I.I64Add) {
+      this.#beginResult(I.I64AddAdd);
+      code.emit(t);
+      code.emit(y);
+      code.emit(z);
+      code.emit(x);
+    } else {
+      this.#beginResult(I.I64AddLoad);
+      code.emit(x);
+      code.emit(t);
+      code.emit(y);
+      code.emit(op === I.I64LoadAddImm ? z : 0);
+      code.emit(offset);
+    }
     this.#endResult();
     return true;
   }

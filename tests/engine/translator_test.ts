@@ -194,6 +194,135 @@ Deno.test("xxHash64's round in one instruction: every rotation count, aliased sl
   }
 });
 
+Deno.test("xxHash64's round with the load of its input is one instruction, traps as the load", () => {
+  const P1 = 0x9e3779b185ebca87n, P2 = 0xc2b2ae3d27d4eb4fn;
+  const u64 = (x: bigint) => BigInt.asUintN(64, x);
+  const rotl = (x: bigint, k: bigint) => u64((x << k) | (x >> ((64n - k) & 63n)));
+  // `acc = rotl(acc + load(p + imm) * P2, 31) * P1`: the load at `p` (an `I64Load`) and at
+  // `p + 8` (an `I64LoadAddImm`, wrapping), its value kept in a local (still written), and a load
+  // whose value the round does not multiply (not fused).
+  const round = (load: string) =>
+    `local.get 0 ${load} i64.const ${P2} i64.mul i64.add i64.const 31 i64.rotl i64.const ${P1} i64.mul`;
+  const text = `(module (memory 1)
+    (func (export "plain") (param i64 i32) (result i64)
+      ${round("local.get 1 i64.load offset=16")})
+    (func (export "added") (param i64 i32) (result i64)
+      ${round("local.get 1 i32.const 8 i32.add i64.load offset=16")})
+    (func (export "kept") (param i64 i32) (result i64) (local i64)
+      ${round("local.get 1 i64.load local.tee 2")} local.get 2 i64.xor)
+    (func (export "other") (param i64 i32) (result i64)
+      local.get 1 i64.load local.get 0 i64.const ${P2} i64.mul i64.add
+      i64.const 31 i64.rotl i64.const ${P1} i64.mul)
+    (func (export "store") (param i32 i64) local.get 0 local.get 1 i64.store))`;
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    for (const consumeFuel of [false, true]) {
+      const t = instantiate(text, { config: { executionTier, consumeFuel } });
+      if (consumeFuel) t.store.setFuel(1_000_000n);
+      if (executionTier === "interpreter" && !consumeFuel) {
+        assert.match(
+          t.code("plain"),
+          /^0: I64LoadMulImmAddRotlMulImm s2, s2, s2, s0, s3, s3, .*, s1, 0, \+16$/m,
+        );
+        assert.match(
+          t.code("added"),
+          /^0: I64LoadMulImmAddRotlMulImm s2, s2, s2, s0, s3, s3, .*, s1, 8, \+16$/m,
+        );
+        assert.match(t.code("kept"), /^0: I64LoadMulImmAddRotlMulImm s3, s3, s3, s0, s2, s4, /m);
+        assert.doesNotMatch(t.code("other"), /I64LoadMulImmAddRotlMulImm/);
+      }
+      const values = [0n, 1n, (1n << 64n) - 1n, 1n << 63n, 0x0123456789abcdefn];
+      for (const x of values) {
+        for (const p of [0, 8, 65536 - 24]) t.call("store", p + 16, BigInt.asIntN(64, x));
+        for (const acc of values) {
+          const r = rotl(u64(acc + x * P2), 31n) * P1;
+          const a = BigInt.asIntN(64, acc);
+          const tag = `${acc}, ${x}, ${executionTier}, fuel ${consumeFuel}`;
+          assert.equal(t.call("plain", a, 0), BigInt.asIntN(64, r), tag);
+          assert.equal(t.call("added", a, 0), BigInt.asIntN(64, r), tag);
+          // -8 + 8 wraps to address 0.
+          assert.equal(t.call("added", a, -8), BigInt.asIntN(64, r), tag);
+          assert.equal(t.call("plain", a, 65536 - 24), BigInt.asIntN(64, r), tag);
+          const o = rotl(u64(x + acc * P2), 31n) * P1;
+          assert.equal(t.call("other", a, 16), BigInt.asIntN(64, o), tag);
+        }
+        t.call("store", 4, BigInt.asIntN(64, x));
+        const r = rotl(u64(5n + x * P2), 31n) * P1;
+        assert.equal(t.call("kept", 5n, 4), BigInt.asIntN(64, r ^ x));
+      }
+      // One byte past the page: a trap, and the store stays usable.
+      assert.throws(() => t.call("plain", 1n, 65536 - 23), /out of bounds memory access/);
+      assert.throws(() => t.call("added", 1n, 65536 - 31), /out of bounds memory access/);
+      assert.throws(() => t.call("kept", 1n, -1), /out of bounds memory access/);
+      t.call("store", 16, 0n);
+      assert.equal(t.call("plain", 0n, 0), 0n);
+    }
+  }
+});
+
+Deno.test("an i64 sum of a sum or of a load is one instruction, the load first", () => {
+  // SHA-2's `h + Σ1(e) + ch + K[t] + w[t]`: a sum read by the next add, in a local or a
+  // temporary, on either side; a loaded i64 (at `p + 8`, wrapping, or at `p`) read by the add.
+  const text = `(module (memory 1)
+    (func (export "add3") (param i64 i64 i64) (result i64)
+      local.get 0 local.get 1 i64.add local.get 2 i64.add)
+    (func (export "left") (param i64 i64 i64) (result i64)
+      local.get 2 local.get 0 local.get 1 i64.add i64.add)
+    (func (export "kept") (param i64 i64 i64) (result i64) (local i64)
+      local.get 0 local.get 1 i64.add local.tee 3 local.get 3 i64.add local.get 3 i64.xor)
+    (func (export "self") (param i64 i64) (result i64)
+      local.get 0 local.get 1 i64.add local.tee 0 local.get 0 i64.add)
+    (func (export "load") (param i64 i32) (result i64)
+      local.get 0 local.get 1 i32.const 8 i32.add i64.load offset=16 i64.add)
+    (func (export "plain") (param i64 i32) (result i64)
+      local.get 1 i64.load offset=16 local.get 0 i64.add)
+    (func (export "twice") (param i32) (result i64) (local i64)
+      local.get 0 i64.load local.tee 1 local.get 1 i64.add)
+    (func (export "store") (param i32 i64) local.get 0 local.get 1 i64.store))`;
+  const i64 = (x: bigint) => BigInt.asIntN(64, x);
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    for (const consumeFuel of [false, true]) {
+      const t = instantiate(text, { config: { executionTier, consumeFuel } });
+      if (consumeFuel) t.store.setFuel(1_000_000n);
+      if (executionTier === "interpreter" && !consumeFuel) {
+        assert.equal(t.code("add3"), lines("0: I64AddAdd s3, s3, s0, s1, s2", "6: ReturnSlot s3"));
+        assert.equal(t.code("left"), lines("0: I64AddAdd s3, s4, s0, s1, s2", "6: ReturnSlot s3"));
+        assert.match(t.code("kept"), /^0: I64AddAdd s4, s3, s0, s1, s3\n/);
+        assert.match(t.code("self"), /^0: I64AddAdd s2, s0, s0, s1, s0\n/);
+        assert.equal(
+          t.code("load"),
+          lines("0: I64AddLoad s2, s0, s3, s1, 8, +16", "7: ReturnSlot s2"),
+        );
+        assert.equal(
+          t.code("plain"),
+          lines("0: I64AddLoad s2, s0, s2, s1, 0, +16", "7: ReturnSlot s2"),
+        );
+        assert.match(t.code("twice"), /^0: I64AddLoad s2, s1, s1, s0, 0, \+0\n/);
+      }
+      const values = [0n, 1n, -1n, 1n << 63n, 0x0123456789abcdefn, -0x0123456789abcdefn];
+      for (const a of values) {
+        for (const b of values) {
+          const tag = `${a}, ${b}, ${executionTier}, fuel ${consumeFuel}`;
+          assert.equal(t.call("add3", a, b, 7n), i64(a + b + 7n), tag);
+          assert.equal(t.call("left", a, b, -7n), i64(a + b - 7n), tag);
+          assert.equal(t.call("kept", a, b, 0n), i64(2n * (a + b)) ^ i64(a + b), tag);
+          assert.equal(t.call("self", a, b), i64(2n * (a + b)), tag);
+          for (const p of [16, 24, 65536 - 8]) t.call("store", p, b);
+          assert.equal(t.call("load", a, 0), i64(a + b), tag);
+          assert.equal(t.call("load", a, -8), i64(a + b), tag); // -8 + 8 wraps to 0
+          assert.equal(t.call("plain", a, 0), i64(a + b), tag);
+          assert.equal(t.call("plain", a, 65536 - 24), i64(a + b), tag);
+          assert.equal(t.call("twice", 65536 - 8), i64(2n * b), tag);
+        }
+      }
+      // One byte past the page: a trap, and the store stays usable.
+      assert.throws(() => t.call("load", 1n, 65536 - 31), /out of bounds memory access/);
+      assert.throws(() => t.call("plain", 1n, 65536 - 23), /out of bounds memory access/);
+      assert.throws(() => t.call("twice", -1), /out of bounds memory access/);
+      assert.equal(t.call("add3", 1n, 2n, 3n), 6n);
+    }
+  }
+});
+
 Deno.test("an i64 byte swap spelled in shifts, masks and ors is one instruction", () => {
   // clang's __builtin_bswap64 (as in bench/sha512.c), in its order; the same bytes gathered in
   // another order; and near misses that must stay as written: a mask that drops a bit, the
