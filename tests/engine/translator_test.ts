@@ -545,15 +545,71 @@ Deno.test("an i32.add of a constant left shift is one instruction", () => {
   }
 });
 
-Deno.test("two copies in a row are one Copy2, done in order", () => {
-  // Rotating three locals: c = b; b = a; a = c's old value (kept in a temporary first).
+Deno.test("copies in a row are one Copy2 or Copy4, done in order", () => {
+  // Rotating three locals: c = b; b = a; a = c's old value (kept in a temporary first): four
+  // copies, one Copy4. Then two and three copies: a Copy2, a Copy2 and a Copy.
   const rotate = `(param i64 i64 i64) (result i64)
     local.get 2 local.get 1 local.set 2 local.get 0 local.set 1 local.set 0
     local.get 0 i64.const 100 i64.mul local.get 1 i64.const 10 i64.mul i64.add local.get 2 i64.add`;
-  assert.match(code(rotate), /^0: Copy2 s3, s2, s2, s1\n5: Copy2 s1, s0, s0, s3$/m);
-  const text = `(module (func (export "f") ${rotate}))`;
+  assert.match(code(rotate), /^0: Copy4 s3, s2, s2, s1, s1, s0, s0, s3\n9: /m);
+  const two = `(param i64 i64 i64) (result i64)
+    local.get 1 local.set 2 local.get 0 local.set 1 local.get 1 local.get 2 i64.sub`;
+  assert.match(code(two), /^0: Copy2 s2, s1, s1, s0\n5: I64Sub /m);
+  const three = `(param i64 i64 i64) (result i64)
+    local.get 1 local.set 2 local.get 0 local.set 1 local.get 2 local.set 0
+    local.get 0 local.get 1 i64.sub local.get 2 i64.sub`;
+  assert.match(code(three), /^0: Copy2 s2, s1, s1, s0\n5: Copy s0, s2\n8: /m);
+  // SHA-2's round: eight variables rotated at the end of a loop body, two Copy4s; a label
+  // (a loop head) between two pairs keeps them apart.
+  const sha = `(param i64 i64 i64 i64 i64 i64 i64 i64 i32) (result i64) (local i64 i64 i64)
+    (loop $l
+      local.get 0 local.get 4 i64.add local.tee 9 i64.const 3 i64.mul local.set 10
+      local.get 3 local.get 9 i64.add local.set 11
+      local.get 6 local.set 7 local.get 5 local.set 6 local.get 4 local.set 5
+      local.get 11 local.set 4 local.get 2 local.set 3
+      local.get 1 local.set 2 local.get 0 local.set 1 local.get 10 local.set 0
+      local.get 9 i32.wrap_i64 i32.const 1 i32.and br_if $l)
+    local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 local.get 6
+    local.get 7 i64.add i64.add i64.add i64.add i64.add i64.add i64.add`;
+  const split = `(param i64 i64 i64 i64) (result i64)
+    local.get 1 local.set 0 local.get 2 local.set 1 (loop)
+    local.get 3 local.set 2 local.get 0 local.set 3
+    local.get 0 local.get 1 i64.sub local.get 2 i64.sub local.get 3 i64.sub`;
+  assert.match(
+    code(sha),
+    /Copy4 s7, s6, s6, s5, s5, s4, s4, s11\n\d+: Copy4 s3, s2, s2, s1, s1, s0, s0, s10\n/,
+  );
+  assert.match(code(split), /^0: Copy2 s0, s1, s1, s2\n5: Copy2 s2, s3, s3, s0\n/m);
+  const text = `(module (func (export "f") ${rotate}) (func (export "sha") ${sha})
+    (func (export "split") ${split}))`;
+  // The same rotation on JS numbers.
+  const model = (v: bigint[]) => {
+    for (;;) {
+      const t = BigInt.asIntN(64, v[0]! + v[4]!);
+      v = [
+        BigInt.asIntN(64, t * 3n),
+        v[0]!,
+        v[1]!,
+        v[2]!,
+        BigInt.asIntN(64, v[3]! + t),
+        v[4]!,
+        v[5]!,
+        v[6]!,
+      ];
+      if ((t & 1n) === 0n) return v.reduce((a, b) => BigInt.asIntN(64, a + b));
+    }
+  };
   for (const executionTier of ["interpreter", "codegen"] as const) {
-    assert.equal(instantiate(text, { config: { executionTier } }).call("f", 1n, 2n, 3n), 312n);
+    for (const consumeFuel of [false, true]) {
+      const t = instantiate(text, { config: { executionTier, consumeFuel } });
+      if (consumeFuel) t.store.setFuel(1_000_000n);
+      assert.equal(t.call("f", 1n, 2n, 3n), 312n);
+      assert.equal(t.call("split", 1n, 20n, 300n, 4000n), 20n - 300n - 4000n - 20n);
+      const v = [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n];
+      assert.equal(t.call("sha", ...v, 0), model(v));
+      const w = [-1n, 1n << 62n, 3n, 5n, 1n << 63n, 7n, 11n, 13n];
+      assert.equal(t.call("sha", ...w, 0), model(w));
+    }
   }
 });
 
