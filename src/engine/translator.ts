@@ -507,6 +507,12 @@ class FuncTranslator {
   // The code length right after the last `Copy2` that `#move` made (-1 once a label is bound):
   // a `Copy2` made right after it joins it in a `Copy4`.
   #pairEnd = -1;
+  // After a lone `Copy x, y` of local `y` into local `x` (at `#aliasAt`), until either local is
+  // written or a label is bound: `x` holds what `y` does, so `local.get x` reads `y`, and the
+  // copy is dead if `x` is written before anything reads it (`#dropDeadCopy`). -1: none.
+  #aliasDst = -1;
+  #aliasSrc = -1;
+  #aliasAt = -1;
   // Where the last value-producing instruction starts (-1 after a label or a take-back), and the
   // one before (restored when a compare is taken back into its branch): a branch right after an
   // `I32AddImm` there may take it in (`#emitBranch`).
@@ -809,6 +815,9 @@ class FuncTranslator {
 
   /** Before writing local `x`: materialises the entries that still read it. */
   #preserveLocal(x: number): void {
+    if (x === this.#aliasDst || x === this.#aliasSrc) {
+      this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
+    }
     const refs = this.#positions;
     const n = this.#stack.takeLocalRefs(x, refs);
     for (let i = 0; i < n; i++) this.#materialise(refs[i]!);
@@ -826,8 +835,9 @@ class FuncTranslator {
     for (let i = 0; i < types.length; i++) this.#stack.pushTemp(types[i] === "v128");
   }
 
-  /** Pushes a reference to local `x`. */
+  /** Pushes a reference to local `x` (to the local it was just copied from, see `#aliasDst`). */
   #pushLocal(x: number): void {
+    if (x === this.#aliasDst) x = this.#aliasSrc;
     this.#stack.pushLocal(x, this.#localV128[x]);
   }
 
@@ -890,6 +900,7 @@ class FuncTranslator {
     this.#lastEnd = -1;
     this.#copyEnd = -1;
     this.#pairEnd = -1;
+    this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
     this.#resultStart = -1;
     this.#prevResultStart = -1;
     this.#prev2ResultStart = -1;
@@ -2215,6 +2226,7 @@ class FuncTranslator {
       return;
     }
     const retarget = this.#topIsLastResult();
+    if (retarget && this.#code.len === this.#lastEnd) this.#dropDeadCopy(x);
     this.#preserveLocal(x);
     const dst = x * SLOT_WORDS;
     if (retarget && this.#code.len === this.#lastEnd) {
@@ -2226,7 +2238,55 @@ class FuncTranslator {
       return;
     }
     this.#move(dst, top);
+    // A lone `Copy x, y` of a local: `x` is `y` until one of them is written (`#aliasDst`).
+    const code = this.#code, end = code.len;
+    if (
+      s.kind[top] === LOCAL && this.#copyPair && this.#copyEnd === end &&
+      code.get(end - 3) === I.Copy && code.get(end - 2) === dst &&
+      code.get(end - 1) === s.val[top]! * SLOT_WORDS
+    ) {
+      this.#aliasDst = x;
+      this.#aliasSrc = s.val[top]!;
+      this.#aliasAt = end - 3;
+    }
     if (!tee) s.pop();
+  }
+
+  /**
+   * Before the instruction just emitted is retargeted into local `x`: when it directly follows
+   * the `Copy x, y` of `#aliasAt` and `x` is still `y`'s alias (so nothing read `x` since: its
+   * reads read `y`), the copy is dead and is taken out, the instruction moved back over it
+   * (splitmix64's `z = state; z = (z ^ (z >>> 30)) * C`: `bench/i64.wat`, 1 of 15 dispatches).
+   */
+  #dropDeadCopy(x: number): void {
+    const code = this.#code;
+    const at = this.#aliasAt, start = this.#lastStart;
+    if (x !== this.#aliasDst || at < 0 || at + 3 !== start) return;
+    if (code.get(at) !== I.Copy || code.get(at + 1) !== x * SLOT_WORDS) return;
+    if (ISA[code.get(start)]!.jumps) return;
+    const words: number[] = [];
+    for (let pc = start; pc < code.len; pc++) words.push(code.get(pc));
+    code.truncate(at);
+    for (const w of words) code.emit(w);
+    this.#lastStart = at;
+    this.#lastEnd = code.len;
+    this.#resultStart = this.#resultStart === start ? at : -1;
+    if (this.#prevResultStart >= at) this.#prevResultStart = -1;
+    if (this.#prev2ResultStart >= at) this.#prev2ResultStart = -1;
+    const starts = this.#starts;
+    while (starts.length > 0 && starts[starts.length - 1]! >= at) starts.pop();
+    this.#copyEnd = this.#pairEnd = -1;
+    this.#copyPair = false;
+    this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
+    // The offsets noted from the instruction on move back with it; where one lands on the
+    // copy's own, the later wins.
+    const o = this.#offsets;
+    let i = o.length - 2;
+    while (i >= 0 && o[i]! > at) {
+      o[i] = o[i]! - 3;
+      i -= 2;
+    }
+    if (i >= 0 && o[i] === at && i + 2 < o.length && o[i + 2] === at) o.splice(i, 2);
   }
 
   // -------------------------------------------------------------------------------------------

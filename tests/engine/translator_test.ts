@@ -613,6 +613,61 @@ Deno.test("copies in a row are one Copy2 or Copy4, done in order", () => {
   }
 });
 
+Deno.test("a local copied from another reads it, and the copy is dropped when overwritten at once", () => {
+  const M = 0xbf58476d1ce4e5b9n;
+  const text = `(module
+    ;; splitmix64's z = state; z = (z ^ (z >>> 30)) * M: the copy is dead.
+    (func (export "dead") (param i64) (result i64) (local i64)
+      local.get 0 local.set 1
+      local.get 1 local.get 1 i64.const 30 i64.shr_u i64.xor i64.const ${M} i64.mul local.set 1
+      local.get 1 local.get 0 i64.sub)
+    ;; The source written before the copy is read: the copy stays and holds the old value.
+    (func (export "source") (param i64) (result i64) (local i64)
+      local.get 0 local.set 1 i64.const 5 local.set 0 local.get 1 local.get 0 i64.add)
+    ;; Read between: the reads read the source; the copy stays (not right before the write).
+    (func (export "read") (param i64) (result i64) (local i64 i64)
+      local.get 0 local.set 1 local.get 1 i64.const 3 i64.mul local.set 2
+      local.get 1 i64.const 7 i64.add local.set 1 local.get 1 local.get 2 i64.xor)
+    ;; A loop head between: the copy's local is read as itself.
+    (func (export "loop") (param i64 i32) (result i64) (local i64)
+      local.get 0 local.set 2
+      (loop $l
+        local.get 2 i64.const 1 i64.add local.set 2
+        local.get 1 i32.const 1 i32.sub local.tee 1 br_if $l)
+      local.get 2 local.get 0 i64.sub)
+    ;; A dropped copy before a trapping division: the trap is the division's.
+    (func (export "div") (param i64 i64) (result i64) (local i64)
+      local.get 0 local.set 2 local.get 2 local.get 1 i64.div_s local.set 2 local.get 2))`;
+  const i64 = (x: bigint) => BigInt.asIntN(64, x);
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    for (const consumeFuel of [false, true]) {
+      const t = instantiate(text, { config: { executionTier, consumeFuel } });
+      if (consumeFuel) t.store.setFuel(1_000_000n);
+      if (executionTier === "interpreter" && !consumeFuel) {
+        assert.match(t.code("dead"), /^0: I64XorShrUMulImm s1, s\d+, s0, s0, 30, /);
+        assert.doesNotMatch(t.code("dead"), /Copy/);
+        assert.match(t.code("source"), /^0: Copy s1, s0\n/);
+        assert.match(
+          t.code("read"),
+          /^0: Copy s1, s0\n\d+: I64MulImm s2, s0, 3\n\d+: I64AddImm s1, s0, 7/,
+        );
+        assert.match(t.code("loop"), /I64AddImm s2, s2, 1/);
+        assert.match(t.code("div"), /^0: I64DivS s2, s0, s1\n/);
+      }
+      for (const z of [0n, 1n, -1n, -(1n << 63n), 0x0123456789abcdefn]) {
+        const tag = `${z}, ${executionTier}, fuel ${consumeFuel}`;
+        const u = BigInt.asUintN(64, z);
+        assert.equal(t.call("dead", z), i64(i64((u ^ (u >> 30n)) * M) - z), tag);
+        assert.equal(t.call("source", z), i64(z + 5n), tag);
+        assert.equal(t.call("read", z), i64(z + 7n) ^ i64(z * 3n), tag);
+        assert.equal(t.call("loop", z, 3), 3n, tag);
+        assert.equal(t.call("div", z, 2n), z / 2n, tag);
+        assert.throws(() => t.call("div", z, 0n), /integer divide by zero/, tag);
+      }
+    }
+  }
+});
+
 Deno.test("a copy back right after a copy is left out, but not across a label", () => {
   const extra = `(func $g (param i32) (result i32) local.get 0)`;
   // The call's result goes to local 1, then local 1 is the next call's argument in that slot.
