@@ -309,6 +309,19 @@ STATEMENTS.i64LoadAt = ([view, len, x, base, imm, offset]) =>
     `if ($ea + 8 > ${len}) throw trap(TrapCode.MemoryOutOfBounds);`,
     put(x!, `${view}.getInt32($ea, true)`, `${view}.getInt32($ea + 4, true)`),
   );
+// xxHash64's round with its load (core/num/i64.ts): its five steps, each spelled as above.
+STATEMENTS.i64LoadMulImmAddRotlMulImm = (
+  [view, len, d, u, a, acc, x, t, c1l, c1h, k, c2l, c2h, base, imm, offset],
+) => {
+  const steps = [
+    STATEMENTS.i64LoadAt!([view!, len!, x!, base!, imm!, offset!]),
+    STATEMENTS.i64MulImm!([t!, x!, c1l!, c1h!]),
+    STATEMENTS.i64Add!([a!, acc!, t!]),
+    STATEMENTS.i64RotlImm!([u!, a!, k!]),
+    STATEMENTS.i64MulImm!([d!, u!, c2l!, c2h!]),
+  ];
+  return steps.includes(null) ? null : steps.join("\n");
+};
 STATEMENTS.i64Bswap = ([d, a]) =>
   block(`const $l = ${lo(a!)}, $h = ${hi(a!)};`, put(d!, bswap32("$h"), bswap32("$l")));
 // A right rotation by k is a left rotation by 64 - k.

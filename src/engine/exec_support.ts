@@ -61,7 +61,7 @@ export function quiet(x: number): number {
 }
 
 /**
- * The i64 load of a fused row (`I64LoadMulImmAddRotlMulImm`, `I64AddLoad`): into the slot at word
+ * The i64 load of a fused row (`I64AddLoad`): into the slot at word
  * `x` of `s`, from byte `(s[base] + imm) mod 2^32 + offset` of `view` (as `loadAddImm` in
  * isa.ts), trapping past `len`. The high word is written first, so `x` may be `base`. A helper
  * rather than the rows' usual `const ea`: each `const` in a row is a register of `run`'s frame,

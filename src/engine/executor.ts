@@ -80,6 +80,7 @@ import {
   i64LeSImm,
   i64LeU,
   i64LeUImm,
+  i64LoadMulImmAddRotlMulImm,
   i64LtS,
   i64LtSImm,
   i64LtU,
@@ -1804,40 +1805,24 @@ export function run(
         pc = (pc + 12) | 0;
         break;
       case 200: // I64LoadMulImmAddRotlMulImm
-        i64LoadAt(
+        i64LoadMulImmAddRotlMulImm(
           s32,
           mview,
           memLen,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
           (fp + code[(pc + 5) | 0]) | 0,
+          (fp + code[(pc + 6) | 0]) | 0,
+          code[(pc + 7) | 0],
+          code[(pc + 8) | 0],
+          code[(pc + 9) | 0],
+          code[(pc + 10) | 0],
+          code[(pc + 11) | 0],
           (fp + code[(pc + 12) | 0]) | 0,
           code[(pc + 13) | 0],
           code[(pc + 14) | 0],
-        );
-        i64MulImm(
-          s32,
-          (fp + code[(pc + 6) | 0]) | 0,
-          (fp + code[(pc + 5) | 0]) | 0,
-          code[(pc + 7) | 0],
-          code[(pc + 8) | 0],
-        );
-        i64Add(
-          s32,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 6) | 0]) | 0,
-        );
-        i64RotlImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 9) | 0],
-        );
-        i64MulImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 10) | 0],
-          code[(pc + 11) | 0],
         );
         pc = (pc + 15) | 0;
         break;

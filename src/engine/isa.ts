@@ -693,14 +693,10 @@ const ROWS = {
   // `I64Load`, imm 0) then `I64MulImmAddRotlMulImm d, u, a, acc, x, t, C1, k, C2`: the load
   // first (a trap leaves every slot as the load alone would), each step writing its own
   // destination (`bench/xxh64.c`: the pair was 46% of its dispatches, 4 of 12 per stripe).
-  // The load is a helper call (`i64LoadAt`, see there), not the `const ea` of `loadAddImm`.
+  // One helper call, its steps on values in locals (`i64LoadMulImmAddRotlMulImm` in i64.ts).
   I64LoadMulImmAddRotlMulImm: op(
     "rrrrrrwiwrio",
-    `i64LoadAt(s32, mview, memLen, $5, $10, $11, $12);
-    i64MulImm(s32, $6, $5, $7, $7.hi);
-    i64Add(s32, $3, $4, $6);
-    i64RotlImm(s32, $2, $3, $8);
-    i64MulImm(s32, $1, $2, $9, $9.hi);`,
+    "i64LoadMulImmAddRotlMulImm(s32, mview, memLen, $1, $2, $3, $4, $5, $6, $7, $7.hi, $8, $9, $9.hi, $10, $11, $12);",
   ),
   // Sums of three i64s and of a loaded one (SHA-2's `h + Σ1(e) + ch + K[t] + w[t]`): an
   // `I64Add t, a, b` and the `I64Add d, t, x` reading it, `t` still written; an `I64LoadAddImm t,

@@ -198,6 +198,7 @@ Deno.test("xxHash64's round with the load of its input is one instruction, traps
   const P1 = 0x9e3779b185ebca87n, P2 = 0xc2b2ae3d27d4eb4fn;
   const u64 = (x: bigint) => BigInt.asUintN(64, x);
   const rotl = (x: bigint, k: bigint) => u64((x << k) | (x >> ((64n - k) & 63n)));
+  const COUNTS = [0, 1, 5, 31, 32, 33, 63, 64 + 7];
   // `acc = rotl(acc + load(p + imm) * P2, 31) * P1`: the load at `p` (an `I64Load`) and at
   // `p + 8` (an `I64LoadAddImm`, wrapping), its value kept in a local (still written), and a load
   // whose value the round does not multiply (not fused).
@@ -213,11 +214,30 @@ Deno.test("xxHash64's round with the load of its input is one instruction, traps
     (func (export "other") (param i64 i32) (result i64)
       local.get 1 i64.load local.get 0 i64.const ${P2} i64.mul i64.add
       i64.const 31 i64.rotl i64.const ${P1} i64.mul)
-    (func (export "store") (param i32 i64) local.get 0 local.get 1 i64.store))`;
+    (func (export "store") (param i32 i64) local.get 0 local.get 1 i64.store)
+    ${
+    COUNTS.map((k) =>
+      `(func (export "k${k}") (param i64 i32) (result i64)
+        local.get 0 local.get 1 i64.load i64.const ${P2} i64.mul i64.add
+        i64.const ${k} i64.rotl i64.const ${P1} i64.mul)`
+    ).join("\n")
+  })`;
   for (const executionTier of ["interpreter", "codegen"] as const) {
     for (const consumeFuel of [false, true]) {
       const t = instantiate(text, { config: { executionTier, consumeFuel } });
       if (consumeFuel) t.store.setFuel(1_000_000n);
+      // Every rotation count (the helper spells the carried bits without a branch).
+      for (const k of COUNTS) {
+        if (executionTier === "interpreter") {
+          assert.match(t.code(`k${k}`), /^\d+: I64LoadMulImmAddRotlMulImm /m);
+        }
+        for (const x of [1n, (1n << 64n) - 1n, 0x0123456789abcdefn]) {
+          t.call("store", 0, BigInt.asIntN(64, x));
+          const acc = 0x0f0e0d0c0b0a0908n;
+          const want = rotl(u64(acc + x * P2), BigInt(k & 63)) * P1;
+          assert.equal(t.call(`k${k}`, acc, 0), BigInt.asIntN(64, want), `k${k} ${x}`);
+        }
+      }
       if (executionTier === "interpreter" && !consumeFuel) {
         assert.match(
           t.code("plain"),
