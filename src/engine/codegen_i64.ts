@@ -309,6 +309,14 @@ STATEMENTS.i64LoadAt = ([view, len, x, base, imm, offset]) =>
     `if ($ea + 8 > ${len}) throw trap(TrapCode.MemoryOutOfBounds);`,
     put(x!, `${view}.getInt32($ea, true)`, `${view}.getInt32($ea + 4, true)`),
   );
+// A shift-xor and the product of it (core/num/i64.ts): its two steps, each spelled as above.
+STATEMENTS.i64XorShrUMulImm = ([d, t, x, y, k, lo, hi]) => {
+  const steps = [
+    STATEMENTS.i64XorShrUImm!([t!, x!, y!, k!]),
+    STATEMENTS.i64MulImm!([d!, t!, lo!, hi!]),
+  ];
+  return steps.includes(null) ? null : steps.join("\n");
+};
 // xxHash64's round with its load (core/num/i64.ts): its five steps, each spelled as above.
 STATEMENTS.i64LoadMulImmAddRotlMulImm = (
   [view, len, d, u, a, acc, x, t, c1l, c1h, k, c2l, c2h, base, imm, offset],

@@ -121,6 +121,7 @@ import {
   i64XorImm,
   i64XorRotlImm,
   i64XorShrUImm,
+  i64XorShrUMulImm,
   IMM_F32,
   IMM_WORDS,
 } from "../core/num/mod.ts";
@@ -1727,17 +1728,13 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       case 196: // I64XorShrUMulImm
-        i64XorShrUImm(
+        i64XorShrUMulImm(
           s32,
+          (fp + code[(pc + 1) | 0]) | 0,
           (fp + code[(pc + 2) | 0]) | 0,
           (fp + code[(pc + 3) | 0]) | 0,
           (fp + code[(pc + 4) | 0]) | 0,
           code[(pc + 5) | 0],
-        );
-        i64MulImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
           code[(pc + 6) | 0],
           code[(pc + 7) | 0],
         );

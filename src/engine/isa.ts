@@ -673,10 +673,7 @@ const ROWS = {
   // `rotl(acc, 31) * P1` and `acc + x * P2`: xxHash64's round). The first step still writes its
   // own destination `$2` (a local, or a temporary then dead), so the pair means just what the two
   // rows did; each is the rows' helper calls, which the code generator spells on words too.
-  I64XorShrUMulImm: op(
-    "rrrriw",
-    "i64XorShrUImm(s32, $2, $3, $4, $5);\ni64MulImm(s32, $1, $2, $6, $6.hi);",
-  ),
+  I64XorShrUMulImm: op("rrrriw", "i64XorShrUMulImm(s32, $1, $2, $3, $4, $5, $6, $6.hi);"),
   I64RotlMulImm: op("rrriw", "i64RotlImm(s32, $2, $3, $4);\ni64MulImm(s32, $1, $2, $5, $5.hi);"),
   I64MulImmAdd: op("rrrrw", "i64MulImm(s32, $4, $3, $5, $5.hi);\ni64Add(s32, $1, $2, $4);"),
   // xxHash64's whole round, `rotl(acc + x * C1, k) * C2`: an `I64MulImmAdd a, acc, x, t, C1`
