@@ -309,6 +309,18 @@ STATEMENTS.i64LoadAt = ([view, len, x, base, imm, offset]) =>
     `if ($ea + 8 > ${len}) throw trap(TrapCode.MemoryOutOfBounds);`,
     put(x!, `${view}.getInt32($ea, true)`, `${view}.getInt32($ea + 4, true)`),
   );
+// Sums of a sum and of a load (core/num/i64.ts): their two steps, each spelled as above.
+STATEMENTS.i64AddAdd = ([d, t, a, b, x]) => {
+  const steps = [STATEMENTS.i64Add!([t!, a!, b!]), STATEMENTS.i64Add!([d!, t!, x!])];
+  return steps.includes(null) ? null : steps.join("\n");
+};
+STATEMENTS.i64AddLoad = ([view, len, d, x, t, base, imm, offset]) => {
+  const steps = [
+    STATEMENTS.i64LoadAt!([view!, len!, t!, base!, imm!, offset!]),
+    STATEMENTS.i64Add!([d!, x!, t!]),
+  ];
+  return steps.includes(null) ? null : steps.join("\n");
+};
 // A shift-xor and the product of it (core/num/i64.ts): its two steps, each spelled as above.
 STATEMENTS.i64XorShrUMulImm = ([d, t, x, y, k, lo, hi]) => {
   const steps = [

@@ -52,7 +52,9 @@ import {
   i32TruncSatF64U,
   i64Add,
   i64Add128,
+  i64AddAdd,
   i64AddImm,
+  i64AddLoad,
   i64And,
   i64AndImm,
   i64Bswap,
@@ -177,7 +179,6 @@ import {
   DONE,
   EMPTY_VIEW,
   HOST_AWAIT,
-  i64LoadAt,
   indirectCallee,
   OUT_OF_FUEL,
   outOfFuel,
@@ -1824,35 +1825,27 @@ export function run(
         pc = (pc + 15) | 0;
         break;
       case 201: // I64AddAdd
-        i64Add(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-        );
-        i64Add(
+        i64AddAdd(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
           (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
           (fp + code[(pc + 5) | 0]) | 0,
         );
         pc = (pc + 6) | 0;
         break;
       case 202: // I64AddLoad
-        i64LoadAt(
+        i64AddLoad(
           s32,
           mview,
           memLen,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
           (fp + code[(pc + 3) | 0]) | 0,
           (fp + code[(pc + 4) | 0]) | 0,
           code[(pc + 5) | 0],
           code[(pc + 6) | 0],
-        );
-        i64Add(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
         );
         pc = (pc + 7) | 0;
         break;

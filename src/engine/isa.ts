@@ -699,11 +699,8 @@ const ROWS = {
   // `I64Add t, a, b` and the `I64Add d, t, x` reading it, `t` still written; an `I64LoadAddImm t,
   // base, imm, offset` (or an `I64Load`, imm 0) and the `I64Add d, x, t` reading it, the load
   // first (`bench/sha512.c`: Add+Add 10.2%, LoadAddImm+Add 4.6% of its dispatch pairs).
-  I64AddAdd: op("rrrrr", "i64Add(s32, $2, $3, $4);\ni64Add(s32, $1, $2, $5);"),
-  I64AddLoad: op(
-    "rrrrio",
-    "i64LoadAt(s32, mview, memLen, $3, $4, $5, $6);\ni64Add(s32, $1, $2, $3);",
-  ),
+  I64AddAdd: op("rrrrr", "i64AddAdd(s32, $1, $2, $3, $4, $5);"),
+  I64AddLoad: op("rrrrio", "i64AddLoad(s32, mview, memLen, $1, $2, $3, $4, $5, $6);"),
   // A byte swap of an i64, recognised in the shifts, masks and ors that spell it (see
   // `#byteSwap` in translator.ts): SHA-2 and other big-endian formats read words with it.
   I64Bswap: op("rr", "i64Bswap(s32, $1, $2);"),
