@@ -302,7 +302,8 @@ STATEMENTS.i64Sigma = ([d, t, y, k1, k2, k3, shr]) => {
 // A byte swap (`i64Bswap`): each word's bytes reversed, the words exchanged.
 const bswap32 = (x: string) =>
   `((${x} << 24) | ((${x} & 0xff00) << 8) | ((${x} >>> 8) & 0xff00) | (${x} >>> 24))`;
-// A fused row's load (exec_support.ts), the high word first as there.
+// The load of a fused row's helper (`i64AddLoad`, `i64LoadMulImmAddRotlMulImm` in
+// core/num/i64.ts): `x` = the i64 at `(s32[base] + imm) mod 2^32 + offset`, trapping past `len`.
 STATEMENTS.i64LoadAt = ([view, len, x, base, imm, offset]) =>
   block(
     `const $ea = ((${lo(base!)} + ${imm}) >>> 0) + (${offset} >>> 0);`,
@@ -561,7 +562,7 @@ export function argsAt(js: string, open: number): { args: string[]; end: number 
 }
 
 /** A read of a slot's word or float: `s32[(fp + k)]`, `f32[(fp + k)]`, `f64[(fp + k) >> 1]`. */
-/** The memory view and its length, which `i64LoadAt` takes. */
+/** The memory view and its length, which the fused loads' helpers take. */
 const MEMORY = /^(mview|memLen)$/;
 
 const SLOT_READ = /^(s32\[\(fp \+ -?\d+\)\]|f32\[\(fp \+ -?\d+\)\]|f64\[\(fp \+ -?\d+\) >> 1\])$/;
