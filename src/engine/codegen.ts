@@ -1058,6 +1058,11 @@ export function generateSource(
   const sites: number[] = [];
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
   let reachable = true;
+  /**
+   * The i32 constant the last instruction wrote, and its index in `out`: `lowerV128` spells a
+   * v128 shift by it as a shift by a literal where nothing came between them (see there).
+   */
+  let lastConst: { slot: string; value: number; at: number } | null = null;
   if (shape !== null) out.push(...shape.openAt(-1));
   for (let pc = 0; pc < code.length;) {
     const op = code[pc]!;
@@ -1328,7 +1333,10 @@ return CALL;`;
         }
         let text = spell(t, code, pc, size);
         const inlined = slotConstsInlined(text);
-        text = lowerV128(lowerI64(inlined));
+        const before = lastConst !== null && lastConst.at === out.length - 1 && !entries.has(pc)
+          ? lastConst
+          : undefined;
+        text = lowerV128(lowerI64(inlined), before);
         // Respelled i64 arithmetic names other runtime functions than the template's.
         if (text !== inlined) { for (const name of runtimeNames(text)) names.add(name); }
         else for (const name of t.names) names.add(name);
@@ -1358,6 +1366,10 @@ return CALL;`;
     }
     // A block only where the instruction declares names (it keeps the source small to parse).
     isInstruction[out.length] = true;
+    const written = /^s32\[(\(fp \+ -?\d+\))\] = (-?\d+);$/.exec(js);
+    lastConst = written === null
+      ? null
+      : { slot: written[1]!, value: Number(written[2]), at: out.length };
     out.push(/\b(const|let) /.test(js) ? `{\n${js}\n}` : js);
     pc = next;
   }

@@ -223,8 +223,15 @@ const STORE64 =
   /^mview\.setInt32\(ea, s32\[\(fp \+ (-?\d+)\)\], true\);\nmview\.setInt32\(ea \+ 4, s32\[\(fp \+ \1\) \+ 1\], true\);/;
 /** What precedes the value's low word in `STORE64`. */
 const STORE_HEAD = "mview.setInt32(ea, ";
-const LOAD32 = /^s32\[\(fp \+ (-?\d+)\)\] = mview\.getInt32\(ea, true\);(?!\ns32)/;
-const STORE32 = /^mview\.setInt32\(ea, s32\[\(fp \+ (-?\d+)\)\], true\);(?!\nmview)/;
+/**
+ * A 4-byte load into a slot's word: at `ea` (an i32 or f32 load; not the low half of an i64's,
+ * `LOAD64`) or at `$ea + n` (a word of a v128's, see codegen_v128.ts).
+ */
+export const LOAD32 =
+  /^s32\[\(fp \+ (?<k>-?\d+)\)\] = mview\.getInt32\((?<ea>ea(?=, true\);(?!\ns32))|\$ea(?: \+ \d+)?), true\);/;
+/** A 4-byte store of a slot's word, at `ea` or `$ea + n` (as `LOAD32`). */
+export const STORE32 =
+  /^mview\.setInt32\((?<ea>ea(?=, s32\[\(fp \+ -?\d+\)\], true\);(?!\nmview))|\$ea(?: \+ \d+)?), s32\[\(fp \+ (?<k>-?\d+)\)\], true\);/;
 const CONST32 = /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);(?!\ns32)/;
 const CONST64 = /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);\ns32\[\(fp \+ \1\) \+ 1\] = (-?\d+);/;
 
@@ -393,7 +400,7 @@ export function splitSlotValues(
     const single = v.writes.length === 1 && writeKinds.has("lo") && readKinds.size === 1 &&
       readKinds.has("f32");
     const [load32, const32] = [LOAD32.exec(tail), CONST32.exec(tail)].map((m) =>
-      single && m !== null && Number(m[1]) === v.k ? m : null
+      single && m !== null && Number(m.groups?.k ?? m[1]) === v.k ? m : null
     );
     if (writeKinds.has("f32") || load32 !== null || const32 !== null) {
       if (readKinds.has("f64")) continue;
@@ -405,7 +412,7 @@ export function splitSlotValues(
         }
       } else if (load32 !== null) {
         const end = first.start + load32[0].length;
-        edit(v.writer, [first.start, end, `${f} = mview.getFloat32(ea, true);`]);
+        edit(v.writer, [first.start, end, `${f} = mview.getFloat32(${load32.groups!.ea}, true);`]);
       } else {
         const value = f32Of(Number(const32![2]));
         if (Number.isNaN(value)) continue;
@@ -417,10 +424,14 @@ export function splitSlotValues(
         if (access.kind === "f32") edit(at, [access.start, access.end, f]);
         else if (access.kind === "lo") {
           // A 4-byte store of it is one `setFloat32`.
-          const from = access.start - STORE_HEAD.length;
+          const from = texts[at]!.lastIndexOf("mview.setInt32(", access.start);
           const store = from < 0 ? null : STORE32.exec(texts[at]!.slice(from));
-          if (store !== null && Number(store[1]) === v.k) {
-            edit(at, [from, from + store[0].length, `mview.setFloat32(ea, ${f}, true);`]);
+          if (
+            store !== null && Number(store.groups!.k) === v.k &&
+            from + store[0].indexOf("s32[") === access.start
+          ) {
+            const ea = store.groups!.ea;
+            edit(at, [from, from + store[0].length, `mview.setFloat32(${ea}, ${f}, true);`]);
           } else edit(at, [access.start, access.end, `f32Bits(${f})`]);
         }
         // Its high word was not written: a read of it reads the slot's.
