@@ -129,7 +129,7 @@ import { lowerI64 } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
 import { f32Slots, lanesBack, laneSlots, lowerV128, V128_PURE } from "./codegen_v128.ts";
 import * as slotValues from "./codegen_slots.ts";
-import { numberSlots, splitSlotValues } from "./codegen_slots.ts";
+import { isInt32Expr, numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import {
   expandRun,
   I,
@@ -787,7 +787,13 @@ function promote(text: string, promoted: readonly Cached[]): string {
     }
     const value = text.slice(assign.lastIndex, end);
     out += text.slice(from, m.index) + `${name} = ` +
-      (access === "f64" ? value : access === "f32" ? `Math.fround(${value})` : `(${value}) | 0`);
+      (access === "f64"
+        ? value
+        : access === "f32"
+        ? `Math.fround(${value})`
+        : isInt32Expr(value)
+        ? value
+        : `(${value}) | 0`);
     from = end;
     assign.lastIndex = end;
   }

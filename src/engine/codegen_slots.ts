@@ -236,6 +236,33 @@ const CONST32 = /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);(?!\ns32)/;
 const CONST64 = /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);\ns32\[\(fp \+ \1\) \+ 1\] = (-?\d+);/;
 
 /**
+ * Whether the JavaScript expression `e` is an int32 by its top-level operators alone: operands
+ * (names, numbers, bracketed groups, each maybe negated or inverted) joined only by `|`, `&`,
+ * `^`, `<<`, `>>`, which always give an int32, or one call of `Math.imul` or of a `DataView`
+ * read of an int32 or narrower (of `mview`). Where it is, `(e) | 0` is `e`: the generator
+ * drops that `| 0` (it was a sixth of the bytecode of `bench/vec_bytes.c`'s v128 lane words,
+ * each a 6-byte `BitwiseOrSmi` in a function over V8's optimisation limit, see
+ * codegen_v128.ts). Conservative: anything else (`a + b | c` included) is not.
+ */
+export function isInt32Expr(e: string): boolean {
+  let top = "", depth = 0;
+  for (const ch of e) {
+    if (ch === "(" || ch === "[") {
+      if (depth === 0) top += "()";
+      depth++;
+    } else if (ch === ")" || ch === "]") depth--;
+    else if (depth === 0) top += ch;
+  }
+  // A call whose result is an int32: `Math.imul`, a DataView read of at most 4 signed bytes.
+  if (/^\s*(?:Math\.imul|mview\.get(?:Int32|Int16|Uint16|Int8|Uint8))\(\)\s*$/.test(top)) {
+    return true;
+  }
+  const operand = String.raw`[~-]*\s*(?:[\w$.]+|\(\))+`;
+  return depth === 0 &&
+    new RegExp(String.raw`^\s*${operand}(?:\s*(?:\||&|\^|<<|>>(?!>))\s*${operand})+\s*$`).test(top);
+}
+
+/**
  * `texts` (the generated body's pieces; `isInstruction[i]` says which are one instruction's
  * JavaScript, the others being control structure or entry labels that end a straight-line run)
  * with the short-lived slot values described in the module doc in locals, and the names of
@@ -482,10 +509,12 @@ export function splitSlotValues(
     if (words.has("lo")) locals.add(lo);
     if (words.has("hi")) locals.add(hi);
     // An assignment truncates to int32 as storing into `s32` does: `s32[(fp + k)] = e;` becomes
-    // `$w1 = (e) | 0;` (two edits, so that the reads in `e` keep theirs).
+    // `$w1 = (e) | 0;` (two edits, so that the reads in `e` keep theirs), or `$w1 = e;` where
+    // `e` is an int32 already (`isInt32Expr`).
     for (const w of v.writes) {
-      edit(v.writer, [w.start, w.end + 3, `${w.kind === "lo" ? lo : hi} = (`]);
-      edit(v.writer, [w.effect, w.effect, ") | 0"]);
+      const int32 = isInt32Expr(texts[v.writer]!.slice(w.end + 3, w.effect));
+      edit(v.writer, [w.start, w.end + 3, `${w.kind === "lo" ? lo : hi} = ${int32 ? "" : "("}`]);
+      if (!int32) edit(v.writer, [w.effect, w.effect, ") | 0"]);
     }
     for (const { at, access } of v.reads) {
       const { kind } = access;

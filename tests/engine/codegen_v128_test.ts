@@ -187,9 +187,17 @@ Deno.test("codegen v128: f32 lanes give the helpers' bits, NaN payloads included
 });
 
 Deno.test("codegen v128: shuffles and the generic rows spelled move bits exactly", () => {
-  for (let i = 0; i < 40; i++) {
+  // Zero extensions and interleaves (one mask per input word and displacement), byte splats.
+  const shapes = [
+    [16, 1, 17, 3, 18, 5, 19, 7, 20, 9, 21, 11, 22, 13, 23, 15],
+    [8, 17, 9, 19, 10, 21, 11, 23, 12, 25, 13, 27, 14, 29, 15, 31],
+    [2, 1, 0, 3, 6, 5, 4, 7, 10, 9, 8, 11, 14, 13, 12, 15],
+    ...[0, 1, 2, 3, 7, 16, 18, 31].map((b) => Array(16).fill(b)),
+  ];
+  for (let i = 0; i < 40 + shapes.length; i++) {
     // Lane indices: runs of consecutive bytes (whole words, halfwords) and random picks.
-    const lanes = Array.from({ length: 16 }, (_, j) => (i % 3 === 0 ? (i + j) & 31 : next() & 31));
+    const lanes = shapes[i - 40] ??
+      Array.from({ length: 16 }, (_, j) => (i % 3 === 0 ? (i + j) & 31 : next() & 31));
     const ks = [0, 1, 2, 3].map((w) =>
       lanes[4 * w]! | (lanes[4 * w + 1]! << 8) | (lanes[4 * w + 2]! << 16) |
       (lanes[4 * w + 3]! << 24)
@@ -244,6 +252,15 @@ Deno.test("codegen v128: loads and stores move bits exactly and trap before writ
     check(
       (d) => `v128Load(s32, mview, ${d}, (s32[${d}] + 3) | 0, ${offset});`,
       (s, m, d) => simdMem.v128Load(s, m, d, (s[d]! + 3) | 0, offset),
+    );
+    // The shape of a fused address, `((x + c) | 0)` (its `| 0` dropped as the lowering drops it).
+    check(
+      (d) => `simdLoad(0, s32, mview, ${d}, ((s32[${d}] + -5) | 0), ${offset});`,
+      (s, m, d) => simdMem.simdLoad(0, s, m, d, (s[d]! - 5) | 0, offset),
+    );
+    check(
+      () => `simdStore(s32, mview, ((s32[(fp + 16)] + 4) | 0), ${offset}, (fp + 4));`,
+      (s, m) => simdMem.simdStore(s, m, (s[16]! + 4) | 0, offset, 4),
     );
     check(
       () => `simdStore(s32, mview, s32[(fp + 16)], ${offset}, (fp + 4));`,
