@@ -52,6 +52,7 @@
  * @module
  */
 
+import { TrapCode } from "../core/trap.ts";
 import { argsAt } from "./codegen_i64.ts";
 import * as slotValues from "./codegen_slots.ts";
 
@@ -150,7 +151,8 @@ function address(addr: string, offset: string, n: number): string[] {
     : ` + ${Number(offset) >>> 0}`;
   return [
     `const $ea = (${base} >>> 0)${plus};`,
-    `if ($ea + ${n} > memLen) throw trap(TrapCode.MemoryOutOfBounds);`,
+    // The trap's code as its number: no load of `TrapCode` and its property in every check.
+    `if ($ea + ${n} > memLen) throw trap(${TrapCode.MemoryOutOfBounds});`,
   ];
 }
 
@@ -566,8 +568,8 @@ function extractLane([d, a, lane]: readonly string[], op: number): string | null
 const LOAD: Record<number, Spelling> = {
   0x00: ([view, d, addr, offset]) => PLAIN.v128Load!([view!, d!, addr!, offset!]),
   // v128.load16x4_s / _u: four halfwords, each widened to a word
-  0x03: load(8, (i) => `mview.getInt16($ea + ${2 * i}, true)`),
-  0x04: load(8, (i) => `mview.getUint16($ea + ${2 * i}, true)`),
+  0x03: load(8, (i) => `mview.getInt16(${i === 0 ? "$ea" : `$ea + ${2 * i}`}, true)`),
+  0x04: load(8, (i) => `mview.getUint16(${i === 0 ? "$ea" : `$ea + ${2 * i}`}, true)`),
   // v128.load32x2_s / _u
   0x05: load(8, (i) => (i & 1) === 0 ? `$w${i >> 1}` : `$w${i >> 1} >> 31`, true),
   0x06: load(8, (i) => (i & 1) === 0 ? `$w${i >> 1}` : "0", true),
