@@ -127,7 +127,7 @@ import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
-import { f32Slots, lanesBack, laneSlots, lowerV128, V128_PURE } from "./codegen_v128.ts";
+import { f32Slots, lanesBack, laneSlots, lowerV128, V128_PURE, zeroLanes } from "./codegen_v128.ts";
 import * as slotValues from "./codegen_slots.ts";
 import { isInt32Expr, numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import {
@@ -1385,7 +1385,9 @@ return CALL;`;
   // v128 lanes as slots of their own, until `lanesBack` below.
   const laned = laneSlots(out, isInstruction, paramWords, resultWords);
   const f32s = f32Slots(laned, isInstruction, paramWords, resultWords);
-  for (let i = 0; i < laned.length; i++) out[i] = f32s.texts[i]!;
+  // Terms reading only the words of a zero vector dropped.
+  const lanes0 = zeroLanes(f32s.texts, isInstruction);
+  for (let i = 0; i < laned.length; i++) out[i] = lanes0[i]!;
   const first = promotable(out, f32s.chosen);
   const split = splitSlotValues(out, isInstruction, entryOf, new Set(first.map((c) => c.k)));
   for (const name of ["f64Lo", "f64Hi", "f64Of", "f32Bits", "f32Of"]) {

@@ -830,3 +830,145 @@ export function f32Slots(
   });
   return { texts: out, chosen };
 }
+
+/** An instruction that only writes 0 to words (a `v128.const 0`, spelled as `lowerV128` does). */
+const ZERO_ONLY = /^(?:\s*[{}]|\s*s32\[\(fp \+ -?\d+\)\] = 0;)+\s*$/;
+
+/**
+ * `texts` with the terms of `|` chains that read only words known to be 0 (and literals)
+ * dropped: `s32[d] = (x & 255) | (z & -16711936) | ((x & 65280) << 8);` where `z` is a word of a
+ * `v128.const 0` written earlier in the same straight-line run. `bench/vec_bytes.c` widens bytes
+ * by shuffles with a zero vector (`i8x16.shuffle 16 1 17 3 ...`, clang's zero extension), a
+ * third of those shuffles' terms.
+ *
+ * Known zero: the words an instruction of only `s32[(fp + k)] = 0;` statements wrote, from it to
+ * the end of its run (control enters only at the pieces between runs), until an instruction
+ * writes the word or reaches it any other way than reading it (a helper given its index), or
+ * makes a call or a fuel stop (its flushes and reloads). An instruction that writes a word reads
+ * it as unknown (it may read it after writing it). A term is dropped only where, with the known
+ * words as 0, it is a constant expression whose value is 0 (`constantValue`): `x | 0 | y` is
+ * `x | y`, and the assignment truncates either alike.
+ */
+export function zeroLanes(texts: readonly string[], isInstruction: readonly boolean[]): string[] {
+  const out = texts.slice();
+  const zero = new Set<number>();
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i]!;
+    if (!isInstruction[i]) {
+      zero.clear();
+      continue;
+    }
+    if (ZERO_ONLY.test(t)) {
+      for (const m of t.matchAll(/\(fp \+ (-?\d+)\)/g)) zero.add(Number(m[1]));
+      continue;
+    }
+    if (zero.size === 0) continue;
+    /** The known words this instruction reaches other than by reading them. */
+    const touched = new Set<number>();
+    for (const m of t.matchAll(/\(fp \+ (-?\d+)\)/g)) {
+      const k = Number(m[1]), at = m.index!, end = at + m[0].length;
+      if (!zero.has(k)) continue;
+      const read = t.slice(at - 4, at) === "s32[" && t[end] === "]" &&
+        !/^ (?:[-+*/%&|^]|\*\*|<<|>>>?)?=(?!=)/.test(t.slice(end + 1, end + 8));
+      if (!read) touched.add(k);
+    }
+    const known = new Set([...zero].filter((k) => !touched.has(k)));
+    if (known.size > 0) out[i] = withoutZeroTerms(t, known);
+    for (const k of touched) zero.delete(k);
+    // A call or a fuel stop flushes and reloads the cached words.
+    if (t.includes("/*")) zero.clear();
+  }
+  return out;
+}
+
+/** `t` with the `|` terms of its word assignments that are 0 given the `known` zero words. */
+function withoutZeroTerms(t: string, known: ReadonlySet<number>): string {
+  return t.replace(
+    /(?<=(?:^|[;{}])\s*)(s32\[\(fp \+ -?\d+\)(?: \+ [123])?\] = )([^;{}]*);/g,
+    (whole, target: string, value: string) => {
+      const terms = orTerms(value);
+      if (terms === null || terms.length < 2) return whole;
+      const kept = terms.filter((term) => {
+        let reads = false;
+        const constant = term.replace(/s32\[\(fp \+ (-?\d+)\)\]/g, (w, k: string) => {
+          if (!known.has(Number(k))) return w;
+          reads = true;
+          return "0";
+        });
+        return !reads || constantValue(constant) !== 0;
+      });
+      if (kept.length === terms.length) return whole;
+      return `${target}${kept.length === 0 ? "0" : kept.join(" | ")};`;
+    },
+  );
+}
+
+/**
+ * The operands of the top-level `|` chain that `e` is (one if none), or null where its top
+ * level has operators of lower precedence (`?:`, `||`, `&&`, `,`, assignments).
+ */
+function orTerms(e: string): string[] | null {
+  const terms: string[] = [];
+  let depth = 0, from = 0;
+  for (let i = 0; i < e.length; i++) {
+    const ch = e[i]!;
+    if (ch === "(" || ch === "[") depth++;
+    else if (ch === ")" || ch === "]") depth--;
+    else if (depth > 0) continue;
+    else if (ch === "?" || ch === "," || ch === "=" || e.startsWith("&&", i)) return null;
+    else if (ch === "|") {
+      if (e[i + 1] === "|") return null;
+      terms.push(e.slice(from, i).trim());
+      from = i + 1;
+    }
+  }
+  terms.push(e.slice(from).trim());
+  return depth === 0 ? terms : null;
+}
+
+/** The binary operators of `constantValue`, by JavaScript's precedence, lowest first. */
+const LEVELS = [["|"], ["^"], ["&"], ["<<", ">>", ">>>"], ["+", "-"], ["*"]];
+const APPLY: Record<string, (a: number, b: number) => number> = {
+  "|": (a, b) => a | b,
+  "^": (a, b) => a ^ b,
+  "&": (a, b) => a & b,
+  "<<": (a, b) => a << b,
+  ">>": (a, b) => a >> b,
+  ">>>": (a, b) => a >>> b,
+  "+": (a, b) => a + b,
+  "-": (a, b) => a - b,
+  "*": (a, b) => a * b,
+};
+
+/**
+ * The value JavaScript gives `e`, where `e` is integer literals, parentheses, unary `-` and `~`
+ * and the operators of `LEVELS`; null for anything else (a name, a call, a comparison).
+ */
+export function constantValue(e: string): number | null {
+  const tokens = e.match(/\d+|>>>|>>|<<|\S/g) ?? [];
+  let i = 0;
+  const unary = (): number | null => {
+    const t = tokens[i++];
+    if (t === "-" || t === "~") {
+      const v = unary();
+      return v === null ? null : t === "-" ? -v : ~v;
+    }
+    if (t === "(") {
+      const v = binary(0);
+      return tokens[i++] === ")" ? v : null;
+    }
+    return t !== undefined && /^\d+$/.test(t) ? Number(t) : null;
+  };
+  const binary = (level: number): number | null => {
+    if (level === LEVELS.length) return unary();
+    let v = binary(level + 1);
+    while (v !== null && i < tokens.length && LEVELS[level]!.includes(tokens[i]!)) {
+      const op = tokens[i++]!;
+      const w = binary(level + 1);
+      v = w === null ? null : APPLY[op]!(v, w);
+    }
+    return v;
+  };
+  const v = binary(0);
+  return i === tokens.length ? v : null;
+}
