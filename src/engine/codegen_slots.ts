@@ -257,10 +257,14 @@ export function isInt32Expr(e: string): boolean {
   if (/^\s*(?:Math\.imul|mview\.get(?:Int32|Int16|Uint16|Int8|Uint8))\(\)\s*$/.test(top)) {
     return true;
   }
-  const operand = String.raw`[~-]*\s*(?:[\w$.]+|\(\))+`;
-  return depth === 0 &&
-    new RegExp(String.raw`^\s*${operand}(?:\s*(?:\||&|\^|<<|>>(?!>))\s*${operand})+\s*$`).test(top);
+  return depth === 0 && BITWISE_CHAIN.test(top);
 }
+
+/** Operands (a bracketed group is `()` here) joined by bitwise operators, for `isInt32Expr`. */
+const OPERAND = String.raw`[~-]*\s*(?:[\w$.]+|\(\))+`;
+const BITWISE_CHAIN = new RegExp(
+  String.raw`^\s*${OPERAND}(?:\s*(?:\||&|\^|<<|>>(?!>))\s*${OPERAND})+\s*$`,
+);
 
 /**
  * `texts` (the generated body's pieces; `isInstruction[i]` says which are one instruction's
