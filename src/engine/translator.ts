@@ -104,8 +104,12 @@ export function translateFunc(
   hotness = 0,
   validator: FuncValidator | null = null,
 ): CompiledFunc {
-  return new FuncTranslator(module, funcIndex, fuel, arena, offsets, hotness, validator)
-    .translate();
+  const t = spareTranslator ?? new FuncTranslator();
+  spareTranslator = null;
+  const compiled = t.translate(module, funcIndex, fuel, arena, offsets, hotness, validator);
+  // Kept only after a translation that finished: one that threw may have left any state.
+  spareTranslator = t;
+  return compiled;
 }
 
 /**
@@ -311,12 +315,18 @@ const BYTE_SWAP_MAX = 32;
  * search ends, returning `-i - 2` for the index `i` of that instruction; else -1 when `d` is not
  * such a swap.
  */
-function swappedFrom(code: CodeBuilder, starts: number[], first: number, d: number): number {
+function swappedFrom(
+  code: CodeBuilder,
+  starts: Int32Array,
+  n: number,
+  first: number,
+  d: number,
+): number {
   // Slot -> its value's bytes, low first: -1 zero, else source slot * 8 + byte index.
   const values = new Map<number, number[]>();
   const read = (slot: number): number[] =>
     values.get(slot) ?? [0, 1, 2, 3, 4, 5, 6, 7].map((b) => slot * 8 + b);
-  for (let i = first; i < starts.length; i++) {
+  for (let i = first; i < n; i++) {
     const at = starts[i]!, op = code.get(at), a = read(code.get(at + 2));
     let v: number[];
     if (op === I.I64Or) {
@@ -419,46 +429,12 @@ function peephole(code: Int32Array): Int32Array {
 // The translator
 
 /**
- * The translator's growable scratch arrays, handed from one translation to the next
- * (translations never overlap) instead of allocated per function: seven arrays and their
- * backing stores made every small function cost about 400 bytes of garbage (funcs50k eager:
- * allocation per module measured with the sampling heap profiler, see the commit).
+ * The translator the last translation used, kept for the next one (translations never overlap).
+ * A translator per function, with its code builder and its growable arrays, made every small
+ * function cost about 800 bytes of garbage and a collection every few thousand functions
+ * (funcs50k eager, measured with the sampling heap profiler: see the commit).
  */
-class Scratch {
-  readonly ctrl: Ctrl[] = [];
-  readonly deadIsRegion: boolean[] = [];
-  readonly positions: number[] = [];
-  readonly offsets: number[] = [];
-  readonly handlers: number[] = [];
-  readonly regions: FuelRegion[] = [];
-  readonly localV128: boolean[] = [];
-  readonly starts: number[] = [];
-
-  /**
-   * The spare scratch, emptied, or a new one. Only the arrays read by length are emptied:
-   * the others are written before they are read. After a normal translation they are empty
-   * already; a translation that threw (in eager mode, one that validation stopped) may have
-   * left entries.
-   */
-  static take(): Scratch {
-    const s = spareScratch;
-    if (s === null) return new Scratch();
-    spareScratch = null;
-    if (s.ctrl.length !== 0) s.ctrl.length = 0;
-    if (s.offsets.length !== 0) s.offsets.length = 0;
-    if (s.handlers.length !== 0) s.handlers.length = 0;
-    if (s.regions.length !== 0) s.regions.length = 0;
-    if (s.starts.length !== 0) s.starts.length = 0;
-    return s;
-  }
-
-  /** Gives the arrays back for the next translation (their user is done with them). */
-  release(): void {
-    spareScratch = this;
-  }
-}
-
-let spareScratch: Scratch | null = null;
+let spareTranslator: FuncTranslator | null = null;
 
 /** Condition kinds produced by `popCondition`. */
 const COND_BRANCH = 0;
@@ -466,16 +442,18 @@ const COND_ALWAYS = 1;
 const COND_NEVER = 2;
 
 class FuncTranslator {
-  readonly #module: ModuleDecl;
-  readonly #funcIndex: number;
-  readonly #type: FuncType;
-  readonly #body: FuncBody;
-  readonly #numLocals: number;
-  readonly #reader: OpReader;
+  // Set by `#begin` for each function (the translator is reused: see `spareTranslator`).
+  #module!: ModuleDecl;
+  #funcIndex = 0;
+  #type!: FuncType;
+  #body!: FuncBody;
+  #numLocals = 0;
+  #reader!: OpReader;
   readonly #code = new CodeBuilder();
-  readonly #stack: OperandStack;
-  readonly #scratch: Scratch = Scratch.take();
-  readonly #ctrl: Ctrl[] = this.#scratch.ctrl;
+  #stack!: OperandStack;
+  // The growable arrays are emptied by `#begin` (where read by length) and kept: a reused
+  // array allocates nothing until it outgrows its largest use so far.
+  readonly #ctrl: Ctrl[] = [];
   /** Whether the code being read can execute (false after br/return/unreachable). */
   #reachable = true;
   /** Nesting depth of blocks inside skipped (unreachable) code. */
@@ -484,14 +462,14 @@ class FuncTranslator {
    * For fuel: which of the blocks nested in skipped code are regions (loop, if), and how many
    * are: operators inside a region that is never entered cost nothing.
    */
-  readonly #deadIsRegion: boolean[] = this.#scratch.deadIsRegion;
+  readonly #deadIsRegion: boolean[] = [];
   #deadRegions = 0;
   /** Reused scratch list of stack positions. */
-  readonly #positions: number[] = this.#scratch.positions;
+  readonly #positions: number[] = [];
   /** Pairs `[pc, byte offset]` for `CompiledFunc.codeOffsets`. */
-  readonly #offsets: number[] = this.#scratch.offsets;
+  readonly #offsets: number[] = [];
   /** The catch clauses of the `try_table`s ended so far, innermost first (`HANDLER_WORDS` each). */
-  readonly #handlers: number[] = this.#scratch.handlers;
+  readonly #handlers: number[] = [];
 
   // The last emitted value-producing instruction, for retargeting and compare+branch fusion:
   // it starts at `#lastStart`, its result is the entry at `#lastPos`, and it is still the last
@@ -523,8 +501,8 @@ class FuncTranslator {
   #condArgc = 0;
 
   // Fuel: the prices (null when not metered) and the open regions, innermost last.
-  readonly #fuel: FuelCosts | null;
-  readonly #regions: FuelRegion[] = this.#scratch.regions;
+  #fuel: FuelCosts | null = null;
+  readonly #regions: FuelRegion[] = [];
   /** The block type `#blockType` read last. */
   #btParams: readonly ValType[] = NO_TYPES;
   /** See `#btParams`. */
@@ -533,25 +511,28 @@ class FuncTranslator {
    * Whether each local (parameters first) is a v128, which moves as four words (entries past
    * the function's locals are stale).
    */
-  readonly #localV128: boolean[] = this.#scratch.localV128;
+  readonly #localV128: boolean[] = [];
   // Where the value-producing instructions since the last label start, ascending (those a
   // take-back cut off are dropped when the next one is recorded): `#byteSwap` reads back
   // through them.
-  readonly #starts: number[] = this.#scratch.starts;
+  readonly #starts = new Int32Array(STARTS_KEPT);
+  /** How many of `#starts` are recorded. */
+  #nStarts = 0;
 
-  readonly #arena: CodeArena | null;
+  #arena: CodeArena | null = null;
   /** Where the function gets its offsets later, or null to note them in `#offsets` now. */
-  readonly #offsetSource: OffsetSource | null;
+  #offsetSource: OffsetSource | null = null;
   /**
    * The `auto` tier's threshold (`CompiledFunc.hotness`): when not 0, a `TierUp` starts the
    * function and each loop header (whose loops are then not rotated, so every iteration passes
    * its header).
    */
-  readonly #hotness: number;
+  #hotness = 0;
   /** Validates each instruction before it is translated, when not null (see `translateFunc`). */
-  readonly #validator: FuncValidator | null;
+  #validator: FuncValidator | null = null;
 
-  constructor(
+  /** Starts translating the body of function `funcIndex` (see `translateFunc`). */
+  #begin(
     module: ModuleDecl,
     funcIndex: number,
     fuel: FuelCosts | null,
@@ -559,7 +540,31 @@ class FuncTranslator {
     offsets: OffsetSource | null,
     hotness: number,
     validator: FuncValidator | null,
-  ) {
+  ): void {
+    this.#code.reset();
+    // Emptied only when not empty: `length = 0` frees the backing store.
+    if (this.#ctrl.length !== 0) this.#ctrl.length = 0;
+    if (this.#offsets.length !== 0) this.#offsets.length = 0;
+    if (this.#handlers.length !== 0) this.#handlers.length = 0;
+    if (this.#regions.length !== 0) this.#regions.length = 0;
+    this.#nStarts = 0;
+    this.#reachable = true;
+    this.#deadDepth = 0;
+    this.#deadRegions = 0;
+    this.#lastStart = 0;
+    this.#lastEnd = -1;
+    this.#lastPos = -1;
+    this.#copyEnd = -1;
+    this.#copyPair = false;
+    this.#resultStart = -1;
+    this.#prevResultStart = -1;
+    this.#prev2ResultStart = -1;
+    this.#freshAddr = -1;
+    this.#condKind = COND_BRANCH;
+    this.#condOp = 0;
+    this.#condArgc = 0;
+    this.#btParams = NO_TYPES;
+    this.#btResults = NO_TYPES;
     this.#hotness = hotness;
     this.#validator = validator;
     this.#arena = arena;
@@ -581,7 +586,17 @@ class FuncTranslator {
     for (let i = 0; i < locals.length; i++) localV128[params.length + i] = locals[i] === "v128";
   }
 
-  translate(): CompiledFunc {
+  /** Translates a body (the parameters are `translateFunc`'s). */
+  translate(
+    module: ModuleDecl,
+    funcIndex: number,
+    fuel: FuelCosts | null,
+    arena: CodeArena | null,
+    offsetSource: OffsetSource | null,
+    hotness: number,
+    funcValidator: FuncValidator | null,
+  ): CompiledFunc {
+    this.#begin(module, funcIndex, fuel, arena, offsetSource, hotness, funcValidator);
     const func = new Ctrl(FUNC, 0, NO_TYPES, this.#type.results, 0);
     this.#ctrl.push(func);
     if (this.#hotness !== 0) this.#code.emit(I.TierUp);
@@ -610,7 +625,6 @@ class FuncTranslator {
     else spareReader = r;
     const offsets = this.#offsetSource ?? Int32Array.from(this.#offsets);
     const handlers = this.#handlers.length > 0 ? Int32Array.from(this.#handlers) : null;
-    this.#scratch.release();
     const compiled = new CompiledFunc(
       peephole(this.#code.finish(this.#arena)),
       params * SLOT_WORDS,
@@ -861,14 +875,19 @@ class FuncTranslator {
   #recordStart(): void {
     const starts = this.#starts;
     const low = this.#code.takeLow();
-    while (starts.length > 0 && starts[starts.length - 1]! >= low) starts.pop();
-    if (starts.length === STARTS_KEPT) starts.splice(0, STARTS_KEPT / 2);
-    starts.push(this.#code.len);
+    let n = this.#nStarts;
+    while (n > 0 && starts[n - 1]! >= low) n--;
+    if (n === STARTS_KEPT) {
+      starts.copyWithin(0, STARTS_KEPT / 2);
+      n = STARTS_KEPT / 2;
+    }
+    starts[n] = this.#code.len;
+    this.#nStarts = n + 1;
   }
 
   /** Marks the current position as a branch target: no instruction may be fused across it. */
   #bindLabel(): void {
-    if (this.#starts.length !== 0) this.#starts.length = 0;
+    this.#nStarts = 0;
     this.#lastEnd = -1;
     this.#copyEnd = -1;
     this.#resultStart = -1;
@@ -1333,7 +1352,7 @@ class FuncTranslator {
   #byteSwap(): void {
     const code = this.#code;
     const starts = this.#starts;
-    const n = starts.length;
+    const n = this.#nStarts;
     const d = code.get(starts[n - 1]! + 1);
     const deadFrom = this.#slot(this.#stack.height);
     // The instructions taken back: back from the or, while each is one of those kinds and
@@ -1348,8 +1367,8 @@ class FuncTranslator {
     if (n - first < 4) return;
     // From the earliest of them on, or from after one its bytes cannot be followed through
     // (each try starts further on: linear in the instructions read back).
-    let x = swappedFrom(code, starts, first, d);
-    while (x < -1 && n - (first = -x - 1) >= 4) x = swappedFrom(code, starts, first, d);
+    let x = swappedFrom(code, starts, n, first, d);
+    while (x < -1 && n - (first = -x - 1) >= 4) x = swappedFrom(code, starts, n, first, d);
     if (x < 0) return;
     code.truncate(starts[first]!);
     this.#resultStart = -1;
