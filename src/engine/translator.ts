@@ -118,6 +118,9 @@ export function translateFunc(
  */
 const CONDITION_ARGS = new Int32Array(3);
 
+/** What the spare translator holds between translations instead of a module's reader. */
+const NO_READER = new OpReader(new Uint8Array(0));
+
 /** The reader the last translation used, kept for the next one (translations never overlap). */
 let spareReader: OpReader | null = null;
 
@@ -211,11 +214,34 @@ class Ctrl {
    */
   constructor(
     public kind: number,
-    readonly height: number,
-    readonly params: readonly ValType[],
-    readonly results: readonly ValType[],
-    readonly loopPc: number,
+    public height: number,
+    public params: readonly ValType[],
+    public results: readonly ValType[],
+    public loopPc: number,
   ) {}
+
+  /** Makes this (popped) entry a new one, as the constructor does (see `FuncTranslator.#open`). */
+  reset(
+    kind: number,
+    height: number,
+    params: readonly ValType[],
+    results: readonly ValType[],
+    loopPc: number,
+  ): void {
+    this.kind = kind;
+    this.height = height;
+    this.params = params;
+    this.results = results;
+    this.loopPc = loopPc;
+    this.patches = NO_PATCH;
+    this.elsePatch = NO_PATCH;
+    this.merged = false;
+    this.head = null;
+    this.bodyPc = 0;
+    this.armsAt = -1;
+    this.fuel = null;
+    this.handlers = null;
+  }
 
   /** How many values a branch to this label carries. */
   get arity(): number {
@@ -454,6 +480,11 @@ class FuncTranslator {
   // The growable arrays are emptied by `#begin` (where read by length) and kept: a reused
   // array allocates nothing until it outgrows its largest use so far.
   readonly #ctrl: Ctrl[] = [];
+  /**
+   * The entries the control stack has held, by depth, reused by `#open` (nothing keeps an entry
+   * once popped): an object per block was half of what SQLite's eager compile allocated.
+   */
+  readonly #ctrlPool: Ctrl[] = [];
   /** Whether the code being read can execute (false after br/return/unreachable). */
   #reachable = true;
   /** Nesting depth of blocks inside skipped (unreachable) code. */
@@ -597,8 +628,7 @@ class FuncTranslator {
     funcValidator: FuncValidator | null,
   ): CompiledFunc {
     this.#begin(module, funcIndex, fuel, arena, offsetSource, hotness, funcValidator);
-    const func = new Ctrl(FUNC, 0, NO_TYPES, this.#type.results, 0);
-    this.#ctrl.push(func);
+    const func = this.#open(FUNC, 0, NO_TYPES, this.#type.results, 0);
     if (this.#hotness !== 0) this.#code.emit(I.TierUp);
     func.fuel = this.#openFuelRegion();
     const r = this.#reader;
@@ -637,7 +667,23 @@ class FuncTranslator {
       handlers,
     );
     compiled.hotness = this.#hotness;
+    this.#release();
     return compiled;
+  }
+
+  /**
+   * Lets go of what the translation read (the spare translator must not keep a dropped module,
+   * its code or its validator alive; `#begin` sets them all again).
+   */
+  #release(): void {
+    this.#module = null!;
+    this.#type = null!;
+    this.#body = null!;
+    // A reader of nothing, not null: the field keeps one class, read on every operator.
+    this.#reader = NO_READER;
+    this.#arena = null;
+    this.#offsetSource = null;
+    this.#validator = null;
   }
 
   /**
@@ -2311,15 +2357,13 @@ class FuncTranslator {
     if (op !== Op.Block) this.#materialiseRange(height, s.height);
     if (op === Op.Loop) {
       this.#bindLabel();
-      const loop = new Ctrl(LOOP, height, params, results, this.#code.len);
-      this.#ctrl.push(loop);
+      const loop = this.#open(LOOP, height, params, results, this.#code.len);
       if (this.#hotness !== 0) this.#code.emit(I.TierUp);
       loop.fuel = this.#openFuelRegion();
       loop.bodyPc = this.#hotness !== 0 ? -1 : this.#code.len;
       return;
     }
-    const frame = new Ctrl(op === Op.If ? IF : BLOCK, height, params, results, 0);
-    this.#ctrl.push(frame);
+    const frame = this.#open(op === Op.If ? IF : BLOCK, height, params, results, 0);
     if (op === Op.If) {
       if (this.#condKind === COND_BRANCH) {
         this.#negateCondition();
@@ -2376,12 +2420,11 @@ class FuncTranslator {
       code.resolve(skip, code.len);
       this.#bindLabel();
     }
-    const frame = new Ctrl(BLOCK, height, params, results, 0);
+    const frame = this.#open(BLOCK, height, params, results, 0);
     if (handlers.length > 0) {
       for (let i = 0; i < handlers.length; i += HANDLER_WORDS) handlers[i] = code.len;
       frame.handlers = handlers;
     }
-    this.#ctrl.push(frame);
   }
 
   /** `throw tag`: the payload goes to consecutive slots, as a call's arguments. */
@@ -2393,6 +2436,22 @@ class FuncTranslator {
     this.#pop(n);
     this.#code.op2(I.Throw, tag, this.#slot(base));
     this.#setUnreachable();
+  }
+
+  /** Pushes a control frame (the `Ctrl` constructor's parameters), reusing a pooled one. */
+  #open(
+    kind: number,
+    height: number,
+    params: readonly ValType[],
+    results: readonly ValType[],
+    loopPc: number,
+  ): Ctrl {
+    const ctrl = this.#ctrl, pool = this.#ctrlPool;
+    let c = pool[ctrl.length];
+    if (c === undefined) pool.push(c = new Ctrl(kind, height, params, results, loopPc));
+    else c.reset(kind, height, params, results, loopPc);
+    ctrl.push(c);
+    return c;
   }
 
   #else(): void {
