@@ -521,6 +521,15 @@ class FuncTranslator {
   #copyEnd = -1;
   // Whether the instruction ending at `#copyEnd` is a lone `Copy` (not yet joined in a `Copy2`).
   #copyPair = false;
+  // The code length right after the last `Copy2` that `#move` made (-1 once a label is bound):
+  // a `Copy2` made right after it joins it in a `Copy4`.
+  #pairEnd = -1;
+  // After a lone `Copy x, y` of local `y` into local `x` (at `#aliasAt`), until either local is
+  // written or a label is bound: `x` holds what `y` does, so `local.get x` reads `y`, and the
+  // copy is dead if `x` is written before anything reads it (`#dropDeadCopy`). -1: none.
+  #aliasDst = -1;
+  #aliasSrc = -1;
+  #aliasAt = -1;
   // Where the last value-producing instruction starts (-1 after a label or a take-back), and the
   // one before (restored when a compare is taken back into its branch): a branch right after an
   // `I32AddImm` there may take it in (`#emitBranch`).
@@ -788,11 +797,26 @@ class FuncTranslator {
     // A copy right after a lone `Copy` joins it in a `Copy2`: one dispatch for both (`deno task
     // bench --count --pairs`: Copy+Copy was 12.7% of sha512's dispatches, 16.7% of hostcall's).
     if (end === code.len && code.get(end - 3) === I.Copy && this.#copyPair) {
+      this.#copyPair = false;
+      // And that `Copy` right after a `Copy2`: the four copies in one `Copy4` (Copy2+Copy2 was
+      // 8.3% of sha512's dispatch pairs).
+      if (this.#pairEnd === end - 3 && code.get(end - 8) === I.Copy2) {
+        const d = code.get(end - 2), a = code.get(end - 1);
+        code.set(end - 8, I.Copy4);
+        code.truncate(end - 3);
+        code.emit(d);
+        code.emit(a);
+        code.emit(dst);
+        code.emit(src);
+        this.#copyEnd = code.len;
+        this.#pairEnd = -1;
+        return;
+      }
       code.set(end - 3, I.Copy2);
       code.emit(dst);
       code.emit(src);
       this.#copyEnd = code.len;
-      this.#copyPair = false;
+      this.#pairEnd = code.len;
       return;
     }
     code.op2(I.Copy, dst, src);
@@ -859,6 +883,9 @@ class FuncTranslator {
 
   /** Before writing local `x`: materialises the entries that still read it. */
   #preserveLocal(x: number): void {
+    if (x === this.#aliasDst || x === this.#aliasSrc) {
+      this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
+    }
     const refs = this.#positions;
     const n = this.#stack.takeLocalRefs(x, refs);
     for (let i = 0; i < n; i++) this.#materialise(refs[i]!);
@@ -876,8 +903,9 @@ class FuncTranslator {
     for (let i = 0; i < types.length; i++) this.#stack.pushTemp(types[i] === "v128");
   }
 
-  /** Pushes a reference to local `x`. */
+  /** Pushes a reference to local `x` (to the local it was just copied from, see `#aliasDst`). */
   #pushLocal(x: number): void {
+    if (x === this.#aliasDst) x = this.#aliasSrc;
     this.#stack.pushLocal(x, this.#localV128[x]);
   }
 
@@ -944,6 +972,8 @@ class FuncTranslator {
     this.#nStarts = 0;
     this.#lastEnd = -1;
     this.#copyEnd = -1;
+    this.#pairEnd = -1;
+    this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
     this.#resultStart = -1;
     this.#prevResultStart = -1;
     this.#prev2ResultStart = -1;
@@ -1381,7 +1411,7 @@ class FuncTranslator {
     }
     if (rule.op === I.I64Xor && this.#xorShift(pa)) return;
     if (rule.op === I.F32Add && this.#fuseBinary(pa, I.F32Mul, I.F32MulAdd, false)) return;
-    if (rule.op === I.I64Add && this.#addProduct(pa)) return;
+    if (rule.op === I.I64Add && (this.#addProduct(pa) || this.#addTo(pa))) return;
     if (rule.op === I.I32Add && this.#addShifted(pa)) return;
     const count = SHIFT_BY_REGISTER.has(rule.op) ? this.#extendedCount(pb) : -1;
     const a = this.#use(pa);
@@ -1697,17 +1727,51 @@ class FuncTranslator {
       // u, then a, acc, x, t, C1 (two words), then k
       taken.splice(1, 1, ...sum);
     }
-    code.truncate(round ? r : at);
+    const load = round ? this.#loadBefore(r, at, code.get(r + 3)) : -1;
+    const loaded = load >= 0 && code.get(load) === I.I64LoadAddImm;
+    // The load's address operands: base, imm (0 for a plain `I64Load`), offset.
+    const base = load >= 0 ? code.get(load + 2) : 0;
+    const imm = loaded ? code.get(load + 3) : 0;
+    const offset = load >= 0 ? code.get(load + (loaded ? 4 : 3)) : 0;
+    code.truncate(load >= 0 ? load : round ? r : at);
     this.#resultStart = -1;
     this.#pop(2);
     this.#beginResult(
-      round ? I.I64MulImmAddRotlMulImm : rotate ? I.I64RotlMulImm : I.I64XorShrUMulImm,
+      load >= 0
+        ? I.I64LoadMulImmAddRotlMulImm
+        : round
+        ? I.I64MulImmAddRotlMulImm
+        : rotate
+        ? I.I64RotlMulImm
+        : I.I64XorShrUMulImm,
     );
     for (const w of taken) code.emit(w);
     code.emit(lo);
     code.emit(hi);
+    if (load >= 0) {
+      code.emit(base);
+      code.emit(imm);
+      code.emit(offset);
+    }
     this.#endResult();
     return true;
+  }
+
+  /**
+   * Where an `I64Load x, base, offset` or `I64LoadAddImm x, base, imm, offset` of memory 0
+   * starts that ends right at `end`, when the last two recorded instructions start at `end` and
+   * `last` (so nothing was emitted between), and writes slot `x`; else -1. The round fused with it then
+   * starts where the load did, so a trap there maps to the load's offset (xxHash64's stripe:
+   * `bench/xxh64.c`).
+   */
+  #loadBefore(end: number, last: number, x: number): number {
+    const starts = this.#starts;
+    const n = starts.length;
+    if (n < 3 || starts[n - 2] !== end || starts[n - 1] !== last) return -1;
+    const at = starts[n - 3]!;
+    const op = this.#code.get(at);
+    const size = op === I.I64Load ? 4 : op === I.I64LoadAddImm ? 5 : 0;
+    return size !== 0 && at + size === end && this.#code.get(at + 1) === x ? at : -1;
   }
 
   /**
@@ -1734,6 +1798,48 @@ class FuncTranslator {
     code.emit(t);
     code.emit(lo);
     code.emit(hi);
+    this.#endResult();
+    return true;
+  }
+
+  /**
+   * `i64.add` of entries `pa` and `pa + 1` when either reads the destination `t` of the
+   * instruction just emitted and the other `x` needs no code: after `I64Add t, a, b` emits
+   * `I64AddAdd dst, t, a, b, x`; after `I64Load t, base, offset` or `I64LoadAddImm t, base, imm,
+   * offset`, `I64AddLoad dst, x, t, base, imm, offset` (imm 0 for the plain load), which starts
+   * where the load did (a trap there maps to the load's offset). Both still write `t`. Returns
+   * whether it did.
+   */
+  #addTo(pa: number): boolean {
+    const code = this.#code;
+    const at = this.#resultStart; // (as in `#shiftThenMul`)
+    if (at < 0) return false;
+    const op = code.get(at);
+    const size = op === I.I64Add ? 4 : op === I.I64Load ? 4 : op === I.I64LoadAddImm ? 5 : 0;
+    if (size === 0 || at + size !== code.len) return false;
+    const t = code.get(at + 1);
+    const a = this.#slotOf(pa), b = this.#slotOf(pa + 1);
+    if (a < 0 || b < 0 || (a !== t && b !== t)) return false;
+    const x = a === t ? b : a;
+    const y = code.get(at + 2), z = code.get(at + 3);
+    const offset = op === I.I64LoadAddImm ? code.get(at + 4) : z;
+    code.truncate(at);
+    this.#resultStart = -1;
+    this.#pop(2);
+    if (op === I.I64Add) {
+      this.#beginResult(I.I64AddAdd);
+      code.emit(t);
+      code.emit(y);
+      code.emit(z);
+      code.emit(x);
+    } else {
+      this.#beginResult(I.I64AddLoad);
+      code.emit(x);
+      code.emit(t);
+      code.emit(y);
+      code.emit(op === I.I64LoadAddImm ? z : 0);
+      code.emit(offset);
+    }
     this.#endResult();
     return true;
   }
@@ -2193,6 +2299,7 @@ class FuncTranslator {
       return;
     }
     const retarget = this.#topIsLastResult();
+    if (retarget && this.#code.len === this.#lastEnd) this.#dropDeadCopy(x);
     this.#preserveLocal(x);
     const dst = x * SLOT_WORDS;
     if (retarget && this.#code.len === this.#lastEnd) {
@@ -2204,7 +2311,55 @@ class FuncTranslator {
       return;
     }
     this.#move(dst, top);
+    // A lone `Copy x, y` of a local: `x` is `y` until one of them is written (`#aliasDst`).
+    const code = this.#code, end = code.len;
+    if (
+      s.kind[top] === LOCAL && this.#copyPair && this.#copyEnd === end &&
+      code.get(end - 3) === I.Copy && code.get(end - 2) === dst &&
+      code.get(end - 1) === s.val[top]! * SLOT_WORDS
+    ) {
+      this.#aliasDst = x;
+      this.#aliasSrc = s.val[top]!;
+      this.#aliasAt = end - 3;
+    }
     if (!tee) s.pop();
+  }
+
+  /**
+   * Before the instruction just emitted is retargeted into local `x`: when it directly follows
+   * the `Copy x, y` of `#aliasAt` and `x` is still `y`'s alias (so nothing read `x` since: its
+   * reads read `y`), the copy is dead and is taken out, the instruction moved back over it
+   * (splitmix64's `z = state; z = (z ^ (z >>> 30)) * C`: `bench/i64.wat`, 1 of 15 dispatches).
+   */
+  #dropDeadCopy(x: number): void {
+    const code = this.#code;
+    const at = this.#aliasAt, start = this.#lastStart;
+    if (x !== this.#aliasDst || at < 0 || at + 3 !== start) return;
+    if (code.get(at) !== I.Copy || code.get(at + 1) !== x * SLOT_WORDS) return;
+    if (ISA[code.get(start)]!.jumps) return;
+    const words: number[] = [];
+    for (let pc = start; pc < code.len; pc++) words.push(code.get(pc));
+    code.truncate(at);
+    for (const w of words) code.emit(w);
+    this.#lastStart = at;
+    this.#lastEnd = code.len;
+    this.#resultStart = this.#resultStart === start ? at : -1;
+    if (this.#prevResultStart >= at) this.#prevResultStart = -1;
+    if (this.#prev2ResultStart >= at) this.#prev2ResultStart = -1;
+    const starts = this.#starts;
+    while (starts.length > 0 && starts[starts.length - 1]! >= at) starts.pop();
+    this.#copyEnd = this.#pairEnd = -1;
+    this.#copyPair = false;
+    this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
+    // The offsets noted from the instruction on move back with it; where one lands on the
+    // copy's own, the later wins.
+    const o = this.#offsets;
+    let i = o.length - 2;
+    while (i >= 0 && o[i]! > at) {
+      o[i] = o[i]! - 3;
+      i -= 2;
+    }
+    if (i >= 0 && o[i] === at && i + 2 < o.length && o[i + 2] === at) o.splice(i, 2);
   }
 
   // -------------------------------------------------------------------------------------------
