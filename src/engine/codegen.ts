@@ -608,7 +608,12 @@ function callsOut(js: string): boolean {
 
 /**
  * A `ConsumeFuel` of `cost` at `pc` in generated code: the refill, or the stop (before `pc`), with
- * the store's count current; no re-entry needed.
+ * the store's count current; no re-entry needed. A stop leaves through the body's one shared
+ * exit (`break ${FUEL_STOP_LABEL}` with `pc` naming where, see `FUEL_STOP`) rather than
+ * writing the cached slots back itself: that write-back names every cached slot, and spelled at
+ * each charge it doubled `bench/vec_float.c`'s body (42,000 -> 98,000 characters, 17 charges of
+ * ~3,300), past what V8 optimises (Maglev OSR code deoptimised on every call: fuel on 14.9x
+ * slower than fuel off).
  */
 export function charge(cost: number, pc: number): string {
   return `if (fuel < ${cost}) {
@@ -616,15 +621,26 @@ export function charge(cost: number, pc: number): string {
   fuelLive = false;
   while (store.fuel < ${cost}) {
     if (outOfFuel(store, st, ${cost})) {
-      ${FLUSH}
-      frames[2 * depth + 1] = ${pc};
-      return OUT_OF_FUEL;
+      pc = ${pc};
+      break ${FUEL_STOP_LABEL};
     }
   }
   ${FUEL_IN}
 }
 ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
 }
+
+/** Where a metered body's text ends and its fuel stop's begins (see `generateSource`). */
+const FUEL_STOP_MARK = "\n/*fuelstop*/\n";
+/** The label of the block around a metered body whose end is its fuel stop (see `charge`). */
+const FUEL_STOP_LABEL = "FuelStop";
+/**
+ * The shared fuel stop after that block: the store's count is already current (`charge`
+ * wrote it), the cached slots go back to the value stack, and the frame stops at `pc`.
+ */
+const FUEL_STOP = `/*flush*/
+frames[2 * depth + 1] = pc;
+return OUT_OF_FUEL;`;
 
 /** Where the cached slots must be written back to the value stack (see `promote`). */
 const FLUSH = "/*flush*/";
@@ -972,6 +988,29 @@ function structureOf(code: Int32Array, edges: readonly number[]): Shape | null {
   };
 }
 
+/**
+ * Makes structured code `texts` start at entry `at` (an OSR body, see `generateSource`'s
+ * `osrEntry`): in each loop or block around it (`nests`: 1 where one opens, -1 where one
+ * closes), and at the top, what comes before the next one around it (or before `at`) runs only
+ * once `$osr` is false, which `at` sets. Each such run of entries is whole loops, blocks and
+ * instructions (anything opening there closes there too), so an `if` can hold it.
+ */
+function skipToEntry(texts: string[], nests: readonly number[], at: number): void {
+  /** The loops and blocks open at `at`: where each opens, and where its skipped code starts. */
+  const open = [{ opens: -1, from: 0 }];
+  for (let i = 0; i < at; i++) {
+    if (nests[i] === 1) open.push({ opens: i, from: i + 1 });
+    else if (nests[i] === -1) open.pop();
+  }
+  for (let j = 0; j < open.length; j++) {
+    const from = open[j]!.from;
+    const to = j + 1 < open.length ? open[j + 1]!.opens : at;
+    if (from >= to) continue;
+    texts[from] = `if (!$osr) {\n${texts[from]}`;
+    texts[to - 1] = `${texts[to - 1]}\n}`;
+  }
+}
+
 /** The source of the body generated for `code`, or why it cannot be generated. */
 export function generateSource(
   code: Int32Array,
@@ -981,6 +1020,7 @@ export function generateSource(
   paramWords = Infinity,
   collectable = false,
   localWords = paramWords,
+  osrEntry = -1,
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
   /** The words a return must leave in the value stack: the results'. */
   const resultWords = Math.min(numResults * entities.SLOT_WORDS, 0x7fffffff);
@@ -1042,8 +1082,12 @@ export function generateSource(
   for (const l of labels) if (!starts.has(l)) return { reason: `a branch into an instruction` };
   const shape = structured ? structureOf(code, edges) : null;
   if (shape === null) structured = false;
+  if (osrEntry >= 0 && (!structured || !starts.has(osrEntry))) {
+    return { reason: `no structured entry at ${osrEntry}` };
+  }
   /** Where control enters: every label in switch mode, branch targets in structured mode. */
   const entries = structured ? new Set(edges.filter((_, i) => i % 2 === 1)) : labels;
+  if (osrEntry >= 0) entries.add(osrEntry);
   /** Control goes to `to` from the instruction at `from`. */
   const jump = (to: number, from: number) =>
     !structured ? `pc = ${to}; continue;` : to <= from ? `continue L${to};` : `break B${to};`;
@@ -1057,8 +1101,19 @@ export function generateSource(
   /** The pcs of the calls, each with its cached callee (see `I.Call` below). */
   const sites: number[] = [];
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
+  if (metered) names.add("OUT_OF_FUEL");
   let reachable = true;
-  if (shape !== null) out.push(...shape.openAt(-1));
+  /** Structured code: which entries of `out` open (1) or close (-1) a loop or block. */
+  const nests: number[] = [];
+  /** The entry of `out` where an OSR body starts (see `osrEntry`), or -1. */
+  let osrAt = -1;
+  const structure = (texts: string[], nest: number) => {
+    for (const text of texts) {
+      nests[out.length] = nest;
+      out.push(text);
+    }
+  };
+  if (shape !== null) structure(shape.openAt(-1), 1);
   for (let pc = 0; pc < code.length;) {
     const op = code[pc]!;
     const def = ISA[op]!;
@@ -1066,7 +1121,14 @@ export function generateSource(
     const next = pc + size;
     if (shape !== null) {
       entryOf!.set(pc, out.length);
-      out.push(...shape.closeAt(pc), ...shape.openAt(pc));
+      structure(shape.closeAt(pc), -1);
+      structure(shape.openAt(pc), 1);
+      if (pc === osrEntry) {
+        // Not an instruction: a straight-line run ends here (no value kept apart from the
+        // value stack lives on into it).
+        osrAt = out.length;
+        out.push("$osr = false;");
+      }
     }
     if (entries.has(pc)) {
       if (!structured) out.push(`case ${pc}:`);
@@ -1361,7 +1423,7 @@ return CALL;`;
     out.push(/\b(const|let) /.test(js) ? `{\n${js}\n}` : js);
     pc = next;
   }
-  if (shape !== null) out.push(...shape.closeAt(code.length));
+  if (shape !== null) structure(shape.closeAt(code.length), -1);
   const numbered = numberSlots(out, isInstruction, paramWords, resultWords);
   for (let i = 0; i < numbered.length; i++) out[i] = numbered[i]!;
   // v128 lanes as slots of their own, until `lanesBack` below.
@@ -1374,7 +1436,11 @@ return CALL;`;
     if (split.texts.some((t) => t.includes(`${name}(`))) names.add(name);
   }
   const promoted = split.locals.length === 0 ? first : promotable(split.texts, f32s.chosen);
-  let body = lanesBack(promote(split.texts.join("\n"), promoted));
+  if (osrAt >= 0) skipToEntry(split.texts, nests, osrAt);
+  // A metered body's shared fuel stop (see `charge`) follows it, after `FUEL_STOP_MARK`.
+  let body = lanesBack(
+    promote(split.texts.join("\n") + (metered ? FUEL_STOP_MARK + FUEL_STOP : ""), promoted),
+  );
   const imports = [...names].sort();
   const declare =
     (split.locals.length === 0 ? "" : `let ${split.locals.map((l) => `${l} = 0`).join(", ")};\n`) +
@@ -1386,7 +1452,9 @@ ${
         // initial 0) and scratch words no code reads before writing: only the parameters are read
         // (the prologue was a fifth of a call's cost in \`bench/fib.wat\`, by a CPU profile).
         lanesBack(promote(
-          structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
+          structured && osrEntry < 0
+            ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/`
+            : "/*reload*/",
           promoted,
         ))}\n`);
   // A frame entered at its start zeroes its declared locals itself (a call site would need a
@@ -1454,9 +1522,11 @@ ${
       ]
       : []),
   ].join("\n");
+  const [main, stop] = metered ? body.split(FUEL_STOP_MARK) : [body, ""];
+  body = main!;
   // Straight-line code entered only at its start needs no dispatch loop.
-  const loop = labels.size > 1 || uses("continue") || uses("break");
-  const inner = structured
+  const loop = labels.size > 1 || uses("continue") || /\bbreak\b(?! FuelStop;)/.test(body);
+  const unstopped = structured
     ? `${body}\nthrow new Error("Control left generated code");`
     : loop
     ? `for (;;) {
@@ -1467,6 +1537,7 @@ throw new Error("Bad entry point " + pc + " into generated code");
 }
 }`
     : body.replace(/^case 0:$/m, "");
+  const inner = metered ? `${FUEL_STOP_LABEL}: {\n${unstopped}\n}\n${stop}` : unstopped;
   const source = `"use strict";
 const { ${imports.join(", ")} } = rt;
 ${
@@ -1476,7 +1547,9 @@ ${
   }return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) {
 ${prologue}
 ${
-    structured
+    osrEntry >= 0
+      ? "let $osr = true;\n"
+      : structured
       ? `if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);\n${zero}`
       : zero === ""
       ? ""
@@ -1532,6 +1605,13 @@ export function generateBody(
  * call that went back to the driver, or a stop): the body with a dispatch switch over every
  * place control can enter, generated the first time it is needed (most functions never are).
  * Were it to fail, the interpreter continues the frame.
+ *
+ * A frame the `auto` tier hands over at a loop header (its pc at a `TierUp`, see `runTiered`)
+ * runs an OSR body instead: the structured code entered at that instruction (`osrEntry` in
+ * `generateSource`), generated once per such pc. The switch body's dispatch on every back edge
+ * ran the rest of that call several times slower than the structured body runs it (`deno task
+ * bench:warmup --tier auto`, first call / warm call: see the commit that added it), and under
+ * `auto` that call is the first call of a hot loop, often the only long one.
  */
 function resumeBodyOf(
   cf: CompiledFunc,
@@ -1539,30 +1619,52 @@ function resumeBodyOf(
   collectable: boolean,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
-  return (store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) => {
-    if (resume === null) {
-      const result = generateSource(
-        cf.code,
-        cf.numResults,
-        escape,
-        false,
-        Infinity,
-        collectable,
-      );
-      resume = () => INTERPRET;
-      if (!("reason" in result)) {
-        try {
-          resume = (new Function("rt", "resumeBody", result.source) as (
-            rt: unknown,
-            resumeBody: null,
-          ) => GeneratedBody)(RUNTIME, null);
-        } catch {
-          // The interpreter continues the frame (`INTERPRET`).
-        }
+  /** The OSR bodies, by entry pc (null: that pc has none, the switch body continues there). */
+  const osr = new Map<number, GeneratedBody | null>();
+  const generate = (structured: boolean, entry: number): GeneratedBody | null => {
+    const result = generateSource(
+      cf.code,
+      cf.numResults,
+      escape,
+      structured,
+      structured ? cf.paramWords : Infinity,
+      collectable,
+      structured ? cf.localWords : Infinity,
+      entry,
+    );
+    if ("reason" in result) return null;
+    try {
+      return (new Function("rt", "resumeBody", result.source) as (
+        rt: unknown,
+        resumeBody: GeneratedBody | null,
+      ) => GeneratedBody)(RUNTIME, structured ? self : null);
+    } catch {
+      return null; // the switch body, or the interpreter, continues the frame
+    }
+  };
+  const self: GeneratedBody = (
+    store,
+    st,
+    depth,
+    bulkFuel,
+    compiler,
+    nesting,
+    baseDepth,
+    inst,
+    entered,
+  ) => {
+    const pc = entered >= 0 ? 0 : st.frames[2 * depth + 1]!;
+    if (cf.code[pc] === I.TierUp) {
+      let body = osr.get(pc);
+      if (body === undefined) osr.set(pc, body = generate(true, pc));
+      if (body !== null) {
+        return body(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered);
       }
     }
+    if (resume === null) resume = generate(false, -1) ?? (() => INTERPRET);
     return resume(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered);
   };
+  return self;
 }
 
 let canGenerate: boolean | null = null;
