@@ -80,9 +80,9 @@
  * over all its frames). Until then `bodyOf` says "interpreter" and the driver interprets the
  * frame (its callees too, which count for themselves). When the count runs out, the interpreter
  * saves the pc of that `TierUp` and returns `TIER_UP`; the driver generates the function and
- * continues the same frame there (the start: the structured body; a loop header: a branch
- * target, so a `case` of the resumable body, which then runs the rest of that call), and
- * interpreted callers below it continue in the interpreter from their saved pcs when it returns.
+ * continues the same frame there (the start: the structured body; a loop header: an OSR body,
+ * the structured code entered at that `TierUp`, see `resumeBodyOf`), and interpreted callers
+ * below it continue in the interpreter from their saved pcs when it returns.
  * A function that cannot be generated stops counting. The interpreter alone never sees a
  * `TierUp` (only `auto` emits it), so its hot loop costs nothing more; under `auto` loops are not
  * rotated (every iteration passes the header), and the fused fuel charge after a branch does not
@@ -94,8 +94,22 @@
  * (`deno task bench --tier auto|codegen --filter fib,loop,lz`, ratio to native V8 in the same
  * process, range of the reported ratios over 4-6 runs per tier, machine shared by ~6 jobs): fib
  * auto 18.9-21.4x, codegen 13.5-19.8x; loop auto 0.9-1.1x, codegen 0.8-0.9x; lz auto 2.7-8.6x
- * (min-ratio column 2.0-3.5x), codegen 1.7-4.5x (min-ratio 1.6-2.4x): within the noise, except
- * that a frame tiering up at a loop header finishes that call in the resumable switch body.
+ * (min-ratio column 2.0-3.5x), codegen 1.7-4.5x (min-ratio 1.6-2.4x): within the noise.
+ *
+ * A frame tiering up at a loop header used to finish that call in the resumable switch body,
+ * whose dispatch on every back edge runs a loop several times slower than structured code;
+ * under `auto` that call is the first call of a hot loop, often the only long one (`deno task
+ * bench:warmup --tier auto`, first call / median of the next 5, one round on a loaded machine:
+ * loop 7.3x, sieve 6.0x, bytesum 4.5x). It now runs an OSR body: the structured code with the
+ * code before that header guarded, in each loop and block around it, by a flag the header clears
+ * (so the enclosing loops run whole from their next iteration on), and every cached slot read
+ * from the frame first (loop 1.5-4.1x, sieve 1.7-2.4x, bytesum 1.9-2.3x). It is generated once
+ * per such header and used for that frame only: later calls enter the structured body at its
+ * start. What remains of the first call's cost is V8 compiling the generated function while it
+ * runs (Ignition, then Maglev and TurboFan OSR, and their deoptimisations where a path first
+ * runs after the loop was optimised: `--v8-flags=--trace-opt,--trace-deopt` on `bench/xxh64.c`
+ * shows four OSR compiles and four deopts, "not int32", "overflow", "insufficient type
+ * feedback"), which the first call of `codegen` pays as well.
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
