@@ -103,9 +103,11 @@
  * loop 7.3x, sieve 6.0x, bytesum 4.5x). It now runs an OSR body: the structured code with the
  * code before that header guarded, in each loop and block around it, by a flag the header clears
  * (so the enclosing loops run whole from their next iteration on), and every cached slot read
- * from the frame first (loop 1.5-4.1x, sieve 1.7-2.4x, bytesum 1.9-2.3x). It is generated once
- * per such header and used for that frame only: later calls enter the structured body at its
- * start. What remains of the first call's cost is V8 compiling the generated function while it
+ * from the frame first (loop 1.5-4.1x, sieve 1.7-2.4x, bytesum 1.9-2.3x). That entry is part of
+ * the function's one generated body, which later calls enter at its start (`$osr` false): a
+ * separate OSR body, used for that one frame, left the second call to start V8's work on the
+ * structured body from nothing (`bench/vec_float.c`, first call 889 ms, second 617 ms, then
+ * 94 ms; with one body: see the commit that made it one). What remains of the first call's cost is V8 compiling the generated function while it
  * runs (Ignition, then Maglev and TurboFan OSR, and their deoptimisations where a path first
  * runs after the loop was optimised: `--v8-flags=--trace-opt,--trace-deopt` on `bench/xxh64.c`
  * shows four OSR compiles and four deopts, "not int32", "overflow", "insufficient type
@@ -228,8 +230,12 @@ export type GeneratedBody = (
 
 /** What the driver needs: the interpreter's compiler, and a generated body per function. */
 export interface TieredCompiler extends Compiler {
-  /** The generated body of `cf`, generating it if needed; null: it runs in the interpreter. */
-  bodyOf(cf: CompiledFunc): GeneratedBody | null;
+  /**
+   * The generated body of `cf`, generating it if needed; null: it runs in the interpreter.
+   * `entry`, when not 0, is where the frame that made it hot continues (a `TierUp` at a loop
+   * header): a body generated now is also entered there (an OSR entry, see `resumeBodyOf`).
+   */
+  bodyOf(cf: CompiledFunc, entry?: number): GeneratedBody | null;
 }
 
 /**
@@ -283,7 +289,7 @@ export function runTiered(
         // interpreted and stops counting.
         const cf = st.funcs[st.depth]!.compiled!;
         cf.hotness = 0;
-        if (compiler.bodyOf(cf) === null) cf.hotness = 2 ** 30;
+        if (compiler.bodyOf(cf, st.frames[2 * st.depth + 1]!) === null) cf.hotness = 2 ** 30;
         continue;
       }
       if (status === DONE && interpretAt !== baseDepth) continue;
@@ -1025,7 +1031,12 @@ function skipToEntry(texts: string[], nests: readonly number[], at: number): voi
   }
 }
 
-/** The source of the body generated for `code`, or why it cannot be generated. */
+/**
+ * The source of the body generated for `code`, or why it cannot be generated. With `osrEntry`
+ * (the pc of an instruction, not 0) structured code is also entered there, as at its start: a
+ * frame whose pc is that entry skips the code before it (see `skipToEntry`) after reading every
+ * cached slot from the frame (an OSR body, see `resumeBodyOf`).
+ */
 export function generateSource(
   code: Int32Array,
   numResults = Infinity,
@@ -1465,12 +1476,15 @@ ${
         // Entered at its start, a frame holds its parameters, then zeroed locals (the locals'
         // initial 0) and scratch words no code reads before writing: only the parameters are read
         // (the prologue was a fifth of a call's cost in \`bench/fib.wat\`, by a CPU profile).
-        lanesBack(promote(
-          structured && osrEntry < 0
-            ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/`
-            : "/*reload*/",
-          promoted,
-        ))}\n`);
+        // Entered at an OSR entry, every cached slot is read from the frame.
+        osrEntry >= 0
+          ? `if ($osr) {\n${lanesBack(promote("/*reload*/", promoted))}\n} else {\n${
+            lanesBack(promote(`/*reload<${Math.min(paramWords, 0x7fffffff)}*/`, promoted))
+          }\n}`
+          : lanesBack(promote(
+            structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
+            promoted,
+          ))}\n`);
   // A frame entered at its start zeroes its declared locals itself (a call site would need a
   // loop over sizes it reads at run time): the words its JS locals do not cache (those start at
   // 0 as locals; a stop writes them), or, in the dispatch-switch body, which reads them all
@@ -1562,7 +1576,9 @@ ${
 ${prologue}
 ${
     osrEntry >= 0
-      ? "let $osr = true;\n"
+      ? `let $osr = pc === ${osrEntry};
+if (pc !== 0 && !$osr) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);
+${zero === "" ? "" : `if (!$osr) {\n${zero}}\n`}`
       : structured
       ? `if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);\n${zero}`
       : zero === ""
@@ -1587,18 +1603,24 @@ export function generateBody(
   cf: CompiledFunc,
   escape?: ReadonlySet<number>,
   collectable = false,
+  entry = 0,
 ): { body: GeneratedBody; escapes: string[] } | string {
   // A catching frame is continued at its handler, which only the interpreter can do.
   if (cf.handlers !== null) return "exception handlers (try_table)";
-  const result = generateSource(
-    cf.code,
-    cf.numResults,
-    escape,
-    true,
-    cf.paramWords,
-    collectable,
-    cf.localWords,
-  );
+  const source = (osrEntry: number) =>
+    generateSource(
+      cf.code,
+      cf.numResults,
+      escape,
+      true,
+      cf.paramWords,
+      collectable,
+      cf.localWords,
+      osrEntry,
+    );
+  // A frame made hot at a loop header continues there in this same body (see `resumeBodyOf`).
+  let result = entry > 0 && cf.code[entry] === I.TierUp ? source(entry) : null;
+  if (result === null || "reason" in result) result = source(-1);
   if ("reason" in result) return result.reason;
   try {
     const factory = new Function("rt", "resumeBody", result.source) as (
@@ -1621,11 +1643,14 @@ export function generateBody(
  * Were it to fail, the interpreter continues the frame.
  *
  * A frame the `auto` tier hands over at a loop header (its pc at a `TierUp`, see `runTiered`)
- * runs an OSR body instead: the structured code entered at that instruction (`osrEntry` in
- * `generateSource`), generated once per such pc. The switch body's dispatch on every back edge
- * ran the rest of that call several times slower than the structured body runs it (`deno task
- * bench:warmup --tier auto`, first call / warm call: see the commit that added it), and under
- * `auto` that call is the first call of a hot loop, often the only long one.
+ * runs an OSR body instead: the structured code also entered at that instruction (`osrEntry` in
+ * `generateSource`). The switch body's dispatch on every back edge ran the rest of that call
+ * several times slower than the structured body runs it (`deno task bench:warmup --tier auto`,
+ * first call / warm call: see the commit that added it), and under `auto` that call is the first
+ * call of a hot loop, often the only long one. Usually the function's body itself is generated
+ * with that entry (`generateBody`'s `entry`), so that later calls run the JS function V8 has
+ * already profiled and compiled (its OSR code for that loop included); here is the fallback, for
+ * a frame at another `TierUp`, with an OSR body generated once per such pc.
  */
 function resumeBodyOf(
   cf: CompiledFunc,

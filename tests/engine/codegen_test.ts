@@ -848,16 +848,20 @@ Deno.test("codegen: a metered body's fuel stops share one exit; an OSR body ente
     assert.equal(count(result.source, "return OUT_OF_FUEL;"), 1);
     if (structured) assert.equal(count(result.source, "s32[fp + 4] = r4;"), 1);
   }
-  // Entered at the loop's header: the code before it runs only from the loop's next iteration
-  // on (here: never), and every cached slot is read from the frame.
+  // Also entered at the loop's header: the code before it runs only from the loop's next
+  // iteration on (here: never), and every cached slot is read from the frame; entered at its
+  // start, it runs as the plain structured body.
   const osr = generateSource(code, 1, undefined, true, 2, false, 8, 5);
   assert.ok("source" in osr && osr.structured);
+  assert.match(osr.source, /let \$osr = pc === 5;\nif \(pc !== 0 && !\$osr\) return resumeBody/);
+  assert.match(
+    osr.source,
+    /if \(\$osr\) \{\nr0 = s32\[fp \+ 0\]; r4 = s32\[fp \+ 4\];[^\n]*\n\} else/,
+  );
   assert.match(
     osr.source,
     /if \(!\$osr\) \{\n[^]*r4 = \(0\) \| 0;\n\}\nL5: for \(;;\) \{\n\$osr = false;/,
   );
-  assert.match(osr.source, /r0 = s32\[fp \+ 0\]; r4 = s32\[fp \+ 4\];/);
-  assert.doesNotMatch(osr.source, /resumeBody/);
   assert.deepEqual(generateSource(code, 1, undefined, true, 2, false, 8, 6), {
     reason: "no structured entry at 6",
   });
