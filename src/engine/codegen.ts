@@ -80,9 +80,9 @@
  * over all its frames). Until then `bodyOf` says "interpreter" and the driver interprets the
  * frame (its callees too, which count for themselves). When the count runs out, the interpreter
  * saves the pc of that `TierUp` and returns `TIER_UP`; the driver generates the function and
- * continues the same frame there (the start: the structured body; a loop header: an OSR body,
- * the structured code entered at that `TierUp`, see `resumeBodyOf`), and interpreted callers
- * below it continue in the interpreter from their saved pcs when it returns.
+ * continues the same frame there (the start, or a loop header: the structured body, generated
+ * with an OSR entry at that `TierUp`, see below), and interpreted callers below it continue in
+ * the interpreter from their saved pcs when it returns.
  * A function that cannot be generated stops counting. The interpreter alone never sees a
  * `TierUp` (only `auto` emits it), so its hot loop costs nothing more; under `auto` loops are not
  * rotated (every iteration passes the header), and the fused fuel charge after a branch does not
@@ -98,20 +98,31 @@
  *
  * A frame tiering up at a loop header used to finish that call in the resumable switch body,
  * whose dispatch on every back edge runs a loop several times slower than structured code;
- * under `auto` that call is the first call of a hot loop, often the only long one (`deno task
- * bench:warmup --tier auto`, first call / median of the next 5, one round on a loaded machine:
- * loop 7.3x, sieve 6.0x, bytesum 4.5x). It now runs an OSR body: the structured code with the
- * code before that header guarded, in each loop and block around it, by a flag the header clears
- * (so the enclosing loops run whole from their next iteration on), and every cached slot read
- * from the frame first (loop 1.5-4.1x, sieve 1.7-2.4x, bytesum 1.9-2.3x). That entry is part of
- * the function's one generated body, which later calls enter at its start (`$osr` false): a
- * separate OSR body, used for that one frame, left the second call to start V8's work on the
- * structured body from nothing (`bench/vec_float.c`, first call 889 ms, second 617 ms, then
- * 94 ms; with one body: see the commit that made it one). What remains of the first call's cost is V8 compiling the generated function while it
- * runs (Ignition, then Maglev and TurboFan OSR, and their deoptimisations where a path first
- * runs after the loop was optimised: `--v8-flags=--trace-opt,--trace-deopt` on `bench/xxh64.c`
- * shows four OSR compiles and four deopts, "not int32", "overflow", "insufficient type
- * feedback"), which the first call of `codegen` pays as well.
+ * under `auto` that call is the first call of a hot loop, often the only long one. Now the
+ * function's structured body is generated with an OSR entry at that `TierUp` (`generateBody`'s
+ * `entry`): entered with its pc there, it reads every cached slot from the frame and skips the
+ * code before the header, in each loop and block around it, behind a flag the header clears (so
+ * the enclosing loops run whole from their next iteration on); later calls enter the same JS
+ * function at its start, with V8's type feedback and OSR code already there. (A separate OSR
+ * body, used for that one frame, left the second call to start V8's work from nothing:
+ * `bench/vec_float.c`, calls 889, 617, 94 ms; with one body 237, 26, 25 ms.) Measured with
+ * `deno task bench:warmup --tier auto --filter loop,sieve,bytesum,sha512,i64,exceptions,lz,
+ * xxh64,vec_float,vec_float_scalar,vec_bytes_scalar`, the tree before and after alternating, 2
+ * runs of best-of-2 each, first call in ms, loaded machine: loop 243/247 -> 74/49, sieve
+ * 482/558 -> 151/247, bytesum 341/372 -> 172/162, sha512 442/464 -> 264/307, i64 402/323 ->
+ * 229/147, exceptions 451/467 -> 275/382, vec_float_scalar 437/701 -> 531/356,
+ * vec_bytes_scalar 894/850 -> 719/772, vec_float 853/781 -> 860/679, lz 850/780 ->
+ * 873/742, xxh64 1086/999 -> 1451/1365 (3 more alternating runs: 1262/837/1054 ->
+ * 884/1953/1525); geometric mean of first/warm 5.1-5.2x -> 3.0-3.5x.
+ *
+ * What remains of a first call's cost is V8 compiling the generated function while it runs
+ * (Ignition, then Maglev and TurboFan OSR compiles of a 30-40 KB function, and deoptimisations
+ * where a path first runs after the loop was compiled: `--v8-flags=--trace-opt,--trace-deopt`
+ * on `bench/xxh64.c` shows Maglev's OSR code for the inner loop deoptimised at every exit from
+ * it, "exit from OSR'd inner loop", until TurboFan's is ready), which `codegen`'s first call pays
+ * as well. The same tracing shows a later spike in both tiers: `bench/vec_float.c`'s 7th-8th
+ * calls take 1.2-1.7 s (others 25-100 ms) while V8 compiles the whole function (non-OSR,
+ * ~500 ms of TurboFan on this machine) and, meanwhile, runs it unoptimised without OSR.
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
