@@ -80,9 +80,9 @@
  * over all its frames). Until then `bodyOf` says "interpreter" and the driver interprets the
  * frame (its callees too, which count for themselves). When the count runs out, the interpreter
  * saves the pc of that `TierUp` and returns `TIER_UP`; the driver generates the function and
- * continues the same frame there (the start: the structured body; a loop header: a branch
- * target, so a `case` of the resumable body, which then runs the rest of that call), and
- * interpreted callers below it continue in the interpreter from their saved pcs when it returns.
+ * continues the same frame there (the start, or a loop header: the structured body, generated
+ * with an OSR entry at that `TierUp`, see below), and interpreted callers below it continue in
+ * the interpreter from their saved pcs when it returns.
  * A function that cannot be generated stops counting. The interpreter alone never sees a
  * `TierUp` (only `auto` emits it), so its hot loop costs nothing more; under `auto` loops are not
  * rotated (every iteration passes the header), and the fused fuel charge after a branch does not
@@ -94,8 +94,35 @@
  * (`deno task bench --tier auto|codegen --filter fib,loop,lz`, ratio to native V8 in the same
  * process, range of the reported ratios over 4-6 runs per tier, machine shared by ~6 jobs): fib
  * auto 18.9-21.4x, codegen 13.5-19.8x; loop auto 0.9-1.1x, codegen 0.8-0.9x; lz auto 2.7-8.6x
- * (min-ratio column 2.0-3.5x), codegen 1.7-4.5x (min-ratio 1.6-2.4x): within the noise, except
- * that a frame tiering up at a loop header finishes that call in the resumable switch body.
+ * (min-ratio column 2.0-3.5x), codegen 1.7-4.5x (min-ratio 1.6-2.4x): within the noise.
+ *
+ * A frame tiering up at a loop header used to finish that call in the resumable switch body,
+ * whose dispatch on every back edge runs a loop several times slower than structured code;
+ * under `auto` that call is the first call of a hot loop, often the only long one. Now the
+ * function's structured body is generated with an OSR entry at that `TierUp` (`generateBody`'s
+ * `entry`): entered with its pc there, it reads every cached slot from the frame and skips the
+ * code before the header, in each loop and block around it, behind a flag the header clears (so
+ * the enclosing loops run whole from their next iteration on); later calls enter the same JS
+ * function at its start, with V8's type feedback and OSR code already there. (A separate OSR
+ * body, used for that one frame, left the second call to start V8's work from nothing:
+ * `bench/vec_float.c`, calls 889, 617, 94 ms; with one body 237, 26, 25 ms.) Measured with
+ * `deno task bench:warmup --tier auto --filter loop,sieve,bytesum,sha512,i64,exceptions,lz,
+ * xxh64,vec_float,vec_float_scalar,vec_bytes_scalar`, the tree before and after alternating, 2
+ * runs of best-of-2 each, first call in ms, loaded machine: loop 243/247 -> 74/49, sieve
+ * 482/558 -> 151/247, bytesum 341/372 -> 172/162, sha512 442/464 -> 264/307, i64 402/323 ->
+ * 229/147, exceptions 451/467 -> 275/382, vec_float_scalar 437/701 -> 531/356,
+ * vec_bytes_scalar 894/850 -> 719/772, vec_float 853/781 -> 860/679, lz 850/780 ->
+ * 873/742, xxh64 1086/999 -> 1451/1365 (3 more alternating runs: 1262/837/1054 ->
+ * 884/1953/1525); geometric mean of first/warm 5.1-5.2x -> 3.0-3.5x.
+ *
+ * What remains of a first call's cost is V8 compiling the generated function while it runs
+ * (Ignition, then Maglev and TurboFan OSR compiles of a 30-40 KB function, and deoptimisations
+ * where a path first runs after the loop was compiled: `--v8-flags=--trace-opt,--trace-deopt`
+ * on `bench/xxh64.c` shows Maglev's OSR code for the inner loop deoptimised at every exit from
+ * it, "exit from OSR'd inner loop", until TurboFan's is ready), which `codegen`'s first call pays
+ * as well. The same tracing shows a later spike in both tiers: `bench/vec_float.c`'s 7th-8th
+ * calls take 1.2-1.7 s (others 25-100 ms) while V8 compiles the whole function (non-OSR,
+ * ~500 ms of TurboFan on this machine) and, meanwhile, runs it unoptimised without OSR.
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
@@ -214,8 +241,12 @@ export type GeneratedBody = (
 
 /** What the driver needs: the interpreter's compiler, and a generated body per function. */
 export interface TieredCompiler extends Compiler {
-  /** The generated body of `cf`, generating it if needed; null: it runs in the interpreter. */
-  bodyOf(cf: CompiledFunc): GeneratedBody | null;
+  /**
+   * The generated body of `cf`, generating it if needed; null: it runs in the interpreter.
+   * `entry`, when not 0, is where the frame that made it hot continues (a `TierUp` at a loop
+   * header): a body generated now is also entered there (an OSR entry, see `resumeBodyOf`).
+   */
+  bodyOf(cf: CompiledFunc, entry?: number): GeneratedBody | null;
 }
 
 /**
@@ -269,7 +300,7 @@ export function runTiered(
         // interpreted and stops counting.
         const cf = st.funcs[st.depth]!.compiled!;
         cf.hotness = 0;
-        if (compiler.bodyOf(cf) === null) cf.hotness = 2 ** 30;
+        if (compiler.bodyOf(cf, st.frames[2 * st.depth + 1]!) === null) cf.hotness = 2 ** 30;
         continue;
       }
       if (status === DONE && interpretAt !== baseDepth) continue;
@@ -608,7 +639,12 @@ function callsOut(js: string): boolean {
 
 /**
  * A `ConsumeFuel` of `cost` at `pc` in generated code: the refill, or the stop (before `pc`), with
- * the store's count current; no re-entry needed.
+ * the store's count current; no re-entry needed. A stop leaves through the body's one shared
+ * exit (`break ${FUEL_STOP_LABEL}` with `pc` naming where, see `FUEL_STOP`) rather than
+ * writing the cached slots back itself: that write-back names every cached slot, and spelled at
+ * each charge it doubled `bench/vec_float.c`'s body (42,000 -> 98,000 characters, 17 charges of
+ * ~3,300), past what V8 optimises (Maglev OSR code deoptimised on every call: fuel on 14.9x
+ * slower than fuel off).
  */
 export function charge(cost: number, pc: number): string {
   return `if (fuel < ${cost}) {
@@ -616,15 +652,26 @@ export function charge(cost: number, pc: number): string {
   fuelLive = false;
   while (store.fuel < ${cost}) {
     if (outOfFuel(store, st, ${cost})) {
-      ${FLUSH}
-      frames[2 * depth + 1] = ${pc};
-      return OUT_OF_FUEL;
+      pc = ${pc};
+      break ${FUEL_STOP_LABEL};
     }
   }
   ${FUEL_IN}
 }
 ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
 }
+
+/** Where a metered body's text ends and its fuel stop's begins (see `generateSource`). */
+const FUEL_STOP_MARK = "\n/*fuelstop*/\n";
+/** The label of the block around a metered body whose end is its fuel stop (see `charge`). */
+const FUEL_STOP_LABEL = "FuelStop";
+/**
+ * The shared fuel stop after that block: the store's count is already current (`charge`
+ * wrote it), the cached slots go back to the value stack, and the frame stops at `pc`.
+ */
+const FUEL_STOP = `/*flush*/
+frames[2 * depth + 1] = pc;
+return OUT_OF_FUEL;`;
 
 /** Where the cached slots must be written back to the value stack (see `promote`). */
 const FLUSH = "/*flush*/";
@@ -972,7 +1019,35 @@ function structureOf(code: Int32Array, edges: readonly number[]): Shape | null {
   };
 }
 
-/** The source of the body generated for `code`, or why it cannot be generated. */
+/**
+ * Makes structured code `texts` start at entry `at` (an OSR body, see `generateSource`'s
+ * `osrEntry`): in each loop or block around it (`nests`: 1 where one opens, -1 where one
+ * closes), and at the top, what comes before the next one around it (or before `at`) runs only
+ * once `$osr` is false, which `at` sets. Each such run of entries is whole loops, blocks and
+ * instructions (anything opening there closes there too), so an `if` can hold it.
+ */
+function skipToEntry(texts: string[], nests: readonly number[], at: number): void {
+  /** The loops and blocks open at `at`: where each opens, and where its skipped code starts. */
+  const open = [{ opens: -1, from: 0 }];
+  for (let i = 0; i < at; i++) {
+    if (nests[i] === 1) open.push({ opens: i, from: i + 1 });
+    else if (nests[i] === -1) open.pop();
+  }
+  for (let j = 0; j < open.length; j++) {
+    const from = open[j]!.from;
+    const to = j + 1 < open.length ? open[j + 1]!.opens : at;
+    if (from >= to) continue;
+    texts[from] = `if (!$osr) {\n${texts[from]}`;
+    texts[to - 1] = `${texts[to - 1]}\n}`;
+  }
+}
+
+/**
+ * The source of the body generated for `code`, or why it cannot be generated. With `osrEntry`
+ * (the pc of an instruction, not 0) structured code is also entered there, as at its start: a
+ * frame whose pc is that entry skips the code before it (see `skipToEntry`) after reading every
+ * cached slot from the frame (an OSR body, see `resumeBodyOf`).
+ */
 export function generateSource(
   code: Int32Array,
   numResults = Infinity,
@@ -981,6 +1056,7 @@ export function generateSource(
   paramWords = Infinity,
   collectable = false,
   localWords = paramWords,
+  osrEntry = -1,
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
   /** The words a return must leave in the value stack: the results'. */
   const resultWords = Math.min(numResults * entities.SLOT_WORDS, 0x7fffffff);
@@ -1042,8 +1118,12 @@ export function generateSource(
   for (const l of labels) if (!starts.has(l)) return { reason: `a branch into an instruction` };
   const shape = structured ? structureOf(code, edges) : null;
   if (shape === null) structured = false;
+  if (osrEntry >= 0 && (!structured || !starts.has(osrEntry))) {
+    return { reason: `no structured entry at ${osrEntry}` };
+  }
   /** Where control enters: every label in switch mode, branch targets in structured mode. */
   const entries = structured ? new Set(edges.filter((_, i) => i % 2 === 1)) : labels;
+  if (osrEntry >= 0) entries.add(osrEntry);
   /** Control goes to `to` from the instruction at `from`. */
   const jump = (to: number, from: number) =>
     !structured ? `pc = ${to}; continue;` : to <= from ? `continue L${to};` : `break B${to};`;
@@ -1057,8 +1137,19 @@ export function generateSource(
   /** The pcs of the calls, each with its cached callee (see `I.Call` below). */
   const sites: number[] = [];
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
+  if (metered) names.add("OUT_OF_FUEL");
   let reachable = true;
-  if (shape !== null) out.push(...shape.openAt(-1));
+  /** Structured code: which entries of `out` open (1) or close (-1) a loop or block. */
+  const nests: number[] = [];
+  /** The entry of `out` where an OSR body starts (see `osrEntry`), or -1. */
+  let osrAt = -1;
+  const structure = (texts: string[], nest: number) => {
+    for (const text of texts) {
+      nests[out.length] = nest;
+      out.push(text);
+    }
+  };
+  if (shape !== null) structure(shape.openAt(-1), 1);
   for (let pc = 0; pc < code.length;) {
     const op = code[pc]!;
     const def = ISA[op]!;
@@ -1066,7 +1157,14 @@ export function generateSource(
     const next = pc + size;
     if (shape !== null) {
       entryOf!.set(pc, out.length);
-      out.push(...shape.closeAt(pc), ...shape.openAt(pc));
+      structure(shape.closeAt(pc), -1);
+      structure(shape.openAt(pc), 1);
+      if (pc === osrEntry) {
+        // Not an instruction: a straight-line run ends here (no value kept apart from the
+        // value stack lives on into it).
+        osrAt = out.length;
+        out.push("$osr = false;");
+      }
     }
     if (entries.has(pc)) {
       if (!structured) out.push(`case ${pc}:`);
@@ -1361,7 +1459,7 @@ return CALL;`;
     out.push(/\b(const|let) /.test(js) ? `{\n${js}\n}` : js);
     pc = next;
   }
-  if (shape !== null) out.push(...shape.closeAt(code.length));
+  if (shape !== null) structure(shape.closeAt(code.length), -1);
   const numbered = numberSlots(out, isInstruction, paramWords, resultWords);
   for (let i = 0; i < numbered.length; i++) out[i] = numbered[i]!;
   // v128 lanes as slots of their own, until `lanesBack` below.
@@ -1374,7 +1472,11 @@ return CALL;`;
     if (split.texts.some((t) => t.includes(`${name}(`))) names.add(name);
   }
   const promoted = split.locals.length === 0 ? first : promotable(split.texts, f32s.chosen);
-  let body = lanesBack(promote(split.texts.join("\n"), promoted));
+  if (osrAt >= 0) skipToEntry(split.texts, nests, osrAt);
+  // A metered body's shared fuel stop (see `charge`) follows it, after `FUEL_STOP_MARK`.
+  let body = lanesBack(
+    promote(split.texts.join("\n") + (metered ? FUEL_STOP_MARK + FUEL_STOP : ""), promoted),
+  );
   const imports = [...names].sort();
   const declare =
     (split.locals.length === 0 ? "" : `let ${split.locals.map((l) => `${l} = 0`).join(", ")};\n`) +
@@ -1385,10 +1487,15 @@ ${
         // Entered at its start, a frame holds its parameters, then zeroed locals (the locals'
         // initial 0) and scratch words no code reads before writing: only the parameters are read
         // (the prologue was a fifth of a call's cost in \`bench/fib.wat\`, by a CPU profile).
-        lanesBack(promote(
-          structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
-          promoted,
-        ))}\n`);
+        // Entered at an OSR entry, every cached slot is read from the frame.
+        osrEntry >= 0
+          ? `if ($osr) {\n${lanesBack(promote("/*reload*/", promoted))}\n} else {\n${
+            lanesBack(promote(`/*reload<${Math.min(paramWords, 0x7fffffff)}*/`, promoted))
+          }\n}`
+          : lanesBack(promote(
+            structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
+            promoted,
+          ))}\n`);
   // A frame entered at its start zeroes its declared locals itself (a call site would need a
   // loop over sizes it reads at run time): the words its JS locals do not cache (those start at
   // 0 as locals; a stop writes them), or, in the dispatch-switch body, which reads them all
@@ -1454,9 +1561,11 @@ ${
       ]
       : []),
   ].join("\n");
+  const [main, stop] = metered ? body.split(FUEL_STOP_MARK) : [body, ""];
+  body = main!;
   // Straight-line code entered only at its start needs no dispatch loop.
-  const loop = labels.size > 1 || uses("continue") || uses("break");
-  const inner = structured
+  const loop = labels.size > 1 || uses("continue") || /\bbreak\b(?! FuelStop;)/.test(body);
+  const unstopped = structured
     ? `${body}\nthrow new Error("Control left generated code");`
     : loop
     ? `for (;;) {
@@ -1467,6 +1576,7 @@ throw new Error("Bad entry point " + pc + " into generated code");
 }
 }`
     : body.replace(/^case 0:$/m, "");
+  const inner = metered ? `${FUEL_STOP_LABEL}: {\n${unstopped}\n}\n${stop}` : unstopped;
   const source = `"use strict";
 const { ${imports.join(", ")} } = rt;
 ${
@@ -1476,7 +1586,11 @@ ${
   }return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) {
 ${prologue}
 ${
-    structured
+    osrEntry >= 0
+      ? `let $osr = pc === ${osrEntry};
+if (pc !== 0 && !$osr) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);
+${zero === "" ? "" : `if (!$osr) {\n${zero}}\n`}`
+      : structured
       ? `if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);\n${zero}`
       : zero === ""
       ? ""
@@ -1500,18 +1614,24 @@ export function generateBody(
   cf: CompiledFunc,
   escape?: ReadonlySet<number>,
   collectable = false,
+  entry = 0,
 ): { body: GeneratedBody; escapes: string[] } | string {
   // A catching frame is continued at its handler, which only the interpreter can do.
   if (cf.handlers !== null) return "exception handlers (try_table)";
-  const result = generateSource(
-    cf.code,
-    cf.numResults,
-    escape,
-    true,
-    cf.paramWords,
-    collectable,
-    cf.localWords,
-  );
+  const source = (osrEntry: number) =>
+    generateSource(
+      cf.code,
+      cf.numResults,
+      escape,
+      true,
+      cf.paramWords,
+      collectable,
+      cf.localWords,
+      osrEntry,
+    );
+  // A frame made hot at a loop header continues there in this same body (see `resumeBodyOf`).
+  let result = entry > 0 && cf.code[entry] === I.TierUp ? source(entry) : null;
+  if (result === null || "reason" in result) result = source(-1);
   if ("reason" in result) return result.reason;
   try {
     const factory = new Function("rt", "resumeBody", result.source) as (
@@ -1532,6 +1652,16 @@ export function generateBody(
  * call that went back to the driver, or a stop): the body with a dispatch switch over every
  * place control can enter, generated the first time it is needed (most functions never are).
  * Were it to fail, the interpreter continues the frame.
+ *
+ * A frame the `auto` tier hands over at a loop header (its pc at a `TierUp`, see `runTiered`)
+ * runs an OSR body instead: the structured code also entered at that instruction (`osrEntry` in
+ * `generateSource`). The switch body's dispatch on every back edge ran the rest of that call
+ * several times slower than the structured body runs it (`deno task bench:warmup --tier auto`,
+ * first call / warm call: see the commit that added it), and under `auto` that call is the first
+ * call of a hot loop, often the only long one. Usually the function's body itself is generated
+ * with that entry (`generateBody`'s `entry`), so that later calls run the JS function V8 has
+ * already profiled and compiled (its OSR code for that loop included); here is the fallback, for
+ * a frame at another `TierUp`, with an OSR body generated once per such pc.
  */
 function resumeBodyOf(
   cf: CompiledFunc,
@@ -1539,30 +1669,52 @@ function resumeBodyOf(
   collectable: boolean,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
-  return (store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) => {
-    if (resume === null) {
-      const result = generateSource(
-        cf.code,
-        cf.numResults,
-        escape,
-        false,
-        Infinity,
-        collectable,
-      );
-      resume = () => INTERPRET;
-      if (!("reason" in result)) {
-        try {
-          resume = (new Function("rt", "resumeBody", result.source) as (
-            rt: unknown,
-            resumeBody: null,
-          ) => GeneratedBody)(RUNTIME, null);
-        } catch {
-          // The interpreter continues the frame (`INTERPRET`).
-        }
+  /** The OSR bodies, by entry pc (null: that pc has none, the switch body continues there). */
+  const osr = new Map<number, GeneratedBody | null>();
+  const generate = (structured: boolean, entry: number): GeneratedBody | null => {
+    const result = generateSource(
+      cf.code,
+      cf.numResults,
+      escape,
+      structured,
+      structured ? cf.paramWords : Infinity,
+      collectable,
+      structured ? cf.localWords : Infinity,
+      entry,
+    );
+    if ("reason" in result) return null;
+    try {
+      return (new Function("rt", "resumeBody", result.source) as (
+        rt: unknown,
+        resumeBody: GeneratedBody | null,
+      ) => GeneratedBody)(RUNTIME, structured ? self : null);
+    } catch {
+      return null; // the switch body, or the interpreter, continues the frame
+    }
+  };
+  const self: GeneratedBody = (
+    store,
+    st,
+    depth,
+    bulkFuel,
+    compiler,
+    nesting,
+    baseDepth,
+    inst,
+    entered,
+  ) => {
+    const pc = entered >= 0 ? 0 : st.frames[2 * depth + 1]!;
+    if (cf.code[pc] === I.TierUp) {
+      let body = osr.get(pc);
+      if (body === undefined) osr.set(pc, body = generate(true, pc));
+      if (body !== null) {
+        return body(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered);
       }
     }
+    if (resume === null) resume = generate(false, -1) ?? (() => INTERPRET);
     return resume(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered);
   };
+  return self;
 }
 
 let canGenerate: boolean | null = null;

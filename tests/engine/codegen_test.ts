@@ -826,3 +826,43 @@ Deno.test("codegen: a callee entered from generated code starts with its locals 
     assert.equal(engine.codegenStats().generated, tier === "codegen" ? 2 : 0);
   }
 });
+
+Deno.test("codegen: a metered body's fuel stops share one exit; an OSR body enters a loop", () => {
+  // sum = 0; do { sum += i; i -= 1 } while (i != 0), charging fuel before, in and after the loop.
+  const code = Int32Array.of(
+    ...[I.ConsumeFuel, 3],
+    ...[I.ConstI32, 4, 0],
+    ...[I.ConsumeFuel, 2],
+    ...[I.I32Add, 4, 4, 0],
+    ...[I.I32AddImm, 0, 0, -1],
+    ...[I.BrIfNez, 0, 5],
+    ...[I.ConsumeFuel, 1],
+    ...[I.ReturnSlot, 4],
+  );
+  const count = (text: string, part: string) => text.split(part).length - 1;
+  for (const structured of [true, false]) {
+    const result = generateSource(code, 1, undefined, structured, 2, false, 8);
+    assert.ok("source" in result && result.structured === structured);
+    // Three charges, each leaving through the one stop that writes the cached slots back.
+    assert.equal(count(result.source, "break FuelStop;"), 3);
+    assert.equal(count(result.source, "return OUT_OF_FUEL;"), 1);
+    if (structured) assert.equal(count(result.source, "s32[fp + 4] = r4;"), 1);
+  }
+  // Also entered at the loop's header: the code before it runs only from the loop's next
+  // iteration on (here: never), and every cached slot is read from the frame; entered at its
+  // start, it runs as the plain structured body.
+  const osr = generateSource(code, 1, undefined, true, 2, false, 8, 5);
+  assert.ok("source" in osr && osr.structured);
+  assert.match(osr.source, /let \$osr = pc === 5;\nif \(pc !== 0 && !\$osr\) return resumeBody/);
+  assert.match(
+    osr.source,
+    /if \(\$osr\) \{\nr0 = s32\[fp \+ 0\]; r4 = s32\[fp \+ 4\];[^\n]*\n\} else/,
+  );
+  assert.match(
+    osr.source,
+    /if \(!\$osr\) \{\n[^]*r4 = \(0\) \| 0;\n\}\nL5: for \(;;\) \{\n\$osr = false;/,
+  );
+  assert.deepEqual(generateSource(code, 1, undefined, true, 2, false, 8, 6), {
+    reason: "no structured entry at 6",
+  });
+});
