@@ -275,6 +275,8 @@ export function run(
   let s32 = st.s32;
   let f32 = st.f32;
   let f64 = st.f64;
+  // Scratch values of the cases (see `SCRATCH` in scripts/gen_executor.ts).
+  let ea = 0, d = 0, x = 0, a = 0, v = 0, src = 0;
   for (;;) {
     switch (code[pc]) {
       case 0: // BrIfNezPay
@@ -314,7 +316,7 @@ export function run(
         } else pc = pc + 6;
         break;
       case 4: { // I32AddBrIfLtUPay
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
           if (store.fuel >= code[(pc + 7) | 0]) {
@@ -325,7 +327,7 @@ export function run(
         break;
       }
       case 5: { // I32AddImmBrIfLtUPay
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
           if (store.fuel >= code[(pc + 7) | 0]) {
@@ -336,7 +338,7 @@ export function run(
         break;
       }
       case 6: { // I32AddImmBrIfLtUImmPay
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
           if (store.fuel >= code[(pc + 7) | 0]) {
@@ -347,7 +349,7 @@ export function run(
         break;
       }
       case 7: { // I32AddImmBrIfNePay
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
           if (store.fuel >= code[(pc + 7) | 0]) {
@@ -392,12 +394,12 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
         break;
       case 15: { // BrIfI64Nez
-        const a = (fp + code[(pc + 1) | 0]) | 0;
+        a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
         break;
       }
       case 16: { // BrIfI64Eqz
-        const a = (fp + code[(pc + 1) | 0]) | 0;
+        a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
         break;
       }
@@ -546,7 +548,7 @@ export function run(
           : pc + 4;
         break;
       case 47: { // I32AddImmBrIfLtU
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
           ? code[(pc + 5) | 0]
@@ -554,7 +556,7 @@ export function run(
         break;
       }
       case 48: { // I32AddImmBrIfGeU
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
           ? code[(pc + 5) | 0]
@@ -562,43 +564,43 @@ export function run(
         break;
       }
       case 49: { // I32AddImmBrIfNe
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
       case 50: { // I32AddImmBrIfEq
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
       case 51: { // I32AddImmBrIfLtUImm
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
       case 52: { // I32AddImmBrIfGeUImm
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
       case 53: { // I32AddImmBrIfNeImm
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
       case 54: { // I32AddImmBrIfEqImm
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
       case 55: { // I32AddBrIfLtU
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
           ? code[(pc + 5) | 0]
@@ -606,7 +608,7 @@ export function run(
         break;
       }
       case 56: { // I32AddBrIfGeU
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
           ? code[(pc + 5) | 0]
@@ -690,7 +692,7 @@ export function run(
       case 68: // Return
       case 69: { // ReturnSlot
         if (code[pc] === 69) {
-          const a = (fp + code[(pc + 1) | 0]) | 0;
+          a = (fp + code[(pc + 1) | 0]) | 0;
           s32[fp] = s32[a];
           s32[fp + 1] = s32[a + 1];
         }
@@ -919,7 +921,7 @@ export function run(
         break;
       }
       case 79: { // Copy
-        const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
         pc = (pc + 3) | 0;
@@ -937,15 +939,15 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       case 82: { // ConstI64
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
       }
       case 83: { // Select
-        const d = (fp + code[(pc + 1) | 0]) | 0;
-        const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
           : (fp + code[(pc + 4) | 0]) | 0;
         s32[d] = s32[a];
@@ -955,7 +957,7 @@ export function run(
       }
       case 84: { // GlobalGet
         const g = globals[code[(pc + 2) | 0]].value;
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
         s32[d + 1] = g[1];
         pc = (pc + 3) | 0;
@@ -963,7 +965,7 @@ export function run(
       }
       case 85: { // GlobalSet
         const g = globals[code[(pc + 1) | 0]].value;
-        const a = (fp + code[(pc + 2) | 0]) | 0;
+        a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
         g[1] = s32[a + 1];
         pc = (pc + 3) | 0;
@@ -1257,11 +1259,17 @@ export function run(
           (s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0])) | 0;
         pc = (pc + 5) | 0;
         break;
-      case 139: // I64Eqz
+      case 139: // I32AddAddImmShrUImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          ((s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0] +
+            code[(pc + 4) | 0]) | 0) >>> code[(pc + 5) | 0];
+        pc = (pc + 6) | 0;
+        break;
+      case 140: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 140: // I64Eq
+      case 141: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1269,7 +1277,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 141: // I64Ne
+      case 142: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1277,7 +1285,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 142: // I64LtS
+      case 143: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1285,7 +1293,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 143: // I64LtU
+      case 144: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1293,7 +1301,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 144: // I64GtS
+      case 145: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1301,7 +1309,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 145: // I64GtU
+      case 146: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1309,7 +1317,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 146: // I64LeS
+      case 147: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1317,7 +1325,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 147: // I64LeU
+      case 148: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1325,7 +1333,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 148: // I64GeS
+      case 149: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1333,7 +1341,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 149: // I64GeU
+      case 150: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1341,7 +1349,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 150: // I64EqImm
+      case 151: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1350,7 +1358,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 151: // I64NeImm
+      case 152: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1359,7 +1367,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 152: // I64LtSImm
+      case 153: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1368,7 +1376,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 153: // I64LtUImm
+      case 154: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1377,7 +1385,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 154: // I64GtSImm
+      case 155: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1386,7 +1394,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 155: // I64GtUImm
+      case 156: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1395,7 +1403,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 156: // I64LeSImm
+      case 157: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1404,7 +1412,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 157: // I64LeUImm
+      case 158: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1413,7 +1421,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 158: // I64GeSImm
+      case 159: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1422,7 +1430,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 159: // I64GeUImm
+      case 160: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1431,39 +1439,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 160: // I64Clz
+      case 161: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 161: // I64Ctz
+      case 162: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 162: // I64Popcnt
+      case 163: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 163: // I64Extend8S
+      case 164: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 164: // I64Extend16S
+      case 165: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 165: // I64Extend32S
+      case 166: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 166: // I64ExtendI32S
+      case 167: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 167: // I64ExtendI32U
+      case 168: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 168: // I64Add
+      case 169: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1472,7 +1480,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 169: // I64Sub
+      case 170: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1481,7 +1489,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 170: // I64Mul
+      case 171: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1490,7 +1498,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 171: // I64DivS
+      case 172: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1499,7 +1507,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 172: // I64DivU
+      case 173: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1508,7 +1516,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 173: // I64RemS
+      case 174: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1517,7 +1525,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 174: // I64RemU
+      case 175: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1526,7 +1534,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 175: // I64And
+      case 176: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1535,7 +1543,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 176: // I64Or
+      case 177: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1544,7 +1552,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 177: // I64Xor
+      case 178: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1553,7 +1561,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 178: // I64Shl
+      case 179: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1562,7 +1570,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 179: // I64ShrS
+      case 180: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1571,7 +1579,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 180: // I64ShrU
+      case 181: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1580,7 +1588,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 181: // I64Rotl
+      case 182: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1589,7 +1597,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 182: // I64Rotr
+      case 183: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1598,7 +1606,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 183: // I64AddImm
+      case 184: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1608,7 +1616,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 184: // I64MulImm
+      case 185: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1618,7 +1626,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 185: // I64AndImm
+      case 186: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1628,7 +1636,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 186: // I64OrImm
+      case 187: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1638,7 +1646,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 187: // I64XorImm
+      case 188: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1648,7 +1656,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 188: // I64ShlImm
+      case 189: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1657,7 +1665,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 189: // I64ShrSImm
+      case 190: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1666,7 +1674,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 190: // I64ShrUImm
+      case 191: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1675,7 +1683,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 191: // I64RotlImm
+      case 192: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1684,7 +1692,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 192: // I64RotrImm
+      case 193: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1693,7 +1701,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 193: // I64XorShrUImm
+      case 194: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1703,7 +1711,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 194: // I64XorRotlImm
+      case 195: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1713,7 +1721,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 195: // I64XorShrUMulImm
+      case 196: // I64XorShrUMulImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1730,7 +1738,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 196: // I64RotlMulImm
+      case 197: // I64RotlMulImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1746,7 +1754,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 197: // I64MulImmAdd
+      case 198: // I64MulImmAdd
         i64MulImm(
           s32,
           (fp + code[(pc + 4) | 0]) | 0,
@@ -1762,7 +1770,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 198: // I64MulImmAddRotlMulImm
+      case 199: // I64MulImmAddRotlMulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 6) | 0]) | 0,
@@ -1791,11 +1799,11 @@ export function run(
         );
         pc = (pc + 12) | 0;
         break;
-      case 199: // I64Bswap
+      case 200: // I64Bswap
         i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 200: // I64Sigma
+      case 201: // I64Sigma
         i64Sigma(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1808,7 +1816,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 201: // I64Add128
+      case 202: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1820,7 +1828,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 202: // I64Sub128
+      case 203: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1832,7 +1840,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 203: // I64MulWideS
+      case 204: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1842,7 +1850,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 204: // I64MulWideU
+      case 205: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1852,202 +1860,202 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 205: // F32Eq
+      case 206: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 206: // F32Ne
+      case 207: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 207: // F32Lt
+      case 208: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 208: // F32Gt
+      case 209: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 209: // F32Le
+      case 210: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 210: // F32Ge
+      case 211: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 211: // F32Abs
+      case 212: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 212: // F32Neg
+      case 213: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 213: // F32Ceil
+      case 214: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 214: // F32Floor
+      case 215: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 215: // F32Trunc
+      case 216: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 216: // F32Nearest
+      case 217: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 217: // F32Sqrt
+      case 218: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 218: // F32Add
+      case 219: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 219: // F32Sub
+      case 220: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 220: // F32Mul
+      case 221: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 221: // F32Div
+      case 222: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 222: // F32Min
+      case 223: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 223: // F32Max
+      case 224: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 224: // F32Copysign
+      case 225: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 225: // F64Eq
+      case 226: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 226: // F64Ne
+      case 227: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 227: // F64Lt
+      case 228: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 228: // F64Gt
+      case 229: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 229: // F64Le
+      case 230: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 230: // F64Ge
+      case 231: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 231: // F64Abs
+      case 232: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 232: // F64Neg
+      case 233: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 233: // F64Ceil
+      case 234: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 234: // F64Floor
+      case 235: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 235: // F64Trunc
+      case 236: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 236: // F64Nearest
+      case 237: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 237: // F64Sqrt
+      case 238: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 238: // F64Add
+      case 239: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 239: // F64Sub
+      case 240: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 240: // F64Mul
+      case 241: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 241: // F64Div
+      case 242: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 242: // F64Min
+      case 243: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 243: // F64Max
+      case 244: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 244: // F64Copysign
+      case 245: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2056,17 +2064,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 245: // F32AddImm
+      case 246: // F32AddImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 246: // F32MulImm
+      case 247: // F32MulImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 247: // F32MinImm
+      case 248: // F32MinImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2077,7 +2085,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 248: // F32MaxImm
+      case 249: // F32MaxImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2088,329 +2096,340 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 249: // F32MulAdd
+      case 250: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 250: // F64MulAdd
+      case 251: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 251: // I32TruncF32S
+      case 252: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 252: // I32TruncF32U
+      case 253: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 253: // I32TruncF64S
+      case 254: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 254: // I32TruncF64U
+      case 255: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 255: // I64TruncF32S
+      case 256: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 256: // I64TruncF32U
+      case 257: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 257: // I64TruncF64S
+      case 258: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 258: // I64TruncF64U
+      case 259: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 259: // F32ConvertI32S
+      case 260: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 260: // F32ConvertI32U
+      case 261: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 261: // F32ConvertI64S
+      case 262: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 262: // F32ConvertI64U
+      case 263: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 263: // F32DemoteF64
+      case 264: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 264: // F64ConvertI32S
+      case 265: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 265: // F64ConvertI32U
+      case 266: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 266: // F64ConvertI64S
+      case 267: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 267: // F64ConvertI64U
+      case 268: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 268: // F64PromoteF32
+      case 269: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 269: // I32TruncSatF32S
+      case 270: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 270: // I32TruncSatF32U
+      case 271: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 271: // I32TruncSatF64S
+      case 272: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 272: // I32TruncSatF64U
+      case 273: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 273: // I64TruncSatF32S
+      case 274: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 274: // I64TruncSatF32U
+      case 275: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 275: // I64TruncSatF64S
+      case 276: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 276: // I64TruncSatF64U
+      case 277: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 277: { // I32Load
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 278: { // I32Load
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 278: { // I64Load
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 279: { // I64Load
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = mview.getInt32(ea, true);
         s32[d + 1] = mview.getInt32(ea + 4, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 279: { // I32Load8S
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 280: { // I32Load8S
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 280: { // I32Load8U
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 281: { // I32Load8U
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 281: { // I32LoadAddImm
-        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+      case 282: { // I32LoadAddImm
+        ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 5) | 0;
         break;
       }
-      case 282: { // I64LoadAddImm
-        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+      case 283: { // I64LoadAddImm
+        ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = mview.getInt32(ea, true);
         s32[d + 1] = mview.getInt32(ea + 4, true);
         pc = (pc + 5) | 0;
         break;
       }
-      case 283: { // I32Load8UAddImm
-        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+      case 284: { // I32Load8UAddImm
+        ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 5) | 0;
         break;
       }
-      case 284: { // I32Load16S
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 285: { // I32Load16S
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 285: { // I32Load16U
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 286: { // I32Load16U
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 286: { // I64Load8S
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 287: { // I64Load8S
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
-        const v = mview.getInt8(ea);
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        v = mview.getInt8(ea);
         s32[d] = v;
         s32[d + 1] = v >> 31;
         pc = (pc + 4) | 0;
         break;
       }
-      case 287: { // I64Load8U
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 288: { // I64Load8U
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = mview.getUint8(ea);
         s32[d + 1] = 0;
         pc = (pc + 4) | 0;
         break;
       }
-      case 288: { // I64Load16S
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 289: { // I64Load16S
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
-        const v = mview.getInt16(ea, true);
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        v = mview.getInt16(ea, true);
         s32[d] = v;
         s32[d + 1] = v >> 31;
         pc = (pc + 4) | 0;
         break;
       }
-      case 289: { // I64Load16U
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 290: { // I64Load16U
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = mview.getUint16(ea, true);
         s32[d + 1] = 0;
         pc = (pc + 4) | 0;
         break;
       }
-      case 290: { // I64Load32S
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 291: { // I64Load32S
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
-        const v = mview.getInt32(ea, true);
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        v = mview.getInt32(ea, true);
         s32[d] = v;
         s32[d + 1] = v >> 31;
         pc = (pc + 4) | 0;
         break;
       }
-      case 291: { // I64Load32U
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 292: { // I64Load32U
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = mview.getInt32(ea, true);
         s32[d + 1] = 0;
         pc = (pc + 4) | 0;
         break;
       }
-      case 292: { // I32Store
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 293: { // I32Store
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 293: { // I64Store
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 294: { // I64Store
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const v = (fp + code[(pc + 3) | 0]) | 0;
+        v = (fp + code[(pc + 3) | 0]) | 0;
         mview.setInt32(ea, s32[v], true);
         mview.setInt32(ea + 4, s32[v + 1], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 294: { // I32Store8
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 295: { // I32Store8
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 295: { // I32Store16
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 296: { // I32Store16
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 296: { // I32StoreAt
-        const ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+      case 297: { // I32StoreAt
+        ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 4) | 0]) | 0], true);
         pc = (pc + 5) | 0;
         break;
       }
-      case 297: { // I32Store8At
-        const ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+      case 298: { // I32Store8At
+        ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 4) | 0]) | 0]);
         pc = (pc + 5) | 0;
         break;
       }
-      case 298: { // I32StoreImm
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 299: { // I32Copy8At
+        src = ((s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0]) >>> 0) +
+          (code[(pc + 6) | 0] >>> 0);
+        if (src + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+          (code[(pc + 3) | 0] >>> 0);
+        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+        mview.setInt8(ea, mview.getUint8(src));
+        pc = (pc + 7) | 0;
+        break;
+      }
+      case 300: { // I32StoreImm
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 299: { // I32Store8Imm
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 301: { // I32Store8Imm
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 300: { // I32Store16Imm
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 302: { // I32Store16Imm
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 301: { // I64StoreImm
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 303: { // I64StoreImm
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         mview.setInt32(ea + 4, code[(pc + 4) | 0], true);
         pc = (pc + 5) | 0;
         break;
       }
-      case 302: // MemorySize
+      case 304: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 303: { // MemoryGrow
+      case 305: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2422,8 +2441,8 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 316: { // Copy128
-        const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
+      case 318: { // Copy128
+        d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
         s32[d + 2] = s32[a + 2];
@@ -2431,9 +2450,9 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 317: { // Select128
-        const d = (fp + code[(pc + 1) | 0]) | 0;
-        const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
+      case 319: { // Select128
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
           : (fp + code[(pc + 4) | 0]) | 0;
         s32[d] = s32[a];
@@ -2443,9 +2462,9 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 318: { // GlobalGet128
+      case 320: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
         s32[d + 1] = g[1];
         s32[d + 2] = g[2];
@@ -2453,9 +2472,9 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 319: { // GlobalSet128
+      case 321: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
-        const a = (fp + code[(pc + 2) | 0]) | 0;
+        a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
         g[1] = s32[a + 1];
         g[2] = s32[a + 2];
@@ -2463,8 +2482,8 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 320: { // V128Const
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+      case 322: { // V128Const
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         s32[d + 2] = code[(pc + 4) | 0];
@@ -2472,7 +2491,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 321: // V128LoadFull
+      case 323: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2482,7 +2501,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // V128LoadAt
+      case 324: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2492,7 +2511,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 323: // V128And
+      case 325: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2501,7 +2520,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // V128Andnot
+      case 326: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2510,7 +2529,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // V128Or
+      case 327: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2519,7 +2538,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // V128Xor
+      case 328: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2528,19 +2547,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // V128Not
+      case 329: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 328: // V128Splat32
+      case 330: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 329: // V128AnyTrue
+      case 331: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 330: // I8x16Eq
+      case 332: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2549,7 +2568,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // I8x16Add
+      case 333: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2558,7 +2577,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // I8x16Sub
+      case 334: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2567,7 +2586,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // I16x8Add
+      case 335: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2576,7 +2595,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 334: // I16x8Sub
+      case 336: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2585,7 +2604,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 335: // I16x8Mul
+      case 337: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2594,7 +2613,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 336: // I32x4Add
+      case 338: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2603,7 +2622,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // I32x4Sub
+      case 339: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2612,7 +2631,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // I32x4Mul
+      case 340: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2621,7 +2640,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // I8x16Shl
+      case 341: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2630,7 +2649,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // I8x16ShrU
+      case 342: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2639,7 +2658,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // I16x8Shl
+      case 343: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2648,7 +2667,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // I16x8ShrS
+      case 344: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2657,7 +2676,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // I16x8ShrU
+      case 345: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2666,7 +2685,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // I32x4Shl
+      case 346: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2675,7 +2694,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // I32x4ShrS
+      case 347: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2684,7 +2703,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // I32x4ShrU
+      case 348: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2693,7 +2712,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // F32x4Add
+      case 349: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2702,7 +2721,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // F32x4Sub
+      case 350: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2711,7 +2730,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // F32x4Mul
+      case 351: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2720,7 +2739,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 350: // F32x4Div
+      case 352: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2729,7 +2748,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 351: // F32x4Min
+      case 353: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2738,7 +2757,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // F32x4Max
+      case 354: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2747,7 +2766,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // F32x4MulAdd
+      case 355: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2757,7 +2776,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 354: // F32x4MaxMin
+      case 356: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2767,7 +2786,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 355: // F32x4MulLoad
+      case 357: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2778,7 +2797,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 356: // F32x4MulLoadAdd
+      case 358: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2790,7 +2809,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 357: // F64x2Add
+      case 359: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2799,7 +2818,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // F64x2Sub
+      case 360: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2808,7 +2827,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // F64x2Mul
+      case 361: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2817,7 +2836,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 360: // F64x2Div
+      case 362: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2826,12 +2845,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 361: // V128ExtractLane32
+      case 363: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 362: // V128Unary
+      case 364: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2840,7 +2859,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 363: // V128Binary
+      case 365: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2850,7 +2869,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 364: // V128Ternary
+      case 366: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2861,7 +2880,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 365: // V128ExtractLane
+      case 367: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2871,7 +2890,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 366: // V128ReplaceLane
+      case 368: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2882,7 +2901,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 367: // V128Shuffle
+      case 369: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2895,7 +2914,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 368: // V128Load
+      case 370: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2906,7 +2925,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 369: // V128Store
+      case 371: // V128Store
         simdStore(
           s32,
           mview,
@@ -2916,7 +2935,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 370: // V128StoreAt
+      case 372: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -2926,7 +2945,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 371: // V128LoadLane
+      case 373: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2939,7 +2958,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 372: // V128StoreLane
+      case 374: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2951,7 +2970,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 375: // StructNew
+      case 377: // StructNew
         if (
           !structNew(
             store,
@@ -2967,7 +2986,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 376: // StructNewDefault
+      case 378: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2982,7 +3001,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 377: // StructGet
+      case 379: // StructGet
         structGet(
           store,
           s32,
@@ -2993,21 +3012,21 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 404: { // Index64
-        const a = (fp + code[(pc + 2) | 0]) | 0;
+      case 406: { // Index64
+        a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 405: { // SizeToI64
-        const d = (fp + code[(pc + 1) | 0]) | 0;
-        const v = s32[(fp + code[(pc + 2) | 0]) | 0];
+      case 407: { // SizeToI64
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
         s32[d + 1] = v === -1 ? -1 : 0;
         pc = (pc + 3) | 0;
         break;
       }
-      case 417: // TierUp
+      case 419: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3070,7 +3089,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 304: // MemoryFill
+      case 306: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3086,7 +3105,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 305: // MemoryCopy
+      case 307: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3103,7 +3122,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 306: // MemoryInit
+      case 308: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3121,18 +3140,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 307: // DataDrop
+      case 309: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 308: // TableGet
+      case 310: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // TableSet
+      case 311: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3140,11 +3159,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // TableSize
+      case 312: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 311: { // TableGrow
+      case 313: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3160,7 +3179,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 312: // TableFill
+      case 314: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3176,7 +3195,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 313: // TableCopy
+      case 315: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3193,7 +3212,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 314: // TableInit
+      case 316: // TableInit
         if (
           !tableInit(
             inst,
@@ -3211,11 +3230,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 315: // ElemDrop
+      case 317: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 373: { // Throw
+      case 375: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3240,7 +3259,7 @@ function runCold(
         }
         break;
       }
-      case 374: { // ThrowRef
+      case 376: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3262,7 +3281,7 @@ function runCold(
         }
         break;
       }
-      case 378: // StructSet
+      case 380: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3273,7 +3292,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 379: // ArrayNew
+      case 381: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3290,7 +3309,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 380: // ArrayNewDefault
+      case 382: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3306,7 +3325,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 381: // ArrayNewFixed
+      case 383: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3323,7 +3342,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 382: // ArrayNewData
+      case 384: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3342,7 +3361,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 383: // ArrayNewElem
+      case 385: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3361,7 +3380,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 384: // ArrayGet
+      case 386: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3372,7 +3391,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 385: // ArraySet
+      case 387: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3382,11 +3401,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 386: // ArrayLen
+      case 388: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 387: // ArrayFill
+      case 389: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3403,7 +3422,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 388: // ArrayCopy
+      case 390: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3420,7 +3439,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 389: // ArrayInitData
+      case 391: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3438,7 +3457,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 390: // ArrayInitElem
+      case 392: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3456,25 +3475,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 391: // RefI31
+      case 393: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 392: { // I31GetS
+      case 394: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 393: { // I31GetU
+      case 395: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 394: // RefTest
+      case 396: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3483,7 +3502,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 395: // RefCast
+      case 397: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3492,7 +3511,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 396: { // BrOnCast
+      case 398: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3502,7 +3521,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 397: { // BrOnCastFail
+      case 399: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3512,7 +3531,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 398: // AtomicLoad
+      case 400: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3523,7 +3542,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 399: // AtomicStore
+      case 401: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3534,7 +3553,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 400: // AtomicRmw
+      case 402: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3546,7 +3565,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 401: // AtomicCmpxchg
+      case 403: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3559,7 +3578,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 402: // AtomicWait
+      case 404: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3571,7 +3590,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 403: // AtomicNotify
+      case 405: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3579,7 +3598,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 406: // LoadMem
+      case 408: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3590,7 +3609,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 407: // StoreMem
+      case 409: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3601,11 +3620,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 408: // MemorySizeMem
+      case 410: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 409: { // MemoryGrowMem
+      case 411: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3625,7 +3644,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 410: // MemoryFillMem
+      case 412: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3641,7 +3660,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 411: // MemoryCopyMem
+      case 413: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3658,7 +3677,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 412: // MemoryInitMem
+      case 414: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3676,7 +3695,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 413: // V128LoadMem
+      case 415: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3687,7 +3706,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 414: // V128StoreMem
+      case 416: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3697,7 +3716,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 415: // V128LoadLaneMem
+      case 417: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3710,7 +3729,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 416: // V128StoreLaneMem
+      case 418: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
