@@ -219,6 +219,7 @@ import {
   simdExtractLane,
   simdReplaceLane,
   simdShuffle,
+  simdShuffleZx,
   simdTernary,
   simdUnary,
   v128And,
@@ -2914,7 +2915,21 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 370: // V128Load
+      case 370: // V128ShuffleZx
+        simdShuffleZx(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+          code[(pc + 7) | 0],
+          code[(pc + 8) | 0],
+        );
+        pc = (pc + 9) | 0;
+        break;
+      case 371: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2925,7 +2940,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 371: // V128Store
+      case 372: // V128Store
         simdStore(
           s32,
           mview,
@@ -2935,7 +2950,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 372: // V128StoreAt
+      case 373: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -2945,7 +2960,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 373: // V128LoadLane
+      case 374: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2958,7 +2973,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 374: // V128StoreLane
+      case 375: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2970,7 +2985,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 377: // StructNew
+      case 378: // StructNew
         if (
           !structNew(
             store,
@@ -2986,7 +3001,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 378: // StructNewDefault
+      case 379: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3001,7 +3016,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 379: // StructGet
+      case 380: // StructGet
         structGet(
           store,
           s32,
@@ -3012,13 +3027,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 406: { // Index64
+      case 407: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 407: { // SizeToI64
+      case 408: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3026,7 +3041,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 419: // TierUp
+      case 420: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3234,7 +3249,7 @@ function runCold(
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 375: { // Throw
+      case 376: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3259,7 +3274,7 @@ function runCold(
         }
         break;
       }
-      case 376: { // ThrowRef
+      case 377: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3281,7 +3296,7 @@ function runCold(
         }
         break;
       }
-      case 380: // StructSet
+      case 381: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3292,7 +3307,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 381: // ArrayNew
+      case 382: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3309,7 +3324,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 382: // ArrayNewDefault
+      case 383: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3325,7 +3340,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 383: // ArrayNewFixed
+      case 384: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3342,7 +3357,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 384: // ArrayNewData
+      case 385: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3361,7 +3376,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 385: // ArrayNewElem
+      case 386: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3380,7 +3395,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 386: // ArrayGet
+      case 387: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3391,7 +3406,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 387: // ArraySet
+      case 388: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3401,11 +3416,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 388: // ArrayLen
+      case 389: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 389: // ArrayFill
+      case 390: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3422,7 +3437,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 390: // ArrayCopy
+      case 391: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3439,7 +3454,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 391: // ArrayInitData
+      case 392: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3457,7 +3472,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 392: // ArrayInitElem
+      case 393: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3475,25 +3490,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 393: // RefI31
+      case 394: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 394: { // I31GetS
+      case 395: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 395: { // I31GetU
+      case 396: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 396: // RefTest
+      case 397: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3502,7 +3517,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 397: // RefCast
+      case 398: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3511,7 +3526,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 398: { // BrOnCast
+      case 399: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3521,7 +3536,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 399: { // BrOnCastFail
+      case 400: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3531,7 +3546,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 400: // AtomicLoad
+      case 401: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3542,7 +3557,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 401: // AtomicStore
+      case 402: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3553,7 +3568,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 402: // AtomicRmw
+      case 403: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3565,7 +3580,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 403: // AtomicCmpxchg
+      case 404: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3578,7 +3593,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 404: // AtomicWait
+      case 405: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3590,7 +3605,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 405: // AtomicNotify
+      case 406: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3598,7 +3613,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 408: // LoadMem
+      case 409: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3609,7 +3624,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 409: // StoreMem
+      case 410: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3620,11 +3635,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 410: // MemorySizeMem
+      case 411: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 411: { // MemoryGrowMem
+      case 412: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3644,7 +3659,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 412: // MemoryFillMem
+      case 413: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3660,7 +3675,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 413: // MemoryCopyMem
+      case 414: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3677,7 +3692,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 414: // MemoryInitMem
+      case 415: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3695,7 +3710,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 415: // V128LoadMem
+      case 416: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3706,7 +3721,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 416: // V128StoreMem
+      case 417: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3716,7 +3731,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 417: // V128LoadLaneMem
+      case 418: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3729,7 +3744,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 418: // V128StoreLaneMem
+      case 419: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

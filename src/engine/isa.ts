@@ -1029,6 +1029,9 @@ const ROWS = {
   V128ExtractLane: op("rvri", "simdExtractLane($2, s32, $1, $3, $4);"),
   V128ReplaceLane: op("rvrri", "simdReplaceLane($2, s32, $1, $3, $4, $5);"),
   V128Shuffle: op("rrriiii", "simdShuffle(s32, $1, $2, $3, $4, $5, $6, $7);"),
+  // A shuffle clang widens unsigned lanes with (one input a zero vector): `V128Shuffle`'s
+  // operands and the shape (`shuffleZeroExtendKind` in simd.ts).
+  V128ShuffleZx: op("rrriiiii", "simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);"),
   V128Load: op("rvro", "simdLoad($2, s32, mview, $1, s32[$3], $4);"),
   V128Store: op("ror", "simdStore(s32, mview, s32[$1], $2, $3);"),
   // `v128.store` to `base + imm` (`base imm offset value`), as `I32StoreAt`.

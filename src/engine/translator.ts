@@ -78,6 +78,7 @@ import {
   PAYING_FORM,
 } from "./isa.ts";
 import { ADDR, CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
+import { shuffleZeroExtendKind } from "./simd.ts";
 import type { FuncValidator } from "../validate/func_validator.ts";
 
 /**
@@ -2069,12 +2070,14 @@ class FuncTranslator {
           b = this.#use(h - 1);
           this.#pop(2);
         }
-        this.#beginResult(kind);
+        const zx = kind === I.V128Shuffle ? shuffleZeroExtendKind(r.v128) : -1;
+        this.#beginResult(zx >= 0 ? I.V128ShuffleZx : kind);
         if (kind === I.V128Shuffle) {
           code.emit(a);
           code.emit(b);
         }
         for (let i = 0; i < 16; i += 4) code.emit(k.getInt32(i, true));
+        if (zx >= 0) code.emit(zx);
         return this.#endResult(true);
       }
       case I.V128Unary:
