@@ -78,6 +78,7 @@ import {
   PAYING_FORM,
 } from "./isa.ts";
 import { ADDR, CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
+import { shuffleZeroExtendKind } from "./simd.ts";
 import type { FuncValidator } from "../validate/func_validator.ts";
 
 /**
@@ -1684,6 +1685,39 @@ class FuncTranslator {
     return true;
   }
 
+  /**
+   * `i32.shr_u` of entry `preg` by the constant `k` when `preg` is the result of the last two
+   * instructions, `I32Add t, x, y` then `I32AddImm t, t, imm` (the second overwriting what the
+   * first wrote, so nothing else reads it): takes both back and emits `I32AddAddImmShrUImm dst,
+   * x, y, imm, k`. Returns whether it did. Nothing was emitted since the add, so `x` and `y`
+   * still hold what it read (the add itself may have overwritten one of them: the fused
+   * instruction reads them before writing).
+   */
+  #shiftedSum(preg: number, k: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    if (this.#lastEnd !== code.len || this.#lastPos !== preg || s.kind[preg] !== TEMP) return false;
+    const at = this.#lastStart, add = this.#prevResultStart;
+    if (code.get(at) !== I.I32AddImm || add < 0 || add + INSTR_SIZE[I.I32Add]! !== at) return false;
+    const t = code.get(at + 1);
+    if (code.get(add) !== I.I32Add || code.get(add + 1) !== t || code.get(at + 2) !== t) {
+      return false;
+    }
+    const x = code.get(add + 2), y = code.get(add + 3), imm = code.get(at + 3);
+    code.truncate(add);
+    this.#resultStart = this.#prev2ResultStart;
+    this.#prevResultStart = -1;
+    this.#prev2ResultStart = -1;
+    this.#pop(2);
+    this.#beginResult(I.I32AddAddImmShrUImm);
+    code.emit(x);
+    code.emit(y);
+    code.emit(imm);
+    code.emit(k);
+    this.#endResult();
+    return true;
+  }
+
   /** The slot entry `p` is read from, when it needs no code (not a constant), else -1. */
   #slotOf(p: number): number {
     const s = this.#stack;
@@ -1863,6 +1897,7 @@ class FuncTranslator {
       }
     }
     if (op === I.I64MulImm && this.#shiftThenMul(preg, lo, hi)) return;
+    if (op === I.I32ShrUImm && this.#shiftedSum(preg, lo)) return;
     if (op === I.I32AddImm && s.kind[preg] === LOCAL) {
       // `local + imm`, an address perhaps: nothing emitted until something reads it, so that a
       // store can take it in (`ADDR` in operand_stack.ts; `#settleFreshAddr`).
@@ -2012,6 +2047,35 @@ class FuncTranslator {
     this.#code.emit(c);
   }
 
+  /**
+   * `i32.store8` to `base + imm` (an `ADDR` entry below the top) of the top entry when that is
+   * the result of the memory-0 byte load just emitted (`I32Load8UAddImm t, b, i, o` or
+   * `I32Load8U t, b, o`), a temporary only the store reads: takes the load back and emits
+   * `I32Copy8At base, imm, offset, b, i, o`. Returns whether it did. Nothing was emitted since
+   * the load, so `b` still holds what it read. A trap there maps to the load's offset.
+   */
+  #copyByte(base: number, imm: number, offset: number): boolean {
+    const code = this.#code;
+    if (!this.#topIsLastResult()) return false;
+    const at = this.#lastStart, load = code.get(at);
+    if (load !== I.I32Load8UAddImm && load !== I.I32Load8U) return false;
+    const addImm = load === I.I32Load8UAddImm;
+    const from = code.get(at + 2);
+    const fromImm = addImm ? code.get(at + 3) : 0;
+    const fromOffset = code.get(at + (addImm ? 4 : 3));
+    code.truncate(at);
+    this.#resultStart = this.#prevResultStart;
+    this.#prevResultStart = this.#prev2ResultStart;
+    this.#prev2ResultStart = -1;
+    this.#lastEnd = -1;
+    this.#pop(2);
+    code.op3(I.I32Copy8At, base, imm, offset);
+    code.emit(from);
+    code.emit(fromImm);
+    code.emit(fromOffset);
+    return true;
+  }
+
   /** A store (Wasm opcode `wasmOp`) to memory `reader.index`. */
   #store(rule: Rule, wasmOp: number): void {
     const s = this.#stack;
@@ -2023,6 +2087,7 @@ class FuncTranslator {
     if (fused !== undefined && s.kind[top] !== CONST) {
       // `local + imm` as the address (`ADDR`): the store adds it itself.
       const base = s.val[top - 1]! * SLOT_WORDS, imm = s.hi[top - 1]!;
+      if (fused === I.I32Store8At && this.#copyByte(base, imm, offset)) return;
       const value = this.#use(top);
       this.#pop(2);
       this.#code.op3(fused, base, imm, offset);
@@ -2184,12 +2249,14 @@ class FuncTranslator {
           b = this.#use(h - 1);
           this.#pop(2);
         }
-        this.#beginResult(kind);
+        const zx = kind === I.V128Shuffle ? shuffleZeroExtendKind(r.v128) : -1;
+        this.#beginResult(zx >= 0 ? I.V128ShuffleZx : kind);
         if (kind === I.V128Shuffle) {
           code.emit(a);
           code.emit(b);
         }
         for (let i = 0; i < 16; i += 4) code.emit(k.getInt32(i, true));
+        if (zx >= 0) code.emit(zx);
         return this.#endResult(true);
       }
       case I.V128Unary:
@@ -2938,8 +3005,13 @@ class FuncTranslator {
     const at = this.#resultStart;
     const add = at >= 0 && at + 4 === code.len && code.get(at + 1) === args[0] ? code.get(at) : -1;
     // (`I32AddImm` and `I32Add` are both 4 words: op, x, y, imm or z.)
+    // A counter stepped to zero (`br_if` on the step's result: clang's loops over negative
+    // offsets, vec_float's 6% of dispatches) compares with an immediate 0.
+    const nez = argc === 1 && (op === I.BrIfNez || op === I.BrIfEqz);
     const fused = add === I.I32AddImm
-      ? ADD_IMM_BRANCH.get(op)
+      ? nez
+        ? (op === I.BrIfNez ? I.I32AddImmBrIfNeImm : I.I32AddImmBrIfEqImm)
+        : ADD_IMM_BRANCH.get(op)
       : add === I.I32Add
       ? ADD_BRANCH.get(op)
       : undefined;
@@ -2957,6 +3029,7 @@ class FuncTranslator {
       code.emit(y);
       code.emit(imm);
       for (let i = 1; i < argc; i++) code.emit(args[i]!);
+      if (nez) code.emit(0);
       return form >= 0;
     }
     if (form < 0) this.#emitPay(pay);
