@@ -1800,7 +1800,7 @@ class FuncTranslator {
    */
   #loadBefore(end: number, last: number, x: number): number {
     const starts = this.#starts;
-    const n = starts.length;
+    const n = this.#nStarts;
     if (n < 3 || starts[n - 2] !== end || starts[n - 1] !== last) return -1;
     const at = starts[n - 3]!;
     const op = this.#code.get(at);
@@ -2414,7 +2414,9 @@ class FuncTranslator {
     if (this.#prevResultStart >= at) this.#prevResultStart = -1;
     if (this.#prev2ResultStart >= at) this.#prev2ResultStart = -1;
     const starts = this.#starts;
-    while (starts.length > 0 && starts[starts.length - 1]! >= at) starts.pop();
+    let n = this.#nStarts;
+    while (n > 0 && starts[n - 1]! >= at) n--;
+    this.#nStarts = n;
     this.#copyEnd = this.#pairEnd = -1;
     this.#copyPair = false;
     this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
