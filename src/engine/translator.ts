@@ -605,6 +605,8 @@ class FuncTranslator {
     this.#lastPos = -1;
     this.#copyEnd = -1;
     this.#copyPair = false;
+    this.#pairEnd = -1;
+    this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
     this.#resultStart = -1;
     this.#prevResultStart = -1;
     this.#prev2ResultStart = -1;
