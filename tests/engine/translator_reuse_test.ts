@@ -110,3 +110,25 @@ Deno.test("translator reuse: the kept translator does not keep a dropped module 
     await Deno.remove(wasm);
   }
 });
+
+Deno.test("translator reuse: #begin resets every per-function field the class declares", async () => {
+  // A field added for one body and not reset in `#begin` leaks into the next body translated
+  // (a merge once dropped the copy-alias fields from the reset and miscompiled tail calls in
+  // function-references/return_call.wast). Read-only fields hold reused storage, which the
+  // translator empties or overwrites before reading; every other field must be assigned there.
+  const source = await Deno.readTextFile(
+    new URL("../../src/engine/translator.ts", import.meta.url),
+  );
+  const start = source.indexOf("\nclass FuncTranslator {");
+  assert.ok(start >= 0, "class FuncTranslator found");
+  const beginAt = source.indexOf("\n  #begin(", start);
+  assert.ok(beginAt > start, "#begin found");
+  const beginEnd = source.indexOf("\n  }\n", beginAt);
+  const begin = source.slice(beginAt, beginEnd);
+  const fields = [...source.slice(start, beginAt).matchAll(/^ {2}#(\w+)[!:= ]/gm)].map((m) =>
+    m[1]!
+  );
+  assert.ok(fields.length >= 20, `found ${fields.length} fields`);
+  const unset = fields.filter((f) => !new RegExp(`this\\.#${f} =`).test(begin));
+  assert.deepEqual(unset, []);
+});
