@@ -53,6 +53,7 @@ for (const func of instances.entity(store, instance).funcs) {
     cf.paramWords,
     collectable,
     cf.localWords,
+    cf.funcIndex,
   );
   console.log(`// func ${cf.funcIndex}`);
   console.log("reason" in result ? `// not generated: ${result.reason}` : result.source);

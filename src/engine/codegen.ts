@@ -27,7 +27,10 @@
  * as a status (`HOST_THREW`) rather than as a JS exception for the same reason; a trap ends
  * the call, and its backtrace needs only the frames' functions and depth, which calls keep
  * current. Where the value stack's words are a collector's roots (`Config.wasmGc`,
- * `wasmExceptions`), everything is written before the call. Measured with an A/B script that
+ * `wasmExceptions`), everything is written before the call. Elsewhere a call from a site's
+ * cached callee does not even write the callee's function and frame base in the call stack:
+ * the callee writes them where it stops, and its caller writes the function where a trap
+ * leaves it (see `selfWrite`). Measured with an A/B script that
  * alternates both trees in one process (CPU time, best of 9, ratio new/old): fib 0.92,
  * `bench/calls.wat` 0.84, `bench/hostcall.wat` 0.84. Nor does a call zero the callee's declared
  * locals or write its pc word: a body entered at its start zeroes the locals its JS locals do
@@ -626,6 +629,26 @@ export function charge(cost: number, pc: number): string {
 ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
 }
 
+/** Marks the `return` of a tail call, which leaves its frame to the callee (see `selfWrite`). */
+const TAIL = "/*tail*/";
+
+/**
+ * \`body\` (of module function \`self\`) writing its own frame's call-stack entries (function
+ * and frame base) wherever it stops, that is, returns anything but \`RETURN\` (a tail call
+ * leaves the frame to its callee, which it names itself; \`resumeBody\` is this function's
+ * body too). Its caller then pushes only the depth when it calls it directly (see \`I.Call\`
+ * in \`generateSource\`): nothing reads a frame's entries while it runs, except a trap's
+ * backtrace, which reads the functions (its caller writes this one's before the trap leaves
+ * it), and the collectors' root scans (\`collectable\` code keeps the eager writes).
+ */
+function selfWrite(body: string, self: number): string {
+  return body.replace(
+    /\breturn (?!11;|resumeBody\(|\/\*tail\*\/)([^;]*);/g,
+    (_, status: string) =>
+      `{\nst.funcs[depth] = inst.funcs[${self}];\nst.frames[2 * depth] = fp;\nreturn ${status};\n}`,
+  );
+}
+
 /** Where the cached slots must be written back to the value stack (see `promote`). */
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
@@ -981,7 +1004,10 @@ export function generateSource(
   paramWords = Infinity,
   collectable = false,
   localWords = paramWords,
+  self = -1,
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
+  /** Whether frames are left to write their own call-stack entries (see `selfWrite`). */
+  const selfFrames = !collectable && self >= 0;
   /** The words a return must leave in the value stack: the results'. */
   const resultWords = Math.min(numResults * entities.SLOT_WORDS, 0x7fffffff);
   // Pass 1: where control can enter, and whether every instruction is covered.
@@ -1112,9 +1138,11 @@ export function generateSource(
         reachable = false;
         break;
       case I.ReturnSlot:
-        js = `${flushBelow(resultWords)}\n${FUEL_OUT}\ns32[fp] = s32[${
+        // The one result (not a v128: the translator moves those itself) is the only word pair
+        // the caller reads: slot 0's cached value would be written only to be overwritten.
+        js = `${FUEL_OUT}\ns32[fp] = s32[${slot(1)}];\ns32[fp + 1] = s32[${
           slot(1)
-        }];\ns32[fp + 1] = s32[${slot(1)} + 1];\nreturn ${RETURN};`;
+        } + 1];\nreturn ${RETURN};`;
         reachable = false;
         break;
       case I.Call:
@@ -1137,6 +1165,12 @@ export function generateSource(
         // more than it saved there (`bench/calls.wat`). The body takes its instance as a parameter (reading
         // `st.funcs[depth].instance` in every prologue cost more). `deno task bench --tier
         // codegen`, CPU time against native V8 in the same process: fib 19.0x -> 16.7x.
+        // Where no collector scans the frames (`selfFrames`), the cached callee's frame gets only
+        // the depth: the body writes its function and base itself where it stops (`selfWrite`),
+        // and a trap leaving it gets its function here, for the backtrace (storing
+        // `st.funcs[depth + 1]` on every call was a tenth of `bench/fib.wat`'s CPU time: 35.0 ->
+        // 30.6 ms per fib(30), best of 21, three alternated A/B rounds; the `try` costs nothing
+        // measurable).
         const [c, w, n, f, i] = ["c", "w", "n", "b", "i"].map((x) => `$${x}${pc}`);
         sites.push(pc);
         const callBody = (body: string, instance: string, stop: string, entered: string) =>
@@ -1199,9 +1233,23 @@ export function generateSource(
 const base = fp + ${b};
 ${direct ? "" : `const callee = ${callee};\n`}if (${push}) {
   st.depth = depth + 1;
-  frames[2 * depth + 2] = base;
+  ${
+          selfFrames
+            ? `let status;
+  try {
+    status = ${f}(store, st, depth + 1, bulkFuel, compiler, nesting + ${
+              costOf(code.length)
+            }, baseDepth, ${i}, base);
+  } catch (e) {
+    st.funcs[depth + 1] = ${c};
+    throw e;
+  }
+  if (status !== RETURN) ${stop(false)}
+  st.depth = depth;`
+            : `frames[2 * depth + 2] = base;
   st.funcs[depth + 1] = ${c};
-  ${callBody(f, i, stop(false), "base")}
+  ${callBody(f, i, stop(false), "base")}`
+        }
 } else {
 ${direct ? `const callee = ${callee};\n` : ""}${slow}
 }
@@ -1274,7 +1322,7 @@ for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
 for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
 st.funcs[depth] = callee;
 frames[2 * depth + 1] = 0;
-return CALL;`;
+return ${TAIL}CALL;`;
         reachable = false;
         break;
       }
@@ -1436,6 +1484,7 @@ ${
       /\/\*charge\*\/(\d+)\/\*\*\//g,
       (_, cost: string) => windowed ? `fuel = (fuel - ${cost}) | 0;` : `fuel -= ${cost};`,
     );
+  if (selfFrames) body = selfWrite(body, self);
   body = body.replaceAll(
     MEMORY_RELOAD,
     usesMem ? "if (mem !== null) {\n  mview = mem.view;\n  memLen = mview.byteLength;\n}" : "",
@@ -1494,12 +1543,15 @@ ${
 
 /**
  * The generated body of `cf`, or why it has none. `new Function` is only called here (a realm
- * that forbids it makes it throw, which is reported as the reason).
+ * that forbids it makes it throw, which is reported as the reason). With `selfFrames` (and not
+ * `collectable`), its frame writes its own call-stack entries where it stops, and its calls
+ * push only the depth (see `selfWrite`).
  */
 export function generateBody(
   cf: CompiledFunc,
   escape?: ReadonlySet<number>,
   collectable = false,
+  selfFrames = false,
 ): { body: GeneratedBody; escapes: string[] } | string {
   // A catching frame is continued at its handler, which only the interpreter can do.
   if (cf.handlers !== null) return "exception handlers (try_table)";
@@ -1511,6 +1563,7 @@ export function generateBody(
     cf.paramWords,
     collectable,
     cf.localWords,
+    selfFrames ? cf.funcIndex : -1,
   );
   if ("reason" in result) return result.reason;
   try {
@@ -1519,7 +1572,7 @@ export function generateBody(
       resumeBody: GeneratedBody,
     ) => GeneratedBody;
     return {
-      body: factory(RUNTIME, resumeBodyOf(cf, escape, collectable)),
+      body: factory(RUNTIME, resumeBodyOf(cf, escape, collectable, selfFrames)),
       escapes: result.escapes,
     };
   } catch (e) {
@@ -1537,6 +1590,7 @@ function resumeBodyOf(
   cf: CompiledFunc,
   escape: ReadonlySet<number> | undefined,
   collectable: boolean,
+  selfFrames: boolean,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
   return (store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) => {
@@ -1548,6 +1602,8 @@ function resumeBodyOf(
         false,
         Infinity,
         collectable,
+        Infinity,
+        selfFrames ? cf.funcIndex : -1,
       );
       resume = () => INTERPRET;
       if (!("reason" in result)) {

@@ -146,9 +146,10 @@ export class Engine {
     const known = cf.generated as GeneratedBody | null | undefined;
     if (known !== undefined) return known;
     // Where the value stack's words are a collector's roots, generated calls write every
-    // cached slot back first (see `I.Call` in codegen.ts).
+    // cached slot back first, and push the callee's whole frame (see `I.Call` in codegen.ts).
     const c = this.config;
-    const result = generateBody(cf, undefined, c.wasmGc || c.wasmExceptions);
+    const collectable = c.wasmGc || c.wasmExceptions;
+    const result = generateBody(cf, undefined, collectable, !collectable);
     const reasons = this.#stats.reasons;
     if (typeof result === "string") {
       this.#stats.interpreted++;

@@ -691,6 +691,28 @@ const DEEP_STOP = wat(`(module
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (i32.add (local.get $s) (i32.wrap_i64 (local.get $t)))))`);
 
+/**
+ * `DEEP_STOP` whose `$c` divides by what `$d` returns (which traps when `h` returns -1), called
+ * by `$b` and `$e` in turn, which `a` calls at different frame bases.
+ */
+const DEEP_STOP_TRAP = wat(`(module
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (func $d (param i32) (result i32) (i32.add (call $h (local.get 0)) (i32.const 1)))
+  (func $c (param i32) (result i32) (local $x i64)
+    (local.set $x (i64.mul (i64.extend_i32_s (local.get 0)) (i64.const 0x100000001)))
+    (i32.add (i32.div_s (i32.const 1000) (call $d (i32.add (local.get 0) (i32.const 1))))
+      (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.const 16)))))
+  (func $b (param i32) (result i32) (local $k i32)
+    (local.set $k (i32.xor (local.get 0) (i32.const 0x5a5a)))
+    (i32.add (call $c (i32.mul (local.get 0) (i32.const 3))) (local.get $k)))
+  (func $e (param i32) (result i32) (i32.sub (i32.const 7) (call $c (local.get 0))))
+  (func (export "a") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $b (local.get $n))))
+      (local.set $s (i32.sub (call $e (local.get $n)) (local.get $s)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s)))`);
+
 /** `a(n)` computed in JavaScript, with `h(x) = 2x + 1`. */
 function deepStopExpected(n: number): number {
   let s = 0;
@@ -772,6 +794,59 @@ class LazyEngine extends Engine {
     return super.bodyOf(cf);
   }
 }
+
+Deno.test("codegen: stops and traps deep in direct calls show the interpreter's frames", () => {
+  // A generated body called directly by a generated caller leaves its call-stack entries
+  // (function, frame base) to be written where it stops, and its caller writes its function
+  // where a trap leaves it: each stop and each trap, at every iteration of a's loop (the call
+  // sites' cached callees are in use from the second on), must show the interpreter's frames.
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    for (const fuel of [false, true]) {
+      const engine = new Engine(new Config({ executionTier: tier, consumeFuel: fuel }));
+      const store = new Store(engine, null);
+      const linker = new Linker<null>(engine);
+      let calls = 0;
+      let trapAt = -1;
+      linker.funcWrap("host", "h", { params: ["i32"], results: ["i32"] }, (_, x: number) => {
+        calls++;
+        if (calls === trapAt) return -1; // $d returns 0: $c's `i32.div_s` traps
+        if (trapAt < 0 && calls % 4 === 2) throw new Error("later");
+        return 2 * x + 1;
+      });
+      const instance = linker.instantiate(store, new Module(engine, DEEP_STOP_TRAP));
+      const a = instance.getFunc(store, "a")!;
+      if (fuel) store.setFuel(37);
+      let call = a.callResumable(store, [Val.i32(12)]);
+      for (let stops = 0; call.kind !== "finished" && stops < 10_000; stops++) {
+        log.push(call.kind, call.frames(store, { locals: true }));
+        if (call.kind === "hostTrap") {
+          call = call.resume(store, [Val.i32(2 * call.frames(store)[0]!.funcIndex + 1)]);
+        } else if (call.kind === "outOfFuel") {
+          store.setFuel(37);
+          call = call.resume(store);
+        }
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") log.push(call.results[0]!.value);
+      if (fuel) continue;
+      // A trap in $c after $d returned, at the third iteration of the loop.
+      calls = 0;
+      trapAt = 9;
+      try {
+        a.call(store, [Val.i32(12)]);
+        log.push("no trap");
+      } catch (e) {
+        assert.ok(e instanceof Trap);
+        log.push(e.code, e.backtrace);
+      }
+    }
+    return log;
+  });
+  // Host traps, fuel stops, both results and the trap.
+  assert.ok(seen[0]!.length > 40, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
 
 Deno.test("codegen: a frame an exception unwound writes nothing back over its handler's", () => {
   // The payload lands in run's slot where $g1's frame starts (its parameter): had $g1 written
