@@ -130,7 +130,14 @@ import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
-import { f32Slots, lanesBack, laneSlots, lowerV128, V128_PURE } from "./codegen_v128.ts";
+import {
+  f32Slots,
+  lanesBack,
+  laneSlots,
+  lowerV128,
+  V128_PURE,
+  wordOfSlot,
+} from "./codegen_v128.ts";
 import * as slotValues from "./codegen_slots.ts";
 import { numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import {
@@ -144,6 +151,8 @@ import {
   type RunSpelling,
 } from "./isa.ts";
 import type { CompiledFunc } from "./code_map.ts";
+import type { ModuleDecl } from "../binary/module.ts";
+import type { ValType } from "../core/types.ts";
 import {
   exnOfError,
   type HostFuncEntity,
@@ -217,8 +226,11 @@ export type GeneratedBody = (
 
 /** What the driver needs: the interpreter's compiler, and a generated body per function. */
 export interface TieredCompiler extends Compiler {
-  /** The generated body of `cf`, generating it if needed; null: it runs in the interpreter. */
-  bodyOf(cf: CompiledFunc): GeneratedBody | null;
+  /**
+   * The generated body of `cf`, generating it if needed; null: it runs in the interpreter.
+   * `module` (the one `cf` was translated from) tells the generator what its calls pass.
+   */
+  bodyOf(cf: CompiledFunc, module?: ModuleDecl): GeneratedBody | null;
 }
 
 /**
@@ -235,12 +247,13 @@ export function runTiered(
   const bulkFuel = compiler.bulkFuel;
   for (;;) {
     const depth = st.depth;
-    const body = compiler.bodyOf(st.funcs[depth]!.compiled!);
+    const func = st.funcs[depth]!;
+    const body = compiler.bodyOf(func.compiled!, func.instance.module);
     let status: number;
     let interpretAt = -1;
     if (body === null) interpretAt = depth;
     else {
-      const inst = st.funcs[depth]!.instance;
+      const inst = func.instance;
       status = body(store, st, depth, bulkFuel, compiler, 0, baseDepth, inst, -1);
       if (status === CALL) continue;
       if (status === HOST_THREW) {
@@ -270,9 +283,10 @@ export function runTiered(
         // The innermost frame's function is hot: generate it and continue that frame there
         // (from its `TierUp`, a branch target or the start); if it cannot be generated it stays
         // interpreted and stops counting.
-        const cf = st.funcs[st.depth]!.compiled!;
+        const hot = st.funcs[st.depth]!;
+        const cf = hot.compiled!;
         cf.hotness = 0;
-        if (compiler.bodyOf(cf) === null) cf.hotness = 2 ** 30;
+        if (compiler.bodyOf(cf, hot.instance.module) === null) cf.hotness = 2 ** 30;
         continue;
       }
       if (status === DONE && interpretAt !== baseDepth) continue;
@@ -319,7 +333,9 @@ function enterFunc(
   // `nesting + costOf(words) > MAX_NESTING`, in integers.
   if (cf.code.length >= (MAX_NESTING - nesting) * COST_WORDS) return null;
   const body = cf.generated;
-  return body !== undefined ? body as GeneratedBody | null : compiler.bodyOf(cf);
+  return body !== undefined
+    ? body as GeneratedBody | null
+    : compiler.bodyOf(cf, callee.instance.module);
 }
 
 /**
@@ -657,6 +673,53 @@ const flushBelow = (k: number) => `/*flush<${k}*/`;
 const flushFrom = (k: number) => `/*flush>=${k}*/`;
 /** Read the cached slots from word `k` on again from the value stack. */
 const reloadFrom = (k: number) => `/*reload>=${k}*/`;
+/** Write back the cached words `ws` from word `k` on (and no other word). */
+const flushWords = (k: number, ws: readonly number[]) => `/*flush>=${k}:${ws.join(",")}*/`;
+/** Read the cached words `ws` from word `k` on (and no other word) again from the value stack. */
+const reloadWords = (k: number, ws: readonly number[]) => `/*reload>=${k}:${ws.join(",")}*/`;
+
+/**
+ * What a call passes and gets back: the words each parameter and each result takes in its slot
+ * (1 for an i32, an f32 or a reference, 2 for an i64 or an f64, 4 for a v128).
+ */
+export interface CallShape {
+  readonly params: readonly number[];
+  readonly results: readonly number[];
+}
+
+/** The words a value of type `t` takes in its slot (see `CallShape`). */
+function wordsOfType(t: ValType): number {
+  return t === "i64" || t === "f64" ? 2 : t === "v128" ? 4 : 1;
+}
+
+/**
+ * The shape of the call at `pc` of code translated from `module`: a direct or indirect call's
+ * (whose type the code names), null for a `call_ref`.
+ */
+export function callShapesOf(
+  module: ModuleDecl,
+): (code: Int32Array, pc: number) => CallShape | null {
+  return (code, pc) => {
+    const op = code[pc];
+    const typeIndex = op === I.Call
+      ? module.funcTypeIndices[code[pc + 1]!]
+      : op === I.CallIndirect
+      ? code[pc + 1]
+      : undefined;
+    const type = typeIndex === undefined ? undefined : module.types[typeIndex];
+    if (type === undefined) return null;
+    return { params: type.params.map(wordsOfType), results: type.results.map(wordsOfType) };
+  };
+}
+
+/** The words of the values of `sizes` (see `CallShape`) in consecutive slots from word `b`. */
+function valueWords(b: number, sizes: readonly number[]): number[] {
+  const words: number[] = [];
+  for (let i = 0; i < sizes.length; i++) {
+    for (let j = 0; j < sizes[i]!; j++) words.push(b + entities.SLOT_WORDS * i + j);
+  }
+  return words;
+}
 
 /**
  * How a cached slot is used: as an i32 word (`s32`: only its low word), as two i32 words
@@ -783,16 +846,37 @@ function promote(text: string, promoted: readonly Cached[]): string {
   // A whole flush is where anything may read the store's fuel, and a reload from a word on is
   // after a call: the fuel local goes and comes back with them (see \`FUEL_OUT\`), so that any
   // call spelled with these marks keeps the count right.
-  const copy = (what: string, op: string | undefined, limit: string | undefined) =>
-    (what === "flush" && op === undefined ? FUEL_OUT : "") + promoted.filter(({ k }) =>
-      op === undefined || (op === "<" ? k < Number(limit) : k >= Number(limit))
-    ).map((c) => {
-      const [ls, ss] = [locals(c), inStack(c)];
-      return ls.map((l, i) =>
-        what === "flush" ? `${ss[i]} = ${l};` : `${l} = ${ss[i]};`
-      )
-        .join(" ");
-    }).join(" ") + (what === "reload" && op === ">=" ? `\n${FUEL_IN}` : "");
+  const copy = (
+    what: string,
+    op: string | undefined,
+    limit: string | undefined,
+    list: string | undefined,
+  ) => {
+    // Only the words listed (a call's arguments or results), if a list is given.
+    const only = list === undefined
+      ? null
+      : new Set(list === "" ? [] : list.split(",").map(Number));
+    // By the words they stand for: a lane numbered as a slot of its own (`laneSlots`) is below
+    // the lowest call base, so a stop writes it and no callee writes it.
+    return (what === "flush" && op === undefined && only === null ? FUEL_OUT : "") +
+      promoted.filter(({ k }) =>
+        op === undefined ||
+        (op === "<" ? wordOfSlot(k) < Number(limit) : wordOfSlot(k) >= Number(limit))
+      ).map((c) => {
+        const [ls, ss] = [locals(c), inStack(c)];
+        const words = wordsOf(c).map(wordOfSlot);
+        return ls.map((l, i) =>
+          only !== null &&
+            !(ls.length === words.length ? only.has(words[i]!) : words.some((w) => only.has(w)))
+            ? ""
+            : what === "flush"
+            ? `${ss[i]} = ${l};`
+            : `${l} = ${ss[i]};`
+        ).filter((x) => x !== "")
+          .join(" ");
+      }).filter((x) => x !== "").join(" ") +
+      (what === "reload" && op === ">=" ? `\n${FUEL_IN}` : "");
+  };
   let out = "";
   let from = 0;
   const assign = /(s32|f64|f32)\[\(fp \+ (-?\d+)\)( >> 1| \+ [123])?\] = (?!=)/g;
@@ -824,8 +908,8 @@ function promote(text: string, promoted: readonly Cached[]): string {
       },
     )
     .replace(
-      /\/\*(flush|reload)(?:(<|>=)(\d+))?\*\//g,
-      (_, what: string, op?: string, limit?: string) => copy(what, op, limit),
+      /\/\*(flush|reload)(?:(<|>=)(\d+)(?::([\d,]*))?)?\*\//g,
+      (_, what: string, op?: string, limit?: string, list?: string) => copy(what, op, limit, list),
     );
 }
 
@@ -1005,6 +1089,7 @@ export function generateSource(
   collectable = false,
   localWords = paramWords,
   self = -1,
+  shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null = null,
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
   /** Whether frames are left to write their own call-stack entries (see `selfWrite`). */
   const selfFrames = !collectable && self >= 0;
@@ -1227,9 +1312,13 @@ export function generateSource(
   }
   ${callBody("body", "callee.instance", stop(false), "-1")}
 }`;
-        js = `${
-          lazy ? `${flushFrom(b)}\n${FUEL_OUT}` : `${FLUSH}\nframes[2 * depth + 1] = ${next};`
-        }
+        // Of the slots from the callee's frame on, only its arguments are read (the operand
+        // stack ends there), and after it only its results: the others are not copied, nor the
+        // high word of an i32 (or a reference): fib(30) 29.0 -> 27.4 ms (best of 21, 2 A/B rounds).
+        const shape = shapeOf === null ? null : shapeOf(code, pc);
+        const args = shape === null ? flushFrom(b) : flushWords(b, valueWords(b, shape.params));
+        const back = shape === null ? reloadFrom(b) : reloadWords(b, valueWords(b, shape.results));
+        js = `${lazy ? `${args}\n${FUEL_OUT}` : `${FLUSH}\nframes[2 * depth + 1] = ${next};`}
 const base = fp + ${b};
 ${direct ? "" : `const callee = ${callee};\n`}if (${push}) {
   st.depth = depth + 1;
@@ -1257,7 +1346,7 @@ s32 = st.s32;
 f32 = st.f32;
 f64 = st.f64;
 frames = st.frames;
-${reloadFrom(b)}
+${back}
 ${MEMORY_RELOAD}`;
         break;
       }
@@ -1545,14 +1634,17 @@ ${
  * The generated body of `cf`, or why it has none. `new Function` is only called here (a realm
  * that forbids it makes it throw, which is reported as the reason). With `selfFrames` (and not
  * `collectable`), its frame writes its own call-stack entries where it stops, and its calls
- * push only the depth (see `selfWrite`).
+ * push only the depth (see `selfWrite`); with `module` (the one `cf` was translated from), its
+ * calls copy only the words their arguments and results take (see `CallShape`).
  */
 export function generateBody(
   cf: CompiledFunc,
   escape?: ReadonlySet<number>,
   collectable = false,
   selfFrames = false,
+  module?: ModuleDecl,
 ): { body: GeneratedBody; escapes: string[] } | string {
+  const shapeOf = module === undefined ? null : callShapesOf(module);
   // A catching frame is continued at its handler, which only the interpreter can do.
   if (cf.handlers !== null) return "exception handlers (try_table)";
   const result = generateSource(
@@ -1564,6 +1656,7 @@ export function generateBody(
     collectable,
     cf.localWords,
     selfFrames ? cf.funcIndex : -1,
+    shapeOf,
   );
   if ("reason" in result) return result.reason;
   try {
@@ -1572,7 +1665,7 @@ export function generateBody(
       resumeBody: GeneratedBody,
     ) => GeneratedBody;
     return {
-      body: factory(RUNTIME, resumeBodyOf(cf, escape, collectable, selfFrames)),
+      body: factory(RUNTIME, resumeBodyOf(cf, escape, collectable, selfFrames, shapeOf)),
       escapes: result.escapes,
     };
   } catch (e) {
@@ -1591,6 +1684,7 @@ function resumeBodyOf(
   escape: ReadonlySet<number> | undefined,
   collectable: boolean,
   selfFrames: boolean,
+  shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
   return (store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) => {
@@ -1604,6 +1698,7 @@ function resumeBodyOf(
         collectable,
         Infinity,
         selfFrames ? cf.funcIndex : -1,
+        shapeOf,
       );
       resume = () => INTERPRET;
       if (!("reason" in result)) {

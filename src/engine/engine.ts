@@ -141,7 +141,7 @@ export class Engine {
    *
    * @internal
    */
-  bodyOf(cf: CompiledFunc): GeneratedBody | null {
+  bodyOf(cf: CompiledFunc, module?: ModuleDecl): GeneratedBody | null {
     if (cf.hotness > 0) return null; // not hot yet: the interpreter runs it (and counts)
     const known = cf.generated as GeneratedBody | null | undefined;
     if (known !== undefined) return known;
@@ -149,7 +149,7 @@ export class Engine {
     // cached slot back first, and push the callee's whole frame (see `I.Call` in codegen.ts).
     const c = this.config;
     const collectable = c.wasmGc || c.wasmExceptions;
-    const result = generateBody(cf, undefined, collectable, !collectable);
+    const result = generateBody(cf, undefined, collectable, !collectable, module);
     const reasons = this.#stats.reasons;
     if (typeof result === "string") {
       this.#stats.interpreted++;
