@@ -848,6 +848,71 @@ Deno.test("codegen: stops and traps deep in direct calls show the interpreter's 
   assert.deepEqual(seen[1], seen[0]);
 });
 
+Deno.test("codegen: calls pass every kind of argument and result as the interpreter does", () => {
+  // A call copies only its arguments' and results' words (an i32 its low word): each kind,
+  // through direct and indirect calls, with operands left below the call and slots above it
+  // reused afterwards, fuel stopping at every instruction.
+  const bytes = wat(
+    `(module
+    (type $t (func (param i32 i64 f64 v128 f32) (result i64 f64 v128 i32)))
+    (table 1 funcref) (elem (i32.const 0) $mix)
+    (func $mix (type $t)
+      (i64.add (local.get 1) (i64.extend_i32_s (local.get 0)))
+      (f64.add (local.get 2) (f64.promote_f32 (local.get 4)))
+      (i32x4.add (local.get 3) (i32x4.splat (local.get 0)))
+      (i32.sub (local.get 0) (i32.const 7)))
+    (func (export "run") (param $n i32) (result i64) (local $acc i64) (local $v v128)
+      (local $d f64)
+      (loop $l
+        (call $mix (local.get $n) (local.get $acc) (local.get $d) (local.get $v)
+          (f32.const 0.5))
+        (local.set $n)
+        (local.set $v)
+        (local.set $d)
+        (local.set $acc (i64.add (i64.const 3)))
+        ;; An operand below the next call, and its results used from the stack.
+        (i64.add (local.get $acc) (i64.extend_i32_u (local.get $n)))
+        (call_indirect (type $t) (i32.add (local.get $n) (i32.const 1)) (local.get $acc)
+          (local.get $d) (local.get $v) (f32.const 1.5) (i32.const 0))
+        (drop)
+        (local.set $v (i32x4.add (local.get $v)))
+        (local.set $d (f64.add (local.get $d)))
+        (local.set $acc (i64.xor (local.get $acc)))
+        (local.set $acc (i64.add (local.get $acc)))
+        (br_if $l (i32.gt_s (local.get $n) (i32.const 0))))
+      (i64.add (local.get $acc)
+        (i64.add (i64.trunc_sat_f64_s (local.get $d))
+          (i64.extend_i32_s (i32x4.extract_lane 3 (local.get $v)))))))`,
+    { proposals: true },
+  );
+  const seen = TIERS.map((tier) => {
+    const results: unknown[] = [];
+    for (const budget of [0, 1, 2, 5, 13]) {
+      const { store, instance } = instantiate(bytes, {
+        executionTier: tier,
+        consumeFuel: budget > 0,
+      });
+      const run = instance.getFunc(store, "run")!;
+      if (budget === 0) {
+        results.push(run.call(store, [Val.i32(40)])[0]!.value);
+        continue;
+      }
+      store.setFuel(budget);
+      let call = run.callResumable(store, [Val.i32(40)]);
+      let stops = 0;
+      while (call.kind === "outOfFuel" && stops < 1_000_000) {
+        stops++;
+        store.setFuel(budget + Number(call.requiredFuel));
+        call = call.resume(store);
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") results.push(call.results[0]!.value, stops);
+    }
+    return results;
+  });
+  assert.deepEqual(seen[1], seen[0]);
+});
+
 Deno.test("codegen: a frame an exception unwound writes nothing back over its handler's", () => {
   // The payload lands in run's slot where $g1's frame starts (its parameter): had $g1 written
   // its cached parameter back after the unwinding, the handler would see 5, not 5 * 5 + 11.
