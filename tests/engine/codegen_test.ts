@@ -19,9 +19,11 @@ import {
   WasmException,
 } from "../../mod.ts";
 import { wat } from "../_lib/wabt.ts";
+import { parse } from "@bytecodealliance/jco-transpile/wasm-tools";
 import { withCustomSection } from "../_lib/bytes.ts";
 import { codeGenerationAllowed, generateBody, generateSource } from "../../src/engine/codegen.ts";
 import { CompiledFunc } from "../../src/engine/code_map.ts";
+import { storeInner } from "../../src/runtime/store.ts";
 import { I, INSTR_SIZE, ISA } from "../../src/engine/isa.ts";
 
 const TIERS = ["interpreter", "codegen"] as const;
@@ -911,6 +913,37 @@ Deno.test("codegen: calls pass every kind of argument and result as the interpre
     return results;
   });
   assert.deepEqual(seen[1], seen[0]);
+});
+
+Deno.test("codegen: a collection in a directly called body sees that body's references", async () => {
+  // $churn keeps a struct in a local far into its frame while it allocates enough to collect
+  // several times. run calls it directly and through $mid, at one depth and the other in turn
+  // (each site's cached callee in use from the second iteration on): the collector scans the
+  // value stack up to the end of the innermost frame, so $churn must have named itself first.
+  const bytes = await parse(`(module
+    (type $box (struct (field i32)))
+    (func $churn (param $k i32) (result i32)
+      (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i32) (local $f i32)
+      (local $keep (ref null $box)) (local $i i32)
+      (local.set $keep (struct.new $box (local.get $k)))
+      (loop $l
+        (drop (struct.new $box (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 5000))))
+      (struct.get $box 0 (local.get $keep)))
+    (func $mid (param i32) (result i32) (call $churn (local.get 0)))
+    (func (export "run") (param $n i32) (result i32) (local $s i32)
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (call $churn (local.get $n))))
+        (local.set $s (i32.add (local.get $s) (call $mid (i32.add (local.get $n) (i32.const 100)))))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (local.get $s)))`);
+  for (const tier of TIERS) {
+    const { store, instance } = instantiate(bytes, { executionTier: tier, wasmGc: true });
+    // sum over n = 1..6 of n + (n + 100)
+    assert.equal(instance.getTypedFunc<[number], number>(store, "run").call(store, 6), 642, tier);
+    assert.ok(storeInner(store).gc.collections > 6, tier);
+  }
 });
 
 Deno.test("codegen: a frame an exception unwound writes nothing back over its handler's", () => {
