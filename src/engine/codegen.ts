@@ -27,7 +27,10 @@
  * as a status (`HOST_THREW`) rather than as a JS exception for the same reason; a trap ends
  * the call, and its backtrace needs only the frames' functions and depth, which calls keep
  * current. Where the value stack's words are a collector's roots (`Config.wasmGc`,
- * `wasmExceptions`), everything is written before the call. Measured with an A/B script that
+ * `wasmExceptions`), everything is written before the call. Elsewhere a call from a site's
+ * cached callee does not even write the callee's function and frame base in the call stack:
+ * the callee writes them where it stops, and its caller writes the function where a trap
+ * leaves it (see `selfWrite`). Measured with an A/B script that
  * alternates both trees in one process (CPU time, best of 9, ratio new/old): fib 0.92,
  * `bench/calls.wat` 0.84, `bench/hostcall.wat` 0.84. Nor does a call zero the callee's declared
  * locals or write its pc word: a body entered at its start zeroes the locals its JS locals do
@@ -154,7 +157,14 @@ import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
-import { f32Slots, lanesBack, laneSlots, lowerV128, V128_PURE } from "./codegen_v128.ts";
+import {
+  f32Slots,
+  lanesBack,
+  laneSlots,
+  lowerV128,
+  V128_PURE,
+  wordOfSlot,
+} from "./codegen_v128.ts";
 import * as slotValues from "./codegen_slots.ts";
 import { numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import {
@@ -168,6 +178,8 @@ import {
   type RunSpelling,
 } from "./isa.ts";
 import type { CompiledFunc } from "./code_map.ts";
+import type { ModuleDecl } from "../binary/module.ts";
+import type { ValType } from "../core/types.ts";
 import {
   exnOfError,
   type HostFuncEntity,
@@ -245,8 +257,9 @@ export interface TieredCompiler extends Compiler {
    * The generated body of `cf`, generating it if needed; null: it runs in the interpreter.
    * `entry`, when not 0, is where the frame that made it hot continues (a `TierUp` at a loop
    * header): a body generated now is also entered there (an OSR entry, see `resumeBodyOf`).
+   * `module` (the one `cf` was translated from) tells the generator what its calls pass.
    */
-  bodyOf(cf: CompiledFunc, entry?: number): GeneratedBody | null;
+  bodyOf(cf: CompiledFunc, entry?: number, module?: ModuleDecl): GeneratedBody | null;
 }
 
 /**
@@ -263,12 +276,13 @@ export function runTiered(
   const bulkFuel = compiler.bulkFuel;
   for (;;) {
     const depth = st.depth;
-    const body = compiler.bodyOf(st.funcs[depth]!.compiled!);
+    const func = st.funcs[depth]!;
+    const body = compiler.bodyOf(func.compiled!, 0, func.instance.module);
     let status: number;
     let interpretAt = -1;
     if (body === null) interpretAt = depth;
     else {
-      const inst = st.funcs[depth]!.instance;
+      const inst = func.instance;
       status = body(store, st, depth, bulkFuel, compiler, 0, baseDepth, inst, -1);
       if (status === CALL) continue;
       if (status === HOST_THREW) {
@@ -298,9 +312,12 @@ export function runTiered(
         // The innermost frame's function is hot: generate it and continue that frame there
         // (from its `TierUp`, a branch target or the start); if it cannot be generated it stays
         // interpreted and stops counting.
-        const cf = st.funcs[st.depth]!.compiled!;
+        const hot = st.funcs[st.depth]!;
+        const cf = hot.compiled!;
         cf.hotness = 0;
-        if (compiler.bodyOf(cf, st.frames[2 * st.depth + 1]!) === null) cf.hotness = 2 ** 30;
+        if (compiler.bodyOf(cf, st.frames[2 * st.depth + 1]!, hot.instance.module) === null) {
+          cf.hotness = 2 ** 30;
+        }
         continue;
       }
       if (status === DONE && interpretAt !== baseDepth) continue;
@@ -347,7 +364,9 @@ function enterFunc(
   // `nesting + costOf(words) > MAX_NESTING`, in integers.
   if (cf.code.length >= (MAX_NESTING - nesting) * COST_WORDS) return null;
   const body = cf.generated;
-  return body !== undefined ? body as GeneratedBody | null : compiler.bodyOf(cf);
+  return body !== undefined
+    ? body as GeneratedBody | null
+    : compiler.bodyOf(cf, 0, callee.instance.module);
 }
 
 /**
@@ -673,6 +692,26 @@ const FUEL_STOP = `/*flush*/
 frames[2 * depth + 1] = pc;
 return OUT_OF_FUEL;`;
 
+/** Marks the `return` of a tail call, which leaves its frame to the callee (see `selfWrite`). */
+const TAIL = "/*tail*/";
+
+/**
+ * \`body\` (of module function \`self\`) writing its own frame's call-stack entries (function
+ * and frame base) wherever it stops, that is, returns anything but \`RETURN\` (a tail call
+ * leaves the frame to its callee, which it names itself; \`resumeBody\` is this function's
+ * body too). Its caller then pushes only the depth when it calls it directly (see \`I.Call\`
+ * in \`generateSource\`): nothing reads a frame's entries while it runs, except a trap's
+ * backtrace, which reads the functions (its caller writes this one's before the trap leaves
+ * it), and the collectors' root scans (\`collectable\` code keeps the eager writes).
+ */
+function selfWrite(body: string, self: number): string {
+  return body.replace(
+    /\breturn (?!11;|resumeBody\(|\/\*tail\*\/)([^;]*);/g,
+    (_, status: string) =>
+      `{\nst.funcs[depth] = inst.funcs[${self}];\nst.frames[2 * depth] = fp;\nreturn ${status};\n}`,
+  );
+}
+
 /** Where the cached slots must be written back to the value stack (see `promote`). */
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
@@ -681,6 +720,53 @@ const flushBelow = (k: number) => `/*flush<${k}*/`;
 const flushFrom = (k: number) => `/*flush>=${k}*/`;
 /** Read the cached slots from word `k` on again from the value stack. */
 const reloadFrom = (k: number) => `/*reload>=${k}*/`;
+/** Write back the cached words `ws` from word `k` on (and no other word). */
+const flushWords = (k: number, ws: readonly number[]) => `/*flush>=${k}:${ws.join(",")}*/`;
+/** Read the cached words `ws` from word `k` on (and no other word) again from the value stack. */
+const reloadWords = (k: number, ws: readonly number[]) => `/*reload>=${k}:${ws.join(",")}*/`;
+
+/**
+ * What a call passes and gets back: the words each parameter and each result takes in its slot
+ * (1 for an i32, an f32 or a reference, 2 for an i64 or an f64, 4 for a v128).
+ */
+export interface CallShape {
+  readonly params: readonly number[];
+  readonly results: readonly number[];
+}
+
+/** The words a value of type `t` takes in its slot (see `CallShape`). */
+function wordsOfType(t: ValType): number {
+  return t === "i64" || t === "f64" ? 2 : t === "v128" ? 4 : 1;
+}
+
+/**
+ * The shape of the call at `pc` of code translated from `module`: a direct or indirect call's
+ * (whose type the code names), null for a `call_ref`.
+ */
+export function callShapesOf(
+  module: ModuleDecl,
+): (code: Int32Array, pc: number) => CallShape | null {
+  return (code, pc) => {
+    const op = code[pc];
+    const typeIndex = op === I.Call
+      ? module.funcTypeIndices[code[pc + 1]!]
+      : op === I.CallIndirect
+      ? code[pc + 1]
+      : undefined;
+    const type = typeIndex === undefined ? undefined : module.types[typeIndex];
+    if (type === undefined) return null;
+    return { params: type.params.map(wordsOfType), results: type.results.map(wordsOfType) };
+  };
+}
+
+/** The words of the values of `sizes` (see `CallShape`) in consecutive slots from word `b`. */
+function valueWords(b: number, sizes: readonly number[]): number[] {
+  const words: number[] = [];
+  for (let i = 0; i < sizes.length; i++) {
+    for (let j = 0; j < sizes[i]!; j++) words.push(b + entities.SLOT_WORDS * i + j);
+  }
+  return words;
+}
 
 /**
  * How a cached slot is used: as an i32 word (`s32`: only its low word), as two i32 words
@@ -807,16 +893,37 @@ function promote(text: string, promoted: readonly Cached[]): string {
   // A whole flush is where anything may read the store's fuel, and a reload from a word on is
   // after a call: the fuel local goes and comes back with them (see \`FUEL_OUT\`), so that any
   // call spelled with these marks keeps the count right.
-  const copy = (what: string, op: string | undefined, limit: string | undefined) =>
-    (what === "flush" && op === undefined ? FUEL_OUT : "") + promoted.filter(({ k }) =>
-      op === undefined || (op === "<" ? k < Number(limit) : k >= Number(limit))
-    ).map((c) => {
-      const [ls, ss] = [locals(c), inStack(c)];
-      return ls.map((l, i) =>
-        what === "flush" ? `${ss[i]} = ${l};` : `${l} = ${ss[i]};`
-      )
-        .join(" ");
-    }).join(" ") + (what === "reload" && op === ">=" ? `\n${FUEL_IN}` : "");
+  const copy = (
+    what: string,
+    op: string | undefined,
+    limit: string | undefined,
+    list: string | undefined,
+  ) => {
+    // Only the words listed (a call's arguments or results), if a list is given.
+    const only = list === undefined
+      ? null
+      : new Set(list === "" ? [] : list.split(",").map(Number));
+    // By the words they stand for: a lane numbered as a slot of its own (`laneSlots`) is below
+    // the lowest call base, so a stop writes it and no callee writes it.
+    return (what === "flush" && op === undefined && only === null ? FUEL_OUT : "") +
+      promoted.filter(({ k }) =>
+        op === undefined ||
+        (op === "<" ? wordOfSlot(k) < Number(limit) : wordOfSlot(k) >= Number(limit))
+      ).map((c) => {
+        const [ls, ss] = [locals(c), inStack(c)];
+        const words = wordsOf(c).map(wordOfSlot);
+        return ls.map((l, i) =>
+          only !== null &&
+            !(ls.length === words.length ? only.has(words[i]!) : words.some((w) => only.has(w)))
+            ? ""
+            : what === "flush"
+            ? `${ss[i]} = ${l};`
+            : `${l} = ${ss[i]};`
+        ).filter((x) => x !== "")
+          .join(" ");
+      }).filter((x) => x !== "").join(" ") +
+      (what === "reload" && op === ">=" ? `\n${FUEL_IN}` : "");
+  };
   let out = "";
   let from = 0;
   const assign = /(s32|f64|f32)\[\(fp \+ (-?\d+)\)( >> 1| \+ [123])?\] = (?!=)/g;
@@ -848,8 +955,8 @@ function promote(text: string, promoted: readonly Cached[]): string {
       },
     )
     .replace(
-      /\/\*(flush|reload)(?:(<|>=)(\d+))?\*\//g,
-      (_, what: string, op?: string, limit?: string) => copy(what, op, limit),
+      /\/\*(flush|reload)(?:(<|>=)(\d+)(?::([\d,]*))?)?\*\//g,
+      (_, what: string, op?: string, limit?: string, list?: string) => copy(what, op, limit, list),
     );
 }
 
@@ -1057,7 +1164,11 @@ export function generateSource(
   collectable = false,
   localWords = paramWords,
   osrEntry = -1,
+  self = -1,
+  shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null = null,
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
+  /** Whether frames are left to write their own call-stack entries (see `selfWrite`). */
+  const selfFrames = !collectable && self >= 0;
   /** The words a return must leave in the value stack: the results'. */
   const resultWords = Math.min(numResults * entities.SLOT_WORDS, 0x7fffffff);
   // Pass 1: where control can enter, and whether every instruction is covered.
@@ -1210,9 +1321,11 @@ export function generateSource(
         reachable = false;
         break;
       case I.ReturnSlot:
-        js = `${flushBelow(resultWords)}\n${FUEL_OUT}\ns32[fp] = s32[${
+        // The one result (not a v128: the translator moves those itself) is the only word pair
+        // the caller reads: slot 0's cached value would be written only to be overwritten.
+        js = `${FUEL_OUT}\ns32[fp] = s32[${slot(1)}];\ns32[fp + 1] = s32[${
           slot(1)
-        }];\ns32[fp + 1] = s32[${slot(1)} + 1];\nreturn ${RETURN};`;
+        } + 1];\nreturn ${RETURN};`;
         reachable = false;
         break;
       case I.Call:
@@ -1235,6 +1348,12 @@ export function generateSource(
         // more than it saved there (`bench/calls.wat`). The body takes its instance as a parameter (reading
         // `st.funcs[depth].instance` in every prologue cost more). `deno task bench --tier
         // codegen`, CPU time against native V8 in the same process: fib 19.0x -> 16.7x.
+        // Where no collector scans the frames (`selfFrames`), the cached callee's frame gets only
+        // the depth: the body writes its function and base itself where it stops (`selfWrite`),
+        // and a trap leaving it gets its function here, for the backtrace (storing
+        // `st.funcs[depth + 1]` on every call was a tenth of `bench/fib.wat`'s CPU time: 35.0 ->
+        // 30.6 ms per fib(30), best of 21, three alternated A/B rounds; the `try` costs nothing
+        // measurable).
         const [c, w, n, f, i] = ["c", "w", "n", "b", "i"].map((x) => `$${x}${pc}`);
         sites.push(pc);
         const callBody = (body: string, instance: string, stop: string, entered: string) =>
@@ -1291,15 +1410,35 @@ export function generateSource(
   }
   ${callBody("body", "callee.instance", stop(false), "-1")}
 }`;
-        js = `${
-          lazy ? `${flushFrom(b)}\n${FUEL_OUT}` : `${FLUSH}\nframes[2 * depth + 1] = ${next};`
-        }
+        // Of the slots from the callee's frame on, only its arguments are read (the operand
+        // stack ends there), and after it only its results: the others are not copied, nor the
+        // high word of an i32 (or a reference). CPU time of a bundle under Node, the fastest of
+        // 21 (fib) or 11 runs, 2 alternated A/B rounds: fib(30) 30.5 -> 27.1-28.4 ms,
+        // `bench/calls.wat` (10^6) 36-40 -> 30-31 ms, `bench/hostcall.wat` 14-17 -> 14 ms.
+        const shape = shapeOf === null ? null : shapeOf(code, pc);
+        const args = shape === null ? flushFrom(b) : flushWords(b, valueWords(b, shape.params));
+        const back = shape === null ? reloadFrom(b) : reloadWords(b, valueWords(b, shape.results));
+        js = `${lazy ? `${args}\n${FUEL_OUT}` : `${FLUSH}\nframes[2 * depth + 1] = ${next};`}
 const base = fp + ${b};
 ${direct ? "" : `const callee = ${callee};\n`}if (${push}) {
   st.depth = depth + 1;
-  frames[2 * depth + 2] = base;
+  ${
+          selfFrames
+            ? `let status;
+  try {
+    status = ${f}(store, st, depth + 1, bulkFuel, compiler, nesting + ${
+              costOf(code.length)
+            }, baseDepth, ${i}, base);
+  } catch (e) {
+    st.funcs[depth + 1] = ${c};
+    throw e;
+  }
+  if (status !== RETURN) ${stop(false)}
+  st.depth = depth;`
+            : `frames[2 * depth + 2] = base;
   st.funcs[depth + 1] = ${c};
-  ${callBody(f, i, stop(false), "base")}
+  ${callBody(f, i, stop(false), "base")}`
+        }
 } else {
 ${direct ? `const callee = ${callee};\n` : ""}${slow}
 }
@@ -1307,7 +1446,7 @@ s32 = st.s32;
 f32 = st.f32;
 f64 = st.f64;
 frames = st.frames;
-${reloadFrom(b)}
+${back}
 ${MEMORY_RELOAD}`;
         break;
       }
@@ -1372,7 +1511,7 @@ for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
 for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
 st.funcs[depth] = callee;
 frames[2 * depth + 1] = 0;
-return CALL;`;
+return ${TAIL}CALL;`;
         reachable = false;
         break;
       }
@@ -1543,6 +1682,7 @@ ${
       /\/\*charge\*\/(\d+)\/\*\*\//g,
       (_, cost: string) => windowed ? `fuel = (fuel - ${cost}) | 0;` : `fuel -= ${cost};`,
     );
+  if (selfFrames) body = selfWrite(body, self);
   body = body.replaceAll(
     MEMORY_RELOAD,
     usesMem ? "if (mem !== null) {\n  mview = mem.view;\n  memLen = mview.byteLength;\n}" : "",
@@ -1608,14 +1748,20 @@ ${zero === "" ? "" : `if (!$osr) {\n${zero}}\n`}`
 
 /**
  * The generated body of `cf`, or why it has none. `new Function` is only called here (a realm
- * that forbids it makes it throw, which is reported as the reason).
+ * that forbids it makes it throw, which is reported as the reason). With `selfFrames` (and not
+ * `collectable`), its frame writes its own call-stack entries where it stops, and its calls
+ * push only the depth (see `selfWrite`); with `module` (the one `cf` was translated from), its
+ * calls copy only the words their arguments and results take (see `CallShape`).
  */
 export function generateBody(
   cf: CompiledFunc,
   escape?: ReadonlySet<number>,
   collectable = false,
   entry = 0,
+  selfFrames = false,
+  module?: ModuleDecl,
 ): { body: GeneratedBody; escapes: string[] } | string {
+  const shapeOf = module === undefined ? null : callShapesOf(module);
   // A catching frame is continued at its handler, which only the interpreter can do.
   if (cf.handlers !== null) return "exception handlers (try_table)";
   const source = (osrEntry: number) =>
@@ -1628,6 +1774,8 @@ export function generateBody(
       collectable,
       cf.localWords,
       osrEntry,
+      selfFrames ? cf.funcIndex : -1,
+      shapeOf,
     );
   // A frame made hot at a loop header continues there in this same body (see `resumeBodyOf`).
   let result = entry > 0 && cf.code[entry] === I.TierUp ? source(entry) : null;
@@ -1639,7 +1787,7 @@ export function generateBody(
       resumeBody: GeneratedBody,
     ) => GeneratedBody;
     return {
-      body: factory(RUNTIME, resumeBodyOf(cf, escape, collectable)),
+      body: factory(RUNTIME, resumeBodyOf(cf, escape, collectable, selfFrames, shapeOf)),
       escapes: result.escapes,
     };
   } catch (e) {
@@ -1667,6 +1815,8 @@ function resumeBodyOf(
   cf: CompiledFunc,
   escape: ReadonlySet<number> | undefined,
   collectable: boolean,
+  selfFrames: boolean,
+  shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
   /** The OSR bodies, by entry pc (null: that pc has none, the switch body continues there). */
@@ -1681,6 +1831,8 @@ function resumeBodyOf(
       collectable,
       structured ? cf.localWords : Infinity,
       entry,
+      selfFrames ? cf.funcIndex : -1,
+      shapeOf,
     );
     if ("reason" in result) return null;
     try {

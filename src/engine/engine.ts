@@ -142,14 +142,15 @@ export class Engine {
    *
    * @internal
    */
-  bodyOf(cf: CompiledFunc, entry = 0): GeneratedBody | null {
+  bodyOf(cf: CompiledFunc, entry = 0, module?: ModuleDecl): GeneratedBody | null {
     if (cf.hotness > 0) return null; // not hot yet: the interpreter runs it (and counts)
     const known = cf.generated as GeneratedBody | null | undefined;
     if (known !== undefined) return known;
     // Where the value stack's words are a collector's roots, generated calls write every
-    // cached slot back first (see `I.Call` in codegen.ts).
+    // cached slot back first, and push the callee's whole frame (see `I.Call` in codegen.ts).
     const c = this.config;
-    const result = generateBody(cf, undefined, c.wasmGc || c.wasmExceptions, entry);
+    const collectable = c.wasmGc || c.wasmExceptions;
+    const result = generateBody(cf, undefined, collectable, entry, !collectable, module);
     const reasons = this.#stats.reasons;
     if (typeof result === "string") {
       this.#stats.interpreted++;

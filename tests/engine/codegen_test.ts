@@ -19,9 +19,11 @@ import {
   WasmException,
 } from "../../mod.ts";
 import { wat } from "../_lib/wabt.ts";
+import { parse } from "@bytecodealliance/jco-transpile/wasm-tools";
 import { withCustomSection } from "../_lib/bytes.ts";
 import { codeGenerationAllowed, generateBody, generateSource } from "../../src/engine/codegen.ts";
 import { CompiledFunc } from "../../src/engine/code_map.ts";
+import { storeInner } from "../../src/runtime/store.ts";
 import { I, INSTR_SIZE, ISA } from "../../src/engine/isa.ts";
 
 const TIERS = ["interpreter", "codegen"] as const;
@@ -703,6 +705,28 @@ const DEEP_STOP = wat(`(module
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (i32.add (local.get $s) (i32.wrap_i64 (local.get $t)))))`);
 
+/**
+ * `DEEP_STOP` whose `$c` divides by what `$d` returns (which traps when `h` returns -1), called
+ * by `$b` and `$e` in turn, which `a` calls at different frame bases.
+ */
+const DEEP_STOP_TRAP = wat(`(module
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (func $d (param i32) (result i32) (i32.add (call $h (local.get 0)) (i32.const 1)))
+  (func $c (param i32) (result i32) (local $x i64)
+    (local.set $x (i64.mul (i64.extend_i32_s (local.get 0)) (i64.const 0x100000001)))
+    (i32.add (i32.div_s (i32.const 1000) (call $d (i32.add (local.get 0) (i32.const 1))))
+      (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.const 16)))))
+  (func $b (param i32) (result i32) (local $k i32)
+    (local.set $k (i32.xor (local.get 0) (i32.const 0x5a5a)))
+    (i32.add (call $c (i32.mul (local.get 0) (i32.const 3))) (local.get $k)))
+  (func $e (param i32) (result i32) (i32.sub (i32.const 7) (call $c (local.get 0))))
+  (func (export "a") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $b (local.get $n))))
+      (local.set $s (i32.sub (call $e (local.get $n)) (local.get $s)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s)))`);
+
 /** `a(n)` computed in JavaScript, with `h(x) = 2x + 1`. */
 function deepStopExpected(n: number): number {
   let s = 0;
@@ -784,6 +808,155 @@ class LazyEngine extends Engine {
     return super.bodyOf(cf);
   }
 }
+
+Deno.test("codegen: stops and traps deep in direct calls show the interpreter's frames", () => {
+  // A generated body called directly by a generated caller leaves its call-stack entries
+  // (function, frame base) to be written where it stops, and its caller writes its function
+  // where a trap leaves it: each stop and each trap, at every iteration of a's loop (the call
+  // sites' cached callees are in use from the second on), must show the interpreter's frames.
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    for (const fuel of [false, true]) {
+      const engine = new Engine(new Config({ executionTier: tier, consumeFuel: fuel }));
+      const store = new Store(engine, null);
+      const linker = new Linker<null>(engine);
+      let calls = 0;
+      let trapAt = -1;
+      linker.funcWrap("host", "h", { params: ["i32"], results: ["i32"] }, (_, x: number) => {
+        calls++;
+        if (calls === trapAt) return -1; // $d returns 0: $c's `i32.div_s` traps
+        if (trapAt < 0 && calls % 4 === 2) throw new Error("later");
+        return 2 * x + 1;
+      });
+      const instance = linker.instantiate(store, new Module(engine, DEEP_STOP_TRAP));
+      const a = instance.getFunc(store, "a")!;
+      if (fuel) store.setFuel(37);
+      let call = a.callResumable(store, [Val.i32(12)]);
+      for (let stops = 0; call.kind !== "finished" && stops < 10_000; stops++) {
+        log.push(call.kind, call.frames(store, { locals: true }));
+        if (call.kind === "hostTrap") {
+          call = call.resume(store, [Val.i32(2 * call.frames(store)[0]!.funcIndex + 1)]);
+        } else if (call.kind === "outOfFuel") {
+          store.setFuel(37);
+          call = call.resume(store);
+        }
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") log.push(call.results[0]!.value);
+      if (fuel) continue;
+      // A trap in $c after $d returned, at the third iteration of the loop.
+      calls = 0;
+      trapAt = 9;
+      try {
+        a.call(store, [Val.i32(12)]);
+        log.push("no trap");
+      } catch (e) {
+        assert.ok(e instanceof Trap);
+        log.push(e.code, e.backtrace);
+      }
+    }
+    return log;
+  });
+  // Host traps, fuel stops, both results and the trap.
+  assert.ok(seen[0]!.length > 40, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+Deno.test("codegen: calls pass every kind of argument and result as the interpreter does", () => {
+  // A call copies only its arguments' and results' words (an i32 its low word): each kind,
+  // through direct and indirect calls, with operands left below the call and slots above it
+  // reused afterwards, fuel stopping at every instruction.
+  const bytes = wat(
+    `(module
+    (type $t (func (param i32 i64 f64 v128 f32) (result i64 f64 v128 i32)))
+    (table 1 funcref) (elem (i32.const 0) $mix)
+    (func $mix (type $t)
+      (i64.add (local.get 1) (i64.extend_i32_s (local.get 0)))
+      (f64.add (local.get 2) (f64.promote_f32 (local.get 4)))
+      (i32x4.add (local.get 3) (i32x4.splat (local.get 0)))
+      (i32.sub (local.get 0) (i32.const 7)))
+    (func (export "run") (param $n i32) (result i64) (local $acc i64) (local $v v128)
+      (local $d f64)
+      (loop $l
+        (call $mix (local.get $n) (local.get $acc) (local.get $d) (local.get $v)
+          (f32.const 0.5))
+        (local.set $n)
+        (local.set $v)
+        (local.set $d)
+        (local.set $acc (i64.add (i64.const 3)))
+        ;; An operand below the next call, and its results used from the stack.
+        (i64.add (local.get $acc) (i64.extend_i32_u (local.get $n)))
+        (call_indirect (type $t) (i32.add (local.get $n) (i32.const 1)) (local.get $acc)
+          (local.get $d) (local.get $v) (f32.const 1.5) (i32.const 0))
+        (drop)
+        (local.set $v (i32x4.add (local.get $v)))
+        (local.set $d (f64.add (local.get $d)))
+        (local.set $acc (i64.xor (local.get $acc)))
+        (local.set $acc (i64.add (local.get $acc)))
+        (br_if $l (i32.gt_s (local.get $n) (i32.const 0))))
+      (i64.add (local.get $acc)
+        (i64.add (i64.trunc_sat_f64_s (local.get $d))
+          (i64.extend_i32_s (i32x4.extract_lane 3 (local.get $v)))))))`,
+    { proposals: true },
+  );
+  const seen = TIERS.map((tier) => {
+    const results: unknown[] = [];
+    for (const budget of [0, 1, 2, 5, 13]) {
+      const { store, instance } = instantiate(bytes, {
+        executionTier: tier,
+        consumeFuel: budget > 0,
+      });
+      const run = instance.getFunc(store, "run")!;
+      if (budget === 0) {
+        results.push(run.call(store, [Val.i32(40)])[0]!.value);
+        continue;
+      }
+      store.setFuel(budget);
+      let call = run.callResumable(store, [Val.i32(40)]);
+      let stops = 0;
+      while (call.kind === "outOfFuel" && stops < 1_000_000) {
+        stops++;
+        store.setFuel(budget + Number(call.requiredFuel));
+        call = call.resume(store);
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") results.push(call.results[0]!.value, stops);
+    }
+    return results;
+  });
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+Deno.test("codegen: a collection in a directly called body sees that body's references", async () => {
+  // $churn keeps a struct in a local far into its frame while it allocates enough to collect
+  // several times. run calls it directly and through $mid, at one depth and the other in turn
+  // (each site's cached callee in use from the second iteration on): the collector scans the
+  // value stack up to the end of the innermost frame, so $churn must have named itself first.
+  const bytes = await parse(`(module
+    (type $box (struct (field i32)))
+    (func $churn (param $k i32) (result i32)
+      (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i32) (local $f i32)
+      (local $keep (ref null $box)) (local $i i32)
+      (local.set $keep (struct.new $box (local.get $k)))
+      (loop $l
+        (drop (struct.new $box (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 5000))))
+      (struct.get $box 0 (local.get $keep)))
+    (func $mid (param i32) (result i32) (call $churn (local.get 0)))
+    (func (export "run") (param $n i32) (result i32) (local $s i32)
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (call $churn (local.get $n))))
+        (local.set $s (i32.add (local.get $s) (call $mid (i32.add (local.get $n) (i32.const 100)))))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (local.get $s)))`);
+  for (const tier of TIERS) {
+    const { store, instance } = instantiate(bytes, { executionTier: tier, wasmGc: true });
+    // sum over n = 1..6 of n + (n + 100)
+    assert.equal(instance.getTypedFunc<[number], number>(store, "run").call(store, 6), 642, tier);
+    assert.ok(storeInner(store).gc.collections > 6, tier);
+  }
+});
 
 Deno.test("codegen: a frame an exception unwound writes nothing back over its handler's", () => {
   // The payload lands in run's slot where $g1's frame starts (its parameter): had $g1 written
