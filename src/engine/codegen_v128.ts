@@ -425,6 +425,9 @@ const PLAIN: Record<string, Spelling> = {
     if (fromB) operands.push(operand("b", b!));
     return put4(d!, operands, [], (i) => shuffleWord(picks[i]!));
   },
+  // The zero-extending shape spelled as any shuffle (on lane words its test buys nothing).
+  simdShuffleZx: ([d, a, b, k0, k1, k2, k3]) =>
+    PLAIN.simdShuffle!([d!, a!, b!, k0!, k1!, k2!, k3!]),
   // Loads and stores: `(s32, mview, ...)`.
   // Each word its own 4-byte load or store at `ea`, in a block of its own: the shape of an i32
   // load or store, which codegen_slots.ts respells as an f32 one where a lane is used as an f32
@@ -721,6 +724,11 @@ export function laneSlots(
           : whole,
     )
   );
+}
+
+/** The word of the value stack slot number `k` stands for (see `laneSlots`). */
+export function wordOfSlot(k: number): number {
+  return k < LANE_BASE ? k : (k - LANE_BASE) / 4;
 }
 
 /** `js` with the lanes `laneSlots` numbered as slots spelled as the words they are again. */
