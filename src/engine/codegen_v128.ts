@@ -143,7 +143,8 @@ function read4(name: string, x: string, view: View = "s32"): string {
 function address(addr: string, offset: string, n: number): string[] {
   // `(x | 0) >>> 0` is `x >>> 0`, and a literal offset is added as its value (none if 0):
   // fewer bytecodes for every v128 access (see `put4` on V8's bytecode limit).
-  const sum = /^\((\(.*\)) \| 0\)$/.exec(addr);
+  const inner = addr.startsWith("(") && closes(addr) ? addr.slice(1, -1) : addr;
+  const sum = /^(\(.*\)) \| 0$/.exec(inner);
   const base = sum !== null && closes(sum[1]!) ? sum[1]! : `(${addr})`;
   const plus = !isInt(offset)
     ? ` + (${offset} >>> 0)`
