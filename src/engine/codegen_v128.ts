@@ -430,9 +430,9 @@ const PLAIN: Record<string, Spelling> = {
   simdShuffleZx: ([d, a, b, k0, k1, k2, k3]) =>
     PLAIN.simdShuffle!([d!, a!, b!, k0!, k1!, k2!, k3!]),
   // Loads and stores: `(s32, mview, ...)`.
-  // Each word its own 4-byte load or store at `ea`, in a block of its own: the shape of an i32
-  // load or store, which codegen_slots.ts respells as an f32 one where a lane is used as an f32
-  // (`splitSlotValues`, after `laneSlots`).
+  // Each word its own 4-byte load or store at `$ea + 4i` (`LOAD32`/`STORE32` in
+  // codegen_slots.ts), which codegen_slots.ts respells as an f32 one where a lane is used as an
+  // f32 (`splitSlotValues`, after `laneSlots`).
   v128Load: ([view, d, addr, offset]) => {
     if (view !== "mview" || !isSlot(d!)) return null;
     const loads = [0, 1, 2, 3].map((i) => `${word(d!, i)} = mview.getInt32(${at(i)}, true);`);
