@@ -2940,7 +2940,18 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 372: // V128Store
+      case 372: // V128LoadSubAt
+        simdLoad(
+          code[(pc + 2) | 0],
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 373: // V128Store
         simdStore(
           s32,
           mview,
@@ -2950,7 +2961,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 373: // V128StoreAt
+      case 374: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -2960,7 +2971,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 374: // V128LoadLane
+      case 375: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2973,7 +2984,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 375: // V128StoreLane
+      case 376: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2985,7 +2996,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 378: // StructNew
+      case 379: // StructNew
         if (
           !structNew(
             store,
@@ -3001,7 +3012,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 379: // StructNewDefault
+      case 380: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3016,7 +3027,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 380: // StructGet
+      case 381: // StructGet
         structGet(
           store,
           s32,
@@ -3027,13 +3038,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 407: { // Index64
+      case 408: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 408: { // SizeToI64
+      case 409: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3041,7 +3052,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 420: // TierUp
+      case 421: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3249,7 +3260,7 @@ function runCold(
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 376: { // Throw
+      case 377: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3274,7 +3285,7 @@ function runCold(
         }
         break;
       }
-      case 377: { // ThrowRef
+      case 378: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3296,7 +3307,7 @@ function runCold(
         }
         break;
       }
-      case 381: // StructSet
+      case 382: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3307,7 +3318,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 382: // ArrayNew
+      case 383: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3324,7 +3335,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 383: // ArrayNewDefault
+      case 384: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3340,7 +3351,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 384: // ArrayNewFixed
+      case 385: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3357,7 +3368,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 385: // ArrayNewData
+      case 386: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3376,7 +3387,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 386: // ArrayNewElem
+      case 387: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3395,7 +3406,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 387: // ArrayGet
+      case 388: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3406,7 +3417,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 388: // ArraySet
+      case 389: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3416,11 +3427,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 389: // ArrayLen
+      case 390: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 390: // ArrayFill
+      case 391: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3437,7 +3448,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 391: // ArrayCopy
+      case 392: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3454,7 +3465,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 392: // ArrayInitData
+      case 393: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3472,7 +3483,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 393: // ArrayInitElem
+      case 394: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3490,25 +3501,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 394: // RefI31
+      case 395: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 395: { // I31GetS
+      case 396: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 396: { // I31GetU
+      case 397: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 397: // RefTest
+      case 398: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3517,7 +3528,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 398: // RefCast
+      case 399: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3526,7 +3537,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 399: { // BrOnCast
+      case 400: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3536,7 +3547,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 400: { // BrOnCastFail
+      case 401: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3546,7 +3557,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 401: // AtomicLoad
+      case 402: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3557,7 +3568,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 402: // AtomicStore
+      case 403: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3568,7 +3579,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 403: // AtomicRmw
+      case 404: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3580,7 +3591,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 404: // AtomicCmpxchg
+      case 405: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3593,7 +3604,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 405: // AtomicWait
+      case 406: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3605,7 +3616,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 406: // AtomicNotify
+      case 407: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3613,7 +3624,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 409: // LoadMem
+      case 410: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3624,7 +3635,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 410: // StoreMem
+      case 411: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3635,11 +3646,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 411: // MemorySizeMem
+      case 412: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 412: { // MemoryGrowMem
+      case 413: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3659,7 +3670,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 413: // MemoryFillMem
+      case 414: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3675,7 +3686,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 414: // MemoryCopyMem
+      case 415: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3692,7 +3703,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 415: // MemoryInitMem
+      case 416: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3710,7 +3721,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 416: // V128LoadMem
+      case 417: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3721,7 +3732,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 417: // V128StoreMem
+      case 418: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3731,7 +3742,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 418: // V128LoadLaneMem
+      case 419: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3744,7 +3755,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 419: // V128StoreLaneMem
+      case 420: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
