@@ -599,7 +599,9 @@ export function numberSlots(
 export function reloadBase(texts: readonly string[]): number {
   let base = Infinity;
   for (const t of texts) {
-    for (const m of t.matchAll(/\/\*reload>=(\d+)\*\//g)) base = Math.min(base, Number(m[1]));
+    for (const m of t.matchAll(/\/\*reload>=(\d+)(?::[\d,]*)?\*\//g)) {
+      base = Math.min(base, Number(m[1]));
+    }
   }
   return base;
 }

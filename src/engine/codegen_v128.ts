@@ -598,6 +598,11 @@ export function laneSlots(
   );
 }
 
+/** The word of the value stack slot number `k` stands for (see `laneSlots`). */
+export function wordOfSlot(k: number): number {
+  return k < LANE_BASE ? k : (k - LANE_BASE) / 4;
+}
+
 /** `js` with the lanes `laneSlots` numbered as slots spelled as the words they are again. */
 export function lanesBack(js: string): string {
   const wordOf = (n: string) => (Number(n) - LANE_BASE) / 4;

@@ -132,6 +132,7 @@ import {
   atomicWait,
 } from "./atomics.ts";
 import {
+  copyByte,
   dataDrop,
   elemDrop,
   GROW_OUT_OF_FUEL,
@@ -175,6 +176,7 @@ import {
   DONE,
   EMPTY_VIEW,
   HOST_AWAIT,
+  i64LoadAt,
   indirectCallee,
   OUT_OF_FUEL,
   outOfFuel,
@@ -277,7 +279,7 @@ export function run(
   let f32 = st.f32;
   let f64 = st.f64;
   // Scratch values of the cases (see `SCRATCH` in scripts/gen_executor.ts).
-  let ea = 0, d = 0, x = 0, a = 0, v = 0, src = 0;
+  let ea = 0, d = 0, x = 0, a = 0, v = 0;
   for (;;) {
     switch (code[pc]) {
       case 0: // BrIfNezPay
@@ -935,18 +937,29 @@ export function run(
         s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
         pc = (pc + 5) | 0;
         break;
-      case 81: // ConstI32
+      case 81: // Copy4
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+        s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
+        s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
+        s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
+        s32[(fp + code[(pc + 5) | 0]) | 0] = s32[(fp + code[(pc + 6) | 0]) | 0];
+        s32[((fp + code[(pc + 5) | 0]) | 0) + 1] = s32[((fp + code[(pc + 6) | 0]) | 0) + 1];
+        s32[(fp + code[(pc + 7) | 0]) | 0] = s32[(fp + code[(pc + 8) | 0]) | 0];
+        s32[((fp + code[(pc + 7) | 0]) | 0) + 1] = s32[((fp + code[(pc + 8) | 0]) | 0) + 1];
+        pc = (pc + 9) | 0;
+        break;
+      case 82: // ConstI32
         s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 82: { // ConstI64
+      case 83: { // ConstI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
       }
-      case 83: { // Select
+      case 84: { // Select
         d = (fp + code[(pc + 1) | 0]) | 0;
         a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -956,7 +969,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 84: { // GlobalGet
+      case 85: { // GlobalGet
         const g = globals[code[(pc + 2) | 0]].value;
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -964,7 +977,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 85: { // GlobalSet
+      case 86: { // GlobalSet
         const g = globals[code[(pc + 1) | 0]].value;
         a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -972,305 +985,305 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 86: // RefFunc
+      case 87: // RefFunc
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 87: // I32Eqz
+      case 88: // I32Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
         pc = (pc + 3) | 0;
         break;
-      case 88: // I32Eq
+      case 89: // I32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 89: // I32Ne
+      case 90: // I32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 90: // I32LtS
+      case 91: // I32LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 91: // I32LtU
+      case 92: // I32LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 92: // I32GtS
+      case 93: // I32GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 93: // I32GtU
+      case 94: // I32GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 94: // I32LeS
+      case 95: // I32LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 95: // I32LeU
+      case 96: // I32LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 96: // I32GeS
+      case 97: // I32GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 97: // I32GeU
+      case 98: // I32GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 98: // I32EqImm
+      case 99: // I32EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 99: // I32NeImm
+      case 100: // I32NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 100: // I32LtSImm
+      case 101: // I32LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 101: // I32LtUImm
+      case 102: // I32LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 102: // I32GtSImm
+      case 103: // I32GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 103: // I32GtUImm
+      case 104: // I32GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 104: // I32LeSImm
+      case 105: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 105: // I32LeUImm
+      case 106: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 106: // I32GeSImm
+      case 107: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32GeUImm
+      case 108: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32Clz
+      case 109: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 109: // I32Ctz
+      case 110: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 110: // I32Popcnt
+      case 111: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 111: // I32Extend8S
+      case 112: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 112: // I32Extend16S
+      case 113: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 113: // I32Add
+      case 114: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 114: // I32Sub
+      case 115: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 115: // I32Mul
+      case 116: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 116: // I32DivS
+      case 117: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 117: // I32DivU
+      case 118: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 118: // I32RemS
+      case 119: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 119: // I32RemU
+      case 120: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 120: // I32And
+      case 121: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 121: // I32Or
+      case 122: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 122: // I32Xor
+      case 123: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 123: // I32Shl
+      case 124: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 124: // I32ShrS
+      case 125: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 125: // I32ShrU
+      case 126: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 126: // I32Rotl
+      case 127: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 127: // I32Rotr
+      case 128: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 128: // I32AddImm
+      case 129: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 129: // I32MulImm
+      case 130: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 130: // I32AndImm
+      case 131: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 131: // I32OrImm
+      case 132: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 132: // I32XorImm
+      case 133: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 133: // I32ShlImm
+      case 134: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 134: // I32ShrSImm
+      case 135: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 135: // I32ShrUImm
+      case 136: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 136: // I32RotlImm
+      case 137: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 137: // I32RotrImm
+      case 138: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 138: // I32AddShlImm
+      case 139: // I32AddShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] +
           (s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0])) | 0;
         pc = (pc + 5) | 0;
         break;
-      case 139: // I32AddAddImmShrUImm
+      case 140: // I32AddAddImmShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           ((s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0] +
             code[(pc + 4) | 0]) | 0) >>> code[(pc + 5) | 0];
         pc = (pc + 6) | 0;
         break;
-      case 140: // I64Eqz
+      case 141: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 141: // I64Eq
+      case 142: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1278,7 +1291,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 142: // I64Ne
+      case 143: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1286,7 +1299,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 143: // I64LtS
+      case 144: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1294,7 +1307,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 144: // I64LtU
+      case 145: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1302,7 +1315,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 145: // I64GtS
+      case 146: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1310,7 +1323,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 146: // I64GtU
+      case 147: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1318,7 +1331,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 147: // I64LeS
+      case 148: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1326,7 +1339,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 148: // I64LeU
+      case 149: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1334,7 +1347,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 149: // I64GeS
+      case 150: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1342,7 +1355,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 150: // I64GeU
+      case 151: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1350,7 +1363,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 151: // I64EqImm
+      case 152: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1359,7 +1372,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 152: // I64NeImm
+      case 153: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1368,7 +1381,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 153: // I64LtSImm
+      case 154: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1377,7 +1390,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 154: // I64LtUImm
+      case 155: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1386,7 +1399,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 155: // I64GtSImm
+      case 156: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1395,7 +1408,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 156: // I64GtUImm
+      case 157: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1404,7 +1417,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 157: // I64LeSImm
+      case 158: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1413,7 +1426,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 158: // I64LeUImm
+      case 159: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1422,7 +1435,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 159: // I64GeSImm
+      case 160: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1431,7 +1444,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 160: // I64GeUImm
+      case 161: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1440,39 +1453,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 161: // I64Clz
+      case 162: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 162: // I64Ctz
+      case 163: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 163: // I64Popcnt
+      case 164: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 164: // I64Extend8S
+      case 165: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 165: // I64Extend16S
+      case 166: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 166: // I64Extend32S
+      case 167: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 167: // I64ExtendI32S
+      case 168: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 168: // I64ExtendI32U
+      case 169: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 169: // I64Add
+      case 170: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1481,7 +1494,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 170: // I64Sub
+      case 171: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1490,7 +1503,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 171: // I64Mul
+      case 172: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1499,7 +1512,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 172: // I64DivS
+      case 173: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1508,7 +1521,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 173: // I64DivU
+      case 174: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1517,7 +1530,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 174: // I64RemS
+      case 175: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1526,7 +1539,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 175: // I64RemU
+      case 176: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1535,7 +1548,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 176: // I64And
+      case 177: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1544,7 +1557,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 177: // I64Or
+      case 178: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1553,7 +1566,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 178: // I64Xor
+      case 179: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1562,7 +1575,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 179: // I64Shl
+      case 180: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1571,7 +1584,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 180: // I64ShrS
+      case 181: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1580,7 +1593,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 181: // I64ShrU
+      case 182: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1589,7 +1602,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 182: // I64Rotl
+      case 183: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1598,7 +1611,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 183: // I64Rotr
+      case 184: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1607,7 +1620,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 184: // I64AddImm
+      case 185: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1617,7 +1630,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 185: // I64MulImm
+      case 186: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1627,7 +1640,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 186: // I64AndImm
+      case 187: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1637,7 +1650,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 187: // I64OrImm
+      case 188: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1647,7 +1660,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 188: // I64XorImm
+      case 189: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1657,7 +1670,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 189: // I64ShlImm
+      case 190: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1666,7 +1679,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 190: // I64ShrSImm
+      case 191: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1675,7 +1688,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 191: // I64ShrUImm
+      case 192: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1684,7 +1697,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 192: // I64RotlImm
+      case 193: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1693,7 +1706,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 193: // I64RotrImm
+      case 194: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1702,7 +1715,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 194: // I64XorShrUImm
+      case 195: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1712,7 +1725,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 195: // I64XorRotlImm
+      case 196: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1722,7 +1735,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 196: // I64XorShrUMulImm
+      case 197: // I64XorShrUMulImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1739,7 +1752,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 197: // I64RotlMulImm
+      case 198: // I64RotlMulImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1755,7 +1768,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 198: // I64MulImmAdd
+      case 199: // I64MulImmAdd
         i64MulImm(
           s32,
           (fp + code[(pc + 4) | 0]) | 0,
@@ -1771,7 +1784,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 199: // I64MulImmAddRotlMulImm
+      case 200: // I64MulImmAddRotlMulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 6) | 0]) | 0,
@@ -1800,11 +1813,82 @@ export function run(
         );
         pc = (pc + 12) | 0;
         break;
-      case 200: // I64Bswap
+      case 201: // I64LoadMulImmAddRotlMulImm
+        i64LoadAt(
+          s32,
+          mview,
+          memLen,
+          (fp + code[(pc + 5) | 0]) | 0,
+          (fp + code[(pc + 12) | 0]) | 0,
+          code[(pc + 13) | 0],
+          code[(pc + 14) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 6) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+          code[(pc + 7) | 0],
+          code[(pc + 8) | 0],
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 6) | 0]) | 0,
+        );
+        i64RotlImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 9) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 10) | 0],
+          code[(pc + 11) | 0],
+        );
+        pc = (pc + 15) | 0;
+        break;
+      case 202: // I64AddAdd
+        i64Add(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 203: // I64AddLoad
+        i64LoadAt(
+          s32,
+          mview,
+          memLen,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 204: // I64Bswap
         i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 201: // I64Sigma
+      case 205: // I64Sigma
         i64Sigma(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1817,246 +1901,202 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 202: // I64Add128
-        i64Add128(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 5) | 0]) | 0,
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 203: // I64Sub128
-        i64Sub128(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 5) | 0]) | 0,
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 204: // I64MulWideS
-        i64MulWideS(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 205: // I64MulWideU
-        i64MulWideU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 206: // F32Eq
+      case 210: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 207: // F32Ne
+      case 211: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 208: // F32Lt
+      case 212: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 209: // F32Gt
+      case 213: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 210: // F32Le
+      case 214: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 211: // F32Ge
+      case 215: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 212: // F32Abs
+      case 216: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 213: // F32Neg
+      case 217: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 214: // F32Ceil
+      case 218: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 215: // F32Floor
+      case 219: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 216: // F32Trunc
+      case 220: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 217: // F32Nearest
+      case 221: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 218: // F32Sqrt
+      case 222: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 219: // F32Add
+      case 223: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 220: // F32Sub
+      case 224: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 221: // F32Mul
+      case 225: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 222: // F32Div
+      case 226: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 223: // F32Min
+      case 227: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 224: // F32Max
+      case 228: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 225: // F32Copysign
+      case 229: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 226: // F64Eq
+      case 230: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 227: // F64Ne
+      case 231: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 228: // F64Lt
+      case 232: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 229: // F64Gt
+      case 233: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 230: // F64Le
+      case 234: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 231: // F64Ge
+      case 235: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 232: // F64Abs
+      case 236: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 233: // F64Neg
+      case 237: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 234: // F64Ceil
+      case 238: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 235: // F64Floor
+      case 239: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 236: // F64Trunc
+      case 240: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 237: // F64Nearest
+      case 241: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 238: // F64Sqrt
+      case 242: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 239: // F64Add
+      case 243: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 240: // F64Sub
+      case 244: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 241: // F64Mul
+      case 245: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 242: // F64Div
+      case 246: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 243: // F64Min
+      case 247: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 244: // F64Max
+      case 248: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 245: // F64Copysign
+      case 249: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2065,17 +2105,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 246: // F32AddImm
+      case 250: // F32AddImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 247: // F32MulImm
+      case 251: // F32MulImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 248: // F32MinImm
+      case 252: // F32MinImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2086,7 +2126,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 249: // F32MaxImm
+      case 253: // F32MaxImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2097,130 +2137,130 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 250: // F32MulAdd
+      case 254: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 251: // F64MulAdd
+      case 255: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 252: // I32TruncF32S
+      case 256: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 253: // I32TruncF32U
+      case 257: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 254: // I32TruncF64S
+      case 258: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 255: // I32TruncF64U
+      case 259: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 256: // I64TruncF32S
+      case 260: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 257: // I64TruncF32U
+      case 261: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 258: // I64TruncF64S
+      case 262: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 259: // I64TruncF64U
+      case 263: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 260: // F32ConvertI32S
+      case 264: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 261: // F32ConvertI32U
+      case 265: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 262: // F32ConvertI64S
+      case 266: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 263: // F32ConvertI64U
+      case 267: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 264: // F32DemoteF64
+      case 268: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 265: // F64ConvertI32S
+      case 269: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 266: // F64ConvertI32U
+      case 270: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 267: // F64ConvertI64S
+      case 271: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 268: // F64ConvertI64U
+      case 272: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 269: // F64PromoteF32
+      case 273: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 270: // I32TruncSatF32S
+      case 274: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 271: // I32TruncSatF32U
+      case 275: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 272: // I32TruncSatF64S
+      case 276: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 273: // I32TruncSatF64U
+      case 277: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 274: // I64TruncSatF32S
+      case 278: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 275: // I64TruncSatF32U
+      case 279: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 276: // I64TruncSatF64S
+      case 280: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 277: // I64TruncSatF64U
+      case 281: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 278: { // I32Load
+      case 282: { // I32Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 279: { // I64Load
+      case 283: { // I64Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2229,21 +2269,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 280: { // I32Load8S
+      case 284: { // I32Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 281: { // I32Load8U
+      case 285: { // I32Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 282: { // I32LoadAddImm
+      case 286: { // I32LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2251,7 +2291,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 283: { // I64LoadAddImm
+      case 287: { // I64LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2261,7 +2301,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 284: { // I32Load8UAddImm
+      case 288: { // I32Load8UAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2269,21 +2309,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 285: { // I32Load16S
+      case 289: { // I32Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 286: { // I32Load16U
+      case 290: { // I32Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 287: { // I64Load8S
+      case 291: { // I64Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2293,7 +2333,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 288: { // I64Load8U
+      case 292: { // I64Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2302,7 +2342,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 289: { // I64Load16S
+      case 293: { // I64Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2312,7 +2352,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 290: { // I64Load16U
+      case 294: { // I64Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2321,7 +2361,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 291: { // I64Load32S
+      case 295: { // I64Load32S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2331,7 +2371,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 292: { // I64Load32U
+      case 296: { // I64Load32U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2340,14 +2380,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 293: { // I32Store
+      case 297: { // I32Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 294: { // I64Store
+      case 298: { // I64Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2356,21 +2396,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 295: { // I32Store8
+      case 299: { // I32Store8
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 296: { // I32Store16
+      case 300: { // I32Store16
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 297: { // I32StoreAt
+      case 301: { // I32StoreAt
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2378,7 +2418,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 298: { // I32Store8At
+      case 302: { // I32Store8At
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2386,39 +2426,39 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 299: { // I32Copy8At
-        src = ((s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0]) >>> 0) +
-          (code[(pc + 6) | 0] >>> 0);
-        if (src + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
-          (code[(pc + 3) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt8(ea, mview.getUint8(src));
+      case 303: // I32Copy8At
+        copyByte(
+          mview,
+          memLen,
+          s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+          s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+          code[(pc + 3) | 0],
+        );
         pc = (pc + 7) | 0;
         break;
-      }
-      case 300: { // I32StoreImm
+      case 304: { // I32StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 301: { // I32Store8Imm
+      case 305: { // I32Store8Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 302: { // I32Store16Imm
+      case 306: { // I32Store16Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 303: { // I64StoreImm
+      case 307: { // I64StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2426,11 +2466,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 304: // MemorySize
+      case 308: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 305: { // MemoryGrow
+      case 309: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2442,7 +2482,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 318: { // Copy128
+      case 322: { // Copy128
         d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2451,7 +2491,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 319: { // Select128
+      case 323: { // Select128
         d = (fp + code[(pc + 1) | 0]) | 0;
         a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2463,7 +2503,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 320: { // GlobalGet128
+      case 324: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2473,7 +2513,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 321: { // GlobalSet128
+      case 325: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2483,7 +2523,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 322: { // V128Const
+      case 326: { // V128Const
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2492,7 +2532,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 323: // V128LoadFull
+      case 327: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2502,7 +2542,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // V128LoadAt
+      case 328: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2512,7 +2552,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 325: // V128And
+      case 329: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2521,7 +2561,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // V128Andnot
+      case 330: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2530,7 +2570,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // V128Or
+      case 331: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2539,7 +2579,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // V128Xor
+      case 332: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2548,19 +2588,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // V128Not
+      case 333: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 330: // V128Splat32
+      case 334: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 331: // V128AnyTrue
+      case 335: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 332: // I8x16Eq
+      case 336: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2569,7 +2609,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // I8x16Add
+      case 337: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2578,7 +2618,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 334: // I8x16Sub
+      case 338: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2587,7 +2627,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 335: // I16x8Add
+      case 339: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2596,7 +2636,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 336: // I16x8Sub
+      case 340: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2605,7 +2645,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // I16x8Mul
+      case 341: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2614,7 +2654,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // I32x4Add
+      case 342: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2623,7 +2663,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // I32x4Sub
+      case 343: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2632,7 +2672,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // I32x4Mul
+      case 344: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2641,7 +2681,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // I8x16Shl
+      case 345: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2650,7 +2690,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // I8x16ShrU
+      case 346: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2659,7 +2699,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // I16x8Shl
+      case 347: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2668,7 +2708,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // I16x8ShrS
+      case 348: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2677,7 +2717,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // I16x8ShrU
+      case 349: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2686,7 +2726,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // I32x4Shl
+      case 350: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2695,7 +2735,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // I32x4ShrS
+      case 351: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2704,7 +2744,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // I32x4ShrU
+      case 352: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2713,7 +2753,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // F32x4Add
+      case 353: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2722,7 +2762,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 350: // F32x4Sub
+      case 354: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2731,7 +2771,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 351: // F32x4Mul
+      case 355: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2740,7 +2780,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // F32x4Div
+      case 356: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2749,7 +2789,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // F32x4Min
+      case 357: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2758,7 +2798,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // F32x4Max
+      case 358: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2767,7 +2807,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // F32x4MulAdd
+      case 359: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2777,7 +2817,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 356: // F32x4MaxMin
+      case 360: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2787,7 +2827,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 357: // F32x4MulLoad
+      case 361: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2798,7 +2838,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 358: // F32x4MulLoadAdd
+      case 362: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2810,7 +2850,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 359: // F64x2Add
+      case 363: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2819,7 +2859,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 360: // F64x2Sub
+      case 364: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2828,7 +2868,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 361: // F64x2Mul
+      case 365: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2837,7 +2877,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 362: // F64x2Div
+      case 366: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2846,12 +2886,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 363: // V128ExtractLane32
+      case 367: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 364: // V128Unary
+      case 368: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2860,7 +2900,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 365: // V128Binary
+      case 369: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2870,7 +2910,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 366: // V128Ternary
+      case 370: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2881,7 +2921,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 367: // V128ExtractLane
+      case 371: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2891,7 +2931,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 368: // V128ReplaceLane
+      case 372: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2902,7 +2942,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 369: // V128Shuffle
+      case 373: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2915,7 +2955,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 370: // V128ShuffleZx
+      case 374: // V128ShuffleZx
         simdShuffleZx(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2929,18 +2969,7 @@ export function run(
         );
         pc = (pc + 9) | 0;
         break;
-      case 371: // V128Load
-        simdLoad(
-          code[(pc + 2) | 0],
-          s32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 372: // V128LoadSubAt
+      case 376: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2951,7 +2980,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 373: // V128Store
+      case 377: // V128Store
         simdStore(
           s32,
           mview,
@@ -2961,7 +2990,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 374: // V128StoreAt
+      case 378: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -2971,7 +3000,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 375: // V128LoadLane
+      case 379: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2984,7 +3013,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 376: // V128StoreLane
+      case 380: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2996,7 +3025,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 379: // StructNew
+      case 383: // StructNew
         if (
           !structNew(
             store,
@@ -3012,7 +3041,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 380: // StructNewDefault
+      case 384: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3027,7 +3056,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 381: // StructGet
+      case 385: // StructGet
         structGet(
           store,
           s32,
@@ -3038,13 +3067,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 408: { // Index64
+      case 412: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 409: { // SizeToI64
+      case 413: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3052,7 +3081,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 421: // TierUp
+      case 425: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3115,7 +3144,51 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 306: // MemoryFill
+      case 206: // I64Add128
+        i64Add128(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 207: // I64Sub128
+        i64Sub128(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 208: // I64MulWideS
+        i64MulWideS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 209: // I64MulWideU
+        i64MulWideU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 310: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3131,7 +3204,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 307: // MemoryCopy
+      case 311: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3148,7 +3221,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 308: // MemoryInit
+      case 312: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3166,18 +3239,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 309: // DataDrop
+      case 313: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 310: // TableGet
+      case 314: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // TableSet
+      case 315: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3185,11 +3258,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: // TableSize
+      case 316: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 313: { // TableGrow
+      case 317: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3205,7 +3278,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 314: // TableFill
+      case 318: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3221,7 +3294,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 315: // TableCopy
+      case 319: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3238,7 +3311,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 316: // TableInit
+      case 320: // TableInit
         if (
           !tableInit(
             inst,
@@ -3256,11 +3329,22 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 317: // ElemDrop
+      case 321: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 377: { // Throw
+      case 375: // V128Load
+        simdLoad(
+          code[(pc + 2) | 0],
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 381: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3285,7 +3369,7 @@ function runCold(
         }
         break;
       }
-      case 378: { // ThrowRef
+      case 382: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3307,7 +3391,7 @@ function runCold(
         }
         break;
       }
-      case 382: // StructSet
+      case 386: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3318,7 +3402,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 383: // ArrayNew
+      case 387: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3335,7 +3419,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 384: // ArrayNewDefault
+      case 388: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3351,7 +3435,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 385: // ArrayNewFixed
+      case 389: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3368,7 +3452,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 386: // ArrayNewData
+      case 390: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3387,7 +3471,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 387: // ArrayNewElem
+      case 391: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3406,7 +3490,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 388: // ArrayGet
+      case 392: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3417,7 +3501,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 389: // ArraySet
+      case 393: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3427,11 +3511,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 390: // ArrayLen
+      case 394: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 391: // ArrayFill
+      case 395: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3448,7 +3532,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 392: // ArrayCopy
+      case 396: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3465,7 +3549,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 393: // ArrayInitData
+      case 397: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3483,7 +3567,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 394: // ArrayInitElem
+      case 398: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3501,25 +3585,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 395: // RefI31
+      case 399: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 396: { // I31GetS
+      case 400: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 397: { // I31GetU
+      case 401: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 398: // RefTest
+      case 402: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3528,7 +3612,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 399: // RefCast
+      case 403: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3537,7 +3621,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 400: { // BrOnCast
+      case 404: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3547,7 +3631,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 401: { // BrOnCastFail
+      case 405: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3557,7 +3641,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 402: // AtomicLoad
+      case 406: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3568,7 +3652,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 403: // AtomicStore
+      case 407: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3579,7 +3663,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 404: // AtomicRmw
+      case 408: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3591,7 +3675,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 405: // AtomicCmpxchg
+      case 409: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3604,7 +3688,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 406: // AtomicWait
+      case 410: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3616,7 +3700,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 407: // AtomicNotify
+      case 411: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3624,7 +3708,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 410: // LoadMem
+      case 414: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3635,7 +3719,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 411: // StoreMem
+      case 415: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3646,11 +3730,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 412: // MemorySizeMem
+      case 416: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 413: { // MemoryGrowMem
+      case 417: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3670,7 +3754,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 414: // MemoryFillMem
+      case 418: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3686,7 +3770,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 415: // MemoryCopyMem
+      case 419: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3703,7 +3787,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 416: // MemoryInitMem
+      case 420: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3721,7 +3805,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 417: // V128LoadMem
+      case 421: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3732,7 +3816,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 418: // V128StoreMem
+      case 422: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3742,7 +3826,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 419: // V128LoadLaneMem
+      case 423: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3755,7 +3839,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 420: // V128StoreLaneMem
+      case 424: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
