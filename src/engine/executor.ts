@@ -132,6 +132,7 @@ import {
   atomicWait,
 } from "./atomics.ts";
 import {
+  copyByte,
   dataDrop,
   elemDrop,
   GROW_OUT_OF_FUEL,
@@ -278,7 +279,7 @@ export function run(
   let f32 = st.f32;
   let f64 = st.f64;
   // Scratch values of the cases (see `SCRATCH` in scripts/gen_executor.ts).
-  let ea = 0, d = 0, x = 0, a = 0, v = 0, src = 0;
+  let ea = 0, d = 0, x = 0, a = 0, v = 0;
   for (;;) {
     switch (code[pc]) {
       case 0: // BrIfNezPay
@@ -2425,17 +2426,17 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 303: { // I32Copy8At
-        src = ((s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0]) >>> 0) +
-          (code[(pc + 6) | 0] >>> 0);
-        if (src + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
-          (code[(pc + 3) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt8(ea, mview.getUint8(src));
+      case 303: // I32Copy8At
+        copyByte(
+          mview,
+          memLen,
+          s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+          s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+          code[(pc + 3) | 0],
+        );
         pc = (pc + 7) | 0;
         break;
-      }
       case 304: { // I32StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2968,18 +2969,18 @@ export function run(
         );
         pc = (pc + 9) | 0;
         break;
-      case 375: // V128Load
+      case 376: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
           mview,
           (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-          code[(pc + 4) | 0],
+          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
         );
-        pc = (pc + 5) | 0;
+        pc = (pc + 6) | 0;
         break;
-      case 376: // V128Store
+      case 377: // V128Store
         simdStore(
           s32,
           mview,
@@ -2989,7 +2990,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 377: // V128StoreAt
+      case 378: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -2999,7 +3000,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 378: // V128LoadLane
+      case 379: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3012,7 +3013,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 379: // V128StoreLane
+      case 380: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3024,7 +3025,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 382: // StructNew
+      case 383: // StructNew
         if (
           !structNew(
             store,
@@ -3040,7 +3041,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 383: // StructNewDefault
+      case 384: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3055,7 +3056,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 384: // StructGet
+      case 385: // StructGet
         structGet(
           store,
           s32,
@@ -3066,13 +3067,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 411: { // Index64
+      case 412: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 412: { // SizeToI64
+      case 413: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3080,7 +3081,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 424: // TierUp
+      case 425: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3332,7 +3333,18 @@ function runCold(
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 380: { // Throw
+      case 375: // V128Load
+        simdLoad(
+          code[(pc + 2) | 0],
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 381: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3357,7 +3369,7 @@ function runCold(
         }
         break;
       }
-      case 381: { // ThrowRef
+      case 382: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3379,7 +3391,7 @@ function runCold(
         }
         break;
       }
-      case 385: // StructSet
+      case 386: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3390,7 +3402,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 386: // ArrayNew
+      case 387: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3407,7 +3419,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 387: // ArrayNewDefault
+      case 388: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3423,7 +3435,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 388: // ArrayNewFixed
+      case 389: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3440,7 +3452,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 389: // ArrayNewData
+      case 390: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3459,7 +3471,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 390: // ArrayNewElem
+      case 391: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3478,7 +3490,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 391: // ArrayGet
+      case 392: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3489,7 +3501,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 392: // ArraySet
+      case 393: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3499,11 +3511,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 393: // ArrayLen
+      case 394: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 394: // ArrayFill
+      case 395: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3520,7 +3532,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 395: // ArrayCopy
+      case 396: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3537,7 +3549,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 396: // ArrayInitData
+      case 397: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3555,7 +3567,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 397: // ArrayInitElem
+      case 398: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3573,25 +3585,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 398: // RefI31
+      case 399: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 399: { // I31GetS
+      case 400: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 400: { // I31GetU
+      case 401: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 401: // RefTest
+      case 402: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3600,7 +3612,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 402: // RefCast
+      case 403: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3609,7 +3621,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 403: { // BrOnCast
+      case 404: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3619,7 +3631,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 404: { // BrOnCastFail
+      case 405: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3629,7 +3641,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 405: // AtomicLoad
+      case 406: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3640,7 +3652,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 406: // AtomicStore
+      case 407: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3651,7 +3663,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 407: // AtomicRmw
+      case 408: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3663,7 +3675,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 408: // AtomicCmpxchg
+      case 409: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3676,7 +3688,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 409: // AtomicWait
+      case 410: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3688,7 +3700,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 410: // AtomicNotify
+      case 411: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3696,7 +3708,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 413: // LoadMem
+      case 414: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3707,7 +3719,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 414: // StoreMem
+      case 415: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3718,11 +3730,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 415: // MemorySizeMem
+      case 416: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 416: { // MemoryGrowMem
+      case 417: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3742,7 +3754,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 417: // MemoryFillMem
+      case 418: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3758,7 +3770,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 418: // MemoryCopyMem
+      case 419: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3775,7 +3787,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 419: // MemoryInitMem
+      case 420: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3793,7 +3805,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 420: // V128LoadMem
+      case 421: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3804,7 +3816,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 421: // V128StoreMem
+      case 422: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3814,7 +3826,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 422: // V128LoadLaneMem
+      case 423: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3827,7 +3839,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 423: // V128StoreLaneMem
+      case 424: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

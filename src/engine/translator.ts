@@ -2206,15 +2206,18 @@ class FuncTranslator {
   /**
    * `v128.load` (memory 0, 32-bit) of an address the last instruction computed as `base + imm`
    * (`I32AddImm`, as compilers address arrays): takes that instruction back and emits one
-   * `V128LoadAt` instead (its result was a temporary only the load reads). Returns whether it did.
+   * `V128LoadAt` instead (its result was a temporary only the load reads); with `sub` (the
+   * sub-opcode of another v128 load, `v128.load64_zero`, ...) a `V128LoadSubAt`. Returns whether
+   * it did.
    */
-  #fuseLoadAddress(): boolean {
+  #fuseLoadAddress(sub = -1): boolean {
     const code = this.#code;
     if (!this.#topIsLastResult() || code.get(this.#lastStart) !== I.I32AddImm) return false;
     const base = code.get(this.#lastStart + 2), imm = code.get(this.#lastStart + 3);
     code.truncate(this.#lastStart);
     this.#stack.pop();
-    this.#beginResult(I.V128LoadAt);
+    this.#beginResult(sub < 0 ? I.V128LoadAt : I.V128LoadSubAt);
+    if (sub >= 0) code.emit(sub);
     code.emit(base);
     code.emit(imm);
     code.emit(this.#reader.offset);
@@ -2265,11 +2268,16 @@ class FuncTranslator {
       case I.V128ExtractLane:
       case I.V128Load: {
         if (instr === I.V128LoadFull && this.#fuseLoadAddress()) return;
+        if (instr === I.V128Load && this.#fuseLoadAddress(n)) return;
         const a = this.#use(h - 1);
         s.pop();
-        this.#beginResult(instr);
+        // The generic load is a `V128LoadSubAt` adding 0 (`V128Load` itself is cold: `run` had
+        // no room for both).
+        const sub = instr === I.V128Load;
+        this.#beginResult(sub ? I.V128LoadSubAt : instr);
         if (withSub) code.emit(n);
         code.emit(a);
+        if (sub) code.emit(0);
         if (kind === I.V128ExtractLane) code.emit(r.lane);
         if (kind === I.V128Load) code.emit(r.offset);
         return this.#endResult(v128);
