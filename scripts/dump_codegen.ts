@@ -9,7 +9,7 @@
 
 import { parseArgs } from "node:util";
 import { Config, Engine, Linker, Module, Store, Val } from "../mod.ts";
-import { generateSource } from "../src/engine/codegen.ts";
+import { callShapesOf, generateSource } from "../src/engine/codegen.ts";
 import { instances } from "../src/runtime/handles.ts";
 import { hostAdd, loadWorkloadBytes, WORKLOADS } from "./_bench_workloads.ts";
 
@@ -41,8 +41,9 @@ if (workload.importsHostAdd === true) {
 const instance = linker.instantiate(store, module);
 instance.getFunc(store, "run")!.call(store, [Val.i32(Number(size))]);
 for (const func of instances.entity(store, instance).funcs) {
-  const cf = "compiled" in func ? func.compiled : null;
-  if (cf === null || cf === undefined) continue;
+  if (func.isHost) continue;
+  const cf = func.compiled;
+  if (cf === null) continue;
   // As the engine generates it (see `Engine.bodyOf`).
   const collectable = workload.gc === true || workload.exceptions === true;
   const result = generateSource(
@@ -53,6 +54,9 @@ for (const func of instances.entity(store, instance).funcs) {
     cf.paramWords,
     collectable,
     cf.localWords,
+    -1,
+    collectable ? -1 : cf.funcIndex,
+    callShapesOf(func.instance.module),
   );
   console.log(`// func ${cf.funcIndex}`);
   console.log("reason" in result ? `// not generated: ${result.reason}` : result.source);

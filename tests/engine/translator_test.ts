@@ -748,15 +748,15 @@ Deno.test("compare + br_if and compare + if fuse into one branch", () => {
         br 0
       end end
       local.get 1`),
-    // The back edge tests the exit condition itself (loop rotation), and a jump to a return
-    // becomes the return.
+    // The back edge tests the exit condition itself (loop rotation), taking in the counter's
+    // step (a test for zero is one against an immediate 0), and a jump to a return becomes the
+    // return.
     lines(
-      "0: BrIfEqz s0, @16",
+      "0: BrIfEqz s0, @15",
       "3: I32Add s1, s1, s0",
-      "7: I32AddImm s0, s0, -1",
-      "11: BrIfNez s0, @3",
-      "14: ReturnSlot s1",
-      "16: ReturnSlot s1",
+      "7: I32AddImmBrIfNeImm s0, s0, -1, 0, @3",
+      "13: ReturnSlot s1",
+      "15: ReturnSlot s1",
     ),
   );
   assert.equal(
