@@ -130,6 +130,7 @@ import * as v128Words from "./codegen_v128.ts";
 import { f32Slots, lanesBack, laneSlots, lowerV128, V128_PURE } from "./codegen_v128.ts";
 import * as slotValues from "./codegen_slots.ts";
 import { numberSlots, splitSlotValues } from "./codegen_slots.ts";
+import { leanSource } from "./codegen_lean.ts";
 import {
   expandRun,
   I,
@@ -1500,6 +1501,7 @@ export function generateBody(
   cf: CompiledFunc,
   escape?: ReadonlySet<number>,
   collectable = false,
+  lean = false,
 ): { body: GeneratedBody; escapes: string[] } | string {
   // A catching frame is continued at its handler, which only the interpreter can do.
   if (cf.handlers !== null) return "exception handlers (try_table)";
@@ -1514,12 +1516,13 @@ export function generateBody(
   );
   if ("reason" in result) return result.reason;
   try {
-    const factory = new Function("rt", "resumeBody", result.source) as (
+    const source = lean ? leanSource(result.source) : result.source;
+    const factory = new Function("rt", "resumeBody", source) as (
       rt: unknown,
       resumeBody: GeneratedBody,
     ) => GeneratedBody;
     return {
-      body: factory(RUNTIME, resumeBodyOf(cf, escape, collectable)),
+      body: factory(RUNTIME, resumeBodyOf(cf, escape, collectable, lean)),
       escapes: result.escapes,
     };
   } catch (e) {
@@ -1537,6 +1540,7 @@ function resumeBodyOf(
   cf: CompiledFunc,
   escape: ReadonlySet<number> | undefined,
   collectable: boolean,
+  lean: boolean,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
   return (store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) => {
@@ -1552,7 +1556,8 @@ function resumeBodyOf(
       resume = () => INTERPRET;
       if (!("reason" in result)) {
         try {
-          resume = (new Function("rt", "resumeBody", result.source) as (
+          const source = lean ? leanSource(result.source) : result.source;
+          resume = (new Function("rt", "resumeBody", source) as (
             rt: unknown,
             resumeBody: null,
           ) => GeneratedBody)(RUNTIME, null);

@@ -1,0 +1,119 @@
+/**
+ * The lean spelling of generated code (`Config.codegenStyle`, `src/engine/codegen_lean.ts`):
+ * the option is checked and honoured (the generated source differs), its rewrites keep every
+ * value, and both styles compute the same results. The spec suites run under both styles
+ * (`tests/spec/main.ts --tier codegen --style lean|jit`).
+ */
+
+import assert from "node:assert/strict";
+import { Config, ConfigError, Engine, Linker, Module, Store } from "../../mod.ts";
+import { leanSource, realmLacksWebAssembly } from "../../src/engine/codegen_lean.ts";
+import { instances } from "../../src/runtime/handles.ts";
+import { wat } from "../_lib/wabt.ts";
+
+/** A factory source as `generateSource` shapes it, around `body`. */
+const factory = (body: string) =>
+  `"use strict";\nconst { RETURN } = rt;\nreturn function wasm(store, st) {\n${body}\n};`;
+
+/** The body part of `leanSource(factory(body))`. */
+const leanBody = (body: string) => {
+  const out = leanSource(factory(body));
+  return out.slice(out.indexOf("{\n") + 2, out.lastIndexOf("\n};"));
+};
+
+Deno.test("codegen lean: Config.codegenStyle is checked, and auto resolves by the realm", () => {
+  assert.equal(new Config().codegenStyle, "auto");
+  assert.throws(
+    () => new Config({ codegenStyle: "fast" as "auto" }),
+    (e) => e instanceof ConfigError && /codegenStyle/.test(e.message),
+  );
+  // Deno has `WebAssembly`: auto is the JIT style here.
+  assert.equal(realmLacksWebAssembly(), false);
+  assert.equal(new Engine().codegenStyle, "jit");
+  assert.equal(new Engine(new Config({ codegenStyle: "lean" })).codegenStyle, "lean");
+  assert.equal(new Engine(new Config({ codegenStyle: "jit" })).codegenStyle, "jit");
+});
+
+Deno.test("codegen lean: auto picks lean where WebAssembly is missing", async () => {
+  const script = new URL("./_style_probe.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.success, true, new TextDecoder().decode(out.stderr));
+  assert.equal(new TextDecoder().decode(out.stdout).trim(), "lean");
+});
+
+Deno.test("codegen lean: redundant int32 conversions go, the needed ones stay", () => {
+  // The inner `| 0` of a left operand of an integer operator.
+  assert.equal(leanBody("r4 = ((r4 + 1) | 0) | 0;"), "r4 = ((r4 + 1)) | 0;");
+  assert.equal(leanBody("x = ((a + b) | 0) >>> 0;"), "x = ((a + b)) >>> 0;");
+  // Not where something to its left applies to the group first, nor under `?:`.
+  assert.equal(leanBody("x = y * ((a + b) | 0) | 0;"), "x = y * ((a + b) | 0) | 0;");
+  assert.equal(leanBody("x = (c ? a : b | 0) | 0;"), "x = (c ? a : b | 0) | 0;");
+  // A value already int32: a cached i32 word, an int32 literal, a bitwise result, imul.
+  assert.equal(leanBody("r12 = (r8) | 0;"), "r12 = (r8);");
+  assert.equal(leanBody("r1 = (-8192) | 0;"), "r1 = (-8192);");
+  assert.equal(leanBody("r2 = ($a ^ ($b >>> 3)) | 0;"), "r2 = ($a ^ ($b >>> 3));");
+  assert.equal(leanBody("r2 = ($a << 3) | 0;"), "r2 = ($a << 3);");
+  // Not uint32, sums, comparisons, other names, out-of-range literals.
+  for (
+    const kept of [
+      "r2 = ($a >>> 0) | 0;",
+      "r2 = ($a + $b) | 0;",
+      "r2 = ($a << 1 < 3) | 0;",
+      "r2 = ($r0) | 0;",
+      "r2 = (2147483648) | 0;",
+      "r2 = f(r8) | 0;",
+    ]
+  ) assert.equal(leanBody(kept), kept);
+});
+
+Deno.test("codegen lean: Math functions are read once, f32 constants folded", () => {
+  const out = leanSource(factory("x = Math.imul(a, b); y = Math.fround(0.1); z = Math.fround(w);"));
+  assert.match(out, /^var \{ RETURN \} = rt;$/m);
+  assert.match(out, /^var \$math_fround = Math\.fround, \$math_imul = Math\.imul;$/m);
+  assert.ok(out.includes("x = $math_imul(a, b);"));
+  assert.ok(out.includes(`y = ${Math.fround(0.1)};`));
+  assert.ok(out.includes("z = $math_fround(w);"));
+  assert.ok(leanBody("y = x - Math.fround(-1.5);").includes("y = x - (-1.5);"));
+  assert.ok(leanBody("y = Math.fround(-0);").includes("y = (-0);"));
+});
+
+const MODULE = wat(`(module
+  (memory 1)
+  (func (export "mix") (param i32 i32) (result i32)
+    (i32.add (i32.mul (local.get 0) (local.get 1)) (i32.const 7)))
+  (func (export "sum") (param i32) (result i64) (local i32 i64)
+    (block (loop
+      (br_if 1 (i32.ge_u (local.get 1) (local.get 0)))
+      (local.set 2 (i64.add (local.get 2)
+        (i64.mul (i64.extend_i32_u (local.get 1)) (i64.const 0x9e3779b97f4a7c15))))
+      (f32.store (i32.const 8)
+        (f32.add (f32.load (i32.const 8)) (f32.const 0.1)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br 0)))
+    (i64.add (local.get 2) (i64.extend_i32_u (i32.load (i32.const 8))))))`);
+
+/** `mix` and `sum` under `style`, and the generated source of `mix`. */
+function runIn(style: "jit" | "lean") {
+  const engine = new Engine(new Config({ executionTier: "codegen", codegenStyle: style }));
+  const store = new Store(engine, null);
+  const instance = new Linker<null>(engine).instantiate(store, new Module(engine, MODULE));
+  const mix = instance.getTypedFunc<[number, number], number>(store, "mix");
+  const sum = instance.getTypedFunc<[number], bigint>(store, "sum");
+  const results = [mix.call(store, 123456789, -98765), sum.call(store, 1000)];
+  const funcs = instances.entity(store, instance).funcs;
+  const compiled = "compiled" in funcs[0]! ? funcs[0].compiled : null;
+  return { results, source: String(compiled?.generated) };
+}
+
+Deno.test("codegen lean: the option is honoured, and both styles compute the same", () => {
+  const jit = runIn("jit");
+  const lean = runIn("lean");
+  assert.deepEqual(lean.results, jit.results);
+  assert.ok(jit.source.includes("Math.imul("), jit.source);
+  assert.ok(!lean.source.includes("Math.imul("), lean.source);
+  assert.ok(lean.source.includes("$math_imul("), lean.source);
+});
