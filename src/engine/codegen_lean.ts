@@ -186,6 +186,96 @@ function withFroundFolded(js: string): string {
   );
 }
 
+/** Whether typed arrays are little-endian here, as Wasm memory is (every mainstream host). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** The index of the `)` closing the `(` at `open` in `js`, and the top-level arguments. */
+function argsAt(js: string, open: number): { close: number; args: string[] } | null {
+  const args: string[] = [];
+  let depth = 0;
+  let from = open + 1;
+  for (let i = open; i < js.length; i++) {
+    const c = js[i]!;
+    if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") {
+      depth--;
+      if (depth === 0) {
+        args.push(js.slice(from, i).trim());
+        return { close: i, args };
+      }
+    } else if (c === "," && depth === 1) {
+      args.push(js.slice(from, i).trim());
+      from = i + 1;
+    } else if (c === '"' || c === "'" || c === "`") return null;
+  }
+  return null;
+}
+
+/**
+ * The memory accesses through the `DataView` (`mview.getInt32(ea, true)`, a call) respelled
+ * on typed arrays of the same buffer where the address allows (a keyed load): bytes always
+ * (`mu8[ea]`), 4- and 8-byte words when aligned (`ea & 3 ? mview.getInt32(ea, true) :
+ * mi32[ea >>> 2]`: an address in bounds is below 2^32, see `MAX_BYTES_64`). Every access is
+ * behind its bounds check, so the views are read only in bounds; a float goes through the same
+ * conversion either way. The views (`MemoryEntity.i32`, ...) are read wherever `mview` is.
+ *
+ * Measured under `node --jitless` (CPU time, 3M accesses, best of 5): `getInt32` ~24 ns, the
+ * aligned form ~12 ns; `getUint8` ~15 ns, `mu8[ea]` ~7 ns; `setInt32` ~16 ns, aligned ~11 ns.
+ */
+function withTypedMemory(js: string): string {
+  const assigned = js.match(/\bmview = /g)?.length ?? 0;
+  const reread = js.match(/\bmemLen = mview\.byteLength;/g)?.length ?? 0;
+  if (!LITTLE_ENDIAN || assigned === 0 || assigned !== reread) return js;
+  const simple = /^(?:[\w$]+(?: \+ \d+)?|\d+)$/;
+  const WORDS: Record<string, [string, number, string]> = {
+    getInt32: ["mi32", 4, "load"],
+    getFloat32: ["mf32", 4, "load"],
+    getFloat64: ["mf64", 8, "load"],
+    setInt32: ["mi32", 4, "store"],
+    setFloat32: ["mf32", 4, "store"],
+    setFloat64: ["mf64", 8, "store"],
+  };
+  let out = "";
+  let from = 0;
+  const re =
+    /\bmview\.(getUint8|getInt8|setInt8|setUint8|getInt32|getFloat32|getFloat64|setInt32|setFloat32|setFloat64)\(/g;
+  for (let m = re.exec(js); m !== null; m = re.exec(js)) {
+    const method = m[1]!;
+    const call = argsAt(js, m.index + m[0].length - 1);
+    if (call === null) continue;
+    const { close, args } = call;
+    const a = args[0]!;
+    const whole = js.slice(m.index, close + 1);
+    const statement = js[close + 1] === ";" && /(?:^|[;{}:]\s*)$/.test(js.slice(0, m.index));
+    let spelled: string | null = null;
+    if (method === "getUint8") spelled = `mu8[${a}]`;
+    else if (method === "getInt8") spelled = `(mu8[${a}] << 24 >> 24)`;
+    else if (method === "setInt8" || method === "setUint8") {
+      if (statement) spelled = `mu8[${a}] = ${args[1]}`;
+    } else if (simple.test(a) && args[args.length - 1] === "true") {
+      const [view, bytes, kind] = WORDS[method]!;
+      const index = `${view}[(${a}) >>> ${bytes === 4 ? 2 : 3}]`;
+      if (kind === "load") spelled = `((${a}) & ${bytes - 1} ? ${whole} : ${index})`;
+      else if (statement && args.length === 3) {
+        spelled = `if ((${a}) & ${bytes - 1}) ${whole}; else ${index} = ${args[1]}`;
+      }
+    }
+    if (spelled === null) continue;
+    out += js.slice(from, m.index) + spelled;
+    from = close + 1;
+    re.lastIndex = close + 1;
+  }
+  js = out + js.slice(from);
+  const views = [["mu8", "u8"], ["mi32", "i32"], ["mf32", "f32"], ["mf64", "f64"]].filter(([v]) =>
+    new RegExp(`\\b${v}\\[`).test(js)
+  );
+  if (views.length === 0) return js;
+  const read = views.map(([v, field]) => `${v} = mem !== null ? mem.${field} : null`).join(", ");
+  return js
+    .replace(/\blet memLen = mview\.byteLength;/, (line) => `${line}\nlet ${read};`)
+    .replace(/(?<!let )\bmemLen = mview\.byteLength;/g, (line) => `${line}\n${read};`);
+}
+
 /**
  * The source `generateSource` made for a body factory (`"use strict";`, the closure's
  * declarations, `return function wasm(...) {...};`), spelled for an engine without a JIT.
@@ -197,13 +287,17 @@ export function leanSource(source: string): string {
   let body = source.slice(split);
   // The closure's bindings are read by the body on every use: `var` needs no hole check.
   head = head.replace(/^(?:const|let) /gm, "var ");
-  body = withFroundFolded(body);
+  // An f32 read from memory is already a float32: rounding it again changes nothing.
+  body = withFroundFolded(body).replace(
+    /Math\.fround\((mview\.getFloat32\([^()]*\))\)/g,
+    "$1",
+  );
   const hoisted = HOISTED_MATH.filter((name) => body.includes(`Math.${name}(`));
   for (const name of hoisted) body = body.replaceAll(`Math.${name}(`, `$math_${name}(`);
   if (hoisted.length > 0) {
     head += `var ${hoisted.map((name) => `$math_${name} = Math.${name}`).join(", ")};\n`;
   }
-  body = withoutIntBitOr(withoutInnerBitOr(body));
+  body = withTypedMemory(withoutIntBitOr(withoutInnerBitOr(body)));
   return head + body;
 }
 

@@ -81,6 +81,38 @@ Deno.test("codegen lean: Math functions are read once, f32 constants folded", ()
   assert.ok(leanBody("y = Math.fround(-0);").includes("y = (-0);"));
 });
 
+Deno.test("codegen lean: memory accesses go through typed arrays where aligned", () => {
+  const out = leanSource(factory(`let mem = inst.memories[0] ?? null;
+let mview = mem !== null ? mem.view : EMPTY_VIEW;
+let memLen = mview.byteLength;
+s32[fp] = mview.getUint8(ea) + mview.getInt8(ea + 1);
+mview.setInt8(ea, s32[fp]);
+x = mview.getInt32(ea + 4, true);
+mview.setFloat64(ea, y, true);
+z = mview.getInt32(f(ea), true);
+if (mem !== null) {
+  mview = mem.view;
+  memLen = mview.byteLength;
+}`));
+  assert.ok(out.includes("s32[fp] = mu8[ea] + (mu8[ea + 1] << 24 >> 24);"), out);
+  assert.ok(out.includes("mu8[ea] = s32[fp];"), out);
+  assert.ok(
+    out.includes("x = ((ea + 4) & 3 ? mview.getInt32(ea + 4, true) : mi32[(ea + 4) >>> 2]);"),
+    out,
+  );
+  assert.ok(
+    out.includes("if ((ea) & 7) mview.setFloat64(ea, y, true); else mf64[(ea) >>> 3] = y;"),
+    out,
+  );
+  // An address that is not a name (plus a constant) would be computed twice: left alone.
+  assert.ok(out.includes("z = mview.getInt32(f(ea), true);"), out);
+  // The views are read wherever the DataView is.
+  const read = "mu8 = mem !== null ? mem.u8 : null, mi32 = mem !== null ? mem.i32 : null, " +
+    "mf64 = mem !== null ? mem.f64 : null;";
+  assert.ok(out.includes(`let memLen = mview.byteLength;\nlet ${read}`), out);
+  assert.ok(out.includes(`  memLen = mview.byteLength;\n${read}`), out);
+});
+
 const MODULE = wat(`(module
   (memory 1)
   (func (export "mix") (param i32 i32) (result i32)
@@ -94,7 +126,12 @@ const MODULE = wat(`(module
         (f32.add (f32.load (i32.const 8)) (f32.const 0.1)))
       (local.set 1 (i32.add (local.get 1) (i32.const 1)))
       (br 0)))
-    (i64.add (local.get 2) (i64.extend_i32_u (i32.load (i32.const 8))))))`);
+    (i64.add (local.get 2) (i64.extend_i32_u (i32.load (i32.const 8)))))
+  (func (export "unaligned") (param i32) (result i64)
+    (i64.store (i32.const 13) (i64.const 0x0123456789abcdef))
+    (f64.store offset=1 (local.get 0) (f64.const -1.5))
+    (i64.add (i64.load (i32.const 13))
+      (i64.add (i64.load offset=1 (local.get 0)) (i64.load8_s (i32.const 14))))))`);
 
 /** `mix` and `sum` under `style`, and the generated source of `mix`. */
 function runIn(style: "jit" | "lean") {
@@ -103,7 +140,13 @@ function runIn(style: "jit" | "lean") {
   const instance = new Linker<null>(engine).instantiate(store, new Module(engine, MODULE));
   const mix = instance.getTypedFunc<[number, number], number>(store, "mix");
   const sum = instance.getTypedFunc<[number], bigint>(store, "sum");
-  const results = [mix.call(store, 123456789, -98765), sum.call(store, 1000)];
+  const unaligned = instance.getTypedFunc<[number], bigint>(store, "unaligned");
+  const results = [
+    mix.call(store, 123456789, -98765),
+    sum.call(store, 1000),
+    unaligned.call(store, 40),
+    unaligned.call(store, 43),
+  ];
   const funcs = instances.entity(store, instance).funcs;
   const compiled = "compiled" in funcs[0]! ? funcs[0].compiled : null;
   return { results, source: String(compiled?.generated) };
@@ -113,6 +156,10 @@ Deno.test("codegen lean: the option is honoured, and both styles compute the sam
   const jit = runIn("jit");
   const lean = runIn("lean");
   assert.deepEqual(lean.results, jit.results);
+  assert.deepEqual(lean.results.slice(2), [
+    0x0123456789abcdefn - 4613937818241073152n - 51n,
+    0x0123456789abcdefn - 4613937818241073152n - 51n,
+  ]);
   assert.ok(jit.source.includes("Math.imul("), jit.source);
   assert.ok(!lean.source.includes("Math.imul("), lean.source);
   assert.ok(lean.source.includes("$math_imul("), lean.source);
