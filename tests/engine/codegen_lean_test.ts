@@ -78,6 +78,12 @@ Deno.test("codegen lean: Math functions are read once, f32 constants folded", ()
   assert.ok(out.includes(`y = ${Math.fround(0.1)};`));
   assert.ok(out.includes("z = $math_fround(w);"));
   assert.ok(leanBody("y = x - Math.fround(-1.5);").includes("y = x - (-1.5);"));
+  // A product by a small constant is exact in a double: a multiply, not a call.
+  assert.ok(leanBody("r1 = Math.imul(r2, 60239);").includes("r1 = (r2 * 60239 | 0);"));
+  assert.ok(leanBody("r1 = Math.imul(r2, 668265295);").includes("$math_imul(r2, 668265295)"));
+  for (const [x, c] of [[0x7fffffff, 1 << 20], [-0x80000000, -(1 << 20)], [0xffffffff, 60239]]) {
+    assert.equal((x * c) | 0, Math.imul(x, c));
+  }
   assert.ok(leanBody("y = Math.fround(-0);").includes("y = (-0);"));
 });
 
@@ -104,6 +110,18 @@ if (mem !== null) {
     out.includes("if ((ea) & 7) mview.setFloat64(ea, y, true); else mf64[(ea) >>> 3] = y;"),
     out,
   );
+  // Bytes and words read are int32 already; a zero offset is not added.
+  const word = leanSource(factory(`let mview = mem.view;
+let memLen = mview.byteLength;
+const ea = (r8 >>> 0) + (0 >>> 0);
+r4 = (mview.getInt32(ea, true)) | 0;
+r5 = (mview.getUint8(ea)) | 0;`));
+  assert.ok(word.includes("const ea = (r8 >>> 0);\n"), word);
+  assert.ok(
+    word.includes("r4 = (((ea) & 3 ? mview.getInt32(ea, true) : mi32[(ea) >>> 2]));"),
+    word,
+  );
+  assert.ok(word.includes("r5 = (mu8[ea]);"), word);
   // An address that is not a name (plus a constant) would be computed twice: left alone.
   assert.ok(out.includes("z = mview.getInt32(f(ea), true);"), out);
   // The views are read wherever the DataView is.
