@@ -204,6 +204,81 @@ function withFroundFolded(js: string): string {
   );
 }
 
+/** The index of the `}` closing the `{` at `open` in `js`, or -1 (a quote on the way: -1). */
+function blockEnd(js: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < js.length; i++) {
+    const c = js[i];
+    if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i;
+    else if (c === '"' || c === "'" || c === "`") return -1;
+  }
+  return -1;
+}
+
+/** A name used as a whole word in generated code (not a property, not part of a longer name). */
+const word = (name: string) =>
+  new RegExp(`(?<![\\w$.])${name.replaceAll("$", "\\$")}(?![\\w$])`, "g");
+
+/**
+ * The block temporaries the lowerings declare (`{ const $al = r8, $bl = (5); ... }`, a copy of
+ * a cached word or a constant per operand) replaced by what they copy, where that is a JS local
+ * or a literal: each copy is a bytecode (`Mov`) an interpreter dispatches. Only where nothing
+ * in the block assigns the copied local before the temporary's last use, and nothing in it
+ * declares either name again (a block's code runs in its text's order: it has no loops).
+ */
+function withTemporariesInlined(js: string): string {
+  const starts: number[] = [];
+  for (const m of js.matchAll(/\{\n\s*const (?=\$)/g)) starts.push(m.index!);
+  for (let s = starts.length - 1; s >= 0; s--) {
+    const open = starts[s]!;
+    const close = blockEnd(js, open);
+    if (close < 0) continue;
+    const block = js.slice(open, close + 1);
+    const decl = /^\{\n\s*const ([^;]*);\n/.exec(block);
+    if (decl === null) continue;
+    const declarators = decl[1]!.split(", ");
+    const rest = block.slice(decl[0].length);
+    // A loop would run the block's text out of order.
+    if (/\b(?:for|while|do|continue)\b/.test(rest)) continue;
+    const kept: string[] = [];
+    const inlined = new Map<string, string>();
+    for (const d of declarators) {
+      const m = /^(\$[\w$]+) = ([rhde]\d+|\$[\w$]+|\(-?\d+\)|-?\d+)$/.exec(d);
+      if (m === null) {
+        kept.push(d);
+        continue;
+      }
+      const [, name, value] = m as unknown as [string, string, string];
+      const declaredAgain = (n: string) =>
+        new RegExp(
+          `(?:const|let|var) ${n.replaceAll("$", "\\$")}\\b|, ${n.replaceAll("$", "\\$")} =`,
+        )
+          .test(rest);
+      let safe = !declaredAgain(name) && !kept.includes(value) && !inlined.has(value);
+      if (safe && !value.startsWith("(") && !/^-?\d/.test(value)) {
+        if (declaredAgain(value)) safe = false;
+        const uses = [...rest.matchAll(word(name))].map((u) => u.index!);
+        const lastUse = uses.length === 0 ? -1 : uses[uses.length - 1]!;
+        const v = value.replaceAll("$", "\\$");
+        const assign = new RegExp(
+          `(?<![\\w$.])(?:${v}\\s*(?:[-+*/%&|^]|<<|>>>?)?=(?!=)|${v}\\s*(?:\\+\\+|--)|(?:\\+\\+|--)${v}(?![\\w$]))`,
+        ).exec(rest);
+        if (assign !== null && rest.indexOf(";", assign.index) < lastUse) safe = false;
+      }
+      if (safe) inlined.set(name, value);
+      else kept.push(d);
+    }
+    if (inlined.size === 0) continue;
+    // The declarators kept may read the temporaries inlined before them, too.
+    let body = kept.length === 0 ? rest : `const ${kept.join(", ")};\n${rest}`;
+    for (const [name, value] of inlined) body = body.replace(word(name), () => value);
+    const head = decl[0].replace(/const [^;]*;\n$/, "");
+    js = js.slice(0, open) + head + body + js.slice(close + 1);
+  }
+  return js;
+}
+
 /** Whether typed arrays are little-endian here, as Wasm memory is (every mainstream host). */
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
@@ -315,7 +390,9 @@ export function leanSource(source: string): string {
   if (hoisted.length > 0) {
     head += `var ${hoisted.map((name) => `$math_${name} = Math.${name}`).join(", ")};\n`;
   }
-  body = withoutIntBitOr(withoutInnerBitOr(withTypedMemory(withSmallProducts(body))))
+  body = withoutIntBitOr(
+    withoutInnerBitOr(withTypedMemory(withSmallProducts(withTemporariesInlined(body)))),
+  )
     // An effective address plus a zero offset (`(a >>> 0) + (0 >>> 0)`) is the address.
     .replaceAll(" + (0 >>> 0);", ";");
   return head + body;

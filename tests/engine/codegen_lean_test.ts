@@ -87,6 +87,43 @@ Deno.test("codegen lean: Math functions are read once, f32 constants folded", ()
   assert.ok(leanBody("y = Math.fround(-0);").includes("y = (-0);"));
 });
 
+Deno.test("codegen lean: block temporaries copying a local or a constant are inlined", () => {
+  // An i64 add: `$ah` is read in the statement that assigns `h4`, before it is assigned.
+  assert.equal(
+    leanBody(`{
+const $al = r4, $ah = h4, $bl = (5), $bh = (0);
+const $l = ($al + $bl) | 0;
+h4 = ($ah + $bh + +(($l >>> 0) < ($al >>> 0))) | 0;
+r4 = $l | 0;
+}`),
+    `{
+const $l = (r4 + (5)) | 0;
+h4 = (h4 + (0) + +(($l >>> 0) < (r4 >>> 0))) | 0;
+r4 = $l | 0;
+}`,
+  );
+  // Not where the local is assigned before the temporary's last use, nor over a redeclaration;
+  // the declarators kept read the inlined ones.
+  const kept = `{
+const $a = r4, $b = r5, $c = $b + 1;
+r4 = 0;
+r6 = $a + $b + $c;
+{
+const $b = r6 + 2;
+r7 = $b;
+}
+}`;
+  assert.equal(leanBody(kept), kept.replace(", $c = $b + 1;", ", $c = $b + 1;"));
+  assert.equal(
+    leanBody("{\nconst $a = r4, $c = $a + 1;\nr4 = 0;\nr6 = $c;\n}"),
+    "{\nconst $c = r4 + 1;\nr4 = 0;\nr6 = $c;\n}",
+  );
+  assert.equal(
+    leanBody("{\nconst $a = r4, $c = $a + 1;\nr6 = $c + $a;\nr4 = 0;\n}"),
+    "{\nconst $c = r4 + 1;\nr6 = $c + r4;\nr4 = 0;\n}",
+  );
+});
+
 Deno.test("codegen lean: memory accesses go through typed arrays where aligned", () => {
   const out = leanSource(factory(`let mem = inst.memories[0] ?? null;
 let mview = mem !== null ? mem.view : EMPTY_VIEW;
