@@ -230,7 +230,8 @@ const word = (name: string) =>
 function withTemporariesInlined(js: string): string {
   const starts: number[] = [];
   for (const m of js.matchAll(/\{\n\s*const (?=\$)/g)) starts.push(m.index!);
-  for (let s = starts.length - 1; s >= 0; s--) {
+  // Each block's first `const` statement, then its next, while one is inlined.
+  for (let s = starts.length - 1, again = false; s >= 0; again ? again = false : s--) {
     const open = starts[s]!;
     const close = blockEnd(js, open);
     if (close < 0) continue;
@@ -275,6 +276,7 @@ function withTemporariesInlined(js: string): string {
     for (const [name, value] of inlined) body = body.replace(word(name), () => value);
     const head = decl[0].replace(/const [^;]*;\n$/, "");
     js = js.slice(0, open) + head + body + js.slice(close + 1);
+    again = kept.length === 0 && /^\{\n\s*const (?=\$)/.test(js.slice(open));
   }
   return js;
 }
@@ -394,7 +396,9 @@ export function leanSource(source: string): string {
     withoutInnerBitOr(withTypedMemory(withSmallProducts(withTemporariesInlined(body)))),
   )
     // An effective address plus a zero offset (`(a >>> 0) + (0 >>> 0)`) is the address.
-    .replaceAll(" + (0 >>> 0);", ";");
+    .replaceAll(" + (0 >>> 0);", ";")
+    // A constant operand of an unsigned comparison, converted where it is written.
+    .replace(/(?<![\w$)\]])\((-?\d{1,10}) >>> 0\)/g, (_, n: string) => String(Number(n) >>> 0));
   return head + body;
 }
 

@@ -154,6 +154,10 @@ const ea = (r8 >>> 0) + (0 >>> 0);
 r4 = (mview.getInt32(ea, true)) | 0;
 r5 = (mview.getUint8(ea)) | 0;`));
   assert.ok(word.includes("const ea = (r8 >>> 0);\n"), word);
+  assert.equal(
+    leanBody("if ((r4 >>> 0) < (-2 >>> 0)) x = f(2 >>> 0);"),
+    "if ((r4 >>> 0) < 4294967294) x = f(2 >>> 0);",
+  );
   assert.ok(
     word.includes("r4 = (((ea) & 3 ? mview.getInt32(ea, true) : mi32[(ea) >>> 2]));"),
     word,
