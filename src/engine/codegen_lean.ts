@@ -193,6 +193,24 @@ function withSmallProducts(js: string): string {
   );
 }
 
+/**
+ * `i32Rotl(x, k)` and `i32Rotr` (`core/num/i32.ts`) spelled inline where `x` and `k` are names,
+ * value-stack words or literals (read twice, so nothing with an effect): the helpers' own
+ * expressions, without the call (a call costs an interpreter far more than the shifts).
+ */
+function withRotationsInline(js: string): string {
+  const operand = String.raw`(?<![\w$])[\w$]+|s32\[[^[\]]+\]|-?\d+`;
+  return js.replace(
+    new RegExp(String.raw`(?<![\w$.])i32Rot([lr])\((${operand}), (${operand})\)`, "g"),
+    (_, dir: string, x: string, k: string) => {
+      const back = /^-?\d+$/.test(k) ? `${32 - (Number(k) & 31)}` : `(32 - (${k} & 31))`;
+      return dir === "l"
+        ? `((${x} << ${k}) | (${x} >>> ${back}))`
+        : `((${x} >>> ${k}) | (${x} << ${back}))`;
+    },
+  );
+}
+
 /** `Math.fround(<number literal>)` as the literal it rounds to. */
 function withFroundFolded(js: string): string {
   return js.replace(
@@ -393,7 +411,9 @@ export function leanSource(source: string): string {
     head += `var ${hoisted.map((name) => `$math_${name} = Math.${name}`).join(", ")};\n`;
   }
   body = withoutIntBitOr(
-    withoutInnerBitOr(withTypedMemory(withSmallProducts(withTemporariesInlined(body)))),
+    withoutInnerBitOr(
+      withTypedMemory(withSmallProducts(withRotationsInline(withTemporariesInlined(body)))),
+    ),
   )
     // An effective address plus a zero offset (`(a >>> 0) + (0 >>> 0)`) is the address.
     .replaceAll(" + (0 >>> 0);", ";")

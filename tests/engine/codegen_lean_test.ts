@@ -10,6 +10,7 @@ import { Config, ConfigError, Engine, Linker, Module, Store } from "../../mod.ts
 import { leanSource, realmLacksWebAssembly } from "../../src/engine/codegen_lean.ts";
 import { instances } from "../../src/runtime/handles.ts";
 import { wat } from "../_lib/wabt.ts";
+import { i32Rotl, i32Rotr } from "../../src/core/num/i32.ts";
 
 /** A factory source as `generateSource` shapes it, around `body`. */
 const factory = (body: string) =>
@@ -81,6 +82,24 @@ Deno.test("codegen lean: Math functions are read once, f32 constants folded", ()
   // A product by a small constant is exact in a double: a multiply, not a call.
   assert.ok(leanBody("r1 = Math.imul(r2, 60239);").includes("r1 = (r2 * 60239 | 0);"));
   assert.ok(leanBody("r1 = Math.imul(r2, 668265295);").includes("$math_imul(r2, 668265295)"));
+  // Rotations by a constant or a name, inline: the helpers' own expressions.
+  assert.ok(leanBody("r1 = (i32Rotl(r2, 5)) | 0;").includes("r1 = (((r2 << 5) | (r2 >>> 27)));"));
+  assert.ok(
+    leanBody("r1 = i32Rotr(s32[fp + 2], r3) | 0;")
+      .includes("r1 = ((s32[fp + 2] >>> r3) | (s32[fp + 2] << (32 - (r3 & 31))));"),
+  );
+  assert.ok(leanBody("r1 = i32Rotl(f(r2), 5);").includes("i32Rotl(f(r2), 5)"));
+  for (const x of [0x12345678, -1, 0x40000001, 7]) {
+    for (const k of [0, 1, 5, 31, 32, 33, -3]) {
+      for (const [name, helper] of [["i32Rotl", i32Rotl], ["i32Rotr", i32Rotr]] as const) {
+        const byName = leanBody(`r1 = ${name}(r2, r3);`).replace(/^r1 = /, "return ");
+        const byValue = leanBody(`r1 = ${name}(r2, ${k});`).replace(/^r1 = /, "return ");
+        assert.ok(!byName.includes(name) && !byValue.includes(name));
+        assert.equal(new Function("r2", "r3", byName)(x, k), helper(x, k));
+        assert.equal(new Function("r2", byValue)(x), helper(x, k));
+      }
+    }
+  }
   for (const [x, c] of [[0x7fffffff, 1 << 20], [-0x80000000, -(1 << 20)], [0xffffffff, 60239]]) {
     assert.equal((x * c) | 0, Math.imul(x, c));
   }
