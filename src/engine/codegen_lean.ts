@@ -222,10 +222,13 @@ function withFroundFolded(js: string): string {
   );
 }
 
-/** The index of the `}` closing the `{` at `open` in `js`, or -1 (a quote on the way: -1). */
-function blockEnd(js: string, open: number): number {
+/**
+ * The index of the `}` closing the `{` at `open` in `js`, or -1 (a quote on the way, or more
+ * than `limit` characters to it: -1).
+ */
+function blockEnd(js: string, open: number, limit = Infinity): number {
   let depth = 0;
-  for (let i = open; i < js.length; i++) {
+  for (let i = open, end = Math.min(js.length, open + limit); i < end; i++) {
     const c = js[i];
     if (c === "{") depth++;
     else if (c === "}" && --depth === 0) return i;
@@ -246,6 +249,27 @@ const word = (name: string) =>
  * declares either name again (a block's code runs in its text's order: it has no loops).
  */
 function withTemporariesInlined(js: string): string {
+  // Block by block, each of at most `BLOCK_LIMIT` characters, so that the work stays linear in
+  // the body's size (an inner block of a larger one gets its own turn).
+  const out: string[] = [];
+  let from = 0;
+  const re = /\{\n\s*const (?=\$)/g;
+  for (let m = re.exec(js); m !== null; m = re.exec(js)) {
+    const close = blockEnd(js, m.index, BLOCK_LIMIT);
+    if (close < 0) continue;
+    out.push(js.slice(from, m.index), inlinedInBlock(js.slice(m.index, close + 1)));
+    from = close + 1;
+    re.lastIndex = from;
+  }
+  out.push(js.slice(from));
+  return out.join("");
+}
+
+/** The longest block `withTemporariesInlined` rewrites (the lowerings' blocks are far shorter). */
+const BLOCK_LIMIT = 20_000;
+
+/** `withTemporariesInlined` in `js`, one block (and the blocks in it). */
+function inlinedInBlock(js: string): string {
   const starts: number[] = [];
   for (const m of js.matchAll(/\{\n\s*const (?=\$)/g)) starts.push(m.index!);
   // Each block's first `const` statement, then its next, while one is inlined.
@@ -327,7 +351,7 @@ function argsAt(js: string, open: number): { close: number; args: string[] } | n
 /**
  * The memory accesses through the `DataView` (`mview.getInt32(ea, true)`, a call) respelled
  * on typed arrays of the same buffer where the address allows (a keyed load): bytes always
- * (`mu8[ea]`), 4- and 8-byte words when aligned (`ea & 3 ? mview.getInt32(ea, true) :
+ * (`mu8[ea]`), 2-, 4- and 8-byte words when aligned (`ea & 3 ? mview.getInt32(ea, true) :
  * mi32[ea >>> 2]`: an address in bounds is below 2^32, see `MAX_BYTES_64`). Every access is
  * behind its bounds check, so the views are read only in bounds; a float goes through the same
  * conversion either way. The views (`MemoryEntity.i32`, ...) are read wherever `mview` is.
@@ -341,6 +365,10 @@ function withTypedMemory(js: string): string {
   if (!LITTLE_ENDIAN || assigned === 0 || assigned !== reread) return js;
   const simple = /^(?:[\w$]+(?: \+ \d+)?|\d+)$/;
   const WORDS: Record<string, [string, number, string]> = {
+    getInt16: ["mi16", 2, "load"],
+    getUint16: ["mi16", 2, "load"],
+    setInt16: ["mi16", 2, "store"],
+    setUint16: ["mi16", 2, "store"],
     getInt32: ["mi32", 4, "load"],
     getFloat32: ["mf32", 4, "load"],
     getFloat64: ["mf64", 8, "load"],
@@ -351,7 +379,7 @@ function withTypedMemory(js: string): string {
   let out = "";
   let from = 0;
   const re =
-    /\bmview\.(getUint8|getInt8|setInt8|setUint8|getInt32|getFloat32|getFloat64|setInt32|setFloat32|setFloat64)\(/g;
+    /\bmview\.(getUint8|getInt8|setInt8|setUint8|getInt16|getUint16|setInt16|setUint16|getInt32|getFloat32|getFloat64|setInt32|setFloat32|setFloat64)\(/g;
   for (let m = re.exec(js); m !== null; m = re.exec(js)) {
     const method = m[1]!;
     const call = argsAt(js, m.index + m[0].length - 1);
@@ -367,8 +395,10 @@ function withTypedMemory(js: string): string {
       if (statement) spelled = `mu8[${a}] = ${args[1]}`;
     } else if (simple.test(a) && args[args.length - 1] === "true") {
       const [view, bytes, kind] = WORDS[method]!;
-      const index = `${view}[(${a}) >>> ${bytes === 4 ? 2 : 3}]`;
-      if (kind === "load") spelled = `((${a}) & ${bytes - 1} ? ${whole} : ${index})`;
+      const index = `${view}[(${a}) >>> ${Math.log2(bytes)}]`;
+      // A halfword view is signed: the unsigned read masks it.
+      const value = method === "getUint16" ? `${index} & 0xffff` : index;
+      if (kind === "load") spelled = `((${a}) & ${bytes - 1} ? ${whole} : ${value})`;
       else if (statement && args.length === 3) {
         spelled = `if ((${a}) & ${bytes - 1}) ${whole}; else ${index} = ${args[1]}`;
       }
@@ -379,9 +409,8 @@ function withTypedMemory(js: string): string {
     re.lastIndex = close + 1;
   }
   js = out + js.slice(from);
-  const views = [["mu8", "u8"], ["mi32", "i32"], ["mf32", "f32"], ["mf64", "f64"]].filter(([v]) =>
-    new RegExp(`\\b${v}\\[`).test(js)
-  );
+  const views = [["mu8", "u8"], ["mi16", "i16"], ["mi32", "i32"], ["mf32", "f32"], ["mf64", "f64"]]
+    .filter(([v]) => new RegExp(`\\b${v}\\[`).test(js));
   if (views.length === 0) return js;
   const read = views.map(([v, field]) => `${v} = mem !== null ? mem.${field} : null`).join(", ");
   return js
@@ -417,6 +446,8 @@ export function leanSource(source: string): string {
   )
     // An effective address plus a zero offset (`(a >>> 0) + (0 >>> 0)`) is the address.
     .replaceAll(" + (0 >>> 0);", ";")
+    // The frame's first word (`fp` is an integer).
+    .replaceAll("[fp + 0]", "[fp]")
     // A constant operand of an unsigned comparison, converted where it is written.
     .replace(/(?<![\w$)\]])\((-?\d{1,10}) >>> 0\)/g, (_, n: string) => String(Number(n) >>> 0));
   return head + body;

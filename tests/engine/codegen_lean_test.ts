@@ -8,6 +8,9 @@
 import assert from "node:assert/strict";
 import { Config, ConfigError, Engine, Linker, Module, Store } from "../../mod.ts";
 import { leanSource, realmLacksWebAssembly } from "../../src/engine/codegen_lean.ts";
+import { generateBody } from "../../src/engine/codegen.ts";
+import { CompiledFunc } from "../../src/engine/code_map.ts";
+import { I } from "../../src/engine/isa.ts";
 import { instances } from "../../src/runtime/handles.ts";
 import { wat } from "../_lib/wabt.ts";
 import { i32Rotl, i32Rotr } from "../../src/core/num/i32.ts";
@@ -150,6 +153,7 @@ let memLen = mview.byteLength;
 s32[fp] = mview.getUint8(ea) + mview.getInt8(ea + 1);
 mview.setInt8(ea, s32[fp]);
 x = mview.getInt32(ea + 4, true);
+w = mview.getUint16(ea, true);
 mview.setFloat64(ea, y, true);
 z = mview.getInt32(f(ea), true);
 if (mem !== null) {
@@ -173,6 +177,7 @@ const ea = (r8 >>> 0) + (0 >>> 0);
 r4 = (mview.getInt32(ea, true)) | 0;
 r5 = (mview.getUint8(ea)) | 0;`));
   assert.ok(word.includes("const ea = (r8 >>> 0);\n"), word);
+  assert.equal(leanBody("r0 = s32[fp + 0]; s32[fp + 0] = r0;"), "r0 = s32[fp]; s32[fp] = r0;");
   assert.equal(
     leanBody("if ((r4 >>> 0) < (-2 >>> 0)) x = f(2 >>> 0);"),
     "if ((r4 >>> 0) < 4294967294) x = f(2 >>> 0);",
@@ -182,11 +187,15 @@ r5 = (mview.getUint8(ea)) | 0;`));
     word,
   );
   assert.ok(word.includes("r5 = (mu8[ea]);"), word);
+  assert.ok(
+    out.includes("w = ((ea) & 1 ? mview.getUint16(ea, true) : mi16[(ea) >>> 1] & 0xffff);"),
+    out,
+  );
   // An address that is not a name (plus a constant) would be computed twice: left alone.
   assert.ok(out.includes("z = mview.getInt32(f(ea), true);"), out);
   // The views are read wherever the DataView is.
-  const read = "mu8 = mem !== null ? mem.u8 : null, mi32 = mem !== null ? mem.i32 : null, " +
-    "mf64 = mem !== null ? mem.f64 : null;";
+  const read = "mu8 = mem !== null ? mem.u8 : null, mi16 = mem !== null ? mem.i16 : null, " +
+    "mi32 = mem !== null ? mem.i32 : null, mf64 = mem !== null ? mem.f64 : null;";
   assert.ok(out.includes(`let memLen = mview.byteLength;\nlet ${read}`), out);
   assert.ok(out.includes(`  memLen = mview.byteLength;\n${read}`), out);
 });
@@ -209,7 +218,11 @@ const MODULE = wat(`(module
     (i64.store (i32.const 13) (i64.const 0x0123456789abcdef))
     (f64.store offset=1 (local.get 0) (f64.const -1.5))
     (i64.add (i64.load (i32.const 13))
-      (i64.add (i64.load offset=1 (local.get 0)) (i64.load8_s (i32.const 14))))))`);
+      (i64.add (i64.load offset=1 (local.get 0)) (i64.load8_s (i32.const 14)))))
+  (func (export "halves") (param i32) (result i32)
+    (i32.store16 (local.get 0) (i32.const 0x1fedc))
+    (i32.add (i32.load16_u (local.get 0))
+      (i32.add (i32.load16_s (local.get 0)) (i32.load16_u offset=1 (local.get 0))))))`);
 
 /** `mix` and `sum` under `style`, and the generated source of `mix`. */
 function runIn(style: "jit" | "lean") {
@@ -224,6 +237,9 @@ function runIn(style: "jit" | "lean") {
     sum.call(store, 1000),
     unaligned.call(store, 40),
     unaligned.call(store, 43),
+    ...[100, 101].map((at) =>
+      instance.getTypedFunc<[number], number>(store, "halves").call(store, at)
+    ),
   ];
   const funcs = instances.entity(store, instance).funcs;
   const compiled = "compiled" in funcs[0]! ? funcs[0].compiled : null;
@@ -234,11 +250,45 @@ Deno.test("codegen lean: the option is honoured, and both styles compute the sam
   const jit = runIn("jit");
   const lean = runIn("lean");
   assert.deepEqual(lean.results, jit.results);
-  assert.deepEqual(lean.results.slice(2), [
+  assert.deepEqual(lean.results.slice(2, 4), [
     0x0123456789abcdefn - 4613937818241073152n - 51n,
     0x0123456789abcdefn - 4613937818241073152n - 51n,
   ]);
+  // 0xfedc, as u16 and as s16, and the byte above it (0xfe) with the zero byte after it.
+  assert.deepEqual(lean.results.slice(4), [0xfedc - 0x124 + 0xfe, 0xfedc - 0x124 + 0xfe]);
   assert.ok(jit.source.includes("Math.imul("), jit.source);
   assert.ok(!lean.source.includes("Math.imul("), lean.source);
   assert.ok(lean.source.includes("$math_imul("), lean.source);
+});
+
+Deno.test("codegen lean: the rewrites stay linear in the body size", () => {
+  const n = 50_000;
+  const rep = (k: number, words: number[]) => Array.from({ length: k }, () => words).flat();
+  const shapes: Record<string, number[]> = {
+    "straight-line": rep(n, [I.I32AddImm, 0, 0, 1]),
+    "many labels": [...rep(n, [I.BrIfNez, 0, 3 * n]), I.ReturnSlot, 0],
+    // i64 work on n slots: n blocks of temporaries
+    "many slots": rep(n, [I.I64Add, 4 * (n % 997), 0, 4]),
+  };
+  for (const [name, words] of Object.entries(shapes)) {
+    const code = Int32Array.from([...words, I.ReturnSlot, 0]);
+    const time = (lean: boolean) => {
+      const start = performance.now();
+      const result = generateBody(
+        new CompiledFunc(code, 4, 4, 4 * 1000, 1, 0),
+        undefined,
+        false,
+        lean,
+      );
+      assert.ok(typeof result !== "string", `${name}: ${result}`);
+      return performance.now() - start;
+    };
+    const jit = time(false);
+    const lean = time(true);
+    // The lean pass is a few linear scans over the source: a quadratic one would take minutes.
+    assert.ok(
+      lean < 3 * jit + 2000,
+      `${name}: lean ${lean.toFixed(0)} ms, jit ${jit.toFixed(0)} ms`,
+    );
+  }
 });
