@@ -10,7 +10,7 @@
 
 import { parseArgs } from "node:util";
 import { Config, Engine, Linker, Module, Store, Val } from "../mod.ts";
-import { generateSource } from "../src/engine/codegen.ts";
+import { callShapesOf, generateSource } from "../src/engine/codegen.ts";
 import { leanSource } from "../src/engine/codegen_lean.ts";
 import { instances } from "../src/runtime/handles.ts";
 import { hostAdd, loadWorkloadBytes, WORKLOADS } from "./_bench_workloads.ts";
@@ -48,8 +48,9 @@ if (workload.importsHostAdd === true) {
 const instance = linker.instantiate(store, module);
 instance.getFunc(store, "run")!.call(store, [Val.i32(Number(size))]);
 for (const func of instances.entity(store, instance).funcs) {
-  const cf = "compiled" in func ? func.compiled : null;
-  if (cf === null || cf === undefined) continue;
+  if (func.isHost) continue;
+  const cf = func.compiled;
+  if (cf === null) continue;
   // As the engine generates it (see `Engine.bodyOf`).
   const collectable = workload.gc === true || workload.exceptions === true;
   const result = generateSource(
@@ -60,6 +61,9 @@ for (const func of instances.entity(store, instance).funcs) {
     cf.paramWords,
     collectable,
     cf.localWords,
+    -1,
+    collectable ? -1 : cf.funcIndex,
+    callShapesOf(func.instance.module),
   );
   console.log(`// func ${cf.funcIndex}`);
   console.log(

@@ -68,6 +68,26 @@ export function memoryCopy(
   return true;
 }
 
+/**
+ * One byte copied in the memory behind `view` (`len` bytes long) from `from + fromOffset` to
+ * `to + toOffset`, each sum of an address (wrapped to a u32 here, as `i32.add` would have) and a
+ * memarg offset: an `i32.load8_u` then an `i32.store8` (the interpreter's `I32Copy8At`), the
+ * load's bounds checked first. A call rather than inline code in the executor: `run`'s bytecode
+ * has no room.
+ */
+export function copyByte(
+  view: DataView,
+  len: number,
+  from: number,
+  fromOffset: number,
+  to: number,
+  toOffset: number,
+): void {
+  const src = (from >>> 0) + (fromOffset >>> 0), dst = (to >>> 0) + (toOffset >>> 0);
+  if (src + 1 > len || dst + 1 > len) throw memoryOob();
+  view.setInt8(dst, view.getUint8(src));
+}
+
 /** `memory.init` of data segment `segment` into memory `memory` (a dropped one has length 0). */
 export function memoryInit(
   inst: InstanceEntity,

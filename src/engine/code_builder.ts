@@ -37,6 +37,16 @@ export class CodeBuilder {
     spare = null;
   }
 
+  /** Starts again, empty, for the next function (after `finish`: the builder is reused). */
+  reset(): void {
+    // Its own buffer is the spare one unless it outgrew `KEEP_WORDS` (then it is let go).
+    this.#code = spare ??
+      (this.#code.length <= KEEP_WORDS ? this.#code : new Int32Array(INITIAL_WORDS));
+    spare = null;
+    this.len = 0;
+    this.#low = 0x7fffffff;
+  }
+
   /** Appends one word. */
   emit(word: number): void {
     if (this.len === this.#code.length) this.#grow();

@@ -27,7 +27,10 @@
  * as a status (`HOST_THREW`) rather than as a JS exception for the same reason; a trap ends
  * the call, and its backtrace needs only the frames' functions and depth, which calls keep
  * current. Where the value stack's words are a collector's roots (`Config.wasmGc`,
- * `wasmExceptions`), everything is written before the call. Measured with an A/B script that
+ * `wasmExceptions`), everything is written before the call. Elsewhere a call from a site's
+ * cached callee does not even write the callee's function and frame base in the call stack:
+ * the callee writes them where it stops, and its caller writes the function where a trap
+ * leaves it (see `selfWrite`). Measured with an A/B script that
  * alternates both trees in one process (CPU time, best of 9, ratio new/old): fib 0.92,
  * `bench/calls.wat` 0.84, `bench/hostcall.wat` 0.84. Nor does a call zero the callee's declared
  * locals or write its pc word: a body entered at its start zeroes the locals its JS locals do
@@ -80,9 +83,9 @@
  * over all its frames). Until then `bodyOf` says "interpreter" and the driver interprets the
  * frame (its callees too, which count for themselves). When the count runs out, the interpreter
  * saves the pc of that `TierUp` and returns `TIER_UP`; the driver generates the function and
- * continues the same frame there (the start: the structured body; a loop header: a branch
- * target, so a `case` of the resumable body, which then runs the rest of that call), and
- * interpreted callers below it continue in the interpreter from their saved pcs when it returns.
+ * continues the same frame there (the start, or a loop header: the structured body, generated
+ * with an OSR entry at that `TierUp`, see below), and interpreted callers below it continue in
+ * the interpreter from their saved pcs when it returns.
  * A function that cannot be generated stops counting. The interpreter alone never sees a
  * `TierUp` (only `auto` emits it), so its hot loop costs nothing more; under `auto` loops are not
  * rotated (every iteration passes the header), and the fused fuel charge after a branch does not
@@ -94,8 +97,35 @@
  * (`deno task bench --tier auto|codegen --filter fib,loop,lz`, ratio to native V8 in the same
  * process, range of the reported ratios over 4-6 runs per tier, machine shared by ~6 jobs): fib
  * auto 18.9-21.4x, codegen 13.5-19.8x; loop auto 0.9-1.1x, codegen 0.8-0.9x; lz auto 2.7-8.6x
- * (min-ratio column 2.0-3.5x), codegen 1.7-4.5x (min-ratio 1.6-2.4x): within the noise, except
- * that a frame tiering up at a loop header finishes that call in the resumable switch body.
+ * (min-ratio column 2.0-3.5x), codegen 1.7-4.5x (min-ratio 1.6-2.4x): within the noise.
+ *
+ * A frame tiering up at a loop header used to finish that call in the resumable switch body,
+ * whose dispatch on every back edge runs a loop several times slower than structured code;
+ * under `auto` that call is the first call of a hot loop, often the only long one. Now the
+ * function's structured body is generated with an OSR entry at that `TierUp` (`generateBody`'s
+ * `entry`): entered with its pc there, it reads every cached slot from the frame and skips the
+ * code before the header, in each loop and block around it, behind a flag the header clears (so
+ * the enclosing loops run whole from their next iteration on); later calls enter the same JS
+ * function at its start, with V8's type feedback and OSR code already there. (A separate OSR
+ * body, used for that one frame, left the second call to start V8's work from nothing:
+ * `bench/vec_float.c`, calls 889, 617, 94 ms; with one body 237, 26, 25 ms.) Measured with
+ * `deno task bench:warmup --tier auto --filter loop,sieve,bytesum,sha512,i64,exceptions,lz,
+ * xxh64,vec_float,vec_float_scalar,vec_bytes_scalar`, the tree before and after alternating, 2
+ * runs of best-of-2 each, first call in ms, loaded machine: loop 243/247 -> 74/49, sieve
+ * 482/558 -> 151/247, bytesum 341/372 -> 172/162, sha512 442/464 -> 264/307, i64 402/323 ->
+ * 229/147, exceptions 451/467 -> 275/382, vec_float_scalar 437/701 -> 531/356,
+ * vec_bytes_scalar 894/850 -> 719/772, vec_float 853/781 -> 860/679, lz 850/780 ->
+ * 873/742, xxh64 1086/999 -> 1451/1365 (3 more alternating runs: 1262/837/1054 ->
+ * 884/1953/1525); geometric mean of first/warm 5.1-5.2x -> 3.0-3.5x.
+ *
+ * What remains of a first call's cost is V8 compiling the generated function while it runs
+ * (Ignition, then Maglev and TurboFan OSR compiles of a 30-40 KB function, and deoptimisations
+ * where a path first runs after the loop was compiled: `--v8-flags=--trace-opt,--trace-deopt`
+ * on `bench/xxh64.c` shows Maglev's OSR code for the inner loop deoptimised at every exit from
+ * it, "exit from OSR'd inner loop", until TurboFan's is ready), which `codegen`'s first call pays
+ * as well. The same tracing shows a later spike in both tiers: `bench/vec_float.c`'s 7th-8th
+ * calls take 1.2-1.7 s (others 25-100 ms) while V8 compiles the whole function (non-OSR,
+ * ~500 ms of TurboFan on this machine) and, meanwhile, runs it unoptimised without OSR.
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
@@ -127,9 +157,17 @@ import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
-import { f32Slots, lanesBack, laneSlots, lowerV128, V128_PURE } from "./codegen_v128.ts";
+import {
+  f32Slots,
+  lanesBack,
+  laneSlots,
+  lowerV128,
+  V128_PURE,
+  wordOfSlot,
+  zeroLanes,
+} from "./codegen_v128.ts";
 import * as slotValues from "./codegen_slots.ts";
-import { numberSlots, splitSlotValues } from "./codegen_slots.ts";
+import { isInt32Expr, numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import { leanSource } from "./codegen_lean.ts";
 import {
   expandRun,
@@ -142,6 +180,8 @@ import {
   type RunSpelling,
 } from "./isa.ts";
 import type { CompiledFunc } from "./code_map.ts";
+import type { ModuleDecl } from "../binary/module.ts";
+import type { ValType } from "../core/types.ts";
 import {
   exnOfError,
   type HostFuncEntity,
@@ -215,8 +255,13 @@ export type GeneratedBody = (
 
 /** What the driver needs: the interpreter's compiler, and a generated body per function. */
 export interface TieredCompiler extends Compiler {
-  /** The generated body of `cf`, generating it if needed; null: it runs in the interpreter. */
-  bodyOf(cf: CompiledFunc): GeneratedBody | null;
+  /**
+   * The generated body of `cf`, generating it if needed; null: it runs in the interpreter.
+   * `entry`, when not 0, is where the frame that made it hot continues (a `TierUp` at a loop
+   * header): a body generated now is also entered there (an OSR entry, see `resumeBodyOf`).
+   * `module` (the one `cf` was translated from) tells the generator what its calls pass.
+   */
+  bodyOf(cf: CompiledFunc, entry?: number, module?: ModuleDecl): GeneratedBody | null;
 }
 
 /**
@@ -233,12 +278,13 @@ export function runTiered(
   const bulkFuel = compiler.bulkFuel;
   for (;;) {
     const depth = st.depth;
-    const body = compiler.bodyOf(st.funcs[depth]!.compiled!);
+    const func = st.funcs[depth]!;
+    const body = compiler.bodyOf(func.compiled!, 0, func.instance.module);
     let status: number;
     let interpretAt = -1;
     if (body === null) interpretAt = depth;
     else {
-      const inst = st.funcs[depth]!.instance;
+      const inst = func.instance;
       status = body(store, st, depth, bulkFuel, compiler, 0, baseDepth, inst, -1);
       if (status === CALL) continue;
       if (status === HOST_THREW) {
@@ -268,9 +314,12 @@ export function runTiered(
         // The innermost frame's function is hot: generate it and continue that frame there
         // (from its `TierUp`, a branch target or the start); if it cannot be generated it stays
         // interpreted and stops counting.
-        const cf = st.funcs[st.depth]!.compiled!;
+        const hot = st.funcs[st.depth]!;
+        const cf = hot.compiled!;
         cf.hotness = 0;
-        if (compiler.bodyOf(cf) === null) cf.hotness = 2 ** 30;
+        if (compiler.bodyOf(cf, st.frames[2 * st.depth + 1]!, hot.instance.module) === null) {
+          cf.hotness = 2 ** 30;
+        }
         continue;
       }
       if (status === DONE && interpretAt !== baseDepth) continue;
@@ -317,7 +366,9 @@ function enterFunc(
   // `nesting + costOf(words) > MAX_NESTING`, in integers.
   if (cf.code.length >= (MAX_NESTING - nesting) * COST_WORDS) return null;
   const body = cf.generated;
-  return body !== undefined ? body as GeneratedBody | null : compiler.bodyOf(cf);
+  return body !== undefined
+    ? body as GeneratedBody | null
+    : compiler.bodyOf(cf, 0, callee.instance.module);
 }
 
 /**
@@ -609,7 +660,12 @@ function callsOut(js: string): boolean {
 
 /**
  * A `ConsumeFuel` of `cost` at `pc` in generated code: the refill, or the stop (before `pc`), with
- * the store's count current; no re-entry needed.
+ * the store's count current; no re-entry needed. A stop leaves through the body's one shared
+ * exit (`break ${FUEL_STOP_LABEL}` with `pc` naming where, see `FUEL_STOP`) rather than
+ * writing the cached slots back itself: that write-back names every cached slot, and spelled at
+ * each charge it doubled `bench/vec_float.c`'s body (42,000 -> 98,000 characters, 17 charges of
+ * ~3,300), past what V8 optimises (Maglev OSR code deoptimised on every call: fuel on 14.9x
+ * slower than fuel off).
  */
 export function charge(cost: number, pc: number): string {
   return `if (fuel < ${cost}) {
@@ -617,14 +673,45 @@ export function charge(cost: number, pc: number): string {
   fuelLive = false;
   while (store.fuel < ${cost}) {
     if (outOfFuel(store, st, ${cost})) {
-      ${FLUSH}
-      frames[2 * depth + 1] = ${pc};
-      return OUT_OF_FUEL;
+      pc = ${pc};
+      break ${FUEL_STOP_LABEL};
     }
   }
   ${FUEL_IN}
 }
 ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
+}
+
+/** Where a metered body's text ends and its fuel stop's begins (see `generateSource`). */
+const FUEL_STOP_MARK = "\n/*fuelstop*/\n";
+/** The label of the block around a metered body whose end is its fuel stop (see `charge`). */
+const FUEL_STOP_LABEL = "FuelStop";
+/**
+ * The shared fuel stop after that block: the store's count is already current (`charge`
+ * wrote it), the cached slots go back to the value stack, and the frame stops at `pc`.
+ */
+const FUEL_STOP = `/*flush*/
+frames[2 * depth + 1] = pc;
+return OUT_OF_FUEL;`;
+
+/** Marks the `return` of a tail call, which leaves its frame to the callee (see `selfWrite`). */
+const TAIL = "/*tail*/";
+
+/**
+ * \`body\` (of module function \`self\`) writing its own frame's call-stack entries (function
+ * and frame base) wherever it stops, that is, returns anything but \`RETURN\` (a tail call
+ * leaves the frame to its callee, which it names itself; \`resumeBody\` is this function's
+ * body too). Its caller then pushes only the depth when it calls it directly (see \`I.Call\`
+ * in \`generateSource\`): nothing reads a frame's entries while it runs, except a trap's
+ * backtrace, which reads the functions (its caller writes this one's before the trap leaves
+ * it), and the collectors' root scans (\`collectable\` code keeps the eager writes).
+ */
+function selfWrite(body: string, self: number): string {
+  return body.replace(
+    /\breturn (?!11;|resumeBody\(|\/\*tail\*\/)([^;]*);/g,
+    (_, status: string) =>
+      `{\nst.funcs[depth] = inst.funcs[${self}];\nst.frames[2 * depth] = fp;\nreturn ${status};\n}`,
+  );
 }
 
 /** Where the cached slots must be written back to the value stack (see `promote`). */
@@ -635,6 +722,53 @@ const flushBelow = (k: number) => `/*flush<${k}*/`;
 const flushFrom = (k: number) => `/*flush>=${k}*/`;
 /** Read the cached slots from word `k` on again from the value stack. */
 const reloadFrom = (k: number) => `/*reload>=${k}*/`;
+/** Write back the cached words `ws` from word `k` on (and no other word). */
+const flushWords = (k: number, ws: readonly number[]) => `/*flush>=${k}:${ws.join(",")}*/`;
+/** Read the cached words `ws` from word `k` on (and no other word) again from the value stack. */
+const reloadWords = (k: number, ws: readonly number[]) => `/*reload>=${k}:${ws.join(",")}*/`;
+
+/**
+ * What a call passes and gets back: the words each parameter and each result takes in its slot
+ * (1 for an i32, an f32 or a reference, 2 for an i64 or an f64, 4 for a v128).
+ */
+export interface CallShape {
+  readonly params: readonly number[];
+  readonly results: readonly number[];
+}
+
+/** The words a value of type `t` takes in its slot (see `CallShape`). */
+function wordsOfType(t: ValType): number {
+  return t === "i64" || t === "f64" ? 2 : t === "v128" ? 4 : 1;
+}
+
+/**
+ * The shape of the call at `pc` of code translated from `module`: a direct or indirect call's
+ * (whose type the code names), null for a `call_ref`.
+ */
+export function callShapesOf(
+  module: ModuleDecl,
+): (code: Int32Array, pc: number) => CallShape | null {
+  return (code, pc) => {
+    const op = code[pc];
+    const typeIndex = op === I.Call
+      ? module.funcTypeIndices[code[pc + 1]!]
+      : op === I.CallIndirect
+      ? code[pc + 1]
+      : undefined;
+    const type = typeIndex === undefined ? undefined : module.types[typeIndex];
+    if (type === undefined) return null;
+    return { params: type.params.map(wordsOfType), results: type.results.map(wordsOfType) };
+  };
+}
+
+/** The words of the values of `sizes` (see `CallShape`) in consecutive slots from word `b`. */
+function valueWords(b: number, sizes: readonly number[]): number[] {
+  const words: number[] = [];
+  for (let i = 0; i < sizes.length; i++) {
+    for (let j = 0; j < sizes[i]!; j++) words.push(b + entities.SLOT_WORDS * i + j);
+  }
+  return words;
+}
 
 /**
  * How a cached slot is used: as an i32 word (`s32`: only its low word), as two i32 words
@@ -761,16 +895,37 @@ function promote(text: string, promoted: readonly Cached[]): string {
   // A whole flush is where anything may read the store's fuel, and a reload from a word on is
   // after a call: the fuel local goes and comes back with them (see \`FUEL_OUT\`), so that any
   // call spelled with these marks keeps the count right.
-  const copy = (what: string, op: string | undefined, limit: string | undefined) =>
-    (what === "flush" && op === undefined ? FUEL_OUT : "") + promoted.filter(({ k }) =>
-      op === undefined || (op === "<" ? k < Number(limit) : k >= Number(limit))
-    ).map((c) => {
-      const [ls, ss] = [locals(c), inStack(c)];
-      return ls.map((l, i) =>
-        what === "flush" ? `${ss[i]} = ${l};` : `${l} = ${ss[i]};`
-      )
-        .join(" ");
-    }).join(" ") + (what === "reload" && op === ">=" ? `\n${FUEL_IN}` : "");
+  const copy = (
+    what: string,
+    op: string | undefined,
+    limit: string | undefined,
+    list: string | undefined,
+  ) => {
+    // Only the words listed (a call's arguments or results), if a list is given.
+    const only = list === undefined
+      ? null
+      : new Set(list === "" ? [] : list.split(",").map(Number));
+    // By the words they stand for: a lane numbered as a slot of its own (`laneSlots`) is below
+    // the lowest call base, so a stop writes it and no callee writes it.
+    return (what === "flush" && op === undefined && only === null ? FUEL_OUT : "") +
+      promoted.filter(({ k }) =>
+        op === undefined ||
+        (op === "<" ? wordOfSlot(k) < Number(limit) : wordOfSlot(k) >= Number(limit))
+      ).map((c) => {
+        const [ls, ss] = [locals(c), inStack(c)];
+        const words = wordsOf(c).map(wordOfSlot);
+        return ls.map((l, i) =>
+          only !== null &&
+            !(ls.length === words.length ? only.has(words[i]!) : words.some((w) => only.has(w)))
+            ? ""
+            : what === "flush"
+            ? `${ss[i]} = ${l};`
+            : `${l} = ${ss[i]};`
+        ).filter((x) => x !== "")
+          .join(" ");
+      }).filter((x) => x !== "").join(" ") +
+      (what === "reload" && op === ">=" ? `\n${FUEL_IN}` : "");
+  };
   let out = "";
   let from = 0;
   const assign = /(s32|f64|f32)\[\(fp \+ (-?\d+)\)( >> 1| \+ [123])?\] = (?!=)/g;
@@ -788,7 +943,13 @@ function promote(text: string, promoted: readonly Cached[]): string {
     }
     const value = text.slice(assign.lastIndex, end);
     out += text.slice(from, m.index) + `${name} = ` +
-      (access === "f64" ? value : access === "f32" ? `Math.fround(${value})` : `(${value}) | 0`);
+      (access === "f64"
+        ? value
+        : access === "f32"
+        ? `Math.fround(${value})`
+        : isInt32Expr(value)
+        ? value
+        : `(${value}) | 0`);
     from = end;
     assign.lastIndex = end;
   }
@@ -802,8 +963,8 @@ function promote(text: string, promoted: readonly Cached[]): string {
       },
     )
     .replace(
-      /\/\*(flush|reload)(?:(<|>=)(\d+))?\*\//g,
-      (_, what: string, op?: string, limit?: string) => copy(what, op, limit),
+      /\/\*(flush|reload)(?:(<|>=)(\d+)(?::([\d,]*))?)?\*\//g,
+      (_, what: string, op?: string, limit?: string, list?: string) => copy(what, op, limit, list),
     );
 }
 
@@ -973,7 +1134,35 @@ function structureOf(code: Int32Array, edges: readonly number[]): Shape | null {
   };
 }
 
-/** The source of the body generated for `code`, or why it cannot be generated. */
+/**
+ * Makes structured code `texts` start at entry `at` (an OSR body, see `generateSource`'s
+ * `osrEntry`): in each loop or block around it (`nests`: 1 where one opens, -1 where one
+ * closes), and at the top, what comes before the next one around it (or before `at`) runs only
+ * once `$osr` is false, which `at` sets. Each such run of entries is whole loops, blocks and
+ * instructions (anything opening there closes there too), so an `if` can hold it.
+ */
+function skipToEntry(texts: string[], nests: readonly number[], at: number): void {
+  /** The loops and blocks open at `at`: where each opens, and where its skipped code starts. */
+  const open = [{ opens: -1, from: 0 }];
+  for (let i = 0; i < at; i++) {
+    if (nests[i] === 1) open.push({ opens: i, from: i + 1 });
+    else if (nests[i] === -1) open.pop();
+  }
+  for (let j = 0; j < open.length; j++) {
+    const from = open[j]!.from;
+    const to = j + 1 < open.length ? open[j + 1]!.opens : at;
+    if (from >= to) continue;
+    texts[from] = `if (!$osr) {\n${texts[from]}`;
+    texts[to - 1] = `${texts[to - 1]}\n}`;
+  }
+}
+
+/**
+ * The source of the body generated for `code`, or why it cannot be generated. With `osrEntry`
+ * (the pc of an instruction, not 0) structured code is also entered there, as at its start: a
+ * frame whose pc is that entry skips the code before it (see `skipToEntry`) after reading every
+ * cached slot from the frame (an OSR body, see `resumeBodyOf`).
+ */
 export function generateSource(
   code: Int32Array,
   numResults = Infinity,
@@ -982,7 +1171,12 @@ export function generateSource(
   paramWords = Infinity,
   collectable = false,
   localWords = paramWords,
+  osrEntry = -1,
+  self = -1,
+  shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null = null,
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
+  /** Whether frames are left to write their own call-stack entries (see `selfWrite`). */
+  const selfFrames = !collectable && self >= 0;
   /** The words a return must leave in the value stack: the results'. */
   const resultWords = Math.min(numResults * entities.SLOT_WORDS, 0x7fffffff);
   // Pass 1: where control can enter, and whether every instruction is covered.
@@ -1043,8 +1237,12 @@ export function generateSource(
   for (const l of labels) if (!starts.has(l)) return { reason: `a branch into an instruction` };
   const shape = structured ? structureOf(code, edges) : null;
   if (shape === null) structured = false;
+  if (osrEntry >= 0 && (!structured || !starts.has(osrEntry))) {
+    return { reason: `no structured entry at ${osrEntry}` };
+  }
   /** Where control enters: every label in switch mode, branch targets in structured mode. */
   const entries = structured ? new Set(edges.filter((_, i) => i % 2 === 1)) : labels;
+  if (osrEntry >= 0) entries.add(osrEntry);
   /** Control goes to `to` from the instruction at `from`. */
   const jump = (to: number, from: number) =>
     !structured ? `pc = ${to}; continue;` : to <= from ? `continue L${to};` : `break B${to};`;
@@ -1058,8 +1256,24 @@ export function generateSource(
   /** The pcs of the calls, each with its cached callee (see `I.Call` below). */
   const sites: number[] = [];
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
+  if (metered) names.add("OUT_OF_FUEL");
   let reachable = true;
-  if (shape !== null) out.push(...shape.openAt(-1));
+  /**
+   * The i32 constant the last instruction wrote, and its index in `out`: `lowerV128` spells a
+   * v128 shift by it as a shift by a literal where nothing came between them (see there).
+   */
+  let lastConst: { slot: string; value: number; at: number } | null = null;
+  /** Structured code: which entries of `out` open (1) or close (-1) a loop or block. */
+  const nests: number[] = [];
+  /** The entry of `out` where an OSR body starts (see `osrEntry`), or -1. */
+  let osrAt = -1;
+  const structure = (texts: string[], nest: number) => {
+    for (const text of texts) {
+      nests[out.length] = nest;
+      out.push(text);
+    }
+  };
+  if (shape !== null) structure(shape.openAt(-1), 1);
   for (let pc = 0; pc < code.length;) {
     const op = code[pc]!;
     const def = ISA[op]!;
@@ -1067,7 +1281,14 @@ export function generateSource(
     const next = pc + size;
     if (shape !== null) {
       entryOf!.set(pc, out.length);
-      out.push(...shape.closeAt(pc), ...shape.openAt(pc));
+      structure(shape.closeAt(pc), -1);
+      structure(shape.openAt(pc), 1);
+      if (pc === osrEntry) {
+        // Not an instruction: a straight-line run ends here (no value kept apart from the
+        // value stack lives on into it).
+        osrAt = out.length;
+        out.push("$osr = false;");
+      }
     }
     if (entries.has(pc)) {
       if (!structured) out.push(`case ${pc}:`);
@@ -1113,9 +1334,11 @@ export function generateSource(
         reachable = false;
         break;
       case I.ReturnSlot:
-        js = `${flushBelow(resultWords)}\n${FUEL_OUT}\ns32[fp] = s32[${
+        // The one result (not a v128: the translator moves those itself) is the only word pair
+        // the caller reads: slot 0's cached value would be written only to be overwritten.
+        js = `${FUEL_OUT}\ns32[fp] = s32[${slot(1)}];\ns32[fp + 1] = s32[${
           slot(1)
-        }];\ns32[fp + 1] = s32[${slot(1)} + 1];\nreturn ${RETURN};`;
+        } + 1];\nreturn ${RETURN};`;
         reachable = false;
         break;
       case I.Call:
@@ -1138,6 +1361,12 @@ export function generateSource(
         // more than it saved there (`bench/calls.wat`). The body takes its instance as a parameter (reading
         // `st.funcs[depth].instance` in every prologue cost more). `deno task bench --tier
         // codegen`, CPU time against native V8 in the same process: fib 19.0x -> 16.7x.
+        // Where no collector scans the frames (`selfFrames`), the cached callee's frame gets only
+        // the depth: the body writes its function and base itself where it stops (`selfWrite`),
+        // and a trap leaving it gets its function here, for the backtrace (storing
+        // `st.funcs[depth + 1]` on every call was a tenth of `bench/fib.wat`'s CPU time: 35.0 ->
+        // 30.6 ms per fib(30), best of 21, three alternated A/B rounds; the `try` costs nothing
+        // measurable).
         const [c, w, n, f, i] = ["c", "w", "n", "b", "i"].map((x) => `$${x}${pc}`);
         sites.push(pc);
         const callBody = (body: string, instance: string, stop: string, entered: string) =>
@@ -1194,15 +1423,35 @@ export function generateSource(
   }
   ${callBody("body", "callee.instance", stop(false), "-1")}
 }`;
-        js = `${
-          lazy ? `${flushFrom(b)}\n${FUEL_OUT}` : `${FLUSH}\nframes[2 * depth + 1] = ${next};`
-        }
+        // Of the slots from the callee's frame on, only its arguments are read (the operand
+        // stack ends there), and after it only its results: the others are not copied, nor the
+        // high word of an i32 (or a reference). CPU time of a bundle under Node, the fastest of
+        // 21 (fib) or 11 runs, 2 alternated A/B rounds: fib(30) 30.5 -> 27.1-28.4 ms,
+        // `bench/calls.wat` (10^6) 36-40 -> 30-31 ms, `bench/hostcall.wat` 14-17 -> 14 ms.
+        const shape = shapeOf === null ? null : shapeOf(code, pc);
+        const args = shape === null ? flushFrom(b) : flushWords(b, valueWords(b, shape.params));
+        const back = shape === null ? reloadFrom(b) : reloadWords(b, valueWords(b, shape.results));
+        js = `${lazy ? `${args}\n${FUEL_OUT}` : `${FLUSH}\nframes[2 * depth + 1] = ${next};`}
 const base = fp + ${b};
 ${direct ? "" : `const callee = ${callee};\n`}if (${push}) {
   st.depth = depth + 1;
-  frames[2 * depth + 2] = base;
+  ${
+          selfFrames
+            ? `let status;
+  try {
+    status = ${f}(store, st, depth + 1, bulkFuel, compiler, nesting + ${
+              costOf(code.length)
+            }, baseDepth, ${i}, base);
+  } catch (e) {
+    st.funcs[depth + 1] = ${c};
+    throw e;
+  }
+  if (status !== RETURN) ${stop(false)}
+  st.depth = depth;`
+            : `frames[2 * depth + 2] = base;
   st.funcs[depth + 1] = ${c};
-  ${callBody(f, i, stop(false), "base")}
+  ${callBody(f, i, stop(false), "base")}`
+        }
 } else {
 ${direct ? `const callee = ${callee};\n` : ""}${slow}
 }
@@ -1210,7 +1459,7 @@ s32 = st.s32;
 f32 = st.f32;
 f64 = st.f64;
 frames = st.frames;
-${reloadFrom(b)}
+${back}
 ${MEMORY_RELOAD}`;
         break;
       }
@@ -1275,7 +1524,7 @@ for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
 for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
 st.funcs[depth] = callee;
 frames[2 * depth + 1] = 0;
-return CALL;`;
+return ${TAIL}CALL;`;
         reachable = false;
         break;
       }
@@ -1329,7 +1578,10 @@ return CALL;`;
         }
         let text = spell(t, code, pc, size);
         const inlined = slotConstsInlined(text);
-        text = lowerV128(lowerI64(inlined));
+        const before = lastConst !== null && lastConst.at === out.length - 1 && !entries.has(pc)
+          ? lastConst
+          : undefined;
+        text = lowerV128(lowerI64(inlined), before);
         // Respelled i64 arithmetic names other runtime functions than the template's.
         if (text !== inlined) { for (const name of runtimeNames(text)) names.add(name); }
         else for (const name of t.names) names.add(name);
@@ -1359,23 +1611,33 @@ return CALL;`;
     }
     // A block only where the instruction declares names (it keeps the source small to parse).
     isInstruction[out.length] = true;
+    const written = /^s32\[(\(fp \+ -?\d+\))\] = (-?\d+);$/.exec(js);
+    lastConst = written === null
+      ? null
+      : { slot: written[1]!, value: Number(written[2]), at: out.length };
     out.push(/\b(const|let) /.test(js) ? `{\n${js}\n}` : js);
     pc = next;
   }
-  if (shape !== null) out.push(...shape.closeAt(code.length));
+  if (shape !== null) structure(shape.closeAt(code.length), -1);
   const numbered = numberSlots(out, isInstruction, paramWords, resultWords);
   for (let i = 0; i < numbered.length; i++) out[i] = numbered[i]!;
   // v128 lanes as slots of their own, until `lanesBack` below.
   const laned = laneSlots(out, isInstruction, paramWords, resultWords);
   const f32s = f32Slots(laned, isInstruction, paramWords, resultWords);
-  for (let i = 0; i < laned.length; i++) out[i] = f32s.texts[i]!;
+  // Terms reading only the words of a zero vector dropped.
+  const lanes0 = zeroLanes(f32s.texts, isInstruction);
+  for (let i = 0; i < laned.length; i++) out[i] = lanes0[i]!;
   const first = promotable(out, f32s.chosen);
   const split = splitSlotValues(out, isInstruction, entryOf, new Set(first.map((c) => c.k)));
   for (const name of ["f64Lo", "f64Hi", "f64Of", "f32Bits", "f32Of"]) {
     if (split.texts.some((t) => t.includes(`${name}(`))) names.add(name);
   }
   const promoted = split.locals.length === 0 ? first : promotable(split.texts, f32s.chosen);
-  let body = lanesBack(promote(split.texts.join("\n"), promoted));
+  if (osrAt >= 0) skipToEntry(split.texts, nests, osrAt);
+  // A metered body's shared fuel stop (see `charge`) follows it, after `FUEL_STOP_MARK`.
+  let body = lanesBack(
+    promote(split.texts.join("\n") + (metered ? FUEL_STOP_MARK + FUEL_STOP : ""), promoted),
+  );
   const imports = [...names].sort();
   const declare =
     (split.locals.length === 0 ? "" : `let ${split.locals.map((l) => `${l} = 0`).join(", ")};\n`) +
@@ -1386,10 +1648,15 @@ ${
         // Entered at its start, a frame holds its parameters, then zeroed locals (the locals'
         // initial 0) and scratch words no code reads before writing: only the parameters are read
         // (the prologue was a fifth of a call's cost in \`bench/fib.wat\`, by a CPU profile).
-        lanesBack(promote(
-          structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
-          promoted,
-        ))}\n`);
+        // Entered at an OSR entry, every cached slot is read from the frame.
+        osrEntry >= 0
+          ? `if ($osr) {\n${lanesBack(promote("/*reload*/", promoted))}\n} else {\n${
+            lanesBack(promote(`/*reload<${Math.min(paramWords, 0x7fffffff)}*/`, promoted))
+          }\n}`
+          : lanesBack(promote(
+            structured ? `/*reload<${Math.min(paramWords, 0x7fffffff)}*/` : "/*reload*/",
+            promoted,
+          ))}\n`);
   // A frame entered at its start zeroes its declared locals itself (a call site would need a
   // loop over sizes it reads at run time): the words its JS locals do not cache (those start at
   // 0 as locals; a stop writes them), or, in the dispatch-switch body, which reads them all
@@ -1437,6 +1704,7 @@ ${
       /\/\*charge\*\/(\d+)\/\*\*\//g,
       (_, cost: string) => windowed ? `fuel = (fuel - ${cost}) | 0;` : `fuel -= ${cost};`,
     );
+  if (selfFrames) body = selfWrite(body, self);
   body = body.replaceAll(
     MEMORY_RELOAD,
     usesMem ? "if (mem !== null) {\n  mview = mem.view;\n  memLen = mview.byteLength;\n}" : "",
@@ -1455,9 +1723,11 @@ ${
       ]
       : []),
   ].join("\n");
+  const [main, stop] = metered ? body.split(FUEL_STOP_MARK) : [body, ""];
+  body = main!;
   // Straight-line code entered only at its start needs no dispatch loop.
-  const loop = labels.size > 1 || uses("continue") || uses("break");
-  const inner = structured
+  const loop = labels.size > 1 || uses("continue") || /\bbreak\b(?! FuelStop;)/.test(body);
+  const unstopped = structured
     ? `${body}\nthrow new Error("Control left generated code");`
     : loop
     ? `for (;;) {
@@ -1468,6 +1738,7 @@ throw new Error("Bad entry point " + pc + " into generated code");
 }
 }`
     : body.replace(/^case 0:$/m, "");
+  const inner = metered ? `${FUEL_STOP_LABEL}: {\n${unstopped}\n}\n${stop}` : unstopped;
   const source = `"use strict";
 const { ${imports.join(", ")} } = rt;
 ${
@@ -1477,7 +1748,11 @@ ${
   }return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) {
 ${prologue}
 ${
-    structured
+    osrEntry >= 0
+      ? `let $osr = pc === ${osrEntry};
+if (pc !== 0 && !$osr) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);
+${zero === "" ? "" : `if (!$osr) {\n${zero}}\n`}`
+      : structured
       ? `if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);\n${zero}`
       : zero === ""
       ? ""
@@ -1495,25 +1770,39 @@ ${
 
 /**
  * The generated body of `cf`, or why it has none. `new Function` is only called here (a realm
- * that forbids it makes it throw, which is reported as the reason).
+ * that forbids it makes it throw, which is reported as the reason). With `selfFrames` (and not
+ * `collectable`), its frame writes its own call-stack entries where it stops, and its calls
+ * push only the depth (see `selfWrite`); with `module` (the one `cf` was translated from), its
+ * calls copy only the words their arguments and results take (see `CallShape`).
  */
 export function generateBody(
   cf: CompiledFunc,
   escape?: ReadonlySet<number>,
   collectable = false,
+  entry = 0,
+  selfFrames = false,
+  module?: ModuleDecl,
   lean = false,
 ): { body: GeneratedBody; escapes: string[] } | string {
+  const shapeOf = module === undefined ? null : callShapesOf(module);
   // A catching frame is continued at its handler, which only the interpreter can do.
   if (cf.handlers !== null) return "exception handlers (try_table)";
-  const result = generateSource(
-    cf.code,
-    cf.numResults,
-    escape,
-    true,
-    cf.paramWords,
-    collectable,
-    cf.localWords,
-  );
+  const source = (osrEntry: number) =>
+    generateSource(
+      cf.code,
+      cf.numResults,
+      escape,
+      true,
+      cf.paramWords,
+      collectable,
+      cf.localWords,
+      osrEntry,
+      selfFrames ? cf.funcIndex : -1,
+      shapeOf,
+    );
+  // A frame made hot at a loop header continues there in this same body (see `resumeBodyOf`).
+  let result = entry > 0 && cf.code[entry] === I.TierUp ? source(entry) : null;
+  if (result === null || "reason" in result) result = source(-1);
   if ("reason" in result) return result.reason;
   try {
     const source = lean ? leanSource(result.source) : result.source;
@@ -1522,7 +1811,7 @@ export function generateBody(
       resumeBody: GeneratedBody,
     ) => GeneratedBody;
     return {
-      body: factory(RUNTIME, resumeBodyOf(cf, escape, collectable, lean)),
+      body: factory(RUNTIME, resumeBodyOf(cf, escape, collectable, selfFrames, shapeOf, lean)),
       escapes: result.escapes,
     };
   } catch (e) {
@@ -1535,39 +1824,75 @@ export function generateBody(
  * call that went back to the driver, or a stop): the body with a dispatch switch over every
  * place control can enter, generated the first time it is needed (most functions never are).
  * Were it to fail, the interpreter continues the frame.
+ *
+ * A frame the `auto` tier hands over at a loop header (its pc at a `TierUp`, see `runTiered`)
+ * runs an OSR body instead: the structured code also entered at that instruction (`osrEntry` in
+ * `generateSource`). The switch body's dispatch on every back edge ran the rest of that call
+ * several times slower than the structured body runs it (`deno task bench:warmup --tier auto`,
+ * first call / warm call: see the commit that added it), and under `auto` that call is the first
+ * call of a hot loop, often the only long one. Usually the function's body itself is generated
+ * with that entry (`generateBody`'s `entry`), so that later calls run the JS function V8 has
+ * already profiled and compiled (its OSR code for that loop included); here is the fallback, for
+ * a frame at another `TierUp`, with an OSR body generated once per such pc.
  */
 function resumeBodyOf(
   cf: CompiledFunc,
   escape: ReadonlySet<number> | undefined,
   collectable: boolean,
+  selfFrames: boolean,
+  shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null,
   lean: boolean,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
-  return (store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) => {
-    if (resume === null) {
-      const result = generateSource(
-        cf.code,
-        cf.numResults,
-        escape,
-        false,
-        Infinity,
-        collectable,
-      );
-      resume = () => INTERPRET;
-      if (!("reason" in result)) {
-        try {
-          const source = lean ? leanSource(result.source) : result.source;
-          resume = (new Function("rt", "resumeBody", source) as (
-            rt: unknown,
-            resumeBody: null,
-          ) => GeneratedBody)(RUNTIME, null);
-        } catch {
-          // The interpreter continues the frame (`INTERPRET`).
-        }
+  /** The OSR bodies, by entry pc (null: that pc has none, the switch body continues there). */
+  const osr = new Map<number, GeneratedBody | null>();
+  const generate = (structured: boolean, entry: number): GeneratedBody | null => {
+    const result = generateSource(
+      cf.code,
+      cf.numResults,
+      escape,
+      structured,
+      structured ? cf.paramWords : Infinity,
+      collectable,
+      structured ? cf.localWords : Infinity,
+      entry,
+      selfFrames ? cf.funcIndex : -1,
+      shapeOf,
+    );
+    if ("reason" in result) return null;
+    try {
+      const source = lean ? leanSource(result.source) : result.source;
+      return (new Function("rt", "resumeBody", source) as (
+        rt: unknown,
+        resumeBody: GeneratedBody | null,
+      ) => GeneratedBody)(RUNTIME, structured ? self : null);
+    } catch {
+      return null; // the switch body, or the interpreter, continues the frame
+    }
+  };
+  const self: GeneratedBody = (
+    store,
+    st,
+    depth,
+    bulkFuel,
+    compiler,
+    nesting,
+    baseDepth,
+    inst,
+    entered,
+  ) => {
+    const pc = entered >= 0 ? 0 : st.frames[2 * depth + 1]!;
+    if (cf.code[pc] === I.TierUp) {
+      let body = osr.get(pc);
+      if (body === undefined) osr.set(pc, body = generate(true, pc));
+      if (body !== null) {
+        return body(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered);
       }
     }
+    if (resume === null) resume = generate(false, -1) ?? (() => INTERPRET);
     return resume(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered);
   };
+  return self;
 }
 
 let canGenerate: boolean | null = null;

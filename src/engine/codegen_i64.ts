@@ -302,6 +302,13 @@ STATEMENTS.i64Sigma = ([d, t, y, k1, k2, k3, shr]) => {
 // A byte swap (`i64Bswap`): each word's bytes reversed, the words exchanged.
 const bswap32 = (x: string) =>
   `((${x} << 24) | ((${x} & 0xff00) << 8) | ((${x} >>> 8) & 0xff00) | (${x} >>> 24))`;
+// A fused row's load (exec_support.ts), the high word first as there.
+STATEMENTS.i64LoadAt = ([view, len, x, base, imm, offset]) =>
+  block(
+    `const $ea = ((${lo(base!)} + ${imm}) >>> 0) + (${offset} >>> 0);`,
+    `if ($ea + 8 > ${len}) throw trap(TrapCode.MemoryOutOfBounds);`,
+    put(x!, `${view}.getInt32($ea, true)`, `${view}.getInt32($ea + 4, true)`),
+  );
 STATEMENTS.i64Bswap = ([d, a]) =>
   block(`const $l = ${lo(a!)}, $h = ${hi(a!)};`, put(d!, bswap32("$h"), bswap32("$l")));
 // A right rotation by k is a left rotation by 64 - k.
@@ -521,6 +528,9 @@ export function argsAt(js: string, open: number): { args: string[]; end: number 
 }
 
 /** A read of a slot's word or float: `s32[(fp + k)]`, `f32[(fp + k)]`, `f64[(fp + k) >> 1]`. */
+/** The memory view and its length, which `i64LoadAt` takes. */
+const MEMORY = /^(mview|memLen)$/;
+
 const SLOT_READ = /^(s32\[\(fp \+ -?\d+\)\]|f32\[\(fp \+ -?\d+\)\]|f64\[\(fp \+ -?\d+\) >> 1\])$/;
 
 /**
@@ -555,7 +565,7 @@ export function lowerI64(js: string): string {
     let spelled: string | null = null;
     let end = parsed.end;
     // Operands are read more than once: only slots, constants and reads of a slot qualify.
-    if (!args.every((x) => plain(x) || SLOT_READ.test(x))) continue;
+    if (!args.every((x) => plain(x) || SLOT_READ.test(x) || MEMORY.test(x))) continue;
     if (value !== undefined) spelled = value(args);
     else if (condition !== undefined) {
       const cond = condition(args);

@@ -223,10 +223,48 @@ const STORE64 =
   /^mview\.setInt32\(ea, s32\[\(fp \+ (-?\d+)\)\], true\);\nmview\.setInt32\(ea \+ 4, s32\[\(fp \+ \1\) \+ 1\], true\);/;
 /** What precedes the value's low word in `STORE64`. */
 const STORE_HEAD = "mview.setInt32(ea, ";
-const LOAD32 = /^s32\[\(fp \+ (-?\d+)\)\] = mview\.getInt32\(ea, true\);(?!\ns32)/;
-const STORE32 = /^mview\.setInt32\(ea, s32\[\(fp \+ (-?\d+)\)\], true\);(?!\nmview)/;
+/**
+ * A 4-byte load into a slot's word: at `ea` (an i32 or f32 load; not the low half of an i64's,
+ * `LOAD64`) or at `$ea + n` (a word of a v128's, see codegen_v128.ts).
+ */
+export const LOAD32 =
+  /^s32\[\(fp \+ (?<k>-?\d+)\)\] = mview\.getInt32\((?<ea>ea(?=, true\);(?!\ns32))|\$ea(?: \+ \d+)?), true\);/;
+/** A 4-byte store of a slot's word, at `ea` or `$ea + n` (as `LOAD32`). */
+export const STORE32 =
+  /^mview\.setInt32\((?<ea>ea(?=, s32\[\(fp \+ -?\d+\)\], true\);(?!\nmview))|\$ea(?: \+ \d+)?), s32\[\(fp \+ (?<k>-?\d+)\)\], true\);/;
 const CONST32 = /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);(?!\ns32)/;
 const CONST64 = /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);\ns32\[\(fp \+ \1\) \+ 1\] = (-?\d+);/;
+
+/**
+ * Whether the JavaScript expression `e` is an int32 by its top-level operators alone: operands
+ * (names, numbers, bracketed groups, each maybe negated or inverted) joined only by `|`, `&`,
+ * `^`, `<<`, `>>`, which always give an int32, or one call of `Math.imul` or of a `DataView`
+ * read of an int32 or narrower (of `mview`). Where it is, `(e) | 0` is `e`: the generator
+ * drops that `| 0` (it was a sixth of the bytecode of `bench/vec_bytes.c`'s v128 lane words,
+ * each a 6-byte `BitwiseOrSmi` in a function over V8's optimisation limit, see
+ * codegen_v128.ts). Conservative: anything else (`a + b | c` included) is not.
+ */
+export function isInt32Expr(e: string): boolean {
+  let top = "", depth = 0;
+  for (const ch of e) {
+    if (ch === "(" || ch === "[") {
+      if (depth === 0) top += "()";
+      depth++;
+    } else if (ch === ")" || ch === "]") depth--;
+    else if (depth === 0) top += ch;
+  }
+  // A call whose result is an int32: `Math.imul`, a DataView read of at most 4 signed bytes.
+  if (/^\s*(?:Math\.imul|mview\.get(?:Int32|Int16|Uint16|Int8|Uint8))\(\)\s*$/.test(top)) {
+    return true;
+  }
+  return depth === 0 && BITWISE_CHAIN.test(top);
+}
+
+/** Operands (a bracketed group is `()` here) joined by bitwise operators, for `isInt32Expr`. */
+const OPERAND = String.raw`[~-]*\s*(?:[\w$.]+|\(\))+`;
+const BITWISE_CHAIN = new RegExp(
+  String.raw`^\s*${OPERAND}(?:\s*(?:\||&|\^|<<|>>(?!>))\s*${OPERAND})+\s*$`,
+);
 
 /**
  * `texts` (the generated body's pieces; `isInstruction[i]` says which are one instruction's
@@ -393,7 +431,7 @@ export function splitSlotValues(
     const single = v.writes.length === 1 && writeKinds.has("lo") && readKinds.size === 1 &&
       readKinds.has("f32");
     const [load32, const32] = [LOAD32.exec(tail), CONST32.exec(tail)].map((m) =>
-      single && m !== null && Number(m[1]) === v.k ? m : null
+      single && m !== null && Number(m.groups?.k ?? m[1]) === v.k ? m : null
     );
     if (writeKinds.has("f32") || load32 !== null || const32 !== null) {
       if (readKinds.has("f64")) continue;
@@ -405,7 +443,7 @@ export function splitSlotValues(
         }
       } else if (load32 !== null) {
         const end = first.start + load32[0].length;
-        edit(v.writer, [first.start, end, `${f} = mview.getFloat32(ea, true);`]);
+        edit(v.writer, [first.start, end, `${f} = mview.getFloat32(${load32.groups!.ea}, true);`]);
       } else {
         const value = f32Of(Number(const32![2]));
         if (Number.isNaN(value)) continue;
@@ -417,10 +455,14 @@ export function splitSlotValues(
         if (access.kind === "f32") edit(at, [access.start, access.end, f]);
         else if (access.kind === "lo") {
           // A 4-byte store of it is one `setFloat32`.
-          const from = access.start - STORE_HEAD.length;
+          const from = texts[at]!.lastIndexOf("mview.setInt32(", access.start);
           const store = from < 0 ? null : STORE32.exec(texts[at]!.slice(from));
-          if (store !== null && Number(store[1]) === v.k) {
-            edit(at, [from, from + store[0].length, `mview.setFloat32(ea, ${f}, true);`]);
+          if (
+            store !== null && Number(store.groups!.k) === v.k &&
+            from + store[0].indexOf("s32[") === access.start
+          ) {
+            const ea = store.groups!.ea;
+            edit(at, [from, from + store[0].length, `mview.setFloat32(${ea}, ${f}, true);`]);
           } else edit(at, [access.start, access.end, `f32Bits(${f})`]);
         }
         // Its high word was not written: a read of it reads the slot's.
@@ -471,10 +513,12 @@ export function splitSlotValues(
     if (words.has("lo")) locals.add(lo);
     if (words.has("hi")) locals.add(hi);
     // An assignment truncates to int32 as storing into `s32` does: `s32[(fp + k)] = e;` becomes
-    // `$w1 = (e) | 0;` (two edits, so that the reads in `e` keep theirs).
+    // `$w1 = (e) | 0;` (two edits, so that the reads in `e` keep theirs), or `$w1 = e;` where
+    // `e` is an int32 already (`isInt32Expr`).
     for (const w of v.writes) {
-      edit(v.writer, [w.start, w.end + 3, `${w.kind === "lo" ? lo : hi} = (`]);
-      edit(v.writer, [w.effect, w.effect, ") | 0"]);
+      const int32 = isInt32Expr(texts[v.writer]!.slice(w.end + 3, w.effect));
+      edit(v.writer, [w.start, w.end + 3, `${w.kind === "lo" ? lo : hi} = ${int32 ? "" : "("}`]);
+      if (!int32) edit(v.writer, [w.effect, w.effect, ") | 0"]);
     }
     for (const { at, access } of v.reads) {
       const { kind } = access;
@@ -599,7 +643,9 @@ export function numberSlots(
 export function reloadBase(texts: readonly string[]): number {
   let base = Infinity;
   for (const t of texts) {
-    for (const m of t.matchAll(/\/\*reload>=(\d+)\*\//g)) base = Math.min(base, Number(m[1]));
+    for (const m of t.matchAll(/\/\*reload>=(\d+)(?::[\d,]*)?\*\//g)) {
+      base = Math.min(base, Number(m[1]));
+    }
   }
   return base;
 }

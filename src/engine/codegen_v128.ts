@@ -38,9 +38,22 @@
  * vec_float two calls run in baseline code while TurboFan compiles the whole function (0.7-1.1 s
  * each; the helper-call version showed no such calls).
  *
+ * Size is speed here: V8 optimises a function with TurboFan only up to 60 KiB of bytecode
+ * (`--max-optimized-bytecode-size`); above it, Maglev code only. `bench/vec_bytes.c`'s `run`
+ * (every kernel inlined into it) was 97,607 bytes with each operation's words in locals of its
+ * own; lanes computed in place, shuffles as one mask per input word and shift, constant shift
+ * counts as literals, i16x8 sums by carry fix-up, no `| 0` after int32 expressions and a zero
+ * vector's terms dropped (`zeroLanes`) made it 55,771 (`--print-bytecode`, the `Bytecode length`
+ * of the generated `wasm`; 60,739 before `zeroLanes`, when the figures below were taken). Per call, in one
+ * process on a 2-core machine under load 12 (three processes each): the first call 1.29-1.48 s
+ * (3.08-4.22 s before), the fastest of calls 12-16 73-95 ms (205-292 ms; native 3.8-18 ms in
+ * the same runs), once TurboFan has compiled it (around the 9th call; before that, calls run
+ * unoptimised at 230-560 ms while it compiles).
+ *
  * @module
  */
 
+import { TrapCode } from "../core/trap.ts";
 import { argsAt } from "./codegen_i64.ts";
 import * as slotValues from "./codegen_slots.ts";
 
@@ -73,33 +86,86 @@ const isInt = (x: string) => /^-?\d+$/.test(x);
 /** Four lane expressions, `e(i)` for word `i`. */
 type Lanes = (i: number) => string;
 
+/** The view a v128's words are read or written through: as int32 bits or as f32 numbers. */
+type View = "s32" | "f32";
+
+/** A v128 operand: the slot `slot`, its words `$<name>0`..`$<name>3` in lane expressions. */
+interface Operand {
+  readonly name: string;
+  readonly slot: string;
+  readonly view: View;
+}
+const operand = (name: string, slot: string, view: View = "s32"): Operand => ({ name, slot, view });
+
 /**
- * The statements computing the four words `lanes` into the v128 at `d`: every word computed
- * (into `$r0`..`$r3`) before any is written, since `d` may be an operand. `pre` runs first
- * (reads of the operands' words into `$a0`.., a bounds check).
+ * The statements computing the four words `lanes` into the v128 at `d`, word 0 first, each
+ * written as soon as it is computed: a lane expression reads the operands' words in place
+ * (`$a1` is `s32[(fp + k) + 1]`), so that no word needs a local of its own. An operand that is
+ * `d` itself and whose word `j` some word `i > j` reads (a narrow, a shuffle) is read into
+ * locals `$<name>0`.. first, before word `j` is overwritten. `pre` runs before any write (a
+ * bounds check, a shift count).
+ *
+ * Why in place: V8 gives every `const` of a function a register of its own (none is reused
+ * across blocks), and the twelve locals per operation made the `run` of `bench/vec_bytes.c`
+ * 97,607 bytes of bytecode, above TurboFan's limit (`--max-optimized-bytecode-size`, 60 KiB),
+ * so that V8 ran it in Maglev code only (see the module doc, Measured).
  */
-function put4(d: string, pre: string[], lanes: Lanes, view: "s32" | "f32" = "s32"): string {
-  const values = [0, 1, 2, 3].map((i) => `$r${i} = ${lanes(i)}`).join(", ");
-  const writes = [0, 1, 2, 3].map((i) => `${word(d, i, view)} = $r${i};`).join("\n");
-  return `{\n${[...pre, `const ${values};`, writes].join("\n")}\n}`;
+function put4(
+  d: string,
+  operands: readonly Operand[],
+  pre: readonly string[],
+  lanes: Lanes,
+  view: View = "s32",
+): string {
+  const exprs = [0, 1, 2, 3].map(lanes);
+  const reads: string[] = [];
+  const inPlace = new Map<string, string>();
+  for (const o of operands) {
+    const early = o.slot === d &&
+      exprs.some((e, i) =>
+        [...e.matchAll(new RegExp(`\\$${o.name}([0-3])\\b`, "g"))].some((m) => Number(m[1]) < i)
+      );
+    if (early) reads.push(read4(o.name, o.slot, o.view));
+    else for (let i = 0; i < 4; i++) inPlace.set(`$${o.name}${i}`, word(o.slot, i, o.view));
+  }
+  const writes = exprs.map((e, i) =>
+    `${word(d, i, view)} = ${e.replace(/\$[a-z][0-3]\b/g, (w) => inPlace.get(w) ?? w)};`
+  );
+  return `{\n${[...reads, ...pre, ...writes].join("\n")}\n}`;
 }
 
-/** Reads the four words of the v128 at `x` into `$<name>0`..`$<name>3`. */
-function read4(name: string, x: string): string {
-  return `const ${[0, 1, 2, 3].map((i) => `$${name}${i} = ${word(x, i)}`).join(", ")};`;
-}
-
-/** Reads the four f32 lanes of the v128 at `x` into `$<name>0`..`$<name>3`, as numbers. */
-function read4f(name: string, x: string): string {
-  return `const ${[0, 1, 2, 3].map((i) => `$${name}${i} = ${word(x, i, "f32")}`).join(", ")};`;
+/** Reads the four words of the v128 at `x` into `$<name>0`..`$<name>3` (f32 lanes as numbers). */
+function read4(name: string, x: string, view: View = "s32"): string {
+  return `const ${[0, 1, 2, 3].map((i) => `$${name}${i} = ${word(x, i, view)}`).join(", ")};`;
 }
 
 /** The effective address `$ea` of an access of `n` bytes at `addr + offset`, bounds-checked. */
 function address(addr: string, offset: string, n: number): string[] {
+  // `(x | 0) >>> 0` is `x >>> 0`, and a literal offset is added as its value (none if 0):
+  // fewer bytecodes for every v128 access (see `put4` on V8's bytecode limit).
+  const inner = addr.startsWith("(") && closes(addr) ? addr.slice(1, -1) : addr;
+  const sum = /^(\(.*\)) \| 0$/.exec(inner);
+  const base = sum !== null && closes(sum[1]!) ? sum[1]! : `(${addr})`;
+  const plus = !isInt(offset)
+    ? ` + (${offset} >>> 0)`
+    : Number(offset) === 0
+    ? ""
+    : ` + ${Number(offset) >>> 0}`;
   return [
-    `const $ea = ((${addr}) >>> 0) + (${offset} >>> 0);`,
-    `if ($ea + ${n} > memLen) throw trap(TrapCode.MemoryOutOfBounds);`,
+    `const $ea = (${base} >>> 0)${plus};`,
+    // The trap's code as its number: no load of `TrapCode` and its property in every check.
+    `if ($ea + ${n} > memLen) throw trap(${TrapCode.MemoryOutOfBounds});`,
   ];
+}
+
+/** Whether the parenthesis that opens `x` closes at its end. */
+function closes(x: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < x.length; i++) {
+    depth += x[i] === "(" ? 1 : x[i] === ")" ? -1 : 0;
+    if (depth === 0) return i === x.length - 1;
+  }
+  return false;
 }
 
 /** The address of word `i` of a 16-byte access at `$ea`. */
@@ -107,42 +173,82 @@ const at = (i: number) => (i === 0 ? "$ea" : `$ea + ${4 * i}`);
 
 /** `$a` and `$b` words lane-wise added (`low` masks each lane's bits but its top one). */
 const addLanes = (low: number) => (i: number) =>
-  `((($a${i} & ${low}) + ($b${i} & ${low})) ^ (($a${i} ^ $b${i}) & ${~low})) | 0`;
+  `(($a${i} & ${low}) + ($b${i} & ${low})) ^ (($a${i} ^ $b${i}) & ${~low})`;
 /** `$a` and `$b` words lane-wise subtracted (`low` as in `addLanes`). */
 const subLanes = (low: number) => (i: number) =>
-  `((($a${i} | ${~low}) - ($b${i} & ${low})) ^ (($a${i} ^ ~$b${i}) & ${~low})) | 0`;
+  `(($a${i} | ${~low}) - ($b${i} & ${low})) ^ (($a${i} ^ ~$b${i}) & ${~low})`;
+
+/**
+ * `$a` and `$b` words halfword-wise added (`sign` 1) or subtracted (-1): the whole words' sum or
+ * difference `$t`, less the carry (plus the borrow) that crossed into the high halfword, bit 16
+ * of `$t ^ a ^ b` (the low halfword has no carry in, so that is its own carry; with four byte
+ * lanes it is not). The helpers' words in 5 operations instead of 6 (7 for a difference): 1.4 KB
+ * less bytecode for the 48 `i16x8.add`s of `bench/vec_bytes.c` (see `put4`).
+ */
+function halfSum(sign: 1 | -1): Spelling {
+  const op = sign === 1 ? "+" : "-", fix = sign === 1 ? "-" : "+";
+  return ([d, a, b]) =>
+    [d, a, b].every(isSlot)
+      ? put4(
+        d!,
+        [operand("a", a!), operand("b", b!)],
+        ["let $t;"],
+        (i) => `($t = $a${i} ${op} $b${i}) ${fix} (($t ^ $a${i} ^ $b${i}) & 65536)`,
+      )
+      : null;
+}
 
 /** A helper `(s, d, a, b)` whose word `i` is `lanes(i)` of `$a<i>`, `$b<i>`. */
 const binary = (lanes: Lanes) => ([d, a, b]: readonly string[]) =>
-  [d, a, b].every(isSlot) ? put4(d!, [read4("a", a!), read4("b", b!)], lanes) : null;
+  [d, a, b].every(isSlot) ? put4(d!, [operand("a", a!), operand("b", b!)], [], lanes) : null;
 /** As `binary`, on f32 lanes: `lanes(i)` is a number, written as its f32 bits. */
 const binaryF = (lanes: Lanes) => ([d, a, b]: readonly string[]) =>
-  [d, a, b].every(isSlot) ? put4(d!, [read4f("a", a!), read4f("b", b!)], lanes, "f32") : null;
+  [d, a, b].every(isSlot)
+    ? put4(d!, [operand("a", a!, "f32"), operand("b", b!, "f32")], [], lanes, "f32")
+    : null;
 /** As `binaryF`, with a third operand `$c<i>`. */
 const ternaryF = (lanes: Lanes) => ([d, a, b, c]: readonly string[]) =>
   [d, a, b, c].every(isSlot)
     ? put4(
       d!,
-      [read4f("a", a!), read4f("b", b!), read4f("c", c!)],
+      [operand("a", a!, "f32"), operand("b", b!, "f32"), operand("c", c!, "f32")],
+      [],
       lanes,
       "f32",
     )
     : null;
 /** A helper `(s, d, a)` whose word `i` is `lanes(i)` of `$a<i>`. */
 const unary = (lanes: Lanes) => ([d, a]: readonly string[]) =>
-  [d, a].every(isSlot) ? put4(d!, [read4("a", a!)], lanes) : null;
+  [d, a].every(isSlot) ? put4(d!, [operand("a", a!)], [], lanes) : null;
 
 /**
  * A shift of each lane of `$a` by the count `n` (any i32 expression) modulo `bits`, the lanes
- * `bits` wide: `shift(k)` the word expression (`$k` the count, `$m` the mask clearing the bits
- * that crossed into the next lane, as the helpers compute them).
+ * `bits` wide: `lane(i)` the word expression, `$k` in it the count and `$m` the mask clearing the
+ * bits that crossed into the next lane, `mask(k)` (as the helpers compute it, `maskJs` the same
+ * in JavaScript of `$k`; null where `lane` needs none). A literal count (an i32 constant the
+ * instruction before wrote, see `lowerV128`) makes `$k` and `$m` literals: `bench/vec_bytes.c`'s
+ * shifts (all by constants) took 7.1 KB of its 80 KB of V8 bytecode with them computed.
  */
-function shift(bits: 8 | 16, mask: (k: string) => string, lane: Lanes) {
-  return ([d, a, n]: readonly string[]) => {
+function shift(
+  bits: 8 | 16 | 32,
+  mask: ((k: number) => number) | null,
+  maskJs: string,
+  lane: Lanes,
+): Spelling {
+  return ([d, a, n]) => {
     if (!isSlot(d!) || !isSlot(a!)) return null;
-    const pre = [read4("a", a!), `const $k = (${n}) & ${bits - 1};`];
-    if (mask("$k") !== "") pre.push(`const $m = ${mask("$k")};`);
-    return put4(d!, pre, lane);
+    if (isInt(n!)) {
+      const k = Number(n) & (bits - 1), m = mask === null ? 0 : mask(k);
+      return put4(
+        d!,
+        [operand("a", a!)],
+        [],
+        (i) => lane(i).replaceAll("$k", `${k}`).replaceAll("$m", `${m}`),
+      );
+    }
+    const pre = [`const $k = (${n}) & ${bits - 1};`];
+    if (mask !== null) pre.push(`const $m = ${maskJs};`);
+    return put4(d!, [operand("a", a!)], pre, lane);
   };
 }
 const byteMask = 0x01010101, halfMask = 0x10001;
@@ -206,25 +312,49 @@ export function v128EqBytes(x: number, y: number): number {
   return ~((nonzero >>> 7) * 0xff);
 }
 
+/** The bytes of bytecode V8 spends on the integer constant `c` (Smi operands of 1, 2, 4 bytes). */
+const constantCost = (c: number) => (c >= -128 && c < 128 ? 1 : c >= -32768 && c < 32768 ? 2 : 4);
+
 /** Word `i` of a shuffle's result: the bytes the packed lane indices `k` pick from `$a`/`$b`. */
 function shuffleWord(k: number): string {
-  // Runs of consecutive result bytes taken from consecutive bytes of one input word move
-  // together (a whole word, a halfword), each as one mask and shift.
-  const parts: string[] = [];
-  let j = 0;
-  while (j < 4) {
+  // The result bytes taken from one input word by one displacement move together (a whole
+  // word, a halfword, bytes 1 and 3 in place), as one mask and one shift. This made
+  // `bench/vec_bytes.c`'s shuffles (zero extensions, interleaves) a third smaller in V8
+  // bytecode than one mask and shift per run of consecutive bytes.
+  const groups = new Map<string, { src: string; by: number; mask: number }>();
+  for (let j = 0; j < 4; j++) {
     const at = (k >>> (8 * j)) & 31;
     const src = `$${at < 16 ? "a" : "b"}${(at >> 2) & 3}`;
-    const p = at & 3;
-    let n = 1;
-    while (j + n < 4 && p + n < 4 && ((k >>> (8 * (j + n))) & 31) === at + n) n++;
-    const mask = n === 4 ? -1 : ((1 << (8 * n)) - 1) << (8 * p);
-    const masked = n === 4 ? src : `(${src} & ${mask | 0})`;
-    const by = 8 * (j - p);
-    parts.push(by === 0 ? masked : by > 0 ? `(${masked} << ${by})` : `(${masked} >>> ${-by})`);
-    j += n;
+    const by = 8 * (j - (at & 3));
+    const key = `${src} ${by}`;
+    const g = groups.get(key) ?? { src, by, mask: 0 };
+    g.mask |= 0xff << (8 * (at & 3));
+    groups.set(key, g);
   }
-  return parts.length === 1 ? `${parts[0]} | 0` : parts.join(" | ");
+  const bytes = [0, 1, 2, 3].map((j) => (k >>> (8 * j)) & 31);
+  if (bytes.every((b) => b === bytes[0])) {
+    // One byte in all four (a byte splat): that byte times 0x01010101 (below 2^32, exact).
+    const at = bytes[0]!, src = `$${at < 16 ? "a" : "b"}${(at >> 2) & 3}`, p = at & 3;
+    const byte = p === 0
+      ? `(${src} & 255)`
+      : p === 3
+      ? `(${src} >>> 24)`
+      : `((${src} >>> ${8 * p}) & 255)`;
+    return `${byte} * ${byteMask}`;
+  }
+  const parts = [...groups.values()].map(({ src, by, mask }) => {
+    if (by === 0) return mask === -1 ? src : `(${src} & ${mask})`;
+    // The mask before the shift or after it, whichever is the smaller constant; none where the
+    // shift itself drops every byte the mask would clear.
+    const shift = by > 0 ? `<< ${by}` : `>>> ${-by}`;
+    const after = by > 0 ? (mask << by) | 0 : mask >>> -by;
+    const full = by > 0 ? -1 << by : -1 >>> -by;
+    if (after === (full | 0) || after === full) return `(${src} ${shift})`;
+    return constantCost(after) < constantCost(mask)
+      ? `((${src} ${shift}) & ${after | 0})`
+      : `((${src} & ${mask}) ${shift})`;
+  });
+  return parts.join(" | ");
 }
 
 type Spelling = (args: readonly string[]) => string | null;
@@ -238,84 +368,79 @@ const PLAIN: Record<string, Spelling> = {
   v128Not: unary((i) => `~$a${i}`),
   v128AnyTrue: ([d, a]) =>
     isSlot(d!) && isSlot(a!)
-      ? `{\n${read4("a", a!)}\n${word(d!, 0)} = ($a0 | $a1 | $a2 | $a3) !== 0 ? 1 : 0;\n}`
+      ? `${word(d!, 0)} = (${[0, 1, 2, 3].map((i) => word(a!, i)).join(" | ")}) !== 0 ? 1 : 0;`
       : null,
   i8x16Eq: binary((i) => `v128EqBytes($a${i}, $b${i})`),
   v128Splat32: (
     [d, a],
-  ) => (isSlot(d!) && isSlot(a!) ? put4(d!, [`const $a = ${word(a!, 0)};`], () => "$a") : null),
+  ) => (isSlot(d!) && isSlot(a!) ? put4(d!, [], [`const $a = ${word(a!, 0)};`], () => "$a") : null),
   i8x16Add: binary(addLanes(0x7f7f7f7f)),
   i8x16Sub: binary(subLanes(0x7f7f7f7f)),
-  i16x8Add: binary(addLanes(0x7fff7fff)),
-  i16x8Sub: binary(subLanes(0x7fff7fff)),
+  i16x8Add: halfSum(1),
+  i16x8Sub: halfSum(-1),
   i16x8Mul: binary((i) =>
     `(Math.imul($a${i} >> 16, $b${i} >> 16) << 16) | (Math.imul($a${i}, $b${i}) & 0xffff)`
   ),
-  i32x4Add: binary((i) => `($a${i} + $b${i}) | 0`),
-  i32x4Sub: binary((i) => `($a${i} - $b${i}) | 0`),
+  i32x4Add: binary((i) => `$a${i} + $b${i}`),
+  i32x4Sub: binary((i) => `$a${i} - $b${i}`),
   i32x4Mul: binary((i) => `Math.imul($a${i}, $b${i})`),
   i8x16Shl: shift(
     8,
-    (k) => `Math.imul((0xff << ${k}) & 0xff, ${byteMask})`,
+    (k) => Math.imul((0xff << k) & 0xff, byteMask),
+    `Math.imul((0xff << $k) & 0xff, ${byteMask})`,
     (i) => `($a${i} << $k) & $m`,
   ),
   i8x16ShrU: shift(
     8,
-    (k) => `Math.imul(0xff >>> ${k}, ${byteMask})`,
+    (k) => Math.imul(0xff >>> k, byteMask),
+    `Math.imul(0xff >>> $k, ${byteMask})`,
     (i) => `($a${i} >>> $k) & $m`,
   ),
   i16x8Shl: shift(
     16,
-    (k) => `Math.imul((0xffff << ${k}) & 0xffff, ${halfMask})`,
+    (k) => Math.imul((0xffff << k) & 0xffff, halfMask),
+    `Math.imul((0xffff << $k) & 0xffff, ${halfMask})`,
     (i) => `($a${i} << $k) & $m`,
   ),
   i16x8ShrU: shift(
     16,
-    (k) => `Math.imul(0xffff >>> ${k}, ${halfMask})`,
+    (k) => Math.imul(0xffff >>> k, halfMask),
+    `Math.imul(0xffff >>> $k, ${halfMask})`,
     (i) => `($a${i} >>> $k) & $m`,
   ),
   i16x8ShrS: shift(
     16,
-    () => "",
+    null,
+    "",
     (i) => `(($a${i} >> $k) & -0x10000) | ((($a${i} << 16) >> ($k + 16)) & 0xffff)`,
   ),
   // JS shifts take their count mod 32, as i32x4 shifts do.
-  i32x4Shl: ([d, a, n]) =>
-    isSlot(d!) && isSlot(a!)
-      ? put4(d!, [read4("a", a!), `const $k = ${n};`], (i) => `$a${i} << $k`)
-      : null,
-  i32x4ShrS: ([d, a, n]) =>
-    isSlot(d!) && isSlot(a!)
-      ? put4(d!, [read4("a", a!), `const $k = ${n};`], (i) => `$a${i} >> $k`)
-      : null,
-  i32x4ShrU: ([d, a, n]) =>
-    isSlot(d!) && isSlot(a!)
-      ? put4(d!, [read4("a", a!), `const $k = ${n};`], (i) => `($a${i} >>> $k) | 0`)
-      : null,
+  i32x4Shl: shift(32, null, "", (i) => `$a${i} << $k`),
+  i32x4ShrS: shift(32, null, "", (i) => `$a${i} >> $k`),
+  i32x4ShrU: shift(32, null, "", (i) => `$a${i} >>> $k`),
   simdShuffle: ([d, a, b, ...ks]) => {
     if (![d, a, b].every(isSlot) || ks.length !== 4 || !ks.every(isInt)) return null;
     const picks = ks.map(Number);
     const fromB = picks.some((k) => [0, 8, 16, 24].some((s) => ((k >>> s) & 31) >= 16));
-    const pre = [read4("a", a!)];
-    if (fromB) pre.push(read4("b", b!));
-    return put4(d!, pre, (i) => shuffleWord(picks[i]!));
+    const operands = [operand("a", a!)];
+    if (fromB) operands.push(operand("b", b!));
+    return put4(d!, operands, [], (i) => shuffleWord(picks[i]!));
   },
+  // The zero-extending shape spelled as any shuffle (on lane words its test buys nothing).
+  simdShuffleZx: ([d, a, b, k0, k1, k2, k3]) =>
+    PLAIN.simdShuffle!([d!, a!, b!, k0!, k1!, k2!, k3!]),
   // Loads and stores: `(s32, mview, ...)`.
-  // Each word its own 4-byte load or store at `ea`, in a block of its own: the shape of an i32
-  // load or store, which codegen_slots.ts respells as an f32 one where a lane is used as an f32
-  // (`splitSlotValues`, after `laneSlots`).
+  // Each word its own 4-byte load or store at `$ea + 4i` (`LOAD32`/`STORE32` in
+  // codegen_slots.ts), which codegen_slots.ts respells as an f32 one where a lane is used as an
+  // f32 (`splitSlotValues`, after `laneSlots`).
   v128Load: ([view, d, addr, offset]) => {
     if (view !== "mview" || !isSlot(d!)) return null;
-    const loads = [0, 1, 2, 3].map((i) =>
-      `{\nconst ea = ${at(i)};\n${word(d!, i)} = mview.getInt32(ea, true);\n}`
-    );
+    const loads = [0, 1, 2, 3].map((i) => `${word(d!, i)} = mview.getInt32(${at(i)}, true);`);
     return `{\n${[...address(addr!, offset!, 16), ...loads].join("\n")}\n}`;
   },
   simdStore: ([view, addr, offset, v]) => {
     if (view !== "mview" || !isSlot(v!)) return null;
-    const stores = [0, 1, 2, 3].map((i) =>
-      `{\nconst ea = ${at(i)};\nmview.setInt32(ea, ${word(v!, i)}, true);\n}`
-    );
+    const stores = [0, 1, 2, 3].map((i) => `mview.setInt32(${at(i)}, ${word(v!, i)}, true);`);
     return `{\n${[...address(addr!, offset!, 16), ...stores].join("\n")}\n}`;
   },
 };
@@ -334,7 +459,8 @@ const FLOAT: Record<string, Spelling> = {
     view === "mview" && isSlot(d!) && isSlot(a!)
       ? put4(
         d!,
-        [read4f("a", a!), ...address(addr!, offset!, 16)],
+        [operand("a", a!, "f32")],
+        address(addr!, offset!, 16),
         (i) => `$a${i} * mview.getFloat32(${at(i)}, true)`,
         "f32",
       )
@@ -343,7 +469,8 @@ const FLOAT: Record<string, Spelling> = {
     view === "mview" && isSlot(d!) && isSlot(a!) && isSlot(c!)
       ? put4(
         d!,
-        [read4f("a", a!), read4f("c", c!), ...address(addr!, offset!, 16)],
+        [operand("a", a!, "f32"), operand("c", c!, "f32")],
+        address(addr!, offset!, 16),
         (i) => `Math.fround($a${i} * mview.getFloat32(${at(i)}, true)) + $c${i}`,
         "f32",
       )
@@ -357,12 +484,12 @@ const UNARY: Record<number, Spelling> = {
   0x10: ([d, a]) => splat(d!, a!, `Math.imul(${word(a!, 0)} & 0xffff, ${halfMask})`),
   0x11: ([d, a]) => splat(d!, a!, word(a!, 0)),
   0x13: ([d, a]) => splat(d!, a!, word(a!, 0)),
-  0xa0: unary((i) => `($a${i} < 0 ? -$a${i} : $a${i}) | 0`), // i32x4.abs
-  0xa1: unary((i) => `-$a${i} | 0`), // i32x4.neg
+  0xa0: unary((i) => `$a${i} < 0 ? -$a${i} : $a${i}`), // i32x4.abs
+  0xa1: unary((i) => `-$a${i}`), // i32x4.neg
 };
 
 function splat(d: string, a: string, value: string): string | null {
-  return isSlot(d) && isSlot(a) ? put4(d, [`const $a = ${value};`], () => "$a") : null;
+  return isSlot(d) && isSlot(a) ? put4(d, [], [`const $a = ${value};`], () => "$a") : null;
 }
 
 /** The generic two-operand operations (`simdBinary(op, s32, d, a, b)`) spelled here. */
@@ -403,7 +530,8 @@ const bitselect: Spelling = ([d, a, b, c]) =>
   [d, a, b, c].every(isSlot)
     ? put4(
       d!,
-      [read4("a", a!), read4("b", b!), read4("c", c!)],
+      [operand("a", a!), operand("b", b!), operand("c", c!)],
+      [],
       (i) => `($a${i} & $c${i}) | ($b${i} & ~$c${i})`,
     )
     : null;
@@ -445,8 +573,8 @@ function extractLane([d, a, lane]: readonly string[], op: number): string | null
 const LOAD: Record<number, Spelling> = {
   0x00: ([view, d, addr, offset]) => PLAIN.v128Load!([view!, d!, addr!, offset!]),
   // v128.load16x4_s / _u: four halfwords, each widened to a word
-  0x03: load(8, (i) => `mview.getInt16($ea + ${2 * i}, true)`),
-  0x04: load(8, (i) => `mview.getUint16($ea + ${2 * i}, true)`),
+  0x03: load(8, (i) => `mview.getInt16(${i === 0 ? "$ea" : `$ea + ${2 * i}`}, true)`),
+  0x04: load(8, (i) => `mview.getUint16(${i === 0 ? "$ea" : `$ea + ${2 * i}`}, true)`),
   // v128.load32x2_s / _u
   0x05: load(8, (i) => (i & 1) === 0 ? `$w${i >> 1}` : `$w${i >> 1} >> 31`, true),
   0x06: load(8, (i) => (i & 1) === 0 ? `$w${i >> 1}` : "0", true),
@@ -470,7 +598,7 @@ function load(n: number, lane: Lanes, words = false): Spelling {
         };`,
       );
     }
-    return put4(d!, pre, lane);
+    return put4(d!, [], pre, lane);
   };
 }
 
@@ -502,9 +630,11 @@ function spellCall(name: string, args: readonly string[]): string | null {
  * `js` (one instruction's JavaScript) with its calls of the v128 helpers on the value stack
  * spelled on the slots' words instead (see the module doc), and its lane reads `s32[x + 0]`
  * spelled `s32[x]`. A call is rewritten only where it is a whole statement and its vector
- * operands are slots.
+ * operands are slots. `before`, when given, is the i32 constant the instruction just before
+ * wrote (`s32[(fp + k)] = c;`, with nothing between them that control can enter): a scalar
+ * operand reading that slot is spelled as the constant (a shift count).
  */
-export function lowerV128(js: string): string {
+export function lowerV128(js: string, before?: { slot: string; value: number }): string {
   const konst = CONST128.exec(js.trim());
   if (konst !== null) {
     // `v128.const`: each word its own statement in a block, the shape of an i32 constant (see
@@ -524,7 +654,9 @@ export function lowerV128(js: string): string {
     if (parsed === null || js[parsed.end] !== ";") continue;
     // The call must start its statement.
     if (!/(?:^|[;{}])\s*$/.test(js.slice(0, m.index))) continue;
-    const spelled = spellCall(name, parsed.args);
+    const known = before === undefined ? "" : `s32[${before.slot}]`;
+    const args = parsed.args.map((x) => (x === known ? `${before!.value}` : x));
+    const spelled = spellCall(name, args);
     if (spelled === null) continue;
     out += js.slice(from, m.index) + spelled;
     from = parsed.end + 1;
@@ -595,6 +727,11 @@ export function laneSlots(
   );
 }
 
+/** The word of the value stack slot number `k` stands for (see `laneSlots`). */
+export function wordOfSlot(k: number): number {
+  return k < LANE_BASE ? k : (k - LANE_BASE) / 4;
+}
+
 /** `js` with the lanes `laneSlots` numbered as slots spelled as the words they are again. */
 export function lanesBack(js: string): string {
   const wordOf = (n: string) => (Number(n) - LANE_BASE) / 4;
@@ -610,8 +747,8 @@ export function lanesBack(js: string): string {
     );
 }
 
-const LOAD32 = /s32\[\(fp \+ (-?\d+)\)\] = mview\.getInt32\(ea, true\);(?!\ns32)/g;
-const STORE32 = /mview\.setInt32\(ea, s32\[\(fp \+ (-?\d+)\)\], true\);(?!\nmview)/g;
+const LOAD32 = new RegExp(slotValues.LOAD32.source.slice(1), "g");
+const STORE32 = new RegExp(slotValues.STORE32.source.slice(1), "g");
 const CONST32 = /s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);(?!\ns32)/g;
 
 /**
@@ -649,7 +786,7 @@ export function f32Slots(
       for (const m of t.matchAll(re)) {
         spans.push([m.index!, m.index! + m[0].length]);
         const nan = form === "const" && Number.isNaN(slotValues.f32Of(Number(m[2])));
-        note(Number(m[1]), nan ? "nan" : form);
+        note(Number(m.groups?.k ?? m[1]), nan ? "nan" : form);
       }
     }
     for (const m of t.matchAll(/\(fp \+ (-?\d+)\)/g)) {
@@ -678,14 +815,14 @@ export function f32Slots(
   const out = texts.map((t) => {
     if (!t.includes("(fp + ")) return t;
     return t
-      .replace(
-        LOAD32,
-        (w, k: string) => chosen.has(Number(k)) ? `${view(k)} = mview.getFloat32(ea, true);` : w,
-      )
-      .replace(
-        STORE32,
-        (w, k: string) => chosen.has(Number(k)) ? `mview.setFloat32(ea, ${view(k)}, true);` : w,
-      )
+      .replace(LOAD32, (...m) => {
+        const { k, ea } = m.at(-1) as Record<string, string>;
+        return chosen.has(Number(k)) ? `${view(k!)} = mview.getFloat32(${ea}, true);` : m[0];
+      })
+      .replace(STORE32, (...m) => {
+        const { k, ea } = m.at(-1) as Record<string, string>;
+        return chosen.has(Number(k)) ? `mview.setFloat32(${ea}, ${view(k!)}, true);` : m[0];
+      })
       .replace(CONST32, (w, k: string, bits: string) => {
         if (!chosen.has(Number(k))) return w;
         const value = slotValues.f32Of(Number(bits));
@@ -702,4 +839,146 @@ export function f32Slots(
       );
   });
   return { texts: out, chosen };
+}
+
+/** An instruction that only writes 0 to words (a `v128.const 0`, spelled as `lowerV128` does). */
+const ZERO_ONLY = /^(?:\s*[{}]|\s*s32\[\(fp \+ -?\d+\)\] = 0;)+\s*$/;
+
+/**
+ * `texts` with the terms of `|` chains that read only words known to be 0 (and literals)
+ * dropped: `s32[d] = (x & 255) | (z & -16711936) | ((x & 65280) << 8);` where `z` is a word of a
+ * `v128.const 0` written earlier in the same straight-line run. `bench/vec_bytes.c` widens bytes
+ * by shuffles with a zero vector (`i8x16.shuffle 16 1 17 3 ...`, clang's zero extension), a
+ * third of those shuffles' terms.
+ *
+ * Known zero: the words an instruction of only `s32[(fp + k)] = 0;` statements wrote, from it to
+ * the end of its run (control enters only at the pieces between runs), until an instruction
+ * writes the word or reaches it any other way than reading it (a helper given its index), or
+ * makes a call or a fuel stop (its flushes and reloads). An instruction that writes a word reads
+ * it as unknown (it may read it after writing it). A term is dropped only where, with the known
+ * words as 0, it is a constant expression whose value is 0 (`constantValue`): `x | 0 | y` is
+ * `x | y`, and the assignment truncates either alike.
+ */
+export function zeroLanes(texts: readonly string[], isInstruction: readonly boolean[]): string[] {
+  const out = texts.slice();
+  const zero = new Set<number>();
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i]!;
+    if (!isInstruction[i]) {
+      zero.clear();
+      continue;
+    }
+    if (ZERO_ONLY.test(t)) {
+      for (const m of t.matchAll(/\(fp \+ (-?\d+)\)/g)) zero.add(Number(m[1]));
+      continue;
+    }
+    if (zero.size === 0) continue;
+    /** The known words this instruction reaches other than by reading them. */
+    const touched = new Set<number>();
+    for (const m of t.matchAll(/\(fp \+ (-?\d+)\)/g)) {
+      const k = Number(m[1]), at = m.index!, end = at + m[0].length;
+      if (!zero.has(k)) continue;
+      const read = t.slice(at - 4, at) === "s32[" && t[end] === "]" &&
+        !/^ (?:[-+*/%&|^]|\*\*|<<|>>>?)?=(?!=)/.test(t.slice(end + 1, end + 8));
+      if (!read) touched.add(k);
+    }
+    const known = new Set([...zero].filter((k) => !touched.has(k)));
+    if (known.size > 0) out[i] = withoutZeroTerms(t, known);
+    for (const k of touched) zero.delete(k);
+    // A call or a fuel stop flushes and reloads the cached words.
+    if (t.includes("/*")) zero.clear();
+  }
+  return out;
+}
+
+/** `t` with the `|` terms of its word assignments that are 0 given the `known` zero words. */
+function withoutZeroTerms(t: string, known: ReadonlySet<number>): string {
+  return t.replace(
+    /(?<=(?:^|[;{}])\s*)(s32\[\(fp \+ -?\d+\)(?: \+ [123])?\] = )([^;{}]*);/g,
+    (whole, target: string, value: string) => {
+      const terms = orTerms(value);
+      if (terms === null || terms.length < 2) return whole;
+      const kept = terms.filter((term) => {
+        let reads = false;
+        const constant = term.replace(/s32\[\(fp \+ (-?\d+)\)\]/g, (w, k: string) => {
+          if (!known.has(Number(k))) return w;
+          reads = true;
+          return "0";
+        });
+        return !reads || constantValue(constant) !== 0;
+      });
+      if (kept.length === terms.length) return whole;
+      return `${target}${kept.length === 0 ? "0" : kept.join(" | ")};`;
+    },
+  );
+}
+
+/**
+ * The operands of the top-level `|` chain that `e` is (one if none), or null where its top
+ * level has operators of lower precedence (`?:`, `||`, `&&`, `,`, assignments).
+ */
+function orTerms(e: string): string[] | null {
+  const terms: string[] = [];
+  let depth = 0, from = 0;
+  for (let i = 0; i < e.length; i++) {
+    const ch = e[i]!;
+    if (ch === "(" || ch === "[") depth++;
+    else if (ch === ")" || ch === "]") depth--;
+    else if (depth > 0) continue;
+    else if (ch === "?" || ch === "," || ch === "=" || e.startsWith("&&", i)) return null;
+    else if (ch === "|") {
+      if (e[i + 1] === "|") return null;
+      terms.push(e.slice(from, i).trim());
+      from = i + 1;
+    }
+  }
+  terms.push(e.slice(from).trim());
+  return depth === 0 ? terms : null;
+}
+
+/** The binary operators of `constantValue`, by JavaScript's precedence, lowest first. */
+const LEVELS = [["|"], ["^"], ["&"], ["<<", ">>", ">>>"], ["+", "-"], ["*"]];
+const APPLY: Record<string, (a: number, b: number) => number> = {
+  "|": (a, b) => a | b,
+  "^": (a, b) => a ^ b,
+  "&": (a, b) => a & b,
+  "<<": (a, b) => a << b,
+  ">>": (a, b) => a >> b,
+  ">>>": (a, b) => a >>> b,
+  "+": (a, b) => a + b,
+  "-": (a, b) => a - b,
+  "*": (a, b) => a * b,
+};
+
+/**
+ * The value JavaScript gives `e`, where `e` is integer literals, parentheses, unary `-` and `~`
+ * and the operators of `LEVELS`; null for anything else (a name, a call, a comparison).
+ */
+export function constantValue(e: string): number | null {
+  const tokens = e.match(/\d+|>>>|>>|<<|\S/g) ?? [];
+  let i = 0;
+  const unary = (): number | null => {
+    const t = tokens[i++];
+    if (t === "-" || t === "~") {
+      const v = unary();
+      return v === null ? null : t === "-" ? -v : ~v;
+    }
+    if (t === "(") {
+      const v = binary(0);
+      return tokens[i++] === ")" ? v : null;
+    }
+    return t !== undefined && /^\d+$/.test(t) ? Number(t) : null;
+  };
+  const binary = (level: number): number | null => {
+    if (level === LEVELS.length) return unary();
+    let v = binary(level + 1);
+    while (v !== null && i < tokens.length && LEVELS[level]!.includes(tokens[i]!)) {
+      const op = tokens[i++]!;
+      const w = binary(level + 1);
+      v = w === null ? null : APPLY[op]!(v, w);
+    }
+    return v;
+  };
+  const v = binary(0);
+  return i === tokens.length ? v : null;
 }

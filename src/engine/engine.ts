@@ -147,20 +147,25 @@ export class Engine {
   /**
    * The generated body of a compiled function, generated on its first run once it is hot (see
    * "When a function is generated" in `codegen.ts`); null when it runs in the interpreter.
+   * `entry`: where the frame that made it hot continues (see `TieredCompiler.bodyOf`).
    *
    * @internal
    */
-  bodyOf(cf: CompiledFunc): GeneratedBody | null {
+  bodyOf(cf: CompiledFunc, entry = 0, module?: ModuleDecl): GeneratedBody | null {
     if (cf.hotness > 0) return null; // not hot yet: the interpreter runs it (and counts)
     const known = cf.generated as GeneratedBody | null | undefined;
     if (known !== undefined) return known;
     // Where the value stack's words are a collector's roots, generated calls write every
-    // cached slot back first (see `I.Call` in codegen.ts).
+    // cached slot back first, and push the callee's whole frame (see `I.Call` in codegen.ts).
     const c = this.config;
+    const collectable = c.wasmGc || c.wasmExceptions;
     const result = generateBody(
       cf,
       undefined,
-      c.wasmGc || c.wasmExceptions,
+      collectable,
+      entry,
+      !collectable,
+      module,
       this.codegenStyle === "lean",
     );
     const reasons = this.#stats.reasons;

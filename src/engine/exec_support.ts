@@ -60,6 +60,30 @@ export function quiet(x: number): number {
   return x === x ? x : NaN;
 }
 
+/**
+ * The i64 load of a fused row (`I64LoadMulImmAddRotlMulImm`, `I64AddLoad`): into the slot at word
+ * `x` of `s`, from byte `(s[base] + imm) mod 2^32 + offset` of `view` (as `loadAddImm` in
+ * isa.ts), trapping past `len`. The high word is written first, so `x` may be `base`. A helper
+ * rather than the rows' usual `const ea`: each `const` in a row is a register of `run`'s frame,
+ * and two more (126 -> 128) made V8 widen 528 more operands of `run`, +1,666 bytes of bytecode
+ * for one row (the call: +747; spelled out without a `const`: +1,360). The code generator spells
+ * it on the words (`i64LoadAt` in codegen_i64.ts).
+ */
+export function i64LoadAt(
+  s: Int32Array,
+  view: DataView,
+  len: number,
+  x: number,
+  base: number,
+  imm: number,
+  offset: number,
+): void {
+  const ea = ((s[base]! + imm) >>> 0) + (offset >>> 0);
+  if (ea + 8 > len) throw new Trap(TrapCode.MemoryOutOfBounds);
+  s[x + 1] = view.getInt32(ea + 4, true);
+  s[x] = view.getInt32(ea, true);
+}
+
 export function trap(code: TrapCode): Trap {
   return new Trap(code);
 }

@@ -132,6 +132,7 @@ import {
   atomicWait,
 } from "./atomics.ts";
 import {
+  copyByte,
   dataDrop,
   elemDrop,
   GROW_OUT_OF_FUEL,
@@ -175,6 +176,7 @@ import {
   DONE,
   EMPTY_VIEW,
   HOST_AWAIT,
+  i64LoadAt,
   indirectCallee,
   OUT_OF_FUEL,
   outOfFuel,
@@ -219,6 +221,7 @@ import {
   simdExtractLane,
   simdReplaceLane,
   simdShuffle,
+  simdShuffleZx,
   simdTernary,
   simdUnary,
   v128And,
@@ -275,6 +278,8 @@ export function run(
   let s32 = st.s32;
   let f32 = st.f32;
   let f64 = st.f64;
+  // Scratch values of the cases (see `SCRATCH` in scripts/gen_executor.ts).
+  let ea = 0, d = 0, x = 0, a = 0, v = 0;
   for (;;) {
     switch (code[pc]) {
       case 0: // BrIfNezPay
@@ -314,7 +319,7 @@ export function run(
         } else pc = pc + 6;
         break;
       case 4: { // I32AddBrIfLtUPay
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
           if (store.fuel >= code[(pc + 7) | 0]) {
@@ -325,7 +330,7 @@ export function run(
         break;
       }
       case 5: { // I32AddImmBrIfLtUPay
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
           if (store.fuel >= code[(pc + 7) | 0]) {
@@ -336,7 +341,7 @@ export function run(
         break;
       }
       case 6: { // I32AddImmBrIfLtUImmPay
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
           if (store.fuel >= code[(pc + 7) | 0]) {
@@ -347,7 +352,7 @@ export function run(
         break;
       }
       case 7: { // I32AddImmBrIfNePay
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
           if (store.fuel >= code[(pc + 7) | 0]) {
@@ -392,12 +397,12 @@ export function run(
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
         break;
       case 15: { // BrIfI64Nez
-        const a = (fp + code[(pc + 1) | 0]) | 0;
+        a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
         break;
       }
       case 16: { // BrIfI64Eqz
-        const a = (fp + code[(pc + 1) | 0]) | 0;
+        a = (fp + code[(pc + 1) | 0]) | 0;
         pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
         break;
       }
@@ -546,7 +551,7 @@ export function run(
           : pc + 4;
         break;
       case 47: { // I32AddImmBrIfLtU
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
           ? code[(pc + 5) | 0]
@@ -554,7 +559,7 @@ export function run(
         break;
       }
       case 48: { // I32AddImmBrIfGeU
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
           ? code[(pc + 5) | 0]
@@ -562,43 +567,43 @@ export function run(
         break;
       }
       case 49: { // I32AddImmBrIfNe
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
       case 50: { // I32AddImmBrIfEq
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
       case 51: { // I32AddImmBrIfLtUImm
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
       case 52: { // I32AddImmBrIfGeUImm
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
       case 53: { // I32AddImmBrIfNeImm
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
       case 54: { // I32AddImmBrIfEqImm
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
       case 55: { // I32AddBrIfLtU
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
           ? code[(pc + 5) | 0]
@@ -606,7 +611,7 @@ export function run(
         break;
       }
       case 56: { // I32AddBrIfGeU
-        const x = (fp + code[(pc + 1) | 0]) | 0;
+        x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
           ? code[(pc + 5) | 0]
@@ -690,7 +695,7 @@ export function run(
       case 68: // Return
       case 69: { // ReturnSlot
         if (code[pc] === 69) {
-          const a = (fp + code[(pc + 1) | 0]) | 0;
+          a = (fp + code[(pc + 1) | 0]) | 0;
           s32[fp] = s32[a];
           s32[fp + 1] = s32[a + 1];
         }
@@ -919,7 +924,7 @@ export function run(
         break;
       }
       case 79: { // Copy
-        const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
         pc = (pc + 3) | 0;
@@ -932,20 +937,31 @@ export function run(
         s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
         pc = (pc + 5) | 0;
         break;
-      case 81: // ConstI32
+      case 81: // Copy4
+        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+        s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
+        s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
+        s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
+        s32[(fp + code[(pc + 5) | 0]) | 0] = s32[(fp + code[(pc + 6) | 0]) | 0];
+        s32[((fp + code[(pc + 5) | 0]) | 0) + 1] = s32[((fp + code[(pc + 6) | 0]) | 0) + 1];
+        s32[(fp + code[(pc + 7) | 0]) | 0] = s32[(fp + code[(pc + 8) | 0]) | 0];
+        s32[((fp + code[(pc + 7) | 0]) | 0) + 1] = s32[((fp + code[(pc + 8) | 0]) | 0) + 1];
+        pc = (pc + 9) | 0;
+        break;
+      case 82: // ConstI32
         s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 82: { // ConstI64
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+      case 83: { // ConstI64
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
       }
-      case 83: { // Select
-        const d = (fp + code[(pc + 1) | 0]) | 0;
-        const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
+      case 84: { // Select
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
           : (fp + code[(pc + 4) | 0]) | 0;
         s32[d] = s32[a];
@@ -953,315 +969,321 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 84: { // GlobalGet
+      case 85: { // GlobalGet
         const g = globals[code[(pc + 2) | 0]].value;
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
         s32[d + 1] = g[1];
         pc = (pc + 3) | 0;
         break;
       }
-      case 85: { // GlobalSet
+      case 86: { // GlobalSet
         const g = globals[code[(pc + 1) | 0]].value;
-        const a = (fp + code[(pc + 2) | 0]) | 0;
+        a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
         g[1] = s32[a + 1];
         pc = (pc + 3) | 0;
         break;
       }
-      case 86: // RefFunc
+      case 87: // RefFunc
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 87: // I32Eqz
+      case 88: // I32Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
         pc = (pc + 3) | 0;
         break;
-      case 88: // I32Eq
+      case 89: // I32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 89: // I32Ne
+      case 90: // I32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 90: // I32LtS
+      case 91: // I32LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 91: // I32LtU
+      case 92: // I32LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 92: // I32GtS
+      case 93: // I32GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 93: // I32GtU
+      case 94: // I32GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 94: // I32LeS
+      case 95: // I32LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 95: // I32LeU
+      case 96: // I32LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 96: // I32GeS
+      case 97: // I32GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 97: // I32GeU
+      case 98: // I32GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 98: // I32EqImm
+      case 99: // I32EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 99: // I32NeImm
+      case 100: // I32NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 100: // I32LtSImm
+      case 101: // I32LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 101: // I32LtUImm
+      case 102: // I32LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 102: // I32GtSImm
+      case 103: // I32GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 103: // I32GtUImm
+      case 104: // I32GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 104: // I32LeSImm
+      case 105: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 105: // I32LeUImm
+      case 106: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 106: // I32GeSImm
+      case 107: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32GeUImm
+      case 108: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32Clz
+      case 109: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 109: // I32Ctz
+      case 110: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 110: // I32Popcnt
+      case 111: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 111: // I32Extend8S
+      case 112: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 112: // I32Extend16S
+      case 113: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 113: // I32Add
+      case 114: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 114: // I32Sub
+      case 115: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 115: // I32Mul
+      case 116: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 116: // I32DivS
+      case 117: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 117: // I32DivU
+      case 118: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 118: // I32RemS
+      case 119: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 119: // I32RemU
+      case 120: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 120: // I32And
+      case 121: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 121: // I32Or
+      case 122: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 122: // I32Xor
+      case 123: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 123: // I32Shl
+      case 124: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 124: // I32ShrS
+      case 125: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 125: // I32ShrU
+      case 126: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 126: // I32Rotl
+      case 127: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 127: // I32Rotr
+      case 128: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 128: // I32AddImm
+      case 129: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 129: // I32MulImm
+      case 130: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 130: // I32AndImm
+      case 131: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 131: // I32OrImm
+      case 132: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 132: // I32XorImm
+      case 133: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 133: // I32ShlImm
+      case 134: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 134: // I32ShrSImm
+      case 135: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 135: // I32ShrUImm
+      case 136: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 136: // I32RotlImm
+      case 137: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 137: // I32RotrImm
+      case 138: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 138: // I32AddShlImm
+      case 139: // I32AddShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] +
           (s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0])) | 0;
         pc = (pc + 5) | 0;
         break;
-      case 139: // I64Eqz
+      case 140: // I32AddAddImmShrUImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] =
+          ((s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0] +
+            code[(pc + 4) | 0]) | 0) >>> code[(pc + 5) | 0];
+        pc = (pc + 6) | 0;
+        break;
+      case 141: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 140: // I64Eq
+      case 142: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1269,7 +1291,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 141: // I64Ne
+      case 143: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1277,7 +1299,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 142: // I64LtS
+      case 144: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1285,7 +1307,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 143: // I64LtU
+      case 145: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1293,7 +1315,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 144: // I64GtS
+      case 146: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1301,7 +1323,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 145: // I64GtU
+      case 147: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1309,7 +1331,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 146: // I64LeS
+      case 148: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1317,7 +1339,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 147: // I64LeU
+      case 149: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1325,7 +1347,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 148: // I64GeS
+      case 150: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1333,7 +1355,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 149: // I64GeU
+      case 151: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1341,7 +1363,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 150: // I64EqImm
+      case 152: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1350,7 +1372,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 151: // I64NeImm
+      case 153: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1359,7 +1381,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 152: // I64LtSImm
+      case 154: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1368,7 +1390,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 153: // I64LtUImm
+      case 155: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1377,7 +1399,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 154: // I64GtSImm
+      case 156: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1386,7 +1408,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 155: // I64GtUImm
+      case 157: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1395,7 +1417,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 156: // I64LeSImm
+      case 158: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1404,7 +1426,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 157: // I64LeUImm
+      case 159: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1413,7 +1435,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 158: // I64GeSImm
+      case 160: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1422,7 +1444,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 159: // I64GeUImm
+      case 161: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1431,39 +1453,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 160: // I64Clz
+      case 162: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 161: // I64Ctz
+      case 163: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 162: // I64Popcnt
+      case 164: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 163: // I64Extend8S
+      case 165: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 164: // I64Extend16S
+      case 166: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 165: // I64Extend32S
+      case 167: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 166: // I64ExtendI32S
+      case 168: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 167: // I64ExtendI32U
+      case 169: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 168: // I64Add
+      case 170: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1472,7 +1494,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 169: // I64Sub
+      case 171: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1481,7 +1503,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 170: // I64Mul
+      case 172: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1490,7 +1512,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 171: // I64DivS
+      case 173: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1499,7 +1521,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 172: // I64DivU
+      case 174: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1508,7 +1530,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 173: // I64RemS
+      case 175: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1517,7 +1539,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 174: // I64RemU
+      case 176: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1526,7 +1548,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 175: // I64And
+      case 177: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1535,7 +1557,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 176: // I64Or
+      case 178: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1544,7 +1566,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 177: // I64Xor
+      case 179: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1553,7 +1575,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 178: // I64Shl
+      case 180: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1562,7 +1584,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 179: // I64ShrS
+      case 181: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1571,7 +1593,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 180: // I64ShrU
+      case 182: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1580,7 +1602,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 181: // I64Rotl
+      case 183: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1589,7 +1611,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 182: // I64Rotr
+      case 184: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1598,7 +1620,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 183: // I64AddImm
+      case 185: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1608,7 +1630,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 184: // I64MulImm
+      case 186: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1618,7 +1640,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 185: // I64AndImm
+      case 187: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1628,7 +1650,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 186: // I64OrImm
+      case 188: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1638,7 +1660,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 187: // I64XorImm
+      case 189: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1648,7 +1670,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 188: // I64ShlImm
+      case 190: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1657,7 +1679,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 189: // I64ShrSImm
+      case 191: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1666,7 +1688,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 190: // I64ShrUImm
+      case 192: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1675,7 +1697,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 191: // I64RotlImm
+      case 193: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1684,7 +1706,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 192: // I64RotrImm
+      case 194: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1693,7 +1715,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 193: // I64XorShrUImm
+      case 195: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1703,7 +1725,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 194: // I64XorRotlImm
+      case 196: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1713,7 +1735,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 195: // I64XorShrUMulImm
+      case 197: // I64XorShrUMulImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1730,7 +1752,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 196: // I64RotlMulImm
+      case 198: // I64RotlMulImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1746,7 +1768,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 197: // I64MulImmAdd
+      case 199: // I64MulImmAdd
         i64MulImm(
           s32,
           (fp + code[(pc + 4) | 0]) | 0,
@@ -1762,7 +1784,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 198: // I64MulImmAddRotlMulImm
+      case 200: // I64MulImmAddRotlMulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 6) | 0]) | 0,
@@ -1791,11 +1813,82 @@ export function run(
         );
         pc = (pc + 12) | 0;
         break;
-      case 199: // I64Bswap
+      case 201: // I64LoadMulImmAddRotlMulImm
+        i64LoadAt(
+          s32,
+          mview,
+          memLen,
+          (fp + code[(pc + 5) | 0]) | 0,
+          (fp + code[(pc + 12) | 0]) | 0,
+          code[(pc + 13) | 0],
+          code[(pc + 14) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 6) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+          code[(pc + 7) | 0],
+          code[(pc + 8) | 0],
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 6) | 0]) | 0,
+        );
+        i64RotlImm(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 9) | 0],
+        );
+        i64MulImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          code[(pc + 10) | 0],
+          code[(pc + 11) | 0],
+        );
+        pc = (pc + 15) | 0;
+        break;
+      case 202: // I64AddAdd
+        i64Add(
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 203: // I64AddLoad
+        i64LoadAt(
+          s32,
+          mview,
+          memLen,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+        );
+        i64Add(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 204: // I64Bswap
         i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 200: // I64Sigma
+      case 205: // I64Sigma
         i64Sigma(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1808,246 +1901,202 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 201: // I64Add128
-        i64Add128(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 5) | 0]) | 0,
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 202: // I64Sub128
-        i64Sub128(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 5) | 0]) | 0,
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 203: // I64MulWideS
-        i64MulWideS(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 204: // I64MulWideU
-        i64MulWideU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 205: // F32Eq
+      case 210: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 206: // F32Ne
+      case 211: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 207: // F32Lt
+      case 212: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 208: // F32Gt
+      case 213: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 209: // F32Le
+      case 214: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 210: // F32Ge
+      case 215: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 211: // F32Abs
+      case 216: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 212: // F32Neg
+      case 217: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 213: // F32Ceil
+      case 218: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 214: // F32Floor
+      case 219: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 215: // F32Trunc
+      case 220: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 216: // F32Nearest
+      case 221: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 217: // F32Sqrt
+      case 222: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 218: // F32Add
+      case 223: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 219: // F32Sub
+      case 224: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 220: // F32Mul
+      case 225: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 221: // F32Div
+      case 226: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 222: // F32Min
+      case 227: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 223: // F32Max
+      case 228: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 224: // F32Copysign
+      case 229: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 225: // F64Eq
+      case 230: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 226: // F64Ne
+      case 231: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 227: // F64Lt
+      case 232: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 228: // F64Gt
+      case 233: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 229: // F64Le
+      case 234: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 230: // F64Ge
+      case 235: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 231: // F64Abs
+      case 236: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 232: // F64Neg
+      case 237: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 233: // F64Ceil
+      case 238: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 234: // F64Floor
+      case 239: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 235: // F64Trunc
+      case 240: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 236: // F64Nearest
+      case 241: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 237: // F64Sqrt
+      case 242: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 238: // F64Add
+      case 243: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 239: // F64Sub
+      case 244: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 240: // F64Mul
+      case 245: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 241: // F64Div
+      case 246: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 242: // F64Min
+      case 247: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 243: // F64Max
+      case 248: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 244: // F64Copysign
+      case 249: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2056,17 +2105,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 245: // F32AddImm
+      case 250: // F32AddImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 246: // F32MulImm
+      case 251: // F32MulImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 247: // F32MinImm
+      case 252: // F32MinImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2077,7 +2126,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 248: // F32MaxImm
+      case 253: // F32MaxImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2088,329 +2137,340 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 249: // F32MulAdd
+      case 254: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 250: // F64MulAdd
+      case 255: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 251: // I32TruncF32S
+      case 256: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 252: // I32TruncF32U
+      case 257: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 253: // I32TruncF64S
+      case 258: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 254: // I32TruncF64U
+      case 259: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 255: // I64TruncF32S
+      case 260: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 256: // I64TruncF32U
+      case 261: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 257: // I64TruncF64S
+      case 262: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 258: // I64TruncF64U
+      case 263: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 259: // F32ConvertI32S
+      case 264: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 260: // F32ConvertI32U
+      case 265: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 261: // F32ConvertI64S
+      case 266: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 262: // F32ConvertI64U
+      case 267: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 263: // F32DemoteF64
+      case 268: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 264: // F64ConvertI32S
+      case 269: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 265: // F64ConvertI32U
+      case 270: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 266: // F64ConvertI64S
+      case 271: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 267: // F64ConvertI64U
+      case 272: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 268: // F64PromoteF32
+      case 273: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 269: // I32TruncSatF32S
+      case 274: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 270: // I32TruncSatF32U
+      case 275: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 271: // I32TruncSatF64S
+      case 276: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 272: // I32TruncSatF64U
+      case 277: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 273: // I64TruncSatF32S
+      case 278: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 274: // I64TruncSatF32U
+      case 279: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 275: // I64TruncSatF64S
+      case 280: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 276: // I64TruncSatF64U
+      case 281: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 277: { // I32Load
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 282: { // I32Load
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 278: { // I64Load
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 283: { // I64Load
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = mview.getInt32(ea, true);
         s32[d + 1] = mview.getInt32(ea + 4, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 279: { // I32Load8S
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 284: { // I32Load8S
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 280: { // I32Load8U
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 285: { // I32Load8U
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 281: { // I32LoadAddImm
-        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+      case 286: { // I32LoadAddImm
+        ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 5) | 0;
         break;
       }
-      case 282: { // I64LoadAddImm
-        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+      case 287: { // I64LoadAddImm
+        ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = mview.getInt32(ea, true);
         s32[d + 1] = mview.getInt32(ea + 4, true);
         pc = (pc + 5) | 0;
         break;
       }
-      case 283: { // I32Load8UAddImm
-        const ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+      case 288: { // I32Load8UAddImm
+        ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 5) | 0;
         break;
       }
-      case 284: { // I32Load16S
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 289: { // I32Load16S
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 285: { // I32Load16U
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 290: { // I32Load16U
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 286: { // I64Load8S
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 291: { // I64Load8S
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
-        const v = mview.getInt8(ea);
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        v = mview.getInt8(ea);
         s32[d] = v;
         s32[d + 1] = v >> 31;
         pc = (pc + 4) | 0;
         break;
       }
-      case 287: { // I64Load8U
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 292: { // I64Load8U
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = mview.getUint8(ea);
         s32[d + 1] = 0;
         pc = (pc + 4) | 0;
         break;
       }
-      case 288: { // I64Load16S
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 293: { // I64Load16S
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
-        const v = mview.getInt16(ea, true);
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        v = mview.getInt16(ea, true);
         s32[d] = v;
         s32[d + 1] = v >> 31;
         pc = (pc + 4) | 0;
         break;
       }
-      case 289: { // I64Load16U
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 294: { // I64Load16U
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = mview.getUint16(ea, true);
         s32[d + 1] = 0;
         pc = (pc + 4) | 0;
         break;
       }
-      case 290: { // I64Load32S
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 295: { // I64Load32S
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
-        const v = mview.getInt32(ea, true);
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        v = mview.getInt32(ea, true);
         s32[d] = v;
         s32[d + 1] = v >> 31;
         pc = (pc + 4) | 0;
         break;
       }
-      case 291: { // I64Load32U
-        const ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+      case 296: { // I64Load32U
+        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = mview.getInt32(ea, true);
         s32[d + 1] = 0;
         pc = (pc + 4) | 0;
         break;
       }
-      case 292: { // I32Store
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 297: { // I32Store
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 293: { // I64Store
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 298: { // I64Store
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        const v = (fp + code[(pc + 3) | 0]) | 0;
+        v = (fp + code[(pc + 3) | 0]) | 0;
         mview.setInt32(ea, s32[v], true);
         mview.setInt32(ea + 4, s32[v + 1], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 294: { // I32Store8
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 299: { // I32Store8
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 295: { // I32Store16
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 300: { // I32Store16
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 296: { // I32StoreAt
-        const ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+      case 301: { // I32StoreAt
+        ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 4) | 0]) | 0], true);
         pc = (pc + 5) | 0;
         break;
       }
-      case 297: { // I32Store8At
-        const ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+      case 302: { // I32Store8At
+        ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 4) | 0]) | 0]);
         pc = (pc + 5) | 0;
         break;
       }
-      case 298: { // I32StoreImm
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 303: // I32Copy8At
+        copyByte(
+          mview,
+          memLen,
+          s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+          s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+          code[(pc + 3) | 0],
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 304: { // I32StoreImm
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 299: { // I32Store8Imm
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 305: { // I32Store8Imm
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 300: { // I32Store16Imm
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 306: { // I32Store16Imm
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 301: { // I64StoreImm
-        const ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+      case 307: { // I64StoreImm
+        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         mview.setInt32(ea + 4, code[(pc + 4) | 0], true);
         pc = (pc + 5) | 0;
         break;
       }
-      case 302: // MemorySize
+      case 308: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 303: { // MemoryGrow
+      case 309: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2422,8 +2482,8 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 316: { // Copy128
-        const d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
+      case 322: { // Copy128
+        d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
         s32[d + 2] = s32[a + 2];
@@ -2431,9 +2491,9 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 317: { // Select128
-        const d = (fp + code[(pc + 1) | 0]) | 0;
-        const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
+      case 323: { // Select128
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
           : (fp + code[(pc + 4) | 0]) | 0;
         s32[d] = s32[a];
@@ -2443,9 +2503,9 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 318: { // GlobalGet128
+      case 324: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
         s32[d + 1] = g[1];
         s32[d + 2] = g[2];
@@ -2453,9 +2513,9 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 319: { // GlobalSet128
+      case 325: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
-        const a = (fp + code[(pc + 2) | 0]) | 0;
+        a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
         g[1] = s32[a + 1];
         g[2] = s32[a + 2];
@@ -2463,8 +2523,8 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 320: { // V128Const
-        const d = (fp + code[(pc + 1) | 0]) | 0;
+      case 326: { // V128Const
+        d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         s32[d + 2] = code[(pc + 4) | 0];
@@ -2472,7 +2532,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 321: // V128LoadFull
+      case 327: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2482,7 +2542,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // V128LoadAt
+      case 328: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2492,7 +2552,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 323: // V128And
+      case 329: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2501,7 +2561,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // V128Andnot
+      case 330: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2510,7 +2570,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // V128Or
+      case 331: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2519,7 +2579,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 326: // V128Xor
+      case 332: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2528,19 +2588,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // V128Not
+      case 333: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 328: // V128Splat32
+      case 334: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 329: // V128AnyTrue
+      case 335: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 330: // I8x16Eq
+      case 336: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2549,7 +2609,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // I8x16Add
+      case 337: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2558,7 +2618,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // I8x16Sub
+      case 338: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2567,7 +2627,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // I16x8Add
+      case 339: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2576,7 +2636,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 334: // I16x8Sub
+      case 340: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2585,7 +2645,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 335: // I16x8Mul
+      case 341: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2594,7 +2654,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 336: // I32x4Add
+      case 342: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2603,7 +2663,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // I32x4Sub
+      case 343: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2612,7 +2672,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // I32x4Mul
+      case 344: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2621,7 +2681,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // I8x16Shl
+      case 345: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2630,7 +2690,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // I8x16ShrU
+      case 346: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2639,7 +2699,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // I16x8Shl
+      case 347: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2648,7 +2708,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // I16x8ShrS
+      case 348: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2657,7 +2717,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // I16x8ShrU
+      case 349: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2666,7 +2726,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // I32x4Shl
+      case 350: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2675,7 +2735,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // I32x4ShrS
+      case 351: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2684,7 +2744,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // I32x4ShrU
+      case 352: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2693,7 +2753,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // F32x4Add
+      case 353: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2702,7 +2762,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // F32x4Sub
+      case 354: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2711,7 +2771,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // F32x4Mul
+      case 355: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2720,7 +2780,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 350: // F32x4Div
+      case 356: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2729,7 +2789,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 351: // F32x4Min
+      case 357: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2738,7 +2798,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // F32x4Max
+      case 358: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2747,7 +2807,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // F32x4MulAdd
+      case 359: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2757,7 +2817,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 354: // F32x4MaxMin
+      case 360: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2767,7 +2827,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 355: // F32x4MulLoad
+      case 361: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2778,7 +2838,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 356: // F32x4MulLoadAdd
+      case 362: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2790,7 +2850,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 357: // F64x2Add
+      case 363: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2799,7 +2859,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // F64x2Sub
+      case 364: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2808,7 +2868,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // F64x2Mul
+      case 365: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2817,7 +2877,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 360: // F64x2Div
+      case 366: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2826,12 +2886,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 361: // V128ExtractLane32
+      case 367: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 362: // V128Unary
+      case 368: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2840,7 +2900,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 363: // V128Binary
+      case 369: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2850,7 +2910,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 364: // V128Ternary
+      case 370: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2861,7 +2921,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 365: // V128ExtractLane
+      case 371: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2871,7 +2931,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 366: // V128ReplaceLane
+      case 372: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2882,7 +2942,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 367: // V128Shuffle
+      case 373: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2895,18 +2955,32 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 368: // V128Load
+      case 374: // V128ShuffleZx
+        simdShuffleZx(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+          code[(pc + 5) | 0],
+          code[(pc + 6) | 0],
+          code[(pc + 7) | 0],
+          code[(pc + 8) | 0],
+        );
+        pc = (pc + 9) | 0;
+        break;
+      case 376: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
           mview,
           (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-          code[(pc + 4) | 0],
+          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+          code[(pc + 5) | 0],
         );
-        pc = (pc + 5) | 0;
+        pc = (pc + 6) | 0;
         break;
-      case 369: // V128Store
+      case 377: // V128Store
         simdStore(
           s32,
           mview,
@@ -2916,7 +2990,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 370: // V128StoreAt
+      case 378: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -2926,7 +3000,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 371: // V128LoadLane
+      case 379: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2939,7 +3013,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 372: // V128StoreLane
+      case 380: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -2951,7 +3025,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 375: // StructNew
+      case 383: // StructNew
         if (
           !structNew(
             store,
@@ -2967,7 +3041,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 376: // StructNewDefault
+      case 384: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2982,7 +3056,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 377: // StructGet
+      case 385: // StructGet
         structGet(
           store,
           s32,
@@ -2993,21 +3067,21 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 404: { // Index64
-        const a = (fp + code[(pc + 2) | 0]) | 0;
+      case 412: { // Index64
+        a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 405: { // SizeToI64
-        const d = (fp + code[(pc + 1) | 0]) | 0;
-        const v = s32[(fp + code[(pc + 2) | 0]) | 0];
+      case 413: { // SizeToI64
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
         s32[d + 1] = v === -1 ? -1 : 0;
         pc = (pc + 3) | 0;
         break;
       }
-      case 417: // TierUp
+      case 425: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3070,7 +3144,51 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 304: // MemoryFill
+      case 206: // I64Add128
+        i64Add128(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 207: // I64Sub128
+        i64Sub128(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 208: // I64MulWideS
+        i64MulWideS(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 209: // I64MulWideU
+        i64MulWideU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          ((fp + code[(pc + 1) | 0]) | 0) + SLOT_WORDS,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 310: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3086,7 +3204,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 305: // MemoryCopy
+      case 311: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3103,7 +3221,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 306: // MemoryInit
+      case 312: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3121,18 +3239,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 307: // DataDrop
+      case 313: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 308: // TableGet
+      case 314: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 309: // TableSet
+      case 315: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3140,11 +3258,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // TableSize
+      case 316: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 311: { // TableGrow
+      case 317: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3160,7 +3278,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 312: // TableFill
+      case 318: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3176,7 +3294,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 313: // TableCopy
+      case 319: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3193,7 +3311,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 314: // TableInit
+      case 320: // TableInit
         if (
           !tableInit(
             inst,
@@ -3211,11 +3329,22 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 315: // ElemDrop
+      case 321: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 373: { // Throw
+      case 375: // V128Load
+        simdLoad(
+          code[(pc + 2) | 0],
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 3) | 0]) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 381: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3240,7 +3369,7 @@ function runCold(
         }
         break;
       }
-      case 374: { // ThrowRef
+      case 382: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3262,7 +3391,7 @@ function runCold(
         }
         break;
       }
-      case 378: // StructSet
+      case 386: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3273,7 +3402,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 379: // ArrayNew
+      case 387: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3290,7 +3419,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 380: // ArrayNewDefault
+      case 388: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3306,7 +3435,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 381: // ArrayNewFixed
+      case 389: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3323,7 +3452,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 382: // ArrayNewData
+      case 390: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3342,7 +3471,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 383: // ArrayNewElem
+      case 391: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3361,7 +3490,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 384: // ArrayGet
+      case 392: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3372,7 +3501,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 385: // ArraySet
+      case 393: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3382,11 +3511,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 386: // ArrayLen
+      case 394: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 387: // ArrayFill
+      case 395: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3403,7 +3532,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 388: // ArrayCopy
+      case 396: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3420,7 +3549,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 389: // ArrayInitData
+      case 397: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3438,7 +3567,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 390: // ArrayInitElem
+      case 398: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3456,25 +3585,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 391: // RefI31
+      case 399: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 392: { // I31GetS
+      case 400: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 393: { // I31GetU
+      case 401: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 394: // RefTest
+      case 402: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3483,7 +3612,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 395: // RefCast
+      case 403: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3492,7 +3621,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 396: { // BrOnCast
+      case 404: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3502,7 +3631,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 397: { // BrOnCastFail
+      case 405: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3512,7 +3641,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 398: // AtomicLoad
+      case 406: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3523,7 +3652,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 399: // AtomicStore
+      case 407: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3534,7 +3663,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 400: // AtomicRmw
+      case 408: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3546,7 +3675,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 401: // AtomicCmpxchg
+      case 409: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3559,7 +3688,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 402: // AtomicWait
+      case 410: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3571,7 +3700,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 403: // AtomicNotify
+      case 411: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3579,7 +3708,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 406: // LoadMem
+      case 414: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3590,7 +3719,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 407: // StoreMem
+      case 415: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3601,11 +3730,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 408: // MemorySizeMem
+      case 416: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 409: { // MemoryGrowMem
+      case 417: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3625,7 +3754,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 410: // MemoryFillMem
+      case 418: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3641,7 +3770,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 411: // MemoryCopyMem
+      case 419: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3658,7 +3787,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 412: // MemoryInitMem
+      case 420: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3676,7 +3805,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 413: // V128LoadMem
+      case 421: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3687,7 +3816,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 414: // V128StoreMem
+      case 422: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3697,7 +3826,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 415: // V128LoadLaneMem
+      case 423: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3710,7 +3839,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 416: // V128StoreLaneMem
+      case 424: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

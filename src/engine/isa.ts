@@ -501,6 +501,19 @@ const ROWS = {
     "rrrr",
     "s32[$1] = s32[$2];\ns32[$1 + 1] = s32[$2 + 1];\ns32[$3] = s32[$4];\ns32[$3 + 1] = s32[$4 + 1];",
   ),
+  // Two `Copy2`s in a row (SHA-2's round rotates eight variables: `bench/sha512.c`, Copy2+Copy2
+  // was 8.3% of its dispatch pairs), in order.
+  Copy4: op(
+    "rrrrrrrr",
+    `s32[$1] = s32[$2];
+    s32[$1 + 1] = s32[$2 + 1];
+    s32[$3] = s32[$4];
+    s32[$3 + 1] = s32[$4 + 1];
+    s32[$5] = s32[$6];
+    s32[$5 + 1] = s32[$6 + 1];
+    s32[$7] = s32[$8];
+    s32[$7 + 1] = s32[$8 + 1];`,
+  ),
   ConstI32: op("ri", "s32[$1] = $2;"),
   ConstI64: op(
     "rw",
@@ -594,6 +607,11 @@ const ROWS = {
   // `x + (y << k)`: a scaled index or pointer step (`p += n * 8`: matmul's inner loop; array
   // addresses), the shift's temporary dropped.
   I32AddShlImm: op("rrri", "s32[$1] = (s32[$2] + (s32[$3] << $4)) | 0;"),
+  // `(x + y + imm) >>> k`: the rounding average `(a + 2 * b + c + 2) >> 2` of vec_bytes' [1 2 1]
+  // blur (scalar code in both builds) spent 3 dispatches of 6 per pixel on `i32.add`, `i32.add`
+  // of 2 and `i32.shr_u` by 2; this takes them in one (the sum of three int32s is exact in a
+  // double, so `| 0` wraps it as the two adds would).
+  I32AddAddImmShrUImm: op("rrrii", "s32[$1] = ((s32[$2] + s32[$3] + $4) | 0) >>> $5;"),
 
   // i64
   I64Eqz: op("rr", "s32[$1] = i64Eqz(s32, $2);"),
@@ -675,6 +693,28 @@ const ROWS = {
     i64Add(s32, $3, $4, $6);
     i64RotlImm(s32, $2, $3, $8);
     i64MulImm(s32, $1, $2, $9, $9.hi);`,
+  ),
+  // The round with the load of its input before it, `I64LoadAddImm x, base, imm, offset` (or an
+  // `I64Load`, imm 0) then `I64MulImmAddRotlMulImm d, u, a, acc, x, t, C1, k, C2`: the load
+  // first (a trap leaves every slot as the load alone would), each step writing its own
+  // destination (`bench/xxh64.c`: the pair was 46% of its dispatches, 4 of 12 per stripe).
+  // The load is a helper call (`i64LoadAt`, see there), not the `const ea` of `loadAddImm`.
+  I64LoadMulImmAddRotlMulImm: op(
+    "rrrrrrwiwrio",
+    `i64LoadAt(s32, mview, memLen, $5, $10, $11, $12);
+    i64MulImm(s32, $6, $5, $7, $7.hi);
+    i64Add(s32, $3, $4, $6);
+    i64RotlImm(s32, $2, $3, $8);
+    i64MulImm(s32, $1, $2, $9, $9.hi);`,
+  ),
+  // Sums of three i64s and of a loaded one (SHA-2's `h + Σ1(e) + ch + K[t] + w[t]`): an
+  // `I64Add t, a, b` and the `I64Add d, t, x` reading it, `t` still written; an `I64LoadAddImm t,
+  // base, imm, offset` (or an `I64Load`, imm 0) and the `I64Add d, x, t` reading it, the load
+  // first (`bench/sha512.c`: Add+Add 10.2%, LoadAddImm+Add 4.6% of its dispatch pairs).
+  I64AddAdd: op("rrrrr", "i64Add(s32, $2, $3, $4);\ni64Add(s32, $1, $2, $5);"),
+  I64AddLoad: op(
+    "rrrrio",
+    "i64LoadAt(s32, mview, memLen, $3, $4, $5, $6);\ni64Add(s32, $1, $2, $3);",
   ),
   // A byte swap of an i64, recognised in the shifts, masks and ors that spell it (see
   // `#byteSwap` in translator.ts): SHA-2 and other big-endian formats read words with it.
@@ -841,6 +881,15 @@ const ROWS = {
   // row blur and RGBA swap: 2 of 18 and 4 of 13 dispatches per step were such adds.
   I32StoreAt: storeAt(4, "mview.setInt32(ea, s32[$4], true);"),
   I32Store8At: storeAt(1, "mview.setInt8(ea, s32[$4]);"),
+  // `i32.store8` to `local + imm` of an `i32.load8_u` just made: a byte copy (vec_bytes' RGBA
+  // swap, 4 of 9 dispatches per pixel in both builds; memcpy loops). `$1 $2 $3` address the
+  // store as `I32Store8At`'s do, `$4 $5 $6` the load as `I32Load8UAddImm`'s; the load's
+  // bounds are checked first, as the two instructions would (a trap maps to the load's offset;
+  // `copyByte` in bulk_ops.ts, a call: 300 bytes of `run` less than inline).
+  I32Copy8At: op(
+    "riorio",
+    "copyByte(mview, memLen, s32[$4] + $5, $6, s32[$1] + $2, $3);",
+  ),
   // A constant value: the immediate forms
   I32StoreImm: store("roi", 4, "mview.setInt32(ea, $3, true);"),
   I32Store8Imm: store("roi", 1, "mview.setInt8(ea, $3);"),
@@ -1012,7 +1061,14 @@ const ROWS = {
   V128ExtractLane: op("rvri", "simdExtractLane($2, s32, $1, $3, $4);"),
   V128ReplaceLane: op("rvrri", "simdReplaceLane($2, s32, $1, $3, $4, $5);"),
   V128Shuffle: op("rrriiii", "simdShuffle(s32, $1, $2, $3, $4, $5, $6, $7);"),
+  // A shuffle clang widens unsigned lanes with (one input a zero vector): `V128Shuffle`'s
+  // operands and the shape (`shuffleZeroExtendKind` in simd.ts).
+  V128ShuffleZx: op("rrriiiii", "simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);"),
   V128Load: op("rvro", "simdLoad($2, s32, mview, $1, s32[$3], $4);"),
+  // A `V128Load` of `base + imm` (as `V128LoadAt` for `v128.load`): clang's widening loads
+  // (`v128.load64_zero`, `v128.load16x4_s`) at `local + constant`, 2% of vec_bytes' dispatches
+  // the adds before them.
+  V128LoadSubAt: op("rvrio", "simdLoad($2, s32, mview, $1, (s32[$3] + $4) | 0, $5);"),
   V128Store: op("ror", "simdStore(s32, mview, s32[$1], $2, $3);"),
   // `v128.store` to `base + imm` (`base imm offset value`), as `I32StoreAt`.
   V128StoreAt: op("rior", "simdStore(s32, mview, (s32[$1] + $2) | 0, $3, $4);"),

@@ -78,6 +78,7 @@ import {
   PAYING_FORM,
 } from "./isa.ts";
 import { ADDR, CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
+import { shuffleZeroExtendKind } from "./simd.ts";
 import type { FuncValidator } from "../validate/func_validator.ts";
 
 /**
@@ -104,8 +105,12 @@ export function translateFunc(
   hotness = 0,
   validator: FuncValidator | null = null,
 ): CompiledFunc {
-  return new FuncTranslator(module, funcIndex, fuel, arena, offsets, hotness, validator)
-    .translate();
+  const t = spareTranslator ?? new FuncTranslator();
+  spareTranslator = null;
+  const compiled = t.translate(module, funcIndex, fuel, arena, offsets, hotness, validator);
+  // Kept only after a translation that finished: one that threw may have left any state.
+  spareTranslator = t;
+  return compiled;
 }
 
 /**
@@ -113,6 +118,9 @@ export function translateFunc(
  * overlap): a typed array per function cost a tenth of translating a small one.
  */
 const CONDITION_ARGS = new Int32Array(3);
+
+/** What the spare translator holds between translations instead of a module's reader. */
+const NO_READER = new OpReader(new Uint8Array(0));
 
 /** The reader the last translation used, kept for the next one (translations never overlap). */
 let spareReader: OpReader | null = null;
@@ -207,11 +215,34 @@ class Ctrl {
    */
   constructor(
     public kind: number,
-    readonly height: number,
-    readonly params: readonly ValType[],
-    readonly results: readonly ValType[],
-    readonly loopPc: number,
+    public height: number,
+    public params: readonly ValType[],
+    public results: readonly ValType[],
+    public loopPc: number,
   ) {}
+
+  /** Makes this (popped) entry a new one, as the constructor does (see `FuncTranslator.#open`). */
+  reset(
+    kind: number,
+    height: number,
+    params: readonly ValType[],
+    results: readonly ValType[],
+    loopPc: number,
+  ): void {
+    this.kind = kind;
+    this.height = height;
+    this.params = params;
+    this.results = results;
+    this.loopPc = loopPc;
+    this.patches = NO_PATCH;
+    this.elsePatch = NO_PATCH;
+    this.merged = false;
+    this.head = null;
+    this.bodyPc = 0;
+    this.armsAt = -1;
+    this.fuel = null;
+    this.handlers = null;
+  }
 
   /** How many values a branch to this label carries. */
   get arity(): number {
@@ -311,12 +342,18 @@ const BYTE_SWAP_MAX = 32;
  * search ends, returning `-i - 2` for the index `i` of that instruction; else -1 when `d` is not
  * such a swap.
  */
-function swappedFrom(code: CodeBuilder, starts: number[], first: number, d: number): number {
+function swappedFrom(
+  code: CodeBuilder,
+  starts: Int32Array,
+  n: number,
+  first: number,
+  d: number,
+): number {
   // Slot -> its value's bytes, low first: -1 zero, else source slot * 8 + byte index.
   const values = new Map<number, number[]>();
   const read = (slot: number): number[] =>
     values.get(slot) ?? [0, 1, 2, 3, 4, 5, 6, 7].map((b) => slot * 8 + b);
-  for (let i = first; i < starts.length; i++) {
+  for (let i = first; i < n; i++) {
     const at = starts[i]!, op = code.get(at), a = read(code.get(at + 2));
     let v: number[];
     if (op === I.I64Or) {
@@ -393,72 +430,46 @@ function threadTarget(code: Int32Array, target: number): number {
  * - `Copy a, b` followed by `ReturnSlot a`: returns `b`.
  */
 function peephole(code: Int32Array): Int32Array {
+  // One walk (each pass cost a walk through `instrSize`: 2% of an eager SQLite compile): a
+  // `Copy` looks at the instruction after it once that one is rewritten.
   for (let pc = 0; pc < code.length; pc += instrSize(code, pc)) {
-    if (code[pc] !== I.Br) continue;
-    const target = threadTarget(code, code[pc + 1]!);
-    code[pc + 1] = target;
-    if (code[target] === I.ReturnSlot) {
-      code[pc] = I.ReturnSlot;
-      code[pc + 1] = code[target + 1]!;
-    } else if (code[target] === I.Return) {
-      code[pc] = I.Return;
-      code[pc + 1] = I.Nop;
-    }
-  }
-  for (let pc = 0; pc < code.length; pc += instrSize(code, pc)) {
-    if (code[pc] === I.Copy && code[pc + 3] === I.ReturnSlot && code[pc + 4] === code[pc + 1]) {
-      code[pc] = I.ReturnSlot;
-      code[pc + 1] = code[pc + 2]!;
-      code[pc + 2] = I.Nop;
+    const op = code[pc];
+    if (op === I.Br) threadBranch(code, pc);
+    else if (op === I.Copy) {
+      if (code[pc + 3] === I.Br) threadBranch(code, pc + 3);
+      if (code[pc + 3] === I.ReturnSlot && code[pc + 4] === code[pc + 1]) {
+        code[pc] = I.ReturnSlot;
+        code[pc + 1] = code[pc + 2]!;
+        code[pc + 2] = I.Nop;
+      }
     }
   }
   return code;
+}
+
+/** The first rewrites of `peephole`, for the `Br` at `pc`. */
+function threadBranch(code: Int32Array, pc: number): void {
+  const target = threadTarget(code, code[pc + 1]!);
+  code[pc + 1] = target;
+  if (code[target] === I.ReturnSlot) {
+    code[pc] = I.ReturnSlot;
+    code[pc + 1] = code[target + 1]!;
+  } else if (code[target] === I.Return) {
+    code[pc] = I.Return;
+    code[pc + 1] = I.Nop;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // The translator
 
 /**
- * The translator's growable scratch arrays, handed from one translation to the next
- * (translations never overlap) instead of allocated per function: seven arrays and their
- * backing stores made every small function cost about 400 bytes of garbage (funcs50k eager:
- * allocation per module measured with the sampling heap profiler, see the commit).
+ * The translator the last translation used, kept for the next one (translations never overlap).
+ * A translator per function, with its code builder and its growable arrays, made every small
+ * function cost about 800 bytes of garbage and a collection every few thousand functions
+ * (funcs50k eager, measured with the sampling heap profiler: see the commit).
  */
-class Scratch {
-  readonly ctrl: Ctrl[] = [];
-  readonly deadIsRegion: boolean[] = [];
-  readonly positions: number[] = [];
-  readonly offsets: number[] = [];
-  readonly handlers: number[] = [];
-  readonly regions: FuelRegion[] = [];
-  readonly localV128: boolean[] = [];
-  readonly starts: number[] = [];
-
-  /**
-   * The spare scratch, emptied, or a new one. Only the arrays read by length are emptied:
-   * the others are written before they are read. After a normal translation they are empty
-   * already; a translation that threw (in eager mode, one that validation stopped) may have
-   * left entries.
-   */
-  static take(): Scratch {
-    const s = spareScratch;
-    if (s === null) return new Scratch();
-    spareScratch = null;
-    if (s.ctrl.length !== 0) s.ctrl.length = 0;
-    if (s.offsets.length !== 0) s.offsets.length = 0;
-    if (s.handlers.length !== 0) s.handlers.length = 0;
-    if (s.regions.length !== 0) s.regions.length = 0;
-    if (s.starts.length !== 0) s.starts.length = 0;
-    return s;
-  }
-
-  /** Gives the arrays back for the next translation (their user is done with them). */
-  release(): void {
-    spareScratch = this;
-  }
-}
-
-let spareScratch: Scratch | null = null;
+let spareTranslator: FuncTranslator | null = null;
 
 /** Condition kinds produced by `popCondition`. */
 const COND_BRANCH = 0;
@@ -466,16 +477,23 @@ const COND_ALWAYS = 1;
 const COND_NEVER = 2;
 
 class FuncTranslator {
-  readonly #module: ModuleDecl;
-  readonly #funcIndex: number;
-  readonly #type: FuncType;
-  readonly #body: FuncBody;
-  readonly #numLocals: number;
-  readonly #reader: OpReader;
+  // Set by `#begin` for each function (the translator is reused: see `spareTranslator`).
+  #module!: ModuleDecl;
+  #funcIndex = 0;
+  #type!: FuncType;
+  #body!: FuncBody;
+  #numLocals = 0;
+  #reader!: OpReader;
   readonly #code = new CodeBuilder();
-  readonly #stack: OperandStack;
-  readonly #scratch: Scratch = Scratch.take();
-  readonly #ctrl: Ctrl[] = this.#scratch.ctrl;
+  #stack!: OperandStack;
+  // The growable arrays are emptied by `#begin` (where read by length) and kept: a reused
+  // array allocates nothing until it outgrows its largest use so far.
+  readonly #ctrl: Ctrl[] = [];
+  /**
+   * The entries the control stack has held, by depth, reused by `#open` (nothing keeps an entry
+   * once popped): an object per block was half of what SQLite's eager compile allocated.
+   */
+  readonly #ctrlPool: Ctrl[] = [];
   /** Whether the code being read can execute (false after br/return/unreachable). */
   #reachable = true;
   /** Nesting depth of blocks inside skipped (unreachable) code. */
@@ -484,14 +502,14 @@ class FuncTranslator {
    * For fuel: which of the blocks nested in skipped code are regions (loop, if), and how many
    * are: operators inside a region that is never entered cost nothing.
    */
-  readonly #deadIsRegion: boolean[] = this.#scratch.deadIsRegion;
+  readonly #deadIsRegion: boolean[] = [];
   #deadRegions = 0;
   /** Reused scratch list of stack positions. */
-  readonly #positions: number[] = this.#scratch.positions;
+  readonly #positions: number[] = [];
   /** Pairs `[pc, byte offset]` for `CompiledFunc.codeOffsets`. */
-  readonly #offsets: number[] = this.#scratch.offsets;
+  readonly #offsets: number[] = [];
   /** The catch clauses of the `try_table`s ended so far, innermost first (`HANDLER_WORDS` each). */
-  readonly #handlers: number[] = this.#scratch.handlers;
+  readonly #handlers: number[] = [];
 
   // The last emitted value-producing instruction, for retargeting and compare+branch fusion:
   // it starts at `#lastStart`, its result is the entry at `#lastPos`, and it is still the last
@@ -504,6 +522,15 @@ class FuncTranslator {
   #copyEnd = -1;
   // Whether the instruction ending at `#copyEnd` is a lone `Copy` (not yet joined in a `Copy2`).
   #copyPair = false;
+  // The code length right after the last `Copy2` that `#move` made (-1 once a label is bound):
+  // a `Copy2` made right after it joins it in a `Copy4`.
+  #pairEnd = -1;
+  // After a lone `Copy x, y` of local `y` into local `x` (at `#aliasAt`), until either local is
+  // written or a label is bound: `x` holds what `y` does, so `local.get x` reads `y`, and the
+  // copy is dead if `x` is written before anything reads it (`#dropDeadCopy`). -1: none.
+  #aliasDst = -1;
+  #aliasSrc = -1;
+  #aliasAt = -1;
   // Where the last value-producing instruction starts (-1 after a label or a take-back), and the
   // one before (restored when a compare is taken back into its branch): a branch right after an
   // `I32AddImm` there may take it in (`#emitBranch`).
@@ -523,8 +550,8 @@ class FuncTranslator {
   #condArgc = 0;
 
   // Fuel: the prices (null when not metered) and the open regions, innermost last.
-  readonly #fuel: FuelCosts | null;
-  readonly #regions: FuelRegion[] = this.#scratch.regions;
+  #fuel: FuelCosts | null = null;
+  readonly #regions: FuelRegion[] = [];
   /** The block type `#blockType` read last. */
   #btParams: readonly ValType[] = NO_TYPES;
   /** See `#btParams`. */
@@ -533,25 +560,28 @@ class FuncTranslator {
    * Whether each local (parameters first) is a v128, which moves as four words (entries past
    * the function's locals are stale).
    */
-  readonly #localV128: boolean[] = this.#scratch.localV128;
+  readonly #localV128: boolean[] = [];
   // Where the value-producing instructions since the last label start, ascending (those a
   // take-back cut off are dropped when the next one is recorded): `#byteSwap` reads back
   // through them.
-  readonly #starts: number[] = this.#scratch.starts;
+  readonly #starts = new Int32Array(STARTS_KEPT);
+  /** How many of `#starts` are recorded. */
+  #nStarts = 0;
 
-  readonly #arena: CodeArena | null;
+  #arena: CodeArena | null = null;
   /** Where the function gets its offsets later, or null to note them in `#offsets` now. */
-  readonly #offsetSource: OffsetSource | null;
+  #offsetSource: OffsetSource | null = null;
   /**
    * The `auto` tier's threshold (`CompiledFunc.hotness`): when not 0, a `TierUp` starts the
    * function and each loop header (whose loops are then not rotated, so every iteration passes
    * its header).
    */
-  readonly #hotness: number;
+  #hotness = 0;
   /** Validates each instruction before it is translated, when not null (see `translateFunc`). */
-  readonly #validator: FuncValidator | null;
+  #validator: FuncValidator | null = null;
 
-  constructor(
+  /** Starts translating the body of function `funcIndex` (see `translateFunc`). */
+  #begin(
     module: ModuleDecl,
     funcIndex: number,
     fuel: FuelCosts | null,
@@ -559,7 +589,33 @@ class FuncTranslator {
     offsets: OffsetSource | null,
     hotness: number,
     validator: FuncValidator | null,
-  ) {
+  ): void {
+    this.#code.reset();
+    // Emptied only when not empty: `length = 0` frees the backing store.
+    if (this.#ctrl.length !== 0) this.#ctrl.length = 0;
+    if (this.#offsets.length !== 0) this.#offsets.length = 0;
+    if (this.#handlers.length !== 0) this.#handlers.length = 0;
+    if (this.#regions.length !== 0) this.#regions.length = 0;
+    this.#nStarts = 0;
+    this.#reachable = true;
+    this.#deadDepth = 0;
+    this.#deadRegions = 0;
+    this.#lastStart = 0;
+    this.#lastEnd = -1;
+    this.#lastPos = -1;
+    this.#copyEnd = -1;
+    this.#copyPair = false;
+    this.#pairEnd = -1;
+    this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
+    this.#resultStart = -1;
+    this.#prevResultStart = -1;
+    this.#prev2ResultStart = -1;
+    this.#freshAddr = -1;
+    this.#condKind = COND_BRANCH;
+    this.#condOp = 0;
+    this.#condArgc = 0;
+    this.#btParams = NO_TYPES;
+    this.#btResults = NO_TYPES;
     this.#hotness = hotness;
     this.#validator = validator;
     this.#arena = arena;
@@ -581,9 +637,18 @@ class FuncTranslator {
     for (let i = 0; i < locals.length; i++) localV128[params.length + i] = locals[i] === "v128";
   }
 
-  translate(): CompiledFunc {
-    const func = new Ctrl(FUNC, 0, NO_TYPES, this.#type.results, 0);
-    this.#ctrl.push(func);
+  /** Translates a body (the parameters are `translateFunc`'s). */
+  translate(
+    module: ModuleDecl,
+    funcIndex: number,
+    fuel: FuelCosts | null,
+    arena: CodeArena | null,
+    offsetSource: OffsetSource | null,
+    hotness: number,
+    funcValidator: FuncValidator | null,
+  ): CompiledFunc {
+    this.#begin(module, funcIndex, fuel, arena, offsetSource, hotness, funcValidator);
+    const func = this.#open(FUNC, 0, NO_TYPES, this.#type.results, 0);
     if (this.#hotness !== 0) this.#code.emit(I.TierUp);
     func.fuel = this.#openFuelRegion();
     const r = this.#reader;
@@ -610,7 +675,6 @@ class FuncTranslator {
     else spareReader = r;
     const offsets = this.#offsetSource ?? Int32Array.from(this.#offsets);
     const handlers = this.#handlers.length > 0 ? Int32Array.from(this.#handlers) : null;
-    this.#scratch.release();
     const compiled = new CompiledFunc(
       peephole(this.#code.finish(this.#arena)),
       params * SLOT_WORDS,
@@ -623,7 +687,23 @@ class FuncTranslator {
       handlers,
     );
     compiled.hotness = this.#hotness;
+    this.#release();
     return compiled;
+  }
+
+  /**
+   * Lets go of what the translation read (the spare translator must not keep a dropped module,
+   * its code or its validator alive; `#begin` sets them all again).
+   */
+  #release(): void {
+    this.#module = null!;
+    this.#type = null!;
+    this.#body = null!;
+    // A reader of nothing, not null: the field keeps one class, read on every operator.
+    this.#reader = NO_READER;
+    this.#arena = null;
+    this.#offsetSource = null;
+    this.#validator = null;
   }
 
   /**
@@ -720,11 +800,26 @@ class FuncTranslator {
     // A copy right after a lone `Copy` joins it in a `Copy2`: one dispatch for both (`deno task
     // bench --count --pairs`: Copy+Copy was 12.7% of sha512's dispatches, 16.7% of hostcall's).
     if (end === code.len && code.get(end - 3) === I.Copy && this.#copyPair) {
+      this.#copyPair = false;
+      // And that `Copy` right after a `Copy2`: the four copies in one `Copy4` (Copy2+Copy2 was
+      // 8.3% of sha512's dispatch pairs).
+      if (this.#pairEnd === end - 3 && code.get(end - 8) === I.Copy2) {
+        const d = code.get(end - 2), a = code.get(end - 1);
+        code.set(end - 8, I.Copy4);
+        code.truncate(end - 3);
+        code.emit(d);
+        code.emit(a);
+        code.emit(dst);
+        code.emit(src);
+        this.#copyEnd = code.len;
+        this.#pairEnd = -1;
+        return;
+      }
       code.set(end - 3, I.Copy2);
       code.emit(dst);
       code.emit(src);
       this.#copyEnd = code.len;
-      this.#copyPair = false;
+      this.#pairEnd = code.len;
       return;
     }
     code.op2(I.Copy, dst, src);
@@ -791,6 +886,9 @@ class FuncTranslator {
 
   /** Before writing local `x`: materialises the entries that still read it. */
   #preserveLocal(x: number): void {
+    if (x === this.#aliasDst || x === this.#aliasSrc) {
+      this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
+    }
     const refs = this.#positions;
     const n = this.#stack.takeLocalRefs(x, refs);
     for (let i = 0; i < n; i++) this.#materialise(refs[i]!);
@@ -808,8 +906,9 @@ class FuncTranslator {
     for (let i = 0; i < types.length; i++) this.#stack.pushTemp(types[i] === "v128");
   }
 
-  /** Pushes a reference to local `x`. */
+  /** Pushes a reference to local `x` (to the local it was just copied from, see `#aliasDst`). */
   #pushLocal(x: number): void {
+    if (x === this.#aliasDst) x = this.#aliasSrc;
     this.#stack.pushLocal(x, this.#localV128[x]);
   }
 
@@ -861,16 +960,23 @@ class FuncTranslator {
   #recordStart(): void {
     const starts = this.#starts;
     const low = this.#code.takeLow();
-    while (starts.length > 0 && starts[starts.length - 1]! >= low) starts.pop();
-    if (starts.length === STARTS_KEPT) starts.splice(0, STARTS_KEPT / 2);
-    starts.push(this.#code.len);
+    let n = this.#nStarts;
+    while (n > 0 && starts[n - 1]! >= low) n--;
+    if (n === STARTS_KEPT) {
+      starts.copyWithin(0, STARTS_KEPT / 2);
+      n = STARTS_KEPT / 2;
+    }
+    starts[n] = this.#code.len;
+    this.#nStarts = n + 1;
   }
 
   /** Marks the current position as a branch target: no instruction may be fused across it. */
   #bindLabel(): void {
-    if (this.#starts.length !== 0) this.#starts.length = 0;
+    this.#nStarts = 0;
     this.#lastEnd = -1;
     this.#copyEnd = -1;
+    this.#pairEnd = -1;
+    this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
     this.#resultStart = -1;
     this.#prevResultStart = -1;
     this.#prev2ResultStart = -1;
@@ -1308,7 +1414,7 @@ class FuncTranslator {
     }
     if (rule.op === I.I64Xor && this.#xorShift(pa)) return;
     if (rule.op === I.F32Add && this.#fuseBinary(pa, I.F32Mul, I.F32MulAdd, false)) return;
-    if (rule.op === I.I64Add && this.#addProduct(pa)) return;
+    if (rule.op === I.I64Add && (this.#addProduct(pa) || this.#addTo(pa))) return;
     if (rule.op === I.I32Add && this.#addShifted(pa)) return;
     const count = SHIFT_BY_REGISTER.has(rule.op) ? this.#extendedCount(pb) : -1;
     const a = this.#use(pa);
@@ -1333,7 +1439,7 @@ class FuncTranslator {
   #byteSwap(): void {
     const code = this.#code;
     const starts = this.#starts;
-    const n = starts.length;
+    const n = this.#nStarts;
     const d = code.get(starts[n - 1]! + 1);
     const deadFrom = this.#slot(this.#stack.height);
     // The instructions taken back: back from the or, while each is one of those kinds and
@@ -1348,8 +1454,8 @@ class FuncTranslator {
     if (n - first < 4) return;
     // From the earliest of them on, or from after one its bytes cannot be followed through
     // (each try starts further on: linear in the instructions read back).
-    let x = swappedFrom(code, starts, first, d);
-    while (x < -1 && n - (first = -x - 1) >= 4) x = swappedFrom(code, starts, first, d);
+    let x = swappedFrom(code, starts, n, first, d);
+    while (x < -1 && n - (first = -x - 1) >= 4) x = swappedFrom(code, starts, n, first, d);
     if (x < 0) return;
     code.truncate(starts[first]!);
     this.#resultStart = -1;
@@ -1581,6 +1687,39 @@ class FuncTranslator {
     return true;
   }
 
+  /**
+   * `i32.shr_u` of entry `preg` by the constant `k` when `preg` is the result of the last two
+   * instructions, `I32Add t, x, y` then `I32AddImm t, t, imm` (the second overwriting what the
+   * first wrote, so nothing else reads it): takes both back and emits `I32AddAddImmShrUImm dst,
+   * x, y, imm, k`. Returns whether it did. Nothing was emitted since the add, so `x` and `y`
+   * still hold what it read (the add itself may have overwritten one of them: the fused
+   * instruction reads them before writing).
+   */
+  #shiftedSum(preg: number, k: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    if (this.#lastEnd !== code.len || this.#lastPos !== preg || s.kind[preg] !== TEMP) return false;
+    const at = this.#lastStart, add = this.#prevResultStart;
+    if (code.get(at) !== I.I32AddImm || add < 0 || add + INSTR_SIZE[I.I32Add]! !== at) return false;
+    const t = code.get(at + 1);
+    if (code.get(add) !== I.I32Add || code.get(add + 1) !== t || code.get(at + 2) !== t) {
+      return false;
+    }
+    const x = code.get(add + 2), y = code.get(add + 3), imm = code.get(at + 3);
+    code.truncate(add);
+    this.#resultStart = this.#prev2ResultStart;
+    this.#prevResultStart = -1;
+    this.#prev2ResultStart = -1;
+    this.#pop(2);
+    this.#beginResult(I.I32AddAddImmShrUImm);
+    code.emit(x);
+    code.emit(y);
+    code.emit(imm);
+    code.emit(k);
+    this.#endResult();
+    return true;
+  }
+
   /** The slot entry `p` is read from, when it needs no code (not a constant), else -1. */
   #slotOf(p: number): number {
     const s = this.#stack;
@@ -1624,17 +1763,51 @@ class FuncTranslator {
       // u, then a, acc, x, t, C1 (two words), then k
       taken.splice(1, 1, ...sum);
     }
-    code.truncate(round ? r : at);
+    const load = round ? this.#loadBefore(r, at, code.get(r + 3)) : -1;
+    const loaded = load >= 0 && code.get(load) === I.I64LoadAddImm;
+    // The load's address operands: base, imm (0 for a plain `I64Load`), offset.
+    const base = load >= 0 ? code.get(load + 2) : 0;
+    const imm = loaded ? code.get(load + 3) : 0;
+    const offset = load >= 0 ? code.get(load + (loaded ? 4 : 3)) : 0;
+    code.truncate(load >= 0 ? load : round ? r : at);
     this.#resultStart = -1;
     this.#pop(2);
     this.#beginResult(
-      round ? I.I64MulImmAddRotlMulImm : rotate ? I.I64RotlMulImm : I.I64XorShrUMulImm,
+      load >= 0
+        ? I.I64LoadMulImmAddRotlMulImm
+        : round
+        ? I.I64MulImmAddRotlMulImm
+        : rotate
+        ? I.I64RotlMulImm
+        : I.I64XorShrUMulImm,
     );
     for (const w of taken) code.emit(w);
     code.emit(lo);
     code.emit(hi);
+    if (load >= 0) {
+      code.emit(base);
+      code.emit(imm);
+      code.emit(offset);
+    }
     this.#endResult();
     return true;
+  }
+
+  /**
+   * Where an `I64Load x, base, offset` or `I64LoadAddImm x, base, imm, offset` of memory 0
+   * starts that ends right at `end`, when the last two recorded instructions start at `end` and
+   * `last` (so nothing was emitted between), and writes slot `x`; else -1. The round fused with it then
+   * starts where the load did, so a trap there maps to the load's offset (xxHash64's stripe:
+   * `bench/xxh64.c`).
+   */
+  #loadBefore(end: number, last: number, x: number): number {
+    const starts = this.#starts;
+    const n = this.#nStarts;
+    if (n < 3 || starts[n - 2] !== end || starts[n - 1] !== last) return -1;
+    const at = starts[n - 3]!;
+    const op = this.#code.get(at);
+    const size = op === I.I64Load ? 4 : op === I.I64LoadAddImm ? 5 : 0;
+    return size !== 0 && at + size === end && this.#code.get(at + 1) === x ? at : -1;
   }
 
   /**
@@ -1666,6 +1839,48 @@ class FuncTranslator {
   }
 
   /**
+   * `i64.add` of entries `pa` and `pa + 1` when either reads the destination `t` of the
+   * instruction just emitted and the other `x` needs no code: after `I64Add t, a, b` emits
+   * `I64AddAdd dst, t, a, b, x`; after `I64Load t, base, offset` or `I64LoadAddImm t, base, imm,
+   * offset`, `I64AddLoad dst, x, t, base, imm, offset` (imm 0 for the plain load), which starts
+   * where the load did (a trap there maps to the load's offset). Both still write `t`. Returns
+   * whether it did.
+   */
+  #addTo(pa: number): boolean {
+    const code = this.#code;
+    const at = this.#resultStart; // (as in `#shiftThenMul`)
+    if (at < 0) return false;
+    const op = code.get(at);
+    const size = op === I.I64Add ? 4 : op === I.I64Load ? 4 : op === I.I64LoadAddImm ? 5 : 0;
+    if (size === 0 || at + size !== code.len) return false;
+    const t = code.get(at + 1);
+    const a = this.#slotOf(pa), b = this.#slotOf(pa + 1);
+    if (a < 0 || b < 0 || (a !== t && b !== t)) return false;
+    const x = a === t ? b : a;
+    const y = code.get(at + 2), z = code.get(at + 3);
+    const offset = op === I.I64LoadAddImm ? code.get(at + 4) : z;
+    code.truncate(at);
+    this.#resultStart = -1;
+    this.#pop(2);
+    if (op === I.I64Add) {
+      this.#beginResult(I.I64AddAdd);
+      code.emit(t);
+      code.emit(y);
+      code.emit(z);
+      code.emit(x);
+    } else {
+      this.#beginResult(I.I64AddLoad);
+      code.emit(x);
+      code.emit(t);
+      code.emit(y);
+      code.emit(op === I.I64LoadAddImm ? z : 0);
+      code.emit(offset);
+    }
+    this.#endResult();
+    return true;
+  }
+
+  /**
    * Immediate form `op` (constant as `immKind`, negated when `negate`) with the register
    * operand at `preg` and the constant at `pconst`.
    */
@@ -1684,6 +1899,7 @@ class FuncTranslator {
       }
     }
     if (op === I.I64MulImm && this.#shiftThenMul(preg, lo, hi)) return;
+    if (op === I.I32ShrUImm && this.#shiftedSum(preg, lo)) return;
     if (op === I.I32AddImm && s.kind[preg] === LOCAL) {
       // `local + imm`, an address perhaps: nothing emitted until something reads it, so that a
       // store can take it in (`ADDR` in operand_stack.ts; `#settleFreshAddr`).
@@ -1833,6 +2049,35 @@ class FuncTranslator {
     this.#code.emit(c);
   }
 
+  /**
+   * `i32.store8` to `base + imm` (an `ADDR` entry below the top) of the top entry when that is
+   * the result of the memory-0 byte load just emitted (`I32Load8UAddImm t, b, i, o` or
+   * `I32Load8U t, b, o`), a temporary only the store reads: takes the load back and emits
+   * `I32Copy8At base, imm, offset, b, i, o`. Returns whether it did. Nothing was emitted since
+   * the load, so `b` still holds what it read. A trap there maps to the load's offset.
+   */
+  #copyByte(base: number, imm: number, offset: number): boolean {
+    const code = this.#code;
+    if (!this.#topIsLastResult()) return false;
+    const at = this.#lastStart, load = code.get(at);
+    if (load !== I.I32Load8UAddImm && load !== I.I32Load8U) return false;
+    const addImm = load === I.I32Load8UAddImm;
+    const from = code.get(at + 2);
+    const fromImm = addImm ? code.get(at + 3) : 0;
+    const fromOffset = code.get(at + (addImm ? 4 : 3));
+    code.truncate(at);
+    this.#resultStart = this.#prevResultStart;
+    this.#prevResultStart = this.#prev2ResultStart;
+    this.#prev2ResultStart = -1;
+    this.#lastEnd = -1;
+    this.#pop(2);
+    code.op3(I.I32Copy8At, base, imm, offset);
+    code.emit(from);
+    code.emit(fromImm);
+    code.emit(fromOffset);
+    return true;
+  }
+
   /** A store (Wasm opcode `wasmOp`) to memory `reader.index`. */
   #store(rule: Rule, wasmOp: number): void {
     const s = this.#stack;
@@ -1844,6 +2089,7 @@ class FuncTranslator {
     if (fused !== undefined && s.kind[top] !== CONST) {
       // `local + imm` as the address (`ADDR`): the store adds it itself.
       const base = s.val[top - 1]! * SLOT_WORDS, imm = s.hi[top - 1]!;
+      if (fused === I.I32Store8At && this.#copyByte(base, imm, offset)) return;
       const value = this.#use(top);
       this.#pop(2);
       this.#code.op3(fused, base, imm, offset);
@@ -1960,15 +2206,18 @@ class FuncTranslator {
   /**
    * `v128.load` (memory 0, 32-bit) of an address the last instruction computed as `base + imm`
    * (`I32AddImm`, as compilers address arrays): takes that instruction back and emits one
-   * `V128LoadAt` instead (its result was a temporary only the load reads). Returns whether it did.
+   * `V128LoadAt` instead (its result was a temporary only the load reads); with `sub` (the
+   * sub-opcode of another v128 load, `v128.load64_zero`, ...) a `V128LoadSubAt`. Returns whether
+   * it did.
    */
-  #fuseLoadAddress(): boolean {
+  #fuseLoadAddress(sub = -1): boolean {
     const code = this.#code;
     if (!this.#topIsLastResult() || code.get(this.#lastStart) !== I.I32AddImm) return false;
     const base = code.get(this.#lastStart + 2), imm = code.get(this.#lastStart + 3);
     code.truncate(this.#lastStart);
     this.#stack.pop();
-    this.#beginResult(I.V128LoadAt);
+    this.#beginResult(sub < 0 ? I.V128LoadAt : I.V128LoadSubAt);
+    if (sub >= 0) code.emit(sub);
     code.emit(base);
     code.emit(imm);
     code.emit(this.#reader.offset);
@@ -2005,23 +2254,30 @@ class FuncTranslator {
           b = this.#use(h - 1);
           this.#pop(2);
         }
-        this.#beginResult(kind);
+        const zx = kind === I.V128Shuffle ? shuffleZeroExtendKind(r.v128) : -1;
+        this.#beginResult(zx >= 0 ? I.V128ShuffleZx : kind);
         if (kind === I.V128Shuffle) {
           code.emit(a);
           code.emit(b);
         }
         for (let i = 0; i < 16; i += 4) code.emit(k.getInt32(i, true));
+        if (zx >= 0) code.emit(zx);
         return this.#endResult(true);
       }
       case I.V128Unary:
       case I.V128ExtractLane:
       case I.V128Load: {
         if (instr === I.V128LoadFull && this.#fuseLoadAddress()) return;
+        if (instr === I.V128Load && this.#fuseLoadAddress(n)) return;
         const a = this.#use(h - 1);
         s.pop();
-        this.#beginResult(instr);
+        // The generic load is a `V128LoadSubAt` adding 0 (`V128Load` itself is cold: `run` had
+        // no room for both).
+        const sub = instr === I.V128Load;
+        this.#beginResult(sub ? I.V128LoadSubAt : instr);
         if (withSub) code.emit(n);
         code.emit(a);
+        if (sub) code.emit(0);
         if (kind === I.V128ExtractLane) code.emit(r.lane);
         if (kind === I.V128Load) code.emit(r.offset);
         return this.#endResult(v128);
@@ -2120,6 +2376,7 @@ class FuncTranslator {
       return;
     }
     const retarget = this.#topIsLastResult();
+    if (retarget && this.#code.len === this.#lastEnd) this.#dropDeadCopy(x);
     this.#preserveLocal(x);
     const dst = x * SLOT_WORDS;
     if (retarget && this.#code.len === this.#lastEnd) {
@@ -2131,7 +2388,57 @@ class FuncTranslator {
       return;
     }
     this.#move(dst, top);
+    // A lone `Copy x, y` of a local: `x` is `y` until one of them is written (`#aliasDst`).
+    const code = this.#code, end = code.len;
+    if (
+      s.kind[top] === LOCAL && this.#copyPair && this.#copyEnd === end &&
+      code.get(end - 3) === I.Copy && code.get(end - 2) === dst &&
+      code.get(end - 1) === s.val[top]! * SLOT_WORDS
+    ) {
+      this.#aliasDst = x;
+      this.#aliasSrc = s.val[top]!;
+      this.#aliasAt = end - 3;
+    }
     if (!tee) s.pop();
+  }
+
+  /**
+   * Before the instruction just emitted is retargeted into local `x`: when it directly follows
+   * the `Copy x, y` of `#aliasAt` and `x` is still `y`'s alias (so nothing read `x` since: its
+   * reads read `y`), the copy is dead and is taken out, the instruction moved back over it
+   * (splitmix64's `z = state; z = (z ^ (z >>> 30)) * C`: `bench/i64.wat`, 1 of 15 dispatches).
+   */
+  #dropDeadCopy(x: number): void {
+    const code = this.#code;
+    const at = this.#aliasAt, start = this.#lastStart;
+    if (x !== this.#aliasDst || at < 0 || at + 3 !== start) return;
+    if (code.get(at) !== I.Copy || code.get(at + 1) !== x * SLOT_WORDS) return;
+    if (ISA[code.get(start)]!.jumps) return;
+    const words: number[] = [];
+    for (let pc = start; pc < code.len; pc++) words.push(code.get(pc));
+    code.truncate(at);
+    for (const w of words) code.emit(w);
+    this.#lastStart = at;
+    this.#lastEnd = code.len;
+    this.#resultStart = this.#resultStart === start ? at : -1;
+    if (this.#prevResultStart >= at) this.#prevResultStart = -1;
+    if (this.#prev2ResultStart >= at) this.#prev2ResultStart = -1;
+    const starts = this.#starts;
+    let n = this.#nStarts;
+    while (n > 0 && starts[n - 1]! >= at) n--;
+    this.#nStarts = n;
+    this.#copyEnd = this.#pairEnd = -1;
+    this.#copyPair = false;
+    this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
+    // The offsets noted from the instruction on move back with it; where one lands on the
+    // copy's own, the later wins.
+    const o = this.#offsets;
+    let i = o.length - 2;
+    while (i >= 0 && o[i]! > at) {
+      o[i] = o[i]! - 3;
+      i -= 2;
+    }
+    if (i >= 0 && o[i] === at && i + 2 < o.length && o[i + 2] === at) o.splice(i, 2);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -2292,15 +2599,13 @@ class FuncTranslator {
     if (op !== Op.Block) this.#materialiseRange(height, s.height);
     if (op === Op.Loop) {
       this.#bindLabel();
-      const loop = new Ctrl(LOOP, height, params, results, this.#code.len);
-      this.#ctrl.push(loop);
+      const loop = this.#open(LOOP, height, params, results, this.#code.len);
       if (this.#hotness !== 0) this.#code.emit(I.TierUp);
       loop.fuel = this.#openFuelRegion();
       loop.bodyPc = this.#hotness !== 0 ? -1 : this.#code.len;
       return;
     }
-    const frame = new Ctrl(op === Op.If ? IF : BLOCK, height, params, results, 0);
-    this.#ctrl.push(frame);
+    const frame = this.#open(op === Op.If ? IF : BLOCK, height, params, results, 0);
     if (op === Op.If) {
       if (this.#condKind === COND_BRANCH) {
         this.#negateCondition();
@@ -2357,12 +2662,11 @@ class FuncTranslator {
       code.resolve(skip, code.len);
       this.#bindLabel();
     }
-    const frame = new Ctrl(BLOCK, height, params, results, 0);
+    const frame = this.#open(BLOCK, height, params, results, 0);
     if (handlers.length > 0) {
       for (let i = 0; i < handlers.length; i += HANDLER_WORDS) handlers[i] = code.len;
       frame.handlers = handlers;
     }
-    this.#ctrl.push(frame);
   }
 
   /** `throw tag`: the payload goes to consecutive slots, as a call's arguments. */
@@ -2374,6 +2678,22 @@ class FuncTranslator {
     this.#pop(n);
     this.#code.op2(I.Throw, tag, this.#slot(base));
     this.#setUnreachable();
+  }
+
+  /** Pushes a control frame (the `Ctrl` constructor's parameters), reusing a pooled one. */
+  #open(
+    kind: number,
+    height: number,
+    params: readonly ValType[],
+    results: readonly ValType[],
+    loopPc: number,
+  ): Ctrl {
+    const ctrl = this.#ctrl, pool = this.#ctrlPool;
+    let c = pool[ctrl.length];
+    if (c === undefined) pool.push(c = new Ctrl(kind, height, params, results, loopPc));
+    else c.reset(kind, height, params, results, loopPc);
+    ctrl.push(c);
+    return c;
   }
 
   #else(): void {
@@ -2697,8 +3017,13 @@ class FuncTranslator {
     const at = this.#resultStart;
     const add = at >= 0 && at + 4 === code.len && code.get(at + 1) === args[0] ? code.get(at) : -1;
     // (`I32AddImm` and `I32Add` are both 4 words: op, x, y, imm or z.)
+    // A counter stepped to zero (`br_if` on the step's result: clang's loops over negative
+    // offsets, vec_float's 6% of dispatches) compares with an immediate 0.
+    const nez = argc === 1 && (op === I.BrIfNez || op === I.BrIfEqz);
     const fused = add === I.I32AddImm
-      ? ADD_IMM_BRANCH.get(op)
+      ? nez
+        ? (op === I.BrIfNez ? I.I32AddImmBrIfNeImm : I.I32AddImmBrIfEqImm)
+        : ADD_IMM_BRANCH.get(op)
       : add === I.I32Add
       ? ADD_BRANCH.get(op)
       : undefined;
@@ -2716,6 +3041,7 @@ class FuncTranslator {
       code.emit(y);
       code.emit(imm);
       for (let i = 1; i < argc; i++) code.emit(args[i]!);
+      if (nez) code.emit(0);
       return form >= 0;
     }
     if (form < 0) this.#emitPay(pay);

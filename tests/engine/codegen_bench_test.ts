@@ -14,15 +14,19 @@ import { hostAdd, loadWorkloadBytes, WORKLOADS } from "../../scripts/_bench_work
 /** Small sizes: enough to reach every function of the workload's hot path, quickly. */
 const SCALE = 0.002;
 
+/** Under `auto`: large enough that the hot loops tier up (1,000 iterations) within the call. */
+const AUTO_SCALE = 0.005;
+
 /** Why `codegen.ts` leaves a body to the interpreter: its `try_table` handlers. */
 const TRY_TABLE = "exception handlers (try_table)";
 
-/** Runs `workload` at `SCALE` on a fresh engine; its checksum and the engine's codegen stats. */
+/** Runs `workload` at `scale` on a fresh engine; its checksum and the engine's codegen stats. */
 function runOn(
   bytes: Uint8Array,
   workload: (typeof WORKLOADS)[number],
-  executionTier: "interpreter" | "codegen",
+  executionTier: "interpreter" | "codegen" | "auto",
   consumeFuel: boolean,
+  scale = SCALE,
 ) {
   const engine = new Engine(
     new Config({
@@ -55,7 +59,7 @@ function runOn(
     },
   });
   try {
-    const checksum = run.call(store, workload.size(SCALE));
+    const checksum = run.call(store, workload.size(scale));
     return { checksum, stats: engine.codegenStats(), sources };
   } finally {
     globalThis.Function = RealFunction;
@@ -87,6 +91,25 @@ for (const workload of WORKLOADS) {
       assert.ok(stats.generated > 0, where);
       assert.equal(stats.interpreted, 0, where);
       assert.deepEqual(stats.reasons, {}, where);
+    }
+  });
+}
+
+/**
+ * Under `auto`, at a size where a workload's hot loop tiers up midway through the first call,
+ * that frame continues in the body's OSR entry (`let $osr = pc === <pc>` in its source): the
+ * interpreter's checksum, fuel on and off.
+ */
+for (const workload of WORKLOADS) {
+  Deno.test(`codegen bench: ${workload.name} tiers up midway with the interpreter's checksum`, async () => {
+    const bytes = await loadWorkloadBytes(workload);
+    for (const fuel of [false, true]) {
+      const want = runOn(bytes, workload, "interpreter", fuel, AUTO_SCALE).checksum;
+      const { checksum, sources } = runOn(bytes, workload, "auto", fuel, AUTO_SCALE);
+      assert.equal(checksum, want, `${workload.name} checksum (fuel ${fuel})`);
+      if (["loop", "sieve", "bytesum", "vec_float", "vec_bytes", "xxh64"].includes(workload.name)) {
+        assert.ok(sources.some((s) => /let \$osr = pc === \d+;/.test(s)), workload.name);
+      }
     }
   });
 }

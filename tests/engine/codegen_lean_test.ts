@@ -278,6 +278,9 @@ Deno.test("codegen lean: the rewrites stay linear in the body size", () => {
         new CompiledFunc(code, 4, 4, 4 * 1000, 1, 0),
         undefined,
         false,
+        0,
+        false,
+        undefined,
         lean,
       );
       assert.ok(typeof result !== "string", `${name}: ${result}`);

@@ -14,6 +14,7 @@ import {
   f64Hi,
   f64Lo,
   f64Of,
+  isInt32Expr,
   numberSlots,
   splitSlotValues,
 } from "../../src/engine/codegen_slots.ts";
@@ -33,13 +34,43 @@ function split(texts: string[], entryOf: Map<number, number> | null = new Map())
   return splitSlotValues(texts, texts.map(() => true), entryOf, new Set());
 }
 
+Deno.test("codegen slots: isInt32Expr knows an int32 by its top-level bitwise operators", () => {
+  for (
+    const e of [
+      "a | b",
+      "(a + b) | 0",
+      "((x >>> 16) & 255) | (x & -256)",
+      "-a & 3",
+      "a >> 3",
+      "mview.getInt32($ea + 4, true)",
+      "Math.imul(a, b)",
+    ]
+  ) {
+    assert.ok(isInt32Expr(e), e);
+  }
+  for (
+    const e of [
+      "a + b",
+      "a >>> 3",
+      "(x & 255) * 16843009",
+      "a ? b | 1 : c",
+      "a + b | c",
+      "x",
+      "a, b | c",
+      "mview.getUint32(ea, true)",
+      "mview.getInt32(ea, true) + 1",
+    ]
+  ) assert.ok(!isInt32Expr(e), e);
+});
+
 Deno.test("codegen slots: a loaded f64 read by arithmetic, then overwritten, is a number", () => {
   const { texts, locals } = split([LOAD(8, "r4"), MUL(8, 8, 8), STORE(8, "r4"), SHL(8, 0)]);
   assert.match(texts[0]!, /\$n8 = mview\.getFloat64\(ea, true\);/);
   assert.match(texts[1]!, /\$n8 = \$n8 \* \$n8;/);
   // Written by arithmetic and stored: one setFloat64 of the number.
   assert.match(texts[2]!, /mview\.setFloat64\(ea, \$n8, true\);/);
-  assert.equal(texts[3], "$w8 = (s32[(fp + 0)] << 3) | 0;");
+  // An int32 already (a shift): no `| 0`.
+  assert.equal(texts[3], "$w8 = s32[(fp + 0)] << 3;");
   assert.deepEqual(locals.sort(), ["$n8", "$w8"]);
 });
 
@@ -47,7 +78,7 @@ Deno.test("codegen slots: a loaded f64 stored as it is keeps its words", () => {
   // The bits of a signalling NaN must reach memory unchanged: no number in between.
   const { texts } = split([LOAD(8, "r4"), STORE(8, "r0"), SHL(8, 0)]);
   assert.doesNotMatch(texts[0]!, /getFloat64/);
-  assert.match(texts[0]!, /\$w8 = \(mview\.getInt32\(ea, true\)\) \| 0;/);
+  assert.match(texts[0]!, /\$w8 = mview\.getInt32\(ea, true\);/);
   assert.match(texts[1]!, /mview\.setInt32\(ea, \$w8, true\);/);
   assert.match(texts[1]!, /mview\.setInt32\(ea \+ 4, \$x8, true\);/);
 });

@@ -44,7 +44,8 @@ const RT: Record<string, unknown> = { ...v128, ...slots, trap, TrapCode };
 function lowered(call: string) {
   const js = v128.lowerV128(call);
   assert.notEqual(js, call, `${call} is lowered`);
-  assert.doesNotMatch(js, /\b(?:simd|v128|i8x16|i16x8|i32x4|f32x4)[A-Z]\w*\(s32|\(f32,/);
+  // No helper given the value stack (pure word helpers may read its words: \`f(s32[...])\`).
+  assert.doesNotMatch(js, /\b(?:simd|v128|i8x16|i16x8|i32x4|f32x4)[A-Z]\w*\((?:\d+, )?[sf]32,/);
   const names = Object.keys(RT);
   const f = new Function(...names, "s32", "f32", "mview", "memLen", "fp", `"use strict";\n${js}`);
   return (s32: Int32Array, mview: DataView) =>
@@ -77,7 +78,7 @@ function check(
   rounds = 300,
   arithmetic = false,
 ) {
-  for (const dest of [0, 4]) {
+  for (const dest of [0, 4, 8, 12]) {
     const spelled = lowered(call(`(fp + ${dest})`));
     for (let round = 0; round < rounds; round++) {
       const { s32, mem } = state();
@@ -186,9 +187,17 @@ Deno.test("codegen v128: f32 lanes give the helpers' bits, NaN payloads included
 });
 
 Deno.test("codegen v128: shuffles and the generic rows spelled move bits exactly", () => {
-  for (let i = 0; i < 40; i++) {
+  // Zero extensions and interleaves (one mask per input word and displacement), byte splats.
+  const shapes = [
+    [16, 1, 17, 3, 18, 5, 19, 7, 20, 9, 21, 11, 22, 13, 23, 15],
+    [8, 17, 9, 19, 10, 21, 11, 23, 12, 25, 13, 27, 14, 29, 15, 31],
+    [2, 1, 0, 3, 6, 5, 4, 7, 10, 9, 8, 11, 14, 13, 12, 15],
+    ...[0, 1, 2, 3, 7, 16, 18, 31].map((b) => Array(16).fill(b)),
+  ];
+  for (let i = 0; i < 40 + shapes.length; i++) {
     // Lane indices: runs of consecutive bytes (whole words, halfwords) and random picks.
-    const lanes = Array.from({ length: 16 }, (_, j) => (i % 3 === 0 ? (i + j) & 31 : next() & 31));
+    const lanes = shapes[i - 40] ??
+      Array.from({ length: 16 }, (_, j) => (i % 3 === 0 ? (i + j) & 31 : next() & 31));
     const ks = [0, 1, 2, 3].map((w) =>
       lanes[4 * w]! | (lanes[4 * w + 1]! << 8) | (lanes[4 * w + 2]! << 16) |
       (lanes[4 * w + 3]! << 24)
@@ -243,6 +252,15 @@ Deno.test("codegen v128: loads and stores move bits exactly and trap before writ
     check(
       (d) => `v128Load(s32, mview, ${d}, (s32[${d}] + 3) | 0, ${offset});`,
       (s, m, d) => simdMem.v128Load(s, m, d, (s[d]! + 3) | 0, offset),
+    );
+    // The shape of a fused address, `((x + c) | 0)` (its `| 0` dropped as the lowering drops it).
+    check(
+      (d) => `simdLoad(0, s32, mview, ${d}, ((s32[${d}] + -5) | 0), ${offset});`,
+      (s, m, d) => simdMem.simdLoad(0, s, m, d, (s[d]! - 5) | 0, offset),
+    );
+    check(
+      () => `simdStore(s32, mview, ((s32[(fp + 16)] + 4) | 0), ${offset}, (fp + 4));`,
+      (s, m) => simdMem.simdStore(s, m, (s[16]! + 4) | 0, offset, 4),
     );
     check(
       () => `simdStore(s32, mview, s32[(fp + 16)], ${offset}, (fp + 4));`,
@@ -400,4 +418,94 @@ Deno.test("codegen v128: laneSlots numbers lanes apart only where nothing else r
   // A flush of a lane (`s32[fp + n]`) is the lane's word again.
   const lane = /\(fp \+ (\d{9})\)/.exec(laned[0]!)![1];
   assert.equal(v128.lanesBack(`s32[fp + ${lane}] = e${lane};`), `s32[fp + 19] = e${lane};`);
+});
+
+Deno.test("codegen v128: constantValue computes constant expressions as JavaScript does", () => {
+  const cases = [
+    "(0 & -16711936)",
+    "((0 >>> 16) & 255)",
+    "5 << 0",
+    "0 - 5",
+    "(0 & 255) * 16843009",
+    "1 + 2 * 3",
+    "1 | 2 & 3",
+    "-1 >>> 28",
+    "~0 & 7",
+    "2 - -3",
+    "(0 << 8) & 16711680",
+  ];
+  const values = [0, 0, 5, -5, 0, 7, 3, 15, 7, 5, 0];
+  assert.deepEqual(cases.map(v128.constantValue), values);
+  for (const e of ["x & 0", "(1", "1 +", "f(0)", "1 < 2", "0 ? 1 : 2"]) {
+    assert.equal(v128.constantValue(e), null, e);
+  }
+});
+
+Deno.test("codegen v128: zeroLanes drops only terms of words known to be 0", () => {
+  const zero = "{\ns32[(fp + 8)] = 0;\n}\n{\ns32[(fp + 9)] = 0;\n}";
+  const shuffle =
+    "s32[(fp + 0)] = (s32[(fp + 4)] & 255) | (s32[(fp + 8)] & -16711936) | ((s32[(fp + 4)] & 65280) << 8);";
+  const dropped = "s32[(fp + 0)] = (s32[(fp + 4)] & 255) | ((s32[(fp + 4)] & 65280) << 8);";
+  const run = (texts: string[], isInstruction = texts.map(() => true)) =>
+    v128.zeroLanes(texts, isInstruction);
+  // In the same straight-line run, after other instructions: dropped.
+  assert.deepEqual(run([zero, "s32[(fp + 12)] = 1;", shuffle]).at(-1), dropped);
+  // Not after a piece between runs (a label: control may enter with another value).
+  assert.equal(run([zero, "L3: for (;;) {", shuffle], [true, false, true]).at(-1), shuffle);
+  // Not after another write of the word, nor after a call's flush, nor from a helper given it.
+  for (const between of ["s32[(fp + 8)] = 7;", "/*flush*/\nf(s32);", "helper(s32, (fp + 8));"]) {
+    assert.equal(run([zero, between, shuffle]).at(-1), shuffle, between);
+  }
+  // Not in an instruction that writes the word before it reads it.
+  const writesFirst = `s32[(fp + 8)] = s32[(fp + 12)];\n${shuffle}`;
+  assert.equal(run([zero, writesFirst]).at(-1), writesFirst);
+  // A term that is not 0 with the word as 0 (a shift by it) stays; a chain of zeros is 0.
+  const shifted = "s32[(fp + 0)] = (5 << s32[(fp + 8)]) | (s32[(fp + 9)] << 8);";
+  assert.equal(run([zero, shifted]).at(-1), "s32[(fp + 0)] = (5 << s32[(fp + 8)]);");
+  const all = "s32[(fp + 0) + 1] = (s32[(fp + 8)] & 3) | s32[(fp + 9)];";
+  assert.equal(run([zero, all]).at(-1), "s32[(fp + 0) + 1] = 0;");
+});
+
+/** clang's zero extension of bytes, a shuffle with a zero vector, in a loop and out of it. */
+const ZERO_EXTEND = wat(`(module
+  (memory (export "mem") 1)
+  (func (export "widen") (param $n i32)
+    (local $z v128) (local $i i32)
+    (loop $l
+      (local.set $z (v128.const i32x4 0 0 0 0))
+      (v128.store (i32.add (i32.const 64) (i32.shl (local.get $i) (i32.const 5)))
+        (i8x16.shuffle 16 1 17 3 18 5 19 7 20 9 21 11 22 13 23 15
+          (local.get $z) (v128.load (i32.shl (local.get $i) (i32.const 4)))))
+      (v128.store (i32.add (i32.const 80) (i32.shl (local.get $i) (i32.const 5)))
+        (i8x16.shuffle 8 17 9 19 10 21 11 23 12 25 13 27 14 29 15 31
+          (v128.load (i32.shl (local.get $i) (i32.const 4))) (local.get $z)))
+      ;; the zero vector's slot written with something else: no longer zero
+      (local.set $z (v128.load (i32.const 0)))
+      (v128.store (i32.const 1024)
+        (i8x16.shuffle 16 1 17 3 18 5 19 7 20 9 21 11 22 13 23 15
+          (local.get $z) (local.get $z)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))))`);
+
+Deno.test("codegen v128: shuffles with a zero vector widen bytes alike in both tiers", () => {
+  const results: number[][] = [];
+  for (const tier of ["interpreter", "codegen"] as const) {
+    const engine = new Engine(new Config({ executionTier: tier }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, ZERO_EXTEND));
+    const memory = instance.getMemory(store, "mem")!;
+    const data = memory.data(store);
+    for (let i = 0; i < 64; i++) data[i] = (i * 37 + 200) & 255;
+    instance.getFunc(store, "widen")!.call(store, [Val.i32(4)]);
+    const bytes = memory.data(store);
+    results.push([
+      ...new Int32Array(bytes.buffer, bytes.byteOffset + 64, 32),
+      ...new Int32Array(bytes.buffer, bytes.byteOffset + 1024, 4),
+    ]);
+    if (tier === "codegen") assert.equal(engine.codegenStats().interpreted, 0);
+  }
+  assert.deepEqual(results[1], results[0]);
+  // Each byte widened to a halfword: the low 8 bytes of 16 at 64, the high 8 at 80.
+  const halves = new Uint16Array(Int32Array.from(results[0]!.slice(0, 8)).buffer);
+  assert.deepEqual([...halves], Array.from({ length: 16 }, (_, i) => (i * 37 + 200) & 255));
 });

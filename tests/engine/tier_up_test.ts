@@ -105,3 +105,66 @@ Deno.test("tier-up: a frame continues at a loop header that no branch targets", 
   for (let i = 0; i < 1200; i++) assert.equal(plain.call(store, i), i + 1);
   assert.equal(engine.codegenStats().generated, 2);
 });
+
+const NESTED = await wat(`(module
+  ;; An inner loop that tiers up in the third iteration of its outer loop: the frame continues
+  ;; at the inner loop's header, inside a block and the outer loop, with values set before the
+  ;; loops (an f64, an i64) and in the outer loop's earlier iterations live there.
+  (func (export "nest") (param $n i32) (result f64)
+    (local $i i32) (local $j i32) (local $acc f64) (local $k i64) (local $inv f64)
+    (local.set $inv (f64.const 1.5))
+    (local.set $k (i64.const 7))
+    (block $done
+      (loop $outer
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $j (i32.const 0))
+        (local.set $k (i64.add (i64.mul (local.get $k) (i64.const 3)) (i64.const 1)))
+        (loop $inner
+          (local.set $acc (f64.add (local.get $acc)
+            (f64.mul (local.get $inv) (f64.convert_i32_u (local.get $j)))))
+          (local.set $acc (f64.add (local.get $acc)
+            (f64.convert_i64_s (i64.and (local.get $k) (i64.const 255)))))
+          (br_if $inner (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1)))
+            (i32.const 300))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $outer)))
+    (local.get $acc)))`);
+
+/** What `nest(n)` returns, computed in JS. */
+function nestOf(n: number): number {
+  let acc = 0, k = 7n;
+  for (let i = 0; i < n; i++) {
+    k = BigInt.asIntN(64, k * 3n + 1n);
+    for (let j = 0; j < 300; j++) acc = acc + 1.5 * j + Number(k & 255n);
+  }
+  return acc;
+}
+
+Deno.test("tier-up: a frame continues at a nested loop's header in structured code", () => {
+  const { engine, store, instance } = instantiate(NESTED, { executionTier: "auto" });
+  const nest = instance.getTypedFunc<[number], number>(store, "nest");
+  assert.equal(nest.call(store, 20), nestOf(20));
+  assert.equal(engine.codegenStats().generated, 1);
+  assert.equal(nest.call(store, 7), nestOf(7));
+});
+
+Deno.test("tier-up: fuel stops in a nested loop's OSR body match the interpreter's", () => {
+  const stops = (["interpreter", "auto"] as const).map((tier) => {
+    const { store, instance } = instantiate(NESTED, { executionTier: tier, consumeFuel: true });
+    const log: (bigint | number | string)[] = [];
+    store.setFuel(9000);
+    let call = instance.getFunc(store, "nest")!.callResumable(store, [Val.i32(12)]);
+    while (call.kind === "outOfFuel") {
+      log.push(call.requiredFuel, store.getFuel());
+      store.setFuel(777 + Number(call.requiredFuel));
+      call = call.resume(store);
+    }
+    assert.equal(call.kind, "finished");
+    if (call.kind === "finished") log.push(call.results[0]!.value as number);
+    log.push(`done ${store.getFuel()}`);
+    return log;
+  });
+  assert.ok(stops[0]!.length > 20);
+  assert.deepEqual(stops[1], stops[0]);
+  assert.equal(stops[0]!.at(-2), nestOf(12));
+});

@@ -1,0 +1,55 @@
+/**
+ * A loop counter stepped by a constant and tested for zero by `br_if` (`local.tee` of the sum,
+ * then `br_if`, or `i32.eqz` then `br_if` for the opposite) is one `I32AddImmBrIfNeImm` /
+ * `I32AddImmBrIfEqImm` with 0 as the compared immediate. Each case runs in the interpreter (fuel
+ * off and on) and in generated code.
+ */
+import assert from "node:assert/strict";
+import { instantiate, type TestInstance } from "./harness.ts";
+
+const TIERS = [
+  { executionTier: "interpreter" as const },
+  { executionTier: "interpreter" as const, consumeFuel: true },
+  { executionTier: "codegen" as const },
+];
+
+/** Instantiates `text` once per tier (fuel refilled generously). */
+function each(text: string, check: (t: TestInstance) => void): void {
+  for (const config of TIERS) {
+    const t = instantiate(text, { config });
+    if (config.consumeFuel) t.store.setFuel(1_000_000_000n);
+    check(t);
+  }
+}
+
+const MODULE = `(module
+  ;; Sums i over i = n, n - 1, ..., 1 (n > 0): the counter steps by -1 until it is zero.
+  (func (export "down") (param i32) (result i32) (local i32)
+    (loop $l
+      local.get 1 local.get 0 i32.add local.set 1
+      local.get 0 i32.const -1 i32.add local.tee 0
+      br_if $l)
+    local.get 1)
+  ;; Counts steps of 4 from a negative multiple of 4 up to zero, leaving the loop at zero.
+  (func (export "up") (param i32) (result i32) (local i32)
+    (block $out
+      (loop $l
+        local.get 1 i32.const 1 i32.add local.set 1
+        local.get 0 i32.const 4 i32.add local.tee 0
+        i32.eqz br_if $out
+        br $l))
+    local.get 1))`;
+
+Deno.test("a counter stepped and tested for zero by br_if is one instruction", () => {
+  each(MODULE, (t) => {
+    assert.match(t.code("down"), /I32AddImmBrIfNeImm s0, s0, -1, 0, @\d+/);
+    assert.doesNotMatch(t.code("down"), /BrIfNez/);
+    assert.match(t.code("up"), /I32AddImmBrIf(Eq|Ne)Imm s0, s0, 4, 0, @\d+/);
+    assert.equal(t.call("down", 1), 1);
+    assert.equal(t.call("down", 10), 55);
+    assert.equal(t.call("down", 1000), 500500);
+    assert.equal(t.call("up", -4), 1);
+    assert.equal(t.call("up", -100), 25);
+    assert.equal(t.call("up", -(1 << 22)), 1 << 20);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * `(x + y + imm) >>> k` in one instruction (`I32AddAddImmShrUImm`): the translator takes back an
+ * `I32Add` and the `I32AddImm` overwriting its result when an `i32.shr_u` by a constant reads
+ * that. Each case runs in the interpreter (fuel off and on) and in generated code, and is
+ * checked against the same expression kept unfused (through a local the add is written to).
+ */
+import assert from "node:assert/strict";
+import { instantiate, type TestInstance } from "./harness.ts";
+
+const TIERS = [
+  { executionTier: "interpreter" as const },
+  { executionTier: "interpreter" as const, consumeFuel: true },
+  { executionTier: "codegen" as const },
+];
+
+/** Instantiates `text` once per tier (fuel refilled generously). */
+function each(text: string, check: (t: TestInstance) => void): void {
+  for (const config of TIERS) {
+    const t = instantiate(text, { config });
+    if (config.consumeFuel) t.store.setFuel(1_000_000_000n);
+    check(t);
+  }
+}
+
+const MODULE = `(module (memory (export "mem") 1)
+  (func (export "avg") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.add i32.const 2 i32.add i32.const 2 i32.shr_u)
+  ;; The add written to a local (read again) stays an I32Add: the reference.
+  (func (export "avgRef") (param i32 i32) (result i32) (local i32)
+    local.get 0 local.get 1 i32.add local.tee 2 i32.const 2 i32.add i32.const 2 i32.shr_u)
+  ;; A shift count of 33 shifts by 1, as i32.shr_u does; a negative immediate.
+  (func (export "wide") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.add i32.const -5 i32.add i32.const 33 i32.shr_u)
+  (func (export "wideRef") (param i32 i32) (result i32) (local i32)
+    local.get 0 local.get 1 i32.add local.tee 2 i32.const -5 i32.add i32.const 33 i32.shr_u)
+  ;; The blur's shape: a byte loaded into a local, added, rounded, stored as a byte.
+  (func (export "blur") (param i32) (local i32 i32)
+    local.get 0 i32.load8_u local.set 1
+    local.get 0 i32.load8_u offset=1 local.set 2
+    local.get 0 i32.const 8 i32.add
+    local.get 1 local.get 2 i32.const 1 i32.shl i32.add
+    local.get 0 i32.load8_u offset=2 i32.add
+    i32.const 2 i32.add i32.const 2 i32.shr_u
+    i32.store8))`;
+
+Deno.test("i32.add, i32.add of a constant and i32.shr_u by a constant are one instruction", () => {
+  each(MODULE, (t) => {
+    assert.match(t.code("avg"), /I32AddAddImmShrUImm s2, s0, s1, 2, 2\n/);
+    assert.doesNotMatch(t.code("avgRef"), /I32AddAddImmShrUImm/);
+    assert.match(t.code("wide"), /I32AddAddImmShrUImm s2, s0, s1, -5, 33\n/);
+    assert.match(t.code("blur"), /I32AddAddImmShrUImm /);
+    const values = [0, 1, 2, 3, 255, 510, -1, -2, -3, 0x7fffffff, -0x80000000, 0x7ffffffe, 12345];
+    for (const a of values) {
+      for (const b of values) {
+        // The sum wraps before the shift (0x7fffffff + 1 + 2 is negative, then shifted
+        // unsigned), exactly as the two adds and the shift do.
+        assert.equal(t.call("avg", a, b), t.call("avgRef", a, b), `avg ${a} ${b}`);
+        assert.equal(t.call("avg", a, b), (((a + b + 2) | 0) >>> 2) | 0);
+        assert.equal(t.call("wide", a, b), t.call("wideRef", a, b), `wide ${a} ${b}`);
+      }
+    }
+  });
+});
+
+Deno.test("the fused blur step stores what the unfused one computes", () => {
+  each(MODULE, (t) => {
+    const mem = t.memory();
+    mem.write(t.store, 100, Uint8Array.of(255, 254, 255, 0));
+    t.call("blur", 100);
+    assert.deepEqual([...mem.read(t.store, 108, 1)], [(255 + 2 * 254 + 255 + 2) >>> 2]);
+    mem.write(t.store, 200, Uint8Array.of(1, 0, 2));
+    t.call("blur", 200);
+    assert.deepEqual([...mem.read(t.store, 208, 1)], [1]);
+  });
+});
