@@ -14,8 +14,11 @@
  * is not).
  *
  * All together, on the benchmark workloads under `node --jitless` (CPU time of `run(size)` at
- * `bench:jitless`'s scale 0.1, median of 3, lean / jit style, two runs on a shared 2-core
- * machine): geometric mean 0.81 both times; sha512 0.65-0.69, vec_float 0.64-0.81, bytesum
+ * `bench:jitless`'s scale 0.1, median of 3, lean / jit style, on a shared 2-core machine).
+ * Against the generator as merged with cgsize and cgcall2 (whose JIT spelling already drops
+ * most redundant `| 0`), one run: geometric mean 0.90; sha512 0.76, bytesum 0.79, hashtab
+ * 0.81, sieve 0.84, vec_float 0.84, i64 and xxh64 0.90, the call-bound ones 0.96-1.01. Against
+ * the generator before those, two runs: geometric mean 0.81 both times; sha512 0.65-0.69, vec_float 0.64-0.81, bytesum
  * 0.69, vec_bytes 0.67-0.75, hashtab 0.70-0.77, loop 0.75, i64 0.79-0.80, xxh64 0.84-0.89;
  * the call-bound ones barely move (fib 0.88-0.92, calls 0.97-1.04, binary-trees 1.02-1.10,
  * exceptions 1.00-1.03: their time is in the call sequence and runtime helpers, not in
