@@ -34,6 +34,7 @@
 
 export { Engine } from "./src/engine/engine.ts";
 export {
+  type CodegenStyle,
   type CompilationMode,
   Config,
   type ConfigOptions,

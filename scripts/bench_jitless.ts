@@ -3,6 +3,8 @@
  * Mode): bundles the library (`deno bundle`), runs every workload in a `node --jitless`
  * process with `executionTier` `interpreter` and `codegen`, and compares the median times with
  * native V8 (JIT on, measured here in Deno: `WebAssembly` is unavailable under `--jitless`).
+ * Each engine keeps the default `Config.codegenStyle`, `auto`: what a user gets there (`lean`,
+ * since `--jitless` removes `WebAssembly`).
  *
  * ```sh
  * deno run -A scripts/bench_jitless.ts [--filter fib,calls] [--scale 0.05] [--iterations 3]
@@ -46,6 +48,7 @@ for (const w of manifest) {
     }
     times.sort((a, b) => a - b);
     row[tier] = { ms: times[times.length >> 1], checksum, tier: engine.executionTier };
+    row.style = engine.codegenStyle;
   }
   out.push(row);
 }
@@ -116,12 +119,16 @@ async function main(): Promise<number> {
     if (!node.success) throw new Error(new TextDecoder().decode(node.stderr));
     const rows = JSON.parse(new TextDecoder().decode(node.stdout)) as {
       name: string;
+      style: string;
       interpreter: { ms: number; checksum: string; tier: string };
       codegen: { ms: number; checksum: string; tier: string };
     }[];
     let failed = false;
     const logs = { interpreter: 0, codegen: 0 };
-    console.log(`node --jitless, scale ${scale}; native: V8 with its JIT, in this Deno process\n`);
+    console.log(
+      `node --jitless, scale ${scale}, codegenStyle ${rows[0]?.style} (auto); ` +
+        `native: V8 with its JIT, in this Deno process\n`,
+    );
     console.log("workload    native ms  interp ms  codegen ms  interp/native  codegen/native");
     for (const row of rows) {
       const n = native.get(row.name)!;

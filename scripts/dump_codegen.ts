@@ -2,7 +2,8 @@
  * Prints the JavaScript the code-generation tier makes of a benchmark workload's functions, for
  * reading what V8 is given: `deno run -A scripts/dump_codegen.ts <workload> [size]`. It runs
  * `run(size)` (default 1) under `executionTier: "codegen"` and then prints the structured body of
- * every function that call compiled, each under a `// func <index>` line.
+ * every function that call compiled, each under a `// func <index>` line; `--style lean` prints
+ * the lean spelling (`Config.codegenStyle`).
  *
  * @module
  */
@@ -10,10 +11,15 @@
 import { parseArgs } from "node:util";
 import { Config, Engine, Linker, Module, Store, Val } from "../mod.ts";
 import { callShapesOf, generateSource } from "../src/engine/codegen.ts";
+import { leanSource } from "../src/engine/codegen_lean.ts";
 import { instances } from "../src/runtime/handles.ts";
 import { hostAdd, loadWorkloadBytes, WORKLOADS } from "./_bench_workloads.ts";
 
-const { positionals } = parseArgs({ args: Deno.args, allowPositionals: true });
+const { positionals, values } = parseArgs({
+  args: Deno.args,
+  allowPositionals: true,
+  options: { style: { type: "string", default: "jit" } },
+});
 const [name, size = "1"] = positionals;
 const workload = WORKLOADS.find((w) => w.name === name);
 if (workload === undefined) {
@@ -23,6 +29,7 @@ if (workload === undefined) {
 const engine = new Engine(
   new Config({
     executionTier: "codegen",
+    codegenStyle: values.style === "lean" ? "lean" : "jit",
     wasmExceptions: workload.exceptions === true,
     wasmGc: workload.gc === true,
   }),
@@ -59,5 +66,11 @@ for (const func of instances.entity(store, instance).funcs) {
     callShapesOf(func.instance.module),
   );
   console.log(`// func ${cf.funcIndex}`);
-  console.log("reason" in result ? `// not generated: ${result.reason}` : result.source);
+  console.log(
+    "reason" in result
+      ? `// not generated: ${result.reason}`
+      : engine.codegenStyle === "lean"
+      ? leanSource(result.source)
+      : result.source,
+  );
 }

@@ -168,6 +168,7 @@ import {
 } from "./codegen_v128.ts";
 import * as slotValues from "./codegen_slots.ts";
 import { isInt32Expr, numberSlots, splitSlotValues } from "./codegen_slots.ts";
+import { leanSource } from "./codegen_lean.ts";
 import {
   expandRun,
   I,
@@ -1781,6 +1782,7 @@ export function generateBody(
   entry = 0,
   selfFrames = false,
   module?: ModuleDecl,
+  lean = false,
 ): { body: GeneratedBody; escapes: string[] } | string {
   const shapeOf = module === undefined ? null : callShapesOf(module);
   // A catching frame is continued at its handler, which only the interpreter can do.
@@ -1803,12 +1805,13 @@ export function generateBody(
   if (result === null || "reason" in result) result = source(-1);
   if ("reason" in result) return result.reason;
   try {
-    const factory = new Function("rt", "resumeBody", result.source) as (
+    const source = lean ? leanSource(result.source) : result.source;
+    const factory = new Function("rt", "resumeBody", source) as (
       rt: unknown,
       resumeBody: GeneratedBody,
     ) => GeneratedBody;
     return {
-      body: factory(RUNTIME, resumeBodyOf(cf, escape, collectable, selfFrames, shapeOf)),
+      body: factory(RUNTIME, resumeBodyOf(cf, escape, collectable, selfFrames, shapeOf, lean)),
       escapes: result.escapes,
     };
   } catch (e) {
@@ -1838,6 +1841,7 @@ function resumeBodyOf(
   collectable: boolean,
   selfFrames: boolean,
   shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null,
+  lean: boolean,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
   /** The OSR bodies, by entry pc (null: that pc has none, the switch body continues there). */
@@ -1857,7 +1861,8 @@ function resumeBodyOf(
     );
     if ("reason" in result) return null;
     try {
-      return (new Function("rt", "resumeBody", result.source) as (
+      const source = lean ? leanSource(result.source) : result.source;
+      return (new Function("rt", "resumeBody", source) as (
         rt: unknown,
         resumeBody: GeneratedBody | null,
       ) => GeneratedBody)(RUNTIME, structured ? self : null);

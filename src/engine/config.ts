@@ -32,6 +32,20 @@ export type CompilationMode = "eager" | "lazyTranslation" | "lazy";
 export type ExecutionTier = "interpreter" | "codegen" | "auto";
 
 /**
+ * How the code-generation tier spells its JavaScript: `jit` for an engine that compiles it
+ * with an optimizing JIT (V8's TurboFan, JavaScriptCore's DFG/FTL: inline forms its optimizer
+ * folds away), `lean` for one that only interprets it (V8's `--jitless` Ignition, iOS Lockdown
+ * Mode, QuickJS, Hermes' interpreter: fewer bytecodes per Wasm instruction, since each one
+ * costs there), or `auto` (the default): `lean` where `globalThis.WebAssembly` is missing,
+ * `jit` otherwise. That probe is what `auto` detects, nothing more: V8 and JavaScriptCore
+ * remove `WebAssembly` when they run without a JIT (`--jitless`, Lockdown Mode), and QuickJS
+ * and Hermes never have it; a realm that merely deletes `WebAssembly` also gets `lean`, and a
+ * JIT-less realm that still provides it gets `jit`. Both styles run every instruction exactly
+ * alike (same traps, fuel, NaN bits); only their speed differs.
+ */
+export type CodegenStyle = "jit" | "lean" | "auto";
+
+/**
  * When bulk operations (`memory.copy`, `table.fill`, ...) pay their per-byte fuel: `lazy` only
  * when they succeed, `eager` before checking their bounds.
  */
@@ -123,6 +137,8 @@ export interface ConfigOptions {
   compilationMode?: CompilationMode;
   /** How Wasm code runs; default `"auto"` (see `ExecutionTier`). */
   executionTier?: ExecutionTier;
+  /** How generated JavaScript is spelled; default `"auto"` (see `CodegenStyle`). */
+  codegenStyle?: CodegenStyle;
 }
 
 /** The proposals a switch names that the engine does not implement: their switches stay off. */
@@ -145,6 +161,18 @@ const UNIMPLEMENTED_PROPOSALS: Partial<Record<keyof WasmFeatures, string>> = {};
  * const store = new Store(new Engine(config), null);
  * store.setFuel(500);
  * assert.equal(store.getFuel(), 500n);
+ * ```
+ *
+ * @example Spelling generated code for a JavaScript engine without a JIT
+ * ```ts
+ * import { Config, Engine } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // `auto` (the default) picks `lean` where `globalThis.WebAssembly` is missing (`node
+ * // --jitless`, iOS Lockdown Mode, QuickJS, Hermes) and `jit` elsewhere, as here.
+ * assert.equal(new Engine(new Config()).codegenStyle, "jit");
+ * const lean = new Engine(new Config({ executionTier: "codegen", codegenStyle: "lean" }));
+ * assert.equal(lean.codegenStyle, "lean");
  * ```
  */
 export class Config implements WasmFeatures {
@@ -210,6 +238,8 @@ export class Config implements WasmFeatures {
   compilationMode: CompilationMode = "lazy";
   /** How Wasm code runs: interpreted, translated to JavaScript, or chosen by the realm. */
   executionTier: ExecutionTier = "auto";
+  /** How generated JavaScript is spelled: for a JIT, lean for an interpreter, or by the realm. */
+  codegenStyle: CodegenStyle = "auto";
 
   /**
    * Creates a configuration: the defaults, changed by `options`.
@@ -273,6 +303,11 @@ export class Config implements WasmFeatures {
         `Config.executionTier must be "interpreter", "codegen" or "auto", got ${
           String(this.executionTier)
         }`,
+      );
+    }
+    if (!["jit", "lean", "auto"].includes(this.codegenStyle)) {
+      throw new ConfigError(
+        `Config.codegenStyle must be "jit", "lean" or "auto", got ${String(this.codegenStyle)}`,
       );
     }
     if (fuelCosts) this.fuelCosts = { ...this.fuelCosts, ...fuelCosts };

@@ -28,6 +28,7 @@ import { FuncValidator, ModuleContext } from "../validate/mod.ts";
 import { translateFunc } from "./translator.ts";
 import { DONE, HOST_AWAIT, OUT_OF_FUEL, run, type RunStatus } from "./executor.ts";
 import { BulkFuel } from "./fuel.ts";
+import { realmLacksWebAssembly } from "./codegen_lean.ts";
 import { codeGenerationAllowed, generateBody, type GeneratedBody, runTiered } from "./codegen.ts";
 import { enterHostCall, leaveHostCall } from "./reentry.ts";
 import { ExecStack } from "./stack.ts";
@@ -70,6 +71,11 @@ export class Engine {
    * realm (`codegen` where `new Function` works).
    */
   readonly executionTier: "interpreter" | "codegen";
+  /**
+   * How the code-generation tier spells JavaScript: `Config.codegenStyle`, with `auto` resolved
+   * for this realm (`lean` where `globalThis.WebAssembly` is missing, see `CodegenStyle`).
+   */
+  readonly codegenStyle: "jit" | "lean";
   /** Runs a call's frames: the interpreter, or the driver of both tiers. */
   readonly #run: (
     engine: Engine,
@@ -109,6 +115,9 @@ export class Engine {
     }
     this.executionTier = allowed ? "codegen" : "interpreter";
     this.#run = allowed ? runTiered : run;
+    this.codegenStyle = config.codegenStyle === "auto"
+      ? (realmLacksWebAssembly() ? "lean" : "jit")
+      : config.codegenStyle;
     this.#hotness = allowed && tier === "auto" ? HOT_THRESHOLD : 0;
     this.#fuelCosts = config.consumeFuel ? { ...config.fuelCosts } : null;
     this.bulkFuel = config.consumeFuel
@@ -150,7 +159,15 @@ export class Engine {
     // cached slot back first, and push the callee's whole frame (see `I.Call` in codegen.ts).
     const c = this.config;
     const collectable = c.wasmGc || c.wasmExceptions;
-    const result = generateBody(cf, undefined, collectable, entry, !collectable, module);
+    const result = generateBody(
+      cf,
+      undefined,
+      collectable,
+      entry,
+      !collectable,
+      module,
+      this.codegenStyle === "lean",
+    );
     const reasons = this.#stats.reasons;
     if (typeof result === "string") {
       this.#stats.interpreted++;

@@ -53,11 +53,33 @@ export interface StoreLimiter {
   memories(): number;
 }
 
+/** The 2-, 4- and 8-byte views of `buffer`'s whole words (its length need not be a multiple). */
+function wordViews(buffer: ArrayBuffer): [Int16Array, Int32Array, Float32Array, Float64Array] {
+  const n = buffer.byteLength;
+  return [
+    new Int16Array(buffer, 0, Math.floor(n / 2)),
+    new Int32Array(buffer, 0, Math.floor(n / 4)),
+    new Float32Array(buffer, 0, Math.floor(n / 4)),
+    new Float64Array(buffer, 0, Math.floor(n / 8)),
+  ];
+}
+
 /** A linear memory. `grow` replaces `buffer`, so code that caches views must reload them. */
 export class MemoryEntity {
   buffer: ArrayBuffer;
   u8: Uint8Array;
   view: DataView;
+  /**
+   * Host-endian views of the whole words of `buffer`, for aligned accesses in lean generated
+   * code (`codegen_lean.ts`, which uses them only on a little-endian host).
+   */
+  i32: Int32Array;
+  /** As `i32`, for i16 halfwords. */
+  i16: Int16Array;
+  /** As `i32`, for f32 words. */
+  f32: Float32Array;
+  /** As `i32`, for f64 words. */
+  f64: Float64Array;
   /** Current size in pages. */
   pages: number;
   /** Bytes per page: 65536, or 1 (custom-page-sizes). */
@@ -78,6 +100,7 @@ export class MemoryEntity {
     this.buffer = new ArrayBuffer(type.minimum * this.pageSize);
     this.u8 = new Uint8Array(this.buffer);
     this.view = new DataView(this.buffer);
+    [this.i16, this.i32, this.f32, this.f64] = wordViews(this.buffer);
   }
 
   /** Size in bytes. */
@@ -134,6 +157,7 @@ export class MemoryEntity {
     this.buffer = buffer;
     this.u8 = new Uint8Array(buffer);
     this.view = new DataView(buffer);
+    [this.i16, this.i32, this.f32, this.f64] = wordViews(buffer);
     this.pages = old + delta;
     return old;
   }

@@ -8,6 +8,7 @@
 import { valRepr } from "../../src/core/type_registry.ts";
 import {
   AnyRef,
+  type CodegenStyle,
   Config,
   DecodeError,
   Engine,
@@ -225,6 +226,8 @@ export interface LibraryHostOptions {
   readonly features?: Readonly<Record<string, boolean>>;
   /** `Config.executionTier` (default: the Config's default, `auto`). */
   readonly tier?: ExecutionTier;
+  /** `Config.codegenStyle` (default: the Config's default, `auto`). */
+  readonly style?: CodegenStyle;
   /**
    * `Config.compilationMode`: `lazyTranslation` (the default) or `eager`, which validates each
    * body while translating it. `lazy` is refused: it reports a bad body only when the function
@@ -259,6 +262,7 @@ class LibraryHost implements SpecHost {
         compilationMode: options.mode ?? "lazyTranslation",
         consumeFuel: this.#fuel,
         ...(options.tier === undefined ? {} : { executionTier: options.tier }),
+        ...(options.style === undefined ? {} : { codegenStyle: options.style }),
       }),
     );
     options.onEngine?.(this.#engine);

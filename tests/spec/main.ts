@@ -2,7 +2,7 @@
  * CLI of the spec-testsuite runner.
  *
  * ```sh
- * deno task spec [--fuel] [--tier T] [--mode M] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
+ * deno task spec [--fuel] [--tier T] [--style S] [--mode M] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
  * ```
  *
  * Runs every root `.wast` file of the testsuite (or the named ones; `FILE:LINE` runs just the
@@ -38,7 +38,7 @@ import {
 import { obtainTestsuites, testsuiteSpec } from "../_lib/testsuites.ts";
 
 const USAGE =
-  `usage: deno task spec [--suite S] [--fuel] [--tier T] [--mode M] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
+  `usage: deno task spec [--suite S] [--fuel] [--tier T] [--style S] [--mode M] [--json OUT] [--filter SUBSTR] [--verbose] [FILE[:LINE]...]
 
   FILE        a .wast file: a path, or a name in the testsuite (default: every file of the suite)
   FILE:LINE   only the command at LINE (after the modules and actions it depends on)
@@ -48,6 +48,7 @@ const USAGE =
               proposal switch the library accepts and converts text with wabt, then wasm-tools.
   --fuel      fueled mode: every invoke from 0 fuel, resumed with exactly the fuel it needs
   --tier T    Config.executionTier: interpreter, codegen or auto (the default)
+  --style S   Config.codegenStyle: jit, lean or auto (the default)
   --mode M    Config.compilationMode: lazyTranslation (the default) or eager (bodies validated
               while they are translated)
   --filter S  only files whose name contains S
@@ -154,6 +155,7 @@ async function main(args: string[]): Promise<number> {
       verbose: { type: "boolean", default: false },
       fuel: { type: "boolean", default: false },
       tier: { type: "string", default: "auto" },
+      style: { type: "string", default: "auto" },
       mode: { type: "string", default: "lazyTranslation" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -177,11 +179,15 @@ async function main(args: string[]): Promise<number> {
   if (tier !== "auto" && tier !== "interpreter" && tier !== "codegen") {
     throw new Error(`--tier must be interpreter, codegen or auto, got ${tier}`);
   }
+  const style = values.style;
+  if (style !== "auto" && style !== "jit" && style !== "lean") {
+    throw new Error(`--style must be jit, lean or auto, got ${style}`);
+  }
   const mode = values.mode;
   if (mode !== "lazyTranslation" && mode !== "eager") {
     throw new Error(`--mode must be lazyTranslation or eager, got ${mode}`);
   }
-  const factory = hostFactory({ fuel: values.fuel, features: switches.on, tier, mode });
+  const factory = hostFactory({ fuel: values.fuel, features: switches.on, tier, style, mode });
   // A proposal outside Wasm 3.0 is on only for the files of its own folder.
   const factoryFor = (path: string) =>
     wasm3
@@ -189,6 +195,7 @@ async function main(args: string[]): Promise<number> {
         fuel: values.fuel,
         features: wasm3FeaturesFor(path, switches.on),
         tier,
+        style,
         mode,
       })
       : factory;

@@ -1,0 +1,473 @@
+/**
+ * The `lean` spelling of generated code (`Config.codegenStyle`), for JavaScript engines that
+ * interpret it without a JIT (V8's `--jitless` Ignition, iOS Lockdown Mode, QuickJS, Hermes).
+ * There every operator, temporary, property load and call is a bytecode the interpreter
+ * dispatches, where an optimizing JIT folds most of them away; `leanSource` rewrites the
+ * source `generateSource` made into an equivalent one with fewer of them. Each rewrite keeps
+ * the value of every expression it touches exactly (the same int32, the same double), so both
+ * spellings run every instruction alike; the spec suites run under both.
+ *
+ * Measured under `node --jitless` (CPU time of 3M iterations of a loop doing one of each, best
+ * of 5, `process.cpuUsage`; an empty loop iteration ~13 ns): `Math.fround(x)` ~14 ns,
+ * through a local `$fround(x)` ~9 ns; `Math.imul` ~6 ns more than through a local; an extra
+ * `| 0` ~1 ns; a `let` or `const` in the enclosing closure is read with a hole check (`var`
+ * is not).
+ *
+ * All together, on the benchmark workloads under `node --jitless` (CPU time of `run(size)` at
+ * `bench:jitless`'s scale 0.1, median of 3, lean / jit style, on a shared 2-core machine).
+ * Against the generator as merged with cgsize and cgcall2 (whose JIT spelling already drops
+ * most redundant `| 0`), one run: geometric mean 0.90; sha512 0.76, bytesum 0.79, hashtab
+ * 0.81, sieve 0.84, vec_float 0.84, i64 and xxh64 0.90, the call-bound ones 0.96-1.01. Against
+ * the generator before those, two runs: geometric mean 0.81 both times; sha512 0.65-0.69, vec_float 0.64-0.81, bytesum
+ * 0.69, vec_bytes 0.67-0.75, hashtab 0.70-0.77, loop 0.75, i64 0.79-0.80, xxh64 0.84-0.89;
+ * the call-bound ones barely move (fib 0.88-0.92, calls 0.97-1.04, binary-trees 1.02-1.10,
+ * exceptions 1.00-1.03: their time is in the call sequence and runtime helpers, not in
+ * spellings this pass changes).
+ *
+ * @module
+ */
+
+/** The `Math` functions generated code calls: read once per body factory rather than per call. */
+const HOISTED_MATH = [
+  "fround",
+  "imul",
+  "clz32",
+  "floor",
+  "ceil",
+  "trunc",
+  "abs",
+  "sqrt",
+  "min",
+  "max",
+  "round",
+  "sign",
+];
+
+/** The index of the `(` matching the `)` at `close` in `js`, or -1. */
+function openingOf(js: string, close: number): number {
+  let depth = 0;
+  for (let i = close; i >= 0; i--) {
+    const c = js[i];
+    if (c === ")" || c === "]") depth++;
+    else if (c === "(" || c === "[") {
+      depth--;
+      if (depth === 0) return c === "(" ? i : -1;
+    } else if (c === '"' || c === "'" || c === "`" || c === ";" || c === "{" || c === "}") {
+      return -1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Whether `inner` (the text inside a pair of parentheses) has, outside nested brackets, only
+ * operators that bind tighter than `|` or are `|` itself: then a ` | 0` it ends with applies to
+ * all of it.
+ */
+function bitOrIsOutermost(inner: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i]!;
+    if (c === "(" || c === "[") depth++;
+    else if (c === ")" || c === "]") depth--;
+    else if (depth === 0) {
+      if (c === "?" || c === "," || c === ":" || c === '"' || c === "'" || c === "`") return false;
+      if (c === "|" && inner[i + 1] === "|") return false;
+      if (c === "&" && inner[i + 1] === "&") return false;
+      if (c === "=" && !"=!<>".includes(inner[i - 1] ?? "") && inner[i + 1] !== "=") return false;
+      if (c === "=" && inner[i + 1] === ">") return false;
+    }
+  }
+  return depth === 0;
+}
+
+/**
+ * `(E | 0)` as the left operand of an integer operator (`(E | 0) | 0`, `(E | 0) >>> 0`) is
+ * `(E)`: that operator applies ToInt32 or ToUint32 itself, and both are taken modulo 2^32, so
+ * the inner conversion changes nothing. Only where the group is not the operand of anything to
+ * its left (it follows `(`, `= ` or `return `).
+ */
+function withoutInnerBitOr(js: string): string {
+  for (let pass = 0; pass < 4; pass++) {
+    const cuts: number[] = [];
+    const re = /\| 0\)(?= (?:\||&|\^|<<|>>|>>>) )/g;
+    for (const m of js.matchAll(re)) {
+      const close = m.index! + 3;
+      const open = openingOf(js, close);
+      if (open < 0) continue;
+      if (!standsAlone(js, open)) continue;
+      const inner = js.slice(open + 1, close);
+      if (!inner.endsWith(" | 0") || !bitOrIsOutermost(inner)) continue;
+      cuts.push(close - 4);
+    }
+    if (cuts.length === 0) break;
+    let out = "";
+    let from = 0;
+    for (const cut of cuts) {
+      out += js.slice(from, cut);
+      from = cut + 4;
+    }
+    js = out + js.slice(from);
+  }
+  return js;
+}
+
+/** Whether the `(` at `open` is the start of an operand nothing to its left applies to. */
+function standsAlone(js: string, open: number): boolean {
+  const before = js.slice(Math.max(0, open - 7), open);
+  return /(?:\(|[^=!<>]= |return )$/.test(before);
+}
+
+/** The operators at bracket depth 0 of `text`, as written (`>>>`, `<<`, `|`, `==`, ...). */
+function outerOperators(text: string): string[] | null {
+  const ops: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "(" || c === "[") depth++;
+    else if (c === ")" || c === "]") depth--;
+    else if (depth === 0 && "|&^<>=!?:,+-*/%~".includes(c)) {
+      let j = i + 1;
+      while (j < text.length && "|&^<>=".includes(text[j]!)) j++;
+      ops.push(text.slice(i, j));
+      i = j - 1;
+    } else if (depth === 0 && "\"'`{};".includes(c)) return null;
+  }
+  return depth === 0 ? ops : null;
+}
+
+/**
+ * Whether the expression `text` is always an int32: a cached i32 word (`r4`, `h4`: JS locals
+ * only ever assigned int32s), an int32 literal, `Math.imul(...)`/`Math.clz32(...)`, or an
+ * expression whose outermost operator is `|`, `^`, `&`, `<<` or `>>`.
+ */
+function isInt32(text: string): boolean {
+  text = text.trim();
+  if (/^[rh]\d+$/.test(text)) return true;
+  // What `withTypedMemory` reads: a byte, an int32 word.
+  if (/^m(?:u8|i32)\[[^[\]]*\]$/.test(text)) return true;
+  if (/^\([\w$ +]+\) & 3 \? mview\.getInt32\([^()]*\) : mi32\[\([\w$ +]+\) >>> 2\]$/.test(text)) {
+    return true;
+  }
+  if (/^-?\d{1,10}$/.test(text)) return (Number(text) | 0) === Number(text);
+  const call = /^(?:\$math_|Math\.)(?:imul|clz32)\(/.exec(text);
+  if (
+    call !== null && text.endsWith(")") && openingOf(text, text.length - 1) === call[0].length - 1
+  ) {
+    return true;
+  }
+  if (text.startsWith("(") && openingOf(text, text.length - 1) === 0) {
+    return isInt32(text.slice(1, -1));
+  }
+  const ops = outerOperators(text);
+  if (ops === null) return false;
+  if (ops.some((op) => ["?", ":", ",", "||", "&&", "??"].includes(op) || /^[^=!<>]*=$/.test(op))) {
+    return false;
+  }
+  if (ops.some((op) => op === "|" || op === "^" || op === "&")) return true;
+  if (ops.some((op) => ["==", "===", "!=", "!==", "<", ">", "<=", ">=", ">>>"].includes(op))) {
+    return false;
+  }
+  return ops.some((op) => op === "<<" || op === ">>");
+}
+
+/**
+ * `(E) | 0` where `E` is already an int32 (see `isInt32`) and the `| 0` applies to nothing else
+ * is `(E)`: `x = (r4) | 0;` becomes `x = (r4);`, `(a ^ b) | 0` becomes `(a ^ b)`.
+ */
+function withoutIntBitOr(js: string): string {
+  const cuts: number[] = [];
+  for (const m of js.matchAll(/\) \| 0(?=[;,)])/g)) {
+    const open = openingOf(js, m.index!);
+    if (open < 0 || !standsAlone(js, open)) continue;
+    if (isInt32(js.slice(open + 1, m.index!))) cuts.push(m.index! + 1);
+  }
+  let out = "";
+  let from = 0;
+  for (const cut of cuts) {
+    out += js.slice(from, cut);
+    from = cut + 4;
+  }
+  return out + js.slice(from);
+}
+
+/**
+ * `Math.imul(x, c)` for an i32 word `x` (a name or a value-stack word) and a constant `c` of at
+ * most 2^20 in magnitude is `(x * c | 0)`: the product is below 2^52, exact, and its low 32
+ * bits are imul's (a multiply and an `| 0` rather than a call: ~6 ns less each under
+ * `--jitless`). The i64 multiply by a constant (`codegen_i64.ts`) makes four of them.
+ */
+function withSmallProducts(js: string): string {
+  return js.replace(
+    /\$math_imul\(((?<![\w$])[\w$]+|s32\[[^[\]]+\]), (-?\d{1,7})\)/g,
+    (whole, x: string, c: string) => Math.abs(Number(c)) <= 2 ** 20 ? `(${x} * ${c} | 0)` : whole,
+  );
+}
+
+/**
+ * `i32Rotl(x, k)` and `i32Rotr` (`core/num/i32.ts`) spelled inline where `x` and `k` are names,
+ * value-stack words or literals (read twice, so nothing with an effect): the helpers' own
+ * expressions, without the call (a call costs an interpreter far more than the shifts).
+ */
+function withRotationsInline(js: string): string {
+  const operand = String.raw`(?<![\w$])[\w$]+|s32\[[^[\]]+\]|-?\d+`;
+  return js.replace(
+    new RegExp(String.raw`(?<![\w$.])i32Rot([lr])\((${operand}), (${operand})\)`, "g"),
+    (_, dir: string, x: string, k: string) => {
+      const back = /^-?\d+$/.test(k) ? `${32 - (Number(k) & 31)}` : `(32 - (${k} & 31))`;
+      return dir === "l"
+        ? `((${x} << ${k}) | (${x} >>> ${back}))`
+        : `((${x} >>> ${k}) | (${x} << ${back}))`;
+    },
+  );
+}
+
+/** `Math.fround(<number literal>)` as the literal it rounds to. */
+function withFroundFolded(js: string): string {
+  return js.replace(
+    /Math\.fround\((-?(?:\d+(?:\.\d*)?(?:e[+-]?\d+)?|Infinity|NaN))\)/g,
+    (_, literal: string) => {
+      const v = Math.fround(Number(literal));
+      return Object.is(v, -0) ? "(-0)" : v < 0 ? `(${v})` : String(v);
+    },
+  );
+}
+
+/**
+ * The index of the `}` closing the `{` at `open` in `js`, or -1 (a quote on the way, or more
+ * than `limit` characters to it: -1).
+ */
+function blockEnd(js: string, open: number, limit = Infinity): number {
+  let depth = 0;
+  for (let i = open, end = Math.min(js.length, open + limit); i < end; i++) {
+    const c = js[i];
+    if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i;
+    else if (c === '"' || c === "'" || c === "`") return -1;
+  }
+  return -1;
+}
+
+/** A name used as a whole word in generated code (not a property, not part of a longer name). */
+const word = (name: string) =>
+  new RegExp(`(?<![\\w$.])${name.replaceAll("$", "\\$")}(?![\\w$])`, "g");
+
+/**
+ * The block temporaries the lowerings declare (`{ const $al = r8, $bl = (5); ... }`, a copy of
+ * a cached word or a constant per operand) replaced by what they copy, where that is a JS local
+ * or a literal: each copy is a bytecode (`Mov`) an interpreter dispatches. Only where nothing
+ * in the block assigns the copied local before the temporary's last use, and nothing in it
+ * declares either name again (a block's code runs in its text's order: it has no loops).
+ */
+function withTemporariesInlined(js: string): string {
+  // Block by block, each of at most `BLOCK_LIMIT` characters, so that the work stays linear in
+  // the body's size (an inner block of a larger one gets its own turn).
+  const out: string[] = [];
+  let from = 0;
+  const re = /\{\n\s*const (?=\$)/g;
+  for (let m = re.exec(js); m !== null; m = re.exec(js)) {
+    const close = blockEnd(js, m.index, BLOCK_LIMIT);
+    if (close < 0) continue;
+    out.push(js.slice(from, m.index), inlinedInBlock(js.slice(m.index, close + 1)));
+    from = close + 1;
+    re.lastIndex = from;
+  }
+  out.push(js.slice(from));
+  return out.join("");
+}
+
+/** The longest block `withTemporariesInlined` rewrites (the lowerings' blocks are far shorter). */
+const BLOCK_LIMIT = 20_000;
+
+/** `withTemporariesInlined` in `js`, one block (and the blocks in it). */
+function inlinedInBlock(js: string): string {
+  const starts: number[] = [];
+  for (const m of js.matchAll(/\{\n\s*const (?=\$)/g)) starts.push(m.index!);
+  // Each block's first `const` statement, then its next, while one is inlined.
+  for (let s = starts.length - 1, again = false; s >= 0; again ? again = false : s--) {
+    const open = starts[s]!;
+    const close = blockEnd(js, open);
+    if (close < 0) continue;
+    const block = js.slice(open, close + 1);
+    const decl = /^\{\n\s*const ([^;]*);\n/.exec(block);
+    if (decl === null) continue;
+    const declarators = decl[1]!.split(", ");
+    const rest = block.slice(decl[0].length);
+    // A loop would run the block's text out of order.
+    if (/\b(?:for|while|do|continue)\b/.test(rest)) continue;
+    const kept: string[] = [];
+    const inlined = new Map<string, string>();
+    for (const d of declarators) {
+      const m = /^(\$[\w$]+) = ([rhde]\d+|\$[\w$]+|\(-?\d+\)|-?\d+)$/.exec(d);
+      if (m === null) {
+        kept.push(d);
+        continue;
+      }
+      const [, name, value] = m as unknown as [string, string, string];
+      const declaredAgain = (n: string) =>
+        new RegExp(
+          `(?:const|let|var) ${n.replaceAll("$", "\\$")}\\b|, ${n.replaceAll("$", "\\$")} =`,
+        )
+          .test(rest);
+      let safe = !declaredAgain(name) && !kept.includes(value) && !inlined.has(value);
+      if (safe && !value.startsWith("(") && !/^-?\d/.test(value)) {
+        if (declaredAgain(value)) safe = false;
+        const uses = [...rest.matchAll(word(name))].map((u) => u.index!);
+        const lastUse = uses.length === 0 ? -1 : uses[uses.length - 1]!;
+        const v = value.replaceAll("$", "\\$");
+        const assign = new RegExp(
+          `(?<![\\w$.])(?:${v}\\s*(?:[-+*/%&|^]|<<|>>>?)?=(?!=)|${v}\\s*(?:\\+\\+|--)|(?:\\+\\+|--)${v}(?![\\w$]))`,
+        ).exec(rest);
+        if (assign !== null && rest.indexOf(";", assign.index) < lastUse) safe = false;
+      }
+      if (safe) inlined.set(name, value);
+      else kept.push(d);
+    }
+    if (inlined.size === 0) continue;
+    // The declarators kept may read the temporaries inlined before them, too.
+    let body = kept.length === 0 ? rest : `const ${kept.join(", ")};\n${rest}`;
+    for (const [name, value] of inlined) body = body.replace(word(name), () => value);
+    const head = decl[0].replace(/const [^;]*;\n$/, "");
+    js = js.slice(0, open) + head + body + js.slice(close + 1);
+    again = kept.length === 0 && /^\{\n\s*const (?=\$)/.test(js.slice(open));
+  }
+  return js;
+}
+
+/** Whether typed arrays are little-endian here, as Wasm memory is (every mainstream host). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** The index of the `)` closing the `(` at `open` in `js`, and the top-level arguments. */
+function argsAt(js: string, open: number): { close: number; args: string[] } | null {
+  const args: string[] = [];
+  let depth = 0;
+  let from = open + 1;
+  for (let i = open; i < js.length; i++) {
+    const c = js[i]!;
+    if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") {
+      depth--;
+      if (depth === 0) {
+        args.push(js.slice(from, i).trim());
+        return { close: i, args };
+      }
+    } else if (c === "," && depth === 1) {
+      args.push(js.slice(from, i).trim());
+      from = i + 1;
+    } else if (c === '"' || c === "'" || c === "`") return null;
+  }
+  return null;
+}
+
+/**
+ * The memory accesses through the `DataView` (`mview.getInt32(ea, true)`, a call) respelled
+ * on typed arrays of the same buffer where the address allows (a keyed load): bytes always
+ * (`mu8[ea]`), 2-, 4- and 8-byte words when aligned (`ea & 3 ? mview.getInt32(ea, true) :
+ * mi32[ea >>> 2]`: an address in bounds is below 2^32, see `MAX_BYTES_64`). Every access is
+ * behind its bounds check, so the views are read only in bounds; a float goes through the same
+ * conversion either way. The views (`MemoryEntity.i32`, ...) are read wherever `mview` is.
+ *
+ * Measured under `node --jitless` (CPU time, 3M accesses, best of 5): `getInt32` ~24 ns, the
+ * aligned form ~12 ns; `getUint8` ~15 ns, `mu8[ea]` ~7 ns; `setInt32` ~16 ns, aligned ~11 ns.
+ */
+function withTypedMemory(js: string): string {
+  const assigned = js.match(/\bmview = /g)?.length ?? 0;
+  const reread = js.match(/\bmemLen = mview\.byteLength;/g)?.length ?? 0;
+  if (!LITTLE_ENDIAN || assigned === 0 || assigned !== reread) return js;
+  const simple = /^(?:[\w$]+(?: \+ \d+)?|\d+)$/;
+  const WORDS: Record<string, [string, number, string]> = {
+    getInt16: ["mi16", 2, "load"],
+    getUint16: ["mi16", 2, "load"],
+    setInt16: ["mi16", 2, "store"],
+    setUint16: ["mi16", 2, "store"],
+    getInt32: ["mi32", 4, "load"],
+    getFloat32: ["mf32", 4, "load"],
+    getFloat64: ["mf64", 8, "load"],
+    setInt32: ["mi32", 4, "store"],
+    setFloat32: ["mf32", 4, "store"],
+    setFloat64: ["mf64", 8, "store"],
+  };
+  let out = "";
+  let from = 0;
+  const re =
+    /\bmview\.(getUint8|getInt8|setInt8|setUint8|getInt16|getUint16|setInt16|setUint16|getInt32|getFloat32|getFloat64|setInt32|setFloat32|setFloat64)\(/g;
+  for (let m = re.exec(js); m !== null; m = re.exec(js)) {
+    const method = m[1]!;
+    const call = argsAt(js, m.index + m[0].length - 1);
+    if (call === null) continue;
+    const { close, args } = call;
+    const a = args[0]!;
+    const whole = js.slice(m.index, close + 1);
+    const statement = js[close + 1] === ";" && /(?:^|[;{}:]\s*)$/.test(js.slice(0, m.index));
+    let spelled: string | null = null;
+    if (method === "getUint8") spelled = `mu8[${a}]`;
+    else if (method === "getInt8") spelled = `(mu8[${a}] << 24 >> 24)`;
+    else if (method === "setInt8" || method === "setUint8") {
+      if (statement) spelled = `mu8[${a}] = ${args[1]}`;
+    } else if (simple.test(a) && args[args.length - 1] === "true") {
+      const [view, bytes, kind] = WORDS[method]!;
+      const index = `${view}[(${a}) >>> ${Math.log2(bytes)}]`;
+      // A halfword view is signed: the unsigned read masks it.
+      const value = method === "getUint16" ? `${index} & 0xffff` : index;
+      if (kind === "load") spelled = `((${a}) & ${bytes - 1} ? ${whole} : ${value})`;
+      else if (statement && args.length === 3) {
+        spelled = `if ((${a}) & ${bytes - 1}) ${whole}; else ${index} = ${args[1]}`;
+      }
+    }
+    if (spelled === null) continue;
+    out += js.slice(from, m.index) + spelled;
+    from = close + 1;
+    re.lastIndex = close + 1;
+  }
+  js = out + js.slice(from);
+  const views = [["mu8", "u8"], ["mi16", "i16"], ["mi32", "i32"], ["mf32", "f32"], ["mf64", "f64"]]
+    .filter(([v]) => new RegExp(`\\b${v}\\[`).test(js));
+  if (views.length === 0) return js;
+  const read = views.map(([v, field]) => `${v} = mem !== null ? mem.${field} : null`).join(", ");
+  return js
+    .replace(/\blet memLen = mview\.byteLength;/, (line) => `${line}\nlet ${read};`)
+    .replace(/(?<!let )\bmemLen = mview\.byteLength;/g, (line) => `${line}\n${read};`);
+}
+
+/**
+ * The source `generateSource` made for a body factory (`"use strict";`, the closure's
+ * declarations, `return function wasm(...) {...};`), spelled for an engine without a JIT.
+ */
+export function leanSource(source: string): string {
+  const split = source.indexOf("return function wasm(");
+  if (split < 0) return source;
+  let head = source.slice(0, split);
+  let body = source.slice(split);
+  // The closure's bindings are read by the body on every use: `var` needs no hole check.
+  head = head.replace(/^(?:const|let) /gm, "var ");
+  // An f32 read from memory is already a float32: rounding it again changes nothing.
+  body = withFroundFolded(body).replace(
+    /Math\.fround\((mview\.getFloat32\([^()]*\))\)/g,
+    "$1",
+  );
+  const hoisted = HOISTED_MATH.filter((name) => body.includes(`Math.${name}(`));
+  for (const name of hoisted) body = body.replaceAll(`Math.${name}(`, `$math_${name}(`);
+  if (hoisted.length > 0) {
+    head += `var ${hoisted.map((name) => `$math_${name} = Math.${name}`).join(", ")};\n`;
+  }
+  body = withoutIntBitOr(
+    withoutInnerBitOr(
+      withTypedMemory(withSmallProducts(withRotationsInline(withTemporariesInlined(body)))),
+    ),
+  )
+    // An effective address plus a zero offset (`(a >>> 0) + (0 >>> 0)`) is the address.
+    .replaceAll(" + (0 >>> 0);", ";")
+    // The frame's first word (`fp` is an integer).
+    .replaceAll("[fp + 0]", "[fp]")
+    // A constant operand of an unsigned comparison, converted where it is written.
+    .replace(/(?<![\w$)\]])\((-?\d{1,10}) >>> 0\)/g, (_, n: string) => String(Number(n) >>> 0));
+  return head + body;
+}
+
+/**
+ * Whether this realm lacks `WebAssembly` (the probe `Config.codegenStyle: "auto"` uses; see
+ * `CodegenStyle` for what it detects). It only looks whether the global exists.
+ */
+export function realmLacksWebAssembly(): boolean {
+  return typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === "undefined";
+}

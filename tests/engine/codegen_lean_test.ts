@@ -1,0 +1,297 @@
+/**
+ * The lean spelling of generated code (`Config.codegenStyle`, `src/engine/codegen_lean.ts`):
+ * the option is checked and honoured (the generated source differs), its rewrites keep every
+ * value, and both styles compute the same results. The spec suites run under both styles
+ * (`tests/spec/main.ts --tier codegen --style lean|jit`).
+ */
+
+import assert from "node:assert/strict";
+import { Config, ConfigError, Engine, Linker, Module, Store } from "../../mod.ts";
+import { leanSource, realmLacksWebAssembly } from "../../src/engine/codegen_lean.ts";
+import { generateBody } from "../../src/engine/codegen.ts";
+import { CompiledFunc } from "../../src/engine/code_map.ts";
+import { I } from "../../src/engine/isa.ts";
+import { instances } from "../../src/runtime/handles.ts";
+import { wat } from "../_lib/wabt.ts";
+import { i32Rotl, i32Rotr } from "../../src/core/num/i32.ts";
+
+/** A factory source as `generateSource` shapes it, around `body`. */
+const factory = (body: string) =>
+  `"use strict";\nconst { RETURN } = rt;\nreturn function wasm(store, st) {\n${body}\n};`;
+
+/** The body part of `leanSource(factory(body))`. */
+const leanBody = (body: string) => {
+  const out = leanSource(factory(body));
+  return out.slice(out.indexOf("{\n") + 2, out.lastIndexOf("\n};"));
+};
+
+Deno.test("codegen lean: Config.codegenStyle is checked, and auto resolves by the realm", () => {
+  assert.equal(new Config().codegenStyle, "auto");
+  assert.throws(
+    () => new Config({ codegenStyle: "fast" as "auto" }),
+    (e) => e instanceof ConfigError && /codegenStyle/.test(e.message),
+  );
+  // Deno has `WebAssembly`: auto is the JIT style here.
+  assert.equal(realmLacksWebAssembly(), false);
+  assert.equal(new Engine().codegenStyle, "jit");
+  assert.equal(new Engine(new Config({ codegenStyle: "lean" })).codegenStyle, "lean");
+  assert.equal(new Engine(new Config({ codegenStyle: "jit" })).codegenStyle, "jit");
+});
+
+Deno.test("codegen lean: auto picks lean where WebAssembly is missing", async () => {
+  const script = new URL("./_style_probe.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.success, true, new TextDecoder().decode(out.stderr));
+  assert.equal(new TextDecoder().decode(out.stdout).trim(), "lean");
+});
+
+Deno.test("codegen lean: redundant int32 conversions go, the needed ones stay", () => {
+  // The inner `| 0` of a left operand of an integer operator.
+  assert.equal(leanBody("r4 = ((r4 + 1) | 0) | 0;"), "r4 = ((r4 + 1)) | 0;");
+  assert.equal(leanBody("x = ((a + b) | 0) >>> 0;"), "x = ((a + b)) >>> 0;");
+  // Not where something to its left applies to the group first, nor under `?:`.
+  assert.equal(leanBody("x = y * ((a + b) | 0) | 0;"), "x = y * ((a + b) | 0) | 0;");
+  assert.equal(leanBody("x = (c ? a : b | 0) | 0;"), "x = (c ? a : b | 0) | 0;");
+  // A value already int32: a cached i32 word, an int32 literal, a bitwise result, imul.
+  assert.equal(leanBody("r12 = (r8) | 0;"), "r12 = (r8);");
+  assert.equal(leanBody("r1 = (-8192) | 0;"), "r1 = (-8192);");
+  assert.equal(leanBody("r2 = ($a ^ ($b >>> 3)) | 0;"), "r2 = ($a ^ ($b >>> 3));");
+  assert.equal(leanBody("r2 = ($a << 3) | 0;"), "r2 = ($a << 3);");
+  // Not uint32, sums, comparisons, other names, out-of-range literals.
+  for (
+    const kept of [
+      "r2 = ($a >>> 0) | 0;",
+      "r2 = ($a + $b) | 0;",
+      "r2 = ($a << 1 < 3) | 0;",
+      "r2 = ($r0) | 0;",
+      "r2 = (2147483648) | 0;",
+      "r2 = f(r8) | 0;",
+    ]
+  ) assert.equal(leanBody(kept), kept);
+});
+
+Deno.test("codegen lean: Math functions are read once, f32 constants folded", () => {
+  const out = leanSource(factory("x = Math.imul(a, b); y = Math.fround(0.1); z = Math.fround(w);"));
+  assert.match(out, /^var \{ RETURN \} = rt;$/m);
+  assert.match(out, /^var \$math_fround = Math\.fround, \$math_imul = Math\.imul;$/m);
+  assert.ok(out.includes("x = $math_imul(a, b);"));
+  assert.ok(out.includes(`y = ${Math.fround(0.1)};`));
+  assert.ok(out.includes("z = $math_fround(w);"));
+  assert.ok(leanBody("y = x - Math.fround(-1.5);").includes("y = x - (-1.5);"));
+  // A product by a small constant is exact in a double: a multiply, not a call.
+  assert.ok(leanBody("r1 = Math.imul(r2, 60239);").includes("r1 = (r2 * 60239 | 0);"));
+  assert.ok(leanBody("r1 = Math.imul(r2, 668265295);").includes("$math_imul(r2, 668265295)"));
+  // Rotations by a constant or a name, inline: the helpers' own expressions.
+  assert.ok(leanBody("r1 = (i32Rotl(r2, 5)) | 0;").includes("r1 = (((r2 << 5) | (r2 >>> 27)));"));
+  assert.ok(
+    leanBody("r1 = i32Rotr(s32[fp + 2], r3) | 0;")
+      .includes("r1 = ((s32[fp + 2] >>> r3) | (s32[fp + 2] << (32 - (r3 & 31))));"),
+  );
+  assert.ok(leanBody("r1 = i32Rotl(f(r2), 5);").includes("i32Rotl(f(r2), 5)"));
+  for (const x of [0x12345678, -1, 0x40000001, 7]) {
+    for (const k of [0, 1, 5, 31, 32, 33, -3]) {
+      for (const [name, helper] of [["i32Rotl", i32Rotl], ["i32Rotr", i32Rotr]] as const) {
+        const byName = leanBody(`r1 = ${name}(r2, r3);`).replace(/^r1 = /, "return ");
+        const byValue = leanBody(`r1 = ${name}(r2, ${k});`).replace(/^r1 = /, "return ");
+        assert.ok(!byName.includes(name) && !byValue.includes(name));
+        assert.equal(new Function("r2", "r3", byName)(x, k), helper(x, k));
+        assert.equal(new Function("r2", byValue)(x), helper(x, k));
+      }
+    }
+  }
+  for (const [x, c] of [[0x7fffffff, 1 << 20], [-0x80000000, -(1 << 20)], [0xffffffff, 60239]]) {
+    assert.equal((x * c) | 0, Math.imul(x, c));
+  }
+  assert.ok(leanBody("y = Math.fround(-0);").includes("y = (-0);"));
+});
+
+Deno.test("codegen lean: block temporaries copying a local or a constant are inlined", () => {
+  // An i64 add: `$ah` is read in the statement that assigns `h4`, before it is assigned.
+  assert.equal(
+    leanBody(`{
+const $al = r4, $ah = h4, $bl = (5), $bh = (0);
+const $l = ($al + $bl) | 0;
+h4 = ($ah + $bh + +(($l >>> 0) < ($al >>> 0))) | 0;
+r4 = $l | 0;
+}`),
+    `{
+const $l = (r4 + (5)) | 0;
+h4 = (h4 + (0) + +(($l >>> 0) < (r4 >>> 0))) | 0;
+r4 = $l | 0;
+}`,
+  );
+  // Not where the local is assigned before the temporary's last use, nor over a redeclaration;
+  // the declarators kept read the inlined ones.
+  const kept = `{
+const $a = r4, $b = r5, $c = $b + 1;
+r4 = 0;
+r6 = $a + $b + $c;
+{
+const $b = r6 + 2;
+r7 = $b;
+}
+}`;
+  assert.equal(leanBody(kept), kept.replace(", $c = $b + 1;", ", $c = $b + 1;"));
+  assert.equal(
+    leanBody("{\nconst $a = r4, $c = $a + 1;\nr4 = 0;\nr6 = $c;\n}"),
+    "{\nconst $c = r4 + 1;\nr4 = 0;\nr6 = $c;\n}",
+  );
+  assert.equal(
+    leanBody("{\nconst $a = r4, $c = $a + 1;\nr6 = $c + $a;\nr4 = 0;\n}"),
+    "{\nconst $c = r4 + 1;\nr6 = $c + r4;\nr4 = 0;\n}",
+  );
+});
+
+Deno.test("codegen lean: memory accesses go through typed arrays where aligned", () => {
+  const out = leanSource(factory(`let mem = inst.memories[0] ?? null;
+let mview = mem !== null ? mem.view : EMPTY_VIEW;
+let memLen = mview.byteLength;
+s32[fp] = mview.getUint8(ea) + mview.getInt8(ea + 1);
+mview.setInt8(ea, s32[fp]);
+x = mview.getInt32(ea + 4, true);
+w = mview.getUint16(ea, true);
+mview.setFloat64(ea, y, true);
+z = mview.getInt32(f(ea), true);
+if (mem !== null) {
+  mview = mem.view;
+  memLen = mview.byteLength;
+}`));
+  assert.ok(out.includes("s32[fp] = mu8[ea] + (mu8[ea + 1] << 24 >> 24);"), out);
+  assert.ok(out.includes("mu8[ea] = s32[fp];"), out);
+  assert.ok(
+    out.includes("x = ((ea + 4) & 3 ? mview.getInt32(ea + 4, true) : mi32[(ea + 4) >>> 2]);"),
+    out,
+  );
+  assert.ok(
+    out.includes("if ((ea) & 7) mview.setFloat64(ea, y, true); else mf64[(ea) >>> 3] = y;"),
+    out,
+  );
+  // Bytes and words read are int32 already; a zero offset is not added.
+  const word = leanSource(factory(`let mview = mem.view;
+let memLen = mview.byteLength;
+const ea = (r8 >>> 0) + (0 >>> 0);
+r4 = (mview.getInt32(ea, true)) | 0;
+r5 = (mview.getUint8(ea)) | 0;`));
+  assert.ok(word.includes("const ea = (r8 >>> 0);\n"), word);
+  assert.equal(leanBody("r0 = s32[fp + 0]; s32[fp + 0] = r0;"), "r0 = s32[fp]; s32[fp] = r0;");
+  assert.equal(
+    leanBody("if ((r4 >>> 0) < (-2 >>> 0)) x = f(2 >>> 0);"),
+    "if ((r4 >>> 0) < 4294967294) x = f(2 >>> 0);",
+  );
+  assert.ok(
+    word.includes("r4 = (((ea) & 3 ? mview.getInt32(ea, true) : mi32[(ea) >>> 2]));"),
+    word,
+  );
+  assert.ok(word.includes("r5 = (mu8[ea]);"), word);
+  assert.ok(
+    out.includes("w = ((ea) & 1 ? mview.getUint16(ea, true) : mi16[(ea) >>> 1] & 0xffff);"),
+    out,
+  );
+  // An address that is not a name (plus a constant) would be computed twice: left alone.
+  assert.ok(out.includes("z = mview.getInt32(f(ea), true);"), out);
+  // The views are read wherever the DataView is.
+  const read = "mu8 = mem !== null ? mem.u8 : null, mi16 = mem !== null ? mem.i16 : null, " +
+    "mi32 = mem !== null ? mem.i32 : null, mf64 = mem !== null ? mem.f64 : null;";
+  assert.ok(out.includes(`let memLen = mview.byteLength;\nlet ${read}`), out);
+  assert.ok(out.includes(`  memLen = mview.byteLength;\n${read}`), out);
+});
+
+const MODULE = wat(`(module
+  (memory 1)
+  (func (export "mix") (param i32 i32) (result i32)
+    (i32.add (i32.mul (local.get 0) (local.get 1)) (i32.const 7)))
+  (func (export "sum") (param i32) (result i64) (local i32 i64)
+    (block (loop
+      (br_if 1 (i32.ge_u (local.get 1) (local.get 0)))
+      (local.set 2 (i64.add (local.get 2)
+        (i64.mul (i64.extend_i32_u (local.get 1)) (i64.const 0x9e3779b97f4a7c15))))
+      (f32.store (i32.const 8)
+        (f32.add (f32.load (i32.const 8)) (f32.const 0.1)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br 0)))
+    (i64.add (local.get 2) (i64.extend_i32_u (i32.load (i32.const 8)))))
+  (func (export "unaligned") (param i32) (result i64)
+    (i64.store (i32.const 13) (i64.const 0x0123456789abcdef))
+    (f64.store offset=1 (local.get 0) (f64.const -1.5))
+    (i64.add (i64.load (i32.const 13))
+      (i64.add (i64.load offset=1 (local.get 0)) (i64.load8_s (i32.const 14)))))
+  (func (export "halves") (param i32) (result i32)
+    (i32.store16 (local.get 0) (i32.const 0x1fedc))
+    (i32.add (i32.load16_u (local.get 0))
+      (i32.add (i32.load16_s (local.get 0)) (i32.load16_u offset=1 (local.get 0))))))`);
+
+/** `mix` and `sum` under `style`, and the generated source of `mix`. */
+function runIn(style: "jit" | "lean") {
+  const engine = new Engine(new Config({ executionTier: "codegen", codegenStyle: style }));
+  const store = new Store(engine, null);
+  const instance = new Linker<null>(engine).instantiate(store, new Module(engine, MODULE));
+  const mix = instance.getTypedFunc<[number, number], number>(store, "mix");
+  const sum = instance.getTypedFunc<[number], bigint>(store, "sum");
+  const unaligned = instance.getTypedFunc<[number], bigint>(store, "unaligned");
+  const results = [
+    mix.call(store, 123456789, -98765),
+    sum.call(store, 1000),
+    unaligned.call(store, 40),
+    unaligned.call(store, 43),
+    ...[100, 101].map((at) =>
+      instance.getTypedFunc<[number], number>(store, "halves").call(store, at)
+    ),
+  ];
+  const funcs = instances.entity(store, instance).funcs;
+  const compiled = "compiled" in funcs[0]! ? funcs[0].compiled : null;
+  return { results, source: String(compiled?.generated) };
+}
+
+Deno.test("codegen lean: the option is honoured, and both styles compute the same", () => {
+  const jit = runIn("jit");
+  const lean = runIn("lean");
+  assert.deepEqual(lean.results, jit.results);
+  assert.deepEqual(lean.results.slice(2, 4), [
+    0x0123456789abcdefn - 4613937818241073152n - 51n,
+    0x0123456789abcdefn - 4613937818241073152n - 51n,
+  ]);
+  // 0xfedc, as u16 and as s16, and the byte above it (0xfe) with the zero byte after it.
+  assert.deepEqual(lean.results.slice(4), [0xfedc - 0x124 + 0xfe, 0xfedc - 0x124 + 0xfe]);
+  assert.ok(jit.source.includes("Math.imul("), jit.source);
+  assert.ok(!lean.source.includes("Math.imul("), lean.source);
+  assert.ok(lean.source.includes("$math_imul("), lean.source);
+});
+
+Deno.test("codegen lean: the rewrites stay linear in the body size", () => {
+  const n = 50_000;
+  const rep = (k: number, words: number[]) => Array.from({ length: k }, () => words).flat();
+  const shapes: Record<string, number[]> = {
+    "straight-line": rep(n, [I.I32AddImm, 0, 0, 1]),
+    "many labels": [...rep(n, [I.BrIfNez, 0, 3 * n]), I.ReturnSlot, 0],
+    // i64 work on n slots: n blocks of temporaries
+    "many slots": rep(n, [I.I64Add, 4 * (n % 997), 0, 4]),
+  };
+  for (const [name, words] of Object.entries(shapes)) {
+    const code = Int32Array.from([...words, I.ReturnSlot, 0]);
+    const time = (lean: boolean) => {
+      const start = performance.now();
+      const result = generateBody(
+        new CompiledFunc(code, 4, 4, 4 * 1000, 1, 0),
+        undefined,
+        false,
+        0,
+        false,
+        undefined,
+        lean,
+      );
+      assert.ok(typeof result !== "string", `${name}: ${result}`);
+      return performance.now() - start;
+    };
+    const jit = time(false);
+    const lean = time(true);
+    // The lean pass is a few linear scans over the source: a quadratic one would take minutes.
+    assert.ok(
+      lean < 3 * jit + 2000,
+      `${name}: lean ${lean.toFixed(0)} ms, jit ${jit.toFixed(0)} ms`,
+    );
+  }
+});
