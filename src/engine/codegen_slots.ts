@@ -225,13 +225,14 @@ const STORE64 =
 const STORE_HEAD = "mview.setInt32(ea, ";
 /**
  * A 4-byte load into a slot's word: at `ea` (an i32 or f32 load; not the low half of an i64's,
- * `LOAD64`) or at `$ea + n` (a word of a v128's, see codegen_v128.ts).
+ * `LOAD64`) or at `$ea + n` (a word of a v128's, see codegen_v128.ts). Groups: 1 the word, 2 the
+ * address (numbered, not named: Hermes rejects named groups, and these regexes ship in `src`).
  */
 export const LOAD32 =
-  /^s32\[\(fp \+ (?<k>-?\d+)\)\] = mview\.getInt32\((?<ea>ea(?=, true\);(?!\ns32))|\$ea(?: \+ \d+)?), true\);/;
-/** A 4-byte store of a slot's word, at `ea` or `$ea + n` (as `LOAD32`). */
+  /^s32\[\(fp \+ (-?\d+)\)\] = mview\.getInt32\((ea(?=, true\);(?!\ns32))|\$ea(?: \+ \d+)?), true\);/;
+/** A 4-byte store of a slot's word, at `ea` or `$ea + n` (as `LOAD32`). Groups: 1 the address, 2 the word. */
 export const STORE32 =
-  /^mview\.setInt32\((?<ea>ea(?=, s32\[\(fp \+ -?\d+\)\], true\);(?!\nmview))|\$ea(?: \+ \d+)?), s32\[\(fp \+ (?<k>-?\d+)\)\], true\);/;
+  /^mview\.setInt32\((ea(?=, s32\[\(fp \+ -?\d+\)\], true\);(?!\nmview))|\$ea(?: \+ \d+)?), s32\[\(fp \+ (-?\d+)\)\], true\);/;
 const CONST32 = /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);(?!\ns32)/;
 const CONST64 = /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);\ns32\[\(fp \+ \1\) \+ 1\] = (-?\d+);/;
 
@@ -431,7 +432,7 @@ export function splitSlotValues(
     const single = v.writes.length === 1 && writeKinds.has("lo") && readKinds.size === 1 &&
       readKinds.has("f32");
     const [load32, const32] = [LOAD32.exec(tail), CONST32.exec(tail)].map((m) =>
-      single && m !== null && Number(m.groups?.k ?? m[1]) === v.k ? m : null
+      single && m !== null && Number(m[1]) === v.k ? m : null
     );
     if (writeKinds.has("f32") || load32 !== null || const32 !== null) {
       if (readKinds.has("f64")) continue;
@@ -443,7 +444,7 @@ export function splitSlotValues(
         }
       } else if (load32 !== null) {
         const end = first.start + load32[0].length;
-        edit(v.writer, [first.start, end, `${f} = mview.getFloat32(${load32.groups!.ea}, true);`]);
+        edit(v.writer, [first.start, end, `${f} = mview.getFloat32(${load32[2]}, true);`]);
       } else {
         const value = f32Of(Number(const32![2]));
         if (Number.isNaN(value)) continue;
@@ -458,10 +459,10 @@ export function splitSlotValues(
           const from = texts[at]!.lastIndexOf("mview.setInt32(", access.start);
           const store = from < 0 ? null : STORE32.exec(texts[at]!.slice(from));
           if (
-            store !== null && Number(store.groups!.k) === v.k &&
+            store !== null && Number(store[2]) === v.k &&
             from + store[0].indexOf("s32[") === access.start
           ) {
-            const ea = store.groups!.ea;
+            const ea = store[1]!;
             edit(at, [from, from + store[0].length, `mview.setFloat32(${ea}, ${f}, true);`]);
           } else edit(at, [access.start, access.end, `f32Bits(${f})`]);
         }

@@ -786,7 +786,7 @@ export function f32Slots(
       for (const m of t.matchAll(re)) {
         spans.push([m.index!, m.index! + m[0].length]);
         const nan = form === "const" && Number.isNaN(slotValues.f32Of(Number(m[2])));
-        note(Number(m.groups?.k ?? m[1]), nan ? "nan" : form);
+        note(Number(form === "store" ? m[2] : m[1]), nan ? "nan" : form);
       }
     }
     for (const m of t.matchAll(/\(fp \+ (-?\d+)\)/g)) {
