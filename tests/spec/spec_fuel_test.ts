@@ -4,7 +4,7 @@
  * out-of-fuel stop. Every root file must pass every command, as in the plain run: fuel
  * charges and the suspensions between them must not change what a program computes.
  *
- * Each file runs in both execution tiers, logging every stop's `requiredFuel` and the fuel left
+ * Each file runs in both execution tiers (generated code in both spellings), logging every stop's `requiredFuel` and the fuel left
  * after each invoke: the two logs must be equal (both tiers stop at the same points).
  */
 
@@ -16,16 +16,25 @@ import { rootWastFiles, runWastFile, testsuiteDir } from "./suite.ts";
 /** How many failures a step lists in its message before summarising the rest. */
 const SHOWN_FAILURES = 10;
 
+/** The interpreter, then generated code in both spellings (`Config.codegenStyle`). */
+const RUNS = [["interpreter", "auto"], ["codegen", "jit"], ["codegen", "lean"]] as const;
+
 Deno.test("spec testsuite, fueled (Wasm 2.0 root files), both tiers stop alike", async (t) => {
   const dir = testsuiteDir(); // throws saying what to fetch when it is missing
   let stops = 0;
   for (const name of rootWastFiles(dir)) {
     await t.step(name, async () => {
       const logs: number[][] = [];
-      for (const tier of ["interpreter", "codegen"] as const) {
+      for (const [tier, style] of RUNS) {
         const fuelLog: number[] = [];
         logs.push(fuelLog);
-        const factory = hostFactory({ fuel: true, tier, fuelLog, features: wasm2Switches() });
+        const factory = hostFactory({
+          fuel: true,
+          tier,
+          style,
+          fuelLog,
+          features: wasm2Switches(),
+        });
         const failures = (await runWastFile(join(dir, name), name, { hostFactory: factory }))
           .filter((result) => result.status === "failed" || result.status === "skipped")
           .map((result) => `${name}:${result.line} ${result.kind}: ${result.reason}`);
@@ -33,15 +42,23 @@ Deno.test("spec testsuite, fueled (Wasm 2.0 root files), both tiers stop alike",
         if (failures.length > shown.length) {
           shown.push(`... and ${failures.length - shown.length} more`);
         }
-        assert.deepEqual(shown, [], `${failures.length} case(s) failed in fueled mode, ${tier}`);
+        assert.deepEqual(
+          shown,
+          [],
+          `${failures.length} case(s) failed in fueled mode, ${tier} ${style}`,
+        );
       }
-      const [interpreter, codegen] = logs as [number[], number[]];
+      const [interpreter, ...generated] = logs as [number[], ...number[][]];
       stops += interpreter.filter((x) => x >= 0).length;
-      const first = interpreter.findIndex((x, i) => codegen[i] !== x);
-      assert.ok(
-        first === -1 && interpreter.length === codegen.length,
-        `the tiers' fuel stops differ at entry ${first} (of ${interpreter.length} / ${codegen.length})`,
-      );
+      for (const [i, codegen] of generated.entries()) {
+        const first = interpreter.findIndex((x, i) => codegen[i] !== x);
+        assert.ok(
+          first === -1 && interpreter.length === codegen.length,
+          `the fuel stops of the interpreter and codegen (${
+            RUNS[i + 1]![1]
+          }) differ at entry ${first} (of ${interpreter.length} / ${codegen.length})`,
+        );
+      }
     });
   }
   assert.ok(stops > 10_000, `only ${stops} out-of-fuel stops compared`);

@@ -2,7 +2,7 @@
  * The official spec testsuite (root `.wast` files, Wasm 2.0) through the runner: one step per
  * file, asserting that every command passes (a failed or skipped one fails the step;
  * `text-only` cases test the text format, which the library does not read, and are not counted).
- * Runs once per execution tier (interpreter, and code generation).
+ * Runs once per execution tier (interpreter, and code generation in both its spellings).
  */
 
 import assert from "node:assert/strict";
@@ -14,12 +14,20 @@ import { rootWastFiles, runWastFile, testsuiteDir } from "./suite.ts";
 /** How many failures a step lists in its message before summarising the rest. */
 const SHOWN_FAILURES = 10;
 
-for (const tier of ["interpreter", "codegen"] as const) {
-  Deno.test(`spec testsuite (Wasm 2.0 root files), ${tier} tier`, async (t) => {
+/** The interpreter, and generated code in both spellings (`Config.codegenStyle`). */
+const RUNS = [
+  { tier: "interpreter", style: "auto", name: "interpreter tier" },
+  { tier: "codegen", style: "jit", name: "codegen tier" },
+  { tier: "codegen", style: "lean", name: "codegen tier, lean style" },
+] as const;
+
+for (const { tier, style, name: run } of RUNS) {
+  Deno.test(`spec testsuite (Wasm 2.0 root files), ${run}`, async (t) => {
     const dir = testsuiteDir(); // throws saying what to fetch when it is missing
     const engines: Engine[] = [];
     const factory = hostFactory({
       tier,
+      style,
       features: wasm2Switches(),
       onEngine: (engine) => engines.push(engine),
     });
