@@ -682,6 +682,12 @@ export function charge(cost: number, pc: number): string {
 ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
 }
 
+/**
+ * How many \`throw\`s a metered body may have before one \`catch\` around it writes the fuel count
+ * back, rather than each throw (see \`generateSource\`).
+ */
+const CAUGHT_THROWS = 64;
+
 /** Where a metered body's text ends and its fuel stop's begins (see `generateSource`). */
 const FUEL_STOP_MARK = "\n/*fuelstop*/\n";
 /** The label of the block around a metered body whose end is its fuel stop (see `charge`). */
@@ -1338,9 +1344,9 @@ export function generateSource(
         // the caller reads. The flush of slot 0 before it is mostly dead, but leaving it out
         // kept `bench/matmul.wat`'s f64 scratch slot out of a number local (the return reads
         // it as words with no sync point before): matmul 1.8x -> 9.7x native.
-        js = `${flushBelow(resultWords)}\n${FUEL_OUT}\ns32[fp] = s32[${slot(1)}];\ns32[fp + 1] = s32[${
+        js = `${flushBelow(resultWords)}\n${FUEL_OUT}\ns32[fp] = s32[${
           slot(1)
-        } + 1];\nreturn ${RETURN};`;
+        }];\ns32[fp + 1] = s32[${slot(1)} + 1];\nreturn ${RETURN};`;
         reachable = false;
         break;
       case I.Call:
@@ -1689,8 +1695,14 @@ ${
   )
     .replaceAll(FUEL_IN, metered ? FUEL_WINDOW : "")
     .replaceAll(FUEL_SYNC, metered ? "if (fuelLive) store.fuel = fuelNow;" : "");
-  // A throw writes the count back first (the comma operator throws its last operand).
-  if (metered) {
+  // A throw writes the count back first (the comma operator throws its last operand), or, in a
+  // body with many throws, one \`catch\` around it does (see \`inner\` below): the writes at
+  // every \`throw\` were about 4 KB of \`bench/vec_bytes.c\`'s metered body and kept it over
+  // TurboFan's size limit (fuel on/off 2.3x; 0.8-1.1x with the \`catch\`), while in a small body
+  // the \`catch\` costs more than the writes (\`bench/bytesum.wat\` 1.38x -> 1.52x).
+  const throws = metered ? body.match(/\bthrow (?!\()/g)?.length ?? 0 : 0;
+  const caught = throws > CAUGHT_THROWS;
+  if (metered && !caught) {
     body = body.replace(/\bthrow (?!\()/g, "throw (fuelLive && (store.fuel = fuelNow)), ");
   }
   // Code without loops charges each \`ConsumeFuel\` once per call, and a loop that calls out
@@ -1740,7 +1752,15 @@ throw new Error("Bad entry point " + pc + " into generated code");
 }
 }`
     : body.replace(/^case 0:$/m, "");
-  const inner = metered ? `${FUEL_STOP_LABEL}: {\n${unstopped}\n}\n${stop}` : unstopped;
+  // A trap thrown in the body (or by a helper it calls) leaves the count written back; a call
+  // out has written it already (\`fuelLive\` is false then).
+  const inner = caught
+    ? `try {\n${FUEL_STOP_LABEL}: {\n${unstopped}\n}\n${stop}\n} catch (e) {\nif (fuelLive) store.fuel = ${
+      windowed ? FUEL_NOW : "fuel"
+    };\nthrow e;\n}`
+    : metered
+    ? `${FUEL_STOP_LABEL}: {\n${unstopped}\n}\n${stop}`
+    : unstopped;
   const source = `"use strict";
 const { ${imports.join(", ")} } = rt;
 ${

@@ -1051,3 +1051,38 @@ Deno.test("codegen: a metered body's fuel stops share one exit; an OSR body ente
     reason: "no structured entry at 6",
   });
 });
+
+Deno.test("codegen: a trap in a metered body with many throws leaves the interpreter's fuel", () => {
+  // Past `CAUGHT_THROWS` throw sites, one `catch` around the body writes the count back rather
+  // than each throw: the 70 bounds checks here, the 40th of which traps after a counted loop.
+  const loads = Array.from(
+    { length: 70 },
+    (_, k) => `(drop (i32.load offset=${k * 500} (local.get $p)))`,
+  );
+  const bytes = wat(`(module
+    (memory 1)
+    (func (export "run") (param $p i32) (param $n i32) (result i32)
+      (local $i i32)
+      (loop $l
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      ${loads.join("\n")}
+      (local.get $i)))`);
+  for (const budget of [100_000, 2 ** 31]) {
+    const left = TIERS.map((tier) => {
+      const engine = new Engine(new Config({ executionTier: tier, consumeFuel: true }));
+      const store = new Store(engine, null);
+      const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+      const run = instance.getTypedFunc<[number, number], number>(store, "run");
+      store.setFuel(budget);
+      assert.equal(run.call(store, 0, 50), 50);
+      assert.throws(
+        () => run.call(store, 65536 - 20_000, 500),
+        (e) => e instanceof Trap && e.code === TrapCode.MemoryOutOfBounds,
+      );
+      return store.getFuel();
+    });
+    assert.ok(left[0]! < budget);
+    assert.deepEqual(left[1], left[0]);
+  }
+});
