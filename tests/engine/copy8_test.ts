@@ -6,22 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { Trap } from "../../mod.ts";
-import { instantiate, type TestInstance } from "./harness.ts";
-
-const TIERS = [
-  { executionTier: "interpreter" as const },
-  { executionTier: "interpreter" as const, consumeFuel: true },
-  { executionTier: "codegen" as const },
-];
-
-/** Instantiates `text` once per tier (fuel refilled generously). */
-function each(text: string, check: (t: TestInstance) => void): void {
-  for (const config of TIERS) {
-    const t = instantiate(text, { config });
-    if (config.consumeFuel) t.store.setFuel(1_000_000_000n);
-    check(t);
-  }
-}
+import { eachTier as each } from "./harness.ts";
 
 const MODULE = `(module (memory (export "mem") 1)
   ;; dst + 8 <- [src + 3 + 1]: the load's add is taken in too (I32Load8UAddImm).

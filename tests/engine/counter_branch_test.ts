@@ -5,22 +5,7 @@
  * off and on) and in generated code.
  */
 import assert from "node:assert/strict";
-import { instantiate, type TestInstance } from "./harness.ts";
-
-const TIERS = [
-  { executionTier: "interpreter" as const },
-  { executionTier: "interpreter" as const, consumeFuel: true },
-  { executionTier: "codegen" as const },
-];
-
-/** Instantiates `text` once per tier (fuel refilled generously). */
-function each(text: string, check: (t: TestInstance) => void): void {
-  for (const config of TIERS) {
-    const t = instantiate(text, { config });
-    if (config.consumeFuel) t.store.setFuel(1_000_000_000n);
-    check(t);
-  }
-}
+import { eachTier as each } from "./harness.ts";
 
 const MODULE = `(module
   ;; Sums i over i = n, n - 1, ..., 1 (n > 0): the counter steps by -1 until it is zero.

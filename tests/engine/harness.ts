@@ -130,3 +130,22 @@ export function instantiate(source: string | Uint8Array, opts: HarnessOptions = 
     },
   };
 }
+
+/** The interpreter (fuel off, then on) and generated code: the configurations of `eachTier`. */
+const EACH_TIER = [
+  { executionTier: "interpreter" as const },
+  { executionTier: "interpreter" as const, consumeFuel: true },
+  { executionTier: "codegen" as const },
+];
+
+/**
+ * Instantiates `text` once per configuration of `EACH_TIER` (fuel refilled generously) and
+ * runs `check` on each, for rows that must compute the same in both tiers and under fuel.
+ */
+export function eachTier(text: string, check: (t: TestInstance) => void): void {
+  for (const config of EACH_TIER) {
+    const t = instantiate(text, { config });
+    if (config.consumeFuel) t.store.setFuel(1_000_000_000n);
+    check(t);
+  }
+}

@@ -5,22 +5,7 @@
  * checked against the same expression kept unfused (through a local the add is written to).
  */
 import assert from "node:assert/strict";
-import { instantiate, type TestInstance } from "./harness.ts";
-
-const TIERS = [
-  { executionTier: "interpreter" as const },
-  { executionTier: "interpreter" as const, consumeFuel: true },
-  { executionTier: "codegen" as const },
-];
-
-/** Instantiates `text` once per tier (fuel refilled generously). */
-function each(text: string, check: (t: TestInstance) => void): void {
-  for (const config of TIERS) {
-    const t = instantiate(text, { config });
-    if (config.consumeFuel) t.store.setFuel(1_000_000_000n);
-    check(t);
-  }
-}
+import { eachTier as each } from "./harness.ts";
 
 const MODULE = `(module (memory (export "mem") 1)
   (func (export "avg") (param i32 i32) (result i32)
