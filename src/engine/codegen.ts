@@ -683,8 +683,8 @@ ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
 }
 
 /**
- * How many \`throw\`s a metered body may have before one \`catch\` around it writes the fuel count
- * back, rather than each throw (see \`generateSource\`).
+ * How many `throw`s a metered body may have before one `catch` around it writes the fuel count
+ * back, rather than each throw (see `generateSource`).
  */
 const CAUGHT_THROWS = 64;
 
@@ -1696,14 +1696,14 @@ ${
     .replaceAll(FUEL_IN, metered ? FUEL_WINDOW : "")
     .replaceAll(FUEL_SYNC, metered ? "if (fuelLive) store.fuel = fuelNow;" : "");
   // A throw writes the count back first (the comma operator throws its last operand), or, in a
-  // body with many throws, one \`catch\` around it does (see \`inner\` below): the writes at
-  // every \`throw\` were about 4 KB of \`bench/vec_bytes.c\`'s metered body and kept it over
-  // TurboFan's size limit (fuel on/off 2.3x; 0.8-1.1x with the \`catch\`), while in a small body
-  // the \`catch\` costs more than the writes (\`bench/bytesum.wat\` 1.38x -> 1.52x).
-  const throws = metered ? body.match(/\bthrow (?!\()/g)?.length ?? 0 : 0;
-  const caught = throws > CAUGHT_THROWS;
+  // body with many throws, one `catch` around it does (see `inner` below): the writes at
+  // every `throw` were about 4 KB of `bench/vec_bytes.c`'s metered body and kept it over
+  // TurboFan's size limit (fuel on/off 2.3x; 0.8-1.1x with the `catch`), while in a small body
+  // the `catch` costs more than the writes (`bench/bytesum.wat` 1.38x -> 1.52x).
+  const throwAt = /\bthrow (?!\()/g;
+  const caught = metered && (body.match(throwAt)?.length ?? 0) > CAUGHT_THROWS;
   if (metered && !caught) {
-    body = body.replace(/\bthrow (?!\()/g, "throw (fuelLive && (store.fuel = fuelNow)), ");
+    body = body.replace(throwAt, "throw (fuelLive && (store.fuel = fuelNow)), ");
   }
   // Code without loops charges each \`ConsumeFuel\` once per call, and a loop that calls out
   // takes the window again after each call: there a window costs more than it saves (fuel on /
@@ -1753,7 +1753,7 @@ throw new Error("Bad entry point " + pc + " into generated code");
 }`
     : body.replace(/^case 0:$/m, "");
   // A trap thrown in the body (or by a helper it calls) leaves the count written back; a call
-  // out has written it already (\`fuelLive\` is false then).
+  // out has written it already (`fuelLive` is false then).
   const inner = caught
     ? `try {\n${FUEL_STOP_LABEL}: {\n${unstopped}\n}\n${stop}\n} catch (e) {\nif (fuelLive) store.fuel = ${
       windowed ? FUEL_NOW : "fuel"

@@ -492,33 +492,23 @@ function splat(d: string, a: string, value: string): string | null {
   return isSlot(d) && isSlot(a) ? put4(d, [], [`const $a = ${value};`], () => "$a") : null;
 }
 
+/**
+ * A narrowing operation: each result word packs two input words through `pack`, words 0-1
+ * from `a`'s four words and words 2-3 from `b`'s.
+ */
+function narrow(pack: string): Spelling {
+  return binary((i) =>
+    i < 2 ? `${pack}($a${2 * i}, $a${2 * i + 1})` : `${pack}($b${2 * i - 4}, $b${2 * i - 3})`
+  );
+}
+
 /** The generic two-operand operations (`simdBinary(op, s32, d, a, b)`) spelled here. */
 const BINARY: Record<number, Spelling> = {
   0x28: binary((i) => `v128GtBytesU($a${i}, $b${i})`), // i8x16.gt_u
-  0x65: binary((i) =>
-    // i8x16.narrow_i16x8_s
-    i < 2
-      ? `v128NarrowS8($a${2 * i}, $a${2 * i + 1})`
-      : `v128NarrowS8($b${2 * i - 4}, $b${2 * i - 3})`
-  ),
-  0x66: binary((i) =>
-    // i8x16.narrow_i16x8_u
-    i < 2
-      ? `v128NarrowU8($a${2 * i}, $a${2 * i + 1})`
-      : `v128NarrowU8($b${2 * i - 4}, $b${2 * i - 3})`
-  ),
-  0x85: binary((i) =>
-    // i16x8.narrow_i32x4_s
-    i < 2
-      ? `v128NarrowS16($a${2 * i}, $a${2 * i + 1})`
-      : `v128NarrowS16($b${2 * i - 4}, $b${2 * i - 3})`
-  ),
-  0x86: binary((i) =>
-    // i16x8.narrow_i32x4_u
-    i < 2
-      ? `v128NarrowU16($a${2 * i}, $a${2 * i + 1})`
-      : `v128NarrowU16($b${2 * i - 4}, $b${2 * i - 3})`
-  ),
+  0x65: narrow("v128NarrowS8"), // i8x16.narrow_i16x8_s
+  0x66: narrow("v128NarrowU8"), // i8x16.narrow_i16x8_u
+  0x85: narrow("v128NarrowS16"), // i16x8.narrow_i32x4_s
+  0x86: narrow("v128NarrowU16"), // i16x8.narrow_i32x4_u
   0xb6: binary((i) => `$a${i} < $b${i} ? $a${i} : $b${i}`), // i32x4.min_s
   0xb7: binary((i) => `($a${i} >>> 0) < ($b${i} >>> 0) ? $a${i} : $b${i}`), // i32x4.min_u
   0xb8: binary((i) => `$a${i} > $b${i} ? $a${i} : $b${i}`), // i32x4.max_s
