@@ -37,6 +37,28 @@
  * not cache, and takes its frame base as a parameter (`entered`) with pc 0, every stop writing
  * its pc before anything reads it (fib 0.96 and 0.92 more, calls 0.97 and 0.95).
  *
+ * ## Direct calls
+ * A body whose parameters and result are integers or plain references (`directType`), that
+ * writes its own call-stack entries (`selfWrite`) and is structured, is generated as a direct
+ * entry (`direct`: its frame base and its arguments' words as JS parameters, its result as the
+ * JS result, an i64's high word in `HIGH`) and a small ordinary entry (`wasm`) that calls it
+ * with the arguments from the frame's slots and writes the result back. A call site whose
+ * cached callee has a direct entry calls that: its arguments straight from the caller's locals,
+ * its result straight into one, no status to test, and no call-stack check (the nesting check
+ * implies room, see `startNesting`; the callee checks the value stack itself). Where such a
+ * callee stops (any status but `RETURN`), it writes its state as any stop does and throws that
+ * status's `Stop` (one object per status, nothing allocated); every direct caller on the way
+ * writes its own state and throws it on, and the ordinary entry below them returns its status:
+ * the frames then hold what the interpreter's would, as before. A trap's backtrace is kept as
+ * for ordinary calls (the depth is pushed, the caller writes the callee's function where a trap
+ * leaves it). Measured on models of `bench/fib.wat`'s body (CPU time of fib(30), best of 10,
+ * V8 compiling on the main thread, two processes alike within 3%): ordinary entries 26.5 ms;
+ * direct entries with arguments and result passed through the value stack 21 ms; as JS
+ * values 15 ms; of that, the two call-stack and value-stack compares in the call's guard were
+ * 19 -> 14.5 ms, the `try` around the call nothing measurable. `deno task bench --tier codegen
+ * --filter fib,calls,hostcall,exceptions`, two alternated runs against the tree before: fib
+ * 12.0x/9.9x -> 7.1x/7.6x native; calls, hostcall and exceptions within the noise.
+ *
  * The body follows the code's branches with JS control flow: a labelled `for (;;)` around each
  * loop (a backward branch is `continue L<t>`) and a labelled block ending at each forward
  * target (`break B<t>`), so that V8 sees natural loops and keeps values in registers across
@@ -226,6 +248,44 @@ const MAX_NESTING = 64;
 /** Code words per unit of a body's nesting cost (see `MAX_NESTING`). */
 const COST_WORDS = 256;
 
+/**
+ * A generated frame called through its direct entry stopped (see "Direct calls" in the module
+ * doc): thrown, never allocated on a call's way (one instance per status, see `stopOf`), by
+ * the frame that stops and by every direct caller after it has written its own state, and
+ * turned back into `status` by the first ordinary entry below them.
+ */
+class Stop {
+  constructor(readonly status: number) {}
+}
+
+/** The `Stop` of each status. */
+const STOPS: Stop[] = [];
+
+/** The one `Stop` of `status`. */
+function stopOf(status: number): Stop {
+  return STOPS[status] ??= new Stop(status);
+}
+
+/**
+ * The high word of the i64 a direct entry returns (its low word is the JS return value), read
+ * by its caller right after the call.
+ */
+const HIGH = new Int32Array(1);
+
+/**
+ * The nesting a body entered by the driver at frame `depth` starts with: 0 where the call
+ * stack has room for `MAX_NESTING` more frames (made there, up to the recursion limit), more
+ * where it has not, so that every body running at depth `d` with nesting `n` has room up to
+ * frame `d + MAX_NESTING - n` (see `enterFunc`). A direct call (see "Direct calls") then needs
+ * no call-stack check of its own: its nesting check implies it.
+ */
+function startNesting(st: ExecStack, depth: number): number {
+  if ((st.frames.length >> 1) - 1 - depth >= MAX_NESTING) return 0;
+  const target = Math.min(depth + MAX_NESTING, st.maxDepth - 1);
+  while ((st.frames.length >> 1) - 1 < target) st.growFrames(target);
+  return Math.max(0, MAX_NESTING - ((st.frames.length >> 1) - 1 - depth));
+}
+
 /** The nesting cost of a body of `words` code words. */
 function costOf(words: number): number {
   return 1 + Math.floor(words / COST_WORDS);
@@ -285,7 +345,8 @@ export function runTiered(
     if (body === null) interpretAt = depth;
     else {
       const inst = func.instance;
-      status = body(store, st, depth, bulkFuel, compiler, 0, baseDepth, inst, -1);
+      const nesting = startNesting(st, depth);
+      status = body(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);
       if (status === CALL) continue;
       if (status === HOST_THREW) {
         // Thrown here, with the frames written back, as the interpreter's call would have.
@@ -352,6 +413,14 @@ function enterFunc(
   const top = base + cf.frameWords;
   if (top > st.s32.length) st.growValues(top);
   if (2 * (depth + 1) >= st.frames.length) st.growFrames(depth + 1);
+  // The body runs at `depth + 1` with at least `nesting + 1`: it needs room up to frame
+  // `depth + MAX_NESTING - nesting` (see `startNesting`), or the driver runs it.
+  const room = depth + MAX_NESTING - nesting;
+  let short = (st.frames.length >> 1) - 1 < room;
+  if (short && room < st.maxDepth) {
+    while ((st.frames.length >> 1) - 1 < room) st.growFrames(room);
+    short = false;
+  }
   const frames = st.frames;
   st.depth = depth + 1;
   frames[2 * depth + 2] = base;
@@ -364,7 +433,7 @@ function enterFunc(
     for (let w = base + cf.paramWords; w < locals; w++) s32[w] = 0;
   }
   // `nesting + costOf(words) > MAX_NESTING`, in integers.
-  if (cf.code.length >= (MAX_NESTING - nesting) * COST_WORDS) return null;
+  if (short || cf.code.length >= (MAX_NESTING - nesting) * COST_WORDS) return null;
   const body = cf.generated;
   return body !== undefined
     ? body as GeneratedBody | null
@@ -401,6 +470,9 @@ function hostCall(
 const RUNTIME: Readonly<Record<string, unknown>> = (() => {
   const all: Record<string, unknown> = {
     TrapCode,
+    Stop,
+    stopOf,
+    HIGH,
     enterFunc,
     hostCall,
     HOST_THREW,
@@ -720,6 +792,26 @@ function selfWrite(body: string, self: number): string {
   );
 }
 
+/**
+ * `body` (of module function `self`) as a direct entry's (see "Direct calls"): where it stops
+ * it writes its call-stack entries as `selfWrite` has it do and throws the status's `Stop`
+ * rather than returning it (a tail call writes only its frame base: its callee is named); a
+ * return returns the result (`$res`, see `directResult`).
+ */
+function directWrite(body: string, self: number): string {
+  return body.replace(
+    /\breturn (?!11;|resumeBody\(|\/\*tail\*\/)([^;]*);/g,
+    (_, status: string) =>
+      `{\nst.funcs[depth] = inst.funcs[${self}];\nst.frames[2 * depth] = fp;\nthrow stopOf(${status});\n}`,
+  ).replace(
+    /\breturn \/\*tail\*\/([^;]*);/g,
+    (_, status: string) => `{\nst.frames[2 * depth] = fp;\nthrow stopOf(${status});\n}`,
+  ).replaceAll(`return ${RETURN};`, "return $res;").replaceAll(DIRECT_RESULT, "");
+}
+
+/** Marks a direct entry's return (see `directResult` in `generateSource`). */
+const DIRECT_RESULT = "/*result*/";
+
 /** Where the cached slots must be written back to the value stack (see `promote`). */
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
@@ -740,11 +832,36 @@ const reloadWords = (k: number, ws: readonly number[]) => `/*reload>=${k}:${ws.j
 export interface CallShape {
   readonly params: readonly number[];
   readonly results: readonly number[];
+  /** Whether a call of this type may go through the callee's direct entry (`directType`). */
+  readonly direct?: boolean;
 }
 
 /** The words a value of type `t` takes in its slot (see `CallShape`). */
 function wordsOfType(t: ValType): number {
   return t === "i64" || t === "f64" ? 2 : t === "v128" ? 4 : 1;
+}
+
+/** The most parameter words a direct entry takes as JS arguments. */
+const DIRECT_WORDS = 16;
+
+/**
+ * Whether functions of type `params -> results` get a direct entry (see "Direct calls"):
+ * integers and plain references only, as words (a float passed as words would take its slot
+ * out of a number local on both sides), at most one result, at most `DIRECT_WORDS` words.
+ */
+function directType(params: readonly ValType[], results: readonly ValType[]): boolean {
+  const word = (t: ValType) => t === "i32" || t === "i64" || t === "funcref" || t === "externref";
+  return params.every(word) && results.every(word) && results.length <= 1 &&
+    params.reduce((n, t) => n + wordsOfType(t), 0) <= DIRECT_WORDS;
+}
+
+/**
+ * How a body takes part in direct calls (see "Direct calls"): its call sites call cached
+ * callees' direct entries, and, with `self`, it has one itself (its type's shape and its
+ * frame's size, which the direct entry checks the value stack for).
+ */
+export interface DirectOptions {
+  readonly self: { readonly shape: CallShape; readonly frameWords: number } | null;
 }
 
 /**
@@ -763,7 +880,11 @@ export function callShapesOf(
       : undefined;
     const type = typeIndex === undefined ? undefined : module.types[typeIndex];
     if (type === undefined) return null;
-    return { params: type.params.map(wordsOfType), results: type.results.map(wordsOfType) };
+    return {
+      params: type.params.map(wordsOfType),
+      results: type.results.map(wordsOfType),
+      direct: directType(type.params, type.results),
+    };
   };
 }
 
@@ -1180,6 +1301,7 @@ export function generateSource(
   osrEntry = -1,
   self = -1,
   shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null = null,
+  directOpts: DirectOptions | null = null,
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
   /** Whether frames are left to write their own call-stack entries (see `selfWrite`). */
   const selfFrames = !collectable && self >= 0;
@@ -1243,6 +1365,23 @@ export function generateSource(
   for (const l of labels) if (!starts.has(l)) return { reason: `a branch into an instruction` };
   const shape = structured ? structureOf(code, edges) : null;
   if (shape === null) structured = false;
+  /** This body's direct entry (see "Direct calls"), or null: only its ordinary one. */
+  const directSelf = directOpts?.self != null && structured && osrEntry < 0 && selfFrames
+    ? directOpts.self
+    : null;
+  /**
+   * What a return leaves for a direct entry's caller: the result's words read into `$res` (and
+   * `HIGH`), after the flush a return starts with, which the splitter reads as a return (see
+   * `parse` in codegen_slots.ts) and which is dropped after it (see `DIRECT_RESULT`).
+   */
+  const directResult = (slot: number) =>
+    directSelf === null
+      ? ""
+      : directSelf.shape.results.length === 0
+      ? `${DIRECT_RESULT}$res = 0;\n`
+      : `${DIRECT_RESULT}$res = s32[(fp + ${slot})];\n${
+        directSelf.shape.results[0] === 2 ? `HIGH[0] = s32[(fp + ${slot}) + 1];\n` : ""
+      }`;
   if (osrEntry >= 0 && (!structured || !starts.has(osrEntry))) {
     return { reason: `no structured entry at ${osrEntry}` };
   }
@@ -1263,6 +1402,7 @@ export function generateSource(
   const sites: number[] = [];
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
   if (metered) names.add("OUT_OF_FUEL");
+  if (directSelf !== null) { for (const name of ["Stop", "stopOf", "HIGH"]) names.add(name); }
   let reachable = true;
   /**
    * The i32 constant the last instruction wrote, and its index in `out`: `lowerV128` spells a
@@ -1336,7 +1476,7 @@ export function generateSource(
         break;
       }
       case I.Return:
-        js = `${flushBelow(resultWords)}\n${FUEL_OUT}\nreturn ${RETURN};`;
+        js = `${flushBelow(resultWords)}\n${FUEL_OUT}\n${directResult(0)}return ${RETURN};`;
         reachable = false;
         break;
       case I.ReturnSlot:
@@ -1344,9 +1484,13 @@ export function generateSource(
         // the caller reads. The flush of slot 0 before it is mostly dead, but leaving it out
         // kept `bench/matmul.wat`'s f64 scratch slot out of a number local (the return reads
         // it as words with no sync point before): matmul 1.8x -> 9.7x native.
-        js = `${flushBelow(resultWords)}\n${FUEL_OUT}\ns32[fp] = s32[${
-          slot(1)
-        }];\ns32[fp + 1] = s32[${slot(1)} + 1];\nreturn ${RETURN};`;
+        js = directSelf !== null
+          ? `${flushBelow(resultWords)}\n${FUEL_OUT}\n${
+            directResult(code[pc + 1]!)
+          }return ${RETURN};`
+          : `${flushBelow(resultWords)}\n${FUEL_OUT}\ns32[fp] = s32[${
+            slot(1)
+          }];\ns32[fp + 1] = s32[${slot(1)} + 1];\nreturn ${RETURN};`;
         reachable = false;
         break;
       case I.Call:
@@ -1375,7 +1519,7 @@ export function generateSource(
         // `st.funcs[depth + 1]` on every call was a tenth of `bench/fib.wat`'s CPU time: 35.0 ->
         // 30.6 ms per fib(30), best of 21, three alternated A/B rounds; the `try` costs nothing
         // measurable).
-        const [c, w, n, f, i] = ["c", "w", "n", "b", "i"].map((x) => `$${x}${pc}`);
+        const [c, w, n, f, i, d] = ["c", "w", "n", "b", "i", "d"].map((x) => `$${x}${pc}`);
         sites.push(pc);
         const callBody = (body: string, instance: string, stop: string, entered: string) =>
           `const status = ${body}(store, st, depth + 1, bulkFuel, compiler, nesting + ${
@@ -1427,7 +1571,9 @@ export function generateSource(
     ${f} = body;
     ${i} = callee.instance;
     ${w} = cf.frameWords;
-    ${n} = MAX_NESTING - Math.floor(cf.code.length / COST_WORDS);
+    ${n} = MAX_NESTING - Math.floor(cf.code.length / COST_WORDS);${
+          directOpts !== null && lazy && selfFrames ? `\n    ${d} = body.direct ?? null;` : ""
+        }
   }
   ${callBody("body", "callee.instance", stop(false), "-1")}
 }`;
@@ -1439,9 +1585,54 @@ export function generateSource(
         const shape = shapeOf === null ? null : shapeOf(code, pc);
         const args = shape === null ? flushFrom(b) : flushWords(b, valueWords(b, shape.params));
         const back = shape === null ? reloadFrom(b) : reloadWords(b, valueWords(b, shape.results));
-        js = `${lazy ? `${args}\n${FUEL_OUT}` : `${FLUSH}\nframes[2 * depth + 1] = ${next};`}
+        // A direct call (see "Direct calls"): where this site's cached callee has a direct
+        // entry, its arguments go as JS arguments (read from their locals) and its result comes
+        // back as the JS result, a stop as a thrown `Stop` after which this frame writes its
+        // state as below; the call stack's room is implied by the nesting check
+        // (`startNesting`), the value stack's the callee checks itself.
+        const viaDirect = directOpts !== null && lazy && selfFrames && shape?.direct === true;
+        const word = (w: number) =>
+          w % entities.SLOT_WORDS === 0
+            ? `s32[(fp + ${w})]`
+            : `s32[(fp + ${w - w % entities.SLOT_WORDS}) + ${w % entities.SLOT_WORDS}]`;
+        const directCall = !viaDirect ? "" : `if (${d} !== null && ${key} && nesting < ${n}) {
+  st.depth = depth + 1;
+  let $r;
+  try {
+    $r = ${d}(store, st, depth + 1, bulkFuel, compiler, nesting + ${
+          costOf(code.length)
+        }, baseDepth, ${i}, base${
+          valueWords(b, shape!.params).map((w) => `, ${word(w)}`).join("")
+        });
+  } catch (e) {
+    if (!(e instanceof Stop)) {
+      st.funcs[depth + 1] = ${c};
+      throw e;
+    }
+    const status = e.status;
+    ${stop(false)}
+  }
+  st.depth = depth;
+  s32 = st.s32;
+  f32 = st.f32;
+  f64 = st.f64;
+  frames = st.frames;
+${
+          shape!.results.length === 0
+            ? ""
+            : `${word(b)} = $r;${shape!.results[0] === 2 ? `\n${word(b + 1)} = HIGH[0];` : ""}`
+        }
+${FUEL_IN}
+} else {
+${args}
+`;
+        js = `${
+          lazy
+            ? (viaDirect ? FUEL_OUT : `${args}\n${FUEL_OUT}`)
+            : `${FLUSH}\nframes[2 * depth + 1] = ${next};`
+        }
 const base = fp + ${b};
-${direct ? "" : `const callee = ${callee};\n`}if (${push}) {
+${direct ? "" : `const callee = ${callee};\n`}${directCall}if (${push}) {
   st.depth = depth + 1;
   ${
           selfFrames
@@ -1467,7 +1658,7 @@ s32 = st.s32;
 f32 = st.f32;
 f64 = st.f64;
 frames = st.frames;
-${back}
+${back}${viaDirect ? "\n}" : ""}
 ${MEMORY_RELOAD}`;
         break;
       }
@@ -1642,10 +1833,13 @@ return CALL;`;
   }
   const promoted = split.locals.length === 0 ? first : promotable(split.texts, f32s.chosen);
   if (osrAt >= 0) skipToEntry(split.texts, nests, osrAt);
+  let text = split.texts.join("\n");
+  // A direct entry's returns leave nothing in the value stack (see `directResult`).
+  if (directSelf !== null) {
+    text = text.replace(/\/\*flush<\d+\*\/\n(?=\/\*fuelout\*\/\n\/\*result\*\/)/g, "");
+  }
   // A metered body's shared fuel stop (see `charge`) follows it, after `FUEL_STOP_MARK`.
-  let body = lanesBack(
-    promote(split.texts.join("\n") + (metered ? FUEL_STOP_MARK + FUEL_STOP : ""), promoted),
-  );
+  let body = lanesBack(promote(text + (metered ? FUEL_STOP_MARK + FUEL_STOP : ""), promoted));
   const imports = [...names].sort();
   const declare =
     (split.locals.length === 0 ? "" : `let ${split.locals.map((l) => `${l} = 0`).join(", ")};\n`) +
@@ -1718,7 +1912,8 @@ ${
       /\/\*charge\*\/(\d+)\/\*\*\//g,
       (_, cost: string) => windowed ? `fuel = (fuel - ${cost}) | 0;` : `fuel -= ${cost};`,
     );
-  if (selfFrames) body = selfWrite(body, self);
+  if (directSelf !== null) body = directWrite(body, self);
+  else if (selfFrames) body = selfWrite(body, self);
   body = body.replaceAll(
     MEMORY_RELOAD,
     usesMem ? "if (mem !== null) {\n  mview = mem.view;\n  memLen = mview.byteLength;\n}" : "",
@@ -1761,33 +1956,131 @@ throw new Error("Bad entry point " + pc + " into generated code");
     : metered
     ? `${FUEL_STOP_LABEL}: {\n${unstopped}\n}\n${stop}`
     : unstopped;
-  const source = `"use strict";
+  const fueled = metered
+    ? `let fuel = 0, ${windowed ? "fuelRest = 0, " : ""}fuelLive = true;\n${
+      windowed ? FUEL_WINDOW : "fuel = store.fuel;"
+    }\n${inner}`
+    : inner;
+  const head = `"use strict";
 const { ${imports.join(", ")} } = rt;
 ${
     sites.map((pc) =>
-      `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $n${pc} = 0;\n`
+      `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $n${pc} = 0${
+        directOpts === null ? "" : `, $d${pc} = null`
+      };\n`
     ).join("")
-  }return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) {
+  }`;
+  if (directSelf !== null) {
+    return {
+      source: head + directSource(directSelf, promoted, prologue, zero, split.locals, fueled),
+      escapes: [...escapes.values()],
+      structured,
+    };
+  }
+  const source =
+    `${head}return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) {
 ${prologue}
 ${
-    osrEntry >= 0
-      ? `let $osr = pc === ${osrEntry};
+      osrEntry >= 0
+        ? `let $osr = pc === ${osrEntry};
 if (pc !== 0 && !$osr) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);
 ${zero === "" ? "" : `if (!$osr) {\n${zero}}\n`}`
-      : structured
-      ? `if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);\n${zero}`
-      : zero === ""
-      ? ""
-      : `if (pc === 0) {\n${zero}}\n`
-  }${declare}${
-    metered
-      ? `let fuel = 0, ${windowed ? "fuelRest = 0, " : ""}fuelLive = true;\n${
-        windowed ? FUEL_WINDOW : "fuel = store.fuel;"
-      }\n${inner}`
-      : inner
-  }
+        : structured
+        ? `if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);\n${zero}`
+        : zero === ""
+        ? ""
+        : `if (pc === 0) {\n${zero}}\n`
+    }${declare}${fueled}
 };`;
   return { source, escapes: [...escapes.values()], structured };
+}
+
+/**
+ * The end of the source of a body with a direct entry (see "Direct calls"): the direct entry
+ * (`direct`), running `fueled` (the body, its stops spelled by `directWrite`) after `prologue`
+ * (without its first three lines: here the frame base is a parameter and the pc 0), `zero`
+ * and its parameters taken from its arguments into the `promoted` slots' locals (or the value
+ * stack); and the ordinary entry (`wasm`), which continues a frame not at its start in
+ * `resumeBody`, and otherwise calls the direct entry with the arguments in the frame's slots,
+ * writes its result there and turns a `Stop` back into its status.
+ */
+function directSource(
+  self: { readonly shape: CallShape; readonly frameWords: number },
+  promoted: readonly Cached[],
+  prologue: string,
+  zero: string,
+  splitLocals: readonly string[],
+  fueled: string,
+): string {
+  const { params, results } = self.shape;
+  const args: string[] = [];
+  const init: string[] = [];
+  for (let i = 0; i < params.length; i++) {
+    const k = entities.SLOT_WORDS * i;
+    const words = Array.from({ length: params[i]! }, (_, j) => `$a${i}_${j}`);
+    args.push(...words);
+    const c = promoted.find((c) => c.k === k);
+    if (c !== undefined && c.kind === "i64") {
+      init.push(`r${k} = ${words[0]}; h${k} = ${words[1] ?? 0};`);
+    } else if (c !== undefined && c.kind === "s32") {
+      init.push(
+        `r${k} = ${words[0]};${words[1] === undefined ? "" : ` s32[fp + ${k + 1}] = ${words[1]};`}`,
+      );
+    } else {
+      init.push(words.map((a, j) => `s32[fp + ${k + j}] = ${a};`).join(" "));
+      if (c !== undefined) {
+        init.push(
+          lanesBack(promote(`/*reload>=${k}:${wordsOf(c).join(",")}*/`, [c])).replace(FUEL_IN, ""),
+        );
+      }
+    }
+  }
+  const declare =
+    (splitLocals.length === 0 ? "" : `let ${splitLocals.map((l) => `${l} = 0`).join(", ")};\n`) +
+    (promoted.length === 0
+      ? ""
+      : `let ${promoted.flatMap(locals).map((l) => `${l} = 0`).join(", ")};\n`) +
+    lanesBack(init.join("\n"));
+  const w = self.frameWords;
+  const pass = params.flatMap((n, i) =>
+    Array.from({ length: n }, (_, j) => `, s32[fp + ${entities.SLOT_WORDS * i + j}]`)
+  ).join("");
+  const store = results.length === 0
+    ? ""
+    : `st.s32[fp] = $res;\n${results[0] === 2 ? "st.s32[fp + 1] = HIGH[0];\n" : ""}`;
+  return `const direct = function direct(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, fp${
+    args.map((a) => `, ${a}`).join("")
+  }) {
+if (fp + ${w} > st.s32.length) {
+  st.depth = depth - 1;
+  st.growValues(fp + ${w});
+  st.depth = depth;
+}
+${prologue.split("\n").slice(3).join("\n")}
+let frames = st.frames;
+let pc = 0;
+${zero}${declare}
+let $res = 0;
+${fueled}
+};
+const wasm = function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) {
+let fp = entered;
+if (entered < 0) {
+  if (st.frames[2 * depth + 1] !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);
+  fp = st.frames[2 * depth];
+}
+const s32 = st.s32;
+let $res;
+try {
+  $res = direct(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, fp${pass});
+} catch (e) {
+  if (e instanceof Stop) return e.status;
+  throw e;
+}
+${store}return RETURN;
+};
+wasm.direct = direct;
+return wasm;`;
 }
 
 /**
@@ -1809,6 +2102,19 @@ export function generateBody(
   const shapeOf = module === undefined ? null : callShapesOf(module);
   // A catching frame is continued at its handler, which only the interpreter can do.
   if (cf.handlers !== null) return "exception handlers (try_table)";
+  // Direct calls where frames write their own entries; not in the lean spelling, whose
+  // rewrites know only the ordinary entry.
+  let directOpts: DirectOptions | null = null;
+  if (selfFrames && !collectable && !lean) {
+    const type = module?.types[module.funcTypeIndices[cf.funcIndex]!];
+    const own = type !== undefined && directType(type.params, type.results)
+      ? {
+        shape: { params: type.params.map(wordsOfType), results: type.results.map(wordsOfType) },
+        frameWords: cf.frameWords,
+      }
+      : null;
+    directOpts = { self: own };
+  }
   const source = (osrEntry: number) =>
     generateSource(
       cf.code,
@@ -1821,6 +2127,7 @@ export function generateBody(
       osrEntry,
       selfFrames ? cf.funcIndex : -1,
       shapeOf,
+      directOpts,
     );
   // A frame made hot at a loop header continues there in this same body (see `resumeBodyOf`).
   let result = entry > 0 && cf.code[entry] === I.TierUp ? source(entry) : null;
@@ -1833,7 +2140,18 @@ export function generateBody(
       resumeBody: GeneratedBody,
     ) => GeneratedBody;
     return {
-      body: factory(RUNTIME, resumeBodyOf(cf, escape, collectable, selfFrames, shapeOf, lean)),
+      body: factory(
+        RUNTIME,
+        resumeBodyOf(
+          cf,
+          escape,
+          collectable,
+          selfFrames,
+          shapeOf,
+          lean,
+          directOpts === null ? null : { self: null },
+        ),
+      ),
       escapes: result.escapes,
     };
   } catch (e) {
@@ -1864,6 +2182,7 @@ function resumeBodyOf(
   selfFrames: boolean,
   shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null,
   lean: boolean,
+  directOpts: DirectOptions | null,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
   /** The OSR bodies, by entry pc (null: that pc has none, the switch body continues there). */
@@ -1880,6 +2199,7 @@ function resumeBodyOf(
       entry,
       selfFrames ? cf.funcIndex : -1,
       shapeOf,
+      directOpts,
     );
     if ("reason" in result) return null;
     try {
