@@ -2084,6 +2084,23 @@ return wasm;`;
 }
 
 /**
+ * How the body of `cf` (translated from `module`) takes part in direct calls, where frames
+ * write their own entries and no collector scans them (not in the lean spelling, whose rewrites
+ * know only the ordinary entry): its calls use direct entries, and it has one where its type
+ * allows (`directType`).
+ */
+export function directOptionsOf(cf: CompiledFunc, module: ModuleDecl | undefined): DirectOptions {
+  const type = module?.types[module.funcTypeIndices[cf.funcIndex]!];
+  const self = type !== undefined && directType(type.params, type.results)
+    ? {
+      shape: { params: type.params.map(wordsOfType), results: type.results.map(wordsOfType) },
+      frameWords: cf.frameWords,
+    }
+    : null;
+  return { self };
+}
+
+/**
  * The generated body of `cf`, or why it has none. `new Function` is only called here (a realm
  * that forbids it makes it throw, which is reported as the reason). With `selfFrames` (and not
  * `collectable`), its frame writes its own call-stack entries where it stops, and its calls
@@ -2102,19 +2119,7 @@ export function generateBody(
   const shapeOf = module === undefined ? null : callShapesOf(module);
   // A catching frame is continued at its handler, which only the interpreter can do.
   if (cf.handlers !== null) return "exception handlers (try_table)";
-  // Direct calls where frames write their own entries; not in the lean spelling, whose
-  // rewrites know only the ordinary entry.
-  let directOpts: DirectOptions | null = null;
-  if (selfFrames && !collectable && !lean) {
-    const type = module?.types[module.funcTypeIndices[cf.funcIndex]!];
-    const own = type !== undefined && directType(type.params, type.results)
-      ? {
-        shape: { params: type.params.map(wordsOfType), results: type.results.map(wordsOfType) },
-        frameWords: cf.frameWords,
-      }
-      : null;
-    directOpts = { self: own };
-  }
+  const directOpts = selfFrames && !collectable && !lean ? directOptionsOf(cf, module) : null;
   const source = (osrEntry: number) =>
     generateSource(
       cf.code,
