@@ -1555,6 +1555,24 @@ export function generateSource(
         const key = direct ? `inst === $k${pc}` : `callee === ${c}`;
         const push =
           `${key} && nesting < ${n} && base + ${w} <= s32.length && 2 * depth + 2 < frames.length`;
+        // Of the slots from the callee's frame on, only its arguments are read (the operand
+        // stack ends there), and after it only its results: the others are not copied, nor the
+        // high word of an i32 (or a reference). CPU time of a bundle under Node, the fastest of
+        // 21 (fib) or 11 runs, 2 alternated A/B rounds: fib(30) 30.5 -> 27.1-28.4 ms,
+        // `bench/calls.wat` (10^6) 36-40 -> 30-31 ms, `bench/hostcall.wat` 14-17 -> 14 ms.
+        const shape = shapeOf === null ? null : shapeOf(code, pc);
+        const args = shape === null ? flushFrom(b) : flushWords(b, valueWords(b, shape.params));
+        const back = shape === null ? reloadFrom(b) : reloadWords(b, valueWords(b, shape.results));
+        // A direct call (see "Direct calls"): where this site's cached callee has a direct
+        // entry, its arguments go as JS arguments (read from their locals) and its result comes
+        // back as the JS result, a stop as a thrown `Stop` after which this frame writes its
+        // state as below; the call stack's room is implied by the nesting check
+        // (`startNesting`), the value stack's the callee checks itself.
+        const viaDirect = directOpts !== null && lazy && selfFrames && shape?.direct === true;
+        const word = (w: number) =>
+          w % entities.SLOT_WORDS === 0
+            ? `s32[(fp + ${w})]`
+            : `s32[(fp + ${w - w % entities.SLOT_WORDS}) + ${w % entities.SLOT_WORDS}]`;
         const slow = `if (callee.isHost) {
   const status = hostCall(callee, inst, st, base, store, baseDepth);
   if (status !== RETURN) ${stop(true)}
@@ -1575,26 +1593,37 @@ export function generateSource(
           directOpts !== null && lazy && selfFrames ? `\n    ${d} = body.direct ?? null;` : ""
         }
   }
-  ${callBody("body", "callee.instance", stop(false), "-1")}
+  ${
+          !viaDirect
+            ? callBody("body", "callee.instance", stop(false), "-1")
+            : `const dd = body.direct;
+  if (dd !== undefined) {
+    // Its frame is pushed: its direct entry runs it, as at a cached site.
+    let $r;
+    try {
+      $r = dd(store, st, depth + 1, bulkFuel, compiler, nesting + ${
+              costOf(code.length)
+            }, baseDepth, callee.instance, base${
+              valueWords(b, shape!.params).map((w) => `, ${word(w)}`).join("")
+            });
+    } catch (e) {
+      if (!(e instanceof Stop)) throw e;
+      const status = e.status;
+      ${stop(false)}
+    }
+    st.depth = depth;
+    s32 = st.s32;${
+              shape!.results.length === 0
+                ? ""
+                : `\n    s32[base] = $r;${
+                  shape!.results[0] === 2 ? "\n    s32[base + 1] = HIGH[0];" : ""
+                }`
+            }
+  } else {
+    ${callBody("body", "callee.instance", stop(false), "-1")}
+  }`
+        }
 }`;
-        // Of the slots from the callee's frame on, only its arguments are read (the operand
-        // stack ends there), and after it only its results: the others are not copied, nor the
-        // high word of an i32 (or a reference). CPU time of a bundle under Node, the fastest of
-        // 21 (fib) or 11 runs, 2 alternated A/B rounds: fib(30) 30.5 -> 27.1-28.4 ms,
-        // `bench/calls.wat` (10^6) 36-40 -> 30-31 ms, `bench/hostcall.wat` 14-17 -> 14 ms.
-        const shape = shapeOf === null ? null : shapeOf(code, pc);
-        const args = shape === null ? flushFrom(b) : flushWords(b, valueWords(b, shape.params));
-        const back = shape === null ? reloadFrom(b) : reloadWords(b, valueWords(b, shape.results));
-        // A direct call (see "Direct calls"): where this site's cached callee has a direct
-        // entry, its arguments go as JS arguments (read from their locals) and its result comes
-        // back as the JS result, a stop as a thrown `Stop` after which this frame writes its
-        // state as below; the call stack's room is implied by the nesting check
-        // (`startNesting`), the value stack's the callee checks itself.
-        const viaDirect = directOpts !== null && lazy && selfFrames && shape?.direct === true;
-        const word = (w: number) =>
-          w % entities.SLOT_WORDS === 0
-            ? `s32[(fp + ${w})]`
-            : `s32[(fp + ${w - w % entities.SLOT_WORDS}) + ${w % entities.SLOT_WORDS}]`;
         const directCall = !viaDirect ? "" : `if (${d} !== null && ${key} && nesting < ${n}) {
   st.depth = depth + 1;
   let $r;

@@ -142,3 +142,54 @@ Deno.test("codegen direct: StackOverflow from either limit at the interpreter's 
     assert.deepEqual(traps[1], traps[0], JSON.stringify(limits));
   }
 });
+
+const INDIRECT = wat(`(module
+  (type $t (func (param i32 i64) (result i64)))
+  (table 3 funcref)
+  (elem (i32.const 0) $p $q $r)
+  (func $p (type $t) (i64.add (local.get 1) (i64.extend_i32_s (local.get 0))))
+  (func $q (type $t) (i64.mul (local.get 1) (i64.const 0x100000003)))
+  (func $r (type $t)
+    (i64.div_s (local.get 1) (i64.extend_i32_s (i32.sub (local.get 0) (i32.const 40)))))
+  (func (export "run") (param $n i32) (result i64) (local $acc i64)
+    (local.set $acc (i64.const 0x1234567))
+    (loop $l
+      (local.set $acc
+        (call_indirect (type $t) (local.get $n) (local.get $acc) (i32.rem_u (local.get $n) (i32.const 3))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc)))`);
+
+Deno.test("codegen direct: an indirect call's other targets run their direct entries, stop and trap alike", () => {
+  // The site caches one target; the others (a miss every other call) are entered through
+  // `enterFunc` and then their direct entries: fuel stops there, and a division by zero in
+  // `$r` (at n = 40), must look as in the interpreter.
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    const engine = new Engine(new Config({ executionTier: tier, consumeFuel: true }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, INDIRECT));
+    const run = instance.getFunc(store, "run")!;
+    for (const budget of [3, 7, 20]) {
+      store.setFuel(budget);
+      let call = run.callResumable(store, [Val.i32(39)]);
+      for (let stops = 0; call.kind === "outOfFuel" && stops < 10_000; stops++) {
+        log.push(call.requiredFuel, call.frames(store, { locals: true }));
+        store.setFuel(budget + Number(call.requiredFuel));
+        call = call.resume(store);
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") log.push(call.results[0]!.value);
+    }
+    store.setFuel(1_000_000);
+    try {
+      run.call(store, [Val.i32(45)]);
+      log.push("no trap");
+    } catch (e) {
+      assert.ok(e instanceof Trap);
+      log.push(e.code, e.backtrace);
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.length > 60, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
