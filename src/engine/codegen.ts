@@ -45,10 +45,10 @@
  * with the arguments from the frame's slots and writes the result back. A call site whose
  * cached callee has a direct entry calls that: its arguments straight from the caller's locals,
  * its result straight into one, no status to test, and no call-stack check (the nesting check
- * implies room, see `startNesting`; the callee checks the value stack itself). Where such a
- * callee stops (any status but `RETURN`), it writes its state as any stop does and throws that
- * status's `Stop` (one object per status, nothing allocated); every direct caller on the way
- * writes its own state and throws it on, and the ordinary entry below them returns its status:
+ * implies room in both stacks, see `roomFor`). Where such a
+ * callee stops (any status but `RETURN`), it writes its state as any stop does and returns
+ * `STOP` (its status in `STATUS`); every direct caller on the way writes its own state and
+ * returns `STOP` on, and the ordinary entry below them returns the status:
  * the frames then hold what the interpreter's would, as before. A trap's backtrace is kept as
  * for ordinary calls (the depth is pushed, the caller writes the callee's function where a trap
  * leaves it). Measured on models of `bench/fib.wat`'s body (CPU time of fib(30), best of 10,
@@ -249,21 +249,23 @@ const MAX_NESTING = 64;
 const COST_WORDS = 256;
 
 /**
- * A generated frame called through its direct entry stopped (see "Direct calls" in the module
- * doc): thrown, never allocated on a call's way (one instance per status, see `stopOf`), by
- * the frame that stops and by every direct caller after it has written its own state, and
- * turned back into `status` by the first ordinary entry below them.
+ * What a direct entry (see "Direct calls" in the module doc) returns where its frame stopped,
+ * rather than a result: returned by the frame that stops and by every direct caller after it
+ * has written its own state, and turned back into the status (`STATUS[0]`) by the first
+ * ordinary entry below them. A return, not a JS exception: a stop at every 64th frame of a deep
+ * recursion (`MAX_NESTING`) unwinds that many direct frames, and a `throw` and `catch` per
+ * frame made `tests/engine/codegen_test.ts`'s 1,000,000-deep recursion 0.9 s -> 26 s and
+ * 10,000,000 tail calls (a stop each) 1 s -> 2 min.
  */
-class Stop {
-  constructor(readonly status: number) {}
-}
+const STOP = Object.freeze({ stop: true });
 
-/** The `Stop` of each status. */
-const STOPS: Stop[] = [];
+/** The status of the last `STOP` a direct entry returned. */
+const STATUS = new Int32Array(1);
 
-/** The one `Stop` of `status`. */
-function stopOf(status: number): Stop {
-  return STOPS[status] ??= new Stop(status);
+/** `STOP`, with `status` in `STATUS`. */
+function stopWith(status: number): typeof STOP {
+  STATUS[0] = status;
+  return STOP;
 }
 
 /**
@@ -272,23 +274,44 @@ function stopOf(status: number): Stop {
  */
 const HIGH = new Int32Array(1);
 
+/** Value-stack words per unit of a body's nesting cost (see `nestingCost`). */
+const HEAD_WORDS = 64;
+
 /**
- * The nesting a body entered by the driver at frame `depth` starts with: 0 where the call
- * stack has room for `MAX_NESTING` more frames (made there, up to the recursion limit), more
- * where it has not, so that every body running at depth `d` with nesting `n` has room up to
- * frame `d + MAX_NESTING - n` (see `enterFunc`). A direct call (see "Direct calls") then needs
- * no call-stack check of its own: its nesting check implies it.
+ * The nesting cost of `cf`'s body: 1, and 1 more per `COST_WORDS` words of its code and per
+ * `HEAD_WORDS` words of its frame, so that a frame never takes more than `HEAD_WORDS` words
+ * of value stack per unit of its cost (see `roomFor`).
  */
-function startNesting(st: ExecStack, depth: number): number {
-  if ((st.frames.length >> 1) - 1 - depth >= MAX_NESTING) return 0;
-  const target = Math.min(depth + MAX_NESTING, st.maxDepth - 1);
-  while ((st.frames.length >> 1) - 1 < target) st.growFrames(target);
-  return Math.max(0, MAX_NESTING - ((st.frames.length >> 1) - 1 - depth));
+function nestingCost(cf: CompiledFunc): number {
+  return 1 + Math.floor(cf.code.length / COST_WORDS) + Math.floor(cf.frameWords / HEAD_WORDS);
 }
 
-/** The nesting cost of a body of `words` code words. */
-function costOf(words: number): number {
-  return 1 + Math.floor(words / COST_WORDS);
+/**
+ * Makes room for a body running frame `depth` (whose words end at `top`) with `nesting` (the
+ * costs of the bodies on the JS stack, its own included): in the call stack up to frame
+ * `depth + MAX_NESTING - nesting`, in the value stack up to word
+ * `top + HEAD_WORDS * (MAX_NESTING - nesting)`, made up to the limits. Returns the nesting it
+ * may run with: `nesting`, or more where a limit leaves less room. Every body runs with room
+ * so: a direct call (see "Direct calls") adds its callee's cost to the nesting, checked against
+ * `MAX_NESTING`, and pushes a frame at most `HEAD_WORDS` words per unit of that cost above its
+ * caller's, so that its nesting check implies both stacks' room and it checks neither.
+ */
+function roomFor(st: ExecStack, depth: number, top: number, nesting: number): number {
+  const spare = MAX_NESTING - nesting;
+  let frames = (st.frames.length >> 1) - 1 - depth;
+  let words = st.s32.length - top;
+  if (spare <= 0 || (frames >= spare && words >= HEAD_WORDS * spare)) return nesting;
+  if (frames < spare) {
+    const target = Math.min(depth + spare, st.maxDepth - 1);
+    while ((st.frames.length >> 1) - 1 < target) st.growFrames(target);
+    frames = (st.frames.length >> 1) - 1 - depth;
+  }
+  if (words < HEAD_WORDS * spare) {
+    const target = Math.min(top + HEAD_WORDS * spare, st.maxWords);
+    if (target > st.s32.length) st.growValues(target);
+    words = st.s32.length - top;
+  }
+  return Math.max(nesting, MAX_NESTING - frames, MAX_NESTING - Math.floor(words / HEAD_WORDS));
 }
 
 /**
@@ -336,16 +359,29 @@ export function runTiered(
   baseDepth: number,
 ): RunStatus {
   const bulkFuel = compiler.bulkFuel;
+  // The stacks `roomFor` last found with room for `MAX_NESTING` from frame `roomDepth` and word
+  // `roomTop` on: a driver continuing frames there (a chain of tail calls, every call a stop)
+  // skips it (10,000,000 tail calls: 1.6x slower with it each time).
+  let roomFrames: Int32Array | null = null, roomS32: Int32Array | null = null;
+  let roomDepth = -1, roomTop = -1;
   for (;;) {
     const depth = st.depth;
     const func = st.funcs[depth]!;
-    const body = compiler.bodyOf(func.compiled!, 0, func.instance.module);
+    const cf = func.compiled!;
+    const body = compiler.bodyOf(cf, 0, func.instance.module);
     let status: number;
     let interpretAt = -1;
     if (body === null) interpretAt = depth;
     else {
       const inst = func.instance;
-      const nesting = startNesting(st, depth);
+      const top = st.frames[2 * depth]! + cf.frameWords;
+      let nesting = nestingCost(cf);
+      if (depth > roomDepth || top > roomTop || st.frames !== roomFrames || st.s32 !== roomS32) {
+        nesting = roomFor(st, depth, top, nesting);
+        if (roomFor(st, depth, top, 0) === 0) {
+          [roomFrames, roomS32, roomDepth, roomTop] = [st.frames, st.s32, depth, top];
+        }
+      }
       status = body(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);
       if (status === CALL) continue;
       if (status === HOST_THREW) {
@@ -413,14 +449,6 @@ function enterFunc(
   const top = base + cf.frameWords;
   if (top > st.s32.length) st.growValues(top);
   if (2 * (depth + 1) >= st.frames.length) st.growFrames(depth + 1);
-  // The body runs at `depth + 1` with at least `nesting + 1`: it needs room up to frame
-  // `depth + MAX_NESTING - nesting` (see `startNesting`), or the driver runs it.
-  const room = depth + MAX_NESTING - nesting;
-  let short = (st.frames.length >> 1) - 1 < room;
-  if (short && room < st.maxDepth) {
-    while ((st.frames.length >> 1) - 1 < room) st.growFrames(room);
-    short = false;
-  }
   const frames = st.frames;
   st.depth = depth + 1;
   frames[2 * depth + 2] = base;
@@ -432,8 +460,10 @@ function enterFunc(
     const s32 = st.s32;
     for (let w = base + cf.paramWords; w < locals; w++) s32[w] = 0;
   }
-  // `nesting + costOf(words) > MAX_NESTING`, in integers.
-  if (short || cf.code.length >= (MAX_NESTING - nesting) * COST_WORDS) return null;
+  // The body runs with `nesting + nestingCost(cf)`, within `MAX_NESTING` and with its room
+  // (see `roomFor`), or the driver runs it.
+  const inner = nesting + nestingCost(cf);
+  if (inner > MAX_NESTING || roomFor(st, depth + 1, top, inner) !== inner) return null;
   const body = cf.generated;
   return body !== undefined
     ? body as GeneratedBody | null
@@ -470,8 +500,9 @@ function hostCall(
 const RUNTIME: Readonly<Record<string, unknown>> = (() => {
   const all: Record<string, unknown> = {
     TrapCode,
-    Stop,
-    stopOf,
+    STOP,
+    STATUS,
+    stopWith,
     HIGH,
     enterFunc,
     hostCall,
@@ -480,7 +511,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     RETURN,
     INTERPRET,
     MAX_NESTING,
-    COST_WORDS,
+    nestingCost,
   };
   // The modules scripts/gen_executor.ts lets templates call (its CALLABLE list).
   // And the i64 arithmetic the generator spells on word halves (`lowerI64`).
@@ -794,18 +825,18 @@ function selfWrite(body: string, self: number): string {
 
 /**
  * `body` (of module function `self`) as a direct entry's (see "Direct calls"): where it stops
- * it writes its call-stack entries as `selfWrite` has it do and throws the status's `Stop`
- * rather than returning it (a tail call writes only its frame base: its callee is named); a
+ * it writes its call-stack entries as `selfWrite` has it do and returns `STOP` (the status
+ * in `STATUS`) rather than the status (a tail call writes only its frame base: its callee is named); a
  * return returns the result (`$res`, see `directResult`).
  */
 function directWrite(body: string, self: number): string {
   return body.replace(
     /\breturn (?!11;|resumeBody\(|\/\*tail\*\/)([^;]*);/g,
     (_, status: string) =>
-      `{\nst.funcs[depth] = inst.funcs[${self}];\nst.frames[2 * depth] = fp;\nthrow stopOf(${status});\n}`,
+      `{\nst.funcs[depth] = inst.funcs[${self}];\nst.frames[2 * depth] = fp;\nreturn stopWith(${status});\n}`,
   ).replace(
     /\breturn \/\*tail\*\/([^;]*);/g,
-    (_, status: string) => `{\nst.frames[2 * depth] = fp;\nthrow stopOf(${status});\n}`,
+    (_, status: string) => `{\nst.frames[2 * depth] = fp;\nreturn stopWith(${status});\n}`,
   ).replaceAll(`return ${RETURN};`, "return $res;").replaceAll(DIRECT_RESULT, "");
 }
 
@@ -861,7 +892,7 @@ function directType(params: readonly ValType[], results: readonly ValType[]): bo
  * frame's size, which the direct entry checks the value stack for).
  */
 export interface DirectOptions {
-  readonly self: { readonly shape: CallShape; readonly frameWords: number } | null;
+  readonly self: { readonly shape: CallShape } | null;
 }
 
 /**
@@ -1318,6 +1349,8 @@ export function generateSource(
   const calls: number[] = [];
   /** Whether the code charges fuel (then counted in a local, see `FUEL_OUT`). */
   let metered = false;
+  /** Whether the code makes a tail call (which always returns to the driver, see below). */
+  let tailCalls = false;
   const branch = (from: number, to: number) => {
     labels.add(to);
     edges.push(from, to);
@@ -1328,6 +1361,9 @@ export function generateSource(
     const def = ISA[op];
     if (def === undefined) return { reason: `unknown internal opcode ${op}` };
     const size = instrSize(code, pc);
+    if (op === I.ReturnCall || op === I.ReturnCallIndirect || op === I.ReturnCallRef) {
+      tailCalls = true;
+    }
     if (op === I.Br) branch(pc, code[pc + 1]!);
     else if (PAID_BRANCH[op]! >= 0) {
       // A fuel-paying branch: `*Arms` lands on a `ConsumeFuel` either way, as its plain branch
@@ -1366,9 +1402,13 @@ export function generateSource(
   const shape = structured ? structureOf(code, edges) : null;
   if (shape === null) structured = false;
   /** This body's direct entry (see "Direct calls"), or null: only its ordinary one. */
-  const directSelf = directOpts?.self != null && structured && osrEntry < 0 && selfFrames
-    ? directOpts.self
-    : null;
+  // A tail call stops its frame (`CALL`, the driver runs the callee): in a chain of tail calls
+  // that is every call, which the ordinary entry alone does faster (10,000,000 tail calls,
+  // tests/engine/tail_call_stack_test.ts: 2 s with a direct entry, 1 s without).
+  const directSelf =
+    directOpts?.self != null && structured && osrEntry < 0 && selfFrames && !tailCalls
+      ? directOpts.self
+      : null;
   /**
    * What a return leaves for a direct entry's caller: the result's words read into `$res` (and
    * `HIGH`), after the flush a return starts with, which the splitter reads as a return (see
@@ -1402,7 +1442,9 @@ export function generateSource(
   const sites: number[] = [];
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
   if (metered) names.add("OUT_OF_FUEL");
-  if (directSelf !== null) { for (const name of ["Stop", "stopOf", "HIGH"]) names.add(name); }
+  if (directSelf !== null) {
+    for (const name of ["STOP", "STATUS", "stopWith", "HIGH"]) names.add(name);
+  }
   let reachable = true;
   /**
    * The i32 constant the last instruction wrote, and its index in `out`: `lowerV128` spells a
@@ -1521,10 +1563,17 @@ export function generateSource(
         // measurable).
         const [c, w, n, f, i, d] = ["c", "w", "n", "b", "i", "d"].map((x) => `$${x}${pc}`);
         sites.push(pc);
-        const callBody = (body: string, instance: string, stop: string, entered: string) =>
-          `const status = ${body}(store, st, depth + 1, bulkFuel, compiler, nesting + ${
-            costOf(code.length)
-          }, baseDepth, ${instance}, ${entered});
+        // The callee runs with its own cost added to the nesting (see `roomFor`): at a cached
+        // site `MAX_NESTING + 1 - $n`.
+        const cached = `nesting + ${MAX_NESTING + 1} - ${n}`;
+        const callBody = (
+          body: string,
+          instance: string,
+          stop: string,
+          entered: string,
+          inner: string,
+        ) =>
+          `const status = ${body}(store, st, depth + 1, bulkFuel, compiler, ${inner}, baseDepth, ${instance}, ${entered});
   if (status !== RETURN) ${stop}
   st.depth = depth;`;
         // The caller's state: its slots below the callee's frame and its pc. The callee cannot
@@ -1565,9 +1614,9 @@ export function generateSource(
         const back = shape === null ? reloadFrom(b) : reloadWords(b, valueWords(b, shape.results));
         // A direct call (see "Direct calls"): where this site's cached callee has a direct
         // entry, its arguments go as JS arguments (read from their locals) and its result comes
-        // back as the JS result, a stop as a thrown `Stop` after which this frame writes its
+        // back as the JS result, a stop as `STOP` after which this frame writes its
         // state as below; the call stack's room is implied by the nesting check
-        // (`startNesting`), the value stack's the callee checks itself.
+        // and the value stack's (`roomFor`).
         const viaDirect = directOpts !== null && lazy && selfFrames && shape?.direct === true;
         const word = (w: number) =>
           w % entities.SLOT_WORDS === 0
@@ -1582,6 +1631,7 @@ export function generateSource(
     const status = CALL;
     ${stop(false)}
   }
+  const inner = nesting + nestingCost(callee.compiled);
   if (${c} === null) {
     const cf = callee.compiled;
     ${c} = callee;
@@ -1589,26 +1639,21 @@ export function generateSource(
     ${f} = body;
     ${i} = callee.instance;
     ${w} = cf.frameWords;
-    ${n} = MAX_NESTING - Math.floor(cf.code.length / COST_WORDS);${
+    ${n} = MAX_NESTING + 1 - nestingCost(cf);${
           directOpts !== null && lazy && selfFrames ? `\n    ${d} = body.direct ?? null;` : ""
         }
   }
   ${
           !viaDirect
-            ? callBody("body", "callee.instance", stop(false), "-1")
+            ? callBody("body", "callee.instance", stop(false), "-1", "inner")
             : `const dd = body.direct;
   if (dd !== undefined) {
     // Its frame is pushed: its direct entry runs it, as at a cached site.
-    let $r;
-    try {
-      $r = dd(store, st, depth + 1, bulkFuel, compiler, nesting + ${
-              costOf(code.length)
-            }, baseDepth, callee.instance, base${
+    const $r = dd(store, st, depth + 1, bulkFuel, compiler, inner, baseDepth, callee.instance, base${
               valueWords(b, shape!.params).map((w) => `, ${word(w)}`).join("")
             });
-    } catch (e) {
-      if (!(e instanceof Stop)) throw e;
-      const status = e.status;
+    if ($r === STOP) {
+      const status = STATUS[0];
       ${stop(false)}
     }
     st.depth = depth;
@@ -1620,7 +1665,7 @@ export function generateSource(
                 }`
             }
   } else {
-    ${callBody("body", "callee.instance", stop(false), "-1")}
+    ${callBody("body", "callee.instance", stop(false), "-1", "inner")}
   }`
         }
 }`;
@@ -1628,17 +1673,15 @@ export function generateSource(
   st.depth = depth + 1;
   let $r;
   try {
-    $r = ${d}(store, st, depth + 1, bulkFuel, compiler, nesting + ${
-          costOf(code.length)
-        }, baseDepth, ${i}, base${
+    $r = ${d}(store, st, depth + 1, bulkFuel, compiler, ${cached}, baseDepth, ${i}, base${
           valueWords(b, shape!.params).map((w) => `, ${word(w)}`).join("")
         });
   } catch (e) {
-    if (!(e instanceof Stop)) {
-      st.funcs[depth + 1] = ${c};
-      throw e;
-    }
-    const status = e.status;
+    st.funcs[depth + 1] = ${c};
+    throw e;
+  }
+  if ($r === STOP) {
+    const status = STATUS[0];
     ${stop(false)}
   }
   st.depth = depth;
@@ -1667,9 +1710,7 @@ ${direct ? "" : `const callee = ${callee};\n`}${directCall}if (${push}) {
           selfFrames
             ? `let status;
   try {
-    status = ${f}(store, st, depth + 1, bulkFuel, compiler, nesting + ${
-              costOf(code.length)
-            }, baseDepth, ${i}, base);
+    status = ${f}(store, st, depth + 1, bulkFuel, compiler, ${cached}, baseDepth, ${i}, base);
   } catch (e) {
     st.funcs[depth + 1] = ${c};
     throw e;
@@ -1678,7 +1719,7 @@ ${direct ? "" : `const callee = ${callee};\n`}${directCall}if (${push}) {
   st.depth = depth;`
             : `frames[2 * depth + 2] = base;
   st.funcs[depth + 1] = ${c};
-  ${callBody(f, i, stop(false), "base")}`
+  ${callBody(f, i, stop(false), "base", cached)}`
         }
 } else {
 ${direct ? `const callee = ${callee};\n` : ""}${slow}
@@ -2031,10 +2072,10 @@ ${zero === "" ? "" : `if (!$osr) {\n${zero}}\n`}`
  * and its parameters taken from its arguments into the `promoted` slots' locals (or the value
  * stack); and the ordinary entry (`wasm`), which continues a frame not at its start in
  * `resumeBody`, and otherwise calls the direct entry with the arguments in the frame's slots,
- * writes its result there and turns a `Stop` back into its status.
+ * writes its result there and turns `STOP` back into its status.
  */
 function directSource(
-  self: { readonly shape: CallShape; readonly frameWords: number },
+  self: { readonly shape: CallShape },
   promoted: readonly Cached[],
   prologue: string,
   zero: string,
@@ -2070,7 +2111,6 @@ function directSource(
       ? ""
       : `let ${promoted.flatMap(locals).map((l) => `${l} = 0`).join(", ")};\n`) +
     lanesBack(init.join("\n"));
-  const w = self.frameWords;
   const pass = params.flatMap((n, i) =>
     Array.from({ length: n }, (_, j) => `, s32[fp + ${entities.SLOT_WORDS * i + j}]`)
   ).join("");
@@ -2080,11 +2120,6 @@ function directSource(
   return `const direct = function direct(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, fp${
     args.map((a) => `, ${a}`).join("")
   }) {
-if (fp + ${w} > st.s32.length) {
-  st.depth = depth - 1;
-  st.growValues(fp + ${w});
-  st.depth = depth;
-}
 ${prologue.split("\n").slice(3).join("\n")}
 let frames = st.frames;
 let pc = 0;
@@ -2099,13 +2134,8 @@ if (entered < 0) {
   fp = st.frames[2 * depth];
 }
 const s32 = st.s32;
-let $res;
-try {
-  $res = direct(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, fp${pass});
-} catch (e) {
-  if (e instanceof Stop) return e.status;
-  throw e;
-}
+const $res = direct(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, fp${pass});
+if ($res === STOP) return STATUS[0];
 ${store}return RETURN;
 };
 wasm.direct = direct;
@@ -2123,7 +2153,6 @@ export function directOptionsOf(cf: CompiledFunc, module: ModuleDecl | undefined
   const self = type !== undefined && directType(type.params, type.results)
     ? {
       shape: { params: type.params.map(wordsOfType), results: type.results.map(wordsOfType) },
-      frameWords: cf.frameWords,
     }
     : null;
   return { self };

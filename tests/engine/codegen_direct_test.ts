@@ -106,8 +106,10 @@ Deno.test("codegen direct: fuel stops 3 frames deep in direct calls hold the int
   assert.deepEqual(seen[1], seen[0]);
 });
 
-const DEEP = wat(`(module
-  (func $deep (export "deep") (param i32) (result i32) (local i64 i64 i64 i64 i64 i64 i64 i64)
+/** A recursion whose frames take `locals` i64 locals more (a frame's size counts in its cost). */
+const deep = (locals: number) =>
+  wat(`(module
+  (func $deep (export "deep") (param i32) (result i32) (local ${"i64 ".repeat(locals)})
     (if (result i32) (local.get 0)
       (then (i32.add (i32.const 1) (call $deep (i32.sub (local.get 0) (i32.const 1)))))
       (else (i32.const 0))))
@@ -117,15 +119,18 @@ Deno.test("codegen direct: StackOverflow from either limit at the interpreter's 
   // The value stack runs out in a direct callee's own check, the call stack where the nesting
   // a direct call starts with leaves no room: both as the interpreter traps.
   for (
-    const limits of [
-      { maxStackHeight: 3000 },
-      { maxStackHeight: 100_000 },
-      { maxRecursionDepth: 300 },
-      { maxRecursionDepth: 5000 },
-    ]
+    const [locals, limits] of [
+      [8, { maxStackHeight: 3000 }],
+      [8, { maxStackHeight: 100_000 }],
+      [8, { maxRecursionDepth: 300 }],
+      [8, { maxRecursionDepth: 5000 }],
+      [150, { maxStackHeight: 20_000 }],
+      [150, { maxStackHeight: 200_000 }],
+    ] as const
   ) {
+    const bytes = deep(locals);
     const traps = TIERS.map((tier) => {
-      const t = instantiate(DEEP, { config: { executionTier: tier, ...limits } });
+      const t = instantiate(bytes, { config: { executionTier: tier, ...limits } });
       const out: unknown[] = [];
       for (const n of [10, 1_000_000]) {
         try {
@@ -139,7 +144,7 @@ Deno.test("codegen direct: StackOverflow from either limit at the interpreter's 
       out.push(t.call("run", 40));
       return out;
     });
-    assert.deepEqual(traps[1], traps[0], JSON.stringify(limits));
+    assert.deepEqual(traps[1], traps[0], `${locals} locals, ${JSON.stringify(limits)}`);
   }
 });
 
