@@ -240,9 +240,9 @@ const NO_ESCAPES: ReadonlySet<number> = new Set();
  * directly (a JS call is much cheaper than a round trip through the driver) while the nested
  * bodies' costs stay within this; deeper calls go back to the driver (`CALL`), so deep Wasm
  * recursion never exhausts the JS stack. A body costs 1 per `COST_WORDS` words of code (its JS
- * frame grows with its size: a function with thousands of locals has a large one), at least 1:
- * 64 small bodies take a few tens of KiB, well inside what `Config.maxHostReentry` leaves per
- * host re-entry.
+ * frame grows with its size: a function with thousands of locals has a large one) and per
+ * `HEAD_WORDS` words of its frame (see `roomFor`), at least 1: 64 small bodies take a few tens
+ * of KiB, well inside what `Config.maxHostReentry` leaves per host re-entry.
  */
 const MAX_NESTING = 64;
 /** Code words per unit of a body's nesting cost (see `MAX_NESTING`). */
@@ -317,9 +317,10 @@ function roomFor(st: ExecStack, depth: number, top: number, nesting: number): nu
 /**
  * A function's generated body: runs frame `depth` of `st` from its saved pc until it returns
  * (`RETURN`), calls a Wasm function the driver must run (`CALL`, the callee's frame pushed) or
- * stops (`OUT_OF_FUEL`, `HOST_AWAIT`); `nesting` is the cost of the generated bodies below it on
- * the JS stack. A callee it runs directly leaves the call stack as the driver would have, so any
- * status but `RETURN` from it is passed on as it is: the frames say where to continue.
+ * stops (`OUT_OF_FUEL`, `HOST_AWAIT`); `nesting` is the cost of the generated bodies on the
+ * JS stack, its own included, and the stacks have the room for it `roomFor` makes. A callee it
+ * runs directly leaves the call stack as the driver would have, so any status but `RETURN`
+ * from it is passed on as it is: the frames say where to continue.
  * `entered` is -1, or the frame base of a frame its caller pushed just now for this call, to
  * run from its start: the caller then leaves that frame's pc word as it was (every stop writes
  * the pc it stops at before anything reads it), and the body takes its base from here.
@@ -431,7 +432,8 @@ export function runTiered(
  * `base`), as the interpreter's `Call` does (value stack first, then call stack: the same
  * `StackOverflow` at the same depth), and returns its generated body to run on the JS stack,
  * or null when the driver must run it (`CALL`): it has none, or it would nest more than
- * `MAX_NESTING` allows (`nesting` is the cost of the bodies running, the caller's included).
+ * `MAX_NESTING` allows, or the stacks cannot have its room (see `roomFor`; `nesting` is the
+ * cost of the bodies running, the caller's included; the callee runs with its own added).
  * A call site whose callee is the one it last entered here pushes the frame itself (see
  * `I.Call` in `generateSource`); every other Wasm call from generated code comes through here:
  * it is kept small, without helper calls on the common path (a CPU profile of `bench/fib.wat`
@@ -825,9 +827,9 @@ function selfWrite(body: string, self: number): string {
 
 /**
  * `body` (of module function `self`) as a direct entry's (see "Direct calls"): where it stops
- * it writes its call-stack entries as `selfWrite` has it do and returns `STOP` (the status
- * in `STATUS`) rather than the status (a tail call writes only its frame base: its callee is named); a
- * return returns the result (`$res`, see `directResult`).
+ * it writes its call-stack entries as `selfWrite` has it do and returns `STOP` (the status in
+ * `STATUS`) rather than the status (a tail call writes only its frame base: its callee is
+ * named); a return returns the result (`$res`, see `directResult`).
  */
 function directWrite(body: string, self: number): string {
   return body.replace(
