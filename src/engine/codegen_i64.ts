@@ -204,7 +204,10 @@ function limbHigh(bl?: number): string[] {
  * k + (lo + e)/2^32 with lo = al·bl mod 2^32 (the low word, `Math.imul`) and |e| <= 2^10: its
  * truncation (`| 0`, mod 2^32) is k unless lo lies within 2^11 of a multiple of 2^32, which the
  * low word shows; there (one product in 2^20 of random words; always, for products below 2^11)
- * the limbs compute k.
+ * the limbs compute k. They do during the first iteration of a loop too (`$cold`, see
+ * `coldLoops` in codegen.ts), so that V8 has seen them run before it optimises the loop: run
+ * for the first time in optimised code, each site's limbs had sent the body back to the
+ * interpreter.
  *
  * Measured (CPU time, best of 5, the same process as native V8): the high word from a call of
  * a helper (the same limbs in doubles), `bench/xxh64.wasm` 92 ms; from limbs, 51 ms (and
@@ -223,7 +226,7 @@ function mulInto(d: string, bl?: number): string {
   return block(
     "const $lo = Math.imul($al, $bl);",
     `let $k = (($al >>> 0) * ${(bl >>> 0) * 2 ** -32}) | 0;`,
-    "if ((($lo + 2048) >>> 0) < 4096) {",
+    "if ((($lo + 2048) >>> 0) < 4096 || $cold) {",
     ...limbHigh(bl),
     "}",
     put(d, "$lo", high),
