@@ -731,7 +731,7 @@ function selfWrite(body: string, self: number): string {
  * body, running in the lower tiers meanwhile), once for each site, where a first iteration
  * that takes every such path gives them all feedback before the body is optimised. Measured
  * (CPU time per `run` call in one process, first call to seventh, three processes each):
- * xxh64 before 405-487, 105-127, 51-60, then 29-32 ms; after 320-332, 29-30, then 29-33 ms.
+ * xxh64 before 405-487, 109-127, 51-60, then 29-32 ms; after 320-332, 29-30, then 29-33 ms.
  * In the steady state the test costs 1-2% (`bench/i64.wat` 38.3 -> 38.7 ms, xxh64 28.3 ->
  * 29.0 ms, best of 15 alternating in one process). The dispatch-switch spelling (without loops)
  * declares it constantly false.
