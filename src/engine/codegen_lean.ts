@@ -424,6 +424,17 @@ function inlinedInBlock(js: string): string {
   return js;
 }
 
+/**
+ * Whether `at` begins a statement of `js`: only white space back to a `;`, `{`, `}`, `:` or the
+ * start (a scan back over the white space, not a regex over all of `js` before `at`: that made
+ * the pass quadratic in the body's size).
+ */
+function startsStatement(js: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && /\s/.test(js[i]!)) i--;
+  return i < 0 || ";{}:".includes(js[i]!);
+}
+
 /** Whether typed arrays are little-endian here, as Wasm memory is (every mainstream host). */
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
@@ -477,8 +488,8 @@ const LANE_VIEWS: Record<string, [string, number]> = {
  */
 function withLaneGroups(js: string): string {
   const re =
-    /(\n\s*const \$ea = [^;\n]*;\nif \(\$ea \+ \d+ > memLen\) throw trap\(\d+\);\n)((?:[^\n{}]*\n)+?)(?=\})/g;
-  return js.replace(re, (whole, head: string, lines: string) => {
+    /(\n\s*const (\$?ea) = [^;\n]*;\nif \(\2 \+ \d+ > memLen\) throw [^;\n]*\btrap\([\w.]+\);\n)((?:[^\n{}]*\n)+?)(?=\})/g;
+  return js.replace(re, (whole, head: string, ea: string, lines: string) => {
     // Each store a statement of its own.
     if (
       lines.split("\n").some((l) => /\bmview\.set/.test(l) && !/^mview\.set\w+\([^\n]*\);$/.test(l))
@@ -489,7 +500,10 @@ function withLaneGroups(js: string): string {
     let count = 0;
     let ok = true;
     const aligned = lines.replace(
-      /\bmview\.(\w+)\(\$ea(?: \+ (\d+))?, ([^()]*?)\)/g,
+      new RegExp(
+        String.raw`\bmview\.(\w+)\(${ea.replace("$", "\\$")}(?: \+ (\d+))?, ([^()]*?)\)`,
+        "g",
+      ),
       (call, method: string, offset: string | undefined, rest: string) => {
         const view = LANE_VIEWS[method];
         const k = Number(offset ?? 0);
@@ -512,9 +526,9 @@ function withLaneGroups(js: string): string {
     // Every access of the group rewritten.
     const accesses = lines.match(/\bmview\./g)?.length ?? 0;
     if (!ok || count < 2 || count !== accesses) return whole;
-    return `${head}if ($ea & ${size - 1}) {\n${
+    return `${head}if (${ea} & ${size - 1}) {\n${
       lines.replaceAll("mview.", GROUPED_VIEW)
-    }} else {\nconst $ix = $ea >>> ${Math.log2(size)};\n${aligned}}\n`;
+    }} else {\nconst $ix = ${ea} >>> ${Math.log2(size)};\n${aligned}}\n`;
   });
 }
 
@@ -558,7 +572,7 @@ function withTypedMemory(js: string): string {
     const { close, args } = call;
     const a = args[0]!;
     const whole = js.slice(m.index, close + 1);
-    const statement = js[close + 1] === ";" && /(?:^|[;{}:]\s*)$/.test(js.slice(0, m.index));
+    const statement = js[close + 1] === ";" && startsStatement(js, m.index);
     let spelled: string | null = null;
     if (method === "getUint8") spelled = `mu8[${a}]`;
     else if (method === "getInt8") spelled = `(mu8[${a}] << 24 >> 24)`;

@@ -238,6 +238,20 @@ $f4 = mf32[$ix + 3];
   );
   assert.ok(out.includes("mi32[$ix + 3] = r4;\n}"), out);
   assert.ok(out.includes("mf32 = mem !== null ? mem.f32 : null"), out);
+  // An i64's two words (a scalar access's `ea`, a metered body's throw) likewise.
+  const pair = leanSource(factory(`${head}{
+const ea = (r8 >>> 0) + 8;
+if (ea + 8 > memLen) throw (fuelLive && (store.fuel = fuel)), trap(TrapCode.MemoryOutOfBounds);
+r5 = mview.getInt32(ea + 4, true);
+r4 = mview.getInt32(ea, true);
+}`));
+  assert.ok(
+    pair.includes(
+      "if (ea & 3) {\nr5 = mview.getInt32(ea + 4, true);\nr4 = mview.getInt32(ea, true);\n" +
+        "} else {\nconst $ix = ea >>> 2;\nr5 = mi32[$ix + 1];\nr4 = mi32[$ix];\n}",
+    ),
+    pair,
+  );
   // Mixed widths, a store inside an expression, an address not a word apart: per access.
   for (
     const lines of [
