@@ -460,6 +460,35 @@ function argsAt(js: string, open: number): { close: number; args: string[] } | n
   return null;
 }
 
+/** An argument `withBytesCopiedInline` may copy into a sum: names, numbers, `+` and `-`. */
+const SUM_OPERAND = /^[\w$]+(?: [+-] [\w$]+)*$/;
+
+/**
+ * `copyByte(mview, memLen, from, fromOffset, to, toOffset)` (`bulk_ops.ts`, a byte load then
+ * store, `I32Copy8At`) as its own statements on the byte view: the same addresses, the same
+ * bounds test, the same trap (`trap` read from the runtime as `$lean_trap`), without the call
+ * and its two `DataView` calls. Where each argument is a sum of names and numbers.
+ *
+ * Measured under `node --jitless` (CPU time of `run`, best of 3x3 runs): `bench/vec_bytes.wasm`
+ * 114 -> 105 ms, its scalar build 101 -> 94 ms.
+ */
+function withBytesCopiedInline(js: string): string {
+  let inlined = false;
+  const out = js.replace(
+    /(?<![\w$.])copyByte\(mview, memLen, ([^(),;\n]+), ([^(),;\n]+), ([^(),;\n]+), ([^(),;\n]+)\);/g,
+    (whole, from: string, fromOffset: string, to: string, toOffset: string) => {
+      if (![from, fromOffset, to, toOffset].every((a) => SUM_OPERAND.test(a))) return whole;
+      inlined = true;
+      const address = (a: string, k: string) =>
+        k === "0" ? `(${a}) >>> 0` : `((${a}) >>> 0) + (${k} >>> 0)`;
+      return `{\nconst $src = ${address(from, fromOffset)}, $dst = ${address(to, toOffset)};\n` +
+        `if ($src + 1 > memLen || $dst + 1 > memLen) throw $lean_trap($lean_oob);\n` +
+        `mu8[$dst] = mu8[$src];\n}`;
+    },
+  );
+  return inlined ? out : js;
+}
+
 /**
  * What `withLaneGroups` spells `mview.` as in the branch it leaves on the `DataView`, so that
  * `withTypedMemory` does not test each access there again (its last step restores the name).
@@ -547,7 +576,7 @@ function withTypedMemory(js: string): string {
   const assigned = js.match(/\bmview = /g)?.length ?? 0;
   const reread = js.match(/\bmemLen = mview\.byteLength;/g)?.length ?? 0;
   if (!LITTLE_ENDIAN || assigned === 0 || assigned !== reread) return js;
-  js = withLaneGroups(js);
+  js = withLaneGroups(withBytesCopiedInline(js));
   const simple = /^(?:[\w$]+(?: \+ \d+)?|\d+)$/;
   const WORDS: Record<string, [string, number, string]> = {
     getInt16: ["mi16", 2, "load"],
@@ -637,6 +666,9 @@ export function leanSource(source: string): string {
     .replaceAll("[fp + 0]", "[fp]")
     // A constant operand of an unsigned comparison, converted where it is written.
     .replace(/(?<![\w$)\]])\((-?\d{1,10}) >>> 0\)/g, (_, n: string) => String(Number(n) >>> 0));
+  if (body.includes("$lean_trap(")) {
+    head += "var $lean_trap = rt.trap, $lean_oob = rt.TrapCode.MemoryOutOfBounds;\n";
+  }
   return head + body;
 }
 

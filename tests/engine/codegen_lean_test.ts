@@ -252,6 +252,22 @@ r4 = mview.getInt32(ea, true);
     ),
     pair,
   );
+  // A byte copy (`I32Copy8At`): its statements on the byte view, the trap read once.
+  const copy = leanSource(factory(`${head}copyByte(mview, memLen, r4 + 1, 0, r12, 8);
+copyByte(mview, memLen, f(r4), 0, r12, 8);`));
+  assert.ok(
+    copy.includes(
+      "{\nconst $src = (r4 + 1) >>> 0, $dst = ((r12) >>> 0) + 8;\n" +
+        "if ($src + 1 > memLen || $dst + 1 > memLen) throw $lean_trap($lean_oob);\n" +
+        "mu8[$dst] = mu8[$src];\n}\n",
+    ),
+    copy,
+  );
+  assert.ok(copy.includes("copyByte(mview, memLen, f(r4), 0, r12, 8);"), copy);
+  assert.match(
+    copy,
+    /^var \$lean_trap = rt\.trap, \$lean_oob = rt\.TrapCode\.MemoryOutOfBounds;$/m,
+  );
   // Mixed widths, a store inside an expression, an address not a word apart: per access.
   for (
     const lines of [
