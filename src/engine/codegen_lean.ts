@@ -664,6 +664,9 @@ export function leanSource(source: string): string {
     .replaceAll(" + (0 >>> 0);", ";")
     // The frame's first word (`fp` is an integer).
     .replaceAll("[fp + 0]", "[fp]")
+    // A byte's bounds check: for integers, `ea + 1 > memLen` is `ea >= memLen` (an add fewer;
+    // jitless CPU best of 3x3: bytesum 109 -> 103 ms, sieve 132 -> 122, lz 78 -> 75).
+    .replace(/\bif \((\$?ea) \+ 1 > memLen\)/g, "if ($1 >= memLen)")
     // A constant operand of an unsigned comparison, converted where it is written.
     .replace(/(?<![\w$)\]])\((-?\d{1,10}) >>> 0\)/g, (_, n: string) => String(Number(n) >>> 0));
   if (body.includes("$lean_trap(")) {

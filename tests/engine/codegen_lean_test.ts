@@ -179,6 +179,11 @@ r4 = (mview.getInt32(ea, true)) | 0;
 r5 = (mview.getUint8(ea)) | 0;`));
   assert.ok(word.includes("const ea = (r8 >>> 0);\n"), word);
   assert.equal(leanBody("r0 = s32[fp + 0]; s32[fp + 0] = r0;"), "r0 = s32[fp]; s32[fp] = r0;");
+  // A byte's bounds check without the add; a wider access's stays.
+  assert.equal(
+    leanBody("if (ea + 1 > memLen) throw trap(1);\nif ($ea + 4 > memLen) throw trap(1);"),
+    "if (ea >= memLen) throw trap(1);\nif ($ea + 4 > memLen) throw trap(1);",
+  );
   assert.equal(
     leanBody("if ((r4 >>> 0) < (-2 >>> 0)) x = f(2 >>> 0);"),
     "if ((r4 >>> 0) < 4294967294) x = f(2 >>> 0);",
