@@ -490,6 +490,30 @@ function withBytesCopiedInline(js: string): string {
 }
 
 /**
+ * A bounds check `ea + k > memLen` as `ea > $memLimk`, with `$memLimk = memLen - k` computed
+ * wherever `memLen` is (the same test for any numbers: an add fewer per access). Only where
+ * each assignment of `memLen` is the one re-reading the view's length (as `withTypedMemory`).
+ *
+ * Measured under `node --jitless` (CPU time of `run`, best of 2x3 runs): hashtab 350 -> 343 ms,
+ * vec_float 179 -> 172, sha512 219 -> 216.
+ */
+function withBoundsPrecomputed(js: string): string {
+  const assigned = js.match(/\bmemLen = /g)?.length ?? 0;
+  const reread = js.match(/\bmemLen = mview\.byteLength;/g)?.length ?? 0;
+  if (assigned === 0 || assigned !== reread) return js;
+  const widths = new Set<string>();
+  js = js.replace(/\bif \((\$?ea) \+ (\d+) > memLen\)/g, (_, ea: string, k: string) => {
+    widths.add(k);
+    return `if (${ea} > $memLim${k})`;
+  });
+  if (widths.size === 0) return js;
+  const limits = [...widths].map((k) => `$memLim${k} = memLen - ${k}`).join(", ");
+  return js
+    .replace(/\blet memLen = mview\.byteLength;/, (line) => `${line}\nlet ${limits};`)
+    .replace(/(?<!let )\bmemLen = mview\.byteLength;/g, (line) => `${line}\n${limits};`);
+}
+
+/**
  * What `withLaneGroups` spells `mview.` as in the branch it leaves on the `DataView`, so that
  * `withTypedMemory` does not test each access there again (its last step restores the name).
  */
@@ -669,6 +693,7 @@ export function leanSource(source: string): string {
     .replace(/\bif \((\$?ea) \+ 1 > memLen\)/g, "if ($1 >= memLen)")
     // A constant operand of an unsigned comparison, converted where it is written.
     .replace(/(?<![\w$)\]])\((-?\d{1,10}) >>> 0\)/g, (_, n: string) => String(Number(n) >>> 0));
+  body = withBoundsPrecomputed(body);
   if (body.includes("$lean_trap(")) {
     head += "var $lean_trap = rt.trap, $lean_oob = rt.TrapCode.MemoryOutOfBounds;\n";
   }

@@ -179,11 +179,33 @@ r4 = (mview.getInt32(ea, true)) | 0;
 r5 = (mview.getUint8(ea)) | 0;`));
   assert.ok(word.includes("const ea = (r8 >>> 0);\n"), word);
   assert.equal(leanBody("r0 = s32[fp + 0]; s32[fp + 0] = r0;"), "r0 = s32[fp]; s32[fp] = r0;");
-  // A byte's bounds check without the add; a wider access's stays.
-  assert.equal(
-    leanBody("if (ea + 1 > memLen) throw trap(1);\nif ($ea + 4 > memLen) throw trap(1);"),
-    "if (ea >= memLen) throw trap(1);\nif ($ea + 4 > memLen) throw trap(1);",
+  // A byte's bounds check without the add; a wider access's against a limit computed with
+  // the length, wherever that is read.
+  const checks = leanSource(factory(`let mview = mem.view;
+let memLen = mview.byteLength;
+if (ea + 1 > memLen) throw trap(1);
+if ($ea + 4 > memLen) throw trap(1);
+if (mem !== null) {
+  mview = mem.view;
+  memLen = mview.byteLength;
+}
+if (ea + 16 > memLen) throw trap(1);`));
+  assert.ok(
+    checks.includes(`let memLen = mview.byteLength;
+let $memLim4 = memLen - 4, $memLim16 = memLen - 16;
+if (ea >= memLen) throw trap(1);
+if ($ea > $memLim4) throw trap(1);`),
+    checks,
   );
+  assert.ok(
+    checks.includes(`  memLen = mview.byteLength;
+$memLim4 = memLen - 4, $memLim16 = memLen - 16;
+}
+if (ea > $memLim16) throw trap(1);`),
+    checks,
+  );
+  // Not where the length is assigned anything else.
+  assert.ok(leanBody("memLen = 7;\nif (ea + 4 > memLen) x();").includes("ea + 4 > memLen"));
   assert.equal(
     leanBody("if ((r4 >>> 0) < (-2 >>> 0)) x = f(2 >>> 0);"),
     "if ((r4 >>> 0) < 4294967294) x = f(2 >>> 0);",
