@@ -282,20 +282,37 @@ Deno.test("i64: seeded random cross-check against BigInt", () => {
 });
 
 Deno.test("i64: division by divisors below 2^32, full-width dividends", () => {
-  // A divisor below 2^32 takes two double divisions and one correction step (`divU32`), in
+  // A divisor below 2^32 takes one reciprocal and a correction step per word (`divU32`), in
   // `i64.div_u` / `rem_u` directly and for the magnitudes of `div_s` / `rem_s`: divisors across
-  // that range and its ends, dividends whose high half is far past 2^21, all ones, and those
-  // that leave the largest remainders (b·2^32 - 1, where the second quotient is 2^32 - 1).
+  // that range and its ends (and both sides of 2^30, where the remainder leaves int32
+  // arithmetic), dividends whose high half is far past 2^21, all ones, exact multiples (where
+  // a product by the reciprocal can fall just below the quotient), and those that leave the
+  // largest remainders (b·2^32 - 1, where the second quotient is 2^32 - 1).
   const next = i64Gen(64);
-  const divisors = [1n, 2n, 3n, 0x1fffffn, 0x200000n, 0x200001n, 0xfffffffn, 0xffffffffn];
-  for (let i = 0; i < 3000; i++) {
+  const divisors = [
+    1n,
+    2n,
+    3n,
+    0x1fffffn,
+    0x200000n,
+    0x200001n,
+    0xfffffffn,
+    0x3fffffffn,
+    0x40000000n,
+    0x40000001n,
+    0xffffffffn,
+  ];
+  for (let i = 0; i < 3300; i++) {
     const a = next() | (1n << 62n);
     const b = i < 1000
       ? BigInt((i * 2654435761) % 0x200000) + 1n
       : i < 2000
       ? BigInt.asUintN(32, next()) | 1n
-      : divisors[i % 8]!;
-    const edges = [-1n, (b << 32n) - 1n, (b << 32n) - b, (b << 32n) | 0xffffffffn].map(i64);
+      : divisors[i % divisors.length]!;
+    const multiple = b * (BigInt.asUintN(64, next()) % ((1n << 64n) / b));
+    const edges = [-1n, (b << 32n) - 1n, (b << 32n) - b, (b << 32n) | 0xffffffffn, multiple].map(
+      i64,
+    );
     const pairs = [[a, b], [-a, b], [a, -b], ...edges.map((x) => [x, b])] as const;
     for (const [x, y] of pairs) {
       for (const op of ["div_u", "rem_u", "div_s", "rem_s"]) checkBin(op, x, y, REF[op](x, y));
