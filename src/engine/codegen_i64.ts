@@ -255,6 +255,16 @@ for (const [name, spellOp] of Object.entries(BINARY)) {
   STATEMENTS[`i64${name}Imm`] = ([d, a, l, h]) =>
     block(read2(a!, [`(${l})`, `(${h})`]), spellOp(d!));
 }
+// Two bitwise steps in one (`i64AndNot`, `i64XorAnd`, `i64AndXor` in core/num/i64.ts).
+const read3 = (x: string, y: string, z: string) =>
+  `const $al = ${lo(x)}, $ah = ${hi(x)}, $bl = ${lo(y)}, $bh = ${hi(y)}, $cl = ${lo(z)}, $ch = ${
+    hi(z)
+  };`;
+STATEMENTS.i64AndNot = ([d, x, y]) => block(read2(x!, [y!]), put(d!, "$al & ~$bl", "$ah & ~$bh"));
+STATEMENTS.i64XorAnd = ([d, x, y, z]) =>
+  block(read3(x!, y!, z!), put(d!, "($al ^ $bl) & $cl", "($ah ^ $bh) & $ch"));
+STATEMENTS.i64AndXor = ([d, x, y, z]) =>
+  block(read3(x!, y!, z!), put(d!, "($al & $bl) ^ $cl", "($ah & $bh) ^ $ch"));
 // By a constant, the constant's 16-bit limbs are spelled as literals.
 STATEMENTS.i64MulImm = ([d, a, l, h]) =>
   block(

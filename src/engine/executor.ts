@@ -57,6 +57,8 @@ import {
   i64AddLoad,
   i64And,
   i64AndImm,
+  i64AndNot,
+  i64AndXor,
   i64Bswap,
   i64Clz,
   i64Ctz,
@@ -120,6 +122,7 @@ import {
   i64TruncSatF64S,
   i64TruncSatF64U,
   i64Xor,
+  i64XorAnd,
   i64XorImm,
   i64XorRotlImm,
   i64XorShrUImm,
@@ -1876,202 +1879,231 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 210: // F32Eq
+      case 206: // I64AndNot
+        i64AndNot(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 207: // I64XorAnd
+        i64XorAnd(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 208: // I64AndXor
+        i64AndXor(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 213: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 211: // F32Ne
+      case 214: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 212: // F32Lt
+      case 215: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 213: // F32Gt
+      case 216: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 214: // F32Le
+      case 217: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 215: // F32Ge
+      case 218: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 216: // F32Abs
+      case 219: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 217: // F32Neg
+      case 220: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 218: // F32Ceil
+      case 221: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 219: // F32Floor
+      case 222: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 220: // F32Trunc
+      case 223: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 221: // F32Nearest
+      case 224: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 222: // F32Sqrt
+      case 225: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 223: // F32Add
+      case 226: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 224: // F32Sub
+      case 227: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 225: // F32Mul
+      case 228: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 226: // F32Div
+      case 229: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 227: // F32Min
+      case 230: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 228: // F32Max
+      case 231: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 229: // F32Copysign
+      case 232: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 230: // F64Eq
+      case 233: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 231: // F64Ne
+      case 234: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 232: // F64Lt
+      case 235: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 233: // F64Gt
+      case 236: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 234: // F64Le
+      case 237: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 235: // F64Ge
+      case 238: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 236: // F64Abs
+      case 239: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 237: // F64Neg
+      case 240: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 238: // F64Ceil
+      case 241: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 239: // F64Floor
+      case 242: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 240: // F64Trunc
+      case 243: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 241: // F64Nearest
+      case 244: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 242: // F64Sqrt
+      case 245: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 243: // F64Add
+      case 246: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 244: // F64Sub
+      case 247: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 245: // F64Mul
+      case 248: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 246: // F64Div
+      case 249: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 247: // F64Min
+      case 250: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 248: // F64Max
+      case 251: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 249: // F64Copysign
+      case 252: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2080,17 +2112,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 250: // F32AddImm
+      case 253: // F32AddImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 251: // F32MulImm
+      case 254: // F32MulImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 252: // F32MinImm
+      case 255: // F32MinImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2101,7 +2133,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 253: // F32MaxImm
+      case 256: // F32MaxImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2112,130 +2144,130 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 254: // F32MulAdd
+      case 257: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 255: // F64MulAdd
+      case 258: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 256: // I32TruncF32S
+      case 259: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 257: // I32TruncF32U
+      case 260: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 258: // I32TruncF64S
+      case 261: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 259: // I32TruncF64U
+      case 262: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 260: // I64TruncF32S
+      case 263: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 261: // I64TruncF32U
+      case 264: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 262: // I64TruncF64S
+      case 265: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 263: // I64TruncF64U
+      case 266: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 264: // F32ConvertI32S
+      case 267: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 265: // F32ConvertI32U
+      case 268: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 266: // F32ConvertI64S
+      case 269: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 267: // F32ConvertI64U
+      case 270: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 268: // F32DemoteF64
+      case 271: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 269: // F64ConvertI32S
+      case 272: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 270: // F64ConvertI32U
+      case 273: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 271: // F64ConvertI64S
+      case 274: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 272: // F64ConvertI64U
+      case 275: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 273: // F64PromoteF32
+      case 276: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 274: // I32TruncSatF32S
+      case 277: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 275: // I32TruncSatF32U
+      case 278: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 276: // I32TruncSatF64S
+      case 279: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 277: // I32TruncSatF64U
+      case 280: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 278: // I64TruncSatF32S
+      case 281: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 279: // I64TruncSatF32U
+      case 282: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 280: // I64TruncSatF64S
+      case 283: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 281: // I64TruncSatF64U
+      case 284: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 282: { // I32Load
+      case 285: { // I32Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 283: { // I64Load
+      case 286: { // I64Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2244,21 +2276,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 284: { // I32Load8S
+      case 287: { // I32Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 285: { // I32Load8U
+      case 288: { // I32Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 286: { // I32LoadAddImm
+      case 289: { // I32LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2266,7 +2298,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 287: { // I64LoadAddImm
+      case 290: { // I64LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2276,7 +2308,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 288: { // I32Load8UAddImm
+      case 291: { // I32Load8UAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2284,21 +2316,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 289: { // I32Load16S
+      case 292: { // I32Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 290: { // I32Load16U
+      case 293: { // I32Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 291: { // I64Load8S
+      case 294: { // I64Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2308,7 +2340,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 292: { // I64Load8U
+      case 295: { // I64Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2317,7 +2349,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 293: { // I64Load16S
+      case 296: { // I64Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2327,7 +2359,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 294: { // I64Load16U
+      case 297: { // I64Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2336,7 +2368,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 295: { // I64Load32S
+      case 298: { // I64Load32S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2346,7 +2378,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 296: { // I64Load32U
+      case 299: { // I64Load32U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2355,14 +2387,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 297: { // I32Store
+      case 300: { // I32Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 298: { // I64Store
+      case 301: { // I64Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2371,21 +2403,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 299: { // I32Store8
+      case 302: { // I32Store8
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 300: { // I32Store16
+      case 303: { // I32Store16
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 301: { // I32StoreAt
+      case 304: { // I32StoreAt
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2393,7 +2425,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 302: { // I32Store8At
+      case 305: { // I32Store8At
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2401,7 +2433,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 303: // I32Copy8At
+      case 306: // I32Copy8At
         copyByte(
           mview,
           memLen,
@@ -2412,28 +2444,28 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 304: { // I32StoreImm
+      case 307: { // I32StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 305: { // I32Store8Imm
+      case 308: { // I32Store8Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 306: { // I32Store16Imm
+      case 309: { // I32Store16Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 307: { // I64StoreImm
+      case 310: { // I64StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2441,23 +2473,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 308: // MemorySize
+      case 311: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 309: { // MemoryGrow
-        const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
-        if (old === GROW_OUT_OF_FUEL) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        s32[(fp + code[(pc + 1) | 0]) | 0] = old;
-        mview = mem!.view;
-        memLen = mview.byteLength;
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 322: { // Copy128
+      case 325: { // Copy128
         d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2466,7 +2486,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 323: { // Select128
+      case 326: { // Select128
         d = (fp + code[(pc + 1) | 0]) | 0;
         a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2478,7 +2498,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 324: { // GlobalGet128
+      case 327: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2488,7 +2508,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 325: { // GlobalSet128
+      case 328: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2498,7 +2518,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 326: { // V128Const
+      case 329: { // V128Const
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2507,7 +2527,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 327: // V128LoadFull
+      case 330: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2517,7 +2537,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // V128LoadAt
+      case 331: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2527,7 +2547,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 329: // V128And
+      case 332: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2536,7 +2556,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // V128Andnot
+      case 333: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2545,7 +2565,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // V128Or
+      case 334: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2554,7 +2574,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // V128Xor
+      case 335: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2563,19 +2583,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // V128Not
+      case 336: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 334: // V128Splat32
+      case 337: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 335: // V128AnyTrue
+      case 338: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 336: // I8x16Eq
+      case 339: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2584,7 +2604,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // I8x16Add
+      case 340: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2593,7 +2613,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // I8x16Sub
+      case 341: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2602,7 +2622,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // I16x8Add
+      case 342: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2611,7 +2631,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // I16x8Sub
+      case 343: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2620,7 +2640,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // I16x8Mul
+      case 344: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2629,7 +2649,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // I32x4Add
+      case 345: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2638,7 +2658,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // I32x4Sub
+      case 346: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2647,7 +2667,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // I32x4Mul
+      case 347: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2656,7 +2676,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // I8x16Shl
+      case 348: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2665,7 +2685,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // I8x16ShrU
+      case 349: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2674,7 +2694,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // I16x8Shl
+      case 350: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2683,7 +2703,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // I16x8ShrS
+      case 351: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2692,7 +2712,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // I16x8ShrU
+      case 352: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2701,7 +2721,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 350: // I32x4Shl
+      case 353: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2710,7 +2730,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 351: // I32x4ShrS
+      case 354: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2719,7 +2739,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // I32x4ShrU
+      case 355: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2728,7 +2748,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // F32x4Add
+      case 356: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2737,7 +2757,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // F32x4Sub
+      case 357: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2746,7 +2766,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // F32x4Mul
+      case 358: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2755,7 +2775,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 356: // F32x4Div
+      case 359: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2764,7 +2784,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 357: // F32x4Min
+      case 360: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2773,7 +2793,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // F32x4Max
+      case 361: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2782,7 +2802,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // F32x4MulAdd
+      case 362: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2792,7 +2812,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 360: // F32x4MaxMin
+      case 363: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2802,7 +2822,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 361: // F32x4MulLoad
+      case 364: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2813,7 +2833,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 362: // F32x4MulLoadAdd
+      case 365: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2825,7 +2845,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 363: // F64x2Add
+      case 366: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2834,7 +2854,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 364: // F64x2Sub
+      case 367: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2843,7 +2863,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 365: // F64x2Mul
+      case 368: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2852,7 +2872,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 366: // F64x2Div
+      case 369: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2861,12 +2881,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 367: // V128ExtractLane32
+      case 370: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 368: // V128Unary
+      case 371: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2875,7 +2895,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 369: // V128Binary
+      case 372: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2885,7 +2905,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 370: // V128Ternary
+      case 373: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2896,7 +2916,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 371: // V128ExtractLane
+      case 374: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2906,7 +2926,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 372: // V128ReplaceLane
+      case 375: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2917,7 +2937,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 373: // V128Shuffle
+      case 376: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2930,7 +2950,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 374: // V128ShuffleZx
+      case 377: // V128ShuffleZx
         simdShuffleZx(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2944,7 +2964,7 @@ export function run(
         );
         pc = (pc + 9) | 0;
         break;
-      case 376: // V128LoadSubAt
+      case 379: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2955,7 +2975,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 377: // V128Store
+      case 380: // V128Store
         simdStore(
           s32,
           mview,
@@ -2965,7 +2985,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 378: // V128StoreAt
+      case 381: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -2975,7 +2995,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 379: // V128LoadLane
+      case 382: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2988,7 +3008,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 380: // V128StoreLane
+      case 383: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3000,7 +3020,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 383: // StructNew
+      case 386: // StructNew
         if (
           !structNew(
             store,
@@ -3016,7 +3036,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 384: // StructNewDefault
+      case 387: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3031,7 +3051,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 385: // StructGet
+      case 388: // StructGet
         structGet(
           store,
           s32,
@@ -3042,13 +3062,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 412: { // Index64
+      case 415: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 413: { // SizeToI64
+      case 416: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3056,7 +3076,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 425: // TierUp
+      case 428: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3119,7 +3139,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 206: // I64Add128
+      case 209: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3131,7 +3151,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 207: // I64Sub128
+      case 210: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3143,7 +3163,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 208: // I64MulWideS
+      case 211: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3153,7 +3173,7 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 209: // I64MulWideU
+      case 212: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3163,7 +3183,19 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // MemoryFill
+      case 312: { // MemoryGrow
+        const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
+        if (old === GROW_OUT_OF_FUEL) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        s32[(fp + code[(pc + 1) | 0]) | 0] = old;
+        mview = mem!.view;
+        memLen = mview.byteLength;
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 313: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3179,7 +3211,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 311: // MemoryCopy
+      case 314: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3196,7 +3228,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 312: // MemoryInit
+      case 315: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3214,18 +3246,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 313: // DataDrop
+      case 316: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 314: // TableGet
+      case 317: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // TableSet
+      case 318: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3233,11 +3265,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // TableSize
+      case 319: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 317: { // TableGrow
+      case 320: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3253,7 +3285,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 318: // TableFill
+      case 321: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3269,7 +3301,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 319: // TableCopy
+      case 322: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3286,7 +3318,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 320: // TableInit
+      case 323: // TableInit
         if (
           !tableInit(
             inst,
@@ -3304,11 +3336,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 321: // ElemDrop
+      case 324: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 375: // V128Load
+      case 378: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3319,7 +3351,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 381: { // Throw
+      case 384: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3344,7 +3376,7 @@ function runCold(
         }
         break;
       }
-      case 382: { // ThrowRef
+      case 385: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3366,7 +3398,7 @@ function runCold(
         }
         break;
       }
-      case 386: // StructSet
+      case 389: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3377,7 +3409,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 387: // ArrayNew
+      case 390: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3394,7 +3426,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 388: // ArrayNewDefault
+      case 391: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3410,7 +3442,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 389: // ArrayNewFixed
+      case 392: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3427,7 +3459,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 390: // ArrayNewData
+      case 393: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3446,7 +3478,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 391: // ArrayNewElem
+      case 394: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3465,7 +3497,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 392: // ArrayGet
+      case 395: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3476,7 +3508,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 393: // ArraySet
+      case 396: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3486,11 +3518,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 394: // ArrayLen
+      case 397: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 395: // ArrayFill
+      case 398: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3507,7 +3539,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 396: // ArrayCopy
+      case 399: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3524,7 +3556,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 397: // ArrayInitData
+      case 400: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3542,7 +3574,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 398: // ArrayInitElem
+      case 401: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3560,25 +3592,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 399: // RefI31
+      case 402: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 400: { // I31GetS
+      case 403: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 401: { // I31GetU
+      case 404: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 402: // RefTest
+      case 405: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3587,7 +3619,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 403: // RefCast
+      case 406: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3596,7 +3628,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 404: { // BrOnCast
+      case 407: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3606,7 +3638,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 405: { // BrOnCastFail
+      case 408: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3616,7 +3648,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 406: // AtomicLoad
+      case 409: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3627,7 +3659,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 407: // AtomicStore
+      case 410: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3638,7 +3670,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 408: // AtomicRmw
+      case 411: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3650,7 +3682,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 409: // AtomicCmpxchg
+      case 412: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3663,7 +3695,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 410: // AtomicWait
+      case 413: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3675,7 +3707,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 411: // AtomicNotify
+      case 414: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3683,7 +3715,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 414: // LoadMem
+      case 417: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3694,7 +3726,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 415: // StoreMem
+      case 418: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3705,11 +3737,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 416: // MemorySizeMem
+      case 419: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 417: { // MemoryGrowMem
+      case 420: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3729,7 +3761,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 418: // MemoryFillMem
+      case 421: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3745,7 +3777,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 419: // MemoryCopyMem
+      case 422: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3762,7 +3794,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 420: // MemoryInitMem
+      case 423: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3780,7 +3812,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 421: // V128LoadMem
+      case 424: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3791,7 +3823,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 422: // V128StoreMem
+      case 425: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3801,7 +3833,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 423: // V128LoadLaneMem
+      case 426: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3814,7 +3846,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 424: // V128StoreLaneMem
+      case 427: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

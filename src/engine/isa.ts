@@ -712,6 +712,13 @@ const ROWS = {
   // SHA-2's sigma functions, `rotl(y, k1) ^ rotl(y, k2) ^ rotl(y, k3)` (Σ0, Σ1) and, with
   // `$7` set, `... ^ (y >>> k3)` (σ0, σ1): the three steps above in order, through `$2`.
   I64Sigma: op("rrriiii", "i64Sigma(s32, $1, $2, $3, $4, $5, $6, $7);"),
+  // Two i64 bitwise steps in one dispatch, the first's result a temporary only the second reads
+  // (not written): `x & ~y` (an `I64XorImm t, y, -1` and the `I64And` of `t`), `(x ^ y) & z`
+  // and `(x & y) ^ z`. SHA-2's choice `(e & f) ^ (~e & g)` and majority `((a ^ b) & c) ^ (a &
+  // b)` as clang spells them (`bench/sha512.c`: 6 of the 22 dispatches per round).
+  I64AndNot: op("rrr", "i64AndNot(s32, $1, $2, $3);"),
+  I64XorAnd: op("rrrr", "i64XorAnd(s32, $1, $2, $3, $4);"),
+  I64AndXor: op("rrrr", "i64AndXor(s32, $1, $2, $3, $4);"),
 
   // Wide arithmetic (two results, in consecutive slots)
   I64Add128: op("rrrrr", "i64Add128(s32, $1, $1 + SLOT_WORDS, $2, $3, $4, $5);"),

@@ -588,6 +588,24 @@ export function i64AndImm(s: Int32Array, d: number, a: number, lo: number, hi: n
   s[d + 1] = h;
 }
 
+/** `x & ~y` for the i64s at word indices `x` and `y` (an `i64.xor` with -1 and the `i64.and`). */
+export function i64AndNot(s: Int32Array, d: number, x: number, y: number): void {
+  s[d + 1] = s[x + 1] & ~s[y + 1];
+  s[d] = s[x] & ~s[y];
+}
+
+/** `(x ^ y) & z` for the i64s at word indices `x`, `y` and `z`. */
+export function i64XorAnd(s: Int32Array, d: number, x: number, y: number, z: number): void {
+  s[d + 1] = (s[x + 1] ^ s[y + 1]) & s[z + 1];
+  s[d] = (s[x] ^ s[y]) & s[z];
+}
+
+/** `(x & y) ^ z` for the i64s at word indices `x`, `y` and `z`. */
+export function i64AndXor(s: Int32Array, d: number, x: number, y: number, z: number): void {
+  s[d + 1] = (s[x + 1] & s[y + 1]) ^ s[z + 1];
+  s[d] = (s[x] & s[y]) ^ s[z];
+}
+
 /** `i64.or`. */
 export function i64Or(s: Int32Array, d: number, a: number, b: number): void {
   const hi = s[a + 1] | s[b + 1];
