@@ -293,6 +293,14 @@ for (const [name, kind] of [["i64XorShrUImm", "shrU"], ["i64XorRotlImm", "rotl"]
     );
   };
 }
+// A rotation of a xor by a constant (`i64RotlImmOfXor`): the rotation above on the xor's words.
+STATEMENTS.i64RotlImmOfXor = ([d, x, y, k]) =>
+  /^-?\d+$/.test(k!)
+    ? block(
+      `const $al = ${lo(x!)} ^ ${lo(y!)}, $ah = ${hi(x!)} ^ ${hi(y!)};`,
+      shiftBy("rotl", d!, Number(k)),
+    )
+    : null;
 // SHA-2's sigma row (`i64Sigma`, constant counts): `t = rotl(y, k1) ^ rotl(y, k2)`, then
 // `rotl(y, k3) ^ t` (or `(y >>> k3) ^ t`) at `d`, each rotation or shift the words above on `y`.
 // As a call it kept `bench/sha512.wasm`'s message words and working variables in the value

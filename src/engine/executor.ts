@@ -102,6 +102,7 @@ import {
   i64RemU,
   i64Rotl,
   i64RotlImm,
+  i64RotlImmOfXor,
   i64Rotr,
   i64RotrImm,
   i64Shl,
@@ -1741,7 +1742,17 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 197: // I64XorShrUMulImm
+      case 197: // I64RotlImmOfXor
+        i64RotlImmOfXor(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 198: // I64XorShrUMulImm
         i64XorShrUMulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1754,7 +1765,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 198: // I64RotlMulImm
+      case 199: // I64RotlMulImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1770,7 +1781,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 199: // I64MulImmAdd
+      case 200: // I64MulImmAdd
         i64MulImm(
           s32,
           (fp + code[(pc + 4) | 0]) | 0,
@@ -1786,7 +1797,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 200: // I64MulImmAddRotlMulImm
+      case 201: // I64MulImmAddRotlMulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 6) | 0]) | 0,
@@ -1815,7 +1826,7 @@ export function run(
         );
         pc = (pc + 12) | 0;
         break;
-      case 201: // I64LoadMulImmAddRotlMulImm
+      case 202: // I64LoadMulImmAddRotlMulImm
         i64LoadMulImmAddRotlMulImm(
           s32,
           mview,
@@ -1837,7 +1848,7 @@ export function run(
         );
         pc = (pc + 15) | 0;
         break;
-      case 202: // I64AddAdd
+      case 203: // I64AddAdd
         i64AddAdd(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1848,7 +1859,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 203: // I64AddLoad
+      case 204: // I64AddLoad
         i64AddLoad(
           s32,
           mview,
@@ -1862,11 +1873,11 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 204: // I64Bswap
+      case 205: // I64Bswap
         i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 205: // I64Sigma
+      case 206: // I64Sigma
         i64Sigma(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1879,7 +1890,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 206: // I64AndNot
+      case 207: // I64AndNot
         i64AndNot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1888,7 +1899,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 207: // I64XorAnd
+      case 208: // I64XorAnd
         i64XorAnd(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1898,7 +1909,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 208: // I64AndXor
+      case 209: // I64AndXor
         i64AndXor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1908,202 +1919,202 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 213: // F32Eq
+      case 214: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 214: // F32Ne
+      case 215: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 215: // F32Lt
+      case 216: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 216: // F32Gt
+      case 217: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 217: // F32Le
+      case 218: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 218: // F32Ge
+      case 219: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 219: // F32Abs
+      case 220: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 220: // F32Neg
+      case 221: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 221: // F32Ceil
+      case 222: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 222: // F32Floor
+      case 223: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 223: // F32Trunc
+      case 224: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 224: // F32Nearest
+      case 225: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 225: // F32Sqrt
+      case 226: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 226: // F32Add
+      case 227: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 227: // F32Sub
+      case 228: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 228: // F32Mul
+      case 229: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 229: // F32Div
+      case 230: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 230: // F32Min
+      case 231: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 231: // F32Max
+      case 232: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 232: // F32Copysign
+      case 233: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 233: // F64Eq
+      case 234: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 234: // F64Ne
+      case 235: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 235: // F64Lt
+      case 236: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 236: // F64Gt
+      case 237: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 237: // F64Le
+      case 238: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 238: // F64Ge
+      case 239: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 239: // F64Abs
+      case 240: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 240: // F64Neg
+      case 241: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 241: // F64Ceil
+      case 242: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 242: // F64Floor
+      case 243: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 243: // F64Trunc
+      case 244: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 244: // F64Nearest
+      case 245: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 245: // F64Sqrt
+      case 246: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 246: // F64Add
+      case 247: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 247: // F64Sub
+      case 248: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 248: // F64Mul
+      case 249: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 249: // F64Div
+      case 250: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 250: // F64Min
+      case 251: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 251: // F64Max
+      case 252: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 252: // F64Copysign
+      case 253: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2112,17 +2123,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 253: // F32AddImm
+      case 254: // F32AddImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 254: // F32MulImm
+      case 255: // F32MulImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 255: // F32MinImm
+      case 256: // F32MinImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2133,7 +2144,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 256: // F32MaxImm
+      case 257: // F32MaxImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2144,130 +2155,130 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 257: // F32MulAdd
+      case 258: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 258: // F64MulAdd
+      case 259: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 259: // I32TruncF32S
+      case 260: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 260: // I32TruncF32U
+      case 261: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 261: // I32TruncF64S
+      case 262: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 262: // I32TruncF64U
+      case 263: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 263: // I64TruncF32S
+      case 264: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 264: // I64TruncF32U
+      case 265: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 265: // I64TruncF64S
+      case 266: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 266: // I64TruncF64U
+      case 267: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 267: // F32ConvertI32S
+      case 268: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 268: // F32ConvertI32U
+      case 269: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 269: // F32ConvertI64S
+      case 270: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 270: // F32ConvertI64U
+      case 271: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 271: // F32DemoteF64
+      case 272: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 272: // F64ConvertI32S
+      case 273: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 273: // F64ConvertI32U
+      case 274: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 274: // F64ConvertI64S
+      case 275: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 275: // F64ConvertI64U
+      case 276: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 276: // F64PromoteF32
+      case 277: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 277: // I32TruncSatF32S
+      case 278: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 278: // I32TruncSatF32U
+      case 279: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 279: // I32TruncSatF64S
+      case 280: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 280: // I32TruncSatF64U
+      case 281: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 281: // I64TruncSatF32S
+      case 282: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 282: // I64TruncSatF32U
+      case 283: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 283: // I64TruncSatF64S
+      case 284: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 284: // I64TruncSatF64U
+      case 285: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 285: { // I32Load
+      case 286: { // I32Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 286: { // I64Load
+      case 287: { // I64Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2276,21 +2287,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 287: { // I32Load8S
+      case 288: { // I32Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 288: { // I32Load8U
+      case 289: { // I32Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 289: { // I32LoadAddImm
+      case 290: { // I32LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2298,7 +2309,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 290: { // I64LoadAddImm
+      case 291: { // I64LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2308,7 +2319,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 291: { // I32Load8UAddImm
+      case 292: { // I32Load8UAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2316,21 +2327,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 292: { // I32Load16S
+      case 293: { // I32Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 293: { // I32Load16U
+      case 294: { // I32Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 294: { // I64Load8S
+      case 295: { // I64Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2340,7 +2351,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 295: { // I64Load8U
+      case 296: { // I64Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2349,7 +2360,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 296: { // I64Load16S
+      case 297: { // I64Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2359,7 +2370,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 297: { // I64Load16U
+      case 298: { // I64Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2368,7 +2379,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 298: { // I64Load32S
+      case 299: { // I64Load32S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2378,7 +2389,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 299: { // I64Load32U
+      case 300: { // I64Load32U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2387,14 +2398,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 300: { // I32Store
+      case 301: { // I32Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 301: { // I64Store
+      case 302: { // I64Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2403,21 +2414,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 302: { // I32Store8
+      case 303: { // I32Store8
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 303: { // I32Store16
+      case 304: { // I32Store16
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 304: { // I32StoreAt
+      case 305: { // I32StoreAt
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2425,7 +2436,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 305: { // I32Store8At
+      case 306: { // I32Store8At
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2433,7 +2444,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 306: // I32Copy8At
+      case 307: // I32Copy8At
         copyByte(
           mview,
           memLen,
@@ -2444,28 +2455,28 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 307: { // I32StoreImm
+      case 308: { // I32StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 308: { // I32Store8Imm
+      case 309: { // I32Store8Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 309: { // I32Store16Imm
+      case 310: { // I32Store16Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 310: { // I64StoreImm
+      case 311: { // I64StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2473,11 +2484,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 311: // MemorySize
+      case 312: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 325: { // Copy128
+      case 326: { // Copy128
         d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2486,7 +2497,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 326: { // Select128
+      case 327: { // Select128
         d = (fp + code[(pc + 1) | 0]) | 0;
         a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2498,7 +2509,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 327: { // GlobalGet128
+      case 328: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -2508,7 +2519,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 328: { // GlobalSet128
+      case 329: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -2518,7 +2529,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 329: { // V128Const
+      case 330: { // V128Const
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2527,7 +2538,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 330: // V128LoadFull
+      case 331: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2537,7 +2548,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // V128LoadAt
+      case 332: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2547,7 +2558,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 332: // V128And
+      case 333: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2556,7 +2567,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // V128Andnot
+      case 334: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2565,7 +2576,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 334: // V128Or
+      case 335: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2574,7 +2585,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 335: // V128Xor
+      case 336: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2583,19 +2594,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 336: // V128Not
+      case 337: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 337: // V128Splat32
+      case 338: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 338: // V128AnyTrue
+      case 339: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 339: // I8x16Eq
+      case 340: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2604,7 +2615,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // I8x16Add
+      case 341: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2613,7 +2624,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // I8x16Sub
+      case 342: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2622,7 +2633,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // I16x8Add
+      case 343: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2631,7 +2642,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // I16x8Sub
+      case 344: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2640,7 +2651,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // I16x8Mul
+      case 345: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2649,7 +2660,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // I32x4Add
+      case 346: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2658,7 +2669,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // I32x4Sub
+      case 347: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2667,7 +2678,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // I32x4Mul
+      case 348: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2676,7 +2687,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // I8x16Shl
+      case 349: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2685,7 +2696,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // I8x16ShrU
+      case 350: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2694,7 +2705,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 350: // I16x8Shl
+      case 351: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2703,7 +2714,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 351: // I16x8ShrS
+      case 352: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2712,7 +2723,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // I16x8ShrU
+      case 353: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2721,7 +2732,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // I32x4Shl
+      case 354: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2730,7 +2741,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // I32x4ShrS
+      case 355: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2739,7 +2750,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // I32x4ShrU
+      case 356: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2748,7 +2759,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 356: // F32x4Add
+      case 357: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2757,7 +2768,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 357: // F32x4Sub
+      case 358: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2766,7 +2777,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // F32x4Mul
+      case 359: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2775,7 +2786,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // F32x4Div
+      case 360: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2784,7 +2795,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 360: // F32x4Min
+      case 361: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2793,7 +2804,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 361: // F32x4Max
+      case 362: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2802,7 +2813,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 362: // F32x4MulAdd
+      case 363: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2812,7 +2823,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 363: // F32x4MaxMin
+      case 364: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2822,7 +2833,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 364: // F32x4MulLoad
+      case 365: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2833,7 +2844,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 365: // F32x4MulLoadAdd
+      case 366: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2845,7 +2856,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 366: // F64x2Add
+      case 367: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2854,7 +2865,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 367: // F64x2Sub
+      case 368: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2863,7 +2874,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 368: // F64x2Mul
+      case 369: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2872,7 +2883,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 369: // F64x2Div
+      case 370: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2881,12 +2892,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 370: // V128ExtractLane32
+      case 371: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 371: // V128Unary
+      case 372: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2895,7 +2906,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 372: // V128Binary
+      case 373: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2905,7 +2916,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 373: // V128Ternary
+      case 374: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2916,7 +2927,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 374: // V128ExtractLane
+      case 375: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2926,7 +2937,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 375: // V128ReplaceLane
+      case 376: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2937,7 +2948,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 376: // V128Shuffle
+      case 377: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2950,7 +2961,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 377: // V128ShuffleZx
+      case 378: // V128ShuffleZx
         simdShuffleZx(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2964,7 +2975,7 @@ export function run(
         );
         pc = (pc + 9) | 0;
         break;
-      case 379: // V128LoadSubAt
+      case 380: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2975,7 +2986,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 380: // V128Store
+      case 381: // V128Store
         simdStore(
           s32,
           mview,
@@ -2985,7 +2996,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 381: // V128StoreAt
+      case 382: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -2995,7 +3006,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 382: // V128LoadLane
+      case 383: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3008,7 +3019,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 383: // V128StoreLane
+      case 384: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3020,7 +3031,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 386: // StructNew
+      case 387: // StructNew
         if (
           !structNew(
             store,
@@ -3036,7 +3047,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 387: // StructNewDefault
+      case 388: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3051,7 +3062,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 388: // StructGet
+      case 389: // StructGet
         structGet(
           store,
           s32,
@@ -3062,13 +3073,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 415: { // Index64
+      case 416: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 416: { // SizeToI64
+      case 417: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3076,7 +3087,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 428: // TierUp
+      case 429: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3139,7 +3150,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 209: // I64Add128
+      case 210: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3151,7 +3162,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 210: // I64Sub128
+      case 211: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3163,7 +3174,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 211: // I64MulWideS
+      case 212: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3173,7 +3184,7 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 212: // I64MulWideU
+      case 213: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3183,7 +3194,7 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 312: { // MemoryGrow
+      case 313: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -3195,7 +3206,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 313: // MemoryFill
+      case 314: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3211,7 +3222,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 314: // MemoryCopy
+      case 315: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3228,7 +3239,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 315: // MemoryInit
+      case 316: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3246,18 +3257,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 316: // DataDrop
+      case 317: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 317: // TableGet
+      case 318: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 318: // TableSet
+      case 319: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3265,11 +3276,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 319: // TableSize
+      case 320: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 320: { // TableGrow
+      case 321: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3285,7 +3296,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 321: // TableFill
+      case 322: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3301,7 +3312,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 322: // TableCopy
+      case 323: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3318,7 +3329,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 323: // TableInit
+      case 324: // TableInit
         if (
           !tableInit(
             inst,
@@ -3336,11 +3347,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 324: // ElemDrop
+      case 325: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 378: // V128Load
+      case 379: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3351,7 +3362,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 384: { // Throw
+      case 385: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3376,7 +3387,7 @@ function runCold(
         }
         break;
       }
-      case 385: { // ThrowRef
+      case 386: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3398,7 +3409,7 @@ function runCold(
         }
         break;
       }
-      case 389: // StructSet
+      case 390: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3409,7 +3420,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 390: // ArrayNew
+      case 391: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3426,7 +3437,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 391: // ArrayNewDefault
+      case 392: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3442,7 +3453,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 392: // ArrayNewFixed
+      case 393: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3459,7 +3470,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 393: // ArrayNewData
+      case 394: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3478,7 +3489,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 394: // ArrayNewElem
+      case 395: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3497,7 +3508,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 395: // ArrayGet
+      case 396: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3508,7 +3519,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 396: // ArraySet
+      case 397: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3518,11 +3529,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 397: // ArrayLen
+      case 398: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 398: // ArrayFill
+      case 399: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3539,7 +3550,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 399: // ArrayCopy
+      case 400: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3556,7 +3567,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 400: // ArrayInitData
+      case 401: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3574,7 +3585,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 401: // ArrayInitElem
+      case 402: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3592,25 +3603,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 402: // RefI31
+      case 403: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 403: { // I31GetS
+      case 404: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 404: { // I31GetU
+      case 405: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 405: // RefTest
+      case 406: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3619,7 +3630,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 406: // RefCast
+      case 407: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3628,7 +3639,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 407: { // BrOnCast
+      case 408: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3638,7 +3649,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 408: { // BrOnCastFail
+      case 409: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3648,7 +3659,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 409: // AtomicLoad
+      case 410: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3659,7 +3670,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 410: // AtomicStore
+      case 411: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3670,7 +3681,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 411: // AtomicRmw
+      case 412: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3682,7 +3693,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 412: // AtomicCmpxchg
+      case 413: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3695,7 +3706,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 413: // AtomicWait
+      case 414: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3707,7 +3718,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 414: // AtomicNotify
+      case 415: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3715,7 +3726,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 417: // LoadMem
+      case 418: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3726,7 +3737,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 418: // StoreMem
+      case 419: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3737,11 +3748,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 419: // MemorySizeMem
+      case 420: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 420: { // MemoryGrowMem
+      case 421: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3761,7 +3772,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 421: // MemoryFillMem
+      case 422: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3777,7 +3788,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 422: // MemoryCopyMem
+      case 423: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3794,7 +3805,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 423: // MemoryInitMem
+      case 424: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3812,7 +3823,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 424: // V128LoadMem
+      case 425: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3823,7 +3834,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 425: // V128StoreMem
+      case 426: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3833,7 +3844,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 426: // V128LoadLaneMem
+      case 427: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3846,7 +3857,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 427: // V128StoreLaneMem
+      case 428: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -1658,6 +1658,36 @@ class FuncTranslator {
   }
 
   /**
+   * An i64 rotation (`op`, `I64RotlImm` or `I64RotrImm`) of entry `preg` by the constant `k`
+   * when `preg` is the result of the instruction just emitted, `I64Xor t, x, y`, a temporary
+   * only this reads: takes the xor back and emits `I64RotlImmOfXor dst, x, y, k'` (`k'` the
+   * count as a left rotation). Returns whether it did. Nothing was emitted since the xor, so `x`
+   * and `y` still hold what it read. `bench/i64.wat`: 14 to 13 dispatches per iteration.
+   */
+  #rotatedXor(op: number, preg: number, k: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (this.#lastEnd !== code.len || this.#lastPos !== preg || s.kind[preg] !== TEMP) {
+      return false;
+    }
+    if (code.get(at) !== I.I64Xor) return false;
+    const x = code.get(at + 2), y = code.get(at + 3);
+    code.truncate(at);
+    // The instructions before the xor are the last results again (see `#sigma`).
+    this.#resultStart = this.#prevResultStart;
+    this.#prevResultStart = this.#prev2ResultStart;
+    this.#prev2ResultStart = -1;
+    this.#pop(2);
+    this.#beginResult(I.I64RotlImmOfXor);
+    code.emit(x);
+    code.emit(y);
+    code.emit(op === I.I64RotrImm ? (64 - (k & 63)) & 63 : k & 63);
+    this.#endResult();
+    return true;
+  }
+
+  /**
    * The slot of the i32 that entry `p` (an i64 shift or rotation count) extends, when `p` is the
    * result of the instruction just emitted, `I64ExtendI32U` / `I64ExtendI32S t, x`: that is
    * taken back and `x` returned (the shifts read only a count's low word, which is the i32
@@ -1949,6 +1979,7 @@ class FuncTranslator {
       }
     }
     if (op === I.I64MulImm && this.#shiftThenMul(preg, lo, hi)) return;
+    if ((op === I.I64RotlImm || op === I.I64RotrImm) && this.#rotatedXor(op, preg, lo)) return;
     if (op === I.I32ShrUImm && this.#shiftedSum(preg, lo)) return;
     if (op === I.I32AddImm && s.kind[preg] === LOCAL) {
       // `local + imm`, an address perhaps: nothing emitted until something reads it, so that a

@@ -792,6 +792,14 @@ export function i64XorShrUMulImm(
 }
 
 /**
+ * `rotl(x ^ y, k)` for the i64s at word indices `x` and `y` and a constant count (only its low
+ * 6 bits matter): an `i64.xor` whose result an `i64.rotl` (or `rotr`) by a constant reads.
+ */
+export function i64RotlImmOfXor(s: Int32Array, d: number, x: number, y: number, k: number): void {
+  rotl(s, d, s[x]! ^ s[y]!, s[x + 1]! ^ s[y + 1]!, k);
+}
+
+/**
  * `x ^ rotl(y, k)` for the i64s at word indices `x` and `y` and a constant count (only its low
  * 6 bits matter): an `i64.rotl` by a constant fused with the `i64.xor` of its result.
  */
