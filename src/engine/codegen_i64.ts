@@ -301,6 +301,17 @@ STATEMENTS.i64RotlImmOfXor = ([d, x, y, k]) =>
       shiftBy("rotl", d!, Number(k)),
     )
     : null;
+// A subtraction of a shift by a constant (`i64SubShlImm`): the shift above on `y`'s words into
+// `$b*`, then the difference from `x`'s (read first, as the helper does).
+STATEMENTS.i64SubShlImm = ([d, x, y, k]) => {
+  if (!/^-?\d+$/.test(k!)) return null;
+  const [l, h] = shifted("shl", Number(k));
+  return block(
+    `const $xl = ${lo(x!)}, $xh = ${hi(x!)}, $al = ${lo(y!)}, $ah = ${hi(y!)};`,
+    `const $bl = ${l}, $bh = ${h};`,
+    block("const $al = $xl, $ah = $xh;", sub(d!)),
+  );
+};
 // SHA-2's sigma row (`i64Sigma`, constant counts): `t = rotl(y, k1) ^ rotl(y, k2)`, then
 // `rotl(y, k3) ^ t` (or `(y >>> k3) ^ t`) at `d`, each rotation or shift the words above on `y`.
 // As a call it kept `bench/sha512.wasm`'s message words and working variables in the value

@@ -114,6 +114,7 @@ import {
   i64Sigma,
   i64Sub,
   i64Sub128,
+  i64SubShlImm,
   i64TruncF32S,
   i64TruncF32U,
   i64TruncF64S,
@@ -992,10 +993,6 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 87: // RefFunc
-        s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
-        pc = (pc + 3) | 0;
-        break;
       case 88: // I32Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
         pc = (pc + 3) | 0;
@@ -1752,7 +1749,17 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 198: // I64XorShrUMulImm
+      case 198: // I64SubShlImm
+        i64SubShlImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 199: // I64XorShrUMulImm
         i64XorShrUMulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1765,7 +1772,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 199: // I64RotlMulImm
+      case 200: // I64RotlMulImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1781,7 +1788,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 200: // I64MulImmAdd
+      case 201: // I64MulImmAdd
         i64MulImm(
           s32,
           (fp + code[(pc + 4) | 0]) | 0,
@@ -1797,7 +1804,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 201: // I64MulImmAddRotlMulImm
+      case 202: // I64MulImmAddRotlMulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 6) | 0]) | 0,
@@ -1826,7 +1833,7 @@ export function run(
         );
         pc = (pc + 12) | 0;
         break;
-      case 202: // I64LoadMulImmAddRotlMulImm
+      case 203: // I64LoadMulImmAddRotlMulImm
         i64LoadMulImmAddRotlMulImm(
           s32,
           mview,
@@ -1848,7 +1855,7 @@ export function run(
         );
         pc = (pc + 15) | 0;
         break;
-      case 203: // I64AddAdd
+      case 204: // I64AddAdd
         i64AddAdd(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1859,7 +1866,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 204: // I64AddLoad
+      case 205: // I64AddLoad
         i64AddLoad(
           s32,
           mview,
@@ -1873,11 +1880,11 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 205: // I64Bswap
+      case 206: // I64Bswap
         i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 206: // I64Sigma
+      case 207: // I64Sigma
         i64Sigma(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1890,7 +1897,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 207: // I64AndNot
+      case 208: // I64AndNot
         i64AndNot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1899,7 +1906,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 208: // I64XorAnd
+      case 209: // I64XorAnd
         i64XorAnd(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1909,7 +1916,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 209: // I64AndXor
+      case 210: // I64AndXor
         i64AndXor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1919,202 +1926,202 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 214: // F32Eq
+      case 215: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 215: // F32Ne
+      case 216: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 216: // F32Lt
+      case 217: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 217: // F32Gt
+      case 218: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 218: // F32Le
+      case 219: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 219: // F32Ge
+      case 220: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 220: // F32Abs
+      case 221: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 221: // F32Neg
+      case 222: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 222: // F32Ceil
+      case 223: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 223: // F32Floor
+      case 224: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 224: // F32Trunc
+      case 225: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 225: // F32Nearest
+      case 226: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 226: // F32Sqrt
+      case 227: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 227: // F32Add
+      case 228: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 228: // F32Sub
+      case 229: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 229: // F32Mul
+      case 230: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 230: // F32Div
+      case 231: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 231: // F32Min
+      case 232: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 232: // F32Max
+      case 233: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 233: // F32Copysign
+      case 234: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 234: // F64Eq
+      case 235: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 235: // F64Ne
+      case 236: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 236: // F64Lt
+      case 237: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 237: // F64Gt
+      case 238: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 238: // F64Le
+      case 239: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 239: // F64Ge
+      case 240: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 240: // F64Abs
+      case 241: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 241: // F64Neg
+      case 242: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 242: // F64Ceil
+      case 243: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 243: // F64Floor
+      case 244: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 244: // F64Trunc
+      case 245: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 245: // F64Nearest
+      case 246: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 246: // F64Sqrt
+      case 247: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 247: // F64Add
+      case 248: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 248: // F64Sub
+      case 249: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 249: // F64Mul
+      case 250: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 250: // F64Div
+      case 251: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 251: // F64Min
+      case 252: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 252: // F64Max
+      case 253: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 253: // F64Copysign
+      case 254: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2123,17 +2130,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 254: // F32AddImm
+      case 255: // F32AddImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 255: // F32MulImm
+      case 256: // F32MulImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 256: // F32MinImm
+      case 257: // F32MinImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2144,7 +2151,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 257: // F32MaxImm
+      case 258: // F32MaxImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2155,130 +2162,130 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 258: // F32MulAdd
+      case 259: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 259: // F64MulAdd
+      case 260: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 260: // I32TruncF32S
+      case 261: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 261: // I32TruncF32U
+      case 262: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 262: // I32TruncF64S
+      case 263: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 263: // I32TruncF64U
+      case 264: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 264: // I64TruncF32S
+      case 265: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 265: // I64TruncF32U
+      case 266: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 266: // I64TruncF64S
+      case 267: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 267: // I64TruncF64U
+      case 268: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 268: // F32ConvertI32S
+      case 269: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 269: // F32ConvertI32U
+      case 270: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 270: // F32ConvertI64S
+      case 271: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 271: // F32ConvertI64U
+      case 272: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 272: // F32DemoteF64
+      case 273: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 273: // F64ConvertI32S
+      case 274: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 274: // F64ConvertI32U
+      case 275: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 275: // F64ConvertI64S
+      case 276: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 276: // F64ConvertI64U
+      case 277: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 277: // F64PromoteF32
+      case 278: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 278: // I32TruncSatF32S
+      case 279: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 279: // I32TruncSatF32U
+      case 280: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 280: // I32TruncSatF64S
+      case 281: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 281: // I32TruncSatF64U
+      case 282: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 282: // I64TruncSatF32S
+      case 283: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 283: // I64TruncSatF32U
+      case 284: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 284: // I64TruncSatF64S
+      case 285: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 285: // I64TruncSatF64U
+      case 286: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 286: { // I32Load
+      case 287: { // I32Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 287: { // I64Load
+      case 288: { // I64Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2287,21 +2294,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 288: { // I32Load8S
+      case 289: { // I32Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 289: { // I32Load8U
+      case 290: { // I32Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 290: { // I32LoadAddImm
+      case 291: { // I32LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2309,7 +2316,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 291: { // I64LoadAddImm
+      case 292: { // I64LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2319,7 +2326,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 292: { // I32Load8UAddImm
+      case 293: { // I32Load8UAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2327,21 +2334,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 293: { // I32Load16S
+      case 294: { // I32Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 294: { // I32Load16U
+      case 295: { // I32Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 295: { // I64Load8S
+      case 296: { // I64Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2351,7 +2358,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 296: { // I64Load8U
+      case 297: { // I64Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2360,7 +2367,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 297: { // I64Load16S
+      case 298: { // I64Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2370,7 +2377,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 298: { // I64Load16U
+      case 299: { // I64Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2379,7 +2386,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 299: { // I64Load32S
+      case 300: { // I64Load32S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2389,7 +2396,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 300: { // I64Load32U
+      case 301: { // I64Load32U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2398,14 +2405,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 301: { // I32Store
+      case 302: { // I32Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 302: { // I64Store
+      case 303: { // I64Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2414,21 +2421,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 303: { // I32Store8
+      case 304: { // I32Store8
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 304: { // I32Store16
+      case 305: { // I32Store16
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 305: { // I32StoreAt
+      case 306: { // I32StoreAt
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2436,7 +2443,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 306: { // I32Store8At
+      case 307: { // I32Store8At
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2444,7 +2451,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 307: // I32Copy8At
+      case 308: // I32Copy8At
         copyByte(
           mview,
           memLen,
@@ -2455,28 +2462,28 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 308: { // I32StoreImm
+      case 309: { // I32StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 309: { // I32Store8Imm
+      case 310: { // I32Store8Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 310: { // I32Store16Imm
+      case 311: { // I32Store16Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 311: { // I64StoreImm
+      case 312: { // I64StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2484,11 +2491,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 312: // MemorySize
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
-        pc = (pc + 2) | 0;
-        break;
-      case 326: { // Copy128
+      case 327: { // Copy128
         d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2497,7 +2500,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 327: { // Select128
+      case 328: { // Select128
         d = (fp + code[(pc + 1) | 0]) | 0;
         a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2509,27 +2512,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 328: { // GlobalGet128
-        const g = globals[code[(pc + 2) | 0]].value;
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = g[0];
-        s32[d + 1] = g[1];
-        s32[d + 2] = g[2];
-        s32[d + 3] = g[3];
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 329: { // GlobalSet128
-        const g = globals[code[(pc + 1) | 0]].value;
-        a = (fp + code[(pc + 2) | 0]) | 0;
-        g[0] = s32[a];
-        g[1] = s32[a + 1];
-        g[2] = s32[a + 2];
-        g[3] = s32[a + 3];
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 330: { // V128Const
+      case 331: { // V128Const
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2538,7 +2521,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 331: // V128LoadFull
+      case 332: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2548,7 +2531,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // V128LoadAt
+      case 333: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2558,7 +2541,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 333: // V128And
+      case 334: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2567,7 +2550,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 334: // V128Andnot
+      case 335: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2576,7 +2559,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 335: // V128Or
+      case 336: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2585,7 +2568,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 336: // V128Xor
+      case 337: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2594,19 +2577,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // V128Not
+      case 338: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 338: // V128Splat32
+      case 339: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 339: // V128AnyTrue
+      case 340: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 340: // I8x16Eq
+      case 341: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2615,7 +2598,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // I8x16Add
+      case 342: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2624,7 +2607,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // I8x16Sub
+      case 343: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2633,7 +2616,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // I16x8Add
+      case 344: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2642,7 +2625,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // I16x8Sub
+      case 345: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2651,7 +2634,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // I16x8Mul
+      case 346: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2660,7 +2643,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // I32x4Add
+      case 347: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2669,7 +2652,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // I32x4Sub
+      case 348: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2678,7 +2661,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // I32x4Mul
+      case 349: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2687,7 +2670,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // I8x16Shl
+      case 350: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2696,7 +2679,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 350: // I8x16ShrU
+      case 351: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2705,7 +2688,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 351: // I16x8Shl
+      case 352: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2714,7 +2697,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // I16x8ShrS
+      case 353: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2723,7 +2706,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // I16x8ShrU
+      case 354: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2732,7 +2715,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // I32x4Shl
+      case 355: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2741,7 +2724,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // I32x4ShrS
+      case 356: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2750,7 +2733,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 356: // I32x4ShrU
+      case 357: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2759,7 +2742,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 357: // F32x4Add
+      case 358: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2768,7 +2751,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // F32x4Sub
+      case 359: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2777,7 +2760,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // F32x4Mul
+      case 360: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2786,7 +2769,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 360: // F32x4Div
+      case 361: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2795,7 +2778,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 361: // F32x4Min
+      case 362: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2804,7 +2787,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 362: // F32x4Max
+      case 363: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2813,7 +2796,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 363: // F32x4MulAdd
+      case 364: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2823,7 +2806,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 364: // F32x4MaxMin
+      case 365: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2833,7 +2816,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 365: // F32x4MulLoad
+      case 366: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2844,7 +2827,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 366: // F32x4MulLoadAdd
+      case 367: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2856,7 +2839,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 367: // F64x2Add
+      case 368: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2865,7 +2848,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 368: // F64x2Sub
+      case 369: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2874,7 +2857,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 369: // F64x2Mul
+      case 370: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2883,7 +2866,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 370: // F64x2Div
+      case 371: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2892,12 +2875,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 371: // V128ExtractLane32
+      case 372: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 372: // V128Unary
+      case 373: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2906,7 +2889,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 373: // V128Binary
+      case 374: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2916,7 +2899,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 374: // V128Ternary
+      case 375: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2927,7 +2910,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 375: // V128ExtractLane
+      case 376: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2937,7 +2920,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 376: // V128ReplaceLane
+      case 377: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2948,7 +2931,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 377: // V128Shuffle
+      case 378: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2961,7 +2944,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 378: // V128ShuffleZx
+      case 379: // V128ShuffleZx
         simdShuffleZx(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2975,7 +2958,7 @@ export function run(
         );
         pc = (pc + 9) | 0;
         break;
-      case 380: // V128LoadSubAt
+      case 381: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2986,7 +2969,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 381: // V128Store
+      case 382: // V128Store
         simdStore(
           s32,
           mview,
@@ -2996,7 +2979,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 382: // V128StoreAt
+      case 383: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -3006,7 +2989,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 383: // V128LoadLane
+      case 384: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3019,7 +3002,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 384: // V128StoreLane
+      case 385: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3031,7 +3014,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 387: // StructNew
+      case 388: // StructNew
         if (
           !structNew(
             store,
@@ -3047,7 +3030,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 388: // StructNewDefault
+      case 389: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3062,7 +3045,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 389: // StructGet
+      case 390: // StructGet
         structGet(
           store,
           s32,
@@ -3073,13 +3056,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 416: { // Index64
+      case 417: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 417: { // SizeToI64
+      case 418: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3087,7 +3070,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 429: // TierUp
+      case 430: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3138,7 +3121,6 @@ function runCold(
   let pc = frames[2 * depth + 1]!;
   let code = funcs[depth]!.compiled!.code;
   let inst = funcs[depth]!.instance;
-  // deno-lint-ignore no-unused-vars
   let globals = inst.globals;
   let mem: MemoryEntity | null = inst.memories[0] ?? null;
   let mview = mem !== null ? mem.view : EMPTY_VIEW;
@@ -3150,7 +3132,11 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 210: // I64Add128
+      case 87: // RefFunc
+        s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
+        pc = (pc + 3) | 0;
+        break;
+      case 211: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3162,7 +3148,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 211: // I64Sub128
+      case 212: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3174,7 +3160,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 212: // I64MulWideS
+      case 213: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3184,7 +3170,7 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 213: // I64MulWideU
+      case 214: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3194,7 +3180,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 313: { // MemoryGrow
+      case 313: // MemorySize
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
+        pc = (pc + 2) | 0;
+        break;
+      case 314: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -3206,7 +3196,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 314: // MemoryFill
+      case 315: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3222,7 +3212,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 315: // MemoryCopy
+      case 316: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3239,7 +3229,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 316: // MemoryInit
+      case 317: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3257,18 +3247,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 317: // DataDrop
+      case 318: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 318: // TableGet
+      case 319: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 319: // TableSet
+      case 320: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3276,11 +3266,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // TableSize
+      case 321: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 321: { // TableGrow
+      case 322: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3296,7 +3286,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 322: // TableFill
+      case 323: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3312,7 +3302,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 323: // TableCopy
+      case 324: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3329,7 +3319,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 324: // TableInit
+      case 325: // TableInit
         if (
           !tableInit(
             inst,
@@ -3347,11 +3337,31 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 325: // ElemDrop
+      case 326: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 379: // V128Load
+      case 329: { // GlobalGet128
+        const g = globals[code[(pc + 2) | 0]].value;
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = g[0];
+        s32[d + 1] = g[1];
+        s32[d + 2] = g[2];
+        s32[d + 3] = g[3];
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 330: { // GlobalSet128
+        const g = globals[code[(pc + 1) | 0]].value;
+        const a = (fp + code[(pc + 2) | 0]) | 0;
+        g[0] = s32[a];
+        g[1] = s32[a + 1];
+        g[2] = s32[a + 2];
+        g[3] = s32[a + 3];
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 380: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3362,7 +3372,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 385: { // Throw
+      case 386: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3387,7 +3397,7 @@ function runCold(
         }
         break;
       }
-      case 386: { // ThrowRef
+      case 387: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3409,7 +3419,7 @@ function runCold(
         }
         break;
       }
-      case 390: // StructSet
+      case 391: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3420,7 +3430,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 391: // ArrayNew
+      case 392: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3437,7 +3447,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 392: // ArrayNewDefault
+      case 393: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3453,7 +3463,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 393: // ArrayNewFixed
+      case 394: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3470,7 +3480,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 394: // ArrayNewData
+      case 395: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3489,7 +3499,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 395: // ArrayNewElem
+      case 396: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3508,7 +3518,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 396: // ArrayGet
+      case 397: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3519,7 +3529,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 397: // ArraySet
+      case 398: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3529,11 +3539,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 398: // ArrayLen
+      case 399: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 399: // ArrayFill
+      case 400: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3550,7 +3560,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 400: // ArrayCopy
+      case 401: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3567,7 +3577,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 401: // ArrayInitData
+      case 402: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3585,7 +3595,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 402: // ArrayInitElem
+      case 403: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3603,25 +3613,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 403: // RefI31
+      case 404: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 404: { // I31GetS
+      case 405: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 405: { // I31GetU
+      case 406: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 406: // RefTest
+      case 407: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3630,7 +3640,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 407: // RefCast
+      case 408: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3639,7 +3649,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 408: { // BrOnCast
+      case 409: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3649,7 +3659,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 409: { // BrOnCastFail
+      case 410: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3659,7 +3669,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 410: // AtomicLoad
+      case 411: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3670,7 +3680,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 411: // AtomicStore
+      case 412: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3681,7 +3691,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 412: // AtomicRmw
+      case 413: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3693,7 +3703,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 413: // AtomicCmpxchg
+      case 414: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3706,7 +3716,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 414: // AtomicWait
+      case 415: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3718,7 +3728,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 415: // AtomicNotify
+      case 416: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3726,7 +3736,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 418: // LoadMem
+      case 419: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3737,7 +3747,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 419: // StoreMem
+      case 420: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3748,11 +3758,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 420: // MemorySizeMem
+      case 421: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 421: { // MemoryGrowMem
+      case 422: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3772,7 +3782,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 422: // MemoryFillMem
+      case 423: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3788,7 +3798,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 423: // MemoryCopyMem
+      case 424: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3805,7 +3815,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 424: // MemoryInitMem
+      case 425: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3823,7 +3833,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 425: // V128LoadMem
+      case 426: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3834,7 +3844,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 426: // V128StoreMem
+      case 427: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3844,7 +3854,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 427: // V128LoadLaneMem
+      case 428: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3857,7 +3867,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 428: // V128StoreLaneMem
+      case 429: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

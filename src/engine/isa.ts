@@ -676,6 +676,9 @@ const ROWS = {
   // The other way round, `rotl(x ^ y, k)`: a rotation by a constant of a xor, as hash mixers
   // combine a value into a state (`bench/i64.wat`: 1 of its 14 dispatches per iteration).
   I64RotlImmOfXor: op("rrri", "i64RotlImmOfXor(s32, $1, $2, $3, $4);"),
+  // `x - (y << k)`: a subtraction of a shift by a constant (`bench/i64.wat`: 1 of its 13
+  // dispatches per iteration; scaled offsets and hash updates).
+  I64SubShlImm: op("rrri", "i64SubShlImm(s32, $1, $2, $3, $4);"),
   // An i64 step and the step after it that reads its result, in one dispatch: hash rounds and
   // finalisers (`(z ^ (z >>> 30)) * C`: splitmix64, murmur3, xxHash64's avalanche;
   // `rotl(acc, 31) * P1` and `acc + x * P2`: xxHash64's round). The first step still writes its

@@ -347,6 +347,19 @@ export function i64SubImm(s: Int32Array, d: number, a: number, lo: number, hi: n
   sub(s, d, s[a], s[a + 1], lo, hi);
 }
 
+/**
+ * `x - (y << k)` for the i64s at word indices `x` and `y` and a constant count (only its low 6
+ * bits matter): an `i64.shl` by a constant whose result an `i64.sub` subtracts (both read
+ * before `d` is written, so any slots may coincide).
+ */
+export function i64SubShlImm(s: Int32Array, d: number, x: number, y: number, k: number): void {
+  const yl = s[y]!, yh = s[y + 1]!, r = k & 31;
+  // y << k in locals, its carried bits `(yl >>> 1) >>> (31 - r)` (0 for r = 0 without a branch).
+  const sl = k & 32 ? 0 : yl << r;
+  const sh = k & 32 ? yl << r : (yh << r) | ((yl >>> 1) >>> (31 - r));
+  sub(s, d, s[x]!, s[x + 1]!, sl, sh);
+}
+
 /** `i64.mul`. */
 export function i64Mul(s: Int32Array, d: number, a: number, b: number): void {
   mul(s, d, s[a], s[a + 1], s[b], s[b + 1]);
