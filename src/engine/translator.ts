@@ -406,6 +406,8 @@ const ADD_BRANCH: ReadonlyMap<number, number> = new Map([
 const ADD_IMM_BRANCH: ReadonlyMap<number, number> = new Map([
   [I.BrIfI32LtU, I.I32AddImmBrIfLtU],
   [I.BrIfI32GeU, I.I32AddImmBrIfGeU],
+  [I.BrIfI32LeU, I.I32AddImmBrIfLeU],
+  [I.BrIfI32GtU, I.I32AddImmBrIfGtU],
   [I.BrIfI32Ne, I.I32AddImmBrIfNe],
   [I.BrIfI32Eq, I.I32AddImmBrIfEq],
   [I.BrIfI32LtUImm, I.I32AddImmBrIfLtUImm],

@@ -429,3 +429,46 @@ Deno.test("i64: wide arithmetic against BigInt, with carries through every limb,
     }
   }
 });
+
+Deno.test("i64: xxHash64's fused round writes its slots as its five steps do, any slots shared", () => {
+  // Every way of placing d, u, a, acc, x and t in three slots (words 0, 2, 4 of an 8-word
+  // array; the base address in word 6) against the steps one by one: the load into x, t = x·C1,
+  // a = acc + t, u = rotl(a, k), d = u·C2, each writing its slot before the next reads.
+  const c1 = 0xc2b2ae3d27d4eb4fn, c2 = 0x9e3779b185ebca87n;
+  const mem = new DataView(new ArrayBuffer(16));
+  mem.setBigInt64(8, 0x0123456789abcdefn, true);
+  const slots = [0, 2, 4];
+  for (let n = 0; n < 3 ** 6; n++) {
+    const [d, u, a, acc, x, t] = [0, 1, 2, 3, 4, 5].map((i) => slots[Math.floor(n / 3 ** i) % 3]!);
+    for (const k of [0, 31, 32, 45]) {
+      const want = Int32Array.of(11, -12, 13, -14, -15, 16, 4, 0);
+      const got = want.slice();
+      want[x!] = mem.getInt32(8, true);
+      want[x! + 1] = mem.getInt32(12, true);
+      num.i64MulImm(want, t!, x!, lo(c1), hi(c1));
+      num.i64Add(want, a!, acc!, t!);
+      num.i64RotlImm(want, u!, a!, k);
+      num.i64MulImm(want, d!, u!, lo(c2), hi(c2));
+      num.i64LoadMulImmAddRotlMulImm(
+        got,
+        mem,
+        16,
+        d!,
+        u!,
+        a!,
+        acc!,
+        x!,
+        t!,
+        lo(c1),
+        hi(c1),
+        k,
+        lo(c2),
+        hi(c2),
+        6,
+        0,
+        4,
+      );
+      assert.deepEqual([...got], [...want], `d ${d} u ${u} a ${a} acc ${acc} x ${x} t ${t} k ${k}`);
+    }
+  }
+});
