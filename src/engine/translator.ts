@@ -471,6 +471,28 @@ function threadBranch(code: Int32Array, pc: number): void {
  */
 let spareTranslator: FuncTranslator | null = null;
 
+/**
+ * The reader `#hoistConsts` reads ahead with, kept for the next loop of the same module (as
+ * `spareReader`: translations never overlap).
+ */
+let hoistReader = NO_READER;
+/** At most this many constants are hoisted out of one loop (`#hoistConsts`). */
+const HOIST_MAX = 16;
+/** `#hoistConsts`'s candidates, six numbers each (translations never overlap). */
+const HOIST_SCRATCH = new Int32Array(6 * (HOIST_MAX + 1));
+
+/**
+ * Whether operator `op` can neither branch, nor call, nor open or close a block: a loop's
+ * straight-line start is made of such operators (`#hoistConsts`). Plain operators (`drop`,
+ * `select`, locals and globals, tables' get and set, memory, numeric, `0xFC`, SIMD, atomics):
+ * they may trap, which ends the call and with it any reader of the locals.
+ */
+function straightLine(op: number): boolean {
+  if (op < 0x100) return (op >= 0x1a && op <= 0x1c) || (op >= 0x20 && op <= 0xc4);
+  const prefix = op >> 12;
+  return prefix === 0xfc || prefix === 0xfd || prefix === 0xfe;
+}
+
 /** Condition kinds produced by `popCondition`. */
 const COND_BRANCH = 0;
 const COND_ALWAYS = 1;
@@ -579,6 +601,18 @@ class FuncTranslator {
   #hotness = 0;
   /** Validates each instruction before it is translated, when not null (see `translateFunc`). */
   #validator: FuncValidator | null = null;
+  /** Whether the function has a v128 parameter or local (only then can a loop hoist a const). */
+  #anyV128Local = false;
+  // The loop-invariant `v128.const`s of the loop being read (`#hoistConsts`), written to their
+  // locals before its header: pairs (byte offset of the `v128.const`, its local), `#nHoists`
+  // of them, the next to meet at `#hoistAt`.
+  readonly #hoists: number[] = [];
+  #nHoists = 0;
+  #hoistAt = 0;
+  /** The local of the hoisted `v128.const` just read, until its `local.set` / `local.tee`. */
+  #hoistedLocal = -1;
+  /** The locals the straight-line start of a loop reads or writes (`#hoistConsts`). */
+  readonly #hoistSeen: number[] = [];
 
   /** Starts translating the body of function `funcIndex` (see `translateFunc`). */
   #begin(
@@ -635,6 +669,10 @@ class FuncTranslator {
     const localV128 = this.#localV128;
     for (let i = 0; i < params.length; i++) localV128[i] = params[i] === "v128";
     for (let i = 0; i < locals.length; i++) localV128[params.length + i] = locals[i] === "v128";
+    this.#anyV128Local = params.includes("v128") || locals.includes("v128");
+    this.#nHoists = 0;
+    this.#hoistAt = 0;
+    this.#hoistedLocal = -1;
   }
 
   /** Translates a body (the parameters are `translateFunc`'s). */
@@ -1031,6 +1069,16 @@ class FuncTranslator {
       case TranslateKind.Nop:
         return;
       case TranslateKind.Simd:
+        if (
+          op === Op.V128Const && this.#hoistAt < this.#nHoists &&
+          this.#hoists[2 * this.#hoistAt] === this.#reader.opPos
+        ) {
+          // Written before the loop (`#hoistConsts`): the `local.set` / `local.tee` next is
+          // all that remains of it.
+          this.#hoistedLocal = this.#hoists[2 * this.#hoistAt + 1]!;
+          this.#hoistAt++;
+          return;
+        }
         return this.#simd(opSub(op), rule);
       case TranslateKind.Atomic:
         return this.#atomic(opSub(op), rule);
@@ -1041,9 +1089,15 @@ class FuncTranslator {
       case Op.LocalGet:
         return this.#pushLocal(r.index);
       case Op.LocalSet:
-        return this.#localSet(r.index, false);
       case Op.LocalTee:
-        return this.#localSet(r.index, true);
+        if (this.#hoistedLocal >= 0) {
+          // The local already holds the hoisted constant (`#hoistConsts`).
+          const x = this.#hoistedLocal;
+          this.#hoistedLocal = -1;
+          if (op === Op.LocalTee) this.#pushLocal(x);
+          return;
+        }
+        return this.#localSet(r.index, op === Op.LocalTee);
       case Op.I32Const:
         return s.pushConst(r.i32, 0, false);
       case Op.I64Const:
@@ -2598,6 +2652,7 @@ class FuncTranslator {
     const height = s.height - params.length;
     if (op !== Op.Block) this.#materialiseRange(height, s.height);
     if (op === Op.Loop) {
+      this.#hoistConsts();
       this.#bindLabel();
       const loop = this.#open(LOOP, height, params, results, this.#code.len);
       if (this.#hotness !== 0) this.#code.emit(I.TierUp);
@@ -2622,6 +2677,92 @@ class FuncTranslator {
         frame.elsePatch = this.#code.emitPatch(NO_PATCH);
       }
       frame.fuel = this.#openFuelRegion();
+    }
+  }
+
+  /**
+   * Entering a loop: writes its loop-invariant `v128.const`s to their locals here, before its
+   * header, and notes them (`#hoists`) so that reading the loop emits nothing for them. Clang
+   * materialises a vector constant inside the loop that uses it (`v128.const; local.tee $c` at
+   * the top of each iteration): in `bench/vec_float.c` those were 10% of all dispatches, and
+   * the load+multiply fusions (`F32x4MulLoad`) could not see past them.
+   *
+   * A `v128.const c; local.set/tee $x` qualifies when it lies in the loop's straight-line start
+   * (no branch, call or block before it: every iteration runs it before anything can leave the
+   * loop or observe `$x`), nothing before it there reads or writes `$x`, and nothing else in
+   * the loop writes `$x`: then `$x` holds `c` wherever the loop reads it, and on every way
+   * out, as before. Reads ahead with a reader of its own, only in functions with a v128 local;
+   * stops (hoisting nothing) at a nested loop, so no byte is read ahead twice: translation
+   * stays linear.
+   */
+  #hoistConsts(): void {
+    this.#nHoists = 0;
+    this.#hoistAt = 0;
+    if (!this.#anyV128Local) return;
+    const main = this.#reader;
+    let r = hoistReader;
+    if (r.bytes !== main.bytes) {
+      r = hoistReader = new OpReader(main.bytes);
+      r.configure(
+        { wasmMultiMemory: true, wasmMemory64: true, wasmFunctionReferences: true, wasmGc: true },
+        this.#module.typeIds,
+      );
+    }
+    r.typeIds = this.#module.typeIds;
+    r.pos = main.pos;
+    r.end = this.#body.codeEnd;
+    const found = HOIST_SCRATCH; // (offset, local, four words) per candidate
+    let n = 0;
+    const seen = this.#hoistSeen;
+    if (seen.length !== 0) seen.length = 0;
+    let op = 0;
+    try {
+      // The straight-line start: candidates.
+      let constAt = -1;
+      for (;;) {
+        op = r.read();
+        if (!straightLine(op)) break;
+        if (op === Op.LocalGet || op === Op.LocalSet || op === Op.LocalTee) {
+          const x = r.index;
+          if (constAt >= 0 && op !== Op.LocalGet && n < HOIST_MAX && !seen.includes(x)) {
+            found[6 * n] = constAt;
+            found[6 * n + 1] = x;
+            n++;
+          }
+          seen.push(x);
+        }
+        constAt = -1;
+        if (op === Op.V128Const) {
+          constAt = r.opPos;
+          const w = new DataView(r.v128.buffer, r.v128.byteOffset, 16);
+          for (let i = 0; i < 4; i++) found[6 * n + 2 + i] = w.getInt32(4 * i, true);
+        }
+      }
+      if (n === 0) return;
+      // The rest of the loop: no other write to a candidate's local.
+      for (let depth = 0;; op = r.read()) {
+        if (op === Op.Loop) return;
+        if (op === Op.Block || op === Op.If || op === Op.TryTable) depth++;
+        else if (op === Op.End && depth-- === 0) break;
+        else if (op === Op.LocalSet || op === Op.LocalTee) {
+          for (let i = 0; i < n; i++) if (found[6 * i + 1] === r.index) found[6 * i] = -1;
+        }
+      }
+    } catch {
+      // Bytes the validator has not reached yet, and will reject: hoist nothing.
+      return;
+    }
+    const code = this.#code;
+    for (let i = 0; i < n; i++) {
+      if (found[6 * i]! < 0) continue;
+      const x = found[6 * i + 1]!;
+      this.#preserveLocal(x);
+      code.emit(I.V128Const);
+      code.emit(x * SLOT_WORDS);
+      for (let k = 0; k < 4; k++) code.emit(found[6 * i + 2 + k]!);
+      this.#hoists[2 * this.#nHoists] = found[6 * i]!;
+      this.#hoists[2 * this.#nHoists + 1] = x;
+      this.#nHoists++;
     }
   }
 
