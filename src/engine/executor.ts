@@ -237,6 +237,8 @@ import {
 } from "./simd.ts";
 import {
   f32x4MulLoad,
+  f32x4MulLoad2,
+  f32x4MulLoad2Add,
   f32x4MulLoadAdd,
   simdLoad,
   simdLoadLane,
@@ -2825,7 +2827,30 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 363: // F64x2Add
+      case 363: // F32x4MulLoad2
+        f32x4MulLoad2(
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 364: // F32x4MulLoad2Add
+        f32x4MulLoad2Add(
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 365: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2834,7 +2859,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 364: // F64x2Sub
+      case 366: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2843,7 +2868,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 365: // F64x2Mul
+      case 367: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2852,7 +2877,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 366: // F64x2Div
+      case 368: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2861,12 +2886,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 367: // V128ExtractLane32
+      case 369: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 368: // V128Unary
+      case 370: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2875,7 +2900,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 369: // V128Binary
+      case 371: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2885,7 +2910,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 370: // V128Ternary
+      case 372: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2896,7 +2921,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 371: // V128ExtractLane
+      case 373: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2906,7 +2931,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 372: // V128ReplaceLane
+      case 374: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2917,7 +2942,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 373: // V128Shuffle
+      case 375: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2930,7 +2955,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 374: // V128ShuffleZx
+      case 376: // V128ShuffleZx
         simdShuffleZx(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2944,7 +2969,7 @@ export function run(
         );
         pc = (pc + 9) | 0;
         break;
-      case 376: // V128LoadSubAt
+      case 378: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2955,7 +2980,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 377: // V128Store
+      case 379: // V128Store
         simdStore(
           s32,
           mview,
@@ -2965,7 +2990,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 378: // V128StoreAt
+      case 380: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -2975,7 +3000,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 379: // V128LoadLane
+      case 381: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2988,7 +3013,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 380: // V128StoreLane
+      case 382: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3000,7 +3025,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 383: // StructNew
+      case 385: // StructNew
         if (
           !structNew(
             store,
@@ -3016,7 +3041,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 384: // StructNewDefault
+      case 386: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3031,7 +3056,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 385: // StructGet
+      case 387: // StructGet
         structGet(
           store,
           s32,
@@ -3042,13 +3067,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 412: { // Index64
+      case 414: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 413: { // SizeToI64
+      case 415: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3056,7 +3081,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 425: // TierUp
+      case 427: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3308,7 +3333,7 @@ function runCold(
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 375: // V128Load
+      case 377: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3319,7 +3344,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 381: { // Throw
+      case 383: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3344,7 +3369,7 @@ function runCold(
         }
         break;
       }
-      case 382: { // ThrowRef
+      case 384: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3366,7 +3391,7 @@ function runCold(
         }
         break;
       }
-      case 386: // StructSet
+      case 388: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3377,7 +3402,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 387: // ArrayNew
+      case 389: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3394,7 +3419,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 388: // ArrayNewDefault
+      case 390: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3410,7 +3435,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 389: // ArrayNewFixed
+      case 391: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3427,7 +3452,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 390: // ArrayNewData
+      case 392: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3446,7 +3471,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 391: // ArrayNewElem
+      case 393: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3465,7 +3490,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 392: // ArrayGet
+      case 394: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3476,7 +3501,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 393: // ArraySet
+      case 395: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3486,11 +3511,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 394: // ArrayLen
+      case 396: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 395: // ArrayFill
+      case 397: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3507,7 +3532,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 396: // ArrayCopy
+      case 398: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3524,7 +3549,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 397: // ArrayInitData
+      case 399: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3542,7 +3567,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 398: // ArrayInitElem
+      case 400: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3560,25 +3585,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 399: // RefI31
+      case 401: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 400: { // I31GetS
+      case 402: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 401: { // I31GetU
+      case 403: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 402: // RefTest
+      case 404: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3587,7 +3612,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 403: // RefCast
+      case 405: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3596,7 +3621,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 404: { // BrOnCast
+      case 406: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3606,7 +3631,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 405: { // BrOnCastFail
+      case 407: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3616,7 +3641,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 406: // AtomicLoad
+      case 408: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3627,7 +3652,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 407: // AtomicStore
+      case 409: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3638,7 +3663,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 408: // AtomicRmw
+      case 410: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3650,7 +3675,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 409: // AtomicCmpxchg
+      case 411: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3663,7 +3688,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 410: // AtomicWait
+      case 412: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3675,7 +3700,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 411: // AtomicNotify
+      case 413: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3683,7 +3708,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 414: // LoadMem
+      case 416: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3694,7 +3719,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 415: // StoreMem
+      case 417: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3705,11 +3730,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 416: // MemorySizeMem
+      case 418: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 417: { // MemoryGrowMem
+      case 419: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3729,7 +3754,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 418: // MemoryFillMem
+      case 420: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3745,7 +3770,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 419: // MemoryCopyMem
+      case 421: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3762,7 +3787,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 420: // MemoryInitMem
+      case 422: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3780,7 +3805,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 421: // V128LoadMem
+      case 423: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3791,7 +3816,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 422: // V128StoreMem
+      case 424: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3801,7 +3826,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 423: // V128LoadLaneMem
+      case 425: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3814,7 +3839,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 424: // V128StoreLaneMem
+      case 426: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -1039,6 +1039,13 @@ const ROWS = {
     "rrrior",
     "f32x4MulLoadAdd(f32, mview, $1, $2, (s32[$3] + $4) | 0, $5, $6);",
   ),
+  // `f32x4.mul` of two v128s just loaded from one base slot plus two constants (`d base imm
+  // imm2`: the loads `V128LoadAt d base imm 0` and `... imm2 0`), and that product fed to an
+  // `f32x4.add` (`... c`): a dot product's `x[i] * y[i]` terms (vec_float: 4 of the 12
+  // dispatches per step of its dot product). One base and no offsets keep the rows small
+  // (293 bytes of `run` each with both loads' three operands, 2026-12).
+  F32x4MulLoad2: op("rrii", "f32x4MulLoad2(f32, mview, $1, s32[$2], $3, $4);"),
+  F32x4MulLoad2Add: op("rriir", "f32x4MulLoad2Add(f32, mview, $1, s32[$2], $3, $4, $5);"),
   F64x2Add: op("rrr", "f64x2Add(f64, $1, $2, $3);"),
   F64x2Sub: op("rrr", "f64x2Sub(f64, $1, $2, $3);"),
   F64x2Mul: op("rrr", "f64x2Mul(f64, $1, $2, $3);"),

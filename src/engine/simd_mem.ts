@@ -90,6 +90,52 @@ export function f32x4MulLoadAdd(
 }
 
 /**
+ * `f32x4.mul` of the two v128s loaded from `(base + imm) mod 2^32` and `(base + imm2) mod 2^32`
+ * (a dot product's step `x[i] * y[i]`), into `d`; traps as the first load, then as the second.
+ */
+export function f32x4MulLoad2(
+  f: Float32Array,
+  mem: DataView,
+  d: number,
+  base: number,
+  imm: number,
+  imm2: number,
+): void {
+  const ea = (base + imm) >>> 0, eb = (base + imm2) >>> 0;
+  if (ea + 16 > mem.byteLength || eb + 16 > mem.byteLength) {
+    throw new Trap(TrapCode.MemoryOutOfBounds);
+  }
+  f[d] = mem.getFloat32(ea, true) * mem.getFloat32(eb, true);
+  f[d + 1] = mem.getFloat32(ea + 4, true) * mem.getFloat32(eb + 4, true);
+  f[d + 2] = mem.getFloat32(ea + 8, true) * mem.getFloat32(eb + 8, true);
+  f[d + 3] = mem.getFloat32(ea + 12, true) * mem.getFloat32(eb + 12, true);
+}
+
+/**
+ * `f32x4MulLoad2` then `f32x4.add` of the product and the v128 at `c` (each lane rounded after
+ * each step).
+ */
+export function f32x4MulLoad2Add(
+  f: Float32Array,
+  mem: DataView,
+  d: number,
+  base: number,
+  imm: number,
+  imm2: number,
+  c: number,
+): void {
+  const ea = (base + imm) >>> 0, eb = (base + imm2) >>> 0;
+  if (ea + 16 > mem.byteLength || eb + 16 > mem.byteLength) {
+    throw new Trap(TrapCode.MemoryOutOfBounds);
+  }
+  f[d] = Math.fround(mem.getFloat32(ea, true) * mem.getFloat32(eb, true)) + f[c];
+  f[d + 1] = Math.fround(mem.getFloat32(ea + 4, true) * mem.getFloat32(eb + 4, true)) + f[c + 1];
+  f[d + 2] = Math.fround(mem.getFloat32(ea + 8, true) * mem.getFloat32(eb + 8, true)) + f[c + 2];
+  f[d + 3] = Math.fround(mem.getFloat32(ea + 12, true) * mem.getFloat32(eb + 12, true)) +
+    f[c + 3];
+}
+
+/**
  * A v128 load: `v128.load`, `v128.load{8x8,16x4,32x2}_{s,u}`, `v128.load{8,16,32,64}_splat`,
  * `v128.load{32,64}_zero`.
  *

@@ -1603,6 +1603,10 @@ class FuncTranslator {
    * emitted (`V128LoadAt t, base, imm, offset` or `V128LoadFull t, base, offset`): takes the load
    * back and emits `F32x4MulLoad dst, other, base, imm, offset`. Returns whether it did. The
    * fused instruction starts where the load did, so a trap there maps to the load's offset.
+   * When the other factor is the result of a v128 load right before (`x[i] * y[i]`) from the
+   * same base, neither load with a memarg offset, takes that back too: `F32x4MulLoad2 dst,
+   * base, imm, imm2`, starting where the first load did (a trap of either maps to the first
+   * load's offset).
    */
   #mulLoad(pa: number): boolean {
     const s = this.#stack;
@@ -1618,6 +1622,28 @@ class FuncTranslator {
     const base = code.get(this.#lastStart + 2);
     const imm = at ? code.get(this.#lastStart + 3) : 0;
     const offset = code.get(this.#lastStart + (at ? 4 : 3));
+    // The other factor loaded by the instruction just before, from the same base and both
+    // without a memarg offset: both loads in one.
+    const n = this.#nStarts, starts = this.#starts;
+    const first = n >= 2 && starts[n - 1] === this.#lastStart ? starts[n - 2]! : -1;
+    const load1 = first >= 0 ? code.get(first) : -1;
+    if (
+      (load1 === I.V128LoadAt || load1 === I.V128LoadFull) &&
+      first + INSTR_SIZE[load1]! === this.#lastStart && s.kind[other] === TEMP &&
+      code.get(first + 1) === this.#slot(other) && code.get(first + 2) === base &&
+      offset === 0 && code.get(first + (load1 === I.V128LoadAt ? 4 : 3)) === 0
+    ) {
+      const imm1 = load1 === I.V128LoadAt ? code.get(first + 3) : 0;
+      code.truncate(first);
+      this.#pop(2);
+      this.#resultStart = this.#prevResultStart = -1;
+      this.#beginResult(I.F32x4MulLoad2);
+      code.emit(base);
+      code.emit(imm1);
+      code.emit(imm);
+      this.#endResult(true);
+      return true;
+    }
     code.truncate(this.#lastStart);
     const a = this.#use(other);
     this.#pop(2);
@@ -1633,19 +1659,35 @@ class FuncTranslator {
   /**
    * `f32x4.add` of entries `pa` and `pa + 1` when one of them is the result of the
    * `F32x4MulLoad t, a, base, imm, offset` just emitted and the other is not a constant: takes it
-   * back and emits `F32x4MulLoadAdd dst, a, base, imm, offset, c` with `c` the other's slot.
+   * back and emits `F32x4MulLoadAdd dst, a, base, imm, offset, c` with `c` the other's slot
+   * (after an `F32x4MulLoad2`, `F32x4MulLoad2Add dst, base, imm, imm2, c`).
    * Returns whether it did. It starts where the load did (a trap maps to the load's offset).
    */
   #mulLoadAdd(pa: number): boolean {
     const s = this.#stack;
     const code = this.#code;
     const pb = pa + 1;
-    if (this.#lastEnd !== code.len || code.get(this.#lastStart) !== I.F32x4MulLoad) return false;
+    if (this.#lastEnd !== code.len) return false;
+    const mul = code.get(this.#lastStart);
+    if (mul !== I.F32x4MulLoad && mul !== I.F32x4MulLoad2) return false;
     const product = this.#lastPos;
     if ((product !== pa && product !== pb) || s.kind[product] !== TEMP) return false;
     const other = product === pa ? pb : pa;
     if (s.kind[other] === CONST) return false;
     const start = this.#lastStart;
+    if (mul === I.F32x4MulLoad2) {
+      const base = code.get(start + 2), imm1 = code.get(start + 3), imm2 = code.get(start + 4);
+      code.truncate(start);
+      const c = this.#use(other);
+      this.#pop(2);
+      this.#beginResult(I.F32x4MulLoad2Add);
+      code.emit(base);
+      code.emit(imm1);
+      code.emit(imm2);
+      code.emit(c);
+      this.#endResult(true);
+      return true;
+    }
     const a = code.get(start + 2), base = code.get(start + 3);
     const imm = code.get(start + 4), offset = code.get(start + 5);
     code.truncate(start);
