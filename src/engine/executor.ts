@@ -236,6 +236,7 @@ import {
   v128Xor,
 } from "./simd.ts";
 import {
+  f32x4MaxMinLoad,
   f32x4MulLoad,
   f32x4MulLoad2,
   f32x4MulLoad2Add,
@@ -2804,7 +2805,19 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 361: // F32x4MulLoad
+      case 361: // F32x4MaxMinLoad
+        f32x4MaxMinLoad(
+          s32,
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 362: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2815,7 +2828,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 362: // F32x4MulLoadAdd
+      case 363: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2827,7 +2840,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 363: // F32x4MulLoad2
+      case 364: // F32x4MulLoad2
         f32x4MulLoad2(
           f32,
           mview,
@@ -2838,7 +2851,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 364: // F32x4MulLoad2Add
+      case 365: // F32x4MulLoad2Add
         f32x4MulLoad2Add(
           f32,
           mview,
@@ -2850,7 +2863,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 365: // F64x2Add
+      case 366: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2859,7 +2872,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 366: // F64x2Sub
+      case 367: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2868,7 +2881,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 367: // F64x2Mul
+      case 368: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2877,7 +2890,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 368: // F64x2Div
+      case 369: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2886,12 +2899,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 369: // V128ExtractLane32
+      case 370: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 370: // V128Unary
+      case 371: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2900,7 +2913,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 371: // V128Binary
+      case 372: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2910,7 +2923,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 372: // V128Ternary
+      case 373: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2921,7 +2934,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 373: // V128ExtractLane
+      case 374: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2931,7 +2944,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 374: // V128ReplaceLane
+      case 375: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2942,7 +2955,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 375: // V128Shuffle
+      case 376: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2955,7 +2968,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 376: // V128ShuffleZx
+      case 377: // V128ShuffleZx
         simdShuffleZx(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2969,7 +2982,7 @@ export function run(
         );
         pc = (pc + 9) | 0;
         break;
-      case 378: // V128LoadSubAt
+      case 379: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2980,7 +2993,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 379: // V128Store
+      case 380: // V128Store
         simdStore(
           s32,
           mview,
@@ -2990,7 +3003,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 380: // V128StoreAt
+      case 381: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -3000,7 +3013,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 381: // V128LoadLane
+      case 382: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3013,7 +3026,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 382: // V128StoreLane
+      case 383: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3025,7 +3038,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 385: // StructNew
+      case 386: // StructNew
         if (
           !structNew(
             store,
@@ -3041,7 +3054,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 386: // StructNewDefault
+      case 387: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3056,7 +3069,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 387: // StructGet
+      case 388: // StructGet
         structGet(
           store,
           s32,
@@ -3067,13 +3080,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 414: { // Index64
+      case 415: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 415: { // SizeToI64
+      case 416: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3081,7 +3094,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 427: // TierUp
+      case 428: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3333,7 +3346,7 @@ function runCold(
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 377: // V128Load
+      case 378: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3344,7 +3357,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 383: { // Throw
+      case 384: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3369,7 +3382,7 @@ function runCold(
         }
         break;
       }
-      case 384: { // ThrowRef
+      case 385: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3391,7 +3404,7 @@ function runCold(
         }
         break;
       }
-      case 388: // StructSet
+      case 389: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3402,7 +3415,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 389: // ArrayNew
+      case 390: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3419,7 +3432,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 390: // ArrayNewDefault
+      case 391: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3435,7 +3448,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 391: // ArrayNewFixed
+      case 392: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3452,7 +3465,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 392: // ArrayNewData
+      case 393: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3471,7 +3484,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 393: // ArrayNewElem
+      case 394: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3490,7 +3503,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 394: // ArrayGet
+      case 395: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3501,7 +3514,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 395: // ArraySet
+      case 396: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3511,11 +3524,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 396: // ArrayLen
+      case 397: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 397: // ArrayFill
+      case 398: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3532,7 +3545,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 398: // ArrayCopy
+      case 399: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3549,7 +3562,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 399: // ArrayInitData
+      case 400: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3567,7 +3580,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 400: // ArrayInitElem
+      case 401: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3585,25 +3598,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 401: // RefI31
+      case 402: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 402: { // I31GetS
+      case 403: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 403: { // I31GetU
+      case 404: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 404: // RefTest
+      case 405: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3612,7 +3625,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 405: // RefCast
+      case 406: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3621,7 +3634,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 406: { // BrOnCast
+      case 407: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3631,7 +3644,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 407: { // BrOnCastFail
+      case 408: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3641,7 +3654,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 408: // AtomicLoad
+      case 409: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3652,7 +3665,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 409: // AtomicStore
+      case 410: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3663,7 +3676,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 410: // AtomicRmw
+      case 411: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3675,7 +3688,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 411: // AtomicCmpxchg
+      case 412: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3688,7 +3701,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 412: // AtomicWait
+      case 413: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3700,7 +3713,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 413: // AtomicNotify
+      case 414: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3708,7 +3721,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 416: // LoadMem
+      case 417: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3719,7 +3732,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 417: // StoreMem
+      case 418: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3730,11 +3743,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 418: // MemorySizeMem
+      case 419: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 419: { // MemoryGrowMem
+      case 420: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3754,7 +3767,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 420: // MemoryFillMem
+      case 421: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3770,7 +3783,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 421: // MemoryCopyMem
+      case 422: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3787,7 +3800,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 422: // MemoryInitMem
+      case 423: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3805,7 +3818,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 423: // V128LoadMem
+      case 424: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3816,7 +3829,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 424: // V128StoreMem
+      case 425: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3826,7 +3839,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 425: // V128LoadLaneMem
+      case 426: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3839,7 +3852,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 426: // V128StoreLaneMem
+      case 427: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

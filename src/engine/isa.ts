@@ -1027,11 +1027,17 @@ const ROWS = {
   // `f32x4.mul` whose product only feeds an `f32x4.add`, as `F32MulAdd` (vec_float: 6.7% of
   // dispatches are such pairs).
   F32x4MulAdd: op("rrrr", "f32x4MulAdd(f32, $1, $2, $3, $4);"),
-  // `f32x4.mul` of a v128 just loaded (`d a base imm offset`: the load of `V128LoadAt`), so
-  // the loaded vector never goes through a slot (vec_float: 9% of dispatches are such pairs).
   // `f32x4.min` of an `f32x4.max` just computed: a clamp, `d = min(max(a, b), c)` (vec_float:
   // 5% of dispatches are such pairs).
   F32x4MaxMin: op("rrrr", "f32x4MaxMin(f32, $1, $2, $3, $4);"),
+  // ... of a v128 just loaded from `base + imm` (`d b c base imm`, as `V128LoadAt d base imm 0`):
+  // a clamp loop's load and clamp in one (vec_float: 2 of its 7 dispatches per two vectors).
+  F32x4MaxMinLoad: op(
+    "rrrri",
+    "f32x4MaxMinLoad(s32, f32, mview, $1, $2, $3, (s32[$4] + $5) | 0);",
+  ),
+  // `f32x4.mul` of a v128 just loaded (`d a base imm offset`: the load of `V128LoadAt`), so
+  // the loaded vector never goes through a slot (vec_float: 9% of dispatches are such pairs).
   F32x4MulLoad: op("rrrio", "f32x4MulLoad(f32, mview, $1, $2, (s32[$3] + $4) | 0, $5);"),
   // ... whose product then feeds an `f32x4.add` (`d a base imm offset c`: a dot product's
   // step; vec_float: 5% of dispatches are such pairs).

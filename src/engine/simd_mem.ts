@@ -12,6 +12,7 @@
  */
 
 import { Trap, TrapCode } from "../core/trap.ts";
+import { f32x4MaxMin } from "./simd.ts";
 
 /**
  * The effective address of an access of `n` bytes, after the bounds check. (The 16-byte
@@ -133,6 +134,24 @@ export function f32x4MulLoad2Add(
   f[d + 2] = Math.fround(mem.getFloat32(ea + 8, true) * mem.getFloat32(eb + 8, true)) + f[c + 2];
   f[d + 3] = Math.fround(mem.getFloat32(ea + 12, true) * mem.getFloat32(eb + 12, true)) +
     f[c + 3];
+}
+
+/**
+ * A clamp of a v128 just loaded: `f32x4.min(f32x4.max(x, b), c)` with `x` the v128 at `addr`
+ * (`v128.load` of `addr + 0`), into `d` (the loaded vector goes through `d`, which is neither
+ * `b` nor `c`).
+ */
+export function f32x4MaxMinLoad(
+  s: Int32Array,
+  f: Float32Array,
+  mem: DataView,
+  d: number,
+  b: number,
+  c: number,
+  addr: number,
+): void {
+  v128Load(s, mem, d, addr, 0);
+  f32x4MaxMin(f, d, d, b, c);
 }
 
 /**

@@ -1657,6 +1657,46 @@ class FuncTranslator {
   }
 
   /**
+   * `f32x4.min` of entries `pa` and `pa + 1` when `pa` is the result of the `F32x4Max t, x, b`
+   * just emitted, `x` the result of the v128 load just before it (`V128LoadAt x, base, imm,
+   * +0` or `V128LoadFull x, base, +0`, its vector dead after the max) and `pa + 1` not a
+   * constant: takes both back and emits `F32x4MaxMinLoad dst, b, c, base, imm` (a clamp loop's
+   * load and clamp). Returns whether it did. It starts where the load did.
+   */
+  #maxMinLoad(pa: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const at = this.#lastStart, n = this.#nStarts, starts = this.#starts;
+    if (this.#lastEnd !== code.len || code.get(at) !== I.F32x4Max) return false;
+    if (this.#lastPos !== pa || s.kind[pa] !== TEMP || s.kind[pa + 1] === CONST) return false;
+    const first = n >= 2 && starts[n - 1] === at ? starts[n - 2]! : -1;
+    const load = first >= 0 ? code.get(first) : -1;
+    if ((load !== I.V128LoadAt && load !== I.V128LoadFull) || first + INSTR_SIZE[load]! !== at) {
+      return false;
+    }
+    // The loaded vector is in the max's result slot (a temporary nothing else reads).
+    const t = code.get(at + 1);
+    if (code.get(first + 1) !== t || t !== this.#slot(pa)) return false;
+    const full = load === I.V128LoadFull;
+    if (code.get(first + (full ? 3 : 4)) !== 0) return false;
+    const x = code.get(at + 2), y = code.get(at + 3);
+    if ((x === t) === (y === t)) return false;
+    const b = x === t ? y : x;
+    const base = code.get(first + 2), imm = full ? 0 : code.get(first + 3);
+    code.truncate(first);
+    const c = this.#use(pa + 1);
+    this.#pop(2);
+    this.#resultStart = this.#prevResultStart = -1;
+    this.#beginResult(I.F32x4MaxMinLoad);
+    code.emit(b);
+    code.emit(c);
+    code.emit(base);
+    code.emit(imm);
+    this.#endResult(true);
+    return true;
+  }
+
+  /**
    * `f32x4.add` of entries `pa` and `pa + 1` when one of them is the result of the
    * `F32x4MulLoad t, a, base, imm, offset` just emitted and the other is not a constant: takes it
    * back and emits `F32x4MulLoadAdd dst, a, base, imm, offset, c` with `c` the other's slot
@@ -2386,6 +2426,7 @@ class FuncTranslator {
         }
         if (instr === I.F32x4Add && this.#mulLoadAdd(h - 2)) return;
         if (instr === I.F32x4Mul && this.#mulLoad(h - 2)) return;
+        if (instr === I.F32x4Min && this.#maxMinLoad(h - 2)) return;
         if (instr === I.F32x4Min && this.#fuseBinary(h - 2, I.F32x4Max, I.F32x4MaxMin, true)) {
           return;
         }
