@@ -1089,207 +1089,214 @@ export function run(
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 105: // I32LeSImm
+      case 105: // I32MinUImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
+          s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0,
+          code[(pc + 3) | 0] >>> 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 106: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 106: // I32LeUImm
+      case 107: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32GeSImm
+      case 108: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32GeUImm
+      case 109: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 109: // I32Clz
+      case 110: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 110: // I32Ctz
+      case 111: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 111: // I32Popcnt
+      case 112: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 112: // I32Extend8S
+      case 113: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 113: // I32Extend16S
+      case 114: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 114: // I32Add
+      case 115: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 115: // I32Sub
+      case 116: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 116: // I32Mul
+      case 117: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 117: // I32DivS
+      case 118: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 118: // I32DivU
+      case 119: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 119: // I32RemS
+      case 120: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 120: // I32RemU
+      case 121: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 121: // I32And
+      case 122: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 122: // I32Or
+      case 123: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 123: // I32Xor
+      case 124: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 124: // I32Shl
+      case 125: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 125: // I32ShrS
+      case 126: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 126: // I32ShrU
+      case 127: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 127: // I32Rotl
+      case 128: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 128: // I32Rotr
+      case 129: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 129: // I32AddImm
+      case 130: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 130: // I32MulImm
+      case 131: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 131: // I32AndImm
+      case 132: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 132: // I32OrImm
+      case 133: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 133: // I32XorImm
+      case 134: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 134: // I32ShlImm
+      case 135: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 135: // I32ShrSImm
+      case 136: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 136: // I32ShrUImm
+      case 137: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 137: // I32RotlImm
+      case 138: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 138: // I32RotrImm
+      case 139: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 139: // I32AddShlImm
+      case 140: // I32AddShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] +
           (s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0])) | 0;
         pc = (pc + 5) | 0;
         break;
-      case 140: // I32AddAddImmShrUImm
+      case 141: // I32AddAddImmShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           ((s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0] +
             code[(pc + 4) | 0]) | 0) >>> code[(pc + 5) | 0];
         pc = (pc + 6) | 0;
         break;
-      case 141: // I64Eqz
+      case 142: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 142: // I64Eq
+      case 143: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1297,7 +1304,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 143: // I64Ne
+      case 144: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1305,7 +1312,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 144: // I64LtS
+      case 145: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1313,7 +1320,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 145: // I64LtU
+      case 146: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1321,7 +1328,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 146: // I64GtS
+      case 147: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1329,7 +1336,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 147: // I64GtU
+      case 148: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1337,7 +1344,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 148: // I64LeS
+      case 149: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1345,7 +1352,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 149: // I64LeU
+      case 150: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1353,7 +1360,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 150: // I64GeS
+      case 151: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1361,7 +1368,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 151: // I64GeU
+      case 152: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1369,7 +1376,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 152: // I64EqImm
+      case 153: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1378,7 +1385,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 153: // I64NeImm
+      case 154: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1387,7 +1394,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 154: // I64LtSImm
+      case 155: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1396,7 +1403,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 155: // I64LtUImm
+      case 156: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1405,7 +1412,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 156: // I64GtSImm
+      case 157: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1414,7 +1421,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 157: // I64GtUImm
+      case 158: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1423,7 +1430,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 158: // I64LeSImm
+      case 159: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1432,7 +1439,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 159: // I64LeUImm
+      case 160: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1441,7 +1448,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 160: // I64GeSImm
+      case 161: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1450,7 +1457,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 161: // I64GeUImm
+      case 162: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1459,39 +1466,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 162: // I64Clz
+      case 163: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 163: // I64Ctz
+      case 164: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 164: // I64Popcnt
+      case 165: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 165: // I64Extend8S
+      case 166: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 166: // I64Extend16S
+      case 167: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 167: // I64Extend32S
+      case 168: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 168: // I64ExtendI32S
+      case 169: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 169: // I64ExtendI32U
+      case 170: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 170: // I64Add
+      case 171: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1500,7 +1507,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 171: // I64Sub
+      case 172: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1509,7 +1516,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 172: // I64Mul
+      case 173: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1518,7 +1525,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 173: // I64DivS
+      case 174: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1527,7 +1534,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 174: // I64DivU
+      case 175: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1536,7 +1543,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 175: // I64RemS
+      case 176: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1545,7 +1552,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 176: // I64RemU
+      case 177: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1554,7 +1561,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 177: // I64And
+      case 178: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1563,7 +1570,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 178: // I64Or
+      case 179: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1572,7 +1579,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 179: // I64Xor
+      case 180: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1581,7 +1588,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 180: // I64Shl
+      case 181: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1590,7 +1597,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 181: // I64ShrS
+      case 182: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1599,7 +1606,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 182: // I64ShrU
+      case 183: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1608,7 +1615,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 183: // I64Rotl
+      case 184: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1617,7 +1624,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 184: // I64Rotr
+      case 185: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1626,7 +1633,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 185: // I64AddImm
+      case 186: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1636,7 +1643,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 186: // I64MulImm
+      case 187: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1646,7 +1653,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 187: // I64AndImm
+      case 188: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1656,7 +1663,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 188: // I64OrImm
+      case 189: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1666,7 +1673,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 189: // I64XorImm
+      case 190: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1676,7 +1683,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 190: // I64ShlImm
+      case 191: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1685,7 +1692,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 191: // I64ShrSImm
+      case 192: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1694,7 +1701,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 192: // I64ShrUImm
+      case 193: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1703,7 +1710,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 193: // I64RotlImm
+      case 194: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1712,7 +1719,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 194: // I64RotrImm
+      case 195: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1721,7 +1728,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 195: // I64XorShrUImm
+      case 196: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1731,7 +1738,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 196: // I64XorRotlImm
+      case 197: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1741,7 +1748,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 197: // I64XorShrUMulImm
+      case 198: // I64XorShrUMulImm
         i64XorShrUMulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1754,7 +1761,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 198: // I64RotlMulImm
+      case 199: // I64RotlMulImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1770,7 +1777,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 199: // I64MulImmAdd
+      case 200: // I64MulImmAdd
         i64MulImm(
           s32,
           (fp + code[(pc + 4) | 0]) | 0,
@@ -1786,7 +1793,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 200: // I64MulImmAddRotlMulImm
+      case 201: // I64MulImmAddRotlMulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 6) | 0]) | 0,
@@ -1815,7 +1822,7 @@ export function run(
         );
         pc = (pc + 12) | 0;
         break;
-      case 201: // I64LoadMulImmAddRotlMulImm
+      case 202: // I64LoadMulImmAddRotlMulImm
         i64LoadMulImmAddRotlMulImm(
           s32,
           mview,
@@ -1837,7 +1844,7 @@ export function run(
         );
         pc = (pc + 15) | 0;
         break;
-      case 202: // I64AddAdd
+      case 203: // I64AddAdd
         i64AddAdd(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1848,7 +1855,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 203: // I64AddLoad
+      case 204: // I64AddLoad
         i64AddLoad(
           s32,
           mview,
@@ -1862,11 +1869,11 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 204: // I64Bswap
+      case 205: // I64Bswap
         i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 205: // I64Sigma
+      case 206: // I64Sigma
         i64Sigma(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1879,202 +1886,202 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 210: // F32Eq
+      case 211: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 211: // F32Ne
+      case 212: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 212: // F32Lt
+      case 213: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 213: // F32Gt
+      case 214: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 214: // F32Le
+      case 215: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 215: // F32Ge
+      case 216: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 216: // F32Abs
+      case 217: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 217: // F32Neg
+      case 218: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 218: // F32Ceil
+      case 219: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 219: // F32Floor
+      case 220: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 220: // F32Trunc
+      case 221: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 221: // F32Nearest
+      case 222: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 222: // F32Sqrt
+      case 223: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 223: // F32Add
+      case 224: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 224: // F32Sub
+      case 225: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 225: // F32Mul
+      case 226: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 226: // F32Div
+      case 227: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 227: // F32Min
+      case 228: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 228: // F32Max
+      case 229: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 229: // F32Copysign
+      case 230: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 230: // F64Eq
+      case 231: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 231: // F64Ne
+      case 232: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 232: // F64Lt
+      case 233: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 233: // F64Gt
+      case 234: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 234: // F64Le
+      case 235: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 235: // F64Ge
+      case 236: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 236: // F64Abs
+      case 237: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 237: // F64Neg
+      case 238: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 238: // F64Ceil
+      case 239: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 239: // F64Floor
+      case 240: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 240: // F64Trunc
+      case 241: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 241: // F64Nearest
+      case 242: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 242: // F64Sqrt
+      case 243: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 243: // F64Add
+      case 244: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 244: // F64Sub
+      case 245: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 245: // F64Mul
+      case 246: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 246: // F64Div
+      case 247: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 247: // F64Min
+      case 248: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 248: // F64Max
+      case 249: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 249: // F64Copysign
+      case 250: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2083,17 +2090,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 250: // F32AddImm
+      case 251: // F32AddImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 251: // F32MulImm
+      case 252: // F32MulImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 252: // F32MinImm
+      case 253: // F32MinImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2104,7 +2111,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 253: // F32MaxImm
+      case 254: // F32MaxImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2115,130 +2122,130 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 254: // F32MulAdd
+      case 255: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 255: // F64MulAdd
+      case 256: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 256: // I32TruncF32S
+      case 257: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 257: // I32TruncF32U
+      case 258: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 258: // I32TruncF64S
+      case 259: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 259: // I32TruncF64U
+      case 260: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 260: // I64TruncF32S
+      case 261: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 261: // I64TruncF32U
+      case 262: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 262: // I64TruncF64S
+      case 263: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 263: // I64TruncF64U
+      case 264: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 264: // F32ConvertI32S
+      case 265: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 265: // F32ConvertI32U
+      case 266: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 266: // F32ConvertI64S
+      case 267: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 267: // F32ConvertI64U
+      case 268: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 268: // F32DemoteF64
+      case 269: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 269: // F64ConvertI32S
+      case 270: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 270: // F64ConvertI32U
+      case 271: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 271: // F64ConvertI64S
+      case 272: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 272: // F64ConvertI64U
+      case 273: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 273: // F64PromoteF32
+      case 274: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 274: // I32TruncSatF32S
+      case 275: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 275: // I32TruncSatF32U
+      case 276: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 276: // I32TruncSatF64S
+      case 277: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 277: // I32TruncSatF64U
+      case 278: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 278: // I64TruncSatF32S
+      case 279: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 279: // I64TruncSatF32U
+      case 280: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 280: // I64TruncSatF64S
+      case 281: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 281: // I64TruncSatF64U
+      case 282: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 282: { // I32Load
+      case 283: { // I32Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 283: { // I64Load
+      case 284: { // I64Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2247,21 +2254,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 284: { // I32Load8S
+      case 285: { // I32Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 285: { // I32Load8U
+      case 286: { // I32Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 286: { // I32LoadAddImm
+      case 287: { // I32LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2269,7 +2276,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 287: { // I64LoadAddImm
+      case 288: { // I64LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2279,7 +2286,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 288: { // I32Load8UAddImm
+      case 289: { // I32Load8UAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2287,21 +2294,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 289: { // I32Load16S
+      case 290: { // I32Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 290: { // I32Load16U
+      case 291: { // I32Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 291: { // I64Load8S
+      case 292: { // I64Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2311,7 +2318,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 292: { // I64Load8U
+      case 293: { // I64Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2320,7 +2327,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 293: { // I64Load16S
+      case 294: { // I64Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2330,7 +2337,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 294: { // I64Load16U
+      case 295: { // I64Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2339,7 +2346,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 295: { // I64Load32S
+      case 296: { // I64Load32S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2349,7 +2356,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 296: { // I64Load32U
+      case 297: { // I64Load32U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2358,14 +2365,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 297: { // I32Store
+      case 298: { // I32Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 298: { // I64Store
+      case 299: { // I64Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2374,21 +2381,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 299: { // I32Store8
+      case 300: { // I32Store8
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 300: { // I32Store16
+      case 301: { // I32Store16
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 301: { // I32StoreAt
+      case 302: { // I32StoreAt
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2396,7 +2403,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 302: { // I32Store8At
+      case 303: { // I32Store8At
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2404,7 +2411,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 303: // I32Copy8At
+      case 304: // I32Copy8At
         copyByte(
           mview,
           memLen,
@@ -2415,28 +2422,28 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 304: { // I32StoreImm
+      case 305: { // I32StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 305: { // I32Store8Imm
+      case 306: { // I32Store8Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 306: { // I32Store16Imm
+      case 307: { // I32Store16Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 307: { // I64StoreImm
+      case 308: { // I64StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2444,11 +2451,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 308: // MemorySize
+      case 309: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 309: { // MemoryGrow
+      case 310: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2460,7 +2467,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 322: { // Copy128
+      case 323: { // Copy128
         d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2469,7 +2476,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 323: { // Select128
+      case 324: { // Select128
         d = (fp + code[(pc + 1) | 0]) | 0;
         a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2481,27 +2488,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 324: { // GlobalGet128
-        const g = globals[code[(pc + 2) | 0]].value;
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = g[0];
-        s32[d + 1] = g[1];
-        s32[d + 2] = g[2];
-        s32[d + 3] = g[3];
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 325: { // GlobalSet128
-        const g = globals[code[(pc + 1) | 0]].value;
-        a = (fp + code[(pc + 2) | 0]) | 0;
-        g[0] = s32[a];
-        g[1] = s32[a + 1];
-        g[2] = s32[a + 2];
-        g[3] = s32[a + 3];
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 326: { // V128Const
+      case 327: { // V128Const
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2510,7 +2497,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 327: // V128LoadFull
+      case 328: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2520,7 +2507,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // V128LoadAt
+      case 329: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2530,7 +2517,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 329: // V128And
+      case 330: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2539,7 +2526,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // V128Andnot
+      case 331: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2548,7 +2535,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // V128Or
+      case 332: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2557,7 +2544,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // V128Xor
+      case 333: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2566,19 +2553,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // V128Not
+      case 334: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 334: // V128Splat32
+      case 335: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 335: // V128AnyTrue
+      case 336: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 336: // I8x16Eq
+      case 337: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2587,7 +2574,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // I8x16Add
+      case 338: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2596,7 +2583,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // I8x16Sub
+      case 339: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2605,7 +2592,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // I16x8Add
+      case 340: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2614,7 +2601,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // I16x8Sub
+      case 341: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2623,7 +2610,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // I16x8Mul
+      case 342: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2632,7 +2619,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // I32x4Add
+      case 343: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2641,7 +2628,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // I32x4Sub
+      case 344: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2650,7 +2637,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // I32x4Mul
+      case 345: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2659,7 +2646,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // I8x16Shl
+      case 346: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2668,7 +2655,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // I8x16ShrU
+      case 347: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2677,7 +2664,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // I16x8Shl
+      case 348: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2686,7 +2673,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // I16x8ShrS
+      case 349: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2695,7 +2682,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // I16x8ShrU
+      case 350: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2704,7 +2691,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 350: // I32x4Shl
+      case 351: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2713,7 +2700,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 351: // I32x4ShrS
+      case 352: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2722,7 +2709,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // I32x4ShrU
+      case 353: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2731,7 +2718,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // F32x4Add
+      case 354: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2740,7 +2727,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // F32x4Sub
+      case 355: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2749,7 +2736,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // F32x4Mul
+      case 356: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2758,7 +2745,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 356: // F32x4Div
+      case 357: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2767,7 +2754,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 357: // F32x4Min
+      case 358: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2776,7 +2763,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // F32x4Max
+      case 359: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2785,7 +2772,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // F32x4MulAdd
+      case 360: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2795,7 +2782,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 360: // F32x4MaxMin
+      case 361: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2805,7 +2792,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 361: // F32x4MaxMinLoad
+      case 362: // F32x4MaxMinLoad
         f32x4MaxMinLoad(
           s32,
           f32,
@@ -2817,7 +2804,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 362: // F32x4MulLoad
+      case 363: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2828,7 +2815,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 363: // F32x4MulLoadAdd
+      case 364: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2840,7 +2827,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 364: // F32x4MulLoad2
+      case 365: // F32x4MulLoad2
         f32x4MulLoad2(
           f32,
           mview,
@@ -2851,7 +2838,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 365: // F32x4MulLoad2Add
+      case 366: // F32x4MulLoad2Add
         f32x4MulLoad2Add(
           f32,
           mview,
@@ -2863,7 +2850,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 366: // F64x2Add
+      case 367: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2872,7 +2859,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 367: // F64x2Sub
+      case 368: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2881,7 +2868,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 368: // F64x2Mul
+      case 369: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2890,7 +2877,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 369: // F64x2Div
+      case 370: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2899,12 +2886,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 370: // V128ExtractLane32
+      case 371: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 371: // V128Unary
+      case 372: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2913,7 +2900,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 372: // V128Binary
+      case 373: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2923,7 +2910,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 373: // V128Ternary
+      case 374: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2934,7 +2921,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 374: // V128ExtractLane
+      case 375: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2944,7 +2931,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 375: // V128ReplaceLane
+      case 376: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2955,7 +2942,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 376: // V128Shuffle
+      case 377: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2968,7 +2955,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 377: // V128ShuffleZx
+      case 378: // V128ShuffleZx
         simdShuffleZx(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2982,7 +2969,7 @@ export function run(
         );
         pc = (pc + 9) | 0;
         break;
-      case 379: // V128LoadSubAt
+      case 380: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2993,7 +2980,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 380: // V128Store
+      case 381: // V128Store
         simdStore(
           s32,
           mview,
@@ -3003,7 +2990,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 381: // V128StoreAt
+      case 382: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -3013,7 +3000,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 382: // V128LoadLane
+      case 383: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3026,7 +3013,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 383: // V128StoreLane
+      case 384: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3038,7 +3025,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 386: // StructNew
+      case 387: // StructNew
         if (
           !structNew(
             store,
@@ -3054,7 +3041,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 387: // StructNewDefault
+      case 388: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3069,7 +3056,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 388: // StructGet
+      case 389: // StructGet
         structGet(
           store,
           s32,
@@ -3080,13 +3067,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 415: { // Index64
+      case 416: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 416: { // SizeToI64
+      case 417: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3094,7 +3081,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 428: // TierUp
+      case 429: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3145,7 +3132,6 @@ function runCold(
   let pc = frames[2 * depth + 1]!;
   let code = funcs[depth]!.compiled!.code;
   let inst = funcs[depth]!.instance;
-  // deno-lint-ignore no-unused-vars
   let globals = inst.globals;
   let mem: MemoryEntity | null = inst.memories[0] ?? null;
   let mview = mem !== null ? mem.view : EMPTY_VIEW;
@@ -3157,7 +3143,7 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 206: // I64Add128
+      case 207: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3169,7 +3155,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 207: // I64Sub128
+      case 208: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3181,7 +3167,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 208: // I64MulWideS
+      case 209: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3191,7 +3177,7 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 209: // I64MulWideU
+      case 210: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3201,7 +3187,7 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // MemoryFill
+      case 311: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3217,7 +3203,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 311: // MemoryCopy
+      case 312: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3234,7 +3220,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 312: // MemoryInit
+      case 313: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3252,18 +3238,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 313: // DataDrop
+      case 314: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 314: // TableGet
+      case 315: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // TableSet
+      case 316: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3271,11 +3257,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // TableSize
+      case 317: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 317: { // TableGrow
+      case 318: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3291,7 +3277,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 318: // TableFill
+      case 319: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3307,7 +3293,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 319: // TableCopy
+      case 320: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3324,7 +3310,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 320: // TableInit
+      case 321: // TableInit
         if (
           !tableInit(
             inst,
@@ -3342,11 +3328,31 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 321: // ElemDrop
+      case 322: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 378: // V128Load
+      case 325: { // GlobalGet128
+        const g = globals[code[(pc + 2) | 0]].value;
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = g[0];
+        s32[d + 1] = g[1];
+        s32[d + 2] = g[2];
+        s32[d + 3] = g[3];
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 326: { // GlobalSet128
+        const g = globals[code[(pc + 1) | 0]].value;
+        const a = (fp + code[(pc + 2) | 0]) | 0;
+        g[0] = s32[a];
+        g[1] = s32[a + 1];
+        g[2] = s32[a + 2];
+        g[3] = s32[a + 3];
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 379: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3357,7 +3363,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 384: { // Throw
+      case 385: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3382,7 +3388,7 @@ function runCold(
         }
         break;
       }
-      case 385: { // ThrowRef
+      case 386: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3404,7 +3410,7 @@ function runCold(
         }
         break;
       }
-      case 389: // StructSet
+      case 390: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3415,7 +3421,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 390: // ArrayNew
+      case 391: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3432,7 +3438,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 391: // ArrayNewDefault
+      case 392: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3448,7 +3454,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 392: // ArrayNewFixed
+      case 393: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3465,7 +3471,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 393: // ArrayNewData
+      case 394: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3484,7 +3490,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 394: // ArrayNewElem
+      case 395: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3503,7 +3509,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 395: // ArrayGet
+      case 396: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3514,7 +3520,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 396: // ArraySet
+      case 397: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3524,11 +3530,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 397: // ArrayLen
+      case 398: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 398: // ArrayFill
+      case 399: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3545,7 +3551,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 399: // ArrayCopy
+      case 400: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3562,7 +3568,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 400: // ArrayInitData
+      case 401: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3580,7 +3586,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 401: // ArrayInitElem
+      case 402: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3598,25 +3604,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 402: // RefI31
+      case 403: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 403: { // I31GetS
+      case 404: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 404: { // I31GetU
+      case 405: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 405: // RefTest
+      case 406: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3625,7 +3631,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 406: // RefCast
+      case 407: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3634,7 +3640,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 407: { // BrOnCast
+      case 408: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3644,7 +3650,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 408: { // BrOnCastFail
+      case 409: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3654,7 +3660,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 409: // AtomicLoad
+      case 410: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3665,7 +3671,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 410: // AtomicStore
+      case 411: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3676,7 +3682,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 411: // AtomicRmw
+      case 412: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3688,7 +3694,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 412: // AtomicCmpxchg
+      case 413: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3701,7 +3707,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 413: // AtomicWait
+      case 414: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3713,7 +3719,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 414: // AtomicNotify
+      case 415: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3721,7 +3727,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 417: // LoadMem
+      case 418: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3732,7 +3738,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 418: // StoreMem
+      case 419: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3743,11 +3749,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 419: // MemorySizeMem
+      case 420: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 420: { // MemoryGrowMem
+      case 421: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3767,7 +3773,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 421: // MemoryFillMem
+      case 422: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3783,7 +3789,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 422: // MemoryCopyMem
+      case 423: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3800,7 +3806,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 423: // MemoryInitMem
+      case 424: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3818,7 +3824,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 424: // V128LoadMem
+      case 425: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3829,7 +3835,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 425: // V128StoreMem
+      case 426: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3839,7 +3845,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 426: // V128LoadLaneMem
+      case 427: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3852,7 +3858,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 427: // V128StoreLaneMem
+      case 428: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
