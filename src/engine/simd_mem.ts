@@ -215,9 +215,13 @@ export function simdLoad(
       s.fill(w, d, d + 4);
       return;
     }
-    case 0x09: { // v128.load32_splat
+    case 0x09: { // v128.load32_splat (four stores: a `fill` call cost more than the load)
       const w = mem.getInt32(address(mem, addr, offset, 4), true);
-      s.fill(w, d, d + 4);
+      s[d] =
+        s[d + 1] =
+        s[d + 2] =
+        s[d + 3] =
+          w;
       return;
     }
     case 0x0a: { // v128.load64_splat

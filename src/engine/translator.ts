@@ -2390,6 +2390,34 @@ class FuncTranslator {
     return true;
   }
 
+  /**
+   * `i32x4.splat` (or `f32x4.splat`) of the result of the `i32.load` just emitted (`I32Load t,
+   * addr, offset` or `I32LoadAddImm t, base, imm, offset`): takes the load back and emits the
+   * `v128.load32_splat` of the same address, `V128LoadSubAt dst, 0x09, base, imm, offset` (the
+   * same four bytes, the same trap). Clang loads four bytes and splats them so (vec_bytes: 2.6%
+   * of dispatches are such pairs). Returns whether it did.
+   */
+  #splatLoad(): boolean {
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (!this.#topIsLastResult()) return false;
+    const load = code.get(at);
+    if (load !== I.I32Load && load !== I.I32LoadAddImm) return false;
+    const plain = load === I.I32Load;
+    const base = code.get(at + 2), imm = plain ? 0 : code.get(at + 3);
+    const offset = code.get(at + (plain ? 3 : 4));
+    code.truncate(at);
+    this.#stack.pop();
+    this.#resultStart = this.#prevResultStart = -1;
+    this.#beginResult(I.V128LoadSubAt);
+    code.emit(0x09);
+    code.emit(base);
+    code.emit(imm);
+    code.emit(offset);
+    this.#endResult(true);
+    return true;
+  }
+
   #simd(n: number, rule: Rule): void {
     const r = this.#reader;
     const s = this.#stack;
@@ -2434,6 +2462,7 @@ class FuncTranslator {
       case I.V128Load: {
         if (instr === I.V128LoadFull && this.#fuseLoadAddress()) return;
         if (instr === I.V128Load && this.#fuseLoadAddress(n)) return;
+        if (instr === I.V128Splat32 && this.#splatLoad()) return;
         const a = this.#use(h - 1);
         s.pop();
         // The generic load is a `V128LoadSubAt` adding 0 (`V128Load` itself is cold: `run` had
