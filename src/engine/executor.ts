@@ -144,6 +144,7 @@ import {
   memoryFill,
   memoryGrow,
   memoryInit,
+  storeByte,
   tableCopy,
   tableFill,
   tableGet,
@@ -2422,28 +2423,39 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 305: { // I32StoreImm
+      case 305: // I32AddAddImmShrUStore8At
+        storeByte(
+          mview,
+          memLen,
+          s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+          code[(pc + 3) | 0],
+          ((s32[(fp + code[(pc + 4) | 0]) | 0] + s32[(fp + code[(pc + 5) | 0]) | 0] +
+            code[(pc + 6) | 0]) | 0) >>> code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 306: { // I32StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 306: { // I32Store8Imm
+      case 307: { // I32Store8Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 307: { // I32Store16Imm
+      case 308: { // I32Store16Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 308: { // I64StoreImm
+      case 309: { // I64StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2451,11 +2463,11 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 309: // MemorySize
+      case 310: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 310: { // MemoryGrow
+      case 311: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -2467,7 +2479,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 323: { // Copy128
+      case 324: { // Copy128
         d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2476,7 +2488,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 324: { // Select128
+      case 325: { // Select128
         d = (fp + code[(pc + 1) | 0]) | 0;
         a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2488,7 +2500,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 327: { // V128Const
+      case 328: { // V128Const
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2497,7 +2509,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 328: // V128LoadFull
+      case 329: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2507,7 +2519,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // V128LoadAt
+      case 330: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2517,7 +2529,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 330: // V128And
+      case 331: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2526,7 +2538,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // V128Andnot
+      case 332: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2535,7 +2547,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // V128Or
+      case 333: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2544,7 +2556,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // V128Xor
+      case 334: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2553,19 +2565,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 334: // V128Not
+      case 335: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 335: // V128Splat32
+      case 336: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 336: // V128AnyTrue
+      case 337: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 337: // I8x16Eq
+      case 338: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2574,7 +2586,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // I8x16Add
+      case 339: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2583,7 +2595,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // I8x16Sub
+      case 340: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2592,7 +2604,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // I16x8Add
+      case 341: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2601,7 +2613,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // I16x8Sub
+      case 342: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2610,7 +2622,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // I16x8Mul
+      case 343: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2619,7 +2631,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // I32x4Add
+      case 344: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2628,7 +2640,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // I32x4Sub
+      case 345: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2637,7 +2649,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // I32x4Mul
+      case 346: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2646,7 +2658,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // I8x16Shl
+      case 347: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2655,7 +2667,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // I8x16ShrU
+      case 348: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2664,7 +2676,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // I16x8Shl
+      case 349: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2673,7 +2685,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // I16x8ShrS
+      case 350: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2682,7 +2694,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 350: // I16x8ShrU
+      case 351: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2691,7 +2703,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 351: // I32x4Shl
+      case 352: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2700,7 +2712,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // I32x4ShrS
+      case 353: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2709,7 +2721,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // I32x4ShrU
+      case 354: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2718,7 +2730,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // F32x4Add
+      case 355: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2727,7 +2739,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // F32x4Sub
+      case 356: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2736,7 +2748,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 356: // F32x4Mul
+      case 357: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2745,7 +2757,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 357: // F32x4Div
+      case 358: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2754,7 +2766,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // F32x4Min
+      case 359: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2763,7 +2775,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // F32x4Max
+      case 360: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2772,7 +2784,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 360: // F32x4MulAdd
+      case 361: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2782,7 +2794,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 361: // F32x4MaxMin
+      case 362: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2792,7 +2804,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 362: // F32x4MaxMinLoad
+      case 363: // F32x4MaxMinLoad
         f32x4MaxMinLoad(
           s32,
           f32,
@@ -2804,7 +2816,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 363: // F32x4MulLoad
+      case 364: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2815,7 +2827,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 364: // F32x4MulLoadAdd
+      case 365: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2827,7 +2839,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 365: // F32x4MulLoad2
+      case 366: // F32x4MulLoad2
         f32x4MulLoad2(
           f32,
           mview,
@@ -2838,7 +2850,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 366: // F32x4MulLoad2Add
+      case 367: // F32x4MulLoad2Add
         f32x4MulLoad2Add(
           f32,
           mview,
@@ -2850,7 +2862,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 367: // F64x2Add
+      case 368: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2859,7 +2871,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 368: // F64x2Sub
+      case 369: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2868,7 +2880,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 369: // F64x2Mul
+      case 370: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2877,7 +2889,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 370: // F64x2Div
+      case 371: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2886,12 +2898,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 371: // V128ExtractLane32
+      case 372: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 372: // V128Unary
+      case 373: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2900,7 +2912,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 373: // V128Binary
+      case 374: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2910,7 +2922,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 374: // V128Ternary
+      case 375: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2921,7 +2933,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 375: // V128ExtractLane
+      case 376: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2931,7 +2943,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 376: // V128ReplaceLane
+      case 377: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2942,7 +2954,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 377: // V128Shuffle
+      case 378: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2955,7 +2967,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 378: // V128ShuffleZx
+      case 379: // V128ShuffleZx
         simdShuffleZx(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2969,7 +2981,7 @@ export function run(
         );
         pc = (pc + 9) | 0;
         break;
-      case 380: // V128LoadSubAt
+      case 381: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2980,7 +2992,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 381: // V128Store
+      case 382: // V128Store
         simdStore(
           s32,
           mview,
@@ -2990,7 +3002,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 382: // V128StoreAt
+      case 383: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -3000,7 +3012,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 383: // V128LoadLane
+      case 384: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3013,7 +3025,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 384: // V128StoreLane
+      case 385: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3025,7 +3037,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 387: // StructNew
+      case 388: // StructNew
         if (
           !structNew(
             store,
@@ -3041,7 +3053,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 388: // StructNewDefault
+      case 389: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3056,7 +3068,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 389: // StructGet
+      case 390: // StructGet
         structGet(
           store,
           s32,
@@ -3067,13 +3079,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 416: { // Index64
+      case 417: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 417: { // SizeToI64
+      case 418: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3081,7 +3093,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 429: // TierUp
+      case 430: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3187,7 +3199,7 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 311: // MemoryFill
+      case 312: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3203,7 +3215,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 312: // MemoryCopy
+      case 313: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3220,7 +3232,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 313: // MemoryInit
+      case 314: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3238,18 +3250,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 314: // DataDrop
+      case 315: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 315: // TableGet
+      case 316: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // TableSet
+      case 317: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3257,11 +3269,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // TableSize
+      case 318: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 318: { // TableGrow
+      case 319: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3277,7 +3289,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 319: // TableFill
+      case 320: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3293,7 +3305,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 320: // TableCopy
+      case 321: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3310,7 +3322,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 321: // TableInit
+      case 322: // TableInit
         if (
           !tableInit(
             inst,
@@ -3328,11 +3340,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 322: // ElemDrop
+      case 323: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 325: { // GlobalGet128
+      case 326: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -3342,7 +3354,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 326: { // GlobalSet128
+      case 327: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -3352,7 +3364,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 379: // V128Load
+      case 380: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3363,7 +3375,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 385: { // Throw
+      case 386: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3388,7 +3400,7 @@ function runCold(
         }
         break;
       }
-      case 386: { // ThrowRef
+      case 387: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3410,7 +3422,7 @@ function runCold(
         }
         break;
       }
-      case 390: // StructSet
+      case 391: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3421,7 +3433,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 391: // ArrayNew
+      case 392: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3438,7 +3450,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 392: // ArrayNewDefault
+      case 393: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3454,7 +3466,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 393: // ArrayNewFixed
+      case 394: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3471,7 +3483,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 394: // ArrayNewData
+      case 395: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3490,7 +3502,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 395: // ArrayNewElem
+      case 396: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3509,7 +3521,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 396: // ArrayGet
+      case 397: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3520,7 +3532,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 397: // ArraySet
+      case 398: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3530,11 +3542,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 398: // ArrayLen
+      case 399: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 399: // ArrayFill
+      case 400: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3551,7 +3563,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 400: // ArrayCopy
+      case 401: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3568,7 +3580,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 401: // ArrayInitData
+      case 402: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3586,7 +3598,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 402: // ArrayInitElem
+      case 403: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3604,25 +3616,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 403: // RefI31
+      case 404: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 404: { // I31GetS
+      case 405: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 405: { // I31GetU
+      case 406: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 406: // RefTest
+      case 407: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3631,7 +3643,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 407: // RefCast
+      case 408: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3640,7 +3652,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 408: { // BrOnCast
+      case 409: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3650,7 +3662,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 409: { // BrOnCastFail
+      case 410: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3660,7 +3672,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 410: // AtomicLoad
+      case 411: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3671,7 +3683,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 411: // AtomicStore
+      case 412: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3682,7 +3694,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 412: // AtomicRmw
+      case 413: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3694,7 +3706,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 413: // AtomicCmpxchg
+      case 414: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3707,7 +3719,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 414: // AtomicWait
+      case 415: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3719,7 +3731,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 415: // AtomicNotify
+      case 416: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3727,7 +3739,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 418: // LoadMem
+      case 419: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3738,7 +3750,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 419: // StoreMem
+      case 420: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3749,11 +3761,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 420: // MemorySizeMem
+      case 421: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 421: { // MemoryGrowMem
+      case 422: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3773,7 +3785,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 422: // MemoryFillMem
+      case 423: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3789,7 +3801,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 423: // MemoryCopyMem
+      case 424: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3806,7 +3818,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 424: // MemoryInitMem
+      case 425: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3824,7 +3836,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 425: // V128LoadMem
+      case 426: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3835,7 +3847,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 426: // V128StoreMem
+      case 427: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3845,7 +3857,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 427: // V128LoadLaneMem
+      case 428: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3858,7 +3870,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 428: // V128StoreLaneMem
+      case 429: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -883,6 +883,14 @@ const ROWS = {
     "riorio",
     "copyByte(mview, memLen, s32[$4] + $5, $6, s32[$1] + $2, $3);",
   ),
+  // `i32.store8` to `local + imm` of an `I32AddAddImmShrUImm` just computed (`$1 $2 $3` the
+  // store's address as `I32Store8At`'s, `$4 $5 $6 $7` the value's operands): a rounded
+  // average or a [1 2 1] blur stored as a byte (vec_bytes' blurs, 7% of its dispatches are
+  // such pairs, 5.6% of its scalar build's).
+  I32AddAddImmShrUStore8At: op(
+    "riorrii",
+    "storeByte(mview, memLen, s32[$1] + $2, $3, ((s32[$4] + s32[$5] + $6) | 0) >>> $7);",
+  ),
   // A constant value: the immediate forms
   I32StoreImm: store("roi", 4, "mview.setInt32(ea, $3, true);"),
   I32Store8Imm: store("roi", 1, "mview.setInt8(ea, $3);"),

@@ -2214,6 +2214,34 @@ class FuncTranslator {
     return true;
   }
 
+  /**
+   * `i32.store8` to `base + imm` (an `ADDR` entry below the top) of the top entry when that is
+   * the result of the `I32AddAddImmShrUImm t, a, b, k, sh` just emitted, a temporary only the
+   * store reads: takes it back and emits `I32AddAddImmShrUStore8At base, imm, offset, a, b, k,
+   * sh`. Returns whether it did. Nothing was emitted since, so `a` and `b` still hold what it
+   * read.
+   */
+  #storeShifted(base: number, imm: number, offset: number): boolean {
+    const code = this.#code;
+    if (!this.#topIsLastResult()) return false;
+    const at = this.#lastStart;
+    if (code.get(at) !== I.I32AddAddImmShrUImm) return false;
+    const a = code.get(at + 2), b = code.get(at + 3), k = code.get(at + 4);
+    const sh = code.get(at + 5);
+    code.truncate(at);
+    this.#resultStart = this.#prevResultStart;
+    this.#prevResultStart = this.#prev2ResultStart;
+    this.#prev2ResultStart = -1;
+    this.#lastEnd = -1;
+    this.#pop(2);
+    code.op3(I.I32AddAddImmShrUStore8At, base, imm, offset);
+    code.emit(a);
+    code.emit(b);
+    code.emit(k);
+    code.emit(sh);
+    return true;
+  }
+
   /** A store (Wasm opcode `wasmOp`) to memory `reader.index`. */
   #store(rule: Rule, wasmOp: number): void {
     const s = this.#stack;
@@ -2226,6 +2254,7 @@ class FuncTranslator {
       // `local + imm` as the address (`ADDR`): the store adds it itself.
       const base = s.val[top - 1]! * SLOT_WORDS, imm = s.hi[top - 1]!;
       if (fused === I.I32Store8At && this.#copyByte(base, imm, offset)) return;
+      if (fused === I.I32Store8At && this.#storeShifted(base, imm, offset)) return;
       const value = this.#use(top);
       this.#pop(2);
       this.#code.op3(fused, base, imm, offset);
