@@ -149,6 +149,7 @@ import {
   memoryFill,
   memoryGrow,
   memoryInit,
+  storeByte,
   tableCopy,
   tableFill,
   tableGet,
@@ -241,7 +242,10 @@ import {
   v128Xor,
 } from "./simd.ts";
 import {
+  f32x4MaxMinLoad,
   f32x4MulLoad,
+  f32x4MulLoad2,
+  f32x4MulLoad2Add,
   f32x4MulLoadAdd,
   simdLoad,
   simdLoadLane,
@@ -1103,207 +1107,214 @@ export function run(
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32LeSImm
+      case 107: // I32MinUImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
+          s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0,
+          code[(pc + 3) | 0] >>> 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 108: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32LeUImm
+      case 109: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 109: // I32GeSImm
+      case 110: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 110: // I32GeUImm
+      case 111: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 111: // I32Clz
+      case 112: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 112: // I32Ctz
+      case 113: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 113: // I32Popcnt
+      case 114: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 114: // I32Extend8S
+      case 115: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 115: // I32Extend16S
+      case 116: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 116: // I32Add
+      case 117: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 117: // I32Sub
+      case 118: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 118: // I32Mul
+      case 119: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 119: // I32DivS
+      case 120: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 120: // I32DivU
+      case 121: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 121: // I32RemS
+      case 122: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 122: // I32RemU
+      case 123: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 123: // I32And
+      case 124: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 124: // I32Or
+      case 125: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 125: // I32Xor
+      case 126: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 126: // I32Shl
+      case 127: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 127: // I32ShrS
+      case 128: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 128: // I32ShrU
+      case 129: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 129: // I32Rotl
+      case 130: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 130: // I32Rotr
+      case 131: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 131: // I32AddImm
+      case 132: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 132: // I32MulImm
+      case 133: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 133: // I32AndImm
+      case 134: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 134: // I32OrImm
+      case 135: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 135: // I32XorImm
+      case 136: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 136: // I32ShlImm
+      case 137: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 137: // I32ShrSImm
+      case 138: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 138: // I32ShrUImm
+      case 139: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 139: // I32RotlImm
+      case 140: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 140: // I32RotrImm
+      case 141: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 141: // I32AddShlImm
+      case 142: // I32AddShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] +
           (s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0])) | 0;
         pc = (pc + 5) | 0;
         break;
-      case 142: // I32AddAddImmShrUImm
+      case 143: // I32AddAddImmShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           ((s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0] +
             code[(pc + 4) | 0]) | 0) >>> code[(pc + 5) | 0];
         pc = (pc + 6) | 0;
         break;
-      case 143: // I64Eqz
+      case 144: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 144: // I64Eq
+      case 145: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1311,7 +1322,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 145: // I64Ne
+      case 146: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1319,7 +1330,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 146: // I64LtS
+      case 147: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1327,7 +1338,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 147: // I64LtU
+      case 148: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1335,7 +1346,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 148: // I64GtS
+      case 149: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1343,7 +1354,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 149: // I64GtU
+      case 150: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1351,7 +1362,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 150: // I64LeS
+      case 151: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1359,7 +1370,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 151: // I64LeU
+      case 152: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1367,7 +1378,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 152: // I64GeS
+      case 153: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1375,7 +1386,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 153: // I64GeU
+      case 154: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1383,7 +1394,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 154: // I64EqImm
+      case 155: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1392,7 +1403,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 155: // I64NeImm
+      case 156: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1401,7 +1412,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 156: // I64LtSImm
+      case 157: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1410,7 +1421,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 157: // I64LtUImm
+      case 158: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1419,7 +1430,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 158: // I64GtSImm
+      case 159: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1428,7 +1439,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 159: // I64GtUImm
+      case 160: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1437,7 +1448,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 160: // I64LeSImm
+      case 161: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1446,7 +1457,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 161: // I64LeUImm
+      case 162: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1455,7 +1466,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 162: // I64GeSImm
+      case 163: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1464,7 +1475,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 163: // I64GeUImm
+      case 164: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1473,39 +1484,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 164: // I64Clz
+      case 165: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 165: // I64Ctz
+      case 166: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 166: // I64Popcnt
+      case 167: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 167: // I64Extend8S
+      case 168: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 168: // I64Extend16S
+      case 169: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 169: // I64Extend32S
+      case 170: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 170: // I64ExtendI32S
+      case 171: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 171: // I64ExtendI32U
+      case 172: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 172: // I64Add
+      case 173: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1514,7 +1525,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 173: // I64Sub
+      case 174: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1523,7 +1534,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 174: // I64Mul
+      case 175: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1532,7 +1543,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 175: // I64DivS
+      case 176: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1541,7 +1552,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 176: // I64DivU
+      case 177: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1550,7 +1561,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 177: // I64RemS
+      case 178: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1559,7 +1570,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 178: // I64RemU
+      case 179: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1568,7 +1579,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 179: // I64And
+      case 180: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1577,7 +1588,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 180: // I64Or
+      case 181: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1586,7 +1597,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 181: // I64Xor
+      case 182: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1595,7 +1606,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 182: // I64Shl
+      case 183: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1604,7 +1615,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 183: // I64ShrS
+      case 184: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1613,7 +1624,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 184: // I64ShrU
+      case 185: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1622,7 +1633,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 185: // I64Rotl
+      case 186: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1631,7 +1642,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 186: // I64Rotr
+      case 187: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1640,7 +1651,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 187: // I64AddImm
+      case 188: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1650,7 +1661,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 188: // I64MulImm
+      case 189: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1660,7 +1671,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 189: // I64AndImm
+      case 190: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1670,7 +1681,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 190: // I64OrImm
+      case 191: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1680,7 +1691,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 191: // I64XorImm
+      case 192: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1690,7 +1701,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 192: // I64ShlImm
+      case 193: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1699,7 +1710,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 193: // I64ShrSImm
+      case 194: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1708,7 +1719,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 194: // I64ShrUImm
+      case 195: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1717,7 +1728,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 195: // I64RotlImm
+      case 196: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1726,7 +1737,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 196: // I64RotrImm
+      case 197: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1735,7 +1746,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 197: // I64XorShrUImm
+      case 198: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1745,7 +1756,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 198: // I64XorRotlImm
+      case 199: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1755,7 +1766,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 199: // I64RotlImmOfXor
+      case 200: // I64RotlImmOfXor
         i64RotlImmOfXor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1765,7 +1776,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 200: // I64SubShlImm
+      case 201: // I64SubShlImm
         i64SubShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1775,7 +1786,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 201: // I64XorShrUMulImm
+      case 202: // I64XorShrUMulImm
         i64XorShrUMulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1788,7 +1799,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 202: // I64RotlMulImm
+      case 203: // I64RotlMulImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1804,7 +1815,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 203: // I64MulImmAdd
+      case 204: // I64MulImmAdd
         i64MulImm(
           s32,
           (fp + code[(pc + 4) | 0]) | 0,
@@ -1820,7 +1831,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 204: // I64MulImmAddRotlMulImm
+      case 205: // I64MulImmAddRotlMulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 6) | 0]) | 0,
@@ -1849,7 +1860,7 @@ export function run(
         );
         pc = (pc + 12) | 0;
         break;
-      case 205: // I64LoadMulImmAddRotlMulImm
+      case 206: // I64LoadMulImmAddRotlMulImm
         i64LoadMulImmAddRotlMulImm(
           s32,
           mview,
@@ -1871,7 +1882,7 @@ export function run(
         );
         pc = (pc + 15) | 0;
         break;
-      case 206: // I64AddAdd
+      case 207: // I64AddAdd
         i64AddAdd(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1882,7 +1893,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 207: // I64AddLoad
+      case 208: // I64AddLoad
         i64AddLoad(
           s32,
           mview,
@@ -1896,11 +1907,11 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 208: // I64Bswap
+      case 209: // I64Bswap
         i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 209: // I64Sigma
+      case 210: // I64Sigma
         i64Sigma(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1913,7 +1924,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 210: // I64AndNot
+      case 211: // I64AndNot
         i64AndNot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1922,7 +1933,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 211: // I64XorAnd
+      case 212: // I64XorAnd
         i64XorAnd(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1932,7 +1943,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 212: // I64AndXor
+      case 213: // I64AndXor
         i64AndXor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1942,202 +1953,202 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 217: // F32Eq
+      case 218: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 218: // F32Ne
+      case 219: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 219: // F32Lt
+      case 220: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 220: // F32Gt
+      case 221: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 221: // F32Le
+      case 222: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 222: // F32Ge
+      case 223: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 223: // F32Abs
+      case 224: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 224: // F32Neg
+      case 225: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 225: // F32Ceil
+      case 226: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 226: // F32Floor
+      case 227: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 227: // F32Trunc
+      case 228: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 228: // F32Nearest
+      case 229: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 229: // F32Sqrt
+      case 230: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 230: // F32Add
+      case 231: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 231: // F32Sub
+      case 232: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 232: // F32Mul
+      case 233: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 233: // F32Div
+      case 234: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 234: // F32Min
+      case 235: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 235: // F32Max
+      case 236: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 236: // F32Copysign
+      case 237: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 237: // F64Eq
+      case 238: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 238: // F64Ne
+      case 239: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 239: // F64Lt
+      case 240: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 240: // F64Gt
+      case 241: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 241: // F64Le
+      case 242: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 242: // F64Ge
+      case 243: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 243: // F64Abs
+      case 244: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 244: // F64Neg
+      case 245: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 245: // F64Ceil
+      case 246: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 246: // F64Floor
+      case 247: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 247: // F64Trunc
+      case 248: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 248: // F64Nearest
+      case 249: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 249: // F64Sqrt
+      case 250: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 250: // F64Add
+      case 251: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 251: // F64Sub
+      case 252: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 252: // F64Mul
+      case 253: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 253: // F64Div
+      case 254: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 254: // F64Min
+      case 255: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 255: // F64Max
+      case 256: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 256: // F64Copysign
+      case 257: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2146,17 +2157,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 257: // F32AddImm
+      case 258: // F32AddImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 258: // F32MulImm
+      case 259: // F32MulImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 259: // F32MinImm
+      case 260: // F32MinImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2167,7 +2178,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 260: // F32MaxImm
+      case 261: // F32MaxImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2178,130 +2189,130 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 261: // F32MulAdd
+      case 262: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 262: // F64MulAdd
+      case 263: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 263: // I32TruncF32S
+      case 264: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 264: // I32TruncF32U
+      case 265: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 265: // I32TruncF64S
+      case 266: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 266: // I32TruncF64U
+      case 267: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 267: // I64TruncF32S
+      case 268: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 268: // I64TruncF32U
+      case 269: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 269: // I64TruncF64S
+      case 270: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 270: // I64TruncF64U
+      case 271: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 271: // F32ConvertI32S
+      case 272: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 272: // F32ConvertI32U
+      case 273: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 273: // F32ConvertI64S
+      case 274: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 274: // F32ConvertI64U
+      case 275: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 275: // F32DemoteF64
+      case 276: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 276: // F64ConvertI32S
+      case 277: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 277: // F64ConvertI32U
+      case 278: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 278: // F64ConvertI64S
+      case 279: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 279: // F64ConvertI64U
+      case 280: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 280: // F64PromoteF32
+      case 281: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 281: // I32TruncSatF32S
+      case 282: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 282: // I32TruncSatF32U
+      case 283: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 283: // I32TruncSatF64S
+      case 284: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 284: // I32TruncSatF64U
+      case 285: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 285: // I64TruncSatF32S
+      case 286: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 286: // I64TruncSatF32U
+      case 287: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 287: // I64TruncSatF64S
+      case 288: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 288: // I64TruncSatF64U
+      case 289: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 289: { // I32Load
+      case 290: { // I32Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 290: { // I64Load
+      case 291: { // I64Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2310,21 +2321,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 291: { // I32Load8S
+      case 292: { // I32Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 292: { // I32Load8U
+      case 293: { // I32Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 293: { // I32LoadAddImm
+      case 294: { // I32LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2332,7 +2343,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 294: { // I64LoadAddImm
+      case 295: { // I64LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2342,7 +2353,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 295: { // I32Load8UAddImm
+      case 296: { // I32Load8UAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2350,21 +2361,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 296: { // I32Load16S
+      case 297: { // I32Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 297: { // I32Load16U
+      case 298: { // I32Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 298: { // I64Load8S
+      case 299: { // I64Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2374,7 +2385,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 299: { // I64Load8U
+      case 300: { // I64Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2383,7 +2394,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 300: { // I64Load16S
+      case 301: { // I64Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2393,7 +2404,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 301: { // I64Load16U
+      case 302: { // I64Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2402,7 +2413,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 302: { // I64Load32S
+      case 303: { // I64Load32S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2412,7 +2423,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 303: { // I64Load32U
+      case 304: { // I64Load32U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2421,14 +2432,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 304: { // I32Store
+      case 305: { // I32Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 305: { // I64Store
+      case 306: { // I64Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2437,21 +2448,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 306: { // I32Store8
+      case 307: { // I32Store8
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 307: { // I32Store16
+      case 308: { // I32Store16
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 308: { // I32StoreAt
+      case 309: { // I32StoreAt
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2459,7 +2470,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 309: { // I32Store8At
+      case 310: { // I32Store8At
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2467,7 +2478,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 310: // I32Copy8At
+      case 311: // I32Copy8At
         copyByte(
           mview,
           memLen,
@@ -2478,28 +2489,39 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 311: { // I32StoreImm
+      case 312: // I32AddAddImmShrUStore8At
+        storeByte(
+          mview,
+          memLen,
+          s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+          code[(pc + 3) | 0],
+          ((s32[(fp + code[(pc + 4) | 0]) | 0] + s32[(fp + code[(pc + 5) | 0]) | 0] +
+            code[(pc + 6) | 0]) | 0) >>> code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 313: { // I32StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 312: { // I32Store8Imm
+      case 314: { // I32Store8Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 313: { // I32Store16Imm
+      case 315: { // I32Store16Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 314: { // I64StoreImm
+      case 316: { // I64StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2507,7 +2529,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 329: { // Copy128
+      case 331: { // Copy128
         d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2516,7 +2538,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 330: { // Select128
+      case 332: { // Select128
         d = (fp + code[(pc + 1) | 0]) | 0;
         a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2528,7 +2550,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 333: { // V128Const
+      case 335: { // V128Const
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2537,7 +2559,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 334: // V128LoadFull
+      case 336: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2547,7 +2569,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 335: // V128LoadAt
+      case 337: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2557,7 +2579,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 336: // V128And
+      case 338: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2566,7 +2588,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // V128Andnot
+      case 339: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2575,7 +2597,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // V128Or
+      case 340: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2584,7 +2606,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // V128Xor
+      case 341: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2593,19 +2615,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // V128Not
+      case 342: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 341: // V128Splat32
+      case 343: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 342: // V128AnyTrue
+      case 344: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 343: // I8x16Eq
+      case 345: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2614,7 +2636,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // I8x16Add
+      case 346: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2623,7 +2645,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // I8x16Sub
+      case 347: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2632,7 +2654,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // I16x8Add
+      case 348: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2641,7 +2663,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // I16x8Sub
+      case 349: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2650,7 +2672,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // I16x8Mul
+      case 350: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2659,7 +2681,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // I32x4Add
+      case 351: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2668,7 +2690,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 350: // I32x4Sub
+      case 352: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2677,7 +2699,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 351: // I32x4Mul
+      case 353: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2686,7 +2708,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // I8x16Shl
+      case 354: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2695,7 +2717,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // I8x16ShrU
+      case 355: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2704,7 +2726,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // I16x8Shl
+      case 356: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2713,7 +2735,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // I16x8ShrS
+      case 357: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2722,7 +2744,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 356: // I16x8ShrU
+      case 358: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2731,7 +2753,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 357: // I32x4Shl
+      case 359: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2740,7 +2762,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // I32x4ShrS
+      case 360: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2749,7 +2771,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // I32x4ShrU
+      case 361: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2758,7 +2780,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 360: // F32x4Add
+      case 362: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2767,7 +2789,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 361: // F32x4Sub
+      case 363: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2776,7 +2798,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 362: // F32x4Mul
+      case 364: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2785,7 +2807,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 363: // F32x4Div
+      case 365: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2794,7 +2816,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 364: // F32x4Min
+      case 366: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2803,7 +2825,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 365: // F32x4Max
+      case 367: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2812,7 +2834,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 366: // F32x4MulAdd
+      case 368: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2822,7 +2844,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 367: // F32x4MaxMin
+      case 369: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2832,7 +2854,19 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 368: // F32x4MulLoad
+      case 370: // F32x4MaxMinLoad
+        f32x4MaxMinLoad(
+          s32,
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 371: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2843,7 +2877,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 369: // F32x4MulLoadAdd
+      case 372: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2855,7 +2889,30 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 370: // F64x2Add
+      case 373: // F32x4MulLoad2
+        f32x4MulLoad2(
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 374: // F32x4MulLoad2Add
+        f32x4MulLoad2Add(
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 375: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2864,7 +2921,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 371: // F64x2Sub
+      case 376: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2873,7 +2930,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 372: // F64x2Mul
+      case 377: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2882,7 +2939,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 373: // F64x2Div
+      case 378: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2891,12 +2948,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 374: // V128ExtractLane32
+      case 379: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 375: // V128Unary
+      case 380: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2905,7 +2962,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 376: // V128Binary
+      case 381: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2915,7 +2972,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 377: // V128Ternary
+      case 382: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2926,7 +2983,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 378: // V128ExtractLane
+      case 383: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2936,7 +2993,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 379: // V128ReplaceLane
+      case 384: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2947,7 +3004,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 380: // V128Shuffle
+      case 385: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2960,7 +3017,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 381: // V128ShuffleZx
+      case 386: // V128ShuffleZx
         simdShuffleZx(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2974,7 +3031,7 @@ export function run(
         );
         pc = (pc + 9) | 0;
         break;
-      case 383: // V128LoadSubAt
+      case 388: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2985,7 +3042,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 384: // V128Store
+      case 389: // V128Store
         simdStore(
           s32,
           mview,
@@ -2995,7 +3052,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 385: // V128StoreAt
+      case 390: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -3005,7 +3062,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 386: // V128LoadLane
+      case 391: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3018,7 +3075,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 387: // V128StoreLane
+      case 392: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3030,7 +3087,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 390: // StructNew
+      case 395: // StructNew
         if (
           !structNew(
             store,
@@ -3046,7 +3103,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 391: // StructNewDefault
+      case 396: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3061,7 +3118,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 392: // StructGet
+      case 397: // StructGet
         structGet(
           store,
           s32,
@@ -3072,13 +3129,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 419: { // Index64
+      case 424: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 420: { // SizeToI64
+      case 425: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3086,7 +3143,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 432: // TierUp
+      case 437: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3152,7 +3209,7 @@ function runCold(
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 213: // I64Add128
+      case 214: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3164,7 +3221,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 214: // I64Sub128
+      case 215: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3176,7 +3233,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 215: // I64MulWideS
+      case 216: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3186,7 +3243,7 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 216: // I64MulWideU
+      case 217: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3196,11 +3253,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // MemorySize
+      case 317: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 316: { // MemoryGrow
+      case 318: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -3212,7 +3269,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 317: // MemoryFill
+      case 319: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3228,7 +3285,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 318: // MemoryCopy
+      case 320: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3245,7 +3302,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 319: // MemoryInit
+      case 321: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3263,18 +3320,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 320: // DataDrop
+      case 322: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 321: // TableGet
+      case 323: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 322: // TableSet
+      case 324: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3282,11 +3339,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 323: // TableSize
+      case 325: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 324: { // TableGrow
+      case 326: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3302,7 +3359,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 325: // TableFill
+      case 327: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3318,7 +3375,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 326: // TableCopy
+      case 328: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3335,7 +3392,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 327: // TableInit
+      case 329: // TableInit
         if (
           !tableInit(
             inst,
@@ -3353,11 +3410,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 328: // ElemDrop
+      case 330: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 331: { // GlobalGet128
+      case 333: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -3367,7 +3424,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 332: { // GlobalSet128
+      case 334: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -3377,7 +3434,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 382: // V128Load
+      case 387: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3388,7 +3445,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 388: { // Throw
+      case 393: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3413,7 +3470,7 @@ function runCold(
         }
         break;
       }
-      case 389: { // ThrowRef
+      case 394: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3435,7 +3492,7 @@ function runCold(
         }
         break;
       }
-      case 393: // StructSet
+      case 398: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3446,7 +3503,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 394: // ArrayNew
+      case 399: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3463,7 +3520,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 395: // ArrayNewDefault
+      case 400: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3479,7 +3536,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 396: // ArrayNewFixed
+      case 401: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3496,7 +3553,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 397: // ArrayNewData
+      case 402: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3515,7 +3572,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 398: // ArrayNewElem
+      case 403: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3534,7 +3591,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 399: // ArrayGet
+      case 404: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3545,7 +3602,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 400: // ArraySet
+      case 405: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3555,11 +3612,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 401: // ArrayLen
+      case 406: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 402: // ArrayFill
+      case 407: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3576,7 +3633,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 403: // ArrayCopy
+      case 408: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3593,7 +3650,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 404: // ArrayInitData
+      case 409: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3611,7 +3668,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 405: // ArrayInitElem
+      case 410: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3629,25 +3686,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 406: // RefI31
+      case 411: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 407: { // I31GetS
+      case 412: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 408: { // I31GetU
+      case 413: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 409: // RefTest
+      case 414: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3656,7 +3713,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 410: // RefCast
+      case 415: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3665,7 +3722,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 411: { // BrOnCast
+      case 416: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3675,7 +3732,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 412: { // BrOnCastFail
+      case 417: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3685,7 +3742,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 413: // AtomicLoad
+      case 418: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3696,7 +3753,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 414: // AtomicStore
+      case 419: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3707,7 +3764,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 415: // AtomicRmw
+      case 420: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3719,7 +3776,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 416: // AtomicCmpxchg
+      case 421: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3732,7 +3789,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 417: // AtomicWait
+      case 422: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3744,7 +3801,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 418: // AtomicNotify
+      case 423: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3752,7 +3809,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 421: // LoadMem
+      case 426: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3763,7 +3820,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 422: // StoreMem
+      case 427: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3774,11 +3831,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 423: // MemorySizeMem
+      case 428: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 424: { // MemoryGrowMem
+      case 429: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3798,7 +3855,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 425: // MemoryFillMem
+      case 430: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3814,7 +3871,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 426: // MemoryCopyMem
+      case 431: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3831,7 +3888,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 427: // MemoryInitMem
+      case 432: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3849,7 +3906,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 428: // V128LoadMem
+      case 433: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3860,7 +3917,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 429: // V128StoreMem
+      case 434: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3870,7 +3927,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 430: // V128LoadLaneMem
+      case 435: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3883,7 +3940,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 431: // V128StoreLaneMem
+      case 436: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -576,6 +576,9 @@ const ROWS = {
   I32LtUImm: op("rri", "s32[$1] = (s32[$2] >>> 0) < ($3 >>> 0) ? 1 : 0;"),
   I32GtSImm: op("rri", "s32[$1] = s32[$2] > $3 ? 1 : 0;"),
   I32GtUImm: op("rri", "s32[$1] = (s32[$2] >>> 0) > ($3 >>> 0) ? 1 : 0;"),
+  // `select(x, k, x <u k)` or `select(k, x, x >u k)`: the unsigned minimum of `x` and a
+  // constant, a saturation (vec_bytes_scalar's brighten: 2 of its 6 dispatches per pixel).
+  I32MinUImm: op("rri", "s32[$1] = Math.min(s32[$2] >>> 0, $3 >>> 0);"),
   I32LeSImm: op("rri", "s32[$1] = s32[$2] <= $3 ? 1 : 0;"),
   I32LeUImm: op("rri", "s32[$1] = (s32[$2] >>> 0) <= ($3 >>> 0) ? 1 : 0;"),
   I32GeSImm: op("rri", "s32[$1] = s32[$2] >= $3 ? 1 : 0;"),
@@ -899,6 +902,14 @@ const ROWS = {
     "riorio",
     "copyByte(mview, memLen, s32[$4] + $5, $6, s32[$1] + $2, $3);",
   ),
+  // `i32.store8` to `local + imm` of an `I32AddAddImmShrUImm` just computed (`$1 $2 $3` the
+  // store's address as `I32Store8At`'s, `$4 $5 $6 $7` the value's operands): a rounded
+  // average or a [1 2 1] blur stored as a byte (vec_bytes' blurs, 7% of its dispatches are
+  // such pairs, 5.6% of its scalar build's).
+  I32AddAddImmShrUStore8At: op(
+    "riorrii",
+    "storeByte(mview, memLen, s32[$1] + $2, $3, ((s32[$4] + s32[$5] + $6) | 0) >>> $7);",
+  ),
   // A constant value: the immediate forms
   I32StoreImm: store("roi", 4, "mview.setInt32(ea, $3, true);"),
   I32Store8Imm: store("roi", 1, "mview.setInt8(ea, $3);"),
@@ -1046,11 +1057,17 @@ const ROWS = {
   // `f32x4.mul` whose product only feeds an `f32x4.add`, as `F32MulAdd` (vec_float: 6.7% of
   // dispatches are such pairs).
   F32x4MulAdd: op("rrrr", "f32x4MulAdd(f32, $1, $2, $3, $4);"),
-  // `f32x4.mul` of a v128 just loaded (`d a base imm offset`: the load of `V128LoadAt`), so
-  // the loaded vector never goes through a slot (vec_float: 9% of dispatches are such pairs).
   // `f32x4.min` of an `f32x4.max` just computed: a clamp, `d = min(max(a, b), c)` (vec_float:
   // 5% of dispatches are such pairs).
   F32x4MaxMin: op("rrrr", "f32x4MaxMin(f32, $1, $2, $3, $4);"),
+  // ... of a v128 just loaded from `base + imm` (`d b c base imm`, as `V128LoadAt d base imm 0`):
+  // a clamp loop's load and clamp in one (vec_float: 2 of its 7 dispatches per two vectors).
+  F32x4MaxMinLoad: op(
+    "rrrri",
+    "f32x4MaxMinLoad(s32, f32, mview, $1, $2, $3, (s32[$4] + $5) | 0);",
+  ),
+  // `f32x4.mul` of a v128 just loaded (`d a base imm offset`: the load of `V128LoadAt`), so
+  // the loaded vector never goes through a slot (vec_float: 9% of dispatches are such pairs).
   F32x4MulLoad: op("rrrio", "f32x4MulLoad(f32, mview, $1, $2, (s32[$3] + $4) | 0, $5);"),
   // ... whose product then feeds an `f32x4.add` (`d a base imm offset c`: a dot product's
   // step; vec_float: 5% of dispatches are such pairs).
@@ -1058,6 +1075,13 @@ const ROWS = {
     "rrrior",
     "f32x4MulLoadAdd(f32, mview, $1, $2, (s32[$3] + $4) | 0, $5, $6);",
   ),
+  // `f32x4.mul` of two v128s just loaded from one base slot plus two constants (`d base imm
+  // imm2`: the loads `V128LoadAt d base imm 0` and `... imm2 0`), and that product fed to an
+  // `f32x4.add` (`... c`): a dot product's `x[i] * y[i]` terms (vec_float: 4 of the 12
+  // dispatches per step of its dot product). One base and no offsets keep the rows small
+  // (293 bytes of `run` each with both loads' three operands, 2026-12).
+  F32x4MulLoad2: op("rrii", "f32x4MulLoad2(f32, mview, $1, s32[$2], $3, $4);"),
+  F32x4MulLoad2Add: op("rriir", "f32x4MulLoad2Add(f32, mview, $1, s32[$2], $3, $4, $5);"),
   F64x2Add: op("rrr", "f64x2Add(f64, $1, $2, $3);"),
   F64x2Sub: op("rrr", "f64x2Sub(f64, $1, $2, $3);"),
   F64x2Mul: op("rrr", "f64x2Mul(f64, $1, $2, $3);"),
