@@ -157,6 +157,8 @@ const MAX_CHUNK_WORDS = 1 << 14;
  */
 export class CodeArena {
   #chunk = new Int32Array(0);
+  /** The chunk's buffer, kept: `.buffer` is a getter call per view otherwise. */
+  #buffer: ArrayBufferLike = this.#chunk.buffer;
   #used = 0;
   #next = 256;
   /** Words held in chunks and own buffers (unused chunk tails included). */
@@ -172,12 +174,13 @@ export class CodeArena {
       if (this.#used + len > this.#chunk.length) {
         while (this.#next < len) this.#next *= 2;
         this.#chunk = new Int32Array(this.#next);
+        this.#buffer = this.#chunk.buffer;
         this.words += this.#next;
         this.#used = 0;
         this.#next = Math.min(this.#next * 2, MAX_CHUNK_WORDS);
       }
       // A view made by the constructor: `subarray` costs a species lookup per call.
-      out = new Int32Array(this.#chunk.buffer, this.#used * 4, len);
+      out = new Int32Array(this.#buffer, this.#used * 4, len);
       this.#used += len;
     }
     // A loop for short code: making the view `set` needs costs more than copying a few words.

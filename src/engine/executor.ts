@@ -287,16 +287,18 @@ export function run(
     switch (code[pc]) {
       case 0: // BrIfNezPay
         if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
-          if (store.fuel >= code[(pc + 4) | 0]) {
-            store.fuel -= code[(pc + 4) | 0];
+          x = (store.fuel - code[(pc + 4) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 2) | 0];
           } else pc = code[(pc + 3) | 0];
         } else pc = pc + 5;
         break;
       case 1: // BrIfI32NePay
         if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
-          if (store.fuel >= code[(pc + 5) | 0]) {
-            store.fuel -= code[(pc + 5) | 0];
+          x = (store.fuel - code[(pc + 5) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 3) | 0];
           } else pc = code[(pc + 4) | 0];
         } else pc = pc + 6;
@@ -305,8 +307,9 @@ export function run(
         if (
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
         ) {
-          if (store.fuel >= code[(pc + 5) | 0]) {
-            store.fuel -= code[(pc + 5) | 0];
+          x = (store.fuel - code[(pc + 5) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 3) | 0];
           } else pc = code[(pc + 4) | 0];
         } else pc = pc + 6;
@@ -315,8 +318,9 @@ export function run(
         if (
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
         ) {
-          if (store.fuel >= code[(pc + 5) | 0]) {
-            store.fuel -= code[(pc + 5) | 0];
+          x = (store.fuel - code[(pc + 5) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 3) | 0];
           } else pc = code[(pc + 4) | 0];
         } else pc = pc + 6;
@@ -325,8 +329,9 @@ export function run(
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
-          if (store.fuel >= code[(pc + 7) | 0]) {
-            store.fuel -= code[(pc + 7) | 0];
+          x = (store.fuel - code[(pc + 7) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
         } else pc = pc + 8;
@@ -336,8 +341,9 @@ export function run(
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
-          if (store.fuel >= code[(pc + 7) | 0]) {
-            store.fuel -= code[(pc + 7) | 0];
+          x = (store.fuel - code[(pc + 7) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
         } else pc = pc + 8;
@@ -347,8 +353,9 @@ export function run(
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
-          if (store.fuel >= code[(pc + 7) | 0]) {
-            store.fuel -= code[(pc + 7) | 0];
+          x = (store.fuel - code[(pc + 7) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
         } else pc = pc + 8;
@@ -358,8 +365,9 @@ export function run(
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
-          if (store.fuel >= code[(pc + 7) | 0]) {
-            store.fuel -= code[(pc + 7) | 0];
+          x = (store.fuel - code[(pc + 7) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
         } else pc = pc + 8;
@@ -367,15 +375,17 @@ export function run(
       }
       case 8: // BrIfEqzArms
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (store.fuel >= code[(pc + 1) | 0]) {
-          store.fuel -= code[(pc + 1) | 0];
+        x = (store.fuel - code[(pc + 1) | 0]) | 0;
+        if (x >= 0) {
+          store.fuel = x;
           pc = (pc + 2) | 0;
         }
         break;
       case 9: // BrIfNezArms
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (store.fuel >= code[(pc + 1) | 0]) {
-          store.fuel -= code[(pc + 1) | 0];
+        x = (store.fuel - code[(pc + 1) | 0]) | 0;
+        if (x >= 0) {
+          store.fuel = x;
           pc = (pc + 2) | 0;
         }
         break;
@@ -383,8 +393,9 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (store.fuel >= code[(pc + 1) | 0]) {
-          store.fuel -= code[(pc + 1) | 0];
+        x = (store.fuel - code[(pc + 1) | 0]) | 0;
+        if (x >= 0) {
+          store.fuel = x;
           pc = (pc + 2) | 0;
         }
         break;
@@ -913,19 +924,18 @@ export function run(
       case 77: // Nop
         pc = (pc + 1) | 0;
         break;
-      case 78: { // ConsumeFuel
-        const cost = code[(pc + 1) | 0];
-        if (store.fuel < cost) {
-          if (outOfFuel(store, st, cost)) {
+      case 78: // ConsumeFuel
+        x = (store.fuel - code[(pc + 1) | 0]) | 0;
+        if (x < 0) {
+          if (outOfFuel(store, st, code[(pc + 1) | 0])) {
             frames[2 * depth + 1] = pc;
             return OUT_OF_FUEL;
           }
           break; // refilled: charge again
         }
-        store.fuel -= cost;
+        store.fuel = x;
         pc = (pc + 2) | 0;
         break;
-      }
       case 79: { // Copy
         d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];

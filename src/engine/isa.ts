@@ -472,15 +472,15 @@ const ROWS = {
   ConsumeFuel: jump(
     "i",
     `
-    const cost = $1;
-    if (store.fuel < cost) {
-      if (outOfFuel(store, st, cost)) {
+    x = (store.fuel - $1) | 0;
+    if (x < 0) {
+      if (outOfFuel(store, st, $1)) {
         frames[2 * depth + 1] = pc;
         return OUT_OF_FUEL;
       }
       break; // refilled: charge again
     }
-    store.fuel -= cost;
+    store.fuel = x;
     pc = ($next) | 0;
   `,
   ),
@@ -1252,8 +1252,9 @@ const ROWS = {
  * (as in `armsPaying`): they took `run` past 128 registers with ii64's fused rows (+7 KB).
  */
 function payOrFallBack(target: string, at: string, cost: string): string {
-  return `if (store.fuel >= ${cost}) {
-  store.fuel -= ${cost};
+  return `x = (store.fuel - ${cost}) | 0;
+if (x >= 0) {
+  store.fuel = x;
   pc = ${target};
 } else pc = ${at};`;
 }
@@ -1287,8 +1288,9 @@ function armsPaying(base: Row): Row {
   // Written without `const`s: with them `run` needed more than 128 registers, and V8 then
   // spelled many of its instructions in a wider form (+3.6 KB of bytecode for four rows).
   const run = `${prelude}pc = ${cond} ? $${target} : $next;
-if (store.fuel >= code[(pc + 1) | 0]) {
-  store.fuel -= code[(pc + 1) | 0];
+x = (store.fuel - code[(pc + 1) | 0]) | 0;
+if (x >= 0) {
+  store.fuel = x;
   pc = (pc + 2) | 0;
 }`;
   return { shape: base.shape, run, jumps: true, caseOf: null, negation: null };
