@@ -296,16 +296,18 @@ export function run(
     switch (code[pc]) {
       case 0: // BrIfNezPay
         if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
-          if (store.fuel >= code[(pc + 4) | 0]) {
-            store.fuel -= code[(pc + 4) | 0];
+          x = (store.fuel - code[(pc + 4) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 2) | 0];
           } else pc = code[(pc + 3) | 0];
         } else pc = pc + 5;
         break;
       case 1: // BrIfI32NePay
         if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
-          if (store.fuel >= code[(pc + 5) | 0]) {
-            store.fuel -= code[(pc + 5) | 0];
+          x = (store.fuel - code[(pc + 5) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 3) | 0];
           } else pc = code[(pc + 4) | 0];
         } else pc = pc + 6;
@@ -314,8 +316,9 @@ export function run(
         if (
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
         ) {
-          if (store.fuel >= code[(pc + 5) | 0]) {
-            store.fuel -= code[(pc + 5) | 0];
+          x = (store.fuel - code[(pc + 5) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 3) | 0];
           } else pc = code[(pc + 4) | 0];
         } else pc = pc + 6;
@@ -324,8 +327,9 @@ export function run(
         if (
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
         ) {
-          if (store.fuel >= code[(pc + 5) | 0]) {
-            store.fuel -= code[(pc + 5) | 0];
+          x = (store.fuel - code[(pc + 5) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 3) | 0];
           } else pc = code[(pc + 4) | 0];
         } else pc = pc + 6;
@@ -334,8 +338,9 @@ export function run(
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
-          if (store.fuel >= code[(pc + 7) | 0]) {
-            store.fuel -= code[(pc + 7) | 0];
+          x = (store.fuel - code[(pc + 7) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
         } else pc = pc + 8;
@@ -345,8 +350,9 @@ export function run(
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
-          if (store.fuel >= code[(pc + 7) | 0]) {
-            store.fuel -= code[(pc + 7) | 0];
+          x = (store.fuel - code[(pc + 7) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
         } else pc = pc + 8;
@@ -356,8 +362,9 @@ export function run(
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
-          if (store.fuel >= code[(pc + 7) | 0]) {
-            store.fuel -= code[(pc + 7) | 0];
+          x = (store.fuel - code[(pc + 7) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
         } else pc = pc + 8;
@@ -367,8 +374,9 @@ export function run(
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
-          if (store.fuel >= code[(pc + 7) | 0]) {
-            store.fuel -= code[(pc + 7) | 0];
+          x = (store.fuel - code[(pc + 7) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
         } else pc = pc + 8;
@@ -376,15 +384,17 @@ export function run(
       }
       case 8: // BrIfEqzArms
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (store.fuel >= code[(pc + 1) | 0]) {
-          store.fuel -= code[(pc + 1) | 0];
+        x = (store.fuel - code[(pc + 1) | 0]) | 0;
+        if (x >= 0) {
+          store.fuel = x;
           pc = (pc + 2) | 0;
         }
         break;
       case 9: // BrIfNezArms
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (store.fuel >= code[(pc + 1) | 0]) {
-          store.fuel -= code[(pc + 1) | 0];
+        x = (store.fuel - code[(pc + 1) | 0]) | 0;
+        if (x >= 0) {
+          store.fuel = x;
           pc = (pc + 2) | 0;
         }
         break;
@@ -392,8 +402,9 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (store.fuel >= code[(pc + 1) | 0]) {
-          store.fuel -= code[(pc + 1) | 0];
+        x = (store.fuel - code[(pc + 1) | 0]) | 0;
+        if (x >= 0) {
+          store.fuel = x;
           pc = (pc + 2) | 0;
         }
         break;
@@ -938,19 +949,18 @@ export function run(
       case 79: // Nop
         pc = (pc + 1) | 0;
         break;
-      case 80: { // ConsumeFuel
-        const cost = code[(pc + 1) | 0];
-        if (store.fuel < cost) {
-          if (outOfFuel(store, st, cost)) {
+      case 80: // ConsumeFuel
+        x = (store.fuel - code[(pc + 1) | 0]) | 0;
+        if (x < 0) {
+          if (outOfFuel(store, st, code[(pc + 1) | 0])) {
             frames[2 * depth + 1] = pc;
             return OUT_OF_FUEL;
           }
           break; // refilled: charge again
         }
-        store.fuel -= cost;
+        store.fuel = x;
         pc = (pc + 2) | 0;
         break;
-      }
       case 81: { // Copy
         d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];

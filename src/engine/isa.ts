@@ -478,15 +478,15 @@ const ROWS = {
   ConsumeFuel: jump(
     "i",
     `
-    const cost = $1;
-    if (store.fuel < cost) {
-      if (outOfFuel(store, st, cost)) {
+    x = (store.fuel - $1) | 0;
+    if (x < 0) {
+      if (outOfFuel(store, st, $1)) {
         frames[2 * depth + 1] = pc;
         return OUT_OF_FUEL;
       }
       break; // refilled: charge again
     }
-    store.fuel -= cost;
+    store.fuel = x;
     pc = ($next) | 0;
   `,
   ),
@@ -1292,11 +1292,16 @@ const ROWS = {
  * Taken, a fuel-paying branch (see `FUEL_ROWS`) pays the charge of the `ConsumeFuel` at `at`
  * and jumps to `target`; when the store cannot pay, it jumps to that `ConsumeFuel`, which stops
  * (or refills and charges), and control continues from it as the branch would have. No `const`s
- * (as in `armsPaying`): they took `run` past 128 registers with ii64's fused rows (+7 KB).
+ * (as in `armsPaying`): they took `run` past 128 registers with ii64's fused rows (+7 KB). The
+ * fuel left is the scratch `x`, an int32 difference (both terms are at most `FUEL_CHUNK`, 2^30 - 1):
+ * one read of `store.fuel` and no overflow check, 151 bytes less of `run` for the 11 paying rows
+ * and `ConsumeFuel`. Dispatches are the same; valgrind's instruction count of sieve (scale 0.1,
+ * interpreter) moved fuel on/off from 1.220 to 1.217: the field's read and write remain.
  */
 function payOrFallBack(target: string, at: string, cost: string): string {
-  return `if (store.fuel >= ${cost}) {
-  store.fuel -= ${cost};
+  return `x = (store.fuel - ${cost}) | 0;
+if (x >= 0) {
+  store.fuel = x;
   pc = ${target};
 } else pc = ${at};`;
 }
@@ -1330,8 +1335,9 @@ function armsPaying(base: Row): Row {
   // Written without `const`s: with them `run` needed more than 128 registers, and V8 then
   // spelled many of its instructions in a wider form (+3.6 KB of bytecode for four rows).
   const run = `${prelude}pc = ${cond} ? $${target} : $next;
-if (store.fuel >= code[(pc + 1) | 0]) {
-  store.fuel -= code[(pc + 1) | 0];
+x = (store.fuel - code[(pc + 1) | 0]) | 0;
+if (x >= 0) {
+  store.fuel = x;
   pc = (pc + 2) | 0;
 }`;
   return { shape: base.shape, run, jumps: true, caseOf: null, negation: null };

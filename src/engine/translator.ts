@@ -93,6 +93,8 @@ import type { FuncValidator } from "../validate/func_validator.ts";
  * @param validator when given, the body is validated while it is translated, each instruction
  *   before it is translated (one read of the body instead of two: an eager compile); otherwise
  *   it must have been validated before
+ * @param deferCode with `arena`: the function's `code` is left the arena's buffer until
+ *   `CompiledFunc.placeCode` (see `CodeArena.place`), which must run before it is read
  * @returns the compiled function
  * @throws {ValidationError} (or `DecodeError`) from `validator`, when given: the body is invalid
  */
@@ -104,10 +106,20 @@ export function translateFunc(
   offsets: OffsetSource | null = null,
   hotness = 0,
   validator: FuncValidator | null = null,
+  deferCode = false,
 ): CompiledFunc {
   const t = spareTranslator ?? new FuncTranslator();
   spareTranslator = null;
-  const compiled = t.translate(module, funcIndex, fuel, arena, offsets, hotness, validator);
+  const compiled = t.translate(
+    module,
+    funcIndex,
+    fuel,
+    arena,
+    offsets,
+    hotness,
+    validator,
+    deferCode,
+  );
   // Kept only after a translation that finished: one that threw may have left any state.
   spareTranslator = t;
   return compiled;
@@ -420,9 +432,11 @@ const ADD_IMM_BRANCH: ReadonlyMap<number, number> = new Map([
 // Peephole pass over finished code (linear; every rewrite keeps instruction sizes, padding
 // with `Nop`, so jump targets stay valid)
 
-/** Where a jump to `target` really ends up: follows chains of `Br`. */
-function threadTarget(code: Int32Array, target: number): number {
-  for (let hops = 0; hops < 8 && code[target] === I.Br; hops++) target = code[target + 1]!;
+/** Where a jump to `target` really ends up: follows chains of `Br` (in `code[0, length)`). */
+function threadTarget(code: Int32Array, target: number, length: number): number {
+  for (let hops = 0; hops < 8 && target < length && code[target] === I.Br; hops++) {
+    target = code[target + 1]!;
+  }
   return target;
 }
 
@@ -431,14 +445,15 @@ function threadTarget(code: Int32Array, target: number): number {
  * - `Br` to a return: returns right away;
  * - `Copy a, b` followed by `ReturnSlot a`: returns `b`.
  */
-function peephole(code: Int32Array): Int32Array {
+function peephole(code: Int32Array, length: number): void {
   // One walk (each pass cost a walk through `instrSize`: 2% of an eager SQLite compile): a
-  // `Copy` looks at the instruction after it once that one is rewritten.
-  for (let pc = 0; pc < code.length; pc += instrSize(code, pc)) {
+  // `Copy` looks at the instruction after it once that one is rewritten. The code is the
+  // builder's buffer, whose words from `length` on are stale: nothing there is read.
+  for (let pc = 0; pc < length; pc += instrSize(code, pc)) {
     const op = code[pc];
-    if (op === I.Br) threadBranch(code, pc);
-    else if (op === I.Copy) {
-      if (code[pc + 3] === I.Br) threadBranch(code, pc + 3);
+    if (op === I.Br) threadBranch(code, pc, length);
+    else if (op === I.Copy && pc + 3 < length) {
+      if (code[pc + 3] === I.Br) threadBranch(code, pc + 3, length);
       if (code[pc + 3] === I.ReturnSlot && code[pc + 4] === code[pc + 1]) {
         code[pc] = I.ReturnSlot;
         code[pc + 1] = code[pc + 2]!;
@@ -446,13 +461,13 @@ function peephole(code: Int32Array): Int32Array {
       }
     }
   }
-  return code;
 }
 
 /** The first rewrites of `peephole`, for the `Br` at `pc`. */
-function threadBranch(code: Int32Array, pc: number): void {
-  const target = threadTarget(code, code[pc + 1]!);
+function threadBranch(code: Int32Array, pc: number, length: number): void {
+  const target = threadTarget(code, code[pc + 1]!, length);
   code[pc + 1] = target;
+  if (target >= length) return;
   if (code[target] === I.ReturnSlot) {
     code[pc] = I.ReturnSlot;
     code[pc + 1] = code[target + 1]!;
@@ -615,6 +630,8 @@ class FuncTranslator {
   #hoistedLocal = -1;
   /** The locals the straight-line start of a loop reads or writes (`#hoistConsts`). */
   readonly #hoistSeen: number[] = [];
+  /** Whether the function's code view is left to `CompiledFunc.placeCode` (`translateFunc`). */
+  #deferCode = false;
 
   /** Starts translating the body of function `funcIndex` (see `translateFunc`). */
   #begin(
@@ -625,8 +642,10 @@ class FuncTranslator {
     offsets: OffsetSource | null,
     hotness: number,
     validator: FuncValidator | null,
+    deferCode: boolean,
   ): void {
     this.#code.reset();
+    this.#deferCode = deferCode;
     // Emptied only when not empty: `length = 0` frees the backing store.
     if (this.#ctrl.length !== 0) this.#ctrl.length = 0;
     if (this.#offsets.length !== 0) this.#offsets.length = 0;
@@ -686,8 +705,9 @@ class FuncTranslator {
     offsetSource: OffsetSource | null,
     hotness: number,
     funcValidator: FuncValidator | null,
+    deferCode: boolean,
   ): CompiledFunc {
-    this.#begin(module, funcIndex, fuel, arena, offsetSource, hotness, funcValidator);
+    this.#begin(module, funcIndex, fuel, arena, offsetSource, hotness, funcValidator, deferCode);
     const func = this.#open(FUNC, 0, NO_TYPES, this.#type.results, 0);
     if (this.#hotness !== 0) this.#code.emit(I.TierUp);
     func.fuel = this.#openFuelRegion();
@@ -715,8 +735,14 @@ class FuncTranslator {
     else spareReader = r;
     const offsets = this.#offsetSource ?? Int32Array.from(this.#offsets);
     const handlers = this.#handlers.length > 0 ? Int32Array.from(this.#handlers) : null;
+    const builder = this.#code;
+    const length = builder.len;
+    // Rewritten in the builder's buffer, then copied.
+    peephole(builder.words, length);
+    const into = this.#arena;
+    const deferred = into !== null && this.#deferCode;
     const compiled = new CompiledFunc(
-      peephole(this.#code.finish(this.#arena)),
+      deferred ? builder.finishPlaced(into) : builder.finish(into),
       params * SLOT_WORDS,
       this.#numLocals * SLOT_WORDS,
       frameSlots * SLOT_WORDS,
@@ -727,6 +753,7 @@ class FuncTranslator {
       handlers,
     );
     compiled.hotness = this.#hotness;
+    if (deferred) compiled.deferCode(into.placedAt, length);
     this.#release();
     return compiled;
   }
