@@ -28,17 +28,23 @@
  * leaves its OSR'd loop into a return path with no feedback). Each is "Insufficient type
  * feedback" at code after a loop, which had not run when V8 compiled the loop's OSR code.
  *
- * Tried: the whole body inside a loop that never repeats (`$F: for (;;) { if ($never) continue
- * $F; ...body }`), so that those exits lie inside the outermost loop around the OSR'd loop and
- * V8 drops the OSR code there and recompiles it with the feedback. Deoptimisations per warm call
- * fell to 0, but V8 then also compiles the whole function (Maglev, then TurboFan) and the calls
- * in between run entirely in Maglev's code, which does not enter TurboFan's OSR code (Deno's V8
- * has `--no-osr-from-maglev`): per-call ms, 2-3 processes each, this tree against the wrapped
- * one: i64 calls 4-5 110-160 -> 480-875, hashtab 300-450 -> 670-930, xxh64 calls 2-5 80-130 ->
- * 460-720; later calls equal within the noise. The same on top of the loop splitting of
- * `h/cgsimd` (i64 114-148 -> 477-647, hashtab 337-472 -> 692-831). So these deoptimisations are
- * cheap (a frame's translation and the few statements after the loop in the interpreter, once
- * per call) and keep V8 in its OSR code; what costs is a call run in whole-function Maglev code.
+ * Tried twice, so that V8 drops such OSR code at that exit and recompiles it with the feedback:
+ * (1) the whole body inside a loop that never repeats (`$F: for (;;) { if ($never) continue $F;
+ * ...body }`), which puts every exit inside the outermost loop around the OSR'd loop; (2) a
+ * loop's exit followed by straight-line code and a `return` given a copy of that code inside
+ * the loop (`{ s32[fp] = r16; ...; return 11; }` in place of `break L8;`), which does it for the
+ * return path alone. Both took the deoptimisations of warm calls to 0, and both made V8 compile
+ * the whole function (Maglev, then TurboFan) in the 2nd-3rd call, so that the next two calls ran
+ * entirely in Maglev's whole-function code, which never enters TurboFan's OSR code (Deno's V8
+ * runs with `--no-always-osr-from-maglev`). Per-call ms, this tree against the change, calls 4-5,
+ * 2-3 processes each: (1) i64 110-160 -> 480-875, hashtab 300-450 -> 670-930, xxh64 (calls 2-5)
+ * 80-130 -> 460-720, and on top of `h/cgsimd`'s loop splitting i64 114-148 -> 477-647, hashtab
+ * 337-472 -> 692-831; (2) i64 148-163 -> 716-838, bytesum 62-83 -> 481-487, sieve 131-157 ->
+ * 380-393, lz 67-79 -> 322-365. Later calls equal within the noise. So these deoptimisations are
+ * cheap (a frame's translation and the statements after the loop in the interpreter, once per
+ * call) and keep V8 running its OSR code (apparently, time there does not count towards the
+ * function's tier-up); what costs is a call run in whole-function Maglev code, which a smaller
+ * function (a loop split into one of its own) leaves sooner.
  *
  * @module
  */
