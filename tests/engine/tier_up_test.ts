@@ -168,3 +168,78 @@ Deno.test("tier-up: fuel stops in a nested loop's OSR body match the interpreter
   assert.deepEqual(stops[1], stops[0]);
   assert.equal(stops[0]!.at(-2), nestOf(12));
 });
+
+const CALLER_FIRST = await wat(`(module
+  (memory 1)
+  ;; Called once per call of "run", after the loop that makes "run" hot: it is still cold when
+  ;; the generated "run" first calls it.
+  (func $mix (param $n i32) (result i32)
+    (local $i i32) (local $acc i32)
+    (loop $l
+      (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 31))
+        (i32.load8_u (local.get $i))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+        (local.get $n))))
+    (local.get $acc))
+  (func (export "run") (param $n i32) (param $rounds i32) (result i32)
+    (local $i i32) (local $acc i32)
+    (loop $fill
+      (i32.store8 (local.get $i) (i32.mul (local.get $i) (i32.const 7)))
+      (br_if $fill (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+        (local.get $n))))
+    (loop $again
+      (local.set $acc (i32.xor (i32.mul (local.get $acc) (i32.const 3))
+        (call $mix (i32.const 40))))
+      (br_if $again (local.tee $rounds (i32.sub (local.get $rounds) (i32.const 1)))))
+    (local.get $acc)))`);
+
+/** What `run(n, rounds)` of CALLER_FIRST returns for any `n` from 40 on, computed in JS. */
+function callerFirstOf(rounds: number): number {
+  let mix = 0;
+  for (let i = 0; i < 40; i++) mix = (Math.imul(mix, 31) + (Math.imul(i, 7) & 255)) | 0;
+  let acc = 0;
+  for (let r = 0; r < rounds; r++) acc = Math.imul(acc, 3) ^ mix;
+  return acc;
+}
+
+Deno.test("tier-up: a generated caller generates a callee on its first call", () => {
+  const { engine, store, instance } = instantiate(CALLER_FIRST, { executionTier: "auto" });
+  const run = instance.getTypedFunc<[number, number], number>(store, "run");
+  // 3,000 iterations make "run" hot at its first loop; "mix" then runs 40 iterations per call,
+  // 2 calls: far below the threshold, it is generated because a generated caller calls it.
+  assert.equal(run.call(store, 3000, 2), callerFirstOf(2));
+  assert.equal(engine.codegenStats().generated, 2);
+  assert.equal(run.call(store, 100, 5), callerFirstOf(5));
+  // Called first by the interpreter, a cold callee stays interpreted.
+  const cold = instantiate(CALLER_FIRST, { executionTier: "auto" });
+  const small = cold.instance.getTypedFunc<[number, number], number>(cold.store, "run");
+  assert.equal(small.call(cold.store, 50, 2), callerFirstOf(2));
+  assert.equal(cold.engine.codegenStats().generated, 0);
+});
+
+Deno.test("tier-up: fuel stops in a callee generated at its call match the interpreter's", () => {
+  const stops = (["interpreter", "auto"] as const).map((tier) => {
+    const { engine, store, instance } = instantiate(CALLER_FIRST, {
+      executionTier: tier,
+      consumeFuel: true,
+    });
+    const log: (bigint | number | string)[] = [];
+    for (const budget of [2, 900, 20_000]) {
+      store.setFuel(budget);
+      let call = instance.getFunc(store, "run")!.callResumable(store, [Val.i32(2000), Val.i32(9)]);
+      while (call.kind === "outOfFuel") {
+        log.push(call.requiredFuel, store.getFuel());
+        store.setFuel(budget + Number(call.requiredFuel));
+        call = call.resume(store);
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") log.push(call.results[0]!.value as number);
+      log.push(`done ${store.getFuel()}`);
+    }
+    return { log, generated: engine.codegenStats().generated };
+  });
+  assert.ok(stops[0]!.log.length > 50);
+  assert.deepEqual(stops[1]!.log, stops[0]!.log);
+  assert.equal(stops[0]!.log[stops[0]!.log.length - 2], callerFirstOf(9));
+  assert.equal(stops[1]!.generated, 2);
+});
