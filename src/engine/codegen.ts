@@ -283,7 +283,7 @@ const HEAD_WORDS = 64;
  * of value stack per unit of its cost (see `roomFor`).
  */
 function nestingCost(cf: CompiledFunc): number {
-  return 1 + Math.floor(cf.code.length / COST_WORDS) + Math.floor(cf.frameWords / HEAD_WORDS);
+  return 1 + ((cf.code.length / COST_WORDS) | 0) + ((cf.frameWords / HEAD_WORDS) | 0);
 }
 
 /**
@@ -465,7 +465,14 @@ function enterFunc(
   // The body runs with `nesting + nestingCost(cf)`, within `MAX_NESTING` and with its room
   // (see `roomFor`), or the driver runs it.
   const inner = nesting + nestingCost(cf);
-  if (inner > MAX_NESTING || roomFor(st, depth + 1, top, inner) !== inner) return null;
+  const spare = MAX_NESTING - inner;
+  if (spare < 0) return null;
+  // Room is checked inline first: `roomFor` called on every such call (an indirect call's
+  // other targets) made `bench/calls.wat` 25 -> 38 ms (CPU time, best of 9).
+  if (
+    ((frames.length >> 1) - 2 - depth < spare || st.s32.length - top < HEAD_WORDS * spare) &&
+    roomFor(st, depth + 1, top, inner) !== inner
+  ) return null;
   const body = cf.generated;
   return body !== undefined
     ? body as GeneratedBody | null
