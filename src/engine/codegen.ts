@@ -262,6 +262,9 @@ const STOP = Object.freeze({ stop: true });
 /** The status of the last `STOP` a direct entry returned. */
 const STATUS = new Int32Array(1);
 
+/** The nesting the body `enterFunc` last returned runs with (its callee's cost added). */
+const INNER = new Int32Array(1);
+
 /** `STOP`, with `status` in `STATUS`. */
 function stopWith(status: number): typeof STOP {
   STATUS[0] = status;
@@ -465,6 +468,7 @@ function enterFunc(
   // The body runs with `nesting + nestingCost(cf)`, within `MAX_NESTING` and with its room
   // (see `roomFor`), or the driver runs it.
   const inner = nesting + nestingCost(cf);
+  INNER[0] = inner;
   const spare = MAX_NESTING - inner;
   if (spare < 0) return null;
   // Room is checked inline first: `roomFor` called on every such call (an indirect call's
@@ -511,6 +515,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     TrapCode,
     STOP,
     STATUS,
+    INNER,
     stopWith,
     HIGH,
     enterFunc,
@@ -1661,7 +1666,7 @@ export function generateSource(
     const status = CALL;
     ${stop(false)}
   }
-  const inner = nesting + nestingCost(callee.compiled);
+  const inner = INNER[0];
   if (${c} === null) {
     const cf = callee.compiled;
     ${c} = callee;
