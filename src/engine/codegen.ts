@@ -161,8 +161,15 @@
  * `resumeBodyOf`) for the rest of that call, the longest one. A generated caller is hot, so what
  * it calls likely is too; a cold callee costs its generation once, in time bounded by its size.
  * `bench:first-call` is unchanged (its `run` calls each body once and never gets hot).
- * Measured: `bench/sha512.c`'s first call, fresh process per run, the tree before and after
- * alternating (3 pairs, loaded machine): 352/336/380 -> 244/337/289 ms.
+ * Measured with `deno task bench:warmup --filter sha512,xxh64,vec_float,lz`, the tree before and
+ * after alternating, 3 runs each (best of 2 processes), loaded machine: sha512 first call
+ * 293/186/302 -> 161/215/145 ms, first/warm 4.75/4.37/4.31x -> 2.63/3.70/1.91x; lz's warm calls
+ * 174/225/196 -> 38/57/78 ms (its second call no longer continues `run` in the switch body);
+ * xxh64, vec_float (one function each) unchanged. `bench:first-call` auto/interpreter 0.97x.
+ * The cost shows where a hot function then calls many cold ones once each: 300 bodies of ~40
+ * instructions with a 3-iteration loop, each called once after a 3,000-iteration loop in the
+ * caller, fresh process per run: 616-928 ms -> 994-1,444 ms (interpreter alone 95-142 ms; before,
+ * the caller's switch body, generated at the first return, was the cost there).
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
