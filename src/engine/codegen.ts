@@ -154,8 +154,8 @@
  * calls take 1.2-1.7 s (others 25-100 ms) while V8 compiles the whole function (non-OSR,
  * ~500 ms of TurboFan on this machine) and, meanwhile, runs it unoptimised without OSR.
  *
- * A function that generated code calls is generated at that call, however cold it still is
- * (`generateAtCall`): a caller that tiers up before its callee (`bench/sha512.c`'s `run` at its
+ * A function that generated code calls from inside a loop is generated at that call, however
+ * cold it still is (`generateAtCall`): a caller that tiers up before its callee (`bench/sha512.c`'s `run` at its
  * buffer-filling loop, before its first call of `sha512`) otherwise sent every call of it back
  * to the driver, and the first such return left the caller's frame to the switch body (see
  * `resumeBodyOf`) for the rest of that call, the longest one. A generated caller is hot, so what
@@ -166,10 +166,11 @@
  * 293/186/302 -> 161/215/145 ms, first/warm 4.75/4.37/4.31x -> 2.63/3.70/1.91x; lz's warm calls
  * 174/225/196 -> 38/57/78 ms (its second call no longer continues `run` in the switch body);
  * xxh64, vec_float (one function each) unchanged. `bench:first-call` auto/interpreter 0.97x.
- * The cost shows where a hot function then calls many cold ones once each: 300 bodies of ~40
- * instructions with a 3-iteration loop, each called once after a 3,000-iteration loop in the
- * caller, fresh process per run: 616-928 ms -> 994-1,444 ms (interpreter alone 95-142 ms; before,
- * the caller's switch body, generated at the first return, was the cost there).
+ * Only from inside a loop: generating at every call cost where a hot function then calls many
+ * cold ones once each (300 bodies of ~40 instructions with a 3-iteration loop, each called once
+ * after a 3,000-iteration loop in the caller, fresh process per run: 616-928 ms -> 994-1,444 ms,
+ * 301 bodies generated); a call outside the caller's loops keeps the count (here 1 body, as
+ * before). `inLoopAt` in `generateSource` tells the call site, from the back edges.
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
@@ -471,6 +472,7 @@ function enterFunc(
   base: number,
   compiler: TieredCompiler,
   nesting: number,
+  inLoop: boolean,
 ): GeneratedBody | null {
   const cf = callee.compiled ?? compiler.compile(callee);
   const top = base + cf.frameWords;
@@ -500,12 +502,15 @@ function enterFunc(
     roomFor(st, depth + 1, top, inner) !== inner
   ) return null;
   const body = cf.generated;
-  return body !== undefined ? body as GeneratedBody | null : generateAtCall(cf, callee, compiler);
+  if (body !== undefined) return body as GeneratedBody | null;
+  return inLoop
+    ? generateAtCall(cf, callee, compiler)
+    : compiler.bodyOf(cf, 0, callee.instance.module);
 }
 
 /**
- * The body of `callee` (compiled as `cf`, not generated yet) that a generated caller is calling:
- * under `auto` it is generated now, however cold it still is (see "When a function is generated"
+ * The body of `callee` (compiled as `cf`, not generated yet) that a generated caller is calling
+ * from inside a loop: under `auto` it is generated now, however cold it still is (see "When a function is generated"
  * for why); null where it cannot be (it stays in the interpreter and stops counting).
  */
 function generateAtCall(
@@ -1475,6 +1480,20 @@ export function generateSource(
   }
   for (const l of labels) if (!starts.has(l)) return { reason: `a branch into an instruction` };
   const shape = structured ? structureOf(code, edges) : null;
+  /** How many loops (back edges) span each pc, for the calls (see `generateAtCall`). */
+  let loopDepth: Int32Array | null = null;
+  const inLoopAt = (pc: number): boolean => {
+    if (loopDepth === null) {
+      loopDepth = new Int32Array(code.length + 1);
+      for (let i = 0; i < edges.length; i += 2) {
+        if (edges[i + 1]! > edges[i]!) continue;
+        loopDepth[edges[i + 1]!]!++;
+        loopDepth[edges[i]! + 1]!--;
+      }
+      for (let k = 1; k < loopDepth.length; k++) loopDepth[k]! += loopDepth[k - 1]!;
+    }
+    return loopDepth[pc]! > 0;
+  };
   if (shape === null) structured = false;
   /** This body's direct entry (see "Direct calls"), or null: only its ordinary one. */
   // A tail call stops its frame (`CALL`, the driver runs the callee): in a chain of tail calls
@@ -1701,7 +1720,7 @@ export function generateSource(
   const status = hostCall(callee, inst, st, base, store, baseDepth);
   if (status !== RETURN) ${stop(true)}
 } else {
-  const body = enterFunc(callee, st, depth, base, compiler, nesting);
+  const body = enterFunc(callee, st, depth, base, compiler, nesting, ${inLoopAt(pc)});
   if (body === null) {
     const status = CALL;
     ${stop(false)}

@@ -191,7 +191,15 @@ const CALLER_FIRST = await wat(`(module
       (local.set $acc (i32.xor (i32.mul (local.get $acc) (i32.const 3))
         (call $mix (i32.const 40))))
       (br_if $again (local.tee $rounds (i32.sub (local.get $rounds) (i32.const 1)))))
-    (local.get $acc)))`);
+    (local.get $acc))
+  ;; The same fill loop, then one call outside any loop: the callee stays interpreted.
+  (func (export "once") (param $n i32) (result i32)
+    (local $i i32)
+    (loop $fill
+      (i32.store8 (local.get $i) (i32.mul (local.get $i) (i32.const 7)))
+      (br_if $fill (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+        (local.get $n))))
+    (call $mix (i32.const 40))))`);
 
 /** What `run(n, rounds)` of CALLER_FIRST returns for any `n` from 40 on, computed in JS. */
 function callerFirstOf(rounds: number): number {
@@ -202,7 +210,7 @@ function callerFirstOf(rounds: number): number {
   return acc;
 }
 
-Deno.test("tier-up: a generated caller generates a callee on its first call", () => {
+Deno.test("tier-up: a generated caller generates a callee on its first call in a loop", () => {
   const { engine, store, instance } = instantiate(CALLER_FIRST, { executionTier: "auto" });
   const run = instance.getTypedFunc<[number, number], number>(store, "run");
   // 3,000 iterations make "run" hot at its first loop; "mix" then runs 40 iterations per call,
@@ -210,6 +218,11 @@ Deno.test("tier-up: a generated caller generates a callee on its first call", ()
   assert.equal(run.call(store, 3000, 2), callerFirstOf(2));
   assert.equal(engine.codegenStats().generated, 2);
   assert.equal(run.call(store, 100, 5), callerFirstOf(5));
+  // Called outside a loop, a cold callee stays interpreted even from generated code.
+  const one = instantiate(CALLER_FIRST, { executionTier: "auto" });
+  const once = one.instance.getTypedFunc<[number], number>(one.store, "once");
+  assert.equal(once.call(one.store, 3000), callerFirstOf(1));
+  assert.equal(one.engine.codegenStats().generated, 1);
   // Called first by the interpreter, a cold callee stays interpreted.
   const cold = instantiate(CALLER_FIRST, { executionTier: "auto" });
   const small = cold.instance.getTypedFunc<[number, number], number>(cold.store, "run");
