@@ -64,6 +64,7 @@ for (const func of instances.entity(store, instance).funcs) {
     -1,
     collectable ? -1 : cf.funcIndex,
     callShapesOf(func.instance.module),
+    engine.codegenStyle !== "lean",
   );
   console.log(`// func ${cf.funcIndex}`);
   console.log(

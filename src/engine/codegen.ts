@@ -169,6 +169,7 @@ import {
 import * as slotValues from "./codegen_slots.ts";
 import { isInt32Expr, numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import { leanSource } from "./codegen_lean.ts";
+import { type LocalKind, splitLoops } from "./codegen_split.ts";
 import {
   expandRun,
   I,
@@ -599,6 +600,24 @@ function slotConstsInlined(js: string): string {
  */
 const MEMORY_RELOAD = "/*memory*/";
 
+/** The parameters of a generated body (`GeneratedBody`), as its source names them. */
+const BODY_PARAMS = [
+  "store",
+  "st",
+  "depth",
+  "bulkFuel",
+  "compiler",
+  "nesting",
+  "baseDepth",
+  "inst",
+  "entered",
+];
+/** Its parameters and the locals its prologue may declare (see `generateSource`). */
+const BODY_NAMES = [
+  ...BODY_PARAMS,
+  ...["frames", "fp", "pc", "s32", "f32", "f64", "globals", "mem", "mview", "memLen"],
+];
+
 /**
  * Fuel, where a function charges it (`ConsumeFuel`), is counted in a JS local (`fuel`), written
  * back to the store where anything else may read or charge it and read again after (the
@@ -810,6 +829,17 @@ const locals = ({ k, kind }: Cached) =>
     : kind === "i64"
     ? [`r${k}`, `h${k}`]
     : [`r${k}`, `h${k}`, `$v${k}_2`, `$v${k}_3`];
+
+/**
+ * What a local named by `locals` or `splitSlotValues` holds: int32 words (`r`, `h`, `$v`, `$w`,
+ * `$x`), f64 and f32 numbers (`d`, `e`, `$n`, `$f`); see `splitLoops`.
+ */
+const kindOfLocal = (name: string): LocalKind =>
+  /^(?:[rh]\d+|\$v\d+_[23]|\$[wx]\d+)$/.test(name)
+    ? "i32"
+    : /^(?:[de]\d+|\$[fn]\d+)$/.test(name)
+    ? "number"
+    : "any";
 
 /** The value-stack words a cached slot's locals stand for (those `inStack` spells). */
 const wordsOf = ({ k, kind }: Cached): number[] =>
@@ -1180,6 +1210,7 @@ export function generateSource(
   osrEntry = -1,
   self = -1,
   shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null = null,
+  splitLong = false,
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
   /** Whether frames are left to write their own call-stack entries (see `selfWrite`). */
   const selfFrames = !collectable && self >= 0;
@@ -1739,6 +1770,21 @@ ${
   ].join("\n");
   const [main, stop] = metered ? body.split(FUEL_STOP_MARK) : [body, ""];
   body = main!;
+  // Long loops as functions of their own (see codegen_split.ts).
+  const split2 = structured && splitLong
+    ? splitLoops(
+      body,
+      new Map([
+        ...[...BODY_NAMES, ...(osrEntry >= 0 ? ["$osr"] : [])].map((n) => [n, "any"] as const),
+        ...(metered
+          ? [["fuel", windowed ? "i32" : "number"], ["fuelRest", "number"], ["fuelLive", "any"]]
+          : []) as [string, LocalKind][],
+        ...[...split.locals, ...promoted.flatMap(locals)].map((n) => [n, kindOfLocal(n)] as const),
+      ]),
+      caught,
+    )
+    : null;
+  if (split2 !== null) body = split2.body;
   // Straight-line code entered only at its start needs no dispatch loop.
   const loop = labels.size > 1 || uses("continue") || /\bbreak\b(?! FuelStop;)/.test(body);
   const unstopped = structured
@@ -1767,7 +1813,7 @@ ${
     sites.map((pc) =>
       `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $n${pc} = 0;\n`
     ).join("")
-  }return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) {
+  }${split2?.declarations ?? ""}return function wasm(${BODY_PARAMS.join(", ")}) {
 ${prologue}
 ${
     osrEntry >= 0
@@ -1821,6 +1867,7 @@ export function generateBody(
       osrEntry,
       selfFrames ? cf.funcIndex : -1,
       shapeOf,
+      !lean,
     );
   // A frame made hot at a loop header continues there in this same body (see `resumeBodyOf`).
   let result = entry > 0 && cf.code[entry] === I.TierUp ? source(entry) : null;
@@ -1880,6 +1927,7 @@ function resumeBodyOf(
       entry,
       selfFrames ? cf.funcIndex : -1,
       shapeOf,
+      structured && !lean,
     );
     if ("reason" in result) return null;
     try {
