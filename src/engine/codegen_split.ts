@@ -32,7 +32,8 @@
  * loop (a stop, a call's status) leaves its value in `$x_return` for the call site to return.
  * Loops in a body whose traps are caught around the whole body stay where they are (`caught`:
  * the catch writes the body's own fuel count back, which a split loop would hold). Outer loops
- * are tried first, so a small loop nest moves whole; a larger one is split in its inner loops.
+ * are tried first, so a small loop nest moves whole; a larger one, or one that runs several
+ * loops in turn (a driver calling its kernels), is split in its inner loops.
  *
  * Nothing changes what runs: the same statements run in the same order on the same values (a
  * parameter holds its local's number, an f32 lane's NaN bits included); the value stack, the
@@ -48,7 +49,7 @@ export const SPLIT_SIZES = {
   /** A body shorter than this is left whole. */
   minBody: 12_000,
   /** A loop shorter than this stays in its body. */
-  minChars: 1_500,
+  minChars: 800,
   /** A loop longer than this is split in its inner loops, if any. */
   maxChars: 10_000,
 };
@@ -132,10 +133,20 @@ export function splitLoops(
   /** The loops chosen, outer first; a loop inside a chosen one is not considered. */
   const chosen: { loop: LoopText; call: string }[] = [];
   let coveredTo = -1;
-  for (const loop of loopsOf(body)) {
+  const loops = loopsOf(body);
+  for (const [i, loop] of loops.entries()) {
     if (loop.start < coveredTo) continue;
     const length = loop.end - loop.start;
     if (length < sizes.minChars || length > sizes.maxChars) continue;
+    // A loop running several loops in turn (a driver: each round calls its kernels) is split in
+    // those; a kernel's nest (one loop in another) moves whole.
+    let children = 0;
+    for (let j = i + 1, end = -1; j < loops.length && loops[j]!.start < loop.end; j++) {
+      if (loops[j]!.start < end) continue;
+      children++;
+      end = loops[j]!.end;
+    }
+    if (children > 1) continue;
     const text = body.slice(loop.start, loop.end);
     const split = splitOne(loop, text, locals, scratch);
     functions.push(split.fn);

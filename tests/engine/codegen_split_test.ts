@@ -94,6 +94,15 @@ Deno.test("codegen split: short bodies and caught bodies stay whole", () => {
   const inner = splitLoops(nested, KINDS, false, { ...ALL, maxChars: BODY.length });
   assert.match(inner.declarations, /function \$loop5\(/);
   assert.match(inner.body, /^L1: for/);
+  // A loop running two loops in turn is split in them, whatever its size.
+  const kernel = (l: number) =>
+    `L${l}: for (;;) {\nr4 = (r4 + ${l}) | 0;\nif (r4 < r8) continue L${l};\nbreak L${l};\n}`;
+  const driver = `L1: for (;;) {\n${kernel(2)}\n${
+    kernel(3)
+  }\nif (r8 < 9) continue L1;\nbreak L1;\n}`;
+  const kernels = splitLoops(driver, KINDS, false, ALL);
+  assert.deepEqual(kernels.declarations.match(/\$loop\d+(?=\()/g), ["$loop2", "$loop3"]);
+  assert.match(kernels.body, /^L1: for/);
 });
 
 const NEST = `(module
