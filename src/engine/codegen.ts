@@ -1801,7 +1801,7 @@ ${
           : []) as [string, LocalKind][],
         ...[...split.locals, ...promoted.flatMap(locals)].map((n) => [n, kindOfLocal(n)] as const),
       ]),
-      caught,
+      caught ? (windowed ? FUEL_NOW : "fuel") : null,
     )
     : null;
   if (split2 !== null) body = split2.body;

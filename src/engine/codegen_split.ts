@@ -30,8 +30,11 @@
  * A jump out of the loop to a label around it (`break B<u>`, `continue L<u>`, the fuel stop's
  * `break FuelStop`) returns a number, on which the call site takes that jump; a `return` in the
  * loop (a stop, a call's status) leaves its value in `$x_return` for the call site to return.
- * Loops in a body whose traps are caught around the whole body stay where they are (`caught`:
- * the catch writes the body's own fuel count back, which a split loop would hold). Outer loops
+ * In a metered body whose traps are caught around the whole of it (`caughtFuel`, see
+ * `generateSource`), that catch writes the body's fuel count back, which a split loop holds in
+ * its own locals: there each `throw` in a split loop writes the count first (as in a body without
+ * the catch; a helper that may throw is preceded by that write already), and the call site's own
+ * catch tells the body's that the store's count is current (`fuelLive = false`). Outer loops
  * are tried first, so a small loop nest moves whole; a larger one, or one that runs several
  * loops in turn (a driver calling its kernels), is split in its inner loops.
  *
@@ -118,16 +121,16 @@ function assigned(text: string, names: ReadonlyMap<string, LocalKind>): Set<stri
 
 /**
  * `body` with its long loops moved into functions (see the module doc). `locals`: every name the
- * body's function declares or takes as a parameter (only these are passed). `caught`: the body's
- * traps are caught around it (nothing is split then).
+ * body's function declares or takes as a parameter (only these are passed). `caughtFuel`: where
+ * the body's traps are caught around it, the expression of its fuel count (see the module doc).
  */
 export function splitLoops(
   body: string,
   locals: ReadonlyMap<string, LocalKind>,
-  caught: boolean,
+  caughtFuel: string | null,
   sizes: { minBody: number; minChars: number; maxChars: number } = SPLIT_SIZES,
 ): SplitBody {
-  if (caught || body.length < sizes.minBody) return { body, declarations: "" };
+  if (body.length < sizes.minBody) return { body, declarations: "" };
   const functions: string[] = [];
   const scratch: Scratch = { outs: new Set(), words: new Map(), numbers: new Map() };
   /** The loops chosen, outer first; a loop inside a chosen one is not considered. */
@@ -148,7 +151,7 @@ export function splitLoops(
     }
     if (children > 1) continue;
     const text = body.slice(loop.start, loop.end);
-    const split = splitOne(loop, text, locals, scratch);
+    const split = splitOne(loop, text, locals, scratch, caughtFuel);
     functions.push(split.fn);
     chosen.push({ loop, call: split.call });
     coveredTo = loop.end;
@@ -199,9 +202,13 @@ function splitOne(
   text: string,
   locals: ReadonlyMap<string, LocalKind>,
   scratch: Scratch,
+  caughtFuel: string | null,
 ): { fn: string; call: string } {
+  const thrown = caughtFuel === null
+    ? text
+    : text.replace(/\bthrow (?!\()/g, `throw (fuelLive && (store.fuel = ${caughtFuel})), `);
   const used = new Set<string>();
-  for (const m of text.matchAll(IDENT)) if (locals.has(m[0])) used.add(m[0]);
+  for (const m of thrown.matchAll(IDENT)) if (locals.has(m[0])) used.add(m[0]);
   const names = [...used].sort();
   const outs = assigned(text, locals);
   const params = names.filter((n) => locals.get(n) === "any");
@@ -215,7 +222,7 @@ function splitOne(
     const k = exits.indexOf(jump);
     return k < 0 ? exits.push(jump) : k + 1;
   };
-  const inner = text.replace(
+  const inner = thrown.replace(
     JUMP,
     (all, _kind: string, label: string) =>
       own.has(label) ? all : `{ $exit = ${exit(all)}; break $out; }`,
@@ -249,9 +256,11 @@ function splitOne(
       params.join(", ")
     }) {\n${receive}let $exit = 0;\n$out: {\n${inner}\n}\n${write}return $exit;\n}`;
   const args = params.join(", ");
+  const invoke = (js: string) =>
+    caughtFuel === null ? js : `try {\n${js}\n} catch (e) {\nfuelLive = false;\nthrow e;\n}`;
   const call = exits.length === 0
-    ? `${send}${name}(${args});\n${read}`
-    : `{\n${send}const $exit = ${name}(${args});\n${read}switch ($exit) {\n${
+    ? `${send}${invoke(`${name}(${args});`)}\n${read}`
+    : `{\n${send}let $exit = 0;\n${invoke(`$exit = ${name}(${args});`)}\n${read}switch ($exit) {\n${
       exits.map((jump, k) => `case ${k + 1}: ${jump}`).join("\n")
     }\n}\n}`;
   return { fn, call };
