@@ -16,17 +16,18 @@
  * function around it (straight-line code and calls) has little left to optimise.
  *
  * ## How
- * `splitLoops` works on the finished body text. A labelled loop (`L<t>: for (;;) { ... }`) of at
- * least `minChars` characters and at most `maxChars`, in a body of at least `minBody`, becomes a call of a function
- * `$loop<t>` declared beside the body (in the factory's scope, so that it sees the runtime's
- * names): every local of the body the loop names is passed in as a parameter of the same name
- * (the loop's text is unchanged), and every one it assigns is written, when the loop is left, to
- * a variable `$x_<name>` of the factory's scope and read back after the call. Locals that hold
- * int32s or numbers go through an `Int32Array` (`$xi`) and a `Float64Array` (`$xf`) of the
- * factory's scope instead, in and out: read from those, V8 knows their type (a parameter is
- * typed "anything", and the loop phis of `bench/vec_float.c`'s split loops stayed tagged, every
- * f32 lane a heap number: 123 ms per call against 31 ms unsplit), and a number passes without a
- * heap number (`node --cpu-prof`, V8 11: 20% of the time in the collector with parameters).
+ * `splitLoops` works on the finished body text. A labelled loop (`L<t>: for (;;) { ... }`) of
+ * `minChars` to `maxChars` characters, in a body of at least `minBody`, becomes a call of a
+ * function `$loop<t>` declared beside the body (in the factory's scope, so that it sees the
+ * runtime's names). Every local of the body the loop names comes in under its own name (the
+ * loop's text is unchanged): those holding int32s or numbers through an `Int32Array` (`$xi`) and
+ * a `Float64Array` (`$xf`) of the factory's scope, the others (views, objects, flags) as
+ * parameters. Read from the arrays, V8 knows their type (a parameter is typed "anything", and
+ * the loop phis of `bench/vec_float.c`'s split loops stayed tagged, every f32 lane a heap
+ * number: 123 ms per call against 31 ms unsplit), and a number passes without a heap number
+ * (`node --cpu-prof`, V8 11: 20% of the time in the collector with parameters). Every local the
+ * loop assigns is written, when the loop is left, to a variable `$x_<name>` of the factory's
+ * scope and read back after the call (`| 0` of an int32, `+` of a number: its type for V8).
  * A jump out of the loop to a label around it (`break B<u>`, `continue L<u>`, the fuel stop's
  * `break FuelStop`) returns a number, on which the call site takes that jump; a `return` in the
  * loop (a stop, a call's status) leaves its value in `$x_return` for the call site to return.
@@ -54,7 +55,7 @@ export const SPLIT_SIZES = {
   /** A loop shorter than this stays in its body. */
   minChars: 800,
   /** A loop longer than this is split in its inner loops, if any. */
-  maxChars: 10_000,
+  maxChars: 100_000,
 };
 
 /** The result of `splitLoops`: the body, and the declarations to put beside it. */
@@ -232,22 +233,25 @@ function splitOne(
       `{ $x_return = ${value}; $exit = ${exit("return $x_return;")}; break $out; }`,
   );
   if (exits.includes("return $x_return;")) scratch.outs.add("return");
-  for (const n of params) if (outs.has(n)) scratch.outs.add(n);
+  for (const n of names) if (outs.has(n)) scratch.outs.add(n);
   const lines = (xs: string[]) => xs.length === 0 ? "" : `${xs.join(" ")}\n`;
   // In: the caller writes the typed locals, the function reads them; out: the other way.
   const send = lines(typed.map((n) => `${at(n)} = ${n};`));
   const receive = typed.length === 0
     ? ""
     : `let ${typed.map((n) => `${n} = ${at(n)}`).join(", ")};\n`;
-  const write = lines(
-    names.filter((n) => outs.has(n)).map((n) =>
-      locals.get(n) === "any" ? `$x_${n} = ${n};` : `${at(n)} = ${n};`
-    ),
-  );
+  // Out through the factory's variables, whose stores need no type feedback: V8 compiles a
+  // split loop on its first call, in OSR code, before its exit has run, and stores into the
+  // scratch arrays there deoptimised it on every later call ("Insufficient type feedback for
+  // generic keyed access", `--trace-deopt`, `bench/vec_bytes.c` under `auto`). Read back typed.
+  const write = lines(names.filter((n) => outs.has(n)).map((n) => `$x_${n} = ${n};`));
   const read = lines(
-    names.filter((n) => outs.has(n)).map((n) =>
-      locals.get(n) === "any" ? `${n} = $x_${n};` : `${n} = ${at(n)};`
-    ),
+    names.filter((n) => outs.has(n)).map((n) => {
+      const kind = locals.get(n);
+      return `${n} = ${
+        kind === "i32" ? `$x_${n} | 0` : kind === "number" ? `+$x_${n}` : `$x_${n}`
+      };`;
+    }),
   );
   const name = `$loop${loop.label.slice(1)}`;
   const fn = exits.length === 0
