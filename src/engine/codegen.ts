@@ -739,6 +739,27 @@ function selfWrite(body: string, self: number): string {
   );
 }
 
+/**
+ * `body` with `$cold` set before each loop and cleared at each of its back edges (`continue
+ * L<t>`), so that it is true during a loop's first iteration from each entry. Code on a path
+ * that is rarely taken but tested with `|| $cold` (the exact high word of a product by a
+ * constant, `mulInto` in codegen_i64.ts) then runs once per loop entry. That is for V8:
+ * TurboFan compiles code that has never run (no type feedback) into a deoptimisation, so a
+ * path first taken at a random point of a long loop throws the whole body back to the
+ * interpreter and recompiles it (200-270 ms on a background thread for `bench/xxh64.wasm`'s
+ * body, running in the lower tiers meanwhile), once for each site, where a first iteration
+ * that takes every such path gives them all feedback before the body is optimised. Measured
+ * (CPU time per `run` call in one process, first call to seventh, three processes each):
+ * xxh64 before 405-487, 109-127, 51-60, then 29-32 ms; after 320-332, 29-30, then 29-33 ms.
+ * In the steady state the test costs 1-2% (`bench/i64.wat` 38.3 -> 38.7 ms, xxh64 28.3 ->
+ * 29.0 ms, best of 15 alternating in one process). The dispatch-switch spelling (without loops)
+ * declares it constantly false.
+ */
+function coldLoops(body: string): string {
+  return body.replace(/^(L\d+): for \(;;\) \{$/gm, "$cold = true;\n$1: for (;;) {")
+    .replace(/\bcontinue (L\d+);/g, "{\n$cold = false;\ncontinue $1;\n}");
+}
+
 /** Where the cached slots must be written back to the value stack (see `promote`). */
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
@@ -1698,7 +1719,10 @@ return CALL;`;
     promote(split.texts.join("\n") + (metered ? FUEL_STOP_MARK + FUEL_STOP : ""), promoted),
   );
   const imports = [...names].sort();
-  const declare =
+  // `$cold` (see `coldLoops`): true from each loop's entry to its first back edge.
+  const cold = /\$cold\b/.test(body);
+  if (cold && structured) body = coldLoops(body);
+  const declare = (cold ? (structured ? "let $cold = true;\n" : "const $cold = false;\n") : "") +
     (split.locals.length === 0 ? "" : `let ${split.locals.map((l) => `${l} = 0`).join(", ")};\n`) +
     (promoted.length === 0
       ? ""

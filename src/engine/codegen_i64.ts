@@ -22,6 +22,21 @@
  * and `| 0`s the generator leaves: a hand-written JS version of i64.wat's loop, with the same
  * spellings and none of those, ran as fast (42 ms against 40 ms).
  *
+ * Where the rest goes (December 2026: the generated loops copied into JS files run alone under
+ * Deno, CPU time, best of 15, variants one at a time). i64.wat's loop, 40 ms: its division
+ * 12-13 ms (27 ms without it), the two products' high words 4 ms, the rotation by a variable
+ * count 4.6 ms. Did not pay there: the rotation with one branch or with masks instead of
+ * selects (+0-2 ms); the division as `floor(h / b)` and `floor((r·2^32 + l) / b)`, exact
+ * without corrections for b <= 2^21 (24.3 against 27.2 ms with 2,000,000 iterations, but V8
+ * folds a constant divisor's reciprocal, which that spelling loses, and the general case needs
+ * a third division: 74 ms); the carry of an addition of a constant from `al` alone (-1%).
+ * `bench/xxh64.wasm`'s four-lane loop, 30 ms: issue-bound (about 50 instructions a lane and 8
+ * bytes in Node 20's TurboFan code, against native's 5), the high words 6 ms, the loads 1.5 ms
+ * (a DataView read costs what an Int32Array read does). Did not pay there: the high word
+ * without its rare branch (exact in doubles, as `mulHiU32` in core/num/i64.ts computes it:
+ * 35 ms); the rare branch as a call (47 ms: values live across a call are spilled in the hot
+ * path); the scaled constants held in locals (no change in the engine).
+ *
  * @module
  */
 
@@ -204,7 +219,10 @@ function limbHigh(bl?: number): string[] {
  * k + (lo + e)/2^32 with lo = al·bl mod 2^32 (the low word, `Math.imul`) and |e| <= 2^10: its
  * truncation (`| 0`, mod 2^32) is k unless lo lies within 2^11 of a multiple of 2^32, which the
  * low word shows; there (one product in 2^20 of random words; always, for products below 2^11)
- * the limbs compute k.
+ * the limbs compute k. They do during the first iteration of a loop too (`$cold`, see
+ * `coldLoops` in codegen.ts), so that V8 has seen them run before it optimises the loop: run
+ * for the first time in optimised code, each site's limbs had sent the body back to the
+ * interpreter.
  *
  * Measured (CPU time, best of 5, the same process as native V8): the high word from a call of
  * a helper (the same limbs in doubles), `bench/xxh64.wasm` 92 ms; from limbs, 51 ms (and
@@ -223,7 +241,7 @@ function mulInto(d: string, bl?: number): string {
   return block(
     "const $lo = Math.imul($al, $bl);",
     `let $k = (($al >>> 0) * ${(bl >>> 0) * 2 ** -32}) | 0;`,
-    "if ((($lo + 2048) >>> 0) < 4096) {",
+    "if ((($lo + 2048) >>> 0) < 4096 || $cold) {",
     ...limbHigh(bl),
     "}",
     put(d, "$lo", high),

@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import * as num from "../../src/core/num/mod.ts";
 import * as words from "../../src/engine/codegen_i64.ts";
 import { Trap } from "../../mod.ts";
+import { generateSource } from "../../src/engine/codegen.ts";
+import { eachTier, instantiate } from "./harness.ts";
 
 const EDGES = [0, 1, -1, 2, 31, 32, 33, 63, 64, 0x7fffffff, -0x80000000, 0x12345678, -0x2468ace];
 
@@ -25,8 +27,11 @@ function operands(): [number, number][] {
 
 const RT: Record<string, unknown> = { ...num, ...words };
 
-/** The lowered spelling of `call` (which names slots 0, 4 and 8) as a function of the stack. */
-function lowered(call: string): (s32: Int32Array) => unknown {
+/**
+ * The lowered spelling of `call` (which names slots 0, 4 and 8) as a function of the stack, run
+ * with `$cold` (true in a loop's first iteration, see `coldLoops` in codegen.ts) as given.
+ */
+function lowered(call: string, cold = false): (s32: Int32Array) => unknown {
   const js = words.lowerI64(call);
   assert.notEqual(js, call, `${call} is lowered`);
   assert.doesNotMatch(
@@ -38,9 +43,10 @@ function lowered(call: string): (s32: Int32Array) => unknown {
     ...names,
     "s32",
     "fp",
+    "$cold",
     `"use strict"; return ${call.endsWith(";") ? `(() => { ${js} })()` : js};`,
   );
-  return (s32) => f(...names.map((n) => RT[n]), s32, 0);
+  return (s32) => f(...names.map((n) => RT[n]), s32, 0, cold);
 }
 
 /** Runs `name` both ways on every operand pair (a in slot 4, b in slot 8) and compares. */
@@ -278,11 +284,13 @@ Deno.test("codegen i64: multiplication by a slot and by a constant is exact (aga
   for (const b of values) {
     const [bl, bh] = words(b);
     const imm = lowered(`i64MulImm(s32, (fp + 0), (fp + 4), ${bl}, ${bh});`);
+    // In a loop's first iteration, the high word from the limbs.
+    const cold = lowered(`i64MulImm(s32, (fp + 0), (fp + 4), ${bl}, ${bh});`, true);
     // The immediate's own words, aliasing: `d` is the operand's slot.
     const inPlace = lowered(`i64MulImm(s32, (fp + 4), (fp + 4), ${bl}, ${bh});`);
     for (const a of values) {
       const want = (a * b) & M;
-      for (const [f, d] of [[slot, 0], [imm, 0], [inPlace, 4]] as const) {
+      for (const [f, d] of [[slot, 0], [imm, 0], [cold, 0], [inPlace, 4]] as const) {
         s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
         f(s32);
         assert.equal(value(s32[d]!, s32[d + 1]!), want, `${a} * ${b}`);
@@ -321,19 +329,21 @@ Deno.test("codegen i64: multiplication by a constant is exact where the double p
   for (const bl of constants) {
     const b = (next() << 32n) | bl;
     const [cl, ch] = words(b);
-    const f = lowered(`i64MulImm(s32, (fp + 0), (fp + 4), ${cl}, ${ch});`);
-    for (const t of lows) {
-      const al = (t * inverse(bl)) & M32;
-      const a = (next() << 32n) | al;
-      const want = (a * b) & M;
-      s32.set([0, 0, 0, 0, ...words(a), 0, 0, 0, 0, 0, 0]);
-      f(s32);
-      assert.equal(value(s32[0]!, s32[1]!), want, `${a} * ${b}`);
-      if (al * bl >= 2n ** 53n) near++;
-      cases++;
+    const call = `i64MulImm(s32, (fp + 0), (fp + 4), ${cl}, ${ch});`;
+    for (const f of [lowered(call), lowered(call, true)]) {
+      for (const t of lows) {
+        const al = (t * inverse(bl)) & M32;
+        const a = (next() << 32n) | al;
+        const want = (a * b) & M;
+        s32.set([0, 0, 0, 0, ...words(a), 0, 0, 0, 0, 0, 0]);
+        f(s32);
+        assert.equal(value(s32[0]!, s32[1]!), want, `${a} * ${b}`);
+        if (al * bl >= 2n ** 53n) near++;
+        cases++;
+      }
     }
   }
-  assert.ok(cases > 400 && near > 300);
+  assert.ok(cases > 800 && near > 600);
 });
 
 Deno.test("codegen i64: float truncations and conversions equal the helpers (traps too)", () => {
@@ -399,5 +409,35 @@ Deno.test("codegen i64: float truncations and conversions equal the helpers (tra
         assert.ok(Object.is(f(s32), helper(s32, 4)), `${name}(${[lo, hi]})`);
       }
     }
+  }
+});
+
+Deno.test("codegen i64: a loop's first iteration takes the product's exact path (`$cold`), with the same results", () => {
+  // x = x * C + 1, n times: the product by a constant in a loop, whose exact high word runs
+  // while `$cold` holds (set before the loop, cleared at its back edge).
+  const C = 0x9e3779b185ebca87n, M = (1n << 64n) - 1n;
+  const text = `(module (func (export "run") (param $n i32) (param $x i64) (result i64)
+    (loop $l
+      (local.set $x (i64.add (i64.mul (local.get $x) (i64.const ${C})) (i64.const 1)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $x)))`;
+  const t = instantiate(text);
+  const { source } = generateSource(t.engine.compile(t.entity("run")).code, 1, undefined, true) as {
+    source: string;
+  };
+  assert.match(source, /let \$cold = true;/);
+  assert.match(source, /\$cold = true;\nL\d+: for \(;;\) \{/);
+  assert.match(source, /\$cold = false;\ncontinue L\d+;/);
+  assert.match(source, /\|\| \$cold\)/);
+  // Without loops (the dispatch switch), it is constantly false.
+  const dispatch = generateSource(t.engine.compile(t.entity("run")).code, 1, undefined, false);
+  assert.ok("source" in dispatch && /const \$cold = false;/.test(dispatch.source));
+  for (const [n, x0] of [[1, 0n], [2, 1n], [1000, 0x123456789abcdefn], [77, M]] as const) {
+    let x = x0;
+    for (let i = 0; i < n; i++) x = (x * C + 1n) & M;
+    eachTier(
+      text,
+      (each) => assert.equal(each.call("run", n, BigInt.asIntN(64, x0)), BigInt.asIntN(64, x)),
+    );
   }
 });
