@@ -1819,7 +1819,8 @@ ${
     ? splitLoops(
       body,
       new Map([
-        ...[...BODY_NAMES, ...(osrEntry >= 0 ? ["$osr"] : [])].map((n) => [n, "any"] as const),
+        ...[...BODY_NAMES, ...(osrEntry >= 0 ? ["$osr"] : []), ...(cold ? ["$cold"] : [])]
+          .map((n) => [n, "any"] as const),
         ...(metered
           ? [["fuel", windowed ? "i32" : "number"], ["fuelRest", "number"], ["fuelLive", "any"]]
           : []) as [string, LocalKind][],
