@@ -123,9 +123,13 @@
  * where a path first runs after the loop was compiled: `--v8-flags=--trace-opt,--trace-deopt`
  * on `bench/xxh64.c` shows Maglev's OSR code for the inner loop deoptimised at every exit from
  * it, "exit from OSR'd inner loop", until TurboFan's is ready), which `codegen`'s first call pays
- * as well. The same tracing shows a later spike in both tiers: `bench/vec_float.c`'s 7th-8th
- * calls take 1.2-1.7 s (others 25-100 ms) while V8 compiles the whole function (non-OSR,
- * ~500 ms of TurboFan on this machine) and, meanwhile, runs it unoptimised without OSR.
+ * as well. The same tracing showed a later spike in both tiers: `bench/vec_float.c`'s 7th-8th
+ * calls took 1.2-1.7 s (others 25-100 ms) while V8 compiled the whole function (non-OSR,
+ * ~500 ms of TurboFan on this machine) and, meanwhile, ran it in Maglev code. Now the long
+ * loops of a long body are JS functions of their own (`codegen_split.ts`), each compiled whole
+ * and soon: A/B in one process, calls alternated, 20 calls, loaded 2-core machine: vec_float
+ * first call 0.5-0.7 s -> 0.25-0.5 s, slowest later call 1.2-1.4 s -> 0.09-0.13 s, median
+ * within the noise; xxh64's first call 1.17 -> 0.41 s.
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than

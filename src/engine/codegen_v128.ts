@@ -35,8 +35,8 @@
  * view was 6x slower (300 ms against 53 ms for vec_float before lanes were kept apart). The
  * cost: the generated functions are 2-4x longer, and V8 takes longer to optimise them; their
  * first call runs 1.5-2x slower (vec_bytes 0.75 s -> 1.2-1.8 s), and around the 8th call of
- * vec_float two calls run in baseline code while TurboFan compiles the whole function (0.7-1.1 s
- * each; the helper-call version showed no such calls).
+ * vec_float two calls ran in baseline code while TurboFan compiled the whole function (0.7-1.1 s
+ * each; the helper-call version showed no such calls; now gone, see codegen_split.ts).
  *
  * Size is speed here: V8 optimises a function with TurboFan only up to 60 KiB of bytecode
  * (`--max-optimized-bytecode-size`); above it, Maglev code only. `bench/vec_bytes.c`'s `run`
@@ -64,8 +64,6 @@ import * as slotValues from "./codegen_slots.ts";
 export const V128_PURE: readonly string[] = [
   "f32Of",
   "f32Bits",
-  "f32LaneMin",
-  "f32LaneMax",
   "v128NarrowU8",
   "v128NarrowS8",
   "v128NarrowU16",
@@ -254,31 +252,16 @@ function shift(
 const byteMask = 0x01010101, halfMask = 0x10001;
 
 /**
- * `f32LaneMin` and `f32LaneMax` of two lane expressions (read more than once: words or locals),
- * spelled in place. As calls, V8 did not inline them into the long bodies they are in, and each
- * call took its lanes as heap numbers: `bench/vec_float.c`'s clamp loop, `deno run --cpu-prof`,
- * 9% of a run's samples in the two helpers and 8% in the collector.
+ * Wasm's `min` and `max` of two f32 lanes (lane expressions, numbers, read more than once: words
+ * or locals), as `simd.ts` computes them: NaN if either is, -0 below +0. Spelled in place: as
+ * calls of helpers, V8 did not inline them into the long bodies they were in, and each call took
+ * its lanes as heap numbers (`bench/vec_float.c`'s clamp loop, `deno run --cpu-prof`: 9% of a
+ * run's samples in the two helpers and 8% in the collector).
  */
 const laneMin = (x: string, y: string) =>
   `(${x} < ${y} ? ${x} : ${y} < ${x} ? ${y} : ${x} === ${y} ? (${x} !== 0 || 1 / ${x} < 0 ? ${x} : ${y}) : NaN)`;
 const laneMax = (x: string, y: string) =>
   `(${x} > ${y} ? ${x} : ${y} > ${x} ? ${y} : ${x} === ${y} ? (${x} !== 0 || 1 / ${x} > 0 ? ${x} : ${y}) : NaN)`;
-
-/** Wasm's `min` of two f32 lanes (numbers): NaN if either is, -0 below +0 (as `simd.ts`). */
-export function f32LaneMin(x: number, y: number): number {
-  if (x < y) return x;
-  if (y < x) return y;
-  if (x === y) return x !== 0 || 1 / x < 0 ? x : y;
-  return NaN;
-}
-
-/** Wasm's `max` of two f32 lanes (numbers): NaN if either is, +0 above -0 (as `simd.ts`). */
-export function f32LaneMax(x: number, y: number): number {
-  if (x > y) return x;
-  if (y > x) return y;
-  if (x === y) return x !== 0 || 1 / x > 0 ? x : y;
-  return NaN;
-}
 
 /** The four i16 lanes of words `x`, `y` saturated to unsigned bytes, as one word. */
 export function v128NarrowU8(x: number, y: number): number {
