@@ -77,6 +77,8 @@ interface LoopText {
   readonly label: string;
   readonly start: number;
   readonly end: number;
+  /** How many loops it holds directly (not inside another of them). */
+  readonly children: number;
 }
 
 const LOOP_HEAD = /^(L\d+): for \(;;\) \{$/gm;
@@ -85,28 +87,40 @@ const JUMP = /\b(break|continue) ([A-Za-z_$][\w$]*);/g;
 const RETURN = /\breturn ([^;]*);/g;
 const LABEL = /(?<![\w$.])([A-Za-z_$][\w$]*): (?:for|\{)/g;
 
-/** The index just after the `}` that closes the `{` at `open`, skipping string literals. */
-function closing(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"' || c === "'" || c === "`") {
-      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === "\\") i++;
-    } else if (c === "{") depth++;
-    else if (c === "}" && --depth === 0) return i + 1;
-  }
-  return -1;
-}
-
-/** The labelled loops of `body`, in order of their starts (outer loops before inner ones). */
+/**
+ * The labelled loops of `body`, in order of their starts (outer loops before inner ones): one
+ * pass over the text, matching braces on a stack (string literals skipped), so that finding
+ * them stays linear in the body's size however deep the loops nest.
+ */
 function loopsOf(body: string): LoopText[] {
-  const loops: LoopText[] = [];
+  const heads = new Map<number, { label: string; start: number; children: number }>();
   for (const m of body.matchAll(LOOP_HEAD)) {
-    const start = m.index!;
-    const end = closing(body, start + m[0].length - 1);
-    if (end > 0) loops.push({ label: m[1]!, start, end });
+    heads.set(m.index! + m[0].length - 1, { label: m[1]!, start: m.index!, children: 0 });
   }
-  return loops;
+  const loops: LoopText[] = [];
+  /** The open braces, and the loops open around the current position. */
+  const open: number[] = [];
+  const around: { children: number }[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '"' || c === "'" || c === "`") {
+      for (i++; i < body.length && body[i] !== c; i++) if (body[i] === "\\") i++;
+    } else if (c === "{") {
+      open.push(i);
+      const head = heads.get(i);
+      if (head !== undefined) {
+        if (around.length > 0) around[around.length - 1]!.children++;
+        around.push(head);
+      }
+    } else if (c === "}") {
+      const head = heads.get(open.pop() ?? -1);
+      if (head !== undefined) {
+        around.pop();
+        loops.push({ ...head, end: i + 1 });
+      }
+    }
+  }
+  return loops.sort((a, b) => a.start - b.start);
 }
 
 /** The names `text` assigns (`x = ...`, `x += ...`, `x++`). */
@@ -138,19 +152,13 @@ export function splitLoops(
   const chosen: { loop: LoopText; call: string }[] = [];
   let coveredTo = -1;
   const loops = loopsOf(body);
-  for (const [i, loop] of loops.entries()) {
+  for (const loop of loops) {
     if (loop.start < coveredTo) continue;
     const length = loop.end - loop.start;
     if (length < sizes.minChars || length > sizes.maxChars) continue;
     // A loop running several loops in turn (a driver: each round calls its kernels) is split in
     // those; a kernel's nest (one loop in another) moves whole.
-    let children = 0;
-    for (let j = i + 1, end = -1; j < loops.length && loops[j]!.start < loop.end; j++) {
-      if (loops[j]!.start < end) continue;
-      children++;
-      end = loops[j]!.end;
-    }
-    if (children > 1) continue;
+    if (loop.children > 1) continue;
     const text = body.slice(loop.start, loop.end);
     const split = splitOne(loop, text, locals, scratch, caughtFuel);
     functions.push(split.fn);
