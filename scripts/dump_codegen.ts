@@ -10,7 +10,7 @@
 
 import { parseArgs } from "node:util";
 import { Config, Engine, Linker, Module, Store, Val } from "../mod.ts";
-import { callShapesOf, generateSource } from "../src/engine/codegen.ts";
+import { callShapesOf, directOptionsOf, generateSource } from "../src/engine/codegen.ts";
 import { leanSource } from "../src/engine/codegen_lean.ts";
 import { instances } from "../src/runtime/handles.ts";
 import { hostAdd, loadWorkloadBytes, WORKLOADS } from "./_bench_workloads.ts";
@@ -64,6 +64,9 @@ for (const func of instances.entity(store, instance).funcs) {
     -1,
     collectable ? -1 : cf.funcIndex,
     callShapesOf(func.instance.module),
+    collectable || engine.codegenStyle === "lean"
+      ? null
+      : directOptionsOf(cf, func.instance.module),
     engine.codegenStyle !== "lean",
   );
   console.log(`// func ${cf.funcIndex}`);

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { type LocalKind, SPLIT_SIZES, splitLoops } from "../../src/engine/codegen_split.ts";
-import { generateSource } from "../../src/engine/codegen.ts";
+import { directOptionsOf, generateSource } from "../../src/engine/codegen.ts";
 import { Config, Engine, Linker, Module, Store, Trap, Val } from "../../mod.ts";
 import { instances } from "../../src/runtime/handles.ts";
 import { wat } from "../_lib/wabt.ts";
@@ -276,12 +276,32 @@ Deno.test("codegen split: the engine's source for the nest has its loops as func
       -1,
       -1,
       null,
+      null,
       split,
+    );
+    return "reason" in result ? result.reason : result.source;
+  };
+  // With a direct entry (codegen.ts, "Direct calls"), whose body the loop leaves by returns too.
+  const direct = () => {
+    const result = generateSource(
+      cf.code,
+      cf.numResults,
+      undefined,
+      true,
+      cf.paramWords,
+      false,
+      cf.localWords,
+      -1,
+      cf.funcIndex,
+      null,
+      directOptionsOf(cf, func.instance.module),
+      true,
     );
     return "reason" in result ? result.reason : result.source;
   };
   allSplit(() => {
     assert.match(source(true), /^function \$loop\d+\(/m);
+    assert.match(direct(), /^function \$loop\d+\([^]*^const direct = function direct\(/m);
     assert.doesNotMatch(source(false), /\$loop/);
   });
   // At the default sizes a function this small stays whole.

@@ -1,0 +1,200 @@
+/**
+ * Direct entries of generated code (see "Direct calls" in `src/engine/codegen.ts`): arguments
+ * and results as JS values, stops thrown through the direct callers, and the call guard without
+ * stack compares. Each test compares what the interpreter computes, stops at and traps with.
+ */
+
+import assert from "node:assert/strict";
+import { Config, Engine, Linker, Module, Store, Trap, TrapCode, Val } from "../../mod.ts";
+import type { WasmFuncEntity } from "../../src/engine/entities.ts";
+import { instantiate, wat } from "./harness.ts";
+
+const TIERS = ["interpreter", "codegen"] as const;
+
+/** Whether `f`'s generated body has a direct entry. */
+function hasDirect(f: WasmFuncEntity): boolean {
+  const body = f.compiled?.generated as { direct?: unknown } | null | undefined;
+  return typeof body?.direct === "function";
+}
+
+const WORDS = `(module
+  (func $mix (export "mix") (param i64 i32 i64) (result i64)
+    (i64.add (i64.mul (local.get 0) (i64.extend_i32_s (local.get 1)))
+      (i64.rotl (local.get 2) (i64.const 13))))
+  (func $lo (export "lo") (param i64) (result i32) (i32.wrap_i64 (i64.shr_u (local.get 0) (i64.const 7))))
+  (func $none (export "none") (param i32) (local i64 i32)
+    (local.set 1 (i64.extend_i32_u (local.get 0))))
+  (func $pick (export "pick") (param funcref externref i32) (result externref)
+    (if (result externref) (local.get 2) (then (local.get 1)) (else (ref.null extern))))
+  (func $f64 (export "f64") (param f64) (result f64) (f64.mul (local.get 0) (f64.const 1.5)))
+  (func (export "run") (param $n i32) (param $x i64) (result i64) (local $acc i64) (local $d f64)
+    (loop $l
+      (local.set $acc (call $mix (local.get $acc) (local.get $n) (local.get $x)))
+      (local.set $acc (i64.xor (local.get $acc) (i64.extend_i32_u (call $lo (local.get $acc)))))
+      (local.set $d (f64.add (local.get $d) (call $f64 (f64.convert_i32_s (local.get $n)))))
+      (call $none (local.get $n))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i64.add (local.get $acc) (i64.trunc_f64_s (local.get $d))))
+  (func (export "ref") (param externref i32) (result externref)
+    (call $pick (ref.null func) (local.get 0) (local.get 1))))`;
+
+Deno.test("codegen direct: i64, reference and float arguments and results as in the interpreter", () => {
+  const results = TIERS.flatMap((tier) =>
+    [false, true].map((fuel) => {
+      const t = instantiate(WORDS, { config: { executionTier: tier, consumeFuel: fuel } });
+      if (fuel) t.store.setFuel(1_000_000_000n);
+      const out = [
+        t.call("run", 1000, 0x0123456789abcdefn),
+        t.call("run", 3, -1n),
+        t.func("ref").call(t.store, [Val.externref("kept"), Val.i32(1)])[0]!.value,
+        t.func("ref").call(t.store, [Val.externref("dropped"), Val.i32(0)])[0]!.value,
+      ];
+      if (tier === "codegen") {
+        // The integer and reference functions have direct entries; the f64 one has none.
+        for (const name of ["mix", "lo", "none", "pick"]) {
+          assert.ok(hasDirect(t.entity(name)), name);
+        }
+        assert.equal(hasDirect(t.entity("f64")), false);
+      }
+      return out;
+    })
+  );
+  for (const r of results) assert.deepEqual(r, results[0]);
+  assert.equal(results[0]![2], "kept");
+  assert.equal(results[0]![3], null);
+});
+
+const CHAIN = wat(`(module
+  (func $d (param i32 i64) (result i64) (local i32)
+    (local.set 2 (i32.mul (local.get 0) (i32.const 7)))
+    (i64.add (local.get 1) (i64.extend_i32_s (local.get 2))))
+  (func $c (param i32) (result i64) (local $x i64)
+    (local.set $x (i64.mul (i64.extend_i32_s (local.get 0)) (i64.const 0x100000001)))
+    (i64.xor (call $d (i32.add (local.get 0) (i32.const 1)) (local.get $x)) (local.get $x)))
+  (func $b (param i32) (result i32) (local $k i32)
+    (local.set $k (i32.xor (local.get 0) (i32.const 0x5a5a)))
+    (i32.add (i32.wrap_i64 (call $c (i32.mul (local.get 0) (i32.const 3)))) (local.get $k)))
+  (func (export "a") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $b (local.get $n))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s)))`);
+
+Deno.test("codegen direct: fuel stops 3 frames deep in direct calls hold the interpreter's frames", () => {
+  // At every budget each stop (some inside $d, called directly by $c, by $b, by a) must show
+  // the interpreter's frames and locals, ask for the same fuel, and resume to the same result.
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    const engine = new Engine(new Config({ executionTier: tier, consumeFuel: true }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, CHAIN));
+    const a = instance.getFunc(store, "a")!;
+    for (const budget of [1, 2, 3, 5, 8, 13, 21, 34]) {
+      store.setFuel(budget);
+      let call = a.callResumable(store, [Val.i32(9)]);
+      for (let stops = 0; call.kind === "outOfFuel" && stops < 10_000; stops++) {
+        log.push(call.requiredFuel, call.frames(store, { locals: true }));
+        store.setFuel(budget + Number(call.requiredFuel));
+        call = call.resume(store);
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") log.push(call.results[0]!.value);
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.length > 100, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+/** A recursion whose frames take `locals` i64 locals more (a frame's size counts in its cost). */
+const deep = (locals: number) =>
+  wat(`(module
+  (func $deep (export "deep") (param i32) (result i32) (local ${"i64 ".repeat(locals)})
+    (if (result i32) (local.get 0)
+      (then (i32.add (i32.const 1) (call $deep (i32.sub (local.get 0) (i32.const 1)))))
+      (else (i32.const 0))))
+  (func (export "run") (param i32) (result i32) (call $deep (local.get 0))))`);
+
+Deno.test("codegen direct: StackOverflow from either limit at the interpreter's depth and backtrace", () => {
+  // The value stack runs out in a direct callee's own check, the call stack where the nesting
+  // a direct call starts with leaves no room: both as the interpreter traps.
+  for (
+    const [locals, limits] of [
+      [8, { maxStackHeight: 3000 }],
+      [8, { maxStackHeight: 100_000 }],
+      [8, { maxRecursionDepth: 300 }],
+      [8, { maxRecursionDepth: 5000 }],
+      [150, { maxStackHeight: 20_000 }],
+      [150, { maxStackHeight: 200_000 }],
+    ] as const
+  ) {
+    const bytes = deep(locals);
+    const traps = TIERS.map((tier) => {
+      const t = instantiate(bytes, { config: { executionTier: tier, ...limits } });
+      const out: unknown[] = [];
+      for (const n of [10, 1_000_000]) {
+        try {
+          out.push(t.call("run", n));
+        } catch (e) {
+          assert.ok(e instanceof Trap && e.code === TrapCode.StackOverflow, String(e));
+          out.push(e.message, e.backtrace.length, e.backtrace.slice(0, 3), e.backtrace.at(-1));
+        }
+      }
+      // The store stays usable.
+      out.push(t.call("run", 40));
+      return out;
+    });
+    assert.deepEqual(traps[1], traps[0], `${locals} locals, ${JSON.stringify(limits)}`);
+  }
+});
+
+const INDIRECT = wat(`(module
+  (type $t (func (param i32 i64) (result i64)))
+  (table 3 funcref)
+  (elem (i32.const 0) $p $q $r)
+  (func $p (type $t) (i64.add (local.get 1) (i64.extend_i32_s (local.get 0))))
+  (func $q (type $t) (i64.mul (local.get 1) (i64.const 0x100000003)))
+  (func $r (type $t)
+    (i64.div_s (local.get 1) (i64.extend_i32_s (i32.sub (local.get 0) (i32.const 40)))))
+  (func (export "run") (param $n i32) (result i64) (local $acc i64)
+    (local.set $acc (i64.const 0x1234567))
+    (loop $l
+      (local.set $acc
+        (call_indirect (type $t) (local.get $n) (local.get $acc) (i32.rem_u (local.get $n) (i32.const 3))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc)))`);
+
+Deno.test("codegen direct: an indirect call's other targets run their direct entries, stop and trap alike", () => {
+  // The site caches one target; the others (a miss every other call) are entered through
+  // `enterFunc` and then their direct entries: fuel stops there, and a division by zero in
+  // `$r` (at n = 40), must look as in the interpreter.
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    const engine = new Engine(new Config({ executionTier: tier, consumeFuel: true }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, INDIRECT));
+    const run = instance.getFunc(store, "run")!;
+    for (const budget of [3, 7, 20]) {
+      store.setFuel(budget);
+      let call = run.callResumable(store, [Val.i32(39)]);
+      for (let stops = 0; call.kind === "outOfFuel" && stops < 10_000; stops++) {
+        log.push(call.requiredFuel, call.frames(store, { locals: true }));
+        store.setFuel(budget + Number(call.requiredFuel));
+        call = call.resume(store);
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") log.push(call.results[0]!.value);
+    }
+    store.setFuel(1_000_000);
+    try {
+      run.call(store, [Val.i32(45)]);
+      log.push("no trap");
+    } catch (e) {
+      assert.ok(e instanceof Trap);
+      log.push(e.code, e.backtrace);
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.length > 60, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
