@@ -10,11 +10,15 @@
  * deno run -A scripts/bench_jitless.ts [--filter fib,calls] [--scale 0.05] [--iterations 3]
  * ```
  *
+ * The last column compares CPU time (`process.cpuUsage`: the median run's under node, the mean
+ * of the timed runs natively), which a busy machine moves less than the wall-clock medians.
+ *
  * Exits with status 1 if a checksum differs from native's.
  *
  * @module
  */
 
+import process from "node:process";
 import { parseArgs } from "node:util";
 import { nativeEngine } from "./_bench_engines.ts";
 import { loadWorkloadBytes, WORKLOADS } from "./_bench_workloads.ts";
@@ -22,6 +26,7 @@ import { loadWorkloadBytes, WORKLOADS } from "./_bench_workloads.ts";
 /** The node program: loads the bundle, times `run(size)` per tier, prints JSON. */
 const NODE_RUNNER = `
 import { readFileSync } from "node:fs";
+import process from "node:process";
 import { Config, Engine, Linker, Module, Store } from "./wasmi.js";
 const [manifestPath, iterations] = process.argv.slice(2);
 const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
@@ -40,14 +45,21 @@ for (const w of manifest) {
     }
     const run = linker.instantiate(store, new Module(engine, bytes)).getTypedFunc(store, "run");
     const times = [];
+    const cpu = [];
     let checksum;
     for (let i = 0; i <= Number(iterations); i++) {
       const start = performance.now();
+      const startCpu = process.cpuUsage();
       checksum = String(run.call(store, w.size));
-      if (i > 0) times.push(performance.now() - start); // the first run warms up
+      const used = process.cpuUsage(startCpu);
+      if (i > 0) { // the first run warms up
+        times.push(performance.now() - start);
+        cpu.push((used.user + used.system) / 1000);
+      }
     }
     times.sort((a, b) => a - b);
-    row[tier] = { ms: times[times.length >> 1], checksum, tier: engine.executionTier };
+    cpu.sort((a, b) => a - b);
+    row[tier] = { ms: times[times.length >> 1], cpuMs: cpu[cpu.length >> 1], checksum, tier: engine.executionTier };
     row.style = engine.codegenStyle;
   }
   out.push(row);
@@ -85,7 +97,7 @@ async function main(): Promise<number> {
     if (!bundle.success) throw new Error(new TextDecoder().decode(bundle.stderr));
     await Deno.writeTextFile(`${dir}/runner.mjs`, NODE_RUNNER);
     const manifest = [];
-    const native = new Map<string, { ms: number; checksum: string }>();
+    const native = new Map<string, { ms: number; cpuMs: number; checksum: string }>();
     for (const w of selected) {
       const bytes = await loadWorkloadBytes(w);
       const path = `${dir}/${w.name}.wasm`;
@@ -103,12 +115,18 @@ async function main(): Promise<number> {
       const runner = nativeEngine.instantiate(bytes, w);
       const times: number[] = [];
       let checksum = "";
+      let startCpu = process.cpuUsage();
       for (let i = 0; i < 20; i++) {
+        // The CPU time of the last 15 runs together: the kernel counts it in ticks of a few ms,
+        // longer than one native run.
+        if (i === 5) startCpu = process.cpuUsage();
         const start = performance.now();
         checksum = String(runner.run(size));
         times.push(performance.now() - start);
       }
-      native.set(w.name, { ms: median(times.slice(5)), checksum });
+      const used = process.cpuUsage(startCpu);
+      const cpuMs = (used.user + used.system) / 1000 / 15;
+      native.set(w.name, { ms: median(times.slice(5)), cpuMs, checksum });
     }
     await Deno.writeTextFile(`${dir}/manifest.json`, JSON.stringify(manifest));
     const node = await new Deno.Command("node", {
@@ -120,16 +138,18 @@ async function main(): Promise<number> {
     const rows = JSON.parse(new TextDecoder().decode(node.stdout)) as {
       name: string;
       style: string;
-      interpreter: { ms: number; checksum: string; tier: string };
-      codegen: { ms: number; checksum: string; tier: string };
+      interpreter: { ms: number; cpuMs: number; checksum: string; tier: string };
+      codegen: { ms: number; cpuMs: number; checksum: string; tier: string };
     }[];
     let failed = false;
-    const logs = { interpreter: 0, codegen: 0 };
+    const logs = { interpreter: 0, codegen: 0, codegenCpu: 0 };
     console.log(
       `node --jitless, scale ${scale}, codegenStyle ${rows[0]?.style} (auto); ` +
         `native: V8 with its JIT, in this Deno process\n`,
     );
-    console.log("workload    native ms  interp ms  codegen ms  interp/native  codegen/native");
+    console.log(
+      "workload    native ms  interp ms  codegen ms  interp/native  codegen/native  CPU ratio",
+    );
     for (const row of rows) {
       const n = native.get(row.name)!;
       for (const tier of ["interpreter", "codegen"] as const) {
@@ -139,17 +159,21 @@ async function main(): Promise<number> {
         }
         logs[tier] += Math.log(row[tier].ms / n.ms);
       }
+      logs.codegenCpu += Math.log(row.codegen.cpuMs / n.cpuMs);
       console.log(
         `${row.name.padEnd(10)} ${n.ms.toFixed(2).padStart(10)} ${
           row.interpreter.ms.toFixed(1).padStart(10)
         } ${row.codegen.ms.toFixed(1).padStart(11)} ${
           (row.interpreter.ms / n.ms).toFixed(0).padStart(13)
-        }x ${(row.codegen.ms / n.ms).toFixed(0).padStart(14)}x`,
+        }x ${(row.codegen.ms / n.ms).toFixed(0).padStart(14)}x ${
+          (row.codegen.cpuMs / n.cpuMs).toFixed(0).padStart(9)
+        }x`,
       );
     }
     const geo = (sum: number) => Math.exp(sum / rows.length).toFixed(1);
     console.log(
-      `\ngeometric mean: interpreter ${geo(logs.interpreter)}x, codegen ${geo(logs.codegen)}x`,
+      `\ngeometric mean: interpreter ${geo(logs.interpreter)}x, codegen ${geo(logs.codegen)}x ` +
+        `(codegen by CPU time: ${geo(logs.codegenCpu)}x)`,
     );
     return failed ? 1 : 0;
   } finally {

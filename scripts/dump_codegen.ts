@@ -3,7 +3,7 @@
  * reading what V8 is given: `deno run -A scripts/dump_codegen.ts <workload> [size]`. It runs
  * `run(size)` (default 1) under `executionTier: "codegen"` and then prints the structured body of
  * every function that call compiled, each under a `// func <index>` line; `--style lean` prints
- * the lean spelling (`Config.codegenStyle`).
+ * the lean spelling (`Config.codegenStyle`), `--fuel` the metered one (`Config.consumeFuel`).
  *
  * @module
  */
@@ -18,7 +18,7 @@ import { hostAdd, loadWorkloadBytes, WORKLOADS } from "./_bench_workloads.ts";
 const { positionals, values } = parseArgs({
   args: Deno.args,
   allowPositionals: true,
-  options: { style: { type: "string", default: "jit" } },
+  options: { style: { type: "string", default: "jit" }, fuel: { type: "boolean", default: false } },
 });
 const [name, size = "1"] = positionals;
 const workload = WORKLOADS.find((w) => w.name === name);
@@ -32,10 +32,12 @@ const engine = new Engine(
     codegenStyle: values.style === "lean" ? "lean" : "jit",
     wasmExceptions: workload.exceptions === true,
     wasmGc: workload.gc === true,
+    consumeFuel: values.fuel,
   }),
 );
 const module = new Module(engine, await loadWorkloadBytes(workload));
 const store = new Store(engine, undefined);
+if (values.fuel) store.setFuel(Number.MAX_SAFE_INTEGER);
 const linker = new Linker(engine);
 if (workload.importsHostAdd === true) {
   linker.funcWrap(

@@ -101,9 +101,18 @@ function instrSizeOf(def: InstrDef): number {
  * pays the round trip, about 11 ns if it costs what `StructNew`'s did above (not measured).
  * The generic `V128Load` is cold because the translator no longer emits it for memory 0: a
  * `V128LoadSubAt` adding 0 does its work (the fused form that `vec_bytes` runs took its room).
+ * `MemoryGrow` (236 bytes of `run`) made room for SHA-2's bitwise pairs (`I64AndNot`, ...): a
+ * grow costs a call and often a new buffer, far more than the round trip. `MemorySize`, the
+ * v128 globals and `RefFunc` (550 bytes together) made room for `I64RotlImmOfXor` and
+ * `I64SubShlImm`: none runs in a loop of any benchmark (`deno task bench --count`: at most
+ * once per run), and a module rarely asks for them in one. A v128 global (`GlobalGet128`,
+ * `GlobalSet128`) is one compilers do not make (C's globals live in linear memory); its room
+ * also served the f32x4 load fusions and `I32MinUImm`. Each access pays the round trip: about 18 ns,
+ * measured on `v128.load32_lane` and `v128.store32_lane` in a loop, which were tried there
+ * first (2.3x that loop's time; they stayed in `run`).
  */
 const COLD =
-  /^(Memory(Fill|Copy|Init)|DataDrop|Table[A-Z]\w*|ElemDrop|Throw|ThrowRef|StructSet|Array\w+|RefI31|I31Get[SU]|RefTest|RefCast|BrOnCast(Fail)?|Atomic\w+|\w+Mem|I64(Add|Sub)128|I64MulWide[SU]|V128Load)$/;
+  /^(Memory(Fill|Copy|Init|Grow|Size)|GlobalGet128|GlobalSet128|RefFunc|DataDrop|Table[A-Z]\w*|ElemDrop|Throw|ThrowRef|StructSet|Array\w+|RefI31|I31Get[SU]|RefTest|RefCast|BrOnCast(Fail)?|Atomic\w+|\w+Mem|I64(Add|Sub)128|I64MulWide[SU]|V128Load)$/;
 
 /** Whether `def`'s case lives in `runCold` rather than `run`. */
 export function isCold(def: InstrDef): boolean {

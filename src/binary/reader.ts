@@ -57,6 +57,20 @@ export class BinaryReader {
 
   /** Unsigned LEB128, at most 32 bits. */
   u32(): number {
+    // One byte (most indices, counts and sizes) without the loop.
+    const pos = this.pos;
+    if (pos < this.end) {
+      const b = this.bytes[pos]!;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return b;
+      }
+    }
+    return this.#u32Long();
+  }
+
+  /** `u32` of two bytes or more (or past the end: it throws). */
+  #u32Long(): number {
     const start = this.pos;
     let result = 0;
     for (let shift = 0;; shift += 7) {
@@ -76,6 +90,20 @@ export class BinaryReader {
 
   /** Signed LEB128, at most 32 bits. */
   s32(): number {
+    // One byte (most constants) without the loop: bit 6 is the sign.
+    const pos = this.pos;
+    if (pos < this.end) {
+      const b = this.bytes[pos]!;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return (b << 25) >> 25;
+      }
+    }
+    return this.#s32Long();
+  }
+
+  /** `s32` of two bytes or more (or past the end: it throws). */
+  #s32Long(): number {
     const start = this.pos;
     let result = 0;
     for (let shift = 0;; shift += 7) {

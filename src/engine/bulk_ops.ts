@@ -88,6 +88,22 @@ export function copyByte(
   view.setInt8(dst, view.getUint8(src));
 }
 
+/**
+ * `i32.store8` of `value` to `to + toOffset` (both unsigned, the sum unwrapped) in a memory of
+ * `len` bytes: `I32AddAddImmShrUStore8At`'s store (a call, as `copyByte`).
+ */
+export function storeByte(
+  view: DataView,
+  len: number,
+  to: number,
+  toOffset: number,
+  value: number,
+): void {
+  const dst = (to >>> 0) + (toOffset >>> 0);
+  if (dst + 1 > len) throw memoryOob();
+  view.setInt8(dst, value);
+}
+
 /** `memory.init` of data segment `segment` into memory `memory` (a dropped one has length 0). */
 export function memoryInit(
   inst: InstanceEntity,

@@ -36,6 +36,12 @@ export class CompiledFunc {
    */
   hotness = 0;
   #offsets: Int32Array | OffsetSource;
+  /**
+   * While not -1, `code` is the arena buffer that holds this function's code from this word on,
+   * `#codeLength` words, until `placeCode` makes its view (see `CodeArena.place`).
+   */
+  #codeAt = -1;
+  #codeLength = 0;
 
   /**
    * @param code the internal code (see `isa.ts`)
@@ -51,7 +57,7 @@ export class CompiledFunc {
    *   null when the function has none
    */
   constructor(
-    readonly code: Int32Array,
+    public code: Int32Array,
     readonly paramWords: number,
     readonly localWords: number,
     readonly frameWords: number,
@@ -62,6 +68,33 @@ export class CompiledFunc {
     readonly handlers: Int32Array | null = null,
   ) {
     this.#offsets = codeOffsets;
+  }
+
+  /**
+   * Marks `code` as the arena buffer holding this function's code at `[at, at + length)`; its
+   * view is made by `placeCode`, which must run before anything reads `code` (the engine calls
+   * it where it hands the function out: `Engine.compile`).
+   *
+   * @internal
+   */
+  deferCode(at: number, length: number): void {
+    this.#codeAt = at;
+    this.#codeLength = length;
+  }
+
+  /**
+   * Makes `code` this function's own view when `deferCode` left it the arena's buffer; returns
+   * this.
+   *
+   * @internal
+   */
+  placeCode(): this {
+    if (this.#codeAt >= 0) {
+      const c = this.code;
+      this.code = new Int32Array(c.buffer, c.byteOffset + this.#codeAt * 4, this.#codeLength);
+      this.#codeAt = -1;
+    }
+    return this;
   }
 
   /**

@@ -882,7 +882,10 @@ const DIRECT_RESULT = "/*result*/";
  * xxh64 before 405-487, 109-127, 51-60, then 29-32 ms; after 320-332, 29-30, then 29-33 ms.
  * In the steady state the test costs 1-2% (`bench/i64.wat` 38.3 -> 38.7 ms, xxh64 28.3 ->
  * 29.0 ms, best of 15 alternating in one process). The dispatch-switch spelling (without loops)
- * declares it constantly false.
+ * declares it constantly false. The other code first run after V8 compiled a loop's OSR code,
+ * the path after the loop, still deoptimises once per call; making V8 drop that OSR code (the
+ * return path copied into the loop, or the body inside a loop of its own) cost more than it
+ * saved: `scripts/bench_deopt.ts` says how much.
  */
 function coldLoops(body: string): string {
   return body.replace(/^(L\d+): for \(;;\) \{$/gm, "$cold = true;\n$1: for (;;) {")

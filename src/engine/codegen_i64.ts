@@ -273,6 +273,16 @@ for (const [name, spellOp] of Object.entries(BINARY)) {
   STATEMENTS[`i64${name}Imm`] = ([d, a, l, h]) =>
     block(read2(a!, [`(${l})`, `(${h})`]), spellOp(d!));
 }
+// Two bitwise steps in one (`i64AndNot`, `i64XorAnd`, `i64AndXor` in core/num/i64.ts).
+const read3 = (x: string, y: string, z: string) =>
+  `const $al = ${lo(x)}, $ah = ${hi(x)}, $bl = ${lo(y)}, $bh = ${hi(y)}, $cl = ${lo(z)}, $ch = ${
+    hi(z)
+  };`;
+STATEMENTS.i64AndNot = ([d, x, y]) => block(read2(x!, [y!]), put(d!, "$al & ~$bl", "$ah & ~$bh"));
+STATEMENTS.i64XorAnd = ([d, x, y, z]) =>
+  block(read3(x!, y!, z!), put(d!, "($al ^ $bl) & $cl", "($ah ^ $bh) & $ch"));
+STATEMENTS.i64AndXor = ([d, x, y, z]) =>
+  block(read3(x!, y!, z!), put(d!, "($al & $bl) ^ $cl", "($ah & $bh) ^ $ch"));
 // By a constant, the constant's 16-bit limbs are spelled as literals.
 STATEMENTS.i64MulImm = ([d, a, l, h]) =>
   block(
@@ -301,6 +311,25 @@ for (const [name, kind] of [["i64XorShrUImm", "shrU"], ["i64XorRotlImm", "rotl"]
     );
   };
 }
+// A rotation of a xor by a constant (`i64RotlImmOfXor`): the rotation above on the xor's words.
+STATEMENTS.i64RotlImmOfXor = ([d, x, y, k]) =>
+  /^-?\d+$/.test(k!)
+    ? block(
+      `const $al = ${lo(x!)} ^ ${lo(y!)}, $ah = ${hi(x!)} ^ ${hi(y!)};`,
+      shiftBy("rotl", d!, Number(k)),
+    )
+    : null;
+// A subtraction of a shift by a constant (`i64SubShlImm`): the shift above on `y`'s words into
+// `$b*`, then the difference from `x`'s (read first, as the helper does).
+STATEMENTS.i64SubShlImm = ([d, x, y, k]) => {
+  if (!/^-?\d+$/.test(k!)) return null;
+  const [l, h] = shifted("shl", Number(k));
+  return block(
+    `const $xl = ${lo(x!)}, $xh = ${hi(x!)}, $al = ${lo(y!)}, $ah = ${hi(y!)};`,
+    `const $bl = ${l}, $bh = ${h};`,
+    block("const $al = $xl, $ah = $xh;", sub(d!)),
+  );
+};
 // SHA-2's sigma row (`i64Sigma`, constant counts): `t = rotl(y, k1) ^ rotl(y, k2)`, then
 // `rotl(y, k3) ^ t` (or `(y >>> k3) ^ t`) at `d`, each rotation or shift the words above on `y`.
 // As a call it kept `bench/sha512.wasm`'s message words and working variables in the value

@@ -220,6 +220,7 @@ export class Engine {
     const bodies = code.bodies;
     const validator = validate ? new FuncValidator(new ModuleContext(module, this.config)) : null;
     for (let i = 0; i < bodies.length; i++) {
+      // Each function's view of its code is made when it is first used (`compile`).
       bodies[i] ??= translateFunc(
         module,
         module.importedFuncs + i,
@@ -228,6 +229,7 @@ export class Engine {
         code.offsets,
         this.#hotness,
         validator,
+        true,
       );
     }
   }
@@ -257,7 +259,7 @@ export class Engine {
         this.#hotness,
       );
     }
-    func.compiled = compiled;
+    func.compiled = compiled.placeCode();
     return compiled;
   }
 

@@ -57,6 +57,8 @@ import {
   i64AddLoad,
   i64And,
   i64AndImm,
+  i64AndNot,
+  i64AndXor,
   i64Bswap,
   i64Clz,
   i64Ctz,
@@ -100,6 +102,7 @@ import {
   i64RemU,
   i64Rotl,
   i64RotlImm,
+  i64RotlImmOfXor,
   i64Rotr,
   i64RotrImm,
   i64Shl,
@@ -111,6 +114,7 @@ import {
   i64Sigma,
   i64Sub,
   i64Sub128,
+  i64SubShlImm,
   i64TruncF32S,
   i64TruncF32U,
   i64TruncF64S,
@@ -120,6 +124,7 @@ import {
   i64TruncSatF64S,
   i64TruncSatF64U,
   i64Xor,
+  i64XorAnd,
   i64XorImm,
   i64XorRotlImm,
   i64XorShrUImm,
@@ -144,6 +149,7 @@ import {
   memoryFill,
   memoryGrow,
   memoryInit,
+  storeByte,
   tableCopy,
   tableFill,
   tableGet,
@@ -236,7 +242,10 @@ import {
   v128Xor,
 } from "./simd.ts";
 import {
+  f32x4MaxMinLoad,
   f32x4MulLoad,
+  f32x4MulLoad2,
+  f32x4MulLoad2Add,
   f32x4MulLoadAdd,
   simdLoad,
   simdLoadLane,
@@ -287,16 +296,18 @@ export function run(
     switch (code[pc]) {
       case 0: // BrIfNezPay
         if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
-          if (store.fuel >= code[(pc + 4) | 0]) {
-            store.fuel -= code[(pc + 4) | 0];
+          x = (store.fuel - code[(pc + 4) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 2) | 0];
           } else pc = code[(pc + 3) | 0];
         } else pc = pc + 5;
         break;
       case 1: // BrIfI32NePay
         if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
-          if (store.fuel >= code[(pc + 5) | 0]) {
-            store.fuel -= code[(pc + 5) | 0];
+          x = (store.fuel - code[(pc + 5) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 3) | 0];
           } else pc = code[(pc + 4) | 0];
         } else pc = pc + 6;
@@ -305,8 +316,9 @@ export function run(
         if (
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
         ) {
-          if (store.fuel >= code[(pc + 5) | 0]) {
-            store.fuel -= code[(pc + 5) | 0];
+          x = (store.fuel - code[(pc + 5) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 3) | 0];
           } else pc = code[(pc + 4) | 0];
         } else pc = pc + 6;
@@ -315,8 +327,9 @@ export function run(
         if (
           (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
         ) {
-          if (store.fuel >= code[(pc + 5) | 0]) {
-            store.fuel -= code[(pc + 5) | 0];
+          x = (store.fuel - code[(pc + 5) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 3) | 0];
           } else pc = code[(pc + 4) | 0];
         } else pc = pc + 6;
@@ -325,8 +338,9 @@ export function run(
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
-          if (store.fuel >= code[(pc + 7) | 0]) {
-            store.fuel -= code[(pc + 7) | 0];
+          x = (store.fuel - code[(pc + 7) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
         } else pc = pc + 8;
@@ -336,8 +350,9 @@ export function run(
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
-          if (store.fuel >= code[(pc + 7) | 0]) {
-            store.fuel -= code[(pc + 7) | 0];
+          x = (store.fuel - code[(pc + 7) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
         } else pc = pc + 8;
@@ -347,8 +362,9 @@ export function run(
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
-          if (store.fuel >= code[(pc + 7) | 0]) {
-            store.fuel -= code[(pc + 7) | 0];
+          x = (store.fuel - code[(pc + 7) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
         } else pc = pc + 8;
@@ -358,8 +374,9 @@ export function run(
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
-          if (store.fuel >= code[(pc + 7) | 0]) {
-            store.fuel -= code[(pc + 7) | 0];
+          x = (store.fuel - code[(pc + 7) | 0]) | 0;
+          if (x >= 0) {
+            store.fuel = x;
             pc = code[(pc + 5) | 0];
           } else pc = code[(pc + 6) | 0];
         } else pc = pc + 8;
@@ -367,15 +384,17 @@ export function run(
       }
       case 8: // BrIfEqzArms
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (store.fuel >= code[(pc + 1) | 0]) {
-          store.fuel -= code[(pc + 1) | 0];
+        x = (store.fuel - code[(pc + 1) | 0]) | 0;
+        if (x >= 0) {
+          store.fuel = x;
           pc = (pc + 2) | 0;
         }
         break;
       case 9: // BrIfNezArms
         pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        if (store.fuel >= code[(pc + 1) | 0]) {
-          store.fuel -= code[(pc + 1) | 0];
+        x = (store.fuel - code[(pc + 1) | 0]) | 0;
+        if (x >= 0) {
+          store.fuel = x;
           pc = (pc + 2) | 0;
         }
         break;
@@ -383,8 +402,9 @@ export function run(
         pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
           ? code[(pc + 3) | 0]
           : pc + 4;
-        if (store.fuel >= code[(pc + 1) | 0]) {
-          store.fuel -= code[(pc + 1) | 0];
+        x = (store.fuel - code[(pc + 1) | 0]) | 0;
+        if (x >= 0) {
+          store.fuel = x;
           pc = (pc + 2) | 0;
         }
         break;
@@ -569,43 +589,59 @@ export function run(
           : pc + 6;
         break;
       }
-      case 49: { // I32AddImmBrIfNe
+      case 49: { // I32AddImmBrIfLeU
+        x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) <= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 50: { // I32AddImmBrIfGtU
+        x = (fp + code[(pc + 1) | 0]) | 0;
+        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+        pc = (s32[x] >>> 0) > (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+          ? code[(pc + 5) | 0]
+          : pc + 6;
+        break;
+      }
+      case 51: { // I32AddImmBrIfNe
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
-      case 50: { // I32AddImmBrIfEq
+      case 52: { // I32AddImmBrIfEq
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
-      case 51: { // I32AddImmBrIfLtUImm
+      case 53: { // I32AddImmBrIfLtUImm
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
-      case 52: { // I32AddImmBrIfGeUImm
+      case 54: { // I32AddImmBrIfGeUImm
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
-      case 53: { // I32AddImmBrIfNeImm
+      case 55: { // I32AddImmBrIfNeImm
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
-      case 54: { // I32AddImmBrIfEqImm
+      case 56: { // I32AddImmBrIfEqImm
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
         break;
       }
-      case 55: { // I32AddBrIfLtU
+      case 57: { // I32AddBrIfLtU
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
@@ -613,7 +649,7 @@ export function run(
           : pc + 6;
         break;
       }
-      case 56: { // I32AddBrIfGeU
+      case 58: { // I32AddBrIfGeU
         x = (fp + code[(pc + 1) | 0]) | 0;
         s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
@@ -621,83 +657,83 @@ export function run(
           : pc + 6;
         break;
       }
-      case 57: // BrIfI64EqImm
+      case 59: // BrIfI64EqImm
         pc =
           i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 58: // BrIfI64NeImm
+      case 60: // BrIfI64NeImm
         pc =
           i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 59: // BrIfI64LtSImm
+      case 61: // BrIfI64LtSImm
         pc =
           i64LtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 60: // BrIfI64LtUImm
+      case 62: // BrIfI64LtUImm
         pc =
           i64LtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 61: // BrIfI64GtSImm
+      case 63: // BrIfI64GtSImm
         pc =
           i64GtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 62: // BrIfI64GtUImm
+      case 64: // BrIfI64GtUImm
         pc =
           i64GtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 63: // BrIfI64LeSImm
+      case 65: // BrIfI64LeSImm
         pc =
           i64LeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 64: // BrIfI64LeUImm
+      case 66: // BrIfI64LeUImm
         pc =
           i64LeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 65: // BrIfI64GeSImm
+      case 67: // BrIfI64GeSImm
         pc =
           i64GeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 66: // BrIfI64GeUImm
+      case 68: // BrIfI64GeUImm
         pc =
           i64GeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
               0
             ? code[(pc + 4) | 0]
             : pc + 5;
         break;
-      case 67: { // BrTable
+      case 69: { // BrTable
         const n = code[(pc + 2) | 0];
         const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
         pc = code[pc + 3 + (i < n ? i : n)];
         break;
       }
-      case 68: // Return
-      case 69: { // ReturnSlot
-        if (code[pc] === 69) {
+      case 70: // Return
+      case 71: { // ReturnSlot
+        if (code[pc] === 71) {
           a = (fp + code[(pc + 1) | 0]) | 0;
           s32[fp] = s32[a];
           s32[fp + 1] = s32[a + 1];
@@ -723,16 +759,16 @@ export function run(
         }
         break;
       }
-      case 70: // Call
-      case 71: // CallIndirect
-      case 72: { // CallRef
+      case 72: // Call
+      case 73: // CallIndirect
+      case 74: { // CallRef
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 70) {
+        if (code[pc] === 72) {
           callee = inst.funcs[code[(pc + 1) | 0]];
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
-        } else if (code[pc] === 72) {
+        } else if (code[pc] === 74) {
           callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
           pc = (pc + 3) | 0;
@@ -794,7 +830,7 @@ export function run(
         fp = base;
         code = cf.code;
         pc = 0;
-        if (code[0] === 78 && store.fuel >= code[1]) {
+        if (code[0] === 80 && store.fuel >= code[1]) {
           // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
           store.fuel -= code[1];
           pc = 2;
@@ -808,15 +844,15 @@ export function run(
         }
         break;
       }
-      case 73: // ReturnCall
-      case 74: // ReturnCallIndirect
-      case 75: { // ReturnCallRef
+      case 75: // ReturnCall
+      case 76: // ReturnCallIndirect
+      case 77: { // ReturnCallRef
         let callee: FuncEntity;
         let base: number;
-        if (code[pc] === 73) {
+        if (code[pc] === 75) {
           callee = inst.funcs[code[(pc + 1) | 0]];
           base = (fp + code[(pc + 2) | 0]) | 0;
-        } else if (code[pc] === 75) {
+        } else if (code[pc] === 77) {
           callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
           base = (fp + code[(pc + 2) | 0]) | 0;
         } else {
@@ -906,41 +942,40 @@ export function run(
         }
         break;
       }
-      case 76: // RefAsNonNull
+      case 78: // RefAsNonNull
         if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
         pc = (pc + 2) | 0;
         break;
-      case 77: // Nop
+      case 79: // Nop
         pc = (pc + 1) | 0;
         break;
-      case 78: { // ConsumeFuel
-        const cost = code[(pc + 1) | 0];
-        if (store.fuel < cost) {
-          if (outOfFuel(store, st, cost)) {
+      case 80: // ConsumeFuel
+        x = (store.fuel - code[(pc + 1) | 0]) | 0;
+        if (x < 0) {
+          if (outOfFuel(store, st, code[(pc + 1) | 0])) {
             frames[2 * depth + 1] = pc;
             return OUT_OF_FUEL;
           }
           break; // refilled: charge again
         }
-        store.fuel -= cost;
+        store.fuel = x;
         pc = (pc + 2) | 0;
         break;
-      }
-      case 79: { // Copy
+      case 81: { // Copy
         d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
         pc = (pc + 3) | 0;
         break;
       }
-      case 80: // Copy2
+      case 82: // Copy2
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
         s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
         s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
         pc = (pc + 5) | 0;
         break;
-      case 81: // Copy4
+      case 83: // Copy4
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
         s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
@@ -951,18 +986,18 @@ export function run(
         s32[((fp + code[(pc + 7) | 0]) | 0) + 1] = s32[((fp + code[(pc + 8) | 0]) | 0) + 1];
         pc = (pc + 9) | 0;
         break;
-      case 82: // ConstI32
+      case 84: // ConstI32
         s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 83: { // ConstI64
+      case 85: { // ConstI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
       }
-      case 84: { // Select
+      case 86: { // Select
         d = (fp + code[(pc + 1) | 0]) | 0;
         a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -972,7 +1007,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 85: { // GlobalGet
+      case 87: { // GlobalGet
         const g = globals[code[(pc + 2) | 0]].value;
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -980,7 +1015,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 86: { // GlobalSet
+      case 88: { // GlobalSet
         const g = globals[code[(pc + 1) | 0]].value;
         a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -988,305 +1023,308 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 87: // RefFunc
-        s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
-        pc = (pc + 3) | 0;
-        break;
-      case 88: // I32Eqz
+      case 90: // I32Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
         pc = (pc + 3) | 0;
         break;
-      case 89: // I32Eq
+      case 91: // I32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 90: // I32Ne
+      case 92: // I32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 91: // I32LtS
+      case 93: // I32LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 92: // I32LtU
+      case 94: // I32LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 93: // I32GtS
+      case 95: // I32GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 94: // I32GtU
+      case 96: // I32GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 95: // I32LeS
+      case 97: // I32LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 96: // I32LeU
+      case 98: // I32LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 97: // I32GeS
+      case 99: // I32GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 98: // I32GeU
+      case 100: // I32GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
             ? 1
             : 0;
         pc = (pc + 4) | 0;
         break;
-      case 99: // I32EqImm
+      case 101: // I32EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 100: // I32NeImm
+      case 102: // I32NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 101: // I32LtSImm
+      case 103: // I32LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 102: // I32LtUImm
+      case 104: // I32LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 103: // I32GtSImm
+      case 105: // I32GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
           ? 1
           : 0;
         pc = (pc + 4) | 0;
         break;
-      case 104: // I32GtUImm
+      case 106: // I32GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 105: // I32LeSImm
+      case 107: // I32MinUImm
+        s32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
+          s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0,
+          code[(pc + 3) | 0] >>> 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 108: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 106: // I32LeUImm
+      case 109: // I32LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32GeSImm
+      case 110: // I32GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 108: // I32GeUImm
+      case 111: // I32GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 109: // I32Clz
+      case 112: // I32Clz
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 110: // I32Ctz
+      case 113: // I32Ctz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 111: // I32Popcnt
+      case 114: // I32Popcnt
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 112: // I32Extend8S
+      case 115: // I32Extend8S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
         pc = (pc + 3) | 0;
         break;
-      case 113: // I32Extend16S
+      case 116: // I32Extend16S
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
         pc = (pc + 3) | 0;
         break;
-      case 114: // I32Add
+      case 117: // I32Add
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 115: // I32Sub
+      case 118: // I32Sub
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 116: // I32Mul
+      case 119: // I32Mul
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 117: // I32DivS
+      case 120: // I32DivS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 118: // I32DivU
+      case 121: // I32DivU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 119: // I32RemS
+      case 122: // I32RemS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 120: // I32RemU
+      case 123: // I32RemU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 121: // I32And
+      case 124: // I32And
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 122: // I32Or
+      case 125: // I32Or
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 123: // I32Xor
+      case 126: // I32Xor
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 124: // I32Shl
+      case 127: // I32Shl
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 125: // I32ShrS
+      case 128: // I32ShrS
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           s32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 126: // I32ShrU
+      case 129: // I32ShrU
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 127: // I32Rotl
+      case 130: // I32Rotl
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 128: // I32Rotr
+      case 131: // I32Rotr
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 129: // I32AddImm
+      case 132: // I32AddImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 130: // I32MulImm
+      case 133: // I32MulImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 131: // I32AndImm
+      case 134: // I32AndImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 132: // I32OrImm
+      case 135: // I32OrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 133: // I32XorImm
+      case 136: // I32XorImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 134: // I32ShlImm
+      case 137: // I32ShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 135: // I32ShrSImm
+      case 138: // I32ShrSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
           code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 136: // I32ShrUImm
+      case 139: // I32ShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
         pc = (pc + 4) | 0;
         break;
-      case 137: // I32RotlImm
+      case 140: // I32RotlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 138: // I32RotrImm
+      case 141: // I32RotrImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
           s32[(fp + code[(pc + 2) | 0]) | 0],
           code[(pc + 3) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 139: // I32AddShlImm
+      case 142: // I32AddShlImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] +
           (s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0])) | 0;
         pc = (pc + 5) | 0;
         break;
-      case 140: // I32AddAddImmShrUImm
+      case 143: // I32AddAddImmShrUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           ((s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0] +
             code[(pc + 4) | 0]) | 0) >>> code[(pc + 5) | 0];
         pc = (pc + 6) | 0;
         break;
-      case 141: // I64Eqz
+      case 144: // I64Eqz
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 142: // I64Eq
+      case 145: // I64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1294,7 +1332,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 143: // I64Ne
+      case 146: // I64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1302,7 +1340,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 144: // I64LtS
+      case 147: // I64LtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1310,7 +1348,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 145: // I64LtU
+      case 148: // I64LtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1318,7 +1356,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 146: // I64GtS
+      case 149: // I64GtS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1326,7 +1364,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 147: // I64GtU
+      case 150: // I64GtU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1334,7 +1372,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 148: // I64LeS
+      case 151: // I64LeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1342,7 +1380,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 149: // I64LeU
+      case 152: // I64LeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1350,7 +1388,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 150: // I64GeS
+      case 153: // I64GeS
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1358,7 +1396,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 151: // I64GeU
+      case 154: // I64GeU
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1366,7 +1404,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 152: // I64EqImm
+      case 155: // I64EqImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1375,7 +1413,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 153: // I64NeImm
+      case 156: // I64NeImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1384,7 +1422,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 154: // I64LtSImm
+      case 157: // I64LtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1393,7 +1431,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 155: // I64LtUImm
+      case 158: // I64LtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1402,7 +1440,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 156: // I64GtSImm
+      case 159: // I64GtSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1411,7 +1449,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 157: // I64GtUImm
+      case 160: // I64GtUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1420,7 +1458,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 158: // I64LeSImm
+      case 161: // I64LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1429,7 +1467,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 159: // I64LeUImm
+      case 162: // I64LeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1438,7 +1476,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 160: // I64GeSImm
+      case 163: // I64GeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1447,7 +1485,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 161: // I64GeUImm
+      case 164: // I64GeUImm
         s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1456,39 +1494,39 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 162: // I64Clz
+      case 165: // I64Clz
         i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 163: // I64Ctz
+      case 166: // I64Ctz
         i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 164: // I64Popcnt
+      case 167: // I64Popcnt
         i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 165: // I64Extend8S
+      case 168: // I64Extend8S
         i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 166: // I64Extend16S
+      case 169: // I64Extend16S
         i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 167: // I64Extend32S
+      case 170: // I64Extend32S
         i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 168: // I64ExtendI32S
+      case 171: // I64ExtendI32S
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 169: // I64ExtendI32U
+      case 172: // I64ExtendI32U
         i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 170: // I64Add
+      case 173: // I64Add
         i64Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1497,7 +1535,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 171: // I64Sub
+      case 174: // I64Sub
         i64Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1506,7 +1544,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 172: // I64Mul
+      case 175: // I64Mul
         i64Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1515,7 +1553,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 173: // I64DivS
+      case 176: // I64DivS
         i64DivS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1524,7 +1562,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 174: // I64DivU
+      case 177: // I64DivU
         i64DivU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1533,7 +1571,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 175: // I64RemS
+      case 178: // I64RemS
         i64RemS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1542,7 +1580,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 176: // I64RemU
+      case 179: // I64RemU
         i64RemU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1551,7 +1589,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 177: // I64And
+      case 180: // I64And
         i64And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1560,7 +1598,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 178: // I64Or
+      case 181: // I64Or
         i64Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1569,7 +1607,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 179: // I64Xor
+      case 182: // I64Xor
         i64Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1578,7 +1616,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 180: // I64Shl
+      case 183: // I64Shl
         i64Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1587,7 +1625,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 181: // I64ShrS
+      case 184: // I64ShrS
         i64ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1596,7 +1634,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 182: // I64ShrU
+      case 185: // I64ShrU
         i64ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1605,7 +1643,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 183: // I64Rotl
+      case 186: // I64Rotl
         i64Rotl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1614,7 +1652,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 184: // I64Rotr
+      case 187: // I64Rotr
         i64Rotr(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1623,7 +1661,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 185: // I64AddImm
+      case 188: // I64AddImm
         i64AddImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1633,7 +1671,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 186: // I64MulImm
+      case 189: // I64MulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1643,7 +1681,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 187: // I64AndImm
+      case 190: // I64AndImm
         i64AndImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1653,7 +1691,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 188: // I64OrImm
+      case 191: // I64OrImm
         i64OrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1663,7 +1701,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 189: // I64XorImm
+      case 192: // I64XorImm
         i64XorImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1673,7 +1711,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 190: // I64ShlImm
+      case 193: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1682,7 +1720,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 191: // I64ShrSImm
+      case 194: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1691,7 +1729,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 192: // I64ShrUImm
+      case 195: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1700,7 +1738,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 193: // I64RotlImm
+      case 196: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1709,7 +1747,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 194: // I64RotrImm
+      case 197: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1718,7 +1756,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 195: // I64XorShrUImm
+      case 198: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1728,7 +1766,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 196: // I64XorRotlImm
+      case 199: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1738,7 +1776,27 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 197: // I64XorShrUMulImm
+      case 200: // I64RotlImmOfXor
+        i64RotlImmOfXor(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 201: // I64SubShlImm
+        i64SubShlImm(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 202: // I64XorShrUMulImm
         i64XorShrUMulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1751,7 +1809,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 198: // I64RotlMulImm
+      case 203: // I64RotlMulImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1767,7 +1825,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 199: // I64MulImmAdd
+      case 204: // I64MulImmAdd
         i64MulImm(
           s32,
           (fp + code[(pc + 4) | 0]) | 0,
@@ -1783,7 +1841,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 200: // I64MulImmAddRotlMulImm
+      case 205: // I64MulImmAddRotlMulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 6) | 0]) | 0,
@@ -1812,7 +1870,7 @@ export function run(
         );
         pc = (pc + 12) | 0;
         break;
-      case 201: // I64LoadMulImmAddRotlMulImm
+      case 206: // I64LoadMulImmAddRotlMulImm
         i64LoadMulImmAddRotlMulImm(
           s32,
           mview,
@@ -1834,7 +1892,7 @@ export function run(
         );
         pc = (pc + 15) | 0;
         break;
-      case 202: // I64AddAdd
+      case 207: // I64AddAdd
         i64AddAdd(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1845,7 +1903,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 203: // I64AddLoad
+      case 208: // I64AddLoad
         i64AddLoad(
           s32,
           mview,
@@ -1859,11 +1917,11 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 204: // I64Bswap
+      case 209: // I64Bswap
         i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 205: // I64Sigma
+      case 210: // I64Sigma
         i64Sigma(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1876,202 +1934,231 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 210: // F32Eq
+      case 211: // I64AndNot
+        i64AndNot(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 212: // I64XorAnd
+        i64XorAnd(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 213: // I64AndXor
+        i64AndXor(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (fp + code[(pc + 4) | 0]) | 0,
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 218: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 211: // F32Ne
+      case 219: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 212: // F32Lt
+      case 220: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 213: // F32Gt
+      case 221: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 214: // F32Le
+      case 222: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 215: // F32Ge
+      case 223: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 216: // F32Abs
+      case 224: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 217: // F32Neg
+      case 225: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 218: // F32Ceil
+      case 226: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 219: // F32Floor
+      case 227: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 220: // F32Trunc
+      case 228: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 221: // F32Nearest
+      case 229: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 222: // F32Sqrt
+      case 230: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 223: // F32Add
+      case 231: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 224: // F32Sub
+      case 232: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 225: // F32Mul
+      case 233: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 226: // F32Div
+      case 234: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 227: // F32Min
+      case 235: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 228: // F32Max
+      case 236: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 229: // F32Copysign
+      case 237: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 230: // F64Eq
+      case 238: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 231: // F64Ne
+      case 239: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 232: // F64Lt
+      case 240: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 233: // F64Gt
+      case 241: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 234: // F64Le
+      case 242: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 235: // F64Ge
+      case 243: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 236: // F64Abs
+      case 244: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 237: // F64Neg
+      case 245: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 238: // F64Ceil
+      case 246: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 239: // F64Floor
+      case 247: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 240: // F64Trunc
+      case 248: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 241: // F64Nearest
+      case 249: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 242: // F64Sqrt
+      case 250: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 243: // F64Add
+      case 251: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 244: // F64Sub
+      case 252: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 245: // F64Mul
+      case 253: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 246: // F64Div
+      case 254: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 247: // F64Min
+      case 255: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 248: // F64Max
+      case 256: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 249: // F64Copysign
+      case 257: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2080,17 +2167,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 250: // F32AddImm
+      case 258: // F32AddImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 251: // F32MulImm
+      case 259: // F32MulImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 252: // F32MinImm
+      case 260: // F32MinImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2101,7 +2188,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 253: // F32MaxImm
+      case 261: // F32MaxImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2112,130 +2199,130 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 254: // F32MulAdd
+      case 262: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 255: // F64MulAdd
+      case 263: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 256: // I32TruncF32S
+      case 264: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 257: // I32TruncF32U
+      case 265: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 258: // I32TruncF64S
+      case 266: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 259: // I32TruncF64U
+      case 267: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 260: // I64TruncF32S
+      case 268: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 261: // I64TruncF32U
+      case 269: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 262: // I64TruncF64S
+      case 270: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 263: // I64TruncF64U
+      case 271: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 264: // F32ConvertI32S
+      case 272: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 265: // F32ConvertI32U
+      case 273: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 266: // F32ConvertI64S
+      case 274: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 267: // F32ConvertI64U
+      case 275: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 268: // F32DemoteF64
+      case 276: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 269: // F64ConvertI32S
+      case 277: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 270: // F64ConvertI32U
+      case 278: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 271: // F64ConvertI64S
+      case 279: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 272: // F64ConvertI64U
+      case 280: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 273: // F64PromoteF32
+      case 281: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 274: // I32TruncSatF32S
+      case 282: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 275: // I32TruncSatF32U
+      case 283: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 276: // I32TruncSatF64S
+      case 284: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 277: // I32TruncSatF64U
+      case 285: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 278: // I64TruncSatF32S
+      case 286: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 279: // I64TruncSatF32U
+      case 287: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 280: // I64TruncSatF64S
+      case 288: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 281: // I64TruncSatF64U
+      case 289: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 282: { // I32Load
+      case 290: { // I32Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 283: { // I64Load
+      case 291: { // I64Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2244,21 +2331,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 284: { // I32Load8S
+      case 292: { // I32Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 285: { // I32Load8U
+      case 293: { // I32Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 286: { // I32LoadAddImm
+      case 294: { // I32LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2266,7 +2353,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 287: { // I64LoadAddImm
+      case 295: { // I64LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2276,7 +2363,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 288: { // I32Load8UAddImm
+      case 296: { // I32Load8UAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2284,21 +2371,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 289: { // I32Load16S
+      case 297: { // I32Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 290: { // I32Load16U
+      case 298: { // I32Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 291: { // I64Load8S
+      case 299: { // I64Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2308,7 +2395,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 292: { // I64Load8U
+      case 300: { // I64Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2317,7 +2404,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 293: { // I64Load16S
+      case 301: { // I64Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2327,7 +2414,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 294: { // I64Load16U
+      case 302: { // I64Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2336,7 +2423,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 295: { // I64Load32S
+      case 303: { // I64Load32S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2346,7 +2433,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 296: { // I64Load32U
+      case 304: { // I64Load32U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2355,14 +2442,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 297: { // I32Store
+      case 305: { // I32Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 298: { // I64Store
+      case 306: { // I64Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2371,21 +2458,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 299: { // I32Store8
+      case 307: { // I32Store8
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 300: { // I32Store16
+      case 308: { // I32Store16
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 301: { // I32StoreAt
+      case 309: { // I32StoreAt
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2393,7 +2480,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 302: { // I32Store8At
+      case 310: { // I32Store8At
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2401,7 +2488,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 303: // I32Copy8At
+      case 311: // I32Copy8At
         copyByte(
           mview,
           memLen,
@@ -2412,28 +2499,39 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 304: { // I32StoreImm
+      case 312: // I32AddAddImmShrUStore8At
+        storeByte(
+          mview,
+          memLen,
+          s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+          code[(pc + 3) | 0],
+          ((s32[(fp + code[(pc + 4) | 0]) | 0] + s32[(fp + code[(pc + 5) | 0]) | 0] +
+            code[(pc + 6) | 0]) | 0) >>> code[(pc + 7) | 0],
+        );
+        pc = (pc + 8) | 0;
+        break;
+      case 313: { // I32StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 305: { // I32Store8Imm
+      case 314: { // I32Store8Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 306: { // I32Store16Imm
+      case 315: { // I32Store16Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 307: { // I64StoreImm
+      case 316: { // I64StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2441,23 +2539,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 308: // MemorySize
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
-        pc = (pc + 2) | 0;
-        break;
-      case 309: { // MemoryGrow
-        const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
-        if (old === GROW_OUT_OF_FUEL) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        s32[(fp + code[(pc + 1) | 0]) | 0] = old;
-        mview = mem!.view;
-        memLen = mview.byteLength;
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 322: { // Copy128
+      case 331: { // Copy128
         d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2466,7 +2548,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 323: { // Select128
+      case 332: { // Select128
         d = (fp + code[(pc + 1) | 0]) | 0;
         a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2478,27 +2560,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 324: { // GlobalGet128
-        const g = globals[code[(pc + 2) | 0]].value;
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = g[0];
-        s32[d + 1] = g[1];
-        s32[d + 2] = g[2];
-        s32[d + 3] = g[3];
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 325: { // GlobalSet128
-        const g = globals[code[(pc + 1) | 0]].value;
-        a = (fp + code[(pc + 2) | 0]) | 0;
-        g[0] = s32[a];
-        g[1] = s32[a + 1];
-        g[2] = s32[a + 2];
-        g[3] = s32[a + 3];
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 326: { // V128Const
+      case 335: { // V128Const
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2507,7 +2569,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 327: // V128LoadFull
+      case 336: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2517,7 +2579,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // V128LoadAt
+      case 337: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2527,7 +2589,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 329: // V128And
+      case 338: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2536,7 +2598,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // V128Andnot
+      case 339: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2545,7 +2607,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // V128Or
+      case 340: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2554,7 +2616,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // V128Xor
+      case 341: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2563,19 +2625,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 333: // V128Not
+      case 342: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 334: // V128Splat32
+      case 343: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 335: // V128AnyTrue
+      case 344: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 336: // I8x16Eq
+      case 345: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2584,7 +2646,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // I8x16Add
+      case 346: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2593,7 +2655,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 338: // I8x16Sub
+      case 347: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2602,7 +2664,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // I16x8Add
+      case 348: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2611,7 +2673,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // I16x8Sub
+      case 349: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2620,7 +2682,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // I16x8Mul
+      case 350: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2629,7 +2691,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // I32x4Add
+      case 351: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2638,7 +2700,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // I32x4Sub
+      case 352: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2647,7 +2709,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 344: // I32x4Mul
+      case 353: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2656,7 +2718,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 345: // I8x16Shl
+      case 354: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2665,7 +2727,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // I8x16ShrU
+      case 355: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2674,7 +2736,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // I16x8Shl
+      case 356: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2683,7 +2745,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // I16x8ShrS
+      case 357: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2692,7 +2754,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // I16x8ShrU
+      case 358: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2701,7 +2763,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 350: // I32x4Shl
+      case 359: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2710,7 +2772,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 351: // I32x4ShrS
+      case 360: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2719,7 +2781,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // I32x4ShrU
+      case 361: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2728,7 +2790,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // F32x4Add
+      case 362: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2737,7 +2799,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // F32x4Sub
+      case 363: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2746,7 +2808,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // F32x4Mul
+      case 364: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2755,7 +2817,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 356: // F32x4Div
+      case 365: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2764,7 +2826,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 357: // F32x4Min
+      case 366: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2773,7 +2835,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // F32x4Max
+      case 367: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2782,7 +2844,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // F32x4MulAdd
+      case 368: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2792,7 +2854,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 360: // F32x4MaxMin
+      case 369: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2802,7 +2864,19 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 361: // F32x4MulLoad
+      case 370: // F32x4MaxMinLoad
+        f32x4MaxMinLoad(
+          s32,
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+          (s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 371: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2813,7 +2887,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 362: // F32x4MulLoadAdd
+      case 372: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2825,7 +2899,30 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 363: // F64x2Add
+      case 373: // F32x4MulLoad2
+        f32x4MulLoad2(
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 374: // F32x4MulLoad2Add
+        f32x4MulLoad2Add(
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          s32[(fp + code[(pc + 2) | 0]) | 0],
+          code[(pc + 3) | 0],
+          code[(pc + 4) | 0],
+          (fp + code[(pc + 5) | 0]) | 0,
+        );
+        pc = (pc + 6) | 0;
+        break;
+      case 375: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2834,7 +2931,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 364: // F64x2Sub
+      case 376: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2843,7 +2940,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 365: // F64x2Mul
+      case 377: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2852,7 +2949,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 366: // F64x2Div
+      case 378: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2861,12 +2958,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 367: // V128ExtractLane32
+      case 379: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 368: // V128Unary
+      case 380: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2875,7 +2972,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 369: // V128Binary
+      case 381: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2885,7 +2982,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 370: // V128Ternary
+      case 382: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2896,7 +2993,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 371: // V128ExtractLane
+      case 383: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -2906,7 +3003,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 372: // V128ReplaceLane
+      case 384: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -2917,7 +3014,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 373: // V128Shuffle
+      case 385: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2930,7 +3027,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 374: // V128ShuffleZx
+      case 386: // V128ShuffleZx
         simdShuffleZx(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2944,7 +3041,7 @@ export function run(
         );
         pc = (pc + 9) | 0;
         break;
-      case 376: // V128LoadSubAt
+      case 388: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2955,7 +3052,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 377: // V128Store
+      case 389: // V128Store
         simdStore(
           s32,
           mview,
@@ -2965,7 +3062,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 378: // V128StoreAt
+      case 390: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -2975,7 +3072,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 379: // V128LoadLane
+      case 391: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -2988,7 +3085,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 380: // V128StoreLane
+      case 392: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3000,7 +3097,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 383: // StructNew
+      case 395: // StructNew
         if (
           !structNew(
             store,
@@ -3016,7 +3113,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 384: // StructNewDefault
+      case 396: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3031,7 +3128,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 385: // StructGet
+      case 397: // StructGet
         structGet(
           store,
           s32,
@@ -3042,13 +3139,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 412: { // Index64
+      case 424: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 413: { // SizeToI64
+      case 425: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3056,7 +3153,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 425: // TierUp
+      case 437: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3107,7 +3204,6 @@ function runCold(
   let pc = frames[2 * depth + 1]!;
   let code = funcs[depth]!.compiled!.code;
   let inst = funcs[depth]!.instance;
-  // deno-lint-ignore no-unused-vars
   let globals = inst.globals;
   let mem: MemoryEntity | null = inst.memories[0] ?? null;
   let mview = mem !== null ? mem.view : EMPTY_VIEW;
@@ -3119,7 +3215,11 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 206: // I64Add128
+      case 89: // RefFunc
+        s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
+        pc = (pc + 3) | 0;
+        break;
+      case 214: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3131,7 +3231,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 207: // I64Sub128
+      case 215: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3143,7 +3243,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 208: // I64MulWideS
+      case 216: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3153,7 +3253,7 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 209: // I64MulWideU
+      case 217: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3163,7 +3263,23 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 310: // MemoryFill
+      case 317: // MemorySize
+        s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
+        pc = (pc + 2) | 0;
+        break;
+      case 318: { // MemoryGrow
+        const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
+        if (old === GROW_OUT_OF_FUEL) {
+          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+          break; // refilled: run it again
+        }
+        s32[(fp + code[(pc + 1) | 0]) | 0] = old;
+        mview = mem!.view;
+        memLen = mview.byteLength;
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 319: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3179,7 +3295,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 311: // MemoryCopy
+      case 320: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3196,7 +3312,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 312: // MemoryInit
+      case 321: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3214,18 +3330,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 313: // DataDrop
+      case 322: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 314: // TableGet
+      case 323: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 315: // TableSet
+      case 324: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3233,11 +3349,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 316: // TableSize
+      case 325: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 317: { // TableGrow
+      case 326: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3253,7 +3369,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 318: // TableFill
+      case 327: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3269,7 +3385,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 319: // TableCopy
+      case 328: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3286,7 +3402,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 320: // TableInit
+      case 329: // TableInit
         if (
           !tableInit(
             inst,
@@ -3304,11 +3420,31 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 321: // ElemDrop
+      case 330: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 375: // V128Load
+      case 333: { // GlobalGet128
+        const g = globals[code[(pc + 2) | 0]].value;
+        const d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = g[0];
+        s32[d + 1] = g[1];
+        s32[d + 2] = g[2];
+        s32[d + 3] = g[3];
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 334: { // GlobalSet128
+        const g = globals[code[(pc + 1) | 0]].value;
+        const a = (fp + code[(pc + 2) | 0]) | 0;
+        g[0] = s32[a];
+        g[1] = s32[a + 1];
+        g[2] = s32[a + 2];
+        g[3] = s32[a + 3];
+        pc = (pc + 3) | 0;
+        break;
+      }
+      case 387: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3319,7 +3455,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 381: { // Throw
+      case 393: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3344,7 +3480,7 @@ function runCold(
         }
         break;
       }
-      case 382: { // ThrowRef
+      case 394: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3366,7 +3502,7 @@ function runCold(
         }
         break;
       }
-      case 386: // StructSet
+      case 398: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3377,7 +3513,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 387: // ArrayNew
+      case 399: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3394,7 +3530,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 388: // ArrayNewDefault
+      case 400: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3410,7 +3546,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 389: // ArrayNewFixed
+      case 401: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3427,7 +3563,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 390: // ArrayNewData
+      case 402: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3446,7 +3582,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 391: // ArrayNewElem
+      case 403: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3465,7 +3601,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 392: // ArrayGet
+      case 404: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3476,7 +3612,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 393: // ArraySet
+      case 405: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3486,11 +3622,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 394: // ArrayLen
+      case 406: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 395: // ArrayFill
+      case 407: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3507,7 +3643,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 396: // ArrayCopy
+      case 408: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3524,7 +3660,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 397: // ArrayInitData
+      case 409: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3542,7 +3678,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 398: // ArrayInitElem
+      case 410: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3560,25 +3696,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 399: // RefI31
+      case 411: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 400: { // I31GetS
+      case 412: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 401: { // I31GetU
+      case 413: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 402: // RefTest
+      case 414: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3587,7 +3723,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 403: // RefCast
+      case 415: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3596,7 +3732,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 404: { // BrOnCast
+      case 416: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3606,7 +3742,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 405: { // BrOnCastFail
+      case 417: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3616,7 +3752,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 406: // AtomicLoad
+      case 418: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3627,7 +3763,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 407: // AtomicStore
+      case 419: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3638,7 +3774,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 408: // AtomicRmw
+      case 420: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3650,7 +3786,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 409: // AtomicCmpxchg
+      case 421: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3663,7 +3799,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 410: // AtomicWait
+      case 422: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3675,7 +3811,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 411: // AtomicNotify
+      case 423: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3683,7 +3819,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 414: // LoadMem
+      case 426: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3694,7 +3830,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 415: // StoreMem
+      case 427: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3705,11 +3841,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 416: // MemorySizeMem
+      case 428: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 417: { // MemoryGrowMem
+      case 429: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3729,7 +3865,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 418: // MemoryFillMem
+      case 430: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3745,7 +3881,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 419: // MemoryCopyMem
+      case 431: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3762,7 +3898,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 420: // MemoryInitMem
+      case 432: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3780,7 +3916,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 421: // V128LoadMem
+      case 433: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3791,7 +3927,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 422: // V128StoreMem
+      case 434: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3801,7 +3937,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 423: // V128LoadLaneMem
+      case 435: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3814,7 +3950,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 424: // V128StoreLaneMem
+      case 436: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -172,6 +172,8 @@ function addImmBranch(cmp: string, negation: string, immediate: boolean): Row {
 
 const LT_U = "(s32[x] >>> 0) < (%b >>> 0)";
 const GE_U = "(s32[x] >>> 0) >= (%b >>> 0)";
+const LE_U = "(s32[x] >>> 0) <= (%b >>> 0)";
+const GT_U = "(s32[x] >>> 0) > (%b >>> 0)";
 
 /** An instruction executed by the `run` of instruction `owner` (which tests `code[pc]`). */
 function sameCase(shape: string, owner: string): Row {
@@ -348,6 +350,10 @@ const ROWS = {
   // bytesum's dispatches, 14% of sieve's, 7% of loop's). `x` is written, then compared.
   I32AddImmBrIfLtU: addImmBranch(LT_U, "I32AddImmBrIfGeU", false),
   I32AddImmBrIfGeU: addImmBranch(GE_U, "I32AddImmBrIfLtU", false),
+  // `do { ...; p += k; } while (p <= limit)`: clang's loops over a buffer in blocks (xxHash64's
+  // stripes, `bench/xxh64.c`: 1 of 8 dispatches per stripe).
+  I32AddImmBrIfLeU: addImmBranch(LE_U, "I32AddImmBrIfGtU", false),
+  I32AddImmBrIfGtU: addImmBranch(GT_U, "I32AddImmBrIfLeU", false),
   I32AddImmBrIfNe: addImmBranch("s32[x] !== %b", "I32AddImmBrIfEq", false),
   I32AddImmBrIfEq: addImmBranch("s32[x] === %b", "I32AddImmBrIfNe", false),
   I32AddImmBrIfLtUImm: addImmBranch(LT_U, "I32AddImmBrIfGeUImm", true),
@@ -472,15 +478,15 @@ const ROWS = {
   ConsumeFuel: jump(
     "i",
     `
-    const cost = $1;
-    if (store.fuel < cost) {
-      if (outOfFuel(store, st, cost)) {
+    x = (store.fuel - $1) | 0;
+    if (x < 0) {
+      if (outOfFuel(store, st, $1)) {
         frames[2 * depth + 1] = pc;
         return OUT_OF_FUEL;
       }
       break; // refilled: charge again
     }
-    store.fuel -= cost;
+    store.fuel = x;
     pc = ($next) | 0;
   `,
   ),
@@ -570,6 +576,9 @@ const ROWS = {
   I32LtUImm: op("rri", "s32[$1] = (s32[$2] >>> 0) < ($3 >>> 0) ? 1 : 0;"),
   I32GtSImm: op("rri", "s32[$1] = s32[$2] > $3 ? 1 : 0;"),
   I32GtUImm: op("rri", "s32[$1] = (s32[$2] >>> 0) > ($3 >>> 0) ? 1 : 0;"),
+  // `select(x, k, x <u k)` or `select(k, x, x >u k)`: the unsigned minimum of `x` and a
+  // constant, a saturation (vec_bytes_scalar's brighten: 2 of its 6 dispatches per pixel).
+  I32MinUImm: op("rri", "s32[$1] = Math.min(s32[$2] >>> 0, $3 >>> 0);"),
   I32LeSImm: op("rri", "s32[$1] = s32[$2] <= $3 ? 1 : 0;"),
   I32LeUImm: op("rri", "s32[$1] = (s32[$2] >>> 0) <= ($3 >>> 0) ? 1 : 0;"),
   I32GeSImm: op("rri", "s32[$1] = s32[$2] >= $3 ? 1 : 0;"),
@@ -673,6 +682,12 @@ const ROWS = {
   // murmur3) and SHA-2's sigma functions (`rotr(e, 14) ^ rotr(e, 18) ^ rotr(e, 41)`).
   I64XorShrUImm: op("rrri", "i64XorShrUImm(s32, $1, $2, $3, $4);"),
   I64XorRotlImm: op("rrri", "i64XorRotlImm(s32, $1, $2, $3, $4);"),
+  // The other way round, `rotl(x ^ y, k)`: a rotation by a constant of a xor, as hash mixers
+  // combine a value into a state (`bench/i64.wat`: 1 of its 14 dispatches per iteration).
+  I64RotlImmOfXor: op("rrri", "i64RotlImmOfXor(s32, $1, $2, $3, $4);"),
+  // `x - (y << k)`: a subtraction of a shift by a constant (`bench/i64.wat`: 1 of its 13
+  // dispatches per iteration; scaled offsets and hash updates).
+  I64SubShlImm: op("rrri", "i64SubShlImm(s32, $1, $2, $3, $4);"),
   // An i64 step and the step after it that reads its result, in one dispatch: hash rounds and
   // finalisers (`(z ^ (z >>> 30)) * C`: splitmix64, murmur3, xxHash64's avalanche;
   // `rotl(acc, 31) * P1` and `acc + x * P2`: xxHash64's round). The first step still writes its
@@ -712,6 +727,13 @@ const ROWS = {
   // SHA-2's sigma functions, `rotl(y, k1) ^ rotl(y, k2) ^ rotl(y, k3)` (Σ0, Σ1) and, with
   // `$7` set, `... ^ (y >>> k3)` (σ0, σ1): the three steps above in order, through `$2`.
   I64Sigma: op("rrriiii", "i64Sigma(s32, $1, $2, $3, $4, $5, $6, $7);"),
+  // Two i64 bitwise steps in one dispatch, the first's result a temporary only the second reads
+  // (not written): `x & ~y` (an `I64XorImm t, y, -1` and the `I64And` of `t`), `(x ^ y) & z`
+  // and `(x & y) ^ z`. SHA-2's choice `(e & f) ^ (~e & g)` and majority `((a ^ b) & c) ^ (a &
+  // b)` as clang spells them (`bench/sha512.c`: 6 of the 22 dispatches per round).
+  I64AndNot: op("rrr", "i64AndNot(s32, $1, $2, $3);"),
+  I64XorAnd: op("rrrr", "i64XorAnd(s32, $1, $2, $3, $4);"),
+  I64AndXor: op("rrrr", "i64AndXor(s32, $1, $2, $3, $4);"),
 
   // Wide arithmetic (two results, in consecutive slots)
   I64Add128: op("rrrrr", "i64Add128(s32, $1, $1 + SLOT_WORDS, $2, $3, $4, $5);"),
@@ -880,6 +902,14 @@ const ROWS = {
     "riorio",
     "copyByte(mview, memLen, s32[$4] + $5, $6, s32[$1] + $2, $3);",
   ),
+  // `i32.store8` to `local + imm` of an `I32AddAddImmShrUImm` just computed (`$1 $2 $3` the
+  // store's address as `I32Store8At`'s, `$4 $5 $6 $7` the value's operands): a rounded
+  // average or a [1 2 1] blur stored as a byte (vec_bytes' blurs, 7% of its dispatches are
+  // such pairs, 5.6% of its scalar build's).
+  I32AddAddImmShrUStore8At: op(
+    "riorrii",
+    "storeByte(mview, memLen, s32[$1] + $2, $3, ((s32[$4] + s32[$5] + $6) | 0) >>> $7);",
+  ),
   // A constant value: the immediate forms
   I32StoreImm: store("roi", 4, "mview.setInt32(ea, $3, true);"),
   I32Store8Imm: store("roi", 1, "mview.setInt8(ea, $3);"),
@@ -1027,11 +1057,17 @@ const ROWS = {
   // `f32x4.mul` whose product only feeds an `f32x4.add`, as `F32MulAdd` (vec_float: 6.7% of
   // dispatches are such pairs).
   F32x4MulAdd: op("rrrr", "f32x4MulAdd(f32, $1, $2, $3, $4);"),
-  // `f32x4.mul` of a v128 just loaded (`d a base imm offset`: the load of `V128LoadAt`), so
-  // the loaded vector never goes through a slot (vec_float: 9% of dispatches are such pairs).
   // `f32x4.min` of an `f32x4.max` just computed: a clamp, `d = min(max(a, b), c)` (vec_float:
   // 5% of dispatches are such pairs).
   F32x4MaxMin: op("rrrr", "f32x4MaxMin(f32, $1, $2, $3, $4);"),
+  // ... of a v128 just loaded from `base + imm` (`d b c base imm`, as `V128LoadAt d base imm 0`):
+  // a clamp loop's load and clamp in one (vec_float: 2 of its 7 dispatches per two vectors).
+  F32x4MaxMinLoad: op(
+    "rrrri",
+    "f32x4MaxMinLoad(s32, f32, mview, $1, $2, $3, (s32[$4] + $5) | 0);",
+  ),
+  // `f32x4.mul` of a v128 just loaded (`d a base imm offset`: the load of `V128LoadAt`), so
+  // the loaded vector never goes through a slot (vec_float: 9% of dispatches are such pairs).
   F32x4MulLoad: op("rrrio", "f32x4MulLoad(f32, mview, $1, $2, (s32[$3] + $4) | 0, $5);"),
   // ... whose product then feeds an `f32x4.add` (`d a base imm offset c`: a dot product's
   // step; vec_float: 5% of dispatches are such pairs).
@@ -1039,6 +1075,13 @@ const ROWS = {
     "rrrior",
     "f32x4MulLoadAdd(f32, mview, $1, $2, (s32[$3] + $4) | 0, $5, $6);",
   ),
+  // `f32x4.mul` of two v128s just loaded from one base slot plus two constants (`d base imm
+  // imm2`: the loads `V128LoadAt d base imm 0` and `... imm2 0`), and that product fed to an
+  // `f32x4.add` (`... c`): a dot product's `x[i] * y[i]` terms (vec_float: 4 of the 12
+  // dispatches per step of its dot product). One base and no offsets keep the rows small
+  // (293 bytes of `run` each with both loads' three operands, 2026-12).
+  F32x4MulLoad2: op("rrii", "f32x4MulLoad2(f32, mview, $1, s32[$2], $3, $4);"),
+  F32x4MulLoad2Add: op("rriir", "f32x4MulLoad2Add(f32, mview, $1, s32[$2], $3, $4, $5);"),
   F64x2Add: op("rrr", "f64x2Add(f64, $1, $2, $3);"),
   F64x2Sub: op("rrr", "f64x2Sub(f64, $1, $2, $3);"),
   F64x2Mul: op("rrr", "f64x2Mul(f64, $1, $2, $3);"),
@@ -1249,11 +1292,16 @@ const ROWS = {
  * Taken, a fuel-paying branch (see `FUEL_ROWS`) pays the charge of the `ConsumeFuel` at `at`
  * and jumps to `target`; when the store cannot pay, it jumps to that `ConsumeFuel`, which stops
  * (or refills and charges), and control continues from it as the branch would have. No `const`s
- * (as in `armsPaying`): they took `run` past 128 registers with ii64's fused rows (+7 KB).
+ * (as in `armsPaying`): they took `run` past 128 registers with ii64's fused rows (+7 KB). The
+ * fuel left is the scratch `x`, an int32 difference (both terms are at most `FUEL_CHUNK`, 2^30 - 1):
+ * one read of `store.fuel` and no overflow check, 151 bytes less of `run` for the 11 paying rows
+ * and `ConsumeFuel`. Dispatches are the same; valgrind's instruction count of sieve (scale 0.1,
+ * interpreter) moved fuel on/off from 1.220 to 1.217: the field's read and write remain.
  */
 function payOrFallBack(target: string, at: string, cost: string): string {
-  return `if (store.fuel >= ${cost}) {
-  store.fuel -= ${cost};
+  return `x = (store.fuel - ${cost}) | 0;
+if (x >= 0) {
+  store.fuel = x;
   pc = ${target};
 } else pc = ${at};`;
 }
@@ -1287,8 +1335,9 @@ function armsPaying(base: Row): Row {
   // Written without `const`s: with them `run` needed more than 128 registers, and V8 then
   // spelled many of its instructions in a wider form (+3.6 KB of bytecode for four rows).
   const run = `${prelude}pc = ${cond} ? $${target} : $next;
-if (store.fuel >= code[(pc + 1) | 0]) {
-  store.fuel -= code[(pc + 1) | 0];
+x = (store.fuel - code[(pc + 1) | 0]) | 0;
+if (x >= 0) {
+  store.fuel = x;
   pc = (pc + 2) | 0;
 }`;
   return { shape: base.shape, run, jumps: true, caseOf: null, negation: null };

@@ -12,6 +12,7 @@
  */
 
 import { Trap, TrapCode } from "../core/trap.ts";
+import { f32x4MaxMin } from "./simd.ts";
 
 /**
  * The effective address of an access of `n` bytes, after the bounds check. (The 16-byte
@@ -90,6 +91,70 @@ export function f32x4MulLoadAdd(
 }
 
 /**
+ * `f32x4.mul` of the two v128s loaded from `(base + imm) mod 2^32` and `(base + imm2) mod 2^32`
+ * (a dot product's step `x[i] * y[i]`), into `d`; traps as the first load, then as the second.
+ */
+export function f32x4MulLoad2(
+  f: Float32Array,
+  mem: DataView,
+  d: number,
+  base: number,
+  imm: number,
+  imm2: number,
+): void {
+  const ea = (base + imm) >>> 0, eb = (base + imm2) >>> 0;
+  if (ea + 16 > mem.byteLength || eb + 16 > mem.byteLength) {
+    throw new Trap(TrapCode.MemoryOutOfBounds);
+  }
+  f[d] = mem.getFloat32(ea, true) * mem.getFloat32(eb, true);
+  f[d + 1] = mem.getFloat32(ea + 4, true) * mem.getFloat32(eb + 4, true);
+  f[d + 2] = mem.getFloat32(ea + 8, true) * mem.getFloat32(eb + 8, true);
+  f[d + 3] = mem.getFloat32(ea + 12, true) * mem.getFloat32(eb + 12, true);
+}
+
+/**
+ * `f32x4MulLoad2` then `f32x4.add` of the product and the v128 at `c` (each lane rounded after
+ * each step).
+ */
+export function f32x4MulLoad2Add(
+  f: Float32Array,
+  mem: DataView,
+  d: number,
+  base: number,
+  imm: number,
+  imm2: number,
+  c: number,
+): void {
+  const ea = (base + imm) >>> 0, eb = (base + imm2) >>> 0;
+  if (ea + 16 > mem.byteLength || eb + 16 > mem.byteLength) {
+    throw new Trap(TrapCode.MemoryOutOfBounds);
+  }
+  f[d] = Math.fround(mem.getFloat32(ea, true) * mem.getFloat32(eb, true)) + f[c];
+  f[d + 1] = Math.fround(mem.getFloat32(ea + 4, true) * mem.getFloat32(eb + 4, true)) + f[c + 1];
+  f[d + 2] = Math.fround(mem.getFloat32(ea + 8, true) * mem.getFloat32(eb + 8, true)) + f[c + 2];
+  f[d + 3] = Math.fround(mem.getFloat32(ea + 12, true) * mem.getFloat32(eb + 12, true)) +
+    f[c + 3];
+}
+
+/**
+ * A clamp of a v128 just loaded: `f32x4.min(f32x4.max(x, b), c)` with `x` the v128 at `addr`
+ * (`v128.load` of `addr + 0`), into `d` (the loaded vector goes through `d`, which is neither
+ * `b` nor `c`).
+ */
+export function f32x4MaxMinLoad(
+  s: Int32Array,
+  f: Float32Array,
+  mem: DataView,
+  d: number,
+  b: number,
+  c: number,
+  addr: number,
+): void {
+  v128Load(s, mem, d, addr, 0);
+  f32x4MaxMin(f, d, d, b, c);
+}
+
+/**
  * A v128 load: `v128.load`, `v128.load{8x8,16x4,32x2}_{s,u}`, `v128.load{8,16,32,64}_splat`,
  * `v128.load{32,64}_zero`.
  *
@@ -150,9 +215,13 @@ export function simdLoad(
       s.fill(w, d, d + 4);
       return;
     }
-    case 0x09: { // v128.load32_splat
+    case 0x09: { // v128.load32_splat (four stores: a `fill` call cost more than the load)
       const w = mem.getInt32(address(mem, addr, offset, 4), true);
-      s.fill(w, d, d + 4);
+      s[d] =
+        s[d + 1] =
+        s[d + 2] =
+        s[d + 3] =
+          w;
       return;
     }
     case 0x0a: { // v128.load64_splat

@@ -93,6 +93,8 @@ import type { FuncValidator } from "../validate/func_validator.ts";
  * @param validator when given, the body is validated while it is translated, each instruction
  *   before it is translated (one read of the body instead of two: an eager compile); otherwise
  *   it must have been validated before
+ * @param deferCode with `arena`: the function's `code` is left the arena's buffer until
+ *   `CompiledFunc.placeCode` (see `CodeArena.place`), which must run before it is read
  * @returns the compiled function
  * @throws {ValidationError} (or `DecodeError`) from `validator`, when given: the body is invalid
  */
@@ -104,10 +106,20 @@ export function translateFunc(
   offsets: OffsetSource | null = null,
   hotness = 0,
   validator: FuncValidator | null = null,
+  deferCode = false,
 ): CompiledFunc {
   const t = spareTranslator ?? new FuncTranslator();
   spareTranslator = null;
-  const compiled = t.translate(module, funcIndex, fuel, arena, offsets, hotness, validator);
+  const compiled = t.translate(
+    module,
+    funcIndex,
+    fuel,
+    arena,
+    offsets,
+    hotness,
+    validator,
+    deferCode,
+  );
   // Kept only after a translation that finished: one that threw may have left any state.
   spareTranslator = t;
   return compiled;
@@ -406,6 +418,8 @@ const ADD_BRANCH: ReadonlyMap<number, number> = new Map([
 const ADD_IMM_BRANCH: ReadonlyMap<number, number> = new Map([
   [I.BrIfI32LtU, I.I32AddImmBrIfLtU],
   [I.BrIfI32GeU, I.I32AddImmBrIfGeU],
+  [I.BrIfI32LeU, I.I32AddImmBrIfLeU],
+  [I.BrIfI32GtU, I.I32AddImmBrIfGtU],
   [I.BrIfI32Ne, I.I32AddImmBrIfNe],
   [I.BrIfI32Eq, I.I32AddImmBrIfEq],
   [I.BrIfI32LtUImm, I.I32AddImmBrIfLtUImm],
@@ -418,9 +432,11 @@ const ADD_IMM_BRANCH: ReadonlyMap<number, number> = new Map([
 // Peephole pass over finished code (linear; every rewrite keeps instruction sizes, padding
 // with `Nop`, so jump targets stay valid)
 
-/** Where a jump to `target` really ends up: follows chains of `Br`. */
-function threadTarget(code: Int32Array, target: number): number {
-  for (let hops = 0; hops < 8 && code[target] === I.Br; hops++) target = code[target + 1]!;
+/** Where a jump to `target` really ends up: follows chains of `Br` (in `code[0, length)`). */
+function threadTarget(code: Int32Array, target: number, length: number): number {
+  for (let hops = 0; hops < 8 && target < length && code[target] === I.Br; hops++) {
+    target = code[target + 1]!;
+  }
   return target;
 }
 
@@ -429,14 +445,15 @@ function threadTarget(code: Int32Array, target: number): number {
  * - `Br` to a return: returns right away;
  * - `Copy a, b` followed by `ReturnSlot a`: returns `b`.
  */
-function peephole(code: Int32Array): Int32Array {
+function peephole(code: Int32Array, length: number): void {
   // One walk (each pass cost a walk through `instrSize`: 2% of an eager SQLite compile): a
-  // `Copy` looks at the instruction after it once that one is rewritten.
-  for (let pc = 0; pc < code.length; pc += instrSize(code, pc)) {
+  // `Copy` looks at the instruction after it once that one is rewritten. The code is the
+  // builder's buffer, whose words from `length` on are stale: nothing there is read.
+  for (let pc = 0; pc < length; pc += instrSize(code, pc)) {
     const op = code[pc];
-    if (op === I.Br) threadBranch(code, pc);
-    else if (op === I.Copy) {
-      if (code[pc + 3] === I.Br) threadBranch(code, pc + 3);
+    if (op === I.Br) threadBranch(code, pc, length);
+    else if (op === I.Copy && pc + 3 < length) {
+      if (code[pc + 3] === I.Br) threadBranch(code, pc + 3, length);
       if (code[pc + 3] === I.ReturnSlot && code[pc + 4] === code[pc + 1]) {
         code[pc] = I.ReturnSlot;
         code[pc + 1] = code[pc + 2]!;
@@ -444,13 +461,13 @@ function peephole(code: Int32Array): Int32Array {
       }
     }
   }
-  return code;
 }
 
 /** The first rewrites of `peephole`, for the `Br` at `pc`. */
-function threadBranch(code: Int32Array, pc: number): void {
-  const target = threadTarget(code, code[pc + 1]!);
+function threadBranch(code: Int32Array, pc: number, length: number): void {
+  const target = threadTarget(code, code[pc + 1]!, length);
   code[pc + 1] = target;
+  if (target >= length) return;
   if (code[target] === I.ReturnSlot) {
     code[pc] = I.ReturnSlot;
     code[pc + 1] = code[target + 1]!;
@@ -470,6 +487,28 @@ function threadBranch(code: Int32Array, pc: number): void {
  * (funcs50k eager, measured with the sampling heap profiler: see the commit).
  */
 let spareTranslator: FuncTranslator | null = null;
+
+/**
+ * The reader `#hoistConsts` reads ahead with, kept for the next loop of the same module (as
+ * `spareReader`: translations never overlap).
+ */
+let hoistReader = NO_READER;
+/** At most this many constants are hoisted out of one loop (`#hoistConsts`). */
+const HOIST_MAX = 16;
+/** `#hoistConsts`'s candidates, six numbers each (translations never overlap). */
+const HOIST_SCRATCH = new Int32Array(6 * (HOIST_MAX + 1));
+
+/**
+ * Whether operator `op` can neither branch, nor call, nor open or close a block: a loop's
+ * straight-line start is made of such operators (`#hoistConsts`). Plain operators (`drop`,
+ * `select`, locals and globals, tables' get and set, memory, numeric, `0xFC`, SIMD, atomics):
+ * they may trap, which ends the call and with it any reader of the locals.
+ */
+function straightLine(op: number): boolean {
+  if (op < 0x100) return (op >= 0x1a && op <= 0x1c) || (op >= 0x20 && op <= 0xc4);
+  const prefix = op >> 12;
+  return prefix === 0xfc || prefix === 0xfd || prefix === 0xfe;
+}
 
 /** Condition kinds produced by `popCondition`. */
 const COND_BRANCH = 0;
@@ -579,6 +618,20 @@ class FuncTranslator {
   #hotness = 0;
   /** Validates each instruction before it is translated, when not null (see `translateFunc`). */
   #validator: FuncValidator | null = null;
+  /** Whether the function has a v128 parameter or local (only then can a loop hoist a const). */
+  #anyV128Local = false;
+  // The loop-invariant `v128.const`s of the loop being read (`#hoistConsts`), written to their
+  // locals before its header: pairs (byte offset of the `v128.const`, its local), `#nHoists`
+  // of them, the next to meet at `#hoistAt`.
+  readonly #hoists: number[] = [];
+  #nHoists = 0;
+  #hoistAt = 0;
+  /** The local of the hoisted `v128.const` just read, until its `local.set` / `local.tee`. */
+  #hoistedLocal = -1;
+  /** The locals the straight-line start of a loop reads or writes (`#hoistConsts`). */
+  readonly #hoistSeen: number[] = [];
+  /** Whether the function's code view is left to `CompiledFunc.placeCode` (`translateFunc`). */
+  #deferCode = false;
 
   /** Starts translating the body of function `funcIndex` (see `translateFunc`). */
   #begin(
@@ -589,8 +642,10 @@ class FuncTranslator {
     offsets: OffsetSource | null,
     hotness: number,
     validator: FuncValidator | null,
+    deferCode: boolean,
   ): void {
     this.#code.reset();
+    this.#deferCode = deferCode;
     // Emptied only when not empty: `length = 0` frees the backing store.
     if (this.#ctrl.length !== 0) this.#ctrl.length = 0;
     if (this.#offsets.length !== 0) this.#offsets.length = 0;
@@ -635,6 +690,10 @@ class FuncTranslator {
     const localV128 = this.#localV128;
     for (let i = 0; i < params.length; i++) localV128[i] = params[i] === "v128";
     for (let i = 0; i < locals.length; i++) localV128[params.length + i] = locals[i] === "v128";
+    this.#anyV128Local = params.includes("v128") || locals.includes("v128");
+    this.#nHoists = 0;
+    this.#hoistAt = 0;
+    this.#hoistedLocal = -1;
   }
 
   /** Translates a body (the parameters are `translateFunc`'s). */
@@ -646,8 +705,9 @@ class FuncTranslator {
     offsetSource: OffsetSource | null,
     hotness: number,
     funcValidator: FuncValidator | null,
+    deferCode: boolean,
   ): CompiledFunc {
-    this.#begin(module, funcIndex, fuel, arena, offsetSource, hotness, funcValidator);
+    this.#begin(module, funcIndex, fuel, arena, offsetSource, hotness, funcValidator, deferCode);
     const func = this.#open(FUNC, 0, NO_TYPES, this.#type.results, 0);
     if (this.#hotness !== 0) this.#code.emit(I.TierUp);
     func.fuel = this.#openFuelRegion();
@@ -675,8 +735,14 @@ class FuncTranslator {
     else spareReader = r;
     const offsets = this.#offsetSource ?? Int32Array.from(this.#offsets);
     const handlers = this.#handlers.length > 0 ? Int32Array.from(this.#handlers) : null;
+    const builder = this.#code;
+    const length = builder.len;
+    // Rewritten in the builder's buffer, then copied.
+    peephole(builder.words, length);
+    const into = this.#arena;
+    const deferred = into !== null && this.#deferCode;
     const compiled = new CompiledFunc(
-      peephole(this.#code.finish(this.#arena)),
+      deferred ? builder.finishPlaced(into) : builder.finish(into),
       params * SLOT_WORDS,
       this.#numLocals * SLOT_WORDS,
       frameSlots * SLOT_WORDS,
@@ -687,6 +753,7 @@ class FuncTranslator {
       handlers,
     );
     compiled.hotness = this.#hotness;
+    if (deferred) compiled.deferCode(into.placedAt, length);
     this.#release();
     return compiled;
   }
@@ -1031,6 +1098,16 @@ class FuncTranslator {
       case TranslateKind.Nop:
         return;
       case TranslateKind.Simd:
+        if (
+          op === Op.V128Const && this.#hoistAt < this.#nHoists &&
+          this.#hoists[2 * this.#hoistAt] === this.#reader.opPos
+        ) {
+          // Written before the loop (`#hoistConsts`): the `local.set` / `local.tee` next is
+          // all that remains of it.
+          this.#hoistedLocal = this.#hoists[2 * this.#hoistAt + 1]!;
+          this.#hoistAt++;
+          return;
+        }
         return this.#simd(opSub(op), rule);
       case TranslateKind.Atomic:
         return this.#atomic(opSub(op), rule);
@@ -1041,9 +1118,15 @@ class FuncTranslator {
       case Op.LocalGet:
         return this.#pushLocal(r.index);
       case Op.LocalSet:
-        return this.#localSet(r.index, false);
       case Op.LocalTee:
-        return this.#localSet(r.index, true);
+        if (this.#hoistedLocal >= 0) {
+          // The local already holds the hoisted constant (`#hoistConsts`).
+          const x = this.#hoistedLocal;
+          this.#hoistedLocal = -1;
+          if (op === Op.LocalTee) this.#pushLocal(x);
+          return;
+        }
+        return this.#localSet(r.index, op === Op.LocalTee);
       case Op.I32Const:
         return s.pushConst(r.i32, 0, false);
       case Op.I64Const:
@@ -1412,10 +1495,17 @@ class FuncTranslator {
       if (rule.commutative) return this.#binaryImm(rule.imm, rule.immKind, false, pb, pa);
       if (rule.mirror >= 0) return this.#binaryImm(rule.mirror, rule.immKind, false, pb, pa);
     }
-    if (rule.op === I.I64Xor && this.#xorShift(pa)) return;
+    if (rule.op === I.I64Xor && (this.#xorShift(pa) || this.#bitwisePair(pa, I.I64And))) return;
+    if (
+      rule.op === I.I64And &&
+      (this.#bitwisePair(pa, I.I64XorImm) || this.#bitwisePair(pa, I.I64Xor))
+    ) {
+      return;
+    }
     if (rule.op === I.F32Add && this.#fuseBinary(pa, I.F32Mul, I.F32MulAdd, false)) return;
     if (rule.op === I.I64Add && (this.#addProduct(pa) || this.#addTo(pa))) return;
     if (rule.op === I.I32Add && this.#addShifted(pa)) return;
+    if (rule.op === I.I64Sub && this.#subShifted(pa)) return;
     const count = SHIFT_BY_REGISTER.has(rule.op) ? this.#extendedCount(pb) : -1;
     const a = this.#use(pa);
     const b = count >= 0 ? count : this.#use(pb);
@@ -1514,6 +1604,50 @@ class FuncTranslator {
   }
 
   /**
+   * An `i64.and` or `i64.xor` of entries `pa` and `pa + 1` when one of them is the result of the
+   * instruction `inner` just emitted, a temporary only this operator reads, and the other is not
+   * a constant: takes `inner` back and emits the pair as one instruction, `I64AndNot dst, x, y`
+   * for an and of `I64XorImm t, y, -1` (`x & ~y`), `I64XorAnd dst, y, z, x` for an and of
+   * `I64Xor t, y, z`, `I64AndXor dst, y, z, x` for a xor of `I64And t, y, z` (`x` the other's
+   * slot). Returns whether it did. Nothing was emitted since `inner`, so `y` and `z` still hold
+   * what it read. SHA-2's choice and majority functions: `bench/sha512.c`'s rounds from 22 to 19
+   * dispatches (`deno task bench --count`).
+   */
+  #bitwisePair(pa: number, inner: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const pb = pa + 1;
+    const at = this.#lastStart;
+    if (this.#lastEnd !== code.len || code.get(at) !== inner) return false;
+    const t = this.#lastPos;
+    if ((t !== pa && t !== pb) || s.kind[t] !== TEMP) return false;
+    const other = t === pa ? pb : pa;
+    if (s.kind[other] === CONST) return false;
+    const not = inner === I.I64XorImm;
+    if (not && (code.get(at + 3) !== -1 || code.get(at + 4) !== -1)) return false;
+    const y = code.get(at + 2), z = code.get(at + 3);
+    code.truncate(at);
+    // The instructions before `inner` are the last results again (see `#sigma`).
+    this.#resultStart = this.#prevResultStart;
+    this.#prevResultStart = this.#prev2ResultStart;
+    this.#prev2ResultStart = -1;
+    const x = this.#use(other);
+    this.#pop(2);
+    if (not) {
+      this.#beginResult(I.I64AndNot);
+      code.emit(x);
+      code.emit(y);
+    } else {
+      this.#beginResult(inner === I.I64Xor ? I.I64XorAnd : I.I64AndXor);
+      code.emit(y);
+      code.emit(z);
+      code.emit(x);
+    }
+    this.#endResult();
+    return true;
+  }
+
+  /**
    * A commutative binary operator of entries `pa` and `pa + 1` when one of them is the result of
    * the instruction `inner` just emitted (`F32Mul t, x, y`, ...) and the other is not a
    * constant: takes `inner` back and emits `fused dst, x, y, c` (`F32MulAdd`, ...) with `c` the
@@ -1549,6 +1683,10 @@ class FuncTranslator {
    * emitted (`V128LoadAt t, base, imm, offset` or `V128LoadFull t, base, offset`): takes the load
    * back and emits `F32x4MulLoad dst, other, base, imm, offset`. Returns whether it did. The
    * fused instruction starts where the load did, so a trap there maps to the load's offset.
+   * When the other factor is the result of a v128 load right before (`x[i] * y[i]`) from the
+   * same base, neither load with a memarg offset, takes that back too: `F32x4MulLoad2 dst,
+   * base, imm, imm2`, starting where the first load did (a trap of either maps to the first
+   * load's offset).
    */
   #mulLoad(pa: number): boolean {
     const s = this.#stack;
@@ -1564,6 +1702,28 @@ class FuncTranslator {
     const base = code.get(this.#lastStart + 2);
     const imm = at ? code.get(this.#lastStart + 3) : 0;
     const offset = code.get(this.#lastStart + (at ? 4 : 3));
+    // The other factor loaded by the instruction just before, from the same base and both
+    // without a memarg offset: both loads in one.
+    const n = this.#nStarts, starts = this.#starts;
+    const first = n >= 2 && starts[n - 1] === this.#lastStart ? starts[n - 2]! : -1;
+    const load1 = first >= 0 ? code.get(first) : -1;
+    if (
+      (load1 === I.V128LoadAt || load1 === I.V128LoadFull) &&
+      first + INSTR_SIZE[load1]! === this.#lastStart && s.kind[other] === TEMP &&
+      code.get(first + 1) === this.#slot(other) && code.get(first + 2) === base &&
+      offset === 0 && code.get(first + (load1 === I.V128LoadAt ? 4 : 3)) === 0
+    ) {
+      const imm1 = load1 === I.V128LoadAt ? code.get(first + 3) : 0;
+      code.truncate(first);
+      this.#pop(2);
+      this.#resultStart = this.#prevResultStart = -1;
+      this.#beginResult(I.F32x4MulLoad2);
+      code.emit(base);
+      code.emit(imm1);
+      code.emit(imm);
+      this.#endResult(true);
+      return true;
+    }
     code.truncate(this.#lastStart);
     const a = this.#use(other);
     this.#pop(2);
@@ -1577,21 +1737,77 @@ class FuncTranslator {
   }
 
   /**
+   * `f32x4.min` of entries `pa` and `pa + 1` when `pa` is the result of the `F32x4Max t, x, b`
+   * just emitted, `x` the result of the v128 load just before it (`V128LoadAt x, base, imm,
+   * +0` or `V128LoadFull x, base, +0`, its vector dead after the max) and `pa + 1` not a
+   * constant: takes both back and emits `F32x4MaxMinLoad dst, b, c, base, imm` (a clamp loop's
+   * load and clamp). Returns whether it did. It starts where the load did.
+   */
+  #maxMinLoad(pa: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const at = this.#lastStart, n = this.#nStarts, starts = this.#starts;
+    if (this.#lastEnd !== code.len || code.get(at) !== I.F32x4Max) return false;
+    if (this.#lastPos !== pa || s.kind[pa] !== TEMP || s.kind[pa + 1] === CONST) return false;
+    const first = n >= 2 && starts[n - 1] === at ? starts[n - 2]! : -1;
+    const load = first >= 0 ? code.get(first) : -1;
+    if ((load !== I.V128LoadAt && load !== I.V128LoadFull) || first + INSTR_SIZE[load]! !== at) {
+      return false;
+    }
+    // The loaded vector is in the max's result slot (a temporary nothing else reads).
+    const t = code.get(at + 1);
+    if (code.get(first + 1) !== t || t !== this.#slot(pa)) return false;
+    const full = load === I.V128LoadFull;
+    if (code.get(first + (full ? 3 : 4)) !== 0) return false;
+    const x = code.get(at + 2), y = code.get(at + 3);
+    if ((x === t) === (y === t)) return false;
+    const b = x === t ? y : x;
+    const base = code.get(first + 2), imm = full ? 0 : code.get(first + 3);
+    code.truncate(first);
+    const c = this.#use(pa + 1);
+    this.#pop(2);
+    this.#resultStart = this.#prevResultStart = -1;
+    this.#beginResult(I.F32x4MaxMinLoad);
+    code.emit(b);
+    code.emit(c);
+    code.emit(base);
+    code.emit(imm);
+    this.#endResult(true);
+    return true;
+  }
+
+  /**
    * `f32x4.add` of entries `pa` and `pa + 1` when one of them is the result of the
    * `F32x4MulLoad t, a, base, imm, offset` just emitted and the other is not a constant: takes it
-   * back and emits `F32x4MulLoadAdd dst, a, base, imm, offset, c` with `c` the other's slot.
+   * back and emits `F32x4MulLoadAdd dst, a, base, imm, offset, c` with `c` the other's slot
+   * (after an `F32x4MulLoad2`, `F32x4MulLoad2Add dst, base, imm, imm2, c`).
    * Returns whether it did. It starts where the load did (a trap maps to the load's offset).
    */
   #mulLoadAdd(pa: number): boolean {
     const s = this.#stack;
     const code = this.#code;
     const pb = pa + 1;
-    if (this.#lastEnd !== code.len || code.get(this.#lastStart) !== I.F32x4MulLoad) return false;
+    if (this.#lastEnd !== code.len) return false;
+    const mul = code.get(this.#lastStart);
+    if (mul !== I.F32x4MulLoad && mul !== I.F32x4MulLoad2) return false;
     const product = this.#lastPos;
     if ((product !== pa && product !== pb) || s.kind[product] !== TEMP) return false;
     const other = product === pa ? pb : pa;
     if (s.kind[other] === CONST) return false;
     const start = this.#lastStart;
+    if (mul === I.F32x4MulLoad2) {
+      const base = code.get(start + 2), imm1 = code.get(start + 3), imm2 = code.get(start + 4);
+      code.truncate(start);
+      const c = this.#use(other);
+      this.#pop(2);
+      this.#beginResult(I.F32x4MulLoad2Add);
+      code.emit(base);
+      code.emit(imm1);
+      code.emit(imm2);
+      code.emit(c);
+      this.#endResult(true);
+      return true;
+    }
     const a = code.get(start + 2), base = code.get(start + 3);
     const imm = code.get(start + 4), offset = code.get(start + 5);
     code.truncate(start);
@@ -1604,6 +1820,36 @@ class FuncTranslator {
     code.emit(offset);
     code.emit(c);
     this.#endResult(true);
+    return true;
+  }
+
+  /**
+   * An i64 rotation (`op`, `I64RotlImm` or `I64RotrImm`) of entry `preg` by the constant `k`
+   * when `preg` is the result of the instruction just emitted, `I64Xor t, x, y`, a temporary
+   * only this reads: takes the xor back and emits `I64RotlImmOfXor dst, x, y, k'` (`k'` the
+   * count as a left rotation). Returns whether it did. Nothing was emitted since the xor, so `x`
+   * and `y` still hold what it read. `bench/i64.wat`: 14 to 13 dispatches per iteration.
+   */
+  #rotatedXor(op: number, preg: number, k: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (this.#lastEnd !== code.len || this.#lastPos !== preg || s.kind[preg] !== TEMP) {
+      return false;
+    }
+    if (code.get(at) !== I.I64Xor) return false;
+    const x = code.get(at + 2), y = code.get(at + 3);
+    code.truncate(at);
+    // The instructions before the xor are the last results again (see `#sigma`).
+    this.#resultStart = this.#prevResultStart;
+    this.#prevResultStart = this.#prev2ResultStart;
+    this.#prev2ResultStart = -1;
+    this.#pop(2);
+    this.#beginResult(I.I64RotlImmOfXor);
+    code.emit(x);
+    code.emit(y);
+    code.emit(op === I.I64RotrImm ? (64 - (k & 63)) & 63 : k & 63);
+    this.#endResult();
     return true;
   }
 
@@ -1680,6 +1926,35 @@ class FuncTranslator {
     const x = this.#use(other);
     this.#pop(2);
     this.#beginResult(I.I32AddShlImm);
+    code.emit(x);
+    code.emit(y);
+    code.emit(k);
+    this.#endResult();
+    return true;
+  }
+
+  /**
+   * `i64.sub` of entries `pa` and `pa + 1` when the subtrahend `pa + 1` is the result of the
+   * instruction just emitted, `I64ShlImm t, y, k`, a temporary only this reads, and the minuend
+   * is not a constant: takes the shift back and emits `I64SubShlImm dst, x, y, k` (`x` the
+   * minuend's slot). Returns whether it did. Nothing was emitted since the shift, so `y` still
+   * holds what it read. `bench/i64.wat`: 13 to 12 dispatches per iteration.
+   */
+  #subShifted(pa: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const pb = pa + 1;
+    const at = this.#lastStart;
+    if (this.#lastEnd !== code.len || code.get(at) !== I.I64ShlImm) return false;
+    if (this.#lastPos !== pb || s.kind[pb] !== TEMP || s.kind[pa] === CONST) return false;
+    const y = code.get(at + 2), k = code.get(at + 3);
+    code.truncate(at);
+    this.#resultStart = this.#prevResultStart;
+    this.#prevResultStart = this.#prev2ResultStart;
+    this.#prev2ResultStart = -1;
+    const x = this.#use(pa);
+    this.#pop(2);
+    this.#beginResult(I.I64SubShlImm);
     code.emit(x);
     code.emit(y);
     code.emit(k);
@@ -1899,6 +2174,7 @@ class FuncTranslator {
       }
     }
     if (op === I.I64MulImm && this.#shiftThenMul(preg, lo, hi)) return;
+    if ((op === I.I64RotlImm || op === I.I64RotrImm) && this.#rotatedXor(op, preg, lo)) return;
     if (op === I.I32ShrUImm && this.#shiftedSum(preg, lo)) return;
     if (op === I.I32AddImm && s.kind[preg] === LOCAL) {
       // `local + imm`, an address perhaps: nothing emitted until something reads it, so that a
@@ -2078,6 +2354,34 @@ class FuncTranslator {
     return true;
   }
 
+  /**
+   * `i32.store8` to `base + imm` (an `ADDR` entry below the top) of the top entry when that is
+   * the result of the `I32AddAddImmShrUImm t, a, b, k, sh` just emitted, a temporary only the
+   * store reads: takes it back and emits `I32AddAddImmShrUStore8At base, imm, offset, a, b, k,
+   * sh`. Returns whether it did. Nothing was emitted since, so `a` and `b` still hold what it
+   * read.
+   */
+  #storeShifted(base: number, imm: number, offset: number): boolean {
+    const code = this.#code;
+    if (!this.#topIsLastResult()) return false;
+    const at = this.#lastStart;
+    if (code.get(at) !== I.I32AddAddImmShrUImm) return false;
+    const a = code.get(at + 2), b = code.get(at + 3), k = code.get(at + 4);
+    const sh = code.get(at + 5);
+    code.truncate(at);
+    this.#resultStart = this.#prevResultStart;
+    this.#prevResultStart = this.#prev2ResultStart;
+    this.#prev2ResultStart = -1;
+    this.#lastEnd = -1;
+    this.#pop(2);
+    code.op3(I.I32AddAddImmShrUStore8At, base, imm, offset);
+    code.emit(a);
+    code.emit(b);
+    code.emit(k);
+    code.emit(sh);
+    return true;
+  }
+
   /** A store (Wasm opcode `wasmOp`) to memory `reader.index`. */
   #store(rule: Rule, wasmOp: number): void {
     const s = this.#stack;
@@ -2090,6 +2394,7 @@ class FuncTranslator {
       // `local + imm` as the address (`ADDR`): the store adds it itself.
       const base = s.val[top - 1]! * SLOT_WORDS, imm = s.hi[top - 1]!;
       if (fused === I.I32Store8At && this.#copyByte(base, imm, offset)) return;
+      if (fused === I.I32Store8At && this.#storeShifted(base, imm, offset)) return;
       const value = this.#use(top);
       this.#pop(2);
       this.#code.op3(fused, base, imm, offset);
@@ -2121,6 +2426,7 @@ class FuncTranslator {
   #select(): void {
     const s = this.#stack;
     const h = s.height;
+    if (this.#minUImm()) return;
     const v128 = s.v128[h - 3]!;
     const a = this.#use(h - 3), b = this.#use(h - 2), cond = this.#use(h - 1);
     this.#pop(3);
@@ -2129,6 +2435,34 @@ class FuncTranslator {
     this.#code.emit(a);
     this.#code.emit(b);
     this.#endResult(v128);
+  }
+
+  /**
+   * `select` of `x` and a constant `k` on `x <u k` (or of `k` and `x` on `x >u k`), the
+   * compare the instruction just emitted (`I32LtUImm c, x, k`): takes it back and emits
+   * `I32MinUImm dst, x, k`, the unsigned minimum (a saturation: in `bench/vec_bytes.c`'s
+   * brighten, 2 of the 6 dispatches per pixel of its scalar build). Returns whether it did.
+   */
+  #minUImm(): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const h = s.height, at = this.#lastStart;
+    if (!this.#topIsLastResult()) return false;
+    const cmp = code.get(at);
+    if (cmp !== I.I32LtUImm && cmp !== I.I32GtUImm) return false;
+    const x = code.get(at + 2), k = code.get(at + 3);
+    // `x` in the first operand (`I32LtUImm`) or in the second (`I32GtUImm`), `k` in the other.
+    const px = cmp === I.I32LtUImm ? h - 3 : h - 2, pk = cmp === I.I32LtUImm ? h - 2 : h - 3;
+    if (s.kind[pk] !== CONST || s.wide[pk] || s.val[pk] !== k) return false;
+    const slot = s.kind[px] === LOCAL ? s.val[px]! * SLOT_WORDS : this.#slot(px);
+    if ((s.kind[px] !== LOCAL && s.kind[px] !== TEMP) || slot !== x) return false;
+    code.truncate(at);
+    this.#pop(3);
+    this.#beginResult(I.I32MinUImm);
+    code.emit(x);
+    code.emit(k);
+    this.#endResult();
+    return true;
   }
 
   #tableGet(table: number): void {
@@ -2225,6 +2559,34 @@ class FuncTranslator {
     return true;
   }
 
+  /**
+   * `i32x4.splat` (or `f32x4.splat`) of the result of the `i32.load` just emitted (`I32Load t,
+   * addr, offset` or `I32LoadAddImm t, base, imm, offset`): takes the load back and emits the
+   * `v128.load32_splat` of the same address, `V128LoadSubAt dst, 0x09, base, imm, offset` (the
+   * same four bytes, the same trap). Clang loads four bytes and splats them so (vec_bytes: 2.6%
+   * of dispatches are such pairs). Returns whether it did.
+   */
+  #splatLoad(): boolean {
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (!this.#topIsLastResult()) return false;
+    const load = code.get(at);
+    if (load !== I.I32Load && load !== I.I32LoadAddImm) return false;
+    const plain = load === I.I32Load;
+    const base = code.get(at + 2), imm = plain ? 0 : code.get(at + 3);
+    const offset = code.get(at + (plain ? 3 : 4));
+    code.truncate(at);
+    this.#stack.pop();
+    this.#resultStart = this.#prevResultStart = -1;
+    this.#beginResult(I.V128LoadSubAt);
+    code.emit(0x09);
+    code.emit(base);
+    code.emit(imm);
+    code.emit(offset);
+    this.#endResult(true);
+    return true;
+  }
+
   #simd(n: number, rule: Rule): void {
     const r = this.#reader;
     const s = this.#stack;
@@ -2269,6 +2631,7 @@ class FuncTranslator {
       case I.V128Load: {
         if (instr === I.V128LoadFull && this.#fuseLoadAddress()) return;
         if (instr === I.V128Load && this.#fuseLoadAddress(n)) return;
+        if (instr === I.V128Splat32 && this.#splatLoad()) return;
         const a = this.#use(h - 1);
         s.pop();
         // The generic load is a `V128LoadSubAt` adding 0 (`V128Load` itself is cold: `run` had
@@ -2290,6 +2653,7 @@ class FuncTranslator {
         }
         if (instr === I.F32x4Add && this.#mulLoadAdd(h - 2)) return;
         if (instr === I.F32x4Mul && this.#mulLoad(h - 2)) return;
+        if (instr === I.F32x4Min && this.#maxMinLoad(h - 2)) return;
         if (instr === I.F32x4Min && this.#fuseBinary(h - 2, I.F32x4Max, I.F32x4MaxMin, true)) {
           return;
         }
@@ -2598,6 +2962,7 @@ class FuncTranslator {
     const height = s.height - params.length;
     if (op !== Op.Block) this.#materialiseRange(height, s.height);
     if (op === Op.Loop) {
+      this.#hoistConsts();
       this.#bindLabel();
       const loop = this.#open(LOOP, height, params, results, this.#code.len);
       if (this.#hotness !== 0) this.#code.emit(I.TierUp);
@@ -2622,6 +2987,92 @@ class FuncTranslator {
         frame.elsePatch = this.#code.emitPatch(NO_PATCH);
       }
       frame.fuel = this.#openFuelRegion();
+    }
+  }
+
+  /**
+   * Entering a loop: writes its loop-invariant `v128.const`s to their locals here, before its
+   * header, and notes them (`#hoists`) so that reading the loop emits nothing for them. Clang
+   * materialises a vector constant inside the loop that uses it (`v128.const; local.tee $c` at
+   * the top of each iteration): in `bench/vec_float.c` those were 10% of all dispatches, and
+   * the load+multiply fusions (`F32x4MulLoad`) could not see past them.
+   *
+   * A `v128.const c; local.set/tee $x` qualifies when it lies in the loop's straight-line start
+   * (no branch, call or block before it: every iteration runs it before anything can leave the
+   * loop or observe `$x`), nothing before it there reads or writes `$x`, and nothing else in
+   * the loop writes `$x`: then `$x` holds `c` wherever the loop reads it, and on every way
+   * out, as before. Reads ahead with a reader of its own, only in functions with a v128 local;
+   * stops (hoisting nothing) at a nested loop, so no byte is read ahead twice: translation
+   * stays linear.
+   */
+  #hoistConsts(): void {
+    this.#nHoists = 0;
+    this.#hoistAt = 0;
+    if (!this.#anyV128Local) return;
+    const main = this.#reader;
+    let r = hoistReader;
+    if (r.bytes !== main.bytes) {
+      r = hoistReader = new OpReader(main.bytes);
+      r.configure(
+        { wasmMultiMemory: true, wasmMemory64: true, wasmFunctionReferences: true, wasmGc: true },
+        this.#module.typeIds,
+      );
+    }
+    r.typeIds = this.#module.typeIds;
+    r.pos = main.pos;
+    r.end = this.#body.codeEnd;
+    const found = HOIST_SCRATCH; // (offset, local, four words) per candidate
+    let n = 0;
+    const seen = this.#hoistSeen;
+    if (seen.length !== 0) seen.length = 0;
+    let op = 0;
+    try {
+      // The straight-line start: candidates.
+      let constAt = -1;
+      for (;;) {
+        op = r.read();
+        if (!straightLine(op)) break;
+        if (op === Op.LocalGet || op === Op.LocalSet || op === Op.LocalTee) {
+          const x = r.index;
+          if (constAt >= 0 && op !== Op.LocalGet && n < HOIST_MAX && !seen.includes(x)) {
+            found[6 * n] = constAt;
+            found[6 * n + 1] = x;
+            n++;
+          }
+          seen.push(x);
+        }
+        constAt = -1;
+        if (op === Op.V128Const) {
+          constAt = r.opPos;
+          const w = new DataView(r.v128.buffer, r.v128.byteOffset, 16);
+          for (let i = 0; i < 4; i++) found[6 * n + 2 + i] = w.getInt32(4 * i, true);
+        }
+      }
+      if (n === 0) return;
+      // The rest of the loop: no other write to a candidate's local.
+      for (let depth = 0;; op = r.read()) {
+        if (op === Op.Loop) return;
+        if (op === Op.Block || op === Op.If || op === Op.TryTable) depth++;
+        else if (op === Op.End && depth-- === 0) break;
+        else if (op === Op.LocalSet || op === Op.LocalTee) {
+          for (let i = 0; i < n; i++) if (found[6 * i + 1] === r.index) found[6 * i] = -1;
+        }
+      }
+    } catch {
+      // Bytes the validator has not reached yet, and will reject: hoist nothing.
+      return;
+    }
+    const code = this.#code;
+    for (let i = 0; i < n; i++) {
+      if (found[6 * i]! < 0) continue;
+      const x = found[6 * i + 1]!;
+      this.#preserveLocal(x);
+      code.emit(I.V128Const);
+      code.emit(x * SLOT_WORDS);
+      for (let k = 0; k < 4; k++) code.emit(found[6 * i + 2 + k]!);
+      this.#hoists[2 * this.#nHoists] = found[6 * i]!;
+      this.#hoists[2 * this.#nHoists + 1] = x;
+      this.#nHoists++;
     }
   }
 

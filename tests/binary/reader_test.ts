@@ -44,6 +44,21 @@ Deno.test("s32", () => {
   );
 });
 
+Deno.test("one-byte u32 and s32: every value, the position after it, and the end limit", () => {
+  for (let b = 0; b < 0x80; b++) {
+    const u = reader([b, 0x01]);
+    assert.equal(u.u32(), b);
+    assert.equal(u.pos, 1);
+    const s = reader([b, 0x01]);
+    assert.equal(s.s32(), b < 0x40 ? b : b - 0x80);
+    assert.equal(s.pos, 1);
+  }
+  // A byte past `end` is not read, even when the array holds one.
+  const r = new BinaryReader(new Uint8Array([0x05, 0x05]), 1, 1);
+  assertFails(() => r.u32(), "unexpected end", 1);
+  assertFails(() => r.s32(), "unexpected end", 1);
+});
+
 Deno.test("s33", () => {
   assert.equal(reader([0x40]).s33(), -64);
   assert.equal(reader([0x80, 0x80, 0x80, 0x80, 0x0f]).s33(), 0xf000_0000);

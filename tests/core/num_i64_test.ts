@@ -282,20 +282,37 @@ Deno.test("i64: seeded random cross-check against BigInt", () => {
 });
 
 Deno.test("i64: division by divisors below 2^32, full-width dividends", () => {
-  // A divisor below 2^32 takes two double divisions and one correction step (`divU32`), in
+  // A divisor below 2^32 takes one reciprocal and a correction step per word (`divU32`), in
   // `i64.div_u` / `rem_u` directly and for the magnitudes of `div_s` / `rem_s`: divisors across
-  // that range and its ends, dividends whose high half is far past 2^21, all ones, and those
-  // that leave the largest remainders (b·2^32 - 1, where the second quotient is 2^32 - 1).
+  // that range and its ends (and both sides of 2^30, where the remainder leaves int32
+  // arithmetic), dividends whose high half is far past 2^21, all ones, exact multiples (where
+  // a product by the reciprocal can fall just below the quotient), and those that leave the
+  // largest remainders (b·2^32 - 1, where the second quotient is 2^32 - 1).
   const next = i64Gen(64);
-  const divisors = [1n, 2n, 3n, 0x1fffffn, 0x200000n, 0x200001n, 0xfffffffn, 0xffffffffn];
-  for (let i = 0; i < 3000; i++) {
+  const divisors = [
+    1n,
+    2n,
+    3n,
+    0x1fffffn,
+    0x200000n,
+    0x200001n,
+    0xfffffffn,
+    0x3fffffffn,
+    0x40000000n,
+    0x40000001n,
+    0xffffffffn,
+  ];
+  for (let i = 0; i < 3300; i++) {
     const a = next() | (1n << 62n);
     const b = i < 1000
       ? BigInt((i * 2654435761) % 0x200000) + 1n
       : i < 2000
       ? BigInt.asUintN(32, next()) | 1n
-      : divisors[i % 8]!;
-    const edges = [-1n, (b << 32n) - 1n, (b << 32n) - b, (b << 32n) | 0xffffffffn].map(i64);
+      : divisors[i % divisors.length]!;
+    const multiple = b * (BigInt.asUintN(64, next()) % ((1n << 64n) / b));
+    const edges = [-1n, (b << 32n) - 1n, (b << 32n) - b, (b << 32n) | 0xffffffffn, multiple].map(
+      i64,
+    );
     const pairs = [[a, b], [-a, b], [a, -b], ...edges.map((x) => [x, b])] as const;
     for (const [x, y] of pairs) {
       for (const op of ["div_u", "rem_u", "div_s", "rem_s"]) checkBin(op, x, y, REF[op](x, y));
@@ -409,6 +426,49 @@ Deno.test("i64: wide arithmetic against BigInt, with carries through every limb,
         f(s, dLo!, dHi!, ...operands);
         assert.deepEqual([get(dLo!), get(dHi!)], want, `${name}(${args.join(", ")})`);
       }
+    }
+  }
+});
+
+Deno.test("i64: xxHash64's fused round writes its slots as its five steps do, any slots shared", () => {
+  // Every way of placing d, u, a, acc, x and t in three slots (words 0, 2, 4 of an 8-word
+  // array; the base address in word 6) against the steps one by one: the load into x, t = x·C1,
+  // a = acc + t, u = rotl(a, k), d = u·C2, each writing its slot before the next reads.
+  const c1 = 0xc2b2ae3d27d4eb4fn, c2 = 0x9e3779b185ebca87n;
+  const mem = new DataView(new ArrayBuffer(16));
+  mem.setBigInt64(8, 0x0123456789abcdefn, true);
+  const slots = [0, 2, 4];
+  for (let n = 0; n < 3 ** 6; n++) {
+    const [d, u, a, acc, x, t] = [0, 1, 2, 3, 4, 5].map((i) => slots[Math.floor(n / 3 ** i) % 3]!);
+    for (const k of [0, 31, 32, 45]) {
+      const want = Int32Array.of(11, -12, 13, -14, -15, 16, 4, 0);
+      const got = want.slice();
+      want[x!] = mem.getInt32(8, true);
+      want[x! + 1] = mem.getInt32(12, true);
+      num.i64MulImm(want, t!, x!, lo(c1), hi(c1));
+      num.i64Add(want, a!, acc!, t!);
+      num.i64RotlImm(want, u!, a!, k);
+      num.i64MulImm(want, d!, u!, lo(c2), hi(c2));
+      num.i64LoadMulImmAddRotlMulImm(
+        got,
+        mem,
+        16,
+        d!,
+        u!,
+        a!,
+        acc!,
+        x!,
+        t!,
+        lo(c1),
+        hi(c1),
+        k,
+        lo(c2),
+        hi(c2),
+        6,
+        0,
+        4,
+      );
+      assert.deepEqual([...got], [...want], `d ${d} u ${u} a ${a} acc ${acc} x ${x} t ${t} k ${k}`);
     }
   }
 });

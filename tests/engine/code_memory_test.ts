@@ -5,7 +5,7 @@
  * translator notes when asked to.
  */
 import assert from "node:assert/strict";
-import { type CompilationMode, Config, Engine, Module } from "../../mod.ts";
+import { type CompilationMode, Config, Engine, Linker, Module, Store } from "../../mod.ts";
 import { moduleDecl } from "../../src/runtime/module.ts";
 import { translateFunc } from "../../src/engine/translator.ts";
 import { CodeArena } from "../../src/engine/code_builder.ts";
@@ -89,4 +89,42 @@ Deno.test("code memory: functions sharing an arena keep their own code", () => {
   // Held in a few chunks, not a buffer per function.
   const buffers = new Set(shared.map((cf) => cf.code.buffer));
   assert.ok(buffers.size < 10, `${buffers.size} buffers`);
+});
+
+Deno.test("code memory: deferred code views hold the code a view of its own holds", () => {
+  // SQLite's bodies, small and large (over a chunk's eighth: a buffer of their own), with fuel.
+  const { engine, decl } = compiled(SQLITE, true, "lazy");
+  const fuel = engine.config.fuelCosts;
+  const arena = new CodeArena();
+  const deferred = [];
+  for (let i = 0; i < decl.bodies.length; i += 3) {
+    const cf = translateFunc(decl, decl.importedFuncs + i, fuel, arena, null, 0, null, true);
+    deferred.push({ cf, alone: translateFunc(decl, decl.importedFuncs + i, fuel) });
+  }
+  let shared = 0;
+  for (const { cf, alone } of deferred) {
+    // Until placed, `code` is the arena's buffer (or the body's own, when large).
+    if (cf.code.length > alone.code.length) shared++;
+    assert.equal(cf.placeCode(), cf);
+    assert.deepEqual(cf.code, alone.code);
+    // Placed once: the same view after.
+    const view = cf.code;
+    cf.placeCode();
+    assert.equal(cf.code, view);
+  }
+  assert.ok(shared > deferred.length / 2, `${shared} of ${deferred.length} left in the arena`);
+});
+
+Deno.test("code memory: an eager compile runs its deferred code as the lazy modes do", () => {
+  const results = (mode: CompilationMode) => {
+    const { engine, module } = compiled(manyFuncsModule(40), false, mode);
+    const store = new Store(engine, null);
+    const instance = new Linker(engine).instantiate(store, module);
+    // f0 calls f1, whose view is made on that call (every 16th function calls the next).
+    const f0 = instance.getTypedFunc<[number], number>(store, "f0");
+    return [0, 1, 7, 1000, 40000].map((p) => f0.call(store, p));
+  };
+  const eager = results("eager");
+  assert.deepEqual(eager, results("lazy"));
+  assert.deepEqual(eager, results("lazyTranslation"));
 });

@@ -14,6 +14,7 @@ import { I } from "../../src/engine/isa.ts";
 import { instances } from "../../src/runtime/handles.ts";
 import { wat } from "../_lib/wabt.ts";
 import { i32Rotl, i32Rotr } from "../../src/core/num/i32.ts";
+import { f32LaneMax, f32LaneMin } from "../../src/engine/codegen_v128.ts";
 
 /** A factory source as `generateSource` shapes it, around `body`. */
 const factory = (body: string) =>
@@ -178,6 +179,33 @@ r4 = (mview.getInt32(ea, true)) | 0;
 r5 = (mview.getUint8(ea)) | 0;`));
   assert.ok(word.includes("const ea = (r8 >>> 0);\n"), word);
   assert.equal(leanBody("r0 = s32[fp + 0]; s32[fp + 0] = r0;"), "r0 = s32[fp]; s32[fp] = r0;");
+  // A byte's bounds check without the add; a wider access's against a limit computed with
+  // the length, wherever that is read.
+  const checks = leanSource(factory(`let mview = mem.view;
+let memLen = mview.byteLength;
+if (ea + 1 > memLen) throw trap(1);
+if ($ea + 4 > memLen) throw trap(1);
+if (mem !== null) {
+  mview = mem.view;
+  memLen = mview.byteLength;
+}
+if (ea + 16 > memLen) throw trap(1);`));
+  assert.ok(
+    checks.includes(`let memLen = mview.byteLength;
+let $memLim4 = memLen - 4, $memLim16 = memLen - 16;
+if (ea >= memLen) throw trap(1);
+if ($ea > $memLim4) throw trap(1);`),
+    checks,
+  );
+  assert.ok(
+    checks.includes(`  memLen = mview.byteLength;
+$memLim4 = memLen - 4, $memLim16 = memLen - 16;
+}
+if (ea > $memLim16) throw trap(1);`),
+    checks,
+  );
+  // Not where the length is assigned anything else.
+  assert.ok(leanBody("memLen = 7;\nif (ea + 4 > memLen) x();").includes("ea + 4 > memLen"));
   assert.equal(
     leanBody("if ((r4 >>> 0) < (-2 >>> 0)) x = f(2 >>> 0);"),
     "if ((r4 >>> 0) < 4294967294) x = f(2 >>> 0);",
@@ -198,6 +226,134 @@ r5 = (mview.getUint8(ea)) | 0;`));
     "mi32 = mem !== null ? mem.i32 : null, mf64 = mem !== null ? mem.f64 : null;";
   assert.ok(out.includes(`let memLen = mview.byteLength;\nlet ${read}`), out);
   assert.ok(out.includes(`  memLen = mview.byteLength;\n${read}`), out);
+});
+
+Deno.test("codegen lean: a v128 access tests its alignment once", () => {
+  const head = `let mview = mem.view;
+let memLen = mview.byteLength;
+`;
+  const out = leanSource(factory(`${head}{
+const $ea = ((r4 + 16) >>> 0);
+if ($ea + 16 > memLen) throw trap(1);
+$f1 = mview.getFloat32($ea, true);
+$f2 = mview.getFloat32($ea + 4, true);
+$f3 = mview.getFloat32($ea + 8, true);
+$f4 = mview.getFloat32($ea + 12, true);
+}
+{
+const $ea = ((r8) >>> 0);
+if ($ea + 16 > memLen) throw trap(1);
+mview.setInt32($ea, r1, true);
+mview.setInt32($ea + 4, r2, true);
+mview.setInt32($ea + 8, r3, true);
+mview.setInt32($ea + 12, r4, true);
+}`));
+  assert.ok(
+    out.includes(`if ($ea & 3) {
+$f1 = mview.getFloat32($ea, true);
+$f2 = mview.getFloat32($ea + 4, true);
+$f3 = mview.getFloat32($ea + 8, true);
+$f4 = mview.getFloat32($ea + 12, true);
+} else {
+const $ix = $ea >>> 2;
+$f1 = mf32[$ix];
+$f2 = mf32[$ix + 1];
+$f3 = mf32[$ix + 2];
+$f4 = mf32[$ix + 3];
+}`),
+    out,
+  );
+  assert.ok(out.includes("mi32[$ix + 3] = r4;\n}"), out);
+  assert.ok(out.includes("mf32 = mem !== null ? mem.f32 : null"), out);
+  // An i64's two words (a scalar access's `ea`, a metered body's throw) likewise.
+  const pair = leanSource(factory(`${head}{
+const ea = (r8 >>> 0) + 8;
+if (ea + 8 > memLen) throw (fuelLive && (store.fuel = fuel)), trap(TrapCode.MemoryOutOfBounds);
+r5 = mview.getInt32(ea + 4, true);
+r4 = mview.getInt32(ea, true);
+}`));
+  assert.ok(
+    pair.includes(
+      "if (ea & 3) {\nr5 = mview.getInt32(ea + 4, true);\nr4 = mview.getInt32(ea, true);\n" +
+        "} else {\nconst $ix = ea >>> 2;\nr5 = mi32[$ix + 1];\nr4 = mi32[$ix];\n}",
+    ),
+    pair,
+  );
+  // A byte copy (`I32Copy8At`): its statements on the byte view, the trap read once.
+  const copy = leanSource(factory(`${head}copyByte(mview, memLen, r4 + 1, 0, r12, 8);
+copyByte(mview, memLen, f(r4), 0, r12, 8);`));
+  assert.ok(
+    copy.includes(
+      "{\nconst $src = (r4 + 1) >>> 0, $dst = ((r12) >>> 0) + 8;\n" +
+        "if ($src + 1 > memLen || $dst + 1 > memLen) throw $lean_trap($lean_oob);\n" +
+        "mu8[$dst] = mu8[$src];\n}\n",
+    ),
+    copy,
+  );
+  assert.ok(copy.includes("copyByte(mview, memLen, f(r4), 0, r12, 8);"), copy);
+  assert.match(
+    copy,
+    /^var \$lean_trap = rt\.trap, \$lean_oob = rt\.TrapCode\.MemoryOutOfBounds;$/m,
+  );
+  // Mixed widths, a store inside an expression, an address not a word apart: per access.
+  for (
+    const lines of [
+      "x = mview.getInt32($ea, true);\ny = mview.getFloat64($ea + 8, true);",
+      "x = mview.getInt32($ea, true);\ny = mview.getInt32($ea + 2, true);",
+      "mview.setInt32($ea, 1, true);\ny = (mview.setInt32($ea + 4, 2, true), 3);",
+    ]
+  ) {
+    const kept = leanSource(factory(`${head}{
+const $ea = ((r8) >>> 0);
+if ($ea + 16 > memLen) throw trap(1);
+${lines}
+}`));
+    assert.ok(!kept.includes("$ix"), kept);
+  }
+});
+
+Deno.test("codegen lean: f32 min and max inline their common case, immediates are literals", () => {
+  const clamp = leanSource(factory("$f1 = $math_fround(f32LaneMin(f32LaneMax($f1, e2), e3));"));
+  assert.ok(
+    clamp.includes(
+      "$f1 = $math_fround((($mm = ($f1 > e2 ? $f1 : e2 > $f1 ? e2 : f32LaneMax($f1, e2))) < e3 " +
+        "? $mm : e3 < $mm ? e3 : f32LaneMin($mm, e3)));",
+    ),
+    clamp,
+  );
+  assert.ok(clamp.includes("return function wasm(store, st) {\nlet $mm = 0;\n"), clamp);
+  const values = [0, -0, NaN, 1, -1.5, 2, Infinity];
+  for (const [name, helper] of [["f32LaneMin", f32LaneMin], ["f32LaneMax", f32LaneMax]] as const) {
+    const inline = leanBody(`return ${name}(x, f32[(fp + 4) + 1]);`);
+    assert.ok(inline.startsWith("return (x "), inline);
+    const run = new Function("x", "f32", "fp", `${name} = arguments[3];\n${inline}`);
+    for (const x of values) {
+      for (const y of values) {
+        const f32 = new Float64Array(8);
+        f32[5] = y;
+        assert.ok(Object.is(run(x, f32, 0, helper), helper(x, y)), `${name}(${x}, ${y})`);
+      }
+    }
+  }
+  // 0.75 and -0.5 as bits; -0 is spelled so; a NaN's bits stay in the scratch word.
+  assert.equal(
+    leanBody(`IMM_WORDS[0] = 1061158912;
+$f68 = $math_fround($f68 * IMM_F32[0]);
+IMM_WORDS[0] = -1090519040;
+f32[fp] = Math.max(f32[fp], IMM_F32[0]);
+IMM_WORDS[0] = -2147483648;
+f32[fp] = f32[fp] + IMM_F32[0];
+IMM_WORDS[0] = 2143289345;
+f32[fp] = f32[fp] + IMM_F32[0];`),
+    `$f68 = $math_fround($f68 * 0.75);
+f32[fp] = $math_max(f32[fp], (-0.5));
+f32[fp] = f32[fp] + (-0);
+IMM_WORDS[0] = 2143289345;
+f32[fp] = f32[fp] + IMM_F32[0];`,
+  );
+  // The scratch read again further on keeps its write.
+  const reread = "IMM_WORDS[0] = 1061158912;\nx = IMM_F32[0];\ny = IMM_F32[0];";
+  assert.equal(leanBody(reread), reread);
 });
 
 const MODULE = wat(`(module
@@ -296,4 +452,39 @@ Deno.test("codegen lean: the rewrites stay linear in the body size", () => {
       `${name}: lean ${lean.toFixed(0)} ms, jit ${jit.toFixed(0)} ms`,
     );
   }
+});
+
+Deno.test("codegen lean: v128 copies and f32 clamps agree with the interpreter", () => {
+  const bytes = wat(`(module
+  (memory 1)
+  (func (export "copy") (param i32 i32) (result i64)
+    (v128.store (local.get 1) (v128.load (local.get 0)))
+    (v128.store offset=64 (local.get 1)
+      (f32x4.min
+        (f32x4.max (v128.load (local.get 1)) (v128.const f32x4 -0.5 0 nan -0))
+        (v128.const f32x4 0.5 -0 1 nan)))
+    (i64.add (i64.load (local.get 1))
+      (i64.add (i64.load offset=8 (local.get 1))
+        (i64.add (i64.load offset=64 (local.get 1)) (i64.load offset=72 (local.get 1))))))
+  (func (export "fill")
+    (local $i i32)
+    (loop
+      (f32.store (i32.shl (local.get $i) (i32.const 2))
+        (f32.mul (f32.convert_i32_s (i32.sub (local.get $i) (i32.const 20))) (f32.const 0.25)))
+      (br_if 0 (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+        (i32.const 64))))))`);
+  const results = (tier: "interpreter" | "codegen", style: "jit" | "lean") => {
+    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: style }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+    instance.getTypedFunc<[], void>(store, "fill").call(store);
+    const copy = instance.getTypedFunc<[number, number], bigint>(store, "copy");
+    // Aligned and not, source and destination.
+    return [[0, 512], [4, 1024], [1, 2048], [16, 3001], [78, 4002], [81, 5003]].map(([a, b]) =>
+      copy.call(store, a!, b!)
+    );
+  };
+  const expected = results("interpreter", "jit");
+  assert.deepEqual(results("codegen", "lean"), expected);
+  assert.deepEqual(results("codegen", "jit"), expected);
 });

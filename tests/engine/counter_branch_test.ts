@@ -38,3 +38,40 @@ Deno.test("a counter stepped and tested for zero by br_if is one instruction", (
     assert.equal(t.call("up", -(1 << 22)), 1 << 20);
   });
 });
+
+const BLOCKS = `(module
+  ;; do { n++; p += 32; } while (p <= limit): clang's loop over a buffer in blocks.
+  (func (export "blocks") (param i32 i32) (result i32) (local i32)
+    (loop $l
+      local.get 2 i32.const 1 i32.add local.set 2
+      local.get 0 i32.const 32 i32.add local.tee 0
+      local.get 1 i32.le_u br_if $l)
+    local.get 2)
+  ;; The opposite test, leaving the loop once p > limit.
+  (func (export "until") (param i32 i32) (result i32) (local i32)
+    (block $out
+      (loop $l
+        local.get 2 i32.const 1 i32.add local.set 2
+        local.get 0 i32.const 32 i32.add local.tee 0
+        local.get 1 i32.gt_u br_if $out
+        br $l))
+    local.get 2))`;
+
+Deno.test("a pointer stepped and compared with <= or > (unsigned) by br_if is one instruction", () => {
+  each(BLOCKS, (t) => {
+    assert.match(t.code("blocks"), /I32AddImmBrIfLeU s0, s0, 32, s1, @\d+/);
+    assert.match(t.code("until"), /I32AddImmBrIf(GtU|LeU) s0, s0, 32, s1, @\d+/);
+    for (
+      const [p, limit] of [[0, 0], [0, 31], [0, 32], [0, 1000], [-64, -40], [-33, 100], [64, 0]]
+    ) {
+      // Steps while p + 32k <= limit (unsigned), counting the first step too.
+      let n = 0, q = p!;
+      do {
+        n++;
+        q = (q + 32) | 0;
+      } while ((q >>> 0) <= (limit! >>> 0));
+      assert.equal(t.call("blocks", p!, limit!), n, `blocks ${p} ${limit}`);
+      assert.equal(t.call("until", p!, limit!), n, `until ${p} ${limit}`);
+    }
+  });
+});

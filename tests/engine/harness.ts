@@ -131,11 +131,16 @@ export function instantiate(source: string | Uint8Array, opts: HarnessOptions = 
   };
 }
 
-/** The interpreter (fuel off, then on) and generated code: the configurations of `eachTier`. */
+/**
+ * The interpreter (fuel off, then on) and generated code (both spellings, the lean one also
+ * metered): the configurations of `eachTier`.
+ */
 const EACH_TIER = [
   { executionTier: "interpreter" as const },
   { executionTier: "interpreter" as const, consumeFuel: true },
   { executionTier: "codegen" as const },
+  { executionTier: "codegen" as const, codegenStyle: "lean" as const },
+  { executionTier: "codegen" as const, codegenStyle: "lean" as const, consumeFuel: true },
 ];
 
 /**

@@ -240,7 +240,9 @@ function mulWide(
  * the i64 at byte `(s[base] + imm) mod 2^32 + offset` of `view` (trapping past `len`), `t = x *
  * C1`, `a = acc + t`, `u = rotl(a, k)`, `d = u * C2`, each written to its slot in that order, the
  * values carried in locals (only `base` and `acc` are read from `s`, each when the steps before
- * have written theirs, so any slots may coincide). Against the five helper calls on slots it
+ * have written theirs, so any slots may coincide; `x` and `t` are not written where the sum
+ * overwrites them unread: 4 stores less per round, `bench/xxh64.c` interpreter min CPU of 7
+ * runs, 4 alternating rounds, 159-164 -> 152-155 ms). Against the five helper calls on slots it
  * replaces (each re-reading what the one before wrote, and the code words after every store):
  * `bench/xxh64.c`, interpreter, CPU time, min of 21 runs in one process against the five calls:
  * -27% and -11% (the two orders). It must stay under V8's 460 bytes of bytecode for inlining
@@ -268,12 +270,18 @@ export function i64LoadMulImmAddRotlMulImm(
   const ea = ((s[base]! + imm) >>> 0) + (offset >>> 0);
   if (ea + 8 > len) throw new Trap(TrapCode.MemoryOutOfBounds);
   const xl = view.getInt32(ea, true), xh = view.getInt32(ea + 4, true);
-  s[x + 1] = xh;
-  s[x] = xl;
   const th = (Math.imul(xl, c1h) + Math.imul(xh, c1l) + mulHiU32(xl, c1l)) | 0;
   const tl = Math.imul(xl, c1l);
-  s[t + 1] = th;
-  s[t] = tl;
+  // `x` and `t` are stored unless the sum overwrites them before anything reads them (the
+  // translator gives all three one temporary): only `acc` could, read after these stores.
+  if (x !== a || acc === x) {
+    s[x + 1] = xh;
+    s[x] = xl;
+  }
+  if (t !== a || acc === t) {
+    s[t + 1] = th;
+    s[t] = tl;
+  }
   const accl = s[acc]!, acch = s[acc + 1]!;
   const al = (accl + tl) | 0;
   const ah = (acch + th + carryOut(accl, tl, al)) | 0;
@@ -347,6 +355,19 @@ export function i64SubImm(s: Int32Array, d: number, a: number, lo: number, hi: n
   sub(s, d, s[a], s[a + 1], lo, hi);
 }
 
+/**
+ * `x - (y << k)` for the i64s at word indices `x` and `y` and a constant count (only its low 6
+ * bits matter): an `i64.shl` by a constant whose result an `i64.sub` subtracts (both read
+ * before `d` is written, so any slots may coincide).
+ */
+export function i64SubShlImm(s: Int32Array, d: number, x: number, y: number, k: number): void {
+  const yl = s[y]!, yh = s[y + 1]!, r = k & 31;
+  // y << k in locals, its carried bits `(yl >>> 1) >>> (31 - r)` (0 for r = 0 without a branch).
+  const sl = k & 32 ? 0 : yl << r;
+  const sh = k & 32 ? yl << r : (yh << r) | ((yl >>> 1) >>> (31 - r));
+  sub(s, d, s[x]!, s[x + 1]!, sl, sh);
+}
+
 /** `i64.mul`. */
 export function i64Mul(s: Int32Array, d: number, a: number, b: number): void {
   mul(s, d, s[a], s[a + 1], s[b], s[b + 1]);
@@ -378,28 +399,50 @@ function isSafeHi(hi: number): boolean {
 
 /**
  * Unsigned 64-bit `h`·2^32 + `l` divided by `b` (uint32s, `b` nonzero), into quo* / rem* (the
- * remainder's high word is 0), with two double divisions, exact:
- * - the high word: `q2 = floor(h / b)`, `r = h - q2·b` (a quotient of numbers below 2^32 is
- *   never within 2^-32 of the next integer, far more than a double's rounding);
- * - the low word: `t = r·2^32 + l` is below `b`·2^32, so the double nearest to `t / b` is within
- *   2^-20 of it and its floor `q` is off by at most one; the remainder `t - q·b` is computed
- *   exactly (with `q` split into 16-bit halves every term stays below 2^51) and one step
- *   corrects `q`.
- * The codegen tier spells the same steps (`longDivision` in engine/codegen_i64.ts). Against the
- * earlier three-division schoolbook path for divisors of 2^21 and more: `bench/i64.wat`
- * (`x / (i | 1)` for i up to 3M), interpreter, min CPU of 7 runs: 300 -> 283 ms (December 2026).
+ * remainder's high word is 0), exact, by one reciprocal `i = 1 / b` (the codegen tier's
+ * `longDivision` in engine/codegen_i64.ts, whose steps these are):
+ * - the high word: `q2 = floor(h·i)` is within one of `floor(h / b)` (the product's error is
+ *   below 2^-19), and `r = h - q2·b` (exact) corrects it;
+ * - the low word: `t = r·2^32 + l` is below `b`·2^32, and `floor(r·(i·2^32) + l·i)` is again
+ *   within one of `floor(t / b)`, so the exact remainder `t - q·b` lies in [-b, 2b). For
+ *   `b <= 2^30` that is within the int32 range, and its low 32 bits, `l - q·b` in int32
+ *   arithmetic, are the whole of it; larger divisors compute it in doubles, `q` split into
+ *   16-bit halves so that every term stays below 2^51. One step corrects `q`.
+ * Against two double divisions with the remainder always in doubles: `bench/i64.wat`
+ * (`x / (i | 1)` for i up to 3M), interpreter, min CPU of 7 runs, three alternating rounds
+ * against the old tree: 281-308 -> 247-250 ms.
  */
 function divU32(h: number, l: number, b: number): void {
-  const q2 = Math.floor(h / b), r = h - q2 * b;
-  let q = Math.floor((r * TWO_32 + l) / b);
-  const qh = Math.floor(q / 65536);
-  let m = (r * 65536 - qh * b) * 65536 + l - (q - qh * 65536) * b;
-  if (m < 0) {
-    q--;
-    m += b;
-  } else if (m >= b) {
-    q++;
-    m -= b;
+  const i = 1 / b;
+  let q2 = Math.floor(h * i), r = h - q2 * b;
+  if (r < 0) {
+    q2--;
+    r += b;
+  } else if (r >= b) {
+    q2++;
+    r -= b;
+  }
+  let q = Math.floor(r * (i * TWO_32) + l * i), m = 0;
+  if (b <= 0x40000000) {
+    m = (l - Math.imul(q, b)) | 0;
+    if (m < 0) {
+      q--;
+      m += b;
+    } else if (m >= b) {
+      q++;
+      m -= b;
+    }
+  } else {
+    const qh = Math.floor(q / 65536);
+    let n = (r * 65536 - qh * b) * 65536 + l - (q - qh * 65536) * b;
+    if (n < 0) {
+      q--;
+      n += b;
+    } else if (n >= b) {
+      q++;
+      n -= b;
+    }
+    m = n;
   }
   qr[QUO_HI] = q2;
   qr[QUO_LO] = q;
@@ -564,6 +607,24 @@ export function i64AndImm(s: Int32Array, d: number, a: number, lo: number, hi: n
   const h = s[a + 1] & hi;
   s[d] = s[a] & lo;
   s[d + 1] = h;
+}
+
+/** `x & ~y` for the i64s at word indices `x` and `y` (an `i64.xor` with -1 and the `i64.and`). */
+export function i64AndNot(s: Int32Array, d: number, x: number, y: number): void {
+  s[d + 1] = s[x + 1] & ~s[y + 1];
+  s[d] = s[x] & ~s[y];
+}
+
+/** `(x ^ y) & z` for the i64s at word indices `x`, `y` and `z`. */
+export function i64XorAnd(s: Int32Array, d: number, x: number, y: number, z: number): void {
+  s[d + 1] = (s[x + 1] ^ s[y + 1]) & s[z + 1];
+  s[d] = (s[x] ^ s[y]) & s[z];
+}
+
+/** `(x & y) ^ z` for the i64s at word indices `x`, `y` and `z`. */
+export function i64AndXor(s: Int32Array, d: number, x: number, y: number, z: number): void {
+  s[d + 1] = (s[x + 1] & s[y + 1]) ^ s[z + 1];
+  s[d] = (s[x] & s[y]) ^ s[z];
 }
 
 /** `i64.or`. */
@@ -749,6 +810,14 @@ export function i64XorShrUMulImm(
   s[t + 1] = th;
   s[t] = tl;
   mul(s, d, tl, th, lo, hi);
+}
+
+/**
+ * `rotl(x ^ y, k)` for the i64s at word indices `x` and `y` and a constant count (only its low
+ * 6 bits matter): an `i64.xor` whose result an `i64.rotl` (or `rotr`) by a constant reads.
+ */
+export function i64RotlImmOfXor(s: Int32Array, d: number, x: number, y: number, k: number): void {
+  rotl(s, d, s[x]! ^ s[y]!, s[x + 1]! ^ s[y + 1]!, k);
 }
 
 /**
