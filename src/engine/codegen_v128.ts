@@ -64,6 +64,8 @@ import * as slotValues from "./codegen_slots.ts";
 export const V128_PURE: readonly string[] = [
   "f32Of",
   "f32Bits",
+  "f32LaneMin",
+  "f32LaneMax",
   "v128NarrowU8",
   "v128NarrowS8",
   "v128NarrowU16",
@@ -253,15 +255,31 @@ const byteMask = 0x01010101, halfMask = 0x10001;
 
 /**
  * Wasm's `min` and `max` of two f32 lanes (lane expressions, numbers, read more than once: words
- * or locals), as `simd.ts` computes them: NaN if either is, -0 below +0. Spelled in place: as
- * calls of helpers, V8 did not inline them into the long bodies they were in, and each call took
- * its lanes as heap numbers (`bench/vec_float.c`'s clamp loop, `deno run --cpu-prof`: 9% of a
+ * or locals), as `f32LaneMin` and `f32LaneMax` below compute them. Spelled in place: as calls
+ * of those, V8 did not inline them into the long bodies they were in, and each call took its
+ * lanes as heap numbers (`bench/vec_float.c`'s clamp loop, `deno run --cpu-prof`: 9% of a
  * run's samples in the two helpers and 8% in the collector).
  */
 const laneMin = (x: string, y: string) =>
   `(${x} < ${y} ? ${x} : ${y} < ${x} ? ${y} : ${x} === ${y} ? (${x} !== 0 || 1 / ${x} < 0 ? ${x} : ${y}) : NaN)`;
 const laneMax = (x: string, y: string) =>
   `(${x} > ${y} ? ${x} : ${y} > ${x} ? ${y} : ${x} === ${y} ? (${x} !== 0 || 1 / ${x} > 0 ? ${x} : ${y}) : NaN)`;
+
+/** Wasm's `min` of two f32 lanes (numbers): NaN if either is, -0 below +0 (as `simd.ts`). */
+export function f32LaneMin(x: number, y: number): number {
+  if (x < y) return x;
+  if (y < x) return y;
+  if (x === y) return x !== 0 || 1 / x < 0 ? x : y;
+  return NaN;
+}
+
+/** Wasm's `max` of two f32 lanes (numbers): NaN if either is, +0 above -0 (as `simd.ts`). */
+export function f32LaneMax(x: number, y: number): number {
+  if (x > y) return x;
+  if (y > x) return y;
+  if (x === y) return x !== 0 || 1 / x > 0 ? x : y;
+  return NaN;
+}
 
 /** The four i16 lanes of words `x`, `y` saturated to unsigned bytes, as one word. */
 export function v128NarrowU8(x: number, y: number): number {

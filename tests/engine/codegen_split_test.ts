@@ -256,6 +256,36 @@ Deno.test("codegen split: split loops compute what the interpreter does, fuel st
   });
 });
 
+Deno.test("codegen split: i64 products by constants (\$cold's exact path) in a split loop", () => {
+  // The shape of bench/xxh64.c's rounds: products by 64-bit primes, whose rare exact path runs
+  // in each loop's first iteration (`$cold`, a local the split loop takes and gives back).
+  const text = `(module
+    (func (export "run") (param $n i32) (result i64)
+      (local $i i32) (local $a i64) (local $b i64)
+      (local.set $a (i64.const 0x9e3779b185ebca87))
+      (loop $l
+        (local.set $a (i64.mul (i64.xor (local.get $a) (i64.extend_i32_u (local.get $i)))
+          (i64.const 0xc2b2ae3d27d4eb4f)))
+        (local.set $b (i64.add (local.get $b)
+          (i64.mul (i64.rotl (local.get $a) (i64.const 31)) (i64.const 0x165667b19e3779f9))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (i64.xor (local.get $a) (local.get $b))))`;
+  const run = (config: Config) => {
+    const engine = new Engine(config);
+    const store = new Store(engine, null);
+    const instance = new Linker(engine).instantiate(store, new Module(engine, wat(text)));
+    if (config.consumeFuel) store.setFuel(1_000_000_000n);
+    const f = instance.getFunc(store, "run")!;
+    return [1, 2, 1000].map((n) => f.call(store, [Val.i32(n)])[0]!.value);
+  };
+  const want = run(new Config({ executionTier: "interpreter" }));
+  allSplit(() => {
+    assert.deepEqual(run(new Config({ executionTier: "codegen" })), want);
+    assert.deepEqual(run(new Config({ executionTier: "codegen", consumeFuel: true })), want);
+  });
+});
+
 Deno.test("codegen split: the engine's source for the nest has its loops as functions", () => {
   const engine = new Engine(new Config({ executionTier: "codegen" }));
   const store = new Store(engine, null);
