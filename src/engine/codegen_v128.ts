@@ -520,8 +520,11 @@ const FLOAT: Record<string, Spelling> = {
       ? put4(
         d!,
         [operand("b", b!, "f32"), operand("c", c!, "f32")],
-        address(addr!, "0", 16),
-        (i) => `f32LaneMin(f32LaneMax(mview.getFloat32(${at(i)}, true), $b${i}), $c${i})`,
+        [...address(addr!, "0", 16), "let $t;"],
+        (i) =>
+          `($t = mview.getFloat32(${at(i)}, true), $t = ${laneMax("$t", `$b${i}`)}, ${
+            laneMin("$t", `$c${i}`)
+          })`,
         "f32",
       )
       : null,
