@@ -40,8 +40,9 @@
  * loops in turn (a driver calling its kernels), is split in its inner loops.
  *
  * Nothing changes what runs: the same statements run in the same order on the same values (a
- * parameter holds its local's number, an f32 lane's NaN bits included); the value stack, the
- * fuel count and `pc` are the frame's as before. The factory-scope variables are written and
+ * number passes through `$xf` or a `$x_` variable unchanged, a signalling NaN's bits included:
+ * tests/engine/codegen_split_test.ts); the value stack, the fuel count and `pc` are the frame's
+ * as before. The factory-scope variables are written and
  * read with no call between them, so frames of the same function (recursion) cannot see each
  * other's.
  *

@@ -161,6 +161,16 @@ const NEST = `(module
       (local.set $f (local.get $g))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (i32.reinterpret_f32 (local.get $f)))
+  ;; The same with an f64, and an f64 sum besides (number locals through the scratch arrays).
+  (func (export "nan64") (param $n i32) (result i64)
+    (local $f f64) (local $g f64) (local $s f64)
+    (local.set $f (f64.reinterpret_i64 (i64.const 0x7ff4000000000abc)))
+    (loop $l
+      (local.set $g (local.get $f))
+      (local.set $f (local.get $g))
+      (local.set $s (f64.add (local.get $s) (f64.convert_i32_s (local.get $n))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i64.xor (i64.reinterpret_f64 (local.get $f)) (i64.trunc_f64_s (local.get $s))))
   (data (i32.const 0) "\\01\\02\\03\\04\\05\\06\\07\\08"))`;
 
 /** Runs `fn` with every loop split, then restores the sizes. */
@@ -202,7 +212,7 @@ function results(config: Config): string[] {
   for (const [n, limit] of [[1, 1 << 30], [5, 1 << 30], [5, 40], [3, 0]]) {
     out.push(call("run", [n!, limit!]));
   }
-  out.push(call("scan", [0]), call("run", [2, 1 << 30]), call("nan", [10]));
+  out.push(call("scan", [0]), call("run", [2, 1 << 30]), call("nan", [10]), call("nan64", [10]));
   return out;
 }
 
@@ -246,6 +256,7 @@ Deno.test("codegen split: split loops compute what the interpreter does, fuel st
   const wantFuel = results(new Config({ executionTier: "interpreter", consumeFuel: true }));
   assert.match(want[4]!, /^trap: out of bounds memory access/);
   assert.equal(want[6], String(0x7fa00001));
+  assert.equal(want[7], String(0x7ff4000000000abcn ^ 55n));
   allSplit(() => {
     assert.deepEqual(results(new Config({ executionTier: "codegen" })), want);
     assert.deepEqual(
