@@ -1873,6 +1873,10 @@ g[1] = s32[(fp + ${a}) + 1];`;
       case I.ReturnCall:
       case I.ReturnCallIndirect:
       case I.ReturnCallRef: {
+        // The callee continues in this frame from the driver, which reads the frame's base from
+        // the call stack: a caller that entered this body directly never wrote it (`selfWrite`),
+        // so the tail call writes it (without it, a tail call after another callee at this depth
+        // had stopped ran at that callee's base: tests/engine/codegen_direct_test.ts).
         const callee = calleeOf(op === I.ReturnCall, op === I.ReturnCallRef);
         const b = code[pc + (op === I.ReturnCall ? 2 : op === I.ReturnCallRef ? 2 : 4)]!;
         js = `${FLUSH}
@@ -1890,6 +1894,7 @@ if (fp + cf.frameWords > s32.length) {
 for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
 for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
 st.funcs[depth] = callee;
+st.frames[2 * depth] = fp;
 frames[2 * depth + 1] = 0;
 return ${TAIL}CALL;`;
         reachable = false;
