@@ -184,7 +184,7 @@ export class ModuleCode {
       const cf = this.bodies[i];
       if (cf === null || cf === undefined) continue;
       f.compiledFuncs++;
-      f.wasmBytes += decls[i]!.codeEnd - decls[i]!.offset;
+      f.wasmBytes += decls.codeEnd(i) - decls.offset(i);
       f.tableBytes += cf.offsetBytes + (cf.handlers?.byteLength ?? 0);
       f.maxFrameBytes = Math.max(f.maxFrameBytes, cf.frameWords * 4);
     }
