@@ -24,6 +24,14 @@
  * exceptions 1.00-1.03: their time is in the call sequence and runtime helpers, not in
  * spellings this pass changes).
  *
+ * The lane, byte-copy, immediate and bounds rewrites added after (`withLaneGroups`,
+ * `withLaneMinMaxInline`, `withImmediatesFolded`, `withBytesCopiedInline`,
+ * `withBoundsPrecomputed`), against the pass before them: CPU time of `run(size)` under
+ * `node --jitless` at scale 0.1, best of 2 processes x 3 runs, geometric mean 0.92 over the 18
+ * workloads; vec_float 0.74, vec_bytes_scalar 0.82, lz 0.83, vec_float_scalar 0.79, matmul 0.87,
+ * sieve 0.89, vec_bytes 0.89; the call-bound ones and i64, sha512 within 2% either way.
+ * Tried and dropped: `v128GtBytesU` inline as its expression (vec_bytes unchanged, 108 ms both).
+ *
  * @module
  */
 
