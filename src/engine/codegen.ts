@@ -158,23 +158,23 @@
  * first call 0.5-0.7 s -> 0.25-0.5 s, slowest later call 1.2-1.4 s -> 0.09-0.13 s, median
  * within the noise; xxh64's first call 1.17 -> 0.41 s.
  *
- * A function that generated code calls from inside a loop is generated at that call, however
- * cold it still is (`generateAtCall`): a caller that tiers up before its callee (`bench/sha512.c`'s `run` at its
- * buffer-filling loop, before its first call of `sha512`) otherwise sent every call of it back
- * to the driver, and the first such return left the caller's frame to the switch body (see
- * `resumeBodyOf`) for the rest of that call, the longest one. A generated caller is hot, so what
- * it calls likely is too; a cold callee costs its generation once, in time bounded by its size.
- * `bench:first-call` is unchanged (its `run` calls each body once and never gets hot).
- * Measured with `deno task bench:warmup --filter sha512,xxh64,vec_float,lz`, the tree before and
- * after alternating, 3 runs each (best of 2 processes), loaded machine: sha512 first call
- * 293/186/302 -> 161/215/145 ms, first/warm 4.75/4.37/4.31x -> 2.63/3.70/1.91x; lz's warm calls
- * 174/225/196 -> 38/57/78 ms (its second call no longer continues `run` in the switch body);
- * xxh64, vec_float (one function each) unchanged. `bench:first-call` auto/interpreter 0.97x.
- * Only from inside a loop: generating at every call cost where a hot function then calls many
- * cold ones once each (300 bodies of ~40 instructions with a 3-iteration loop, each called once
- * after a 3,000-iteration loop in the caller, fresh process per run: 616-928 ms -> 994-1,444 ms,
- * 301 bodies generated); a call outside the caller's loops keeps the count (here 1 body, as
- * before). `inLoopAt` in `generateSource` tells the call site, from the back edges.
+ * A function that generated code calls from inside a loop is generated at that call, however cold
+ * it still is (`generateAtCall`): a caller that tiers up before its callee (`bench/sha512.c`'s
+ * `run` at its buffer-filling loop, before its first call of `sha512`) otherwise sent every call of
+ * it back to the driver, and the first such return left the caller's frame to the switch body (see
+ * `resumeBodyOf`) for the rest of that call, the longest one. A generated caller is hot, so what it
+ * calls likely is too; a cold callee costs its generation once, in time bounded by its size.
+ * Measured with `deno task bench:warmup --filter sha512,xxh64,lz`, the tree before and after
+ * alternating, 3 runs each (best of 2 processes), loaded machine: sha512 first call 206/171/180 ->
+ * 103/110/145 ms (first/warm 3.75/3.97/3.37x -> 2.26/3.48/3.71x, the warm calls noisy), lz first
+ * call 366/220/298 -> 137/123/201 ms; xxh64 (one function) unchanged within the noise. An earlier
+ * tree (before direct calls) also showed lz's warm calls 174-225 -> 38-78 ms (its second call no
+ * longer continued `run` in the switch body). `bench:first-call` auto/interpreter 0.97x (its `run`
+ * never gets hot). Only from inside a loop: generating at every call cost where a hot function then
+ * calls many cold ones once each (300 bodies of ~40 instructions with a 3-iteration loop, each
+ * called once after a 3,000-iteration loop in the caller, fresh process per run: 616-928 ms ->
+ * 994-1,444 ms, 301 bodies generated); a call outside the caller's loops keeps the count (here 1
+ * body, as before). `inLoopAt` in `generateSource` tells the call site, from the back edges.
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
@@ -468,7 +468,9 @@ export function runTiered(
  * A call site whose callee is the one it last entered here pushes the frame itself (see
  * `I.Call` in `generateSource`); every other Wasm call from generated code comes through here:
  * it is kept small, without helper calls on the common path (a CPU profile of `bench/fib.wat`
- * put 40% of the time in this function and its helpers before).
+ * put 40% of the time in this function and its helpers before). `inLoop`: the call site is
+ * inside one of the caller's loops, where a callee not generated yet is generated now (see
+ * `generateAtCall`).
  */
 function enterFunc(
   callee: WasmFuncEntity,
@@ -515,8 +517,9 @@ function enterFunc(
 
 /**
  * The body of `callee` (compiled as `cf`, not generated yet) that a generated caller is calling
- * from inside a loop: under `auto` it is generated now, however cold it still is (see "When a function is generated"
- * for why); null where it cannot be (it stays in the interpreter and stops counting).
+ * from inside a loop: under `auto` it is generated now, however cold it still is (see "When a
+ * function is generated" for why); null where it cannot be (it stays in the interpreter and stops
+ * counting).
  */
 function generateAtCall(
   cf: CompiledFunc,
