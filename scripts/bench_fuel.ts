@@ -9,13 +9,13 @@
  * does not count the time other processes held the core.
  * The headline is the CPU ratio, after `--warmup` untimed calls (default 3): wall-clock medians
  * on a shared machine moved fuel off more than fuel on (`loop`, scale 1: 50 ms median, 14 ms
- * CPU), which shrank the ratio. Generated code counts fuel in windows of 2^30 of the store's
- * count (see `FUEL_WINDOW` in `src/engine/codegen.ts`): a call that uses less than a window
- * never takes a second one, and its code for that stays unrun. At `--scale 1` the calls of
- * `loop`, `sieve`, `bytesum` and `matmul` stay inside one window; `--scale 5` makes them cross,
- * and is what a long-running metered call costs (December 2026, CPU, warm calls, tier codegen:
- * `loop` 1.2x at scale 1 and 4.3x at scale 5 before the next window was taken inline, 1.7x
- * after).
+ * CPU), which shrank the ratio. The store holds at most `FUEL_CHUNK` (2^30 - 1) spendable fuel
+ * and refills it from its reserve: a call that uses less never refills, and generated code's
+ * refill path stays unrun (V8 leaves it out of the optimised code). At `--scale 1` the calls of
+ * `loop`, `sieve`, `bytesum` and `matmul` stay under a chunk; `--scale 5` makes them refill,
+ * which is what a long-running metered call costs (December 2026, CPU, warm calls, tier
+ * codegen: `loop` 1.2x at scale 1; at scale 5 4.3x with the refill loop spelled in each charge,
+ * 1.8x with one call, see `charge` in `src/engine/codegen.ts`).
  * Then the cost of a suspend + resume round trip: a host function that throws and is resumed
  * through `callResumable`, and one whose Promise `callAsync` awaits, against a plain host call.
  *

@@ -771,39 +771,26 @@ function callsOut(js: string): boolean {
  * each charge it doubled `bench/vec_float.c`'s body (42,000 -> 98,000 characters, 17 charges of
  * ~3,300), past what V8 optimises (Maglev OSR code deoptimised on every call: fuel on 14.9x
  * slower than fuel off).
+ *
+ * The refill is one call (`refuel`), not its loop spelled here: the store holds at most
+ * `FUEL_CHUNK` (2^30 - 1, the rest in its reserve), so a call that uses more refills here, and
+ * once a refill had run V8 compiled each charge's loop as an inner loop of the body's. Fuel on /
+ * off, CPU time of warm calls, a fresh process per mode, tier codegen, scale 5 (a refill every
+ * few hundred ms): `bench/loop.wat` 4.3x -> 1.8x, sieve 2.1x -> 1.8x, matmul 2.6x -> 1.5x,
+ * bytesum 2.3x both (at scale 1, no refill: 1.2x, 1.3x, 1.05x, 1.4x, unchanged).
  */
 export function charge(cost: number, pc: number): string {
   return `if (fuel < ${cost}) {
-  if (${FUEL_SHORT} < ${cost}) {
-    store.fuel = fuelNow;
-    fuelLive = false;
-    if (refuel(store, st, ${cost})) {
-      pc = ${pc};
-      break ${FUEL_STOP_LABEL};
-    }
-    ${FUEL_IN}
+  store.fuel = fuelNow;
+  fuelLive = false;
+  if (refuel(store, st, ${cost})) {
+    pc = ${pc};
+    break ${FUEL_STOP_LABEL};
   }
-  ${FUEL_REWINDOW}
+  ${FUEL_IN}
 }
 ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
 }
-
-/**
- * In `charge`, the count the store's own could pay from: with a window (see `FUEL_WINDOW`) the
- * whole count, so that a charge the window cannot pay takes the next window from `fuelRest`
- * inline (`FUEL_REWINDOW`, no call) and calls `refuel` only when the whole count is short.
- * With a call in the refill of every charge, V8 compiled `bench/loop.wat`'s loop as if the
- * call could happen on any iteration once it had run (a run that used more than one window),
- * and the loop ran 2x slower than with the call never run (scale 5, fuel on / off, CPU time,
- * warm calls: 1.9x with the call, ~1.25x without); the call's path now stays unrun where the
- * count lasts, and V8 leaves it as a deoptimisation exit.
- */
-const FUEL_SHORT = "/*short*/";
-/** In `charge`, the next window taken from `fuelRest` (see `FUEL_SHORT`); nothing unwindowed. */
-const FUEL_REWINDOW = "/*rewindow*/";
-const FUEL_REWINDOW_JS = `fuelRest += fuel;
-  fuel = fuelRest > 0x40000000 ? 0x40000000 : fuelRest | 0;
-  fuelRest -= fuel;`;
 
 /**
  * How many `throw`s a metered body may have before one `catch` around it writes the fuel count
@@ -2023,9 +2010,7 @@ ${
   const windowed = edges.some((to, i) =>
     i % 2 === 1 && to <= edges[i - 1]! && !calls.some((c) => c >= to && c <= edges[i - 1]!)
   );
-  body = body.replaceAll(FUEL_SHORT, windowed ? FUEL_NOW : "fuel")
-    .replaceAll(FUEL_REWINDOW, windowed ? FUEL_REWINDOW_JS : "")
-    .replaceAll("fuelNow", windowed ? FUEL_NOW : "fuel")
+  body = body.replaceAll("fuelNow", windowed ? FUEL_NOW : "fuel")
     .replaceAll(FUEL_WINDOW, windowed ? FUEL_WINDOW : "fuel = store.fuel;\nfuelLive = true;")
     .replace(
       /\/\*charge\*\/(\d+)\/\*\*\//g,

@@ -109,8 +109,9 @@ export function outOfFuel(store: StoreInner, st: ExecStack, cost: number): boole
 
 /**
  * The refill of a generated body's fuel charge of `cost` that its local count cannot pay, the
- * store's count being current: pays from the store (refilling it as `outOfFuel` does) until it
- * can. Returns true when the body must stop with `OUT_OF_FUEL`.
+ * store's count being current: refills the store as `outOfFuel` does until it can pay. Returns
+ * true when the body must stop with `OUT_OF_FUEL`. Recursive rather than a loop, so that V8
+ * inlining it leaves no inner loop in the body's loop (see `charge` in codegen.ts).
  */
 export function refuel(store: StoreInner, st: ExecStack, cost: number): boolean {
   if (store.fuel >= cost) return false;

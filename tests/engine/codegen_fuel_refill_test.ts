@@ -1,8 +1,8 @@
 /**
- * Generated code counts fuel in an int32 window of at most 2^30 of the store's count (see
- * `FUEL_WINDOW` in `src/engine/codegen.ts`) and takes the next window inline when a charge
- * cannot be paid from it. These tests run a loop across window boundaries and check that the
- * count and the stop points stay the interpreter's.
+ * A store holds at most `FUEL_CHUNK` (2^30 - 1) spendable fuel and refills it from its reserve;
+ * generated code counts it in an int32 local and calls `refuel` when a charge cannot be paid
+ * (see `charge` in `src/engine/codegen.ts`). These tests run a loop across several refills and
+ * check that the count and the stop points stay the interpreter's.
  */
 
 import assert from "node:assert/strict";
@@ -39,28 +39,28 @@ function used(n: number): number {
   return 1_000_000 - Number(store.getFuel());
 }
 
-const WINDOW = 2 ** 30;
+const CHUNK = 2 ** 30;
 const perIteration = used(2) - used(1);
 const fixed = used(1) - perIteration;
-/** Iterations that use more than two windows. */
-const many = Math.ceil((2 * WINDOW) / perIteration) + 3;
+/** Iterations that use more than two chunks. */
+const many = Math.ceil((2 * CHUNK) / perIteration) + 3;
 
-Deno.test("codegen fuel: a loop across windows is charged what the interpreter charges", () => {
+Deno.test("codegen fuel: a loop across refills is charged what the interpreter charges", () => {
   const { store, spin } = spinner("codegen");
-  for (const budget of [2 ** 31 + 10_000, 3 * WINDOW - 1, 2 ** 40 + 5]) {
+  for (const budget of [2 ** 31 + 10_000, 3 * CHUNK - 1, 2 ** 40 + 5]) {
     store.setFuel(budget);
     spin.call(store, [Val.i32(many)]);
     assert.equal(Number(store.getFuel()), budget - fixed - many * perIteration, `budget ${budget}`);
   }
 });
 
-Deno.test("codegen fuel: a stop after some windows is where the interpreter's is", () => {
+Deno.test("codegen fuel: a stop after a refill is where the interpreter's is", () => {
   // A budget `m` whole iterations larger stops at the same instruction, `m` iterations later,
   // with the same count left: the interpreter runs the small budget, generated code the large.
   const cg = spinner("codegen");
   const interp = spinner("interpreter");
-  // Past one window: each charge of the loop's iteration (the stop is at each in turn).
-  const past = Math.ceil(WINDOW / perIteration) + 2;
+  // Past one chunk: each charge of the loop's iteration (the stop is at each in turn).
+  const past = Math.ceil(CHUNK / perIteration) + 2;
   for (let extra = 0; extra <= perIteration; extra += 3) {
     const small = fixed + 3 * perIteration + extra;
     const stops = [[interp, small], [cg, small + past * perIteration]] as const;
