@@ -57,7 +57,12 @@
  * values 15 ms; of that, the two call-stack and value-stack compares in the call's guard were
  * 19 -> 14.5 ms, the `try` around the call nothing measurable. `deno task bench --tier codegen
  * --filter fib,calls,hostcall,exceptions`, two alternated runs against the tree before: fib
- * 12.0x/9.9x -> 7.1x/7.6x native; calls, hostcall and exceptions within the noise.
+ * 12.0x/9.9x -> 7.1x/7.6x native; calls, hostcall and exceptions within the noise. With
+ * stops returned as `STOP` and the room in both stacks implied by the nesting, CPU time (best
+ * of 9 calls, two processes per tree, against the tree before direct entries): fib(30) 25.0 ->
+ * 18.4 ms, `bench/calls.wat` (10^6) 29.6 -> 23.5-29.8 ms, `bench/hostcall.wat` (10^6) 13.1-13.5
+ * -> 13.6-13.7 ms; binary-trees and exceptions (whose bodies are `collectable`, without direct
+ * entries) unchanged.
  *
  * The body follows the code's branches with JS control flow: a labelled `for (;;)` around each
  * loop (a backward branch is `continue L<t>`) and a labelled block ending at each forward
@@ -262,6 +267,9 @@ const STOP = Object.freeze({ stop: true });
 /** The status of the last `STOP` a direct entry returned. */
 const STATUS = new Int32Array(1);
 
+/** The nesting the body `enterFunc` last returned runs with (its callee's cost added). */
+const INNER = new Int32Array(1);
+
 /** `STOP`, with `status` in `STATUS`. */
 function stopWith(status: number): typeof STOP {
   STATUS[0] = status;
@@ -283,7 +291,7 @@ const HEAD_WORDS = 64;
  * of value stack per unit of its cost (see `roomFor`).
  */
 function nestingCost(cf: CompiledFunc): number {
-  return 1 + Math.floor(cf.code.length / COST_WORDS) + Math.floor(cf.frameWords / HEAD_WORDS);
+  return 1 + ((cf.code.length / COST_WORDS) | 0) + ((cf.frameWords / HEAD_WORDS) | 0);
 }
 
 /**
@@ -465,7 +473,15 @@ function enterFunc(
   // The body runs with `nesting + nestingCost(cf)`, within `MAX_NESTING` and with its room
   // (see `roomFor`), or the driver runs it.
   const inner = nesting + nestingCost(cf);
-  if (inner > MAX_NESTING || roomFor(st, depth + 1, top, inner) !== inner) return null;
+  INNER[0] = inner;
+  const spare = MAX_NESTING - inner;
+  if (spare < 0) return null;
+  // Room is checked inline first: `roomFor` called on every such call (an indirect call's
+  // other targets) made `bench/calls.wat` 25 -> 38 ms (CPU time, best of 9).
+  if (
+    ((frames.length >> 1) - 2 - depth < spare || st.s32.length - top < HEAD_WORDS * spare) &&
+    roomFor(st, depth + 1, top, inner) !== inner
+  ) return null;
   const body = cf.generated;
   return body !== undefined
     ? body as GeneratedBody | null
@@ -504,6 +520,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     TrapCode,
     STOP,
     STATUS,
+    INNER,
     stopWith,
     HIGH,
     enterFunc,
@@ -1662,7 +1679,7 @@ export function generateSource(
     const status = CALL;
     ${stop(false)}
   }
-  const inner = nesting + nestingCost(callee.compiled);
+  const inner = INNER[0];
   if (${c} === null) {
     const cf = callee.compiled;
     ${c} = callee;

@@ -171,6 +171,21 @@ function closes(x: string): boolean {
 /** The address of word `i` of a 16-byte access at `$ea`. */
 const at = (i: number) => (i === 0 ? "$ea" : `$ea + ${4 * i}`);
 
+/**
+ * The bounds-checked addresses `$ea` and `$eb` of `f32x4MulLoad2`'s two 16-byte loads, at
+ * `base + imm` and `base + imm2` (each sum wrapped to 32 bits).
+ */
+function address2(base: string, imm: string, imm2: string): string[] {
+  return [
+    `const $ea = (${base} + ${imm}) >>> 0, $eb = (${base} + ${imm2}) >>> 0;`,
+    `if ($ea + 16 > memLen || $eb + 16 > memLen) throw trap(${TrapCode.MemoryOutOfBounds});`,
+  ];
+}
+
+/** Lane `i` of the f32 vectors loaded at `$ea` and at `$eb`. */
+const loadA = (i: number) => `mview.getFloat32(${at(i)}, true)`;
+const loadB = (i: number) => `mview.getFloat32(${i === 0 ? "$eb" : `$eb + ${4 * i}`}, true)`;
+
 /** `$a` and `$b` words lane-wise added (`low` masks each lane's bits but its top one). */
 const addLanes = (low: number) => (i: number) =>
   `(($a${i} & ${low}) + ($b${i} & ${low})) ^ (($a${i} ^ $b${i}) & ${~low})`;
@@ -462,6 +477,30 @@ const FLOAT: Record<string, Spelling> = {
         [operand("a", a!, "f32")],
         address(addr!, offset!, 16),
         (i) => `$a${i} * mview.getFloat32(${at(i)}, true)`,
+        "f32",
+      )
+      : null,
+  f32x4MulLoad2: ([view, d, base, imm, imm2]) =>
+    view === "mview" && isSlot(d!) && isInt(imm!) && isInt(imm2!)
+      ? put4(d!, [], address2(base!, imm!, imm2!), (i) => `${loadA(i)} * ${loadB(i)}`, "f32")
+      : null,
+  f32x4MulLoad2Add: ([view, d, base, imm, imm2, c]) =>
+    view === "mview" && isSlot(d!) && isInt(imm!) && isInt(imm2!) && isSlot(c!)
+      ? put4(
+        d!,
+        [operand("c", c!, "f32")],
+        address2(base!, imm!, imm2!),
+        (i) => `Math.fround(${loadA(i)} * ${loadB(i)}) + $c${i}`,
+        "f32",
+      )
+      : null,
+  f32x4MaxMinLoad: ([view, d, b, c, addr]) =>
+    view === "mview" && isSlot(d!) && isSlot(b!) && isSlot(c!)
+      ? put4(
+        d!,
+        [operand("b", b!, "f32"), operand("c", c!, "f32")],
+        address(addr!, "0", 16),
+        (i) => `f32LaneMin(f32LaneMax(mview.getFloat32(${at(i)}, true), $b${i}), $c${i})`,
         "f32",
       )
       : null,

@@ -1117,13 +1117,14 @@ export function run(
           (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 107: // I32MinUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
-          s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0,
-          code[(pc + 3) | 0] >>> 0,
-        );
+      case 107: { // I32MinUImm
+        a = s32[(fp + code[(pc + 2) | 0]) | 0];
+        s32[(fp + code[(pc + 1) | 0]) | 0] = (a >>> 0) < (code[(pc + 3) | 0] >>> 0)
+          ? a
+          : code[(pc + 3) | 0];
         pc = (pc + 4) | 0;
         break;
+      }
       case 108: // I32LeSImm
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
@@ -2866,7 +2867,6 @@ export function run(
         break;
       case 370: // F32x4MaxMinLoad
         f32x4MaxMinLoad(
-          s32,
           f32,
           mview,
           (fp + code[(pc + 1) | 0]) | 0,

@@ -578,7 +578,13 @@ const ROWS = {
   I32GtUImm: op("rri", "s32[$1] = (s32[$2] >>> 0) > ($3 >>> 0) ? 1 : 0;"),
   // `select(x, k, x <u k)` or `select(k, x, x >u k)`: the unsigned minimum of `x` and a
   // constant, a saturation (vec_bytes_scalar's brighten: 2 of its 6 dispatches per pixel).
-  I32MinUImm: op("rri", "s32[$1] = Math.min(s32[$2] >>> 0, $3 >>> 0);"),
+  I32MinUImm: op(
+    "rri",
+    `
+    const a = s32[$2];
+    s32[$1] = (a >>> 0) < ($3 >>> 0) ? a : $3;
+  `,
+  ),
   I32LeSImm: op("rri", "s32[$1] = s32[$2] <= $3 ? 1 : 0;"),
   I32LeUImm: op("rri", "s32[$1] = (s32[$2] >>> 0) <= ($3 >>> 0) ? 1 : 0;"),
   I32GeSImm: op("rri", "s32[$1] = s32[$2] >= $3 ? 1 : 0;"),
@@ -1064,7 +1070,7 @@ const ROWS = {
   // a clamp loop's load and clamp in one (vec_float: 2 of its 7 dispatches per two vectors).
   F32x4MaxMinLoad: op(
     "rrrri",
-    "f32x4MaxMinLoad(s32, f32, mview, $1, $2, $3, (s32[$4] + $5) | 0);",
+    "f32x4MaxMinLoad(f32, mview, $1, $2, $3, (s32[$4] + $5) | 0);",
   ),
   // `f32x4.mul` of a v128 just loaded (`d a base imm offset`: the load of `V128LoadAt`), so
   // the loaded vector never goes through a slot (vec_float: 9% of dispatches are such pairs).

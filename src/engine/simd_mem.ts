@@ -142,7 +142,6 @@ export function f32x4MulLoad2Add(
  * `b` nor `c`).
  */
 export function f32x4MaxMinLoad(
-  s: Int32Array,
   f: Float32Array,
   mem: DataView,
   d: number,
@@ -150,7 +149,12 @@ export function f32x4MaxMinLoad(
   c: number,
   addr: number,
 ): void {
-  v128Load(s, mem, d, addr, 0);
+  const ea = addr >>> 0;
+  if (ea + 16 > mem.byteLength) throw new Trap(TrapCode.MemoryOutOfBounds);
+  f[d] = mem.getFloat32(ea, true);
+  f[d + 1] = mem.getFloat32(ea + 4, true);
+  f[d + 2] = mem.getFloat32(ea + 8, true);
+  f[d + 3] = mem.getFloat32(ea + 12, true);
   f32x4MaxMin(f, d, d, b, c);
 }
 
