@@ -792,9 +792,9 @@ function callsOut(js: string): boolean {
  * The refill is one call (`refuel`), not its loop spelled here: the store holds at most
  * `FUEL_CHUNK` (2^30 - 1, the rest in its reserve), so a call that uses more refills here, and
  * once a refill had run V8 compiled each charge's loop as an inner loop of the body's. Fuel on /
- * off, CPU time of warm calls, a fresh process per mode, tier codegen, scale 5 (a refill every
- * few hundred ms): `bench/loop.wat` 4.3x -> 1.8x, sieve 2.1x -> 1.8x, matmul 2.6x -> 1.5x,
- * bytesum 2.3x both (at scale 1, no refill: 1.2x, 1.3x, 1.05x, 1.4x, unchanged).
+ * off, CPU (`deno task bench:fuel --tier codegen --scale 5 --iterations 3`, a refill every few
+ * hundred ms): loop 4.23x -> 1.87x, sieve 2.07x -> 1.74x, matmul 2.59x -> 1.86x, bytesum 2.29x
+ * -> 2.19x, i64 1.02x both; geomean of the five 2.21x -> 1.68x. At scale 1 (no refill) 1.19x.
  */
 export function charge(cost: number, pc: number): string {
   return `if (fuel < ${cost}) {
