@@ -10,12 +10,13 @@
  * The headline is the CPU ratio, after `--warmup` untimed calls (default 3): wall-clock medians
  * on a shared machine moved fuel off more than fuel on (`loop`, scale 1: 50 ms median, 14 ms
  * CPU), which shrank the ratio. The store holds at most `FUEL_CHUNK` (2^30 - 1) spendable fuel
- * and refills it from its reserve: a call that uses less never refills, and generated code's
- * refill path stays unrun (V8 leaves it out of the optimised code). At `--scale 1` the calls of
- * `loop`, `sieve`, `bytesum` and `matmul` stay under a chunk; `--scale 5` makes them refill,
- * which is what a long-running metered call costs (December 2026, CPU, warm calls, tier
- * codegen: `loop` 1.2x at scale 1; at scale 5 4.3x with the refill loop spelled in each charge,
- * 1.8x with one call, see `charge` in `src/engine/codegen.ts`).
+ * and refills it from its reserve; the budget is set once per store (see `loadWasmiEngine`), so
+ * runs refill wherever their chunk runs out, as a long-lived store's calls do. Set before every
+ * run, it hid the refills of runs that use less than a chunk (the generated code's refill path
+ * stayed unrun, and V8 left it out): December 2026, tier codegen, CPU geomean of loop, i64,
+ * matmul, sieve, bytesum 1.19x set per run (no run refilled), set once 1.79x with the refill
+ * loop spelled in each charge and 1.62x with one `refuel` call (see `charge` in
+ * `src/engine/codegen.ts`; loop 2.63x -> 2.21x).
  * Then the cost of a suspend + resume round trip: a host function that throws and is resumed
  * through `callResumable`, and one whose Promise `callAsync` awaits, against a plain host call.
  *
