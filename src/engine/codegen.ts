@@ -817,7 +817,8 @@ function callsOut(js: string): boolean {
  * once a refill had run V8 compiled each charge's loop as an inner loop of the body's. Fuel on /
  * off, CPU (`deno task bench:fuel --tier codegen --scale 5 --iterations 3`, a refill every few
  * hundred ms): loop 4.23x -> 1.87x, sieve 2.07x -> 1.74x, matmul 2.59x -> 1.86x, bytesum 2.29x
- * -> 2.19x, i64 1.02x both; geomean of the five 2.21x -> 1.68x. At scale 1 (no refill) 1.19x.
+ * -> 2.19x, i64 1.02x both; geomean of the five 2.21x -> 1.68x. Scale 1, budget set once per
+ * store (refills where a run's chunk runs out): 1.79x -> 1.62x (loop 2.63x -> 2.21x).
  */
 export function charge(cost: number, pc: number): string {
   return `if (fuel < ${cost}) {
