@@ -171,6 +171,8 @@ const ELSE = 3;
 const FUNC = 4;
 
 const NO_TYPES: readonly ValType[] = [];
+/** No locals (`Ctrl.byteEntry` of a loop entered with no byte facts). */
+const NO_LOCALS: readonly number[] = [];
 const SINGLE_TYPES = new Map<ValType, readonly ValType[]>();
 /** `[t]`, one shared array per type (block types of one value allocate nothing per block). */
 function singleType(t: ValType): readonly ValType[] {
@@ -218,7 +220,7 @@ class Ctrl {
    */
   handlers: number[] | null = null;
   /** A loop: the locals that held a byte on entry (see `FuncTranslator.#byteLocal`). */
-  byteEntry: number[] | null = null;
+  byteEntry: readonly number[] | null = null;
   /** A loop: the byte offset of its first operator. */
   bodyPos = 0;
   /** A loop, once asked: 1 per local that some write in the loop may make 256 or more. */
@@ -639,18 +641,16 @@ class FuncTranslator {
   /** The locals the straight-line start of a loop reads or writes (`#hoistConsts`). */
   readonly #hoistSeen: number[] = [];
   /**
-   * Per local, 1 when it provably always holds a value below 256 (`#byteLocal`), 0 when not;
-   * null until the function's first `and` that may need it (then one scan of the body).
-   */
-  #byteLocals: Uint8Array | null = null;
-  /**
    * Straight-line byte facts: local `x` holds a byte while `#byteAt[x]` is `#byteGen` (its last
-   * write wrote one), `#byteNow` listing such locals; a label bumps the generation (forgets
-   * them all: another path may join there).
+   * write wrote one), the first `#nByteNow` of `#byteNow` listing them (and perhaps others
+   * since written: `#byteListed[x]` is the generation `x` was listed in); a label bumps the
+   * generation (forgets them all: another path may join there).
    */
   #byteGen = 0;
   #byteAt = new Int32Array(0);
-  readonly #byteNow: number[] = [];
+  #byteListed = new Int32Array(0);
+  #byteNow = new Int32Array(0);
+  #nByteNow = 0;
   /** Whether the function's code view is left to `CompiledFunc.placeCode` (`translateFunc`). */
   #deferCode = false;
 
@@ -715,13 +715,20 @@ class FuncTranslator {
     this.#nHoists = 0;
     this.#hoistAt = 0;
     this.#hoistedLocal = -1;
-    this.#byteLocals = null;
-    if (this.#byteAt.length < this.#numLocals) this.#byteAt = new Int32Array(this.#numLocals * 2);
+    if (this.#byteAt.length < this.#numLocals) {
+      this.#byteAt = new Int32Array(this.#numLocals * 2);
+      this.#byteListed = new Int32Array(this.#numLocals * 2);
+      this.#byteNow = new Int32Array(this.#numLocals * 2);
+    }
     this.#byteGen = 0;
-    this.#byteNow.length = 0;
-    // Declared locals start at zero: a byte until written.
-    for (let i = 0; i < params.length; i++) this.#byteAt[i] = -1;
-    for (let i = params.length; i < this.#numLocals; i++) this.#byteAt[i] = 0;
+    this.#nByteNow = 0;
+    // Declared i32 locals start at zero: a byte until written.
+    for (let i = 0; i < params.length; i++) this.#byteAt[i] = this.#byteListed[i] = -1;
+    for (let i = params.length; i < this.#numLocals; i++) {
+      const i32 = locals[i - params.length] === "i32";
+      this.#byteAt[i] = this.#byteListed[i] = i32 ? 0 : -1;
+      if (i32) this.#byteNow[this.#nByteNow++] = i;
+    }
   }
 
   /** Translates a body (the parameters are `translateFunc`'s). */
@@ -1068,7 +1075,7 @@ class FuncTranslator {
   /** Marks the current position as a branch target: no instruction may be fused across it. */
   #bindLabel(): void {
     this.#byteGen++;
-    if (this.#byteNow.length !== 0) this.#byteNow.length = 0;
+    this.#nByteNow = 0;
     this.#nStarts = 0;
     this.#lastEnd = -1;
     this.#copyEnd = -1;
@@ -3123,26 +3130,21 @@ class FuncTranslator {
   }
 
   /**
-   * Whether local `x` provably holds a value below 256 wherever it is read: it is a declared
-   * i32 local (zero on entry, unlike a parameter) and every `local.set` / `local.tee` of it in
-   * the body writes the result of an `i32.load8_u`, an `i32.const` in [0, 255] or an `i32.and`
-   * whose second operand is an `i32.const` in [0, 255] (the operator just before it). An
-   * invariant of the whole body, so control flow does not matter. Clang keeps the bytes a
-   * `[1 2 1]` filter slides over in such locals and re-masks them with `and 255` (the
-   * horizontal blur of `bench/vec_bytes.c`: 2 of its 10 dispatches per two pixels). Scans the
-   * body once per function, at the first `and` that asks, with a reader of its own.
+   * Whether local `x` provably holds a value below 256 here: its last write on the straight
+   * line since the last label wrote one (an `i32.load8_u`, an `i32.const` in [0, 255], an `and`
+   * of one, a copy of such a local; a declared local is zero on entry), or it holds one
+   * throughout the loop being read (`#loopByte`). Clang keeps the bytes a `[1 2 1]` filter
+   * slides over in locals and re-masks them with `and 255` each time (the horizontal blur of
+   * `bench/vec_bytes.c`: 2 of its 10 dispatches per two pixels, 7.6% of all).
    */
   #byteLocal(x: number): boolean {
-    if (this.#byteAt[x] === this.#byteGen) return true;
-    let bytes = this.#byteLocals;
-    if (bytes === null) bytes = this.#byteLocals = this.#scanByteLocals();
-    return bytes[x] === 1 || this.#loopByte(this.#ctrl.length - 1, x);
+    return this.#byteAt[x] === this.#byteGen || this.#loopByte(this.#ctrl.length - 1, x);
   }
 
   /**
    * Whether local `x` holds a byte throughout the innermost loop at or below control frame `i`:
    * it held one on entry (straight-line, or throughout the enclosing loop) and every write of
-   * it in the loop writes one (the syntactic test of `#scanByteLocals`, over the loop's body:
+   * it in the loop writes one (see `#scanWrites`, over the loop's body:
    * read once per loop that asks). The `[1 2 1]` blur of `bench/vec_bytes.c` slides over
    * bytes kept in locals that clang reuses for other values elsewhere in the function.
    */
@@ -3153,14 +3155,20 @@ class FuncTranslator {
     const loop = ctrl[i]!;
     if (!loop.byteEntry!.includes(x) && !this.#loopByte(i - 1, x)) return false;
     let bad = loop.byteBad;
-    if (bad === null) bad = loop.byteBad = this.#scanWrites(loop.bodyPos, true);
+    if (bad === null) bad = loop.byteBad = this.#scanWrites(loop.bodyPos);
     return bad[x] === 0;
   }
 
   /** The locals holding a byte now (straight-line facts), for a loop being entered. */
-  #byteEntry(): number[] {
-    const out: number[] = [];
-    for (const x of this.#byteNow) if (this.#byteAt[x] === this.#byteGen) out.push(x);
+  #byteEntry(): readonly number[] {
+    const n = this.#nByteNow, now = this.#byteNow, at = this.#byteAt, gen = this.#byteGen;
+    let out = NO_LOCALS as number[];
+    for (let i = 0; i < n; i++) {
+      const x = now[i]!;
+      if (at[x] !== gen) continue;
+      if (out === NO_LOCALS) out = [];
+      out.push(x);
+    }
     return out;
   }
 
@@ -3168,9 +3176,13 @@ class FuncTranslator {
   #noteByte(x: number, byte: boolean): void {
     if (!byte) {
       this.#byteAt[x] = -1;
-    } else if (this.#byteAt[x] !== this.#byteGen) {
-      this.#byteAt[x] = this.#byteGen;
-      this.#byteNow.push(x);
+    } else {
+      const gen = this.#byteGen;
+      this.#byteAt[x] = gen;
+      if (this.#byteListed[x] !== gen) {
+        this.#byteListed[x] = gen;
+        this.#byteNow[this.#nByteNow++] = x;
+      }
     }
   }
 
@@ -3179,32 +3191,20 @@ class FuncTranslator {
     const s = this.#stack;
     const kind = s.kind[p];
     if (kind === CONST) return !s.wide[p] && s.val[p]! >= 0 && s.val[p]! < 256;
-    if (kind === LOCAL) return this.#byteLocal(s.val[p]!);
+    // A copy keeps only a straight-line fact (no scan for every `local.get; local.set`).
+    if (kind === LOCAL) return this.#byteAt[s.val[p]!] === this.#byteGen;
     if (kind !== TEMP || !this.#topIsLastResult()) return false;
     const code = this.#code, at = this.#lastStart, op = code.get(at);
     if (op === I.I32Load8U || op === I.I32Load8UAddImm) return true;
     return op === I.I32AndImm && code.get(at + 3) >= 0 && code.get(at + 3) < 256;
   }
 
-  /** The body scan of `#byteLocal`. */
-  #scanByteLocals(): Uint8Array {
-    const n = this.#numLocals, nParams = this.#type.params.length;
-    const bad = this.#scanWrites(this.#body.codeStart, false);
-    const bytes = new Uint8Array(n);
-    const locals = this.#body.locals;
-    for (let i = nParams; i < n; i++) {
-      bytes[i] = locals[i - nParams] === "i32" && bad[i] === 0 ? 1 : 0;
-    }
-    return bytes;
-  }
-
   /**
-   * Reads from byte offset `pos` to the end of the body (or, when `loop`, of the loop whose body
-   * starts there): 1 per local that some `local.set` / `local.tee` may write a value of 256 or
+   * Reads the loop whose body starts at byte offset `pos` (with a reader of its own): 1 per local that some `local.set` / `local.tee` may write a value of 256 or
    * more with (anything but an `i32.load8_u`, an `i32.const` in [0, 255] or an `i32.and` whose
    * second operand is one: the operator just before). All 1s if the bytes do not decode.
    */
-  #scanWrites(pos: number, loop: boolean): Uint8Array {
+  #scanWrites(pos: number): Uint8Array {
     const bad = new Uint8Array(this.#numLocals);
     const main = this.#reader;
     let r = hoistReader;
@@ -3228,10 +3228,8 @@ class FuncTranslator {
           byte = byteConst = false;
           continue;
         }
-        if (loop) {
-          if (op === Op.Block || op === Op.Loop || op === Op.If || op === Op.TryTable) depth++;
-          else if (op === Op.End && depth-- === 0) break;
-        }
+        if (op === Op.Block || op === Op.Loop || op === Op.If || op === Op.TryTable) depth++;
+        else if (op === Op.End && depth-- === 0) break;
         if (op === Op.I32Const) {
           byte = byteConst = r.i32 >= 0 && r.i32 < 256;
         } else {

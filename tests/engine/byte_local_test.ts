@@ -1,9 +1,10 @@
 /**
  * `local.get x; i32.const m; i32.and` emits nothing when `m`'s low byte is all ones and local
- * `x` provably holds a byte (`#byteLocal` in translator.ts: every write of it is an
- * `i32.load8_u`, an `i32.const` or an `and` of a constant in [0, 255]). Each case runs in the
+ * `x` provably holds a byte there (`#byteLocal` in translator.ts: its last straight-line write
+ * was an `i32.load8_u`, an `i32.const` or an `and` of a constant in [0, 255], or it held one on
+ * entering the loop and every write of it in the loop is one). Each case runs in the
  * interpreter (fuel off and on) and in generated code, against the same function whose local
- * is not provably a byte (one write of another value), where the `and` stays.
+ * is not provably a byte (a wider value written on entry or in the loop), where the `and` stays.
  */
 import assert from "node:assert/strict";
 import { eachTier as each } from "./harness.ts";
