@@ -142,7 +142,8 @@ export function largeFuncsModule(count: number, bytes: number): Uint8Array {
 function codeBytes(bytes: Uint8Array): number {
   const decl = moduleDecl(new Module(new Engine(new Config({ compilationMode: "lazy" })), bytes));
   let n = 0;
-  for (const b of decl.bodies) n += b.codeEnd - b.offset;
+  const bodies = decl.bodies;
+  for (let i = 0; i < bodies.length; i++) n += bodies.codeEnd(i) - bodies.offset(i);
   return n;
 }
 

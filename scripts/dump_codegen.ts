@@ -69,6 +69,7 @@ for (const func of instances.entity(store, instance).funcs) {
     collectable || engine.codegenStyle === "lean"
       ? null
       : directOptionsOf(cf, func.instance.module),
+    engine.codegenStyle !== "lean",
   );
   console.log(`// func ${cf.funcIndex}`);
   console.log(

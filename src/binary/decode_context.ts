@@ -5,7 +5,7 @@
  */
 
 import type { WasmFeatures } from "../core/features.ts";
-import type { ModuleDecl } from "./module.ts";
+import { FuncBodies, type ModuleDecl } from "./module.ts";
 import { OpReader } from "./op_reader.ts";
 
 /** The message for a read past the end of the module inside a section, in the spec's words. */
@@ -82,7 +82,7 @@ function emptyModule(bytes: Uint8Array): ModuleDecl {
     startOffset: null,
     elems: [],
     dataCount: null,
-    bodies: [],
+    bodies: new FuncBodies(),
     datas: [],
     customSections: [],
     names: { moduleName: null, funcNames: new Map(), localNames: new Map() },

@@ -8,7 +8,7 @@
 import type { ValType } from "../core/types.ts";
 import { type DecodeContext, EOF_IN_SECTION } from "./decode_context.ts";
 import type { ModuleDecl } from "./module.ts";
-import type { FuncBody } from "./module.ts";
+import type { FuncBodies } from "./module.ts";
 import { readValType } from "./decode_types.ts";
 import { scanInstructions } from "./code_scanner.ts";
 
@@ -21,10 +21,12 @@ export const MAX_LOCALS = 50_000;
 /** Decodes the code section's content into `module.bodies`. */
 export function decodeCodeSection(ctx: DecodeContext): void {
   const n = ctx.reader.vecLen();
-  for (let i = 0; i < n; i++) ctx.module.bodies.push(readBody(ctx));
+  const bodies = ctx.module.bodies;
+  bodies.reserve(n);
+  for (let i = 0; i < n; i++) readBody(ctx, bodies);
 }
 
-function readBody(ctx: DecodeContext): FuncBody {
+function readBody(ctx: DecodeContext, bodies: FuncBodies): void {
   const r = ctx.reader;
   const offset = r.pos;
   const size = r.vecLen();
@@ -39,12 +41,13 @@ function readBody(ctx: DecodeContext): FuncBody {
       ctx.fail("section size mismatch", start);
     }
     r.pos = start + size;
-    return { locals, offset, codeStart, codeEnd: start + size };
+    bodies.push(locals, offset, codeStart, start + size);
+    return;
   }
   scanInstructions(ctx, true);
   const codeEnd = r.pos;
   if (codeEnd !== start + size) ctx.fail("section size mismatch", start);
-  return { locals, offset, codeStart, codeEnd };
+  bodies.push(locals, offset, codeStart, codeEnd);
 }
 
 /**
@@ -88,20 +91,20 @@ export function scanBodies(
 }
 
 function scanOne(ctx: DecodeContext, module: ModuleDecl, index: number): void {
-  const body = module.bodies[index]!;
+  const bodies = module.bodies;
   const r = ctx.reader;
   // Heap types in the body name the module's canonical type ids (typed references).
   r.typeIds = module.typeIds;
-  r.pos = body.offset;
+  r.pos = bodies.offset(index);
   r.u32(); // the body's size, checked when the section was framed
   const start = r.pos;
   r.eofMessage = EOF_IN_SECTION;
-  r.pos = body.codeStart;
+  r.pos = bodies.codeStart(index);
   scanInstructions(ctx, true);
-  if (r.pos !== body.codeEnd) ctx.fail("section size mismatch", start);
+  if (r.pos !== bodies.codeEnd(index)) ctx.fail("section size mismatch", start);
 }
 
-/** The locals of every body that declares none (shared: `FuncBody.locals` is read-only). */
+/** The locals of every body that declares none (shared: `FuncBodies.locals` are read-only). */
 const NO_LOCALS: ValType[] = [];
 
 /** Bodies with one group of at most this many locals of a number or vector type share arrays. */
@@ -111,7 +114,7 @@ const SHARED_LOCALS = new Map<ValType, ValType[][]>();
 
 /**
  * The locals of a body declaring `count` locals of type `t`, one array for all such bodies
- * (read-only, as `FuncBody.locals` is): the bodies of an eager compile live as long as the
+ * (read-only, as `FuncBodies.locals` are): the bodies of an eager compile live as long as the
  * module, and an array each was a sixth of what decoding and compiling 50,000 small functions
  * kept (`deno task bench:load`, funcs50k). Numbers and vectors only, so the table stays small.
  */

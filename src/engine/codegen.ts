@@ -57,7 +57,12 @@
  * values 15 ms; of that, the two call-stack and value-stack compares in the call's guard were
  * 19 -> 14.5 ms, the `try` around the call nothing measurable. `deno task bench --tier codegen
  * --filter fib,calls,hostcall,exceptions`, two alternated runs against the tree before: fib
- * 12.0x/9.9x -> 7.1x/7.6x native; calls, hostcall and exceptions within the noise.
+ * 12.0x/9.9x -> 7.1x/7.6x native; calls, hostcall and exceptions within the noise. With
+ * stops returned as `STOP` and the room in both stacks implied by the nesting, CPU time (best
+ * of 9 calls, two processes per tree, against the tree before direct entries): fib(30) 25.0 ->
+ * 18.4 ms, `bench/calls.wat` (10^6) 29.6 -> 23.5-29.8 ms, `bench/hostcall.wat` (10^6) 13.1-13.5
+ * -> 13.6-13.7 ms; binary-trees and exceptions (whose bodies are `collectable`, without direct
+ * entries) unchanged.
  *
  * The body follows the code's branches with JS control flow: a labelled `for (;;)` around each
  * loop (a backward branch is `continue L<t>`) and a labelled block ending at each forward
@@ -145,9 +150,13 @@
  * where a path first runs after the loop was compiled: `--v8-flags=--trace-opt,--trace-deopt`
  * on `bench/xxh64.c` shows Maglev's OSR code for the inner loop deoptimised at every exit from
  * it, "exit from OSR'd inner loop", until TurboFan's is ready), which `codegen`'s first call pays
- * as well. The same tracing shows a later spike in both tiers: `bench/vec_float.c`'s 7th-8th
- * calls take 1.2-1.7 s (others 25-100 ms) while V8 compiles the whole function (non-OSR,
- * ~500 ms of TurboFan on this machine) and, meanwhile, runs it unoptimised without OSR.
+ * as well. The same tracing showed a later spike in both tiers: `bench/vec_float.c`'s 7th-8th
+ * calls took 1.2-1.7 s (others 25-100 ms) while V8 compiled the whole function (non-OSR,
+ * ~500 ms of TurboFan on this machine) and, meanwhile, ran it in Maglev code. Now the long
+ * loops of a long body are JS functions of their own (`codegen_split.ts`), each compiled whole
+ * and soon: A/B in one process, calls alternated, 20 calls, loaded 2-core machine: vec_float
+ * first call 0.5-0.7 s -> 0.25-0.5 s, slowest later call 1.2-1.4 s -> 0.09-0.13 s, median
+ * within the noise; xxh64's first call 1.17 -> 0.41 s.
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
@@ -191,6 +200,7 @@ import {
 import * as slotValues from "./codegen_slots.ts";
 import { isInt32Expr, numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import { leanSource } from "./codegen_lean.ts";
+import { type LocalKind, splitLoops } from "./codegen_split.ts";
 import {
   expandRun,
   I,
@@ -262,6 +272,9 @@ const STOP = Object.freeze({ stop: true });
 /** The status of the last `STOP` a direct entry returned. */
 const STATUS = new Int32Array(1);
 
+/** The nesting the body `enterFunc` last returned runs with (its callee's cost added). */
+const INNER = new Int32Array(1);
+
 /** `STOP`, with `status` in `STATUS`. */
 function stopWith(status: number): typeof STOP {
   STATUS[0] = status;
@@ -283,7 +296,7 @@ const HEAD_WORDS = 64;
  * of value stack per unit of its cost (see `roomFor`).
  */
 function nestingCost(cf: CompiledFunc): number {
-  return 1 + Math.floor(cf.code.length / COST_WORDS) + Math.floor(cf.frameWords / HEAD_WORDS);
+  return 1 + ((cf.code.length / COST_WORDS) | 0) + ((cf.frameWords / HEAD_WORDS) | 0);
 }
 
 /**
@@ -465,7 +478,15 @@ function enterFunc(
   // The body runs with `nesting + nestingCost(cf)`, within `MAX_NESTING` and with its room
   // (see `roomFor`), or the driver runs it.
   const inner = nesting + nestingCost(cf);
-  if (inner > MAX_NESTING || roomFor(st, depth + 1, top, inner) !== inner) return null;
+  INNER[0] = inner;
+  const spare = MAX_NESTING - inner;
+  if (spare < 0) return null;
+  // Room is checked inline first: `roomFor` called on every such call (an indirect call's
+  // other targets) made `bench/calls.wat` 25 -> 38 ms (CPU time, best of 9).
+  if (
+    ((frames.length >> 1) - 2 - depth < spare || st.s32.length - top < HEAD_WORDS * spare) &&
+    roomFor(st, depth + 1, top, inner) !== inner
+  ) return null;
   const body = cf.generated;
   return body !== undefined
     ? body as GeneratedBody | null
@@ -504,6 +525,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     TrapCode,
     STOP,
     STATUS,
+    INNER,
     stopWith,
     HIGH,
     enterFunc,
@@ -703,6 +725,24 @@ function slotConstsInlined(js: string): string {
  * `bench/fib.wat`'s time, by a CPU profile).
  */
 const MEMORY_RELOAD = "/*memory*/";
+
+/** The parameters of a generated body (`GeneratedBody`), as its source names them. */
+const BODY_PARAMS = [
+  "store",
+  "st",
+  "depth",
+  "bulkFuel",
+  "compiler",
+  "nesting",
+  "baseDepth",
+  "inst",
+  "entered",
+];
+/** Its parameters and the locals its prologue may declare (see `generateSource`). */
+const BODY_NAMES = [
+  ...BODY_PARAMS,
+  ...["frames", "fp", "pc", "s32", "f32", "f64", "globals", "mem", "mview", "memLen"],
+];
 
 /**
  * Fuel, where a function charges it (`ConsumeFuel`), is counted in a JS local (`fuel`), written
@@ -988,6 +1028,37 @@ const locals = ({ k, kind }: Cached) =>
     : kind === "i64"
     ? [`r${k}`, `h${k}`]
     : [`r${k}`, `h${k}`, `$v${k}_2`, `$v${k}_3`];
+
+/**
+ * `I32Copy8At`'s `copyByte` call spelled in place (the same bounds checks, in the same order, and
+ * the same trap): the interpreter calls it to keep its `run` small, but in generated code the
+ * call was not inlined, and `bench/vec_bytes.c`'s `memcpy` (a loop of eight byte copies) took 9%
+ * of a run's samples in `copyByte` (`deno run --cpu-prof`, codegen tier, steady state).
+ */
+function inlineCopyByte(text: string): string {
+  return text.replace(
+    /^copyByte\(mview, memLen, ([^,]+), (\d+), ([^,]+), (\d+)\);$/m,
+    (_, from: string, fromOffset: string, to: string, toOffset: string) =>
+      `{
+const $s = ((${from}) >>> 0) + ${Number(fromOffset) >>> 0}, $d = ((${to}) >>> 0) + ${
+        Number(toOffset) >>> 0
+      };
+if ($s + 1 > memLen || $d + 1 > memLen) throw trap(${TrapCode.MemoryOutOfBounds});
+mview.setInt8($d, mview.getUint8($s));
+}`,
+  );
+}
+
+/**
+ * What a local named by `locals` or `splitSlotValues` holds: int32 words (`r`, `h`, `$v`, `$w`,
+ * `$x`), f64 and f32 numbers (`d`, `e`, `$n`, `$f`); see `splitLoops`.
+ */
+const kindOfLocal = (name: string): LocalKind =>
+  /^(?:[rh]\d+|\$v\d+_[23]|\$[wx]\d+)$/.test(name)
+    ? "i32"
+    : /^(?:[de]\d+|\$[fn]\d+)$/.test(name)
+    ? "number"
+    : "any";
 
 /** The value-stack words a cached slot's locals stand for (those `inStack` spells). */
 const wordsOf = ({ k, kind }: Cached): number[] =>
@@ -1359,6 +1430,7 @@ export function generateSource(
   self = -1,
   shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null = null,
   directOpts: DirectOptions | null = null,
+  splitLong = false,
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
   /** Whether frames are left to write their own call-stack entries (see `selfWrite`). */
   const selfFrames = !collectable && self >= 0;
@@ -1657,7 +1729,7 @@ export function generateSource(
     const status = CALL;
     ${stop(false)}
   }
-  const inner = nesting + nestingCost(callee.compiled);
+  const inner = INNER[0];
   if (${c} === null) {
     const cf = callee.compiled;
     ${c} = callee;
@@ -1801,6 +1873,10 @@ g[1] = s32[(fp + ${a}) + 1];`;
       case I.ReturnCall:
       case I.ReturnCallIndirect:
       case I.ReturnCallRef: {
+        // The callee continues in this frame from the driver, which reads the frame's base from
+        // the call stack: a caller that entered this body directly never wrote it (`selfWrite`),
+        // so the tail call writes it (without it, a tail call after another callee at this depth
+        // had stopped ran at that callee's base: tests/engine/codegen_direct_test.ts).
         const callee = calleeOf(op === I.ReturnCall, op === I.ReturnCallRef);
         const b = code[pc + (op === I.ReturnCall ? 2 : op === I.ReturnCallRef ? 2 : 4)]!;
         js = `${FLUSH}
@@ -1818,6 +1894,7 @@ if (fp + cf.frameWords > s32.length) {
 for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
 for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
 st.funcs[depth] = callee;
+st.frames[2 * depth] = fp;
 frames[2 * depth + 1] = 0;
 return ${TAIL}CALL;`;
         reachable = false;
@@ -1876,7 +1953,7 @@ return CALL;`;
         const before = lastConst !== null && lastConst.at === out.length - 1 && !entries.has(pc)
           ? lastConst
           : undefined;
-        text = lowerV128(lowerI64(inlined), before);
+        text = inlineCopyByte(lowerV128(lowerI64(inlined), before));
         // Respelled i64 arithmetic names other runtime functions than the template's.
         if (text !== inlined) { for (const name of runtimeNames(text)) names.add(name); }
         else for (const name of t.names) names.add(name);
@@ -2033,6 +2110,27 @@ ${
   ].join("\n");
   const [main, stop] = metered ? body.split(FUEL_STOP_MARK) : [body, ""];
   body = main!;
+  // Long loops as functions of their own (see codegen_split.ts).
+  const split2 = structured && splitLong
+    ? splitLoops(
+      body,
+      new Map([
+        ...[
+          ...BODY_NAMES,
+          ...(osrEntry >= 0 ? ["$osr"] : []),
+          ...(cold ? ["$cold"] : []),
+          // A direct entry's result (see `directSource`).
+          ...(directSelf !== null ? ["$res"] : []),
+        ].map((n) => [n, "any"] as const),
+        ...(metered
+          ? [["fuel", windowed ? "i32" : "number"], ["fuelRest", "number"], ["fuelLive", "any"]]
+          : []) as [string, LocalKind][],
+        ...[...split.locals, ...promoted.flatMap(locals)].map((n) => [n, kindOfLocal(n)] as const),
+      ]),
+      caught ? (windowed ? FUEL_NOW : "fuel") : null,
+    )
+    : null;
+  if (split2 !== null) body = split2.body;
   // Straight-line code entered only at its start needs no dispatch loop.
   const loop = labels.size > 1 || uses("continue") || /\bbreak\b(?! FuelStop;)/.test(body);
   const unstopped = structured
@@ -2068,7 +2166,7 @@ ${
         directOpts === null ? "" : `, $d${pc} = null`
       };\n`
     ).join("")
-  }`;
+  }${split2?.declarations ?? ""}`;
   if (directSelf !== null) {
     return {
       source: head +
@@ -2077,20 +2175,19 @@ ${
       structured,
     };
   }
-  const source =
-    `${head}return function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) {
+  const source = `${head}return function wasm(${BODY_PARAMS.join(", ")}) {
 ${prologue}
 ${
-      osrEntry >= 0
-        ? `let $osr = pc === ${osrEntry};
+    osrEntry >= 0
+      ? `let $osr = pc === ${osrEntry};
 if (pc !== 0 && !$osr) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);
 ${zero === "" ? "" : `if (!$osr) {\n${zero}}\n`}`
-        : structured
-        ? `if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);\n${zero}`
-        : zero === ""
-        ? ""
-        : `if (pc === 0) {\n${zero}}\n`
-    }${declare}${fueled}
+      : structured
+      ? `if (pc !== 0) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, -1);\n${zero}`
+      : zero === ""
+      ? ""
+      : `if (pc === 0) {\n${zero}}\n`
+  }${declare}${fueled}
 };`;
   return { source, escapes: [...escapes.values()], structured };
 }
@@ -2222,6 +2319,7 @@ export function generateBody(
       selfFrames ? cf.funcIndex : -1,
       shapeOf,
       directOpts,
+      !lean,
     );
   // A frame made hot at a loop header continues there in this same body (see `resumeBodyOf`).
   let result = entry > 0 && cf.code[entry] === I.TierUp ? source(entry) : null;
@@ -2294,6 +2392,7 @@ function resumeBodyOf(
       selfFrames ? cf.funcIndex : -1,
       shapeOf,
       directOpts,
+      structured && !lean,
     );
     if ("reason" in result) return null;
     try {

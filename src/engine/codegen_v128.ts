@@ -35,8 +35,8 @@
  * view was 6x slower (300 ms against 53 ms for vec_float before lanes were kept apart). The
  * cost: the generated functions are 2-4x longer, and V8 takes longer to optimise them; their
  * first call runs 1.5-2x slower (vec_bytes 0.75 s -> 1.2-1.8 s), and around the 8th call of
- * vec_float two calls run in baseline code while TurboFan compiles the whole function (0.7-1.1 s
- * each; the helper-call version showed no such calls).
+ * vec_float two calls ran in baseline code while TurboFan compiled the whole function (0.7-1.1 s
+ * each; the helper-call version showed no such calls; now gone, see codegen_split.ts).
  *
  * Size is speed here: V8 optimises a function with TurboFan only up to 60 KiB of bytecode
  * (`--max-optimized-bytecode-size`); above it, Maglev code only. `bench/vec_bytes.c`'s `run`
@@ -268,6 +268,18 @@ function shift(
 }
 const byteMask = 0x01010101, halfMask = 0x10001;
 
+/**
+ * Wasm's `min` and `max` of two f32 lanes (lane expressions, numbers, read more than once: words
+ * or locals), as `f32LaneMin` and `f32LaneMax` below compute them. Spelled in place: as calls
+ * of those, V8 did not inline them into the long bodies they were in, and each call took its
+ * lanes as heap numbers (`bench/vec_float.c`'s clamp loop, `deno run --cpu-prof`: 9% of a
+ * run's samples in the two helpers and 8% in the collector).
+ */
+const laneMin = (x: string, y: string) =>
+  `(${x} < ${y} ? ${x} : ${y} < ${x} ? ${y} : ${x} === ${y} ? (${x} !== 0 || 1 / ${x} < 0 ? ${x} : ${y}) : NaN)`;
+const laneMax = (x: string, y: string) =>
+  `(${x} > ${y} ? ${x} : ${y} > ${x} ? ${y} : ${x} === ${y} ? (${x} !== 0 || 1 / ${x} > 0 ? ${x} : ${y}) : NaN)`;
+
 /** Wasm's `min` of two f32 lanes (numbers): NaN if either is, -0 below +0 (as `simd.ts`). */
 export function f32LaneMin(x: number, y: number): number {
   if (x < y) return x;
@@ -466,10 +478,19 @@ const FLOAT: Record<string, Spelling> = {
   f32x4Sub: binaryF((i) => `$a${i} - $b${i}`),
   f32x4Mul: binaryF((i) => `$a${i} * $b${i}`),
   f32x4Div: binaryF((i) => `$a${i} / $b${i}`),
-  f32x4Min: binaryF((i) => `f32LaneMin($a${i}, $b${i})`),
-  f32x4Max: binaryF((i) => `f32LaneMax($a${i}, $b${i})`),
+  f32x4Min: binaryF((i) => laneMin(`$a${i}`, `$b${i}`)),
+  f32x4Max: binaryF((i) => laneMax(`$a${i}`, `$b${i}`)),
   f32x4MulAdd: ternaryF((i) => `Math.fround($a${i} * $b${i}) + $c${i}`),
-  f32x4MaxMin: ternaryF((i) => `f32LaneMin(f32LaneMax($a${i}, $b${i}), $c${i})`),
+  f32x4MaxMin: ([d, a, b, c]) =>
+    [d, a, b, c].every(isSlot)
+      ? put4(
+        d!,
+        [operand("a", a!, "f32"), operand("b", b!, "f32"), operand("c", c!, "f32")],
+        ["let $t;"],
+        (i) => `($t = ${laneMax(`$a${i}`, `$b${i}`)}, ${laneMin("$t", `$c${i}`)})`,
+        "f32",
+      )
+      : null,
   f32x4MulLoad: ([view, d, a, addr, offset]) =>
     view === "mview" && isSlot(d!) && isSlot(a!)
       ? put4(
@@ -499,8 +520,11 @@ const FLOAT: Record<string, Spelling> = {
       ? put4(
         d!,
         [operand("b", b!, "f32"), operand("c", c!, "f32")],
-        address(addr!, "0", 16),
-        (i) => `f32LaneMin(f32LaneMax(mview.getFloat32(${at(i)}, true), $b${i}), $c${i})`,
+        [...address(addr!, "0", 16), "let $t;"],
+        (i) =>
+          `($t = mview.getFloat32(${at(i)}, true), $t = ${laneMax("$t", `$b${i}`)}, ${
+            laneMin("$t", `$c${i}`)
+          })`,
         "f32",
       )
       : null,

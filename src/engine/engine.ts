@@ -215,6 +215,7 @@ export class Engine {
     code.offsets = {
       offsetsOf: (funcIndex) =>
         translateFunc(module, funcIndex, fuel, null, null, this.#hotness).codeOffsets,
+      bodyOffsetOf: (funcIndex) => module.bodies.codeStart(funcIndex - module.importedFuncs),
     };
     if (mode !== "eager") return;
     const bodies = code.bodies;

@@ -40,7 +40,7 @@
  * @module
  */
 
-import type { FuncBody, ModuleDecl } from "../binary/module.ts";
+import type { ModuleDecl } from "../binary/module.ts";
 import {
   BLOCK_EMPTY,
   blockValType,
@@ -530,7 +530,8 @@ class FuncTranslator {
   #module!: ModuleDecl;
   #funcIndex = 0;
   #type!: FuncType;
-  #body!: FuncBody;
+  /** The function's index among the module's bodies (`module.bodies`). */
+  #body = 0;
   #numLocals = 0;
   #reader!: OpReader;
   readonly #code = new CodeBuilder();
@@ -700,14 +701,15 @@ class FuncTranslator {
     this.#funcIndex = funcIndex;
     this.#fuel = fuel;
     this.#type = module.types[module.funcTypeIndices[funcIndex]!]!;
-    this.#body = module.bodies[funcIndex - module.importedFuncs]!;
-    this.#numLocals = this.#type.params.length + this.#body.locals.length;
+    const body = this.#body = funcIndex - module.importedFuncs;
+    const bodies = module.bodies;
+    const locals = bodies.locals(body);
+    this.#numLocals = this.#type.params.length + locals.length;
     this.#reader = validator !== null
       ? validator.begin(funcIndex)
-      : readerFor(module.bytes, module.typeIds, this.#body.codeStart, this.#body.codeEnd);
+      : readerFor(module.bytes, module.typeIds, bodies.codeStart(body), bodies.codeEnd(body));
     this.#stack = OperandStack.take(this.#numLocals);
     const params = this.#type.params;
-    const locals = this.#body.locals;
     const localV128 = this.#localV128;
     for (let i = 0; i < params.length; i++) localV128[i] = params[i] === "v128";
     for (let i = 0; i < locals.length; i++) localV128[params.length + i] = locals[i] === "v128";
@@ -784,7 +786,7 @@ class FuncTranslator {
       this.#type.results.length,
       this.#funcIndex,
       offsets,
-      this.#body.codeStart,
+      this.#module.bodies.codeStart(this.#body),
       handlers,
     );
     compiled.hotness = this.#hotness;
@@ -800,7 +802,6 @@ class FuncTranslator {
   #release(): void {
     this.#module = null!;
     this.#type = null!;
-    this.#body = null!;
     // A reader of nothing, not null: the field keeps one class, read on every operator.
     this.#reader = NO_READER;
     this.#arena = null;
@@ -3073,7 +3074,7 @@ class FuncTranslator {
     }
     r.typeIds = this.#module.typeIds;
     r.pos = main.pos;
-    r.end = this.#body.codeEnd;
+    r.end = this.#module.bodies.codeEnd(this.#body);
     const found = HOIST_SCRATCH; // (offset, local, four words) per candidate
     let n = 0;
     const seen = this.#hoistSeen;

@@ -206,7 +206,7 @@ export abstract class ResumableInvocation<R = Val[]> {
       if (options.locals) {
         const types = [
           ...f.type.params,
-          ...module.bodies[f.funcIndex - module.importedFuncs]!.locals,
+          ...module.bodies.locals(f.funcIndex - module.importedFuncs),
         ];
         locals = types.map((type, i) => readVal(store, type, st.s32, fp + i * SLOT_WORDS));
       }

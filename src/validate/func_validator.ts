@@ -26,7 +26,6 @@ import {
   TypeKind,
   TYPES,
 } from "../core/type_registry.ts";
-import type { FuncBody } from "../binary/module.ts";
 import { denseIndex, Imm, Op } from "../binary/opcodes.ts";
 import {
   BLOCK_EMPTY,
@@ -170,21 +169,25 @@ export class FuncValidator {
    */
   begin(funcIndex: number): OpReader {
     const module = this.#ctx.module;
-    const body: FuncBody | undefined = module.bodies[funcIndex - module.importedFuncs];
-    if (body === undefined) throw new RangeError(`function ${funcIndex} has no body`);
+    const bodies = module.bodies;
+    const body = funcIndex - module.importedFuncs;
+    if (!(body >= 0 && body < bodies.length)) {
+      throw new RangeError(`function ${funcIndex} has no body`);
+    }
     const type = this.#ctx.funcType(funcIndex);
     if (type === null) {
       const typeIndex = module.funcTypeIndices[funcIndex];
-      throw new ValidationError(`unknown type ${typeIndex}`, body.offset, funcIndex);
+      throw new ValidationError(`unknown type ${typeIndex}`, bodies.offset(body), funcIndex);
     }
     this.#funcIndex = funcIndex;
     this.#params = type.params;
-    this.#locals = body.locals;
+    const locals = bodies.locals(body);
+    this.#locals = locals;
     const reader = this.#reader;
-    reader.pos = body.codeStart;
-    reader.end = body.codeEnd;
-    reader.opPos = body.codeStart;
-    const locals = body.locals;
+    const codeStart = bodies.codeStart(body);
+    reader.pos = codeStart;
+    reader.end = bodies.codeEnd(body);
+    reader.opPos = codeStart;
     // Bodies declaring the same small group of locals share one array (`section_code.ts`).
     if (locals !== this.#checkedLocals) {
       for (let i = 0; i < locals.length; i++) this.#checkType(locals[i]!);

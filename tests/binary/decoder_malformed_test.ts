@@ -228,9 +228,9 @@ Deno.test("function bodies: locals", () => {
   );
   assertMalformed(withLocals([[1, 0x7a]]), "malformed value type", at + 2);
   const m = decode(withLocals([[...u32(25_000), 0x7f], [...u32(25_000), 0x7e]]));
-  assert.equal(m.bodies[0]!.locals.length, 50_000);
-  assert.equal(m.bodies[0]!.locals[24_999], "i32");
-  assert.equal(m.bodies[0]!.locals[25_000], "i64");
+  assert.equal(m.bodies.locals(0).length, 50_000);
+  assert.equal(m.bodies.locals(0)[24_999], "i32");
+  assert.equal(m.bodies.locals(0)[25_000], "i64");
 });
 
 Deno.test("module-level counts", () => {

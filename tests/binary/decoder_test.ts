@@ -1,5 +1,6 @@
 /** What the decoder makes of well-formed modules. */
 import assert from "node:assert/strict";
+import { FuncBodies } from "../../src/binary/module.ts";
 import { OpReader } from "../../src/binary/op_reader.ts";
 import { Op } from "../../src/binary/opcodes.ts";
 import { decode } from "./_builder.ts";
@@ -70,7 +71,7 @@ Deno.test("every section of a module built from text", () => {
     "active:hi",
     "passive:passive",
   ]);
-  const f = m.bodies[0]!;
+  const f = m.bodies.at(0)!;
   assert.deepEqual(f.locals, ["f64", "i32", "i32"]);
   assert.equal(bytes[f.codeEnd - 1], Op.End);
   assert.equal(m.names.moduleName, "m");
@@ -194,4 +195,54 @@ Deno.test("memargs leave the memory index 0", () => {
   r.index = 7;
   assert.equal(r.read(), Op.I32Load);
   assert.deepEqual([r.align, r.offset, r.index], [2, 16, 0]);
+});
+
+Deno.test("function bodies: offsets and locals of each of 40 bodies, kept in typed arrays", () => {
+  const n = 40;
+  const bodies = [];
+  for (let i = 0; i < n; i++) {
+    // Body i declares i % 3 locals of i64 and returns nothing; its code is i `nop`s.
+    const locals = i % 3 === 0 ? [] : [[i % 3, 0x7e]];
+    bodies.push(body(locals, [...new Array<number>(i).fill(Op.Nop), Op.End]));
+  }
+  const code = [...u32(n), ...bodies.flat()];
+  const bytes = mod(TYPE_VOID, section(3, vec(bodies.map(() => [0x00]))), section(10, code));
+  const m = decode(bytes);
+  assert.equal(m.bodies.length, n);
+  let expected = bytes.length - code.length + u32(n).length; // the first body's size field
+  for (let i = 0; i < n; i++) {
+    const b = m.bodies;
+    assert.equal(b.offset(i), expected);
+    assert.equal(b.codeStart(i), b.offset(i) + 1 + (i % 3 === 0 ? 1 : 3));
+    assert.equal(b.codeEnd(i), b.codeStart(i) + i + 1);
+    assert.equal(bytes[b.codeEnd(i) - 1], Op.End);
+    assert.deepEqual(b.locals(i), new Array(i % 3).fill("i64"));
+    assert.deepEqual(b.at(i), {
+      locals: b.locals(i),
+      offset: b.offset(i),
+      codeStart: b.codeStart(i),
+      codeEnd: b.codeEnd(i),
+    });
+    expected = b.codeEnd(i);
+  }
+  assert.equal(expected, bytes.length);
+  assert.equal(m.bodies.at(n), undefined);
+  assert.equal(m.bodies.at(-1), undefined);
+});
+
+Deno.test("function bodies: pushed past what was reserved, the offsets grow and keep their values", () => {
+  const bodies = new FuncBodies();
+  bodies.reserve(2);
+  for (let i = 0; i < 100; i++) {
+    bodies.push(i % 2 === 0 ? [] : ["f32"], 10 * i, 10 * i + 2, 10 * i + 9);
+  }
+  assert.equal(bodies.length, 100);
+  for (let i = 0; i < 100; i++) {
+    assert.deepEqual(bodies.at(i), {
+      locals: i % 2 === 0 ? [] : ["f32"],
+      offset: 10 * i,
+      codeStart: 10 * i + 2,
+      codeEnd: 10 * i + 9,
+    });
+  }
 });

@@ -9,6 +9,7 @@ import { type CompilationMode, Config, Engine, Linker, Module, Store } from "../
 import { moduleDecl } from "../../src/runtime/module.ts";
 import { translateFunc } from "../../src/engine/translator.ts";
 import { CodeArena } from "../../src/engine/code_builder.ts";
+import { CompiledFunc } from "../../src/engine/code_map.ts";
 import { largeFuncsModule, manyFuncsModule } from "../../scripts/bench_load.ts";
 
 const SQLITE = Deno.readFileSync(
@@ -76,6 +77,41 @@ Deno.test("code memory: offsets made on demand equal those noted while translati
   assert.ok(checked > 250);
 });
 
+Deno.test("code memory: a function whose source tells its body offset gives the same answers", () => {
+  const { engine, decl } = compiled(SQLITE, false);
+  const fuel = engine.config.fuelCosts;
+  const bodyOffsetOf = (f: number) => decl.bodies.codeStart(f - decl.importedFuncs);
+  let checked = 0;
+  for (let i = 0; i < decl.bodies.length; i += 11) {
+    const index = decl.importedFuncs + i;
+    const noted = translateFunc(decl, index, fuel);
+    const offsetsOf = (f: number) => translateFunc(decl, f, fuel).codeOffsets;
+    // Told by the source (the engine's case), not told, and told wrongly: the same answers.
+    for (
+      const source of [
+        { offsetsOf, bodyOffsetOf },
+        { offsetsOf },
+        { offsetsOf, bodyOffsetOf: (f: number) => bodyOffsetOf(f) + 1 },
+      ]
+    ) {
+      const cf = translateFunc(decl, index, fuel, null, source);
+      assert.equal(cf.bodyOffset, decl.bodies.codeStart(i));
+      assert.equal(cf.bodyOffset, noted.bodyOffset);
+      assert.equal(cf.handlers, null);
+      assert.equal(cf.offsetBytes, 0);
+      // The first pc, before any pair when the first pair is not at 0, gives the body offset.
+      for (let pc = 0; pc < noted.code.length; pc += 17) {
+        assert.equal(cf.wasmOffsetAt(pc, false), noted.wasmOffsetAt(pc, false));
+      }
+      assert.deepEqual(cf.codeOffsets, noted.codeOffsets);
+      assert.equal(cf.offsetBytes, noted.codeOffsets.byteLength);
+      assert.equal(cf.bodyOffset, noted.bodyOffset);
+    }
+    checked++;
+  }
+  assert.ok(checked > 150);
+});
+
 Deno.test("code memory: functions sharing an arena keep their own code", () => {
   const { decl } = compiled(manyFuncsModule(300), false, "lazy");
   const arena = new CodeArena();
@@ -113,6 +149,29 @@ Deno.test("code memory: deferred code views hold the code a view of its own hold
     assert.equal(cf.code, view);
   }
   assert.ok(shared > deferred.length / 2, `${shared} of ${deferred.length} left in the arena`);
+});
+
+Deno.test("code memory: deferred views of any start and length give the code placed there", () => {
+  const buffer = new Int32Array(100_000).map((_, i) => i);
+  // Starts and lengths an arena's chunks use, and larger ones that are placed at once.
+  const cases: [number, number][] = [
+    [0, 1],
+    [7, 2048],
+    [16_383, 1],
+    [32_767, 32_767],
+    [32_768, 5],
+    [3, 40_000],
+    [0, 100_000],
+  ];
+  for (const [at, length] of cases) {
+    const cf = new CompiledFunc(buffer, 0, 0, 4, 0, 0);
+    cf.deferCode(at, length);
+    assert.equal(cf.placeCode(), cf);
+    assert.equal(cf.code.length, length);
+    assert.equal(cf.code[0], at);
+    assert.equal(cf.code[length - 1], at + length - 1);
+    assert.equal(cf.code.buffer, buffer.buffer);
+  }
 });
 
 Deno.test("code memory: an eager compile runs its deferred code as the lazy modes do", () => {

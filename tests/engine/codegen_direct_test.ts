@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { Config, Engine, Linker, Module, Store, Trap, TrapCode, Val } from "../../mod.ts";
 import type { WasmFuncEntity } from "../../src/engine/entities.ts";
+import { wat as watTail } from "../api/_wat.ts";
 import { instantiate, wat } from "./harness.ts";
 
 const TIERS = ["interpreter", "codegen"] as const;
@@ -197,4 +198,50 @@ Deno.test("codegen direct: an indirect call's other targets run their direct ent
   });
   assert.ok(seen[0]!.length > 60, `${seen[0]!.length}`);
   assert.deepEqual(seen[1], seen[0]);
+});
+
+/** `run` calls `$x`, `$a` (which tail-calls `$b`) and `$y` from three different frame bases. */
+const TAIL_AFTER_STOP = watTail(`(module
+  (func $x (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (func $y (param i32 i32 i32) (result i32) (i32.add (local.get 0) (local.get 2)))
+  (func $b (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+  (func $a (param i32 i32) (result i32) (return_call $b (local.get 1) (local.get 0)))
+  (func (export "run") (param $n i32) (result i32) (local $acc i32)
+    (loop $l
+      (local.set $acc (i32.add (local.get $acc) (call $x (local.get $n))))
+      (local.set $acc (i32.add (local.get $acc)
+        (i32.add (i32.mul (local.get $n) (i32.const 5)) (call $a (local.get $n) (i32.const 7)))))
+      (local.set $acc (i32.add (local.get $acc)
+        (i32.add (i32.mul (local.get $n) (local.get $n))
+          (i32.add (i32.xor (local.get $n) (i32.const 9))
+            (call $y (local.get $n) (i32.const 3) (local.get $acc))))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc)))`);
+
+Deno.test("codegen: a tail call from a body entered without its frame written continues at its base", () => {
+  // A fuel stop in `$y` writes `$y`'s base at that depth; `$a`, called directly afterwards,
+  // must write its own before its tail call goes through the driver.
+  const styles = [["interpreter", "jit"], ["codegen", "jit"], ["codegen", "lean"]] as const;
+  const seen = styles.map(([tier, style]) => {
+    const engine = new Engine(
+      new Config({ executionTier: tier, codegenStyle: style, consumeFuel: true }),
+    );
+    const store = new Store(engine, null);
+    const run = new Linker<null>(engine)
+      .instantiate(store, new Module(engine, TAIL_AFTER_STOP)).getFunc(store, "run")!;
+    const results: unknown[] = [];
+    for (const budget of [1, 3, 7, 20, 33, 50, 100, 1000]) {
+      store.setFuel(budget);
+      let call = run.callResumable(store, [Val.i32(40)]);
+      for (let stops = 0; call.kind === "outOfFuel" && stops < 100_000; stops++) {
+        store.setFuel(budget + Number(call.requiredFuel));
+        call = call.resume(store);
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") results.push(call.results[0]!.value);
+    }
+    return results;
+  });
+  assert.deepEqual(seen[1], seen[0]);
+  assert.deepEqual(seen[2], seen[0]);
 });

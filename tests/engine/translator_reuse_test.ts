@@ -44,8 +44,9 @@ function translateAll(bytes: Uint8Array, fuel: boolean): Int32Array[] {
   const arena = new CodeArena();
   const offsets = { offsetsOf: () => new Int32Array(0) };
   const costs = fuel ? config.fuelCosts : null;
-  return decl.bodies.map((_, i) =>
-    translateFunc(decl, decl.importedFuncs + i, costs, arena, offsets, 0, validator).code
+  return Array.from(
+    { length: decl.bodies.length },
+    (_, i) => translateFunc(decl, decl.importedFuncs + i, costs, arena, offsets, 0, validator).code,
   );
 }
 

@@ -1,0 +1,280 @@
+/**
+ * Loops of a long generated body moved into JavaScript functions of their own, for the code
+ * generator (`codegen.ts`, `generateSource`).
+ *
+ * ## Why
+ * A Wasm function whose loop nest runs for a long time (a C `run` with every kernel inlined into
+ * it, `bench/vec_float.c`) becomes one JavaScript function of 30-60 KB of bytecode. V8 optimises
+ * such a function late and in pieces: its first call runs the outer loop in OSR code compiled
+ * before the code after that loop ever ran, and that code deoptimises ("Insufficient type
+ * feedback") at the loop's exit on every later call; then V8 compiles the whole function again
+ * (Maglev, then TurboFan: 0.3-0.7 s of compile on a busy 2-core machine) while calls run it in
+ * Maglev code, whose `DataView` accesses and `Math.fround`s are calls: `--trace-opt
+ * --trace-deopt` on `bench/vec_float.c`, calls 7 and 8 took 1.1-2.3 s against ~100 ms for the
+ * others. A loop in a function of its own is a small unit that V8 sees called many times: it is
+ * optimised whole, with the feedback of its exit, in a few milliseconds of compile, and the
+ * function around it (straight-line code and calls) has little left to optimise.
+ *
+ * ## How
+ * `splitLoops` works on the finished body text. A labelled loop (`L<t>: for (;;) { ... }`) of
+ * `minChars` to `maxChars` characters, in a body of at least `minBody`, becomes a call of a
+ * function `$loop<t>` declared beside the body (in the factory's scope, so that it sees the
+ * runtime's names). Every local of the body the loop names comes in under its own name (the
+ * loop's text is unchanged): those holding int32s or numbers through an `Int32Array` (`$xi`) and
+ * a `Float64Array` (`$xf`) of the factory's scope, the others (views, objects, flags) as
+ * parameters. Read from the arrays, V8 knows their type (a parameter is typed "anything", and
+ * the loop phis of `bench/vec_float.c`'s split loops stayed tagged, every f32 lane a heap
+ * number: 123 ms per call against 31 ms unsplit), and a number passes without a heap number
+ * (`node --cpu-prof`, V8 11: 20% of the time in the collector with parameters). Every local the
+ * loop assigns is written, when the loop is left, to a variable `$x_<name>` of the factory's
+ * scope and read back after the call (`| 0` of an int32, `+` of a number: its type for V8).
+ * A jump out of the loop to a label around it (`break B<u>`, `continue L<u>`, the fuel stop's
+ * `break FuelStop`) returns a number, on which the call site takes that jump; a `return` in the
+ * loop (a stop, a call's status) leaves its value in `$x_return` for the call site to return.
+ * In a metered body whose traps are caught around the whole of it (`caughtFuel`, see
+ * `generateSource`), that catch writes the body's fuel count back, which a split loop holds in
+ * its own locals: there each `throw` in a split loop writes the count first (as in a body without
+ * the catch; a helper that may throw is preceded by that write already), and the call site's own
+ * catch tells the body's that the store's count is current (`fuelLive = false`). Outer loops
+ * are tried first, so a small loop nest moves whole; a larger one, or one that runs several
+ * loops in turn (a driver calling its kernels), is split in its inner loops.
+ *
+ * Nothing changes what runs: the same statements run in the same order on the same values (a
+ * number passes through `$xf` or a `$x_` variable unchanged, a signalling NaN's bits included:
+ * tests/engine/codegen_split_test.ts); the value stack, the fuel count and `pc` are the frame's
+ * as before. The factory-scope variables are written and
+ * read with no call between them, so frames of the same function (recursion) cannot see each
+ * other's.
+ *
+ * @module
+ */
+
+/** The sizes (in characters of generated source) from which loops are split. */
+export const SPLIT_SIZES = {
+  /** A body shorter than this is left whole. */
+  minBody: 12_000,
+  /** A loop shorter than this stays in its body. */
+  minChars: 800,
+  /** A loop longer than this is split in its inner loops, if any. */
+  maxChars: 100_000,
+};
+
+/** The result of `splitLoops`: the body, and the declarations to put beside it. */
+export interface SplitBody {
+  /** The body, each split loop replaced by its call. */
+  readonly body: string;
+  /** The functions and `$x_` variables, for the factory's scope (empty if nothing was split). */
+  readonly declarations: string;
+}
+
+/**
+ * What a local of the body holds: always an int32 (`i32`), always a number (`number`), or
+ * anything (`any`: an object, a boolean, or a number not known to be either).
+ */
+export type LocalKind = "i32" | "number" | "any";
+
+/** Where a labelled loop's text starts and ends in the body (the end after its `}`). */
+interface LoopText {
+  readonly label: string;
+  readonly start: number;
+  readonly end: number;
+  /** How many loops it holds directly (not inside another of them). */
+  readonly children: number;
+}
+
+const LOOP_HEAD = /^(L\d+): for \(;;\) \{$/gm;
+const IDENT = /(?<![\w$.])[A-Za-z_$][\w$]*/g;
+const JUMP = /\b(break|continue) ([A-Za-z_$][\w$]*);/g;
+const RETURN = /\breturn ([^;]*);/g;
+const LABEL = /(?<![\w$.])([A-Za-z_$][\w$]*): (?:for|\{)/g;
+
+/**
+ * The labelled loops of `body`, in order of their starts (outer loops before inner ones): one
+ * pass over the text, matching braces on a stack (string literals skipped), so that finding
+ * them stays linear in the body's size however deep the loops nest.
+ */
+function loopsOf(body: string): LoopText[] {
+  const heads = new Map<number, { label: string; start: number; children: number }>();
+  for (const m of body.matchAll(LOOP_HEAD)) {
+    heads.set(m.index! + m[0].length - 1, { label: m[1]!, start: m.index!, children: 0 });
+  }
+  const loops: LoopText[] = [];
+  /** The open braces, and the loops open around the current position. */
+  const open: number[] = [];
+  const around: { children: number }[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '"' || c === "'" || c === "`") {
+      for (i++; i < body.length && body[i] !== c; i++) if (body[i] === "\\") i++;
+    } else if (c === "{") {
+      open.push(i);
+      const head = heads.get(i);
+      if (head !== undefined) {
+        if (around.length > 0) around[around.length - 1]!.children++;
+        around.push(head);
+      }
+    } else if (c === "}") {
+      const head = heads.get(open.pop() ?? -1);
+      if (head !== undefined) {
+        around.pop();
+        loops.push({ ...head, end: i + 1 });
+      }
+    }
+  }
+  return loops.sort((a, b) => a.start - b.start);
+}
+
+/** The names `text` assigns (`x = ...`, `x += ...`, `x++`). */
+function assigned(text: string, names: ReadonlyMap<string, LocalKind>): Set<string> {
+  const out = new Set<string>();
+  const re = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*(?:(?:[-+*/%&|^]|<<|>>>?|\*\*)?=(?!=)|\+\+|--)/g;
+  for (const m of text.matchAll(re)) if (names.has(m[1]!)) out.add(m[1]!);
+  for (const m of text.matchAll(/(?:\+\+|--)\s*([A-Za-z_$][\w$]*)/g)) {
+    if (names.has(m[1]!)) out.add(m[1]!);
+  }
+  return out;
+}
+
+/**
+ * `body` with its long loops moved into functions (see the module doc). `locals`: every name the
+ * body's function declares or takes as a parameter (only these are passed). `caughtFuel`: where
+ * the body's traps are caught around it, the expression of its fuel count (see the module doc).
+ */
+export function splitLoops(
+  body: string,
+  locals: ReadonlyMap<string, LocalKind>,
+  caughtFuel: string | null,
+  sizes: { minBody: number; minChars: number; maxChars: number } = SPLIT_SIZES,
+): SplitBody {
+  if (body.length < sizes.minBody) return { body, declarations: "" };
+  const functions: string[] = [];
+  const scratch: Scratch = { outs: new Set(), words: new Map(), numbers: new Map() };
+  /** The loops chosen, outer first; a loop inside a chosen one is not considered. */
+  const chosen: { loop: LoopText; call: string }[] = [];
+  let coveredTo = -1;
+  const loops = loopsOf(body);
+  for (const loop of loops) {
+    if (loop.start < coveredTo) continue;
+    const length = loop.end - loop.start;
+    if (length < sizes.minChars || length > sizes.maxChars) continue;
+    // A loop running several loops in turn (a driver: each round calls its kernels) is split in
+    // those; a kernel's nest (one loop in another) moves whole.
+    if (loop.children > 1) continue;
+    const text = body.slice(loop.start, loop.end);
+    const split = splitOne(loop, text, locals, scratch, caughtFuel);
+    functions.push(split.fn);
+    chosen.push({ loop, call: split.call });
+    coveredTo = loop.end;
+  }
+  if (chosen.length === 0) return { body, declarations: "" };
+  let result = "";
+  let from = 0;
+  for (const { loop, call } of chosen) {
+    result += body.slice(from, loop.start) + call;
+    from = loop.end;
+  }
+  result += body.slice(from);
+  const vars = [
+    ...[...scratch.outs].map((n) => `$x_${n} = 0`),
+    ...(scratch.words.size === 0 ? [] : [`$xi = new Int32Array(${scratch.words.size})`]),
+    ...(scratch.numbers.size === 0 ? [] : [`$xf = new Float64Array(${scratch.numbers.size})`]),
+  ];
+  return {
+    body: result,
+    declarations: `${vars.length === 0 ? "" : `let ${vars.join(", ")};\n`}${
+      functions.join("\n")
+    }\n`,
+  };
+}
+
+/**
+ * Where split loops pass locals (shared by the loops of one body): int32 locals in `$xi`,
+ * numbers in `$xf` (an index per name), the others as parameters, written back (if assigned)
+ * through `$x_<name>` (`outs`).
+ */
+interface Scratch {
+  readonly outs: Set<string>;
+  readonly words: Map<string, number>;
+  readonly numbers: Map<string, number>;
+}
+
+/** The scratch element holding local `name` of kind `kind` ("i32" or "number"). */
+function elementOf(scratch: Scratch, name: string, kind: LocalKind): string {
+  const [map, array] = kind === "i32" ? [scratch.words, "$xi"] : [scratch.numbers, "$xf"];
+  let k = map.get(name);
+  if (k === undefined) map.set(name, k = map.size);
+  return `${array}[${k}]`;
+}
+
+/** One loop as a function (`fn`) and the statements that call it (`call`). */
+function splitOne(
+  loop: LoopText,
+  text: string,
+  locals: ReadonlyMap<string, LocalKind>,
+  scratch: Scratch,
+  caughtFuel: string | null,
+): { fn: string; call: string } {
+  const thrown = caughtFuel === null
+    ? text
+    : text.replace(/\bthrow (?!\()/g, `throw (fuelLive && (store.fuel = ${caughtFuel})), `);
+  const used = new Set<string>();
+  for (const m of thrown.matchAll(IDENT)) if (locals.has(m[0])) used.add(m[0]);
+  const names = [...used].sort();
+  const outs = assigned(text, locals);
+  const params = names.filter((n) => locals.get(n) === "any");
+  const typed = names.filter((n) => locals.get(n) !== "any");
+  const at = (n: string) => elementOf(scratch, n, locals.get(n)!);
+  // Jumps to labels the loop does not define leave it: each returns its own number.
+  const own = new Set<string>();
+  for (const m of text.matchAll(LABEL)) own.add(m[1]!);
+  const exits: string[] = [];
+  const exit = (jump: string) => {
+    const k = exits.indexOf(jump);
+    return k < 0 ? exits.push(jump) : k + 1;
+  };
+  const inner = thrown.replace(
+    JUMP,
+    (all, _kind: string, label: string) =>
+      own.has(label) ? all : `{ $exit = ${exit(all)}; break $out; }`,
+  ).replace(
+    RETURN,
+    (_, value: string) =>
+      `{ $x_return = ${value}; $exit = ${exit("return $x_return;")}; break $out; }`,
+  );
+  if (exits.includes("return $x_return;")) scratch.outs.add("return");
+  for (const n of names) if (outs.has(n)) scratch.outs.add(n);
+  const lines = (xs: string[]) => xs.length === 0 ? "" : `${xs.join(" ")}\n`;
+  // In: the caller writes the typed locals, the function reads them; out: the other way.
+  const send = lines(typed.map((n) => `${at(n)} = ${n};`));
+  const receive = typed.length === 0
+    ? ""
+    : `let ${typed.map((n) => `${n} = ${at(n)}`).join(", ")};\n`;
+  // Out through the factory's variables, whose stores need no type feedback: V8 compiles a
+  // split loop on its first call, in OSR code, before its exit has run, and stores into the
+  // scratch arrays there deoptimised it on every later call ("Insufficient type feedback for
+  // generic keyed access", `--trace-deopt`, `bench/vec_bytes.c` under `auto`). Read back typed.
+  const write = lines(names.filter((n) => outs.has(n)).map((n) => `$x_${n} = ${n};`));
+  const read = lines(
+    names.filter((n) => outs.has(n)).map((n) => {
+      const kind = locals.get(n);
+      return `${n} = ${
+        kind === "i32" ? `$x_${n} | 0` : kind === "number" ? `+$x_${n}` : `$x_${n}`
+      };`;
+    }),
+  );
+  const name = `$loop${loop.label.slice(1)}`;
+  const fn = exits.length === 0
+    ? `function ${name}(${params.join(", ")}) {\n${receive}${inner}\n${write}}`
+    : `function ${name}(${
+      params.join(", ")
+    }) {\n${receive}let $exit = 0;\n$out: {\n${inner}\n}\n${write}return $exit;\n}`;
+  const args = params.join(", ");
+  const invoke = (js: string) =>
+    caughtFuel === null ? js : `try {\n${js}\n} catch (e) {\nfuelLive = false;\nthrow e;\n}`;
+  const call = exits.length === 0
+    ? `${send}${invoke(`${name}(${args});`)}\n${read}`
+    : `{\n${send}let $exit = 0;\n${invoke(`$exit = ${name}(${args});`)}\n${read}switch ($exit) {\n${
+      exits.map((jump, k) => `case ${k + 1}: ${jump}`).join("\n")
+    }\n}\n}`;
+  return { fn, call };
+}

@@ -1,0 +1,350 @@
+/**
+ * Long loops of a generated body moved into functions of their own (`src/engine/codegen_split.ts`):
+ * the text it makes (parameters, typed read-backs, jumps out of the loop as numbers), and whole
+ * functions run split in the codegen tier against the interpreter: early exits to outer blocks,
+ * traps inside a split loop, fuel stops inside one (resumed until done), f32 NaN bits carried
+ * through one.
+ */
+
+import assert from "node:assert/strict";
+import { type LocalKind, SPLIT_SIZES, splitLoops } from "../../src/engine/codegen_split.ts";
+import { directOptionsOf, generateSource } from "../../src/engine/codegen.ts";
+import { Config, Engine, Linker, Module, Store, Trap, Val } from "../../mod.ts";
+import { instances } from "../../src/runtime/handles.ts";
+import { wat } from "../_lib/wabt.ts";
+
+/** Every size limit off: each outermost loop is split (the spec suites run this way too). */
+const ALL = { minBody: 0, minChars: 0, maxChars: Infinity };
+
+const KINDS = new Map<string, LocalKind>([
+  ["r4", "i32"],
+  ["r8", "i32"],
+  ["e12", "number"],
+  ["s32", "any"],
+  ["pc", "any"],
+]);
+
+/** A body with an outer block `B9` and a loop `L5` that leaves it by `break B9`. */
+const BODY = `B9: {
+L5: for (;;) {
+r4 = (r4 + 1) | 0;
+e12 = e12 + 0.5;
+if (r4 === 7) {
+  pc = 70;
+  break B9;
+}
+if (r4 !== r8) {
+  continue L5;
+}
+break L5;
+}
+s32[0] = 1;
+}
+s32[1] = r4;`;
+
+Deno.test("codegen split: a loop becomes a function of the locals it names, called in its place", () => {
+  const { body, declarations } = splitLoops(BODY, KINDS, null, ALL);
+  // Int32 and number locals come in through typed scratch arrays, the others as parameters.
+  assert.match(
+    declarations,
+    /^let \$x_e12 = 0, \$x_pc = 0, \$x_r4 = 0, \$xi = new Int32Array\(2\), \$xf = new Float64Array\(1\);$/m,
+  );
+  assert.match(
+    declarations,
+    /^function \$loop5\(pc\) \{\nlet e12 = \$xf\[0\], r4 = \$xi\[0\], r8 = \$xi\[1\];$/m,
+  );
+  assert.match(
+    body,
+    /^\$xf\[0\] = e12; \$xi\[0\] = r4; \$xi\[1\] = r8;\nlet \$exit = 0;\n\$exit = \$loop5\(pc\);$/m,
+  );
+  // What it assigns goes out through the factory's variables, read back typed.
+  assert.match(declarations, /^\$x_e12 = e12; \$x_pc = pc; \$x_r4 = r4;\nreturn \$exit;$/m);
+  assert.match(body, /^e12 = \+\$x_e12; pc = \$x_pc; r4 = \$x_r4 \| 0;$/m);
+  // The jump out of the loop is taken at the call site.
+  assert.match(body, /^case 1: break B9;$/m);
+  assert.doesNotMatch(body, /L5: for/);
+});
+
+Deno.test("codegen split: the split body computes what the whole one does", () => {
+  const run = (body: string, declarations: string) =>
+    new Function(
+      "r8",
+      `${declarations}\nlet r4 = 0, e12 = 0, pc = 0;\nconst s32 = new Int32Array(2);\n${body}\nreturn [r4, e12, pc, s32[0], s32[1]];`,
+    ) as (r8: number) => number[];
+  const split = splitLoops(BODY, KINDS, null, ALL);
+  for (const r8 of [3, 7, 20]) {
+    assert.deepEqual(run(split.body, split.declarations)(r8), run(BODY, "")(r8), `r8 = ${r8}`);
+  }
+});
+
+Deno.test("codegen split: a return in a loop is the call site's", () => {
+  const returning = "L3: for (;;) {\nr4 = (r4 + 1) | 0;\nif (r4 > r8) return 11;\n}";
+  const split = splitLoops(returning, KINDS, null, ALL);
+  assert.match(split.declarations, /\{ \$x_return = 11; \$exit = 1; break \$out; \}/);
+  assert.match(split.body, /^case 1: return \$x_return;$/m);
+  const run = (body: string, declarations: string) =>
+    new Function("r8", `${declarations}\nlet r4 = 0;\n${body}`) as (r8: number) => number;
+  assert.equal(run(split.body, split.declarations)(5), 11);
+});
+
+Deno.test("codegen split: in a caught body, a split loop's throws write the fuel count", () => {
+  const throwing = "L3: for (;;) {\nfuel = (fuel - 1) | 0;\nif (r4 > r8) throw trap(1);\n}";
+  const kinds = new Map<string, LocalKind>([
+    ...KINDS,
+    ["fuel", "i32"],
+    ["fuelLive", "any"],
+    ["store", "any"],
+  ]);
+  const split = splitLoops(throwing, kinds, "fuelRest + fuel", ALL);
+  assert.match(
+    split.declarations,
+    /^if \(r4 > r8\) throw \(fuelLive && \(store\.fuel = fuelRest \+ fuel\)\), trap\(1\);$/m,
+  );
+  // The body's own catch then leaves the store's count as it is.
+  assert.match(
+    split.body,
+    /^try \{\n\$loop3\(fuelLive, store\);\n\} catch \(e\) \{\nfuelLive = false;\nthrow e;\n\}$/m,
+  );
+});
+
+Deno.test("codegen split: short bodies stay whole", () => {
+  assert.equal(splitLoops(BODY, KINDS, null, SPLIT_SIZES).declarations, "");
+  // A loop above `maxChars` is split in its inner loops.
+  const nested =
+    `L1: for (;;) {\nr8 = (r8 + 1) | 0;\n${BODY}\nif (r8 < 3) continue L1;\nbreak L1;\n}`;
+  const inner = splitLoops(nested, KINDS, null, { ...ALL, maxChars: BODY.length });
+  assert.match(inner.declarations, /function \$loop5\(/);
+  assert.match(inner.body, /^L1: for/);
+  // A loop running two loops in turn is split in them, whatever its size.
+  const kernel = (l: number) =>
+    `L${l}: for (;;) {\nr4 = (r4 + ${l}) | 0;\nif (r4 < r8) continue L${l};\nbreak L${l};\n}`;
+  const driver = `L1: for (;;) {\n${kernel(2)}\n${
+    kernel(3)
+  }\nif (r8 < 9) continue L1;\nbreak L1;\n}`;
+  const kernels = splitLoops(driver, KINDS, null, ALL);
+  assert.deepEqual(kernels.declarations.match(/\$loop\d+(?=\()/g), ["$loop2", "$loop3"]);
+  assert.match(kernels.body, /^L1: for/);
+});
+
+const NEST = `(module
+  (memory (export "mem") 1)
+  (func (export "run") (param $n i32) (param $limit i32) (result i32)
+    (local $i i32) (local $j i32) (local $s i32) (local $f f32)
+    (block $done
+      (loop $outer
+        (local.set $j (i32.const 0))
+        (loop $inner
+          (local.set $s (i32.add (local.get $s) (i32.load8_u (local.get $j))))
+          ;; A jump out of both loops.
+          (br_if $done (i32.gt_u (local.get $s) (local.get $limit)))
+          (local.set $f (f32.add (local.get $f) (f32.convert_i32_s (local.get $j))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $inner (i32.lt_u (local.get $j) (i32.const 300))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $outer (i32.lt_u (local.get $i) (local.get $n)))))
+    (i32.xor (i32.add (local.get $s) (i32.mul (local.get $i) (i32.const 1000)))
+      (i32.reinterpret_f32 (local.get $f))))
+  ;; Reads on past the memory's end: a trap inside the loop.
+  (func (export "scan") (param $from i32) (result i32)
+    (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.load (local.get $from))))
+      (local.set $from (i32.add (local.get $from) (i32.const 4096)))
+      (br $l))
+    (local.get $s))
+  ;; A signalling NaN's bits carried through a loop in an f32 local.
+  (func (export "nan") (param $n i32) (result i32)
+    (local $f f32) (local $g f32)
+    (local.set $f (f32.reinterpret_i32 (i32.const 0x7fa00001)))
+    (loop $l
+      (local.set $g (local.get $f))
+      (local.set $f (local.get $g))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.reinterpret_f32 (local.get $f)))
+  ;; The same with an f64, and an f64 sum besides (number locals through the scratch arrays).
+  (func (export "nan64") (param $n i32) (result i64)
+    (local $f f64) (local $g f64) (local $s f64)
+    (local.set $f (f64.reinterpret_i64 (i64.const 0x7ff4000000000abc)))
+    (loop $l
+      (local.set $g (local.get $f))
+      (local.set $f (local.get $g))
+      (local.set $s (f64.add (local.get $s) (f64.convert_i32_s (local.get $n))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i64.xor (i64.reinterpret_f64 (local.get $f)) (i64.trunc_f64_s (local.get $s))))
+  (data (i32.const 0) "\\01\\02\\03\\04\\05\\06\\07\\08"))`;
+
+/** Runs `fn` with every loop split, then restores the sizes. */
+function allSplit<T>(fn: () => T): T {
+  const saved = { ...SPLIT_SIZES };
+  Object.assign(SPLIT_SIZES, ALL);
+  try {
+    return fn();
+  } finally {
+    Object.assign(SPLIT_SIZES, saved);
+  }
+}
+
+/** The results of the calls below in one configuration, fuel resumed in small steps if on. */
+function results(config: Config): string[] {
+  const engine = new Engine(config);
+  const store = new Store(engine, null);
+  const instance = new Linker(engine).instantiate(store, new Module(engine, wat(NEST)));
+  const out: string[] = [];
+  const call = (name: string, args: number[]) => {
+    const func = instance.getFunc(store, name)!;
+    const vals = args.map((a) => Val.i32(a));
+    try {
+      if (!config.consumeFuel) return String(func.call(store, vals)[0]!.value);
+      store.setFuel(0);
+      let c = func.callResumable(store, vals);
+      let stops = 0;
+      while (c.kind === "outOfFuel") {
+        stops++;
+        store.setFuel(c.requiredFuel + 37n);
+        c = c.resume(store);
+      }
+      assert.ok(c.kind === "finished");
+      return `${c.results[0]!.value} (${stops > 0 ? "stopped" : "ran"})`;
+    } catch (e) {
+      return e instanceof Trap ? `trap: ${e.message}` : `error: ${e}`;
+    }
+  };
+  for (const [n, limit] of [[1, 1 << 30], [5, 1 << 30], [5, 40], [3, 0]]) {
+    out.push(call("run", [n!, limit!]));
+  }
+  out.push(call("scan", [0]), call("run", [2, 1 << 30]), call("nan", [10]), call("nan64", [10]));
+  return out;
+}
+
+Deno.test("codegen split: a trap in a split loop of a caught body leaves the interpreter's fuel", () => {
+  // Past 64 throw sites one catch around the body writes the count back (see generateSource):
+  // here 70 bounds checks in a loop, which traps in its 30th round.
+  const loads = Array.from(
+    { length: 70 },
+    (_, k) => `(drop (i32.load offset=${k * 8} (local.get $p)))`,
+  );
+  const bytes = wat(`(module
+    (memory 1)
+    (func (export "run") (param $p i32) (param $n i32) (result i32)
+      (local $i i32)
+      (loop $l
+        ${loads.join("\n")}
+        (local.set $p (i32.add (local.get $p) (i32.const 2048)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (local.get $i)))`);
+  for (const budget of [100_000, 2 ** 31]) {
+    const left = (["interpreter", "codegen"] as const).map((tier) =>
+      allSplit(() => {
+        const engine = new Engine(new Config({ executionTier: tier, consumeFuel: true }));
+        const store = new Store(engine, null);
+        const instance = new Linker(engine).instantiate(store, new Module(engine, bytes));
+        const run = instance.getTypedFunc<[number, number], number>(store, "run");
+        store.setFuel(budget);
+        assert.equal(run.call(store, 0, 5), 5);
+        assert.throws(() => run.call(store, 0, 500), (e) => e instanceof Trap);
+        return store.getFuel();
+      })
+    );
+    assert.ok(left[0]! < budget);
+    assert.deepEqual(left[1], left[0]);
+  }
+});
+
+Deno.test("codegen split: split loops compute what the interpreter does, fuel stops and traps included", () => {
+  const want = results(new Config({ executionTier: "interpreter" }));
+  const wantFuel = results(new Config({ executionTier: "interpreter", consumeFuel: true }));
+  assert.match(want[4]!, /^trap: out of bounds memory access/);
+  assert.equal(want[6], String(0x7fa00001));
+  assert.equal(want[7], String(0x7ff4000000000abcn ^ 55n));
+  allSplit(() => {
+    assert.deepEqual(results(new Config({ executionTier: "codegen" })), want);
+    assert.deepEqual(
+      results(new Config({ executionTier: "codegen", consumeFuel: true })),
+      wantFuel,
+    );
+    assert.deepEqual(results(new Config({ executionTier: "auto" })), want);
+  });
+});
+
+Deno.test("codegen split: i64 products by constants (\$cold's exact path) in a split loop", () => {
+  // The shape of bench/xxh64.c's rounds: products by 64-bit primes, whose rare exact path runs
+  // in each loop's first iteration (`$cold`, a local the split loop takes and gives back).
+  const text = `(module
+    (func (export "run") (param $n i32) (result i64)
+      (local $i i32) (local $a i64) (local $b i64)
+      (local.set $a (i64.const 0x9e3779b185ebca87))
+      (loop $l
+        (local.set $a (i64.mul (i64.xor (local.get $a) (i64.extend_i32_u (local.get $i)))
+          (i64.const 0xc2b2ae3d27d4eb4f)))
+        (local.set $b (i64.add (local.get $b)
+          (i64.mul (i64.rotl (local.get $a) (i64.const 31)) (i64.const 0x165667b19e3779f9))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (i64.xor (local.get $a) (local.get $b))))`;
+  const run = (config: Config) => {
+    const engine = new Engine(config);
+    const store = new Store(engine, null);
+    const instance = new Linker(engine).instantiate(store, new Module(engine, wat(text)));
+    if (config.consumeFuel) store.setFuel(1_000_000_000n);
+    const f = instance.getFunc(store, "run")!;
+    return [1, 2, 1000].map((n) => f.call(store, [Val.i32(n)])[0]!.value);
+  };
+  const want = run(new Config({ executionTier: "interpreter" }));
+  allSplit(() => {
+    assert.deepEqual(run(new Config({ executionTier: "codegen" })), want);
+    assert.deepEqual(run(new Config({ executionTier: "codegen", consumeFuel: true })), want);
+  });
+});
+
+Deno.test("codegen split: the engine's source for the nest has its loops as functions", () => {
+  const engine = new Engine(new Config({ executionTier: "codegen" }));
+  const store = new Store(engine, null);
+  const instance = new Linker(engine).instantiate(store, new Module(engine, wat(NEST)));
+  instance.getFunc(store, "run")!.call(store, [Val.i32(1), Val.i32(1)]);
+  const func = instances.entity(store, instance).funcs[0]!;
+  assert.ok(!func.isHost && func.compiled !== null);
+  const cf = func.compiled;
+  const source = (split: boolean) => {
+    const result = generateSource(
+      cf.code,
+      cf.numResults,
+      undefined,
+      true,
+      cf.paramWords,
+      false,
+      cf.localWords,
+      -1,
+      -1,
+      null,
+      null,
+      split,
+    );
+    return "reason" in result ? result.reason : result.source;
+  };
+  // With a direct entry (codegen.ts, "Direct calls"), whose body the loop leaves by returns too.
+  const direct = () => {
+    const result = generateSource(
+      cf.code,
+      cf.numResults,
+      undefined,
+      true,
+      cf.paramWords,
+      false,
+      cf.localWords,
+      -1,
+      cf.funcIndex,
+      null,
+      directOptionsOf(cf, func.instance.module),
+      true,
+    );
+    return "reason" in result ? result.reason : result.source;
+  };
+  allSplit(() => {
+    assert.match(source(true), /^function \$loop\d+\(/m);
+    assert.match(direct(), /^function \$loop\d+\([^]*^const direct = function direct\(/m);
+    assert.doesNotMatch(source(false), /\$loop/);
+  });
+  // At the default sizes a function this small stays whole.
+  assert.doesNotMatch(source(true), /\$loop/);
+});
