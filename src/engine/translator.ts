@@ -3218,7 +3218,7 @@ class FuncTranslator {
     }
     r.typeIds = this.#module.typeIds;
     r.pos = pos;
-    r.end = this.#body.codeEnd;
+    r.end = this.#module.bodies.codeEnd(this.#body);
     // Whether the operator just read leaves a byte, and whether it was an `i32.const` of one.
     let byte = false, byteConst = false, depth = 0;
     try {
