@@ -108,6 +108,18 @@ export function outOfFuel(store: StoreInner, st: ExecStack, cost: number): boole
 }
 
 /**
+ * The refill of a generated body's fuel charge of `cost` that its local count cannot pay, the
+ * store's count being current: refills the store as `outOfFuel` does until it can pay. Returns
+ * true when the body must stop with `OUT_OF_FUEL`. Recursive rather than a loop, so that V8
+ * inlining it leaves no inner loop in the body's loop (see `charge` in codegen.ts).
+ */
+export function refuel(store: StoreInner, st: ExecStack, cost: number): boolean {
+  if (store.fuel >= cost) return false;
+  if (outOfFuel(store, st, cost)) return true;
+  return refuel(store, st, cost);
+}
+
+/**
  * Calls host function `func` with its parameters and results in the slots at `base` of `st`.
  * While it runs `st.host` names it, so an error that escapes `run` is known to be the host
  * function's. Returns its Promise if it returned one (`st.host` then stays set), and null when

@@ -1,0 +1,75 @@
+/**
+ * A store holds at most `FUEL_CHUNK` (2^30 - 1) spendable fuel and refills it from its reserve;
+ * generated code counts it in an int32 local and calls `refuel` when a charge cannot be paid
+ * (see `charge` in `src/engine/codegen.ts`). These tests run a loop across several refills and
+ * check that the count and the stop points stay the interpreter's.
+ */
+
+import assert from "node:assert/strict";
+import { Config, Engine, Linker, Module, Store, Val } from "../../mod.ts";
+import { wat } from "../_lib/wabt.ts";
+
+/** `spin(n)`: n iterations of a loop that charges a few dozen units each. */
+const SPIN = wat(`(module
+  (func (export "spin") (param $n i32) (result i32) (local $x i32)
+    (block $done
+      (loop $top
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 31)) (local.get $n)))
+        (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 3))))
+        (local.set $x (i32.add (local.get $x) (i32.rotl (local.get $x) (i32.const 5))))
+        (local.set $x (i32.sub (local.get $x) (i32.and (local.get $n) (i32.const 255))))
+        (local.set $x (i32.or (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $top)))
+    (local.get $x)))`);
+
+function spinner(tier: "interpreter" | "codegen") {
+  const engine = new Engine(new Config({ executionTier: tier, consumeFuel: true }));
+  const store = new Store(engine, null);
+  const instance = new Linker<null>(engine).instantiate(store, new Module(engine, SPIN));
+  return { store, spin: instance.getFunc(store, "spin")! };
+}
+
+/** The fuel `spin(n)` uses, by the interpreter. */
+function used(n: number): number {
+  const { store, spin } = spinner("interpreter");
+  store.setFuel(1_000_000);
+  spin.call(store, [Val.i32(n)]);
+  return 1_000_000 - Number(store.getFuel());
+}
+
+const CHUNK = 2 ** 30;
+const perIteration = used(2) - used(1);
+const fixed = used(1) - perIteration;
+/** Iterations that use more than two chunks. */
+const many = Math.ceil((2 * CHUNK) / perIteration) + 3;
+
+Deno.test("codegen fuel: a loop across refills is charged what the interpreter charges", () => {
+  const { store, spin } = spinner("codegen");
+  for (const budget of [2 ** 31 + 10_000, 3 * CHUNK - 1, 2 ** 40 + 5]) {
+    store.setFuel(budget);
+    spin.call(store, [Val.i32(many)]);
+    assert.equal(Number(store.getFuel()), budget - fixed - many * perIteration, `budget ${budget}`);
+  }
+});
+
+Deno.test("codegen fuel: a stop after a refill is where the interpreter's is", () => {
+  // A budget `m` whole iterations larger stops at the same instruction, `m` iterations later,
+  // with the same count left: the interpreter runs the small budget, generated code the large.
+  const cg = spinner("codegen");
+  const interp = spinner("interpreter");
+  // Past one chunk: each charge of the loop's iteration (the stop is at each in turn).
+  const past = Math.ceil(CHUNK / perIteration) + 2;
+  for (let extra = 0; extra <= perIteration; extra += 3) {
+    const small = fixed + 3 * perIteration + extra;
+    const stops = [[interp, small], [cg, small + past * perIteration]] as const;
+    const logs = stops.map(([{ store, spin }, budget]) => {
+      store.setFuel(budget);
+      const call = spin.callResumable(store, [Val.i32(many)]);
+      assert.equal(call.kind, "outOfFuel");
+      return call.kind === "outOfFuel" ? [call.requiredFuel, store.getFuel()] : [];
+    });
+    assert.deepEqual(logs[1], logs[0], `extra ${extra}`);
+  }
+});
