@@ -1626,11 +1626,7 @@ class FuncTranslator {
     const y = code.get(this.#lastStart + 2);
     let k = code.get(this.#lastStart + 3);
     if (shift === I.I64RotrImm) k = (64 - k) & 63; // rotr by k = rotl by 64 - k
-    code.truncate(this.#lastStart);
-    // The instructions before the shift are the last results again (see `#sigma`).
-    this.#resultStart = this.#prevResultStart;
-    this.#prevResultStart = this.#prev2ResultStart;
-    this.#prev2ResultStart = -1;
+    this.#takeBack(this.#lastStart);
     const x = this.#use(other);
     if (this.#sigma(fused, x, y, k)) return true;
     this.#pop(2);
@@ -1665,11 +1661,7 @@ class FuncTranslator {
     const not = inner === I.I64XorImm;
     if (not && (code.get(at + 3) !== -1 || code.get(at + 4) !== -1)) return false;
     const y = code.get(at + 2), z = code.get(at + 3);
-    code.truncate(at);
-    // The instructions before `inner` are the last results again (see `#sigma`).
-    this.#resultStart = this.#prevResultStart;
-    this.#prevResultStart = this.#prev2ResultStart;
-    this.#prev2ResultStart = -1;
+    this.#takeBack(at);
     const x = this.#use(other);
     this.#pop(2);
     if (not) {
@@ -1878,11 +1870,7 @@ class FuncTranslator {
     }
     if (code.get(at) !== I.I64Xor) return false;
     const x = code.get(at + 2), y = code.get(at + 3);
-    code.truncate(at);
-    // The instructions before the xor are the last results again (see `#sigma`).
-    this.#resultStart = this.#prevResultStart;
-    this.#prevResultStart = this.#prev2ResultStart;
-    this.#prev2ResultStart = -1;
+    this.#takeBack(at);
     this.#pop(2);
     this.#beginResult(I.I64RotlImmOfXor);
     code.emit(x);
@@ -1958,10 +1946,7 @@ class FuncTranslator {
     const other = shifted === pa ? pb : pa;
     if (s.kind[other] === CONST) return false;
     const y = code.get(this.#lastStart + 2), k = code.get(this.#lastStart + 3);
-    code.truncate(this.#lastStart);
-    this.#resultStart = this.#prevResultStart;
-    this.#prevResultStart = this.#prev2ResultStart;
-    this.#prev2ResultStart = -1;
+    this.#takeBack(this.#lastStart);
     const x = this.#use(other);
     this.#pop(2);
     this.#beginResult(I.I32AddShlImm);
@@ -1970,6 +1955,18 @@ class FuncTranslator {
     code.emit(k);
     this.#endResult();
     return true;
+  }
+
+  /**
+   * Takes back the instruction emitted last, which starts at `at`: the code ends there again and
+   * the instructions before it are the last results again (see `#sigma`), so a fusion can emit
+   * one row in place of it and its user.
+   */
+  #takeBack(at: number): void {
+    this.#code.truncate(at);
+    this.#resultStart = this.#prevResultStart;
+    this.#prevResultStart = this.#prev2ResultStart;
+    this.#prev2ResultStart = -1;
   }
 
   /**
@@ -1987,10 +1984,7 @@ class FuncTranslator {
     if (this.#lastEnd !== code.len || code.get(at) !== I.I64ShlImm) return false;
     if (this.#lastPos !== pb || s.kind[pb] !== TEMP || s.kind[pa] === CONST) return false;
     const y = code.get(at + 2), k = code.get(at + 3);
-    code.truncate(at);
-    this.#resultStart = this.#prevResultStart;
-    this.#prevResultStart = this.#prev2ResultStart;
-    this.#prev2ResultStart = -1;
+    this.#takeBack(at);
     const x = this.#use(pa);
     this.#pop(2);
     this.#beginResult(I.I64SubShlImm);
@@ -2391,10 +2385,7 @@ class FuncTranslator {
     const from = code.get(at + 2);
     const fromImm = addImm ? code.get(at + 3) : 0;
     const fromOffset = code.get(at + (addImm ? 4 : 3));
-    code.truncate(at);
-    this.#resultStart = this.#prevResultStart;
-    this.#prevResultStart = this.#prev2ResultStart;
-    this.#prev2ResultStart = -1;
+    this.#takeBack(at);
     this.#lastEnd = -1;
     this.#pop(2);
     code.op3(I.I32Copy8At, base, imm, offset);
@@ -2418,10 +2409,7 @@ class FuncTranslator {
     if (code.get(at) !== I.I32AddAddImmShrUImm) return false;
     const a = code.get(at + 2), b = code.get(at + 3), k = code.get(at + 4);
     const sh = code.get(at + 5);
-    code.truncate(at);
-    this.#resultStart = this.#prevResultStart;
-    this.#prevResultStart = this.#prev2ResultStart;
-    this.#prev2ResultStart = -1;
+    this.#takeBack(at);
     this.#lastEnd = -1;
     this.#pop(2);
     code.op3(I.I32AddAddImmShrUStore8At, base, imm, offset);
