@@ -3033,6 +3033,25 @@ class FuncTranslator {
   }
 
   /**
+   * The side reader that reads ahead in this body (`#hoistConsts`, `#scanWrites`) without moving
+   * the translator's own, placed at `pos`; one per module's bytes, reused.
+   */
+  #aheadReader(pos: number): OpReader {
+    let r = hoistReader;
+    if (r.bytes !== this.#reader.bytes) {
+      r = hoistReader = new OpReader(this.#reader.bytes);
+      r.configure(
+        { wasmMultiMemory: true, wasmMemory64: true, wasmFunctionReferences: true, wasmGc: true },
+        this.#module.typeIds,
+      );
+    }
+    r.typeIds = this.#module.typeIds;
+    r.pos = pos;
+    r.end = this.#module.bodies.codeEnd(this.#body);
+    return r;
+  }
+
+  /**
    * Entering a loop: writes its loop-invariant `v128.const`s to their locals here, before its
    * header, and notes them (`#hoists`) so that reading the loop emits nothing for them. Clang
    * materialises a vector constant inside the loop that uses it (`v128.const; local.tee $c` at
@@ -3051,18 +3070,7 @@ class FuncTranslator {
     this.#nHoists = 0;
     this.#hoistAt = 0;
     if (!this.#anyV128Local) return;
-    const main = this.#reader;
-    let r = hoistReader;
-    if (r.bytes !== main.bytes) {
-      r = hoistReader = new OpReader(main.bytes);
-      r.configure(
-        { wasmMultiMemory: true, wasmMemory64: true, wasmFunctionReferences: true, wasmGc: true },
-        this.#module.typeIds,
-      );
-    }
-    r.typeIds = this.#module.typeIds;
-    r.pos = main.pos;
-    r.end = this.#module.bodies.codeEnd(this.#body);
+    const r = this.#aheadReader(this.#reader.pos);
     const found = HOIST_SCRATCH; // (offset, local, four words) per candidate
     let n = 0;
     const seen = this.#hoistSeen;
@@ -3195,18 +3203,7 @@ class FuncTranslator {
    */
   #scanWrites(pos: number): Uint8Array {
     const bad = new Uint8Array(this.#numLocals);
-    const main = this.#reader;
-    let r = hoistReader;
-    if (r.bytes !== main.bytes) {
-      r = hoistReader = new OpReader(main.bytes);
-      r.configure(
-        { wasmMultiMemory: true, wasmMemory64: true, wasmFunctionReferences: true, wasmGc: true },
-        this.#module.typeIds,
-      );
-    }
-    r.typeIds = this.#module.typeIds;
-    r.pos = pos;
-    r.end = this.#module.bodies.codeEnd(this.#body);
+    const r = this.#aheadReader(pos);
     // Whether the operator just read leaves a byte, and whether it was an `i32.const` of one.
     let byte = false, byteConst = false, depth = 0;
     try {
