@@ -2879,7 +2879,7 @@ export function run(
         // A warm row (`isWarm`): one call runs it.
         const next = runWarm(code, pc, fp, s32, f32, f64, mview);
         if (next >= 0) {
-          pc = next;
+          pc = next | 0;
           break;
         }
         // A cold row (`isCold`): `runCold` runs it, and those after it, from the saved state.
