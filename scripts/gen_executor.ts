@@ -126,7 +126,7 @@ export function isCold(def: InstrDef): boolean {
  * again). Only rows that use no more of the state than those locals and set no local but `pc`
  * can go there (`warmable`; the generator refuses others). They are SIMD rows that no workload
  * of `deno task bench --count` runs even once (`Select128`, the lane loads and stores, `f64x2`
- * arithmetic, `i32x4` shifts ...): moving them took `run` from 61,277 to 56,488 bytes of
+ * arithmetic, `i32x4` shifts ...): moving them took `run` from 61,277 to 56,492 bytes of
  * bytecode (December 2026), room for rows that the benchmarks do run. Each such instruction
  * pays the call: `i32x4.shl` in a loop of four and a counter, CPU time per `i32x4.shl` (minimum
  * of 15 runs): 5.7 ns in `run`, 10.4 ns in `runWarm`, 12.2 ns in `runCold`; `v128.xor` 6.3 ns
