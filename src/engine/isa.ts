@@ -820,6 +820,19 @@ const ROWS = {
   `,
   ),
   F32MulAdd: op("rrrr", "f32[$1] = Math.fround(f32[$2] * f32[$3]) + f32[$4];"),
+  // ... of two f32s just loaded from `base + imm` and `base2 + imm2` (`d base imm base2 imm2 c`:
+  // the loads `I32LoadAddImm`s, or `I32Load`s adding 0, both without a memarg offset): a dot
+  // product's term `c += x[i] * y[i]` in one dispatch for four (vec_float_scalar: 7.7 M of its
+  // 89 M dispatches were such `F32MulAdd`s, each after its two loads).
+  // `f32.mul` of an f32 just loaded from `base + imm` (an `I32LoadAddImm`, or an `I32Load`
+  // adding 0, without a memarg offset) by a constant (`d base imm k`, `k` its bits): saxpy's
+  // `a * x[i]` (vec_float_scalar: 10.3 M of its 89 M dispatches were such loads before an
+  // `F32MulImm`).
+  F32MulImmLoad: op("rrii", "f32MulImmLoad(f32, mview, $1, (s32[$2] + $3) | 0, $4);"),
+  F32MulLoad2Add: op(
+    "rririr",
+    "f32MulLoad2Add(f32, mview, $1, (s32[$2] + $3) | 0, (s32[$4] + $5) | 0, $6);",
+  ),
   F64MulAdd: op("rrrr", "f64[$1 >> 1] = f64[$2 >> 1] * f64[$3 >> 1] + f64[$4 >> 1];"),
 
   // Conversions
