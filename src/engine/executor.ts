@@ -211,11 +211,14 @@ import {
   f64x2Sub,
   i16x8Add,
   i16x8Mul,
+  i16x8NarrowI32x4U,
   i16x8Shl,
   i16x8ShrS,
   i16x8ShrU,
   i16x8Sub,
+  i32x4Abs,
   i32x4Add,
+  i32x4MinU,
   i32x4Mul,
   i32x4Shl,
   i32x4ShrS,
@@ -223,6 +226,8 @@ import {
   i32x4Sub,
   i8x16Add,
   i8x16Eq,
+  i8x16GtU,
+  i8x16NarrowI16x8U,
   i8x16Shl,
   i8x16ShrU,
   i8x16Sub,
@@ -2614,7 +2619,47 @@ export function run(
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 348: // I8x16Add
+      case 348: // I8x16GtU
+        i8x16GtU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 349: // I32x4MinU
+        i32x4MinU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 350: // I32x4Abs
+        i32x4Abs(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 351: // I8x16NarrowI16x8U
+        i8x16NarrowI16x8U(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 352: // I16x8NarrowI32x4U
+        i16x8NarrowI32x4U(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 353: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2623,7 +2668,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 350: // I16x8Add
+      case 355: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2632,7 +2677,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // I32x4Add
+      case 358: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2641,7 +2686,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // I32x4Sub
+      case 359: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2650,7 +2695,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // I32x4Mul
+      case 360: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2659,7 +2704,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // I16x8Shl
+      case 363: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2668,7 +2713,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 360: // I16x8ShrU
+      case 365: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2677,7 +2722,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 364: // F32x4Add
+      case 369: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2686,7 +2731,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 370: // F32x4MulAdd
+      case 375: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2696,7 +2741,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 372: // F32x4MaxMinLoad
+      case 377: // F32x4MaxMinLoad
         f32x4MaxMinLoad(
           f32,
           mview,
@@ -2707,7 +2752,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 373: // F32x4MulLoad
+      case 378: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2718,7 +2763,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 374: // F32x4MulLoadAdd
+      case 379: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2730,7 +2775,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 375: // F32x4MulLoad2
+      case 380: // F32x4MulLoad2
         f32x4MulLoad2(
           f32,
           mview,
@@ -2741,7 +2786,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 376: // F32x4MulLoad2Add
+      case 381: // F32x4MulLoad2Add
         f32x4MulLoad2Add(
           f32,
           mview,
@@ -2753,12 +2798,12 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 381: // V128ExtractLane32
+      case 386: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 382: // V128Unary
+      case 387: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2767,7 +2812,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 383: // V128Binary
+      case 388: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2777,7 +2822,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 387: // V128Shuffle
+      case 392: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2790,7 +2835,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 388: // V128ShuffleZx
+      case 393: // V128ShuffleZx
         simdShuffleZx(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2804,7 +2849,7 @@ export function run(
         );
         pc = (pc + 9) | 0;
         break;
-      case 390: // V128LoadSubAt
+      case 395: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2815,7 +2860,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 391: // V128Store
+      case 396: // V128Store
         simdStore(
           s32,
           mview,
@@ -2825,7 +2870,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 392: // V128StoreAt
+      case 397: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -2835,7 +2880,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 397: // StructNew
+      case 402: // StructNew
         if (
           !structNew(
             store,
@@ -2851,7 +2896,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 398: // StructNewDefault
+      case 403: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2866,7 +2911,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 399: // StructGet
+      case 404: // StructGet
         structGet(
           store,
           s32,
@@ -2877,13 +2922,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 426: { // Index64
+      case 431: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 427: { // SizeToI64
+      case 432: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2891,7 +2936,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 439: // TierUp
+      case 444: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3188,7 +3233,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 389: // V128Load
+      case 394: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3199,7 +3244,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 395: { // Throw
+      case 400: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3224,7 +3269,7 @@ function runCold(
         }
         break;
       }
-      case 396: { // ThrowRef
+      case 401: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3246,7 +3291,7 @@ function runCold(
         }
         break;
       }
-      case 400: // StructSet
+      case 405: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3257,7 +3302,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 401: // ArrayNew
+      case 406: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3274,7 +3319,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 402: // ArrayNewDefault
+      case 407: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3290,7 +3335,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 403: // ArrayNewFixed
+      case 408: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3307,7 +3352,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 404: // ArrayNewData
+      case 409: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3326,7 +3371,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 405: // ArrayNewElem
+      case 410: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3345,7 +3390,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 406: // ArrayGet
+      case 411: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3356,7 +3401,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 407: // ArraySet
+      case 412: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3366,11 +3411,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 408: // ArrayLen
+      case 413: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 409: // ArrayFill
+      case 414: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3387,7 +3432,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 410: // ArrayCopy
+      case 415: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3404,7 +3449,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 411: // ArrayInitData
+      case 416: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3422,7 +3467,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 412: // ArrayInitElem
+      case 417: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3440,25 +3485,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 413: // RefI31
+      case 418: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 414: { // I31GetS
+      case 419: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 415: { // I31GetU
+      case 420: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 416: // RefTest
+      case 421: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3467,7 +3512,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 417: // RefCast
+      case 422: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3476,7 +3521,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 418: { // BrOnCast
+      case 423: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3486,7 +3531,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 419: { // BrOnCastFail
+      case 424: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3496,7 +3541,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 420: // AtomicLoad
+      case 425: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3507,7 +3552,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 421: // AtomicStore
+      case 426: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3518,7 +3563,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 422: // AtomicRmw
+      case 427: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3530,7 +3575,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 423: // AtomicCmpxchg
+      case 428: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3543,7 +3588,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 424: // AtomicWait
+      case 429: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3555,7 +3600,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 425: // AtomicNotify
+      case 430: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3563,7 +3608,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 428: // LoadMem
+      case 433: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3574,7 +3619,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 429: // StoreMem
+      case 434: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3585,11 +3630,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 430: // MemorySizeMem
+      case 435: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 431: { // MemoryGrowMem
+      case 436: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3609,7 +3654,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 432: // MemoryFillMem
+      case 437: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3625,7 +3670,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 433: // MemoryCopyMem
+      case 438: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3642,7 +3687,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 434: // MemoryInitMem
+      case 439: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3660,7 +3705,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 435: // V128LoadMem
+      case 440: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3671,7 +3716,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 436: // V128StoreMem
+      case 441: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3681,7 +3726,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 437: // V128LoadLaneMem
+      case 442: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3694,7 +3739,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 438: // V128StoreLaneMem
+      case 443: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3786,7 +3831,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 349: // I8x16Sub
+    case 354: // I8x16Sub
       i8x16Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3795,7 +3840,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 351: // I16x8Sub
+    case 356: // I16x8Sub
       i16x8Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3804,7 +3849,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 352: // I16x8Mul
+    case 357: // I16x8Mul
       i16x8Mul(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3813,7 +3858,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 356: // I8x16Shl
+    case 361: // I8x16Shl
       i8x16Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3822,7 +3867,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 357: // I8x16ShrU
+    case 362: // I8x16ShrU
       i8x16ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3831,7 +3876,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 359: // I16x8ShrS
+    case 364: // I16x8ShrS
       i16x8ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3840,7 +3885,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 361: // I32x4Shl
+    case 366: // I32x4Shl
       i32x4Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3849,7 +3894,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 362: // I32x4ShrS
+    case 367: // I32x4ShrS
       i32x4ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3858,7 +3903,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 363: // I32x4ShrU
+    case 368: // I32x4ShrU
       i32x4ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3867,7 +3912,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 365: // F32x4Sub
+    case 370: // F32x4Sub
       f32x4Sub(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3876,7 +3921,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 366: // F32x4Mul
+    case 371: // F32x4Mul
       f32x4Mul(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3885,7 +3930,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 367: // F32x4Div
+    case 372: // F32x4Div
       f32x4Div(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3894,7 +3939,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 368: // F32x4Min
+    case 373: // F32x4Min
       f32x4Min(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3903,7 +3948,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 369: // F32x4Max
+    case 374: // F32x4Max
       f32x4Max(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3912,7 +3957,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 371: // F32x4MaxMin
+    case 376: // F32x4MaxMin
       f32x4MaxMin(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3922,7 +3967,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 377: // F64x2Add
+    case 382: // F64x2Add
       f64x2Add(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3931,7 +3976,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 378: // F64x2Sub
+    case 383: // F64x2Sub
       f64x2Sub(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3940,7 +3985,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 379: // F64x2Mul
+    case 384: // F64x2Mul
       f64x2Mul(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3949,7 +3994,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 380: // F64x2Div
+    case 385: // F64x2Div
       f64x2Div(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3958,7 +4003,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 384: // V128Ternary
+    case 389: // V128Ternary
       simdTernary(
         code[(pc + 2) | 0],
         s32,
@@ -3969,7 +4014,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 385: // V128ExtractLane
+    case 390: // V128ExtractLane
       simdExtractLane(
         code[(pc + 2) | 0],
         s32,
@@ -3979,7 +4024,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 386: // V128ReplaceLane
+    case 391: // V128ReplaceLane
       simdReplaceLane(
         code[(pc + 2) | 0],
         s32,
@@ -3990,7 +4035,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 393: // V128LoadLane
+    case 398: // V128LoadLane
       simdLoadLane(
         code[(pc + 2) | 0],
         s32,
@@ -4003,7 +4048,7 @@ function runWarm(
       );
       pc = (pc + 7) | 0;
       break;
-    case 394: // V128StoreLane
+    case 399: // V128StoreLane
       simdStoreLane(
         code[(pc + 1) | 0],
         s32,

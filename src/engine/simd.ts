@@ -265,6 +265,54 @@ function geHalves(x: number, y: number, signed: boolean): number {
   return (top >>> 15) * 0xffff;
 }
 
+/** `i8x16.gt_u` */
+export function i8x16GtU(s: Int32Array, d: number, a: number, b: number): void {
+  const h = -0x7f7f7f80; // 0x80808080
+  const a0 = s[a], a1 = s[a + 1], a2 = s[a + 2], a3 = s[a + 3];
+  const b0 = s[b], b1 = s[b + 1], b2 = s[b + 2], b3 = s[b + 3];
+  // Not b >= a: all eight words read first (`d` may be `a` or `b`).
+  s[d] = ~((geLanesU(b0, a0, h) >>> 7) * 0xff);
+  s[d + 1] = ~((geLanesU(b1, a1, h) >>> 7) * 0xff);
+  s[d + 2] = ~((geLanesU(b2, a2, h) >>> 7) * 0xff);
+  s[d + 3] = ~((geLanesU(b3, a3, h) >>> 7) * 0xff);
+}
+
+/** `i32x4.min_u` (on int32s: `Math.min` of the u32s took doubles) */
+export function i32x4MinU(s: Int32Array, d: number, a: number, b: number): void {
+  for (let i = 0; i < 4; i++) {
+    const x = s[a + i], y = s[b + i];
+    s[d + i] = (x >>> 0) < (y >>> 0) ? x : y;
+  }
+}
+
+/** `i32x4.abs` */
+export function i32x4Abs(s: Int32Array, d: number, a: number): void {
+  for (let i = 0; i < 4; i++) {
+    const x = s[a + i];
+    s[d + i] = x < 0 ? -x | 0 : x;
+  }
+}
+
+/** `i8x16.narrow_i16x8_u`: all eight input words are read before the result is written. */
+export function i8x16NarrowI16x8U(s: Int32Array, d: number, a: number, b: number): void {
+  const a0 = s[a], a1 = s[a + 1], a2 = s[a + 2], a3 = s[a + 3];
+  const b0 = s[b], b1 = s[b + 1], b2 = s[b + 2], b3 = s[b + 3];
+  s[d] = narrowBytesU(a0, a1);
+  s[d + 1] = narrowBytesU(a2, a3);
+  s[d + 2] = narrowBytesU(b0, b1);
+  s[d + 3] = narrowBytesU(b2, b3);
+}
+
+/** `i16x8.narrow_i32x4_u`: all eight input words are read before the result is written. */
+export function i16x8NarrowI32x4U(s: Int32Array, d: number, a: number, b: number): void {
+  const a0 = s[a], a1 = s[a + 1], a2 = s[a + 2], a3 = s[a + 3];
+  const b0 = s[b], b1 = s[b + 1], b2 = s[b + 2], b3 = s[b + 3];
+  s[d] = satU16(a0) | (satU16(a1) << 16);
+  s[d + 1] = satU16(a2) | (satU16(a3) << 16);
+  s[d + 2] = satU16(b0) | (satU16(b1) << 16);
+  s[d + 3] = satU16(b2) | (satU16(b3) << 16);
+}
+
 /** `i8x16.eq` */
 export function i8x16Eq(s: Int32Array, d: number, a: number, b: number): void {
   s[d] = eqBytes(s[a], s[b]);
@@ -642,11 +690,7 @@ export function simdUnary(op: number, s: Int32Array, d: number, a: number): void
       for (let i = 0; i < 8; i++) I16[d2 + i] = -I16[a2 + i];
       return;
     case 0xa0: // i32x4.abs
-      for (let i = 0; i < 4; i++) {
-        const x = s[a + i];
-        s[d + i] = x < 0 ? -x : x;
-      }
-      return;
+      return i32x4Abs(s, d, a);
     case 0xa1: // i32x4.neg
       for (let i = 0; i < 4; i++) s[d + i] = -s[a + i];
       return;
@@ -894,8 +938,7 @@ export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: n
       for (let i = 0; i < 4; i++) s[d + i] = ~geBytes(s[b + i], s[a + i], true);
       return;
     case 0x28: // i8x16.gt_u
-      for (let i = 0; i < 4; i++) s[d + i] = ~geBytes(s[b + i], s[a + i], false);
-      return;
+      return i8x16GtU(s, d, a, b);
     case 0x29: // i8x16.le_s
       for (let i = 0; i < 4; i++) s[d + i] = geBytes(s[b + i], s[a + i], true);
       return;
@@ -1030,15 +1073,8 @@ export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: n
       s[d + 3] = narrowBytesS(b2, b3);
       return;
     }
-    case 0x66: { // i8x16.narrow_i16x8_u
-      const a0 = s[a], a1 = s[a + 1], a2 = s[a + 2], a3 = s[a + 3];
-      const b0 = s[b], b1 = s[b + 1], b2 = s[b + 2], b3 = s[b + 3];
-      s[d] = narrowBytesU(a0, a1);
-      s[d + 1] = narrowBytesU(a2, a3);
-      s[d + 2] = narrowBytesU(b0, b1);
-      s[d + 3] = narrowBytesU(b2, b3);
-      return;
-    }
+    case 0x66: // i8x16.narrow_i16x8_u
+      return i8x16NarrowI16x8U(s, d, a, b);
     case 0x85: { // i16x8.narrow_i32x4_s
       const a0 = s[a], a1 = s[a + 1], a2 = s[a + 2], a3 = s[a + 3];
       const b0 = s[b], b1 = s[b + 1], b2 = s[b + 2], b3 = s[b + 3];
@@ -1048,15 +1084,8 @@ export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: n
       s[d + 3] = (satS16(b2) & 0xffff) | (satS16(b3) << 16);
       return;
     }
-    case 0x86: { // i16x8.narrow_i32x4_u
-      const a0 = s[a], a1 = s[a + 1], a2 = s[a + 2], a3 = s[a + 3];
-      const b0 = s[b], b1 = s[b + 1], b2 = s[b + 2], b3 = s[b + 3];
-      s[d] = satU16(a0) | (satU16(a1) << 16);
-      s[d + 1] = satU16(a2) | (satU16(a3) << 16);
-      s[d + 2] = satU16(b0) | (satU16(b1) << 16);
-      s[d + 3] = satU16(b2) | (satU16(b3) << 16);
-      return;
-    }
+    case 0x86: // i16x8.narrow_i32x4_u
+      return i16x8NarrowI32x4U(s, d, a, b);
     // Shifts: b is an i32 count
     case 0x6b: // i8x16.shl
       return i8x16Shl(s, d, a, s[b]);
@@ -1192,12 +1221,8 @@ export function simdBinary(op: number, s: Int32Array, d: number, a: number, b: n
     case 0xb6: // i32x4.min_s
       for (let i = 0; i < 4; i++) s[d + i] = Math.min(s[a + i], s[b + i]);
       return;
-    case 0xb7: // i32x4.min_u (on int32s: `Math.min` of the u32s took doubles)
-      for (let i = 0; i < 4; i++) {
-        const x = s[a + i], y = s[b + i];
-        s[d + i] = (x >>> 0) < (y >>> 0) ? x : y;
-      }
-      return;
+    case 0xb7: // i32x4.min_u
+      return i32x4MinU(s, d, a, b);
     case 0xb8: // i32x4.max_s
       for (let i = 0; i < 4; i++) s[d + i] = Math.max(s[a + i], s[b + i]);
       return;
