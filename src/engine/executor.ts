@@ -259,6 +259,8 @@ import {
   simdStore,
   simdStoreLane,
   v128Load,
+  v128Load32Splat,
+  v128Load64Zero,
 } from "./simd_mem.ts";
 import type { ExecStack } from "./stack.ts";
 import type { Compiler, RunStatus } from "./exec_support.ts";
@@ -2860,7 +2862,27 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 396: // V128Store
+      case 396: // V128Load32SplatAt
+        v128Load32Splat(
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 397: // V128Load64ZeroAt
+        v128Load64Zero(
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 398: // V128Store
         simdStore(
           s32,
           mview,
@@ -2870,7 +2892,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 397: // V128StoreAt
+      case 399: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -2880,7 +2902,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 402: // StructNew
+      case 404: // StructNew
         if (
           !structNew(
             store,
@@ -2896,7 +2918,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 403: // StructNewDefault
+      case 405: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2911,7 +2933,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 404: // StructGet
+      case 406: // StructGet
         structGet(
           store,
           s32,
@@ -2922,13 +2944,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 431: { // Index64
+      case 433: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 432: { // SizeToI64
+      case 434: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2936,7 +2958,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 444: // TierUp
+      case 446: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3244,7 +3266,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 400: { // Throw
+      case 402: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3269,7 +3291,7 @@ function runCold(
         }
         break;
       }
-      case 401: { // ThrowRef
+      case 403: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3291,7 +3313,7 @@ function runCold(
         }
         break;
       }
-      case 405: // StructSet
+      case 407: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3302,7 +3324,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 406: // ArrayNew
+      case 408: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3319,7 +3341,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 407: // ArrayNewDefault
+      case 409: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3335,7 +3357,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 408: // ArrayNewFixed
+      case 410: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3352,7 +3374,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 409: // ArrayNewData
+      case 411: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3371,7 +3393,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 410: // ArrayNewElem
+      case 412: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3390,7 +3412,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 411: // ArrayGet
+      case 413: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3401,7 +3423,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 412: // ArraySet
+      case 414: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3411,11 +3433,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 413: // ArrayLen
+      case 415: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 414: // ArrayFill
+      case 416: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3432,7 +3454,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 415: // ArrayCopy
+      case 417: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3449,7 +3471,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 416: // ArrayInitData
+      case 418: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3467,7 +3489,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 417: // ArrayInitElem
+      case 419: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3485,25 +3507,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 418: // RefI31
+      case 420: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 419: { // I31GetS
+      case 421: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 420: { // I31GetU
+      case 422: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 421: // RefTest
+      case 423: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3512,7 +3534,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 422: // RefCast
+      case 424: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3521,7 +3543,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 423: { // BrOnCast
+      case 425: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3531,7 +3553,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 424: { // BrOnCastFail
+      case 426: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3541,7 +3563,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 425: // AtomicLoad
+      case 427: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3552,7 +3574,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 426: // AtomicStore
+      case 428: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3563,7 +3585,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 427: // AtomicRmw
+      case 429: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3575,7 +3597,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 428: // AtomicCmpxchg
+      case 430: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3588,7 +3610,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 429: // AtomicWait
+      case 431: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3600,7 +3622,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 430: // AtomicNotify
+      case 432: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3608,7 +3630,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 433: // LoadMem
+      case 435: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3619,7 +3641,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 434: // StoreMem
+      case 436: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3630,11 +3652,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 435: // MemorySizeMem
+      case 437: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 436: { // MemoryGrowMem
+      case 438: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3654,7 +3676,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 437: // MemoryFillMem
+      case 439: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3670,7 +3692,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 438: // MemoryCopyMem
+      case 440: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3687,7 +3709,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 439: // MemoryInitMem
+      case 441: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3705,7 +3727,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 440: // V128LoadMem
+      case 442: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3716,7 +3738,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 441: // V128StoreMem
+      case 443: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3726,7 +3748,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 442: // V128LoadLaneMem
+      case 444: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3739,7 +3761,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 443: // V128StoreLaneMem
+      case 445: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -4035,7 +4057,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 398: // V128LoadLane
+    case 400: // V128LoadLane
       simdLoadLane(
         code[(pc + 2) | 0],
         s32,
@@ -4048,7 +4070,7 @@ function runWarm(
       );
       pc = (pc + 7) | 0;
       break;
-    case 399: // V128StoreLane
+    case 401: // V128StoreLane
       simdStoreLane(
         code[(pc + 1) | 0],
         s32,

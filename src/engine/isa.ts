@@ -1129,6 +1129,11 @@ const ROWS = {
   // (`v128.load64_zero`, `v128.load16x4_s`) at `local + constant`, 2% of vec_bytes' dispatches
   // the adds before them.
   V128LoadSubAt: op("rvrio", "simdLoad($2, s32, mview, $1, (s32[$3] + $4) | 0, $5);"),
+  // ... of its own for the two kinds vec_bytes runs most (1.1 M of its 1.3 M `V128LoadSubAt`s):
+  // `simdLoad`'s switch cost about 7 ns more per load than `V128LoadFull` (a loop of four
+  // `v128.load64_zero`s against one of four `v128.load`s).
+  V128Load32SplatAt: op("rrio", "v128Load32Splat(s32, mview, $1, (s32[$2] + $3) | 0, $4);"),
+  V128Load64ZeroAt: op("rrio", "v128Load64Zero(s32, mview, $1, (s32[$2] + $3) | 0, $4);"),
   V128Store: op("ror", "simdStore(s32, mview, s32[$1], $2, $3);"),
   // `v128.store` to `base + imm` (`base imm offset value`), as `I32StoreAt`.
   V128StoreAt: op("rior", "simdStore(s32, mview, (s32[$1] + $2) | 0, $3, $4);"),

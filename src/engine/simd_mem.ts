@@ -51,6 +51,39 @@ export function v128Load(
   s[d + 3] = mem.getInt32(ea + 12, true);
 }
 
+/** `v128.load32_splat` (the `V128Load32SplatAt` row; `simdLoad` for the arguments). */
+export function v128Load32Splat(
+  s: Int32Array,
+  mem: DataView,
+  d: number,
+  addr: number,
+  offset: number,
+): void {
+  const ea = (addr >>> 0) + (offset >>> 0);
+  if (ea + 4 > mem.byteLength) throw new Trap(TrapCode.MemoryOutOfBounds);
+  const w = mem.getInt32(ea, true);
+  s[d] = w;
+  s[d + 1] = w;
+  s[d + 2] = w;
+  s[d + 3] = w;
+}
+
+/** `v128.load64_zero` (the `V128Load64ZeroAt` row; `simdLoad` for the arguments). */
+export function v128Load64Zero(
+  s: Int32Array,
+  mem: DataView,
+  d: number,
+  addr: number,
+  offset: number,
+): void {
+  const ea = (addr >>> 0) + (offset >>> 0);
+  if (ea + 8 > mem.byteLength) throw new Trap(TrapCode.MemoryOutOfBounds);
+  s[d] = mem.getInt32(ea, true);
+  s[d + 1] = mem.getInt32(ea + 4, true);
+  s[d + 2] = 0;
+  s[d + 3] = 0;
+}
+
 /**
  * `f32x4.mul` of the v128 at `a` and the v128 loaded from `addr + offset` (as `v128Load`
  * loads it), into `d`.
@@ -266,17 +299,8 @@ export function simdLoad(
       s.fill(w, d, d + 4);
       return;
     }
-    case 0x09: { // v128.load32_splat (four stores: a `fill` call cost more than the load)
-      const ea = (addr >>> 0) + (offset >>> 0);
-      if (ea + 4 > mem.byteLength) throw new Trap(TrapCode.MemoryOutOfBounds);
-      const w = mem.getInt32(ea, true);
-      s[d] =
-        s[d + 1] =
-        s[d + 2] =
-        s[d + 3] =
-          w;
-      return;
-    }
+    case 0x09: // v128.load32_splat (four stores: a `fill` call cost more than the load)
+      return v128Load32Splat(s, mem, d, addr, offset);
     case 0x0a: { // v128.load64_splat
       const ea = address(mem, addr, offset, 8);
       const lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);
@@ -288,14 +312,8 @@ export function simdLoad(
       s[d] = mem.getInt32(address(mem, addr, offset, 4), true);
       s[d + 1] = s[d + 2] = s[d + 3] = 0;
       return;
-    case 0x5d: { // v128.load64_zero
-      const ea = (addr >>> 0) + (offset >>> 0);
-      if (ea + 8 > mem.byteLength) throw new Trap(TrapCode.MemoryOutOfBounds);
-      s[d] = mem.getInt32(ea, true);
-      s[d + 1] = mem.getInt32(ea + 4, true);
-      s[d + 2] = s[d + 3] = 0;
-      return;
-    }
+    case 0x5d: // v128.load64_zero
+      return v128Load64Zero(s, mem, d, addr, offset);
   }
   throw new Error(`Not a v128 load: 0xfd${op.toString(16).padStart(2, "0")}`);
 }

@@ -2675,13 +2675,29 @@ class FuncTranslator {
     const base = code.get(this.#lastStart + 2), imm = code.get(this.#lastStart + 3);
     code.truncate(this.#lastStart);
     this.#stack.pop();
-    this.#beginResult(sub < 0 ? I.V128LoadAt : I.V128LoadSubAt);
-    if (sub >= 0) code.emit(sub);
+    this.#beginLoadSubAt(sub < 0 ? -1 : sub);
     code.emit(base);
     code.emit(imm);
     code.emit(this.#reader.offset);
     this.#endResult(true);
     return true;
+  }
+
+  /**
+   * Begins the v128 load `sub` of `base + imm` (`V128LoadSubAt dst, sub`, or the row of its own
+   * that `v128.load32_splat` and `v128.load64_zero` have; `V128LoadAt dst` for -1, the plain
+   * load): the caller emits `base, imm, offset`.
+   */
+  #beginLoadSubAt(sub: number): void {
+    const row = sub < 0
+      ? I.V128LoadAt
+      : sub === 0x09
+      ? I.V128Load32SplatAt
+      : sub === 0x5d
+      ? I.V128Load64ZeroAt
+      : I.V128LoadSubAt;
+    this.#beginResult(row);
+    if (row === I.V128LoadSubAt) this.#code.emit(sub);
   }
 
   /**
@@ -2703,8 +2719,7 @@ class FuncTranslator {
     code.truncate(at);
     this.#stack.pop();
     this.#resultStart = this.#prevResultStart = -1;
-    this.#beginResult(I.V128LoadSubAt);
-    code.emit(0x09);
+    this.#beginLoadSubAt(0x09);
     code.emit(base);
     code.emit(imm);
     code.emit(offset);
@@ -2762,8 +2777,11 @@ class FuncTranslator {
         // The generic load is a `V128LoadSubAt` adding 0 (`V128Load` itself is cold: `run` had
         // no room for both).
         const sub = instr === I.V128Load;
-        this.#beginResult(sub ? I.V128LoadSubAt : instr);
-        if (withSub) code.emit(n);
+        if (sub) this.#beginLoadSubAt(n);
+        else {
+          this.#beginResult(instr);
+          if (withSub) code.emit(n);
+        }
         code.emit(a);
         if (sub) code.emit(0);
         if (kind === I.V128ExtractLane) code.emit(r.lane);
