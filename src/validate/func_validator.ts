@@ -116,8 +116,13 @@ export class FuncValidator {
   /** The innermost frame, `#frames[#depth - 1]`, kept at hand for the hot pop path. */
   #top: ControlFrame = new ControlFrame();
   #funcIndex = 0;
-  #params: readonly ValType[] = NONE;
-  #locals: readonly ValType[] = NONE;
+  /**
+   * The body's local types, parameters first, copied into one plain array by `begin`: a
+   * function type's frozen arrays and the locals' holey ones made each `local.get` (a quarter
+   * of the operators) load through V8's generic keyed-load stub (see the commit).
+   */
+  #localTypes: ValType[] = [];
+  #numLocals = 0;
   /** Block-type results of the last `#readBlockType`, kept in fields to avoid allocation. */
   #btParams: readonly ValType[] = NONE;
   #btResults: readonly ValType[] = NONE;
@@ -180,9 +185,7 @@ export class FuncValidator {
       throw new ValidationError(`unknown type ${typeIndex}`, bodies.offset(body), funcIndex);
     }
     this.#funcIndex = funcIndex;
-    this.#params = type.params;
     const locals = bodies.locals(body);
-    this.#locals = locals;
     const reader = this.#reader;
     const codeStart = bodies.codeStart(body);
     reader.pos = codeStart;
@@ -194,6 +197,11 @@ export class FuncValidator {
       this.#checkedLocals = locals;
     }
     const nLocals = type.params.length + locals.length;
+    const localTypes = this.#localTypes;
+    const params = type.params;
+    for (let i = 0; i < params.length; i++) localTypes[i] = params[i]!;
+    for (let i = 0; i < locals.length; i++) localTypes[params.length + i] = locals[i]!;
+    this.#numLocals = nLocals;
     if (this.#initialised.length < nLocals) {
       this.#initialised = new Uint8Array(Math.max(nLocals, 2 * this.#initialised.length)).fill(1);
     }
@@ -745,11 +753,8 @@ export class FuncValidator {
   }
 
   #local(index: number): ValType {
-    const params = this.#params;
-    if (index < params.length) return params[index]!;
-    const t = this.#locals[index - params.length];
-    if (t === undefined) this.#fail(`unknown local ${index}`);
-    return t;
+    if (index >= this.#numLocals) this.#fail(`unknown local ${index}`);
+    return this.#localTypes[index]!;
   }
 
   #global(index: number) {

@@ -75,13 +75,25 @@ const CHECKED_IMMS: ReadonlySet<Imm> = new Set([
   Imm.TableCopy,
 ]);
 
+/**
+ * A copy of `types` as a plain array of one elements kind, whatever its length: the rows' frozen
+ * arrays come in several V8 shapes (frozen, holey or not, empty), which made the validator's
+ * `params[i]` loads go through V8's generic keyed-load stub (see the commit).
+ */
+function sameShape(types: readonly ValType[]): readonly ValType[] {
+  const out: ValType[] = ["i32"];
+  out.pop();
+  for (const t of types) out.push(t);
+  return out;
+}
+
 for (const info of OP_INFO.values()) {
   const i = denseIndex(info.code);
   OP_FEATURE[i] = info.feature;
   OP_IMM[i] = info.imm;
   OP_CHECK_IMM[i] = CHECKED_IMMS.has(info.imm) ? 1 : 0;
-  OP_PARAMS[i] = info.params;
-  OP_RESULTS[i] = info.params === null ? null : info.results;
+  OP_PARAMS[i] = info.params === null ? null : sameShape(info.params);
+  OP_RESULTS[i] = info.params === null ? null : sameShape(info.results);
   OP_MAX_ALIGN[i] = info.align;
   OP_LANES[i] = info.lanes;
 }
