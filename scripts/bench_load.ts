@@ -33,6 +33,10 @@
  * to 3x CPU in the same round). Cold figures (a fresh process, `--cold`) are the other end: what
  * a program that loads one module sees.
  *
+ * `--tree path` compares the compile steps (validate, translate, one pass) of this checkout with
+ * those of another one, interleaved in one process (see `compareTrees`): the way to measure a
+ * change of a few percent on a shared machine.
+ *
  * Memory: after an eager compile, the bytes of internal code per byte of Wasm code (what the
  * module's code arena holds, unused chunk tails included), the same with the side tables
  * (exception handlers; the pc → byte-offset maps of suspended frames are made on demand), the
@@ -41,7 +45,7 @@
  *
  * ```sh
  * deno task bench:load [--rounds 20] [--warmup 10] [--only funcs50k,large] [--wasm path.wasm]
- *   [--cold] [--json out.json]
+ *   [--cold] [--no-heap] [--json out.json] [--tree ../main]
  * ```
  *
  * @module
@@ -242,6 +246,79 @@ interface Steps {
   onePass: number;
 }
 
+/** The compile functions `steps` calls: this checkout's, or another's (`--tree`). */
+interface Api {
+  Config: typeof Config;
+  decodeModule: typeof decodeModule;
+  validateModule: typeof validateModule;
+  FuncValidator: typeof FuncValidator;
+  ModuleContext: typeof ModuleContext;
+  translateFunc: typeof translateFunc;
+  CodeArena: typeof CodeArena;
+}
+
+const OWN: Api = {
+  Config,
+  decodeModule,
+  validateModule,
+  FuncValidator,
+  ModuleContext,
+  translateFunc,
+  CodeArena,
+};
+
+/** The compile functions of the checkout at `tree` (same internal API assumed). */
+async function apiOf(tree: string): Promise<Api> {
+  const at = (path: string) => new URL(path, `file://${tree}/`).href;
+  const [mod, decoder, validate, translator, builder] = await Promise.all([
+    import(at("mod.ts")),
+    import(at("src/binary/decoder.ts")),
+    import(at("src/validate/mod.ts")),
+    import(at("src/engine/translator.ts")),
+    import(at("src/engine/code_builder.ts")),
+  ]);
+  return {
+    Config: mod.Config,
+    decodeModule: decoder.decodeModule,
+    validateModule: validate.validateModule,
+    FuncValidator: validate.FuncValidator,
+    ModuleContext: validate.ModuleContext,
+    translateFunc: translator.translateFunc,
+    CodeArena: builder.CodeArena,
+  };
+}
+
+/**
+ * `--tree`: the compile steps of this checkout against another's, in one process, the two
+ * alternating round by round (which goes first alternating too), so both see the same machine:
+ * on a busy one, two processes measured one after the other differ by more than most changes.
+ */
+async function compareTrees(list: Subject[], tree: string, rounds: number, warmup: number) {
+  const other = await apiOf(tree);
+  console.log(
+    `compile steps, CPU ms min / median of ${rounds} rounds after ${warmup}: this tree (A) ` +
+      `against ${tree} (B), interleaved in one process; A/B < 1: this tree is faster`,
+  );
+  for (const s of list) {
+    const a: Steps[] = [], b: Steps[] = [];
+    for (let r = 0; r < warmup + rounds; r++) {
+      const order: [Api, Steps[]][] = r % 2 === 0 ? [[OWN, a], [other, b]] : [[other, b], [OWN, a]];
+      for (const [api, out] of order) {
+        const st = steps(s, cpuMs, () => {}, api);
+        if (r >= warmup) out.push(st);
+      }
+    }
+    const sa = statsOf(a), sb = statsOf(b);
+    const cell = (k: keyof Steps) =>
+      `${k} ${f1(sa[k].min)}/${f1(sa[k].median)} vs ${f1(sb[k].min)}/${f1(sb[k].median)} ` +
+      `(${(sa[k].median / sb[k].median).toFixed(3)})`;
+    console.log(`  ${s.name.padEnd(10)} ${
+      (["validate", "translate", "onePass"] as const)
+        .map(cell).join("   ")
+    }`);
+  }
+}
+
 /**
  * The steps of a compile, each measured alone by `probe`: decoding (bodies framed; validation
  * reads their instructions), validating, translating every body (what `lazyTranslation` does,
@@ -249,8 +326,10 @@ interface Steps {
  * module-level rules, then each body validated while it is translated. `before` runs before each
  * step (a full GC when measuring the heap).
  */
-function steps(subject: Subject, probe: Probe, before: () => void): Steps {
-  const config = new Config();
+function steps(subject: Subject, probe: Probe, before: () => void, api: Api = OWN): Steps {
+  const { decodeModule, validateModule, FuncValidator, ModuleContext, translateFunc, CodeArena } =
+    api;
+  const config = new api.Config();
   const offsets = { offsetsOf: () => new Int32Array(0) };
   before();
   const c0 = probe();
@@ -508,6 +587,7 @@ async function main(): Promise<void> {
       child: { type: "string" },
       "heap-child": { type: "boolean", default: false },
       json: { type: "string" },
+      tree: { type: "string" },
     },
     allowNegative: true,
   });
@@ -528,6 +608,10 @@ async function main(): Promise<void> {
   if (values.cold) return await coldRows(list, values.wasm);
   const rounds = Number(values.rounds);
   const warmup = Number(values.warmup);
+  if (values.tree !== undefined) {
+    const tree = new URL(values.tree, `file://${Deno.cwd()}/`).pathname.replace(/\/$/, "");
+    return await compareTrees(list, tree, rounds, warmup);
+  }
   const rows: Row[] = [];
   console.log(
     `ready to call (new Module + instantiate + first call), after ${warmup} warm-up rounds: ` +
