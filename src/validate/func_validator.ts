@@ -11,7 +11,6 @@
 
 import { DecodeError, ValidationError } from "../core/errors.ts";
 import {
-  type FuncType,
   HeapCode,
   isRefType,
   type MemoryType,
@@ -37,7 +36,7 @@ import {
   CATCH_REF,
   OpReader,
 } from "../binary/op_reader.ts";
-import type { ModuleContext } from "./context.ts";
+import type { ModuleContext, Sig } from "./context.ts";
 import { Feature, featureMessage } from "../core/features.ts";
 import {
   OP_CHECK_IMM,
@@ -47,6 +46,7 @@ import {
   OP_MAX_ALIGN,
   OP_PARAMS,
   OP_RESULTS,
+  plainTypes,
   valTypeFeature,
 } from "./op_rules.ts";
 
@@ -56,12 +56,12 @@ export const UNKNOWN = "unknown";
 /** A value type on the validator's operand stack. */
 export type Operand = ValType | typeof UNKNOWN;
 
-const NONE: readonly ValType[] = Object.freeze([]);
+const NONE: readonly ValType[] = plainTypes([]);
 const SINGLES = new Map<ValType, readonly ValType[]>();
 /** `[t]`, shared: block types of one value allocate nothing per block. */
 function single(t: ValType): readonly ValType[] {
   let a = SINGLES.get(t);
-  if (a === undefined) SINGLES.set(t, a = Object.freeze([t]));
+  if (a === undefined) SINGLES.set(t, a = plainTypes([t]));
   return a;
 }
 
@@ -179,7 +179,7 @@ export class FuncValidator {
     if (!(body >= 0 && body < bodies.length)) {
       throw new RangeError(`function ${funcIndex} has no body`);
     }
-    const type = this.#ctx.funcType(funcIndex);
+    const type = this.#ctx.funcSig(funcIndex);
     if (type === null) {
       const typeIndex = module.funcTypeIndices[funcIndex];
       throw new ValidationError(`unknown type ${typeIndex}`, bodies.offset(body), funcIndex);
@@ -487,7 +487,7 @@ export class FuncValidator {
         return this.#pushAll(frame.results);
       }
       case Op.Call: {
-        const type = this.#ctx.funcType(reader.index);
+        const type = this.#ctx.funcSig(reader.index);
         if (type === null) this.#fail(`unknown function ${reader.index}`);
         this.#popAll(type.params);
         return this.#pushAll(type.results);
@@ -540,7 +540,7 @@ export class FuncValidator {
       case Op.CallIndirect:
         return this.#callIndirect();
       case Op.ReturnCall: {
-        const type = this.#ctx.funcType(reader.index);
+        const type = this.#ctx.funcSig(reader.index);
         if (type === null) this.#fail(`unknown function ${reader.index}`);
         return this.#returnCall(type.params, type.results);
       }
@@ -679,7 +679,7 @@ export class FuncValidator {
     const module = this.#ctx.module;
     const typeIndex = module.tags[index];
     if (typeIndex === undefined) this.#fail(`unknown tag ${index}`);
-    return module.types[typeIndex]!.params;
+    return this.#ctx.sigAt(typeIndex)!.params;
   }
 
   #brTable(): void {
@@ -703,7 +703,7 @@ export class FuncValidator {
   }
 
   /** Checks `call_indirect`'s (or `return_call_indirect`'s) immediates, pops the index. */
-  #indirectType(): FuncType {
+  #indirectType(): Sig {
     const reader = this.#reader;
     const tableIndex = reader.index2;
     if (tableIndex !== 0) this.#require(Feature.ReferenceTypes);
@@ -856,12 +856,12 @@ export class FuncValidator {
   }
 
   /** The function type at type index `index`. */
-  #funcTypeAt(index: number): FuncType {
+  #funcTypeAt(index: number): Sig {
     const m = this.#ctx.module;
     const id = m.typeIds[index];
     if (id === undefined) this.#fail(`unknown type ${index}`);
     if (TYPES.kind(id) !== TypeKind.Func) this.#fail("type mismatch");
-    return m.types[index]!;
+    return this.#ctx.sigAt(index)!;
   }
 
   /** The canonical id of the type at index `index`, which must be of kind `kind`. */

@@ -76,14 +76,15 @@ const CHECKED_IMMS: ReadonlySet<Imm> = new Set([
 ]);
 
 /**
- * A copy of `types` as a plain array of one elements kind, whatever its length: the rows' frozen
- * arrays come in several V8 shapes (frozen, holey or not, empty), which made the validator's
- * `params[i]` loads go through V8's generic keyed-load stub (see the commit).
+ * A copy of `types` as a plain (unfrozen) array of one elements kind, whatever its length. The
+ * validator reads type lists at almost every instruction, and V8 (15.0) loads the elements of a
+ * frozen array (the rows', function types') through its generic keyed-load stub in optimised
+ * code: plain copies took 15-30% off validating (`deno task bench:load --tree`, see the commit).
  */
-function sameShape(types: readonly ValType[]): readonly ValType[] {
+export function plainTypes(types: readonly ValType[]): readonly ValType[] {
   const out: ValType[] = ["i32"];
-  out.pop();
-  for (const t of types) out.push(t);
+  out.pop(); // an empty array of strings, not of small integers (another V8 shape)
+  for (let i = 0; i < types.length; i++) out.push(types[i]!);
   return out;
 }
 
@@ -92,8 +93,8 @@ for (const info of OP_INFO.values()) {
   OP_FEATURE[i] = info.feature;
   OP_IMM[i] = info.imm;
   OP_CHECK_IMM[i] = CHECKED_IMMS.has(info.imm) ? 1 : 0;
-  OP_PARAMS[i] = info.params === null ? null : sameShape(info.params);
-  OP_RESULTS[i] = info.params === null ? null : sameShape(info.results);
+  OP_PARAMS[i] = info.params === null ? null : plainTypes(info.params);
+  OP_RESULTS[i] = info.params === null ? null : plainTypes(info.results);
   OP_MAX_ALIGN[i] = info.align;
   OP_LANES[i] = info.lanes;
 }
