@@ -79,7 +79,8 @@ const CHECKED_IMMS: ReadonlySet<Imm> = new Set([
  * A copy of `types` as a plain (unfrozen) array of one elements kind, whatever its length. The
  * validator reads type lists at almost every instruction, and V8 (15.0) loads the elements of a
  * frozen array (the rows', function types') through its generic keyed-load stub in optimised
- * code: plain copies took 15-30% off validating (`deno task bench:load --tree`, see the commit).
+ * code: plain copies took 6-26% off validating, 4-14% off an eager compile (`deno task
+ * bench:load --tree ../main`, two runs of 30 rounds, December 2026).
  */
 export function plainTypes(types: readonly ValType[]): readonly ValType[] {
   const out: ValType[] = ["i32"];
