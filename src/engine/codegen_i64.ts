@@ -177,17 +177,20 @@ ${put(d, "$t[4]", "$t[5]")}
 }`;
 }
 
-// The carry and the borrow of the low halves without a condition, as the helpers spell them
-// (`carryOut`, `borrowOut` in core/num/i64.ts: V8 makes `c ? 1 : 0` a branch, which mispredicts
-// on hash data).
+/**
+ * The carry (or borrow) `x < y` unsigned, as the number 0 or 1: the low halves' without a
+ * condition, as the helpers spell them (`carryOut`, `borrowOut` in core/num/i64.ts: V8 makes
+ * `c ? 1 : 0` a branch, which mispredicts on hash data; the lean spelling differs, see
+ * `LEAN_SPELLINGS`).
+ */
+const below = (x: string, y: string) => `+((${x} >>> 0) < (${y} >>> 0))`;
 const add = (d: string) =>
   block(
     "const $l = ($al + $bl) | 0;",
     // The low halves overflowed (unsigned) iff their wrapped sum is below one of them.
-    put(d, "$l", "($ah + $bh + +(($l >>> 0) < ($al >>> 0))) | 0"),
+    put(d, "$l", `($ah + $bh + ${below("$l", "$al")}) | 0`),
   );
-const sub = (d: string) =>
-  put(d, "($al - $bl) | 0", "($ah - $bh - +(($al >>> 0) < ($bl >>> 0))) | 0");
+const sub = (d: string) => put(d, "($al - $bl) | 0", `($ah - $bh - ${below("$al", "$bl")}) | 0`);
 /**
  * The statements setting `$k` to the high word of the unsigned product al·bl (`$al`, and `$bl`
  * or the constant `bl`) from 16-bit limbs of both (a1, a0, b1, b0), all in int32 arithmetic:
@@ -233,6 +236,8 @@ function limbHigh(bl?: number): string[] {
  * variable converted and scaled too: in a JS model of a chain of such multiplications it took
  * 39 ms against the limbs' 34 ms.
  */
+/** Whether the low word `$lo` of a product lies within 2^11 of a multiple of 2^32. */
+const PRODUCT_NEAR = "(($lo + 2048) >>> 0) < 4096";
 function mulInto(d: string, bl?: number): string {
   const high = "(((Math.imul($al, $bh) + Math.imul($ah, $bl)) | 0) + $k) | 0";
   if (bl === undefined) {
@@ -241,7 +246,7 @@ function mulInto(d: string, bl?: number): string {
   return block(
     "const $lo = Math.imul($al, $bl);",
     `let $k = (($al >>> 0) * ${(bl >>> 0) * 2 ** -32}) | 0;`,
-    "if ((($lo + 2048) >>> 0) < 4096 || $cold) {",
+    `if (${PRODUCT_NEAR} || $cold) {`,
     ...limbHigh(bl),
     "}",
     put(d, "$lo", high),
@@ -436,16 +441,36 @@ function divideU(name: "i64DivU" | "i64RemU", d: string, a: string, b: string): 
 /**
  * The statements dividing the unsigned 64-bit `$h`·2^32 + `$l` by `$b` (nonzero, below 2^32;
  * all three numbers): the quotient's words `$q2`, `$q` and the remainder `$m` (an int32 holding
- * the remainder's bits; see `divideU`). The estimate `$q` is off by at most one, so the exact
+ * the remainder's bits; see `divideU`).
+ *
+ * A divisor up to 2^21 (`bench/i64.wat` divides by a loop counter) takes two float divisions,
+ * each exact after its floor: `h / b` and `t / b` (`t = (h - q2·b)·2^32 + l`, below
+ * b·2^32 <= 2^53, so exact) are quotients of integers below 2^32 whose rounding (at most
+ * 2^-53·2^32 = 2^-21 <= 1/b) cannot reach the next integer, which is at least 1/b away.
+ * Measured on the generated loop of `bench/i64.wat` copied into a JS file (Deno, CPU time, best
+ * of 15, two runs): 38.1 ms with the reciprocal below for every divisor, 36.8 ms with this path.
+ *
+ * Larger ones: the estimate `$q` is off by at most one, so the exact
  * remainder `t - q·b` lies in [-b, 2b): for `b <= 2^30` that is within the int32 range, and its
  * low 32 bits, `l - q·b` in int32 arithmetic, are the whole of it; larger divisors compute it
  * in doubles.
  * Measured (a loop of such divisions by odd divisors below 2^22, CPU time, best of 6): 21 ms
  * with the remainder always in doubles, 9 ms with it in int32 arithmetic.
  */
+/** The small divisor's quotient words (`longDivision`), each the floor of an exact quotient. */
+const SMALL_QUOTIENT_HIGH = "$q2 = Math.floor($h / $b);";
+const SMALL_QUOTIENT_LOW = "$q = Math.floor($t / $b);";
 const longDivision = [
+  "let $q2 = 0, $q = 0, $m = 0;",
+  `if ($b <= 0x200000) {`,
+  SMALL_QUOTIENT_HIGH,
+  "const $t = ($h - $q2 * $b) * 4294967296 + $l;",
+  SMALL_QUOTIENT_LOW,
+  "$m = ($l - Math.imul($q, $b)) | 0;",
+  "} else {",
   "const $i = 1 / $b;",
-  "let $q2 = Math.floor($h * $i), $r = $h - $q2 * $b;",
+  "$q2 = Math.floor($h * $i);",
+  "let $r = $h - $q2 * $b;",
   "if ($r < 0) {",
   "$q2--;",
   "$r += $b;",
@@ -453,7 +478,7 @@ const longDivision = [
   "$q2++;",
   "$r -= $b;",
   "}",
-  "let $q = Math.floor($r * ($i * 4294967296) + $l * $i), $m = 0;",
+  "$q = Math.floor($r * ($i * 4294967296) + $l * $i);",
   "if ($b <= 0x40000000) {",
   "$m = ($l - Math.imul($q, $b)) | 0;",
   "if ($m < 0) {",
@@ -474,6 +499,7 @@ const longDivision = [
   "$n -= $b;",
   "}",
   "$m = $n | 0;",
+  "}",
   "}",
 ];
 STATEMENTS.i64DivU = ([d, a, b]) => divideU("i64DivU", d!, a!, b!);
@@ -665,4 +691,43 @@ export function lowerI64(js: string): string {
     call.lastIndex = end;
   }
   return out + js.slice(from);
+}
+
+/**
+ * The lean spelling (`Config.codegenStyle`, see codegen_lean.ts) of what `lowerI64` writes, for
+ * engines that interpret JavaScript without a JIT (measured under `node --jitless`). There every
+ * operation is a bytecode the interpreter dispatches, and a number that is not a small integer
+ * (a double, or `x >>> 0` at or above 2^31, which i64 words are half the time) is a heap object
+ * allocated where it is made; each pair below is one spelling of this module and its lean form,
+ * with the same value:
+ * - a carry `x < y` unsigned compares the words with their sign bits flipped (`x ^ -2^31`,
+ *   an int32 whatever `x`) and picks 1 or 0 with a jump, rather than adding a boolean;
+ * - a product's rare exact path is tested with `&` on the wrapped sum (`(lo + 2048) mod 2^32
+ *   < 4096` is `((lo + 2048) & -4096) === 0`) and without `$cold`: a loop's first iteration
+ *   only matters to a JIT (`coldLoops` in codegen.ts), so the flag and its writes go too;
+ * - a small divisor's quotients (below 2^32, not negative) are floored with `>>> 0`, a bytecode
+ *   rather than a call of `Math.floor`.
+ * Measured under `node --jitless` (CPU time, a loaded 2-core machine): `bench/i64.wat`'s
+ * generated loop copied into a JS file, 100,000 iterations, best of 7, three runs alternating,
+ * 71.6-72.1 ms before, 64.2-66.5 ms after; the library bundled, `run(size)` at
+ * `bench:jitless`'s scale 0.1, best of 3, two runs alternating: i64 207-217 -> 193-203 ms,
+ * xxh64 327-331 -> 308-309 ms, sha512 213-260 -> 196-199 ms.
+ */
+const LEAN_SPELLINGS: readonly (readonly [string, string])[] = [
+  [below("$l", "$al"), "(($l ^ -2147483648) < ($al ^ -2147483648) ? 1 : 0)"],
+  [below("$al", "$bl"), "(($al ^ -2147483648) < ($bl ^ -2147483648) ? 1 : 0)"],
+  [`${PRODUCT_NEAR} || $cold`, "(($lo + 2048) & -4096) === 0"],
+  [SMALL_QUOTIENT_HIGH, "$q2 = ($h / $b) >>> 0;"],
+  [SMALL_QUOTIENT_LOW, "$q = ($t / $b) >>> 0;"],
+];
+
+/** `js` (a body `lowerI64` spelled) with the i64 arithmetic in its lean spelling (see above). */
+export function leanI64(js: string): string {
+  for (const [jit, lean] of LEAN_SPELLINGS) js = js.replaceAll(jit, lean);
+  if (!js.includes("$cold")) return js;
+  // `$cold` without a reader: its declaration and writes (`coldLoops` in codegen.ts) go.
+  const stripped = js
+    .replace(/^(?:let \$cold = true|const \$cold = false|\$cold = true);\n/gm, "")
+    .replace(/\{\n\$cold = false;\n(continue L\d+;)\n\}/g, "$1");
+  return stripped.includes("$cold") ? js : stripped;
 }
