@@ -409,10 +409,12 @@ STATEMENTS.i64Rotr = ([d, a, b]) =>
  * Unsigned division by a nonzero divisor below 2^32 (the common case: a CPU profile of
  * `bench/i64.wat` put 60% of its time in the helper's general path, whose results go through
  * module variables) in locals, with one float division (the reciprocal `i = 1 / b`, which
- * depends on the divisor alone, so it is off the dividend's chain of latencies), exact:
- * - the high word: `q2 = floor(h * i)` is within 2^-20 of `h / b` (two roundings of relative
- *   2^-53 on a number below 2^32), so off by at most one; `r = h - q2 * b` is exact in doubles
- *   and one step corrects both;
+ * depends on the divisor alone, so it is off the dividend's chain of latencies, and which V8
+ * folds for a constant divisor), exact:
+ * - the high word: `q2 = floor((h + 1/2) * i)`. (h + 1/2) / b lies at least 1/(2b) from any
+ *   integer, and the product's two roundings (and `i`'s) move it by less than 2^-52 of a number
+ *   below 2^32/b, 2^-20/b: its floor is floor(h / b), with no correction; `r = h - q2 * b` is
+ *   exact in doubles;
  * - the low word: `t = r * 2^32 + l` is below `b * 2^32`, and `r * (i * 2^32) + l * i` (the
  *   second product off the chain too; three roundings of relative 2^-53 on two nonnegative
  *   terms, four on `i`'s) is within 2^-19 of `t / b`, so its floor `q` is off by at most one;
@@ -422,8 +424,13 @@ STATEMENTS.i64Rotr = ([d, a, b]) =>
  * Measured on a JS copy of `bench/i64.wat`'s loop (CPU time, best of 6): 112 ms with the
  * previous long division in three float divisions, 91 ms with two; on the generated code of
  * `bench/i64.wat` (same process as native V8, best of 5), 40 ms with `h / b` and `t / b`, 37 ms
- * with the reciprocal (later 39 -> 38 ms with `t * i` split in two products). Other divisors
- * (and zero, which traps) go to the helper.
+ * with the reciprocal (later 39 -> 38 ms with `t * i` split in two products). The high word's
+ * bias instead of its correction (the generated loop of `bench/i64.wat` in a JS file, Deno, CPU
+ * time, best of 15, alternating, two runs on a loaded machine): 39.3-39.8 -> 37.0-37.4 ms;
+ * both quotients as float divisions for divisors up to 2^21 (exact, see `smallDivision`) gave
+ * 38.0-38.6 ms there, and lose V8's folded reciprocal of a constant divisor
+ * (`bench/hashtab.c`'s `% 12288`): the lean spelling alone takes them. Other divisors (and
+ * zero, which traps) go to the helper.
  */
 function divideU(name: "i64DivU" | "i64RemU", d: string, a: string, b: string): string {
   const result = name === "i64DivU" ? put(d, "$q", "$q2") : put(d, "$m", "0");
@@ -431,7 +438,7 @@ function divideU(name: "i64DivU" | "i64RemU", d: string, a: string, b: string): 
     `const $bl = ${lo(b)}, $bh = ${hi(b)};`,
     "if ($bh === 0 && $bl !== 0) {",
     `const $b = $bl >>> 0, $h = ${hi(a)} >>> 0, $l = ${lo(a)} >>> 0;`,
-    ...longDivision,
+    ...longDivision(name === "i64RemU"),
     result,
     "} else",
     viaScratch(name, d, a, b),
@@ -440,44 +447,18 @@ function divideU(name: "i64DivU" | "i64RemU", d: string, a: string, b: string): 
 
 /**
  * The statements dividing the unsigned 64-bit `$h`·2^32 + `$l` by `$b` (nonzero, below 2^32;
- * all three numbers): the quotient's words `$q2`, `$q` and the remainder `$m` (an int32 holding
- * the remainder's bits; see `divideU`).
- *
- * A divisor up to 2^21 (`bench/i64.wat` divides by a loop counter) takes two float divisions,
- * each exact after its floor: `h / b` and `t / b` (`t = (h - q2·b)·2^32 + l`, below
- * b·2^32 <= 2^53, so exact) are quotients of integers below 2^32 whose rounding (at most
- * 2^-53·2^32 = 2^-21 <= 1/b) cannot reach the next integer, which is at least 1/b away.
- * Measured on the generated loop of `bench/i64.wat` copied into a JS file (Deno, CPU time, best
- * of 15, two runs): 38.1 ms with the reciprocal below for every divisor, 36.8 ms with this path.
- *
- * Larger ones: the estimate `$q` is off by at most one, so the exact
- * remainder `t - q·b` lies in [-b, 2b): for `b <= 2^30` that is within the int32 range, and its
- * low 32 bits, `l - q·b` in int32 arithmetic, are the whole of it; larger divisors compute it
- * in doubles.
+ * all three numbers): the quotient's words `$q2`, `$q` and (with `rem`) the remainder `$m`, an
+ * int32 holding the remainder's bits (see `divideU`). The estimate `$q` is off by at most one,
+ * so the exact remainder `t - q·b` lies in [-b, 2b): for `b <= 2^30` that is within the int32
+ * range, and its low 32 bits, `l - q·b` in int32 arithmetic, are the whole of it; larger
+ * divisors compute it in doubles.
  * Measured (a loop of such divisions by odd divisors below 2^22, CPU time, best of 6): 21 ms
  * with the remainder always in doubles, 9 ms with it in int32 arithmetic.
  */
-/** The small divisor's quotient words (`longDivision`), each the floor of an exact quotient. */
-const SMALL_QUOTIENT_HIGH = "$q2 = Math.floor($h / $b);";
-const SMALL_QUOTIENT_LOW = "$q = Math.floor($t / $b);";
-const longDivision = [
-  "let $q2 = 0, $q = 0, $m = 0;",
-  `if ($b <= 0x200000) {`,
-  SMALL_QUOTIENT_HIGH,
-  "const $t = ($h - $q2 * $b) * 4294967296 + $l;",
-  SMALL_QUOTIENT_LOW,
-  "$m = ($l - Math.imul($q, $b)) | 0;",
-  "} else {",
+const generalDivision = [
   "const $i = 1 / $b;",
-  "$q2 = Math.floor($h * $i);",
-  "let $r = $h - $q2 * $b;",
-  "if ($r < 0) {",
-  "$q2--;",
-  "$r += $b;",
-  "} else if ($r >= $b) {",
-  "$q2++;",
-  "$r -= $b;",
-  "}",
+  "$q2 = Math.floor(($h + 0.5) * $i);",
+  "const $r = $h - $q2 * $b;",
   "$q = Math.floor($r * ($i * 4294967296) + $l * $i);",
   "if ($b <= 0x40000000) {",
   "$m = ($l - Math.imul($q, $b)) | 0;",
@@ -500,6 +481,34 @@ const longDivision = [
   "}",
   "$m = $n | 0;",
   "}",
+];
+const longDivision = (rem: boolean) => [declareQuotient(rem), ...generalDivision];
+/**
+ * The declaration of the quotient's words and remainder, `$m` first where the remainder is
+ * the result: the same statement either way, but `leanI64` tells the two apart by it.
+ */
+const declareQuotient = (rem: boolean) =>
+  rem ? "let $m = 0, $q2 = 0, $q = 0;" : "let $q2 = 0, $q = 0, $m = 0;";
+
+/**
+ * The lean spelling of `longDivision`: a divisor up to 2^21 (`bench/i64.wat` divides by a loop
+ * counter) takes two float divisions, each exact after its floor, fewer operations than the
+ * reciprocal's path where nothing folds a constant: `h / b` and `t / b` (`t = (h - q2·b)·2^32 +
+ * l`, below b·2^32 <= 2^53, so exact) are quotients of integers whose rounding (at most
+ * 2^-53·2^32/b) cannot reach the next integer, at least 1/b away. Each is floored with `>>> 0`
+ * (a bytecode, not a call of `Math.floor`); the low one with `| 0` (its words are all that is
+ * read of it: an int32, never a heap number). A quotient's remainder is not computed (the
+ * interpreter would still call `Math.imul`).
+ */
+const leanDivision = (rem: boolean) => [
+  declareQuotient(rem),
+  "if ($b <= 0x200000) {",
+  "$q2 = ($h / $b) >>> 0;",
+  "const $t = ($h - $q2 * $b) * 4294967296 + $l;",
+  "$q = ($t / $b) | 0;",
+  ...(rem ? ["$m = ($l - Math.imul($q, $b)) | 0;"] : []),
+  "} else {",
+  ...generalDivision,
   "}",
 ];
 STATEMENTS.i64DivU = ([d, a, b]) => divideU("i64DivU", d!, a!, b!);
@@ -528,7 +537,7 @@ function divideS(name: "i64DivS" | "i64RemS", d: string, a: string, b: string): 
     "const $l = $neg ? -$al >>> 0 : $al >>> 0;",
     "const $h = $neg ? (~$ah + ($al === 0 ? 1 : 0)) >>> 0 : $ah >>> 0;",
     "const $b = $bl < 0 ? -$bl : $bl;",
-    ...longDivision,
+    ...longDivision(name === "i64RemS"),
     ...result,
     "} else",
     viaScratch(name, d, a, b),
@@ -705,20 +714,20 @@ export function lowerI64(js: string): string {
  * - a product's rare exact path is tested with `&` on the wrapped sum (`(lo + 2048) mod 2^32
  *   < 4096` is `((lo + 2048) & -4096) === 0`) and without `$cold`: a loop's first iteration
  *   only matters to a JIT (`coldLoops` in codegen.ts), so the flag and its writes go too;
- * - a small divisor's quotients (below 2^32, not negative) are floored with `>>> 0`, a bytecode
- *   rather than a call of `Math.floor`.
+ * - a divisor up to 2^21 divides in two float divisions (`leanDivision`).
  * Measured under `node --jitless` (CPU time, a loaded 2-core machine): `bench/i64.wat`'s
- * generated loop copied into a JS file, 100,000 iterations, best of 7, three runs alternating,
- * 71.6-72.1 ms before, 64.2-66.5 ms after; the library bundled, `run(size)` at
- * `bench:jitless`'s scale 0.1, best of 3, two runs alternating: i64 207-217 -> 193-203 ms,
- * xxh64 327-331 -> 308-309 ms, sha512 213-260 -> 196-199 ms.
+ * generated loop copied into a JS file, 100,000 iterations, best of 9, two runs alternating,
+ * 71.9-72.8 ms before, 61.5-61.7 ms after; the library bundled, `run(size)` at
+ * `bench:jitless`'s scale 0.1, best of 3, three runs alternating: i64 211-215 -> 179-182 ms,
+ * xxh64 317-328 -> 305-310 ms, sha512 213-216 -> 200-201 ms.
  */
 const LEAN_SPELLINGS: readonly (readonly [string, string])[] = [
   [below("$l", "$al"), "(($l ^ -2147483648) < ($al ^ -2147483648) ? 1 : 0)"],
   [below("$al", "$bl"), "(($al ^ -2147483648) < ($bl ^ -2147483648) ? 1 : 0)"],
   [`${PRODUCT_NEAR} || $cold`, "(($lo + 2048) & -4096) === 0"],
-  [SMALL_QUOTIENT_HIGH, "$q2 = ($h / $b) >>> 0;"],
-  [SMALL_QUOTIENT_LOW, "$q = ($t / $b) >>> 0;"],
+  ...[false, true].map((rem) =>
+    [longDivision(rem).join("\n"), leanDivision(rem).join("\n")] as const
+  ),
 ];
 
 /** `js` (a body `lowerI64` spelled) with the i64 arithmetic in its lean spelling (see above). */
