@@ -9,6 +9,7 @@ import * as num from "../../src/core/num/mod.ts";
 import * as words from "../../src/engine/codegen_i64.ts";
 import { Trap } from "../../mod.ts";
 import { generateSource } from "../../src/engine/codegen.ts";
+import { leanSource } from "../../src/engine/codegen_lean.ts";
 import { eachTier, instantiate } from "./harness.ts";
 
 const EDGES = [0, 1, -1, 2, 31, 32, 33, 63, 64, 0x7fffffff, -0x80000000, 0x12345678, -0x2468ace];
@@ -476,5 +477,45 @@ Deno.test("codegen i64: the lean spelling flips sign bits for carries and drops 
     for (const x of [lo | 0, (lo + 0x7ffff800) | 0, (lo ^ 0x40000000) | 0]) {
       assert.equal(((x + 2048) & -4096) === 0, ((x + 2048) >>> 0) < 4096, `${x}`);
     }
+  }
+});
+
+Deno.test("codegen i64: a loop's divisions and products in the lean spelling, with the same results", () => {
+  // x = (x * C + 1) / (i | 1) + x % (i | 1)... over i: divisors either side of 2^21 (the lean
+  // spelling's float divisions), a product by a constant, and no `$cold` left.
+  const C = 0x9e3779b185ebca87n, M = (1n << 64n) - 1n;
+  const text =
+    `(module (func (export "run") (param $i i32) (param $n i32) (param $x i64) (result i64)
+    (local $d i64)
+    (loop $l
+      (local.set $d (i64.or (i64.extend_i32_u (local.get $i)) (i64.const 1)))
+      (local.set $x (i64.add (i64.mul (local.get $x) (i64.const ${C})) (i64.const 1)))
+      (local.set $x (i64.add (i64.div_u (local.get $x) (local.get $d))
+                             (i64.rem_u (i64.xor (local.get $x) (i64.const -1)) (local.get $d))))
+      (local.set $i (i32.add (local.get $i) (i32.const 0x3fff)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $x)))`;
+  const t = instantiate(text);
+  const generated = generateSource(t.engine.compile(t.entity("run")).code, 1, undefined, true);
+  assert.ok("source" in generated);
+  const lean = leanSource(generated.source);
+  assert.match(generated.source, /\|\| \$cold\)/);
+  assert.doesNotMatch(lean, /\$cold/);
+  assert.equal(lean.match(/if \(\$b <= 0x200000\) \{/g)?.length, 2);
+  // The remainder's small path computes `$m`, the quotient's does not.
+  assert.equal(lean.match(/\$q = \(\$t \/ \$b\) \| 0;\n\$m = /g)?.length, 1);
+  for (
+    const [i0, n, x0] of [[0, 300, 5n], [0x1fff00, 200, M], [0x7ffff000, 50, 1n << 63n]] as const
+  ) {
+    let x: bigint = x0, i: number = i0;
+    for (let k = 0; k < n; k++) {
+      const d = BigInt(i >>> 0) | 1n;
+      x = (x * C + 1n) & M;
+      x = (x / d + ((x ^ M) % d)) & M;
+      i = (i + 0x3fff) | 0;
+    }
+    eachTier(text, (each) => {
+      assert.equal(each.call("run", i0, n, BigInt.asIntN(64, x0)), BigInt.asIntN(64, x));
+    });
   }
 });
