@@ -210,6 +210,9 @@ function limbHigh(bl?: number): string[] {
   ];
 }
 
+/** Whether the low word `$lo` of a product lies within 2^11 of a multiple of 2^32. */
+const PRODUCT_NEAR = "(($lo + 2048) >>> 0) < 4096";
+
 /**
  * `$al, $ah` times `$bl, $bh` (`bl`: the low word when it is a constant) mod 2^64 into `d`:
  * (ah·2^32 + al)(bh·2^32 + bl) mod 2^64 is al·bl + (al·bh + ah·bl)·2^32, where the cross terms
@@ -236,8 +239,6 @@ function limbHigh(bl?: number): string[] {
  * variable converted and scaled too: in a JS model of a chain of such multiplications it took
  * 39 ms against the limbs' 34 ms.
  */
-/** Whether the low word `$lo` of a product lies within 2^11 of a multiple of 2^32. */
-const PRODUCT_NEAR = "(($lo + 2048) >>> 0) < 4096";
 function mulInto(d: string, bl?: number): string {
   const high = "(((Math.imul($al, $bh) + Math.imul($ah, $bl)) | 0) + $k) | 0";
   if (bl === undefined) {
@@ -427,7 +428,7 @@ STATEMENTS.i64Rotr = ([d, a, b]) =>
  * with the reciprocal (later 39 -> 38 ms with `t * i` split in two products). The high word's
  * bias instead of its correction (the generated loop of `bench/i64.wat` in a JS file, Deno, CPU
  * time, best of 15, alternating, two runs on a loaded machine): 39.3-39.8 -> 37.0-37.4 ms;
- * both quotients as float divisions for divisors up to 2^21 (exact, see `smallDivision`) gave
+ * both quotients as float divisions for divisors up to 2^21 (exact, see `leanDivision`) gave
  * 38.0-38.6 ms there, and lose V8's folded reciprocal of a constant divisor
  * (`bench/hashtab.c`'s `% 12288`): the lean spelling alone takes them. Other divisors (and
  * zero, which traps) go to the helper.
