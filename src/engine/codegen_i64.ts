@@ -212,6 +212,8 @@ function limbHigh(bl?: number): string[] {
 
 /** Whether the low word `$lo` of a product lies within 2^11 of a multiple of 2^32. */
 const PRODUCT_NEAR = "(($lo + 2048) >>> 0) < 4096";
+/** A product's high word: the cross terms and the high word `$k` of al·bl. */
+const PRODUCT_HIGH = "(((Math.imul($al, $bh) + Math.imul($ah, $bl)) | 0) + $k) | 0";
 
 /**
  * `$al, $ah` times `$bl, $bh` (`bl`: the low word when it is a constant) mod 2^64 into `d`:
@@ -240,7 +242,7 @@ const PRODUCT_NEAR = "(($lo + 2048) >>> 0) < 4096";
  * 39 ms against the limbs' 34 ms.
  */
 function mulInto(d: string, bl?: number): string {
-  const high = "(((Math.imul($al, $bh) + Math.imul($ah, $bl)) | 0) + $k) | 0";
+  const high = PRODUCT_HIGH;
   if (bl === undefined) {
     return block("let $k = 0;", ...limbHigh(), put(d, "Math.imul($al, $bl)", high));
   }
@@ -715,6 +717,7 @@ export function lowerI64(js: string): string {
  * - a product's rare exact path is tested with `&` on the wrapped sum (`(lo + 2048) mod 2^32
  *   < 4096` is `((lo + 2048) & -4096) === 0`) and without `$cold`: a loop's first iteration
  *   only matters to a JIT (`coldLoops` in codegen.ts), so the flag and its writes go too;
+ * - a product's high word is one sum of three int32s (exact in doubles) and one `| 0`;
  * - a divisor up to 2^21 divides in two float divisions (`leanDivision`).
  * Measured under `node --jitless` (CPU time, a loaded 2-core machine): `bench/i64.wat`'s
  * generated loop copied into a JS file, 100,000 iterations, best of 9, two runs alternating,
@@ -726,6 +729,7 @@ const LEAN_SPELLINGS: readonly (readonly [string, string])[] = [
   [below("$l", "$al"), "(($l ^ -2147483648) < ($al ^ -2147483648) ? 1 : 0)"],
   [below("$al", "$bl"), "(($al ^ -2147483648) < ($bl ^ -2147483648) ? 1 : 0)"],
   [`${PRODUCT_NEAR} || $cold`, "(($lo + 2048) & -4096) === 0"],
+  [PRODUCT_HIGH, "(Math.imul($al, $bh) + Math.imul($ah, $bl) + $k) | 0"],
   ...[false, true].map((rem) =>
     [longDivision(rem).join("\n"), leanDivision(rem).join("\n")] as const
   ),
