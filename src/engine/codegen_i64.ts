@@ -717,19 +717,24 @@ export function lowerI64(js: string): string {
  * - a product's rare exact path is tested with `&` on the wrapped sum (`(lo + 2048) mod 2^32
  *   < 4096` is `((lo + 2048) & -4096) === 0`) and without `$cold`: a loop's first iteration
  *   only matters to a JIT (`coldLoops` in codegen.ts), so the flag and its writes go too;
- * - a product's high word is one sum of three int32s (exact in doubles) and one `| 0`;
+ * - a product's high word is one sum of three int32s (exact in doubles) and one `| 0`, and its
+ *   low word (`$lo`, an int32 from `Math.imul`) is written without the `| 0` a slot kept in a
+ *   local gets (see `promotable` in codegen.ts);
  * - a divisor up to 2^21 divides in two float divisions (`leanDivision`).
  * Measured under `node --jitless` (CPU time, a loaded 2-core machine): `bench/i64.wat`'s
  * generated loop copied into a JS file, 100,000 iterations, best of 9, two runs alternating,
  * 71.9-72.8 ms before, 61.5-61.7 ms after; the library bundled, `run(size)` at
  * `bench:jitless`'s scale 0.1, best of 3, three runs alternating: i64 211-215 -> 179-182 ms,
- * xxh64 317-328 -> 305-310 ms, sha512 213-216 -> 200-201 ms.
+ * xxh64 317-328 -> 305-310 ms, sha512 213-216 -> 200-201 ms. The product's single sum then
+ * (xxh64's generated function in a JS file, best of 3, three runs alternating): 312-318 ->
+ * 307-310 ms.
  */
 const LEAN_SPELLINGS: readonly (readonly [string, string])[] = [
   [below("$l", "$al"), "(($l ^ -2147483648) < ($al ^ -2147483648) ? 1 : 0)"],
   [below("$al", "$bl"), "(($al ^ -2147483648) < ($bl ^ -2147483648) ? 1 : 0)"],
   [`${PRODUCT_NEAR} || $cold`, "(($lo + 2048) & -4096) === 0"],
   [PRODUCT_HIGH, "(Math.imul($al, $bh) + Math.imul($ah, $bl) + $k) | 0"],
+  [" = ($lo) | 0;", " = $lo;"],
   ...[false, true].map((rem) =>
     [longDivision(rem).join("\n"), leanDivision(rem).join("\n")] as const
   ),
