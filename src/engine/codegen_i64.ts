@@ -186,9 +186,9 @@ ${put(d, "$t[4]", "$t[5]")}
 const below = (x: string, y: string) => `+((${x} >>> 0) < (${y} >>> 0))`;
 const add = (d: string) =>
   block(
-    "const $l = ($al + $bl) | 0;",
+    "const $sl = ($al + $bl) | 0;",
     // The low halves overflowed (unsigned) iff their wrapped sum is below one of them.
-    put(d, "$l", `($ah + $bh + ${below("$l", "$al")}) | 0`),
+    put(d, "$sl", `($ah + $bh + ${below("$sl", "$al")}) | 0`),
   );
 const sub = (d: string) => put(d, "($al - $bl) | 0", `($ah - $bh - ${below("$al", "$bl")}) | 0`);
 /**
@@ -719,7 +719,7 @@ export function lowerI64(js: string): string {
  *   only matters to a JIT (`coldLoops` in codegen.ts), so the flag and its writes go too;
  * - a product's high word is one sum of three int32s (exact in doubles) and one `| 0`, and its
  *   low word (`$lo`, an int32 from `Math.imul`) is written without the `| 0` a slot kept in a
- *   local gets (see `promotable` in codegen.ts);
+ *   local gets (see `promotable` in codegen.ts), as is a sum's (`$sl`);
  * - a divisor up to 2^21 divides in two float divisions (`leanDivision`).
  * Measured under `node --jitless` (CPU time, a loaded 2-core machine): `bench/i64.wat`'s
  * generated loop copied into a JS file, 100,000 iterations, best of 9, two runs alternating,
@@ -730,11 +730,12 @@ export function lowerI64(js: string): string {
  * 307-310 ms.
  */
 const LEAN_SPELLINGS: readonly (readonly [string, string])[] = [
-  [below("$l", "$al"), "(($l ^ -2147483648) < ($al ^ -2147483648) ? 1 : 0)"],
+  [below("$sl", "$al"), "(($sl ^ -2147483648) < ($al ^ -2147483648) ? 1 : 0)"],
   [below("$al", "$bl"), "(($al ^ -2147483648) < ($bl ^ -2147483648) ? 1 : 0)"],
   [`${PRODUCT_NEAR} || $cold`, "(($lo + 2048) & -4096) === 0"],
   [PRODUCT_HIGH, "(Math.imul($al, $bh) + Math.imul($ah, $bl) + $k) | 0"],
   [" = ($lo) | 0;", " = $lo;"],
+  [" = ($sl) | 0;", " = $sl;"],
   ...[false, true].map((rem) =>
     [longDivision(rem).join("\n"), leanDivision(rem).join("\n")] as const
   ),
