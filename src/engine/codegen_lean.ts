@@ -35,6 +35,8 @@
  * @module
  */
 
+import { leanI64 } from "./codegen_i64.ts";
+
 /** The `Math` functions generated code calls: read once per body factory rather than per call. */
 const HOISTED_MATH = [
   "fround",
@@ -675,7 +677,7 @@ export function leanSource(source: string): string {
   let body = source.slice(split);
   // The closure's bindings are read by the body on every use: `var` needs no hole check.
   head = head.replace(/^(?:const|let) /gm, "var ");
-  body = withLaneMinMaxInline(body);
+  body = withLaneMinMaxInline(leanI64(body));
   // An f32 read from memory is already a float32: rounding it again changes nothing.
   body = withFroundFolded(body).replace(
     /Math\.fround\((mview\.getFloat32\([^()]*\))\)/g,
