@@ -211,6 +211,7 @@ import {
   lanesBack,
   laneSlots,
   lowerV128,
+  typedLanes,
   V128_PURE,
   wordOfSlot,
   zeroLanes,
@@ -2154,6 +2155,21 @@ ${
     MEMORY_RELOAD,
     usesMem ? "if (mem !== null) {\n  mview = mem.view;\n  memLen = mview.byteLength;\n}" : "",
   );
+  // v128 accesses on the memory's typed arrays where aligned (see `typedLanes`), in the JIT
+  // spelling (the lean one has its own, `codegen_lean.ts`): the arrays read again wherever the
+  // view is (each time with its length).
+  const typedViews = new Set<string>();
+  const viewRead = (v: string) => `${v} = mem !== null ? mem.${v.slice(1)} : null`;
+  if (
+    structured && splitLong && usesMem &&
+    body.match(/\bmview = /g)?.length === body.match(/\bmemLen = mview\.byteLength;/g)?.length
+  ) {
+    body = typedLanes(body, typedViews);
+    if (typedViews.size > 0) {
+      const read = `\n${[...typedViews].map(viewRead).join(", ")};`;
+      body = body.replace(/\bmemLen = mview\.byteLength;/g, (line) => line + read);
+    }
+  }
   const prologue = [
     `let frames = st.frames;`,
     `const fp = entered >= 0 ? entered : frames[2 * depth];`,
@@ -2165,6 +2181,7 @@ ${
         `let mem = inst.memories[0] ?? null;`,
         `let mview = mem !== null ? mem.view : EMPTY_VIEW;`,
         `let memLen = mview.byteLength;`,
+        ...[...typedViews].map((v) => `let ${viewRead(v)};`),
       ]
       : []),
   ].join("\n");
@@ -2177,6 +2194,7 @@ ${
       new Map([
         ...[
           ...BODY_NAMES,
+          ...typedViews,
           ...(osrEntry >= 0 ? ["$osr"] : []),
           ...(cold ? ["$cold"] : []),
           // A direct entry's result (see `directSource`).
