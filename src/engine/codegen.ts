@@ -2165,6 +2165,9 @@ ${
     body.match(/\bmview = /g)?.length === body.match(/\bmemLen = mview\.byteLength;/g)?.length
   ) {
     body = typedLanes(body, typedViews);
+    for (const name of ["unalignedLoad", "unalignedStore", "UNALIGNED_I32", "UNALIGNED_F32"]) {
+      if (!imports.includes(name) && body.includes(name)) imports.push(name);
+    }
     if (typedViews.size > 0) {
       const read = `\n${[...typedViews].map(viewRead).join(", ")};`;
       body = body.replace(/\bmemLen = mview\.byteLength;/g, (line) => line + read);

@@ -66,6 +66,8 @@ export const V128_PURE: readonly string[] = [
   "f32Bits",
   "f32LaneMin",
   "f32LaneMax",
+  "v128NarrowU8",
+  "v128NarrowU16",
   "v128EqBytes",
 ];
 
@@ -291,31 +293,18 @@ export function f32LaneMax(x: number, y: number): number {
   return NaN;
 }
 
-/**
- * The two i16 lanes of word `x` saturated to unsigned bytes, as a halfword (lane 0 low): each
- * lane's low byte, 0xff where bits 8-14 are not all 0 (their sum with 0x7f00 carries into bit
- * 15, and no further: 0xfe00 at most), 0 where the sign bit is set. `high` drops the final mask,
- * for a halfword that is shifted into the top of a word.
- *
- * Why not the helper's per-lane `x < 0 ? 0 : x > 255 ? 255 : x`: as a call, V8 does not inline
- * it into the long bodies it is in, and spelled as conditionals, V8 branches on every lane (no
- * conditional moves for them), mispredicted on data (microbenchmark, 1M random lanes, CPU
- * time: an i32x4.abs as `x < 0 ? -x : x` 37 ms, with no branch 6 ms).
- */
-const narrowU8Half = (x: string, high = false) => {
-  const v = `(${x} & 16711935 | (((${x} & 2130738944) + 2130738944) >>> 15 & 65537) * 255) & ` +
-    `~((${x} >>> 15 & 65537) * 255)`;
-  return high ? `($t = ${v}, $t | $t >>> 8)` : `($t = ${v}, ($t | $t >>> 8) & 65535)`;
-};
+/** The four i16 lanes of words `x`, `y` saturated to unsigned bytes, as one word. */
+export function v128NarrowU8(x: number, y: number): number {
+  return satU8((x << 16) >> 16) | (satU8(x >> 16) << 8) | (satU8((y << 16) >> 16) << 16) |
+    (satU8(y >> 16) << 24);
+}
 
-/**
- * The i32 `x` saturated to an unsigned halfword: `x | -1` above 65535 (`65535 - x` is negative
- * there, and never overflows), 0 below 0; `high` as in `narrowU8Half`.
- */
-const narrowU16Half = (x: string, high = false) => {
-  const v = `(${x} | (65535 - ${x}) >> 31) & ~(${x} >> 31)`;
-  return high ? `(${v})` : `((${v}) & 65535)`;
-};
+/** The i32s `x`, `y` saturated to unsigned halfwords, as one word (x low). */
+export function v128NarrowU16(x: number, y: number): number {
+  return (x < 0 ? 0 : x > 65535 ? 65535 : x) | ((y < 0 ? 0 : y > 65535 ? 65535 : y) << 16);
+}
+
+const satU8 = (x: number) => (x < 0 ? 0 : x > 255 ? 255 : x);
 
 /** `x` clamped to `[lo, hi]` (int32s: V8 spells `Math.min`/`Math.max` of int32s without a branch). */
 const clampInt = (x: string, lo: number, hi: number) => `Math.min(Math.max(${x}, ${lo}), ${hi})`;
@@ -546,7 +535,7 @@ const UNARY: Record<number, Spelling> = {
   0x10: ([d, a]) => splat(d!, a!, `Math.imul(${word(a!, 0)} & 0xffff, ${halfMask})`),
   0x11: ([d, a]) => splat(d!, a!, word(a!, 0)),
   0x13: ([d, a]) => splat(d!, a!, word(a!, 0)),
-  // i32x4.abs with no branch (see `narrowU8Half` on branches): x, or ~x + 1 where x < 0.
+  // i32x4.abs with no branch (see `BINARY` on branches): x, or ~x + 1 where x < 0.
   0xa0: unary((i) => `($a${i} ^ $a${i} >> 31) - ($a${i} >> 31)`),
   0xa1: unary((i) => `-$a${i}`), // i32x4.neg
 };
@@ -557,8 +546,7 @@ function splat(d: string, a: string, value: string): string | null {
 
 /**
  * A narrowing operation: each result word packs two input words through `pack(x, y)` (two
- * word expressions), words 0-1 from `a`'s four words and words 2-3 from `b`'s; `$t` is a
- * scratch local.
+ * word expressions), words 0-1 from `a`'s four words and words 2-3 from `b`'s.
  */
 function narrow(pack: (x: string, y: string) => string): Spelling {
   return ([d, a, b]) =>
@@ -566,7 +554,7 @@ function narrow(pack: (x: string, y: string) => string): Spelling {
       ? put4(
         d!,
         [operand("a", a!), operand("b", b!)],
-        ["let $t;"],
+        [],
         (i) =>
           i < 2 ? pack(`$a${2 * i}`, `$a${2 * i + 1}`) : pack(`$b${2 * i - 4}`, `$b${2 * i - 3}`),
       )
@@ -582,7 +570,18 @@ const halfS = (x: string, half: number) => (half === 0 ? `(${x} << 16 >> 16)` : 
  */
 const flip = (x: string) => `${x} ^ -2147483648`;
 
-/** The generic two-operand operations (`simdBinary(op, s32, d, a, b)`) spelled here. */
+/**
+ * The generic two-operand operations (`simdBinary(op, s32, d, a, b)`) spelled here.
+ *
+ * No conditional on lane data where its outcome is data: V8 branches on each (no conditional
+ * moves for them) and mispredicts on data such as `bench/vec_bytes.c`'s differences
+ * (microbenchmark, 1M random lanes, CPU time: an i32x4.abs as `x < 0 ? -x : x` 37 ms, as
+ * `(x ^ x >> 31) - (x >> 31)` 6 ms; `x >>> 0 < y >>> 0 ? x : y` 37 ms, `Math.min` of the
+ * words with their top bits flipped 7 ms: V8 spells `Math.min` of int32s without a branch). A
+ * test that data rarely fails is cheaper than the branchless form, though: the narrows test
+ * whether the lanes are in range already (per-loop minima of 40 calls, blur 8.3 ms branchless,
+ * 5.8 ms so, 6.9 ms with the helpers' per-lane tests).
+ */
 const BINARY: Record<number, Spelling> = {
   0x28: binary((i) => gtBytesU(`$a${i}`, `$b${i}`)), // i8x16.gt_u
   // i8x16.narrow_i16x8_s: each i16 lane clamped, its low byte
@@ -595,19 +594,20 @@ const BINARY: Record<number, Spelling> = {
       .join(" | ")
   ),
   // i8x16.narrow_i16x8_u: where all four lanes are bytes already (a test V8 predicts where the
-  // data is so, as after a mask), only packed.
+  // data is so, as after a mask), only packed; else by a call (out of line: spelled in place,
+  // both paths made the blur loop of `bench/vec_bytes.c` a third more V8 bytecode).
   0x66: narrow((x, y) =>
     `((${x} | ${y}) & -16711936) === 0 ? (${x} | ${x} >>> 8) & 65535 | (${y} | ${y} >>> 8) << 16 : ` +
-    `${narrowU8Half(x)} | ${narrowU8Half(y, true)} << 16`
+    `v128NarrowU8(${x}, ${y})`
   ),
   // i16x8.narrow_i32x4_s
   0x85: narrow((x, y) =>
     `${clampInt(x, -32768, 32767)} & 65535 | ${clampInt(y, -32768, 32767)} << 16`
   ),
+  // i16x8.narrow_i32x4_u: as i8x16.narrow_i16x8_u
   0x86: narrow((x, y) =>
-    `(${x} | ${y}) >>> 16 === 0 ? ${x} | ${y} << 16 : ` +
-    `${narrowU16Half(x)} | ${narrowU16Half(y, true)} << 16`
-  ), // i16x8.narrow_i32x4_u
+    `(${x} | ${y}) >>> 16 === 0 ? ${x} | ${y} << 16 : v128NarrowU16(${x}, ${y})`
+  ),
   0xb6: binary((i) => `Math.min($a${i}, $b${i})`), // i32x4.min_s
   0xb7: binary((i) => `${flip(`Math.min(${flip(`$a${i}`)}, ${flip(`$b${i}`)})`)}`), // i32x4.min_u
   0xb8: binary((i) => `Math.max($a${i}, $b${i})`), // i32x4.max_s
@@ -1075,12 +1075,31 @@ export function constantValue(e: string): number | null {
 /** Whether typed arrays are little-endian here, as Wasm memory is (every mainstream host). */
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
+/**
+ * Scratch words standing in for the memory in a v128 access whose address is not a multiple of
+ * 4 (see `typedLanes`): words 0-3 for the access at `$ea`, 4-7 for the one at `$eb`.
+ */
+export const UNALIGNED_I32: Int32Array = new Int32Array(8);
+/** `UNALIGNED_I32`'s words as f32s (the same bits: the same buffer). */
+export const UNALIGNED_F32: Float32Array = new Float32Array(UNALIGNED_I32.buffer);
+
+/** Copies the 16 bytes at `ea` (in bounds) to the scratch words from `at`; returns `at`. */
+export function unalignedLoad(mview: DataView, ea: number, at: number): number {
+  for (let i = 0; i < 4; i++) UNALIGNED_I32[at + i] = mview.getInt32(ea + 4 * i, true);
+  return at;
+}
+
+/** Copies scratch words 0-3 to the 16 bytes at `ea` (in bounds). */
+export function unalignedStore(mview: DataView, ea: number): void {
+  for (let i = 0; i < 4; i++) mview.setInt32(ea + 4 * i, UNALIGNED_I32[i]!, true);
+}
+
 /** The typed array (`MemoryEntity.i32`, `.f32`) each 4-byte `DataView` accessor is spelled on. */
-const WORD_VIEWS: Record<string, string> = {
-  getInt32: "mi32",
-  setInt32: "mi32",
-  getFloat32: "mf32",
-  setFloat32: "mf32",
+const WORD_VIEWS: Record<string, "i" | "f"> = {
+  getInt32: "i",
+  setInt32: "i",
+  getFloat32: "f",
+  setFloat32: "f",
 };
 
 /** A v128 access group: its addresses, their bounds check, then one statement per line. */
@@ -1089,57 +1108,71 @@ const GROUP =
 
 /**
  * `body` (a finished generated body) with the word accesses of each v128 access (`put4`'s
- * statements after `address`/`address2`: `mview.getFloat32($ea + 4, true)`, ...) spelled on the
- * memory's typed arrays (`mi32[$ix + 1]`, `mf32`) where its addresses are multiples of 4,
- * tested once for the group; otherwise (`$ea & 3`) the statements run as they were, on the
- * `DataView`. Each word is behind the group's bounds check, so the arrays are read in bounds
- * (`$ix = $ea >>> 2`, exact: `$ea` is below 2^32), and a float converts as the `DataView`'s
- * does. `names` gets the arrays used (for the body's prologue and memory reloads), and the body
- * is unchanged on a big-endian host (typed arrays use the host's order, Wasm little-endian).
+ * statements after `address`/`address2`: `mview.getFloat32($ea + 4, true)`, ...) spelled on
+ * typed arrays: `$fa[$ix + 1]`, where `$ia`/`$fa` are the memory's (`mi32`, `mf32`: its
+ * `MemoryEntity.i32`, `.f32`) and `$ix = $ea >>> 2` when `$ea` is a multiple of 4, else the
+ * scratch words (`UNALIGNED_I32`, `UNALIGNED_F32`) that `unalignedLoad` filled from the
+ * `DataView` (and `unalignedStore` copies back after a store group), with `$ix` their index.
+ * Each word is behind the group's bounds check, so the arrays are read in bounds (`$ix` is
+ * exact: `$ea` is below 2^32), and a float converts as the `DataView`'s does. `names` gets the
+ * memory's arrays used (for the body's prologue and memory reloads); the body is unchanged on a
+ * big-endian host (typed arrays use the host's order, Wasm's is little-endian).
  *
  * Why: V8's optimised `DataView` accesses cost more than typed-array ones (microbenchmark, a
- * saxpy over f32 words, best of 10: 9.8 ms on the `DataView`, 6.0 ms on a `Float32Array` with
- * the alignment tested), and v128 code does little else (`bench/vec_float.c`).
+ * saxpy over f32 words, best of 10: 9.8 ms on the `DataView`, 6.0 ms on a `Float32Array`), and
+ * v128 code does little else; the arrays are picked per group, not the group spelled twice
+ * (aligned and not), which made `bench/vec_bytes.c`'s blur loop 51% more V8 bytecode.
  */
 export function typedLanes(body: string, names: Set<string>): string {
   if (!LITTLE_ENDIAN) return body;
   return body.replace(GROUP, (whole, eb: string | undefined, lines: string) => {
-    let count = 0, ok = true;
+    let count = 0, loads = 0;
     const used = new Set<string>();
     const access = /\bmview\.(\w+)\((\$e[ab])(?: \+ (\d+))?, /g;
     let out = "", from = 0;
     for (let m = access.exec(lines); m !== null; m = access.exec(lines)) {
-      const view = WORD_VIEWS[m[1]!];
+      const kind = WORD_VIEWS[m[1]!];
       const k = Number(m[3] ?? 0);
       const call = argsAt(lines, m.index + 6 + m[1]!.length);
-      if (view === undefined || k % 4 !== 0 || call === null || call.args.at(-1) !== "true") {
-        ok = false;
-        break;
+      if (kind === undefined || k % 4 !== 0 || call === null || call.args.at(-1) !== "true") {
+        return whole;
       }
-      const index = `${view}[${m[2] === "$ea" ? "$ix" : "$jx"}${k === 0 ? "" : ` + ${k / 4}`}]`;
+      const b = m[2] === "$eb";
+      const array = `$${kind}${b ? "b" : "a"}`;
+      const index = `${array}[${b ? "$jx" : "$ix"}${k === 0 ? "" : ` + ${k / 4}`}]`;
       let spelled: string;
-      if (m[1]!.startsWith("get") && call.args.length === 2) spelled = index;
-      else if (
-        m[1]!.startsWith("set") && call.args.length === 3 && lines[call.end] === ";" &&
+      if (m[1]!.startsWith("get") && call.args.length === 2) {
+        spelled = index;
+        loads++;
+      } else if (
+        m[1]!.startsWith("set") && call.args.length === 3 && !b && lines[call.end] === ";" &&
         /(?:^|\n)$/.test(lines.slice(0, m.index))
       ) spelled = `${index} = ${call.args[1]}`;
-      else {
-        ok = false;
-        break;
-      }
-      used.add(view);
+      else return whole;
+      used.add(array);
       count++;
       out += lines.slice(from, m.index) + spelled;
       from = call.end;
       access.lastIndex = from;
     }
-    if (!ok || count === 0 || count !== (lines.match(/\bmview\./g)?.length ?? 0)) return whole;
-    for (const v of used) names.add(v);
+    // Loads or stores, each through the group's arrays.
+    if (
+      count === 0 || (loads !== 0 && loads !== count) ||
+      count !== (lines.match(/\bmview\./g)?.length ?? 0)
+    ) return whole;
+    const store = loads === 0;
     const head = whole.slice(0, whole.length - lines.length);
-    const test = eb === undefined ? "$ea & 3" : "($ea | $eb) & 3";
-    const index = eb === undefined ? "$ix = $ea >>> 2" : "$ix = $ea >>> 2, $jx = $eb >>> 2";
-    return `${head}if (${test}) {\n${lines}} else {\nconst ${index};\n${
-      out + lines.slice(from)
-    }}\n`;
+    const picks: string[] = [];
+    for (
+      const [e, x, at] of [["$ea", "$ix", 0], ...(eb === undefined ? [] : [["$eb", "$jx", 4]])]
+    ) {
+      const [ia, fa] = e === "$ea" ? ["$ia", "$fa"] : ["$ib", "$fb"];
+      const odd = `${e} & 3`;
+      picks.push(`${x} = ${odd} ? ${store ? 0 : `unalignedLoad(mview, ${e}, ${at})`} : ${e} >>> 2`);
+      if (used.has(ia)) picks.push(`${ia} = ${odd} ? UNALIGNED_I32 : mi32`), names.add("mi32");
+      if (used.has(fa)) picks.push(`${fa} = ${odd} ? UNALIGNED_F32 : mf32`), names.add("mf32");
+    }
+    const after = store ? "if ($ea & 3) unalignedStore(mview, $ea);\n" : "";
+    return `${head}const ${picks.join(", ")};\n${out + lines.slice(from)}${after}`;
   });
 }

@@ -604,27 +604,44 @@ Deno.test("codegen v128: v128 accesses on typed arrays where aligned give the Da
   }
 });
 
-Deno.test("codegen v128: typedLanes spells only groups of whole aligned words", () => {
-  const group = (lines: string) =>
-    `{\nconst $ea = ((r4 + 16) >>> 0);\nif ($ea + 16 > memLen) throw trap(1);\n${lines}}`;
+Deno.test("codegen v128: typedLanes spells groups of whole words on typed arrays", () => {
+  const group = (lines: string, eb = "") =>
+    `{\nconst $ea = ((r4 + 16) >>> 0)${eb};\nif ($ea + 16 > memLen${
+      eb === "" ? "" : " || $eb + 16 > memLen"
+    }) throw trap(1);\n${lines}}`;
   const names = new Set<string>();
-  const words = group(
-    "x = mview.getInt32($ea, true);\ny = mview.getFloat32($ea + 12, true) * 2;\n" +
-      "mview.setInt32($ea + 4, (a + b) | 0, true);\n",
+  const loads = group(
+    "x = mview.getInt32($ea, true);\ny = mview.getFloat32($ea + 12, true) * 2;\n",
   );
   assert.equal(
-    v128.typedLanes(words, names),
-    "{\nconst $ea = ((r4 + 16) >>> 0);\nif ($ea + 16 > memLen) throw trap(1);\nif ($ea & 3) {\n" +
-      "x = mview.getInt32($ea, true);\ny = mview.getFloat32($ea + 12, true) * 2;\n" +
-      "mview.setInt32($ea + 4, (a + b) | 0, true);\n} else {\nconst $ix = $ea >>> 2;\n" +
-      "x = mi32[$ix];\ny = mf32[$ix + 3] * 2;\nmi32[$ix + 1] = (a + b) | 0;\n}\n}",
+    v128.typedLanes(loads, names),
+    "{\nconst $ea = ((r4 + 16) >>> 0);\nif ($ea + 16 > memLen) throw trap(1);\n" +
+      "const $ix = $ea & 3 ? unalignedLoad(mview, $ea, 0) : $ea >>> 2, " +
+      "$ia = $ea & 3 ? UNALIGNED_I32 : mi32, $fa = $ea & 3 ? UNALIGNED_F32 : mf32;\n" +
+      "x = $ia[$ix];\ny = $fa[$ix + 3] * 2;\n}",
   );
   assert.deepEqual([...names].sort(), ["mf32", "mi32"]);
-  // Halfwords, a store inside an expression: left on the DataView.
+  const stores = group("mview.setInt32($ea + 4, (a + b) | 0, true);\n");
+  assert.equal(
+    v128.typedLanes(stores, new Set()),
+    "{\nconst $ea = ((r4 + 16) >>> 0);\nif ($ea + 16 > memLen) throw trap(1);\n" +
+      "const $ix = $ea & 3 ? 0 : $ea >>> 2, $ia = $ea & 3 ? UNALIGNED_I32 : mi32;\n" +
+      "$ia[$ix + 1] = (a + b) | 0;\nif ($ea & 3) unalignedStore(mview, $ea);\n}",
+  );
+  const two = group(
+    "x = mview.getFloat32($ea, true) * mview.getFloat32($eb + 4, true);\n",
+    ", $eb = 8",
+  );
+  assert.match(
+    v128.typedLanes(two, new Set()),
+    /\$jx = \$eb & 3 \? unalignedLoad\(mview, \$eb, 4\)/,
+  );
+  // Halfwords, a store inside an expression, loads and stores together: left on the DataView.
   for (
     const lines of [
       "x = mview.getInt16($ea + 2, true);\n",
       "x = (mview.setInt32($ea, 1, true), 2);\n",
+      "x = mview.getInt32($ea, true);\nmview.setInt32($ea, 1, true);\n",
     ]
   ) {
     assert.equal(v128.typedLanes(group(lines), new Set()), group(lines));
