@@ -208,6 +208,7 @@ import { lowerI64 } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
 import {
   f32Slots,
+  knownWords,
   lanesBack,
   laneSlots,
   lowerV128,
@@ -2056,7 +2057,9 @@ return CALL;`;
   for (let i = 0; i < numbered.length; i++) out[i] = numbered[i]!;
   // v128 lanes as slots of their own, until `lanesBack` below.
   const laned = laneSlots(out, isInstruction, paramWords, resultWords);
-  const f32s = f32Slots(laned, isInstruction, paramWords, resultWords);
+  // Reads of words known to hold constants spelled as the constants (loop invariants too).
+  const known = knownWords(laned, isInstruction);
+  const f32s = f32Slots(known, isInstruction, paramWords, resultWords);
   // Terms reading only the words of a zero vector dropped.
   const lanes0 = zeroLanes(f32s.texts, isInstruction);
   for (let i = 0; i < laned.length; i++) out[i] = lanes0[i]!;
@@ -2165,7 +2168,7 @@ ${
     body.match(/\bmview = /g)?.length === body.match(/\bmemLen = mview\.byteLength;/g)?.length
   ) {
     body = typedLanes(body, typedViews);
-    for (const name of ["unalignedLoad", "unalignedStore", "UNALIGNED_I32", "UNALIGNED_F32"]) {
+    for (const name of ["unalignedLoad", "unalignedStore", "UNALIGNED_I32"]) {
       if (!imports.includes(name) && body.includes(name)) imports.push(name);
     }
     if (typedViews.size > 0) {

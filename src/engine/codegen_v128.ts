@@ -930,6 +930,144 @@ export function f32Slots(
   return { texts: out, chosen };
 }
 
+/** A statement writing an integer literal to a word: `s32[(fp + k)] = c;`. */
+const WORD_CONST = /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);$/;
+
+/** An assignment operator after a word (`= `, `+= `, ...; not a comparison). */
+const ASSIGNED = /^ (?:[-+*/%&|^]|\*\*|<<|>>>?)?=(?!=)/;
+
+/**
+ * The words an instruction writes an integer literal to and nothing else (a `v128.const`, an
+ * `i32.const`: `s32[(fp + k)] = c;` statements, each alone or in a block), or null.
+ */
+function constantWrites(t: string): Map<number, number> | null {
+  const writes = new Map<number, number>();
+  for (const line of t.split("\n")) {
+    const statement = line.trim();
+    if (statement === "{" || statement === "}" || statement === "") continue;
+    const m = WORD_CONST.exec(statement);
+    if (m === null) return null;
+    writes.set(Number(m[1]), Number(m[2]));
+  }
+  return writes.size === 0 ? null : writes;
+}
+
+/**
+ * `texts` with reads of words known to hold a constant spelled as that constant (`s32[(fp +
+ * k)]` as `16711935`; not `f32[(fp + k)]` as a number: V8 made a clamp against a literal bound
+ * 1.6-3x slower than against a local, per-loop minima), and the `|` terms that are 0 for the known
+ * zero words dropped (as `zeroLanes`): the zero vectors, masks and splats of constants that
+ * clang hoists out of `bench/vec_bytes.c`'s loops (`(r36 & -16711936)` in every word of a byte
+ * widening, `h64 & r268435684`), which `zeroLanes` alone, within a straight-line run, misses.
+ *
+ * Known: the words an instruction of only constant writes (`constantWrites`) wrote, until an
+ * instruction writes them or reaches them any other way; across a loop's head, the words known
+ * before it that nothing in the loop writes (so known throughout the loop, at each join in it,
+ * and after it); at any other place control enters (a block's end, an OSR entry) only those. An instruction
+ * that writes a word reads it as unknown (it may read it after writing it). Only words reached
+ * nowhere in the body but as `s32[(fp + k)]`/`f32[(fp + k)]` (not by a helper given their
+ * index, not through the f64 view or a lane offset: those reach words without naming them, and
+ * the three after them), below the lowest call base (the words calls write).
+ */
+export function knownWords(texts: readonly string[], isInstruction: readonly boolean[]): string[] {
+  if (!texts.some((t, i) => isInstruction[i] && constantWrites(t) !== null)) return texts.slice();
+  const base = slotValues.reloadBase(texts);
+  const bad = new Set<number>();
+  /** Per instruction, the words it writes (or reaches otherwise). */
+  const writes: Set<number>[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i]!;
+    const w = new Set<number>();
+    writes.push(w);
+    for (const m of t.matchAll(/\bfp \+ (-?\d+)\]/g)) {
+      for (let j = 0; j < 4; j++) bad.add(Number(m[1]) + j);
+    }
+    for (const m of t.matchAll(/\(fp \+ (-?\d+)\)/g)) {
+      const k = Number(m[1]), at = m.index!, end = at + m[0].length;
+      const view = t.slice(at - 4, at);
+      if (!isInstruction[i] || (view !== "s32[" && view !== "f32[") || t[end] !== "]") {
+        for (let j = 0; j < 4; j++) bad.add(k + j);
+      } else if (ASSIGNED.test(t.slice(end + 1, end + 8))) w.add(k);
+    }
+  }
+  const kind = (t: string) =>
+    /^L\d+: for \(;;\) \{$/.test(t)
+      ? "loop"
+      : /^B\d+: \{$/.test(t)
+      ? "block"
+      : /^(?:break L\d+;\n)?\}$/.test(t)
+      ? "close"
+      : "other";
+  // Where each loop closes (its texts are from its head to there).
+  const closeOf = new Map<number, number>();
+  const open: number[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    if (isInstruction[i]) continue;
+    const k = kind(texts[i]!);
+    if (k === "loop" || k === "block") open.push(i);
+    else if (k === "close") {
+      const at = open.pop();
+      if (at !== undefined) closeOf.set(at, i);
+    }
+  }
+  const out = texts.slice();
+  let invariant = new Map<number, number>();
+  const outer: Map<number, number>[] = [];
+  let run = new Map<number, number>();
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i]!;
+    if (!isInstruction[i]) {
+      const k = kind(t);
+      if (k === "loop") {
+        const written = new Set<number>();
+        for (let j = i + 1; j < (closeOf.get(i) ?? texts.length); j++) {
+          for (const w of writes[j]!) written.add(w);
+        }
+        outer.push(invariant);
+        invariant = new Map([...run].filter(([w]) => !written.has(w)));
+        run = new Map(invariant);
+      } else if (k === "block") outer.push(invariant);
+      else if (k === "close") {
+        // After a loop, control comes from in it only: what held throughout it still holds.
+        // At a block's end, from breaks anywhere in it: what held throughout the code around.
+        const loop = /^break /.test(t);
+        run = new Map(invariant);
+        invariant = outer.pop() ?? new Map();
+        if (!loop) run = new Map(invariant);
+      } else {
+        // Unknown control (a dispatch `case`): nothing is known from here on; an OSR entry
+        // enters where the code around it holds what it holds throughout.
+        if (!/^\$osr = false;$/.test(t)) {
+          outer.length = 0;
+          invariant = new Map();
+        }
+        run = new Map(invariant);
+      }
+      continue;
+    }
+    const own = writes[i]!;
+    const known = new Map([...run].filter(([w]) => !own.has(w)));
+    if (known.size > 0) {
+      const zeros = new Set([...known].filter(([, c]) => c === 0).map(([w]) => w));
+      let text = zeros.size === 0 ? t : withoutZeroTerms(t, zeros);
+      text = text.replace(
+        /s32\[\(fp \+ (-?\d+)\)\](?! (?:[-+*/%&|^]|\*\*|<<|>>>?)?=(?!=))/g,
+        (whole, k: string) => {
+          const c = known.get(Number(k));
+          return c === undefined ? whole : c < 0 ? `(${c})` : `${c}`;
+        },
+      );
+      out[i] = text;
+    }
+    for (const w of own) run.delete(w);
+    const constants = constantWrites(t);
+    if (constants !== null) {
+      for (const [w, c] of constants) if (!bad.has(w) && wordOfSlot(w) < base) run.set(w, c);
+    }
+  }
+  return out;
+}
+
 /** An instruction that only writes 0 to words (a `v128.const 0`, spelled as `lowerV128` does). */
 const ZERO_ONLY = /^(?:\s*[{}]|\s*s32\[\(fp \+ -?\d+\)\] = 0;)+\s*$/;
 
@@ -1080,8 +1218,6 @@ const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
  * 4 (see `typedLanes`): words 0-3 for the access at `$ea`, 4-7 for the one at `$eb`.
  */
 export const UNALIGNED_I32: Int32Array = new Int32Array(8);
-/** `UNALIGNED_I32`'s words as f32s (the same bits: the same buffer). */
-export const UNALIGNED_F32: Float32Array = new Float32Array(UNALIGNED_I32.buffer);
 
 /** Copies the 16 bytes at `ea` (in bounds) to the scratch words from `at`; returns `at`. */
 export function unalignedLoad(mview: DataView, ea: number, at: number): number {
@@ -1094,34 +1230,29 @@ export function unalignedStore(mview: DataView, ea: number): void {
   for (let i = 0; i < 4; i++) mview.setInt32(ea + 4 * i, UNALIGNED_I32[i]!, true);
 }
 
-/** The typed array (`MemoryEntity.i32`, `.f32`) each 4-byte `DataView` accessor is spelled on. */
-const WORD_VIEWS: Record<string, "i" | "f"> = {
-  getInt32: "i",
-  setInt32: "i",
-  getFloat32: "f",
-  setFloat32: "f",
-};
+/** The `DataView` accessors `typedLanes` spells on the memory's `Int32Array`. */
+const WORD_ACCESS = new Set(["getInt32", "setInt32"]);
 
 /** A v128 access group: its addresses, their bounds check, then one statement per line. */
 const GROUP =
   /^const \$ea = [^;\n]*?(, \$eb = [^;\n]*)?;\nif \(\$ea \+ 16 > memLen(?: \|\| \$eb \+ 16 > memLen)?\) throw trap\(\d+\);\n((?:[^\n{}]*\n)+?)(?=\})/gm;
 
 /**
- * `body` (a finished generated body) with the word accesses of each v128 access (`put4`'s
- * statements after `address`/`address2`: `mview.getFloat32($ea + 4, true)`, ...) spelled on
- * typed arrays: `$fa[$ix + 1]`, where `$ia`/`$fa` are the memory's (`mi32`, `mf32`: its
- * `MemoryEntity.i32`, `.f32`) and `$ix = $ea >>> 2` when `$ea` is a multiple of 4, else the
- * scratch words (`UNALIGNED_I32`, `UNALIGNED_F32`) that `unalignedLoad` filled from the
- * `DataView` (and `unalignedStore` copies back after a store group), with `$ix` their index.
- * Each word is behind the group's bounds check, so the arrays are read in bounds (`$ix` is
- * exact: `$ea` is below 2^32), and a float converts as the `DataView`'s does. `names` gets the
- * memory's arrays used (for the body's prologue and memory reloads); the body is unchanged on a
- * big-endian host (typed arrays use the host's order, Wasm's is little-endian).
+ * `body` (a finished generated body) with the integer word accesses of each v128 access
+ * (`put4`'s statements after `address`/`address2`: `mview.getInt32($ea + 4, true)`, ...) spelled
+ * on an `Int32Array`: `$ia[$ix + 1]`, where `$ia` is the memory's (`mi32`, its
+ * `MemoryEntity.i32`) and `$ix = $ea >>> 2` when `$ea` is a multiple of 4, else the scratch
+ * words (`UNALIGNED_I32`) that `unalignedLoad` filled from the `DataView` (and `unalignedStore`
+ * copies back after a store group), with `$ix` their index. Each word is behind the group's
+ * bounds check, so the array is read in bounds (`$ix` is exact: `$ea` is below 2^32). `names`
+ * gets `mi32` where used (for the body's prologue and memory reloads); the body is unchanged on
+ * a big-endian host (typed arrays use the host's order, Wasm's is little-endian).
  *
- * Why: V8's optimised `DataView` accesses cost more than typed-array ones (microbenchmark, a
- * saxpy over f32 words, best of 10: 9.8 ms on the `DataView`, 6.0 ms on a `Float32Array`), and
- * v128 code does little else; the arrays are picked per group, not the group spelled twice
- * (aligned and not), which made `bench/vec_bytes.c`'s blur loop 51% more V8 bytecode.
+ * Measured (per-loop minima of 40 calls of `bench/vec_bytes.c`'s `run`, Deno): its blur loop
+ * 5.8 ms on the `DataView`, 4.6 ms with each group spelled twice (aligned on the array, else
+ * on the `DataView`: 51% more V8 bytecode, 47.6 KB), 2.9 ms with the array picked per group
+ * (36.6 KB). f32 words stay on the `DataView`: on a `Float32Array` `bench/vec_float.c`'s loops
+ * did not change (saxpy 6.0 ms either way), its clamp 5% slower.
  */
 export function typedLanes(body: string, names: Set<string>): string {
   if (!LITTLE_ENDIAN) return body;
@@ -1131,14 +1262,13 @@ export function typedLanes(body: string, names: Set<string>): string {
     const access = /\bmview\.(\w+)\((\$e[ab])(?: \+ (\d+))?, /g;
     let out = "", from = 0;
     for (let m = access.exec(lines); m !== null; m = access.exec(lines)) {
-      const kind = WORD_VIEWS[m[1]!];
       const k = Number(m[3] ?? 0);
       const call = argsAt(lines, m.index + 6 + m[1]!.length);
-      if (kind === undefined || k % 4 !== 0 || call === null || call.args.at(-1) !== "true") {
+      if (!WORD_ACCESS.has(m[1]!) || k % 4 !== 0 || call === null || call.args.at(-1) !== "true") {
         return whole;
       }
       const b = m[2] === "$eb";
-      const array = `$${kind}${b ? "b" : "a"}`;
+      const array = b ? "$ib" : "$ia";
       const index = `${array}[${b ? "$jx" : "$ix"}${k === 0 ? "" : ` + ${k / 4}`}]`;
       let spelled: string;
       if (m[1]!.startsWith("get") && call.args.length === 2) {
@@ -1166,11 +1296,12 @@ export function typedLanes(body: string, names: Set<string>): string {
     for (
       const [e, x, at] of [["$ea", "$ix", 0], ...(eb === undefined ? [] : [["$eb", "$jx", 4]])]
     ) {
-      const [ia, fa] = e === "$ea" ? ["$ia", "$fa"] : ["$ib", "$fb"];
+      const ia = e === "$ea" ? "$ia" : "$ib";
+      if (!used.has(ia)) continue;
       const odd = `${e} & 3`;
       picks.push(`${x} = ${odd} ? ${store ? 0 : `unalignedLoad(mview, ${e}, ${at})`} : ${e} >>> 2`);
-      if (used.has(ia)) picks.push(`${ia} = ${odd} ? UNALIGNED_I32 : mi32`), names.add("mi32");
-      if (used.has(fa)) picks.push(`${fa} = ${odd} ? UNALIGNED_F32 : mf32`), names.add("mf32");
+      picks.push(`${ia} = ${odd} ? UNALIGNED_I32 : mi32`);
+      names.add("mi32");
     }
     const after = store ? "if ($ea & 3) unalignedStore(mview, $ea);\n" : "";
     return `${head}const ${picks.join(", ")};\n${out + lines.slice(from)}${after}`;
