@@ -1790,6 +1790,31 @@ class FuncTranslator {
   }
 
   /**
+   * `f32.min` of entry `preg` and the constant with bits `hi` when `preg` is the result of the
+   * `F32MaxImm t, x, lo` just emitted, a temporary only this reads: takes the max back and emits
+   * `F32MaxMinImm dst, x, lo, hi` (a clamp; vec_float_scalar: three dispatches per element
+   * became two). Returns whether it did.
+   */
+  #clampImm(preg: number, hi: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (this.#lastEnd !== code.len || this.#lastPos !== preg || s.kind[preg] !== TEMP) {
+      return false;
+    }
+    if (code.get(at) !== I.F32MaxImm) return false;
+    const x = code.get(at + 2), lo = code.get(at + 3);
+    this.#takeBack(at);
+    this.#pop(2);
+    this.#beginResult(I.F32MaxMinImm);
+    code.emit(x);
+    code.emit(lo);
+    code.emit(hi);
+    this.#endResult();
+    return true;
+  }
+
+  /**
    * Whether the instruction at `at`, ending at `end`, is an i32 load of four bytes into slot
    * `t` without a memarg offset (`I32Load t, addr, +0`, `I32LoadAddImm t, base, imm, +0`).
    */
@@ -2301,6 +2326,7 @@ class FuncTranslator {
     if ((op === I.I64RotlImm || op === I.I64RotrImm) && this.#rotatedXor(op, preg, lo)) return;
     if (op === I.I32ShrUImm && this.#shiftedSum(preg, lo)) return;
     if (op === I.F32MulImm && this.#loadMulImm(preg, lo)) return;
+    if (op === I.F32MinImm && this.#clampImm(preg, lo)) return;
     if (
       op === I.I32AndImm && (lo & 0xff) === 0xff && s.kind[preg] === LOCAL &&
       this.#byteLocal(s.val[preg]!)

@@ -1,7 +1,8 @@
 /**
  * `F32MulLoad2Add`: `f32.add(f32.mul(load, load), c)` of two f32 loads without memarg offsets
  * (a scalar dot product's term), and `F32MulImmLoad`: `f32.mul` of an f32 just loaded by a
- * constant (saxpy's `a * x[i]`), as the translator fuses them. Each gives, bit for bit, what the
+ * constant (saxpy's `a * x[i]`), as the translator fuses them; `F32MaxMinImm`, a clamp by two
+ * constants. Each gives, bit for bit, what the
  * unfused operators give (values through locals), on NaN payloads, signed zeros, infinities,
  * subnormals and rounding; traps as either load would; and is not fused where a loaded value
  * is also used elsewhere or a load has a memarg offset. In every tier, plain and under fuel.
@@ -45,6 +46,11 @@ const MODULE = `(module
     (f32.add (f32.mul (f32.load (i32.add (local.get $b) (i32.const 16)))
                       (f32.load (i32.add (local.get $c) (i32.const 48))))
              (f32.const 1)))
+  ;; A clamp: fused (F32MaxMinImm) and through a local (not fused), of x and of y.
+  (func (export "clamp") (param $x f32) (result f32 f32)
+    (local $m f32)
+    (f32.min (f32.max (local.get $x) (f32.const -0.5)) (f32.const 0.5))
+    (f32.min (local.tee $m (f32.max (local.get $x) (f32.const -0.5))) (f32.const 0.5)))
   ;; Not fused: a memarg offset; a loaded value also kept in a local.
   (func (export "kept") (param $b i32) (result f32)
     (local $x f32)
@@ -107,6 +113,23 @@ Deno.test("F32MulLoad2Add and F32MulImmLoad compute the unfused operators bit fo
     mem.setFloat32(4, 5, true);
     mem.setFloat32(16, 7, true);
     assert.equal(t.call("kept", 0), 7 * 3 + 3 * 3 + 5 * 2 + 3);
+  });
+});
+
+Deno.test("F32MaxMinImm clamps as F32MaxImm then F32MinImm do", () => {
+  eachTier(MODULE, (t) => {
+    assert.match(t.code("clamp"), /F32MaxMinImm s\d+, s0, -1090519040, 1056964608\n/);
+    assert.match(t.code("clamp"), /F32MaxImm s1, s0, -1090519040\n/);
+    const bits = new Uint32Array(1), f = new Float32Array(bits.buffer);
+    for (const v of VALUES) {
+      bits[0] = v;
+      const [fused, unfused] = t.call("clamp", f[0]!) as number[];
+      if (Number.isNaN(unfused)) assert.ok(Number.isNaN(fused), `${v}`);
+      else assert.ok(Object.is(fused, unfused), `${v}: ${fused} ${unfused}`);
+    }
+    assert.ok(Object.is((t.call("clamp", -0) as number[])[0], -0));
+    assert.equal((t.call("clamp", 7) as number[])[0], 0.5);
+    assert.equal((t.call("clamp", -7) as number[])[0], -0.5);
   });
 });
 
