@@ -245,3 +245,61 @@ Deno.test("codegen: a tail call from a body entered without its frame written co
   assert.deepEqual(seen[1], seen[0]);
   assert.deepEqual(seen[2], seen[0]);
 });
+
+/**
+ * `$a` and `$b` have direct entries; `$b` calls `$f` (an f64 function: no direct entry, so its
+ * frame is pushed and the depth written) and returns to `$a`, which then traps at n = k, or
+ * calls the host function, which throws at its k-th call.
+ */
+const DEPTH_AFTER_RETURN = wat(`(module
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (func $f (param f64) (result f64) (f64.mul (local.get 0) (f64.const 0.5)))
+  (func $b (param i32) (result i32)
+    (i32.add (local.get 0) (i32.trunc_f64_s (call $f (f64.convert_i32_s (local.get 0))))))
+  (func $a (param i32 i32) (result i32)
+    (i32.div_s (call $h (call $b (local.get 0))) (i32.sub (local.get 0) (local.get 1))))
+  (func (export "run") (param $n i32) (param $k i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $a (local.get $n) (local.get $k))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s)))`);
+
+Deno.test("codegen direct: traps and host traps after a deeper callee returned show the interpreter's frames", () => {
+  // Direct calls leave `st.depth` as it was: the frames a trap or a host trap shows must still
+  // be the interpreter's after a callee entered the ordinary way (which writes the depth) has
+  // returned from further down.
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    const engine = new Engine(new Config({ executionTier: tier }));
+    const store = new Store(engine, null);
+    const linker = new Linker<null>(engine);
+    let calls = 0, throwAt = -1;
+    linker.funcWrap("host", "h", { params: ["i32"], results: ["i32"] }, (_, x: number) => {
+      if (++calls === throwAt) throw new Error("host");
+      return x + 1;
+    });
+    const run = linker.instantiate(store, new Module(engine, DEPTH_AFTER_RETURN))
+      .getFunc(store, "run")!;
+    for (const k of [1, 2, 30, 99]) {
+      try {
+        log.push(run.call(store, [Val.i32(100), Val.i32(k)])[0]!.value);
+      } catch (e) {
+        assert.ok(e instanceof Trap);
+        log.push(e.code, e.backtrace);
+      }
+    }
+    for (const at of [1, 3, 40]) {
+      calls = 0;
+      throwAt = at;
+      const call = run.callResumable(store, [Val.i32(100), Val.i32(-1)]);
+      assert.equal(call.kind, "hostTrap");
+      if (call.kind !== "hostTrap") continue;
+      log.push(call.frames(store, { locals: true }));
+      const done = call.resume(store, [Val.i32(5)]);
+      if (done.kind === "finished") log.push(done.results[0]!.value);
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.length > 10, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
