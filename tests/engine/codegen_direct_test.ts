@@ -5,8 +5,11 @@
  */
 
 import assert from "node:assert/strict";
+import { parse } from "@bytecodealliance/jco-transpile/wasm-tools";
 import { Config, Engine, Linker, Module, Store, Trap, TrapCode, Val } from "../../mod.ts";
 import type { WasmFuncEntity } from "../../src/engine/entities.ts";
+import { funcs } from "../../src/runtime/handles.ts";
+import { storeInner } from "../../src/runtime/store.ts";
 import { wat as watTail } from "../api/_wat.ts";
 import { instantiate, wat } from "./harness.ts";
 
@@ -301,5 +304,82 @@ Deno.test("codegen direct: traps and host traps after a deeper callee returned s
     return log;
   });
   assert.ok(seen[0]!.length > 10, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+/**
+ * Trees of structs built and summed through direct calls 3 deep ($make -> $pair -> $leaf) with
+ * references as arguments and results, and a tree kept across the loop; enough allocation to
+ * collect while those frames run. `run(n, k)` traps on a null reference in `$sum` when k = n.
+ */
+const GC_CHAIN = await parse(`(module
+  (type $node (struct (field $l (ref null $node)) (field $r (ref null $node)) (field $v i32)))
+  (func $leaf (param $v i32) (result (ref $node))
+    (struct.new $node (ref.null $node) (ref.null $node) (local.get $v)))
+  (func $pair (param $a (ref null $node)) (param $v i32) (result (ref $node))
+    (struct.new $node (local.get $a) (call $leaf (i32.mul (local.get $v) (i32.const 3)))
+      (local.get $v)))
+  (func $make (param $d i32) (result (ref $node))
+    (if (result (ref $node)) (i32.eqz (local.get $d))
+      (then (call $leaf (i32.const 1)))
+      (else (call $pair (call $make (i32.sub (local.get $d) (i32.const 1))) (local.get $d)))))
+  (func $sum (param $t (ref null $node)) (param $k i32) (result i32)
+    (if (result i32) (ref.is_null (local.get $t))
+      (then (i32.const 0))
+      (else
+        (if (i32.eq (struct.get $node $v (local.get $t)) (local.get $k))
+          (then (drop (struct.get $node $v (ref.null $node)))))
+        (i32.add (struct.get $node $v (local.get $t))
+          (i32.add (call $sum (struct.get $node $l (local.get $t)) (local.get $k))
+            (call $sum (struct.get $node $r (local.get $t)) (local.get $k)))))))
+  (func (export "run") (param $n i32) (param $k i32) (result i32)
+    (local $keep (ref null $node)) (local $s i32)
+    (local.set $keep (call $make (i32.const 40)))
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $sum (call $make (local.get $n)) (local.get $k))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.add (local.get $s) (call $sum (local.get $keep) (i32.const -1)))))`);
+
+Deno.test("codegen direct: GC bodies stop, collect and trap in direct calls as in the interpreter", () => {
+  // Fuel stops (some 3 frames deep in direct calls) must show the interpreter's frames, ask for
+  // the same fuel and resume to the same result; collections while direct frames run must see
+  // their references (a lost one would change the sums or trap); a trap deep in `$sum` must
+  // show the interpreter's backtrace.
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    const engine = new Engine(new Config({ executionTier: tier, wasmGc: true, consumeFuel: true }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, GC_CHAIN));
+    const run = instance.getFunc(store, "run")!;
+    for (const [n, budget] of [[12, 3], [12, 17], [150, 1000], [150, 100_000]]) {
+      store.setFuel(budget);
+      let call = run.callResumable(store, [Val.i32(n), Val.i32(-2)]);
+      for (let stops = 0; call.kind === "outOfFuel" && stops < 100_000; stops++) {
+        if (stops < 300) log.push(call.requiredFuel, call.frames(store));
+        store.setFuel(budget + Number(call.requiredFuel));
+        call = call.resume(store);
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") log.push(call.results[0]!.value);
+    }
+    store.setFuel(1_000_000_000);
+    try {
+      run.call(store, [Val.i32(30), Val.i32(30)]);
+      log.push("no trap");
+    } catch (e) {
+      assert.ok(e instanceof Trap);
+      log.push(e.code, e.backtrace);
+    }
+    const gc = storeInner(store).gc;
+    assert.ok(gc.collections > 3, `${tier}: ${gc.collections} collections`);
+    if (tier === "codegen") {
+      const entity = funcs.entity(store, run) as WasmFuncEntity;
+      for (const i of [0, 1, 2, 3]) {
+        assert.ok(hasDirect(entity.instance.funcs[i] as WasmFuncEntity), `func ${i}`);
+      }
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.length > 200, `${seen[0]!.length}`);
   assert.deepEqual(seen[1], seen[0]);
 });
