@@ -38,8 +38,9 @@
  * its pc before anything reads it (fib 0.96 and 0.92 more, calls 0.97 and 0.95).
  *
  * ## Direct calls
- * A body whose parameters and result are integers or plain references (`directType`), that
- * writes its own call-stack entries (`selfWrite`) and is structured, is generated as a direct
+ * A body whose parameters and result are integers or references (`directType`; floats and
+ * `collectable` code below), that writes its own call-stack entries (`selfWrite`) and is
+ * structured, is generated as a direct
  * entry (`direct`: its frame base and its arguments' words as JS parameters, its result as the
  * JS result, an i64's high word in `HIGH`) and a small ordinary entry (`wasm`) that calls it
  * with the arguments from the frame's slots and writes the result back. A call site whose
@@ -83,6 +84,10 @@
  * (`directWrite`'s `eager`); what it saves is the callee's parameters read back from the value
  * stack, its result written there, the status test and the per-run parameters. Same A/B
  * (best of 9, three processes): binary-trees (100) 14.7-15.6 -> 13.0-15.3 ms (0.87-0.98x).
+ *
+ * f32 and f64 arguments and results go as their words (`directType`); a float result is read
+ * after the flush its ordinary return starts with (`FLOAT_RESULT`). Same A/B (best of 5-9):
+ * matmul, vec_float, vec_float_scalar 0.98-1.03x (their hot code makes no float call).
  *
  * The body follows the code's branches with JS control flow: a labelled `for (;;)` around each
  * loop (a backward branch is `continue L<t>`) and a labelled block ending at each forward
@@ -958,7 +963,8 @@ function directWrite(body: string, self: number, eager: boolean): string {
   ).replace(
     /\breturn \/\*tail\*\/([^;]*);/g,
     (_, status: string) => `{\nst.frames[2 * depth] = fp;\nreturn stopWith(${status});\n}`,
-  ).replaceAll(`return ${RETURN};`, "return $res;").replaceAll(DIRECT_RESULT, "");
+  ).replaceAll(`return ${RETURN};`, "return $res;").replaceAll(DIRECT_RESULT, "")
+    .replaceAll(FLOAT_RESULT, "");
 }
 
 /**
@@ -969,6 +975,12 @@ const UP = "/*up*/";
 
 /** Marks a direct entry's return (see `directResult` in `generateSource`). */
 const DIRECT_RESULT = "/*result*/";
+/**
+ * Marks a direct entry's return of a float, as its words, after the flush an ordinary return
+ * of it starts with, as there: a return reading an f64 slot's words with no sync point before
+ * it kept `bench/matmul.wat`'s f64 scratch slot out of a number local (see `I.ReturnSlot`).
+ */
+const FLOAT_RESULT = "/*floatresult*/";
 
 /**
  * `body` with `$cold` set before each loop and cleared at each of its back edges (`continue
@@ -1028,11 +1040,12 @@ const DIRECT_WORDS = 16;
 
 /**
  * Whether functions of type `params -> results` get a direct entry (see "Direct calls"):
- * integers and references only, as words (a float passed as words would take its slot out of a
- * number local on both sides), at most one result, at most `DIRECT_WORDS` words.
+ * anything but a v128, as words, at most one result, at most `DIRECT_WORDS` words. Floats go
+ * as their words too: through a JS number a signalling NaN may be quieted (an f32 always is,
+ * widened to a double), where the interpreter copies its bits.
  */
 function directType(params: readonly ValType[], results: readonly ValType[]): boolean {
-  const word = (t: ValType) => t !== "f32" && t !== "f64" && t !== "v128";
+  const word = (t: ValType) => t !== "v128";
   return params.every(word) && results.every(word) && results.length <= 1 &&
     params.reduce((n, t) => n + wordsOfType(t), 0) <= DIRECT_WORDS;
 }
@@ -1043,7 +1056,7 @@ function directType(params: readonly ValType[], results: readonly ValType[]): bo
  * frame's size, which the direct entry checks the value stack for).
  */
 export interface DirectOptions {
-  readonly self: { readonly shape: CallShape } | null;
+  readonly self: { readonly shape: CallShape; readonly floatResult?: boolean } | null;
 }
 
 /**
@@ -1610,14 +1623,15 @@ export function generateSource(
   /**
    * What a return leaves for a direct entry's caller: the result's words read into `$res` (and
    * `HIGH`), after the flush a return starts with, which the splitter reads as a return (see
-   * `parse` in codegen_slots.ts) and which is dropped after it (see `DIRECT_RESULT`).
+   * `parse` in codegen_slots.ts) and which is dropped after it (see `DIRECT_RESULT`), except
+   * before a float's words (`FLOAT_RESULT`).
    */
   const directResult = (slot: number) =>
     directSelf === null
       ? ""
       : directSelf.shape.results.length === 0
       ? `${DIRECT_RESULT}$res = 0;\n`
-      : `${DIRECT_RESULT}$res = s32[(fp + ${slot})];\n${
+      : `${directSelf.floatResult ? FLOAT_RESULT : DIRECT_RESULT}$res = s32[(fp + ${slot})];\n${
         directSelf.shape.results[0] === 2 ? `HIGH[0] = s32[(fp + ${slot}) + 1];\n` : ""
       }`;
   if (osrEntry >= 0 && (!structured || !starts.has(osrEntry))) {
@@ -2401,6 +2415,7 @@ export function directOptionsOf(cf: CompiledFunc, module: ModuleDecl | undefined
   const self = type !== undefined && directType(type.params, type.results)
     ? {
       shape: { params: type.params.map(wordsOfType), results: type.results.map(wordsOfType) },
+      floatResult: type.results[0] === "f32" || type.results[0] === "f64",
     }
     : null;
   return { self };

@@ -54,11 +54,10 @@ Deno.test("codegen direct: i64, reference and float arguments and results as in 
         t.func("ref").call(t.store, [Val.externref("dropped"), Val.i32(0)])[0]!.value,
       ];
       if (tier === "codegen") {
-        // The integer and reference functions have direct entries; the f64 one has none.
-        for (const name of ["mix", "lo", "none", "pick"]) {
+        // Every function has a direct entry (a float's as its words).
+        for (const name of ["mix", "lo", "none", "pick", "f64"]) {
           assert.ok(hasDirect(t.entity(name)), name);
         }
-        assert.equal(hasDirect(t.entity("f64")), false);
       }
       return out;
     })
@@ -381,5 +380,99 @@ Deno.test("codegen direct: GC bodies stop, collect and trap in direct calls as i
     return log;
   });
   assert.ok(seen[0]!.length > 200, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+/**
+ * Floats through direct calls: `$g` (f64, f32 -> f64) calls the host function `h` (a trap or a
+ * stop inside a direct f64 call) from `$f`, and `$bits` moves signalling-NaN words loaded from
+ * memory through f32 and f64 parameters and results into memory again.
+ */
+const FLOATS = wat(`(module
+  (import "host" "h" (func $h (param f64) (result f64)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "\\01\\00\\00\\00\\00\\00\\f4\\7f\\01\\00\\a0\\7f")
+  (func $g (param $x f64) (param $y f32) (result f64)
+    (f64.add (call $h (f64.mul (local.get $x) (f64.const 1.5))) (f64.promote_f32 (local.get $y))))
+  (func $f (param $n i32) (result f64)
+    (f64.sub (call $g (f64.convert_i32_s (local.get $n)) (f32.const 0.25)) (f64.const 1)))
+  (func $id64 (param f64) (result f64) (local.get 0))
+  (func $id32 (param i32 f32) (result f32) (local.get 1))
+  (func (export "bits") (param $n i32)
+    (loop $l
+      (f64.store (i32.const 16) (call $id64 (f64.load (i32.const 0))))
+      (f32.store (i32.const 24) (call $id32 (local.get $n) (f32.load (i32.const 8))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "run") (param $n i32) (result f64) (local $s f64)
+    (loop $l
+      (local.set $s (f64.add (local.get $s) (call $f (local.get $n))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s)))`);
+
+Deno.test("codegen direct: f32 and f64 arguments and results, their NaN bits, host traps and stops", () => {
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    for (const fuel of [false, true]) {
+      const engine = new Engine(new Config({ executionTier: tier, consumeFuel: fuel }));
+      const store = new Store(engine, null);
+      const linker = new Linker<null>(engine);
+      let calls = 0, throwAt = -1;
+      linker.funcWrap("host", "h", { params: ["f64"], results: ["f64"] }, (_, x: number) => {
+        if (++calls === throwAt) throw new Error("host");
+        return x / 4;
+      });
+      const instance = linker.instantiate(store, new Module(engine, FLOATS));
+      const run = instance.getFunc(store, "run")!;
+      if (fuel) {
+        // Fuel stops, some inside the direct f64 calls.
+        for (const budget of [2, 5, 11]) {
+          store.setFuel(budget);
+          let call = run.callResumable(store, [Val.i32(20)]);
+          for (let stops = 0; call.kind === "outOfFuel" && stops < 10_000; stops++) {
+            log.push(call.requiredFuel, call.frames(store, { locals: true }));
+            store.setFuel(budget + Number(call.requiredFuel));
+            call = call.resume(store);
+          }
+          assert.equal(call.kind, "finished");
+          if (call.kind === "finished") log.push(call.results[0]!.value);
+        }
+        continue;
+      }
+      log.push(run.call(store, [Val.i32(300)])[0]!.value);
+      // A host trap inside the direct call of $g from $f (cached from the 2nd call on), then
+      // resumed; and the same error as a trap, with its backtrace.
+      for (const at of [1, 2, 250]) {
+        calls = 0;
+        throwAt = at;
+        const call = run.callResumable(store, [Val.i32(300)]);
+        assert.equal(call.kind, "hostTrap");
+        if (call.kind !== "hostTrap") continue;
+        log.push(call.frames(store, { locals: true }));
+        const done = call.resume(store, [Val.f64(0.5)]);
+        if (done.kind === "finished") log.push(done.results[0]!.value);
+      }
+      calls = 0;
+      throwAt = 120;
+      try {
+        run.call(store, [Val.i32(300)]);
+        log.push("no error");
+      } catch (e) {
+        log.push(String(e), e instanceof Trap ? e.backtrace : "not a trap");
+      }
+      instance.getFunc(store, "bits")!.call(store, [Val.i32(50)]);
+      const bytes = instance.getMemory(store, "memory")!.data(store);
+      // The signalling NaNs' words, unchanged.
+      assert.deepEqual([...bytes.subarray(16, 28)], [...bytes.subarray(0, 12)]);
+      log.push([...bytes.subarray(16, 28)]);
+      if (tier === "codegen") {
+        const entity = funcs.entity(store, run) as WasmFuncEntity;
+        for (const i of [1, 2, 3, 4]) {
+          assert.ok(hasDirect(entity.instance.funcs[i] as WasmFuncEntity), `func ${i}`);
+        }
+      }
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.length > 30, `${seen[0]!.length}`);
   assert.deepEqual(seen[1], seen[0]);
 });
