@@ -89,6 +89,11 @@
  * after the flush its ordinary return starts with (`FLOAT_RESULT`). Same A/B (best of 5-9):
  * matmul, vec_float, vec_float_scalar 0.98-1.03x (their hot code makes no float call).
  *
+ * The lean spelling (codegen_lean.ts) has direct entries too. `deno task bench:jitless --scale
+ * 0.1 --iterations 3 --filter fib,binary-trees,calls` (`node --jitless`, CPU time against
+ * native V8), the tree before against this, two runs after: fib 271x -> 114-116x, calls 91x ->
+ * 64-66x, binary-trees 171x -> 161-192x; geometric mean 162x -> 106-113x.
+ *
  * The body follows the code's branches with JS control flow: a labelled `for (;;)` around each
  * loop (a backward branch is `continue L<t>`) and a labelled block ending at each forward
  * target (`break B<t>`), so that V8 sees natural loops and keeps values in registers across
@@ -2405,10 +2410,9 @@ return wasm;`;
 }
 
 /**
- * How the body of `cf` (translated from `module`) takes part in direct calls, where frames
- * write their own entries and no collector scans them (not in the lean spelling, whose rewrites
- * know only the ordinary entry): its calls use direct entries, and it has one where its type
- * allows (`directType`).
+ * How the body of `cf` (translated from `module`) takes part in direct calls (where frames
+ * write their own entries, or, in `collectable` code, their callers write them): its calls use
+ * direct entries, and it has one where its type allows (`directType`).
  */
 export function directOptionsOf(cf: CompiledFunc, module: ModuleDecl | undefined): DirectOptions {
   const type = module?.types[module.funcTypeIndices[cf.funcIndex]!];
@@ -2440,7 +2444,7 @@ export function generateBody(
   const shapeOf = module === undefined ? null : callShapesOf(module);
   // A catching frame is continued at its handler, which only the interpreter can do.
   if (cf.handlers !== null) return "exception handlers (try_table)";
-  const directOpts = (selfFrames || collectable) && !lean ? directOptionsOf(cf, module) : null;
+  const directOpts = selfFrames || collectable ? directOptionsOf(cf, module) : null;
   const source = (osrEntry: number) =>
     generateSource(
       cf.code,
