@@ -476,3 +476,45 @@ Deno.test("codegen direct: f32 and f64 arguments and results, their NaN bits, ho
   assert.ok(seen[0]!.length > 30, `${seen[0]!.length}`);
   assert.deepEqual(seen[1], seen[0]);
 });
+
+/** A recursion through `call_indirect` alternating between two targets (a cache miss a call). */
+const INDIRECT_DEEP = wat(`(module
+  (type $t (func (param i32) (result i32)))
+  (table 2 funcref)
+  (elem (i32.const 0) $even $odd)
+  (func $even (type $t)
+    (if (result i32) (local.get 0)
+      (then (i32.add (i32.const 1)
+        (call_indirect (type $t) (i32.sub (local.get 0) (i32.const 1)) (i32.const 1))))
+      (else (i32.div_s (i32.const 7) (local.get 0)))))
+  (func $odd (type $t)
+    (i32.add (i32.const 2)
+      (call_indirect (type $t) (i32.sub (local.get 0) (i32.const 1)) (i32.const 0))))
+  (func (export "run") (param i32) (result i32)
+    (call_indirect (type $t) (local.get 0) (i32.and (local.get 0) (i32.const 1)))))`);
+
+Deno.test("codegen direct: an indirect call's uncached targets nest, overflow and trap as in the interpreter", () => {
+  // Every other call of the recursion enters a target the site did not cache through its
+  // direct entry: deep recursions must end with the interpreter's StackOverflow (or result),
+  // the division by zero at the bottom with its backtrace, in plain and collectable code.
+  for (const wasmGc of [false, true]) {
+    for (const limits of [{ maxRecursionDepth: 300 }, { maxRecursionDepth: 3_000_000 }]) {
+      const seen = TIERS.map((tier) => {
+        const t = instantiate(INDIRECT_DEEP, {
+          config: { executionTier: tier, wasmGc, ...limits },
+        });
+        const out: unknown[] = [];
+        for (const n of [9, 250, 1_000_001]) {
+          try {
+            out.push(t.call("run", n));
+          } catch (e) {
+            assert.ok(e instanceof Trap, String(e));
+            out.push(e.message, e.backtrace.length, e.backtrace.slice(0, 3));
+          }
+        }
+        return out;
+      });
+      assert.deepEqual(seen[1], seen[0], `wasmGc ${wasmGc}, ${JSON.stringify(limits)}`);
+    }
+  }
+});
