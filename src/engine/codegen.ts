@@ -1812,6 +1812,8 @@ export function generateSource(
         // not (see "Direct calls"), it is left as it was before the call.
         const stale = directSelf !== null && lazy;
         const depthBack = stale ? "st.depth = $sd;" : "st.depth = depth;";
+        // (Read only where a callee sets it: a host call pays nothing for it.)
+        const keepDepth = stale ? "const $sd = st.depth;\n  " : "";
         const saveCaller = `${flushBelow(b)}\nframes[2 * depth + 1] = ${next};`;
         // A direct entry does not keep \`st.depth\` current (see "Direct calls"): a host
         // function's stop starts there (a stop from deeper down has set it, \`UP\`).
@@ -1856,7 +1858,7 @@ export function generateSource(
   const status = hostCall(callee, inst, st, base, store, baseDepth);
   if (status !== RETURN) ${stop(true)}
 } else {
-  const body = enterFunc(callee, st, depth, base, compiler, nesting, ${inLoopAt(pc)});
+  ${keepDepth}const body = enterFunc(callee, st, depth, base, compiler, nesting, ${inLoopAt(pc)});
   if (body === null) {
     const status = CALL;
     ${stop(false)}
@@ -1958,10 +1960,8 @@ ${lazy ? args : ""}
             : `${FLUSH}\nframes[2 * depth + 1] = ${next};`
         }
 const base = fp + ${b};
-${direct ? "" : `const callee = ${callee};\n`}${directCall}${
-          stale ? "const $sd = st.depth;\n" : ""
-        }if (${push}) {
-  st.depth = depth + 1;
+${direct ? "" : `const callee = ${callee};\n`}${directCall}if (${push}) {
+  ${keepDepth}st.depth = depth + 1;
   ${
           selfFrames
             ? `let status;
