@@ -208,9 +208,11 @@ import { lowerI64 } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
 import {
   f32Slots,
+  knownWords,
   lanesBack,
   laneSlots,
   lowerV128,
+  typedLanes,
   V128_PURE,
   wordOfSlot,
   zeroLanes,
@@ -2055,7 +2057,9 @@ return CALL;`;
   for (let i = 0; i < numbered.length; i++) out[i] = numbered[i]!;
   // v128 lanes as slots of their own, until `lanesBack` below.
   const laned = laneSlots(out, isInstruction, paramWords, resultWords);
-  const f32s = f32Slots(laned, isInstruction, paramWords, resultWords);
+  // Reads of words known to hold constants spelled as the constants (loop invariants too).
+  const known = knownWords(laned, isInstruction);
+  const f32s = f32Slots(known, isInstruction, paramWords, resultWords);
   // Terms reading only the words of a zero vector dropped.
   const lanes0 = zeroLanes(f32s.texts, isInstruction);
   for (let i = 0; i < laned.length; i++) out[i] = lanes0[i]!;
@@ -2154,6 +2158,24 @@ ${
     MEMORY_RELOAD,
     usesMem ? "if (mem !== null) {\n  mview = mem.view;\n  memLen = mview.byteLength;\n}" : "",
   );
+  // v128 accesses on the memory's typed arrays where aligned (see `typedLanes`), in the JIT
+  // spelling (the lean one has its own, `codegen_lean.ts`): the arrays read again wherever the
+  // view is (each time with its length).
+  const typedViews = new Set<string>();
+  const viewRead = (v: string) => `${v} = mem !== null ? mem.${v.slice(1)} : null`;
+  if (
+    structured && splitLong && usesMem &&
+    body.match(/\bmview = /g)?.length === body.match(/\bmemLen = mview\.byteLength;/g)?.length
+  ) {
+    body = typedLanes(body, typedViews);
+    for (const name of ["unalignedLoad", "unalignedStore", "UNALIGNED_I32"]) {
+      if (!imports.includes(name) && body.includes(name)) imports.push(name);
+    }
+    if (typedViews.size > 0) {
+      const read = `\n${[...typedViews].map(viewRead).join(", ")};`;
+      body = body.replace(/\bmemLen = mview\.byteLength;/g, (line) => line + read);
+    }
+  }
   const prologue = [
     `let frames = st.frames;`,
     `const fp = entered >= 0 ? entered : frames[2 * depth];`,
@@ -2165,6 +2187,7 @@ ${
         `let mem = inst.memories[0] ?? null;`,
         `let mview = mem !== null ? mem.view : EMPTY_VIEW;`,
         `let memLen = mview.byteLength;`,
+        ...[...typedViews].map((v) => `let ${viewRead(v)};`),
       ]
       : []),
   ].join("\n");
@@ -2177,6 +2200,7 @@ ${
       new Map([
         ...[
           ...BODY_NAMES,
+          ...typedViews,
           ...(osrEntry >= 0 ? ["$osr"] : []),
           ...(cold ? ["$cold"] : []),
           // A direct entry's result (see `directSource`).
