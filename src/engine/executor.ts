@@ -16,8 +16,9 @@
  * overflow check per operand (measured: 15-25% on tight loops).
  *
  * `run` stops without finishing when a fuel charge cannot be paid or a host function returns a
- * Promise; the stack then holds everything needed to continue (`RunStatus`). Fuel is read from
- * and written to `store.fuel` once per charge (`ConsumeFuel` starts each fuel segment).
+ * Promise; the stack then holds everything needed to continue (`RunStatus`). Fuel is counted in
+ * `run`'s local `fuel` (`ConsumeFuel` starts each fuel segment), written back to `store.fuel`
+ * wherever anything else may read or change it (`FUEL_OUT` in scripts/gen_executor.ts).
  *
  * @module
  */
@@ -187,7 +188,6 @@ import {
   EMPTY_VIEW,
   HOST_AWAIT,
   indirectCallee,
-  OUT_OF_FUEL,
   outOfFuel,
   quiet,
   refCallee,
@@ -275,8 +275,8 @@ export { type Compiler, DONE, HOST_AWAIT, OUT_OF_FUEL, type RunStatus } from "./
  * the frame at `baseDepth` returns (`DONE`: its results are then in the first slots of its
  * frame), or until it must stop (`OUT_OF_FUEL`, `HOST_AWAIT`; calling `run` again continues).
  * Throws `Trap`s (and host errors) with `st.depth` naming the frame that was executing: the loop
- * keeps `st.depth` current on every call and return rather than catching (a `try` around the
- * loop makes V8's code for it several times slower on call-heavy code).
+ * keeps `st.depth` current on every call and return rather than catching. Its one `catch` only
+ * writes the local fuel count back and throws on (see `FUEL_OUT` in scripts/gen_executor.ts).
  */
 export function run(
   compiler: Compiler,
@@ -299,594 +299,496 @@ export function run(
   let s32 = st.s32;
   let f32 = st.f32;
   let f64 = st.f64;
+  let fuel = store.fuel;
   // Scratch values of the cases (see `SCRATCH` in scripts/gen_executor.ts).
   let ea = 0, d = 0, x = 0, a = 0, v = 0;
-  for (;;) {
-    switch (code[pc]) {
-      case 0: // BrIfNezPay
-        if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
-          x = (store.fuel - code[(pc + 4) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 2) | 0];
-          } else pc = code[(pc + 3) | 0];
-        } else pc = pc + 5;
-        break;
-      case 1: // BrIfI32NePay
-        if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
-          x = (store.fuel - code[(pc + 5) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 3) | 0];
-          } else pc = code[(pc + 4) | 0];
-        } else pc = pc + 6;
-        break;
-      case 2: // BrIfI32LtUPay
-        if (
-          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-        ) {
-          x = (store.fuel - code[(pc + 5) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 3) | 0];
-          } else pc = code[(pc + 4) | 0];
-        } else pc = pc + 6;
-        break;
-      case 3: // BrIfI32LeUPay
-        if (
-          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-        ) {
-          x = (store.fuel - code[(pc + 5) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 3) | 0];
-          } else pc = code[(pc + 4) | 0];
-        } else pc = pc + 6;
-        break;
-      case 4: { // I32AddBrIfLtUPay
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-        if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
-          x = (store.fuel - code[(pc + 7) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 5) | 0];
-          } else pc = code[(pc + 6) | 0];
-        } else pc = pc + 8;
-        break;
-      }
-      case 5: { // I32AddImmBrIfLtUPay
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
-          x = (store.fuel - code[(pc + 7) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 5) | 0];
-          } else pc = code[(pc + 6) | 0];
-        } else pc = pc + 8;
-        break;
-      }
-      case 6: { // I32AddImmBrIfLtUImmPay
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
-          x = (store.fuel - code[(pc + 7) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 5) | 0];
-          } else pc = code[(pc + 6) | 0];
-        } else pc = pc + 8;
-        break;
-      }
-      case 7: { // I32AddImmBrIfNePay
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
-          x = (store.fuel - code[(pc + 7) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 5) | 0];
-          } else pc = code[(pc + 6) | 0];
-        } else pc = pc + 8;
-        break;
-      }
-      case 8: // BrIfEqzArms
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
-        x = (store.fuel - code[(pc + 1) | 0]) | 0;
-        if (x >= 0) {
-          store.fuel = x;
-          pc = (pc + 2) | 0;
-        }
-        break;
-      case 9: // BrIfNezArms
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        x = (store.fuel - code[(pc + 1) | 0]) | 0;
-        if (x >= 0) {
-          store.fuel = x;
-          pc = (pc + 2) | 0;
-        }
-        break;
-      case 10: // BrIfI32GeUImmArms
-        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        x = (store.fuel - code[(pc + 1) | 0]) | 0;
-        if (x >= 0) {
-          store.fuel = x;
-          pc = (pc + 2) | 0;
-        }
-        break;
-      case 11: // Unreachable
-        throw trap(TrapCode.UnreachableCodeReached);
-      case 12: // Br
-        pc = code[(pc + 1) | 0];
-        break;
-      case 13: // BrIfNez
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        break;
-      case 14: // BrIfEqz
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
-        break;
-      case 15: { // BrIfI64Nez
-        a = (fp + code[(pc + 1) | 0]) | 0;
-        pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        break;
-      }
-      case 16: { // BrIfI64Eqz
-        a = (fp + code[(pc + 1) | 0]) | 0;
-        pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
-        break;
-      }
-      case 17: // BrIfI32Eq
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 18: // BrIfI32Ne
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 19: // BrIfI32LtS
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 20: // BrIfI32LtU
-        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 21: // BrIfI32GtS
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 22: // BrIfI32GtU
-        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 23: // BrIfI32LeS
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 24: // BrIfI32LeU
-        pc =
-          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-        break;
-      case 25: // BrIfI32GeS
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 26: // BrIfI32GeU
-        pc =
-          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-        break;
-      case 27: // BrIfI32EqImm
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 28: // BrIfI32NeImm
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 29: // BrIfI32LtSImm
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        break;
-      case 30: // BrIfI32LtUImm
-        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 31: // BrIfI32GtSImm
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        break;
-      case 32: // BrIfI32GtUImm
-        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 33: // BrIfI32LeSImm
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        break;
-      case 34: // BrIfI32LeUImm
-        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 35: // BrIfI32GeSImm
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        break;
-      case 36: // BrIfI32GeUImm
-        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 37: // BrIfI64Eq
-        pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 38: // BrIfI64Ne
-        pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 39: // BrIfI64LtS
-        pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 40: // BrIfI64LtU
-        pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 41: // BrIfI64GtS
-        pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 42: // BrIfI64GtU
-        pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 43: // BrIfI64LeS
-        pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 44: // BrIfI64LeU
-        pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 45: // BrIfI64GeS
-        pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 46: // BrIfI64GeU
-        pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 47: { // I32AddImmBrIfLtU
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-          ? code[(pc + 5) | 0]
-          : pc + 6;
-        break;
-      }
-      case 48: { // I32AddImmBrIfGeU
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-          ? code[(pc + 5) | 0]
-          : pc + 6;
-        break;
-      }
-      case 49: { // I32AddImmBrIfLeU
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) <= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-          ? code[(pc + 5) | 0]
-          : pc + 6;
-        break;
-      }
-      case 50: { // I32AddImmBrIfGtU
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) > (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-          ? code[(pc + 5) | 0]
-          : pc + 6;
-        break;
-      }
-      case 51: { // I32AddImmBrIfNe
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
-        break;
-      }
-      case 52: { // I32AddImmBrIfEq
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
-        break;
-      }
-      case 53: { // I32AddImmBrIfLtUImm
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
-        break;
-      }
-      case 54: { // I32AddImmBrIfGeUImm
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
-        break;
-      }
-      case 55: { // I32AddImmBrIfNeImm
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
-        break;
-      }
-      case 56: { // I32AddImmBrIfEqImm
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
-        break;
-      }
-      case 57: { // I32AddBrIfLtU
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-          ? code[(pc + 5) | 0]
-          : pc + 6;
-        break;
-      }
-      case 58: { // I32AddBrIfGeU
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-          ? code[(pc + 5) | 0]
-          : pc + 6;
-        break;
-      }
-      case 59: // BrIfI64EqImm
-        pc =
-          i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 60: // BrIfI64NeImm
-        pc =
-          i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 61: // BrIfI64LtSImm
-        pc =
-          i64LtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 62: // BrIfI64LtUImm
-        pc =
-          i64LtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 63: // BrIfI64GtSImm
-        pc =
-          i64GtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 64: // BrIfI64GtUImm
-        pc =
-          i64GtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 65: // BrIfI64LeSImm
-        pc =
-          i64LeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 66: // BrIfI64LeUImm
-        pc =
-          i64LeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 67: // BrIfI64GeSImm
-        pc =
-          i64GeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 68: // BrIfI64GeUImm
-        pc =
-          i64GeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 69: { // BrTable
-        const n = code[(pc + 2) | 0];
-        const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
-        pc = code[pc + 3 + (i < n ? i : n)];
-        break;
-      }
-      case 70: // Return
-      case 71: { // ReturnSlot
-        if (code[pc] === 71) {
-          a = (fp + code[(pc + 1) | 0]) | 0;
-          s32[fp] = s32[a];
-          s32[fp + 1] = s32[a + 1];
-        }
-        if (depth === baseDepth) {
-          st.depth = depth - 1;
-          return DONE;
-        }
-        st.depth = --depth;
-        fp = frames[2 * depth];
-        pc = frames[2 * depth + 1];
-        const caller = funcs[depth];
-        code = caller.compiled!.code;
-        if (caller.instance !== inst) {
-          inst = caller.instance;
-          globals = inst.globals;
-          mem = inst.memories[0] ?? null;
-          mview = mem !== null ? mem.view : EMPTY_VIEW;
-          memLen = mview.byteLength;
-        } else if (mem !== null && mview !== mem.view) {
-          mview = mem.view;
-          memLen = mview.byteLength;
-        }
-        break;
-      }
-      case 72: // Call
-      case 73: // CallIndirect
-      case 74: { // CallRef
-        let callee: FuncEntity;
-        let base: number;
-        if (code[pc] === 72) {
-          callee = inst.funcs[code[(pc + 1) | 0]];
-          base = (fp + code[(pc + 2) | 0]) | 0;
-          pc = (pc + 3) | 0;
-        } else if (code[pc] === 74) {
-          callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
-          base = (fp + code[(pc + 2) | 0]) | 0;
-          pc = (pc + 3) | 0;
-        } else {
-          callee = indirectCallee(
-            store,
-            inst,
-            code[(pc + 1) | 0],
-            code[(pc + 2) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          base = (fp + code[(pc + 4) | 0]) | 0;
-          pc = (pc + 5) | 0;
-        }
-        frames[2 * depth + 1] = pc;
-        if (callee.isHost) {
-          const pending = callHost(callee, inst, st, base, store, baseDepth);
-          if (pending !== undefined) {
-            if (pending !== null) return HOST_AWAIT;
-            // The host function threw a Wasm exception, which a handler caught.
-            depth = st.depth;
-            fp = frames[2 * depth];
-            pc = frames[2 * depth + 1];
-            const handler = funcs[depth];
-            code = handler.compiled!.code;
-            if (handler.instance !== inst) {
-              inst = handler.instance;
-              globals = inst.globals;
-              mem = inst.memories[0] ?? null;
-              mview = mem !== null ? mem.view : EMPTY_VIEW;
-              memLen = mview.byteLength;
-            } else if (mem !== null && mview !== mem.view) {
-              mview = mem.view;
-              memLen = mview.byteLength;
-            }
-            break;
-          }
-          if (mem !== null && mview !== mem.view) {
-            mview = mem.view;
-            memLen = mview.byteLength;
-          }
+  try {
+    for (;;) {
+      switch (code[pc]) {
+        case 0: // BrIfNezPay
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
+            x = fuel - code[(pc + 4) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 2) | 0];
+            } else pc = code[(pc + 3) | 0];
+          } else pc = pc + 5;
+          break;
+        case 1: // BrIfI32NePay
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
+            x = fuel - code[(pc + 5) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 3) | 0];
+            } else pc = code[(pc + 4) | 0];
+          } else pc = pc + 6;
+          break;
+        case 2: // BrIfI32LtUPay
+          if (
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+          ) {
+            x = fuel - code[(pc + 5) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 3) | 0];
+            } else pc = code[(pc + 4) | 0];
+          } else pc = pc + 6;
+          break;
+        case 3: // BrIfI32LeUPay
+          if (
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+          ) {
+            x = fuel - code[(pc + 5) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 3) | 0];
+            } else pc = code[(pc + 4) | 0];
+          } else pc = pc + 6;
+          break;
+        case 4: { // I32AddBrIfLtUPay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
           break;
         }
-        const cf = callee.compiled ?? compiler.compile(callee);
-        if (base + cf.frameWords > s32.length) {
-          st.growValues(base + cf.frameWords);
-          s32 = st.s32;
-          f32 = st.f32;
-          f64 = st.f64;
+        case 5: { // I32AddImmBrIfLtUPay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
+          break;
         }
-        if (2 * (depth + 1) >= frames.length) {
-          st.growFrames(depth + 1);
-          frames = st.frames;
+        case 6: { // I32AddImmBrIfLtUImmPay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
+          break;
         }
-        st.depth = ++depth;
-        frames[2 * depth] = base;
-        funcs[depth] = callee;
-        for (let i = base + cf.paramWords, end = base + cf.localWords; i < end; i++) s32[i] = 0;
-        fp = base;
-        code = cf.code;
-        pc = 0;
-        if (code[0] === 80 && store.fuel >= code[1]) {
-          // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
-          store.fuel -= code[1];
-          pc = 2;
+        case 7: { // I32AddImmBrIfNePay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
+          break;
         }
-        if (callee.instance !== inst) {
-          inst = callee.instance;
-          globals = inst.globals;
-          mem = inst.memories[0] ?? null;
-          mview = mem !== null ? mem.view : EMPTY_VIEW;
-          memLen = mview.byteLength;
-        }
-        break;
-      }
-      case 75: // ReturnCall
-      case 76: // ReturnCallIndirect
-      case 77: { // ReturnCallRef
-        let callee: FuncEntity;
-        let base: number;
-        if (code[pc] === 75) {
-          callee = inst.funcs[code[(pc + 1) | 0]];
-          base = (fp + code[(pc + 2) | 0]) | 0;
-        } else if (code[pc] === 77) {
-          callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
-          base = (fp + code[(pc + 2) | 0]) | 0;
-        } else {
-          callee = indirectCallee(
-            store,
-            inst,
-            code[(pc + 1) | 0],
-            code[(pc + 2) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          base = (fp + code[(pc + 4) | 0]) | 0;
-        }
-        // The arguments move down (base > fp), so a forward copy never overwrites one unread.
-        if (callee.isHost) {
-          for (let i = 0, n = callee.type.params.length * SLOT_WORDS; i < n; i++) {
-            s32[fp + i] = s32[base + i];
+        case 8: // BrIfEqzArms
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
+          x = fuel - code[(pc + 1) | 0];
+          if (x >= 0) {
+            fuel = x;
+            pc = (pc + 2) | 0;
           }
-          const from = inst;
-          const at = fp;
+          break;
+        case 9: // BrIfNezArms
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
+          x = fuel - code[(pc + 1) | 0];
+          if (x >= 0) {
+            fuel = x;
+            pc = (pc + 2) | 0;
+          }
+          break;
+        case 10: // BrIfI32GeUImmArms
+          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          x = fuel - code[(pc + 1) | 0];
+          if (x >= 0) {
+            fuel = x;
+            pc = (pc + 2) | 0;
+          }
+          break;
+        case 11: // Unreachable
+          throw trap(TrapCode.UnreachableCodeReached);
+        case 12: // Br
+          pc = code[(pc + 1) | 0];
+          break;
+        case 13: // BrIfNez
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
+          break;
+        case 14: // BrIfEqz
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
+          break;
+        case 15: { // BrIfI64Nez
+          a = (fp + code[(pc + 1) | 0]) | 0;
+          pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
+          break;
+        }
+        case 16: { // BrIfI64Eqz
+          a = (fp + code[(pc + 1) | 0]) | 0;
+          pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
+          break;
+        }
+        case 17: // BrIfI32Eq
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 18: // BrIfI32Ne
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 19: // BrIfI32LtS
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 20: // BrIfI32LtU
+          pc =
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+              ? code[(pc + 3) | 0]
+              : pc + 4;
+          break;
+        case 21: // BrIfI32GtS
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 22: // BrIfI32GtU
+          pc =
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+              ? code[(pc + 3) | 0]
+              : pc + 4;
+          break;
+        case 23: // BrIfI32LeS
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 24: // BrIfI32LeU
+          pc =
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+              ? code[(pc + 3) | 0]
+              : pc + 4;
+          break;
+        case 25: // BrIfI32GeS
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 26: // BrIfI32GeU
+          pc =
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+              ? code[(pc + 3) | 0]
+              : pc + 4;
+          break;
+        case 27: // BrIfI32EqImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 28: // BrIfI32NeImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 29: // BrIfI32LtSImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 30: // BrIfI32LtUImm
+          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 31: // BrIfI32GtSImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 32: // BrIfI32GtUImm
+          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 33: // BrIfI32LeSImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 34: // BrIfI32LeUImm
+          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 35: // BrIfI32GeSImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 36: // BrIfI32GeUImm
+          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 37: // BrIfI64Eq
+          pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 38: // BrIfI64Ne
+          pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 39: // BrIfI64LtS
+          pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 40: // BrIfI64LtU
+          pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 41: // BrIfI64GtS
+          pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 42: // BrIfI64GtU
+          pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 43: // BrIfI64LeS
+          pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 44: // BrIfI64LeU
+          pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 45: // BrIfI64GeS
+          pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 46: // BrIfI64GeU
+          pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 47: { // I32AddImmBrIfLtU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 48: { // I32AddImmBrIfGeU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 49: { // I32AddImmBrIfLeU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) <= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 50: { // I32AddImmBrIfGtU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) > (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 51: { // I32AddImmBrIfNe
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 52: { // I32AddImmBrIfEq
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 53: { // I32AddImmBrIfLtUImm
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 54: { // I32AddImmBrIfGeUImm
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 55: { // I32AddImmBrIfNeImm
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 56: { // I32AddImmBrIfEqImm
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 57: { // I32AddBrIfLtU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 58: { // I32AddBrIfGeU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 59: // BrIfI64EqImm
+          pc =
+            i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
+                0
+              ? code[(pc + 4) | 0]
+              : pc + 5;
+          break;
+        case 60: // BrIfI64NeImm
+          pc =
+            i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
+                0
+              ? code[(pc + 4) | 0]
+              : pc + 5;
+          break;
+        case 61: // BrIfI64LtSImm
+          pc = i64LtSImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 62: // BrIfI64LtUImm
+          pc = i64LtUImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 63: // BrIfI64GtSImm
+          pc = i64GtSImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 64: // BrIfI64GtUImm
+          pc = i64GtUImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 65: // BrIfI64LeSImm
+          pc = i64LeSImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 66: // BrIfI64LeUImm
+          pc = i64LeUImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 67: // BrIfI64GeSImm
+          pc = i64GeSImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 68: // BrIfI64GeUImm
+          pc = i64GeUImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 69: { // BrTable
+          const n = code[(pc + 2) | 0];
+          const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
+          pc = code[pc + 3 + (i < n ? i : n)];
+          break;
+        }
+        case 70: // Return
+        case 71: { // ReturnSlot
+          if (code[pc] === 71) {
+            a = (fp + code[(pc + 1) | 0]) | 0;
+            s32[fp] = s32[a];
+            s32[fp + 1] = s32[a + 1];
+          }
           if (depth === baseDepth) {
             st.depth = depth - 1;
-            // No frame of this run is left to catch a Wasm exception: callHost throws it on.
-            return callHost(callee, from, st, at, store, baseDepth) === undefined
-              ? DONE
-              : HOST_AWAIT;
+            store.fuel = fuel;
+            return DONE;
           }
           st.depth = --depth;
           fp = frames[2 * depth];
@@ -903,17 +805,140 @@ export function run(
             mview = mem.view;
             memLen = mview.byteLength;
           }
-          const pending = callHost(callee, from, st, at, store, baseDepth);
-          if (pending !== undefined) {
-            if (pending !== null) return HOST_AWAIT;
-            // The host function threw a Wasm exception, which a handler of the caller caught.
-            depth = st.depth;
+          break;
+        }
+        case 72: // Call
+        case 73: // CallIndirect
+        case 74: { // CallRef
+          let callee: FuncEntity;
+          let base: number;
+          if (code[pc] === 72) {
+            callee = inst.funcs[code[(pc + 1) | 0]];
+            base = (fp + code[(pc + 2) | 0]) | 0;
+            pc = (pc + 3) | 0;
+          } else if (code[pc] === 74) {
+            callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
+            base = (fp + code[(pc + 2) | 0]) | 0;
+            pc = (pc + 3) | 0;
+          } else {
+            callee = indirectCallee(
+              store,
+              inst,
+              code[(pc + 1) | 0],
+              code[(pc + 2) | 0],
+              s32[(fp + code[(pc + 3) | 0]) | 0],
+            );
+            base = (fp + code[(pc + 4) | 0]) | 0;
+            pc = (pc + 5) | 0;
+          }
+          frames[2 * depth + 1] = pc;
+          if (callee.isHost) {
+            store.fuel = fuel;
+            fuel = -1;
+            const pending = callHost(callee, inst, st, base, store, baseDepth);
+            fuel = store.fuel;
+            if (pending !== undefined) {
+              if (pending !== null) return HOST_AWAIT;
+              // The host function threw a Wasm exception, which a handler caught.
+              depth = st.depth;
+              fp = frames[2 * depth];
+              pc = frames[2 * depth + 1];
+              const handler = funcs[depth];
+              code = handler.compiled!.code;
+              if (handler.instance !== inst) {
+                inst = handler.instance;
+                globals = inst.globals;
+                mem = inst.memories[0] ?? null;
+                mview = mem !== null ? mem.view : EMPTY_VIEW;
+                memLen = mview.byteLength;
+              } else if (mem !== null && mview !== mem.view) {
+                mview = mem.view;
+                memLen = mview.byteLength;
+              }
+              break;
+            }
+            if (mem !== null && mview !== mem.view) {
+              mview = mem.view;
+              memLen = mview.byteLength;
+            }
+            break;
+          }
+          const cf = callee.compiled ?? compiler.compile(callee);
+          if (base + cf.frameWords > s32.length) {
+            st.growValues(base + cf.frameWords);
+            s32 = st.s32;
+            f32 = st.f32;
+            f64 = st.f64;
+          }
+          if (2 * (depth + 1) >= frames.length) {
+            st.growFrames(depth + 1);
+            frames = st.frames;
+          }
+          st.depth = ++depth;
+          frames[2 * depth] = base;
+          funcs[depth] = callee;
+          for (let i = base + cf.paramWords, end = base + cf.localWords; i < end; i++) s32[i] = 0;
+          fp = base;
+          code = cf.code;
+          pc = 0;
+          if (code[0] === 80 && fuel >= code[1]) {
+            // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
+            fuel -= code[1];
+            pc = 2;
+          }
+          if (callee.instance !== inst) {
+            inst = callee.instance;
+            globals = inst.globals;
+            mem = inst.memories[0] ?? null;
+            mview = mem !== null ? mem.view : EMPTY_VIEW;
+            memLen = mview.byteLength;
+          }
+          break;
+        }
+        case 75: // ReturnCall
+        case 76: // ReturnCallIndirect
+        case 77: { // ReturnCallRef
+          let callee: FuncEntity;
+          let base: number;
+          if (code[pc] === 75) {
+            callee = inst.funcs[code[(pc + 1) | 0]];
+            base = (fp + code[(pc + 2) | 0]) | 0;
+          } else if (code[pc] === 77) {
+            callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
+            base = (fp + code[(pc + 2) | 0]) | 0;
+          } else {
+            callee = indirectCallee(
+              store,
+              inst,
+              code[(pc + 1) | 0],
+              code[(pc + 2) | 0],
+              s32[(fp + code[(pc + 3) | 0]) | 0],
+            );
+            base = (fp + code[(pc + 4) | 0]) | 0;
+          }
+          // The arguments move down (base > fp), so a forward copy never overwrites one unread.
+          if (callee.isHost) {
+            for (let i = 0, n = callee.type.params.length * SLOT_WORDS; i < n; i++) {
+              s32[fp + i] = s32[base + i];
+            }
+            const from = inst;
+            const at = fp;
+            if (depth === baseDepth) {
+              st.depth = depth - 1;
+              // No frame of this run is left to catch a Wasm exception: callHost throws it on.
+              store.fuel = fuel;
+              fuel = -1;
+              return callHost(callee, from, st, at, store, baseDepth) === undefined
+                ? DONE
+                : HOST_AWAIT;
+            }
+            st.depth = --depth;
             fp = frames[2 * depth];
             pc = frames[2 * depth + 1];
-            const handler = funcs[depth];
-            code = handler.compiled!.code;
-            if (handler.instance !== inst) {
-              inst = handler.instance;
+            const caller = funcs[depth];
+            code = caller.compiled!.code;
+            if (caller.instance !== inst) {
+              inst = caller.instance;
               globals = inst.globals;
               mem = inst.memories[0] ?? null;
               mview = mem !== null ? mem.view : EMPTY_VIEW;
@@ -922,2087 +947,2124 @@ export function run(
               mview = mem.view;
               memLen = mview.byteLength;
             }
+            store.fuel = fuel;
+            fuel = -1;
+            const pending = callHost(callee, from, st, at, store, baseDepth);
+            fuel = store.fuel;
+            if (pending !== undefined) {
+              if (pending !== null) return HOST_AWAIT;
+              // The host function threw a Wasm exception, which a handler of the caller caught.
+              depth = st.depth;
+              fp = frames[2 * depth];
+              pc = frames[2 * depth + 1];
+              const handler = funcs[depth];
+              code = handler.compiled!.code;
+              if (handler.instance !== inst) {
+                inst = handler.instance;
+                globals = inst.globals;
+                mem = inst.memories[0] ?? null;
+                mview = mem !== null ? mem.view : EMPTY_VIEW;
+                memLen = mview.byteLength;
+              } else if (mem !== null && mview !== mem.view) {
+                mview = mem.view;
+                memLen = mview.byteLength;
+              }
+              break;
+            }
+            if (mem !== null && mview !== mem.view) {
+              mview = mem.view;
+              memLen = mview.byteLength;
+            }
             break;
           }
-          if (mem !== null && mview !== mem.view) {
-            mview = mem.view;
+          const cf = callee.compiled ?? compiler.compile(callee);
+          if (fp + cf.frameWords > s32.length) {
+            st.growValues(fp + cf.frameWords);
+            s32 = st.s32;
+            f32 = st.f32;
+            f64 = st.f64;
+          }
+          for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
+          for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
+          funcs[depth] = callee;
+          code = cf.code;
+          pc = 0;
+          if (callee.instance !== inst) {
+            inst = callee.instance;
+            globals = inst.globals;
+            mem = inst.memories[0] ?? null;
+            mview = mem !== null ? mem.view : EMPTY_VIEW;
             memLen = mview.byteLength;
           }
           break;
         }
-        const cf = callee.compiled ?? compiler.compile(callee);
-        if (fp + cf.frameWords > s32.length) {
-          st.growValues(fp + cf.frameWords);
-          s32 = st.s32;
-          f32 = st.f32;
-          f64 = st.f64;
+        case 78: // RefAsNonNull
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
+          pc = (pc + 2) | 0;
+          break;
+        case 79: // Nop
+          pc = (pc + 1) | 0;
+          break;
+        case 80: // ConsumeFuel
+          x = fuel - code[(pc + 1) | 0];
+          if (x < 0) {
+            store.fuel = fuel;
+            if (outOfFuel(store, st, fuel - x)) return stopAt(st, depth, pc);
+            fuel = store.fuel;
+            break; // refilled: charge again
+          }
+          fuel = x;
+          pc = (pc + 2) | 0;
+          break;
+        case 81: { // Copy
+          d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
+          s32[d] = s32[a];
+          s32[d + 1] = s32[a + 1];
+          pc = (pc + 3) | 0;
+          break;
         }
-        for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
-        for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
-        funcs[depth] = callee;
-        code = cf.code;
-        pc = 0;
-        if (callee.instance !== inst) {
-          inst = callee.instance;
+        case 82: // Copy2
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+          s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
+          s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
+          s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
+          pc = (pc + 5) | 0;
+          break;
+        case 83: // Copy4
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+          s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
+          s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
+          s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
+          s32[(fp + code[(pc + 5) | 0]) | 0] = s32[(fp + code[(pc + 6) | 0]) | 0];
+          s32[((fp + code[(pc + 5) | 0]) | 0) + 1] = s32[((fp + code[(pc + 6) | 0]) | 0) + 1];
+          s32[(fp + code[(pc + 7) | 0]) | 0] = s32[(fp + code[(pc + 8) | 0]) | 0];
+          s32[((fp + code[(pc + 7) | 0]) | 0) + 1] = s32[((fp + code[(pc + 8) | 0]) | 0) + 1];
+          pc = (pc + 9) | 0;
+          break;
+        case 84: // ConstI32
+          s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
+          pc = (pc + 3) | 0;
+          break;
+        case 85: { // ConstI64
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = code[(pc + 2) | 0];
+          s32[d + 1] = code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 86: { // Select
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
+            ? (fp + code[(pc + 3) | 0]) | 0
+            : (fp + code[(pc + 4) | 0]) | 0;
+          s32[d] = s32[a];
+          s32[d + 1] = s32[a + 1];
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 87: { // GlobalGet
+          const g = globals[code[(pc + 2) | 0]].value;
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = g[0];
+          s32[d + 1] = g[1];
+          pc = (pc + 3) | 0;
+          break;
+        }
+        case 88: { // GlobalSet
+          const g = globals[code[(pc + 1) | 0]].value;
+          a = (fp + code[(pc + 2) | 0]) | 0;
+          g[0] = s32[a];
+          g[1] = s32[a + 1];
+          pc = (pc + 3) | 0;
+          break;
+        }
+        case 90: // I32Eqz
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
+          pc = (pc + 3) | 0;
+          break;
+        case 91: // I32Eq
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 92: // I32Ne
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 93: // I32LtS
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 94: // I32LtU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+              ? 1
+              : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 95: // I32GtS
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 96: // I32GtU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+              ? 1
+              : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 97: // I32LeS
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 98: // I32LeU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+              ? 1
+              : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 99: // I32GeS
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 100: // I32GeU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+              ? 1
+              : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 101: // I32EqImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 102: // I32NeImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 103: // I32LtSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 104: // I32LtUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 105: // I32GtSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 106: // I32GtUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 107: { // I32MinUImm
+          a = s32[(fp + code[(pc + 2) | 0]) | 0];
+          s32[(fp + code[(pc + 1) | 0]) | 0] = (a >>> 0) < (code[(pc + 3) | 0] >>> 0)
+            ? a
+            : code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 108: // I32LeSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 109: // I32LeUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 110: // I32GeSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 111: // I32GeUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 112: // I32Clz
+          s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 113: // I32Ctz
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 114: // I32Popcnt
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 115: // I32Extend8S
+          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
+          pc = (pc + 3) | 0;
+          break;
+        case 116: // I32Extend16S
+          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
+          pc = (pc + 3) | 0;
+          break;
+        case 117: // I32Add
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 118: // I32Sub
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 119: // I32Mul
+          s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 120: // I32DivS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 121: // I32DivU
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 122: // I32RemS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 123: // I32RemU
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 124: // I32And
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 125: // I32Or
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 126: // I32Xor
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 127: // I32Shl
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 128: // I32ShrS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 129: // I32ShrU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 130: // I32Rotl
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 131: // I32Rotr
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 132: // I32AddImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 133: // I32MulImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 134: // I32AndImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 135: // I32OrImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 136: // I32XorImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 137: // I32ShlImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 138: // I32ShrSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 139: // I32ShrUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 140: // I32RotlImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 141: // I32RotrImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 142: // I32AddShlImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] +
+            (s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0])) | 0;
+          pc = (pc + 5) | 0;
+          break;
+        case 143: // I32AddAddImmShrUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            ((s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0] +
+              code[(pc + 4) | 0]) | 0) >>> code[(pc + 5) | 0];
+          pc = (pc + 6) | 0;
+          break;
+        case 144: // I64Eqz
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 145: // I64Eq
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 146: // I64Ne
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 147: // I64LtS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 148: // I64LtU
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 149: // I64GtS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 150: // I64GtU
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 151: // I64LeS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 152: // I64LeU
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 153: // I64GeS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 154: // I64GeU
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 155: // I64EqImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 156: // I64NeImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 157: // I64LtSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 158: // I64LtUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 159: // I64GtSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 160: // I64GtUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 161: // I64LeSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 162: // I64LeUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 163: // I64GeSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 164: // I64GeUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 165: // I64Clz
+          i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 166: // I64Ctz
+          i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 167: // I64Popcnt
+          i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 168: // I64Extend8S
+          i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 169: // I64Extend16S
+          i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 170: // I64Extend32S
+          i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 171: // I64ExtendI32S
+          i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 172: // I64ExtendI32U
+          i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 173: // I64Add
+          i64Add(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 174: // I64Sub
+          i64Sub(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 175: // I64Mul
+          i64Mul(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 176: // I64DivS
+          i64DivS(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 177: // I64DivU
+          i64DivU(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 178: // I64RemS
+          i64RemS(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 179: // I64RemU
+          i64RemU(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 180: // I64And
+          i64And(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 181: // I64Or
+          i64Or(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 182: // I64Xor
+          i64Xor(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 183: // I64Shl
+          i64Shl(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 184: // I64ShrS
+          i64ShrS(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 185: // I64ShrU
+          i64ShrU(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 186: // I64Rotl
+          i64Rotl(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 187: // I64Rotr
+          i64Rotr(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 188: // I64AddImm
+          i64AddImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 189: // I64MulImm
+          i64MulImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 190: // I64AndImm
+          i64AndImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 191: // I64OrImm
+          i64OrImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 192: // I64XorImm
+          i64XorImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 193: // I64ShlImm
+          i64ShlImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 194: // I64ShrSImm
+          i64ShrSImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 195: // I64ShrUImm
+          i64ShrUImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 196: // I64RotlImm
+          i64RotlImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 197: // I64RotrImm
+          i64RotrImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 198: // I64XorShrUImm
+          i64XorShrUImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 199: // I64XorRotlImm
+          i64XorRotlImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 200: // I64RotlImmOfXor
+          i64RotlImmOfXor(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 201: // I64SubShlImm
+          i64SubShlImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 202: // I64XorShrUMulImm
+          i64XorShrUMulImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+            code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+            code[(pc + 7) | 0],
+          );
+          pc = (pc + 8) | 0;
+          break;
+        case 203: // I64RotlMulImm
+          i64RotlImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          i64MulImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+          );
+          pc = (pc + 7) | 0;
+          break;
+        case 204: // I64MulImmAdd
+          i64MulImm(
+            s32,
+            (fp + code[(pc + 4) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+          );
+          i64Add(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+          );
+          pc = (pc + 7) | 0;
+          break;
+        case 205: // I64MulImmAddRotlMulImm
+          i64MulImm(
+            s32,
+            (fp + code[(pc + 6) | 0]) | 0,
+            (fp + code[(pc + 5) | 0]) | 0,
+            code[(pc + 7) | 0],
+            code[(pc + 8) | 0],
+          );
+          i64Add(
+            s32,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+            (fp + code[(pc + 6) | 0]) | 0,
+          );
+          i64RotlImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 9) | 0],
+          );
+          i64MulImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 10) | 0],
+            code[(pc + 11) | 0],
+          );
+          pc = (pc + 12) | 0;
+          break;
+        case 206: // I64LoadMulImmAddRotlMulImm
+          i64LoadMulImmAddRotlMulImm(
+            s32,
+            mview,
+            memLen,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+            (fp + code[(pc + 5) | 0]) | 0,
+            (fp + code[(pc + 6) | 0]) | 0,
+            code[(pc + 7) | 0],
+            code[(pc + 8) | 0],
+            code[(pc + 9) | 0],
+            code[(pc + 10) | 0],
+            code[(pc + 11) | 0],
+            (fp + code[(pc + 12) | 0]) | 0,
+            code[(pc + 13) | 0],
+            code[(pc + 14) | 0],
+          );
+          pc = (pc + 15) | 0;
+          break;
+        case 207: // I64AddAdd
+          i64AddAdd(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+            (fp + code[(pc + 5) | 0]) | 0,
+          );
+          pc = (pc + 6) | 0;
+          break;
+        case 208: // I64AddLoad
+          i64AddLoad(
+            s32,
+            mview,
+            memLen,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+            code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+          );
+          pc = (pc + 7) | 0;
+          break;
+        case 209: // I64Bswap
+          i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 210: // I64Sigma
+          i64Sigma(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+            code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+            code[(pc + 7) | 0],
+          );
+          pc = (pc + 8) | 0;
+          break;
+        case 211: // I64AndNot
+          i64AndNot(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 212: // I64XorAnd
+          i64XorAnd(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 213: // I64AndXor
+          i64AndXor(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 218: // F32Eq
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 219: // F32Ne
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 220: // F32Lt
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 221: // F32Gt
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 222: // F32Le
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 223: // F32Ge
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 224: // F32Abs
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
+          pc = (pc + 3) | 0;
+          break;
+        case 225: // F32Neg
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
+          pc = (pc + 3) | 0;
+          break;
+        case 226: // F32Ceil
+          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 227: // F32Floor
+          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 228: // F32Trunc
+          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 229: // F32Nearest
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 230: // F32Sqrt
+          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 231: // F32Add
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
+            f32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 232: // F32Sub
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
+            f32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 233: // F32Mul
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
+            f32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 234: // F32Div
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
+            f32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 235: // F32Min
+          f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
+            f32[(fp + code[(pc + 2) | 0]) | 0],
+            f32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 236: // F32Max
+          f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
+            f32[(fp + code[(pc + 2) | 0]) | 0],
+            f32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 237: // F32Copysign
+          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
+            (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
+          pc = (pc + 4) | 0;
+          break;
+        case 238: // F64Eq
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 239: // F64Ne
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 240: // F64Lt
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 241: // F64Gt
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 242: // F64Le
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 243: // F64Ge
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 244: // F64Abs
+          f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 245: // F64Neg
+          f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 246: // F64Ceil
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
+            Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]),
+          );
+          pc = (pc + 3) | 0;
+          break;
+        case 247: // F64Floor
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
+            Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
+          );
+          pc = (pc + 3) | 0;
+          break;
+        case 248: // F64Trunc
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
+            Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
+          );
+          pc = (pc + 3) | 0;
+          break;
+        case 249: // F64Nearest
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
+            f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
+          );
+          pc = (pc + 3) | 0;
+          break;
+        case 250: // F64Sqrt
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 251: // F64Add
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
+            f64[(fp + code[(pc + 3) | 0]) >> 1];
+          pc = (pc + 4) | 0;
+          break;
+        case 252: // F64Sub
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
+            f64[(fp + code[(pc + 3) | 0]) >> 1];
+          pc = (pc + 4) | 0;
+          break;
+        case 253: // F64Mul
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
+            f64[(fp + code[(pc + 3) | 0]) >> 1];
+          pc = (pc + 4) | 0;
+          break;
+        case 254: // F64Div
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
+            f64[(fp + code[(pc + 3) | 0]) >> 1];
+          pc = (pc + 4) | 0;
+          break;
+        case 255: // F64Min
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
+            f64[(fp + code[(pc + 2) | 0]) >> 1],
+            f64[(fp + code[(pc + 3) | 0]) >> 1],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 256: // F64Max
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
+            f64[(fp + code[(pc + 2) | 0]) >> 1],
+            f64[(fp + code[(pc + 3) | 0]) >> 1],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 257: // F64Copysign
+          f64CopysignBits(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 258: // F32AddImm
+          IMM_WORDS[0] = code[(pc + 3) | 0];
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
+          pc = (pc + 4) | 0;
+          break;
+        case 259: // F32MulImm
+          IMM_WORDS[0] = code[(pc + 3) | 0];
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
+          pc = (pc + 4) | 0;
+          break;
+        case 260: // F32MinImm
+          IMM_WORDS[0] = code[(pc + 3) | 0];
+          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
+            f32[(fp + code[(pc + 2) | 0]) | 0],
+            IMM_F32[0],
+          );
+          if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
+            f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
+          }
+          pc = (pc + 4) | 0;
+          break;
+        case 261: // F32MaxImm
+          IMM_WORDS[0] = code[(pc + 3) | 0];
+          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
+            f32[(fp + code[(pc + 2) | 0]) | 0],
+            IMM_F32[0],
+          );
+          if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
+            f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
+          }
+          pc = (pc + 4) | 0;
+          break;
+        case 262: { // F32MaxMinImm
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          IMM_WORDS[0] = code[(pc + 3) | 0];
+          f32[d] = Math.max(f32[(fp + code[(pc + 2) | 0]) | 0], IMM_F32[0]);
+          IMM_WORDS[0] = code[(pc + 4) | 0];
+          f32[d] = Math.min(f32[d], IMM_F32[0]);
+          if (f32[d] !== f32[d]) f32[d] = NaN;
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 263: // F32MulAdd
+          f32[(fp + code[(pc + 1) | 0]) | 0] =
+            Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
+            f32[(fp + code[(pc + 4) | 0]) | 0];
+          pc = (pc + 5) | 0;
+          break;
+        case 264: // F32MulImmLoad
+          f32MulImmLoad(
+            f32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 265: // F32MulLoad2Add
+          f32MulLoad2Add(
+            f32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+            (s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0]) | 0,
+            (fp + code[(pc + 6) | 0]) | 0,
+          );
+          pc = (pc + 7) | 0;
+          break;
+        case 266: // F64MulAdd
+          f64[(fp + code[(pc + 1) | 0]) >> 1] =
+            f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
+            f64[(fp + code[(pc + 4) | 0]) >> 1];
+          pc = (pc + 5) | 0;
+          break;
+        case 267: // I32TruncF32S
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 268: // I32TruncF32U
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 269: // I32TruncF64S
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 270: // I32TruncF64U
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 271: // I64TruncF32S
+          i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 272: // I64TruncF32U
+          i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 273: // I64TruncF64S
+          i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 274: // I64TruncF64U
+          i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 275: // F32ConvertI32S
+          f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+          pc = (pc + 3) | 0;
+          break;
+        case 276: // F32ConvertI32U
+          f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
+          pc = (pc + 3) | 0;
+          break;
+        case 277: // F32ConvertI64S
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 278: // F32ConvertI64U
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 279: // F32DemoteF64
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
+          pc = (pc + 3) | 0;
+          break;
+        case 280: // F64ConvertI32S
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
+          pc = (pc + 3) | 0;
+          break;
+        case 281: // F64ConvertI32U
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
+          pc = (pc + 3) | 0;
+          break;
+        case 282: // F64ConvertI64S
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 283: // F64ConvertI64U
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 284: // F64PromoteF32
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
+          pc = (pc + 3) | 0;
+          break;
+        case 285: // I32TruncSatF32S
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 286: // I32TruncSatF32U
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 287: // I32TruncSatF64S
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 288: // I32TruncSatF64U
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 289: // I64TruncSatF32S
+          i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 290: // I64TruncSatF32U
+          i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 291: // I64TruncSatF64S
+          i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 292: // I64TruncSatF64U
+          i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 293: { // I32Load
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 294: { // I64Load
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = mview.getInt32(ea, true);
+          s32[d + 1] = mview.getInt32(ea + 4, true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 295: { // I32Load8S
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 296: { // I32Load8U
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 297: { // I32LoadAddImm
+          ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+            (code[(pc + 4) | 0] >>> 0);
+          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 298: { // I64LoadAddImm
+          ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+            (code[(pc + 4) | 0] >>> 0);
+          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = mview.getInt32(ea, true);
+          s32[d + 1] = mview.getInt32(ea + 4, true);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 299: { // I32Load8UAddImm
+          ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+            (code[(pc + 4) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 300: { // I32Load16S
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 301: { // I32Load16U
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 302: { // I64Load8S
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          v = mview.getInt8(ea);
+          s32[d] = v;
+          s32[d + 1] = v >> 31;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 303: { // I64Load8U
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = mview.getUint8(ea);
+          s32[d + 1] = 0;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 304: { // I64Load16S
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          v = mview.getInt16(ea, true);
+          s32[d] = v;
+          s32[d + 1] = v >> 31;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 305: { // I64Load16U
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = mview.getUint16(ea, true);
+          s32[d + 1] = 0;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 306: { // I64Load32S
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          v = mview.getInt32(ea, true);
+          s32[d] = v;
+          s32[d + 1] = v >> 31;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 307: { // I64Load32U
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = mview.getInt32(ea, true);
+          s32[d + 1] = 0;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 308: { // I32Store
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 309: { // I64Store
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          v = (fp + code[(pc + 3) | 0]) | 0;
+          mview.setInt32(ea, s32[v], true);
+          mview.setInt32(ea + 4, s32[v + 1], true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 310: { // I32Store8
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 311: { // I32Store16
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 312: { // I32StoreAt
+          ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+            (code[(pc + 3) | 0] >>> 0);
+          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt32(ea, s32[(fp + code[(pc + 4) | 0]) | 0], true);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 313: { // I32Store8At
+          ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+            (code[(pc + 3) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt8(ea, s32[(fp + code[(pc + 4) | 0]) | 0]);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 314: // I32Copy8At
+          copyByte(
+            mview,
+            memLen,
+            s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+            s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 7) | 0;
+          break;
+        case 315: // I32AddAddImmShrUStore8At
+          storeByte(
+            mview,
+            memLen,
+            s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+            code[(pc + 3) | 0],
+            ((s32[(fp + code[(pc + 4) | 0]) | 0] + s32[(fp + code[(pc + 5) | 0]) | 0] +
+              code[(pc + 6) | 0]) | 0) >>> code[(pc + 7) | 0],
+          );
+          pc = (pc + 8) | 0;
+          break;
+        case 316: { // I32StoreImm
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt32(ea, code[(pc + 3) | 0], true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 317: { // I32Store8Imm
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt8(ea, code[(pc + 3) | 0]);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 318: { // I32Store16Imm
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt16(ea, code[(pc + 3) | 0], true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 319: { // I64StoreImm
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt32(ea, code[(pc + 3) | 0], true);
+          mview.setInt32(ea + 4, code[(pc + 4) | 0], true);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 334: { // Copy128
+          d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
+          s32[d] = s32[a];
+          s32[d + 1] = s32[a + 1];
+          s32[d + 2] = s32[a + 2];
+          s32[d + 3] = s32[a + 3];
+          pc = (pc + 3) | 0;
+          break;
+        }
+        case 338: { // V128Const
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = code[(pc + 2) | 0];
+          s32[d + 1] = code[(pc + 3) | 0];
+          s32[d + 2] = code[(pc + 4) | 0];
+          s32[d + 3] = code[(pc + 5) | 0];
+          pc = (pc + 6) | 0;
+          break;
+        }
+        case 339: // V128LoadFull
+          v128Load(
+            s32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 340: // V128LoadAt
+          v128Load(
+            s32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 341: // V128And
+          v128And(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 346: // V128Splat32
+          v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 349: // I8x16GtU
+          i8x16GtU(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 350: // I32x4MinU
+          i32x4MinU(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 351: // I32x4Abs
+          i32x4Abs(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 352: // I8x16NarrowI16x8U
+          i8x16NarrowI16x8U(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 353: // I16x8NarrowI32x4U
+          i16x8NarrowI32x4U(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 354: // I8x16Add
+          i8x16Add(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 356: // I16x8Add
+          i16x8Add(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 359: // I32x4Add
+          i32x4Add(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 360: // I32x4Sub
+          i32x4Sub(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 361: // I32x4Mul
+          i32x4Mul(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 364: // I16x8Shl
+          i16x8Shl(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 366: // I16x8ShrU
+          i16x8ShrU(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 370: // F32x4Add
+          f32x4Add(
+            f32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 376: // F32x4MulAdd
+          f32x4MulAdd(
+            f32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 378: // F32x4MaxMinLoad
+          f32x4MaxMinLoad(
+            f32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0]) | 0,
+          );
+          pc = (pc + 6) | 0;
+          break;
+        case 379: // F32x4MulLoad
+          f32x4MulLoad(
+            f32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+            code[(pc + 5) | 0],
+          );
+          pc = (pc + 6) | 0;
+          break;
+        case 380: // F32x4MulLoadAdd
+          f32x4MulLoadAdd(
+            f32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+            code[(pc + 5) | 0],
+            (fp + code[(pc + 6) | 0]) | 0,
+          );
+          pc = (pc + 7) | 0;
+          break;
+        case 381: // F32x4MulLoad2
+          f32x4MulLoad2(
+            f32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 382: // F32x4MulLoad2Add
+          f32x4MulLoad2Add(
+            f32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+            (fp + code[(pc + 5) | 0]) | 0,
+          );
+          pc = (pc + 6) | 0;
+          break;
+        case 387: // V128ExtractLane32
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
+          pc = (pc + 4) | 0;
+          break;
+        case 388: // V128Unary
+          simdUnary(
+            code[(pc + 2) | 0],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 389: // V128Binary
+          simdBinary(
+            code[(pc + 2) | 0],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 393: // V128Shuffle
+          simdShuffle(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+            code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+            code[(pc + 7) | 0],
+          );
+          pc = (pc + 8) | 0;
+          break;
+        case 394: // V128ShuffleZx
+          simdShuffleZx(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+            code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+            code[(pc + 7) | 0],
+            code[(pc + 8) | 0],
+          );
+          pc = (pc + 9) | 0;
+          break;
+        case 396: // V128LoadSubAt
+          simdLoad(
+            code[(pc + 2) | 0],
+            s32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+            code[(pc + 5) | 0],
+          );
+          pc = (pc + 6) | 0;
+          break;
+        case 397: // V128Load32SplatAt
+          v128Load32Splat(
+            s32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 398: // V128Load64ZeroAt
+          v128Load64Zero(
+            s32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 399: // V128Store
+          simdStore(
+            s32,
+            mview,
+            s32[(fp + code[(pc + 1) | 0]) | 0],
+            code[(pc + 2) | 0],
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 400: // V128StoreAt
+          simdStore(
+            s32,
+            mview,
+            (s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            (fp + code[(pc + 4) | 0]) | 0,
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 405: // StructNew
+          store.fuel = fuel;
+          fuel = -1;
+          if (
+            !structNew(
+              store,
+              gcType(code[(pc + 2) | 0]),
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              (fp + code[(pc + 3) | 0]) | 0,
+              bulkFuel,
+            )
+          ) {
+            if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+            fuel = store.fuel;
+            break; // refilled: run it again
+          }
+          pc = (pc + 4) | 0;
+          fuel = store.fuel;
+          break;
+        case 406: // StructNewDefault
+          store.fuel = fuel;
+          fuel = -1;
+          if (
+            !structNewDefault(
+              store,
+              gcType(code[(pc + 2) | 0]),
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              bulkFuel,
+            )
+          ) {
+            if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+            fuel = store.fuel;
+            break; // refilled: run it again
+          }
+          pc = (pc + 3) | 0;
+          fuel = store.fuel;
+          break;
+        case 407: // StructGet
+          structGet(
+            store,
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 434: { // Index64
+          a = (fp + code[(pc + 2) | 0]) | 0;
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
+          pc = (pc + 3) | 0;
+          break;
+        }
+        case 435: { // SizeToI64
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          v = s32[(fp + code[(pc + 2) | 0]) | 0];
+          s32[d] = v;
+          s32[d + 1] = v === -1 ? -1 : 0;
+          pc = (pc + 3) | 0;
+          break;
+        }
+        case 447: // TierUp
+          if (--funcs[depth]!.compiled!.hotness <= 0) {
+            frames[2 * depth + 1] = pc;
+            store.fuel = fuel;
+            return TIER_UP;
+          }
+          pc = (pc + 1) | 0;
+          break;
+        default: {
+          // A warm row (`isWarm`): one call runs it.
+          const next = runWarm(code, pc, fp, s32, f32, f64, mview);
+          if (next >= 0) {
+            pc = next | 0;
+            break;
+          }
+          // A cold row (`isCold`): `runCold` runs it, and those after it, from the saved state.
+          frames[2 * depth + 1] = pc;
+          st.depth = depth;
+          store.fuel = fuel;
+          fuel = -1;
+          const status = runCold(compiler, store, st, baseDepth);
+          if (status !== HOT) return status;
+          depth = st.depth;
+          frames = st.frames;
+          fp = frames[2 * depth]!;
+          pc = frames[2 * depth + 1]!;
+          code = funcs[depth]!.compiled!.code;
+          inst = funcs[depth]!.instance;
           globals = inst.globals;
           mem = inst.memories[0] ?? null;
           mview = mem !== null ? mem.view : EMPTY_VIEW;
           memLen = mview.byteLength;
-        }
-        break;
-      }
-      case 78: // RefAsNonNull
-        if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
-        pc = (pc + 2) | 0;
-        break;
-      case 79: // Nop
-        pc = (pc + 1) | 0;
-        break;
-      case 80: // ConsumeFuel
-        x = (store.fuel - code[(pc + 1) | 0]) | 0;
-        if (x < 0) {
-          if (outOfFuel(store, st, code[(pc + 1) | 0])) {
-            frames[2 * depth + 1] = pc;
-            return OUT_OF_FUEL;
-          }
-          break; // refilled: charge again
-        }
-        store.fuel = x;
-        pc = (pc + 2) | 0;
-        break;
-      case 81: { // Copy
-        d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
-        s32[d] = s32[a];
-        s32[d + 1] = s32[a + 1];
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 82: // Copy2
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
-        s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
-        s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
-        s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
-        pc = (pc + 5) | 0;
-        break;
-      case 83: // Copy4
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
-        s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
-        s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
-        s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
-        s32[(fp + code[(pc + 5) | 0]) | 0] = s32[(fp + code[(pc + 6) | 0]) | 0];
-        s32[((fp + code[(pc + 5) | 0]) | 0) + 1] = s32[((fp + code[(pc + 6) | 0]) | 0) + 1];
-        s32[(fp + code[(pc + 7) | 0]) | 0] = s32[(fp + code[(pc + 8) | 0]) | 0];
-        s32[((fp + code[(pc + 7) | 0]) | 0) + 1] = s32[((fp + code[(pc + 8) | 0]) | 0) + 1];
-        pc = (pc + 9) | 0;
-        break;
-      case 84: // ConstI32
-        s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
-        pc = (pc + 3) | 0;
-        break;
-      case 85: { // ConstI64
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = code[(pc + 2) | 0];
-        s32[d + 1] = code[(pc + 3) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 86: { // Select
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
-          ? (fp + code[(pc + 3) | 0]) | 0
-          : (fp + code[(pc + 4) | 0]) | 0;
-        s32[d] = s32[a];
-        s32[d + 1] = s32[a + 1];
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 87: { // GlobalGet
-        const g = globals[code[(pc + 2) | 0]].value;
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = g[0];
-        s32[d + 1] = g[1];
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 88: { // GlobalSet
-        const g = globals[code[(pc + 1) | 0]].value;
-        a = (fp + code[(pc + 2) | 0]) | 0;
-        g[0] = s32[a];
-        g[1] = s32[a + 1];
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 90: // I32Eqz
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
-        pc = (pc + 3) | 0;
-        break;
-      case 91: // I32Eq
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 92: // I32Ne
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 93: // I32LtS
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 94: // I32LtU
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
-            ? 1
-            : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 95: // I32GtS
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 96: // I32GtU
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
-            ? 1
-            : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 97: // I32LeS
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 98: // I32LeU
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
-            ? 1
-            : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 99: // I32GeS
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 100: // I32GeU
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
-            ? 1
-            : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 101: // I32EqImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 102: // I32NeImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 103: // I32LtSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
-          ? 1
-          : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 104: // I32LtUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 105: // I32GtSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
-          ? 1
-          : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 106: // I32GtUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 107: { // I32MinUImm
-        a = s32[(fp + code[(pc + 2) | 0]) | 0];
-        s32[(fp + code[(pc + 1) | 0]) | 0] = (a >>> 0) < (code[(pc + 3) | 0] >>> 0)
-          ? a
-          : code[(pc + 3) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 108: // I32LeSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 109: // I32LeUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 110: // I32GeSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 111: // I32GeUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 112: // I32Clz
-        s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 113: // I32Ctz
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 114: // I32Popcnt
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 115: // I32Extend8S
-        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
-        pc = (pc + 3) | 0;
-        break;
-      case 116: // I32Extend16S
-        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
-        pc = (pc + 3) | 0;
-        break;
-      case 117: // I32Add
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 118: // I32Sub
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 119: // I32Mul
-        s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 120: // I32DivS
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 121: // I32DivU
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 122: // I32RemS
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 123: // I32RemU
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 124: // I32And
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
-          s32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 125: // I32Or
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
-          s32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 126: // I32Xor
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
-          s32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 127: // I32Shl
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
-          s32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 128: // I32ShrS
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
-          s32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 129: // I32ShrU
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 130: // I32Rotl
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 131: // I32Rotr
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 132: // I32AddImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 133: // I32MulImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 134: // I32AndImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
-          code[(pc + 3) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 135: // I32OrImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
-          code[(pc + 3) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 136: // I32XorImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
-          code[(pc + 3) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 137: // I32ShlImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
-          code[(pc + 3) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 138: // I32ShrSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
-          code[(pc + 3) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 139: // I32ShrUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 140: // I32RotlImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 141: // I32RotrImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 142: // I32AddShlImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] +
-          (s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0])) | 0;
-        pc = (pc + 5) | 0;
-        break;
-      case 143: // I32AddAddImmShrUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          ((s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0] +
-            code[(pc + 4) | 0]) | 0) >>> code[(pc + 5) | 0];
-        pc = (pc + 6) | 0;
-        break;
-      case 144: // I64Eqz
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 145: // I64Eq
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 146: // I64Ne
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 147: // I64LtS
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 148: // I64LtU
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 149: // I64GtS
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 150: // I64GtU
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 151: // I64LeS
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 152: // I64LeU
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 153: // I64GeS
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 154: // I64GeU
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 155: // I64EqImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 156: // I64NeImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 157: // I64LtSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 158: // I64LtUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 159: // I64GtSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 160: // I64GtUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 161: // I64LeSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 162: // I64LeUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 163: // I64GeSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 164: // I64GeUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 165: // I64Clz
-        i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 166: // I64Ctz
-        i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 167: // I64Popcnt
-        i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 168: // I64Extend8S
-        i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 169: // I64Extend16S
-        i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 170: // I64Extend32S
-        i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 171: // I64ExtendI32S
-        i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 172: // I64ExtendI32U
-        i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 173: // I64Add
-        i64Add(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 174: // I64Sub
-        i64Sub(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 175: // I64Mul
-        i64Mul(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 176: // I64DivS
-        i64DivS(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 177: // I64DivU
-        i64DivU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 178: // I64RemS
-        i64RemS(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 179: // I64RemU
-        i64RemU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 180: // I64And
-        i64And(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 181: // I64Or
-        i64Or(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 182: // I64Xor
-        i64Xor(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 183: // I64Shl
-        i64Shl(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 184: // I64ShrS
-        i64ShrS(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 185: // I64ShrU
-        i64ShrU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 186: // I64Rotl
-        i64Rotl(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 187: // I64Rotr
-        i64Rotr(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 188: // I64AddImm
-        i64AddImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 189: // I64MulImm
-        i64MulImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 190: // I64AndImm
-        i64AndImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 191: // I64OrImm
-        i64OrImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 192: // I64XorImm
-        i64XorImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 193: // I64ShlImm
-        i64ShlImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 194: // I64ShrSImm
-        i64ShrSImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 195: // I64ShrUImm
-        i64ShrUImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 196: // I64RotlImm
-        i64RotlImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 197: // I64RotrImm
-        i64RotrImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 198: // I64XorShrUImm
-        i64XorShrUImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 199: // I64XorRotlImm
-        i64XorRotlImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 200: // I64RotlImmOfXor
-        i64RotlImmOfXor(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 201: // I64SubShlImm
-        i64SubShlImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 202: // I64XorShrUMulImm
-        i64XorShrUMulImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-          code[(pc + 7) | 0],
-        );
-        pc = (pc + 8) | 0;
-        break;
-      case 203: // I64RotlMulImm
-        i64RotlImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        i64MulImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-        );
-        pc = (pc + 7) | 0;
-        break;
-      case 204: // I64MulImmAdd
-        i64MulImm(
-          s32,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-        );
-        i64Add(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-        );
-        pc = (pc + 7) | 0;
-        break;
-      case 205: // I64MulImmAddRotlMulImm
-        i64MulImm(
-          s32,
-          (fp + code[(pc + 6) | 0]) | 0,
-          (fp + code[(pc + 5) | 0]) | 0,
-          code[(pc + 7) | 0],
-          code[(pc + 8) | 0],
-        );
-        i64Add(
-          s32,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 6) | 0]) | 0,
-        );
-        i64RotlImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 9) | 0],
-        );
-        i64MulImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 10) | 0],
-          code[(pc + 11) | 0],
-        );
-        pc = (pc + 12) | 0;
-        break;
-      case 206: // I64LoadMulImmAddRotlMulImm
-        i64LoadMulImmAddRotlMulImm(
-          s32,
-          mview,
-          memLen,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 5) | 0]) | 0,
-          (fp + code[(pc + 6) | 0]) | 0,
-          code[(pc + 7) | 0],
-          code[(pc + 8) | 0],
-          code[(pc + 9) | 0],
-          code[(pc + 10) | 0],
-          code[(pc + 11) | 0],
-          (fp + code[(pc + 12) | 0]) | 0,
-          code[(pc + 13) | 0],
-          code[(pc + 14) | 0],
-        );
-        pc = (pc + 15) | 0;
-        break;
-      case 207: // I64AddAdd
-        i64AddAdd(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 5) | 0]) | 0,
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 208: // I64AddLoad
-        i64AddLoad(
-          s32,
-          mview,
-          memLen,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-        );
-        pc = (pc + 7) | 0;
-        break;
-      case 209: // I64Bswap
-        i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 210: // I64Sigma
-        i64Sigma(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-          code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-          code[(pc + 7) | 0],
-        );
-        pc = (pc + 8) | 0;
-        break;
-      case 211: // I64AndNot
-        i64AndNot(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 212: // I64XorAnd
-        i64XorAnd(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 213: // I64AndXor
-        i64AndXor(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 218: // F32Eq
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 219: // F32Ne
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 220: // F32Lt
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 221: // F32Gt
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 222: // F32Le
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 223: // F32Ge
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 224: // F32Abs
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
-        pc = (pc + 3) | 0;
-        break;
-      case 225: // F32Neg
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
-        pc = (pc + 3) | 0;
-        break;
-      case 226: // F32Ceil
-        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 227: // F32Floor
-        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 228: // F32Trunc
-        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 229: // F32Nearest
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 230: // F32Sqrt
-        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 231: // F32Add
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
-          f32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 232: // F32Sub
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
-          f32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 233: // F32Mul
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
-          f32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 234: // F32Div
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
-          f32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 235: // F32Min
-        f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
-          f32[(fp + code[(pc + 2) | 0]) | 0],
-          f32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 236: // F32Max
-        f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
-          f32[(fp + code[(pc + 2) | 0]) | 0],
-          f32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 237: // F32Copysign
-        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
-          (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
-        pc = (pc + 4) | 0;
-        break;
-      case 238: // F64Eq
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 239: // F64Ne
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 240: // F64Lt
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 241: // F64Gt
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 242: // F64Le
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 243: // F64Ge
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 244: // F64Abs
-        f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 245: // F64Neg
-        f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 246: // F64Ceil
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
-        pc = (pc + 3) | 0;
-        break;
-      case 247: // F64Floor
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
-          Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
-        );
-        pc = (pc + 3) | 0;
-        break;
-      case 248: // F64Trunc
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
-          Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
-        );
-        pc = (pc + 3) | 0;
-        break;
-      case 249: // F64Nearest
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
-          f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
-        );
-        pc = (pc + 3) | 0;
-        break;
-      case 250: // F64Sqrt
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 251: // F64Add
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
-          f64[(fp + code[(pc + 3) | 0]) >> 1];
-        pc = (pc + 4) | 0;
-        break;
-      case 252: // F64Sub
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
-          f64[(fp + code[(pc + 3) | 0]) >> 1];
-        pc = (pc + 4) | 0;
-        break;
-      case 253: // F64Mul
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
-          f64[(fp + code[(pc + 3) | 0]) >> 1];
-        pc = (pc + 4) | 0;
-        break;
-      case 254: // F64Div
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
-          f64[(fp + code[(pc + 3) | 0]) >> 1];
-        pc = (pc + 4) | 0;
-        break;
-      case 255: // F64Min
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
-          f64[(fp + code[(pc + 2) | 0]) >> 1],
-          f64[(fp + code[(pc + 3) | 0]) >> 1],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 256: // F64Max
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
-          f64[(fp + code[(pc + 2) | 0]) >> 1],
-          f64[(fp + code[(pc + 3) | 0]) >> 1],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 257: // F64Copysign
-        f64CopysignBits(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 258: // F32AddImm
-        IMM_WORDS[0] = code[(pc + 3) | 0];
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
-        pc = (pc + 4) | 0;
-        break;
-      case 259: // F32MulImm
-        IMM_WORDS[0] = code[(pc + 3) | 0];
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
-        pc = (pc + 4) | 0;
-        break;
-      case 260: // F32MinImm
-        IMM_WORDS[0] = code[(pc + 3) | 0];
-        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
-          f32[(fp + code[(pc + 2) | 0]) | 0],
-          IMM_F32[0],
-        );
-        if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
-          f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
-        }
-        pc = (pc + 4) | 0;
-        break;
-      case 261: // F32MaxImm
-        IMM_WORDS[0] = code[(pc + 3) | 0];
-        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
-          f32[(fp + code[(pc + 2) | 0]) | 0],
-          IMM_F32[0],
-        );
-        if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
-          f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
-        }
-        pc = (pc + 4) | 0;
-        break;
-      case 262: { // F32MaxMinImm
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        IMM_WORDS[0] = code[(pc + 3) | 0];
-        f32[d] = Math.max(f32[(fp + code[(pc + 2) | 0]) | 0], IMM_F32[0]);
-        IMM_WORDS[0] = code[(pc + 4) | 0];
-        f32[d] = Math.min(f32[d], IMM_F32[0]);
-        if (f32[d] !== f32[d]) f32[d] = NaN;
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 263: // F32MulAdd
-        f32[(fp + code[(pc + 1) | 0]) | 0] =
-          Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
-          f32[(fp + code[(pc + 4) | 0]) | 0];
-        pc = (pc + 5) | 0;
-        break;
-      case 264: // F32MulImmLoad
-        f32MulImmLoad(
-          f32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 265: // F32MulLoad2Add
-        f32MulLoad2Add(
-          f32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
-          (s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0]) | 0,
-          (fp + code[(pc + 6) | 0]) | 0,
-        );
-        pc = (pc + 7) | 0;
-        break;
-      case 266: // F64MulAdd
-        f64[(fp + code[(pc + 1) | 0]) >> 1] =
-          f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
-          f64[(fp + code[(pc + 4) | 0]) >> 1];
-        pc = (pc + 5) | 0;
-        break;
-      case 267: // I32TruncF32S
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 268: // I32TruncF32U
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 269: // I32TruncF64S
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 270: // I32TruncF64U
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 271: // I64TruncF32S
-        i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 272: // I64TruncF32U
-        i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 273: // I64TruncF64S
-        i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 274: // I64TruncF64U
-        i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 275: // F32ConvertI32S
-        f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
-        pc = (pc + 3) | 0;
-        break;
-      case 276: // F32ConvertI32U
-        f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
-        pc = (pc + 3) | 0;
-        break;
-      case 277: // F32ConvertI64S
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 278: // F32ConvertI64U
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 279: // F32DemoteF64
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
-        pc = (pc + 3) | 0;
-        break;
-      case 280: // F64ConvertI32S
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
-        pc = (pc + 3) | 0;
-        break;
-      case 281: // F64ConvertI32U
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
-        pc = (pc + 3) | 0;
-        break;
-      case 282: // F64ConvertI64S
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 283: // F64ConvertI64U
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 284: // F64PromoteF32
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
-        pc = (pc + 3) | 0;
-        break;
-      case 285: // I32TruncSatF32S
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 286: // I32TruncSatF32U
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 287: // I32TruncSatF64S
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 288: // I32TruncSatF64U
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 289: // I64TruncSatF32S
-        i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 290: // I64TruncSatF32U
-        i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 291: // I64TruncSatF64S
-        i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 292: // I64TruncSatF64U
-        i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 293: { // I32Load
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 294: { // I64Load
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = mview.getInt32(ea, true);
-        s32[d + 1] = mview.getInt32(ea + 4, true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 295: { // I32Load8S
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 296: { // I32Load8U
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 297: { // I32LoadAddImm
-        ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
-          (code[(pc + 4) | 0] >>> 0);
-        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 298: { // I64LoadAddImm
-        ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
-          (code[(pc + 4) | 0] >>> 0);
-        if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = mview.getInt32(ea, true);
-        s32[d + 1] = mview.getInt32(ea + 4, true);
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 299: { // I32Load8UAddImm
-        ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
-          (code[(pc + 4) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 300: { // I32Load16S
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 301: { // I32Load16U
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 302: { // I64Load8S
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        v = mview.getInt8(ea);
-        s32[d] = v;
-        s32[d + 1] = v >> 31;
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 303: { // I64Load8U
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = mview.getUint8(ea);
-        s32[d + 1] = 0;
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 304: { // I64Load16S
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        v = mview.getInt16(ea, true);
-        s32[d] = v;
-        s32[d + 1] = v >> 31;
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 305: { // I64Load16U
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = mview.getUint16(ea, true);
-        s32[d + 1] = 0;
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 306: { // I64Load32S
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        v = mview.getInt32(ea, true);
-        s32[d] = v;
-        s32[d + 1] = v >> 31;
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 307: { // I64Load32U
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = mview.getInt32(ea, true);
-        s32[d + 1] = 0;
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 308: { // I32Store
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 309: { // I64Store
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        v = (fp + code[(pc + 3) | 0]) | 0;
-        mview.setInt32(ea, s32[v], true);
-        mview.setInt32(ea + 4, s32[v + 1], true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 310: { // I32Store8
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 311: { // I32Store16
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 312: { // I32StoreAt
-        ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
-          (code[(pc + 3) | 0] >>> 0);
-        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt32(ea, s32[(fp + code[(pc + 4) | 0]) | 0], true);
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 313: { // I32Store8At
-        ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
-          (code[(pc + 3) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt8(ea, s32[(fp + code[(pc + 4) | 0]) | 0]);
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 314: // I32Copy8At
-        copyByte(
-          mview,
-          memLen,
-          s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-          s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 7) | 0;
-        break;
-      case 315: // I32AddAddImmShrUStore8At
-        storeByte(
-          mview,
-          memLen,
-          s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
-          code[(pc + 3) | 0],
-          ((s32[(fp + code[(pc + 4) | 0]) | 0] + s32[(fp + code[(pc + 5) | 0]) | 0] +
-            code[(pc + 6) | 0]) | 0) >>> code[(pc + 7) | 0],
-        );
-        pc = (pc + 8) | 0;
-        break;
-      case 316: { // I32StoreImm
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt32(ea, code[(pc + 3) | 0], true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 317: { // I32Store8Imm
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt8(ea, code[(pc + 3) | 0]);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 318: { // I32Store16Imm
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt16(ea, code[(pc + 3) | 0], true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 319: { // I64StoreImm
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt32(ea, code[(pc + 3) | 0], true);
-        mview.setInt32(ea + 4, code[(pc + 4) | 0], true);
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 334: { // Copy128
-        d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
-        s32[d] = s32[a];
-        s32[d + 1] = s32[a + 1];
-        s32[d + 2] = s32[a + 2];
-        s32[d + 3] = s32[a + 3];
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 338: { // V128Const
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = code[(pc + 2) | 0];
-        s32[d + 1] = code[(pc + 3) | 0];
-        s32[d + 2] = code[(pc + 4) | 0];
-        s32[d + 3] = code[(pc + 5) | 0];
-        pc = (pc + 6) | 0;
-        break;
-      }
-      case 339: // V128LoadFull
-        v128Load(
-          s32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 340: // V128LoadAt
-        v128Load(
-          s32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 341: // V128And
-        v128And(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 346: // V128Splat32
-        v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 349: // I8x16GtU
-        i8x16GtU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 350: // I32x4MinU
-        i32x4MinU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 351: // I32x4Abs
-        i32x4Abs(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 352: // I8x16NarrowI16x8U
-        i8x16NarrowI16x8U(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 353: // I16x8NarrowI32x4U
-        i16x8NarrowI32x4U(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 354: // I8x16Add
-        i8x16Add(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 356: // I16x8Add
-        i16x8Add(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 359: // I32x4Add
-        i32x4Add(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 360: // I32x4Sub
-        i32x4Sub(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 361: // I32x4Mul
-        i32x4Mul(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 364: // I16x8Shl
-        i16x8Shl(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 366: // I16x8ShrU
-        i16x8ShrU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 370: // F32x4Add
-        f32x4Add(
-          f32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 376: // F32x4MulAdd
-        f32x4MulAdd(
-          f32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 378: // F32x4MaxMinLoad
-        f32x4MaxMinLoad(
-          f32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0]) | 0,
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 379: // F32x4MulLoad
-        f32x4MulLoad(
-          f32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
-          code[(pc + 5) | 0],
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 380: // F32x4MulLoadAdd
-        f32x4MulLoadAdd(
-          f32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
-          code[(pc + 5) | 0],
-          (fp + code[(pc + 6) | 0]) | 0,
-        );
-        pc = (pc + 7) | 0;
-        break;
-      case 381: // F32x4MulLoad2
-        f32x4MulLoad2(
-          f32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 382: // F32x4MulLoad2Add
-        f32x4MulLoad2Add(
-          f32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-          (fp + code[(pc + 5) | 0]) | 0,
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 387: // V128ExtractLane32
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
-        pc = (pc + 4) | 0;
-        break;
-      case 388: // V128Unary
-        simdUnary(
-          code[(pc + 2) | 0],
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 389: // V128Binary
-        simdBinary(
-          code[(pc + 2) | 0],
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 393: // V128Shuffle
-        simdShuffle(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-          code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-          code[(pc + 7) | 0],
-        );
-        pc = (pc + 8) | 0;
-        break;
-      case 394: // V128ShuffleZx
-        simdShuffleZx(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-          code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-          code[(pc + 7) | 0],
-          code[(pc + 8) | 0],
-        );
-        pc = (pc + 9) | 0;
-        break;
-      case 396: // V128LoadSubAt
-        simdLoad(
-          code[(pc + 2) | 0],
-          s32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
-          code[(pc + 5) | 0],
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 397: // V128Load32SplatAt
-        v128Load32Splat(
-          s32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 398: // V128Load64ZeroAt
-        v128Load64Zero(
-          s32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 399: // V128Store
-        simdStore(
-          s32,
-          mview,
-          s32[(fp + code[(pc + 1) | 0]) | 0],
-          code[(pc + 2) | 0],
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 400: // V128StoreAt
-        simdStore(
-          s32,
-          mview,
-          (s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          (fp + code[(pc + 4) | 0]) | 0,
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 405: // StructNew
-        if (
-          !structNew(
-            store,
-            gcType(code[(pc + 2) | 0]),
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            bulkFuel,
-          )
-        ) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        pc = (pc + 4) | 0;
-        break;
-      case 406: // StructNewDefault
-        if (
-          !structNewDefault(
-            store,
-            gcType(code[(pc + 2) | 0]),
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            bulkFuel,
-          )
-        ) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        pc = (pc + 3) | 0;
-        break;
-      case 407: // StructGet
-        structGet(
-          store,
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 434: { // Index64
-        a = (fp + code[(pc + 2) | 0]) | 0;
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 435: { // SizeToI64
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        v = s32[(fp + code[(pc + 2) | 0]) | 0];
-        s32[d] = v;
-        s32[d + 1] = v === -1 ? -1 : 0;
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 447: // TierUp
-        if (--funcs[depth]!.compiled!.hotness <= 0) {
-          frames[2 * depth + 1] = pc;
-          return TIER_UP;
-        }
-        pc = (pc + 1) | 0;
-        break;
-      default: {
-        // A warm row (`isWarm`): one call runs it.
-        const next = runWarm(code, pc, fp, s32, f32, f64, mview);
-        if (next >= 0) {
-          pc = next | 0;
+          s32 = st.s32;
+          f32 = st.f32;
+          f64 = st.f64;
+          fuel = store.fuel;
           break;
         }
-        // A cold row (`isCold`): `runCold` runs it, and those after it, from the saved state.
-        frames[2 * depth + 1] = pc;
-        st.depth = depth;
-        const status = runCold(compiler, store, st, baseDepth);
-        if (status !== HOT) return status;
-        depth = st.depth;
-        frames = st.frames;
-        fp = frames[2 * depth]!;
-        pc = frames[2 * depth + 1]!;
-        code = funcs[depth]!.compiled!.code;
-        inst = funcs[depth]!.instance;
-        globals = inst.globals;
-        mem = inst.memories[0] ?? null;
-        mview = mem !== null ? mem.view : EMPTY_VIEW;
-        memLen = mview.byteLength;
-        s32 = st.s32;
-        f32 = st.f32;
-        f64 = st.f64;
-        break;
       }
     }
+  } catch (e) {
+    if (fuel >= 0) store.fuel = fuel;
+    throw e;
   }
 }
 

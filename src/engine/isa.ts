@@ -284,10 +284,15 @@ const TAIL_CALL = `
       if (depth === baseDepth) {
         st.depth = depth - 1;
         // No frame of this run is left to catch a Wasm exception: callHost throws it on.
+        store.fuel = fuel;
+        fuel = -1;
         return callHost(callee, from, st, at, store, baseDepth) === undefined ? DONE : HOST_AWAIT;
       }
       ${POP_FRAME}
+      store.fuel = fuel;
+      fuel = -1;
       const pending = callHost(callee, from, st, at, store, baseDepth);
+      fuel = store.fuel;
       if (pending !== undefined) {
         if (pending !== null) return HOST_AWAIT;
         // The host function threw a Wasm exception, which a handler of the caller caught.
@@ -402,6 +407,7 @@ const ROWS = {
     }
     if (depth === baseDepth) {
       st.depth = depth - 1;
+      store.fuel = fuel;
       return DONE;
     }
     ${POP_FRAME}
@@ -434,7 +440,10 @@ const ROWS = {
     }
     frames[2 * depth + 1] = pc;
     if (callee.isHost) {
+      store.fuel = fuel;
+      fuel = -1;
       const pending = callHost(callee, inst, st, base, store, baseDepth);
+      fuel = store.fuel;
       if (pending !== undefined) {
         if (pending !== null) return HOST_AWAIT;
         // The host function threw a Wasm exception, which a handler caught.
@@ -457,9 +466,9 @@ const ROWS = {
     fp = base;
     code = cf.code;
     pc = 0;
-    if (code[0] === #ConsumeFuel && store.fuel >= code[1]) {
+    if (code[0] === #ConsumeFuel && fuel >= code[1]) {
       // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
-      store.fuel -= code[1];
+      fuel -= code[1];
       pc = 2;
     }
     ${at(4, switchInstance("callee", false))}
@@ -478,15 +487,14 @@ const ROWS = {
   ConsumeFuel: jump(
     "i",
     `
-    x = (store.fuel - $1) | 0;
+    x = fuel - $1;
     if (x < 0) {
-      if (outOfFuel(store, st, $1)) {
-        frames[2 * depth + 1] = pc;
-        return OUT_OF_FUEL;
-      }
+      store.fuel = fuel;
+      if (outOfFuel(store, st, fuel - x)) return stopAt(st, depth, pc);
+      fuel = store.fuel;
       break; // refilled: charge again
     }
-    store.fuel = x;
+    fuel = x;
     pc = ($next) | 0;
   `,
   ),
@@ -1327,6 +1335,7 @@ const ROWS = {
     `
     if (--funcs[depth]!.compiled!.hotness <= 0) {
       frames[2 * depth + 1] = pc;
+      store.fuel = fuel;
       return TIER_UP;
     }
     pc = ($next) | 0;
@@ -1339,15 +1348,17 @@ const ROWS = {
  * and jumps to `target`; when the store cannot pay, it jumps to that `ConsumeFuel`, which stops
  * (or refills and charges), and control continues from it as the branch would have. No `const`s
  * (as in `armsPaying`): they took `run` past 128 registers with ii64's fused rows (+7 KB). The
- * fuel left is the scratch `x`, an int32 difference (both terms are at most `FUEL_CHUNK`, 2^30 - 1):
- * one read of `store.fuel` and no overflow check, 151 bytes less of `run` for the 11 paying rows
- * and `ConsumeFuel`. Dispatches are the same; valgrind's instruction count of sieve (scale 0.1,
- * interpreter) moved fuel on/off from 1.220 to 1.217: the field's read and write remain.
+ * fuel left is the scratch `x`, a difference of two Smis (both at most `FUEL_CHUNK`, 2^30 - 1),
+ * from `run`'s local `fuel` (see `FUEL_OUT` in scripts/gen_executor.ts), never the store's
+ * field: TurboFan's code for a charge was a map check of `store`, the field's load, untag, tag
+ * and store (`perf annotate` of sieve, fuel on); it is now a stack slot's load and store. Spelled
+ * without `| 0` (V8 adds an overflow check that never fails, `jo`): 63 bytes less of `run` for
+ * the 11 paying rows, which paid for the local's write-backs.
  */
 function payOrFallBack(target: string, at: string, cost: string): string {
-  return `x = (store.fuel - ${cost}) | 0;
+  return `x = fuel - ${cost};
 if (x >= 0) {
-  store.fuel = x;
+  fuel = x;
   pc = ${target};
 } else pc = ${at};`;
 }
@@ -1381,9 +1392,9 @@ function armsPaying(base: Row): Row {
   // Written without `const`s: with them `run` needed more than 128 registers, and V8 then
   // spelled many of its instructions in a wider form (+3.6 KB of bytecode for four rows).
   const run = `${prelude}pc = ${cond} ? $${target} : $next;
-x = (store.fuel - code[(pc + 1) | 0]) | 0;
+x = fuel - code[(pc + 1) | 0];
 if (x >= 0) {
-  store.fuel = x;
+  fuel = x;
   pc = (pc + 2) | 0;
 }`;
   return { shape: base.shape, run, jumps: true, caseOf: null, negation: null };
