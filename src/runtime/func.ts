@@ -258,7 +258,7 @@ funcs.define(Func);
 /** The parameter slots of a call of `entity` with `params` (checked against its type). */
 function paramSlots(store: Store, entity: FuncEntity, params: readonly Val[]): Int32Array {
   const type = entity.type;
-  checkVals(params, type.params, `parameters of ${type}`, store);
+  checkVals(params, type.params, "parameters of", store, type);
   const io = new Int32Array(Math.max(type.params.length, type.results.length, 1) * SLOT_WORDS);
   for (let i = 0; i < params.length; i++) writeVal(store, params[i]!, io, i * SLOT_WORDS);
   return io;

@@ -284,3 +284,29 @@ Deno.test("host func: each calling instance gets a Caller that names it", () => 
   for (const instance of [a, b, a, a, b]) instance.getTypedFunc(store, "run").call(store);
   assert.deepEqual(names.map((v) => (v as Val | undefined)?.value), [1, 2, 1, 1, 2]);
 });
+
+Deno.test("host func: Func.call names the signature when its parameters do not fit", () => {
+  const store = new Store(engine, null);
+  const f = new Func(store, new FuncType(["i32", "i64"], []), () => []);
+  const bad: [unknown, string][] = [
+    [[Val.i32(1)], "Expected 2 parameters of (i32, i64) -> (), got 1"],
+    [
+      [Val.i32(1), Val.i32(2)],
+      "Type mismatch in parameters of (i32, i64) -> (): value 1 is i32, expected i64",
+    ],
+    [
+      [Val.i32(1), 5],
+      "Type mismatch in parameters of (i32, i64) -> (): value 1 is not a Val (5)",
+    ],
+    [7, "Expected an array of Val as parameters of (i32, i64) -> ()"],
+  ];
+  for (const [params, message] of bad) {
+    assert.throws(() => f.call(store, params as Val[]), (e) => {
+      assert.ok(e instanceof FuncError);
+      assert.equal(e.message, message);
+      return true;
+    });
+  }
+  // The store stays usable, and a fitting call runs.
+  assert.deepEqual(f.call(store, [Val.i32(1), Val.i64(2n)]), []);
+});
