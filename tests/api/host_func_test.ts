@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  AsyncHostFuncError,
   Config,
   Engine,
   Func,
@@ -309,4 +310,23 @@ Deno.test("host func: Func.call names the signature when its parameters do not f
   }
   // The store stays usable, and a fitting call runs.
   assert.deepEqual(f.call(store, [Val.i32(1), Val.i64(2n)]), []);
+});
+
+Deno.test("host func: a Func.call made inside a Func.call keeps both calls' values apart", () => {
+  const store = new Store(engine, null);
+  const inner = new Func(store, new FuncType(["i64", "i32", "i32"], ["i32"]), (_c, p) => [
+    Val.i32((p[1]!.value as number) * (p[2]!.value as number)),
+  ]);
+  const outer = new Func(store, new FuncType(["i32", "i32"], ["i32", "i32"]), (_c, [a, b]) => {
+    const [r] = inner.call(store, [Val.i64(-1n), Val.i32(7), Val.i32(6)]);
+    return [Val.i32((a!.value as number) + (r!.value as number)), b!];
+  });
+  for (let i = 0; i < 3; i++) {
+    const out = outer.call(store, [Val.i32(i), Val.i32(100 + i)]);
+    assert.deepEqual(out.map((v) => v.value), [42 + i, 100 + i]);
+  }
+  // A call that fails (a Promise from a synchronous call) leaves later calls unaffected.
+  const later = new Func(store, new FuncType([], ["i32"]), () => Promise.resolve([Val.i32(9)]));
+  assert.throws(() => later.call(store, []), AsyncHostFuncError);
+  assert.deepEqual(outer.call(store, [Val.i32(1), Val.i32(2)]).map((v) => v.value), [43, 2]);
 });
