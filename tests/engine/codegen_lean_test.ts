@@ -207,8 +207,13 @@ if (ea > $memLim16) throw trap(1);`),
   // Not where the length is assigned anything else.
   assert.ok(leanBody("memLen = 7;\nif (ea + 4 > memLen) x();").includes("ea + 4 > memLen"));
   assert.equal(
+    leanBody("if (f(r4) < (-2 >>> 0)) x = f(2 >>> 0);"),
+    "if (f(r4) < 4294967294) x = f(2 >>> 0);",
+  );
+  // Both operands words: flipped (see the unsigned compares' test).
+  assert.equal(
     leanBody("if ((r4 >>> 0) < (-2 >>> 0)) x = f(2 >>> 0);"),
-    "if ((r4 >>> 0) < 4294967294) x = f(2 >>> 0);",
+    "if ((r4 ^ -2147483648) < (2147483646)) x = f(2 >>> 0);",
   );
   assert.ok(
     word.includes("r4 = (((ea) & 3 ? mview.getInt32(ea, true) : mi32[(ea) >>> 2]));"),
