@@ -734,13 +734,20 @@ function withZeroTermsDropped(js: string): string {
 
 /**
  * The source `generateSource` made for a body factory (`"use strict";`, the closure's
- * declarations, `return function wasm(...) {...};`), spelled for an engine without a JIT.
+ * declarations, `return function wasm(...) {...};` or a direct entry and its ordinary one),
+ * spelled for an engine without a JIT.
  */
 export function leanSource(source: string): string {
-  const split = source.indexOf("return function wasm(");
+  // A body with a direct entry (see "Direct calls" in codegen.ts) starts with that.
+  const direct = source.indexOf("const direct = function direct(");
+  const split = direct >= 0 ? direct : source.indexOf("return function wasm(");
   if (split < 0) return source;
   let head = source.slice(0, split);
-  let body = source.slice(split);
+  // Its entries are read by each other (and calls) as closure bindings: `var`, as above.
+  let body = source.slice(split).replace(
+    /^const (direct|wasm) = function /gm,
+    "var $1 = function ",
+  );
   // The closure's bindings are read by the body on every use: `var` needs no hole check.
   head = head.replace(/^(?:const|let) /gm, "var ");
   body = withLaneMinMaxInline(leanI64(body));

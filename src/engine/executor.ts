@@ -211,11 +211,14 @@ import {
   f64x2Sub,
   i16x8Add,
   i16x8Mul,
+  i16x8NarrowI32x4U,
   i16x8Shl,
   i16x8ShrS,
   i16x8ShrU,
   i16x8Sub,
+  i32x4Abs,
   i32x4Add,
+  i32x4MinU,
   i32x4Mul,
   i32x4Shl,
   i32x4ShrS,
@@ -223,6 +226,8 @@ import {
   i32x4Sub,
   i8x16Add,
   i8x16Eq,
+  i8x16GtU,
+  i8x16NarrowI16x8U,
   i8x16Shl,
   i8x16ShrU,
   i8x16Sub,
@@ -242,6 +247,8 @@ import {
   v128Xor,
 } from "./simd.ts";
 import {
+  f32MulImmLoad,
+  f32MulLoad2Add,
   f32x4MaxMinLoad,
   f32x4MulLoad,
   f32x4MulLoad2,
@@ -252,6 +259,8 @@ import {
   simdStore,
   simdStoreLane,
   v128Load,
+  v128Load32Splat,
+  v128Load64Zero,
 } from "./simd_mem.ts";
 import type { ExecStack } from "./stack.ts";
 import type { Compiler, RunStatus } from "./exec_support.ts";
@@ -2200,130 +2209,161 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 262: // F32MulAdd
+      case 262: { // F32MaxMinImm
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        IMM_WORDS[0] = code[(pc + 3) | 0];
+        f32[d] = Math.max(f32[(fp + code[(pc + 2) | 0]) | 0], IMM_F32[0]);
+        IMM_WORDS[0] = code[(pc + 4) | 0];
+        f32[d] = Math.min(f32[d], IMM_F32[0]);
+        if (f32[d] !== f32[d]) f32[d] = NaN;
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 263: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 263: // F64MulAdd
+      case 264: // F32MulImmLoad
+        f32MulImmLoad(
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 265: // F32MulLoad2Add
+        f32MulLoad2Add(
+          f32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+          (s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0]) | 0,
+          (fp + code[(pc + 6) | 0]) | 0,
+        );
+        pc = (pc + 7) | 0;
+        break;
+      case 266: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 264: // I32TruncF32S
+      case 267: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 265: // I32TruncF32U
+      case 268: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 266: // I32TruncF64S
+      case 269: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 267: // I32TruncF64U
+      case 270: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 268: // I64TruncF32S
+      case 271: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 269: // I64TruncF32U
+      case 272: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 270: // I64TruncF64S
+      case 273: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 271: // I64TruncF64U
+      case 274: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 272: // F32ConvertI32S
+      case 275: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 273: // F32ConvertI32U
+      case 276: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 274: // F32ConvertI64S
+      case 277: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 275: // F32ConvertI64U
+      case 278: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 276: // F32DemoteF64
+      case 279: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 277: // F64ConvertI32S
+      case 280: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 278: // F64ConvertI32U
+      case 281: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 279: // F64ConvertI64S
+      case 282: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 280: // F64ConvertI64U
+      case 283: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 281: // F64PromoteF32
+      case 284: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 282: // I32TruncSatF32S
+      case 285: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 283: // I32TruncSatF32U
+      case 286: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 284: // I32TruncSatF64S
+      case 287: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 285: // I32TruncSatF64U
+      case 288: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 286: // I64TruncSatF32S
+      case 289: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 287: // I64TruncSatF32U
+      case 290: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 288: // I64TruncSatF64S
+      case 291: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 289: // I64TruncSatF64U
+      case 292: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 290: { // I32Load
+      case 293: { // I32Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 291: { // I64Load
+      case 294: { // I64Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2332,21 +2372,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 292: { // I32Load8S
+      case 295: { // I32Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 293: { // I32Load8U
+      case 296: { // I32Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 294: { // I32LoadAddImm
+      case 297: { // I32LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2354,7 +2394,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 295: { // I64LoadAddImm
+      case 298: { // I64LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2364,7 +2404,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 296: { // I32Load8UAddImm
+      case 299: { // I32Load8UAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2372,21 +2412,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 297: { // I32Load16S
+      case 300: { // I32Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 298: { // I32Load16U
+      case 301: { // I32Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 299: { // I64Load8S
+      case 302: { // I64Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2396,7 +2436,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 300: { // I64Load8U
+      case 303: { // I64Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2405,7 +2445,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 301: { // I64Load16S
+      case 304: { // I64Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2415,7 +2455,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 302: { // I64Load16U
+      case 305: { // I64Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2424,7 +2464,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 303: { // I64Load32S
+      case 306: { // I64Load32S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2434,7 +2474,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 304: { // I64Load32U
+      case 307: { // I64Load32U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2443,14 +2483,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 305: { // I32Store
+      case 308: { // I32Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 306: { // I64Store
+      case 309: { // I64Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2459,21 +2499,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 307: { // I32Store8
+      case 310: { // I32Store8
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 308: { // I32Store16
+      case 311: { // I32Store16
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 309: { // I32StoreAt
+      case 312: { // I32StoreAt
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2481,7 +2521,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 310: { // I32Store8At
+      case 313: { // I32Store8At
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2489,7 +2529,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 311: // I32Copy8At
+      case 314: // I32Copy8At
         copyByte(
           mview,
           memLen,
@@ -2500,7 +2540,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 312: // I32AddAddImmShrUStore8At
+      case 315: // I32AddAddImmShrUStore8At
         storeByte(
           mview,
           memLen,
@@ -2511,28 +2551,28 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 313: { // I32StoreImm
+      case 316: { // I32StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 314: { // I32Store8Imm
+      case 317: { // I32Store8Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 315: { // I32Store16Imm
+      case 318: { // I32Store16Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 316: { // I64StoreImm
+      case 319: { // I64StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2540,7 +2580,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 331: { // Copy128
+      case 334: { // Copy128
         d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2549,7 +2589,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 335: { // V128Const
+      case 338: { // V128Const
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2558,7 +2598,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 336: // V128LoadFull
+      case 339: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2568,7 +2608,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // V128LoadAt
+      case 340: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2578,7 +2618,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 338: // V128And
+      case 341: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2587,11 +2627,51 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 343: // V128Splat32
+      case 346: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 346: // I8x16Add
+      case 349: // I8x16GtU
+        i8x16GtU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 350: // I32x4MinU
+        i32x4MinU(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 351: // I32x4Abs
+        i32x4Abs(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+        pc = (pc + 3) | 0;
+        break;
+      case 352: // I8x16NarrowI16x8U
+        i8x16NarrowI16x8U(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 353: // I16x8NarrowI32x4U
+        i16x8NarrowI32x4U(
+          s32,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (fp + code[(pc + 2) | 0]) | 0,
+          (fp + code[(pc + 3) | 0]) | 0,
+        );
+        pc = (pc + 4) | 0;
+        break;
+      case 354: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2600,7 +2680,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // I16x8Add
+      case 356: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2609,7 +2689,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 351: // I32x4Add
+      case 359: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2618,7 +2698,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // I32x4Sub
+      case 360: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2627,7 +2707,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // I32x4Mul
+      case 361: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2636,7 +2716,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 356: // I16x8Shl
+      case 364: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2645,7 +2725,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // I16x8ShrU
+      case 366: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2654,7 +2734,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 362: // F32x4Add
+      case 370: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2663,7 +2743,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 368: // F32x4MulAdd
+      case 376: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2673,7 +2753,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 370: // F32x4MaxMinLoad
+      case 378: // F32x4MaxMinLoad
         f32x4MaxMinLoad(
           f32,
           mview,
@@ -2684,7 +2764,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 371: // F32x4MulLoad
+      case 379: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2695,7 +2775,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 372: // F32x4MulLoadAdd
+      case 380: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2707,7 +2787,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 373: // F32x4MulLoad2
+      case 381: // F32x4MulLoad2
         f32x4MulLoad2(
           f32,
           mview,
@@ -2718,7 +2798,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 374: // F32x4MulLoad2Add
+      case 382: // F32x4MulLoad2Add
         f32x4MulLoad2Add(
           f32,
           mview,
@@ -2730,12 +2810,12 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 379: // V128ExtractLane32
+      case 387: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 380: // V128Unary
+      case 388: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2744,7 +2824,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 381: // V128Binary
+      case 389: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2754,7 +2834,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 385: // V128Shuffle
+      case 393: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2767,7 +2847,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 386: // V128ShuffleZx
+      case 394: // V128ShuffleZx
         simdShuffleZx(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2781,7 +2861,7 @@ export function run(
         );
         pc = (pc + 9) | 0;
         break;
-      case 388: // V128LoadSubAt
+      case 396: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -2792,7 +2872,27 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 389: // V128Store
+      case 397: // V128Load32SplatAt
+        v128Load32Splat(
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 398: // V128Load64ZeroAt
+        v128Load64Zero(
+          s32,
+          mview,
+          (fp + code[(pc + 1) | 0]) | 0,
+          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+          code[(pc + 4) | 0],
+        );
+        pc = (pc + 5) | 0;
+        break;
+      case 399: // V128Store
         simdStore(
           s32,
           mview,
@@ -2802,7 +2902,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 390: // V128StoreAt
+      case 400: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -2812,7 +2912,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 395: // StructNew
+      case 405: // StructNew
         if (
           !structNew(
             store,
@@ -2828,7 +2928,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 396: // StructNewDefault
+      case 406: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -2843,7 +2943,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 397: // StructGet
+      case 407: // StructGet
         structGet(
           store,
           s32,
@@ -2854,13 +2954,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 424: { // Index64
+      case 434: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 425: { // SizeToI64
+      case 435: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -2868,7 +2968,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 437: // TierUp
+      case 447: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -2984,11 +3084,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // MemorySize
+      case 320: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 318: { // MemoryGrow
+      case 321: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -3000,7 +3100,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 319: // MemoryFill
+      case 322: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3016,7 +3116,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 320: // MemoryCopy
+      case 323: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3033,7 +3133,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 321: // MemoryInit
+      case 324: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3051,18 +3151,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 322: // DataDrop
+      case 325: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 323: // TableGet
+      case 326: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // TableSet
+      case 327: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3070,11 +3170,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // TableSize
+      case 328: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 326: { // TableGrow
+      case 329: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3090,7 +3190,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 327: // TableFill
+      case 330: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3106,7 +3206,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 328: // TableCopy
+      case 331: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3123,7 +3223,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 329: // TableInit
+      case 332: // TableInit
         if (
           !tableInit(
             inst,
@@ -3141,11 +3241,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 330: // ElemDrop
+      case 333: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 333: { // GlobalGet128
+      case 336: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -3155,7 +3255,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 334: { // GlobalSet128
+      case 337: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -3165,7 +3265,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 387: // V128Load
+      case 395: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3176,7 +3276,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 393: { // Throw
+      case 403: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3201,7 +3301,7 @@ function runCold(
         }
         break;
       }
-      case 394: { // ThrowRef
+      case 404: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3223,7 +3323,7 @@ function runCold(
         }
         break;
       }
-      case 398: // StructSet
+      case 408: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3234,7 +3334,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 399: // ArrayNew
+      case 409: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3251,7 +3351,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 400: // ArrayNewDefault
+      case 410: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3267,7 +3367,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 401: // ArrayNewFixed
+      case 411: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3284,7 +3384,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 402: // ArrayNewData
+      case 412: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3303,7 +3403,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 403: // ArrayNewElem
+      case 413: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3322,7 +3422,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 404: // ArrayGet
+      case 414: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3333,7 +3433,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 405: // ArraySet
+      case 415: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3343,11 +3443,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 406: // ArrayLen
+      case 416: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 407: // ArrayFill
+      case 417: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3364,7 +3464,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 408: // ArrayCopy
+      case 418: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3381,7 +3481,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 409: // ArrayInitData
+      case 419: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3399,7 +3499,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 410: // ArrayInitElem
+      case 420: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3417,25 +3517,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 411: // RefI31
+      case 421: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 412: { // I31GetS
+      case 422: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 413: { // I31GetU
+      case 423: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 414: // RefTest
+      case 424: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3444,7 +3544,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 415: // RefCast
+      case 425: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3453,7 +3553,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 416: { // BrOnCast
+      case 426: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3463,7 +3563,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 417: { // BrOnCastFail
+      case 427: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3473,7 +3573,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 418: // AtomicLoad
+      case 428: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3484,7 +3584,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 419: // AtomicStore
+      case 429: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3495,7 +3595,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 420: // AtomicRmw
+      case 430: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3507,7 +3607,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 421: // AtomicCmpxchg
+      case 431: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3520,7 +3620,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 422: // AtomicWait
+      case 432: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3532,7 +3632,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 423: // AtomicNotify
+      case 433: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3540,7 +3640,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 426: // LoadMem
+      case 436: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3551,7 +3651,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 427: // StoreMem
+      case 437: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3562,11 +3662,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 428: // MemorySizeMem
+      case 438: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 429: { // MemoryGrowMem
+      case 439: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3586,7 +3686,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 430: // MemoryFillMem
+      case 440: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3602,7 +3702,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 431: // MemoryCopyMem
+      case 441: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3619,7 +3719,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 432: // MemoryInitMem
+      case 442: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3637,7 +3737,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 433: // V128LoadMem
+      case 443: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3648,7 +3748,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 434: // V128StoreMem
+      case 444: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3658,7 +3758,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 435: // V128LoadLaneMem
+      case 445: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3671,7 +3771,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 436: // V128StoreLaneMem
+      case 446: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3707,7 +3807,7 @@ function runWarm(
   mview: DataView,
 ): number {
   switch (code[pc]) {
-    case 332: { // Select128
+    case 335: { // Select128
       const d = (fp + code[(pc + 1) | 0]) | 0;
       const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
         ? (fp + code[(pc + 3) | 0]) | 0
@@ -3719,7 +3819,7 @@ function runWarm(
       pc = (pc + 5) | 0;
       break;
     }
-    case 339: // V128Andnot
+    case 342: // V128Andnot
       v128Andnot(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3728,7 +3828,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 340: // V128Or
+    case 343: // V128Or
       v128Or(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3737,7 +3837,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 341: // V128Xor
+    case 344: // V128Xor
       v128Xor(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3746,15 +3846,15 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 342: // V128Not
+    case 345: // V128Not
       v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
       pc = (pc + 3) | 0;
       break;
-    case 344: // V128AnyTrue
+    case 347: // V128AnyTrue
       v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
       pc = (pc + 3) | 0;
       break;
-    case 345: // I8x16Eq
+    case 348: // I8x16Eq
       i8x16Eq(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3763,7 +3863,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 347: // I8x16Sub
+    case 355: // I8x16Sub
       i8x16Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3772,7 +3872,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 349: // I16x8Sub
+    case 357: // I16x8Sub
       i16x8Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3781,7 +3881,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 350: // I16x8Mul
+    case 358: // I16x8Mul
       i16x8Mul(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3790,7 +3890,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 354: // I8x16Shl
+    case 362: // I8x16Shl
       i8x16Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3799,7 +3899,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 355: // I8x16ShrU
+    case 363: // I8x16ShrU
       i8x16ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3808,7 +3908,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 357: // I16x8ShrS
+    case 365: // I16x8ShrS
       i16x8ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3817,7 +3917,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 359: // I32x4Shl
+    case 367: // I32x4Shl
       i32x4Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3826,7 +3926,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 360: // I32x4ShrS
+    case 368: // I32x4ShrS
       i32x4ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3835,7 +3935,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 361: // I32x4ShrU
+    case 369: // I32x4ShrU
       i32x4ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3844,7 +3944,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 363: // F32x4Sub
+    case 371: // F32x4Sub
       f32x4Sub(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3853,7 +3953,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 364: // F32x4Mul
+    case 372: // F32x4Mul
       f32x4Mul(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3862,7 +3962,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 365: // F32x4Div
+    case 373: // F32x4Div
       f32x4Div(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3871,7 +3971,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 366: // F32x4Min
+    case 374: // F32x4Min
       f32x4Min(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3880,7 +3980,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 367: // F32x4Max
+    case 375: // F32x4Max
       f32x4Max(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3889,7 +3989,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 369: // F32x4MaxMin
+    case 377: // F32x4MaxMin
       f32x4MaxMin(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3899,7 +3999,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 375: // F64x2Add
+    case 383: // F64x2Add
       f64x2Add(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3908,7 +4008,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 376: // F64x2Sub
+    case 384: // F64x2Sub
       f64x2Sub(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3917,7 +4017,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 377: // F64x2Mul
+    case 385: // F64x2Mul
       f64x2Mul(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3926,7 +4026,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 378: // F64x2Div
+    case 386: // F64x2Div
       f64x2Div(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3935,7 +4035,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 382: // V128Ternary
+    case 390: // V128Ternary
       simdTernary(
         code[(pc + 2) | 0],
         s32,
@@ -3946,7 +4046,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 383: // V128ExtractLane
+    case 391: // V128ExtractLane
       simdExtractLane(
         code[(pc + 2) | 0],
         s32,
@@ -3956,7 +4056,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 384: // V128ReplaceLane
+    case 392: // V128ReplaceLane
       simdReplaceLane(
         code[(pc + 2) | 0],
         s32,
@@ -3967,7 +4067,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 391: // V128LoadLane
+    case 401: // V128LoadLane
       simdLoadLane(
         code[(pc + 2) | 0],
         s32,
@@ -3980,7 +4080,7 @@ function runWarm(
       );
       pc = (pc + 7) | 0;
       break;
-    case 392: // V128StoreLane
+    case 402: // V128StoreLane
       simdStoreLane(
         code[(pc + 1) | 0],
         s32,

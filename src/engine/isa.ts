@@ -819,7 +819,34 @@ const ROWS = {
     if (f32[$1] !== f32[$1]) f32[$1] = NaN;
   `,
   ),
+  // `F32MaxImm` then `F32MinImm` of its result, a clamp `min(max(x, lo), hi)` (`d x lo hi`):
+  // vec_float_scalar's clamp loop ran 5.1 M of each. The NaN check once, at the end: a NaN
+  // from the max stays one through the min.
+  F32MaxMinImm: op(
+    "rrii",
+    `
+    const d = $1;
+    IMM_WORDS[0] = $3;
+    f32[d] = Math.max(f32[$2], IMM_F32[0]);
+    IMM_WORDS[0] = $4;
+    f32[d] = Math.min(f32[d], IMM_F32[0]);
+    if (f32[d] !== f32[d]) f32[d] = NaN;
+  `,
+  ),
   F32MulAdd: op("rrrr", "f32[$1] = Math.fround(f32[$2] * f32[$3]) + f32[$4];"),
+  // ... of two f32s just loaded from `base + imm` and `base2 + imm2` (`d base imm base2 imm2 c`:
+  // the loads `I32LoadAddImm`s, or `I32Load`s adding 0, both without a memarg offset): a dot
+  // product's term `c += x[i] * y[i]` in one dispatch for four (vec_float_scalar: 7.7 M of its
+  // 89 M dispatches were such `F32MulAdd`s, each after its two loads).
+  // `f32.mul` of an f32 just loaded from `base + imm` (an `I32LoadAddImm`, or an `I32Load`
+  // adding 0, without a memarg offset) by a constant (`d base imm k`, `k` its bits): saxpy's
+  // `a * x[i]` (vec_float_scalar: 10.3 M of its 89 M dispatches were such loads before an
+  // `F32MulImm`).
+  F32MulImmLoad: op("rrii", "f32MulImmLoad(f32, mview, $1, (s32[$2] + $3) | 0, $4);"),
+  F32MulLoad2Add: op(
+    "rririr",
+    "f32MulLoad2Add(f32, mview, $1, (s32[$2] + $3) | 0, (s32[$4] + $5) | 0, $6);",
+  ),
   F64MulAdd: op("rrrr", "f64[$1 >> 1] = f64[$2 >> 1] * f64[$3 >> 1] + f64[$4 >> 1];"),
 
   // Conversions
@@ -1038,6 +1065,14 @@ const ROWS = {
   V128Splat32: op("rr", "v128Splat32(s32, $1, $2);"),
   V128AnyTrue: op("rr", "v128AnyTrue(s32, $1, $2);"),
   I8x16Eq: op("rrr", "i8x16Eq(s32, $1, $2, $3);"),
+  // Rows of their own for the generic operators vec_bytes runs (count above a threshold,
+  // saturating brighten, sum of absolute differences): `V128Binary`'s switch cost about 3.5 ns
+  // more per instruction than a row of its own (i8x16.gt_u against i8x16.eq in a loop).
+  I8x16GtU: op("rrr", "i8x16GtU(s32, $1, $2, $3);"),
+  I32x4MinU: op("rrr", "i32x4MinU(s32, $1, $2, $3);"),
+  I32x4Abs: op("rr", "i32x4Abs(s32, $1, $2);"),
+  I8x16NarrowI16x8U: op("rrr", "i8x16NarrowI16x8U(s32, $1, $2, $3);"),
+  I16x8NarrowI32x4U: op("rrr", "i16x8NarrowI32x4U(s32, $1, $2, $3);"),
   I8x16Add: op("rrr", "i8x16Add(s32, $1, $2, $3);"),
   I8x16Sub: op("rrr", "i8x16Sub(s32, $1, $2, $3);"),
   I16x8Add: op("rrr", "i16x8Add(s32, $1, $2, $3);"),
@@ -1108,6 +1143,11 @@ const ROWS = {
   // (`v128.load64_zero`, `v128.load16x4_s`) at `local + constant`, 2% of vec_bytes' dispatches
   // the adds before them.
   V128LoadSubAt: op("rvrio", "simdLoad($2, s32, mview, $1, (s32[$3] + $4) | 0, $5);"),
+  // ... of its own for the two kinds vec_bytes runs most (1.1 M of its 1.3 M `V128LoadSubAt`s):
+  // `simdLoad`'s switch cost about 7 ns more per load than `V128LoadFull` (a loop of four
+  // `v128.load64_zero`s against one of four `v128.load`s).
+  V128Load32SplatAt: op("rrio", "v128Load32Splat(s32, mview, $1, (s32[$2] + $3) | 0, $4);"),
+  V128Load64ZeroAt: op("rrio", "v128Load64Zero(s32, mview, $1, (s32[$2] + $3) | 0, $4);"),
   V128Store: op("ror", "simdStore(s32, mview, s32[$1], $2, $3);"),
   // `v128.store` to `base + imm` (`base imm offset value`), as `I32StoreAt`.
   V128StoreAt: op("rior", "simdStore(s32, mview, (s32[$1] + $2) | 0, $3, $4);"),
