@@ -2077,10 +2077,13 @@ class FuncTranslator {
     const base = load >= 0 ? code.get(load + 2) : 0;
     const imm = loaded ? code.get(load + 3) : 0;
     const offset = load >= 0 ? code.get(load + (loaded ? 4 : 3)) : 0;
+    // The xor-shift's result a temporary only the product reads (`t` = `dst` marks it so, and
+    // `I64XorShrUMulImm` then leaves it unwritten, also when `dst` is retargeted: `#localSet`).
+    const deadT = !round && !rotate && this.#stack.kind[preg] === TEMP;
     code.truncate(load >= 0 ? load : round ? r : at);
     this.#resultStart = -1;
     this.#pop(2);
-    this.#beginResult(
+    const dst = this.#beginResult(
       load >= 0
         ? I.I64LoadMulImmAddRotlMulImm
         : round
@@ -2089,6 +2092,7 @@ class FuncTranslator {
         ? I.I64RotlMulImm
         : I.I64XorShrUMulImm,
     );
+    if (deadT) taken[0] = dst;
     for (const w of taken) code.emit(w);
     code.emit(lo);
     code.emit(hi);
@@ -2784,7 +2788,12 @@ class FuncTranslator {
     const dst = x * SLOT_WORDS;
     if (retarget && this.#code.len === this.#lastEnd) {
       // Nothing was emitted to preserve the local: the producer can write it directly.
-      this.#code.set(this.#lastStart + 1, dst);
+      const code = this.#code, at = this.#lastStart;
+      // (An `I64XorShrUMulImm` whose `t` is its `dst` keeps them equal: see `#shiftThenMul`.)
+      if (code.get(at) === I.I64XorShrUMulImm && code.get(at + 2) === code.get(at + 1)) {
+        code.set(at + 2, dst);
+      }
+      code.set(at + 1, dst);
       this.#lastEnd = -1;
       s.pop();
       if (tee) this.#pushLocal(x);
