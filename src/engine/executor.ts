@@ -71,7 +71,6 @@ import {
   i64Extend32S,
   i64Extend8S,
   i64ExtendI32S,
-  i64ExtendI32U,
   i64GeS,
   i64GeSImm,
   i64GeU,
@@ -1523,10 +1522,13 @@ export function run(
         i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 172: // I64ExtendI32U
-        i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
+      case 172: { // I64ExtendI32U
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = s32[(fp + code[(pc + 2) | 0]) | 0];
+        s32[d + 1] = 0;
         pc = (pc + 3) | 0;
         break;
+      }
       case 173: // I64Add
         i64Add(
           s32,
@@ -1712,7 +1714,14 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 193: // I64ShlImm
+      case 193: { // I64ExtendI32UOrImm
+        d = (fp + code[(pc + 1) | 0]) | 0;
+        s32[d] = s32[(fp + code[(pc + 2) | 0]) | 0] | code[(pc + 3) | 0];
+        s32[d + 1] = code[(pc + 4) | 0];
+        pc = (pc + 5) | 0;
+        break;
+      }
+      case 194: // I64ShlImm
         i64ShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1721,7 +1730,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 194: // I64ShrSImm
+      case 195: // I64ShrSImm
         i64ShrSImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1730,7 +1739,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 195: // I64ShrUImm
+      case 196: // I64ShrUImm
         i64ShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1739,7 +1748,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 196: // I64RotlImm
+      case 197: // I64RotlImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1748,7 +1757,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 197: // I64RotrImm
+      case 198: // I64RotrImm
         i64RotrImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1757,7 +1766,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 198: // I64XorShrUImm
+      case 199: // I64XorShrUImm
         i64XorShrUImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1767,7 +1776,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 199: // I64XorRotlImm
+      case 200: // I64XorRotlImm
         i64XorRotlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1777,7 +1786,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 200: // I64RotlImmOfXor
+      case 201: // I64RotlImmOfXor
         i64RotlImmOfXor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1787,7 +1796,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 201: // I64SubShlImm
+      case 202: // I64SubShlImm
         i64SubShlImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1797,7 +1806,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 202: // I64XorShrUMulImm
+      case 203: // I64XorShrUMulImm
         i64XorShrUMulImm(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1810,7 +1819,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 203: // I64RotlMulImm
+      case 204: // I64RotlMulImm
         i64RotlImm(
           s32,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -1826,7 +1835,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 204: // I64MulImmAdd
+      case 205: // I64MulImmAdd
         i64MulImm(
           s32,
           (fp + code[(pc + 4) | 0]) | 0,
@@ -1842,7 +1851,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 205: // I64MulImmAddRotlMulImm
+      case 206: // I64MulImmAddRotlMulImm
         i64MulImm(
           s32,
           (fp + code[(pc + 6) | 0]) | 0,
@@ -1871,7 +1880,7 @@ export function run(
         );
         pc = (pc + 12) | 0;
         break;
-      case 206: // I64LoadMulImmAddRotlMulImm
+      case 207: // I64LoadMulImmAddRotlMulImm
         i64LoadMulImmAddRotlMulImm(
           s32,
           mview,
@@ -1893,7 +1902,7 @@ export function run(
         );
         pc = (pc + 15) | 0;
         break;
-      case 207: // I64AddAdd
+      case 208: // I64AddAdd
         i64AddAdd(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1904,7 +1913,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 208: // I64AddLoad
+      case 209: // I64AddLoad
         i64AddLoad(
           s32,
           mview,
@@ -1918,11 +1927,11 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 209: // I64Bswap
+      case 210: // I64Bswap
         i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 210: // I64Sigma
+      case 211: // I64Sigma
         i64Sigma(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1935,7 +1944,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 211: // I64AndNot
+      case 212: // I64AndNot
         i64AndNot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1944,7 +1953,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 212: // I64XorAnd
+      case 213: // I64XorAnd
         i64XorAnd(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1954,7 +1963,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 213: // I64AndXor
+      case 214: // I64AndXor
         i64AndXor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -1964,202 +1973,202 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 218: // F32Eq
+      case 219: // F32Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 219: // F32Ne
+      case 220: // F32Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 220: // F32Lt
+      case 221: // F32Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 221: // F32Gt
+      case 222: // F32Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 222: // F32Le
+      case 223: // F32Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 223: // F32Ge
+      case 224: // F32Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 224: // F32Abs
+      case 225: // F32Abs
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
         pc = (pc + 3) | 0;
         break;
-      case 225: // F32Neg
+      case 226: // F32Neg
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
         pc = (pc + 3) | 0;
         break;
-      case 226: // F32Ceil
+      case 227: // F32Ceil
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 227: // F32Floor
+      case 228: // F32Floor
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 228: // F32Trunc
+      case 229: // F32Trunc
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 229: // F32Nearest
+      case 230: // F32Nearest
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 230: // F32Sqrt
+      case 231: // F32Sqrt
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 231: // F32Add
+      case 232: // F32Add
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 232: // F32Sub
+      case 233: // F32Sub
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 233: // F32Mul
+      case 234: // F32Mul
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 234: // F32Div
+      case 235: // F32Div
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
           f32[(fp + code[(pc + 3) | 0]) | 0];
         pc = (pc + 4) | 0;
         break;
-      case 235: // F32Min
+      case 236: // F32Min
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 236: // F32Max
+      case 237: // F32Max
         f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
           f32[(fp + code[(pc + 2) | 0]) | 0],
           f32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 237: // F32Copysign
+      case 238: // F32Copysign
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
           (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
         pc = (pc + 4) | 0;
         break;
-      case 238: // F64Eq
+      case 239: // F64Eq
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 239: // F64Ne
+      case 240: // F64Ne
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 240: // F64Lt
+      case 241: // F64Lt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 241: // F64Gt
+      case 242: // F64Gt
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 242: // F64Le
+      case 243: // F64Le
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 243: // F64Ge
+      case 244: // F64Ge
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
         pc = (pc + 4) | 0;
         break;
-      case 244: // F64Abs
+      case 245: // F64Abs
         f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 245: // F64Neg
+      case 246: // F64Neg
         f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 246: // F64Ceil
+      case 247: // F64Ceil
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
         pc = (pc + 3) | 0;
         break;
-      case 247: // F64Floor
+      case 248: // F64Floor
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 248: // F64Trunc
+      case 249: // F64Trunc
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 249: // F64Nearest
+      case 250: // F64Nearest
         f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
           f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
         );
         pc = (pc + 3) | 0;
         break;
-      case 250: // F64Sqrt
+      case 251: // F64Sqrt
         f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 251: // F64Add
+      case 252: // F64Add
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 252: // F64Sub
+      case 253: // F64Sub
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 253: // F64Mul
+      case 254: // F64Mul
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 254: // F64Div
+      case 255: // F64Div
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
           f64[(fp + code[(pc + 3) | 0]) >> 1];
         pc = (pc + 4) | 0;
         break;
-      case 255: // F64Min
+      case 256: // F64Min
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 256: // F64Max
+      case 257: // F64Max
         f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
           f64[(fp + code[(pc + 2) | 0]) >> 1],
           f64[(fp + code[(pc + 3) | 0]) >> 1],
         );
         pc = (pc + 4) | 0;
         break;
-      case 257: // F64Copysign
+      case 258: // F64Copysign
         f64CopysignBits(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2168,17 +2177,17 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 258: // F32AddImm
+      case 259: // F32AddImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 259: // F32MulImm
+      case 260: // F32MulImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
         pc = (pc + 4) | 0;
         break;
-      case 260: // F32MinImm
+      case 261: // F32MinImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2189,7 +2198,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 261: // F32MaxImm
+      case 262: // F32MaxImm
         IMM_WORDS[0] = code[(pc + 3) | 0];
         f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
           f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2200,130 +2209,130 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 262: // F32MulAdd
+      case 263: // F32MulAdd
         f32[(fp + code[(pc + 1) | 0]) | 0] =
           Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
           f32[(fp + code[(pc + 4) | 0]) | 0];
         pc = (pc + 5) | 0;
         break;
-      case 263: // F64MulAdd
+      case 264: // F64MulAdd
         f64[(fp + code[(pc + 1) | 0]) >> 1] =
           f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
           f64[(fp + code[(pc + 4) | 0]) >> 1];
         pc = (pc + 5) | 0;
         break;
-      case 264: // I32TruncF32S
+      case 265: // I32TruncF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 265: // I32TruncF32U
+      case 266: // I32TruncF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 266: // I32TruncF64S
+      case 267: // I32TruncF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 267: // I32TruncF64U
+      case 268: // I32TruncF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 268: // I64TruncF32S
+      case 269: // I64TruncF32S
         i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 269: // I64TruncF32U
+      case 270: // I64TruncF32U
         i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 270: // I64TruncF64S
+      case 271: // I64TruncF64S
         i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 271: // I64TruncF64U
+      case 272: // I64TruncF64U
         i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 272: // F32ConvertI32S
+      case 273: // F32ConvertI32S
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 273: // F32ConvertI32U
+      case 274: // F32ConvertI32U
         f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 274: // F32ConvertI64S
+      case 275: // F32ConvertI64S
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 275: // F32ConvertI64U
+      case 276: // F32ConvertI64U
         f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 276: // F32DemoteF64
+      case 277: // F32DemoteF64
         f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
         pc = (pc + 3) | 0;
         break;
-      case 277: // F64ConvertI32S
+      case 278: // F64ConvertI32S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 278: // F64ConvertI32U
+      case 279: // F64ConvertI32U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
         pc = (pc + 3) | 0;
         break;
-      case 279: // F64ConvertI64S
+      case 280: // F64ConvertI64S
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 280: // F64ConvertI64U
+      case 281: // F64ConvertI64U
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 281: // F64PromoteF32
+      case 282: // F64PromoteF32
         f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
         pc = (pc + 3) | 0;
         break;
-      case 282: // I32TruncSatF32S
+      case 283: // I32TruncSatF32S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 283: // I32TruncSatF32U
+      case 284: // I32TruncSatF32U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 284: // I32TruncSatF64S
+      case 285: // I32TruncSatF64S
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 285: // I32TruncSatF64U
+      case 286: // I32TruncSatF64U
         s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 286: // I64TruncSatF32S
+      case 287: // I64TruncSatF32S
         i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 287: // I64TruncSatF32U
+      case 288: // I64TruncSatF32U
         i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 288: // I64TruncSatF64S
+      case 289: // I64TruncSatF64S
         i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 289: // I64TruncSatF64U
+      case 290: // I64TruncSatF64U
         i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
         pc = (pc + 3) | 0;
         break;
-      case 290: { // I32Load
+      case 291: { // I32Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 291: { // I64Load
+      case 292: { // I64Load
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2332,21 +2341,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 292: { // I32Load8S
+      case 293: { // I32Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 293: { // I32Load8U
+      case 294: { // I32Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
         pc = (pc + 4) | 0;
         break;
       }
-      case 294: { // I32LoadAddImm
+      case 295: { // I32LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2354,7 +2363,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 295: { // I64LoadAddImm
+      case 296: { // I64LoadAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2364,7 +2373,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 296: { // I32Load8UAddImm
+      case 297: { // I32Load8UAddImm
         ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
           (code[(pc + 4) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2372,21 +2381,21 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 297: { // I32Load16S
+      case 298: { // I32Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 298: { // I32Load16U
+      case 299: { // I32Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 299: { // I64Load8S
+      case 300: { // I64Load8S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2396,7 +2405,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 300: { // I64Load8U
+      case 301: { // I64Load8U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2405,7 +2414,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 301: { // I64Load16S
+      case 302: { // I64Load16S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2415,7 +2424,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 302: { // I64Load16U
+      case 303: { // I64Load16U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2424,7 +2433,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 303: { // I64Load32S
+      case 304: { // I64Load32S
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2434,7 +2443,7 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 304: { // I64Load32U
+      case 305: { // I64Load32U
         ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2443,14 +2452,14 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 305: { // I32Store
+      case 306: { // I32Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 306: { // I64Store
+      case 307: { // I64Store
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2459,21 +2468,21 @@ export function run(
         pc = (pc + 4) | 0;
         break;
       }
-      case 307: { // I32Store8
+      case 308: { // I32Store8
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 308: { // I32Store16
+      case 309: { // I32Store16
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 309: { // I32StoreAt
+      case 310: { // I32StoreAt
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2481,7 +2490,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 310: { // I32Store8At
+      case 311: { // I32Store8At
         ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
           (code[(pc + 3) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2489,7 +2498,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 311: // I32Copy8At
+      case 312: // I32Copy8At
         copyByte(
           mview,
           memLen,
@@ -2500,7 +2509,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 312: // I32AddAddImmShrUStore8At
+      case 313: // I32AddAddImmShrUStore8At
         storeByte(
           mview,
           memLen,
@@ -2511,28 +2520,28 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 313: { // I32StoreImm
+      case 314: { // I32StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 314: { // I32Store8Imm
+      case 315: { // I32Store8Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt8(ea, code[(pc + 3) | 0]);
         pc = (pc + 4) | 0;
         break;
       }
-      case 315: { // I32Store16Imm
+      case 316: { // I32Store16Imm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt16(ea, code[(pc + 3) | 0], true);
         pc = (pc + 4) | 0;
         break;
       }
-      case 316: { // I64StoreImm
+      case 317: { // I64StoreImm
         ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
         if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
         mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2540,7 +2549,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 331: { // Copy128
+      case 332: { // Copy128
         d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
         s32[d] = s32[a];
         s32[d + 1] = s32[a + 1];
@@ -2549,7 +2558,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 332: { // Select128
+      case 333: { // Select128
         d = (fp + code[(pc + 1) | 0]) | 0;
         a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
           ? (fp + code[(pc + 3) | 0]) | 0
@@ -2561,7 +2570,7 @@ export function run(
         pc = (pc + 5) | 0;
         break;
       }
-      case 335: { // V128Const
+      case 336: { // V128Const
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
         s32[d + 1] = code[(pc + 3) | 0];
@@ -2570,7 +2579,7 @@ export function run(
         pc = (pc + 6) | 0;
         break;
       }
-      case 336: // V128LoadFull
+      case 337: // V128LoadFull
         v128Load(
           s32,
           mview,
@@ -2580,7 +2589,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 337: // V128LoadAt
+      case 338: // V128LoadAt
         v128Load(
           s32,
           mview,
@@ -2590,7 +2599,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 338: // V128And
+      case 339: // V128And
         v128And(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2599,7 +2608,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // V128Andnot
+      case 340: // V128Andnot
         v128Andnot(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2608,7 +2617,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 340: // V128Or
+      case 341: // V128Or
         v128Or(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2617,7 +2626,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 341: // V128Xor
+      case 342: // V128Xor
         v128Xor(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2626,19 +2635,19 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 342: // V128Not
+      case 343: // V128Not
         v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 343: // V128Splat32
+      case 344: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 344: // V128AnyTrue
+      case 345: // V128AnyTrue
         v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
         break;
-      case 345: // I8x16Eq
+      case 346: // I8x16Eq
         i8x16Eq(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2647,7 +2656,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 346: // I8x16Add
+      case 347: // I8x16Add
         i8x16Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2656,7 +2665,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // I8x16Sub
+      case 348: // I8x16Sub
         i8x16Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2665,7 +2674,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 348: // I16x8Add
+      case 349: // I16x8Add
         i16x8Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2674,7 +2683,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 349: // I16x8Sub
+      case 350: // I16x8Sub
         i16x8Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2683,7 +2692,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 350: // I16x8Mul
+      case 351: // I16x8Mul
         i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2692,7 +2701,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 351: // I32x4Add
+      case 352: // I32x4Add
         i32x4Add(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2701,7 +2710,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 352: // I32x4Sub
+      case 353: // I32x4Sub
         i32x4Sub(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2710,7 +2719,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 353: // I32x4Mul
+      case 354: // I32x4Mul
         i32x4Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2719,7 +2728,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // I8x16Shl
+      case 355: // I8x16Shl
         i8x16Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2728,7 +2737,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 355: // I8x16ShrU
+      case 356: // I8x16ShrU
         i8x16ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2737,7 +2746,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 356: // I16x8Shl
+      case 357: // I16x8Shl
         i16x8Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2746,7 +2755,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 357: // I16x8ShrS
+      case 358: // I16x8ShrS
         i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2755,7 +2764,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 358: // I16x8ShrU
+      case 359: // I16x8ShrU
         i16x8ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2764,7 +2773,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // I32x4Shl
+      case 360: // I32x4Shl
         i32x4Shl(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2773,7 +2782,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 360: // I32x4ShrS
+      case 361: // I32x4ShrS
         i32x4ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2782,7 +2791,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 361: // I32x4ShrU
+      case 362: // I32x4ShrU
         i32x4ShrU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2791,7 +2800,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 362: // F32x4Add
+      case 363: // F32x4Add
         f32x4Add(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2800,7 +2809,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 363: // F32x4Sub
+      case 364: // F32x4Sub
         f32x4Sub(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2809,7 +2818,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 364: // F32x4Mul
+      case 365: // F32x4Mul
         f32x4Mul(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2818,7 +2827,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 365: // F32x4Div
+      case 366: // F32x4Div
         f32x4Div(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2827,7 +2836,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 366: // F32x4Min
+      case 367: // F32x4Min
         f32x4Min(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2836,7 +2845,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 367: // F32x4Max
+      case 368: // F32x4Max
         f32x4Max(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2845,7 +2854,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 368: // F32x4MulAdd
+      case 369: // F32x4MulAdd
         f32x4MulAdd(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2855,7 +2864,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 369: // F32x4MaxMin
+      case 370: // F32x4MaxMin
         f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2865,7 +2874,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 370: // F32x4MaxMinLoad
+      case 371: // F32x4MaxMinLoad
         f32x4MaxMinLoad(
           f32,
           mview,
@@ -2876,7 +2885,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 371: // F32x4MulLoad
+      case 372: // F32x4MulLoad
         f32x4MulLoad(
           f32,
           mview,
@@ -2887,7 +2896,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 372: // F32x4MulLoadAdd
+      case 373: // F32x4MulLoadAdd
         f32x4MulLoadAdd(
           f32,
           mview,
@@ -2899,7 +2908,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 373: // F32x4MulLoad2
+      case 374: // F32x4MulLoad2
         f32x4MulLoad2(
           f32,
           mview,
@@ -2910,7 +2919,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 374: // F32x4MulLoad2Add
+      case 375: // F32x4MulLoad2Add
         f32x4MulLoad2Add(
           f32,
           mview,
@@ -2922,7 +2931,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 375: // F64x2Add
+      case 376: // F64x2Add
         f64x2Add(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2931,7 +2940,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 376: // F64x2Sub
+      case 377: // F64x2Sub
         f64x2Sub(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2940,7 +2949,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 377: // F64x2Mul
+      case 378: // F64x2Mul
         f64x2Mul(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2949,7 +2958,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 378: // F64x2Div
+      case 379: // F64x2Div
         f64x2Div(
           f64,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2958,12 +2967,12 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 379: // V128ExtractLane32
+      case 380: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
         pc = (pc + 4) | 0;
         break;
-      case 380: // V128Unary
+      case 381: // V128Unary
         simdUnary(
           code[(pc + 2) | 0],
           s32,
@@ -2972,7 +2981,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 381: // V128Binary
+      case 382: // V128Binary
         simdBinary(
           code[(pc + 2) | 0],
           s32,
@@ -2982,7 +2991,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 382: // V128Ternary
+      case 383: // V128Ternary
         simdTernary(
           code[(pc + 2) | 0],
           s32,
@@ -2993,7 +3002,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 383: // V128ExtractLane
+      case 384: // V128ExtractLane
         simdExtractLane(
           code[(pc + 2) | 0],
           s32,
@@ -3003,7 +3012,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 384: // V128ReplaceLane
+      case 385: // V128ReplaceLane
         simdReplaceLane(
           code[(pc + 2) | 0],
           s32,
@@ -3014,7 +3023,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 385: // V128Shuffle
+      case 386: // V128Shuffle
         simdShuffle(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3027,7 +3036,7 @@ export function run(
         );
         pc = (pc + 8) | 0;
         break;
-      case 386: // V128ShuffleZx
+      case 387: // V128ShuffleZx
         simdShuffleZx(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3041,7 +3050,7 @@ export function run(
         );
         pc = (pc + 9) | 0;
         break;
-      case 388: // V128LoadSubAt
+      case 389: // V128LoadSubAt
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3052,7 +3061,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 389: // V128Store
+      case 390: // V128Store
         simdStore(
           s32,
           mview,
@@ -3062,7 +3071,7 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 390: // V128StoreAt
+      case 391: // V128StoreAt
         simdStore(
           s32,
           mview,
@@ -3072,7 +3081,7 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 391: // V128LoadLane
+      case 392: // V128LoadLane
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3085,7 +3094,7 @@ export function run(
         );
         pc = (pc + 7) | 0;
         break;
-      case 392: // V128StoreLane
+      case 393: // V128StoreLane
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3097,7 +3106,7 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 395: // StructNew
+      case 396: // StructNew
         if (
           !structNew(
             store,
@@ -3113,7 +3122,7 @@ export function run(
         }
         pc = (pc + 4) | 0;
         break;
-      case 396: // StructNewDefault
+      case 397: // StructNewDefault
         if (
           !structNewDefault(
             store,
@@ -3128,7 +3137,7 @@ export function run(
         }
         pc = (pc + 3) | 0;
         break;
-      case 397: // StructGet
+      case 398: // StructGet
         structGet(
           store,
           s32,
@@ -3139,13 +3148,13 @@ export function run(
         );
         pc = (pc + 5) | 0;
         break;
-      case 424: { // Index64
+      case 425: { // Index64
         a = (fp + code[(pc + 2) | 0]) | 0;
         s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
         pc = (pc + 3) | 0;
         break;
       }
-      case 425: { // SizeToI64
+      case 426: { // SizeToI64
         d = (fp + code[(pc + 1) | 0]) | 0;
         v = s32[(fp + code[(pc + 2) | 0]) | 0];
         s32[d] = v;
@@ -3153,7 +3162,7 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 437: // TierUp
+      case 438: // TierUp
         if (--funcs[depth]!.compiled!.hotness <= 0) {
           frames[2 * depth + 1] = pc;
           return TIER_UP;
@@ -3219,7 +3228,7 @@ function runCold(
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 214: // I64Add128
+      case 215: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3231,7 +3240,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 215: // I64Sub128
+      case 216: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3243,7 +3252,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 216: // I64MulWideS
+      case 217: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3253,7 +3262,7 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 217: // I64MulWideU
+      case 218: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3263,11 +3272,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // MemorySize
+      case 318: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 318: { // MemoryGrow
+      case 319: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -3279,7 +3288,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 319: // MemoryFill
+      case 320: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3295,7 +3304,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 320: // MemoryCopy
+      case 321: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3312,7 +3321,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 321: // MemoryInit
+      case 322: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3330,18 +3339,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 322: // DataDrop
+      case 323: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 323: // TableGet
+      case 324: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // TableSet
+      case 325: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3349,11 +3358,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // TableSize
+      case 326: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 326: { // TableGrow
+      case 327: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3369,7 +3378,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 327: // TableFill
+      case 328: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3385,7 +3394,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 328: // TableCopy
+      case 329: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3402,7 +3411,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 329: // TableInit
+      case 330: // TableInit
         if (
           !tableInit(
             inst,
@@ -3420,11 +3429,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 330: // ElemDrop
+      case 331: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 333: { // GlobalGet128
+      case 334: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -3434,7 +3443,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 334: { // GlobalSet128
+      case 335: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -3444,7 +3453,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 387: // V128Load
+      case 388: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3455,7 +3464,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 393: { // Throw
+      case 394: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3480,7 +3489,7 @@ function runCold(
         }
         break;
       }
-      case 394: { // ThrowRef
+      case 395: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3502,7 +3511,7 @@ function runCold(
         }
         break;
       }
-      case 398: // StructSet
+      case 399: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3513,7 +3522,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 399: // ArrayNew
+      case 400: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3530,7 +3539,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 400: // ArrayNewDefault
+      case 401: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3546,7 +3555,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 401: // ArrayNewFixed
+      case 402: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3563,7 +3572,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 402: // ArrayNewData
+      case 403: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3582,7 +3591,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 403: // ArrayNewElem
+      case 404: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3601,7 +3610,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 404: // ArrayGet
+      case 405: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3612,7 +3621,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 405: // ArraySet
+      case 406: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3622,11 +3631,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 406: // ArrayLen
+      case 407: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 407: // ArrayFill
+      case 408: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3643,7 +3652,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 408: // ArrayCopy
+      case 409: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3660,7 +3669,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 409: // ArrayInitData
+      case 410: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3678,7 +3687,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 410: // ArrayInitElem
+      case 411: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3696,25 +3705,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 411: // RefI31
+      case 412: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 412: { // I31GetS
+      case 413: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 413: { // I31GetU
+      case 414: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 414: // RefTest
+      case 415: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3723,7 +3732,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 415: // RefCast
+      case 416: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3732,7 +3741,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 416: { // BrOnCast
+      case 417: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3742,7 +3751,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 417: { // BrOnCastFail
+      case 418: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3752,7 +3761,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 418: // AtomicLoad
+      case 419: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3763,7 +3772,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 419: // AtomicStore
+      case 420: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3774,7 +3783,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 420: // AtomicRmw
+      case 421: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3786,7 +3795,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 421: // AtomicCmpxchg
+      case 422: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3799,7 +3808,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 422: // AtomicWait
+      case 423: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3811,7 +3820,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 423: // AtomicNotify
+      case 424: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3819,7 +3828,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 426: // LoadMem
+      case 427: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3830,7 +3839,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 427: // StoreMem
+      case 428: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3841,11 +3850,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 428: // MemorySizeMem
+      case 429: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 429: { // MemoryGrowMem
+      case 430: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3865,7 +3874,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 430: // MemoryFillMem
+      case 431: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3881,7 +3890,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 431: // MemoryCopyMem
+      case 432: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3898,7 +3907,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 432: // MemoryInitMem
+      case 433: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3916,7 +3925,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 433: // V128LoadMem
+      case 434: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3927,7 +3936,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 434: // V128StoreMem
+      case 435: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3937,7 +3946,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 435: // V128LoadLaneMem
+      case 436: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3950,7 +3959,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 436: // V128StoreLaneMem
+      case 437: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,

@@ -1900,6 +1900,27 @@ class FuncTranslator {
   }
 
   /**
+   * `i64.or` of entry `preg` with the constant `lo`, `hi` when `preg` is the result of the
+   * instruction just emitted, `I64ExtendI32U t, x`, a temporary only this reads: takes the
+   * extension back and emits `I64ExtendI32UOrImm dst, x, C`. Returns whether it did.
+   */
+  #extendedOr(preg: number, lo: number, hi: number): boolean {
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (this.#lastEnd !== code.len || this.#lastPos !== preg) return false;
+    if (this.#stack.kind[preg] !== TEMP || code.get(at) !== I.I64ExtendI32U) return false;
+    const x = code.get(at + 2);
+    this.#takeBack(at);
+    this.#pop(2);
+    this.#beginResult(I.I64ExtendI32UOrImm);
+    code.emit(x);
+    code.emit(lo);
+    code.emit(hi);
+    this.#endResult();
+    return true;
+  }
+
+  /**
    * The third step of a SHA-2 sigma, `x ^ rotl(y, k3)` (`fused` `I64XorRotlImm`) or
    * `x ^ (y >>> k3)` (`I64XorShrUImm`), right after `I64RotlImm t, y, k1` and
    * `I64XorRotlImm t, t, y, k2` with `x` = `t`: takes both back and emits `I64Sigma dst, t, y,
@@ -2211,6 +2232,7 @@ class FuncTranslator {
       }
     }
     if (op === I.I64MulImm && this.#shiftThenMul(preg, lo, hi)) return;
+    if (op === I.I64OrImm && this.#extendedOr(preg, lo, hi)) return;
     if ((op === I.I64RotlImm || op === I.I64RotrImm) && this.#rotatedXor(op, preg, lo)) return;
     if (op === I.I32ShrUImm && this.#shiftedSum(preg, lo)) return;
     if (

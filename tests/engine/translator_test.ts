@@ -515,6 +515,48 @@ Deno.test("an i64 shift by an extended i32 reads the i32 itself", () => {
   );
 });
 
+Deno.test("an i32 widened unsigned and or'ed with a constant is one instruction", () => {
+  // `(u64)i | 1` (a divisor made odd), the constant on either side, into a local, in place (the
+  // i32 read from the slot the result takes), and the extension kept where a local holds it.
+  const C = 0x8000000100000001n;
+  const text = `(module
+    (func (export "odd") (param i32) (result i64)
+      local.get 0 i64.extend_i32_u i64.const 1 i64.or)
+    (func (export "left") (param i32) (result i64)
+      i64.const ${C} local.get 0 i64.extend_i32_u i64.or)
+    (func (export "inPlace") (param i32 i32) (result i64)
+      local.get 0 local.get 1 i32.add i64.extend_i32_u i64.const ${C} i64.or)
+    (func (export "toLocal") (param i32) (result i64) (local i64)
+      local.get 0 i64.extend_i32_u i64.const 1 i64.or local.set 1 local.get 1)
+    (func (export "kept") (param i32) (result i64) (local i64)
+      local.get 0 i64.extend_i32_u local.tee 1 i64.const 1 i64.or local.get 1 i64.add))`;
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    for (const consumeFuel of [false, true]) {
+      const t = instantiate(text, { config: { executionTier, consumeFuel } });
+      if (consumeFuel) t.store.setFuel(1_000_000n);
+      if (executionTier === "interpreter" && !consumeFuel) {
+        assert.match(t.code("odd"), /^0: I64ExtendI32UOrImm s1, s0, 1\n/);
+        assert.match(t.code("left"), /^0: I64ExtendI32UOrImm s1, s0, -9223372032559808511\n/);
+        assert.match(
+          t.code("inPlace"),
+          /^0: I32Add (s\d+), s0, s1\n\d+: I64ExtendI32UOrImm \1, \1, /,
+        );
+        assert.match(t.code("toLocal"), /^0: I64ExtendI32UOrImm s1, s0, 1\n/);
+        assert.match(t.code("kept"), /I64ExtendI32U s1, s0\n\d+: I64OrImm s\d+, s1, 1\n/);
+      }
+      for (const x of [0, 1, 2, 0x7fffffff, -0x80000000, -2, -1]) {
+        const u = BigInt(x >>> 0), tag = `${x}, ${executionTier}, fuel ${consumeFuel}`;
+        assert.equal(t.call("odd", x), u | 1n, tag);
+        assert.equal(t.call("left", x), BigInt.asIntN(64, u | C), tag);
+        const sum = BigInt(((x + 7) | 0) >>> 0);
+        assert.equal(t.call("inPlace", x, 7), BigInt.asIntN(64, sum | C), tag);
+        assert.equal(t.call("kept", x), (u | 1n) + u, tag);
+        assert.equal(t.call("toLocal", x), u | 1n, tag);
+      }
+    }
+  }
+});
+
 Deno.test("a SHA-2 sigma's three rotations, or two and a shift, are one instruction", () => {
   // Σ1(e) = rotr(e, 14) ^ rotr(e, 18) ^ rotr(e, 41) and σ0(w) = rotr(w, 1) ^ rotr(w, 8) ^ w >> 7,
   // as clang writes them (rotl by 64 - k).
