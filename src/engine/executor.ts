@@ -72,7 +72,6 @@ import {
   i64Extend32S,
   i64Extend8S,
   i64ExtendI32S,
-  i64ExtendI32U,
   i64GeS,
   i64GeSImm,
   i64GeU,
@@ -1576,10 +1575,13 @@ export function run(
           i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 172: // I64ExtendI32U
-          i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
+        case 172: { // I64ExtendI32U
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = s32[(fp + code[(pc + 2) | 0]) | 0];
+          s32[d + 1] = 0;
           pc = (pc + 3) | 0;
           break;
+        }
         case 173: // I64Add
           i64Add(
             s32,
@@ -1765,7 +1767,14 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 193: // I64ShlImm
+        case 193: { // I64ExtendI32UOrImm
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = s32[(fp + code[(pc + 2) | 0]) | 0] | code[(pc + 3) | 0];
+          s32[d + 1] = code[(pc + 4) | 0];
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 194: // I64ShlImm
           i64ShlImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1774,7 +1783,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 194: // I64ShrSImm
+        case 195: // I64ShrSImm
           i64ShrSImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1783,7 +1792,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 195: // I64ShrUImm
+        case 196: // I64ShrUImm
           i64ShrUImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1792,7 +1801,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 196: // I64RotlImm
+        case 197: // I64RotlImm
           i64RotlImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1801,7 +1810,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 197: // I64RotrImm
+        case 198: // I64RotrImm
           i64RotrImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1810,7 +1819,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 198: // I64XorShrUImm
+        case 199: // I64XorShrUImm
           i64XorShrUImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1820,7 +1829,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 199: // I64XorRotlImm
+        case 200: // I64XorRotlImm
           i64XorRotlImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1830,7 +1839,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 200: // I64RotlImmOfXor
+        case 201: // I64RotlImmOfXor
           i64RotlImmOfXor(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1840,7 +1849,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 201: // I64SubShlImm
+        case 202: // I64SubShlImm
           i64SubShlImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1850,7 +1859,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 202: // I64XorShrUMulImm
+        case 203: // I64XorShrUMulImm
           i64XorShrUMulImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1863,7 +1872,7 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 203: // I64RotlMulImm
+        case 204: // I64RotlMulImm
           i64RotlImm(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1879,7 +1888,7 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 204: // I64MulImmAdd
+        case 205: // I64MulImmAdd
           i64MulImm(
             s32,
             (fp + code[(pc + 4) | 0]) | 0,
@@ -1895,7 +1904,7 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 205: // I64MulImmAddRotlMulImm
+        case 206: // I64MulImmAddRotlMulImm
           i64MulImm(
             s32,
             (fp + code[(pc + 6) | 0]) | 0,
@@ -1924,7 +1933,7 @@ export function run(
           );
           pc = (pc + 12) | 0;
           break;
-        case 206: // I64LoadMulImmAddRotlMulImm
+        case 207: // I64LoadMulImmAddRotlMulImm
           i64LoadMulImmAddRotlMulImm(
             s32,
             mview,
@@ -1946,7 +1955,7 @@ export function run(
           );
           pc = (pc + 15) | 0;
           break;
-        case 207: // I64AddAdd
+        case 208: // I64AddAdd
           i64AddAdd(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1957,7 +1966,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 208: // I64AddLoad
+        case 209: // I64AddLoad
           i64AddLoad(
             s32,
             mview,
@@ -1971,11 +1980,11 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 209: // I64Bswap
+        case 210: // I64Bswap
           i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 210: // I64Sigma
+        case 211: // I64Sigma
           i64Sigma(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1988,7 +1997,7 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 211: // I64AndNot
+        case 212: // I64AndNot
           i64AndNot(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1997,7 +2006,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 212: // I64XorAnd
+        case 213: // I64XorAnd
           i64XorAnd(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2007,7 +2016,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 213: // I64AndXor
+        case 214: // I64AndXor
           i64AndXor(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2017,204 +2026,204 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 218: // F32Eq
+        case 219: // F32Eq
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 219: // F32Ne
+        case 220: // F32Ne
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 220: // F32Lt
+        case 221: // F32Lt
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 221: // F32Gt
+        case 222: // F32Gt
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 222: // F32Le
+        case 223: // F32Le
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 223: // F32Ge
+        case 224: // F32Ge
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 224: // F32Abs
+        case 225: // F32Abs
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
           pc = (pc + 3) | 0;
           break;
-        case 225: // F32Neg
+        case 226: // F32Neg
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
           pc = (pc + 3) | 0;
           break;
-        case 226: // F32Ceil
+        case 227: // F32Ceil
           f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 227: // F32Floor
+        case 228: // F32Floor
           f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 228: // F32Trunc
+        case 229: // F32Trunc
           f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 229: // F32Nearest
+        case 230: // F32Nearest
           f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 230: // F32Sqrt
+        case 231: // F32Sqrt
           f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 231: // F32Add
+        case 232: // F32Add
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
             f32[(fp + code[(pc + 3) | 0]) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 232: // F32Sub
+        case 233: // F32Sub
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
             f32[(fp + code[(pc + 3) | 0]) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 233: // F32Mul
+        case 234: // F32Mul
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
             f32[(fp + code[(pc + 3) | 0]) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 234: // F32Div
+        case 235: // F32Div
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
             f32[(fp + code[(pc + 3) | 0]) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 235: // F32Min
+        case 236: // F32Min
           f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
             f32[(fp + code[(pc + 2) | 0]) | 0],
             f32[(fp + code[(pc + 3) | 0]) | 0],
           );
           pc = (pc + 4) | 0;
           break;
-        case 236: // F32Max
+        case 237: // F32Max
           f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
             f32[(fp + code[(pc + 2) | 0]) | 0],
             f32[(fp + code[(pc + 3) | 0]) | 0],
           );
           pc = (pc + 4) | 0;
           break;
-        case 237: // F32Copysign
+        case 238: // F32Copysign
           s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
             (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
           pc = (pc + 4) | 0;
           break;
-        case 238: // F64Eq
+        case 239: // F64Eq
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 239: // F64Ne
+        case 240: // F64Ne
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 240: // F64Lt
+        case 241: // F64Lt
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 241: // F64Gt
+        case 242: // F64Gt
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 242: // F64Le
+        case 243: // F64Le
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 243: // F64Ge
+        case 244: // F64Ge
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 244: // F64Abs
+        case 245: // F64Abs
           f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 245: // F64Neg
+        case 246: // F64Neg
           f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 246: // F64Ceil
+        case 247: // F64Ceil
           f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
             Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]),
           );
           pc = (pc + 3) | 0;
           break;
-        case 247: // F64Floor
+        case 248: // F64Floor
           f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
             Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
           );
           pc = (pc + 3) | 0;
           break;
-        case 248: // F64Trunc
+        case 249: // F64Trunc
           f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
             Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
           );
           pc = (pc + 3) | 0;
           break;
-        case 249: // F64Nearest
+        case 250: // F64Nearest
           f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
             f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
           );
           pc = (pc + 3) | 0;
           break;
-        case 250: // F64Sqrt
+        case 251: // F64Sqrt
           f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 251: // F64Add
+        case 252: // F64Add
           f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
             f64[(fp + code[(pc + 3) | 0]) >> 1];
           pc = (pc + 4) | 0;
           break;
-        case 252: // F64Sub
+        case 253: // F64Sub
           f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
             f64[(fp + code[(pc + 3) | 0]) >> 1];
           pc = (pc + 4) | 0;
           break;
-        case 253: // F64Mul
+        case 254: // F64Mul
           f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
             f64[(fp + code[(pc + 3) | 0]) >> 1];
           pc = (pc + 4) | 0;
           break;
-        case 254: // F64Div
+        case 255: // F64Div
           f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
             f64[(fp + code[(pc + 3) | 0]) >> 1];
           pc = (pc + 4) | 0;
           break;
-        case 255: // F64Min
+        case 256: // F64Min
           f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
             f64[(fp + code[(pc + 2) | 0]) >> 1],
             f64[(fp + code[(pc + 3) | 0]) >> 1],
           );
           pc = (pc + 4) | 0;
           break;
-        case 256: // F64Max
+        case 257: // F64Max
           f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
             f64[(fp + code[(pc + 2) | 0]) >> 1],
             f64[(fp + code[(pc + 3) | 0]) >> 1],
           );
           pc = (pc + 4) | 0;
           break;
-        case 257: // F64Copysign
+        case 258: // F64Copysign
           f64CopysignBits(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2223,17 +2232,17 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 258: // F32AddImm
+        case 259: // F32AddImm
           IMM_WORDS[0] = code[(pc + 3) | 0];
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
           pc = (pc + 4) | 0;
           break;
-        case 259: // F32MulImm
+        case 260: // F32MulImm
           IMM_WORDS[0] = code[(pc + 3) | 0];
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
           pc = (pc + 4) | 0;
           break;
-        case 260: // F32MinImm
+        case 261: // F32MinImm
           IMM_WORDS[0] = code[(pc + 3) | 0];
           f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
             f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2244,7 +2253,7 @@ export function run(
           }
           pc = (pc + 4) | 0;
           break;
-        case 261: // F32MaxImm
+        case 262: // F32MaxImm
           IMM_WORDS[0] = code[(pc + 3) | 0];
           f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
             f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2255,7 +2264,7 @@ export function run(
           }
           pc = (pc + 4) | 0;
           break;
-        case 262: { // F32MaxMinImm
+        case 263: { // F32MaxMinImm
           d = (fp + code[(pc + 1) | 0]) | 0;
           IMM_WORDS[0] = code[(pc + 3) | 0];
           f32[d] = Math.max(f32[(fp + code[(pc + 2) | 0]) | 0], IMM_F32[0]);
@@ -2265,13 +2274,13 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 263: // F32MulAdd
+        case 264: // F32MulAdd
           f32[(fp + code[(pc + 1) | 0]) | 0] =
             Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
             f32[(fp + code[(pc + 4) | 0]) | 0];
           pc = (pc + 5) | 0;
           break;
-        case 264: // F32MulImmLoad
+        case 265: // F32MulImmLoad
           f32MulImmLoad(
             f32,
             mview,
@@ -2281,7 +2290,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 265: // F32MulLoad2Add
+        case 266: // F32MulLoad2Add
           f32MulLoad2Add(
             f32,
             mview,
@@ -2292,124 +2301,124 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 266: // F64MulAdd
+        case 267: // F64MulAdd
           f64[(fp + code[(pc + 1) | 0]) >> 1] =
             f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
             f64[(fp + code[(pc + 4) | 0]) >> 1];
           pc = (pc + 5) | 0;
           break;
-        case 267: // I32TruncF32S
+        case 268: // I32TruncF32S
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 268: // I32TruncF32U
+        case 269: // I32TruncF32U
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 269: // I32TruncF64S
+        case 270: // I32TruncF64S
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 270: // I32TruncF64U
+        case 271: // I32TruncF64U
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 271: // I64TruncF32S
+        case 272: // I64TruncF32S
           i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 272: // I64TruncF32U
+        case 273: // I64TruncF32U
           i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 273: // I64TruncF64S
+        case 274: // I64TruncF64S
           i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 274: // I64TruncF64U
+        case 275: // I64TruncF64U
           i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 275: // F32ConvertI32S
+        case 276: // F32ConvertI32S
           f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
           pc = (pc + 3) | 0;
           break;
-        case 276: // F32ConvertI32U
+        case 277: // F32ConvertI32U
           f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
           pc = (pc + 3) | 0;
           break;
-        case 277: // F32ConvertI64S
+        case 278: // F32ConvertI64S
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 278: // F32ConvertI64U
+        case 279: // F32ConvertI64U
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 279: // F32DemoteF64
+        case 280: // F32DemoteF64
           f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
           pc = (pc + 3) | 0;
           break;
-        case 280: // F64ConvertI32S
+        case 281: // F64ConvertI32S
           f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
           pc = (pc + 3) | 0;
           break;
-        case 281: // F64ConvertI32U
+        case 282: // F64ConvertI32U
           f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
           pc = (pc + 3) | 0;
           break;
-        case 282: // F64ConvertI64S
+        case 283: // F64ConvertI64S
           f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 283: // F64ConvertI64U
+        case 284: // F64ConvertI64U
           f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 284: // F64PromoteF32
+        case 285: // F64PromoteF32
           f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
           pc = (pc + 3) | 0;
           break;
-        case 285: // I32TruncSatF32S
+        case 286: // I32TruncSatF32S
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 286: // I32TruncSatF32U
+        case 287: // I32TruncSatF32U
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 287: // I32TruncSatF64S
+        case 288: // I32TruncSatF64S
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 288: // I32TruncSatF64U
+        case 289: // I32TruncSatF64U
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 289: // I64TruncSatF32S
+        case 290: // I64TruncSatF32S
           i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 290: // I64TruncSatF32U
+        case 291: // I64TruncSatF32U
           i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 291: // I64TruncSatF64S
+        case 292: // I64TruncSatF64S
           i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 292: // I64TruncSatF64U
+        case 293: // I64TruncSatF64U
           i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 293: { // I32Load
+        case 294: { // I32Load
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 294: { // I64Load
+        case 295: { // I64Load
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2418,21 +2427,21 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 295: { // I32Load8S
+        case 296: { // I32Load8S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
           pc = (pc + 4) | 0;
           break;
         }
-        case 296: { // I32Load8U
+        case 297: { // I32Load8U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
           pc = (pc + 4) | 0;
           break;
         }
-        case 297: { // I32LoadAddImm
+        case 298: { // I32LoadAddImm
           ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
             (code[(pc + 4) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2440,7 +2449,7 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 298: { // I64LoadAddImm
+        case 299: { // I64LoadAddImm
           ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
             (code[(pc + 4) | 0] >>> 0);
           if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2450,7 +2459,7 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 299: { // I32Load8UAddImm
+        case 300: { // I32Load8UAddImm
           ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
             (code[(pc + 4) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2458,21 +2467,21 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 300: { // I32Load16S
+        case 301: { // I32Load16S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 301: { // I32Load16U
+        case 302: { // I32Load16U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 302: { // I64Load8S
+        case 303: { // I64Load8S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2482,7 +2491,7 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 303: { // I64Load8U
+        case 304: { // I64Load8U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2491,7 +2500,7 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 304: { // I64Load16S
+        case 305: { // I64Load16S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2501,7 +2510,7 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 305: { // I64Load16U
+        case 306: { // I64Load16U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2510,7 +2519,7 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 306: { // I64Load32S
+        case 307: { // I64Load32S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2520,7 +2529,7 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 307: { // I64Load32U
+        case 308: { // I64Load32U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2529,14 +2538,14 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 308: { // I32Store
+        case 309: { // I32Store
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 309: { // I64Store
+        case 310: { // I64Store
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2545,21 +2554,21 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 310: { // I32Store8
+        case 311: { // I32Store8
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
           pc = (pc + 4) | 0;
           break;
         }
-        case 311: { // I32Store16
+        case 312: { // I32Store16
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 312: { // I32StoreAt
+        case 313: { // I32StoreAt
           ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
             (code[(pc + 3) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2567,7 +2576,7 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 313: { // I32Store8At
+        case 314: { // I32Store8At
           ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
             (code[(pc + 3) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2575,7 +2584,7 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 314: // I32Copy8At
+        case 315: // I32Copy8At
           copyByte(
             mview,
             memLen,
@@ -2586,7 +2595,7 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 315: // I32AddAddImmShrUStore8At
+        case 316: // I32AddAddImmShrUStore8At
           storeByte(
             mview,
             memLen,
@@ -2597,28 +2606,28 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 316: { // I32StoreImm
+        case 317: { // I32StoreImm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, code[(pc + 3) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 317: { // I32Store8Imm
+        case 318: { // I32Store8Imm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt8(ea, code[(pc + 3) | 0]);
           pc = (pc + 4) | 0;
           break;
         }
-        case 318: { // I32Store16Imm
+        case 319: { // I32Store16Imm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt16(ea, code[(pc + 3) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 319: { // I64StoreImm
+        case 320: { // I64StoreImm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2626,7 +2635,7 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 334: { // Copy128
+        case 335: { // Copy128
           d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
           s32[d] = s32[a];
           s32[d + 1] = s32[a + 1];
@@ -2635,7 +2644,7 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 338: { // V128Const
+        case 339: { // V128Const
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = code[(pc + 2) | 0];
           s32[d + 1] = code[(pc + 3) | 0];
@@ -2644,7 +2653,7 @@ export function run(
           pc = (pc + 6) | 0;
           break;
         }
-        case 339: // V128LoadFull
+        case 340: // V128LoadFull
           v128Load(
             s32,
             mview,
@@ -2654,7 +2663,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 340: // V128LoadAt
+        case 341: // V128LoadAt
           v128Load(
             s32,
             mview,
@@ -2664,7 +2673,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 341: // V128And
+        case 342: // V128And
           v128And(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2673,11 +2682,11 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 346: // V128Splat32
+        case 347: // V128Splat32
           v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 349: // I8x16GtU
+        case 350: // I8x16GtU
           i8x16GtU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2686,7 +2695,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 350: // I32x4MinU
+        case 351: // I32x4MinU
           i32x4MinU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2695,11 +2704,11 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 351: // I32x4Abs
+        case 352: // I32x4Abs
           i32x4Abs(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 352: // I8x16NarrowI16x8U
+        case 353: // I8x16NarrowI16x8U
           i8x16NarrowI16x8U(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2708,7 +2717,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 353: // I16x8NarrowI32x4U
+        case 354: // I16x8NarrowI32x4U
           i16x8NarrowI32x4U(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2717,7 +2726,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 354: // I8x16Add
+        case 355: // I8x16Add
           i8x16Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2726,7 +2735,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 356: // I16x8Add
+        case 357: // I16x8Add
           i16x8Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2735,7 +2744,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 359: // I32x4Add
+        case 360: // I32x4Add
           i32x4Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2744,7 +2753,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 360: // I32x4Sub
+        case 361: // I32x4Sub
           i32x4Sub(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2753,7 +2762,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 361: // I32x4Mul
+        case 362: // I32x4Mul
           i32x4Mul(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2762,7 +2771,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 364: // I16x8Shl
+        case 365: // I16x8Shl
           i16x8Shl(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2771,7 +2780,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 366: // I16x8ShrU
+        case 367: // I16x8ShrU
           i16x8ShrU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2780,7 +2789,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 370: // F32x4Add
+        case 371: // F32x4Add
           f32x4Add(
             f32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2789,7 +2798,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 376: // F32x4MulAdd
+        case 377: // F32x4MulAdd
           f32x4MulAdd(
             f32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2799,7 +2808,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 378: // F32x4MaxMinLoad
+        case 379: // F32x4MaxMinLoad
           f32x4MaxMinLoad(
             f32,
             mview,
@@ -2810,7 +2819,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 379: // F32x4MulLoad
+        case 380: // F32x4MulLoad
           f32x4MulLoad(
             f32,
             mview,
@@ -2821,7 +2830,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 380: // F32x4MulLoadAdd
+        case 381: // F32x4MulLoadAdd
           f32x4MulLoadAdd(
             f32,
             mview,
@@ -2833,7 +2842,7 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 381: // F32x4MulLoad2
+        case 382: // F32x4MulLoad2
           f32x4MulLoad2(
             f32,
             mview,
@@ -2844,7 +2853,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 382: // F32x4MulLoad2Add
+        case 383: // F32x4MulLoad2Add
           f32x4MulLoad2Add(
             f32,
             mview,
@@ -2856,12 +2865,12 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 387: // V128ExtractLane32
+        case 388: // V128ExtractLane32
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
           pc = (pc + 4) | 0;
           break;
-        case 388: // V128Unary
+        case 389: // V128Unary
           simdUnary(
             code[(pc + 2) | 0],
             s32,
@@ -2870,7 +2879,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 389: // V128Binary
+        case 390: // V128Binary
           simdBinary(
             code[(pc + 2) | 0],
             s32,
@@ -2880,7 +2889,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 393: // V128Shuffle
+        case 394: // V128Shuffle
           simdShuffle(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2893,7 +2902,7 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 394: // V128ShuffleZx
+        case 395: // V128ShuffleZx
           simdShuffleZx(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2907,7 +2916,7 @@ export function run(
           );
           pc = (pc + 9) | 0;
           break;
-        case 396: // V128LoadSubAt
+        case 397: // V128LoadSubAt
           simdLoad(
             code[(pc + 2) | 0],
             s32,
@@ -2918,7 +2927,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 397: // V128Load32SplatAt
+        case 398: // V128Load32SplatAt
           v128Load32Splat(
             s32,
             mview,
@@ -2928,7 +2937,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 398: // V128Load64ZeroAt
+        case 399: // V128Load64ZeroAt
           v128Load64Zero(
             s32,
             mview,
@@ -2938,7 +2947,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 399: // V128Store
+        case 400: // V128Store
           simdStore(
             s32,
             mview,
@@ -2948,7 +2957,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 400: // V128StoreAt
+        case 401: // V128StoreAt
           simdStore(
             s32,
             mview,
@@ -2958,7 +2967,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 405: // StructNew
+        case 406: // StructNew
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -2978,7 +2987,7 @@ export function run(
           pc = (pc + 4) | 0;
           fuel = store.fuel;
           break;
-        case 406: // StructNewDefault
+        case 407: // StructNewDefault
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -2997,7 +3006,7 @@ export function run(
           pc = (pc + 3) | 0;
           fuel = store.fuel;
           break;
-        case 407: // StructGet
+        case 408: // StructGet
           structGet(
             store,
             s32,
@@ -3008,13 +3017,13 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 434: { // Index64
+        case 435: { // Index64
           a = (fp + code[(pc + 2) | 0]) | 0;
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
           pc = (pc + 3) | 0;
           break;
         }
-        case 435: { // SizeToI64
+        case 436: { // SizeToI64
           d = (fp + code[(pc + 1) | 0]) | 0;
           v = s32[(fp + code[(pc + 2) | 0]) | 0];
           s32[d] = v;
@@ -3022,7 +3031,7 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 447: // TierUp
+        case 448: // TierUp
           if (--funcs[depth]!.compiled!.hotness <= 0) {
             frames[2 * depth + 1] = pc;
             store.fuel = fuel;
@@ -3102,7 +3111,7 @@ function runCold(
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 214: // I64Add128
+      case 215: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3114,7 +3123,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 215: // I64Sub128
+      case 216: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3126,7 +3135,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 216: // I64MulWideS
+      case 217: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3136,7 +3145,7 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 217: // I64MulWideU
+      case 218: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3146,11 +3155,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 320: // MemorySize
+      case 321: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 321: { // MemoryGrow
+      case 322: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -3162,7 +3171,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 322: // MemoryFill
+      case 323: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3178,7 +3187,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 323: // MemoryCopy
+      case 324: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3195,7 +3204,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 324: // MemoryInit
+      case 325: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3213,18 +3222,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 325: // DataDrop
+      case 326: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 326: // TableGet
+      case 327: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 327: // TableSet
+      case 328: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3232,11 +3241,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // TableSize
+      case 329: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 329: { // TableGrow
+      case 330: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3252,7 +3261,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 330: // TableFill
+      case 331: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3268,7 +3277,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 331: // TableCopy
+      case 332: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3285,7 +3294,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 332: // TableInit
+      case 333: // TableInit
         if (
           !tableInit(
             inst,
@@ -3303,11 +3312,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 333: // ElemDrop
+      case 334: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 336: { // GlobalGet128
+      case 337: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -3317,7 +3326,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 337: { // GlobalSet128
+      case 338: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -3327,7 +3336,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 395: // V128Load
+      case 396: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3338,7 +3347,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 403: { // Throw
+      case 404: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3363,7 +3372,7 @@ function runCold(
         }
         break;
       }
-      case 404: { // ThrowRef
+      case 405: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3385,7 +3394,7 @@ function runCold(
         }
         break;
       }
-      case 408: // StructSet
+      case 409: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3396,7 +3405,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 409: // ArrayNew
+      case 410: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3413,7 +3422,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 410: // ArrayNewDefault
+      case 411: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3429,7 +3438,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 411: // ArrayNewFixed
+      case 412: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3446,7 +3455,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 412: // ArrayNewData
+      case 413: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3465,7 +3474,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 413: // ArrayNewElem
+      case 414: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3484,7 +3493,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 414: // ArrayGet
+      case 415: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3495,7 +3504,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 415: // ArraySet
+      case 416: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3505,11 +3514,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 416: // ArrayLen
+      case 417: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 417: // ArrayFill
+      case 418: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3526,7 +3535,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 418: // ArrayCopy
+      case 419: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3543,7 +3552,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 419: // ArrayInitData
+      case 420: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3561,7 +3570,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 420: // ArrayInitElem
+      case 421: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3579,25 +3588,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 421: // RefI31
+      case 422: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 422: { // I31GetS
+      case 423: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 423: { // I31GetU
+      case 424: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 424: // RefTest
+      case 425: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3606,7 +3615,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 425: // RefCast
+      case 426: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3615,7 +3624,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 426: { // BrOnCast
+      case 427: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3625,7 +3634,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 427: { // BrOnCastFail
+      case 428: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3635,7 +3644,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 428: // AtomicLoad
+      case 429: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3646,7 +3655,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 429: // AtomicStore
+      case 430: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3657,7 +3666,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 430: // AtomicRmw
+      case 431: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3669,7 +3678,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 431: // AtomicCmpxchg
+      case 432: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3682,7 +3691,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 432: // AtomicWait
+      case 433: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3694,7 +3703,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 433: // AtomicNotify
+      case 434: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3702,7 +3711,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 436: // LoadMem
+      case 437: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3713,7 +3722,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 437: // StoreMem
+      case 438: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3724,11 +3733,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 438: // MemorySizeMem
+      case 439: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 439: { // MemoryGrowMem
+      case 440: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3748,7 +3757,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 440: // MemoryFillMem
+      case 441: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3764,7 +3773,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 441: // MemoryCopyMem
+      case 442: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3781,7 +3790,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 442: // MemoryInitMem
+      case 443: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3799,7 +3808,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 443: // V128LoadMem
+      case 444: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3810,7 +3819,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 444: // V128StoreMem
+      case 445: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3820,7 +3829,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 445: // V128LoadLaneMem
+      case 446: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3833,7 +3842,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 446: // V128StoreLaneMem
+      case 447: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3869,7 +3878,7 @@ function runWarm(
   mview: DataView,
 ): number {
   switch (code[pc]) {
-    case 335: { // Select128
+    case 336: { // Select128
       const d = (fp + code[(pc + 1) | 0]) | 0;
       const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
         ? (fp + code[(pc + 3) | 0]) | 0
@@ -3881,7 +3890,7 @@ function runWarm(
       pc = (pc + 5) | 0;
       break;
     }
-    case 342: // V128Andnot
+    case 343: // V128Andnot
       v128Andnot(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3890,7 +3899,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 343: // V128Or
+    case 344: // V128Or
       v128Or(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3899,7 +3908,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 344: // V128Xor
+    case 345: // V128Xor
       v128Xor(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3908,15 +3917,15 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 345: // V128Not
+    case 346: // V128Not
       v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
       pc = (pc + 3) | 0;
       break;
-    case 347: // V128AnyTrue
+    case 348: // V128AnyTrue
       v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
       pc = (pc + 3) | 0;
       break;
-    case 348: // I8x16Eq
+    case 349: // I8x16Eq
       i8x16Eq(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3925,7 +3934,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 355: // I8x16Sub
+    case 356: // I8x16Sub
       i8x16Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3934,7 +3943,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 357: // I16x8Sub
+    case 358: // I16x8Sub
       i16x8Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3943,7 +3952,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 358: // I16x8Mul
+    case 359: // I16x8Mul
       i16x8Mul(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3952,7 +3961,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 362: // I8x16Shl
+    case 363: // I8x16Shl
       i8x16Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3961,7 +3970,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 363: // I8x16ShrU
+    case 364: // I8x16ShrU
       i8x16ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3970,7 +3979,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 365: // I16x8ShrS
+    case 366: // I16x8ShrS
       i16x8ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3979,7 +3988,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 367: // I32x4Shl
+    case 368: // I32x4Shl
       i32x4Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3988,7 +3997,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 368: // I32x4ShrS
+    case 369: // I32x4ShrS
       i32x4ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3997,7 +4006,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 369: // I32x4ShrU
+    case 370: // I32x4ShrU
       i32x4ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4006,7 +4015,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 371: // F32x4Sub
+    case 372: // F32x4Sub
       f32x4Sub(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4015,7 +4024,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 372: // F32x4Mul
+    case 373: // F32x4Mul
       f32x4Mul(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4024,7 +4033,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 373: // F32x4Div
+    case 374: // F32x4Div
       f32x4Div(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4033,7 +4042,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 374: // F32x4Min
+    case 375: // F32x4Min
       f32x4Min(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4042,7 +4051,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 375: // F32x4Max
+    case 376: // F32x4Max
       f32x4Max(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4051,7 +4060,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 377: // F32x4MaxMin
+    case 378: // F32x4MaxMin
       f32x4MaxMin(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4061,7 +4070,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 383: // F64x2Add
+    case 384: // F64x2Add
       f64x2Add(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4070,7 +4079,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 384: // F64x2Sub
+    case 385: // F64x2Sub
       f64x2Sub(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4079,7 +4088,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 385: // F64x2Mul
+    case 386: // F64x2Mul
       f64x2Mul(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4088,7 +4097,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 386: // F64x2Div
+    case 387: // F64x2Div
       f64x2Div(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4097,7 +4106,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 390: // V128Ternary
+    case 391: // V128Ternary
       simdTernary(
         code[(pc + 2) | 0],
         s32,
@@ -4108,7 +4117,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 391: // V128ExtractLane
+    case 392: // V128ExtractLane
       simdExtractLane(
         code[(pc + 2) | 0],
         s32,
@@ -4118,7 +4127,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 392: // V128ReplaceLane
+    case 393: // V128ReplaceLane
       simdReplaceLane(
         code[(pc + 2) | 0],
         s32,
@@ -4129,7 +4138,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 401: // V128LoadLane
+    case 402: // V128LoadLane
       simdLoadLane(
         code[(pc + 2) | 0],
         s32,
@@ -4142,7 +4151,7 @@ function runWarm(
       );
       pc = (pc + 7) | 0;
       break;
-    case 402: // V128StoreLane
+    case 403: // V128StoreLane
       simdStoreLane(
         code[(pc + 1) | 0],
         s32,

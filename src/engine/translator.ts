@@ -2016,6 +2016,27 @@ class FuncTranslator {
   }
 
   /**
+   * `i64.or` of entry `preg` with the constant `lo`, `hi` when `preg` is the result of the
+   * instruction just emitted, `I64ExtendI32U t, x`, a temporary only this reads: takes the
+   * extension back and emits `I64ExtendI32UOrImm dst, x, C`. Returns whether it did.
+   */
+  #extendedOr(preg: number, lo: number, hi: number): boolean {
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (this.#lastEnd !== code.len || this.#lastPos !== preg) return false;
+    if (this.#stack.kind[preg] !== TEMP || code.get(at) !== I.I64ExtendI32U) return false;
+    const x = code.get(at + 2);
+    this.#takeBack(at);
+    this.#pop(2);
+    this.#beginResult(I.I64ExtendI32UOrImm);
+    code.emit(x);
+    code.emit(lo);
+    code.emit(hi);
+    this.#endResult();
+    return true;
+  }
+
+  /**
    * The third step of a SHA-2 sigma, `x ^ rotl(y, k3)` (`fused` `I64XorRotlImm`) or
    * `x ^ (y >>> k3)` (`I64XorShrUImm`), right after `I64RotlImm t, y, k1` and
    * `I64XorRotlImm t, t, y, k2` with `x` = `t`: takes both back and emits `I64Sigma dst, t, y,
@@ -2193,10 +2214,13 @@ class FuncTranslator {
     const base = load >= 0 ? code.get(load + 2) : 0;
     const imm = loaded ? code.get(load + 3) : 0;
     const offset = load >= 0 ? code.get(load + (loaded ? 4 : 3)) : 0;
+    // The xor-shift's result a temporary only the product reads (`t` = `dst` marks it so, and
+    // `I64XorShrUMulImm` then leaves it unwritten, also when `dst` is retargeted: `#localSet`).
+    const deadT = !round && !rotate && this.#stack.kind[preg] === TEMP;
     code.truncate(load >= 0 ? load : round ? r : at);
     this.#resultStart = -1;
     this.#pop(2);
-    this.#beginResult(
+    const dst = this.#beginResult(
       load >= 0
         ? I.I64LoadMulImmAddRotlMulImm
         : round
@@ -2205,6 +2229,7 @@ class FuncTranslator {
         ? I.I64RotlMulImm
         : I.I64XorShrUMulImm,
     );
+    if (deadT) taken[0] = dst;
     for (const w of taken) code.emit(w);
     code.emit(lo);
     code.emit(hi);
@@ -2323,6 +2348,7 @@ class FuncTranslator {
       }
     }
     if (op === I.I64MulImm && this.#shiftThenMul(preg, lo, hi)) return;
+    if (op === I.I64OrImm && this.#extendedOr(preg, lo, hi)) return;
     if ((op === I.I64RotlImm || op === I.I64RotrImm) && this.#rotatedXor(op, preg, lo)) return;
     if (op === I.I32ShrUImm && this.#shiftedSum(preg, lo)) return;
     if (op === I.F32MulImm && this.#loadMulImm(preg, lo)) return;
@@ -2920,7 +2946,12 @@ class FuncTranslator {
     const dst = x * SLOT_WORDS;
     if (retarget && this.#code.len === this.#lastEnd) {
       // Nothing was emitted to preserve the local: the producer can write it directly.
-      this.#code.set(this.#lastStart + 1, dst);
+      const code = this.#code, at = this.#lastStart;
+      // (An `I64XorShrUMulImm` whose `t` is its `dst` keeps them equal: see `#shiftThenMul`.)
+      if (code.get(at) === I.I64XorShrUMulImm && code.get(at + 2) === code.get(at + 1)) {
+        code.set(at + 2, dst);
+      }
+      code.set(at + 1, dst);
       this.#lastEnd = -1;
       s.pop();
       if (tee) this.#pushLocal(x);
