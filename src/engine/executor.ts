@@ -392,7 +392,31 @@ export function run(
           } else pc = pc + 8;
           break;
         }
-        case 8: // BrIfEqzArms
+        case 8: { // I32AddImmBrIfNeImmPay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          if (s32[x] !== code[(pc + 4) | 0]) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
+          break;
+        }
+        case 9: { // I32AddImmBrIfLeUPay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          if ((s32[x] >>> 0) <= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
+          break;
+        }
+        case 10: // BrIfEqzArms
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
           x = fuel - code[(pc + 1) | 0];
           if (x >= 0) {
@@ -400,7 +424,7 @@ export function run(
             pc = (pc + 2) | 0;
           }
           break;
-        case 9: // BrIfNezArms
+        case 11: // BrIfNezArms
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
           x = fuel - code[(pc + 1) | 0];
           if (x >= 0) {
@@ -408,7 +432,7 @@ export function run(
             pc = (pc + 2) | 0;
           }
           break;
-        case 10: // BrIfI32GeUImmArms
+        case 12: // BrIfI32GeUImmArms
           pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
@@ -418,182 +442,182 @@ export function run(
             pc = (pc + 2) | 0;
           }
           break;
-        case 11: // Unreachable
+        case 13: // Unreachable
           throw trap(TrapCode.UnreachableCodeReached);
-        case 12: // Br
+        case 14: // Br
           pc = code[(pc + 1) | 0];
           break;
-        case 13: // BrIfNez
+        case 15: // BrIfNez
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
           break;
-        case 14: // BrIfEqz
+        case 16: // BrIfEqz
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
           break;
-        case 15: { // BrIfI64Nez
+        case 17: { // BrIfI64Nez
           a = (fp + code[(pc + 1) | 0]) | 0;
           pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
           break;
         }
-        case 16: { // BrIfI64Eqz
+        case 18: { // BrIfI64Eqz
           a = (fp + code[(pc + 1) | 0]) | 0;
           pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
           break;
         }
-        case 17: // BrIfI32Eq
+        case 19: // BrIfI32Eq
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 18: // BrIfI32Ne
+        case 20: // BrIfI32Ne
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 19: // BrIfI32LtS
+        case 21: // BrIfI32LtS
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 20: // BrIfI32LtU
+        case 22: // BrIfI32LtU
           pc =
             (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
               ? code[(pc + 3) | 0]
               : pc + 4;
           break;
-        case 21: // BrIfI32GtS
+        case 23: // BrIfI32GtS
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 22: // BrIfI32GtU
+        case 24: // BrIfI32GtU
           pc =
             (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
               ? code[(pc + 3) | 0]
               : pc + 4;
           break;
-        case 23: // BrIfI32LeS
+        case 25: // BrIfI32LeS
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 24: // BrIfI32LeU
+        case 26: // BrIfI32LeU
           pc =
             (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
               ? code[(pc + 3) | 0]
               : pc + 4;
           break;
-        case 25: // BrIfI32GeS
+        case 27: // BrIfI32GeS
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 26: // BrIfI32GeU
+        case 28: // BrIfI32GeU
           pc =
             (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
               ? code[(pc + 3) | 0]
               : pc + 4;
           break;
-        case 27: // BrIfI32EqImm
+        case 29: // BrIfI32EqImm
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 28: // BrIfI32NeImm
+        case 30: // BrIfI32NeImm
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 29: // BrIfI32LtSImm
+        case 31: // BrIfI32LtSImm
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0]
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 30: // BrIfI32LtUImm
+        case 32: // BrIfI32LtUImm
           pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 31: // BrIfI32GtSImm
+        case 33: // BrIfI32GtSImm
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0]
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 32: // BrIfI32GtUImm
+        case 34: // BrIfI32GtUImm
           pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 33: // BrIfI32LeSImm
+        case 35: // BrIfI32LeSImm
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0]
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 34: // BrIfI32LeUImm
+        case 36: // BrIfI32LeUImm
           pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 35: // BrIfI32GeSImm
+        case 37: // BrIfI32GeSImm
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0]
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 36: // BrIfI32GeUImm
+        case 38: // BrIfI32GeUImm
           pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 37: // BrIfI64Eq
+        case 39: // BrIfI64Eq
           pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 38: // BrIfI64Ne
+        case 40: // BrIfI64Ne
           pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 39: // BrIfI64LtS
+        case 41: // BrIfI64LtS
           pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 40: // BrIfI64LtU
+        case 42: // BrIfI64LtU
           pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 41: // BrIfI64GtS
+        case 43: // BrIfI64GtS
           pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 42: // BrIfI64GtU
+        case 44: // BrIfI64GtU
           pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 43: // BrIfI64LeS
+        case 45: // BrIfI64LeS
           pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 44: // BrIfI64LeU
+        case 46: // BrIfI64LeU
           pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 45: // BrIfI64GeS
+        case 47: // BrIfI64GeS
           pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 46: // BrIfI64GeU
+        case 48: // BrIfI64GeU
           pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
             ? code[(pc + 3) | 0]
             : pc + 4;
           break;
-        case 47: { // I32AddImmBrIfLtU
+        case 49: { // I32AddImmBrIfLtU
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
@@ -601,7 +625,7 @@ export function run(
             : pc + 6;
           break;
         }
-        case 48: { // I32AddImmBrIfGeU
+        case 50: { // I32AddImmBrIfGeU
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
@@ -609,7 +633,7 @@ export function run(
             : pc + 6;
           break;
         }
-        case 49: { // I32AddImmBrIfLeU
+        case 51: { // I32AddImmBrIfLeU
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = (s32[x] >>> 0) <= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
@@ -617,7 +641,7 @@ export function run(
             : pc + 6;
           break;
         }
-        case 50: { // I32AddImmBrIfGtU
+        case 52: { // I32AddImmBrIfGtU
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = (s32[x] >>> 0) > (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
@@ -625,43 +649,43 @@ export function run(
             : pc + 6;
           break;
         }
-        case 51: { // I32AddImmBrIfNe
+        case 53: { // I32AddImmBrIfNe
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
           break;
         }
-        case 52: { // I32AddImmBrIfEq
+        case 54: { // I32AddImmBrIfEq
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
           break;
         }
-        case 53: { // I32AddImmBrIfLtUImm
+        case 55: { // I32AddImmBrIfLtUImm
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
           break;
         }
-        case 54: { // I32AddImmBrIfGeUImm
+        case 56: { // I32AddImmBrIfGeUImm
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
           break;
         }
-        case 55: { // I32AddImmBrIfNeImm
+        case 57: { // I32AddImmBrIfNeImm
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
           break;
         }
-        case 56: { // I32AddImmBrIfEqImm
+        case 58: { // I32AddImmBrIfEqImm
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
           break;
         }
-        case 57: { // I32AddBrIfLtU
+        case 59: { // I32AddBrIfLtU
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
           pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
@@ -669,7 +693,7 @@ export function run(
             : pc + 6;
           break;
         }
-        case 58: { // I32AddBrIfGeU
+        case 60: { // I32AddBrIfGeU
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
           pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
@@ -677,21 +701,21 @@ export function run(
             : pc + 6;
           break;
         }
-        case 59: // BrIfI64EqImm
+        case 61: // BrIfI64EqImm
           pc =
             i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
                 0
               ? code[(pc + 4) | 0]
               : pc + 5;
           break;
-        case 60: // BrIfI64NeImm
+        case 62: // BrIfI64NeImm
           pc =
             i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
                 0
               ? code[(pc + 4) | 0]
               : pc + 5;
           break;
-        case 61: // BrIfI64LtSImm
+        case 63: // BrIfI64LtSImm
           pc = i64LtSImm(
               s32,
               (fp + code[(pc + 1) | 0]) | 0,
@@ -701,7 +725,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
           break;
-        case 62: // BrIfI64LtUImm
+        case 64: // BrIfI64LtUImm
           pc = i64LtUImm(
               s32,
               (fp + code[(pc + 1) | 0]) | 0,
@@ -711,7 +735,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
           break;
-        case 63: // BrIfI64GtSImm
+        case 65: // BrIfI64GtSImm
           pc = i64GtSImm(
               s32,
               (fp + code[(pc + 1) | 0]) | 0,
@@ -721,7 +745,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
           break;
-        case 64: // BrIfI64GtUImm
+        case 66: // BrIfI64GtUImm
           pc = i64GtUImm(
               s32,
               (fp + code[(pc + 1) | 0]) | 0,
@@ -731,7 +755,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
           break;
-        case 65: // BrIfI64LeSImm
+        case 67: // BrIfI64LeSImm
           pc = i64LeSImm(
               s32,
               (fp + code[(pc + 1) | 0]) | 0,
@@ -741,7 +765,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
           break;
-        case 66: // BrIfI64LeUImm
+        case 68: // BrIfI64LeUImm
           pc = i64LeUImm(
               s32,
               (fp + code[(pc + 1) | 0]) | 0,
@@ -751,7 +775,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
           break;
-        case 67: // BrIfI64GeSImm
+        case 69: // BrIfI64GeSImm
           pc = i64GeSImm(
               s32,
               (fp + code[(pc + 1) | 0]) | 0,
@@ -761,7 +785,7 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
           break;
-        case 68: // BrIfI64GeUImm
+        case 70: // BrIfI64GeUImm
           pc = i64GeUImm(
               s32,
               (fp + code[(pc + 1) | 0]) | 0,
@@ -771,15 +795,15 @@ export function run(
             ? code[(pc + 4) | 0]
             : pc + 5;
           break;
-        case 69: { // BrTable
+        case 71: { // BrTable
           const n = code[(pc + 2) | 0];
           const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
           pc = code[pc + 3 + (i < n ? i : n)];
           break;
         }
-        case 70: // Return
-        case 71: { // ReturnSlot
-          if (code[pc] === 71) {
+        case 72: // Return
+        case 73: { // ReturnSlot
+          if (code[pc] === 73) {
             a = (fp + code[(pc + 1) | 0]) | 0;
             s32[fp] = s32[a];
             s32[fp + 1] = s32[a + 1];
@@ -806,16 +830,16 @@ export function run(
           }
           break;
         }
-        case 72: // Call
-        case 73: // CallIndirect
-        case 74: { // CallRef
+        case 74: // Call
+        case 75: // CallIndirect
+        case 76: { // CallRef
           let callee: FuncEntity;
           let base: number;
-          if (code[pc] === 72) {
+          if (code[pc] === 74) {
             callee = inst.funcs[code[(pc + 1) | 0]];
             base = (fp + code[(pc + 2) | 0]) | 0;
             pc = (pc + 3) | 0;
-          } else if (code[pc] === 74) {
+          } else if (code[pc] === 76) {
             callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
             base = (fp + code[(pc + 2) | 0]) | 0;
             pc = (pc + 3) | 0;
@@ -880,7 +904,7 @@ export function run(
           fp = base;
           code = cf.code;
           pc = 0;
-          if (code[0] === 80 && fuel >= code[1]) {
+          if (code[0] === 82 && fuel >= code[1]) {
             // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
             fuel -= code[1];
             pc = 2;
@@ -894,15 +918,15 @@ export function run(
           }
           break;
         }
-        case 75: // ReturnCall
-        case 76: // ReturnCallIndirect
-        case 77: { // ReturnCallRef
+        case 77: // ReturnCall
+        case 78: // ReturnCallIndirect
+        case 79: { // ReturnCallRef
           let callee: FuncEntity;
           let base: number;
-          if (code[pc] === 75) {
+          if (code[pc] === 77) {
             callee = inst.funcs[code[(pc + 1) | 0]];
             base = (fp + code[(pc + 2) | 0]) | 0;
-          } else if (code[pc] === 77) {
+          } else if (code[pc] === 79) {
             callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
             base = (fp + code[(pc + 2) | 0]) | 0;
           } else {
@@ -997,14 +1021,14 @@ export function run(
           }
           break;
         }
-        case 78: // RefAsNonNull
+        case 80: // RefAsNonNull
           if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
           pc = (pc + 2) | 0;
           break;
-        case 79: // Nop
+        case 81: // Nop
           pc = (pc + 1) | 0;
           break;
-        case 80: // ConsumeFuel
+        case 82: // ConsumeFuel
           x = fuel - code[(pc + 1) | 0];
           if (x < 0) {
             store.fuel = fuel;
@@ -1015,21 +1039,21 @@ export function run(
           fuel = x;
           pc = (pc + 2) | 0;
           break;
-        case 81: { // Copy
+        case 83: { // Copy
           d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
           s32[d] = s32[a];
           s32[d + 1] = s32[a + 1];
           pc = (pc + 3) | 0;
           break;
         }
-        case 82: // Copy2
+        case 84: // Copy2
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
           s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
           s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
           s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
           pc = (pc + 5) | 0;
           break;
-        case 83: // Copy4
+        case 85: // Copy4
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
           s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
           s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
@@ -1040,18 +1064,18 @@ export function run(
           s32[((fp + code[(pc + 7) | 0]) | 0) + 1] = s32[((fp + code[(pc + 8) | 0]) | 0) + 1];
           pc = (pc + 9) | 0;
           break;
-        case 84: // ConstI32
+        case 86: // ConstI32
           s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
           pc = (pc + 3) | 0;
           break;
-        case 85: { // ConstI64
+        case 87: { // ConstI64
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = code[(pc + 2) | 0];
           s32[d + 1] = code[(pc + 3) | 0];
           pc = (pc + 4) | 0;
           break;
         }
-        case 86: { // Select
+        case 88: { // Select
           d = (fp + code[(pc + 1) | 0]) | 0;
           a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
             ? (fp + code[(pc + 3) | 0]) | 0
@@ -1061,7 +1085,7 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 87: { // GlobalGet
+        case 89: { // GlobalGet
           const g = globals[code[(pc + 2) | 0]].value;
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = g[0];
@@ -1069,7 +1093,7 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 88: { // GlobalSet
+        case 90: { // GlobalSet
           const g = globals[code[(pc + 1) | 0]].value;
           a = (fp + code[(pc + 2) | 0]) | 0;
           g[0] = s32[a];
@@ -1077,99 +1101,99 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 90: // I32Eqz
+        case 92: // I32Eqz
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
           pc = (pc + 3) | 0;
           break;
-        case 91: // I32Eq
+        case 93: // I32Eq
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 92: // I32Ne
+        case 94: // I32Ne
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 93: // I32LtS
+        case 95: // I32LtS
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 94: // I32LtU
+        case 96: // I32LtU
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
               ? 1
               : 0;
           pc = (pc + 4) | 0;
           break;
-        case 95: // I32GtS
+        case 97: // I32GtS
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 96: // I32GtU
+        case 98: // I32GtU
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
               ? 1
               : 0;
           pc = (pc + 4) | 0;
           break;
-        case 97: // I32LeS
+        case 99: // I32LeS
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 98: // I32LeU
+        case 100: // I32LeU
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
               ? 1
               : 0;
           pc = (pc + 4) | 0;
           break;
-        case 99: // I32GeS
+        case 101: // I32GeS
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 100: // I32GeU
+        case 102: // I32GeU
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
               ? 1
               : 0;
           pc = (pc + 4) | 0;
           break;
-        case 101: // I32EqImm
+        case 103: // I32EqImm
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 102: // I32NeImm
+        case 104: // I32NeImm
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 103: // I32LtSImm
+        case 105: // I32LtSImm
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 104: // I32LtUImm
+        case 106: // I32LtUImm
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 105: // I32GtSImm
+        case 107: // I32GtSImm
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 106: // I32GtUImm
+        case 108: // I32GtUImm
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 107: { // I32MinUImm
+        case 109: { // I32MinUImm
           a = s32[(fp + code[(pc + 2) | 0]) | 0];
           s32[(fp + code[(pc + 1) | 0]) | 0] = (a >>> 0) < (code[(pc + 3) | 0] >>> 0)
             ? a
@@ -1177,207 +1201,207 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 108: // I32LeSImm
+        case 110: // I32LeSImm
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 109: // I32LeUImm
+        case 111: // I32LeUImm
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 110: // I32GeSImm
+        case 112: // I32GeSImm
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 111: // I32GeUImm
+        case 113: // I32GeUImm
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 112: // I32Clz
+        case 114: // I32Clz
           s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 113: // I32Ctz
+        case 115: // I32Ctz
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 114: // I32Popcnt
+        case 116: // I32Popcnt
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 115: // I32Extend8S
+        case 117: // I32Extend8S
           s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
           pc = (pc + 3) | 0;
           break;
-        case 116: // I32Extend16S
+        case 118: // I32Extend16S
           s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
           pc = (pc + 3) | 0;
           break;
-        case 117: // I32Add
+        case 119: // I32Add
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
           pc = (pc + 4) | 0;
           break;
-        case 118: // I32Sub
+        case 120: // I32Sub
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
           pc = (pc + 4) | 0;
           break;
-        case 119: // I32Mul
+        case 121: // I32Mul
           s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
             s32[(fp + code[(pc + 2) | 0]) | 0],
             s32[(fp + code[(pc + 3) | 0]) | 0],
           );
           pc = (pc + 4) | 0;
           break;
-        case 120: // I32DivS
+        case 122: // I32DivS
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
             s32[(fp + code[(pc + 2) | 0]) | 0],
             s32[(fp + code[(pc + 3) | 0]) | 0],
           );
           pc = (pc + 4) | 0;
           break;
-        case 121: // I32DivU
+        case 123: // I32DivU
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
             s32[(fp + code[(pc + 2) | 0]) | 0],
             s32[(fp + code[(pc + 3) | 0]) | 0],
           );
           pc = (pc + 4) | 0;
           break;
-        case 122: // I32RemS
+        case 124: // I32RemS
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
             s32[(fp + code[(pc + 2) | 0]) | 0],
             s32[(fp + code[(pc + 3) | 0]) | 0],
           );
           pc = (pc + 4) | 0;
           break;
-        case 123: // I32RemU
+        case 125: // I32RemU
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
             s32[(fp + code[(pc + 2) | 0]) | 0],
             s32[(fp + code[(pc + 3) | 0]) | 0],
           );
           pc = (pc + 4) | 0;
           break;
-        case 124: // I32And
+        case 126: // I32And
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
             s32[(fp + code[(pc + 3) | 0]) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 125: // I32Or
+        case 127: // I32Or
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
             s32[(fp + code[(pc + 3) | 0]) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 126: // I32Xor
+        case 128: // I32Xor
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
             s32[(fp + code[(pc + 3) | 0]) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 127: // I32Shl
+        case 129: // I32Shl
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
             s32[(fp + code[(pc + 3) | 0]) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 128: // I32ShrS
+        case 130: // I32ShrS
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
             s32[(fp + code[(pc + 3) | 0]) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 129: // I32ShrU
+        case 131: // I32ShrU
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
           pc = (pc + 4) | 0;
           break;
-        case 130: // I32Rotl
+        case 132: // I32Rotl
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
             s32[(fp + code[(pc + 2) | 0]) | 0],
             s32[(fp + code[(pc + 3) | 0]) | 0],
           );
           pc = (pc + 4) | 0;
           break;
-        case 131: // I32Rotr
+        case 133: // I32Rotr
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
             s32[(fp + code[(pc + 2) | 0]) | 0],
             s32[(fp + code[(pc + 3) | 0]) | 0],
           );
           pc = (pc + 4) | 0;
           break;
-        case 132: // I32AddImm
+        case 134: // I32AddImm
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = (pc + 4) | 0;
           break;
-        case 133: // I32MulImm
+        case 135: // I32MulImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
             s32[(fp + code[(pc + 2) | 0]) | 0],
             code[(pc + 3) | 0],
           );
           pc = (pc + 4) | 0;
           break;
-        case 134: // I32AndImm
+        case 136: // I32AndImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
             code[(pc + 3) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 135: // I32OrImm
+        case 137: // I32OrImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
             code[(pc + 3) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 136: // I32XorImm
+        case 138: // I32XorImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
             code[(pc + 3) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 137: // I32ShlImm
+        case 139: // I32ShlImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
             code[(pc + 3) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 138: // I32ShrSImm
+        case 140: // I32ShrSImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
             code[(pc + 3) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 139: // I32ShrUImm
+        case 141: // I32ShrUImm
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
           pc = (pc + 4) | 0;
           break;
-        case 140: // I32RotlImm
+        case 142: // I32RotlImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
             s32[(fp + code[(pc + 2) | 0]) | 0],
             code[(pc + 3) | 0],
           );
           pc = (pc + 4) | 0;
           break;
-        case 141: // I32RotrImm
+        case 143: // I32RotrImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
             s32[(fp + code[(pc + 2) | 0]) | 0],
             code[(pc + 3) | 0],
           );
           pc = (pc + 4) | 0;
           break;
-        case 142: // I32AddShlImm
+        case 144: // I32AddShlImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] +
             (s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0])) | 0;
           pc = (pc + 5) | 0;
           break;
-        case 143: // I32AddAddImmShrUImm
+        case 145: // I32AddAddImmShrUImm
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             ((s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0] +
               code[(pc + 4) | 0]) | 0) >>> code[(pc + 5) | 0];
           pc = (pc + 6) | 0;
           break;
-        case 144: // I64Eqz
+        case 146: // I64Eqz
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 145: // I64Eq
+        case 147: // I64Eq
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1385,7 +1409,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 146: // I64Ne
+        case 148: // I64Ne
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1393,7 +1417,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 147: // I64LtS
+        case 149: // I64LtS
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1401,7 +1425,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 148: // I64LtU
+        case 150: // I64LtU
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1409,7 +1433,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 149: // I64GtS
+        case 151: // I64GtS
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1417,7 +1441,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 150: // I64GtU
+        case 152: // I64GtU
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1425,7 +1449,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 151: // I64LeS
+        case 153: // I64LeS
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1433,7 +1457,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 152: // I64LeU
+        case 154: // I64LeU
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1441,7 +1465,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 153: // I64GeS
+        case 155: // I64GeS
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1449,7 +1473,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 154: // I64GeU
+        case 156: // I64GeU
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1457,7 +1481,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 155: // I64EqImm
+        case 157: // I64EqImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1466,7 +1490,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 156: // I64NeImm
+        case 158: // I64NeImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1475,7 +1499,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 157: // I64LtSImm
+        case 159: // I64LtSImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1484,7 +1508,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 158: // I64LtUImm
+        case 160: // I64LtUImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1493,7 +1517,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 159: // I64GtSImm
+        case 161: // I64GtSImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1502,7 +1526,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 160: // I64GtUImm
+        case 162: // I64GtUImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1511,7 +1535,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 161: // I64LeSImm
+        case 163: // I64LeSImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1520,7 +1544,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 162: // I64LeUImm
+        case 164: // I64LeUImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1529,7 +1553,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 163: // I64GeSImm
+        case 165: // I64GeSImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1538,7 +1562,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 164: // I64GeUImm
+        case 166: // I64GeUImm
           s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1547,42 +1571,42 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 165: // I64Clz
+        case 167: // I64Clz
           i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 166: // I64Ctz
+        case 168: // I64Ctz
           i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 167: // I64Popcnt
+        case 169: // I64Popcnt
           i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 168: // I64Extend8S
+        case 170: // I64Extend8S
           i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 169: // I64Extend16S
+        case 171: // I64Extend16S
           i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 170: // I64Extend32S
+        case 172: // I64Extend32S
           i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 171: // I64ExtendI32S
+        case 173: // I64ExtendI32S
           i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 172: { // I64ExtendI32U
+        case 174: { // I64ExtendI32U
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = s32[(fp + code[(pc + 2) | 0]) | 0];
           s32[d + 1] = 0;
           pc = (pc + 3) | 0;
           break;
         }
-        case 173: // I64Add
+        case 175: // I64Add
           i64Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1591,7 +1615,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 174: // I64Sub
+        case 176: // I64Sub
           i64Sub(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1600,7 +1624,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 175: // I64Mul
+        case 177: // I64Mul
           i64Mul(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1609,7 +1633,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 176: // I64DivS
+        case 178: // I64DivS
           i64DivS(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1618,7 +1642,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 177: // I64DivU
+        case 179: // I64DivU
           i64DivU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1627,7 +1651,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 178: // I64RemS
+        case 180: // I64RemS
           i64RemS(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1636,7 +1660,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 179: // I64RemU
+        case 181: // I64RemU
           i64RemU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1645,7 +1669,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 180: // I64And
+        case 182: // I64And
           i64And(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1654,7 +1678,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 181: // I64Or
+        case 183: // I64Or
           i64Or(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1663,7 +1687,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 182: // I64Xor
+        case 184: // I64Xor
           i64Xor(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1672,7 +1696,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 183: // I64Shl
+        case 185: // I64Shl
           i64Shl(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1681,7 +1705,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 184: // I64ShrS
+        case 186: // I64ShrS
           i64ShrS(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1690,7 +1714,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 185: // I64ShrU
+        case 187: // I64ShrU
           i64ShrU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1699,7 +1723,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 186: // I64Rotl
+        case 188: // I64Rotl
           i64Rotl(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1708,7 +1732,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 187: // I64Rotr
+        case 189: // I64Rotr
           i64Rotr(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1717,7 +1741,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 188: // I64AddImm
+        case 190: // I64AddImm
           i64AddImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1727,7 +1751,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 189: // I64MulImm
+        case 191: // I64MulImm
           i64MulImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1737,7 +1761,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 190: // I64AndImm
+        case 192: // I64AndImm
           i64AndImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1747,7 +1771,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 191: // I64OrImm
+        case 193: // I64OrImm
           i64OrImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1757,7 +1781,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 192: // I64XorImm
+        case 194: // I64XorImm
           i64XorImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1767,14 +1791,14 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 193: { // I64ExtendI32UOrImm
+        case 195: { // I64ExtendI32UOrImm
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = s32[(fp + code[(pc + 2) | 0]) | 0] | code[(pc + 3) | 0];
           s32[d + 1] = code[(pc + 4) | 0];
           pc = (pc + 5) | 0;
           break;
         }
-        case 194: // I64ShlImm
+        case 196: // I64ShlImm
           i64ShlImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1783,7 +1807,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 195: // I64ShrSImm
+        case 197: // I64ShrSImm
           i64ShrSImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1792,7 +1816,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 196: // I64ShrUImm
+        case 198: // I64ShrUImm
           i64ShrUImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1801,7 +1825,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 197: // I64RotlImm
+        case 199: // I64RotlImm
           i64RotlImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1810,7 +1834,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 198: // I64RotrImm
+        case 200: // I64RotrImm
           i64RotrImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1819,7 +1843,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 199: // I64XorShrUImm
+        case 201: // I64XorShrUImm
           i64XorShrUImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1829,7 +1853,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 200: // I64XorRotlImm
+        case 202: // I64XorRotlImm
           i64XorRotlImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1839,7 +1863,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 201: // I64RotlImmOfXor
+        case 203: // I64RotlImmOfXor
           i64RotlImmOfXor(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1849,7 +1873,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 202: // I64SubShlImm
+        case 204: // I64SubShlImm
           i64SubShlImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1859,7 +1883,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 203: // I64XorShrUMulImm
+        case 205: // I64XorShrUMulImm
           i64XorShrUMulImm(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1872,7 +1896,7 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 204: // I64RotlMulImm
+        case 206: // I64RotlMulImm
           i64RotlImm(
             s32,
             (fp + code[(pc + 2) | 0]) | 0,
@@ -1888,7 +1912,7 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 205: // I64MulImmAdd
+        case 207: // I64MulImmAdd
           i64MulImm(
             s32,
             (fp + code[(pc + 4) | 0]) | 0,
@@ -1904,7 +1928,7 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 206: // I64MulImmAddRotlMulImm
+        case 208: // I64MulImmAddRotlMulImm
           i64MulImm(
             s32,
             (fp + code[(pc + 6) | 0]) | 0,
@@ -1933,7 +1957,7 @@ export function run(
           );
           pc = (pc + 12) | 0;
           break;
-        case 207: // I64LoadMulImmAddRotlMulImm
+        case 209: // I64LoadMulImmAddRotlMulImm
           i64LoadMulImmAddRotlMulImm(
             s32,
             mview,
@@ -1955,7 +1979,7 @@ export function run(
           );
           pc = (pc + 15) | 0;
           break;
-        case 208: // I64AddAdd
+        case 210: // I64AddAdd
           i64AddAdd(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1966,7 +1990,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 209: // I64AddLoad
+        case 211: // I64AddLoad
           i64AddLoad(
             s32,
             mview,
@@ -1980,11 +2004,11 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 210: // I64Bswap
+        case 212: // I64Bswap
           i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 211: // I64Sigma
+        case 213: // I64Sigma
           i64Sigma(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -1997,7 +2021,7 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 212: // I64AndNot
+        case 214: // I64AndNot
           i64AndNot(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2006,7 +2030,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 213: // I64XorAnd
+        case 215: // I64XorAnd
           i64XorAnd(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2016,7 +2040,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 214: // I64AndXor
+        case 216: // I64AndXor
           i64AndXor(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2026,204 +2050,204 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 219: // F32Eq
+        case 221: // F32Eq
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 220: // F32Ne
+        case 222: // F32Ne
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 221: // F32Lt
+        case 223: // F32Lt
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 222: // F32Gt
+        case 224: // F32Gt
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 223: // F32Le
+        case 225: // F32Le
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 224: // F32Ge
+        case 226: // F32Ge
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 225: // F32Abs
+        case 227: // F32Abs
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
           pc = (pc + 3) | 0;
           break;
-        case 226: // F32Neg
+        case 228: // F32Neg
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
           pc = (pc + 3) | 0;
           break;
-        case 227: // F32Ceil
+        case 229: // F32Ceil
           f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 228: // F32Floor
+        case 230: // F32Floor
           f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 229: // F32Trunc
+        case 231: // F32Trunc
           f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 230: // F32Nearest
+        case 232: // F32Nearest
           f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 231: // F32Sqrt
+        case 233: // F32Sqrt
           f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 232: // F32Add
+        case 234: // F32Add
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
             f32[(fp + code[(pc + 3) | 0]) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 233: // F32Sub
+        case 235: // F32Sub
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
             f32[(fp + code[(pc + 3) | 0]) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 234: // F32Mul
+        case 236: // F32Mul
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
             f32[(fp + code[(pc + 3) | 0]) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 235: // F32Div
+        case 237: // F32Div
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
             f32[(fp + code[(pc + 3) | 0]) | 0];
           pc = (pc + 4) | 0;
           break;
-        case 236: // F32Min
+        case 238: // F32Min
           f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
             f32[(fp + code[(pc + 2) | 0]) | 0],
             f32[(fp + code[(pc + 3) | 0]) | 0],
           );
           pc = (pc + 4) | 0;
           break;
-        case 237: // F32Max
+        case 239: // F32Max
           f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
             f32[(fp + code[(pc + 2) | 0]) | 0],
             f32[(fp + code[(pc + 3) | 0]) | 0],
           );
           pc = (pc + 4) | 0;
           break;
-        case 238: // F32Copysign
+        case 240: // F32Copysign
           s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
             (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
           pc = (pc + 4) | 0;
           break;
-        case 239: // F64Eq
+        case 241: // F64Eq
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 240: // F64Ne
+        case 242: // F64Ne
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 241: // F64Lt
+        case 243: // F64Lt
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 242: // F64Gt
+        case 244: // F64Gt
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 243: // F64Le
+        case 245: // F64Le
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 244: // F64Ge
+        case 246: // F64Ge
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
           pc = (pc + 4) | 0;
           break;
-        case 245: // F64Abs
+        case 247: // F64Abs
           f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 246: // F64Neg
+        case 248: // F64Neg
           f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 247: // F64Ceil
+        case 249: // F64Ceil
           f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
             Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]),
           );
           pc = (pc + 3) | 0;
           break;
-        case 248: // F64Floor
+        case 250: // F64Floor
           f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
             Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
           );
           pc = (pc + 3) | 0;
           break;
-        case 249: // F64Trunc
+        case 251: // F64Trunc
           f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
             Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
           );
           pc = (pc + 3) | 0;
           break;
-        case 250: // F64Nearest
+        case 252: // F64Nearest
           f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
             f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
           );
           pc = (pc + 3) | 0;
           break;
-        case 251: // F64Sqrt
+        case 253: // F64Sqrt
           f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 252: // F64Add
+        case 254: // F64Add
           f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
             f64[(fp + code[(pc + 3) | 0]) >> 1];
           pc = (pc + 4) | 0;
           break;
-        case 253: // F64Sub
+        case 255: // F64Sub
           f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
             f64[(fp + code[(pc + 3) | 0]) >> 1];
           pc = (pc + 4) | 0;
           break;
-        case 254: // F64Mul
+        case 256: // F64Mul
           f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
             f64[(fp + code[(pc + 3) | 0]) >> 1];
           pc = (pc + 4) | 0;
           break;
-        case 255: // F64Div
+        case 257: // F64Div
           f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
             f64[(fp + code[(pc + 3) | 0]) >> 1];
           pc = (pc + 4) | 0;
           break;
-        case 256: // F64Min
+        case 258: // F64Min
           f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
             f64[(fp + code[(pc + 2) | 0]) >> 1],
             f64[(fp + code[(pc + 3) | 0]) >> 1],
           );
           pc = (pc + 4) | 0;
           break;
-        case 257: // F64Max
+        case 259: // F64Max
           f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
             f64[(fp + code[(pc + 2) | 0]) >> 1],
             f64[(fp + code[(pc + 3) | 0]) >> 1],
           );
           pc = (pc + 4) | 0;
           break;
-        case 258: // F64Copysign
+        case 260: // F64Copysign
           f64CopysignBits(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2232,17 +2256,17 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 259: // F32AddImm
+        case 261: // F32AddImm
           IMM_WORDS[0] = code[(pc + 3) | 0];
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
           pc = (pc + 4) | 0;
           break;
-        case 260: // F32MulImm
+        case 262: // F32MulImm
           IMM_WORDS[0] = code[(pc + 3) | 0];
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
           pc = (pc + 4) | 0;
           break;
-        case 261: // F32MinImm
+        case 263: // F32MinImm
           IMM_WORDS[0] = code[(pc + 3) | 0];
           f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
             f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2253,7 +2277,7 @@ export function run(
           }
           pc = (pc + 4) | 0;
           break;
-        case 262: // F32MaxImm
+        case 264: // F32MaxImm
           IMM_WORDS[0] = code[(pc + 3) | 0];
           f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
             f32[(fp + code[(pc + 2) | 0]) | 0],
@@ -2264,7 +2288,7 @@ export function run(
           }
           pc = (pc + 4) | 0;
           break;
-        case 263: { // F32MaxMinImm
+        case 265: { // F32MaxMinImm
           d = (fp + code[(pc + 1) | 0]) | 0;
           IMM_WORDS[0] = code[(pc + 3) | 0];
           f32[d] = Math.max(f32[(fp + code[(pc + 2) | 0]) | 0], IMM_F32[0]);
@@ -2274,13 +2298,13 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 264: // F32MulAdd
+        case 266: // F32MulAdd
           f32[(fp + code[(pc + 1) | 0]) | 0] =
             Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
             f32[(fp + code[(pc + 4) | 0]) | 0];
           pc = (pc + 5) | 0;
           break;
-        case 265: // F32MulImmLoad
+        case 267: // F32MulImmLoad
           f32MulImmLoad(
             f32,
             mview,
@@ -2290,7 +2314,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 266: // F32MulLoad2Add
+        case 268: // F32MulLoad2Add
           f32MulLoad2Add(
             f32,
             mview,
@@ -2301,124 +2325,124 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 267: // F64MulAdd
+        case 269: // F64MulAdd
           f64[(fp + code[(pc + 1) | 0]) >> 1] =
             f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
             f64[(fp + code[(pc + 4) | 0]) >> 1];
           pc = (pc + 5) | 0;
           break;
-        case 268: // I32TruncF32S
+        case 270: // I32TruncF32S
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 269: // I32TruncF32U
+        case 271: // I32TruncF32U
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 270: // I32TruncF64S
+        case 272: // I32TruncF64S
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 271: // I32TruncF64U
+        case 273: // I32TruncF64U
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 272: // I64TruncF32S
+        case 274: // I64TruncF32S
           i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 273: // I64TruncF32U
+        case 275: // I64TruncF32U
           i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 274: // I64TruncF64S
+        case 276: // I64TruncF64S
           i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 275: // I64TruncF64U
+        case 277: // I64TruncF64U
           i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 276: // F32ConvertI32S
+        case 278: // F32ConvertI32S
           f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
           pc = (pc + 3) | 0;
           break;
-        case 277: // F32ConvertI32U
+        case 279: // F32ConvertI32U
           f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
           pc = (pc + 3) | 0;
           break;
-        case 278: // F32ConvertI64S
+        case 280: // F32ConvertI64S
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 279: // F32ConvertI64U
+        case 281: // F32ConvertI64U
           f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 280: // F32DemoteF64
+        case 282: // F32DemoteF64
           f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
           pc = (pc + 3) | 0;
           break;
-        case 281: // F64ConvertI32S
+        case 283: // F64ConvertI32S
           f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
           pc = (pc + 3) | 0;
           break;
-        case 282: // F64ConvertI32U
+        case 284: // F64ConvertI32U
           f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
           pc = (pc + 3) | 0;
           break;
-        case 283: // F64ConvertI64S
+        case 285: // F64ConvertI64S
           f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 284: // F64ConvertI64U
+        case 286: // F64ConvertI64U
           f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 285: // F64PromoteF32
+        case 287: // F64PromoteF32
           f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
           pc = (pc + 3) | 0;
           break;
-        case 286: // I32TruncSatF32S
+        case 288: // I32TruncSatF32S
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 287: // I32TruncSatF32U
+        case 289: // I32TruncSatF32U
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 288: // I32TruncSatF64S
+        case 290: // I32TruncSatF64S
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 289: // I32TruncSatF64U
+        case 291: // I32TruncSatF64U
           s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 290: // I64TruncSatF32S
+        case 292: // I64TruncSatF32S
           i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 291: // I64TruncSatF32U
+        case 293: // I64TruncSatF32U
           i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
           pc = (pc + 3) | 0;
           break;
-        case 292: // I64TruncSatF64S
+        case 294: // I64TruncSatF64S
           i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 293: // I64TruncSatF64U
+        case 295: // I64TruncSatF64U
           i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
           pc = (pc + 3) | 0;
           break;
-        case 294: { // I32Load
+        case 296: { // I32Load
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 295: { // I64Load
+        case 297: { // I64Load
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2427,21 +2451,21 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 296: { // I32Load8S
+        case 298: { // I32Load8S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
           pc = (pc + 4) | 0;
           break;
         }
-        case 297: { // I32Load8U
+        case 299: { // I32Load8U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
           pc = (pc + 4) | 0;
           break;
         }
-        case 298: { // I32LoadAddImm
+        case 300: { // I32LoadAddImm
           ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
             (code[(pc + 4) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2449,7 +2473,7 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 299: { // I64LoadAddImm
+        case 301: { // I64LoadAddImm
           ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
             (code[(pc + 4) | 0] >>> 0);
           if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2459,7 +2483,7 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 300: { // I32Load8UAddImm
+        case 302: { // I32Load8UAddImm
           ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
             (code[(pc + 4) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2467,21 +2491,21 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 301: { // I32Load16S
+        case 303: { // I32Load16S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 302: { // I32Load16U
+        case 304: { // I32Load16U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 303: { // I64Load8S
+        case 305: { // I64Load8S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2491,7 +2515,7 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 304: { // I64Load8U
+        case 306: { // I64Load8U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2500,7 +2524,7 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 305: { // I64Load16S
+        case 307: { // I64Load16S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2510,7 +2534,7 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 306: { // I64Load16U
+        case 308: { // I64Load16U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2519,7 +2543,7 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 307: { // I64Load32S
+        case 309: { // I64Load32S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2529,7 +2553,7 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 308: { // I64Load32U
+        case 310: { // I64Load32U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
@@ -2538,14 +2562,14 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 309: { // I32Store
+        case 311: { // I32Store
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 310: { // I64Store
+        case 312: { // I64Store
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           v = (fp + code[(pc + 3) | 0]) | 0;
@@ -2554,21 +2578,21 @@ export function run(
           pc = (pc + 4) | 0;
           break;
         }
-        case 311: { // I32Store8
+        case 313: { // I32Store8
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
           pc = (pc + 4) | 0;
           break;
         }
-        case 312: { // I32Store16
+        case 314: { // I32Store16
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 313: { // I32StoreAt
+        case 315: { // I32StoreAt
           ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
             (code[(pc + 3) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2576,7 +2600,7 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 314: { // I32Store8At
+        case 316: { // I32Store8At
           ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
             (code[(pc + 3) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
@@ -2584,7 +2608,7 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 315: // I32Copy8At
+        case 317: // I32Copy8At
           copyByte(
             mview,
             memLen,
@@ -2595,7 +2619,7 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 316: // I32AddAddImmShrUStore8At
+        case 318: // I32AddAddImmShrUStore8At
           storeByte(
             mview,
             memLen,
@@ -2606,28 +2630,28 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 317: { // I32StoreImm
+        case 319: { // I32StoreImm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, code[(pc + 3) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 318: { // I32Store8Imm
+        case 320: { // I32Store8Imm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt8(ea, code[(pc + 3) | 0]);
           pc = (pc + 4) | 0;
           break;
         }
-        case 319: { // I32Store16Imm
+        case 321: { // I32Store16Imm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt16(ea, code[(pc + 3) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 320: { // I64StoreImm
+        case 322: { // I64StoreImm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2635,7 +2659,7 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 335: { // Copy128
+        case 337: { // Copy128
           d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
           s32[d] = s32[a];
           s32[d + 1] = s32[a + 1];
@@ -2644,7 +2668,7 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 339: { // V128Const
+        case 341: { // V128Const
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = code[(pc + 2) | 0];
           s32[d + 1] = code[(pc + 3) | 0];
@@ -2653,7 +2677,7 @@ export function run(
           pc = (pc + 6) | 0;
           break;
         }
-        case 340: // V128LoadFull
+        case 342: // V128LoadFull
           v128Load(
             s32,
             mview,
@@ -2663,7 +2687,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 341: // V128LoadAt
+        case 343: // V128LoadAt
           v128Load(
             s32,
             mview,
@@ -2673,7 +2697,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 342: // V128And
+        case 344: // V128And
           v128And(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2682,11 +2706,11 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 347: // V128Splat32
+        case 349: // V128Splat32
           v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 350: // I8x16GtU
+        case 352: // I8x16GtU
           i8x16GtU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2695,7 +2719,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 351: // I32x4MinU
+        case 353: // I32x4MinU
           i32x4MinU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2704,11 +2728,11 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 352: // I32x4Abs
+        case 354: // I32x4Abs
           i32x4Abs(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 353: // I8x16NarrowI16x8U
+        case 355: // I8x16NarrowI16x8U
           i8x16NarrowI16x8U(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2717,7 +2741,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 354: // I16x8NarrowI32x4U
+        case 356: // I16x8NarrowI32x4U
           i16x8NarrowI32x4U(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2726,7 +2750,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 355: // I8x16Add
+        case 357: // I8x16Add
           i8x16Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2735,7 +2759,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 357: // I16x8Add
+        case 359: // I16x8Add
           i16x8Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2744,7 +2768,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 360: // I32x4Add
+        case 362: // I32x4Add
           i32x4Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2753,7 +2777,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 361: // I32x4Sub
+        case 363: // I32x4Sub
           i32x4Sub(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2762,7 +2786,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 362: // I32x4Mul
+        case 364: // I32x4Mul
           i32x4Mul(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2771,7 +2795,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 365: // I16x8Shl
+        case 367: // I16x8Shl
           i16x8Shl(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2780,7 +2804,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 367: // I16x8ShrU
+        case 369: // I16x8ShrU
           i16x8ShrU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2789,7 +2813,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 371: // F32x4Add
+        case 373: // F32x4Add
           f32x4Add(
             f32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2798,7 +2822,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 377: // F32x4MulAdd
+        case 379: // F32x4MulAdd
           f32x4MulAdd(
             f32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2808,7 +2832,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 379: // F32x4MaxMinLoad
+        case 381: // F32x4MaxMinLoad
           f32x4MaxMinLoad(
             f32,
             mview,
@@ -2819,7 +2843,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 380: // F32x4MulLoad
+        case 382: // F32x4MulLoad
           f32x4MulLoad(
             f32,
             mview,
@@ -2830,7 +2854,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 381: // F32x4MulLoadAdd
+        case 383: // F32x4MulLoadAdd
           f32x4MulLoadAdd(
             f32,
             mview,
@@ -2842,7 +2866,7 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 382: // F32x4MulLoad2
+        case 384: // F32x4MulLoad2
           f32x4MulLoad2(
             f32,
             mview,
@@ -2853,7 +2877,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 383: // F32x4MulLoad2Add
+        case 385: // F32x4MulLoad2Add
           f32x4MulLoad2Add(
             f32,
             mview,
@@ -2865,12 +2889,12 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 388: // V128ExtractLane32
+        case 390: // V128ExtractLane32
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
           pc = (pc + 4) | 0;
           break;
-        case 389: // V128Unary
+        case 391: // V128Unary
           simdUnary(
             code[(pc + 2) | 0],
             s32,
@@ -2879,7 +2903,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 390: // V128Binary
+        case 392: // V128Binary
           simdBinary(
             code[(pc + 2) | 0],
             s32,
@@ -2889,7 +2913,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 394: // V128Shuffle
+        case 396: // V128Shuffle
           simdShuffle(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2902,7 +2926,7 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 395: // V128ShuffleZx
+        case 397: // V128ShuffleZx
           simdShuffleZx(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2916,7 +2940,7 @@ export function run(
           );
           pc = (pc + 9) | 0;
           break;
-        case 397: // V128LoadSubAt
+        case 399: // V128LoadSubAt
           simdLoad(
             code[(pc + 2) | 0],
             s32,
@@ -2927,7 +2951,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 398: // V128Load32SplatAt
+        case 400: // V128Load32SplatAt
           v128Load32Splat(
             s32,
             mview,
@@ -2937,7 +2961,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 399: // V128Load64ZeroAt
+        case 401: // V128Load64ZeroAt
           v128Load64Zero(
             s32,
             mview,
@@ -2947,7 +2971,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 400: // V128Store
+        case 402: // V128Store
           simdStore(
             s32,
             mview,
@@ -2957,7 +2981,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 401: // V128StoreAt
+        case 403: // V128StoreAt
           simdStore(
             s32,
             mview,
@@ -2967,7 +2991,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 406: // StructNew
+        case 408: // StructNew
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -2987,7 +3011,7 @@ export function run(
           pc = (pc + 4) | 0;
           fuel = store.fuel;
           break;
-        case 407: // StructNewDefault
+        case 409: // StructNewDefault
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -3006,7 +3030,7 @@ export function run(
           pc = (pc + 3) | 0;
           fuel = store.fuel;
           break;
-        case 408: // StructGet
+        case 410: // StructGet
           structGet(
             store,
             s32,
@@ -3017,13 +3041,13 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 435: { // Index64
+        case 437: { // Index64
           a = (fp + code[(pc + 2) | 0]) | 0;
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
           pc = (pc + 3) | 0;
           break;
         }
-        case 436: { // SizeToI64
+        case 438: { // SizeToI64
           d = (fp + code[(pc + 1) | 0]) | 0;
           v = s32[(fp + code[(pc + 2) | 0]) | 0];
           s32[d] = v;
@@ -3031,7 +3055,7 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 448: // TierUp
+        case 450: // TierUp
           if (--funcs[depth]!.compiled!.hotness <= 0) {
             frames[2 * depth + 1] = pc;
             store.fuel = fuel;
@@ -3107,11 +3131,11 @@ function runCold(
     const entry = first;
     first = false;
     switch (code[pc]) {
-      case 89: // RefFunc
+      case 91: // RefFunc
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 215: // I64Add128
+      case 217: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3123,7 +3147,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 216: // I64Sub128
+      case 218: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3135,7 +3159,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 217: // I64MulWideS
+      case 219: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3145,7 +3169,7 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 218: // I64MulWideU
+      case 220: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -3155,11 +3179,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 321: // MemorySize
+      case 323: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 322: { // MemoryGrow
+      case 324: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -3171,7 +3195,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 323: // MemoryFill
+      case 325: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3187,7 +3211,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 324: // MemoryCopy
+      case 326: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3204,7 +3228,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 325: // MemoryInit
+      case 327: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3222,18 +3246,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 326: // DataDrop
+      case 328: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 327: // TableGet
+      case 329: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 328: // TableSet
+      case 330: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3241,11 +3265,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 329: // TableSize
+      case 331: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 330: { // TableGrow
+      case 332: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3261,7 +3285,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 331: // TableFill
+      case 333: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3277,7 +3301,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 332: // TableCopy
+      case 334: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3294,7 +3318,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 333: // TableInit
+      case 335: // TableInit
         if (
           !tableInit(
             inst,
@@ -3312,11 +3336,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 334: // ElemDrop
+      case 336: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 337: { // GlobalGet128
+      case 339: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -3326,7 +3350,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 338: { // GlobalSet128
+      case 340: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -3336,7 +3360,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 396: // V128Load
+      case 398: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3347,7 +3371,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 404: { // Throw
+      case 406: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3372,7 +3396,7 @@ function runCold(
         }
         break;
       }
-      case 405: { // ThrowRef
+      case 407: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3394,7 +3418,7 @@ function runCold(
         }
         break;
       }
-      case 409: // StructSet
+      case 411: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3405,7 +3429,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 410: // ArrayNew
+      case 412: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3422,7 +3446,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 411: // ArrayNewDefault
+      case 413: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3438,7 +3462,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 412: // ArrayNewFixed
+      case 414: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3455,7 +3479,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 413: // ArrayNewData
+      case 415: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3474,7 +3498,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 414: // ArrayNewElem
+      case 416: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3493,7 +3517,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 415: // ArrayGet
+      case 417: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3504,7 +3528,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 416: // ArraySet
+      case 418: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3514,11 +3538,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 417: // ArrayLen
+      case 419: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 418: // ArrayFill
+      case 420: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3535,7 +3559,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 419: // ArrayCopy
+      case 421: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3552,7 +3576,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 420: // ArrayInitData
+      case 422: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3570,7 +3594,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 421: // ArrayInitElem
+      case 423: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3588,25 +3612,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 422: // RefI31
+      case 424: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 423: { // I31GetS
+      case 425: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 424: { // I31GetU
+      case 426: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 425: // RefTest
+      case 427: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3615,7 +3639,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 426: // RefCast
+      case 428: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3624,7 +3648,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 427: { // BrOnCast
+      case 429: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3634,7 +3658,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 428: { // BrOnCastFail
+      case 430: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3644,7 +3668,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 429: // AtomicLoad
+      case 431: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3655,7 +3679,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 430: // AtomicStore
+      case 432: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3666,7 +3690,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 431: // AtomicRmw
+      case 433: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3678,7 +3702,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 432: // AtomicCmpxchg
+      case 434: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3691,7 +3715,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 433: // AtomicWait
+      case 435: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3703,7 +3727,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 434: // AtomicNotify
+      case 436: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3711,7 +3735,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 437: // LoadMem
+      case 439: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3722,7 +3746,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 438: // StoreMem
+      case 440: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3733,11 +3757,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 439: // MemorySizeMem
+      case 441: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 440: { // MemoryGrowMem
+      case 442: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3757,7 +3781,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 441: // MemoryFillMem
+      case 443: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3773,7 +3797,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 442: // MemoryCopyMem
+      case 444: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3790,7 +3814,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 443: // MemoryInitMem
+      case 445: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3808,7 +3832,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 444: // V128LoadMem
+      case 446: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3819,7 +3843,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 445: // V128StoreMem
+      case 447: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3829,7 +3853,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 446: // V128LoadLaneMem
+      case 448: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3842,7 +3866,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 447: // V128StoreLaneMem
+      case 449: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3878,7 +3902,7 @@ function runWarm(
   mview: DataView,
 ): number {
   switch (code[pc]) {
-    case 336: { // Select128
+    case 338: { // Select128
       const d = (fp + code[(pc + 1) | 0]) | 0;
       const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
         ? (fp + code[(pc + 3) | 0]) | 0
@@ -3890,7 +3914,7 @@ function runWarm(
       pc = (pc + 5) | 0;
       break;
     }
-    case 343: // V128Andnot
+    case 345: // V128Andnot
       v128Andnot(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3899,7 +3923,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 344: // V128Or
+    case 346: // V128Or
       v128Or(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3908,7 +3932,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 345: // V128Xor
+    case 347: // V128Xor
       v128Xor(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3917,15 +3941,15 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 346: // V128Not
+    case 348: // V128Not
       v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
       pc = (pc + 3) | 0;
       break;
-    case 348: // V128AnyTrue
+    case 350: // V128AnyTrue
       v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
       pc = (pc + 3) | 0;
       break;
-    case 349: // I8x16Eq
+    case 351: // I8x16Eq
       i8x16Eq(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3934,7 +3958,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 356: // I8x16Sub
+    case 358: // I8x16Sub
       i8x16Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3943,7 +3967,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 358: // I16x8Sub
+    case 360: // I16x8Sub
       i16x8Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3952,7 +3976,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 359: // I16x8Mul
+    case 361: // I16x8Mul
       i16x8Mul(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3961,7 +3985,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 363: // I8x16Shl
+    case 365: // I8x16Shl
       i8x16Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3970,7 +3994,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 364: // I8x16ShrU
+    case 366: // I8x16ShrU
       i8x16ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3979,7 +4003,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 366: // I16x8ShrS
+    case 368: // I16x8ShrS
       i16x8ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3988,7 +4012,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 368: // I32x4Shl
+    case 370: // I32x4Shl
       i32x4Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3997,7 +4021,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 369: // I32x4ShrS
+    case 371: // I32x4ShrS
       i32x4ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4006,7 +4030,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 370: // I32x4ShrU
+    case 372: // I32x4ShrU
       i32x4ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4015,7 +4039,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 372: // F32x4Sub
+    case 374: // F32x4Sub
       f32x4Sub(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4024,7 +4048,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 373: // F32x4Mul
+    case 375: // F32x4Mul
       f32x4Mul(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4033,7 +4057,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 374: // F32x4Div
+    case 376: // F32x4Div
       f32x4Div(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4042,7 +4066,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 375: // F32x4Min
+    case 377: // F32x4Min
       f32x4Min(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4051,7 +4075,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 376: // F32x4Max
+    case 378: // F32x4Max
       f32x4Max(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4060,7 +4084,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 378: // F32x4MaxMin
+    case 380: // F32x4MaxMin
       f32x4MaxMin(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4070,7 +4094,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 384: // F64x2Add
+    case 386: // F64x2Add
       f64x2Add(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4079,7 +4103,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 385: // F64x2Sub
+    case 387: // F64x2Sub
       f64x2Sub(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4088,7 +4112,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 386: // F64x2Mul
+    case 388: // F64x2Mul
       f64x2Mul(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4097,7 +4121,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 387: // F64x2Div
+    case 389: // F64x2Div
       f64x2Div(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4106,7 +4130,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 391: // V128Ternary
+    case 393: // V128Ternary
       simdTernary(
         code[(pc + 2) | 0],
         s32,
@@ -4117,7 +4141,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 392: // V128ExtractLane
+    case 394: // V128ExtractLane
       simdExtractLane(
         code[(pc + 2) | 0],
         s32,
@@ -4127,7 +4151,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 393: // V128ReplaceLane
+    case 395: // V128ReplaceLane
       simdReplaceLane(
         code[(pc + 2) | 0],
         s32,
@@ -4138,7 +4162,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 402: // V128LoadLane
+    case 404: // V128LoadLane
       simdLoadLane(
         code[(pc + 2) | 0],
         s32,
@@ -4151,7 +4175,7 @@ function runWarm(
       );
       pc = (pc + 7) | 0;
       break;
-    case 403: // V128StoreLane
+    case 405: // V128StoreLane
       simdStoreLane(
         code[(pc + 1) | 0],
         s32,

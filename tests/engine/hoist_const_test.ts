@@ -88,10 +88,10 @@ function placement(t: TestInstance, name: string): { constAt: number; header: nu
   const constLine = lines.find((l) => /^V128Const s\d+, 1, 2, 3, 4$/.test(l.text));
   assert.ok(constLine !== undefined, t.code(name));
   // The outermost loop's header: the lowest target of a backward branch.
-  const headers = lines.flatMap((l) => {
-    const m = /@(\d+)$/.exec(l.text);
-    return m !== null && Number(m[1]) <= l.pc ? [Number(m[1])] : [];
-  });
+  // (A fuel-paying branch names both its target and the charge it pays: `@10, @8, 11`.)
+  const headers = lines.flatMap((l) =>
+    [...l.text.matchAll(/@(\d+)/g)].map((m) => Number(m[1])).filter((at) => at <= l.pc)
+  );
   return { constAt: constLine.pc, header: Math.min(...headers) };
 }
 
