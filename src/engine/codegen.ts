@@ -882,15 +882,15 @@ ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
  * 20-23 -> 15.5 ms. (The refill was a loop spelled at each charge before that, which V8 compiled
  * as an inner loop of the body's once it had run: `loop`, scale 5, 4.23x fuel off.)
  *
- * In a loop that makes no call (`inLoop`) the refill also runs when `$cold` is set (see
- * `coldLoops`: the first pass from each entry into the loop), where it only moves fuel from the
- * reserve into the count: so it has run, with type feedback, before V8 optimises the loop, and the
- * first real refill does not throw that code away (V8 then compiled the whole function, slower
- * than its OSR code). `deno task bench:fuel`-style A/B, fuel on / off, CPU, best of 2 processes:
- * bytesum 1.53x -> 1.32x, matmul 1.15x -> 1.09x; loop, sieve, hostcall within the noise.
+ * Tried: in a loop that makes no call, also running the refill when `$cold` is set (see
+ * `coldLoops`: the first pass from each entry into the loop), so that it has type feedback before
+ * V8 optimises the loop and the first real refill does not throw that code away (V8 then
+ * compiled the whole function, slower than its OSR code). Fuel on / off, CPU, best of 2
+ * processes: bytesum 1.53x -> 1.33x, matmul 1.15x -> 1.10x, but lz 1.23x -> 1.41x (its short
+ * loops pay the test and the refill on every entry) and calls 1.04x -> 1.25x where its loop calls.
  */
-function structuredCharge(cost: number, pc: number, need: number, inLoop: boolean): string {
-  return `if (fuel < ${need}${inLoop ? " || $cold" : ""}) {
+function structuredCharge(cost: number, pc: number, need: number): string {
+  return `if (fuel < ${need}) {
   const $total = fuel + store.fuelReserve;
   if ($total >= ${need} && !st.yields && store.fuelSlice === 0) {
     fuel = ($total > ${FUEL_CHUNK} ? ${FUEL_CHUNK} : $total) | 0;
@@ -1492,35 +1492,6 @@ function skipToEntry(texts: string[], nests: readonly number[], at: number): voi
     texts[from] = `if (!$osr) {\n${texts[from]}`;
     texts[to - 1] = `${texts[to - 1]}\n}`;
   }
-}
-
-/**
- * For a body with branches `edges` (source, target pairs) and calls at `calls` (in order), a
- * test of whether the innermost loop around a pc makes no call. Linear in the code's length.
- */
-function callFreeLoops(
-  length: number,
-  edges: readonly number[],
-  calls: readonly number[],
-): (pc: number) => boolean {
-  /** Each loop (a back edge's target) and its last back edge. */
-  const lastOf = new Map<number, number>();
-  for (let i = 0; i < edges.length; i += 2) {
-    const [from, to] = [edges[i]!, edges[i + 1]!];
-    if (to <= from) lastOf.set(to, Math.max(lastOf.get(to) ?? from, from));
-  }
-  /** The calls before each pc. */
-  const before = new Int32Array(length + 1);
-  for (const c of calls) before[c + 1]!++;
-  for (let k = 1; k <= length; k++) before[k]! += before[k - 1]!;
-  /** The innermost loop's start at each pc (loops nest: see `structureOf`), or -1. */
-  const inner = new Int32Array(length).fill(-1);
-  const starts = [...lastOf.keys()].sort((a, b) => a - b);
-  for (const start of starts) inner.fill(start, start, Math.min(lastOf.get(start)! + 1, length));
-  return (pc) => {
-    const start = inner[pc] ?? -1;
-    return start >= 0 && before[lastOf.get(start)! + 1]! === before[start]!;
-  };
 }
 
 /**
@@ -2149,13 +2120,6 @@ return CALL;`;
     // Which charges test the count, and for how much (see codegen_fuel.ts); in the switch body,
     // every one for itself (each is an entry).
     const plan = structured ? planFuel(fuelNodes, osrEntry >= 0 ? [0, osrEntry] : [0]) : null;
-    /**
-     * Whether the innermost loop around `pc` makes no call: its checked charges give their
-     * refill type feedback on each entry (see `structuredCharge`); in a loop that calls, the
-     * calls dominate, and `$cold` cost more than it saved (`bench/calls.wat`, fuel on / off,
-     * CPU: 1.04x without it, 1.25x with it).
-     */
-    const inCallFreeLoop = callFreeLoops(code.length, edges, calls);
     const spellCharge = (pc: number): string => {
       const pay = paying.get(pc);
       const [at, cost] = pay === undefined ? [pc, code[pc + 1]!] : [pay.at, pay.cost];
@@ -2163,7 +2127,7 @@ return CALL;`;
       const need = plan.get(pc);
       return need === undefined
         ? `${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`
-        : structuredCharge(cost, at, need, inCallFreeLoop(pc));
+        : structuredCharge(cost, at, need);
     };
     for (let i = 0; i < out.length; i++) {
       if (out[i]!.includes("/*fuel@")) {
