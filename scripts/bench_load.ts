@@ -12,13 +12,30 @@
  * - `large`: four generated functions of about 256 KB of code each, one called;
  * - any `--wasm path` given (instantiated with stub imports, not called).
  *
- * Columns: the Wasm code size (the code section's bodies), then per mode the median time of
- * `--rounds` rounds after one warm-up round (each round on a new engine, so nothing is cached),
- * the code throughput (code bytes / median time), the median CPU time of the process over the
- * same span (on a busy machine wall time counts other processes' turns; CPU time counts this
- * process's threads, the garbage collector's included), and V8's median. `--cold` measures each module
- * and mode once in a fresh process instead (the JIT has not warmed the decoder: what a program
- * that loads one module sees).
+ * Each mode is loaded `--warmup` times (default 10), then `--rounds` times (default 20), each
+ * round on a new engine (nothing cached). Per mode it prints the CPU time of the process (min,
+ * median and max over the rounds: other processes' turns do not count, this process's GC and
+ * compiler threads do), split into `new Module`, instantiation and the first call (medians),
+ * the code throughput of the median, the median wall time, and V8's median wall time. Then the
+ * compile's steps alone (decode, validate, translate, and validate-while-translating as an eager
+ * compile does), min and median CPU. Then the JS heap each phase and step allocates: measured in
+ * a child process with a young generation of 128 MB and a full GC before each round, so no
+ * collection runs inside a phase and the growth of the used heap is exactly what it allocated
+ * (repeatable to 0.1 MB; V8's `total_allocated_bytes` counter swings by megabytes). Code arenas
+ * are typed arrays outside the JS heap: the memory figures below count them.
+ *
+ * Why the warm-up: the decoder, validator and translator are JavaScript that V8 compiles in tiers
+ * (Ignition, Sparkplug, Maglev, TurboFan) as they run, with deoptimisations on the way. Loading
+ * `large` lazily in one process took 100, 59, 30, 28, 19, 25, 18, 13, 14, 14, 13 ... ms of CPU
+ * in successive rounds (no GC ran in them): the old harness's one warm-up and five rounds took
+ * its median from the steep part of that curve, hence wall figures swinging 15-30 ms between
+ * runs. Wall time adds the turns of other processes on a busy machine (2 cores, 8 jobs: wall up
+ * to 3x CPU in the same round). Cold figures (a fresh process, `--cold`) are the other end: what
+ * a program that loads one module sees.
+ *
+ * `--tree path` compares the compile steps (validate, translate, one pass) of this checkout with
+ * those of another one, interleaved in one process (see `compareTrees`): the way to measure a
+ * change of a few percent on a shared machine.
  *
  * Memory: after an eager compile, the bytes of internal code per byte of Wasm code (what the
  * module's code arena holds, unused chunk tails included), the same with the side tables
@@ -27,7 +44,8 @@
  * frame: `SLOT_WORDS` words per local and operand-stack slot).
  *
  * ```sh
- * deno task bench:load [--rounds 5] [--only funcs50k,large] [--wasm path.wasm] [--cold] [--json out.json]
+ * deno task bench:load [--rounds 20] [--warmup 10] [--only funcs50k,large] [--wasm path.wasm]
+ *   [--cold] [--no-heap] [--json out.json] [--tree ../main]
  * ```
  *
  * @module
@@ -170,19 +188,39 @@ function subjects(only: string[] | null, extra: string[]): Subject[] {
   return only === null ? all : all.filter((s) => only.includes(s.name));
 }
 
-/** Bytes to ready to call in `mode`, on a new engine: milliseconds, and the engine's module. */
+/** The three phases of a load: `new Module`, instantiation, the first call. */
+interface Phases {
+  module: number;
+  instantiate: number;
+  call: number;
+}
+
+/** What the probe measures: CPU ms (`cpuMs`) or bytes of JS heap in use (`heapUsed`). */
+type Probe = () => number;
+
+/** The JS heap in use, in bytes: its growth is what was allocated while no GC ran. */
+function heapUsed(): number {
+  return Deno.memoryUsage().heapUsed;
+}
+
+/**
+ * Bytes to ready to call in `mode`, on a new engine: the wall ms of the whole, the `probe`'s
+ * growth in each phase, and the engine's module.
+ */
 function load(
   subject: Subject,
   mode: CompilationMode,
+  probe: Probe = cpuMs,
   consumeFuel = false,
-): { ms: number; cpu: number; module: Module } {
+): { ms: number; phases: Phases; module: Module } {
   const engine = new Engine(
     new Config({ compilationMode: mode, executionTier: "interpreter", consumeFuel }),
   );
   const store = new Store(engine, null);
-  const c0 = cpuMs();
+  const p0 = probe();
   const t0 = performance.now();
   const module = new Module(engine, subject.bytes);
+  const p1 = probe();
   const linker = new Linker(engine);
   for (const imp of module.imports()) {
     if (!(imp.type instanceof FuncType)) throw new Error(`import ${imp.name}: only functions`);
@@ -190,50 +228,134 @@ function load(
     linker.funcNew(imp.module, imp.name, imp.type, () => results);
   }
   const instance = linker.instantiate(store, module);
+  const p2 = probe();
   if (subject.call !== null) {
     if (consumeFuel) store.setFuel(Number.MAX_SAFE_INTEGER);
     instance.getTypedFunc<[number], number>(store, subject.call).call(store, 1);
   }
-  return { ms: performance.now() - t0, cpu: cpuMs() - c0, module };
+  const ms = performance.now() - t0;
+  const p3 = probe();
+  return { ms, phases: { module: p1 - p0, instantiate: p2 - p1, call: p3 - p2 }, module };
+}
+
+/** The steps of a compile (see `steps`): one figure each. */
+interface Steps {
+  decode: number;
+  validate: number;
+  translate: number;
+  onePass: number;
+}
+
+/** The compile functions `steps` calls: this checkout's, or another's (`--tree`). */
+interface Api {
+  Config: typeof Config;
+  decodeModule: typeof decodeModule;
+  validateModule: typeof validateModule;
+  FuncValidator: typeof FuncValidator;
+  ModuleContext: typeof ModuleContext;
+  translateFunc: typeof translateFunc;
+  CodeArena: typeof CodeArena;
+}
+
+const OWN: Api = {
+  Config,
+  decodeModule,
+  validateModule,
+  FuncValidator,
+  ModuleContext,
+  translateFunc,
+  CodeArena,
+};
+
+/** The compile functions of the checkout at `tree` (same internal API assumed). */
+async function apiOf(tree: string): Promise<Api> {
+  const at = (path: string) => new URL(path, `file://${tree}/`).href;
+  const [mod, decoder, validate, translator, builder] = await Promise.all([
+    import(at("mod.ts")),
+    import(at("src/binary/decoder.ts")),
+    import(at("src/validate/mod.ts")),
+    import(at("src/engine/translator.ts")),
+    import(at("src/engine/code_builder.ts")),
+  ]);
+  return {
+    Config: mod.Config,
+    decodeModule: decoder.decodeModule,
+    validateModule: validate.validateModule,
+    FuncValidator: validate.FuncValidator,
+    ModuleContext: validate.ModuleContext,
+    translateFunc: translator.translateFunc,
+    CodeArena: builder.CodeArena,
+  };
 }
 
 /**
- * The steps of a compile, each timed alone (CPU ms, the least of `rounds`): decoding (bodies
- * framed; validation reads their instructions), validating, translating every body (what
- * `lazyTranslation` does, the translation spread over first calls), and what an eager compile
- * does after decoding: the module-level rules, then each body validated while it is translated.
+ * `--tree`: the compile steps of this checkout against another's, in one process, the two
+ * alternating round by round (which goes first alternating too), so both see the same machine:
+ * on a busy one, two processes measured one after the other differ by more than most changes.
  */
-function steps(
-  subject: Subject,
-  rounds: number,
-): { decode: number; validate: number; translate: number; onePass: number } {
-  const config = new Config();
-  const best = { decode: Infinity, validate: Infinity, translate: Infinity, onePass: Infinity };
-  const offsets = { offsetsOf: () => new Int32Array(0) };
-  for (let r = 0; r < Math.max(rounds, 1); r++) {
-    const c0 = cpuMs();
-    const decl = decodeModule(subject.bytes, config, "onError"); // as `new Module` does
-    const c1 = cpuMs();
-    validateModule(decl, config);
-    const c2 = cpuMs();
-    const arena = new CodeArena();
-    for (let i = 0; i < decl.bodies.length; i++) {
-      translateFunc(decl, decl.importedFuncs + i, null, arena, offsets);
+async function compareTrees(list: Subject[], tree: string, rounds: number, warmup: number) {
+  const other = await apiOf(tree);
+  console.log(
+    `compile steps, CPU ms min / median of ${rounds} rounds after ${warmup}: this tree (A) ` +
+      `against ${tree} (B), interleaved in one process; A/B < 1: this tree is faster`,
+  );
+  for (const s of list) {
+    const a: Steps[] = [], b: Steps[] = [];
+    for (let r = 0; r < warmup + rounds; r++) {
+      const order: [Api, Steps[]][] = r % 2 === 0 ? [[OWN, a], [other, b]] : [[other, b], [OWN, a]];
+      for (const [api, out] of order) {
+        const st = steps(s, cpuMs, () => {}, api);
+        if (r >= warmup) out.push(st);
+      }
     }
-    const c3 = cpuMs();
-    validateModule(decl, config, false);
-    const validator = new FuncValidator(new ModuleContext(decl, config));
-    const onePass = new CodeArena();
-    for (let i = 0; i < decl.bodies.length; i++) {
-      translateFunc(decl, decl.importedFuncs + i, null, onePass, offsets, 0, validator);
-    }
-    const c4 = cpuMs();
-    best.decode = Math.min(best.decode, c1 - c0);
-    best.validate = Math.min(best.validate, c2 - c1);
-    best.translate = Math.min(best.translate, c3 - c2);
-    best.onePass = Math.min(best.onePass, c4 - c3);
+    const sa = statsOf(a), sb = statsOf(b);
+    const cell = (k: keyof Steps) =>
+      `${k} ${f1(sa[k].min)}/${f1(sa[k].median)} vs ${f1(sb[k].min)}/${f1(sb[k].median)} ` +
+      `(${(sa[k].median / sb[k].median).toFixed(3)})`;
+    console.log(`  ${s.name.padEnd(10)} ${
+      (["validate", "translate", "onePass"] as const)
+        .map(cell).join("   ")
+    }`);
   }
-  return best;
+}
+
+/**
+ * The steps of a compile, each measured alone by `probe`: decoding (bodies framed; validation
+ * reads their instructions), validating, translating every body (what `lazyTranslation` does,
+ * the translation spread over first calls), and what an eager compile does after decoding: the
+ * module-level rules, then each body validated while it is translated. `before` runs before each
+ * step (a full GC when measuring the heap).
+ */
+function steps(subject: Subject, probe: Probe, before: () => void, api: Api = OWN): Steps {
+  const { decodeModule, validateModule, FuncValidator, ModuleContext, translateFunc, CodeArena } =
+    api;
+  const config = new api.Config();
+  const offsets = { offsetsOf: () => new Int32Array(0) };
+  before();
+  const c0 = probe();
+  const decl = decodeModule(subject.bytes, config, "onError"); // as `new Module` does
+  const c1 = probe();
+  before();
+  const c1b = probe();
+  validateModule(decl, config);
+  const c2 = probe();
+  before();
+  const c2b = probe();
+  const arena = new CodeArena();
+  for (let i = 0; i < decl.bodies.length; i++) {
+    translateFunc(decl, decl.importedFuncs + i, null, arena, offsets);
+  }
+  const c3 = probe();
+  before();
+  const c3b = probe();
+  validateModule(decl, config, false);
+  const validator = new FuncValidator(new ModuleContext(decl, config));
+  const onePass = new CodeArena();
+  for (let i = 0; i < decl.bodies.length; i++) {
+    translateFunc(decl, decl.importedFuncs + i, null, onePass, offsets, 0, validator);
+  }
+  const c4 = probe();
+  return { decode: c1 - c0, validate: c2 - c1b, translate: c3 - c2b, onePass: c4 - c3b };
 }
 
 function v8Load(subject: Subject): number {
@@ -247,14 +369,40 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
+/** Least, median and greatest of some samples. */
+interface Stats {
+  min: number;
+  median: number;
+  max: number;
+}
+
+function stats(xs: number[]): Stats {
+  return { min: Math.min(...xs), median: median(xs), max: Math.max(...xs) };
+}
+
+/** Per-key stats of records of numbers. */
+function statsOf<K extends string>(rs: Record<K, number>[]): Record<K, Stats> {
+  const out = {} as Record<K, Stats>;
+  for (const k of Object.keys(rs[0]!) as K[]) out[k] = stats(rs.map((r) => r[k]));
+  return out;
+}
+
+/** The JS heap allocated by each phase and step (bytes, medians), from `heapRows`. */
+interface Heap {
+  modes: Record<string, Phases>;
+  steps: Steps;
+}
+
 interface Row {
   name: string;
   codeBytes: number;
-  /** Per mode: median ms, min ms, max ms (wall), and the median CPU ms. */
-  modes: Record<string, { median: number; min: number; max: number; cpu: number }>;
-  v8: { median: number; min: number; max: number };
+  /** Per mode: CPU ms of the whole load and of each phase, and wall ms. */
+  modes: Record<string, { cpu: Stats; phases: Record<keyof Phases, Stats>; wall: Stats }>;
+  v8: Stats;
   /** Compile steps, CPU ms (see `steps`). */
-  steps: { decode: number; validate: number; translate: number; onePass: number };
+  steps: Record<keyof Steps, Stats>;
+  /** JS heap allocated (bytes), when measured. */
+  heap: Heap | null;
   memory: {
     codePerWasmByte: number;
     withTablesPerWasmByte: number;
@@ -264,18 +412,19 @@ interface Row {
   };
 }
 
-function measure(subject: Subject, rounds: number, modes: readonly CompilationMode[]): Row {
-  const stats = (xs: number[]) => ({
-    median: median(xs),
-    min: Math.min(...xs),
-    max: Math.max(...xs),
-  });
+function measure(
+  subject: Subject,
+  rounds: number,
+  warmup: number,
+  modes: readonly CompilationMode[],
+): Row {
   const row: Row = {
     name: subject.name,
     codeBytes: codeBytes(subject.bytes),
     modes: {},
     v8: { median: 0, min: 0, max: 0 },
-    steps: { decode: 0, validate: 0, translate: 0, onePass: 0 },
+    steps: {} as Row["steps"],
+    heap: null,
     memory: {
       codePerWasmByte: 0,
       withTablesPerWasmByte: 0,
@@ -286,23 +435,29 @@ function measure(subject: Subject, rounds: number, modes: readonly CompilationMo
   };
   const v8: number[] = [];
   for (const mode of modes) {
-    const times: number[] = [];
-    const cpu: number[] = [];
-    for (let r = 0; r < rounds + 1; r++) {
+    const wall: number[] = [];
+    const phases: Phases[] = [];
+    for (let r = 0; r < warmup + rounds; r++) {
       const m = load(subject, mode);
-      if (r > 0 || rounds === 0) { // the first round warms the JIT up
-        times.push(m.ms);
-        cpu.push(m.cpu);
+      if (r >= warmup) {
+        wall.push(m.ms);
+        phases.push(m.phases);
       }
-      v8.push(v8Load(subject));
+      if (r % 4 === 0) v8.push(v8Load(subject));
     }
-    row.modes[mode] = { ...stats(times), cpu: median(cpu) };
+    const cpu = phases.map((p) => p.module + p.instantiate + p.call);
+    row.modes[mode] = { cpu: stats(cpu), phases: statsOf(phases), wall: stats(wall) };
   }
   row.v8 = stats(v8);
-  row.steps = steps(subject, rounds);
+  const stepRuns: Steps[] = [];
+  for (let r = 0; r < Math.max(2, warmup >> 1) + rounds; r++) {
+    const s = steps(subject, cpuMs, () => {});
+    if (r >= Math.max(2, warmup >> 1)) stepRuns.push(s);
+  }
+  row.steps = statsOf(stepRuns);
   const { module } = load(subject, "eager");
   const f = module.engine.codeFootprint(moduleDecl(module));
-  const fueled = load(subject, "eager", true).module;
+  const fueled = load(subject, "eager", cpuMs, true).module;
   const ff = fueled.engine.codeFootprint(moduleDecl(fueled));
   row.memory = {
     codePerWasmByte: f.codeBytes / f.wasmBytes,
@@ -314,9 +469,57 @@ function measure(subject: Subject, rounds: number, modes: readonly CompilationMo
   return row;
 }
 
+/** The young generation (MB) of the heap-measuring child: larger than any phase allocates. */
+const HEAP_CHILD_SEMI_SPACE_MB = 128;
+
+/**
+ * In the child run with `--expose-gc` and a 128 MB young generation: the heap each phase and
+ * step allocates, medians of 5 rounds after 3 warm-up rounds, a full GC before each.
+ */
+function heapRows(subject: Subject, modes: readonly CompilationMode[]): Heap {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error("the heap child needs --v8-flags=--expose-gc");
+  const heap: Heap = { modes: {}, steps: { decode: 0, validate: 0, translate: 0, onePass: 0 } };
+  const medians = <K extends string>(rs: Record<K, number>[]) => {
+    const s = statsOf(rs);
+    const out = {} as Record<K, number>;
+    for (const k of Object.keys(s) as K[]) out[k] = s[k].median;
+    return out;
+  };
+  for (const mode of modes) {
+    const runs: Phases[] = [];
+    for (let r = 0; r < 8; r++) {
+      gc();
+      const m = load(subject, mode, heapUsed);
+      if (r >= 3) runs.push(m.phases);
+    }
+    heap.modes[mode] = medians(runs);
+  }
+  const runs: Steps[] = [];
+  for (let r = 0; r < 8; r++) {
+    const s = steps(subject, heapUsed, gc);
+    if (r >= 3) runs.push(s);
+  }
+  heap.steps = medians(runs);
+  return heap;
+}
+
+/** Runs `heapRows` for `subject` in a child process (see `HEAP_CHILD_SEMI_SPACE_MB`). */
+async function heapOf(subject: Subject, extra: string[]): Promise<Heap> {
+  const mb = HEAP_CHILD_SEMI_SPACE_MB;
+  const flags = `--expose-gc,--min-semi-space-size=${mb},--max-semi-space-size=${mb}`;
+  const args = ["run", "-A", `--v8-flags=${flags}`, new URL(import.meta.url).pathname];
+  args.push("--heap-child", "--only", subject.name, ...extra.flatMap((p) => ["--wasm", p]));
+  const out = await new Deno.Command(Deno.execPath(), { args }).output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
 /** `--cold`: one measurement per module and mode, each in a fresh process. */
 async function coldRows(list: Subject[], extra: string[]): Promise<void> {
-  console.log("cold (fresh process per module and mode; ms to ready to call, V8 in the same one)");
+  console.log(
+    "cold (fresh process per module and mode; ms to ready to call, wall/CPU, V8 in the same one)",
+  );
   for (const s of list) {
     const cells: string[] = [];
     for (const mode of MODES) {
@@ -324,72 +527,103 @@ async function coldRows(list: Subject[], extra: string[]): Promise<void> {
       args.push(s.name, ...extra.flatMap((p) => ["--wasm", p]));
       const out = await new Deno.Command(Deno.execPath(), { args }).output();
       if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-      const [ms, v8] = new TextDecoder().decode(out.stdout).trim().split(" ").map(Number);
-      cells.push(`${mode} ${ms!.toFixed(1)} ms (V8 ${v8!.toFixed(1)})`);
+      const [ms, cpu, v8] = new TextDecoder().decode(out.stdout).trim().split(" ").map(Number);
+      cells.push(`${mode} ${ms!.toFixed(1)}/${cpu!.toFixed(1)} ms (V8 ${v8!.toFixed(1)})`);
     }
     console.log(`  ${s.name.padEnd(10)} ${cells.join("   ")}`);
   }
+}
+
+const f1 = (x: number) => x.toFixed(1);
+const mbOf = (bytes: number) => (bytes / 1e6).toFixed(1);
+
+function printRow(row: Row, rounds: number): void {
+  const mb = row.codeBytes / 1e6;
+  const rate = (ms: number) => `${(mb / (ms / 1000)).toFixed(1)} MB/s`;
+  console.log(`${row.name}: ${(mb * 1000).toFixed(0)} KB of code`);
+  for (const mode of MODES) {
+    const m = row.modes[mode];
+    if (m === undefined) continue;
+    const p = m.phases;
+    const h = row.heap?.modes[mode];
+    console.log(
+      `  ${mode.padEnd(16)} CPU ${f1(m.cpu.min)} / ${f1(m.cpu.median)} / ${f1(m.cpu.max)} ms ` +
+        `(${rate(m.cpu.median)}): module ${f1(p.module.median)}, instantiate ` +
+        `${f1(p.instantiate.median)}, call ${f1(p.call.median)}; wall ${f1(m.wall.median)} ms` +
+        (h === undefined ? "" : `; heap ${mbOf(h.module)} + ${mbOf(h.instantiate)} + ` +
+          `${mbOf(h.call)} MB`),
+    );
+  }
+  console.log(`  ${"V8 (sync)".padEnd(16)} wall ${f1(row.v8.min)} / ${f1(row.v8.median)} ms`);
+  const st = row.steps;
+  const hs = row.heap?.steps;
+  const step = (k: keyof Steps) =>
+    `${f1(st[k].min)} / ${f1(st[k].median)} ms (${rate(st[k].median)}` +
+    (hs === undefined ? ")" : `, ${mbOf(hs[k])} MB)`);
+  console.log(
+    `  steps (CPU min / median of ${rounds}): decode ${step("decode")}, validate ` +
+      `${step("validate")}, translate ${step("translate")}; eager validates while ` +
+      `translating: ${step("onePass")}`,
+  );
+  const mem = row.memory;
+  console.log(
+    `  memory (eager, ${mem.compiledFuncs} bodies): ${mem.codePerWasmByte.toFixed(2)} B of ` +
+      `code per Wasm byte, ${mem.withTablesPerWasmByte.toFixed(2)} B with side tables, ` +
+      `${mem.fueledPerWasmByte.toFixed(2)} B with fuel metering; ` +
+      `largest frame ${mem.maxFrameBytes} B`,
+  );
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: Deno.args,
     options: {
-      rounds: { type: "string", default: "5" },
+      rounds: { type: "string", default: "20" },
+      warmup: { type: "string", default: "10" },
       only: { type: "string" },
       wasm: { type: "string", multiple: true, default: [] },
       cold: { type: "boolean", default: false },
+      heap: { type: "boolean", default: true },
       child: { type: "string" },
+      "heap-child": { type: "boolean", default: false },
       json: { type: "string" },
+      tree: { type: "string" },
     },
+    allowNegative: true,
   });
   const only = values.only === undefined ? null : values.only.split(",");
   const list = subjects(only, values.wasm);
   if (values.child !== undefined) {
     // One cold load, then V8's (its own first compile in this process).
+    const c0 = cpuMs();
     const { ms } = load(list[0]!, values.child as CompilationMode);
-    console.log(`${ms} ${v8Load(list[0]!)}`);
+    const cpu = cpuMs() - c0;
+    console.log(`${ms} ${cpu} ${v8Load(list[0]!)}`);
+    return;
+  }
+  if (values["heap-child"]) {
+    console.log(JSON.stringify(heapRows(list[0]!, MODES)));
     return;
   }
   if (values.cold) return await coldRows(list, values.wasm);
   const rounds = Number(values.rounds);
+  const warmup = Number(values.warmup);
+  if (values.tree !== undefined) {
+    const tree = new URL(values.tree, `file://${Deno.cwd()}/`).pathname.replace(/\/$/, "");
+    return await compareTrees(list, tree, rounds, warmup);
+  }
   const rows: Row[] = [];
   console.log(
-    `ready to call (new Module + instantiate + first call): wall ms, median of ${rounds} warm ` +
-      `rounds [min-max], MB/s of Wasm code; the process's CPU ms (median)`,
+    `ready to call (new Module + instantiate + first call), after ${warmup} warm-up rounds: ` +
+      `CPU ms min / median / max of ${rounds} rounds (MB/s of Wasm code at the median), the ` +
+      `median per phase, the median wall ms` +
+      (values.heap ? `, the JS heap each phase allocates (another process, median of 5)` : ""),
   );
   for (const s of list) {
-    const row = measure(s, rounds, MODES);
+    const row = measure(s, rounds, warmup, MODES);
+    if (values.heap) row.heap = await heapOf(s, values.wasm);
     rows.push(row);
-    const mb = row.codeBytes / 1e6;
-    console.log(`${row.name}: ${(mb * 1000).toFixed(0)} KB of code`);
-    for (const mode of MODES) {
-      const m = row.modes[mode]!;
-      console.log(
-        `  ${mode.padEnd(16)} ${m.median.toFixed(1).padStart(7)} ms ` +
-          `[${m.min.toFixed(1)}-${m.max.toFixed(1)}]  ${(mb / (m.median / 1000)).toFixed(1)} MB/s` +
-          `   CPU ${m.cpu.toFixed(1)} ms, ${(mb / (m.cpu / 1000)).toFixed(1)} MB/s`,
-      );
-    }
-    console.log(
-      `  ${"V8 (sync)".padEnd(16)} ${row.v8.median.toFixed(1).padStart(7)} ms ` +
-        `[${row.v8.min.toFixed(1)}-${row.v8.max.toFixed(1)}]`,
-    );
-    const st = row.steps;
-    const rate = (ms: number) => `${(mb / (ms / 1000)).toFixed(0)} MB/s`;
-    console.log(
-      `  steps (CPU, least of ${rounds}): decode ${st.decode.toFixed(1)} ms ` +
-        `(${rate(st.decode)}), validate ${st.validate.toFixed(1)} ms (${rate(st.validate)}), ` +
-        `translate ${st.translate.toFixed(1)} ms (${rate(st.translate)}); eager validates ` +
-        `while translating: ${st.onePass.toFixed(1)} ms (${rate(st.onePass)})`,
-    );
-    const mem = row.memory;
-    console.log(
-      `  memory (eager, ${mem.compiledFuncs} bodies): ${mem.codePerWasmByte.toFixed(2)} B of ` +
-        `code per Wasm byte, ${mem.withTablesPerWasmByte.toFixed(2)} B with side tables, ` +
-        `${mem.fueledPerWasmByte.toFixed(2)} B with fuel metering; ` +
-        `largest frame ${mem.maxFrameBytes} B`,
-    );
+    printRow(row, rounds);
   }
   // The value stack is per call, not per module: what one takes.
   const c = new Config();

@@ -66,9 +66,7 @@ for (const func of instances.entity(store, instance).funcs) {
     -1,
     collectable ? -1 : cf.funcIndex,
     callShapesOf(func.instance.module),
-    collectable || engine.codegenStyle === "lean"
-      ? null
-      : directOptionsOf(cf, func.instance.module),
+    directOptionsOf(cf, func.instance.module),
     engine.codegenStyle !== "lean",
   );
   console.log(`// func ${cf.funcIndex}`);

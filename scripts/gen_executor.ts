@@ -119,6 +119,56 @@ export function isCold(def: InstrDef): boolean {
   return COLD.test(def.name);
 }
 
+/**
+ * Rows kept out of `run`'s switch, in `runWarm`: a function that runs one instruction over the
+ * few locals it is given (`WARM_LOCALS`) and returns the next pc, so that the way there is one
+ * call, not `runCold`'s round trip (which saves `run`'s state to the stack and loads it all
+ * again). Only rows that use no more of the state than those locals and set no local but `pc`
+ * can go there (`warmable`; the generator refuses others). They are SIMD rows that no workload
+ * of `deno task bench --count` runs even once (`Select128`, the lane loads and stores, `f64x2`
+ * arithmetic, `i32x4` shifts ...): moving them took `run` from 61,277 to 56,492 bytes of
+ * bytecode (December 2026), room for rows that the benchmarks do run. Each such instruction
+ * pays the call: `i32x4.shl` in a loop of four and a counter, CPU time per `i32x4.shl` (minimum
+ * of 15 runs): 5.7 ns in `run`, 10.4 ns in `runWarm`, 12.2 ns in `runCold`; `v128.xor` 6.3 ns
+ * in `run`, 10.5 ns in `runWarm`.
+ */
+const WARM =
+  /^(Select128|V128(LoadLane|StoreLane|ReplaceLane|ExtractLane|Ternary|Andnot|Or|Xor|Not|AnyTrue)|F32x4(MaxMin|Sub|Mul|Div|Min|Max)|F64x2(Add|Sub|Mul|Div)|I8x16(Shl|ShrU|Eq|Sub)|I16x8(ShrS|Sub|Mul)|I32x4(Shl|ShrS|ShrU))$/;
+
+/** The locals of `run` that `runWarm` receives, in its parameter order, with their types. */
+const WARM_LOCALS: readonly [string, string][] = [
+  ["code", "Int32Array"],
+  ["pc", "number"],
+  ["fp", "number"],
+  ["s32", "Int32Array"],
+  ["f32", "Float32Array"],
+  ["f64", "Float64Array"],
+  ["mview", "DataView"],
+  ["memLen", "number"],
+];
+
+/** `run`'s state that a warm row may not name (it is not passed to `runWarm`). */
+const NOT_WARM_STATE =
+  /(?<![.\w])(depth|frames|funcs|inst|globals|mem|store|st|compiler|bulkFuel|baseDepth)\b/;
+
+/** Whether `def`'s case lives in `runWarm` rather than `run`. */
+export function isWarm(def: InstrDef): boolean {
+  return WARM.test(def.name);
+}
+
+/**
+ * Whether `def` can run in `runWarm`: its case names none of `run`'s other state, assigns no
+ * local but `pc`, and does not leave the loop with a status.
+ */
+export function warmable(def: InstrDef): boolean {
+  const body = expandRun(def, EXECUTOR_SPELLING);
+  const assignsOther = WARM_LOCALS.some(([name]) =>
+    name !== "pc" && new RegExp(`(?<![.\\w])${name} =[^=]`).test(body)
+  );
+  return !NOT_WARM_STATE.test(body) && !assignsOther && !/^\s*return\b/m.test(body) &&
+    ISA.every((d) => d.caseOf !== def.name);
+}
+
 /** The `case` clause(s) of one instruction and those sharing its `run`. */
 function caseOf(def: InstrDef): string {
   const defs = [def, ...ISA.filter((d) => d.caseOf === def.name)];
@@ -238,7 +288,7 @@ const RELOAD_STATE = RUN_HEAD.split("\n").flatMap((line) => {
 
 const RUN_TAIL = `
       default: {
-        // A cold row (\`isCold\`): \`runCold\` runs it, and those after it, from the saved state.
+%WARM_CALL%        // A cold row (\`isCold\`): \`runCold\` runs it, and those after it, from the saved state.
         frames[2 * depth + 1] = pc;
         st.depth = depth;
         const status = runCold(compiler, store, st, baseDepth);
@@ -248,6 +298,50 @@ ${RELOAD_STATE}
       }
     }
   }
+}
+`;
+
+/**
+ * `run`'s call of `runWarm` (in its default case) with the arguments `locals`. The `| 0` keeps
+ * `pc` an int32 for TurboFan: assigned a call's result as it is, `pc` became a number of any
+ * kind in the whole loop, and every operand read with it slower (sieve, bytesum and matmul
+ * 13-18% more CPU time, though none of them runs a warm row).
+ */
+function warmCall(locals: readonly (readonly [string, string])[]): string {
+  return `        // A warm row (\`isWarm\`): one call runs it.
+        const next = runWarm(${locals.map(([name]) => name).join(", ")});
+        if (next >= 0) {
+          pc = next | 0;
+          break;
+        }
+`;
+}
+
+/** `WARM_LOCALS` that `body` (the warm cases) names. */
+function warmLocals(body: string): (readonly [string, string])[] {
+  return WARM_LOCALS.filter(([name]) => new RegExp(`(?<![.\\w])${name}\\b`).test(body));
+}
+
+/** The head of `runWarm`, up to its `switch`, with the parameters `locals`. */
+function warmHead(locals: readonly (readonly [string, string])[]): string {
+  return `
+/**
+ * Runs the instruction at \`pc\` if it is a warm row (\`isWarm\` in scripts/gen_executor.ts),
+ * with \`run\`'s locals of the same names, and returns the pc of the next; returns -1 for any
+ * other row. Traps are thrown as \`run\`'s rows throw them.
+ */
+function runWarm(
+${locals.map(([name, type]) => `  ${name}: ${type},`).join("\n")}
+): number {
+  switch (code[pc]) {
+`;
+}
+
+const WARM_TAIL = `
+    default:
+      return -1;
+  }
+  return pc;
 }
 `;
 
@@ -344,8 +438,13 @@ function hoistScratch(text: string): string {
 /** The source of `executor.ts`, unformatted. */
 export function generateExecutorSource(options: GenerateOptions = {}): string {
   const owners = ISA.filter((d) => d.caseOf === null);
-  const cases = owners.filter((d) => !isCold(d)).map((d) => hoistScratch(caseOf(d)));
+  for (const def of owners.filter(isWarm)) {
+    if (isCold(def)) throw new Error(`${def.name} is both warm and cold`);
+    if (!warmable(def)) throw new Error(`${def.name} cannot run in runWarm (see warmable)`);
+  }
+  const cases = owners.filter((d) => !isCold(d) && !isWarm(d)).map((d) => hoistScratch(caseOf(d)));
   const coldCases = owners.filter(isCold).map(caseOf);
+  const warmCases = owners.filter(isWarm).map(caseOf);
   const counted = (head: string) =>
     options.count
       ? head
@@ -374,8 +473,12 @@ export function generateExecutorSource(options: GenerateOptions = {}): string {
       : head;
   const coldBody = coldCases.join("\n") + COLD_TAIL;
   const head = RUN_HEAD.replace("  for (;;) {", `${SCRATCH_DECL}\n  for (;;) {`);
-  const loop = counted(head) + cases.join("\n") + RUN_TAIL + "\n" +
-    countedCold(trimLocals(COLD_HEAD, coldBody).replace("  for (;;) {", COLD_ENTRY)) + coldBody;
+  const warmBody = warmCases.join("\n");
+  const locals = warmLocals(warmBody);
+  const runTail = RUN_TAIL.replace("%WARM_CALL%", warmCases.length === 0 ? "" : warmCall(locals));
+  const loop = counted(head) + cases.join("\n") + runTail + "\n" +
+    countedCold(trimLocals(COLD_HEAD, coldBody).replace("  for (;;) {", COLD_ENTRY)) + coldBody +
+    (warmCases.length === 0 ? "" : warmHead(locals) + warmBody + WARM_TAIL);
   const counts = options.count
     ? `\nconst DISPATCH_COUNTS = new Float64Array(${ISA.length});\n` +
       `(globalThis as Record<string, unknown>).${DISPATCH_COUNTS_GLOBAL} = DISPATCH_COUNTS;\n` +

@@ -38,8 +38,9 @@
  * its pc before anything reads it (fib 0.96 and 0.92 more, calls 0.97 and 0.95).
  *
  * ## Direct calls
- * A body whose parameters and result are integers or plain references (`directType`), that
- * writes its own call-stack entries (`selfWrite`) and is structured, is generated as a direct
+ * A body whose parameters and result are integers or references (`directType`; floats and
+ * `collectable` code below), that writes its own call-stack entries (`selfWrite`) and is
+ * structured, is generated as a direct
  * entry (`direct`: its frame base and its arguments' words as JS parameters, its result as the
  * JS result, an i64's high word in `HIGH`) and a small ordinary entry (`wasm`) that calls it
  * with the arguments from the frame's slots and writes the result back. A call site whose
@@ -63,6 +64,43 @@
  * 18.4 ms, `bench/calls.wat` (10^6) 29.6 -> 23.5-29.8 ms, `bench/hostcall.wat` (10^6) 13.1-13.5
  * -> 13.6-13.7 ms; binary-trees and exceptions (whose bodies are `collectable`, without direct
  * entries) unchanged.
+ *
+ * A direct entry takes only what changes per call (`store, st, depth, nesting, inst, fp` and
+ * the arguments): the driver's compiler, bulk-fuel record and base depth, the same for every
+ * call it runs, are read from the stack (`st.compiler`, ...) where used. Nor does a direct call
+ * write `st.depth`: while a direct entry runs, `st.depth` is at most its depth (what the last
+ * frame entered the ordinary way wrote; a direct entry's call of such a callee puts back the
+ * value it found, `$sd`), so a trap leaving a direct call raises it to the callee's depth (in
+ * the `catch` that already writes the callee's function), and a stop starting in a direct entry
+ * writes its own depth (a stop passed on from a callee, `UP`, has it written already). CPU time
+ * against the tree before, both in one process alternating (best of 15, three processes):
+ * fib(30) 18.5 -> 15.7-16.4 ms; `bench/calls.wat` (10^6) 27.8 -> 24.3 ms; hostcall unchanged.
+ *
+ * `collectable` bodies (GC objects, exception handles: the collectors scan the value stack up
+ * to the end of the innermost frame) have direct entries too, with any reference type as a
+ * word: there a call still writes every cached slot, its pc, the callee's entries and the
+ * depth before the callee runs, as an ordinary call does (a collection may come at any
+ * allocation, an exception may unwind to any frame), and a stop writes nothing more
+ * (`directWrite`'s `eager`); what it saves is the callee's parameters read back from the value
+ * stack, its result written there, the status test and the per-run parameters. Same A/B
+ * (best of 9, three processes): binary-trees (100) 14.7-15.6 -> 13.0-15.3 ms (0.87-0.98x).
+ *
+ * f32 and f64 arguments and results go as their words (`directType`); a float result is read
+ * after the flush its ordinary return starts with (`FLOAT_RESULT`). Same A/B (best of 5-9):
+ * matmul, vec_float, vec_float_scalar 0.98-1.03x (their hot code makes no float call).
+ *
+ * An indirect call whose target is not its site's cached callee enters that target's direct
+ * entry too where it has one (`otherDirect` in `generateSource`; its nesting cost is a
+ * property of the entry), rather than pushing its frame through `enterFunc`. Same A/B (best of
+ * 9, two processes): `bench/calls.wat` (10^6, seven of its eight targets so) 29.3-29.7 ->
+ * 20.8-20.9 ms (0.70-0.72x).
+ *
+ * The lean spelling (codegen_lean.ts) has direct entries too. `deno task bench:jitless --scale
+ * 0.1 --iterations 3 --filter fib,binary-trees,calls` (`node --jitless`, CPU time against
+ * native V8), the tree before against this, two runs after: fib 271x -> 114-116x, calls 91x ->
+ * 64-66x, binary-trees 171x -> 161-192x; geometric mean 162x -> 106-113x; with the uncached
+ * indirect targets' direct entries (above), one run: fib 125x, calls 42x, binary-trees 153x,
+ * geometric mean 93x.
  *
  * The body follows the code's branches with JS control flow: a labelled `for (;;)` around each
  * loop (a backward branch is `continue L<t>`) and a labelled block ending at each forward
@@ -208,9 +246,11 @@ import { lowerI64 } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
 import {
   f32Slots,
+  knownWords,
   lanesBack,
   laneSlots,
   lowerV128,
+  typedLanes,
   V128_PURE,
   wordOfSlot,
   zeroLanes,
@@ -392,6 +432,11 @@ export function runTiered(
   baseDepth: number,
 ): RunStatus {
   const bulkFuel = compiler.bulkFuel;
+  // Direct entries read these from the stack (see "Direct calls"): a stack runs one engine's
+  // calls, each from frame 0, one at a time (a host function calling back takes another stack).
+  st.compiler = compiler;
+  st.bulkFuel = bulkFuel;
+  st.baseDepth = baseDepth;
   // The stacks `roomFor` last found with room for `MAX_NESTING` from frame `roomDepth` and word
   // `roomTop` on: a driver continuing frames there (a chain of tail calls, every call a stop)
   // skips it (10,000,000 tail calls: 1.6x slower with it each time).
@@ -951,21 +996,42 @@ function selfWrite(body: string, self: number): string {
  * `body` (of module function `self`) as a direct entry's (see "Direct calls"): where it stops
  * it writes its call-stack entries as `selfWrite` has it do and returns `STOP` (the status in
  * `STATUS`) rather than the status (a tail call writes only its frame base: its callee is
- * named); a return returns the result (`$res`, see `directResult`).
+ * named); a return returns the result (`$res`, see `directResult`). `eager`: its caller wrote
+ * its entries and the depth (`collectable` code), a stop writes nothing.
  */
-function directWrite(body: string, self: number): string {
+function directWrite(body: string, self: number, eager: boolean): string {
   return body.replace(
     /\breturn (?!11;|resumeBody\(|\/\*tail\*\/)([^;]*);/g,
     (_, status: string) =>
-      `{\nst.funcs[depth] = inst.funcs[${self}];\nst.frames[2 * depth] = fp;\nreturn stopWith(${status});\n}`,
+      eager
+        ? `return stopWith(${status});`
+        : `{\n${
+          status.startsWith(UP) ? "" : "st.depth = depth;\n"
+        }st.funcs[depth] = inst.funcs[${self}];\nst.frames[2 * depth] = fp;\nreturn stopWith(${status});\n}`,
+  ).replace(
+    /(?<![\w$.])(bulkFuel|compiler|baseDepth)(?![\w$])/g,
+    "st.$1",
   ).replace(
     /\breturn \/\*tail\*\/([^;]*);/g,
     (_, status: string) => `{\nst.frames[2 * depth] = fp;\nreturn stopWith(${status});\n}`,
-  ).replaceAll(`return ${RETURN};`, "return $res;").replaceAll(DIRECT_RESULT, "");
+  ).replaceAll(`return ${RETURN};`, "return $res;").replaceAll(DIRECT_RESULT, "")
+    .replaceAll(FLOAT_RESULT, "");
 }
+
+/**
+ * Marks a stop passed on from a callee, which has set `st.depth` (see "Direct calls"), where
+ * a direct entry's own stops set it (see `directWrite`).
+ */
+const UP = "/*up*/";
 
 /** Marks a direct entry's return (see `directResult` in `generateSource`). */
 const DIRECT_RESULT = "/*result*/";
+/**
+ * Marks a direct entry's return of a float, as its words, after the flush an ordinary return
+ * of it starts with, as there: a return reading an f64 slot's words with no sync point before
+ * it kept `bench/matmul.wat`'s f64 scratch slot out of a number local (see `I.ReturnSlot`).
+ */
+const FLOAT_RESULT = "/*floatresult*/";
 
 /**
  * `body` with `$cold` set before each loop and cleared at each of its back edges (`continue
@@ -1025,11 +1091,12 @@ const DIRECT_WORDS = 16;
 
 /**
  * Whether functions of type `params -> results` get a direct entry (see "Direct calls"):
- * integers and plain references only, as words (a float passed as words would take its slot
- * out of a number local on both sides), at most one result, at most `DIRECT_WORDS` words.
+ * anything but a v128, as words, at most one result, at most `DIRECT_WORDS` words. Floats go
+ * as their words too: through a JS number a signalling NaN may be quieted (an f32 always is,
+ * widened to a double), where the interpreter copies its bits.
  */
 function directType(params: readonly ValType[], results: readonly ValType[]): boolean {
-  const word = (t: ValType) => t === "i32" || t === "i64" || t === "funcref" || t === "externref";
+  const word = (t: ValType) => t !== "v128";
   return params.every(word) && results.every(word) && results.length <= 1 &&
     params.reduce((n, t) => n + wordsOfType(t), 0) <= DIRECT_WORDS;
 }
@@ -1040,7 +1107,7 @@ function directType(params: readonly ValType[], results: readonly ValType[]): bo
  * frame's size, which the direct entry checks the value stack for).
  */
 export interface DirectOptions {
-  readonly self: { readonly shape: CallShape } | null;
+  readonly self: { readonly shape: CallShape; readonly floatResult?: boolean } | null;
 }
 
 /**
@@ -1611,20 +1678,22 @@ export function generateSource(
   // that is every call, which the ordinary entry alone does faster (10,000,000 tail calls,
   // tests/engine/tail_call_stack_test.ts: 2 s with a direct entry, 1 s without).
   const directSelf =
-    directOpts?.self != null && structured && osrEntry < 0 && selfFrames && !tailCalls
+    directOpts?.self != null && structured && osrEntry < 0 && (selfFrames || collectable) &&
+      !tailCalls
       ? directOpts.self
       : null;
   /**
    * What a return leaves for a direct entry's caller: the result's words read into `$res` (and
    * `HIGH`), after the flush a return starts with, which the splitter reads as a return (see
-   * `parse` in codegen_slots.ts) and which is dropped after it (see `DIRECT_RESULT`).
+   * `parse` in codegen_slots.ts) and which is dropped after it (see `DIRECT_RESULT`), except
+   * before a float's words (`FLOAT_RESULT`).
    */
   const directResult = (slot: number) =>
     directSelf === null
       ? ""
       : directSelf.shape.results.length === 0
       ? `${DIRECT_RESULT}$res = 0;\n`
-      : `${DIRECT_RESULT}$res = s32[(fp + ${slot})];\n${
+      : `${directSelf.floatResult ? FLOAT_RESULT : DIRECT_RESULT}$res = s32[(fp + ${slot})];\n${
         directSelf.shape.results[0] === 2 ? `HIGH[0] = s32[(fp + ${slot}) + 1];\n` : ""
       }`;
   if (osrEntry >= 0 && (!structured || !starts.has(osrEntry))) {
@@ -1780,7 +1849,7 @@ export function generateSource(
         ) =>
           `const status = ${body}(store, st, depth + 1, bulkFuel, compiler, ${inner}, baseDepth, ${instance}, ${entered});
   if (status !== RETURN) ${stop}
-  st.depth = depth;`;
+  ${depthBack}`;
         // The caller's state: its slots below the callee's frame and its pc. The callee cannot
         // reach those slots, so they stay in locals while it runs (`lazy`) and are written
         // back only if it stops, where the frame must hold what the interpreter's would; if
@@ -1790,17 +1859,25 @@ export function generateSource(
         // would not be seen, so everything is written before the call.
         // A host callee pushes no frame: this frame is still there when `st.depth` is this one.
         const lazy = !collectable;
+        // After a callee that keeps \`st.depth\` current returns: in a direct entry, which does
+        // not (see "Direct calls"), it is left as it was before the call.
+        const stale = directSelf !== null && lazy;
+        const depthBack = stale ? "st.depth = $sd;" : "st.depth = depth;";
+        // (Read only where a callee sets it: a host call pays nothing for it.)
+        const keepDepth = stale ? "const $sd = st.depth;\n  " : "";
         const saveCaller = `${flushBelow(b)}\nframes[2 * depth + 1] = ${next};`;
+        // A direct entry does not keep \`st.depth\` current (see "Direct calls"): a host
+        // function's stop starts there (a stop from deeper down has set it, \`UP\`).
         const stop = (host: boolean) =>
-          !lazy ? "return status;" : `{
+          !lazy ? `return ${UP}status;` : `{
   s32 = st.s32;
   f32 = st.f32;
   f64 = st.f64;
-  if (st.depth ${host ? ">=" : ">"} depth) {
+  ${host && stale ? "st.depth = depth;\n  " : ""}if (st.depth ${host ? ">=" : ">"} depth) {
     frames = st.frames;
     ${saveCaller}
   }
-  return status;
+  return ${host ? "" : UP}status;
 }`;
         // A direct call's callee is fixed per instance: the cache is keyed by the caller's
         // instance (`$k`), which spares loading `inst.funcs[x]` on every call (fib 4-6% less
@@ -1822,7 +1899,8 @@ export function generateSource(
         // back as the JS result, a stop as `STOP` after which this frame writes its
         // state as below; the call stack's room is implied by the nesting check
         // and the value stack's (`roomFor`).
-        const viaDirect = directOpts !== null && lazy && selfFrames && shape?.direct === true;
+        const viaDirect = directOpts !== null && (selfFrames || collectable) &&
+          shape?.direct === true;
         const word = (w: number) =>
           w % entities.SLOT_WORDS === 0
             ? `s32[(fp + ${w})]`
@@ -1831,7 +1909,7 @@ export function generateSource(
   const status = hostCall(callee, inst, st, base, store, baseDepth);
   if (status !== RETURN) ${stop(true)}
 } else {
-  const body = enterFunc(callee, st, depth, base, compiler, nesting, ${inLoopAt(pc)});
+  ${keepDepth}const body = enterFunc(callee, st, depth, base, compiler, nesting, ${inLoopAt(pc)});
   if (body === null) {
     const status = CALL;
     ${stop(false)}
@@ -1845,7 +1923,9 @@ export function generateSource(
     ${i} = callee.instance;
     ${w} = cf.frameWords;
     ${n} = MAX_NESTING + 1 - nestingCost(cf);${
-          directOpts !== null && lazy && selfFrames ? `\n    ${d} = body.direct ?? null;` : ""
+          directOpts !== null && (selfFrames || collectable)
+            ? `\n    ${d} = body.direct ?? null;`
+            : ""
         }
   }
   ${
@@ -1854,14 +1934,14 @@ export function generateSource(
             : `const dd = body.direct;
   if (dd !== undefined) {
     // Its frame is pushed: its direct entry runs it, as at a cached site.
-    const $r = dd(store, st, depth + 1, bulkFuel, compiler, inner, baseDepth, callee.instance, base${
+    const $r = dd(store, st, depth + 1, inner, callee.instance, base${
               valueWords(b, shape!.params).map((w) => `, ${word(w)}`).join("")
             });
     if ($r === STOP) {
       const status = STATUS[0];
       ${stop(false)}
     }
-    st.depth = depth;
+    ${depthBack}
     s32 = st.s32;${
               shape!.results.length === 0
                 ? ""
@@ -1874,34 +1954,56 @@ export function generateSource(
   }`
         }
 }`;
-        const directCall = !viaDirect ? "" : `if (${d} !== null && ${key} && nesting < ${n}) {
-  st.depth = depth + 1;
-  let $r;
+        const directArgs = viaDirect
+          ? valueWords(b, shape!.params).map((w) => `, ${word(w)}`).join("")
+          : "";
+        // Where a collector scans the frames, the callee's entries and the depth are written
+        // before it runs, as for an ordinary call (everything else is written already).
+        const directRun = (fn: string, inner: string, instance: string, entity: string) =>
+          `${
+            lazy
+              ? `let $r;
   try {
-    $r = ${d}(store, st, depth + 1, bulkFuel, compiler, ${cached}, baseDepth, ${i}, base${
-          valueWords(b, shape!.params).map((w) => `, ${word(w)}`).join("")
-        });
+    $r = ${fn}(store, st, depth + 1, ${inner}, ${instance}, base${directArgs});
   } catch (e) {
-    st.funcs[depth + 1] = ${c};
+    if (st.depth <= depth) st.depth = depth + 1;
+    st.funcs[depth + 1] = ${entity};
     throw e;
-  }
+  }`
+              : `st.depth = depth + 1;
+  frames[2 * depth + 2] = base;
+  st.funcs[depth + 1] = ${entity};
+  const $r = ${fn}(store, st, depth + 1, ${inner}, ${instance}, base${directArgs});`
+          }
   if ($r === STOP) {
     const status = STATUS[0];
     ${stop(false)}
-  }
-  st.depth = depth;
+  }${lazy ? "" : "\n  st.depth = depth;"}
   s32 = st.s32;
   f32 = st.f32;
   f64 = st.f64;
   frames = st.frames;
 ${
-          shape!.results.length === 0
-            ? ""
-            : `${word(b)} = $r;${shape!.results[0] === 2 ? `\n${word(b + 1)} = HIGH[0];` : ""}`
-        }
-${FUEL_IN}
-} else {
-${args}
+            shape!.results.length === 0
+              ? ""
+              : `${word(b)} = $r;${shape!.results[0] === 2 ? `\n${word(b + 1)} = HIGH[0];` : ""}`
+          }
+${FUEL_IN}`;
+        // An indirect call's other targets (not the site's cached one) that have a direct entry
+        // run it too, with what it needs read from the callee (its body's nesting cost, see
+        // \`generateBody\`), rather than through \`enterFunc\`: \`bench/calls.wat\` calls seven
+        // of its eight targets so.
+        const otherDirect = direct || !viaDirect ? "" : `} else if (
+  ($g = callee.compiled?.generated?.direct) !== undefined && nesting + $g.cost <= MAX_NESTING
+) {
+  ${directRun("$g", "nesting + $g.cost", "callee.instance", "callee")}
+`;
+        const directCall = !viaDirect
+          ? ""
+          : `${direct ? "" : "let $g;\n"}if (${d} !== null && ${key} && nesting < ${n}) {
+  ${directRun(d, cached, i, c)}
+${otherDirect}} else {
+${lazy ? args : ""}
 `;
         js = `${
           lazy
@@ -1910,7 +2012,7 @@ ${args}
         }
 const base = fp + ${b};
 ${direct ? "" : `const callee = ${callee};\n`}${directCall}if (${push}) {
-  st.depth = depth + 1;
+  ${keepDepth}st.depth = depth + 1;
   ${
           selfFrames
             ? `let status;
@@ -1921,7 +2023,7 @@ ${direct ? "" : `const callee = ${callee};\n`}${directCall}if (${push}) {
     throw e;
   }
   if (status !== RETURN) ${stop(false)}
-  st.depth = depth;`
+  ${depthBack}`
             : `frames[2 * depth + 2] = base;
   st.funcs[depth + 1] = ${c};
   ${callBody(f, i, stop(false), "base", cached)}`
@@ -2139,7 +2241,9 @@ return CALL;`;
   for (let i = 0; i < numbered.length; i++) out[i] = numbered[i]!;
   // v128 lanes as slots of their own, until `lanesBack` below.
   const laned = laneSlots(out, isInstruction, paramWords, resultWords);
-  const f32s = f32Slots(laned, isInstruction, paramWords, resultWords);
+  // Reads of words known to hold constants spelled as the constants (loop invariants too).
+  const known = knownWords(laned, isInstruction);
+  const f32s = f32Slots(known, isInstruction, paramWords, resultWords);
   // Terms reading only the words of a zero vector dropped.
   const lanes0 = zeroLanes(f32s.texts, isInstruction);
   for (let i = 0; i < laned.length; i++) out[i] = lanes0[i]!;
@@ -2220,12 +2324,30 @@ ${
   if (metered && !caught) {
     body = body.replace(throwAt, "throw (fuelLive && (store.fuel = fuel)), ");
   }
-  if (directSelf !== null) body = directWrite(body, self);
+  if (directSelf !== null) body = directWrite(body, self, collectable);
   else if (selfFrames) body = selfWrite(body, self);
   body = body.replaceAll(
     MEMORY_RELOAD,
     usesMem ? "if (mem !== null) {\n  mview = mem.view;\n  memLen = mview.byteLength;\n}" : "",
   );
+  // v128 accesses on the memory's typed arrays where aligned (see `typedLanes`), in the JIT
+  // spelling (the lean one has its own, `codegen_lean.ts`): the arrays read again wherever the
+  // view is (each time with its length).
+  const typedViews = new Set<string>();
+  const viewRead = (v: string) => `${v} = mem !== null ? mem.${v.slice(1)} : null`;
+  if (
+    structured && splitLong && usesMem &&
+    body.match(/\bmview = /g)?.length === body.match(/\bmemLen = mview\.byteLength;/g)?.length
+  ) {
+    body = typedLanes(body, typedViews);
+    for (const name of ["unalignedLoad", "unalignedStore", "UNALIGNED_I32"]) {
+      if (!imports.includes(name) && body.includes(name)) imports.push(name);
+    }
+    if (typedViews.size > 0) {
+      const read = `\n${[...typedViews].map(viewRead).join(", ")};`;
+      body = body.replace(/\bmemLen = mview\.byteLength;/g, (line) => line + read);
+    }
+  }
   const prologue = [
     `let frames = st.frames;`,
     `const fp = entered >= 0 ? entered : frames[2 * depth];`,
@@ -2237,6 +2359,7 @@ ${
         `let mem = inst.memories[0] ?? null;`,
         `let mview = mem !== null ? mem.view : EMPTY_VIEW;`,
         `let memLen = mview.byteLength;`,
+        ...[...typedViews].map((v) => `let ${viewRead(v)};`),
       ]
       : []),
   ].join("\n");
@@ -2249,6 +2372,7 @@ ${
       new Map([
         ...[
           ...BODY_NAMES,
+          ...typedViews,
           ...(osrEntry >= 0 ? ["$osr"] : []),
           ...(cold ? ["$cold"] : []),
           // A direct entry's result (see `directSource`).
@@ -2374,7 +2498,7 @@ function directSource(
   const store = results.length === 0
     ? ""
     : `st.s32[fp] = $res;\n${results[0] === 2 ? "st.s32[fp + 1] = HIGH[0];\n" : ""}`;
-  return `const direct = function direct(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, fp${
+  return `const direct = function direct(store, st, depth, nesting, inst, fp${
     args.map((a) => `, ${a}`).join("")
   }) {
 ${prologue.split("\n").slice(3).join("\n")}
@@ -2391,7 +2515,7 @@ if (entered < 0) {
   fp = st.frames[2 * depth];
 }
 const s32 = st.s32;
-const $res = direct(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, fp${pass});
+const $res = direct(store, st, depth, nesting, inst, fp${pass});
 if ($res === STOP) return STATUS[0];
 ${store}return RETURN;
 };
@@ -2400,16 +2524,16 @@ return wasm;`;
 }
 
 /**
- * How the body of `cf` (translated from `module`) takes part in direct calls, where frames
- * write their own entries and no collector scans them (not in the lean spelling, whose rewrites
- * know only the ordinary entry): its calls use direct entries, and it has one where its type
- * allows (`directType`).
+ * How the body of `cf` (translated from `module`) takes part in direct calls (where frames
+ * write their own entries, or, in `collectable` code, their callers write them): its calls use
+ * direct entries, and it has one where its type allows (`directType`).
  */
 export function directOptionsOf(cf: CompiledFunc, module: ModuleDecl | undefined): DirectOptions {
   const type = module?.types[module.funcTypeIndices[cf.funcIndex]!];
   const self = type !== undefined && directType(type.params, type.results)
     ? {
       shape: { params: type.params.map(wordsOfType), results: type.results.map(wordsOfType) },
+      floatResult: type.results[0] === "f32" || type.results[0] === "f64",
     }
     : null;
   return { self };
@@ -2434,7 +2558,7 @@ export function generateBody(
   const shapeOf = module === undefined ? null : callShapesOf(module);
   // A catching frame is continued at its handler, which only the interpreter can do.
   if (cf.handlers !== null) return "exception handlers (try_table)";
-  const directOpts = selfFrames && !collectable && !lean ? directOptionsOf(cf, module) : null;
+  const directOpts = selfFrames || collectable ? directOptionsOf(cf, module) : null;
   const source = (osrEntry: number) =>
     generateSource(
       cf.code,
@@ -2460,21 +2584,22 @@ export function generateBody(
       rt: unknown,
       resumeBody: GeneratedBody,
     ) => GeneratedBody;
-    return {
-      body: factory(
-        RUNTIME,
-        resumeBodyOf(
-          cf,
-          escape,
-          collectable,
-          selfFrames,
-          shapeOf,
-          lean,
-          directOpts === null ? null : { self: null },
-        ),
+    const body = factory(
+      RUNTIME,
+      resumeBodyOf(
+        cf,
+        escape,
+        collectable,
+        selfFrames,
+        shapeOf,
+        lean,
+        directOpts === null ? null : { self: null },
       ),
-      escapes: result.escapes,
-    };
+    );
+    // What an indirect call entering its direct entry adds to the nesting (see `I.Call`).
+    const direct = (body as { direct?: { cost: number } }).direct;
+    if (direct !== undefined) direct.cost = nestingCost(cf);
+    return { body, escapes: result.escapes };
   } catch (e) {
     return `code generation failed: ${e instanceof Error ? e.message : String(e)}`;
   }

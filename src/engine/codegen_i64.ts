@@ -177,17 +177,20 @@ ${put(d, "$t[4]", "$t[5]")}
 }`;
 }
 
-// The carry and the borrow of the low halves without a condition, as the helpers spell them
-// (`carryOut`, `borrowOut` in core/num/i64.ts: V8 makes `c ? 1 : 0` a branch, which mispredicts
-// on hash data).
+/**
+ * The carry (or borrow) `x < y` unsigned, as the number 0 or 1: the low halves' without a
+ * condition, as the helpers spell them (`carryOut`, `borrowOut` in core/num/i64.ts: V8 makes
+ * `c ? 1 : 0` a branch, which mispredicts on hash data; the lean spelling differs, see
+ * `LEAN_SPELLINGS`).
+ */
+const below = (x: string, y: string) => `+((${x} >>> 0) < (${y} >>> 0))`;
 const add = (d: string) =>
   block(
-    "const $l = ($al + $bl) | 0;",
+    "const $sl = ($al + $bl) | 0;",
     // The low halves overflowed (unsigned) iff their wrapped sum is below one of them.
-    put(d, "$l", "($ah + $bh + +(($l >>> 0) < ($al >>> 0))) | 0"),
+    put(d, "$sl", `($ah + $bh + ${below("$sl", "$al")}) | 0`),
   );
-const sub = (d: string) =>
-  put(d, "($al - $bl) | 0", "($ah - $bh - +(($al >>> 0) < ($bl >>> 0))) | 0");
+const sub = (d: string) => put(d, "($al - $bl) | 0", `($ah - $bh - ${below("$al", "$bl")}) | 0`);
 /**
  * The statements setting `$k` to the high word of the unsigned product al·bl (`$al`, and `$bl`
  * or the constant `bl`) from 16-bit limbs of both (a1, a0, b1, b0), all in int32 arithmetic:
@@ -206,6 +209,11 @@ function limbHigh(bl?: number): string[] {
     `$k = (((Math.imul($a1, ${b1}) + ($u >>> 16)) | 0) + ($v >>> 16)) | 0;`,
   ];
 }
+
+/** Whether the low word `$lo` of a product lies within 2^11 of a multiple of 2^32. */
+const PRODUCT_NEAR = "(($lo + 2048) >>> 0) < 4096";
+/** A product's high word: the cross terms and the high word `$k` of al·bl. */
+const PRODUCT_HIGH = "(((Math.imul($al, $bh) + Math.imul($ah, $bl)) | 0) + $k) | 0";
 
 /**
  * `$al, $ah` times `$bl, $bh` (`bl`: the low word when it is a constant) mod 2^64 into `d`:
@@ -234,14 +242,14 @@ function limbHigh(bl?: number): string[] {
  * 39 ms against the limbs' 34 ms.
  */
 function mulInto(d: string, bl?: number): string {
-  const high = "(((Math.imul($al, $bh) + Math.imul($ah, $bl)) | 0) + $k) | 0";
+  const high = PRODUCT_HIGH;
   if (bl === undefined) {
     return block("let $k = 0;", ...limbHigh(), put(d, "Math.imul($al, $bl)", high));
   }
   return block(
     "const $lo = Math.imul($al, $bl);",
     `let $k = (($al >>> 0) * ${(bl >>> 0) * 2 ** -32}) | 0;`,
-    "if ((($lo + 2048) >>> 0) < 4096 || $cold) {",
+    `if (${PRODUCT_NEAR} || $cold) {`,
     ...limbHigh(bl),
     "}",
     put(d, "$lo", high),
@@ -404,10 +412,12 @@ STATEMENTS.i64Rotr = ([d, a, b]) =>
  * Unsigned division by a nonzero divisor below 2^32 (the common case: a CPU profile of
  * `bench/i64.wat` put 60% of its time in the helper's general path, whose results go through
  * module variables) in locals, with one float division (the reciprocal `i = 1 / b`, which
- * depends on the divisor alone, so it is off the dividend's chain of latencies), exact:
- * - the high word: `q2 = floor(h * i)` is within 2^-20 of `h / b` (two roundings of relative
- *   2^-53 on a number below 2^32), so off by at most one; `r = h - q2 * b` is exact in doubles
- *   and one step corrects both;
+ * depends on the divisor alone, so it is off the dividend's chain of latencies, and which V8
+ * folds for a constant divisor), exact:
+ * - the high word: `q2 = floor((h + 1/2) * i)`. (h + 1/2) / b lies at least 1/(2b) from any
+ *   integer, and the product's two roundings (and `i`'s) move it by less than 2^-52 of a number
+ *   below 2^32/b, 2^-20/b: its floor is floor(h / b), with no correction; `r = h - q2 * b` is
+ *   exact in doubles;
  * - the low word: `t = r * 2^32 + l` is below `b * 2^32`, and `r * (i * 2^32) + l * i` (the
  *   second product off the chain too; three roundings of relative 2^-53 on two nonnegative
  *   terms, four on `i`'s) is within 2^-19 of `t / b`, so its floor `q` is off by at most one;
@@ -417,8 +427,13 @@ STATEMENTS.i64Rotr = ([d, a, b]) =>
  * Measured on a JS copy of `bench/i64.wat`'s loop (CPU time, best of 6): 112 ms with the
  * previous long division in three float divisions, 91 ms with two; on the generated code of
  * `bench/i64.wat` (same process as native V8, best of 5), 40 ms with `h / b` and `t / b`, 37 ms
- * with the reciprocal (later 39 -> 38 ms with `t * i` split in two products). Other divisors
- * (and zero, which traps) go to the helper.
+ * with the reciprocal (later 39 -> 38 ms with `t * i` split in two products). The high word's
+ * bias instead of its correction (the generated loop of `bench/i64.wat` in a JS file, Deno, CPU
+ * time, best of 15, alternating, two runs on a loaded machine): 39.3-39.8 -> 37.0-37.4 ms;
+ * both quotients as float divisions for divisors up to 2^21 (exact, see `leanDivision`) gave
+ * 38.0-38.6 ms there, and lose V8's folded reciprocal of a constant divisor
+ * (`bench/hashtab.c`'s `% 12288`): the lean spelling alone takes them. Other divisors (and
+ * zero, which traps) go to the helper.
  */
 function divideU(name: "i64DivU" | "i64RemU", d: string, a: string, b: string): string {
   const result = name === "i64DivU" ? put(d, "$q", "$q2") : put(d, "$m", "0");
@@ -426,7 +441,7 @@ function divideU(name: "i64DivU" | "i64RemU", d: string, a: string, b: string): 
     `const $bl = ${lo(b)}, $bh = ${hi(b)};`,
     "if ($bh === 0 && $bl !== 0) {",
     `const $b = $bl >>> 0, $h = ${hi(a)} >>> 0, $l = ${lo(a)} >>> 0;`,
-    ...longDivision,
+    ...longDivision(name === "i64RemU"),
     result,
     "} else",
     viaScratch(name, d, a, b),
@@ -435,25 +450,19 @@ function divideU(name: "i64DivU" | "i64RemU", d: string, a: string, b: string): 
 
 /**
  * The statements dividing the unsigned 64-bit `$h`·2^32 + `$l` by `$b` (nonzero, below 2^32;
- * all three numbers): the quotient's words `$q2`, `$q` and the remainder `$m` (an int32 holding
- * the remainder's bits; see `divideU`). The estimate `$q` is off by at most one, so the exact
- * remainder `t - q·b` lies in [-b, 2b): for `b <= 2^30` that is within the int32 range, and its
- * low 32 bits, `l - q·b` in int32 arithmetic, are the whole of it; larger divisors compute it
- * in doubles.
+ * all three numbers): the quotient's words `$q2`, `$q` and (with `rem`) the remainder `$m`, an
+ * int32 holding the remainder's bits (see `divideU`). The estimate `$q` is off by at most one,
+ * so the exact remainder `t - q·b` lies in [-b, 2b): for `b <= 2^30` that is within the int32
+ * range, and its low 32 bits, `l - q·b` in int32 arithmetic, are the whole of it; larger
+ * divisors compute it in doubles.
  * Measured (a loop of such divisions by odd divisors below 2^22, CPU time, best of 6): 21 ms
  * with the remainder always in doubles, 9 ms with it in int32 arithmetic.
  */
-const longDivision = [
+const generalDivision = [
   "const $i = 1 / $b;",
-  "let $q2 = Math.floor($h * $i), $r = $h - $q2 * $b;",
-  "if ($r < 0) {",
-  "$q2--;",
-  "$r += $b;",
-  "} else if ($r >= $b) {",
-  "$q2++;",
-  "$r -= $b;",
-  "}",
-  "let $q = Math.floor($r * ($i * 4294967296) + $l * $i), $m = 0;",
+  "$q2 = Math.floor(($h + 0.5) * $i);",
+  "const $r = $h - $q2 * $b;",
+  "$q = Math.floor($r * ($i * 4294967296) + $l * $i);",
   "if ($b <= 0x40000000) {",
   "$m = ($l - Math.imul($q, $b)) | 0;",
   "if ($m < 0) {",
@@ -474,6 +483,35 @@ const longDivision = [
   "$n -= $b;",
   "}",
   "$m = $n | 0;",
+  "}",
+];
+const longDivision = (rem: boolean) => [declareQuotient(rem), ...generalDivision];
+/**
+ * The declaration of the quotient's words and remainder, `$m` first where the remainder is
+ * the result: the same statement either way, but `leanI64` tells the two apart by it.
+ */
+const declareQuotient = (rem: boolean) =>
+  rem ? "let $m = 0, $q2 = 0, $q = 0;" : "let $q2 = 0, $q = 0, $m = 0;";
+
+/**
+ * The lean spelling of `longDivision`: a divisor up to 2^21 (`bench/i64.wat` divides by a loop
+ * counter) takes two float divisions, each exact after its floor, fewer operations than the
+ * reciprocal's path where nothing folds a constant: `h / b` and `t / b` (`t = (h - q2·b)·2^32 +
+ * l`, below b·2^32 <= 2^53, so exact) are quotients of integers whose rounding (at most
+ * 2^-53·2^32/b) cannot reach the next integer, at least 1/b away. Each is floored with `>>> 0`
+ * (a bytecode, not a call of `Math.floor`); the low one with `| 0` (its words are all that is
+ * read of it: an int32, never a heap number). A quotient's remainder is not computed (the
+ * interpreter would still call `Math.imul`).
+ */
+const leanDivision = (rem: boolean) => [
+  declareQuotient(rem),
+  "if ($b <= 0x200000) {",
+  "$q2 = ($h / $b) >>> 0;",
+  "const $t = ($h - $q2 * $b) * 4294967296 + $l;",
+  "$q = ($t / $b) | 0;",
+  ...(rem ? ["$m = ($l - Math.imul($q, $b)) | 0;"] : []),
+  "} else {",
+  ...generalDivision,
   "}",
 ];
 STATEMENTS.i64DivU = ([d, a, b]) => divideU("i64DivU", d!, a!, b!);
@@ -502,7 +540,7 @@ function divideS(name: "i64DivS" | "i64RemS", d: string, a: string, b: string): 
     "const $l = $neg ? -$al >>> 0 : $al >>> 0;",
     "const $h = $neg ? (~$ah + ($al === 0 ? 1 : 0)) >>> 0 : $ah >>> 0;",
     "const $b = $bl < 0 ? -$bl : $bl;",
-    ...longDivision,
+    ...longDivision(name === "i64RemS"),
     ...result,
     "} else",
     viaScratch(name, d, a, b),
@@ -665,4 +703,51 @@ export function lowerI64(js: string): string {
     call.lastIndex = end;
   }
   return out + js.slice(from);
+}
+
+/**
+ * The lean spelling (`Config.codegenStyle`, see codegen_lean.ts) of what `lowerI64` writes, for
+ * engines that interpret JavaScript without a JIT (measured under `node --jitless`). There every
+ * operation is a bytecode the interpreter dispatches, and a number that is not a small integer
+ * (a double, or `x >>> 0` at or above 2^31, which i64 words are half the time) is a heap object
+ * allocated where it is made; each pair below is one spelling of this module and its lean form,
+ * with the same value:
+ * - a carry `x < y` unsigned compares the words with their sign bits flipped (`x ^ -2^31`,
+ *   an int32 whatever `x`) and picks 1 or 0 with a jump, rather than adding a boolean;
+ * - a product's rare exact path is tested with `&` on the wrapped sum (`(lo + 2048) mod 2^32
+ *   < 4096` is `((lo + 2048) & -4096) === 0`) and without `$cold`: a loop's first iteration
+ *   only matters to a JIT (`coldLoops` in codegen.ts), so the flag and its writes go too;
+ * - a product's high word is one sum of three int32s (exact in doubles) and one `| 0`, and its
+ *   low word (`$lo`, an int32 from `Math.imul`) is written without the `| 0` a slot kept in a
+ *   local gets (see `promotable` in codegen.ts), as is a sum's (`$sl`);
+ * - a divisor up to 2^21 divides in two float divisions (`leanDivision`).
+ * Measured under `node --jitless` (CPU time, a loaded 2-core machine): `bench/i64.wat`'s
+ * generated loop copied into a JS file, 100,000 iterations, best of 9, two runs alternating,
+ * 71.9-72.8 ms before, 61.5-61.7 ms after; the library bundled, `run(size)` at
+ * `bench:jitless`'s scale 0.1, best of 3, three runs alternating: i64 211-215 -> 179-182 ms,
+ * xxh64 317-328 -> 305-310 ms, sha512 213-216 -> 200-201 ms. The product's single sum then
+ * (xxh64's generated function in a JS file, best of 3, three runs alternating): 312-318 ->
+ * 307-310 ms.
+ */
+const LEAN_SPELLINGS: readonly (readonly [string, string])[] = [
+  [below("$sl", "$al"), "(($sl ^ -2147483648) < ($al ^ -2147483648) ? 1 : 0)"],
+  [below("$al", "$bl"), "(($al ^ -2147483648) < ($bl ^ -2147483648) ? 1 : 0)"],
+  [`${PRODUCT_NEAR} || $cold`, "(($lo + 2048) & -4096) === 0"],
+  [PRODUCT_HIGH, "(Math.imul($al, $bh) + Math.imul($ah, $bl) + $k) | 0"],
+  [" = ($lo) | 0;", " = $lo;"],
+  [" = ($sl) | 0;", " = $sl;"],
+  ...[false, true].map((rem) =>
+    [longDivision(rem).join("\n"), leanDivision(rem).join("\n")] as const
+  ),
+];
+
+/** `js` (a body `lowerI64` spelled) with the i64 arithmetic in its lean spelling (see above). */
+export function leanI64(js: string): string {
+  for (const [jit, lean] of LEAN_SPELLINGS) js = js.replaceAll(jit, lean);
+  if (!js.includes("$cold")) return js;
+  // `$cold` without a reader: its declaration and writes (`coldLoops` in codegen.ts) go.
+  const stripped = js
+    .replace(/^(?:let \$cold = true|const \$cold = false|\$cold = true);\n/gm, "")
+    .replace(/\{\n\$cold = false;\n(continue L\d+;)\n\}/g, "$1");
+  return stripped.includes("$cold") ? js : stripped;
 }

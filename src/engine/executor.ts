@@ -2549,18 +2549,6 @@ export function run(
         pc = (pc + 3) | 0;
         break;
       }
-      case 332: { // Select128
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
-          ? (fp + code[(pc + 3) | 0]) | 0
-          : (fp + code[(pc + 4) | 0]) | 0;
-        s32[d] = s32[a];
-        s32[d + 1] = s32[a + 1];
-        s32[d + 2] = s32[a + 2];
-        s32[d + 3] = s32[a + 3];
-        pc = (pc + 5) | 0;
-        break;
-      }
       case 335: { // V128Const
         d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = code[(pc + 2) | 0];
@@ -2599,53 +2587,9 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 339: // V128Andnot
-        v128Andnot(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 340: // V128Or
-        v128Or(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 341: // V128Xor
-        v128Xor(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 342: // V128Not
-        v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
       case 343: // V128Splat32
         v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
         pc = (pc + 3) | 0;
-        break;
-      case 344: // V128AnyTrue
-        v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 345: // I8x16Eq
-        i8x16Eq(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
         break;
       case 346: // I8x16Add
         i8x16Add(
@@ -2656,35 +2600,8 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 347: // I8x16Sub
-        i8x16Sub(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
       case 348: // I16x8Add
         i16x8Add(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 349: // I16x8Sub
-        i16x8Sub(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 350: // I16x8Mul
-        i16x8Mul(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -2719,35 +2636,8 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 354: // I8x16Shl
-        i8x16Shl(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 355: // I8x16ShrU
-        i8x16ShrU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
       case 356: // I16x8Shl
         i16x8Shl(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 357: // I16x8ShrS
-        i16x8ShrS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -2764,33 +2654,6 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 359: // I32x4Shl
-        i32x4Shl(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 360: // I32x4ShrS
-        i32x4ShrS(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 361: // I32x4ShrU
-        i32x4ShrU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
       case 362: // F32x4Add
         f32x4Add(
           f32,
@@ -2800,63 +2663,8 @@ export function run(
         );
         pc = (pc + 4) | 0;
         break;
-      case 363: // F32x4Sub
-        f32x4Sub(
-          f32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 364: // F32x4Mul
-        f32x4Mul(
-          f32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 365: // F32x4Div
-        f32x4Div(
-          f32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 366: // F32x4Min
-        f32x4Min(
-          f32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 367: // F32x4Max
-        f32x4Max(
-          f32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
       case 368: // F32x4MulAdd
         f32x4MulAdd(
-          f32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 369: // F32x4MaxMin
-        f32x4MaxMin(
           f32,
           (fp + code[(pc + 1) | 0]) | 0,
           (fp + code[(pc + 2) | 0]) | 0,
@@ -2922,42 +2730,6 @@ export function run(
         );
         pc = (pc + 6) | 0;
         break;
-      case 375: // F64x2Add
-        f64x2Add(
-          f64,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 376: // F64x2Sub
-        f64x2Sub(
-          f64,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 377: // F64x2Mul
-        f64x2Mul(
-          f64,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 378: // F64x2Div
-        f64x2Div(
-          f64,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
       case 379: // V128ExtractLane32
         s32[(fp + code[(pc + 1) | 0]) | 0] =
           s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
@@ -2981,38 +2753,6 @@ export function run(
           (fp + code[(pc + 4) | 0]) | 0,
         );
         pc = (pc + 5) | 0;
-        break;
-      case 382: // V128Ternary
-        simdTernary(
-          code[(pc + 2) | 0],
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 5) | 0]) | 0,
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 383: // V128ExtractLane
-        simdExtractLane(
-          code[(pc + 2) | 0],
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 384: // V128ReplaceLane
-        simdReplaceLane(
-          code[(pc + 2) | 0],
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          code[(pc + 5) | 0],
-        );
-        pc = (pc + 6) | 0;
         break;
       case 385: // V128Shuffle
         simdShuffle(
@@ -3071,31 +2811,6 @@ export function run(
           (fp + code[(pc + 4) | 0]) | 0,
         );
         pc = (pc + 5) | 0;
-        break;
-      case 391: // V128LoadLane
-        simdLoadLane(
-          code[(pc + 2) | 0],
-          s32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-          code[(pc + 4) | 0],
-          (fp + code[(pc + 5) | 0]) | 0,
-          code[(pc + 6) | 0],
-        );
-        pc = (pc + 7) | 0;
-        break;
-      case 392: // V128StoreLane
-        simdStoreLane(
-          code[(pc + 1) | 0],
-          s32,
-          mview,
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-          (fp + code[(pc + 4) | 0]) | 0,
-          code[(pc + 5) | 0],
-        );
-        pc = (pc + 6) | 0;
         break;
       case 395: // StructNew
         if (
@@ -3161,6 +2876,12 @@ export function run(
         pc = (pc + 1) | 0;
         break;
       default: {
+        // A warm row (`isWarm`): one call runs it.
+        const next = runWarm(code, pc, fp, s32, f32, f64, mview);
+        if (next >= 0) {
+          pc = next | 0;
+          break;
+        }
         // A cold row (`isCold`): `runCold` runs it, and those after it, from the saved state.
         frames[2 * depth + 1] = pc;
         st.depth = depth;
@@ -3969,4 +3690,310 @@ function runCold(
         return HOT;
     }
   }
+}
+
+/**
+ * Runs the instruction at `pc` if it is a warm row (`isWarm` in scripts/gen_executor.ts),
+ * with `run`'s locals of the same names, and returns the pc of the next; returns -1 for any
+ * other row. Traps are thrown as `run`'s rows throw them.
+ */
+function runWarm(
+  code: Int32Array,
+  pc: number,
+  fp: number,
+  s32: Int32Array,
+  f32: Float32Array,
+  f64: Float64Array,
+  mview: DataView,
+): number {
+  switch (code[pc]) {
+    case 332: { // Select128
+      const d = (fp + code[(pc + 1) | 0]) | 0;
+      const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
+        ? (fp + code[(pc + 3) | 0]) | 0
+        : (fp + code[(pc + 4) | 0]) | 0;
+      s32[d] = s32[a];
+      s32[d + 1] = s32[a + 1];
+      s32[d + 2] = s32[a + 2];
+      s32[d + 3] = s32[a + 3];
+      pc = (pc + 5) | 0;
+      break;
+    }
+    case 339: // V128Andnot
+      v128Andnot(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 340: // V128Or
+      v128Or(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 341: // V128Xor
+      v128Xor(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 342: // V128Not
+      v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+      pc = (pc + 3) | 0;
+      break;
+    case 344: // V128AnyTrue
+      v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+      pc = (pc + 3) | 0;
+      break;
+    case 345: // I8x16Eq
+      i8x16Eq(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 347: // I8x16Sub
+      i8x16Sub(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 349: // I16x8Sub
+      i16x8Sub(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 350: // I16x8Mul
+      i16x8Mul(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 354: // I8x16Shl
+      i8x16Shl(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        s32[(fp + code[(pc + 3) | 0]) | 0],
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 355: // I8x16ShrU
+      i8x16ShrU(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        s32[(fp + code[(pc + 3) | 0]) | 0],
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 357: // I16x8ShrS
+      i16x8ShrS(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        s32[(fp + code[(pc + 3) | 0]) | 0],
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 359: // I32x4Shl
+      i32x4Shl(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        s32[(fp + code[(pc + 3) | 0]) | 0],
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 360: // I32x4ShrS
+      i32x4ShrS(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        s32[(fp + code[(pc + 3) | 0]) | 0],
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 361: // I32x4ShrU
+      i32x4ShrU(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        s32[(fp + code[(pc + 3) | 0]) | 0],
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 363: // F32x4Sub
+      f32x4Sub(
+        f32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 364: // F32x4Mul
+      f32x4Mul(
+        f32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 365: // F32x4Div
+      f32x4Div(
+        f32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 366: // F32x4Min
+      f32x4Min(
+        f32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 367: // F32x4Max
+      f32x4Max(
+        f32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 369: // F32x4MaxMin
+      f32x4MaxMin(
+        f32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+        (fp + code[(pc + 4) | 0]) | 0,
+      );
+      pc = (pc + 5) | 0;
+      break;
+    case 375: // F64x2Add
+      f64x2Add(
+        f64,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 376: // F64x2Sub
+      f64x2Sub(
+        f64,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 377: // F64x2Mul
+      f64x2Mul(
+        f64,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 378: // F64x2Div
+      f64x2Div(
+        f64,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 382: // V128Ternary
+      simdTernary(
+        code[(pc + 2) | 0],
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+        (fp + code[(pc + 4) | 0]) | 0,
+        (fp + code[(pc + 5) | 0]) | 0,
+      );
+      pc = (pc + 6) | 0;
+      break;
+    case 383: // V128ExtractLane
+      simdExtractLane(
+        code[(pc + 2) | 0],
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+        code[(pc + 4) | 0],
+      );
+      pc = (pc + 5) | 0;
+      break;
+    case 384: // V128ReplaceLane
+      simdReplaceLane(
+        code[(pc + 2) | 0],
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 3) | 0]) | 0,
+        (fp + code[(pc + 4) | 0]) | 0,
+        code[(pc + 5) | 0],
+      );
+      pc = (pc + 6) | 0;
+      break;
+    case 391: // V128LoadLane
+      simdLoadLane(
+        code[(pc + 2) | 0],
+        s32,
+        mview,
+        (fp + code[(pc + 1) | 0]) | 0,
+        s32[(fp + code[(pc + 3) | 0]) | 0],
+        code[(pc + 4) | 0],
+        (fp + code[(pc + 5) | 0]) | 0,
+        code[(pc + 6) | 0],
+      );
+      pc = (pc + 7) | 0;
+      break;
+    case 392: // V128StoreLane
+      simdStoreLane(
+        code[(pc + 1) | 0],
+        s32,
+        mview,
+        s32[(fp + code[(pc + 2) | 0]) | 0],
+        code[(pc + 3) | 0],
+        (fp + code[(pc + 4) | 0]) | 0,
+        code[(pc + 5) | 0],
+      );
+      pc = (pc + 6) | 0;
+      break;
+    default:
+      return -1;
+  }
+  return pc;
 }

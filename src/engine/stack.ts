@@ -7,6 +7,8 @@
  */
 
 import { Trap, TrapCode } from "../core/trap.ts";
+import type { TieredCompiler } from "./codegen.ts";
+import type { BulkFuel } from "./fuel.ts";
 import {
   type HostFuncEntity,
   SLOT_WORDS,
@@ -56,6 +58,14 @@ export class ExecStack {
   pending: Promise<void> | null = null;
   /** The error the host function threw (after `HOST_TRAP`, see `Engine.resumeCall`). */
   hostError: unknown = undefined;
+  // What generated code's direct entries read from here rather than take as parameters (set
+  // by `runTiered` in codegen.ts, the same for every call it runs: see "Direct calls" there).
+  /** The driver's compiler (null until generated code first runs on this stack). */
+  compiler: TieredCompiler | null = null;
+  /** The driver's record of bulk operations' fuel (null without fuel). */
+  bulkFuel: BulkFuel | null = null;
+  /** The frame the driver runs to (its `baseDepth`). */
+  baseDepth = 0;
   /** The store the call runs on, which holds `#ref` among its stacks (see `attach`). */
   #store: StoreInner | null = null;
   /** How the store refers to this stack: weakly where the runtime can. */

@@ -711,9 +711,14 @@ class FuncTranslator {
     this.#stack = OperandStack.take(this.#numLocals);
     const params = this.#type.params;
     const localV128 = this.#localV128;
-    for (let i = 0; i < params.length; i++) localV128[i] = params[i] === "v128";
-    for (let i = 0; i < locals.length; i++) localV128[params.length + i] = locals[i] === "v128";
-    this.#anyV128Local = params.includes("v128") || locals.includes("v128");
+    // Noted in the same loops (two `includes` calls were 0.6% of an eager compile of funcs50k).
+    let anyV128 = false;
+    for (let i = 0; i < params.length + locals.length; i++) {
+      const v128 = (i < params.length ? params[i] : locals[i - params.length]) === "v128";
+      localV128[i] = v128;
+      if (v128) anyV128 = true;
+    }
+    this.#anyV128Local = anyV128;
     this.#nHoists = 0;
     this.#hoistAt = 0;
     this.#hoistedLocal = -1;

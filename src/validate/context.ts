@@ -6,11 +6,20 @@
  */
 
 import type { WasmFeatures } from "../core/features.ts";
-import type { FuncType } from "../core/types.ts";
+import type { FuncType, ValType } from "../core/types.ts";
 import type { ConstExpr, ModuleDecl } from "../binary/module.ts";
 import { Op } from "../binary/opcodes.ts";
 import { OpReader } from "../binary/op_reader.ts";
 import { disabledFeatures } from "../core/features.ts";
+import { plainTypes } from "./op_rules.ts";
+
+/** A function type's parameter and result types, as plain arrays (see `plainTypes`). */
+export interface Sig {
+  /** Parameter types. */
+  readonly params: readonly ValType[];
+  /** Result types. */
+  readonly results: readonly ValType[];
+}
 
 /**
  * Module-wide facts for validating functions and constant expressions.
@@ -57,6 +66,30 @@ export class ModuleContext {
   funcType(index: number): FuncType | null {
     const typeIndex = this.module.funcTypeIndices[index];
     return typeIndex === undefined ? null : this.module.types[typeIndex] ?? null;
+  }
+
+  /** `sigAt` of each type index, made on first use. */
+  #sigs: (Sig | undefined)[] = [];
+
+  /** The signature of function `index` (as `funcType`), or null. */
+  funcSig(index: number): Sig | null {
+    const typeIndex = this.module.funcTypeIndices[index];
+    return typeIndex === undefined ? null : this.sigAt(typeIndex);
+  }
+
+  /**
+   * The signature of the function type at type index `typeIndex` (which the caller checked is
+   * one), its arrays plain copies made once per module (see `plainTypes`).
+   */
+  sigAt(typeIndex: number): Sig | null {
+    const sig = this.#sigs[typeIndex];
+    if (sig !== undefined) return sig;
+    const type = this.module.types[typeIndex];
+    if (type === undefined) return null;
+    return this.#sigs[typeIndex] = {
+      params: plainTypes(type.params),
+      results: plainTypes(type.results),
+    };
   }
 }
 

@@ -11,7 +11,6 @@
 
 import { DecodeError, ValidationError } from "../core/errors.ts";
 import {
-  type FuncType,
   HeapCode,
   isRefType,
   type MemoryType,
@@ -37,7 +36,7 @@ import {
   CATCH_REF,
   OpReader,
 } from "../binary/op_reader.ts";
-import type { ModuleContext } from "./context.ts";
+import type { ModuleContext, Sig } from "./context.ts";
 import { Feature, featureMessage } from "../core/features.ts";
 import {
   OP_CHECK_IMM,
@@ -47,6 +46,7 @@ import {
   OP_MAX_ALIGN,
   OP_PARAMS,
   OP_RESULTS,
+  plainTypes,
   valTypeFeature,
 } from "./op_rules.ts";
 
@@ -56,12 +56,12 @@ export const UNKNOWN = "unknown";
 /** A value type on the validator's operand stack. */
 export type Operand = ValType | typeof UNKNOWN;
 
-const NONE: readonly ValType[] = Object.freeze([]);
+const NONE: readonly ValType[] = plainTypes([]);
 const SINGLES = new Map<ValType, readonly ValType[]>();
 /** `[t]`, shared: block types of one value allocate nothing per block. */
 function single(t: ValType): readonly ValType[] {
   let a = SINGLES.get(t);
-  if (a === undefined) SINGLES.set(t, a = Object.freeze([t]));
+  if (a === undefined) SINGLES.set(t, a = plainTypes([t]));
   return a;
 }
 
@@ -116,8 +116,13 @@ export class FuncValidator {
   /** The innermost frame, `#frames[#depth - 1]`, kept at hand for the hot pop path. */
   #top: ControlFrame = new ControlFrame();
   #funcIndex = 0;
-  #params: readonly ValType[] = NONE;
-  #locals: readonly ValType[] = NONE;
+  /**
+   * The body's local types, parameters first, copied into one plain array by `begin`: a
+   * function type's frozen arrays and the locals' holey ones made each `local.get` (a quarter
+   * of the operators) load through V8's generic keyed-load stub (see the commit).
+   */
+  #localTypes: ValType[] = [];
+  #numLocals = 0;
   /** Block-type results of the last `#readBlockType`, kept in fields to avoid allocation. */
   #btParams: readonly ValType[] = NONE;
   #btResults: readonly ValType[] = NONE;
@@ -174,15 +179,13 @@ export class FuncValidator {
     if (!(body >= 0 && body < bodies.length)) {
       throw new RangeError(`function ${funcIndex} has no body`);
     }
-    const type = this.#ctx.funcType(funcIndex);
+    const type = this.#ctx.funcSig(funcIndex);
     if (type === null) {
       const typeIndex = module.funcTypeIndices[funcIndex];
       throw new ValidationError(`unknown type ${typeIndex}`, bodies.offset(body), funcIndex);
     }
     this.#funcIndex = funcIndex;
-    this.#params = type.params;
     const locals = bodies.locals(body);
-    this.#locals = locals;
     const reader = this.#reader;
     const codeStart = bodies.codeStart(body);
     reader.pos = codeStart;
@@ -194,6 +197,11 @@ export class FuncValidator {
       this.#checkedLocals = locals;
     }
     const nLocals = type.params.length + locals.length;
+    const localTypes = this.#localTypes;
+    const params = type.params;
+    for (let i = 0; i < params.length; i++) localTypes[i] = params[i]!;
+    for (let i = 0; i < locals.length; i++) localTypes[params.length + i] = locals[i]!;
+    this.#numLocals = nLocals;
     if (this.#initialised.length < nLocals) {
       this.#initialised = new Uint8Array(Math.max(nLocals, 2 * this.#initialised.length)).fill(1);
     }
@@ -479,7 +487,7 @@ export class FuncValidator {
         return this.#pushAll(frame.results);
       }
       case Op.Call: {
-        const type = this.#ctx.funcType(reader.index);
+        const type = this.#ctx.funcSig(reader.index);
         if (type === null) this.#fail(`unknown function ${reader.index}`);
         this.#popAll(type.params);
         return this.#pushAll(type.results);
@@ -532,7 +540,7 @@ export class FuncValidator {
       case Op.CallIndirect:
         return this.#callIndirect();
       case Op.ReturnCall: {
-        const type = this.#ctx.funcType(reader.index);
+        const type = this.#ctx.funcSig(reader.index);
         if (type === null) this.#fail(`unknown function ${reader.index}`);
         return this.#returnCall(type.params, type.results);
       }
@@ -671,7 +679,7 @@ export class FuncValidator {
     const module = this.#ctx.module;
     const typeIndex = module.tags[index];
     if (typeIndex === undefined) this.#fail(`unknown tag ${index}`);
-    return module.types[typeIndex]!.params;
+    return this.#ctx.sigAt(typeIndex)!.params;
   }
 
   #brTable(): void {
@@ -695,7 +703,7 @@ export class FuncValidator {
   }
 
   /** Checks `call_indirect`'s (or `return_call_indirect`'s) immediates, pops the index. */
-  #indirectType(): FuncType {
+  #indirectType(): Sig {
     const reader = this.#reader;
     const tableIndex = reader.index2;
     if (tableIndex !== 0) this.#require(Feature.ReferenceTypes);
@@ -745,11 +753,8 @@ export class FuncValidator {
   }
 
   #local(index: number): ValType {
-    const params = this.#params;
-    if (index < params.length) return params[index]!;
-    const t = this.#locals[index - params.length];
-    if (t === undefined) this.#fail(`unknown local ${index}`);
-    return t;
+    if (index >= this.#numLocals) this.#fail(`unknown local ${index}`);
+    return this.#localTypes[index]!;
   }
 
   #global(index: number) {
@@ -851,12 +856,12 @@ export class FuncValidator {
   }
 
   /** The function type at type index `index`. */
-  #funcTypeAt(index: number): FuncType {
+  #funcTypeAt(index: number): Sig {
     const m = this.#ctx.module;
     const id = m.typeIds[index];
     if (id === undefined) this.#fail(`unknown type ${index}`);
     if (TYPES.kind(id) !== TypeKind.Func) this.#fail("type mismatch");
-    return m.types[index]!;
+    return this.#ctx.sigAt(index)!;
   }
 
   /** The canonical id of the type at index `index`, which must be of kind `kind`. */

@@ -75,13 +75,27 @@ const CHECKED_IMMS: ReadonlySet<Imm> = new Set([
   Imm.TableCopy,
 ]);
 
+/**
+ * A copy of `types` as a plain (unfrozen) array of one elements kind, whatever its length. The
+ * validator reads type lists at almost every instruction, and V8 (15.0) loads the elements of a
+ * frozen array (the rows', function types') through its generic keyed-load stub in optimised
+ * code: plain copies took 6-26% off validating, 4-14% off an eager compile (`deno task
+ * bench:load --tree ../main`, two runs of 30 rounds, December 2026).
+ */
+export function plainTypes(types: readonly ValType[]): readonly ValType[] {
+  const out: ValType[] = ["i32"];
+  out.pop(); // an empty array of strings, not of small integers (another V8 shape)
+  for (let i = 0; i < types.length; i++) out.push(types[i]!);
+  return out;
+}
+
 for (const info of OP_INFO.values()) {
   const i = denseIndex(info.code);
   OP_FEATURE[i] = info.feature;
   OP_IMM[i] = info.imm;
   OP_CHECK_IMM[i] = CHECKED_IMMS.has(info.imm) ? 1 : 0;
-  OP_PARAMS[i] = info.params;
-  OP_RESULTS[i] = info.params === null ? null : info.results;
+  OP_PARAMS[i] = info.params === null ? null : plainTypes(info.params);
+  OP_RESULTS[i] = info.params === null ? null : plainTypes(info.results);
   OP_MAX_ALIGN[i] = info.align;
   OP_LANES[i] = info.lanes;
 }

@@ -5,8 +5,11 @@
  */
 
 import assert from "node:assert/strict";
+import { parse } from "@bytecodealliance/jco-transpile/wasm-tools";
 import { Config, Engine, Linker, Module, Store, Trap, TrapCode, Val } from "../../mod.ts";
 import type { WasmFuncEntity } from "../../src/engine/entities.ts";
+import { funcs } from "../../src/runtime/handles.ts";
+import { storeInner } from "../../src/runtime/store.ts";
 import { wat as watTail } from "../api/_wat.ts";
 import { instantiate, wat } from "./harness.ts";
 
@@ -51,11 +54,10 @@ Deno.test("codegen direct: i64, reference and float arguments and results as in 
         t.func("ref").call(t.store, [Val.externref("dropped"), Val.i32(0)])[0]!.value,
       ];
       if (tier === "codegen") {
-        // The integer and reference functions have direct entries; the f64 one has none.
-        for (const name of ["mix", "lo", "none", "pick"]) {
+        // Every function has a direct entry (a float's as its words).
+        for (const name of ["mix", "lo", "none", "pick", "f64"]) {
           assert.ok(hasDirect(t.entity(name)), name);
         }
-        assert.equal(hasDirect(t.entity("f64")), false);
       }
       return out;
     })
@@ -244,4 +246,275 @@ Deno.test("codegen: a tail call from a body entered without its frame written co
   });
   assert.deepEqual(seen[1], seen[0]);
   assert.deepEqual(seen[2], seen[0]);
+});
+
+/**
+ * `$a` and `$b` have direct entries; `$b` calls `$f` (an f64 function: no direct entry, so its
+ * frame is pushed and the depth written) and returns to `$a`, which then traps at n = k, or
+ * calls the host function, which throws at its k-th call.
+ */
+const DEPTH_AFTER_RETURN = wat(`(module
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (func $f (param f64) (result f64) (f64.mul (local.get 0) (f64.const 0.5)))
+  (func $b (param i32) (result i32)
+    (i32.add (local.get 0) (i32.trunc_f64_s (call $f (f64.convert_i32_s (local.get 0))))))
+  (func $a (param i32 i32) (result i32)
+    (i32.div_s (call $h (call $b (local.get 0))) (i32.sub (local.get 0) (local.get 1))))
+  (func (export "run") (param $n i32) (param $k i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $a (local.get $n) (local.get $k))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s)))`);
+
+Deno.test("codegen direct: traps and host traps after a deeper callee returned show the interpreter's frames", () => {
+  // Direct calls leave `st.depth` as it was: the frames a trap or a host trap shows must still
+  // be the interpreter's after a callee entered the ordinary way (which writes the depth) has
+  // returned from further down.
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    const engine = new Engine(new Config({ executionTier: tier }));
+    const store = new Store(engine, null);
+    const linker = new Linker<null>(engine);
+    let calls = 0, throwAt = -1;
+    linker.funcWrap("host", "h", { params: ["i32"], results: ["i32"] }, (_, x: number) => {
+      if (++calls === throwAt) throw new Error("host");
+      return x + 1;
+    });
+    const run = linker.instantiate(store, new Module(engine, DEPTH_AFTER_RETURN))
+      .getFunc(store, "run")!;
+    for (const k of [1, 2, 30, 99]) {
+      try {
+        log.push(run.call(store, [Val.i32(100), Val.i32(k)])[0]!.value);
+      } catch (e) {
+        assert.ok(e instanceof Trap);
+        log.push(e.code, e.backtrace);
+      }
+    }
+    for (const at of [1, 3, 40]) {
+      calls = 0;
+      throwAt = at;
+      const call = run.callResumable(store, [Val.i32(100), Val.i32(-1)]);
+      assert.equal(call.kind, "hostTrap");
+      if (call.kind !== "hostTrap") continue;
+      log.push(call.frames(store, { locals: true }));
+      const done = call.resume(store, [Val.i32(5)]);
+      if (done.kind === "finished") log.push(done.results[0]!.value);
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.length > 10, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+/**
+ * Trees of structs built and summed through direct calls 3 deep ($make -> $pair -> $leaf) with
+ * references as arguments and results, and a tree kept across the loop; enough allocation to
+ * collect while those frames run. `run(n, k)` traps on a null reference in `$sum` when k = n.
+ */
+const GC_CHAIN = await parse(`(module
+  (type $node (struct (field $l (ref null $node)) (field $r (ref null $node)) (field $v i32)))
+  (func $leaf (param $v i32) (result (ref $node))
+    (struct.new $node (ref.null $node) (ref.null $node) (local.get $v)))
+  (func $pair (param $a (ref null $node)) (param $v i32) (result (ref $node))
+    (struct.new $node (local.get $a) (call $leaf (i32.mul (local.get $v) (i32.const 3)))
+      (local.get $v)))
+  (func $make (param $d i32) (result (ref $node))
+    (if (result (ref $node)) (i32.eqz (local.get $d))
+      (then (call $leaf (i32.const 1)))
+      (else (call $pair (call $make (i32.sub (local.get $d) (i32.const 1))) (local.get $d)))))
+  (func $sum (param $t (ref null $node)) (param $k i32) (result i32)
+    (if (result i32) (ref.is_null (local.get $t))
+      (then (i32.const 0))
+      (else
+        (if (i32.eq (struct.get $node $v (local.get $t)) (local.get $k))
+          (then (drop (struct.get $node $v (ref.null $node)))))
+        (i32.add (struct.get $node $v (local.get $t))
+          (i32.add (call $sum (struct.get $node $l (local.get $t)) (local.get $k))
+            (call $sum (struct.get $node $r (local.get $t)) (local.get $k)))))))
+  (func (export "run") (param $n i32) (param $k i32) (result i32)
+    (local $keep (ref null $node)) (local $s i32)
+    (local.set $keep (call $make (i32.const 40)))
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $sum (call $make (local.get $n)) (local.get $k))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.add (local.get $s) (call $sum (local.get $keep) (i32.const -1)))))`);
+
+Deno.test("codegen direct: GC bodies stop, collect and trap in direct calls as in the interpreter", () => {
+  // Fuel stops (some 3 frames deep in direct calls) must show the interpreter's frames, ask for
+  // the same fuel and resume to the same result; collections while direct frames run must see
+  // their references (a lost one would change the sums or trap); a trap deep in `$sum` must
+  // show the interpreter's backtrace.
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    const engine = new Engine(new Config({ executionTier: tier, wasmGc: true, consumeFuel: true }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, GC_CHAIN));
+    const run = instance.getFunc(store, "run")!;
+    for (const [n, budget] of [[12, 3], [12, 17], [150, 1000], [150, 100_000]]) {
+      store.setFuel(budget);
+      let call = run.callResumable(store, [Val.i32(n), Val.i32(-2)]);
+      for (let stops = 0; call.kind === "outOfFuel" && stops < 100_000; stops++) {
+        if (stops < 300) log.push(call.requiredFuel, call.frames(store));
+        store.setFuel(budget + Number(call.requiredFuel));
+        call = call.resume(store);
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") log.push(call.results[0]!.value);
+    }
+    store.setFuel(1_000_000_000);
+    try {
+      run.call(store, [Val.i32(30), Val.i32(30)]);
+      log.push("no trap");
+    } catch (e) {
+      assert.ok(e instanceof Trap);
+      log.push(e.code, e.backtrace);
+    }
+    const gc = storeInner(store).gc;
+    assert.ok(gc.collections > 3, `${tier}: ${gc.collections} collections`);
+    if (tier === "codegen") {
+      const entity = funcs.entity(store, run) as WasmFuncEntity;
+      for (const i of [0, 1, 2, 3]) {
+        assert.ok(hasDirect(entity.instance.funcs[i] as WasmFuncEntity), `func ${i}`);
+      }
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.length > 200, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+/**
+ * Floats through direct calls: `$g` (f64, f32 -> f64) calls the host function `h` (a trap or a
+ * stop inside a direct f64 call) from `$f`, and `$bits` moves signalling-NaN words loaded from
+ * memory through f32 and f64 parameters and results into memory again.
+ */
+const FLOATS = wat(`(module
+  (import "host" "h" (func $h (param f64) (result f64)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "\\01\\00\\00\\00\\00\\00\\f4\\7f\\01\\00\\a0\\7f")
+  (func $g (param $x f64) (param $y f32) (result f64)
+    (f64.add (call $h (f64.mul (local.get $x) (f64.const 1.5))) (f64.promote_f32 (local.get $y))))
+  (func $f (param $n i32) (result f64)
+    (f64.sub (call $g (f64.convert_i32_s (local.get $n)) (f32.const 0.25)) (f64.const 1)))
+  (func $id64 (param f64) (result f64) (local.get 0))
+  (func $id32 (param i32 f32) (result f32) (local.get 1))
+  (func (export "bits") (param $n i32)
+    (loop $l
+      (f64.store (i32.const 16) (call $id64 (f64.load (i32.const 0))))
+      (f32.store (i32.const 24) (call $id32 (local.get $n) (f32.load (i32.const 8))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "run") (param $n i32) (result f64) (local $s f64)
+    (loop $l
+      (local.set $s (f64.add (local.get $s) (call $f (local.get $n))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s)))`);
+
+Deno.test("codegen direct: f32 and f64 arguments and results, their NaN bits, host traps and stops", () => {
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    for (const fuel of [false, true]) {
+      const engine = new Engine(new Config({ executionTier: tier, consumeFuel: fuel }));
+      const store = new Store(engine, null);
+      const linker = new Linker<null>(engine);
+      let calls = 0, throwAt = -1;
+      linker.funcWrap("host", "h", { params: ["f64"], results: ["f64"] }, (_, x: number) => {
+        if (++calls === throwAt) throw new Error("host");
+        return x / 4;
+      });
+      const instance = linker.instantiate(store, new Module(engine, FLOATS));
+      const run = instance.getFunc(store, "run")!;
+      if (fuel) {
+        // Fuel stops, some inside the direct f64 calls.
+        for (const budget of [2, 5, 11]) {
+          store.setFuel(budget);
+          let call = run.callResumable(store, [Val.i32(20)]);
+          for (let stops = 0; call.kind === "outOfFuel" && stops < 10_000; stops++) {
+            log.push(call.requiredFuel, call.frames(store, { locals: true }));
+            store.setFuel(budget + Number(call.requiredFuel));
+            call = call.resume(store);
+          }
+          assert.equal(call.kind, "finished");
+          if (call.kind === "finished") log.push(call.results[0]!.value);
+        }
+        continue;
+      }
+      log.push(run.call(store, [Val.i32(300)])[0]!.value);
+      // A host trap inside the direct call of $g from $f (cached from the 2nd call on), then
+      // resumed; and the same error as a trap, with its backtrace.
+      for (const at of [1, 2, 250]) {
+        calls = 0;
+        throwAt = at;
+        const call = run.callResumable(store, [Val.i32(300)]);
+        assert.equal(call.kind, "hostTrap");
+        if (call.kind !== "hostTrap") continue;
+        log.push(call.frames(store, { locals: true }));
+        const done = call.resume(store, [Val.f64(0.5)]);
+        if (done.kind === "finished") log.push(done.results[0]!.value);
+      }
+      calls = 0;
+      throwAt = 120;
+      try {
+        run.call(store, [Val.i32(300)]);
+        log.push("no error");
+      } catch (e) {
+        log.push(String(e), e instanceof Trap ? e.backtrace : "not a trap");
+      }
+      instance.getFunc(store, "bits")!.call(store, [Val.i32(50)]);
+      const bytes = instance.getMemory(store, "memory")!.data(store);
+      // The signalling NaNs' words, unchanged.
+      assert.deepEqual([...bytes.subarray(16, 28)], [...bytes.subarray(0, 12)]);
+      log.push([...bytes.subarray(16, 28)]);
+      if (tier === "codegen") {
+        const entity = funcs.entity(store, run) as WasmFuncEntity;
+        for (const i of [1, 2, 3, 4]) {
+          assert.ok(hasDirect(entity.instance.funcs[i] as WasmFuncEntity), `func ${i}`);
+        }
+      }
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.length > 30, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+/** A recursion through `call_indirect` alternating between two targets (a cache miss a call). */
+const INDIRECT_DEEP = wat(`(module
+  (type $t (func (param i32) (result i32)))
+  (table 2 funcref)
+  (elem (i32.const 0) $even $odd)
+  (func $even (type $t)
+    (if (result i32) (local.get 0)
+      (then (i32.add (i32.const 1)
+        (call_indirect (type $t) (i32.sub (local.get 0) (i32.const 1)) (i32.const 1))))
+      (else (i32.div_s (i32.const 7) (local.get 0)))))
+  (func $odd (type $t)
+    (i32.add (i32.const 2)
+      (call_indirect (type $t) (i32.sub (local.get 0) (i32.const 1)) (i32.const 0))))
+  (func (export "run") (param i32) (result i32)
+    (call_indirect (type $t) (local.get 0) (i32.and (local.get 0) (i32.const 1)))))`);
+
+Deno.test("codegen direct: an indirect call's uncached targets nest, overflow and trap as in the interpreter", () => {
+  // Every other call of the recursion enters a target the site did not cache through its
+  // direct entry: deep recursions must end with the interpreter's StackOverflow (or result),
+  // the division by zero at the bottom with its backtrace, in plain and collectable code.
+  for (const wasmGc of [false, true]) {
+    for (const limits of [{ maxRecursionDepth: 300 }, { maxRecursionDepth: 3_000_000 }]) {
+      const seen = TIERS.map((tier) => {
+        const t = instantiate(INDIRECT_DEEP, {
+          config: { executionTier: tier, wasmGc, ...limits },
+        });
+        const out: unknown[] = [];
+        for (const n of [9, 250, 1_000_001]) {
+          try {
+            out.push(t.call("run", n));
+          } catch (e) {
+            assert.ok(e instanceof Trap, String(e));
+            out.push(e.message, e.backtrace.length, e.backtrace.slice(0, 3));
+          }
+        }
+        return out;
+      });
+      assert.deepEqual(seen[1], seen[0], `wasmGc ${wasmGc}, ${JSON.stringify(limits)}`);
+    }
+  }
 });

@@ -9,6 +9,7 @@ import * as num from "../../src/core/num/mod.ts";
 import * as words from "../../src/engine/codegen_i64.ts";
 import { Trap } from "../../mod.ts";
 import { generateSource } from "../../src/engine/codegen.ts";
+import { leanSource } from "../../src/engine/codegen_lean.ts";
 import { eachTier, instantiate } from "./harness.ts";
 
 const EDGES = [0, 1, -1, 2, 31, 32, 33, 63, 64, 0x7fffffff, -0x80000000, 0x12345678, -0x2468ace];
@@ -29,10 +30,12 @@ const RT: Record<string, unknown> = { ...num, ...words };
 
 /**
  * The lowered spelling of `call` (which names slots 0, 4 and 8) as a function of the stack, run
- * with `$cold` (true in a loop's first iteration, see `coldLoops` in codegen.ts) as given.
+ * with `$cold` (true in a loop's first iteration, see `coldLoops` in codegen.ts) as given; with
+ * `lean`, in the lean spelling (`leanI64`).
  */
-function lowered(call: string, cold = false): (s32: Int32Array) => unknown {
-  const js = words.lowerI64(call);
+function lowered(call: string, cold = false, lean = false): (s32: Int32Array) => unknown {
+  const jit = words.lowerI64(call);
+  const js = lean ? words.leanI64(jit) : jit;
   assert.notEqual(js, call, `${call} is lowered`);
   assert.doesNotMatch(
     js,
@@ -75,7 +78,6 @@ function check(
       const statement = shape.startsWith("d");
       const call = `${name}(s32, ${args.join(", ")})${statement ? ";" : ""}`;
       const expected = Int32Array.of(0, 0, 0, 0, al, ah, 0, 0, bl, bh, 0, 0);
-      const actual = expected.slice();
       const numeric = args.map((x) => x.startsWith("(fp") ? Number(x.slice(6, -1)) : x);
       const values = numeric.map((x) =>
         typeof x === "string" ? (x.startsWith("s32") ? expected[4] : Number(x)) : x
@@ -86,13 +88,17 @@ function check(
       } catch (e) {
         want = e instanceof Trap ? e.code : e;
       }
-      try {
-        got = lowered(call)(actual);
-      } catch (e) {
-        got = e instanceof Trap ? e.code : e;
+      for (const lean of [false, true]) {
+        const actual = Int32Array.of(0, 0, 0, 0, al, ah, 0, 0, bl, bh, 0, 0);
+        try {
+          got = lowered(call, false, lean)(actual);
+        } catch (e) {
+          got = e instanceof Trap ? e.code : e;
+        }
+        const what = `${call}${lean ? " (lean)" : ""} on ${[al, ah, bl, bh]}`;
+        if (statement) assert.deepEqual([...actual], [...expected], what);
+        else assert.equal(got, want, what);
       }
-      if (statement) assert.deepEqual([...actual], [...expected], `${call} on ${[al, ah, bl, bh]}`);
-      else assert.equal(got, want, `${call} on ${[al, ah, bl, bh]}`);
     }
   }
 }
@@ -196,8 +202,9 @@ Deno.test("codegen i64: calls it cannot read, and other helpers, are left as the
 });
 
 Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (against BigInt)", () => {
-  const div = lowered("i64DivU(s32, (fp + 0), (fp + 4), (fp + 8));");
-  const rem = lowered("i64RemU(s32, (fp + 0), (fp + 4), (fp + 8));");
+  const spelled = (call: string) => [lowered(call), lowered(call, false, true)];
+  const [div, divLean] = spelled("i64DivU(s32, (fp + 0), (fp + 4), (fp + 8));");
+  const [rem, remLean] = spelled("i64RemU(s32, (fp + 0), (fp + 4), (fp + 8));");
   const s32 = new Int32Array(12);
   const words = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
   const value = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
@@ -207,6 +214,8 @@ Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (agai
   divisors.push(0xfffffffen, 0xffffffffn, 0xfffefffdn);
   // Either side of 2^30, where the remainder's correction leaves int32 arithmetic for doubles.
   divisors.push(0x3fffffffn, 0x40000000n, 0x40000001n, 0x3ffffffbn, 0x40000003n);
+  // Either side of 2^21, the last divisor whose quotients are exact float divisions.
+  divisors.push(0x1fffffn, 0x200000n, 0x200001n, 0x1ffffdn, 0x200003n);
   for (let i = 0; i < 300; i++) divisors.push((next() >> (next() & 31n)) || 1n);
   const M = (1n << 64n) - 1n;
   for (const b of divisors) {
@@ -225,7 +234,9 @@ Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (agai
       }
     }
     for (const a of dividends) {
-      for (const [f, want] of [[div, a / b], [rem, a % b]] as const) {
+      for (
+        const [f, want] of [[div, a / b], [rem, a % b], [divLean, a / b], [remLean, a % b]] as const
+      ) {
         s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
         f(s32);
         assert.equal(value(s32[0]!, s32[1]!), want, `${a} / ${b}`);
@@ -235,8 +246,9 @@ Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (agai
 });
 
 Deno.test("codegen i64: signed division by a divisor that fits in an i32 is exact (against BigInt)", () => {
-  const div = lowered("i64DivS(s32, (fp + 0), (fp + 4), (fp + 8));");
-  const rem = lowered("i64RemS(s32, (fp + 0), (fp + 4), (fp + 8));");
+  const spelled = (call: string) => [lowered(call), lowered(call, false, true)];
+  const [div, divLean] = spelled("i64DivS(s32, (fp + 0), (fp + 4), (fp + 8));");
+  const [rem, remLean] = spelled("i64RemS(s32, (fp + 0), (fp + 4), (fp + 8));");
   const s32 = new Int32Array(12);
   const words = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
   const value = (lo: number, hi: number) =>
@@ -246,6 +258,7 @@ Deno.test("codegen i64: signed division by a divisor that fits in an i32 is exac
   const [MIN, MAX] = [-(1n << 63n), (1n << 63n) - 1n];
   const divisors = [1n, 2n, 3n, -2n, -3n, 7n, -7n, 0x7fffffffn, -0x80000000n, -0x7fffffffn, 65536n];
   divisors.push(0x3fffffffn, 0x40000000n, 0x40000001n, -0x3fffffffn, -0x40000000n, -0x40000001n);
+  divisors.push(0x1fffffn, 0x200000n, 0x200001n, -0x1fffffn, -0x200000n, -0x200001n);
   for (let i = 0; i < 200; i++) {
     const b = BigInt.asIntN(32, next() >> (next() & 31n));
     if (b !== 0n && b !== -1n) divisors.push(b);
@@ -258,7 +271,9 @@ Deno.test("codegen i64: signed division by a divisor that fits in an i32 is exac
       dividends.push(q * b, q * b + 1n, q * b - 1n);
     }
     for (const a of dividends.filter((x) => x >= MIN && x <= MAX)) {
-      for (const [f, want] of [[div, a / b], [rem, a % b]] as const) {
+      for (
+        const [f, want] of [[div, a / b], [rem, a % b], [divLean, a / b], [remLean, a % b]] as const
+      ) {
         s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
         f(s32);
         assert.equal(value(s32[0]!, s32[1]!), BigInt.asIntN(64, want), `${a} / ${b}`);
@@ -288,9 +303,10 @@ Deno.test("codegen i64: multiplication by a slot and by a constant is exact (aga
     const cold = lowered(`i64MulImm(s32, (fp + 0), (fp + 4), ${bl}, ${bh});`, true);
     // The immediate's own words, aliasing: `d` is the operand's slot.
     const inPlace = lowered(`i64MulImm(s32, (fp + 4), (fp + 4), ${bl}, ${bh});`);
+    const lean = lowered(`i64MulImm(s32, (fp + 0), (fp + 4), ${bl}, ${bh});`, false, true);
     for (const a of values) {
       const want = (a * b) & M;
-      for (const [f, d] of [[slot, 0], [imm, 0], [cold, 0], [inPlace, 4]] as const) {
+      for (const [f, d] of [[slot, 0], [imm, 0], [cold, 0], [inPlace, 4], [lean, 0]] as const) {
         s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
         f(s32);
         assert.equal(value(s32[d]!, s32[d + 1]!), want, `${a} * ${b}`);
@@ -330,7 +346,7 @@ Deno.test("codegen i64: multiplication by a constant is exact where the double p
     const b = (next() << 32n) | bl;
     const [cl, ch] = words(b);
     const call = `i64MulImm(s32, (fp + 0), (fp + 4), ${cl}, ${ch});`;
-    for (const f of [lowered(call), lowered(call, true)]) {
+    for (const f of [lowered(call), lowered(call, true), lowered(call, false, true)]) {
       for (const t of lows) {
         const al = (t * inverse(bl)) & M32;
         const a = (next() << 32n) | al;
@@ -439,5 +455,67 @@ Deno.test("codegen i64: a loop's first iteration takes the product's exact path 
       text,
       (each) => assert.equal(each.call("run", n, BigInt.asIntN(64, x0)), BigInt.asIntN(64, x)),
     );
+  }
+});
+
+Deno.test("codegen i64: the lean spelling flips sign bits for carries and drops `$cold`", () => {
+  const add = words.leanI64(words.lowerI64("i64Add(s32, (fp + 0), (fp + 4), (fp + 8));"));
+  assert.match(add, /\(\(\$sl \^ -2147483648\) < \(\$al \^ -2147483648\) \? 1 : 0\)/);
+  assert.doesNotMatch(add, />>> 0/);
+  const mul = words.leanI64(words.lowerI64("i64MulImm(s32, (fp + 0), (fp + 4), 7, 9);"));
+  assert.doesNotMatch(mul, /\$cold/);
+  // A loop's `$cold` (see `coldLoops` in codegen.ts) goes with its last reader, not before.
+  const loop = (test: string) =>
+    `let $cold = true;\n$cold = true;\nL5: for (;;) {\nif (${test}) {\n{\n$cold = false;\ncontinue L5;\n}\n}\nbreak L5;\n}`;
+  assert.equal(
+    words.leanI64(loop("(($lo + 2048) >>> 0) < 4096 || $cold")),
+    "L5: for (;;) {\nif ((($lo + 2048) & -4096) === 0) {\ncontinue L5;\n}\nbreak L5;\n}",
+  );
+  assert.equal(words.leanI64(loop("x || $cold")), loop("x || $cold"));
+  // The test's two spellings agree on every low word near a multiple of 2^32 and beyond.
+  for (let lo = -6000; lo <= 6000; lo++) {
+    for (const x of [lo | 0, (lo + 0x7ffff800) | 0, (lo ^ 0x40000000) | 0]) {
+      assert.equal(((x + 2048) & -4096) === 0, ((x + 2048) >>> 0) < 4096, `${x}`);
+    }
+  }
+});
+
+Deno.test("codegen i64: a loop's divisions and products in the lean spelling, with the same results", () => {
+  // x = (x * C + 1) / (i | 1) + x % (i | 1)... over i: divisors either side of 2^21 (the lean
+  // spelling's float divisions), a product by a constant, and no `$cold` left.
+  const C = 0x9e3779b185ebca87n, M = (1n << 64n) - 1n;
+  const text =
+    `(module (func (export "run") (param $i i32) (param $n i32) (param $x i64) (result i64)
+    (local $d i64)
+    (loop $l
+      (local.set $d (i64.or (i64.extend_i32_u (local.get $i)) (i64.const 1)))
+      (local.set $x (i64.add (i64.mul (local.get $x) (i64.const ${C})) (i64.const 1)))
+      (local.set $x (i64.add (i64.div_u (local.get $x) (local.get $d))
+                             (i64.rem_u (i64.xor (local.get $x) (i64.const -1)) (local.get $d))))
+      (local.set $i (i32.add (local.get $i) (i32.const 0x3fff)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $x)))`;
+  const t = instantiate(text);
+  const generated = generateSource(t.engine.compile(t.entity("run")).code, 1, undefined, true);
+  assert.ok("source" in generated);
+  const lean = leanSource(generated.source);
+  assert.match(generated.source, /\|\| \$cold\)/);
+  assert.doesNotMatch(lean, /\$cold/);
+  assert.equal(lean.match(/if \(\$b <= 0x200000\) \{/g)?.length, 2);
+  // The remainder's small path computes `$m`, the quotient's does not.
+  assert.equal(lean.match(/\$q = \(\$t \/ \$b\) \| 0;\n\$m = /g)?.length, 1);
+  for (
+    const [i0, n, x0] of [[0, 300, 5n], [0x1fff00, 200, M], [0x7ffff000, 50, 1n << 63n]] as const
+  ) {
+    let x: bigint = x0, i: number = i0;
+    for (let k = 0; k < n; k++) {
+      const d = BigInt(i >>> 0) | 1n;
+      x = (x * C + 1n) & M;
+      x = (x / d + ((x ^ M) % d)) & M;
+      i = (i + 0x3fff) | 0;
+    }
+    eachTier(text, (each) => {
+      assert.equal(each.call("run", i0, n, BigInt.asIntN(64, x0)), BigInt.asIntN(64, x));
+    });
   }
 });

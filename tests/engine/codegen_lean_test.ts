@@ -265,6 +265,23 @@ $f4 = mf32[$ix + 3];
   );
   assert.ok(out.includes("mi32[$ix + 3] = r4;\n}"), out);
   assert.ok(out.includes("mf32 = mem !== null ? mem.f32 : null"), out);
+  // Two addresses (`f32x4MulLoad2`): one test for both.
+  const two = leanSource(factory(`${head}{
+const $ea = (r4 + 16) >>> 0, $eb = (r4 + 48) >>> 0;
+if ($ea + 16 > memLen || $eb + 16 > memLen) throw trap(1);
+$f1 = $math_fround(mview.getFloat32($ea, true) * mview.getFloat32($eb, true));
+$f2 = $math_fround(mview.getFloat32($ea + 4, true) * mview.getFloat32($eb + 4, true));
+}`));
+  assert.ok(
+    two.includes(
+      "if (($ea | $eb) & 3) {\n$f1 = $math_fround(mview.getFloat32($ea, true) * " +
+        "mview.getFloat32($eb, true));\n$f2 = $math_fround(mview.getFloat32($ea + 4, true) * " +
+        "mview.getFloat32($eb + 4, true));\n} else {\nconst $ix = $ea >>> 2, $jx = $eb >>> 2;\n" +
+        "$f1 = $math_fround(mf32[$ix] * mf32[$jx]);\n" +
+        "$f2 = $math_fround(mf32[$ix + 1] * mf32[$jx + 1]);\n}",
+    ),
+    two,
+  );
   // An i64's two words (a scalar access's `ea`, a metered body's throw) likewise.
   const pair = leanSource(factory(`${head}{
 const ea = (r8 >>> 0) + 8;

@@ -238,6 +238,33 @@ Deno.test("codegen v128: shuffles and the generic rows spelled move bits exactly
   }
 });
 
+Deno.test("codegen v128: narrows give the helpers' words for lanes in range and out of it", () => {
+  // Lanes mostly in the result's range already (the spellings' fast path) or just outside it.
+  const near = (bits: number) => {
+    const r = next();
+    const lane = (x: number) => r & 1 ? x & ((1 << bits) - 1) : r & 2 ? (x & 0x1ff) - 0x80 : x;
+    return bits === 8
+      ? (lane(next()) & 0xffff) | (lane(next()) << 16)
+      : r & 1
+      ? next() & 0xffff
+      : r & 2
+      ? 0x10000 - (next() & 3)
+      : next();
+  };
+  for (const [op, bits] of [[0x65, 8], [0x66, 8], [0x85, 16], [0x86, 16]] as const) {
+    for (const dest of [0, 4, 8]) {
+      const spelled = lowered(`simdBinary(${op}, s32, (fp + ${dest}), (fp + 4), (fp + 8));`);
+      for (let round = 0; round < 2000; round++) {
+        const s32 = Int32Array.from({ length: 20 }, () => near(bits));
+        const want = s32.slice(), got = s32.slice();
+        simd.simdBinary(op, want, dest, 4, 8);
+        spelled(got, new DataView(new ArrayBuffer(64)));
+        assert.deepEqual([...got], [...want], `op ${op} into ${dest}, round ${round}`);
+      }
+    }
+  }
+});
+
 Deno.test("codegen v128: loads and stores move bits exactly and trap before writing", () => {
   // Addresses (slot 16) in bounds, at the end, and past it (the offset too).
   for (const offset of [0, 1, 3, 48, 0xffffffff]) {
@@ -271,6 +298,13 @@ Deno.test("codegen v128: loads and stores move bits exactly and trap before writ
       (s, m, d) => simdMem.f32x4MulLoad(f32Of(s), m, d, 4, (s[16]! + 2) | 0, offset),
       300,
       true,
+    );
+    // A clamp on the lanes' bits: its NaNs are the helper's exactly (not merely quiet ones).
+    check(
+      (d) =>
+        `f32x4MaxMinLoad(f32, mview, ${d}, (fp + 4), (fp + 8), (s32[(fp + 16)] + ${offset}) | 0);`,
+      (s, m, d) => simdMem.f32x4MaxMinLoad(f32Of(s), m, d, 4, 8, (s[16]! + offset) | 0),
+      300,
     );
     check(
       (d) =>
@@ -508,4 +542,198 @@ Deno.test("codegen v128: shuffles with a zero vector widen bytes alike in both t
   // Each byte widened to a halfword: the low 8 bytes of 16 at 64, the high 8 at 80.
   const halves = new Uint16Array(Int32Array.from(results[0]!.slice(0, 8)).buffer);
   assert.deepEqual([...halves], Array.from({ length: 16 }, (_, i) => (i * 37 + 200) & 255));
+});
+
+/**
+ * A kernel of f32 and integer lanes through memory, with the memory grown between calls: its
+ * v128 accesses run on the memory's typed arrays where aligned (`typedLanes`), on the
+ * `DataView` where not, and on the grown memory's arrays after a grow.
+ */
+const TYPED_LANES = wat(`(module
+  (memory (export "mem") 1)
+  (func (export "kernel") (param $src i32) (param $dst i32) (param $n i32)
+    (local $i i32)
+    (loop $l
+      ;; an f32 product, a word copy and a clamp of each 16 bytes
+      (v128.store (local.get $dst)
+        (f32x4.mul (v128.load (local.get $src)) (v128.load offset=16 (local.get $src))))
+      (v128.store offset=16 (local.get $dst) (v128.load offset=32 (local.get $src)))
+      (v128.store offset=32 (local.get $dst)
+        (f32x4.min (f32x4.max (v128.load (local.get $src)) (v128.const f32x4 -1 -1 -1 -1))
+          (v128.const f32x4 1 1 1 1)))
+      (local.set $src (i32.add (local.get $src) (i32.const 4)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 48)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+  (func (export "grow") (result i32) (memory.grow (i32.const 1))))`);
+
+Deno.test("codegen v128: v128 accesses on typed arrays where aligned give the DataView's bits", () => {
+  const words = Int32Array.from({ length: 64 }, someWord);
+  const results: number[][] = [];
+  for (const tier of ["interpreter", "codegen"] as const) {
+    const engine = new Engine(new Config({ executionTier: tier }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, TYPED_LANES));
+    const memory = instance.getMemory(store, "mem")!;
+    const out: number[] = [];
+    // Aligned and misaligned sources and destinations, then the same after a grow, where the
+    // accesses reach the new page.
+    for (const [src, dst, grow] of [[0, 1024, false], [2, 2051, false], [65532, 70000, true]]) {
+      if (grow) instance.getFunc(store, "grow")!.call(store, []);
+      const data = memory.data(store);
+      new Uint8Array(data.buffer, data.byteOffset + (src as number), 256).set(
+        new Uint8Array(words.buffer),
+      );
+      instance.getFunc(store, "kernel")!.call(store, [
+        Val.i32(src as number),
+        Val.i32(dst as number),
+        Val.i32(8),
+      ]);
+      const bytes = memory.data(store);
+      out.push(...new Int32Array(bytes.slice(dst as number, (dst as number) + 384).buffer));
+    }
+    results.push(out);
+    if (tier === "codegen") assert.equal(engine.codegenStats().interpreted, 0);
+  }
+  const [interpreted, generated] = results;
+  for (let i = 0; i < interpreted!.length; i++) {
+    const [a, b] = [interpreted![i]!, generated![i]!];
+    // A product that is a NaN may be any quiet NaN (see `check`); all else is exact.
+    if (isNaNBits(a) && isNaNBits(b) && (b & 0x400000) !== 0) continue;
+    assert.equal(b, a, `word ${i}`);
+  }
+});
+
+Deno.test("codegen v128: typedLanes spells groups of whole words on typed arrays", () => {
+  const group = (lines: string, eb = "") =>
+    `{\nconst $ea = ((r4 + 16) >>> 0)${eb};\nif ($ea + 16 > memLen${
+      eb === "" ? "" : " || $eb + 16 > memLen"
+    }) throw trap(1);\n${lines}}`;
+  const names = new Set<string>();
+  const loads = group("x = mview.getInt32($ea, true);\ny = mview.getInt32($ea + 12, true) * 2;\n");
+  assert.equal(
+    v128.typedLanes(loads, names),
+    "{\nconst $ea = ((r4 + 16) >>> 0);\nif ($ea + 16 > memLen) throw trap(1);\n" +
+      "const $ix = $ea & 3 ? unalignedLoad(mview, $ea, 0) : $ea >>> 2, " +
+      "$ia = $ea & 3 ? UNALIGNED_I32 : mi32;\nx = $ia[$ix];\ny = $ia[$ix + 3] * 2;\n}",
+  );
+  assert.deepEqual([...names], ["mi32"]);
+  const stores = group("mview.setInt32($ea + 4, (a + b) | 0, true);\n");
+  assert.equal(
+    v128.typedLanes(stores, new Set()),
+    "{\nconst $ea = ((r4 + 16) >>> 0);\nif ($ea + 16 > memLen) throw trap(1);\n" +
+      "const $ix = $ea & 3 ? 0 : $ea >>> 2, $ia = $ea & 3 ? UNALIGNED_I32 : mi32;\n" +
+      "$ia[$ix + 1] = (a + b) | 0;\nif ($ea & 3) unalignedStore(mview, $ea);\n}",
+  );
+  const two = group(
+    "x = mview.getInt32($ea, true) ^ mview.getInt32($eb + 4, true);\n",
+    ", $eb = 8",
+  );
+  assert.match(
+    v128.typedLanes(two, new Set()),
+    /\$jx = \$eb & 3 \? unalignedLoad\(mview, \$eb, 4\) : \$eb >>> 2, \$ib = /,
+  );
+  // f32 words, halfwords, a store inside an expression, loads and stores together: left on the
+  // DataView.
+  for (
+    const lines of [
+      "x = mview.getFloat32($ea, true);\n",
+      "x = mview.getInt16($ea + 2, true);\n",
+      "x = (mview.setInt32($ea, 1, true), 2);\n",
+      "x = mview.getInt32($ea, true);\nmview.setInt32($ea, 1, true);\n",
+    ]
+  ) {
+    assert.equal(v128.typedLanes(group(lines), new Set()), group(lines));
+  }
+});
+
+Deno.test("codegen v128: knownWords spells constant words, across loops that keep them", () => {
+  const mask = "{\ns32[(fp + 8)] = 0;\n}\n{\ns32[(fp + 12)] = 255;\n}";
+  const use = "s32[(fp + 0)] = (s32[(fp + 4)] & s32[(fp + 12)]) | (s32[(fp + 8)] & -256);";
+  const spelled = "s32[(fp + 0)] = (s32[(fp + 4)] & 255);";
+  const run = (
+    texts: string[],
+    isInstruction = texts.map((t) => !/^(L|B)\d+: |^\}|^break /.test(t)),
+  ) => v128.knownWords(texts, isInstruction);
+  // In a straight-line run, and inside a loop (at its joins too) that never writes the words.
+  assert.equal(run([mask, "s32[(fp + 16)] = 1;", use]).at(-1), spelled);
+  const loop = run([mask, "L3: for (;;) {", "B9: {", "x();", "}", use, "break L3;\n}", use]);
+  assert.equal(loop[5], spelled);
+  // After the loop, the words are still known (nothing wrote them).
+  assert.equal(loop[7], spelled);
+  // A loop that writes a word: not known in it (nor after it), the other one still is.
+  const written = run([mask, "L3: for (;;) {", use, "s32[(fp + 8)] = x;", "break L3;\n}", use]);
+  assert.equal(written[2], "s32[(fp + 0)] = (s32[(fp + 4)] & 255) | (s32[(fp + 8)] & -256);");
+  assert.equal(written[5], written[2]);
+  // Not after another write, nor where a helper is given the word's slot, nor where the
+  // instruction writes it before reading it.
+  for (const between of ["s32[(fp + 12)] = x;", "helper(s32, (fp + 12));"]) {
+    assert.equal(
+      run([mask, between, use]).at(-1),
+      "s32[(fp + 0)] = (s32[(fp + 4)] & s32[(fp + 12)]);",
+    );
+  }
+  const writesFirst = `s32[(fp + 12)] = y;\n${use}`;
+  assert.equal(
+    run([mask, writesFirst]).at(-1),
+    "s32[(fp + 12)] = y;\ns32[(fp + 0)] = (s32[(fp + 4)] & s32[(fp + 12)]);",
+  );
+  // Not after a dispatch `case` (control enters from anywhere), and f32 reads stay reads.
+  assert.equal(run([mask, "case 7:", use], [true, false, true]).at(-1), use);
+  assert.equal(
+    run([mask, "f32[(fp + 0)] = f32[(fp + 12)];"]).at(-1),
+    "f32[(fp + 0)] = f32[(fp + 12)];",
+  );
+  // A negative constant is parenthesised.
+  assert.equal(
+    run(["s32[(fp + 4)] = -5;", "s32[(fp + 0)] = 2 - s32[(fp + 4)];"]).at(-1),
+    "s32[(fp + 0)] = 2 - (-5);",
+  );
+});
+
+/** Constant vectors set before a loop, one of them rewritten in it on some iterations only. */
+const LOOP_CONSTANTS = wat(`(module
+  (memory (export "mem") 1)
+  (func (export "masks") (param $n i32) (result i32)
+    (local $keep v128) (local $change v128) (local $i i32)
+    (local.set $keep (v128.const i32x4 0x00ff00ff 0 -1 0x12345678))
+    (local.set $change (v128.const i32x4 7 7 7 7))
+    (loop $l
+      (v128.store (i32.shl (local.get $i) (i32.const 4))
+        (v128.or (v128.and (v128.load (i32.const 1024)) (local.get $keep)) (local.get $change)))
+      (if (i32.eq (i32.and (local.get $i) (i32.const 3)) (i32.const 2))
+        (then (local.set $change (v128.load (i32.const 1040)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32x4.extract_lane 3 (local.get $change))))`);
+
+Deno.test("codegen v128: constants known across a loop give the interpreter's results", () => {
+  const results: number[][] = [];
+  for (const tier of ["interpreter", "codegen"] as const) {
+    const engine = new Engine(new Config({ executionTier: tier }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(
+      store,
+      new Module(engine, LOOP_CONSTANTS),
+    );
+    const memory = instance.getMemory(store, "mem")!;
+    const data = memory.data(store);
+    new Int32Array(data.buffer, data.byteOffset + 1024, 8).set([
+      0x11223344,
+      -0x55667788,
+      0x7fa00001,
+      -1,
+      0x100,
+      0x200,
+      0x300,
+      0x400,
+    ]);
+    const [x] = instance.getFunc(store, "masks")!.call(store, [Val.i32(9)]);
+    const bytes = memory.data(store);
+    results.push([...new Int32Array(bytes.slice(0, 144).buffer), x!.value as number]);
+    if (tier === "codegen") assert.equal(engine.codegenStats().interpreted, 0);
+  }
+  assert.deepEqual(results[1], results[0]);
+  // The rewritten vector reached the stores after the 3rd iteration.
+  assert.equal(results[0]![12], 0x11223344 & 0x00ff00ff | 0x100);
 });
