@@ -16,8 +16,9 @@
  * overflow check per operand (measured: 15-25% on tight loops).
  *
  * `run` stops without finishing when a fuel charge cannot be paid or a host function returns a
- * Promise; the stack then holds everything needed to continue (`RunStatus`). Fuel is read from
- * and written to `store.fuel` once per charge (`ConsumeFuel` starts each fuel segment).
+ * Promise; the stack then holds everything needed to continue (`RunStatus`). Fuel is counted in
+ * `run`'s local `fuel` (`ConsumeFuel` starts each fuel segment), written back to `store.fuel`
+ * wherever anything else may read or change it (`FUEL_OUT` in scripts/gen_executor.ts).
  *
  * @module
  */
@@ -71,7 +72,6 @@ import {
   i64Extend32S,
   i64Extend8S,
   i64ExtendI32S,
-  i64ExtendI32U,
   i64GeS,
   i64GeSImm,
   i64GeU,
@@ -187,7 +187,6 @@ import {
   EMPTY_VIEW,
   HOST_AWAIT,
   indirectCallee,
-  OUT_OF_FUEL,
   outOfFuel,
   quiet,
   refCallee,
@@ -211,11 +210,14 @@ import {
   f64x2Sub,
   i16x8Add,
   i16x8Mul,
+  i16x8NarrowI32x4U,
   i16x8Shl,
   i16x8ShrS,
   i16x8ShrU,
   i16x8Sub,
+  i32x4Abs,
   i32x4Add,
+  i32x4MinU,
   i32x4Mul,
   i32x4Shl,
   i32x4ShrS,
@@ -223,6 +225,8 @@ import {
   i32x4Sub,
   i8x16Add,
   i8x16Eq,
+  i8x16GtU,
+  i8x16NarrowI16x8U,
   i8x16Shl,
   i8x16ShrU,
   i8x16Sub,
@@ -242,6 +246,8 @@ import {
   v128Xor,
 } from "./simd.ts";
 import {
+  f32MulImmLoad,
+  f32MulLoad2Add,
   f32x4MaxMinLoad,
   f32x4MulLoad,
   f32x4MulLoad2,
@@ -252,6 +258,8 @@ import {
   simdStore,
   simdStoreLane,
   v128Load,
+  v128Load32Splat,
+  v128Load64Zero,
 } from "./simd_mem.ts";
 import type { ExecStack } from "./stack.ts";
 import type { Compiler, RunStatus } from "./exec_support.ts";
@@ -266,8 +274,8 @@ export { type Compiler, DONE, HOST_AWAIT, OUT_OF_FUEL, type RunStatus } from "./
  * the frame at `baseDepth` returns (`DONE`: its results are then in the first slots of its
  * frame), or until it must stop (`OUT_OF_FUEL`, `HOST_AWAIT`; calling `run` again continues).
  * Throws `Trap`s (and host errors) with `st.depth` naming the frame that was executing: the loop
- * keeps `st.depth` current on every call and return rather than catching (a `try` around the
- * loop makes V8's code for it several times slower on call-heavy code).
+ * keeps `st.depth` current on every call and return rather than catching. Its one `catch` only
+ * writes the local fuel count back and throws on (see `FUEL_OUT` in scripts/gen_executor.ts).
  */
 export function run(
   compiler: Compiler,
@@ -290,594 +298,496 @@ export function run(
   let s32 = st.s32;
   let f32 = st.f32;
   let f64 = st.f64;
+  let fuel = store.fuel;
   // Scratch values of the cases (see `SCRATCH` in scripts/gen_executor.ts).
   let ea = 0, d = 0, x = 0, a = 0, v = 0;
-  for (;;) {
-    switch (code[pc]) {
-      case 0: // BrIfNezPay
-        if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
-          x = (store.fuel - code[(pc + 4) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 2) | 0];
-          } else pc = code[(pc + 3) | 0];
-        } else pc = pc + 5;
-        break;
-      case 1: // BrIfI32NePay
-        if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
-          x = (store.fuel - code[(pc + 5) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 3) | 0];
-          } else pc = code[(pc + 4) | 0];
-        } else pc = pc + 6;
-        break;
-      case 2: // BrIfI32LtUPay
-        if (
-          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-        ) {
-          x = (store.fuel - code[(pc + 5) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 3) | 0];
-          } else pc = code[(pc + 4) | 0];
-        } else pc = pc + 6;
-        break;
-      case 3: // BrIfI32LeUPay
-        if (
-          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-        ) {
-          x = (store.fuel - code[(pc + 5) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 3) | 0];
-          } else pc = code[(pc + 4) | 0];
-        } else pc = pc + 6;
-        break;
-      case 4: { // I32AddBrIfLtUPay
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-        if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
-          x = (store.fuel - code[(pc + 7) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 5) | 0];
-          } else pc = code[(pc + 6) | 0];
-        } else pc = pc + 8;
-        break;
-      }
-      case 5: { // I32AddImmBrIfLtUPay
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
-          x = (store.fuel - code[(pc + 7) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 5) | 0];
-          } else pc = code[(pc + 6) | 0];
-        } else pc = pc + 8;
-        break;
-      }
-      case 6: { // I32AddImmBrIfLtUImmPay
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
-          x = (store.fuel - code[(pc + 7) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 5) | 0];
-          } else pc = code[(pc + 6) | 0];
-        } else pc = pc + 8;
-        break;
-      }
-      case 7: { // I32AddImmBrIfNePay
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
-          x = (store.fuel - code[(pc + 7) | 0]) | 0;
-          if (x >= 0) {
-            store.fuel = x;
-            pc = code[(pc + 5) | 0];
-          } else pc = code[(pc + 6) | 0];
-        } else pc = pc + 8;
-        break;
-      }
-      case 8: // BrIfEqzArms
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
-        x = (store.fuel - code[(pc + 1) | 0]) | 0;
-        if (x >= 0) {
-          store.fuel = x;
-          pc = (pc + 2) | 0;
-        }
-        break;
-      case 9: // BrIfNezArms
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        x = (store.fuel - code[(pc + 1) | 0]) | 0;
-        if (x >= 0) {
-          store.fuel = x;
-          pc = (pc + 2) | 0;
-        }
-        break;
-      case 10: // BrIfI32GeUImmArms
-        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        x = (store.fuel - code[(pc + 1) | 0]) | 0;
-        if (x >= 0) {
-          store.fuel = x;
-          pc = (pc + 2) | 0;
-        }
-        break;
-      case 11: // Unreachable
-        throw trap(TrapCode.UnreachableCodeReached);
-      case 12: // Br
-        pc = code[(pc + 1) | 0];
-        break;
-      case 13: // BrIfNez
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        break;
-      case 14: // BrIfEqz
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
-        break;
-      case 15: { // BrIfI64Nez
-        a = (fp + code[(pc + 1) | 0]) | 0;
-        pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
-        break;
-      }
-      case 16: { // BrIfI64Eqz
-        a = (fp + code[(pc + 1) | 0]) | 0;
-        pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
-        break;
-      }
-      case 17: // BrIfI32Eq
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 18: // BrIfI32Ne
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 19: // BrIfI32LtS
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 20: // BrIfI32LtU
-        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 21: // BrIfI32GtS
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 22: // BrIfI32GtU
-        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 23: // BrIfI32LeS
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 24: // BrIfI32LeU
-        pc =
-          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-        break;
-      case 25: // BrIfI32GeS
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 26: // BrIfI32GeU
-        pc =
-          (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-            ? code[(pc + 3) | 0]
-            : pc + 4;
-        break;
-      case 27: // BrIfI32EqImm
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 28: // BrIfI32NeImm
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 29: // BrIfI32LtSImm
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        break;
-      case 30: // BrIfI32LtUImm
-        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 31: // BrIfI32GtSImm
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        break;
-      case 32: // BrIfI32GtUImm
-        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 33: // BrIfI32LeSImm
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        break;
-      case 34: // BrIfI32LeUImm
-        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 35: // BrIfI32GeSImm
-        pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0] ? code[(pc + 3) | 0] : pc + 4;
-        break;
-      case 36: // BrIfI32GeUImm
-        pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 37: // BrIfI64Eq
-        pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 38: // BrIfI64Ne
-        pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 39: // BrIfI64LtS
-        pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 40: // BrIfI64LtU
-        pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 41: // BrIfI64GtS
-        pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 42: // BrIfI64GtU
-        pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 43: // BrIfI64LeS
-        pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 44: // BrIfI64LeU
-        pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 45: // BrIfI64GeS
-        pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 46: // BrIfI64GeU
-        pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
-          ? code[(pc + 3) | 0]
-          : pc + 4;
-        break;
-      case 47: { // I32AddImmBrIfLtU
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-          ? code[(pc + 5) | 0]
-          : pc + 6;
-        break;
-      }
-      case 48: { // I32AddImmBrIfGeU
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-          ? code[(pc + 5) | 0]
-          : pc + 6;
-        break;
-      }
-      case 49: { // I32AddImmBrIfLeU
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) <= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-          ? code[(pc + 5) | 0]
-          : pc + 6;
-        break;
-      }
-      case 50: { // I32AddImmBrIfGtU
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) > (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-          ? code[(pc + 5) | 0]
-          : pc + 6;
-        break;
-      }
-      case 51: { // I32AddImmBrIfNe
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
-        break;
-      }
-      case 52: { // I32AddImmBrIfEq
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
-        break;
-      }
-      case 53: { // I32AddImmBrIfLtUImm
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
-        break;
-      }
-      case 54: { // I32AddImmBrIfGeUImm
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
-        break;
-      }
-      case 55: { // I32AddImmBrIfNeImm
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
-        break;
-      }
-      case 56: { // I32AddImmBrIfEqImm
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
-        break;
-      }
-      case 57: { // I32AddBrIfLtU
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-        pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-          ? code[(pc + 5) | 0]
-          : pc + 6;
-        break;
-      }
-      case 58: { // I32AddBrIfGeU
-        x = (fp + code[(pc + 1) | 0]) | 0;
-        s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-        pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-          ? code[(pc + 5) | 0]
-          : pc + 6;
-        break;
-      }
-      case 59: // BrIfI64EqImm
-        pc =
-          i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 60: // BrIfI64NeImm
-        pc =
-          i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !== 0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 61: // BrIfI64LtSImm
-        pc =
-          i64LtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 62: // BrIfI64LtUImm
-        pc =
-          i64LtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 63: // BrIfI64GtSImm
-        pc =
-          i64GtSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 64: // BrIfI64GtUImm
-        pc =
-          i64GtUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 65: // BrIfI64LeSImm
-        pc =
-          i64LeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 66: // BrIfI64LeUImm
-        pc =
-          i64LeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 67: // BrIfI64GeSImm
-        pc =
-          i64GeSImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 68: // BrIfI64GeUImm
-        pc =
-          i64GeUImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
-              0
-            ? code[(pc + 4) | 0]
-            : pc + 5;
-        break;
-      case 69: { // BrTable
-        const n = code[(pc + 2) | 0];
-        const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
-        pc = code[pc + 3 + (i < n ? i : n)];
-        break;
-      }
-      case 70: // Return
-      case 71: { // ReturnSlot
-        if (code[pc] === 71) {
-          a = (fp + code[(pc + 1) | 0]) | 0;
-          s32[fp] = s32[a];
-          s32[fp + 1] = s32[a + 1];
-        }
-        if (depth === baseDepth) {
-          st.depth = depth - 1;
-          return DONE;
-        }
-        st.depth = --depth;
-        fp = frames[2 * depth];
-        pc = frames[2 * depth + 1];
-        const caller = funcs[depth];
-        code = caller.compiled!.code;
-        if (caller.instance !== inst) {
-          inst = caller.instance;
-          globals = inst.globals;
-          mem = inst.memories[0] ?? null;
-          mview = mem !== null ? mem.view : EMPTY_VIEW;
-          memLen = mview.byteLength;
-        } else if (mem !== null && mview !== mem.view) {
-          mview = mem.view;
-          memLen = mview.byteLength;
-        }
-        break;
-      }
-      case 72: // Call
-      case 73: // CallIndirect
-      case 74: { // CallRef
-        let callee: FuncEntity;
-        let base: number;
-        if (code[pc] === 72) {
-          callee = inst.funcs[code[(pc + 1) | 0]];
-          base = (fp + code[(pc + 2) | 0]) | 0;
-          pc = (pc + 3) | 0;
-        } else if (code[pc] === 74) {
-          callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
-          base = (fp + code[(pc + 2) | 0]) | 0;
-          pc = (pc + 3) | 0;
-        } else {
-          callee = indirectCallee(
-            store,
-            inst,
-            code[(pc + 1) | 0],
-            code[(pc + 2) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          base = (fp + code[(pc + 4) | 0]) | 0;
-          pc = (pc + 5) | 0;
-        }
-        frames[2 * depth + 1] = pc;
-        if (callee.isHost) {
-          const pending = callHost(callee, inst, st, base, store, baseDepth);
-          if (pending !== undefined) {
-            if (pending !== null) return HOST_AWAIT;
-            // The host function threw a Wasm exception, which a handler caught.
-            depth = st.depth;
-            fp = frames[2 * depth];
-            pc = frames[2 * depth + 1];
-            const handler = funcs[depth];
-            code = handler.compiled!.code;
-            if (handler.instance !== inst) {
-              inst = handler.instance;
-              globals = inst.globals;
-              mem = inst.memories[0] ?? null;
-              mview = mem !== null ? mem.view : EMPTY_VIEW;
-              memLen = mview.byteLength;
-            } else if (mem !== null && mview !== mem.view) {
-              mview = mem.view;
-              memLen = mview.byteLength;
-            }
-            break;
-          }
-          if (mem !== null && mview !== mem.view) {
-            mview = mem.view;
-            memLen = mview.byteLength;
-          }
+  try {
+    for (;;) {
+      switch (code[pc]) {
+        case 0: // BrIfNezPay
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
+            x = fuel - code[(pc + 4) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 2) | 0];
+            } else pc = code[(pc + 3) | 0];
+          } else pc = pc + 5;
+          break;
+        case 1: // BrIfI32NePay
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
+            x = fuel - code[(pc + 5) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 3) | 0];
+            } else pc = code[(pc + 4) | 0];
+          } else pc = pc + 6;
+          break;
+        case 2: // BrIfI32LtUPay
+          if (
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+          ) {
+            x = fuel - code[(pc + 5) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 3) | 0];
+            } else pc = code[(pc + 4) | 0];
+          } else pc = pc + 6;
+          break;
+        case 3: // BrIfI32LeUPay
+          if (
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+          ) {
+            x = fuel - code[(pc + 5) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 3) | 0];
+            } else pc = code[(pc + 4) | 0];
+          } else pc = pc + 6;
+          break;
+        case 4: { // I32AddBrIfLtUPay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
           break;
         }
-        const cf = callee.compiled ?? compiler.compile(callee);
-        if (base + cf.frameWords > s32.length) {
-          st.growValues(base + cf.frameWords);
-          s32 = st.s32;
-          f32 = st.f32;
-          f64 = st.f64;
+        case 5: { // I32AddImmBrIfLtUPay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
+          break;
         }
-        if (2 * (depth + 1) >= frames.length) {
-          st.growFrames(depth + 1);
-          frames = st.frames;
+        case 6: { // I32AddImmBrIfLtUImmPay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
+          break;
         }
-        st.depth = ++depth;
-        frames[2 * depth] = base;
-        funcs[depth] = callee;
-        for (let i = base + cf.paramWords, end = base + cf.localWords; i < end; i++) s32[i] = 0;
-        fp = base;
-        code = cf.code;
-        pc = 0;
-        if (code[0] === 80 && store.fuel >= code[1]) {
-          // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
-          store.fuel -= code[1];
-          pc = 2;
+        case 7: { // I32AddImmBrIfNePay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
+          break;
         }
-        if (callee.instance !== inst) {
-          inst = callee.instance;
-          globals = inst.globals;
-          mem = inst.memories[0] ?? null;
-          mview = mem !== null ? mem.view : EMPTY_VIEW;
-          memLen = mview.byteLength;
-        }
-        break;
-      }
-      case 75: // ReturnCall
-      case 76: // ReturnCallIndirect
-      case 77: { // ReturnCallRef
-        let callee: FuncEntity;
-        let base: number;
-        if (code[pc] === 75) {
-          callee = inst.funcs[code[(pc + 1) | 0]];
-          base = (fp + code[(pc + 2) | 0]) | 0;
-        } else if (code[pc] === 77) {
-          callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
-          base = (fp + code[(pc + 2) | 0]) | 0;
-        } else {
-          callee = indirectCallee(
-            store,
-            inst,
-            code[(pc + 1) | 0],
-            code[(pc + 2) | 0],
-            s32[(fp + code[(pc + 3) | 0]) | 0],
-          );
-          base = (fp + code[(pc + 4) | 0]) | 0;
-        }
-        // The arguments move down (base > fp), so a forward copy never overwrites one unread.
-        if (callee.isHost) {
-          for (let i = 0, n = callee.type.params.length * SLOT_WORDS; i < n; i++) {
-            s32[fp + i] = s32[base + i];
+        case 8: // BrIfEqzArms
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
+          x = fuel - code[(pc + 1) | 0];
+          if (x >= 0) {
+            fuel = x;
+            pc = (pc + 2) | 0;
           }
-          const from = inst;
-          const at = fp;
+          break;
+        case 9: // BrIfNezArms
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
+          x = fuel - code[(pc + 1) | 0];
+          if (x >= 0) {
+            fuel = x;
+            pc = (pc + 2) | 0;
+          }
+          break;
+        case 10: // BrIfI32GeUImmArms
+          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          x = fuel - code[(pc + 1) | 0];
+          if (x >= 0) {
+            fuel = x;
+            pc = (pc + 2) | 0;
+          }
+          break;
+        case 11: // Unreachable
+          throw trap(TrapCode.UnreachableCodeReached);
+        case 12: // Br
+          pc = code[(pc + 1) | 0];
+          break;
+        case 13: // BrIfNez
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
+          break;
+        case 14: // BrIfEqz
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
+          break;
+        case 15: { // BrIfI64Nez
+          a = (fp + code[(pc + 1) | 0]) | 0;
+          pc = (s32[a] | s32[a + 1]) !== 0 ? code[(pc + 2) | 0] : pc + 3;
+          break;
+        }
+        case 16: { // BrIfI64Eqz
+          a = (fp + code[(pc + 1) | 0]) | 0;
+          pc = (s32[a] | s32[a + 1]) === 0 ? code[(pc + 2) | 0] : pc + 3;
+          break;
+        }
+        case 17: // BrIfI32Eq
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 18: // BrIfI32Ne
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 19: // BrIfI32LtS
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 20: // BrIfI32LtU
+          pc =
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+              ? code[(pc + 3) | 0]
+              : pc + 4;
+          break;
+        case 21: // BrIfI32GtS
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 22: // BrIfI32GtU
+          pc =
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+              ? code[(pc + 3) | 0]
+              : pc + 4;
+          break;
+        case 23: // BrIfI32LeS
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 24: // BrIfI32LeU
+          pc =
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+              ? code[(pc + 3) | 0]
+              : pc + 4;
+          break;
+        case 25: // BrIfI32GeS
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 26: // BrIfI32GeU
+          pc =
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+              ? code[(pc + 3) | 0]
+              : pc + 4;
+          break;
+        case 27: // BrIfI32EqImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 28: // BrIfI32NeImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 29: // BrIfI32LtSImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 30: // BrIfI32LtUImm
+          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 31: // BrIfI32GtSImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 32: // BrIfI32GtUImm
+          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 33: // BrIfI32LeSImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 34: // BrIfI32LeUImm
+          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 35: // BrIfI32GeSImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 36: // BrIfI32GeUImm
+          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 37: // BrIfI64Eq
+          pc = i64Eq(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 38: // BrIfI64Ne
+          pc = i64Ne(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 39: // BrIfI64LtS
+          pc = i64LtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 40: // BrIfI64LtU
+          pc = i64LtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 41: // BrIfI64GtS
+          pc = i64GtS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 42: // BrIfI64GtU
+          pc = i64GtU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 43: // BrIfI64LeS
+          pc = i64LeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 44: // BrIfI64LeU
+          pc = i64LeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 45: // BrIfI64GeS
+          pc = i64GeS(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 46: // BrIfI64GeU
+          pc = i64GeU(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0) !== 0
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 47: { // I32AddImmBrIfLtU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 48: { // I32AddImmBrIfGeU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 49: { // I32AddImmBrIfLeU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) <= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 50: { // I32AddImmBrIfGtU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) > (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 51: { // I32AddImmBrIfNe
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 52: { // I32AddImmBrIfEq
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 53: { // I32AddImmBrIfLtUImm
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 54: { // I32AddImmBrIfGeUImm
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 55: { // I32AddImmBrIfNeImm
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 56: { // I32AddImmBrIfEqImm
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 57: { // I32AddBrIfLtU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 58: { // I32AddBrIfGeU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 59: // BrIfI64EqImm
+          pc =
+            i64EqImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
+                0
+              ? code[(pc + 4) | 0]
+              : pc + 5;
+          break;
+        case 60: // BrIfI64NeImm
+          pc =
+            i64NeImm(s32, (fp + code[(pc + 1) | 0]) | 0, code[(pc + 2) | 0], code[(pc + 3) | 0]) !==
+                0
+              ? code[(pc + 4) | 0]
+              : pc + 5;
+          break;
+        case 61: // BrIfI64LtSImm
+          pc = i64LtSImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 62: // BrIfI64LtUImm
+          pc = i64LtUImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 63: // BrIfI64GtSImm
+          pc = i64GtSImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 64: // BrIfI64GtUImm
+          pc = i64GtUImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 65: // BrIfI64LeSImm
+          pc = i64LeSImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 66: // BrIfI64LeUImm
+          pc = i64LeUImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 67: // BrIfI64GeSImm
+          pc = i64GeSImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 68: // BrIfI64GeUImm
+          pc = i64GeUImm(
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              code[(pc + 2) | 0],
+              code[(pc + 3) | 0],
+            ) !== 0
+            ? code[(pc + 4) | 0]
+            : pc + 5;
+          break;
+        case 69: { // BrTable
+          const n = code[(pc + 2) | 0];
+          const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
+          pc = code[pc + 3 + (i < n ? i : n)];
+          break;
+        }
+        case 70: // Return
+        case 71: { // ReturnSlot
+          if (code[pc] === 71) {
+            a = (fp + code[(pc + 1) | 0]) | 0;
+            s32[fp] = s32[a];
+            s32[fp + 1] = s32[a + 1];
+          }
           if (depth === baseDepth) {
             st.depth = depth - 1;
-            // No frame of this run is left to catch a Wasm exception: callHost throws it on.
-            return callHost(callee, from, st, at, store, baseDepth) === undefined
-              ? DONE
-              : HOST_AWAIT;
+            store.fuel = fuel;
+            return DONE;
           }
           st.depth = --depth;
           fp = frames[2 * depth];
@@ -894,17 +804,140 @@ export function run(
             mview = mem.view;
             memLen = mview.byteLength;
           }
-          const pending = callHost(callee, from, st, at, store, baseDepth);
-          if (pending !== undefined) {
-            if (pending !== null) return HOST_AWAIT;
-            // The host function threw a Wasm exception, which a handler of the caller caught.
-            depth = st.depth;
+          break;
+        }
+        case 72: // Call
+        case 73: // CallIndirect
+        case 74: { // CallRef
+          let callee: FuncEntity;
+          let base: number;
+          if (code[pc] === 72) {
+            callee = inst.funcs[code[(pc + 1) | 0]];
+            base = (fp + code[(pc + 2) | 0]) | 0;
+            pc = (pc + 3) | 0;
+          } else if (code[pc] === 74) {
+            callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
+            base = (fp + code[(pc + 2) | 0]) | 0;
+            pc = (pc + 3) | 0;
+          } else {
+            callee = indirectCallee(
+              store,
+              inst,
+              code[(pc + 1) | 0],
+              code[(pc + 2) | 0],
+              s32[(fp + code[(pc + 3) | 0]) | 0],
+            );
+            base = (fp + code[(pc + 4) | 0]) | 0;
+            pc = (pc + 5) | 0;
+          }
+          frames[2 * depth + 1] = pc;
+          if (callee.isHost) {
+            store.fuel = fuel;
+            fuel = -1;
+            const pending = callHost(callee, inst, st, base, store, baseDepth);
+            fuel = store.fuel;
+            if (pending !== undefined) {
+              if (pending !== null) return HOST_AWAIT;
+              // The host function threw a Wasm exception, which a handler caught.
+              depth = st.depth;
+              fp = frames[2 * depth];
+              pc = frames[2 * depth + 1];
+              const handler = funcs[depth];
+              code = handler.compiled!.code;
+              if (handler.instance !== inst) {
+                inst = handler.instance;
+                globals = inst.globals;
+                mem = inst.memories[0] ?? null;
+                mview = mem !== null ? mem.view : EMPTY_VIEW;
+                memLen = mview.byteLength;
+              } else if (mem !== null && mview !== mem.view) {
+                mview = mem.view;
+                memLen = mview.byteLength;
+              }
+              break;
+            }
+            if (mem !== null && mview !== mem.view) {
+              mview = mem.view;
+              memLen = mview.byteLength;
+            }
+            break;
+          }
+          const cf = callee.compiled ?? compiler.compile(callee);
+          if (base + cf.frameWords > s32.length) {
+            st.growValues(base + cf.frameWords);
+            s32 = st.s32;
+            f32 = st.f32;
+            f64 = st.f64;
+          }
+          if (2 * (depth + 1) >= frames.length) {
+            st.growFrames(depth + 1);
+            frames = st.frames;
+          }
+          st.depth = ++depth;
+          frames[2 * depth] = base;
+          funcs[depth] = callee;
+          for (let i = base + cf.paramWords, end = base + cf.localWords; i < end; i++) s32[i] = 0;
+          fp = base;
+          code = cf.code;
+          pc = 0;
+          if (code[0] === 80 && fuel >= code[1]) {
+            // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
+            fuel -= code[1];
+            pc = 2;
+          }
+          if (callee.instance !== inst) {
+            inst = callee.instance;
+            globals = inst.globals;
+            mem = inst.memories[0] ?? null;
+            mview = mem !== null ? mem.view : EMPTY_VIEW;
+            memLen = mview.byteLength;
+          }
+          break;
+        }
+        case 75: // ReturnCall
+        case 76: // ReturnCallIndirect
+        case 77: { // ReturnCallRef
+          let callee: FuncEntity;
+          let base: number;
+          if (code[pc] === 75) {
+            callee = inst.funcs[code[(pc + 1) | 0]];
+            base = (fp + code[(pc + 2) | 0]) | 0;
+          } else if (code[pc] === 77) {
+            callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
+            base = (fp + code[(pc + 2) | 0]) | 0;
+          } else {
+            callee = indirectCallee(
+              store,
+              inst,
+              code[(pc + 1) | 0],
+              code[(pc + 2) | 0],
+              s32[(fp + code[(pc + 3) | 0]) | 0],
+            );
+            base = (fp + code[(pc + 4) | 0]) | 0;
+          }
+          // The arguments move down (base > fp), so a forward copy never overwrites one unread.
+          if (callee.isHost) {
+            for (let i = 0, n = callee.type.params.length * SLOT_WORDS; i < n; i++) {
+              s32[fp + i] = s32[base + i];
+            }
+            const from = inst;
+            const at = fp;
+            if (depth === baseDepth) {
+              st.depth = depth - 1;
+              // No frame of this run is left to catch a Wasm exception: callHost throws it on.
+              store.fuel = fuel;
+              fuel = -1;
+              return callHost(callee, from, st, at, store, baseDepth) === undefined
+                ? DONE
+                : HOST_AWAIT;
+            }
+            st.depth = --depth;
             fp = frames[2 * depth];
             pc = frames[2 * depth + 1];
-            const handler = funcs[depth];
-            code = handler.compiled!.code;
-            if (handler.instance !== inst) {
-              inst = handler.instance;
+            const caller = funcs[depth];
+            code = caller.compiled!.code;
+            if (caller.instance !== inst) {
+              inst = caller.instance;
               globals = inst.globals;
               mem = inst.memories[0] ?? null;
               mview = mem !== null ? mem.view : EMPTY_VIEW;
@@ -913,1996 +946,2134 @@ export function run(
               mview = mem.view;
               memLen = mview.byteLength;
             }
+            store.fuel = fuel;
+            fuel = -1;
+            const pending = callHost(callee, from, st, at, store, baseDepth);
+            fuel = store.fuel;
+            if (pending !== undefined) {
+              if (pending !== null) return HOST_AWAIT;
+              // The host function threw a Wasm exception, which a handler of the caller caught.
+              depth = st.depth;
+              fp = frames[2 * depth];
+              pc = frames[2 * depth + 1];
+              const handler = funcs[depth];
+              code = handler.compiled!.code;
+              if (handler.instance !== inst) {
+                inst = handler.instance;
+                globals = inst.globals;
+                mem = inst.memories[0] ?? null;
+                mview = mem !== null ? mem.view : EMPTY_VIEW;
+                memLen = mview.byteLength;
+              } else if (mem !== null && mview !== mem.view) {
+                mview = mem.view;
+                memLen = mview.byteLength;
+              }
+              break;
+            }
+            if (mem !== null && mview !== mem.view) {
+              mview = mem.view;
+              memLen = mview.byteLength;
+            }
             break;
           }
-          if (mem !== null && mview !== mem.view) {
-            mview = mem.view;
+          const cf = callee.compiled ?? compiler.compile(callee);
+          if (fp + cf.frameWords > s32.length) {
+            st.growValues(fp + cf.frameWords);
+            s32 = st.s32;
+            f32 = st.f32;
+            f64 = st.f64;
+          }
+          for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
+          for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
+          funcs[depth] = callee;
+          code = cf.code;
+          pc = 0;
+          if (callee.instance !== inst) {
+            inst = callee.instance;
+            globals = inst.globals;
+            mem = inst.memories[0] ?? null;
+            mview = mem !== null ? mem.view : EMPTY_VIEW;
             memLen = mview.byteLength;
           }
           break;
         }
-        const cf = callee.compiled ?? compiler.compile(callee);
-        if (fp + cf.frameWords > s32.length) {
-          st.growValues(fp + cf.frameWords);
-          s32 = st.s32;
-          f32 = st.f32;
-          f64 = st.f64;
+        case 78: // RefAsNonNull
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
+          pc = (pc + 2) | 0;
+          break;
+        case 79: // Nop
+          pc = (pc + 1) | 0;
+          break;
+        case 80: // ConsumeFuel
+          x = fuel - code[(pc + 1) | 0];
+          if (x < 0) {
+            store.fuel = fuel;
+            if (outOfFuel(store, st, fuel - x)) return stopAt(st, depth, pc);
+            fuel = store.fuel;
+            break; // refilled: charge again
+          }
+          fuel = x;
+          pc = (pc + 2) | 0;
+          break;
+        case 81: { // Copy
+          d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
+          s32[d] = s32[a];
+          s32[d + 1] = s32[a + 1];
+          pc = (pc + 3) | 0;
+          break;
         }
-        for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
-        for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
-        funcs[depth] = callee;
-        code = cf.code;
-        pc = 0;
-        if (callee.instance !== inst) {
-          inst = callee.instance;
+        case 82: // Copy2
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+          s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
+          s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
+          s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
+          pc = (pc + 5) | 0;
+          break;
+        case 83: // Copy4
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+          s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
+          s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
+          s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
+          s32[(fp + code[(pc + 5) | 0]) | 0] = s32[(fp + code[(pc + 6) | 0]) | 0];
+          s32[((fp + code[(pc + 5) | 0]) | 0) + 1] = s32[((fp + code[(pc + 6) | 0]) | 0) + 1];
+          s32[(fp + code[(pc + 7) | 0]) | 0] = s32[(fp + code[(pc + 8) | 0]) | 0];
+          s32[((fp + code[(pc + 7) | 0]) | 0) + 1] = s32[((fp + code[(pc + 8) | 0]) | 0) + 1];
+          pc = (pc + 9) | 0;
+          break;
+        case 84: // ConstI32
+          s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
+          pc = (pc + 3) | 0;
+          break;
+        case 85: { // ConstI64
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = code[(pc + 2) | 0];
+          s32[d + 1] = code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 86: { // Select
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
+            ? (fp + code[(pc + 3) | 0]) | 0
+            : (fp + code[(pc + 4) | 0]) | 0;
+          s32[d] = s32[a];
+          s32[d + 1] = s32[a + 1];
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 87: { // GlobalGet
+          const g = globals[code[(pc + 2) | 0]].value;
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = g[0];
+          s32[d + 1] = g[1];
+          pc = (pc + 3) | 0;
+          break;
+        }
+        case 88: { // GlobalSet
+          const g = globals[code[(pc + 1) | 0]].value;
+          a = (fp + code[(pc + 2) | 0]) | 0;
+          g[0] = s32[a];
+          g[1] = s32[a + 1];
+          pc = (pc + 3) | 0;
+          break;
+        }
+        case 90: // I32Eqz
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
+          pc = (pc + 3) | 0;
+          break;
+        case 91: // I32Eq
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 92: // I32Ne
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 93: // I32LtS
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 94: // I32LtU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+              ? 1
+              : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 95: // I32GtS
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 96: // I32GtU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+              ? 1
+              : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 97: // I32LeS
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 98: // I32LeU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+              ? 1
+              : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 99: // I32GeS
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 100: // I32GeU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+              ? 1
+              : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 101: // I32EqImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 102: // I32NeImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 103: // I32LtSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 104: // I32LtUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 105: // I32GtSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 106: // I32GtUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 107: { // I32MinUImm
+          a = s32[(fp + code[(pc + 2) | 0]) | 0];
+          s32[(fp + code[(pc + 1) | 0]) | 0] = (a >>> 0) < (code[(pc + 3) | 0] >>> 0)
+            ? a
+            : code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 108: // I32LeSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 109: // I32LeUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 110: // I32GeSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 111: // I32GeUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 112: // I32Clz
+          s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 113: // I32Ctz
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 114: // I32Popcnt
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 115: // I32Extend8S
+          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
+          pc = (pc + 3) | 0;
+          break;
+        case 116: // I32Extend16S
+          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
+          pc = (pc + 3) | 0;
+          break;
+        case 117: // I32Add
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 118: // I32Sub
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 119: // I32Mul
+          s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 120: // I32DivS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 121: // I32DivU
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 122: // I32RemS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 123: // I32RemU
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 124: // I32And
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 125: // I32Or
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 126: // I32Xor
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 127: // I32Shl
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 128: // I32ShrS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 129: // I32ShrU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 130: // I32Rotl
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 131: // I32Rotr
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 132: // I32AddImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 133: // I32MulImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 134: // I32AndImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 135: // I32OrImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 136: // I32XorImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 137: // I32ShlImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 138: // I32ShrSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 139: // I32ShrUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 140: // I32RotlImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 141: // I32RotrImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 142: // I32AddShlImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] +
+            (s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0])) | 0;
+          pc = (pc + 5) | 0;
+          break;
+        case 143: // I32AddAddImmShrUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            ((s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0] +
+              code[(pc + 4) | 0]) | 0) >>> code[(pc + 5) | 0];
+          pc = (pc + 6) | 0;
+          break;
+        case 144: // I64Eqz
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 145: // I64Eq
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 146: // I64Ne
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 147: // I64LtS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 148: // I64LtU
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 149: // I64GtS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 150: // I64GtU
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 151: // I64LeS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 152: // I64LeU
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 153: // I64GeS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 154: // I64GeU
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 155: // I64EqImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 156: // I64NeImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 157: // I64LtSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 158: // I64LtUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 159: // I64GtSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 160: // I64GtUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 161: // I64LeSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 162: // I64LeUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 163: // I64GeSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 164: // I64GeUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 165: // I64Clz
+          i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 166: // I64Ctz
+          i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 167: // I64Popcnt
+          i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 168: // I64Extend8S
+          i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 169: // I64Extend16S
+          i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 170: // I64Extend32S
+          i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 171: // I64ExtendI32S
+          i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 172: { // I64ExtendI32U
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = s32[(fp + code[(pc + 2) | 0]) | 0];
+          s32[d + 1] = 0;
+          pc = (pc + 3) | 0;
+          break;
+        }
+        case 173: // I64Add
+          i64Add(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 174: // I64Sub
+          i64Sub(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 175: // I64Mul
+          i64Mul(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 176: // I64DivS
+          i64DivS(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 177: // I64DivU
+          i64DivU(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 178: // I64RemS
+          i64RemS(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 179: // I64RemU
+          i64RemU(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 180: // I64And
+          i64And(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 181: // I64Or
+          i64Or(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 182: // I64Xor
+          i64Xor(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 183: // I64Shl
+          i64Shl(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 184: // I64ShrS
+          i64ShrS(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 185: // I64ShrU
+          i64ShrU(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 186: // I64Rotl
+          i64Rotl(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 187: // I64Rotr
+          i64Rotr(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 188: // I64AddImm
+          i64AddImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 189: // I64MulImm
+          i64MulImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 190: // I64AndImm
+          i64AndImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 191: // I64OrImm
+          i64OrImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 192: // I64XorImm
+          i64XorImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 193: { // I64ExtendI32UOrImm
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = s32[(fp + code[(pc + 2) | 0]) | 0] | code[(pc + 3) | 0];
+          s32[d + 1] = code[(pc + 4) | 0];
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 194: // I64ShlImm
+          i64ShlImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 195: // I64ShrSImm
+          i64ShrSImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 196: // I64ShrUImm
+          i64ShrUImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 197: // I64RotlImm
+          i64RotlImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 198: // I64RotrImm
+          i64RotrImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 199: // I64XorShrUImm
+          i64XorShrUImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 200: // I64XorRotlImm
+          i64XorRotlImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 201: // I64RotlImmOfXor
+          i64RotlImmOfXor(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 202: // I64SubShlImm
+          i64SubShlImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 203: // I64XorShrUMulImm
+          i64XorShrUMulImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+            code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+            code[(pc + 7) | 0],
+          );
+          pc = (pc + 8) | 0;
+          break;
+        case 204: // I64RotlMulImm
+          i64RotlImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          i64MulImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+          );
+          pc = (pc + 7) | 0;
+          break;
+        case 205: // I64MulImmAdd
+          i64MulImm(
+            s32,
+            (fp + code[(pc + 4) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+          );
+          i64Add(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+          );
+          pc = (pc + 7) | 0;
+          break;
+        case 206: // I64MulImmAddRotlMulImm
+          i64MulImm(
+            s32,
+            (fp + code[(pc + 6) | 0]) | 0,
+            (fp + code[(pc + 5) | 0]) | 0,
+            code[(pc + 7) | 0],
+            code[(pc + 8) | 0],
+          );
+          i64Add(
+            s32,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+            (fp + code[(pc + 6) | 0]) | 0,
+          );
+          i64RotlImm(
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 9) | 0],
+          );
+          i64MulImm(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            code[(pc + 10) | 0],
+            code[(pc + 11) | 0],
+          );
+          pc = (pc + 12) | 0;
+          break;
+        case 207: // I64LoadMulImmAddRotlMulImm
+          i64LoadMulImmAddRotlMulImm(
+            s32,
+            mview,
+            memLen,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+            (fp + code[(pc + 5) | 0]) | 0,
+            (fp + code[(pc + 6) | 0]) | 0,
+            code[(pc + 7) | 0],
+            code[(pc + 8) | 0],
+            code[(pc + 9) | 0],
+            code[(pc + 10) | 0],
+            code[(pc + 11) | 0],
+            (fp + code[(pc + 12) | 0]) | 0,
+            code[(pc + 13) | 0],
+            code[(pc + 14) | 0],
+          );
+          pc = (pc + 15) | 0;
+          break;
+        case 208: // I64AddAdd
+          i64AddAdd(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+            (fp + code[(pc + 5) | 0]) | 0,
+          );
+          pc = (pc + 6) | 0;
+          break;
+        case 209: // I64AddLoad
+          i64AddLoad(
+            s32,
+            mview,
+            memLen,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+            code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+          );
+          pc = (pc + 7) | 0;
+          break;
+        case 210: // I64Bswap
+          i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 211: // I64Sigma
+          i64Sigma(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+            code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+            code[(pc + 7) | 0],
+          );
+          pc = (pc + 8) | 0;
+          break;
+        case 212: // I64AndNot
+          i64AndNot(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 213: // I64XorAnd
+          i64XorAnd(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 214: // I64AndXor
+          i64AndXor(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 219: // F32Eq
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 220: // F32Ne
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 221: // F32Lt
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 222: // F32Gt
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 223: // F32Le
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 224: // F32Ge
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 225: // F32Abs
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
+          pc = (pc + 3) | 0;
+          break;
+        case 226: // F32Neg
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
+          pc = (pc + 3) | 0;
+          break;
+        case 227: // F32Ceil
+          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 228: // F32Floor
+          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 229: // F32Trunc
+          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 230: // F32Nearest
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 231: // F32Sqrt
+          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 232: // F32Add
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
+            f32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 233: // F32Sub
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
+            f32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 234: // F32Mul
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
+            f32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 235: // F32Div
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
+            f32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 236: // F32Min
+          f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
+            f32[(fp + code[(pc + 2) | 0]) | 0],
+            f32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 237: // F32Max
+          f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
+            f32[(fp + code[(pc + 2) | 0]) | 0],
+            f32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 238: // F32Copysign
+          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
+            (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
+          pc = (pc + 4) | 0;
+          break;
+        case 239: // F64Eq
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 240: // F64Ne
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 241: // F64Lt
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 242: // F64Gt
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 243: // F64Le
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 244: // F64Ge
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 245: // F64Abs
+          f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 246: // F64Neg
+          f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 247: // F64Ceil
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
+            Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]),
+          );
+          pc = (pc + 3) | 0;
+          break;
+        case 248: // F64Floor
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
+            Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
+          );
+          pc = (pc + 3) | 0;
+          break;
+        case 249: // F64Trunc
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
+            Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
+          );
+          pc = (pc + 3) | 0;
+          break;
+        case 250: // F64Nearest
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
+            f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
+          );
+          pc = (pc + 3) | 0;
+          break;
+        case 251: // F64Sqrt
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 252: // F64Add
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
+            f64[(fp + code[(pc + 3) | 0]) >> 1];
+          pc = (pc + 4) | 0;
+          break;
+        case 253: // F64Sub
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
+            f64[(fp + code[(pc + 3) | 0]) >> 1];
+          pc = (pc + 4) | 0;
+          break;
+        case 254: // F64Mul
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
+            f64[(fp + code[(pc + 3) | 0]) >> 1];
+          pc = (pc + 4) | 0;
+          break;
+        case 255: // F64Div
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
+            f64[(fp + code[(pc + 3) | 0]) >> 1];
+          pc = (pc + 4) | 0;
+          break;
+        case 256: // F64Min
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
+            f64[(fp + code[(pc + 2) | 0]) >> 1],
+            f64[(fp + code[(pc + 3) | 0]) >> 1],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 257: // F64Max
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
+            f64[(fp + code[(pc + 2) | 0]) >> 1],
+            f64[(fp + code[(pc + 3) | 0]) >> 1],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 258: // F64Copysign
+          f64CopysignBits(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 259: // F32AddImm
+          IMM_WORDS[0] = code[(pc + 3) | 0];
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
+          pc = (pc + 4) | 0;
+          break;
+        case 260: // F32MulImm
+          IMM_WORDS[0] = code[(pc + 3) | 0];
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
+          pc = (pc + 4) | 0;
+          break;
+        case 261: // F32MinImm
+          IMM_WORDS[0] = code[(pc + 3) | 0];
+          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
+            f32[(fp + code[(pc + 2) | 0]) | 0],
+            IMM_F32[0],
+          );
+          if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
+            f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
+          }
+          pc = (pc + 4) | 0;
+          break;
+        case 262: // F32MaxImm
+          IMM_WORDS[0] = code[(pc + 3) | 0];
+          f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
+            f32[(fp + code[(pc + 2) | 0]) | 0],
+            IMM_F32[0],
+          );
+          if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
+            f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
+          }
+          pc = (pc + 4) | 0;
+          break;
+        case 263: { // F32MaxMinImm
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          IMM_WORDS[0] = code[(pc + 3) | 0];
+          f32[d] = Math.max(f32[(fp + code[(pc + 2) | 0]) | 0], IMM_F32[0]);
+          IMM_WORDS[0] = code[(pc + 4) | 0];
+          f32[d] = Math.min(f32[d], IMM_F32[0]);
+          if (f32[d] !== f32[d]) f32[d] = NaN;
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 264: // F32MulAdd
+          f32[(fp + code[(pc + 1) | 0]) | 0] =
+            Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
+            f32[(fp + code[(pc + 4) | 0]) | 0];
+          pc = (pc + 5) | 0;
+          break;
+        case 265: // F32MulImmLoad
+          f32MulImmLoad(
+            f32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 266: // F32MulLoad2Add
+          f32MulLoad2Add(
+            f32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+            (s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0]) | 0,
+            (fp + code[(pc + 6) | 0]) | 0,
+          );
+          pc = (pc + 7) | 0;
+          break;
+        case 267: // F64MulAdd
+          f64[(fp + code[(pc + 1) | 0]) >> 1] =
+            f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
+            f64[(fp + code[(pc + 4) | 0]) >> 1];
+          pc = (pc + 5) | 0;
+          break;
+        case 268: // I32TruncF32S
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 269: // I32TruncF32U
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 270: // I32TruncF64S
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 271: // I32TruncF64U
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 272: // I64TruncF32S
+          i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 273: // I64TruncF32U
+          i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 274: // I64TruncF64S
+          i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 275: // I64TruncF64U
+          i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 276: // F32ConvertI32S
+          f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+          pc = (pc + 3) | 0;
+          break;
+        case 277: // F32ConvertI32U
+          f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
+          pc = (pc + 3) | 0;
+          break;
+        case 278: // F32ConvertI64S
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 279: // F32ConvertI64U
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 280: // F32DemoteF64
+          f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
+          pc = (pc + 3) | 0;
+          break;
+        case 281: // F64ConvertI32S
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
+          pc = (pc + 3) | 0;
+          break;
+        case 282: // F64ConvertI32U
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
+          pc = (pc + 3) | 0;
+          break;
+        case 283: // F64ConvertI64S
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 284: // F64ConvertI64U
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 285: // F64PromoteF32
+          f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
+          pc = (pc + 3) | 0;
+          break;
+        case 286: // I32TruncSatF32S
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 287: // I32TruncSatF32U
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 288: // I32TruncSatF64S
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 289: // I32TruncSatF64U
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 290: // I64TruncSatF32S
+          i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 291: // I64TruncSatF32U
+          i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 292: // I64TruncSatF64S
+          i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 293: // I64TruncSatF64U
+          i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
+          pc = (pc + 3) | 0;
+          break;
+        case 294: { // I32Load
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 295: { // I64Load
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = mview.getInt32(ea, true);
+          s32[d + 1] = mview.getInt32(ea + 4, true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 296: { // I32Load8S
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 297: { // I32Load8U
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 298: { // I32LoadAddImm
+          ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+            (code[(pc + 4) | 0] >>> 0);
+          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 299: { // I64LoadAddImm
+          ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+            (code[(pc + 4) | 0] >>> 0);
+          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = mview.getInt32(ea, true);
+          s32[d + 1] = mview.getInt32(ea + 4, true);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 300: { // I32Load8UAddImm
+          ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+            (code[(pc + 4) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 301: { // I32Load16S
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 302: { // I32Load16U
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 303: { // I64Load8S
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          v = mview.getInt8(ea);
+          s32[d] = v;
+          s32[d + 1] = v >> 31;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 304: { // I64Load8U
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = mview.getUint8(ea);
+          s32[d + 1] = 0;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 305: { // I64Load16S
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          v = mview.getInt16(ea, true);
+          s32[d] = v;
+          s32[d + 1] = v >> 31;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 306: { // I64Load16U
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = mview.getUint16(ea, true);
+          s32[d + 1] = 0;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 307: { // I64Load32S
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          v = mview.getInt32(ea, true);
+          s32[d] = v;
+          s32[d + 1] = v >> 31;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 308: { // I64Load32U
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = mview.getInt32(ea, true);
+          s32[d + 1] = 0;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 309: { // I32Store
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 310: { // I64Store
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          v = (fp + code[(pc + 3) | 0]) | 0;
+          mview.setInt32(ea, s32[v], true);
+          mview.setInt32(ea + 4, s32[v + 1], true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 311: { // I32Store8
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 312: { // I32Store16
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 313: { // I32StoreAt
+          ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+            (code[(pc + 3) | 0] >>> 0);
+          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt32(ea, s32[(fp + code[(pc + 4) | 0]) | 0], true);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 314: { // I32Store8At
+          ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+            (code[(pc + 3) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt8(ea, s32[(fp + code[(pc + 4) | 0]) | 0]);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 315: // I32Copy8At
+          copyByte(
+            mview,
+            memLen,
+            s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+            s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 7) | 0;
+          break;
+        case 316: // I32AddAddImmShrUStore8At
+          storeByte(
+            mview,
+            memLen,
+            s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+            code[(pc + 3) | 0],
+            ((s32[(fp + code[(pc + 4) | 0]) | 0] + s32[(fp + code[(pc + 5) | 0]) | 0] +
+              code[(pc + 6) | 0]) | 0) >>> code[(pc + 7) | 0],
+          );
+          pc = (pc + 8) | 0;
+          break;
+        case 317: { // I32StoreImm
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt32(ea, code[(pc + 3) | 0], true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 318: { // I32Store8Imm
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt8(ea, code[(pc + 3) | 0]);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 319: { // I32Store16Imm
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt16(ea, code[(pc + 3) | 0], true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 320: { // I64StoreImm
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt32(ea, code[(pc + 3) | 0], true);
+          mview.setInt32(ea + 4, code[(pc + 4) | 0], true);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 335: { // Copy128
+          d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
+          s32[d] = s32[a];
+          s32[d + 1] = s32[a + 1];
+          s32[d + 2] = s32[a + 2];
+          s32[d + 3] = s32[a + 3];
+          pc = (pc + 3) | 0;
+          break;
+        }
+        case 339: { // V128Const
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = code[(pc + 2) | 0];
+          s32[d + 1] = code[(pc + 3) | 0];
+          s32[d + 2] = code[(pc + 4) | 0];
+          s32[d + 3] = code[(pc + 5) | 0];
+          pc = (pc + 6) | 0;
+          break;
+        }
+        case 340: // V128LoadFull
+          v128Load(
+            s32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 341: // V128LoadAt
+          v128Load(
+            s32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 342: // V128And
+          v128And(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 347: // V128Splat32
+          v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 350: // I8x16GtU
+          i8x16GtU(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 351: // I32x4MinU
+          i32x4MinU(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 352: // I32x4Abs
+          i32x4Abs(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
+          pc = (pc + 3) | 0;
+          break;
+        case 353: // I8x16NarrowI16x8U
+          i8x16NarrowI16x8U(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 354: // I16x8NarrowI32x4U
+          i16x8NarrowI32x4U(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 355: // I8x16Add
+          i8x16Add(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 357: // I16x8Add
+          i16x8Add(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 360: // I32x4Add
+          i32x4Add(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 361: // I32x4Sub
+          i32x4Sub(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 362: // I32x4Mul
+          i32x4Mul(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 365: // I16x8Shl
+          i16x8Shl(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 367: // I16x8ShrU
+          i16x8ShrU(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 371: // F32x4Add
+          f32x4Add(
+            f32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 377: // F32x4MulAdd
+          f32x4MulAdd(
+            f32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 379: // F32x4MaxMinLoad
+          f32x4MaxMinLoad(
+            f32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0]) | 0,
+          );
+          pc = (pc + 6) | 0;
+          break;
+        case 380: // F32x4MulLoad
+          f32x4MulLoad(
+            f32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+            code[(pc + 5) | 0],
+          );
+          pc = (pc + 6) | 0;
+          break;
+        case 381: // F32x4MulLoadAdd
+          f32x4MulLoadAdd(
+            f32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+            code[(pc + 5) | 0],
+            (fp + code[(pc + 6) | 0]) | 0,
+          );
+          pc = (pc + 7) | 0;
+          break;
+        case 382: // F32x4MulLoad2
+          f32x4MulLoad2(
+            f32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 383: // F32x4MulLoad2Add
+          f32x4MulLoad2Add(
+            f32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+            (fp + code[(pc + 5) | 0]) | 0,
+          );
+          pc = (pc + 6) | 0;
+          break;
+        case 388: // V128ExtractLane32
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
+          pc = (pc + 4) | 0;
+          break;
+        case 389: // V128Unary
+          simdUnary(
+            code[(pc + 2) | 0],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 390: // V128Binary
+          simdBinary(
+            code[(pc + 2) | 0],
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 394: // V128Shuffle
+          simdShuffle(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+            code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+            code[(pc + 7) | 0],
+          );
+          pc = (pc + 8) | 0;
+          break;
+        case 395: // V128ShuffleZx
+          simdShuffleZx(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+            code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+            code[(pc + 7) | 0],
+            code[(pc + 8) | 0],
+          );
+          pc = (pc + 9) | 0;
+          break;
+        case 397: // V128LoadSubAt
+          simdLoad(
+            code[(pc + 2) | 0],
+            s32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
+            code[(pc + 5) | 0],
+          );
+          pc = (pc + 6) | 0;
+          break;
+        case 398: // V128Load32SplatAt
+          v128Load32Splat(
+            s32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 399: // V128Load64ZeroAt
+          v128Load64Zero(
+            s32,
+            mview,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 400: // V128Store
+          simdStore(
+            s32,
+            mview,
+            s32[(fp + code[(pc + 1) | 0]) | 0],
+            code[(pc + 2) | 0],
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 401: // V128StoreAt
+          simdStore(
+            s32,
+            mview,
+            (s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) | 0,
+            code[(pc + 3) | 0],
+            (fp + code[(pc + 4) | 0]) | 0,
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 406: // StructNew
+          store.fuel = fuel;
+          fuel = -1;
+          if (
+            !structNew(
+              store,
+              gcType(code[(pc + 2) | 0]),
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              (fp + code[(pc + 3) | 0]) | 0,
+              bulkFuel,
+            )
+          ) {
+            if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+            fuel = store.fuel;
+            break; // refilled: run it again
+          }
+          pc = (pc + 4) | 0;
+          fuel = store.fuel;
+          break;
+        case 407: // StructNewDefault
+          store.fuel = fuel;
+          fuel = -1;
+          if (
+            !structNewDefault(
+              store,
+              gcType(code[(pc + 2) | 0]),
+              s32,
+              (fp + code[(pc + 1) | 0]) | 0,
+              bulkFuel,
+            )
+          ) {
+            if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
+            fuel = store.fuel;
+            break; // refilled: run it again
+          }
+          pc = (pc + 3) | 0;
+          fuel = store.fuel;
+          break;
+        case 408: // StructGet
+          structGet(
+            store,
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+            code[(pc + 4) | 0],
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 435: { // Index64
+          a = (fp + code[(pc + 2) | 0]) | 0;
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
+          pc = (pc + 3) | 0;
+          break;
+        }
+        case 436: { // SizeToI64
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          v = s32[(fp + code[(pc + 2) | 0]) | 0];
+          s32[d] = v;
+          s32[d + 1] = v === -1 ? -1 : 0;
+          pc = (pc + 3) | 0;
+          break;
+        }
+        case 448: // TierUp
+          if (--funcs[depth]!.compiled!.hotness <= 0) {
+            frames[2 * depth + 1] = pc;
+            store.fuel = fuel;
+            return TIER_UP;
+          }
+          pc = (pc + 1) | 0;
+          break;
+        default: {
+          // A warm row (`isWarm`): one call runs it.
+          const next = runWarm(code, pc, fp, s32, f32, f64, mview);
+          if (next >= 0) {
+            pc = next | 0;
+            break;
+          }
+          // A cold row (`isCold`): `runCold` runs it, and those after it, from the saved state.
+          frames[2 * depth + 1] = pc;
+          st.depth = depth;
+          store.fuel = fuel;
+          fuel = -1;
+          const status = runCold(compiler, store, st, baseDepth);
+          if (status !== HOT) return status;
+          depth = st.depth;
+          frames = st.frames;
+          fp = frames[2 * depth]!;
+          pc = frames[2 * depth + 1]!;
+          code = funcs[depth]!.compiled!.code;
+          inst = funcs[depth]!.instance;
           globals = inst.globals;
           mem = inst.memories[0] ?? null;
           mview = mem !== null ? mem.view : EMPTY_VIEW;
           memLen = mview.byteLength;
-        }
-        break;
-      }
-      case 78: // RefAsNonNull
-        if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) throw trap(TrapCode.NullReference);
-        pc = (pc + 2) | 0;
-        break;
-      case 79: // Nop
-        pc = (pc + 1) | 0;
-        break;
-      case 80: // ConsumeFuel
-        x = (store.fuel - code[(pc + 1) | 0]) | 0;
-        if (x < 0) {
-          if (outOfFuel(store, st, code[(pc + 1) | 0])) {
-            frames[2 * depth + 1] = pc;
-            return OUT_OF_FUEL;
-          }
-          break; // refilled: charge again
-        }
-        store.fuel = x;
-        pc = (pc + 2) | 0;
-        break;
-      case 81: { // Copy
-        d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
-        s32[d] = s32[a];
-        s32[d + 1] = s32[a + 1];
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 82: // Copy2
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
-        s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
-        s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
-        s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
-        pc = (pc + 5) | 0;
-        break;
-      case 83: // Copy4
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
-        s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
-        s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
-        s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
-        s32[(fp + code[(pc + 5) | 0]) | 0] = s32[(fp + code[(pc + 6) | 0]) | 0];
-        s32[((fp + code[(pc + 5) | 0]) | 0) + 1] = s32[((fp + code[(pc + 6) | 0]) | 0) + 1];
-        s32[(fp + code[(pc + 7) | 0]) | 0] = s32[(fp + code[(pc + 8) | 0]) | 0];
-        s32[((fp + code[(pc + 7) | 0]) | 0) + 1] = s32[((fp + code[(pc + 8) | 0]) | 0) + 1];
-        pc = (pc + 9) | 0;
-        break;
-      case 84: // ConstI32
-        s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
-        pc = (pc + 3) | 0;
-        break;
-      case 85: { // ConstI64
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = code[(pc + 2) | 0];
-        s32[d + 1] = code[(pc + 3) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 86: { // Select
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
-          ? (fp + code[(pc + 3) | 0]) | 0
-          : (fp + code[(pc + 4) | 0]) | 0;
-        s32[d] = s32[a];
-        s32[d + 1] = s32[a + 1];
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 87: { // GlobalGet
-        const g = globals[code[(pc + 2) | 0]].value;
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = g[0];
-        s32[d + 1] = g[1];
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 88: { // GlobalSet
-        const g = globals[code[(pc + 1) | 0]].value;
-        a = (fp + code[(pc + 2) | 0]) | 0;
-        g[0] = s32[a];
-        g[1] = s32[a + 1];
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 90: // I32Eqz
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
-        pc = (pc + 3) | 0;
-        break;
-      case 91: // I32Eq
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 92: // I32Ne
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 93: // I32LtS
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 94: // I32LtU
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
-            ? 1
-            : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 95: // I32GtS
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 96: // I32GtU
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
-            ? 1
-            : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 97: // I32LeS
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 98: // I32LeU
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
-            ? 1
-            : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 99: // I32GeS
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 100: // I32GeU
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
-            ? 1
-            : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 101: // I32EqImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 102: // I32NeImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 103: // I32LtSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0]
-          ? 1
-          : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 104: // I32LtUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 105: // I32GtSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0]
-          ? 1
-          : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 106: // I32GtUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 107: { // I32MinUImm
-        a = s32[(fp + code[(pc + 2) | 0]) | 0];
-        s32[(fp + code[(pc + 1) | 0]) | 0] = (a >>> 0) < (code[(pc + 3) | 0] >>> 0)
-          ? a
-          : code[(pc + 3) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 108: // I32LeSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 109: // I32LeUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 110: // I32GeSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 111: // I32GeUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 112: // I32Clz
-        s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 113: // I32Ctz
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 114: // I32Popcnt
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 115: // I32Extend8S
-        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
-        pc = (pc + 3) | 0;
-        break;
-      case 116: // I32Extend16S
-        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
-        pc = (pc + 3) | 0;
-        break;
-      case 117: // I32Add
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 118: // I32Sub
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 119: // I32Mul
-        s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 120: // I32DivS
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 121: // I32DivU
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 122: // I32RemS
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 123: // I32RemU
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 124: // I32And
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
-          s32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 125: // I32Or
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
-          s32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 126: // I32Xor
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
-          s32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 127: // I32Shl
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
-          s32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 128: // I32ShrS
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
-          s32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 129: // I32ShrU
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 130: // I32Rotl
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 131: // I32Rotr
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 132: // I32AddImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 133: // I32MulImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 134: // I32AndImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
-          code[(pc + 3) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 135: // I32OrImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
-          code[(pc + 3) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 136: // I32XorImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
-          code[(pc + 3) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 137: // I32ShlImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
-          code[(pc + 3) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 138: // I32ShrSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
-          code[(pc + 3) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 139: // I32ShrUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 140: // I32RotlImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 141: // I32RotrImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 142: // I32AddShlImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] +
-          (s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0])) | 0;
-        pc = (pc + 5) | 0;
-        break;
-      case 143: // I32AddAddImmShrUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          ((s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0] +
-            code[(pc + 4) | 0]) | 0) >>> code[(pc + 5) | 0];
-        pc = (pc + 6) | 0;
-        break;
-      case 144: // I64Eqz
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eqz(s32, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 145: // I64Eq
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64Eq(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 146: // I64Ne
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64Ne(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 147: // I64LtS
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtS(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 148: // I64LtU
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtU(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 149: // I64GtS
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtS(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 150: // I64GtU
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtU(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 151: // I64LeS
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeS(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 152: // I64LeU
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeU(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 153: // I64GeS
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeS(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 154: // I64GeU
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeU(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 155: // I64EqImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64EqImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 156: // I64NeImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64NeImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 157: // I64LtSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtSImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 158: // I64LtUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LtUImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 159: // I64GtSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtSImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 160: // I64GtUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GtUImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 161: // I64LeSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeSImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 162: // I64LeUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64LeUImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 163: // I64GeSImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeSImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 164: // I64GeUImm
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i64GeUImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 165: // I64Clz
-        i64Clz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 166: // I64Ctz
-        i64Ctz(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 167: // I64Popcnt
-        i64Popcnt(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 168: // I64Extend8S
-        i64Extend8S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 169: // I64Extend16S
-        i64Extend16S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 170: // I64Extend32S
-        i64Extend32S(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 171: // I64ExtendI32S
-        i64ExtendI32S(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 172: // I64ExtendI32U
-        i64ExtendI32U(s32, (fp + code[(pc + 1) | 0]) | 0, s32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 173: // I64Add
-        i64Add(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 174: // I64Sub
-        i64Sub(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 175: // I64Mul
-        i64Mul(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 176: // I64DivS
-        i64DivS(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 177: // I64DivU
-        i64DivU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 178: // I64RemS
-        i64RemS(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 179: // I64RemU
-        i64RemU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 180: // I64And
-        i64And(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 181: // I64Or
-        i64Or(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 182: // I64Xor
-        i64Xor(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 183: // I64Shl
-        i64Shl(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 184: // I64ShrS
-        i64ShrS(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 185: // I64ShrU
-        i64ShrU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 186: // I64Rotl
-        i64Rotl(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 187: // I64Rotr
-        i64Rotr(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 188: // I64AddImm
-        i64AddImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 189: // I64MulImm
-        i64MulImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 190: // I64AndImm
-        i64AndImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 191: // I64OrImm
-        i64OrImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 192: // I64XorImm
-        i64XorImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 193: // I64ShlImm
-        i64ShlImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 194: // I64ShrSImm
-        i64ShrSImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 195: // I64ShrUImm
-        i64ShrUImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 196: // I64RotlImm
-        i64RotlImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 197: // I64RotrImm
-        i64RotrImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 198: // I64XorShrUImm
-        i64XorShrUImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 199: // I64XorRotlImm
-        i64XorRotlImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 200: // I64RotlImmOfXor
-        i64RotlImmOfXor(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 201: // I64SubShlImm
-        i64SubShlImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 202: // I64XorShrUMulImm
-        i64XorShrUMulImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-          code[(pc + 7) | 0],
-        );
-        pc = (pc + 8) | 0;
-        break;
-      case 203: // I64RotlMulImm
-        i64RotlImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        i64MulImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-        );
-        pc = (pc + 7) | 0;
-        break;
-      case 204: // I64MulImmAdd
-        i64MulImm(
-          s32,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-        );
-        i64Add(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-        );
-        pc = (pc + 7) | 0;
-        break;
-      case 205: // I64MulImmAddRotlMulImm
-        i64MulImm(
-          s32,
-          (fp + code[(pc + 6) | 0]) | 0,
-          (fp + code[(pc + 5) | 0]) | 0,
-          code[(pc + 7) | 0],
-          code[(pc + 8) | 0],
-        );
-        i64Add(
-          s32,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 6) | 0]) | 0,
-        );
-        i64RotlImm(
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 9) | 0],
-        );
-        i64MulImm(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          code[(pc + 10) | 0],
-          code[(pc + 11) | 0],
-        );
-        pc = (pc + 12) | 0;
-        break;
-      case 206: // I64LoadMulImmAddRotlMulImm
-        i64LoadMulImmAddRotlMulImm(
-          s32,
-          mview,
-          memLen,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 5) | 0]) | 0,
-          (fp + code[(pc + 6) | 0]) | 0,
-          code[(pc + 7) | 0],
-          code[(pc + 8) | 0],
-          code[(pc + 9) | 0],
-          code[(pc + 10) | 0],
-          code[(pc + 11) | 0],
-          (fp + code[(pc + 12) | 0]) | 0,
-          code[(pc + 13) | 0],
-          code[(pc + 14) | 0],
-        );
-        pc = (pc + 15) | 0;
-        break;
-      case 207: // I64AddAdd
-        i64AddAdd(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          (fp + code[(pc + 5) | 0]) | 0,
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 208: // I64AddLoad
-        i64AddLoad(
-          s32,
-          mview,
-          memLen,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-          code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-        );
-        pc = (pc + 7) | 0;
-        break;
-      case 209: // I64Bswap
-        i64Bswap(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 210: // I64Sigma
-        i64Sigma(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-          code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-          code[(pc + 7) | 0],
-        );
-        pc = (pc + 8) | 0;
-        break;
-      case 211: // I64AndNot
-        i64AndNot(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 212: // I64XorAnd
-        i64XorAnd(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 213: // I64AndXor
-        i64AndXor(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 218: // F32Eq
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f32[(fp + code[(pc + 2) | 0]) | 0] === f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 219: // F32Ne
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f32[(fp + code[(pc + 2) | 0]) | 0] !== f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 220: // F32Lt
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f32[(fp + code[(pc + 2) | 0]) | 0] < f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 221: // F32Gt
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f32[(fp + code[(pc + 2) | 0]) | 0] > f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 222: // F32Le
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f32[(fp + code[(pc + 2) | 0]) | 0] <= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 223: // F32Ge
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f32[(fp + code[(pc + 2) | 0]) | 0] >= f32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 224: // F32Abs
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff;
-        pc = (pc + 3) | 0;
-        break;
-      case 225: // F32Neg
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^ -0x80000000;
-        pc = (pc + 3) | 0;
-        break;
-      case 226: // F32Ceil
-        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.ceil(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 227: // F32Floor
-        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.floor(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 228: // F32Trunc
-        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.trunc(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 229: // F32Nearest
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f64Nearest(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 230: // F32Sqrt
-        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.sqrt(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 231: // F32Add
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] +
-          f32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 232: // F32Sub
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] -
-          f32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 233: // F32Mul
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] *
-          f32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 234: // F32Div
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] /
-          f32[(fp + code[(pc + 3) | 0]) | 0];
-        pc = (pc + 4) | 0;
-        break;
-      case 235: // F32Min
-        f32[(fp + code[(pc + 1) | 0]) | 0] = fMin(
-          f32[(fp + code[(pc + 2) | 0]) | 0],
-          f32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 236: // F32Max
-        f32[(fp + code[(pc + 1) | 0]) | 0] = fMax(
-          f32[(fp + code[(pc + 2) | 0]) | 0],
-          f32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 237: // F32Copysign
-        s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] & 0x7fffffff) |
-          (s32[(fp + code[(pc + 3) | 0]) | 0] & -0x80000000);
-        pc = (pc + 4) | 0;
-        break;
-      case 238: // F64Eq
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f64[(fp + code[(pc + 2) | 0]) >> 1] === f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 239: // F64Ne
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f64[(fp + code[(pc + 2) | 0]) >> 1] !== f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 240: // F64Lt
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f64[(fp + code[(pc + 2) | 0]) >> 1] < f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 241: // F64Gt
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f64[(fp + code[(pc + 2) | 0]) >> 1] > f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 242: // F64Le
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f64[(fp + code[(pc + 2) | 0]) >> 1] <= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 243: // F64Ge
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          f64[(fp + code[(pc + 2) | 0]) >> 1] >= f64[(fp + code[(pc + 3) | 0]) >> 1] ? 1 : 0;
-        pc = (pc + 4) | 0;
-        break;
-      case 244: // F64Abs
-        f64AbsBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 245: // F64Neg
-        f64NegBits(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 246: // F64Ceil
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(Math.ceil(f64[(fp + code[(pc + 2) | 0]) >> 1]));
-        pc = (pc + 3) | 0;
-        break;
-      case 247: // F64Floor
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
-          Math.floor(f64[(fp + code[(pc + 2) | 0]) >> 1]),
-        );
-        pc = (pc + 3) | 0;
-        break;
-      case 248: // F64Trunc
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
-          Math.trunc(f64[(fp + code[(pc + 2) | 0]) >> 1]),
-        );
-        pc = (pc + 3) | 0;
-        break;
-      case 249: // F64Nearest
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = quiet(
-          f64Nearest(f64[(fp + code[(pc + 2) | 0]) >> 1]),
-        );
-        pc = (pc + 3) | 0;
-        break;
-      case 250: // F64Sqrt
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = Math.sqrt(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 251: // F64Add
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] +
-          f64[(fp + code[(pc + 3) | 0]) >> 1];
-        pc = (pc + 4) | 0;
-        break;
-      case 252: // F64Sub
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] -
-          f64[(fp + code[(pc + 3) | 0]) >> 1];
-        pc = (pc + 4) | 0;
-        break;
-      case 253: // F64Mul
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] *
-          f64[(fp + code[(pc + 3) | 0]) >> 1];
-        pc = (pc + 4) | 0;
-        break;
-      case 254: // F64Div
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64[(fp + code[(pc + 2) | 0]) >> 1] /
-          f64[(fp + code[(pc + 3) | 0]) >> 1];
-        pc = (pc + 4) | 0;
-        break;
-      case 255: // F64Min
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = fMin(
-          f64[(fp + code[(pc + 2) | 0]) >> 1],
-          f64[(fp + code[(pc + 3) | 0]) >> 1],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 256: // F64Max
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = fMax(
-          f64[(fp + code[(pc + 2) | 0]) >> 1],
-          f64[(fp + code[(pc + 3) | 0]) >> 1],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 257: // F64Copysign
-        f64CopysignBits(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 258: // F32AddImm
-        IMM_WORDS[0] = code[(pc + 3) | 0];
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] + IMM_F32[0];
-        pc = (pc + 4) | 0;
-        break;
-      case 259: // F32MulImm
-        IMM_WORDS[0] = code[(pc + 3) | 0];
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32[(fp + code[(pc + 2) | 0]) | 0] * IMM_F32[0];
-        pc = (pc + 4) | 0;
-        break;
-      case 260: // F32MinImm
-        IMM_WORDS[0] = code[(pc + 3) | 0];
-        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.min(
-          f32[(fp + code[(pc + 2) | 0]) | 0],
-          IMM_F32[0],
-        );
-        if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
-          f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
-        }
-        pc = (pc + 4) | 0;
-        break;
-      case 261: // F32MaxImm
-        IMM_WORDS[0] = code[(pc + 3) | 0];
-        f32[(fp + code[(pc + 1) | 0]) | 0] = Math.max(
-          f32[(fp + code[(pc + 2) | 0]) | 0],
-          IMM_F32[0],
-        );
-        if (f32[(fp + code[(pc + 1) | 0]) | 0] !== f32[(fp + code[(pc + 1) | 0]) | 0]) {
-          f32[(fp + code[(pc + 1) | 0]) | 0] = NaN;
-        }
-        pc = (pc + 4) | 0;
-        break;
-      case 262: // F32MulAdd
-        f32[(fp + code[(pc + 1) | 0]) | 0] =
-          Math.fround(f32[(fp + code[(pc + 2) | 0]) | 0] * f32[(fp + code[(pc + 3) | 0]) | 0]) +
-          f32[(fp + code[(pc + 4) | 0]) | 0];
-        pc = (pc + 5) | 0;
-        break;
-      case 263: // F64MulAdd
-        f64[(fp + code[(pc + 1) | 0]) >> 1] =
-          f64[(fp + code[(pc + 2) | 0]) >> 1] * f64[(fp + code[(pc + 3) | 0]) >> 1] +
-          f64[(fp + code[(pc + 4) | 0]) >> 1];
-        pc = (pc + 5) | 0;
-        break;
-      case 264: // I32TruncF32S
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 265: // I32TruncF32U
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 266: // I32TruncF64S
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 267: // I32TruncF64U
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 268: // I64TruncF32S
-        i64TruncF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 269: // I64TruncF32U
-        i64TruncF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 270: // I64TruncF64S
-        i64TruncF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 271: // I64TruncF64U
-        i64TruncF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 272: // F32ConvertI32S
-        f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
-        pc = (pc + 3) | 0;
-        break;
-      case 273: // F32ConvertI32U
-        f32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
-        pc = (pc + 3) | 0;
-        break;
-      case 274: // F32ConvertI64S
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 275: // F32ConvertI64U
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f32ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 276: // F32DemoteF64
-        f32[(fp + code[(pc + 1) | 0]) | 0] = f64[(fp + code[(pc + 2) | 0]) >> 1];
-        pc = (pc + 3) | 0;
-        break;
-      case 277: // F64ConvertI32S
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0];
-        pc = (pc + 3) | 0;
-        break;
-      case 278: // F64ConvertI32U
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0;
-        pc = (pc + 3) | 0;
-        break;
-      case 279: // F64ConvertI64S
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64S(s32, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 280: // F64ConvertI64U
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f64ConvertI64U(s32, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 281: // F64PromoteF32
-        f64[(fp + code[(pc + 1) | 0]) >> 1] = f32[(fp + code[(pc + 2) | 0]) | 0];
-        pc = (pc + 3) | 0;
-        break;
-      case 282: // I32TruncSatF32S
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32S(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 283: // I32TruncSatF32U
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF32U(f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 284: // I32TruncSatF64S
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64S(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 285: // I32TruncSatF64U
-        s32[(fp + code[(pc + 1) | 0]) | 0] = i32TruncSatF64U(f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 286: // I64TruncSatF32S
-        i64TruncSatF32S(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 287: // I64TruncSatF32U
-        i64TruncSatF32U(s32, (fp + code[(pc + 1) | 0]) | 0, f32[(fp + code[(pc + 2) | 0]) | 0]);
-        pc = (pc + 3) | 0;
-        break;
-      case 288: // I64TruncSatF64S
-        i64TruncSatF64S(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 289: // I64TruncSatF64U
-        i64TruncSatF64U(s32, (fp + code[(pc + 1) | 0]) | 0, f64[(fp + code[(pc + 2) | 0]) >> 1]);
-        pc = (pc + 3) | 0;
-        break;
-      case 290: { // I32Load
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 291: { // I64Load
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = mview.getInt32(ea, true);
-        s32[d + 1] = mview.getInt32(ea + 4, true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 292: { // I32Load8S
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 293: { // I32Load8U
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 294: { // I32LoadAddImm
-        ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
-          (code[(pc + 4) | 0] >>> 0);
-        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 295: { // I64LoadAddImm
-        ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
-          (code[(pc + 4) | 0] >>> 0);
-        if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = mview.getInt32(ea, true);
-        s32[d + 1] = mview.getInt32(ea + 4, true);
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 296: { // I32Load8UAddImm
-        ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
-          (code[(pc + 4) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 297: { // I32Load16S
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 298: { // I32Load16U
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 299: { // I64Load8S
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        v = mview.getInt8(ea);
-        s32[d] = v;
-        s32[d + 1] = v >> 31;
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 300: { // I64Load8U
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = mview.getUint8(ea);
-        s32[d + 1] = 0;
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 301: { // I64Load16S
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        v = mview.getInt16(ea, true);
-        s32[d] = v;
-        s32[d + 1] = v >> 31;
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 302: { // I64Load16U
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = mview.getUint16(ea, true);
-        s32[d + 1] = 0;
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 303: { // I64Load32S
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        v = mview.getInt32(ea, true);
-        s32[d] = v;
-        s32[d + 1] = v >> 31;
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 304: { // I64Load32U
-        ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = mview.getInt32(ea, true);
-        s32[d + 1] = 0;
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 305: { // I32Store
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 306: { // I64Store
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        v = (fp + code[(pc + 3) | 0]) | 0;
-        mview.setInt32(ea, s32[v], true);
-        mview.setInt32(ea + 4, s32[v + 1], true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 307: { // I32Store8
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 308: { // I32Store16
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 309: { // I32StoreAt
-        ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
-          (code[(pc + 3) | 0] >>> 0);
-        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt32(ea, s32[(fp + code[(pc + 4) | 0]) | 0], true);
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 310: { // I32Store8At
-        ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
-          (code[(pc + 3) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt8(ea, s32[(fp + code[(pc + 4) | 0]) | 0]);
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 311: // I32Copy8At
-        copyByte(
-          mview,
-          memLen,
-          s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-          s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 7) | 0;
-        break;
-      case 312: // I32AddAddImmShrUStore8At
-        storeByte(
-          mview,
-          memLen,
-          s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
-          code[(pc + 3) | 0],
-          ((s32[(fp + code[(pc + 4) | 0]) | 0] + s32[(fp + code[(pc + 5) | 0]) | 0] +
-            code[(pc + 6) | 0]) | 0) >>> code[(pc + 7) | 0],
-        );
-        pc = (pc + 8) | 0;
-        break;
-      case 313: { // I32StoreImm
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt32(ea, code[(pc + 3) | 0], true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 314: { // I32Store8Imm
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt8(ea, code[(pc + 3) | 0]);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 315: { // I32Store16Imm
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt16(ea, code[(pc + 3) | 0], true);
-        pc = (pc + 4) | 0;
-        break;
-      }
-      case 316: { // I64StoreImm
-        ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-        if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
-        mview.setInt32(ea, code[(pc + 3) | 0], true);
-        mview.setInt32(ea + 4, code[(pc + 4) | 0], true);
-        pc = (pc + 5) | 0;
-        break;
-      }
-      case 331: { // Copy128
-        d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
-        s32[d] = s32[a];
-        s32[d + 1] = s32[a + 1];
-        s32[d + 2] = s32[a + 2];
-        s32[d + 3] = s32[a + 3];
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 335: { // V128Const
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        s32[d] = code[(pc + 2) | 0];
-        s32[d + 1] = code[(pc + 3) | 0];
-        s32[d + 2] = code[(pc + 4) | 0];
-        s32[d + 3] = code[(pc + 5) | 0];
-        pc = (pc + 6) | 0;
-        break;
-      }
-      case 336: // V128LoadFull
-        v128Load(
-          s32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 337: // V128LoadAt
-        v128Load(
-          s32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 338: // V128And
-        v128And(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 343: // V128Splat32
-        v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
-        pc = (pc + 3) | 0;
-        break;
-      case 346: // I8x16Add
-        i8x16Add(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 348: // I16x8Add
-        i16x8Add(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 351: // I32x4Add
-        i32x4Add(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 352: // I32x4Sub
-        i32x4Sub(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 353: // I32x4Mul
-        i32x4Mul(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 356: // I16x8Shl
-        i16x8Shl(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 358: // I16x8ShrU
-        i16x8ShrU(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          s32[(fp + code[(pc + 3) | 0]) | 0],
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 362: // F32x4Add
-        f32x4Add(
-          f32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 368: // F32x4MulAdd
-        f32x4MulAdd(
-          f32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 370: // F32x4MaxMinLoad
-        f32x4MaxMinLoad(
-          f32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0]) | 0,
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 371: // F32x4MulLoad
-        f32x4MulLoad(
-          f32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
-          code[(pc + 5) | 0],
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 372: // F32x4MulLoadAdd
-        f32x4MulLoadAdd(
-          f32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
-          code[(pc + 5) | 0],
-          (fp + code[(pc + 6) | 0]) | 0,
-        );
-        pc = (pc + 7) | 0;
-        break;
-      case 373: // F32x4MulLoad2
-        f32x4MulLoad2(
-          f32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 374: // F32x4MulLoad2Add
-        f32x4MulLoad2Add(
-          f32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-          (fp + code[(pc + 5) | 0]) | 0,
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 379: // V128ExtractLane32
-        s32[(fp + code[(pc + 1) | 0]) | 0] =
-          s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
-        pc = (pc + 4) | 0;
-        break;
-      case 380: // V128Unary
-        simdUnary(
-          code[(pc + 2) | 0],
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 381: // V128Binary
-        simdBinary(
-          code[(pc + 2) | 0],
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          (fp + code[(pc + 4) | 0]) | 0,
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 385: // V128Shuffle
-        simdShuffle(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-          code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-          code[(pc + 7) | 0],
-        );
-        pc = (pc + 8) | 0;
-        break;
-      case 386: // V128ShuffleZx
-        simdShuffleZx(
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (fp + code[(pc + 2) | 0]) | 0,
-          (fp + code[(pc + 3) | 0]) | 0,
-          code[(pc + 4) | 0],
-          code[(pc + 5) | 0],
-          code[(pc + 6) | 0],
-          code[(pc + 7) | 0],
-          code[(pc + 8) | 0],
-        );
-        pc = (pc + 9) | 0;
-        break;
-      case 388: // V128LoadSubAt
-        simdLoad(
-          code[(pc + 2) | 0],
-          s32,
-          mview,
-          (fp + code[(pc + 1) | 0]) | 0,
-          (s32[(fp + code[(pc + 3) | 0]) | 0] + code[(pc + 4) | 0]) | 0,
-          code[(pc + 5) | 0],
-        );
-        pc = (pc + 6) | 0;
-        break;
-      case 389: // V128Store
-        simdStore(
-          s32,
-          mview,
-          s32[(fp + code[(pc + 1) | 0]) | 0],
-          code[(pc + 2) | 0],
-          (fp + code[(pc + 3) | 0]) | 0,
-        );
-        pc = (pc + 4) | 0;
-        break;
-      case 390: // V128StoreAt
-        simdStore(
-          s32,
-          mview,
-          (s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) | 0,
-          code[(pc + 3) | 0],
-          (fp + code[(pc + 4) | 0]) | 0,
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 395: // StructNew
-        if (
-          !structNew(
-            store,
-            gcType(code[(pc + 2) | 0]),
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            (fp + code[(pc + 3) | 0]) | 0,
-            bulkFuel,
-          )
-        ) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        pc = (pc + 4) | 0;
-        break;
-      case 396: // StructNewDefault
-        if (
-          !structNewDefault(
-            store,
-            gcType(code[(pc + 2) | 0]),
-            s32,
-            (fp + code[(pc + 1) | 0]) | 0,
-            bulkFuel,
-          )
-        ) {
-          if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
-          break; // refilled: run it again
-        }
-        pc = (pc + 3) | 0;
-        break;
-      case 397: // StructGet
-        structGet(
-          store,
-          s32,
-          (fp + code[(pc + 1) | 0]) | 0,
-          s32[(fp + code[(pc + 2) | 0]) | 0],
-          code[(pc + 3) | 0],
-          code[(pc + 4) | 0],
-        );
-        pc = (pc + 5) | 0;
-        break;
-      case 424: { // Index64
-        a = (fp + code[(pc + 2) | 0]) | 0;
-        s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 425: { // SizeToI64
-        d = (fp + code[(pc + 1) | 0]) | 0;
-        v = s32[(fp + code[(pc + 2) | 0]) | 0];
-        s32[d] = v;
-        s32[d + 1] = v === -1 ? -1 : 0;
-        pc = (pc + 3) | 0;
-        break;
-      }
-      case 437: // TierUp
-        if (--funcs[depth]!.compiled!.hotness <= 0) {
-          frames[2 * depth + 1] = pc;
-          return TIER_UP;
-        }
-        pc = (pc + 1) | 0;
-        break;
-      default: {
-        // A warm row (`isWarm`): one call runs it.
-        const next = runWarm(code, pc, fp, s32, f32, f64, mview);
-        if (next >= 0) {
-          pc = next | 0;
+          s32 = st.s32;
+          f32 = st.f32;
+          f64 = st.f64;
+          fuel = store.fuel;
           break;
         }
-        // A cold row (`isCold`): `runCold` runs it, and those after it, from the saved state.
-        frames[2 * depth + 1] = pc;
-        st.depth = depth;
-        const status = runCold(compiler, store, st, baseDepth);
-        if (status !== HOT) return status;
-        depth = st.depth;
-        frames = st.frames;
-        fp = frames[2 * depth]!;
-        pc = frames[2 * depth + 1]!;
-        code = funcs[depth]!.compiled!.code;
-        inst = funcs[depth]!.instance;
-        globals = inst.globals;
-        mem = inst.memories[0] ?? null;
-        mview = mem !== null ? mem.view : EMPTY_VIEW;
-        memLen = mview.byteLength;
-        s32 = st.s32;
-        f32 = st.f32;
-        f64 = st.f64;
-        break;
       }
     }
+  } catch (e) {
+    if (fuel >= 0) store.fuel = fuel;
+    throw e;
   }
 }
 
@@ -2940,7 +3111,7 @@ function runCold(
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.funcs[code[(pc + 2) | 0]].id;
         pc = (pc + 3) | 0;
         break;
-      case 214: // I64Add128
+      case 215: // I64Add128
         i64Add128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2952,7 +3123,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 215: // I64Sub128
+      case 216: // I64Sub128
         i64Sub128(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2964,7 +3135,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 216: // I64MulWideS
+      case 217: // I64MulWideS
         i64MulWideS(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2974,7 +3145,7 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 217: // I64MulWideU
+      case 218: // I64MulWideU
         i64MulWideU(
           s32,
           (fp + code[(pc + 1) | 0]) | 0,
@@ -2984,11 +3155,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 317: // MemorySize
+      case 321: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 318: { // MemoryGrow
+      case 322: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -3000,7 +3171,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 319: // MemoryFill
+      case 323: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3016,7 +3187,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 320: // MemoryCopy
+      case 324: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3033,7 +3204,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 321: // MemoryInit
+      case 325: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3051,18 +3222,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 322: // DataDrop
+      case 326: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 323: // TableGet
+      case 327: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // TableSet
+      case 328: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3070,11 +3241,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 325: // TableSize
+      case 329: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 326: { // TableGrow
+      case 330: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3090,7 +3261,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 327: // TableFill
+      case 331: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3106,7 +3277,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 328: // TableCopy
+      case 332: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3123,7 +3294,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 329: // TableInit
+      case 333: // TableInit
         if (
           !tableInit(
             inst,
@@ -3141,11 +3312,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 330: // ElemDrop
+      case 334: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 333: { // GlobalGet128
+      case 337: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -3155,7 +3326,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 334: { // GlobalSet128
+      case 338: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -3165,7 +3336,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 387: // V128Load
+      case 396: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3176,7 +3347,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 393: { // Throw
+      case 404: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3201,7 +3372,7 @@ function runCold(
         }
         break;
       }
-      case 394: { // ThrowRef
+      case 405: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3223,7 +3394,7 @@ function runCold(
         }
         break;
       }
-      case 398: // StructSet
+      case 409: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3234,7 +3405,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 399: // ArrayNew
+      case 410: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3251,7 +3422,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 400: // ArrayNewDefault
+      case 411: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3267,7 +3438,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 401: // ArrayNewFixed
+      case 412: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3284,7 +3455,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 402: // ArrayNewData
+      case 413: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3303,7 +3474,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 403: // ArrayNewElem
+      case 414: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3322,7 +3493,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 404: // ArrayGet
+      case 415: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3333,7 +3504,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 405: // ArraySet
+      case 416: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3343,11 +3514,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 406: // ArrayLen
+      case 417: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 407: // ArrayFill
+      case 418: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3364,7 +3535,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 408: // ArrayCopy
+      case 419: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3381,7 +3552,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 409: // ArrayInitData
+      case 420: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3399,7 +3570,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 410: // ArrayInitElem
+      case 421: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3417,25 +3588,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 411: // RefI31
+      case 422: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 412: { // I31GetS
+      case 423: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 413: { // I31GetU
+      case 424: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 414: // RefTest
+      case 425: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3444,7 +3615,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 415: // RefCast
+      case 426: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3453,7 +3624,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 416: { // BrOnCast
+      case 427: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3463,7 +3634,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 417: { // BrOnCastFail
+      case 428: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3473,7 +3644,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 418: // AtomicLoad
+      case 429: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3484,7 +3655,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 419: // AtomicStore
+      case 430: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3495,7 +3666,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 420: // AtomicRmw
+      case 431: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3507,7 +3678,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 421: // AtomicCmpxchg
+      case 432: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3520,7 +3691,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 422: // AtomicWait
+      case 433: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3532,7 +3703,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 423: // AtomicNotify
+      case 434: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3540,7 +3711,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 426: // LoadMem
+      case 437: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3551,7 +3722,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 427: // StoreMem
+      case 438: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3562,11 +3733,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 428: // MemorySizeMem
+      case 439: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 429: { // MemoryGrowMem
+      case 440: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3586,7 +3757,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 430: // MemoryFillMem
+      case 441: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3602,7 +3773,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 431: // MemoryCopyMem
+      case 442: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3619,7 +3790,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 432: // MemoryInitMem
+      case 443: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3637,7 +3808,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 433: // V128LoadMem
+      case 444: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3648,7 +3819,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 434: // V128StoreMem
+      case 445: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3658,7 +3829,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 435: // V128LoadLaneMem
+      case 446: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3671,7 +3842,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 436: // V128StoreLaneMem
+      case 447: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3707,7 +3878,7 @@ function runWarm(
   mview: DataView,
 ): number {
   switch (code[pc]) {
-    case 332: { // Select128
+    case 336: { // Select128
       const d = (fp + code[(pc + 1) | 0]) | 0;
       const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
         ? (fp + code[(pc + 3) | 0]) | 0
@@ -3719,7 +3890,7 @@ function runWarm(
       pc = (pc + 5) | 0;
       break;
     }
-    case 339: // V128Andnot
+    case 343: // V128Andnot
       v128Andnot(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3728,7 +3899,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 340: // V128Or
+    case 344: // V128Or
       v128Or(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3737,7 +3908,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 341: // V128Xor
+    case 345: // V128Xor
       v128Xor(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3746,15 +3917,15 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 342: // V128Not
+    case 346: // V128Not
       v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
       pc = (pc + 3) | 0;
       break;
-    case 344: // V128AnyTrue
+    case 348: // V128AnyTrue
       v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
       pc = (pc + 3) | 0;
       break;
-    case 345: // I8x16Eq
+    case 349: // I8x16Eq
       i8x16Eq(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3763,7 +3934,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 347: // I8x16Sub
+    case 356: // I8x16Sub
       i8x16Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3772,7 +3943,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 349: // I16x8Sub
+    case 358: // I16x8Sub
       i16x8Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3781,7 +3952,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 350: // I16x8Mul
+    case 359: // I16x8Mul
       i16x8Mul(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3790,7 +3961,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 354: // I8x16Shl
+    case 363: // I8x16Shl
       i8x16Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3799,7 +3970,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 355: // I8x16ShrU
+    case 364: // I8x16ShrU
       i8x16ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3808,7 +3979,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 357: // I16x8ShrS
+    case 366: // I16x8ShrS
       i16x8ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3817,7 +3988,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 359: // I32x4Shl
+    case 368: // I32x4Shl
       i32x4Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3826,7 +3997,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 360: // I32x4ShrS
+    case 369: // I32x4ShrS
       i32x4ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3835,7 +4006,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 361: // I32x4ShrU
+    case 370: // I32x4ShrU
       i32x4ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3844,7 +4015,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 363: // F32x4Sub
+    case 372: // F32x4Sub
       f32x4Sub(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3853,7 +4024,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 364: // F32x4Mul
+    case 373: // F32x4Mul
       f32x4Mul(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3862,7 +4033,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 365: // F32x4Div
+    case 374: // F32x4Div
       f32x4Div(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3871,7 +4042,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 366: // F32x4Min
+    case 375: // F32x4Min
       f32x4Min(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3880,7 +4051,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 367: // F32x4Max
+    case 376: // F32x4Max
       f32x4Max(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3889,7 +4060,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 369: // F32x4MaxMin
+    case 378: // F32x4MaxMin
       f32x4MaxMin(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3899,7 +4070,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 375: // F64x2Add
+    case 384: // F64x2Add
       f64x2Add(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3908,7 +4079,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 376: // F64x2Sub
+    case 385: // F64x2Sub
       f64x2Sub(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3917,7 +4088,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 377: // F64x2Mul
+    case 386: // F64x2Mul
       f64x2Mul(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3926,7 +4097,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 378: // F64x2Div
+    case 387: // F64x2Div
       f64x2Div(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3935,7 +4106,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 382: // V128Ternary
+    case 391: // V128Ternary
       simdTernary(
         code[(pc + 2) | 0],
         s32,
@@ -3946,7 +4117,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 383: // V128ExtractLane
+    case 392: // V128ExtractLane
       simdExtractLane(
         code[(pc + 2) | 0],
         s32,
@@ -3956,7 +4127,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 384: // V128ReplaceLane
+    case 393: // V128ReplaceLane
       simdReplaceLane(
         code[(pc + 2) | 0],
         s32,
@@ -3967,7 +4138,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 391: // V128LoadLane
+    case 402: // V128LoadLane
       simdLoadLane(
         code[(pc + 2) | 0],
         s32,
@@ -3980,7 +4151,7 @@ function runWarm(
       );
       pc = (pc + 7) | 0;
       break;
-    case 392: // V128StoreLane
+    case 403: // V128StoreLane
       simdStoreLane(
         code[(pc + 1) | 0],
         s32,

@@ -284,10 +284,15 @@ const TAIL_CALL = `
       if (depth === baseDepth) {
         st.depth = depth - 1;
         // No frame of this run is left to catch a Wasm exception: callHost throws it on.
+        store.fuel = fuel;
+        fuel = -1;
         return callHost(callee, from, st, at, store, baseDepth) === undefined ? DONE : HOST_AWAIT;
       }
       ${POP_FRAME}
+      store.fuel = fuel;
+      fuel = -1;
       const pending = callHost(callee, from, st, at, store, baseDepth);
+      fuel = store.fuel;
       if (pending !== undefined) {
         if (pending !== null) return HOST_AWAIT;
         // The host function threw a Wasm exception, which a handler of the caller caught.
@@ -402,6 +407,7 @@ const ROWS = {
     }
     if (depth === baseDepth) {
       st.depth = depth - 1;
+      store.fuel = fuel;
       return DONE;
     }
     ${POP_FRAME}
@@ -434,7 +440,10 @@ const ROWS = {
     }
     frames[2 * depth + 1] = pc;
     if (callee.isHost) {
+      store.fuel = fuel;
+      fuel = -1;
       const pending = callHost(callee, inst, st, base, store, baseDepth);
+      fuel = store.fuel;
       if (pending !== undefined) {
         if (pending !== null) return HOST_AWAIT;
         // The host function threw a Wasm exception, which a handler caught.
@@ -457,9 +466,9 @@ const ROWS = {
     fp = base;
     code = cf.code;
     pc = 0;
-    if (code[0] === #ConsumeFuel && store.fuel >= code[1]) {
+    if (code[0] === #ConsumeFuel && fuel >= code[1]) {
       // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
-      store.fuel -= code[1];
+      fuel -= code[1];
       pc = 2;
     }
     ${at(4, switchInstance("callee", false))}
@@ -478,15 +487,14 @@ const ROWS = {
   ConsumeFuel: jump(
     "i",
     `
-    x = (store.fuel - $1) | 0;
+    x = fuel - $1;
     if (x < 0) {
-      if (outOfFuel(store, st, $1)) {
-        frames[2 * depth + 1] = pc;
-        return OUT_OF_FUEL;
-      }
+      store.fuel = fuel;
+      if (outOfFuel(store, st, fuel - x)) return stopAt(st, depth, pc);
+      fuel = store.fuel;
       break; // refilled: charge again
     }
-    store.fuel = x;
+    fuel = x;
     pc = ($next) | 0;
   `,
   ),
@@ -657,7 +665,14 @@ const ROWS = {
   I64Extend16S: op("rr", "i64Extend16S(s32, $1, $2);"),
   I64Extend32S: op("rr", "i64Extend32S(s32, $1, $2);"),
   I64ExtendI32S: op("rr", "i64ExtendI32S(s32, $1, s32[$2]);"),
-  I64ExtendI32U: op("rr", "i64ExtendI32U(s32, $1, s32[$2]);"),
+  I64ExtendI32U: op(
+    "rr",
+    `
+    const d = $1;
+    s32[d] = s32[$2];
+    s32[d + 1] = 0;
+  `,
+  ),
   I64Add: op("rrr", "i64Add(s32, $1, $2, $3);"),
   I64Sub: op("rrr", "i64Sub(s32, $1, $2, $3);"),
   I64Mul: op("rrr", "i64Mul(s32, $1, $2, $3);"),
@@ -678,6 +693,16 @@ const ROWS = {
   I64AndImm: op("rrw", "i64AndImm(s32, $1, $2, $3, $3.hi);"),
   I64OrImm: op("rrw", "i64OrImm(s32, $1, $2, $3, $3.hi);"),
   I64XorImm: op("rrw", "i64XorImm(s32, $1, $2, $3, $3.hi);"),
+  // `(u64)x | C`, an `I64ExtendI32U t, x` only the `I64OrImm` reads (not written): a divisor
+  // made odd or a tag set on a widened index (`bench/i64.wat`: 1 of 12 dispatches).
+  I64ExtendI32UOrImm: op(
+    "rrw",
+    `
+    const d = $1;
+    s32[d] = s32[$2] | $3;
+    s32[d + 1] = $3.hi;
+  `,
+  ),
   I64ShlImm: op("rri", "i64ShlImm(s32, $1, $2, $3);"),
   I64ShrSImm: op("rri", "i64ShrSImm(s32, $1, $2, $3);"),
   I64ShrUImm: op("rri", "i64ShrUImm(s32, $1, $2, $3);"),
@@ -819,7 +844,34 @@ const ROWS = {
     if (f32[$1] !== f32[$1]) f32[$1] = NaN;
   `,
   ),
+  // `F32MaxImm` then `F32MinImm` of its result, a clamp `min(max(x, lo), hi)` (`d x lo hi`):
+  // vec_float_scalar's clamp loop ran 5.1 M of each. The NaN check once, at the end: a NaN
+  // from the max stays one through the min.
+  F32MaxMinImm: op(
+    "rrii",
+    `
+    const d = $1;
+    IMM_WORDS[0] = $3;
+    f32[d] = Math.max(f32[$2], IMM_F32[0]);
+    IMM_WORDS[0] = $4;
+    f32[d] = Math.min(f32[d], IMM_F32[0]);
+    if (f32[d] !== f32[d]) f32[d] = NaN;
+  `,
+  ),
   F32MulAdd: op("rrrr", "f32[$1] = Math.fround(f32[$2] * f32[$3]) + f32[$4];"),
+  // ... of two f32s just loaded from `base + imm` and `base2 + imm2` (`d base imm base2 imm2 c`:
+  // the loads `I32LoadAddImm`s, or `I32Load`s adding 0, both without a memarg offset): a dot
+  // product's term `c += x[i] * y[i]` in one dispatch for four (vec_float_scalar: 7.7 M of its
+  // 89 M dispatches were such `F32MulAdd`s, each after its two loads).
+  // `f32.mul` of an f32 just loaded from `base + imm` (an `I32LoadAddImm`, or an `I32Load`
+  // adding 0, without a memarg offset) by a constant (`d base imm k`, `k` its bits): saxpy's
+  // `a * x[i]` (vec_float_scalar: 10.3 M of its 89 M dispatches were such loads before an
+  // `F32MulImm`).
+  F32MulImmLoad: op("rrii", "f32MulImmLoad(f32, mview, $1, (s32[$2] + $3) | 0, $4);"),
+  F32MulLoad2Add: op(
+    "rririr",
+    "f32MulLoad2Add(f32, mview, $1, (s32[$2] + $3) | 0, (s32[$4] + $5) | 0, $6);",
+  ),
   F64MulAdd: op("rrrr", "f64[$1 >> 1] = f64[$2 >> 1] * f64[$3 >> 1] + f64[$4 >> 1];"),
 
   // Conversions
@@ -1038,6 +1090,14 @@ const ROWS = {
   V128Splat32: op("rr", "v128Splat32(s32, $1, $2);"),
   V128AnyTrue: op("rr", "v128AnyTrue(s32, $1, $2);"),
   I8x16Eq: op("rrr", "i8x16Eq(s32, $1, $2, $3);"),
+  // Rows of their own for the generic operators vec_bytes runs (count above a threshold,
+  // saturating brighten, sum of absolute differences): `V128Binary`'s switch cost about 3.5 ns
+  // more per instruction than a row of its own (i8x16.gt_u against i8x16.eq in a loop).
+  I8x16GtU: op("rrr", "i8x16GtU(s32, $1, $2, $3);"),
+  I32x4MinU: op("rrr", "i32x4MinU(s32, $1, $2, $3);"),
+  I32x4Abs: op("rr", "i32x4Abs(s32, $1, $2);"),
+  I8x16NarrowI16x8U: op("rrr", "i8x16NarrowI16x8U(s32, $1, $2, $3);"),
+  I16x8NarrowI32x4U: op("rrr", "i16x8NarrowI32x4U(s32, $1, $2, $3);"),
   I8x16Add: op("rrr", "i8x16Add(s32, $1, $2, $3);"),
   I8x16Sub: op("rrr", "i8x16Sub(s32, $1, $2, $3);"),
   I16x8Add: op("rrr", "i16x8Add(s32, $1, $2, $3);"),
@@ -1108,6 +1168,11 @@ const ROWS = {
   // (`v128.load64_zero`, `v128.load16x4_s`) at `local + constant`, 2% of vec_bytes' dispatches
   // the adds before them.
   V128LoadSubAt: op("rvrio", "simdLoad($2, s32, mview, $1, (s32[$3] + $4) | 0, $5);"),
+  // ... of its own for the two kinds vec_bytes runs most (1.1 M of its 1.3 M `V128LoadSubAt`s):
+  // `simdLoad`'s switch cost about 7 ns more per load than `V128LoadFull` (a loop of four
+  // `v128.load64_zero`s against one of four `v128.load`s).
+  V128Load32SplatAt: op("rrio", "v128Load32Splat(s32, mview, $1, (s32[$2] + $3) | 0, $4);"),
+  V128Load64ZeroAt: op("rrio", "v128Load64Zero(s32, mview, $1, (s32[$2] + $3) | 0, $4);"),
   V128Store: op("ror", "simdStore(s32, mview, s32[$1], $2, $3);"),
   // `v128.store` to `base + imm` (`base imm offset value`), as `I32StoreAt`.
   V128StoreAt: op("rior", "simdStore(s32, mview, (s32[$1] + $2) | 0, $3, $4);"),
@@ -1287,6 +1352,7 @@ const ROWS = {
     `
     if (--funcs[depth]!.compiled!.hotness <= 0) {
       frames[2 * depth + 1] = pc;
+      store.fuel = fuel;
       return TIER_UP;
     }
     pc = ($next) | 0;
@@ -1299,15 +1365,17 @@ const ROWS = {
  * and jumps to `target`; when the store cannot pay, it jumps to that `ConsumeFuel`, which stops
  * (or refills and charges), and control continues from it as the branch would have. No `const`s
  * (as in `armsPaying`): they took `run` past 128 registers with ii64's fused rows (+7 KB). The
- * fuel left is the scratch `x`, an int32 difference (both terms are at most `FUEL_CHUNK`, 2^30 - 1):
- * one read of `store.fuel` and no overflow check, 151 bytes less of `run` for the 11 paying rows
- * and `ConsumeFuel`. Dispatches are the same; valgrind's instruction count of sieve (scale 0.1,
- * interpreter) moved fuel on/off from 1.220 to 1.217: the field's read and write remain.
+ * fuel left is the scratch `x`, a difference of two Smis (both at most `FUEL_CHUNK`, 2^30 - 1),
+ * from `run`'s local `fuel` (see `FUEL_OUT` in scripts/gen_executor.ts), never the store's
+ * field: TurboFan's code for a charge was a map check of `store`, the field's load, untag, tag
+ * and store (`perf annotate` of sieve, fuel on); it is now a stack slot's load and store. Spelled
+ * without `| 0` (V8 adds an overflow check that never fails, `jo`): 63 bytes less of `run` for
+ * the 11 paying rows, which paid for the local's write-backs.
  */
 function payOrFallBack(target: string, at: string, cost: string): string {
-  return `x = (store.fuel - ${cost}) | 0;
+  return `x = fuel - ${cost};
 if (x >= 0) {
-  store.fuel = x;
+  fuel = x;
   pc = ${target};
 } else pc = ${at};`;
 }
@@ -1341,9 +1409,9 @@ function armsPaying(base: Row): Row {
   // Written without `const`s: with them `run` needed more than 128 registers, and V8 then
   // spelled many of its instructions in a wider form (+3.6 KB of bytecode for four rows).
   const run = `${prelude}pc = ${cond} ? $${target} : $next;
-x = (store.fuel - code[(pc + 1) | 0]) | 0;
+x = fuel - code[(pc + 1) | 0];
 if (x >= 0) {
-  store.fuel = x;
+  fuel = x;
   pc = (pc + 2) | 0;
 }`;
   return { shape: base.shape, run, jumps: true, caseOf: null, negation: null };

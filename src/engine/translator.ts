@@ -1546,7 +1546,10 @@ class FuncTranslator {
     ) {
       return;
     }
-    if (rule.op === I.F32Add && this.#fuseBinary(pa, I.F32Mul, I.F32MulAdd, false)) return;
+    if (
+      rule.op === I.F32Add &&
+      (this.#mulLoad2Add(pa) || this.#fuseBinary(pa, I.F32Mul, I.F32MulAdd, false))
+    ) return;
     if (rule.op === I.I64Add && (this.#addProduct(pa) || this.#addTo(pa))) return;
     if (rule.op === I.I32Add && this.#addShifted(pa)) return;
     if (rule.op === I.I64Sub && this.#subShifted(pa)) return;
@@ -1712,6 +1715,114 @@ class FuncTranslator {
     code.emit(c);
     this.#endResult(v128);
     return true;
+  }
+
+  /**
+   * `f32.add` of entries `pa` and `pa + 1` when one of them is the result of the `F32Mul t, t,
+   * t2` just emitted, right after the two loads of its factors into their temporaries (`I32Load
+   * t, base, +0` or `I32LoadAddImm t, base, imm, +0`, then the same into `t2`), and the other is
+   * not a constant: takes all three back and emits `F32MulLoad2Add dst, base, imm, base2, imm2,
+   * c` (`c` the other's slot), starting where the first load did (a trap of either load maps to
+   * the first's offset). Returns whether it did. `vec_float_scalar`'s dot products: four
+   * dispatches per term became one.
+   */
+  #mulLoad2Add(pa: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (this.#lastEnd !== code.len || code.get(at) !== I.F32Mul) return false;
+    const product = this.#lastPos;
+    if ((product !== pa && product !== pa + 1) || s.kind[product] !== TEMP) return false;
+    const other = product === pa ? pa + 1 : pa;
+    if (s.kind[other] === CONST) return false;
+    const n = this.#nStarts, starts = this.#starts;
+    if (n < 3 || starts[n - 1] !== at) return false;
+    const first = starts[n - 3]!, second = starts[n - 2]!;
+    // The factors: temporaries of the product's position and the one above, each written by
+    // its load (so no other instruction reads them: the multiply consumed both).
+    const t = this.#slot(product), t2 = this.#slot(product + 1);
+    if (code.get(at + 2) !== t || code.get(at + 3) !== t2) return false;
+    if (!this.#loadAt(first, second, t) || !this.#loadAt(second, at, t2)) return false;
+    // The second load's address must not be the first's value (read through the fused row,
+    // it would never have been written).
+    const base = code.get(first + 2), base2 = code.get(second + 2);
+    if (base2 === t) return false;
+    const imm = code.get(first) === I.I32Load ? 0 : code.get(first + 3);
+    const imm2 = code.get(second) === I.I32Load ? 0 : code.get(second + 3);
+    const c = this.#use(other);
+    if (c === t || c === t2) return false;
+    code.truncate(first);
+    this.#pop(2);
+    this.#resultStart = this.#prevResultStart = -1;
+    this.#beginResult(I.F32MulLoad2Add);
+    code.emit(base);
+    code.emit(imm);
+    code.emit(base2);
+    code.emit(imm2);
+    code.emit(c);
+    this.#endResult();
+    return true;
+  }
+
+  /**
+   * `f32.mul` of entry `preg` by the constant with bits `k` when `preg` is the result of the
+   * load just emitted (`I32Load t, addr, +0` or `I32LoadAddImm t, base, imm, +0`), a temporary
+   * only this reads: takes the load back and emits `F32MulImmLoad dst, base, imm, k`, where the
+   * load started. Returns whether it did (saxpy's `a * x[i]`: two dispatches became one).
+   */
+  #loadMulImm(preg: number, k: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (this.#lastEnd !== code.len || this.#lastPos !== preg || s.kind[preg] !== TEMP) {
+      return false;
+    }
+    if (!this.#loadAt(at, code.len, this.#slot(preg))) return false;
+    const base = code.get(at + 2), imm = code.get(at) === I.I32Load ? 0 : code.get(at + 3);
+    this.#takeBack(at);
+    this.#pop(2);
+    this.#beginResult(I.F32MulImmLoad);
+    code.emit(base);
+    code.emit(imm);
+    code.emit(k);
+    this.#endResult();
+    return true;
+  }
+
+  /**
+   * `f32.min` of entry `preg` and the constant with bits `hi` when `preg` is the result of the
+   * `F32MaxImm t, x, lo` just emitted, a temporary only this reads: takes the max back and emits
+   * `F32MaxMinImm dst, x, lo, hi` (a clamp; vec_float_scalar: three dispatches per element
+   * became two). Returns whether it did.
+   */
+  #clampImm(preg: number, hi: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (this.#lastEnd !== code.len || this.#lastPos !== preg || s.kind[preg] !== TEMP) {
+      return false;
+    }
+    if (code.get(at) !== I.F32MaxImm) return false;
+    const x = code.get(at + 2), lo = code.get(at + 3);
+    this.#takeBack(at);
+    this.#pop(2);
+    this.#beginResult(I.F32MaxMinImm);
+    code.emit(x);
+    code.emit(lo);
+    code.emit(hi);
+    this.#endResult();
+    return true;
+  }
+
+  /**
+   * Whether the instruction at `at`, ending at `end`, is an i32 load of four bytes into slot
+   * `t` without a memarg offset (`I32Load t, addr, +0`, `I32LoadAddImm t, base, imm, +0`).
+   */
+  #loadAt(at: number, end: number, t: number): boolean {
+    const code = this.#code;
+    const op = code.get(at);
+    if (op !== I.I32Load && op !== I.I32LoadAddImm) return false;
+    return at + INSTR_SIZE[op]! === end && code.get(at + 1) === t && code.get(end - 1) === 0;
   }
 
   /**
@@ -1905,6 +2016,27 @@ class FuncTranslator {
   }
 
   /**
+   * `i64.or` of entry `preg` with the constant `lo`, `hi` when `preg` is the result of the
+   * instruction just emitted, `I64ExtendI32U t, x`, a temporary only this reads: takes the
+   * extension back and emits `I64ExtendI32UOrImm dst, x, C`. Returns whether it did.
+   */
+  #extendedOr(preg: number, lo: number, hi: number): boolean {
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (this.#lastEnd !== code.len || this.#lastPos !== preg) return false;
+    if (this.#stack.kind[preg] !== TEMP || code.get(at) !== I.I64ExtendI32U) return false;
+    const x = code.get(at + 2);
+    this.#takeBack(at);
+    this.#pop(2);
+    this.#beginResult(I.I64ExtendI32UOrImm);
+    code.emit(x);
+    code.emit(lo);
+    code.emit(hi);
+    this.#endResult();
+    return true;
+  }
+
+  /**
    * The third step of a SHA-2 sigma, `x ^ rotl(y, k3)` (`fused` `I64XorRotlImm`) or
    * `x ^ (y >>> k3)` (`I64XorShrUImm`), right after `I64RotlImm t, y, k1` and
    * `I64XorRotlImm t, t, y, k2` with `x` = `t`: takes both back and emits `I64Sigma dst, t, y,
@@ -2082,10 +2214,13 @@ class FuncTranslator {
     const base = load >= 0 ? code.get(load + 2) : 0;
     const imm = loaded ? code.get(load + 3) : 0;
     const offset = load >= 0 ? code.get(load + (loaded ? 4 : 3)) : 0;
+    // The xor-shift's result a temporary only the product reads (`t` = `dst` marks it so, and
+    // `I64XorShrUMulImm` then leaves it unwritten, also when `dst` is retargeted: `#localSet`).
+    const deadT = !round && !rotate && this.#stack.kind[preg] === TEMP;
     code.truncate(load >= 0 ? load : round ? r : at);
     this.#resultStart = -1;
     this.#pop(2);
-    this.#beginResult(
+    const dst = this.#beginResult(
       load >= 0
         ? I.I64LoadMulImmAddRotlMulImm
         : round
@@ -2094,6 +2229,7 @@ class FuncTranslator {
         ? I.I64RotlMulImm
         : I.I64XorShrUMulImm,
     );
+    if (deadT) taken[0] = dst;
     for (const w of taken) code.emit(w);
     code.emit(lo);
     code.emit(hi);
@@ -2212,8 +2348,11 @@ class FuncTranslator {
       }
     }
     if (op === I.I64MulImm && this.#shiftThenMul(preg, lo, hi)) return;
+    if (op === I.I64OrImm && this.#extendedOr(preg, lo, hi)) return;
     if ((op === I.I64RotlImm || op === I.I64RotrImm) && this.#rotatedXor(op, preg, lo)) return;
     if (op === I.I32ShrUImm && this.#shiftedSum(preg, lo)) return;
+    if (op === I.F32MulImm && this.#loadMulImm(preg, lo)) return;
+    if (op === I.F32MinImm && this.#clampImm(preg, lo)) return;
     if (
       op === I.I32AndImm && (lo & 0xff) === 0xff && s.kind[preg] === LOCAL &&
       this.#byteLocal(s.val[preg]!)
@@ -2593,13 +2732,29 @@ class FuncTranslator {
     const base = code.get(this.#lastStart + 2), imm = code.get(this.#lastStart + 3);
     code.truncate(this.#lastStart);
     this.#stack.pop();
-    this.#beginResult(sub < 0 ? I.V128LoadAt : I.V128LoadSubAt);
-    if (sub >= 0) code.emit(sub);
+    this.#beginLoadSubAt(sub < 0 ? -1 : sub);
     code.emit(base);
     code.emit(imm);
     code.emit(this.#reader.offset);
     this.#endResult(true);
     return true;
+  }
+
+  /**
+   * Begins the v128 load `sub` of `base + imm` (`V128LoadSubAt dst, sub`, or the row of its own
+   * that `v128.load32_splat` and `v128.load64_zero` have; `V128LoadAt dst` for -1, the plain
+   * load): the caller emits `base, imm, offset`.
+   */
+  #beginLoadSubAt(sub: number): void {
+    const row = sub < 0
+      ? I.V128LoadAt
+      : sub === 0x09
+      ? I.V128Load32SplatAt
+      : sub === 0x5d
+      ? I.V128Load64ZeroAt
+      : I.V128LoadSubAt;
+    this.#beginResult(row);
+    if (row === I.V128LoadSubAt) this.#code.emit(sub);
   }
 
   /**
@@ -2621,8 +2776,7 @@ class FuncTranslator {
     code.truncate(at);
     this.#stack.pop();
     this.#resultStart = this.#prevResultStart = -1;
-    this.#beginResult(I.V128LoadSubAt);
-    code.emit(0x09);
+    this.#beginLoadSubAt(0x09);
     code.emit(base);
     code.emit(imm);
     code.emit(offset);
@@ -2680,8 +2834,11 @@ class FuncTranslator {
         // The generic load is a `V128LoadSubAt` adding 0 (`V128Load` itself is cold: `run` had
         // no room for both).
         const sub = instr === I.V128Load;
-        this.#beginResult(sub ? I.V128LoadSubAt : instr);
-        if (withSub) code.emit(n);
+        if (sub) this.#beginLoadSubAt(n);
+        else {
+          this.#beginResult(instr);
+          if (withSub) code.emit(n);
+        }
         code.emit(a);
         if (sub) code.emit(0);
         if (kind === I.V128ExtractLane) code.emit(r.lane);
@@ -2789,7 +2946,12 @@ class FuncTranslator {
     const dst = x * SLOT_WORDS;
     if (retarget && this.#code.len === this.#lastEnd) {
       // Nothing was emitted to preserve the local: the producer can write it directly.
-      this.#code.set(this.#lastStart + 1, dst);
+      const code = this.#code, at = this.#lastStart;
+      // (An `I64XorShrUMulImm` whose `t` is its `dst` keeps them equal: see `#shiftThenMul`.)
+      if (code.get(at) === I.I64XorShrUMulImm && code.get(at + 2) === code.get(at + 1)) {
+        code.set(at + 2, dst);
+      }
+      code.set(at + 1, dst);
       this.#lastEnd = -1;
       s.pop();
       if (tee) this.#pushLocal(x);

@@ -105,9 +105,15 @@ export class Func {
    */
   call(store: Store, params: readonly Val[] = []): Val[] {
     const entity = funcs.entity(store, this);
-    const io = paramSlots(store, entity, params);
+    const io = paramSlots(store, entity, params, spareIo);
+    // Taken while the call runs: a re-entrant `Func.call` from a host function allocates its
+    // own. It is given back only when the call finishes, never after a throw (an async host
+    // function's Promise may still write its results into it later).
+    spareIo = null;
     callEntity(store, entity, io);
-    return readResults(store, entity, io);
+    const results = readResults(store, entity, io);
+    spareIo = io;
+    return results;
   }
 
   /**
@@ -255,11 +261,27 @@ export class Func {
 }
 funcs.define(Func);
 
-/** The parameter slots of a call of `entity` with `params` (checked against its type). */
-function paramSlots(store: Store, entity: FuncEntity, params: readonly Val[]): Int32Array {
+/**
+ * The parameter/result buffer of synchronous `Func.call`s, reused while no call holds it: a new
+ * typed array per call was 7% of a `Func.call` CPU profile (`CreateTypedArray`). Only the
+ * slots of a call's own parameters and results are read, so a larger buffer serves any call.
+ */
+let spareIo: Int32Array | null = null;
+
+/**
+ * The parameter slots of a call of `entity` with `params` (checked against its type), in `reuse`
+ * when it is large enough, else in a new buffer.
+ */
+function paramSlots(
+  store: Store,
+  entity: FuncEntity,
+  params: readonly Val[],
+  reuse: Int32Array | null = null,
+): Int32Array {
   const type = entity.type;
-  checkVals(params, type.params, `parameters of ${type}`, store);
-  const io = new Int32Array(Math.max(type.params.length, type.results.length, 1) * SLOT_WORDS);
+  checkVals(params, type.params, "parameters of", store, type);
+  const words = Math.max(type.params.length, type.results.length, 1) * SLOT_WORDS;
+  const io = reuse !== null && reuse.length >= words ? reuse : new Int32Array(words);
   for (let i = 0; i < params.length; i++) writeVal(store, params[i]!, io, i * SLOT_WORDS);
   return io;
 }

@@ -56,7 +56,10 @@ export function createHostFunc(
   flavour: HostFuncFlavour,
   label = "host function",
 ): HostFuncEntity {
-  const { params, results } = type;
+  // Plain copies of the frozen signature arrays: V8 15 reads elements of a frozen array in
+  // optimised code through the generic keyed-load stub (see `TypedFunc`'s `#params`).
+  const params = [...type.params];
+  const results = [...type.results];
   const what = `${label} ${type}`;
 
   // Messages built once: a host call that builds one per call (a template string) pays for it.

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { FuncType } from "../core/types.ts";
+import type { FuncType, ValType } from "../core/types.ts";
 import { type FuncEntity, SLOT_WORDS } from "../engine/entities.ts";
 import { FuncError } from "./errors.ts";
 import { callEntity, type FuncTypeLike, toFuncType } from "./call.ts";
@@ -45,6 +45,13 @@ export class TypedFunc<P extends readonly unknown[] = unknown[], R = unknown> {
   /** "argument i" per parameter, built once: a template string per call showed in profiles. */
   readonly #labels: readonly string[];
   /**
+   * Plain copies of the signature's frozen `params`/`results`, made once: V8 15 (Deno 2.9) reads
+   * elements of a frozen array in optimised code through the generic keyed-load stub, which was
+   * 8-11% of a 1e7-call `TypedFunc.call` profile (`KeyedLoadIC` + trampoline ticks).
+   */
+  readonly #params: ValType[];
+  readonly #resultTypes: ValType[];
+  /**
    * The parameter/result buffer of synchronous calls, reused while no call is using it (a
    * re-entrant call of the same function from a host function allocates its own): allocating a
    * typed array per call was a third of an export call's cost (`bench/boundary_bench.ts`).
@@ -64,6 +71,8 @@ export class TypedFunc<P extends readonly unknown[] = unknown[], R = unknown> {
     this.#func = func;
     this.#type = this.#entity.type;
     this.#labels = this.#type.params.map((_, i) => `argument ${i}`);
+    this.#params = [...this.#type.params];
+    this.#resultTypes = [...this.#type.results];
     if (expected !== undefined && !toFuncType(expected).equals(this.#type)) {
       throw new FuncError(
         `Function type mismatch: expected ${toFuncType(expected)}, got ${this.#type}`,
@@ -183,13 +192,14 @@ export class TypedFunc<P extends readonly unknown[] = unknown[], R = unknown> {
    */
   #paramSlots(store: Store, params: P, reuse: Int32Array | null = null): Int32Array {
     checkStore("Func", this.#store, store);
-    const { params: types, results } = this.#type;
+    const types = this.#params;
     if (params.length !== types.length) {
       throw new FuncError(
         `Expected ${types.length} arguments for ${this.#type}, got ${params.length}`,
       );
     }
-    const io = reuse ?? new Int32Array(Math.max(types.length, results.length, 1) * SLOT_WORDS);
+    const io = reuse ??
+      new Int32Array(Math.max(types.length, this.#resultTypes.length, 1) * SLOT_WORDS);
     const labels = this.#labels;
     for (let i = 0; i < types.length; i++) {
       writeJs(store, types[i]!, params[i], io, i * SLOT_WORDS, labels[i]!);
@@ -199,7 +209,7 @@ export class TypedFunc<P extends readonly unknown[] = unknown[], R = unknown> {
 
   /** The typed result from the slots of `io`. */
   #results(store: Store, io: Int32Array): R {
-    const results = this.#type.results;
+    const results = this.#resultTypes;
     if (results.length === 0) return undefined as R;
     if (results.length === 1) return readJs(store, results[0]!, io, 0) as R;
     const out = new Array<unknown>(results.length);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  AsyncHostFuncError,
   Config,
   Engine,
   Func,
@@ -283,4 +284,49 @@ Deno.test("host func: each calling instance gets a Caller that names it", () => 
   b.getTypedFunc(store, "set").call(store, 2);
   for (const instance of [a, b, a, a, b]) instance.getTypedFunc(store, "run").call(store);
   assert.deepEqual(names.map((v) => (v as Val | undefined)?.value), [1, 2, 1, 1, 2]);
+});
+
+Deno.test("host func: Func.call names the signature when its parameters do not fit", () => {
+  const store = new Store(engine, null);
+  const f = new Func(store, new FuncType(["i32", "i64"], []), () => []);
+  const bad: [unknown, string][] = [
+    [[Val.i32(1)], "Expected 2 parameters of (i32, i64) -> (), got 1"],
+    [
+      [Val.i32(1), Val.i32(2)],
+      "Type mismatch in parameters of (i32, i64) -> (): value 1 is i32, expected i64",
+    ],
+    [
+      [Val.i32(1), 5],
+      "Type mismatch in parameters of (i32, i64) -> (): value 1 is not a Val (5)",
+    ],
+    [7, "Expected an array of Val as parameters of (i32, i64) -> ()"],
+  ];
+  for (const [params, message] of bad) {
+    assert.throws(() => f.call(store, params as Val[]), (e) => {
+      assert.ok(e instanceof FuncError);
+      assert.equal(e.message, message);
+      return true;
+    });
+  }
+  // The store stays usable, and a fitting call runs.
+  assert.deepEqual(f.call(store, [Val.i32(1), Val.i64(2n)]), []);
+});
+
+Deno.test("host func: a Func.call made inside a Func.call keeps both calls' values apart", () => {
+  const store = new Store(engine, null);
+  const inner = new Func(store, new FuncType(["i64", "i32", "i32"], ["i32"]), (_c, p) => [
+    Val.i32((p[1]!.value as number) * (p[2]!.value as number)),
+  ]);
+  const outer = new Func(store, new FuncType(["i32", "i32"], ["i32", "i32"]), (_c, [a, b]) => {
+    const [r] = inner.call(store, [Val.i64(-1n), Val.i32(7), Val.i32(6)]);
+    return [Val.i32((a!.value as number) + (r!.value as number)), b!];
+  });
+  for (let i = 0; i < 3; i++) {
+    const out = outer.call(store, [Val.i32(i), Val.i32(100 + i)]);
+    assert.deepEqual(out.map((v) => v.value), [42 + i, 100 + i]);
+  }
+  // A call that fails (a Promise from a synchronous call) leaves later calls unaffected.
+  const later = new Func(store, new FuncType([], ["i32"]), () => Promise.resolve([Val.i32(9)]));
+  assert.throws(() => later.call(store, []), AsyncHostFuncError);
+  assert.deepEqual(outer.call(store, [Val.i32(1), Val.i32(2)]).map((v) => v.value), [43, 2]);
 });

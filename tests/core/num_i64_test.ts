@@ -361,6 +361,31 @@ Deno.test("i64: xor with an unsigned right shift or a left rotation, every count
   }
 });
 
+Deno.test("i64: xor-shift then multiply, writing or leaving out the xor's slot", () => {
+  const next = i64Gen(64);
+  for (let i = 0; i < 200; i++) {
+    const x = next(), y = next(), c = next();
+    for (const k of [0, 1, 27, 30, 31, 32, 33, 63, 64 + 3]) {
+      const t = i64(x ^ (u64(y) >> BigInt(k & 63)));
+      const want = i64(t * c);
+      const tag = `(${x}, ${y}, ${k}, ${c})`;
+      // `t` its own slot: written; `t` the destination: only the product is.
+      put(0, x);
+      put(2, y);
+      put(6, 5n);
+      num.i64XorShrUMulImm(s, 4, 6, 0, 2, k, lo(c), hi(c));
+      assert.equal(get(4), want, tag);
+      assert.equal(get(6), t, tag);
+      num.i64XorShrUMulImm(s, 6, 6, 0, 2, k, lo(c), hi(c));
+      assert.equal(get(6), want, `${tag} t = d`);
+      // In place, `x` = `y` = `t` = `d`.
+      put(0, y);
+      num.i64XorShrUMulImm(s, 0, 0, 0, 0, k, lo(c), hi(c));
+      assert.equal(get(0), i64(i64(y ^ (u64(y) >> BigInt(k & 63))) * c), `${tag} in place`);
+    }
+  }
+});
+
 Deno.test("i64: a SHA-2 sigma, three rotations or two and a shift, every count", () => {
   const next = i64Gen(64);
   const rotl = (v: bigint, k: number) =>

@@ -121,7 +121,7 @@ r4 = $l | 0;
 }`),
     `{
 const $l = (r4 + (5)) | 0;
-h4 = (h4 + (0) + +(($l >>> 0) < (r4 >>> 0))) | 0;
+h4 = (h4 + +(($l ^ -2147483648) < (r4 ^ -2147483648))) | 0;
 r4 = $l | 0;
 }`,
   );
@@ -207,8 +207,13 @@ if (ea > $memLim16) throw trap(1);`),
   // Not where the length is assigned anything else.
   assert.ok(leanBody("memLen = 7;\nif (ea + 4 > memLen) x();").includes("ea + 4 > memLen"));
   assert.equal(
+    leanBody("if (f(r4) < (-2 >>> 0)) x = f(2 >>> 0);"),
+    "if (f(r4) < 4294967294) x = f(2 >>> 0);",
+  );
+  // Both operands words: flipped (see the unsigned compares' test).
+  assert.equal(
     leanBody("if ((r4 >>> 0) < (-2 >>> 0)) x = f(2 >>> 0);"),
-    "if ((r4 >>> 0) < 4294967294) x = f(2 >>> 0);",
+    "if ((r4 ^ -2147483648) < (2147483646)) x = f(2 >>> 0);",
   );
   assert.ok(
     word.includes("r4 = (((ea) & 3 ? mview.getInt32(ea, true) : mi32[(ea) >>> 2]));"),
@@ -420,6 +425,60 @@ function runIn(style: "jit" | "lean") {
   const body = compiled?.generated as { direct?: unknown } | null | undefined;
   return { results, source: String(body?.direct ?? body) };
 }
+
+Deno.test("codegen lean: unsigned compares flip sign bits, zero terms of words go", () => {
+  // Two words, a word and a literal (folded), stack words; under `!`, `&&`, `||`, `?:`.
+  assert.equal(
+    leanBody("if ((r4 >>> 0) < (r0 >>> 0)) {\n}"),
+    "if ((r4 ^ -2147483648) < (r0 ^ -2147483648)) {\n}",
+  );
+  assert.equal(
+    leanBody("x = +((r4 >>> 0) >= (5 >>> 0));"),
+    "x = +((r4 ^ -2147483648) >= (-2147483643));",
+  );
+  assert.equal(
+    leanBody("x = !((s32[fp + 2] >>> 0) <= ((-7) >>> 0)) && (r4 >>> 0) > (r0 >>> 0) ? 1 : 0;"),
+    "x = !((s32[fp + 2] ^ -2147483648) <= (2147483641)) && " +
+      "(r4 ^ -2147483648) > (r0 ^ -2147483648) ? 1 : 0;",
+  );
+  // Not where a tighter operator takes either group (its operands are not the groups).
+  for (
+    const kept of [
+      "x = y + (r4 >>> 0) < (r0 >>> 0);",
+      "x = (r4 >>> 0) < (r0 >>> 0) + 1;",
+      "x = f(r4 >>> 0) < (r0 >>> 0);",
+      "x = y <= (r4 >>> 0) < (r0 >>> 0);",
+    ]
+  ) assert.equal(leanBody(kept), kept);
+  // The same outcome as the unsigned compare for every pair of edge words, each operator.
+  const words = [0, 1, -1, 2, -2, 0x7fffffff, -0x80000000, 0x7ffffffe, -0x7fffffff, 12345];
+  for (const op of ["<", ">", "<=", ">="]) {
+    const jit = `return (a >>> 0) ${op} (b >>> 0);`;
+    const lean = leanBody(jit);
+    assert.notEqual(lean, jit);
+    const f = new Function("a", "b", jit) as (a: number, b: number) => boolean;
+    const g = new Function("a", "b", lean) as (a: number, b: number) => boolean;
+    for (const a of words) {
+      for (const b of words) assert.equal(g(a, b), f(a, b), `${a} ${op} ${b}`);
+      // A literal operand, folded.
+      const literal = `return (b >>> 0) ${op} (${a} >>> 0);`;
+      assert.ok(!leanBody(literal).includes(">>>"), leanBody(literal));
+      const h = new Function("b", leanBody(literal)) as (b: number) => boolean;
+      const k = new Function("b", literal) as (b: number) => boolean;
+      for (const b of words) assert.equal(h(b), k(b), `${b} ${op} ${a}`);
+    }
+  }
+  // A zero high half: `| (0)` and `+ (0)` of a cached word go, a statement left `r = r;` too.
+  assert.equal(leanBody("r12 = r12 | (0);\nr8 = (r12 | (0));"), "r8 = (r12);");
+  assert.equal(
+    leanBody("r20 = (r20 + (0) + (($sl ^ -2147483648) < (r8 ^ -2147483648) ? 1 : 0)) | 0;"),
+    "r20 = (r20 + (($sl ^ -2147483648) < (r8 ^ -2147483648) ? 1 : 0)) | 0;",
+  );
+  // Not a word a tighter operator takes, nor what may be -0 (a float, an unknown name).
+  for (
+    const kept of ["x = a + r12 | (0);", "x = y * r8 + (0);", "x = (d8 + (0));", "x = ($a + (0));"]
+  ) assert.equal(leanBody(kept), kept);
+});
 
 Deno.test("codegen lean: the option is honoured, and both styles compute the same", () => {
   const jit = runIn("jit");

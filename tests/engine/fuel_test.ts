@@ -4,6 +4,7 @@
  */
 
 import assert from "node:assert/strict";
+import { parse } from "@bytecodealliance/jco-transpile/wasm-tools";
 import { Trap, TrapCode } from "../../src/core/trap.ts";
 import { DONE, OUT_OF_FUEL } from "../../src/engine/engine.ts";
 import { FUEL_CHUNK, spreadFuel } from "../../src/engine/fuel.ts";
@@ -127,4 +128,69 @@ Deno.test("fuel: a plain call out of fuel traps; a yielding call stops despite a
   assert.equal(t.engine.resumeCall(t.inner, st), DONE);
   t.engine.finishCall(st, io, 1);
   assert.equal(io[0], 50 * 50 - 50);
+});
+
+// `run` counts fuel in a local (see `FUEL_OUT` in scripts/gen_executor.ts): wherever something
+// else reads or changes the store's count, and when a trap leaves `run`, the count is current.
+const INTERPRETED = { executionTier: "interpreter" as const, consumeFuel: true };
+
+Deno.test("fuel local: a host function that spends through a nested call, then throws", () => {
+  const seen: bigint[] = [];
+  let t: ReturnType<typeof instantiate> | null = null;
+  t = instantiate(
+    `(module (import "env" "host" (func $h))
+       (func $inner (export "inner") (result i32) nop nop (i32.const 7))
+       (func (export "outer") (local i32) (local.set 0 (i32.const 1)) (call $h) (unreachable)))`,
+    {
+      config: INTERPRETED,
+      imports: {
+        "env.host": () => {
+          seen.push(t!.store.getFuel());
+          assert.equal(t!.call("inner"), 7);
+          seen.push(t!.store.getFuel());
+          throw new Error("host gave up");
+        },
+      },
+    },
+  );
+  t.store.setFuel(100n);
+  assert.throws(() => t!.call("outer"), /host gave up/);
+  // outer's region (i32.const, local.set, call, unreachable, end), then inner's 4.
+  assert.deepEqual(seen, [95n, 91n]);
+  assert.equal(t.store.getFuel(), 91n, "what the nested call spent stays spent");
+});
+
+Deno.test("fuel local: a trap in a cold row after a bulk charge keeps the charge", () => {
+  const t = instantiate(
+    `(module (memory 1)
+       (func (export "fill") (param $n i32) (param $far i32) (param $one i32)
+         (memory.fill (local.get $one) (local.get $one) (local.get $n))
+         (memory.fill (local.get $far) (local.get $one) (local.get $one))))`,
+    { config: INTERPRETED },
+  );
+  t.store.setFuel(100n);
+  assert.throws(
+    () => t.call("fill", 640, 65536, 1),
+    (e) => e instanceof Trap && e.code === TrapCode.MemoryOutOfBounds,
+  );
+  // The region's 9 operators, 640 bytes at 64 per fuel; the trapping fill pays nothing more.
+  // (Operands in locals: both fills run in one visit to runCold, the second one trapping.)
+  assert.equal(t.store.getFuel(), 100n - 9n - 10n);
+});
+
+Deno.test("fuel local: struct.new (a row of run that charges the store) then a trap", async () => {
+  const fields = Array.from({ length: 32 }, () => "(field i32)").join(" ");
+  const args = Array.from({ length: 32 }, (_, i) => `(i32.const ${i + 1})`).join(" ");
+  const t = instantiate(
+    await parse(`(module (type $s (struct ${fields}))
+       (func (export "run") (drop (struct.new $s ${args})) (unreachable)))`),
+    { config: { ...INTERPRETED, wasmGc: true } },
+  );
+  t.store.setFuel(100n);
+  assert.throws(
+    () => t.call("run"),
+    (e) => e instanceof Trap && e.code === TrapCode.UnreachableCodeReached,
+  );
+  // 32 constants, struct.new, drop, unreachable, end; 32 fields at 16 per fuel.
+  assert.equal(t.store.getFuel(), 100n - 36n - 2n);
 });

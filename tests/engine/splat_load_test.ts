@@ -1,7 +1,7 @@
 /**
  * `i32x4.splat` / `f32x4.splat` of an `i32.load` just emitted becomes the `v128.load32_splat` of
- * the same address (`V128LoadSubAt`): the same lanes, NaN payloads included, and the same traps,
- * at `local + constant` and at a plain address. In every tier.
+ * the same address (`V128Load32SplatAt`): the same lanes, NaN payloads included, and the same
+ * traps, at `local + constant` and at a plain address. In every tier.
  */
 import assert from "node:assert/strict";
 import { eachTier } from "./harness.ts";
@@ -21,8 +21,8 @@ const MODULE = `(module
 
 Deno.test("a splat of an i32.load just emitted is a v128.load32_splat", () => {
   eachTier(MODULE, (t) => {
-    assert.match(t.code("at"), /V128LoadSubAt s\d+, v128\.load32_splat, s0, 8, \+4\n/);
-    assert.match(t.code("plainF"), /V128LoadSubAt s\d+, v128\.load32_splat, s0, 0, \+0\n/);
+    assert.match(t.code("at"), /V128Load32SplatAt s\d+, s0, 8, \+4\n/);
+    assert.match(t.code("plainF"), /V128Load32SplatAt s\d+, s0, 0, \+0\n/);
     const data = t.memory().data(t.store);
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     for (const [p, bits] of [[0, 0x7fa01234], [100, -1], [65536 - 16, 0x12345678]] as const) {

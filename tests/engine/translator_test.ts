@@ -131,7 +131,17 @@ Deno.test("an i64 shift step or product and the step reading it are one instruct
     (func (export "round") (param i64 i64) (result i64) (local i64)
       local.get 0 local.get 1 i64.const ${P2} i64.mul i64.add local.tee 2
       i64.const 31 i64.rotl i64.const ${P1} i64.mul
-      local.get 2 i64.add))`;
+      local.get 2 i64.add)
+    ;; The step into a local (the product retargeted), its constant on the left, and with the
+    ;; xor kept in a local that is read after (which must still be written).
+    (func (export "toLocal") (param i64) (result i64) (local i64)
+      local.get 0 local.get 0 i64.const 30 i64.shr_u i64.xor i64.const ${M} i64.mul local.set 1
+      local.get 1 local.get 0 i64.add)
+    (func (export "left") (param i64) (result i64)
+      i64.const ${M} local.get 0 local.get 0 i64.const 30 i64.shr_u i64.xor i64.mul)
+    (func (export "kept") (param i64) (result i64) (local i64 i64)
+      local.get 0 local.get 0 i64.const 30 i64.shr_u i64.xor local.tee 1 i64.const ${M} i64.mul
+      local.set 2 local.get 1 local.get 2 i64.sub))`;
   for (const executionTier of ["interpreter", "codegen"] as const) {
     const t = instantiate(text, { config: { executionTier } });
     if (executionTier === "interpreter") {
@@ -146,9 +156,18 @@ Deno.test("an i64 shift step or product and the step reading it are one instruct
       // still writing its own slot (the sum its local).
       assert.match(t.code("round"), /^0: I64MulImmAddRotlMulImm s3, s3, s2, s0, s1, s4, /m);
       assert.match(t.code("round"), /^\d+: I64Add s3, s3, s2\n/m);
+      // The xor a temporary only the product reads: `t` is the destination, which marks it
+      // dead (not written), also once the product is retargeted into a local.
+      assert.match(t.code("toLocal"), /^0: I64XorShrUMulImm s1, s1, s0, s0, 30, /);
+      assert.match(t.code("left"), /^0: I64XorShrUMulImm (s\d+), \1, s0, s0, 30, /);
+      assert.match(t.code("kept"), /^0: I64XorShrUMulImm s2, s1, s0, s0, 30, /);
     }
     for (const z of [0n, 1n, 0x123456789abcdef0n, (1n << 64n) - 1n, 1n << 63n]) {
       assert.equal(t.call("mix", BigInt.asIntN(64, z)), BigInt.asIntN(64, (z ^ (z >> 30n)) * M));
+      const x = z ^ (z >> 30n), zs = BigInt.asIntN(64, z);
+      assert.equal(t.call("toLocal", zs), BigInt.asIntN(64, x * M + z));
+      assert.equal(t.call("left", zs), BigInt.asIntN(64, x * M));
+      assert.equal(t.call("kept", zs), BigInt.asIntN(64, x - x * M));
       const acc = 0x0f0e0d0c0b0a0908n;
       const sum = u64(acc + z * P2);
       assert.equal(
@@ -494,6 +513,48 @@ Deno.test("an i64 shift by an extended i32 reads the i32 itself", () => {
     code(`(param i64 i32) (result i64) local.get 1 i64.extend_i32_u local.get 0 i64.rotl`),
     /I64ExtendI32U s2, s1\n.*I64Rotl s2, s2, s0/,
   );
+});
+
+Deno.test("an i32 widened unsigned and or'ed with a constant is one instruction", () => {
+  // `(u64)i | 1` (a divisor made odd), the constant on either side, into a local, in place (the
+  // i32 read from the slot the result takes), and the extension kept where a local holds it.
+  const C = 0x8000000100000001n;
+  const text = `(module
+    (func (export "odd") (param i32) (result i64)
+      local.get 0 i64.extend_i32_u i64.const 1 i64.or)
+    (func (export "left") (param i32) (result i64)
+      i64.const ${C} local.get 0 i64.extend_i32_u i64.or)
+    (func (export "inPlace") (param i32 i32) (result i64)
+      local.get 0 local.get 1 i32.add i64.extend_i32_u i64.const ${C} i64.or)
+    (func (export "toLocal") (param i32) (result i64) (local i64)
+      local.get 0 i64.extend_i32_u i64.const 1 i64.or local.set 1 local.get 1)
+    (func (export "kept") (param i32) (result i64) (local i64)
+      local.get 0 i64.extend_i32_u local.tee 1 i64.const 1 i64.or local.get 1 i64.add))`;
+  for (const executionTier of ["interpreter", "codegen"] as const) {
+    for (const consumeFuel of [false, true]) {
+      const t = instantiate(text, { config: { executionTier, consumeFuel } });
+      if (consumeFuel) t.store.setFuel(1_000_000n);
+      if (executionTier === "interpreter" && !consumeFuel) {
+        assert.match(t.code("odd"), /^0: I64ExtendI32UOrImm s1, s0, 1\n/);
+        assert.match(t.code("left"), /^0: I64ExtendI32UOrImm s1, s0, -9223372032559808511\n/);
+        assert.match(
+          t.code("inPlace"),
+          /^0: I32Add (s\d+), s0, s1\n\d+: I64ExtendI32UOrImm \1, \1, /,
+        );
+        assert.match(t.code("toLocal"), /^0: I64ExtendI32UOrImm s1, s0, 1\n/);
+        assert.match(t.code("kept"), /I64ExtendI32U s1, s0\n\d+: I64OrImm s\d+, s1, 1\n/);
+      }
+      for (const x of [0, 1, 2, 0x7fffffff, -0x80000000, -2, -1]) {
+        const u = BigInt(x >>> 0), tag = `${x}, ${executionTier}, fuel ${consumeFuel}`;
+        assert.equal(t.call("odd", x), u | 1n, tag);
+        assert.equal(t.call("left", x), BigInt.asIntN(64, u | C), tag);
+        const sum = BigInt(((x + 7) | 0) >>> 0);
+        assert.equal(t.call("inPlace", x, 7), BigInt.asIntN(64, sum | C), tag);
+        assert.equal(t.call("kept", x), (u | 1n) + u, tag);
+        assert.equal(t.call("toLocal", x), u | 1n, tag);
+      }
+    }
+  }
 });
 
 Deno.test("a SHA-2 sigma's three rotations, or two and a shift, are one instruction", () => {
