@@ -7,11 +7,16 @@
  * deno task fuzz --minutes 30         # a long run
  * deno task fuzz --seed 1234 --count 1 # one seed again
  * deno task fuzz --repro fuzz-out/seed-1234.wasm --seed 1234
+ * deno task fuzz --tiers [--minutes 5]  # the execution tiers against each other, fuel in slices
  * ```
  *
  * Each divergence is saved under `fuzz-out/` (git-ignored): the module as `seed-N.wasm` and
  * `seed-N.txt` with the difference and the command that reproduces it. Modules whose only
  * difference is NaN bits go to `fuzz-out/nan/`.
+ *
+ * `--tiers` compares wasmi-ts's execution tiers (interpreter, generated code, its lean spelling)
+ * with each other instead, on modules of loops, calls and tail calls it generates itself, fuel
+ * given in small slices (see tests/fuzz/_tiers.ts); a difference is saved as `tiers-seed-N.wat`.
  *
  * @module
  */
@@ -25,6 +30,7 @@ import {
   runAll,
 } from "../tests/fuzz/_campaign.ts";
 import { setUpRunners } from "../tests/fuzz/_diff.ts";
+import { tierDifference, tierModule } from "../tests/fuzz/_tiers.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -37,6 +43,7 @@ const { values } = parseArgs({
     fuel: { type: "string" },
     repro: { type: "string" },
     quiet: { type: "boolean", default: false },
+    tiers: { type: "boolean", default: false },
   },
 });
 
@@ -56,6 +63,37 @@ if (values.repro !== undefined) {
 }
 
 const minutes = values.minutes !== undefined ? Number(values.minutes) : undefined;
+
+if (values.tiers) {
+  const count = values.count !== undefined ? Number(values.count) : undefined;
+  const deadline = performance.now() + (minutes ?? (count === undefined ? 1 : Infinity)) * 60_000;
+  const start = values.seed !== undefined ? Number(values.seed) : (Date.now() % 1_000_000_000);
+  console.log(`tiers from seed ${start}: interpreter, codegen, lean; fuel in slices`);
+  let n = 0, differences = 0;
+  for (
+    let seed = start;
+    performance.now() < deadline && (count === undefined || n < count);
+    seed++
+  ) {
+    const difference = await tierDifference(seed);
+    n++;
+    if (difference !== null) {
+      differences++;
+      await Deno.mkdir(values.out!, { recursive: true });
+      const base = `${values.out}/tiers-seed-${seed}`;
+      await Deno.writeTextFile(`${base}.wat`, tierModule(seed));
+      await Deno.writeTextFile(
+        `${base}.txt`,
+        `${difference}\nreproduce: deno task fuzz --tiers --seed ${seed} --count 1\n`,
+      );
+      console.log(`DIFFERENCE ${difference}: saved as ${base}.wat`);
+    }
+    if (n % 50 === 0) console.log(`... ${n} modules, ${differences} differences`);
+  }
+  console.log(`${n} modules, seeds ${start}..${start + n - 1}: ${differences} differences`);
+  Deno.exit(differences > 0 ? 1 : 0);
+}
+
 const count = values.count !== undefined ? Number(values.count) : undefined;
 const deadline = performance.now() + (minutes ?? (count === undefined ? 1 : Infinity)) * 60_000;
 const start = values.seed !== undefined ? Number(values.seed) : (Date.now() % 1_000_000_000);

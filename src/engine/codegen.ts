@@ -259,6 +259,7 @@ import * as slotValues from "./codegen_slots.ts";
 import { isInt32Expr, numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import { leanSource } from "./codegen_lean.ts";
 import { type LocalKind, splitLoops } from "./codegen_split.ts";
+import { type FuelNode, planFuel } from "./codegen_fuel.ts";
 import {
   expandRun,
   I,
@@ -280,7 +281,7 @@ import {
   type WasmFuncEntity,
 } from "./entities.ts";
 const { throwException } = exceptions;
-import type { BulkFuel } from "./fuel.ts";
+import { type BulkFuel, FUEL_CHUNK } from "./fuel.ts";
 import type { ExecStack } from "./stack.ts";
 import { type Compiler, DONE, run, type RunStatus } from "./executor.ts";
 import { callHost, HOST_AWAIT, TIER_UP } from "./exec_support.ts";
@@ -847,21 +848,21 @@ const FUEL_OUT = "/*fuelout*/";
 const FUEL_IN = "/*fuelin*/";
 /** Where a JS exception may leave the body: the store's count is made current (see `FUEL_OUT`). */
 const FUEL_SYNC = "/*fuelsync*/";
-/**
- * The local count takes the store's: at most 2^30 of it in an int32 local (`fuel`), the rest in
- * `fuelRest` (the count is `fuelRest + fuel`), so that V8 charges with int32 arithmetic. A model
- * of `bench/bytesum.wat`'s inner loop, CPU time: no fuel 9.2 ms, a double count 14.1 ms, an
- * int32 count 11.5 ms. A charge the local cannot pay goes to the store, which refills it.
- */
-/** The count, in code that has a window (see `FUEL_WINDOW`). */
-const FUEL_NOW = "fuelRest + fuel";
 /** A charge of the local count: `FUEL_CHARGE`, the cost, `FUEL_CHARGE_END`. */
 const FUEL_CHARGE = "/*charge*/";
 const FUEL_CHARGE_END = "/**/";
-const FUEL_WINDOW = `fuelRest = store.fuel;
-fuel = fuelRest > 0x40000000 ? 0x40000000 : fuelRest | 0;
-fuelRest -= fuel;
+/**
+ * The local count takes the store's, an int32 (the store holds at most `FUEL_CHUNK`, 2^30 - 1,
+ * see fuel.ts), so that V8 charges with int32 arithmetic. A model of `bench/bytesum.wat`'s inner
+ * loop, CPU time: no fuel 9.2 ms, a double count 14.1 ms, an int32 count 11.5 ms.
+ */
+const FUEL_TAKE = `fuel = store.fuel | 0;
 fuelLive = true;`;
+/**
+ * Where pass 2 leaves a charge (of the `ConsumeFuel`, or of the `*Pay` branch, at this pc) for
+ * its spelling once the body's fuel plan is known (see codegen_fuel.ts and `spellCharge`).
+ */
+const fuelAt = (pc: number) => `/*fuel@${pc}*/`;
 
 /**
  * Functions generated code calls that never throw (nor charge fuel): an instruction calling
@@ -889,31 +890,63 @@ function callsOut(js: string): boolean {
 }
 
 /**
- * A `ConsumeFuel` of `cost` at `pc` in generated code: the refill, or the stop (before `pc`), with
- * the store's count current; no re-entry needed. A stop leaves through the body's one shared
- * exit (`break ${FUEL_STOP_LABEL}` with `pc` naming where, see `FUEL_STOP`) rather than
- * writing the cached slots back itself: that write-back names every cached slot, and spelled at
- * each charge it doubled `bench/vec_float.c`'s body (42,000 -> 98,000 characters, 17 charges of
- * ~3,300), past what V8 optimises (Maglev OSR code deoptimised on every call: fuel on 14.9x
- * slower than fuel off).
- *
- * The refill is one call (`refuel`), not its loop spelled here: the store holds at most
- * `FUEL_CHUNK` (2^30 - 1, the rest in its reserve), so a call that uses more refills here, and
- * once a refill had run V8 compiled each charge's loop as an inner loop of the body's. Fuel on /
- * off, CPU (`deno task bench:fuel --tier codegen --scale 5 --iterations 3`, a refill every few
- * hundred ms): loop 4.23x -> 1.87x, sieve 2.07x -> 1.74x, matmul 2.59x -> 1.86x, bytesum 2.29x
- * -> 2.19x, i64 1.02x both; geomean of the five 2.21x -> 1.68x. Scale 1, budget set once per
- * store (refills where a run's chunk runs out): 1.79x -> 1.62x (loop 2.63x -> 2.21x).
+ * A checked charge (see codegen_fuel.ts) of `cost` at `pc` in the dispatch-switch body, testing
+ * the count for `need` (by default its cost): the refill, or the stop (before `pc`), with the
+ * store's count current; no re-entry needed. A stop leaves through the body's one shared exit
+ * (`break ${FUEL_STOP_LABEL}` with `pc` naming where, see `FUEL_STOP`) rather than writing the
+ * cached slots back itself: that write-back names every cached slot, and spelled at each charge
+ * it doubled `bench/vec_float.c`'s body (42,000 -> 98,000 characters, 17 charges of ~3,300),
+ * past what V8 optimises (Maglev OSR code deoptimised on every call: fuel on 14.9x slower than
+ * fuel off). Structured code spells its charges with `structuredCharge`.
  */
-export function charge(cost: number, pc: number): string {
-  return `if (fuel < ${cost}) {
-  store.fuel = fuelNow;
-  fuelLive = false;
-  if (refuel(store, st, ${cost})) {
+export function charge(cost: number, pc: number, need = cost): string {
+  return `if (fuel < ${need}) {
+  store.fuel = fuel;
+  fuelExit = refuelAhead(store, st, ${cost}, ${need});
+  if (fuelExit !== 0) {
+    fuelLive = false;
     pc = ${pc};
     break ${FUEL_STOP_LABEL};
   }
-  ${FUEL_IN}
+  fuel = store.fuel | 0;
+}
+${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
+}
+
+/**
+ * A checked charge of `cost` at `pc` in structured code, testing the count for `need`. Its slow
+ * path calls nothing on the way back into the body: the common refill (from the store's reserve,
+ * no fuel slice) is spelled here, as `spreadFuel` would do it; anything else (a stop, the
+ * last `need` units, a slice) leaves the body at `pc`, through `refuelAhead`, to stop, to the
+ * interpreter, or back to the driver (see `FUEL_STOP`). A call on a path that merges back into a
+ * loop made V8 compile the whole loop worse once the path had run (its values saved around the
+ * call), and a budget set once refills in some call every ~2^30 units: `bench/bytesum.wat`, CPU
+ * time per call once warm (fuel off 23 ms), budget set before each call (no refill) 32 ms, set
+ * once 40-45 ms with the refill a call (`refuel`, then `refuelAhead`) in the loop or in a loop
+ * around it that enters it again, 31-35 ms spelled here; `bench/loop.wat` (fuel off 14.5 ms)
+ * 20-23 -> 15.5 ms. (The refill was a loop spelled at each charge before that, which V8 compiled
+ * as an inner loop of the body's once it had run: `loop`, scale 5, 4.23x fuel off.)
+ *
+ * Tried: in a loop that makes no call, also running the refill when `$cold` is set (see
+ * `coldLoops`: the first pass from each entry into the loop), so that it has type feedback before
+ * V8 optimises the loop and the first real refill does not throw that code away (V8 then
+ * compiled the whole function, slower than its OSR code). Fuel on / off, CPU, best of 2
+ * processes: bytesum 1.53x -> 1.33x, matmul 1.15x -> 1.10x, but lz 1.23x -> 1.41x (its short
+ * loops pay the test and the refill on every entry) and calls 1.04x -> 1.25x where its loop calls.
+ */
+function structuredCharge(cost: number, pc: number, need: number): string {
+  return `if (fuel < ${need}) {
+  const $total = fuel + store.fuelReserve;
+  if ($total >= ${need} && !st.yields && store.fuelSlice === 0) {
+    fuel = ($total > ${FUEL_CHUNK} ? ${FUEL_CHUNK} : $total) | 0;
+    store.fuelReserve = $total - fuel;
+  } else if (fuel < ${need}) {
+    store.fuel = fuel;
+    fuelExit = refuelAhead(store, st, ${cost}, ${need});
+    fuelLive = false;
+    pc = ${pc};
+    break ${FUEL_STOP_LABEL};
+  }
 }
 ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
 }
@@ -930,11 +963,14 @@ const FUEL_STOP_MARK = "\n/*fuelstop*/\n";
 const FUEL_STOP_LABEL = "FuelStop";
 /**
  * The shared fuel stop after that block: the store's count is already current (`charge`
- * wrote it), the cached slots go back to the value stack, and the frame stops at `pc`.
+ * wrote it), the cached slots go back to the value stack, and the frame stops at `pc`, as
+ * `refuelAhead` says (`fuelExit`): out of fuel (2); to the interpreter (1), which pays each
+ * charge exactly; or to the driver (0, the store refilled: a charge in structured code goes
+ * there only within a fuel slice), which continues the frame in the dispatch-switch body.
  */
 const FUEL_STOP = `/*flush*/
 frames[2 * depth + 1] = pc;
-return OUT_OF_FUEL;`;
+return fuelExit === 0 ? CALL : fuelExit === 1 ? INTERPRET : OUT_OF_FUEL;`;
 
 /** Marks the `return` of a tail call, which leaves its frame to the callee (see `selfWrite`). */
 const TAIL = "/*tail*/";
@@ -1558,6 +1594,10 @@ export function generateSource(
   const edges: number[] = [];
   /** The pcs of the calls. */
   const calls: number[] = [];
+  /** The fuel-paying branches (`*Pay`): the charge each pays (its fallback's) and its target. */
+  const paying = new Map<number, { at: number; cost: number; target: number }>();
+  /** Every reachable instruction, as the fuel plan sees it (see codegen_fuel.ts). */
+  const fuelNodes: FuelNode[] = [];
   /** Whether the code charges fuel (then counted in a local, see `FUEL_OUT`). */
   let metered = false;
   /** Whether the code makes a tail call (which always returns to the driver, see below). */
@@ -1610,6 +1650,13 @@ export function generateSource(
     pc += size;
   }
   for (const l of labels) if (!starts.has(l)) return { reason: `a branch into an instruction` };
+  /** Where each branch may go. */
+  const targetsOf = new Map<number, number[]>();
+  for (let i = 0; i < edges.length; i += 2) {
+    const list = targetsOf.get(edges[i]!);
+    if (list === undefined) targetsOf.set(edges[i]!, [edges[i + 1]!]);
+    else list.push(edges[i + 1]!);
+  }
   const shape = structured ? structureOf(code, edges) : null;
   /** How many loops (back edges) span each pc, for the calls (see `generateAtCall`). */
   let loopDepth: Int32Array | null = null;
@@ -1668,7 +1715,7 @@ export function generateSource(
   /** The pcs of the calls, each with its cached callee (see `I.Call` below). */
   const sites: number[] = [];
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
-  if (metered) names.add("OUT_OF_FUEL");
+  if (metered) { for (const name of ["OUT_OF_FUEL", "refuelAhead"]) names.add(name); }
   if (directSelf !== null) {
     for (const name of ["STOP", "STATUS", "stopWith", "HIGH"]) names.add(name);
   }
@@ -2085,7 +2132,8 @@ return CALL;`;
         js = "";
         break;
       case I.ConsumeFuel:
-        js = charge(code[pc + 1]!, pc);
+        // Spelled once the body's fuel plan is known (see `spellCharge` below).
+        js = fuelAt(pc);
         break;
       default: {
         const paid = PAID_BRANCH[op]!;
@@ -2099,8 +2147,10 @@ return CALL;`;
           const text = lowerI64(slotConstsInlined(spell(t, code, pc, size)));
           js = text.replace(
             /pc = (-?\d+);\n {2}continue;/,
-            (_, to: string) =>
-              pays ? `${charge(code[at + 1]!, at)}\n${jump(Number(to), pc)}` : jump(Number(to), pc),
+            (_, to: string) => {
+              if (pays) paying.set(pc, { at, cost: code[at + 1]!, target: Number(to) });
+              return pays ? `${fuelAt(pc)}\n${jump(Number(to), pc)}` : jump(Number(to), pc);
+            },
           );
           for (const name of runtimeNames(js)) names.add(name);
           break;
@@ -2149,10 +2199,44 @@ return CALL;`;
     lastConst = written === null
       ? null
       : { slot: written[1]!, value: Number(written[2]), at: out.length };
+    if (metered) {
+      fuelNodes.push({
+        pc,
+        kind: op === I.ConsumeFuel && !escapes.has(pc)
+          ? "charge"
+          : paying.has(pc)
+          ? "pay"
+          : /\/\*(fuelout|fuelin|flush)\*\/|\/\*reload>=/.test(js)
+          ? "reset"
+          : "plain",
+        cost: op === I.ConsumeFuel ? code[pc + 1]! : paying.get(pc)?.cost ?? 0,
+        next: reachable ? next : -1,
+        targets: targetsOf.get(pc) ?? [],
+      });
+    }
     out.push(/\b(const|let) /.test(js) ? `{\n${js}\n}` : js);
     pc = next;
   }
   if (shape !== null) structure(shape.closeAt(code.length), -1);
+  if (metered) {
+    // Which charges test the count, and for how much (see codegen_fuel.ts); in the switch body,
+    // every one for itself (each is an entry).
+    const plan = structured ? planFuel(fuelNodes, osrEntry >= 0 ? [0, osrEntry] : [0]) : null;
+    const spellCharge = (pc: number): string => {
+      const pay = paying.get(pc);
+      const [at, cost] = pay === undefined ? [pc, code[pc + 1]!] : [pay.at, pay.cost];
+      if (plan === null) return charge(cost, at);
+      const need = plan.get(pc);
+      return need === undefined
+        ? `${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`
+        : structuredCharge(cost, at, need);
+    };
+    for (let i = 0; i < out.length; i++) {
+      if (out[i]!.includes("/*fuel@")) {
+        out[i] = out[i]!.replace(/\/\*fuel@(\d+)\*\//g, (_, pc: string) => spellCharge(Number(pc)));
+      }
+    }
+  }
   const numbered = numberSlots(out, isInstruction, paramWords, resultWords);
   for (let i = 0; i < numbered.length; i++) out[i] = numbered[i]!;
   // v128 lanes as slots of their own, until `lanesBack` below.
@@ -2225,10 +2309,11 @@ ${
   const usesMem = uses("mem") || uses("mview") || uses("memLen");
   body = body.replaceAll(
     FUEL_OUT,
-    metered ? "if (fuelLive) {\n  store.fuel = fuelNow;\n  fuelLive = false;\n}\n" : "",
+    metered ? "if (fuelLive) {\n  store.fuel = fuel;\n  fuelLive = false;\n}\n" : "",
   )
-    .replaceAll(FUEL_IN, metered ? FUEL_WINDOW : "")
-    .replaceAll(FUEL_SYNC, metered ? "if (fuelLive) store.fuel = fuelNow;" : "");
+    .replaceAll(FUEL_IN, metered ? FUEL_TAKE : "")
+    .replaceAll(FUEL_SYNC, metered ? "if (fuelLive) store.fuel = fuel;" : "")
+    .replace(/\/\*charge\*\/(\d+)\/\*\*\//g, (_, cost: string) => `fuel = (fuel - ${cost}) | 0;`);
   // A throw writes the count back first (the comma operator throws its last operand), or, in a
   // body with many throws, one `catch` around it does (see `inner` below): the writes at
   // every `throw` were about 4 KB of `bench/vec_bytes.c`'s metered body and kept it over
@@ -2237,21 +2322,8 @@ ${
   const throwAt = /\bthrow (?!\()/g;
   const caught = metered && (body.match(throwAt)?.length ?? 0) > CAUGHT_THROWS;
   if (metered && !caught) {
-    body = body.replace(throwAt, "throw (fuelLive && (store.fuel = fuelNow)), ");
+    body = body.replace(throwAt, "throw (fuelLive && (store.fuel = fuel)), ");
   }
-  // Code without loops charges each \`ConsumeFuel\` once per call, and a loop that calls out
-  // takes the window again after each call: there a window costs more than it saves (fuel on /
-  // off, CPU time: \`bench/calls.wat\` 1.08x plain, 1.25x windowed; \`bench/hostcall.wat\` 1.77x
-  // windowed). Only code with a loop that makes no call counts in a window.
-  const windowed = edges.some((to, i) =>
-    i % 2 === 1 && to <= edges[i - 1]! && !calls.some((c) => c >= to && c <= edges[i - 1]!)
-  );
-  body = body.replaceAll("fuelNow", windowed ? FUEL_NOW : "fuel")
-    .replaceAll(FUEL_WINDOW, windowed ? FUEL_WINDOW : "fuel = store.fuel;\nfuelLive = true;")
-    .replace(
-      /\/\*charge\*\/(\d+)\/\*\*\//g,
-      (_, cost: string) => windowed ? `fuel = (fuel - ${cost}) | 0;` : `fuel -= ${cost};`,
-    );
   if (directSelf !== null) body = directWrite(body, self, collectable);
   else if (selfFrames) body = selfWrite(body, self);
   body = body.replaceAll(
@@ -2306,12 +2378,13 @@ ${
           // A direct entry's result (see `directSource`).
           ...(directSelf !== null ? ["$res"] : []),
         ].map((n) => [n, "any"] as const),
-        ...(metered
-          ? [["fuel", windowed ? "i32" : "number"], ["fuelRest", "number"], ["fuelLive", "any"]]
-          : []) as [string, LocalKind][],
+        ...(metered ? [["fuel", "i32"], ["fuelLive", "any"], ["fuelExit", "i32"]] : []) as [
+          string,
+          LocalKind,
+        ][],
         ...[...split.locals, ...promoted.flatMap(locals)].map((n) => [n, kindOfLocal(n)] as const),
       ]),
-      caught ? (windowed ? FUEL_NOW : "fuel") : null,
+      caught ? "fuel" : null,
     )
     : null;
   if (split2 !== null) body = split2.body;
@@ -2331,16 +2404,12 @@ throw new Error("Bad entry point " + pc + " into generated code");
   // A trap thrown in the body (or by a helper it calls) leaves the count written back; a call
   // out has written it already (`fuelLive` is false then).
   const inner = caught
-    ? `try {\n${FUEL_STOP_LABEL}: {\n${unstopped}\n}\n${stop}\n} catch (e) {\nif (fuelLive) store.fuel = ${
-      windowed ? FUEL_NOW : "fuel"
-    };\nthrow e;\n}`
+    ? `try {\n${FUEL_STOP_LABEL}: {\n${unstopped}\n}\n${stop}\n} catch (e) {\nif (fuelLive) store.fuel = fuel;\nthrow e;\n}`
     : metered
     ? `${FUEL_STOP_LABEL}: {\n${unstopped}\n}\n${stop}`
     : unstopped;
   const fueled = metered
-    ? `let fuel = 0, ${windowed ? "fuelRest = 0, " : ""}fuelLive = true;\n${
-      windowed ? FUEL_WINDOW : "fuel = store.fuel;"
-    }\n${inner}`
+    ? `let fuel = store.fuel | 0, fuelLive = true, fuelExit = 0;\n${inner}`
     : inner;
   const head = `"use strict";
 const { ${imports.join(", ")} } = rt;

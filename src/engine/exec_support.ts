@@ -108,15 +108,23 @@ export function outOfFuel(store: StoreInner, st: ExecStack, cost: number): boole
 }
 
 /**
- * The refill of a generated body's fuel charge of `cost` that its local count cannot pay, the
- * store's count being current: refills the store as `outOfFuel` does until it can pay. Returns
- * true when the body must stop with `OUT_OF_FUEL`. Recursive rather than a loop, so that V8
- * inlining it leaves no inner loop in the body's loop (see `charge` in codegen.ts).
+ * The slow path of a generated body's checked fuel charge (see codegen_fuel.ts): the charge costs
+ * `cost` and tests the count for `need` (its cost and the covered charges after it), which the
+ * store's count, current here, cannot pay. Refills the store from its reserve (unless this call
+ * yields at its slice's end, see `fuel.ts`) so that it holds `need`, and returns 0: the body
+ * goes on. Where even the store cannot pay `need`, returns 1 if it can pay `cost`: the frame
+ * must go on exactly, in the interpreter (which tests every charge), from the charge; and 2
+ * when it cannot even pay `cost`: stop with `OUT_OF_FUEL` (`st.requiredFuel` set), as `outOfFuel`.
  */
-export function refuel(store: StoreInner, st: ExecStack, cost: number): boolean {
-  if (store.fuel >= cost) return false;
-  if (outOfFuel(store, st, cost)) return true;
-  return refuel(store, st, cost);
+export function refuelAhead(
+  store: StoreInner,
+  st: ExecStack,
+  cost: number,
+  need: number,
+): number {
+  if (store.fuel >= need || (!st.yields && refillFuel(store, need))) return 0;
+  if (store.fuel >= cost) return 1;
+  return outOfFuel(store, st, cost) ? 2 : 1;
 }
 
 /**
