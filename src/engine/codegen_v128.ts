@@ -706,9 +706,26 @@ function load(n: number, lane: Lanes, words = false): Spelling {
 const CONST128 =
   /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);\s*s32\[\(fp \+ \1\) \+ 1\] = (-?\d+);\s*s32\[\(fp \+ \1\) \+ 2\] = (-?\d+);\s*s32\[\(fp \+ \1\) \+ 3\] = (-?\d+);$/;
 
+/**
+ * The interpreter's rows of their own for single operators (`I8x16GtU`, `V128Load32SplatAt` ...:
+ * `run` saves the generic row's switch), by the helper each calls and the sub-opcode of the
+ * generic row whose spelling here they share.
+ */
+const OWN_ROWS: Record<string, { table: Record<number, Spelling>; op: number }> = {
+  i8x16GtU: { table: BINARY, op: 0x28 },
+  i32x4MinU: { table: BINARY, op: 0xb7 },
+  i32x4Abs: { table: UNARY, op: 0xa0 },
+  i8x16NarrowI16x8U: { table: BINARY, op: 0x66 },
+  i16x8NarrowI32x4U: { table: BINARY, op: 0x86 },
+  v128Load32Splat: { table: LOAD, op: 0x09 },
+  v128Load64Zero: { table: LOAD, op: 0x5d },
+};
+
 /** The spelling of the call `name(args)` (a whole statement), or null to keep the call. */
 function spellCall(name: string, args: readonly string[]): string | null {
   if (args[0] === "s32" && PLAIN[name] !== undefined) return PLAIN[name]!(args.slice(1));
+  const own = OWN_ROWS[name];
+  if (own !== undefined && args[0] === "s32") return own.table[own.op]?.(args.slice(1)) ?? null;
   if (args[0] === "f32" && FLOAT[name] !== undefined) return FLOAT[name]!(args.slice(1));
   if (name === "simdExtractLane" && isInt(args[0]!) && args[1] === "s32") {
     return extractLane(args.slice(2), Number(args[0]));

@@ -8,7 +8,8 @@
  * is also used elsewhere or a load has a memarg offset. In every tier, plain and under fuel.
  */
 import assert from "node:assert/strict";
-import { eachTier } from "./harness.ts";
+import { generateSource } from "../../src/engine/codegen.ts";
+import { eachTier, instantiate } from "./harness.ts";
 
 const MODULE = `(module
   (memory (export "mem") 1)
@@ -150,4 +151,14 @@ Deno.test("F32MulLoad2Add and F32MulImmLoad trap as their loads would", () => {
     assert.equal(t.call("dot", -16, -48), 10); // base + imm wraps to 0
     assert.equal(t.call("dot", 65536 - 20, 65536 - 52), 26);
   });
+});
+
+Deno.test("the code generator spells the fused f32 rows inline, not through their helpers", () => {
+  const t = instantiate(MODULE);
+  for (const name of ["fused", "clamp"]) {
+    const generated = generateSource(t.engine.compile(t.entity(name)).code, 1, undefined, true);
+    assert.ok("source" in generated, `${name}: not generated`);
+    assert.doesNotMatch(generated.source, /f32MulLoad2Add\(|f32MulImmLoad\(|const d = /);
+  }
+  // What they compute in that spelling: the tests above, in the codegen tier.
 });

@@ -6,7 +6,8 @@
  * also when the result overwrites an operand. In every tier, plain and under fuel.
  */
 import assert from "node:assert/strict";
-import { eachTier, wat } from "./harness.ts";
+import { generateSource } from "../../src/engine/codegen.ts";
+import { eachTier, instantiate, wat } from "./harness.ts";
 
 const OPS = [
   ["i8x16.gt_u", "I8x16GtU"],
@@ -83,4 +84,13 @@ Deno.test("the v128 rows of vec_bytes' operators give the host engine's results"
       }
     }
   });
+});
+
+Deno.test("the code generator spells these rows on lane words, not through their helpers", () => {
+  const t = instantiate(MODULE);
+  for (const name of [...OPS.map((_, i) => `f${i}`), "abs"]) {
+    const generated = generateSource(t.engine.compile(t.entity(name)).code, 1, undefined, true);
+    assert.ok("source" in generated, `${name}: not generated`);
+    assert.doesNotMatch(generated.source, /\b(i8x16GtU|i32x4MinU|i32x4Abs|NarrowI\w+)\(/);
+  }
 });
