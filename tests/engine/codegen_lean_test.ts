@@ -564,3 +564,21 @@ Deno.test("codegen lean: v128 copies and f32 clamps agree with the interpreter",
   assert.deepEqual(results("codegen", "lean"), expected);
   assert.deepEqual(results("codegen", "jit"), expected);
 });
+
+Deno.test("codegen lean: a br_table on a constant index keeps its switch's parentheses", () => {
+  // The unsigned-constant fold once turned `switch (1 >>> 0)` into `switch 1` (br_if.wast).
+  assert.match(leanSource("return function wasm() {\nswitch (1 >>> 0) {\n}\n};"), /switch \(1/);
+  const engine = new Engine(new Config({ executionTier: "codegen", codegenStyle: "lean" }));
+  const store = new Store(engine, null);
+  const module = new Module(
+    engine,
+    wat(`(module (func (export "f") (param i32) (result i32)
+      (block $b (block $a (br_table $a $b (i32.const 1)))
+        (return (i32.const 8)))
+      (i32.add (local.get 0) (i32.const 1))))`),
+  );
+  const f = new Linker<null>(engine).instantiate(store, module)
+    .getTypedFunc<[number], number>(store, "f");
+  assert.equal(f.call(store, 4), 5);
+  assert.deepEqual(engine.codegenStats().reasons, {});
+});
