@@ -774,10 +774,10 @@ export function leanSource(source: string): string {
     // A byte's bounds check: for integers, `ea + 1 > memLen` is `ea >= memLen` (an add fewer;
     // jitless CPU best of 3x3: bytesum 109 -> 103 ms, sieve 132 -> 122, lz 78 -> 75).
     .replace(/\bif \((\$?ea) \+ 1 > memLen\)/g, "if ($1 >= memLen)")
-    // A constant operand of an unsigned comparison, converted where it is written (not a
-    // `switch`'s own parentheses: a `br_table` on a constant index, `switch (1 >>> 0)`).
+    // A constant operand of an unsigned comparison, converted where it is written (never a
+    // statement's own parentheses: a `br_table` on a constant index is `switch (1 >>> 0)`).
     .replace(
-      /(?<![\w$)\]]|switch )\((-?\d{1,10}) >>> 0\)/g,
+      /(?<![\w$)\]]|\b(?:switch|if|while|for) )\((-?\d{1,10}) >>> 0\)/g,
       (_, n: string) => String(Number(n) >>> 0),
     );
   body = withBoundsPrecomputed(body);

@@ -568,6 +568,7 @@ Deno.test("codegen lean: v128 copies and f32 clamps agree with the interpreter",
 Deno.test("codegen lean: a br_table on a constant index keeps its switch's parentheses", () => {
   // The unsigned-constant fold once turned `switch (1 >>> 0)` into `switch 1` (br_if.wast).
   assert.match(leanSource("return function wasm() {\nswitch (1 >>> 0) {\n}\n};"), /switch \(1/);
+  assert.match(leanSource("return function wasm() {\nif (1 >>> 0) {\n}\n};"), /if \(1/);
   const engine = new Engine(new Config({ executionTier: "codegen", codegenStyle: "lean" }));
   const store = new Store(engine, null);
   const module = new Module(
