@@ -52,7 +52,8 @@ const run = (texts: string[], isInstruction = texts.map(() => true)) =>
   v128.boundedLanes(texts, isInstruction);
 
 Deno.test("codegen simd3: boundedLanes drops a carry fix only where no carry can cross", () => {
-  const plain = `{\nlet $t;\ns32[(fp + 16)] = ${w(8)} + ${w(12)};\n}`;
+  // The fix's local goes with the last fix.
+  const plain = `{\ns32[(fp + 16)] = ${w(8)} + ${w(12)};\n}`;
   // Widened bytes, one of them doubled: no carry.
   assert.equal(run([masked(8, 0xff00ff), masked(12, 0x1fe01fe), add(16, w(8), w(12))])[2], plain);
   // At the boundary: 0x7fff + 0x8000 is 0xffff (dropped), 0x8000 + 0x8000 carries (kept).
@@ -62,7 +63,7 @@ Deno.test("codegen simd3: boundedLanes drops a carry fix only where no carry can
   // A literal operand counts as its bits (131074: 2 in each halfword).
   assert.equal(
     run([masked(8, 0x3fc03fc), add(16, w(8), "131074")])[1],
-    `{\nlet $t;\ns32[(fp + 16)] = ${w(8)} + 131074;\n}`,
+    `{\ns32[(fp + 16)] = ${w(8)} + 131074;\n}`,
   );
   assert.equal(run([masked(8, 0xfffe), add(16, w(8), "131074")])[1], add(16, w(8), "131074"));
   // A word nothing is known of (loaded): kept.
@@ -76,7 +77,7 @@ Deno.test("codegen simd3: boundedLanes drops a carry fix only where no carry can
     add(16, w(16), w(20)),
     add(16, w(16), "131074"),
   ]);
-  assert.equal(chain[5], `{\nlet $t;\ns32[(fp + 16)] = ${w(16)} + 131074;\n}`);
+  assert.equal(chain[5], `{\ns32[(fp + 16)] = ${w(16)} + 131074;\n}`);
 });
 
 Deno.test("codegen simd3: boundedLanes forgets what control, calls and other views may change", () => {
@@ -107,9 +108,33 @@ Deno.test("codegen simd3: boundedLanes forgets what control, calls and other vie
   const lane = add(16, "s32[(fp + 8) + 1]", w(12));
   assert.equal(
     run([masked(9, 0xff00ff), ...facts.slice(1), lane])[2],
-    `{\nlet $t;\ns32[(fp + 16)] = s32[(fp + 8) + 1] + ${w(12)};\n}`,
+    `{\ns32[(fp + 16)] = s32[(fp + 8) + 1] + ${w(12)};\n}`,
   );
   assert.equal(run([masked(10, 0xff00ff), ...facts.slice(1), lane])[2], lane);
+});
+
+Deno.test("codegen simd3: boundedLanes drops a mask only where no bit outside it may be set", () => {
+  const shl = `s32[(fp + 16)] = (${w(8)} << 1) & -65538;`;
+  // Widened bytes doubled: no bit reaches bit 16 or bit 0.
+  assert.equal(run([masked(8, 0xff00ff), shl])[1], `s32[(fp + 16)] = (${w(8)} << 1);`);
+  // A halfword's top bit would cross into the next lane: kept.
+  assert.equal(run([masked(8, 0x80ff), shl])[1], shl);
+  // Only a mask that is the whole value's last operation (`|` binds looser than `&`).
+  const or = `s32[(fp + 16)] = ${w(12)} | ${w(8)} & 255;`;
+  assert.equal(run([masked(8, 0xff), or])[1], or);
+  assert.equal(
+    run([masked(8, 0xff), `s32[(fp + 16)] = ${w(8)} & 16711935;`])[1],
+    `s32[(fp + 16)] = ${w(8)};`,
+  );
+  // Halfword bounds add up before they become bits: a word doubled three times from 0xff is at
+  // most 0x7f8 (bits 0x7ff), each sum reading the word it writes (the bounds before the write).
+  const double = `s32[(fp + 8)] = ${w(8)} + ${w(8)};`;
+  const mask = (c: number) => `s32[(fp + 16)] = ${w(8)} & ${c};`;
+  assert.equal(
+    run([masked(8, 0xff), double, double, double, mask(2047)])[4],
+    `s32[(fp + 16)] = ${w(8)};`,
+  );
+  assert.equal(run([masked(8, 0xff), double, double, double, mask(1023)])[4], mask(1023));
 });
 
 Deno.test("codegen simd3: boundedLanes drops the narrows' tests only for lanes in range", () => {
@@ -190,8 +215,15 @@ const LANES = wat(`(module
                 (v128.const i16x8 2 2 2 2 2 2 2 2))
               (i32.const 2))
             (v128.const i16x8 255 255 255 255 255 255 255 255))))
-      ;; the same without the mask: its narrow keeps its test (the bound is 0x1ff)
+      ;; unmasked, halved rather than quartered: up to 0x1fe, its narrow keeps its test
       (v128.store offset=16384 (local.get $i)
+        (i8x16.narrow_i16x8_u (local.get $a)
+          (i16x8.shr_u
+            (i16x8.add (i16x8.add (local.get $a) (i16x8.shl (local.get $b) (i32.const 1)))
+              (local.get $c))
+            (i32.const 1))))
+      ;; unmasked and quartered: at most (0xff + 0x1fe + 0xff) >> 2 = 0xff, its test goes
+      (v128.store offset=20480 (local.get $i)
         (i8x16.narrow_i16x8_u (local.get $a)
           (i16x8.shr_u
             (i16x8.add (i16x8.add (local.get $a) (i16x8.shl (local.get $b) (i32.const 1)))
@@ -230,7 +262,7 @@ Deno.test("codegen simd3: bounded lanes give the interpreter's words in both tie
     for (const n of [0, 7, 200, 0x7fffffff, -1]) {
       instance.getFunc(store, "blur")!.call(store, [Val.i32(n)]);
       const bytes = memory.data(store);
-      results.push([...new Int32Array(bytes.slice(4096, 4096 + 4 * 4096 + 1024).buffer)]);
+      results.push([...new Int32Array(bytes.slice(4096, 4096 + 5 * 4096 + 1024).buffer)]);
     }
     if (tier === "codegen") assert.equal(engine.codegenStats().interpreted, 0);
   }
@@ -272,7 +304,8 @@ Deno.test("codegen simd3: the blur's generated code has no carry fix or range te
   const source = result.source;
   // The blur's 10 halfword sums lost their fix, the loaded halfwords' 2 kept theirs (4 words
   // each); the masked blur's and the brightening's narrows lost their tests, the carrying sums'
-  // kept theirs (4 words), the unmasked blur's those of its second operand's words (2).
+  // kept theirs (4 words), the halved blur's those of its second operand's words (2), the
+  // quartered one's none.
   assert.equal(source.match(/& 65536\)/g)?.length, 2 * 4);
   assert.equal(source.match(/v128NarrowU8\(/g)?.length, 4 + 2);
   assert.equal(source.match(/v128NarrowU16\(/g), null);
