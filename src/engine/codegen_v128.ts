@@ -1644,7 +1644,7 @@ const NARROW_U16 = new RegExp(
 );
 
 /** A statement assigning a value stack word: `s32[(fp + k)] = e;` (or `s32[(fp + k) + i]`). */
-const WORD_SET = /^(s32\[\(fp \+ -?\d+\)(?: \+ [123])?\]) = (.*);$/;
+const WORD_SET = /^(s32\[\(fp \+ -?\d+\)(?: \+ [123])?\]) = ([^;]*);$/;
 /** A declaration of locals the spellings read words into (`const $a0 = s32[...], ...;`). */
 const LOCALS = /^const (\$[a-z]\d = [^,;]+(?:, \$[a-z]\d = [^,;]+)*);$/;
 /** Statements of a spelling that neither write words nor choose what runs. */

@@ -98,6 +98,8 @@ Deno.test("codegen simd3: boundedLanes forgets what control, calls and other vie
   ) {
     assert.equal(run([...facts, between, sum])[3], sum, between);
   }
+  // Two statements on a line: the second write is seen (the line is not one of the spellings').
+  assert.equal(run([...facts, `s32[(fp + 4)] = 1; s32[(fp + 12)] = s32[(fp + 44)];`, sum])[3], sum);
   // A word rewritten from one nothing is known of: kept; rewritten with small bits: dropped.
   assert.equal(run([...facts, `s32[(fp + 12)] = s32[(fp + 44)];`, sum])[3], sum);
   assert.notEqual(run([...facts, masked(12, 0xff), sum])[3], sum);
