@@ -1668,9 +1668,11 @@ const INERT =
  * the value may have (`withoutMask`), and the carry fix's `let $t;` once nothing reads `$t`.
  *
  * Measured on `bench/vec_bytes.c`: its blur loop (`$loop368`) 32,427 -> 22,523 bytes of V8
- * bytecode (`--print-bytecode`), its brightening 2,721 -> 2,228; the blur loop alone, called
- * 1,000 times from a harness (its text from `scripts/dump_codegen.ts`), minimum per call over
- * 15 x 1,000, three processes on a 2-core machine under load 11-14: 73-103 us -> 57-78 us.
+ * bytecode (`--print-bytecode`), its brightening 2,721 -> 2,228. Each loop alone, its text from
+ * `scripts/dump_codegen.ts` called from a harness, before and after in turn in one process,
+ * minimum per call over 15 x 1,000 calls, three processes on a 2-core machine under load 11-19:
+ * blur 64-115 us -> 43-90 us, brightening 66-86 us -> 54-69 us. The `run` of its lean spelling
+ * (`--jitless`) 69,493 -> 58,135 bytes of bytecode.
  */
 export function boundedLanes(
   texts: readonly string[],
