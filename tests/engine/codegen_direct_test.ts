@@ -518,3 +518,89 @@ Deno.test("codegen direct: an indirect call's uncached targets nest, overflow an
     }
   }
 });
+
+/**
+ * Recursions whose calls of themselves enter their own direct entry (no call-site cache, see
+ * `recursive` in `I.Call`): a fib whose leaves call the host, and a countdown that returns its
+ * depth or, at 0 with `$trap` set, divides by zero.
+ */
+const SELF = wat(`(module
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (func $fib (export "fib") (param $n i32) (result i32) (local $t i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (call $h (local.get $n)))
+      (else
+        (local.set $t (call $fib (i32.sub (local.get $n) (i32.const 1))))
+        (i32.add (local.get $t) (call $fib (i32.sub (local.get $n) (i32.const 2)))))))
+  (func $down (export "down") (param $n i32) (param $trap i32) (result i32)
+    (if (result i32) (local.get $n)
+      (then (i32.add (i32.const 1)
+        (call $down (i32.sub (local.get $n) (i32.const 1)) (local.get $trap))))
+      (else (i32.div_s (i32.const 1) (i32.eqz (local.get $trap)))))))`);
+
+Deno.test("codegen direct: recursive calls stop, host-trap, trap and recurse 1,000,000 deep as in the interpreter", () => {
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    for (
+      const limits of [
+        { maxRecursionDepth: 2_000_000, maxStackHeight: 64_000_000 },
+        { maxRecursionDepth: 700 },
+      ]
+    ) {
+      const engine = new Engine(
+        new Config({ executionTier: tier, consumeFuel: true, ...limits }),
+      );
+      const store = new Store(engine, null);
+      const linker = new Linker<null>(engine);
+      let calls = 0, throwAt = -1;
+      linker.funcWrap("host", "h", { params: ["i32"], results: ["i32"] }, (_, x: number) => {
+        if (++calls === throwAt) throw new Error("host");
+        return x;
+      });
+      const instance = linker.instantiate(store, new Module(engine, SELF));
+      const fib = instance.getFunc(store, "fib")!;
+      const down = instance.getFunc(store, "down")!;
+      // Fuel stops at every depth of the recursion, each resumed with what it asks.
+      for (const budget of [1, 4, 9, 23]) {
+        store.setFuel(budget);
+        let call = fib.callResumable(store, [Val.i32(7)]);
+        for (let stops = 0; call.kind === "outOfFuel" && stops < 10_000; stops++) {
+          log.push(call.requiredFuel, call.frames(store, { locals: true }));
+          store.setFuel(budget + Number(call.requiredFuel));
+          call = call.resume(store);
+        }
+        assert.equal(call.kind, "finished");
+        if (call.kind === "finished") log.push(call.results[0]!.value);
+      }
+      store.setFuel(1e15);
+      // A host trap at a leaf, 7 frames deep: its frames, resumed with another value.
+      for (const at of [1, 5, 13]) {
+        calls = 0;
+        throwAt = at;
+        const call = fib.callResumable(store, [Val.i32(8)]);
+        assert.equal(call.kind, "hostTrap");
+        if (call.kind !== "hostTrap") continue;
+        log.push(call.frames(store, { locals: true }));
+        const done = call.resume(store, [Val.i32(100)]);
+        if (done.kind === "finished") log.push(done.results[0]!.value);
+      }
+      throwAt = -1;
+      // Deep: the result, or the trap (a division by zero, or StackOverflow) and its backtrace.
+      for (const [n, trap] of [[1_000_000, 0], [1_000_000, 1], [699, 1], [30, 1]]) {
+        try {
+          log.push(down.call(store, [Val.i32(n!), Val.i32(trap!)])[0]!.value);
+        } catch (e) {
+          assert.ok(e instanceof Trap, String(e));
+          log.push(e.message, e.backtrace.length, e.backtrace.slice(0, 3), e.backtrace.at(-1));
+        }
+      }
+      log.push(fib.call(store, [Val.i32(20)])[0]!.value);
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.length > 100, `${seen[0]!.length}`);
+  assert.ok(seen[0]!.includes(1_000_001));
+  assert.ok(seen[0]!.includes("integer divide by zero"));
+  assert.ok(seen[0]!.includes("call stack exhausted"));
+  assert.deepEqual(seen[1], seen[0]);
+});
