@@ -604,3 +604,88 @@ Deno.test("codegen direct: recursive calls stop, host-trap, trap and recurse 1,0
   assert.ok(seen[0]!.includes("call stack exhausted"));
   assert.deepEqual(seen[1], seen[0]);
 });
+
+/**
+ * Calls of host functions with a fast entry (`HostFuncEntity.fast`: i32s in, none or one i32
+ * out), and one without (an i64), from a loop (without \`wasmExceptions\` or \`wasmGc\`, under which
+ * bodies are \`collectable\` and call host functions the ordinary way).
+ */
+const HOSTS = wat(`(module
+  (import "host" "h0" (func $h0))
+  (import "host" "h2" (func $h2 (param i32 i32) (result i32)))
+  (import "host" "h3" (func $h3 (param i32 i32 i32) (result i32)))
+  (import "host" "h64" (func $h64 (param i64) (result i64)))
+  (func $run (export "run") (param $n i32) (result i32) (local $acc i32)
+    (loop $l
+      (call $h0)
+      (local.set $acc (i32.add (call $h2 (local.get $acc) (local.get $n))
+        (call $h3 (local.get $n) (i32.const 7) (local.get $acc))))
+      (local.set $acc (i32.xor (local.get $acc)
+        (i32.wrap_i64 (call $h64 (i64.extend_i32_s (local.get $acc))))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc)))`);
+
+Deno.test("codegen direct: host functions' fast entries return, trap, await and hook as in the interpreter", async () => {
+  const seen: unknown[][] = [];
+  for (const tier of TIERS) {
+    const log: unknown[] = [];
+    const engine = new Engine(new Config({ executionTier: tier }));
+    const store = new Store(engine, null);
+    const linker = new Linker<null>(engine);
+    let calls = 0, mode = "", at = -1;
+    // Odd results (a boolean, a string) on purpose: the conversion's error must match.
+    const odd = (): number | undefined => {
+      if (++calls !== at) return undefined;
+      if (mode === "throw") throw new Error("host");
+      if (mode === "bool") return true as unknown as number;
+      if (mode === "string") return "x" as unknown as number;
+      return Promise.resolve(calls * 5) as unknown as number;
+    };
+    linker.funcWrap("host", "h0", { params: [], results: [] }, () => {
+      const o = odd();
+      return mode === "async" ? o : undefined;
+    });
+    linker.funcWrap("host", "h2", { params: ["i32", "i32"], results: ["i32"] }, (_, a, b) => {
+      return odd() ?? (a * 3 + b) | 0;
+    });
+    linker.funcWrap(
+      "host",
+      "h3",
+      { params: ["i32", "i32", "i32"], results: ["i32"] },
+      (_, a, b, c) => odd() ?? (a ^ (b << 4) ^ c),
+    );
+    linker.funcWrap("host", "h64", { params: ["i64"], results: ["i64"] }, (_, x) => x * 3n);
+    const instance = linker.instantiate(store, new Module(engine, HOSTS));
+    const run = instance.getFunc(store, "run")!;
+    log.push(run.call(store, [Val.i32(50)])[0]!.value);
+    for (const m of ["throw", "bool", "string", "async"]) {
+      for (const k of [1, 2, 3, 7, 40]) {
+        [mode, at, calls] = [m, k, 0];
+        try {
+          if (m === "async") log.push((await run.callAsync(store, [Val.i32(20)]))[0]!.value);
+          else {
+            const call = run.callResumable(store, [Val.i32(20)]);
+            if (call.kind === "hostTrap") {
+              log.push("hostTrap", String(call.hostError), call.frames(store, { locals: true }));
+              const done = call.resume(store, [Val.i32(9)]);
+              log.push(done.kind === "finished" ? done.results[0]!.value : done.kind);
+            } else log.push(call.kind === "finished" ? call.results[0]!.value : call.kind);
+          }
+        } catch (e) {
+          log.push("threw", String(e));
+        }
+      }
+    }
+    // Under a call hook every host call goes through it.
+    [mode, at] = ["", -1];
+    const kinds: string[] = [];
+    store.callHook((_, kind) => void kinds.push(kind));
+    log.push(run.call(store, [Val.i32(3)])[0]!.value, kinds.join());
+    store.callHook(null);
+    log.push(run.call(store, [Val.i32(3)])[0]!.value);
+    seen.push(log);
+  }
+  assert.ok(seen[0]!.length > 50, `${seen[0]!.length}`);
+  assert.ok(seen[0]!.includes("hostTrap"));
+  assert.deepEqual(seen[1], seen[0]);
+});
