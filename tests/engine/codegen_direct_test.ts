@@ -689,3 +689,57 @@ Deno.test("codegen direct: host functions' fast entries return, trap, await and 
   assert.ok(seen[0]!.includes("hostTrap"));
   assert.deepEqual(seen[1], seen[0]);
 });
+
+/** A defined callee that keeps a count in its instance's global and calls the host. */
+const TWO = wat(`(module
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (global $g (mut i32) (i32.const 0))
+  (func $bump (param i32) (result i32)
+    (global.set $g (i32.add (global.get $g) (call $h (local.get 0))))
+    (global.get $g))
+  (func (export "run") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $bump (local.get $n))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+  (func (export "g") (result i32) (global.get $g)))`);
+
+Deno.test("codegen direct: a call site's cached defined callee runs in each instance's own", () => {
+  // The instance that fills a site's cache is not the one every later call comes from: stops
+  // and host traps in another instance's callee must resume in that instance (its global).
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    const engine = new Engine(new Config({ executionTier: tier, consumeFuel: true }));
+    const store = new Store(engine, null);
+    const linker = new Linker<null>(engine);
+    let calls = 0;
+    linker.funcWrap("host", "h", { params: ["i32"], results: ["i32"] }, (_, x: number) => {
+      if (++calls % 7 === 0) throw new Error("host");
+      return x;
+    });
+    const module = new Module(engine, TWO);
+    const [a, b] = [linker.instantiate(store, module), linker.instantiate(store, module)];
+    for (let round = 0; round < 6; round++) {
+      const inst = round % 2 === 0 ? a : b;
+      store.setFuel(13 + round);
+      let call = inst.getFunc(store, "run")!.callResumable(store, [Val.i32(5 + round)]);
+      for (let stops = 0; call.kind !== "finished" && stops < 1000; stops++) {
+        if (call.kind === "outOfFuel") {
+          log.push(call.requiredFuel, call.frames(store, { locals: true }));
+          store.setFuel(13 + Number(call.requiredFuel));
+          call = call.resume(store);
+        } else {
+          log.push("hostTrap", call.frames(store, { locals: true }));
+          call = call.resume(store, [Val.i32(100)]);
+        }
+      }
+      if (call.kind === "finished") log.push(call.results[0]!.value);
+      store.setFuel(1000);
+      log.push(a.getFunc(store, "g")!.call(store, [])[0]!.value);
+      log.push(b.getFunc(store, "g")!.call(store, [])[0]!.value);
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.includes("hostTrap"));
+  assert.deepEqual(seen[1], seen[0]);
+});
