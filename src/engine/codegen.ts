@@ -95,6 +95,24 @@
  * 9, two processes): `bench/calls.wat` (10^6, seven of its eight targets so) 29.3-29.7 ->
  * 20.8-20.9 ms (0.70-0.72x).
  *
+ * A function's call of itself calls `direct` by name with its own instance and nesting cost
+ * (known when it is generated), guarded by the nesting check alone; a call of another function
+ * the module defines needs no instance key on its cache (every instance's callee runs the same
+ * code), so one compare against the cached nesting limit (`$e`, 0 while the callee has no direct
+ * entry) guards it. A model of `bench/fib.wat`'s body put a fifth of its time in the three-term
+ * guard; `deno task bench --tier codegen`, 3 runs alternated with the tree before: fib
+ * 6.6-7.2x -> 5.8-5.9x native (min ratio). The model's floor (plain recursion with a depth check
+ * and the `STOP` test) is 4.2x, plain JS recursion 3.1x; what is left is mostly the JS arguments
+ * (7 against 4: 36 -> 28 ms in the model). Passing the depth and the nesting as one argument
+ * (`depth * 128 + nesting`) did not pay in the engine: fib 1.00-1.03x, `bench/calls.wat`
+ * 1.03-1.11x of the tree before (the depth recomputed where a handler or a stop needs it).
+ *
+ * A call of an import whose host function has a fast entry (`HostFuncEntity.fast`: plain
+ * `Func.wrap`/`funcWrap` functions of at most three i32 parameters and none or one i32 result)
+ * passes its arguments and takes its result as JS values, skipping `hostCall`, `callHost` and the
+ * slot readers and writers; its stops and errors are `hostCall`'s. In-process A/B (CPU time,
+ * best of 11): `bench/hostcall.wat` 2.57x -> 1.22x native.
+ *
  * The lean spelling (codegen_lean.ts) has direct entries too. `deno task bench:jitless --scale
  * 0.1 --iterations 3 --filter fib,binary-trees,calls` (`node --jitless`, CPU time against
  * native V8), the tree before against this, two runs after: fib 271x -> 114-116x, calls 91x ->
