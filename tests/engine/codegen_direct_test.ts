@@ -743,3 +743,44 @@ Deno.test("codegen direct: a call site's cached defined callee runs in each inst
   assert.ok(seen[0]!.includes("hostTrap"));
   assert.deepEqual(seen[1], seen[0]);
 });
+
+/**
+ * A host function with a fast entry that grows the memory and re-enters Wasm while the frame
+ * calling it keeps its locals and its memory view: after the call it must see the new pages.
+ */
+const REENTER = wat(`(module
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (memory (export "mem") 1)
+  (func (export "leaf") (param i32) (result i32)
+    (i32.store (i32.const 8) (i32.add (i32.load (i32.const 8)) (local.get 0)))
+    (i32.mul (local.get 0) (i32.const 3)))
+  (func (export "run") (param $n i32) (result i32) (local $s i32) (local $k i32)
+    (loop $l
+      (local.set $k (call $h (local.get $n)))
+      (i32.store (i32.mul (memory.size) (i32.const 60000)) (local.get $k))
+      (local.set $s (i32.add (local.get $s)
+        (i32.add (local.get $k) (i32.load (i32.mul (memory.size) (i32.const 60000))))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.add (local.get $s) (i32.load (i32.const 8)))))`);
+
+Deno.test("codegen direct: a host function's fast entry may grow the memory and re-enter Wasm", () => {
+  const seen = TIERS.map((tier) => {
+    const engine = new Engine(new Config({ executionTier: tier }));
+    const store = new Store(engine, null);
+    const linker = new Linker<null>(engine);
+    const box: { leaf?: (x: number) => number; grow?: () => number } = {};
+    linker.funcWrap("host", "h", { params: ["i32"], results: ["i32"] }, (_, x: number) => {
+      if (x % 3 === 0) box.grow!();
+      return box.leaf!(x) + 1;
+    });
+    const instance = linker.instantiate(store, new Module(engine, REENTER));
+    const leaf = instance.getTypedFunc<[number], number>(store, "leaf");
+    const mem = instance.getMemory(store, "mem")!;
+    box.leaf = (x) => leaf.call(store, x);
+    box.grow = () => mem.grow(store, 1);
+    const run = instance.getFunc(store, "run")!;
+    return [run.call(store, [Val.i32(10)])[0]!.value, mem.data(store).length];
+  });
+  assert.deepEqual(seen[1], seen[0]);
+  assert.equal(seen[0]![1], 4 * 65536);
+});
