@@ -223,8 +223,12 @@ function limbHigh(bl?: number): string[] {
   ];
 }
 
-/** Whether the low word `$lo` of a product lies within 2^11 of a multiple of 2^32. */
-const PRODUCT_NEAR = "(($lo + 2048) >>> 0) < 4096";
+/**
+ * Whether the low word `$lo` of a product lies within 2^11 of a multiple of 2^32 (`(lo + 2048)
+ * mod 2^32 < 4096`: its bits from 2^12 up are 0, `&` taking the sum mod 2^32), or the loop is in
+ * its first iteration (`$warm` is 0 there, -4096 after: see `coldLoops` in codegen.ts).
+ */
+const PRODUCT_NEAR = "(($lo + 2048) & $warm) === 0";
 /** A product's high word: the cross terms and the high word `$k` of al·bl. */
 const PRODUCT_HIGH = "(((Math.imul($al, $bh) + Math.imul($ah, $bl)) | 0) + $k) | 0";
 
@@ -240,7 +244,7 @@ const PRODUCT_HIGH = "(((Math.imul($al, $bh) + Math.imul($ah, $bl)) | 0) + $k) |
  * k + (lo + e)/2^32 with lo = al·bl mod 2^32 (the low word, `Math.imul`) and |e| <= 2^10: its
  * truncation (`| 0`, mod 2^32) is k unless lo lies within 2^11 of a multiple of 2^32, which the
  * low word shows; there (one product in 2^20 of random words; always, for products below 2^11)
- * the limbs compute k. They do during the first iteration of a loop too (`$cold`, see
+ * the limbs compute k. They do during the first iteration of a loop too (`$warm`, see
  * `coldLoops` in codegen.ts), so that V8 has seen them run before it optimises the loop: run
  * for the first time in optimised code, each site's limbs had sent the body back to the
  * interpreter.
@@ -262,7 +266,7 @@ function mulInto(d: string, bl?: number): string {
   return block(
     "const $lo = Math.imul($al, $bl);",
     `let $k = (($al >>> 0) * ${(bl >>> 0) * 2 ** -32}) | 0;`,
-    `if (${PRODUCT_NEAR} || $cold) {`,
+    `if (${PRODUCT_NEAR}) {`,
     ...limbHigh(bl),
     "}",
     put(d, "$lo", high),
@@ -725,9 +729,9 @@ export function lowerI64(js: string): string {
  * with the same value:
  * - a carry `x < y` unsigned compares the words with their sign bits flipped (`x ^ -2^31`,
  *   an int32 whatever `x`) and picks 1 or 0 with a jump, rather than adding a boolean;
- * - a product's rare exact path is tested with `&` on the wrapped sum (`(lo + 2048) mod 2^32
- *   < 4096` is `((lo + 2048) & -4096) === 0`) and without `$cold`: a loop's first iteration
- *   only matters to a JIT (`coldLoops` in codegen.ts), so the flag and its writes go too;
+ * - a product's rare exact path is tested with the constant mask, not `$warm`: a loop's first
+ *   iteration only matters to a JIT (`coldLoops` in codegen.ts), so the variable and its writes
+ *   go too;
  * - a product's high word is one sum of three int32s (exact in doubles) and one `| 0`, and its
  *   low word (`$lo`, an int32 from `Math.imul`) is written without the `| 0` a slot kept in a
  *   local gets (see `promotable` in codegen.ts), as is a sum's (`$sl`);
@@ -743,7 +747,7 @@ export function lowerI64(js: string): string {
 const LEAN_SPELLINGS: readonly (readonly [string, string])[] = [
   [below("$sl", "$al"), "(($sl ^ -2147483648) < ($al ^ -2147483648) ? 1 : 0)"],
   [below("$al", "$bl"), "(($al ^ -2147483648) < ($bl ^ -2147483648) ? 1 : 0)"],
-  [`${PRODUCT_NEAR} || $cold`, "(($lo + 2048) & -4096) === 0"],
+  [PRODUCT_NEAR, "(($lo + 2048) & -4096) === 0"],
   [PRODUCT_HIGH, "(Math.imul($al, $bh) + Math.imul($ah, $bl) + $k) | 0"],
   [" = ($lo) | 0;", " = $lo;"],
   [" = ($sl) | 0;", " = $sl;"],
@@ -755,10 +759,10 @@ const LEAN_SPELLINGS: readonly (readonly [string, string])[] = [
 /** `js` (a body `lowerI64` spelled) with the i64 arithmetic in its lean spelling (see above). */
 export function leanI64(js: string): string {
   for (const [jit, lean] of LEAN_SPELLINGS) js = js.replaceAll(jit, lean);
-  if (!js.includes("$cold")) return js;
-  // `$cold` without a reader: its declaration and writes (`coldLoops` in codegen.ts) go.
+  if (!js.includes("$warm")) return js;
+  // `$warm` without a reader: its declaration and writes (`coldLoops` in codegen.ts) go.
   const stripped = js
-    .replace(/^(?:let \$cold = true|const \$cold = false|\$cold = true);\n/gm, "")
-    .replace(/\{\n\$cold = false;\n(continue L\d+;)\n\}/g, "$1");
-  return stripped.includes("$cold") ? js : stripped;
+    .replace(/^(?:let \$warm = 0|const \$warm = -4096|\$warm = 0);\n/gm, "")
+    .replace(/\{\n\$warm = -4096;\n(continue L\d+;)\n\}/g, "$1");
+  return stripped.includes("$warm") ? js : stripped;
 }
