@@ -1061,6 +1061,24 @@ function coldLoops(body: string): string {
     .replace(/\bcontinue (L\d+);/g, "{\n$warm = -4096;\ncontinue $1;\n}");
 }
 
+/**
+ * `source` (a body generated for the `jit` style) with each bounds check `x + k > memLen` of a
+ * memory access spelled `x > memLen - k`: the same test on the numbers an address and a length
+ * are (below 2^34, exact in doubles), on which V8 makes faster code, `memLen - k` not depending
+ * on the address. (The lean style has its own spelling, `withBoundsPrecomputed` in
+ * codegen_lean.ts, whose rewrites read the first one: hence a last step of the jit style's.)
+ * Only a check that is a whole operand of `if (`, `||` or `&&` is rewritten.
+ * Measured (`deno task bench --tier codegen`, CPU time, best of 15, two runs alternating with
+ * the first spelling): matmul 23.6-24.3 -> 19.0-19.1 ms, bytesum 23.0-23.2 -> 18.6-18.9, lz
+ * 19.6-20.2 -> 17.9-18.0, sha512 28.1-28.4 -> 26.9-27.8, hashtab 118-119 -> 118-121.
+ */
+export function jitBounds(source: string): string {
+  return source.replace(
+    /(?<=\(|\|\| |&& )(\$?[A-Za-z_]\w*) \+ (\d+) > memLen(?=\)| \|\| | && )/g,
+    "$1 > memLen - $2",
+  );
+}
+
 /** Where the cached slots must be written back to the value stack (see `promote`). */
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
@@ -2605,7 +2623,7 @@ export function generateBody(
   if (result === null || "reason" in result) result = source(-1);
   if ("reason" in result) return result.reason;
   try {
-    const source = lean ? leanSource(result.source) : result.source;
+    const source = lean ? leanSource(result.source) : jitBounds(result.source);
     const factory = new Function("rt", "resumeBody", source) as (
       rt: unknown,
       resumeBody: GeneratedBody,
@@ -2676,7 +2694,7 @@ function resumeBodyOf(
     );
     if ("reason" in result) return null;
     try {
-      const source = lean ? leanSource(result.source) : result.source;
+      const source = lean ? leanSource(result.source) : jitBounds(result.source);
       return (new Function("rt", "resumeBody", source) as (
         rt: unknown,
         resumeBody: GeneratedBody | null,
