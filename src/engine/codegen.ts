@@ -965,7 +965,7 @@ ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
  * 20-23 -> 15.5 ms. (The refill was a loop spelled at each charge before that, which V8 compiled
  * as an inner loop of the body's once it had run: `loop`, scale 5, 4.23x fuel off.)
  *
- * Tried: in a loop that makes no call, also running the refill when `$cold` is set (see
+ * Tried: in a loop that makes no call, also running the refill when `$warm` is 0 (see
  * `coldLoops`: the first pass from each entry into the loop), so that it has type feedback before
  * V8 optimises the loop and the first real refill does not throw that code away (V8 then
  * compiled the whole function, slower than its OSR code). Fuel on / off, CPU, best of 2
@@ -1072,10 +1072,11 @@ const DIRECT_RESULT = "/*result*/";
 const FLOAT_RESULT = "/*floatresult*/";
 
 /**
- * `body` with `$cold` set before each loop and cleared at each of its back edges (`continue
- * L<t>`), so that it is true during a loop's first iteration from each entry. Code on a path
- * that is rarely taken but tested with `|| $cold` (the exact high word of a product by a
- * constant, `mulInto` in codegen_i64.ts) then runs once per loop entry. That is for V8:
+ * `body` with `$warm` zeroed before each loop and set to -4096 at each of its back edges
+ * (`continue L<t>`), so that it is 0 during a loop's first iteration from each entry. Code on a
+ * path that is rarely taken but tested with a mask of `$warm` (the exact high word of a product
+ * by a constant, `mulInto` in codegen_i64.ts: `((lo + 2048) & $warm) === 0`) then runs once per
+ * loop entry. That is for V8:
  * TurboFan compiles code that has never run (no type feedback) into a deoptimisation, so a
  * path first taken at a random point of a long loop throws the whole body back to the
  * interpreter and recompiles it (200-270 ms on a background thread for `bench/xxh64.wasm`'s
@@ -1083,16 +1084,36 @@ const FLOAT_RESULT = "/*floatresult*/";
  * that takes every such path gives them all feedback before the body is optimised. Measured
  * (CPU time per `run` call in one process, first call to seventh, three processes each):
  * xxh64 before 405-487, 109-127, 51-60, then 29-32 ms; after 320-332, 29-30, then 29-33 ms.
- * In the steady state the test costs 1-2% (`bench/i64.wat` 38.3 -> 38.7 ms, xxh64 28.3 ->
- * 29.0 ms, best of 15 alternating in one process). The dispatch-switch spelling (without loops)
- * declares it constantly false. The other code first run after V8 compiled a loop's OSR code,
+ * It was a boolean `$cold` tested with `|| $cold` after the product's own test; as the mask of
+ * that test it costs no operation: xxh64 29.5-29.9 -> 28.4-28.6 ms CPU (`deno task bench`,
+ * best of 40, three runs alternating with the boolean). The dispatch-switch
+ * spelling (without loops) declares it constantly -4096. The other code first run after V8
+ * compiled a loop's OSR code,
  * the path after the loop, still deoptimises once per call; making V8 drop that OSR code (the
  * return path copied into the loop, or the body inside a loop of its own) cost more than it
  * saved: `scripts/bench_deopt.ts` says how much.
  */
 function coldLoops(body: string): string {
-  return body.replace(/^(L\d+): for \(;;\) \{$/gm, "$cold = true;\n$1: for (;;) {")
-    .replace(/\bcontinue (L\d+);/g, "{\n$cold = false;\ncontinue $1;\n}");
+  return body.replace(/^(L\d+): for \(;;\) \{$/gm, "$warm = 0;\n$1: for (;;) {")
+    .replace(/\bcontinue (L\d+);/g, "{\n$warm = -4096;\ncontinue $1;\n}");
+}
+
+/**
+ * `source` (a body generated for the `jit` style) with each bounds check `x + k > memLen` of a
+ * memory access spelled `x > memLen - k`: the same test on the numbers an address and a length
+ * are (below 2^34, exact in doubles), on which V8 makes faster code, `memLen - k` not depending
+ * on the address. (The lean style has its own spelling, `withBoundsPrecomputed` in
+ * codegen_lean.ts, whose rewrites read the first one: hence a last step of the jit style's.)
+ * Only a check that is a whole operand of `if (`, `||` or `&&` is rewritten.
+ * Measured (`deno task bench --tier codegen`, CPU time, best of 15, two runs alternating with
+ * the first spelling): matmul 23.6-24.3 -> 19.0-19.1 ms, bytesum 23.0-23.2 -> 18.6-18.9, lz
+ * 19.6-20.2 -> 17.9-18.0, sha512 28.1-28.4 -> 26.9-27.8, hashtab 118-119 -> 118-121.
+ */
+export function jitBounds(source: string): string {
+  return source.replace(
+    /(?<=\(|\|\| |&& )(\$?[A-Za-z_]\w*) \+ (\d+) > memLen(?=\)| \|\| | && )/g,
+    "$1 > memLen - $2",
+  );
 }
 
 /** Where the cached slots must be written back to the value stack (see `promote`). */
@@ -2392,10 +2413,10 @@ return CALL;`;
   // A metered body's shared fuel stop (see `charge`) follows it, after `FUEL_STOP_MARK`.
   let body = lanesBack(promote(text + (metered ? FUEL_STOP_MARK + FUEL_STOP : ""), promoted));
   const imports = [...names].sort();
-  // `$cold` (see `coldLoops`): true from each loop's entry to its first back edge.
-  const cold = /\$cold\b/.test(body);
+  // `$warm` (see `coldLoops`): 0 from each loop's entry to its first back edge.
+  const cold = /\$warm\b/.test(body);
   if (cold && structured) body = coldLoops(body);
-  const declare = (cold ? (structured ? "let $cold = true;\n" : "const $cold = false;\n") : "") +
+  const declare = (cold ? (structured ? "let $warm = 0;\n" : "const $warm = -4096;\n") : "") +
     (split.locals.length === 0 ? "" : `let ${split.locals.map((l) => `${l} = 0`).join(", ")};\n`) +
     (promoted.length === 0
       ? ""
@@ -2504,7 +2525,7 @@ ${
           ...BODY_NAMES,
           ...typedViews,
           ...(osrEntry >= 0 ? ["$osr"] : []),
-          ...(cold ? ["$cold"] : []),
+          ...(cold ? ["$warm"] : []),
           // A direct entry's result (see `directSource`).
           ...(directSelf !== null ? ["$res"] : []),
         ].map((n) => [n, "any"] as const),
@@ -2616,7 +2637,7 @@ function directSource(
       }
     }
   }
-  const declare = (cold ? "let $cold = true;\n" : "") +
+  const declare = (cold ? "let $warm = 0;\n" : "") +
     (splitLocals.length === 0 ? "" : `let ${splitLocals.map((l) => `${l} = 0`).join(", ")};\n`) +
     (promoted.length === 0
       ? ""
@@ -2710,7 +2731,7 @@ export function generateBody(
   if (result === null || "reason" in result) result = source(-1);
   if ("reason" in result) return result.reason;
   try {
-    const source = lean ? leanSource(result.source) : result.source;
+    const source = lean ? leanSource(result.source) : jitBounds(result.source);
     const factory = new Function("rt", "resumeBody", source) as (
       rt: unknown,
       resumeBody: GeneratedBody,
@@ -2781,7 +2802,7 @@ function resumeBodyOf(
     );
     if ("reason" in result) return null;
     try {
-      const source = lean ? leanSource(result.source) : result.source;
+      const source = lean ? leanSource(result.source) : jitBounds(result.source);
       return (new Function("rt", "resumeBody", source) as (
         rt: unknown,
         resumeBody: GeneratedBody | null,
