@@ -211,8 +211,12 @@
  * never gets hot). Only from inside a loop: generating at every call cost where a hot function then
  * calls many cold ones once each (300 bodies of ~40 instructions with a 3-iteration loop, each
  * called once after a 3,000-iteration loop in the caller, fresh process per run: 616-928 ms ->
- * 994-1,444 ms, 301 bodies generated); a call outside the caller's loops keeps the count (here 1
- * body, as before). `inLoopAt` in `generateSource` tells the call site, from the back edges.
+ * 994-1,444 ms, 301 bodies generated); a call after the caller's last loop keeps the count (here
+ * 1 body, as before). A call before one of its loops generates as one inside: returning to the
+ * driver there left the rest of the call, the loops, to the switch body on every call of a
+ * generated caller (`bench/matmul.wat`'s `run` calls the cold `$reserve` once, then loops: warm
+ * calls 173-271 ms under `auto`, 23-25 ms with `codegen`; now 24-36 ms, per-call times of one
+ * process, 8 calls). `inLoopAt` in `generateSource` tells the call site, from the back edges.
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
@@ -419,6 +423,12 @@ export interface TieredCompiler extends Compiler {
    * `module` (the one `cf` was translated from) tells the generator what its calls pass.
    */
   bodyOf(cf: CompiledFunc, entry?: number, module?: ModuleDecl): GeneratedBody | null;
+  /**
+   * How many times the driver continued a generated frame midway (its pc not 0: after a callee
+   * or a stop that went back to the driver, or a tier-up at a loop header), for tests of the
+   * tier-up policy: such a frame runs its OSR or switch body, not the JS function V8 optimised.
+   */
+  midwayEntries: number;
 }
 
 /**
@@ -452,6 +462,7 @@ export function runTiered(
     let interpretAt = -1;
     if (body === null) interpretAt = depth;
     else {
+      if (st.frames[2 * depth + 1] !== 0) compiler.midwayEntries++;
       const inst = func.instance;
       const top = st.frames[2 * depth]! + cf.frameWords;
       let nesting = nestingCost(cf);
@@ -516,8 +527,8 @@ export function runTiered(
  * `I.Call` in `generateSource`); every other Wasm call from generated code comes through here:
  * it is kept small, without helper calls on the common path (a CPU profile of `bench/fib.wat`
  * put 40% of the time in this function and its helpers before). `inLoop`: the call site is
- * inside one of the caller's loops, where a callee not generated yet is generated now (see
- * `generateAtCall`).
+ * inside or before one of the caller's loops, where a callee not generated yet is generated now
+ * (see `generateAtCall`).
  */
 function enterFunc(
   callee: WasmFuncEntity,
@@ -1681,8 +1692,13 @@ export function generateSource(
     else list.push(edges[i + 1]!);
   }
   const shape = structured ? structureOf(code, edges) : null;
-  /** How many loops (back edges) span each pc, for the calls (see `generateAtCall`). */
+  /**
+   * Whether a loop of this body spans `pc` or comes after it (a call there is followed by the
+   * rest of a long call of the caller, see `generateAtCall`): how many loops (back edges) span
+   * each pc, and the last loop header.
+   */
   let loopDepth: Int32Array | null = null;
+  let lastHeader = -1;
   const inLoopAt = (pc: number): boolean => {
     if (loopDepth === null) {
       loopDepth = new Int32Array(code.length + 1);
@@ -1690,10 +1706,11 @@ export function generateSource(
         if (edges[i + 1]! > edges[i]!) continue;
         loopDepth[edges[i + 1]!]!++;
         loopDepth[edges[i]! + 1]!--;
+        lastHeader = Math.max(lastHeader, edges[i + 1]!);
       }
       for (let k = 1; k < loopDepth.length; k++) loopDepth[k]! += loopDepth[k - 1]!;
     }
-    return loopDepth[pc]! > 0;
+    return loopDepth[pc]! > 0 || pc < lastHeader;
   };
   if (shape === null) structured = false;
   /** This body's direct entry (see "Direct calls"), or null: only its ordinary one. */
