@@ -196,6 +196,26 @@
  * first call 0.5-0.7 s -> 0.25-0.5 s, slowest later call 1.2-1.4 s -> 0.09-0.13 s, median
  * within the noise; xxh64's first call 1.17 -> 0.41 s.
  *
+ * Two costs of a first call are outside the tier-up policy's reach. The generator itself runs
+ * cold then (V8 interprets and compiles the generator while it works): `bench/vec_bytes.c`'s
+ * `run` (2,214 words of internal code) took 268 ms to generate as the first body of a process
+ * and 23-66 ms when generated again in the same process (`Engine.bodyOf` timed, loaded machine).
+ * And V8 compiles the generated code while it runs (above): on the same probe the `codegen`
+ * tier's own first calls took 3.4-6.1x its warm ones (vec_float, vec_bytes, vec_bytes_scalar,
+ * lz). Starting the generated code earlier (a lower threshold, a back-edge count) leaves both
+ * costs as they are (the interpreter's share of a first call is small: 1,000 counts); a smaller
+ * first body (the hot loop nest only) or a cheaper generator would shrink them.
+ *
+ * `codegen` generates every function it runs, on its first call, which the spec suites' `--tier
+ * codegen` relies on (the generator sees every function they call). A first call that runs many
+ * functions once pays it for each: `deno task bench:first-call` (2,000 bodies of ~500 bytes,
+ * each called once) generated 2,001 bodies; timed per body in one process (loaded machine), the
+ * caller's (2,000 call sites, 20,002 words) took 1.3-1.6 s, the callees 3.5 s together (0.6 ms
+ * each once the generator was warm), the rest of the 9.1 s call V8 compiling and running what
+ * was generated, against 0.15-0.7 s for the interpreter's whole call. Within that contract no
+ * laziness brings it near the interpreter; `auto`, which generates what gets hot, is within
+ * 0.9-1.1x.
+ *
  * A function that generated code calls from inside a loop is generated at that call, however cold
  * it still is (`generateAtCall`): a caller that tiers up before its callee (`bench/sha512.c`'s
  * `run` at its buffer-filling loop, before its first call of `sha512`) otherwise sent every call of
