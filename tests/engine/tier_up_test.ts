@@ -293,3 +293,30 @@ Deno.test("tier-up: a hot loop after a cold call runs in the generated function 
   assert.equal(engine.codegenStats().generated, 2);
   assert.equal(engine.midwayEntries, 1);
 });
+
+Deno.test("tier-up: fuel stops around a callee generated before a loop match the interpreter's", () => {
+  const stops = (["interpreter", "auto"] as const).map((tier) => {
+    const { engine, store, instance } = instantiate(PREPARED, {
+      executionTier: tier,
+      consumeFuel: true,
+    });
+    const log: (bigint | number | string)[] = [];
+    for (const [budget, n] of [[3, 3000], [700, 2500], [50_000, 4000], [5, 20]]) {
+      store.setFuel(budget!);
+      let call = instance.getFunc(store, "run")!.callResumable(store, [Val.i32(n!)]);
+      while (call.kind === "outOfFuel") {
+        log.push(call.requiredFuel, store.getFuel());
+        store.setFuel(budget! + Number(call.requiredFuel));
+        call = call.resume(store);
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") log.push(call.results[0]!.value as number);
+      log.push(`done ${store.getFuel()}`);
+    }
+    return { log, generated: engine.codegenStats().generated };
+  });
+  assert.ok(stops[0]!.log.length > 50);
+  assert.deepEqual(stops[1]!.log, stops[0]!.log);
+  assert.equal(stops[0]!.log.at(-2), preparedOf(20));
+  assert.equal(stops[1]!.generated, 2);
+});
