@@ -196,25 +196,29 @@
  * first call 0.5-0.7 s -> 0.25-0.5 s, slowest later call 1.2-1.4 s -> 0.09-0.13 s, median
  * within the noise; xxh64's first call 1.17 -> 0.41 s.
  *
- * Two costs of a first call are outside the tier-up policy's reach. The generator itself runs
- * cold then (V8 interprets and compiles the generator while it works): `bench/vec_bytes.c`'s
- * `run` (2,214 words of internal code) took 268 ms to generate as the first body of a process
- * and 23-66 ms when generated again in the same process (`Engine.bodyOf` timed, loaded machine).
- * And V8 compiles the generated code while it runs (above): on the same probe the `codegen`
- * tier's own first calls took 3.4-6.1x its warm ones (vec_float, vec_bytes, vec_bytes_scalar,
- * lz). Starting the generated code earlier (a lower threshold, a back-edge count) leaves both
- * costs as they are (the interpreter's share of a first call is small: 1,000 counts); a smaller
- * first body (the hot loop nest only) or a cheaper generator would shrink them.
+ * Two costs of a first call are outside the tier-up policy's reach: the generator runs cold then
+ * (V8 interprets and compiles the generator while it works: `bench/vec_bytes.c`'s `run`, 2,214
+ * words of internal code, took 268 ms to generate as the first body of a process, 21 ms when
+ * generated again in it, wall time), and V8 compiles the generated code while it runs (above: 108 KB of
+ * JavaScript for that `run`). CPU time of the process (all its threads), first call = the
+ * interpreter until the tier-up (its translation included) + generating + the generated code,
+ * against the warm calls: vec_bytes 349 = 30 + 100 + 219 ms against 28-32 ms; lz 188 = 19 + 46 +
+ * 123 against 20-21; vec_float 228 = 20 + 67 + 141 against 30-37; vec_bytes_scalar 176 = 23 +
+ * 50 + 103 against 23-24. The `codegen` tier's first calls, which start in generated code: 307,
+ * 159, 216, 142 ms. So a lower threshold or a back-edge count (starting the generated code
+ * earlier) saves at most the interpreter's share; the generated code's own first run, 4-7x its
+ * warm runs, is most of the rest: smaller generated code for V8 (or a cheaper generator) would
+ * shrink it, not a tier-up policy.
  *
  * `codegen` generates every function it runs, on its first call, which the spec suites' `--tier
  * codegen` relies on (the generator sees every function they call). A first call that runs many
  * functions once pays it for each: `deno task bench:first-call` (2,000 bodies of ~500 bytes,
- * each called once) generated 2,001 bodies; timed per body in one process (loaded machine), the
- * caller's (2,000 call sites, 20,002 words) took 1.3-1.6 s, the callees 3.5 s together (0.6 ms
- * each once the generator was warm), the rest of the 9.1 s call V8 compiling and running what
- * was generated, against 0.15-0.7 s for the interpreter's whole call. Within that contract no
- * laziness brings it near the interpreter; `auto`, which generates what gets hot, is within
- * 0.9-1.1x.
+ * each called once) generated 2,001 bodies: CPU time of module, instance and call 5.5 s against
+ * the interpreter's 0.24 s (23x; `auto`, which generates nothing there, 0.25 s). Timed per body
+ * in one process (loaded machine), the caller's (2,000 call sites, 20,002 words) took 1.3-1.6 s,
+ * the callees 3.5 s together (0.6 ms each once the generator was warm), the rest of the call V8
+ * compiling and running what was generated. Within that contract no laziness brings it near the
+ * interpreter: every one of those bodies runs.
  *
  * A function that generated code calls from inside a loop is generated at that call, however cold
  * it still is (`generateAtCall`): a caller that tiers up before its callee (`bench/sha512.c`'s
@@ -234,9 +238,9 @@
  * 994-1,444 ms, 301 bodies generated); a call after the caller's last loop keeps the count (here
  * 1 body, as before). A call before one of its loops generates as one inside: returning to the
  * driver there left the rest of the call, the loops, to the switch body on every call of a
- * generated caller (`bench/matmul.wat`'s `run` calls the cold `$reserve` once, then loops: warm
- * calls 173-271 ms under `auto`, 23-25 ms with `codegen`; now 24-36 ms, per-call times of one
- * process, 8 calls). `inLoopAt` in `generateSource` tells the call site, from the back edges.
+ * generated caller (`bench/matmul.wat`'s `run` calls the cold `$reserve` once, then loops: CPU
+ * time of calls 2-6 under `auto` 187-341 ms, under `codegen` 24-26 ms; now 25-33 ms, two
+ * processes each). `inLoopAt` in `generateSource` tells the call site, from the back edges.
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
