@@ -199,8 +199,8 @@
  * Two costs of a first call are outside the tier-up policy's reach: the generator runs cold then
  * (V8 interprets and compiles the generator while it works: `bench/vec_bytes.c`'s `run`, 2,214
  * words of internal code, took 268 ms to generate as the first body of a process, 21 ms when
- * generated again in it, wall time), and V8 compiles the generated code while it runs (above: 108 KB of
- * JavaScript for that `run`). CPU time of the process (all its threads), first call = the
+ * generated again in it, wall time), and V8 compiles the generated code while it runs (above:
+ * 108 KB of JavaScript for that `run`). CPU time of the process (all its threads), first call = the
  * interpreter until the tier-up (its translation included) + generating + the generated code,
  * against the warm calls: vec_bytes 349 = 30 + 100 + 219 ms against 28-32 ms; lz 188 = 19 + 46 +
  * 123 against 20-21; vec_float 228 = 20 + 67 + 141 against 30-37; vec_bytes_scalar 176 = 23 +
