@@ -208,7 +208,12 @@
  * 159, 216, 142 ms. So a lower threshold or a back-edge count (starting the generated code
  * earlier) saves at most the interpreter's share; the generated code's own first run, 4-7x its
  * warm runs, is most of the rest: smaller generated code for V8 (or a cheaper generator) would
- * shrink it, not a tier-up policy.
+ * shrink it, not a tier-up policy. (Tried and left out, CPU time of first calls, 3 alternated
+ * processes each: a loop iteration counting 10 calls, so that loops tier up after 100
+ * iterations: lz 176-223 -> 169-194 ms, vec_bytes 346-358 -> 319-356, vec_float 215-240 ->
+ * 217-229, xxh64 137-155 -> 150-169, sha512 and vec_bytes_scalar equal; long loops split into
+ * more functions, `SPLIT_SIZES.maxChars` 20,000: vec_bytes first calls 309-336 against 334-514
+ * but its warm calls 46-66 against 20-52 ms. Both within the noise.)
  *
  * `codegen` generates every function it runs, on its first call, which the spec suites' `--tier
  * codegen` relies on (the generator sees every function they call). A first call that runs many
