@@ -213,7 +213,7 @@
  * iterations: lz 176-223 -> 169-194 ms, vec_bytes 346-358 -> 319-356, vec_float 215-240 ->
  * 217-229, xxh64 137-155 -> 150-169, sha512 and vec_bytes_scalar equal; long loops split into
  * more functions, `SPLIT_SIZES.maxChars` 20,000: vec_bytes first calls 309-336 against 334-514
- * but its warm calls 46-66 against 20-52 ms. Both within the noise.)
+ * but its warm calls 46-66 against 20-52 ms. Neither a clear gain.)
  *
  * `codegen` generates every function it runs, on its first call, which the spec suites' `--tier
  * codegen` relies on (the generator sees every function they call). A first call that runs many
