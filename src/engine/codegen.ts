@@ -95,6 +95,24 @@
  * 9, two processes): `bench/calls.wat` (10^6, seven of its eight targets so) 29.3-29.7 ->
  * 20.8-20.9 ms (0.70-0.72x).
  *
+ * A function's call of itself calls `direct` by name with its own instance and nesting cost
+ * (known when it is generated), guarded by the nesting check alone; a call of another function
+ * the module defines needs no instance key on its cache (every instance's callee runs the same
+ * code), so one compare against the cached nesting limit (`$e`, 0 while the callee has no direct
+ * entry) guards it. A model of `bench/fib.wat`'s body put a fifth of its time in the three-term
+ * guard; `deno task bench --tier codegen`, 3 runs alternated with the tree before: fib
+ * 6.6-7.2x -> 5.8-5.9x native (min ratio). The model's floor (plain recursion with a depth check
+ * and the `STOP` test) is 4.2x, plain JS recursion 3.1x; what is left is mostly the JS arguments
+ * (7 against 4: 36 -> 28 ms in the model). Passing the depth and the nesting as one argument
+ * (`depth * 128 + nesting`) did not pay in the engine: fib 1.00-1.03x, `bench/calls.wat`
+ * 1.03-1.11x of the tree before (the depth recomputed where a handler or a stop needs it).
+ *
+ * A call of an import whose host function has a fast entry (`HostFuncEntity.fast`: plain
+ * `Func.wrap`/`funcWrap` functions of at most three i32 parameters and none or one i32 result)
+ * passes its arguments and takes its result as JS values, skipping `hostCall`, `callHost` and the
+ * slot readers and writers; its stops and errors are `hostCall`'s. In-process A/B (CPU time,
+ * best of 11): `bench/hostcall.wat` 2.57x -> 1.22x native.
+ *
  * The lean spelling (codegen_lean.ts) has direct entries too. `deno task bench:jitless --scale
  * 0.1 --iterations 3 --filter fib,binary-trees,calls` (`node --jitless`, CPU time against
  * native V8), the tree before against this, two runs after: fib 271x -> 114-116x, calls 91x ->
@@ -646,6 +664,24 @@ function hostCall(
   return pending === undefined ? RETURN : pending === null ? CALL : HOST_AWAIT;
 }
 
+/**
+ * What `hostCall` returns for a host function that generated code called through its fast
+ * entry (`HostFuncEntity.fast`, with `st.host` and `st.hostBase` set) and that threw `e`: `CALL`
+ * when it was a Wasm exception a handler in frame `st.depth` caught, `HOST_THREW` otherwise.
+ */
+function hostThrew(st: ExecStack, store: StoreInner, baseDepth: number, e: unknown): number {
+  try {
+    const exn = exnOfError(e);
+    if (exn === undefined) throw e;
+    st.host = null;
+    throwException(store, st, baseDepth, exn);
+    return CALL;
+  } catch (error) {
+    st.hostError = error;
+    return HOST_THREW;
+  }
+}
+
 /** What generated code may call: the executor's modules, and the driver's own helpers. */
 const RUNTIME: Readonly<Record<string, unknown>> = (() => {
   const all: Record<string, unknown> = {
@@ -657,6 +693,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     HIGH,
     enterFunc,
     hostCall,
+    hostThrew,
     HOST_THREW,
     CALL,
     RETURN,
@@ -1148,7 +1185,14 @@ function directType(params: readonly ValType[], results: readonly ValType[]): bo
  * frame's size, which the direct entry checks the value stack for).
  */
 export interface DirectOptions {
-  readonly self: { readonly shape: CallShape; readonly floatResult?: boolean } | null;
+  readonly self: {
+    readonly shape: CallShape;
+    readonly floatResult?: boolean;
+    /** Its body's nesting cost (`nestingCost`), which its own recursive calls add. */
+    readonly cost?: number;
+  } | null;
+  /** How many functions its module imports (the functions it defines come after them). */
+  readonly imported?: number;
 }
 
 /**
@@ -1993,7 +2037,7 @@ export function generateSource(
     ${w} = cf.frameWords;
     ${n} = MAX_NESTING + 1 - nestingCost(cf);${
           directOpts !== null && (selfFrames || collectable)
-            ? `\n    ${d} = body.direct ?? null;`
+            ? `\n    ${d} = body.direct ?? null;\n    $e${pc} = ${d} === null ? 0 : ${n};`
             : ""
         }
   }
@@ -2067,12 +2111,75 @@ ${FUEL_IN}`;
 ) {
   ${directRun("$g", "nesting + $g.cost", "callee.instance", "callee")}
 `;
-        const directCall = !viaDirect
-          ? ""
+        // A call of this very function (recursion) in this instance: its direct entry is
+        // `direct` itself, its instance `inst`, its nesting cost known now, so the site
+        // needs no cache, and its guard is the nesting check alone against a literal.
+        // `deno task bench --tier codegen --filter fib`, min ratio, 3 runs alternated with the
+        // tree before: fib 6.6-7.2x -> 5.8-5.9x native (a model of the body: the three-term
+        // guard on the site's cache was a fifth of its time).
+        const recursive = direct && directSelf !== null && lazy && code[pc + 1] === self &&
+          directSelf.cost !== undefined;
+        // A call of a function the module defines (not an import): every instance's callee
+        // has the same compiled code, so the same body and direct entry, and its instance is
+        // this one: the site's cache needs no key, and whether the callee has a direct entry
+        // is in its nesting limit (`$e`, 0 until the cache has one). (`bench/calls.wat`
+        // within the noise, 0.98-1.03x: its cost is in the indirect call.)
+        const defined = direct && !recursive && directOpts?.imported !== undefined &&
+          code[pc + 1]! >= directOpts.imported;
+        const directCall = !viaDirect ? "" : defined
+          ? `if (nesting < $e${pc}) {
+  ${directRun(d, cached, "inst", `inst.funcs[${code[pc + 1]}]`)}
+} else {
+${args}
+`
+          : recursive
+          ? `if (nesting < ${MAX_NESTING + 1 - directSelf!.cost!}) {
+  ${directRun("direct", `nesting + ${directSelf!.cost}`, "inst", `inst.funcs[${self}]`)}
+} else {
+${args}
+`
           : `${direct ? "" : "let $g;\n"}if (${d} !== null && ${key} && nesting < ${n}) {
   ${directRun(d, cached, i, c)}
 ${otherDirect}} else {
 ${lazy ? args : ""}
+`;
+        // A call of an import that may be a host function with a fast entry (see `HostFast`:
+        // its type has at most three parameters and one result, each a word; the entity has
+        // one only where they are i32s): its arguments and result as JS values, the stops as
+        // `hostCall`'s. In-process A/B against the tree before (CPU time, best of 11, scale
+        // 0.5): `bench/hostcall.wat` 2.57x -> 1.22x native.
+        const hostFast = direct && lazy && shape !== null && directOpts?.imported !== undefined &&
+          code[pc + 1]! < directOpts.imported && shape.params.length <= 3 &&
+          shape.params.every((n) => n === 1) && shape.results.every((n) => n === 1) &&
+          shape.results.length <= 1;
+        const fastArgs = hostFast
+          ? [0, 1, 2].map((k) => k < shape!.params.length ? word(b + k * entities.SLOT_WORDS) : "0")
+            .join(", ")
+          : "";
+        const fastHost = !hostFast ? "" : `const $hc = ${callee};
+let $h;
+if ($hc.isHost && ($h = $hc.fast) !== null) {
+  ${viaDirect ? args : ""}
+  st.host = $hc;
+  st.hostBase = base;
+  let $o, status = RETURN;
+  try {
+    $o = $h(inst, s32, base, ${fastArgs});
+  } catch (e) {
+    status = hostThrew(st, store, baseDepth, e);
+  }
+  if (status === RETURN && typeof $o !== "number") {
+    if ($o === undefined) $o = s32[base];
+    else {
+      st.pending = $o;
+      status = HOST_AWAIT;
+    }
+  }
+  if (status !== RETURN) ${stop(true)}
+  st.host = null;
+  ${shape!.results.length === 0 ? "" : `${word(b)} = $o;`}
+  ${FUEL_IN}
+} else {
 `;
         js = `${
           lazy
@@ -2080,7 +2187,7 @@ ${lazy ? args : ""}
             : `${FLUSH}\nframes[2 * depth + 1] = ${next};`
         }
 const base = fp + ${b};
-${direct ? "" : `const callee = ${callee};\n`}${directCall}if (${push}) {
+${fastHost}${direct ? "" : `const callee = ${callee};\n`}${directCall}if (${push}) {
   ${keepDepth}st.depth = depth + 1;
   ${
           selfFrames
@@ -2104,7 +2211,7 @@ s32 = st.s32;
 f32 = st.f32;
 f64 = st.f64;
 frames = st.frames;
-${back}${viaDirect ? "\n}" : ""}
+${back}${viaDirect ? "\n}" : ""}${hostFast ? "\n}" : ""}
 ${MEMORY_RELOAD}`;
         break;
       }
@@ -2485,7 +2592,7 @@ const { ${imports.join(", ")} } = rt;
 ${
     sites.map((pc) =>
       `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $n${pc} = 0${
-        directOpts === null ? "" : `, $d${pc} = null`
+        directOpts === null ? "" : `, $d${pc} = null, $e${pc} = 0`
       };\n`
     ).join("")
   }${split2?.declarations ?? ""}`;
@@ -2603,9 +2710,10 @@ export function directOptionsOf(cf: CompiledFunc, module: ModuleDecl | undefined
     ? {
       shape: { params: type.params.map(wordsOfType), results: type.results.map(wordsOfType) },
       floatResult: type.results[0] === "f32" || type.results[0] === "f64",
+      cost: nestingCost(cf),
     }
     : null;
-  return { self };
+  return module === undefined ? { self } : { self, imported: module.importedFuncs };
 }
 
 /**
@@ -2662,7 +2770,7 @@ export function generateBody(
         selfFrames,
         shapeOf,
         lean,
-        directOpts === null ? null : { self: null },
+        directOpts === null ? null : { self: null, imported: directOpts.imported },
       ),
     );
     // What an indirect call entering its direct entry adds to the nesting (see `I.Call`).
