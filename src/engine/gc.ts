@@ -229,18 +229,41 @@ export class GcStruct {
   rest: unknown[] | null;
   /**
    * @param type its defined type
-   * @param words its fields: one value per word (numbers, references as `GcObject | i31 |
-   *   null`), copied; at least `INLINE_WORDS` of them (`GcType.defaults` is padded so)
+   * @param w0 word 0 (numbers, references as `GcObject | i31 | null`; 0 past the last word)
+   * @param w1 word 1
+   * @param w2 word 2
+   * @param w3 word 3
+   * @param rest the words from `INLINE_WORDS` on (owned by the struct), or null
    */
-  constructor(readonly type: GcType, words: ArrayLike<unknown>) {
-    this.w0 = words[0];
-    this.w1 = words[1];
-    this.w2 = words[2];
-    this.w3 = words[3];
-    this.rest = words.length > INLINE_WORDS
-      ? Array.prototype.slice.call(words, INLINE_WORDS)
-      : null;
+  constructor(
+    readonly type: GcType,
+    w0: unknown,
+    w1: unknown,
+    w2: unknown,
+    w3: unknown,
+    rest: unknown[] | null,
+  ) {
+    this.w0 = w0;
+    this.w1 = w1;
+    this.w2 = w2;
+    this.w3 = w3;
+    this.rest = rest;
   }
+}
+
+/**
+ * A struct of `type` with the words `words` (copied; at least `INLINE_WORDS` of them,
+ * `GcType.defaults` is padded so).
+ */
+export function structOfWords(type: GcType, words: ArrayLike<unknown>): GcStruct {
+  return new GcStruct(
+    type,
+    words[0],
+    words[1],
+    words[2],
+    words[3],
+    words.length > INLINE_WORDS ? Array.prototype.slice.call(words, INLINE_WORDS) : null,
+  );
 }
 
 /** Words of a struct kept as properties of the `GcStruct` itself. */
@@ -323,6 +346,12 @@ export function holdsGcRefs(t: ValType): boolean {
   return h === "any" || h === "extern";
 }
 
+// What `GcHeap.#assign` does when the table has reached its limit: grow it, collect first, or
+// give no handle (0) so that the caller collects (see `GcHeap.give`).
+const GROW = 0;
+const COLLECT = 1;
+const DEFER = 2;
+
 /** The handle table of one store, and its collector (see the module doc). */
 export class GcHeap {
   /** Objects by handle / 2; index 0 is never used. An entry of a freed handle may still hold its
@@ -363,7 +392,7 @@ export class GcHeap {
    */
   handleOf(obj: GcObject, collect = false): number {
     const id = obj.id;
-    if (id === 0) return this.#assign(obj, collect);
+    if (id === 0) return this.#assign(obj, collect ? COLLECT : GROW);
     // In use again: the lazy sweep must not free it (see `#assign`).
     this.marked[id >>> 1] = 1;
     return id;
@@ -377,7 +406,7 @@ export class GcHeap {
    * not pay for a pass over the whole table (binary-trees: 1.24M handles given per run before,
    * see the module doc's figures).
    */
-  #assign(obj: GcObject, collect: boolean): number {
+  #assign(obj: GcObject, due: number): number {
     const objs = this.objs;
     let marked = this.marked;
     const end = this.#sweepEnd;
@@ -392,9 +421,10 @@ export class GcHeap {
       return obj.id = i << 1;
     }
     this.#cursor = end;
-    if (collect && objs.length >= this.#limit) {
+    if (due !== GROW && objs.length >= this.#limit) {
+      if (due === DEFER) return 0;
       this.#mark();
-      return this.#assign(obj, false);
+      return this.#assign(obj, GROW);
     }
     i = objs.length;
     objs.push(obj);
@@ -409,7 +439,17 @@ export class GcHeap {
 
   /** The handle of a new object (may collect first). */
   alloc(obj: GcObject): number {
-    return this.#assign(obj, true);
+    return this.#assign(obj, COLLECT);
+  }
+
+  /**
+   * The handle of a new object, or 0 when a collection is due first (then nothing changed, and
+   * `alloc` collects and gives it one). Generated code calls this with the value stack's words
+   * not written back: only when it returns 0 does it write them back (the collection's roots)
+   * and call `alloc`, so an allocation without a collection writes nothing back.
+   */
+  give(obj: GcObject): number {
+    return this.#assign(obj, DEFER);
   }
 
   /** The handle of a reference as fields hold it. */
@@ -582,7 +622,7 @@ export function structNew(
 ): boolean {
   const storage = type.storage;
   if (fuel !== null && !fuel.elements(store, storage.length)) return false;
-  const s = new GcStruct(type, defaultsOf(type));
+  const s = structOfWords(type, defaultsOf(type));
   const offsets = type.offsets;
   const gc = store.gc;
   for (let i = 0; i < storage.length; i++) {
@@ -606,8 +646,21 @@ export function structNewDefault(
   fuel: BulkFuel | null,
 ): boolean {
   if (fuel !== null && !fuel.elements(store, type.storage.length)) return false;
-  s32[d] = store.gc.alloc(new GcStruct(type, defaultsOf(type)));
+  s32[d] = store.gc.alloc(structOfWords(type, defaultsOf(type)));
   return true;
+}
+
+/**
+ * The reference handle `h` names, as fields hold it (`GcHeap.ref` on the heap's `objs`, for
+ * generated code).
+ */
+export function refOfHandle(objs: readonly (GcObject | null)[], h: number): GcRef {
+  return h === 0 ? null : (h & 1) !== 0 ? h : objs[h >>> 1] ?? null;
+}
+
+/** The handle of `ref` as fields hold it (`GcHeap.handle`, for generated code). */
+export function handleOfRef(gc: GcHeap, ref: GcRef): number {
+  return ref === null ? 0 : typeof ref === "number" ? ref : gc.handleOf(ref);
 }
 
 /** The struct handle `h` names; traps on null. */

@@ -243,7 +243,7 @@ Deno.test("gc: the collector frees handles no root holds, keeps rooted ones and 
   assert.strictEqual(gc.object(kept), keptObj);
   assert.deepStrictEqual(keptObj.id, kept);
   // An unrooted object loses its handle and gets a new one when read again.
-  const loose = new GcStruct(t, [0]);
+  const loose = new GcStruct(t, 0, 0, 0, 0, null);
   gc.handleOf(loose);
   gc.collect();
   assert.deepStrictEqual(loose.id, 0);
