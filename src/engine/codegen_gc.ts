@@ -10,7 +10,7 @@
  *   the generator can keep in a local;
  * - `struct.set` writes the property;
  * - `struct.new` / `struct.new_default` (in unmetered code only: metered code keeps the
- *   template, which charges for the fields and may stop) construct the `GcStruct` with its
+ *   template, which charges for the fields and may stop) construct the `GcStruct` subclass its size needs with its
  *   words as arguments and take a handle with `GcHeap.give`; only when that says a collection
  *   is due are the cached slots written back (the collection's roots) before `GcHeap.alloc`.
  * Each spelling does what the row's `gc.ts` function does, with the same traps, in the same
@@ -32,6 +32,7 @@ import {
   ST_I8,
   ST_I8_S,
   ST_V128,
+  structClassOf,
 } from "./gc.ts";
 import { TrapCode } from "../core/trap.ts";
 
@@ -165,11 +166,13 @@ function structNew(d: number, id: number, a: number, flush: string): string | nu
         return null;
     }
   }
-  const inline = words.slice(0, INLINE);
-  while (inline.length < INLINE) inline.push("0");
-  const rest = words.length > INLINE ? `[${words.slice(INLINE).join(", ")}]` : "null";
+  // The arguments of the struct's class (see `GcStruct2` and its siblings).
+  const cls = structClassOf(type.words);
+  const args = words.slice(0, INLINE);
+  while (args.length < (cls === "GcStruct2" ? 2 : INLINE)) args.push("0");
+  if (cls === "GcStructN") args.push(`[${words.slice(INLINE).join(", ")}]`);
   return `const $g = store.gc, $objs = $g.objs;
-const $o = new GcStruct(gcType(${id}), ${inline.join(", ")}, ${rest});
+const $o = new ${cls}(gcType(${id}), ${args.join(", ")});
 let $id = $g.give($o);
 if ($id === 0) {
 ${flush}

@@ -215,34 +215,81 @@ export function storageKind(t: StorageType): number {
  * A struct: its type and its fields, word by word (references as objects, see module doc). The
  * first `INLINE_WORDS` words are properties of the object itself, the rest (if any) an array:
  * one allocation per small struct instead of an object and an array (binary-trees: 112 -> 80
- * bytes per two-field struct, by V8's sampling heap profiler; fewer young collections).
+ * bytes per two-field struct, by V8's sampling heap profiler; fewer young collections). A
+ * struct is made as the subclass that has just the properties its type's words need
+ * (`GcStruct2`, `GcStruct4`, `GcStructN`; `newStruct` picks it): a two-word struct is then 56
+ * bytes rather than 80 (see `GcStruct2`).
  */
 export class GcStruct {
   /** Its handle while it has one, else 0. */
   id = 0;
-  /** Words 0 to 3. */
-  w0: unknown;
-  w1: unknown;
-  w2: unknown;
-  w3: unknown;
-  /** Words from `INLINE_WORDS` on, or null when there are none. */
-  rest: unknown[] | null;
+  /** Words 0 to 3 (those the type has; the subclasses declare them). */
+  declare w0: unknown;
+  declare w1: unknown;
+  declare w2: unknown;
+  declare w3: unknown;
+  /** Words from `INLINE_WORDS` on, or null when there are none (`GcStructN` only). */
+  declare rest: unknown[] | null;
+  /** @param type its defined type */
+  constructor(readonly type: GcType) {}
+}
+
+/**
+ * A struct of at most two words: 7 pointer-sized words with V8's object header, where a
+ * `GcStructN` takes 10. binary-trees (two-word nodes) allocated 51 MB per `run(300)` in the code
+ * generation tier as `GcStructN`s (the sum of `allocated` over `--trace-gc-nvp`'s young
+ * collections, per run).
+ */
+export class GcStruct2 extends GcStruct {
   /**
-   * @param type its defined type
+   * @param type its defined type (at most two words)
    * @param w0 word 0 (numbers, references as `GcObject | i31 | null`; 0 past the last word)
+   * @param w1 word 1
+   */
+  constructor(type: GcType, w0: unknown, w1: unknown) {
+    super(type);
+    this.w0 = w0;
+    this.w1 = w1;
+  }
+}
+
+/** A struct of three or four words. */
+export class GcStruct4 extends GcStruct {
+  /**
+   * @param type its defined type (three or four words)
+   * @param w0 word 0
+   * @param w1 word 1
+   * @param w2 word 2
+   * @param w3 word 3 (0 past the last word)
+   */
+  constructor(type: GcType, w0: unknown, w1: unknown, w2: unknown, w3: unknown) {
+    super(type);
+    this.w0 = w0;
+    this.w1 = w1;
+    this.w2 = w2;
+    this.w3 = w3;
+  }
+}
+
+/** A struct of more than four words. */
+export class GcStructN extends GcStruct {
+  /**
+   * @param type its defined type (more than four words)
+   * @param w0 word 0
    * @param w1 word 1
    * @param w2 word 2
    * @param w3 word 3
-   * @param rest the words from `INLINE_WORDS` on (owned by the struct), or null
+   * @param rest the words from `INLINE_WORDS` on (owned by the struct)
    */
   constructor(
-    readonly type: GcType,
+    type: GcType,
     w0: unknown,
     w1: unknown,
     w2: unknown,
     w3: unknown,
-    rest: unknown[] | null,
+    rest: unknown[],
   ) {
+    super(type);
     this.w0 = w0;
     this.w1 = w1;
     this.w2 = w2;
@@ -251,18 +298,26 @@ export class GcStruct {
   }
 }
 
+/** The name of the `GcStruct` subclass for structs of `words` words (for generated code). */
+export function structClassOf(words: number): "GcStruct2" | "GcStruct4" | "GcStructN" {
+  return words <= 2 ? "GcStruct2" : words <= INLINE_WORDS ? "GcStruct4" : "GcStructN";
+}
+
 /**
  * A struct of `type` with the words `words` (copied; at least `INLINE_WORDS` of them,
  * `GcType.defaults` is padded so).
  */
 export function structOfWords(type: GcType, words: ArrayLike<unknown>): GcStruct {
-  return new GcStruct(
+  const n = type.words;
+  if (n <= 2) return new GcStruct2(type, words[0], words[1]);
+  if (n <= INLINE_WORDS) return new GcStruct4(type, words[0], words[1], words[2], words[3]);
+  return new GcStructN(
     type,
     words[0],
     words[1],
     words[2],
     words[3],
-    words.length > INLINE_WORDS ? Array.prototype.slice.call(words, INLINE_WORDS) : null,
+    Array.prototype.slice.call(words, INLINE_WORDS),
   );
 }
 
