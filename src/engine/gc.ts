@@ -216,45 +216,52 @@ export function storageKind(t: StorageType): number {
  * first `INLINE_WORDS` words are properties of the object itself, the rest (if any) an array:
  * one allocation per small struct instead of an object and an array (binary-trees: 112 -> 80
  * bytes per two-field struct, by V8's sampling heap profiler; fewer young collections). A
- * struct is made as the subclass that has just the properties its type's words need
- * (`GcStruct2`, `GcStruct4`, `GcStructN`; `newStruct` picks it): a two-word struct is then 56
- * bytes rather than 80 (see `GcStruct2`).
+ * struct is made as the class that has just the properties its type's words need
+ * (`GcStruct2`, `GcStruct4`, `GcStructN`; `structClassOf` names it): a two-word struct is then
+ * 56 bytes rather than 80 (see `GcStruct2`). This class is never constructed: it is the type
+ * they share and the prototype they link to.
  */
-export class GcStruct {
+export abstract class GcStruct {
+  /** Its defined type. */
+  declare readonly type: GcType;
   /** Its handle while it has one, else 0. */
-  id = 0;
-  /** Words 0 to 3 (those the type has; the subclasses declare them). */
+  declare id: number;
+  /** Words 0 to 3 (those the type has). */
   declare w0: unknown;
   declare w1: unknown;
   declare w2: unknown;
   declare w3: unknown;
   /** Words from `INLINE_WORDS` on, or null when there are none (`GcStructN` only). */
   declare rest: unknown[] | null;
-  /** @param type its defined type */
-  constructor(readonly type: GcType) {}
 }
+
+// The struct classes below are not subclasses of `GcStruct` (V8 constructed them through a
+// derived constructor's slow path: a quarter of binary-trees' CPU profile in the code
+// generation tier was under the `new GcStruct2` sites, the base class's field initializer
+// another 5%); their prototypes link to its prototype, so that `instanceof GcStruct` holds.
 
 /**
  * A struct of at most two words: 7 pointer-sized words with V8's object header, where a
- * `GcStructN` takes 10. binary-trees (two-word nodes) allocated 51 MB per `run(300)` in the code
- * generation tier as `GcStructN`s (the sum of `allocated` over `--trace-gc-nvp`'s young
- * collections, per run).
+ * `GcStructN` takes 10 (binary-trees, two-word nodes: 49.8 -> 34.8 MB allocated per `run(300)`
+ * in the code generation tier, V8's sampling heap profiler).
  */
-export class GcStruct2 extends GcStruct {
+export class GcStruct2 implements GcStruct {
+  id = 0;
+  declare w2: unknown;
+  declare w3: unknown;
+  declare rest: unknown[] | null;
   /**
    * @param type its defined type (at most two words)
    * @param w0 word 0 (numbers, references as `GcObject | i31 | null`; 0 past the last word)
    * @param w1 word 1
    */
-  constructor(type: GcType, w0: unknown, w1: unknown) {
-    super(type);
-    this.w0 = w0;
-    this.w1 = w1;
-  }
+  constructor(readonly type: GcType, public w0: unknown, public w1: unknown) {}
 }
 
 /** A struct of three or four words. */
-export class GcStruct4 extends GcStruct {
+export class GcStruct4 implements GcStruct {
+  id = 0;
+  declare rest: unknown[] | null;
   /**
    * @param type its defined type (three or four words)
    * @param w0 word 0
@@ -262,17 +269,18 @@ export class GcStruct4 extends GcStruct {
    * @param w2 word 2
    * @param w3 word 3 (0 past the last word)
    */
-  constructor(type: GcType, w0: unknown, w1: unknown, w2: unknown, w3: unknown) {
-    super(type);
-    this.w0 = w0;
-    this.w1 = w1;
-    this.w2 = w2;
-    this.w3 = w3;
-  }
+  constructor(
+    readonly type: GcType,
+    public w0: unknown,
+    public w1: unknown,
+    public w2: unknown,
+    public w3: unknown,
+  ) {}
 }
 
 /** A struct of more than four words. */
-export class GcStructN extends GcStruct {
+export class GcStructN implements GcStruct {
+  id = 0;
   /**
    * @param type its defined type (more than four words)
    * @param w0 word 0
@@ -282,20 +290,17 @@ export class GcStructN extends GcStruct {
    * @param rest the words from `INLINE_WORDS` on (owned by the struct)
    */
   constructor(
-    type: GcType,
-    w0: unknown,
-    w1: unknown,
-    w2: unknown,
-    w3: unknown,
-    rest: unknown[],
-  ) {
-    super(type);
-    this.w0 = w0;
-    this.w1 = w1;
-    this.w2 = w2;
-    this.w3 = w3;
-    this.rest = rest;
-  }
+    readonly type: GcType,
+    public w0: unknown,
+    public w1: unknown,
+    public w2: unknown,
+    public w3: unknown,
+    public rest: unknown[] | null,
+  ) {}
+}
+
+for (const cls of [GcStruct2, GcStruct4, GcStructN]) {
+  Object.setPrototypeOf(cls.prototype, GcStruct.prototype);
 }
 
 /** The name of the `GcStruct` subclass for structs of `words` words (for generated code). */
