@@ -682,6 +682,15 @@ export function structNew(
 ): boolean {
   const storage = type.storage;
   if (fuel !== null && !fuel.elements(store, storage.length)) return false;
+  const n = storage.length;
+  if (n <= 2 && type.words === n) {
+    // At most two one-word fields (tree and list nodes): constructed from them, without the
+    // defaults copied first and overwritten.
+    const w0 = n === 0 ? 0 : fieldWord(store, storage[0]!, s32[a]!);
+    const w1 = n < 2 ? 0 : fieldWord(store, storage[1]!, s32[a + 4]!);
+    s32[d] = store.gc.alloc(new GcStruct2(type, w0, w1));
+    return true;
+  }
   const s = structOfWords(type, defaultsOf(type));
   const offsets = type.offsets;
   const gc = store.gc;
@@ -695,6 +704,21 @@ export function structNew(
   }
   s32[d] = gc.alloc(s);
   return true;
+}
+
+/** The word a one-word field of storage `kind` holds for the slot word `v`. */
+function fieldWord(store: StoreInner, kind: number, v: number): unknown {
+  switch (kind) {
+    case ST_I8:
+      return v & 0xff;
+    case ST_I16:
+      return v & 0xffff;
+    case ST_ANY:
+      return store.gc.ref(v);
+    case ST_EXN:
+      return store.exnOf(v);
+  }
+  return v;
 }
 
 /** `struct.new_default`: a struct of default fields, its handle into `d`. */
