@@ -1,5 +1,5 @@
 /**
- * Wasm GC struct instructions spelled inline, for the code generator (`codegen.ts`).
+ * Wasm GC struct and array instructions spelled inline, for the code generator (`codegen.ts`).
  *
  * The rows' templates call `gc.ts` with slot indices (`structGet(store, s32, (fp + 4), r0, 0,
  * 5)`): the result is written through an index the generator cannot follow, so it stays in the
@@ -9,6 +9,8 @@
  *   names, after the null check, and assigns the result word(s) as `s32[(fp + d)] = ...`, which
  *   the generator can keep in a local;
  * - `struct.set` writes the property;
+ * - `array.get` and `array.set` check the reference and the index and read or write the element
+ *   of the array's store (typed arrays wrap i8 and i16 as the interpreter's writes do);
  * - `struct.new` / `struct.new_default` (in unmetered code only: metered code keeps the
  *   template, which charges for the fields and may stop) construct the `GcStruct` subclass its size needs with its
  *   words as arguments and take a handle with `GcHeap.give`; only when that says a collection
@@ -35,6 +37,7 @@ import {
   structClassOf,
 } from "./gc.ts";
 import { TrapCode } from "../core/trap.ts";
+import { TYPES } from "../core/type_registry.ts";
 
 /** Words of a struct kept as properties of the `GcStruct` (`INLINE_WORDS` in gc.ts). */
 const INLINE = 4;
@@ -64,8 +67,66 @@ export function spellGc(
       return metered ? null : structNew(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, flush);
     case I.StructNewDefault:
       return metered ? null : structNew(code[pc + 1]!, code[pc + 2]!, -1, flush);
+    case I.ArrayGet:
+      return arrayGet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!);
+    case I.ArraySet:
+      return arraySet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!);
   }
   return null;
+}
+
+/** The null and bounds checks of array slot `h` and index slot `i`: `$a`, `$i`. */
+function arrayAt(h: number, i: number): string {
+  return `const $ah = s32[${slot(h)}];
+if ($ah === 0) throw trap(${TrapCode.NullArrayReference});
+const $a = store.gc.objs[$ah >>> 1], $i = s32[${slot(i)}] >>> 0;
+if ($i >= $a.length) throw trap(${TrapCode.ArrayOutOfBounds});`;
+}
+
+/** `array.get(_s/_u)` of element slot `i` of array slot `h`, read as `kind`, into slot `d`. */
+function arrayGet(d: number, h: number, i: number, kind: number): string | null {
+  const e = "$a.data[$i]";
+  let value: string;
+  switch (kind) {
+    case ST_ANY:
+      value = `handleOfRef(store.gc, ${e})`;
+      break;
+    case ST_I8:
+    case ST_I16:
+    case ST_I32:
+    case ST_FUNC:
+      // Typed arrays (Uint8Array, Uint16Array, Int32Array): the word as the slot holds it.
+      value = e;
+      break;
+    case ST_I8_S:
+      value = `(${e} << 24) >> 24`;
+      break;
+    case ST_I16_S:
+      value = `(${e} << 16) >> 16`;
+      break;
+    case ST_I64:
+      return `${arrayAt(h, i)}
+s32[${slot(d)}] = $a.data[2 * $i];
+s32[${slot(d)} + 1] = $a.data[2 * $i + 1];`;
+    default:
+      return null;
+  }
+  return `${arrayAt(h, i)}
+s32[${slot(d)}] = ${value};`;
+}
+
+/**
+ * `array.set` of element slot `i` of array slot `h` to slot `a`. The element's kind is the
+ * array's (the instruction does not name it): references and one-word numbers are written in
+ * place, other kinds by `arraySet` (which reads the value's words from the value stack: the
+ * slot then stays there).
+ */
+function arraySet(h: number, i: number, a: number): string {
+  return `${arrayAt(h, i)}
+const $k = $a.type.storage[0];
+if ($k === ${ST_ANY}) $a.data[$i] = refOfHandle(store.gc.objs, s32[${slot(a)}]);
+else if ($k <= ${ST_I32} || $k === ${ST_FUNC}) $a.data[$i] = s32[${slot(a)}];
+else arraySet(store, $ah, $i, s32, ${slot(a)});`;
 }
 
 /** The null check of struct handle slot `h`, naming the struct `$o`. */
@@ -132,6 +193,8 @@ function structSet(h: number, a: number, k: number, kind: number): string | null
  * handle into slot `d`.
  */
 function structNew(d: number, id: number, a: number, flush: string): string | null {
+  // (Code from a module names registered struct types; other code keeps the template.)
+  if (id < 0 || id >= TYPES.size || gcType(id).kind !== "struct") return null;
   const type = gcType(id);
   const words: string[] = [];
   for (let i = 0; i < type.storage.length; i++) {

@@ -1,6 +1,7 @@
 /**
- * Struct instructions as the code generator spells them inline (src/engine/codegen_gc.ts): every
- * field kind read, written and made as the interpreter does; collections that run inside
+ * Struct and array instructions as the code generator spells them inline
+ * (src/engine/codegen_gc.ts): every field and element kind read, written and made as the
+ * interpreter does; collections that run inside
  * generated code (where references live in JS locals, not in the value stack) keeping those
  * references and their identity; fuel stops with references live, resumed in every tier.
  */
@@ -108,6 +109,109 @@ Deno.test("codegen gc: every field kind read, written and made as in the interpr
         : x
     );
   assert.deepEqual(withoutOffsets(seen[2]!), withoutOffsets(seen[0]!));
+});
+
+/**
+ * Arrays of every element kind the inline spellings know (and v128, which keeps its template):
+ * `mix(x)` writes `x`-derived values at both ends, reads them back (signed and unsigned packed
+ * reads too), and folds them into an i64; `oob(i)` and `null` trap.
+ */
+const ARRAYS = await parse(`(module
+  (type $i8 (array (mut i8)))
+  (type $i16 (array (mut i16)))
+  (type $i32 (array (mut i32)))
+  (type $i64 (array (mut i64)))
+  (type $f64 (array (mut f64)))
+  (type $v (array (mut v128)))
+  (type $node (struct (field $v i32)))
+  (type $refs (array (mut (ref null $node))))
+  (type $funcs (array (mut funcref)))
+  (func $f0)
+  (elem declare func $f0)
+  (func (export "mix") (param $x i32) (result i64)
+    (local $a (ref null $i8)) (local $b (ref null $i16)) (local $c (ref null $i32))
+    (local $d (ref null $i64)) (local $e (ref null $f64)) (local $v (ref null $v))
+    (local $r (ref null $refs)) (local $f (ref null $funcs)) (local $n (ref null $node))
+    (local $acc i64) (local $k i32)
+    (local.set $a (array.new $i8 (local.get $x) (i32.const 5)))
+    (local.set $b (array.new $i16 (local.get $x) (i32.const 5)))
+    (local.set $c (array.new_default $i32 (i32.const 5)))
+    (local.set $d (array.new_default $i64 (i32.const 5)))
+    (local.set $e (array.new_default $f64 (i32.const 5)))
+    (local.set $v (array.new_default $v (i32.const 5)))
+    (local.set $r (array.new_default $refs (i32.const 5)))
+    (local.set $f (array.new_default $funcs (i32.const 5)))
+    (local.set $n (struct.new $node (local.get $x)))
+    (loop $l
+      (array.set $i8 (local.get $a) (local.get $k) (i32.add (local.get $x) (i32.const 0x180)))
+      (array.set $i16 (local.get $b) (local.get $k) (i32.sub (i32.const 0) (local.get $x)))
+      (array.set $i32 (local.get $c) (local.get $k) (i32.mul (local.get $x) (local.get $k)))
+      (array.set $i64 (local.get $d) (local.get $k)
+        (i64.mul (i64.extend_i32_s (local.get $x)) (i64.const 0x100000007)))
+      (array.set $f64 (local.get $e) (local.get $k)
+        (f64.reinterpret_i64 (i64.or (i64.const 0x7ff4000000000000) (i64.extend_i32_u (local.get $x)))))
+      (array.set $v (local.get $v) (local.get $k) (i32x4.splat (local.get $x)))
+      (array.set $refs (local.get $r) (local.get $k) (local.get $n))
+      (array.set $funcs (local.get $f) (local.get $k) (ref.func $f0))
+      (local.set $k (i32.add (local.get $k) (i32.const 4)))
+      (br_if $l (i32.le_u (local.get $k) (i32.const 4))))
+    (local.set $k (i32.const 0))
+    (loop $m
+      (local.set $acc (i64.add (i64.rotl (local.get $acc) (i64.const 7))
+        (i64.add
+          (i64.add
+            (i64.add (i64.extend_i32_s (array.get_s $i8 (local.get $a) (local.get $k)))
+              (i64.extend_i32_u (array.get_u $i8 (local.get $a) (local.get $k))))
+            (i64.add (i64.extend_i32_s (array.get_s $i16 (local.get $b) (local.get $k)))
+              (i64.extend_i32_u (array.get_u $i16 (local.get $b) (local.get $k)))))
+          (i64.add
+            (i64.add (i64.extend_i32_s (array.get $i32 (local.get $c) (local.get $k)))
+              (array.get $i64 (local.get $d) (local.get $k)))
+            (i64.add
+              (i64.add (i64.reinterpret_f64 (array.get $f64 (local.get $e) (local.get $k)))
+                (i64x2.extract_lane 1 (array.get $v (local.get $v) (local.get $k))))
+              (i64.add
+                (i64.extend_i32_u (ref.eq (array.get $refs (local.get $r) (local.get $k)) (local.get $n)))
+                (i64.extend_i32_u (ref.is_null (array.get $funcs (local.get $f) (local.get $k))))))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $m (i32.lt_u (local.get $k) (i32.const 5))))
+    (local.get $acc))
+  (func (export "oob") (param $i i32) (result i32)
+    (array.set $i32 (array.new_default $i32 (i32.const 3)) (local.get $i) (i32.const 1))
+    (array.get $i32 (array.new_default $i32 (i32.const 3)) (local.get $i)))
+  (func (export "null-get") (result i32) (array.get $i32 (ref.null $i32) (i32.const 0)))
+  (func (export "null-set") (array.set $refs (ref.null $refs) (i32.const 0) (ref.null $node))))`);
+
+Deno.test("codegen gc: array elements of every kind read and written as in the interpreter", () => {
+  const inputs = [0, 1, -1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x12345678, -0x80000000];
+  const seen = TIERS.map((tier) => {
+    const engine = new Engine(new Config({ executionTier: tier, wasmGc: true }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, ARRAYS));
+    const mix = instance.getFunc(store, "mix")!;
+    const log: unknown[] = [];
+    for (let round = 0; round < 40; round++) {
+      for (const x of inputs) log.push(mix.call(store, [Val.i32(x)])[0]!.value);
+    }
+    const oob = instance.getFunc(store, "oob")!;
+    for (const i of [3, -1, 0x7fffffff]) {
+      assert.throws(
+        () => oob.call(store, [Val.i32(i)]),
+        (e) => e instanceof Trap && e.code === TrapCode.ArrayOutOfBounds,
+      );
+    }
+    assert.deepEqual(oob.call(store, [Val.i32(2)])[0]!.value, 0);
+    for (const name of ["null-get", "null-set"]) {
+      assert.throws(
+        () => instance.getFunc(store, name)!.call(store, []),
+        (e) => e instanceof Trap && e.code === TrapCode.NullArrayReference,
+      );
+    }
+    if (tier === "codegen") assert.ok(generated(funcs.entity(store, mix) as WasmFuncEntity));
+    return log;
+  });
+  assert.deepEqual(seen[1], seen[0]);
+  assert.deepEqual(seen[2], seen[0]);
 });
 
 /**
