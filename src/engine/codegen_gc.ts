@@ -1,5 +1,5 @@
 /**
- * Wasm GC struct and array instructions spelled inline, for the code generator (`codegen.ts`).
+ * Wasm GC struct, array and cast instructions spelled inline, for the code generator (`codegen.ts`).
  *
  * The rows' templates call `gc.ts` with slot indices (`structGet(store, s32, (fp + 4), r0, 0,
  * 5)`): the result is written through an index the generator cannot follow, so it stays in the
@@ -9,6 +9,8 @@
  *   names, after the null check, and assigns the result word(s) as `s32[(fp + d)] = ...`, which
  *   the generator can keep in a local;
  * - `struct.set` writes the property;
+ * - `ref.test` and `ref.cast` against a defined struct or array type compare the object's
+ *   canonical type id first (`objectIn`);
  * - `array.get` and `array.set` check the reference and the index and read or write the element
  *   of the array's store (typed arrays wrap i8 and i16 as the interpreter's writes do);
  * - `struct.new` / `struct.new_default` (in unmetered code only: metered code keeps the
@@ -71,8 +73,42 @@ export function spellGc(
       return arrayGet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!);
     case I.ArraySet:
       return arraySet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!);
+    case I.RefTest:
+    case I.RefCast:
+      return refTest(
+        code[pc] === I.RefCast,
+        code[pc + 1]!,
+        code[pc + 2]!,
+        code[pc + 3]!,
+        code[pc + 4]!,
+      );
   }
   return null;
+}
+
+/**
+ * `ref.test` (into slot `d` as an i32) or `ref.cast` (the reference into slot `d`, or a trap)
+ * of the reference in slot `a` against a defined struct or array type `ht` (`nullable`: null
+ * passes): null, an i31 and a host value decided in place, an object by its type's canonical id
+ * (`objectIn`). Abstract heap types and function types keep the template (`refTest`).
+ */
+function refTest(
+  cast: boolean,
+  d: number,
+  a: number,
+  ht: number,
+  nullable: number,
+): string | null {
+  if (ht < 0 || ht >= TYPES.size || gcType(ht).kind === "func") return null;
+  const ifNull = nullable !== 0;
+  const test =
+    `$rh === 0 ? ${ifNull} : ($rh & 1) === 0 && objectIn(store.gc.objs[$rh >>> 1], ${ht})`;
+  return cast
+    ? `const $rh = s32[${slot(a)}];
+if (!(${test})) throw trap(${TrapCode.CastFailure});
+s32[${slot(d)}] = $rh;`
+    : `const $rh = s32[${slot(a)}];
+s32[${slot(d)}] = (${test}) ? 1 : 0;`;
 }
 
 /** The null and bounds checks of array slot `h` and index slot `i`: `$a`, `$i`. */

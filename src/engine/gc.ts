@@ -1314,6 +1314,16 @@ export function refTest(
   return !(obj instanceof HostRef) && TYPES.isSubtypeId(obj.type.canonical, ht);
 }
 
+/**
+ * Whether `obj` (what a non-null, non-i31 handle names) is in the defined struct or array type
+ * `ht` (for generated code; `refTest` for every heap type).
+ */
+export function objectIn(obj: GcObject, ht: number): boolean {
+  if (obj instanceof HostRef) return false;
+  const c = obj.type.canonical;
+  return c === ht || TYPES.isSubtypeId(c, ht);
+}
+
 /** `ref.test` as an i32 (1: in the type). */
 export function refTestI32(store: StoreInner, h: number, ht: number, nullable: number): number {
   return refTest(store, h, ht, nullable) ? 1 : 0;

@@ -215,6 +215,92 @@ Deno.test("codegen gc: array elements of every kind read and written as in the i
 });
 
 /**
+ * `ref.test` and `ref.cast` against defined struct and array types (and a function type and an
+ * abstract type, which keep their templates), of i31, struct, array, host and null references:
+ * `tests(x)` packs the test results into bits, `cast(k, x)` returns 1 when cast `k` passes.
+ */
+const CASTS = await parse(`(module
+  (type $node (sub (struct (field i32))))
+  (type $leaf (sub $node (struct (field i32) (field i32))))
+  (type $other (struct (field i32)))
+  (type $arr (array (mut i32)))
+  (type $ft (func))
+  (func $f (type $ft))
+  (elem declare func $f)
+  (func $pick (param $x i32) (param $h externref) (result anyref)
+    (if (i32.eq (local.get $x) (i32.const 6)) (then (return (ref.null any))))
+    (block $b0 (block $b1 (block $b2 (block $b3 (block $b4 (block $b5
+      (br_table $b0 $b1 $b2 $b3 $b4 $b5 (local.get $x)))
+      (return (any.convert_extern (local.get $h))))
+      (return (array.new_default $arr (i32.const 2))))
+      (return (struct.new $other (i32.const 3))))
+      (return (struct.new $leaf (i32.const 1) (i32.const 2))))
+      (return (struct.new $node (i32.const 1))))
+    (ref.i31 (i32.const 5)))
+  (func (export "tests") (param $x i32) (param $h externref) (result i32) (local $r anyref)
+    (local.set $r (call $pick (local.get $x) (local.get $h)))
+    (i32.or
+      (i32.or
+        (i32.or (ref.test (ref $node) (local.get $r))
+          (i32.shl (ref.test (ref null $node) (local.get $r)) (i32.const 1)))
+        (i32.or (i32.shl (ref.test (ref $leaf) (local.get $r)) (i32.const 2))
+          (i32.shl (ref.test (ref null $other) (local.get $r)) (i32.const 3))))
+      (i32.or
+        (i32.or (i32.shl (ref.test (ref $arr) (local.get $r)) (i32.const 4))
+          (i32.shl (ref.test (ref null $arr) (local.get $r)) (i32.const 5)))
+        (i32.shl (ref.test (ref struct) (local.get $r)) (i32.const 6)))))
+  (func (export "cast") (param $k i32) (param $x i32) (param $h externref) (result i32)
+    (local $r anyref)
+    (local.set $r (call $pick (local.get $x) (local.get $h)))
+    (block $b0 (block $b1 (block $b2 (block $b3
+      (br_table $b0 $b1 $b2 $b3 (local.get $k)))
+      (drop (ref.cast (ref null $arr) (local.get $r))) (return (i32.const 1)))
+      (drop (ref.cast (ref $leaf) (local.get $r))) (return (i32.const 1)))
+      (drop (ref.cast (ref null $node) (local.get $r))) (return (i32.const 1)))
+    (drop (ref.cast (ref $node) (local.get $r)))
+    (i32.const 1))
+  (func (export "functest") (result i32) (ref.test (ref $ft) (ref.func $f))))`);
+
+Deno.test("codegen gc: ref.test and ref.cast decide as in the interpreter", () => {
+  const seen = TIERS.map((tier) => {
+    const engine = new Engine(new Config({ executionTier: tier, wasmGc: true }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, CASTS));
+    const tests = instance.getFunc(store, "tests")!;
+    const cast = instance.getFunc(store, "cast")!;
+    const log: unknown[] = [];
+    for (let round = 0; round < 30; round++) {
+      for (let x = 0; x < 7; x++) {
+        log.push(tests.call(store, [Val.i32(x), Val.externref({ x })])[0]!.value);
+        for (let k = 0; k < 4; k++) {
+          try {
+            log.push(cast.call(store, [Val.i32(k), Val.i32(x), Val.externref("h")])[0]!.value);
+          } catch (e) {
+            assert.ok(e instanceof Trap && e.code === TrapCode.CastFailure, `${e}`);
+            log.push("cast failure");
+          }
+        }
+      }
+    }
+    log.push(instance.getFunc(store, "functest")!.call(store, [])[0]!.value);
+    if (tier === "codegen") assert.ok(generated(funcs.entity(store, tests) as WasmFuncEntity));
+    return log;
+  });
+  // i31, $node, $leaf, $other, $arr, host, null: each one's test bits.
+  assert.deepEqual(seen[0]!.slice(0, 35).filter((_, i) => i % 5 === 0), [
+    0,
+    0b1000011,
+    0b1000111,
+    0b1001000,
+    0b110000,
+    0,
+    0b101010,
+  ]);
+  assert.deepEqual(seen[1], seen[0]);
+  assert.deepEqual(seen[2], seen[0]);
+});
+
+/**
  * `run(n)` keeps two structs in locals ($a, and $b linking to it) while it allocates 2n more in
  * a loop (a list it drops every 1024 nodes, and garbage): collections run inside the loop, with
  * $a, $b and $list in the generated code's locals. The result sums their fields and the list's,
