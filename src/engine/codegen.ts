@@ -291,6 +291,7 @@ import * as simdMem from "./simd_mem.ts";
 import * as atomics from "./atomics.ts";
 import * as exceptions from "./exceptions.ts";
 import * as gc from "./gc.ts";
+import { spellGc } from "./codegen_gc.ts";
 import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
@@ -2334,6 +2335,12 @@ return CALL;`;
         js = fuelAt(pc);
         break;
       default: {
+        const gcJs = spellGc(code, pc, metered, FLUSH);
+        if (gcJs !== null) {
+          js = gcJs;
+          for (const name of runtimeNames(js)) names.add(name);
+          break;
+        }
         const paid = PAID_BRANCH[op]!;
         if (paid >= 0) {
           // The branch's template: for `*Arms` as it is (the arms' `ConsumeFuel`s charge in
