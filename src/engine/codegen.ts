@@ -1418,6 +1418,14 @@ f32[$1] = mview.getFloat32(ea, true) * IMM_F32[0];`,
   F32MulLoad2Add: `const ea = (s32[$2] + $3) >>> 0, v = (s32[$4] + $5) >>> 0;
 if (ea + 4 > memLen || v + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
 f32[$1] = Math.fround(mview.getFloat32(ea, true) * mview.getFloat32(v, true)) + f32[$6];`,
+  // The interpreter's helper reads these rows' operands from the code itself (`run` stays
+  // small); spelled here as the load and the shuffle they stand for.
+  V128LoadAtShuffleZx: `v128Load(s32, mview, $9, (s32[$10] + $11) | 0, 0);
+simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
+  V128Load32SplatAtShuffleZx: `v128Load32Splat(s32, mview, $9, (s32[$10] + $11) | 0, 0);
+simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
+  V128Load64ZeroAtShuffleZx: `v128Load64Zero(s32, mview, $9, (s32[$10] + $11) | 0, 0);
+simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
   F32MaxMinImm: `IMM_WORDS[0] = $3;
 f32[$1] = Math.max(f32[$2], IMM_F32[0]);
 IMM_WORDS[0] = $4;
@@ -1464,7 +1472,7 @@ function templateOf(op: number): Template {
     ops,
     problem,
     names: runtimeNames(sample),
-    needsPc: needsPc(row.run!),
+    needsPc: needsPc(GENERATED_RUN[row.name as InstrName] ?? row.run!),
     branch,
   };
   TEMPLATES[op] = t;
@@ -1662,7 +1670,7 @@ export function generateSource(
       if (def.run === null) escapes.set(pc, `${def.name} (shares another instruction's case)`);
       else if (isBranch(def)) branch(pc, code[pc + size - 1]!);
       else if (def.jumps) escapes.set(pc, `${def.name} (a jumping instruction)`);
-      else if (needsPc(def.run)) {
+      else if (needsPc(GENERATED_RUN[def.name as InstrName] ?? def.run)) {
         labels.add(pc);
         // Structured code retries these in place: one that moves the pc itself cannot be.
         if (structured && /\bpc\s*=[^=]|\bcontinue\b/.test(def.run)) {

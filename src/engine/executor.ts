@@ -260,6 +260,7 @@ import {
   v128Load,
   v128Load32Splat,
   v128Load64Zero,
+  v128LoadShuffleZx,
 } from "./simd_mem.ts";
 import type { ExecStack } from "./stack.ts";
 import type { Compiler, RunStatus } from "./exec_support.ts";
@@ -2630,28 +2631,44 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 319: { // I32StoreImm
+        case 319: { // I32Load8UAddAddImmShrUStore8At
+          ea = (s32[(fp + code[(pc + 7) | 0]) | 0] + code[(pc + 8) | 0]) >>> 0;
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          v = mview.getUint8(ea);
+          s32[(fp + code[(pc + 6) | 0]) | 0] = v;
+          storeByte(
+            mview,
+            memLen,
+            s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+            0,
+            ((s32[(fp + code[(pc + 3) | 0]) | 0] + v + code[(pc + 4) | 0]) | 0) >>>
+              code[(pc + 5) | 0],
+          );
+          pc = (pc + 9) | 0;
+          break;
+        }
+        case 320: { // I32StoreImm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, code[(pc + 3) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 320: { // I32Store8Imm
+        case 321: { // I32Store8Imm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt8(ea, code[(pc + 3) | 0]);
           pc = (pc + 4) | 0;
           break;
         }
-        case 321: { // I32Store16Imm
+        case 322: { // I32Store16Imm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt16(ea, code[(pc + 3) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 322: { // I64StoreImm
+        case 323: { // I64StoreImm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2659,7 +2676,7 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 337: { // Copy128
+        case 338: { // Copy128
           d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
           s32[d] = s32[a];
           s32[d + 1] = s32[a + 1];
@@ -2668,7 +2685,7 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 341: { // V128Const
+        case 342: { // V128Const
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = code[(pc + 2) | 0];
           s32[d + 1] = code[(pc + 3) | 0];
@@ -2677,7 +2694,7 @@ export function run(
           pc = (pc + 6) | 0;
           break;
         }
-        case 342: // V128LoadFull
+        case 343: // V128LoadFull
           v128Load(
             s32,
             mview,
@@ -2687,7 +2704,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 343: // V128LoadAt
+        case 344: // V128LoadAt
           v128Load(
             s32,
             mview,
@@ -2697,7 +2714,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 344: // V128And
+        case 345: // V128And
           v128And(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2706,11 +2723,11 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 349: // V128Splat32
+        case 350: // V128Splat32
           v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 352: // I8x16GtU
+        case 353: // I8x16GtU
           i8x16GtU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2719,7 +2736,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 353: // I32x4MinU
+        case 354: // I32x4MinU
           i32x4MinU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2728,11 +2745,11 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 354: // I32x4Abs
+        case 355: // I32x4Abs
           i32x4Abs(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 355: // I8x16NarrowI16x8U
+        case 356: // I8x16NarrowI16x8U
           i8x16NarrowI16x8U(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2741,7 +2758,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 356: // I16x8NarrowI32x4U
+        case 357: // I16x8NarrowI32x4U
           i16x8NarrowI32x4U(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2750,7 +2767,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 357: // I8x16Add
+        case 358: // I8x16Add
           i8x16Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2759,7 +2776,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 359: // I16x8Add
+        case 360: // I16x8Add
           i16x8Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2768,7 +2785,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 362: // I32x4Add
+        case 363: // I32x4Add
           i32x4Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2777,7 +2794,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 363: // I32x4Sub
+        case 364: // I32x4Sub
           i32x4Sub(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2786,7 +2803,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 364: // I32x4Mul
+        case 365: // I32x4Mul
           i32x4Mul(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2795,7 +2812,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 367: // I16x8Shl
+        case 368: // I16x8Shl
           i16x8Shl(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2804,7 +2821,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 369: // I16x8ShrU
+        case 370: // I16x8ShrU
           i16x8ShrU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2813,7 +2830,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 373: // F32x4Add
+        case 374: // F32x4Add
           f32x4Add(
             f32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2822,7 +2839,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 379: // F32x4MulAdd
+        case 380: // F32x4MulAdd
           f32x4MulAdd(
             f32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2832,7 +2849,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 381: // F32x4MaxMinLoad
+        case 382: // F32x4MaxMinLoad
           f32x4MaxMinLoad(
             f32,
             mview,
@@ -2843,7 +2860,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 382: // F32x4MulLoad
+        case 383: // F32x4MulLoad
           f32x4MulLoad(
             f32,
             mview,
@@ -2854,7 +2871,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 383: // F32x4MulLoadAdd
+        case 384: // F32x4MulLoadAdd
           f32x4MulLoadAdd(
             f32,
             mview,
@@ -2866,7 +2883,7 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 384: // F32x4MulLoad2
+        case 385: // F32x4MulLoad2
           f32x4MulLoad2(
             f32,
             mview,
@@ -2877,7 +2894,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 385: // F32x4MulLoad2Add
+        case 386: // F32x4MulLoad2Add
           f32x4MulLoad2Add(
             f32,
             mview,
@@ -2889,12 +2906,12 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 390: // V128ExtractLane32
+        case 391: // V128ExtractLane32
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
           pc = (pc + 4) | 0;
           break;
-        case 391: // V128Unary
+        case 392: // V128Unary
           simdUnary(
             code[(pc + 2) | 0],
             s32,
@@ -2903,7 +2920,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 392: // V128Binary
+        case 393: // V128Binary
           simdBinary(
             code[(pc + 2) | 0],
             s32,
@@ -2913,7 +2930,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 396: // V128Shuffle
+        case 397: // V128Shuffle
           simdShuffle(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2926,7 +2943,7 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 397: // V128ShuffleZx
+        case 398: // V128ShuffleZx
           simdShuffleZx(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2940,7 +2957,7 @@ export function run(
           );
           pc = (pc + 9) | 0;
           break;
-        case 399: // V128LoadSubAt
+        case 400: // V128LoadSubAt
           simdLoad(
             code[(pc + 2) | 0],
             s32,
@@ -2951,7 +2968,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 400: // V128Load32SplatAt
+        case 401: // V128Load32SplatAt
           v128Load32Splat(
             s32,
             mview,
@@ -2961,7 +2978,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 401: // V128Load64ZeroAt
+        case 402: // V128Load64ZeroAt
           v128Load64Zero(
             s32,
             mview,
@@ -2971,7 +2988,19 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 402: // V128Store
+        case 403: // V128LoadAtShuffleZx
+          v128LoadShuffleZx(0, s32, mview, code, pc, fp);
+          pc = (pc + 12) | 0;
+          break;
+        case 404: // V128Load32SplatAtShuffleZx
+          v128LoadShuffleZx(1, s32, mview, code, pc, fp);
+          pc = (pc + 12) | 0;
+          break;
+        case 405: // V128Load64ZeroAtShuffleZx
+          v128LoadShuffleZx(2, s32, mview, code, pc, fp);
+          pc = (pc + 12) | 0;
+          break;
+        case 406: // V128Store
           simdStore(
             s32,
             mview,
@@ -2981,7 +3010,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 403: // V128StoreAt
+        case 407: // V128StoreAt
           simdStore(
             s32,
             mview,
@@ -2991,7 +3020,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 408: // StructNew
+        case 412: // StructNew
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -3011,7 +3040,7 @@ export function run(
           pc = (pc + 4) | 0;
           fuel = store.fuel;
           break;
-        case 409: // StructNewDefault
+        case 413: // StructNewDefault
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -3030,7 +3059,7 @@ export function run(
           pc = (pc + 3) | 0;
           fuel = store.fuel;
           break;
-        case 410: // StructGet
+        case 414: // StructGet
           structGet(
             store,
             s32,
@@ -3041,13 +3070,13 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 437: { // Index64
+        case 441: { // Index64
           a = (fp + code[(pc + 2) | 0]) | 0;
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
           pc = (pc + 3) | 0;
           break;
         }
-        case 438: { // SizeToI64
+        case 442: { // SizeToI64
           d = (fp + code[(pc + 1) | 0]) | 0;
           v = s32[(fp + code[(pc + 2) | 0]) | 0];
           s32[d] = v;
@@ -3055,7 +3084,7 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 450: // TierUp
+        case 454: // TierUp
           if (--funcs[depth]!.compiled!.hotness <= 0) {
             frames[2 * depth + 1] = pc;
             store.fuel = fuel;
@@ -3179,11 +3208,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 323: // MemorySize
+      case 324: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 324: { // MemoryGrow
+      case 325: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -3195,7 +3224,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 325: // MemoryFill
+      case 326: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3211,7 +3240,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 326: // MemoryCopy
+      case 327: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3228,7 +3257,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 327: // MemoryInit
+      case 328: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3246,18 +3275,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 328: // DataDrop
+      case 329: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 329: // TableGet
+      case 330: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // TableSet
+      case 331: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3265,11 +3294,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // TableSize
+      case 332: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 332: { // TableGrow
+      case 333: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3285,7 +3314,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 333: // TableFill
+      case 334: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3301,7 +3330,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 334: // TableCopy
+      case 335: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3318,7 +3347,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 335: // TableInit
+      case 336: // TableInit
         if (
           !tableInit(
             inst,
@@ -3336,11 +3365,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 336: // ElemDrop
+      case 337: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 339: { // GlobalGet128
+      case 340: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -3350,7 +3379,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 340: { // GlobalSet128
+      case 341: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -3360,7 +3389,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 398: // V128Load
+      case 399: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3371,7 +3400,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 406: { // Throw
+      case 410: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3396,7 +3425,7 @@ function runCold(
         }
         break;
       }
-      case 407: { // ThrowRef
+      case 411: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3418,7 +3447,7 @@ function runCold(
         }
         break;
       }
-      case 411: // StructSet
+      case 415: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3429,7 +3458,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 412: // ArrayNew
+      case 416: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3446,7 +3475,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 413: // ArrayNewDefault
+      case 417: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3462,7 +3491,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 414: // ArrayNewFixed
+      case 418: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3479,7 +3508,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 415: // ArrayNewData
+      case 419: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3498,7 +3527,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 416: // ArrayNewElem
+      case 420: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3517,7 +3546,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 417: // ArrayGet
+      case 421: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3528,7 +3557,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 418: // ArraySet
+      case 422: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3538,11 +3567,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 419: // ArrayLen
+      case 423: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 420: // ArrayFill
+      case 424: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3559,7 +3588,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 421: // ArrayCopy
+      case 425: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3576,7 +3605,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 422: // ArrayInitData
+      case 426: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3594,7 +3623,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 423: // ArrayInitElem
+      case 427: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3612,25 +3641,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 424: // RefI31
+      case 428: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 425: { // I31GetS
+      case 429: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 426: { // I31GetU
+      case 430: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 427: // RefTest
+      case 431: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3639,7 +3668,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 428: // RefCast
+      case 432: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3648,7 +3677,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 429: { // BrOnCast
+      case 433: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3658,7 +3687,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 430: { // BrOnCastFail
+      case 434: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3668,7 +3697,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 431: // AtomicLoad
+      case 435: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3679,7 +3708,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 432: // AtomicStore
+      case 436: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3690,7 +3719,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 433: // AtomicRmw
+      case 437: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3702,7 +3731,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 434: // AtomicCmpxchg
+      case 438: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3715,7 +3744,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 435: // AtomicWait
+      case 439: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3727,7 +3756,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 436: // AtomicNotify
+      case 440: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3735,7 +3764,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 439: // LoadMem
+      case 443: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3746,7 +3775,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 440: // StoreMem
+      case 444: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3757,11 +3786,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 441: // MemorySizeMem
+      case 445: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 442: { // MemoryGrowMem
+      case 446: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3781,7 +3810,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 443: // MemoryFillMem
+      case 447: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3797,7 +3826,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 444: // MemoryCopyMem
+      case 448: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3814,7 +3843,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 445: // MemoryInitMem
+      case 449: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3832,7 +3861,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 446: // V128LoadMem
+      case 450: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3843,7 +3872,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 447: // V128StoreMem
+      case 451: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3853,7 +3882,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 448: // V128LoadLaneMem
+      case 452: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3866,7 +3895,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 449: // V128StoreLaneMem
+      case 453: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3902,7 +3931,7 @@ function runWarm(
   mview: DataView,
 ): number {
   switch (code[pc]) {
-    case 338: { // Select128
+    case 339: { // Select128
       const d = (fp + code[(pc + 1) | 0]) | 0;
       const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
         ? (fp + code[(pc + 3) | 0]) | 0
@@ -3914,7 +3943,7 @@ function runWarm(
       pc = (pc + 5) | 0;
       break;
     }
-    case 345: // V128Andnot
+    case 346: // V128Andnot
       v128Andnot(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3923,7 +3952,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 346: // V128Or
+    case 347: // V128Or
       v128Or(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3932,7 +3961,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 347: // V128Xor
+    case 348: // V128Xor
       v128Xor(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3941,15 +3970,15 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 348: // V128Not
+    case 349: // V128Not
       v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
       pc = (pc + 3) | 0;
       break;
-    case 350: // V128AnyTrue
+    case 351: // V128AnyTrue
       v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
       pc = (pc + 3) | 0;
       break;
-    case 351: // I8x16Eq
+    case 352: // I8x16Eq
       i8x16Eq(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3958,7 +3987,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 358: // I8x16Sub
+    case 359: // I8x16Sub
       i8x16Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3967,7 +3996,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 360: // I16x8Sub
+    case 361: // I16x8Sub
       i16x8Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3976,7 +4005,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 361: // I16x8Mul
+    case 362: // I16x8Mul
       i16x8Mul(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3985,7 +4014,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 365: // I8x16Shl
+    case 366: // I8x16Shl
       i8x16Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3994,7 +4023,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 366: // I8x16ShrU
+    case 367: // I8x16ShrU
       i8x16ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4003,7 +4032,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 368: // I16x8ShrS
+    case 369: // I16x8ShrS
       i16x8ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4012,7 +4041,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 370: // I32x4Shl
+    case 371: // I32x4Shl
       i32x4Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4021,7 +4050,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 371: // I32x4ShrS
+    case 372: // I32x4ShrS
       i32x4ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4030,7 +4059,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 372: // I32x4ShrU
+    case 373: // I32x4ShrU
       i32x4ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4039,7 +4068,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 374: // F32x4Sub
+    case 375: // F32x4Sub
       f32x4Sub(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4048,7 +4077,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 375: // F32x4Mul
+    case 376: // F32x4Mul
       f32x4Mul(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4057,7 +4086,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 376: // F32x4Div
+    case 377: // F32x4Div
       f32x4Div(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4066,7 +4095,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 377: // F32x4Min
+    case 378: // F32x4Min
       f32x4Min(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4075,7 +4104,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 378: // F32x4Max
+    case 379: // F32x4Max
       f32x4Max(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4084,7 +4113,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 380: // F32x4MaxMin
+    case 381: // F32x4MaxMin
       f32x4MaxMin(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4094,7 +4123,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 386: // F64x2Add
+    case 387: // F64x2Add
       f64x2Add(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4103,7 +4132,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 387: // F64x2Sub
+    case 388: // F64x2Sub
       f64x2Sub(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4112,7 +4141,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 388: // F64x2Mul
+    case 389: // F64x2Mul
       f64x2Mul(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4121,7 +4150,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 389: // F64x2Div
+    case 390: // F64x2Div
       f64x2Div(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4130,7 +4159,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 393: // V128Ternary
+    case 394: // V128Ternary
       simdTernary(
         code[(pc + 2) | 0],
         s32,
@@ -4141,7 +4170,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 394: // V128ExtractLane
+    case 395: // V128ExtractLane
       simdExtractLane(
         code[(pc + 2) | 0],
         s32,
@@ -4151,7 +4180,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 395: // V128ReplaceLane
+    case 396: // V128ReplaceLane
       simdReplaceLane(
         code[(pc + 2) | 0],
         s32,
@@ -4162,7 +4191,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 404: // V128LoadLane
+    case 408: // V128LoadLane
       simdLoadLane(
         code[(pc + 2) | 0],
         s32,
@@ -4175,7 +4204,7 @@ function runWarm(
       );
       pc = (pc + 7) | 0;
       break;
-    case 405: // V128StoreLane
+    case 409: // V128StoreLane
       simdStoreLane(
         code[(pc + 1) | 0],
         s32,

@@ -78,7 +78,7 @@ import {
   PAYING_FORM,
 } from "./isa.ts";
 import { ADDR, CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
-import { shuffleZeroExtendKind } from "./simd.ts";
+import { shuffleOneInput, shuffleZeroExtendKind } from "./simd.ts";
 import type { FuncValidator } from "../validate/func_validator.ts";
 
 /**
@@ -2553,6 +2553,31 @@ class FuncTranslator {
     if (code.get(at) !== I.I32AddAddImmShrUImm) return false;
     const a = code.get(at + 2), b = code.get(at + 3), k = code.get(at + 4);
     const sh = code.get(at + 5);
+    // The byte load just before it, of one of the addends (no label between: `#starts`).
+    const n = this.#nStarts, starts = this.#starts;
+    const first = n >= 2 && starts[n - 1] === at ? starts[n - 2]! : -1;
+    if (
+      first >= 0 && code.get(first) === I.I32Load8UAddImm &&
+      first + INSTR_SIZE[I.I32Load8UAddImm]! === at && code.get(first + 4) === 0 && offset === 0
+    ) {
+      const t = code.get(first + 1);
+      if (t === a || t === b) {
+        const from = code.get(first + 2), fromImm = code.get(first + 3);
+        code.truncate(first);
+        this.#resultStart = this.#prev2ResultStart;
+        this.#prevResultStart = this.#prev2ResultStart = -1;
+        this.#lastEnd = -1;
+        this.#pop(2);
+        // The other addend is read after `t` is written, as the add read it after the load.
+        code.op3(I.I32Load8UAddAddImmShrUStore8At, base, imm, t === b ? a : b);
+        code.emit(k);
+        code.emit(sh);
+        code.emit(t);
+        code.emit(from);
+        code.emit(fromImm);
+        return true;
+      }
+    }
     this.#takeBack(at);
     this.#lastEnd = -1;
     this.#pop(2);
@@ -2784,6 +2809,41 @@ class FuncTranslator {
     return true;
   }
 
+  /** The load `#loadBeforeShuffle` took back: its destination, base and immediate. */
+  readonly #takenLoad = new Int32Array(3);
+
+  /**
+   * Before a `V128ShuffleZx` of slots `a` and `b`: when the instruction just emitted (into a
+   * temporary or, by a `local.tee`, a local) is a `V128LoadAt`, `V128Load32SplatAt` or `V128Load64ZeroAt` without an offset into `a` or `b`,
+   * takes it back (its operands into `#takenLoad`) and returns the fused opcode that loads and
+   * then shuffles, which starts where the load did (a trap maps to the load's offset); else -1.
+   */
+  #loadBeforeShuffle(a: number, b: number): number {
+    const code = this.#code;
+    // The last instruction, also when a `local.tee` retargeted it (which clears `#lastEnd`);
+    // none fused across a label (`#bindLabel` clears `#starts`).
+    const at = this.#lastStart, n = this.#nStarts;
+    if (n === 0 || this.#starts[n - 1] !== at || at >= code.len) return -1;
+    const op = code.get(at);
+    const fused = op === I.V128LoadAt
+      ? I.V128LoadAtShuffleZx
+      : op === I.V128Load32SplatAt
+      ? I.V128Load32SplatAtShuffleZx
+      : op === I.V128Load64ZeroAt
+      ? I.V128Load64ZeroAtShuffleZx
+      : -1;
+    if (fused < 0 || at + INSTR_SIZE[op]! !== code.len || code.get(at + 4) !== 0) return -1;
+    const t = code.get(at + 1);
+    if (t !== a && t !== b) return -1;
+    const words = this.#takenLoad;
+    words[0] = t;
+    words[1] = code.get(at + 2);
+    words[2] = code.get(at + 3);
+    this.#takeBack(at);
+    this.#lastEnd = -1;
+    return fused;
+  }
+
   #simd(n: number, rule: Rule): void {
     const r = this.#reader;
     const s = this.#stack;
@@ -2814,13 +2874,26 @@ class FuncTranslator {
           this.#pop(2);
         }
         const zx = kind === I.V128Shuffle ? shuffleZeroExtendKind(r.v128) : -1;
-        this.#beginResult(zx >= 0 ? I.V128ShuffleZx : kind);
+        if (kind === I.V128Shuffle && zx < 0) {
+          // A shuffle reading one input takes it twice: `simdShuffle`'s faster path.
+          const used = shuffleOneInput(r.v128);
+          if (used === 1) b = a;
+          else if (used === 2) a = b;
+        }
+        const load = zx >= 0 ? this.#loadBeforeShuffle(a, b) : -1;
+        this.#beginResult(load >= 0 ? load : zx >= 0 ? I.V128ShuffleZx : kind);
         if (kind === I.V128Shuffle) {
           code.emit(a);
           code.emit(b);
         }
         for (let i = 0; i < 16; i += 4) code.emit(k.getInt32(i, true));
         if (zx >= 0) code.emit(zx);
+        if (load >= 0) {
+          const words = this.#takenLoad;
+          code.emit(words[0]!);
+          code.emit(words[1]!);
+          code.emit(words[2]!);
+        }
         return this.#endResult(true);
       }
       case I.V128Unary:
