@@ -1426,6 +1426,11 @@ simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
 simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
   V128Load64ZeroAtShuffleZx: `v128Load64Zero(s32, mview, $9, (s32[$10] + $11) | 0, 0);
 simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
+  I32x4SubAbs: `i32x4Sub(s32, $1, $2, $3);
+i32x4Abs(s32, $1, $1);`,
+  // The translator fuses only a sum that is the min's first operand: `$4` is never `$1`.
+  I32x4AddMinU: `i32x4Add(s32, $1, $2, $3);
+i32x4MinU(s32, $1, $1, $4);`,
   F32MaxMinImm: `IMM_WORDS[0] = $3;
 f32[$1] = Math.max(f32[$2], IMM_F32[0]);
 IMM_WORDS[0] = $4;

@@ -217,12 +217,14 @@ import {
   i16x8Sub,
   i32x4Abs,
   i32x4Add,
+  i32x4AddMinU,
   i32x4MinU,
   i32x4Mul,
   i32x4Shl,
   i32x4ShrS,
   i32x4ShrU,
   i32x4Sub,
+  i32x4SubAbs,
   i8x16Add,
   i8x16Eq,
   i8x16GtU,
@@ -2749,7 +2751,26 @@ export function run(
           i32x4Abs(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 356: // I8x16NarrowI16x8U
+        case 356: // I32x4SubAbs
+          i32x4SubAbs(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 357: // I32x4AddMinU
+          i32x4AddMinU(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 358: // I8x16NarrowI16x8U
           i8x16NarrowI16x8U(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2758,7 +2779,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 357: // I16x8NarrowI32x4U
+        case 359: // I16x8NarrowI32x4U
           i16x8NarrowI32x4U(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2767,7 +2788,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 358: // I8x16Add
+        case 360: // I8x16Add
           i8x16Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2776,7 +2797,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 360: // I16x8Add
+        case 362: // I16x8Add
           i16x8Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2785,7 +2806,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 363: // I32x4Add
+        case 365: // I32x4Add
           i32x4Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2794,7 +2815,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 364: // I32x4Sub
+        case 366: // I32x4Sub
           i32x4Sub(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2803,7 +2824,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 365: // I32x4Mul
+        case 367: // I32x4Mul
           i32x4Mul(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2812,7 +2833,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 368: // I16x8Shl
+        case 370: // I16x8Shl
           i16x8Shl(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2821,7 +2842,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 370: // I16x8ShrU
+        case 372: // I16x8ShrU
           i16x8ShrU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2830,7 +2851,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 374: // F32x4Add
+        case 376: // F32x4Add
           f32x4Add(
             f32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2839,7 +2860,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 380: // F32x4MulAdd
+        case 382: // F32x4MulAdd
           f32x4MulAdd(
             f32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2849,7 +2870,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 382: // F32x4MaxMinLoad
+        case 384: // F32x4MaxMinLoad
           f32x4MaxMinLoad(
             f32,
             mview,
@@ -2860,7 +2881,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 383: // F32x4MulLoad
+        case 385: // F32x4MulLoad
           f32x4MulLoad(
             f32,
             mview,
@@ -2871,7 +2892,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 384: // F32x4MulLoadAdd
+        case 386: // F32x4MulLoadAdd
           f32x4MulLoadAdd(
             f32,
             mview,
@@ -2883,7 +2904,7 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 385: // F32x4MulLoad2
+        case 387: // F32x4MulLoad2
           f32x4MulLoad2(
             f32,
             mview,
@@ -2894,7 +2915,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 386: // F32x4MulLoad2Add
+        case 388: // F32x4MulLoad2Add
           f32x4MulLoad2Add(
             f32,
             mview,
@@ -2906,12 +2927,12 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 391: // V128ExtractLane32
+        case 393: // V128ExtractLane32
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
           pc = (pc + 4) | 0;
           break;
-        case 392: // V128Unary
+        case 394: // V128Unary
           simdUnary(
             code[(pc + 2) | 0],
             s32,
@@ -2920,7 +2941,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 393: // V128Binary
+        case 395: // V128Binary
           simdBinary(
             code[(pc + 2) | 0],
             s32,
@@ -2930,7 +2951,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 397: // V128Shuffle
+        case 399: // V128Shuffle
           simdShuffle(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2943,7 +2964,7 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 398: // V128ShuffleZx
+        case 400: // V128ShuffleZx
           simdShuffleZx(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2957,7 +2978,7 @@ export function run(
           );
           pc = (pc + 9) | 0;
           break;
-        case 400: // V128LoadSubAt
+        case 402: // V128LoadSubAt
           simdLoad(
             code[(pc + 2) | 0],
             s32,
@@ -2968,7 +2989,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 401: // V128Load32SplatAt
+        case 403: // V128Load32SplatAt
           v128Load32Splat(
             s32,
             mview,
@@ -2978,7 +2999,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 402: // V128Load64ZeroAt
+        case 404: // V128Load64ZeroAt
           v128Load64Zero(
             s32,
             mview,
@@ -2988,19 +3009,19 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 403: // V128LoadAtShuffleZx
+        case 405: // V128LoadAtShuffleZx
           v128LoadShuffleZx(0, s32, mview, code, pc, fp);
           pc = (pc + 12) | 0;
           break;
-        case 404: // V128Load32SplatAtShuffleZx
+        case 406: // V128Load32SplatAtShuffleZx
           v128LoadShuffleZx(1, s32, mview, code, pc, fp);
           pc = (pc + 12) | 0;
           break;
-        case 405: // V128Load64ZeroAtShuffleZx
+        case 407: // V128Load64ZeroAtShuffleZx
           v128LoadShuffleZx(2, s32, mview, code, pc, fp);
           pc = (pc + 12) | 0;
           break;
-        case 406: // V128Store
+        case 408: // V128Store
           simdStore(
             s32,
             mview,
@@ -3010,7 +3031,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 407: // V128StoreAt
+        case 409: // V128StoreAt
           simdStore(
             s32,
             mview,
@@ -3020,7 +3041,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 412: // StructNew
+        case 414: // StructNew
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -3040,7 +3061,7 @@ export function run(
           pc = (pc + 4) | 0;
           fuel = store.fuel;
           break;
-        case 413: // StructNewDefault
+        case 415: // StructNewDefault
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -3059,7 +3080,7 @@ export function run(
           pc = (pc + 3) | 0;
           fuel = store.fuel;
           break;
-        case 414: // StructGet
+        case 416: // StructGet
           structGet(
             store,
             s32,
@@ -3070,13 +3091,13 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 441: { // Index64
+        case 443: { // Index64
           a = (fp + code[(pc + 2) | 0]) | 0;
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
           pc = (pc + 3) | 0;
           break;
         }
-        case 442: { // SizeToI64
+        case 444: { // SizeToI64
           d = (fp + code[(pc + 1) | 0]) | 0;
           v = s32[(fp + code[(pc + 2) | 0]) | 0];
           s32[d] = v;
@@ -3084,7 +3105,7 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 454: // TierUp
+        case 456: // TierUp
           if (--funcs[depth]!.compiled!.hotness <= 0) {
             frames[2 * depth + 1] = pc;
             store.fuel = fuel;
@@ -3389,7 +3410,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 399: // V128Load
+      case 401: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3400,7 +3421,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 410: { // Throw
+      case 412: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3425,7 +3446,7 @@ function runCold(
         }
         break;
       }
-      case 411: { // ThrowRef
+      case 413: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3447,7 +3468,7 @@ function runCold(
         }
         break;
       }
-      case 415: // StructSet
+      case 417: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3458,7 +3479,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 416: // ArrayNew
+      case 418: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3475,7 +3496,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 417: // ArrayNewDefault
+      case 419: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3491,7 +3512,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 418: // ArrayNewFixed
+      case 420: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3508,7 +3529,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 419: // ArrayNewData
+      case 421: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3527,7 +3548,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 420: // ArrayNewElem
+      case 422: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3546,7 +3567,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 421: // ArrayGet
+      case 423: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3557,7 +3578,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 422: // ArraySet
+      case 424: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3567,11 +3588,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 423: // ArrayLen
+      case 425: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 424: // ArrayFill
+      case 426: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3588,7 +3609,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 425: // ArrayCopy
+      case 427: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3605,7 +3626,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 426: // ArrayInitData
+      case 428: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3623,7 +3644,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 427: // ArrayInitElem
+      case 429: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3641,25 +3662,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 428: // RefI31
+      case 430: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 429: { // I31GetS
+      case 431: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 430: { // I31GetU
+      case 432: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 431: // RefTest
+      case 433: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3668,7 +3689,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 432: // RefCast
+      case 434: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3677,7 +3698,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 433: { // BrOnCast
+      case 435: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3687,7 +3708,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 434: { // BrOnCastFail
+      case 436: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3697,7 +3718,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 435: // AtomicLoad
+      case 437: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3708,7 +3729,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 436: // AtomicStore
+      case 438: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3719,7 +3740,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 437: // AtomicRmw
+      case 439: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3731,7 +3752,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 438: // AtomicCmpxchg
+      case 440: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3744,7 +3765,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 439: // AtomicWait
+      case 441: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3756,7 +3777,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 440: // AtomicNotify
+      case 442: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3764,7 +3785,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 443: // LoadMem
+      case 445: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3775,7 +3796,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 444: // StoreMem
+      case 446: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3786,11 +3807,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 445: // MemorySizeMem
+      case 447: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 446: { // MemoryGrowMem
+      case 448: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3810,7 +3831,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 447: // MemoryFillMem
+      case 449: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3826,7 +3847,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 448: // MemoryCopyMem
+      case 450: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3843,7 +3864,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 449: // MemoryInitMem
+      case 451: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3861,7 +3882,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 450: // V128LoadMem
+      case 452: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3872,7 +3893,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 451: // V128StoreMem
+      case 453: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3882,7 +3903,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 452: // V128LoadLaneMem
+      case 454: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3895,7 +3916,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 453: // V128StoreLaneMem
+      case 455: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3987,7 +4008,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 359: // I8x16Sub
+    case 361: // I8x16Sub
       i8x16Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3996,7 +4017,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 361: // I16x8Sub
+    case 363: // I16x8Sub
       i16x8Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4005,7 +4026,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 362: // I16x8Mul
+    case 364: // I16x8Mul
       i16x8Mul(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4014,7 +4035,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 366: // I8x16Shl
+    case 368: // I8x16Shl
       i8x16Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4023,7 +4044,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 367: // I8x16ShrU
+    case 369: // I8x16ShrU
       i8x16ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4032,7 +4053,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 369: // I16x8ShrS
+    case 371: // I16x8ShrS
       i16x8ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4041,7 +4062,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 371: // I32x4Shl
+    case 373: // I32x4Shl
       i32x4Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4050,7 +4071,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 372: // I32x4ShrS
+    case 374: // I32x4ShrS
       i32x4ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4059,7 +4080,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 373: // I32x4ShrU
+    case 375: // I32x4ShrU
       i32x4ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4068,7 +4089,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 375: // F32x4Sub
+    case 377: // F32x4Sub
       f32x4Sub(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4077,7 +4098,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 376: // F32x4Mul
+    case 378: // F32x4Mul
       f32x4Mul(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4086,7 +4107,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 377: // F32x4Div
+    case 379: // F32x4Div
       f32x4Div(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4095,7 +4116,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 378: // F32x4Min
+    case 380: // F32x4Min
       f32x4Min(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4104,7 +4125,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 379: // F32x4Max
+    case 381: // F32x4Max
       f32x4Max(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4113,7 +4134,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 381: // F32x4MaxMin
+    case 383: // F32x4MaxMin
       f32x4MaxMin(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4123,7 +4144,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 387: // F64x2Add
+    case 389: // F64x2Add
       f64x2Add(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4132,7 +4153,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 388: // F64x2Sub
+    case 390: // F64x2Sub
       f64x2Sub(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4141,7 +4162,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 389: // F64x2Mul
+    case 391: // F64x2Mul
       f64x2Mul(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4150,7 +4171,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 390: // F64x2Div
+    case 392: // F64x2Div
       f64x2Div(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4159,7 +4180,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 394: // V128Ternary
+    case 396: // V128Ternary
       simdTernary(
         code[(pc + 2) | 0],
         s32,
@@ -4170,7 +4191,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 395: // V128ExtractLane
+    case 397: // V128ExtractLane
       simdExtractLane(
         code[(pc + 2) | 0],
         s32,
@@ -4180,7 +4201,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 396: // V128ReplaceLane
+    case 398: // V128ReplaceLane
       simdReplaceLane(
         code[(pc + 2) | 0],
         s32,
@@ -4191,7 +4212,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 408: // V128LoadLane
+    case 410: // V128LoadLane
       simdLoadLane(
         code[(pc + 2) | 0],
         s32,
@@ -4204,7 +4225,7 @@ function runWarm(
       );
       pc = (pc + 7) | 0;
       break;
-    case 409: // V128StoreLane
+    case 411: // V128StoreLane
       simdStoreLane(
         code[(pc + 1) | 0],
         s32,

@@ -285,6 +285,22 @@ export function i32x4MinU(s: Int32Array, d: number, a: number, b: number): void 
   }
 }
 
+/** `i32x4.sub` of `a` and `b`, then `i32x4.abs` of the difference (the `I32x4SubAbs` row). */
+export function i32x4SubAbs(s: Int32Array, d: number, a: number, b: number): void {
+  for (let i = 0; i < 4; i++) {
+    const x = (s[a + i]! - s[b + i]!) | 0;
+    s[d + i] = x < 0 ? -x | 0 : x;
+  }
+}
+
+/** `i32x4.add` of `a` and `b`, then `i32x4.min_u` of the sum and `c` (`I32x4AddMinU`). */
+export function i32x4AddMinU(s: Int32Array, d: number, a: number, b: number, c: number): void {
+  for (let i = 0; i < 4; i++) {
+    const x = (s[a + i]! + s[b + i]!) | 0, y = s[c + i]!;
+    s[d + i] = (x >>> 0) < (y >>> 0) ? x : y;
+  }
+}
+
 /** `i32x4.abs` */
 export function i32x4Abs(s: Int32Array, d: number, a: number): void {
   for (let i = 0; i < 4; i++) {

@@ -1687,6 +1687,26 @@ class FuncTranslator {
   }
 
   /**
+   * A v128 unary operator of the top entry when it is the result of the instruction `inner` just
+   * emitted (`I32x4Sub t, x, y`): takes `inner` back and emits `fused dst, x, y` (`I32x4SubAbs`).
+   * Returns whether it did. Nothing was emitted since `inner`, so `x` and `y` still hold what it
+   * read.
+   */
+  #fuseUnary(inner: number, fused: number): boolean {
+    const code = this.#code;
+    if (!this.#topIsLastResult() || code.get(this.#lastStart) !== inner) return false;
+    const x = code.get(this.#lastStart + 2);
+    const y = code.get(this.#lastStart + 3);
+    code.truncate(this.#lastStart);
+    this.#stack.pop();
+    this.#beginResult(fused);
+    code.emit(x);
+    code.emit(y);
+    this.#endResult(true);
+    return true;
+  }
+
+  /**
    * A commutative binary operator of entries `pa` and `pa + 1` when one of them is the result of
    * the instruction `inner` just emitted (`F32Mul t, x, y`, ...) and the other is not a
    * constant: takes `inner` back and emits `fused dst, x, y, c` (`F32MulAdd`, ...) with `c` the
@@ -2902,6 +2922,7 @@ class FuncTranslator {
         if (instr === I.V128LoadFull && this.#fuseLoadAddress()) return;
         if (instr === I.V128Load && this.#fuseLoadAddress(n)) return;
         if (instr === I.V128Splat32 && this.#splatLoad()) return;
+        if (instr === I.I32x4Abs && this.#fuseUnary(I.I32x4Sub, I.I32x4SubAbs)) return;
         const a = this.#use(h - 1);
         s.pop();
         // The generic load is a `V128LoadSubAt` adding 0 (`V128Load` itself is cold: `run` had
@@ -2926,6 +2947,12 @@ class FuncTranslator {
         }
         if (instr === I.F32x4Add && this.#mulLoadAdd(h - 2)) return;
         if (instr === I.F32x4Mul && this.#mulLoad(h - 2)) return;
+        // Only a sum that is the first operand: the result then goes where the sum was, never
+        // to the other operand's slot (the generated code writes the sum first).
+        if (
+          instr === I.I32x4MinU && this.#lastPos === h - 2 &&
+          this.#fuseBinary(h - 2, I.I32x4Add, I.I32x4AddMinU, true)
+        ) return;
         if (instr === I.F32x4Min && this.#maxMinLoad(h - 2)) return;
         if (instr === I.F32x4Min && this.#fuseBinary(h - 2, I.F32x4Max, I.F32x4MaxMin, true)) {
           return;
