@@ -89,6 +89,37 @@ export function copyByte(
 }
 
 /**
+ * Two byte copies, as two `copyByte`s: the `I32Copy8At2` instruction at `pc` of `code` (its
+ * operands `to toImm toOffset from fromImm fromOffset` twice, slots relative to `fp` in `s`),
+ * read here so that the executor's `run` passes six values instead of fourteen.
+ */
+export function copyBytes2(
+  view: DataView,
+  len: number,
+  s: Int32Array,
+  code: Int32Array,
+  pc: number,
+  fp: number,
+): void {
+  copyByte(
+    view,
+    len,
+    s[fp + code[pc + 4]!]! + code[pc + 5]!,
+    code[pc + 6]!,
+    s[fp + code[pc + 1]!]! + code[pc + 2]!,
+    code[pc + 3]!,
+  );
+  copyByte(
+    view,
+    len,
+    s[fp + code[pc + 10]!]! + code[pc + 11]!,
+    code[pc + 12]!,
+    s[fp + code[pc + 7]!]! + code[pc + 8]!,
+    code[pc + 9]!,
+  );
+}
+
+/**
  * `i32.store8` of `value` to `to + toOffset` (both unsigned, the sum unwrapped) in a memory of
  * `len` bytes: `I32AddAddImmShrUStore8At`'s store (a call, as `copyByte`).
  */

@@ -1187,7 +1187,7 @@ const locals = ({ k, kind }: Cached) =>
  */
 function inlineCopyByte(text: string): string {
   return text.replace(
-    /^copyByte\(mview, memLen, ([^,]+), (\d+), ([^,]+), (\d+)\);$/m,
+    /^copyByte\(mview, memLen, ([^,]+), (\d+), ([^,]+), (\d+)\);$/gm,
     (_, from: string, fromOffset: string, to: string, toOffset: string) =>
       `{
 const $s = ((${from}) >>> 0) + ${Number(fromOffset) >>> 0}, $d = ((${to}) >>> 0) + ${
@@ -1426,6 +1426,8 @@ simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
 simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
   V128Load64ZeroAtShuffleZx: `v128Load64Zero(s32, mview, $9, (s32[$10] + $11) | 0, 0);
 simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
+  I32Copy8At2: `copyByte(mview, memLen, s32[$4] + $5, $6, s32[$1] + $2, $3);
+copyByte(mview, memLen, s32[$10] + $11, $12, s32[$7] + $8, $9);`,
   I32x4SubAbs: `i32x4Sub(s32, $1, $2, $3);
 i32x4Abs(s32, $1, $1);`,
   // The translator fuses only a sum that is the min's first operand: `$4` is never `$1`.

@@ -142,6 +142,7 @@ import {
 } from "./atomics.ts";
 import {
   copyByte,
+  copyBytes2,
   dataDrop,
   elemDrop,
   GROW_OUT_OF_FUEL,
@@ -2622,7 +2623,11 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 318: // I32AddAddImmShrUStore8At
+        case 318: // I32Copy8At2
+          copyBytes2(mview, memLen, s32, code, pc, fp);
+          pc = (pc + 13) | 0;
+          break;
+        case 319: // I32AddAddImmShrUStore8At
           storeByte(
             mview,
             memLen,
@@ -2633,7 +2638,7 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 319: { // I32Load8UAddAddImmShrUStore8At
+        case 320: { // I32Load8UAddAddImmShrUStore8At
           ea = (s32[(fp + code[(pc + 7) | 0]) | 0] + code[(pc + 8) | 0]) >>> 0;
           if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           v = mview.getUint8(ea);
@@ -2649,28 +2654,28 @@ export function run(
           pc = (pc + 9) | 0;
           break;
         }
-        case 320: { // I32StoreImm
+        case 321: { // I32StoreImm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, code[(pc + 3) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 321: { // I32Store8Imm
+        case 322: { // I32Store8Imm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt8(ea, code[(pc + 3) | 0]);
           pc = (pc + 4) | 0;
           break;
         }
-        case 322: { // I32Store16Imm
+        case 323: { // I32Store16Imm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt16(ea, code[(pc + 3) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 323: { // I64StoreImm
+        case 324: { // I64StoreImm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2678,7 +2683,7 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 338: { // Copy128
+        case 339: { // Copy128
           d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
           s32[d] = s32[a];
           s32[d + 1] = s32[a + 1];
@@ -2687,7 +2692,7 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 342: { // V128Const
+        case 343: { // V128Const
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = code[(pc + 2) | 0];
           s32[d + 1] = code[(pc + 3) | 0];
@@ -2696,7 +2701,7 @@ export function run(
           pc = (pc + 6) | 0;
           break;
         }
-        case 343: // V128LoadFull
+        case 344: // V128LoadFull
           v128Load(
             s32,
             mview,
@@ -2706,7 +2711,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 344: // V128LoadAt
+        case 345: // V128LoadAt
           v128Load(
             s32,
             mview,
@@ -2716,7 +2721,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 345: // V128And
+        case 346: // V128And
           v128And(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2725,11 +2730,11 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 350: // V128Splat32
+        case 351: // V128Splat32
           v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 353: // I8x16GtU
+        case 354: // I8x16GtU
           i8x16GtU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2738,7 +2743,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 354: // I32x4MinU
+        case 355: // I32x4MinU
           i32x4MinU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2747,11 +2752,11 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 355: // I32x4Abs
+        case 356: // I32x4Abs
           i32x4Abs(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 356: // I32x4SubAbs
+        case 357: // I32x4SubAbs
           i32x4SubAbs(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2760,7 +2765,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 357: // I32x4AddMinU
+        case 358: // I32x4AddMinU
           i32x4AddMinU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2770,7 +2775,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 358: // I8x16NarrowI16x8U
+        case 359: // I8x16NarrowI16x8U
           i8x16NarrowI16x8U(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2779,7 +2784,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 359: // I16x8NarrowI32x4U
+        case 360: // I16x8NarrowI32x4U
           i16x8NarrowI32x4U(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2788,7 +2793,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 360: // I8x16Add
+        case 361: // I8x16Add
           i8x16Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2797,7 +2802,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 362: // I16x8Add
+        case 363: // I16x8Add
           i16x8Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2806,7 +2811,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 365: // I32x4Add
+        case 366: // I32x4Add
           i32x4Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2815,7 +2820,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 366: // I32x4Sub
+        case 367: // I32x4Sub
           i32x4Sub(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2824,7 +2829,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 367: // I32x4Mul
+        case 368: // I32x4Mul
           i32x4Mul(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2833,7 +2838,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 370: // I16x8Shl
+        case 371: // I16x8Shl
           i16x8Shl(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2842,7 +2847,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 372: // I16x8ShrU
+        case 373: // I16x8ShrU
           i16x8ShrU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2851,7 +2856,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 376: // F32x4Add
+        case 377: // F32x4Add
           f32x4Add(
             f32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2860,7 +2865,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 382: // F32x4MulAdd
+        case 383: // F32x4MulAdd
           f32x4MulAdd(
             f32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2870,7 +2875,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 384: // F32x4MaxMinLoad
+        case 385: // F32x4MaxMinLoad
           f32x4MaxMinLoad(
             f32,
             mview,
@@ -2881,7 +2886,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 385: // F32x4MulLoad
+        case 386: // F32x4MulLoad
           f32x4MulLoad(
             f32,
             mview,
@@ -2892,7 +2897,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 386: // F32x4MulLoadAdd
+        case 387: // F32x4MulLoadAdd
           f32x4MulLoadAdd(
             f32,
             mview,
@@ -2904,7 +2909,7 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 387: // F32x4MulLoad2
+        case 388: // F32x4MulLoad2
           f32x4MulLoad2(
             f32,
             mview,
@@ -2915,7 +2920,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 388: // F32x4MulLoad2Add
+        case 389: // F32x4MulLoad2Add
           f32x4MulLoad2Add(
             f32,
             mview,
@@ -2927,12 +2932,12 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 393: // V128ExtractLane32
+        case 394: // V128ExtractLane32
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
           pc = (pc + 4) | 0;
           break;
-        case 394: // V128Unary
+        case 395: // V128Unary
           simdUnary(
             code[(pc + 2) | 0],
             s32,
@@ -2941,7 +2946,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 395: // V128Binary
+        case 396: // V128Binary
           simdBinary(
             code[(pc + 2) | 0],
             s32,
@@ -2951,7 +2956,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 399: // V128Shuffle
+        case 400: // V128Shuffle
           simdShuffle(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2964,7 +2969,7 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 400: // V128ShuffleZx
+        case 401: // V128ShuffleZx
           simdShuffleZx(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2978,7 +2983,7 @@ export function run(
           );
           pc = (pc + 9) | 0;
           break;
-        case 402: // V128LoadSubAt
+        case 403: // V128LoadSubAt
           simdLoad(
             code[(pc + 2) | 0],
             s32,
@@ -2989,7 +2994,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 403: // V128Load32SplatAt
+        case 404: // V128Load32SplatAt
           v128Load32Splat(
             s32,
             mview,
@@ -2999,7 +3004,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 404: // V128Load64ZeroAt
+        case 405: // V128Load64ZeroAt
           v128Load64Zero(
             s32,
             mview,
@@ -3009,19 +3014,19 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 405: // V128LoadAtShuffleZx
+        case 406: // V128LoadAtShuffleZx
           v128LoadShuffleZx(0, s32, mview, code, pc, fp);
           pc = (pc + 12) | 0;
           break;
-        case 406: // V128Load32SplatAtShuffleZx
+        case 407: // V128Load32SplatAtShuffleZx
           v128LoadShuffleZx(1, s32, mview, code, pc, fp);
           pc = (pc + 12) | 0;
           break;
-        case 407: // V128Load64ZeroAtShuffleZx
+        case 408: // V128Load64ZeroAtShuffleZx
           v128LoadShuffleZx(2, s32, mview, code, pc, fp);
           pc = (pc + 12) | 0;
           break;
-        case 408: // V128Store
+        case 409: // V128Store
           simdStore(
             s32,
             mview,
@@ -3031,7 +3036,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 409: // V128StoreAt
+        case 410: // V128StoreAt
           simdStore(
             s32,
             mview,
@@ -3041,7 +3046,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 414: // StructNew
+        case 415: // StructNew
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -3061,7 +3066,7 @@ export function run(
           pc = (pc + 4) | 0;
           fuel = store.fuel;
           break;
-        case 415: // StructNewDefault
+        case 416: // StructNewDefault
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -3080,7 +3085,7 @@ export function run(
           pc = (pc + 3) | 0;
           fuel = store.fuel;
           break;
-        case 416: // StructGet
+        case 417: // StructGet
           structGet(
             store,
             s32,
@@ -3091,13 +3096,13 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 443: { // Index64
+        case 444: { // Index64
           a = (fp + code[(pc + 2) | 0]) | 0;
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
           pc = (pc + 3) | 0;
           break;
         }
-        case 444: { // SizeToI64
+        case 445: { // SizeToI64
           d = (fp + code[(pc + 1) | 0]) | 0;
           v = s32[(fp + code[(pc + 2) | 0]) | 0];
           s32[d] = v;
@@ -3105,7 +3110,7 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 456: // TierUp
+        case 457: // TierUp
           if (--funcs[depth]!.compiled!.hotness <= 0) {
             frames[2 * depth + 1] = pc;
             store.fuel = fuel;
@@ -3229,11 +3234,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 324: // MemorySize
+      case 325: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 325: { // MemoryGrow
+      case 326: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -3245,7 +3250,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 326: // MemoryFill
+      case 327: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3261,7 +3266,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 327: // MemoryCopy
+      case 328: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3278,7 +3283,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 328: // MemoryInit
+      case 329: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3296,18 +3301,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 329: // DataDrop
+      case 330: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 330: // TableGet
+      case 331: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // TableSet
+      case 332: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3315,11 +3320,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 332: // TableSize
+      case 333: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 333: { // TableGrow
+      case 334: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3335,7 +3340,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 334: // TableFill
+      case 335: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3351,7 +3356,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 335: // TableCopy
+      case 336: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3368,7 +3373,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 336: // TableInit
+      case 337: // TableInit
         if (
           !tableInit(
             inst,
@@ -3386,11 +3391,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 337: // ElemDrop
+      case 338: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 340: { // GlobalGet128
+      case 341: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -3400,7 +3405,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 341: { // GlobalSet128
+      case 342: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -3410,7 +3415,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 401: // V128Load
+      case 402: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3421,7 +3426,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 412: { // Throw
+      case 413: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3446,7 +3451,7 @@ function runCold(
         }
         break;
       }
-      case 413: { // ThrowRef
+      case 414: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3468,7 +3473,7 @@ function runCold(
         }
         break;
       }
-      case 417: // StructSet
+      case 418: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3479,7 +3484,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 418: // ArrayNew
+      case 419: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3496,7 +3501,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 419: // ArrayNewDefault
+      case 420: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3512,7 +3517,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 420: // ArrayNewFixed
+      case 421: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3529,7 +3534,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 421: // ArrayNewData
+      case 422: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3548,7 +3553,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 422: // ArrayNewElem
+      case 423: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3567,7 +3572,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 423: // ArrayGet
+      case 424: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3578,7 +3583,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 424: // ArraySet
+      case 425: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3588,11 +3593,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 425: // ArrayLen
+      case 426: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 426: // ArrayFill
+      case 427: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3609,7 +3614,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 427: // ArrayCopy
+      case 428: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3626,7 +3631,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 428: // ArrayInitData
+      case 429: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3644,7 +3649,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 429: // ArrayInitElem
+      case 430: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3662,25 +3667,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 430: // RefI31
+      case 431: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 431: { // I31GetS
+      case 432: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 432: { // I31GetU
+      case 433: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 433: // RefTest
+      case 434: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3689,7 +3694,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 434: // RefCast
+      case 435: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3698,7 +3703,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 435: { // BrOnCast
+      case 436: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3708,7 +3713,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 436: { // BrOnCastFail
+      case 437: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3718,7 +3723,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 437: // AtomicLoad
+      case 438: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3729,7 +3734,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 438: // AtomicStore
+      case 439: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3740,7 +3745,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 439: // AtomicRmw
+      case 440: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3752,7 +3757,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 440: // AtomicCmpxchg
+      case 441: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3765,7 +3770,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 441: // AtomicWait
+      case 442: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3777,7 +3782,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 442: // AtomicNotify
+      case 443: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3785,7 +3790,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 445: // LoadMem
+      case 446: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3796,7 +3801,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 446: // StoreMem
+      case 447: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3807,11 +3812,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 447: // MemorySizeMem
+      case 448: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 448: { // MemoryGrowMem
+      case 449: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3831,7 +3836,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 449: // MemoryFillMem
+      case 450: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3847,7 +3852,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 450: // MemoryCopyMem
+      case 451: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3864,7 +3869,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 451: // MemoryInitMem
+      case 452: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3882,7 +3887,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 452: // V128LoadMem
+      case 453: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3893,7 +3898,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 453: // V128StoreMem
+      case 454: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3903,7 +3908,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 454: // V128LoadLaneMem
+      case 455: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3916,7 +3921,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 455: // V128StoreLaneMem
+      case 456: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3952,7 +3957,7 @@ function runWarm(
   mview: DataView,
 ): number {
   switch (code[pc]) {
-    case 339: { // Select128
+    case 340: { // Select128
       const d = (fp + code[(pc + 1) | 0]) | 0;
       const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
         ? (fp + code[(pc + 3) | 0]) | 0
@@ -3964,7 +3969,7 @@ function runWarm(
       pc = (pc + 5) | 0;
       break;
     }
-    case 346: // V128Andnot
+    case 347: // V128Andnot
       v128Andnot(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3973,7 +3978,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 347: // V128Or
+    case 348: // V128Or
       v128Or(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3982,7 +3987,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 348: // V128Xor
+    case 349: // V128Xor
       v128Xor(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3991,15 +3996,15 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 349: // V128Not
+    case 350: // V128Not
       v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
       pc = (pc + 3) | 0;
       break;
-    case 351: // V128AnyTrue
+    case 352: // V128AnyTrue
       v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
       pc = (pc + 3) | 0;
       break;
-    case 352: // I8x16Eq
+    case 353: // I8x16Eq
       i8x16Eq(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4008,7 +4013,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 361: // I8x16Sub
+    case 362: // I8x16Sub
       i8x16Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4017,7 +4022,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 363: // I16x8Sub
+    case 364: // I16x8Sub
       i16x8Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4026,7 +4031,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 364: // I16x8Mul
+    case 365: // I16x8Mul
       i16x8Mul(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4035,7 +4040,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 368: // I8x16Shl
+    case 369: // I8x16Shl
       i8x16Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4044,7 +4049,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 369: // I8x16ShrU
+    case 370: // I8x16ShrU
       i8x16ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4053,7 +4058,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 371: // I16x8ShrS
+    case 372: // I16x8ShrS
       i16x8ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4062,7 +4067,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 373: // I32x4Shl
+    case 374: // I32x4Shl
       i32x4Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4071,7 +4076,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 374: // I32x4ShrS
+    case 375: // I32x4ShrS
       i32x4ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4080,7 +4085,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 375: // I32x4ShrU
+    case 376: // I32x4ShrU
       i32x4ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4089,7 +4094,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 377: // F32x4Sub
+    case 378: // F32x4Sub
       f32x4Sub(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4098,7 +4103,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 378: // F32x4Mul
+    case 379: // F32x4Mul
       f32x4Mul(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4107,7 +4112,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 379: // F32x4Div
+    case 380: // F32x4Div
       f32x4Div(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4116,7 +4121,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 380: // F32x4Min
+    case 381: // F32x4Min
       f32x4Min(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4125,7 +4130,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 381: // F32x4Max
+    case 382: // F32x4Max
       f32x4Max(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4134,7 +4139,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 383: // F32x4MaxMin
+    case 384: // F32x4MaxMin
       f32x4MaxMin(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4144,7 +4149,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 389: // F64x2Add
+    case 390: // F64x2Add
       f64x2Add(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4153,7 +4158,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 390: // F64x2Sub
+    case 391: // F64x2Sub
       f64x2Sub(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4162,7 +4167,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 391: // F64x2Mul
+    case 392: // F64x2Mul
       f64x2Mul(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4171,7 +4176,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 392: // F64x2Div
+    case 393: // F64x2Div
       f64x2Div(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4180,7 +4185,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 396: // V128Ternary
+    case 397: // V128Ternary
       simdTernary(
         code[(pc + 2) | 0],
         s32,
@@ -4191,7 +4196,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 397: // V128ExtractLane
+    case 398: // V128ExtractLane
       simdExtractLane(
         code[(pc + 2) | 0],
         s32,
@@ -4201,7 +4206,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 398: // V128ReplaceLane
+    case 399: // V128ReplaceLane
       simdReplaceLane(
         code[(pc + 2) | 0],
         s32,
@@ -4212,7 +4217,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 410: // V128LoadLane
+    case 411: // V128LoadLane
       simdLoadLane(
         code[(pc + 2) | 0],
         s32,
@@ -4225,7 +4230,7 @@ function runWarm(
       );
       pc = (pc + 7) | 0;
       break;
-    case 411: // V128StoreLane
+    case 412: // V128StoreLane
       simdStoreLane(
         code[(pc + 1) | 0],
         s32,

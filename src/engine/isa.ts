@@ -960,6 +960,11 @@ const ROWS = {
     "riorio",
     "copyByte(mview, memLen, s32[$4] + $5, $6, s32[$1] + $2, $3);",
   ),
+  // Two `I32Copy8At`s in a row (`$1`..`$6` the first's operands, `$7`..`$12` the second's), one
+  // after the other (a trap maps to the first's offset). vec_bytes' RGBA swap: 10% of its
+  // dispatches were byte copies, four in a row. `copyBytes2` reads the operands from the code
+  // (60 bytes of `run`); codegen.ts spells the two copies.
+  I32Copy8At2: op("riorioriorio", "copyBytes2(mview, memLen, s32, code, pc, fp);"),
   // `i32.store8` to `local + imm` of an `I32AddAddImmShrUImm` just computed (`$1 $2 $3` the
   // store's address as `I32Store8At`'s, `$4 $5 $6 $7` the value's operands): a rounded
   // average or a [1 2 1] blur stored as a byte (vec_bytes' blurs, 7% of its dispatches are

@@ -570,6 +570,10 @@ class FuncTranslator {
   // The code length right after the last `Copy` that `#move` emitted (-1 once a label is bound):
   // a copy back the other way right after it is a no-op and is left out.
   #copyEnd = -1;
+  // Where the last lone `I32Copy8At` starts and ends (-1 once a label is bound): a byte copy
+  // right after it joins it in an `I32Copy8At2`.
+  #copy8At = -1;
+  #copy8End = -1;
   // Whether the instruction ending at `#copyEnd` is a lone `Copy` (not yet joined in a `Copy2`).
   #copyPair = false;
   // The code length right after the last `Copy2` that `#move` made (-1 once a label is bound):
@@ -681,6 +685,7 @@ class FuncTranslator {
     this.#lastEnd = -1;
     this.#lastPos = -1;
     this.#copyEnd = -1;
+    this.#copy8At = this.#copy8End = -1;
     this.#copyPair = false;
     this.#pairEnd = -1;
     this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
@@ -1085,6 +1090,7 @@ class FuncTranslator {
     this.#nStarts = 0;
     this.#lastEnd = -1;
     this.#copyEnd = -1;
+    this.#copy8At = this.#copy8End = -1;
     this.#pairEnd = -1;
     this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
     this.#resultStart = -1;
@@ -2552,10 +2558,26 @@ class FuncTranslator {
     this.#takeBack(at);
     this.#lastEnd = -1;
     this.#pop(2);
+    if (this.#copy8End === at) {
+      // Right after a lone byte copy (nothing between, no label): both in one instruction, the
+      // first's operands then this one's (vec_bytes' RGBA swap: four copies a pixel).
+      const first = this.#copy8At;
+      code.set(first, I.I32Copy8At2);
+      code.emit(base);
+      code.emit(imm);
+      code.emit(offset);
+      code.emit(from);
+      code.emit(fromImm);
+      code.emit(fromOffset);
+      this.#copy8At = this.#copy8End = -1;
+      return true;
+    }
+    this.#copy8At = at;
     code.op3(I.I32Copy8At, base, imm, offset);
     code.emit(from);
     code.emit(fromImm);
     code.emit(fromOffset);
+    this.#copy8End = code.len;
     return true;
   }
 
