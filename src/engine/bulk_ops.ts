@@ -120,6 +120,35 @@ export function copyBytes2(
 }
 
 /**
+ * The `I32AddShlImmLoad8UAddImmShrUStore8At` instruction at `pc` of `code` (operands `to toImm
+ * a b k c sh t from fromImm`, slots relative to `fp` in `s`): `u = a + (b << k)`, then the byte
+ * at `from + fromImm` (bounds checked, a trap before anything is written) into slot `t`, then
+ * `(u + byte + c) >>> sh` stored as a byte at `to + toImm`, as `storeByte` does; the sums
+ * wrapped as `i32.add` wraps them.
+ */
+export function blurByte(
+  view: DataView,
+  len: number,
+  s: Int32Array,
+  code: Int32Array,
+  pc: number,
+  fp: number,
+): void {
+  const u = (s[fp + code[pc + 3]!]! + (s[fp + code[pc + 4]!]! << code[pc + 5]!)) | 0;
+  const from = (s[fp + code[pc + 9]!]! + code[pc + 10]!) >>> 0;
+  if (from >= len) throw memoryOob();
+  const byte = view.getUint8(from);
+  s[fp + code[pc + 8]!] = byte;
+  storeByte(
+    view,
+    len,
+    s[fp + code[pc + 1]!]! + code[pc + 2]!,
+    0,
+    ((u + byte + code[pc + 6]!) | 0) >>> code[pc + 7]!,
+  );
+}
+
+/**
  * `i32.store8` of `value` to `to + toOffset` (both unsigned, the sum unwrapped) in a memory of
  * `len` bytes: `I32AddAddImmShrUStore8At`'s store (a call, as `copyByte`).
  */

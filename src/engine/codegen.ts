@@ -1426,6 +1426,12 @@ simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
 simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
   V128Load64ZeroAtShuffleZx: `v128Load64Zero(s32, mview, $9, (s32[$10] + $11) | 0, 0);
 simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
+  I32AddShlImmLoad8UAddImmShrUStore8At: `const u = (s32[$3] + (s32[$4] << $5)) | 0;
+const ea = (s32[$9] + $10) >>> 0;
+if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
+const v = mview.getUint8(ea);
+s32[$8] = v;
+storeByte(mview, memLen, s32[$1] + $2, 0, ((u + v + $6) | 0) >>> $7);`,
   I32Copy8At2: `copyByte(mview, memLen, s32[$4] + $5, $6, s32[$1] + $2, $3);
 copyByte(mview, memLen, s32[$10] + $11, $12, s32[$7] + $8, $9);`,
   I32x4SubAbs: `i32x4Sub(s32, $1, $2, $3);

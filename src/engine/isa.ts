@@ -987,6 +987,15 @@ const v = mview.getUint8(ea);
 s32[$6] = v;
 storeByte(mview, memLen, s32[$1] + $2, 0, ((s32[$3] + v + $4) | 0) >>> $5);`,
   ),
+  // ... whose other addend the `I32AddShlImm u a b k` just before the load computed into the
+  // temporary the sum then took (`$3 $4 $5`, the rest as above from `$6`): `u` computed first,
+  // then the load, then the store. The [1 2 1] blur's whole step, `(a + 2b + c + 2) >> 2` of a
+  // byte `c` just loaded (vec_bytes: 10.7% of its dispatches were such pairs after the fusion
+  // above). `blurByte` reads the operands from the code (bulk_ops.ts); codegen.ts spells it.
+  I32AddShlImmLoad8UAddImmShrUStore8At: op(
+    "rirriiirri",
+    "blurByte(mview, memLen, s32, code, pc, fp);",
+  ),
   // A constant value: the immediate forms
   I32StoreImm: store("roi", 4, "mview.setInt32(ea, $3, true);"),
   I32Store8Imm: store("roi", 1, "mview.setInt8(ea, $3);"),

@@ -2605,6 +2605,31 @@ class FuncTranslator {
       const t = code.get(first + 1);
       if (t === a || t === b) {
         const from = code.get(first + 2), fromImm = code.get(first + 3);
+        const other = t === b ? a : b;
+        // The other addend computed by the `I32AddShlImm` just before the load, into the
+        // temporary the sum then overwrote (so nothing else reads it): all three in one.
+        const shl = n >= 3 && starts[n - 2] === first ? starts[n - 3]! : -1;
+        if (
+          shl >= 0 && code.get(shl) === I.I32AddShlImm &&
+          shl + INSTR_SIZE[I.I32AddShlImm]! === first && code.get(shl + 1) === other &&
+          other === code.get(at + 1) && from !== other && t !== other
+        ) {
+          // (The temporary is never written: the load must not address through it.)
+          const x = code.get(shl + 2), y = code.get(shl + 3), shift = code.get(shl + 4);
+          code.truncate(shl);
+          this.#resultStart = this.#prevResultStart = this.#prev2ResultStart = -1;
+          this.#lastEnd = -1;
+          this.#pop(2);
+          code.op3(I.I32AddShlImmLoad8UAddImmShrUStore8At, base, imm, x);
+          code.emit(y);
+          code.emit(shift);
+          code.emit(k);
+          code.emit(sh);
+          code.emit(t);
+          code.emit(from);
+          code.emit(fromImm);
+          return true;
+        }
         code.truncate(first);
         this.#resultStart = this.#prev2ResultStart;
         this.#prevResultStart = this.#prev2ResultStart = -1;

@@ -1,7 +1,8 @@
 /**
  * A byte load and the rounded sum stored from it in one instruction
  * (`I32Load8UAddAddImmShrUStore8At`): an `i32.store8` to `local + imm` of `(x + byte + k) >>> s`,
- * `byte` the `i32.load8_u` of `local + imm` just before (a [1 2 1] blur's step). Each case runs
+ * `byte` the `i32.load8_u` of `local + imm` just before; with `x = a + (b << k)` computed just
+ * before the load, all three (`I32AddShlImmLoad8UAddImmShrUStore8At`, a [1 2 1] blur's step). Each case runs
  * in the interpreter (fuel off and on) and in generated code, against the same arithmetic in
  * JavaScript, with the loaded byte kept in its local, its local read before the load (no
  * fusion then), and the traps of either access.
@@ -43,6 +44,15 @@ const MODULE = `(module (memory (export "mem") 1)
     i32.add i32.const 2 i32.add i32.const 2 i32.shr_u
     i32.store8
     local.get $c)
+  ;; The whole [1 2 1] step: (a + (c << 1) + [p + 3] + 2) >>> 2, the old $c doubled and the
+  ;; new byte in $c (I32AddShlImm, the load and the store in one).
+  (func (export "step") (param $q i32) (param $p i32) (param $a i32) (param $c i32) (result i32)
+    local.get $q i32.const 7 i32.add
+    local.get $a local.get $c i32.const 1 i32.shl i32.add
+    local.get $p i32.const 3 i32.add i32.load8_u local.tee $c
+    i32.add i32.const 2 i32.add i32.const 2 i32.shr_u
+    i32.store8
+    local.get $c)
   ;; A load with an offset: left as two instructions.
   (func (export "offset") (param $q i32) (param $p i32) (param $a i32) (result i32) (local $c i32)
     local.get $q i32.const 7 i32.add
@@ -64,6 +74,10 @@ Deno.test("a byte load, a rounded sum and its store8 are one instruction", () =>
     // Where the byte's local is read before the load, the translator loads into a temporary
     // and copies (the fusion does not apply); an offset keeps the two apart too.
     for (const f of ["self", "base", "offset"]) assert.doesNotMatch(t.code(f), FUSED, f);
+    assert.match(
+      t.code("step"),
+      /I32AddShlImmLoad8UAddImmShrUStore8At s0, 7, s2, s3, 1, 2, 2, s3, s1, 3\n/,
+    );
     const mem = t.memory();
     mem.write(t.store, 0, PATTERN);
     const byte = (at: number) => PATTERN[at]!;
@@ -77,6 +91,11 @@ Deno.test("a byte load, a rounded sum and its store8 are one instruction", () =>
       assert.equal(stored(q + 9), ((a + byte(p + 3) + 2) >>> 2) & 0xff, `self ${a}`);
       assert.equal(t.call("offset", q + 3, p, a), byte(p + 3));
       assert.equal(stored(q + 10), ((a + byte(p + 3) + 2) >>> 2) & 0xff, `offset ${a}`);
+    }
+    for (const [a, c] of [[1, 2], [0x7fffffff, 0x40000001], [-5, -0x80000000], [0, 0]]) {
+      assert.equal(t.call("step", 600, 50, a, c), byte(53));
+      const sum = (((a + ((c << 1) | 0)) | 0) + byte(53) + 2) | 0;
+      assert.equal(stored(607), (sum >>> 2) & 0xff, `step ${a} ${c}`);
     }
     assert.equal(t.call("base", 700, 40, 9), byte(43));
     assert.equal(stored(707), (9 + byte(43) + 2) >>> 2);
@@ -105,6 +124,14 @@ Deno.test("the fused byte load and store trap where either access would", () => 
       t.call(f, last - 8, last - 4, 0);
       assert.equal(mem.read(t.store, last - 1, 1)[0], f === "first" ? (0x40 + 5) >>> 1 : 0x10);
     }
+    // The whole step: the load, then the store, out of bounds.
+    mem.write(t.store, 907, Uint8Array.of(0x11));
+    assert.throws(() => t.call("step", 900, last - 3, 1, 1), /out of bounds memory access/);
+    assert.deepEqual([...mem.read(t.store, 907, 1)], [0x11]);
+    assert.throws(() => t.call("step", last - 7, 0, 1, 1), /out of bounds memory access/);
+    mem.write(t.store, last - 1, Uint8Array.of(0x40));
+    t.call("step", last - 8, last - 4, 4, 2);
+    assert.equal(mem.read(t.store, last - 1, 1)[0], (4 + 4 + 0x40 + 2) >>> 2);
     // The store stays usable after a trap.
     assert.equal(t.call("blur", 1000, 10, 2), PATTERN[13]);
   });
