@@ -170,9 +170,11 @@
  * with an OSR entry at that `TierUp`, see below), and interpreted callers below it continue in
  * the interpreter from their saved pcs when it returns.
  * A function that cannot be generated stops counting. The interpreter alone never sees a
- * `TierUp` (only `auto` emits it), so its hot loop costs nothing more; under `auto` loops are not
- * rotated (every iteration passes the header), and the fused fuel charge after a branch does not
- * apply at a loop header (the `TierUp` comes first), both only until the function is generated.
+ * `TierUp` (only `auto` emits it), so its hot loop costs nothing more; under `auto` every
+ * iteration passes the header's `TierUp` (so unmetered loops are not rotated; metered, the
+ * `TierUp` follows the header's `ConsumeFuel` and a rotated back edge lands on it and tests the
+ * exit again), only until the function is generated. Fuel is charged, and stops, at the same
+ * code offsets as in the interpreter (`tests/engine/tier_up_test.ts`, "rotated loops").
  *
  * Measured (2 busy cores; `deno task bench:first-call`, 2,000 bodies of ~500 words called once,
  * best of 3, fresh process per tier): interpreter 480 ms, codegen 4,447 ms (9.3x), auto 463 ms

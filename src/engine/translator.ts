@@ -208,6 +208,11 @@ class Ctrl {
   /** A loop's first instruction after its `ConsumeFuel` (`loopPc` when fuel is off). */
   bodyPc = 0;
   /**
+   * A metered loop under `auto`: its `TierUp`, after the header's `ConsumeFuel`, where a back
+   * edge that paid the charge itself lands (-1 otherwise; see `FuncTranslator.#block`).
+   */
+  tierPc = -1;
+  /**
    * An `if` whose branch pays the arm it enters (an `*Arms` row, see `FUEL_ROWS` in isa.ts):
    * the branch's code index, until the `else` (without one, it becomes the plain branch).
    */
@@ -259,6 +264,7 @@ class Ctrl {
     this.merged = false;
     this.head = null;
     this.bodyPc = 0;
+    this.tierPc = -1;
     this.armsAt = -1;
     this.fuel = null;
     this.handlers = null;
@@ -3321,9 +3327,20 @@ class FuncTranslator {
       const loop = this.#open(LOOP, height, params, results, this.#code.len);
       loop.byteEntry = entry;
       loop.bodyPos = this.#reader.pos;
-      if (this.#hotness !== 0) this.#code.emit(I.TierUp);
+      // Under `auto` each iteration passes a `TierUp`. Metered, it comes after the header's
+      // `ConsumeFuel`, so back edges pay that charge where the interpreter's do (a rotated
+      // loop's exit at its `br`, a paying branch before it jumps) and land on the `TierUp`: a
+      // fuel stop reports the interpreter's code offset (before, a rotated loop's exit stopped
+      // at its header here). A rotated back edge then tests the head condition again (its
+      // operands are locals or immediates). Unmetered, loops are not rotated under `auto`.
+      const metered = this.#fuel !== null;
+      if (this.#hotness !== 0 && !metered) this.#code.emit(I.TierUp);
       loop.fuel = this.#openFuelRegion();
-      loop.bodyPc = this.#hotness !== 0 ? -1 : this.#code.len;
+      if (this.#hotness !== 0 && metered) {
+        loop.tierPc = this.#code.len;
+        this.#code.emit(I.TierUp);
+      }
+      loop.bodyPc = this.#hotness !== 0 && !metered ? -1 : this.#code.len;
       return;
     }
     const frame = this.#open(op === Op.If ? IF : BLOCK, height, params, results, 0);
@@ -3724,7 +3741,7 @@ class FuncTranslator {
       // Loop rotation: `if (!cond) goto body; goto exit` instead of `goto test`.
       const code = this.#code;
       const test = NEGATE_BRANCH[head.op]!;
-      const body = frame.bodyPc + 2 + head.args.length;
+      const body = frame.tierPc >= 0 ? frame.tierPc : frame.bodyPc + 2 + head.args.length;
       if (this.#emitBranch(test, head.args, head.args.length, frame.fuel, frame.fuel !== null)) {
         // `if (!cond) { pay; goto body }` in one instruction (when the store cannot pay it goes
         // to the header, which charges, then tests `cond` again), then `pay; goto exit`.

@@ -99,16 +99,7 @@ Deno.test("codegen gc: every field kind read, written and made as in the interpr
     return log;
   });
   assert.deepEqual(seen[1], seen[0]);
-  // The auto tier: the same fuel asked, the same functions stopped in, the same results. Not
-  // yet the same code offsets: one stop in \$len's loop reports offset 53 where the interpreter
-  // and the codegen tier report 79 (found here, main b4a3772; the auto tier's to fix).
-  const withoutOffsets = (log: unknown[]) =>
-    log.map((x) =>
-      Array.isArray(x)
-        ? x.map((f: { funcIndex: number; name?: string }) => [f.funcIndex, f.name])
-        : x
-    );
-  assert.deepEqual(withoutOffsets(seen[2]!), withoutOffsets(seen[0]!));
+  assert.deepEqual(seen[2], seen[0]);
 });
 
 /**
@@ -372,16 +363,7 @@ Deno.test("codegen gc: collections inside generated code keep the references in 
   });
   assert.deepEqual(seen[0], [expected, expected, 111 + 222 + 1000 + 3, 0]);
   assert.deepEqual(seen[1], seen[0]);
-  // The auto tier: the same fuel asked, the same functions stopped in, the same results. Not
-  // yet the same code offsets: one stop in \$len's loop reports offset 53 where the interpreter
-  // and the codegen tier report 79 (found here, main b4a3772; the auto tier's to fix).
-  const withoutOffsets = (log: unknown[]) =>
-    log.map((x) =>
-      Array.isArray(x)
-        ? x.map((f: { funcIndex: number; name?: string }) => [f.funcIndex, f.name])
-        : x
-    );
-  assert.deepEqual(withoutOffsets(seen[2]!), withoutOffsets(seen[0]!));
+  assert.deepEqual(seen[2], seen[0]);
 });
 
 Deno.test("codegen gc: fuel stops with references live resume to the same structs in every tier", () => {
@@ -409,14 +391,5 @@ Deno.test("codegen gc: fuel stops with references live resume to the same struct
   });
   assert.ok(seen[0]!.length > 400, `${seen[0]!.length}`);
   assert.deepEqual(seen[1], seen[0]);
-  // The auto tier: the same fuel asked, the same functions stopped in, the same results. Not
-  // yet the same code offsets: one stop in \$len's loop reports offset 53 where the interpreter
-  // and the codegen tier report 79 (found here, main b4a3772; the auto tier's to fix).
-  const withoutOffsets = (log: unknown[]) =>
-    log.map((x) =>
-      Array.isArray(x)
-        ? x.map((f: { funcIndex: number; name?: string }) => [f.funcIndex, f.name])
-        : x
-    );
-  assert.deepEqual(withoutOffsets(seen[2]!), withoutOffsets(seen[0]!));
+  assert.deepEqual(seen[2], seen[0]);
 });

@@ -6,7 +6,17 @@
  */
 
 import assert from "node:assert/strict";
-import { Config, type ConfigOptions, Engine, Linker, Module, Store, Val } from "../../mod.ts";
+import {
+  Config,
+  type ConfigOptions,
+  Engine,
+  Linker,
+  Module,
+  Store,
+  Trap,
+  TrapCode,
+  Val,
+} from "../../mod.ts";
 import { wat } from "../_lib/wabt.ts";
 
 /** An instance of `bytes` on a fresh engine with `options`. */
@@ -319,4 +329,102 @@ Deno.test("tier-up: fuel stops around a callee generated before a loop match the
   assert.deepEqual(stops[1]!.log, stops[0]!.log);
   assert.equal(stops[0]!.log.at(-2), preparedOf(20));
   assert.equal(stops[1]!.generated, 2);
+});
+
+const ROTATED = await wat(`(module
+  (import "env" "probe" (func $probe (param i32) (result i32)))
+  (memory 1)
+  ;; Two loops whose first instruction is their exit (the interpreter rotates them: a back edge
+  ;; tests the exit itself and pays the loop's charge at its \`br\`): the first's test has a
+  ;; fuel-paying form (\`BrIfI32LtUPay\`), the second's not. Every \`$every\`th iteration asks
+  ;; the host; at \`$trap\` the second loop divides by zero.
+  (func $walk (param $n i32) (param $every i32) (param $trap i32) (result i32)
+    (local $i i32) (local $acc i32)
+    (block $done
+      (loop $up
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $acc (i32.add (local.get $acc) (i32.load8_u (local.get $i))))
+        (if (i32.eqz (i32.rem_u (local.get $i) (local.get $every)))
+          (then (local.set $acc (i32.add (local.get $acc) (call $probe (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $up)))
+    (block $out
+      (loop $down
+        (br_if $out (i32.le_s (local.get $i) (i32.const 0)))
+        (local.set $acc (i32.xor (local.get $acc)
+          (i32.div_u (local.get $i) (i32.sub (local.get $i) (local.get $trap)))))
+        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+        (br $down)))
+    (local.get $acc))
+  (func (export "run") (param $n i32) (param $every i32) (param $trap i32) (result i32)
+    (i32.add (call $walk (local.get $n) (local.get $every) (local.get $trap)) (i32.const 1))))`);
+
+/**
+ * Runs `run(n, every, trap)` of ROTATED resumably under `tier` with fuel (the host answers
+ * `3 * i` at each stop there) and logs every stop with its frames, code offsets included.
+ */
+function rotatedStops(tier: "interpreter" | "codegen" | "auto", n: number, trap: number) {
+  const engine = new Engine(new Config({ executionTier: tier, consumeFuel: true }));
+  const store = new Store(engine, null);
+  const linker = new Linker<null>(engine);
+  linker.funcWrap("env", "probe", { params: ["i32"], results: ["i32"] }, (_caller, i) => {
+    throw new Error(`probe ${i}`);
+  });
+  const instance = linker.instantiate(store, new Module(engine, ROTATED));
+  const log: unknown[] = [];
+  for (const budget of [7, 300, 4_000]) {
+    store.setFuel(budget);
+    let call = instance.getFunc(store, "run")!.callResumable(store, [
+      Val.i32(n),
+      Val.i32(250),
+      Val.i32(trap),
+    ]);
+    try {
+      for (;;) {
+        if (call.kind === "outOfFuel") {
+          log.push(call.requiredFuel, call.frames(store));
+          store.setFuel(budget + Number(call.requiredFuel));
+          call = call.resume(store);
+        } else if (call.kind === "hostTrap") {
+          const i = Number(/\d+/.exec(String(call.hostError))![0]);
+          log.push(String(call.hostError), call.frames(store));
+          call = call.resume(store, [Val.i32(3 * i)]);
+        } else break;
+      }
+      if (call.kind === "finished") log.push(call.results[0]!.value);
+    } catch (e) {
+      assert.ok(e instanceof Trap, String(e));
+      log.push(e.code, e.backtraceLines());
+    }
+    log.push(`fuel ${store.getFuel()}`);
+  }
+  return { log, engine };
+}
+
+Deno.test("tier-up: stops in rotated loops after a midway tier-up report the interpreter's offsets", () => {
+  for (const trap of [0, 2_900]) {
+    const [interpreter, codegen, auto] = (["interpreter", "codegen", "auto"] as const).map((
+      tier,
+    ) => rotatedStops(tier, 3_000, trap));
+    const log = interpreter!.log;
+    assert.ok(log.length > 100, `${log.length}`);
+    assert.deepEqual(codegen!.log, log);
+    assert.deepEqual(auto!.log, log);
+    // The auto tier ran "$walk" in the interpreter, then continued it at a loop header in its
+    // generated body.
+    assert.equal(auto!.engine.codegenStats().generated, 1);
+    assert.ok(auto!.engine.midwayEntries > 0);
+    // Stops at the `br` of each loop (a rotated exit paying there), not only at their headers.
+    const offsets = new Set(
+      log.flatMap((x) => Array.isArray(x) && typeof x[0] === "object" ? [x[0].codeOffset] : []),
+    );
+    assert.ok(offsets.size >= 6, [...offsets].join());
+    let probes = 0;
+    for (let i = 0; i < 3_000; i += 250) probes += 3 * i;
+    if (trap === 0) assert.equal(log.at(-2), probes + 1);
+    else {assert.deepEqual(log.slice(-3, -1), [TrapCode.IntegerDivisionByZero, [
+        "at func 1",
+        "at func 2 run",
+      ]]);}
+  }
 });
