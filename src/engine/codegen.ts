@@ -171,9 +171,9 @@
  * the interpreter from their saved pcs when it returns.
  * A function that cannot be generated stops counting. The interpreter alone never sees a
  * `TierUp` (only `auto` emits it), so its hot loop costs nothing more; under `auto` every
- * iteration passes the header's `TierUp` (so unmetered loops are not rotated; metered, the
- * `TierUp` follows the header's `ConsumeFuel` and a rotated back edge lands on it and tests the
- * exit again), only until the function is generated. Fuel is charged, and stops, at the same
+ * iteration passes a `TierUp` (so unmetered loops are not rotated; metered, the
+ * `TierUp` follows the header's `ConsumeFuel`, or a rotated loop's head test, where its back
+ * edges land), only until the function is generated. Fuel is charged, and stops, at the same
  * code offsets as in the interpreter (`tests/engine/tier_up_test.ts`, "rotated loops").
  *
  * Measured (2 busy cores; `deno task bench:first-call`, 2,000 bodies of ~500 words called once,
