@@ -2458,14 +2458,14 @@ export function run(
         }
         case 298: { // I32Load8S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea > memLen - 1) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
           pc = (pc + 4) | 0;
           break;
         }
         case 299: { // I32Load8U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea > memLen - 1) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
           pc = (pc + 4) | 0;
           break;
@@ -2491,7 +2491,7 @@ export function run(
         case 302: { // I32Load8UAddImm
           ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
             (code[(pc + 4) | 0] >>> 0);
-          if (ea > memLen - 1) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
           pc = (pc + 5) | 0;
           break;
@@ -2512,7 +2512,7 @@ export function run(
         }
         case 305: { // I64Load8S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea > memLen - 1) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
           v = mview.getInt8(ea);
           s32[d] = v;
@@ -2522,7 +2522,7 @@ export function run(
         }
         case 306: { // I64Load8U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea > memLen - 1) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = mview.getUint8(ea);
           s32[d + 1] = 0;
@@ -2585,7 +2585,7 @@ export function run(
         }
         case 313: { // I32Store8
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea > memLen - 1) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
           pc = (pc + 4) | 0;
           break;
@@ -2608,7 +2608,7 @@ export function run(
         case 316: { // I32Store8At
           ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
             (code[(pc + 3) | 0] >>> 0);
-          if (ea > memLen - 1) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt8(ea, s32[(fp + code[(pc + 4) | 0]) | 0]);
           pc = (pc + 5) | 0;
           break;
@@ -2668,7 +2668,7 @@ export function run(
         }
         case 323: { // I32Store8Imm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea > memLen - 1) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt8(ea, code[(pc + 3) | 0]);
           pc = (pc + 4) | 0;
           break;
