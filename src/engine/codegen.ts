@@ -1603,6 +1603,7 @@ export function generateSource(
   shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null = null,
   directOpts: DirectOptions | null = null,
   splitLong = false,
+  handlers: Int32Array | null = null,
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
   /** Whether frames are left to write their own call-stack entries (see `selfWrite`). */
   const selfFrames = !collectable && self >= 0;
@@ -1671,6 +1672,12 @@ export function generateSource(
       }
     }
     pc += size;
+  }
+  // A caught exception continues its frame at the clause's landing pad (see exceptions.ts).
+  if (handlers !== null) {
+    for (let i = 0; i < handlers.length; i += exceptions.HANDLER_WORDS) {
+      labels.add(handlers[i + 4]!);
+    }
   }
   for (const l of labels) if (!starts.has(l)) return { reason: `a branch into an instruction` };
   /** Where each branch may go. */
@@ -2095,8 +2102,8 @@ g[0] = s32[(fp + ${a})];
 g[1] = s32[(fp + ${a}) + 1];`;
         break;
       }
-      // A throw hands the exception to the innermost handler in this call's frames (functions
-      // with handlers run in the interpreter), which the driver then continues (CALL).
+      // A throw hands the exception to the innermost handler in this call's frames, whose frame
+      // the driver then continues at the handler's pad (CALL).
       // A tail call to a Wasm function replaces this frame as the interpreter's does (arguments
       // moved to the frame's first slots, locals zeroed, the same value-stack check), then the
       // driver runs the callee in this frame from its start (\`CALL\`), so a chain of tail calls
@@ -2579,8 +2586,9 @@ export function generateBody(
   lean = false,
 ): { body: GeneratedBody; escapes: string[] } | string {
   const shapeOf = module === undefined ? null : callShapesOf(module);
-  // A catching frame is continued at its handler, which only the interpreter can do.
-  if (cf.handlers !== null) return "exception handlers (try_table)";
+  // A frame keeping its slots in locals across a call (not `collectable`) would lose them where
+  // an exception lands in it and the driver continues it at the pad.
+  if (cf.handlers !== null && !collectable) return "exception handlers (try_table) in lazy code";
   const directOpts = selfFrames || collectable ? directOptionsOf(cf, module) : null;
   const source = (osrEntry: number) =>
     generateSource(
@@ -2596,6 +2604,7 @@ export function generateBody(
       shapeOf,
       directOpts,
       !lean,
+      cf.handlers,
     );
   // A frame made hot at a loop header continues there in this same body (see `resumeBodyOf`).
   let result = entry > 0 && cf.code[entry] === I.TierUp ? source(entry) : null;
@@ -2670,6 +2679,7 @@ function resumeBodyOf(
       shapeOf,
       directOpts,
       structured && !lean,
+      cf.handlers,
     );
     if ("reason" in result) return null;
     try {
