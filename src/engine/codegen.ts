@@ -239,20 +239,19 @@
  * the call or throw there sees its own frame innermost again (`st.depth`, the status `CALL`) and
  * goes on to the pad in the same JS function: every landing of a try_table goes to its dispatch,
  * the `Br` over its pads that the translator lays out before its body, which becomes
- * `if ($pad !== 0) { reload the frame's slots; jump to pad $pad }` and then the `Br`. So
- * structured code keeps the landings as back edges to the dispatch (a loop around the try body,
- * entered only at its start: a branch from outside to the body's start goes to the dispatch), and
- * the switch body as a `case`. A frame continued by the driver (an exception from an interpreted
- * callee, or a landing after the frame returned) enters at the pad, a `case` of the switch body.
+ * `if ($pad !== 0) { reload the frame's slots; jump to pad $pad }` and then the `Br`. In
+ * structured code a landing is a back edge to the dispatch (a loop around the try body, entered
+ * only at its start: a branch from outside to the body's start goes to the dispatch); in the
+ * switch body, a jump to its `case`. A frame continued by the driver (an exception from an
+ * interpreted callee, or a landing after the frame returned) enters the switch body at the pad.
  * The frame's slots are in the value stack when an exception lands: a function with handlers
  * writes them (and its pc, which the handler lookup reads) before every call, as `collectable`
  * code does. No charge is added: the dispatch and the pads charge what the interpreter charges.
- * Measured (`bench/exceptions.wat` at 300,000, `run` catching in a loop: 225,000 throws; best of
- * 15 calls per process, 6 processes per tree alternating, CPU shared with other jobs): bodies with
- * handlers interpreted 42.5-151.9 ms; generated, each landing going back to the driver and on in
- * the switch body, 28.6-109.8 ms; going on to the pad in place 27.6-100.9 ms (the spread is the
- * machine's: each tree's best is near 28 ms or near 100 ms). Most of a throw's cost is
- * `newException` and the handler lookup, which both tiers share.
+ * Measured (`bench/exceptions.wat` at 300,000, `run` catching in a loop: 225,000 throws; CPU
+ * time, best of 15 calls per process, 4 processes per tree alternating): bodies with handlers
+ * interpreted 43.6-47.8 ms; generated, each landing going back to the driver and on in the
+ * switch body, 30.7-31.9 ms; going on to the pad in place 28.2-29.4 ms. Most of what is left is
+ * a throw's own cost (`newException`, the handler lookup), the same in both tiers.
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
