@@ -292,8 +292,8 @@ Deno.test("codegen try_table: exceptions cross generated and interpreted frames 
     const t = setup({ executionTier: "interpreter" });
     return [0, 1, 2, 3, 4].flatMap((how) => [1, 2, 3].map((what) => t.outcome(name, how, what)));
   });
-  // 0 $thrower, 1 $mid, 2 $src (after the import, at index 0).
-  for (const interpreted of [[1], [2], [1, 2], [3, 4, 5, 6, 7, 8]]) {
+  // 1 $thrower, 2 $mid, 3 $src (after the import, at index 0), then the catchers.
+  for (const interpreted of [[1], [2], [3], [1, 3], [4, 5, 6, 7, 8, 9]]) {
     for (const fuel of [false, true]) {
       const engine = new MixedEngine(
         new Config({ executionTier: "codegen", wasmExceptions: true, consumeFuel: fuel }),
@@ -356,6 +356,22 @@ Deno.test("codegen try_table: fuel stops anywhere between a throw and its catch,
     assert.deepEqual(run("codegen", budget, false), expected, `budget ${budget}`);
     assert.deepEqual(run("codegen", budget, true), expected, `budget ${budget}, tiers alternating`);
   }
+});
+
+Deno.test("codegen try_table: exceptions caught in generated frames never go back to the driver", () => {
+  // 37 iterations, 28 of them throwing (from a callee, two calls down, an indirect callee, the
+  // host, the loop's own body): every landing goes on to its pad in the same JS function.
+  const t = setup({ executionTier: "codegen" });
+  for (let how = 0; how <= 4; how++) t.outcome("loop", how, 37);
+  assert.equal(t.engine.midwayEntries, 0);
+  // With $src interpreted, the landings come from the driver: each enters the switch body.
+  const engine = new MixedEngine(
+    new Config({ executionTier: "codegen", wasmExceptions: true }),
+  );
+  engine.interpreted.add(3);
+  const mixed = setup({ executionTier: "codegen" }, engine);
+  assert.equal(mixed.outcome("loop", 0, 37), t.outcome("loop", 0, 37));
+  assert.ok(engine.midwayEntries > 0);
 });
 
 Deno.test("codegen try_table: an exception caught in a generated frame continues in its structured body", () => {
