@@ -259,7 +259,13 @@ import * as slotValues from "./codegen_slots.ts";
 import { isInt32Expr, numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import { leanSource } from "./codegen_lean.ts";
 import { type LocalKind, splitLoops } from "./codegen_split.ts";
-import { type FuelNode, planFuel } from "./codegen_fuel.ts";
+import {
+  countedBackEdge,
+  foldableLoops,
+  type FuelNode,
+  planFuel,
+  stripMine,
+} from "./codegen_fuel.ts";
 import {
   expandRun,
   I,
@@ -1621,6 +1627,8 @@ export function generateSource(
   const paying = new Map<number, { at: number; cost: number; target: number }>();
   /** Every reachable instruction, as the fuel plan sees it (see codegen_fuel.ts). */
   const fuelNodes: FuelNode[] = [];
+  /** Where in `out` each of those is (metered code). */
+  const outOf = new Map<number, number>();
   /** Whether the code charges fuel (then counted in a local, see `FUEL_OUT`). */
   let metered = false;
   /** Whether the code makes a tail call (which always returns to the driver, see below). */
@@ -2237,10 +2245,13 @@ return CALL;`;
         targets: targetsOf.get(pc) ?? [],
       });
     }
+    if (metered) outOf.set(pc, out.length);
     out.push(/\b(const|let) /.test(js) ? `{\n${js}\n}` : js);
     pc = next;
   }
   if (shape !== null) structure(shape.closeAt(code.length), -1);
+  /** The folded back edges (see `countedBackEdge`), with their loops' starts. */
+  const folded = new Map<number, number>();
   if (metered) {
     // Which charges test the count, and for how much (see codegen_fuel.ts); in the switch body,
     // every one for itself (each is an entry).
@@ -2254,6 +2265,32 @@ return CALL;`;
         ? `${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`
         : structuredCharge(cost, at, need);
     };
+    // Counted loops' back edges checking the count once for many passes (see
+    // `countedBackEdge`).
+    if (plan !== null) {
+      for (const pc of foldableLoops(fuelNodes, plan)) {
+        const op = code[pc]!;
+        const def = ISA[op]!;
+        const pay = paying.get(pc)!;
+        const need = plan.get(pc)!;
+        if (osrEntry >= pay.target && osrEntry <= pc) continue;
+        const charged = `${FUEL_CHARGE}${pay.cost}${FUEL_CHARGE_END}`;
+        const text = countedBackEdge(
+          def.name,
+          def.shape,
+          Array.from(code.subarray(pc + 1, pc + INSTR_SIZE[op]!)),
+          pc,
+          need,
+          (w) => `(fp + ${w})`,
+          structuredCharge(pay.cost, pay.at, need).slice(0, -charged.length),
+          charged,
+          jump(pay.target, pc),
+        );
+        if (text === null) continue;
+        out[outOf.get(pc)!] = text;
+        folded.set(pc, pay.target);
+      }
+    }
     for (let i = 0; i < out.length; i++) {
       if (out[i]!.includes("/*fuel@")) {
         out[i] = out[i]!.replace(/\/\*fuel@(\d+)\*\//g, (_, pc: string) => spellCharge(Number(pc)));
@@ -2284,6 +2321,8 @@ return CALL;`;
   }
   // A metered body's shared fuel stop (see `charge`) follows it, after `FUEL_STOP_MARK`.
   let body = lanesBack(promote(text + (metered ? FUEL_STOP_MARK + FUEL_STOP : ""), promoted));
+  const folds = stripMine(body, folded);
+  body = folds.body;
   const imports = [...names].sort();
   // `$cold` (see `coldLoops`): true from each loop's entry to its first back edge.
   const cold = /\$cold\b/.test(body);
@@ -2401,6 +2440,7 @@ ${
           // A direct entry's result (see `directSource`).
           ...(directSelf !== null ? ["$res"] : []),
         ].map((n) => [n, "any"] as const),
+        ...folds.limits.map((n) => [n, "i32"] as const),
         ...(metered ? [["fuel", "i32"], ["fuelLive", "any"], ["fuelExit", "i32"]] : []) as [
           string,
           LocalKind,
@@ -2432,7 +2472,9 @@ throw new Error("Bad entry point " + pc + " into generated code");
     ? `${FUEL_STOP_LABEL}: {\n${unstopped}\n}\n${stop}`
     : unstopped;
   const fueled = metered
-    ? `let fuel = store.fuel | 0, fuelLive = true, fuelExit = 0;\n${inner}`
+    ? `let fuel = store.fuel | 0, fuelLive = true, fuelExit = 0${
+      folds.limits.map((n) => `, ${n} = 0`).join("")
+    };\n${inner}`
     : inner;
   const head = `"use strict";
 const { ${imports.join(", ")} } = rt;
