@@ -1042,7 +1042,9 @@ const FLOAT_RESULT = "/*floatresult*/";
 
 /**
  * `body` with `$cold` set before each loop and cleared at each of its back edges (`continue
- * L<t>`), so that it is true during a loop's first iteration from each entry. Code on a path
+ * L<t>`, and a strip-mined loop's fast one, `continue F<t>`: see `countedBackEdge`; left set
+ * there, xxh64 ran its first 65,536 passes on the slow path, fuel on 1.6x slower), so that it
+ * is true during a loop's first iteration from each entry. Code on a path
  * that is rarely taken but tested with `|| $cold` (the exact high word of a product by a
  * constant, `mulInto` in codegen_i64.ts) then runs once per loop entry. That is for V8:
  * TurboFan compiles code that has never run (no type feedback) into a deoptimisation, so a
@@ -1061,7 +1063,7 @@ const FLOAT_RESULT = "/*floatresult*/";
  */
 function coldLoops(body: string): string {
   return body.replace(/^(L\d+): for \(;;\) \{$/gm, "$cold = true;\n$1: for (;;) {")
-    .replace(/\bcontinue (L\d+);/g, "{\n$cold = false;\ncontinue $1;\n}");
+    .replace(/\bcontinue ([LF]\d+);/g, "{\n$cold = false;\ncontinue $1;\n}");
 }
 
 /** Where the cached slots must be written back to the value stack (see `promote`). */

@@ -748,6 +748,6 @@ export function leanI64(js: string): string {
   // `$cold` without a reader: its declaration and writes (`coldLoops` in codegen.ts) go.
   const stripped = js
     .replace(/^(?:let \$cold = true|const \$cold = false|\$cold = true);\n/gm, "")
-    .replace(/\{\n\$cold = false;\n(continue L\d+;)\n\}/g, "$1");
+    .replace(/\{\n\$cold = false;\n(continue [LF]\d+;)\n\}/g, "$1");
   return stripped.includes("$cold") ? js : stripped;
 }
