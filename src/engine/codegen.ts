@@ -261,6 +261,7 @@ import { leanSource } from "./codegen_lean.ts";
 import { type LocalKind, splitLoops } from "./codegen_split.ts";
 import {
   countedBackEdge,
+  dropIdleTakes,
   foldableLoops,
   type FuelNode,
   planFuel,
@@ -2371,6 +2372,7 @@ ${
     return used;
   });
   const usesMem = uses("mem") || uses("mview") || uses("memLen");
+  if (metered && structured) body = dropIdleTakes(body, FUEL_IN, FUEL_OUT);
   body = body.replaceAll(
     FUEL_OUT,
     metered ? "if (fuelLive) {\n  store.fuel = fuel;\n  fuelLive = false;\n}\n" : "",

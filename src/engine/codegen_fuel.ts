@@ -396,3 +396,67 @@ export function stripMine(
   }
   return { body, limits };
 }
+
+/**
+ * `body` (metered, finished but for its fuel marks) without each `take` (where the local count
+ * takes the store's again after a call, see `FUEL_IN` in codegen.ts) from which control reaches
+ * the next `give` (where the local count is written back before the next call or a return, see
+ * `FUEL_OUT`) on every path with nothing between that reads the count: no charge, no test, no
+ * jump, branch or loop. From such a take the count stays the store's (`fuelLive` false), so that
+ * give writes nothing back: the read and the write of the store's count between two calls with
+ * no charge between them (`bench/fib.wat`: after its first call, and after its second before
+ * its return) are left out. Linear in the body's length; anything it does not follow keeps its
+ * take.
+ */
+export function dropIdleTakes(body: string, take: string, give: string): string {
+  const token = new RegExp(
+    `${escape(give)}|${escape(take)}|/\\*charge\\*/|(?<![\\w$.])fuel(?![\\w$])|` +
+      `\\b(?:break|continue|return|for|while|do|switch|case|if|else|catch|finally|try)\\b|` +
+      `[{}]|[A-Za-z_$][\\w$]*: (?=for|\\{)`,
+    "g",
+  );
+  let out = "";
+  let from = 0;
+  for (let at = body.indexOf(take); at >= 0; at = body.indexOf(take, at + take.length)) {
+    if (idle(body, at + take.length, token, give)) {
+      out += body.slice(from, at);
+      from = at + take.length;
+    }
+  }
+  return out + body.slice(from);
+}
+
+/** Whether control from `at` in `body` reaches a `give` with nothing reading the count. */
+function idle(body: string, at: number, token: RegExp, give: string): boolean {
+  let depth = 0;
+  token.lastIndex = at;
+  for (let m = token.exec(body); m !== null; m = token.exec(body)) {
+    const t = m[0];
+    if (t === give) return true;
+    if (t === "{") depth++;
+    else if (t === "}") {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      // The end of the block holding `at`: past an `else` or `catch` block that follows it
+      // (control from `at` skips it); a loop's end is never reached without a `break` first.
+      const rest = /^\}\s*(else|catch \([\w$]+\)) \{/.exec(body.slice(m.index, m.index + 40));
+      if (rest === null) continue;
+      let open = 0;
+      let k = m.index + rest[0].length;
+      for (; k < body.length; k++) {
+        if (body[k] === "{") open++;
+        else if (body[k] === "}" && open-- === 0) break;
+      }
+      if (rest[1] === "else" && /^\}\s*else\b/.test(body.slice(k, k + 20))) return false;
+      token.lastIndex = k + 1;
+    } else return false;
+  }
+  return false;
+}
+
+/** `text` as a regular expression matching itself. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
