@@ -27,6 +27,13 @@
  * loop's header charge). So a loop whose back edges pay its header checks once per iteration
  * (at its back edge), for the whole iteration: header, arms and the charges on its exits.
  *
+ * A counted loop (its back edge `x = x + step; if (x < bound)`, nothing else in it calling out
+ * or testing the count) checks once for up to 65,536 passes instead (`countedBackEdge`,
+ * `stripMine`): its body runs in an inner loop bounded by a limit its count covers, which V8
+ * compiles as it compiles the loop without fuel. And after a call, the local count takes the
+ * store's back only where something reads it before the next write-back (`dropIdleTakes`).
+ * Each charge is still made, where the interpreter makes it.
+ *
  * @module
  */
 
