@@ -10,7 +10,7 @@
 
 import { parseArgs } from "node:util";
 import { Config, Engine, Linker, Module, Store, Val } from "../mod.ts";
-import { callShapesOf, directOptionsOf, generateSource } from "../src/engine/codegen.ts";
+import { callShapesOf, directOptionsOf, generateSource, jitBounds } from "../src/engine/codegen.ts";
 import { leanSource } from "../src/engine/codegen_lean.ts";
 import { instances } from "../src/runtime/handles.ts";
 import { hostAdd, loadWorkloadBytes, WORKLOADS } from "./_bench_workloads.ts";
@@ -75,6 +75,6 @@ for (const func of instances.entity(store, instance).funcs) {
       ? `// not generated: ${result.reason}`
       : engine.codegenStyle === "lean"
       ? leanSource(result.source)
-      : result.source,
+      : jitBounds(result.source),
   );
 }

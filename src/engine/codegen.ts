@@ -95,6 +95,24 @@
  * 9, two processes): `bench/calls.wat` (10^6, seven of its eight targets so) 29.3-29.7 ->
  * 20.8-20.9 ms (0.70-0.72x).
  *
+ * A function's call of itself calls `direct` by name with its own instance and nesting cost
+ * (known when it is generated), guarded by the nesting check alone; a call of another function
+ * the module defines needs no instance key on its cache (every instance's callee runs the same
+ * code), so one compare against the cached nesting limit (`$e`, 0 while the callee has no direct
+ * entry) guards it. A model of `bench/fib.wat`'s body put a fifth of its time in the three-term
+ * guard; `deno task bench --tier codegen`, 3 runs alternated with the tree before: fib
+ * 6.6-7.2x -> 5.8-5.9x native (min ratio). The model's floor (plain recursion with a depth check
+ * and the `STOP` test) is 4.2x, plain JS recursion 3.1x; what is left is mostly the JS arguments
+ * (7 against 4: 36 -> 28 ms in the model). Passing the depth and the nesting as one argument
+ * (`depth * 128 + nesting`) did not pay in the engine: fib 1.00-1.03x, `bench/calls.wat`
+ * 1.03-1.11x of the tree before (the depth recomputed where a handler or a stop needs it).
+ *
+ * A call of an import whose host function has a fast entry (`HostFuncEntity.fast`: plain
+ * `Func.wrap`/`funcWrap` functions of at most three i32 parameters and none or one i32 result)
+ * passes its arguments and takes its result as JS values, skipping `hostCall`, `callHost` and the
+ * slot readers and writers; its stops and errors are `hostCall`'s. In-process A/B (CPU time,
+ * best of 11): `bench/hostcall.wat` 2.57x -> 1.22x native.
+ *
  * The lean spelling (codegen_lean.ts) has direct entries too. `deno task bench:jitless --scale
  * 0.1 --iterations 3 --filter fib,binary-trees,calls` (`node --jitless`, CPU time against
  * native V8), the tree before against this, two runs after: fib 271x -> 114-116x, calls 91x ->
@@ -613,6 +631,24 @@ function hostCall(
   return pending === undefined ? RETURN : pending === null ? CALL : HOST_AWAIT;
 }
 
+/**
+ * What `hostCall` returns for a host function that generated code called through its fast
+ * entry (`HostFuncEntity.fast`, with `st.host` and `st.hostBase` set) and that threw `e`: `CALL`
+ * when it was a Wasm exception a handler in frame `st.depth` caught, `HOST_THREW` otherwise.
+ */
+function hostThrew(st: ExecStack, store: StoreInner, baseDepth: number, e: unknown): number {
+  try {
+    const exn = exnOfError(e);
+    if (exn === undefined) throw e;
+    st.host = null;
+    throwException(store, st, baseDepth, exn);
+    return CALL;
+  } catch (error) {
+    st.hostError = error;
+    return HOST_THREW;
+  }
+}
+
 /** What generated code may call: the executor's modules, and the driver's own helpers. */
 const RUNTIME: Readonly<Record<string, unknown>> = (() => {
   const all: Record<string, unknown> = {
@@ -624,6 +660,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     HIGH,
     enterFunc,
     hostCall,
+    hostThrew,
     HOST_THREW,
     CALL,
     RETURN,
@@ -935,7 +972,7 @@ ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
  * 20-23 -> 15.5 ms. (The refill was a loop spelled at each charge before that, which V8 compiled
  * as an inner loop of the body's once it had run: `loop`, scale 5, 4.23x fuel off.)
  *
- * Tried: in a loop that makes no call, also running the refill when `$cold` is set (see
+ * Tried: in a loop that makes no call, also running the refill when `$warm` is 0 (see
  * `coldLoops`: the first pass from each entry into the loop), so that it has type feedback before
  * V8 optimises the loop and the first real refill does not throw that code away (V8 then
  * compiled the whole function, slower than its OSR code). Fuel on / off, CPU, best of 2
@@ -1042,12 +1079,13 @@ const DIRECT_RESULT = "/*result*/";
 const FLOAT_RESULT = "/*floatresult*/";
 
 /**
- * `body` with `$cold` set before each loop and cleared at each of its back edges (`continue
- * L<t>`, and a strip-mined loop's fast one, `continue F<t>`: see `countedBackEdge`; left set
- * there, xxh64 ran its first 65,536 passes on the slow path, fuel on 1.6x slower), so that it
- * is true during a loop's first iteration from each entry. Code on a path
- * that is rarely taken but tested with `|| $cold` (the exact high word of a product by a
- * constant, `mulInto` in codegen_i64.ts) then runs once per loop entry. That is for V8:
+ * `body` with `$warm` zeroed before each loop and set to -4096 at each of its back edges
+ * (`continue L<t>`, and a strip-mined loop's fast one, `continue F<t>`: see `countedBackEdge`;
+ * left 0 there, xxh64 ran its first 65,536 passes on the slow path, fuel on 1.6x slower), so
+ * that it is 0 during a loop's first iteration from each entry. Code on a
+ * path that is rarely taken but tested with a mask of `$warm` (the exact high word of a product
+ * by a constant, `mulInto` in codegen_i64.ts: `((lo + 2048) & $warm) === 0`) then runs once per
+ * loop entry. That is for V8:
  * TurboFan compiles code that has never run (no type feedback) into a deoptimisation, so a
  * path first taken at a random point of a long loop throws the whole body back to the
  * interpreter and recompiles it (200-270 ms on a background thread for `bench/xxh64.wasm`'s
@@ -1055,16 +1093,36 @@ const FLOAT_RESULT = "/*floatresult*/";
  * that takes every such path gives them all feedback before the body is optimised. Measured
  * (CPU time per `run` call in one process, first call to seventh, three processes each):
  * xxh64 before 405-487, 109-127, 51-60, then 29-32 ms; after 320-332, 29-30, then 29-33 ms.
- * In the steady state the test costs 1-2% (`bench/i64.wat` 38.3 -> 38.7 ms, xxh64 28.3 ->
- * 29.0 ms, best of 15 alternating in one process). The dispatch-switch spelling (without loops)
- * declares it constantly false. The other code first run after V8 compiled a loop's OSR code,
+ * It was a boolean `$cold` tested with `|| $cold` after the product's own test; as the mask of
+ * that test it costs no operation: xxh64 29.5-29.9 -> 28.4-28.6 ms CPU (`deno task bench`,
+ * best of 40, three runs alternating with the boolean). The dispatch-switch
+ * spelling (without loops) declares it constantly -4096. The other code first run after V8
+ * compiled a loop's OSR code,
  * the path after the loop, still deoptimises once per call; making V8 drop that OSR code (the
  * return path copied into the loop, or the body inside a loop of its own) cost more than it
  * saved: `scripts/bench_deopt.ts` says how much.
  */
 function coldLoops(body: string): string {
-  return body.replace(/^(L\d+): for \(;;\) \{$/gm, "$cold = true;\n$1: for (;;) {")
-    .replace(/\bcontinue ([LF]\d+);/g, "{\n$cold = false;\ncontinue $1;\n}");
+  return body.replace(/^(L\d+): for \(;;\) \{$/gm, "$warm = 0;\n$1: for (;;) {")
+    .replace(/\bcontinue ([LF]\d+);/g, "{\n$warm = -4096;\ncontinue $1;\n}");
+}
+
+/**
+ * `source` (a body generated for the `jit` style) with each bounds check `x + k > memLen` of a
+ * memory access spelled `x > memLen - k`: the same test on the numbers an address and a length
+ * are (below 2^34, exact in doubles), on which V8 makes faster code, `memLen - k` not depending
+ * on the address. (The lean style has its own spelling, `withBoundsPrecomputed` in
+ * codegen_lean.ts, whose rewrites read the first one: hence a last step of the jit style's.)
+ * Only a check that is a whole operand of `if (`, `||` or `&&` is rewritten.
+ * Measured (`deno task bench --tier codegen`, CPU time, best of 15, two runs alternating with
+ * the first spelling): matmul 23.6-24.3 -> 19.0-19.1 ms, bytesum 23.0-23.2 -> 18.6-18.9, lz
+ * 19.6-20.2 -> 17.9-18.0, sha512 28.1-28.4 -> 26.9-27.8, hashtab 118-119 -> 118-121.
+ */
+export function jitBounds(source: string): string {
+  return source.replace(
+    /(?<=\(|\|\| |&& )(\$?[A-Za-z_]\w*) \+ (\d+) > memLen(?=\)| \|\| | && )/g,
+    "$1 > memLen - $2",
+  );
 }
 
 /** Where the cached slots must be written back to the value stack (see `promote`). */
@@ -1117,7 +1175,14 @@ function directType(params: readonly ValType[], results: readonly ValType[]): bo
  * frame's size, which the direct entry checks the value stack for).
  */
 export interface DirectOptions {
-  readonly self: { readonly shape: CallShape; readonly floatResult?: boolean } | null;
+  readonly self: {
+    readonly shape: CallShape;
+    readonly floatResult?: boolean;
+    /** Its body's nesting cost (`nestingCost`), which its own recursive calls add. */
+    readonly cost?: number;
+  } | null;
+  /** How many functions its module imports (the functions it defines come after them). */
+  readonly imported?: number;
 }
 
 /**
@@ -1958,7 +2023,7 @@ export function generateSource(
     ${w} = cf.frameWords;
     ${n} = MAX_NESTING + 1 - nestingCost(cf);${
           directOpts !== null && (selfFrames || collectable)
-            ? `\n    ${d} = body.direct ?? null;`
+            ? `\n    ${d} = body.direct ?? null;\n    $e${pc} = ${d} === null ? 0 : ${n};`
             : ""
         }
   }
@@ -2032,12 +2097,75 @@ ${FUEL_IN}`;
 ) {
   ${directRun("$g", "nesting + $g.cost", "callee.instance", "callee")}
 `;
-        const directCall = !viaDirect
-          ? ""
+        // A call of this very function (recursion) in this instance: its direct entry is
+        // `direct` itself, its instance `inst`, its nesting cost known now, so the site
+        // needs no cache, and its guard is the nesting check alone against a literal.
+        // `deno task bench --tier codegen --filter fib`, min ratio, 3 runs alternated with the
+        // tree before: fib 6.6-7.2x -> 5.8-5.9x native (a model of the body: the three-term
+        // guard on the site's cache was a fifth of its time).
+        const recursive = direct && directSelf !== null && lazy && code[pc + 1] === self &&
+          directSelf.cost !== undefined;
+        // A call of a function the module defines (not an import): every instance's callee
+        // has the same compiled code, so the same body and direct entry, and its instance is
+        // this one: the site's cache needs no key, and whether the callee has a direct entry
+        // is in its nesting limit (`$e`, 0 until the cache has one). (`bench/calls.wat`
+        // within the noise, 0.98-1.03x: its cost is in the indirect call.)
+        const defined = direct && !recursive && directOpts?.imported !== undefined &&
+          code[pc + 1]! >= directOpts.imported;
+        const directCall = !viaDirect ? "" : defined
+          ? `if (nesting < $e${pc}) {
+  ${directRun(d, cached, "inst", `inst.funcs[${code[pc + 1]}]`)}
+} else {
+${args}
+`
+          : recursive
+          ? `if (nesting < ${MAX_NESTING + 1 - directSelf!.cost!}) {
+  ${directRun("direct", `nesting + ${directSelf!.cost}`, "inst", `inst.funcs[${self}]`)}
+} else {
+${args}
+`
           : `${direct ? "" : "let $g;\n"}if (${d} !== null && ${key} && nesting < ${n}) {
   ${directRun(d, cached, i, c)}
 ${otherDirect}} else {
 ${lazy ? args : ""}
+`;
+        // A call of an import that may be a host function with a fast entry (see `HostFast`:
+        // its type has at most three parameters and one result, each a word; the entity has
+        // one only where they are i32s): its arguments and result as JS values, the stops as
+        // `hostCall`'s. In-process A/B against the tree before (CPU time, best of 11, scale
+        // 0.5): `bench/hostcall.wat` 2.57x -> 1.22x native.
+        const hostFast = direct && lazy && shape !== null && directOpts?.imported !== undefined &&
+          code[pc + 1]! < directOpts.imported && shape.params.length <= 3 &&
+          shape.params.every((n) => n === 1) && shape.results.every((n) => n === 1) &&
+          shape.results.length <= 1;
+        const fastArgs = hostFast
+          ? [0, 1, 2].map((k) => k < shape!.params.length ? word(b + k * entities.SLOT_WORDS) : "0")
+            .join(", ")
+          : "";
+        const fastHost = !hostFast ? "" : `const $hc = ${callee};
+let $h;
+if ($hc.isHost && ($h = $hc.fast) !== null) {
+  ${viaDirect ? args : ""}
+  st.host = $hc;
+  st.hostBase = base;
+  let $o, status = RETURN;
+  try {
+    $o = $h(inst, s32, base, ${fastArgs});
+  } catch (e) {
+    status = hostThrew(st, store, baseDepth, e);
+  }
+  if (status === RETURN && typeof $o !== "number") {
+    if ($o === undefined) $o = s32[base];
+    else {
+      st.pending = $o;
+      status = HOST_AWAIT;
+    }
+  }
+  if (status !== RETURN) ${stop(true)}
+  st.host = null;
+  ${shape!.results.length === 0 ? "" : `${word(b)} = $o;`}
+  ${FUEL_IN}
+} else {
 `;
         js = `${
           lazy
@@ -2045,7 +2173,7 @@ ${lazy ? args : ""}
             : `${FLUSH}\nframes[2 * depth + 1] = ${next};`
         }
 const base = fp + ${b};
-${direct ? "" : `const callee = ${callee};\n`}${directCall}if (${push}) {
+${fastHost}${direct ? "" : `const callee = ${callee};\n`}${directCall}if (${push}) {
   ${keepDepth}st.depth = depth + 1;
   ${
           selfFrames
@@ -2069,7 +2197,7 @@ s32 = st.s32;
 f32 = st.f32;
 f64 = st.f64;
 frames = st.frames;
-${back}${viaDirect ? "\n}" : ""}
+${back}${viaDirect ? "\n}" : ""}${hostFast ? "\n}" : ""}
 ${MEMORY_RELOAD}`;
         break;
       }
@@ -2327,10 +2455,10 @@ return CALL;`;
   const folds = stripMine(body, folded);
   body = folds.body;
   const imports = [...names].sort();
-  // `$cold` (see `coldLoops`): true from each loop's entry to its first back edge.
-  const cold = /\$cold\b/.test(body);
+  // `$warm` (see `coldLoops`): 0 from each loop's entry to its first back edge.
+  const cold = /\$warm\b/.test(body);
   if (cold && structured) body = coldLoops(body);
-  const declare = (cold ? (structured ? "let $cold = true;\n" : "const $cold = false;\n") : "") +
+  const declare = (cold ? (structured ? "let $warm = 0;\n" : "const $warm = -4096;\n") : "") +
     (split.locals.length === 0 ? "" : `let ${split.locals.map((l) => `${l} = 0`).join(", ")};\n`) +
     (promoted.length === 0
       ? ""
@@ -2440,7 +2568,7 @@ ${
           ...BODY_NAMES,
           ...typedViews,
           ...(osrEntry >= 0 ? ["$osr"] : []),
-          ...(cold ? ["$cold"] : []),
+          ...(cold ? ["$warm"] : []),
           // A direct entry's result (see `directSource`).
           ...(directSelf !== null ? ["$res"] : []),
         ].map((n) => [n, "any"] as const),
@@ -2485,7 +2613,7 @@ const { ${imports.join(", ")} } = rt;
 ${
     sites.map((pc) =>
       `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $n${pc} = 0${
-        directOpts === null ? "" : `, $d${pc} = null`
+        directOpts === null ? "" : `, $d${pc} = null, $e${pc} = 0`
       };\n`
     ).join("")
   }${split2?.declarations ?? ""}`;
@@ -2555,7 +2683,7 @@ function directSource(
       }
     }
   }
-  const declare = (cold ? "let $cold = true;\n" : "") +
+  const declare = (cold ? "let $warm = 0;\n" : "") +
     (splitLocals.length === 0 ? "" : `let ${splitLocals.map((l) => `${l} = 0`).join(", ")};\n`) +
     (promoted.length === 0
       ? ""
@@ -2603,9 +2731,10 @@ export function directOptionsOf(cf: CompiledFunc, module: ModuleDecl | undefined
     ? {
       shape: { params: type.params.map(wordsOfType), results: type.results.map(wordsOfType) },
       floatResult: type.results[0] === "f32" || type.results[0] === "f64",
+      cost: nestingCost(cf),
     }
     : null;
-  return { self };
+  return module === undefined ? { self } : { self, imported: module.importedFuncs };
 }
 
 /**
@@ -2648,7 +2777,7 @@ export function generateBody(
   if (result === null || "reason" in result) result = source(-1);
   if ("reason" in result) return result.reason;
   try {
-    const source = lean ? leanSource(result.source) : result.source;
+    const source = lean ? leanSource(result.source) : jitBounds(result.source);
     const factory = new Function("rt", "resumeBody", source) as (
       rt: unknown,
       resumeBody: GeneratedBody,
@@ -2662,7 +2791,7 @@ export function generateBody(
         selfFrames,
         shapeOf,
         lean,
-        directOpts === null ? null : { self: null },
+        directOpts === null ? null : { self: null, imported: directOpts.imported },
       ),
     );
     // What an indirect call entering its direct entry adds to the nesting (see `I.Call`).
@@ -2719,7 +2848,7 @@ function resumeBodyOf(
     );
     if ("reason" in result) return null;
     try {
-      const source = lean ? leanSource(result.source) : result.source;
+      const source = lean ? leanSource(result.source) : jitBounds(result.source);
       return (new Function("rt", "resumeBody", source) as (
         rt: unknown,
         resumeBody: GeneratedBody | null,

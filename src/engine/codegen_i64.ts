@@ -37,6 +37,19 @@
  * 35 ms); the rare branch as a call (47 ms: values live across a call are spilled in the hot
  * path); the scaled constants held in locals (no change in the engine).
  *
+ * Again later (same method, native V8 6.5 ms CPU in `deno task bench`): i64.wat's loop 36.5 ms,
+ * of which the two products 12.5 ms (24 ms with each replaced by a xor), the division 10 ms,
+ * the rotation by the loop counter 6.5 ms (5.5 ms once spelled as a right rotation), the
+ * products' exact-path tests 2.5 ms; the hash's own chain from one iteration to the next only
+ * 2 ms (cut, 35 ms): the loop is bound by the number of operations and by how many iterations'
+ * chains of latencies (the products' conversions, the division's) overlap, not by one chain.
+ * So 3x native needs the products and the division about halved, which no spelling tried here
+ * does. Did not pay: the products' high word exact from the known low word, `trunc(al·bl·2^-32 -
+ * lo·2^-32 + 1/2)`, with no branch (37.7 against 36.1 ms: longer latency); the division's high
+ * quotient as `(h / b) >>> 0` (V8's uint32 division, a machine `div`) and the remainder from
+ * `Math.imul` (36.7 against 36.3), or as `h % b` (48 ms: not lowered to a machine `div`); the
+ * low quotient truncated with `| 0` instead of `Math.floor` and corrected in int32 (42 ms).
+ *
  * @module
  */
 
@@ -87,17 +100,30 @@ function shiftBy(kind: "shl" | "shrS" | "shrU" | "rotl", d: string, k: number): 
   return put(d, l, h);
 }
 
-/** A shift or rotation of `$al`/`$ah` by the count in `$k` (any i32), known only when it runs. */
-function shiftByValue(kind: "shl" | "shrS" | "shrU" | "rotl", d: string): string {
+/**
+ * A shift or rotation of `$al`/`$ah` by the count in `$k` (any i32), known only when it runs.
+ * A right rotation is spelled as one, not as a left rotation by `64 - k`: measured on the
+ * generated loop of `bench/i64.wat` (`i64.rotr` by the loop counter; copied into a JS file, Deno,
+ * CPU time, best of 15, two runs alternating), 36.5-36.7 ms with `64 - k`, 35.4-35.6 ms without.
+ * Without the branch on a count of 0 (the shift by `32 - r` split into two, or masked) it took
+ * 38.6-40.1 ms: the branch is predicted, the extra operations are not free.
+ */
+function shiftByValue(kind: "shl" | "shrS" | "shrU" | "rotl" | "rotr", d: string): string {
   // JS shifts take their count mod 32: a count of 0 and counts of 32 and more are split out, as
   // the helpers do.
-  if (kind === "rotl") {
+  if (kind === "rotl" || kind === "rotr") {
+    // By 32 or more the words trade places first; by 0 (mod 32) they are the result.
+    const [up, down] = kind === "rotl" ? ["<<", ">>>"] : [">>>", "<<"];
     return block(
       "const $s = $k & 32 ? $ah : $al, $t = $k & 32 ? $al : $ah, $r = $k & 31;",
       "if ($r === 0) {",
       put(d, "$s", "$t"),
       "} else {",
-      put(d, "($s << $r) | ($t >>> (32 - $r))", "($t << $r) | ($s >>> (32 - $r))"),
+      put(
+        d,
+        `($s ${up} $r) | ($t ${down} (32 - $r))`,
+        `($t ${up} $r) | ($s ${down} (32 - $r))`,
+      ),
       "}",
     );
   }
@@ -210,8 +236,12 @@ function limbHigh(bl?: number): string[] {
   ];
 }
 
-/** Whether the low word `$lo` of a product lies within 2^11 of a multiple of 2^32. */
-const PRODUCT_NEAR = "(($lo + 2048) >>> 0) < 4096";
+/**
+ * Whether the low word `$lo` of a product lies within 2^11 of a multiple of 2^32 (`(lo + 2048)
+ * mod 2^32 < 4096`: its bits from 2^12 up are 0, `&` taking the sum mod 2^32), or the loop is in
+ * its first iteration (`$warm` is 0 there, -4096 after: see `coldLoops` in codegen.ts).
+ */
+const PRODUCT_NEAR = "(($lo + 2048) & $warm) === 0";
 /** A product's high word: the cross terms and the high word `$k` of al·bl. */
 const PRODUCT_HIGH = "(((Math.imul($al, $bh) + Math.imul($ah, $bl)) | 0) + $k) | 0";
 
@@ -227,7 +257,7 @@ const PRODUCT_HIGH = "(((Math.imul($al, $bh) + Math.imul($ah, $bl)) | 0) + $k) |
  * k + (lo + e)/2^32 with lo = al·bl mod 2^32 (the low word, `Math.imul`) and |e| <= 2^10: its
  * truncation (`| 0`, mod 2^32) is k unless lo lies within 2^11 of a multiple of 2^32, which the
  * low word shows; there (one product in 2^20 of random words; always, for products below 2^11)
- * the limbs compute k. They do during the first iteration of a loop too (`$cold`, see
+ * the limbs compute k. They do during the first iteration of a loop too (`$warm`, see
  * `coldLoops` in codegen.ts), so that V8 has seen them run before it optimises the loop: run
  * for the first time in optimised code, each site's limbs had sent the body back to the
  * interpreter.
@@ -249,7 +279,7 @@ function mulInto(d: string, bl?: number): string {
   return block(
     "const $lo = Math.imul($al, $bl);",
     `let $k = (($al >>> 0) * ${(bl >>> 0) * 2 ** -32}) | 0;`,
-    `if (${PRODUCT_NEAR} || $cold) {`,
+    `if (${PRODUCT_NEAR}) {`,
     ...limbHigh(bl),
     "}",
     put(d, "$lo", high),
@@ -400,14 +430,12 @@ STATEMENTS.i64LoadMulImmAddRotlMulImm = (
 };
 STATEMENTS.i64Bswap = ([d, a]) =>
   block(`const $l = ${lo(a!)}, $h = ${hi(a!)};`, put(d!, bswap32("$h"), bswap32("$l")));
-// A right rotation by k is a left rotation by 64 - k.
+// A right rotation by a constant k is a left rotation by 64 - k (see `shiftByValue` for a count
+// known only when it runs).
 STATEMENTS.i64RotrImm = ([d, a, k]) =>
   /^-?\d+$/.test(k!) ? STATEMENTS.i64RotlImm!([d!, a!, `${64 - (Number(k) & 63)}`]) : null;
 STATEMENTS.i64Rotr = ([d, a, b]) =>
-  block(
-    `const $al = ${lo(a!)}, $ah = ${hi(a!)}, $k = 64 - (${lo(b!)} & 63);`,
-    shiftByValue("rotl", d!),
-  );
+  block(`const $al = ${lo(a!)}, $ah = ${hi(a!)}, $k = ${lo(b!)};`, shiftByValue("rotr", d!));
 /**
  * Unsigned division by a nonzero divisor below 2^32 (the common case: a CPU profile of
  * `bench/i64.wat` put 60% of its time in the helper's general path, whose results go through
@@ -714,9 +742,9 @@ export function lowerI64(js: string): string {
  * with the same value:
  * - a carry `x < y` unsigned compares the words with their sign bits flipped (`x ^ -2^31`,
  *   an int32 whatever `x`) and picks 1 or 0 with a jump, rather than adding a boolean;
- * - a product's rare exact path is tested with `&` on the wrapped sum (`(lo + 2048) mod 2^32
- *   < 4096` is `((lo + 2048) & -4096) === 0`) and without `$cold`: a loop's first iteration
- *   only matters to a JIT (`coldLoops` in codegen.ts), so the flag and its writes go too;
+ * - a product's rare exact path is tested with the constant mask, not `$warm`: a loop's first
+ *   iteration only matters to a JIT (`coldLoops` in codegen.ts), so the variable and its writes
+ *   go too;
  * - a product's high word is one sum of three int32s (exact in doubles) and one `| 0`, and its
  *   low word (`$lo`, an int32 from `Math.imul`) is written without the `| 0` a slot kept in a
  *   local gets (see `promotable` in codegen.ts), as is a sum's (`$sl`);
@@ -732,7 +760,7 @@ export function lowerI64(js: string): string {
 const LEAN_SPELLINGS: readonly (readonly [string, string])[] = [
   [below("$sl", "$al"), "(($sl ^ -2147483648) < ($al ^ -2147483648) ? 1 : 0)"],
   [below("$al", "$bl"), "(($al ^ -2147483648) < ($bl ^ -2147483648) ? 1 : 0)"],
-  [`${PRODUCT_NEAR} || $cold`, "(($lo + 2048) & -4096) === 0"],
+  [PRODUCT_NEAR, "(($lo + 2048) & -4096) === 0"],
   [PRODUCT_HIGH, "(Math.imul($al, $bh) + Math.imul($ah, $bl) + $k) | 0"],
   [" = ($lo) | 0;", " = $lo;"],
   [" = ($sl) | 0;", " = $sl;"],
@@ -744,10 +772,10 @@ const LEAN_SPELLINGS: readonly (readonly [string, string])[] = [
 /** `js` (a body `lowerI64` spelled) with the i64 arithmetic in its lean spelling (see above). */
 export function leanI64(js: string): string {
   for (const [jit, lean] of LEAN_SPELLINGS) js = js.replaceAll(jit, lean);
-  if (!js.includes("$cold")) return js;
-  // `$cold` without a reader: its declaration and writes (`coldLoops` in codegen.ts) go.
+  if (!js.includes("$warm")) return js;
+  // `$warm` without a reader: its declaration and writes (`coldLoops` in codegen.ts) go.
   const stripped = js
-    .replace(/^(?:let \$cold = true|const \$cold = false|\$cold = true);\n/gm, "")
-    .replace(/\{\n\$cold = false;\n(continue [LF]\d+;)\n\}/g, "$1");
-  return stripped.includes("$cold") ? js : stripped;
+    .replace(/^(?:let \$warm = 0|const \$warm = -4096|\$warm = 0);\n/gm, "")
+    .replace(/\{\n\$warm = -4096;\n(continue [LF]\d+;)\n\}/g, "$1");
+  return stripped.includes("$warm") ? js : stripped;
 }

@@ -267,6 +267,21 @@ export class WasmFuncEntity {
 }
 
 /**
+ * A host function's entry for generated code (`HostFuncEntity.fast`): as `invoke`, with its
+ * parameters (at most three i32s, also in the slots at `base`) as `a`, `b`, `c`, and its result
+ * (none, or one i32) returned: a number is the result (0 without one); `undefined` leaves it
+ * in the slot at `base`; a Promise is returned as by `invoke`.
+ */
+export type HostFast = (
+  caller: InstanceEntity,
+  stack: Int32Array,
+  base: number,
+  a: number,
+  b: number,
+  c: number,
+) => number | void | Promise<void>;
+
+/**
  * A function defined by the host. `invoke` reads its parameters from the slots at word `base`
  * of `stack` and writes its results to the slots at the same place (the runtime converts
  * between slots and JS values). It may throw (a host trap) or return a Promise (async call).
@@ -274,6 +289,8 @@ export class WasmFuncEntity {
 export class HostFuncEntity {
   readonly isHost = true;
   id = 0;
+  /** Its entry for generated code's calls (see `HostFast`), where its type allows one. */
+  fast: HostFast | null = null;
   /**
    * @param type the function's signature
    * @param typeId the engine's deduplicated id of `type`

@@ -167,5 +167,40 @@ export function createHostFunc(
     return hookedHostCall(hook, () => call(instance, stack, base));
   };
 
-  return new HostFuncEntity(type, store.engine.typeId(type), invoke);
+  const entity = new HostFuncEntity(type, store.engine.typeId(type), invoke);
+  // Generated code calls a plain function of at most three i32 parameters and no result or
+  // one i32 with its arguments and result as JS values (`HostFast`), not through the slots and
+  // the layers above.
+  if (
+    flavour === "plain" && params.length <= 3 && params.every((t) => t === "i32") &&
+    (results.length === 0 || singleI32)
+  ) {
+    const callFast: (caller: Caller<unknown>, a: number, b: number, c: number) => unknown =
+      params.length === 0
+        ? (caller) => plain(caller)
+        : params.length === 1
+        ? (caller, a) => plain(caller, a)
+        : params.length === 2
+        ? (caller, a, b) => plain(caller, a, b)
+        : (caller, a, b, c) => plain(caller, a, b, c);
+    entity.fast = (instance, stack, base, a, b, c) => {
+      if (inner.callHook !== null) return invoke(instance, stack, base);
+      let caller = lastCaller;
+      if (instance !== lastInstance || caller === null) {
+        caller = lastCaller = createCaller(store, instance);
+        lastInstance = instance;
+      }
+      const out = callFast(caller, a, b, c);
+      if (typeof out === "number") {
+        if (singleI32) return out | 0;
+        if (results.length === 0) return 0;
+      }
+      if (typeof out === "object" && isThenable(out)) {
+        return Promise.resolve(out).then((value) => writeResults(value, stack, base));
+      }
+      writeResults(out, stack, base);
+      return results.length === 0 ? 0 : undefined;
+    };
+  }
+  return entity;
 }

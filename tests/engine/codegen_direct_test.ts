@@ -518,3 +518,269 @@ Deno.test("codegen direct: an indirect call's uncached targets nest, overflow an
     }
   }
 });
+
+/**
+ * Recursions whose calls of themselves enter their own direct entry (no call-site cache, see
+ * `recursive` in `I.Call`): a fib whose leaves call the host, and a countdown that returns its
+ * depth or, at 0 with `$trap` set, divides by zero.
+ */
+const SELF = wat(`(module
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (func $fib (export "fib") (param $n i32) (result i32) (local $t i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (call $h (local.get $n)))
+      (else
+        (local.set $t (call $fib (i32.sub (local.get $n) (i32.const 1))))
+        (i32.add (local.get $t) (call $fib (i32.sub (local.get $n) (i32.const 2)))))))
+  (func $down (export "down") (param $n i32) (param $trap i32) (result i32)
+    (if (result i32) (local.get $n)
+      (then (i32.add (i32.const 1)
+        (call $down (i32.sub (local.get $n) (i32.const 1)) (local.get $trap))))
+      (else (i32.div_s (i32.const 1) (i32.eqz (local.get $trap)))))))`);
+
+Deno.test("codegen direct: recursive calls stop, host-trap, trap and recurse 1,000,000 deep as in the interpreter", () => {
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    for (
+      const limits of [
+        { maxRecursionDepth: 2_000_000, maxStackHeight: 64_000_000 },
+        { maxRecursionDepth: 700 },
+      ]
+    ) {
+      const engine = new Engine(
+        new Config({ executionTier: tier, consumeFuel: true, ...limits }),
+      );
+      const store = new Store(engine, null);
+      const linker = new Linker<null>(engine);
+      let calls = 0, throwAt = -1;
+      linker.funcWrap("host", "h", { params: ["i32"], results: ["i32"] }, (_, x: number) => {
+        if (++calls === throwAt) throw new Error("host");
+        return x;
+      });
+      const instance = linker.instantiate(store, new Module(engine, SELF));
+      const fib = instance.getFunc(store, "fib")!;
+      const down = instance.getFunc(store, "down")!;
+      // Fuel stops at every depth of the recursion, each resumed with what it asks.
+      for (const budget of [1, 4, 9, 23]) {
+        store.setFuel(budget);
+        let call = fib.callResumable(store, [Val.i32(7)]);
+        for (let stops = 0; call.kind === "outOfFuel" && stops < 10_000; stops++) {
+          log.push(call.requiredFuel, call.frames(store, { locals: true }));
+          store.setFuel(budget + Number(call.requiredFuel));
+          call = call.resume(store);
+        }
+        assert.equal(call.kind, "finished");
+        if (call.kind === "finished") log.push(call.results[0]!.value);
+      }
+      store.setFuel(1e15);
+      // A host trap at a leaf, 7 frames deep: its frames, resumed with another value.
+      for (const at of [1, 5, 13]) {
+        calls = 0;
+        throwAt = at;
+        const call = fib.callResumable(store, [Val.i32(8)]);
+        assert.equal(call.kind, "hostTrap");
+        if (call.kind !== "hostTrap") continue;
+        log.push(call.frames(store, { locals: true }));
+        const done = call.resume(store, [Val.i32(100)]);
+        if (done.kind === "finished") log.push(done.results[0]!.value);
+      }
+      throwAt = -1;
+      // Deep: the result, or the trap (a division by zero, or StackOverflow) and its backtrace.
+      for (const [n, trap] of [[1_000_000, 0], [1_000_000, 1], [699, 1], [30, 1]]) {
+        try {
+          log.push(down.call(store, [Val.i32(n!), Val.i32(trap!)])[0]!.value);
+        } catch (e) {
+          assert.ok(e instanceof Trap, String(e));
+          log.push(e.message, e.backtrace.length, e.backtrace.slice(0, 3), e.backtrace.at(-1));
+        }
+      }
+      log.push(fib.call(store, [Val.i32(20)])[0]!.value);
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.length > 100, `${seen[0]!.length}`);
+  assert.ok(seen[0]!.includes(1_000_001));
+  assert.ok(seen[0]!.includes("integer divide by zero"));
+  assert.ok(seen[0]!.includes("call stack exhausted"));
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+/**
+ * Calls of host functions with a fast entry (`HostFuncEntity.fast`: i32s in, none or one i32
+ * out), and one without (an i64), from a loop (without \`wasmExceptions\` or \`wasmGc\`, under which
+ * bodies are \`collectable\` and call host functions the ordinary way).
+ */
+const HOSTS = wat(`(module
+  (import "host" "h0" (func $h0))
+  (import "host" "h2" (func $h2 (param i32 i32) (result i32)))
+  (import "host" "h3" (func $h3 (param i32 i32 i32) (result i32)))
+  (import "host" "h64" (func $h64 (param i64) (result i64)))
+  (func $run (export "run") (param $n i32) (result i32) (local $acc i32)
+    (loop $l
+      (call $h0)
+      (local.set $acc (i32.add (call $h2 (local.get $acc) (local.get $n))
+        (call $h3 (local.get $n) (i32.const 7) (local.get $acc))))
+      (local.set $acc (i32.xor (local.get $acc)
+        (i32.wrap_i64 (call $h64 (i64.extend_i32_s (local.get $acc))))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc)))`);
+
+Deno.test("codegen direct: host functions' fast entries return, trap, await and hook as in the interpreter", async () => {
+  const seen: unknown[][] = [];
+  for (const tier of TIERS) {
+    const log: unknown[] = [];
+    const engine = new Engine(new Config({ executionTier: tier }));
+    const store = new Store(engine, null);
+    const linker = new Linker<null>(engine);
+    let calls = 0, mode = "", at = -1;
+    // Odd results (a boolean, a string) on purpose: the conversion's error must match.
+    const odd = (): number | undefined => {
+      if (++calls !== at) return undefined;
+      if (mode === "throw") throw new Error("host");
+      if (mode === "bool") return true as unknown as number;
+      if (mode === "string") return "x" as unknown as number;
+      return Promise.resolve(calls * 5) as unknown as number;
+    };
+    linker.funcWrap("host", "h0", { params: [], results: [] }, () => {
+      const o = odd();
+      return mode === "async" ? o : undefined;
+    });
+    linker.funcWrap("host", "h2", { params: ["i32", "i32"], results: ["i32"] }, (_, a, b) => {
+      return odd() ?? (a * 3 + b) | 0;
+    });
+    linker.funcWrap(
+      "host",
+      "h3",
+      { params: ["i32", "i32", "i32"], results: ["i32"] },
+      (_, a, b, c) => odd() ?? (a ^ (b << 4) ^ c),
+    );
+    linker.funcWrap("host", "h64", { params: ["i64"], results: ["i64"] }, (_, x) => x * 3n);
+    const instance = linker.instantiate(store, new Module(engine, HOSTS));
+    const run = instance.getFunc(store, "run")!;
+    log.push(run.call(store, [Val.i32(50)])[0]!.value);
+    for (const m of ["throw", "bool", "string", "async"]) {
+      for (const k of [1, 2, 3, 7, 40]) {
+        [mode, at, calls] = [m, k, 0];
+        try {
+          if (m === "async") log.push((await run.callAsync(store, [Val.i32(20)]))[0]!.value);
+          else {
+            const call = run.callResumable(store, [Val.i32(20)]);
+            if (call.kind === "hostTrap") {
+              log.push("hostTrap", String(call.hostError), call.frames(store, { locals: true }));
+              const done = call.resume(store, [Val.i32(9)]);
+              log.push(done.kind === "finished" ? done.results[0]!.value : done.kind);
+            } else log.push(call.kind === "finished" ? call.results[0]!.value : call.kind);
+          }
+        } catch (e) {
+          log.push("threw", String(e));
+        }
+      }
+    }
+    // Under a call hook every host call goes through it.
+    [mode, at] = ["", -1];
+    const kinds: string[] = [];
+    store.callHook((_, kind) => void kinds.push(kind));
+    log.push(run.call(store, [Val.i32(3)])[0]!.value, kinds.join());
+    store.callHook(null);
+    log.push(run.call(store, [Val.i32(3)])[0]!.value);
+    seen.push(log);
+  }
+  assert.ok(seen[0]!.length > 50, `${seen[0]!.length}`);
+  assert.ok(seen[0]!.includes("hostTrap"));
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+/** A defined callee that keeps a count in its instance's global and calls the host. */
+const TWO = wat(`(module
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (global $g (mut i32) (i32.const 0))
+  (func $bump (param i32) (result i32)
+    (global.set $g (i32.add (global.get $g) (call $h (local.get 0))))
+    (global.get $g))
+  (func (export "run") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $bump (local.get $n))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+  (func (export "g") (result i32) (global.get $g)))`);
+
+Deno.test("codegen direct: a call site's cached defined callee runs in each instance's own", () => {
+  // The instance that fills a site's cache is not the one every later call comes from: stops
+  // and host traps in another instance's callee must resume in that instance (its global).
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    const engine = new Engine(new Config({ executionTier: tier, consumeFuel: true }));
+    const store = new Store(engine, null);
+    const linker = new Linker<null>(engine);
+    let calls = 0;
+    linker.funcWrap("host", "h", { params: ["i32"], results: ["i32"] }, (_, x: number) => {
+      if (++calls % 7 === 0) throw new Error("host");
+      return x;
+    });
+    const module = new Module(engine, TWO);
+    const [a, b] = [linker.instantiate(store, module), linker.instantiate(store, module)];
+    for (let round = 0; round < 6; round++) {
+      const inst = round % 2 === 0 ? a : b;
+      store.setFuel(13 + round);
+      let call = inst.getFunc(store, "run")!.callResumable(store, [Val.i32(5 + round)]);
+      for (let stops = 0; call.kind !== "finished" && stops < 1000; stops++) {
+        if (call.kind === "outOfFuel") {
+          log.push(call.requiredFuel, call.frames(store, { locals: true }));
+          store.setFuel(13 + Number(call.requiredFuel));
+          call = call.resume(store);
+        } else {
+          log.push("hostTrap", call.frames(store, { locals: true }));
+          call = call.resume(store, [Val.i32(100)]);
+        }
+      }
+      if (call.kind === "finished") log.push(call.results[0]!.value);
+      store.setFuel(1000);
+      log.push(a.getFunc(store, "g")!.call(store, [])[0]!.value);
+      log.push(b.getFunc(store, "g")!.call(store, [])[0]!.value);
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.includes("hostTrap"));
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+/**
+ * A host function with a fast entry that grows the memory and re-enters Wasm while the frame
+ * calling it keeps its locals and its memory view: after the call it must see the new pages.
+ */
+const REENTER = wat(`(module
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (memory (export "mem") 1)
+  (func (export "leaf") (param i32) (result i32)
+    (i32.store (i32.const 8) (i32.add (i32.load (i32.const 8)) (local.get 0)))
+    (i32.mul (local.get 0) (i32.const 3)))
+  (func (export "run") (param $n i32) (result i32) (local $s i32) (local $k i32)
+    (loop $l
+      (local.set $k (call $h (local.get $n)))
+      (i32.store (i32.mul (memory.size) (i32.const 60000)) (local.get $k))
+      (local.set $s (i32.add (local.get $s)
+        (i32.add (local.get $k) (i32.load (i32.mul (memory.size) (i32.const 60000))))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.add (local.get $s) (i32.load (i32.const 8)))))`);
+
+Deno.test("codegen direct: a host function's fast entry may grow the memory and re-enter Wasm", () => {
+  const seen = TIERS.map((tier) => {
+    const engine = new Engine(new Config({ executionTier: tier }));
+    const store = new Store(engine, null);
+    const linker = new Linker<null>(engine);
+    const box: { leaf?: (x: number) => number; grow?: () => number } = {};
+    linker.funcWrap("host", "h", { params: ["i32"], results: ["i32"] }, (_, x: number) => {
+      if (x % 3 === 0) box.grow!();
+      return box.leaf!(x) + 1;
+    });
+    const instance = linker.instantiate(store, new Module(engine, REENTER));
+    const leaf = instance.getTypedFunc<[number], number>(store, "leaf");
+    const mem = instance.getMemory(store, "mem")!;
+    box.leaf = (x) => leaf.call(store, x);
+    box.grow = () => mem.grow(store, 1);
+    const run = instance.getFunc(store, "run")!;
+    return [run.call(store, [Val.i32(10)])[0]!.value, mem.data(store).length];
+  });
+  assert.deepEqual(seen[1], seen[0]);
+  assert.equal(seen[0]![1], 4 * 65536);
+});

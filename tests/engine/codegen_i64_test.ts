@@ -30,7 +30,8 @@ const RT: Record<string, unknown> = { ...num, ...words };
 
 /**
  * The lowered spelling of `call` (which names slots 0, 4 and 8) as a function of the stack, run
- * with `$cold` (true in a loop's first iteration, see `coldLoops` in codegen.ts) as given; with
+ * with `$warm` (0 in a loop's first iteration, else -4096: see `coldLoops` in codegen.ts) as
+ * given (`cold`); with
  * `lean`, in the lean spelling (`leanI64`).
  */
 function lowered(call: string, cold = false, lean = false): (s32: Int32Array) => unknown {
@@ -46,10 +47,10 @@ function lowered(call: string, cold = false, lean = false): (s32: Int32Array) =>
     ...names,
     "s32",
     "fp",
-    "$cold",
+    "$warm",
     `"use strict"; return ${call.endsWith(";") ? `(() => { ${js} })()` : js};`,
   );
-  return (s32) => f(...names.map((n) => RT[n]), s32, 0, cold);
+  return (s32) => f(...names.map((n) => RT[n]), s32, 0, cold ? 0 : -4096);
 }
 
 /** Runs `name` both ways on every operand pair (a in slot 4, b in slot 8) and compares. */
@@ -428,9 +429,9 @@ Deno.test("codegen i64: float truncations and conversions equal the helpers (tra
   }
 });
 
-Deno.test("codegen i64: a loop's first iteration takes the product's exact path (`$cold`), with the same results", () => {
+Deno.test("codegen i64: a loop's first iteration takes the product's exact path (`$warm`), with the same results", () => {
   // x = x * C + 1, n times: the product by a constant in a loop, whose exact high word runs
-  // while `$cold` holds (set before the loop, cleared at its back edge).
+  // while `$warm` is 0 (zeroed before the loop, set to the test's mask at its back edge).
   const C = 0x9e3779b185ebca87n, M = (1n << 64n) - 1n;
   const text = `(module (func (export "run") (param $n i32) (param $x i64) (result i64)
     (loop $l
@@ -441,13 +442,13 @@ Deno.test("codegen i64: a loop's first iteration takes the product's exact path 
   const { source } = generateSource(t.engine.compile(t.entity("run")).code, 1, undefined, true) as {
     source: string;
   };
-  assert.match(source, /let \$cold = true;/);
-  assert.match(source, /\$cold = true;\nL\d+: for \(;;\) \{/);
-  assert.match(source, /\$cold = false;\ncontinue L\d+;/);
-  assert.match(source, /\|\| \$cold\)/);
-  // Without loops (the dispatch switch), it is constantly false.
+  assert.match(source, /let \$warm = 0;/);
+  assert.match(source, /\$warm = 0;\nL\d+: for \(;;\) \{/);
+  assert.match(source, /\$warm = -4096;\ncontinue L\d+;/);
+  assert.match(source, /if \(\(\(\$lo \+ 2048\) & \$warm\) === 0\) \{/);
+  // Without loops (the dispatch switch), it is constantly the mask.
   const dispatch = generateSource(t.engine.compile(t.entity("run")).code, 1, undefined, false);
-  assert.ok("source" in dispatch && /const \$cold = false;/.test(dispatch.source));
+  assert.ok("source" in dispatch && /const \$warm = -4096;/.test(dispatch.source));
   for (const [n, x0] of [[1, 0n], [2, 1n], [1000, 0x123456789abcdefn], [77, M]] as const) {
     let x = x0;
     for (let i = 0; i < n; i++) x = (x * C + 1n) & M;
@@ -458,31 +459,33 @@ Deno.test("codegen i64: a loop's first iteration takes the product's exact path 
   }
 });
 
-Deno.test("codegen i64: the lean spelling flips sign bits for carries and drops `$cold`", () => {
+Deno.test("codegen i64: the lean spelling flips sign bits for carries and drops `$warm`", () => {
   const add = words.leanI64(words.lowerI64("i64Add(s32, (fp + 0), (fp + 4), (fp + 8));"));
   assert.match(add, /\(\(\$sl \^ -2147483648\) < \(\$al \^ -2147483648\) \? 1 : 0\)/);
   assert.doesNotMatch(add, />>> 0/);
   const mul = words.leanI64(words.lowerI64("i64MulImm(s32, (fp + 0), (fp + 4), 7, 9);"));
-  assert.doesNotMatch(mul, /\$cold/);
-  // A loop's `$cold` (see `coldLoops` in codegen.ts) goes with its last reader, not before.
+  assert.doesNotMatch(mul, /\$warm/);
+  // A loop's `$warm` (see `coldLoops` in codegen.ts) goes with its last reader, not before.
   const loop = (test: string) =>
-    `let $cold = true;\n$cold = true;\nL5: for (;;) {\nif (${test}) {\n{\n$cold = false;\ncontinue L5;\n}\n}\nbreak L5;\n}`;
+    `let $warm = 0;\n$warm = 0;\nL5: for (;;) {\nif (${test}) {\n{\n$warm = -4096;\ncontinue L5;\n}\n}\nbreak L5;\n}`;
   assert.equal(
-    words.leanI64(loop("(($lo + 2048) >>> 0) < 4096 || $cold")),
+    words.leanI64(loop("(($lo + 2048) & $warm) === 0")),
     "L5: for (;;) {\nif ((($lo + 2048) & -4096) === 0) {\ncontinue L5;\n}\nbreak L5;\n}",
   );
-  assert.equal(words.leanI64(loop("x || $cold")), loop("x || $cold"));
-  // The test's two spellings agree on every low word near a multiple of 2^32 and beyond.
+  assert.equal(words.leanI64(loop("(x & $warm) === 0")), loop("(x & $warm) === 0"));
+  // The masked test is the wrapped sum's `< 4096` on every low word near a multiple of 2^32
+  // and beyond, and always true with the first iteration's mask 0.
   for (let lo = -6000; lo <= 6000; lo++) {
     for (const x of [lo | 0, (lo + 0x7ffff800) | 0, (lo ^ 0x40000000) | 0]) {
       assert.equal(((x + 2048) & -4096) === 0, ((x + 2048) >>> 0) < 4096, `${x}`);
+      assert.ok(((x + 2048) & 0) === 0);
     }
   }
 });
 
 Deno.test("codegen i64: a loop's divisions and products in the lean spelling, with the same results", () => {
   // x = (x * C + 1) / (i | 1) + x % (i | 1)... over i: divisors either side of 2^21 (the lean
-  // spelling's float divisions), a product by a constant, and no `$cold` left.
+  // spelling's float divisions), a product by a constant, and no `$warm` left.
   const C = 0x9e3779b185ebca87n, M = (1n << 64n) - 1n;
   const text =
     `(module (func (export "run") (param $i i32) (param $n i32) (param $x i64) (result i64)
@@ -499,8 +502,8 @@ Deno.test("codegen i64: a loop's divisions and products in the lean spelling, wi
   const generated = generateSource(t.engine.compile(t.entity("run")).code, 1, undefined, true);
   assert.ok("source" in generated);
   const lean = leanSource(generated.source);
-  assert.match(generated.source, /\|\| \$cold\)/);
-  assert.doesNotMatch(lean, /\$cold/);
+  assert.match(generated.source, /& \$warm\) === 0\)/);
+  assert.doesNotMatch(lean, /\$warm/);
   assert.equal(lean.match(/if \(\$b <= 0x200000\) \{/g)?.length, 2);
   // The remainder's small path computes `$m`, the quotient's does not.
   assert.equal(lean.match(/\$q = \(\$t \/ \$b\) \| 0;\n\$m = /g)?.length, 1);

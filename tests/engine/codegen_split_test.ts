@@ -267,9 +267,9 @@ Deno.test("codegen split: split loops compute what the interpreter does, fuel st
   });
 });
 
-Deno.test("codegen split: i64 products by constants (\$cold's exact path) in a split loop", () => {
+Deno.test("codegen split: i64 products by constants (\$warm's exact path) in a split loop", () => {
   // The shape of bench/xxh64.c's rounds: products by 64-bit primes, whose rare exact path runs
-  // in each loop's first iteration (`$cold`, a local the split loop takes and gives back).
+  // in each loop's first iteration (`$warm`, a local the split loop takes and gives back).
   const text = `(module
     (func (export "run") (param $n i32) (result i64)
       (local $i i32) (local $a i64) (local $b i64)

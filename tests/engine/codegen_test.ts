@@ -1054,7 +1054,7 @@ Deno.test("codegen: a metered body's fuel stops share one exit; an OSR body ente
   );
   assert.match(
     osr.source,
-    /if \(!\$osr\) \{\n[^]*r4 = \(0\) \| 0;\n\}\n(\$cold = true;\n)?L5: for \(;;\) \{\n\$osr = false;/,
+    /if \(!\$osr\) \{\n[^]*r4 = \(0\) \| 0;\n\}\n(\$warm = 0;\n)?L5: for \(;;\) \{\n\$osr = false;/,
   );
   assert.deepEqual(generateSource(code, 1, undefined, true, 2, false, 8, 6), {
     reason: "no structured entry at 6",

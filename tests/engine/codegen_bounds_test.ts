@@ -1,0 +1,116 @@
+/**
+ * The bounds checks of memory accesses in the jit style's generated code (`jitBounds` in
+ * codegen.ts): `x + k > memLen` spelled `x > memLen - k` where that is the whole test, and the
+ * same traps and values as the interpreter at every width, at and around the memory's end,
+ * before and after `memory.grow`.
+ */
+
+import assert from "node:assert/strict";
+import { jitBounds } from "../../src/engine/codegen.ts";
+import { Trap, TrapCode } from "../../mod.ts";
+import { instantiate, type TestInstance } from "./harness.ts";
+
+Deno.test("codegen bounds: a check that is a whole operand is rewritten, nothing else", () => {
+  const trap = " throw trap(TrapCode.MemoryOutOfBounds);";
+  assert.equal(jitBounds(`if (ea + 8 > memLen)${trap}`), `if (ea > memLen - 8)${trap}`);
+  assert.equal(jitBounds(`if ($ea + 16 > memLen)${trap}`), `if ($ea > memLen - 16)${trap}`);
+  assert.equal(
+    jitBounds("if ($s + 1 > memLen || $d + 1 > memLen) throw trap(1);"),
+    "if ($s > memLen - 1 || $d > memLen - 1) throw trap(1);",
+  );
+  assert.equal(
+    jitBounds("if ($ea + 16 > memLen || $eb + 16 > memLen) throw trap(1);"),
+    "if ($ea > memLen - 16 || $eb > memLen - 16) throw trap(1);",
+  );
+  assert.equal(jitBounds("if (a && v + 4 > memLen) x();"), "if (a && v > memLen - 4) x();");
+  // An operand of a tighter operator on either side, or another right-hand side, stays.
+  for (
+    const js of [
+      "if (y * ea + 4 > memLen) x();",
+      "if (y - ea + 4 > memLen) x();",
+      "if (ea + 4 > memLen * 2) x();",
+      "if (ea + 4 > memLen + 1) x();",
+      "if (ea + 4 > memLength) x();",
+      "if (ea + k > memLen) x();",
+      "if (s32[ea] + 4 > memLen) x();",
+    ]
+  ) {
+    assert.equal(jitBounds(js), js);
+  }
+});
+
+/** Loads and stores of every width at an address, in a loop (the structured body). */
+const TEXT = `(module
+  (memory (export "mem") 1 3)
+  (func (export "load") (param $a i32) (param $w i32) (result i64)
+    (local $n i32) (local $s i64)
+    (loop $l
+      (local.set $s (i64.add (local.get $s)
+        (if (result i64) (i32.eq (local.get $w) (i32.const 1))
+          (then (i64.load8_u (local.get $a)))
+          (else (if (result i64) (i32.eq (local.get $w) (i32.const 2))
+            (then (i64.load16_u (local.get $a)))
+            (else (if (result i64) (i32.eq (local.get $w) (i32.const 4))
+              (then (i64.extend_i32_u (i32.load (local.get $a))))
+              (else (i64.load offset=0 (local.get $a))))))))))
+      (br_if $l (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (i32.const 3))))
+    (local.get $s))
+  (func (export "store") (param $a i32) (param $w i32)
+    (local $n i32)
+    (loop $l
+      (if (i32.eq (local.get $w) (i32.const 1))
+        (then (i64.store8 (local.get $a) (i64.const 0x1122334455667788)))
+        (else (if (i32.eq (local.get $w) (i32.const 2))
+          (then (i64.store16 (local.get $a) (i64.const 0x1122334455667788)))
+          (else (if (i32.eq (local.get $w) (i32.const 4))
+            (then (i32.store (local.get $a) (i32.const 0x55667788)))
+            (else (i64.store (local.get $a) (i64.const 0x1122334455667788))))))))
+      (br_if $l (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (i32.const 3)))))
+  (func (export "grow") (result i32) (memory.grow (i32.const 1))))`;
+
+/** What each access does on `t`: its result or trap code, with the memory's bytes after it. */
+function run(t: TestInstance, what: "load" | "store", a: number, w: number): unknown {
+  let result: unknown;
+  try {
+    result = t.call(what, a, w);
+  } catch (e) {
+    if (!(e instanceof Trap)) throw e;
+    result = e.code;
+  }
+  const bytes = t.memory().data(t.store);
+  let sum = 0;
+  for (let i = bytes.length - 32; i < bytes.length; i++) sum = (sum * 31 + bytes[i]!) | 0;
+  return [result, bytes.length, sum];
+}
+
+Deno.test("codegen bounds: every width traps past the end and not before, as the interpreter", () => {
+  const tiers = [
+    instantiate(TEXT, { config: { executionTier: "interpreter" } }),
+    instantiate(TEXT, { config: { executionTier: "codegen", codegenStyle: "jit" } }),
+    instantiate(TEXT, { config: { executionTier: "codegen", codegenStyle: "lean" } }),
+  ];
+  let traps = 0, cases = 0;
+  for (let pages = 1; pages <= 3; pages++) {
+    const end = pages * 65536;
+    for (const w of [1, 2, 4, 8]) {
+      const addresses = [0, end - 2 * w, end - w - 1, end - w, end - w + 1, end - 1, end, end + 1];
+      addresses.push(-1, -w, 0x7fffffff, -0x80000000);
+      for (const a of addresses) {
+        for (const what of ["store", "load"] as const) {
+          const [want, ...others] = tiers.map((t) => run(t, what, a, w));
+          for (const got of others) assert.deepEqual(got, want, `${what} ${w} at ${a}, ${pages}`);
+          const trapped = (want as unknown[])[0] === TrapCode.MemoryOutOfBounds;
+          assert.equal(trapped, (a >>> 0) + w > end, `${what} ${w} at ${a}, ${pages}`);
+          if (trapped) traps++;
+          cases++;
+        }
+      }
+    }
+    for (const t of tiers) assert.equal(t.call("grow"), pages < 3 ? pages : -1);
+  }
+  // Past the end: from end - w + 1 (end - 1 is in bounds for a byte), and the negative addresses.
+  assert.equal(traps, 3 * 2 * (7 + 8 * 3));
+  assert.equal(cases, 3 * 4 * 2 * 12);
+  const jit = tiers[1]!.engine.codegenStats();
+  assert.ok(jit.generated >= 2 && jit.interpreted === 0, JSON.stringify(jit));
+});
