@@ -214,6 +214,35 @@
  * first call 0.5-0.7 s -> 0.25-0.5 s, slowest later call 1.2-1.4 s -> 0.09-0.13 s, median
  * within the noise; xxh64's first call 1.17 -> 0.41 s.
  *
+ * Two costs of a first call are outside the tier-up policy's reach: the generator runs cold then
+ * (V8 interprets and compiles the generator while it works: `bench/vec_bytes.c`'s `run`, 2,214
+ * words of internal code, took 268 ms to generate as the first body of a process, 21 ms when
+ * generated again in it, wall time), and V8 compiles the generated code while it runs (above:
+ * 108 KB of JavaScript for that `run`). CPU time of the process (all its threads), first call = the
+ * interpreter until the tier-up (its translation included) + generating + the generated code,
+ * against the warm calls: vec_bytes 349 = 30 + 100 + 219 ms against 28-32 ms; lz 188 = 19 + 46 +
+ * 123 against 20-21; vec_float 228 = 20 + 67 + 141 against 30-37; vec_bytes_scalar 176 = 23 +
+ * 50 + 103 against 23-24. The `codegen` tier's first calls, which start in generated code: 307,
+ * 159, 216, 142 ms. So a lower threshold or a back-edge count (starting the generated code
+ * earlier) saves at most the interpreter's share; the generated code's own first run, 4-7x its
+ * warm runs, is most of the rest: smaller generated code for V8 (or a cheaper generator) would
+ * shrink it, not a tier-up policy. (Tried and left out, CPU time of first calls, 3 alternated
+ * processes each: a loop iteration counting 10 calls, so that loops tier up after 100
+ * iterations: lz 176-223 -> 169-194 ms, vec_bytes 346-358 -> 319-356, vec_float 215-240 ->
+ * 217-229, xxh64 137-155 -> 150-169, sha512 and vec_bytes_scalar equal; long loops split into
+ * more functions, `SPLIT_SIZES.maxChars` 20,000: vec_bytes first calls 309-336 against 334-514
+ * but its warm calls 46-66 against 20-52 ms. Neither a clear gain.)
+ *
+ * `codegen` generates every function it runs, on its first call, which the spec suites' `--tier
+ * codegen` relies on (the generator sees every function they call). A first call that runs many
+ * functions once pays it for each: `deno task bench:first-call` (2,000 bodies of ~500 bytes,
+ * each called once) generated 2,001 bodies: CPU time of module, instance and call 5.5 s against
+ * the interpreter's 0.24 s (23x; `auto`, which generates nothing there, 0.25 s). Timed per body
+ * in one process (loaded machine), the caller's (2,000 call sites, 20,002 words) took 1.3-1.6 s,
+ * the callees 3.5 s together (0.6 ms each once the generator was warm), the rest of the call V8
+ * compiling and running what was generated. Within that contract no laziness brings it near the
+ * interpreter: every one of those bodies runs.
+ *
  * A function that generated code calls from inside a loop is generated at that call, however cold
  * it still is (`generateAtCall`): a caller that tiers up before its callee (`bench/sha512.c`'s
  * `run` at its buffer-filling loop, before its first call of `sha512`) otherwise sent every call of
@@ -229,8 +258,12 @@
  * never gets hot). Only from inside a loop: generating at every call cost where a hot function then
  * calls many cold ones once each (300 bodies of ~40 instructions with a 3-iteration loop, each
  * called once after a 3,000-iteration loop in the caller, fresh process per run: 616-928 ms ->
- * 994-1,444 ms, 301 bodies generated); a call outside the caller's loops keeps the count (here 1
- * body, as before). `inLoopAt` in `generateSource` tells the call site, from the back edges.
+ * 994-1,444 ms, 301 bodies generated); a call after the caller's last loop keeps the count (here
+ * 1 body, as before). A call before one of its loops generates as one inside: returning to the
+ * driver there left the rest of the call, the loops, to the switch body on every call of a
+ * generated caller (`bench/matmul.wat`'s `run` calls the cold `$reserve` once, then loops: CPU
+ * time of calls 2-6 under `auto` 187-341 ms, under `codegen` 24-26 ms; now 25-33 ms, two
+ * processes each). `inLoopAt` in `generateSource` tells the call site, from the back edges.
  *
  * ## What is not covered
  * An instruction whose row the generator does not know how to spell (a jumping row other than
@@ -444,6 +477,12 @@ export interface TieredCompiler extends Compiler {
    * `module` (the one `cf` was translated from) tells the generator what its calls pass.
    */
   bodyOf(cf: CompiledFunc, entry?: number, module?: ModuleDecl): GeneratedBody | null;
+  /**
+   * How many times the driver continued a generated frame midway (its pc not 0: after a callee
+   * or a stop that went back to the driver, or a tier-up at a loop header), for tests of the
+   * tier-up policy: such a frame runs its OSR or switch body, not the JS function V8 optimised.
+   */
+  midwayEntries: number;
 }
 
 /**
@@ -477,6 +516,7 @@ export function runTiered(
     let interpretAt = -1;
     if (body === null) interpretAt = depth;
     else {
+      if (st.frames[2 * depth + 1] !== 0) compiler.midwayEntries++;
       const inst = func.instance;
       const top = st.frames[2 * depth]! + cf.frameWords;
       let nesting = nestingCost(cf);
@@ -541,8 +581,8 @@ export function runTiered(
  * `I.Call` in `generateSource`); every other Wasm call from generated code comes through here:
  * it is kept small, without helper calls on the common path (a CPU profile of `bench/fib.wat`
  * put 40% of the time in this function and its helpers before). `inLoop`: the call site is
- * inside one of the caller's loops, where a callee not generated yet is generated now (see
- * `generateAtCall`).
+ * inside or before one of the caller's loops, where a callee not generated yet is generated now
+ * (see `generateAtCall`).
  */
 function enterFunc(
   callee: WasmFuncEntity,
@@ -1757,8 +1797,13 @@ export function generateSource(
     else list.push(edges[i + 1]!);
   }
   const shape = structured ? structureOf(code, edges) : null;
-  /** How many loops (back edges) span each pc, for the calls (see `generateAtCall`). */
+  /**
+   * Whether a loop of this body spans `pc` or comes after it (a call there is followed by the
+   * rest of a long call of the caller, see `generateAtCall`): how many loops (back edges) span
+   * each pc, and the last loop header.
+   */
   let loopDepth: Int32Array | null = null;
+  let lastHeader = -1;
   const inLoopAt = (pc: number): boolean => {
     if (loopDepth === null) {
       loopDepth = new Int32Array(code.length + 1);
@@ -1766,10 +1811,11 @@ export function generateSource(
         if (edges[i + 1]! > edges[i]!) continue;
         loopDepth[edges[i + 1]!]!++;
         loopDepth[edges[i]! + 1]!--;
+        lastHeader = Math.max(lastHeader, edges[i + 1]!);
       }
       for (let k = 1; k < loopDepth.length; k++) loopDepth[k]! += loopDepth[k - 1]!;
     }
-    return loopDepth[pc]! > 0;
+    return loopDepth[pc]! > 0 || pc < lastHeader;
   };
   if (shape === null) structured = false;
   /** This body's direct entry (see "Direct calls"), or null: only its ordinary one. */

@@ -91,6 +91,13 @@ export class Engine {
   /** `HOT_THRESHOLD` for the `auto` tier, 0 when functions are generated on first run. */
   readonly #hotness: number;
   /**
+   * How many times the tiered driver continued a generated frame midway (see
+   * `TieredCompiler.midwayEntries`).
+   *
+   * @internal
+   */
+  midwayEntries = 0;
+  /**
    * The per-byte/element charges of bulk operations (null: fuel is not metered).
    *
    * @internal

@@ -256,3 +256,67 @@ Deno.test("tier-up: fuel stops in a callee generated at its call match the inter
   assert.equal(stops[0]!.log[stops[0]!.log.length - 2], callerFirstOf(9));
   assert.equal(stops[1]!.generated, 2);
 });
+
+const PREPARED = await wat(`(module
+  (memory 1)
+  ;; Called once per call of "run", before its hot loop (as bench/matmul.wat's $reserve): cold
+  ;; for as long as "run" is called fewer than a thousand times.
+  (func $prepare (param $n i32) (result i32)
+    (i32.mul (local.get $n) (i32.const 3)))
+  (func (export "run") (param $n i32) (result i32)
+    (local $i i32) (local $acc i32)
+    (local.set $acc (call $prepare (local.get $n)))
+    (loop $l
+      (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 31)) (local.get $i)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+        (local.get $n))))
+    (local.get $acc)))`);
+
+/** What `run(n)` of PREPARED returns, computed in JS. */
+function preparedOf(n: number): number {
+  let acc = n * 3, i = 0;
+  do acc = (Math.imul(acc, 31) + i) | 0; while (++i < n);
+  return acc;
+}
+
+Deno.test("tier-up: a hot loop after a cold call runs in the generated function from its start", () => {
+  const { engine, store, instance } = instantiate(PREPARED, { executionTier: "auto" });
+  const run = instance.getTypedFunc<[number], number>(store, "run");
+  // The only call that long: "run" continues at its loop header, in the generated function.
+  assert.equal(run.call(store, 5000), preparedOf(5000));
+  assert.equal(engine.codegenStats().generated, 1);
+  assert.equal(engine.midwayEntries, 1);
+  // Later calls start in the generated "run", whose loop comes after the call of the cold
+  // "$prepare": it is generated there, so "run" is never continued midway (its switch body, the
+  // slow one) after that call, which a return to the driver would do on every call.
+  for (const n of [3000, 10, 4000]) assert.equal(run.call(store, n), preparedOf(n));
+  assert.equal(engine.codegenStats().generated, 2);
+  assert.equal(engine.midwayEntries, 1);
+});
+
+Deno.test("tier-up: fuel stops around a callee generated before a loop match the interpreter's", () => {
+  const stops = (["interpreter", "auto"] as const).map((tier) => {
+    const { engine, store, instance } = instantiate(PREPARED, {
+      executionTier: tier,
+      consumeFuel: true,
+    });
+    const log: (bigint | number | string)[] = [];
+    for (const [budget, n] of [[3, 3000], [700, 2500], [50_000, 4000], [5, 20]]) {
+      store.setFuel(budget!);
+      let call = instance.getFunc(store, "run")!.callResumable(store, [Val.i32(n!)]);
+      while (call.kind === "outOfFuel") {
+        log.push(call.requiredFuel, store.getFuel());
+        store.setFuel(budget! + Number(call.requiredFuel));
+        call = call.resume(store);
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") log.push(call.results[0]!.value as number);
+      log.push(`done ${store.getFuel()}`);
+    }
+    return { log, generated: engine.codegenStats().generated };
+  });
+  assert.ok(stops[0]!.log.length > 50);
+  assert.deepEqual(stops[1]!.log, stops[0]!.log);
+  assert.equal(stops[0]!.log.at(-2), preparedOf(20));
+  assert.equal(stops[1]!.generated, 2);
+});
