@@ -291,11 +291,13 @@ import * as simdMem from "./simd_mem.ts";
 import * as atomics from "./atomics.ts";
 import * as exceptions from "./exceptions.ts";
 import * as gc from "./gc.ts";
+import { spellGc } from "./codegen_gc.ts";
 import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
 import {
+  boundedLanes,
   f32Slots,
   knownWords,
   lanesBack,
@@ -2344,6 +2346,12 @@ return CALL;`;
         js = fuelAt(pc);
         break;
       default: {
+        const gcJs = spellGc(code, pc, metered, FLUSH);
+        if (gcJs !== null) {
+          js = gcJs;
+          for (const name of runtimeNames(js)) names.add(name);
+          break;
+        }
         const paid = PAID_BRANCH[op]!;
         if (paid >= 0) {
           // The branch's template: for `*Arms` as it is (the arms' `ConsumeFuel`s charge in
@@ -2482,7 +2490,8 @@ return CALL;`;
   const known = knownWords(laned, isInstruction);
   const f32s = f32Slots(known, isInstruction, paramWords, resultWords);
   // Terms reading only the words of a zero vector dropped.
-  const lanes0 = zeroLanes(f32s.texts, isInstruction);
+  // Carry fixes and range tests the lanes' bits show needless dropped.
+  const lanes0 = boundedLanes(zeroLanes(f32s.texts, isInstruction), isInstruction);
   for (let i = 0; i < laned.length; i++) out[i] = lanes0[i]!;
   const first = promotable(out, f32s.chosen);
   const split = splitSlotValues(out, isInstruction, entryOf, new Set(first.map((c) => c.k)));
