@@ -1303,7 +1303,7 @@ const locals = ({ k, kind }: Cached) =>
  */
 function inlineCopyByte(text: string): string {
   return text.replace(
-    /^copyByte\(mview, memLen, ([^,]+), (\d+), ([^,]+), (\d+)\);$/m,
+    /^copyByte\(mview, memLen, ([^,]+), (\d+), ([^,]+), (\d+)\);$/gm,
     (_, from: string, fromOffset: string, to: string, toOffset: string) =>
       `{
 const $s = ((${from}) >>> 0) + ${Number(fromOffset) >>> 0}, $d = ((${to}) >>> 0) + ${
@@ -1534,6 +1534,27 @@ f32[$1] = mview.getFloat32(ea, true) * IMM_F32[0];`,
   F32MulLoad2Add: `const ea = (s32[$2] + $3) >>> 0, v = (s32[$4] + $5) >>> 0;
 if (ea + 4 > memLen || v + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
 f32[$1] = Math.fround(mview.getFloat32(ea, true) * mview.getFloat32(v, true)) + f32[$6];`,
+  // The interpreter's helper reads these rows' operands from the code itself (`run` stays
+  // small); spelled here as the load and the shuffle they stand for.
+  V128LoadAtShuffleZx: `v128Load(s32, mview, $9, (s32[$10] + $11) | 0, 0);
+simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
+  V128Load32SplatAtShuffleZx: `v128Load32Splat(s32, mview, $9, (s32[$10] + $11) | 0, 0);
+simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
+  V128Load64ZeroAtShuffleZx: `v128Load64Zero(s32, mview, $9, (s32[$10] + $11) | 0, 0);
+simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
+  I32AddShlImmLoad8UAddImmShrUStore8At: `const u = (s32[$3] + (s32[$4] << $5)) | 0;
+const ea = (s32[$9] + $10) >>> 0;
+if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
+const v = mview.getUint8(ea);
+s32[$8] = v;
+storeByte(mview, memLen, s32[$1] + $2, 0, ((u + v + $6) | 0) >>> $7);`,
+  I32Copy8At2: `copyByte(mview, memLen, s32[$4] + $5, $6, s32[$1] + $2, $3);
+copyByte(mview, memLen, s32[$10] + $11, $12, s32[$7] + $8, $9);`,
+  I32x4SubAbs: `i32x4Sub(s32, $1, $2, $3);
+i32x4Abs(s32, $1, $1);`,
+  // The translator fuses only a sum that is the min's first operand: `$4` is never `$1`.
+  I32x4AddMinU: `i32x4Add(s32, $1, $2, $3);
+i32x4MinU(s32, $1, $1, $4);`,
   F32MaxMinImm: `IMM_WORDS[0] = $3;
 f32[$1] = Math.max(f32[$2], IMM_F32[0]);
 IMM_WORDS[0] = $4;
@@ -1580,7 +1601,7 @@ function templateOf(op: number): Template {
     ops,
     problem,
     names: runtimeNames(sample),
-    needsPc: needsPc(row.run!),
+    needsPc: needsPc(GENERATED_RUN[row.name as InstrName] ?? row.run!),
     branch,
   };
   TEMPLATES[op] = t;
@@ -1780,7 +1801,7 @@ export function generateSource(
       if (def.run === null) escapes.set(pc, `${def.name} (shares another instruction's case)`);
       else if (isBranch(def)) branch(pc, code[pc + size - 1]!);
       else if (def.jumps) escapes.set(pc, `${def.name} (a jumping instruction)`);
-      else if (needsPc(def.run)) {
+      else if (needsPc(GENERATED_RUN[def.name as InstrName] ?? def.run)) {
         labels.add(pc);
         // Structured code retries these in place: one that moves the pc itself cannot be.
         if (structured && /\bpc\s*=[^=]|\bcontinue\b/.test(def.run)) {
