@@ -639,6 +639,42 @@ function generateAtCall(
 }
 
 /**
+ * The call of Wasm function `callee` (its arguments in the value stack from word `base`) at a
+ * compact call site of frame `depth` (see "Compact call sites" in `I.Call`): pushes its frame
+ * (`enterFunc`) and runs its body through its ordinary entry, as such a site's slow path spelled
+ * inline did. Returns the status: `RETURN` (the depth back as the site leaves it: `sd` where
+ * `stale`, the caller being a direct entry), `CALL` where the driver must run the callee, or
+ * the callee's stop.
+ */
+function callOut(
+  callee: WasmFuncEntity,
+  st: ExecStack,
+  depth: number,
+  base: number,
+  store: StoreInner,
+  nesting: number,
+  stale: boolean,
+): number {
+  const sd = st.depth;
+  const compiler = st.compiler!;
+  const body = enterFunc(callee, st, depth, base, compiler, nesting, false);
+  if (body === null) return CALL;
+  const status = body(
+    store,
+    st,
+    depth + 1,
+    st.bulkFuel,
+    compiler,
+    INNER[0]!,
+    st.baseDepth,
+    callee.instance,
+    -1,
+  );
+  if (status === RETURN) st.depth = stale ? sd : depth;
+  return status;
+}
+
+/**
  * A call of host function `callee` from generated code: `RETURN` when it returned (its results
  * in the slots at `base`), `CALL` when it threw a Wasm exception a handler in frame `st.depth`
  * caught, `HOST_AWAIT` when it returned a Promise, `HOST_THREW` when it threw anything else.
@@ -692,6 +728,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     stopWith,
     HIGH,
     enterFunc,
+    callOut,
     hostCall,
     hostThrew,
     HOST_THREW,
@@ -1848,6 +1885,8 @@ export function generateSource(
   const entryOf = shape === null ? null : new Map<number, number>();
   /** The pcs of the calls, each with its cached callee (see `I.Call` below). */
   const sites: number[] = [];
+  /** The call sites spelled compact (see `callOut`): only their direct call's cache. */
+  const compact = new Set<number>();
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
   if (metered) { for (const name of ["OUT_OF_FUEL", "refuelAhead"]) names.add(name); }
   if (directSelf !== null) {
@@ -2177,6 +2216,35 @@ ${lazy ? args : ""}
           ? [0, 1, 2].map((k) => k < shape!.params.length ? word(b + k * entities.SLOT_WORDS) : "0")
             .join(", ")
           : "";
+        // Compact call sites: a call outside this body's loops (`inLoopAt`) of a function the
+        // module defines keeps only the direct call of its cached callee inline; the rest (its
+        // frame pushed through `enterFunc`, the cache filled) is one helper call (`callOut`),
+        // which the site takes once, or where the nesting leaves no room for the direct call.
+        // Same frames at every stop as the full spelling below. Such a site took ~160 lines of
+        // JS, most of it its slow path: `deno task bench:first-call`'s `run` (2,000 sites)
+        // was 7.7 MB of JS, generated in 2.1-2.9 s (see the commit that added this).
+        if (lazy && viaDirect && (defined || recursive) && !inLoopAt(pc)) {
+          compact.add(pc);
+          const fill = !defined
+            ? ""
+            : `if ($e${pc} === 0 && (${d} = ${callee}.compiled.generated?.direct ?? null) !== null) {
+  ${n} = MAX_NESTING + 1 - ${d}.cost;
+  $e${pc} = ${n};
+}
+`;
+          js = `${FUEL_OUT}
+const base = fp + ${b};
+${directCall}const status = callOut(${callee}, st, depth, base, store, nesting, ${stale});
+if (status !== RETURN) ${stop(false)}
+${fill}s32 = st.s32;
+f32 = st.f32;
+f64 = st.f64;
+frames = st.frames;
+${back}
+}
+${MEMORY_RELOAD}`;
+          break;
+        }
         const fastHost = !hostFast ? "" : `const $hc = ${callee};
 let $h;
 if ($hc.isHost && ($h = $hc.fast) !== null) {
@@ -2612,9 +2680,11 @@ throw new Error("Bad entry point " + pc + " into generated code");
 const { ${imports.join(", ")} } = rt;
 ${
     sites.map((pc) =>
-      `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $n${pc} = 0${
-        directOpts === null ? "" : `, $d${pc} = null, $e${pc} = 0`
-      };\n`
+      compact.has(pc)
+        ? `let $n${pc} = 0, $d${pc} = null, $e${pc} = 0;\n`
+        : `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $n${pc} = 0${
+          directOpts === null ? "" : `, $d${pc} = null, $e${pc} = 0`
+        };\n`
     ).join("")
   }${split2?.declarations ?? ""}`;
   if (directSelf !== null) {
