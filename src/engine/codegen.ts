@@ -640,11 +640,13 @@ function generateAtCall(
 
 /**
  * The call of Wasm function `callee` (its arguments in the value stack from word `base`) at a
- * compact call site of frame `depth` (see "Compact call sites" in `I.Call`): pushes its frame
- * (`enterFunc`) and runs its body through its ordinary entry, as such a site's slow path spelled
- * inline did. Returns the status: `RETURN` (the depth back as the site leaves it: `sd` where
- * `stale`, the caller being a direct entry), `CALL` where the driver must run the callee, or
- * the callee's stop.
+ * compact call site of frame `depth` (see "Compact call sites" in `I.Call`) that does not call
+ * its cached direct entry: pushes its frame (`enterFunc`) and runs its body through its ordinary
+ * entry, as the full spelling's slow path does, and returns as a direct entry would (so that
+ * the site has one stop and one result for both): `STOP` (the status in `STATUS`: `CALL` where
+ * the driver must run the callee, or the callee's stop), or the result's low word (its high
+ * word in `HIGH` where `resultWords` is 2), the depth back as the site leaves it (`stale`: the
+ * caller is a direct entry, which leaves it as it was).
  */
 function callOut(
   callee: WasmFuncEntity,
@@ -654,11 +656,12 @@ function callOut(
   store: StoreInner,
   nesting: number,
   stale: boolean,
-): number {
+  resultWords: number,
+): unknown {
   const sd = st.depth;
   const compiler = st.compiler!;
   const body = enterFunc(callee, st, depth, base, compiler, nesting, false);
-  if (body === null) return CALL;
+  if (body === null) return stopWith(CALL);
   const status = body(
     store,
     st,
@@ -670,8 +673,11 @@ function callOut(
     callee.instance,
     -1,
   );
-  if (status === RETURN) st.depth = stale ? sd : depth;
-  return status;
+  if (status !== RETURN) return stopWith(status);
+  st.depth = stale ? sd : depth;
+  const s32 = st.s32;
+  if (resultWords === 2) HIGH[0] = s32[base + 1]!;
+  return s32[base]!;
 }
 
 /**
@@ -2225,23 +2231,44 @@ ${lazy ? args : ""}
         // was 7.7 MB of JS, generated in 2.1-2.9 s (see the commit that added this).
         if (lazy && viaDirect && (defined || recursive) && !inLoopAt(pc)) {
           compact.add(pc);
-          const fill = !defined
-            ? ""
-            : `if ($e${pc} === 0 && (${d} = ${callee}.compiled.generated?.direct ?? null) !== null) {
-  ${n} = MAX_NESTING + 1 - ${d}.cost;
-  $e${pc} = ${n};
-}
-`;
+          const [fn, entity, inner] = recursive
+            ? ["direct", `inst.funcs[${self}]`, `nesting + ${directSelf!.cost}`]
+            : [d, `inst.funcs[${code[pc + 1]}]`, cached];
+          const limit = recursive ? `${MAX_NESTING + 1 - directSelf!.cost!}` : `$e${pc}`;
+          const fill = !defined ? "" : `
+  if ($e${pc} === 0 && (${d} = ${callee}.compiled.generated?.direct ?? null) !== null) {
+    ${n} = MAX_NESTING + 1 - ${d}.cost;
+    $e${pc} = ${n};
+  }`;
+          const results = shape!.results;
           js = `${FUEL_OUT}
 const base = fp + ${b};
-${directCall}const status = callOut(${callee}, st, depth, base, store, nesting, ${stale});
-if (status !== RETURN) ${stop(false)}
-${fill}s32 = st.s32;
+let $r;
+if (nesting < ${limit}) {
+  try {
+    $r = ${fn}(store, st, depth + 1, ${inner}, inst, base${directArgs});
+  } catch (e) {
+    if (st.depth <= depth) st.depth = depth + 1;
+    st.funcs[depth + 1] = ${entity};
+    throw e;
+  }
+} else {
+  ${args}
+  $r = callOut(${callee}, st, depth, base, store, nesting, ${stale}, ${results[0] ?? 0});${fill}
+}
+if ($r === STOP) {
+  const status = STATUS[0];
+  ${stop(false)}
+}
+s32 = st.s32;
 f32 = st.f32;
 f64 = st.f64;
 frames = st.frames;
-${back}
-}
+${
+            results.length === 0
+              ? ""
+              : `${word(b)} = $r;${results[0] === 2 ? `\n${word(b + 1)} = HIGH[0];` : ""}\n`
+          }${reloadWords(b, [])}
 ${MEMORY_RELOAD}`;
           break;
         }
