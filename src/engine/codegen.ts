@@ -240,7 +240,11 @@
  * the interpreter's 0.24 s (23x; `auto`, which generates nothing there, 0.25 s). Timed per body
  * in one process (loaded machine), the caller's (2,000 call sites, 20,002 words) took 1.3-1.6 s,
  * the callees 3.5 s together (0.6 ms each once the generator was warm), the rest of the call V8
- * compiling and running what was generated. Within that contract no laziness brings it near the
+ * compiling and running what was generated. A call site outside the caller's loops is spelled
+ * compact (its direct call inline, the rest in `callOut`, see `I.Call`): that `run` body went
+ * from 7.7 MB of JS (322,000 lines) to 2.0 MB, generated in 0.5-1.0 s rather than 1.8-2.2 s,
+ * CPU time of the whole first call 6.5-7.1 s -> 4.3-6.3 s (three alternated processes each, loaded
+ * machine). Within that contract no laziness brings it near the
  * interpreter: every one of those bodies runs.
  *
  * A function that generated code calls from inside a loop is generated at that call, however cold
@@ -669,6 +673,48 @@ function generateAtCall(
 }
 
 /**
+ * The call of Wasm function `callee` (its arguments in the value stack from word `base`) at a
+ * compact call site of frame `depth` (see "Compact call sites" in `I.Call`) that does not call
+ * its cached direct entry: pushes its frame (`enterFunc`) and runs its body through its ordinary
+ * entry, as the full spelling's slow path does, and returns as a direct entry would (so that
+ * the site has one stop and one result for both): `STOP` (the status in `STATUS`: `CALL` where
+ * the driver must run the callee, or the callee's stop), or the result's low word (its high
+ * word in `HIGH` where `resultWords` is 2), the depth back as the site leaves it (`stale`: the
+ * caller is a direct entry, which leaves it as it was).
+ */
+function callOut(
+  callee: WasmFuncEntity,
+  st: ExecStack,
+  depth: number,
+  base: number,
+  store: StoreInner,
+  nesting: number,
+  stale: boolean,
+  resultWords: number,
+): unknown {
+  const sd = st.depth;
+  const compiler = st.compiler!;
+  const body = enterFunc(callee, st, depth, base, compiler, nesting, false);
+  if (body === null) return stopWith(CALL);
+  const status = body(
+    store,
+    st,
+    depth + 1,
+    st.bulkFuel,
+    compiler,
+    INNER[0]!,
+    st.baseDepth,
+    callee.instance,
+    -1,
+  );
+  if (status !== RETURN) return stopWith(status);
+  st.depth = stale ? sd : depth;
+  const s32 = st.s32;
+  if (resultWords === 2) HIGH[0] = s32[base + 1]!;
+  return s32[base]!;
+}
+
+/**
  * A call of host function `callee` from generated code: `RETURN` when it returned (its results
  * in the slots at `base`), `CALL` when it threw a Wasm exception a handler in frame `st.depth`
  * caught, `HOST_AWAIT` when it returned a Promise, `HOST_THREW` when it threw anything else.
@@ -722,6 +768,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     stopWith,
     HIGH,
     enterFunc,
+    callOut,
     hostCall,
     hostThrew,
     HOST_THREW,
@@ -2024,6 +2071,8 @@ ${
   const entryOf = shape === null ? null : new Map<number, number>();
   /** The pcs of the calls, each with its cached callee (see `I.Call` below). */
   const sites: number[] = [];
+  /** The call sites spelled compact (see `callOut`): only their direct call's cache. */
+  const compact = new Set<number>();
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
   if (metered) { for (const name of ["OUT_OF_FUEL", "refuelAhead"]) names.add(name); }
   if (directSelf !== null) {
@@ -2365,6 +2414,70 @@ ${lazy ? args : ""}
           ? [0, 1, 2].map((k) => k < shape!.params.length ? word(b + k * entities.SLOT_WORDS) : "0")
             .join(", ")
           : "";
+        // Compact call sites: a call outside this body's loops (`inLoopAt`) of a function the
+        // module defines keeps only the direct call of its cached callee inline; the rest (its
+        // frame pushed through `enterFunc`, the cache filled) is one helper call (`callOut`),
+        // which the site takes once, or where the nesting leaves no room for the direct call.
+        // Same frames at every stop as the full spelling below. Such a site took ~160 lines of
+        // JS, most of it its slow path: `deno task bench:first-call`'s `run` (2,000 sites)
+        // was 7.7 MB of JS, generated in 2.1-2.9 s (see the commit that added this).
+        if (lazy && viaDirect && (defined || recursive) && !inLoopAt(pc)) {
+          compact.add(pc);
+          const [fn, entity, inner] = recursive
+            ? ["direct", `inst.funcs[${self}]`, `nesting + ${directSelf!.cost}`]
+            : [d, `inst.funcs[${code[pc + 1]}]`, cached];
+          const limit = recursive ? `${MAX_NESTING + 1 - directSelf!.cost!}` : `$e${pc}`;
+          const fill = !defined ? "" : `
+  if ($e${pc} === 0 && (${d} = ${callee}.compiled.generated?.direct ?? null) !== null) {
+    ${n} = MAX_NESTING + 1 - ${d}.cost;
+    $e${pc} = ${n};
+  }`;
+          const results = shape!.results;
+          const slow = `$r = callOut(${callee}, st, depth, base, store, nesting, ${stale}, ${
+            results[0] ?? 0
+          });${fill}`;
+          const stopped = `if ($r === STOP) {
+  const status = STATUS[0];
+  ${stop(false)}
+}
+s32 = st.s32;
+f32 = st.f32;
+f64 = st.f64;
+frames = st.frames;
+${
+            results.length === 0
+              ? ""
+              : `${word(b)} = $r;${results[0] === 2 ? `\n${word(b + 1)} = HIGH[0];` : ""}\n`
+          }${reloadWords(b, [])}`;
+          // A recursive call keeps the full spelling's direct call, its stop its own: with the
+          // one stop after both paths, fib ran slower (\`deno task bench --tier codegen --filter
+          // fib\`, alternated: 114-194 ms against 119-125 ms).
+          js = recursive
+            ? `${FUEL_OUT}
+const base = fp + ${b};
+${directCall}let ${slow}
+${stopped}
+}
+${MEMORY_RELOAD}`
+            : `${FUEL_OUT}
+const base = fp + ${b};
+let $r;
+if (nesting < ${limit}) {
+  try {
+    $r = ${fn}(store, st, depth + 1, ${inner}, inst, base${directArgs});
+  } catch (e) {
+    if (st.depth <= depth) st.depth = depth + 1;
+    st.funcs[depth + 1] = ${entity};
+    throw e;
+  }
+} else {
+  ${args}
+  ${slow}
+}
+${stopped}
+${MEMORY_RELOAD}`;
+          break;
+        }
         const fastHost = !hostFast ? "" : `const $hc = ${callee};
 let $h;
 if ($hc.isHost && ($h = $hc.fast) !== null) {
@@ -2849,9 +2962,11 @@ throw new Error("Bad entry point " + pc + " into generated code");
 const { ${imports.join(", ")} } = rt;
 ${
     sites.map((pc) =>
-      `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $n${pc} = 0${
-        directOpts === null ? "" : `, $d${pc} = null, $e${pc} = 0`
-      };\n`
+      compact.has(pc)
+        ? `let $n${pc} = 0, $d${pc} = null, $e${pc} = 0;\n`
+        : `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $n${pc} = 0${
+          directOpts === null ? "" : `, $d${pc} = null, $e${pc} = 0`
+        };\n`
     ).join("")
   }${split2?.declarations ?? ""}`;
   if (directSelf !== null) {
