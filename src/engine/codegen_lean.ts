@@ -516,6 +516,14 @@ function withBoundsPrecomputed(js: string): string {
     widths.add(k);
     return `if (${ea} > $memLim${k})`;
   });
+  // Two accesses of one width checked together (a fused load-op-load: `ea` and `v`).
+  js = js.replace(
+    /\bif \((\$?ea) \+ (\d+) > memLen \|\| (\$?v) \+ \2 > memLen\)/g,
+    (_, ea: string, k: string, v: string) => {
+      widths.add(k);
+      return `if (${ea} > $memLim${k} || ${v} > $memLim${k})`;
+    },
+  );
   if (widths.size === 0) return js;
   const limits = [...widths].map((k) => `$memLim${k} = memLen - ${k}`).join(", ");
   return js
@@ -732,6 +740,59 @@ function withZeroTermsDropped(js: string): string {
     .replace(/^([rh]\d+) = \1;\n/gm, "");
 }
 
+/** One step of a clamp on an f32 slot: `f32[(fp + k)] = $math_max(f32[(fp + k)], b);`. */
+const SLOT_MIN_MAX = /^f32\[\(fp \+ (\d+)\)\] = \$math_(min|max)\(f32\[\(fp \+ (\d+)\)\], (.+)\);$/;
+
+/** A second operand that is a float32 already: a float32 literal or another f32 slot's read. */
+function isF32Operand(b: string, k: string): boolean {
+  const slot = /^f32\[\(fp \+ (\d+)\)\]$/.exec(b);
+  if (slot !== null) return slot[1] !== k;
+  const literal = /^\(?(-?\d+(?:\.\d+)?(?:e-?\d+)?)\)?$/.exec(b);
+  return literal !== null && Math.fround(Number(literal[1])) === Number(literal[1]);
+}
+
+/**
+ * A run of `Math.max`/`Math.min` steps on one f32 slot that ends in the NaN fix-up (a scalar
+ * clamp the generator keeps in the frame, its register read as both f32 and i32):
+ * ```js
+ * f32[(fp + 68)] = $math_max(f32[(fp + 68)], (-0.5));
+ * f32[(fp + 68)] = $math_min(f32[(fp + 68)], 0.5);
+ * if (f32[(fp + 68)] !== f32[(fp + 68)]) f32[(fp + 68)] = NaN;
+ * ```
+ * runs in a local `$cl` and stores it once. Each step's result is one of its float32 operands
+ * (or a NaN, which the last line makes the canonical one), so the stores in between round
+ * nothing: the slot ends with the same bits. Under `node --jitless` each `f32[(fp + k)]` is an
+ * add and a keyed access; the run above goes from 8 of them to 2.
+ */
+function withSlotClampsInLocals(js: string): string {
+  if (!js.includes("] = $math_m")) return js;
+  const lines = js.split("\n");
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const first = SLOT_MIN_MAX.exec(lines[i]!);
+    if (first === null || first[1] !== first[3] || !isF32Operand(first[4]!, first[1]!)) {
+      out.push(lines[i]!);
+      continue;
+    }
+    const k = first[1]!;
+    const slot = `f32[(fp + ${k})]`;
+    const steps = [`let $cl = $math_${first[2]}(${slot}, ${first[4]});`];
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const step = SLOT_MIN_MAX.exec(lines[j]!);
+      if (step === null || step[1] !== k || step[3] !== k || !isF32Operand(step[4]!, k)) break;
+      steps.push(`$cl = $math_${step[2]}($cl, ${step[4]});`);
+    }
+    if (lines[j] !== `if (${slot} !== ${slot}) ${slot} = NaN;`) {
+      out.push(lines[i]!);
+      continue;
+    }
+    out.push(`{ ${steps.join(" ")} ${slot} = $cl !== $cl ? NaN : $cl; }`);
+    i = j;
+  }
+  return out.join("\n");
+}
+
 /**
  * The source `generateSource` made for a body factory (`"use strict";`, the closure's
  * declarations, `return function wasm(...) {...};` or a direct entry and its ordinary one),
@@ -780,7 +841,7 @@ export function leanSource(source: string): string {
       /(?<![\w$)\]]|\b(?:switch|if|while|for) )\((-?\d{1,10}) >>> 0\)/g,
       (_, n: string) => String(Number(n) >>> 0),
     );
-  body = withBoundsPrecomputed(body);
+  body = withSlotClampsInLocals(withBoundsPrecomputed(body));
   if (body.includes("$lean_trap(")) {
     head += "var $lean_trap = rt.trap, $lean_oob = rt.TrapCode.MemoryOutOfBounds;\n";
   }

@@ -583,3 +583,68 @@ Deno.test("codegen lean: a br_table on a constant index keeps its switch's paren
   assert.equal(f.call(store, 4), 5);
   assert.deepEqual(engine.codegenStats().reasons, {});
 });
+
+Deno.test("codegen lean: a clamp on an f32 slot runs in a local; fused bounds precomputed", () => {
+  const step = (k: number, op: string, b: string) =>
+    `f32[(fp + ${k})] = Math.${op}(f32[(fp + ${k})], ${b});`;
+  const fix = (k: number) => `if (f32[(fp + ${k})] !== f32[(fp + ${k})]) f32[(fp + ${k})] = NaN;`;
+  const out = leanBody(
+    [step(68, "max", "(-0.5)"), step(68, "min", "f32[(fp + 72)]"), fix(68), "x = 1;"].join("\n"),
+  );
+  assert.ok(
+    out.includes(
+      "{ let $cl = $math_max(f32[(fp + 68)], (-0.5)); $cl = $math_min($cl, f32[(fp + 72)]); " +
+        "f32[(fp + 68)] = $cl !== $cl ? NaN : $cl; }\nx = 1;",
+    ),
+    out,
+  );
+  // Not a float32 operand (0.1 rounds), the slot itself as the operand, or no NaN fix-up: kept.
+  for (const body of [[step(8, "max", "0.1"), fix(8)], [step(8, "max", "f32[(fp + 8)]"), fix(8)]]) {
+    assert.ok(!leanBody(body.join("\n")).includes("$cl"), body.join("\n"));
+  }
+  assert.ok(
+    !leanBody([step(8, "max", "(-0.5)"), step(8, "min", "0.5")].join("\n")).includes("$cl"),
+  );
+  // A fused load-op-load checks both addresses against the precomputed limit.
+  const fused = leanBody(`let memLen = mview.byteLength;
+if (ea + 4 > memLen || v + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);`);
+  assert.ok(fused.includes("let $memLim4 = memLen - 4;"), fused);
+  assert.ok(fused.includes("if (ea > $memLim4 || v > $memLim4) throw"), fused);
+});
+
+Deno.test("codegen lean: a scalar f32 clamp keeps the interpreter's bits", () => {
+  const bytes = wat(`(module
+  (memory 1)
+  (func (export "set") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func (export "get") (param i32) (result i32) (i32.load offset=4096 (local.get 0)))
+  (func (export "clamp") (param $n i32)
+    (local $i i32)
+    (loop
+      (i32.store offset=4096 (local.get $i)
+        (i32.reinterpret_f32
+          (f32.min
+            (f32.max (f32.reinterpret_i32 (i32.load (local.get $i))) (f32.const -0.5))
+            (f32.const 0.5))))
+      (br_if 0 (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $n))))))`);
+  const f32Bits = (x: number) => new Int32Array(Float32Array.of(x).buffer)[0]!;
+  // NaNs of either sign, quiet and signalling, with payloads; zeros; infinities; a subnormal.
+  const inputs = [0x7fc00000, 0x7fc00001, 0xffc00000, 0x7f800001, 0xff800123, 0x80000000, 0, 1]
+    .map((b) => b | 0)
+    .concat([Infinity, -Infinity, 0.25, -0.25, 0.5, -0.5, 0.75, -3, 1e30].map(f32Bits));
+  const results = (tier: "interpreter" | "codegen", style: "jit" | "lean") => {
+    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: style }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+    const set = instance.getTypedFunc<[number, number], void>(store, "set");
+    const get = instance.getTypedFunc<[number], number>(store, "get");
+    inputs.forEach((bits, i) => set.call(store, 4 * i, bits));
+    instance.getTypedFunc<[number], void>(store, "clamp").call(store, 4 * inputs.length);
+    return inputs.map((_, i) => get.call(store, 4 * i));
+  };
+  const expected = results("interpreter", "jit");
+  assert.equal(expected[6], 0);
+  assert.equal(expected[5], 0x80000000 | 0);
+  assert.equal(expected[15], f32Bits(-0.5));
+  assert.deepEqual(results("codegen", "lean"), expected);
+  assert.deepEqual(results("codegen", "jit"), expected);
+});
