@@ -296,6 +296,7 @@ import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
 import {
+  boundedLanes,
   f32Slots,
   knownWords,
   lanesBack,
@@ -2442,7 +2443,8 @@ return CALL;`;
   const known = knownWords(laned, isInstruction);
   const f32s = f32Slots(known, isInstruction, paramWords, resultWords);
   // Terms reading only the words of a zero vector dropped.
-  const lanes0 = zeroLanes(f32s.texts, isInstruction);
+  // Carry fixes and range tests the lanes' bits show needless dropped.
+  const lanes0 = boundedLanes(zeroLanes(f32s.texts, isInstruction), isInstruction);
   for (let i = 0; i < laned.length; i++) out[i] = lanes0[i]!;
   const first = promotable(out, f32s.chosen);
   const split = splitSlotValues(out, isInstruction, entryOf, new Set(first.map((c) => c.k)));
