@@ -605,6 +605,20 @@ Deno.test("codegen lean: a clamp on an f32 slot runs in a local; fused bounds pr
   assert.ok(
     !leanBody([step(8, "max", "(-0.5)"), step(8, "min", "0.5")].join("\n")).includes("$cl"),
   );
+  // Loaded into the slot just before, in the block testing its address: read as a float there.
+  const loaded = leanBody(`{
+const ea = (r4 >>> 0);
+s32[(fp + 8)] = mview.getInt32(ea, true);
+}
+${step(8, "max", "(-0.5)")}
+${fix(8)}`);
+  assert.ok(
+    loaded.includes(`{
+const ea = (r4 >>> 0);
+let $cl = $math_max(mview.getFloat32(ea, true), (-0.5)); f32[(fp + 8)] = $cl !== $cl ? NaN : $cl;
+}`),
+    loaded,
+  );
   // A fused load-op-load checks both addresses against the precomputed limit.
   const fused = leanBody(`let memLen = mview.byteLength;
 if (ea + 4 > memLen || v + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);`);
