@@ -89,6 +89,66 @@ export function copyByte(
 }
 
 /**
+ * Two byte copies, as two `copyByte`s: the `I32Copy8At2` instruction at `pc` of `code` (its
+ * operands `to toImm toOffset from fromImm fromOffset` twice, slots relative to `fp` in `s`),
+ * read here so that the executor's `run` passes six values instead of fourteen.
+ */
+export function copyBytes2(
+  view: DataView,
+  len: number,
+  s: Int32Array,
+  code: Int32Array,
+  pc: number,
+  fp: number,
+): void {
+  copyByte(
+    view,
+    len,
+    s[fp + code[pc + 4]!]! + code[pc + 5]!,
+    code[pc + 6]!,
+    s[fp + code[pc + 1]!]! + code[pc + 2]!,
+    code[pc + 3]!,
+  );
+  copyByte(
+    view,
+    len,
+    s[fp + code[pc + 10]!]! + code[pc + 11]!,
+    code[pc + 12]!,
+    s[fp + code[pc + 7]!]! + code[pc + 8]!,
+    code[pc + 9]!,
+  );
+}
+
+/**
+ * The `I32AddShlImmLoad8UAddImmShrUStore8At` instruction at `pc` of `code` (operands `to toImm
+ * a b k c sh t from fromImm`, slots relative to `fp` in `s`): `u = a + (b << k)`, then the byte
+ * at `from + fromImm` (bounds checked, a trap before anything is written) into slot `t`, then
+ * `(u + byte + c) >>> sh` stored as a byte at `to + toImm`, as `storeByte` does; the sums
+ * wrapped as `i32.add` wraps them.
+ */
+export function blurByte(
+  view: DataView,
+  len: number,
+  s: Int32Array,
+  code: Int32Array,
+  pc: number,
+  fp: number,
+): void {
+  const u = (s[fp + code[pc + 3]!]! + (s[fp + code[pc + 4]!]! << code[pc + 5]!)) | 0;
+  const from = (s[fp + code[pc + 9]!]! + code[pc + 10]!) >>> 0;
+  if (from >= len) throw memoryOob();
+  const byte = view.getUint8(from);
+  s[fp + code[pc + 8]!] = byte;
+  storeByte(
+    view,
+    len,
+    s[fp + code[pc + 1]!]! + code[pc + 2]!,
+    0,
+    ((u + byte + code[pc + 6]!) | 0) >>> code[pc + 7]!,
+  );
+}
+
+/**
  * `i32.store8` of `value` to `to + toOffset` (both unsigned, the sum unwrapped) in a memory of
  * `len` bytes: `I32AddAddImmShrUStore8At`'s store (a call, as `copyByte`).
  */

@@ -291,6 +291,7 @@ import * as simdMem from "./simd_mem.ts";
 import * as atomics from "./atomics.ts";
 import * as exceptions from "./exceptions.ts";
 import * as gc from "./gc.ts";
+import { spellGc } from "./codegen_gc.ts";
 import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
@@ -1293,7 +1294,7 @@ const locals = ({ k, kind }: Cached) =>
  */
 function inlineCopyByte(text: string): string {
   return text.replace(
-    /^copyByte\(mview, memLen, ([^,]+), (\d+), ([^,]+), (\d+)\);$/m,
+    /^copyByte\(mview, memLen, ([^,]+), (\d+), ([^,]+), (\d+)\);$/gm,
     (_, from: string, fromOffset: string, to: string, toOffset: string) =>
       `{
 const $s = ((${from}) >>> 0) + ${Number(fromOffset) >>> 0}, $d = ((${to}) >>> 0) + ${
@@ -1524,6 +1525,27 @@ f32[$1] = mview.getFloat32(ea, true) * IMM_F32[0];`,
   F32MulLoad2Add: `const ea = (s32[$2] + $3) >>> 0, v = (s32[$4] + $5) >>> 0;
 if (ea + 4 > memLen || v + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
 f32[$1] = Math.fround(mview.getFloat32(ea, true) * mview.getFloat32(v, true)) + f32[$6];`,
+  // The interpreter's helper reads these rows' operands from the code itself (`run` stays
+  // small); spelled here as the load and the shuffle they stand for.
+  V128LoadAtShuffleZx: `v128Load(s32, mview, $9, (s32[$10] + $11) | 0, 0);
+simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
+  V128Load32SplatAtShuffleZx: `v128Load32Splat(s32, mview, $9, (s32[$10] + $11) | 0, 0);
+simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
+  V128Load64ZeroAtShuffleZx: `v128Load64Zero(s32, mview, $9, (s32[$10] + $11) | 0, 0);
+simdShuffleZx(s32, $1, $2, $3, $4, $5, $6, $7, $8);`,
+  I32AddShlImmLoad8UAddImmShrUStore8At: `const u = (s32[$3] + (s32[$4] << $5)) | 0;
+const ea = (s32[$9] + $10) >>> 0;
+if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
+const v = mview.getUint8(ea);
+s32[$8] = v;
+storeByte(mview, memLen, s32[$1] + $2, 0, ((u + v + $6) | 0) >>> $7);`,
+  I32Copy8At2: `copyByte(mview, memLen, s32[$4] + $5, $6, s32[$1] + $2, $3);
+copyByte(mview, memLen, s32[$10] + $11, $12, s32[$7] + $8, $9);`,
+  I32x4SubAbs: `i32x4Sub(s32, $1, $2, $3);
+i32x4Abs(s32, $1, $1);`,
+  // The translator fuses only a sum that is the min's first operand: `$4` is never `$1`.
+  I32x4AddMinU: `i32x4Add(s32, $1, $2, $3);
+i32x4MinU(s32, $1, $1, $4);`,
   F32MaxMinImm: `IMM_WORDS[0] = $3;
 f32[$1] = Math.max(f32[$2], IMM_F32[0]);
 IMM_WORDS[0] = $4;
@@ -1570,7 +1592,7 @@ function templateOf(op: number): Template {
     ops,
     problem,
     names: runtimeNames(sample),
-    needsPc: needsPc(row.run!),
+    needsPc: needsPc(GENERATED_RUN[row.name as InstrName] ?? row.run!),
     branch,
   };
   TEMPLATES[op] = t;
@@ -1768,7 +1790,7 @@ export function generateSource(
       if (def.run === null) escapes.set(pc, `${def.name} (shares another instruction's case)`);
       else if (isBranch(def)) branch(pc, code[pc + size - 1]!);
       else if (def.jumps) escapes.set(pc, `${def.name} (a jumping instruction)`);
-      else if (needsPc(def.run)) {
+      else if (needsPc(GENERATED_RUN[def.name as InstrName] ?? def.run)) {
         labels.add(pc);
         // Structured code retries these in place: one that moves the pc itself cannot be.
         if (structured && /\bpc\s*=[^=]|\bcontinue\b/.test(def.run)) {
@@ -2334,6 +2356,12 @@ return CALL;`;
         js = fuelAt(pc);
         break;
       default: {
+        const gcJs = spellGc(code, pc, metered, FLUSH);
+        if (gcJs !== null) {
+          js = gcJs;
+          for (const name of runtimeNames(js)) names.add(name);
+          break;
+        }
         const paid = PAID_BRANCH[op]!;
         if (paid >= 0) {
           // The branch's template: for `*Arms` as it is (the arms' `ConsumeFuel`s charge in

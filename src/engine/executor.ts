@@ -141,7 +141,9 @@ import {
   atomicWait,
 } from "./atomics.ts";
 import {
+  blurByte,
   copyByte,
+  copyBytes2,
   dataDrop,
   elemDrop,
   GROW_OUT_OF_FUEL,
@@ -217,12 +219,14 @@ import {
   i16x8Sub,
   i32x4Abs,
   i32x4Add,
+  i32x4AddMinU,
   i32x4MinU,
   i32x4Mul,
   i32x4Shl,
   i32x4ShrS,
   i32x4ShrU,
   i32x4Sub,
+  i32x4SubAbs,
   i8x16Add,
   i8x16Eq,
   i8x16GtU,
@@ -260,6 +264,7 @@ import {
   v128Load,
   v128Load32Splat,
   v128Load64Zero,
+  v128LoadShuffleZx,
 } from "./simd_mem.ts";
 import type { ExecStack } from "./stack.ts";
 import type { Compiler, RunStatus } from "./exec_support.ts";
@@ -2619,7 +2624,11 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 318: // I32AddAddImmShrUStore8At
+        case 318: // I32Copy8At2
+          copyBytes2(mview, memLen, s32, code, pc, fp);
+          pc = (pc + 13) | 0;
+          break;
+        case 319: // I32AddAddImmShrUStore8At
           storeByte(
             mview,
             memLen,
@@ -2630,28 +2639,48 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 319: { // I32StoreImm
+        case 320: { // I32Load8UAddAddImmShrUStore8At
+          ea = (s32[(fp + code[(pc + 7) | 0]) | 0] + code[(pc + 8) | 0]) >>> 0;
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          v = mview.getUint8(ea);
+          s32[(fp + code[(pc + 6) | 0]) | 0] = v;
+          storeByte(
+            mview,
+            memLen,
+            s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+            0,
+            ((s32[(fp + code[(pc + 3) | 0]) | 0] + v + code[(pc + 4) | 0]) | 0) >>>
+              code[(pc + 5) | 0],
+          );
+          pc = (pc + 9) | 0;
+          break;
+        }
+        case 321: // I32AddShlImmLoad8UAddImmShrUStore8At
+          blurByte(mview, memLen, s32, code, pc, fp);
+          pc = (pc + 11) | 0;
+          break;
+        case 322: { // I32StoreImm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, code[(pc + 3) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 320: { // I32Store8Imm
+        case 323: { // I32Store8Imm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt8(ea, code[(pc + 3) | 0]);
           pc = (pc + 4) | 0;
           break;
         }
-        case 321: { // I32Store16Imm
+        case 324: { // I32Store16Imm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt16(ea, code[(pc + 3) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
-        case 322: { // I64StoreImm
+        case 325: { // I64StoreImm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
           if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, code[(pc + 3) | 0], true);
@@ -2659,7 +2688,7 @@ export function run(
           pc = (pc + 5) | 0;
           break;
         }
-        case 337: { // Copy128
+        case 340: { // Copy128
           d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
           s32[d] = s32[a];
           s32[d + 1] = s32[a + 1];
@@ -2668,7 +2697,7 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 341: { // V128Const
+        case 344: { // V128Const
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = code[(pc + 2) | 0];
           s32[d + 1] = code[(pc + 3) | 0];
@@ -2677,7 +2706,7 @@ export function run(
           pc = (pc + 6) | 0;
           break;
         }
-        case 342: // V128LoadFull
+        case 345: // V128LoadFull
           v128Load(
             s32,
             mview,
@@ -2687,7 +2716,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 343: // V128LoadAt
+        case 346: // V128LoadAt
           v128Load(
             s32,
             mview,
@@ -2697,7 +2726,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 344: // V128And
+        case 347: // V128And
           v128And(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2706,11 +2735,11 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 349: // V128Splat32
+        case 352: // V128Splat32
           v128Splat32(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 352: // I8x16GtU
+        case 355: // I8x16GtU
           i8x16GtU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2719,7 +2748,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 353: // I32x4MinU
+        case 356: // I32x4MinU
           i32x4MinU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2728,11 +2757,30 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 354: // I32x4Abs
+        case 357: // I32x4Abs
           i32x4Abs(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
           pc = (pc + 3) | 0;
           break;
-        case 355: // I8x16NarrowI16x8U
+        case 358: // I32x4SubAbs
+          i32x4SubAbs(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 359: // I32x4AddMinU
+          i32x4AddMinU(
+            s32,
+            (fp + code[(pc + 1) | 0]) | 0,
+            (fp + code[(pc + 2) | 0]) | 0,
+            (fp + code[(pc + 3) | 0]) | 0,
+            (fp + code[(pc + 4) | 0]) | 0,
+          );
+          pc = (pc + 5) | 0;
+          break;
+        case 360: // I8x16NarrowI16x8U
           i8x16NarrowI16x8U(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2741,7 +2789,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 356: // I16x8NarrowI32x4U
+        case 361: // I16x8NarrowI32x4U
           i16x8NarrowI32x4U(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2750,7 +2798,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 357: // I8x16Add
+        case 362: // I8x16Add
           i8x16Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2759,7 +2807,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 359: // I16x8Add
+        case 364: // I16x8Add
           i16x8Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2768,7 +2816,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 362: // I32x4Add
+        case 367: // I32x4Add
           i32x4Add(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2777,7 +2825,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 363: // I32x4Sub
+        case 368: // I32x4Sub
           i32x4Sub(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2786,7 +2834,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 364: // I32x4Mul
+        case 369: // I32x4Mul
           i32x4Mul(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2795,7 +2843,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 367: // I16x8Shl
+        case 372: // I16x8Shl
           i16x8Shl(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2804,7 +2852,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 369: // I16x8ShrU
+        case 374: // I16x8ShrU
           i16x8ShrU(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2813,7 +2861,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 373: // F32x4Add
+        case 378: // F32x4Add
           f32x4Add(
             f32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2822,7 +2870,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 379: // F32x4MulAdd
+        case 384: // F32x4MulAdd
           f32x4MulAdd(
             f32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2832,7 +2880,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 381: // F32x4MaxMinLoad
+        case 386: // F32x4MaxMinLoad
           f32x4MaxMinLoad(
             f32,
             mview,
@@ -2843,7 +2891,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 382: // F32x4MulLoad
+        case 387: // F32x4MulLoad
           f32x4MulLoad(
             f32,
             mview,
@@ -2854,7 +2902,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 383: // F32x4MulLoadAdd
+        case 388: // F32x4MulLoadAdd
           f32x4MulLoadAdd(
             f32,
             mview,
@@ -2866,7 +2914,7 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 384: // F32x4MulLoad2
+        case 389: // F32x4MulLoad2
           f32x4MulLoad2(
             f32,
             mview,
@@ -2877,7 +2925,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 385: // F32x4MulLoad2Add
+        case 390: // F32x4MulLoad2Add
           f32x4MulLoad2Add(
             f32,
             mview,
@@ -2889,12 +2937,12 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 390: // V128ExtractLane32
+        case 395: // V128ExtractLane32
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
           pc = (pc + 4) | 0;
           break;
-        case 391: // V128Unary
+        case 396: // V128Unary
           simdUnary(
             code[(pc + 2) | 0],
             s32,
@@ -2903,7 +2951,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 392: // V128Binary
+        case 397: // V128Binary
           simdBinary(
             code[(pc + 2) | 0],
             s32,
@@ -2913,7 +2961,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 396: // V128Shuffle
+        case 401: // V128Shuffle
           simdShuffle(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2926,7 +2974,7 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 397: // V128ShuffleZx
+        case 402: // V128ShuffleZx
           simdShuffleZx(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2940,7 +2988,7 @@ export function run(
           );
           pc = (pc + 9) | 0;
           break;
-        case 399: // V128LoadSubAt
+        case 404: // V128LoadSubAt
           simdLoad(
             code[(pc + 2) | 0],
             s32,
@@ -2951,7 +2999,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 400: // V128Load32SplatAt
+        case 405: // V128Load32SplatAt
           v128Load32Splat(
             s32,
             mview,
@@ -2961,7 +3009,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 401: // V128Load64ZeroAt
+        case 406: // V128Load64ZeroAt
           v128Load64Zero(
             s32,
             mview,
@@ -2971,7 +3019,19 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 402: // V128Store
+        case 407: // V128LoadAtShuffleZx
+          v128LoadShuffleZx(0, s32, mview, code, pc, fp);
+          pc = (pc + 12) | 0;
+          break;
+        case 408: // V128Load32SplatAtShuffleZx
+          v128LoadShuffleZx(1, s32, mview, code, pc, fp);
+          pc = (pc + 12) | 0;
+          break;
+        case 409: // V128Load64ZeroAtShuffleZx
+          v128LoadShuffleZx(2, s32, mview, code, pc, fp);
+          pc = (pc + 12) | 0;
+          break;
+        case 410: // V128Store
           simdStore(
             s32,
             mview,
@@ -2981,7 +3041,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 403: // V128StoreAt
+        case 411: // V128StoreAt
           simdStore(
             s32,
             mview,
@@ -2991,7 +3051,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 408: // StructNew
+        case 416: // StructNew
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -3011,7 +3071,7 @@ export function run(
           pc = (pc + 4) | 0;
           fuel = store.fuel;
           break;
-        case 409: // StructNewDefault
+        case 417: // StructNewDefault
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -3030,7 +3090,7 @@ export function run(
           pc = (pc + 3) | 0;
           fuel = store.fuel;
           break;
-        case 410: // StructGet
+        case 418: // StructGet
           structGet(
             store,
             s32,
@@ -3041,13 +3101,13 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 437: { // Index64
+        case 445: { // Index64
           a = (fp + code[(pc + 2) | 0]) | 0;
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
           pc = (pc + 3) | 0;
           break;
         }
-        case 438: { // SizeToI64
+        case 446: { // SizeToI64
           d = (fp + code[(pc + 1) | 0]) | 0;
           v = s32[(fp + code[(pc + 2) | 0]) | 0];
           s32[d] = v;
@@ -3055,7 +3115,7 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 450: // TierUp
+        case 458: // TierUp
           if (--funcs[depth]!.compiled!.hotness <= 0) {
             frames[2 * depth + 1] = pc;
             store.fuel = fuel;
@@ -3179,11 +3239,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 323: // MemorySize
+      case 326: // MemorySize
         s32[(fp + code[(pc + 1) | 0]) | 0] = mem!.pages;
         pc = (pc + 2) | 0;
         break;
-      case 324: { // MemoryGrow
+      case 327: { // MemoryGrow
         const old = memoryGrow(mem!, s32[(fp + code[(pc + 2) | 0]) | 0], bulkFuel, store);
         if (old === GROW_OUT_OF_FUEL) {
           if (outOfFuel(store, st, bulkFuel!.required)) return stopAt(st, depth, pc);
@@ -3195,7 +3255,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 325: // MemoryFill
+      case 328: // MemoryFill
         if (
           !memoryFill(
             mem!,
@@ -3211,7 +3271,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 326: // MemoryCopy
+      case 329: // MemoryCopy
         if (
           !memoryCopy(
             mem!,
@@ -3228,7 +3288,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 327: // MemoryInit
+      case 330: // MemoryInit
         if (
           !memoryInit(
             inst,
@@ -3246,18 +3306,18 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 328: // DataDrop
+      case 331: // DataDrop
         dataDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 329: // TableGet
+      case 332: // TableGet
         s32[(fp + code[(pc + 1) | 0]) | 0] = tableGet(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
         );
         pc = (pc + 4) | 0;
         break;
-      case 330: // TableSet
+      case 333: // TableSet
         tableSet(
           inst.tables[code[(pc + 1) | 0]],
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3265,11 +3325,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 331: // TableSize
+      case 334: // TableSize
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.tables[code[(pc + 2) | 0]].size;
         pc = (pc + 3) | 0;
         break;
-      case 332: { // TableGrow
+      case 335: { // TableGrow
         const old = tableGrow(
           inst.tables[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3285,7 +3345,7 @@ function runCold(
         pc = (pc + 5) | 0;
         break;
       }
-      case 333: // TableFill
+      case 336: // TableFill
         if (
           !tableFill(
             inst.tables[code[(pc + 1) | 0]],
@@ -3301,7 +3361,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 334: // TableCopy
+      case 337: // TableCopy
         if (
           !tableCopy(
             inst.tables[code[(pc + 1) | 0]],
@@ -3318,7 +3378,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 335: // TableInit
+      case 338: // TableInit
         if (
           !tableInit(
             inst,
@@ -3336,11 +3396,11 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 336: // ElemDrop
+      case 339: // ElemDrop
         elemDrop(inst, code[(pc + 1) | 0]);
         pc = (pc + 2) | 0;
         break;
-      case 339: { // GlobalGet128
+      case 342: { // GlobalGet128
         const g = globals[code[(pc + 2) | 0]].value;
         const d = (fp + code[(pc + 1) | 0]) | 0;
         s32[d] = g[0];
@@ -3350,7 +3410,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 340: { // GlobalSet128
+      case 343: { // GlobalSet128
         const g = globals[code[(pc + 1) | 0]].value;
         const a = (fp + code[(pc + 2) | 0]) | 0;
         g[0] = s32[a];
@@ -3360,7 +3420,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 398: // V128Load
+      case 403: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3371,7 +3431,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 406: { // Throw
+      case 414: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3396,7 +3456,7 @@ function runCold(
         }
         break;
       }
-      case 407: { // ThrowRef
+      case 415: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3418,7 +3478,7 @@ function runCold(
         }
         break;
       }
-      case 411: // StructSet
+      case 419: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3429,7 +3489,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 412: // ArrayNew
+      case 420: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3446,7 +3506,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 413: // ArrayNewDefault
+      case 421: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3462,7 +3522,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 414: // ArrayNewFixed
+      case 422: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3479,7 +3539,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 415: // ArrayNewData
+      case 423: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3498,7 +3558,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 416: // ArrayNewElem
+      case 424: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3517,7 +3577,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 417: // ArrayGet
+      case 425: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3528,7 +3588,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 418: // ArraySet
+      case 426: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3538,11 +3598,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 419: // ArrayLen
+      case 427: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 420: // ArrayFill
+      case 428: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3559,7 +3619,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 421: // ArrayCopy
+      case 429: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3576,7 +3636,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 422: // ArrayInitData
+      case 430: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3594,7 +3654,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 423: // ArrayInitElem
+      case 431: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3612,25 +3672,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 424: // RefI31
+      case 432: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 425: { // I31GetS
+      case 433: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 426: { // I31GetU
+      case 434: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 427: // RefTest
+      case 435: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3639,7 +3699,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 428: // RefCast
+      case 436: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3648,7 +3708,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 429: { // BrOnCast
+      case 437: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3658,7 +3718,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 430: { // BrOnCastFail
+      case 438: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3668,7 +3728,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 431: // AtomicLoad
+      case 439: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3679,7 +3739,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 432: // AtomicStore
+      case 440: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3690,7 +3750,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 433: // AtomicRmw
+      case 441: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3702,7 +3762,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 434: // AtomicCmpxchg
+      case 442: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3715,7 +3775,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 435: // AtomicWait
+      case 443: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3727,7 +3787,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 436: // AtomicNotify
+      case 444: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3735,7 +3795,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 439: // LoadMem
+      case 447: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3746,7 +3806,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 440: // StoreMem
+      case 448: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3757,11 +3817,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 441: // MemorySizeMem
+      case 449: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 442: { // MemoryGrowMem
+      case 450: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3781,7 +3841,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 443: // MemoryFillMem
+      case 451: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3797,7 +3857,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 444: // MemoryCopyMem
+      case 452: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3814,7 +3874,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 445: // MemoryInitMem
+      case 453: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3832,7 +3892,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 446: // V128LoadMem
+      case 454: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3843,7 +3903,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 447: // V128StoreMem
+      case 455: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3853,7 +3913,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 448: // V128LoadLaneMem
+      case 456: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3866,7 +3926,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 449: // V128StoreLaneMem
+      case 457: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -3902,7 +3962,7 @@ function runWarm(
   mview: DataView,
 ): number {
   switch (code[pc]) {
-    case 338: { // Select128
+    case 341: { // Select128
       const d = (fp + code[(pc + 1) | 0]) | 0;
       const a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
         ? (fp + code[(pc + 3) | 0]) | 0
@@ -3914,7 +3974,7 @@ function runWarm(
       pc = (pc + 5) | 0;
       break;
     }
-    case 345: // V128Andnot
+    case 348: // V128Andnot
       v128Andnot(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3923,7 +3983,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 346: // V128Or
+    case 349: // V128Or
       v128Or(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3932,7 +3992,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 347: // V128Xor
+    case 350: // V128Xor
       v128Xor(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3941,15 +4001,15 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 348: // V128Not
+    case 351: // V128Not
       v128Not(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
       pc = (pc + 3) | 0;
       break;
-    case 350: // V128AnyTrue
+    case 353: // V128AnyTrue
       v128AnyTrue(s32, (fp + code[(pc + 1) | 0]) | 0, (fp + code[(pc + 2) | 0]) | 0);
       pc = (pc + 3) | 0;
       break;
-    case 351: // I8x16Eq
+    case 354: // I8x16Eq
       i8x16Eq(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3958,7 +4018,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 358: // I8x16Sub
+    case 363: // I8x16Sub
       i8x16Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3967,7 +4027,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 360: // I16x8Sub
+    case 365: // I16x8Sub
       i16x8Sub(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3976,7 +4036,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 361: // I16x8Mul
+    case 366: // I16x8Mul
       i16x8Mul(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3985,7 +4045,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 365: // I8x16Shl
+    case 370: // I8x16Shl
       i8x16Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -3994,7 +4054,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 366: // I8x16ShrU
+    case 371: // I8x16ShrU
       i8x16ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4003,7 +4063,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 368: // I16x8ShrS
+    case 373: // I16x8ShrS
       i16x8ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4012,7 +4072,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 370: // I32x4Shl
+    case 375: // I32x4Shl
       i32x4Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4021,7 +4081,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 371: // I32x4ShrS
+    case 376: // I32x4ShrS
       i32x4ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4030,7 +4090,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 372: // I32x4ShrU
+    case 377: // I32x4ShrU
       i32x4ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4039,7 +4099,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 374: // F32x4Sub
+    case 379: // F32x4Sub
       f32x4Sub(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4048,7 +4108,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 375: // F32x4Mul
+    case 380: // F32x4Mul
       f32x4Mul(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4057,7 +4117,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 376: // F32x4Div
+    case 381: // F32x4Div
       f32x4Div(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4066,7 +4126,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 377: // F32x4Min
+    case 382: // F32x4Min
       f32x4Min(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4075,7 +4135,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 378: // F32x4Max
+    case 383: // F32x4Max
       f32x4Max(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4084,7 +4144,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 380: // F32x4MaxMin
+    case 385: // F32x4MaxMin
       f32x4MaxMin(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4094,7 +4154,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 386: // F64x2Add
+    case 391: // F64x2Add
       f64x2Add(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4103,7 +4163,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 387: // F64x2Sub
+    case 392: // F64x2Sub
       f64x2Sub(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4112,7 +4172,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 388: // F64x2Mul
+    case 393: // F64x2Mul
       f64x2Mul(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4121,7 +4181,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 389: // F64x2Div
+    case 394: // F64x2Div
       f64x2Div(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4130,7 +4190,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 393: // V128Ternary
+    case 398: // V128Ternary
       simdTernary(
         code[(pc + 2) | 0],
         s32,
@@ -4141,7 +4201,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 394: // V128ExtractLane
+    case 399: // V128ExtractLane
       simdExtractLane(
         code[(pc + 2) | 0],
         s32,
@@ -4151,7 +4211,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 395: // V128ReplaceLane
+    case 400: // V128ReplaceLane
       simdReplaceLane(
         code[(pc + 2) | 0],
         s32,
@@ -4162,7 +4222,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 404: // V128LoadLane
+    case 412: // V128LoadLane
       simdLoadLane(
         code[(pc + 2) | 0],
         s32,
@@ -4175,7 +4235,7 @@ function runWarm(
       );
       pc = (pc + 7) | 0;
       break;
-    case 405: // V128StoreLane
+    case 413: // V128StoreLane
       simdStoreLane(
         code[(pc + 1) | 0],
         s32,

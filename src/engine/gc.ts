@@ -37,8 +37,10 @@
  * roots and of the table, and runs once per as many allocations as there are live handles (at
  * least `GC_COLLECT_MIN`), so allocation stays amortised O(1) and a loop allocating short-lived
  * structs runs in bounded memory. `GcHeap.collect` (tests) also frees the entries at once. In the code
- * generation tier, an allocating instruction is a point where cached slots are written back to
- * the value stack (its template can stop for fuel), so the stack words are current roots.
+ * generation tier, a metered allocating instruction is a point where cached slots are written
+ * back to the value stack (its template can stop for fuel), so the stack words are current
+ * roots; an unmetered one (codegen_gc.ts) takes its handle with `GcHeap.give`, which says when
+ * a collection is due instead of running it, and writes the cached slots back only then.
  *
  * A dropped store drops its heap with it: nothing outside the store refers to the table.
  *
@@ -81,6 +83,15 @@
  *   per run went from 58-62 to 38-39 ms (code generation) and from 76-80 to 62-69 ms
  *   (interpreter). What remains is mostly calls; of the GC helpers, giving handles (`#assign`)
  *   takes 8-13% of a CPU profile, field reads and `struct.new` 5-8% each.
+ * - December 2026 (CPU time of `run(300)`, the fastest of 25 in a process, native V8 first in
+ *   it at 3.4-3.9 ms, three alternated processes per tree, load 11-16 on 2 cores): code
+ *   generation 35.6-36.9 ms (main) -> 29.1-29.4 (struct instructions spelled inline,
+ *   codegen_gc.ts) -> 26.6-27.1 (the size classes, `GcStruct2`), about 7.5x native;
+ *   interpreter 66-68 -> 59-62 ms (`structNew`'s two-field path). Of the 27 ms, 13 are the calls
+ *   alone (the same module with the structs replaced by integers: 13.1 ms), and a body that
+ *   is `collectable` pays 5 of them for writing its frame before every call (that module with
+ *   `Config.wasmGc` off: 8.1 ms); allocation is 34.8 MB per run (V8's sampling heap
+ *   profiler). `bench/gc_memory.ts` (codegen): 1,700 -> 906 ms, peak RSS 126 -> 130 MiB.
  *
  * @module
  */
@@ -215,32 +226,115 @@ export function storageKind(t: StorageType): number {
  * A struct: its type and its fields, word by word (references as objects, see module doc). The
  * first `INLINE_WORDS` words are properties of the object itself, the rest (if any) an array:
  * one allocation per small struct instead of an object and an array (binary-trees: 112 -> 80
- * bytes per two-field struct, by V8's sampling heap profiler; fewer young collections).
+ * bytes per two-field struct, by V8's sampling heap profiler; fewer young collections). A
+ * struct is made as the class that has just the properties its type's words need
+ * (`GcStruct2`, `GcStruct4`, `GcStructN`; `structClassOf` names it): a two-word struct is then
+ * 56 bytes rather than 80 (see `GcStruct2`). This class is never constructed: it is the type
+ * they share and the prototype they link to.
  */
-export class GcStruct {
+export abstract class GcStruct {
+  /** Its defined type. */
+  declare readonly type: GcType;
   /** Its handle while it has one, else 0. */
+  declare id: number;
+  /** Words 0 to 3 (those the type has). */
+  declare w0: unknown;
+  declare w1: unknown;
+  declare w2: unknown;
+  declare w3: unknown;
+  /** Words from `INLINE_WORDS` on, or null when there are none (`GcStructN` only). */
+  declare rest: unknown[] | null;
+}
+
+// The struct classes below are not subclasses of `GcStruct` (V8 constructed them through a
+// derived constructor's slow path: a quarter of binary-trees' CPU profile in the code
+// generation tier was under the `new GcStruct2` sites, the base class's field initializer
+// another 5%); their prototypes link to its prototype, so that `instanceof GcStruct` holds.
+
+/**
+ * A struct of at most two words: 7 pointer-sized words with V8's object header, where a
+ * `GcStructN` takes 10 (binary-trees, two-word nodes: 49.8 -> 34.8 MB allocated per `run(300)`
+ * in the code generation tier, V8's sampling heap profiler).
+ */
+export class GcStruct2 implements GcStruct {
   id = 0;
-  /** Words 0 to 3. */
-  w0: unknown;
-  w1: unknown;
-  w2: unknown;
-  w3: unknown;
-  /** Words from `INLINE_WORDS` on, or null when there are none. */
-  rest: unknown[] | null;
+  declare w2: unknown;
+  declare w3: unknown;
+  declare rest: unknown[] | null;
   /**
-   * @param type its defined type
-   * @param words its fields: one value per word (numbers, references as `GcObject | i31 |
-   *   null`), copied; at least `INLINE_WORDS` of them (`GcType.defaults` is padded so)
+   * @param type its defined type (at most two words)
+   * @param w0 word 0 (numbers, references as `GcObject | i31 | null`; 0 past the last word)
+   * @param w1 word 1
    */
-  constructor(readonly type: GcType, words: ArrayLike<unknown>) {
-    this.w0 = words[0];
-    this.w1 = words[1];
-    this.w2 = words[2];
-    this.w3 = words[3];
-    this.rest = words.length > INLINE_WORDS
-      ? Array.prototype.slice.call(words, INLINE_WORDS)
-      : null;
-  }
+  constructor(readonly type: GcType, public w0: unknown, public w1: unknown) {}
+}
+
+/** A struct of three or four words. */
+export class GcStruct4 implements GcStruct {
+  id = 0;
+  declare rest: unknown[] | null;
+  /**
+   * @param type its defined type (three or four words)
+   * @param w0 word 0
+   * @param w1 word 1
+   * @param w2 word 2
+   * @param w3 word 3 (0 past the last word)
+   */
+  constructor(
+    readonly type: GcType,
+    public w0: unknown,
+    public w1: unknown,
+    public w2: unknown,
+    public w3: unknown,
+  ) {}
+}
+
+/** A struct of more than four words. */
+export class GcStructN implements GcStruct {
+  id = 0;
+  /**
+   * @param type its defined type (more than four words)
+   * @param w0 word 0
+   * @param w1 word 1
+   * @param w2 word 2
+   * @param w3 word 3
+   * @param rest the words from `INLINE_WORDS` on (owned by the struct)
+   */
+  constructor(
+    readonly type: GcType,
+    public w0: unknown,
+    public w1: unknown,
+    public w2: unknown,
+    public w3: unknown,
+    public rest: unknown[] | null,
+  ) {}
+}
+
+for (const cls of [GcStruct2, GcStruct4, GcStructN]) {
+  Object.setPrototypeOf(cls.prototype, GcStruct.prototype);
+}
+
+/** The name of the `GcStruct` subclass for structs of `words` words (for generated code). */
+export function structClassOf(words: number): "GcStruct2" | "GcStruct4" | "GcStructN" {
+  return words <= 2 ? "GcStruct2" : words <= INLINE_WORDS ? "GcStruct4" : "GcStructN";
+}
+
+/**
+ * A struct of `type` with the words `words` (copied; at least `INLINE_WORDS` of them,
+ * `GcType.defaults` is padded so).
+ */
+export function structOfWords(type: GcType, words: ArrayLike<unknown>): GcStruct {
+  const n = type.words;
+  if (n <= 2) return new GcStruct2(type, words[0], words[1]);
+  if (n <= INLINE_WORDS) return new GcStruct4(type, words[0], words[1], words[2], words[3]);
+  return new GcStructN(
+    type,
+    words[0],
+    words[1],
+    words[2],
+    words[3],
+    Array.prototype.slice.call(words, INLINE_WORDS),
+  );
 }
 
 /** Words of a struct kept as properties of the `GcStruct` itself. */
@@ -323,6 +417,12 @@ export function holdsGcRefs(t: ValType): boolean {
   return h === "any" || h === "extern";
 }
 
+// What `GcHeap.#assign` does when the table has reached its limit: grow it, collect first, or
+// give no handle (0) so that the caller collects (see `GcHeap.give`).
+const GROW = 0;
+const COLLECT = 1;
+const DEFER = 2;
+
 /** The handle table of one store, and its collector (see the module doc). */
 export class GcHeap {
   /** Objects by handle / 2; index 0 is never used. An entry of a freed handle may still hold its
@@ -363,7 +463,7 @@ export class GcHeap {
    */
   handleOf(obj: GcObject, collect = false): number {
     const id = obj.id;
-    if (id === 0) return this.#assign(obj, collect);
+    if (id === 0) return this.#assign(obj, collect ? COLLECT : GROW);
     // In use again: the lazy sweep must not free it (see `#assign`).
     this.marked[id >>> 1] = 1;
     return id;
@@ -377,7 +477,7 @@ export class GcHeap {
    * not pay for a pass over the whole table (binary-trees: 1.24M handles given per run before,
    * see the module doc's figures).
    */
-  #assign(obj: GcObject, collect: boolean): number {
+  #assign(obj: GcObject, due: number): number {
     const objs = this.objs;
     let marked = this.marked;
     const end = this.#sweepEnd;
@@ -392,9 +492,10 @@ export class GcHeap {
       return obj.id = i << 1;
     }
     this.#cursor = end;
-    if (collect && objs.length >= this.#limit) {
+    if (due !== GROW && objs.length >= this.#limit) {
+      if (due === DEFER) return 0;
       this.#mark();
-      return this.#assign(obj, false);
+      return this.#assign(obj, GROW);
     }
     i = objs.length;
     objs.push(obj);
@@ -409,7 +510,17 @@ export class GcHeap {
 
   /** The handle of a new object (may collect first). */
   alloc(obj: GcObject): number {
-    return this.#assign(obj, true);
+    return this.#assign(obj, COLLECT);
+  }
+
+  /**
+   * The handle of a new object, or 0 when a collection is due first (then nothing changed, and
+   * `alloc` collects and gives it one). Generated code calls this with the value stack's words
+   * not written back: only when it returns 0 does it write them back (the collection's roots)
+   * and call `alloc`, so an allocation without a collection writes nothing back.
+   */
+  give(obj: GcObject): number {
+    return this.#assign(obj, DEFER);
   }
 
   /** The handle of a reference as fields hold it. */
@@ -582,7 +693,16 @@ export function structNew(
 ): boolean {
   const storage = type.storage;
   if (fuel !== null && !fuel.elements(store, storage.length)) return false;
-  const s = new GcStruct(type, defaultsOf(type));
+  const n = storage.length;
+  if (n <= 2 && type.words === n) {
+    // At most two one-word fields (tree and list nodes): constructed from them, without the
+    // defaults copied first and overwritten.
+    const w0 = n === 0 ? 0 : fieldWord(store, storage[0]!, s32[a]!);
+    const w1 = n < 2 ? 0 : fieldWord(store, storage[1]!, s32[a + 4]!);
+    s32[d] = store.gc.alloc(new GcStruct2(type, w0, w1));
+    return true;
+  }
+  const s = structOfWords(type, defaultsOf(type));
   const offsets = type.offsets;
   const gc = store.gc;
   for (let i = 0; i < storage.length; i++) {
@@ -597,6 +717,21 @@ export function structNew(
   return true;
 }
 
+/** The word a one-word field of storage `kind` holds for the slot word `v`. */
+function fieldWord(store: StoreInner, kind: number, v: number): unknown {
+  switch (kind) {
+    case ST_I8:
+      return v & 0xff;
+    case ST_I16:
+      return v & 0xffff;
+    case ST_ANY:
+      return store.gc.ref(v);
+    case ST_EXN:
+      return store.exnOf(v);
+  }
+  return v;
+}
+
 /** `struct.new_default`: a struct of default fields, its handle into `d`. */
 export function structNewDefault(
   store: StoreInner,
@@ -606,8 +741,21 @@ export function structNewDefault(
   fuel: BulkFuel | null,
 ): boolean {
   if (fuel !== null && !fuel.elements(store, type.storage.length)) return false;
-  s32[d] = store.gc.alloc(new GcStruct(type, defaultsOf(type)));
+  s32[d] = store.gc.alloc(structOfWords(type, defaultsOf(type)));
   return true;
+}
+
+/**
+ * The reference handle `h` names, as fields hold it (`GcHeap.ref` on the heap's `objs`, for
+ * generated code).
+ */
+export function refOfHandle(objs: readonly (GcObject | null)[], h: number): GcRef {
+  return h === 0 ? null : (h & 1) !== 0 ? h : objs[h >>> 1] ?? null;
+}
+
+/** The handle of `ref` as fields hold it (`GcHeap.handle`, for generated code). */
+export function handleOfRef(gc: GcHeap, ref: GcRef): number {
+  return ref === null ? 0 : typeof ref === "number" ? ref : gc.handleOf(ref);
 }
 
 /** The struct handle `h` names; traps on null. */
@@ -1164,6 +1312,16 @@ export function refTest(
   if ((h & 1) !== 0) return false;
   const obj = store.gc.object(h);
   return !(obj instanceof HostRef) && TYPES.isSubtypeId(obj.type.canonical, ht);
+}
+
+/**
+ * Whether `obj` (what a non-null, non-i31 handle names) is in the defined struct or array type
+ * `ht` (for generated code; `refTest` for every heap type).
+ */
+export function objectIn(obj: GcObject, ht: number): boolean {
+  if (obj instanceof HostRef) return false;
+  const c = obj.type.canonical;
+  return c === ht || TYPES.isSubtypeId(c, ht);
 }
 
 /** `ref.test` as an i32 (1: in the type). */

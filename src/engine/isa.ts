@@ -960,6 +960,11 @@ const ROWS = {
     "riorio",
     "copyByte(mview, memLen, s32[$4] + $5, $6, s32[$1] + $2, $3);",
   ),
+  // Two `I32Copy8At`s in a row (`$1`..`$6` the first's operands, `$7`..`$12` the second's), one
+  // after the other (a trap maps to the first's offset). vec_bytes' RGBA swap: 10% of its
+  // dispatches were byte copies, four in a row. `copyBytes2` reads the operands from the code
+  // (60 bytes of `run`); codegen.ts spells the two copies.
+  I32Copy8At2: op("riorioriorio", "copyBytes2(mview, memLen, s32, code, pc, fp);"),
   // `i32.store8` to `local + imm` of an `I32AddAddImmShrUImm` just computed (`$1 $2 $3` the
   // store's address as `I32Store8At`'s, `$4 $5 $6 $7` the value's operands): a rounded
   // average or a [1 2 1] blur stored as a byte (vec_bytes' blurs, 7% of its dispatches are
@@ -967,6 +972,29 @@ const ROWS = {
   I32AddAddImmShrUStore8At: op(
     "riorrii",
     "storeByte(mview, memLen, s32[$1] + $2, $3, ((s32[$4] + s32[$5] + $6) | 0) >>> $7);",
+  ),
+  // ... whose second addend is the byte that the `I32Load8UAddImm t base imm +0` just before
+  // loaded (`$6 $7 $8`; the store's offset 0 too, as clang's `local + imm` addresses are): the
+  // load's bounds checked and `t` written first, then the sum of `$3`, the byte and `$4`
+  // shifted right by `$5` stored as `I32AddAddImmShrUStore8At` does (a trap maps to the load's
+  // offset). A [1 2 1] blur's step: vec_bytes' row blur, 8.3% of its dispatches (6.1% of its
+  // scalar build's) are such pairs. Without offsets: 415 bytes of `run`, 476 with them.
+  I32Load8UAddAddImmShrUStore8At: op(
+    "ririirri",
+    `const ea = (s32[$7] + $8) >>> 0;
+if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
+const v = mview.getUint8(ea);
+s32[$6] = v;
+storeByte(mview, memLen, s32[$1] + $2, 0, ((s32[$3] + v + $4) | 0) >>> $5);`,
+  ),
+  // ... whose other addend the `I32AddShlImm u a b k` just before the load computed into the
+  // temporary the sum then took (`$3 $4 $5`, the rest as above from `$6`): `u` computed first,
+  // then the load, then the store. The [1 2 1] blur's whole step, `(a + 2b + c + 2) >> 2` of a
+  // byte `c` just loaded (vec_bytes: 10.7% of its dispatches were such pairs after the fusion
+  // above). `blurByte` reads the operands from the code (bulk_ops.ts); codegen.ts spells it.
+  I32AddShlImmLoad8UAddImmShrUStore8At: op(
+    "rirriiirri",
+    "blurByte(mview, memLen, s32, code, pc, fp);",
   ),
   // A constant value: the immediate forms
   I32StoreImm: store("roi", 4, "mview.setInt32(ea, $3, true);"),
@@ -1096,6 +1124,11 @@ const ROWS = {
   I8x16GtU: op("rrr", "i8x16GtU(s32, $1, $2, $3);"),
   I32x4MinU: op("rrr", "i32x4MinU(s32, $1, $2, $3);"),
   I32x4Abs: op("rr", "i32x4Abs(s32, $1, $2);"),
+  // `i32x4.abs` of an `i32x4.sub` just computed, and `i32x4.min_u` of an `i32x4.add` just
+  // computed (its first operand) and `$4`: vec_bytes' sum of absolute differences and its
+  // saturating brighten, 2.5% of its dispatches each (codegen.ts spells them by their parts).
+  I32x4SubAbs: op("rrr", "i32x4SubAbs(s32, $1, $2, $3);"),
+  I32x4AddMinU: op("rrrr", "i32x4AddMinU(s32, $1, $2, $3, $4);"),
   I8x16NarrowI16x8U: op("rrr", "i8x16NarrowI16x8U(s32, $1, $2, $3);"),
   I16x8NarrowI32x4U: op("rrr", "i16x8NarrowI32x4U(s32, $1, $2, $3);"),
   I8x16Add: op("rrr", "i8x16Add(s32, $1, $2, $3);"),
@@ -1173,6 +1206,14 @@ const ROWS = {
   // `v128.load64_zero`s against one of four `v128.load`s).
   V128Load32SplatAt: op("rrio", "v128Load32Splat(s32, mview, $1, (s32[$2] + $3) | 0, $4);"),
   V128Load64ZeroAt: op("rrio", "v128Load64Zero(s32, mview, $1, (s32[$2] + $3) | 0, $4);"),
+  // A `V128ShuffleZx` (`$1`..`$8`) of the vector that the load just before put in `$9` (from
+  // `base + imm`, `$10 $11`, no offset): the load, then the shuffle, one dispatch (vec_bytes'
+  // blur, brighten and sum of differences: 6.8% of its dispatches are such pairs). The helper
+  // reads the operands from the code itself: spelled here, the 11 operands and two calls took
+  // 395 bytes of `run` per row, this one call 1/10 of that (codegen.ts spells the two calls).
+  V128LoadAtShuffleZx: op("rrriiiiirri", "v128LoadShuffleZx(0, s32, mview, code, pc, fp);"),
+  V128Load32SplatAtShuffleZx: op("rrriiiiirri", "v128LoadShuffleZx(1, s32, mview, code, pc, fp);"),
+  V128Load64ZeroAtShuffleZx: op("rrriiiiirri", "v128LoadShuffleZx(2, s32, mview, code, pc, fp);"),
   V128Store: op("ror", "simdStore(s32, mview, s32[$1], $2, $3);"),
   // `v128.store` to `base + imm` (`base imm offset value`), as `I32StoreAt`.
   V128StoreAt: op("rior", "simdStore(s32, mview, (s32[$1] + $2) | 0, $3, $4);"),

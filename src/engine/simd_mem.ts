@@ -13,7 +13,7 @@
 
 import { IMM_F32, IMM_WORDS } from "../core/num/float.ts";
 import { Trap, TrapCode } from "../core/trap.ts";
-import { f32x4MaxMin } from "./simd.ts";
+import { f32x4MaxMin, simdShuffleZx } from "./simd.ts";
 
 /**
  * The effective address of an access of `n` bytes, after the bounds check. (The 16-byte
@@ -428,4 +428,43 @@ export function simdStoreLane(
       mem.setInt32(ea, s[v + 2 * lane], true);
       mem.setInt32(ea + 4, s[v + 2 * lane + 1], true);
   }
+}
+
+/**
+ * The `V128*AtShuffleZx` rows: the load `kind` (0 `v128.load`, 1 `v128.load32_splat`, 2
+ * `v128.load64_zero`) of `base + imm` into slot `t`, then the `V128ShuffleZx` (`simd.ts`) of the
+ * instruction's first eight operands, which reads `t`. The operands are read here from the code
+ * (`code[pc + 1]` on: `d a b k0 k1 k2 k3 kind t base imm`, slots relative to `fp`), so that
+ * the executor's `run` passes five values instead of thirteen.
+ *
+ * @param kind which load
+ * @param s the slot array
+ * @param mem the memory
+ * @param code the function's code
+ * @param pc where the instruction starts
+ * @param fp the frame's first slot
+ */
+export function v128LoadShuffleZx(
+  kind: number,
+  s: Int32Array,
+  mem: DataView,
+  code: Int32Array,
+  pc: number,
+  fp: number,
+): void {
+  const t = fp + code[pc + 9]!, addr = (s[fp + code[pc + 10]!]! + code[pc + 11]!) | 0;
+  if (kind === 0) v128Load(s, mem, t, addr, 0);
+  else if (kind === 1) v128Load32Splat(s, mem, t, addr, 0);
+  else v128Load64Zero(s, mem, t, addr, 0);
+  simdShuffleZx(
+    s,
+    fp + code[pc + 1]!,
+    fp + code[pc + 2]!,
+    fp + code[pc + 3]!,
+    code[pc + 4]!,
+    code[pc + 5]!,
+    code[pc + 6]!,
+    code[pc + 7]!,
+    code[pc + 8]!,
+  );
 }

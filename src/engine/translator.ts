@@ -78,7 +78,7 @@ import {
   PAYING_FORM,
 } from "./isa.ts";
 import { ADDR, CONST, LOCAL, OperandStack, TEMP } from "./operand_stack.ts";
-import { shuffleZeroExtendKind } from "./simd.ts";
+import { shuffleOneInput, shuffleZeroExtendKind } from "./simd.ts";
 import type { FuncValidator } from "../validate/func_validator.ts";
 
 /**
@@ -570,6 +570,10 @@ class FuncTranslator {
   // The code length right after the last `Copy` that `#move` emitted (-1 once a label is bound):
   // a copy back the other way right after it is a no-op and is left out.
   #copyEnd = -1;
+  // Where the last lone `I32Copy8At` starts and ends (-1 once a label is bound): a byte copy
+  // right after it joins it in an `I32Copy8At2`.
+  #copy8At = -1;
+  #copy8End = -1;
   // Whether the instruction ending at `#copyEnd` is a lone `Copy` (not yet joined in a `Copy2`).
   #copyPair = false;
   // The code length right after the last `Copy2` that `#move` made (-1 once a label is bound):
@@ -681,6 +685,7 @@ class FuncTranslator {
     this.#lastEnd = -1;
     this.#lastPos = -1;
     this.#copyEnd = -1;
+    this.#copy8At = this.#copy8End = -1;
     this.#copyPair = false;
     this.#pairEnd = -1;
     this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
@@ -1085,6 +1090,7 @@ class FuncTranslator {
     this.#nStarts = 0;
     this.#lastEnd = -1;
     this.#copyEnd = -1;
+    this.#copy8At = this.#copy8End = -1;
     this.#pairEnd = -1;
     this.#aliasDst = this.#aliasSrc = this.#aliasAt = -1;
     this.#resultStart = -1;
@@ -1683,6 +1689,26 @@ class FuncTranslator {
       code.emit(x);
     }
     this.#endResult();
+    return true;
+  }
+
+  /**
+   * A v128 unary operator of the top entry when it is the result of the instruction `inner` just
+   * emitted (`I32x4Sub t, x, y`): takes `inner` back and emits `fused dst, x, y` (`I32x4SubAbs`).
+   * Returns whether it did. Nothing was emitted since `inner`, so `x` and `y` still hold what it
+   * read.
+   */
+  #fuseUnary(inner: number, fused: number): boolean {
+    const code = this.#code;
+    if (!this.#topIsLastResult() || code.get(this.#lastStart) !== inner) return false;
+    const x = code.get(this.#lastStart + 2);
+    const y = code.get(this.#lastStart + 3);
+    code.truncate(this.#lastStart);
+    this.#stack.pop();
+    this.#beginResult(fused);
+    code.emit(x);
+    code.emit(y);
+    this.#endResult(true);
     return true;
   }
 
@@ -2532,10 +2558,26 @@ class FuncTranslator {
     this.#takeBack(at);
     this.#lastEnd = -1;
     this.#pop(2);
+    if (this.#copy8End === at) {
+      // Right after a lone byte copy (nothing between, no label): both in one instruction, the
+      // first's operands then this one's (vec_bytes' RGBA swap: four copies a pixel).
+      const first = this.#copy8At;
+      code.set(first, I.I32Copy8At2);
+      code.emit(base);
+      code.emit(imm);
+      code.emit(offset);
+      code.emit(from);
+      code.emit(fromImm);
+      code.emit(fromOffset);
+      this.#copy8At = this.#copy8End = -1;
+      return true;
+    }
+    this.#copy8At = at;
     code.op3(I.I32Copy8At, base, imm, offset);
     code.emit(from);
     code.emit(fromImm);
     code.emit(fromOffset);
+    this.#copy8End = code.len;
     return true;
   }
 
@@ -2553,6 +2595,56 @@ class FuncTranslator {
     if (code.get(at) !== I.I32AddAddImmShrUImm) return false;
     const a = code.get(at + 2), b = code.get(at + 3), k = code.get(at + 4);
     const sh = code.get(at + 5);
+    // The byte load just before it, of one of the addends (no label between: `#starts`).
+    const n = this.#nStarts, starts = this.#starts;
+    const first = n >= 2 && starts[n - 1] === at ? starts[n - 2]! : -1;
+    if (
+      first >= 0 && code.get(first) === I.I32Load8UAddImm &&
+      first + INSTR_SIZE[I.I32Load8UAddImm]! === at && code.get(first + 4) === 0 && offset === 0
+    ) {
+      const t = code.get(first + 1);
+      if (t === a || t === b) {
+        const from = code.get(first + 2), fromImm = code.get(first + 3);
+        const other = t === b ? a : b;
+        // The other addend computed by the `I32AddShlImm` just before the load, into the
+        // temporary the sum then overwrote (so nothing else reads it): all three in one.
+        const shl = n >= 3 && starts[n - 2] === first ? starts[n - 3]! : -1;
+        if (
+          shl >= 0 && code.get(shl) === I.I32AddShlImm &&
+          shl + INSTR_SIZE[I.I32AddShlImm]! === first && code.get(shl + 1) === other &&
+          other === code.get(at + 1) && from !== other && t !== other
+        ) {
+          // (The temporary is never written: the load must not address through it.)
+          const x = code.get(shl + 2), y = code.get(shl + 3), shift = code.get(shl + 4);
+          code.truncate(shl);
+          this.#resultStart = this.#prevResultStart = this.#prev2ResultStart = -1;
+          this.#lastEnd = -1;
+          this.#pop(2);
+          code.op3(I.I32AddShlImmLoad8UAddImmShrUStore8At, base, imm, x);
+          code.emit(y);
+          code.emit(shift);
+          code.emit(k);
+          code.emit(sh);
+          code.emit(t);
+          code.emit(from);
+          code.emit(fromImm);
+          return true;
+        }
+        code.truncate(first);
+        this.#resultStart = this.#prev2ResultStart;
+        this.#prevResultStart = this.#prev2ResultStart = -1;
+        this.#lastEnd = -1;
+        this.#pop(2);
+        // The other addend is read after `t` is written, as the add read it after the load.
+        code.op3(I.I32Load8UAddAddImmShrUStore8At, base, imm, t === b ? a : b);
+        code.emit(k);
+        code.emit(sh);
+        code.emit(t);
+        code.emit(from);
+        code.emit(fromImm);
+        return true;
+      }
+    }
     this.#takeBack(at);
     this.#lastEnd = -1;
     this.#pop(2);
@@ -2784,6 +2876,41 @@ class FuncTranslator {
     return true;
   }
 
+  /** The load `#loadBeforeShuffle` took back: its destination, base and immediate. */
+  readonly #takenLoad = new Int32Array(3);
+
+  /**
+   * Before a `V128ShuffleZx` of slots `a` and `b`: when the instruction just emitted (into a
+   * temporary or, by a `local.tee`, a local) is a `V128LoadAt`, `V128Load32SplatAt` or `V128Load64ZeroAt` without an offset into `a` or `b`,
+   * takes it back (its operands into `#takenLoad`) and returns the fused opcode that loads and
+   * then shuffles, which starts where the load did (a trap maps to the load's offset); else -1.
+   */
+  #loadBeforeShuffle(a: number, b: number): number {
+    const code = this.#code;
+    // The last instruction, also when a `local.tee` retargeted it (which clears `#lastEnd`);
+    // none fused across a label (`#bindLabel` clears `#starts`).
+    const at = this.#lastStart, n = this.#nStarts;
+    if (n === 0 || this.#starts[n - 1] !== at || at >= code.len) return -1;
+    const op = code.get(at);
+    const fused = op === I.V128LoadAt
+      ? I.V128LoadAtShuffleZx
+      : op === I.V128Load32SplatAt
+      ? I.V128Load32SplatAtShuffleZx
+      : op === I.V128Load64ZeroAt
+      ? I.V128Load64ZeroAtShuffleZx
+      : -1;
+    if (fused < 0 || at + INSTR_SIZE[op]! !== code.len || code.get(at + 4) !== 0) return -1;
+    const t = code.get(at + 1);
+    if (t !== a && t !== b) return -1;
+    const words = this.#takenLoad;
+    words[0] = t;
+    words[1] = code.get(at + 2);
+    words[2] = code.get(at + 3);
+    this.#takeBack(at);
+    this.#lastEnd = -1;
+    return fused;
+  }
+
   #simd(n: number, rule: Rule): void {
     const r = this.#reader;
     const s = this.#stack;
@@ -2814,13 +2941,26 @@ class FuncTranslator {
           this.#pop(2);
         }
         const zx = kind === I.V128Shuffle ? shuffleZeroExtendKind(r.v128) : -1;
-        this.#beginResult(zx >= 0 ? I.V128ShuffleZx : kind);
+        if (kind === I.V128Shuffle && zx < 0) {
+          // A shuffle reading one input takes it twice: `simdShuffle`'s faster path.
+          const used = shuffleOneInput(r.v128);
+          if (used === 1) b = a;
+          else if (used === 2) a = b;
+        }
+        const load = zx >= 0 ? this.#loadBeforeShuffle(a, b) : -1;
+        this.#beginResult(load >= 0 ? load : zx >= 0 ? I.V128ShuffleZx : kind);
         if (kind === I.V128Shuffle) {
           code.emit(a);
           code.emit(b);
         }
         for (let i = 0; i < 16; i += 4) code.emit(k.getInt32(i, true));
         if (zx >= 0) code.emit(zx);
+        if (load >= 0) {
+          const words = this.#takenLoad;
+          code.emit(words[0]!);
+          code.emit(words[1]!);
+          code.emit(words[2]!);
+        }
         return this.#endResult(true);
       }
       case I.V128Unary:
@@ -2829,6 +2969,7 @@ class FuncTranslator {
         if (instr === I.V128LoadFull && this.#fuseLoadAddress()) return;
         if (instr === I.V128Load && this.#fuseLoadAddress(n)) return;
         if (instr === I.V128Splat32 && this.#splatLoad()) return;
+        if (instr === I.I32x4Abs && this.#fuseUnary(I.I32x4Sub, I.I32x4SubAbs)) return;
         const a = this.#use(h - 1);
         s.pop();
         // The generic load is a `V128LoadSubAt` adding 0 (`V128Load` itself is cold: `run` had
@@ -2853,6 +2994,12 @@ class FuncTranslator {
         }
         if (instr === I.F32x4Add && this.#mulLoadAdd(h - 2)) return;
         if (instr === I.F32x4Mul && this.#mulLoad(h - 2)) return;
+        // Only a sum that is the first operand: the result then goes where the sum was, never
+        // to the other operand's slot (the generated code writes the sum first).
+        if (
+          instr === I.I32x4MinU && this.#lastPos === h - 2 &&
+          this.#fuseBinary(h - 2, I.I32x4Add, I.I32x4AddMinU, true)
+        ) return;
         if (instr === I.F32x4Min && this.#maxMinLoad(h - 2)) return;
         if (instr === I.F32x4Min && this.#fuseBinary(h - 2, I.F32x4Max, I.F32x4MaxMin, true)) {
           return;

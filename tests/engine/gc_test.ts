@@ -17,7 +17,6 @@ import {
   arrayNewFixed,
   arraySet,
   GC_COLLECT_MIN,
-  GcStruct,
   GcType,
   type HostRef,
   HT_ANY,
@@ -40,6 +39,7 @@ import {
   structGet,
   structNew,
   structNewDefault,
+  structOfWords,
   structSet,
 } from "../../src/engine/gc.ts";
 
@@ -243,7 +243,7 @@ Deno.test("gc: the collector frees handles no root holds, keeps rooted ones and 
   assert.strictEqual(gc.object(kept), keptObj);
   assert.deepStrictEqual(keptObj.id, kept);
   // An unrooted object loses its handle and gets a new one when read again.
-  const loose = new GcStruct(t, [0]);
+  const loose = structOfWords(t, [0, 0, 0, 0]);
   gc.handleOf(loose);
   gc.collect();
   assert.deepStrictEqual(loose.id, 0);

@@ -1,0 +1,281 @@
+/**
+ * Wasm GC struct, array and cast instructions spelled inline, for the code generator (`codegen.ts`).
+ *
+ * The rows' templates call `gc.ts` with slot indices (`structGet(store, s32, (fp + 4), r0, 0,
+ * 5)`): the result is written through an index the generator cannot follow, so it stays in the
+ * value stack, and `struct.new`'s template may stop for fuel, so every cached slot is written
+ * back before it and it runs inside a retry loop. Here, for a field kind known when generating:
+ * - `struct.get` reads the field property (`w0`..`w3`, or `rest[k]`) of the struct its handle
+ *   names, after the null check, and assigns the result word(s) as `s32[(fp + d)] = ...`, which
+ *   the generator can keep in a local;
+ * - `struct.set` writes the property;
+ * - `ref.test` and `ref.cast` against a defined struct or array type compare the object's
+ *   canonical type id first (`objectIn`);
+ * - `array.get` and `array.set` check the reference and the index and read or write the element
+ *   of the array's store (typed arrays wrap i8 and i16 as the interpreter's writes do);
+ * - `struct.new` / `struct.new_default` (in unmetered code only: metered code keeps the
+ *   template, which charges for the fields and may stop) construct the `GcStruct` subclass its size needs with its
+ *   words as arguments and take a handle with `GcHeap.give`; only when that says a collection
+ *   is due are the cached slots written back (the collection's roots) before `GcHeap.alloc`.
+ * Each spelling does what the row's `gc.ts` function does, with the same traps, in the same
+ * order; anything else (v128 and exnref fields, packed writes of other kinds) keeps its template.
+ *
+ * @module
+ */
+
+import { I } from "./isa.ts";
+import {
+  gcType,
+  ST_ANY,
+  ST_EXN,
+  ST_FUNC,
+  ST_I16,
+  ST_I16_S,
+  ST_I32,
+  ST_I64,
+  ST_I8,
+  ST_I8_S,
+  ST_V128,
+  structClassOf,
+} from "./gc.ts";
+import { TrapCode } from "../core/trap.ts";
+import { TYPES } from "../core/type_registry.ts";
+
+/** Words of a struct kept as properties of the `GcStruct` (`INLINE_WORDS` in gc.ts). */
+const INLINE = 4;
+
+/** The JavaScript reading word `k` of the struct `s` (a name). */
+const wordOf = (s: string, k: number) => k < INLINE ? `${s}.w${k}` : `${s}.rest[${k - INLINE}]`;
+
+/** Slot `v` (a word index relative to `fp`) spelled as the generator spells slots. */
+const slot = (v: number) => `(fp + ${v})`;
+
+/**
+ * The instruction at `pc` of `code` spelled inline, with `flush` the mark that writes the cached
+ * slots back to the value stack; or null when it keeps its row's template.
+ */
+export function spellGc(
+  code: Int32Array,
+  pc: number,
+  metered: boolean,
+  flush: string,
+): string | null {
+  switch (code[pc]) {
+    case I.StructGet:
+      return structGet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!);
+    case I.StructSet:
+      return structSet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!);
+    case I.StructNew:
+      return metered ? null : structNew(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, flush);
+    case I.StructNewDefault:
+      return metered ? null : structNew(code[pc + 1]!, code[pc + 2]!, -1, flush);
+    case I.ArrayGet:
+      return arrayGet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!);
+    case I.ArraySet:
+      return arraySet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!);
+    case I.RefTest:
+    case I.RefCast:
+      return refTest(
+        code[pc] === I.RefCast,
+        code[pc + 1]!,
+        code[pc + 2]!,
+        code[pc + 3]!,
+        code[pc + 4]!,
+      );
+  }
+  return null;
+}
+
+/**
+ * `ref.test` (into slot `d` as an i32) or `ref.cast` (the reference into slot `d`, or a trap)
+ * of the reference in slot `a` against a defined struct or array type `ht` (`nullable`: null
+ * passes): null, an i31 and a host value decided in place, an object by its type's canonical id
+ * (`objectIn`). Abstract heap types and function types keep the template (`refTest`).
+ */
+function refTest(
+  cast: boolean,
+  d: number,
+  a: number,
+  ht: number,
+  nullable: number,
+): string | null {
+  if (ht < 0 || ht >= TYPES.size || gcType(ht).kind === "func") return null;
+  const ifNull = nullable !== 0;
+  const test =
+    `$rh === 0 ? ${ifNull} : ($rh & 1) === 0 && objectIn(store.gc.objs[$rh >>> 1], ${ht})`;
+  return cast
+    ? `const $rh = s32[${slot(a)}];
+if (!(${test})) throw trap(${TrapCode.CastFailure});
+s32[${slot(d)}] = $rh;`
+    : `const $rh = s32[${slot(a)}];
+s32[${slot(d)}] = (${test}) ? 1 : 0;`;
+}
+
+/** The null and bounds checks of array slot `h` and index slot `i`: `$a`, `$i`. */
+function arrayAt(h: number, i: number): string {
+  return `const $ah = s32[${slot(h)}];
+if ($ah === 0) throw trap(${TrapCode.NullArrayReference});
+const $a = store.gc.objs[$ah >>> 1], $i = s32[${slot(i)}] >>> 0;
+if ($i >= $a.length) throw trap(${TrapCode.ArrayOutOfBounds});`;
+}
+
+/** `array.get(_s/_u)` of element slot `i` of array slot `h`, read as `kind`, into slot `d`. */
+function arrayGet(d: number, h: number, i: number, kind: number): string | null {
+  const e = "$a.data[$i]";
+  let value: string;
+  switch (kind) {
+    case ST_ANY:
+      value = `handleOfRef(store.gc, ${e})`;
+      break;
+    case ST_I8:
+    case ST_I16:
+    case ST_I32:
+    case ST_FUNC:
+      // Typed arrays (Uint8Array, Uint16Array, Int32Array): the word as the slot holds it.
+      value = e;
+      break;
+    case ST_I8_S:
+      value = `(${e} << 24) >> 24`;
+      break;
+    case ST_I16_S:
+      value = `(${e} << 16) >> 16`;
+      break;
+    case ST_I64:
+      return `${arrayAt(h, i)}
+s32[${slot(d)}] = $a.data[2 * $i];
+s32[${slot(d)} + 1] = $a.data[2 * $i + 1];`;
+    default:
+      return null;
+  }
+  return `${arrayAt(h, i)}
+s32[${slot(d)}] = ${value};`;
+}
+
+/**
+ * `array.set` of element slot `i` of array slot `h` to slot `a`. The element's kind is the
+ * array's (the instruction does not name it): references and one-word numbers are written in
+ * place, other kinds by `arraySet` (which reads the value's words from the value stack: the
+ * slot then stays there).
+ */
+function arraySet(h: number, i: number, a: number): string {
+  return `${arrayAt(h, i)}
+const $k = $a.type.storage[0];
+if ($k === ${ST_ANY}) $a.data[$i] = refOfHandle(store.gc.objs, s32[${slot(a)}]);
+else if ($k <= ${ST_I32} || $k === ${ST_FUNC}) $a.data[$i] = s32[${slot(a)}];
+else arraySet(store, $ah, $i, s32, ${slot(a)});`;
+}
+
+/** The null check of struct handle slot `h`, naming the struct `$o`. */
+function structAt(h: number): string {
+  return `const $sh = s32[${slot(h)}];
+if ($sh === 0) throw trap(${TrapCode.NullStructReference});
+const $o = store.gc.objs[$sh >>> 1];`;
+}
+
+/** `struct.get(_s/_u)` of the field at word `k`, read as `kind`, from slot `h` into slot `d`. */
+function structGet(d: number, h: number, k: number, kind: number): string | null {
+  const w = wordOf("$o", k);
+  let value: string;
+  switch (kind) {
+    case ST_ANY:
+      value = `handleOfRef(store.gc, ${w})`;
+      break;
+    case ST_I8:
+    case ST_I16:
+    case ST_I32:
+    case ST_FUNC:
+      value = w;
+      break;
+    case ST_I8_S:
+      value = `(${w} << 24) >> 24`;
+      break;
+    case ST_I16_S:
+      value = `(${w} << 16) >> 16`;
+      break;
+    case ST_I64:
+      return `${structAt(h)}
+s32[${slot(d)}] = ${w};
+s32[${slot(d)} + 1] = ${wordOf("$o", k + 1)};`;
+    default:
+      return null;
+  }
+  return `${structAt(h)}
+s32[${slot(d)}] = ${value};`;
+}
+
+/** `struct.set` of the field at word `k` (storage `kind`) of struct slot `h` to slot `a`. */
+function structSet(h: number, a: number, k: number, kind: number): string | null {
+  const set = (k: number, v: string) =>
+    k < INLINE ? `$o.w${k} = ${v};` : `$o.rest[${k - INLINE}] = ${v};`;
+  const v = `s32[${slot(a)}]`;
+  switch (kind) {
+    case ST_I8:
+      return `${structAt(h)}\n${set(k, `${v} & 255`)}`;
+    case ST_I16:
+      return `${structAt(h)}\n${set(k, `${v} & 65535`)}`;
+    case ST_I32:
+    case ST_FUNC:
+      return `${structAt(h)}\n${set(k, v)}`;
+    case ST_I64:
+      return `${structAt(h)}\n${set(k, v)}\n${set(k + 1, `s32[${slot(a)} + 1]`)}`;
+    case ST_ANY:
+      return `${structAt(h)}\n${set(k, `refOfHandle(store.gc.objs, ${v})`)}`;
+  }
+  return null;
+}
+
+/**
+ * `struct.new` of type `id` from the slots from `a` on (`a` < 0: `struct.new_default`), its
+ * handle into slot `d`.
+ */
+function structNew(d: number, id: number, a: number, flush: string): string | null {
+  // (Code from a module names registered struct types; other code keeps the template.)
+  if (id < 0 || id >= TYPES.size || gcType(id).kind !== "struct") return null;
+  const type = gcType(id);
+  const words: string[] = [];
+  for (let i = 0; i < type.storage.length; i++) {
+    const kind = type.storage[i]!;
+    const v = a < 0 ? "" : `s32[${slot(a + 4 * i)}]`;
+    switch (kind) {
+      case ST_I8:
+        words.push(a < 0 ? "0" : `${v} & 255`);
+        break;
+      case ST_I16:
+        words.push(a < 0 ? "0" : `${v} & 65535`);
+        break;
+      case ST_I32:
+      case ST_FUNC:
+        words.push(a < 0 ? "0" : v);
+        break;
+      case ST_I64:
+        words.push(a < 0 ? "0" : v, a < 0 ? "0" : `s32[${slot(a + 4 * i)} + 1]`);
+        break;
+      case ST_V128:
+        for (let j = 0; j < 4; j++) {
+          words.push(a < 0 ? "0" : j === 0 ? v : `s32[${slot(a + 4 * i)} + ${j}]`);
+        }
+        break;
+      case ST_ANY:
+        words.push(a < 0 ? "null" : `refOfHandle($objs, ${v})`);
+        break;
+      case ST_EXN:
+        words.push(a < 0 ? "null" : `store.exnOf(${v})`);
+        break;
+      default:
+        return null;
+    }
+  }
+  // The arguments of the struct's class (see `GcStruct2` and its siblings).
+  const cls = structClassOf(type.words);
+  const args = words.slice(0, INLINE);
+  while (args.length < (cls === "GcStruct2" ? 2 : INLINE)) args.push("0");
+  if (cls === "GcStructN") args.push(`[${words.slice(INLINE).join(", ")}]`);
+  return `const $g = store.gc, $objs = $g.objs;
+const $o = new ${cls}(gcType(${id}), ${args.join(", ")});
+let $id = $g.give($o);
+if ($id === 0) {
+${flush}
+$id = $g.alloc($o);
+}
+s32[${slot(d)}] = $id;`;
+}
