@@ -724,3 +724,15 @@ Deno.test("codegen lean: the byte and float workloads keep the interpreter's che
     }
   }
 });
+
+Deno.test("codegen lean: a masked word tested for zero is tested by its truthiness", () => {
+  const out = leanBody(
+    "if ((($lo + 2048) & -4096) === 0) {\nx = 1;\n}\nif (((a + b) & c) === 0) {",
+  );
+  assert.ok(out.includes("if (!(($lo + 2048) & -4096)) {\nx = 1;\n}"), out);
+  // Only a mask by a number (an int32 either way) is rewritten.
+  assert.ok(out.includes("if (((a + b) & c) === 0) {"), out);
+  for (const x of [0, 1, -1, 2047, -2048, -2049, 2048, 4095, 0x7fffffff, -0x80000000]) {
+    assert.equal(!((x + 2048) & -4096), ((x + 2048) & -4096) === 0, `${x}`);
+  }
+});
