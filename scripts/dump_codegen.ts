@@ -68,6 +68,7 @@ for (const func of instances.entity(store, instance).funcs) {
     callShapesOf(func.instance.module),
     directOptionsOf(cf, func.instance.module),
     engine.codegenStyle !== "lean",
+    cf.handlers,
   );
   console.log(`// func ${cf.funcIndex}`);
   console.log(

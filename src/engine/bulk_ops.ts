@@ -84,7 +84,8 @@ export function copyByte(
   toOffset: number,
 ): void {
   const src = (from >>> 0) + (fromOffset >>> 0), dst = (to >>> 0) + (toOffset >>> 0);
-  if (src + 1 > len || dst + 1 > len) throw memoryOob();
+  // `>= len` rather than `+ 1 > len`: no float add on a sum past 2^31 (`outOfBounds` in isa.ts).
+  if (src >= len || dst >= len) throw memoryOob();
   view.setInt8(dst, view.getUint8(src));
 }
 
@@ -160,7 +161,7 @@ export function storeByte(
   value: number,
 ): void {
   const dst = (to >>> 0) + (toOffset >>> 0);
-  if (dst + 1 > len) throw memoryOob();
+  if (dst >= len) throw memoryOob();
   view.setInt8(dst, value);
 }
 

@@ -2442,14 +2442,14 @@ export function run(
           break;
         case 296: { // I32Load
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 4) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
           pc = (pc + 4) | 0;
           break;
         }
         case 297: { // I64Load
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 8) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = mview.getInt32(ea, true);
           s32[d + 1] = mview.getInt32(ea + 4, true);
@@ -2458,14 +2458,14 @@ export function run(
         }
         case 298: { // I32Load8S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
           pc = (pc + 4) | 0;
           break;
         }
         case 299: { // I32Load8U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
           pc = (pc + 4) | 0;
           break;
@@ -2473,7 +2473,7 @@ export function run(
         case 300: { // I32LoadAddImm
           ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
             (code[(pc + 4) | 0] >>> 0);
-          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 4) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
           pc = (pc + 5) | 0;
           break;
@@ -2481,7 +2481,7 @@ export function run(
         case 301: { // I64LoadAddImm
           ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
             (code[(pc + 4) | 0] >>> 0);
-          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 8) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = mview.getInt32(ea, true);
           s32[d + 1] = mview.getInt32(ea + 4, true);
@@ -2491,28 +2491,28 @@ export function run(
         case 302: { // I32Load8UAddImm
           ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
             (code[(pc + 4) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
           pc = (pc + 5) | 0;
           break;
         }
         case 303: { // I32Load16S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 2) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
           pc = (pc + 4) | 0;
           break;
         }
         case 304: { // I32Load16U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 2) throw trap(TrapCode.MemoryOutOfBounds);
           s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
           pc = (pc + 4) | 0;
           break;
         }
         case 305: { // I64Load8S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
           v = mview.getInt8(ea);
           s32[d] = v;
@@ -2522,7 +2522,7 @@ export function run(
         }
         case 306: { // I64Load8U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = mview.getUint8(ea);
           s32[d + 1] = 0;
@@ -2531,7 +2531,7 @@ export function run(
         }
         case 307: { // I64Load16S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 2) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
           v = mview.getInt16(ea, true);
           s32[d] = v;
@@ -2541,7 +2541,7 @@ export function run(
         }
         case 308: { // I64Load16U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 2) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = mview.getUint16(ea, true);
           s32[d + 1] = 0;
@@ -2550,7 +2550,7 @@ export function run(
         }
         case 309: { // I64Load32S
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 4) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
           v = mview.getInt32(ea, true);
           s32[d] = v;
@@ -2560,7 +2560,7 @@ export function run(
         }
         case 310: { // I64Load32U
           ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
-          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 4) throw trap(TrapCode.MemoryOutOfBounds);
           d = (fp + code[(pc + 1) | 0]) | 0;
           s32[d] = mview.getInt32(ea, true);
           s32[d + 1] = 0;
@@ -2569,14 +2569,14 @@ export function run(
         }
         case 311: { // I32Store
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 4) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
         case 312: { // I64Store
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 8) throw trap(TrapCode.MemoryOutOfBounds);
           v = (fp + code[(pc + 3) | 0]) | 0;
           mview.setInt32(ea, s32[v], true);
           mview.setInt32(ea + 4, s32[v + 1], true);
@@ -2585,14 +2585,14 @@ export function run(
         }
         case 313: { // I32Store8
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
           pc = (pc + 4) | 0;
           break;
         }
         case 314: { // I32Store16
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 2) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
           pc = (pc + 4) | 0;
           break;
@@ -2600,7 +2600,7 @@ export function run(
         case 315: { // I32StoreAt
           ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
             (code[(pc + 3) | 0] >>> 0);
-          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 4) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, s32[(fp + code[(pc + 4) | 0]) | 0], true);
           pc = (pc + 5) | 0;
           break;
@@ -2608,7 +2608,7 @@ export function run(
         case 316: { // I32Store8At
           ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
             (code[(pc + 3) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt8(ea, s32[(fp + code[(pc + 4) | 0]) | 0]);
           pc = (pc + 5) | 0;
           break;
@@ -2661,28 +2661,28 @@ export function run(
           break;
         case 322: { // I32StoreImm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 4) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, code[(pc + 3) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
         case 323: { // I32Store8Imm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 1 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt8(ea, code[(pc + 3) | 0]);
           pc = (pc + 4) | 0;
           break;
         }
         case 324: { // I32Store16Imm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 2 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 2) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt16(ea, code[(pc + 3) | 0], true);
           pc = (pc + 4) | 0;
           break;
         }
         case 325: { // I64StoreImm
           ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
-          if (ea + 8 > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          if (ea > memLen - 8) throw trap(TrapCode.MemoryOutOfBounds);
           mview.setInt32(ea, code[(pc + 3) | 0], true);
           mview.setInt32(ea + 4, code[(pc + 4) | 0], true);
           pc = (pc + 5) | 0;

@@ -87,12 +87,29 @@ function branch(shape: string, negation: string, cond: string, prelude = ""): Ro
 }
 
 /**
+ * The check that an access of `bytes` bytes at `ea` ends past memory. Spelled `ea > memLen - k`,
+ * not `ea + k > memLen`: `ea` (u32 + u32) may exceed 2^31 and is a float in V8, so the old form
+ * did a float add before the compare, while `memLen - k` stays a small integer (also negative
+ * when memory is smaller than the access, which still traps for every `ea >= 0`). Interpreter,
+ * minimum CPU of 4 alternated processes each (scale 0.5, see the commit): bytesum -5%, sieve -2%
+ * to -4%, lz -1%, matmul, hashtab and sha512 unchanged; `run` 50 bytes smaller. The same rewrite
+ * as `jitBounds` in codegen.ts. A byte access checks `ea >= memLen` (no subtraction): against
+ * `ea > memLen - 1`, 6 alternated processes each, bytesum -1.7%, sieve -1.3%, lz -1%. Keeping
+ * `memLen - 2/4/8` in locals of `run` (set wherever `memLen` is) measured within noise (lz -6%,
+ * matmul, sieve, bytesum +-1%) and grew `run` by an assignment per site.
+ */
+function outOfBounds(bytes: number): string {
+  const past = bytes === 1 ? "ea >= memLen" : `ea > memLen - ${bytes}`;
+  return `if (${past}) throw trap(TrapCode.MemoryOutOfBounds);`;
+}
+
+/**
  * The effective address `ea` of an access of `bytes` bytes at the address in slot `addr` plus the
  * offset `offset`, trapping when it is out of bounds.
  */
 function address(addr: string, offset: string, bytes: number): string {
   return `const ea = (s32[${addr}] >>> 0) + (${offset} >>> 0);
-if (ea + ${bytes} > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+${outOfBounds(bytes)}
 `;
 }
 
@@ -110,7 +127,7 @@ function loadAddImm(bytes: number, run: string): Row {
   return op(
     "rrio",
     `const ea = ((s32[$2] + $3) >>> 0) + ($4 >>> 0);
-if (ea + ${bytes} > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+${outOfBounds(bytes)}
 ` + dedent(run),
   );
 }
@@ -129,7 +146,7 @@ function storeAt(bytes: number, run: string): Row {
   return op(
     "rior",
     `const ea = ((s32[$1] + $2) >>> 0) + ($3 >>> 0);
-if (ea + ${bytes} > memLen) throw trap(TrapCode.MemoryOutOfBounds);
+${outOfBounds(bytes)}
 ` + dedent(run),
   );
 }

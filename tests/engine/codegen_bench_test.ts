@@ -2,9 +2,9 @@
  * Every benchmark workload (`scripts/_bench_workloads.ts`, all of `bench/`) runs entirely in
  * generated code under `executionTier: "codegen"`: no function body left to the interpreter, no
  * instruction handed back to it midway (`Engine.codegenStats`), no i64 helper call on the value
- * stack, and the interpreter's checksum, fuel on and off (`exceptions` aside: its `try_table`
- * bodies are interpreted, by design for now). A generator gap or bug that makes a body fall
- * back would otherwise only show as a slower benchmark.
+ * stack, and the interpreter's checksum, fuel on and off (`exceptions` included: its `try_table`
+ * bodies are generated too). A generator gap or bug that makes a body fall back would otherwise
+ * only show as a slower benchmark.
  */
 
 import assert from "node:assert/strict";
@@ -16,9 +16,6 @@ const SCALE = 0.002;
 
 /** Under `auto`: large enough that the hot loops tier up (1,000 iterations) within the call. */
 const AUTO_SCALE = 0.005;
-
-/** Why `codegen.ts` leaves a body to the interpreter: its `try_table` handlers. */
-const TRY_TABLE = "exception handlers (try_table)";
 
 /** Runs `workload` at `scale` on a fresh engine; its checksum and the engine's codegen stats. */
 function runOn(
@@ -80,14 +77,6 @@ for (const workload of WORKLOADS) {
       }
       assert.equal(checksum, want, `${workload.name} checksum (fuel ${fuel})`);
       const where = `${workload.name} (fuel ${fuel}): ${JSON.stringify(stats)}`;
-      if (workload.exceptions) {
-        // The generator leaves bodies with exception handlers to the interpreter, and the
-        // functions such a body calls run there too (so nothing is generated here); any other
-        // reason is a new fallback.
-        assert.ok(stats.interpreted > 0, where);
-        assert.deepEqual(stats.reasons, { [TRY_TABLE]: stats.interpreted }, where);
-        continue;
-      }
       assert.ok(stats.generated > 0, where);
       assert.equal(stats.interpreted, 0, where);
       assert.deepEqual(stats.reasons, {}, where);
