@@ -242,7 +242,11 @@
  * the interpreter's 0.24 s (23x; `auto`, which generates nothing there, 0.25 s). Timed per body
  * in one process (loaded machine), the caller's (2,000 call sites, 20,002 words) took 1.3-1.6 s,
  * the callees 3.5 s together (0.6 ms each once the generator was warm), the rest of the call V8
- * compiling and running what was generated. Within that contract no laziness brings it near the
+ * compiling and running what was generated. A call site outside the caller's loops is spelled
+ * compact (its direct call inline, the rest in `callOut`, see `I.Call`): that `run` body went
+ * from 7.7 MB of JS (322,000 lines) to 2.0 MB, generated in 0.5-1.0 s rather than 1.8-2.2 s,
+ * CPU time of the whole first call 6.5-7.1 s -> 4.3-6.3 s (three alternated processes each, loaded
+ * machine). Within that contract no laziness brings it near the
  * interpreter: every one of those bodies runs.
  *
  * A function that generated code calls from inside a loop is generated at that call, however cold
@@ -335,7 +339,14 @@ import * as slotValues from "./codegen_slots.ts";
 import { isInt32Expr, numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import { leanSource } from "./codegen_lean.ts";
 import { type LocalKind, splitLoops } from "./codegen_split.ts";
-import { type FuelNode, planFuel } from "./codegen_fuel.ts";
+import {
+  countedBackEdge,
+  dropIdleTakes,
+  foldableLoops,
+  type FuelNode,
+  planFuel,
+  stripMine,
+} from "./codegen_fuel.ts";
 import {
   expandRun,
   I,
@@ -664,6 +675,48 @@ function generateAtCall(
 }
 
 /**
+ * The call of Wasm function `callee` (its arguments in the value stack from word `base`) at a
+ * compact call site of frame `depth` (see "Compact call sites" in `I.Call`) that does not call
+ * its cached direct entry: pushes its frame (`enterFunc`) and runs its body through its ordinary
+ * entry, as the full spelling's slow path does, and returns as a direct entry would (so that
+ * the site has one stop and one result for both): `STOP` (the status in `STATUS`: `CALL` where
+ * the driver must run the callee, or the callee's stop), or the result's low word (its high
+ * word in `HIGH` where `resultWords` is 2), the depth back as the site leaves it (`stale`: the
+ * caller is a direct entry, which leaves it as it was).
+ */
+function callOut(
+  callee: WasmFuncEntity,
+  st: ExecStack,
+  depth: number,
+  base: number,
+  store: StoreInner,
+  nesting: number,
+  stale: boolean,
+  resultWords: number,
+): unknown {
+  const sd = st.depth;
+  const compiler = st.compiler!;
+  const body = enterFunc(callee, st, depth, base, compiler, nesting, false);
+  if (body === null) return stopWith(CALL);
+  const status = body(
+    store,
+    st,
+    depth + 1,
+    st.bulkFuel,
+    compiler,
+    INNER[0]!,
+    st.baseDepth,
+    callee.instance,
+    -1,
+  );
+  if (status !== RETURN) return stopWith(status);
+  st.depth = stale ? sd : depth;
+  const s32 = st.s32;
+  if (resultWords === 2) HIGH[0] = s32[base + 1]!;
+  return s32[base]!;
+}
+
+/**
  * A call of host function `callee` from generated code: `RETURN` when it returned (its results
  * in the slots at `base`), `CALL` when it threw a Wasm exception a handler in frame `st.depth`
  * caught, `HOST_AWAIT` when it returned a Promise, `HOST_THREW` when it threw anything else.
@@ -717,6 +770,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     stopWith,
     HIGH,
     enterFunc,
+    callOut,
     hostCall,
     hostThrew,
     HOST_THREW,
@@ -1138,7 +1192,9 @@ const FLOAT_RESULT = "/*floatresult*/";
 
 /**
  * `body` with `$warm` zeroed before each loop and set to -4096 at each of its back edges
- * (`continue L<t>`), so that it is 0 during a loop's first iteration from each entry. Code on a
+ * (`continue L<t>`, and a strip-mined loop's fast one, `continue F<t>`: see `countedBackEdge`;
+ * left 0 there, xxh64 ran its first 65,536 passes on the slow path, fuel on 1.6x slower), so
+ * that it is 0 during a loop's first iteration from each entry. Code on a
  * path that is rarely taken but tested with a mask of `$warm` (the exact high word of a product
  * by a constant, `mulInto` in codegen_i64.ts: `((lo + 2048) & $warm) === 0`) then runs once per
  * loop entry. That is for V8:
@@ -1160,7 +1216,7 @@ const FLOAT_RESULT = "/*floatresult*/";
  */
 function coldLoops(body: string): string {
   return body.replace(/^(L\d+): for \(;;\) \{$/gm, "$warm = 0;\n$1: for (;;) {")
-    .replace(/\bcontinue (L\d+);/g, "{\n$warm = -4096;\ncontinue $1;\n}");
+    .replace(/\bcontinue ([LF]\d+);/g, "{\n$warm = -4096;\ncontinue $1;\n}");
 }
 
 /**
@@ -1814,6 +1870,8 @@ export function generateSource(
   const paying = new Map<number, { at: number; cost: number; target: number }>();
   /** Every reachable instruction, as the fuel plan sees it (see codegen_fuel.ts). */
   const fuelNodes: FuelNode[] = [];
+  /** Where in `out` each of those is (metered code). */
+  const outOf = new Map<number, number>();
   /** Whether the code charges fuel (then counted in a local, see `FUEL_OUT`). */
   let metered = false;
   /** Whether the code makes a tail call (which always returns to the driver, see below). */
@@ -2015,6 +2073,8 @@ ${
   const entryOf = shape === null ? null : new Map<number, number>();
   /** The pcs of the calls, each with its cached callee (see `I.Call` below). */
   const sites: number[] = [];
+  /** The call sites spelled compact (see `callOut`): only their direct call's cache. */
+  const compact = new Set<number>();
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
   if (metered) { for (const name of ["OUT_OF_FUEL", "refuelAhead"]) names.add(name); }
   if (directSelf !== null) {
@@ -2356,6 +2416,70 @@ ${lazy ? args : ""}
           ? [0, 1, 2].map((k) => k < shape!.params.length ? word(b + k * entities.SLOT_WORDS) : "0")
             .join(", ")
           : "";
+        // Compact call sites: a call outside this body's loops (`inLoopAt`) of a function the
+        // module defines keeps only the direct call of its cached callee inline; the rest (its
+        // frame pushed through `enterFunc`, the cache filled) is one helper call (`callOut`),
+        // which the site takes once, or where the nesting leaves no room for the direct call.
+        // Same frames at every stop as the full spelling below. Such a site took ~160 lines of
+        // JS, most of it its slow path: `deno task bench:first-call`'s `run` (2,000 sites)
+        // was 7.7 MB of JS, generated in 2.1-2.9 s (see the commit that added this).
+        if (lazy && viaDirect && (defined || recursive) && !inLoopAt(pc)) {
+          compact.add(pc);
+          const [fn, entity, inner] = recursive
+            ? ["direct", `inst.funcs[${self}]`, `nesting + ${directSelf!.cost}`]
+            : [d, `inst.funcs[${code[pc + 1]}]`, cached];
+          const limit = recursive ? `${MAX_NESTING + 1 - directSelf!.cost!}` : `$e${pc}`;
+          const fill = !defined ? "" : `
+  if ($e${pc} === 0 && (${d} = ${callee}.compiled.generated?.direct ?? null) !== null) {
+    ${n} = MAX_NESTING + 1 - ${d}.cost;
+    $e${pc} = ${n};
+  }`;
+          const results = shape!.results;
+          const slow = `$r = callOut(${callee}, st, depth, base, store, nesting, ${stale}, ${
+            results[0] ?? 0
+          });${fill}`;
+          const stopped = `if ($r === STOP) {
+  const status = STATUS[0];
+  ${stop(false)}
+}
+s32 = st.s32;
+f32 = st.f32;
+f64 = st.f64;
+frames = st.frames;
+${
+            results.length === 0
+              ? ""
+              : `${word(b)} = $r;${results[0] === 2 ? `\n${word(b + 1)} = HIGH[0];` : ""}\n`
+          }${reloadWords(b, [])}`;
+          // A recursive call keeps the full spelling's direct call, its stop its own: with the
+          // one stop after both paths, fib ran slower (\`deno task bench --tier codegen --filter
+          // fib\`, alternated: 114-194 ms against 119-125 ms).
+          js = recursive
+            ? `${FUEL_OUT}
+const base = fp + ${b};
+${directCall}let ${slow}
+${stopped}
+}
+${MEMORY_RELOAD}`
+            : `${FUEL_OUT}
+const base = fp + ${b};
+let $r;
+if (nesting < ${limit}) {
+  try {
+    $r = ${fn}(store, st, depth + 1, ${inner}, inst, base${directArgs});
+  } catch (e) {
+    if (st.depth <= depth) st.depth = depth + 1;
+    st.funcs[depth + 1] = ${entity};
+    throw e;
+  }
+} else {
+  ${args}
+  ${slow}
+}
+${stopped}
+${MEMORY_RELOAD}`;
+          break;
+        }
         const fastHost = !hostFast ? "" : `const $hc = ${callee};
 let $h;
 if ($hc.isHost && ($h = $hc.fast) !== null) {
@@ -2600,10 +2724,13 @@ return ${UP}CALL;`;
         targets: targetsOf.get(pc) ?? [],
       });
     }
+    if (metered) outOf.set(pc, out.length);
     out.push(/\b(const|let) /.test(js) ? `{\n${js}\n}` : js);
     pc = next;
   }
   if (shape !== null) structure(shape.closeAt(code.length), -1);
+  /** The folded back edges (see `countedBackEdge`), with their loops' starts. */
+  const folded = new Map<number, number>();
   if (metered) {
     // Which charges test the count, and for how much (see codegen_fuel.ts); in the switch body,
     // every one for itself (each is an entry).
@@ -2617,6 +2744,32 @@ return ${UP}CALL;`;
         ? `${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`
         : structuredCharge(cost, at, need);
     };
+    // Counted loops' back edges checking the count once for many passes (see
+    // `countedBackEdge`).
+    if (plan !== null) {
+      for (const pc of foldableLoops(fuelNodes, plan)) {
+        const op = code[pc]!;
+        const def = ISA[op]!;
+        const pay = paying.get(pc)!;
+        const need = plan.get(pc)!;
+        if (osrEntry >= pay.target && osrEntry <= pc) continue;
+        const charged = `${FUEL_CHARGE}${pay.cost}${FUEL_CHARGE_END}`;
+        const text = countedBackEdge(
+          def.name,
+          def.shape,
+          Array.from(code.subarray(pc + 1, pc + INSTR_SIZE[op]!)),
+          pc,
+          need,
+          (w) => `(fp + ${w})`,
+          structuredCharge(pay.cost, pay.at, need).slice(0, -charged.length),
+          charged,
+          jump(pay.target, pc),
+        );
+        if (text === null) continue;
+        out[outOf.get(pc)!] = text;
+        folded.set(pc, pay.target);
+      }
+    }
     for (let i = 0; i < out.length; i++) {
       if (out[i]!.includes("/*fuel@")) {
         out[i] = out[i]!.replace(/\/\*fuel@(\d+)\*\//g, (_, pc: string) => spellCharge(Number(pc)));
@@ -2648,6 +2801,8 @@ return ${UP}CALL;`;
   }
   // A metered body's shared fuel stop (see `charge`) follows it, after `FUEL_STOP_MARK`.
   let body = lanesBack(promote(text + (metered ? FUEL_STOP_MARK + FUEL_STOP : ""), promoted));
+  const folds = stripMine(body, folded);
+  body = folds.body;
   const imports = [...names].sort();
   // `$warm` (see `coldLoops`): 0 from each loop's entry to its first back edge.
   const cold = /\$warm\b/.test(body);
@@ -2694,6 +2849,7 @@ ${
     return used;
   });
   const usesMem = uses("mem") || uses("mview") || uses("memLen");
+  if (metered && structured) body = dropIdleTakes(body, FUEL_IN, FUEL_OUT);
   body = body.replaceAll(
     FUEL_OUT,
     metered ? "if (fuelLive) {\n  store.fuel = fuel;\n  fuelLive = false;\n}\n" : "",
@@ -2765,6 +2921,7 @@ ${
           // A direct entry's result (see `directSource`).
           ...(directSelf !== null ? ["$res"] : []),
         ].map((n) => [n, "any"] as const),
+        ...folds.limits.map((n) => [n, "i32"] as const),
         // Where an exception landed (see "Exceptions").
         ...(tries !== null ? [["$pad", "i32"]] : []) as [string, LocalKind][],
         ...(metered ? [["fuel", "i32"], ["fuelLive", "any"], ["fuelExit", "i32"]] : []) as [
@@ -2798,14 +2955,20 @@ throw new Error("Bad entry point " + pc + " into generated code");
     ? `${FUEL_STOP_LABEL}: {\n${unstopped}\n}\n${stop}`
     : unstopped;
   const fueled = (tries === null ? "" : "let $pad = 0;\n") +
-    (metered ? `let fuel = store.fuel | 0, fuelLive = true, fuelExit = 0;\n${inner}` : inner);
+    (metered
+      ? `let fuel = store.fuel | 0, fuelLive = true, fuelExit = 0${
+        folds.limits.map((n) => `, ${n} = 0`).join("")
+      };\n${inner}`
+      : inner);
   const head = `"use strict";
 const { ${imports.join(", ")} } = rt;
 ${
     sites.map((pc) =>
-      `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $n${pc} = 0${
-        directOpts === null ? "" : `, $d${pc} = null, $e${pc} = 0`
-      };\n`
+      compact.has(pc)
+        ? `let $n${pc} = 0, $d${pc} = null, $e${pc} = 0;\n`
+        : `let $c${pc} = null, $k${pc} = null, $b${pc} = null, $i${pc} = null, $w${pc} = 0, $n${pc} = 0${
+          directOpts === null ? "" : `, $d${pc} = null, $e${pc} = 0`
+        };\n`
     ).join("")
   }${split2?.declarations ?? ""}`;
   if (directSelf !== null) {

@@ -776,6 +776,6 @@ export function leanI64(js: string): string {
   // `$warm` without a reader: its declaration and writes (`coldLoops` in codegen.ts) go.
   const stripped = js
     .replace(/^(?:let \$warm = 0|const \$warm = -4096|\$warm = 0);\n/gm, "")
-    .replace(/\{\n\$warm = -4096;\n(continue L\d+;)\n\}/g, "$1");
+    .replace(/\{\n\$warm = -4096;\n(continue [LF]\d+;)\n\}/g, "$1");
   return stripped.includes("$warm") ? js : stripped;
 }

@@ -784,3 +784,66 @@ Deno.test("codegen direct: a host function's fast entry may grow the memory and 
   assert.deepEqual(seen[1], seen[0]);
   assert.equal(seen[0]![1], 4 * 65536);
 });
+
+const COMPACT = wat(`(module
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (func $leaf (param i32 i64) (result i64)
+    (i64.add (local.get 1) (i64.extend_i32_s (call $h (local.get 0)))))
+  (func $mid (param i32) (result i32) (local $x i64)
+    (local.set $x (call $leaf (local.get 0) (i64.const 0x100000001)))
+    (local.set $x (i64.mul (local.get $x) (call $leaf (i32.add (local.get 0) (i32.const 1)) (local.get $x))))
+    (i32.div_s (i32.wrap_i64 (local.get $x)) (i32.sub (local.get 0) (i32.const 7))))
+  (func (export "run") (param $n i32) (result i32)
+    (i32.add (call $mid (local.get $n))
+      (i32.add (call $mid (i32.add (local.get $n) (i32.const 1)))
+        (call $mid (i32.add (local.get $n) (i32.const 2)))))))`);
+
+Deno.test("codegen direct: compact call sites (outside loops) stop, trap and host-trap as in the interpreter", () => {
+  // Every call here is outside its caller's loops: the sites keep only their direct call inline
+  // and call `callOut` the first time (and where the nesting leaves no room).
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    const engine = new Engine(new Config({ executionTier: tier, consumeFuel: true }));
+    const store = new Store(engine, null);
+    const linker = new Linker<null>(engine);
+    let calls = 0, throwAt = -1;
+    linker.funcWrap("host", "h", { params: ["i32"], results: ["i32"] }, (_, x: number) => {
+      if (++calls === throwAt) throw new Error("host");
+      return x * 3 + 1;
+    });
+    const instance = linker.instantiate(store, new Module(engine, COMPACT));
+    const run = instance.getFunc(store, "run")!;
+    for (const budget of [1, 4, 9, 17, 40]) {
+      store.setFuel(budget);
+      let call = run.callResumable(store, [Val.i32(11)]);
+      for (let stops = 0; call.kind === "outOfFuel" && stops < 10_000; stops++) {
+        log.push(call.requiredFuel, call.frames(store, { locals: true }));
+        store.setFuel(budget + Number(call.requiredFuel));
+        call = call.resume(store);
+      }
+      if (call.kind === "finished") log.push(call.results[0]!.value);
+    }
+    store.setFuel(1_000_000);
+    for (const n of [1, 5, 6, 20]) {
+      try {
+        log.push(run.call(store, [Val.i32(n)])[0]!.value);
+      } catch (e) {
+        assert.ok(e instanceof Trap);
+        log.push(e.code, e.backtrace);
+      }
+    }
+    for (const at of [1, 2, 5]) {
+      calls = 0;
+      throwAt = at;
+      const call = run.callResumable(store, [Val.i32(30)]);
+      assert.equal(call.kind, "hostTrap");
+      if (call.kind !== "hostTrap") continue;
+      log.push(call.frames(store, { locals: true }));
+      const done = call.resume(store, [Val.i32(5)]);
+      if (done.kind === "finished") log.push(done.results[0]!.value);
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.length > 20, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});

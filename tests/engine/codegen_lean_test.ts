@@ -583,3 +583,156 @@ Deno.test("codegen lean: a br_table on a constant index keeps its switch's paren
   assert.equal(f.call(store, 4), 5);
   assert.deepEqual(engine.codegenStats().reasons, {});
 });
+
+Deno.test("codegen lean: a clamp on an f32 slot runs in a local; fused bounds precomputed", () => {
+  const step = (k: number, op: string, b: string) =>
+    `f32[(fp + ${k})] = Math.${op}(f32[(fp + ${k})], ${b});`;
+  const fix = (k: number) => `if (f32[(fp + ${k})] !== f32[(fp + ${k})]) f32[(fp + ${k})] = NaN;`;
+  const out = leanBody(
+    [step(68, "max", "(-0.5)"), step(68, "min", "f32[(fp + 72)]"), fix(68), "x = 1;"].join("\n"),
+  );
+  assert.ok(
+    out.includes(
+      "{ let $cl = $math_max(f32[(fp + 68)], (-0.5)); $cl = $math_min($cl, f32[(fp + 72)]); " +
+        "f32[(fp + 68)] = $cl !== $cl ? NaN : $cl; }\nx = 1;",
+    ),
+    out,
+  );
+  // Not a float32 operand (0.1 rounds), the slot itself as the operand, or no NaN fix-up: kept.
+  for (const body of [[step(8, "max", "0.1"), fix(8)], [step(8, "max", "f32[(fp + 8)]"), fix(8)]]) {
+    assert.ok(!leanBody(body.join("\n")).includes("$cl"), body.join("\n"));
+  }
+  assert.ok(
+    !leanBody([step(8, "max", "(-0.5)"), step(8, "min", "0.5")].join("\n")).includes("$cl"),
+  );
+  // Loaded into the slot just before, in the block testing its address: read as a float there.
+  const loaded = leanBody(`{
+const ea = (r4 >>> 0);
+s32[(fp + 8)] = mview.getInt32(ea, true);
+}
+${step(8, "max", "(-0.5)")}
+${fix(8)}`);
+  assert.ok(
+    loaded.includes(`{
+const ea = (r4 >>> 0);
+let $cl = $math_max(mview.getFloat32(ea, true), (-0.5)); f32[(fp + 8)] = $cl !== $cl ? NaN : $cl;
+}`),
+    loaded,
+  );
+  // A fused load-op-load checks both addresses against the precomputed limit.
+  const fused = leanBody(`let memLen = mview.byteLength;
+if (ea + 4 > memLen || v + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);`);
+  assert.ok(fused.includes("let $memLim4 = memLen - 4;"), fused);
+  assert.ok(fused.includes("if (ea > $memLim4 || v > $memLim4) throw"), fused);
+});
+
+Deno.test("codegen lean: a scalar f32 clamp keeps the interpreter's bits", () => {
+  const bytes = wat(`(module
+  (memory 1)
+  (func (export "set") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func (export "get") (param i32) (result i32) (i32.load offset=4096 (local.get 0)))
+  (func (export "clamp") (param $n i32)
+    (local $i i32)
+    (loop
+      (i32.store offset=4096 (local.get $i)
+        (i32.reinterpret_f32
+          (f32.min
+            (f32.max (f32.reinterpret_i32 (i32.load (local.get $i))) (f32.const -0.5))
+            (f32.const 0.5))))
+      (br_if 0 (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $n))))))`);
+  const f32Bits = (x: number) => new Int32Array(Float32Array.of(x).buffer)[0]!;
+  // NaNs of either sign, quiet and signalling, with payloads; zeros; infinities; a subnormal.
+  const inputs = [0x7fc00000, 0x7fc00001, 0xffc00000, 0x7f800001, 0xff800123, 0x80000000, 0, 1]
+    .map((b) => b | 0)
+    .concat([Infinity, -Infinity, 0.25, -0.25, 0.5, -0.5, 0.75, -3, 1e30].map(f32Bits));
+  const results = (tier: "interpreter" | "codegen", style: "jit" | "lean") => {
+    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: style }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+    const set = instance.getTypedFunc<[number, number], void>(store, "set");
+    const get = instance.getTypedFunc<[number], number>(store, "get");
+    inputs.forEach((bits, i) => set.call(store, 4 * i, bits));
+    instance.getTypedFunc<[number], void>(store, "clamp").call(store, 4 * inputs.length);
+    return inputs.map((_, i) => get.call(store, 4 * i));
+  };
+  const expected = results("interpreter", "jit");
+  assert.equal(expected[6], 0);
+  assert.equal(expected[5], 0x80000000 | 0);
+  assert.equal(expected[15], f32Bits(-0.5));
+  assert.deepEqual(results("codegen", "lean"), expected);
+  assert.deepEqual(results("codegen", "jit"), expected);
+});
+
+Deno.test("codegen lean: a computed byte's store and a byte copy go through the byte view", () => {
+  const memory = `let mem = inst.memories[0] ?? null;
+let mview = mem !== null ? mem.view : EMPTY_VIEW;
+let memLen = mview.byteLength;
+`;
+  const out = leanBody(
+    memory + `storeByte(mview, memLen, r4 + 66561, 0, ((r40 + r8 + 2) | 0) >>> 2);
+storeByte(mview, memLen, r4, 7, ((r40 + r8 + 1) | 0) >>> 1);
+storeByte(mview, memLen, r4, 7, f(r40));
+{
+const $s = ((r4 + 17414) >>> 0) + 0, $d = ((r4 + 50180) >>> 0) + 0;
+if ($s + 1 > memLen || $d + 1 > memLen) throw trap(1);
+mview.setInt8($d, mview.getUint8($s));
+}`,
+  );
+  assert.ok(
+    out.includes(`{
+const $dst = (r4 + 66561) >>> 0;
+if ($dst >= memLen) throw $lean_trap($lean_oob);
+mu8[$dst] = ((r40 + r8 + 2)) >>> 2;
+}`),
+    out,
+  );
+  assert.ok(out.includes("const $dst = ((r4) >>> 0) + 7;"), out);
+  // A value with a call in it is left to the helper (it would run after the bounds test).
+  assert.ok(out.includes("storeByte(mview, memLen, r4, 7, f(r40));"), out);
+  assert.ok(out.includes("const $s = ((r4 + 17414) >>> 0), $d = ((r4 + 50180) >>> 0);"), out);
+  assert.ok(out.includes("if ($s >= memLen || $d >= memLen) throw trap(1);"), out);
+  assert.ok(out.includes("mu8[$d] = mu8[$s];"), out);
+  assert.ok(
+    leanSource(factory(memory + "storeByte(mview, memLen, r4, 0, r8);")).includes(
+      "var $lean_trap = rt.trap, $lean_oob = rt.TrapCode.MemoryOutOfBounds;",
+    ),
+  );
+});
+
+Deno.test("codegen lean: the byte and float workloads keep the interpreter's checksums", async () => {
+  const { loadWorkloadBytes, WORKLOADS } = await import("../../scripts/_bench_workloads.ts");
+  for (const name of ["vec_bytes", "vec_bytes_scalar", "lz", "vec_float_scalar"]) {
+    const workload = WORKLOADS.find((w) => w.name === name)!;
+    const bytes = await loadWorkloadBytes(workload);
+    const size = workload.size(0.002);
+    for (const consumeFuel of [false, true]) {
+      const run = (tier: "interpreter" | "codegen") => {
+        const engine = new Engine(
+          new Config({ executionTier: tier, codegenStyle: "lean", consumeFuel }),
+        );
+        const store = new Store(engine, null);
+        if (consumeFuel) store.setFuel(Number.MAX_SAFE_INTEGER);
+        const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+        const checksum = instance.getTypedFunc<[number], unknown>(store, "run").call(store, size);
+        return { checksum, stats: engine.codegenStats(), fuel: consumeFuel && store.getFuel() };
+      };
+      const want = run("interpreter");
+      const got = run("codegen");
+      assert.equal(got.checksum, want.checksum, `${name} (fuel ${consumeFuel})`);
+      assert.equal(got.fuel, want.fuel, `${name} (fuel ${consumeFuel})`);
+      assert.equal(got.stats.interpreted, 0, name);
+    }
+  }
+});
+
+Deno.test("codegen lean: a masked word tested for zero is tested by its truthiness", () => {
+  const out = leanBody(
+    "if ((($lo + 2048) & -4096) === 0) {\nx = 1;\n}\nif (((a + b) & c) === 0) {",
+  );
+  assert.ok(out.includes("if (!(($lo + 2048) & -4096)) {\nx = 1;\n}"), out);
+  // Only a mask by a number (an int32 either way) is rewritten.
+  assert.ok(out.includes("if (((a + b) & c) === 0) {"), out);
+  for (const x of [0, 1, -1, 2047, -2048, -2049, 2048, 4095, 0x7fffffff, -0x80000000]) {
+    assert.equal(!((x + 2048) & -4096), ((x + 2048) & -4096) === 0, `${x}`);
+  }
+});
