@@ -7,10 +7,9 @@
  */
 
 import assert from "node:assert/strict";
-import { callShapesOf, directOptionsOf, generateSource } from "../../src/engine/codegen.ts";
 import { DONE, OUT_OF_FUEL } from "../../src/engine/engine.ts";
 import { Trap } from "../../mod.ts";
-import { instantiate } from "./harness.ts";
+import { directSource, instantiate } from "./harness.ts";
 
 const COUNTED = `(module
   (memory (export "mem") 1)
@@ -137,20 +136,7 @@ Deno.test("codegen fuel counted loops: each form of counted back edge is strip-m
     const f = t.entity(name);
     const cf = t.engine.compile(f);
     assert.ok(t.code(name).includes(row), `${name}: ${row}`);
-    const generated = generateSource(
-      cf.code,
-      cf.numResults,
-      undefined,
-      true,
-      cf.paramWords,
-      false,
-      cf.localWords,
-      -1,
-      cf.funcIndex,
-      callShapesOf(f.instance.module),
-      directOptionsOf(cf, f.instance.module),
-      true,
-    );
+    const generated = directSource(cf, f.instance.module);
     assert.ok("source" in generated, name);
     // The body's own loop inside the loop, its back edge comparing with the limit.
     assert.match(generated.source, /^L\d+: for \(;;\) \{\n\{\n\s*const \$x = /m, name);

@@ -10,10 +10,10 @@
 import assert from "node:assert/strict";
 import * as v128 from "../../src/engine/codegen_v128.ts";
 import * as simd from "../../src/engine/simd.ts";
-import { callShapesOf, directOptionsOf, generateSource } from "../../src/engine/codegen.ts";
 import { instances } from "../../src/runtime/handles.ts";
 import { Config, Engine, Linker, Module, Store, Val } from "../../mod.ts";
 import { wat } from "../_lib/wabt.ts";
+import { directSource } from "./harness.ts";
 
 Deno.test("codegen simd3: the widenings spelled on words give the helper's words", () => {
   const edges = [0, -1, 0x7f, 0x80, 0xff, 0x7f80, 0x8000, 0x7fff, 0xffff, 0x80808080, 0x7f7f7f7f];
@@ -288,20 +288,7 @@ Deno.test("codegen simd3: the blur's generated code has no carry fix or range te
   const func = instances.entity(store, instance).funcs[0]!;
   if (func.isHost || func.compiled === null) throw new Error("blur was not compiled");
   const cf = func.compiled;
-  const result = generateSource(
-    cf.code,
-    cf.numResults,
-    undefined,
-    true,
-    cf.paramWords,
-    false,
-    cf.localWords,
-    -1,
-    cf.funcIndex,
-    callShapesOf(func.instance.module),
-    directOptionsOf(cf, func.instance.module),
-    true,
-  );
+  const result = directSource(cf, func.instance.module);
   assert.ok(!("reason" in result));
   const source = result.source;
   // The blur's 10 halfword sums lost their fix, the loaded halfwords' 2 kept theirs (4 words

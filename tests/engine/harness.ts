@@ -19,7 +19,9 @@ import {
   Store,
 } from "../../mod.ts";
 import type { FuncEntity, StoreInner, WasmFuncEntity } from "../../src/engine/entities.ts";
+import type { CompiledFunc } from "../../src/engine/code_map.ts";
 import { disassemble } from "../../src/engine/disassemble.ts";
+import { callShapesOf, directOptionsOf, generateSource } from "../../src/engine/codegen.ts";
 import { funcs } from "../../src/runtime/handles.ts";
 import { storeInner } from "../../src/runtime/store.ts";
 
@@ -153,4 +155,29 @@ export function eachTier(text: string, check: (t: TestInstance) => void): void {
     if (config.consumeFuel) t.store.setFuel(1_000_000_000n);
     check(t);
   }
+}
+
+/**
+ * The structured source the code generator makes for the compiled body `cf` of a function of
+ * `module` as the engine makes it for an ordinary (not collectable) function: metered,
+ * self-framed, with its module's call shapes and a direct entry, long loops split.
+ */
+export function directSource(
+  cf: CompiledFunc,
+  module: Parameters<typeof callShapesOf>[0],
+): ReturnType<typeof generateSource> {
+  return generateSource(
+    cf.code,
+    cf.numResults,
+    undefined,
+    true,
+    cf.paramWords,
+    false,
+    cf.localWords,
+    -1,
+    cf.funcIndex,
+    callShapesOf(module),
+    directOptionsOf(cf, module),
+    true,
+  );
 }
