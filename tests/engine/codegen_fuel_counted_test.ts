@@ -7,9 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { DONE, OUT_OF_FUEL } from "../../src/engine/engine.ts";
-import { Trap } from "../../mod.ts";
-import { directSource, instantiate } from "./harness.ts";
+import { directSource, fuelLog, instantiate } from "./harness.ts";
 
 const COUNTED = `(module
   (memory (export "mem") 1)
@@ -105,29 +103,11 @@ const CASES: [string, number[], string][] = [
  */
 function run(tier: (typeof TIERS)[number], name: string, args: number[], budget: number) {
   const t = instantiate(COUNTED, { config: { consumeFuel: true, ...tier } });
-  const io = new Int32Array(4);
-  io.set(args);
-  t.inner.fuel = budget;
-  t.inner.fuelReserve = 0;
-  const st = t.engine.startCall(t.entity(name), io);
-  const log: unknown[] = [];
-  try {
-    for (;;) {
-      const status = t.engine.resumeCall(t.inner, st);
-      if (status === DONE) break;
-      assert.equal(status, OUT_OF_FUEL);
-      log.push([st.requiredFuel, st.frames[2 * st.depth + 1], t.inner.fuel]);
-      if (log.length === 3) return [...log, "cut"];
-      t.inner.fuel += st.requiredFuel + 1_000_003;
-    }
-    t.engine.finishCall(st, io, 1);
-    log.push(io[0]);
-  } catch (e) {
-    if (!(e instanceof Trap)) throw e;
-    log.push(e.message);
-  }
-  log.push(t.inner.fuel + t.inner.fuelReserve);
-  return log;
+  return fuelLog(t, name, args, budget, (st, log) => {
+    log.push([st.requiredFuel, st.frames[2 * st.depth + 1], t.inner.fuel]);
+    t.inner.fuel += st.requiredFuel + 1_000_003;
+    return log.length < 3;
+  });
 }
 
 Deno.test("codegen fuel counted loops: each form of counted back edge is strip-mined", () => {

@@ -7,9 +7,8 @@
 
 import assert from "node:assert/strict";
 import { dropIdleTakes } from "../../src/engine/codegen_fuel.ts";
-import { DONE, OUT_OF_FUEL } from "../../src/engine/engine.ts";
-import { type ConfigOptions, Trap } from "../../mod.ts";
-import { instantiate } from "./harness.ts";
+import type { ConfigOptions } from "../../mod.ts";
+import { fuelLog, instantiate } from "./harness.ts";
 
 const drop = (body: string) => dropIdleTakes(body, "<in>", "<out>");
 
@@ -66,29 +65,12 @@ const FIB = `(module
 /** `name(n)` from `budget`, each stop resumed with what it asks: the stops, the end, the fuel. */
 function fib(tier: ConfigOptions, n: number, budget: number, name = "fib"): unknown[] {
   const t = instantiate(FIB, { config: { consumeFuel: true, ...tier } });
-  const io = new Int32Array(4);
-  io[0] = n;
-  t.inner.fuel = budget;
-  t.inner.fuelReserve = 0;
-  const st = t.engine.startCall(t.entity(name), io);
-  const log: unknown[] = [];
-  try {
-    for (;;) {
-      const status = t.engine.resumeCall(t.inner, st);
-      if (status === DONE) break;
-      assert.equal(status, OUT_OF_FUEL);
-      log.push([st.requiredFuel, st.depth, st.frames[2 * st.depth + 1], t.inner.fuel]);
-      t.inner.fuelReserve += st.requiredFuel + 37;
-      assert.ok(log.length < 5000, "too many stops");
-    }
-    t.engine.finishCall(st, io, 1);
-    log.push(io[0]);
-  } catch (e) {
-    if (!(e instanceof Trap)) throw e;
-    log.push(e.message);
-  }
-  log.push(t.inner.fuel + t.inner.fuelReserve);
-  return log;
+  return fuelLog(t, name, [n], budget, (st, log) => {
+    log.push([st.requiredFuel, st.depth, st.frames[2 * st.depth + 1], t.inner.fuel]);
+    t.inner.fuelReserve += st.requiredFuel + 37;
+    assert.ok(log.length < 5000, "too many stops");
+    return true;
+  });
 }
 
 Deno.test("codegen fuel takes: recursion stops and ends where the interpreter does", () => {

@@ -4,6 +4,7 @@
  * below the API (the translated code of a function, the fuel counters, a function's entity) comes
  * from the runtime's own accessors, never from a second instantiator.
  */
+import assert from "node:assert/strict";
 import wabtInit from "wabt";
 import {
   Config,
@@ -17,11 +18,14 @@ import {
   Memory,
   Module,
   Store,
+  Trap,
 } from "../../mod.ts";
 import type { FuncEntity, StoreInner, WasmFuncEntity } from "../../src/engine/entities.ts";
 import type { CompiledFunc } from "../../src/engine/code_map.ts";
 import { disassemble } from "../../src/engine/disassemble.ts";
 import { callShapesOf, directOptionsOf, generateSource } from "../../src/engine/codegen.ts";
+import { DONE, OUT_OF_FUEL } from "../../src/engine/engine.ts";
+import type { ExecStack } from "../../src/engine/stack.ts";
 import { funcs } from "../../src/runtime/handles.ts";
 import { storeInner } from "../../src/runtime/store.ts";
 
@@ -180,4 +184,40 @@ export function directSource(
     directOptionsOf(cf, module),
     true,
   );
+}
+
+/**
+ * Calls `name(...args)` of `t` from `budget` fuel, all of it spendable at once, through the
+ * engine's resumable call. At each out-of-fuel stop `onStop` logs the stop and refuels; it returns
+ * false to cut the run there (the log then ends with `cut`). Otherwise the log ends with the
+ * result (or the trap's message) and the fuel left.
+ */
+export function fuelLog(
+  t: TestInstance,
+  name: string,
+  args: readonly number[],
+  budget: number,
+  onStop: (st: ExecStack, log: unknown[]) => boolean,
+): unknown[] {
+  const io = new Int32Array(4);
+  io.set(args);
+  t.inner.fuel = budget;
+  t.inner.fuelReserve = 0;
+  const st = t.engine.startCall(t.entity(name), io);
+  const log: unknown[] = [];
+  try {
+    for (;;) {
+      const status = t.engine.resumeCall(t.inner, st);
+      if (status === DONE) break;
+      assert.equal(status, OUT_OF_FUEL);
+      if (!onStop(st, log)) return [...log, "cut"];
+    }
+    t.engine.finishCall(st, io, 1);
+    log.push(io[0]);
+  } catch (e) {
+    if (!(e instanceof Trap)) throw e;
+    log.push(e.message);
+  }
+  log.push(t.inner.fuel + t.inner.fuelReserve);
+  return log;
 }
