@@ -1244,7 +1244,7 @@ class FuncTranslator {
         return s.pushConst(0, 0, false);
       case Op.I32WrapI64:
         // The low word is the i32; only a constant needs to forget its high word.
-        if (s.kind[s.height - 1] === CONST) s.wide[s.height - 1] = false;
+        if (s.kind[s.height - 1] === CONST) s.wide[s.height - 1] = 0;
         return;
       case Op.Block:
       case Op.Loop:
@@ -2756,7 +2756,7 @@ class FuncTranslator {
     const s = this.#stack;
     const h = s.height;
     if (this.#minUImm()) return;
-    const v128 = s.v128[h - 3]!;
+    const v128 = s.v128[h - 3] === 1;
     const a = this.#use(h - 3), b = this.#use(h - 2), cond = this.#use(h - 1);
     this.#pop(3);
     this.#beginResult(v128 ? I.Select128 : I.Select);
