@@ -61,7 +61,7 @@ for (const func of instances.entity(store, instance).funcs) {
     paramWords: cf.paramWords,
     collectable,
     localWords: cf.localWords,
-    self: collectable ? -1 : cf.funcIndex,
+    self: cf.funcIndex,
     shapeOf: callShapesOf(func.instance.module),
     directOpts: directOptionsOf(cf, func.instance.module),
     splitLong: engine.codegenStyle !== "lean",

@@ -27,7 +27,8 @@
  * as a status (`HOST_THREW`) rather than as a JS exception for the same reason; a trap ends
  * the call, and its backtrace needs only the frames' functions and depth, which calls keep
  * current. Where the value stack's words are a collector's roots (`Config.wasmGc`,
- * `wasmExceptions`), everything is written before the call. Elsewhere a call from a site's
+ * `wasmExceptions`), what a root scan reads is written before the call (see "Direct calls").
+ * Elsewhere a call from a site's
  * cached callee does not even write the callee's function and frame base in the call stack:
  * the callee writes them where it stops, and its caller writes the function where a trap
  * leaves it (see `selfWrite`). Measured with an A/B script that
@@ -84,6 +85,16 @@
  * (`directWrite`'s `eager`); what it saves is the callee's parameters read back from the value
  * stack, its result written there, the status test and the per-run parameters. Same A/B
  * (best of 9, three processes): binary-trees (100) 14.7-15.6 -> 13.0-15.3 ms (0.87-0.98x).
+ *
+ * A collection during the callee reads only the words that can hold a handle or an exception
+ * id (word 0 of a slot) up to the end of the innermost frame (whose entries and the depth the
+ * call writes), and its scan is conservative (a stale word only keeps an object a while
+ * longer). So in a frame without handlers a call writes only word 0 of each cached slot below
+ * the callee's frame that is not an f64 or f32 (`rootsBelow`), and its pc; the rest of its
+ * state (high words, floats) is written where the callee stops, as in code without a
+ * collector (`partial` in `generateSource`). Such a body's calls of itself go to `direct` by
+ * name as elsewhere (see below). CPU time of `run(300)`, best of 25 in a process, three
+ * alternated processes per tree: binary-trees 26.3-27.6 -> 24.9-25.9 ms.
  *
  * f32 and f64 arguments and results go as their words (`directType`); a float result is read
  * after the flush its ordinary return starts with (`FLOAT_RESULT`). Same A/B (best of 5-9):
@@ -1241,6 +1252,11 @@ export function jitBounds(source: string): string {
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
 const flushBelow = (k: number) => `/*flush<${k}*/`;
+/**
+ * Write back the word 0 of each cached slot below word \`k\` that could hold a reference (not an
+ * f64 or f32 slot): what a collector's root scan reads (see \`partial\` in \`generateSource\`).
+ */
+const rootsBelow = (k: number) => `/*roots<${k}*/`;
 /** Write back the cached slots from word `k` on. */
 const flushFrom = (k: number) => `/*flush>=${k}*/`;
 /** Read the cached slots from word `k` on again from the value stack. */
@@ -1498,6 +1514,11 @@ function promote(text: string, promoted: readonly Cached[]): string {
       : new Set(list === "" ? [] : list.split(",").map(Number));
     // By the words they stand for: a lane numbered as a slot of its own (`laneSlots`) is below
     // the lowest call base, so a stop writes it and no callee writes it.
+    if (what === "roots") {
+      return promoted.filter((c) =>
+        c.kind !== "f64" && c.kind !== "f32" && wordOfSlot(c.k) < Number(limit)
+      ).map((c) => `${inStack(c)[0]} = ${locals(c)[0]};`).join(" ");
+    }
     return (what === "flush" && op === undefined && only === null ? FUEL_OUT : "") +
       promoted.filter(({ k }) =>
         op === undefined ||
@@ -1554,7 +1575,7 @@ function promote(text: string, promoted: readonly Cached[]): string {
       },
     )
     .replace(
-      /\/\*(flush|reload)(?:(<|>=)(\d+)(?::([\d,]*))?)?\*\//g,
+      /\/\*(flush|reload|roots)(?:(<|>=)(\d+)(?::([\d,]*))?)?\*\//g,
       (_, what: string, op?: string, limit?: string, list?: string) => copy(what, op, limit, list),
     );
 }
@@ -2274,6 +2295,13 @@ ${
         // A frame with handlers writes everything too: a throw deeper down reads its pc, and a
         // landing in it (see "Exceptions") reads its slots back.
         const lazy = !collectable && tries === null;
+        // In \`collectable\` code without handlers a collection during the callee reads only the
+        // words that can hold a reference (word 0 of each slot: a handle or an exception id is
+        // one word) and the innermost frame's entries and depth: those are written before the
+        // call, and the rest of this frame's state (high words, floats, pc readers) only where
+        // the callee stops (\`partial\`), as \`lazy\` code writes it. The scan is conservative, so
+        // a stale word there only keeps an object a while longer.
+        const partial = collectable && tries === null;
         // After a callee that keeps \`st.depth\` current returns: in a direct entry, which does
         // not (see "Direct calls"), it is left as it was before the call.
         const stale = directSelf !== null && lazy;
@@ -2286,7 +2314,7 @@ ${
         // Where an exception landed in this frame, on to its pad (see "Exceptions").
         const landing = land(pc, "status === CALL && st.depth === depth");
         const stop = (host: boolean) =>
-          !lazy
+          !lazy && !partial
             ? (landing === "" ? `return ${UP}status;` : `{\n${landing}\nreturn ${UP}status;\n}`)
             : `{
   s32 = st.s32;
@@ -2429,7 +2457,8 @@ ${FUEL_IN}`;
         // `deno task bench --tier codegen --filter fib`, min ratio, 3 runs alternated with the
         // tree before: fib 6.6-7.2x -> 5.8-5.9x native (a model of the body: the three-term
         // guard on the site's cache was a fifth of its time).
-        const recursive = direct && directSelf !== null && lazy && code[pc + 1] === self &&
+        const recursive = direct && directSelf !== null && (lazy || partial) &&
+          code[pc + 1] === self &&
           directSelf.cost !== undefined;
         // A call of a function the module defines (not an import): every instance's callee
         // has the same compiled code, so the same body and direct entry, and its instance is
@@ -2453,7 +2482,11 @@ ${args}
           : `${direct ? "" : "let $g;\n"}if (${d} !== null && ${key} && nesting < ${n}) {
   ${directRun(d, cached, i, c)}
 ${otherDirect}} else {
-${lazy ? args : ""}
+${
+            lazy || partial
+              ? args
+              : ""
+          }
 `;
         // A call of an import that may be a host function with a fast entry (see `HostFast`:
         // its type has at most three parameters and one result, each a word; the entity has
@@ -2560,6 +2593,10 @@ if ($hc.isHost && ($h = $hc.fast) !== null) {
         js = `${
           lazy
             ? (viaDirect ? FUEL_OUT : `${args}\n${FUEL_OUT}`)
+            : partial
+            ? `${viaDirect ? "" : `${args}\n`}${FUEL_OUT}\n${
+              rootsBelow(b)
+            }\nframes[2 * depth + 1] = ${next};`
             : `${FLUSH}\nframes[2 * depth + 1] = ${next};`
         }
 const base = fp + ${b};
@@ -3170,7 +3207,7 @@ export function generateBody(
       collectable,
       localWords: cf.localWords,
       osrEntry,
-      self: selfFrames ? cf.funcIndex : -1,
+      self: selfFrames || collectable ? cf.funcIndex : -1,
       shapeOf,
       directOpts,
       splitLong: !lean,
@@ -3244,7 +3281,7 @@ function resumeBodyOf(
       collectable,
       localWords: structured ? cf.localWords : Infinity,
       osrEntry: entry,
-      self: selfFrames ? cf.funcIndex : -1,
+      self: selfFrames || collectable ? cf.funcIndex : -1,
       shapeOf,
       directOpts,
       splitLong: structured && !lean,

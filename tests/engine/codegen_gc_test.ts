@@ -393,3 +393,126 @@ Deno.test("codegen gc: fuel stops with references live resume to the same struct
   assert.deepEqual(seen[1], seen[0]);
   assert.deepEqual(seen[2], seen[0]);
 });
+
+/**
+ * `chain(d, k)` (`$chain(d, null, k)`) recurses `d` deep, each level holding a struct of its
+ * own (`$mine`, linked to its caller's), an i64 (both words nonzero) and an f64 only in its locals
+ * while it calls deeper; the bottom allocates `k` structs (collections) and calls the host's
+ * `gc`, which collects at once. Level `d` adds its struct's field, its i64's high word, its
+ * f64's `3 * d` and 100,000 when `$mine.next` is still the caller's struct: in all
+ * `2.5 * d * (d + 1) + 100,000 * d`. `pair(d, k)` holds a call's result (a reference) in a
+ * temporary slot while a second call allocates, as
+ * binary-trees' `make` does, and returns `v + 7 * next.v` of the struct it builds.
+ */
+const DEEP = await parse(`(module
+  (type $n (struct (field $next (ref null $n)) (field $v i32)))
+  (import "env" "gc" (func $gc))
+  (func $churn (param $k i32) (result i32) (local $i i32)
+    (loop $l
+      (drop (struct.new $n (ref.null $n) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $k))))
+    (call $gc)
+    (i32.const 3))
+  (func (export "chain") (param $d i32) (param $k i32) (result i32)
+    (call $chain (local.get $d) (ref.null $n) (local.get $k)))
+  (func $chain (param $d i32) (param $parent (ref null $n)) (param $k i32)
+    (result i32)
+    (local $mine (ref null $n)) (local $t i64) (local $f f64)
+    (local.set $mine (struct.new $n (local.get $parent) (local.get $d)))
+    (local.set $t
+      (i64.or (i64.shl (i64.extend_i32_u (local.get $d)) (i64.const 32))
+        (i64.extend_i32_u (local.get $d))))
+    (local.set $f (f64.mul (f64.convert_i32_u (local.get $d)) (f64.const 1.5)))
+    (if (result i32) (i32.eqz (local.get $d))
+      (then (drop (call $churn (local.get $k))) (i32.const 0))
+      (else
+        (i32.add
+          (call $chain (i32.sub (local.get $d) (i32.const 1)) (local.get $mine) (local.get $k))
+          (i32.add
+            (i32.add (struct.get $n $v (local.get $mine))
+              (i32.wrap_i64 (i64.shr_u (local.get $t) (i64.const 32))))
+            (i32.add (i32.trunc_f64_u (f64.mul (local.get $f) (f64.const 2)))
+              (i32.mul (ref.eq (struct.get $n $next (local.get $mine)) (local.get $parent))
+                (i32.const 100000))))))))
+  (func $leaf (param $v i32) (result (ref $n))
+    (struct.new $n (ref.null $n) (local.get $v)))
+  (func (export "pair") (param $v i32) (param $k i32) (result i32) (local $p (ref null $n))
+    (local.set $p
+      (struct.new $n (call $leaf (i32.add (local.get $v) (i32.const 1)))
+        (i32.add (local.get $v) (call $churn (local.get $k)))))
+    (i32.add (struct.get $n $v (local.get $p))
+      (i32.mul (i32.const 7) (struct.get $n $v (struct.get $n $next (local.get $p)))))))`);
+
+/** `DEEP` instantiated in `tier`, with a host `gc` that collects (and throws while `fail`). */
+function deep(tier: (typeof TIERS)[number], fuel = false) {
+  const engine = new Engine(new Config({ executionTier: tier, wasmGc: true, consumeFuel: fuel }));
+  const store = new Store(engine, null);
+  const linker = new Linker<null>(engine);
+  const host = { calls: 0, fail: false };
+  linker.funcWrap("env", "gc", { params: [], results: [] }, () => {
+    host.calls++;
+    storeInner(store).gc.collect();
+    if (host.fail) {
+      host.fail = false;
+      throw new Error("gc refused");
+    }
+  });
+  const instance = linker.instantiate(store, new Module(engine, DEEP));
+  return { store, instance, host };
+}
+
+Deno.test("codegen gc: references only in generated callers' locals survive collections deep down", () => {
+  const k = 3 * GC_COLLECT_MIN;
+  const seen = TIERS.map((tier) => {
+    const { store, instance, host } = deep(tier);
+    const chain = instance.getFunc(store, "chain")!;
+    const pair = instance.getFunc(store, "pair")!;
+    const out = [40, 300].map((d) => chain.call(store, [Val.i32(d), Val.i32(k)])[0]!.value);
+    out.push(pair.call(store, [Val.i32(5), Val.i32(k)])[0]!.value);
+    assert.ok(storeInner(store).gc.collections >= 6, `${tier}`);
+    assert.equal(host.calls, 3);
+    if (tier === "codegen") assert.ok(generated(funcs.entity(store, chain) as WasmFuncEntity));
+    return out;
+  });
+  assert.deepEqual(seen[0], [
+    40 * 41 * 2.5 + 4_000_000,
+    300 * 301 * 2.5 + 30_000_000,
+    5 + 3 + 7 * 6,
+  ]);
+  assert.deepEqual(seen[1], seen[0]);
+  assert.deepEqual(seen[2], seen[0]);
+});
+
+Deno.test("codegen gc: stops deep in a chain of generated frames resume to the same references", () => {
+  // Fuel stops at several budgets and a host trap at the bottom (resumed), each stop's frames
+  // logged: every tier stops alike and ends with the interpreter's result.
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    for (const budget of [7, 450, 20_000]) {
+      const { store, instance, host } = deep(tier, true);
+      const chain = instance.getFunc(store, "chain")!;
+      host.fail = true;
+      store.setFuel(budget);
+      let call = chain.callResumable(store, [Val.i32(30), Val.i32(9000)]);
+      for (let stops = 0; call.kind !== "finished" && stops < 100_000; stops++) {
+        if (call.kind === "hostTrap") {
+          log.push("hostTrap", String(call.hostError), call.frames(store, { locals: true }));
+          call = call.resume(store, []);
+        } else {
+          if (stops < 100) log.push(call.requiredFuel, call.frames(store, { locals: true }));
+          store.setFuel(budget + Number(call.requiredFuel));
+          call = call.resume(store);
+        }
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") log.push(call.results[0]!.value);
+      assert.ok(storeInner(store).gc.collections >= 2, `${tier}`);
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.includes("hostTrap"));
+  assert.equal(seen[0]!.at(-1), 30 * 31 * 2.5 + 3_000_000);
+  assert.deepEqual(seen[1], seen[0]);
+  assert.deepEqual(seen[2], seen[0]);
+});
