@@ -66,6 +66,7 @@ for (const func of instances.entity(store, instance).funcs) {
     directOpts: directOptionsOf(cf, func.instance.module),
     splitLong: engine.codegenStyle !== "lean",
     handlers: cf.handlers,
+    exceptions: workload.exceptions === true,
   });
   console.log(`// func ${cf.funcIndex}`);
   console.log(

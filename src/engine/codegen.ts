@@ -96,6 +96,14 @@
  * name as elsewhere (see below). CPU time of `run(300)`, best of 25 in a process, three
  * alternated processes per tree: binary-trees 26.3-27.6 -> 24.9-25.9 ms.
  *
+ * Where no exception can unwind (`Config.wasmExceptions` off: the handler lookup reads every
+ * frame's function), such a call does not write the callee's function entry either
+ * (`lazyFuncs`): a collection's scan reads only the innermost frame's, which a body writes
+ * itself before an instruction that may collect (`ALLOCATING`, the inline `struct.new`'s
+ * collection) and before a host call; a trap leaving the callee writes it on the way out for
+ * the backtrace, and a stop where the callee's frame is still there. Same A/B (three
+ * processes per tree): binary-trees 24.3-24.9 -> 22.2-22.7 ms, against 27.0-27.7 ms on main.
+ *
  * f32 and f64 arguments and results go as their words (`directType`); a float result is read
  * after the flush its ordinary return starts with (`FLOAT_RESULT`). Same A/B (best of 5-9):
  * matmul, vec_float, vec_float_scalar 0.98-1.03x (their hot code makes no float call).
@@ -916,6 +924,17 @@ function needsPc(run: string): boolean {
 function isBranch(def: InstrDef): boolean {
   return def.run !== null && /pc = [\s\S]* \? \$\d+ : \$next;$/.test(def.run);
 }
+
+/** The instructions that may run a collection (their helpers call \`GcHeap.alloc\`, gc.ts). */
+const ALLOCATING = new Set<number>([
+  I.StructNew,
+  I.StructNewDefault,
+  I.ArrayNew,
+  I.ArrayNewDefault,
+  I.ArrayNewFixed,
+  I.ArrayNewData,
+  I.ArrayNewElem,
+]);
 
 /** The instructions the generator writes itself rather than from their templates. */
 const OWN = new Set<number>([
@@ -1878,7 +1897,10 @@ export interface GenerateOptions {
   readonly localWords?: number;
   /** The pc of a loop header the body is also entered at (an OSR body; default -1: none). */
   readonly osrEntry?: number;
-  /** Its function's index, when its frames write their own call-stack entries (default -1). */
+  /**
+   * Its function's index (default -1: none): where its frames write their own call-stack
+   * entries, and for its calls of itself and its own entry (see \`lazyFuncs\`).
+   */
   readonly self?: number;
   /** The shape of the call at each pc (default null: calls copy whole slots). */
   readonly shapeOf?: ((code: Int32Array, pc: number) => CallShape | null) | null;
@@ -1888,6 +1910,11 @@ export interface GenerateOptions {
   readonly splitLong?: boolean;
   /** Its try_tables' handler words (default null: none). */
   readonly handlers?: Int32Array | null;
+  /**
+   * Whether an exception may unwind through its frames (\`Config.wasmExceptions\`; default:
+   * \`collectable\`): the handler lookup then reads every frame's function.
+   */
+  readonly exceptions?: boolean;
 }
 
 /**
@@ -1921,6 +1948,7 @@ export function generateSource(
     splitLong = false,
     handlers = null,
   } = options;
+  const exceptions = options.exceptions ?? collectable;
   const localWords = options.localWords ?? paramWords;
   /** Whether loops and blocks are JS ones (false where the control flow has no such shape). */
   let structured = options.structured ?? false;
@@ -1951,6 +1979,16 @@ export function generateSource(
   let tailCalls = false;
   // A caught exception continues its frame at the clause's landing pad (see "Exceptions").
   const tries = handlers === null ? null : tryTablesOf(code, handlers);
+  /**
+   * Whether this \`collectable\` body's calls leave the callee's function entry unwritten
+   * (\`funcs\`), as code without a collector does: where no exception can unwind, only a
+   * collection's scan reads it (its innermost frame's, which this body writes before it may
+   * collect: an allocation, a host call), and a trap's backtrace and a stop (each written on the
+   * way out, see \`I.Call\`).
+   */
+  const lazyFuncs = collectable && !exceptions && self >= 0 && tries === null;
+  /** Writes this frame's function entry (see \`lazyFuncs\`). */
+  const ownFunc = lazyFuncs ? `st.funcs[depth] = inst.funcs[${self}];\n` : "";
   if (tries === undefined) return { reason: "an unexpected try_table layout" };
   /** The try_tables by the pc of their dispatch, and by the start of their body. */
   const dispatchAt = new Map((tries ?? []).map((t) => [t.at, t]));
@@ -2359,7 +2397,7 @@ ${
             ? `s32[(fp + ${w})]`
             : `s32[(fp + ${w - w % entities.SLOT_WORDS}) + ${w % entities.SLOT_WORDS}]`;
         const slow = `if (callee.isHost) {
-  const status = hostCall(callee, inst, st, base, store, baseDepth);
+  ${ownFunc}const status = hostCall(callee, inst, st, base, store, baseDepth);
   if (status !== RETURN) ${stop(true)}
 } else {
   ${keepDepth}const body = enterFunc(callee, st, depth, base, compiler, nesting, ${inLoopAt(pc)});
@@ -2423,6 +2461,16 @@ ${
     st.funcs[depth + 1] = ${entity};
     throw e;
   }`
+              : lazyFuncs
+              ? `st.depth = depth + 1;
+  frames[2 * depth + 2] = base;
+  let $r;
+  try {
+    $r = ${fn}(store, st, depth + 1, ${inner}, ${instance}, base${directArgs});
+  } catch (e) {
+    st.funcs[depth + 1] = ${entity};
+    throw e;
+  }`
               : `st.depth = depth + 1;
   frames[2 * depth + 2] = base;
   st.funcs[depth + 1] = ${entity};
@@ -2430,7 +2478,7 @@ ${
           }
   if ($r === STOP) {
     const status = STATUS[0];
-    ${stop(false)}
+    ${lazyFuncs ? `if (st.depth > depth) st.funcs[depth + 1] = ${entity};\n    ` : ""}${stop(false)}
   }${lazy ? "" : "\n  st.depth = depth;"}
   s32 = st.s32;
   f32 = st.f32;
@@ -2729,7 +2777,7 @@ return ${UP}CALL;`;
         js = fuelAt(pc);
         break;
       default: {
-        const gcJs = spellGc(code, pc, metered, FLUSH);
+        const gcJs = spellGc(code, pc, metered, `${FLUSH}\n${ownFunc}`);
         if (gcJs !== null) {
           js = gcJs;
           for (const name of runtimeNames(js)) names.add(name);
@@ -2775,6 +2823,8 @@ return ${UP}CALL;`;
           );
         }
         js = t.needsPc && !t.branch ? `${FLUSH}\npc = ${pc};\n${text}` : text;
+        // A collection's scan reads this frame's function (see \`lazyFuncs\`).
+        if (ALLOCATING.has(op)) js = `${ownFunc}${js}`;
         // Its `break` runs it again (a refilled fuel stop): here, a loop of its own.
         if (t.needsPc && !t.branch && structured) {
           js =
@@ -3211,6 +3261,7 @@ export function generateBody(
   selfFrames = false,
   module?: ModuleDecl,
   lean = false,
+  exceptions = collectable,
 ): { body: GeneratedBody; escapes: string[] } | string {
   const shapeOf = module === undefined ? null : callShapesOf(module);
   const directOpts = selfFrames || collectable ? directOptionsOf(cf, module) : null;
@@ -3228,6 +3279,7 @@ export function generateBody(
       directOpts,
       splitLong: !lean,
       handlers: cf.handlers,
+      exceptions,
     });
   // A frame made hot at a loop header continues there in this same body (see `resumeBodyOf`).
   let result = entry > 0 && cf.code[entry] === I.TierUp ? source(entry) : null;
@@ -3249,6 +3301,7 @@ export function generateBody(
         shapeOf,
         lean,
         directOpts === null ? null : { self: null, imported: directOpts.imported },
+        exceptions,
       ),
     );
     // What an indirect call entering its direct entry adds to the nesting (see `I.Call`).
@@ -3284,6 +3337,7 @@ function resumeBodyOf(
   shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null,
   lean: boolean,
   directOpts: DirectOptions | null,
+  exceptions: boolean,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
   /** The OSR bodies, by entry pc (null: that pc has none, the switch body continues there). */
@@ -3302,6 +3356,7 @@ function resumeBodyOf(
       directOpts,
       splitLong: structured && !lean,
       handlers: cf.handlers,
+      exceptions,
     });
     if ("reason" in result) return null;
     try {

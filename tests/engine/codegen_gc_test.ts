@@ -402,7 +402,12 @@ Deno.test("codegen gc: fuel stops with references live resume to the same struct
  * f64's `3 * d` and 100,000 when `$mine.next` is still the caller's struct: in all
  * `2.5 * d * (d + 1) + 100,000 * d`. `pair(d, k)` holds a call's result (a reference) in a
  * temporary slot while a second call allocates, as
- * binary-trees' `make` does, and returns `v + 7 * next.v` of the struct it builds.
+ * binary-trees' `make` does, and returns `v + 7 * next.v` of the struct it builds. `fall(d, k)`
+ * recurses as `chain` does and traps (a null struct) at the bottom after its collections.
+ * `swap(k)` calls, at one depth, functions with large frames holding a struct in a local past
+ * the frame of a small one it calls between them, each collecting (allocating, or in the host's
+ * \`gc\`), three times: from the second round on, each runs where the call stack (written by
+ * the first round's calls, which filled the sites' caches) names another function.
  */
 const DEEP = await parse(`(module
   (type $n (struct (field $next (ref null $n)) (field $v i32)))
@@ -435,6 +440,47 @@ const DEEP = await parse(`(module
             (i32.add (i32.trunc_f64_u (f64.mul (local.get $f) (f64.const 2)))
               (i32.mul (ref.eq (struct.get $n $next (local.get $mine)) (local.get $parent))
                 (i32.const 100000))))))))
+  (func (export "fall") (param $d i32) (param $k i32) (result i32)
+    (call $fall (local.get $d) (local.get $k)))
+  (func $fall (param $d i32) (param $k i32) (result i32) (local $mine (ref null $n))
+    (local.set $mine (struct.new $n (ref.null $n) (local.get $d)))
+    (if (result i32) (i32.eqz (local.get $d))
+      (then
+        (drop (call $churn (local.get $k)))
+        (struct.get $n $v (struct.get $n $next (local.get $mine))))
+      (else
+        (i32.add (struct.get $n $v (local.get $mine))
+          (call $fall (i32.sub (local.get $d) (i32.const 1)) (local.get $k))))))
+  (func $small (param $k i32) (result i32) (local $i i32)
+    (loop $l
+      (drop (struct.new $n (ref.null $n) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $k))))
+    (local.get $i))
+  (func $big (param $k i32) (result i32)
+    (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)
+    (local $keep (ref null $n)) (local $i i32)
+    (local.set $keep (struct.new $n (ref.null $n) (i32.const 4242)))
+    (loop $l
+      (drop (struct.new $n (ref.null $n) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $k))))
+    (struct.get $n $v (local.get $keep)))
+  (func $bigHost (result i32)
+    (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)
+    (local $keep (ref null $n))
+    (local.set $keep (struct.new $n (ref.null $n) (i32.const 4343)))
+    (call $gc)
+    (struct.get $n $v (local.get $keep)))
+  (func (export "swap") (param $k i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s
+        (i32.add (local.get $s)
+          (i32.add (i32.add (call $big (local.get $k)) (call $small (local.get $k)))
+            (i32.add (call $bigHost) (call $small (local.get $k))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 3))))
+    (local.get $s))
   (func $leaf (param $v i32) (result (ref $n))
     (struct.new $n (ref.null $n) (local.get $v)))
   (func (export "pair") (param $v i32) (param $k i32) (result i32) (local $p (ref null $n))
@@ -513,6 +559,51 @@ Deno.test("codegen gc: stops deep in a chain of generated frames resume to the s
   });
   assert.ok(seen[0]!.includes("hostTrap"));
   assert.equal(seen[0]!.at(-1), 30 * 31 * 2.5 + 3_000_000);
+  assert.deepEqual(seen[1], seen[0]);
+  assert.deepEqual(seen[2], seen[0]);
+});
+
+Deno.test("codegen gc: a trap under collecting generated frames has the interpreter's backtrace", () => {
+  const seen = TIERS.map((tier) => {
+    const { store, instance } = deep(tier);
+    const fall = instance.getFunc(store, "fall")!;
+    const log: unknown[] = [];
+    for (const d of [3, 90]) {
+      try {
+        fall.call(store, [Val.i32(d), Val.i32(2 * GC_COLLECT_MIN)]);
+        log.push("returned");
+      } catch (e) {
+        assert.ok(e instanceof Trap, String(e));
+        log.push(e.code, e.backtrace);
+      }
+    }
+    // The store is usable after the traps.
+    const chain = instance.getFunc(store, "chain")!;
+    log.push(chain.call(store, [Val.i32(5), Val.i32(10)])[0]!.value);
+    return log;
+  });
+  assert.equal(seen[0]![0], TrapCode.NullStructReference);
+  // 91 frames of \`$fall\` (run-length), below them the exported \`fall\`.
+  assert.deepEqual(seen[0]![3], [{ funcIndex: 5, name: "fall", count: 91 }, {
+    funcIndex: 4,
+    name: "fall",
+  }]);
+  assert.deepEqual(seen[1], seen[0]);
+  assert.deepEqual(seen[2], seen[0]);
+});
+
+Deno.test("codegen gc: a collection scans the whole frame of the function that runs it", () => {
+  const k = 3 * GC_COLLECT_MIN;
+  const seen = TIERS.map((tier) => {
+    // Unmetered (allocations spelled inline) and metered (their rows' templates).
+    return [false, true].flatMap((fuel) => {
+      const { store, instance } = deep(tier, fuel);
+      if (fuel) store.setFuel(Number.MAX_SAFE_INTEGER);
+      const swap = instance.getFunc(store, "swap")!;
+      return [1, 2, 3].map(() => swap.call(store, [Val.i32(k)])[0]!.value);
+    });
+  });
+  assert.deepEqual(seen[0], Array(6).fill(3 * (2 * k + 4242 + 4343)));
   assert.deepEqual(seen[1], seen[0]);
   assert.deepEqual(seen[2], seen[0]);
 });
