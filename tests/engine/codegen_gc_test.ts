@@ -607,3 +607,37 @@ Deno.test("codegen gc: a collection scans the whole frame of the function that r
   assert.deepEqual(seen[1], seen[0]);
   assert.deepEqual(seen[2], seen[0]);
 });
+
+/**
+ * `keep(x)` catches an exception carrying `x` as an `exnref`, stores it in an array of
+ * `exnref`s (`array.set`), reads it back and rethrows it, and returns the payload caught again.
+ */
+const EXNS = await parse(`(module
+  (type $a (array (mut exnref)))
+  (tag $t (param i32))
+  (func (export "keep") (param $x i32) (result i32) (local $arr (ref null $a)) (local $e exnref)
+    (local.set $arr (array.new_default $a (i32.const 3)))
+    (local.set $e
+      (block $got (result exnref)
+        (try_table (catch_all_ref $got) (throw $t (local.get $x)))
+        (unreachable)))
+    (array.set $a (local.get $arr) (i32.const 2) (local.get $e))
+    (block $back (result i32)
+      (try_table (catch $t $back)
+        (throw_ref (array.get $a (local.get $arr) (i32.const 2))))
+      (unreachable))))`);
+
+Deno.test("codegen gc: array.set of an exnref keeps the exception", () => {
+  const seen = TIERS.map((tier) => {
+    const engine = new Engine(
+      new Config({ executionTier: tier, wasmGc: true, wasmExceptions: true }),
+    );
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, EXNS));
+    const keep = instance.getFunc(store, "keep")!;
+    const out = [7, -3].map((x) => keep.call(store, [Val.i32(x)])[0]!.value);
+    if (tier === "codegen") assert.ok(generated(funcs.entity(store, keep) as WasmFuncEntity));
+    return out;
+  });
+  assert.deepEqual(seen, [[7, -3], [7, -3], [7, -3]]);
+});
