@@ -180,6 +180,7 @@ export class Engine {
       !collectable,
       module,
       this.codegenStyle === "lean",
+      c.wasmExceptions,
     );
     const reasons = this.#stats.reasons;
     if (typeof result === "string") {
