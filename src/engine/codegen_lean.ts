@@ -35,6 +35,7 @@
  * @module
  */
 
+import { withBlockTemporariesHoisted } from "./codegen_hoist.ts";
 import { leanI64 } from "./codegen_i64.ts";
 
 /** The `Math` functions generated code calls: read once per body factory rather than per call. */
@@ -899,7 +900,7 @@ export function leanSource(source: string): string {
       /(?<![\w$)\]]|\b(?:switch|if|while|for) )\((-?\d{1,10}) >>> 0\)/g,
       (_, n: string) => String(Number(n) >>> 0),
     );
-  body = withBoundsPrecomputed(body);
+  body = withBlockTemporariesHoisted(withBoundsPrecomputed(body));
   if (body.includes("$lean_trap(")) {
     head += "var $lean_trap = rt.trap, $lean_oob = rt.TrapCode.MemoryOutOfBounds;\n";
   }

@@ -119,8 +119,9 @@ const $l = ($al + $bl) | 0;
 h4 = ($ah + $bh + +(($l >>> 0) < ($al >>> 0))) | 0;
 r4 = $l | 0;
 }`),
-    `{
-const $l = (r4 + (5)) | 0;
+    `let $l;
+{
+$l = (r4 + (5)) | 0;
 h4 = (h4 + +(($l ^ -2147483648) < (r4 ^ -2147483648))) | 0;
 r4 = $l | 0;
 }`,
@@ -136,14 +137,19 @@ const $b = r6 + 2;
 r7 = $b;
 }
 }`;
-  assert.equal(leanBody(kept), kept.replace(", $c = $b + 1;", ", $c = $b + 1;"));
+  // (`$b`, declared again inside its block, keeps its declarations: see the hoisting test.)
+  assert.equal(
+    leanBody(kept),
+    "let $a, $c;\n" +
+      kept.replace("const $a = r4, $b = r5, $c = $b + 1;", "$a = r4; const $b = r5; $c = $b + 1;"),
+  );
   assert.equal(
     leanBody("{\nconst $a = r4, $c = $a + 1;\nr4 = 0;\nr6 = $c;\n}"),
-    "{\nconst $c = r4 + 1;\nr4 = 0;\nr6 = $c;\n}",
+    "let $c;\n{\n$c = r4 + 1;\nr4 = 0;\nr6 = $c;\n}",
   );
   assert.equal(
     leanBody("{\nconst $a = r4, $c = $a + 1;\nr6 = $c + $a;\nr4 = 0;\n}"),
-    "{\nconst $c = r4 + 1;\nr6 = $c + r4;\nr4 = 0;\n}",
+    "let $c;\n{\n$c = r4 + 1;\nr6 = $c + r4;\nr4 = 0;\n}",
   );
 });
 
@@ -260,7 +266,7 @@ $f2 = mview.getFloat32($ea + 4, true);
 $f3 = mview.getFloat32($ea + 8, true);
 $f4 = mview.getFloat32($ea + 12, true);
 } else {
-const $ix = $ea >>> 2;
+$ix = $ea >>> 2;
 $f1 = mf32[$ix];
 $f2 = mf32[$ix + 1];
 $f3 = mf32[$ix + 2];
@@ -281,7 +287,7 @@ $f2 = $math_fround(mview.getFloat32($ea + 4, true) * mview.getFloat32($eb + 4, t
     two.includes(
       "if (($ea | $eb) & 3) {\n$f1 = $math_fround(mview.getFloat32($ea, true) * " +
         "mview.getFloat32($eb, true));\n$f2 = $math_fround(mview.getFloat32($ea + 4, true) * " +
-        "mview.getFloat32($eb + 4, true));\n} else {\nconst $ix = $ea >>> 2, $jx = $eb >>> 2;\n" +
+        "mview.getFloat32($eb + 4, true));\n} else {\n$ix = $ea >>> 2; $jx = $eb >>> 2;\n" +
         "$f1 = $math_fround(mf32[$ix] * mf32[$jx]);\n" +
         "$f2 = $math_fround(mf32[$ix + 1] * mf32[$jx + 1]);\n}",
     ),
@@ -297,7 +303,7 @@ r4 = mview.getInt32(ea, true);
   assert.ok(
     pair.includes(
       "if (ea & 3) {\nr5 = mview.getInt32(ea + 4, true);\nr4 = mview.getInt32(ea, true);\n" +
-        "} else {\nconst $ix = ea >>> 2;\nr5 = mi32[$ix + 1];\nr4 = mi32[$ix];\n}",
+        "} else {\n$ix = ea >>> 2;\nr5 = mi32[$ix + 1];\nr4 = mi32[$ix];\n}",
     ),
     pair,
   );
@@ -306,7 +312,7 @@ r4 = mview.getInt32(ea, true);
 copyByte(mview, memLen, f(r4), 0, r12, 8);`));
   assert.ok(
     copy.includes(
-      "{\nconst $src = (r4 + 1) >>> 0, $dst = ((r12) >>> 0) + 8;\n" +
+      "{\n$src = (r4 + 1) >>> 0; $dst = ((r12) >>> 0) + 8;\n" +
         "if ($src + 1 > memLen || $dst + 1 > memLen) throw $lean_trap($lean_oob);\n" +
         "mu8[$dst] = mu8[$src];\n}\n",
     ),
@@ -593,7 +599,7 @@ Deno.test("codegen lean: a clamp on an f32 slot runs in a local; fused bounds pr
   );
   assert.ok(
     out.includes(
-      "{ let $cl = $math_max(f32[(fp + 68)], (-0.5)); $cl = $math_min($cl, f32[(fp + 72)]); " +
+      "{ $cl = $math_max(f32[(fp + 68)], (-0.5)); $cl = $math_min($cl, f32[(fp + 72)]); " +
         "f32[(fp + 68)] = $cl !== $cl ? NaN : $cl; }\nx = 1;",
     ),
     out,
@@ -614,8 +620,8 @@ ${step(8, "max", "(-0.5)")}
 ${fix(8)}`);
   assert.ok(
     loaded.includes(`{
-const ea = (r4 >>> 0);
-let $cl = $math_max(mview.getFloat32(ea, true), (-0.5)); f32[(fp + 8)] = $cl !== $cl ? NaN : $cl;
+ea = (r4 >>> 0);
+$cl = $math_max(mview.getFloat32(ea, true), (-0.5)); f32[(fp + 8)] = $cl !== $cl ? NaN : $cl;
 }`),
     loaded,
   );
@@ -680,16 +686,16 @@ mview.setInt8($d, mview.getUint8($s));
   );
   assert.ok(
     out.includes(`{
-const $dst = (r4 + 66561) >>> 0;
+$dst = (r4 + 66561) >>> 0;
 if ($dst >= memLen) throw $lean_trap($lean_oob);
 mu8[$dst] = ((r40 + r8 + 2)) >>> 2;
 }`),
     out,
   );
-  assert.ok(out.includes("const $dst = ((r4) >>> 0) + 7;"), out);
+  assert.ok(out.includes("$dst = ((r4) >>> 0) + 7;"), out);
   // A value with a call in it is left to the helper (it would run after the bounds test).
   assert.ok(out.includes("storeByte(mview, memLen, r4, 7, f(r40));"), out);
-  assert.ok(out.includes("const $s = ((r4 + 17414) >>> 0), $d = ((r4 + 50180) >>> 0);"), out);
+  assert.ok(out.includes("$s = ((r4 + 17414) >>> 0); $d = ((r4 + 50180) >>> 0);"), out);
   assert.ok(out.includes("if ($s >= memLen || $d >= memLen) throw trap(1);"), out);
   assert.ok(out.includes("mu8[$d] = mu8[$s];"), out);
   assert.ok(
@@ -735,4 +741,78 @@ Deno.test("codegen lean: a masked word tested for zero is tested by its truthine
   for (const x of [0, 1, -1, 2047, -2048, -2049, 2048, 4095, 0x7fffffff, -0x80000000]) {
     assert.equal(!((x + 2048) & -4096), ((x + 2048) & -4096) === 0, `${x}`);
   }
+});
+
+Deno.test("codegen lean: block temporaries are declared once at the function's top", () => {
+  // Sibling blocks' temporaries: one binding each, assigned where they were declared.
+  const loop = `for (let k = 0; k < 3; k++) {
+{
+const $a = r1 + k, $b = $a * 2;
+let $l, $t;
+r2 = ($l = $b + 1, $t = $l * 3, $t + r2);
+}
+{
+const $a = r2 - 1;
+r3 = $a;
+}
+}
+return r2 + r3;`;
+  const out = leanBody(loop);
+  assert.ok(out.startsWith("let $a, $b, $l, $t;\n"), out);
+  assert.ok(out.includes("{\n$a = r1 + k; $b = $a * 2;\nr2 = ($l = $b + 1,"), out);
+  assert.ok(out.includes("{\n$a = r2 - 1;\nr3 = $a;\n}"), out);
+  const run = (body: string) => new Function("r1", "r2", "r3", body)(5, 7, 0);
+  assert.equal(run(out), run(loop));
+  // Left declared where they are: a name declared again inside its block, a name read outside
+  // its blocks (or before its declaration), a name the function's top declares, a parameter,
+  // one in a `for` head.
+  for (
+    const body of [
+      "{\nconst $a = r1 * 3;\n{\nconst $a = r2 * 3;\nr3 = $a;\n}\nr4 = $a;\n}",
+      "{\nconst $a = r1 * 3;\nr3 = $a;\n}\nr4 = $a;",
+      "{\nr4 = $a;\nconst $a = r1 * 3;\nr3 = $a;\n}",
+      "let $a = 0;\n{\nconst $a = r1 * 3;\nr3 = $a;\n}",
+      "{\nconst st = r1 * 3;\nr3 = st;\n}",
+      "{\nconst k = r1 * 3;\nr3 = k;\n}\nfor (let k = 0; k < 2; k++) r4 = k;",
+    ]
+  ) {
+    assert.equal(leanBody(body), body);
+  }
+  // A closure anywhere in the function leaves all of it alone (it could keep a binding alive).
+  const closure = "{\nconst $a = r1 * 3;\nr3 = () => $a;\n}";
+  assert.equal(leanBody(closure), closure);
+  // A declaration without a value is dropped only where an assignment surely comes first.
+  const unassigned = [
+    "{\nlet $t;\nr3 = $t;\n}",
+    "{\nlet $t;\nif (r1) $t = 1;\nr3 = $t;\n}",
+    "{\nlet $t;\nr2 = r1 ? ($t = 1) : 2;\nr3 = $t;\n}",
+  ];
+  for (const body of unassigned) assert.equal(leanBody(body), body);
+});
+
+Deno.test("codegen lean: hoisted temporaries keep the interpreter's results in a loop", () => {
+  // The vector and hash kernels declare temporaries in every block of their loops.
+  const bytes = wat(`(module
+  (memory 1)
+  (func (export "run") (param $n i32) (result i32)
+    (local $i i32) (local $acc v128) (local $h i64)
+    (loop $top
+      (v128.store (i32.const 64)
+        (f32x4.max (f32x4.min (v128.load (i32.const 64)) (f32x4.splat (f32.const 0.5)))
+                   (f32x4.splat (f32.const -0.25))))
+      (v128.store (i32.const 64)
+        (f32x4.add (v128.load (i32.const 64)) (f32x4.splat (f32.convert_i32_s (local.get $i)))))
+      (local.set $h (i64.rotl (i64.mul (i64.xor (local.get $h) (i64.load (i32.const 64)))
+        (i64.const 0x9e3779b97f4a7c15)) (i64.const 31)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $top (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.xor (i32.wrap_i64 (local.get $h)) (i32.wrap_i64 (i64.shr_u (local.get $h) (i64.const 32))))))`);
+  const results = [];
+  for (const tier of ["interpreter", "codegen"] as const) {
+    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: "lean" }));
+    const store = new Store(engine, undefined);
+    const instance = new Linker(engine).instantiate(store, new Module(engine, bytes));
+    results.push(instance.getTypedFunc<[number], number>(store, "run").call(store, 1000));
+  }
+  assert.equal(results[0], results[1]);
 });
