@@ -37,6 +37,7 @@
 
 import { withBlockTemporariesHoisted } from "./codegen_hoist.ts";
 import { leanI64 } from "./codegen_i64.ts";
+import { laneMax, laneMin } from "./codegen_v128.ts";
 
 /** The `Math` functions generated code calls: read once per body factory rather than per call. */
 const HOISTED_MATH = [
@@ -231,6 +232,51 @@ function withRotationsInline(js: string): string {
         : `((${x} >>> ${k}) | (${x} << ${back}))`;
     },
   );
+}
+
+/** An f32 lane operand of `laneMin`/`laneMax` (`codegen_v128.ts`): a name or an f32 slot. */
+const LANE = String.raw`[\w$]+|f32\[[^[\]]*\]`;
+const LANE_MIN_MAX = new RegExp(String.raw`^\((${LANE}) ([<>]) (${LANE}) \? `);
+const LANE_LOAD = /^\$l = (?:mview\.getFloat32\([^()]*\)|mf32\[[^[\]]*\])$/;
+
+/**
+ * Whether `e` is Wasm's f32 `min` or `max` of two f32 lanes as `codegen_v128.ts` spells it
+ * (`laneMin`, `laneMax`), or `f32x4MaxMin`'s clamp of them, whose `$l` is an f32 load.
+ */
+function isLaneMinMax(e: string): boolean {
+  const m = LANE_MIN_MAX.exec(e);
+  if (m !== null && e === (m[2] === "<" ? laneMin : laneMax)(m[1]!, m[3]!)) return true;
+  if (!e.startsWith("(") || !e.endsWith(")")) return false;
+  const parts = argsAt(e, 0)?.args ?? [];
+  if (parts.length === 3 && !LANE_LOAD.test(parts[0]!)) return false;
+  if (parts.length !== 2 && parts.length !== 3) return false;
+  const [t, min] = parts.slice(-2) as [string, string];
+  return t.startsWith("$t = ") && isLaneMinMax(t.slice(5)) && min.startsWith("($t < ") &&
+    isLaneMinMax(min);
+}
+
+/**
+ * `Math.fround` of an f32 lane's `min` or `max` (`isLaneMinMax`) as that value: the result is
+ * one of the operands, each an f32 already (a lane's local holds the rounded value, as its
+ * slot's f32 view would give: `splitSlotValues` in codegen_slots.ts), or `NaN`, which
+ * rounding leaves a NaN (the store of it writes the same bits either way). A call fewer per
+ * lane: `bench/vec_float.c`'s clamp rounded each of its four lanes.
+ */
+function withLaneMinMaxUnrounded(js: string): string {
+  let out = "";
+  let from = 0;
+  for (let at = js.indexOf("Math.fround(", from); at >= 0; at = js.indexOf("Math.fround(", from)) {
+    const open = at + "Math.fround".length;
+    const call = argsAt(js, open);
+    if (call === null || call.args.length !== 1 || !isLaneMinMax(call.args[0]!)) {
+      out += js.slice(from, open);
+      from = open;
+      continue;
+    }
+    out += js.slice(from, at) + call.args[0]!;
+    from = call.close + 1;
+  }
+  return out + js.slice(from);
 }
 
 /** `Math.fround(<number literal>)` as the literal it rounds to. */
@@ -864,7 +910,7 @@ export function leanSource(source: string): string {
   head = head.replace(/^(?:const|let) /gm, "var ");
   body = withLaneMinMaxInline(leanI64(body));
   // An f32 read from memory is already a float32: rounding it again changes nothing.
-  body = withFroundFolded(body).replace(
+  body = withLaneMinMaxUnrounded(withFroundFolded(body)).replace(
     /Math\.fround\((mview\.getFloat32\([^()]*\))\)/g,
     "$1",
   );

@@ -14,7 +14,7 @@ import { I } from "../../src/engine/isa.ts";
 import { instances } from "../../src/runtime/handles.ts";
 import { wat } from "../_lib/wabt.ts";
 import { i32Rotl, i32Rotr } from "../../src/core/num/i32.ts";
-import { f32LaneMax, f32LaneMin } from "../../src/engine/codegen_v128.ts";
+import { f32LaneMax, f32LaneMin, laneMax, laneMin } from "../../src/engine/codegen_v128.ts";
 
 /** A factory source as `generateSource` shapes it, around `body`. */
 const factory = (body: string) =>
@@ -815,4 +815,36 @@ Deno.test("codegen lean: hoisted temporaries keep the interpreter's results in a
     results.push(instance.getTypedFunc<[number], number>(store, "run").call(store, 1000));
   }
   assert.equal(results[0], results[1]);
+});
+
+Deno.test("codegen lean: an f32 lane's min or max is not rounded again", () => {
+  // The result is one of its f32 operands, or NaN: `Math.fround` of it changes nothing.
+  const clamp = `($t = ${laneMax("e2", "f32[(fp + 8) + 1]")}, ${laneMin("$t", "e3")})`;
+  const load = `($l = mview.getFloat32($ea + 4, true), $t = ${laneMax("$l", "e2")}, ${
+    laneMin("$t", "e3")
+  })`;
+  for (const e of [laneMin("e2", "e3"), laneMax("$f4", "f32[(fp + 8)]"), clamp, load]) {
+    assert.equal(leanBody(`$f1 = Math.fround(${e});`), `$f1 = ${e};`);
+  }
+  // Anything else keeps its rounding: another shape, an operand that is not a name or a slot.
+  for (
+    const e of [
+      "(e2 > e3 ? e2 : e3)",
+      laneMin("e2", "(e3 + 1)"),
+      `($l = f(), $t = ${laneMax("$l", "e2")}, ${laneMin("$t", "e3")})`,
+      `($t = e2 * 2, ${laneMin("$t", "e3")})`,
+    ]
+  ) {
+    assert.ok(leanBody(`$f1 = Math.fround(${e});`).startsWith("$f1 = $math_fround("), e);
+  }
+  // The values: each operand, a NaN, and the zeros' signs as Wasm orders them.
+  const values = [0.5, -0.25, 0, -0, NaN, Infinity, -Infinity, 1e-40];
+  const min = new Function("e2", "e3", `return ${laneMin("e2", "e3")};`);
+  const max = new Function("e2", "e3", `return ${laneMax("e2", "e3")};`);
+  for (const a of values.map(Math.fround)) {
+    for (const b of values.map(Math.fround)) {
+      assert.ok(Object.is(min(a, b), Math.fround(f32LaneMin(a, b))), `${a} ${b}`);
+      assert.ok(Object.is(max(a, b), Math.fround(f32LaneMax(a, b))), `${a} ${b}`);
+    }
+  }
 });
