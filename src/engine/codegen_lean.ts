@@ -595,13 +595,19 @@ function withBoundsPrecomputed(js: string): string {
   const reread = js.match(/\bmemLen = mview\.byteLength;/g)?.length ?? 0;
   if (assigned === 0 || assigned !== reread) return js;
   const widths = new Set<string>();
-  js = js.replace(/\bif \((\$?ea) \+ (\d+) > memLen\)/g, (_, ea: string, k: string) => {
-    widths.add(k);
-    return `if (${ea} > $memLim${k})`;
-  });
-  // Two accesses of one width checked together (a fused load-op-load: `ea` and `v`).
+  // Also as the generator spells a scalar access's own test (`ea > memLen - 8`, isa.ts).
   js = js.replace(
-    /\bif \((\$?ea) \+ (\d+) > memLen \|\| (\$?v) \+ \2 > memLen\)/g,
+    /\bif \((\$?ea) (?:\+ (\d+) > memLen|> memLen - (\d+))\)/g,
+    (_, ea: string, k1: string | undefined, k2: string | undefined) => {
+      const k = k1 ?? k2!;
+      widths.add(k);
+      return `if (${ea} > $memLim${k})`;
+    },
+  );
+  // Two accesses of one width checked together (a fused load-op-load: `ea` and `v`; a v128
+  // op on two loads: `$ea` and `$eb`).
+  js = js.replace(
+    /\bif \((\$?ea) \+ (\d+) > memLen \|\| (\$?v|\$eb) \+ \2 > memLen\)/g,
     (_, ea: string, k: string, v: string) => {
       widths.add(k);
       return `if (${ea} > $memLim${k} || ${v} > $memLim${k})`;

@@ -630,6 +630,13 @@ $cl = $math_max(mview.getFloat32(ea, true), (-0.5)); f32[(fp + 8)] = $cl !== $cl
 if (ea + 4 > memLen || v + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);`);
   assert.ok(fused.includes("let $memLim4 = memLen - 4;"), fused);
   assert.ok(fused.includes("if (ea > $memLim4 || v > $memLim4) throw"), fused);
+  // As a scalar access spells its test, and two v128 loads theirs.
+  const spelled = leanBody(`let memLen = mview.byteLength;
+if (ea > memLen - 8) throw trap(TrapCode.MemoryOutOfBounds);
+if ($ea + 16 > memLen || $eb + 16 > memLen) throw trap(1);`);
+  assert.ok(spelled.includes("let $memLim8 = memLen - 8, $memLim16 = memLen - 16;"), spelled);
+  assert.ok(spelled.includes("if (ea > $memLim8) throw"), spelled);
+  assert.ok(spelled.includes("if ($ea > $memLim16 || $eb > $memLim16) throw"), spelled);
 });
 
 Deno.test("codegen lean: a scalar f32 clamp keeps the interpreter's bits", () => {
