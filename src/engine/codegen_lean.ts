@@ -352,7 +352,12 @@ function withLaneMinMaxInline(js: string): string {
   const state = { temp: false };
   js = minMaxInlineIn(js, state);
   if (!state.temp) return js;
-  return js.replace(/^(return function wasm\([^)]*\) \{\n)/, "$1let $mm = 0;\n");
+  // Declared in each function of the body (a direct entry's too: undeclared, strict code
+  // assigning it would throw a ReferenceError).
+  return js.replace(
+    /^((?:return |var (?:direct|wasm) = )function (?:direct|wasm)\([^)]*\) \{\n)/gm,
+    "$1let $mm = 0;\n",
+  );
 }
 
 /** `withLaneMinMaxInline` in `js`, left to right, each call's operands first (one pass each). */

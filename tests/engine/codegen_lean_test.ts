@@ -350,6 +350,24 @@ Deno.test("codegen lean: f32 min and max inline their common case, immediates ar
     clamp,
   );
   assert.ok(clamp.includes("return function wasm(store, st) {\nlet $mm = 0;\n"), clamp);
+  // A direct entry declares it too (strict code assigning an undeclared name throws).
+  const direct = leanSource(
+    `"use strict";\nconst direct = function direct(store, st, fp) {\n` +
+      `return f32LaneMin(f32LaneMax(e1, e2), e3);\n};\nreturn function wasm(store, st) {\n` +
+      `return direct(store, st, 0);\n};`,
+  );
+  assert.ok(direct.includes("var direct = function direct(store, st, fp) {\nlet $mm = 0;\n"));
+  assert.equal(
+    new Function("rt", "f32LaneMin", "f32LaneMax", "e1", "e2", "e3", direct)(
+      {},
+      f32LaneMin,
+      f32LaneMax,
+      0.5,
+      0.25,
+      -1,
+    )(null, null),
+    -1,
+  );
   const values = [0, -0, NaN, 1, -1.5, 2, Infinity];
   for (const [name, helper] of [["f32LaneMin", f32LaneMin], ["f32LaneMax", f32LaneMax]] as const) {
     const inline = leanBody(`return ${name}(x, f32[(fp + 4) + 1]);`);
