@@ -307,6 +307,20 @@ r4 = mview.getInt32(ea, true);
     ),
     pair,
   );
+  // As a scalar i64 access spells its bounds test (`ea > memLen - 8`).
+  const scalar = leanSource(factory(`${head}{
+const ea = (r8 >>> 0) + 8;
+if (ea > memLen - 8) throw trap(TrapCode.MemoryOutOfBounds);
+r4 = mview.getInt32(ea, true);
+r5 = mview.getInt32(ea + 4, true);
+}`));
+  assert.ok(
+    scalar.includes(
+      "if (ea & 3) {\nr4 = mview.getInt32(ea, true);\nr5 = mview.getInt32(ea + 4, true);\n" +
+        "} else {\n$ix = ea >>> 2;\nr4 = mi32[$ix];\nr5 = mi32[$ix + 1];\n}",
+    ),
+    scalar,
+  );
   // A byte copy (`I32Copy8At`): its statements on the byte view, the trap read once.
   const copy = leanSource(factory(`${head}copyByte(mview, memLen, r4 + 1, 0, r12, 8);
 copyByte(mview, memLen, f(r4), 0, r12, 8);`));
