@@ -206,7 +206,9 @@ function hoistedIn(body: string, params: readonly string[]): string {
     }
   }
   if (hoisted.size === 0) return body;
-  let out = `let ${[...hoisted].join(", ")};\n`;
+  // `var`, not `let`: a `var` starts as the frame's register does (undefined), where a `let`
+  // without a value costs two bytecodes per call (`LdaUndefined`, `Star`).
+  let out = `var ${[...hoisted].join(", ")};\n`;
   let from = 0;
   for (const d of declarations) {
     if (!d.items.some((item) => hoisted.has(item.name))) continue;

@@ -119,7 +119,7 @@ const $l = ($al + $bl) | 0;
 h4 = ($ah + $bh + +(($l >>> 0) < ($al >>> 0))) | 0;
 r4 = $l | 0;
 }`),
-    `let $l;
+    `var $l;
 {
 $l = (r4 + (5)) | 0;
 h4 = (h4 + +(($l ^ -2147483648) < (r4 ^ -2147483648))) | 0;
@@ -140,16 +140,16 @@ r7 = $b;
   // (`$b`, declared again inside its block, keeps its declarations: see the hoisting test.)
   assert.equal(
     leanBody(kept),
-    "let $a, $c;\n" +
+    "var $a, $c;\n" +
       kept.replace("const $a = r4, $b = r5, $c = $b + 1;", "$a = r4; const $b = r5; $c = $b + 1;"),
   );
   assert.equal(
     leanBody("{\nconst $a = r4, $c = $a + 1;\nr4 = 0;\nr6 = $c;\n}"),
-    "let $c;\n{\n$c = r4 + 1;\nr4 = 0;\nr6 = $c;\n}",
+    "var $c;\n{\n$c = r4 + 1;\nr4 = 0;\nr6 = $c;\n}",
   );
   assert.equal(
     leanBody("{\nconst $a = r4, $c = $a + 1;\nr6 = $c + $a;\nr4 = 0;\n}"),
-    "let $c;\n{\n$c = r4 + 1;\nr6 = $c + r4;\nr4 = 0;\n}",
+    "var $c;\n{\n$c = r4 + 1;\nr6 = $c + r4;\nr4 = 0;\n}",
   );
 });
 
@@ -797,7 +797,7 @@ r3 = $a;
 }
 return r2 + r3;`;
   const out = leanBody(loop);
-  assert.ok(out.startsWith("let $a, $b, $l, $t;\n"), out);
+  assert.ok(out.startsWith("var $a, $b, $l, $t;\n"), out);
   assert.ok(out.includes("{\n$a = r1 + k; $b = $a * 2;\nr2 = ($l = $b + 1,"), out);
   assert.ok(out.includes("{\n$a = r2 - 1;\nr3 = $a;\n}"), out);
   const run = (body: string) => new Function("r1", "r2", "r3", body)(5, 7, 0);
