@@ -32,10 +32,23 @@
  * sieve 0.89, vec_bytes 0.89; the call-bound ones and i64, sha512 within 2% either way.
  * Tried and dropped: `v128GtBytesU` inline as its expression (vec_bytes unchanged, 108 ms both).
  *
+ * Then block temporaries declared once per function (`withBlockTemporariesHoisted`,
+ * codegen_hoist.ts: they had pushed Ignition's expression registers past one-byte operands),
+ * an f32 lane's min and max left unrounded, precomputed bounds and one alignment test for a
+ * scalar i64 access: CPU time of `run(size)` under `node --jitless` at `bench:jitless`'s scale
+ * 0.1, best of 3 runs alternating with the generator before them: vec_float 175 -> 150 ms,
+ * xxh64 282 -> 244, hashtab 298 -> 272, vec_bytes 79 -> 71, fib 89 -> 83, lz 72 -> 68, matmul
+ * 144 -> 139, sha512 187 -> 183; i64, calls and the scalar vector builds unchanged.
+ * What stays wide: a feedback slot past 255 (a long body's later loops) takes a `Wide` prefix
+ * too; in vec_float's body 2,981 of its bytecodes after the hoisting. Moving such loops into
+ * functions of their own (`codegen_split.ts`) would need the lean rewrites applied to them.
+ *
  * @module
  */
 
+import { withBlockTemporariesHoisted } from "./codegen_hoist.ts";
 import { leanI64 } from "./codegen_i64.ts";
+import { laneMax, laneMin } from "./codegen_v128.ts";
 
 /** The `Math` functions generated code calls: read once per body factory rather than per call. */
 const HOISTED_MATH = [
@@ -232,6 +245,51 @@ function withRotationsInline(js: string): string {
   );
 }
 
+/** An f32 lane operand of `laneMin`/`laneMax` (`codegen_v128.ts`): a name or an f32 slot. */
+const LANE = String.raw`[\w$]+|f32\[[^[\]]*\]`;
+const LANE_MIN_MAX = new RegExp(String.raw`^\((${LANE}) ([<>]) (${LANE}) \? `);
+const LANE_LOAD = /^\$l = (?:mview\.getFloat32\([^()]*\)|mf32\[[^[\]]*\])$/;
+
+/**
+ * Whether `e` is Wasm's f32 `min` or `max` of two f32 lanes as `codegen_v128.ts` spells it
+ * (`laneMin`, `laneMax`), or `f32x4MaxMin`'s clamp of them, whose `$l` is an f32 load.
+ */
+function isLaneMinMax(e: string): boolean {
+  const m = LANE_MIN_MAX.exec(e);
+  if (m !== null && e === (m[2] === "<" ? laneMin : laneMax)(m[1]!, m[3]!)) return true;
+  if (!e.startsWith("(") || !e.endsWith(")")) return false;
+  const parts = argsAt(e, 0)?.args ?? [];
+  if (parts.length === 3 && !LANE_LOAD.test(parts[0]!)) return false;
+  if (parts.length !== 2 && parts.length !== 3) return false;
+  const [t, min] = parts.slice(-2) as [string, string];
+  return t.startsWith("$t = ") && isLaneMinMax(t.slice(5)) && min.startsWith("($t < ") &&
+    isLaneMinMax(min);
+}
+
+/**
+ * `Math.fround` of an f32 lane's `min` or `max` (`isLaneMinMax`) as that value: the result is
+ * one of the operands, each an f32 already (a lane's local holds the rounded value, as its
+ * slot's f32 view would give: `splitSlotValues` in codegen_slots.ts), or `NaN`, which
+ * rounding leaves a NaN (the store of it writes the same bits either way). A call fewer per
+ * lane: `bench/vec_float.c`'s clamp rounded each of its four lanes.
+ */
+function withLaneMinMaxUnrounded(js: string): string {
+  let out = "";
+  let from = 0;
+  for (let at = js.indexOf("Math.fround(", from); at >= 0; at = js.indexOf("Math.fround(", from)) {
+    const open = at + "Math.fround".length;
+    const call = argsAt(js, open);
+    if (call === null || call.args.length !== 1 || !isLaneMinMax(call.args[0]!)) {
+      out += js.slice(from, open);
+      from = open;
+      continue;
+    }
+    out += js.slice(from, at) + call.args[0]!;
+    from = call.close + 1;
+  }
+  return out + js.slice(from);
+}
+
 /** `Math.fround(<number literal>)` as the literal it rounds to. */
 function withFroundFolded(js: string): string {
   return js.replace(
@@ -305,7 +363,12 @@ function withLaneMinMaxInline(js: string): string {
   const state = { temp: false };
   js = minMaxInlineIn(js, state);
   if (!state.temp) return js;
-  return js.replace(/^(return function wasm\([^)]*\) \{\n)/, "$1let $mm = 0;\n");
+  // Declared in each function of the body (a direct entry's too: undeclared, strict code
+  // assigning it would throw a ReferenceError).
+  return js.replace(
+    /^((?:return |var (?:direct|wasm) = )function (?:direct|wasm)\([^)]*\) \{\n)/gm,
+    "$1let $mm = 0;\n",
+  );
 }
 
 /** `withLaneMinMaxInline` in `js`, left to right, each call's operands first (one pass each). */
@@ -548,13 +611,19 @@ function withBoundsPrecomputed(js: string): string {
   const reread = js.match(/\bmemLen = mview\.byteLength;/g)?.length ?? 0;
   if (assigned === 0 || assigned !== reread) return js;
   const widths = new Set<string>();
-  js = js.replace(/\bif \((\$?ea) \+ (\d+) > memLen\)/g, (_, ea: string, k: string) => {
-    widths.add(k);
-    return `if (${ea} > $memLim${k})`;
-  });
-  // Two accesses of one width checked together (a fused load-op-load: `ea` and `v`).
+  // Also as the generator spells a scalar access's own test (`ea > memLen - 8`, isa.ts).
   js = js.replace(
-    /\bif \((\$?ea) \+ (\d+) > memLen \|\| (\$?v) \+ \2 > memLen\)/g,
+    /\bif \((\$?ea) (?:\+ (\d+) > memLen|> memLen - (\d+))\)/g,
+    (_, ea: string, k1: string | undefined, k2: string | undefined) => {
+      const k = k1 ?? k2!;
+      widths.add(k);
+      return `if (${ea} > $memLim${k})`;
+    },
+  );
+  // Two accesses of one width checked together (a fused load-op-load: `ea` and `v`; a v128
+  // op on two loads: `$ea` and `$eb`).
+  js = js.replace(
+    /\bif \((\$?ea) \+ (\d+) > memLen \|\| (\$?v|\$eb) \+ \2 > memLen\)/g,
     (_, ea: string, k: string, v: string) => {
       widths.add(k);
       return `if (${ea} > $memLim${k} || ${v} > $memLim${k})`;
@@ -590,6 +659,9 @@ const LANE_VIEWS: Record<string, [string, number]> = {
  * words are `mi32[$ix]`, `mi32[$ix + 1]`, ... (`$ix = $ea >>> 2`: exact, as `$ea` is below
  * 2^32); otherwise the statements run as written, on the `DataView`.
  *
+ * A scalar i64 access (its two words at `ea` and `ea + 4`, its bounds test spelled `ea > memLen
+ * - 8`) is grouped alike.
+ *
  * Measured under `node --jitless` (CPU time, 2M iterations, best of 5): four f32 loads tested
  * per word ~70 ns, tested once ~47 ns; four stores ~76 ns and ~54 ns. A group of two addresses
  * (`const $ea = ..., $eb = ...;`, `f32x4MulLoad2`'s) is tested once for both: four products of
@@ -597,7 +669,7 @@ const LANE_VIEWS: Record<string, [string, number]> = {
  */
 function withLaneGroups(js: string): string {
   const re =
-    /(\n\s*const (\$?ea) = [^;\n]*?(, \$eb = [^;\n]*)?;\nif \(\2 \+ \d+ > memLen(?: \|\| \$eb \+ \d+ > memLen)?\) throw [^;\n]*\btrap\([\w.]+\);\n)((?:[^\n{}]*\n)+?)(?=\})/g;
+    /(\n\s*const (\$?ea) = [^;\n]*?(, \$eb = [^;\n]*)?;\nif \((?:\2 \+ \d+ > memLen(?: \|\| \$eb \+ \d+ > memLen)?|\2 > memLen - \d+)\) throw [^;\n]*\btrap\([\w.]+\);\n)((?:[^\n{}]*\n)+?)(?=\})/g;
   return js.replace(
     re,
     (whole, head: string, ea: string, eb: string | undefined, lines: string) => {
@@ -863,7 +935,7 @@ export function leanSource(source: string): string {
   head = head.replace(/^(?:const|let) /gm, "var ");
   body = withLaneMinMaxInline(leanI64(body));
   // An f32 read from memory is already a float32: rounding it again changes nothing.
-  body = withFroundFolded(body).replace(
+  body = withLaneMinMaxUnrounded(withFroundFolded(body)).replace(
     /Math\.fround\((mview\.getFloat32\([^()]*\))\)/g,
     "$1",
   );
@@ -899,7 +971,7 @@ export function leanSource(source: string): string {
       /(?<![\w$)\]]|\b(?:switch|if|while|for) )\((-?\d{1,10}) >>> 0\)/g,
       (_, n: string) => String(Number(n) >>> 0),
     );
-  body = withBoundsPrecomputed(body);
+  body = withBlockTemporariesHoisted(withBoundsPrecomputed(body));
   if (body.includes("$lean_trap(")) {
     head += "var $lean_trap = rt.trap, $lean_oob = rt.TrapCode.MemoryOutOfBounds;\n";
   }

@@ -283,9 +283,9 @@ const byteMask = 0x01010101, halfMask = 0x10001;
  * lanes as heap numbers (`bench/vec_float.c`'s clamp loop, `deno run --cpu-prof`: 9% of a
  * run's samples in the two helpers and 8% in the collector).
  */
-const laneMin = (x: string, y: string) =>
+export const laneMin = (x: string, y: string): string =>
   `(${x} < ${y} ? ${x} : ${y} < ${x} ? ${y} : ${x} === ${y} ? (${x} !== 0 || 1 / ${x} < 0 ? ${x} : ${y}) : NaN)`;
-const laneMax = (x: string, y: string) =>
+export const laneMax = (x: string, y: string): string =>
   `(${x} > ${y} ? ${x} : ${y} > ${x} ? ${y} : ${x} === ${y} ? (${x} !== 0 || 1 / ${x} > 0 ? ${x} : ${y}) : NaN)`;
 
 /** Wasm's `min` of two f32 lanes (numbers): NaN if either is, -0 below +0 (as `simd.ts`). */

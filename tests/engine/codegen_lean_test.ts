@@ -14,7 +14,7 @@ import { I } from "../../src/engine/isa.ts";
 import { instances } from "../../src/runtime/handles.ts";
 import { wat } from "../_lib/wabt.ts";
 import { i32Rotl, i32Rotr } from "../../src/core/num/i32.ts";
-import { f32LaneMax, f32LaneMin } from "../../src/engine/codegen_v128.ts";
+import { f32LaneMax, f32LaneMin, laneMax, laneMin } from "../../src/engine/codegen_v128.ts";
 
 /** A factory source as `generateSource` shapes it, around `body`. */
 const factory = (body: string) =>
@@ -119,8 +119,9 @@ const $l = ($al + $bl) | 0;
 h4 = ($ah + $bh + +(($l >>> 0) < ($al >>> 0))) | 0;
 r4 = $l | 0;
 }`),
-    `{
-const $l = (r4 + (5)) | 0;
+    `var $l;
+{
+$l = (r4 + (5)) | 0;
 h4 = (h4 + +(($l ^ -2147483648) < (r4 ^ -2147483648))) | 0;
 r4 = $l | 0;
 }`,
@@ -136,14 +137,19 @@ const $b = r6 + 2;
 r7 = $b;
 }
 }`;
-  assert.equal(leanBody(kept), kept.replace(", $c = $b + 1;", ", $c = $b + 1;"));
+  // (`$b`, declared again inside its block, keeps its declarations: see the hoisting test.)
+  assert.equal(
+    leanBody(kept),
+    "var $a, $c;\n" +
+      kept.replace("const $a = r4, $b = r5, $c = $b + 1;", "$a = r4; const $b = r5; $c = $b + 1;"),
+  );
   assert.equal(
     leanBody("{\nconst $a = r4, $c = $a + 1;\nr4 = 0;\nr6 = $c;\n}"),
-    "{\nconst $c = r4 + 1;\nr4 = 0;\nr6 = $c;\n}",
+    "var $c;\n{\n$c = r4 + 1;\nr4 = 0;\nr6 = $c;\n}",
   );
   assert.equal(
     leanBody("{\nconst $a = r4, $c = $a + 1;\nr6 = $c + $a;\nr4 = 0;\n}"),
-    "{\nconst $c = r4 + 1;\nr6 = $c + r4;\nr4 = 0;\n}",
+    "var $c;\n{\n$c = r4 + 1;\nr6 = $c + r4;\nr4 = 0;\n}",
   );
 });
 
@@ -260,7 +266,7 @@ $f2 = mview.getFloat32($ea + 4, true);
 $f3 = mview.getFloat32($ea + 8, true);
 $f4 = mview.getFloat32($ea + 12, true);
 } else {
-const $ix = $ea >>> 2;
+$ix = $ea >>> 2;
 $f1 = mf32[$ix];
 $f2 = mf32[$ix + 1];
 $f3 = mf32[$ix + 2];
@@ -281,7 +287,7 @@ $f2 = $math_fround(mview.getFloat32($ea + 4, true) * mview.getFloat32($eb + 4, t
     two.includes(
       "if (($ea | $eb) & 3) {\n$f1 = $math_fround(mview.getFloat32($ea, true) * " +
         "mview.getFloat32($eb, true));\n$f2 = $math_fround(mview.getFloat32($ea + 4, true) * " +
-        "mview.getFloat32($eb + 4, true));\n} else {\nconst $ix = $ea >>> 2, $jx = $eb >>> 2;\n" +
+        "mview.getFloat32($eb + 4, true));\n} else {\n$ix = $ea >>> 2; $jx = $eb >>> 2;\n" +
         "$f1 = $math_fround(mf32[$ix] * mf32[$jx]);\n" +
         "$f2 = $math_fround(mf32[$ix + 1] * mf32[$jx + 1]);\n}",
     ),
@@ -297,16 +303,30 @@ r4 = mview.getInt32(ea, true);
   assert.ok(
     pair.includes(
       "if (ea & 3) {\nr5 = mview.getInt32(ea + 4, true);\nr4 = mview.getInt32(ea, true);\n" +
-        "} else {\nconst $ix = ea >>> 2;\nr5 = mi32[$ix + 1];\nr4 = mi32[$ix];\n}",
+        "} else {\n$ix = ea >>> 2;\nr5 = mi32[$ix + 1];\nr4 = mi32[$ix];\n}",
     ),
     pair,
+  );
+  // As a scalar i64 access spells its bounds test (`ea > memLen - 8`).
+  const scalar = leanSource(factory(`${head}{
+const ea = (r8 >>> 0) + 8;
+if (ea > memLen - 8) throw trap(TrapCode.MemoryOutOfBounds);
+r4 = mview.getInt32(ea, true);
+r5 = mview.getInt32(ea + 4, true);
+}`));
+  assert.ok(
+    scalar.includes(
+      "if (ea & 3) {\nr4 = mview.getInt32(ea, true);\nr5 = mview.getInt32(ea + 4, true);\n" +
+        "} else {\n$ix = ea >>> 2;\nr4 = mi32[$ix];\nr5 = mi32[$ix + 1];\n}",
+    ),
+    scalar,
   );
   // A byte copy (`I32Copy8At`): its statements on the byte view, the trap read once.
   const copy = leanSource(factory(`${head}copyByte(mview, memLen, r4 + 1, 0, r12, 8);
 copyByte(mview, memLen, f(r4), 0, r12, 8);`));
   assert.ok(
     copy.includes(
-      "{\nconst $src = (r4 + 1) >>> 0, $dst = ((r12) >>> 0) + 8;\n" +
+      "{\n$src = (r4 + 1) >>> 0; $dst = ((r12) >>> 0) + 8;\n" +
         "if ($src + 1 > memLen || $dst + 1 > memLen) throw $lean_trap($lean_oob);\n" +
         "mu8[$dst] = mu8[$src];\n}\n",
     ),
@@ -344,6 +364,24 @@ Deno.test("codegen lean: f32 min and max inline their common case, immediates ar
     clamp,
   );
   assert.ok(clamp.includes("return function wasm(store, st) {\nlet $mm = 0;\n"), clamp);
+  // A direct entry declares it too (strict code assigning an undeclared name throws).
+  const direct = leanSource(
+    `"use strict";\nconst direct = function direct(store, st, fp) {\n` +
+      `return f32LaneMin(f32LaneMax(e1, e2), e3);\n};\nreturn function wasm(store, st) {\n` +
+      `return direct(store, st, 0);\n};`,
+  );
+  assert.ok(direct.includes("var direct = function direct(store, st, fp) {\nlet $mm = 0;\n"));
+  assert.equal(
+    new Function("rt", "f32LaneMin", "f32LaneMax", "e1", "e2", "e3", direct)(
+      {},
+      f32LaneMin,
+      f32LaneMax,
+      0.5,
+      0.25,
+      -1,
+    )(null, null),
+    -1,
+  );
   const values = [0, -0, NaN, 1, -1.5, 2, Infinity];
   for (const [name, helper] of [["f32LaneMin", f32LaneMin], ["f32LaneMax", f32LaneMax]] as const) {
     const inline = leanBody(`return ${name}(x, f32[(fp + 4) + 1]);`);
@@ -593,7 +631,7 @@ Deno.test("codegen lean: a clamp on an f32 slot runs in a local; fused bounds pr
   );
   assert.ok(
     out.includes(
-      "{ let $cl = $math_max(f32[(fp + 68)], (-0.5)); $cl = $math_min($cl, f32[(fp + 72)]); " +
+      "{ $cl = $math_max(f32[(fp + 68)], (-0.5)); $cl = $math_min($cl, f32[(fp + 72)]); " +
         "f32[(fp + 68)] = $cl !== $cl ? NaN : $cl; }\nx = 1;",
     ),
     out,
@@ -614,8 +652,8 @@ ${step(8, "max", "(-0.5)")}
 ${fix(8)}`);
   assert.ok(
     loaded.includes(`{
-const ea = (r4 >>> 0);
-let $cl = $math_max(mview.getFloat32(ea, true), (-0.5)); f32[(fp + 8)] = $cl !== $cl ? NaN : $cl;
+ea = (r4 >>> 0);
+$cl = $math_max(mview.getFloat32(ea, true), (-0.5)); f32[(fp + 8)] = $cl !== $cl ? NaN : $cl;
 }`),
     loaded,
   );
@@ -624,6 +662,13 @@ let $cl = $math_max(mview.getFloat32(ea, true), (-0.5)); f32[(fp + 8)] = $cl !==
 if (ea + 4 > memLen || v + 4 > memLen) throw trap(TrapCode.MemoryOutOfBounds);`);
   assert.ok(fused.includes("let $memLim4 = memLen - 4;"), fused);
   assert.ok(fused.includes("if (ea > $memLim4 || v > $memLim4) throw"), fused);
+  // As a scalar access spells its test, and two v128 loads theirs.
+  const spelled = leanBody(`let memLen = mview.byteLength;
+if (ea > memLen - 8) throw trap(TrapCode.MemoryOutOfBounds);
+if ($ea + 16 > memLen || $eb + 16 > memLen) throw trap(1);`);
+  assert.ok(spelled.includes("let $memLim8 = memLen - 8, $memLim16 = memLen - 16;"), spelled);
+  assert.ok(spelled.includes("if (ea > $memLim8) throw"), spelled);
+  assert.ok(spelled.includes("if ($ea > $memLim16 || $eb > $memLim16) throw"), spelled);
 });
 
 Deno.test("codegen lean: a scalar f32 clamp keeps the interpreter's bits", () => {
@@ -680,16 +725,16 @@ mview.setInt8($d, mview.getUint8($s));
   );
   assert.ok(
     out.includes(`{
-const $dst = (r4 + 66561) >>> 0;
+$dst = (r4 + 66561) >>> 0;
 if ($dst >= memLen) throw $lean_trap($lean_oob);
 mu8[$dst] = ((r40 + r8 + 2)) >>> 2;
 }`),
     out,
   );
-  assert.ok(out.includes("const $dst = ((r4) >>> 0) + 7;"), out);
+  assert.ok(out.includes("$dst = ((r4) >>> 0) + 7;"), out);
   // A value with a call in it is left to the helper (it would run after the bounds test).
   assert.ok(out.includes("storeByte(mview, memLen, r4, 7, f(r40));"), out);
-  assert.ok(out.includes("const $s = ((r4 + 17414) >>> 0), $d = ((r4 + 50180) >>> 0);"), out);
+  assert.ok(out.includes("$s = ((r4 + 17414) >>> 0); $d = ((r4 + 50180) >>> 0);"), out);
   assert.ok(out.includes("if ($s >= memLen || $d >= memLen) throw trap(1);"), out);
   assert.ok(out.includes("mu8[$d] = mu8[$s];"), out);
   assert.ok(
@@ -734,5 +779,111 @@ Deno.test("codegen lean: a masked word tested for zero is tested by its truthine
   assert.ok(out.includes("if (((a + b) & c) === 0) {"), out);
   for (const x of [0, 1, -1, 2047, -2048, -2049, 2048, 4095, 0x7fffffff, -0x80000000]) {
     assert.equal(!((x + 2048) & -4096), ((x + 2048) & -4096) === 0, `${x}`);
+  }
+});
+
+Deno.test("codegen lean: block temporaries are declared once at the function's top", () => {
+  // Sibling blocks' temporaries: one binding each, assigned where they were declared.
+  const loop = `for (let k = 0; k < 3; k++) {
+{
+const $a = r1 + k, $b = $a * 2;
+let $l, $t;
+r2 = ($l = $b + 1, $t = $l * 3, $t + r2);
+}
+{
+const $a = r2 - 1;
+r3 = $a;
+}
+}
+return r2 + r3;`;
+  const out = leanBody(loop);
+  assert.ok(out.startsWith("var $a, $b, $l, $t;\n"), out);
+  assert.ok(out.includes("{\n$a = r1 + k; $b = $a * 2;\nr2 = ($l = $b + 1,"), out);
+  assert.ok(out.includes("{\n$a = r2 - 1;\nr3 = $a;\n}"), out);
+  const run = (body: string) => new Function("r1", "r2", "r3", body)(5, 7, 0);
+  assert.equal(run(out), run(loop));
+  // Left declared where they are: a name declared again inside its block, a name read outside
+  // its blocks (or before its declaration), a name the function's top declares, a parameter,
+  // one in a `for` head.
+  for (
+    const body of [
+      "{\nconst $a = r1 * 3;\n{\nconst $a = r2 * 3;\nr3 = $a;\n}\nr4 = $a;\n}",
+      "{\nconst $a = r1 * 3;\nr3 = $a;\n}\nr4 = $a;",
+      "{\nr4 = $a;\nconst $a = r1 * 3;\nr3 = $a;\n}",
+      "let $a = 0;\n{\nconst $a = r1 * 3;\nr3 = $a;\n}",
+      "{\nconst st = r1 * 3;\nr3 = st;\n}",
+      "{\nconst k = r1 * 3;\nr3 = k;\n}\nfor (let k = 0; k < 2; k++) r4 = k;",
+    ]
+  ) {
+    assert.equal(leanBody(body), body);
+  }
+  // A closure anywhere in the function leaves all of it alone (it could keep a binding alive).
+  const closure = "{\nconst $a = r1 * 3;\nr3 = () => $a;\n}";
+  assert.equal(leanBody(closure), closure);
+  // A declaration without a value is dropped only where an assignment surely comes first.
+  const unassigned = [
+    "{\nlet $t;\nr3 = $t;\n}",
+    "{\nlet $t;\nif (r1) $t = 1;\nr3 = $t;\n}",
+    "{\nlet $t;\nr2 = r1 ? ($t = 1) : 2;\nr3 = $t;\n}",
+  ];
+  for (const body of unassigned) assert.equal(leanBody(body), body);
+});
+
+Deno.test("codegen lean: hoisted temporaries keep the interpreter's results in a loop", () => {
+  // The vector and hash kernels declare temporaries in every block of their loops.
+  const bytes = wat(`(module
+  (memory 1)
+  (func (export "run") (param $n i32) (result i32)
+    (local $i i32) (local $acc v128) (local $h i64)
+    (loop $top
+      (v128.store (i32.const 64)
+        (f32x4.max (f32x4.min (v128.load (i32.const 64)) (f32x4.splat (f32.const 0.5)))
+                   (f32x4.splat (f32.const -0.25))))
+      (v128.store (i32.const 64)
+        (f32x4.add (v128.load (i32.const 64)) (f32x4.splat (f32.convert_i32_s (local.get $i)))))
+      (local.set $h (i64.rotl (i64.mul (i64.xor (local.get $h) (i64.load (i32.const 64)))
+        (i64.const 0x9e3779b97f4a7c15)) (i64.const 31)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $top (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.xor (i32.wrap_i64 (local.get $h)) (i32.wrap_i64 (i64.shr_u (local.get $h) (i64.const 32))))))`);
+  const results = [];
+  for (const tier of ["interpreter", "codegen"] as const) {
+    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: "lean" }));
+    const store = new Store(engine, undefined);
+    const instance = new Linker(engine).instantiate(store, new Module(engine, bytes));
+    results.push(instance.getTypedFunc<[number], number>(store, "run").call(store, 1000));
+  }
+  assert.equal(results[0], results[1]);
+});
+
+Deno.test("codegen lean: an f32 lane's min or max is not rounded again", () => {
+  // The result is one of its f32 operands, or NaN: `Math.fround` of it changes nothing.
+  const clamp = `($t = ${laneMax("e2", "f32[(fp + 8) + 1]")}, ${laneMin("$t", "e3")})`;
+  const load = `($l = mview.getFloat32($ea + 4, true), $t = ${laneMax("$l", "e2")}, ${
+    laneMin("$t", "e3")
+  })`;
+  for (const e of [laneMin("e2", "e3"), laneMax("$f4", "f32[(fp + 8)]"), clamp, load]) {
+    assert.equal(leanBody(`$f1 = Math.fround(${e});`), `$f1 = ${e};`);
+  }
+  // Anything else keeps its rounding: another shape, an operand that is not a name or a slot.
+  for (
+    const e of [
+      "(e2 > e3 ? e2 : e3)",
+      laneMin("e2", "(e3 + 1)"),
+      `($l = f(), $t = ${laneMax("$l", "e2")}, ${laneMin("$t", "e3")})`,
+      `($t = e2 * 2, ${laneMin("$t", "e3")})`,
+    ]
+  ) {
+    assert.ok(leanBody(`$f1 = Math.fround(${e});`).startsWith("$f1 = $math_fround("), e);
+  }
+  // The values: each operand, a NaN, and the zeros' signs as Wasm orders them.
+  const values = [0.5, -0.25, 0, -0, NaN, Infinity, -Infinity, 1e-40];
+  const min = new Function("e2", "e3", `return ${laneMin("e2", "e3")};`);
+  const max = new Function("e2", "e3", `return ${laneMax("e2", "e3")};`);
+  for (const a of values.map(Math.fround)) {
+    for (const b of values.map(Math.fround)) {
+      assert.ok(Object.is(min(a, b), Math.fround(f32LaneMin(a, b))), `${a} ${b}`);
+      assert.ok(Object.is(max(a, b), Math.fround(f32LaneMax(a, b))), `${a} ${b}`);
+    }
   }
 });
