@@ -1423,6 +1423,13 @@ function accessOf(view: string, suffix: string | undefined): Access | null {
 }
 
 /**
+ * A lane's offset after `(fp + k)` (` + 1]` to ` + 3]`), and a compound assignment operator,
+ * matched where `lastIndex` is (sticky: no slice of the body is made for each slot access).
+ */
+const LANE_AT = / \+ [123]\]/y;
+const COMPOUND_AT = / (?:[-+*/%&|^]|\*\*|<<|>>>?)=(?!=)/y;
+
+/**
  * The slots that can live in JS locals: those used only as i32 words, `s32[(fp + k)]` (and
  * their high word `s32[(fp + k) + 1]`: an i64 in two locals), or only as f64s,
  * `f64[(fp + k) >> 1]`, read or assigned. A slot reached any other way (both views, another
@@ -1443,7 +1450,7 @@ function promotable(parts: readonly string[], f32s: ReadonlySet<number>): Cached
     let close = end;
     if (text.startsWith("s32[", at - 4)) {
       if (text[end] === "]") [access, close] = ["lo", end + 1];
-      else if (/^ \+ [123]\]/.test(text.slice(end, end + 5))) {
+      else if ((LANE_AT.lastIndex = end, LANE_AT.test(text))) {
         [access, close] = [accessOf("s32", text.slice(end, end + 4))!, end + 5];
       }
     } else if (text.startsWith("f64[", at - 4) && text.startsWith(" >> 1]", end)) {
@@ -1454,9 +1461,7 @@ function promotable(parts: readonly string[], f32s: ReadonlySet<number>): Cached
     // A compound assignment (`s32[x] += ...`) would need its own rewriting; a compare (`>=`,
     // `<=`) is a read (taking it for an assignment kept `bench/xxh64.wasm`'s loop counter, slot 0,
     // in the value stack).
-    if (/^ (?:[-+*/%&|^]|\*\*|<<|>>>?)=(?!=)/.test(text.slice(close, close + 6)) || k % 4 !== 0) {
-      access = null;
-    }
+    if ((COMPOUND_AT.lastIndex = close, COMPOUND_AT.test(text)) || k % 4 !== 0) access = null;
     const seen = uses.get(k);
     if (access === null || seen === null) uses.set(k, null);
     else if (seen === undefined) uses.set(k, new Set([access]));

@@ -102,10 +102,15 @@ function loopsOf(body: string): LoopText[] {
   /** The open braces, and the loops open around the current position. */
   const open: number[] = [];
   const around: { children: number }[] = [];
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
+  // From one quote or brace to the next (the generator's first run interpreted a loop over
+  // every character of the body).
+  const scan = /["'`{}]/g;
+  for (let m = scan.exec(body); m !== null; m = scan.exec(body)) {
+    let i = m.index;
+    const c = m[0];
     if (c === '"' || c === "'" || c === "`") {
       for (i++; i < body.length && body[i] !== c; i++) if (body[i] === "\\") i++;
+      scan.lastIndex = i + 1;
     } else if (c === "{") {
       open.push(i);
       const head = heads.get(i);
