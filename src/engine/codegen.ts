@@ -240,6 +240,16 @@
  * 217-229, xxh64 137-155 -> 150-169, sha512 and vec_bytes_scalar equal; long loops split into
  * more functions, `SPLIT_SIZES.maxChars` 20,000: vec_bytes first calls 309-336 against 334-514
  * but its warm calls 46-66 against 20-52 ms. Neither a clear gain.)
+ * Measured again later (CPU time of the first call, `Engine.bodyOf`'s share timed apart, 2-3
+ * processes per tier): `auto` against `codegen` vec_bytes 282-328 (generating 122-155) against
+ * 300-330 (141-161), lz 165-204 (49-58) against 170-183 (47-58), vec_float 217-220 against
+ * 214-215, xxh64 129-131 against 125-155: the interpreter's share before the tier-up is within
+ * the noise, so no tier-up policy wins a first call back; generating and V8's first run of
+ * what was generated are the cost. The generator's per-instruction passes were made cheaper
+ * cold (output unchanged: `bench/vec_bytes.c`'s `run` generated in 105-137 ms CPU as the
+ * first body of a process, 150-171 before), and a short loop in no other loop of a long body
+ * is a function of its own (`SPLIT_SIZES.minTopChars`), so that V8 does not compile the whole
+ * body in OSR code for it.
  *
  * `codegen` generates every function it runs, on its first call, which the spec suites' `--tier
  * codegen` relies on (the generator sees every function they call). A first call that runs many
