@@ -259,6 +259,16 @@
  * 217-229, xxh64 137-155 -> 150-169, sha512 and vec_bytes_scalar equal; long loops split into
  * more functions, `SPLIT_SIZES.maxChars` 20,000: vec_bytes first calls 309-336 against 334-514
  * but its warm calls 46-66 against 20-52 ms. Neither a clear gain.)
+ * Measured again later (CPU time of the first call, `Engine.bodyOf`'s share timed apart, 2-3
+ * processes per tier): `auto` against `codegen` vec_bytes 282-328 (generating 122-155) against
+ * 300-330 (141-161), lz 165-204 (49-58) against 170-183 (47-58), vec_float 217-220 against
+ * 214-215, xxh64 129-131 against 125-155: the interpreter's share before the tier-up is within
+ * the noise, so no tier-up policy wins a first call back; generating and V8's first run of
+ * what was generated are the cost. The generator's per-instruction passes were made cheaper
+ * cold (output unchanged: `bench/vec_bytes.c`'s `run` generated in 105-137 ms CPU as the
+ * first body of a process, 150-171 before), and a short loop in no other loop of a long body
+ * is a function of its own (`SPLIT_SIZES.minTopChars`), so that V8 does not compile the whole
+ * body in OSR code for it.
  *
  * `codegen` generates every function it runs, on its first call, which the spec suites' `--tier
  * codegen` relies on (the generator sees every function they call). A first call that runs many
@@ -1515,6 +1525,13 @@ function accessOf(view: string, suffix: string | undefined): Access | null {
 }
 
 /**
+ * A lane's offset after `(fp + k)` (` + 1]` to ` + 3]`), and a compound assignment operator,
+ * matched where `lastIndex` is (sticky: no slice of the body is made for each slot access).
+ */
+const LANE_AT = / \+ [123]\]/y;
+const COMPOUND_AT = / (?:[-+*/%&|^]|\*\*|<<|>>>?)=(?!=)/y;
+
+/**
  * The slots that can live in JS locals: those used only as i32 words, `s32[(fp + k)]` (and
  * their high word `s32[(fp + k) + 1]`: an i64 in two locals), or only as f64s,
  * `f64[(fp + k) >> 1]`, read or assigned. A slot reached any other way (both views, another
@@ -1535,7 +1552,7 @@ function promotable(parts: readonly string[], f32s: ReadonlySet<number>): Cached
     let close = end;
     if (text.startsWith("s32[", at - 4)) {
       if (text[end] === "]") [access, close] = ["lo", end + 1];
-      else if (/^ \+ [123]\]/.test(text.slice(end, end + 5))) {
+      else if ((LANE_AT.lastIndex = end, LANE_AT.test(text))) {
         [access, close] = [accessOf("s32", text.slice(end, end + 4))!, end + 5];
       }
     } else if (text.startsWith("f64[", at - 4) && text.startsWith(" >> 1]", end)) {
@@ -1546,9 +1563,7 @@ function promotable(parts: readonly string[], f32s: ReadonlySet<number>): Cached
     // A compound assignment (`s32[x] += ...`) would need its own rewriting; a compare (`>=`,
     // `<=`) is a read (taking it for an assignment kept `bench/xxh64.wasm`'s loop counter, slot 0,
     // in the value stack).
-    if (/^ (?:[-+*/%&|^]|\*\*|<<|>>>?)=(?!=)/.test(text.slice(close, close + 6)) || k % 4 !== 0) {
-      access = null;
-    }
+    if ((COMPOUND_AT.lastIndex = close, COMPOUND_AT.test(text)) || k % 4 !== 0) access = null;
     const seen = uses.get(k);
     if (access === null || seen === null) uses.set(k, null);
     else if (seen === undefined) uses.set(k, new Set([access]));

@@ -246,14 +246,20 @@ const CONST64 = /^s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);\ns32\[\(fp \+ \1\) \+ 1\] 
  * codegen_v128.ts). Conservative: anything else (`a + b | c` included) is not.
  */
 export function isInt32Expr(e: string): boolean {
-  let top = "", depth = 0;
-  for (const ch of e) {
-    if (ch === "(" || ch === "[") {
-      if (depth === 0) top += "()";
-      depth++;
-    } else if (ch === ")" || ch === "]") depth--;
-    else if (depth === 0) top += ch;
+  // The characters outside brackets, each bracketed group as `()`, appended a run at a time
+  // rather than a character at a time (fewer strings made while the generator runs cold).
+  let top = "", depth = 0, from = 0;
+  for (let i = 0; i < e.length; i++) {
+    const c = e.charCodeAt(i);
+    if (c === 40 || c === 91) { // ( [
+      if (depth === 0) top += e.slice(from, i) + "()";
+      if (++depth === 0) from = i + 1;
+    } else if (c === 41 || c === 93) { // ) ]
+      if (depth === 0) top += e.slice(from, i);
+      if (--depth === 0) from = i + 1;
+    }
   }
+  if (depth === 0) top += e.slice(from);
   // A call whose result is an int32: `Math.imul`, a DataView read of at most 4 signed bytes.
   if (/^\s*(?:Math\.imul|mview\.get(?:Int32|Int16|Uint16|Int8|Uint8))\(\)\s*$/.test(top)) {
     return true;

@@ -37,7 +37,8 @@
  * the catch; a helper that may throw is preceded by that write already), and the call site's own
  * catch tells the body's that the store's count is current (`fuelLive = false`). Outer loops
  * are tried first, so a small loop nest moves whole; a larger one, or one that runs several
- * loops in turn (a driver calling its kernels), is split in its inner loops.
+ * loops in turn (a driver calling its kernels), is split in its inner loops. A loop in no other
+ * loop is split from a smaller size (`SPLIT_SIZES.minTopChars`) than one inside another.
  *
  * Nothing changes what runs: the same statements run in the same order on the same values (a
  * number passes through `$xf` or a `$x_` variable unchanged, a signalling NaN's bits included:
@@ -57,6 +58,18 @@ export const SPLIT_SIZES = {
   minChars: 800,
   /** A loop longer than this is split in its inner loops, if any. */
   maxChars: 100_000,
+  /**
+   * A loop in no other loop shorter than this stays in its body; from this size on it is split
+   * even below `minChars` (it runs once per call, so its function costs one call). Left in the
+   * body, such a loop (`bench/vec_bytes.c`'s buffer fills, each 8,192 iterations, 600-900
+   * characters) made V8 compile the whole 30 KB body in OSR code during the first call:
+   * `--trace-opt` showed a Maglev OSR compile of `wasm` of 76 ms and a TurboFan one of 460 ms
+   * (loaded 2-core machine); split, the body is compiled in neither during the first call.
+   * CPU time of a process's calls 1-3 (`process.cpuUsage`, `auto`, 3-4 alternated processes per
+   * tree): vec_bytes 271-306, 22-45, 27-31 ms -> 277-307, 17-24, 24-32; xxh64 134-165 ->
+   * 117-129 ms first; lz, sha512, vec_float, vec_bytes_scalar within the noise.
+   */
+  minTopChars: 200 as number | undefined,
 };
 
 /** The result of `splitLoops`: the body, and the declarations to put beside it. */
@@ -102,10 +115,15 @@ function loopsOf(body: string): LoopText[] {
   /** The open braces, and the loops open around the current position. */
   const open: number[] = [];
   const around: { children: number }[] = [];
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
+  // From one quote or brace to the next (the generator's first run interpreted a loop over
+  // every character of the body).
+  const scan = /["'`{}]/g;
+  for (let m = scan.exec(body); m !== null; m = scan.exec(body)) {
+    let i = m.index;
+    const c = m[0];
     if (c === '"' || c === "'" || c === "`") {
       for (i++; i < body.length && body[i] !== c; i++) if (body[i] === "\\") i++;
+      scan.lastIndex = i + 1;
     } else if (c === "{") {
       open.push(i);
       const head = heads.get(i);
@@ -144,7 +162,8 @@ export function splitLoops(
   body: string,
   locals: ReadonlyMap<string, LocalKind>,
   caughtFuel: string | null,
-  sizes: { minBody: number; minChars: number; maxChars: number } = SPLIT_SIZES,
+  sizes: { minBody: number; minChars: number; maxChars: number; minTopChars?: number } =
+    SPLIT_SIZES,
 ): SplitBody {
   if (body.length < sizes.minBody) return { body, declarations: "" };
   const functions: string[] = [];
@@ -153,10 +172,15 @@ export function splitLoops(
   const chosen: { loop: LoopText; call: string }[] = [];
   let coveredTo = -1;
   const loops = loopsOf(body);
+  /** Where the outermost loop around the current one ends (a loop starting later is in none). */
+  let outerEnd = -1;
   for (const loop of loops) {
+    const top = loop.start >= outerEnd;
+    if (top) outerEnd = loop.end;
     if (loop.start < coveredTo) continue;
     const length = loop.end - loop.start;
-    if (length < sizes.minChars || length > sizes.maxChars) continue;
+    const min = top ? sizes.minTopChars ?? sizes.minChars : sizes.minChars;
+    if (length < min || length > sizes.maxChars) continue;
     // A loop running several loops in turn (a driver: each round calls its kernels) is split in
     // those; a kernel's nest (one loop in another) moves whole.
     if (loop.children > 1) continue;

@@ -1029,15 +1029,20 @@ export function knownWords(texts: readonly string[], isInstruction: readonly boo
   const bad = new Set<number>();
   /** Per instruction, the words it writes (or reaches otherwise). */
   const writes: Set<number>[] = [];
+  /** Per text, the words it names as `(fp + k)` (every word a constant may stand in for). */
+  const named: number[][] = [];
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i]!;
     const w = new Set<number>();
     writes.push(w);
+    const ks: number[] = [];
+    named.push(ks);
     for (const m of t.matchAll(/\bfp \+ (-?\d+)\]/g)) {
       for (let j = 0; j < 4; j++) bad.add(Number(m[1]) + j);
     }
     for (const m of t.matchAll(/\(fp \+ (-?\d+)\)/g)) {
       const k = Number(m[1]), at = m.index!, end = at + m[0].length;
+      ks.push(k);
       const view = t.slice(at - 4, at);
       if (!isInstruction[i] || (view !== "s32[" && view !== "f32[") || t[end] !== "]") {
         for (let j = 0; j < 4; j++) bad.add(k + j);
@@ -1104,7 +1109,14 @@ export function knownWords(texts: readonly string[], isInstruction: readonly boo
       continue;
     }
     const own = writes[i]!;
-    const known = new Map([...run].filter(([w]) => !own.has(w)));
+    // Only the words this instruction names can be respelled (or drop a term): looking up
+    // those, rather than copying every known word per instruction, keeps the pass linear in
+    // the body (cold generation of `bench/vec_bytes.c`'s `run`, see `generateSource`).
+    const known = new Map<number, number>();
+    for (const w of named[i]!) {
+      const c = run.get(w);
+      if (c !== undefined && !own.has(w)) known.set(w, c);
+    }
     if (known.size > 0) {
       const zeros = new Set([...known].filter(([, c]) => c === 0).map(([w]) => w));
       let text = zeros.size === 0 ? t : withoutZeroTerms(t, zeros);
@@ -1184,6 +1196,7 @@ function withoutZeroTerms(t: string, known: ReadonlySet<number>): string {
       const terms = orTerms(value);
       if (terms === null || terms.length < 2) return whole;
       const kept = terms.filter((term) => {
+        if (!term.includes("(fp + ")) return true; // reads no word
         let reads = false;
         const constant = term.replace(/s32\[\(fp \+ (-?\d+)\)\]/g, (w, k: string) => {
           if (!known.has(Number(k))) return w;
@@ -1682,6 +1695,14 @@ export function boundedLanes(
   const out = texts.slice();
   const bits = new Map<number, number>();
   const halves = new Map<number, number>();
+  // Each value is parsed up to four times (its masks, its narrows, its bits), and unrolled
+  // kernels repeat the same values: parsed once each (an `Expr` is never changed).
+  const parsed = new Map<string, Expr | null>();
+  const parse = (x: string): Expr | null => {
+    let e = parsed.get(x);
+    if (e === undefined) parsed.set(x, e = wordExpr(x));
+    return e;
+  };
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i]!;
     if (!isInstruction[i] || t.includes("/*")) {
@@ -1711,7 +1732,7 @@ export function boundedLanes(
     }
     const facts: Known = { bits, halves, names: new Map() };
     const known = (x: string) => {
-      const e = wordExpr(x);
+      const e = parse(x);
       return e === null ? ANY : bitsOf(e, facts);
     };
     let changed = false;
@@ -1745,6 +1766,7 @@ export function boundedLanes(
               (known(a) | known(b)) >>> 16 === 0 ? `(${fast})` : whole,
           ),
         known,
+        parse,
       );
       if (fresh !== value) {
         value = fresh;
@@ -1752,7 +1774,7 @@ export function boundedLanes(
         changed = true;
       }
       // Both from the words before this write (the value may read its own target).
-      const target = wordOf(set[1]!), e = wordExpr(value);
+      const target = wordOf(set[1]!), e = parse(value);
       const m = e === null ? ANY : bitsOf(e, facts), h = e === null ? null : halvesOf(e, facts);
       bits.set(target, m);
       if (h === null) halves.delete(target);
@@ -1773,17 +1795,21 @@ export function boundedLanes(
  * are all in `c`: the masks of the i16x8 shifts (`(x << 1) & -65538`, the bit that would cross
  * into the next lane) after a widening, which no bit reaches.
  */
-function withoutMask(value: string, known: (x: string) => number): string {
-  const e = wordExpr(value);
+function withoutMask(
+  value: string,
+  known: (x: string) => number,
+  parse: (x: string) => Expr | null,
+): string {
+  const e = parse(value);
   if (e === null || e.kind !== "op" || e.op !== "&") return value;
   const c = e.b.kind === "num" ? e.b.value : e.b.kind === "unary" && e.b.op === "-" &&
       e.b.a.kind === "num"
     ? -e.b.a.value
     : null;
   const at = value.lastIndexOf(" & ");
-  if (c === null || !Number.isInteger(c) || at < 0 || wordExpr(value.slice(at + 3)) === null) {
+  if (c === null || !Number.isInteger(c) || at < 0 || parse(value.slice(at + 3)) === null) {
     return value;
   }
   const rest = value.slice(0, at);
-  return wordExpr(rest) !== null && (known(rest) & ~c) === 0 ? rest : value;
+  return parse(rest) !== null && (known(rest) & ~c) === 0 ? rest : value;
 }

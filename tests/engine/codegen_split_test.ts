@@ -126,6 +126,26 @@ Deno.test("codegen split: short bodies stay whole", () => {
   assert.match(kernels.body, /^L1: for/);
 });
 
+Deno.test("codegen split: a short loop in no other loop is split from minTopChars on", () => {
+  const pad = (l: number) => `r4 = (r4 + ${l}) | 0;\n`.repeat(12);
+  const loop = (l: number) =>
+    `L${l}: for (;;) {\n${pad(l)}if (r4 < r8) continue L${l};\nbreak L${l};\n}`;
+  assert.ok(loop(7).length > 200 && loop(7).length < 800);
+  const body = `${loop(7)}\nL1: for (;;) {\n${loop(2)}\n${
+    loop(3)
+  }\nif (r8 < 9) continue L1;\nbreak L1;\n}`;
+  const sizes = { minBody: 0, minChars: 800, maxChars: Infinity, minTopChars: 200 };
+  const split = splitLoops(body, KINDS, null, sizes);
+  // The top-level loop runs once per call: a function of its own costs one call.
+  assert.deepEqual(split.declarations.match(/\$loop\d+(?=\()/g), ["$loop7"]);
+  // The loops inside another (run once per outer iteration) stay below minChars.
+  assert.match(split.body, /^L2: for/m);
+  assert.match(split.body, /^L3: for/m);
+  // Without minTopChars every loop is held to minChars.
+  const { minTopChars: _, ...plain } = sizes;
+  assert.equal(splitLoops(body, KINDS, null, plain).declarations, "");
+});
+
 const NEST = `(module
   (memory (export "mem") 1)
   (func (export "run") (param $n i32) (param $limit i32) (result i32)
