@@ -76,8 +76,12 @@ const MARK = "=== bench_deopt call ";
 /** The line the child prints after each call: its time. */
 const TIME = "=== bench_deopt ms ";
 
-/** A generated function's name in V8's traces: the body, or what the generator declares beside it. */
-const GENERATED = /<JSFunction (wasm|\$[\w$]+) /;
+/**
+ * The functions whose deoptimisations count, by name in V8's traces: with tier `codegen`, the
+ * generated body and what the generator declares beside it; with tier `interpreter`, the
+ * executor's loops (`run`, and `runCold` and `runWarm` beside it).
+ */
+const GENERATED = /<JSFunction (wasm|\$[\w$]+|run|runCold|runWarm) /;
 
 /**
  * Reads a child's output (V8's trace lines and its markers) into one `CallTrace` per call: a
