@@ -338,7 +338,11 @@ const REENTER_EXIT = `    frames[2 * depth + 1] = pc;
 
 /** `run` continued at once whenever it stops to be entered again. */
 const RUN_STEADY = `
-/** What is left of \`run\`'s count towards stopping to be entered again (\`REENTER_CHECK\`). */
+/**
+ * What is left of \`run\`'s count towards stopping to be entered again (\`REENTER_CHECK\`). One for
+ * all calls of \`run\`: a nested one (a host function calling Wasm) starts it again, and the call
+ * it returns to then stops sooner or later than it would have, which changes nothing it computes.
+ */
 let ticks = 0;
 
 /**

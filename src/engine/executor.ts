@@ -274,7 +274,11 @@ import type { Compiler, RunStatus } from "./exec_support.ts";
 /** `runCold`'s status: continue in `run` from the saved state. */
 const HOT: RunStatus = -1;
 
-/** What is left of `run`'s count towards stopping to be entered again (`REENTER_CHECK`). */
+/**
+ * What is left of `run`'s count towards stopping to be entered again (`REENTER_CHECK`). One for
+ * all calls of `run`: a nested one (a host function calling Wasm) starts it again, and the call
+ * it returns to then stops sooner or later than it would have, which changes nothing it computes.
+ */
 let ticks = 0;
 
 /**

@@ -63,3 +63,26 @@ Deno.test("a trap after REENTER stops leaves the store usable", () => {
   assert.throws(() => t.call("g", N), /unreachable/);
   assert.equal(t.call("f", N), N);
 });
+
+// The host function's call runs in a nested \`run\` that stops and restarts the count, then the
+// outer call's own loop stops as well.
+Deno.test("a host function calling Wasm across REENTER stops leaves its caller's run intact", () => {
+  const NESTED = `(module
+    (import "env" "h" (func $h (param i32) (result i32)))
+    (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func $f (export "f") (param $n i32) (result i32) (local $acc i32)
+      (block $done
+        (loop $top
+          (br_if $done (i32.eqz (local.get $n)))
+          (local.set $acc (call $inc (local.get $acc)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $top)))
+      (local.get $acc))
+    (func (export "outer") (param $n i32) (result i32)
+      (i32.add (call $h (local.get $n)) (i32.mul (call $f (local.get $n)) (i32.const 2)))))`;
+  const t: ReturnType<typeof instantiate> = instantiate(NESTED, {
+    config: { executionTier: "interpreter" },
+    imports: { "env.h": (n) => t.call("f", n) as number },
+  });
+  assert.equal(t.call("outer", N), 3 * N);
+});
