@@ -8,8 +8,13 @@
  * without type feedback, or runs code in a lower tier.
  *
  * ```sh
- * deno task bench:deopt [--filter xxh64,hashtab] [--calls 7] [--tier codegen] [--tree ../main]
+ * deno task bench:deopt [--filter xxh64,hashtab] [--calls 7] [--tier codegen|interpreter] [--tree ../main]
  * ```
+ *
+ * With `--tier interpreter` the executor's `run` (and `runCold`, `runWarm`) count. There the
+ * column that tells most is `osr/opt`: a whole-function compile (`opt`) is used only from the
+ * next entry of `run`, which is why `run` stops every so often to be entered again (`REENTER` in
+ * src/engine/exec_support.ts).
  *
  * Columns: `deopts` per call (first to last); `kept` is how many of them came from an OSR code
  * object that had deoptimised before (V8 keeps OSR code whose deoptimisation happened outside the
@@ -76,8 +81,12 @@ const MARK = "=== bench_deopt call ";
 /** The line the child prints after each call: its time. */
 const TIME = "=== bench_deopt ms ";
 
-/** A generated function's name in V8's traces: the body, or what the generator declares beside it. */
-const GENERATED = /<JSFunction (wasm|\$[\w$]+) /;
+/**
+ * The functions whose deoptimisations count, by name in V8's traces: with tier `codegen`, the
+ * generated body and what the generator declares beside it; with tier `interpreter`, the
+ * executor's loops (`run`, and `runCold` and `runWarm` beside it).
+ */
+const GENERATED = /<JSFunction (wasm|\$[\w$]+|run|runCold|runWarm) /;
 
 /**
  * Reads a child's output (V8's trace lines and its markers) into one `CallTrace` per call: a

@@ -190,6 +190,7 @@ export function warmable(def: InstrDef): boolean {
 function caseOf(def: InstrDef): string {
   const defs = [def, ...ISA.filter((d) => d.caseOf === def.name)];
   let body = expandRun(def, EXECUTOR_SPELLING);
+  if (REENTER_ROWS.test(def.name)) body = REENTER_CHECK + body;
   if (!def.jumps) body += `\npc = (pc + ${instrSizeOf(def)}) | 0;`;
   if (!isCold(def) && /\bbulkFuel\b/.test(body)) {
     // It charges the store by size (see `FUEL_OUT`): the count goes there first, and comes back
@@ -271,7 +272,8 @@ export { type Compiler, DONE, HOST_AWAIT, OUT_OF_FUEL, type RunStatus } from "./
 /**
  * Runs the frame \`st.depth\` of \`st\` (set up by the caller: frame base, pc and function) until
  * the frame at \`baseDepth\` returns (\`DONE\`: its results are then in the first slots of its
- * frame), or until it must stop (\`OUT_OF_FUEL\`, \`HOST_AWAIT\`; calling \`run\` again continues).
+ * frame), or until it must stop (\`OUT_OF_FUEL\`, \`HOST_AWAIT\`, \`REENTER\`; calling \`run\` again
+ * continues).
  * Throws \`Trap\`s (and host errors) with \`st.depth\` naming the frame that was executing: the loop
  * keeps \`st.depth\` current on every call and return rather than catching. Its one \`catch\` only
  * writes the local fuel count back and throws on (see \`FUEL_OUT\` in scripts/gen_executor.ts).
@@ -300,6 +302,65 @@ export function run(
   let fuel = store.fuel;
   for (;;) {
     switch (code[pc]) {
+`;
+
+/**
+ * Rows that count towards `run` stopping to be entered again (see `REENTER` in exec_support.ts):
+ * the call, the unconditional branch, and the back edges of counted loops (a counter's step fused
+ * with its test, in the forms the translator gives a loop that counts up or to an end: the
+ * inverted forms mostly leave loops). Each count costs the row a context
+ * variable's load, decrement and store (about 11 bytes of bytecode each; `run` 59,969 -> 60,214)
+ * and a warm workload's loop that much time: CPU time, this tree against the one before, both in
+ * one process, calls alternated, minimum of 8 after 4 warm-ups, both orders: bytesum (a
+ * three-instruction loop, every turn counted) 1.075 and 1.074, sieve 1.09 and 0.97, xxh64 1.015
+ * and 1.013, and with `Br` and `Call` alone counted: fib 1.03, calls 1.03, loop 1.01-1.06.
+ * It buys whole-function TurboFan code two calls earlier (see `REENTER`): i64's median of calls
+ * 1-5 in one process 1,226 -> 713 ms, xxh64's 957 -> 691 ms.
+ * A loop closed by another row (`BrIfI32LtU` ...) and calling nothing is not counted: it keeps
+ * the code its call entered until a counted row runs.
+ */
+const REENTER_ROWS = /^(Br|Call|I32AddImmBrIf(LtU|LeU|Ne)(Imm)?|I32AddBrIfLtU)$/;
+
+/**
+ * Counts a `REENTER_ROWS` row, and leaves the loop (to `REENTER_EXIT`) before it, at pc, every
+ * `REENTER_TICKS` times. The count is a module variable, not a local of `run`: one more local
+ * carried around the loop made `run` 10-17% slower (CPU time of sieve, sha512 and matmul when it
+ * was counted on every dispatch; a local counted on `Br` and `Call` only cost up to 6%).
+ */
+const REENTER_CHECK = "if (--ticks < 0) break steady;\n";
+
+/** Where `REENTER_CHECK` leaves the loop: the state saved, `run` returns `REENTER`. */
+const REENTER_EXIT = `    frames[2 * depth + 1] = pc;
+    st.depth = depth;
+    store.fuel = fuel;
+    return REENTER;
+`;
+
+/** `run` continued at once whenever it stops to be entered again. */
+const RUN_STEADY = `
+/**
+ * What is left of \`run\`'s count towards stopping to be entered again (\`REENTER_CHECK\`). One for
+ * all calls of \`run\`: a nested one (a host function calling Wasm) starts it again, and the call
+ * it returns to then stops sooner or later than it would have, which changes nothing it computes.
+ */
+let ticks = 0;
+
+/**
+ * Runs as \`run\` does, calling it again whenever it returns \`REENTER\`: V8 gives a function new
+ * code (Maglev's, then TurboFan's, see \`REENTER\` in exec_support.ts) only where it is entered,
+ * so a long call of \`run\` would keep the code it was entered with until it returns.
+ */
+export function runSteady(
+  compiler: Compiler,
+  store: StoreInner,
+  st: ExecStack,
+  baseDepth: number,
+): RunStatus {
+  for (;;) {
+    const status = run(compiler, store, st, baseDepth);
+    if (status !== REENTER) return status;
+  }
+}
 `;
 
 /**
@@ -498,15 +559,20 @@ export function generateExecutorSource(options: GenerateOptions = {}): string {
         )
       : head;
   const coldBody = coldCases.join("\n") + COLD_TAIL;
-  const head = RUN_HEAD.replace("  for (;;) {", `${SCRATCH_DECL}\n  try {\n  for (;;) {`);
+  const head = RUN_HEAD.replace(
+    "  for (;;) {",
+    `${SCRATCH_DECL}\n  ticks = REENTER_TICKS;\n  try {\n  for (;;) {`,
+  );
   const warmBody = warmCases.join("\n");
   const locals = warmLocals(warmBody);
   const runTail = RUN_TAIL.replace("%WARM_CALL%", warmCases.length === 0 ? "" : warmCall(locals))
+    .replace(/ {2}}\n}\n$/, `  }\n${REENTER_EXIT}}\n`)
     .replace(
       /}\n$/,
       "} catch (e) {\n    if (fuel >= 0) store.fuel = fuel;\n    throw e;\n  }\n}\n",
     );
-  const loop = counted(head) + cases.join("\n") + runTail + "\n" +
+  const loop = counted(head).replace("  for (;;) {", "  steady: for (;;) {") + cases.join("\n") +
+    runTail + "\n" +
     countedCold(trimLocals(COLD_HEAD, coldBody).replace("  for (;;) {", COLD_ENTRY)) + coldBody +
     (warmCases.length === 0 ? "" : warmHead(locals) + warmBody + WARM_TAIL);
   const counts = options.count
@@ -527,7 +593,7 @@ export function generateExecutorSource(options: GenerateOptions = {}): string {
   ].join("\n");
   const hot = "\n/** `runCold`'s status: continue in `run` from the saved state. */\n" +
     "const HOT: RunStatus = -1;\n";
-  return HEADER + imports + "\n" + counts + hot + loop;
+  return HEADER + imports + "\n" + counts + hot + RUN_STEADY + loop;
 }
 
 /** `source` as `deno fmt` formats it with the repository's settings. */

@@ -407,7 +407,7 @@ import {
 const { throwException } = exceptions;
 import { type BulkFuel, FUEL_CHUNK } from "./fuel.ts";
 import type { ExecStack } from "./stack.ts";
-import { type Compiler, DONE, run, type RunStatus } from "./executor.ts";
+import { type Compiler, DONE, type RunStatus, runSteady } from "./executor.ts";
 import { callHost, HOST_AWAIT, TIER_UP } from "./exec_support.ts";
 
 /** A generated function returned to call the Wasm function whose frame it pushed. */
@@ -607,7 +607,7 @@ export function runTiered(
     }
     if (interpretAt >= 0) {
       try {
-        status = run(compiler, store, st, interpretAt);
+        status = runSteady(compiler, store, st, interpretAt);
       } catch (e) {
         // A Wasm exception no handler in the interpreter's frames caught: the frames below
         // them (this driver's) may have one.

@@ -32,7 +32,7 @@ import { scanBody } from "../binary/section_code.ts";
 import { DecodeContext } from "../binary/decode_context.ts";
 import { FuncValidator, ModuleContext } from "../validate/mod.ts";
 import { translateEager, translateFunc } from "./translator.ts";
-import { DONE, HOST_AWAIT, OUT_OF_FUEL, run, type RunStatus } from "./executor.ts";
+import { DONE, HOST_AWAIT, OUT_OF_FUEL, type RunStatus, runSteady } from "./executor.ts";
 import { BulkFuel } from "./fuel.ts";
 import { realmLacksWebAssembly } from "./codegen_lean.ts";
 import { codeGenerationAllowed, generateBody, type GeneratedBody, runTiered } from "./codegen.ts";
@@ -127,7 +127,7 @@ export class Engine {
       );
     }
     this.executionTier = allowed ? "codegen" : "interpreter";
-    this.#run = allowed ? runTiered : run;
+    this.#run = allowed ? runTiered : runSteady;
     this.codegenStyle = config.codegenStyle === "auto"
       ? (realmLacksWebAssembly() ? "lean" : "jit")
       : config.codegenStyle;

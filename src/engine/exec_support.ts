@@ -48,6 +48,29 @@ export const HOST_AWAIT: RunStatus = 2;
  * frame in the generated body. Only code translated for the `auto` tier returns it.
  */
 export const TIER_UP: RunStatus = 3;
+/**
+ * `run` stopped to be entered again (`runSteady` in executor.ts does so at once): the innermost
+ * frame's saved pc is the instruction it stopped before, which runs when `run` is called again.
+ *
+ * Why: V8 gives a function new code only where it is entered, never inside a running call of it,
+ * but by on-stack replacement from the bytecode interpreter into a loop's own compile. A
+ * benchmark's call of `run` lasts 0.3-3 s, so V8's steps for the whole function each came one
+ * call late: the whole-function Maglev compile was asked for in one call, started where the
+ * next call entered, and entered by the one after; then the same for TurboFan. On fib, i64,
+ * sha512, xxh64 and calls the 4th and 5th calls of a process ran all through in Maglev's code,
+ * 1.5-2.5x slower than TurboFan's (`%GetOptimizationStatus(run)` at each call's start, calls
+ * 0-5: `I I I M M T`; `I` entered the bytecode and ran the loops' own compiles), and
+ * `deno task bench` times calls 1-5. Stopping every `REENTER_TICKS` counted rows and entering
+ * again, each workload had TurboFan's whole-function code from its 3rd call on (`I I T T T T`;
+ * matmul from its 2nd). Measured on a loaded 2-core machine (load 11-22), December 2026.
+ */
+export const REENTER: RunStatus = 4;
+/**
+ * How many `REENTER_ROWS` (scripts/gen_executor.ts) `run` runs before it stops to be entered
+ * again: at most a few ms of work between stops, each of which costs a call and the loads of
+ * `run`'s prologue.
+ */
+export const REENTER_TICKS = 1 << 16;
 
 /** The memory view of an instance without memory. */
 export const EMPTY_VIEW: DataView = new DataView(new ArrayBuffer(0));

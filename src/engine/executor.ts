@@ -191,6 +191,8 @@ import {
   indirectCallee,
   outOfFuel,
   quiet,
+  REENTER,
+  REENTER_TICKS,
   refCallee,
   stopAt,
   TIER_UP,
@@ -272,12 +274,37 @@ import type { Compiler, RunStatus } from "./exec_support.ts";
 /** `runCold`'s status: continue in `run` from the saved state. */
 const HOT: RunStatus = -1;
 
+/**
+ * What is left of `run`'s count towards stopping to be entered again (`REENTER_CHECK`). One for
+ * all calls of `run`: a nested one (a host function calling Wasm) starts it again, and the call
+ * it returns to then stops sooner or later than it would have, which changes nothing it computes.
+ */
+let ticks = 0;
+
+/**
+ * Runs as `run` does, calling it again whenever it returns `REENTER`: V8 gives a function new
+ * code (Maglev's, then TurboFan's, see `REENTER` in exec_support.ts) only where it is entered,
+ * so a long call of `run` would keep the code it was entered with until it returns.
+ */
+export function runSteady(
+  compiler: Compiler,
+  store: StoreInner,
+  st: ExecStack,
+  baseDepth: number,
+): RunStatus {
+  for (;;) {
+    const status = run(compiler, store, st, baseDepth);
+    if (status !== REENTER) return status;
+  }
+}
+
 export { type Compiler, DONE, HOST_AWAIT, OUT_OF_FUEL, type RunStatus } from "./exec_support.ts";
 
 /**
  * Runs the frame `st.depth` of `st` (set up by the caller: frame base, pc and function) until
  * the frame at `baseDepth` returns (`DONE`: its results are then in the first slots of its
- * frame), or until it must stop (`OUT_OF_FUEL`, `HOST_AWAIT`; calling `run` again continues).
+ * frame), or until it must stop (`OUT_OF_FUEL`, `HOST_AWAIT`, `REENTER`; calling `run` again
+ * continues).
  * Throws `Trap`s (and host errors) with `st.depth` naming the frame that was executing: the loop
  * keeps `st.depth` current on every call and return rather than catching. Its one `catch` only
  * writes the local fuel count back and throws on (see `FUEL_OUT` in scripts/gen_executor.ts).
@@ -306,8 +333,9 @@ export function run(
   let fuel = store.fuel;
   // Scratch values of the cases (see `SCRATCH` in scripts/gen_executor.ts).
   let ea = 0, d = 0, x = 0, a = 0, v = 0;
+  ticks = REENTER_TICKS;
   try {
-    for (;;) {
+    steady: for (;;) {
       switch (code[pc]) {
         case 0: // BrIfNezPay
           if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
@@ -450,6 +478,7 @@ export function run(
         case 13: // Unreachable
           throw trap(TrapCode.UnreachableCodeReached);
         case 14: // Br
+          if (--ticks < 0) break steady;
           pc = code[(pc + 1) | 0];
           break;
         case 15: // BrIfNez
@@ -623,6 +652,7 @@ export function run(
             : pc + 4;
           break;
         case 49: { // I32AddImmBrIfLtU
+          if (--ticks < 0) break steady;
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
@@ -639,6 +669,7 @@ export function run(
           break;
         }
         case 51: { // I32AddImmBrIfLeU
+          if (--ticks < 0) break steady;
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = (s32[x] >>> 0) <= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
@@ -655,6 +686,7 @@ export function run(
           break;
         }
         case 53: { // I32AddImmBrIfNe
+          if (--ticks < 0) break steady;
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
@@ -667,6 +699,7 @@ export function run(
           break;
         }
         case 55: { // I32AddImmBrIfLtUImm
+          if (--ticks < 0) break steady;
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
@@ -679,6 +712,7 @@ export function run(
           break;
         }
         case 57: { // I32AddImmBrIfNeImm
+          if (--ticks < 0) break steady;
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
           pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
@@ -691,6 +725,7 @@ export function run(
           break;
         }
         case 59: { // I32AddBrIfLtU
+          if (--ticks < 0) break steady;
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
           pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
@@ -838,6 +873,7 @@ export function run(
         case 74: // Call
         case 75: // CallIndirect
         case 76: { // CallRef
+          if (--ticks < 0) break steady;
           let callee: FuncEntity;
           let base: number;
           if (code[pc] === 74) {
@@ -3155,6 +3191,10 @@ export function run(
         }
       }
     }
+    frames[2 * depth + 1] = pc;
+    st.depth = depth;
+    store.fuel = fuel;
+    return REENTER;
   } catch (e) {
     if (fuel >= 0) store.fuel = fuel;
     throw e;

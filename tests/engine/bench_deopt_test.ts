@@ -43,3 +43,17 @@ Deno.test("bench_deopt: parseTrace counts generated functions' deopts per call, 
     [["Insufficient type feedback for binary operation", 1], ["not int32", 1]],
   );
 });
+
+Deno.test("bench_deopt: parseTrace counts the interpreter's loops (tier interpreter)", () => {
+  const text = [
+    "=== bench_deopt call 0",
+    bailout("run", "Insufficient type feedback for binary operation", 15),
+    bailout("runCold", "Insufficient type feedback for call", 16),
+    bailout("runSteady", "Insufficient type feedback for call", 17),
+    "[completed compiling 0x1 <JSFunction run (sfi = 0x2)> (target MAGLEV) OSR - took 0.1, 2.0, 0.0 ms]",
+    "=== bench_deopt ms 571",
+  ].join("\n");
+  const [call] = parseTrace(text) as [ReturnType<typeof parseTrace>[0]];
+  // `runSteady` is the loop's caller, not one of its loops.
+  assert.deepEqual([call.deopts, call.osr, call.opt], [2, 1, 0]);
+});
