@@ -133,7 +133,7 @@ function loopsOf(body: string): LoopText[] {
 const FUEL_TEXT = new RegExp(
   [
     String
-      .raw`if \(fuel < \d+\) \{\s*const \$total = fuel \+ store\.fuelReserve;[^]*?break FuelStop;\s*\}\s*\}`,
+      .raw`if \(\(fuel \| \$cf\) < \d+\) \{\s*const \$total = fuel \+ store\.fuelReserve;[^]*?break FuelStop;\s*\}\s*\}`,
     String.raw`fuel = \(fuel - \d+\) \| 0;`,
     // A strip-mined loop's limit, inner loop and fast back edge (`stripMine`, codegen_fuel.ts).
     String.raw`\{\s*const \$x = [^;]*;\s*\$lim\d+ = [^;]*;\s*\}`,

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { Config, Engine, Linker, Module, Store, Val } from "../../mod.ts";
 import { wat } from "../_lib/wabt.ts";
+import { instantiate } from "./harness.ts";
 
 /** `spin(n)`: n iterations of a loop that charges a few dozen units each. */
 const SPIN = wat(`(module
@@ -72,4 +73,47 @@ Deno.test("codegen fuel: a stop after a refill is where the interpreter's is", (
     });
     assert.deepEqual(logs[1], logs[0], `extra ${extra}`);
   }
+});
+
+/** A loop (`spin`), and a function that calls a host function in a loop (`calls`). */
+const COLD = `(module
+  (import "env" "tick" (func $tick))
+  (func (export "calls") (param $n i32)
+    (loop $l
+      (call $tick)
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "spin") (param $n i32) (result i32) (local $x i32)
+    (loop $top
+      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 31)) (local.get $n)))
+      (br_if $top (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $x)))`;
+
+Deno.test("codegen fuel: a first call takes the refill path at each check, and pays what the interpreter does", () => {
+  const run = (tier: "interpreter" | "codegen") => {
+    const t = instantiate(COLD, {
+      config: { executionTier: tier, consumeFuel: true },
+      imports: { "env.tick": () => {} },
+    });
+    const log: number[] = [];
+    const budget = 3 * CHUNK + 12_345;
+    t.store.setFuel(budget);
+    for (const n of [1000, 1000, 7]) {
+      for (const name of ["spin", "calls"]) {
+        const before = t.inner.fuel + t.inner.fuelReserve;
+        t.call(name, n);
+        // The fuel a call uses is the interpreter's; where it is (count or reserve) may differ.
+        log.push(before - (t.inner.fuel + t.inner.fuelReserve));
+        if (tier === "codegen" && name === "spin") {
+          // The first generated call refills at every check: its count ends within one
+          // iteration's charges of the chunk; a later one refills nowhere (its count only drops).
+          const spent = CHUNK - 1 - t.inner.fuel;
+          if (log.length === 1) assert.ok(spent < 50, `first call: ${spent} below the chunk`);
+          else assert.ok(spent > log[0]!, `later call: ${spent} below the chunk`);
+        }
+      }
+    }
+    assert.equal(t.inner.fuel + t.inner.fuelReserve, budget - log.reduce((a, b) => a + b, 0));
+    return log;
+  };
+  assert.deepEqual(run("codegen"), run("interpreter"));
 });

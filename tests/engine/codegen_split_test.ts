@@ -373,7 +373,7 @@ Deno.test("codegen split: fuel text does not count to a loop's size (fuel on spl
   assert.deepEqual(metered, plain);
   assert.ok(plain.includes(0) && plain.includes(1));
   // The fuel text weighs nothing: a refill and charge, a throw's write-back.
-  const charge = `if (fuel < 9) {
+  const charge = `if ((fuel | $cf) < 9) {
   const $total = fuel + store.fuelReserve;
   if ($total >= 9 && !st.yields && store.fuelSlice === 0) {
     fuel = ($total > 1073741823 ? 1073741823 : $total) | 0;
