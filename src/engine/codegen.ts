@@ -1149,6 +1149,8 @@ const COLD_FUEL = -1073741824;
  * compiled the whole function, slower than its OSR code). Fuel on / off, CPU, best of 2
  * processes: bytesum 1.53x -> 1.33x, matmul 1.15x -> 1.10x, but lz 1.23x -> 1.41x (its short
  * loops pay the test and the refill on every entry) and calls 1.04x -> 1.25x where its loop calls.
+ * Now every check of a function's first call takes the refill path instead (`FUEL_COLD`), which
+ * later calls pay with one OR per check.
  */
 function structuredCharge(cost: number, pc: number, need: number): string {
   return `if ((fuel | ${FUEL_COLD}) < ${need}) {
