@@ -375,6 +375,7 @@ Deno.test("codegen split: fuel text does not count to a loop's size (fuel on spl
   // The fuel text weighs nothing: a refill and charge, a throw's write-back.
   const charge = `if ((fuel | $cf) < 9) {
   const $total = fuel + store.fuelReserve;
+  $fuelFirst = 0;
   if ($total >= 9 && !st.yields && store.fuelSlice === 0) {
     fuel = ($total > 1073741823 ? 1073741823 : $total) | 0;
     store.fuelReserve = $total - fuel;
