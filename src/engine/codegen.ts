@@ -1163,6 +1163,39 @@ ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
 }
 
 /**
+ * The local that a structured body's checked charges OR into the count they test (see
+ * `structuredCharge`): `COLD_FUEL` in the first call of the generated function (from
+ * `FUEL_FIRST`, declared beside the body, which the refill path zeroes), so that every check
+ * of that call takes the refill path, and 0 in every later call (the test as it was: one OR of
+ * a register per check; zeroed at each entry instead, `bench/fib.wat` paid a store per call).
+ * Only in a body with a loop: elsewhere a refill without feedback deoptimises the function's
+ * code, which V8 throws away and compiles again, once (`bench/fib.wat`, CPU best of 14: fuel off
+ * 52 ms, on 58.3 without, 61.1 with the OR and the read of `FUEL_FIRST` per call).
+ *
+ * ## Why
+ * TurboFan compiles code that has never run (no type feedback) into a deoptimisation. A refill
+ * runs once per `FUEL_CHUNK` units, long after a loop's OSR code was compiled, and V8 keeps
+ * OSR code that deoptimises for want of feedback ("code_invalidation: unaffected"): each later
+ * call entering that loop runs its OSR code up to the first refill and the rest of the call in
+ * the interpreter and Maglev, whose OSR code of an inner loop deoptimises at every exit from it
+ * ("exit from OSR'd inner loop", thousands per call). `bench/lz.c`, fuel set once, CPU per call
+ * of 40 calls (one process, `--trace-deopt`): 19 ms, but 70-300 ms in each call that refilled
+ * (calls 4-6, 9-13, 18, 22-24: the sum of calls 1-39 1,650 ms against 740 ms at 19 ms each).
+ * Taking the refill path (harmless while the count covers the need: it moves fuel from the
+ * store's reserve into the count, their sum unchanged; nothing where a fuel slice or a
+ * yielding call keeps it from the reserve) at every check of the first call gives each path
+ * its feedback before V8 optimises the function.
+ */
+const FUEL_COLD = "$cf";
+/** The factory-scope variable a first call takes `FUEL_COLD` from (see there). */
+const FUEL_FIRST = "$fuelFirst";
+/**
+ * `FUEL_COLD` in a first call: -2^30, so that `(fuel | it)` is negative for any count (0 to
+ * `FUEL_CHUNK`) and below every need; the least Smi, so that V8 keeps it untagged.
+ */
+const COLD_FUEL = -1073741824;
+
+/**
  * A checked charge of `cost` at `pc` in structured code, testing the count for `need`. Its slow
  * path calls nothing on the way back into the body: the common refill (from the store's reserve,
  * no fuel slice) is spelled here, as `spreadFuel` would do it; anything else (a stop, the
@@ -1182,10 +1215,13 @@ ${FUEL_CHARGE}${cost}${FUEL_CHARGE_END}`;
  * compiled the whole function, slower than its OSR code). Fuel on / off, CPU, best of 2
  * processes: bytesum 1.53x -> 1.33x, matmul 1.15x -> 1.10x, but lz 1.23x -> 1.41x (its short
  * loops pay the test and the refill on every entry) and calls 1.04x -> 1.25x where its loop calls.
+ * Now every check of a function's first call takes the refill path instead (`FUEL_COLD`), which
+ * later calls pay with one OR per check.
  */
 function structuredCharge(cost: number, pc: number, need: number): string {
-  return `if (fuel < ${need}) {
+  return `if ((fuel | ${FUEL_COLD}) < ${need}) {
   const $total = fuel + store.fuelReserve;
+  ${FUEL_FIRST} = 0;
   if ($total >= ${need} && !st.yields && store.fuelSlice === 0) {
     fuel = ($total > ${FUEL_CHUNK} ? ${FUEL_CHUNK} : $total) | 0;
     store.fuelReserve = $total - fuel;
@@ -3113,6 +3149,13 @@ ${
   ].join("\n");
   const [main, stop] = metered ? body.split(FUEL_STOP_MARK) : [body, ""];
   body = main!;
+  // A first call refills at each check only where a loop's OSR code could keep a check's
+  // refill path without feedback (see `FUEL_COLD`); elsewhere the tests are as they were.
+  const coldFuel = metered && structured && /^L\d+: for \(;;\) \{$/m.test(body);
+  if (metered && structured && !coldFuel) {
+    body = body.replaceAll(`(fuel | ${FUEL_COLD}) < `, "fuel < ")
+      .replaceAll(`\n  ${FUEL_FIRST} = 0;`, "");
+  }
   // Long loops as functions of their own (see codegen_split.ts).
   const split2 = structured && splitLong
     ? splitLoops(
@@ -3129,10 +3172,12 @@ ${
         ...folds.limits.map((n) => [n, "i32"] as const),
         // Where an exception landed (see "Exceptions").
         ...(tries !== null ? [["$pad", "i32"]] : []) as [string, LocalKind][],
-        ...(metered ? [["fuel", "i32"], ["fuelLive", "any"], ["fuelExit", "i32"]] : []) as [
-          string,
-          LocalKind,
-        ][],
+        ...(metered
+          ? [["fuel", "i32"], ["fuelLive", "any"], ["fuelExit", "i32"], [FUEL_COLD, "i32"]]
+          : []) as [
+            string,
+            LocalKind,
+          ][],
         ...[...split.locals, ...promoted.flatMap(locals)].map((n) => [n, kindOfLocal(n)] as const),
       ]),
       caught ? "fuel" : null,
@@ -3163,12 +3208,12 @@ throw new Error("Bad entry point " + pc + " into generated code");
     (metered
       ? `let fuel = store.fuel | 0, fuelLive = true, fuelExit = 0${
         folds.limits.map((n) => `, ${n} = 0`).join("")
-      };\n${inner}`
+      }${coldFuel ? `, ${FUEL_COLD} = ${FUEL_FIRST}` : ""};\n${inner}`
       : inner);
   const top = `"use strict";
 const { ${imports.join(", ")} } = rt;
 `;
-  const head = `${
+  const head = `${coldFuel ? `let ${FUEL_FIRST} = ${COLD_FUEL};\n` : ""}${
     sites.map((pc) =>
       compact.has(pc)
         ? `let $n${pc} = 0, $d${pc} = null, $e${pc} = 0;\n`

@@ -140,7 +140,7 @@ interface Parsed {
  * `/*charge*\/cost/**\/` mark). A branch that pays the charge at its target (a `*Pay` row)
  * stops at that target, so the charge inside it reaches no slot the branch's exit does not.
  */
-const CHARGE = /if \(fuel < \d+\) \{[\s\S]*?\/\*charge\*\/\d+\/\*\*\//g;
+const CHARGE = /if \((?:fuel|\(fuel \| \$cf\)) < \d+\) \{[\s\S]*?\/\*charge\*\/\d+\/\*\*\//g;
 
 /** The accesses of `text` (one instruction) to slots not in `skip`, in order, and its branches. */
 function parse(instruction: string, skip: ReadonlySet<number>): Parsed {

@@ -7,7 +7,13 @@
  */
 
 import assert from "node:assert/strict";
-import { type LocalKind, SPLIT_SIZES, splitLoops } from "../../src/engine/codegen_split.ts";
+import {
+  type LocalKind,
+  loopWeight,
+  SPLIT_SIZES,
+  splitLoops,
+} from "../../src/engine/codegen_split.ts";
+import { directSource } from "./harness.ts";
 import { directOptionsOf, generateSource } from "../../src/engine/codegen.ts";
 import { Config, Engine, Linker, Module, Store, Trap, Val } from "../../mod.ts";
 import { instances } from "../../src/runtime/handles.ts";
@@ -355,4 +361,53 @@ Deno.test("codegen split: the engine's source for the nest has its loops as func
   });
   // At the default sizes a function this small stays whole.
   assert.doesNotMatch(source(true), /\$loop/);
+});
+
+Deno.test("codegen split: fuel text does not count to a loop's size (fuel on splits as off)", () => {
+  /** The engine's direct body of `run` of NEST, metered or not, split at `minChars`. */
+  const splitAt = (consumeFuel: boolean, minChars: number) => {
+    const engine = new Engine(new Config({ executionTier: "codegen", consumeFuel }));
+    const store = new Store(engine, null);
+    if (consumeFuel) store.setFuel(1_000_000);
+    const instance = new Linker(engine).instantiate(store, new Module(engine, wat(NEST)));
+    instance.getFunc(store, "run")!.call(store, [Val.i32(1), Val.i32(1)]);
+    const func = instances.entity(store, instance).funcs[0]!;
+    assert.ok(!func.isHost && func.compiled !== null);
+    const saved = { ...SPLIT_SIZES };
+    Object.assign(SPLIT_SIZES, { minBody: 0, minChars, maxChars: Infinity });
+    try {
+      const result = directSource(func.compiled, func.instance.module);
+      assert.ok(!("reason" in result));
+      return result.source.match(/^function \$loop\d+\(/gm)?.length ?? 0;
+    } finally {
+      Object.assign(SPLIT_SIZES, saved);
+    }
+  };
+  const plain: number[] = [];
+  const metered: number[] = [];
+  for (let minChars = 100; minChars <= 2_000; minChars += 100) {
+    plain.push(splitAt(false, minChars));
+    metered.push(splitAt(true, minChars));
+  }
+  // The nest splits whole, then in its inner loop, then not at all, at the same sizes.
+  assert.deepEqual(metered, plain);
+  assert.ok(plain.includes(0) && plain.includes(1));
+  // The fuel text weighs nothing: a refill and charge, a throw's write-back.
+  const charge = `if ((fuel | $cf) < 9) {
+  const $total = fuel + store.fuelReserve;
+  $fuelFirst = 0;
+  if ($total >= 9 && !st.yields && store.fuelSlice === 0) {
+    fuel = ($total > 1073741823 ? 1073741823 : $total) | 0;
+    store.fuelReserve = $total - fuel;
+  } else if (fuel < 9) {
+    store.fuel = fuel;
+    fuelExit = refuelAhead(store, st, 4, 9);
+    fuelLive = false;
+    pc = 2;
+    break FuelStop;
+  }
+}
+fuel = (fuel - 4) | 0;
+throw (fuelLive && (store.fuel = fuel)), trap(1);`;
+  assert.equal(loopWeight(charge), "\n\nthrow trap(1);".length);
 });
