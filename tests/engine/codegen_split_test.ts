@@ -374,7 +374,12 @@ Deno.test("codegen split: fuel text does not count to a loop's size (fuel on spl
     const func = instances.entity(store, instance).funcs[0]!;
     assert.ok(!func.isHost && func.compiled !== null);
     const saved = { ...SPLIT_SIZES };
-    Object.assign(SPLIT_SIZES, { minBody: 0, minChars, maxChars: Infinity });
+    Object.assign(SPLIT_SIZES, {
+      minBody: 0,
+      minChars,
+      minTopChars: undefined,
+      maxChars: Infinity,
+    });
     try {
       const result = directSource(func.compiled, func.instance.module);
       assert.ok(!("reason" in result));
