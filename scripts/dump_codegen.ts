@@ -55,21 +55,18 @@ for (const func of instances.entity(store, instance).funcs) {
   if (cf === null) continue;
   // As the engine generates it (see `Engine.bodyOf`).
   const collectable = workload.gc === true || workload.exceptions === true;
-  const result = generateSource(
-    cf.code,
-    cf.numResults,
-    undefined,
-    true,
-    cf.paramWords,
+  const result = generateSource(cf.code, {
+    numResults: cf.numResults,
+    structured: true,
+    paramWords: cf.paramWords,
     collectable,
-    cf.localWords,
-    -1,
-    collectable ? -1 : cf.funcIndex,
-    callShapesOf(func.instance.module),
-    directOptionsOf(cf, func.instance.module),
-    engine.codegenStyle !== "lean",
-    cf.handlers,
-  );
+    localWords: cf.localWords,
+    self: collectable ? -1 : cf.funcIndex,
+    shapeOf: callShapesOf(func.instance.module),
+    directOpts: directOptionsOf(cf, func.instance.module),
+    splitLong: engine.codegenStyle !== "lean",
+    handlers: cf.handlers,
+  });
   console.log(`// func ${cf.funcIndex}`);
   console.log(
     "reason" in result

@@ -1831,26 +1831,78 @@ function skipToEntry(texts: string[], nests: readonly number[], at: number): voi
 }
 
 /**
- * The source of the body generated for `code`, or why it cannot be generated. With `osrEntry`
- * (the pc of an instruction, not 0) structured code is also entered there, as at its start: a
- * frame whose pc is that entry skips the code before it (see `skipToEntry`) after reading every
- * cached slot from the frame (an OSR body, see `resumeBodyOf`).
+ * How `generateSource` spells a body; every field is optional, and a body generated with none of
+ * them is the switch body of code with no calls into direct entries (the defaults below).
+ *
+ * @example
+ * ```ts
+ * import { generateSource } from "./codegen.ts";
+ * import { I } from "./isa.ts";
+ * const result = generateSource(Int32Array.from([I.Return]), { numResults: 0, structured: true });
+ * if (!("source" in result)) throw new Error("not generated");
+ * ```
+ */
+export interface GenerateOptions {
+  /** How many results the function returns (default: unknown, `Infinity`). */
+  readonly numResults?: number;
+  /** Instructions to leave to the interpreter (default: none). */
+  readonly escape?: ReadonlySet<number>;
+  /** Whether to spell loops and blocks as JS ones rather than a switch (default false). */
+  readonly structured?: boolean;
+  /** The words its parameters take (default: unknown, `Infinity`). */
+  readonly paramWords?: number;
+  /** Whether its frame may hold references a collection must see (default false). */
+  readonly collectable?: boolean;
+  /** The words its parameters and locals take (default: `paramWords`). */
+  readonly localWords?: number;
+  /** The pc of a loop header the body is also entered at (an OSR body; default -1: none). */
+  readonly osrEntry?: number;
+  /** Its function's index, when its frames write their own call-stack entries (default -1). */
+  readonly self?: number;
+  /** The shape of the call at each pc (default null: calls copy whole slots). */
+  readonly shapeOf?: ((code: Int32Array, pc: number) => CallShape | null) | null;
+  /** How it takes part in direct calls (default null: it does not). */
+  readonly directOpts?: DirectOptions | null;
+  /** Whether long loops are split into functions of their own (default false). */
+  readonly splitLong?: boolean;
+  /** Its try_tables' handler words (default null: none). */
+  readonly handlers?: Int32Array | null;
+}
+
+/**
+ * The source of the body generated for `code`, or why it cannot be generated (the options are
+ * described at `GenerateOptions`). With `osrEntry` (the pc of an instruction, not 0) structured
+ * code is also entered there, as at its start: a frame whose pc is that entry skips the code
+ * before it (see `skipToEntry`) after reading every cached slot from the frame (an OSR body, see
+ * `resumeBodyOf`).
+ *
+ * @example
+ * ```ts
+ * import { generateSource } from "./codegen.ts";
+ * import { I } from "./isa.ts";
+ * const result = generateSource(Int32Array.from([I.Return]), { numResults: 0 });
+ * if (!("source" in result) || result.structured) throw new Error("expected a switch body");
+ * ```
  */
 export function generateSource(
   code: Int32Array,
-  numResults = Infinity,
-  escape: ReadonlySet<number> = NO_ESCAPES,
-  structured = false,
-  paramWords = Infinity,
-  collectable = false,
-  localWords = paramWords,
-  osrEntry = -1,
-  self = -1,
-  shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null = null,
-  directOpts: DirectOptions | null = null,
-  splitLong = false,
-  handlers: Int32Array | null = null,
+  options: GenerateOptions = {},
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
+  const {
+    numResults = Infinity,
+    escape = NO_ESCAPES,
+    paramWords = Infinity,
+    collectable = false,
+    osrEntry = -1,
+    self = -1,
+    shapeOf = null,
+    directOpts = null,
+    splitLong = false,
+    handlers = null,
+  } = options;
+  const localWords = options.localWords ?? paramWords;
+  /** Whether loops and blocks are JS ones (false where the control flow has no such shape). */
+  let structured = options.structured ?? false;
   /** Whether frames are left to write their own call-stack entries (see `selfWrite`). */
   const selfFrames = !collectable && self >= 0;
   /** The words a return must leave in the value stack: the results'. */
@@ -3110,21 +3162,20 @@ export function generateBody(
   const shapeOf = module === undefined ? null : callShapesOf(module);
   const directOpts = selfFrames || collectable ? directOptionsOf(cf, module) : null;
   const source = (osrEntry: number) =>
-    generateSource(
-      cf.code,
-      cf.numResults,
+    generateSource(cf.code, {
+      numResults: cf.numResults,
       escape,
-      true,
-      cf.paramWords,
+      structured: true,
+      paramWords: cf.paramWords,
       collectable,
-      cf.localWords,
+      localWords: cf.localWords,
       osrEntry,
-      selfFrames ? cf.funcIndex : -1,
+      self: selfFrames ? cf.funcIndex : -1,
       shapeOf,
       directOpts,
-      !lean,
-      cf.handlers,
-    );
+      splitLong: !lean,
+      handlers: cf.handlers,
+    });
   // A frame made hot at a loop header continues there in this same body (see `resumeBodyOf`).
   let result = entry > 0 && cf.code[entry] === I.TierUp ? source(entry) : null;
   if (result === null || "reason" in result) result = source(-1);
@@ -3185,21 +3236,20 @@ function resumeBodyOf(
   /** The OSR bodies, by entry pc (null: that pc has none, the switch body continues there). */
   const osr = new Map<number, GeneratedBody | null>();
   const generate = (structured: boolean, entry: number): GeneratedBody | null => {
-    const result = generateSource(
-      cf.code,
-      cf.numResults,
+    const result = generateSource(cf.code, {
+      numResults: cf.numResults,
       escape,
       structured,
-      structured ? cf.paramWords : Infinity,
+      paramWords: structured ? cf.paramWords : Infinity,
       collectable,
-      structured ? cf.localWords : Infinity,
-      entry,
-      selfFrames ? cf.funcIndex : -1,
+      localWords: structured ? cf.localWords : Infinity,
+      osrEntry: entry,
+      self: selfFrames ? cf.funcIndex : -1,
       shapeOf,
       directOpts,
-      structured && !lean,
-      cf.handlers,
-    );
+      splitLong: structured && !lean,
+      handlers: cf.handlers,
+    });
     if ("reason" in result) return null;
     try {
       const source = lean ? leanSource(result.source) : jitBounds(result.source);

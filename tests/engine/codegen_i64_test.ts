@@ -439,7 +439,10 @@ Deno.test("codegen i64: a loop's first iteration takes the product's exact path 
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $x)))`;
   const t = instantiate(text);
-  const { source } = generateSource(t.engine.compile(t.entity("run")).code, 1, undefined, true) as {
+  const { source } = generateSource(t.engine.compile(t.entity("run")).code, {
+    numResults: 1,
+    structured: true,
+  }) as {
     source: string;
   };
   assert.match(source, /let \$warm = 0;/);
@@ -447,7 +450,7 @@ Deno.test("codegen i64: a loop's first iteration takes the product's exact path 
   assert.match(source, /\$warm = -4096;\ncontinue L\d+;/);
   assert.match(source, /if \(\(\(\$lo \+ 2048\) & \$warm\) === 0\) \{/);
   // Without loops (the dispatch switch), it is constantly the mask.
-  const dispatch = generateSource(t.engine.compile(t.entity("run")).code, 1, undefined, false);
+  const dispatch = generateSource(t.engine.compile(t.entity("run")).code, { numResults: 1 });
   assert.ok("source" in dispatch && /const \$warm = -4096;/.test(dispatch.source));
   for (const [n, x0] of [[1, 0n], [2, 1n], [1000, 0x123456789abcdefn], [77, M]] as const) {
     let x = x0;
@@ -499,7 +502,10 @@ Deno.test("codegen i64: a loop's divisions and products in the lean spelling, wi
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $x)))`;
   const t = instantiate(text);
-  const generated = generateSource(t.engine.compile(t.entity("run")).code, 1, undefined, true);
+  const generated = generateSource(t.engine.compile(t.entity("run")).code, {
+    numResults: 1,
+    structured: true,
+  });
   assert.ok("source" in generated);
   const lean = leanSource(generated.source);
   assert.match(generated.source, /& \$warm\) === 0\)/);

@@ -197,7 +197,13 @@ function alone(op: number, sub: number): Int32Array {
  * calls of the runtime.
  */
 function calls(code: Int32Array): { calls: string[] } | { problem: string } {
-  const g = generateSource(code, 1, undefined, true, 4096, false, 4096, -1, -1, null, null, true);
+  const g = generateSource(code, {
+    numResults: 1,
+    structured: true,
+    paramWords: 4096,
+    localWords: 4096,
+    splitLong: true,
+  });
   if ("reason" in g) return { problem: g.reason };
   if (g.escapes.length > 0) return { problem: `exits to the interpreter: ${g.escapes}` };
   const imported = /const \{ ([^}]*) \} = rt;/.exec(g.source)?.[1]?.split(", ") ?? [];

@@ -269,7 +269,12 @@ Deno.test("codegen slots: bench/matmul's loaded f64s are numbers in the engine's
   for (const func of instances.entity(store, instance).funcs) {
     if (func.isHost || func.compiled?.numResults !== 1) continue; // `run`, not `$reserve`
     const cf = func.compiled;
-    const result = generateSource(cf.code, 1, undefined, true, cf.paramWords, false, cf.localWords);
+    const result = generateSource(cf.code, {
+      numResults: 1,
+      structured: true,
+      paramWords: cf.paramWords,
+      localWords: cf.localWords,
+    });
     source = "reason" in result ? result.reason : result.source;
   }
   assert.equal(source.match(/= mview\.getFloat64\(ea, true\);/g)?.length, 2);

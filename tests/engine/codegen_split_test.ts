@@ -306,38 +306,26 @@ Deno.test("codegen split: the engine's source for the nest has its loops as func
   assert.ok(!func.isHost && func.compiled !== null);
   const cf = func.compiled;
   const source = (split: boolean) => {
-    const result = generateSource(
-      cf.code,
-      cf.numResults,
-      undefined,
-      true,
-      cf.paramWords,
-      false,
-      cf.localWords,
-      -1,
-      -1,
-      null,
-      null,
-      split,
-    );
+    const result = generateSource(cf.code, {
+      numResults: cf.numResults,
+      structured: true,
+      paramWords: cf.paramWords,
+      localWords: cf.localWords,
+      splitLong: split,
+    });
     return "reason" in result ? result.reason : result.source;
   };
   // With a direct entry (codegen.ts, "Direct calls"), whose body the loop leaves by returns too.
   const direct = () => {
-    const result = generateSource(
-      cf.code,
-      cf.numResults,
-      undefined,
-      true,
-      cf.paramWords,
-      false,
-      cf.localWords,
-      -1,
-      cf.funcIndex,
-      null,
-      directOptionsOf(cf, func.instance.module),
-      true,
-    );
+    const result = generateSource(cf.code, {
+      numResults: cf.numResults,
+      structured: true,
+      paramWords: cf.paramWords,
+      localWords: cf.localWords,
+      self: cf.funcIndex,
+      directOpts: directOptionsOf(cf, func.instance.module),
+      splitLong: true,
+    });
     return "reason" in result ? result.reason : result.source;
   };
   allSplit(() => {

@@ -90,7 +90,7 @@ Deno.test("codegen: an instruction it does not spell hands the frame to the inte
     assert.equal(instance.getTypedFunc<[number], number>(store, "deep").call(store, 5000), 5000);
   }
   const code = Int32Array.of(I.ConstI32, 0, 5, I.I32AddImm, 0, 0, 1, I.ReturnSlot, 0);
-  const result = generateSource(code, 1, new Set([I.I32AddImm]));
+  const result = generateSource(code, { numResults: 1, escape: new Set([I.I32AddImm]) });
   assert.ok("escapes" in result);
   assert.deepEqual(result.escapes, ["I32AddImm (asked to)"]);
 });
@@ -457,13 +457,13 @@ Deno.test("codegen: branches become JS loops and blocks; a frame entered midway 
     ...[I.BrIfNez, 0, 6],
     ...[I.ReturnSlot, 4],
   );
-  const structured = generateSource(code, 1, undefined, true);
+  const structured = generateSource(code, { numResults: 1, structured: true });
   assert.ok("source" in structured && structured.structured);
   assert.match(structured.source, /L6: for \(;;\) \{/);
   assert.match(structured.source, /continue L6;/);
   assert.match(structured.source, /break B17;/);
   assert.doesNotMatch(structured.source, /switch \(pc\)/);
-  const dispatch = generateSource(code, 1, undefined, false);
+  const dispatch = generateSource(code, { numResults: 1 });
   assert.ok("source" in dispatch && !dispatch.structured);
   assert.match(dispatch.source, /switch \(pc\)/);
   // A forward branch into a loop from outside it keeps the dispatch switch.
@@ -473,7 +473,7 @@ Deno.test("codegen: branches become JS loops and blocks; a frame entered midway 
     ...[I.BrIfNez, 0, 2],
     ...[I.ReturnSlot, 0],
   );
-  const fallback = generateSource(intoLoop, 1, undefined, true);
+  const fallback = generateSource(intoLoop, { numResults: 1, structured: true });
   assert.ok("source" in fallback && !fallback.structured);
   // Fuel stops re-enter generated frames midway: the resumed tier gives the same sums.
   for (const tier of TIERS) {
@@ -499,7 +499,7 @@ Deno.test("codegen: a slot compared with >= or <= stays in a JS local", () => {
     ...[I.I32LeSImm, 0, 0, 0],
     ...[I.ReturnSlot, 0],
   );
-  const result = generateSource(code, 1, undefined, true, 1);
+  const result = generateSource(code, { numResults: 1, structured: true, paramWords: 1 });
   assert.ok("source" in result);
   assert.match(result.source, /r0 = \(r0 >= 5 \? 1 : 0\) \| 0;/);
   assert.match(result.source, /r0 = \(r0 <= 0 \? 1 : 0\) \| 0;/);
@@ -1025,7 +1025,12 @@ Deno.test("codegen: a metered body's fuel stops share one exit; an OSR body ente
   );
   const count = (text: string, part: string) => text.split(part).length - 1;
   for (const structured of [true, false]) {
-    const result = generateSource(code, 1, undefined, structured, 2, false, 8);
+    const result = generateSource(code, {
+      numResults: 1,
+      structured,
+      paramWords: 2,
+      localWords: 8,
+    });
     assert.ok("source" in result && result.structured === structured);
     // Three charges, each leaving through the one stop that writes the cached slots back. In
     // structured code the one after the loop is covered by the header's test, which tests for
@@ -1044,7 +1049,13 @@ Deno.test("codegen: a metered body's fuel stops share one exit; an OSR body ente
   // Also entered at the loop's header: the code before it runs only from the loop's next
   // iteration on (here: never), and every cached slot is read from the frame; entered at its
   // start, it runs as the plain structured body.
-  const osr = generateSource(code, 1, undefined, true, 2, false, 8, 5);
+  const osr = generateSource(code, {
+    numResults: 1,
+    structured: true,
+    paramWords: 2,
+    localWords: 8,
+    osrEntry: 5,
+  });
   assert.ok("source" in osr && osr.structured);
   assert.match(osr.source, /let \$osr = pc === 5;\nif \(pc !== 0 && !\$osr\) return resumeBody/);
   assert.match(
@@ -1055,9 +1066,18 @@ Deno.test("codegen: a metered body's fuel stops share one exit; an OSR body ente
     osr.source,
     /if \(!\$osr\) \{\n[^]*r4 = \(0\) \| 0;\n\}\n(\$warm = 0;\n)?L5: for \(;;\) \{\n\$osr = false;/,
   );
-  assert.deepEqual(generateSource(code, 1, undefined, true, 2, false, 8, 6), {
-    reason: "no structured entry at 6",
-  });
+  assert.deepEqual(
+    generateSource(code, {
+      numResults: 1,
+      structured: true,
+      paramWords: 2,
+      localWords: 8,
+      osrEntry: 6,
+    }),
+    {
+      reason: "no structured entry at 6",
+    },
+  );
 });
 
 Deno.test("codegen: a trap in a metered body with many throws leaves the interpreter's fuel", () => {

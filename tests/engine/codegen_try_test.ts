@@ -379,21 +379,14 @@ Deno.test("codegen try_table: an exception caught in a generated frame continues
   const t = setup({ executionTier: "codegen" });
   for (const name of CATCHERS) {
     const cf = t.engine.compile(t.entity(name));
-    const result = generateSource(
-      cf.code,
-      cf.numResults,
-      undefined,
-      true,
-      cf.paramWords,
-      true,
-      cf.localWords,
-      -1,
-      -1,
-      null,
-      null,
-      false,
-      cf.handlers,
-    );
+    const result = generateSource(cf.code, {
+      numResults: cf.numResults,
+      structured: true,
+      paramWords: cf.paramWords,
+      collectable: true,
+      localWords: cf.localWords,
+      handlers: cf.handlers,
+    });
     assert.ok("source" in result && result.structured, name);
     assert.match(
       result.source,

@@ -69,7 +69,10 @@ Deno.test("a pair of byte copies traps where either copy would, after the first'
 
 Deno.test("generated code spells a pair of byte copies without a call", () => {
   const t = instantiate(MODULE);
-  const generated = generateSource(t.engine.compile(t.entity("swap")).code, 0, undefined, true);
+  const generated = generateSource(t.engine.compile(t.entity("swap")).code, {
+    numResults: 0,
+    structured: true,
+  });
   assert.ok("source" in generated);
   assert.doesNotMatch(generated.source, /copyBytes2|copyByte\(/);
 });

@@ -156,7 +156,10 @@ Deno.test("F32MulLoad2Add and F32MulImmLoad trap as their loads would", () => {
 Deno.test("the code generator spells the fused f32 rows inline, not through their helpers", () => {
   const t = instantiate(MODULE);
   for (const name of ["fused", "clamp"]) {
-    const generated = generateSource(t.engine.compile(t.entity(name)).code, 1, undefined, true);
+    const generated = generateSource(t.engine.compile(t.entity(name)).code, {
+      numResults: 1,
+      structured: true,
+    });
     assert.ok("source" in generated, `${name}: not generated`);
     assert.doesNotMatch(generated.source, /f32MulLoad2Add\(|f32MulImmLoad\(|const d = /);
   }

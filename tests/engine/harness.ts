@@ -170,20 +170,16 @@ export function directSource(
   cf: CompiledFunc,
   module: Parameters<typeof callShapesOf>[0],
 ): ReturnType<typeof generateSource> {
-  return generateSource(
-    cf.code,
-    cf.numResults,
-    undefined,
-    true,
-    cf.paramWords,
-    false,
-    cf.localWords,
-    -1,
-    cf.funcIndex,
-    callShapesOf(module),
-    directOptionsOf(cf, module),
-    true,
-  );
+  return generateSource(cf.code, {
+    numResults: cf.numResults,
+    structured: true,
+    paramWords: cf.paramWords,
+    localWords: cf.localWords,
+    self: cf.funcIndex,
+    shapeOf: callShapesOf(module),
+    directOpts: directOptionsOf(cf, module),
+    splitLong: true,
+  });
 }
 
 /**

@@ -90,7 +90,10 @@ Deno.test("the fused load and shuffle trap where the load would, writing nothing
 Deno.test("generated code spells the fused load and shuffle without the interpreter's helper", () => {
   const t = instantiate(MODULE);
   for (const f of ["full", "splat", "zero"]) {
-    const generated = generateSource(t.engine.compile(t.entity(f)).code, 0, undefined, true);
+    const generated = generateSource(t.engine.compile(t.entity(f)).code, {
+      numResults: 0,
+      structured: true,
+    });
     assert.ok("source" in generated, f);
     assert.doesNotMatch(generated.source, /v128LoadShuffleZx|simdShuffleZx|v128Load\w*\(/, f);
   }

@@ -89,7 +89,10 @@ Deno.test("the v128 rows of vec_bytes' operators give the host engine's results"
 Deno.test("the code generator spells these rows on lane words, not through their helpers", () => {
   const t = instantiate(MODULE);
   for (const name of [...OPS.map((_, i) => `f${i}`), "abs"]) {
-    const generated = generateSource(t.engine.compile(t.entity(name)).code, 1, undefined, true);
+    const generated = generateSource(t.engine.compile(t.entity(name)).code, {
+      numResults: 1,
+      structured: true,
+    });
     assert.ok("source" in generated, `${name}: not generated`);
     assert.doesNotMatch(generated.source, /\b(i8x16GtU|i32x4MinU|i32x4Abs|NarrowI\w+)\(/);
   }
