@@ -15,7 +15,7 @@ import { Val } from "../../mod.ts";
 import { featuresOf, plainLog, tierDifference, tierInstance, tierLog } from "../fuzz/_tiers.ts";
 
 Deno.test("tier fuzz: generated modules agree in every tier, fueled in slices and not", async () => {
-  for (let seed = 1; seed <= 12; seed++) assert.equal(await tierDifference(seed), null);
+  for (let seed = 1; seed <= 8; seed++) assert.equal(await tierDifference(seed), null);
 });
 
 Deno.test("tier fuzz: the runs stop often, call, trap, throw and finish", async () => {
