@@ -63,6 +63,8 @@ const LEAVES = 4;
 const TABLE = 8;
 /** The host function throws when its argument's low three bits are this. */
 const HOST_TRAP = 5;
+/** The host function throws a Wasm exception when its argument's low three bits are this. */
+const HOST_THROW = 6;
 
 /** What a module drawn from a seed uses beyond loops, calls and i32 arithmetic. */
 export interface Features {
@@ -239,6 +241,8 @@ export function tierModule(seed: number): string {
   interface Ctx {
     readonly vars: readonly string[];
     readonly calls: boolean;
+    /** Whether a tail call may end the function midway (in `run`: nothing calls it back). */
+    readonly tails?: boolean;
   }
   /** A `try_table` statement around a block of `depth - 1`, of a catch kind drawn. */
   const tryStmt = (ctx: Ctx, depth: number, target: string): string => {
@@ -281,6 +285,23 @@ export function tierModule(seed: number): string {
     (br $d${n}))
   (local.set ${target} (i32.add (local.get ${target}) (i32.const 1))))`;
     }
+  };
+  /**
+   * Enough allocations for a collection (`GC_COLLECT_MIN`) while references live in locals:
+   * the previous array is kept and read after each new one is made.
+   */
+  const gcLoop = (vars: readonly string[]) => {
+    const m = uid++;
+    return `(local.set $i9 (i32.const ${4096 + pick(4096)}))
+(loop $gc${m}
+  (local.set $r2 (local.get $r))
+  (local.set $r (array.new $arr (local.get $i9) (i32.and ${expr(vars, 1)} (i32.const 7))))
+  (if (i32.eqz (ref.is_null (local.get $r2))) (then
+    (if (array.len (local.get $r2)) (then
+      (array.set $arr (local.get $r) (i32.const 0)
+        (i32.add (array.get $arr (local.get $r2) (i32.const 0)) (local.get $i9)))))))
+  (br_if $gc${m} (local.tee $i9 (i32.sub (local.get $i9) (i32.const 1)))))
+(global.set $ga (local.get $r))`;
   };
   /** Statements over `ctx.vars` (writable: those from index 2 on), nesting at most `depth`. */
   const block = (ctx: Ctx, depth: number, n: number): string => {
@@ -338,7 +359,7 @@ export function tierModule(seed: number): string {
           `(local.set ${n} (i32.or (i32.and ${expr(vars, 1)} (i32.const ${limit})) (i32.const 1)))
 (local.set ${i} (i32.const 0))
 (loop $l${m}
-  ${block({ vars, calls: calls && chance(0.2) }, depth - 1, 2)}
+  ${block({ ...ctx, calls: calls && chance(0.2) }, depth - 1, 2)}
   (br_if $l${m} (i32.${cmp} (local.tee ${i} (i32.add (local.get ${i}) (i32.const ${step}))) ${bound})))`,
         );
       } else if (r < 0.57) {
@@ -393,6 +414,10 @@ export function tierModule(seed: number): string {
             `(global.set $gs (struct.new $s ${expr(vars, 1)} (i64.extend_i32_s ${expr(vars, 1)})))`,
           );
         } else out.push(`(struct.set $s 0 (global.get $gs) ${expr(vars, 1)})`);
+      } else if (ctx.tails && f.gc && r < 0.79) out.push(gcLoop(vars));
+      else if (ctx.tails && r < 0.8) {
+        // Inside loops and `try_table`s too: the frame goes, and its handlers with it.
+        out.push(`(if ${rarely(vars)} (then ${tail()}))`);
       } else if (calls && r < 0.85) {
         out.push(
           `(local.set ${target} (call ${leaves[pick(LEAVES)]} ${expr(vars, 1)} ${expr(vars, 1)}))`,
@@ -425,7 +450,8 @@ export function tierModule(seed: number): string {
   const locals = "(param $a i32) (param $b i32) (result i32) " +
     "(local $x i32) (local $y i32) (local $i0 i32) (local $i1 i32) (local $i2 i32) " +
     "(local $i3 i32) (local $i9 i32) (local $ex exnref) (local $w i64) " +
-    "(local $n1 i32) (local $n2 i32) (local $n3 i32)";
+    "(local $n1 i32) (local $n2 i32) (local $n3 i32) (local $r (ref null $arr)) " +
+    "(local $r2 (ref null $arr))";
   const tail = () =>
     chance(0.5)
       ? `(return_call ${leaves[pick(LEAVES)]} ${expr(vars, 1)} ${expr(vars, 1)})`
@@ -457,7 +483,7 @@ ${tail()})`);
   funcs.push(`(func $t1 (type $t) ${locals}
 ${block(leafCtx, 2, 2)}
 (return_call $t0 ${expr(vars, 1)} ${expr(vars, 1)}))`);
-  const runCtx: Ctx = { vars, calls: true };
+  const runCtx: Ctx = { vars, calls: true, tails: true };
   const long = f.longLoop
     ? `(local.set $i9 (i32.const ${1000 + pick(300)}))
 (loop $long
@@ -497,6 +523,7 @@ ${block(leafCtx, 2, 2)}
     (local.get $acc))
   (func (export "run") (type $t) ${locals}
 ${long}
+${f.gc && chance(0.5) ? gcLoop(vars) : ""}
 ${block(runCtx, 3, 5)}
 ${end}))`;
 }
@@ -508,9 +535,13 @@ async function tierBytes(seed: number): Promise<Uint8Array> {
   return cached.bytes;
 }
 
-/** What the host function `env.h` returns for `x`, or throws. */
-function host(x: number): number {
+/**
+ * What the host function `env.h` returns for `x`, or throws: a `HostError`, or the Wasm
+ * exception `exception(payload)` makes (of the tag `$e`: `try_table` may catch it).
+ */
+function host(x: number, exception: (payload: number) => unknown): number {
   if ((x & 7) === HOST_TRAP) throw new HostError(`host refuses ${x}`);
+  if ((x & 7) === HOST_THROW) throw exception(x >> 3);
   return (Math.imul(x, 3) + 1) | 0;
 }
 
@@ -521,12 +552,14 @@ class HostError extends Error {}
  * `host` as a `callAsync` may see it: every other call (counted per instance) answers with a
  * Promise, resolved or rejected, so the call suspends there.
  */
-function asyncHost(): (x: number) => number | Promise<number> {
+function asyncHost(
+  exception: (payload: number) => unknown,
+): (x: number) => number | Promise<number> {
   let calls = 0;
   return (x) => {
-    if ((calls++ & 1) === 0) return host(x);
+    if ((calls++ & 1) === 0) return host(x, exception);
     try {
-      return Promise.resolve(host(x));
+      return Promise.resolve(host(x, exception));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -587,13 +620,15 @@ export async function tierInstance(seed: number, tier: TierName, fuel: boolean) 
   const module = new Module(engine, await tierBytes(seed));
   const linker = new Linker<null>(engine);
   // Answers with Promises only while `callAsync` runs (see `asyncHost`).
-  const promising = asyncHost();
+  const exception = (payload: number) =>
+    new WasmException(store, instance.getTag(store, "e")!, [Val.i32(payload)]);
+  const promising = asyncHost(exception);
   const box = { async: false };
   linker.funcWrap(
     "env",
     "h",
     { params: ["i32"], results: ["i32"] },
-    (_c, x) => box.async ? promising(x) : host(x),
+    (_c, x) => box.async ? promising(x) : host(x, exception),
   );
   const instance: Instance = linker.instantiate(store, module);
   /** The memory, global and GC objects after a call. */
@@ -692,7 +727,10 @@ export async function plainLog(seed: number, tier: TierName, native = false): Pr
 /** What the host's native `WebAssembly` observes of the module drawn from `seed` (as `plainLog`). */
 export async function nativeLog(seed: number): Promise<string[]> {
   const module = new WebAssembly.Module(await tierBytes(seed) as Uint8Array<ArrayBuffer>);
-  const instance = new WebAssembly.Instance(module, { env: { h: (x: number) => host(x) } });
+  const exception = (payload: number) => new WebAssembly.Exception(ex.e, [payload]);
+  const instance = new WebAssembly.Instance(module, {
+    env: { h: (x: number) => host(x, exception) },
+  });
   const ex = instance.exports as unknown as {
     run(a: number, b: number): number;
     state(): number;
