@@ -42,7 +42,7 @@ Deno.test("tier fuzz: the runs stop often, call, trap, throw and finish", async 
       "exception",
       "trap 1 out of bounds memory access",
       "trap 4 integer divide by zero",
-      "host error",
+      "trap 7 call stack exhausted",
       "trap 16 null structure reference",
     ]
   ) assert.ok(seen.has(kind), `${kind} in ${[...seen].join("; ")}`);
