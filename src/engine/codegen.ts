@@ -65,12 +65,18 @@
  * -> 13.6-13.7 ms; binary-trees and exceptions (whose bodies are `collectable`, without direct
  * entries) unchanged.
  *
- * A direct entry takes only what changes per call (`store, st, depth, nesting, inst, fp` and
- * the arguments): the driver's compiler, bulk-fuel record and base depth, the same for every
- * call it runs, are read from the stack (`st.compiler`, ...) where used. Nor does a direct call
- * write `st.depth`: while a direct entry runs, `st.depth` is at most its depth (what the last
- * frame entered the ordinary way wrote; a direct entry's call of such a callee puts back the
- * value it found, `$sd`), so a trap leaving a direct call raises it to the callee's depth (in
+ * A direct entry takes only what changes per call (`st, depth, nesting, fp` and the
+ * arguments): the driver's compiler, bulk-fuel record and base depth, the same for every
+ * call it runs, are read from the stack (`st.compiler`, ...) where used, and its instance and
+ * store are constants of a closure made per instance (`make` in `directSource`, kept in the
+ * instance's function entity, `WasmFuncEntity.direct`, see `directOf`), with its call sites'
+ * caches, which are then the instance's own. CPU time of `bench/fib.wat`'s fib(30), best of 11
+ * calls, 4-6 processes per tree alternated: 13.0-13.1 -> 12.2-12.3 ms (0.94x);
+ * `bench/calls.wat` within its noise (best 19.5-34 ms against 22-41 ms, the same modes).
+ *
+ * Nor does a direct call write `st.depth`: while a direct entry runs, `st.depth` is at most its
+ * depth (what the last frame entered the ordinary way wrote; a direct entry's call of such a
+ * callee puts back the value it found, `$sd`), so a trap leaving a direct call raises it to the callee's depth (in
  * the `catch` that already writes the callee's function), and a stop starting in a direct entry
  * writes its own depth (a stop passed on from a callee, `UP`, has it written already). CPU time
  * against the tree before, both in one process alternating (best of 15, three processes):
@@ -363,6 +369,7 @@ import type { ModuleDecl } from "../binary/module.ts";
 import type { ValType } from "../core/types.ts";
 import {
   exnOfError,
+  type FuncEntity,
   type HostFuncEntity,
   type InstanceEntity,
   type StoreInner,
@@ -674,6 +681,28 @@ function generateAtCall(
   return body;
 }
 
+/** A direct entry (see "Direct calls"), with what a call of it adds to the nesting. */
+type DirectEntry = ((...args: never[]) => unknown) & { readonly cost: number };
+
+/**
+ * The direct entry of `callee` in its instance (see "Direct calls"), made the first time it is
+ * asked for (a closure over its instance and store, `make` in `directSource`) and kept in the
+ * entity; null where it has none (a host function, a body without one) or no body yet.
+ */
+function directOf(callee: FuncEntity): DirectEntry | null {
+  if (callee.isHost) return null;
+  const known = callee.direct;
+  if (known !== undefined) return known as DirectEntry | null;
+  const body = callee.compiled?.generated;
+  // Not generated yet: asked again at a later call.
+  if (body === undefined) return null;
+  const make = (body as { directFor?: (store: StoreInner, inst: InstanceEntity) => DirectEntry })
+    ?.directFor;
+  const direct = make === undefined ? null : make(callee.instance.store, callee.instance);
+  callee.direct = direct;
+  return direct;
+}
+
 /**
  * The call of Wasm function `callee` (its arguments in the value stack from word `base`) at a
  * compact call site of frame `depth` (see "Compact call sites" in `I.Call`) that does not call
@@ -771,6 +800,7 @@ const RUNTIME: Readonly<Record<string, unknown>> = (() => {
     HIGH,
     enterFunc,
     callOut,
+    directOf,
     hostCall,
     hostThrew,
     HOST_THREW,
@@ -1292,6 +1322,11 @@ export interface DirectOptions {
     readonly floatResult?: boolean;
     /** Its body's nesting cost (`nestingCost`), which its own recursive calls add. */
     readonly cost?: number;
+    /**
+     * Its index in its module: its ordinary entry finds its instance's direct entry there
+     * (`WasmFuncEntity.direct`, see "Direct calls").
+     */
+    readonly funcIndex?: number;
   } | null;
   /** How many functions its module imports (the functions it defines come after them). */
   readonly imported?: number;
@@ -2050,8 +2085,8 @@ export function generateSource(
   // that is every call, which the ordinary entry alone does faster (10,000,000 tail calls,
   // tests/engine/tail_call_stack_test.ts: 2 s with a direct entry, 1 s without).
   const directSelf =
-    directOpts?.self != null && structured && osrEntry < 0 && (selfFrames || collectable) &&
-      !tailCalls
+    directOpts?.self != null && directOpts.self.funcIndex !== undefined && structured &&
+      osrEntry < 0 && (selfFrames || collectable) && !tailCalls
       ? directOpts.self
       : null;
   /**
@@ -2349,17 +2384,17 @@ ${
     ${w} = cf.frameWords;
     ${n} = MAX_NESTING + 1 - nestingCost(cf);${
           directOpts !== null && (selfFrames || collectable)
-            ? `\n    ${d} = body.direct ?? null;\n    $e${pc} = ${d} === null ? 0 : ${n};`
+            ? `\n    ${d} = directOf(callee);\n    $e${pc} = ${d} === null ? 0 : ${n};`
             : ""
         }
   }
   ${
           !viaDirect
             ? callBody("body", "callee.instance", stop(false), "-1", "inner")
-            : `const dd = body.direct;
-  if (dd !== undefined) {
+            : `const dd = directOf(callee);
+  if (dd !== null) {
     // Its frame is pushed: its direct entry runs it, as at a cached site.
-    const $r = dd(store, st, depth + 1, inner, callee.instance, base${
+    const $r = dd(st, depth + 1, inner, base${
               valueWords(b, shape!.params).map((w) => `, ${word(w)}`).join("")
             });
     if ($r === STOP) {
@@ -2384,12 +2419,12 @@ ${
           : "";
         // Where a collector scans the frames, the callee's entries and the depth are written
         // before it runs, as for an ordinary call (everything else is written already).
-        const directRun = (fn: string, inner: string, instance: string, entity: string) =>
+        const directRun = (fn: string, inner: string, entity: string) =>
           `${
             lazy
               ? `let $r;
   try {
-    $r = ${fn}(store, st, depth + 1, ${inner}, ${instance}, base${directArgs});
+    $r = ${fn}(st, depth + 1, ${inner}, base${directArgs});
   } catch (e) {
     if (st.depth <= depth) st.depth = depth + 1;
     st.funcs[depth + 1] = ${entity};
@@ -2398,7 +2433,7 @@ ${
               : `st.depth = depth + 1;
   frames[2 * depth + 2] = base;
   st.funcs[depth + 1] = ${entity};
-  const $r = ${fn}(store, st, depth + 1, ${inner}, ${instance}, base${directArgs});`
+  const $r = ${fn}(st, depth + 1, ${inner}, base${directArgs});`
           }
   if ($r === STOP) {
     const status = STATUS[0];
@@ -2419,9 +2454,9 @@ ${FUEL_IN}`;
         // \`generateBody\`), rather than through \`enterFunc\`: \`bench/calls.wat\` calls seven
         // of its eight targets so.
         const otherDirect = direct || !viaDirect ? "" : `} else if (
-  ($g = callee.compiled?.generated?.direct) !== undefined && nesting + $g.cost <= MAX_NESTING
+  (($g = callee.direct) ?? ($g = directOf(callee))) !== null && nesting + $g.cost <= MAX_NESTING
 ) {
-  ${directRun("$g", "nesting + $g.cost", "callee.instance", "callee")}
+  ${directRun("$g", "nesting + $g.cost", "callee")}
 `;
         // A call of this very function (recursion) in this instance: its direct entry is
         // `direct` itself, its instance `inst`, its nesting cost known now, so the site
@@ -2435,23 +2470,25 @@ ${FUEL_IN}`;
         // has the same compiled code, so the same body and direct entry, and its instance is
         // this one: the site's cache needs no key, and whether the callee has a direct entry
         // is in its nesting limit (`$e`, 0 until the cache has one). (`bench/calls.wat`
-        // within the noise, 0.98-1.03x: its cost is in the indirect call.)
-        const defined = direct && !recursive && directOpts?.imported !== undefined &&
-          code[pc + 1]! >= directOpts.imported;
+        // within the noise, 0.98-1.03x: its cost is in the indirect call.) Only in a body with
+        // a direct entry, whose caches are its instance's own (see `directSource`): elsewhere
+        // the cache is shared by every instance, and the callee's direct entry is not.
+        const defined = direct && !recursive && directSelf !== null &&
+          directOpts?.imported !== undefined && code[pc + 1]! >= directOpts.imported;
         const directCall = !viaDirect ? "" : defined
           ? `if (nesting < $e${pc}) {
-  ${directRun(d, cached, "inst", `inst.funcs[${code[pc + 1]}]`)}
+  ${directRun(d, cached, `inst.funcs[${code[pc + 1]}]`)}
 } else {
 ${args}
 `
           : recursive
           ? `if (nesting < ${MAX_NESTING + 1 - directSelf!.cost!}) {
-  ${directRun("direct", `nesting + ${directSelf!.cost}`, "inst", `inst.funcs[${self}]`)}
+  ${directRun("direct", `nesting + ${directSelf!.cost}`, `inst.funcs[${self}]`)}
 } else {
 ${args}
 `
           : `${direct ? "" : "let $g;\n"}if (${d} !== null && ${key} && nesting < ${n}) {
-  ${directRun(d, cached, i, c)}
+  ${directRun(d, cached, c)}
 ${otherDirect}} else {
 ${lazy ? args : ""}
 `;
@@ -2482,7 +2519,7 @@ ${lazy ? args : ""}
             : [d, `inst.funcs[${code[pc + 1]}]`, cached];
           const limit = recursive ? `${MAX_NESTING + 1 - directSelf!.cost!}` : `$e${pc}`;
           const fill = !defined ? "" : `
-  if ($e${pc} === 0 && (${d} = ${callee}.compiled.generated?.direct ?? null) !== null) {
+  if ($e${pc} === 0 && (${d} = directOf(${callee})) !== null) {
     ${n} = MAX_NESTING + 1 - ${d}.cost;
     $e${pc} = ${n};
   }`;
@@ -2518,7 +2555,7 @@ const base = fp + ${b};
 let $r;
 if (nesting < ${limit}) {
   try {
-    $r = ${fn}(store, st, depth + 1, ${inner}, inst, base${directArgs});
+    $r = ${fn}(st, depth + 1, ${inner}, base${directArgs});
   } catch (e) {
     if (st.depth <= depth) st.depth = depth + 1;
     st.funcs[depth + 1] = ${entity};
@@ -3012,9 +3049,10 @@ throw new Error("Bad entry point " + pc + " into generated code");
         folds.limits.map((n) => `, ${n} = 0`).join("")
       };\n${inner}`
       : inner);
-  const head = `"use strict";
+  const top = `"use strict";
 const { ${imports.join(", ")} } = rt;
-${
+`;
+  const head = `${
     sites.map((pc) =>
       compact.has(pc)
         ? `let $n${pc} = 0, $d${pc} = null, $e${pc} = 0;\n`
@@ -3025,13 +3063,24 @@ ${
   }${split2?.declarations ?? ""}`;
   if (directSelf !== null) {
     return {
-      source: head +
-        directSource(directSelf, promoted, prologue, zero, split.locals, fueled, cold),
+      // The runtime's names again in the instance's closure, which the entry reads them from:
+      // one context away, as in a body without one.
+      source: top +
+        directSource(
+          directSelf,
+          `const { ${imports.join(", ")} } = rt;\n${head}`,
+          promoted,
+          prologue,
+          zero,
+          split.locals,
+          fueled,
+          cold,
+        ),
       escapes: [...escapes.values()],
       structured,
     };
   }
-  const source = `${head}return function wasm(${BODY_PARAMS.join(", ")}) {
+  const source = `${top}${head}return function wasm(${BODY_PARAMS.join(", ")}) {
 ${prologue}
 ${
     osrEntry >= 0
@@ -3058,7 +3107,8 @@ ${zero === "" ? "" : `if (!$osr) {\n${zero}}\n`}`
  * writes its result there and turns `STOP` back into its status.
  */
 function directSource(
-  self: { readonly shape: CallShape },
+  self: NonNullable<DirectOptions["self"]>,
+  head: string,
   promoted: readonly Cached[],
   prologue: string,
   zero: string,
@@ -3101,15 +3151,18 @@ function directSource(
   const store = results.length === 0
     ? ""
     : `st.s32[fp] = $res;\n${results[0] === 2 ? "st.s32[fp + 1] = HIGH[0];\n" : ""}`;
-  return `const direct = function direct(store, st, depth, nesting, inst, fp${
-    args.map((a) => `, ${a}`).join("")
-  }) {
+  return `const make = function make($store, $inst) {
+${head}const direct = function direct(st, depth, nesting, fp${args.map((a) => `, ${a}`).join("")}) {
+const store = $store, inst = $inst;
 ${prologue.split("\n").slice(3).join("\n")}
 let frames = st.frames;
 let pc = 0;
 ${zero}${declare}
 let $res = 0;
 ${fueled}
+};
+direct.cost = ${self.cost ?? 1};
+return direct;
 };
 const wasm = function wasm(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered) {
 let fp = entered;
@@ -3118,11 +3171,12 @@ if (entered < 0) {
   fp = st.frames[2 * depth];
 }
 const s32 = st.s32;
-const $res = direct(store, st, depth, nesting, inst, fp${pass});
+const $self = inst.funcs[${self.funcIndex}];
+const $res = ($self.direct ?? ($self.direct = make(store, inst)))(st, depth, nesting, fp${pass});
 if ($res === STOP) return STATUS[0];
 ${store}return RETURN;
 };
-wasm.direct = direct;
+wasm.directFor = make;
 return wasm;`;
 }
 
@@ -3138,6 +3192,7 @@ export function directOptionsOf(cf: CompiledFunc, module: ModuleDecl | undefined
       shape: { params: type.params.map(wordsOfType), results: type.results.map(wordsOfType) },
       floatResult: type.results[0] === "f32" || type.results[0] === "f64",
       cost: nestingCost(cf),
+      funcIndex: cf.funcIndex,
     }
     : null;
   return module === undefined ? { self } : { self, imported: module.importedFuncs };
@@ -3198,9 +3253,6 @@ export function generateBody(
         directOpts === null ? null : { self: null, imported: directOpts.imported },
       ),
     );
-    // What an indirect call entering its direct entry adds to the nesting (see `I.Call`).
-    const direct = (body as { direct?: { cost: number } }).direct;
-    if (direct !== undefined) direct.cost = nestingCost(cf);
     return { body, escapes: result.escapes };
   } catch (e) {
     return `code generation failed: ${e instanceof Error ? e.message : String(e)}`;

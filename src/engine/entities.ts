@@ -253,6 +253,12 @@ export class WasmFuncEntity {
    */
   compiled: CompiledFunc | null = null;
   /**
+   * This instance's direct entry of its generated body (see "Direct calls" in codegen.ts: a
+   * closure over the instance and its store, made on first use), null where the body has none;
+   * undefined until then. Only generated code reads or writes it.
+   */
+  direct: ((...args: never[]) => unknown) | null | undefined = undefined;
+  /**
    * @param type the function's signature
    * @param typeId the engine's deduplicated id of `type` (`call_indirect` compares these)
    * @param instance the instance that defines it

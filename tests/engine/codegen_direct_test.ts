@@ -17,8 +17,8 @@ const TIERS = ["interpreter", "codegen"] as const;
 
 /** Whether `f`'s generated body has a direct entry. */
 function hasDirect(f: WasmFuncEntity): boolean {
-  const body = f.compiled?.generated as { direct?: unknown } | null | undefined;
-  return typeof body?.direct === "function";
+  const body = f.compiled?.generated as { directFor?: unknown } | null | undefined;
+  return typeof body?.directFor === "function";
 }
 
 const WORDS = `(module
@@ -845,5 +845,87 @@ Deno.test("codegen direct: compact call sites (outside loops) stop, trap and hos
     return log;
   });
   assert.ok(seen[0]!.length > 20, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+/**
+ * One module, instances in two stores and a third in the first store: a recursive function,
+ * a defined callee and indirect targets, each reading its own instance's memory and global;
+ * the host function re-enters the other instance of its store.
+ */
+const OWN = wat(`(module
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (type $u (func (param i32) (result i32)))
+  (memory (export "mem") 1)
+  (global $g (export "g") (mut i32) (i32.const 0))
+  (table 2 funcref)
+  (elem (i32.const 0) $peek $bump)
+  (func $peek (type $u) (i32.add (local.get 0) (i32.load (i32.const 0))))
+  (func $bump (type $u) (global.set $g (i32.add (global.get $g) (local.get 0))) (global.get $g))
+  (func $rec (export "rec") (param $n i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (i32.load (i32.const 0)))
+      (else (i32.add (call $rec (i32.sub (local.get $n) (i32.const 1)))
+        (call_indirect (type $u) (local.get $n) (i32.and (local.get $n) (i32.const 1)))))))
+  (func (export "run") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $rec (local.get $n))))
+      (local.set $s (i32.add (local.get $s) (call $h (local.get $n))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.add (local.get $s) (global.get $g))))`);
+
+Deno.test("codegen direct: each instance's direct entries run on its own instance and store", () => {
+  const seen = TIERS.map((tier) => {
+    const engine = new Engine(new Config({ executionTier: tier }));
+    const module = new Module(engine, OWN);
+    const log: unknown[] = [];
+    const stores = [new Store(engine, null), new Store(engine, null)];
+    const made = stores.map((store) => {
+      const linker = new Linker<null>(engine);
+      // Re-enters the other instance of its store (if any) from inside a direct call.
+      let other: (() => number) | null = null;
+      linker.funcWrap("host", "h", { params: ["i32"], results: ["i32"] }, (_, x: number) => {
+        const inner = other?.() ?? 0;
+        other = null;
+        return x + inner;
+      });
+      const instance = linker.instantiate(store, module);
+      return { store, linker, instance, reenter: (f: () => number) => (other = f) };
+    });
+    const third = made[0]!.linker.instantiate(stores[0]!, module);
+    const all = [
+      { store: stores[0]!, instance: made[0]!.instance },
+      { store: stores[1]!, instance: made[1]!.instance },
+      { store: stores[0]!, instance: third },
+    ];
+    all.forEach(({ store, instance }, k) => {
+      new DataView(instance.getMemory(store, "mem")!.data(store).buffer).setInt32(
+        0,
+        1000 * (k + 1),
+        true,
+      );
+    });
+    for (let round = 0; round < 6; round++) {
+      const { store, instance } = all[round % 3]!;
+      if (round % 3 === 0) {
+        made[0]!.reenter(() =>
+          third.getFunc(stores[0]!, "rec")!.call(stores[0]!, [Val.i32(6)])[0]!.value as number
+        );
+      }
+      log.push(instance.getFunc(store, "run")!.call(store, [Val.i32(8 + round)])[0]!.value);
+      for (const { store, instance } of all) {
+        log.push(instance.getGlobal(store, "g")!.get(store).value);
+      }
+    }
+    if (tier === "codegen") {
+      // Every instance has its own direct entry of `rec`.
+      const entries = all.map(({ store, instance }) =>
+        (funcs.entity(store, instance.getFunc(store, "rec")!) as WasmFuncEntity).direct
+      );
+      assert.ok(entries.every((d) => typeof d === "function"));
+      assert.equal(new Set(entries).size, 3);
+    }
+    return log;
+  });
   assert.deepEqual(seen[1], seen[0]);
 });

@@ -422,8 +422,8 @@ function runIn(style: "jit" | "lean") {
   const funcs = instances.entity(store, instance).funcs;
   const compiled = "compiled" in funcs[0]! ? funcs[0].compiled : null;
   // The body itself: a function with a direct entry is that entry and a small wrapper.
-  const body = compiled?.generated as { direct?: unknown } | null | undefined;
-  return { results, source: String(body?.direct ?? body) };
+  const body = compiled?.generated as { directFor?: unknown } | null | undefined;
+  return { results, source: String(body?.directFor ?? body) };
 }
 
 Deno.test("codegen lean: unsigned compares flip sign bits, zero terms of words go", () => {
