@@ -101,7 +101,7 @@ if (values.tiers) {
   console.log(
     `${n} modules in ${secs.toFixed(0)} s, seeds ${start}..${start + n - 1}: ` +
       `${differences} differences; not compared: fueled runs cut off at the fuel cap ${tally.cut}, ` +
-      `native runs where the interpreter overflowed its stack ${tally.notNative}`,
+      `native runs (a stack overflow, a host error or float bits in the results) ${tally.notNative}`,
   );
   Deno.exit(differences > 0 ? 1 : 0);
 }

@@ -362,6 +362,16 @@ export function tierModule(seed: number): string {
   ${block({ ...ctx, calls: calls && chance(0.2) }, depth - 1, 2)}
   (br_if $l${m} (i32.${cmp} (local.tee ${i} (i32.add (local.get ${i}) (i32.const ${step}))) ${bound})))`,
         );
+      } else if (r < 0.555) {
+        // A br_table into nested blocks, each leaving some statements out (its index may be
+        // past the targets: the default).
+        const m = uid++;
+        out.push(`(block $x${m}a (block $x${m}b (block $x${m}c
+  (br_table $x${m}c $x${m}b $x${m}a $x${m}${chance(0.5) ? "c" : "a"} (i32.and ${
+          expr(vars, 1)
+        } (i32.const 7))))
+  ${block(ctx, depth - 1, 1)})
+  ${block(ctx, depth - 1, 1)})`);
       } else if (r < 0.57) {
         out.push(`(i32.store (i32.and ${expr(vars, 1)} (i32.const 0xfffc)) ${expr(vars, 2)})`);
       } else if (r < 0.6) out.push(`(global.set $g ${expr(vars, 2)})`);
