@@ -40,7 +40,9 @@
  * Memory: after an eager compile, the bytes of internal code per byte of Wasm code (what the
  * module's code arena holds, unused chunk tails included), the same with the side tables
  * (exception handlers; the pc → byte-offset maps of suspended frames are made on demand), the
- * same with fuel metering on, and the largest frame on the value stack (each call takes its
+ * same with fuel metering on, the records the functions' objects are made from on first call
+ * (`PendingFuncs`, 16 bytes a body, in place of an object of 104 bytes of JS heap each, which
+ * these figures never counted), and the largest frame on the value stack (each call takes its
  * frame: `SLOT_WORDS` words per local and operand-stack slot).
  *
  * ```sh
@@ -407,6 +409,8 @@ interface Row {
     codePerWasmByte: number;
     withTablesPerWasmByte: number;
     fueledPerWasmByte: number;
+    /** The records functions are made from on first use (`PendingFuncs`), per Wasm byte. */
+    pendingPerWasmByte: number;
     maxFrameBytes: number;
     compiledFuncs: number;
   };
@@ -429,6 +433,7 @@ function measure(
       codePerWasmByte: 0,
       withTablesPerWasmByte: 0,
       fueledPerWasmByte: 0,
+      pendingPerWasmByte: 0,
       maxFrameBytes: 0,
       compiledFuncs: 0,
     },
@@ -463,6 +468,7 @@ function measure(
     codePerWasmByte: f.codeBytes / f.wasmBytes,
     withTablesPerWasmByte: (f.codeBytes + f.tableBytes) / f.wasmBytes,
     fueledPerWasmByte: (ff.codeBytes + ff.tableBytes) / ff.wasmBytes,
+    pendingPerWasmByte: f.pendingBytes / f.wasmBytes,
     maxFrameBytes: f.maxFrameBytes,
     compiledFuncs: f.compiledFuncs,
   };
@@ -569,7 +575,9 @@ function printRow(row: Row, rounds: number): void {
   console.log(
     `  memory (eager, ${mem.compiledFuncs} bodies): ${mem.codePerWasmByte.toFixed(2)} B of ` +
       `code per Wasm byte, ${mem.withTablesPerWasmByte.toFixed(2)} B with side tables, ` +
-      `${mem.fueledPerWasmByte.toFixed(2)} B with fuel metering; ` +
+      `${mem.fueledPerWasmByte.toFixed(2)} B with fuel metering, ` +
+      `${mem.pendingPerWasmByte.toFixed(2)} B of function records (made into objects on first ` +
+      `call); ` +
       `largest frame ${mem.maxFrameBytes} B`,
   );
 }

@@ -61,11 +61,12 @@ for (const func of instances.entity(store, instance).funcs) {
     paramWords: cf.paramWords,
     collectable,
     localWords: cf.localWords,
-    self: collectable ? -1 : cf.funcIndex,
+    self: cf.funcIndex,
     shapeOf: callShapesOf(func.instance.module),
     directOpts: directOptionsOf(cf, func.instance.module),
     splitLong: engine.codegenStyle !== "lean",
     handlers: cf.handlers,
+    exceptions: workload.exceptions === true,
   });
   console.log(`// func ${cf.funcIndex}`);
   console.log(

@@ -53,31 +53,53 @@ export class CodeBuilder {
     this.#code[this.len++] = word;
   }
 
-  /** Appends an opcode and its operands (2..5 words; fewer arguments are simply omitted). */
+  /**
+   * Appends an opcode and its operands (2..5 words; fewer arguments are simply omitted). Room
+   * is checked once per instruction, not once per word (`#grow` doubles: room for any of them).
+   */
   op1(op: number, a: number): void {
-    this.emit(op);
-    this.emit(a);
+    const at = this.len;
+    if (at + 2 > this.#code.length) this.#grow();
+    const code = this.#code;
+    code[at] = op;
+    code[at + 1] = a;
+    this.len = at + 2;
   }
 
   /** See `op1`. */
   op2(op: number, a: number, b: number): void {
-    this.emit(op);
-    this.emit(a);
-    this.emit(b);
+    const at = this.len;
+    if (at + 3 > this.#code.length) this.#grow();
+    const code = this.#code;
+    code[at] = op;
+    code[at + 1] = a;
+    code[at + 2] = b;
+    this.len = at + 3;
   }
 
   /** See `op1`. */
   op3(op: number, a: number, b: number, c: number): void {
-    this.emit(op);
-    this.emit(a);
-    this.emit(b);
-    this.emit(c);
+    const at = this.len;
+    if (at + 4 > this.#code.length) this.#grow();
+    const code = this.#code;
+    code[at] = op;
+    code[at + 1] = a;
+    code[at + 2] = b;
+    code[at + 3] = c;
+    this.len = at + 4;
   }
 
   /** See `op1`. */
   op4(op: number, a: number, b: number, c: number, d: number): void {
-    this.op3(op, a, b, c);
-    this.emit(d);
+    const at = this.len;
+    if (at + 5 > this.#code.length) this.#grow();
+    const code = this.#code;
+    code[at] = op;
+    code[at + 1] = a;
+    code[at + 2] = b;
+    code[at + 3] = c;
+    code[at + 4] = d;
+    this.len = at + 5;
   }
 
   /** The word at `at`. */

@@ -9,6 +9,7 @@ import type { ModuleDecl } from "../binary/module.ts";
 import type { FuncValidator } from "../validate/func_validator.ts";
 import type { DecodeContext } from "../binary/decode_context.ts";
 import { CodeArena } from "./code_builder.ts";
+import { SLOT_WORDS } from "./entities.ts";
 
 /**
  * Makes the `codeOffsets` of a function on demand, by translating its body again while noting
@@ -196,6 +197,94 @@ export class CompiledFunc {
   }
 }
 
+/** `PendingFuncs`: words per body (its chunk, start, length and frame words). */
+const PENDING_WORDS = 4;
+
+/**
+ * The bodies an eager compile translated, before their `CompiledFunc`s are made: what each one
+ * needs (where its code is in the arena, the words of its frame; the rest follows from the
+ * module) in one `Int32Array`, four words (16 bytes) a body, the `CompiledFunc` made on first use (`take`). An object per
+ * body is 104 bytes of JS heap that lives as long as the module: the scavenger copied and
+ * promoted 50,000 of them per eager compile of funcs50k (`deno task bench:load`), and most
+ * bodies of a large module are never called. What the table cannot hold (a body with
+ * exception handlers) gets its `CompiledFunc` at once.
+ */
+export class PendingFuncs {
+  /** Per body: chunk index (-1: none pending), start, length, frame words. */
+  readonly #words: Int32Array;
+  /** The arena buffers the code is in (`#words` index them). */
+  readonly #chunks: Int32Array[] = [];
+  #last: Int32Array | null = null;
+
+  /** @param count how many bodies the module has */
+  constructor(count: number) {
+    this.#words = new Int32Array(count * PENDING_WORDS).fill(-1);
+  }
+
+  /** Bytes the table takes (`CodeFootprint.pendingBytes`). */
+  get bytes(): number {
+    return this.#words.byteLength;
+  }
+
+  /**
+   * Notes that body `i`'s code is `chunk[at, at + length)` of the module's arena, and the
+   * words its frame takes (`CompiledFunc.frameWords`).
+   */
+  record(i: number, chunk: Int32Array, at: number, length: number, frameWords: number): void {
+    if (chunk !== this.#last) {
+      this.#chunks.push(chunk);
+      this.#last = chunk;
+    }
+    const w = this.#words;
+    const k = i * PENDING_WORDS;
+    w[k] = this.#chunks.length - 1;
+    w[k + 1] = at;
+    w[k + 2] = length;
+    w[k + 3] = frameWords;
+  }
+
+  /** Whether body `i` is recorded here (and its `CompiledFunc` not made yet). */
+  has(i: number): boolean {
+    return this.#words[i * PENDING_WORDS]! >= 0;
+  }
+
+  /** Frame words of a recorded body `i` (see `record`). */
+  frameWords(i: number): number {
+    return this.#words[i * PENDING_WORDS + 3]!;
+  }
+
+  /**
+   * Makes the `CompiledFunc` of recorded body `i` (its code's view included) and forgets the
+   * record: the caller keeps the function.
+   *
+   * @param module the module
+   * @param offsets the module's offset source (which tells the body offset)
+   * @param hotness the `CompiledFunc.hotness` the translation gave its functions
+   */
+  take(module: ModuleDecl, i: number, offsets: OffsetSource, hotness: number): CompiledFunc {
+    const w = this.#words;
+    const k = i * PENDING_WORDS;
+    const chunk = this.#chunks[w[k]!]!;
+    const funcIndex = module.importedFuncs + i;
+    const type = module.types[module.funcTypeIndices[funcIndex]!]!;
+    const params = type.params.length;
+    const code = new Int32Array(chunk.buffer, chunk.byteOffset + w[k + 1]! * 4, w[k + 2]!);
+    const compiled = new CompiledFunc(
+      code,
+      params * SLOT_WORDS,
+      (params + module.bodies.locals(i).length) * SLOT_WORDS,
+      w[k + 3]!,
+      type.results.length,
+      funcIndex,
+      offsets,
+      module.bodies.codeStart(i),
+    );
+    compiled.hotness = hotness;
+    w[k] = -1;
+    return compiled;
+  }
+}
+
 /**
  * What the engine keeps of one module: its compiled bodies and, in `compilationMode: "lazy"`,
  * what it needs to check a body on first use.
@@ -221,6 +310,8 @@ export class ModuleCode {
   readonly arena = new CodeArena();
   /** Makes a function's `codeOffsets` on demand (set by the engine). */
   offsets: OffsetSource | null = null;
+  /** The bodies an eager compile translated whose `CompiledFunc` is not made yet, or null. */
+  pending: PendingFuncs | null = null;
 
   /**
    * @param module the decoded module
@@ -233,11 +324,26 @@ export class ModuleCode {
 
   /** What the bodies compiled so far take, next to their Wasm code. */
   footprint(): CodeFootprint {
-    const f = { compiledFuncs: 0, wasmBytes: 0, codeBytes: 0, tableBytes: 0, maxFrameBytes: 0 };
+    const f = {
+      compiledFuncs: 0,
+      wasmBytes: 0,
+      codeBytes: 0,
+      tableBytes: 0,
+      pendingBytes: 0,
+      maxFrameBytes: 0,
+    };
     const decls = this.module.bodies;
+    const pending = this.pending;
+    if (pending !== null) f.pendingBytes = pending.bytes;
     for (let i = 0; i < this.bodies.length; i++) {
       const cf = this.bodies[i];
-      if (cf === null || cf === undefined) continue;
+      if (cf === null || cf === undefined) {
+        if (pending === null || !pending.has(i)) continue;
+        f.compiledFuncs++;
+        f.wasmBytes += decls.codeEnd(i) - decls.offset(i);
+        f.maxFrameBytes = Math.max(f.maxFrameBytes, pending.frameWords(i) * 4);
+        continue;
+      }
       f.compiledFuncs++;
       f.wasmBytes += decls.codeEnd(i) - decls.offset(i);
       f.tableBytes += cf.offsetBytes + (cf.handlers?.byteLength ?? 0);
@@ -261,6 +367,12 @@ export interface CodeFootprint {
   codeBytes: number;
   /** Bytes of their side tables: `codeOffsets` and `handlers`. */
   tableBytes: number;
+  /**
+   * Bytes of the records the `CompiledFunc`s of an eager compile's bodies are made from on first
+   * use (`PendingFuncs`: 16 a body), in place of the objects (104 bytes of JS heap each, which
+   * these figures never counted).
+   */
+  pendingBytes: number;
   /** The largest frame among them, in bytes of the value stack. */
   maxFrameBytes: number;
 }

@@ -27,7 +27,8 @@
  * as a status (`HOST_THREW`) rather than as a JS exception for the same reason; a trap ends
  * the call, and its backtrace needs only the frames' functions and depth, which calls keep
  * current. Where the value stack's words are a collector's roots (`Config.wasmGc`,
- * `wasmExceptions`), everything is written before the call. Elsewhere a call from a site's
+ * `wasmExceptions`), what a root scan reads is written before the call (see "Direct calls").
+ * Elsewhere a call from a site's
  * cached callee does not even write the callee's function and frame base in the call stack:
  * the callee writes them where it stops, and its caller writes the function where a trap
  * leaves it (see `selfWrite`). Measured with an A/B script that
@@ -90,6 +91,24 @@
  * (`directWrite`'s `eager`); what it saves is the callee's parameters read back from the value
  * stack, its result written there, the status test and the per-run parameters. Same A/B
  * (best of 9, three processes): binary-trees (100) 14.7-15.6 -> 13.0-15.3 ms (0.87-0.98x).
+ *
+ * A collection during the callee reads only the words that can hold a handle or an exception
+ * id (word 0 of a slot) up to the end of the innermost frame (whose entries and the depth the
+ * call writes), and its scan is conservative (a stale word only keeps an object a while
+ * longer). So in a frame without handlers a call writes only word 0 of each cached slot below
+ * the callee's frame that is not an f64 or f32 (`rootsBelow`), and its pc; the rest of its
+ * state (high words, floats) is written where the callee stops, as in code without a
+ * collector (`partial` in `generateSource`). Such a body's calls of itself go to `direct` by
+ * name as elsewhere (see below). CPU time of `run(300)`, best of 25 in a process, three
+ * alternated processes per tree: binary-trees 26.3-27.6 -> 24.9-25.9 ms.
+ *
+ * Where no exception can unwind (`Config.wasmExceptions` off: the handler lookup reads every
+ * frame's function), such a call does not write the callee's function entry either
+ * (`lazyFuncs`): a collection's scan reads only the innermost frame's, which a body writes
+ * itself before an instruction that may collect (`ALLOCATING`, the inline `struct.new`'s
+ * collection) and before a host call; a trap leaving the callee writes it on the way out for
+ * the backtrace, and a stop where the callee's frame is still there. Same A/B (three
+ * processes per tree): binary-trees 24.3-24.9 -> 22.2-22.7 ms, against 27.0-27.7 ms on main.
  *
  * f32 and f64 arguments and results go as their words (`directType`); a float result is read
  * after the flush its ordinary return starts with (`FLOAT_RESULT`). Same A/B (best of 5-9):
@@ -631,8 +650,19 @@ function enterFunc(
 ): GeneratedBody | null {
   const cf = callee.compiled ?? compiler.compile(callee);
   const top = base + cf.frameWords;
-  if (top > st.s32.length) st.growValues(top);
-  if (2 * (depth + 1) >= st.frames.length) st.growFrames(depth + 1);
+  // Where the stacks grow (new arrays), the driver runs the callee: the bodies on the JS stack
+  // then all stop and read their arrays again, so that one that a callee returns to normally
+  // never needs to (see `RELOAD_STACKS`). The room every body runs with (see `roomFor`) means
+  // a callee that may run here needs no growth: these are the calls past `MAX_NESTING`.
+  let grown = false;
+  if (top > st.s32.length) {
+    st.growValues(top);
+    grown = true;
+  }
+  if (2 * (depth + 1) >= st.frames.length) {
+    st.growFrames(depth + 1);
+    grown = true;
+  }
   const frames = st.frames;
   st.depth = depth + 1;
   frames[2 * depth + 2] = base;
@@ -649,12 +679,13 @@ function enterFunc(
   const inner = nesting + nestingCost(cf);
   INNER[0] = inner;
   const spare = MAX_NESTING - inner;
-  if (spare < 0) return null;
+  if (spare < 0 || grown) return null;
+  const values = st.s32;
   // Room is checked inline first: `roomFor` called on every such call (an indirect call's
   // other targets) made `bench/calls.wat` 25 -> 38 ms (CPU time, best of 9).
   if (
-    ((frames.length >> 1) - 2 - depth < spare || st.s32.length - top < HEAD_WORDS * spare) &&
-    roomFor(st, depth + 1, top, inner) !== inner
+    ((frames.length >> 1) - 2 - depth < spare || values.length - top < HEAD_WORDS * spare) &&
+    (roomFor(st, depth + 1, top, inner) !== inner || st.s32 !== values || st.frames !== frames)
   ) return null;
   const body = cf.generated;
   if (body !== undefined) return body as GeneratedBody | null;
@@ -680,6 +711,16 @@ function generateAtCall(
   if (body === null) cf.hotness = 2 ** 30;
   return body;
 }
+
+/**
+ * Reads the stacks' arrays again after a call, where its callee may have replaced them: a
+ * collector's or a landing's paths (see "Exceptions"). A call that returns normally into a
+ * frame whose slots stay in JS locals (`lazy` in `I.Call`) needs no such read: no body on the
+ * JS stack sees its stacks replaced by a callee that returns normally (see `enterFunc`), and
+ * host functions re-enter on stacks of their own. Dropping it after direct calls: fib(30) CPU
+ * time, best of 11, 3 processes per tree alternated: 12.3-12.4 -> 11.6-11.7 ms.
+ */
+const RELOAD_STACKS = "s32 = st.s32;\n  f32 = st.f32;\n  f64 = st.f64;\n  frames = st.frames;";
 
 /** A direct entry (see "Direct calls"), with what a call of it adds to the nesting. */
 type DirectEntry = ((...args: never[]) => unknown) & { readonly cost: number };
@@ -935,6 +976,17 @@ function needsPc(run: string): boolean {
 function isBranch(def: InstrDef): boolean {
   return def.run !== null && /pc = [\s\S]* \? \$\d+ : \$next;$/.test(def.run);
 }
+
+/** The instructions that may run a collection (their helpers call \`GcHeap.alloc\`, gc.ts). */
+const ALLOCATING = new Set<number>([
+  I.StructNew,
+  I.StructNewDefault,
+  I.ArrayNew,
+  I.ArrayNewDefault,
+  I.ArrayNewFixed,
+  I.ArrayNewData,
+  I.ArrayNewElem,
+]);
 
 /** The instructions the generator writes itself rather than from their templates. */
 const OWN = new Set<number>([
@@ -1271,6 +1323,11 @@ export function jitBounds(source: string): string {
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
 const flushBelow = (k: number) => `/*flush<${k}*/`;
+/**
+ * Write back the word 0 of each cached slot below word \`k\` that could hold a reference (not an
+ * f64 or f32 slot): what a collector's root scan reads (see \`partial\` in \`generateSource\`).
+ */
+const rootsBelow = (k: number) => `/*roots<${k}*/`;
 /** Write back the cached slots from word `k` on. */
 const flushFrom = (k: number) => `/*flush>=${k}*/`;
 /** Read the cached slots from word `k` on again from the value stack. */
@@ -1533,6 +1590,11 @@ function promote(text: string, promoted: readonly Cached[]): string {
       : new Set(list === "" ? [] : list.split(",").map(Number));
     // By the words they stand for: a lane numbered as a slot of its own (`laneSlots`) is below
     // the lowest call base, so a stop writes it and no callee writes it.
+    if (what === "roots") {
+      return promoted.filter((c) =>
+        c.kind !== "f64" && c.kind !== "f32" && wordOfSlot(c.k) < Number(limit)
+      ).map((c) => `${inStack(c)[0]} = ${locals(c)[0]};`).join(" ");
+    }
     return (what === "flush" && op === undefined && only === null ? FUEL_OUT : "") +
       promoted.filter(({ k }) =>
         op === undefined ||
@@ -1589,7 +1651,7 @@ function promote(text: string, promoted: readonly Cached[]): string {
       },
     )
     .replace(
-      /\/\*(flush|reload)(?:(<|>=)(\d+)(?::([\d,]*))?)?\*\//g,
+      /\/\*(flush|reload|roots)(?:(<|>=)(\d+)(?::([\d,]*))?)?\*\//g,
       (_, what: string, op?: string, limit?: string, list?: string) => copy(what, op, limit, list),
     );
 }
@@ -1892,7 +1954,10 @@ export interface GenerateOptions {
   readonly localWords?: number;
   /** The pc of a loop header the body is also entered at (an OSR body; default -1: none). */
   readonly osrEntry?: number;
-  /** Its function's index, when its frames write their own call-stack entries (default -1). */
+  /**
+   * Its function's index (default -1: none): where its frames write their own call-stack
+   * entries, and for its calls of itself and its own entry (see \`lazyFuncs\`).
+   */
   readonly self?: number;
   /** The shape of the call at each pc (default null: calls copy whole slots). */
   readonly shapeOf?: ((code: Int32Array, pc: number) => CallShape | null) | null;
@@ -1902,6 +1967,11 @@ export interface GenerateOptions {
   readonly splitLong?: boolean;
   /** Its try_tables' handler words (default null: none). */
   readonly handlers?: Int32Array | null;
+  /**
+   * Whether an exception may unwind through its frames (\`Config.wasmExceptions\`; default:
+   * \`collectable\`): the handler lookup then reads every frame's function.
+   */
+  readonly exceptions?: boolean;
 }
 
 /**
@@ -1935,6 +2005,7 @@ export function generateSource(
     splitLong = false,
     handlers = null,
   } = options;
+  const exceptions = options.exceptions ?? collectable;
   const localWords = options.localWords ?? paramWords;
   /** Whether loops and blocks are JS ones (false where the control flow has no such shape). */
   let structured = options.structured ?? false;
@@ -1965,6 +2036,16 @@ export function generateSource(
   let tailCalls = false;
   // A caught exception continues its frame at the clause's landing pad (see "Exceptions").
   const tries = handlers === null ? null : tryTablesOf(code, handlers);
+  /**
+   * Whether this \`collectable\` body's calls leave the callee's function entry unwritten
+   * (\`funcs\`), as code without a collector does: where no exception can unwind, only a
+   * collection's scan reads it (its innermost frame's, which this body writes before it may
+   * collect: an allocation, a host call), and a trap's backtrace and a stop (each written on the
+   * way out, see \`I.Call\`).
+   */
+  const lazyFuncs = collectable && !exceptions && self >= 0 && tries === null;
+  /** Writes this frame's function entry (see \`lazyFuncs\`). */
+  const ownFunc = lazyFuncs ? `st.funcs[depth] = inst.funcs[${self}];\n` : "";
   if (tries === undefined) return { reason: "an unexpected try_table layout" };
   /** The try_tables by the pc of their dispatch, and by the start of their body. */
   const dispatchAt = new Map((tries ?? []).map((t) => [t.at, t]));
@@ -2309,6 +2390,13 @@ ${
         // A frame with handlers writes everything too: a throw deeper down reads its pc, and a
         // landing in it (see "Exceptions") reads its slots back.
         const lazy = !collectable && tries === null;
+        // In \`collectable\` code without handlers a collection during the callee reads only the
+        // words that can hold a reference (word 0 of each slot: a handle or an exception id is
+        // one word) and the innermost frame's entries and depth: those are written before the
+        // call, and the rest of this frame's state (high words, floats, pc readers) only where
+        // the callee stops (\`partial\`), as \`lazy\` code writes it. The scan is conservative, so
+        // a stale word there only keeps an object a while longer.
+        const partial = collectable && tries === null;
         // After a callee that keeps \`st.depth\` current returns: in a direct entry, which does
         // not (see "Direct calls"), it is left as it was before the call.
         const stale = directSelf !== null && lazy;
@@ -2321,7 +2409,7 @@ ${
         // Where an exception landed in this frame, on to its pad (see "Exceptions").
         const landing = land(pc, "status === CALL && st.depth === depth");
         const stop = (host: boolean) =>
-          !lazy
+          !lazy && !partial
             ? (landing === "" ? `return ${UP}status;` : `{\n${landing}\nreturn ${UP}status;\n}`)
             : `{
   s32 = st.s32;
@@ -2366,7 +2454,7 @@ ${
             ? `s32[(fp + ${w})]`
             : `s32[(fp + ${w - w % entities.SLOT_WORDS}) + ${w % entities.SLOT_WORDS}]`;
         const slow = `if (callee.isHost) {
-  const status = hostCall(callee, inst, st, base, store, baseDepth);
+  ${ownFunc}const status = hostCall(callee, inst, st, base, store, baseDepth);
   if (status !== RETURN) ${stop(true)}
 } else {
   ${keepDepth}const body = enterFunc(callee, st, depth, base, compiler, nesting, ${inLoopAt(pc)});
@@ -2430,6 +2518,16 @@ ${
     st.funcs[depth + 1] = ${entity};
     throw e;
   }`
+              : lazyFuncs
+              ? `st.depth = depth + 1;
+  frames[2 * depth + 2] = base;
+  let $r;
+  try {
+    $r = ${fn}(st, depth + 1, ${inner}, base${directArgs});
+  } catch (e) {
+    st.funcs[depth + 1] = ${entity};
+    throw e;
+  }`
               : `st.depth = depth + 1;
   frames[2 * depth + 2] = base;
   st.funcs[depth + 1] = ${entity};
@@ -2437,12 +2535,8 @@ ${
           }
   if ($r === STOP) {
     const status = STATUS[0];
-    ${stop(false)}
-  }${lazy ? "" : "\n  st.depth = depth;"}
-  s32 = st.s32;
-  f32 = st.f32;
-  f64 = st.f64;
-  frames = st.frames;
+    ${lazyFuncs ? `if (st.depth > depth) st.funcs[depth + 1] = ${entity};\n    ` : ""}${stop(false)}
+  }${lazy ? "" : `\n  st.depth = depth;\n  ${RELOAD_STACKS}`}
 ${
             shape!.results.length === 0
               ? ""
@@ -2464,7 +2558,8 @@ ${FUEL_IN}`;
         // `deno task bench --tier codegen --filter fib`, min ratio, 3 runs alternated with the
         // tree before: fib 6.6-7.2x -> 5.8-5.9x native (a model of the body: the three-term
         // guard on the site's cache was a fifth of its time).
-        const recursive = direct && directSelf !== null && lazy && code[pc + 1] === self &&
+        const recursive = direct && directSelf !== null && (lazy || partial) &&
+          code[pc + 1] === self &&
           directSelf.cost !== undefined;
         // A call of a function the module defines (not an import): every instance's callee
         // has the same compiled code, so the same body and direct entry, and its instance is
@@ -2490,7 +2585,11 @@ ${args}
           : `${direct ? "" : "let $g;\n"}if (${d} !== null && ${key} && nesting < ${n}) {
   ${directRun(d, cached, c)}
 ${otherDirect}} else {
-${lazy ? args : ""}
+${
+            lazy || partial
+              ? args
+              : ""
+          }
 `;
         // A call of an import that may be a host function with a fast entry (see `HostFast`:
         // its type has at most three parameters and one result, each a word; the entity has
@@ -2531,10 +2630,6 @@ ${lazy ? args : ""}
   const status = STATUS[0];
   ${stop(false)}
 }
-s32 = st.s32;
-f32 = st.f32;
-f64 = st.f64;
-frames = st.frames;
 ${
             results.length === 0
               ? ""
@@ -2597,6 +2692,10 @@ if ($hc.isHost && ($h = $hc.fast) !== null) {
         js = `${
           lazy
             ? (viaDirect ? FUEL_OUT : `${args}\n${FUEL_OUT}`)
+            : partial
+            ? `${viaDirect ? "" : `${args}\n`}${FUEL_OUT}\n${
+              rootsBelow(b)
+            }\nframes[2 * depth + 1] = ${next};`
             : `${FLUSH}\nframes[2 * depth + 1] = ${next};`
         }
 const base = fp + ${b};
@@ -2729,7 +2828,7 @@ return ${UP}CALL;`;
         js = fuelAt(pc);
         break;
       default: {
-        const gcJs = spellGc(code, pc, metered, FLUSH);
+        const gcJs = spellGc(code, pc, metered, `${FLUSH}\n${ownFunc}`);
         if (gcJs !== null) {
           js = gcJs;
           for (const name of runtimeNames(js)) names.add(name);
@@ -2775,6 +2874,8 @@ return ${UP}CALL;`;
           );
         }
         js = t.needsPc && !t.branch ? `${FLUSH}\npc = ${pc};\n${text}` : text;
+        // A collection's scan reads this frame's function (see \`lazyFuncs\`).
+        if (ALLOCATING.has(op)) js = `${ownFunc}${js}`;
         // Its `break` runs it again (a refilled fuel stop): here, a loop of its own.
         if (t.needsPc && !t.branch && structured) {
           js =
@@ -3065,17 +3166,19 @@ const { ${imports.join(", ")} } = rt;
     return {
       // The runtime's names again in the instance's closure, which the entry reads them from:
       // one context away, as in a body without one.
-      source: top +
-        directSource(
-          directSelf,
-          `const { ${imports.join(", ")} } = rt;\n${head}`,
-          promoted,
-          prologue,
-          zero,
-          split.locals,
-          fueled,
-          cold,
-        ),
+      source: hoistGcTypes(
+        top +
+          directSource(
+            directSelf,
+            `const { ${imports.join(", ")} } = rt;\n${head}`,
+            promoted,
+            prologue,
+            zero,
+            split.locals,
+            fueled,
+            cold,
+          ),
+      ),
       escapes: [...escapes.values()],
       structured,
     };
@@ -3094,7 +3197,23 @@ ${zero === "" ? "" : `if (!$osr) {\n${zero}}\n`}`
       : `if (pc === 0) {\n${zero}}\n`
   }${declare}${fueled}
 };`;
-  return { source, escapes: [...escapes.values()], structured };
+  return { source: hoistGcTypes(source), escapes: [...escapes.values()], structured };
+}
+
+/**
+ * \`source\` with each \`gcType(<id>)\` of a literal id (struct.new's type) read once, when the
+ * body is made, into a constant of its own (\`$T<id>\`). binary-trees put 3-4% of its CPU
+ * profile in \`gcType\` (its table lookup on every allocation).
+ */
+function hoistGcTypes(source: string): string {
+  const ids = new Set<string>();
+  for (const m of source.matchAll(/\bgcType\((\d+)\)/g)) ids.add(m[1]!);
+  if (ids.size === 0) return source;
+  // After the innermost reading of the runtime's names (a direct entry's instance closure).
+  const end = source.lastIndexOf("} = rt;\n") + "} = rt;\n".length;
+  return source.slice(0, end) +
+    [...ids].map((id) => `const $T${id} = gcType(${id});\n`).join("") +
+    source.slice(end).replace(/\bgcType\((\d+)\)/g, "$$T$1");
 }
 
 /**
@@ -3213,6 +3332,7 @@ export function generateBody(
   selfFrames = false,
   module?: ModuleDecl,
   lean = false,
+  exceptions = collectable,
 ): { body: GeneratedBody; escapes: string[] } | string {
   const shapeOf = module === undefined ? null : callShapesOf(module);
   const directOpts = selfFrames || collectable ? directOptionsOf(cf, module) : null;
@@ -3225,11 +3345,12 @@ export function generateBody(
       collectable,
       localWords: cf.localWords,
       osrEntry,
-      self: selfFrames ? cf.funcIndex : -1,
+      self: selfFrames || collectable ? cf.funcIndex : -1,
       shapeOf,
       directOpts,
       splitLong: !lean,
       handlers: cf.handlers,
+      exceptions,
     });
   // A frame made hot at a loop header continues there in this same body (see `resumeBodyOf`).
   let result = entry > 0 && cf.code[entry] === I.TierUp ? source(entry) : null;
@@ -3251,6 +3372,7 @@ export function generateBody(
         shapeOf,
         lean,
         directOpts === null ? null : { self: null, imported: directOpts.imported },
+        exceptions,
       ),
     );
     return { body, escapes: result.escapes };
@@ -3283,6 +3405,7 @@ function resumeBodyOf(
   shapeOf: ((code: Int32Array, pc: number) => CallShape | null) | null,
   lean: boolean,
   directOpts: DirectOptions | null,
+  exceptions: boolean,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
   /** The OSR bodies, by entry pc (null: that pc has none, the switch body continues there). */
@@ -3296,11 +3419,12 @@ function resumeBodyOf(
       collectable,
       localWords: structured ? cf.localWords : Infinity,
       osrEntry: entry,
-      self: selfFrames ? cf.funcIndex : -1,
+      self: selfFrames || collectable ? cf.funcIndex : -1,
       shapeOf,
       directOpts,
       splitLong: structured && !lean,
       handlers: cf.handlers,
+      exceptions,
     });
     if ("reason" in result) return null;
     try {

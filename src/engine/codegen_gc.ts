@@ -12,7 +12,8 @@
  * - `ref.test` and `ref.cast` against a defined struct or array type compare the object's
  *   canonical type id first (`objectIn`);
  * - `array.get` and `array.set` check the reference and the index and read or write the element
- *   of the array's store (typed arrays wrap i8 and i16 as the interpreter's writes do);
+ *   of the array's store (typed arrays wrap i8 and i16 as the interpreter's writes do;
+ *   `array.set` writes every element kind, its value's slot read as words);
  * - `struct.new` / `struct.new_default` (in unmetered code only: metered code keeps the
  *   template, which charges for the fields and may stop) construct the `GcStruct` subclass its size needs with its
  *   words as arguments and take a handle with `GcHeap.give`; only when that says a collection
@@ -153,16 +154,25 @@ s32[${slot(d)}] = ${value};`;
 
 /**
  * `array.set` of element slot `i` of array slot `h` to slot `a`. The element's kind is the
- * array's (the instruction does not name it): references and one-word numbers are written in
- * place, other kinds by `arraySet` (which reads the value's words from the value stack: the
- * slot then stays there).
+ * array's (the instruction does not name it): every kind is written in place, as gc.ts's
+ * \`setElem\` writes it (an i64's or f64's two words, a v128's four, an \`exnref\` as its
+ * exception), so that the value's slot is read as words and may stay in JS locals.
  */
 function arraySet(h: number, i: number, a: number): string {
+  const v = `s32[${slot(a)}]`;
   return `${arrayAt(h, i)}
 const $k = $a.type.storage[0];
-if ($k === ${ST_ANY}) $a.data[$i] = refOfHandle(store.gc.objs, s32[${slot(a)}]);
-else if ($k <= ${ST_I32} || $k === ${ST_FUNC}) $a.data[$i] = s32[${slot(a)}];
-else arraySet(store, $ah, $i, s32, ${slot(a)});`;
+if ($k === ${ST_ANY}) $a.data[$i] = refOfHandle(store.gc.objs, ${v});
+else if ($k <= ${ST_I32} || $k === ${ST_FUNC}) $a.data[$i] = ${v};
+else if ($k === ${ST_I64}) {
+  $a.data[2 * $i] = ${v};
+  $a.data[2 * $i + 1] = s32[${slot(a)} + 1];
+} else if ($k === ${ST_V128}) {
+  $a.data[4 * $i] = ${v};
+  $a.data[4 * $i + 1] = s32[${slot(a)} + 1];
+  $a.data[4 * $i + 2] = s32[${slot(a)} + 2];
+  $a.data[4 * $i + 3] = s32[${slot(a)} + 3];
+} else $a.data[$i] = store.exnOf(${v});`;
 }
 
 /** The null check of struct handle slot `h`, naming the struct `$o`. */

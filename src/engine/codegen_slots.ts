@@ -150,7 +150,7 @@ function parse(instruction: string, skip: ReadonlySet<number>): Parsed {
   // Sync points (the generator's marks, the pc, returns), loops inside an instruction, other
   // jumps and the frame pointer used other than as `(fp + k)` reach any slot.
   const opaque =
-    /\/\*(flush|reload)|\b(return|pc|SLOT_WORDS|for|while|switch|do)\b|\b(?:break|continue)(?! [LB]\d+;)/
+    /\/\*(flush|reload|roots)|\b(return|pc|SLOT_WORDS|for|while|switch|do)\b|\b(?:break|continue)(?! [LB]\d+;)/
       .test(text) || /(?<!\()\bfp\b|\bfp\b(?! \+ -?\d+\))/.test(text);
   const ret = /^\/\*flush<(\d+)\*\/\n[\s\S]*\breturn \d+;$/.exec(text);
   return {

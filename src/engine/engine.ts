@@ -21,11 +21,17 @@ import {
   type WasmFuncEntity,
 } from "./entities.ts";
 import { throwException } from "./exceptions.ts";
-import { type CodeFootprint, CodeMap, type CompiledFunc, type ModuleCode } from "./code_map.ts";
+import {
+  type CodeFootprint,
+  CodeMap,
+  type CompiledFunc,
+  type ModuleCode,
+  PendingFuncs,
+} from "./code_map.ts";
 import { scanBody } from "../binary/section_code.ts";
 import { DecodeContext } from "../binary/decode_context.ts";
 import { FuncValidator, ModuleContext } from "../validate/mod.ts";
-import { translateFunc } from "./translator.ts";
+import { translateEager, translateFunc } from "./translator.ts";
 import { DONE, HOST_AWAIT, OUT_OF_FUEL, run, type RunStatus } from "./executor.ts";
 import { BulkFuel } from "./fuel.ts";
 import { realmLacksWebAssembly } from "./codegen_lean.ts";
@@ -174,6 +180,7 @@ export class Engine {
       !collectable,
       module,
       this.codegenStyle === "lean",
+      c.wasmExceptions,
     );
     const reasons = this.#stats.reasons;
     if (typeof result === "string") {
@@ -227,9 +234,12 @@ export class Engine {
     if (mode !== "eager") return;
     const bodies = code.bodies;
     const validator = validate ? new FuncValidator(new ModuleContext(module, this.config)) : null;
+    const pending = code.pending ??= new PendingFuncs(bodies.length);
     for (let i = 0; i < bodies.length; i++) {
-      // Each function's view of its code is made when it is first used (`compile`).
-      bodies[i] ??= translateFunc(
+      if (bodies[i] !== null || pending.has(i)) continue;
+      // Each function's `CompiledFunc` (or at least its view of its code) is made when it is
+      // first used (`compile`).
+      bodies[i] = translateEager(
         module,
         module.importedFuncs + i,
         fuel,
@@ -237,7 +247,7 @@ export class Engine {
         code.offsets,
         this.#hotness,
         validator,
-        true,
+        pending,
       );
     }
   }
@@ -257,6 +267,9 @@ export class Engine {
     const code = this.#codeMap.of(module);
     const i = func.funcIndex - module.importedFuncs;
     let compiled = code.bodies[i]!;
+    if (compiled === null && code.pending !== null && code.pending.has(i)) {
+      compiled = code.bodies[i] = code.pending.take(module, i, code.offsets!, this.#hotness);
+    }
     if (compiled === null) {
       compiled = code.bodies[i] = code.unchecked ? this.#checkAndTranslate(code, i) : translateFunc(
         module,

@@ -61,7 +61,7 @@ import {
 } from "../binary/opcodes.ts";
 import type { FuncType, ValType } from "../core/types.ts";
 import { type CodeArena, CodeBuilder, NO_PATCH } from "./code_builder.ts";
-import { CompiledFunc, type OffsetSource } from "./code_map.ts";
+import { CompiledFunc, type OffsetSource, type PendingFuncs } from "./code_map.ts";
 import type { FuelCosts } from "./config.ts";
 import { SLOT_WORDS } from "./entities.ts";
 import { FUEL_CHUNK } from "./fuel.ts";
@@ -121,6 +121,41 @@ export function translateFunc(
     deferCode,
   );
   // Kept only after a translation that finished: one that threw may have left any state.
+  spareTranslator = t;
+  return compiled!;
+}
+
+/**
+ * Translates the body of function `funcIndex` as `translateFunc` does with an arena, deferred
+ * code and the offset source `offsets` (which tells the body's offset), for an eager compile:
+ * when the function needs nothing but its code and frame (no exception handlers), records them
+ * in `pending` and returns null; otherwise returns its `CompiledFunc`.
+ *
+ * @throws {ValidationError} (or `DecodeError`) from `validator`, when given: the body is invalid
+ */
+export function translateEager(
+  module: ModuleDecl,
+  funcIndex: number,
+  fuel: FuelCosts | null,
+  arena: CodeArena,
+  offsets: OffsetSource,
+  hotness: number,
+  validator: FuncValidator | null,
+  pending: PendingFuncs,
+): CompiledFunc | null {
+  const t = spareTranslator ?? new FuncTranslator();
+  spareTranslator = null;
+  const compiled = t.translate(
+    module,
+    funcIndex,
+    fuel,
+    arena,
+    offsets,
+    hotness,
+    validator,
+    true,
+    pending,
+  );
   spareTranslator = t;
   return compiled;
 }
@@ -760,7 +795,8 @@ class FuncTranslator {
     hotness: number,
     funcValidator: FuncValidator | null,
     deferCode: boolean,
-  ): CompiledFunc {
+    pending: PendingFuncs | null = null,
+  ): CompiledFunc | null {
     this.#begin(module, funcIndex, fuel, arena, offsetSource, hotness, funcValidator, deferCode);
     const func = this.#open(FUNC, 0, NO_TYPES, this.#type.results, 0);
     if (this.#hotness !== 0) this.#code.emit(I.TierUp);
@@ -795,6 +831,18 @@ class FuncTranslator {
     peephole(builder.words, length);
     const into = this.#arena;
     const deferred = into !== null && this.#deferCode;
+    if (pending !== null && deferred && handlers === null) {
+      // No object for the function yet (see `PendingFuncs`).
+      pending.record(
+        this.#body,
+        builder.finishPlaced(into),
+        into.placedAt,
+        length,
+        frameSlots * SLOT_WORDS,
+      );
+      this.#release();
+      return null;
+    }
     const compiled = new CompiledFunc(
       deferred ? builder.finishPlaced(into) : builder.finish(into),
       params * SLOT_WORDS,
@@ -1196,7 +1244,7 @@ class FuncTranslator {
         return s.pushConst(0, 0, false);
       case Op.I32WrapI64:
         // The low word is the i32; only a constant needs to forget its high word.
-        if (s.kind[s.height - 1] === CONST) s.wide[s.height - 1] = false;
+        if (s.kind[s.height - 1] === CONST) s.wide[s.height - 1] = 0;
         return;
       case Op.Block:
       case Op.Loop:
@@ -2708,7 +2756,7 @@ class FuncTranslator {
     const s = this.#stack;
     const h = s.height;
     if (this.#minUImm()) return;
-    const v128 = s.v128[h - 3]!;
+    const v128 = s.v128[h - 3] === 1;
     const a = this.#use(h - 3), b = this.#use(h - 2), cond = this.#use(h - 1);
     this.#pop(3);
     this.#beginResult(v128 ? I.Select128 : I.Select);

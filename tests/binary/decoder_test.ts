@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { FuncBodies } from "../../src/binary/module.ts";
 import { OpReader } from "../../src/binary/op_reader.ts";
+import { DecodeError } from "../../src/core/errors.ts";
 import { Op } from "../../src/binary/opcodes.ts";
 import { decode } from "./_builder.ts";
 import { wat } from "../_lib/wabt.ts";
@@ -188,6 +189,26 @@ Deno.test("block types: empty, value type, type index, and multi-byte negatives"
   assert.equal(read([0x02, 0x05]), 5);
   // -1 in two bytes is no value type: an index no module has, so validation says unknown type.
   assert.equal(read([0x02, 0xff, 0x7f]), 2 ** 33 - 1);
+});
+
+Deno.test("index immediates: one byte, several bytes, and cut off at the end of the body", () => {
+  const read = (bytes: number[], end = bytes.length) => {
+    const r = new OpReader(new Uint8Array(bytes), 0, end);
+    return [r.read(), r.index, r.pos];
+  };
+  // `OpReader.read` reads a one-byte index itself, longer ones through `u32`.
+  assert.deepEqual(read([0x20, 0x05]), [Op.LocalGet, 5, 2]);
+  assert.deepEqual(read([0x10, 0x7f, 0x0b]), [Op.Call, 127, 2]);
+  assert.deepEqual(read([0x0d, 0x80, 0x01]), [Op.BrIf, 128, 3]);
+  assert.deepEqual(read([0x23, 0xff, 0xff, 0xff, 0xff, 0x0f]), [Op.GlobalGet, 2 ** 32 - 1, 6]);
+  // An index the body's end cuts off (the module goes on) is malformed, at the index's offset.
+  for (const [bytes, end] of [[[0x20], 1], [[0x20, 0x05], 1], [[0x20, 0x85, 0x01], 2]] as const) {
+    assert.throws(
+      () => read([...bytes], end),
+      (e: unknown) =>
+        e instanceof DecodeError && e.offset === end && /unexpected end/.test(e.message),
+    );
+  }
 });
 
 Deno.test("memargs leave the memory index 0", () => {

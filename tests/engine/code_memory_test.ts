@@ -10,6 +10,8 @@ import { moduleDecl } from "../../src/runtime/module.ts";
 import { translateFunc } from "../../src/engine/translator.ts";
 import { CodeArena } from "../../src/engine/code_builder.ts";
 import { CompiledFunc } from "../../src/engine/code_map.ts";
+import type { WasmFuncEntity } from "../../src/engine/entities.ts";
+import { wat } from "../_lib/wabt.ts";
 import { largeFuncsModule, manyFuncsModule } from "../../scripts/bench_load.ts";
 
 const SQLITE = Deno.readFileSync(
@@ -37,6 +39,8 @@ Deno.test("code memory: at most 4 bytes of internal code per byte of Wasm code",
       assert.ok(perByte <= 4, `${name} (fuel ${fuel}): ${perByte.toFixed(2)} bytes per Wasm byte`);
       // No side tables until something asks for them (see `OffsetSource`).
       assert.equal(f.tableBytes, 0, name);
+      // What each body's `CompiledFunc` is made from on first use (`PendingFuncs`).
+      assert.equal(f.pendingBytes, 16 * decl.bodies.length, name);
     }
   }
 });
@@ -186,4 +190,63 @@ Deno.test("code memory: an eager compile runs its deferred code as the lazy mode
   const eager = results("eager");
   assert.deepEqual(eager, results("lazy"));
   assert.deepEqual(eager, results("lazyTranslation"));
+});
+
+Deno.test("code memory: a function made from an eager compile's record is the one translated", () => {
+  // SQLite (some bodies larger than a chunk's eighth: a buffer of their own), with and without
+  // fuel; small functions with the `auto` tier's hotness; a body with exception handlers, whose
+  // `CompiledFunc` an eager compile makes at once. Each against the same function translated on
+  // first use (`lazyTranslation`).
+  const withHandler = wat(
+    `(module (tag $t) (func (export "f") (result i32)
+      (block $h (try_table (catch $t $h) (throw $t))) (i32.const 7)))`,
+    { exceptions: true },
+  );
+  for (
+    const [bytes, config] of [
+      [SQLITE, {}],
+      [SQLITE, { consumeFuel: true }],
+      [manyFuncsModule(50), { executionTier: "auto" }],
+      [withHandler, { wasmExceptions: true }],
+    ] as const
+  ) {
+    const compiler = (compilationMode: CompilationMode) => {
+      const engine = new Engine(new Config({ ...config, compilationMode }));
+      const decl = moduleDecl(new Module(engine, bytes));
+      return {
+        decl,
+        compile: (funcIndex: number) => {
+          const func = { compiled: null, instance: { module: decl }, funcIndex };
+          return engine.compile(func as unknown as WasmFuncEntity);
+        },
+      };
+    };
+    const eager = compiler("eager");
+    const lazy = compiler("lazyTranslation");
+    const decl = eager.decl;
+    let checked = 0;
+    for (let i = 0; i < decl.bodies.length; i += 5) {
+      const funcIndex = decl.importedFuncs + i;
+      const made = eager.compile(funcIndex);
+      const alone = lazy.compile(funcIndex);
+      assert.deepEqual(made.code, alone.code);
+      for (
+        const k of [
+          "paramWords",
+          "localWords",
+          "frameWords",
+          "numResults",
+          "funcIndex",
+          "bodyOffset",
+          "hotness",
+        ] as const
+      ) assert.equal(made[k], alone[k], k);
+      assert.deepEqual(made.handlers, alone.handlers);
+      assert.deepEqual(made.codeOffsets, alone.codeOffsets);
+      // Made once: the same object on every later use.
+      assert.equal(eager.compile(funcIndex), made);
+      checked++;
+    }
+    assert.ok(checked > 0);
+  }
 });

@@ -929,3 +929,37 @@ Deno.test("codegen direct: each instance's direct entries run on its own instanc
   });
   assert.deepEqual(seen[1], seen[0]);
 });
+
+/**
+ * Recursion whose frames take ~100 slots each, so that both stacks grow many times while
+ * direct calls nest; after each return the frame computes a value and passes it through the
+ * value stack (a v128 parameter: no direct entry), which must reach the callee in the current
+ * arrays (see `RELOAD_STACKS` in codegen.ts).
+ */
+const GROWING = wat(`(module
+  (func $mix (param $v v128) (param $k i32) (result i32)
+    (i32.add (i32x4.extract_lane 2 (local.get $v)) (local.get $k)))
+  (func $rec (export "rec") (param $n i32) (result i32)
+    (local $a i64) (local $b i64) (local $c i64) (local $d i64) (local $e i64)
+    (local $f i64) (local $g i64) (local $h i64) (local $i i64) (local $j i64)
+    (local $pad v128) (local $p1 v128) (local $p2 v128) (local $p3 v128) (local $p4 v128)
+    (local $p5 v128) (local $p6 v128) (local $p7 v128) (local $p8 v128) (local $p9 v128)
+    (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128) (local $q4 v128)
+    (local $q5 v128) (local $q6 v128) (local $q7 v128) (local $q8 v128) (local $q9 v128)
+    (local $r i32)
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 1))))
+    (local.set $a (i64.extend_i32_u (local.get $n)))
+    (local.set $r (call $rec (i32.sub (local.get $n) (i32.const 1))))
+    (local.set $pad (i32x4.splat (i32.add (local.get $r) (i32.wrap_i64 (local.get $a)))))
+    (i32.and (call $mix (local.get $pad) (local.get $n)) (i32.const 0xfffffff))))`);
+
+Deno.test("codegen direct: values passed through the value stack after the stacks grew beneath", () => {
+  const seen = TIERS.flatMap((tier) =>
+    [false, true].map((fuel) => {
+      const t = instantiate(GROWING, { config: { executionTier: tier, consumeFuel: fuel } });
+      if (fuel) t.store.setFuel(1_000_000_000n);
+      return [3, 300, 5000, 300].map((n) => t.call("rec", n));
+    })
+  );
+  for (const s of seen.slice(1)) assert.deepEqual(s, seen[0]);
+});

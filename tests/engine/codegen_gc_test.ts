@@ -393,3 +393,251 @@ Deno.test("codegen gc: fuel stops with references live resume to the same struct
   assert.deepEqual(seen[1], seen[0]);
   assert.deepEqual(seen[2], seen[0]);
 });
+
+/**
+ * `chain(d, k)` (`$chain(d, null, k)`) recurses `d` deep, each level holding a struct of its
+ * own (`$mine`, linked to its caller's), an i64 (both words nonzero) and an f64 only in its locals
+ * while it calls deeper; the bottom allocates `k` structs (collections) and calls the host's
+ * `gc`, which collects at once. Level `d` adds its struct's field, its i64's high word, its
+ * f64's `3 * d` and 100,000 when `$mine.next` is still the caller's struct: in all
+ * `2.5 * d * (d + 1) + 100,000 * d`. `pair(d, k)` holds a call's result (a reference) in a
+ * temporary slot while a second call allocates, as
+ * binary-trees' `make` does, and returns `v + 7 * next.v` of the struct it builds. `fall(d, k)`
+ * recurses as `chain` does and traps (a null struct) at the bottom after its collections.
+ * `swap(k)` calls, at one depth, functions with large frames holding a struct in a local past
+ * the frame of a small one it calls between them, each collecting (allocating, or in the host's
+ * \`gc\`), three times: from the second round on, each runs where the call stack (written by
+ * the first round's calls, which filled the sites' caches) names another function.
+ */
+const DEEP = await parse(`(module
+  (type $n (struct (field $next (ref null $n)) (field $v i32)))
+  (import "env" "gc" (func $gc))
+  (func $churn (param $k i32) (result i32) (local $i i32)
+    (loop $l
+      (drop (struct.new $n (ref.null $n) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $k))))
+    (call $gc)
+    (i32.const 3))
+  (func (export "chain") (param $d i32) (param $k i32) (result i32)
+    (call $chain (local.get $d) (ref.null $n) (local.get $k)))
+  (func $chain (param $d i32) (param $parent (ref null $n)) (param $k i32)
+    (result i32)
+    (local $mine (ref null $n)) (local $t i64) (local $f f64)
+    (local.set $mine (struct.new $n (local.get $parent) (local.get $d)))
+    (local.set $t
+      (i64.or (i64.shl (i64.extend_i32_u (local.get $d)) (i64.const 32))
+        (i64.extend_i32_u (local.get $d))))
+    (local.set $f (f64.mul (f64.convert_i32_u (local.get $d)) (f64.const 1.5)))
+    (if (result i32) (i32.eqz (local.get $d))
+      (then (drop (call $churn (local.get $k))) (i32.const 0))
+      (else
+        (i32.add
+          (call $chain (i32.sub (local.get $d) (i32.const 1)) (local.get $mine) (local.get $k))
+          (i32.add
+            (i32.add (struct.get $n $v (local.get $mine))
+              (i32.wrap_i64 (i64.shr_u (local.get $t) (i64.const 32))))
+            (i32.add (i32.trunc_f64_u (f64.mul (local.get $f) (f64.const 2)))
+              (i32.mul (ref.eq (struct.get $n $next (local.get $mine)) (local.get $parent))
+                (i32.const 100000))))))))
+  (func (export "fall") (param $d i32) (param $k i32) (result i32)
+    (call $fall (local.get $d) (local.get $k)))
+  (func $fall (param $d i32) (param $k i32) (result i32) (local $mine (ref null $n))
+    (local.set $mine (struct.new $n (ref.null $n) (local.get $d)))
+    (if (result i32) (i32.eqz (local.get $d))
+      (then
+        (drop (call $churn (local.get $k)))
+        (struct.get $n $v (struct.get $n $next (local.get $mine))))
+      (else
+        (i32.add (struct.get $n $v (local.get $mine))
+          (call $fall (i32.sub (local.get $d) (i32.const 1)) (local.get $k))))))
+  (func $small (param $k i32) (result i32) (local $i i32)
+    (loop $l
+      (drop (struct.new $n (ref.null $n) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $k))))
+    (local.get $i))
+  (func $big (param $k i32) (result i32)
+    (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)
+    (local $keep (ref null $n)) (local $i i32)
+    (local.set $keep (struct.new $n (ref.null $n) (i32.const 4242)))
+    (loop $l
+      (drop (struct.new $n (ref.null $n) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $k))))
+    (struct.get $n $v (local.get $keep)))
+  (func $bigHost (result i32)
+    (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)
+    (local $keep (ref null $n))
+    (local.set $keep (struct.new $n (ref.null $n) (i32.const 4343)))
+    (call $gc)
+    (struct.get $n $v (local.get $keep)))
+  (func (export "swap") (param $k i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s
+        (i32.add (local.get $s)
+          (i32.add (i32.add (call $big (local.get $k)) (call $small (local.get $k)))
+            (i32.add (call $bigHost) (call $small (local.get $k))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 3))))
+    (local.get $s))
+  (func $leaf (param $v i32) (result (ref $n))
+    (struct.new $n (ref.null $n) (local.get $v)))
+  (func (export "pair") (param $v i32) (param $k i32) (result i32) (local $p (ref null $n))
+    (local.set $p
+      (struct.new $n (call $leaf (i32.add (local.get $v) (i32.const 1)))
+        (i32.add (local.get $v) (call $churn (local.get $k)))))
+    (i32.add (struct.get $n $v (local.get $p))
+      (i32.mul (i32.const 7) (struct.get $n $v (struct.get $n $next (local.get $p)))))))`);
+
+/** `DEEP` instantiated in `tier`, with a host `gc` that collects (and throws while `fail`). */
+function deep(tier: (typeof TIERS)[number], fuel = false) {
+  const engine = new Engine(new Config({ executionTier: tier, wasmGc: true, consumeFuel: fuel }));
+  const store = new Store(engine, null);
+  const linker = new Linker<null>(engine);
+  const host = { calls: 0, fail: false };
+  linker.funcWrap("env", "gc", { params: [], results: [] }, () => {
+    host.calls++;
+    storeInner(store).gc.collect();
+    if (host.fail) {
+      host.fail = false;
+      throw new Error("gc refused");
+    }
+  });
+  const instance = linker.instantiate(store, new Module(engine, DEEP));
+  return { store, instance, host };
+}
+
+Deno.test("codegen gc: references only in generated callers' locals survive collections deep down", () => {
+  const k = 3 * GC_COLLECT_MIN;
+  const seen = TIERS.map((tier) => {
+    const { store, instance, host } = deep(tier);
+    const chain = instance.getFunc(store, "chain")!;
+    const pair = instance.getFunc(store, "pair")!;
+    const out = [40, 300].map((d) => chain.call(store, [Val.i32(d), Val.i32(k)])[0]!.value);
+    out.push(pair.call(store, [Val.i32(5), Val.i32(k)])[0]!.value);
+    assert.ok(storeInner(store).gc.collections >= 6, `${tier}`);
+    assert.equal(host.calls, 3);
+    if (tier === "codegen") assert.ok(generated(funcs.entity(store, chain) as WasmFuncEntity));
+    return out;
+  });
+  assert.deepEqual(seen[0], [
+    40 * 41 * 2.5 + 4_000_000,
+    300 * 301 * 2.5 + 30_000_000,
+    5 + 3 + 7 * 6,
+  ]);
+  assert.deepEqual(seen[1], seen[0]);
+  assert.deepEqual(seen[2], seen[0]);
+});
+
+Deno.test("codegen gc: stops deep in a chain of generated frames resume to the same references", () => {
+  // Fuel stops at several budgets and a host trap at the bottom (resumed), each stop's frames
+  // logged: every tier stops alike and ends with the interpreter's result.
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    for (const budget of [7, 450, 20_000]) {
+      const { store, instance, host } = deep(tier, true);
+      const chain = instance.getFunc(store, "chain")!;
+      host.fail = true;
+      store.setFuel(budget);
+      let call = chain.callResumable(store, [Val.i32(30), Val.i32(9000)]);
+      for (let stops = 0; call.kind !== "finished" && stops < 100_000; stops++) {
+        if (call.kind === "hostTrap") {
+          log.push("hostTrap", String(call.hostError), call.frames(store, { locals: true }));
+          call = call.resume(store, []);
+        } else {
+          if (stops < 100) log.push(call.requiredFuel, call.frames(store, { locals: true }));
+          store.setFuel(budget + Number(call.requiredFuel));
+          call = call.resume(store);
+        }
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") log.push(call.results[0]!.value);
+      assert.ok(storeInner(store).gc.collections >= 2, `${tier}`);
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.includes("hostTrap"));
+  assert.equal(seen[0]!.at(-1), 30 * 31 * 2.5 + 3_000_000);
+  assert.deepEqual(seen[1], seen[0]);
+  assert.deepEqual(seen[2], seen[0]);
+});
+
+Deno.test("codegen gc: a trap under collecting generated frames has the interpreter's backtrace", () => {
+  const seen = TIERS.map((tier) => {
+    const { store, instance } = deep(tier);
+    const fall = instance.getFunc(store, "fall")!;
+    const log: unknown[] = [];
+    for (const d of [3, 90]) {
+      try {
+        fall.call(store, [Val.i32(d), Val.i32(2 * GC_COLLECT_MIN)]);
+        log.push("returned");
+      } catch (e) {
+        assert.ok(e instanceof Trap, String(e));
+        log.push(e.code, e.backtrace);
+      }
+    }
+    // The store is usable after the traps.
+    const chain = instance.getFunc(store, "chain")!;
+    log.push(chain.call(store, [Val.i32(5), Val.i32(10)])[0]!.value);
+    return log;
+  });
+  assert.equal(seen[0]![0], TrapCode.NullStructReference);
+  // 91 frames of \`$fall\` (run-length), below them the exported \`fall\`.
+  assert.deepEqual(seen[0]![3], [{ funcIndex: 5, name: "fall", count: 91 }, {
+    funcIndex: 4,
+    name: "fall",
+  }]);
+  assert.deepEqual(seen[1], seen[0]);
+  assert.deepEqual(seen[2], seen[0]);
+});
+
+Deno.test("codegen gc: a collection scans the whole frame of the function that runs it", () => {
+  const k = 3 * GC_COLLECT_MIN;
+  const seen = TIERS.map((tier) => {
+    // Unmetered (allocations spelled inline) and metered (their rows' templates).
+    return [false, true].flatMap((fuel) => {
+      const { store, instance } = deep(tier, fuel);
+      if (fuel) store.setFuel(Number.MAX_SAFE_INTEGER);
+      const swap = instance.getFunc(store, "swap")!;
+      return [1, 2, 3].map(() => swap.call(store, [Val.i32(k)])[0]!.value);
+    });
+  });
+  assert.deepEqual(seen[0], Array(6).fill(3 * (2 * k + 4242 + 4343)));
+  assert.deepEqual(seen[1], seen[0]);
+  assert.deepEqual(seen[2], seen[0]);
+});
+
+/**
+ * `keep(x)` catches an exception carrying `x` as an `exnref`, stores it in an array of
+ * `exnref`s (`array.set`), reads it back and rethrows it, and returns the payload caught again.
+ */
+const EXNS = await parse(`(module
+  (type $a (array (mut exnref)))
+  (tag $t (param i32))
+  (func (export "keep") (param $x i32) (result i32) (local $arr (ref null $a)) (local $e exnref)
+    (local.set $arr (array.new_default $a (i32.const 3)))
+    (local.set $e
+      (block $got (result exnref)
+        (try_table (catch_all_ref $got) (throw $t (local.get $x)))
+        (unreachable)))
+    (array.set $a (local.get $arr) (i32.const 2) (local.get $e))
+    (block $back (result i32)
+      (try_table (catch $t $back)
+        (throw_ref (array.get $a (local.get $arr) (i32.const 2))))
+      (unreachable))))`);
+
+Deno.test("codegen gc: array.set of an exnref keeps the exception", () => {
+  const seen = TIERS.map((tier) => {
+    const engine = new Engine(
+      new Config({ executionTier: tier, wasmGc: true, wasmExceptions: true }),
+    );
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, EXNS));
+    const keep = instance.getFunc(store, "keep")!;
+    const out = [7, -3].map((x) => keep.call(store, [Val.i32(x)])[0]!.value);
+    if (tier === "codegen") assert.ok(generated(funcs.entity(store, keep) as WasmFuncEntity));
+    return out;
+  });
+  assert.deepEqual(seen, [[7, -3], [7, -3], [7, -3]]);
+});

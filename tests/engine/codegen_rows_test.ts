@@ -113,7 +113,6 @@ const KEPT: Readonly<Record<string, string>> = {
   arrayNewFixed: GC,
   arrayNewData: GC,
   arrayNewElem: GC,
-  arraySet: GC,
   arrayLen: GC,
   arrayFill: GC,
   arrayCopy: GC,
