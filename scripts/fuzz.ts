@@ -14,9 +14,11 @@
  * `seed-N.txt` with the difference and the command that reproduces it. Modules whose only
  * difference is NaN bits go to `fuzz-out/nan/`.
  *
- * `--tiers` compares wasmi-ts's execution tiers (interpreter, generated code, its lean spelling)
- * with each other instead, on modules of loops, calls and tail calls it generates itself, fuel
- * given in small slices (see tests/fuzz/_tiers.ts); a difference is saved as `tiers-seed-N.wat`.
+ * `--tiers` compares wasmi-ts's execution tiers (interpreter, generated code in its jit and lean
+ * spellings, the `auto` tier in both) with each other instead, on modules it generates itself
+ * (loops, calls, tail calls, exceptions, memory at the bounds edge, GC objects), fuel given in
+ * small slices and without fuel, the host's `WebAssembly` as the reference for results (see
+ * tests/fuzz/_tiers.ts); a difference is saved as `tiers-seed-N.wat`.
  *
  * @module
  */
@@ -30,7 +32,7 @@ import {
   runAll,
 } from "../tests/fuzz/_campaign.ts";
 import { setUpRunners } from "../tests/fuzz/_diff.ts";
-import { tierDifference, tierModule } from "../tests/fuzz/_tiers.ts";
+import { FUEL_TIERS, tierDifference, tierModule } from "../tests/fuzz/_tiers.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -68,14 +70,19 @@ if (values.tiers) {
   const count = values.count !== undefined ? Number(values.count) : undefined;
   const deadline = performance.now() + (minutes ?? (count === undefined ? 1 : Infinity)) * 60_000;
   const start = values.seed !== undefined ? Number(values.seed) : (Date.now() % 1_000_000_000);
-  console.log(`tiers from seed ${start}: interpreter, codegen, lean; fuel in slices`);
+  console.log(
+    `tiers from seed ${start}: ${Object.keys(FUEL_TIERS).join(", ")} and native; ` +
+      `fuel in slices and none`,
+  );
   let n = 0, differences = 0;
+  const tally = { cut: 0, notNative: 0 };
+  const began = performance.now();
   for (
     let seed = start;
     performance.now() < deadline && (count === undefined || n < count);
     seed++
   ) {
-    const difference = await tierDifference(seed);
+    const difference = await tierDifference(seed, tally);
     n++;
     if (difference !== null) {
       differences++;
@@ -90,7 +97,12 @@ if (values.tiers) {
     }
     if (n % 50 === 0) console.log(`... ${n} modules, ${differences} differences`);
   }
-  console.log(`${n} modules, seeds ${start}..${start + n - 1}: ${differences} differences`);
+  const secs = (performance.now() - began) / 1000;
+  console.log(
+    `${n} modules in ${secs.toFixed(0)} s, seeds ${start}..${start + n - 1}: ` +
+      `${differences} differences; not compared: fueled runs cut off at the fuel cap ${tally.cut}, ` +
+      `native runs (a stack overflow, a host error or float bits in the results) ${tally.notNative}`,
+  );
   Deno.exit(differences > 0 ? 1 : 0);
 }
 

@@ -1,23 +1,72 @@
 /**
- * A short deterministic run of the tier differential with fuel slices (tests/fuzz/_tiers.ts):
- * generated modules with loops, calls at one depth and tail calls run in the interpreter, in
- * generated code and in its lean spelling, fuel given in small slices; every tier must stop at
- * the same places with the same fuel left, and end with the same results and traps.
- * `deno task fuzz --tiers` runs the same comparison for longer.
+ * A short deterministic run of the tier differential (tests/fuzz/_tiers.ts): generated modules
+ * with loops, calls, tail calls, exceptions, memory accesses at the bounds edge and GC objects
+ * run in the interpreter, in generated code (jit and lean), in the `auto` tier (both spellings),
+ * with fuel given in small slices and without fuel, and natively without fuel; every tier must
+ * stop at the same places with the same fuel left, and end with the same results, traps
+ * (code, message, backtrace), uncaught exceptions and state. `deno task fuzz --tiers` runs the
+ * same comparison for longer.
  */
 
 import assert from "node:assert/strict";
-import { tierDifference, tierLog } from "../fuzz/_tiers.ts";
+import type { WasmFuncEntity } from "../../src/engine/entities.ts";
+import { funcs } from "../../src/runtime/handles.ts";
+import { Val } from "../../mod.ts";
+import { featuresOf, plainLog, tierDifference, tierInstance, tierLog } from "../fuzz/_tiers.ts";
 
-Deno.test("codegen fuel fuzz: generated modules in small fuel slices agree in every tier", async () => {
-  for (let seed = 1; seed <= 10; seed++) assert.equal(await tierDifference(seed), null);
+Deno.test("tier fuzz: generated modules agree in every tier, fueled in slices and not", async () => {
+  for (let seed = 1; seed <= 8; seed++) assert.equal(await tierDifference(seed), null);
 });
 
-Deno.test("codegen fuel fuzz: the runs stop often, call and finish", async () => {
-  // What the comparison above sees is worth comparing: out-of-fuel stops, results and traps.
-  const { log, cut } = await tierLog(3, "interpreter", { slice: 16, asyncSlice: 39, budget: 1827 });
-  assert.equal(cut, false);
+Deno.test("tier fuzz: the runs stop often, call, trap, throw and finish", async () => {
+  // What the comparison above sees is worth comparing: out-of-fuel stops, results, traps of
+  // several kinds and exceptions that escape `run`.
+  const log: string[] = [];
+  for (let seed = 1; seed <= 4; seed++) {
+    const run = await tierLog(seed, "interpreter", { slice: 16, asyncSlice: 39, budget: 1827 });
+    assert.equal(run.cut, false);
+    log.push(...run.log);
+  }
   assert.ok(log.filter((l) => l.startsWith("stop ")).length > 100, `${log.length} lines`);
-  assert.ok(log.some((l) => l.startsWith("result ")));
   assert.ok(log.some((l) => l.startsWith("async ")));
+  const seen = new Set<string>();
+  for (let seed = 1; seed <= 40; seed++) {
+    for (const line of await plainLog(seed, "interpreter")) {
+      const kind = line.startsWith("trap")
+        ? line.split(" @")[0]!
+        : line.startsWith("host error")
+        ? "host error"
+        : line.split(" ")[0]!;
+      seen.add(kind);
+    }
+  }
+  for (
+    const kind of [
+      "result",
+      "exception",
+      "trap 1 out of bounds memory access",
+      "trap 4 integer divide by zero",
+      "trap 7 call stack exhausted",
+      "trap 16 null structure reference",
+    ]
+  ) assert.ok(seen.has(kind), `${kind} in ${[...seen].join("; ")}`);
+});
+
+Deno.test("tier fuzz: long loops switch the auto tier's running frame to generated code", async () => {
+  // Of the first seeds with a long loop, some get through 1,000 passes (a trap in its body, at
+  // any of them, ends the call first: 1 of these 5 gets through) and so switch `run` to
+  // generated code in the middle of the call.
+  let longLoops = 0, switched = 0;
+  for (let seed = 1; longLoops < 5; seed++) {
+    if (!featuresOf(seed).longLoop) continue;
+    longLoops++;
+    const { store, run } = await tierInstance(seed, "auto", false);
+    const entity = funcs.entity(store, run) as WasmFuncEntity;
+    assert.equal(typeof entity.compiled?.generated, "undefined");
+    try {
+      run.call(store, [Val.i32(0), Val.i32(0)]);
+    } catch { /* a trap or an exception ends the call */ }
+    if (typeof entity.compiled?.generated === "function") switched++;
+  }
+  assert.ok(switched >= 1, `${switched} of ${longLoops}`);
 });

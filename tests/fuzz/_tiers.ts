@@ -1,102 +1,451 @@
 /**
- * Differential fuel runs across execution tiers: small generated modules, each a function `run`
- * with loops (nested, some bounded by its arguments), `if`/`else` arms, calls at one depth
- * (direct and through a table), tail calls (`return_call`, `return_call_indirect`, from `run` and
- * from functions that tail-call a leaf in turn) and the occasional trap (a division by zero, an
- * access past memory, an undefined table element), run in the interpreter, in generated code and
- * in its lean spelling with fuel metered and given in small pieces:
+ * Differential runs across execution tiers: small generated modules, each a function `run` with
+ * loops (counted, do-while and one long enough for the `auto` tier to switch a running frame to
+ * generated code; nested, some bounded by the arguments), `if`/`else` arms, calls (direct, through
+ * a table, to a host function, recursion a few hundred frames deep), tail calls (`return_call`,
+ * `return_call_indirect`, from `run` and from functions that tail-call a leaf in turn),
+ * `call_indirect` and `return_call_indirect` whose element has another type or none, exceptions
+ * (`throw` of a tag with a payload and of one without, `try_table` with `catch`, `catch_ref`,
+ * `catch_all`, `catch_all_ref`, `throw_ref` of a caught or a null exception, across calls and
+ * tail calls), memory accesses at the bounds edge (the last bytes of each page the memory can
+ * grow to, offsets near 2^32), `memory.grow` inside loops, and GC arrays and structs held in
+ * globals (made, read, written, null or too short). Features are drawn per seed.
  *
- * - `callResumable`, the store topped up by a small slice after each out-of-fuel stop, each stop
- *   logged with the fuel it asks for and the fuel left;
- * - `callAsync` with a `fuelSlice` (the call yields at the end of each slice), from a budget.
+ * Each module runs in the interpreter, in generated code (jit and lean spelling) and in the
+ * `auto` tier (both spellings):
  *
- * Every tier must log the same stops, results, traps and remaining fuel: the interpreter charges
- * each fuel region exactly where `fuel.ts` says, and generated code must stop at the same
- * instruction with the same fuel left, whatever it tests ahead (codegen_fuel.ts). The spec
- * runner's fueled runs only ever give exactly what a stop asks; a tail call's frame base went
- * wrong once in generated code where only other stops would show it.
+ * - with fuel metered and given in small pieces: `callResumable`, the store topped up by a small
+ *   slice after each out-of-fuel stop, each stop logged with the fuel it asks for and the fuel
+ *   left; then `callAsync` with a `fuelSlice` (the call yields at the end of each slice), from a
+ *   budget;
+ * - without fuel, a plain `call`; the host's native `WebAssembly` runs the same calls as the
+ *   reference for results (traps compared as "a trap", since messages differ).
+ *
+ * After each call the log holds the memory's size and a hash of its bytes, the global, and what
+ * the exported `state` function folds from the GC objects. Every tier must log the same lines as
+ * the interpreter: the interpreter charges each fuel region exactly where `fuel.ts` says, and
+ * generated code must stop at the same instruction with the same fuel left, whatever it tests
+ * ahead (codegen_fuel.ts); traps carry the same code, message and backtrace.
  *
  * @module
  */
 
-import { Config, Engine, Linker, Module, Store, Trap, Val } from "../../mod.ts";
-import { wat } from "../_lib/wabt.ts";
+import { parse } from "@bytecodealliance/jco-transpile/wasm-tools";
+import {
+  Config,
+  Engine,
+  Linker,
+  Module,
+  Store,
+  Trap,
+  TrapCode,
+  Val,
+  WasmException,
+} from "../../mod.ts";
+import type { Instance } from "../../mod.ts";
 import { mixSeed, uniform } from "../_lib/prng.ts";
 
-/** The tiers compared, by name. */
+/** The tiers compared, by name (the interpreter first: the others are compared with it). */
 export const FUEL_TIERS = {
   interpreter: { executionTier: "interpreter" },
-  codegen: { executionTier: "codegen" },
+  codegen: { executionTier: "codegen", codegenStyle: "jit" },
   lean: { executionTier: "codegen", codegenStyle: "lean" },
+  auto: { executionTier: "auto", codegenStyle: "jit" },
+  autoLean: { executionTier: "auto", codegenStyle: "lean" },
 } as const;
+
+/** A tier's name. */
+export type TierName = keyof typeof FUEL_TIERS;
 
 /** Leaf functions in the table (a power of two: an index masked by `LEAVES - 1` is in it). */
 const LEAVES = 4;
+/** The table's size: the leaves, a function of another type, then null elements. */
+const TABLE = 8;
+/** The host function throws when its argument's low three bits are this. */
+const HOST_TRAP = 5;
+/** The host function throws a Wasm exception when its argument's low three bits are this. */
+const HOST_THROW = 6;
+
+/** What a module drawn from a seed uses beyond loops, calls and i32 arithmetic. */
+export interface Features {
+  readonly exceptions: boolean;
+  readonly gc: boolean;
+  readonly memEdge: boolean;
+  readonly host: boolean;
+  readonly longLoop: boolean;
+  /** i64 and f64 arithmetic. */
+  readonly wide: boolean;
+  /**
+   * Float bits reach the results (`reinterpret`): NaN payloads are nondeterministic in the spec,
+   * so the native run is not compared; the tiers must still agree bit for bit.
+   */
+  readonly nanBits: boolean;
+}
+
+/** The features of the module drawn from `seed`. */
+export function featuresOf(seed: number): Features {
+  const rand = uniform(mixSeed(seed, 3));
+  return {
+    exceptions: rand() < 0.5,
+    gc: rand() < 0.35,
+    memEdge: rand() < 0.5,
+    host: rand() < 0.4,
+    longLoop: rand() < 0.25,
+    wide: rand() < 0.5,
+    nanBits: rand() < 0.3,
+  };
+}
 
 /** The text of a module drawn from `seed` (see the module doc). */
 export function tierModule(seed: number): string {
+  const f = featuresOf(seed);
   const rand = uniform(seed);
   const pick = (n: number) => Math.floor(rand() * n);
   const chance = (p: number) => rand() < p;
+  const int32 = () => (rand() * 2 ** 32) | 0;
+  let uid = 0;
   const leaves = Array.from({ length: LEAVES }, (_, i) => `$f${i}`);
+  /** The byte just past the end of the memory at a size it can grow to (mostly 1 page). */
+  const edge = () => 65536 * (chance(0.6) ? 1 : 1 + pick(4));
   /** An i32 expression over `vars`, at most `depth` deep. */
   const expr = (vars: readonly string[], depth: number): string => {
     if (depth <= 0 || chance(0.3)) {
-      return chance(0.5)
-        ? `(local.get ${vars[pick(vars.length)]})`
-        : `(i32.const ${(rand() * 2 ** 32) | 0})`;
+      return chance(0.5) ? `(local.get ${vars[pick(vars.length)]})` : `(i32.const ${int32()})`;
     }
     const a = expr(vars, depth - 1), b = expr(vars, depth - 1);
     const r = rand();
-    if (r < 0.45) {
+    if (r < 0.4) {
       const op = ["add", "sub", "mul", "xor", "and", "or", "shl", "shr_u", "rotl", "eq", "lt_u"][
         pick(11)
       ];
       return `(i32.${op} ${a} ${b})`;
     }
-    if (r < 0.55) return `(i32.div_u ${a} (i32.or ${b} (i32.const 1)))`;
-    if (r < 0.56) return `(i32.rem_s ${a} ${b})`; // may trap: divisor 0
-    if (r < 0.765) return `(i32.load (i32.and ${a} (i32.const 0xfffc)))`;
-    if (r < 0.77) return `(i32.load offset=65532 ${a})`; // may trap: out of bounds
-    if (r < 0.85) return `(global.get $g)`;
+    if (r < 0.48) return `(i32.div_u ${a} (i32.or ${b} (i32.const 1)))`;
+    if (r < 0.49) return `(i32.rem_s ${a} ${b})`; // may trap: divisor 0
+    if (r < 0.65) return `(i32.load (i32.and ${a} (i32.const 0xfffc)))`;
+    if (r < 0.653) return `(i32.load offset=65532 ${a})`; // may trap: out of bounds
+    if (r < 0.69) {
+      if (!f.memEdge) return `(global.get $g)`;
+      // The last bytes of a page the memory may have grown to (in bounds or not), an offset
+      // near 2^32 (never in bounds), or an address near 2^32.
+      const s = rand();
+      const [load, width] = [
+        ["i32.load8_u", 1],
+        ["i32.load16_s", 2],
+        ["i32.load", 4],
+        ["i64.load", 8],
+        ["i64.load32_u", 4],
+      ][pick(5)] as [string, number];
+      const wrap = (e: string) => load.startsWith("i64") ? `(i32.wrap_i64 ${e})` : e;
+      if (s < 0.85) {
+        return wrap(`(${load} offset=${edge() - width - pick(3)} (i32.and ${a} (i32.const 3)))`);
+      }
+      if (s < 0.93) {
+        return wrap(`(${load} offset=${2 ** 32 - 1 - pick(9)} (i32.and ${a} (i32.const 3)))`);
+      }
+      return wrap(`(${load} (i32.or ${a} (i32.const 0xfffffff0)))`);
+    }
+    if (r < 0.74) return f.memEdge ? `(memory.size)` : `(global.get $g)`;
+    if (r < 0.8) return `(global.get $g)`;
+    if (r < 0.83 && f.host) return `(call $h ${a})`; // may trap: the host throws
+    if (r < 0.88 && f.gc) {
+      const s = rand();
+      if (s < 0.4) return `(array.get $arr (global.get $ga) (i32.and ${a} (i32.const 7)))`;
+      if (s < 0.55) return `(array.len (global.get $ga))`;
+      if (s < 0.8) return `(struct.get $s 0 (global.get $gs))`;
+      return `(i32.wrap_i64 (struct.get $s 1 (global.get $gs)))`;
+    }
+    if (r < 0.95 && f.wide) return wide(a, b, depth);
     return `(select ${a} ${b} ${expr(vars, depth - 1)})`;
   };
-  /** Statements over `vars` (writable: those from index 2 on), nesting at most `depth`. */
-  const block = (vars: readonly string[], depth: number, calls: boolean, n: number): string => {
+  /** An i64 expression over the i32s `a` and `b` and the local `$w`, at most `depth` deep. */
+  const i64 = (a: string, b: string, depth: number): string => {
+    if (depth <= 0 || chance(0.25)) {
+      const s = rand();
+      if (s < 0.3) return `(i64.extend_i32_s ${a})`;
+      if (s < 0.5) return `(i64.extend_i32_u ${b})`;
+      if (s < 0.7) return `(local.get $w)`;
+      if (s < 0.8) return `(i64.load (i32.and ${a} (i32.const 0xfff8)))`;
+      return `(i64.const ${BigInt.asIntN(64, BigInt(int32()) << 32n | BigInt(int32() >>> 0))})`;
+    }
+    const x = i64(a, b, depth - 1), y = i64(b, a, depth - 1);
+    const r = rand();
+    if (r < 0.5) {
+      const op = [
+        "add",
+        "sub",
+        "mul",
+        "and",
+        "or",
+        "xor",
+        "shl",
+        "shr_s",
+        "shr_u",
+        "rotl",
+        "rotr",
+      ][pick(11)];
+      return `(i64.${op} ${x} ${y})`;
+    }
+    if (r < 0.6) {
+      const op = ["clz", "ctz", "popcnt", "extend8_s", "extend16_s", "extend32_s"][pick(6)];
+      return `(i64.${op} ${x})`;
+    }
+    if (r < 0.7) return `(i64.div_u ${x} (i64.or ${y} (i64.const 1)))`;
+    if (r < 0.73) return `(i64.${["div_s", "rem_s", "rem_u"][pick(3)]} ${x} ${y})`; // may trap
+    if (r < 0.75) return `(i64.div_s ${x} (i64.const -1))`; // traps on -2^63
+    if (r < 0.85) return `(i64.trunc_sat_f64_s ${f64(a, b, depth - 1)})`;
+    if (r < 0.9 && f.nanBits) return `(i64.reinterpret_f64 ${f64(a, b, depth - 1)})`;
+    return `(select ${x} ${y} ${a})`;
+  };
+  /** An f64 expression over the i32s `a` and `b`, at most `depth` deep. */
+  const f64 = (a: string, b: string, depth: number): string => {
+    if (depth <= 0 || chance(0.3)) {
+      const s = rand();
+      if (s < 0.4) return `(f64.convert_i32_s ${a})`;
+      if (s < 0.6) return `(f64.convert_i64_u ${i64(a, b, 0)})`;
+      if (s < 0.8) return `(f64.reinterpret_i64 ${i64(b, a, 0)})`;
+      return `(f64.promote_f32 (f32.reinterpret_i32 ${b}))`;
+    }
+    const x = f64(a, b, depth - 1), y = f64(b, a, depth - 1);
+    const r = rand();
+    if (r < 0.5) {
+      return `(f64.${["add", "sub", "mul", "div", "min", "max", "copysign"][pick(7)]} ${x} ${y})`;
+    }
+    if (r < 0.8) {
+      return `(f64.${["sqrt", "nearest", "floor", "ceil", "trunc", "abs", "neg"][pick(7)]} ${x})`;
+    }
+    if (r < 0.9) return `(f64.promote_f32 (f32.sqrt (f32.demote_f64 ${x})))`;
+    return `(f64.promote_f32 (f32.${["add", "mul", "div", "min"][pick(4)]} (f32.demote_f64 ${x}) ` +
+      `(f32.demote_f64 ${y})))`;
+  };
+  /** An i32 from i64 and f64 arithmetic over the i32s `a` and `b`. */
+  const wide = (a: string, b: string, depth: number): string => {
+    const r = rand();
+    if (r < 0.3) return `(i32.wrap_i64 ${i64(a, b, depth)})`;
+    if (r < 0.4) return `(i32.wrap_i64 (i64.shr_u ${i64(a, b, depth)} (i64.const 32)))`;
+    if (r < 0.5) {
+      return `(i64.${["eq", "lt_s", "gt_u", "le_s"][pick(4)]} ${i64(a, b, 1)} ${i64(b, a, 1)})`;
+    }
+    if (r < 0.55) return `(i64.eqz ${i64(a, b, depth)})`;
+    if (r < 0.75) return `(i32.trunc_sat_f64_s ${f64(a, b, depth)})`;
+    if (r < 0.8) return `(i32.trunc_f64_u ${f64(a, b, depth)})`; // may trap
+    if (r < 0.9) {
+      return `(f64.${["eq", "lt", "ge", "ne"][pick(4)]} ${f64(a, b, 1)} ${f64(b, a, 1)})`;
+    }
+    if (f.nanBits) return `(i32.reinterpret_f32 (f32.demote_f64 ${f64(a, b, depth)}))`;
+    return `(i32.trunc_sat_f32_u (f32.demote_f64 ${f64(a, b, depth)}))`;
+  };
+  /** A condition true about a quarter of the time. */
+  const rarely = (vars: readonly string[]) => `(i32.eqz (i32.and ${expr(vars, 1)} (i32.const 3)))`;
+  /** Where a statement is generated. */
+  interface Ctx {
+    readonly vars: readonly string[];
+    readonly calls: boolean;
+    /** Whether a tail call may end the function midway (in `run`: nothing calls it back). */
+    readonly tails?: boolean;
+  }
+  /** A `try_table` statement around a block of `depth - 1`, of a catch kind drawn. */
+  const tryStmt = (ctx: Ctx, depth: number, target: string): string => {
+    const n = uid++;
+    const body = block(ctx, depth - 1, 2);
+    const { vars } = ctx;
+    switch (pick(4)) {
+      case 0: {
+        const all = chance(0.5);
+        return `(block $d${n}
+  (block $a${n}
+    (local.set ${target}
+      (block $c${n} (result i32)
+        (try_table (catch $e $c${n})${all ? ` (catch_all $a${n})` : ""}
+          ${body})
+        (br $d${n})))
+    (br $d${n}))
+  (local.set ${target} (i32.const ${int32()})))`;
+      }
+      case 1:
+        return `(block $d${n}
+  (block $c${n} (result i32 exnref)
+    (try_table (catch_ref $e $c${n}) ${body})
+    (br $d${n}))
+  (local.set $ex)
+  (local.set ${target})
+  (if ${rarely(vars)} (then (throw_ref (local.get $ex)))))`;
+      case 2:
+        return `(block $d${n}
+  (block $c${n} (result exnref)
+    (try_table (catch_all_ref $c${n}) ${body})
+    (br $d${n}))
+  (local.set $ex)
+  (if ${rarely(vars)} (then (throw_ref (local.get $ex)))))`;
+      default:
+        // Only the tag without a payload is caught: the other passes through.
+        return `(block $d${n}
+  (block $c${n}
+    (try_table (catch $e0 $c${n}) ${body})
+    (br $d${n}))
+  (local.set ${target} (i32.add (local.get ${target}) (i32.const 1))))`;
+    }
+  };
+  /**
+   * Enough allocations for a collection (`GC_COLLECT_MIN`) while references live in locals:
+   * the previous array is kept and read after each new one is made.
+   */
+  const gcLoop = (vars: readonly string[]) => {
+    const m = uid++;
+    return `(local.set $i9 (i32.const ${4096 + pick(4096)}))
+(loop $gc${m}
+  (local.set $r2 (local.get $r))
+  (local.set $r (array.new $arr (local.get $i9) (i32.and ${expr(vars, 1)} (i32.const 7))))
+  (if (i32.eqz (ref.is_null (local.get $r2))) (then
+    (if (array.len (local.get $r2)) (then
+      (array.set $arr (local.get $r) (i32.const 0)
+        (i32.add (array.get $arr (local.get $r2) (i32.const 0)) (local.get $i9)))))))
+  (br_if $gc${m} (local.tee $i9 (i32.sub (local.get $i9) (i32.const 1)))))
+(global.set $ga (local.get $r))`;
+  };
+  /** Statements over `ctx.vars` (writable: those from index 2 on), nesting at most `depth`. */
+  const block = (ctx: Ctx, depth: number, n: number): string => {
+    const { vars, calls } = ctx;
     const out: string[] = [];
     for (let k = 0; k < n; k++) {
       const r = rand();
-      const target = vars[2 + pick(vars.length - 2)];
-      if (r < 0.3 || depth <= 0) out.push(`(local.set ${target} ${expr(vars, 2)})`);
-      else if (r < 0.45) {
+      const target = vars[2 + pick(vars.length - 2)]!;
+      if (r < 0.22 || depth <= 0) out.push(`(local.set ${target} ${expr(vars, 2)})`);
+      else if (r < 0.32) {
         out.push(
-          `(if ${expr(vars, 2)} (then ${block(vars, depth - 1, calls, 2)})${
-            chance(0.6) ? ` (else ${block(vars, depth - 1, calls, 2)})` : ""
+          `(if ${expr(vars, 2)} (then ${block(ctx, depth - 1, 2)})${
+            chance(0.6) ? ` (else ${block(ctx, depth - 1, 2)})` : ""
           })`,
         );
-      } else if (r < 0.65) {
+      } else if (r < 0.44) {
         // A counted loop: at most 7 iterations, or a count drawn from the arguments.
-        const i = `$i${depth}`;
+        const i = `$i${depth}`, m = uid++;
         const bound = chance(0.5)
           ? `(i32.const ${pick(8)})`
           : `(i32.and (local.get ${vars[pick(2)]}) (i32.const 15))`;
         out.push(`(local.set ${i} (i32.const 0))
-(block $b${depth} (loop $l${depth}
-  (br_if $b${depth} (i32.ge_u (local.get ${i}) ${bound}))
-  ${block(vars, depth - 1, calls, 2)}
+(block $b${m} (loop $l${m}
+  (br_if $b${m} (i32.ge_u (local.get ${i}) ${bound}))
+  ${block(ctx, depth - 1, 2)}
   (local.set ${i} (i32.add (local.get ${i}) (i32.const 1)))
-  (br $l${depth})))`);
-      } else if (r < 0.75) {
+  (br $l${m})))`);
+      } else if (r < 0.5) {
+        // A do-while loop: the body first, then the branch back (1 to 7 iterations).
+        const i = `$i${depth}`, m = uid++;
+        out.push(`(local.set ${i} (i32.and ${expr(vars, 1)} (i32.const 7)))
+(loop $l${m}
+  ${block(ctx, depth - 1, 2)}
+  (br_if $l${m} (i32.gt_s (local.tee ${i} (i32.sub (local.get ${i}) (i32.const 1)))
+    (i32.const 0))))`);
+      } else if (r < 0.54) {
+        // A counted loop as the code generator strip-mines it under fuel: its back edge adds a
+        // step to the counter and compares it with a bound (immediate or a local the loop does
+        // not write), the body mostly free of calls.
+        const i = `$i${depth}`, n = `$n${depth}`, m = uid++;
+        const step = 1 + pick(3);
+        const limit = depth >= 2 ? 0x3ff : 15;
+        const s = rand();
+        const [cmp, bound] = s < 0.4
+          ? ["lt_u", chance(0.5) ? `(i32.const ${pick(limit)})` : `(local.get ${n})`]
+          : s < 0.7
+          ? ["le_u", chance(0.5) ? `(i32.const ${pick(limit)})` : `(local.get ${n})`]
+          : [
+            "ne",
+            step === 1 && chance(0.5)
+              ? `(local.get ${n})`
+              : `(i32.const ${step * (1 + pick(limit >> 2))})`,
+          ];
+        out.push(
+          `(local.set ${n} (i32.or (i32.and ${expr(vars, 1)} (i32.const ${limit})) (i32.const 1)))
+(local.set ${i} (i32.const 0))
+(loop $l${m}
+  ${block({ ...ctx, calls: calls && chance(0.2) }, depth - 1, 2)}
+  (br_if $l${m} (i32.${cmp} (local.tee ${i} (i32.add (local.get ${i}) (i32.const ${step}))) ${bound})))`,
+        );
+      } else if (r < 0.555) {
+        // A br_table into nested blocks, each leaving some statements out (its index may be
+        // past the targets: the default).
+        const m = uid++;
+        out.push(`(block $x${m}a (block $x${m}b (block $x${m}c
+  (br_table $x${m}c $x${m}b $x${m}a $x${m}${chance(0.5) ? "c" : "a"} (i32.and ${
+          expr(vars, 1)
+        } (i32.const 7))))
+  ${block(ctx, depth - 1, 1)})
+  ${block(ctx, depth - 1, 1)})`);
+      } else if (r < 0.57) {
         out.push(`(i32.store (i32.and ${expr(vars, 1)} (i32.const 0xfffc)) ${expr(vars, 2)})`);
-      } else if (r < 0.8) out.push(`(global.set $g ${expr(vars, 2)})`);
-      else if (calls && r < 0.9) {
+      } else if (r < 0.6) out.push(`(global.set $g ${expr(vars, 2)})`);
+      else if (r < 0.62 && f.wide) {
+        out.push(`(local.set $w ${i64(expr(vars, 1), expr(vars, 1), 2)})`);
+      } else if (r < 0.65 && f.memEdge) {
+        const s = rand();
+        if (s < 0.4) {
+          // Grows by 0 or 1 page, up to the maximum of 4 (then -1).
+          out.push(`(local.set ${target} (memory.grow (i32.and ${expr(vars, 1)} (i32.const 1))))`);
+        } else {
+          const [store, width] = [
+            ["i32.store8", 1],
+            ["i32.store16", 2],
+            ["i32.store", 4],
+            ["i64.store", 8],
+          ][pick(4)] as [string, number];
+          const value = store.startsWith("i64")
+            ? `(i64.extend_i32_s ${expr(vars, 1)})`
+            : expr(vars, 1);
+          // A store that may straddle the end: it must write nothing then.
+          out.push(
+            `(${store} offset=${edge() - width - 1 + pick(3)} (i32.and ${
+              expr(vars, 1)
+            } (i32.const 1)) ${value})`,
+          );
+        }
+      } else if (r < 0.72 && f.exceptions) {
+        const s = rand();
+        if (s < 0.55) out.push(tryStmt(ctx, depth, target));
+        else if (s < 0.8) out.push(`(if ${rarely(vars)} (then (throw $e ${expr(vars, 1)})))`);
+        else if (s < 0.92) out.push(`(if ${rarely(vars)} (then (throw $e0)))`);
+        else out.push(`(if ${rarely(vars)} (then (throw_ref (local.get $ex))))`); // may be null
+      } else if (r < 0.78 && f.gc) {
+        const s = rand();
+        if (s < 0.3) {
+          out.push(
+            `(global.set $ga (array.new $arr ${expr(vars, 1)} (i32.and ${
+              expr(vars, 1)
+            } (i32.const 15))))`,
+          );
+        } else if (s < 0.6) {
+          out.push(
+            `(array.set $arr (global.get $ga) (i32.and ${expr(vars, 1)} (i32.const 15)) ${
+              expr(vars, 1)
+            })`,
+          );
+        } else if (s < 0.8) {
+          out.push(
+            `(global.set $gs (struct.new $s ${expr(vars, 1)} (i64.extend_i32_s ${expr(vars, 1)})))`,
+          );
+        } else out.push(`(struct.set $s 0 (global.get $gs) ${expr(vars, 1)})`);
+      } else if (ctx.tails && f.gc && r < 0.79) out.push(gcLoop(vars));
+      else if (ctx.tails && r < 0.8) {
+        // Inside loops and `try_table`s too: the frame goes, and its handlers with it.
+        out.push(`(if ${rarely(vars)} (then ${tail()}))`);
+      } else if (calls && r < 0.85) {
         out.push(
           `(local.set ${target} (call ${leaves[pick(LEAVES)]} ${expr(vars, 1)} ${expr(vars, 1)}))`,
         );
+      } else if (calls && r < 0.9) {
+        out.push(
+          `(local.set ${target} (call $rec (i32.and ${expr(vars, 1)} (i32.const ${
+            chance(0.7) ? 255 : 2047
+          })) ${expr(vars, 1)}))`,
+        );
       } else if (calls) {
-        // Masked into the table, or not (an undefined element traps).
-        const index = chance(0.9)
+        // Masked into the leaves, or into the table (its element 4 has another type, the
+        // rest are null), or not at all (out of the table).
+        const s = rand();
+        const index = s < 0.8
           ? `(i32.and ${expr(vars, 1)} (i32.const ${LEAVES - 1}))`
+          : s < 0.95
+          ? `(i32.and ${expr(vars, 1)} (i32.const ${TABLE - 1}))`
           : expr(vars, 1);
         out.push(
           `(local.set ${target} (call_indirect (type $t) ${expr(vars, 1)} ${
@@ -109,40 +458,122 @@ export function tierModule(seed: number): string {
   };
   const vars = ["$a", "$b", "$x", "$y"];
   const locals = "(param $a i32) (param $b i32) (result i32) " +
-    "(local $x i32) (local $y i32) (local $i0 i32) (local $i1 i32) (local $i2 i32) (local $i3 i32)";
-  const tail = (vars: readonly string[]) =>
+    "(local $x i32) (local $y i32) (local $i0 i32) (local $i1 i32) (local $i2 i32) " +
+    "(local $i3 i32) (local $i9 i32) (local $ex exnref) (local $w i64) " +
+    "(local $n1 i32) (local $n2 i32) (local $n3 i32) (local $r (ref null $arr)) " +
+    "(local $r2 (ref null $arr))";
+  const tail = () =>
     chance(0.5)
       ? `(return_call ${leaves[pick(LEAVES)]} ${expr(vars, 1)} ${expr(vars, 1)})`
       : `(return_call_indirect (type $t) ${expr(vars, 1)} ${expr(vars, 1)} (i32.and ${
         expr(vars, 1)
-      } (i32.const ${LEAVES - 1})))`;
+      } (i32.const ${chance(0.85) ? LEAVES - 1 : TABLE - 1})))`;
+  const leafCtx: Ctx = { vars, calls: false };
   const funcs = leaves.map((name) =>
     `(func ${name} (type $t) ${locals}
-${block(vars, 2, false, 3)}
+${block(leafCtx, 2, 3)}
 (i32.xor (local.get $x) ${expr(vars, 2)}))`
   );
+  // A function of another type in the table (element 4).
+  funcs.push(`(func $u0 (param $a i32) (result i32) (i32.add (local.get $a) (i32.const 1)))`);
+  // Recursion: each frame adds its depth; the bottom may throw.
+  funcs.push(`(func $rec (type $t) ${locals}
+(if (result i32) (i32.eqz (local.get $a))
+  (then ${
+    f.exceptions && chance(0.5)
+      ? `(if (i32.eqz (i32.and (local.get $b) (i32.const 7))) (then (throw $e (local.get $b))))`
+      : ""
+  } (local.get $b))
+  (else (i32.add (call $rec (i32.sub (local.get $a) (i32.const 1))
+    (i32.add (local.get $b) (local.get $a))) (i32.const 1)))))`);
   // Functions that do a little and tail-call a leaf.
   funcs.push(`(func $t0 (type $t) ${locals}
-${block(vars, 1, false, 2)}
-${tail(vars)})`);
+${block(leafCtx, 1, 2)}
+${tail()})`);
   funcs.push(`(func $t1 (type $t) ${locals}
-${block(vars, 2, false, 2)}
+${block(leafCtx, 2, 2)}
 (return_call $t0 ${expr(vars, 1)} ${expr(vars, 1)}))`);
+  const runCtx: Ctx = { vars, calls: true, tails: true };
+  const long = f.longLoop
+    ? `(local.set $i9 (i32.const ${1000 + pick(300)}))
+(loop $long
+  ${block({ vars, calls: chance(0.3) }, 1, 2)}
+  (br_if $long (local.tee $i9 (i32.sub (local.get $i9) (i32.const 1)))))`
+    : "";
   const end = chance(0.3)
     ? `(i32.add (local.get $x) (local.get $y))`
     : chance(0.5)
     ? `(return_call ${chance(0.5) ? "$t0" : "$t1"} ${expr(vars, 1)} ${expr(vars, 1)})`
-    : tail(vars);
+    : tail();
   return `(module
   (type $t (func (param i32 i32) (result i32)))
-  (memory 1)
-  (global $g (mut i32) (i32.const 0))
-  (table ${LEAVES} funcref)
-  (elem (i32.const 0) ${leaves.join(" ")})
+  (type $arr (array (mut i32)))
+  (type $s (struct (field (mut i32)) (field (mut i64))))
+  (import "env" "h" (func $h (param i32) (result i32)))
+  (tag $e (export "e") (param i32))
+  (tag $e0 (export "e0"))
+  (memory (export "mem") 1 4)
+  (global $g (export "g") (mut i32) (i32.const 0))
+  (global $ga (mut (ref null $arr)) (ref.null $arr))
+  (global $gs (mut (ref null $s)) (ref.null $s))
+  (table ${TABLE} funcref)
+  (elem (i32.const 0) ${leaves.join(" ")} $u0)
   ${funcs.join("\n  ")}
+  (func (export "state") (result i32) (local $k i32) (local $acc i32)
+    (if (i32.eqz (ref.is_null (global.get $gs)))
+      (then (local.set $acc (i32.add (struct.get $s 0 (global.get $gs))
+        (i32.wrap_i64 (i64.rotl (struct.get $s 1 (global.get $gs)) (i64.const 7)))))))
+    (if (ref.is_null (global.get $ga)) (then (return (i32.xor (local.get $acc) (i32.const -1)))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $k) (array.len (global.get $ga))))
+      (local.set $acc (i32.add (i32.rotl (local.get $acc) (i32.const 5))
+        (array.get $arr (global.get $ga) (local.get $k))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $l)))
+    (local.get $acc))
   (func (export "run") (type $t) ${locals}
-${block(vars, 3, true, 5)}
+${long}
+${f.gc && chance(0.5) ? gcLoop(vars) : ""}
+${block(runCtx, 3, 5)}
 ${end}))`;
+}
+
+/** The module drawn from `seed` in binary (the last one is kept: every tier asks for it). */
+let cached: { seed: number; bytes: Uint8Array } | null = null;
+async function tierBytes(seed: number): Promise<Uint8Array> {
+  if (cached?.seed !== seed) cached = { seed, bytes: await parse(tierModule(seed)) };
+  return cached.bytes;
+}
+
+/**
+ * What the host function `env.h` returns for `x`, or throws: a `HostError`, or the Wasm
+ * exception `exception(payload)` makes (of the tag `$e`: `try_table` may catch it).
+ */
+function host(x: number, exception: (payload: number) => unknown): number {
+  if ((x & 7) === HOST_TRAP) throw new HostError(`host refuses ${x}`);
+  if ((x & 7) === HOST_THROW) throw exception(x >> 3);
+  return (Math.imul(x, 3) + 1) | 0;
+}
+
+/** What the host function throws (the engine passes it through to the caller). */
+class HostError extends Error {}
+
+/**
+ * `host` as a `callAsync` may see it: every other call (counted per instance) answers with a
+ * Promise, resolved or rejected, so the call suspends there.
+ */
+function asyncHost(
+  exception: (payload: number) => unknown,
+): (x: number) => number | Promise<number> {
+  let calls = 0;
+  return (x) => {
+    if ((calls++ & 1) === 0) return host(x, exception);
+    try {
+      return Promise.resolve(host(x, exception));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
 }
 
 /** How a run is fueled (see the module doc). */
@@ -154,57 +585,182 @@ export interface FuelPlan {
   readonly budget: number;
 }
 
+/**
+ * The engine's frame limit: `$rec` may go 2,047 deep, so the tiers must overflow at the same
+ * depth (natively, V8's limit is another one: those seeds are not compared with it).
+ */
+const MAX_DEPTH = 1000;
+
 /** Calls of `run` per module, each with arguments drawn from the seed. */
 const CALLS = 3;
 /** More fuel than this in all for one call of `run` cuts the run off (not compared). */
 const MAX_FUEL = 2_000_000;
 
+/** The arguments of `run`'s calls for `seed`. */
+function argsOf(seed: number): [number, number][] {
+  const rand = uniform(mixSeed(seed, 7));
+  return Array.from(
+    { length: CALLS },
+    () => [(rand() * 2 ** 32) | 0, (rand() * 2 ** 32) | 0] as [number, number],
+  );
+}
+
+/** FNV-1a over `bytes`. */
+function hash(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
 /**
- * What tier `tier` observes of the module drawn from `seed` (see the module doc): a line per
- * stop, result, trap and the fuel left; `cut` when a call needed more than `MAX_FUEL`.
+ * An instance of the module drawn from `seed` in `tier`, fueled or not, with `run` and `state`,
+ * a line of the memory, global and GC objects after a call.
+ */
+export async function tierInstance(seed: number, tier: TierName, fuel: boolean) {
+  const engine = new Engine(
+    new Config({
+      consumeFuel: fuel,
+      wasmExceptions: true,
+      wasmGc: true,
+      maxRecursionDepth: MAX_DEPTH,
+      ...FUEL_TIERS[tier],
+    }),
+  );
+  const store = new Store(engine, null);
+  const module = new Module(engine, await tierBytes(seed));
+  const linker = new Linker<null>(engine);
+  // Answers with Promises only while `callAsync` runs (see `asyncHost`).
+  const exception = (payload: number) =>
+    new WasmException(store, instance.getTag(store, "e")!, [Val.i32(payload)]);
+  const promising = asyncHost(exception);
+  const box = { async: false };
+  linker.funcWrap(
+    "env",
+    "h",
+    { params: ["i32"], results: ["i32"] },
+    (_c, x) => box.async ? promising(x) : host(x, exception),
+  );
+  const instance: Instance = linker.instantiate(store, module);
+  /** The memory, global and GC objects after a call. */
+  const state = () => {
+    const data = instance.getMemory(store, "mem")!.data(store);
+    const g = instance.getGlobal(store, "g")!.get(store).value;
+    if (fuel) store.setFuel(1_000_000n);
+    const s = instance.getFunc(store, "state")!.call(store, [])[0]!.value;
+    return `state ${data.length >> 16} ${hash(data)} ${g} ${s}`;
+  };
+  return { store, instance, run: instance.getFunc(store, "run")!, state, box };
+}
+
+/** A line for what a call threw: a trap (code, message, backtrace) or an uncaught exception. */
+function thrown(e: unknown, store: Store<null>): string {
+  if (e instanceof Trap) return `trap ${e.code} ${e.message} @ ${e.backtraceLines().join("|")}`;
+  if (e instanceof HostError) return `host error ${e.message}`;
+  if (e instanceof WasmException) {
+    return `exception [${e.payload(store).map((v) => v.value).join(",")}]`;
+  }
+  throw e;
+}
+
+/**
+ * What tier `tier` observes of the module drawn from `seed` (see the module doc) with fuel: a
+ * line per stop (out of fuel, or a host function that threw: resumed with a value), result,
+ * trap, exception and the fuel left; `cut` when a call needed more than
+ * `MAX_FUEL`.
  */
 export async function tierLog(
   seed: number,
-  tier: keyof typeof FUEL_TIERS,
+  tier: TierName,
   plan: FuelPlan,
 ): Promise<{ log: string[]; cut: boolean }> {
-  const engine = new Engine(new Config({ consumeFuel: true, ...FUEL_TIERS[tier] }));
-  const store = new Store(engine, null);
-  const module = new Module(engine, wat(tierModule(seed), { proposals: true }));
-  const run = new Linker(engine).instantiate(store, module).getFunc(store, "run")!;
-  const rand = uniform(mixSeed(seed, 7));
+  const { store, run, state, box } = await tierInstance(seed, tier, true);
   const log: string[] = [];
   const fuel = () => store.getFuel();
-  const outcome = (e: unknown) => {
-    if (e instanceof Trap) return `trap ${e.code} (fuel ${fuel()})`;
-    throw e;
-  };
-  for (let k = 0; k < CALLS; k++) {
-    const args = [Val.i32((rand() * 2 ** 32) | 0), Val.i32((rand() * 2 ** 32) | 0)];
+  for (const [a, b] of argsOf(seed)) {
+    const args = [Val.i32(a), Val.i32(b)];
     store.setFuel(plan.slice);
     let given = plan.slice;
     try {
       let call = run.callResumable(store, args);
-      while (call.kind === "outOfFuel") {
+      while (call.kind !== "finished") {
+        if (call.kind === "hostTrap") {
+          // The host function threw: the call continues as if it had returned a value.
+          const e = call.hostError as Error;
+          log.push(`host stop ${e.message} (fuel ${fuel()})`);
+          call = call.resume(store, [Val.i32(e.message.length)]);
+          continue;
+        }
         log.push(`stop ${call.requiredFuel} (fuel ${fuel()})`);
         if ((given += plan.slice) > MAX_FUEL) return { log, cut: true };
         store.setFuel(fuel() + BigInt(plan.slice));
         call = call.resume(store);
       }
-      if (call.kind !== "finished") throw new Error(`unexpected ${call.kind}`);
       log.push(`result ${call.results[0]!.value} (fuel ${fuel()}, given ${given})`);
     } catch (e) {
-      log.push(outcome(e));
+      log.push(`${thrown(e, store)} (fuel ${fuel()})`);
     }
+    log.push(state());
     store.setFuel(plan.budget);
+    box.async = true;
     try {
       const [r] = await run.callAsync(store, args, { fuelSlice: plan.asyncSlice });
       log.push(`async ${r!.value} (fuel ${fuel()})`);
     } catch (e) {
-      log.push(`async ${outcome(e)}`);
+      log.push(`async ${thrown(e, store)} (fuel ${fuel()})`);
     }
+    box.async = false;
+    log.push(state());
   }
   return { log, cut: false };
+}
+
+/**
+ * What tier `tier` observes of the module drawn from `seed` without fuel: a line per result,
+ * trap or exception and the state after it; `native` keeps only what the host's `WebAssembly`
+ * is compared on (a trap as "trap").
+ */
+export async function plainLog(seed: number, tier: TierName, native = false): Promise<string[]> {
+  const { store, run, state } = await tierInstance(seed, tier, false);
+  const log: string[] = [];
+  for (const [a, b] of argsOf(seed)) {
+    try {
+      log.push(`result ${run.call(store, [Val.i32(a), Val.i32(b)])[0]!.value}`);
+    } catch (e) {
+      const line = thrown(e, store);
+      log.push(native && /^(trap|host error)/.test(line) ? "trap" : line);
+    }
+    log.push(state());
+  }
+  return log;
+}
+
+/** What the host's native `WebAssembly` observes of the module drawn from `seed` (as `plainLog`). */
+export async function nativeLog(seed: number): Promise<string[]> {
+  const module = new WebAssembly.Module(await tierBytes(seed) as Uint8Array<ArrayBuffer>);
+  const exception = (payload: number) => new WebAssembly.Exception(ex.e, [payload]);
+  const instance = new WebAssembly.Instance(module, {
+    env: { h: (x: number) => host(x, exception) },
+  });
+  const ex = instance.exports as unknown as {
+    run(a: number, b: number): number;
+    state(): number;
+    mem: WebAssembly.Memory;
+    g: WebAssembly.Global;
+    e: WebAssembly.Tag;
+  };
+  const log: string[] = [];
+  for (const [a, b] of argsOf(seed)) {
+    try {
+      log.push(`result ${ex.run(a, b)}`);
+    } catch (e) {
+      if (e instanceof WebAssembly.Exception) {
+        log.push(`exception [${e.is(ex.e) ? e.getArg(ex.e, 0) : ""}]`);
+      } else log.push("trap");
+    }
+    const data = new Uint8Array(ex.mem.buffer);
+    log.push(`state ${data.length >> 16} ${hash(data)} ${ex.g.value} ${ex.state()}`);
+  }
+  return log;
 }
 
 /** The fuel plan drawn from `seed`: slices of 1 to 64, a budget that may run out. */
@@ -217,28 +773,56 @@ export function fuelPlanOf(seed: number): FuelPlan {
   };
 }
 
+/** The first line where `b` differs from `a`, described; null when they agree. */
+function firstDifference(
+  a: readonly string[],
+  b: readonly string[],
+  names: [string, string],
+): string | null {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return `line ${i}: ${names[0]} "${a[i]}", ${names[1]} "${b[i]}"`;
+  }
+  return null;
+}
+
 /**
- * Runs the module drawn from `seed` in every tier; returns null when all agree (or the run was
- * cut off), else the first difference against the interpreter.
+ * Runs the module drawn from `seed` in every tier, fueled and not, and natively; returns null
+ * when all agree, else the first difference against the interpreter (or, for the interpreter,
+ * against the native run). The fueled runs are not compared when one was cut off (needed more
+ * than `MAX_FUEL`): that counts in `tally.cut`; nor is the native run when the interpreter's
+ * overflowed its stack (`MAX_DEPTH`), the host function threw (natively a Wasm exception that
+ * `catch_all` may catch) or float bits reach the results (`Features.nanBits`): that counts in
+ * `tally.notNative`.
  */
-export async function tierDifference(seed: number): Promise<string | null> {
-  const plan = fuelPlanOf(seed);
-  const [reference, ...others] = await Promise.all(
-    (Object.keys(FUEL_TIERS) as (keyof typeof FUEL_TIERS)[]).map(async (tier) => ({
-      tier,
-      ...(await tierLog(seed, tier, plan)),
-    })),
+export async function tierDifference(
+  seed: number,
+  tally: { cut: number; notNative: number } = { cut: 0, notNative: 0 },
+): Promise<string | null> {
+  const tiers = Object.keys(FUEL_TIERS) as TierName[];
+  const plain = await plainLog(seed, "interpreter");
+  // Natively, a JS error from the host function is a Wasm exception `catch_all` catches; here
+  // it unwinds the whole call (as in wasmi): the runs compare only when the host never threw.
+  const unlike = plain.some((l) =>
+    l.startsWith(`trap ${TrapCode.StackOverflow} `) || l.startsWith("host error")
   );
-  if (reference!.cut || others.some((o) => o.cut)) return null;
-  for (const other of others) {
-    const a = reference!.log, b = other.log;
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      if (a[i] !== b[i]) {
-        return `seed ${seed} (${JSON.stringify(plan)}): line ${i}: interpreter "${
-          a[i]
-        }", ${other.tier} "${b[i]}"`;
-      }
-    }
+  if (unlike || featuresOf(seed).nanBits) tally.notNative++;
+  else {
+    const reduced = await plainLog(seed, "interpreter", true);
+    const diff = firstDifference(await nativeLog(seed), reduced, ["native", "interpreter"]);
+    if (diff !== null) return `seed ${seed} without fuel: ${diff}`;
+  }
+  for (const tier of tiers.slice(1)) {
+    const d = firstDifference(plain, await plainLog(seed, tier), ["interpreter", tier]);
+    if (d !== null) return `seed ${seed} without fuel: ${d}`;
+  }
+  const plan = fuelPlanOf(seed);
+  const reference = await tierLog(seed, "interpreter", plan);
+  if (reference.cut) return tally.cut++, null;
+  for (const tier of tiers.slice(1)) {
+    const other = await tierLog(seed, tier, plan);
+    if (other.cut) return tally.cut++, null;
+    const d = firstDifference(reference.log, other.log, ["interpreter", tier]);
+    if (d !== null) return `seed ${seed} (${JSON.stringify(plan)}): ${d}`;
   }
   return null;
 }
