@@ -482,10 +482,20 @@ export function run(
           pc = code[(pc + 1) | 0];
           break;
         case 15: // BrIfNez
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
+            if (code[(pc + 2) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 2) | 0];
+          } else {
+            pc = pc + 3;
+          }
           break;
         case 16: // BrIfEqz
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) {
+            if (code[(pc + 2) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 2) | 0];
+          } else {
+            pc = pc + 3;
+          }
           break;
         case 17: { // BrIfI64Nez
           a = (fp + code[(pc + 1) | 0]) | 0;
@@ -503,20 +513,30 @@ export function run(
             : pc + 4;
           break;
         case 20: // BrIfI32Ne
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
+            if (code[(pc + 3) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 3) | 0];
+          } else {
+            pc = pc + 4;
+          }
           break;
         case 21: // BrIfI32LtS
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]) {
+            if (code[(pc + 3) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 3) | 0];
+          } else {
+            pc = pc + 4;
+          }
           break;
         case 22: // BrIfI32LtU
-          pc =
+          if (
             (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
-              ? code[(pc + 3) | 0]
-              : pc + 4;
+          ) {
+            if (code[(pc + 3) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 3) | 0];
+          } else {
+            pc = pc + 4;
+          }
           break;
         case 23: // BrIfI32GtS
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
@@ -557,19 +577,28 @@ export function run(
             : pc + 4;
           break;
         case 30: // BrIfI32NeImm
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]) {
+            if (code[(pc + 3) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 3) | 0];
+          } else {
+            pc = pc + 4;
+          }
           break;
         case 31: // BrIfI32LtSImm
-          pc = s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0]
-            ? code[(pc + 3) | 0]
-            : pc + 4;
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0]) {
+            if (code[(pc + 3) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 3) | 0];
+          } else {
+            pc = pc + 4;
+          }
           break;
         case 32: // BrIfI32LtUImm
-          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)
-            ? code[(pc + 3) | 0]
-            : pc + 4;
+          if ((s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)) {
+            if (code[(pc + 3) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 3) | 0];
+          } else {
+            pc = pc + 4;
+          }
           break;
         case 33: // BrIfI32GtSImm
           pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0]

@@ -1,6 +1,7 @@
 /**
  * `run` stops every `REENTER_TICKS` counted rows (`Br`, `Call`, the counted loops' back edges:
- * `REENTER_ROWS` in scripts/gen_executor.ts) with `REENTER`, and `runSteady` enters it again at once, so that V8
+ * `REENTER_ROWS` in scripts/gen_executor.ts; plain conditional branches jumping backwards:
+ * `REENTER_BACK_ROWS`) with `REENTER`, and `runSteady` enters it again at once, so that V8
  * can give a long call the code it compiled meanwhile. A stop must leave nothing behind: the
  * call continues at the instruction it stopped before, with the same frames, results and fuel.
  */
@@ -85,4 +86,55 @@ Deno.test("a host function calling Wasm across REENTER stops leaves its caller's
     imports: { "env.h": (n) => t.call("f", n) as number },
   });
   assert.equal(t.call("outer", N), 3 * N);
+});
+
+// `m(n)` runs a loop closed by `BrIfI32LtU` (no fused counter: `acc`'s update sits between the
+// step and the test), which calls nothing; its body starts with a forward `br_if` taken on every
+// turn but the first. Only the backward jump counts: n - 1 counted rows.
+const BACK = `(module
+  (func (export "m") (param $n i32) (result i32) (local $i i32) (local $acc i32)
+    (loop $top
+      (block $skip
+        (br_if $skip (local.get $i))
+        (local.set $acc (i32.const 100)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (local.set $acc (i32.xor (local.get $acc) (local.get $i)))
+      (br_if $top (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $acc)))`;
+
+/** What `m(n)` returns. */
+function backExpected(n: number): number {
+  let acc = 100;
+  for (let i = 1; i <= n; i++) acc ^= i;
+  return acc;
+}
+
+Deno.test("a loop closed by BrIfI32LtU stops every REENTER_TICKS backward jumps, not forward ones", () => {
+  const t = instantiate(BACK, { config: { executionTier: "interpreter" } });
+  const code = t.code("m");
+  assert.match(code, /\bBrIfI32LtU\b/);
+  assert.match(code, /\bBrIf(Nez|Eqz)\b/);
+  assert.doesNotMatch(code, /\bI32AddImmBrIf|\bCall\b|\bBr\b/);
+  const engine = t.store.engine;
+  const io = new Int32Array(4);
+  io[0] = N;
+  const st = engine.startCall(t.entity("m"), io);
+  let stops = 0;
+  let status;
+  while ((status = run(engine, t.inner, st, 0)) === REENTER) stops++;
+  assert.equal(status, DONE);
+  engine.finishCall(st, io, 1);
+  assert.equal(io[0], backExpected(N));
+  // N - 1 backward jumps; a stop comes before the jump, which runs again on entry.
+  assert.equal(stops, Math.floor((N - 2) / REENTER_TICKS));
+});
+
+Deno.test("a loop closed by BrIfI32LtU across REENTER stops charges the codegen tier's fuel", () => {
+  const fuelOf = (tier: "interpreter" | "codegen") => {
+    const t = instantiate(BACK, { config: { executionTier: tier, consumeFuel: true } });
+    t.store.setFuel(1_000_000_000n);
+    assert.equal(t.call("m", N), backExpected(N));
+    return 1_000_000_000n - t.store.getFuel();
+  };
+  assert.equal(fuelOf("interpreter"), fuelOf("codegen"));
 });
