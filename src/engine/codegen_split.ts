@@ -439,17 +439,27 @@ function chunkLoop(
   // A declaration and the statements up to its last use stay together (`tied[k]`: no cut after k).
   const texts = statements.map((st) => loop.slice(st.start, st.end));
   const tied = texts.map(() => false);
-  texts.forEach((text, d) => {
-    const head = /^(?:const|let|var)\s+/.exec(text);
-    if (head === null) return;
-    const names = [...text.matchAll(/(?:^(?:const|let|var)\s+|,\s*)([A-Za-z_$][\w$]*)\s*=(?!=)/g)]
-      .map((m) => m[1]!);
-    const uses = new RegExp(
-      `(?<![\\w$.])(?:${names.map((n) => n.replace(/\$/g, "\\$")).join("|")})(?![\\w$])`,
+  // One pass (a loop of thousands of statements must not cost their square): each name
+  // declared at the top level maps to its declaration; a use extends that declaration's reach.
+  const declaredAt = new Map<string, number>();
+  const reach = texts.map((_, k) => k);
+  texts.forEach((text, k) => {
+    for (const m of text.matchAll(IDENT)) {
+      const d = declaredAt.get(m[0]);
+      if (d !== undefined) reach[d] = k;
+    }
+    if (!/^(?:const|let|var)\s/.test(text)) return;
+    // A destructuring declaration ties the rest of the iteration (its names are not read here).
+    if (/^(?:const|let|var)\s*[{[]/.test(text)) reach[k] = texts.length - 1;
+    const names = text.matchAll(
+      /(?:^(?:const|let|var)\s+|,\s*)([A-Za-z_$][\w$]*)\s*(?:=(?!=)|,|;)/g,
     );
-    let last = d;
-    for (let u = d + 1; u < texts.length; u++) if (uses.test(texts[u]!)) last = u;
-    for (let k = d; k < last; k++) tied[k] = true;
+    for (const m of names) declaredAt.set(m[1]!, k);
+  });
+  let open = -1;
+  reach.forEach((last, k) => {
+    open = Math.max(open, last);
+    tied[k] = k < open;
   });
   /** The runs to move: [first statement, last statement] indices. */
   const runs: [number, number][] = [];

@@ -483,6 +483,23 @@ Deno.test("codegen split: a long straight-line iteration is cut into chunks that
   for (const r8 of [0, 3, 1000]) {
     assert.deepEqual(run(tied.body, tied.declarations)(r8), run(declaring, "")(r8));
   }
+  // So does one without an initialiser, and a destructuring one ties the rest of the iteration:
+  // whatever function names `t` declares it.
+  const bare = STRAIGHT.replace("r4 = (r4 + 1) | 0;", "let t;\nr4 = (r4 + 1) | 0;")
+    .replace("r8 = (r8 - r4) | 0;", "t = r4;\nr8 = (r8 - t) | 0;");
+  const destructuring = STRAIGHT.replace(
+    "r4 = (r4 + 1) | 0;",
+    "const { t } = { t: 1 };\nr4 = (r4 + 1) | 0;",
+  ).replace("r8 = (r8 - r4) | 0;", "r8 = (r8 - r4 - t) | 0;");
+  for (const text of [bare, destructuring]) {
+    const split = splitLoops(text, KINDS, null, sizes);
+    for (const fn of split.declarations.split(/^function /m).slice(1)) {
+      if (/\bt\b/.test(fn)) assert.match(fn, /let t;|const \{ t \}/, fn);
+    }
+    for (const r8 of [0, 3, 1000]) {
+      assert.deepEqual(run(split.body, split.declarations)(r8), run(text, "")(r8));
+    }
+  }
 });
 
 Deno.test("codegen split: chunked loops compute what the interpreter does, fuel stops and traps included", () => {
