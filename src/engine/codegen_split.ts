@@ -70,6 +70,18 @@ export const SPLIT_SIZES = {
    * 117-129 ms first; lz, sha512, vec_float, vec_bytes_scalar within the noise.
    */
   minTopChars: 200 as number | undefined,
+  /**
+   * A split loop with no loop inside it longer than this has its iteration's statements moved
+   * into functions of about this size, called in turn (`chunkLoop`); unset: never. Of the
+   * workloads only `bench/vec_bytes.c`'s 36 KB blur loop is this long (two chunks and a rest).
+   * `deno task bench:warmup --filter vec_bytes --rounds 6 --calls 8 --tree ../main` (CPU ms per
+   * process, 6 alternated processes per tree, loaded 2-core machine): `codegen` first call
+   * 222-279 against 275-299, warm calls 12.9-20.6 against 12.5-20.3; `auto` first call 270-415
+   * against 254-479, warm calls 12.9-13.1 against 13.1-23.0 (the unchunked loop's TurboFan
+   * compile was still running during some warm calls). At 8,000 (four chunks) the warm calls
+   * were 13.9-14.2 against 12.6-18.2: each chunk call passes ~30 locals through `$xi`.
+   */
+  chunkChars: 12_000 as number | undefined,
 };
 
 /** The result of `splitLoops`: the body, and the declarations to put beside it. */
@@ -199,8 +211,13 @@ export function splitLoops(
   body: string,
   locals: ReadonlyMap<string, LocalKind>,
   caughtFuel: string | null,
-  sizes: { minBody: number; minChars: number; maxChars: number; minTopChars?: number } =
-    SPLIT_SIZES,
+  sizes: {
+    minBody: number;
+    minChars: number;
+    maxChars: number;
+    minTopChars?: number;
+    chunkChars?: number;
+  } = SPLIT_SIZES,
 ): SplitBody {
   if (loopWeight(body) < sizes.minBody) return { body, declarations: "" };
   const functions: string[] = [];
@@ -221,7 +238,10 @@ export function splitLoops(
     // A loop running several loops in turn (a driver: each round calls its kernels) is split in
     // those; a kernel's nest (one loop in another) moves whole.
     if (loop.children > 1) continue;
-    const text = body.slice(loop.start, loop.end);
+    let text = body.slice(loop.start, loop.end);
+    if (sizes.chunkChars !== undefined && loop.children === 0 && length > sizes.chunkChars) {
+      text = chunkLoop(text, loop.label, sizes.chunkChars, locals, scratch, caughtFuel, functions);
+    }
     const split = splitOne(loop, text, locals, scratch, caughtFuel);
     functions.push(split.fn);
     chosen.push({ loop, call: split.call });
@@ -274,6 +294,7 @@ function splitOne(
   locals: ReadonlyMap<string, LocalKind>,
   scratch: Scratch,
   caughtFuel: string | null,
+  exitVar = "$exit",
 ): { fn: string; call: string } {
   const thrown = caughtFuel === null
     ? text
@@ -334,8 +355,143 @@ function splitOne(
     caughtFuel === null ? js : `try {\n${js}\n} catch (e) {\nfuelLive = false;\nthrow e;\n}`;
   const call = exits.length === 0
     ? `${send}${invoke(`${name}(${args});`)}\n${read}`
-    : `{\n${send}let $exit = 0;\n${invoke(`$exit = ${name}(${args});`)}\n${read}switch ($exit) {\n${
+    : `{\n${send}let ${exitVar} = 0;\n${
+      invoke(`${exitVar} = ${name}(${args});`)
+    }\n${read}switch (${exitVar}) {\n${
       exits.map((jump, k) => `case ${k + 1}: ${jump}`).join("\n")
     }\n}\n}`;
   return { fn, call };
+}
+
+/**
+ * Where the statements of the block whose text runs from `from` to `to` (inside its braces)
+ * start and end: at depth 0 of braces, brackets and parentheses, after a `;`, or after a `}`
+ * not followed by `else`, `catch` or `finally` (string literals skipped).
+ */
+function statementsOf(text: string, from: number, to: number): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  let depth = 0;
+  let start = -1;
+  for (let i = from; i < to; i++) {
+    const c = text[i]!;
+    if (start < 0) {
+      if (/\s/.test(c)) continue;
+      start = i;
+    }
+    if (c === '"' || c === "'" || c === "`") {
+      for (i++; i < to && text[i] !== c; i++) if (text[i] === "\\") i++;
+    } else if (c === "{" || c === "(" || c === "[") {
+      depth++;
+    } else if (c === "}" || c === ")" || c === "]") {
+      depth--;
+      if (
+        depth === 0 && c === "}" && !/^\s*(?:else|catch|finally)\b/.test(text.slice(i + 1, i + 40))
+      ) {
+        out.push({ start, end: i + 1 });
+        start = -1;
+      }
+    } else if (c === ";" && depth === 0) {
+      out.push({ start, end: i + 1 });
+      start = -1;
+    }
+  }
+  return out;
+}
+
+/** A fuel strip-mined loop's head (`stripMine`, codegen_fuel.ts): its body is chunked instead. */
+const STRIP_HEAD = /^F\d+: for \(;;\) \{/;
+
+/**
+ * The text of a split loop with no loop inside it (`loop`, labelled `label`) whose iteration is
+ * long straight-line code, with runs of its statements of about `chunkChars` (by `loopWeight`,
+ * so that fuel on and off cut alike) each moved into a function of its own (`splitOne`, as a
+ * labelled block `S<t>_<k>`), pushed to `functions`, and called in their place.
+ *
+ * Why: V8 compiles such a loop's function twice during the first call, in OSR code when the long
+ * first run of the loop gets hot, then whole when it is called again (`--trace-opt` on
+ * `bench/vec_bytes.c` under `auto`: 36 KB `$loop361`, Maglev OSR 112 ms, Maglev 119 ms, then
+ * TurboFan 101 ms, CPU of a 2-core machine); the chunks are called on every iteration and
+ * compiled once each, whole, and the loop around them is small.
+ *
+ * A run of statements is never cut between a declaration (`const ea = ...` of a memory access)
+ * and its last use, nor inside a statement (an `if`/`else`, a block). The loop of a
+ * metered body is strip-mined (a `F<t>` loop inside it): its inner loop's body is chunked.
+ */
+function chunkLoop(
+  loop: string,
+  label: string,
+  chunkChars: number,
+  locals: ReadonlyMap<string, LocalKind>,
+  scratch: Scratch,
+  caughtFuel: string | null,
+  functions: string[],
+): string {
+  let from = loop.indexOf("{") + 1;
+  let to = loop.lastIndexOf("}");
+  let statements = statementsOf(loop, from, to);
+  // Metered: the iteration is the strip-mined loop's, the one long statement of the loop.
+  const strip = statements.find((st) => STRIP_HEAD.test(loop.slice(st.start, st.end)));
+  if (strip !== undefined) {
+    from = loop.indexOf("{", strip.start) + 1;
+    to = strip.end - 1;
+    statements = statementsOf(loop, from, to);
+  }
+  // A declaration and the statements up to its last use stay together (`tied[k]`: no cut after k).
+  const texts = statements.map((st) => loop.slice(st.start, st.end));
+  const tied = texts.map(() => false);
+  // One pass (a loop of thousands of statements must not cost their square): each name
+  // declared at the top level maps to its declaration; a use extends that declaration's reach.
+  const declaredAt = new Map<string, number>();
+  const reach = texts.map((_, k) => k);
+  texts.forEach((text, k) => {
+    for (const m of text.matchAll(IDENT)) {
+      const d = declaredAt.get(m[0]);
+      if (d !== undefined) reach[d] = k;
+    }
+    if (!/^(?:const|let|var)\s/.test(text)) return;
+    // A destructuring declaration ties the rest of the iteration (its names are not read here).
+    if (/^(?:const|let|var)\s*[{[]/.test(text)) reach[k] = texts.length - 1;
+    const names = text.matchAll(
+      /(?:^(?:const|let|var)\s+|,\s*)([A-Za-z_$][\w$]*)\s*(?:=(?!=)|,|;)/g,
+    );
+    for (const m of names) declaredAt.set(m[1]!, k);
+  });
+  let open = -1;
+  reach.forEach((last, k) => {
+    open = Math.max(open, last);
+    tied[k] = k < open;
+  });
+  /** The runs to move: [first statement, last statement] indices. */
+  const runs: [number, number][] = [];
+  let first = 0;
+  let weight = 0;
+  for (let k = 0; k < statements.length; k++) {
+    weight += loopWeight(texts[k]!);
+    if (weight >= chunkChars && !tied[k]) {
+      runs.push([first, k]);
+      first = k + 1;
+      weight = 0;
+    }
+  }
+  if (runs.length === 0) return loop;
+  let out = "";
+  let at = 0;
+  runs.forEach(([a, b], k) => {
+    const start = statements[a]!.start;
+    const end = statements[b]!.end;
+    const chunkLabel = `S${label.slice(1)}_${k}`;
+    const text = `${chunkLabel}: {\n${loop.slice(start, end)}\n}`;
+    const split = splitOne(
+      { label: chunkLabel, start: 0, end: text.length, children: 0 },
+      text,
+      locals,
+      scratch,
+      caughtFuel,
+      "$chunkExit",
+    );
+    functions.push(split.fn);
+    out += loop.slice(at, start) + split.call;
+    at = end;
+  });
+  return out + loop.slice(at);
 }

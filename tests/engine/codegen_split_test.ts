@@ -416,3 +416,144 @@ fuel = (fuel - 4) | 0;
 throw (fuelLive && (store.fuel = fuel)), trap(1);`;
   assert.equal(loopWeight(charge), "\n\nthrow trap(1);".length);
 });
+
+/** A loop with a long straight-line iteration, leaving an outer block from its middle. */
+const STRAIGHT = `B9: {
+L5: for (;;) {
+r4 = (r4 + 1) | 0;
+e12 = e12 + 0.5;
+{
+  r8 = (r8 ^ r4) | 0;
+}
+if (r4 === 7) {
+  pc = 70;
+  break B9;
+} else {
+  pc = 1;
+}
+r8 = (r8 + 3) | 0;
+e12 = e12 * 1.5;
+if (r4 > 40) return r8;
+r8 = (r8 - r4) | 0;
+if (r4 !== 12) {
+  continue L5;
+}
+break L5;
+}
+s32[0] = 1;
+}
+s32[1] = r4;`;
+
+Deno.test("codegen split: a long straight-line iteration is cut into chunks that compute the same", () => {
+  const sizes = { ...ALL, chunkChars: 40 };
+  const split = splitLoops(STRAIGHT, KINDS, null, sizes);
+  const chunks = split.declarations.match(/^function \$loop5_\d+(?=\()/gm) ?? [];
+  assert.ok(chunks.length >= 3, split.declarations);
+  // The loop around them calls them in turn; a jump out of a chunk leaves through its switch.
+  assert.match(split.declarations, /^function \$loop5\(/m);
+  assert.match(split.declarations, /\$chunkExit = \$loop5_\d+\(/);
+  // Never cut inside an if/else or a block.
+  for (const fn of split.declarations.split(/^function /m).slice(1)) {
+    assert.doesNotThrow(() => new Function(`return function ${fn}`), fn);
+  }
+  const run = (body: string, declarations: string) =>
+    new Function(
+      "r8",
+      `${declarations}\nlet r4 = 0, e12 = 0, pc = 0;\nconst s32 = new Int32Array(2);\n${body}\nreturn [r4, e12, pc, s32[0], s32[1], r8];`,
+    ) as (r8: number) => unknown;
+  for (const r8 of [0, 3, 1000, -5]) {
+    assert.deepEqual(
+      run(split.body, split.declarations)(r8),
+      run(STRAIGHT, "")(r8),
+      `r8 = ${r8}`,
+    );
+  }
+  // Unset: not chunked.
+  assert.doesNotMatch(splitLoops(STRAIGHT, KINDS, null, ALL).declarations, /\$loop5_/);
+  // A declaration stays with its last use, in one chunk.
+  const declaring = STRAIGHT.replace(
+    "r8 = (r8 + 3) | 0;",
+    "const k = r4 & 3;\nr8 = (r8 + 3) | 0;\ne12 = e12 + 1;\nr8 = (r8 + k) | 0;",
+  );
+  const tied = splitLoops(declaring, KINDS, null, sizes);
+  assert.match(
+    tied.declarations,
+    /^const k = r4 & 3;\nr8 = \(r8 \+ 3\) \| 0;\ne12 = e12 \+ 1;\nr8 = \(r8 \+ k\) \| 0;$/m,
+  );
+  for (const r8 of [0, 3, 1000]) {
+    assert.deepEqual(run(tied.body, tied.declarations)(r8), run(declaring, "")(r8));
+  }
+  // So does one without an initialiser, and a destructuring one ties the rest of the iteration:
+  // whatever function names `t` declares it.
+  const bare = STRAIGHT.replace("r4 = (r4 + 1) | 0;", "let t;\nr4 = (r4 + 1) | 0;")
+    .replace("r8 = (r8 - r4) | 0;", "t = r4;\nr8 = (r8 - t) | 0;");
+  const destructuring = STRAIGHT.replace(
+    "r4 = (r4 + 1) | 0;",
+    "const { t } = { t: 1 };\nr4 = (r4 + 1) | 0;",
+  ).replace("r8 = (r8 - r4) | 0;", "r8 = (r8 - r4 - t) | 0;");
+  for (const text of [bare, destructuring]) {
+    const split = splitLoops(text, KINDS, null, sizes);
+    for (const fn of split.declarations.split(/^function /m).slice(1)) {
+      if (/\bt\b/.test(fn)) assert.match(fn, /let t;|const \{ t \}/, fn);
+    }
+    for (const r8 of [0, 3, 1000]) {
+      assert.deepEqual(run(split.body, split.declarations)(r8), run(text, "")(r8));
+    }
+  }
+});
+
+Deno.test("codegen split: chunked loops compute what the interpreter does, fuel stops and traps included", () => {
+  const want = results(new Config({ executionTier: "interpreter" }));
+  const wantFuel = results(new Config({ executionTier: "interpreter", consumeFuel: true }));
+  const saved = { ...SPLIT_SIZES };
+  // maxChars 400: the loops of NEST's `run` are split each (the outer one is longer), the inner one
+  // chunked (see the next test); the other functions' loops split and chunked too.
+  Object.assign(SPLIT_SIZES, { ...ALL, maxChars: 400, chunkChars: 30 });
+  try {
+    assert.deepEqual(results(new Config({ executionTier: "codegen" })), want);
+    assert.deepEqual(
+      results(new Config({ executionTier: "codegen", consumeFuel: true })),
+      wantFuel,
+    );
+    assert.deepEqual(results(new Config({ executionTier: "auto" })), want);
+  } finally {
+    Object.assign(SPLIT_SIZES, saved);
+  }
+});
+
+Deno.test("codegen split: a loop is chunked alike with fuel on and off", () => {
+  /** The engine's direct body of `run` of NEST, metered or not: its chunk functions. */
+  const chunksAt = (consumeFuel: boolean, chunkChars: number) => {
+    const engine = new Engine(new Config({ executionTier: "codegen", consumeFuel }));
+    const store = new Store(engine, null);
+    if (consumeFuel) store.setFuel(1_000_000);
+    const instance = new Linker(engine).instantiate(store, new Module(engine, wat(NEST)));
+    instance.getFunc(store, "run")!.call(store, [Val.i32(1), Val.i32(1)]);
+    const func = instances.entity(store, instance).funcs[0]!;
+    assert.ok(!func.isHost && func.compiled !== null);
+    const saved = { ...SPLIT_SIZES };
+    // Only the inner loop is split (the outer one is above maxChars), so it is the one chunked.
+    Object.assign(SPLIT_SIZES, {
+      minBody: 0,
+      minChars: 0,
+      minTopChars: undefined,
+      maxChars: 400,
+      chunkChars,
+    });
+    try {
+      const result = directSource(func.compiled, func.instance.module);
+      assert.ok(!("reason" in result));
+      return result.source.match(/^function \$loop\d+_\d+\(/gm)?.length ?? 0;
+    } finally {
+      Object.assign(SPLIT_SIZES, saved);
+    }
+  };
+  const plain: number[] = [];
+  const metered: number[] = [];
+  for (let chunkChars = 25; chunkChars <= 800; chunkChars += 25) {
+    plain.push(chunksAt(false, chunkChars));
+    metered.push(chunksAt(true, chunkChars));
+  }
+  assert.deepEqual(metered, plain);
+  assert.ok(plain.includes(0) && plain.some((n) => n >= 2), String(plain));
+});
