@@ -447,16 +447,39 @@ function idle(body: string, at: number, token: RegExp, give: string): boolean {
         continue;
       }
       // The end of the block holding `at`: past an `else` or `catch` block that follows it
-      // (control from `at` skips it); a loop's end is never reached without a `break` first.
-      const rest = /^\}\s*(else|catch \([\w$]+\)) \{/.exec(body.slice(m.index, m.index + 40));
-      if (rest === null) continue;
-      let open = 0;
-      let k = m.index + rest[0].length;
-      for (; k < body.length; k++) {
-        if (body[k] === "{") open++;
-        else if (body[k] === "}" && open-- === 0) break;
+      // (control from `at` skips it), and past each arm of an `else if` chain with its
+      // condition (a call site's cached callee, then other direct entries, then the slow path:
+      // `bench/calls.wat`'s indirect call took the count back after its cached callee, and its
+      // next call wrote it back, with nothing between reading it); a loop's end is never
+      // reached without a `break` first.
+      let k = m.index;
+      for (;;) {
+        const rest = /^\}\s*(else if \(|else \{|catch \([\w$]+\) \{)/.exec(
+          body.slice(k, k + 40),
+        );
+        if (rest === null) break;
+        k += rest[0].length;
+        if (rest[1] === "else if (") {
+          // Its condition, to the `{` of its arm (a condition holds no braces of its own).
+          let parens = 0;
+          for (; k < body.length; k++) {
+            if (body[k] === "(") parens++;
+            else if (body[k] === ")" && parens-- === 0) break;
+            else if (body[k] === "{" || body[k] === "}") return false;
+          }
+          const arm = /^\)\s*\{/.exec(body.slice(k, k + 20));
+          if (arm === null) return false;
+          k += arm[0].length;
+        }
+        let open = 0;
+        for (; k < body.length; k++) {
+          if (body[k] === "{") open++;
+          else if (body[k] === "}" && open-- === 0) break;
+        }
+        if (rest[1] !== "else if (") break;
       }
-      if (rest[1] === "else" && /^\}\s*else\b/.test(body.slice(k, k + 20))) return false;
+      if (k === m.index) continue;
+      if (/^\}\s*else\b/.test(body.slice(k, k + 20))) return false;
       token.lastIndex = k + 1;
     } else return false;
   }

@@ -27,6 +27,18 @@ Deno.test("codegen fuel takes: left out only where nothing reads the count befor
     drop("if (a) {\n<in>\n} else {\nfuel = (fuel - 3) | 0;\n<in>\n}\n<out>"),
     "if (a) {\n\n} else {\nfuel = (fuel - 3) | 0;\n\n}\n<out>",
   );
+  // From the end of the first arm of an `else if` chain (a call site's cached callee), past
+  // the other arms and their conditions.
+  assert.equal(
+    drop(
+      "if (a) {\nx();\n<in>\n} else if (\n(g = f(c)) !== null && n < 3\n) {\ny();\n} else {\n<in>\n}\n<out>",
+    ),
+    "if (a) {\nx();\n\n} else if (\n(g = f(c)) !== null && n < 3\n) {\ny();\n} else {\n\n}\n<out>",
+  );
+  assert.equal(
+    drop("if (a) {\n<in>\n} else if (b) {\ny();\n}\n<out>"),
+    "if (a) {\n\n} else if (b) {\ny();\n}\n<out>",
+  );
   // A charge, a test, a branch, a jump or a loop on the way: kept.
   for (
     const kept of [
@@ -37,6 +49,8 @@ Deno.test("codegen fuel takes: left out only where nothing reads the count befor
       "<in>\ncontinue L4;\n<out>",
       "<in>\n}\nL8: for (;;) {\n<out>",
       "if (a) {\n<in>\n} else {\nx();\n}\nfuel = (fuel - 1) | 0;\n<out>",
+      "if (a) {\n<in>\n} else if (b) {\nx();\n}\nif (fuel < 2) x();\n<out>",
+      "if (a) {\n<in>\n} else if (b({})) {\nx();\n}\n<out>",
       "<in>\nreturn 3;",
     ]
   ) assert.equal(drop(kept), kept, kept);
