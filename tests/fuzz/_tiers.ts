@@ -104,6 +104,11 @@ export function tierModule(seed: number): string {
   const chance = (p: number) => rand() < p;
   const int32 = () => (rand() * 2 ** 32) | 0;
   let uid = 0;
+  /**
+   * While set, nothing generated may trap, throw or call out (the long loop's body: a trap in
+   * any of its passes would end the call before the `auto` tier switches the frame).
+   */
+  let safe = false;
   const leaves = Array.from({ length: LEAVES }, (_, i) => `$f${i}`);
   /** The byte just past the end of the memory at a size it can grow to (mostly 1 page). */
   const edge = () => 65536 * (chance(0.6) ? 1 : 1 + pick(4));
@@ -121,11 +126,13 @@ export function tierModule(seed: number): string {
       return `(i32.${op} ${a} ${b})`;
     }
     if (r < 0.48) return `(i32.div_u ${a} (i32.or ${b} (i32.const 1)))`;
-    if (r < 0.49) return `(i32.rem_s ${a} ${b})`; // may trap: divisor 0
+    if (r < 0.49) {
+      return safe ? `(i32.rem_s ${a} (i32.or ${b} (i32.const 1)))` : `(i32.rem_s ${a} ${b})`; // may trap: divisor 0
+    }
     if (r < 0.65) return `(i32.load (i32.and ${a} (i32.const 0xfffc)))`;
-    if (r < 0.653) return `(i32.load offset=65532 ${a})`; // may trap: out of bounds
+    if (r < 0.653 && !safe) return `(i32.load offset=65532 ${a})`; // may trap: out of bounds
     if (r < 0.69) {
-      if (!f.memEdge) return `(global.get $g)`;
+      if (!f.memEdge || safe) return `(global.get $g)`;
       // The last bytes of a page the memory may have grown to (in bounds or not), an offset
       // near 2^32 (never in bounds), or an address near 2^32.
       const s = rand();
@@ -147,8 +154,8 @@ export function tierModule(seed: number): string {
     }
     if (r < 0.74) return f.memEdge ? `(memory.size)` : `(global.get $g)`;
     if (r < 0.8) return `(global.get $g)`;
-    if (r < 0.83 && f.host) return `(call $h ${a})`; // may trap: the host throws
-    if (r < 0.88 && f.gc) {
+    if (r < 0.83 && f.host && !safe) return `(call $h ${a})`; // may trap: the host throws
+    if (r < 0.88 && f.gc && !safe) {
       const s = rand();
       if (s < 0.4) return `(array.get $arr (global.get $ga) (i32.and ${a} (i32.const 7)))`;
       if (s < 0.55) return `(array.len (global.get $ga))`;
@@ -191,8 +198,8 @@ export function tierModule(seed: number): string {
       return `(i64.${op} ${x})`;
     }
     if (r < 0.7) return `(i64.div_u ${x} (i64.or ${y} (i64.const 1)))`;
-    if (r < 0.73) return `(i64.${["div_s", "rem_s", "rem_u"][pick(3)]} ${x} ${y})`; // may trap
-    if (r < 0.75) return `(i64.div_s ${x} (i64.const -1))`; // traps on -2^63
+    if (r < 0.73 && !safe) return `(i64.${["div_s", "rem_s", "rem_u"][pick(3)]} ${x} ${y})`; // may trap
+    if (r < 0.75 && !safe) return `(i64.div_s ${x} (i64.const -1))`; // traps on -2^63
     if (r < 0.85) return `(i64.trunc_sat_f64_s ${f64(a, b, depth - 1)})`;
     if (r < 0.9 && f.nanBits) return `(i64.reinterpret_f64 ${f64(a, b, depth - 1)})`;
     return `(select ${x} ${y} ${a})`;
@@ -228,7 +235,7 @@ export function tierModule(seed: number): string {
     }
     if (r < 0.55) return `(i64.eqz ${i64(a, b, depth)})`;
     if (r < 0.75) return `(i32.trunc_sat_f64_s ${f64(a, b, depth)})`;
-    if (r < 0.8) return `(i32.trunc_f64_u ${f64(a, b, depth)})`; // may trap
+    if (r < 0.8 && !safe) return `(i32.trunc_f64_u ${f64(a, b, depth)})`; // may trap
     if (r < 0.9) {
       return `(f64.${["eq", "lt", "ge", "ne"][pick(4)]} ${f64(a, b, 1)} ${f64(b, a, 1)})`;
     }
@@ -377,6 +384,13 @@ export function tierModule(seed: number): string {
       } else if (r < 0.6) out.push(`(global.set $g ${expr(vars, 2)})`);
       else if (r < 0.62 && f.wide) {
         out.push(`(local.set $w ${i64(expr(vars, 1), expr(vars, 1), 2)})`);
+      } else if (safe) {
+        // Nothing below is trap-free; a call of `$u0` is (a call in the long loop's body).
+        out.push(
+          calls && chance(0.4)
+            ? `(local.set ${target} (call $u0 ${expr(vars, 2)}))`
+            : `(local.set ${target} ${expr(vars, 2)})`,
+        );
       } else if (r < 0.65 && f.memEdge) {
         const s = rand();
         if (s < 0.4) {
@@ -494,12 +508,17 @@ ${tail()})`);
 ${block(leafCtx, 2, 2)}
 (return_call $t0 ${expr(vars, 1)} ${expr(vars, 1)}))`);
   const runCtx: Ctx = { vars, calls: true, tails: true };
-  const long = f.longLoop
-    ? `(local.set $i9 (i32.const ${1000 + pick(300)}))
+  /** A loop long enough for the `auto` tier to switch `run` to generated code, trap-free. */
+  const longLoop = () => {
+    safe = true;
+    const body = block({ vars, calls: chance(0.5) }, 1, 3);
+    safe = false;
+    return `(local.set $i9 (i32.const ${1000 + pick(300)}))
 (loop $long
-  ${block({ vars, calls: chance(0.3) }, 1, 2)}
-  (br_if $long (local.tee $i9 (i32.sub (local.get $i9) (i32.const 1)))))`
-    : "";
+  ${body}
+  (br_if $long (local.tee $i9 (i32.sub (local.get $i9) (i32.const 1)))))`;
+  };
+  const long = f.longLoop ? longLoop() : "";
   const end = chance(0.3)
     ? `(i32.add (local.get $x) (local.get $y))`
     : chance(0.5)
