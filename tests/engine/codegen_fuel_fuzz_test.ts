@@ -12,7 +12,14 @@ import assert from "node:assert/strict";
 import type { WasmFuncEntity } from "../../src/engine/entities.ts";
 import { funcs } from "../../src/runtime/handles.ts";
 import { Val } from "../../mod.ts";
-import { featuresOf, plainLog, tierDifference, tierInstance, tierLog } from "../fuzz/_tiers.ts";
+import {
+  featuresOf,
+  plainLog,
+  tierDifference,
+  tierInstance,
+  tierLog,
+  tierModule,
+} from "../fuzz/_tiers.ts";
 
 Deno.test("tier fuzz: generated modules agree in every tier, fueled in slices and not", async () => {
   for (let seed = 1; seed <= 8; seed++) assert.equal(await tierDifference(seed), null);
@@ -69,4 +76,20 @@ Deno.test("tier fuzz: long loops switch the auto tier's running frame to generat
     if (typeof entity.compiled?.generated === "function") switched++;
   }
   assert.equal(switched, longLoops);
+});
+
+Deno.test("tier fuzz: v128 lanes agree in every tier, NaN lanes by bits", async () => {
+  // Seeds with v128 values: lane arithmetic (float lanes' NaN bits compared between the tiers
+  // when `nanBits`, cleared for the native run otherwise), shuffles, splats, extracts, lane
+  // loads and stores, some at the bounds edge.
+  let simd = 0, nanBits = 0;
+  for (let seed = 1; simd < 3; seed++) {
+    const f = featuresOf(seed);
+    if (!f.simd) continue;
+    simd++;
+    if (f.nanBits) nanBits++;
+    assert.match(tierModule(seed), /i8x16\.|i16x8\.|i32x4\.|i64x2\.|f32x4\.|f64x2\.|v128\./);
+    assert.equal(await tierDifference(seed), null);
+  }
+  assert.ok(nanBits >= 1);
 });
