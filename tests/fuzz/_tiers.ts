@@ -295,7 +295,7 @@ export function tierModule(seed: number): string {
         ][pick(7)];
         return `(${load} ${low(b)})`;
       }
-      if (s < 0.9 || safe || !f.memEdge) {
+      if (s < 0.97 || safe || !f.memEdge) {
         return `(v128.load${[8, 16, 32, 64][pick(4)]}_lane ${lane(2)} ${low(a)} (local.get $v))`;
       }
       // At the bounds edge: the last bytes of a page the memory may have grown to (in bounds
@@ -441,7 +441,7 @@ export function tierModule(seed: number): string {
     const s = rand();
     if (s < 0.45) return `(local.set $v ${vec(a, b, 2)})`;
     if (s < 0.65) return `(v128.store ${low(a)} ${vec(a, b, 2)})`;
-    if (s < 0.8 || safe || !f.memEdge) {
+    if (s < 0.9 || safe || !f.memEdge) {
       return `(v128.store${[8, 16, 32, 64][pick(4)]}_lane ${lane(2)} ${low(b)} ${vec(a, b, 1)})`;
     }
     // Straddling the end or not: a store that traps must write nothing.
