@@ -78,18 +78,18 @@ Deno.test("tier fuzz: long loops switch the auto tier's running frame to generat
   assert.equal(switched, longLoops);
 });
 
-Deno.test("tier fuzz: v128 lanes agree in every tier, NaN lanes by bits", async () => {
-  // Seeds with v128 values: lane arithmetic (float lanes' NaN bits compared between the tiers
-  // when `nanBits`, cleared for the native run otherwise), shuffles, splats, extracts, lane
-  // loads and stores, some at the bounds edge.
+Deno.test("tier fuzz: the seeds compared above use v128 lanes, NaN lanes by bits", () => {
+  // The first test's seeds include modules with v128 values (lane arithmetic, float lanes'
+  // NaN bits compared between the tiers when `nanBits`, cleared for the native run otherwise,
+  // shuffles, splats, extracts, lane loads and stores): it compares them in every tier without
+  // running them twice here.
   let simd = 0, nanBits = 0;
-  for (let seed = 1; simd < 3; seed++) {
+  for (let seed = 1; seed <= 8; seed++) {
     const f = featuresOf(seed);
     if (!f.simd) continue;
     simd++;
     if (f.nanBits) nanBits++;
-    assert.match(tierModule(seed), /i8x16\.|i16x8\.|i32x4\.|i64x2\.|f32x4\.|f64x2\.|v128\./);
-    assert.equal(await tierDifference(seed), null);
+    assert.match(tierModule(seed), /\((i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)\.[a-z]/);
   }
-  assert.ok(nanBits >= 1);
+  assert.ok(simd >= 3 && nanBits >= 1, `${simd} simd seeds, ${nanBits} with NaN bits`);
 });
