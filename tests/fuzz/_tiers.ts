@@ -8,8 +8,11 @@
  * (`throw` of a tag with a payload and of one without, `try_table` with `catch`, `catch_ref`,
  * `catch_all`, `catch_all_ref`, `throw_ref` of a caught or a null exception, across calls and
  * tail calls), memory accesses at the bounds edge (the last bytes of each page the memory can
- * grow to, offsets near 2^32), `memory.grow` inside loops, and GC arrays and structs held in
- * globals (made, read, written, null or too short). Features are drawn per seed.
+ * grow to, offsets near 2^32), `memory.grow` inside loops, GC arrays and structs held in
+ * globals (made, read, written, null or too short), and v128 values (lane arithmetic, float
+ * lanes with NaN bits, shuffles, splats, extracts, lane loads and stores, some at the bounds
+ * edge). Features are drawn per seed. The long loop's body cannot trap, so the `auto` tier
+ * switches `run` to generated code in the middle of the call whenever a seed has one.
  *
  * Each module runs in the interpreter, in generated code (jit and lean spelling) and in the
  * `auto` tier (both spellings):
@@ -80,6 +83,12 @@ export interface Features {
    * so the native run is not compared; the tiers must still agree bit for bit.
    */
   readonly nanBits: boolean;
+  /**
+   * v128 values and lane operations (read back through lane extracts, masks and memory). Float
+   * lanes reach the results raw only with `nanBits`; otherwise each float operation's NaN lanes
+   * are cleared (`v128.and` with its `eq` against itself), so the native run is compared.
+   */
+  readonly simd: boolean;
 }
 
 /** The features of the module drawn from `seed`. */
@@ -93,6 +102,7 @@ export function featuresOf(seed: number): Features {
     longLoop: rand() < 0.25,
     wide: rand() < 0.5,
     nanBits: rand() < 0.3,
+    simd: rand() < 0.4,
   };
 }
 
@@ -104,6 +114,11 @@ export function tierModule(seed: number): string {
   const chance = (p: number) => rand() < p;
   const int32 = () => (rand() * 2 ** 32) | 0;
   let uid = 0;
+  /**
+   * While set, nothing generated may trap, throw or call out (the long loop's body: a trap in
+   * any of its passes would end the call before the `auto` tier switches the frame).
+   */
+  let safe = false;
   const leaves = Array.from({ length: LEAVES }, (_, i) => `$f${i}`);
   /** The byte just past the end of the memory at a size it can grow to (mostly 1 page). */
   const edge = () => 65536 * (chance(0.6) ? 1 : 1 + pick(4));
@@ -121,11 +136,13 @@ export function tierModule(seed: number): string {
       return `(i32.${op} ${a} ${b})`;
     }
     if (r < 0.48) return `(i32.div_u ${a} (i32.or ${b} (i32.const 1)))`;
-    if (r < 0.49) return `(i32.rem_s ${a} ${b})`; // may trap: divisor 0
+    if (r < 0.49) {
+      return safe ? `(i32.rem_s ${a} (i32.or ${b} (i32.const 1)))` : `(i32.rem_s ${a} ${b})`; // may trap: divisor 0
+    }
     if (r < 0.65) return `(i32.load (i32.and ${a} (i32.const 0xfffc)))`;
-    if (r < 0.653) return `(i32.load offset=65532 ${a})`; // may trap: out of bounds
+    if (r < 0.653 && !safe) return `(i32.load offset=65532 ${a})`; // may trap: out of bounds
     if (r < 0.69) {
-      if (!f.memEdge) return `(global.get $g)`;
+      if (!f.memEdge || safe) return `(global.get $g)`;
       // The last bytes of a page the memory may have grown to (in bounds or not), an offset
       // near 2^32 (never in bounds), or an address near 2^32.
       const s = rand();
@@ -147,14 +164,15 @@ export function tierModule(seed: number): string {
     }
     if (r < 0.74) return f.memEdge ? `(memory.size)` : `(global.get $g)`;
     if (r < 0.8) return `(global.get $g)`;
-    if (r < 0.83 && f.host) return `(call $h ${a})`; // may trap: the host throws
-    if (r < 0.88 && f.gc) {
+    if (r < 0.83 && f.host && !safe) return `(call $h ${a})`; // may trap: the host throws
+    if (r < 0.88 && f.gc && !safe) {
       const s = rand();
       if (s < 0.4) return `(array.get $arr (global.get $ga) (i32.and ${a} (i32.const 7)))`;
       if (s < 0.55) return `(array.len (global.get $ga))`;
       if (s < 0.8) return `(struct.get $s 0 (global.get $gs))`;
       return `(i32.wrap_i64 (struct.get $s 1 (global.get $gs)))`;
     }
+    if (r < 0.95 && f.simd && (!f.wide || chance(0.5))) return lanes(a, b, depth);
     if (r < 0.95 && f.wide) return wide(a, b, depth);
     return `(select ${a} ${b} ${expr(vars, depth - 1)})`;
   };
@@ -191,8 +209,8 @@ export function tierModule(seed: number): string {
       return `(i64.${op} ${x})`;
     }
     if (r < 0.7) return `(i64.div_u ${x} (i64.or ${y} (i64.const 1)))`;
-    if (r < 0.73) return `(i64.${["div_s", "rem_s", "rem_u"][pick(3)]} ${x} ${y})`; // may trap
-    if (r < 0.75) return `(i64.div_s ${x} (i64.const -1))`; // traps on -2^63
+    if (r < 0.73 && !safe) return `(i64.${["div_s", "rem_s", "rem_u"][pick(3)]} ${x} ${y})`; // may trap
+    if (r < 0.75 && !safe) return `(i64.div_s ${x} (i64.const -1))`; // traps on -2^63
     if (r < 0.85) return `(i64.trunc_sat_f64_s ${f64(a, b, depth - 1)})`;
     if (r < 0.9 && f.nanBits) return `(i64.reinterpret_f64 ${f64(a, b, depth - 1)})`;
     return `(select ${x} ${y} ${a})`;
@@ -228,12 +246,213 @@ export function tierModule(seed: number): string {
     }
     if (r < 0.55) return `(i64.eqz ${i64(a, b, depth)})`;
     if (r < 0.75) return `(i32.trunc_sat_f64_s ${f64(a, b, depth)})`;
-    if (r < 0.8) return `(i32.trunc_f64_u ${f64(a, b, depth)})`; // may trap
+    if (r < 0.8 && !safe) return `(i32.trunc_f64_u ${f64(a, b, depth)})`; // may trap
     if (r < 0.9) {
       return `(f64.${["eq", "lt", "ge", "ne"][pick(4)]} ${f64(a, b, 1)} ${f64(b, a, 1)})`;
     }
     if (f.nanBits) return `(i32.reinterpret_f32 (f32.demote_f64 ${f64(a, b, depth)}))`;
     return `(i32.trunc_sat_f32_u (f32.demote_f64 ${f64(a, b, depth)}))`;
+  };
+  /** A lane index below `n`. */
+  const lane = (n: number) => pick(n);
+  /** Memory accesses of 16 bytes or fewer, at most at 0xfff0 (the first page is always there). */
+  const low = (a: string) => `(i32.and ${a} (i32.const 0xfff0))`;
+  /**
+   * `x`, a v128 of float lanes made by arithmetic: as it is with `nanBits`, else with its NaN
+   * lanes cleared (their bits are nondeterministic in the spec; the rest are not).
+   */
+  const floats = (shape: "f32x4" | "f64x2", x: string) =>
+    f.nanBits ? x : `(v128.and (${shape}.eq (local.tee $vt ${x}) (local.get $vt)) (local.get $vt))`;
+  /** A v128 expression over the i32s `a` and `b` and the local `$v`, at most `depth` deep. */
+  const vec = (a: string, b: string, depth: number): string => {
+    if (depth <= 0 || chance(0.25)) {
+      const s = rand();
+      if (s < 0.2) return `(local.get $v)`;
+      if (s < 0.3) {
+        return `(v128.const i32x4 ${int32()} ${int32()} ${int32()} ${int32()})`;
+      }
+      if (s < 0.5) {
+        const [shape, value] = [
+          ["i8x16", a],
+          ["i16x8", a],
+          ["i32x4", a],
+          ["i64x2", `(i64.extend_i32_s ${a})`],
+          ["f32x4", `(f32.reinterpret_i32 ${a})`], // a NaN's bits are moved, never changed
+          ["f64x2", `(f64.convert_i32_s ${a})`],
+        ][pick(6)]!;
+        return `(${shape}.splat ${value})`;
+      }
+      if (s < 0.65) return `(v128.load ${low(b)})`;
+      if (s < 0.8) {
+        const load = [
+          "v128.load8x8_s",
+          "v128.load16x4_u",
+          "v128.load32x2_s",
+          "v128.load32_zero",
+          "v128.load64_zero",
+          "v128.load8_splat",
+          "v128.load64_splat",
+        ][pick(7)];
+        return `(${load} ${low(b)})`;
+      }
+      if (s < 0.97 || safe || !f.memEdge) {
+        return `(v128.load${[8, 16, 32, 64][pick(4)]}_lane ${lane(2)} ${low(a)} (local.get $v))`;
+      }
+      // At the bounds edge: the last bytes of a page the memory may have grown to (in bounds
+      // or straddling the end), or an offset near 2^32.
+      const [load, width] = [
+        ["v128.load", 16],
+        ["v128.load64_splat", 8],
+        ["v128.load32x2_u", 8],
+        ["v128.load32_zero", 4],
+      ][pick(4)] as [string, number];
+      const offset = chance(0.85) ? edge() - width - pick(3) + 1 : 2 ** 32 - 1 - pick(17);
+      return `(${load} offset=${offset} (i32.and ${a} (i32.const 1)))`;
+    }
+    const x = vec(a, b, depth - 1), y = vec(b, a, depth - 1);
+    const r = rand();
+    if (r < 0.3) {
+      const op = [
+        "v128.and",
+        "v128.or",
+        "v128.xor",
+        "v128.andnot",
+        "i8x16.add",
+        "i8x16.sub_sat_u",
+        "i8x16.add_sat_s",
+        "i8x16.min_u",
+        "i8x16.max_s",
+        "i8x16.avgr_u",
+        "i8x16.eq",
+        "i8x16.lt_s",
+        "i8x16.narrow_i16x8_s",
+        "i8x16.swizzle",
+        "i16x8.add",
+        "i16x8.mul",
+        "i16x8.q15mulr_sat_s",
+        "i16x8.extmul_low_i8x16_s",
+        "i16x8.gt_u",
+        "i16x8.narrow_i32x4_u",
+        "i32x4.add",
+        "i32x4.sub",
+        "i32x4.mul",
+        "i32x4.min_s",
+        "i32x4.max_u",
+        "i32x4.le_s",
+        "i32x4.dot_i16x8_s",
+        "i32x4.extmul_high_i16x8_u",
+        "i64x2.add",
+        "i64x2.sub",
+        "i64x2.mul",
+        "i64x2.eq",
+        "i64x2.lt_s",
+        "i64x2.extmul_low_i32x4_s",
+        "f32x4.eq",
+        "f32x4.lt",
+        "f32x4.ge",
+        "f64x2.ne",
+        "f64x2.le",
+      ][pick(39)];
+      return `(${op} ${x} ${y})`;
+    }
+    if (r < 0.45) {
+      const op = [
+        "v128.not",
+        "i8x16.abs",
+        "i8x16.neg",
+        "i8x16.popcnt",
+        "i16x8.extend_low_i8x16_s",
+        "i16x8.extadd_pairwise_i8x16_u",
+        "i32x4.extend_high_i16x8_u",
+        "i32x4.extadd_pairwise_i16x8_s",
+        "i64x2.abs",
+        "i64x2.neg",
+        "i64x2.extend_low_i32x4_s",
+        "i32x4.trunc_sat_f32x4_s",
+        "i32x4.trunc_sat_f32x4_u",
+        "i32x4.trunc_sat_f64x2_s_zero",
+      ][pick(14)];
+      return `(${op} ${x})`;
+    }
+    if (r < 0.52) {
+      const op = ["i8x16.shl", "i16x8.shr_s", "i32x4.shr_u", "i64x2.shl", "i64x2.shr_s"][pick(5)];
+      return `(${op} ${x} ${a})`;
+    }
+    if (r < 0.6) {
+      const lanes = Array.from({ length: 16 }, () => pick(32)).join(" ");
+      return `(i8x16.shuffle ${lanes} ${x} ${y})`;
+    }
+    if (r < 0.65) return `(v128.bitselect ${x} ${y} ${vec(a, b, 0)})`;
+    if (r < 0.72) {
+      const s = rand();
+      if (s < 0.3) return `(i8x16.replace_lane ${lane(16)} ${x} ${a})`;
+      if (s < 0.6) return `(i32x4.replace_lane ${lane(4)} ${x} ${a})`;
+      if (s < 0.8) return `(i64x2.replace_lane ${lane(2)} ${x} (i64.extend_i32_u ${b}))`;
+      return `(f32x4.replace_lane ${lane(4)} ${x} (f32.convert_i32_s ${b}))`;
+    }
+    if (r < 0.86) {
+      const shape = chance(0.6) ? "f32x4" : "f64x2";
+      const op = ["add", "sub", "mul", "div", "min", "max", "pmin", "pmax"][pick(8)];
+      return floats(shape, `(${shape}.${op} ${x} ${y})`);
+    }
+    if (r < 0.95) {
+      const [shape, op] = [
+        ["f32x4", "sqrt"],
+        ["f32x4", "nearest"],
+        ["f32x4", "floor"],
+        ["f32x4", "trunc"],
+        ["f32x4", "abs"],
+        ["f32x4", "neg"],
+        ["f64x2", "ceil"],
+        ["f64x2", "sqrt"],
+        ["f64x2", "nearest"],
+        ["f32x4", "convert_i32x4_s"],
+        ["f32x4", "convert_i32x4_u"],
+        ["f64x2", "convert_low_i32x4_s"],
+        ["f32x4", "demote_f64x2_zero"],
+        ["f64x2", "promote_low_f32x4"],
+      ][pick(14)] as ["f32x4" | "f64x2", string];
+      return floats(shape, `(${shape}.${op} ${x})`);
+    }
+    return `(select ${x} ${y} ${a})`;
+  };
+  /** An i32 read from a v128 expression over the i32s `a` and `b`. */
+  const lanes = (a: string, b: string, depth: number): string => {
+    const v = vec(a, b, Math.min(depth, 2));
+    const r = rand();
+    if (r < 0.2) return `(i32x4.extract_lane ${lane(4)} ${v})`;
+    if (r < 0.3) return `(i8x16.extract_lane_s ${lane(16)} ${v})`;
+    if (r < 0.4) return `(i16x8.extract_lane_u ${lane(8)} ${v})`;
+    if (r < 0.5) return `(i32.wrap_i64 (i64x2.extract_lane ${lane(2)} ${v}))`;
+    if (r < 0.58) return `(v128.any_true ${v})`;
+    if (r < 0.64) return `(${["i8x16", "i16x8", "i32x4", "i64x2"][pick(4)]}.all_true ${v})`;
+    if (r < 0.76) return `(${["i8x16", "i16x8", "i32x4", "i64x2"][pick(4)]}.bitmask ${v})`;
+    if (r < 0.88) {
+      // A float lane: its bits with `nanBits`, else a saturating conversion (NaN is 0).
+      return f.nanBits
+        ? `(i32.reinterpret_f32 (f32x4.extract_lane ${lane(4)} ${v}))`
+        : `(i32.trunc_sat_f32_s (f32x4.extract_lane ${lane(4)} ${v}))`;
+    }
+    return `(i32.trunc_sat_f64_u (f64x2.extract_lane ${lane(2)} ${v}))`;
+  };
+  /** A statement with a v128: into `$v`, or stored (at the bounds edge: it may trap). */
+  const vecStmt = (vars: readonly string[]): string => {
+    const a = expr(vars, 1), b = expr(vars, 1);
+    const s = rand();
+    if (s < 0.45) return `(local.set $v ${vec(a, b, 2)})`;
+    if (s < 0.65) return `(v128.store ${low(a)} ${vec(a, b, 2)})`;
+    if (s < 0.9 || safe || !f.memEdge) {
+      return `(v128.store${[8, 16, 32, 64][pick(4)]}_lane ${lane(2)} ${low(b)} ${vec(a, b, 1)})`;
+    }
+    // Straddling the end or not: a store that traps must write nothing.
+    const [store, width, laneIndex] = [
+      ["v128.store", 16, ""],
+      ["v128.store64_lane", 8, " 1"],
+      ["v128.store32_lane", 4, " 3"],
+    ][pick(3)] as [string, number, string];
+    return `(${store} offset=${
+      edge() - width - 1 + pick(3)
+    }${laneIndex} (i32.and ${a} (i32.const 1)) ${vec(a, b, 1)})`;
   };
   /** A condition true about a quarter of the time. */
   const rarely = (vars: readonly string[]) => `(i32.eqz (i32.and ${expr(vars, 1)} (i32.const 3)))`;
@@ -377,6 +596,14 @@ export function tierModule(seed: number): string {
       } else if (r < 0.6) out.push(`(global.set $g ${expr(vars, 2)})`);
       else if (r < 0.62 && f.wide) {
         out.push(`(local.set $w ${i64(expr(vars, 1), expr(vars, 1), 2)})`);
+      } else if (r < 0.64 && f.simd) out.push(vecStmt(vars));
+      else if (safe) {
+        // Nothing below is trap-free; a call of `$u0` is (a call in the long loop's body).
+        out.push(
+          calls && chance(0.4)
+            ? `(local.set ${target} (call $u0 ${expr(vars, 2)}))`
+            : `(local.set ${target} ${expr(vars, 2)})`,
+        );
       } else if (r < 0.65 && f.memEdge) {
         const s = rand();
         if (s < 0.4) {
@@ -461,7 +688,7 @@ export function tierModule(seed: number): string {
     "(local $x i32) (local $y i32) (local $i0 i32) (local $i1 i32) (local $i2 i32) " +
     "(local $i3 i32) (local $i9 i32) (local $ex exnref) (local $w i64) " +
     "(local $n1 i32) (local $n2 i32) (local $n3 i32) (local $r (ref null $arr)) " +
-    "(local $r2 (ref null $arr))";
+    "(local $r2 (ref null $arr))" + (f.simd ? " (local $v v128) (local $vt v128)" : "");
   const tail = () =>
     chance(0.5)
       ? `(return_call ${leaves[pick(LEAVES)]} ${expr(vars, 1)} ${expr(vars, 1)})`
@@ -494,12 +721,17 @@ ${tail()})`);
 ${block(leafCtx, 2, 2)}
 (return_call $t0 ${expr(vars, 1)} ${expr(vars, 1)}))`);
   const runCtx: Ctx = { vars, calls: true, tails: true };
-  const long = f.longLoop
-    ? `(local.set $i9 (i32.const ${1000 + pick(300)}))
+  /** A loop long enough for the `auto` tier to switch `run` to generated code, trap-free. */
+  const longLoop = () => {
+    safe = true;
+    const body = block({ vars, calls: chance(0.5) }, 1, 3);
+    safe = false;
+    return `(local.set $i9 (i32.const ${1000 + pick(300)}))
 (loop $long
-  ${block({ vars, calls: chance(0.3) }, 1, 2)}
-  (br_if $long (local.tee $i9 (i32.sub (local.get $i9) (i32.const 1)))))`
-    : "";
+  ${body}
+  (br_if $long (local.tee $i9 (i32.sub (local.get $i9) (i32.const 1)))))`;
+  };
+  const long = f.longLoop ? longLoop() : "";
   const end = chance(0.3)
     ? `(i32.add (local.get $x) (local.get $y))`
     : chance(0.5)
