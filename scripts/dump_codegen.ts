@@ -64,7 +64,8 @@ for (const func of instances.entity(store, instance).funcs) {
     self: cf.funcIndex,
     shapeOf: callShapesOf(func.instance.module),
     directOpts: directOptionsOf(cf, func.instance.module),
-    splitLong: engine.codegenStyle !== "lean",
+    splitLong: true,
+    lean: engine.codegenStyle === "lean",
     handlers: cf.handlers,
     exceptions: workload.exceptions === true,
   });

@@ -2016,6 +2016,11 @@ export interface GenerateOptions {
   readonly directOpts?: DirectOptions | null;
   /** Whether long loops are split into functions of their own (default false). */
   readonly splitLong?: boolean;
+  /**
+   * Whether the source is for the lean spelling (`leanSource`; default false): the JIT
+   * spelling's typed-array lanes are left out, as the lean rewrites make their own.
+   */
+  readonly lean?: boolean;
   /** Its try_tables' handler words (default null: none). */
   readonly handlers?: Int32Array | null;
   /**
@@ -2054,6 +2059,7 @@ export function generateSource(
     shapeOf = null,
     directOpts = null,
     splitLong = false,
+    lean = false,
     handlers = null,
   } = options;
   const exceptions = options.exceptions ?? collectable;
@@ -3120,7 +3126,7 @@ ${
   const typedViews = new Set<string>();
   const viewRead = (v: string) => `${v} = mem !== null ? mem.${v.slice(1)} : null`;
   if (
-    structured && splitLong && usesMem &&
+    structured && splitLong && !lean && usesMem &&
     body.match(/\bmview = /g)?.length === body.match(/\bmemLen = mview\.byteLength;/g)?.length
   ) {
     body = typedLanes(body, typedViews);
@@ -3408,7 +3414,8 @@ export function generateBody(
       self: selfFrames || collectable ? cf.funcIndex : -1,
       shapeOf,
       directOpts,
-      splitLong: !lean,
+      splitLong: true,
+      lean,
       handlers: cf.handlers,
       exceptions,
     });
@@ -3482,7 +3489,8 @@ function resumeBodyOf(
       self: selfFrames || collectable ? cf.funcIndex : -1,
       shapeOf,
       directOpts,
-      splitLong: structured && !lean,
+      splitLong: structured,
+      lean,
       handlers: cf.handlers,
       exceptions,
     });

@@ -61,7 +61,7 @@ export function withBlockTemporariesHoisted(js: string): string {
 }
 
 /** The index of the `}` closing the `{` at `open`, skipping strings and comments, or -1. */
-function closingBrace(js: string, open: number): number {
+export function closingBrace(js: string, open: number): number {
   let depth = 0;
   for (let i = open; i < js.length; i++) {
     const c = js[i]!;

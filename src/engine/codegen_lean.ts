@@ -40,13 +40,18 @@
  * xxh64 282 -> 244, hashtab 298 -> 272, vec_bytes 79 -> 71, fib 89 -> 83, lz 72 -> 68, matmul
  * 144 -> 139, sha512 187 -> 183; i64, calls and the scalar vector builds unchanged.
  * What stays wide: a feedback slot past 255 (a long body's later loops) takes a `Wide` prefix
- * too; in vec_float's body 2,981 of its bytecodes after the hoisting. Moving such loops into
- * functions of their own (`codegen_split.ts`) would need the lean rewrites applied to them.
+ * too; in vec_float's body 2,981 of its bytecodes after the hoisting. Long loops are therefore
+ * split into functions of their own as in the JIT spelling (`codegen_split.ts`), each spelled by
+ * the same rewrites (`leanLoops`: it reads the memory's typed views and limits on entry). Under
+ * `node --jitless` (`deno task bench:jitless --scale 0.1 --filter ...`, CPU ratio to native,
+ * 4 runs per tree alternating with the generator before): vec_bytes_scalar 98-101x -> 88-91x;
+ * sha512, vec_float, vec_float_scalar, vec_bytes, xxh64, hashtab within their spread (which is
+ * 5-8%). Split without those rewrites, vec_float had run 3x slower.
  *
  * @module
  */
 
-import { withBlockTemporariesHoisted } from "./codegen_hoist.ts";
+import { closingBrace, withBlockTemporariesHoisted } from "./codegen_hoist.ts";
 import { leanI64 } from "./codegen_i64.ts";
 import { laneMax, laneMin } from "./codegen_v128.ts";
 
@@ -916,34 +921,17 @@ function withSlotClampsInLocals(js: string): string {
 }
 
 /**
- * The source `generateSource` made for a body factory (`"use strict";`, the closure's
- * declarations, `return function wasm(...) {...};` or a direct entry and its ordinary one),
- * spelled for an engine without a JIT.
+ * A function's text (a body, or a split loop's function) spelled for an engine without a JIT:
+ * every rewrite above but the hoisting of block temporaries, in their order.
  */
-export function leanSource(source: string): string {
-  // A body with a direct entry (see "Direct calls" in codegen.ts) starts with that.
-  const direct = source.indexOf("const direct = function direct(");
-  const split = direct >= 0 ? direct : source.indexOf("return function wasm(");
-  if (split < 0) return source;
-  let head = source.slice(0, split);
-  // Its entries are read by each other (and calls) as closure bindings: `var`, as above.
-  let body = source.slice(split).replace(
-    /^const (direct|wasm) = function /gm,
-    "var $1 = function ",
-  );
-  // The closure's bindings are read by the body on every use: `var` needs no hole check.
-  head = head.replace(/^(?:const|let) /gm, "var ");
+function leanText(body: string): string {
   body = withLaneMinMaxInline(leanI64(body));
   // An f32 read from memory is already a float32: rounding it again changes nothing.
   body = withLaneMinMaxUnrounded(withFroundFolded(body)).replace(
     /Math\.fround\((mview\.getFloat32\([^()]*\))\)/g,
     "$1",
   );
-  const hoisted = HOISTED_MATH.filter((name) => body.includes(`Math.${name}(`));
-  for (const name of hoisted) body = body.replaceAll(`Math.${name}(`, `$math_${name}(`);
-  if (hoisted.length > 0) {
-    head += `var ${hoisted.map((name) => `$math_${name} = Math.${name}`).join(", ")};\n`;
-  }
+  for (const name of HOISTED_MATH) body = body.replaceAll(`Math.${name}(`, `$math_${name}(`);
   body = withSlotClampsInLocals(withImmediatesFolded(body));
   body = withUnsignedComparesFlipped(withoutIntBitOr(withZeroTermsDropped(
     withoutInnerBitOr(
@@ -971,8 +959,87 @@ export function leanSource(source: string): string {
       /(?<![\w$)\]]|\b(?:switch|if|while|for) )\((-?\d{1,10}) >>> 0\)/g,
       (_, n: string) => String(Number(n) >>> 0),
     );
-  body = withBlockTemporariesHoisted(withBoundsPrecomputed(body));
-  if (body.includes("$lean_trap(")) {
+  return withBoundsPrecomputed(body);
+}
+
+/**
+ * What a body's prologue reads the memory with, as the rewrites of memory accesses find it (an
+ * assignment of `mview`, each followed by the length's): they declare their views and limits
+ * after its last line.
+ */
+const MEMORY_ENTRY = "/* mview = */\nlet memLen = mview.byteLength;\n";
+
+/** The closure's bindings are read by the body on every use: `var` needs no hole check. */
+function varsOf(head: string): string {
+  return head.replace(/^(?:const|let) /gm, "var ");
+}
+
+/**
+ * The split loops' functions (`codegen_split.ts`: `function $loop<t>(...) {...}`, in `head`)
+ * spelled as `leanText` spells the body. One that takes the memory (`mview`, `memLen`) reads
+ * its typed views and precomputed limits on entry, as a body does after `MEMORY_ENTRY`, from
+ * the memory `mem`, which its calls in `body` then pass if they did not.
+ */
+function leanLoops(head: string, body: string): { head: string; body: string } {
+  const re = /^function (\$loop\d+)\(([^)]*)\) \{\n/gm;
+  let out = "";
+  let from = 0;
+  for (const m of head.matchAll(re)) {
+    const open = m.index! + m[0].length - 2;
+    const close = closingBrace(head, open);
+    if (close < 0) continue;
+    const name = m[1]!;
+    const params = m[2] === "" ? [] : m[2]!.split(", ");
+    const memory = params.includes("mview") && params.includes("memLen");
+    let text = leanText(`${memory ? MEMORY_ENTRY : ""}${head.slice(open + 2, close)}`);
+    if (memory) {
+      text = text.replace(MEMORY_ENTRY, "");
+      if (!params.includes("mem") && /\bmem\./.test(text)) {
+        params.push("mem");
+        const call = new RegExp(`${name.replace("$", "\\$")}\\(([^()]*)\\)`, "g");
+        body = body.replace(
+          call,
+          (_, args: string) => `${name}(${args === "" ? "" : `${args}, `}mem)`,
+        );
+      }
+    }
+    out += `${varsOf(head.slice(from, m.index))}function ${name}(${params.join(", ")}) {\n${text}`;
+    from = close;
+  }
+  return { head: out + varsOf(head.slice(from)), body };
+}
+
+/**
+ * The source `generateSource` made for a body factory (`"use strict";`, the closure's
+ * declarations, `return function wasm(...) {...};` or a direct entry and its ordinary one),
+ * spelled for an engine without a JIT.
+ */
+export function leanSource(source: string): string {
+  // A body with a direct entry (see "Direct calls" in codegen.ts) starts with that.
+  const direct = source.indexOf("const direct = function direct(");
+  const split = direct >= 0 ? direct : source.indexOf("return function wasm(");
+  if (split < 0) return source;
+  let head = source.slice(0, split);
+  // Its entries are read by each other (and calls) as closure bindings: `var`, as above.
+  let body = source.slice(split).replace(
+    /^const (direct|wasm) = function /gm,
+    "var $1 = function ",
+  );
+  // After a split loop that may have changed the memory, its length read from the view (the
+  // same number) as everywhere else, so that the body's accesses keep their typed views.
+  body = body.replace(
+    /\bmemLen = \$x_memLen; ((?:[\w$]+ = [^;\n]*; )*?)mview = \$x_mview;/g,
+    "$1mview = $x_mview;\nmemLen = mview.byteLength;",
+  );
+  body = withBlockTemporariesHoisted(leanText(body));
+  ({ head, body } = leanLoops(head, body));
+  const hoisted = HOISTED_MATH.filter((name) =>
+    body.includes(`$math_${name}(`) || head.includes(`$math_${name}(`)
+  );
+  if (hoisted.length > 0) {
+    head += `var ${hoisted.map((name) => `$math_${name} = Math.${name}`).join(", ")};\n`;
+  }
+  if (body.includes("$lean_trap(") || head.includes("$lean_trap(")) {
     head += "var $lean_trap = rt.trap, $lean_oob = rt.TrapCode.MemoryOutOfBounds;\n";
   }
   return head + body;

@@ -15,6 +15,7 @@ import {
 } from "../../src/engine/codegen_split.ts";
 import { directSource } from "./harness.ts";
 import { directOptionsOf, generateSource } from "../../src/engine/codegen.ts";
+import { leanSource } from "../../src/engine/codegen_lean.ts";
 import { Config, Engine, Linker, Module, Store, Trap, Val } from "../../mod.ts";
 import { instances } from "../../src/runtime/handles.ts";
 import { wat } from "../_lib/wabt.ts";
@@ -290,7 +291,40 @@ Deno.test("codegen split: split loops compute what the interpreter does, fuel st
       wantFuel,
     );
     assert.deepEqual(results(new Config({ executionTier: "auto" })), want);
+    // The lean spelling's split loops (typed views and limits read on entry, codegen_lean.ts).
+    const lean = { executionTier: "codegen", codegenStyle: "lean" } as const;
+    assert.deepEqual(results(new Config(lean)), want);
+    assert.deepEqual(results(new Config({ ...lean, consumeFuel: true })), wantFuel);
   });
+});
+
+Deno.test("codegen split: a lean split loop reads the memory's typed views on entry", () => {
+  const engine = new Engine(new Config({ executionTier: "codegen" }));
+  const store = new Store(engine, null);
+  const instance = new Linker(engine).instantiate(store, new Module(engine, wat(NEST)));
+  instance.getFunc(store, "run")!.call(store, [Val.i32(1), Val.i32(1)]);
+  const func = instances.entity(store, instance).funcs[0]!;
+  assert.ok(!func.isHost && func.compiled !== null);
+  const cf = func.compiled;
+  const source = allSplit(() => {
+    const result = generateSource(cf.code, {
+      numResults: cf.numResults,
+      structured: true,
+      paramWords: cf.paramWords,
+      localWords: cf.localWords,
+      splitLong: true,
+      lean: true,
+    });
+    return "reason" in result ? result.reason : leanSource(result.source);
+  });
+  // A loop of byte loads: its function takes the memory and reads `mu8` from it, and its
+  // call in the body passes the memory.
+  const fn =
+    /^function (\$loop\d+)\(([^)]*\bmem)\) \{\n(?:let [^\n]*\n)*?let mu8 = mem !== null \? mem\.u8 : null;/m
+      .exec(source);
+  assert.ok(fn !== null, source);
+  assert.ok(source.includes(`${fn[1]}(${fn[2]})`));
+  assert.doesNotMatch(source, /\bMath\.\w+\(/);
 });
 
 Deno.test("codegen split: i64 products by constants (\$warm's exact path) in a split loop", () => {
