@@ -373,7 +373,7 @@ import {
 import * as slotValues from "./codegen_slots.ts";
 import { isInt32Expr, numberSlots, splitSlotValues } from "./codegen_slots.ts";
 import { leanSource } from "./codegen_lean.ts";
-import { type LocalKind, splitLoops } from "./codegen_split.ts";
+import { type LocalKind, SPLIT_SIZES, splitLoops } from "./codegen_split.ts";
 import {
   countedBackEdge,
   dropIdleTakes,
@@ -3187,6 +3187,9 @@ ${
         ...[...split.locals, ...promoted.flatMap(locals)].map((n) => [n, kindOfLocal(n)] as const),
       ]),
       caught ? "fuel" : null,
+      // Chunks only shorten V8's optimising compiles (see `SPLIT_SIZES.chunkChars`): without a
+      // JIT there are none, and the lean rewrites (`leanLoops`) spell whole loops, not chunks.
+      lean ? { ...SPLIT_SIZES, chunkChars: undefined } : SPLIT_SIZES,
     )
     : null;
   if (split2 !== null) body = split2.body;

@@ -591,3 +591,46 @@ Deno.test("codegen split: a loop is chunked alike with fuel on and off", () => {
   assert.deepEqual(metered, plain);
   assert.ok(plain.includes(0) && plain.some((n) => n >= 2), String(plain));
 });
+
+Deno.test("codegen split: the lean style splits loops but never chunks them", () => {
+  const engine = new Engine(new Config({ executionTier: "codegen" }));
+  const store = new Store(engine, null);
+  const instance = new Linker(engine).instantiate(store, new Module(engine, wat(NEST)));
+  instance.getFunc(store, "run")!.call(store, [Val.i32(1), Val.i32(1)]);
+  const func = instances.entity(store, instance).funcs[0]!;
+  assert.ok(!func.isHost && func.compiled !== null);
+  const cf = func.compiled;
+  const sourceOf = (lean: boolean) => {
+    const result = generateSource(cf.code, {
+      numResults: cf.numResults,
+      structured: true,
+      paramWords: cf.paramWords,
+      localWords: cf.localWords,
+      splitLong: true,
+      lean,
+    });
+    assert.ok(!("reason" in result));
+    return lean ? leanSource(result.source) : result.source;
+  };
+  const want = results(new Config({ executionTier: "interpreter" }));
+  const saved = { ...SPLIT_SIZES };
+  // As in the test above: NEST's inner loop is split and, in the JIT style, chunked.
+  Object.assign(SPLIT_SIZES, {
+    minBody: 0,
+    minChars: 0,
+    minTopChars: undefined,
+    maxChars: 400,
+    chunkChars: 30,
+  });
+  try {
+    assert.match(sourceOf(false), /^function \$loop\d+_\d+\(/m);
+    // Chunk functions would miss the lean rewrites (`leanLoops` spells `$loop<t>` functions).
+    const lean = sourceOf(true);
+    assert.match(lean, /^function \$loop\d+\(/m);
+    assert.doesNotMatch(lean, /^function \$loop\d+_\d+\(/m);
+    const config = { executionTier: "codegen", codegenStyle: "lean" } as const;
+    assert.deepEqual(results(new Config(config)), want);
+  } finally {
+    Object.assign(SPLIT_SIZES, saved);
+  }
+});
