@@ -212,6 +212,18 @@ function allSplit<T>(fn: () => T): T {
 }
 
 /** The results of the calls below in one configuration, fuel resumed in small steps if on. */
+/** NEST's `run` after one call on the codegen tier, metered or not: its code and module. */
+function nestRun(consumeFuel: boolean) {
+  const engine = new Engine(new Config({ executionTier: "codegen", consumeFuel }));
+  const store = new Store(engine, null);
+  if (consumeFuel) store.setFuel(1_000_000);
+  const instance = new Linker(engine).instantiate(store, new Module(engine, wat(NEST)));
+  instance.getFunc(store, "run")!.call(store, [Val.i32(1), Val.i32(1)]);
+  const func = instances.entity(store, instance).funcs[0]!;
+  assert.ok(!func.isHost && func.compiled !== null);
+  return { compiled: func.compiled, instance: func.instance };
+}
+
 function results(config: Config): string[] {
   const engine = new Engine(config);
   const store = new Store(engine, null);
@@ -299,12 +311,7 @@ Deno.test("codegen split: split loops compute what the interpreter does, fuel st
 });
 
 Deno.test("codegen split: a lean split loop reads the memory's typed views on entry", () => {
-  const engine = new Engine(new Config({ executionTier: "codegen" }));
-  const store = new Store(engine, null);
-  const instance = new Linker(engine).instantiate(store, new Module(engine, wat(NEST)));
-  instance.getFunc(store, "run")!.call(store, [Val.i32(1), Val.i32(1)]);
-  const func = instances.entity(store, instance).funcs[0]!;
-  assert.ok(!func.isHost && func.compiled !== null);
+  const func = nestRun(false);
   const cf = func.compiled;
   const source = allSplit(() => {
     const result = generateSource(cf.code, {
@@ -358,12 +365,7 @@ Deno.test("codegen split: i64 products by constants (\$warm's exact path) in a s
 });
 
 Deno.test("codegen split: the engine's source for the nest has its loops as functions", () => {
-  const engine = new Engine(new Config({ executionTier: "codegen" }));
-  const store = new Store(engine, null);
-  const instance = new Linker(engine).instantiate(store, new Module(engine, wat(NEST)));
-  instance.getFunc(store, "run")!.call(store, [Val.i32(1), Val.i32(1)]);
-  const func = instances.entity(store, instance).funcs[0]!;
-  assert.ok(!func.isHost && func.compiled !== null);
+  const func = nestRun(false);
   const cf = func.compiled;
   const source = (split: boolean) => {
     const result = generateSource(cf.code, {
@@ -400,13 +402,7 @@ Deno.test("codegen split: the engine's source for the nest has its loops as func
 Deno.test("codegen split: fuel text does not count to a loop's size (fuel on splits as off)", () => {
   /** The engine's direct body of `run` of NEST, metered or not, split at `minChars`. */
   const splitAt = (consumeFuel: boolean, minChars: number) => {
-    const engine = new Engine(new Config({ executionTier: "codegen", consumeFuel }));
-    const store = new Store(engine, null);
-    if (consumeFuel) store.setFuel(1_000_000);
-    const instance = new Linker(engine).instantiate(store, new Module(engine, wat(NEST)));
-    instance.getFunc(store, "run")!.call(store, [Val.i32(1), Val.i32(1)]);
-    const func = instances.entity(store, instance).funcs[0]!;
-    assert.ok(!func.isHost && func.compiled !== null);
+    const func = nestRun(consumeFuel);
     const saved = { ...SPLIT_SIZES };
     Object.assign(SPLIT_SIZES, {
       minBody: 0,
@@ -558,13 +554,7 @@ Deno.test("codegen split: chunked loops compute what the interpreter does, fuel 
 Deno.test("codegen split: a loop is chunked alike with fuel on and off", () => {
   /** The engine's direct body of `run` of NEST, metered or not: its chunk functions. */
   const chunksAt = (consumeFuel: boolean, chunkChars: number) => {
-    const engine = new Engine(new Config({ executionTier: "codegen", consumeFuel }));
-    const store = new Store(engine, null);
-    if (consumeFuel) store.setFuel(1_000_000);
-    const instance = new Linker(engine).instantiate(store, new Module(engine, wat(NEST)));
-    instance.getFunc(store, "run")!.call(store, [Val.i32(1), Val.i32(1)]);
-    const func = instances.entity(store, instance).funcs[0]!;
-    assert.ok(!func.isHost && func.compiled !== null);
+    const func = nestRun(consumeFuel);
     const saved = { ...SPLIT_SIZES };
     // Only the inner loop is split (the outer one is above maxChars), so it is the one chunked.
     Object.assign(SPLIT_SIZES, {
@@ -593,12 +583,7 @@ Deno.test("codegen split: a loop is chunked alike with fuel on and off", () => {
 });
 
 Deno.test("codegen split: the lean style splits loops but never chunks them", () => {
-  const engine = new Engine(new Config({ executionTier: "codegen" }));
-  const store = new Store(engine, null);
-  const instance = new Linker(engine).instantiate(store, new Module(engine, wat(NEST)));
-  instance.getFunc(store, "run")!.call(store, [Val.i32(1), Val.i32(1)]);
-  const func = instances.entity(store, instance).funcs[0]!;
-  assert.ok(!func.isHost && func.compiled !== null);
+  const func = nestRun(false);
   const cf = func.compiled;
   const sourceOf = (lean: boolean) => {
     const result = generateSource(cf.code, {
