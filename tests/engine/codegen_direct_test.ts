@@ -11,7 +11,7 @@ import type { WasmFuncEntity } from "../../src/engine/entities.ts";
 import { funcs } from "../../src/runtime/handles.ts";
 import { storeInner } from "../../src/runtime/store.ts";
 import { wat as watTail } from "../api/_wat.ts";
-import { instantiate, wat } from "./harness.ts";
+import { callsLog, hostTrapsLog, instantiate, wat } from "./harness.ts";
 
 const TIERS = ["interpreter", "codegen"] as const;
 
@@ -282,24 +282,12 @@ Deno.test("codegen direct: traps and host traps after a deeper callee returned s
     });
     const run = linker.instantiate(store, new Module(engine, DEPTH_AFTER_RETURN))
       .getFunc(store, "run")!;
-    for (const k of [1, 2, 30, 99]) {
-      try {
-        log.push(run.call(store, [Val.i32(100), Val.i32(k)])[0]!.value);
-      } catch (e) {
-        assert.ok(e instanceof Trap);
-        log.push(e.code, e.backtrace);
-      }
-    }
-    for (const at of [1, 3, 40]) {
+    callsLog(log, store, run, [1, 2, 30, 99].map((k) => [Val.i32(100), Val.i32(k)]));
+    const arm = (at: number) => {
       calls = 0;
       throwAt = at;
-      const call = run.callResumable(store, [Val.i32(100), Val.i32(-1)]);
-      assert.equal(call.kind, "hostTrap");
-      if (call.kind !== "hostTrap") continue;
-      log.push(call.frames(store, { locals: true }));
-      const done = call.resume(store, [Val.i32(5)]);
-      if (done.kind === "finished") log.push(done.results[0]!.value);
-    }
+    };
+    hostTrapsLog(log, store, run, [Val.i32(100), Val.i32(-1)], [1, 3, 40], arm, Val.i32(5));
     return log;
   });
   assert.ok(seen[0]!.length > 10, `${seen[0]!.length}`);
@@ -824,24 +812,12 @@ Deno.test("codegen direct: compact call sites (outside loops) stop, trap and hos
       if (call.kind === "finished") log.push(call.results[0]!.value);
     }
     store.setFuel(1_000_000);
-    for (const n of [1, 5, 6, 20]) {
-      try {
-        log.push(run.call(store, [Val.i32(n)])[0]!.value);
-      } catch (e) {
-        assert.ok(e instanceof Trap);
-        log.push(e.code, e.backtrace);
-      }
-    }
-    for (const at of [1, 2, 5]) {
+    callsLog(log, store, run, [1, 5, 6, 20].map((n) => [Val.i32(n)]));
+    const arm = (at: number) => {
       calls = 0;
       throwAt = at;
-      const call = run.callResumable(store, [Val.i32(30)]);
-      assert.equal(call.kind, "hostTrap");
-      if (call.kind !== "hostTrap") continue;
-      log.push(call.frames(store, { locals: true }));
-      const done = call.resume(store, [Val.i32(5)]);
-      if (done.kind === "finished") log.push(done.results[0]!.value);
-    }
+    };
+    hostTrapsLog(log, store, run, [Val.i32(30)], [1, 2, 5], arm, Val.i32(5));
     return log;
   });
   assert.ok(seen[0]!.length > 20, `${seen[0]!.length}`);

@@ -19,6 +19,7 @@ import {
   Module,
   Store,
   Trap,
+  type Val,
 } from "../../mod.ts";
 import type { FuncEntity, StoreInner, WasmFuncEntity } from "../../src/engine/entities.ts";
 import type { CompiledFunc } from "../../src/engine/code_map.ts";
@@ -216,4 +217,48 @@ export function fuelLog(
   }
   log.push(t.inner.fuel + t.inner.fuelReserve);
   return log;
+}
+
+/**
+ * Calls `func` with each argument list in turn, logging its first result's value, or the trap's
+ * code and backtrace when it traps (any other error fails the test).
+ */
+export function callsLog(
+  log: unknown[],
+  store: Store<unknown>,
+  func: Func,
+  argLists: Val[][],
+): void {
+  for (const args of argLists) {
+    try {
+      log.push(func.call(store, args)[0]!.value);
+    } catch (e) {
+      assert.ok(e instanceof Trap);
+      log.push(e.code, e.backtrace);
+    }
+  }
+}
+
+/**
+ * For each `at`, arms the host (`arm(at)`: its `at`-th call throws), calls `func` resumably, and
+ * logs the host-trap stop's frames with locals, then the result of resuming it with `value`.
+ */
+export function hostTrapsLog(
+  log: unknown[],
+  store: Store<unknown>,
+  func: Func,
+  args: Val[],
+  ats: readonly number[],
+  arm: (at: number) => void,
+  value: Val,
+): void {
+  for (const at of ats) {
+    arm(at);
+    const call = func.callResumable(store, args);
+    assert.equal(call.kind, "hostTrap");
+    if (call.kind !== "hostTrap") continue;
+    log.push(call.frames(store, { locals: true }));
+    const done = call.resume(store, [value]);
+    if (done.kind === "finished") log.push(done.results[0]!.value);
+  }
 }
