@@ -1189,6 +1189,11 @@ class FuncTranslator {
   }
 
   #translateOp(op: number): void {
+    // The two most frequent operators (40% of SQLite's) before the table lookup: with the same
+    // in `FuncValidator.step`, an eager compile's pass over large, funcs50k and SQLite 5-8%,
+    // 4-6% and 2-4% faster (least CPU ms of 35 rounds, three alternating processes per tree).
+    if (op === Op.LocalGet) return this.#pushLocal(this.#reader.index);
+    if (op === Op.I32Const) return this.#stack.pushConst(this.#reader.i32, 0, false);
     const rule = RULES[denseIndex(op)]!;
     switch (rule.kind) {
       case TranslateKind.Plain:
