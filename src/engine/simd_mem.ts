@@ -233,6 +233,71 @@ export function f32x4MaxMinLoad(
 }
 
 /**
+ * The `F32x4MaxMinLoadStoreAt` row (`d b c base imm sbase simm soffset` from the code at `pc`):
+ * `f32x4MaxMinLoad` into `d`, then `simdStore` of `d` to `(s[sbase] + simm) | 0` + `soffset`,
+ * as the two instructions it stands for (a trap of the load stores nothing).
+ *
+ * @param s the slot array
+ * @param f the slot array's f32 view
+ * @param mem the memory
+ * @param code the function's code
+ * @param pc where the instruction starts
+ * @param fp the frame's first slot
+ */
+export function f32x4MaxMinLoadStoreAt(
+  s: Int32Array,
+  f: Float32Array,
+  mem: DataView,
+  code: Int32Array,
+  pc: number,
+  fp: number,
+): void {
+  const d = fp + code[pc + 1]!;
+  f32x4MaxMinLoad(
+    f,
+    mem,
+    d,
+    fp + code[pc + 2]!,
+    fp + code[pc + 3]!,
+    (s[fp + code[pc + 4]!]! + code[pc + 5]!) | 0,
+  );
+  simdStore(s, mem, (s[fp + code[pc + 6]!]! + code[pc + 7]!) | 0, code[pc + 8]!, d);
+}
+
+/**
+ * The `F32x4MulLoadAddStoreAt` row (`d a base imm offset c sbase simm soffset` from the code at
+ * `pc`): `f32x4MulLoadAdd` into `d`, then `simdStore` of `d` to `(s[sbase] + simm) | 0` +
+ * `soffset` (a trap of the load stores nothing).
+ *
+ * @param s the slot array
+ * @param f the slot array's f32 view
+ * @param mem the memory
+ * @param code the function's code
+ * @param pc where the instruction starts
+ * @param fp the frame's first slot
+ */
+export function f32x4MulLoadAddStoreAt(
+  s: Int32Array,
+  f: Float32Array,
+  mem: DataView,
+  code: Int32Array,
+  pc: number,
+  fp: number,
+): void {
+  const d = fp + code[pc + 1]!;
+  f32x4MulLoadAdd(
+    f,
+    mem,
+    d,
+    fp + code[pc + 2]!,
+    (s[fp + code[pc + 3]!]! + code[pc + 4]!) | 0,
+    code[pc + 5]!,
+    fp + code[pc + 6]!,
+  );
+  simdStore(s, mem, (s[fp + code[pc + 7]!]! + code[pc + 8]!) | 0, code[pc + 9]!, d);
+}
+
+/**
  * A v128 load: `v128.load`, `v128.load{8x8,16x4,32x2}_{s,u}`, `v128.load{8,16,32,64}_splat`,
  * `v128.load{32,64}_zero`.
  *
