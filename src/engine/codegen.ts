@@ -1768,10 +1768,6 @@ s32[$8] = v;
 storeByte(mview, memLen, s32[$1] + $2, 0, ((u + v + $6) | 0) >>> $7);`,
   I32Copy8At2: `copyByte(mview, memLen, s32[$4] + $5, $6, s32[$1] + $2, $3);
 copyByte(mview, memLen, s32[$10] + $11, $12, s32[$7] + $8, $9);`,
-  F32x4MaxMinLoadStoreAt: `f32x4MaxMinLoad(f32, mview, $1, $2, $3, (s32[$4] + $5) | 0);
-simdStore(s32, mview, (s32[$6] + $7) | 0, $8, $1);`,
-  F32x4MulLoadAddStoreAt: `f32x4MulLoadAdd(f32, mview, $1, $2, (s32[$3] + $4) | 0, $5, $6);
-simdStore(s32, mview, (s32[$7] + $8) | 0, $9, $1);`,
   // The two rows each stands for (the shift into its own result slot `$5`).
   I16x8AddShlImm: `i16x8Shl(s32, $5, $2, $3);
 i16x8Add(s32, $1, $4, $5);`,

@@ -257,12 +257,10 @@ import {
   f32MulImmLoad,
   f32MulLoad2Add,
   f32x4MaxMinLoad,
-  f32x4MaxMinLoadStoreAt,
   f32x4MulLoad,
   f32x4MulLoad2,
   f32x4MulLoad2Add,
   f32x4MulLoadAdd,
-  f32x4MulLoadAddStoreAt,
   simdLoad,
   simdLoadLane,
   simdStore,
@@ -3014,20 +3012,12 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 395: // F32x4MaxMinLoadStoreAt
-          f32x4MaxMinLoadStoreAt(s32, f32, mview, code, pc, fp);
-          pc = (pc + 9) | 0;
-          break;
-        case 396: // F32x4MulLoadAddStoreAt
-          f32x4MulLoadAddStoreAt(s32, f32, mview, code, pc, fp);
-          pc = (pc + 10) | 0;
-          break;
-        case 401: // V128ExtractLane32
+        case 399: // V128ExtractLane32
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
           pc = (pc + 4) | 0;
           break;
-        case 402: // V128Unary
+        case 400: // V128Unary
           simdUnary(
             code[(pc + 2) | 0],
             s32,
@@ -3036,7 +3026,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 403: // V128Binary
+        case 401: // V128Binary
           simdBinary(
             code[(pc + 2) | 0],
             s32,
@@ -3046,7 +3036,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 407: // V128Shuffle
+        case 405: // V128Shuffle
           simdShuffle(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -3059,7 +3049,7 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 408: // V128ShuffleZx
+        case 406: // V128ShuffleZx
           simdShuffleZx(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -3073,7 +3063,7 @@ export function run(
           );
           pc = (pc + 9) | 0;
           break;
-        case 410: // V128LoadSubAt
+        case 408: // V128LoadSubAt
           simdLoad(
             code[(pc + 2) | 0],
             s32,
@@ -3084,7 +3074,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 411: // V128Load32SplatAt
+        case 409: // V128Load32SplatAt
           v128Load32Splat(
             s32,
             mview,
@@ -3094,7 +3084,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 412: // V128Load64ZeroAt
+        case 410: // V128Load64ZeroAt
           v128Load64Zero(
             s32,
             mview,
@@ -3104,19 +3094,19 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 413: // V128LoadAtShuffleZx
+        case 411: // V128LoadAtShuffleZx
           v128LoadShuffleZx(0, s32, mview, code, pc, fp);
           pc = (pc + 12) | 0;
           break;
-        case 414: // V128Load32SplatAtShuffleZx
+        case 412: // V128Load32SplatAtShuffleZx
           v128LoadShuffleZx(1, s32, mview, code, pc, fp);
           pc = (pc + 12) | 0;
           break;
-        case 415: // V128Load64ZeroAtShuffleZx
+        case 413: // V128Load64ZeroAtShuffleZx
           v128LoadShuffleZx(2, s32, mview, code, pc, fp);
           pc = (pc + 12) | 0;
           break;
-        case 416: // V128Store
+        case 414: // V128Store
           simdStore(
             s32,
             mview,
@@ -3126,7 +3116,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 417: // V128StoreAt
+        case 415: // V128StoreAt
           simdStore(
             s32,
             mview,
@@ -3136,7 +3126,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 422: // StructNew
+        case 420: // StructNew
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -3156,7 +3146,7 @@ export function run(
           pc = (pc + 4) | 0;
           fuel = store.fuel;
           break;
-        case 423: // StructNewDefault
+        case 421: // StructNewDefault
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -3175,7 +3165,7 @@ export function run(
           pc = (pc + 3) | 0;
           fuel = store.fuel;
           break;
-        case 424: // StructGet
+        case 422: // StructGet
           structGet(
             store,
             s32,
@@ -3186,13 +3176,13 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 451: { // Index64
+        case 449: { // Index64
           a = (fp + code[(pc + 2) | 0]) | 0;
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
           pc = (pc + 3) | 0;
           break;
         }
-        case 452: { // SizeToI64
+        case 450: { // SizeToI64
           d = (fp + code[(pc + 1) | 0]) | 0;
           v = s32[(fp + code[(pc + 2) | 0]) | 0];
           s32[d] = v;
@@ -3200,7 +3190,7 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 464: // TierUp
+        case 462: // TierUp
           if (--funcs[depth]!.compiled!.hotness <= 0) {
             frames[2 * depth + 1] = pc;
             store.fuel = fuel;
@@ -3509,7 +3499,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 409: // V128Load
+      case 407: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3520,7 +3510,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 420: { // Throw
+      case 418: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3545,7 +3535,7 @@ function runCold(
         }
         break;
       }
-      case 421: { // ThrowRef
+      case 419: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3567,7 +3557,7 @@ function runCold(
         }
         break;
       }
-      case 425: // StructSet
+      case 423: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3578,7 +3568,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 426: // ArrayNew
+      case 424: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3595,7 +3585,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 427: // ArrayNewDefault
+      case 425: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3611,7 +3601,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 428: // ArrayNewFixed
+      case 426: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3628,7 +3618,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 429: // ArrayNewData
+      case 427: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3647,7 +3637,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 430: // ArrayNewElem
+      case 428: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3666,7 +3656,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 431: // ArrayGet
+      case 429: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3677,7 +3667,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 432: // ArraySet
+      case 430: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3687,11 +3677,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 433: // ArrayLen
+      case 431: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 434: // ArrayFill
+      case 432: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3708,7 +3698,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 435: // ArrayCopy
+      case 433: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3725,7 +3715,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 436: // ArrayInitData
+      case 434: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3743,7 +3733,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 437: // ArrayInitElem
+      case 435: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3761,25 +3751,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 438: // RefI31
+      case 436: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 439: { // I31GetS
+      case 437: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 440: { // I31GetU
+      case 438: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 441: // RefTest
+      case 439: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3788,7 +3778,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 442: // RefCast
+      case 440: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3797,7 +3787,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 443: { // BrOnCast
+      case 441: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3807,7 +3797,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 444: { // BrOnCastFail
+      case 442: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3817,7 +3807,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 445: // AtomicLoad
+      case 443: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3828,7 +3818,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 446: // AtomicStore
+      case 444: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3839,7 +3829,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 447: // AtomicRmw
+      case 445: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3851,7 +3841,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 448: // AtomicCmpxchg
+      case 446: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3864,7 +3854,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 449: // AtomicWait
+      case 447: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3876,7 +3866,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 450: // AtomicNotify
+      case 448: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3884,7 +3874,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 453: // LoadMem
+      case 451: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3895,7 +3885,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 454: // StoreMem
+      case 452: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3906,11 +3896,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 455: // MemorySizeMem
+      case 453: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 456: { // MemoryGrowMem
+      case 454: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3930,7 +3920,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 457: // MemoryFillMem
+      case 455: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3946,7 +3936,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 458: // MemoryCopyMem
+      case 456: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3963,7 +3953,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 459: // MemoryInitMem
+      case 457: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3981,7 +3971,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 460: // V128LoadMem
+      case 458: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3992,7 +3982,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 461: // V128StoreMem
+      case 459: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -4002,7 +3992,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 462: // V128LoadLaneMem
+      case 460: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -4015,7 +4005,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 463: // V128StoreLaneMem
+      case 461: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -4261,7 +4251,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 397: // F64x2Add
+    case 395: // F64x2Add
       f64x2Add(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4270,7 +4260,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 398: // F64x2Sub
+    case 396: // F64x2Sub
       f64x2Sub(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4279,7 +4269,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 399: // F64x2Mul
+    case 397: // F64x2Mul
       f64x2Mul(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4288,7 +4278,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 400: // F64x2Div
+    case 398: // F64x2Div
       f64x2Div(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4297,7 +4287,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 404: // V128Ternary
+    case 402: // V128Ternary
       simdTernary(
         code[(pc + 2) | 0],
         s32,
@@ -4308,7 +4298,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 405: // V128ExtractLane
+    case 403: // V128ExtractLane
       simdExtractLane(
         code[(pc + 2) | 0],
         s32,
@@ -4318,7 +4308,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 406: // V128ReplaceLane
+    case 404: // V128ReplaceLane
       simdReplaceLane(
         code[(pc + 2) | 0],
         s32,
@@ -4329,7 +4319,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 418: // V128LoadLane
+    case 416: // V128LoadLane
       simdLoadLane(
         code[(pc + 2) | 0],
         s32,
@@ -4342,7 +4332,7 @@ function runWarm(
       );
       pc = (pc + 7) | 0;
       break;
-    case 419: // V128StoreLane
+    case 417: // V128StoreLane
       simdStoreLane(
         code[(pc + 1) | 0],
         s32,

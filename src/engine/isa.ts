@@ -1210,16 +1210,6 @@ storeByte(mview, memLen, s32[$1] + $2, 0, ((s32[$3] + v + $4) | 0) >>> $5);`,
   // (293 bytes of `run` each with both loads' three operands, 2026-12).
   F32x4MulLoad2: op("rrii", "f32x4MulLoad2(f32, mview, $1, s32[$2], $3, $4);"),
   F32x4MulLoad2Add: op("rriir", "f32x4MulLoad2Add(f32, mview, $1, s32[$2], $3, $4, $5);"),
-  // `F32x4MaxMinLoad` and `F32x4MulLoadAdd` whose result only a `v128.store` to `base + imm`
-  // reads (`... base imm offset` after their operands; `V128Store`'s address is a base with
-  // imm 0): the store joins the row, which still writes its result slot. vec_float's clamp and
-  // saxpy loops, 18% of its dispatches (`deno task bench --count`). The helper reads the
-  // operands from the code (as `V128LoadAtShuffleZx`); codegen.ts spells the two calls.
-  F32x4MaxMinLoadStoreAt: op("rrrririo", "f32x4MaxMinLoadStoreAt(s32, f32, mview, code, pc, fp);"),
-  F32x4MulLoadAddStoreAt: op(
-    "rrriorrio",
-    "f32x4MulLoadAddStoreAt(s32, f32, mview, code, pc, fp);",
-  ),
   F64x2Add: op("rrr", "f64x2Add(f64, $1, $2, $3);"),
   F64x2Sub: op("rrr", "f64x2Sub(f64, $1, $2, $3);"),
   F64x2Mul: op("rrr", "f64x2Mul(f64, $1, $2, $3);"),

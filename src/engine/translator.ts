@@ -2066,37 +2066,6 @@ class FuncTranslator {
   }
 
   /**
-   * `v128.store` (memarg offset `offset`) of the top entry when it is the result of the
-   * `F32x4MaxMinLoad` or `F32x4MulLoadAdd` just emitted, a temporary only the store reads, and
-   * the address is not a constant (materialising it would emit code after that row): turns
-   * the row into its `...StoreAt` form, its operands followed by the address's base slot, imm
-   * (0 unless an `ADDR` entry) and `offset`. Returns whether it did. The row still writes its
-   * result slot, which is not the address's (a lower position).
-   */
-  #storeJoins(offset: number): boolean {
-    const s = this.#stack;
-    const code = this.#code;
-    if (!this.#topIsLastResult()) return false;
-    const at = this.#lastStart, row = code.get(at);
-    const fused = row === I.F32x4MaxMinLoad
-      ? I.F32x4MaxMinLoadStoreAt
-      : row === I.F32x4MulLoadAdd
-      ? I.F32x4MulLoadAddStoreAt
-      : -1;
-    const pa = s.height - 2, kind = s.kind[pa];
-    if (fused < 0 || kind === CONST) return false;
-    const base = kind === ADDR ? s.val[pa]! * SLOT_WORDS : this.#use(pa);
-    const imm = kind === ADDR ? s.hi[pa]! : 0;
-    code.set(at, fused);
-    code.emit(base);
-    code.emit(imm);
-    code.emit(offset);
-    this.#pop(2);
-    this.#lastEnd = -1;
-    return true;
-  }
-
-  /**
    * `f32.add` of entries `pa` and `pa + 1` when one of them is the result of the
    * `F32x4MulLoad t, a, base, imm, offset` just emitted and the other is not a constant: takes it
    * back and emits `F32x4MulLoadAdd dst, a, base, imm, offset, c` with `c` the other's slot
@@ -3177,7 +3146,6 @@ class FuncTranslator {
       }
       case I.V128Store:
       case I.V128StoreLane: {
-        if (instr === I.V128Store && this.#storeJoins(r.offset)) return;
         if (instr === I.V128Store && s.kind[h - 2] === ADDR) {
           const base = s.val[h - 2]! * SLOT_WORDS, imm = s.hi[h - 2]!;
           const value = this.#use(h - 1);
