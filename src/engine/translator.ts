@@ -2066,6 +2066,28 @@ class FuncTranslator {
   }
 
   /**
+   * Emits `v128.store` (memarg offset `offset`) of the top entry to the address below it:
+   * `V128StoreAt base imm offset value` for an `ADDR` address, else `V128Store addr offset
+   * value`.
+   */
+  #emitV128Store(offset: number): void {
+    const s = this.#stack;
+    const code = this.#code;
+    const h = s.height;
+    if (s.kind[h - 2] === ADDR) {
+      const base = s.val[h - 2]! * SLOT_WORDS, imm = s.hi[h - 2]!;
+      const value = this.#use(h - 1);
+      this.#pop(2);
+      code.op3(I.V128StoreAt, base, imm, offset);
+      code.emit(value);
+      return;
+    }
+    const addr = this.#use(h - 2), value = this.#use(h - 1);
+    this.#pop(2);
+    code.op3(I.V128Store, addr, offset, value);
+  }
+
+  /**
    * `f32.add` of entries `pa` and `pa + 1` when one of them is the result of the
    * `F32x4MulLoad t, a, base, imm, offset` just emitted and the other is not a constant: takes it
    * back and emits `F32x4MulLoadAdd dst, a, base, imm, offset, c` with `c` the other's slot
@@ -3146,17 +3168,32 @@ class FuncTranslator {
       }
       case I.V128Store:
       case I.V128StoreLane: {
-        if (instr === I.V128Store && s.kind[h - 2] === ADDR) {
-          const base = s.val[h - 2]! * SLOT_WORDS, imm = s.hi[h - 2]!;
-          const value = this.#use(h - 1);
-          this.#pop(2);
-          code.op3(I.V128StoreAt, base, imm, r.offset);
-          code.emit(value);
-          return;
+        // The row whose result this stores, when the store can follow it at once (see
+        // `F32x4MaxMinLoadStoreAt` in isa.ts): its opcode changes once the store is emitted.
+        const join = instr === I.V128Store && this.#topIsLastResult() &&
+            s.kind[h - 2] !== CONST
+          ? this.#lastStart
+          : -1;
+        if (join >= 0) {
+          const row = code.get(join), at = s.kind[h - 2] === ADDR;
+          const joined = row === I.F32x4MaxMinLoad && at
+            ? I.F32x4MaxMinLoadStoreAt
+            : row === I.F32x4MulLoadAdd && !at
+            ? I.F32x4MulLoadAddStore
+            : -1;
+          if (joined >= 0) {
+            const start = code.len, dst = code.get(join + 1);
+            this.#emitV128Store(r.offset);
+            // (Nothing came between, and the store's value is the row's result.)
+            if (start === join + INSTR_SIZE[row]! && code.get(code.len - 1) === dst) {
+              code.set(join, joined);
+            }
+            return;
+          }
         }
+        if (instr === I.V128Store) return this.#emitV128Store(r.offset);
         const addr = this.#use(h - 2), value = this.#use(h - 1);
         this.#pop(2);
-        if (kind === I.V128Store) return code.op3(I.V128Store, addr, r.offset, value);
         code.emit(I.V128StoreLane);
         code.emit(n);
         code.emit(addr);
