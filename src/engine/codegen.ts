@@ -982,6 +982,30 @@ function needsPc(run: string): boolean {
   return /\b(pc|break|return|code)\b/.test(run);
 }
 
+/** The rows that join two instructions laid out as they were, and those two's opcodes. */
+const JOINED: ReadonlyMap<number, readonly [number, number]> = new Map([
+  [I.F32x4MaxMinLoadStoreAt, [I.F32x4MaxMinLoad, I.V128StoreAt]],
+  [I.F32x4MulLoadAddStore, [I.F32x4MulLoadAdd, I.V128Store]],
+]);
+
+/**
+ * `code` with each joined row (`F32x4MaxMinLoadStoreAt`, ...: two instructions laid out as
+ * they were, run in one dispatch by the interpreter) given back its first instruction's opcode,
+ * so the generator sees the two apart at the same pcs; `code` itself when it has none. (A row
+ * whose second opcode is not there, as in code made up by a test, stays: `GENERATED_RUN`
+ * spells it.)
+ */
+function unjoined(code: Int32Array): Int32Array {
+  let out = code;
+  for (let pc = 0; pc < code.length; pc += instrSize(code, pc)) {
+    const two = JOINED.get(code[pc]!);
+    if (two === undefined || code[pc + INSTR_SIZE[two[0]]!] !== two[1]) continue;
+    if (out === code) out = code.slice();
+    out[pc] = two[0];
+  }
+  return out;
+}
+
 /** Whether `def` is a conditional branch (see `branch` in isa.ts). */
 function isBranch(def: InstrDef): boolean {
   return def.run !== null && /pc = [\s\S]* \? \$\d+ : \$next;$/.test(def.run);
@@ -1768,6 +1792,17 @@ s32[$8] = v;
 storeByte(mview, memLen, s32[$1] + $2, 0, ((u + v + $6) | 0) >>> $7);`,
   I32Copy8At2: `copyByte(mview, memLen, s32[$4] + $5, $6, s32[$1] + $2, $3);
 copyByte(mview, memLen, s32[$10] + $11, $12, s32[$7] + $8, $9);`,
+  // Never spelled (`unjoined` gives the code generator the two instructions each row joins);
+  // here as those two, for the template checks.
+  F32x4MaxMinLoadStoreAt: `f32x4MaxMinLoad(f32, mview, $1, $2, $3, (s32[$4] + $5) | 0);
+simdStore(s32, mview, (s32[$7] + $8) | 0, $9, $10);`,
+  F32x4MulLoadAddStore: `f32x4MulLoadAdd(f32, mview, $1, $2, (s32[$3] + $4) | 0, $5, $6);
+simdStore(s32, mview, s32[$8], $9, $10);`,
+  // The two rows each stands for (the shift into its own result slot `$5`).
+  I16x8AddShlImm: `i16x8Shl(s32, $5, $2, $3);
+i16x8Add(s32, $1, $4, $5);`,
+  I16x8AddShrUImm: `i16x8Add(s32, $1, $2, $3);
+i16x8ShrU(s32, $1, $1, $4);`,
   I32x4SubAbs: `i32x4Sub(s32, $1, $2, $3);
 i32x4Abs(s32, $1, $1);`,
   // The translator fuses only a sum that is the min's first operand: `$4` is never `$1`.
@@ -2049,6 +2084,7 @@ export function generateSource(
   code: Int32Array,
   options: GenerateOptions = {},
 ): { source: string; escapes: string[]; structured: boolean } | { reason: string } {
+  code = unjoined(code);
   const {
     numResults = Infinity,
     escape = NO_ESCAPES,

@@ -2022,7 +2022,90 @@ class FuncTranslator {
   }
 
   /**
-   * `f32x4.add` of entries `pa` and `pa + 1` when one of them is the result of the
+   * `i16x8.shl` or `i16x8.shr_u` (`instr`) of entry `pa` by the constant `k` (masked): emits
+   * `I16x8ShlImm` or `I16x8ShrUImm dst, a, k`, or, for a right shift of the `I16x8Add t, x, y`
+   * just emitted (`t` a temporary only this reads), takes the add back and emits
+   * `I16x8AddShrUImm dst, x, y, k`. Nothing was emitted since the add, so `x` and `y` still
+   * hold what it read.
+   */
+  #shiftImm(instr: number, pa: number, k: number): void {
+    const s = this.#stack;
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (
+      instr === I.I16x8ShrU && this.#lastEnd === code.len && code.get(at) === I.I16x8Add &&
+      this.#lastPos === pa && s.kind[pa] === TEMP
+    ) {
+      const x = code.get(at + 2), y = code.get(at + 3);
+      this.#takeBack(at);
+      this.#pop(2);
+      this.#beginResult(I.I16x8AddShrUImm);
+      code.emit(x);
+      code.emit(y);
+      code.emit(k);
+      return this.#endResult(true);
+    }
+    const a = this.#use(pa);
+    this.#pop(2);
+    this.#beginResult(instr === I.I16x8Shl ? I.I16x8ShlImm : I.I16x8ShrUImm);
+    code.emit(a);
+    code.emit(k);
+    this.#endResult(true);
+  }
+
+  /**
+   * `i16x8.add` of entries `pa` and `pa + 1` when one of them is the result of the
+   * `I16x8ShlImm t, a, k` just emitted, a temporary only this reads, and the other is not a
+   * constant: takes the shift back and emits `I16x8AddShlImm dst, a, k, c, t` (`c` the other's
+   * slot). Returns whether it did. Nothing was emitted since the shift, so `a` still holds what
+   * it read.
+   */
+  #addShifted16(pa: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (this.#lastEnd !== code.len || code.get(at) !== I.I16x8ShlImm) return false;
+    const shifted = this.#lastPos;
+    if ((shifted !== pa && shifted !== pa + 1) || s.kind[shifted] !== TEMP) return false;
+    const other = shifted === pa ? pa + 1 : pa;
+    if (s.kind[other] === CONST) return false;
+    const t = code.get(at + 1), a = code.get(at + 2), k = code.get(at + 3);
+    this.#takeBack(at);
+    const c = this.#use(other);
+    this.#pop(2);
+    this.#beginResult(I.I16x8AddShlImm);
+    code.emit(a);
+    code.emit(k);
+    code.emit(c);
+    code.emit(t);
+    this.#endResult(true);
+    return true;
+  }
+
+  /**
+   * Emits `v128.store` (memarg offset `offset`) of the top entry to the address below it:
+   * `V128StoreAt base imm offset value` for an `ADDR` address, else `V128Store addr offset
+   * value`.
+   */
+  #emitV128Store(offset: number): void {
+    const s = this.#stack;
+    const code = this.#code;
+    const h = s.height;
+    if (s.kind[h - 2] === ADDR) {
+      const base = s.val[h - 2]! * SLOT_WORDS, imm = s.hi[h - 2]!;
+      const value = this.#use(h - 1);
+      this.#pop(2);
+      code.op3(I.V128StoreAt, base, imm, offset);
+      code.emit(value);
+      return;
+    }
+    const addr = this.#use(h - 2), value = this.#use(h - 1);
+    this.#pop(2);
+    code.op3(I.V128Store, addr, offset, value);
+  }
+
+  /**
+   * `f32.add` of entries `pa` and `pa + 1` when one of them is the result of the
    * `F32x4MulLoad t, a, base, imm, offset` just emitted and the other is not a constant: takes it
    * back and emits `F32x4MulLoadAdd dst, a, base, imm, offset, c` with `c` the other's slot
    * (after an `F32x4MulLoad2`, `F32x4MulLoad2Add dst, base, imm, imm2, c`).
@@ -3076,6 +3159,10 @@ class FuncTranslator {
         if (instr === I.F32x4Min && this.#fuseBinary(h - 2, I.F32x4Max, I.F32x4MaxMin, true)) {
           return;
         }
+        if (instr === I.I16x8Add && this.#addShifted16(h - 2)) return;
+        if ((instr === I.I16x8Shl || instr === I.I16x8ShrU) && s.kind[h - 1] === CONST) {
+          return this.#shiftImm(instr, h - 2, s.val[h - 1]! & 15);
+        }
         const a = this.#use(h - 2), b = this.#use(h - 1);
         this.#pop(2);
         this.#beginResult(instr);
@@ -3098,17 +3185,32 @@ class FuncTranslator {
       }
       case I.V128Store:
       case I.V128StoreLane: {
-        if (instr === I.V128Store && s.kind[h - 2] === ADDR) {
-          const base = s.val[h - 2]! * SLOT_WORDS, imm = s.hi[h - 2]!;
-          const value = this.#use(h - 1);
-          this.#pop(2);
-          code.op3(I.V128StoreAt, base, imm, r.offset);
-          code.emit(value);
-          return;
+        // The row whose result this stores, when the store can follow it at once (see
+        // `F32x4MaxMinLoadStoreAt` in isa.ts): its opcode changes once the store is emitted.
+        const join = instr === I.V128Store && this.#topIsLastResult() &&
+            s.kind[h - 2] !== CONST
+          ? this.#lastStart
+          : -1;
+        if (join >= 0) {
+          const row = code.get(join), at = s.kind[h - 2] === ADDR;
+          const joined = row === I.F32x4MaxMinLoad && at
+            ? I.F32x4MaxMinLoadStoreAt
+            : row === I.F32x4MulLoadAdd && !at
+            ? I.F32x4MulLoadAddStore
+            : -1;
+          if (joined >= 0) {
+            const start = code.len, dst = code.get(join + 1);
+            this.#emitV128Store(r.offset);
+            // (Nothing came between, and the store's value is the row's result.)
+            if (start === join + INSTR_SIZE[row]! && code.get(code.len - 1) === dst) {
+              code.set(join, joined);
+            }
+            return;
+          }
         }
+        if (instr === I.V128Store) return this.#emitV128Store(r.offset);
         const addr = this.#use(h - 2), value = this.#use(h - 1);
         this.#pop(2);
-        if (kind === I.V128Store) return code.op3(I.V128Store, addr, r.offset, value);
         code.emit(I.V128StoreLane);
         code.emit(n);
         code.emit(addr);
