@@ -109,6 +109,15 @@
  * collection) and before a host call; a trap leaving the callee writes it on the way out for
  * the backtrace, and a stop where the callee's frame is still there. Same A/B (three
  * processes per tree): binary-trees 24.3-24.9 -> 22.2-22.7 ms, against 27.0-27.7 ms on main.
+ * Nor its own pc: only a handler lookup reads a frame's pc while a callee runs (a stop
+ * writes it on the way out, as without a collector); nor the slots of parameters and locals
+ * of number types (`DirectOptions.numeric`: they never hold a handle); nor the callee's frame
+ * base and the depth: such bodies keep `st.depth` at most their depth as code without a
+ * collector does (a trap raises it in the callers' `catch`, a stop writes it), and make their
+ * frame the innermost (depth, frame base, function) only around what may collect or run host
+ * code, putting the depth back after it (`ownEnter` in `generateSource`). Same A/B (both
+ * trees in one process, alternated, best and first quartile of 40 runs, two processes):
+ * binary-trees 21.5-22.3 / 22.7-23.3 -> 19.3-20.0 / 20.5-21.2 ms.
  *
  * f32 and f64 arguments and results go as their words (`directType`); a float result is read
  * after the flush its ordinary return starts with (`FLOAT_RESULT`). Same A/B (best of 5-9):
@@ -395,7 +404,7 @@ import {
 } from "./isa.ts";
 import type { CompiledFunc } from "./code_map.ts";
 import type { ModuleDecl } from "../binary/module.ts";
-import type { ValType } from "../core/types.ts";
+import { isRefType, type ValType } from "../core/types.ts";
 import {
   exnOfError,
   type FuncEntity,
@@ -1433,6 +1442,12 @@ export interface DirectOptions {
   } | null;
   /** How many functions its module imports (the functions it defines come after them). */
   readonly imported?: number;
+  /**
+   * The slots (by word) of its parameters and declared locals of number and vector types:
+   * they never hold a reference, so a collector's root scan needs none of them (see
+   * \`rootsBelow\`).
+   */
+  readonly numeric?: ReadonlySet<number>;
 }
 
 /**
@@ -1624,7 +1639,11 @@ function promotable(parts: readonly string[], f32s: ReadonlySet<number>): Cached
  * local (an i32 word truncated to int32, as storing into \`s32\` would), and the flush and reload
  * marks copy them (all, or those below or from a word) to and from the value stack.
  */
-function promote(text: string, promoted: readonly Cached[]): string {
+function promote(
+  text: string,
+  promoted: readonly Cached[],
+  numeric?: ReadonlySet<number>,
+): string {
   const byK = new Map(promoted.map((c) => [c.k, c]));
   // A whole flush is where anything may read the store's fuel, and a reload from a word on is
   // after a call: the fuel local goes and comes back with them (see \`FUEL_OUT\`), so that any
@@ -1643,7 +1662,8 @@ function promote(text: string, promoted: readonly Cached[]): string {
     // the lowest call base, so a stop writes it and no callee writes it.
     if (what === "roots") {
       return promoted.filter((c) =>
-        c.kind !== "f64" && c.kind !== "f32" && wordOfSlot(c.k) < Number(limit)
+        c.kind !== "f64" && c.kind !== "f32" && wordOfSlot(c.k) < Number(limit) &&
+        numeric?.has(c.k) !== true
       ).map((c) => `${inStack(c)[0]} = ${locals(c)[0]};`).join(" ");
     }
     return (what === "flush" && op === undefined && only === null ? FUEL_OUT : "") +
@@ -2101,8 +2121,17 @@ export function generateSource(
    * way out, see \`I.Call\`).
    */
   const lazyFuncs = collectable && !exceptions && self >= 0 && tries === null;
-  /** Writes this frame's function entry (see \`lazyFuncs\`). */
-  const ownFunc = lazyFuncs ? `st.funcs[depth] = inst.funcs[${self}];\n` : "";
+  /**
+   * Makes this frame the innermost in the call stack (its function entry, frame base and the
+   * depth, saved first in \`v\`) for what may collect or run host code (see \`lazyFuncs\`):
+   * such code keeps \`st.depth\` at most its depth, as direct entries do (see "Direct calls").
+   */
+  const ownEnter = (v: string) =>
+    lazyFuncs
+      ? `const ${v} = st.depth;\nst.depth = depth;\nframes[2 * depth] = fp;\nst.funcs[depth] = inst.funcs[${self}];\n`
+      : "";
+  /** Puts back the depth \`ownEnter\` saved in \`v\`. */
+  const ownLeave = (v: string) => lazyFuncs ? `st.depth = ${v};\n` : "";
   if (tries === undefined) return { reason: "an unexpected try_table layout" };
   /** The try_tables by the pc of their dispatch, and by the start of their body. */
   const dispatchAt = new Map((tries ?? []).map((t) => [t.at, t]));
@@ -2456,7 +2485,7 @@ ${
         const partial = collectable && tries === null;
         // After a callee that keeps \`st.depth\` current returns: in a direct entry, which does
         // not (see "Direct calls"), it is left as it was before the call.
-        const stale = directSelf !== null && lazy;
+        const stale = directSelf !== null && (lazy || lazyFuncs);
         const depthBack = stale ? "st.depth = $sd;" : "st.depth = depth;";
         // (Read only where a callee sets it: a host call pays nothing for it.)
         const keepDepth = stale ? "const $sd = st.depth;\n  " : "";
@@ -2511,9 +2540,9 @@ ${
             ? `s32[(fp + ${w})]`
             : `s32[(fp + ${w - w % entities.SLOT_WORDS}) + ${w % entities.SLOT_WORDS}]`;
         const slow = `if (callee.isHost) {
-  ${ownFunc}const status = hostCall(callee, inst, st, base, store, baseDepth);
+  ${ownEnter("$oh")}const status = hostCall(callee, inst, st, base, store, baseDepth);
   if (status !== RETURN) ${stop(true)}
-} else {
+  ${ownLeave("$oh")}} else {
   ${keepDepth}const body = enterFunc(callee, st, depth, base, compiler, nesting, ${inLoopAt(pc)});
   if (body === null) {
     const status = CALL;
@@ -2576,12 +2605,11 @@ ${
     throw e;
   }`
               : lazyFuncs
-              ? `st.depth = depth + 1;
-  frames[2 * depth + 2] = base;
-  let $r;
+              ? `let $r;
   try {
     $r = ${fn}(st, depth + 1, ${inner}, base${directArgs});
   } catch (e) {
+    if (st.depth <= depth) st.depth = depth + 1;
     st.funcs[depth + 1] = ${entity};
     throw e;
   }`
@@ -2593,7 +2621,7 @@ ${
   if ($r === STOP) {
     const status = STATUS[0];
     ${lazyFuncs ? `if (st.depth > depth) st.funcs[depth + 1] = ${entity};\n    ` : ""}${stop(false)}
-  }${lazy ? "" : `\n  st.depth = depth;\n  ${RELOAD_STACKS}`}
+  }${lazy ? "" : `\n  ${lazyFuncs ? "" : "st.depth = depth;\n  "}${RELOAD_STACKS}`}
 ${
             shape!.results.length === 0
               ? ""
@@ -2750,9 +2778,9 @@ if ($hc.isHost && ($h = $hc.fast) !== null) {
           lazy
             ? (viaDirect ? FUEL_OUT : `${args}\n${FUEL_OUT}`)
             : partial
-            ? `${viaDirect ? "" : `${args}\n`}${FUEL_OUT}\n${
-              rootsBelow(b)
-            }\nframes[2 * depth + 1] = ${next};`
+            ? `${viaDirect ? "" : `${args}\n`}${FUEL_OUT}\n${rootsBelow(b)}${
+              // Without handler lookups only a stop reads the pc, and writes it (\`lazyFuncs\`).
+              lazyFuncs ? "" : `\nframes[2 * depth + 1] = ${next};`}`
             : `${FLUSH}\nframes[2 * depth + 1] = ${next};`
         }
 const base = fp + ${b};
@@ -2885,7 +2913,7 @@ return ${UP}CALL;`;
         js = fuelAt(pc);
         break;
       default: {
-        const gcJs = spellGc(code, pc, metered, `${FLUSH}\n${ownFunc}`);
+        const gcJs = spellGc(code, pc, metered, `${FLUSH}\n${ownEnter("$og")}`, ownLeave("$og"));
         if (gcJs !== null) {
           js = gcJs;
           for (const name of runtimeNames(js)) names.add(name);
@@ -2931,13 +2959,13 @@ return ${UP}CALL;`;
           );
         }
         js = t.needsPc && !t.branch ? `${FLUSH}\npc = ${pc};\n${text}` : text;
-        // A collection's scan reads this frame's function (see \`lazyFuncs\`).
-        if (ALLOCATING.has(op)) js = `${ownFunc}${js}`;
         // Its `break` runs it again (a refilled fuel stop): here, a loop of its own.
         if (t.needsPc && !t.branch && structured) {
           js =
             `for (;;) {\nlet $done = false;\nswitch (0) {\ndefault: {\n${js}\n}\n$done = true;\n}\nif ($done) break;\n}`;
         }
+        // A collection's scan reads this frame's entries (see \`lazyFuncs\`).
+        if (ALLOCATING.has(op)) js = `${ownEnter(`$oa${pc}`)}${js}\n${ownLeave(`$oa${pc}`)}`;
         // What may read or charge the store's fuel gets it current.
         if (/\b(store|bulkFuel)\b/.test(text)) js = `${FUEL_OUT}\n${js}\n${FUEL_IN}`;
         else if (metered && callsOut(text)) js = `${FUEL_SYNC}\n${js}`;
@@ -3047,7 +3075,9 @@ return ${UP}CALL;`;
     text = text.replace(/\/\*flush<\d+\*\/\n(?=\/\*fuelout\*\/\n\/\*result\*\/)/g, "");
   }
   // A metered body's shared fuel stop (see `charge`) follows it, after `FUEL_STOP_MARK`.
-  let body = lanesBack(promote(text + (metered ? FUEL_STOP_MARK + FUEL_STOP : ""), promoted));
+  let body = lanesBack(
+    promote(text + (metered ? FUEL_STOP_MARK + FUEL_STOP : ""), promoted, directOpts?.numeric),
+  );
   const folds = stripMine(body, folded);
   body = folds.body;
   const imports = [...names].sort();
@@ -3114,7 +3144,7 @@ ${
   if (metered && !caught) {
     body = body.replace(throwAt, "throw (fuelLive && (store.fuel = fuel)), ");
   }
-  if (directSelf !== null) body = directWrite(body, self, collectable);
+  if (directSelf !== null) body = directWrite(body, self, collectable && !lazyFuncs);
   else if (selfFrames) body = selfWrite(body, self);
   body = body.replaceAll(
     MEMORY_RELOAD,
@@ -3413,7 +3443,15 @@ export function directOptionsOf(cf: CompiledFunc, module: ModuleDecl | undefined
       funcIndex: cf.funcIndex,
     }
     : null;
-  return module === undefined ? { self } : { self, imported: module.importedFuncs };
+  if (module === undefined) return { self };
+  const numeric = new Set<number>();
+  if (type !== undefined && cf.funcIndex >= module.importedFuncs) {
+    const locals = [...type.params, ...module.bodies.locals(cf.funcIndex - module.importedFuncs)];
+    locals.forEach((t, i) => {
+      if (!isRefType(t)) numeric.add(entities.SLOT_WORDS * i);
+    });
+  }
+  return { self, imported: module.importedFuncs, numeric };
 }
 
 /**

@@ -963,3 +963,75 @@ Deno.test("codegen direct: values passed through the value stack after the stack
     for (const s of seen.slice(1)) assert.deepEqual(s, seen[0]);
   }
 });
+
+/**
+ * GC bodies without exceptions keep `st.depth` at most their depth while direct calls run, and
+ * make their frame the innermost only where something may collect (see `ownEnter` in
+ * codegen.ts): `$mid` holds a tree only in its local across a host call whose callback
+ * allocates enough to collect (the tree's handle must survive), and traps after callees that
+ * collected have returned (the backtrace must end at `$mid`).
+ */
+const GC_HOST = await parse(`(module
+  (type $node (struct (field $l (ref null $node)) (field $r (ref null $node)) (field $v i32)))
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (func $make (param $d i32) (result (ref $node))
+    (if (result (ref $node)) (i32.eqz (local.get $d))
+      (then (struct.new $node (ref.null $node) (ref.null $node) (i32.const 1)))
+      (else (struct.new $node (call $make (i32.sub (local.get $d) (i32.const 1)))
+        (call $make (i32.sub (local.get $d) (i32.const 1))) (local.get $d)))))
+  (func $sum (param $t (ref null $node)) (result i32)
+    (if (result i32) (ref.is_null (local.get $t)) (then (i32.const 0))
+      (else (i32.add (struct.get $node $v (local.get $t))
+        (i32.add (call $sum (struct.get $node $l (local.get $t)))
+          (call $sum (struct.get $node $r (local.get $t))))))))
+  (func (export "churn") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $sum (call $make (i32.const 9)))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+  (func $mid (param $d i32) (param $k i32) (result i32) (local $t (ref null $node))
+    (local.set $t (call $make (local.get $d)))
+    (if (i32.lt_s (local.get $k) (i32.const 0))
+      (then (drop (struct.get $node $v (ref.null $node)))))
+    (drop (call $h (local.get $k)))
+    (call $sum (local.get $t)))
+  (func (export "run") (param $d i32) (param $k i32) (result i32)
+    (call $mid (local.get $d) (local.get $k))))`);
+
+Deno.test("codegen direct: GC bodies collect under host calls and trap after collecting callees as in the interpreter", () => {
+  const seen = TIERS.flatMap((tier) =>
+    [false, true].map((fuel) => {
+      const engine = new Engine(
+        new Config({ executionTier: tier, wasmGc: true, consumeFuel: fuel }),
+      );
+      const store = new Store(engine, null);
+      if (fuel) store.setFuel(1_000_000_000);
+      const linker = new Linker<null>(engine);
+      let churn: (n: number) => number = () => 0;
+      linker.funcWrap(
+        "host",
+        "h",
+        { params: ["i32"], results: ["i32"] },
+        (_caller, k) => k > 0 ? churn(k) : 0,
+      );
+      const instance = linker.instantiate(store, new Module(engine, GC_HOST));
+      const churnFunc = instance.getFunc(store, "churn")!;
+      churn = (n) => churnFunc.call(store, [Val.i32(n)])[0]!.value as number;
+      const run = instance.getFunc(store, "run")!;
+      const log: unknown[] = [];
+      for (const [d, k] of [[3, 0], [12, 0], [5, 40], [12, 20], [13, -1], [2, -1]]) {
+        try {
+          log.push(run.call(store, [Val.i32(d!), Val.i32(k!)])[0]!.value);
+        } catch (e) {
+          assert.ok(e instanceof Trap);
+          log.push(e.code, e.backtrace);
+        }
+      }
+      const gc = storeInner(store).gc;
+      assert.ok(gc.collections > 10, `${tier}: ${gc.collections} collections`);
+      return log;
+    })
+  );
+  assert.ok(seen[0]!.includes(TrapCode.NullStructReference), JSON.stringify(seen[0]));
+  for (const s of seen.slice(1)) assert.deepEqual(s, seen[0]);
+});
