@@ -1029,6 +1029,25 @@ Deno.test("codegen direct: GC bodies collect under host calls and trap after col
       }
       const gc = storeInner(store).gc;
       assert.ok(gc.collections > 10, `${tier}: ${gc.collections} collections`);
+      if (tier === "codegen" && !fuel) {
+        // The words each call site of \`$make\` and \`$sum\` writes for the collector.
+        const entity = funcs.entity(store, run) as WasmFuncEntity;
+        const roots = (i: number) => {
+          const f = entity.instance.funcs[i] as WasmFuncEntity;
+          const make = String((f.compiled?.generated as { directFor?: unknown }).directFor);
+          return [...make.matchAll(/((?:st\.s32\[fp \+ \d+\] = [rh]\d+; ?)*)\s*const base = /g)]
+            .map((m) => m[1]!.trim());
+        };
+        // \`$make\`: nothing before its first call (its only local is an i32), its first
+        // result before the second.
+        assert.deepEqual(roots(1), ["", "st.s32[fp + 4] = r4;"]);
+        // \`$sum\`: \`$t\` (slot 0) before the first call, which it outlives, not before the
+        // second; the temporaries live across a call (slots 1 and 2) before each.
+        assert.deepEqual(roots(2), [
+          "st.s32[fp + 0] = r0; st.s32[fp + 4] = r4;",
+          "st.s32[fp + 4] = r4; st.s32[fp + 8] = r8;",
+        ]);
+      }
       return log;
     })
   );
