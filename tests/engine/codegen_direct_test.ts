@@ -995,6 +995,20 @@ const GC_HOST = await parse(`(module
       (then (drop (struct.get $node $v (ref.null $node)))))
     (drop (call $h (local.get $k)))
     (call $sum (local.get $t)))
+  (func $chain (param $n i32) (param $acc (ref null $node)) (result i32)
+    (if (i32.eqz (local.get $n)) (then (return (call $len (local.get $acc)))))
+    (if (i32.eq (local.get $n) (i32.const -5)) (then (drop (struct.get $node $v (ref.null $node)))))
+    (return_call $chain (i32.sub (local.get $n) (i32.const 1))
+      (struct.new $node (local.get $acc) (ref.null $node) (local.get $n))))
+  (func $len (param $t (ref null $node)) (result i32) (local $k i32)
+    (block $done (loop $l
+      (br_if $done (ref.is_null (local.get $t)))
+      (local.set $k (i32.add (local.get $k) (struct.get $node $v (local.get $t))))
+      (local.set $t (struct.get $node $l (local.get $t)))
+      (br $l)))
+    (local.get $k))
+  (func (export "tail") (param $n i32) (result i32)
+    (i32.add (call $chain (local.get $n) (ref.null $node)) (i32.const 1)))
   (func (export "run") (param $d i32) (param $k i32) (result i32)
     (call $mid (local.get $d) (local.get $k))))`);
 
@@ -1022,6 +1036,16 @@ Deno.test("codegen direct: GC bodies collect under host calls and trap after col
       for (const [d, k] of [[3, 0], [12, 0], [5, 40], [12, 20], [13, -1], [2, -1]]) {
         try {
           log.push(run.call(store, [Val.i32(d!), Val.i32(k!)])[0]!.value);
+        } catch (e) {
+          assert.ok(e instanceof Trap);
+          log.push(e.code, e.backtrace);
+        }
+      }
+      // Tail calls that allocate and collect, and trap (a negative count reaches -5).
+      const tail = instance.getFunc(store, "tail")!;
+      for (const n of [20_000, 3, -2, 40]) {
+        try {
+          log.push(tail.call(store, [Val.i32(n)])[0]!.value);
         } catch (e) {
           assert.ok(e instanceof Trap);
           log.push(e.code, e.backtrace);
