@@ -109,6 +109,19 @@
  * collection) and before a host call; a trap leaving the callee writes it on the way out for
  * the backtrace, and a stop where the callee's frame is still there. Same A/B (three
  * processes per tree): binary-trees 24.3-24.9 -> 22.2-22.7 ms, against 27.0-27.7 ms on main.
+ * Nor its own pc: only a handler lookup reads a frame's pc while a callee runs (a stop
+ * writes it on the way out, as without a collector); nor the slots of parameters and locals
+ * of number types (`DirectOptions.numeric`: they never hold a handle); nor the callee's frame
+ * base and the depth: such bodies keep `st.depth` at most their depth as code without a
+ * collector does (a trap raises it in the callers' `catch`, a stop writes it), and make their
+ * frame the innermost (depth, frame base, function) only around what may collect or run host
+ * code, putting the depth back after it (`ownEnter` in `generateSource`). Same A/B (both
+ * trees in one process, alternated, best and first quartile of 40 runs, two processes):
+ * binary-trees 21.5-22.3 / 22.7-23.3 -> 19.3-20.0 / 20.5-21.2 ms. In a body whose every path
+ * runs forward through its text (structured, no loops, no exits to the interpreter), nor the
+ * slots no code after the call reads (\`forward\` in \`promote\`): their values are dead, and a
+ * stop writes them anyway. Same A/B at load 10 (best of 60, six processes, both orders):
+ * binary-trees 32.7-33.7 -> 32.0-33.1 ms.
  *
  * f32 and f64 arguments and results go as their words (`directType`); a float result is read
  * after the flush its ordinary return starts with (`FLOAT_RESULT`). Same A/B (best of 5-9):
@@ -395,7 +408,7 @@ import {
 } from "./isa.ts";
 import type { CompiledFunc } from "./code_map.ts";
 import type { ModuleDecl } from "../binary/module.ts";
-import type { ValType } from "../core/types.ts";
+import { isRefType, type ValType } from "../core/types.ts";
 import {
   exnOfError,
   type FuncEntity,
@@ -1457,6 +1470,12 @@ export interface DirectOptions {
   } | null;
   /** How many functions its module imports (the functions it defines come after them). */
   readonly imported?: number;
+  /**
+   * The slots (by word) of its parameters and declared locals of number and vector types:
+   * they never hold a reference, so a collector's root scan needs none of them (see
+   * \`rootsBelow\`).
+   */
+  readonly numeric?: ReadonlySet<number>;
 }
 
 /**
@@ -1648,7 +1667,18 @@ function promotable(parts: readonly string[], f32s: ReadonlySet<number>): Cached
  * local (an i32 word truncated to int32, as storing into \`s32\` would), and the flush and reload
  * marks copy them (all, or those below or from a word) to and from the value stack.
  */
-function promote(text: string, promoted: readonly Cached[]): string {
+function promote(
+  text: string,
+  promoted: readonly Cached[],
+  numeric?: ReadonlySet<number>,
+  forward = false,
+): string {
+  /**
+   * With \`forward\` (code whose every path runs forward through the text: structured, without
+   * loops or exits to the interpreter), where each slot local is last read: a root write after
+   * that is of a dead value, which nothing reads again (a stop writes it for the frame anyway).
+   */
+  let lastRead: Map<string, number> | null = null;
   const byK = new Map(promoted.map((c) => [c.k, c]));
   // A whole flush is where anything may read the store's fuel, and a reload from a word on is
   // after a call: the fuel local goes and comes back with them (see \`FUEL_OUT\`), so that any
@@ -1658,6 +1688,7 @@ function promote(text: string, promoted: readonly Cached[]): string {
     op: string | undefined,
     limit: string | undefined,
     list: string | undefined,
+    at: number,
   ) => {
     // Only the words listed (a call's arguments or results), if a list is given.
     const only = list === undefined
@@ -1667,7 +1698,10 @@ function promote(text: string, promoted: readonly Cached[]): string {
     // the lowest call base, so a stop writes it and no callee writes it.
     if (what === "roots") {
       return promoted.filter((c) =>
-        c.kind !== "f64" && c.kind !== "f32" && wordOfSlot(c.k) < Number(limit)
+        c.kind !== "f64" && c.kind !== "f32" && wordOfSlot(c.k) < Number(limit) &&
+        // A handle is a slot's word 0 (a lane of another word never holds one).
+        wordOfSlot(c.k) % entities.SLOT_WORDS === 0 && numeric?.has(c.k) !== true &&
+        (lastRead === null || (lastRead.get(locals(c)[0]!) ?? -1) > at)
       ).map((c) => `${inStack(c)[0]} = ${locals(c)[0]};`).join(" ");
     }
     return (what === "flush" && op === undefined && only === null ? FUEL_OUT : "") +
@@ -1717,18 +1751,29 @@ function promote(text: string, promoted: readonly Cached[]): string {
     assign.lastIndex = end;
   }
   out += text.slice(from);
-  return out
-    .replace(
-      /(s32|f64|f32)\[\(fp \+ (-?\d+)\)( >> 1| \+ [123])?\]/g,
-      (whole, view: string, k: string, suffix?: string) => {
-        const access = accessOf(view, suffix);
-        return (access === null ? undefined : localOf(byK.get(Number(k)), access)) ?? whole;
-      },
-    )
-    .replace(
-      /\/\*(flush|reload|roots)(?:(<|>=)(\d+)(?::([\d,]*))?)?\*\//g,
-      (_, what: string, op?: string, limit?: string, list?: string) => copy(what, op, limit, list),
-    );
+  out = out.replace(
+    /(s32|f64|f32)\[\(fp \+ (-?\d+)\)( >> 1| \+ [123])?\]/g,
+    (whole, view: string, k: string, suffix?: string) => {
+      const access = accessOf(view, suffix);
+      return (access === null ? undefined : localOf(byK.get(Number(k)), access)) ?? whole;
+    },
+  );
+  if (forward) {
+    lastRead = new Map();
+    // Every mention of a local but an assignment to it (the marks are not expanded yet).
+    for (const m of out.matchAll(/\b(r\d+)\b(?!\s*=(?!=))/g)) lastRead.set(m[1]!, m.index);
+  }
+  return out.replace(
+    /\/\*(flush|reload|roots)(?:(<|>=)(\d+)(?::([\d,]*))?)?\*\//g,
+    (
+      _,
+      what: string,
+      op: string | undefined,
+      limit: string | undefined,
+      list: string | undefined,
+      at: number,
+    ) => copy(what, op, limit, list, at),
+  );
 }
 
 /** What the generator knows of a row's template, worked out once per instruction. */
@@ -2137,8 +2182,17 @@ export function generateSource(
    * way out, see \`I.Call\`).
    */
   const lazyFuncs = collectable && !exceptions && self >= 0 && tries === null;
-  /** Writes this frame's function entry (see \`lazyFuncs\`). */
-  const ownFunc = lazyFuncs ? `st.funcs[depth] = inst.funcs[${self}];\n` : "";
+  /**
+   * Makes this frame the innermost in the call stack (its function entry, frame base and the
+   * depth, saved first in \`v\`) for what may collect or run host code (see \`lazyFuncs\`):
+   * such code keeps \`st.depth\` at most its depth, as direct entries do (see "Direct calls").
+   */
+  const ownEnter = (v: string) =>
+    lazyFuncs
+      ? `const ${v} = st.depth;\nst.depth = depth;\nframes[2 * depth] = fp;\nst.funcs[depth] = inst.funcs[${self}];\n`
+      : "";
+  /** Puts back the depth \`ownEnter\` saved in \`v\`. */
+  const ownLeave = (v: string) => lazyFuncs ? `st.depth = ${v};\n` : "";
   if (tries === undefined) return { reason: "an unexpected try_table layout" };
   /** The try_tables by the pc of their dispatch, and by the start of their body. */
   const dispatchAt = new Map((tries ?? []).map((t) => [t.at, t]));
@@ -2492,7 +2546,7 @@ ${
         const partial = collectable && tries === null;
         // After a callee that keeps \`st.depth\` current returns: in a direct entry, which does
         // not (see "Direct calls"), it is left as it was before the call.
-        const stale = directSelf !== null && lazy;
+        const stale = directSelf !== null && (lazy || lazyFuncs);
         const depthBack = stale ? "st.depth = $sd;" : "st.depth = depth;";
         // (Read only where a callee sets it: a host call pays nothing for it.)
         const keepDepth = stale ? "const $sd = st.depth;\n  " : "";
@@ -2547,9 +2601,9 @@ ${
             ? `s32[(fp + ${w})]`
             : `s32[(fp + ${w - w % entities.SLOT_WORDS}) + ${w % entities.SLOT_WORDS}]`;
         const slow = `if (callee.isHost) {
-  ${ownFunc}const status = hostCall(callee, inst, st, base, store, baseDepth);
+  ${ownEnter("$oh")}const status = hostCall(callee, inst, st, base, store, baseDepth);
   if (status !== RETURN) ${stop(true)}
-} else {
+  ${ownLeave("$oh")}} else {
   ${keepDepth}const body = enterFunc(callee, st, depth, base, compiler, nesting, ${inLoopAt(pc)});
   if (body === null) {
     const status = CALL;
@@ -2612,12 +2666,11 @@ ${
     throw e;
   }`
               : lazyFuncs
-              ? `st.depth = depth + 1;
-  frames[2 * depth + 2] = base;
-  let $r;
+              ? `let $r;
   try {
     $r = ${fn}(st, depth + 1, ${inner}, base${directArgs});
   } catch (e) {
+    if (st.depth <= depth) st.depth = depth + 1;
     st.funcs[depth + 1] = ${entity};
     throw e;
   }`
@@ -2629,7 +2682,7 @@ ${
   if ($r === STOP) {
     const status = STATUS[0];
     ${lazyFuncs ? `if (st.depth > depth) st.funcs[depth + 1] = ${entity};\n    ` : ""}${stop(false)}
-  }${lazy ? "" : `\n  st.depth = depth;\n  ${RELOAD_STACKS}`}
+  }${lazy ? "" : `\n  ${lazyFuncs ? "" : "st.depth = depth;\n  "}${RELOAD_STACKS}`}
 ${
             shape!.results.length === 0
               ? ""
@@ -2786,9 +2839,9 @@ if ($hc.isHost && ($h = $hc.fast) !== null) {
           lazy
             ? (viaDirect ? FUEL_OUT : `${args}\n${FUEL_OUT}`)
             : partial
-            ? `${viaDirect ? "" : `${args}\n`}${FUEL_OUT}\n${
-              rootsBelow(b)
-            }\nframes[2 * depth + 1] = ${next};`
+            ? `${viaDirect ? "" : `${args}\n`}${FUEL_OUT}\n${rootsBelow(b)}${
+              // Without handler lookups only a stop reads the pc, and writes it (\`lazyFuncs\`).
+              lazyFuncs ? "" : `\nframes[2 * depth + 1] = ${next};`}`
             : `${FLUSH}\nframes[2 * depth + 1] = ${next};`
         }
 const base = fp + ${b};
@@ -2921,7 +2974,7 @@ return ${UP}CALL;`;
         js = fuelAt(pc);
         break;
       default: {
-        const gcJs = spellGc(code, pc, metered, `${FLUSH}\n${ownFunc}`);
+        const gcJs = spellGc(code, pc, metered, `${FLUSH}\n${ownEnter("$og")}`, ownLeave("$og"));
         if (gcJs !== null) {
           js = gcJs;
           for (const name of runtimeNames(js)) names.add(name);
@@ -2967,13 +3020,13 @@ return ${UP}CALL;`;
           );
         }
         js = t.needsPc && !t.branch ? `${FLUSH}\npc = ${pc};\n${text}` : text;
-        // A collection's scan reads this frame's function (see \`lazyFuncs\`).
-        if (ALLOCATING.has(op)) js = `${ownFunc}${js}`;
         // Its `break` runs it again (a refilled fuel stop): here, a loop of its own.
         if (t.needsPc && !t.branch && structured) {
           js =
             `for (;;) {\nlet $done = false;\nswitch (0) {\ndefault: {\n${js}\n}\n$done = true;\n}\nif ($done) break;\n}`;
         }
+        // A collection's scan reads this frame's entries (see \`lazyFuncs\`).
+        if (ALLOCATING.has(op)) js = `${ownEnter(`$oa${pc}`)}${js}\n${ownLeave(`$oa${pc}`)}`;
         // What may read or charge the store's fuel gets it current.
         if (/\b(store|bulkFuel)\b/.test(text)) js = `${FUEL_OUT}\n${js}\n${FUEL_IN}`;
         else if (metered && callsOut(text)) js = `${FUEL_SYNC}\n${js}`;
@@ -3083,7 +3136,15 @@ return ${UP}CALL;`;
     text = text.replace(/\/\*flush<\d+\*\/\n(?=\/\*fuelout\*\/\n\/\*result\*\/)/g, "");
   }
   // A metered body's shared fuel stop (see `charge`) follows it, after `FUEL_STOP_MARK`.
-  let body = lanesBack(promote(text + (metered ? FUEL_STOP_MARK + FUEL_STOP : ""), promoted));
+  let body = lanesBack(
+    promote(
+      text + (metered ? FUEL_STOP_MARK + FUEL_STOP : ""),
+      promoted,
+      directOpts?.numeric,
+      // (\`lazyStacks\`'s test for loops; an exit's interpreter reads what the text does not.)
+      structured && escapes.size === 0 && !/\bfor \(|\bwhile \(|\bdo \{/.test(text),
+    ),
+  );
   const folds = stripMine(body, folded);
   body = folds.body;
   const imports = [...names].sort();
@@ -3150,7 +3211,7 @@ ${
   if (metered && !caught) {
     body = body.replace(throwAt, "throw (fuelLive && (store.fuel = fuel)), ");
   }
-  if (directSelf !== null) body = directWrite(body, self, collectable);
+  if (directSelf !== null) body = directWrite(body, self, collectable && !lazyFuncs);
   else if (selfFrames) body = selfWrite(body, self);
   body = body.replaceAll(
     MEMORY_RELOAD,
@@ -3282,6 +3343,7 @@ const { ${imports.join(", ")} } = rt;
             split.locals,
             fueled,
             cold,
+            !lean,
           ),
       ),
       escapes: [...escapes.values()],
@@ -3339,6 +3401,7 @@ function directSource(
   splitLocals: readonly string[],
   fueled: string,
   cold: boolean,
+  lazy: boolean,
 ): string {
   const { params, results } = self.shape;
   const args: string[] = [];
@@ -3375,15 +3438,16 @@ function directSource(
   const store = results.length === 0
     ? ""
     : `st.s32[fp] = $res;\n${results[0] === 2 ? "st.s32[fp + 1] = HIGH[0];\n" : ""}`;
+  const rest = prologue.split("\n").slice(3);
+  let code = `${zero}${declare}\nlet $res = 0;\n${fueled}`;
+  const stacks = lazy ? lazyStacks(code) : null;
+  if (stacks !== null) code = stacks;
   return `const make = function make($store, $inst) {
 ${head}const direct = function direct(st, depth, nesting, fp${args.map((a) => `, ${a}`).join("")}) {
 const store = $store, inst = $inst;
-${prologue.split("\n").slice(3).join("\n")}
-let frames = st.frames;
-let pc = 0;
-${zero}${declare}
-let $res = 0;
-${fueled}
+${(stacks === null ? rest : rest.slice(1)).join("\n")}
+${stacks === null ? "let frames = st.frames;\n" : ""}let pc = 0;
+${code}
 };
 direct.cost = ${self.cost ?? 1};
 return direct;
@@ -3404,6 +3468,33 @@ wasm.directFor = make;
 return wasm;`;
 }
 
+/** The stacks' views a body caches in locals (`st.s32`, ...), reloaded after calls. */
+const STACK_VIEWS = ["s32", "f32", "f64", "frames"];
+
+/**
+ * `code` (a direct entry's body after its prologue) reading the stacks' views from the stack
+ * where it uses them (`st.s32[...]`) rather than from locals read at entry and after every
+ * call, or null where that may cost: in a body with a loop (an access in it would read
+ * `st.s32` again per iteration; a loop is also where `codegen_split.ts` passes them on) or
+ * where a view local is assigned anything but its reload. In a body without loops each access
+ * runs at most once per call, and a call's hot path mostly touches none: fib's touch them only
+ * where a call stops or goes out past the nesting limit, but the locals, live across both
+ * calls, cost their loads and V8 a spill. Measured on a model of fib's direct entry (CPU time of
+ * fib(30), best of 15, three rounds in one process against native V8): 11.4 -> 10.3 ms (4.90x
+ * -> 4.43x native); in the engine (fib(30), best of 15 in a process, three processes per tree
+ * alternated with the tree before) 11.4 -> 10.6 ms, `bench/calls.wat` and binary-trees alike.
+ */
+function lazyStacks(code: string): string | null {
+  if (/\bfor \(|\bwhile \(|\bdo \{/.test(code)) return null;
+  let out = code;
+  for (const v of STACK_VIEWS) {
+    out = out.replace(new RegExp(`(?<![\\w$.])${v} = st\\.${v};`, "g"), "");
+    if (new RegExp(`(?<![\\w$.])${v}\\s*=(?!=)`).test(out)) return null;
+    out = out.replace(new RegExp(`(?<![\\w$.])${v}\\b`, "g"), `st.${v}`);
+  }
+  return out;
+}
+
 /**
  * How the body of `cf` (translated from `module`) takes part in direct calls (where frames
  * write their own entries, or, in `collectable` code, their callers write them): its calls use
@@ -3419,7 +3510,15 @@ export function directOptionsOf(cf: CompiledFunc, module: ModuleDecl | undefined
       funcIndex: cf.funcIndex,
     }
     : null;
-  return module === undefined ? { self } : { self, imported: module.importedFuncs };
+  if (module === undefined) return { self };
+  const numeric = new Set<number>();
+  if (type !== undefined && cf.funcIndex >= module.importedFuncs) {
+    const locals = [...type.params, ...module.bodies.locals(cf.funcIndex - module.importedFuncs)];
+    locals.forEach((t, i) => {
+      if (!isRefType(t)) numeric.add(entities.SLOT_WORDS * i);
+    });
+  }
+  return { self, imported: module.importedFuncs, numeric };
 }
 
 /**

@@ -60,6 +60,7 @@ export function spellGc(
   pc: number,
   metered: boolean,
   flush: string,
+  after = "",
 ): string | null {
   switch (code[pc]) {
     case I.StructGet:
@@ -67,9 +68,9 @@ export function spellGc(
     case I.StructSet:
       return structSet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!);
     case I.StructNew:
-      return metered ? null : structNew(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, flush);
+      return metered ? null : structNew(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, flush, after);
     case I.StructNewDefault:
-      return metered ? null : structNew(code[pc + 1]!, code[pc + 2]!, -1, flush);
+      return metered ? null : structNew(code[pc + 1]!, code[pc + 2]!, -1, flush, after);
     case I.ArrayGet:
       return arrayGet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!);
     case I.ArraySet:
@@ -238,7 +239,13 @@ function structSet(h: number, a: number, k: number, kind: number): string | null
  * `struct.new` of type `id` from the slots from `a` on (`a` < 0: `struct.new_default`), its
  * handle into slot `d`.
  */
-function structNew(d: number, id: number, a: number, flush: string): string | null {
+function structNew(
+  d: number,
+  id: number,
+  a: number,
+  flush: string,
+  after: string,
+): string | null {
   // (Code from a module names registered struct types; other code keeps the template.)
   if (id < 0 || id >= TYPES.size || gcType(id).kind !== "struct") return null;
   const type = gcType(id);
@@ -286,6 +293,6 @@ let $id = $g.give($o);
 if ($id === 0) {
 ${flush}
 $id = $g.alloc($o);
-}
+${after}}
 s32[${slot(d)}] = $id;`;
 }
