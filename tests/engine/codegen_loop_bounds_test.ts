@@ -1,0 +1,207 @@
+/**
+ * Bounds checks hoisted out of innermost loops (`withLoopBoundsHoisted` in
+ * codegen_loop_bounds.ts): which loops are generated twice, and that both copies compute what the
+ * interpreter computes at every edge: the last byte in bounds, the first past it, offsets near
+ * 2^32, counters starting past the bound, unaligned addresses, memory grown inside the loop.
+ */
+
+import assert from "node:assert/strict";
+import { jitBounds } from "../../src/engine/codegen.ts";
+import { withLoopBoundsHoisted } from "../../src/engine/codegen_loop_bounds.ts";
+import { Trap } from "../../mod.ts";
+import { directSource, instantiate, type TestInstance } from "./harness.ts";
+
+const TRAP = "throw trap(TrapCode.MemoryOutOfBounds);";
+
+/** A loop as the jit style spells `sum += load8_u(x + k); x += 1` while `x < b`. */
+function loop(opts: { k?: number; b?: string; before?: string; after?: string } = {}): string {
+  return `L7: for (;;) {
+${opts.before ?? ""}{
+const ea = (r4 >>> 0) + (${opts.k ?? 0} >>> 0);
+if (ea >= memLen) ${TRAP}
+r12 = mview.getUint8(ea);
+}
+r8 = (r8 + r12) | 0;
+r4 = (r4 + 1) | 0;
+${opts.after ?? ""}if ((r4 >>> 0) < (${opts.b ?? "r0"} >>> 0)) {
+  continue L7;
+}
+break L7;
+}`;
+}
+
+Deno.test("codegen loop bounds: a counted loop is generated twice, its check out of one copy", () => {
+  const js = loop({ k: 3 });
+  const out = withLoopBoundsHoisted(`x();\n${js}\ny();`);
+  assert.equal(
+    out,
+    `x();\nif (Math.max(r4 >>> 0, (r0 >>> 0) - 1) <= memLen - 4) {\n${
+      js.replace(`if (ea >= memLen) ${TRAP}\n`, "")
+    }\n} else {\n${js}\n}\ny();`,
+  );
+  // A constant bound, `<=`, wider accesses, `(x + c)` addresses and the metered spelling.
+  const wide = `L3: for (;;) {
+{
+const $ea = ((r4 + 16) >>> 0) + (-8 >>> 0);
+if ($ea > memLen - 8) throw (fuelLive && (store.fuel = fuel)), ${TRAP.slice(6)}
+r8 = mview.getInt32($ea, true);
+}
+r4 = (r4 + 8) | 0;
+if ((r4 >>> 0) <= (1000 >>> 0)) {
+  fuel = (fuel - 3) | 0;
+  continue L3;
+}
+break L3;
+}`;
+  // An offset of 2^32 - 8 reaches past any memory: such a loop is left checked.
+  assert.equal(withLoopBoundsHoisted(wide), wide);
+  const fits = withLoopBoundsHoisted(wide.replace("(-8 >>> 0)", "(8 >>> 0)"));
+  assert.match(fits, /^if \(Math\.max\(r4 >>> 0, 1000\) <= memLen - 32\) \{\nL3: /);
+  assert.equal(fits.split("memLen - 8)").length, 2, "one check left, in the checked copy");
+});
+
+Deno.test("codegen loop bounds: a loop that cannot be proved is left as it is", () => {
+  for (
+    const js of [
+      loop({ b: "r0", after: "r0 = (r0 - 1) | 0;\n" }), // the bound changes
+      loop({ before: "r4 = (r4 + 2) | 0;\n" }), // the counter changes before the access
+      loop({ before: "if (r8 === 5) {\n  continue L7;\n}\n" }), // another way round
+      loop({ before: "for (;;) {\nbreak;\n}\n" }), // not innermost
+      loop({ before: "const f = () => r4;\n" }), // a closure
+      loop().replace("(r4 >>> 0) < (r0 >>> 0)", "r4 < r0"), // a signed test
+      loop().replace("const ea = (r4", "const ea = (r5"), // an address on another local
+      loop().replace("  continue L7;", "  r4 = 0;\n  continue L7;"), // the tail resets it
+      loop({ k: 0 }).replace("ea >= memLen", "ea > memLen"), // a check of another shape
+    ]
+  ) {
+    assert.equal(withLoopBoundsHoisted(js), js);
+  }
+  // A check after the counter's step stays in both copies; one before it goes.
+  const after = loop({
+    after: `{\nconst ea = (r4 >>> 0) + (0 >>> 0);\nif (ea >= memLen) ${TRAP}\n}\n`,
+  });
+  assert.equal(withLoopBoundsHoisted(after).split("ea >= memLen").length, 4);
+});
+
+/** Loops over memory whose counter starts at `i`, steps by `s` and runs while below `end`. */
+const TEXT = `(module
+  (memory (export "mem") 1 4)
+  (func $grow (param $at i32) (param $i i32)
+    (if (i32.eq (local.get $at) (local.get $i)) (then (drop (memory.grow (i32.const 1))))))
+  (func (export "sum8") (param $i i32) (param $end i32) (param $s i32) (result i32)
+    (local $sum i32)
+    (loop $l
+      (local.set $sum (i32.add (local.get $sum) (i32.load8_u offset=3 (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (local.get $s)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $end))))
+    (local.get $sum))
+  (func (export "sum32") (param $i i32) (param $end i32) (param $s i32) (result i32)
+    (local $sum i32)
+    (loop $l
+      (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (local.get $s)))
+      (br_if $l (i32.le_u (local.get $i) (local.get $end))))
+    (local.get $sum))
+  (func (export "far") (param $i i32) (param $end i32) (param $s i32) (result i32)
+    (local $sum i32)
+    (loop $l
+      (local.set $sum (i32.add (local.get $sum) (i32.load offset=0xfffffff0 (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (local.get $s)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $end))))
+    (local.get $sum))
+  (func (export "sum64") (param $i i32) (param $end i32) (param $s i32) (result i64)
+    (local $sum i64)
+    (loop $l
+      (local.set $sum (i64.add (local.get $sum) (i64.load offset=5 (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (local.get $s)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $end))))
+    (local.get $sum))
+  (func (export "fill16") (param $i i32) (param $end i32) (param $s i32) (result i32)
+    (loop $l
+      (i32.store16 offset=1 (local.get $i) (i32.add (local.get $i) (i32.const 0x1234)))
+      (i32.store8 (local.get $i) (local.get $s))
+      (local.set $i (i32.add (local.get $i) (local.get $s)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $end))))
+    (local.get $i))
+  (func (export "grown") (param $i i32) (param $end i32) (param $at i32) (result i32)
+    (local $sum i32)
+    (loop $l
+      (local.set $sum (i32.add (local.get $sum) (i32.load8_u (local.get $i))))
+      (call $grow (local.get $at) (local.get $i))
+      (local.set $sum (i32.add (local.get $sum) (i32.load16_u (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $end))))
+    (i32.add (local.get $sum) (memory.size))))`;
+
+const NAMES = ["sum8", "sum32", "far", "sum64", "fill16", "grown"] as const;
+
+/** What `name(i, end, s)` does on `t`: its result or trap code, memory's size and checksum. */
+function run(t: TestInstance, name: string, i: number, end: number, s: number): unknown {
+  let result: unknown;
+  try {
+    result = t.call(name, i, end, s);
+  } catch (e) {
+    if (!(e instanceof Trap)) throw e;
+    result = `trap ${e.code}`;
+  }
+  const bytes = t.memory().data(t.store);
+  let sum = 0;
+  for (let k = 0; k < bytes.length; k++) sum = (sum * 31 + bytes[k]!) | 0;
+  return [typeof result === "bigint" ? String(result) : result, bytes.length, sum];
+}
+
+Deno.test("codegen loop bounds: the loops of every width are hoisted, and compute as the interpreter", () => {
+  const configs = [
+    { executionTier: "interpreter" as const },
+    { executionTier: "codegen" as const, codegenStyle: "jit" as const },
+    { executionTier: "codegen" as const, codegenStyle: "jit" as const, consumeFuel: true },
+    { executionTier: "codegen" as const, codegenStyle: "lean" as const },
+  ];
+  const probe = instantiate(TEXT);
+  for (const name of NAMES) {
+    const f = probe.entity(name);
+    const generated = directSource(probe.engine.compile(f), f.instance.module);
+    assert.ok("source" in generated, name);
+    assert.match(jitBounds(generated.source), /^if \(Math\.max\(r\d+ >>> 0, /m, name);
+  }
+  const E = 65536;
+  /** `[name, i, end, s]`: around the last address in bounds of each loop, one page. */
+  const cases: [string, number, number, number][] = [];
+  for (const [name, reach] of [["sum8", 4], ["sum32", 4], ["sum64", 13], ["fill16", 3]] as const) {
+    const last = E - reach; // the last counter in bounds
+    for (const s of [1, 3, 7, -1]) {
+      for (const end of [last, last + 1, last + 2, last + 3, 0, 1, -1]) {
+        for (const i of [0, last - 20, last - 1, last, last + 1, -1, -0x80000000]) {
+          cases.push([name, i, end, s]);
+        }
+      }
+    }
+  }
+  for (const i of [0, 12, 15, 16, 17, 0xf, -20]) {
+    for (const end of [0, 16, 17, 100]) cases.push(["far", i, end, 1]);
+  }
+  // Grown in the loop: at the counter `at`, before or after the end of one page.
+  for (const at of [-1, 0, E - 40, E - 3]) {
+    for (const end of [E - 2, E - 1, E, E + 100]) cases.push(["grown", E - 50, end, at]);
+  }
+  let traps = 0, clean = 0;
+  const tiers = configs.map((config) => {
+    const t = instantiate(TEXT, { config });
+    if (config.consumeFuel === true) t.store.setFuel(1_000_000_000_000n);
+    return t;
+  });
+  for (const [name, i, end, s] of cases) {
+    const [want, ...others] = tiers.map((t) => run(t, name, i, end, s));
+    for (const got of others) assert.deepEqual(got, want, `${name}(${i}, ${end}, ${s})`);
+    if (String((want as unknown[])[0]).startsWith("trap")) traps++;
+    else clean++;
+    if ((want as unknown[])[1] !== E) { // fresh memory of one page after a grow
+      for (let k = 0; k < tiers.length; k++) {
+        tiers[k] = instantiate(TEXT, { config: configs[k]! });
+        if (configs[k]!.consumeFuel === true) tiers[k]!.store.setFuel(1_000_000_000_000n);
+      }
+    }
+  }
+  assert.ok(traps > 100 && clean > 100, `${traps} traps, ${clean} in bounds`);
+  for (const t of tiers.slice(1)) assert.equal(t.engine.codegenStats().interpreted, 0);
+});
