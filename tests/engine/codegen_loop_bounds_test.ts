@@ -83,6 +83,60 @@ Deno.test("codegen loop bounds: a loop that cannot be proved is left as it is", 
   assert.equal(withLoopBoundsHoisted(after).split("ea >= memLen").length, 4);
 });
 
+/** A loop as clang's code comes: `r8 = x + 400; load16 r8 + 2; load8 x - 100; x += 4` while `x !== b`. */
+function neLoop(opts: { b?: string; set?: string; step?: string } = {}): string {
+  return `L9: for (;;) {
+${opts.set ?? "r8 = (r4 + 400) | 0;"}
+{
+const ea = ((r8 + 2) >>> 0) + (0 >>> 0);
+if (ea > memLen - 2) ${TRAP}
+r12 = mview.getUint16(ea, true);
+}
+{
+const ea = (r4 + -100) >>> 0;
+if (ea >= memLen) ${TRAP}
+r16 = mview.getUint8(ea);
+}
+r4 = (r4 + ${opts.step ?? "4"}) | 0;
+if (r4 !== ${opts.b ?? "0"}) {
+  continue L9;
+}
+break L9;
+}`;
+}
+
+Deno.test("codegen loop bounds: a loop counting to a bound by a constant step, as clang's", () => {
+  const js = neLoop();
+  // From x - 100 to x + 404, the last pass at b - 4: 404 - (-100) - 4 = 500 past the first.
+  assert.equal(
+    withLoopBoundsHoisted(js),
+    `{\nconst $span = (0 - r4) >>> 0;\nif ($span !== 0 && $span % 4 === 0 && ((r4 + -100) >>> 0) <= memLen - $span - 500) {\n${
+      js.replace(`if (ea > memLen - 2) ${TRAP}\n`, "").replace(`if (ea >= memLen) ${TRAP}\n`, "")
+    }\n} else {\n${js}\n}\n}`,
+  );
+  // A bound in a local; a step wider than the accesses (\`+\` then).
+  assert.match(withLoopBoundsHoisted(neLoop({ b: "r0" })), /\(r0 - r4\) >>> 0;/);
+  assert.match(
+    withLoopBoundsHoisted(neLoop({ step: "600" })),
+    /<= memLen - \$span \+ 96\) \{/,
+  );
+  // The local set inside a branch (not on every path) leaves only the counter's own access.
+  const branch = withLoopBoundsHoisted(
+    neLoop({ set: "if (r0 === 1) {\nr8 = (r4 + 400) | 0;\n}" }),
+  );
+  assert.match(
+    branch,
+    /\(\(r4 \+ -100\) >>> 0\) <= memLen - \$span - -3\) \{|\(\(r4 \+ -100\) >>> 0\) <= memLen - \$span \+ 3\) \{/,
+  );
+  assert.equal(branch.split("ea > memLen - 2").length, 3, "checked in both copies");
+  // Not a constant step, or a step of another shape: left as it is.
+  for (const step of ["r0", "-4"]) {
+    assert.equal(withLoopBoundsHoisted(neLoop({ step })), neLoop({ step }));
+  }
+  const twice = neLoop().replace("r16 = mview", "r4 = (r4 + 0) | 0;\nr16 = mview");
+  assert.equal(withLoopBoundsHoisted(twice).split("ea > memLen - 2").length, 2);
+});
+
 /** Loops over memory whose counter starts at `i`, steps by `s` and runs while below `end`. */
 const TEXT = `(module
   (memory (export "mem") 1 4)
@@ -123,6 +177,17 @@ const TEXT = `(module
       (local.set $i (i32.add (local.get $i) (local.get $s)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $end))))
     (local.get $i))
+  (func (export "ne") (param $i i32) (param $end i32) (param $unused i32) (result i32)
+    (local $sum i32) (local $p i32)
+    (loop $l
+      (local.set $p (i32.add (local.get $i) (i32.const 400)))
+      (local.set $sum (i32.add (local.get $sum) (i32.load16_u offset=2 (local.get $p))))
+      (local.set $sum
+        (i32.add (local.get $sum) (i32.load8_u (i32.add (local.get $i) (i32.const -100)))))
+      (i32.store8 offset=1 (local.get $i) (local.get $sum))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br_if $l (i32.ne (local.get $i) (local.get $end))))
+    (local.get $sum))
   (func (export "grown") (param $i i32) (param $end i32) (param $at i32) (result i32)
     (local $sum i32)
     (loop $l
@@ -133,7 +198,7 @@ const TEXT = `(module
       (br_if $l (i32.lt_u (local.get $i) (local.get $end))))
     (i32.add (local.get $sum) (memory.size))))`;
 
-const NAMES = ["sum8", "sum32", "far", "sum64", "fill16", "grown"] as const;
+const NAMES = ["sum8", "sum32", "far", "sum64", "fill16", "ne", "grown"] as const;
 
 /** What `name(i, end, s)` does on `t`: its result or trap code, memory's size and checksum. */
 function run(t: TestInstance, name: string, i: number, end: number, s: number): unknown {
@@ -162,7 +227,11 @@ Deno.test("codegen loop bounds: the loops of every width are hoisted, and comput
     const f = probe.entity(name);
     const generated = directSource(probe.engine.compile(f), f.instance.module);
     assert.ok("source" in generated, name);
-    assert.match(jitBounds(generated.source), /^if \(Math\.max\(r\d+ >>> 0, /m, name);
+    assert.match(
+      jitBounds(generated.source),
+      /^if \((?:Math\.max\(r\d+ >>> 0, |\$span !== 0)/m,
+      name,
+    );
   }
   const E = 65536;
   /** `[name, i, end, s]`: around the last address in bounds of each loop, one page. */
@@ -175,6 +244,12 @@ Deno.test("codegen loop bounds: the loops of every width are hoisted, and comput
           cases.push([name, i, end, s]);
         }
       }
+    }
+  }
+  // From 100 (its lowest access at 0) to E - 404 (its highest at E - 1), four bytes a pass.
+  for (const i of [96, 99, 100, 101, 104, E - 420, E - 408, E - 405, E - 404, E - 403, -4, -1]) {
+    for (const n of [0, 1, 2, 3, -1, 100]) {
+      for (const more of [0, 1, 2]) cases.push(["ne", i, i + 4 * n + more, 0]);
     }
   }
   for (const i of [0, 12, 15, 16, 17, 0xf, -20]) {
