@@ -107,27 +107,24 @@ break L9;
 
 Deno.test("codegen loop bounds: a loop counting to a bound by a constant step, as clang's", () => {
   const js = neLoop();
-  // From x - 100 to x + 404, the last pass at b - 4: 404 - (-100) - 4 = 500 past the first.
+  // From x - 100 to x + 404, `n` passes of 4: 504 bytes past the first, then 4 * (n - 1).
   assert.equal(
     withLoopBoundsHoisted(js),
-    `{\nconst $span = (0 - r4) >>> 0;\nif ($span !== 0 && $span % 4 === 0 && ((r4 + -100) >>> 0) <= memLen - $span - 500) {\n${
+    `{\nconst $span = (0 - r4) >>> 0, $n = $span / 4;\nif ($span !== 0 && $span % 4 === 0 && ((r4 + -100) >>> 0) + ($n - 1) * 4 <= memLen - 504) {\n${
       js.replace(`if (ea > memLen - 2) ${TRAP}\n`, "").replace(`if (ea >= memLen) ${TRAP}\n`, "")
     }\n} else {\n${js}\n}\n}`,
   );
-  // A bound in a local; a step wider than the accesses (\`+\` then).
-  assert.match(withLoopBoundsHoisted(neLoop({ b: "r0" })), /\(r0 - r4\) >>> 0;/);
+  // A bound in a local; a wider step.
+  assert.match(withLoopBoundsHoisted(neLoop({ b: "r0" })), /\(r0 - r4\) >>> 0, \$n = \$span \/ 4;/);
   assert.match(
     withLoopBoundsHoisted(neLoop({ step: "600" })),
-    /<= memLen - \$span \+ 96\) \{/,
+    /\(\$n - 1\) \* 600 <= memLen - 504\) \{/,
   );
   // The local set inside a branch (not on every path) leaves only the counter's own access.
   const branch = withLoopBoundsHoisted(
     neLoop({ set: "if (r0 === 1) {\nr8 = (r4 + 400) | 0;\n}" }),
   );
-  assert.match(
-    branch,
-    /\(\(r4 \+ -100\) >>> 0\) <= memLen - \$span - -3\) \{|\(\(r4 \+ -100\) >>> 0\) <= memLen - \$span \+ 3\) \{/,
-  );
+  assert.match(branch, /\(\(r4 \+ -100\) >>> 0\) \+ \(\$n - 1\) \* 4 <= memLen - 1\) \{/);
   assert.equal(branch.split("ea > memLen - 2").length, 3, "checked in both copies");
   // Not a constant step, or a step of another shape: left as it is.
   for (const step of ["r0", "-4"]) {
@@ -135,6 +132,38 @@ Deno.test("codegen loop bounds: a loop counting to a bound by a constant step, a
   }
   const twice = neLoop().replace("r16 = mview", "r4 = (r4 + 0) | 0;\nr16 = mview");
   assert.equal(withLoopBoundsHoisted(twice).split("ea > memLen - 2").length, 2);
+});
+
+/** clang's unrolled dot product: `p` steps by 16 while the counter `i` steps by 4 up to 28. */
+const DOT = `L5: for (;;) {
+r8 = (r56 + r4) | 0;
+{
+const ea = (r8 + 0) >>> 0, v = (r4 + 21504) >>> 0;
+if (ea > memLen - 4 || v > memLen - 4) ${TRAP}
+e36 = Math.fround(mview.getFloat32(ea, true) * mview.getFloat32(v, true) + e36);
+}
+r4 = (r4 + 16) | 0;
+r60 = (r60 + 4) | 0;
+if ((r60 >>> 0) < (28 >>> 0)) {
+  continue L5;
+}
+break L5;
+}`;
+
+Deno.test("codegen loop bounds: a second counter stepped with the loop's own", () => {
+  const out = withLoopBoundsHoisted(DOT);
+  assert.match(
+    out,
+    /^\{\nconst \$z = \(r60 \+ 4\) >>> 0, \$n = \$z >= 28 \? 1 : 1 \+ Math\.ceil\(\(28 - \$z\) \/ 4\);\nif \(/,
+  );
+  assert.ok(out.includes("((r4 + r56 + 0) >>> 0) + ($n - 1) * 16 <= memLen - 4"), out);
+  assert.ok(out.includes("((r4 + 21504) >>> 0) + ($n - 1) * 16 <= memLen - 4"), out);
+  assert.equal(out.split("ea > memLen - 4").length, 2, "checked in one copy");
+  // The addend set in the loop, or the second counter stepped twice: left as it is.
+  const set = DOT.replace("r4 = (r4 + 16) | 0;", "r4 = (r4 + 16) | 0;\nr56 = 0;");
+  assert.equal(withLoopBoundsHoisted(set), set);
+  const twice = DOT.replace("r4 = (r4 + 16) | 0;", "r4 = (r4 + 16) | 0;\nr4 = (r4 + 16) | 0;");
+  assert.equal(withLoopBoundsHoisted(twice), twice);
 });
 
 /** Loops over memory whose counter starts at `i`, steps by `s` and runs while below `end`. */
@@ -188,6 +217,16 @@ const TEXT = `(module
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br_if $l (i32.ne (local.get $i) (local.get $end))))
     (local.get $sum))
+  (func (export "dot") (param $p i32) (param $end i32) (param $q i32) (result i64)
+    (local $i i32) (local $sum i64)
+    (loop $l
+      (local.set $sum (i64.add (local.get $sum) (i64.load offset=4 (local.get $p))))
+      (local.set $sum
+        (i64.add (local.get $sum) (i64.load32_u (i32.add (local.get $p) (local.get $q)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $end))))
+    (local.get $sum))
   (func (export "grown") (param $i i32) (param $end i32) (param $at i32) (result i32)
     (local $sum i32)
     (loop $l
@@ -198,7 +237,7 @@ const TEXT = `(module
       (br_if $l (i32.lt_u (local.get $i) (local.get $end))))
     (i32.add (local.get $sum) (memory.size))))`;
 
-const NAMES = ["sum8", "sum32", "far", "sum64", "fill16", "ne", "grown"] as const;
+const NAMES = ["sum8", "sum32", "far", "sum64", "fill16", "ne", "dot", "grown"] as const;
 
 /** What `name(i, end, s)` does on `t`: its result or trap code, memory's size and checksum. */
 function run(t: TestInstance, name: string, i: number, end: number, s: number): unknown {
@@ -229,7 +268,7 @@ Deno.test("codegen loop bounds: the loops of every width are hoisted, and comput
     assert.ok("source" in generated, name);
     assert.match(
       jitBounds(generated.source),
-      /^if \((?:Math\.max\(r\d+ >>> 0, |\$span !== 0)/m,
+      /^if \(.*<= memLen - \d+\) \{$/m,
       name,
     );
   }
@@ -250,6 +289,12 @@ Deno.test("codegen loop bounds: the loops of every width are hoisted, and comput
   for (const i of [96, 99, 100, 101, 104, E - 420, E - 408, E - 405, E - 404, E - 403, -4, -1]) {
     for (const n of [0, 1, 2, 3, -1, 100]) {
       for (const more of [0, 1, 2]) cases.push(["ne", i, i + 4 * n + more, 0]);
+    }
+  }
+  // A second counter: 8 bytes a pass from p + 4, and 4 at p + q; n passes.
+  for (const p of [0, 8, E - 812, E - 811, E - 804, E - 100, E - 12, E - 11, -4]) {
+    for (const n of [0, 1, 2, 3, 100]) {
+      for (const q of [0, 4, -4, 5, 800, -0x80000000]) cases.push(["dot", p, n, q]);
     }
   }
   for (const i of [0, 12, 15, 16, 17, 0xf, -20]) {
