@@ -27,7 +27,9 @@
  * of passes `n` is known before it starts (`(b - x0) / s` for `!==`, `1 + ceil((b - x0 - s) /
  * s)` for `<` once past the first), and so is the reach of a second counter `v` stepped by a
  * constant `t` (once, anywhere in the loop) with it: `n - 1` steps from where it starts. Clang's
- * unrolled dot products walk their arrays so (bench/vec_float.c, scalar build).
+ * unrolled dot products walk their arrays so (bench/vec_float.c, scalar build). A `!==` loop's
+ * counter may also step down to its bound (`n = (x0 - b) / -s`: clang's byte-copy loops count
+ * down while their pointers step up); accesses on counters stepping down stay checked.
  *
  * Measured on a model of `bench/bytesum.wat`'s inner loop (CPU time, best of 15 in one process,
  * `deno` 2.9, against the same loop in native Wasm): 1.71x with the check per byte, 1.31x with
@@ -215,9 +217,9 @@ function versionedLoop(loop: string, label: string): string | null {
       const at = lines.findIndex((line) => assigns(line, v));
       const m = at < 0
         ? null
-        : new RegExp(`^${v} = \\(${v} \\+ (\\d+)\\) \\| 0;$`).exec(lines[at]!);
+        : new RegExp(`^${v} = \\(${v} \\+ (-?\\d+)\\) \\| 0;$`).exec(lines[at]!);
       const t = m === null ? 0 : Number(m[1]);
-      if (t > 0 && t < 2 ** 31) step = { line: at, t, depth: depths[at]! };
+      if (t !== 0 && Math.abs(t) < 2 ** 31) step = { line: at, t, depth: depths[at]! };
     }
     steps.set(v, step);
     return step;
@@ -265,12 +267,13 @@ function versionedLoop(loop: string, label: string): string | null {
     const s = xStep.t;
     if (cmp === "!==") {
       // `x0, x0 + s, ...` up to `b` (exclusive) when `b - x0` is a non-zero multiple of `s`
-      // (else it wraps, and the checked copy traps where it must).
+      // (else it wraps, and the checked copy traps where it must); down to it for `s < 0`.
+      const span = s > 0 ? `(${b} - ${x}) >>> 0` : `(${x} - ${b}) >>> 0`;
       passes = {
-        decl: `const $span = (${b} - ${x}) >>> 0, $n = $span / ${s};`,
-        cond: `$span !== 0 && $span % ${s} === 0`,
+        decl: `const $span = ${span}, $n = $span / ${Math.abs(s)};`,
+        cond: `$span !== 0 && $span % ${Math.abs(s)} === 0`,
       };
-    } else if (cmp === "<" && (!literal || (Number(b) >>> 0) <= 2 ** 32 - s)) {
+    } else if (cmp === "<" && s > 0 && (!literal || (Number(b) >>> 0) <= 2 ** 32 - s)) {
       // After its first pass at `z = x0 + s`, on while below `b` (no wrap below `2^32 - s`).
       passes = {
         decl:
@@ -301,8 +304,9 @@ function versionedLoop(loop: string, label: string): string | null {
       if (low >= 0 && top <= 2 ** 32) test = `Math.max(${x} >>> 0, ${last}) <= memLen - ${top}`;
     } else if (passes !== null) {
       // From `(v0 + w + low) mod 2^32` on, `n - 1` steps of `t`, then `top - low` bytes.
+      // (Counters stepping down are left checked.)
       const t = v === x ? xStep!.t : stepOf(v)!.t;
-      test = `${from} + ($n - 1) * ${t} <= memLen - ${top - low}`;
+      if (t > 0) test = `${from} + ($n - 1) * ${t} <= memLen - ${top - low}`;
     }
     tests.set(key, test);
   }

@@ -227,6 +227,14 @@ const TEXT = `(module
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $end))))
     (local.get $sum))
+  (func (export "down") (param $src i32) (param $n i32) (param $dst i32) (result i32)
+    (loop $l
+      (i32.store16 (local.get $dst) (i32.add (i32.load8_u (local.get $src)) (i32.const 1)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 2)))
+      (local.set $src (i32.add (local.get $src) (i32.const 1)))
+      (local.set $n (i32.add (local.get $n) (i32.const -1)))
+      (br_if $l (local.get $n)))
+    (local.get $dst))
   (func (export "grown") (param $i i32) (param $end i32) (param $at i32) (result i32)
     (local $sum i32)
     (loop $l
@@ -237,7 +245,7 @@ const TEXT = `(module
       (br_if $l (i32.lt_u (local.get $i) (local.get $end))))
     (i32.add (local.get $sum) (memory.size))))`;
 
-const NAMES = ["sum8", "sum32", "far", "sum64", "fill16", "ne", "dot", "grown"] as const;
+const NAMES = ["sum8", "sum32", "far", "sum64", "fill16", "ne", "dot", "down", "grown"] as const;
 
 /** What `name(i, end, s)` does on `t`: its result or trap code, memory's size and checksum. */
 function run(t: TestInstance, name: string, i: number, end: number, s: number): unknown {
@@ -289,6 +297,14 @@ Deno.test("codegen loop bounds: the loops of every width are hoisted, and comput
   for (const i of [96, 99, 100, 101, 104, E - 420, E - 408, E - 405, E - 404, E - 403, -4, -1]) {
     for (const n of [0, 1, 2, 3, -1, 100]) {
       for (const more of [0, 1, 2]) cases.push(["ne", i, i + 4 * n + more, 0]);
+    }
+  }
+  // A counter stepping down to 0: n passes, a byte from src and two to dst each.
+  for (const src of [0, E - 100, E - 1, E - 2, -1]) {
+    for (const n of [1, 2, 50, 100, 101, 0]) {
+      for (const dst of [0, 7, E - 200, E - 199, E - 198, E - 2, E - 1]) {
+        cases.push(["down", src, n, dst]);
+      }
     }
   }
   // A second counter: 8 bytes a pass from p + 4, and 4 at p + q; n passes.
