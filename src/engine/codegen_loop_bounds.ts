@@ -100,11 +100,14 @@ export function withLoopBoundsHoisted(source: string): string {
   for (const m of source.matchAll(HEADER)) {
     const start = m.index!;
     if (start < from) continue;
-    const open = start + m[0].length - 1;
-    const close = closingBrace(source, open);
-    if (close < 0) continue;
-    const loop = source.slice(start, close + 1);
-    const versioned = loop.length <= MAX_LOOP ? versionedLoop(loop, m[1]!) : null;
+    // Only the first `MAX_LOOP` characters are searched for the loop's end: each loop costs
+    // at most that, however deeply loops nest (a linear pass).
+    const window = source.slice(start, start + MAX_LOOP);
+    const end = closingBrace(window, m[0].length - 1);
+    if (end < 0) continue;
+    const close = start + end;
+    const loop = window.slice(0, end + 1);
+    const versioned = versionedLoop(loop, m[1]!);
     if (versioned === null) continue;
     out += source.slice(from, start) + versioned;
     from = close + 1;
