@@ -312,9 +312,10 @@ function withFroundFolded(js: string): string {
  * statement after the write is the only one reading it (the next scratch access after that
  * statement is another write, or there is none) and it is not a NaN (whose bits a number
  * literal would not keep): a typed-array store and load fewer, each a keyed access under
- * `--jitless`.
+ * `--jitless`. The jit style folds them too (`jitBounds` in codegen.ts): TurboFan keeps the
+ * store and the load.
  */
-function withImmediatesFolded(js: string): string {
+export function withImmediatesFolded(js: string): string {
   const accesses = [...js.matchAll(/\bIMM_(?:WORDS|F32)\[0\]( = \(?(-?\d+)\)?;\n)?/g)];
   const bits = new Int32Array(1);
   const f32 = new Float32Array(bits.buffer);
