@@ -285,11 +285,11 @@ $f2 = $math_fround(mview.getFloat32($ea + 4, true) * mview.getFloat32($eb + 4, t
 }`));
   assert.ok(
     two.includes(
-      "if (($ea | $eb) & 3) {\n$f1 = $math_fround(mview.getFloat32($ea, true) * " +
-        "mview.getFloat32($eb, true));\n$f2 = $math_fround(mview.getFloat32($ea + 4, true) * " +
+      "if (($ea | $eb) & 3) {\n$f1 = $lmath_fround(mview.getFloat32($ea, true) * " +
+        "mview.getFloat32($eb, true));\n$f2 = $lmath_fround(mview.getFloat32($ea + 4, true) * " +
         "mview.getFloat32($eb + 4, true));\n} else {\n$ix = $ea >>> 2; $jx = $eb >>> 2;\n" +
-        "$f1 = $math_fround(mf32[$ix] * mf32[$jx]);\n" +
-        "$f2 = $math_fround(mf32[$ix + 1] * mf32[$jx + 1]);\n}",
+        "$f1 = $lmath_fround(mf32[$ix] * mf32[$jx]);\n" +
+        "$f2 = $lmath_fround(mf32[$ix + 1] * mf32[$jx + 1]);\n}",
     ),
     two,
   );
@@ -885,5 +885,81 @@ Deno.test("codegen lean: an f32 lane's min or max is not rounded again", () => {
       assert.ok(Object.is(min(a, b), Math.fround(f32LaneMin(a, b))), `${a} ${b}`);
       assert.ok(Object.is(max(a, b), Math.fround(f32LaneMax(a, b))), `${a} ${b}`);
     }
+  }
+});
+
+Deno.test("codegen lean: an entry drops the declarations it never reads, takes its arguments", () => {
+  const source = `"use strict";
+const make = function make($store, $inst) {
+const direct = function direct(st, depth, nesting, fp, $a0_0, $a1_0) {
+const store = $store, inst = $inst;
+let s32 = st.s32;
+let frames = st.frames;
+let pc = 0;
+let r0 = 0, h0 = 0, r4 = 0, r8 = 0;
+r0 = $a0_0; h0 = 0;
+r4 = $a1_0;
+r8 = Math.imul(r0, r4) + Math.imul(h0, 668265295);
+if (r8 === 7) { s32[fp] = r8; return inst; }
+return r8;
+};
+return direct;
+};`;
+  const out = leanSource(source);
+  const body = out.slice(out.indexOf("$a1_0) {\n") + 9, out.indexOf("\n};"));
+  assert.equal(
+    body,
+    `const $lmath_imul = $math_imul;
+const inst = $inst;
+let s32 = st.s32;
+let r0 = $a0_0, h0 = 0, r4 = $a1_0, r8 = 0;
+r8 = $lmath_imul(r0, r4) + $lmath_imul(h0, 668265295);
+if (r8 === 7) { s32[fp] = r8; return inst; }
+return r8;`,
+  );
+  // What is left computes what the source did.
+  const st = { s32: new Int32Array(4), frames: [] };
+  const run = (src: string, a: number, b: number) =>
+    new Function(src.replace(/^"use strict";\n/, "") + "\nreturn make(null, 'I');")()(
+      st,
+      0,
+      0,
+      1,
+      a,
+      b,
+    );
+  for (const [a, b] of [[3, 4], [7, 1], [-5, 0x7fffffff]]) {
+    assert.equal(run(out, a, b), run(source, a, b));
+  }
+  // A declaration whose initializer may throw stays, read or not.
+  const kept = leanSource(
+    source.replace("let pc = 0;", "let pc = 0;\nlet memLen = mview.byteLength;"),
+  );
+  assert.ok(kept.includes("let memLen = mview.byteLength;"), kept);
+});
+
+Deno.test("codegen lean: leaf and recursive entries agree with the interpreter", () => {
+  const bytes = wat(`(module
+    (func $leaf (param i32 i32) (result i32) (i32.xor (i32.add (local.get 0) (local.get 1))
+      (i32.shr_u (local.get 0) (i32.const 11))))
+    (func $fib (export "fib") (param i32) (result i32)
+      (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+        (then (local.get 0))
+        (else (call $leaf
+          (call $fib (i32.sub (local.get 0) (i32.const 1)))
+          (call $fib (i32.sub (local.get 0) (i32.const 2))))))))`);
+  for (const consumeFuel of [false, true]) {
+    const run = (tier: "interpreter" | "codegen") => {
+      const engine = new Engine(
+        new Config({ executionTier: tier, codegenStyle: "lean", consumeFuel }),
+      );
+      const store = new Store(engine, null);
+      if (consumeFuel) store.setFuel(1_000_000);
+      const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+      const fib = instance.getTypedFunc<[number], number>(store, "fib");
+      const result = fib.call(store, 18);
+      return { result, again: fib.call(store, 12), fuel: consumeFuel && store.getFuel() };
+    };
+    assert.deepEqual(run("codegen"), run("interpreter"));
   }
 });
