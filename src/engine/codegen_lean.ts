@@ -1064,6 +1064,8 @@ const PURE_INIT =
  * before its argument overwrites it. With `withMathLocal`, against the pass before them (CPU
  * time of `run` under `node --jitless` at scale 0.1, best of 3 runs x 3 processes alternating):
  * calls 0.90, hashtab 0.95, xxh64 0.95, fib 0.98; geometric mean over the 18 workloads 0.987.
+ * With `withDominatedLoadsDropped`, `withClosureReads` and the `$res` copy gone, against main
+ * the same way: fib 0.81, calls 0.87, xxh64 0.96, hashtab 0.96; geometric mean 0.973.
  */
 function withEntryTrimmed(js: string): string {
   let out = "";
@@ -1081,6 +1083,13 @@ function withEntryTrimmed(js: string): string {
 
 /** `withEntryTrimmed` in one function's text. */
 function trimmedEntry(text: string): string {
+  // `$res = r4;` then `return $res;` (a high word's store between them, `HIGH[0] = h4;`, for an
+  // i64): the value returned as it is, without the copy (a `Star` and an `Ldar`).
+  text = text.replace(
+    /^\$res = ((?:[\w$]+|s32\[[^[\]\n]+\]));\n(HIGH\[0\] = [^;\n]+;\n)?return \$res;$/gm,
+    (whole, value: string, high: string | undefined) =>
+      high !== undefined && !/^[\w$]+$/.test(value) ? whole : `${high ?? ""}return ${value};`,
+  );
   const lines = text.split("\n");
   for (let changed = true; changed;) {
     changed = false;
@@ -1116,7 +1125,94 @@ function trimmedEntry(text: string): string {
     if (j === i + 1) continue;
     lines[i] = `let ${[...inits].map(([name, init]) => `${name} = ${init}`).join(", ")};`;
   }
-  return lines.filter((line, i) => line !== "" || text.split("\n")[i] === "").join("\n");
+  const trimmed = lines.filter((line, i) => line !== "" || text.split("\n")[i] === "").join("\n");
+  return withClosureReads(withDominatedLoadsDropped(trimmed));
+}
+
+/**
+ * A direct entry without a loop reads `store` and `inst` where it uses them (the factory's
+ * `$store` and `$inst`, immutable closure bindings) rather than copying both on entry: it
+ * runs once per call, and its uses sit on the paths a call rarely takes (a stop, a trap, a
+ * call through the engine), each at most once. Under Ignition the copy is two loads and two
+ * `Star`s on every call; a use reads the binding with one bytecode more.
+ */
+function withClosureReads(text: string): string {
+  const decl = /^const store = \$store, inst = \$inst;\n/m.exec(text);
+  if (decl === null || /\bfor \(|\bwhile \(|\bdo \{|function |=>/.test(text)) return text;
+  // A declaration, a key, a shorthand property or a label of either name: left as it is.
+  if (
+    /(?:let|const|var|catch \() *(?:store|inst)\b|(?<![\w$.])(?:store|inst) *:|\{ *(?:store|inst) *[,}]|, *(?:store|inst) *\}/
+      .test(text.replace(decl[0], ""))
+  ) return text;
+  const rest = text.slice(decl.index + decl[0].length)
+    .replace(word("store"), "$$store")
+    .replace(word("inst"), "$$inst");
+  return text.slice(0, decl.index) + rest;
+}
+
+/**
+ * A function's `let name = init;` (at its top level) whose every read comes after a statement
+ * `name = ...;` that runs on each path to it (earlier in the same block or an enclosing one, as
+ * the structured code without `goto` has it) never reads `init`: the declaration becomes
+ * `var name;` (no bytecode). A direct entry re-reads `frames = st.frames;` before each use (a
+ * call may have grown the stack), so its entry's own read is dead on every call.
+ */
+function withDominatedLoadsDropped(text: string): string {
+  // A nested function or a string could hide reads and braces from the scan below.
+  if (/function |=>|["'`]/.test(text.replace(/"[\w ]*"/g, ""))) return text;
+  const candidates = [...text.matchAll(/^let ([\w$]+) = ([^,;\n]+);$/gm)]
+    .filter((c) => PURE_INIT.test(c[2]!));
+  if (candidates.length === 0) return text;
+  let out = text;
+  for (const c of candidates) {
+    const name = c[1]!;
+    const uses = [...text.matchAll(word(name))].map((u) => u.index!);
+    if (uses.length < 2 || !usesDominated(text, name, c.index!, uses)) continue;
+    out = out.replace(c[0], `var ${name};`);
+  }
+  return out;
+}
+
+/**
+ * Whether in `text` every read of `name` (its whole-word occurrences `uses`, but the
+ * declaration at `decl`) follows an unconditional statement `name = ...;` (see
+ * `withDominatedLoadsDropped`), by one pass keeping, per open block, whether one has run.
+ */
+function usesDominated(text: string, name: string, decl: number, uses: number[]): boolean {
+  const at = new Set(uses);
+  const assigned: boolean[] = [false];
+  const inherited: boolean[] = [false];
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "{") {
+      assigned.push(assigned[assigned.length - 1]!);
+      inherited.push(assigned[assigned.length - 1]!);
+      depth++;
+    } else if (c === "}") {
+      assigned.pop();
+      inherited.pop();
+      if (--depth < 0) return false;
+    } else if ((c === "c" || c === "d") && /^(?:case |default:)/.test(text.slice(i, i + 8))) {
+      // A case is entered from the switch, not from the case before it.
+      if (!/[\w$]/.test(text[i - 1] ?? "")) {
+        assigned[assigned.length - 1] = inherited[inherited.length - 1]!;
+      }
+    } else if (at.has(i)) {
+      if (i === decl + 4) {
+        if (depth !== 0) return false;
+        continue;
+      }
+      const statement = text.slice(i).match(/^[\w$]+ = ([^;{}\n]*);/);
+      const before = text.slice(Math.max(0, i - 200), i);
+      const starts = /(?:[;{}]\n|; )[ \t]*$/.test(before) || /^[ \t]*$/.test(text.slice(0, i));
+      if (statement !== null && starts && !word(name).test(statement[1]!)) {
+        assigned[assigned.length - 1] = true;
+        i += statement[0].length - 1;
+      } else if (!assigned[assigned.length - 1]) return false;
+    }
+  }
+  return true;
 }
 
 /** A function of generated code whose calls of `Math` functions `withMathLocal` localises. */
