@@ -171,7 +171,17 @@ function outerOperators(text: string): string[] | null {
  */
 function isInt32(text: string): boolean {
   text = text.trim();
-  if (/^[rh]\d+$/.test(text)) return true;
+  // `$w<id>`/`$x<id>`: a slot's words in locals (`codegen_slots.ts` truncates each write) or
+  // a v128 load's words (`getInt32`, `codegen_v128.ts`).
+  if (/^(?:[rh]\d+|\$[wx]\d+)$/.test(text)) return true;
+  // `~` of one operand (a name, or a group): ToInt32, then its complement.
+  if (text.startsWith("~")) {
+    const rest = text.slice(1);
+    if (/^[\w$]+$/.test(rest)) return true;
+    if (rest.startsWith("(") && rest.endsWith(")") && openingOf(rest, rest.length - 1) === 0) {
+      return true;
+    }
+  }
   // What `withTypedMemory` reads: a byte, an int32 word.
   if (/^m(?:u8|i32)\[[^[\]]*\]$/.test(text)) return true;
   if (/^\([\w$ +]+\) & 3 \? mview\.getInt32\([^()]*\) : mi32\[\([\w$ +]+\) >>> 2\]$/.test(text)) {

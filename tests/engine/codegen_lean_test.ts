@@ -62,6 +62,13 @@ Deno.test("codegen lean: redundant int32 conversions go, the needed ones stay", 
   assert.equal(leanBody("r1 = (-8192) | 0;"), "r1 = (-8192);");
   assert.equal(leanBody("r2 = ($a ^ ($b >>> 3)) | 0;"), "r2 = ($a ^ ($b >>> 3));");
   assert.equal(leanBody("r2 = ($a << 3) | 0;"), "r2 = ($a << 3);");
+  // A slot's or a v128 load's word in a local; a complement of one operand.
+  assert.equal(leanBody("r2 = ($w0) | 0; r3 = ($x12) | 0;"), "r2 = ($w0); r3 = ($x12);");
+  assert.equal(leanBody("r2 = (~((a & b) * 255)) | 0;"), "r2 = (~((a & b) * 255));");
+  assert.equal(leanBody("r2 = (~a) | 0;"), "r2 = (~a);");
+  assert.equal(leanBody("r2 = (~a + b) | 0;"), "r2 = (~a + b) | 0;");
+  assert.equal(leanBody("r2 = (~(a) + b) | 0;"), "r2 = (~(a) + b) | 0;");
+  assert.equal(leanBody("r2 = ($x_r4) | 0;"), "r2 = ($x_r4) | 0;");
   // Not uint32, sums, comparisons, other names, out-of-range literals.
   for (
     const kept of [
