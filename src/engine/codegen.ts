@@ -3294,7 +3294,13 @@ ${
       caught ? "fuel" : null,
       // Chunks only shorten V8's optimising compiles (see `SPLIT_SIZES.chunkChars`): without a
       // JIT there are none, and the lean rewrites (`leanLoops`) spell whole loops, not chunks.
-      lean ? { ...SPLIT_SIZES, chunkChars: undefined } : SPLIT_SIZES,
+      lean
+        ? {
+          ...SPLIT_SIZES,
+          chunkChars: undefined,
+          minBody: Math.min(SPLIT_SIZES.minBody, SPLIT_SIZES.leanMinBody),
+        }
+        : SPLIT_SIZES,
     )
     : null;
   if (split2 !== null) body = split2.body;
