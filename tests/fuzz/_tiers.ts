@@ -522,7 +522,7 @@ export function tierModule(seed: number): string {
     if (s < 0.6) return `(struct.get $node 2 (global.get $gn))`; // may trap: no node
     if (s < 0.7) {
       // Mostly in bounds (unless empty); else it may trap: an index past its end.
-      const mask = chance(0.8)
+      const mask = chance(0.9)
         ? `(i32.sub (array.len (global.get $gr)) (i32.const 1))`
         : `(i32.const 7)`;
       return `(array.get $rarr (global.get $gr) (i32.and ${expr(vars, 1)} ${mask}))`;
@@ -538,7 +538,7 @@ export function tierModule(seed: number): string {
     if (s < 0.15) return `(struct.get $node 0 (global.get $gn))`; // may trap: no node
     if (s < 0.22) {
       const next = `(struct.get $node 1 (global.get $gn))`;
-      if (chance(0.3)) return `(struct.get $node 0 ${next})`; // may trap: the last node
+      if (chance(0.1)) return `(struct.get $node 0 ${next})`; // may trap: the last node
       return `(block $o${n} (result i32)
   (struct.get $node 0 (block $z${n} (result (ref $node))
     (br_on_non_null $z${n} ${next})
@@ -564,14 +564,17 @@ export function tierModule(seed: number): string {
         : ["$node", "struct.get $node 0"];
       const cast = (x: string) =>
         `(${get} (ref.cast (ref ${chance(0.2) ? "null " : ""}${type}) ${x}))`;
-      if (chance(0.25)) return cast(anyRef(vars));
+      if (chance(0.1)) return cast(anyRef(vars));
       return `(if (result i32) (ref.test (ref ${type}) (local.tee $an ${anyRef(vars)}))
   (then ${cast("(local.get $an)")}) (else (i32.const ${int32()})))`;
     }
     if (s < 0.68) {
+      // To a nullable type, null branches too: what it holds is tested for null, not read.
+      const nullable = chance(0.3);
+      const read = nullable ? "ref.is_null" : "struct.get $node 0";
       return `(block $o${n} (result i32)
-  (struct.get $node 0 (block $k${n} (result (ref null $node))
-    (br_on_cast $k${n} anyref (ref ${chance(0.3) ? "null " : ""}$node) ${anyRef(vars)})
+  (${read} (block $k${n} (result (ref null $node))
+    (br_on_cast $k${n} anyref (ref ${nullable ? "null " : ""}$node) ${anyRef(vars)})
     (drop)
     (br $o${n} (i32.const ${int32()})))))`;
     }
@@ -673,6 +676,12 @@ export function tierModule(seed: number): string {
   const refStmt = (ctx: Ctx, depth: number): string => {
     const { vars } = ctx;
     const target = vars[2 + pick(vars.length - 2)]!;
+    if (f.exceptions && chance(0.25)) {
+      const t = rand();
+      if (t < 0.5) return refTry(ctx, depth, target);
+      if (t < 0.75) return `(if ${rarely(vars)} (then (throw $ev ${v128(vars)} ${expr(vars, 1)})))`;
+      return `(if ${rarely(vars)} (then (throw $ef ${funcRef()} ${anyRef(vars)})))`;
+    }
     const s = rand();
     if (s < 0.2) {
       return `(global.set $gn (struct.new $node ${expr(vars, 1)} (global.get $gn) ${
@@ -711,15 +720,9 @@ export function tierModule(seed: number): string {
     if (s < 0.84 && ctx.calls) {
       const call = (f: string) => `(call_ref $t ${expr(vars, 1)} ${expr(vars, 1)} ${f})`;
       // Mostly tested for null first; else it may trap: a null function reference.
-      if (chance(0.3)) return `(local.set ${target} ${call(funcRef())})`;
+      if (chance(0.1)) return `(local.set ${target} ${call(funcRef())})`;
       return `(if (i32.eqz (ref.is_null (local.tee $fn ${funcRef()})))
   (then (local.set ${target} ${call("(local.get $fn)")})))`;
-    }
-    if (s < 0.96 && f.exceptions) {
-      const t = rand();
-      if (t < 0.5) return refTry(ctx, depth, target);
-      if (t < 0.75) return `(if ${rarely(vars)} (then (throw $ev ${v128(vars)} ${expr(vars, 1)})))`;
-      return `(if ${rarely(vars)} (then (throw $ef ${funcRef()} ${anyRef(vars)})))`;
     }
     return `(local.set ${target} ${refExpr(vars)})`;
   };
@@ -1057,8 +1060,10 @@ ${block(leafCtx, 2, 2)}
   (global $gs (mut (ref null $s)) (ref.null $s))${
     f.refs
       ? `
-  (global $gn (mut (ref null $node))
+  (global $gn0 (ref $node)
     (struct.new $node (i32.const 7) (ref.null $node) (ref.i31 (i32.const -3)) (ref.func $f0)))
+  (global $gn (mut (ref null $node))
+    (struct.new $node (i32.const 9) (global.get $gn0) (global.get $gn0) (ref.null $t)))
   (global $gr (mut (ref null $rarr)) (array.new $rarr (ref.i31 (i32.const 5)) (i32.const 6)))`
       : ""
   }
