@@ -9,9 +9,12 @@
  * `catch_all`, `catch_all_ref`, `throw_ref` of a caught or a null exception, across calls and
  * tail calls), memory accesses at the bounds edge (the last bytes of each page the memory can
  * grow to, offsets near 2^32), `memory.grow` inside loops, GC arrays and structs held in
- * globals (made, read, written, null or too short), and v128 values (lane arithmetic, float
+ * globals (made, read, written, null or too short), v128 values (lane arithmetic, float
  * lanes with NaN bits, shuffles, splats, extracts, lane loads and stores, some at the bounds
- * edge). Features are drawn per seed. The long loop's body cannot trap, so the `auto` tier
+ * edge), references in GC fields and exception payloads (a list of structs with `anyref` and
+ * typed function fields built in loops long enough to collect, walked and called through with
+ * `call_ref`; `ref.test`, `ref.cast`, `br_on_cast(_fail)`, i31; tags with v128, function and
+ * `anyref` payloads) and a second memory indexed by i64. Features are drawn per seed. The long loop's body cannot trap, so the `auto` tier
  * switches `run` to generated code in the middle of the call whenever a seed has one.
  *
  * Each module runs in the interpreter, in generated code (jit and lean spelling) and in the
@@ -99,6 +102,13 @@ export interface Features {
    * (`catch`, `catch_ref` and `throw_ref`).
    */
   readonly refs: boolean;
+  /**
+   * A second memory indexed by i64 (memory64, multi-memory): loads and stores in bounds, at the
+   * bounds edge of each page it can grow to, past 2^32 by their offset or address (never in
+   * bounds), `memory.grow`, `memory.size`, `memory.fill` and `memory.copy` in it and from the
+   * first memory.
+   */
+  readonly mem64: boolean;
 }
 
 /** The features of the module drawn from `seed`. */
@@ -114,6 +124,7 @@ export function featuresOf(seed: number): Features {
     nanBits: rand() < 0.3,
     simd: rand() < 0.4,
     refs: rand() < 0.35,
+    mem64: rand() < 0.3,
   };
 }
 
@@ -173,6 +184,7 @@ export function tierModule(seed: number): string {
   const expr = (vars: readonly string[], depth: number): string => {
     // Drawn only with `refs`: the modules of seeds without it stay as they were.
     if (f.refs && !safe && chance(0.1)) return refExpr(vars);
+    if (f.mem64 && chance(0.05)) return mem64Expr(vars);
     if (depth <= 0 || chance(0.3)) {
       return chance(0.5) ? `(local.get ${vars[pick(vars.length)]})` : `(i32.const ${int32()})`;
     }
@@ -672,6 +684,62 @@ export function tierModule(seed: number): string {
   (br_if $wl${m} (i32.lt_u (local.tee $k9 (i32.add (local.get $k9) (i32.const 1)))
     (i32.const ${8 + pick(56)})))))`;
   };
+  /** An access of `width` bytes to the i64-indexed memory: `offset=... address`, drawn. */
+  const at64 = (vars: readonly string[], width: number): string => {
+    const a = expr(vars, 1);
+    const s = rand();
+    if (s < 0.75 || safe) {
+      return `offset=${pick(16)} (i64.extend_i32_u (i32.and ${a} (i32.const 0xffe0)))`;
+    }
+    if (s < 0.93) {
+      // The last bytes of a page it may have grown to: in bounds or straddling the end.
+      const edge = 65536 * (1 + pick(3));
+      return `offset=${edge - width - pick(3) + 1} (i64.extend_i32_u (i32.and ${a} (i32.const 1)))`;
+    }
+    // Past 2^32 by the offset (a 64-bit immediate), or an address near 2^64 (the sum wraps).
+    if (s < 0.97) return `offset=${2 ** 32 + pick(65536)} (i64.extend_i32_u ${a})`;
+    return `offset=${pick(16)} (i64.or (i64.extend_i32_s ${a}) (i64.const 0x7fffffff00000000))`;
+  };
+  /** An i32 read from the i64-indexed memory (see `Features.mem64`). */
+  const mem64Expr = (vars: readonly string[]): string => {
+    if (chance(0.15)) return `(i32.wrap_i64 (memory.size $m64))`;
+    const [load, width] = [
+      ["i32.load", 4],
+      ["i32.load8_s", 1],
+      ["i32.load16_u", 2],
+      ["i64.load", 8],
+      ["i64.load32_s", 4],
+    ][pick(5)] as [string, number];
+    const access = `(${load} $m64 ${at64(vars, width)})`;
+    return load.startsWith("i64") ? `(i32.wrap_i64 ${access})` : access;
+  };
+  /** A statement on the i64-indexed memory (see `Features.mem64`). */
+  const mem64Stmt = (vars: readonly string[]): string => {
+    const target = vars[2 + pick(vars.length - 2)]!;
+    const s = rand();
+    const len = (mask: number) => `(i32.and ${expr(vars, 1)} (i32.const ${mask}))`;
+    const len64 = (mask: number) => `(i64.extend_i32_u ${len(mask)})`;
+    if (s < 0.5) {
+      const [store, width] = [
+        ["i32.store", 4],
+        ["i32.store8", 1],
+        ["i64.store", 8],
+        ["i64.store16", 2],
+      ][pick(4)] as [string, number];
+      const value = store.startsWith("i64") ? `(i64.extend_i32_s ${expr(vars, 1)})` : expr(vars, 1);
+      return `(${store} $m64 ${at64(vars, width)} ${value})`;
+    }
+    if (s < 0.65) {
+      // Grows by 0 or 1 page, up to the maximum of 3 (then -1).
+      return `(local.set ${target} (i32.wrap_i64 (memory.grow $m64 ${len64(1)})))`;
+    }
+    // Near the end of the first page: past it unless the memory grew (then a trap, nothing
+    // written).
+    if (s < 0.8) return `(memory.fill $m64 ${len64(0xffff)} ${expr(vars, 1)} ${len64(0x3f)})`;
+    if (s < 0.9) return `(memory.copy $m64 $m64 ${len64(0xffff)} ${len64(0xffff)} ${len64(0x7f)})`;
+    // From the first memory (i32-indexed): the length is an i32.
+    return `(memory.copy $m64 0 ${len64(0xffff)} ${len(0xffff)} ${len(0x7f)})`;
+  };
   /** A statement on references (see `Features.refs`). */
   const refStmt = (ctx: Ctx, depth: number): string => {
     const { vars } = ctx;
@@ -818,6 +886,10 @@ export function tierModule(seed: number): string {
     const { vars, calls } = ctx;
     const out: string[] = [];
     for (let k = 0; k < n; k++) {
+      if (f.mem64 && !safe && chance(0.06)) {
+        out.push(mem64Stmt(vars));
+        continue;
+      }
       if (f.refs && !safe && chance(0.15)) {
         out.push(refStmt(ctx, depth));
         continue;
@@ -1054,7 +1126,12 @@ ${block(leafCtx, 2, 2)}
   (import "env" "h" (func $h (param i32) (result i32)))
   (tag $e (export "e") (param i32))
   (tag $e0 (export "e0"))
-  (memory (export "mem") 1 4)
+  (memory (export "mem") 1 4)${
+    f.mem64
+      ? `
+  (memory $m64 (export "mem64") i64 1 3)`
+      : ""
+  }
   (global $g (export "g") (mut i32) (i32.const 0))
   (global $ga (mut (ref null $arr)) (ref.null $arr))
   (global $gs (mut (ref null $s)) (ref.null $s))${
@@ -1199,10 +1276,12 @@ export async function tierInstance(seed: number, tier: TierName, fuel: boolean) 
   /** The memory, global and GC objects after a call. */
   const state = () => {
     const data = instance.getMemory(store, "mem")!.data(store);
+    const data64 = instance.getMemory(store, "mem64")?.data(store);
     const g = instance.getGlobal(store, "g")!.get(store).value;
     if (fuel) store.setFuel(1_000_000n);
     const s = instance.getFunc(store, "state")!.call(store, [])[0]!.value;
-    return `state ${data.length >> 16} ${hash(data)} ${g} ${s}`;
+    const m64 = data64 === undefined ? "" : ` ${data64.length >> 16} ${hash(data64)}`;
+    return `state ${data.length >> 16} ${hash(data)}${m64} ${g} ${s}`;
   };
   return { store, instance, run: instance.getFunc(store, "run")!, state, box };
 }
@@ -1321,6 +1400,7 @@ export async function nativeLog(seed: number): Promise<string[]> {
     run(a: number, b: number): number;
     state(): number;
     mem: WebAssembly.Memory;
+    mem64?: WebAssembly.Memory;
     g: WebAssembly.Global;
     e: WebAssembly.Tag;
     ev?: WebAssembly.Tag;
@@ -1338,7 +1418,9 @@ export async function nativeLog(seed: number): Promise<string[]> {
       } else log.push("trap");
     }
     const data = new Uint8Array(ex.mem.buffer);
-    log.push(`state ${data.length >> 16} ${hash(data)} ${ex.g.value} ${ex.state()}`);
+    const data64 = ex.mem64 === undefined ? undefined : new Uint8Array(ex.mem64.buffer);
+    const m64 = data64 === undefined ? "" : ` ${data64.length >> 16} ${hash(data64)}`;
+    log.push(`state ${data.length >> 16} ${hash(data)}${m64} ${ex.g.value} ${ex.state()}`);
   }
   return log;
 }
