@@ -16,7 +16,8 @@
  *
  * `--tiers` compares wasmi-ts's execution tiers (interpreter, generated code in its jit and lean
  * spellings, the `auto` tier in both) with each other instead, on modules it generates itself
- * (loops, calls, tail calls, exceptions, memory at the bounds edge, GC objects, v128 lanes), fuel given in
+ * (loops, calls, tail calls, exceptions, memory at the bounds edge, GC objects, v128 lanes,
+ * references in GC fields and exception payloads, `call_ref`, casts, memory64), fuel given in
  * small slices and without fuel, the host's `WebAssembly` as the reference for results (see
  * tests/fuzz/_tiers.ts); a difference is saved as `tiers-seed-N.wat`.
  *

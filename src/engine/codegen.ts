@@ -3021,6 +3021,13 @@ return ${UP}CALL;`;
         // Respelled i64 arithmetic names other runtime functions than the template's.
         if (text !== inlined) { for (const name of runtimeNames(text)) names.add(name); }
         else for (const name of t.names) names.add(name);
+        const readsStore = /\b(store|bulkFuel)\b/.test(text);
+        if (t.branch && readsStore) {
+          // A branch whose condition reads the store (`BrOnCast*`: `refTest`) takes the count
+          // back before it jumps too: the jump leaves past the `FUEL_IN` below, and the code it
+          // lands in would charge a local no longer written back (a loop's charges were lost).
+          text = text.replace(/pc = (-?\d+);\n {2}continue;/, (m) => `${FUEL_IN}\n${m}`);
+        }
         if (t.branch && structured) {
           text = text.replace(
             /pc = (-?\d+);\n {2}continue;/,
@@ -3036,7 +3043,7 @@ return ${UP}CALL;`;
         // A collection's scan reads this frame's entries (see \`lazyFuncs\`).
         if (ALLOCATING.has(op)) js = `${ownEnter(`$oa${pc}`)}${js}\n${ownLeave(`$oa${pc}`)}`;
         // What may read or charge the store's fuel gets it current.
-        if (/\b(store|bulkFuel)\b/.test(text)) js = `${FUEL_OUT}\n${js}\n${FUEL_IN}`;
+        if (readsStore) js = `${FUEL_OUT}\n${js}\n${FUEL_IN}`;
         else if (metered && callsOut(text)) js = `${FUEL_SYNC}\n${js}`;
       }
     }

@@ -36,27 +36,31 @@ Deno.test("tier fuzz: the runs stop often, call, trap, throw and finish", async 
   }
   assert.ok(log.filter((l) => l.startsWith("stop ")).length > 100, `${log.length} lines`);
   assert.ok(log.some((l) => l.startsWith("async ")));
+  // Seeds in order until every kind was seen (45 of them; at most 60): the references of
+  // `Features.refs` end some runs early with their own traps and exceptions.
+  const kinds = [
+    "result",
+    "exception",
+    "trap 1 out of bounds memory access",
+    "trap 4 integer divide by zero",
+    "trap 7 call stack exhausted",
+    "trap 16 null structure reference",
+    "trap 23 null function reference",
+  ];
   const seen = new Set<string>();
-  for (let seed = 1; seed <= 40; seed++) {
+  for (let seed = 1; seed <= 60 && kinds.some((k) => !seen.has(k)); seed++) {
     for (const line of await plainLog(seed, "interpreter")) {
       const kind = line.startsWith("trap")
         ? line.split(" @")[0]!
         : line.startsWith("host error")
         ? "host error"
+        : line.startsWith("exception e")
+        ? line.split(" ").slice(0, 2).join(" ")
         : line.split(" ")[0]!;
       seen.add(kind);
     }
   }
-  for (
-    const kind of [
-      "result",
-      "exception",
-      "trap 1 out of bounds memory access",
-      "trap 4 integer divide by zero",
-      "trap 7 call stack exhausted",
-      "trap 16 null structure reference",
-    ]
-  ) assert.ok(seen.has(kind), `${kind} in ${[...seen].join("; ")}`);
+  for (const kind of kinds) assert.ok(seen.has(kind), `${kind} in ${[...seen].join("; ")}`);
 });
 
 Deno.test("tier fuzz: long loops switch the auto tier's running frame to generated code", async () => {
@@ -92,4 +96,44 @@ Deno.test("tier fuzz: the seeds compared above use v128 lanes, NaN lanes by bits
     assert.match(tierModule(seed), /\((i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)\.[a-z]/);
   }
   assert.ok(simd >= 3 && nanBits >= 1, `${simd} simd seeds, ${nanBits} with NaN bits`);
+});
+
+Deno.test("tier fuzz: the seeds compared above hold references in fields, payloads and calls", () => {
+  // The first test's seeds include modules with `Features.refs`: a list of structs with
+  // `anyref` and function fields walked and called through, casts, tests and branches on
+  // casts, and (with exceptions) tags with v128 and reference payloads thrown and caught; and
+  // with `Features.mem64`: a second memory indexed by i64. (`return_call_ref`, the other catch
+  // kinds and the rest come in longer runs: `deno task fuzz --tiers`.)
+  const refs = [], mem64 = [];
+  for (let seed = 1; seed <= 8; seed++) {
+    if (featuresOf(seed).refs) refs.push(tierModule(seed));
+    if (featuresOf(seed).mem64) mem64.push(tierModule(seed));
+  }
+  assert.ok(refs.length >= 3 && mem64.length >= 2, `${refs.length} and ${mem64.length} seeds`);
+  for (
+    const shape of [
+      /call_ref \$t/,
+      /br_on_cast \$/,
+      /br_on_cast_fail \$/,
+      /br_on_non_null \$/,
+      /ref\.test \(ref/,
+      /ref\.cast \(ref/,
+      /i31\.get_/,
+      /array\.fill \$rarr/,
+      /\(throw \$ev/,
+      /\(throw \$ef/,
+      /\(catch(_ref)? \$e[vf] /,
+      /struct\.set \$node 1/,
+      /\(loop \$nl/,
+    ]
+  ) assert.match(refs.join("\n"), shape);
+  for (
+    const shape of [
+      /\(i32\.load \$m64 offset=/,
+      /memory\.size \$m64/,
+      /memory\.fill \$m64/,
+      /memory\.copy \$m64 \$m64/,
+      /memory\.copy \$m64 0/,
+    ]
+  ) assert.match(mem64.join("\n"), shape);
 });

@@ -9,9 +9,12 @@
  * `catch_all`, `catch_all_ref`, `throw_ref` of a caught or a null exception, across calls and
  * tail calls), memory accesses at the bounds edge (the last bytes of each page the memory can
  * grow to, offsets near 2^32), `memory.grow` inside loops, GC arrays and structs held in
- * globals (made, read, written, null or too short), and v128 values (lane arithmetic, float
+ * globals (made, read, written, null or too short), v128 values (lane arithmetic, float
  * lanes with NaN bits, shuffles, splats, extracts, lane loads and stores, some at the bounds
- * edge). Features are drawn per seed. The long loop's body cannot trap, so the `auto` tier
+ * edge), references in GC fields and exception payloads (a list of structs with `anyref` and
+ * typed function fields built in loops long enough to collect, walked and called through with
+ * `call_ref`; `ref.test`, `ref.cast`, `br_on_cast(_fail)`, i31; tags with v128, function and
+ * `anyref` payloads) and a second memory indexed by i64. Features are drawn per seed. The long loop's body cannot trap, so the `auto` tier
  * switches `run` to generated code in the middle of the call whenever a seed has one.
  *
  * Each module runs in the interpreter, in generated code (jit and lean spelling) and in the
@@ -35,6 +38,7 @@
 
 import { parse } from "@bytecodealliance/jco-transpile/wasm-tools";
 import {
+  AnyRef,
   Config,
   Engine,
   Linker,
@@ -89,6 +93,22 @@ export interface Features {
    * are cleared (`v128.and` with its `eq` against itself), so the native run is compared.
    */
   readonly simd: boolean;
+  /**
+   * References in fields, payloads and calls: a linked list of GC structs whose fields hold
+   * the next node, an `anyref` (an i31, a node, an array or null) and a typed function
+   * reference; an array of `anyref`; `ref.test`, `ref.cast`, `br_on_cast(_fail)` and `i31.get`
+   * on them; `call_ref` and `return_call_ref` through the function field; with `exceptions`,
+   * tags with a v128 payload and with function and `anyref` payloads thrown and caught
+   * (`catch`, `catch_ref` and `throw_ref`).
+   */
+  readonly refs: boolean;
+  /**
+   * A second memory indexed by i64 (memory64, multi-memory): loads and stores in bounds, at the
+   * bounds edge of each page it can grow to, past 2^32 by their offset or address (never in
+   * bounds), `memory.grow`, `memory.size`, `memory.fill` and `memory.copy` in it and from the
+   * first memory.
+   */
+  readonly mem64: boolean;
 }
 
 /** The features of the module drawn from `seed`. */
@@ -103,8 +123,46 @@ export function featuresOf(seed: number): Features {
     wide: rand() < 0.5,
     nanBits: rand() < 0.3,
     simd: rand() < 0.4,
+    refs: rand() < 0.35,
+    mem64: rand() < 0.3,
   };
 }
+
+/**
+ * What `state` folds from the list and the array of `anyref` (`Features.refs`): each node's
+ * value and what its fields hold (at most 64 nodes: the list may be a cycle), the array's
+ * length and elements.
+ */
+const REFS_STATE = `
+    (local.set $nd (global.get $gn))
+    (block $ndone (loop $nl
+      (br_if $ndone (ref.is_null (local.get $nd)))
+      (br_if $ndone (i32.ge_u (local.get $k) (i32.const 64)))
+      (local.set $acc (i32.add (i32.rotl (local.get $acc) (i32.const 3))
+        (i32.add (struct.get $node 0 (local.get $nd))
+          (i32.add (i32.shl (ref.test (ref i31) (struct.get $node 2 (local.get $nd))) (i32.const 1))
+            (i32.add (i32.shl (ref.is_null (struct.get $node 3 (local.get $nd))) (i32.const 2))
+              (i32.shl (ref.test (ref $node) (struct.get $node 2 (local.get $nd)))
+                (i32.const 3)))))))
+      (local.set $nd (struct.get $node 1 (local.get $nd)))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $nl)))
+    (local.set $k (i32.const 0))
+    (if (i32.eqz (ref.is_null (global.get $gr))) (then
+      (local.set $acc (i32.xor (local.get $acc) (array.len (global.get $gr))))
+      (block $rdone (loop $rl
+        (br_if $rdone (i32.ge_u (local.get $k) (array.len (global.get $gr))))
+        (local.set $acc (i32.add (i32.rotl (local.get $acc) (i32.const 5))
+          (block $ri (result i32)
+            (drop (block $rn (result anyref)
+              (br $ri (i31.get_s (br_on_cast_fail $rn anyref (ref i31)
+                (array.get $rarr (global.get $gr) (local.get $k)))))))
+            (i32.add (ref.test (ref $node) (array.get $rarr (global.get $gr) (local.get $k)))
+              (i32.shl (ref.is_null (array.get $rarr (global.get $gr) (local.get $k)))
+                (i32.const 1))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $rl)))))
+    (local.set $k (i32.const 0))`;
 
 /** The text of a module drawn from `seed` (see the module doc). */
 export function tierModule(seed: number): string {
@@ -124,6 +182,9 @@ export function tierModule(seed: number): string {
   const edge = () => 65536 * (chance(0.6) ? 1 : 1 + pick(4));
   /** An i32 expression over `vars`, at most `depth` deep. */
   const expr = (vars: readonly string[], depth: number): string => {
+    // Drawn only with `refs`: the modules of seeds without it stay as they were.
+    if (f.refs && !safe && chance(0.1)) return refExpr(vars);
+    if (f.mem64 && chance(0.05)) return mem64Expr(vars);
     if (depth <= 0 || chance(0.3)) {
       return chance(0.5) ? `(local.get ${vars[pick(vars.length)]})` : `(i32.const ${int32()})`;
     }
@@ -456,6 +517,304 @@ export function tierModule(seed: number): string {
   };
   /** A condition true about a quarter of the time. */
   const rarely = (vars: readonly string[]) => `(i32.eqz (i32.and ${expr(vars, 1)} (i32.const 3)))`;
+  /** A typed function reference: a leaf's, null, or one held in a local or the first node. */
+  const funcRef = (): string => {
+    const s = rand();
+    if (s < 0.6) return `(ref.func ${leaves[pick(LEAVES)]})`;
+    if (s < 0.7) return `(ref.null $t)`;
+    if (s < 0.85) return `(local.get $fn)`;
+    return `(struct.get $node 3 (global.get $gn))`; // may trap: no node
+  };
+  /** An `anyref`: an i31, a node, an array, a field or element holding one, or null. */
+  const anyRef = (vars: readonly string[]): string => {
+    const s = rand();
+    if (s < 0.25) return `(ref.i31 ${expr(vars, 1)})`;
+    if (s < 0.4) return `(global.get $gn)`;
+    if (s < 0.5) return `(local.get $an)`;
+    if (s < 0.6) return `(struct.get $node 2 (global.get $gn))`; // may trap: no node
+    if (s < 0.7) {
+      // Mostly in bounds (unless empty); else it may trap: an index past its end.
+      const mask = chance(0.9)
+        ? `(i32.sub (array.len (global.get $gr)) (i32.const 1))`
+        : `(i32.const 7)`;
+      return `(array.get $rarr (global.get $gr) (i32.and ${expr(vars, 1)} ${mask}))`;
+    }
+    if (s < 0.8) return `(global.get $ga)`;
+    if (s < 0.9) return `(struct.get $node 1 (global.get $gn))`;
+    return `(ref.null none)`;
+  };
+  /** An i32 read from references: fields, casts, tests and branches on casts. */
+  const refExpr = (vars: readonly string[]): string => {
+    const s = rand();
+    const n = uid++;
+    if (s < 0.15) return `(struct.get $node 0 (global.get $gn))`; // may trap: no node
+    if (s < 0.22) {
+      const next = `(struct.get $node 1 (global.get $gn))`;
+      if (chance(0.1)) return `(struct.get $node 0 ${next})`; // may trap: the last node
+      return `(block $o${n} (result i32)
+  (struct.get $node 0 (block $z${n} (result (ref $node))
+    (br_on_non_null $z${n} ${next})
+    (br $o${n} (i32.const ${int32()})))))`;
+    }
+    if (s < 0.37) {
+      const type = [
+        "(ref i31)",
+        "(ref $node)",
+        "(ref null $node)",
+        "(ref $arr)",
+        "(ref eq)",
+        "(ref struct)",
+        "(ref null none)",
+        "(ref $rarr)",
+      ][pick(8)];
+      return `(ref.test ${type} ${anyRef(vars)})`;
+    }
+    if (s < 0.55) {
+      // Mostly tested first; else it may trap: a cast failure, a null i31 or struct.
+      const [type, get] = chance(0.5)
+        ? ["i31", `i31.get_${chance(0.5) ? "s" : "u"}`]
+        : ["$node", "struct.get $node 0"];
+      const cast = (x: string) =>
+        `(${get} (ref.cast (ref ${chance(0.2) ? "null " : ""}${type}) ${x}))`;
+      if (chance(0.1)) return cast(anyRef(vars));
+      return `(if (result i32) (ref.test (ref ${type}) (local.tee $an ${anyRef(vars)}))
+  (then ${cast("(local.get $an)")}) (else (i32.const ${int32()})))`;
+    }
+    if (s < 0.68) {
+      // To a nullable type, null branches too: what it holds is tested for null, not read.
+      const nullable = chance(0.3);
+      const read = nullable ? "ref.is_null" : "struct.get $node 0";
+      return `(block $o${n} (result i32)
+  (${read} (block $k${n} (result (ref null $node))
+    (br_on_cast $k${n} anyref (ref ${nullable ? "null " : ""}$node) ${anyRef(vars)})
+    (drop)
+    (br $o${n} (i32.const ${int32()})))))`;
+    }
+    if (s < 0.8) {
+      return `(block $o${n} (result i32)
+  (drop (block $k${n} (result anyref)
+    (br $o${n} (i31.get_u (br_on_cast_fail $k${n} anyref (ref i31) ${anyRef(vars)})))))
+  (i32.const ${int32()}))`;
+    }
+    if (s < 0.85) {
+      return `(ref.eq (global.get $gn) ${
+        chance(0.5)
+          ? `(struct.get $node 1 (global.get $gn))`
+          : `(ref.cast (ref null eq) ${anyRef(vars)})`
+      })`;
+    }
+    if (s < 0.9) return `(array.len (global.get $gr))`; // may trap: no array
+    if (s < 0.95) return `(ref.is_null ${anyRef(vars)})`;
+    return `(ref.is_null ${funcRef()})`;
+  };
+  /** A v128 for an exception's payload. */
+  const v128 = (vars: readonly string[]) => {
+    const a = expr(vars, 1);
+    return f.simd && chance(0.6) ? vec(a, expr(vars, 1), 1) : `(i32x4.splat ${a})`;
+  };
+  /** A `try_table` catching the tags with a v128 or reference payload, the payload used. */
+  const refTry = (ctx: Ctx, depth: number, target: string): string => {
+    const n = uid++;
+    const body = block(ctx, depth - 1, 2);
+    const { vars } = ctx;
+    const other = chance(0.3) ? ` (catch_all $d${n})` : "";
+    switch (pick(4)) {
+      case 0:
+        return `(block $d${n}
+  (block $c${n} (result v128 i32)
+    (try_table (catch $ev $c${n})${other} ${body})
+    (br $d${n}))
+  (local.set ${target})
+  (local.set $ve)
+  (local.set ${target} (i32.xor (local.get ${target}) (i32x4.extract_lane ${
+          pick(4)
+        } (local.get $ve)))))`;
+      case 1:
+        return `(block $d${n}
+  (block $c${n} (result v128 i32 exnref)
+    (try_table (catch_ref $ev $c${n})${other} ${body})
+    (br $d${n}))
+  (local.set $ex)
+  (local.set ${target})
+  (local.set $ve)
+  (local.set ${target} (i32.add (local.get ${target}) (i32.wrap_i64 (i64x2.extract_lane ${
+          pick(2)
+        } (local.get $ve)))))
+  (if ${rarely(vars)} (then (throw_ref (local.get $ex)))))`;
+      case 2:
+        return `(block $d${n}
+  (block $c${n} (result (ref null $t) anyref exnref)
+    (try_table (catch_ref $ef $c${n})${other} ${body})
+    (br $d${n}))
+  (local.set $ex)
+  (local.set $an)
+  (local.set $fn)
+  (if ${rarely(vars)} (then (throw_ref (local.get $ex)))))`;
+      default: {
+        const use = ctx.calls
+          ? `(call_ref $t (local.get ${target}) (ref.test (ref i31) (local.get $an)) (local.get $fn))` // may trap: null
+          : `(i32.add (local.get ${target}) (ref.is_null (local.get $fn)))`;
+        return `(block $d${n}
+  (block $c${n} (result (ref null $t) anyref)
+    (try_table (catch $ef $c${n})${other} ${body})
+    (br $d${n}))
+  (local.set $an)
+  (local.set $fn)
+  (local.set ${target} ${use}))`;
+      }
+    }
+  };
+  /**
+   * The list from `$gn` walked (at most a few dozen nodes: a `struct.set` may have made a
+   * cycle), each node's value read and written, its function called through `call_ref`.
+   */
+  const walk = (target: string): string => {
+    const m = uid++;
+    return `(local.set $nd (global.get $gn))
+(local.set $k9 (i32.const 0))
+(block $wb${m} (loop $wl${m}
+  (br_if $wb${m} (ref.is_null (local.get $nd)))
+  (local.set ${target} (i32.add (local.get ${target}) (struct.get $node 0 (local.get $nd))))
+  (struct.set $node 0 (local.get $nd)
+    (i32.add (struct.get $node 0 (local.get $nd)) (local.get ${target})))
+  (if (i32.eqz (ref.is_null (struct.get $node 3 (local.get $nd)))) (then
+    (local.set ${target} (call_ref $t (local.get ${target}) (local.get $k9)
+      (struct.get $node 3 (local.get $nd))))))
+  (local.set $nd (struct.get $node 1 (local.get $nd)))
+  (br_if $wl${m} (i32.lt_u (local.tee $k9 (i32.add (local.get $k9) (i32.const 1)))
+    (i32.const ${8 + pick(56)})))))`;
+  };
+  /** An access of `width` bytes to the i64-indexed memory: `offset=... address`, drawn. */
+  const at64 = (vars: readonly string[], width: number): string => {
+    const a = expr(vars, 1);
+    const s = rand();
+    if (s < 0.75 || safe) {
+      return `offset=${pick(16)} (i64.extend_i32_u (i32.and ${a} (i32.const 0xffe0)))`;
+    }
+    if (s < 0.93) {
+      // The last bytes of a page it may have grown to: in bounds or straddling the end.
+      const edge = 65536 * (1 + pick(3));
+      return `offset=${edge - width - pick(3) + 1} (i64.extend_i32_u (i32.and ${a} (i32.const 1)))`;
+    }
+    // Past 2^32 by the offset (a 64-bit immediate), or an address near 2^64 (the sum wraps).
+    if (s < 0.97) return `offset=${2 ** 32 + pick(65536)} (i64.extend_i32_u ${a})`;
+    return `offset=${pick(16)} (i64.or (i64.extend_i32_s ${a}) (i64.const 0x7fffffff00000000))`;
+  };
+  /** An i32 read from the i64-indexed memory (see `Features.mem64`). */
+  const mem64Expr = (vars: readonly string[]): string => {
+    if (chance(0.15)) return `(i32.wrap_i64 (memory.size $m64))`;
+    const [load, width] = [
+      ["i32.load", 4],
+      ["i32.load8_s", 1],
+      ["i32.load16_u", 2],
+      ["i64.load", 8],
+      ["i64.load32_s", 4],
+    ][pick(5)] as [string, number];
+    const access = `(${load} $m64 ${at64(vars, width)})`;
+    return load.startsWith("i64") ? `(i32.wrap_i64 ${access})` : access;
+  };
+  /** A statement on the i64-indexed memory (see `Features.mem64`). */
+  const mem64Stmt = (vars: readonly string[]): string => {
+    const target = vars[2 + pick(vars.length - 2)]!;
+    const s = rand();
+    const len = (mask: number) => `(i32.and ${expr(vars, 1)} (i32.const ${mask}))`;
+    const len64 = (mask: number) => `(i64.extend_i32_u ${len(mask)})`;
+    if (s < 0.5) {
+      const [store, width] = [
+        ["i32.store", 4],
+        ["i32.store8", 1],
+        ["i64.store", 8],
+        ["i64.store16", 2],
+      ][pick(4)] as [string, number];
+      const value = store.startsWith("i64") ? `(i64.extend_i32_s ${expr(vars, 1)})` : expr(vars, 1);
+      return `(${store} $m64 ${at64(vars, width)} ${value})`;
+    }
+    if (s < 0.65) {
+      // Grows by 0 or 1 page, up to the maximum of 3 (then -1).
+      return `(local.set ${target} (i32.wrap_i64 (memory.grow $m64 ${len64(1)})))`;
+    }
+    // Near the end of the first page: past it unless the memory grew (then a trap, nothing
+    // written).
+    if (s < 0.8) return `(memory.fill $m64 ${len64(0xffff)} ${expr(vars, 1)} ${len64(0x3f)})`;
+    if (s < 0.9) return `(memory.copy $m64 $m64 ${len64(0xffff)} ${len64(0xffff)} ${len64(0x7f)})`;
+    // From the first memory (i32-indexed): the length is an i32.
+    return `(memory.copy $m64 0 ${len64(0xffff)} ${len(0xffff)} ${len(0x7f)})`;
+  };
+  /** A statement on references (see `Features.refs`). */
+  const refStmt = (ctx: Ctx, depth: number): string => {
+    const { vars } = ctx;
+    const target = vars[2 + pick(vars.length - 2)]!;
+    if (f.exceptions && chance(0.25)) {
+      const t = rand();
+      if (t < 0.5) return refTry(ctx, depth, target);
+      if (t < 0.75) return `(if ${rarely(vars)} (then (throw $ev ${v128(vars)} ${expr(vars, 1)})))`;
+      return `(if ${rarely(vars)} (then (throw $ef ${funcRef()} ${anyRef(vars)})))`;
+    }
+    const s = rand();
+    if (s < 0.2) {
+      return `(global.set $gn (struct.new $node ${expr(vars, 1)} (global.get $gn) ${
+        anyRef(vars)
+      } ${funcRef()}))`;
+    }
+    if (s < 0.27) {
+      // Unlinks the second node, makes a cycle of one, or ends the list (may trap: no node).
+      const next = [
+        `(struct.get $node 1 (struct.get $node 1 (global.get $gn)))`,
+        `(global.get $gn)`,
+        `(ref.null $node)`,
+      ][pick(3)];
+      return `(struct.set $node 1 (global.get $gn) ${next})`;
+    }
+    if (s < 0.34) return `(struct.set $node 2 (global.get $gn) ${anyRef(vars)})`;
+    if (s < 0.4) return `(struct.set $node 3 (global.get $gn) ${funcRef()})`;
+    if (s < 0.48) {
+      return `(global.set $gr (array.new $rarr ${anyRef(vars)} (i32.and ${
+        expr(vars, 1)
+      } (i32.const 7))))`;
+    }
+    if (s < 0.55) {
+      return `(array.set $rarr (global.get $gr) (i32.and ${expr(vars, 1)} (i32.const 7)) ${
+        anyRef(vars)
+      })`;
+    }
+    if (s < 0.6) {
+      return `(array.fill $rarr (global.get $gr) (i32.and ${expr(vars, 1)} (i32.const 3)) ${
+        anyRef(vars)
+      } (i32.and ${expr(vars, 1)} (i32.const 3)))`;
+    }
+    if (s < 0.65) return `(local.set $an ${anyRef(vars)})`;
+    if (s < 0.7) return `(local.set $fn ${funcRef()})`;
+    if (s < 0.78 && ctx.calls) return walk(target);
+    if (s < 0.84 && ctx.calls) {
+      const call = (f: string) => `(call_ref $t ${expr(vars, 1)} ${expr(vars, 1)} ${f})`;
+      // Mostly tested for null first; else it may trap: a null function reference.
+      if (chance(0.1)) return `(local.set ${target} ${call(funcRef())})`;
+      return `(if (i32.eqz (ref.is_null (local.tee $fn ${funcRef()})))
+  (then (local.set ${target} ${call("(local.get $fn)")})))`;
+    }
+    return `(local.set ${target} ${refExpr(vars)})`;
+  };
+  /**
+   * Enough nodes for a collection while references live in fields, locals and an array: the
+   * list is cut every 64 nodes, each node's `anyref` field holds the previous node (keeping
+   * a short chain alive) or an i31, every 128th node goes into a new array of `anyref`.
+   */
+  const nodeLoop = (vars: readonly string[]) => {
+    const m = uid++;
+    return `(local.set $k9 (i32.const ${2048 + pick(4096)}))
+(loop $nl${m}
+  (local.set $nd (global.get $gn))
+  (global.set $gn (struct.new $node (i32.add (local.get $k9) ${expr(vars, 1)}) (local.get $nd)
+    (if (result anyref) (i32.and (local.get $k9) (i32.const 2))
+      (then (local.get $nd)) (else (ref.i31 (local.get $k9))))
+    (if (result (ref null $t)) (i32.and (local.get $k9) (i32.const 1))
+      (then (ref.func ${leaves[pick(LEAVES)]})) (else (ref.null $t)))))
+  (if (i32.eqz (i32.and (local.get $k9) (i32.const 63))) (then
+    (struct.set $node 1 (global.get $gn) (ref.null $node))))
+  (if (i32.eqz (i32.and (local.get $k9) (i32.const 127))) (then
+    (global.set $gr (array.new $rarr (global.get $gn) (i32.const 3)))))
+  (br_if $nl${m} (local.tee $k9 (i32.sub (local.get $k9) (i32.const 1)))))`;
+  };
   /** Where a statement is generated. */
   interface Ctx {
     readonly vars: readonly string[];
@@ -527,6 +886,14 @@ export function tierModule(seed: number): string {
     const { vars, calls } = ctx;
     const out: string[] = [];
     for (let k = 0; k < n; k++) {
+      if (f.mem64 && !safe && chance(0.06)) {
+        out.push(mem64Stmt(vars));
+        continue;
+      }
+      if (f.refs && !safe && chance(0.15)) {
+        out.push(refStmt(ctx, depth));
+        continue;
+      }
       const r = rand();
       const target = vars[2 + pick(vars.length - 2)]!;
       if (r < 0.22 || depth <= 0) out.push(`(local.set ${target} ${expr(vars, 2)})`);
@@ -688,9 +1055,15 @@ export function tierModule(seed: number): string {
     "(local $x i32) (local $y i32) (local $i0 i32) (local $i1 i32) (local $i2 i32) " +
     "(local $i3 i32) (local $i9 i32) (local $ex exnref) (local $w i64) " +
     "(local $n1 i32) (local $n2 i32) (local $n3 i32) (local $r (ref null $arr)) " +
-    "(local $r2 (ref null $arr))" + (f.simd ? " (local $v v128) (local $vt v128)" : "");
+    "(local $r2 (ref null $arr))" + (f.simd ? " (local $v v128) (local $vt v128)" : "") +
+    (f.refs
+      ? " (local $nd (ref null $node)) (local $an anyref) (local $fn (ref null $t)) " +
+        "(local $ve v128) (local $k9 i32)"
+      : "");
   const tail = () =>
-    chance(0.5)
+    f.refs && chance(0.2)
+      ? `(return_call_ref $t ${expr(vars, 1)} ${expr(vars, 1)} ${funcRef()})`
+      : chance(0.5)
       ? `(return_call ${leaves[pick(LEAVES)]} ${expr(vars, 1)} ${expr(vars, 1)})`
       : `(return_call_indirect (type $t) ${expr(vars, 1)} ${expr(vars, 1)} (i32.and ${
         expr(vars, 1)
@@ -740,21 +1113,47 @@ ${block(leafCtx, 2, 2)}
   return `(module
   (type $t (func (param i32 i32) (result i32)))
   (type $arr (array (mut i32)))
-  (type $s (struct (field (mut i32)) (field (mut i64))))
+  (type $s (struct (field (mut i32)) (field (mut i64))))${
+    f.refs
+      ? `
+  (type $node (struct (field (mut i32)) (field (mut (ref null $node))) (field (mut anyref))
+    (field (mut (ref null $t)))))
+  (type $rarr (array (mut anyref)))
+  (tag $ev (export "ev") (param v128 i32))
+  (tag $ef (export "ef") (param (ref null $t) anyref))`
+      : ""
+  }
   (import "env" "h" (func $h (param i32) (result i32)))
   (tag $e (export "e") (param i32))
   (tag $e0 (export "e0"))
-  (memory (export "mem") 1 4)
+  (memory (export "mem") 1 4)${
+    f.mem64
+      ? `
+  (memory $m64 (export "mem64") i64 1 3)`
+      : ""
+  }
   (global $g (export "g") (mut i32) (i32.const 0))
   (global $ga (mut (ref null $arr)) (ref.null $arr))
-  (global $gs (mut (ref null $s)) (ref.null $s))
+  (global $gs (mut (ref null $s)) (ref.null $s))${
+    f.refs
+      ? `
+  (global $gn0 (ref $node)
+    (struct.new $node (i32.const 7) (ref.null $node) (ref.i31 (i32.const -3)) (ref.func $f0)))
+  (global $gn (mut (ref null $node))
+    (struct.new $node (i32.const 9) (global.get $gn0) (global.get $gn0) (ref.null $t)))
+  (global $gr (mut (ref null $rarr)) (array.new $rarr (ref.i31 (i32.const 5)) (i32.const 6)))`
+      : ""
+  }
   (table ${TABLE} funcref)
   (elem (i32.const 0) ${leaves.join(" ")} $u0)
   ${funcs.join("\n  ")}
-  (func (export "state") (result i32) (local $k i32) (local $acc i32)
+  (func (export "state") (result i32) (local $k i32) (local $acc i32)${
+    f.refs ? " (local $nd (ref null $node))" : ""
+  }
     (if (i32.eqz (ref.is_null (global.get $gs)))
       (then (local.set $acc (i32.add (struct.get $s 0 (global.get $gs))
         (i32.wrap_i64 (i64.rotl (struct.get $s 1 (global.get $gs)) (i64.const 7)))))))
+${f.refs ? REFS_STATE : ""}
     (if (ref.is_null (global.get $ga)) (then (return (i32.xor (local.get $acc) (i32.const -1)))))
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $k) (array.len (global.get $ga))))
@@ -766,6 +1165,7 @@ ${block(leafCtx, 2, 2)}
   (func (export "run") (type $t) ${locals}
 ${long}
 ${f.gc && chance(0.5) ? gcLoop(vars) : ""}
+${f.refs && chance(0.5) ? nodeLoop(vars) : ""}
 ${block(runCtx, 3, 5)}
 ${end}))`;
 }
@@ -876,22 +1276,45 @@ export async function tierInstance(seed: number, tier: TierName, fuel: boolean) 
   /** The memory, global and GC objects after a call. */
   const state = () => {
     const data = instance.getMemory(store, "mem")!.data(store);
+    const data64 = instance.getMemory(store, "mem64")?.data(store);
     const g = instance.getGlobal(store, "g")!.get(store).value;
     if (fuel) store.setFuel(1_000_000n);
     const s = instance.getFunc(store, "state")!.call(store, [])[0]!.value;
-    return `state ${data.length >> 16} ${hash(data)} ${g} ${s}`;
+    const m64 = data64 === undefined ? "" : ` ${data64.length >> 16} ${hash(data64)}`;
+    return `state ${data.length >> 16} ${hash(data)}${m64} ${g} ${s}`;
   };
   return { store, instance, run: instance.getFunc(store, "run")!, state, box };
 }
 
-/** A line for what a call threw: a trap (code, message, backtrace) or an uncaught exception. */
-function thrown(e: unknown, store: Store<null>): string {
+/**
+ * A line for what a call threw: a trap (code, message, backtrace) or an uncaught exception.
+ * An exception of the tags `$ev` and `$ef` (`Features.refs`) is named by its tag and its
+ * payload written out (v128 bytes in hex, a reference by its kind, an i31 by its value);
+ * `native` names the tag only (the host's `WebAssembly` cannot read a v128 payload).
+ */
+function thrown(e: unknown, store: Store<null>, native = false): string {
   if (e instanceof Trap) return `trap ${e.code} ${e.message} @ ${e.backtraceLines().join("|")}`;
   if (e instanceof HostError) return `host error ${e.message}`;
   if (e instanceof WasmException) {
-    return `exception [${e.payload(store).map((v) => v.value).join(",")}]`;
+    const payload = e.payload(store);
+    if (payload.length < 2) return `exception [${payload.map((v) => v.value).join(",")}]`;
+    const tag = payload[0]!.type === "v128" ? "ev" : "ef";
+    if (native) return `exception ${tag}`;
+    return `exception ${tag} [${payload.map(refText).join(",")}]`;
   }
   throw e;
+}
+
+/** A payload value as `thrown` writes it. */
+function refText(v: Val): string {
+  const value = v.value;
+  if (value === null) return "null";
+  if (value instanceof Uint8Array) {
+    return [...value].map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  if (value instanceof AnyRef) return value.kind === "i31" ? `i31 ${value.i31Value}` : value.kind;
+  if (typeof value === "object") return "ref";
+  return String(value);
 }
 
 /**
@@ -958,7 +1381,7 @@ export async function plainLog(seed: number, tier: TierName, native = false): Pr
     try {
       log.push(`result ${run.call(store, [Val.i32(a), Val.i32(b)])[0]!.value}`);
     } catch (e) {
-      const line = thrown(e, store);
+      const line = thrown(e, store, native);
       log.push(native && /^(trap|host error)/.test(line) ? "trap" : line);
     }
     log.push(state());
@@ -977,8 +1400,11 @@ export async function nativeLog(seed: number): Promise<string[]> {
     run(a: number, b: number): number;
     state(): number;
     mem: WebAssembly.Memory;
+    mem64?: WebAssembly.Memory;
     g: WebAssembly.Global;
     e: WebAssembly.Tag;
+    ev?: WebAssembly.Tag;
+    ef?: WebAssembly.Tag;
   };
   const log: string[] = [];
   for (const [a, b] of argsOf(seed)) {
@@ -986,11 +1412,15 @@ export async function nativeLog(seed: number): Promise<string[]> {
       log.push(`result ${ex.run(a, b)}`);
     } catch (e) {
       if (e instanceof WebAssembly.Exception) {
-        log.push(`exception [${e.is(ex.e) ? e.getArg(ex.e, 0) : ""}]`);
+        if (ex.ev !== undefined && e.is(ex.ev)) log.push("exception ev");
+        else if (ex.ef !== undefined && e.is(ex.ef)) log.push("exception ef");
+        else log.push(`exception [${e.is(ex.e) ? e.getArg(ex.e, 0) : ""}]`);
       } else log.push("trap");
     }
     const data = new Uint8Array(ex.mem.buffer);
-    log.push(`state ${data.length >> 16} ${hash(data)} ${ex.g.value} ${ex.state()}`);
+    const data64 = ex.mem64 === undefined ? undefined : new Uint8Array(ex.mem64.buffer);
+    const m64 = data64 === undefined ? "" : ` ${data64.length >> 16} ${hash(data64)}`;
+    log.push(`state ${data.length >> 16} ${hash(data)}${m64} ${ex.g.value} ${ex.state()}`);
   }
   return log;
 }
