@@ -1369,6 +1369,8 @@ export function jitBounds(source: string): string {
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
 const flushBelow = (k: number) => `/*flush<${k}*/`;
+/** A word past every frame's: `flushBelow(ALL_WORDS)` writes back every cached slot. */
+const ALL_WORDS = 0x7fffffff;
 /**
  * Write back the word 0 of each cached slot below word \`k\` that could hold a reference (not an
  * f64 or f32 slot): what a collector's root scan reads (see \`partial\` in \`generateSource\`).
@@ -2028,6 +2030,12 @@ export interface GenerateOptions {
    * \`collectable\`): the handler lookup then reads every frame's function.
    */
   readonly exceptions?: boolean;
+  /**
+   * How many elements a bulk operation's fuel charge lets through for nothing
+   * (`Config.fuelCosts.elementsPerFuel - 1`; default 0): in metered code, a `struct.new` of at
+   * most that many fields pays nothing for them and is spelled as unmetered code spells it.
+   */
+  readonly freeElements?: number;
 }
 
 /**
@@ -2061,6 +2069,7 @@ export function generateSource(
     splitLong = false,
     lean = false,
     handlers = null,
+    freeElements = 0,
   } = options;
   const exceptions = options.exceptions ?? collectable;
   const localWords = options.localWords ?? paramWords;
@@ -2885,7 +2894,16 @@ return ${UP}CALL;`;
         js = fuelAt(pc);
         break;
       default: {
-        const gcJs = spellGc(code, pc, metered, `${FLUSH}\n${ownFunc}`);
+        // Metered, a spelled struct.new pays nothing and never stops (see `structNew` in
+        // codegen_gc.ts): its collection needs the cached slots written back, not the fuel
+        // count handed over (a full `FLUSH` would), and the count current only in case the
+        // collection throws.
+        const gcJs = spellGc(
+          code,
+          pc,
+          metered ? freeElements : Infinity,
+          metered ? `${flushBelow(ALL_WORDS)}\n${FUEL_SYNC}\n${ownFunc}` : `${FLUSH}\n${ownFunc}`,
+        );
         if (gcJs !== null) {
           js = gcJs;
           for (const name of runtimeNames(js)) names.add(name);
@@ -3391,7 +3409,8 @@ export function directOptionsOf(cf: CompiledFunc, module: ModuleDecl | undefined
  * that forbids it makes it throw, which is reported as the reason). With `selfFrames` (and not
  * `collectable`), its frame writes its own call-stack entries where it stops, and its calls
  * push only the depth (see `selfWrite`); with `module` (the one `cf` was translated from), its
- * calls copy only the words their arguments and results take (see `CallShape`).
+ * calls copy only the words their arguments and results take (see `CallShape`);
+ * `freeElements` as in `GenerateOptions`.
  */
 export function generateBody(
   cf: CompiledFunc,
@@ -3402,6 +3421,7 @@ export function generateBody(
   module?: ModuleDecl,
   lean = false,
   exceptions = collectable,
+  freeElements = 0,
 ): { body: GeneratedBody; escapes: string[] } | string {
   const shapeOf = module === undefined ? null : callShapesOf(module);
   const directOpts = selfFrames || collectable ? directOptionsOf(cf, module) : null;
@@ -3421,6 +3441,7 @@ export function generateBody(
       lean,
       handlers: cf.handlers,
       exceptions,
+      freeElements,
     });
   // A frame made hot at a loop header continues there in this same body (see `resumeBodyOf`).
   let result = entry > 0 && cf.code[entry] === I.TierUp ? source(entry) : null;
@@ -3443,6 +3464,7 @@ export function generateBody(
         lean,
         directOpts === null ? null : { self: null, imported: directOpts.imported },
         exceptions,
+        freeElements,
       ),
     );
     return { body, escapes: result.escapes };
@@ -3476,6 +3498,7 @@ function resumeBodyOf(
   lean: boolean,
   directOpts: DirectOptions | null,
   exceptions: boolean,
+  freeElements: number,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
   /** The OSR bodies, by entry pc (null: that pc has none, the switch body continues there). */
@@ -3496,6 +3519,7 @@ function resumeBodyOf(
       lean,
       handlers: cf.handlers,
       exceptions,
+      freeElements,
     });
     if ("reason" in result) return null;
     try {
