@@ -167,6 +167,8 @@ Deno.test("codegen fuel counted loops: a counter stepped in an arm is checked on
   assert.ok("source" in generated);
   assert.doesNotMatch(generated.source, /^F\d+: for \(;;\) \{$/m);
   assert.doesNotMatch(generated.source, /step@/);
+  // No limit and no fast test are left behind (they would only cost a compare per pass).
+  assert.doesNotMatch(generated.source, /\$lim/);
 });
 
 Deno.test("codegen fuel counted loops: many passes unchecked, the same stops, traps and fuel", () => {
