@@ -150,7 +150,7 @@ export function isCold(def: InstrDef): boolean {
  * in `run`, 10.5 ns in `runWarm`.
  */
 const WARM =
-  /^(Select128|V128(LoadLane|StoreLane|ReplaceLane|ExtractLane|Ternary|Andnot|Or|Xor|Not|AnyTrue)|F32x4(MaxMin|Sub|Mul|Div|Min|Max)|F64x2(Add|Sub|Mul|Div)|I8x16(Shl|ShrU|Eq|Sub)|I16x8(ShrS|Sub|Mul)|I32x4(Shl|ShrS|ShrU))$/;
+  /^(Select128|V128(LoadLane|StoreLane|ReplaceLane|ExtractLane|Ternary|Andnot|Or|Xor|Not|AnyTrue)|F32x4(MaxMin|Sub|Mul|Div|Min|Max)|F64x2(Add|Sub|Mul|Div)|I8x16(Shl|ShrU|Eq|Sub)|I16x8(ShrS|Sub|Mul|ShlImm|ShrUImm)|I32x4(Shl|ShrS|ShrU))$/;
 
 /** The locals of `run` that `runWarm` receives, in its parameter order, with their types. */
 const WARM_LOCALS: readonly [string, string][] = [

@@ -56,13 +56,14 @@ const slot = (v: number) => `(fp + ${v})`;
  * The instruction at `pc` of `code` spelled inline, with `flush` the mark that writes the cached
  * slots back to the value stack (before a collection); or null when it keeps its row's template.
  * `freeFields`: the most fields a `struct.new` may have to be spelled (one that pays fuel for its
- * fields keeps the template, which may stop: see `structNew`).
+ * fields keeps the template, which may stop: see `structNew`); `after` follows its collection.
  */
 export function spellGc(
   code: Int32Array,
   pc: number,
   freeFields: number,
   flush: string,
+  after = "",
 ): string | null {
   switch (code[pc]) {
     case I.StructGet:
@@ -70,9 +71,9 @@ export function spellGc(
     case I.StructSet:
       return structSet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!);
     case I.StructNew:
-      return structNew(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, flush, freeFields);
+      return structNew(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, flush, freeFields, after);
     case I.StructNewDefault:
-      return structNew(code[pc + 1]!, code[pc + 2]!, -1, flush, freeFields);
+      return structNew(code[pc + 1]!, code[pc + 2]!, -1, flush, freeFields, after);
     case I.ArrayGet:
       return arrayGet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!);
     case I.ArraySet:
@@ -255,6 +256,7 @@ function structNew(
   a: number,
   flush: string,
   freeFields: number,
+  after: string,
 ): string | null {
   // (Code from a module names registered struct types; other code keeps the template.)
   if (id < 0 || id >= TYPES.size || gcType(id).kind !== "struct") return null;
@@ -304,6 +306,6 @@ let $id = $g.give($o);
 if ($id === 0) {
 ${flush}
 $id = $g.alloc($o);
-}
+${after}}
 s32[${slot(d)}] = $id;`;
 }

@@ -213,6 +213,8 @@ import {
   f64x2Mul,
   f64x2Sub,
   i16x8Add,
+  i16x8AddShlAt,
+  i16x8AddShrUAt,
   i16x8Mul,
   i16x8NarrowI32x4U,
   i16x8Shl,
@@ -255,10 +257,12 @@ import {
   f32MulImmLoad,
   f32MulLoad2Add,
   f32x4MaxMinLoad,
+  f32x4MaxMinLoadStoreAt,
   f32x4MulLoad,
   f32x4MulLoad2,
   f32x4MulLoad2Add,
   f32x4MulLoadAdd,
+  f32x4MulLoadAddStore,
   simdLoad,
   simdLoadLane,
   simdStore,
@@ -2926,7 +2930,15 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 378: // F32x4Add
+        case 377: // I16x8AddShlImm
+          i16x8AddShlAt(s32, code, pc, fp);
+          pc = (pc + 6) | 0;
+          break;
+        case 378: // I16x8AddShrUImm
+          i16x8AddShrUAt(s32, code, pc, fp);
+          pc = (pc + 5) | 0;
+          break;
+        case 382: // F32x4Add
           f32x4Add(
             f32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2935,7 +2947,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 384: // F32x4MulAdd
+        case 388: // F32x4MulAdd
           f32x4MulAdd(
             f32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -2945,7 +2957,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 386: // F32x4MaxMinLoad
+        case 390: // F32x4MaxMinLoad
           f32x4MaxMinLoad(
             f32,
             mview,
@@ -2956,7 +2968,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 387: // F32x4MulLoad
+        case 391: // F32x4MulLoad
           f32x4MulLoad(
             f32,
             mview,
@@ -2967,7 +2979,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 388: // F32x4MulLoadAdd
+        case 392: // F32x4MulLoadAdd
           f32x4MulLoadAdd(
             f32,
             mview,
@@ -2979,7 +2991,7 @@ export function run(
           );
           pc = (pc + 7) | 0;
           break;
-        case 389: // F32x4MulLoad2
+        case 393: // F32x4MulLoad2
           f32x4MulLoad2(
             f32,
             mview,
@@ -2990,7 +3002,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 390: // F32x4MulLoad2Add
+        case 394: // F32x4MulLoad2Add
           f32x4MulLoad2Add(
             f32,
             mview,
@@ -3002,12 +3014,20 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 395: // V128ExtractLane32
+        case 395: // F32x4MaxMinLoadStoreAt
+          f32x4MaxMinLoadStoreAt(s32, f32, mview, code, pc, fp);
+          pc = (pc + 11) | 0;
+          break;
+        case 396: // F32x4MulLoadAddStore
+          f32x4MulLoadAddStore(s32, f32, mview, code, pc, fp);
+          pc = (pc + 11) | 0;
+          break;
+        case 401: // V128ExtractLane32
           s32[(fp + code[(pc + 1) | 0]) | 0] =
             s32[((fp + code[(pc + 2) | 0]) | 0) + code[(pc + 3) | 0]];
           pc = (pc + 4) | 0;
           break;
-        case 396: // V128Unary
+        case 402: // V128Unary
           simdUnary(
             code[(pc + 2) | 0],
             s32,
@@ -3016,7 +3036,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 397: // V128Binary
+        case 403: // V128Binary
           simdBinary(
             code[(pc + 2) | 0],
             s32,
@@ -3026,7 +3046,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 401: // V128Shuffle
+        case 407: // V128Shuffle
           simdShuffle(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -3039,7 +3059,7 @@ export function run(
           );
           pc = (pc + 8) | 0;
           break;
-        case 402: // V128ShuffleZx
+        case 408: // V128ShuffleZx
           simdShuffleZx(
             s32,
             (fp + code[(pc + 1) | 0]) | 0,
@@ -3053,7 +3073,7 @@ export function run(
           );
           pc = (pc + 9) | 0;
           break;
-        case 404: // V128LoadSubAt
+        case 410: // V128LoadSubAt
           simdLoad(
             code[(pc + 2) | 0],
             s32,
@@ -3064,7 +3084,7 @@ export function run(
           );
           pc = (pc + 6) | 0;
           break;
-        case 405: // V128Load32SplatAt
+        case 411: // V128Load32SplatAt
           v128Load32Splat(
             s32,
             mview,
@@ -3074,7 +3094,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 406: // V128Load64ZeroAt
+        case 412: // V128Load64ZeroAt
           v128Load64Zero(
             s32,
             mview,
@@ -3084,19 +3104,19 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 407: // V128LoadAtShuffleZx
+        case 413: // V128LoadAtShuffleZx
           v128LoadShuffleZx(0, s32, mview, code, pc, fp);
           pc = (pc + 12) | 0;
           break;
-        case 408: // V128Load32SplatAtShuffleZx
+        case 414: // V128Load32SplatAtShuffleZx
           v128LoadShuffleZx(1, s32, mview, code, pc, fp);
           pc = (pc + 12) | 0;
           break;
-        case 409: // V128Load64ZeroAtShuffleZx
+        case 415: // V128Load64ZeroAtShuffleZx
           v128LoadShuffleZx(2, s32, mview, code, pc, fp);
           pc = (pc + 12) | 0;
           break;
-        case 410: // V128Store
+        case 416: // V128Store
           simdStore(
             s32,
             mview,
@@ -3106,7 +3126,7 @@ export function run(
           );
           pc = (pc + 4) | 0;
           break;
-        case 411: // V128StoreAt
+        case 417: // V128StoreAt
           simdStore(
             s32,
             mview,
@@ -3116,7 +3136,7 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 416: // StructNew
+        case 422: // StructNew
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -3136,7 +3156,7 @@ export function run(
           pc = (pc + 4) | 0;
           fuel = store.fuel;
           break;
-        case 417: // StructNewDefault
+        case 423: // StructNewDefault
           store.fuel = fuel;
           fuel = -1;
           if (
@@ -3155,7 +3175,7 @@ export function run(
           pc = (pc + 3) | 0;
           fuel = store.fuel;
           break;
-        case 418: // StructGet
+        case 424: // StructGet
           structGet(
             store,
             s32,
@@ -3166,13 +3186,13 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
-        case 445: { // Index64
+        case 451: { // Index64
           a = (fp + code[(pc + 2) | 0]) | 0;
           s32[(fp + code[(pc + 1) | 0]) | 0] = s32[a + 1] === 0 ? s32[a] : -8 | (s32[a] & 7);
           pc = (pc + 3) | 0;
           break;
         }
-        case 446: { // SizeToI64
+        case 452: { // SizeToI64
           d = (fp + code[(pc + 1) | 0]) | 0;
           v = s32[(fp + code[(pc + 2) | 0]) | 0];
           s32[d] = v;
@@ -3180,7 +3200,7 @@ export function run(
           pc = (pc + 3) | 0;
           break;
         }
-        case 458: // TierUp
+        case 464: // TierUp
           if (--funcs[depth]!.compiled!.hotness <= 0) {
             frames[2 * depth + 1] = pc;
             store.fuel = fuel;
@@ -3489,7 +3509,7 @@ function runCold(
         pc = (pc + 3) | 0;
         break;
       }
-      case 403: // V128Load
+      case 409: // V128Load
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3500,7 +3520,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 414: { // Throw
+      case 420: { // Throw
         frames[2 * depth + 1] = pc + 3;
         throwException(
           store,
@@ -3525,7 +3545,7 @@ function runCold(
         }
         break;
       }
-      case 415: { // ThrowRef
+      case 421: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
         frames[2 * depth + 1] = pc + 2;
@@ -3547,7 +3567,7 @@ function runCold(
         }
         break;
       }
-      case 419: // StructSet
+      case 425: // StructSet
         structSet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3558,7 +3578,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 420: // ArrayNew
+      case 426: // ArrayNew
         if (
           !arrayNew(
             store,
@@ -3575,7 +3595,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 421: // ArrayNewDefault
+      case 427: // ArrayNewDefault
         if (
           !arrayNewDefault(
             store,
@@ -3591,7 +3611,7 @@ function runCold(
         }
         pc = (pc + 4) | 0;
         break;
-      case 422: // ArrayNewFixed
+      case 428: // ArrayNewFixed
         if (
           !arrayNewFixed(
             store,
@@ -3608,7 +3628,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 423: // ArrayNewData
+      case 429: // ArrayNewData
         if (
           !arrayNewData(
             store,
@@ -3627,7 +3647,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 424: // ArrayNewElem
+      case 430: // ArrayNewElem
         if (
           !arrayNewElem(
             store,
@@ -3646,7 +3666,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 425: // ArrayGet
+      case 431: // ArrayGet
         arrayGet(
           store,
           s32,
@@ -3657,7 +3677,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 426: // ArraySet
+      case 432: // ArraySet
         arraySet(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3667,11 +3687,11 @@ function runCold(
         );
         pc = (pc + 4) | 0;
         break;
-      case 427: // ArrayLen
+      case 433: // ArrayLen
         s32[(fp + code[(pc + 1) | 0]) | 0] = arrayLen(store, s32[(fp + code[(pc + 2) | 0]) | 0]);
         pc = (pc + 3) | 0;
         break;
-      case 428: // ArrayFill
+      case 434: // ArrayFill
         if (
           !arrayFill(
             store,
@@ -3688,7 +3708,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 429: // ArrayCopy
+      case 435: // ArrayCopy
         if (
           !arrayCopy(
             store,
@@ -3705,7 +3725,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 430: // ArrayInitData
+      case 436: // ArrayInitData
         if (
           !arrayInitData(
             store,
@@ -3723,7 +3743,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 431: // ArrayInitElem
+      case 437: // ArrayInitElem
         if (
           !arrayInitElem(
             store,
@@ -3741,25 +3761,25 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 432: // RefI31
+      case 438: // RefI31
         s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 1) | 1;
         pc = (pc + 3) | 0;
         break;
-      case 433: { // I31GetS
+      case 439: { // I31GetS
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 434: { // I31GetU
+      case 440: { // I31GetU
         const h = s32[(fp + code[(pc + 2) | 0]) | 0];
         if (h === 0) throw trap(TrapCode.NullI31Reference);
         s32[(fp + code[(pc + 1) | 0]) | 0] = h >>> 1;
         pc = (pc + 3) | 0;
         break;
       }
-      case 435: // RefTest
+      case 441: // RefTest
         s32[(fp + code[(pc + 1) | 0]) | 0] = refTestI32(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3768,7 +3788,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 436: // RefCast
+      case 442: // RefCast
         s32[(fp + code[(pc + 1) | 0]) | 0] = refCast(
           store,
           s32[(fp + code[(pc + 2) | 0]) | 0],
@@ -3777,7 +3797,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 437: { // BrOnCast
+      case 443: { // BrOnCast
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3787,7 +3807,7 @@ function runCold(
         pc = is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 438: { // BrOnCastFail
+      case 444: { // BrOnCastFail
         const is = refTest(
           store,
           s32[(fp + code[(pc + 1) | 0]) | 0],
@@ -3797,7 +3817,7 @@ function runCold(
         pc = !is ? code[(pc + 4) | 0] : pc + 5;
         break;
       }
-      case 439: // AtomicLoad
+      case 445: // AtomicLoad
         atomicLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3808,7 +3828,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 440: // AtomicStore
+      case 446: // AtomicStore
         atomicStore(
           code[(pc + 1) | 0],
           s32,
@@ -3819,7 +3839,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 441: // AtomicRmw
+      case 447: // AtomicRmw
         atomicRmw(
           code[(pc + 2) | 0],
           s32,
@@ -3831,7 +3851,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 442: // AtomicCmpxchg
+      case 448: // AtomicCmpxchg
         atomicCmpxchg(
           code[(pc + 2) | 0],
           s32,
@@ -3844,7 +3864,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 443: // AtomicWait
+      case 449: // AtomicWait
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicWait(
           code[(pc + 2) | 0],
           s32,
@@ -3856,7 +3876,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 444: // AtomicNotify
+      case 450: // AtomicNotify
         s32[(fp + code[(pc + 1) | 0]) | 0] = atomicNotify(
           inst.memories[code[(pc + 3) | 0]].view,
           s32[(fp + code[(pc + 4) | 0]) | 0],
@@ -3864,7 +3884,7 @@ function runCold(
         );
         pc = (pc + 7) | 0;
         break;
-      case 447: // LoadMem
+      case 453: // LoadMem
         memLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3875,7 +3895,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 448: // StoreMem
+      case 454: // StoreMem
         memStore(
           code[(pc + 1) | 0],
           s32,
@@ -3886,11 +3906,11 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 449: // MemorySizeMem
+      case 455: // MemorySizeMem
         s32[(fp + code[(pc + 1) | 0]) | 0] = inst.memories[code[(pc + 2) | 0]].pages;
         pc = (pc + 3) | 0;
         break;
-      case 450: { // MemoryGrowMem
+      case 456: { // MemoryGrowMem
         const old = memoryGrow(
           inst.memories[code[(pc + 2) | 0]],
           s32[(fp + code[(pc + 3) | 0]) | 0],
@@ -3910,7 +3930,7 @@ function runCold(
         pc = (pc + 4) | 0;
         break;
       }
-      case 451: // MemoryFillMem
+      case 457: // MemoryFillMem
         if (
           !memoryFill(
             inst.memories[code[(pc + 1) | 0]],
@@ -3926,7 +3946,7 @@ function runCold(
         }
         pc = (pc + 5) | 0;
         break;
-      case 452: // MemoryCopyMem
+      case 458: // MemoryCopyMem
         if (
           !memoryCopy(
             inst.memories[code[(pc + 1) | 0]],
@@ -3943,7 +3963,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 453: // MemoryInitMem
+      case 459: // MemoryInitMem
         if (
           !memoryInit(
             inst,
@@ -3961,7 +3981,7 @@ function runCold(
         }
         pc = (pc + 6) | 0;
         break;
-      case 454: // V128LoadMem
+      case 460: // V128LoadMem
         simdLoad(
           code[(pc + 2) | 0],
           s32,
@@ -3972,7 +3992,7 @@ function runCold(
         );
         pc = (pc + 6) | 0;
         break;
-      case 455: // V128StoreMem
+      case 461: // V128StoreMem
         simdStore(
           s32,
           inst.memories[code[(pc + 1) | 0]].view,
@@ -3982,7 +4002,7 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 456: // V128LoadLaneMem
+      case 462: // V128LoadLaneMem
         simdLoadLane(
           code[(pc + 2) | 0],
           s32,
@@ -3995,7 +4015,7 @@ function runCold(
         );
         pc = (pc + 8) | 0;
         break;
-      case 457: // V128StoreLaneMem
+      case 463: // V128StoreLaneMem
         simdStoreLane(
           code[(pc + 1) | 0],
           s32,
@@ -4141,7 +4161,25 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 375: // I32x4Shl
+    case 375: // I16x8ShlImm
+      i16x8Shl(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        code[(pc + 3) | 0],
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 376: // I16x8ShrUImm
+      i16x8ShrU(
+        s32,
+        (fp + code[(pc + 1) | 0]) | 0,
+        (fp + code[(pc + 2) | 0]) | 0,
+        code[(pc + 3) | 0],
+      );
+      pc = (pc + 4) | 0;
+      break;
+    case 379: // I32x4Shl
       i32x4Shl(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4150,7 +4188,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 376: // I32x4ShrS
+    case 380: // I32x4ShrS
       i32x4ShrS(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4159,7 +4197,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 377: // I32x4ShrU
+    case 381: // I32x4ShrU
       i32x4ShrU(
         s32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4168,7 +4206,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 379: // F32x4Sub
+    case 383: // F32x4Sub
       f32x4Sub(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4177,7 +4215,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 380: // F32x4Mul
+    case 384: // F32x4Mul
       f32x4Mul(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4186,7 +4224,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 381: // F32x4Div
+    case 385: // F32x4Div
       f32x4Div(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4195,7 +4233,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 382: // F32x4Min
+    case 386: // F32x4Min
       f32x4Min(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4204,7 +4242,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 383: // F32x4Max
+    case 387: // F32x4Max
       f32x4Max(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4213,7 +4251,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 385: // F32x4MaxMin
+    case 389: // F32x4MaxMin
       f32x4MaxMin(
         f32,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4223,7 +4261,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 391: // F64x2Add
+    case 397: // F64x2Add
       f64x2Add(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4232,7 +4270,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 392: // F64x2Sub
+    case 398: // F64x2Sub
       f64x2Sub(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4241,7 +4279,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 393: // F64x2Mul
+    case 399: // F64x2Mul
       f64x2Mul(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4250,7 +4288,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 394: // F64x2Div
+    case 400: // F64x2Div
       f64x2Div(
         f64,
         (fp + code[(pc + 1) | 0]) | 0,
@@ -4259,7 +4297,7 @@ function runWarm(
       );
       pc = (pc + 4) | 0;
       break;
-    case 398: // V128Ternary
+    case 404: // V128Ternary
       simdTernary(
         code[(pc + 2) | 0],
         s32,
@@ -4270,7 +4308,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 399: // V128ExtractLane
+    case 405: // V128ExtractLane
       simdExtractLane(
         code[(pc + 2) | 0],
         s32,
@@ -4280,7 +4318,7 @@ function runWarm(
       );
       pc = (pc + 5) | 0;
       break;
-    case 400: // V128ReplaceLane
+    case 406: // V128ReplaceLane
       simdReplaceLane(
         code[(pc + 2) | 0],
         s32,
@@ -4291,7 +4329,7 @@ function runWarm(
       );
       pc = (pc + 6) | 0;
       break;
-    case 412: // V128LoadLane
+    case 418: // V128LoadLane
       simdLoadLane(
         code[(pc + 2) | 0],
         s32,
@@ -4304,7 +4342,7 @@ function runWarm(
       );
       pc = (pc + 7) | 0;
       break;
-    case 413: // V128StoreLane
+    case 419: // V128StoreLane
       simdStoreLane(
         code[(pc + 1) | 0],
         s32,

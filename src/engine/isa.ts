@@ -1161,6 +1161,18 @@ storeByte(mview, memLen, s32[$1] + $2, 0, ((s32[$3] + v + $4) | 0) >>> $5);`,
   I16x8Shl: op("rrr", "i16x8Shl(s32, $1, $2, s32[$3]);"),
   I16x8ShrS: op("rrr", "i16x8ShrS(s32, $1, $2, s32[$3]);"),
   I16x8ShrU: op("rrr", "i16x8ShrU(s32, $1, $2, s32[$3]);"),
+  // Shifts by a constant (`d a k`): no `ConstI32` before them. Alone they run in `runWarm`;
+  // vec_bytes' blur has them only as parts of the two rows after.
+  I16x8ShlImm: op("rri", "i16x8Shl(s32, $1, $2, $3);"),
+  I16x8ShrUImm: op("rri", "i16x8ShrU(s32, $1, $2, $3);"),
+  // `i16x8.add` of `c` and an `I16x8ShlImm t, a, k` just computed (`d a k c t`: `t` the
+  // shift's result slot, which only codegen.ts's spelling of the two rows writes), and
+  // `I16x8ShrUImm` of an `i16x8.add` of `a` and `b` just computed (`d a b k`): vec_bytes' blur,
+  // `(a + 2b + c + 2) >> 2` on widened lanes, 11 dispatches per 8 lanes to 7. Their helpers
+  // read the operands from the code (as `V128LoadAtShuffleZx`): spelled here, the two rows
+  // took 342 bytes of `run`, this way 112.
+  I16x8AddShlImm: op("rrirr", "i16x8AddShlAt(s32, code, pc, fp);"),
+  I16x8AddShrUImm: op("rrri", "i16x8AddShrUAt(s32, code, pc, fp);"),
   I32x4Shl: op("rrr", "i32x4Shl(s32, $1, $2, s32[$3]);"),
   I32x4ShrS: op("rrr", "i32x4ShrS(s32, $1, $2, s32[$3]);"),
   I32x4ShrU: op("rrr", "i32x4ShrU(s32, $1, $2, s32[$3]);"),
@@ -1198,6 +1210,18 @@ storeByte(mview, memLen, s32[$1] + $2, 0, ((s32[$3] + v + $4) | 0) >>> $5);`,
   // (293 bytes of `run` each with both loads' three operands, 2026-12).
   F32x4MulLoad2: op("rrii", "f32x4MulLoad2(f32, mview, $1, s32[$2], $3, $4);"),
   F32x4MulLoad2Add: op("rriir", "f32x4MulLoad2Add(f32, mview, $1, s32[$2], $3, $4, $5);"),
+  // `F32x4MaxMinLoad` then a `V128StoreAt` of its result, and `F32x4MulLoadAdd` then a
+  // `V128Store` of its result: one dispatch for vec_float's clamp and saxpy steps (18% of its
+  // dispatches). Each is laid out as the two instructions it joins, only the first opcode
+  // changed (the second's opcode is the `i` in the middle), so that the code generator, which
+  // wants the two apart (its f32 lanes live in number locals between them; one instruction,
+  // they stayed in the slot: vec_float 25 -> 32 ms per call in that tier), reads them back as
+  // they were (`unjoined` in codegen.ts). The helper reads the operands from the code.
+  F32x4MaxMinLoadStoreAt: op(
+    "rrrriirior",
+    "f32x4MaxMinLoadStoreAt(s32, f32, mview, code, pc, fp);",
+  ),
+  F32x4MulLoadAddStore: op("rrrioriror", "f32x4MulLoadAddStore(s32, f32, mview, code, pc, fp);"),
   F64x2Add: op("rrr", "f64x2Add(f64, $1, $2, $3);"),
   F64x2Sub: op("rrr", "f64x2Sub(f64, $1, $2, $3);"),
   F64x2Mul: op("rrr", "f64x2Mul(f64, $1, $2, $3);"),

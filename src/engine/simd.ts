@@ -455,6 +455,43 @@ export function i16x8ShrU(s: Int32Array, d: number, a: number, n: number): void 
   s[d + 3] = (s[a + 3] >>> k) & m;
 }
 
+/**
+ * `i16x8.add` of the v128 at `c` and the v128 at `a` shifted left by `k` (`i16x8.shl`): the
+ * `I16x8AddShlImm` row. Each word is read before its result word is written (`d` may be `c`).
+ */
+export function i16x8AddShl(s: Int32Array, d: number, a: number, k: number, c: number): void {
+  const n = k & 15, m = Math.imul((0xffff << n) & 0xffff, 0x10001);
+  s[d] = addLanes(s[c], (s[a] << n) & m, 0x7fff7fff);
+  s[d + 1] = addLanes(s[c + 1], (s[a + 1] << n) & m, 0x7fff7fff);
+  s[d + 2] = addLanes(s[c + 2], (s[a + 2] << n) & m, 0x7fff7fff);
+  s[d + 3] = addLanes(s[c + 3], (s[a + 3] << n) & m, 0x7fff7fff);
+}
+
+/**
+ * `i16x8.shr_u` by `k` of the `i16x8.add` of the v128s at `a` and `b`: the `I16x8AddShrUImm`
+ * row. Each word is read before its result word is written.
+ */
+export function i16x8AddShrU(s: Int32Array, d: number, a: number, b: number, k: number): void {
+  const n = k & 15, m = Math.imul(0xffff >>> n, 0x10001);
+  s[d] = (addLanes(s[a], s[b], 0x7fff7fff) >>> n) & m;
+  s[d + 1] = (addLanes(s[a + 1], s[b + 1], 0x7fff7fff) >>> n) & m;
+  s[d + 2] = (addLanes(s[a + 2], s[b + 2], 0x7fff7fff) >>> n) & m;
+  s[d + 3] = (addLanes(s[a + 3], s[b + 3], 0x7fff7fff) >>> n) & m;
+}
+
+/**
+ * The `I16x8AddShlImm` row (`d a k c t` from the code at `pc`, slots from the frame's first
+ * slot `fp`): `i16x8AddShl`.
+ */
+export function i16x8AddShlAt(s: Int32Array, code: Int32Array, pc: number, fp: number): void {
+  i16x8AddShl(s, fp + code[pc + 1]!, fp + code[pc + 2]!, code[pc + 3]!, fp + code[pc + 4]!);
+}
+
+/** The `I16x8AddShrUImm` row (`d a b k` from the code at `pc`): `i16x8AddShrU`. */
+export function i16x8AddShrUAt(s: Int32Array, code: Int32Array, pc: number, fp: number): void {
+  i16x8AddShrU(s, fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, code[pc + 4]!);
+}
+
 /** Both halfwords of word `x` shifted right by `k` (< 16), keeping their signs. */
 function shrHalvesS(x: number, k: number): number {
   return ((x >> k) & -0x10000) | (((x << 16) >> (k + 16)) & 0xffff);

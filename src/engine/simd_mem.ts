@@ -233,6 +233,74 @@ export function f32x4MaxMinLoad(
 }
 
 /**
+ * The `F32x4MaxMinLoadStoreAt` row, from the code at `pc`: the `F32x4MaxMinLoad d b c base
+ * imm` there, then the `V128StoreAt base imm offset v` after it (its opcode word skipped), as
+ * the two would run (a trap of the load stores nothing).
+ *
+ * @param s the slot array
+ * @param f the slot array's f32 view
+ * @param mem the memory
+ * @param code the function's code
+ * @param pc where the instruction starts
+ * @param fp the frame's first slot
+ */
+export function f32x4MaxMinLoadStoreAt(
+  s: Int32Array,
+  f: Float32Array,
+  mem: DataView,
+  code: Int32Array,
+  pc: number,
+  fp: number,
+): void {
+  f32x4MaxMinLoad(
+    f,
+    mem,
+    fp + code[pc + 1]!,
+    fp + code[pc + 2]!,
+    fp + code[pc + 3]!,
+    (s[fp + code[pc + 4]!]! + code[pc + 5]!) | 0,
+  );
+  simdStore(
+    s,
+    mem,
+    (s[fp + code[pc + 7]!]! + code[pc + 8]!) | 0,
+    code[pc + 9]!,
+    fp + code[pc + 10]!,
+  );
+}
+
+/**
+ * The `F32x4MulLoadAddStore` row, from the code at `pc`: the `F32x4MulLoadAdd d a base imm
+ * offset c` there, then the `V128Store addr offset v` after it (its opcode word skipped).
+ *
+ * @param s the slot array
+ * @param f the slot array's f32 view
+ * @param mem the memory
+ * @param code the function's code
+ * @param pc where the instruction starts
+ * @param fp the frame's first slot
+ */
+export function f32x4MulLoadAddStore(
+  s: Int32Array,
+  f: Float32Array,
+  mem: DataView,
+  code: Int32Array,
+  pc: number,
+  fp: number,
+): void {
+  f32x4MulLoadAdd(
+    f,
+    mem,
+    fp + code[pc + 1]!,
+    fp + code[pc + 2]!,
+    (s[fp + code[pc + 3]!]! + code[pc + 4]!) | 0,
+    code[pc + 5]!,
+    fp + code[pc + 6]!,
+  );
+  simdStore(s, mem, s[fp + code[pc + 8]!]!, code[pc + 9]!, fp + code[pc + 10]!);
+}
+
+/**
  * A v128 load: `v128.load`, `v128.load{8x8,16x4,32x2}_{s,u}`, `v128.load{8,16,32,64}_splat`,
  * `v128.load{32,64}_zero`.
  *

@@ -381,8 +381,20 @@ ISA.forEach((d, op) => {
   if (d.negation !== null) NEGATE_BRANCH[op] = I[d.negation as InstrName];
 });
 
+/**
+ * A table by instruction of the pairs given (-1: none). The translator's lookups of fusions read
+ * such tables, not `Map`s or `Set`s: with a `Map.get` per load, store, register shift and branch
+ * an eager compile's pass was 1-3% (SQLite) and 2-5% (large, funcs50k) slower (least CPU ms of
+ * 35 rounds, three alternating processes per tree).
+ */
+function byInstr(pairs: readonly (readonly [number, number])[]): Int32Array {
+  const table = new Int32Array(ISA.length).fill(-1);
+  for (const [from, to] of pairs) table[from] = to;
+  return table;
+}
+
 /** Memory-0 loads that take an `I32AddImm` of their address into themselves (see `#load`). */
-const LOAD_ADD_IMM: ReadonlyMap<number, number> = new Map([
+const LOAD_ADD_IMM = byInstr([
   [I.I32Load, I.I32LoadAddImm],
   [I.I64Load, I.I64LoadAddImm],
   [I.I32Load8U, I.I32Load8UAddImm],
@@ -446,28 +458,28 @@ function swappedFrom(
 }
 
 /** Memory-0 stores that take an `ADDR` address (`local + imm`) into themselves (see `#store`). */
-const STORE_AT: ReadonlyMap<number, number> = new Map([
+const STORE_AT = byInstr([
   [I.I32Store, I.I32StoreAt],
   [I.I32Store8, I.I32Store8At],
 ]);
 
-/** i64 shifts and rotations by a register count (they read only its low word). */
-const SHIFT_BY_REGISTER: ReadonlySet<number> = new Set([
-  I.I64Shl,
-  I.I64ShrS,
-  I.I64ShrU,
-  I.I64Rotl,
-  I.I64Rotr,
+/** i64 shifts and rotations by a register count (they read only its low word): 1, else -1. */
+const SHIFT_BY_REGISTER = byInstr([
+  [I.I64Shl, 1],
+  [I.I64ShrS, 1],
+  [I.I64ShrU, 1],
+  [I.I64Rotl, 1],
+  [I.I64Rotr, 1],
 ]);
 
 /** Compare+branches that take in an `I32Add` of their first operand (see `#emitBranch`). */
-const ADD_BRANCH: ReadonlyMap<number, number> = new Map([
+const ADD_BRANCH = byInstr([
   [I.BrIfI32LtU, I.I32AddBrIfLtU],
   [I.BrIfI32GeU, I.I32AddBrIfGeU],
 ]);
 
 /** Compare+branches that take in an `I32AddImm` of their first operand (see `#emitBranch`). */
-const ADD_IMM_BRANCH: ReadonlyMap<number, number> = new Map([
+const ADD_IMM_BRANCH = byInstr([
   [I.BrIfI32LtU, I.I32AddImmBrIfLtU],
   [I.BrIfI32GeU, I.I32AddImmBrIfGeU],
   [I.BrIfI32LeU, I.I32AddImmBrIfLeU],
@@ -1189,6 +1201,11 @@ class FuncTranslator {
   }
 
   #translateOp(op: number): void {
+    // The two most frequent operators (40% of SQLite's) before the table lookup: with the same
+    // in `FuncValidator.step`, an eager compile's pass over large, funcs50k and SQLite 5-8%,
+    // 4-6% and 2-4% faster (least CPU ms of 35 rounds, three alternating processes per tree).
+    if (op === Op.LocalGet) return this.#pushLocal(this.#reader.index);
+    if (op === Op.I32Const) return this.#stack.pushConst(this.#reader.i32, 0, false);
     const rule = RULES[denseIndex(op)]!;
     switch (rule.kind) {
       case TranslateKind.Plain:
@@ -1614,7 +1631,7 @@ class FuncTranslator {
     if (rule.op === I.I64Add && (this.#addProduct(pa) || this.#addTo(pa))) return;
     if (rule.op === I.I32Add && this.#addShifted(pa)) return;
     if (rule.op === I.I64Sub && this.#subShifted(pa)) return;
-    const count = SHIFT_BY_REGISTER.has(rule.op) ? this.#extendedCount(pb) : -1;
+    const count = SHIFT_BY_REGISTER[rule.op] === 1 ? this.#extendedCount(pb) : -1;
     const a = this.#use(pa);
     const b = count >= 0 ? count : this.#use(pb);
     this.#pop(2);
@@ -2005,7 +2022,90 @@ class FuncTranslator {
   }
 
   /**
-   * `f32x4.add` of entries `pa` and `pa + 1` when one of them is the result of the
+   * `i16x8.shl` or `i16x8.shr_u` (`instr`) of entry `pa` by the constant `k` (masked): emits
+   * `I16x8ShlImm` or `I16x8ShrUImm dst, a, k`, or, for a right shift of the `I16x8Add t, x, y`
+   * just emitted (`t` a temporary only this reads), takes the add back and emits
+   * `I16x8AddShrUImm dst, x, y, k`. Nothing was emitted since the add, so `x` and `y` still
+   * hold what it read.
+   */
+  #shiftImm(instr: number, pa: number, k: number): void {
+    const s = this.#stack;
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (
+      instr === I.I16x8ShrU && this.#lastEnd === code.len && code.get(at) === I.I16x8Add &&
+      this.#lastPos === pa && s.kind[pa] === TEMP
+    ) {
+      const x = code.get(at + 2), y = code.get(at + 3);
+      this.#takeBack(at);
+      this.#pop(2);
+      this.#beginResult(I.I16x8AddShrUImm);
+      code.emit(x);
+      code.emit(y);
+      code.emit(k);
+      return this.#endResult(true);
+    }
+    const a = this.#use(pa);
+    this.#pop(2);
+    this.#beginResult(instr === I.I16x8Shl ? I.I16x8ShlImm : I.I16x8ShrUImm);
+    code.emit(a);
+    code.emit(k);
+    this.#endResult(true);
+  }
+
+  /**
+   * `i16x8.add` of entries `pa` and `pa + 1` when one of them is the result of the
+   * `I16x8ShlImm t, a, k` just emitted, a temporary only this reads, and the other is not a
+   * constant: takes the shift back and emits `I16x8AddShlImm dst, a, k, c, t` (`c` the other's
+   * slot). Returns whether it did. Nothing was emitted since the shift, so `a` still holds what
+   * it read.
+   */
+  #addShifted16(pa: number): boolean {
+    const s = this.#stack;
+    const code = this.#code;
+    const at = this.#lastStart;
+    if (this.#lastEnd !== code.len || code.get(at) !== I.I16x8ShlImm) return false;
+    const shifted = this.#lastPos;
+    if ((shifted !== pa && shifted !== pa + 1) || s.kind[shifted] !== TEMP) return false;
+    const other = shifted === pa ? pa + 1 : pa;
+    if (s.kind[other] === CONST) return false;
+    const t = code.get(at + 1), a = code.get(at + 2), k = code.get(at + 3);
+    this.#takeBack(at);
+    const c = this.#use(other);
+    this.#pop(2);
+    this.#beginResult(I.I16x8AddShlImm);
+    code.emit(a);
+    code.emit(k);
+    code.emit(c);
+    code.emit(t);
+    this.#endResult(true);
+    return true;
+  }
+
+  /**
+   * Emits `v128.store` (memarg offset `offset`) of the top entry to the address below it:
+   * `V128StoreAt base imm offset value` for an `ADDR` address, else `V128Store addr offset
+   * value`.
+   */
+  #emitV128Store(offset: number): void {
+    const s = this.#stack;
+    const code = this.#code;
+    const h = s.height;
+    if (s.kind[h - 2] === ADDR) {
+      const base = s.val[h - 2]! * SLOT_WORDS, imm = s.hi[h - 2]!;
+      const value = this.#use(h - 1);
+      this.#pop(2);
+      code.op3(I.V128StoreAt, base, imm, offset);
+      code.emit(value);
+      return;
+    }
+    const addr = this.#use(h - 2), value = this.#use(h - 1);
+    this.#pop(2);
+    code.op3(I.V128Store, addr, offset, value);
+  }
+
+  /**
+   * `f32.add` of entries `pa` and `pa + 1` when one of them is the result of the
    * `F32x4MulLoad t, a, base, imm, offset` just emitted and the other is not a constant: takes it
    * back and emits `F32x4MulLoadAdd dst, a, base, imm, offset, c` with `c` the other's slot
    * (after an `F32x4MulLoad2`, `F32x4MulLoad2Add dst, base, imm, imm2, c`).
@@ -2528,10 +2628,10 @@ class FuncTranslator {
     const memory = r.index;
     if (this.#memory64(memory)) this.#narrow(s.height - 1);
     if (memory === 0) {
-      const fused = LOAD_ADD_IMM.get(rule.op);
+      const fused = LOAD_ADD_IMM[rule.op]!;
       const code = this.#code;
       if (
-        fused !== undefined && !this.#memory64(0) && this.#topIsLastResult() &&
+        fused >= 0 && !this.#memory64(0) && this.#topIsLastResult() &&
         code.get(this.#lastStart) === I.I32AddImm
       ) {
         // `I32AddImm t, base, imm` computed the address: the load adds it itself.
@@ -2718,8 +2818,8 @@ class FuncTranslator {
     if (this.#memory64(memory)) this.#narrow(s.height - 2);
     const offset = this.#offset();
     const top = s.height - 1;
-    const fused = memory === 0 && s.kind[top - 1] === ADDR ? STORE_AT.get(rule.op) : undefined;
-    if (fused !== undefined && s.kind[top] !== CONST) {
+    const fused = memory === 0 && s.kind[top - 1] === ADDR ? STORE_AT[rule.op]! : -1;
+    if (fused >= 0 && s.kind[top] !== CONST) {
       // `local + imm` as the address (`ADDR`): the store adds it itself.
       const base = s.val[top - 1]! * SLOT_WORDS, imm = s.hi[top - 1]!;
       if (fused === I.I32Store8At && this.#copyByte(base, imm, offset)) return;
@@ -3059,6 +3159,10 @@ class FuncTranslator {
         if (instr === I.F32x4Min && this.#fuseBinary(h - 2, I.F32x4Max, I.F32x4MaxMin, true)) {
           return;
         }
+        if (instr === I.I16x8Add && this.#addShifted16(h - 2)) return;
+        if ((instr === I.I16x8Shl || instr === I.I16x8ShrU) && s.kind[h - 1] === CONST) {
+          return this.#shiftImm(instr, h - 2, s.val[h - 1]! & 15);
+        }
         const a = this.#use(h - 2), b = this.#use(h - 1);
         this.#pop(2);
         this.#beginResult(instr);
@@ -3081,17 +3185,32 @@ class FuncTranslator {
       }
       case I.V128Store:
       case I.V128StoreLane: {
-        if (instr === I.V128Store && s.kind[h - 2] === ADDR) {
-          const base = s.val[h - 2]! * SLOT_WORDS, imm = s.hi[h - 2]!;
-          const value = this.#use(h - 1);
-          this.#pop(2);
-          code.op3(I.V128StoreAt, base, imm, r.offset);
-          code.emit(value);
-          return;
+        // The row whose result this stores, when the store can follow it at once (see
+        // `F32x4MaxMinLoadStoreAt` in isa.ts): its opcode changes once the store is emitted.
+        const join = instr === I.V128Store && this.#topIsLastResult() &&
+            s.kind[h - 2] !== CONST
+          ? this.#lastStart
+          : -1;
+        if (join >= 0) {
+          const row = code.get(join), at = s.kind[h - 2] === ADDR;
+          const joined = row === I.F32x4MaxMinLoad && at
+            ? I.F32x4MaxMinLoadStoreAt
+            : row === I.F32x4MulLoadAdd && !at
+            ? I.F32x4MulLoadAddStore
+            : -1;
+          if (joined >= 0) {
+            const start = code.len, dst = code.get(join + 1);
+            this.#emitV128Store(r.offset);
+            // (Nothing came between, and the store's value is the row's result.)
+            if (start === join + INSTR_SIZE[row]! && code.get(code.len - 1) === dst) {
+              code.set(join, joined);
+            }
+            return;
+          }
         }
+        if (instr === I.V128Store) return this.#emitV128Store(r.offset);
         const addr = this.#use(h - 2), value = this.#use(h - 1);
         this.#pop(2);
-        if (kind === I.V128Store) return code.op3(I.V128Store, addr, r.offset, value);
         code.emit(I.V128StoreLane);
         code.emit(n);
         code.emit(addr);
@@ -4030,15 +4149,13 @@ class FuncTranslator {
     // offsets, vec_float's 6% of dispatches) compares with an immediate 0.
     const nez = argc === 1 && (op === I.BrIfNez || op === I.BrIfEqz);
     const fused = add === I.I32AddImm
-      ? nez
-        ? (op === I.BrIfNez ? I.I32AddImmBrIfNeImm : I.I32AddImmBrIfEqImm)
-        : ADD_IMM_BRANCH.get(op)
+      ? nez ? (op === I.BrIfNez ? I.I32AddImmBrIfNeImm : I.I32AddImmBrIfEqImm) : ADD_IMM_BRANCH[op]!
       : add === I.I32Add
-      ? ADD_BRANCH.get(op)
-      : undefined;
+      ? ADD_BRANCH[op]!
+      : -1;
     // The paying form of what would be emitted (the fused row's when there is one).
-    const form = paying ? PAYING_FORM[fused ?? op]! : -1;
-    if (fused !== undefined) {
+    const form = paying ? PAYING_FORM[fused >= 0 ? fused : op]! : -1;
+    if (fused >= 0) {
       const y = code.get(at + 2);
       const imm = code.get(at + 3);
       code.truncate(at);

@@ -227,6 +227,15 @@ export class FuncValidator {
    * @throws {ValidationError} as `validate`
    */
   step(op: number): void {
+    // The two most frequent operators (40% of SQLite's) before the table lookups of `#instr`
+    // (see `FuncTranslator.#translateOp`).
+    if (op === Op.LocalGet) {
+      const index = this.#reader.index;
+      const t = this.#local(index);
+      if (this.#initialised[index] === 0) this.#fail("uninitialized local");
+      return this.#push(t);
+    }
+    if (op === Op.I32Const) return this.#push("i32");
     this.#instr(op);
   }
 

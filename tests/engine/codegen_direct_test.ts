@@ -929,13 +929,152 @@ const GROWING = wat(`(module
     (local.set $pad (i32x4.splat (i32.add (local.get $r) (i32.wrap_i64 (local.get $a)))))
     (i32.and (call $mix (local.get $pad) (local.get $n)) (i32.const 0xfffffff))))`);
 
+// GROWING's shape with few locals: a body without loops (not even its locals' zeroing), whose
+// direct entry reads the stacks' views where it uses them (`lazyStacks` in codegen.ts).
+const GROWING_FEW = wat(`(module
+  (func $mix (param $v v128) (param $k i32) (result i32)
+    (i32.add (i32x4.extract_lane 2 (local.get $v)) (local.get $k)))
+  (func $rec (export "rec") (param $n i32) (result i32)
+    (local $a i64) (local $pad v128) (local $r i32)
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 1))))
+    (local.set $a (i64.extend_i32_u (local.get $n)))
+    (local.set $r (call $rec (i32.sub (local.get $n) (i32.const 1))))
+    (local.set $pad (i32x4.splat (i32.add (local.get $r) (i32.wrap_i64 (local.get $a)))))
+    (i32.and (call $mix (local.get $pad) (local.get $n)) (i32.const 0xfffffff))))`);
+
 Deno.test("codegen direct: values passed through the value stack after the stacks grew beneath", () => {
+  for (const bytes of [GROWING, GROWING_FEW]) {
+    const seen = TIERS.flatMap((tier) =>
+      [false, true].map((fuel) => {
+        const t = instantiate(bytes, { config: { executionTier: tier, consumeFuel: fuel } });
+        if (fuel) t.store.setFuel(1_000_000_000n);
+        const out = [3, 300, 5000, 300].map((n) => t.call("rec", n));
+        if (tier === "codegen" && bytes === GROWING_FEW) {
+          const body = t.entity("rec").compiled?.generated as { directFor?: unknown };
+          const make = String(body.directFor);
+          const direct = make.slice(make.indexOf("const direct = "));
+          // No view read at entry: each use reads the stack's current one.
+          assert.doesNotMatch(direct, /\blet (s32|frames)\b/);
+          assert.match(direct, /\bst\.s32\[/);
+        }
+        return out;
+      })
+    );
+    for (const s of seen.slice(1)) assert.deepEqual(s, seen[0]);
+  }
+});
+
+/**
+ * GC bodies without exceptions keep `st.depth` at most their depth while direct calls run, and
+ * make their frame the innermost only where something may collect (see `ownEnter` in
+ * codegen.ts): `$mid` holds a tree only in its local across a host call whose callback
+ * allocates enough to collect (the tree's handle must survive), and traps after callees that
+ * collected have returned (the backtrace must end at `$mid`).
+ */
+const GC_HOST = await parse(`(module
+  (type $node (struct (field $l (ref null $node)) (field $r (ref null $node)) (field $v i32)))
+  (import "host" "h" (func $h (param i32) (result i32)))
+  (func $make (param $d i32) (result (ref $node))
+    (if (result (ref $node)) (i32.eqz (local.get $d))
+      (then (struct.new $node (ref.null $node) (ref.null $node) (i32.const 1)))
+      (else (struct.new $node (call $make (i32.sub (local.get $d) (i32.const 1)))
+        (call $make (i32.sub (local.get $d) (i32.const 1))) (local.get $d)))))
+  (func $sum (param $t (ref null $node)) (result i32)
+    (if (result i32) (ref.is_null (local.get $t)) (then (i32.const 0))
+      (else (i32.add (struct.get $node $v (local.get $t))
+        (i32.add (call $sum (struct.get $node $l (local.get $t)))
+          (call $sum (struct.get $node $r (local.get $t))))))))
+  (func (export "churn") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $sum (call $make (i32.const 9)))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+  (func $mid (param $d i32) (param $k i32) (result i32) (local $t (ref null $node))
+    (local.set $t (call $make (local.get $d)))
+    (if (i32.lt_s (local.get $k) (i32.const 0))
+      (then (drop (struct.get $node $v (ref.null $node)))))
+    (drop (call $h (local.get $k)))
+    (call $sum (local.get $t)))
+  (func $chain (param $n i32) (param $acc (ref null $node)) (result i32)
+    (if (i32.eqz (local.get $n)) (then (return (call $len (local.get $acc)))))
+    (if (i32.eq (local.get $n) (i32.const -5)) (then (drop (struct.get $node $v (ref.null $node)))))
+    (return_call $chain (i32.sub (local.get $n) (i32.const 1))
+      (struct.new $node (local.get $acc) (ref.null $node) (local.get $n))))
+  (func $len (param $t (ref null $node)) (result i32) (local $k i32)
+    (block $done (loop $l
+      (br_if $done (ref.is_null (local.get $t)))
+      (local.set $k (i32.add (local.get $k) (struct.get $node $v (local.get $t))))
+      (local.set $t (struct.get $node $l (local.get $t)))
+      (br $l)))
+    (local.get $k))
+  (func (export "tail") (param $n i32) (result i32)
+    (i32.add (call $chain (local.get $n) (ref.null $node)) (i32.const 1)))
+  (func (export "run") (param $d i32) (param $k i32) (result i32)
+    (call $mid (local.get $d) (local.get $k))))`);
+
+Deno.test("codegen direct: GC bodies collect under host calls and trap after collecting callees as in the interpreter", () => {
   const seen = TIERS.flatMap((tier) =>
     [false, true].map((fuel) => {
-      const t = instantiate(GROWING, { config: { executionTier: tier, consumeFuel: fuel } });
-      if (fuel) t.store.setFuel(1_000_000_000n);
-      return [3, 300, 5000, 300].map((n) => t.call("rec", n));
+      const engine = new Engine(
+        new Config({ executionTier: tier, wasmGc: true, consumeFuel: fuel }),
+      );
+      const store = new Store(engine, null);
+      if (fuel) store.setFuel(1_000_000_000);
+      const linker = new Linker<null>(engine);
+      let churn: (n: number) => number = () => 0;
+      linker.funcWrap(
+        "host",
+        "h",
+        { params: ["i32"], results: ["i32"] },
+        (_caller, k) => k > 0 ? churn(k) : 0,
+      );
+      const instance = linker.instantiate(store, new Module(engine, GC_HOST));
+      const churnFunc = instance.getFunc(store, "churn")!;
+      churn = (n) => churnFunc.call(store, [Val.i32(n)])[0]!.value as number;
+      const run = instance.getFunc(store, "run")!;
+      const log: unknown[] = [];
+      for (const [d, k] of [[3, 0], [12, 0], [5, 40], [12, 20], [13, -1], [2, -1]]) {
+        try {
+          log.push(run.call(store, [Val.i32(d!), Val.i32(k!)])[0]!.value);
+        } catch (e) {
+          assert.ok(e instanceof Trap);
+          log.push(e.code, e.backtrace);
+        }
+      }
+      // Tail calls that allocate and collect, and trap (a negative count reaches -5).
+      const tail = instance.getFunc(store, "tail")!;
+      for (const n of [20_000, 3, -2, 40]) {
+        try {
+          log.push(tail.call(store, [Val.i32(n)])[0]!.value);
+        } catch (e) {
+          assert.ok(e instanceof Trap);
+          log.push(e.code, e.backtrace);
+        }
+      }
+      const gc = storeInner(store).gc;
+      assert.ok(gc.collections > 10, `${tier}: ${gc.collections} collections`);
+      if (tier === "codegen" && !fuel) {
+        // The words each call site of \`$make\` and \`$sum\` writes for the collector.
+        const entity = funcs.entity(store, run) as WasmFuncEntity;
+        const roots = (i: number) => {
+          const f = entity.instance.funcs[i] as WasmFuncEntity;
+          const make = String((f.compiled?.generated as { directFor?: unknown }).directFor);
+          return [...make.matchAll(/((?:st\.s32\[fp \+ \d+\] = [rh]\d+; ?)*)\s*const base = /g)]
+            .map((m) => m[1]!.trim());
+        };
+        // \`$make\`: nothing before its first call (its only local is an i32), its first
+        // result before the second.
+        assert.deepEqual(roots(1), ["", "st.s32[fp + 4] = r4;"]);
+        // \`$sum\`: \`$t\` (slot 0) before the first call, which it outlives, not before the
+        // second; the temporaries live across a call (slots 1 and 2) before each.
+        assert.deepEqual(roots(2), [
+          "st.s32[fp + 0] = r0; st.s32[fp + 4] = r4;",
+          "st.s32[fp + 4] = r4; st.s32[fp + 8] = r8;",
+        ]);
+      }
+      return log;
     })
   );
+  assert.ok(seen[0]!.includes(TrapCode.NullStructReference), JSON.stringify(seen[0]));
   for (const s of seen.slice(1)) assert.deepEqual(s, seen[0]);
 });

@@ -133,3 +133,35 @@ Deno.test("eager validation: mutated bodies get the verdict of validating before
   }
   assert.ok(invalid > 20, `${invalid} invalid bodies`);
 });
+
+Deno.test("eager validation: local.get and i32.const (checked before the tables) fail as validate does", () => {
+  // Each body has one i32 local (index 0; a non-nullable funcref local at 1 where declared).
+  const cases: [string, number[][], number[]][] = [
+    ["unknown local 1", [[1, 0x7f]], [0x20, 0x01, 0x1a, 0x0b]],
+    ["unknown local 300", [[1, 0x7f]], [0x20, 0xac, 0x02, 0x1a, 0x0b]],
+    ["type mismatch", [[1, 0x7f]], [0x20, 0x00, 0x0b]], // an i32 left at the end
+    ["type mismatch", [[1, 0x7f]], [0x41, 0x05, 0x42, 0x00, 0x7c, 0x1a, 0x0b]], // i64.add
+    ["uninitialized local", [[1, 0x7f], [1, 0x64, 0x70]], [0x20, 0x01, 0x1a, 0x0b]],
+  ];
+  const config = new Config({ wasmFunctionReferences: true });
+  for (const [reason, locals, code] of cases) {
+    const bytes = mod(
+      section(1, vec([[0x60, 0x00, 0x00]])),
+      section(3, vec([[0x00]])),
+      section(10, vec([body(locals, code)])),
+    );
+    const decl = decodeModule(bytes, config, "onError");
+    validateModule(decl, config, false);
+    const reference = outcome(() => new FuncValidator(new ModuleContext(decl, config)).validate(0));
+    const validator = new FuncValidator(new ModuleContext(decl, config));
+    const translating = outcome(() => translateFunc(decl, 0, null, null, null, 0, validator));
+    assert.match(reference, new RegExp(`^ValidationError: ${reason}`), reason);
+    assert.equal(translating, reference, reason);
+    for (const mode of ["eager", "lazyTranslation"] as const) {
+      const engine = new Engine(
+        new Config({ compilationMode: mode, wasmFunctionReferences: true }),
+      );
+      assert.equal(outcome(() => new Module(engine, bytes)), reference, `${reason}, ${mode}`);
+    }
+  }
+});
