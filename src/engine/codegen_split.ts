@@ -54,6 +54,16 @@
 export const SPLIT_SIZES = {
   /** A body shorter than this is left whole. */
   minBody: 12_000,
+  /**
+   * The same for the lean style (`codegen_lean.ts`), where nothing is compiled: what a split
+   * buys there is a loop's own feedback vector. Ignition gives each operation of a function a
+   * feedback slot in order; past slot 255 its bytecode takes a `Wide` prefix (a dispatch more).
+   * `bench/matmul.wat`'s inner loop, late in a 12 KB body, had 30 of its ~55 bytecodes wide
+   * (`node --jitless --print-bytecode`). CPU time of `run` under `node --jitless` at scale 0.1,
+   * best of 3 runs x 3 alternated processes, against 12,000: matmul 0.85, vec_float_scalar
+   * 0.94, the others unsplit; at 1,500, i64 0.96 but exceptions 1.09 (its loops hold `try`).
+   */
+  leanMinBody: 4_000,
   /** A loop shorter than this stays in its body. */
   minChars: 800,
   /** A loop longer than this is split in its inner loops, if any. */

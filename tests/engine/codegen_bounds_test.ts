@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { jitBounds } from "../../src/engine/codegen.ts";
 import { Trap, TrapCode } from "../../mod.ts";
-import { instantiate, type TestInstance } from "./harness.ts";
+import { directSource, instantiate, type TestInstance } from "./harness.ts";
 
 Deno.test("codegen bounds: a check that is a whole operand is rewritten, nothing else", () => {
   const trap = " throw trap(TrapCode.MemoryOutOfBounds);";
@@ -113,4 +113,40 @@ Deno.test("codegen bounds: every width traps past the end and not before, as the
   assert.equal(cases, 3 * 4 * 2 * 12);
   const jit = tiers[1]!.engine.codegenStats();
   assert.ok(jit.generated >= 2 && jit.interpreted === 0, JSON.stringify(jit));
+});
+
+Deno.test("codegen bounds: jitBounds spells f32 immediates as numbers, a NaN's bits kept", () => {
+  const js = "IMM_WORDS[0] = 1061158912;\n$f8 = Math.fround($f8 * IMM_F32[0]);\n";
+  assert.equal(jitBounds(js), "$f8 = Math.fround($f8 * 0.75);\n");
+  const nan = "IMM_WORDS[0] = 2143289345;\n$f8 = Math.fround($f8 * IMM_F32[0]);\n";
+  assert.equal(jitBounds(nan), nan);
+  // Computed as the interpreter computes, the NaN payloads of the result included.
+  const text = `(module
+    (func (export "f") (param $x f32) (param $n i32) (result i32)
+      (local $i i32) (local $acc f32)
+      (loop $l
+        (local.set $acc (f32.add (f32.mul (local.get $x) (f32.const 0.75))
+          (f32.min (local.get $acc) (f32.const -0x1.8p-149))))
+        (local.set $acc (f32.max (local.get $acc) (f32.const -0x1p+2)))
+        (local.set $acc (f32.mul (local.get $acc) (f32.const nan:0x200001)))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+          (local.get $n))))
+      (i32.reinterpret_f32 (local.get $acc))))`;
+  const tiers = [
+    instantiate(text, { config: { executionTier: "interpreter" } }),
+    instantiate(text, { config: { executionTier: "codegen", codegenStyle: "jit" } }),
+  ];
+  for (const x of [0, -0, 1.5, -3, Infinity, NaN]) {
+    for (const n of [0, 1, 3]) {
+      const [want, got] = tiers.map((t) => t.call("f", x, n));
+      assert.equal(got, want, `${x} ${n}`);
+    }
+  }
+  assert.equal(tiers[1]!.engine.codegenStats().interpreted, 0);
+  const f = tiers[1]!.entity("f");
+  const generated = directSource(tiers[1]!.engine.compile(f), f.instance.module);
+  assert.ok("source" in generated);
+  const source = jitBounds(generated.source);
+  assert.match(source, / \* 0\.75\b/);
+  assert.equal(source.match(/IMM_WORDS\[0\] = /g)?.length, 1, "the NaN's only");
 });

@@ -62,6 +62,13 @@ Deno.test("codegen lean: redundant int32 conversions go, the needed ones stay", 
   assert.equal(leanBody("r1 = (-8192) | 0;"), "r1 = (-8192);");
   assert.equal(leanBody("r2 = ($a ^ ($b >>> 3)) | 0;"), "r2 = ($a ^ ($b >>> 3));");
   assert.equal(leanBody("r2 = ($a << 3) | 0;"), "r2 = ($a << 3);");
+  // A slot's or a v128 load's word in a local; a complement of one operand.
+  assert.equal(leanBody("r2 = ($w0) | 0; r3 = ($x12) | 0;"), "r2 = ($w0); r3 = ($x12);");
+  assert.equal(leanBody("r2 = (~((a & b) * 255)) | 0;"), "r2 = (~((a & b) * 255));");
+  assert.equal(leanBody("r2 = (~a) | 0;"), "r2 = (~a);");
+  assert.equal(leanBody("r2 = (~a + b) | 0;"), "r2 = (~a + b) | 0;");
+  assert.equal(leanBody("r2 = (~(a) + b) | 0;"), "r2 = (~(a) + b) | 0;");
+  assert.equal(leanBody("r2 = ($x_r4) | 0;"), "r2 = ($x_r4) | 0;");
   // Not uint32, sums, comparisons, other names, out-of-range literals.
   for (
     const kept of [
@@ -185,6 +192,10 @@ r4 = (mview.getInt32(ea, true)) | 0;
 r5 = (mview.getUint8(ea)) | 0;`));
   assert.ok(word.includes("const ea = (r8 >>> 0);\n"), word);
   assert.equal(leanBody("r0 = s32[fp + 0]; s32[fp + 0] = r0;"), "r0 = s32[fp]; s32[fp] = r0;");
+  assert.equal(
+    leanBody("f32[(fp + 60) + 1] = f32[(fp + 4) + 3];"),
+    "f32[fp + 61] = f32[fp + 7];",
+  );
   // A byte's bounds check without the add; a wider access's against a limit computed with
   // the length, wherever that is read.
   const checks = leanSource(factory(`let mview = mem.view;
@@ -285,11 +296,11 @@ $f2 = $math_fround(mview.getFloat32($ea + 4, true) * mview.getFloat32($eb + 4, t
 }`));
   assert.ok(
     two.includes(
-      "if (($ea | $eb) & 3) {\n$f1 = $math_fround(mview.getFloat32($ea, true) * " +
-        "mview.getFloat32($eb, true));\n$f2 = $math_fround(mview.getFloat32($ea + 4, true) * " +
+      "if (($ea | $eb) & 3) {\n$f1 = $lmath_fround(mview.getFloat32($ea, true) * " +
+        "mview.getFloat32($eb, true));\n$f2 = $lmath_fround(mview.getFloat32($ea + 4, true) * " +
         "mview.getFloat32($eb + 4, true));\n} else {\n$ix = $ea >>> 2; $jx = $eb >>> 2;\n" +
-        "$f1 = $math_fround(mf32[$ix] * mf32[$jx]);\n" +
-        "$f2 = $math_fround(mf32[$ix + 1] * mf32[$jx + 1]);\n}",
+        "$f1 = $lmath_fround(mf32[$ix] * mf32[$jx]);\n" +
+        "$f2 = $lmath_fround(mf32[$ix + 1] * mf32[$jx + 1]);\n}",
     ),
     two,
   );
@@ -863,7 +874,9 @@ Deno.test("codegen lean: an f32 lane's min or max is not rounded again", () => {
     laneMin("$t", "e3")
   })`;
   for (const e of [laneMin("e2", "e3"), laneMax("$f4", "f32[(fp + 8)]"), clamp, load]) {
-    assert.equal(leanBody(`$f1 = Math.fround(${e});`), `$f1 = ${e};`);
+    // (A lane's slot index is one add: `[(fp + 8) + 1]` is `[fp + 9]`.)
+    const folded = e.replaceAll("[(fp + 8) + 1]", "[fp + 9]");
+    assert.equal(leanBody(`$f1 = Math.fround(${e});`), `$f1 = ${folded};`);
   }
   // Anything else keeps its rounding: another shape, an operand that is not a name or a slot.
   for (
@@ -886,4 +899,159 @@ Deno.test("codegen lean: an f32 lane's min or max is not rounded again", () => {
       assert.ok(Object.is(max(a, b), Math.fround(f32LaneMax(a, b))), `${a} ${b}`);
     }
   }
+});
+
+Deno.test("codegen lean: an entry drops the declarations it never reads, takes its arguments", () => {
+  const source = `"use strict";
+const make = function make($store, $inst) {
+const direct = function direct(st, depth, nesting, fp, $a0_0, $a1_0) {
+const store = $store, inst = $inst;
+let s32 = st.s32;
+let frames = st.frames;
+let pc = 0;
+let r0 = 0, h0 = 0, r4 = 0, r8 = 0;
+r0 = $a0_0; h0 = 0;
+r4 = $a1_0;
+r8 = Math.imul(r0, r4) + Math.imul(h0, 668265295);
+if (r8 === 7) { s32[fp] = r8; return inst; }
+return r8;
+};
+return direct;
+};`;
+  const out = leanSource(source);
+  const body = out.slice(out.indexOf("$a1_0) {\n") + 9, out.indexOf("\n};"));
+  assert.equal(
+    body,
+    `const $lmath_imul = $math_imul;
+const inst = $inst;
+let s32 = st.s32;
+let r0 = $a0_0, h0 = 0, r4 = $a1_0, r8 = 0;
+r8 = $lmath_imul(r0, r4) + $lmath_imul(h0, 668265295);
+if (r8 === 7) { s32[fp] = r8; return inst; }
+return r8;`,
+  );
+  // What is left computes what the source did.
+  const st = { s32: new Int32Array(4), frames: [] };
+  const run = (src: string, a: number, b: number) =>
+    new Function(src.replace(/^"use strict";\n/, "") + "\nreturn make(null, 'I');")()(
+      st,
+      0,
+      0,
+      1,
+      a,
+      b,
+    );
+  for (const [a, b] of [[3, 4], [7, 1], [-5, 0x7fffffff]]) {
+    assert.equal(run(out, a, b), run(source, a, b));
+  }
+  // A declaration whose initializer may throw stays, read or not.
+  const kept = leanSource(
+    source.replace("let pc = 0;", "let pc = 0;\nlet memLen = mview.byteLength;"),
+  );
+  assert.ok(kept.includes("let memLen = mview.byteLength;"), kept);
+});
+
+Deno.test("codegen lean: leaf and recursive entries agree with the interpreter", () => {
+  const bytes = wat(`(module
+    (func $leaf (param i32 i32) (result i32) (i32.xor (i32.add (local.get 0) (local.get 1))
+      (i32.shr_u (local.get 0) (i32.const 11))))
+    (func $fib (export "fib") (param i32) (result i32)
+      (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+        (then (local.get 0))
+        (else (call $leaf
+          (call $fib (i32.sub (local.get 0) (i32.const 1)))
+          (call $fib (i32.sub (local.get 0) (i32.const 2))))))))`);
+  for (const consumeFuel of [false, true]) {
+    const run = (tier: "interpreter" | "codegen") => {
+      const engine = new Engine(
+        new Config({ executionTier: tier, codegenStyle: "lean", consumeFuel }),
+      );
+      const store = new Store(engine, null);
+      if (consumeFuel) store.setFuel(1_000_000);
+      const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+      const fib = instance.getTypedFunc<[number], number>(store, "fib");
+      const result = fib.call(store, 18);
+      return { result, again: fib.call(store, 12), fuel: consumeFuel && store.getFuel() };
+    };
+    assert.deepEqual(run("codegen"), run("interpreter"));
+  }
+});
+
+Deno.test("codegen lean: a load every read re-does first is not done on entry", () => {
+  const entry = (body: string) => {
+    const out = leanSource(`"use strict";
+const make = function make($store, $inst) {
+const direct = function direct(st, depth, nesting, fp, $a0_0) {
+let frames = st.frames;
+${body}
+};
+return direct;
+};`);
+    return out.slice(out.indexOf("$a0_0) {\n") + 9, out.indexOf("\n};"));
+  };
+  // Each read after `frames = st.frames;` in its block or an enclosing one: the entry's is dead.
+  const dead = "if (nesting > 1) {\nframes = st.frames;\nframes[depth] = 1;\n" +
+    "if (fp) {\nframes[fp] = 2;\n}\n}\nframes = st.frames; frames[0] = $a0_0;";
+  assert.equal(entry(dead), `var frames;\n${dead}`);
+  // A read before any, one after a conditional one, one in a later case of a switch, one on the
+  // right of its own assignment: the entry's load stays.
+  for (
+    const live of [
+      "frames[0] = 1;\nframes = st.frames;",
+      "if (fp) {\nframes = st.frames;\n}\nframes[0] = 1;",
+      "if (fp) frames = st.frames;\nframes[0] = 1;",
+      "switch (fp) {\ncase 0:\nframes = st.frames;\ncase 1:\nframes[0] = 1;\n}",
+      "frames = frames.concat([]);",
+    ]
+  ) assert.equal(entry(live), `let frames = st.frames;\n${live}`, live);
+});
+
+Deno.test("codegen lean: an entry without a loop reads store and inst where it uses them", () => {
+  const entry = (body: string) => {
+    const out = leanSource(`"use strict";
+const make = function make($store, $inst) {
+const direct = function direct(st, depth, nesting, fp, $a0_0) {
+const store = $store, inst = $inst;
+${body}
+};
+return direct;
+};`);
+    return out.slice(out.indexOf("$a0_0) {\n") + 9, out.indexOf("\n};"));
+  };
+  assert.equal(
+    entry("if ($a0_0 === 0) return callOut(inst.funcs[0], st, store, inst.store);\nreturn 1;"),
+    "if ($a0_0 === 0) return callOut($inst.funcs[0], st, $store, $inst.store);\nreturn 1;",
+  );
+  // With a loop (a use may run many times per call) or a name it cannot tell apart: kept.
+  for (
+    const body of [
+      "for (;;) {\nif (inst.funcs[$a0_0]) break;\n}\nreturn store;",
+      "return { store, x: inst };",
+      "return f(inst ? store : 0);",
+    ]
+  ) assert.ok(entry(body).startsWith("const store = $store, inst = $inst;\n"), body);
+});
+
+Deno.test("codegen lean: an entry returns a register without copying it to $res", () => {
+  const entry = (body: string) => {
+    const out = leanSource(`"use strict";
+const make = function make($store, $inst) {
+const direct = function direct(st, depth, nesting, fp, $a0_0) {
+let r0 = $a0_0, r4 = 0;
+let $res = 0;
+${body}
+};
+return direct;
+};`);
+    return out.slice(out.indexOf("$a0_0) {\n") + 9, out.indexOf("\n};"));
+  };
+  assert.equal(
+    entry(
+      "if (r0) {\n$res = r0;\nreturn $res;\n}\nr4 = r0 + 1 | 0;\n$res = r4;\nHIGH[0] = 7;\nreturn $res;",
+    ),
+    "let r0 = $a0_0, r4 = 0;\nif (r0) {\nreturn r0;\n}\nr4 = r0 + 1 | 0;\nHIGH[0] = 7;\nreturn r4;",
+  );
+  // A value read from the frame is not moved past the high word's store; any other use keeps it.
+  const kept = "$res = s32[fp + 1];\nHIGH[0] = 7;\nreturn $res;";
+  assert.equal(entry(kept), `let r0 = $a0_0;\nvar $res;\n${kept}`);
 });

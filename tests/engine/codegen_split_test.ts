@@ -327,7 +327,7 @@ Deno.test("codegen split: a lean split loop reads the memory's typed views on en
   // A loop of byte loads: its function takes the memory and reads `mu8` from it, and its
   // call in the body passes the memory.
   const fn =
-    /^function (\$loop\d+)\(([^)]*\bmem)\) \{\n(?:let [^\n]*\n)*?let mu8 = mem !== null \? mem\.u8 : null;/m
+    /^function (\$loop\d+)\(([^)]*\bmem)\) \{\n(?:(?:let|const) [^\n]*\n)*?let mu8 = mem !== null \? mem\.u8 : null;/m
       .exec(source);
   assert.ok(fn !== null, source);
   assert.ok(source.includes(`${fn[1]}(${fn[2]})`));
