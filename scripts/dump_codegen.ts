@@ -68,6 +68,8 @@ for (const func of instances.entity(store, instance).funcs) {
     lean: engine.codegenStyle === "lean",
     handlers: cf.handlers,
     exceptions: workload.exceptions === true,
+    // As the engine passes it (`Config.fuelCosts.elementsPerFuel`, 16 by default, less one).
+    freeElements: values.fuel ? 15 : 0,
   });
   console.log(`// func ${cf.funcIndex}`);
   console.log(

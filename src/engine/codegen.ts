@@ -1414,6 +1414,8 @@ export function jitBounds(source: string): string {
 const FLUSH = "/*flush*/";
 /** Write back the cached slots below word `k`. */
 const flushBelow = (k: number) => `/*flush<${k}*/`;
+/** A word past every frame's: `flushBelow(ALL_WORDS)` writes back every cached slot. */
+const ALL_WORDS = 0x7fffffff;
 /**
  * Write back the word 0 of each cached slot below word \`k\` that could hold a reference (not an
  * f64 or f32 slot): what a collector's root scan reads (see \`partial\` in \`generateSource\`).
@@ -1570,6 +1572,26 @@ const $s = ((${from}) >>> 0) + ${Number(fromOffset) >>> 0}, $d = ((${to}) >>> 0)
       };
 if ($s + 1 > memLen || $d + 1 > memLen) throw trap(${TrapCode.MemoryOutOfBounds});
 mview.setInt8($d, mview.getUint8($s));
+}`,
+  );
+}
+
+/**
+ * A fused byte store's `storeByte` call (`I32AddAddImmShrUStore8At` and the rows fused with
+ * it, `bulk_ops.ts`) spelled in place: the same value, address, bounds test and trap, in the
+ * same order. A call that may throw needs the fuel count written back before it in metered
+ * code (`FUEL_SYNC`), where the `throw` spelled here writes it only when it throws:
+ * `bench/vec_bytes.c`'s blur loops made two such writes per pass. Measured (CPU, best of 12
+ * in one process, fuel on / off): see the commit that added it.
+ */
+function inlineStoreByte(text: string): string {
+  return text.replace(
+    /^storeByte\(mview, memLen, ([^,]+), (\d+), ([^,;]+)\);$/gm,
+    (_, to: string, toOffset: string, value: string) =>
+      `{
+const $sv = ${value}, $sd = ((${to}) >>> 0) + ${Number(toOffset) >>> 0};
+if ($sd >= memLen) throw trap(${TrapCode.MemoryOutOfBounds});
+mview.setInt8($sd, $sv);
 }`,
   );
 }
@@ -2116,6 +2138,12 @@ export interface GenerateOptions {
    * \`collectable\`): the handler lookup then reads every frame's function.
    */
   readonly exceptions?: boolean;
+  /**
+   * How many elements a bulk operation's fuel charge lets through for nothing
+   * (`Config.fuelCosts.elementsPerFuel - 1`; default 0): in metered code, a `struct.new` of at
+   * most that many fields pays nothing for them and is spelled as unmetered code spells it.
+   */
+  readonly freeElements?: number;
 }
 
 /**
@@ -2150,6 +2178,7 @@ export function generateSource(
     splitLong = false,
     lean = false,
     handlers = null,
+    freeElements = 0,
   } = options;
   const exceptions = options.exceptions ?? collectable;
   const localWords = options.localWords ?? paramWords;
@@ -2982,7 +3011,19 @@ return ${UP}CALL;`;
         js = fuelAt(pc);
         break;
       default: {
-        const gcJs = spellGc(code, pc, metered, `${FLUSH}\n${ownEnter("$og")}`, ownLeave("$og"));
+        // Metered, a spelled struct.new pays nothing and never stops (see `structNew` in
+        // codegen_gc.ts): its collection needs the cached slots written back, not the fuel
+        // count handed over (a full `FLUSH` would), and the count current only in case the
+        // collection throws.
+        const gcJs = spellGc(
+          code,
+          pc,
+          metered ? freeElements : Infinity,
+          metered
+            ? `${flushBelow(ALL_WORDS)}\n${FUEL_SYNC}\n${ownEnter("$og")}`
+            : `${FLUSH}\n${ownEnter("$og")}`,
+          ownLeave("$og"),
+        );
         if (gcJs !== null) {
           js = gcJs;
           for (const name of runtimeNames(js)) names.add(name);
@@ -3017,7 +3058,7 @@ return ${UP}CALL;`;
         const before = lastConst !== null && lastConst.at === out.length - 1 && !entries.has(pc)
           ? lastConst
           : undefined;
-        text = inlineCopyByte(lowerV128(lowerI64(inlined), before));
+        text = inlineStoreByte(inlineCopyByte(lowerV128(lowerI64(inlined), before)));
         // Respelled i64 arithmetic names other runtime functions than the template's.
         if (text !== inlined) { for (const name of runtimeNames(text)) names.add(name); }
         else for (const name of t.names) names.add(name);
@@ -3547,7 +3588,8 @@ export function directOptionsOf(cf: CompiledFunc, module: ModuleDecl | undefined
  * that forbids it makes it throw, which is reported as the reason). With `selfFrames` (and not
  * `collectable`), its frame writes its own call-stack entries where it stops, and its calls
  * push only the depth (see `selfWrite`); with `module` (the one `cf` was translated from), its
- * calls copy only the words their arguments and results take (see `CallShape`).
+ * calls copy only the words their arguments and results take (see `CallShape`);
+ * `freeElements` as in `GenerateOptions`.
  */
 export function generateBody(
   cf: CompiledFunc,
@@ -3558,6 +3600,7 @@ export function generateBody(
   module?: ModuleDecl,
   lean = false,
   exceptions = collectable,
+  freeElements = 0,
 ): { body: GeneratedBody; escapes: string[] } | string {
   const shapeOf = module === undefined ? null : callShapesOf(module);
   const directOpts = selfFrames || collectable ? directOptionsOf(cf, module) : null;
@@ -3577,6 +3620,7 @@ export function generateBody(
       lean,
       handlers: cf.handlers,
       exceptions,
+      freeElements,
     });
   // A frame made hot at a loop header continues there in this same body (see `resumeBodyOf`).
   let result = entry > 0 && cf.code[entry] === I.TierUp ? source(entry) : null;
@@ -3599,6 +3643,7 @@ export function generateBody(
         lean,
         directOpts === null ? null : { self: null, imported: directOpts.imported },
         exceptions,
+        freeElements,
       ),
     );
     return { body, escapes: result.escapes };
@@ -3632,6 +3677,7 @@ function resumeBodyOf(
   lean: boolean,
   directOpts: DirectOptions | null,
   exceptions: boolean,
+  freeElements: number,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
   /** The OSR bodies, by entry pc (null: that pc has none, the switch body continues there). */
@@ -3652,6 +3698,7 @@ function resumeBodyOf(
       lean,
       handlers: cf.handlers,
       exceptions,
+      freeElements,
     });
     if ("reason" in result) return null;
     try {

@@ -14,10 +14,11 @@
  * - `array.get` and `array.set` check the reference and the index and read or write the element
  *   of the array's store (typed arrays wrap i8 and i16 as the interpreter's writes do;
  *   `array.set` writes every element kind, its value's slot read as words);
- * - `struct.new` / `struct.new_default` (in unmetered code only: metered code keeps the
- *   template, which charges for the fields and may stop) construct the `GcStruct` subclass its size needs with its
- *   words as arguments and take a handle with `GcHeap.give`; only when that says a collection
- *   is due are the cached slots written back (the collection's roots) before `GcHeap.alloc`.
+ * - `struct.new` / `struct.new_default` (in metered code only where its fields cost no fuel:
+ *   else the template, which charges for them and may stop) construct the `GcStruct` subclass
+ *   its size needs with its words as arguments and take a handle with `GcHeap.give`; only when
+ *   that says a collection is due are the cached slots written back (the collection's roots)
+ *   before `GcHeap.alloc`.
  * Each spelling does what the row's `gc.ts` function does, with the same traps, in the same
  * order; anything else (v128 and exnref fields, packed writes of other kinds) keeps its template.
  *
@@ -53,12 +54,14 @@ const slot = (v: number) => `(fp + ${v})`;
 
 /**
  * The instruction at `pc` of `code` spelled inline, with `flush` the mark that writes the cached
- * slots back to the value stack; or null when it keeps its row's template.
+ * slots back to the value stack (before a collection); or null when it keeps its row's template.
+ * `freeFields`: the most fields a `struct.new` may have to be spelled (one that pays fuel for its
+ * fields keeps the template, which may stop: see `structNew`); `after` follows its collection.
  */
 export function spellGc(
   code: Int32Array,
   pc: number,
-  metered: boolean,
+  freeFields: number,
   flush: string,
   after = "",
 ): string | null {
@@ -68,9 +71,9 @@ export function spellGc(
     case I.StructSet:
       return structSet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!);
     case I.StructNew:
-      return metered ? null : structNew(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, flush, after);
+      return structNew(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, flush, freeFields, after);
     case I.StructNewDefault:
-      return metered ? null : structNew(code[pc + 1]!, code[pc + 2]!, -1, flush, after);
+      return structNew(code[pc + 1]!, code[pc + 2]!, -1, flush, freeFields, after);
     case I.ArrayGet:
       return arrayGet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!);
     case I.ArraySet:
@@ -237,18 +240,28 @@ function structSet(h: number, a: number, k: number, kind: number): string | null
 
 /**
  * `struct.new` of type `id` from the slots from `a` on (`a` < 0: `struct.new_default`), its
- * handle into slot `d`.
+ * handle into slot `d`; null (the template) for a struct of more than `freeFields` fields.
+ *
+ * In metered code the row pays `floor(fields / elementsPerFuel)` for its fields (`structNew` in
+ * gc.ts, `BulkFuel.elements`), which is 0 for fewer fields than `elementsPerFuel` (16 by
+ * default): such a struct.new can never stop, and the generator spells it as in unmetered code
+ * (`freeFields` is `elementsPerFuel - 1` there, and unbounded in unmetered code). The template
+ * wrote every cached slot and the fuel count back, called `structNew` through a retry loop and
+ * read the count again: `bench/binary_trees.wat` (2 struct.news per node) fuel on / off, CPU,
+ * best of 10 in one process: see the commit that added this.
  */
 function structNew(
   d: number,
   id: number,
   a: number,
   flush: string,
+  freeFields: number,
   after: string,
 ): string | null {
   // (Code from a module names registered struct types; other code keeps the template.)
   if (id < 0 || id >= TYPES.size || gcType(id).kind !== "struct") return null;
   const type = gcType(id);
+  if (type.storage.length > freeFields) return null;
   const words: string[] = [];
   for (let i = 0; i < type.storage.length; i++) {
     const kind = type.storage[i]!;

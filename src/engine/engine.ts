@@ -181,6 +181,7 @@ export class Engine {
       module,
       this.codegenStyle === "lean",
       c.wasmExceptions,
+      c.consumeFuel ? c.fuelCosts.elementsPerFuel - 1 : 0,
     );
     const reasons = this.#stats.reasons;
     if (typeof result === "string") {

@@ -64,6 +64,32 @@ const COUNTED = `(module
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $l)))
     (local.get $h))
+  ;; matmul's inner loop: the counter's step, then another's, before the back edge
+  ;; (BrIfI32LtUPay), and the same with a do-while's test (BrIfI32NePay).
+  (func (export "ltuApart") (param $n i32) (result i32) (local $p i32) (local $q i32) (local $s i32)
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $p) (local.get $n)))
+      (local.set $s (i32.add (local.get $s) (i32.xor (local.get $p) (local.get $q))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (local.set $q (i32.add (local.get $q) (local.get $n)))
+      (br $l)))
+    (local.get $s))
+  (func (export "neApart") (param $p i32) (param $n i32) (result i32) (local $q i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (local.get $q)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (local.set $q (i32.add (local.get $q) (i32.const 5)))
+      (br_if $l (i32.ne (local.get $p) (local.get $n))))
+    (local.get $s))
+  ;; The counter stepped in an arm, not on every pass: every pass checks (BrIfI32LtUPay).
+  (func (export "ltuArm") (param $n i32) (result i32) (local $p i32) (local $q i32)
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $p) (local.get $n)))
+      (if (i32.and (local.get $q) (i32.const 1))
+        (then (local.set $p (i32.add (local.get $p) (i32.const 1)))))
+      (local.set $q (i32.add (local.get $q) (i32.const 1)))
+      (br $l)))
+    (local.get $q))
   ;; Reads bytes up to n: past the memory's end it traps, after many passes.
   (func (export "load") (param $n i32) (result i32) (local $p i32) (local $s i32)
     (block $d (loop $l
@@ -90,6 +116,8 @@ const CASES: [string, number[], string][] = [
   // Past the memory's end (65,536 bytes): a trap after many passes.
   ["load", [100_000], "I32AddImmBrIfLtUPay"],
   ["mul64", [200_000], "I32AddImmBrIfLtUPay"],
+  ["ltuApart", [1_600_000], "BrIfI32LtUPay"],
+  ["neApart", [3, 250_003], "BrIfI32NePay"],
   // A step of 0, and one that wraps the counter: no limit is set (the count ends the call).
   ["ltuStep", [300_000, 0], "I32AddBrIfLtUPay"],
   ["ltuStep", [-1, 0x7fffffff], "I32AddBrIfLtUPay"],
@@ -131,8 +159,21 @@ Deno.test("codegen fuel counted loops: each form of counted back edge is strip-m
   }
 });
 
+Deno.test("codegen fuel counted loops: a counter stepped in an arm is checked on every pass", () => {
+  const t = instantiate(COUNTED, { config: { consumeFuel: true } });
+  const f = t.entity("ltuArm");
+  assert.ok(t.code("ltuArm").includes("BrIfI32LtUPay"));
+  const generated = directSource(t.engine.compile(f), f.instance.module);
+  assert.ok("source" in generated);
+  assert.doesNotMatch(generated.source, /^F\d+: for \(;;\) \{$/m);
+  assert.doesNotMatch(generated.source, /step@/);
+  // No limit and no fast test are left behind (they would only cost a compare per pass).
+  assert.doesNotMatch(generated.source, /\$lim/);
+});
+
 Deno.test("codegen fuel counted loops: many passes unchecked, the same stops, traps and fuel", () => {
-  for (const [name, args] of CASES) {
+  const cases: [string, number[], string?][] = [...CASES, ["ltuArm", [100_000]]];
+  for (const [name, args] of cases) {
     // What the whole call uses (a step of 0 never ends: then all of it).
     const full = run(TIERS[0], name, args, 5_000_000);
     const used = full.length === 2 ? 5_000_000 - (full[1] as number) : 5_000_000;

@@ -86,7 +86,6 @@ const KEPT: Readonly<Record<string, string>> = {
   i64MulWideU: WIDE,
   memLoad: MEMORIES,
   memStore: MEMORIES,
-  storeByte: "a fused store8 whose address sum must not wrap (bulk_ops.ts, as `copyByte`)",
   memoryCopy: BULK,
   memoryFill: BULK,
   memoryInit: BULK,
