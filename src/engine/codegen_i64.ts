@@ -793,9 +793,45 @@ const LEAN_SPELLINGS: readonly (readonly [string, string])[] = [
   ),
 ];
 
+/**
+ * The high word (an int32) of the unsigned product of the words `a` and `b` (int32s read as
+ * unsigned): the limbs of `limbHigh`, which the lean spelling calls here for a product's rare
+ * exact path (see `RARE_LIMBS`).
+ */
+export function mulHighU32(a: number, b: number): number {
+  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
+  const u = (Math.imul(a1, b0) + (Math.imul(a0, b0) >>> 16)) | 0;
+  const v = (Math.imul(a0, b1) + (u & 0xffff)) | 0;
+  return (((Math.imul(a1, b1) + (u >>> 16)) | 0) + (v >>> 16)) | 0;
+}
+
+/**
+ * A product's rare exact path by a constant (`limbHigh(bl)` in `mulInto`), whose limbs the lean
+ * spelling replaces by a call of `mulHighU32` (bound as `$lean_mulhi` by `leanSource` in
+ * codegen_lean.ts): under `node --jitless` every bytecode and feedback slot of a hot loop counts
+ * even where it never runs, since a function past 255 feedback slots or registers pays a
+ * `Wide` prefix on the bytecodes that name them, and these limbs were 4 `Math.imul` and a dozen
+ * operations per product (xxh64's split loop had 249 of its 1,052 bytecodes prefixed).
+ */
+const RARE_LIMBS = new RegExp(
+  [
+    String.raw`\{\nconst \$a0 = \$al & 0xffff, \$a1 = \$al >>> 16;`,
+    String
+      .raw`const \$u = \(Math\.imul\(\$a1, (\d+)\) \+ \(Math\.imul\(\$a0, \1\) >>> 16\)\) \| 0;`,
+    String.raw`const \$v = \(Math\.imul\(\$a0, (\d+)\) \+ \(\$u & 0xffff\)\) \| 0;`,
+    String
+      .raw`\$k = \(\(\(Math\.imul\(\$a1, \2\) \+ \(\$u >>> 16\)\) \| 0\) \+ \(\$v >>> 16\)\) \| 0;\n\}`,
+  ].join("\n"),
+  "g",
+);
+
 /** `js` (a body `lowerI64` spelled) with the i64 arithmetic in its lean spelling (see above). */
 export function leanI64(js: string): string {
   for (const [jit, lean] of LEAN_SPELLINGS) js = js.replaceAll(jit, lean);
+  js = js.replace(
+    RARE_LIMBS,
+    (_, b0, b1) => `{\n$k = $lean_mulhi($al, ${((Number(b1) << 16) | Number(b0)) | 0});\n}`,
+  );
   if (!js.includes("$warm")) return js;
   // `$warm` without a reader: its declaration and writes (`coldLoops` in codegen.ts) go.
   const stripped = js

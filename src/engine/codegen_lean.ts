@@ -1058,6 +1058,9 @@ export function leanSource(source: string): string {
     head = withMathLocal(head, hoisted);
     body = withMathLocal(body, hoisted);
   }
+  if (body.includes("$lean_mulhi(") || head.includes("$lean_mulhi(")) {
+    head += "var $lean_mulhi = rt.mulHighU32;\n";
+  }
   if (body.includes("$lean_trap(") || head.includes("$lean_trap(")) {
     head += "var $lean_trap = rt.trap, $lean_oob = rt.TrapCode.MemoryOutOfBounds;\n";
   }

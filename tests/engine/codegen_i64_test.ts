@@ -26,7 +26,8 @@ function operands(): [number, number][] {
   return out;
 }
 
-const RT: Record<string, unknown> = { ...num, ...words };
+// `$lean_mulhi`: what `leanSource` binds for the lean spelling's rare exact path of a product.
+const RT: Record<string, unknown> = { ...num, ...words, $lean_mulhi: words.mulHighU32 };
 
 /**
  * The lowered spelling of `call` (which names slots 0, 4 and 8) as a function of the stack, run
