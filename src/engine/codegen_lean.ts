@@ -1061,6 +1061,9 @@ export function leanSource(source: string): string {
   if (body.includes("$lean_mulhi(") || head.includes("$lean_mulhi(")) {
     head += "var $lean_mulhi = rt.mulHighU32;\n";
   }
+  if (body.includes("$lean_divide(") || head.includes("$lean_divide(")) {
+    head += "var $lean_divide = rt.divideWords, $lean_divided = rt.DIVIDED;\n";
+  }
   if (body.includes("$lean_trap(") || head.includes("$lean_trap(")) {
     head += "var $lean_trap = rt.trap, $lean_oob = rt.TrapCode.MemoryOutOfBounds;\n";
   }

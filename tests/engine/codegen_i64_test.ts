@@ -26,8 +26,14 @@ function operands(): [number, number][] {
   return out;
 }
 
-// `$lean_mulhi`: what `leanSource` binds for the lean spelling's rare exact path of a product.
-const RT: Record<string, unknown> = { ...num, ...words, $lean_mulhi: words.mulHighU32 };
+// `$lean_*`: what `leanSource` binds for the lean spelling's cold paths (see codegen_i64.ts).
+const RT: Record<string, unknown> = {
+  ...num,
+  ...words,
+  $lean_mulhi: words.mulHighU32,
+  $lean_divide: words.divideWords,
+  $lean_divided: words.DIVIDED,
+};
 
 /**
  * The lowered spelling of `call` (which names slots 0, 4 and 8) as a function of the stack, run
