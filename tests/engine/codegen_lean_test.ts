@@ -572,8 +572,10 @@ Deno.test("codegen lean: the rewrites stay linear in the body size", () => {
     const jit = time(false);
     const lean = time(true);
     // The lean pass is a few linear scans over the source: a quadratic one would take minutes.
+    // The margin is wide because both times swing with the machine's load (lean 8 s alone and
+    // 15 s beside two spec runs, against jit's 4 s: 3x + 2 s failed there).
     assert.ok(
-      lean < 3 * jit + 2000,
+      lean < 6 * jit + 5000,
       `${name}: lean ${lean.toFixed(0)} ms, jit ${jit.toFixed(0)} ms`,
     );
   }
