@@ -152,13 +152,16 @@
  * `windowNesting(depth)` (33 at a window's first depth, 64 at its last), which it then takes
  * as its own: the window's direct calls add 1 per depth, so the nesting stays within
  * `MAX_NESTING` and within the room `roomFor` made for it, as before. A costlier entry takes
- * its nesting as before and is entered only from its ordinary entry (a big body is not where
- * a call's cost shows). A model of `bench/fib.wat`'s direct entry (fib(27), best of 15,
+ * its nesting as before and is entered only from its ordinary entry (its body has 256 or
+ * more code words or 64 or more frame words). A model of `bench/fib.wat`'s direct entry (fib(27), best of 15,
  * alternating, three processes): the nesting argument and its check 1.00, the nesting derived
  * from a limit in a shared typed array 1.00-1.04x, a closure variable counted up and down
  * 1.12-1.14x, the window check 0.93x, no check at all 0.88-0.90x. In the engine (both trees
- * in one process, alternating, best of 15, three processes): fib(28) 0.92-0.95x,
- * `bench/calls.wat` 0.87-1.02x, binary-trees 0.86-0.99x.
+ * in one process, alternating, CPU time, best of 21, three processes): fib(29) 0.930-0.933x,
+ * `bench/calls.wat` (10^6) 0.84-0.95x (six processes; one more 1.48x, where the tree before
+ * ran in the faster of its two modes), binary-trees (100) 0.98-1.04x. A loop calling a small
+ * function, its loop at depth 30-32 or 63-64 (around a window's end), ran as fast as before
+ * (CPU time, best of 5, two processes).
  *
  * A call of an import whose host function has a fast entry (`HostFuncEntity.fast`: plain
  * `Func.wrap`/`funcWrap` functions of at most three i32 parameters and none or one i32 result)
