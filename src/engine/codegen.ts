@@ -66,7 +66,8 @@
  * -> 13.6-13.7 ms; binary-trees and exceptions (whose bodies are `collectable`, without direct
  * entries) unchanged.
  *
- * A direct entry takes only what changes per call (`st, depth, nesting, fp` and the
+ * A direct entry takes only what changes per call (`st, depth, fp`, its nesting if it has a cost
+ * above 1 (see `WINDOW` below), and the
  * arguments): the driver's compiler, bulk-fuel record and base depth, the same for every
  * call it runs, are read from the stack (`st.compiler`, ...) where used, and its instance and
  * store are constants of a closure made per instance (`make` in `directSource`, kept in the
@@ -144,6 +145,23 @@
  * (7 against 4: 36 -> 28 ms in the model). Passing the depth and the nesting as one argument
  * (`depth * 128 + nesting`) did not pay in the engine: fib 1.00-1.03x, `bench/calls.wat`
  * 1.03-1.11x of the tree before (the depth recomputed where a handler or a stop needs it).
+ *
+ * A direct entry of cost 1 takes no nesting at all (`WINDOW`): it calls another such entry
+ * directly only within an aligned window of 32 depths (`(depth & 31) !== 31`, one compare of a
+ * value it has anyway), and is entered by any other caller only with a nesting of at most
+ * `windowNesting(depth)` (33 at a window's first depth, 64 at its last), which it then takes
+ * as its own: the window's direct calls add 1 per depth, so the nesting stays within
+ * `MAX_NESTING` and within the room `roomFor` made for it, as before. A costlier entry takes
+ * its nesting as before and is entered only from its ordinary entry (its body has 256 or
+ * more code words or 64 or more frame words). A model of `bench/fib.wat`'s direct entry (fib(27), best of 15,
+ * alternating, three processes): the nesting argument and its check 1.00, the nesting derived
+ * from a limit in a shared typed array 1.00-1.04x, a closure variable counted up and down
+ * 1.12-1.14x, the window check 0.93x, no check at all 0.88-0.90x. In the engine (both trees
+ * in one process, alternating, CPU time, best of 21, three processes): fib(29) 0.930-0.933x,
+ * `bench/calls.wat` (10^6) 0.84-0.95x (six processes; one more 1.48x, where the tree before
+ * ran in the faster of its two modes), binary-trees (100) 0.98-1.04x. A loop calling a small
+ * function, its loop at depth 30-32 or 63-64 (around a window's end), ran as fast as before
+ * (CPU time, best of 5, two processes).
  *
  * A call of an import whose host function has a fast entry (`HostFuncEntity.fast`: plain
  * `Func.wrap`/`funcWrap` functions of at most three i32 parameters and none or one i32 result)
@@ -454,6 +472,22 @@ const NO_ESCAPES: ReadonlySet<number> = new Set();
 const MAX_NESTING = 64;
 /** Code words per unit of a body's nesting cost (see `MAX_NESTING`). */
 const COST_WORDS = 256;
+
+/**
+ * The depth window of direct calls (see "Direct calls"): a direct entry calls another only
+ * within an aligned window of `WINDOW` depths, and so takes no nesting: it runs with at most
+ * `windowNesting(depth)`, which its calls and stops use as its nesting.
+ */
+const WINDOW = 32;
+
+/**
+ * The most nesting a direct entry at `depth` (a JS expression) may be entered with:
+ * `MAX_NESTING` at the last depth of its window, one less per depth before it. A direct call
+ * (cost 1, within the window) keeps it so; another caller enters one only within it.
+ */
+function windowNesting(depth: string): string {
+  return `(${MAX_NESTING - WINDOW + 1} + ((${depth}) & ${WINDOW - 1}))`;
+}
 
 /**
  * What a direct entry (see "Direct calls" in the module doc) returns where its frame stopped,
@@ -2355,6 +2389,12 @@ export function generateSource(
       ? directOpts.self
       : null;
   /**
+   * Whether its direct entry is one of the depth window's (cost 1, see `WINDOW`): it takes no
+   * nesting and runs with `windowNesting(depth)`; a costlier one takes its nesting, and is
+   * entered only from its ordinary entry.
+   */
+  const windowed = directSelf !== null && (directSelf.cost ?? 1) === 1;
+  /**
    * What a return leaves for a direct entry's caller: the result's words read into `$res` (and
    * `HIGH`), after the flush a return starts with, which the splitter reads as a return (see
    * `parse` in codegen_slots.ts) and which is dropped after it (see `DIRECT_RESULT`), except
@@ -2656,7 +2696,7 @@ ${
     ${w} = cf.frameWords;
     ${n} = MAX_NESTING + 1 - nestingCost(cf);${
           directOpts !== null && (selfFrames || collectable)
-            ? `\n    ${d} = directOf(callee);\n    $e${pc} = ${d} === null ? 0 : ${n};`
+            ? `\n    ${d} = directOf(callee);\n    $e${pc} = ${d} === null ? 0 : ${d}.cost === 1 ? ${n} : -1;`
             : ""
         }
   }
@@ -2664,9 +2704,9 @@ ${
           !viaDirect
             ? callBody("body", "callee.instance", stop(false), "-1", "inner")
             : `const dd = directOf(callee);
-  if (dd !== null) {
+  if (dd !== null && dd.cost === 1 && inner <= ${windowNesting("depth + 1")}) {
     // Its frame is pushed: its direct entry runs it, as at a cached site.
-    const $r = dd(st, depth + 1, inner, base${
+    const $r = dd(st, depth + 1, base${
               valueWords(b, shape!.params).map((w) => `, ${word(w)}`).join("")
             });
     if ($r === STOP) {
@@ -2691,12 +2731,12 @@ ${
           : "";
         // Where a collector scans the frames, the callee's entries and the depth are written
         // before it runs, as for an ordinary call (everything else is written already).
-        const directRun = (fn: string, inner: string, entity: string) =>
+        const directRun = (fn: string, entity: string) =>
           `${
             lazy
               ? `let $r;
   try {
-    $r = ${fn}(st, depth + 1, ${inner}, base${directArgs});
+    $r = ${fn}(st, depth + 1, base${directArgs});
   } catch (e) {
     if (st.depth <= depth) st.depth = depth + 1;
     st.funcs[depth + 1] = ${entity};
@@ -2705,7 +2745,7 @@ ${
               : lazyFuncs
               ? `let $r;
   try {
-    $r = ${fn}(st, depth + 1, ${inner}, base${directArgs});
+    $r = ${fn}(st, depth + 1, base${directArgs});
   } catch (e) {
     if (st.depth <= depth) st.depth = depth + 1;
     st.funcs[depth + 1] = ${entity};
@@ -2714,7 +2754,7 @@ ${
               : `st.depth = depth + 1;
   frames[2 * depth + 2] = base;
   st.funcs[depth + 1] = ${entity};
-  const $r = ${fn}(st, depth + 1, ${inner}, base${directArgs});`
+  const $r = ${fn}(st, depth + 1, base${directArgs});`
           }
   if ($r === STOP) {
     const status = STATUS[0];
@@ -2731,9 +2771,10 @@ ${FUEL_IN}`;
         // \`generateBody\`), rather than through \`enterFunc\`: \`bench/calls.wat\` calls seven
         // of its eight targets so.
         const otherDirect = direct || !viaDirect ? "" : `} else if (
-  (($g = callee.direct) ?? ($g = directOf(callee))) !== null && nesting + $g.cost <= MAX_NESTING
+  (($g = callee.direct) ?? ($g = directOf(callee))) !== null &&
+    $g.cost === 1 && nesting < ${windowNesting("depth + 1")}
 ) {
-  ${directRun("$g", "nesting + $g.cost", "callee")}
+  ${directRun("$g", "callee")}
 `;
         // A call of this very function (recursion) in this instance: its direct entry is
         // `direct` itself, its instance `inst`, its nesting cost known now, so the site
@@ -2743,7 +2784,7 @@ ${FUEL_IN}`;
         // guard on the site's cache was a fifth of its time).
         const recursive = direct && directSelf !== null && (lazy || partial) &&
           code[pc + 1] === self &&
-          directSelf.cost !== undefined;
+          directSelf.cost === 1;
         // A call of a function the module defines (not an import): every instance's callee
         // has the same compiled code, so the same body and direct entry, and its instance is
         // this one: the site's cache needs no key, and whether the callee has a direct entry
@@ -2753,20 +2794,27 @@ ${FUEL_IN}`;
         // the cache is shared by every instance, and the callee's direct entry is not.
         const defined = direct && !recursive && directSelf !== null &&
           directOpts?.imported !== undefined && code[pc + 1]! >= directOpts.imported;
+        const definedGuard = windowed
+          ? `nesting < $e${pc}`
+          : `$e${pc} > 0 && nesting < ${windowNesting("depth + 1")}`;
         const directCall = !viaDirect ? "" : defined
-          ? `if (nesting < $e${pc}) {
-  ${directRun(d, cached, `inst.funcs[${code[pc + 1]}]`)}
+          ? `if (${definedGuard}) {
+  ${directRun(d, `inst.funcs[${code[pc + 1]}]`)}
 } else {
 ${args}
 `
           : recursive
-          ? `if (nesting < ${MAX_NESTING + 1 - directSelf!.cost!}) {
-  ${directRun("direct", `nesting + ${directSelf!.cost}`, `inst.funcs[${self}]`)}
+          ? `if ((depth & ${WINDOW - 1}) !== ${WINDOW - 1}) {
+  ${directRun("direct", `inst.funcs[${self}]`)}
 } else {
 ${args}
 `
-          : `${direct ? "" : "let $g;\n"}if (${d} !== null && ${key} && nesting < ${n}) {
-  ${directRun(d, cached, c)}
+          : `${
+            direct ? "" : "let $g;\n"
+          }if (${d} !== null && ${key} && ${n} === ${MAX_NESTING} && nesting < ${
+            windowNesting("depth + 1")
+          }) {
+  ${directRun(d, c)}
 ${otherDirect}} else {
 ${
             lazy || partial
@@ -2796,14 +2844,14 @@ ${
         // was 7.7 MB of JS, generated in 2.1-2.9 s (see the commit that added this).
         if (lazy && viaDirect && (defined || recursive) && !inLoopAt(pc)) {
           compact.add(pc);
-          const [fn, entity, inner] = recursive
-            ? ["direct", `inst.funcs[${self}]`, `nesting + ${directSelf!.cost}`]
-            : [d, `inst.funcs[${code[pc + 1]}]`, cached];
-          const limit = recursive ? `${MAX_NESTING + 1 - directSelf!.cost!}` : `$e${pc}`;
+          const [fn, entity] = recursive
+            ? ["direct", `inst.funcs[${self}]`]
+            : [d, `inst.funcs[${code[pc + 1]}]`];
+          const guard = recursive ? `(depth & ${WINDOW - 1}) !== ${WINDOW - 1}` : definedGuard;
           const fill = !defined ? "" : `
   if ($e${pc} === 0 && (${d} = directOf(${callee})) !== null) {
     ${n} = MAX_NESTING + 1 - ${d}.cost;
-    $e${pc} = ${n};
+    $e${pc} = ${d}.cost === 1 ? ${n} : -1;
   }`;
           const results = shape!.results;
           const slow = `$r = callOut(${callee}, st, depth, base, store, nesting, ${stale}, ${
@@ -2831,9 +2879,9 @@ ${MEMORY_RELOAD}`
             : `${FUEL_OUT}
 const base = fp + ${b};
 let $r;
-if (nesting < ${limit}) {
+if (${guard}) {
   try {
-    $r = ${fn}(st, depth + 1, ${inner}, base${directArgs});
+    $r = ${fn}(st, depth + 1, base${directArgs});
   } catch (e) {
     if (st.depth <= depth) st.depth = depth + 1;
     st.funcs[depth + 1] = ${entity};
@@ -3466,6 +3514,7 @@ function directSource(
   lazy: boolean,
 ): string {
   const { params, results } = self.shape;
+  const windowed = (self.cost ?? 1) === 1;
   const args: string[] = [];
   const init: string[] = [];
   for (let i = 0; i < params.length; i++) {
@@ -3505,9 +3554,16 @@ function directSource(
   const stacks = lazy ? lazyStacks(code) : null;
   if (stacks !== null) code = stacks;
   return `const make = function make($store, $inst) {
-${head}const direct = function direct(st, depth, nesting, fp${args.map((a) => `, ${a}`).join("")}) {
+${head}const direct = function direct(st, depth, ${windowed ? "" : "nesting, "}fp${
+    args.map((a) => `, ${a}`).join("")
+  }) {
 const store = $store, inst = $inst;
-${(stacks === null ? rest : rest.slice(1)).join("\n")}
+${
+    windowed
+      ? `const nesting = ${windowNesting("depth")};
+`
+      : ""
+  }${(stacks === null ? rest : rest.slice(1)).join("\n")}
 ${stacks === null ? "let frames = st.frames;\n" : ""}let pc = 0;
 ${code}
 };
@@ -3521,8 +3577,17 @@ if (entered < 0) {
   fp = st.frames[2 * depth];
 }
 const s32 = st.s32;
-const $self = inst.funcs[${self.funcIndex}];
-const $res = ($self.direct ?? ($self.direct = make(store, inst)))(st, depth, nesting, fp${pass});
+${
+    windowed
+      ? `if (nesting > ${
+        windowNesting("depth")
+      }) return resumeBody(store, st, depth, bulkFuel, compiler, nesting, baseDepth, inst, entered);
+`
+      : ""
+  }const $self = inst.funcs[${self.funcIndex}];
+const $res = ($self.direct ?? ($self.direct = make(store, inst)))(st, depth, ${
+    windowed ? "" : "nesting, "
+  }fp${pass});
 if ($res === STOP) return STATUS[0];
 ${store}return RETURN;
 };

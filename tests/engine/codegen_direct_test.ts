@@ -1078,3 +1078,50 @@ Deno.test("codegen direct: GC bodies collect under host calls and trap after col
   assert.ok(seen[0]!.includes(TrapCode.NullStructReference), JSON.stringify(seen[0]));
   for (const s of seen.slice(1)) assert.deepEqual(s, seen[0]);
 });
+
+Deno.test("codegen direct: mutual recursion across depth windows through a costlier body stops and returns as in the interpreter", () => {
+  // $small (cost 1: no nesting argument, direct calls within an aligned 32-depth window) and
+  // $big (a frame of more than 64 words: it costs more and takes its nesting) call each other
+  // 150 deep, so the chains cross windows at every depth in both directions; every fuel stop
+  // must hold the interpreter's frames and resume to its result.
+  const source = wat(`(module
+  (func $small (export "small") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 1))
+      (else (i32.add (local.get 0)
+        (if (result i32) (i32.rem_u (local.get 0) (i32.const 5))
+          (then (call $small (i32.sub (local.get 0) (i32.const 1))))
+          (else (call $big (i32.sub (local.get 0) (i32.const 1)))))))))
+  (func $big (export "big") (param i32) (result i32) (local ${"i64 ".repeat(40)})
+    (local.set 1 (i64.extend_i32_u (local.get 0)))
+    (i32.xor (i32.wrap_i64 (local.get 1)) (call $small (local.get 0)))))`);
+  const seen = TIERS.map((tier) => {
+    const log: unknown[] = [];
+    for (const budget of [0, 7, 50, 333]) {
+      const t = instantiate(source, { config: { executionTier: tier, consumeFuel: budget > 0 } });
+      if (budget > 0) t.store.setFuel(1_000_000);
+      log.push(t.call("small", 3), t.call("big", 3));
+      if (tier === "codegen") {
+        assert.ok(hasDirect(t.entity("small")) && hasDirect(t.entity("big")));
+      }
+      if (budget === 0) {
+        for (const n of [30, 31, 32, 33, 63, 64, 150]) {
+          log.push(t.call("small", n), t.call("big", n));
+        }
+        continue;
+      }
+      t.store.setFuel(budget);
+      let call = t.func("small").callResumable(t.store, [Val.i32(150)]);
+      for (let stops = 0; call.kind === "outOfFuel" && stops < 100_000; stops++) {
+        const frames = call.frames(t.store);
+        log.push(call.requiredFuel, frames.length);
+        t.store.setFuel(budget + Number(call.requiredFuel));
+        call = call.resume(t.store);
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") log.push(call.results[0]!.value);
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.length > 100, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
