@@ -373,11 +373,12 @@ Deno.test("codegen: generation is linear in the body size", () => {
   };
   for (const [name, words] of Object.entries(shapes)) {
     // Four times the size takes about four times as long (3.6-4.4 measured); a quadratic pass
-    // would take sixteen. A ratio, not a time bound: a loaded machine slows both sizes alike.
+    // would take sixteen. A ratio, not a time bound: a loaded machine slows both sizes alike,
+    // though not always evenly (9 failed once beside two spec runs), hence 11.
     const small = time(name, words(10_000)), large = time(name, words(40_000));
     const ratio = large / Math.max(small, 1);
     assert.ok(
-      ratio < 9,
+      ratio < 11,
       `${name}: ${large.toFixed(0)} ms for 4x the size of ${small.toFixed(0)} ms`,
     );
   }
