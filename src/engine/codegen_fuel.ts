@@ -301,9 +301,9 @@ const ITERATIONS = 1 << 16;
  * `!==`) whose check of the count is made once for up to `ITERATIONS` passes rather than on
  * every pass. The loop's body runs in a loop of its own (`F<start>`, see `stripMine`) whose back
  * edge compares the counter with a limit `$lim<pc>` and only charges: V8 sees it as it sees the
- * loop without fuel (an invariant bound). At the limit (and after every entry into the loop,
- * where the limit is 0) the branch tests as before (the refill, or the stop), charges, and sets
- * the limit again, to where the count still covers every pass: k more passes cost at most
+ * loop without fuel (an invariant bound). The limit is computed at the head of every pass of
+ * the outer loop; at the limit the branch tests as before (the refill, or the stop), charges, and
+ * sets the limit again, to where the count still covers every pass: k more passes cost at most
  * `k * need` (`foldableLoops`), so while the count after the check is at least
  * `(k + 1) * need`, the next k checks would pass. The limit is k steps on, below the bound, and
  * only where the counter does not wrap in those steps (it then only grows, so it reaches the

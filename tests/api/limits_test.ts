@@ -300,7 +300,10 @@ Deno.test("limits: without a limiter, a huge table.grow gives -1 at once", () =>
   const start = performance.now();
   assert.equal(tgrow.call(store, 0x7fff_ffff), -1);
   assert.equal(tgrow.call(store, -1), -1, "0xffffffff elements");
-  assert.ok(performance.now() - start < 10, "denied before allocating");
+  // Loose on purpose: 35 ms was seen under Node beside other jobs; filling a table of 2^31
+  // elements takes seconds.
+  assert.ok(performance.now() - start < 1000, "denied before allocating");
+  assert.equal(instance.getTable(store, "tab")!.size(store), 1);
   const table = instance.getTable(store, "tab")!;
   assert.throws(() => table.grow(store, 0x7fff_ffff, Val.funcref(null)), TableError);
   // Up to the default limit exactly, and not one element more.

@@ -21,6 +21,7 @@ import {
   Trap,
   type Val,
 } from "../../mod.ts";
+import { SLOT_WORDS } from "../../src/engine/entities.ts";
 import type { FuncEntity, StoreInner, WasmFuncEntity } from "../../src/engine/entities.ts";
 import type { CompiledFunc } from "../../src/engine/code_map.ts";
 import { disassemble } from "../../src/engine/disassemble.ts";
@@ -196,8 +197,9 @@ export function fuelLog(
   budget: number,
   onStop: (st: ExecStack, log: unknown[]) => boolean,
 ): unknown[] {
-  const io = new Int32Array(4);
-  io.set(args);
+  // One slot of SLOT_WORDS words per argument (and for the result): word 0 holds an i32.
+  const io = new Int32Array(Math.max(1, args.length) * SLOT_WORDS);
+  args.forEach((a, i) => io[i * SLOT_WORDS] = a);
   t.inner.fuel = budget;
   t.inner.fuelReserve = 0;
   const st = t.engine.startCall(t.entity(name), io);
