@@ -77,6 +77,8 @@
  * @module
  */
 
+import { divU32Words } from "../core/num/i64.ts";
+
 /**
  * Words the helpers kept as calls (division by a divisor outside the fast paths below) run on:
  * operands at 0-3, result 4-5.
@@ -573,42 +575,14 @@ const leanDivision = (rem: boolean) => [
 export const DIVIDED: Int32Array = new Int32Array(2);
 
 /**
- * `generalDivision` as a function, which the lean spelling calls (bound as `$lean_divide` by
- * `leanSource` in codegen_lean.ts) for a divisor above 2^21: the low word of the quotient of
- * `h`·2^32 + `l` by `b` (all three unsigned numbers, `b` nonzero and below 2^32), its high word
- * and the remainder's bits in `DIVIDED`. Out of a hot loop's body its two dozen statements cost
+ * What `generalDivision` spells, as a call: the lean spelling calls it (bound as `$lean_divide`
+ * by `leanSource` in codegen_lean.ts) for a divisor above 2^21: the low word of the quotient of
+ * `h`·2^32 + `l` by `b` (`b` nonzero), its high word and the remainder's bits in `DIVIDED`,
+ * computed by the interpreter's own `divU32` (core/num/i64.ts). Out of a hot loop's body its two dozen statements cost
  * no bytecodes or feedback slots where the divisors are small (`bench/i64.wat`).
  */
 export function divideWords(h: number, l: number, b: number): number {
-  const i = 1 / b;
-  const q2 = Math.floor((h + 0.5) * i);
-  const r = h - q2 * b;
-  let q = Math.floor(r * (i * 4294967296) + l * i);
-  let m: number;
-  if (b <= 0x40000000) {
-    m = (l - Math.imul(q, b)) | 0;
-    if (m < 0) {
-      q--;
-      m += b;
-    } else if (m >= b) {
-      q++;
-      m -= b;
-    }
-  } else {
-    const qh = Math.floor(q / 65536);
-    let n = (r * 65536 - qh * b) * 65536 + l - (q - qh * 65536) * b;
-    if (n < 0) {
-      q--;
-      n += b;
-    } else if (n >= b) {
-      q++;
-      n -= b;
-    }
-    m = n | 0;
-  }
-  DIVIDED[0] = q2;
-  DIVIDED[1] = m;
-  return q | 0;
+  return divU32Words(h >>> 0, l >>> 0, b >>> 0, DIVIDED);
 }
 STATEMENTS.i64DivU = ([d, a, b]) => divideU("i64DivU", d!, a!, b!);
 STATEMENTS.i64RemU = ([d, a, b]) => divideU("i64RemU", d!, a!, b!);

@@ -450,6 +450,18 @@ function divU32(h: number, l: number, b: number): void {
   qr[REM_LO] = m;
 }
 
+/**
+ * `divU32` for the code-generation tier's lean spelling (`divideWords` in
+ * engine/codegen_i64.ts): returns the quotient's low word, puts its high word in `out[0]` and the
+ * remainder in `out[1]`.
+ */
+export function divU32Words(h: number, l: number, b: number, out: Int32Array): number {
+  divU32(h, l, b);
+  out[0] = qr[QUO_HI];
+  out[1] = qr[REM_LO];
+  return qr[QUO_LO];
+}
+
 /** Unsigned 64-bit a / b and a % b on uint32 halves (b ≠ 0), into quo* / rem*. */
 function divModU(ah: number, al: number, bh: number, bl: number): void {
   if (bh === 0) {
