@@ -8,8 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { Val } from "../../mod.ts";
-import { instantiate } from "./harness.ts";
+import { instantiate, resumedFuelLog } from "./harness.ts";
 
 /**
  * `chain(n)`: `a` calls `b` calls `c` (each a direct call once warm), with a host probe between
@@ -56,19 +55,7 @@ function run(tier: Tier, name: string, arg: number, budget: number, step: number
   t.store.setFuel(1_000_000_000);
   for (let i = 0; i < warm; i++) t.call(name, 3);
   log.length = 0;
-  t.store.setFuel(budget);
-  let call = t.func(name).callResumable(t.store, [Val.i32(arg)]);
-  let stops = 0;
-  while (call.kind === "outOfFuel") {
-    log.push(["stop", call.requiredFuel, t.store.getFuel()]);
-    if (++stops > 100_000) throw new Error("too many stops");
-    t.store.setFuel(t.store.getFuel() + BigInt(step));
-    call = call.resume(t.store);
-  }
-  assert.equal(call.kind, "finished");
-  log.push(["result", call.kind === "finished" ? call.results[0]!.value : null]);
-  log.push(["left", t.store.getFuel()]);
-  return log;
+  return resumedFuelLog(t, name, arg, budget, step, log, 100_000);
 }
 
 /** The fuel `name(arg)` uses, by the interpreter. */

@@ -10,10 +10,9 @@
 
 import assert from "node:assert/strict";
 import { parse } from "@bytecodealliance/jco-transpile/wasm-tools";
-import { Val } from "../../mod.ts";
 import type { ConfigOptions } from "../../mod.ts";
 import { generateSource } from "../../src/engine/codegen.ts";
-import { instantiate } from "./harness.ts";
+import { instantiate, resumedFuelLog } from "./harness.ts";
 
 /**
  * `list(n)`: builds a list of n nodes (two fields), probing the fuel every 4th, and sums it;
@@ -79,19 +78,7 @@ function run(
   t.store.setFuel(1_000_000_000);
   for (let i = 0; i < 2; i++) t.call(name, 5);
   log.length = 0;
-  t.store.setFuel(budget);
-  let call = t.func(name).callResumable(t.store, [Val.i32(arg)]);
-  let stops = 0;
-  while (call.kind === "outOfFuel") {
-    log.push(["stop", call.requiredFuel, t.store.getFuel()]);
-    if (++stops > 200_000) throw new Error("too many stops");
-    t.store.setFuel(t.store.getFuel() + BigInt(step));
-    call = call.resume(t.store);
-  }
-  assert.equal(call.kind, "finished");
-  log.push(["result", call.kind === "finished" ? call.results[0]!.value : null]);
-  log.push(["left", t.store.getFuel()]);
-  return log;
+  return resumedFuelLog(t, name, arg, budget, step, log);
 }
 
 const PRICES: [string, ConfigOptions["fuelCosts"]][] = [

@@ -19,7 +19,7 @@ import {
   Module,
   Store,
   Trap,
-  type Val,
+  Val,
 } from "../../mod.ts";
 import { SLOT_WORDS } from "../../src/engine/entities.ts";
 import type { FuncEntity, StoreInner, WasmFuncEntity } from "../../src/engine/entities.ts";
@@ -182,6 +182,35 @@ export function directSource(
     directOpts: directOptionsOf(cf, module),
     splitLong: true,
   });
+}
+
+/**
+ * Calls `name(arg)` of `t` through `callResumable` from `budget` fuel, adding `step` fuel at each
+ * out-of-fuel stop, and appends to `log` each stop (`["stop", required, fuel left]`), then the
+ * result and the fuel left at the end: what the fuel tests compare between tiers.
+ */
+export function resumedFuelLog(
+  t: TestInstance,
+  name: string,
+  arg: number,
+  budget: number,
+  step: number,
+  log: unknown[],
+  maxStops = 200_000,
+): unknown[] {
+  t.store.setFuel(budget);
+  let call = t.func(name).callResumable(t.store, [Val.i32(arg)]);
+  let stops = 0;
+  while (call.kind === "outOfFuel") {
+    log.push(["stop", call.requiredFuel, t.store.getFuel()]);
+    if (++stops > maxStops) throw new Error("too many stops");
+    t.store.setFuel(t.store.getFuel() + BigInt(step));
+    call = call.resume(t.store);
+  }
+  assert.equal(call.kind, "finished");
+  log.push(["result", call.kind === "finished" ? call.results[0]!.value : null]);
+  log.push(["left", t.store.getFuel()]);
+  return log;
 }
 
 /**
