@@ -1091,6 +1091,14 @@ const PURE_INIT =
  * the same way: fib 0.81, calls 0.87, xxh64 0.96, hashtab 0.96; geometric mean 0.973.
  */
 function withEntryTrimmed(js: string): string {
+  return withFunctionBodies(js, trimmedEntry);
+}
+
+/**
+ * `js` with the body of each function `FUNCTION_HEAD` finds replaced by `f(body)`, outermost
+ * first; where `f` gives null the body stays as it is and the functions inside it are visited.
+ */
+function withFunctionBodies(js: string, f: (body: string) => string | null): string {
   let out = "";
   let from = 0;
   for (const m of js.matchAll(FUNCTION_HEAD)) {
@@ -1098,7 +1106,9 @@ function withEntryTrimmed(js: string): string {
     if (open < from) continue;
     const close = closingBrace(js, open);
     if (close < 0) continue;
-    out += js.slice(from, open + 2) + trimmedEntry(js.slice(open + 2, close));
+    const body = f(js.slice(open + 2, close));
+    if (body === null) continue;
+    out += js.slice(from, open + 2) + body;
     from = close;
   }
   return out + js.slice(from);
@@ -1250,22 +1260,13 @@ const FUNCTION_HEAD =
  * register operand.
  */
 function withMathLocal(js: string, names: readonly string[]): string {
-  let out = "";
-  let from = 0;
-  for (const m of js.matchAll(FUNCTION_HEAD)) {
-    const open = m.index! + m[0].length - 2;
-    if (open < from) continue;
-    const close = closingBrace(js, open);
-    if (close < 0) continue;
-    let text = js.slice(open + 2, close);
+  return withFunctionBodies(js, (text) => {
     const used = names.filter((name) => text.split(`$math_${name}(`).length > 2);
-    if (used.length === 0) continue;
+    if (used.length === 0) return null;
     for (const name of used) text = text.replaceAll(`$math_${name}(`, `$lmath_${name}(`);
     const locals = used.map((name) => `$lmath_${name} = $math_${name}`).join(", ");
-    out += js.slice(from, open + 2) + `const ${locals};\n` + text;
-    from = close;
-  }
-  return out + js.slice(from);
+    return `const ${locals};\n` + text;
+  });
 }
 
 /**
