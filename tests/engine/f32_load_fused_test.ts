@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { generateSource } from "../../src/engine/codegen.ts";
-import { eachTier, instantiate } from "./harness.ts";
+import { eachTier, F32_EDGE_BITS, instantiate } from "./harness.ts";
 
 const MODULE = `(module
   (memory (export "mem") 1)
@@ -63,22 +63,7 @@ const MODULE = `(module
 )`;
 
 /** Bit patterns: NaNs with payloads, zeros, infinities, subnormals, ordinary values. */
-const VALUES = [
-  0x7fc12345,
-  0xffa00001,
-  0x80000000,
-  0x00000000,
-  0x7f800000,
-  0xff800000,
-  0x00000001,
-  0x80400000,
-  0x3f800001,
-  0x3eaaaaab,
-  0x7f7fffff,
-  0x4b000001,
-  0xc0490fdb,
-  0x3f000000,
-];
+const VALUES = F32_EDGE_BITS;
 
 Deno.test("F32MulLoad2Add and F32MulImmLoad compute the unfused operators bit for bit", () => {
   eachTier(MODULE, (t) => {

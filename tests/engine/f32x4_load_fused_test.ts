@@ -7,7 +7,7 @@
  * would. In every tier, plain and under fuel.
  */
 import assert from "node:assert/strict";
-import { eachTier } from "./harness.ts";
+import { eachTier, F32_EDGE_BITS } from "./harness.ts";
 
 const MODULE = `(module
   (memory (export "mem") 1)
@@ -45,22 +45,7 @@ const MODULE = `(module
 )`;
 
 /** Lane bit patterns: NaNs with payloads, zeros, infinities, subnormals, ordinary values. */
-const LANES = [
-  0x7fc12345,
-  0xffa00001,
-  0x80000000,
-  0x00000000,
-  0x7f800000,
-  0xff800000,
-  0x00000001,
-  0x80400000,
-  0x3f800001,
-  0x3eaaaaab,
-  0x7f7fffff,
-  0x4b000001,
-  0xc0490fdb,
-  0x3f000000,
-];
+const LANES = F32_EDGE_BITS;
 
 Deno.test("F32x4MulLoad2(Add), F32x4MaxMinLoad compute the unfused operators bit for bit", () => {
   eachTier(MODULE, (t) => {

@@ -57,6 +57,24 @@ export function wat(text: string): Uint8Array {
 }
 
 /** A JS value as tests pass it: numbers for i32/f32/f64, bigints for i64. */
+/** f32 bit patterns the float tests feed: NaNs with payloads, zeros, infinities, subnormals, ordinary values. */
+export const F32_EDGE_BITS: readonly number[] = [
+  0x7fc12345,
+  0xffa00001,
+  0x80000000,
+  0x00000000,
+  0x7f800000,
+  0xff800000,
+  0x00000001,
+  0x80400000,
+  0x3f800001,
+  0x3eaaaaab,
+  0x7f7fffff,
+  0x4b000001,
+  0xc0490fdb,
+  0x3f000000,
+];
+
 export type JsVal = number | bigint;
 
 /** A host function for `imports`: plain JS values in, nothing, one or several out. */

@@ -12,7 +12,7 @@
 import assert from "node:assert/strict";
 import { generateSource } from "../../src/engine/codegen.ts";
 import { I, instrSize } from "../../src/engine/isa.ts";
-import { eachTier, instantiate } from "./harness.ts";
+import { eachTier, F32_EDGE_BITS, instantiate } from "./harness.ts";
 
 // Memory: a at 0, b at 16 (the factors), lo at 32, hi at 48 (the bounds), the inputs at 64 and
 // 96; the joined rows store to 256 + 16 (`offset=16` from $r) and their twins to 512.
@@ -61,22 +61,7 @@ const MODULE = `(module
 )`;
 
 /** Lane bit patterns: NaNs with payloads, zeros, infinities, subnormals, ordinary values. */
-const LANES = [
-  0x7fc12345,
-  0xffa00001,
-  0x80000000,
-  0x00000000,
-  0x7f800000,
-  0xff800000,
-  0x00000001,
-  0x80400000,
-  0x3f800001,
-  0x3eaaaaab,
-  0x7f7fffff,
-  0x4b000001,
-  0xc0490fdb,
-  0x3f000000,
-];
+const LANES = F32_EDGE_BITS;
 
 Deno.test("F32x4MulLoadAddStore and F32x4MaxMinLoadStoreAt store what their two rows store", () => {
   eachTier(MODULE, (t) => {
