@@ -200,15 +200,27 @@ const NEST = `(module
     (i64.xor (i64.reinterpret_f64 (local.get $f)) (i64.trunc_f64_s (local.get $s))))
   (data (i32.const 0) "\\01\\02\\03\\04\\05\\06\\07\\08"))`;
 
-/** Runs `fn` with every loop split, then restores the sizes. */
-function allSplit<T>(fn: () => T): T {
+/** Runs `fn` with `sizes` in place of the split sizes they name, then restores the sizes. */
+function withSizes<T>(sizes: Partial<typeof SPLIT_SIZES>, fn: () => T): T {
   const saved = { ...SPLIT_SIZES };
-  Object.assign(SPLIT_SIZES, ALL);
+  Object.assign(SPLIT_SIZES, sizes);
   try {
     return fn();
   } finally {
     Object.assign(SPLIT_SIZES, saved);
   }
+}
+
+/** Runs `fn` with every loop split, then restores the sizes. */
+function allSplit<T>(fn: () => T): T {
+  return withSizes(ALL, fn);
+}
+
+/** The engine's direct body of `func`, which must be generated. */
+function directText(func: ReturnType<typeof nestRun>): string {
+  const result = directSource(func.compiled, func.instance.module);
+  assert.ok(!("reason" in result));
+  return result.source;
 }
 
 /** The results of the calls below in one configuration, fuel resumed in small steps if on. */
@@ -403,20 +415,8 @@ Deno.test("codegen split: fuel text does not count to a loop's size (fuel on spl
   /** The engine's direct body of `run` of NEST, metered or not, split at `minChars`. */
   const splitAt = (consumeFuel: boolean, minChars: number) => {
     const func = nestRun(consumeFuel);
-    const saved = { ...SPLIT_SIZES };
-    Object.assign(SPLIT_SIZES, {
-      minBody: 0,
-      minChars,
-      minTopChars: undefined,
-      maxChars: Infinity,
-    });
-    try {
-      const result = directSource(func.compiled, func.instance.module);
-      assert.ok(!("reason" in result));
-      return result.source.match(/^function \$loop\d+\(/gm)?.length ?? 0;
-    } finally {
-      Object.assign(SPLIT_SIZES, saved);
-    }
+    const sizes = { minBody: 0, minChars, minTopChars: undefined, maxChars: Infinity };
+    return withSizes(sizes, () => directText(func).match(/^function \$loop\d+\(/gm)?.length ?? 0);
   };
   const plain: number[] = [];
   const metered: number[] = [];
@@ -535,42 +535,28 @@ Deno.test("codegen split: a long straight-line iteration is cut into chunks that
 Deno.test("codegen split: chunked loops compute what the interpreter does, fuel stops and traps included", () => {
   const want = results(new Config({ executionTier: "interpreter" }));
   const wantFuel = results(new Config({ executionTier: "interpreter", consumeFuel: true }));
-  const saved = { ...SPLIT_SIZES };
   // maxChars 400: the loops of NEST's `run` are split each (the outer one is longer), the inner one
   // chunked (see the next test); the other functions' loops split and chunked too.
-  Object.assign(SPLIT_SIZES, { ...ALL, maxChars: 400, chunkChars: 30 });
-  try {
+  withSizes({ ...ALL, maxChars: 400, chunkChars: 30 }, () => {
     assert.deepEqual(results(new Config({ executionTier: "codegen" })), want);
     assert.deepEqual(
       results(new Config({ executionTier: "codegen", consumeFuel: true })),
       wantFuel,
     );
     assert.deepEqual(results(new Config({ executionTier: "auto" })), want);
-  } finally {
-    Object.assign(SPLIT_SIZES, saved);
-  }
+  });
 });
 
 Deno.test("codegen split: a loop is chunked alike with fuel on and off", () => {
   /** The engine's direct body of `run` of NEST, metered or not: its chunk functions. */
   const chunksAt = (consumeFuel: boolean, chunkChars: number) => {
     const func = nestRun(consumeFuel);
-    const saved = { ...SPLIT_SIZES };
     // Only the inner loop is split (the outer one is above maxChars), so it is the one chunked.
-    Object.assign(SPLIT_SIZES, {
-      minBody: 0,
-      minChars: 0,
-      minTopChars: undefined,
-      maxChars: 400,
-      chunkChars,
-    });
-    try {
-      const result = directSource(func.compiled, func.instance.module);
-      assert.ok(!("reason" in result));
-      return result.source.match(/^function \$loop\d+_\d+\(/gm)?.length ?? 0;
-    } finally {
-      Object.assign(SPLIT_SIZES, saved);
-    }
+    const sizes = { minBody: 0, minChars: 0, minTopChars: undefined, maxChars: 400, chunkChars };
+    return withSizes(
+      sizes,
+      () => directText(func).match(/^function \$loop\d+_\d+\(/gm)?.length ?? 0,
+    );
   };
   const plain: number[] = [];
   const metered: number[] = [];
@@ -598,16 +584,9 @@ Deno.test("codegen split: the lean style splits loops but never chunks them", ()
     return lean ? leanSource(result.source) : result.source;
   };
   const want = results(new Config({ executionTier: "interpreter" }));
-  const saved = { ...SPLIT_SIZES };
   // As in the test above: NEST's inner loop is split and, in the JIT style, chunked.
-  Object.assign(SPLIT_SIZES, {
-    minBody: 0,
-    minChars: 0,
-    minTopChars: undefined,
-    maxChars: 400,
-    chunkChars: 30,
-  });
-  try {
+  const sizes = { minBody: 0, minChars: 0, minTopChars: undefined, maxChars: 400, chunkChars: 30 };
+  withSizes(sizes, () => {
     assert.match(sourceOf(false), /^function \$loop\d+_\d+\(/m);
     // Chunk functions would miss the lean rewrites (`leanLoops` spells `$loop<t>` functions).
     const lean = sourceOf(true);
@@ -615,7 +594,5 @@ Deno.test("codegen split: the lean style splits loops but never chunks them", ()
     assert.doesNotMatch(lean, /^function \$loop\d+_\d+\(/m);
     const config = { executionTier: "codegen", codegenStyle: "lean" } as const;
     assert.deepEqual(results(new Config(config)), want);
-  } finally {
-    Object.assign(SPLIT_SIZES, saved);
-  }
+  });
 });
