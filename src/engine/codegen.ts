@@ -497,8 +497,26 @@ function windowNesting(depth: string): string {
  * recursion (`MAX_NESTING`) unwinds that many direct frames, and a `throw` and `catch` per
  * frame made `tests/engine/codegen_test.ts`'s 1,000,000-deep recursion 0.9 s -> 26 s and
  * 10,000,000 tail calls (a stop each) 1 s -> 2 min.
+ *
+ * Every other result of a direct entry (and of `callOut`) is a number, a result's low word
+ * (`s32[...]` or an int32 local), so a caller tests `typeof $r !== "number"`, not `$r === STOP`:
+ * comparing a number with this object gave V8 "any" feedback, and outside on-stack-replaced
+ * code (where `STOP` is not a known constant) each test was a call of the generic `StrictEqual`
+ * builtin (1.8% of `bench/calls.wat`'s samples under `perf`). CPU time of `bench/calls.wat`'s
+ * `run(4,500,000)`, best of 4 processes x 5 calls alternated with the tree before: 57.9 ->
+ * 50.7 ms. A recursive call keeps `$r === STOP`: fib(33) was 37.2 -> 38.7 ms (best of 6) with
+ * the `typeof` test there, and is unchanged without it.
  */
 const STOP = Object.freeze({ stop: true });
+
+/**
+ * How many of an indirect call site's targets besides its cached one are called each from a
+ * call of its own (see `otherDirect` in `I.Call`), which V8 can inline as it could not the one
+ * megamorphic call of them all: `bench/calls.wat`'s eight targets, CPU time of `run(4,500,000)`
+ * best of 5 processes x 5 calls alternated with the tree before (with the `typeof` stop test,
+ * see `STOP`): 58.4 -> 47.4 ms, against 57.9 -> 50.7 ms with that test alone.
+ */
+const OTHER_TARGETS = 8;
 
 /** The status of the last `STOP` a direct entry returned. */
 const STATUS = new Int32Array(1);
@@ -2465,6 +2483,8 @@ ${
   const entryOf = shape === null ? null : new Map<number, number>();
   /** The pcs of the calls, each with its cached callee (see `I.Call` below). */
   const sites: number[] = [];
+  /** The indirect call sites with slots for other targets' direct entries (`OTHER_TARGETS`). */
+  const otherSites: number[] = [];
   /** The call sites spelled compact (see `callOut`): only their direct call's cache. */
   const compact = new Set<number>();
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
@@ -2709,7 +2729,7 @@ ${
     const $r = dd(st, depth + 1, base${
               valueWords(b, shape!.params).map((w) => `, ${word(w)}`).join("")
             });
-    if ($r === STOP) {
+    if (typeof $r !== "number") {
       const status = STATUS[0];
       ${stop(false)}
     }
@@ -2731,12 +2751,17 @@ ${
           : "";
         // Where a collector scans the frames, the callee's entries and the depth are written
         // before it runs, as for an ordinary call (everything else is written already).
-        const directRun = (fn: string, entity: string) =>
+        const directRun = (
+          fn: string,
+          entity: string,
+          call = `${fn}(st, depth + 1, base${directArgs})`,
+          stopped = `typeof $r !== "number"`,
+        ) =>
           `${
             lazy
               ? `let $r;
   try {
-    $r = ${fn}(st, depth + 1, base${directArgs});
+    $r = ${call};
   } catch (e) {
     if (st.depth <= depth) st.depth = depth + 1;
     st.funcs[depth + 1] = ${entity};
@@ -2745,7 +2770,7 @@ ${
               : lazyFuncs
               ? `let $r;
   try {
-    $r = ${fn}(st, depth + 1, base${directArgs});
+    $r = ${call};
   } catch (e) {
     if (st.depth <= depth) st.depth = depth + 1;
     st.funcs[depth + 1] = ${entity};
@@ -2754,9 +2779,9 @@ ${
               : `st.depth = depth + 1;
   frames[2 * depth + 2] = base;
   st.funcs[depth + 1] = ${entity};
-  const $r = ${fn}(st, depth + 1, base${directArgs});`
+  const $r = ${call};`
           }
-  if ($r === STOP) {
+  if (${stopped}) {
     const status = STATUS[0];
     ${lazyFuncs ? `if (st.depth > depth) st.funcs[depth + 1] = ${entity};\n    ` : ""}${stop(false)}
   }${lazy ? "" : `\n  ${lazyFuncs ? "" : "st.depth = depth;\n  "}${RELOAD_STACKS}`}
@@ -2770,11 +2795,37 @@ ${FUEL_IN}`;
         // run it too, with what it needs read from the callee (its body's nesting cost, see
         // \`generateBody\`), rather than through \`enterFunc\`: \`bench/calls.wat\` calls seven
         // of its eight targets so.
+        // Those others are called each from a call of its own, the first `OTHER_TARGETS` that
+        // come kept in the site's slots (`$p`: the callee, `$q`: its direct entry, cost 1): one
+        // call of all of them was megamorphic for V8, never inlined.
+        const other = (k: number) => `$p${pc}_${k}`, otherFn = (k: number) => `$q${pc}_${k}`;
+        const slots = Array.from({ length: OTHER_TARGETS }, (_, k) => k);
+        if (!direct && viaDirect) otherSites.push(pc);
         const otherDirect = direct || !viaDirect ? "" : `} else if (
   (($g = callee.direct) ?? ($g = directOf(callee))) !== null &&
     $g.cost === 1 && nesting < ${windowNesting("depth + 1")}
 ) {
-  ${directRun("$g", "callee")}
+  if (${other(OTHER_TARGETS - 1)} === null && ${
+          slots.map((k) => `callee !== ${other(k)}`).join(" && ")
+        }) {
+    ${
+          slots.map((k) =>
+            `if (${other(k)} === null) {\n    ${other(k)} = callee;\n    ${otherFn(k)} = $g;\n  }`
+          )
+            .join(" else ")
+        }
+  }
+  ${
+          directRun(
+            "$g",
+            "callee",
+            `${
+              slots.map((k) =>
+                `callee === ${other(k)} ? ${otherFn(k)}(st, depth + 1, base${directArgs}) : `
+              ).join("")
+            }$g(st, depth + 1, base${directArgs})`,
+          )
+        }
 `;
         // A call of this very function (recursion) in this instance: its direct entry is
         // `direct` itself, its instance `inst`, its nesting cost known now, so the site
@@ -2805,7 +2856,7 @@ ${args}
 `
           : recursive
           ? `if ((depth & ${WINDOW - 1}) !== ${WINDOW - 1}) {
-  ${directRun("direct", `inst.funcs[${self}]`)}
+  ${directRun("direct", `inst.funcs[${self}]`, undefined, "$r === STOP")}
 } else {
 ${args}
 `
@@ -2857,7 +2908,7 @@ ${
           const slow = `$r = callOut(${callee}, st, depth, base, store, nesting, ${stale}, ${
             results[0] ?? 0
           });${fill}`;
-          const stopped = `if ($r === STOP) {
+          const stopped = `if (typeof $r !== "number") {
   const status = STATUS[0];
   ${stop(false)}
 }
@@ -3437,6 +3488,13 @@ const { ${imports.join(", ")} } = rt;
           directOpts === null ? "" : `, $d${pc} = null, $e${pc} = 0`
         };\n`
     ).join("")
+  }${
+    otherSites.map((pc) =>
+      `let ${
+        Array.from({ length: OTHER_TARGETS }, (_, k) => `$p${pc}_${k} = null, $q${pc}_${k} = null`)
+          .join(", ")
+      };\n`
+    ).join("")
   }${split2?.declarations ?? ""}`;
   if (directSelf !== null) {
     return {
@@ -3588,7 +3646,7 @@ ${
 const $res = ($self.direct ?? ($self.direct = make(store, inst)))(st, depth, ${
     windowed ? "" : "nesting, "
   }fp${pass});
-if ($res === STOP) return STATUS[0];
+if (typeof $res !== "number") return STATUS[0];
 ${store}return RETURN;
 };
 wasm.directFor = make;

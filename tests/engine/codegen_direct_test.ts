@@ -1125,3 +1125,66 @@ Deno.test("codegen direct: mutual recursion across depth windows through a costl
   assert.ok(seen[0]!.length > 100, `${seen[0]!.length}`);
   assert.deepEqual(seen[1], seen[0]);
 });
+
+/**
+ * An indirect call site cycling through twelve targets, more than its slots for targets besides
+ * the cached one (`OTHER_TARGETS` in src/engine/codegen.ts), one of which traps on a marked
+ * argument; `swap` replaces table slot 3 mid-loop with a function of the same type, so a slot
+ * that kept a callee must follow the table, not the index.
+ */
+const INDIRECT_MANY = wat(`(module
+  (type $t (func (param i32) (result i32)))
+  (table $tab 12 funcref)
+  (elem (i32.const 0) $f0 $f1 $f2 $f3 $f4 $f5 $f6 $f7 $f8 $f9 $f10 $f11)
+  (elem declare func $other)
+  (func $f0 (type $t) (i32.add (local.get 0) (i32.const 1)))
+  (func $f1 (type $t) (i32.mul (local.get 0) (i32.const 3)))
+  (func $f2 (type $t) (i32.xor (local.get 0) (i32.const 0x5555)))
+  (func $f3 (type $t) (i32.rotl (local.get 0) (i32.const 7)))
+  (func $f4 (type $t) (i32.sub (local.get 0) (i32.const 7)))
+  (func $f5 (type $t) (i32.mul (local.get 0) (local.get 0)))
+  (func $f6 (type $t) (i32.shr_u (local.get 0) (i32.const 1)))
+  (func $f7 (type $t)
+    (if (i32.eq (local.get 0) (i32.const -7)) (then unreachable))
+    (i32.add (local.get 0) (i32.const 0x1234)))
+  (func $f8 (type $t) (i32.or (local.get 0) (i32.const 0x80)))
+  (func $f9 (type $t) (call $f1 (call $f0 (local.get 0))))
+  (func $f10 (type $t) (i32.clz (local.get 0)))
+  (func $f11 (type $t) (i32.popcnt (local.get 0)))
+  (func $other (type $t) (i32.sub (i32.const 99) (local.get 0)))
+  (func (export "run") (param $n i32) (param $swap i32) (param $trap i32) (result i32)
+    (local $i i32) (local $acc i32)
+    (loop $top
+      (if (i32.eq (local.get $i) (local.get $swap))
+        (then (table.set $tab (i32.const 3) (ref.func $other))))
+      (local.set $acc
+        (call_indirect (type $t)
+          (select (i32.const -7) (i32.add (local.get $acc) (local.get $i))
+            (i32.eq (local.get $i) (local.get $trap)))
+          (i32.rem_u (local.get $i) (i32.const 12))))
+      (br_if $top (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $acc)))`);
+
+Deno.test("codegen direct: an indirect call's many targets, a table slot replaced and a trap in one, as in the interpreter", () => {
+  const seen = TIERS.map((tier) =>
+    [false, true].flatMap((consumeFuel) => {
+      const t = instantiate(INDIRECT_MANY, { config: { executionTier: tier, consumeFuel } });
+      if (consumeFuel) t.store.setFuel(1_000_000_000n);
+      const out: unknown[] = [];
+      // -1 never matches `$i`: no swap, no trap. 7 is the first call of $f7.
+      for (
+        const [n, swap, trap] of [[5000, -1, -1], [5000, 2000, -1], [5000, 2000, 4003], [30, -1, 7]]
+      ) {
+        try {
+          out.push(t.call("run", n, swap, trap));
+        } catch (e) {
+          assert.ok(e instanceof Trap, String(e));
+          out.push(e.message, e.backtrace.length);
+        }
+      }
+      return out;
+    })
+  );
+  assert.equal(seen[0]!.filter((x) => x === "unreachable").length, 4);
+  assert.deepEqual(seen[1], seen[0]);
+});
