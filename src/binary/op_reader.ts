@@ -351,7 +351,14 @@ export class OpReader extends BinaryReader {
   private readImmediates(imm: Imm): void {
     switch (imm) {
       // The most frequent shapes first: a \`switch\` on \`Imm.*\` values (not literals) tests its
-      // cases in order (indices, then i32 constants and memargs: 60% of SQLite's operators).
+      // cases in order. i32 constants and memargs are 13% and 11% of SQLite's operators; indices
+      // are more (45%), but \`read\` takes those of one byte itself.
+      case Imm.I32:
+        this.i32 = this.s32();
+        return;
+      case Imm.MemArg:
+        this.#memArg();
+        return;
       case Imm.Label:
       case Imm.Tag:
       case Imm.Func:
@@ -361,12 +368,6 @@ export class OpReader extends BinaryReader {
       case Imm.Data:
       case Imm.Elem:
         this.index = this.u32();
-        return;
-      case Imm.I32:
-        this.i32 = this.s32();
-        return;
-      case Imm.MemArg:
-        this.#memArg();
         return;
       case Imm.TryTable:
         this.readImmediates(Imm.Block);
