@@ -199,6 +199,23 @@ export class BinaryReader {
    * and the low 32 bits in `lo`, exactly.
    */
   u64(): number {
+    // One byte (most memarg offsets: memory64 is on by default, so every memarg's offset is
+    // read here) without the loop.
+    const pos = this.pos;
+    if (pos < this.end) {
+      const b = this.bytes[pos]!;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        this.hi = 0;
+        this.lo = b;
+        return b;
+      }
+    }
+    return this.#u64Long();
+  }
+
+  /** `u64` of two bytes or more (or past the end: it throws). */
+  #u64Long(): number {
     const start = this.pos;
     let lo = 0;
     let hi = 0;

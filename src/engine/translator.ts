@@ -815,6 +815,13 @@ class FuncTranslator {
     func.fuel = this.#openFuelRegion();
     const r = this.#reader;
     const validator = this.#validator;
+    // Tested here, not only inside the callees: a call that never runs has no feedback, and
+    // TurboFan spends the loop's inlining budget (920 bytecode bytes) on the calls that do. With
+    // `#markOffset` and `#payFuel` called (and inlined) on every operator of an eager compile
+    // that needs neither, `FuncValidator.step` no longer fit in the budget
+    // (`--trace-turbo-inlining`) and was called per operator.
+    const noteOffsets = this.#offsetSource === null;
+    const metered = this.#fuel !== null;
     while (this.#ctrl.length > 0) {
       const op = r.read();
       if (validator !== null) validator.step(op);
@@ -822,9 +829,9 @@ class FuncTranslator {
         this.#skipOp(op);
       } else {
         if (this.#freshAddr >= 0) this.#settleFreshAddr(op);
-        this.#markOffset(r.opPos);
+        if (noteOffsets) this.#markOffset(r.opPos);
         // An `end` is priced by `#end`: it may belong to the enclosing region.
-        if (op !== Op.End) this.#payFuel(op);
+        if (metered && op !== Op.End) this.#payFuel(op);
         this.#translateOp(op);
       }
     }

@@ -59,6 +59,23 @@ Deno.test("one-byte u32 and s32: every value, the position after it, and the end
   assertFails(() => r.s32(), "unexpected end", 1);
 });
 
+Deno.test("u64: one byte and more, its halves in lo and hi, and the end limit", () => {
+  for (let b = 0; b < 0x80; b++) {
+    // A reader whose last u64 left other halves: the one-byte path sets both.
+    const r = reader([0xff, 0xff, 0xff, 0xff, 0xff, 0x01, b, 0x01]);
+    assert.equal(r.u64(), 2 ** 36 - 1);
+    assert.deepEqual([r.lo, r.hi], [-1, 0xf]);
+    assert.equal(r.u64(), b);
+    assert.deepEqual([r.lo, r.hi, r.pos], [b, 0, 7]);
+  }
+  const long = reader([0x80, 0x01]);
+  assert.equal(long.u64(), 128);
+  assert.deepEqual([long.lo, long.hi, long.pos], [128, 0, 2]);
+  const r = new BinaryReader(new Uint8Array([0x05, 0x05]), 1, 1);
+  assertFails(() => r.u64(), "unexpected end", 1);
+  assertFails(() => reader([0x80]).u64(), "unexpected end", 1);
+});
+
 Deno.test("s33", () => {
   assert.equal(reader([0x40]).s33(), -64);
   assert.equal(reader([0x80, 0x80, 0x80, 0x80, 0x0f]).s33(), 0xf000_0000);
