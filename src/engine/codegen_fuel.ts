@@ -340,11 +340,23 @@ export function countedBackEdge(
     ? [stepAt(pc), `s32[${slot(words[1]!)}]`]
     : [2, 3].map((w) => shape[w] === "r" ? `s32[${slot(words[w]!)}]` : `${words[w]}`);
   const test = cmp === "!==" ? `${x} !== ${bound}` : `(${x} >>> 0) ${cmp} (${bound} >>> 0)`;
-  const end = cmp === "<" ? "$b" : cmp === "<=" ? "$b + 1" : "($b > $x ? $b : 4294967296)";
   const lim = `$lim${pc}`;
-  return `${
-    compared !== undefined ? "" : `${x} = (${x} + ${step}) | 0;\n`
-  }if ((${x} >>> 0) < (${lim} >>> 0)) {
+  // A `!==` loop's fast test is `!==` too, its limit the counter `min(k + 1, n)` steps on
+  // (`n` the steps to the bound, where they are a whole number: else one step on, so the fast
+  // test fails after one pass). Clang's loops count from below 0 up to 0 (or down to it), which
+  // an unsigned `<` limit cannot reach without wrapping: they went unmined (one check per
+  // pass, `bench/vec_bytes.c`).
+  const setLimit = cmp === "!=="
+    ? `const $x = ${x} >>> 0, $s = ${step} >>> 0, $b = ${bound} >>> 0, $e = $s > 2147483648 ? ($x - $b) >>> 0 : ($b - $x) >>> 0, $m = $s > 2147483648 ? 4294967296 - $s : $s;
+    ${lim} = fuel >= ${(k + 1) * need} && $m !== 0 && $e !== 0 && $e % $m === 0
+      ? ($x + $s * Math.min(${k + 1}, $e / $m)) | 0
+      : ($x + $s) | 0;`
+    : `const $x = ${x} >>> 0, $s = ${step} >>> 0, $b = ${bound} >>> 0, $e = $x + $s * ${k};
+    ${lim} = fuel >= ${(k + 1) * need} && $s > 0 && $e + $s <= 4294967295
+      ? Math.min($e + 1, ${cmp === "<" ? "$b" : "$b + 1"}) | 0
+      : 0;`;
+  const fast = cmp === "!==" ? `${x} !== ${lim}` : `(${x} >>> 0) < (${lim} >>> 0)`;
+  return `${compared !== undefined ? "" : `${x} = (${x} + ${step}) | 0;\n`}if (${fast}) {
   ${charged}
   ${jump}/*fast@${pc}*/
 }
@@ -353,10 +365,7 @@ if (${test}) {
   ${check.replaceAll("\n", "\n  ")}
   ${charged}
   /*lim@${pc}*/{
-    const $x = ${x} >>> 0, $s = ${step} >>> 0, $b = ${bound} >>> 0, $e = $x + $s * ${k};
-    ${lim} = fuel >= ${(k + 1) * need} && $s > 0 && $e + $s <= 4294967295
-      ? Math.min($e + 1, ${end}) | 0
-      : 0;
+    ${setLimit}
   }/*lim@${pc}*/
   ${jump}
 }`;
@@ -439,7 +448,7 @@ export function stripMine(
     // counter is not the compared slot kept a dead test and a limit per pass (fuel on / off CPU
     // 1.13x -> 1.32x), their split loops moving more locals.
     const dead = new RegExp(
-      `if \\(\\([^\\n]*? >>> 0\\) < \\(\\${lim} >>> 0\\)\\) \\{\\n[\\s\\S]*?/\\*fast@${pc}\\*/\\n\\}\\n?`,
+      `if \\((?:\\([^\\n]*? >>> 0\\) < \\(\\${lim} >>> 0\\)|[^\\n]*? !== \\${lim})\\) \\{\\n[\\s\\S]*?/\\*fast@${pc}\\*/\\n\\}\\n?`,
     );
     if (ok) {
       body = body.replace(head, (open) => `${open}\n${limit}\nF${start}: for (;;) {`)
