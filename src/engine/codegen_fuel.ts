@@ -397,8 +397,10 @@ export function stripMine(
     let ok = from >= 0 && counted !== null && body.includes(fast) && body.includes(inner);
     /** A compared back edge's step, found in its loop (see `COMPARED`). */
     let found: string | null = null;
+    /** A `!==` back edge's operands the other way round (`b !== x`), see below. */
+    let swapped: [string, string] | null = null;
     if (ok) {
-      const [, x, step, bound] = counted!;
+      let [, x, step, bound] = counted!;
       const name = /^[A-Za-z_$][\w$]*$/;
       const literal = /^-?\d+$/;
       const compared = step === stepAt(pc);
@@ -421,16 +423,30 @@ export function stripMine(
           // The counter's one write steps it by a literal or a name the loop does not write,
           // outside every block and arm of the loop's body (so every pass that reaches the
           // back edge made it once), before the back edge.
-          const add = new RegExp(
-            `(?<![\\w$.])${quoted(x!)} = \\(${quoted(x!)} \\+ (-?\\d+|[A-Za-z_$][\\w$]*)\\) \\| 0;`,
-          ).exec(loop);
-          const head = loop.indexOf("{") + 1;
-          let level = 0;
-          for (let i = head; add !== null && i < add.index; i++) {
-            if (loop[i] === "{") level++;
-            else if (loop[i] === "}") level--;
+          const stepOf = (v: string): string | null => {
+            const add = new RegExp(
+              `(?<![\\w$.])${quoted(v)} = \\(${quoted(v)} \\+ (-?\\d+|[A-Za-z_$][\\w$]*)\\) \\| 0;`,
+            ).exec(loop);
+            const head = loop.indexOf("{") + 1;
+            let level = 0;
+            for (let i = head; add !== null && i < add.index; i++) {
+              if (loop[i] === "{") level++;
+              else if (loop[i] === "}") level--;
+            }
+            return add !== null && level === 0 && add.index < loop.indexOf(fast) ? add[1]! : null;
+          };
+          found = stepOf(x!);
+          // `b !== x` (`bench/lz.c`'s loops: the counter second) counts as `x !== b`: the
+          // limit and the fast test take the other operand.
+          if (
+            found === null && name.test(bound!) && body.includes(`if (${x} !== ${lim}) {`)
+          ) {
+            found = stepOf(bound!);
+            if (found !== null) {
+              swapped = [x!, bound!];
+              [x, bound] = [bound, x];
+            }
           }
-          if (add !== null && level === 0 && add.index < loop.indexOf(fast)) found = add[1]!;
           ok = found !== null && (literal.test(found) ? Number(found) !== 0 : found !== x);
         }
         const stepped = found ?? step!;
@@ -444,6 +460,12 @@ export function stripMine(
     if (found !== null && limit !== undefined) limit = limit.replace(stepAt(pc), found);
     if (after === undefined) ok = false;
     else body = before! + after;
+    if (ok && swapped !== null && limit !== undefined) {
+      const [x, b] = swapped;
+      limit = limit.replace(`const $x = ${x} >>> 0`, `const $x = ${b} >>> 0`)
+        .replace(`$b = ${b} >>> 0`, `$b = ${x} >>> 0`);
+      body = body.replace(`if (${x} !== ${lim}) {`, `if (${b} !== ${lim}) {`);
+    }
     // Not strip-mined, the fast test (its limit always 0) goes: `bench/lz.c`'s loops whose
     // counter is not the compared slot kept a dead test and a limit per pass (fuel on / off CPU
     // 1.13x -> 1.32x), their split loops moving more locals.
