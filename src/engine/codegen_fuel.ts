@@ -316,7 +316,8 @@ const ITERATIONS = 1 << 16;
  *
  * `name`/`shape`/`words` are the row's (its operands from the pc on), `slot(w)` spells the slot
  * at word offset `w`, `check` is the checked charge's text without its charge, `charged` the
- * charge, `jump` the jump back.
+ * charge, `jump` the jump back, `cold` the local that is not 0 in a function's first call
+ * (`FUEL_COLD` in codegen.ts).
  */
 export function countedBackEdge(
   name: string,
@@ -328,6 +329,7 @@ export function countedBackEdge(
   check: string,
   charged: string,
   jump: string,
+  cold: string,
 ): string | null {
   const compared = COMPARED[name];
   const cmp = compared ?? COUNTED[name];
@@ -346,14 +348,28 @@ export function countedBackEdge(
   // test fails after one pass). Clang's loops count from below 0 up to 0 (or down to it), which
   // an unsigned `<` limit cannot reach without wrapping: they went unmined (one check per
   // pass, `bench/vec_bytes.c`).
+  // In a first call (`cold` not 0) every limit stops one step short of the bound, so the last
+  // pass of each run of the loop takes the check (and its refill path, see `FUEL_COLD` in
+  // codegen.ts). A limit at the bound left the check's code unrun in every call, until the
+  // count fell below `(k + 1) * need` in some call near the end of a `FUEL_CHUNK`: V8 threw
+  // the function's optimised code away there ("Insufficient type feedback for binary operation"
+  // at `fuel | $cf`) and ran a call or two in Maglev code. `bench/vec_float.c` scalar, fuel on,
+  // CPU ms per call, 12 calls, 4 processes each: 22-24 once warm, but 140-490 in 3-4 calls of
+  // every process (calls 4, 6-8, 10-11), against 2 slow calls (V8's whole-function tier-up,
+  // as without this change) after it. The one-step-on limit below low fuel multiplies the step
+  // by 1 rather than spelling `$x + $s` again, which had no feedback either.
   const setLimit = cmp === "!=="
     ? `const $x = ${x} >>> 0, $s = ${step} >>> 0, $b = ${bound} >>> 0, $e = $s > 2147483648 ? ($x - $b) >>> 0 : ($b - $x) >>> 0, $m = $s > 2147483648 ? 4294967296 - $s : $s;
-    ${lim} = fuel >= ${(k + 1) * need} && $m !== 0 && $e !== 0 && $e % $m === 0
-      ? ($x + $s * Math.min(${k + 1}, $e / $m)) | 0
-      : ($x + $s) | 0;`
+    ${lim} = ($x + $s * (fuel >= ${
+      (k + 1) * need
+    } && $m !== 0 && $e !== 0 && $e % $m === 0 ? Math.min(${
+      k + 1
+    }, $e / $m - (${cold} !== 0 && $e !== $m ? 1 : 0)) : 1)) | 0;`
     : `const $x = ${x} >>> 0, $s = ${step} >>> 0, $b = ${bound} >>> 0, $e = $x + $s * ${k};
     ${lim} = fuel >= ${(k + 1) * need} && $s > 0 && $e + $s <= 4294967295
-      ? Math.min($e + 1, ${cmp === "<" ? "$b" : "$b + 1"}) | 0
+      ? Math.min($e + 1, ${
+      cmp === "<" ? `$b - (${cold} !== 0 && $b !== 0 ? 1 : 0)` : `$b + 1 - (${cold} !== 0 ? 1 : 0)`
+    }) | 0
       : 0;`;
   const fast = cmp === "!==" ? `${x} !== ${lim}` : `(${x} >>> 0) < (${lim} >>> 0)`;
   return `${compared !== undefined ? "" : `${x} = (${x} + ${step}) | 0;\n`}if (${fast}) {
