@@ -429,3 +429,37 @@ Deno.test("codegen loop bounds: metered loops are hoisted too, and stop, resume 
   }
   assert.ok(stops > 150 && traps === 42 && stops > 200, `${stops} stops, ${traps} traps`);
 });
+
+Deno.test("codegen loop bounds: a metered loop's first call stops its limits short of the bound, and computes as later calls", () => {
+  // In a function's first call the strip-mined limit stops one pass before the bound, so the
+  // last pass takes the check (see `countedBackEdge`); later calls run to the bound. Each loop
+  // runs 1, 2, 3 and 50 passes in a first call and again in a second, on one instance.
+  const args: Record<string, (p: number) => [number, number, number]> = {
+    sum8: (p) => [0, p, 1],
+    sum32: (p) => [0, 4 * (p - 1), 4],
+    ne: (p) => [100, 100 + 4 * p, 0],
+    neSwapped: (p) => [0, 2 * p, 0],
+    down: (p) => [0, p, 100],
+    dot: (p) => [0, p, 4],
+  };
+  const configs = [
+    { executionTier: "interpreter" as const, consumeFuel: true },
+    { executionTier: "codegen" as const, codegenStyle: "jit" as const, consumeFuel: true },
+    { executionTier: "codegen" as const, codegenStyle: "lean" as const, consumeFuel: true },
+  ];
+  for (const [name, of] of Object.entries(args)) {
+    for (const p of [1, 2, 3, 50]) {
+      const logs = configs.map((config) => {
+        const t = instantiate(TEXT, { config });
+        t.inner.fuel = 1_000_000_000;
+        t.inner.fuelReserve = 0;
+        const log: unknown[] = [];
+        for (let call = 0; call < 2; call++) {
+          log.push(run(t, name, ...of(p)), t.inner.fuel + t.inner.fuelReserve);
+        }
+        return log;
+      });
+      for (const got of logs.slice(1)) assert.deepEqual(got, logs[0], `${name}, ${p} passes`);
+    }
+  }
+});
