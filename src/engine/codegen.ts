@@ -3255,6 +3255,7 @@ return ${UP}CALL;`;
           structuredCharge(pay.cost, pay.at, need).slice(0, -charged.length),
           charged,
           jump(pay.target, pc),
+          FUEL_COLD,
         );
         if (text === null) continue;
         out[outOf.get(pc)!] = text;

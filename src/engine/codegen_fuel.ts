@@ -316,7 +316,8 @@ const ITERATIONS = 1 << 16;
  *
  * `name`/`shape`/`words` are the row's (its operands from the pc on), `slot(w)` spells the slot
  * at word offset `w`, `check` is the checked charge's text without its charge, `charged` the
- * charge, `jump` the jump back.
+ * charge, `jump` the jump back, `cold` the local that is not 0 in a function's first call
+ * (`FUEL_COLD` in codegen.ts).
  */
 export function countedBackEdge(
   name: string,
@@ -328,6 +329,7 @@ export function countedBackEdge(
   check: string,
   charged: string,
   jump: string,
+  cold: string,
 ): string | null {
   const compared = COMPARED[name];
   const cmp = compared ?? COUNTED[name];
@@ -340,11 +342,37 @@ export function countedBackEdge(
     ? [stepAt(pc), `s32[${slot(words[1]!)}]`]
     : [2, 3].map((w) => shape[w] === "r" ? `s32[${slot(words[w]!)}]` : `${words[w]}`);
   const test = cmp === "!==" ? `${x} !== ${bound}` : `(${x} >>> 0) ${cmp} (${bound} >>> 0)`;
-  const end = cmp === "<" ? "$b" : cmp === "<=" ? "$b + 1" : "($b > $x ? $b : 4294967296)";
   const lim = `$lim${pc}`;
-  return `${
-    compared !== undefined ? "" : `${x} = (${x} + ${step}) | 0;\n`
-  }if ((${x} >>> 0) < (${lim} >>> 0)) {
+  // A `!==` loop's fast test is `!==` too, its limit the counter `min(k + 1, n)` steps on
+  // (`n` the steps to the bound, where they are a whole number: else one step on, so the fast
+  // test fails after one pass). Clang's loops count from below 0 up to 0 (or down to it), which
+  // an unsigned `<` limit cannot reach without wrapping: they went unmined (one check per
+  // pass, `bench/vec_bytes.c`).
+  // In a first call (`cold` not 0) every limit stops one step short of the bound, so the last
+  // pass of each run of the loop takes the check (and its refill path, see `FUEL_COLD` in
+  // codegen.ts). A limit at the bound left the check's code unrun in every call, until the
+  // count fell below `(k + 1) * need` in some call near the end of a `FUEL_CHUNK`: V8 threw
+  // the function's optimised code away there ("Insufficient type feedback for binary operation"
+  // at `fuel | $cf`) and ran a call or two in Maglev code. `bench/vec_float.c` scalar, fuel on,
+  // CPU ms per call, 12 calls, 4 processes each: 22-24 once warm, but 140-490 in 3-4 calls of
+  // every process (calls 4, 6-8, 10-11), against 2 slow calls (V8's whole-function tier-up,
+  // as without this change) after it. The one-step-on limit below low fuel multiplies the step
+  // by 1 rather than spelling `$x + $s` again, which had no feedback either.
+  const setLimit = cmp === "!=="
+    ? `const $x = ${x} >>> 0, $s = ${step} >>> 0, $b = ${bound} >>> 0, $e = $s > 2147483648 ? ($x - $b) >>> 0 : ($b - $x) >>> 0, $m = $s > 2147483648 ? 4294967296 - $s : $s;
+    ${lim} = ($x + $s * (fuel >= ${
+      (k + 1) * need
+    } && $m !== 0 && $e !== 0 && $e % $m === 0 ? Math.min(${
+      k + 1
+    }, $e / $m - (${cold} !== 0 && $e !== $m ? 1 : 0)) : 1)) | 0;`
+    : `const $x = ${x} >>> 0, $s = ${step} >>> 0, $b = ${bound} >>> 0, $e = $x + $s * ${k};
+    ${lim} = fuel >= ${(k + 1) * need} && $s > 0 && $e + $s <= 4294967295
+      ? Math.min($e + 1, ${
+      cmp === "<" ? `$b - (${cold} !== 0 && $b !== 0 ? 1 : 0)` : `$b + 1 - (${cold} !== 0 ? 1 : 0)`
+    }) | 0
+      : 0;`;
+  const fast = cmp === "!==" ? `${x} !== ${lim}` : `(${x} >>> 0) < (${lim} >>> 0)`;
+  return `${compared !== undefined ? "" : `${x} = (${x} + ${step}) | 0;\n`}if (${fast}) {
   ${charged}
   ${jump}/*fast@${pc}*/
 }
@@ -353,10 +381,7 @@ if (${test}) {
   ${check.replaceAll("\n", "\n  ")}
   ${charged}
   /*lim@${pc}*/{
-    const $x = ${x} >>> 0, $s = ${step} >>> 0, $b = ${bound} >>> 0, $e = $x + $s * ${k};
-    ${lim} = fuel >= ${(k + 1) * need} && $s > 0 && $e + $s <= 4294967295
-      ? Math.min($e + 1, ${end}) | 0
-      : 0;
+    ${setLimit}
   }/*lim@${pc}*/
   ${jump}
 }`;
@@ -388,8 +413,10 @@ export function stripMine(
     let ok = from >= 0 && counted !== null && body.includes(fast) && body.includes(inner);
     /** A compared back edge's step, found in its loop (see `COMPARED`). */
     let found: string | null = null;
+    /** A `!==` back edge's operands the other way round (`b !== x`), see below. */
+    let swapped: [string, string] | null = null;
     if (ok) {
-      const [, x, step, bound] = counted!;
+      let [, x, step, bound] = counted!;
       const name = /^[A-Za-z_$][\w$]*$/;
       const literal = /^-?\d+$/;
       const compared = step === stepAt(pc);
@@ -412,16 +439,30 @@ export function stripMine(
           // The counter's one write steps it by a literal or a name the loop does not write,
           // outside every block and arm of the loop's body (so every pass that reaches the
           // back edge made it once), before the back edge.
-          const add = new RegExp(
-            `(?<![\\w$.])${quoted(x!)} = \\(${quoted(x!)} \\+ (-?\\d+|[A-Za-z_$][\\w$]*)\\) \\| 0;`,
-          ).exec(loop);
-          const head = loop.indexOf("{") + 1;
-          let level = 0;
-          for (let i = head; add !== null && i < add.index; i++) {
-            if (loop[i] === "{") level++;
-            else if (loop[i] === "}") level--;
+          const stepOf = (v: string): string | null => {
+            const add = new RegExp(
+              `(?<![\\w$.])${quoted(v)} = \\(${quoted(v)} \\+ (-?\\d+|[A-Za-z_$][\\w$]*)\\) \\| 0;`,
+            ).exec(loop);
+            const head = loop.indexOf("{") + 1;
+            let level = 0;
+            for (let i = head; add !== null && i < add.index; i++) {
+              if (loop[i] === "{") level++;
+              else if (loop[i] === "}") level--;
+            }
+            return add !== null && level === 0 && add.index < loop.indexOf(fast) ? add[1]! : null;
+          };
+          found = stepOf(x!);
+          // `b !== x` (`bench/lz.c`'s loops: the counter second) counts as `x !== b`: the
+          // limit and the fast test take the other operand.
+          if (
+            found === null && name.test(bound!) && body.includes(`if (${x} !== ${lim}) {`)
+          ) {
+            found = stepOf(bound!);
+            if (found !== null) {
+              swapped = [x!, bound!];
+              [x, bound] = [bound, x];
+            }
           }
-          if (add !== null && level === 0 && add.index < loop.indexOf(fast)) found = add[1]!;
           ok = found !== null && (literal.test(found) ? Number(found) !== 0 : found !== x);
         }
         const stepped = found ?? step!;
@@ -435,11 +476,17 @@ export function stripMine(
     if (found !== null && limit !== undefined) limit = limit.replace(stepAt(pc), found);
     if (after === undefined) ok = false;
     else body = before! + after;
+    if (ok && swapped !== null && limit !== undefined) {
+      const [x, b] = swapped;
+      limit = limit.replace(`const $x = ${x} >>> 0`, `const $x = ${b} >>> 0`)
+        .replace(`$b = ${b} >>> 0`, `$b = ${x} >>> 0`);
+      body = body.replace(`if (${x} !== ${lim}) {`, `if (${b} !== ${lim}) {`);
+    }
     // Not strip-mined, the fast test (its limit always 0) goes: `bench/lz.c`'s loops whose
     // counter is not the compared slot kept a dead test and a limit per pass (fuel on / off CPU
     // 1.13x -> 1.32x), their split loops moving more locals.
     const dead = new RegExp(
-      `if \\(\\([^\\n]*? >>> 0\\) < \\(\\${lim} >>> 0\\)\\) \\{\\n[\\s\\S]*?/\\*fast@${pc}\\*/\\n\\}\\n?`,
+      `if \\((?:\\([^\\n]*? >>> 0\\) < \\(\\${lim} >>> 0\\)|[^\\n]*? !== \\${lim})\\) \\{\\n[\\s\\S]*?/\\*fast@${pc}\\*/\\n\\}\\n?`,
     );
     if (ok) {
       body = body.replace(head, (open) => `${open}\n${limit}\nF${start}: for (;;) {`)

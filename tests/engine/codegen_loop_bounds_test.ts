@@ -10,6 +10,8 @@ import { jitBounds } from "../../src/engine/codegen.ts";
 import { withLoopBoundsHoisted } from "../../src/engine/codegen_loop_bounds.ts";
 import { Trap } from "../../mod.ts";
 import { directSource, instantiate, type TestInstance } from "./harness.ts";
+import { DONE, OUT_OF_FUEL } from "../../src/engine/engine.ts";
+import { SLOT_WORDS } from "../../src/engine/entities.ts";
 
 const TRAP = "throw trap(TrapCode.MemoryOutOfBounds);";
 
@@ -217,6 +219,14 @@ const TEXT = `(module
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br_if $l (i32.ne (local.get $i) (local.get $end))))
     (local.get $sum))
+  (func (export "neSwapped") (param $i i32) (param $end i32) (param $unused i32) (result i32)
+    (local $sum i32)
+    (loop $l
+      (local.set $sum (i32.add (local.get $sum) (i32.load8_u offset=1 (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (local.set $sum (i32.xor (local.get $sum) (local.get $i)))
+      (br_if $l (i32.ne (local.get $end) (local.get $i))))
+    (local.get $sum))
   (func (export "dot") (param $p i32) (param $end i32) (param $q i32) (result i64)
     (local $i i32) (local $sum i64)
     (loop $l
@@ -340,4 +350,116 @@ Deno.test("codegen loop bounds: the loops of every width are hoisted, and comput
   }
   assert.ok(traps > 100 && clean > 100, `${traps} traps, ${clean} in bounds`);
   for (const t of tiers.slice(1)) assert.equal(t.engine.codegenStats().interpreted, 0);
+});
+
+Deno.test("codegen loop bounds: metered loops are hoisted too, and stop, resume and trap as the interpreter", () => {
+  const probe = instantiate(TEXT, { config: { consumeFuel: true } });
+  // The strip-mined inner loops (`F<pc>`) of a `<` and a `!==` loop (clang's, counting down).
+  for (const name of ["sum8", "ne", "down", "dot", "neSwapped"]) {
+    const f = probe.entity(name);
+    const generated = directSource(probe.engine.compile(f), f.instance.module);
+    assert.ok("source" in generated, name);
+    assert.match(
+      jitBounds(generated.source),
+      /^if \(.*<= memLen - \d+\) \{\nF\d+: for \(;;\) \{$/m,
+      name,
+    );
+  }
+  const E = 65536;
+  const cases: [string, number, number, number][] = [
+    ["sum8", 0, 5000, 1],
+    ["sum8", E - 5000, E, 1], // traps at E - 3: its first byte past the end
+    ["sum64", E - 4000, E, 3],
+    ["fill16", E - 3000, E + 8, 1],
+    ["ne", 100, 100 + 4 * 3000, 0],
+    ["ne", E - 404 - 4 * 2000, E - 400, 0], // one pass past its last in bounds
+    ["down", 0, 3000, 100],
+    ["down", 0, 3000, E - 5000], // traps where dst reaches E - 1
+    ["neSwapped", 0, 4000, 0],
+    ["neSwapped", E - 3000, E, 0], // its last pass reads E - 1
+    ["neSwapped", E - 3001, E + 1, 0], // its last pass reads E: a trap
+    ["neSwapped", 1, 4000, 0], // never meets its bound: wraps round to a trap
+    ["dot", 0, 2000, 4],
+    ["dot", E - 8 * 2000, 2000, 0], // traps at its last pass
+  ];
+  const configs = [
+    { executionTier: "interpreter" as const, consumeFuel: true },
+    { executionTier: "codegen" as const, codegenStyle: "jit" as const, consumeFuel: true },
+    { executionTier: "codegen" as const, codegenStyle: "lean" as const, consumeFuel: true },
+  ];
+  let stops = 0, traps = 0;
+  for (const [name, i, end, s] of cases) {
+    for (const budget of [0, 1, 3, 17, 5000, 100_000_000]) {
+      const logs = configs.map((config) => {
+        const t = instantiate(TEXT, { config });
+        const log: unknown[] = [];
+        // Each argument in a slot of its own (`SLOT_WORDS` words).
+        const io = new Int32Array(3 * SLOT_WORDS);
+        [i, end, s].forEach((v, k) => io[k * SLOT_WORDS] = v);
+        t.inner.fuel = budget;
+        t.inner.fuelReserve = 0;
+        const st = t.engine.startCall(t.entity(name), io);
+        try {
+          for (;;) {
+            const status = t.engine.resumeCall(t.inner, st);
+            if (status === DONE) break;
+            assert.equal(status, OUT_OF_FUEL);
+            log.push([st.requiredFuel, st.frames[2 * st.depth + 1], t.inner.fuel]);
+            // Each stop resumed with what it asks and some more (a few passes, then many).
+            t.inner.fuel += st.requiredFuel + (log.length < 4 ? 40 : 300_000);
+          }
+          t.engine.finishCall(st, io, 1);
+          log.push(io[0]);
+        } catch (e) {
+          if (!(e instanceof Trap)) throw e;
+          log.push(e.message);
+        }
+        log.push(t.inner.fuel + t.inner.fuelReserve);
+        const bytes = t.memory().data(t.store);
+        let sum = 0;
+        for (let k = 0; k < bytes.length; k++) sum = (sum * 31 + bytes[k]!) | 0;
+        return [...log, sum];
+      });
+      for (const got of logs.slice(1)) {
+        assert.deepEqual(got, logs[0], `${name}(${i}, ${end}, ${s}) from ${budget}`);
+      }
+      stops += logs[0]!.filter(Array.isArray).length;
+      if (logs[0]!.some((x) => String(x).includes("out of bounds"))) traps++;
+    }
+  }
+  assert.ok(stops > 150 && traps === 42 && stops > 200, `${stops} stops, ${traps} traps`);
+});
+
+Deno.test("codegen loop bounds: a metered loop's first call stops its limits short of the bound, and computes as later calls", () => {
+  // In a function's first call the strip-mined limit stops one pass before the bound, so the
+  // last pass takes the check (see `countedBackEdge`); later calls run to the bound. Each loop
+  // runs 1, 2, 3 and 50 passes in a first call and again in a second, on one instance.
+  const args: Record<string, (p: number) => [number, number, number]> = {
+    sum8: (p) => [0, p, 1],
+    sum32: (p) => [0, 4 * (p - 1), 4],
+    ne: (p) => [100, 100 + 4 * p, 0],
+    neSwapped: (p) => [0, 2 * p, 0],
+    down: (p) => [0, p, 100],
+    dot: (p) => [0, p, 4],
+  };
+  const configs = [
+    { executionTier: "interpreter" as const, consumeFuel: true },
+    { executionTier: "codegen" as const, codegenStyle: "jit" as const, consumeFuel: true },
+    { executionTier: "codegen" as const, codegenStyle: "lean" as const, consumeFuel: true },
+  ];
+  for (const [name, of] of Object.entries(args)) {
+    for (const p of [1, 2, 3, 50]) {
+      const logs = configs.map((config) => {
+        const t = instantiate(TEXT, { config });
+        t.inner.fuel = 1_000_000_000;
+        t.inner.fuelReserve = 0;
+        const log: unknown[] = [];
+        for (let call = 0; call < 2; call++) {
+          log.push(run(t, name, ...of(p)), t.inner.fuel + t.inner.fuelReserve);
+        }
+        return log;
+      });
+      for (const got of logs.slice(1)) assert.deepEqual(got, logs[0], `${name}, ${p} passes`);
+    }
+  }
 });
