@@ -70,6 +70,7 @@ for (const func of instances.entity(store, instance).funcs) {
     exceptions: workload.exceptions === true,
     // As the engine passes it (`Config.fuelCosts.elementsPerFuel`, 16 by default, less one).
     freeElements: values.fuel ? 15 : 0,
+    gcObjects: workload.gc === true && engine.codegenStyle !== "lean",
   });
   console.log(`// func ${cf.funcIndex}`);
   console.log(

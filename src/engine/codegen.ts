@@ -128,6 +128,25 @@
  * after the flush its ordinary return starts with (`FLOAT_RESULT`). Same A/B (best of 5-9):
  * matmul, vec_float, vec_float_scalar 0.98-1.03x (their hot code makes no float call).
  *
+ * ## References as objects
+ * With \`Config.wasmGc\` (JIT spelling), a direct entry whose code only moves references, tests
+ * them against null, passes them to calls and returns them, and makes and reads structs
+ * (\`OBJECT_OPS\`, forward branches only, every slot's word 0 cached in a local) holds a
+ * reference of the \`any\`/\`extern\` hierarchies in its JS locals as a handle or as the
+ * \`GcObject\` itself: \`struct.new\` makes the object without taking a handle, and
+ * \`struct.get\` of a reference field gives the field's object (null as 0), so no handle table
+ * entry is written or marked (codegen_gc.ts, \`OBJECT\`). A local holding an object keeps it
+ * alive itself, so a root write before a call skips it (\`roots\` in \`promote\`); where a
+ * value reaches a word (a flush: a stop, a collection, a call through the value stack) or a
+ * body that holds only words (its direct entry's parameters, a call's result, the ordinary
+ * entry's result), \`refWord\` (gc.ts) gives it its handle. The collections those handles
+ * need (a root holding a tree keeps its whole tree) run on the heap's credit of handle-free
+ * allocations (\`GcHeap.credit\`). A model of \`bench/binary_trees.wat\` in the shape of the
+ * generated code (CPU time of run(300), best of 30, five processes): handles 15.0-17.4 ms,
+ * objects 6.0-6.5 ms, plain JS recursion 5.0-6.0 ms. In the engine (both trees in one
+ * process, alternating, CPU time, best of 20, scale 0.5): binary-trees 7.65 -> 5.10 ms and
+ * 7.12 -> 5.00 ms (0.67-0.70x).
+ *
  * An indirect call whose target is not its site's cached callee enters that target's direct
  * entry too where it has one (`otherDirect` in `generateSource`; its nesting cost is a
  * property of the entry), rather than pushing its frame through `enterFunc`. Same A/B (best of
@@ -384,7 +403,7 @@ import * as simdMem from "./simd_mem.ts";
 import * as atomics from "./atomics.ts";
 import * as exceptions from "./exceptions.ts";
 import * as gc from "./gc.ts";
-import { spellGc } from "./codegen_gc.ts";
+import { OBJECT, spellGc } from "./codegen_gc.ts";
 import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
 import { lowerI64 } from "./codegen_i64.ts";
@@ -1077,6 +1096,50 @@ function isBranch(def: InstrDef): boolean {
   return def.run !== null && /pc = [\s\S]* \? \$\d+ : \$next;$/.test(def.run);
 }
 
+/**
+ * The instructions a body whose direct entry holds references as objects may have (see
+ * "References as objects"): each reads a slot that may hold a reference only as a move
+ * (\`Copy\` and its pairs, a call's argument, a return), a test against 0 (null), or in the struct
+ * instructions' object spellings (codegen_gc.ts); the others read numbers only. \`I32Eq\`,
+ * which \`ref.eq\` becomes, compares words and is not one of them.
+ */
+const OBJECT_OPS = new Set<number>([
+  I.Br,
+  I.BrIfNez,
+  I.BrIfEqz,
+  I.Copy,
+  I.Copy2,
+  I.Copy4,
+  I.Nop,
+  I.ConstI32,
+  I.I32Eqz,
+  I.I32Add,
+  I.I32Sub,
+  I.I32AddImm,
+  I.Call,
+  I.Return,
+  I.ReturnSlot,
+  I.StructNew,
+  I.StructNewDefault,
+  I.StructGet,
+  I.StructSet,
+]);
+
+/**
+ * Whether every instruction of \`code\` is one of \`OBJECT_OPS\`, its struct instructions
+ * spelled inline (\`freeFields\` as \`spellGc\` takes it).
+ */
+function objectCode(code: Int32Array, freeFields: number): boolean {
+  for (let pc = 0; pc < code.length; pc += instrSize(code, pc)) {
+    const op = code[pc]!;
+    if (!OBJECT_OPS.has(op)) return false;
+    if (ALLOCATING.has(op) || op === I.StructGet || op === I.StructSet) {
+      if (spellGc(code, pc, freeFields, "", "", true) === null) return false;
+    }
+  }
+  return true;
+}
+
 /** The instructions that may run a collection (their helpers call \`GcHeap.alloc\`, gc.ts). */
 const ALLOCATING = new Set<number>([
   I.StructNew,
@@ -1754,6 +1817,7 @@ function promote(
   promoted: readonly Cached[],
   numeric?: ReadonlySet<number>,
   forward = false,
+  objects = false,
 ): string {
   /**
    * With \`forward\` (code whose every path runs forward through the text: structured, without
@@ -1784,7 +1848,12 @@ function promote(
         // A handle is a slot's word 0 (a lane of another word never holds one).
         wordOfSlot(c.k) % entities.SLOT_WORDS === 0 && numeric?.has(c.k) !== true &&
         (lastRead === null || (lastRead.get(locals(c)[0]!) ?? -1) > at)
-      ).map((c) => `${inStack(c)[0]} = ${locals(c)[0]};`).join(" ");
+      ).map((c) =>
+        // An object needs no root: its local keeps it (see "References as objects").
+        objects
+          ? `if (typeof ${locals(c)[0]} === "number") ${inStack(c)[0]} = ${locals(c)[0]};`
+          : `${inStack(c)[0]} = ${locals(c)[0]};`
+      ).join(" ");
     }
     return (what === "flush" && op === undefined && only === null ? FUEL_OUT : "") +
       promoted.filter(({ k }) =>
@@ -1798,7 +1867,9 @@ function promote(
             !(ls.length === words.length ? only.has(words[i]!) : words.some((w) => only.has(w)))
             ? ""
             : what === "flush"
-            ? `${ss[i]} = ${l};`
+            ? objects && i === 0 && (c.kind === "s32" || c.kind === "i64")
+              ? `${ss[i]} = refWord(store.gc, ${l});`
+              : `${ss[i]} = ${l};`
             : `${l} = ${ss[i]};`
         ).filter((x) => x !== "")
           .join(" ");
@@ -1822,7 +1893,10 @@ function promote(
     }
     const value = text.slice(assign.lastIndex, end);
     out += text.slice(from, m.index) + `${name} = ` +
-      (access === "f64"
+      // A word moved whole may be a reference held as an object (see "References as objects").
+      (value.startsWith(OBJECT) || (objects && /^s32\[\(fp \+ \d+\)\]$/.test(value))
+        ? value.replace(OBJECT, "")
+        : access === "f64"
         ? value
         : access === "f32"
         ? `Math.fround(${value})`
@@ -2196,6 +2270,17 @@ export interface GenerateOptions {
    * most that many fields pays nothing for them and is spelled as unmetered code spells it.
    */
   readonly freeElements?: number;
+  /**
+   * Whether references of the \`any\` and \`extern\` hierarchies may be held in JS locals as
+   * the objects themselves (see "References as objects"; default false): every body of such an
+   * engine turns them into words where they reach its words or its other code.
+   */
+  readonly gcObjects?: boolean;
+  /**
+   * Whether this body's direct entry must not hold references as objects even where its code
+   * allows (default false): set where a first generation found a slot its locals do not cache.
+   */
+  readonly wordsOnly?: boolean;
 }
 
 /**
@@ -2231,6 +2316,7 @@ export function generateSource(
     lean = false,
     handlers = null,
     freeElements = 0,
+    gcObjects = false,
   } = options;
   const exceptions = options.exceptions ?? collectable;
   const localWords = options.localWords ?? paramWords;
@@ -2412,6 +2498,15 @@ export function generateSource(
    * entered only from its ordinary entry.
    */
   const windowed = directSelf !== null && (directSelf.cost ?? 1) === 1;
+  /**
+   * Whether this body's direct entry holds references as objects (see "References as
+   * objects"): where every instruction reads its slots as \`objectCode\` allows and every
+   * branch goes forward.
+   */
+  const objects = gcObjects && options.wordsOnly !== true && directSelf !== null && !lean &&
+    escapes.size === 0 &&
+    tries === null && edges.every((to, i) => i % 2 === 0 || to > edges[i - 1]!) &&
+    objectCode(code, Infinity);
   /**
    * What a return leaves for a direct entry's caller: the result's words read into `$res` (and
    * `HIGH`), after the flush a return starts with, which the splitter reads as a return (see
@@ -2697,6 +2792,12 @@ ${
           w % entities.SLOT_WORDS === 0
             ? `s32[(fp + ${w})]`
             : `s32[(fp + ${w - w % entities.SLOT_WORDS}) + ${w % entities.SLOT_WORDS}]`;
+        // A direct entry's one-word result may be an object (see "References as objects"):
+        // kept so in a body that holds them, else its word.
+        const oneWord = gcObjects && shape !== null && shape.results[0] === 1;
+        if (oneWord) names.add("refWord");
+        const result = (r: string) =>
+          !oneWord ? r : objects ? `${OBJECT}${r}` : `refWord(store.gc, ${r})`;
         const slow = `if (callee.isHost) {
   ${ownEnter("$oh")}const status = hostCall(callee, inst, st, base, store, baseDepth);
   if (status !== RETURN) ${stop(true)}
@@ -2737,7 +2838,7 @@ ${
     s32 = st.s32;${
               shape!.results.length === 0
                 ? ""
-                : `\n    s32[base] = $r;${
+                : `\n    s32[base] = ${oneWord ? "refWord(store.gc, $r)" : "$r"};${
                   shape!.results[0] === 2 ? "\n    s32[base + 1] = HIGH[0];" : ""
                 }`
             }
@@ -2788,7 +2889,9 @@ ${
 ${
             shape!.results.length === 0
               ? ""
-              : `${word(b)} = $r;${shape!.results[0] === 2 ? `\n${word(b + 1)} = HIGH[0];` : ""}`
+              : `${word(b)} = ${result("$r")};${
+                shape!.results[0] === 2 ? `\n${word(b + 1)} = HIGH[0];` : ""
+              }`
           }
 ${FUEL_IN}`;
         // An indirect call's other targets (not the site's cached one) that have a direct entry
@@ -2915,7 +3018,9 @@ ${
 ${
             results.length === 0
               ? ""
-              : `${word(b)} = $r;${results[0] === 2 ? `\n${word(b + 1)} = HIGH[0];` : ""}\n`
+              : `${word(b)} = ${result("$r")};${
+                results[0] === 2 ? `\n${word(b + 1)} = HIGH[0];` : ""
+              }\n`
           }${reloadWords(b, [])}`;
           // A recursive call keeps the full spelling's direct call, its stop its own: with the
           // one stop after both paths, fib ran slower (\`deno task bench --tier codegen --filter
@@ -3122,6 +3227,7 @@ return ${UP}CALL;`;
             ? `${flushBelow(ALL_WORDS)}\n${FUEL_SYNC}\n${ownEnter("$og")}`
             : `${FLUSH}\n${ownEnter("$og")}`,
           ownLeave("$og"),
+          objects,
         );
         if (gcJs !== null) {
           js = gcJs;
@@ -3285,6 +3391,20 @@ return ${UP}CALL;`;
     if (split.texts.some((t) => t.includes(`${name}(`))) names.add(name);
   }
   const promoted = split.locals.length === 0 ? first : promotable(split.texts, f32s.chosen);
+  // Holding references as objects, every slot's word 0 the text reads or writes must be cached
+  // in a local (an object never goes into a word but through \`refWord\`): else generated again
+  // with words only.
+  if (objects) {
+    const cached = new Set(
+      promoted.filter((c) => c.kind === "s32" || c.kind === "i64").map((c) => c.k),
+    );
+    for (const m of split.texts.join("\n").matchAll(/s32\[\(fp \+ (-?\d+)\)\]/g)) {
+      const k = Number(m[1]);
+      if (wordOfSlot(k) % entities.SLOT_WORDS === 0 && !cached.has(k)) {
+        return generateSource(code, { ...options, wordsOnly: true });
+      }
+    }
+  }
   if (osrAt >= 0) skipToEntry(split.texts, nests, osrAt);
   let text = split.texts.join("\n");
   // A direct entry's returns leave nothing in the value stack (see `directResult`).
@@ -3299,8 +3419,16 @@ return ${UP}CALL;`;
       directOpts?.numeric,
       // (\`lazyStacks\`'s test for loops; an exit's interpreter reads what the text does not.)
       structured && escapes.size === 0 && !/\bfor \(|\bwhile \(|\bdo \{/.test(text),
+      objects,
     ),
   );
+  // A direct entry's arguments and result may be objects (see \`directSource\`).
+  if (gcObjects && directSelf !== null) names.add("refWord");
+  // An object assigned to a slot no local caches goes into the value stack as its handle.
+  if (objects) {
+    body = body.replace(/= \/\*object\*\/(\$\w+);/g, "= refWord(store.gc, $1);");
+    if (body.includes(OBJECT)) return { reason: "a reference as an object left unplaced" };
+  }
   const folds = stripMine(body, folded);
   body = folds.body;
   const imports = [...names].sort();
@@ -3513,6 +3641,7 @@ const { ${imports.join(", ")} } = rt;
             fueled,
             cold,
             !lean,
+            gcObjects ? { objects, numeric: directOpts?.numeric } : null,
           ),
       ),
       escapes: [...escapes.values()],
@@ -3571,8 +3700,16 @@ function directSource(
   fueled: string,
   cold: boolean,
   lazy: boolean,
+  gc: { objects: boolean; numeric: ReadonlySet<number> | undefined } | null = null,
 ): string {
   const { params, results } = self.shape;
+  // An argument that may be a reference held as an object (see "References as objects"): the
+  // word for it where it goes into the value stack or into a body that does not hold objects.
+  const arg = (i: number, a: string, local: boolean) =>
+    gc === null || params[i] !== 1 || gc.numeric?.has(entities.SLOT_WORDS * i) === true ||
+      (local && gc.objects)
+      ? a
+      : `refWord(store.gc, ${a})`;
   const windowed = (self.cost ?? 1) === 1;
   const args: string[] = [];
   const init: string[] = [];
@@ -3582,13 +3719,17 @@ function directSource(
     args.push(...words);
     const c = promoted.find((c) => c.k === k);
     if (c !== undefined && c.kind === "i64") {
-      init.push(`r${k} = ${words[0]}; h${k} = ${words[1] ?? 0};`);
+      init.push(`r${k} = ${arg(i, words[0]!, true)}; h${k} = ${words[1] ?? 0};`);
     } else if (c !== undefined && c.kind === "s32") {
       init.push(
-        `r${k} = ${words[0]};${words[1] === undefined ? "" : ` s32[fp + ${k + 1}] = ${words[1]};`}`,
+        `r${k} = ${arg(i, words[0]!, true)};${
+          words[1] === undefined ? "" : ` s32[fp + ${k + 1}] = ${words[1]};`
+        }`,
       );
     } else {
-      init.push(words.map((a, j) => `s32[fp + ${k + j}] = ${a};`).join(" "));
+      init.push(
+        words.map((a, j) => `s32[fp + ${k + j}] = ${j === 0 ? arg(i, a, false) : a};`).join(" "),
+      );
       if (c !== undefined) {
         init.push(
           lanesBack(promote(`/*reload>=${k}:${wordsOf(c).join(",")}*/`, [c])).replace(FUEL_IN, ""),
@@ -3607,7 +3748,9 @@ function directSource(
   ).join("");
   const store = results.length === 0
     ? ""
-    : `st.s32[fp] = $res;\n${results[0] === 2 ? "st.s32[fp + 1] = HIGH[0];\n" : ""}`;
+    : `st.s32[fp] = ${gc !== null && results[0] === 1 ? "refWord(store.gc, $res)" : "$res"};\n${
+      results[0] === 2 ? "st.s32[fp + 1] = HIGH[0];\n" : ""
+    }`;
   const rest = prologue.split("\n").slice(3);
   let code = `${zero}${declare}\nlet $res = 0;\n${fueled}`;
   const stacks = lazy ? lazyStacks(code) : null;
@@ -3725,6 +3868,7 @@ export function generateBody(
   lean = false,
   exceptions = collectable,
   freeElements = 0,
+  gcObjects = false,
 ): { body: GeneratedBody; escapes: string[] } | string {
   const shapeOf = module === undefined ? null : callShapesOf(module);
   const directOpts = selfFrames || collectable ? directOptionsOf(cf, module) : null;
@@ -3745,6 +3889,7 @@ export function generateBody(
       handlers: cf.handlers,
       exceptions,
       freeElements,
+      gcObjects,
     });
   // A frame made hot at a loop header continues there in this same body (see `resumeBodyOf`).
   let result = entry > 0 && cf.code[entry] === I.TierUp ? source(entry) : null;
@@ -3768,6 +3913,7 @@ export function generateBody(
         directOpts === null ? null : { self: null, imported: directOpts.imported },
         exceptions,
         freeElements,
+        gcObjects,
       ),
     );
     return { body, escapes: result.escapes };
@@ -3802,6 +3948,7 @@ function resumeBodyOf(
   directOpts: DirectOptions | null,
   exceptions: boolean,
   freeElements: number,
+  gcObjects: boolean,
 ): GeneratedBody {
   let resume: GeneratedBody | null = null;
   /** The OSR bodies, by entry pc (null: that pc has none, the switch body continues there). */
@@ -3823,6 +3970,7 @@ function resumeBodyOf(
       handlers: cf.handlers,
       exceptions,
       freeElements,
+      gcObjects,
     });
     if ("reason" in result) return null;
     try {

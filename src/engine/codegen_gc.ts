@@ -64,16 +64,25 @@ export function spellGc(
   freeFields: number,
   flush: string,
   after = "",
+  objects = false,
 ): string | null {
   switch (code[pc]) {
     case I.StructGet:
-      return structGet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!);
+      return structGet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!, objects);
     case I.StructSet:
-      return structSet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!);
+      return structSet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!, objects);
     case I.StructNew:
-      return structNew(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, flush, freeFields, after);
+      return structNew(
+        code[pc + 1]!,
+        code[pc + 2]!,
+        code[pc + 3]!,
+        flush,
+        freeFields,
+        after,
+        objects,
+      );
     case I.StructNewDefault:
-      return structNew(code[pc + 1]!, code[pc + 2]!, -1, flush, freeFields, after);
+      return structNew(code[pc + 1]!, code[pc + 2]!, -1, flush, freeFields, after, objects);
     case I.ArrayGet:
       return arrayGet(code[pc + 1]!, code[pc + 2]!, code[pc + 3]!, code[pc + 4]!);
     case I.ArraySet:
@@ -179,19 +188,46 @@ else if ($k === ${ST_I64}) {
 } else $a.data[$i] = store.exnOf(${v});`;
 }
 
-/** The null check of struct handle slot `h`, naming the struct `$o`. */
-function structAt(h: number): string {
+/**
+ * The null check of struct slot `h`, naming the struct `$o`; with `objects` (see `OBJECT`) the
+ * slot may hold the struct itself rather than its handle.
+ */
+function structAt(h: number, objects = false): string {
   return `const $sh = s32[${slot(h)}];
 if ($sh === 0) throw trap(${TrapCode.NullStructReference});
-const $o = store.gc.objs[$sh >>> 1];`;
+const $o = ${objects ? `typeof $sh !== "number" ? $sh : ` : ""}store.gc.objs[$sh >>> 1];`;
 }
 
+/**
+ * The mark before a value assigned to a slot that is a reference as generated code may hold it
+ * in a JS local (\`GenerateOptions.gcObjects\` in codegen.ts): 0 (null), an i31 handle, a
+ * \`GcObject\` itself (no handle), or a handle. The generator assigns it to a slot's local as
+ * it is, and to a word of the value stack through \`refWord\` (gc.ts).
+ */
+export const OBJECT = "/*object*/";
+
+/** The reference as fields hold it of slot read \`v\`, which holds a handle or an object. */
+const refOfWord = (v: string, objs: string) =>
+  `(typeof ${v} !== "number" ? ${v} : refOfHandle(${objs}, ${v}))`;
+
 /** `struct.get(_s/_u)` of the field at word `k`, read as `kind`, from slot `h` into slot `d`. */
-function structGet(d: number, h: number, k: number, kind: number): string | null {
+function structGet(
+  d: number,
+  h: number,
+  k: number,
+  kind: number,
+  objects = false,
+): string | null {
   const w = wordOf("$o", k);
   let value: string;
   switch (kind) {
     case ST_ANY:
+      // With \`objects\`, the field's object itself (null as 0): no handle.
+      if (objects) {
+        return `${structAt(h, true)}
+const $fr = ${w} ?? 0;
+s32[${slot(d)}] = ${OBJECT}$fr;`;
+      }
       value = `handleOfRef(store.gc, ${w})`;
       break;
     case ST_I8:
@@ -207,33 +243,41 @@ function structGet(d: number, h: number, k: number, kind: number): string | null
       value = `(${w} << 16) >> 16`;
       break;
     case ST_I64:
-      return `${structAt(h)}
+      return `${structAt(h, objects)}
 s32[${slot(d)}] = ${w};
 s32[${slot(d)} + 1] = ${wordOf("$o", k + 1)};`;
     default:
       return null;
   }
-  return `${structAt(h)}
+  return `${structAt(h, objects)}
 s32[${slot(d)}] = ${value};`;
 }
 
 /** `struct.set` of the field at word `k` (storage `kind`) of struct slot `h` to slot `a`. */
-function structSet(h: number, a: number, k: number, kind: number): string | null {
+function structSet(
+  h: number,
+  a: number,
+  k: number,
+  kind: number,
+  objects = false,
+): string | null {
   const set = (k: number, v: string) =>
     k < INLINE ? `$o.w${k} = ${v};` : `$o.rest[${k - INLINE}] = ${v};`;
   const v = `s32[${slot(a)}]`;
   switch (kind) {
     case ST_I8:
-      return `${structAt(h)}\n${set(k, `${v} & 255`)}`;
+      return `${structAt(h, objects)}\n${set(k, `${v} & 255`)}`;
     case ST_I16:
-      return `${structAt(h)}\n${set(k, `${v} & 65535`)}`;
+      return `${structAt(h, objects)}\n${set(k, `${v} & 65535`)}`;
     case ST_I32:
     case ST_FUNC:
-      return `${structAt(h)}\n${set(k, v)}`;
+      return `${structAt(h, objects)}\n${set(k, v)}`;
     case ST_I64:
-      return `${structAt(h)}\n${set(k, v)}\n${set(k + 1, `s32[${slot(a)} + 1]`)}`;
+      return `${structAt(h, objects)}\n${set(k, v)}\n${set(k + 1, `s32[${slot(a)} + 1]`)}`;
     case ST_ANY:
-      return `${structAt(h)}\n${set(k, `refOfHandle(store.gc.objs, ${v})`)}`;
+      return `${structAt(h, objects)}\n${
+        set(k, objects ? refOfWord(v, "store.gc.objs") : `refOfHandle(store.gc.objs, ${v})`)
+      }`;
   }
   return null;
 }
@@ -257,6 +301,7 @@ function structNew(
   flush: string,
   freeFields: number,
   after: string,
+  objects = false,
 ): string | null {
   // (Code from a module names registered struct types; other code keeps the template.)
   if (id < 0 || id >= TYPES.size || gcType(id).kind !== "struct") return null;
@@ -286,7 +331,9 @@ function structNew(
         }
         break;
       case ST_ANY:
-        words.push(a < 0 ? "null" : `refOfHandle($objs, ${v})`);
+        words.push(
+          a < 0 ? "null" : objects ? refOfWord(v, "$objs") : `refOfHandle($objs, ${v})`,
+        );
         break;
       case ST_EXN:
         words.push(a < 0 ? "null" : `store.exnOf(${v})`);
@@ -300,6 +347,18 @@ function structNew(
   const args = words.slice(0, INLINE);
   while (args.length < (cls === "GcStruct2" ? 2 : INLINE)) args.push("0");
   if (cls === "GcStructN") args.push(`[${words.slice(INLINE).join(", ")}]`);
+  // With \`objects\`, the struct itself into the slot: no handle. The collections handles
+  // would have run run on the heap's credit (\`GcHeap.credit\`), with the cached slots
+  // written back as their roots.
+  if (objects) {
+    return `const $g = store.gc, $objs = $g.objs;
+const $o = new ${cls}(gcType(${id}), ${args.join(", ")});
+if (--$g.credit < 0) {
+${flush}
+$g.collectNow();
+${after}}
+s32[${slot(d)}] = ${OBJECT}$o;`;
+  }
   return `const $g = store.gc, $objs = $g.objs;
 const $o = new ${cls}(gcType(${id}), ${args.join(", ")});
 let $id = $g.give($o);

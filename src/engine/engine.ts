@@ -182,6 +182,8 @@ export class Engine {
       this.codegenStyle === "lean",
       c.wasmExceptions,
       c.consumeFuel ? c.fuelCosts.elementsPerFuel - 1 : 0,
+      // References as objects in generated JS locals (see codegen.ts), in the JIT spelling.
+      c.wasmGc && this.codegenStyle !== "lean",
     );
     const reasons = this.#stats.reasons;
     if (typeof result === "string") {

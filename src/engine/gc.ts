@@ -41,6 +41,9 @@
  * back to the value stack (its template can stop for fuel), so the stack words are current
  * roots; an unmetered one (codegen_gc.ts) takes its handle with `GcHeap.give`, which says when
  * a collection is due instead of running it, and writes the cached slots back only then.
+ * Where a direct entry holds references as objects in its JS locals (codegen.ts, "References as
+ * objects"), its \`struct.new\` takes no handle at all: it collects on \`GcHeap.credit\`, and an
+ * object gets a handle (\`refWord\`) only where it reaches a word.
  *
  * A dropped store drops its heap with it: nothing outside the store refers to the table.
  *
@@ -457,6 +460,14 @@ export class GcHeap {
   readonly holders: (GlobalEntity | TableEntity)[] = [];
   /** Instances whose element segments may hold handles of this heap. */
   readonly instances: InstanceEntity[] = [];
+  /**
+   * How many objects generated code may still make without handles (codegen.ts, "References
+   * as objects") before it collects (\`collectNow\`): as many as an allocation taking a handle
+   * each would make between two collections (\`#limit\`), and none once the table grew past
+   * its limit (\`handleOf\`). Handles those objects get later (a root holding an object's
+   * tree) are freed only by a collection, which no allocation would run otherwise.
+   */
+  credit = GC_COLLECT_MIN;
   /** How many collections ran, and how many handles the last one kept (for tests and benches). */
   collections = 0;
   live = 0;
@@ -504,6 +515,7 @@ export class GcHeap {
       this.#mark();
       return this.#assign(obj, GROW);
     }
+    if (objs.length >= this.#limit) this.credit = 0;
     i = objs.length;
     objs.push(obj);
     if (i >= marked.length) {
@@ -513,6 +525,11 @@ export class GcHeap {
     }
     marked[i] = 1;
     return obj.id = i << 1;
+  }
+
+  /** Collects now, lazily as \`alloc\` does: the roots must be current. */
+  collectNow(): void {
+    this.#mark();
   }
 
   /** The handle of a new object (may collect first). */
@@ -620,6 +637,7 @@ export class GcHeap {
     this.#sweepEnd = n;
     this.live = live;
     this.collections++;
+    this.credit = this.#limit;
     this.#limit = Math.max(GC_COLLECT_MIN, 2 * live);
   }
 }
@@ -758,6 +776,15 @@ export function structNewDefault(
  */
 export function refOfHandle(objs: readonly (GcObject | null)[], h: number): GcRef {
   return h === 0 ? null : (h & 1) !== 0 ? h : objs[h >>> 1] ?? null;
+}
+
+/**
+ * The word for a value generated code held in a JS local, where a reference may be the
+ * \`GcObject\` itself (codegen.ts, "References as objects"): an object's handle (given one if
+ * it has none), anything else (a number: a word, a handle, an i31, 0 for null) as it is.
+ */
+export function refWord(gc: GcHeap, v: unknown): number {
+  return typeof v === "number" ? v : v === null ? 0 : gc.handleOf(v as GcObject);
 }
 
 /** The handle of `ref` as fields hold it (`GcHeap.handle`, for generated code). */
