@@ -2798,6 +2798,8 @@ ${
         if (oneWord) names.add("refWord");
         const result = (r: string) =>
           !oneWord ? r : objects ? `${OBJECT}${r}` : `refWord(store.gc, ${r})`;
+        // A result that may be an object is told from a stop by identity (see `STOP`).
+        const stopped = (r: string) => oneWord ? `${r} === STOP` : `typeof ${r} !== "number"`;
         const slow = `if (callee.isHost) {
   ${ownEnter("$oh")}const status = hostCall(callee, inst, st, base, store, baseDepth);
   if (status !== RETURN) ${stop(true)}
@@ -2830,7 +2832,7 @@ ${
     const $r = dd(st, depth + 1, base${
               valueWords(b, shape!.params).map((w) => `, ${word(w)}`).join("")
             });
-    if (typeof $r !== "number") {
+    if (${stopped("$r")}) {
       const status = STATUS[0];
       ${stop(false)}
     }
@@ -2856,7 +2858,7 @@ ${
           fn: string,
           entity: string,
           call = `${fn}(st, depth + 1, base${directArgs})`,
-          stopped = `typeof $r !== "number"`,
+          stopTest = stopped("$r"),
         ) =>
           `${
             lazy
@@ -2882,7 +2884,7 @@ ${
   st.funcs[depth + 1] = ${entity};
   const $r = ${call};`
           }
-  if (${stopped}) {
+  if (${stopTest}) {
     const status = STATUS[0];
     ${lazyFuncs ? `if (st.depth > depth) st.funcs[depth + 1] = ${entity};\n    ` : ""}${stop(false)}
   }${lazy ? "" : `\n  ${lazyFuncs ? "" : "st.depth = depth;\n  "}${RELOAD_STACKS}`}
@@ -3011,7 +3013,7 @@ ${
           const slow = `$r = callOut(${callee}, st, depth, base, store, nesting, ${stale}, ${
             results[0] ?? 0
           });${fill}`;
-          const stopped = `if (typeof $r !== "number") {
+          const stoppedBlock = `if (${stopped("$r")}) {
   const status = STATUS[0];
   ${stop(false)}
 }
@@ -3029,7 +3031,7 @@ ${
             ? `${FUEL_OUT}
 const base = fp + ${b};
 ${directCall}let ${slow}
-${stopped}
+${stoppedBlock}
 }
 ${MEMORY_RELOAD}`
             : `${FUEL_OUT}
@@ -3047,7 +3049,7 @@ if (${guard}) {
   ${args}
   ${slow}
 }
-${stopped}
+${stoppedBlock}
 ${MEMORY_RELOAD}`;
           break;
         }
@@ -3790,7 +3792,9 @@ ${
 const $res = ($self.direct ?? ($self.direct = make(store, inst)))(st, depth, ${
     windowed ? "" : "nesting, "
   }fp${pass});
-if (typeof $res !== "number") return STATUS[0];
+if (${
+    gc !== null && results[0] === 1 ? "$res === STOP" : 'typeof $res !== "number"'
+  }) return STATUS[0];
 ${store}return RETURN;
 };
 wasm.directFor = make;
