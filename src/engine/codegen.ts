@@ -186,7 +186,14 @@
  * `Func.wrap`/`funcWrap` functions of at most three i32 parameters and none or one i32 result)
  * passes its arguments and takes its result as JS values, skipping `hostCall`, `callHost` and the
  * slot readers and writers; its stops and errors are `hostCall`'s. In-process A/B (CPU time,
- * best of 11): `bench/hostcall.wat` 2.57x -> 1.22x native.
+ * best of 11): `bench/hostcall.wat` 2.57x -> 1.22x native. It names the host function in
+ * `st.host` (and `st.hostBase`) only where the call stops (a throw, a Promise), which is where
+ * they are read: set around every call they were a store with a write barrier and two more per
+ * call. Its guard compares `isHost` with `true` (as the fuel write-back before it compares
+ * `fuelLive`): a bare truth test of a value TurboFan has no type for (a field read, or any local
+ * of loop code compiled for on-stack replacement, which is how a long-running `run` loop is
+ * compiled) was a chain of seven compares, V8's full ToBoolean (`--trace-turbo` of hostcall's
+ * loop); see the commit that added it for the figures.
  *
  * The lean spelling (codegen_lean.ts) has direct entries too. `deno task bench:jitless --scale
  * 0.1 --iterations 3 --filter fib,binary-trees,calls` (`node --jitless`, CPU time against
@@ -3055,25 +3062,26 @@ ${MEMORY_RELOAD}`;
         }
         const fastHost = !hostFast ? "" : `const $hc = ${callee};
 let $h;
-if ($hc.isHost && ($h = $hc.fast) !== null) {
+if ($hc.isHost === true && ($h = $hc.fast) !== null) {
   ${viaDirect ? args : ""}
-  st.host = $hc;
-  st.hostBase = base;
   let $o, status = RETURN;
   try {
     $o = $h(inst, s32, base, ${fastArgs});
   } catch (e) {
+    st.host = $hc;
+    st.hostBase = base;
     status = hostThrew(st, store, baseDepth, e);
   }
   if (status === RETURN && typeof $o !== "number") {
     if ($o === undefined) $o = s32[base];
     else {
+      st.host = $hc;
+      st.hostBase = base;
       st.pending = $o;
       status = HOST_AWAIT;
     }
   }
   if (status !== RETURN) ${stop(true)}
-  st.host = null;
   ${shape!.results.length === 0 ? "" : `${word(b)} = $o;`}
   ${FUEL_IN}
 } else {
@@ -3480,9 +3488,11 @@ ${
   });
   const usesMem = uses("mem") || uses("mview") || uses("memLen");
   if (metered && structured) body = dropIdleTakes(body, FUEL_IN, FUEL_OUT);
+  // `=== true`: in code compiled for on-stack replacement `fuelLive` has no type, and a bare
+  // `if (fuelLive)` was V8's whole ToBoolean, seven compares, at every call (see "fast entry").
   body = body.replaceAll(
     FUEL_OUT,
-    metered ? "if (fuelLive) {\n  store.fuel = fuel;\n  fuelLive = false;\n}\n" : "",
+    metered ? "if (fuelLive === true) {\n  store.fuel = fuel;\n  fuelLive = false;\n}\n" : "",
   )
     .replaceAll(FUEL_IN, metered ? FUEL_TAKE : "")
     .replaceAll(FUEL_SYNC, metered ? "if (fuelLive) store.fuel = fuel;" : "")

@@ -181,7 +181,7 @@ const FUEL_TEXT = new RegExp(
     String
       .raw`if \((?:\([\w$]+ >>> 0\) < \(\$lim\d+ >>> 0\)|[\w$]+ !== \$lim\d+)\) \{\s*(?:fuel = \(fuel - \d+\) \| 0;)?\s*continue F\d+;\s*\}\s*break F\d+;\s*\}`,
     String.raw`\(fuelLive && \(store\.fuel = fuel\)\), `,
-    String.raw`if \(fuelLive\) \{\s*store\.fuel = fuel;\s*fuelLive = false;\s*\}`,
+    String.raw`if \(fuelLive === true\) \{\s*store\.fuel = fuel;\s*fuelLive = false;\s*\}`,
     String.raw`fuel = store\.fuel \| 0;\s*fuelLive = true;`,
   ].join("|"),
   "g",
