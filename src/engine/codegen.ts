@@ -325,6 +325,20 @@
  * 59 ms) spelling 15, the v128
  * passes (`laneSlots`, `knownWords`, `zeroLanes`, `boundedLanes`) 19 on a body without v128,
  * the text passes after them about 20; a 27-word body generated later in a process took 3.
+ * Those are wall times on a loaded machine. In CPU time (`process.cpuUsage` around each pass, 8
+ * processes, load 29 on 2 cores), that body's generation took 18-45 ms: spelling 5-11,
+ * `numberSlots` 0.2-4.3, `laneSlots` 0.2-2.4, `knownWords` 1.2-4.3, `f32Slots` 0.3-0.6,
+ * `zeroLanes` 0.4-1.1, `boundedLanes` 2-6.4, the text passes after them 4-8. `knownWords`,
+ * `zeroLanes` and `boundedLanes` are not v128-only (constants respelled, `|` terms and `& c`
+ * masks dropped in scalar code too), so none can be skipped on a v128-free body without
+ * changing its source. Cut where the source stays byte-identical (every body of the bench
+ * workloads, plain, lean and metered, and of the three spec suites under `--tier codegen`,
+ * plain, lean and `--fuel`, dumped before and after): `boundedLanes`' patterns tried only on
+ * values holding their literal parts, `typedLanes` not run on a body without a v128 access.
+ * First calls did not move beyond the noise (`bench:warmup --filter loop,fib,sha512,lz,matmul
+ * --rounds 3 --tree`, least CPU of 3 alternated processes, new/old): loop 1.03, fib 0.93,
+ * sha512 0.86, matmul 0.80, lz 0.99. Spelling, the largest part, is V8 running the generator's
+ * code cold (the first `ConstI32` of `loop`'s body alone 1.6-2.0 ms).
  *
  * `codegen` generates every function it runs, on its first call, which the spec suites' `--tier
  * codegen` relies on (the generator sees every function they call). A first call that runs many
