@@ -327,6 +327,45 @@
  * is a function of its own (`SPLIT_SIZES.minTopChars`), so that V8 does not compile the whole
  * body in OSR code for it.
  *
+ * Issue 14's target, a first call within 3x of a warm one, is out of this policy's reach under
+ * `auto` (December 2026, loaded 2-core machine, CPU time). `deno task bench:warmup`, least of 2
+ * processes: 2.4-2.9x for fib, hashtab, calls and hostcall (warm calls 36-127 ms), 3.6-26x for
+ * the others (warm calls 9-47 ms: vec_bytes_scalar 25.8, lz 14.6, vec_bytes 13.5, vec_float
+ * 11.9; geometric mean 6.2x). A first call is a fixed cost plus 1-2 warm calls: at `--scale 4`
+ * (warm calls 3.8-5.3x longer) loop 5.6 -> 2.4x, matmul 8.9 -> 1.9x, sha512 6.7 -> 3.0x,
+ * vec_float_scalar 7.0 -> 3.1x, lz 14.6 -> 5.0x, vec_bytes_scalar 25.8 -> 7.2x. Generating
+ * (`Engine.bodyOf`, the generator running cold) is 18-60% of the first call (3 processes per
+ * workload): loop 40-43 of 79-96 ms for a 78-word body, sha512 101-104 of 208-219, lz 113-170 of
+ * 257-405, vec_bytes 225-277 of 429-483; translating is 5-41 ms; the rest is the interpreter
+ * before the tier-up and V8's first run of the generated code. Keeping the first call in the
+ * interpreter does not help: the interpreter's warm calls alone are 3.8-28x the generated ones
+ * (`bench:warmup --tier interpreter`: vec_bytes 153.6 ms, lz 187.6, sha512 269.0, vec_float
+ * 92.3, against 12.5, 15.6, 26.5, 24.5 under `auto`). Tried: a threshold of 1,000 x (1 + the
+ * body's words), so that a long body's first call stays interpreted, against this policy
+ * (`bench:warmup --tree`, 3 alternated processes each, least first-call CPU, new/old): sha512
+ * 2.30, lz 2.61, vec_float 1.32, vec_float_scalar 1.48, vec_bytes 1.10, vec_bytes_scalar 2.50,
+ * and the second call then paid the generating (sha512's median warm call 3.18). What the
+ * target needs is a generator that is cheap cold: generating `bench/loop.wat`'s 78 words as
+ * the first body of a process took 36-65 ms (28 and 36 in two processes under
+ * `--v8-flags=--no-lazy`, which compiles the generator as it loads), of which (one process,
+ * 59 ms) spelling 15, the v128
+ * passes (`laneSlots`, `knownWords`, `zeroLanes`, `boundedLanes`) 19 on a body without v128,
+ * the text passes after them about 20; a 27-word body generated later in a process took 3.
+ * Those are wall times on a loaded machine. In CPU time (`process.cpuUsage` around each pass, 8
+ * processes, load 29 on 2 cores), that body's generation took 18-45 ms: spelling 5-11,
+ * `numberSlots` 0.2-4.3, `laneSlots` 0.2-2.4, `knownWords` 1.2-4.3, `f32Slots` 0.3-0.6,
+ * `zeroLanes` 0.4-1.1, `boundedLanes` 2-6.4, the text passes after them 4-8. `knownWords`,
+ * `zeroLanes` and `boundedLanes` are not v128-only (constants respelled, `|` terms and `& c`
+ * masks dropped in scalar code too), so none can be skipped on a v128-free body without
+ * changing its source. Cut where the source stays byte-identical (every body of the bench
+ * workloads, plain, lean and metered, and of the three spec suites under `--tier codegen`,
+ * plain, lean and `--fuel`, dumped before and after): `boundedLanes`' patterns tried only on
+ * values holding their literal parts, `typedLanes` not run on a body without a v128 access.
+ * First calls did not move beyond the noise (`bench:warmup --filter loop,fib,sha512,lz,matmul
+ * --rounds 3 --tree`, least CPU of 3 alternated processes, new/old): loop 1.03, fib 0.93,
+ * sha512 0.86, matmul 0.80, lz 0.99. Spelling, the largest part, is V8 running the generator's
+ * code cold (the first `ConstI32` of `loop`'s body alone 1.6-2.0 ms).
+ *
  * `codegen` generates every function it runs, on its first call, which the spec suites' `--tier
  * codegen` relies on (the generator sees every function they call). A first call that runs many
  * functions once pays it for each: `deno task bench:first-call` (2,000 bodies of ~500 bytes,
