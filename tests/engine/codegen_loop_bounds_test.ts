@@ -9,9 +9,7 @@ import assert from "node:assert/strict";
 import { jitBounds } from "../../src/engine/codegen.ts";
 import { withLoopBoundsHoisted } from "../../src/engine/codegen_loop_bounds.ts";
 import { Trap } from "../../mod.ts";
-import { directSource, instantiate, type TestInstance } from "./harness.ts";
-import { DONE, OUT_OF_FUEL } from "../../src/engine/engine.ts";
-import { SLOT_WORDS } from "../../src/engine/entities.ts";
+import { directSource, fuelLog, instantiate, type TestInstance } from "./harness.ts";
 
 const TRAP = "throw trap(TrapCode.MemoryOutOfBounds);";
 
@@ -392,29 +390,12 @@ Deno.test("codegen loop bounds: metered loops are hoisted too, and stop, resume 
     for (const budget of [0, 1, 3, 17, 5000, 100_000_000]) {
       const logs = configs.map((config) => {
         const t = instantiate(TEXT, { config });
-        const log: unknown[] = [];
-        // Each argument in a slot of its own (`SLOT_WORDS` words).
-        const io = new Int32Array(3 * SLOT_WORDS);
-        [i, end, s].forEach((v, k) => io[k * SLOT_WORDS] = v);
-        t.inner.fuel = budget;
-        t.inner.fuelReserve = 0;
-        const st = t.engine.startCall(t.entity(name), io);
-        try {
-          for (;;) {
-            const status = t.engine.resumeCall(t.inner, st);
-            if (status === DONE) break;
-            assert.equal(status, OUT_OF_FUEL);
-            log.push([st.requiredFuel, st.frames[2 * st.depth + 1], t.inner.fuel]);
-            // Each stop resumed with what it asks and some more (a few passes, then many).
-            t.inner.fuel += st.requiredFuel + (log.length < 4 ? 40 : 300_000);
-          }
-          t.engine.finishCall(st, io, 1);
-          log.push(io[0]);
-        } catch (e) {
-          if (!(e instanceof Trap)) throw e;
-          log.push(e.message);
-        }
-        log.push(t.inner.fuel + t.inner.fuelReserve);
+        // Each stop resumed with what it asks and some more (a few passes, then many).
+        const log = fuelLog(t, name, [i, end, s], budget, (st, log) => {
+          log.push([st.requiredFuel, st.frames[2 * st.depth + 1], t.inner.fuel]);
+          t.inner.fuel += st.requiredFuel + (log.length < 4 ? 40 : 300_000);
+          return true;
+        });
         const bytes = t.memory().data(t.store);
         let sum = 0;
         for (let k = 0; k < bytes.length; k++) sum = (sum * 31 + bytes[k]!) | 0;
