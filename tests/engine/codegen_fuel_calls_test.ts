@@ -87,3 +87,66 @@ Deno.test("codegen fuel: a cold call (no direct entries yet) stops where the int
     }
   }
 });
+
+/**
+ * `loop(n)` calls leaves (bodies with no call, loop or charge but the one on entry) through a
+ * table, one of which (`divide`) traps at `n` = 9; each leaf is also
+ * exported, for its direct entry.
+ */
+const LEAVES = `(module
+  (type $unary (func (param i32) (result i32)))
+  (table 4 funcref)
+  (memory 1)
+  (elem (i32.const 0) $inc $divide $store $inc)
+  (func $inc (type $unary) (i32.add (local.get 0) (i32.const 1)))
+  (func $divide (type $unary) (i32.div_u (i32.const 1000) (i32.sub (local.get 0) (i32.const 9))))
+  (func $store (type $unary)
+    (i32.store (i32.const 16) (i32.add (i32.load (i32.const 16)) (local.get 0)))
+    (i32.load (i32.const 16)))
+  (func (export "loop") (param $n i32) (result i32) (local $acc i32)
+    (block $done
+      (loop $top
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $acc (i32.add (local.get $acc)
+          (call_indirect (type $unary) (local.get $n) (i32.and (local.get $n) (i32.const 3)))))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $top)))
+    (i32.add (local.get $acc) (i32.load (i32.const 16))))
+  (export "inc" (func $inc))
+  (export "divide" (func $divide)))`;
+
+/** `loop(arg)` in `tier` from `budget` fuel, `step` more at each stop: its log (see `run`). */
+function leaves(tier: Tier, arg: number, budget: number, step: number, warm: boolean) {
+  const t = instantiate(LEAVES, { config: { executionTier: tier, consumeFuel: true } });
+  t.store.setFuel(1_000_000_000);
+  if (warm) t.call("loop", 7);
+  const log: unknown[] = [];
+  try {
+    return resumedFuelLog(t, "loop", arg, budget, step, log, 100_000);
+  } catch (e) {
+    return [...log, ["trap", String(e), t.store.getFuel()]];
+  }
+}
+
+Deno.test("codegen fuel: a leaf's direct entry without its stop stops and traps where the interpreter does", () => {
+  for (const warm of [false, true]) {
+    for (const budget of [0, 1, 2, 5, 9, 13, 40, 100, 1000]) {
+      for (const step of [1, 4, 1000]) {
+        for (const arg of [5, 12, 256]) {
+          const where = `loop(${arg}), budget ${budget}, step ${step}, warm ${warm}`;
+          const expected = leaves("interpreter", arg, budget, step, warm);
+          assert.deepEqual(leaves("codegen", arg, budget, step, warm), expected, where);
+        }
+      }
+    }
+  }
+  // The leaves' direct entries are the short ones (see `meteredLeaf` in codegen.ts).
+  const t = instantiate(LEAVES, { config: { executionTier: "codegen", consumeFuel: true } });
+  t.store.setFuel(1_000_000_000);
+  t.call("loop", 7);
+  for (const name of ["inc", "divide"]) {
+    const direct = String(t.entity(name).direct);
+    assert.match(direct, /return \$slow\(/, name);
+    assert.doesNotMatch(direct, /FuelStop|refuelAhead|stopWith/, name);
+  }
+});
