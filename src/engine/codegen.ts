@@ -1169,6 +1169,12 @@ const OBJECT_OPS = new Set<number>([
   I.StructNewDefault,
   I.StructGet,
   I.StructSet,
+  // Metered: a charge reads no slot, and its stop flushes every cached slot through
+  // \`refWord\` (the shared \`FUEL_STOP\`'s \`/*flush*/\`, see \`promote\`).
+  I.ConsumeFuel,
+  I.BrIfNezPay,
+  I.BrIfEqzArms,
+  I.BrIfNezArms,
 ]);
 
 /**

@@ -3,7 +3,8 @@
  * as objects"): a direct entry whose code allows it makes and reads structs without handles.
  * Such references survive collections run deeper down (by a host function's callee), keep their
  * identity where they reach a global, stop and resume (host traps) as the interpreter's frames
- * do, and overflow the stack at the interpreter's depth.
+ * do, and overflow the stack at the interpreter's depth; metered, they stop for fuel and resume
+ * as the interpreter's frames do.
  */
 
 import assert from "node:assert/strict";
@@ -65,7 +66,7 @@ const TREES = await parse(`(module
     (call $sum (call $chain (local.get $n) (ref.null $node)))))`);
 
 /** `TREES` on `tier`, its host function running `churn(k)` for `k > 0` (or throwing). */
-function trees(tier: (typeof TIERS)[number], config: Record<string, number> = {}) {
+function trees(tier: (typeof TIERS)[number], config: Record<string, number | boolean> = {}) {
   const engine = new Engine(new Config({ executionTier: tier, wasmGc: true, ...config }));
   const store = new Store(engine, null);
   const host = { fail: -1, calls: 0 };
@@ -176,4 +177,64 @@ Deno.test("codegen gc objects: recursion holding objects overflows at the interp
     assert.equal(seen[0]![0], (50 * 51) / 2);
     assert.deepEqual(seen[1], seen[0], JSON.stringify(limits));
   }
+});
+
+Deno.test("codegen gc objects: fuel stops in the middle of metered tree builds resume as the interpreter's", () => {
+  // At each budget, every stop asks for the same fuel and shows the same frames; resumed, the
+  // run ends with the interpreter's result and fuel left. The deep trees' structs collect (a
+  // leaf's host call runs no Wasm here: a nested call out of fuel would trap the host).
+  const seen = TIERS.map((tier) => {
+    const { store, instance } = trees(tier, { consumeFuel: true });
+    const run = instance.getFunc(store, "run")!;
+    const log: unknown[] = [];
+    for (const budget of [1, 3, 17, 50, 97, 400, 2_000, 20_000, 1_000_000]) {
+      for (const d of [6, 11]) {
+        store.setFuel(budget);
+        let call = run.callResumable(store, [Val.i32(d), Val.i32(0)]);
+        for (let stops = 0; call.kind === "outOfFuel" && stops < 100_000; stops++) {
+          if (stops < 300) log.push(call.requiredFuel, call.frames(store).map((f) => f.funcIndex));
+          store.setFuel(budget + Number(call.requiredFuel));
+          call = call.resume(store);
+        }
+        assert.equal(call.kind, "finished");
+        if (call.kind === "finished") log.push(call.results[0]!.value, store.getFuel());
+      }
+    }
+    assert.ok(storeInner(store).gc.collections >= 4, `${tier}`);
+    if (tier === "codegen") {
+      // Metered too, \`$make\` makes its structs without handles and \`$sum\` reads them so.
+      const make = directText(store, instance, 1);
+      assert.match(make, /--\$g\.credit < 0/);
+      assert.doesNotMatch(make, /\.give\(/);
+      assert.match(make, /fuel/);
+      assert.match(directText(store, instance, 2), /\$o\.w0 \?\? 0/);
+    }
+    return log;
+  });
+  assert.ok(seen[0]!.length > 1000, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+Deno.test("codegen gc objects: many metered trees made without handles stay in bounded memory", () => {
+  // As unmetered (above), with a fuel stop every few trees.
+  const { store, instance } = trees("codegen", { consumeFuel: true });
+  const run = instance.getFunc(store, "run")!;
+  const results = new Set<unknown>();
+  let stops = 0;
+  for (let i = 0; i < 200; i++) {
+    store.setFuel(5_000 + 37 * i);
+    let call = run.callResumable(store, [Val.i32(8), Val.i32(0)]);
+    while (call.kind === "outOfFuel") {
+      stops++;
+      store.setFuel(20_000);
+      call = call.resume(store);
+    }
+    assert.equal(call.kind, "finished");
+    if (call.kind === "finished") results.add(call.results[0]!.value);
+  }
+  assert.equal(results.size, 1);
+  assert.ok(stops >= 200, `${stops} stops`);
+  const gc = storeInner(store).gc;
+  assert.ok(gc.collections >= (200 * 511) / (2 * GC_COLLECT_MIN), `${gc.collections} collections`);
+  assert.ok(gc.objs.length <= 2 * GC_COLLECT_MIN, `${gc.objs.length} handles`);
 });
