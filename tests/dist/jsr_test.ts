@@ -18,7 +18,8 @@ async function deno(args: string[]): Promise<{ code: number; out: string }> {
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
-    signal: AbortSignal.timeout(120_000),
+    // Type-checking every example takes ~40 s on a quiet 2-core machine and over 120 s on a busy one.
+    signal: AbortSignal.timeout(300_000),
   }).output();
   const text = new TextDecoder();
   return { code, out: text.decode(stdout) + text.decode(stderr) };
