@@ -19,7 +19,12 @@
  *   local, on the number that view gives, rounded as storing into it rounds); moves (loads,
  *   stores, shuffles, splats, lane words copied) never go through a number unless every use of
  *   the value is arithmetic, so a signalling NaN keeps its bits, as in the interpreter (see
- *   codegen_slots.ts on NaN bits in number locals);
+ *   codegen_slots.ts on NaN bits in number locals); one exception, in both tiers alike: when
+ *   both operands of an add or a multiply are NaN, which payload the result keeps is the
+ *   machine's choice (x64 keeps the first operand's), and V8's optimising tiers may swap a
+ *   commutative operation's operands, so after many calls the tiers have been seen to differ
+ *   there (spec-allowed: the result is still an arithmetic NaN; the tier fuzzer's operands are
+ *   not chosen to hit it);
  * - memory: the same `DataView` reads and writes, after the same bounds check (nothing is
  *   written before it), with the address operand read before any result word is written (the
  *   result may be the address's slot).
