@@ -23,8 +23,7 @@
  *   both operands of an add or a multiply are NaN, which payload the result keeps is the
  *   machine's choice (x64 keeps the first operand's), and V8's optimising tiers may swap a
  *   commutative operation's operands, so after many calls the tiers have been seen to differ
- *   there (spec-allowed: the result is still an arithmetic NaN; the tier fuzzer's operands are
- *   not chosen to hit it);
+ *   there (spec-allowed: the result is still an arithmetic NaN);
  * - memory: the same `DataView` reads and writes, after the same bounds check (nothing is
  *   written before it), with the address operand read before any result word is written (the
  *   result may be the address's slot).
