@@ -16,7 +16,9 @@
  * round on a new engine (nothing cached). Per mode it prints the CPU time of the process (min,
  * median and max over the rounds: other processes' turns do not count, this process's GC and
  * compiler threads do), split into `new Module`, instantiation and the first call (medians),
- * the code throughput of the median, the median wall time, and V8's median wall time. Then the
+ * the code throughput of the median, the median wall time, and V8's median wall time; then
+ * `new Module` alone, measured first, in rounds that make no instance (a load's `module` phase
+ * also pays for collecting earlier rounds' instances: see `compileAlone`). Then the
  * compile's steps alone (decode, validate, translate, and validate-while-translating as an eager
  * compile does), min and median CPU. Then the JS heap each phase and step allocates: measured in
  * a child process with a young generation of 128 MB and a full GC before each round, so no
@@ -240,6 +242,30 @@ function load(
   return { ms, phases: { module: p1 - p0, instantiate: p2 - p1, call: p3 - p2 }, module };
 }
 
+/**
+ * CPU ms of `new Module` in `mode` on a new engine, `rounds` times after `warmup`, in rounds
+ * that make no instance and so no memory. What a load's `module` phase shows is this plus the
+ * collection of earlier rounds' garbage: each SQLite instance's memory is a 16 MiB buffer
+ * outside the JS heap, and V8 answers that external memory with scavenges and mark-compacts
+ * ("external memory pressure" in `--trace-gc`) that fall in a later round, mostly in its
+ * `new Module`, the phase that allocates most. Eager SQLite, 30 rounds after 10, `--trace-gc`:
+ * GC pauses inside `new Module` 5.8 ms a round with an instance per round (14 collections),
+ * 0.7 ms without (7 scavenges), concurrent marking and sweeping threads not counted. A program
+ * that compiles one module pays none of that garbage: "eager mode >= 20 MB/s" is this figure;
+ * the loads stay printed for what a load costs in a loop.
+ */
+function compileAlone(subject: Subject, mode: CompilationMode, rounds: number, warmup: number) {
+  const cpu: number[] = [];
+  for (let r = 0; r < warmup + rounds; r++) {
+    const engine = new Engine(new Config({ compilationMode: mode, executionTier: "interpreter" }));
+    const c0 = cpuMs();
+    new Module(engine, subject.bytes);
+    const c = cpuMs() - c0;
+    if (r >= warmup) cpu.push(c);
+  }
+  return stats(cpu);
+}
+
 /** The steps of a compile (see `steps`): one figure each. */
 interface Steps {
   decode: number;
@@ -400,6 +426,8 @@ interface Row {
   codeBytes: number;
   /** Per mode: CPU ms of the whole load and of each phase, and wall ms. */
   modes: Record<string, { cpu: Stats; phases: Record<keyof Phases, Stats>; wall: Stats }>;
+  /** Per mode: CPU ms of `new Module` alone, in rounds that make no instance (`compileAlone`). */
+  compile: Record<string, Stats>;
   v8: Stats;
   /** Compile steps, CPU ms (see `steps`). */
   steps: Record<keyof Steps, Stats>;
@@ -426,6 +454,7 @@ function measure(
     name: subject.name,
     codeBytes: codeBytes(subject.bytes),
     modes: {},
+    compile: {},
     v8: { median: 0, min: 0, max: 0 },
     steps: {} as Row["steps"],
     heap: null,
@@ -438,6 +467,9 @@ function measure(
       compiledFuncs: 0,
     },
   };
+  // Compiles alone first, in rounds that make no instance: no earlier round's memory is
+  // garbage yet (see `compileAlone`).
+  for (const mode of modes) row.compile[mode] = compileAlone(subject, mode, rounds, warmup);
   const v8: number[] = [];
   for (const mode of modes) {
     const wall: number[] = [];
@@ -560,6 +592,14 @@ function printRow(row: Row, rounds: number): void {
           `${mbOf(h.call)} MB`),
     );
   }
+  console.log(
+    `  compile alone (new Module, rounds that make no instance), CPU min / median / max: ${
+      MODES.filter((mode) => row.compile[mode] !== undefined).map((mode) => {
+        const c = row.compile[mode]!;
+        return `${mode} ${f1(c.min)} / ${f1(c.median)} / ${f1(c.max)} ms (${rate(c.median)})`;
+      }).join(", ")
+    }`,
+  );
   console.log(`  ${"V8 (sync)".padEnd(16)} wall ${f1(row.v8.min)} / ${f1(row.v8.median)} ms`);
   const st = row.steps;
   const hs = row.heap?.steps;
@@ -624,7 +664,8 @@ async function main(): Promise<void> {
   console.log(
     `ready to call (new Module + instantiate + first call), after ${warmup} warm-up rounds: ` +
       `CPU ms min / median / max of ${rounds} rounds (MB/s of Wasm code at the median), the ` +
-      `median per phase, the median wall ms` +
+      `median per phase, the median wall ms (a round's module phase includes collecting ` +
+      `earlier rounds' instances; "compile alone" rounds make none)` +
       (values.heap ? `, the JS heap each phase allocates (another process, median of 5)` : ""),
   );
   for (const s of list) {
