@@ -12,19 +12,19 @@
  * - `large`: four generated functions of about 256 KB of code each, one called;
  * - any `--wasm path` given (instantiated with stub imports, not called).
  *
- * Each mode is loaded `--warmup` times (default 10), then `--rounds` times (default 20), each
- * round on a new engine (nothing cached). Per mode it prints the CPU time of the process (min,
- * median and max over the rounds: other processes' turns do not count, this process's GC and
- * compiler threads do), split into `new Module`, instantiation and the first call (medians),
- * the code throughput of the median, the median wall time, and V8's median wall time; then
- * `new Module` alone, measured first, in rounds that make no instance (a load's `module` phase
- * also pays for collecting earlier rounds' instances: see `compileAlone`). Then the
- * compile's steps alone (decode, validate, translate, and validate-while-translating as an eager
- * compile does), min and median CPU. Then the JS heap each phase and step allocates: measured in
- * a child process with a young generation of 128 MB and a full GC before each round, so no
- * collection runs inside a phase and the growth of the used heap is exactly what it allocated
- * (repeatable to 0.1 MB; V8's `total_allocated_bytes` counter swings by megabytes). Code arenas
- * are typed arrays outside the JS heap: the memory figures below count them.
+ * Each mode is loaded `--warmup` times (default 10), then `--rounds` times (default 20), each round
+ * on a new engine (nothing cached). Per mode it prints the CPU time of the process (min, median and
+ * max over the rounds: other processes' turns do not count, this process's GC and compiler threads
+ * do), split into `new Module`, instantiation and the first call (medians), the code throughput of
+ * the median, the median wall time, and V8's median wall time; then `new Module` alone, in rounds
+ * that make no instance (a load's `module` phase also pays for collecting earlier rounds'
+ * instances: see `compileAlone`). Then the compile's steps alone (decode, validate, translate, and
+ * validate-while-translating as an eager compile does), min and median CPU. Then the JS heap each
+ * phase and step allocates: measured in a child process with a young generation of 128 MB and a
+ * full GC before each round, so no collection runs inside a phase and the growth of the used heap
+ * is exactly what it allocated (repeatable to 0.1 MB; V8's `total_allocated_bytes` counter swings
+ * by megabytes). Code arenas are typed arrays outside the JS heap: the memory figures below count
+ * them.
  *
  * Why the warm-up: the decoder, validator and translator are JavaScript that V8 compiles in tiers
  * (Ignition, Sparkplug, Maglev, TurboFan) as they run, with deoptimisations on the way. Loading
@@ -467,9 +467,6 @@ function measure(
       compiledFuncs: 0,
     },
   };
-  // Compiles alone first, in rounds that make no instance: no earlier round's memory is
-  // garbage yet (see `compileAlone`).
-  for (const mode of modes) row.compile[mode] = compileAlone(subject, mode, rounds, warmup);
   const v8: number[] = [];
   for (const mode of modes) {
     const wall: number[] = [];
@@ -486,6 +483,12 @@ function measure(
     row.modes[mode] = { cpu: stats(cpu), phases: statsOf(phases), wall: stats(wall) };
   }
   row.v8 = stats(v8);
+  // After the loads, so the compiler's JavaScript is as warm as theirs (in a fresh process, an
+  // eager compile of SQLite still took 60-100 ms of CPU in rounds 20-27: V8 optimising again);
+  // the warm-up rounds, which make no instance either, take the collection of the loads' (with
+  // `--trace-gc`: no "external memory pressure" collection in the 20 timed eager rounds after
+  // 90 loads of SQLite; one old-space mark-compact, against 14 in 30 rounds between loads).
+  for (const mode of modes) row.compile[mode] = compileAlone(subject, mode, rounds, warmup);
   const stepRuns: Steps[] = [];
   for (let r = 0; r < Math.max(2, warmup >> 1) + rounds; r++) {
     const s = steps(subject, cpuMs, () => {});
