@@ -484,10 +484,11 @@ function measure(
   }
   row.v8 = stats(v8);
   // After the loads, so the compiler's JavaScript is as warm as theirs (in a fresh process, an
-  // eager compile of SQLite still took 60-100 ms of CPU in rounds 20-27: V8 optimising again);
-  // the warm-up rounds, which make no instance either, take the collection of the loads' (with
-  // `--trace-gc`: no "external memory pressure" collection in the 20 timed eager rounds after
-  // 90 loads of SQLite; one old-space mark-compact, against 14 in 30 rounds between loads).
+  // eager compile of SQLite took 69-98 ms of CPU in rounds 20-22, 45-55 ms later, on a loaded
+  // machine: V8 optimising again, past a warm-up of 10); the warm-up rounds, which make no
+  // instance either, take the collection of the loads' garbage (`--trace-gc`: no "external
+  // memory pressure" collection in the 20 timed eager rounds after 90 loads of SQLite, one
+  // old-space mark-compact; 14 collections in `new Module` in 30 rounds between loads).
   for (const mode of modes) row.compile[mode] = compileAlone(subject, mode, rounds, warmup);
   const stepRuns: Steps[] = [];
   for (let r = 0; r < Math.max(2, warmup >> 1) + rounds; r++) {
