@@ -35,9 +35,10 @@
  * to 3x CPU in the same round). Cold figures (a fresh process, `--cold`) are the other end: what
  * a program that loads one module sees.
  *
- * `--tree path` compares the compile steps (validate, translate, one pass) of this checkout with
- * those of another one, interleaved in one process (see `compareTrees`): the way to measure a
- * change of a few percent on a shared machine.
+ * `--tree path` compares the compile steps (validate, translate, one pass) and a whole eager
+ * `new Module` (making no instance) of this checkout with those of another one, interleaved in
+ * one process (see `compareTrees`): the way to measure a change of a few percent on a shared
+ * machine.
  *
  * Memory: after an eager compile, the bytes of internal code per byte of Wasm code (what the
  * module's code arena holds, unused chunk tails included), the same with the side tables
@@ -277,6 +278,8 @@ interface Steps {
 /** The compile functions `steps` calls: this checkout's, or another's (`--tree`). */
 interface Api {
   Config: typeof Config;
+  Engine: typeof Engine;
+  Module: typeof Module;
   decodeModule: typeof decodeModule;
   validateModule: typeof validateModule;
   FuncValidator: typeof FuncValidator;
@@ -287,6 +290,8 @@ interface Api {
 
 const OWN: Api = {
   Config,
+  Engine,
+  Module,
   decodeModule,
   validateModule,
   FuncValidator,
@@ -307,6 +312,8 @@ async function apiOf(tree: string): Promise<Api> {
   ]);
   return {
     Config: mod.Config,
+    Engine: mod.Engine,
+    Module: mod.Module,
     decodeModule: decoder.decodeModule,
     validateModule: validate.validateModule,
     FuncValidator: validate.FuncValidator,
@@ -324,24 +331,33 @@ async function apiOf(tree: string): Promise<Api> {
 async function compareTrees(list: Subject[], tree: string, rounds: number, warmup: number) {
   const other = await apiOf(tree);
   console.log(
-    `compile steps, CPU ms min / median of ${rounds} rounds after ${warmup}: this tree (A) ` +
-      `against ${tree} (B), interleaved in one process; A/B < 1: this tree is faster`,
+    `compile steps and a whole eager new Module (no instances), CPU ms min / median of ` +
+      `${rounds} rounds after ${warmup}: this tree (A) against ${tree} (B), interleaved in one ` +
+      `process; A/B < 1: this tree is faster`,
   );
   for (const s of list) {
-    const a: Steps[] = [], b: Steps[] = [];
+    const a: (Steps & { eager: number })[] = [], b: (Steps & { eager: number })[] = [];
     for (let r = 0; r < warmup + rounds; r++) {
-      const order: [Api, Steps[]][] = r % 2 === 0 ? [[OWN, a], [other, b]] : [[other, b], [OWN, a]];
+      const order: [Api, (Steps & { eager: number })[]][] = r % 2 === 0
+        ? [[OWN, a], [other, b]]
+        : [[other, b], [OWN, a]];
       for (const [api, out] of order) {
         const st = steps(s, cpuMs, () => {}, api);
-        if (r >= warmup) out.push(st);
+        // The issue's figure: a whole eager `new Module`, in rounds that make no instance.
+        const engine = new api.Engine(
+          new api.Config({ compilationMode: "eager", executionTier: "interpreter" }),
+        );
+        const c0 = cpuMs();
+        new api.Module(engine, s.bytes);
+        if (r >= warmup) out.push({ ...st, eager: cpuMs() - c0 });
       }
     }
     const sa = statsOf(a), sb = statsOf(b);
-    const cell = (k: keyof Steps) =>
+    const cell = (k: keyof Steps | "eager") =>
       `${k} ${f1(sa[k].min)}/${f1(sa[k].median)} vs ${f1(sb[k].min)}/${f1(sb[k].median)} ` +
       `(${(sa[k].median / sb[k].median).toFixed(3)})`;
     console.log(`  ${s.name.padEnd(10)} ${
-      (["validate", "translate", "onePass"] as const)
+      (["validate", "translate", "onePass", "eager"] as const)
         .map(cell).join("   ")
     }`);
   }
