@@ -253,7 +253,10 @@ function load(
  * GC pauses inside `new Module` 5.8 ms a round with an instance per round (14 collections),
  * 0.7 ms without (7 scavenges), concurrent marking and sweeping threads not counted. A program
  * that compiles one module pays none of that garbage: "eager mode >= 20 MB/s" is this figure;
- * the loads stay printed for what a load costs in a loop.
+ * the loads stay printed for what a load costs in a loop. The two are measured a few seconds
+ * apart: on the loaded machine their difference swung both ways between runs (eager SQLite, 30
+ * rounds: load `new Module` 34.0 / 33.6 ms median, compile alone 32.3 / 50.8 ms), so the GC they
+ * differ by is read from `--trace-gc`, not from them.
  */
 function compileAlone(subject: Subject, mode: CompilationMode, rounds: number, warmup: number) {
   const cpu: number[] = [];
