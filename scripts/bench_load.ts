@@ -12,17 +12,19 @@
  * - `large`: four generated functions of about 256 KB of code each, one called;
  * - any `--wasm path` given (instantiated with stub imports, not called).
  *
- * Each mode is loaded `--warmup` times (default 10), then `--rounds` times (default 20), each
- * round on a new engine (nothing cached). Per mode it prints the CPU time of the process (min,
- * median and max over the rounds: other processes' turns do not count, this process's GC and
- * compiler threads do), split into `new Module`, instantiation and the first call (medians),
- * the code throughput of the median, the median wall time, and V8's median wall time. Then the
- * compile's steps alone (decode, validate, translate, and validate-while-translating as an eager
- * compile does), min and median CPU. Then the JS heap each phase and step allocates: measured in
- * a child process with a young generation of 128 MB and a full GC before each round, so no
- * collection runs inside a phase and the growth of the used heap is exactly what it allocated
- * (repeatable to 0.1 MB; V8's `total_allocated_bytes` counter swings by megabytes). Code arenas
- * are typed arrays outside the JS heap: the memory figures below count them.
+ * Each mode is loaded `--warmup` times (default 10), then `--rounds` times (default 20), each round
+ * on a new engine (nothing cached). Per mode it prints the CPU time of the process (min, median and
+ * max over the rounds: other processes' turns do not count, this process's GC and compiler threads
+ * do), split into `new Module`, instantiation and the first call (medians), the code throughput of
+ * the median, the median wall time, and V8's median wall time; then `new Module` alone, in rounds
+ * that make no instance (a load's `module` phase also pays for collecting earlier rounds'
+ * instances: see `compileAlone`). Then the compile's steps alone (decode, validate, translate, and
+ * validate-while-translating as an eager compile does), min and median CPU. Then the JS heap each
+ * phase and step allocates: measured in a child process with a young generation of 128 MB and a
+ * full GC before each round, so no collection runs inside a phase and the growth of the used heap
+ * is exactly what it allocated (repeatable to 0.1 MB; V8's `total_allocated_bytes` counter swings
+ * by megabytes). Code arenas are typed arrays outside the JS heap: the memory figures below count
+ * them.
  *
  * Why the warm-up: the decoder, validator and translator are JavaScript that V8 compiles in tiers
  * (Ignition, Sparkplug, Maglev, TurboFan) as they run, with deoptimisations on the way. Loading
@@ -33,9 +35,10 @@
  * to 3x CPU in the same round). Cold figures (a fresh process, `--cold`) are the other end: what
  * a program that loads one module sees.
  *
- * `--tree path` compares the compile steps (validate, translate, one pass) of this checkout with
- * those of another one, interleaved in one process (see `compareTrees`): the way to measure a
- * change of a few percent on a shared machine.
+ * `--tree path` compares the compile steps (validate, translate, one pass) and a whole eager
+ * `new Module` (making no instance) of this checkout with those of another one, interleaved in
+ * one process (see `compareTrees`): the way to measure a change of a few percent on a shared
+ * machine.
  *
  * Memory: after an eager compile, the bytes of internal code per byte of Wasm code (what the
  * module's code arena holds, unused chunk tails included), the same with the side tables
@@ -240,6 +243,33 @@ function load(
   return { ms, phases: { module: p1 - p0, instantiate: p2 - p1, call: p3 - p2 }, module };
 }
 
+/**
+ * CPU ms of `new Module` in `mode` on a new engine, `rounds` times after `warmup`, in rounds
+ * that make no instance and so no memory. What a load's `module` phase shows is this plus the
+ * collection of earlier rounds' garbage: each SQLite instance's memory is a 16 MiB buffer
+ * outside the JS heap, and V8 answers that external memory with scavenges and mark-compacts
+ * ("external memory pressure" in `--trace-gc`) that fall in a later round, mostly in its
+ * `new Module`, the phase that allocates most. Eager SQLite, 30 rounds after 10, `--trace-gc`:
+ * GC pauses inside `new Module` 5.8 ms a round with an instance per round (14 collections),
+ * 0.7 ms without (7 scavenges), concurrent marking and sweeping threads not counted. A program
+ * that compiles one module pays none of that garbage: "eager mode >= 20 MB/s" is this figure;
+ * the loads stay printed for what a load costs in a loop. The two are measured a few seconds
+ * apart: on the loaded machine their difference swung both ways between runs (eager SQLite, 30
+ * rounds: load `new Module` 34.0 / 33.6 ms median, compile alone 32.3 / 50.8 ms), so the GC they
+ * differ by is read from `--trace-gc`, not from them.
+ */
+function compileAlone(subject: Subject, mode: CompilationMode, rounds: number, warmup: number) {
+  const cpu: number[] = [];
+  for (let r = 0; r < warmup + rounds; r++) {
+    const engine = new Engine(new Config({ compilationMode: mode, executionTier: "interpreter" }));
+    const c0 = cpuMs();
+    new Module(engine, subject.bytes);
+    const c = cpuMs() - c0;
+    if (r >= warmup) cpu.push(c);
+  }
+  return stats(cpu);
+}
+
 /** The steps of a compile (see `steps`): one figure each. */
 interface Steps {
   decode: number;
@@ -251,6 +281,8 @@ interface Steps {
 /** The compile functions `steps` calls: this checkout's, or another's (`--tree`). */
 interface Api {
   Config: typeof Config;
+  Engine: typeof Engine;
+  Module: typeof Module;
   decodeModule: typeof decodeModule;
   validateModule: typeof validateModule;
   FuncValidator: typeof FuncValidator;
@@ -261,6 +293,8 @@ interface Api {
 
 const OWN: Api = {
   Config,
+  Engine,
+  Module,
   decodeModule,
   validateModule,
   FuncValidator,
@@ -281,6 +315,8 @@ async function apiOf(tree: string): Promise<Api> {
   ]);
   return {
     Config: mod.Config,
+    Engine: mod.Engine,
+    Module: mod.Module,
     decodeModule: decoder.decodeModule,
     validateModule: validate.validateModule,
     FuncValidator: validate.FuncValidator,
@@ -298,24 +334,33 @@ async function apiOf(tree: string): Promise<Api> {
 async function compareTrees(list: Subject[], tree: string, rounds: number, warmup: number) {
   const other = await apiOf(tree);
   console.log(
-    `compile steps, CPU ms min / median of ${rounds} rounds after ${warmup}: this tree (A) ` +
-      `against ${tree} (B), interleaved in one process; A/B < 1: this tree is faster`,
+    `compile steps and a whole eager new Module (no instances), CPU ms min / median of ` +
+      `${rounds} rounds after ${warmup}: this tree (A) against ${tree} (B), interleaved in one ` +
+      `process; A/B < 1: this tree is faster`,
   );
   for (const s of list) {
-    const a: Steps[] = [], b: Steps[] = [];
+    const a: (Steps & { eager: number })[] = [], b: (Steps & { eager: number })[] = [];
     for (let r = 0; r < warmup + rounds; r++) {
-      const order: [Api, Steps[]][] = r % 2 === 0 ? [[OWN, a], [other, b]] : [[other, b], [OWN, a]];
+      const order: [Api, (Steps & { eager: number })[]][] = r % 2 === 0
+        ? [[OWN, a], [other, b]]
+        : [[other, b], [OWN, a]];
       for (const [api, out] of order) {
         const st = steps(s, cpuMs, () => {}, api);
-        if (r >= warmup) out.push(st);
+        // The issue's figure: a whole eager `new Module`, in rounds that make no instance.
+        const engine = new api.Engine(
+          new api.Config({ compilationMode: "eager", executionTier: "interpreter" }),
+        );
+        const c0 = cpuMs();
+        new api.Module(engine, s.bytes);
+        if (r >= warmup) out.push({ ...st, eager: cpuMs() - c0 });
       }
     }
     const sa = statsOf(a), sb = statsOf(b);
-    const cell = (k: keyof Steps) =>
+    const cell = (k: keyof Steps | "eager") =>
       `${k} ${f1(sa[k].min)}/${f1(sa[k].median)} vs ${f1(sb[k].min)}/${f1(sb[k].median)} ` +
       `(${(sa[k].median / sb[k].median).toFixed(3)})`;
     console.log(`  ${s.name.padEnd(10)} ${
-      (["validate", "translate", "onePass"] as const)
+      (["validate", "translate", "onePass", "eager"] as const)
         .map(cell).join("   ")
     }`);
   }
@@ -400,6 +445,8 @@ interface Row {
   codeBytes: number;
   /** Per mode: CPU ms of the whole load and of each phase, and wall ms. */
   modes: Record<string, { cpu: Stats; phases: Record<keyof Phases, Stats>; wall: Stats }>;
+  /** Per mode: CPU ms of `new Module` alone, in rounds that make no instance (`compileAlone`). */
+  compile: Record<string, Stats>;
   v8: Stats;
   /** Compile steps, CPU ms (see `steps`). */
   steps: Record<keyof Steps, Stats>;
@@ -426,6 +473,7 @@ function measure(
     name: subject.name,
     codeBytes: codeBytes(subject.bytes),
     modes: {},
+    compile: {},
     v8: { median: 0, min: 0, max: 0 },
     steps: {} as Row["steps"],
     heap: null,
@@ -454,6 +502,13 @@ function measure(
     row.modes[mode] = { cpu: stats(cpu), phases: statsOf(phases), wall: stats(wall) };
   }
   row.v8 = stats(v8);
+  // After the loads, so the compiler's JavaScript is as warm as theirs (in a fresh process, an
+  // eager compile of SQLite took 69-98 ms of CPU in rounds 20-22, 45-55 ms later, on a loaded
+  // machine: V8 optimising again, past a warm-up of 10); the warm-up rounds, which make no
+  // instance either, take the collection of the loads' garbage (`--trace-gc`: no "external
+  // memory pressure" collection in the 20 timed eager rounds after 90 loads of SQLite, one
+  // old-space mark-compact; 14 collections in `new Module` in 30 rounds between loads).
+  for (const mode of modes) row.compile[mode] = compileAlone(subject, mode, rounds, warmup);
   const stepRuns: Steps[] = [];
   for (let r = 0; r < Math.max(2, warmup >> 1) + rounds; r++) {
     const s = steps(subject, cpuMs, () => {});
@@ -560,6 +615,14 @@ function printRow(row: Row, rounds: number): void {
           `${mbOf(h.call)} MB`),
     );
   }
+  console.log(
+    `  compile alone (new Module, rounds that make no instance), CPU min / median / max: ${
+      MODES.filter((mode) => row.compile[mode] !== undefined).map((mode) => {
+        const c = row.compile[mode]!;
+        return `${mode} ${f1(c.min)} / ${f1(c.median)} / ${f1(c.max)} ms (${rate(c.median)})`;
+      }).join(", ")
+    }`,
+  );
   console.log(`  ${"V8 (sync)".padEnd(16)} wall ${f1(row.v8.min)} / ${f1(row.v8.median)} ms`);
   const st = row.steps;
   const hs = row.heap?.steps;
@@ -624,7 +687,8 @@ async function main(): Promise<void> {
   console.log(
     `ready to call (new Module + instantiate + first call), after ${warmup} warm-up rounds: ` +
       `CPU ms min / median / max of ${rounds} rounds (MB/s of Wasm code at the median), the ` +
-      `median per phase, the median wall ms` +
+      `median per phase, the median wall ms (a round's module phase includes collecting ` +
+      `earlier rounds' instances; "compile alone" rounds make none)` +
       (values.heap ? `, the JS heap each phase allocates (another process, median of 5)` : ""),
   );
   for (const s of list) {
