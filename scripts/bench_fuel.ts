@@ -288,6 +288,8 @@ async function main(): Promise<number> {
         const got = (await benchProcess(args)).get(name) ??
           { ms: NaN, minRatio: NaN, cpuMs: NaN };
         samples.get(name)![mode].push(got);
+        // Progress on stderr: a full run is hundreds of processes.
+        console.error(`${p + 1}/${processes} ${name} fuel ${mode}: ${got.cpuMs.toFixed(1)} ms CPU`);
       }
     }
   }
