@@ -33,6 +33,7 @@
  *
  * ```sh
  * deno task bench:fuel [--filter fib,calls] [--scale 1.0] [--iterations 5] [--warmup 3]
+ *                      [--warmup-ms 1000]
  *                      [--processes 5] [--calls 200000] [--module path/to/mod.ts]
  *                      [--json out.json] [--tier interpreter|codegen|auto] [--no-round-trip]
  * ```
@@ -252,6 +253,7 @@ async function main(): Promise<number> {
       scale: { type: "string", default: "1" },
       iterations: { type: "string", default: "5" },
       warmup: { type: "string", default: "3" },
+      "warmup-ms": { type: "string", default: "1000" },
       processes: { type: "string" },
       rounds: { type: "string" },
       calls: { type: "string", default: "200000" },
@@ -272,6 +274,8 @@ async function main(): Promise<number> {
     String(iterations),
     "--warmup",
     String(warmup),
+    "--warmup-ms",
+    values["warmup-ms"],
   ];
   if (values.module !== undefined) common.push("--module", values.module);
   if (values.tier !== undefined) common.push("--tier", values.tier);
@@ -294,7 +298,8 @@ async function main(): Promise<number> {
     }
   }
   console.log(
-    `deno ${Deno.version.deno}; scale ${scale}, ${iterations} iterations, ${warmup} warm-up, ` +
+    `deno ${Deno.version.deno}; scale ${scale}, ${iterations} iterations, ${warmup} warm-up ` +
+      `(and ${values["warmup-ms"]} ms), ` +
       `${processes} processes per mode and workload${
         values.tier === undefined ? "" : `, tier ${values.tier}`
       }\n`,
