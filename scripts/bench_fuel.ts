@@ -15,6 +15,17 @@
  * mode drew the lucky process. `spread` is the least and greatest of the per-process ratios
  * (the i-th fuel-on process over the i-th fuel-off one): a wide spread says that row's processes
  * fall into modes, and more `--processes` are needed before its median means anything.
+ * Each process warms up for `--warmup-ms` (default 1000) beyond its `--warmup` calls: V8
+ * compiles a hot generated function on a background thread, which on the loaded machine had
+ * not finished after 3 calls of a few ms in some processes (tier codegen, scale 0.5, fuel off,
+ * CPU ms per process: fib 35, 36, 28, 24, 26 with 3 calls; 25, 25, 25, 27, 24 with the warm-up).
+ * Two runs side by side (December 2026, `--tier codegen --scale 0.5 --processes 5`, load average
+ * about 20 on 2 cores) agreed within 5% on fib (1.09x, 1.12x), matmul (1.08x, 1.12x),
+ * hostcall (1.31x, 1.33x), vec_float_scalar (1.11x, 1.11x) and vec_bytes_scalar (1.15x, 1.18x),
+ * and not on calls (1.59x, 1.26x), vec_float (1.36x, 1.16x) and vec_bytes (1.44x, 1.78x),
+ * whose fuel-off processes agreed but whose fuel-on processes fall into fast and slow modes (the
+ * spread): there the median of 5 is a coin toss between the modes, and `--processes 9` or more
+ * is the way to a figure.
  * The old columns stay: the best (least) over processes of each mode's wall-clock median and
  * CPU time, and the ratio of each mode's best ratio to native V8 (the fastest samples of both
  * engines in one process).
