@@ -6,7 +6,7 @@
  * means of both.
  *
  * ```sh
- * deno task bench [--filter fib,calls] [--scale 1.0] [--iterations 5] [--warmup 1]
+ * deno task bench [--filter fib,calls] [--scale 1.0] [--iterations 5] [--warmup 1] [--warmup-ms 0]
  *                 [--json out.json] [--native-only] [--module path/to/mod.ts] [--list] [--fuel]
  *                 [--tier interpreter|codegen|auto]
  * deno task bench --count [--filter ...] [--scale X] [--fuel] [--json out.json] [--base old.json]
@@ -76,6 +76,7 @@ function usage(): string {
     "  --scale X          multiply every workload's size by X (default 1)",
     "  --iterations N     timed runs per workload and engine (default 5)",
     "  --warmup N         untimed runs before timing (default 1)",
+    "  --warmup-ms T      and wasmi-ts's untimed runs until T ms have passed (default 0)",
     "  --json FILE        also write the results as JSON",
     "  --native-only      skip wasmi-ts (check the workloads and size them)",
     "  --module PATH      load wasmi-ts from PATH instead of mod.ts (e.g. an older copy)",
@@ -120,7 +121,13 @@ function measure(
   bytes: Uint8Array,
   workload: Workload,
   size: number,
-  opts: { iterations: number; warmup: number; minTotalMs: number; maxSamples: number },
+  opts: {
+    iterations: number;
+    warmup: number;
+    warmupMs?: number;
+    minTotalMs: number;
+    maxSamples: number;
+  },
 ): Measurement {
   const loadStart = performance.now();
   const runner: Runner = engine.instantiate(bytes, workload);
@@ -133,7 +140,12 @@ function measure(
       throw new Error(`${engine.name} returned ${text} after ${checksum} for the same input`);
     }
   };
+  const warmStart = performance.now();
   for (let i = 0; i < opts.warmup; i++) check(runner.run(size));
+  // Warm-up by time: V8 compiles a hot generated function on a background thread, which on a
+  // busy machine finished after a few short calls in some processes and not in others (see
+  // `scripts/bench_fuel.ts`).
+  while (performance.now() - warmStart < (opts.warmupMs ?? 0)) check(runner.run(size));
   const times: number[] = [];
   let minCpuMs = Infinity;
   let total = 0;
@@ -235,6 +247,7 @@ async function main(): Promise<number> {
       scale: { type: "string", default: "1" },
       iterations: { type: "string", default: "5" },
       warmup: { type: "string", default: "1" },
+      "warmup-ms": { type: "string", default: "0" },
       json: { type: "string" },
       "native-only": { type: "boolean", default: false },
       module: { type: "string" },
@@ -255,6 +268,7 @@ async function main(): Promise<number> {
   const scale = positiveNumber(values.scale, "scale");
   const iterations = Math.round(positiveNumber(values.iterations, "iterations"));
   const warmup = Math.max(0, Math.round(Number(values.warmup)));
+  const warmupMs = Math.max(0, Number(values["warmup-ms"]));
   const filters = values.filter?.split(",").map((f) => f.trim()).filter((f) => f !== "") ?? [];
   const selected = WORKLOADS.filter((w) =>
     filters.length === 0 || filters.some((f) => w.name.includes(f))
@@ -318,6 +332,7 @@ async function main(): Promise<number> {
       row.wasmi = measure(wasmi, bytes, workload, size, {
         iterations,
         warmup,
+        warmupMs,
         minTotalMs: 0,
         maxSamples: iterations,
       });
