@@ -3013,6 +3013,11 @@ ${FUEL_IN}`;
         // the cache is shared by every instance, and the callee's direct entry is not.
         const defined = direct && !recursive && directSelf !== null &&
           directOpts?.imported !== undefined && code[pc + 1]! >= directOpts.imported;
+        // Whether the recursive call stays in the depth window. The lean spelling tests the
+        // low bits' complement for truth: four bytecodes rather than six (a compare with 31).
+        const recursiveGuard = lean
+          ? `~depth & ${WINDOW - 1}`
+          : `(depth & ${WINDOW - 1}) !== ${WINDOW - 1}`;
         const definedGuard = windowed
           ? `nesting < $e${pc}`
           : `$e${pc} > 0 && nesting < ${windowNesting("depth + 1")}`;
@@ -3023,7 +3028,7 @@ ${FUEL_IN}`;
 ${args}
 `
           : recursive
-          ? `if ((depth & ${WINDOW - 1}) !== ${WINDOW - 1}) {
+          ? `if (${recursiveGuard}) {
   ${directRun("direct", `inst.funcs[${self}]`, undefined, "$r === STOP")}
 } else {
 ${args}
@@ -3066,7 +3071,7 @@ ${
           const [fn, entity] = recursive
             ? ["direct", `inst.funcs[${self}]`]
             : [d, `inst.funcs[${code[pc + 1]}]`];
-          const guard = recursive ? `(depth & ${WINDOW - 1}) !== ${WINDOW - 1}` : definedGuard;
+          const guard = recursive ? recursiveGuard : definedGuard;
           const fill = !defined ? "" : `
   if ($e${pc} === 0 && (${d} = directOf(${callee})) !== null) {
     ${n} = MAX_NESTING + 1 - ${d}.cost;
