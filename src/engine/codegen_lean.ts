@@ -1078,13 +1078,13 @@ export function leanSource(source: string): string {
  *   rather than a register loaded with the literal;
  * - a call's result without its `| 0`: a direct entry and `callOut` return an int32 (a
  *   register's or a slot's word) once the stop test has passed (`$r` names nothing else);
- * - an int32 register's or word local's (`$w`, codegen_slots.ts) address with offset 0 without its
- *   `+ 0`.
+ * - an int32 register's or word local's (`$w`, codegen_slots.ts) `+ 0` (an address with offset
+ *   0): the same int32, never -0.
  */
 function withoutIdentityOps(js: string): string {
   return js.replace(/\((\d+) \+ \(\(([\w$ +]+)\) & (\d+)\)\)/g, "((($2) & $3) + $1)")
     .replace(/ = \(\$r\) \| 0;/g, " = $r;")
-    .replace(/\(\((r\d+|\$w\d+) \+ 0\) >>> 0\)/g, "($1 >>> 0)");
+    .replace(/\((r\d+|\$w\d+) \+ 0\)/g, "($1)");
 }
 
 /**
