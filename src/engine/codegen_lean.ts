@@ -1058,6 +1058,8 @@ export function leanSource(source: string): string {
     head = withMathLocal(head, hoisted);
     body = withMathLocal(body, hoisted);
   }
+  head = withoutIdentityOps(head);
+  body = withoutIdentityOps(body);
   if (body.includes("$lean_mulhi(") || head.includes("$lean_mulhi(")) {
     head += "var $lean_mulhi = rt.mulHighU32;\n";
   }
@@ -1071,12 +1073,27 @@ export function leanSource(source: string): string {
 }
 
 /**
+ * `js` without three operations that give back what they are given, a bytecode each:
+ * - the window nesting (`windowNesting` in codegen.ts) with its literal last, an `AddSmi`
+ *   rather than a register loaded with the literal;
+ * - a call's result without its `| 0`: a direct entry and `callOut` return an int32 (a
+ *   register's or a slot's word) once the stop test has passed (`$r` names nothing else);
+ * - an int32 register's or word local's (`$w`, codegen_slots.ts) `+ 0` (an address with offset
+ *   0): the same int32, never -0.
+ */
+function withoutIdentityOps(js: string): string {
+  return js.replace(/\((\d+) \+ \(\(([\w$ +]+)\) & (\d+)\)\)/g, "((($2) & $3) + $1)")
+    .replace(/ = \(\$r\) \| 0;/g, " = $r;")
+    .replace(/\((r\d+|\$w\d+) \+ 0\)/g, "($1)");
+}
+
+/**
  * An initializer `withEntryTrimmed` may drop with its declarator: reading a closure binding, a
  * parameter's plain property or a typed view's element, a literal; nothing that can throw or
  * call (a `DataView`'s `byteLength` getter throws once its buffer is detached: never dropped).
  */
 const PURE_INIT =
-  /^(?:-?\d+|\$store|\$inst|st\.\w+|inst\.\w+|inst\.memories\[0\] \?\? null|mem !== null \? mem\.\w+ : (?:null|EMPTY_VIEW)|memLen - \d+)$/;
+  /^(?:-?\d+|\$store|\$inst|st\.\w+|inst\.\w+|inst\.memories\[0\] \?\? null|mem !== null \? mem\.\w+ : (?:null|EMPTY_VIEW)|memLen - \d+|\(\d+ \+ \(\(depth\) & \d+\)\))$/;
 
 /**
  * A body's entries (`direct`, `wasm`) without the declarations their code never reads, and
@@ -1159,7 +1176,28 @@ function trimmedEntry(text: string): string {
     lines[i] = `let ${[...inits].map(([name, init]) => `${name} = ${init}`).join(", ")};`;
   }
   const trimmed = lines.filter((line, i) => line !== "" || text.split("\n")[i] === "").join("\n");
-  return withClosureReads(withDominatedLoadsDropped(trimmed));
+  return withNestingInlined(withClosureReads(withDominatedLoadsDropped(trimmed)));
+}
+
+/**
+ * A direct entry without a loop that reads its window nesting (`windowNesting` in codegen.ts)
+ * at most twice computes it where it reads it rather than on entry: a leaf reads it nowhere
+ * (then `PURE_INIT` drops it), a recursive body such as `bench/fib.wat`'s only where a call
+ * goes through the engine. Under Ignition the entry's copy is six bytecodes on every call, a
+ * use's three more than reading the copy.
+ */
+function withNestingInlined(text: string): string {
+  const decl = /^const nesting = \((\d+) \+ \(\(depth\) & (\d+)\)\);\n/m.exec(text);
+  if (decl === null || /\bfor \(|\bwhile \(|\bdo \{|function |=>/.test(text)) return text;
+  const rest = text.replace(decl[0], "");
+  const uses = rest.match(/(?<![\w$.])nesting\b/g)?.length ?? 0;
+  // A second binding or an assignment of either name: left as it is.
+  if (
+    uses > 2 ||
+    /(?:let|const|var|catch \() *(?:nesting|depth)\b|(?<![\w$.])(?:nesting|depth) *(?:[-+*/&|^]?=(?!=)|\+\+|--)/
+      .test(rest)
+  ) return text;
+  return rest.replace(/(?<![\w$.])nesting\b/g, `((depth & ${decl[2]}) + ${decl[1]})`);
 }
 
 /**

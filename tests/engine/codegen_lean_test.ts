@@ -1057,3 +1057,51 @@ return direct;
   const kept = "$res = s32[fp + 1];\nHIGH[0] = 7;\nreturn $res;";
   assert.equal(entry(kept), `let r0 = $a0_0;\nvar $res;\n${kept}`);
 });
+
+const CALLS = wat(`(module
+  (type $unary (func (param i32) (result i32)))
+  (table 4 funcref)
+  (elem (i32.const 0) $inc $triple $flip $deep)
+  (func $inc (type $unary) (i32.add (local.get 0) (i32.const 1)))
+  (func $triple (type $unary) (i32.mul (local.get 0) (i32.const 3)))
+  (func $flip (type $unary) (i32.xor (local.get 0) (i32.const 0x5555)))
+  ;; Recursion 150 deep: its calls cross the depth window (32 frames) both ways.
+  (func $deep (type $unary)
+    (if (result i32) (i32.lt_u (i32.and (local.get 0) (i32.const 255)) (i32.const 150))
+      (then (i32.add (call $deep (i32.add (local.get 0) (i32.const 1))) (i32.const 2)))
+      (else (local.get 0))))
+  (func (export "run") (param $n i32) (result i32) (local $i i32) (local $acc i32)
+    (block $done (loop $top
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $acc (call_indirect (type $unary)
+        (i32.shl (local.get $acc) (i32.const 8)) (i32.and (local.get $i) (i32.const 3))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $top)))
+    (local.get $acc)))`);
+
+Deno.test("codegen lean: indirect targets, leaves and recursion across the depth window compute as the interpreter", () => {
+  const run = (tier: "interpreter" | "codegen", style: "jit" | "lean") => {
+    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: style }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, CALLS));
+    const f = instance.getTypedFunc<[number], number>(store, "run");
+    // Past the tier-up threshold: the first calls may run in the interpreter.
+    const results = [0, 1, 5, 4000, 4001, 4003].map((n) => f.call(store, n));
+    const funcs = instances.entity(store, instance).funcs;
+    const sources = funcs.map((func) => {
+      const body = "compiled" in func ? func.compiled?.generated : null;
+      return String((body as { directFor?: unknown } | null | undefined)?.directFor ?? body);
+    });
+    return { results, sources };
+  };
+  const reference = run("interpreter", "jit").results;
+  assert.deepEqual(run("codegen", "jit").results, reference);
+  const lean = run("codegen", "lean");
+  assert.deepEqual(lean.results, reference);
+  // A leaf computes no window nesting; the recursion tests its window by the low bits; the
+  // indirect site keeps no slots for other targets.
+  const leaf = lean.sources[0]!.split("var wasm")[0]!;
+  assert.ok(leaf.includes("function direct(") && !/\bnesting\b/.test(leaf), leaf);
+  assert.ok(lean.sources[3]!.includes("if (~depth & 31) {"), lean.sources[3]);
+  assert.ok(!lean.sources[4]!.includes("$p"), lean.sources[4]);
+});
