@@ -1596,9 +1596,13 @@ const BYTE_ACCESS = /\bmview\.(getUint8|getInt8|setInt8|setUint8)\(/g;
  * loop measured within the noise of each other). Measured (CPU time of the first call in a fresh
  * process, default tier, 6 processes per tree alternating, loaded machine; with the loop-bounds
  * pass's cheaper name test): lz main thread min/median 134/156 -> 122/137 ms, all threads
- * 277/318 -> 249/281; vec_bytes_scalar main 135/192 -> 119/170, all 252/351 -> 227/329; warm
- * calls unchanged (generated code, best of 15 alternating in one process, new/old: vec_bytes
- * 1.00, vec_bytes_scalar 0.98, lz 0.99, bytesum 1.01, sieve 0.95).
+ * 277/318 -> 249/281; vec_bytes_scalar main 135/192 -> 119/170, all 252/351 -> 227/329. A
+ * second such run: lz main 139/148 -> 116/131, all 275/296 -> 233/260; vec_bytes_scalar within
+ * the noise (main 122/159 -> 118/160). `deno task bench:warmup --rounds 5 --tree` (least process
+ * CPU of 5, load average 24 on 2 cores) saw none of it: first calls new/old lz 1.01,
+ * vec_bytes_scalar 0.96, bytesum 1.06. Warm calls unchanged (generated code, best of 15
+ * alternating in one process, new/old: vec_bytes 1.00, vec_bytes_scalar 0.98, lz 0.99, bytesum
+ * 1.01, sieve 0.95).
  */
 function typedBytes(body: string, views: Set<string>): string {
   if (!LITTLE_ENDIAN_HOST) return body;
