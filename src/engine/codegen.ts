@@ -452,7 +452,7 @@ import * as gc from "./gc.ts";
 import { OBJECT, spellGc } from "./codegen_gc.ts";
 import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
-import { lowerI64 } from "./codegen_i64.ts";
+import { argsAt, lowerI64 } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
 import {
   boundedLanes,
@@ -1575,6 +1575,74 @@ export function jitBounds(source: string): string {
       "$1 > memLen - $2",
     ),
   );
+}
+
+/** A byte access through the memory's `DataView` (see `typedBytes`). */
+const BYTE_ACCESS = /\bmview\.(getUint8|getInt8|setInt8|setUint8)\(/g;
+
+/**
+ * `body` (the structured jit spelling) with its byte accesses on the memory's `Uint8Array`
+ * (`mu8`, added to `views`: read again wherever `mview` is, as `typedLanes`' arrays): a load
+ * `mu8[ea]` (`(mu8[ea] << 24 >> 24)` signed), a store statement `mu8[ea] = v` (the array keeps
+ * the low 8 bits, as `setInt8` does). Every access is behind its bounds check (or a hoisted one,
+ * codegen_loop_bounds.ts), so the array is read only in bounds; a byte has no byte order. The
+ * lean style spells bytes so as well (`withTypedMemory` in codegen_lean.ts).
+ *
+ * For a first call under `auto`: until V8 has optimised it, the generated code runs in V8's
+ * interpreter and baseline code, where `mview.getUint8(ea)` is a call of a builtin and
+ * `mu8[ea]` a keyed load. A `--prof` of `bench/lz.c`'s first call (default tier, 100 us
+ * sampling, main thread) had 224 of its 1,467 ticks in `DataViewPrototypeGetUint8`.
+ * Optimised, either spelling is one load (see codegen_loop_bounds.ts: `bench/bytesum.wat`'s
+ * loop measured within the noise of each other). Measured (CPU time of the first call in a fresh
+ * process, default tier, 6 processes per tree alternating, loaded machine; with the loop-bounds
+ * pass's cheaper name test): lz main thread min/median 134/156 -> 122/137 ms, all threads
+ * 277/318 -> 249/281; vec_bytes_scalar main 135/192 -> 119/170, all 252/351 -> 227/329. A
+ * second such run: lz main 139/148 -> 116/131, all 275/296 -> 233/260; vec_bytes_scalar within
+ * the noise (main 122/159 -> 118/160). `deno task bench:warmup --rounds 5 --tree` (least process
+ * CPU of 5, load average 24 on 2 cores) saw none of it: first calls new/old lz 1.01,
+ * vec_bytes_scalar 0.96, bytesum 1.06. Warm calls unchanged (generated code, best of 15
+ * alternating in one process, new/old: vec_bytes 1.00, vec_bytes_scalar 0.98, lz 0.99, bytesum
+ * 1.01, sieve 0.95).
+ */
+function typedBytes(body: string, views: Set<string>): string {
+  if (!LITTLE_ENDIAN_HOST) return body;
+  let used = false;
+  const respell = (js: string): string => {
+    let out = "";
+    let from = 0;
+    const re = new RegExp(BYTE_ACCESS.source, "g");
+    for (let m = re.exec(js); m !== null; m = re.exec(js)) {
+      const call = argsAt(js, m.index + m[0].length - 1);
+      if (call === null) continue;
+      const { args, end } = call;
+      let spelled: string | null = null;
+      if (m[1] === "getUint8" && args.length === 1) spelled = `mu8[${respell(args[0]!)}]`;
+      else if (m[1] === "getInt8" && args.length === 1) {
+        spelled = `(mu8[${respell(args[0]!)}] << 24 >> 24)`;
+      } else if (args.length === 2 && js[end] === ";" && startsStatementAt(js, m.index)) {
+        spelled = `mu8[${respell(args[0]!)}] = ${respell(args[1]!)}`;
+      }
+      if (spelled === null) continue;
+      used = true;
+      out += js.slice(from, m.index) + spelled;
+      from = end;
+      re.lastIndex = end;
+    }
+    return from === 0 ? js : out + js.slice(from);
+  };
+  const result = respell(body);
+  if (used) views.add("mu8");
+  return result;
+}
+
+/** Whether typed arrays are little-endian here, as Wasm memory is (every mainstream host). */
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** Whether `at` begins a statement of `js`: only white space back to `;`, `{`, `}`, `:`. */
+function startsStatementAt(js: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (js[i] === " " || js[i] === "\n" || js[i] === "\t")) i--;
+  return i < 0 || ";{}:".includes(js[i]!);
 }
 
 /** Where the cached slots must be written back to the value stack (see `promote`). */
@@ -3583,7 +3651,7 @@ ${
     structured && splitLong && !lean && usesMem &&
     body.match(/\bmview = /g)?.length === body.match(/\bmemLen = mview\.byteLength;/g)?.length
   ) {
-    body = typedLanes(body, typedViews);
+    body = typedBytes(typedLanes(body, typedViews), typedViews);
     for (const name of ["unalignedLoad", "unalignedStore", "UNALIGNED_I32"]) {
       if (!imports.includes(name) && body.includes(name)) imports.push(name);
     }

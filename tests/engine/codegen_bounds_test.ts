@@ -150,3 +150,43 @@ Deno.test("codegen bounds: jitBounds spells f32 immediates as numbers, a NaN's b
   assert.match(source, / \* 0\.75\b/);
   assert.equal(source.match(/IMM_WORDS\[0\] = /g)?.length, 1, "the NaN's only");
 });
+
+Deno.test("codegen bounds: byte accesses run on the byte array, grown memory included", () => {
+  // Signed and unsigned byte loads and byte stores in a loop that grows the memory mid-way (the
+  // array read again with the view) and then touches the new page's last byte.
+  const text = `(module
+    (memory (export "mem") 1 4)
+    (func (export "f") (param $n i32) (result i64)
+      (local $i i32) (local $s i64) (local $a i32)
+      (loop $l
+        (local.set $a (i32.sub (i32.mul (memory.size) (i32.const 65536))
+          (i32.add (local.get $i) (i32.const 1))))
+        (i32.store8 (local.get $a) (i32.add (i32.mul (local.get $i) (i32.const 37)) (i32.const 200)))
+        (local.set $s (i64.add (local.get $s) (i64.extend_i32_s (i32.load8_s (local.get $a)))))
+        (local.set $s (i64.add (local.get $s) (i64.load8_u (local.get $a))))
+        (local.set $s (i64.add (local.get $s) (i64.load8_s (local.get $i))))
+        (i64.store8 (local.get $i) (i64.const -129))
+        (if (i32.eq (local.get $i) (i32.const 5)) (then (drop (memory.grow (i32.const 1)))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+          (local.get $n))))
+      (i64.add (local.get $s) (i64.extend_i32_u (i32.load8_u
+        (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 1)))))))`;
+  const tiers = [
+    instantiate(text, { config: { executionTier: "interpreter" } }),
+    instantiate(text, { config: { executionTier: "codegen", codegenStyle: "jit" } }),
+    instantiate(text, { config: { executionTier: "codegen", codegenStyle: "lean" } }),
+  ];
+  for (const n of [1, 3, 8, 12]) {
+    const [want, ...others] = tiers.map((t) => [t.call("f", n), [...t.memory().data(t.store)]]);
+    for (const got of others) assert.deepEqual(got, want, `n ${n}`);
+  }
+  const jit = tiers[1]!;
+  assert.equal(jit.engine.codegenStats().interpreted, 0);
+  const f = jit.entity("f");
+  const generated = directSource(jit.engine.compile(f), f.instance.module);
+  assert.ok("source" in generated);
+  assert.doesNotMatch(generated.source, /\bmview\.(?:get|set)U?[Ii]nt8\(/);
+  assert.match(generated.source, /mu8\[[^\]]+\] = /);
+  assert.match(generated.source, /\(mu8\[[^\]]+\] << 24 >> 24\)/);
+  assert.match(generated.source, /\bmu8 = mem !== null \? mem\.u8 : null;/);
+});
