@@ -74,6 +74,32 @@
  * floor here is about 5x native for both: V8 spends 8-13 instructions on a 64-bit product, 35
  * on a division and 20 on a rotation by a variable, where native spends one to three.
  *
+ * A fourth look, at the ceiling of the spelling (December 2026, Deno 2.9.6 / V8 15.0, a loaded
+ * 2-core machine; each hot loop written by hand in plain JS with int32 halves, timed in one
+ * process beside native Wasm and the engine, CPU time, best of 5-7 per round, 3-6 rounds):
+ * the generated code is that ceiling. `bench/xxh64.wasm` run(250): native 5.3-5.6 ms, the
+ * hand-written four-lane loop 30.8-31.7 ms, the engine 38.0 against the hand loop's 38.1 ms in
+ * the same round (5.5x either way). `bench/sha512.wasm` run(150), compress written by hand
+ * (message words and constants in Int32Arrays, no memory checks): native 8.4 ms, hand 22.8 ms
+ * (2.7x), engine 24.3 ms (2.9x). Did not pay (xxh64's loop unless said): the product's high
+ * word exact in doubles from 16-bit limbs of the constant, with no test (`(u·c1 +
+ * floor(u·c0·2^-16))·2^-16`: 68 against 31 ms); `Math.floor` or `Math.trunc` of the scaled
+ * product before its `| 0` (a range V8 could type as an int32: 32.1-34.6 against 31.2-33.4 ms,
+ * alternating, 5 rounds); the loads as two `Int32Array` reads where the address is aligned
+ * (best 34.4 against 30.8 ms, 3 rounds: xxh64 reads unaligned in seven runs of eight); SHA-512's sums of
+ * three to five terms as one double sum of the low words with one carry (`(Σ l >>> 0) · 2^-32
+ * | 0`: 32.2-34.9 against 33.0-34.2 ms, the same); 64-bit BigInt again (xxh64's loop with
+ * `BigInt.asUintN(64, ·)` on every step and `getBigUint64` loads: 620-920 ms against native's
+ * 5.5). Without the four loads' bounds checks the hand loop ran 29.7-30.4 against 31.3-33.3
+ * ms; but the engine's loop generated twice with them hoisted (`MAX_LOOP` in
+ * codegen_loop_bounds.ts raised past its 6,412 characters) measured 30.5 against 30.4 and
+ * 30.8 against 29.8 ms (engines of both trees alternated in one process, best of 30): not kept.
+ * V8's code for a product by a constant (`scripts/jit_loops.ts --asm`): `imul`, `lea`, `test`,
+ * `jne` for the low word and its test, `mov`, `vcvtsi2sd`, `vmulsd`, `vcvttsd2si`, `cmp`, `jo`,
+ * `mov` for the high word of al·bl, two `imul` and two `add` for the rest: 15 where native
+ * spends one, and half of xxh64's lane; an 8-byte load is 11 (its two reads each checked by
+ * the DataView, plus the module's check and `$ea + 4`'s overflow test).
+ *
  * @module
  */
 
