@@ -452,7 +452,7 @@ import * as gc from "./gc.ts";
 import { OBJECT, spellGc } from "./codegen_gc.ts";
 import * as memoryExt from "./memory_ext.ts";
 import * as i64Words from "./codegen_i64.ts";
-import { argsAt, lowerI64 } from "./codegen_i64.ts";
+import { argsAt, lowerI64, withFewProductsByLimbs } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
 import {
   boundedLanes,
@@ -1567,10 +1567,12 @@ function coldLoops(body: string): string {
  * immediates spelled as numbers (`withImmediatesFolded` in codegen_lean.ts): TurboFan kept the
  * scratch store and load of each (`IMM_WORDS[0] = bits; ... IMM_F32[0]`). On a model of
  * `bench/vec_float_scalar.wasm`'s scale-and-add loop (best of 15 in one process) 19.6 -> 4.0 ms.
+ * And the products by a constant of loops holding few take the limbs (`withFewProductsByLimbs`,
+ * codegen_i64.ts).
  */
 export function jitBounds(source: string): string {
   return withLoopBoundsHoisted(
-    withImmediatesFolded(source).replace(
+    withFewProductsByLimbs(withImmediatesFolded(source)).replace(
       /(?<=\(|\|\| |&& )(\$?[A-Za-z_]\w*) \+ (\d+) > memLen(?=\)| \|\| | && )/g,
       "$1 > memLen - $2",
     ),

@@ -74,10 +74,37 @@
  * floor here is about 5x native for both: V8 spends 8-13 instructions on a 64-bit product, 35
  * on a division and 20 on a rotation by a variable, where native spends one to three.
  *
+ * A fourth look, at the ceiling of the spelling (December 2026, Deno 2.9.6 / V8 15.0, a loaded
+ * 2-core machine; each hot loop written by hand in plain JS with int32 halves, timed in one
+ * process beside native Wasm and the engine, CPU time, best of 5-7 per round, 3-6 rounds):
+ * the generated code is that ceiling. `bench/xxh64.wasm` run(250): native 5.3-5.6 ms, the
+ * hand-written four-lane loop 30.8-31.7 ms, the engine 38.0 against the hand loop's 38.1 ms in
+ * the same round (5.5x either way). `bench/sha512.wasm` run(150), compress written by hand
+ * (message words and constants in Int32Arrays, no memory checks): native 8.4 ms, hand 22.8 ms
+ * (2.7x), engine 24.3 ms (2.9x). Did not pay (xxh64's loop unless said): the product's high
+ * word exact in doubles from 16-bit limbs of the constant, with no test (`(u·c1 +
+ * floor(u·c0·2^-16))·2^-16`: 68 against 31 ms); `Math.floor` or `Math.trunc` of the scaled
+ * product before its `| 0` (a range V8 could type as an int32: 32.1-34.6 against 31.2-33.4 ms,
+ * alternating, 5 rounds); the loads as two `Int32Array` reads where the address is aligned
+ * (best 34.4 against 30.8 ms, 3 rounds: xxh64 reads unaligned in seven runs of eight); SHA-512's sums of
+ * three to five terms as one double sum of the low words with one carry (`(Σ l >>> 0) · 2^-32
+ * | 0`: 32.2-34.9 against 33.0-34.2 ms, the same); 64-bit BigInt again (xxh64's loop with
+ * `BigInt.asUintN(64, ·)` on every step and `getBigUint64` loads: 620-920 ms against native's
+ * 5.5). Without the four loads' bounds checks the hand loop ran 29.7-30.4 against 31.3-33.3
+ * ms; but the engine's loop generated twice with them hoisted (`MAX_LOOP` in
+ * codegen_loop_bounds.ts raised past its 6,412 characters) measured 30.5 against 30.4 and
+ * 30.8 against 29.8 ms (engines of both trees alternated in one process, best of 30): not kept.
+ * V8's code for a product by a constant (`scripts/jit_loops.ts --asm`): `imul`, `lea`, `test`,
+ * `jne` for the low word and its test, `mov`, `vcvtsi2sd`, `vmulsd`, `vcvttsd2si`, `cmp`, `jo`,
+ * `mov` for the high word of al·bl, two `imul` and two `add` for the rest: 15 where native
+ * spends one, and half of xxh64's lane; an 8-byte load is 11 (its two reads each checked by
+ * the DataView, plus the module's check and `$ea + 4`'s overflow test).
+ *
  * @module
  */
 
 import { divU32Words } from "../core/num/i64.ts";
+import { closingBrace } from "./codegen_hoist.ts";
 
 /**
  * Words the helpers kept as calls (division by a divisor outside the fast paths below) run on:
@@ -295,7 +322,8 @@ const PRODUCT_HIGH = "(((Math.imul($al, $bh) + Math.imul($ah, $bl)) | 0) + $k) |
  * chain of latencies pay the conversions' few cycles: i64 37 -> 39 ms, `bench/hashtab.wasm`
  * within the noise (113-128 ms either way). By a variable, the double product needs the
  * variable converted and scaled too: in a JS model of a chain of such multiplications it took
- * 39 ms against the limbs' 34 ms.
+ * 39 ms against the limbs' 34 ms. An innermost loop holding few products by a constant takes
+ * the limbs for them too (`withFewProductsByLimbs`, below).
  */
 function mulInto(d: string, bl?: number): string {
   const high = PRODUCT_HIGH;
@@ -842,6 +870,66 @@ const RARE_LIMBS = new RegExp(
   ].join("\n"),
   "g",
 );
+
+/**
+ * A product's high word by a constant from the double product, the first two lines of
+ * `mulInto`'s spelling: what `withFewProductsByLimbs` rewrites.
+ */
+const DOUBLE_HIGH = new RegExp(
+  String.raw`^let \$k = \(\(\$al >>> 0\) \* [\d.e+-]+\) \| 0;\nif \(${
+    PRODUCT_NEAR.replace(/[()$+&]/g, "\\$&")
+  }\) \{$`,
+  "gm",
+);
+
+/** A structured loop's header (`F` loops are the metered spelling's inner runs). */
+const LOOP_HEADER = /^[LF]\d+: for \(;;\) \{$/gm;
+
+/** The most products by a constant an innermost loop may hold for them to take the limbs. */
+const FEW_PRODUCTS = 2;
+
+/**
+ * The longest loop (characters of source) searched for its end: each loop costs at most that,
+ * however deeply loops nest (a linear pass); a longer one keeps its products as they were.
+ */
+const LOOP_WINDOW = 16000;
+
+/**
+ * `source` (a body of the jit style) with the products by a constant of each innermost loop
+ * holding at most `FEW_PRODUCTS` of them spelled on the limbs alone (`limbHigh`, always run: the
+ * high word's exact path, no double product and no test), the products of other loops and
+ * outside loops as `mulInto` spells them. The limbs take four more `Math.imul` (V8 issues one a
+ * cycle) but no conversions to and from doubles, whose latency an iteration's chain pays: where
+ * a loop holds few products, what decides is how far the iterations overlap, not the multiplier;
+ * where it holds many (xxHash64's four lanes, eight products), the multiplier.
+ * Measured (engines of this tree and the one before alternated in one process, CPU time, best of
+ * 25-30, a loaded 2-core machine, ratio to native V8 in the same process): `bench/i64.wat` (two
+ * products) 41.3 -> 36.0 ms and 39.3 -> 34.6 ms; loops of 64-bit lanes `x = rotl(x·c1, 31)·c2`
+ * (2,000,000 iterations) with one lane (two products) 14.7 -> 11.5 ms; with every loop's
+ * products on the limbs, two lanes 14.6 -> 14.5 ms, three lanes 16.0 -> 21.9 ms and
+ * `bench/xxh64.wasm` (eight) 41.0 -> 52.3 ms; `bench/hashtab.wasm` 131.8 -> 126.4 ms (noise).
+ */
+export function withFewProductsByLimbs(source: string): string {
+  if (!source.includes("$warm")) return source;
+  let out = "";
+  let from = 0;
+  for (const m of source.matchAll(LOOP_HEADER)) {
+    const start = m.index!;
+    if (start < from) continue;
+    const window = source.slice(start, start + LOOP_WINDOW);
+    const end = closingBrace(window, m[0].length - 1);
+    if (end < 0) continue;
+    const loop = window.slice(0, end + 1);
+    // An outer loop: its inner loops are reached by this walk on their own.
+    if (/\b(?:for|while) \(|\bdo \{/.test(loop.slice(m[0].length))) continue;
+    const count = loop.match(DOUBLE_HIGH)?.length ?? 0;
+    if (count === 0 || count > FEW_PRODUCTS) continue;
+    // The limbs' block, once the exact path's, now always runs.
+    out += source.slice(from, start) + loop.replace(DOUBLE_HIGH, "let $k = 0;\n{");
+    from = start + end + 1;
+  }
+  return from === 0 ? source : out + source.slice(from);
+}
 
 /** `js` (a body `lowerI64` spelled) with the i64 arithmetic in its lean spelling (see above). */
 export function leanI64(js: string): string {

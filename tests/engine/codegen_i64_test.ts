@@ -535,3 +535,74 @@ Deno.test("codegen i64: a loop's divisions and products in the lean spelling, wi
     });
   }
 });
+
+Deno.test("codegen i64: an innermost loop with at most two products by a constant takes the limbs alone", () => {
+  const product = (k: number) =>
+    words.lowerI64(`i64MulImm(s32, (fp + 0), (fp + 4), ${-2048144761 + k}, -1640531535);`);
+  const loop = (label: string, body: string) => `${label}: for (;;) {\n${body}\nbreak ${label};\n}`;
+  const doubles = (js: string) => js.match(/\(\(\$al >>> 0\) \* [\d.e+-]+\) \| 0;/g)?.length ?? 0;
+  const declared = (js: string) => `let $warm = 0;\n${js}`;
+  for (const count of [1, 2, 3]) {
+    const body = Array.from({ length: count }, (_, k) => product(k)).join("\n");
+    const source = declared(loop("L7", body));
+    const out = words.withFewProductsByLimbs(source);
+    assert.equal(doubles(source), count);
+    // Up to two, every product's high word from the limbs, with no test; three stay as they were.
+    assert.equal(doubles(out), count <= 2 ? 0 : count);
+    assert.equal(
+      out.match(/let \$k = 0;\n\{\nconst \$a0 = /g)?.length ?? 0,
+      count <= 2 ? count : 0,
+    );
+    if (count > 2) assert.equal(out, source);
+  }
+  // A loop holding a loop is left (its inner one is rewritten on its own: here the metered
+  // spelling's `F` loop), as is a product outside loops.
+  const inner = loop("F2", product(1));
+  const innerOut = words.withFewProductsByLimbs(declared(inner)).slice(declared("").length);
+  assert.notEqual(innerOut, inner);
+  assert.equal(
+    words.withFewProductsByLimbs(declared(loop("L1", `${product(0)}\n${inner}`))),
+    declared(loop("L1", `${product(0)}\n${innerOut}`)),
+  );
+  assert.equal(words.withFewProductsByLimbs(declared(product(0))), declared(product(0)));
+});
+
+Deno.test("codegen i64: a loop's product by a constant on the limbs is exact where the double product's truncation is not", () => {
+  // The operands of the test above whose double product truncates off by one (al = t·bl^-1
+  // mod 2^32), run through the rewritten loop, `$warm` -4096 (past the first iteration).
+  const s32 = new Int32Array(12);
+  const toWords = (
+    x: bigint,
+  ) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
+  const value = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  const M32 = (1n << 32n) - 1n, M = (1n << 64n) - 1n;
+  const inverse = (b: bigint) => {
+    let x = b;
+    for (let i = 0; i < 5; i++) x = (x * (2n - b * x)) & M32;
+    return x;
+  };
+  let seed = 97531;
+  const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
+  const constants = [0x85ebca87n, 0x27d4eb4fn, 0xffffffffn, 0x80000001n, 3n, 1n, 0x1ce4e5b9n];
+  for (let i = 0; i < 10; i++) constants.push(next() | 1n);
+  const lows = [0n, 1n, 2047n, 2048n, 2049n, 4095n, M32, M32 - 2047n, M32 - 2048n];
+  let cases = 0;
+  for (const bl of constants) {
+    const b = (next() << 32n) | bl;
+    const [cl, ch] = toWords(b);
+    const body = words.lowerI64(`i64MulImm(s32, (fp + 0), (fp + 4), ${cl}, ${ch});`);
+    const js = words.withFewProductsByLimbs(
+      `let $warm = 0;\nL1: for (;;) {\n${body}\nbreak L1;\n}`,
+    );
+    assert.doesNotMatch(js, /\* [\d.e+-]+\) \| 0;/);
+    const run = new Function("s32", "fp", `"use strict"; ${js.replace("= 0;", "= -4096;")}`);
+    for (const t of lows) {
+      const a = (next() << 32n) | ((t * inverse(bl)) & M32);
+      s32.set([0, 0, 0, 0, ...toWords(a), 0, 0, 0, 0, 0, 0]);
+      run(s32, 0);
+      assert.equal(value(s32[0]!, s32[1]!), (a * b) & M, `${a} * ${b}`);
+      cases++;
+    }
+  }
+  assert.ok(cases > 150);
+});
