@@ -3875,12 +3875,16 @@ const CALL_CATCH =
   /catch \(e\) \{\n[ \t]*if \(st\.depth <= depth\) st\.depth = depth \+ 1;\n[ \t]*st\.funcs\[depth \+ 1\] = ([^;\n]+);\n[ \t]*throw e;\n[ \t]*\}/g;
 
 /**
- * A direct entry's text `entry` with its stops after calls (`UP_STOP`) and its calls' `catch`
- * blocks each a call of a function declared in the factory's scope (`helpers`, one per
- * layout of written words): the same writes, out of the body. V8 inlines a function of at
- * most 460 bytes of bytecode into its callers: fib's body was 976 (two call sites, each with
- * a stop for its direct call and one for its call through `callOut`), and now, with one stop
- * per site, under that. In-process A/B, CPU time best of N (see the commit).
+ * A direct entry's text `entry` with its stops after calls (`UP_STOP`), its calls through
+ * `callOut` (`CALL_OUT`) and its calls' `catch` blocks each a call of a function declared in
+ * the factory's scope (`helpers`, one per layout of written words): the same writes, out of
+ * the body, which keeps only what runs on every call. V8 inlines a function of at most 460
+ * bytes of bytecode into its callers: `bench/calls.wat`'s `$nested` (two compact sites) was
+ * 529 and is 386, inlined into `run`'s indirect call; fib's body (two recursive sites, each
+ * with a stop for its direct call and one after `callOut`) was 976 and is 425 (V8 inlines no
+ * recursive call, but the smaller body ran faster). In-process A/B against the tree before,
+ * CPU time best of 11 alternated: fib(30) 0.94x, calls (10^6) 0.95x; see the commit for the
+ * final figures.
  */
 function outlineStops(entry: string): { entry: string; helpers: string } {
   const helpers = new Map<string, string>();
