@@ -3151,7 +3151,7 @@ ${
           const slow = `$r = callOut(${callee}, st, depth, base, store, nesting, ${stale}, ${
             results[0] ?? 0
           });${fill}`;
-          const stoppedBlock = `if (${stopped("$r")}) {
+          const stoppedBlock = `if (${recursive ? "$r === STOP" : stopped("$r")}) {
   const status = STATUS[0];
   ${stop(false)}
 }
@@ -3162,17 +3162,10 @@ ${
                 results[0] === 2 ? `\n${word(b + 1)} = HIGH[0];` : ""
               }\n`
           }${reloadWords(b, [])}`;
-          // A recursive call keeps the full spelling's direct call, its stop its own: with the
-          // one stop after both paths, fib ran slower (\`deno task bench --tier codegen --filter
-          // fib\`, alternated: 114-194 ms against 119-125 ms).
-          js = recursive
-            ? `${FUEL_OUT}
-const base = fp + ${b};
-${directCall}let ${slow}
-${stoppedBlock}
-}
-${MEMORY_RELOAD}`
-            : `${FUEL_OUT}
+          // A recursive call too has the one stop after both paths (tested by identity, see
+          // `STOP`), which with the stops outlined (see `outlineStops`) keeps fib's body small
+          // enough for V8 to inline a call of it into another.
+          js = `${FUEL_OUT}
 const base = fp + ${b};
 let $r;
 if (${guard}) {
@@ -3899,7 +3892,7 @@ function directSource(
   const stacks = lazy ? lazyStacks(code) : null;
   if (stacks !== null) code = stacks;
   const call = `st, depth, ${windowed ? "" : "nesting, "}fp${args.map((a) => `, ${a}`).join("")}`;
-  const entry = `function direct(${call}) {
+  let entry = `function direct(${call}) {
 const store = $store, inst = $inst;
 ${
     windowed
@@ -3911,8 +3904,10 @@ ${stacks === null ? "let frames = st.frames;\n" : ""}let pc = 0;
 ${code}
 }`;
   const fast = meteredLeaf(entry, call);
+  const outlined = outlineStops(entry);
+  entry = outlined.entry;
   return `const make = function make($store, $inst) {
-${head}${
+${head}${outlined.helpers}${
     fast === null ? `const direct = ${entry};` : `const $slow = ${entry};\nconst direct = ${fast};`
   }
 direct.cost = ${self.cost ?? 1};
@@ -3943,6 +3938,116 @@ ${store}return RETURN;
 };
 wasm.directFor = make;
 return wasm;`;
+}
+
+/**
+ * A direct entry's stop after a call (see `directWrite`: its frame's cached words, pc and
+ * entries written where the frame is still there, then `STOP`) whose words are all plain
+ * locals: group 1 the writes, 2 the pc, 3 the function's index.
+ */
+const UP_STOP =
+  /\{\s*(?:s32 = st\.s32;\s*)?(?:f32 = st\.f32;\s*)?(?:f64 = st\.f64;\s*)?if \(st\.depth > depth\) \{\s*(?:frames = st\.frames;\s*)?((?:(?:st\.)?s32\[fp \+ \d+\] = [rh]\d+;\s*)*)(?:st\.)?frames\[2 \* depth \+ 1\] = (\d+);\s*\}\s*\{\nst\.funcs\[depth\] = inst\.funcs\[(\d+)\];\nst\.frames\[2 \* depth\] = fp;\nreturn stopWith\(\/\*up\*\/status\);\n\}\n\}/g;
+/** One write of `UP_STOP`'s group 1: the word's offset, the local. */
+const UP_WRITE = /s32\[fp \+ (\d+)\] = ([rh]\d+);/g;
+/**
+ * A compact call site's call through `callOut` (see `I.Call`) with its arguments' words all
+ * plain locals: group 1 the writes, 2 the callee's index, 3 and 4 `callOut`'s last two
+ * arguments, 5 the fill of a defined callee's cache after it (or nothing).
+ */
+const CALL_OUT =
+  /\{\n\s*((?:(?:st\.)?s32\[fp \+ \d+\] = [rh]\d+;\s*)*)\$r = callOut\(inst\.funcs\[(\d+)\], st, depth, base, store, nesting, (true|false), (\d)\);((?:\n\s*if \(\$e\d+ === 0 && \(\$d\d+ = directOf\(inst\.funcs\[\d+\]\)\) !== null\) \{\n\s*\$n\d+ = MAX_NESTING \+ 1 - \$d\d+\.cost;\n\s*\$e\d+ = \$d\d+\.cost === 1 \? \$n\d+ : -1;\n\s*\})?)/g;
+/** A direct call's `catch` (see `directRun` in `I.Call`), the callee's entity in group 1. */
+const CALL_CATCH =
+  /catch \(e\) \{\n[ \t]*if \(st\.depth <= depth\) st\.depth = depth \+ 1;\n[ \t]*st\.funcs\[depth \+ 1\] = ([^;\n]+);\n[ \t]*throw e;\n[ \t]*\}/g;
+
+/**
+ * A direct entry's text `entry` with its stops after calls (`UP_STOP`), its calls through
+ * `callOut` (`CALL_OUT`) and its calls' `catch` blocks each a call of a function declared in
+ * the factory's scope (`helpers`, one per layout of written words): the same writes, out of
+ * the body, which keeps only what runs on every call. V8 inlines a function of at most 460
+ * bytes of bytecode into its callers: `bench/calls.wat`'s `$nested` (two compact sites) was
+ * 529 and is 386, inlined into `run`'s indirect call; fib's body (two recursive sites, each
+ * with a stop for its direct call and one after `callOut`) was 976 and is 425 (V8 inlines no
+ * recursive call, but the smaller body ran faster). In-process A/B against the tree before,
+ * CPU time best of 11 alternated: fib(30) 0.94x, calls (10^6) 0.95x; see the commit for the
+ * final figures.
+ */
+function outlineStops(entry: string): { entry: string; helpers: string } {
+  const helpers = new Map<string, string>();
+  const helperText: string[] = [];
+  let out = entry.replace(UP_STOP, (_, writes: string, pc: string, func: string) => {
+    const words = [...writes.matchAll(UP_WRITE)].map((m) => ({ at: m[1]!, local: m[2]! }));
+    const key = `${words.map((w) => w.at).join(",")}:${func}`;
+    let name = helpers.get(key);
+    if (name === undefined) {
+      name = `$up${helpers.size}`;
+      helpers.set(key, name);
+      helperText.push(
+        `const ${name} = function (st, depth, fp, status, pc${
+          words.map((_, i) => `, $w${i}`).join("")
+        }) {
+if (st.depth > depth) {
+const s32 = st.s32;
+${words.map((w, i) => `s32[fp + ${w.at}] = $w${i};\n`).join("")}st.frames[2 * depth + 1] = pc;
+}
+st.funcs[depth] = $inst.funcs[${func}];
+st.frames[2 * depth] = fp;
+return stopWith(status);
+};
+`,
+      );
+    }
+    return `return ${name}(st, depth, fp, status, ${pc}${
+      words.map((w) => `, ${w.local}`).join("")
+    });`;
+  });
+  out = out.replace(
+    /const status = STATUS\[0\];\s*return (\$up\d+)\(st, depth, fp, status, /g,
+    "return $1(st, depth, fp, STATUS[0], ",
+  );
+  const outs = new Map<string, string>();
+  out = out.replace(
+    CALL_OUT,
+    (_, writes: string, func: string, stale: string, results: string, fill: string) => {
+      const words = [...writes.matchAll(UP_WRITE)].map((m) => ({ at: m[1]!, local: m[2]! }));
+      const key = `${words.map((w) => w.at).join(",")}:${func}:${stale}:${results}:${fill}`;
+      let name = outs.get(key);
+      if (name === undefined) {
+        name = `$out${outs.size}`;
+        outs.set(key, name);
+        helperText.push(
+          `const ${name} = function (st, depth, fp, base, nesting${
+            words.map((_, i) => `, $w${i}`).join("")
+          }) {
+const s32 = st.s32;
+${words.map((w, i) => `s32[fp + ${w.at}] = $w${i};\n`).join("")}${
+            fill === "" ? "return" : "const $r ="
+          } callOut($inst.funcs[${func}], st, depth, base, $store, nesting, ${stale}, ${results});${
+            fill === "" ? "" : `${fill.replaceAll("inst.funcs[", "$inst.funcs[")}\nreturn $r;`
+          }
+};
+`,
+        );
+      }
+      return `{\n  $r = ${name}(st, depth, fp, base, nesting${
+        words.map((w) => `, ${w.local}`).join("")
+      });`;
+    },
+  );
+  let caught = false;
+  out = out.replace(CALL_CATCH, (_, entity: string) => {
+    caught = true;
+    return `catch (e) {\n    throw $caught(st, depth, ${entity}, e);\n  }`;
+  });
+  if (caught) {
+    helperText.push(`const $caught = function (st, depth, callee, e) {
+if (st.depth <= depth) st.depth = depth + 1;
+st.funcs[depth + 1] = callee;
+return e;
+};
+`);
+  }
+  return { entry: out, helpers: helperText.join("") };
 }
 
 /** A metered direct entry's charge on entry (see `structuredCharge`), its need in group 1. */
