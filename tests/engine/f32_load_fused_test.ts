@@ -52,6 +52,20 @@ const MODULE = `(module
     (local $m f32)
     (f32.min (f32.max (local.get $x) (f32.const -0.5)) (f32.const 0.5))
     (f32.min (local.tee $m (f32.max (local.get $x) (f32.const -0.5))) (f32.const 0.5)))
+  ;; Clamps of f32s loaded from memory and stored (clang's clamp loop): the words at 256 up to
+  ;; 256 + $n by both bounds (F32MaxMinImm) to 512, by the lower (F32MaxImm) to 768, by the
+  ;; upper (F32MinImm) to 1024.
+  (func (export "clampMem") (param $n i32)
+    (local $i i32)
+    (loop $l
+      (f32.store (i32.add (local.get $i) (i32.const 512))
+        (f32.min (f32.max (f32.load (i32.add (local.get $i) (i32.const 256))) (f32.const -0.5))
+                 (f32.const 0.5)))
+      (f32.store (i32.add (local.get $i) (i32.const 768))
+        (f32.max (f32.load (i32.add (local.get $i) (i32.const 256))) (f32.const -0.5)))
+      (f32.store (i32.add (local.get $i) (i32.const 1024))
+        (f32.min (f32.load (i32.add (local.get $i) (i32.const 256))) (f32.const 0.5)))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $n)))))
   ;; Not fused: a memarg offset; a loaded value also kept in a local.
   (func (export "kept") (param $b i32) (result f32)
     (local $x f32)
@@ -117,6 +131,44 @@ Deno.test("F32MaxMinImm clamps as F32MaxImm then F32MinImm do", () => {
     assert.equal((t.call("clamp", 7) as number[])[0], 0.5);
     assert.equal((t.call("clamp", -7) as number[])[0], -0.5);
   });
+});
+
+Deno.test("clamps of f32s from memory store the bits the unfused operators give", () => {
+  const f = new Float32Array(1), bits = new Uint32Array(f.buffer);
+  /** `x` (bits) clamped by `lo` and `hi` as Wasm's `f32.max` and `f32.min`: a canonical NaN. */
+  const clamp = (x: number, lo: number, hi: number) => {
+    bits[0] = x;
+    if (Number.isNaN(f[0]!)) return 0x7fc00000;
+    f[0] = Math.min(Math.max(f[0]!, lo), hi);
+    return bits[0]!;
+  };
+  eachTier(MODULE, (t) => {
+    const code = t.code("clampMem");
+    for (const row of ["F32MaxMinImm", "F32MaxImm", "F32MinImm"]) {
+      assert.match(code, new RegExp(`${row} s\\d+`));
+    }
+    const data = t.memory().data(t.store);
+    const mem = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    VALUES.forEach((v, i) => mem.setUint32(256 + 4 * i, v, true));
+    for (let call = 0; call < 3; call++) {
+      t.call("clampMem", 4 * VALUES.length);
+      VALUES.forEach((v, i) => {
+        assert.equal(mem.getUint32(512 + 4 * i, true), clamp(v, -0.5, 0.5), `${v} both`);
+        assert.equal(mem.getUint32(768 + 4 * i, true), clamp(v, -0.5, Infinity), `${v} max`);
+        assert.equal(mem.getUint32(1024 + 4 * i, true), clamp(v, -Infinity, 0.5), `${v} min`);
+      });
+    }
+  });
+  // In the generated code each value lives in a local from its load to its store: the clamps
+  // write their result once (reading it back after writing kept it in the frame).
+  const t = instantiate(MODULE);
+  const generated = generateSource(t.engine.compile(t.entity("clampMem")).code, {
+    numResults: 0,
+    structured: true,
+  });
+  assert.ok("source" in generated);
+  assert.doesNotMatch(generated.source, /f32\[\(fp/);
+  assert.match(generated.source, /mview\.setFloat32\(/);
 });
 
 Deno.test("F32MulLoad2Add and F32MulImmLoad trap as their loads would", () => {
