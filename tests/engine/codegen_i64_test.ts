@@ -12,6 +12,18 @@ import { generateSource } from "../../src/engine/codegen.ts";
 import { leanSource } from "../../src/engine/codegen_lean.ts";
 import { eachTier, instantiate } from "./harness.ts";
 
+/** The two int32 words of a 64-bit value, low first. */
+const halves = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
+/** The unsigned 64-bit value of two int32 words. */
+const value = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+const M32 = (1n << 32n) - 1n, M = (1n << 64n) - 1n;
+/** The inverse of odd `b` mod 2^32 (Newton's iteration doubles the correct bits). */
+const inverse = (b: bigint) => {
+  let x = b;
+  for (let i = 0; i < 5; i++) x = (x * (2n - b * x)) & M32;
+  return x;
+};
+
 const EDGES = [0, 1, -1, 2, 31, 32, 33, 63, 64, 0x7fffffff, -0x80000000, 0x12345678, -0x2468ace];
 
 /** Operand pairs: every pair of edge halves, and random ones. */
@@ -214,8 +226,6 @@ Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (agai
   const [div, divLean] = spelled("i64DivU(s32, (fp + 0), (fp + 4), (fp + 8));");
   const [rem, remLean] = spelled("i64RemU(s32, (fp + 0), (fp + 4), (fp + 8));");
   const s32 = new Int32Array(12);
-  const words = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
-  const value = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
   let seed = 987654321;
   const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
   const divisors = [1n, 2n, 3n, 7n, 0xffffn, 0x10000n, 0x10001n, 0x7fffffffn, 0x80000000n];
@@ -225,7 +235,6 @@ Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (agai
   // Either side of 2^21, the last divisor whose quotients are exact float divisions.
   divisors.push(0x1fffffn, 0x200000n, 0x200001n, 0x1ffffdn, 0x200003n);
   for (let i = 0; i < 300; i++) divisors.push((next() >> (next() & 31n)) || 1n);
-  const M = (1n << 64n) - 1n;
   for (const b of divisors) {
     // Dividends at and beside multiples of b (where a quotient estimate is off by one), edges
     // and random ones.
@@ -245,7 +254,7 @@ Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (agai
       for (
         const [f, want] of [[div, a / b], [rem, a % b], [divLean, a / b], [remLean, a % b]] as const
       ) {
-        s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
+        s32.set([0, 0, 0, 0, ...halves(a), 0, 0, ...halves(b), 0, 0]);
         f(s32);
         assert.equal(value(s32[0]!, s32[1]!), want, `${a} / ${b}`);
       }
@@ -258,7 +267,6 @@ Deno.test("codegen i64: signed division by a divisor that fits in an i32 is exac
   const [div, divLean] = spelled("i64DivS(s32, (fp + 0), (fp + 4), (fp + 8));");
   const [rem, remLean] = spelled("i64RemS(s32, (fp + 0), (fp + 4), (fp + 8));");
   const s32 = new Int32Array(12);
-  const words = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
   const value = (lo: number, hi: number) =>
     BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
   let seed = 24681357;
@@ -282,7 +290,7 @@ Deno.test("codegen i64: signed division by a divisor that fits in an i32 is exac
       for (
         const [f, want] of [[div, a / b], [rem, a % b], [divLean, a / b], [remLean, a % b]] as const
       ) {
-        s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
+        s32.set([0, 0, 0, 0, ...halves(a), 0, 0, ...halves(b), 0, 0]);
         f(s32);
         assert.equal(value(s32[0]!, s32[1]!), BigInt.asIntN(64, want), `${a} / ${b}`);
       }
@@ -292,11 +300,8 @@ Deno.test("codegen i64: signed division by a divisor that fits in an i32 is exac
 
 Deno.test("codegen i64: multiplication by a slot and by a constant is exact (against BigInt)", () => {
   const s32 = new Int32Array(12);
-  const words = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
-  const value = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
   let seed = 13579;
   const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
-  const M = (1n << 64n) - 1n;
   const edges = [0n, 1n, 2n, 3n, M, M - 1n, 1n << 31n, (1n << 31n) - 1n, (1n << 32n) - 1n];
   edges.push(1n << 32n, (1n << 32n) + 1n, 1n << 63n, (1n << 63n) - 1n, 0xffffn, 0x10000n);
   edges.push(0xffff0000n, 0xffffffff0000ffffn, 0x9e3779b185ebca87n, 0xc2b2ae3d27d4eb4fn);
@@ -305,7 +310,7 @@ Deno.test("codegen i64: multiplication by a slot and by a constant is exact (aga
   const slot = lowered("i64Mul(s32, (fp + 0), (fp + 4), (fp + 8));");
   let cases = 0;
   for (const b of values) {
-    const [bl, bh] = words(b);
+    const [bl, bh] = halves(b);
     const imm = lowered(`i64MulImm(s32, (fp + 0), (fp + 4), ${bl}, ${bh});`);
     // In a loop's first iteration, the high word from the limbs.
     const cold = lowered(`i64MulImm(s32, (fp + 0), (fp + 4), ${bl}, ${bh});`, true);
@@ -315,13 +320,13 @@ Deno.test("codegen i64: multiplication by a slot and by a constant is exact (aga
     for (const a of values) {
       const want = (a * b) & M;
       for (const [f, d] of [[slot, 0], [imm, 0], [cold, 0], [inPlace, 4], [lean, 0]] as const) {
-        s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
+        s32.set([0, 0, 0, 0, ...halves(a), 0, 0, ...halves(b), 0, 0]);
         f(s32);
         assert.equal(value(s32[d]!, s32[d + 1]!), want, `${a} * ${b}`);
         cases++;
       }
       // The interpreter's helper, the same product.
-      s32.set([0, 0, 0, 0, ...words(a), 0, 0, ...words(b), 0, 0]);
+      s32.set([0, 0, 0, 0, ...halves(a), 0, 0, ...halves(b), 0, 0]);
       num.i64Mul(s32, 0, 4, 8);
       assert.equal(value(s32[0]!, s32[1]!), want, `helper ${a} * ${b}`);
     }
@@ -334,15 +339,6 @@ Deno.test("codegen i64: multiplication by a constant is exact where the double p
   // lies within 2^11 of a multiple of 2^32: operands made to land there (al = t·bl^-1 mod 2^32
   // for odd bl, so al·bl mod 2^32 = t), with products far above 2^53.
   const s32 = new Int32Array(12);
-  const words = (x: bigint) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
-  const value = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-  const M32 = (1n << 32n) - 1n, M = (1n << 64n) - 1n;
-  /** The inverse of odd `b` mod 2^32 (Newton's iteration doubles the correct bits). */
-  const inverse = (b: bigint) => {
-    let x = b;
-    for (let i = 0; i < 5; i++) x = (x * (2n - b * x)) & M32;
-    return x;
-  };
   let seed = 424242;
   const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
   const constants = [0x85ebca87n, 0x27d4eb4fn, 0xffffffffn, 0x80000001n, 3n, 0x1ce4e5b9n];
@@ -352,14 +348,14 @@ Deno.test("codegen i64: multiplication by a constant is exact where the double p
   let cases = 0, near = 0;
   for (const bl of constants) {
     const b = (next() << 32n) | bl;
-    const [cl, ch] = words(b);
+    const [cl, ch] = halves(b);
     const call = `i64MulImm(s32, (fp + 0), (fp + 4), ${cl}, ${ch});`;
     for (const f of [lowered(call), lowered(call, true), lowered(call, false, true)]) {
       for (const t of lows) {
         const al = (t * inverse(bl)) & M32;
         const a = (next() << 32n) | al;
         const want = (a * b) & M;
-        s32.set([0, 0, 0, 0, ...words(a), 0, 0, 0, 0, 0, 0]);
+        s32.set([0, 0, 0, 0, ...halves(a), 0, 0, 0, 0, 0, 0]);
         f(s32);
         assert.equal(value(s32[0]!, s32[1]!), want, `${a} * ${b}`);
         if (al * bl >= 2n ** 53n) near++;
@@ -571,16 +567,6 @@ Deno.test("codegen i64: a loop's product by a constant on the limbs is exact whe
   // The operands of the test above whose double product truncates off by one (al = t·bl^-1
   // mod 2^32), run through the rewritten loop, `$warm` -4096 (past the first iteration).
   const s32 = new Int32Array(12);
-  const toWords = (
-    x: bigint,
-  ) => [Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n))];
-  const value = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-  const M32 = (1n << 32n) - 1n, M = (1n << 64n) - 1n;
-  const inverse = (b: bigint) => {
-    let x = b;
-    for (let i = 0; i < 5; i++) x = (x * (2n - b * x)) & M32;
-    return x;
-  };
   let seed = 97531;
   const next = () => BigInt((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0);
   const constants = [0x85ebca87n, 0x27d4eb4fn, 0xffffffffn, 0x80000001n, 3n, 1n, 0x1ce4e5b9n];
@@ -589,7 +575,7 @@ Deno.test("codegen i64: a loop's product by a constant on the limbs is exact whe
   let cases = 0;
   for (const bl of constants) {
     const b = (next() << 32n) | bl;
-    const [cl, ch] = toWords(b);
+    const [cl, ch] = halves(b);
     const body = words.lowerI64(`i64MulImm(s32, (fp + 0), (fp + 4), ${cl}, ${ch});`);
     const js = words.withFewProductsByLimbs(
       `let $warm = 0;\nL1: for (;;) {\n${body}\nbreak L1;\n}`,
@@ -598,7 +584,7 @@ Deno.test("codegen i64: a loop's product by a constant on the limbs is exact whe
     const run = new Function("s32", "fp", `"use strict"; ${js.replace("= 0;", "= -4096;")}`);
     for (const t of lows) {
       const a = (next() << 32n) | ((t * inverse(bl)) & M32);
-      s32.set([0, 0, 0, 0, ...toWords(a), 0, 0, 0, 0, 0, 0]);
+      s32.set([0, 0, 0, 0, ...halves(a), 0, 0, 0, 0, 0, 0]);
       run(s32, 0);
       assert.equal(value(s32[0]!, s32[1]!), (a * b) & M, `${a} * ${b}`);
       cases++;
