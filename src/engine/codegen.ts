@@ -2718,6 +2718,11 @@ ${
   const sites: number[] = [];
   /** The indirect call sites with slots for other targets' direct entries (`OTHER_TARGETS`). */
   const otherSites: number[] = [];
+  /**
+   * The indirect call sites of a direct entry whose slots are keyed by the table element's
+   * handle (see \`byHandle\` in \`I.Call\`), each with its table.
+   */
+  const handleSites = new Map<number, number>();
   /** The call sites spelled compact (see `callOut`): only their direct call's cache. */
   const compact = new Set<number>();
   const names = new Set<string>(["EMPTY_VIEW", "CALL", "RETURN", "INTERPRET", "MAX_NESTING"]);
@@ -3048,6 +3053,20 @@ ${FUEL_IN}`;
         const other = (k: number) => `$p${pc}_${k}`, otherFn = (k: number) => `$q${pc}_${k}`;
         const slots = Array.from({ length: OTHER_TARGETS }, (_, k) => k);
         if (!direct && viaDirect && !lean) otherSites.push(pc);
+        // A \`call_indirect\` in a direct entry (whose caches are its instance's own, so its
+        // store's: see \`directSource\`) keys those slots by the table element's handle
+        // (\`$h\`, -1 while free) rather than by the callee: a handle names one function of the
+        // store for good, whose type (the signature check) and direct entry are then known, so
+        // a call of a kept target reads only the table's size and element (the table itself
+        // read once per instance, \`$tab\`) and compares it, where \`indirectCallee\` read the
+        // instance's tables, the store's functions, the callee's type and its direct entry on
+        // every call (half of \`bench/calls.wat\`'s samples under \`perf\`, its sites' guards a
+        // third more). Not where a call writes the callee's entries before it runs (\`lazy\`
+        // only), nor where a result may be an object (told from a miss by \`typeof\`).
+        const byHandle = op === I.CallIndirect && viaDirect && !lean && directSelf !== null &&
+          lazy && !oneWord;
+        const handle = (k: number) => `$h${pc}_${k}`;
+        if (byHandle) handleSites.set(pc, code[pc + 2]!);
         const otherDirect = direct || !viaDirect ? "" : lean
           ? `} else if (
   (($g = callee.direct) ?? ($g = directOf(callee))) !== null &&
@@ -3059,26 +3078,42 @@ ${FUEL_IN}`;
   (($g = callee.direct) ?? ($g = directOf(callee))) !== null &&
     $g.cost === 1 && nesting < ${windowNesting("depth + 1")}
 ) {
-  if (${other(OTHER_TARGETS - 1)} === null && ${
-            slots.map((k) => `callee !== ${other(k)}`).join(" && ")
-          }) {
+  ${
+            byHandle
+              ? `if (${handle(OTHER_TARGETS - 1)} === -1 && ${
+                slots.map((k) => `$x !== ${handle(k)}`).join(" && ")
+              }) {
     ${
-            slots.map((k) =>
-              `if (${other(k)} === null) {\n    ${other(k)} = callee;\n    ${otherFn(k)} = $g;\n  }`
-            )
-              .join(" else ")
-          }
+                slots.map((k) =>
+                  `if (${handle(k)} === -1) {\n    ${handle(k)} = $x;\n    ${otherFn(k)} = $g;\n  }`
+                )
+                  .join(" else ")
+              }
+  }
+  ${directRun("$g", "callee")}`
+              : `if (${other(OTHER_TARGETS - 1)} === null && ${
+                slots.map((k) => `callee !== ${other(k)}`).join(" && ")
+              }) {
+    ${
+                slots.map((k) =>
+                  `if (${other(k)} === null) {\n    ${other(k)} = callee;\n    ${
+                    otherFn(k)
+                  } = $g;\n  }`
+                )
+                  .join(" else ")
+              }
   }
   ${
-            directRun(
-              "$g",
-              "callee",
-              `${
-                slots.map((k) =>
-                  `callee === ${other(k)} ? ${otherFn(k)}(st, depth + 1, base${directArgs}) : `
-                ).join("")
-              }$g(st, depth + 1, base${directArgs})`,
-            )
+                directRun(
+                  "$g",
+                  "callee",
+                  `${
+                    slots.map((k) =>
+                      `callee === ${other(k)} ? ${otherFn(k)}(st, depth + 1, base${directArgs}) : `
+                    ).join("")
+                  }$g(st, depth + 1, base${directArgs})`,
+                )
+              }`
           }
 `;
         // A call of this very function (recursion) in this instance: its direct entry is
@@ -3226,6 +3261,39 @@ if ($hc.isHost === true && ($h = $hc.fast) !== null) {
   ${FUEL_IN}
 } else {
 `;
+        // The kept targets' calls (see \`byHandle\`): a miss (another element, a null or out of
+        // bounds one, no room in the nesting) runs the site's full spelling below, which traps,
+        // or keeps the target in a free slot.
+        const index = `s32[${slot(3)}]`, table = `$tab${code[pc + 2]}`;
+        const kept = !byHandle
+          ? ""
+          : `const $x = (${index} >>> 0) < ${table}.size ? ${table}.elements[${index}] : 0;
+let $rx = null;
+if (nesting < ${windowNesting("depth + 1")}) {
+  try {
+    $rx = ${
+            slots.map((k) =>
+              `$x === ${handle(k)} ? ${otherFn(k)}(st, depth + 1, base${directArgs}) : `
+            ).join("")
+          }null;
+  } catch (e) {
+    if (st.depth <= depth) st.depth = depth + 1;
+    st.funcs[depth + 1] = store.funcs[$x];
+    throw e;
+  }
+}
+if (typeof $rx === "number") {
+${
+            shape!.results.length === 0
+              ? ""
+              : `${word(b)} = $rx;${shape!.results[0] === 2 ? `\n${word(b + 1)} = HIGH[0];` : ""}`
+          }
+${FUEL_IN}
+} else if ($rx === STOP) {
+  const status = STATUS[0];
+  ${stop(false)}
+} else {
+`;
         js = `${
           lazy
             ? (viaDirect ? FUEL_OUT : `${args}\n${FUEL_OUT}`)
@@ -3236,7 +3304,7 @@ if ($hc.isHost === true && ($h = $hc.fast) !== null) {
             : `${FLUSH}\nframes[2 * depth + 1] = ${next};`
         }
 const base = fp + ${b};
-${fastHost}${direct ? "" : `const callee = ${callee};\n`}${directCall}if (${push}) {
+${fastHost}${kept}${direct ? "" : `const callee = ${callee};\n`}${directCall}if (${push}) {
   ${keepDepth}st.depth = depth + 1;
   ${
           selfFrames
@@ -3260,7 +3328,7 @@ s32 = st.s32;
 f32 = st.f32;
 f64 = st.f64;
 frames = st.frames;
-${back}${viaDirect ? "\n}" : ""}${hostFast ? "\n}" : ""}
+${back}${viaDirect ? "\n}" : ""}${hostFast ? "\n}" : ""}${byHandle ? "\n}" : ""}
 ${MEMORY_RELOAD}`;
         break;
       }
@@ -3772,10 +3840,19 @@ const { ${imports.join(", ")} } = rt;
   }${
     otherSites.map((pc) =>
       `let ${
-        Array.from({ length: OTHER_TARGETS }, (_, k) => `$p${pc}_${k} = null, $q${pc}_${k} = null`)
+        Array.from(
+          { length: OTHER_TARGETS },
+          (_, k) =>
+            `$${handleSites.has(pc) ? "h" : "p"}${pc}_${k} = ${
+              handleSites.has(pc) ? -1 : null
+            }, $q${pc}_${k} = null`,
+        )
           .join(", ")
       };\n`
     ).join("")
+  }${
+    [...new Set(handleSites.values())].map((t) => `const $tab${t} = $inst.tables[${t}];\n`)
+      .join("")
   }${split2?.declarations ?? ""}`;
   if (directSelf !== null) {
     return {

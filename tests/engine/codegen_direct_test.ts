@@ -1192,3 +1192,102 @@ Deno.test("codegen direct: an indirect call's many targets, a table slot replace
   assert.equal(seen[0]!.filter((x) => x === "unreachable").length, 4);
   assert.deepEqual(seen[1], seen[0]);
 });
+
+/**
+ * A table whose elements change under a `call_indirect` site that keeps its targets by handle
+ * (see `byHandle` in `I.Call`): the same function at two indices, an element replaced by a
+ * function of another type, by another function, by null, the table grown (its elements
+ * reallocated), an index past its end, a trap in a kept target; and a second instance calling
+ * through the same (imported) table, whose own function an element segment put there.
+ */
+const INDIRECT_HANDLES = `(module
+  (type $t (func (param i32) (result i32)))
+  (type $u (func (param i32 i32) (result i32)))
+  (table $tab (export "tab") 4 funcref)
+  (elem (i32.const 0) $a $b $a $c)
+  (elem declare func $wrong $d)
+  (func $a (type $t) (i32.add (local.get 0) (i32.const 1)))
+  (func $b (type $t) (i32.mul (local.get 0) (i32.const 3)))
+  (func $c (type $t)
+    (if (result i32) (i32.eq (local.get 0) (i32.const -5))
+      (then unreachable)
+      (else (i32.xor (local.get 0) (i32.const 0x55)))))
+  (func $d (type $t) (i32.sub (local.get 0) (i32.const 9)))
+  (func $wrong (type $u) (i32.add (local.get 0) (local.get 1)))
+  (func (export "run") (param $n i32) (param $m i32) (result i32) (local $i i32) (local $acc i32)
+    (loop $top
+      (local.set $acc
+        (call_indirect (type $t) (i32.add (local.get $acc) (local.get $i))
+          (i32.rem_u (local.get $i) (local.get $m))))
+      (br_if $top (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $acc))
+  (func (export "one") (param $x i32) (param $k i32) (result i32)
+    (call_indirect (type $t) (local.get $x) (local.get $k)))
+  (func (export "set_wrong") (param i32) (table.set $tab (local.get 0) (ref.func $wrong)))
+  (func (export "set_d") (param i32) (table.set $tab (local.get 0) (ref.func $d)))
+  (func (export "set_null") (param i32) (table.set $tab (local.get 0) (ref.null func)))
+  (func (export "grow") (result i32) (table.grow $tab (ref.func $d) (i32.const 4))))`;
+
+const INDIRECT_HANDLES_USER = `(module
+  (type $t (func (param i32) (result i32)))
+  (import "a" "tab" (table $tab 4 funcref))
+  (elem (table $tab) (i32.const 5) func $e)
+  (func $e (type $t) (i32.rotl (local.get 0) (i32.const 5)))
+  (func (export "run") (param $n i32) (param $m i32) (result i32) (local $i i32) (local $acc i32)
+    (loop $top
+      (local.set $acc
+        (call_indirect (type $t) (i32.add (local.get $acc) (local.get $i))
+          (i32.rem_u (local.get $i) (local.get $m))))
+      (br_if $top (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $acc)))`;
+
+Deno.test("codegen direct: an indirect call's targets kept by handle follow table changes as in the interpreter", () => {
+  const seen = TIERS.map((tier) =>
+    [false, true].flatMap((consumeFuel) => {
+      const t = instantiate(INDIRECT_HANDLES, { config: { executionTier: tier, consumeFuel } });
+      if (consumeFuel) t.store.setFuel(1_000_000_000n);
+      const out: unknown[] = [];
+      const step = (name: string, ...args: number[]) => {
+        try {
+          out.push(name, t.call(name, ...args));
+        } catch (e) {
+          assert.ok(e instanceof Trap, String(e));
+          out.push(name, e.message, e.backtrace.length);
+        }
+      };
+      step("run", 1000, 4);
+      for (let k = 0; k < 50; k++) step("one", k, 3);
+      step("one", -5, 3); // a trap in a kept target
+      step("set_wrong", 1);
+      step("run", 1000, 1);
+      step("run", 1000, 4); // index 1 now has another type
+      step("set_d", 1);
+      step("run", 1000, 4);
+      step("set_null", 2);
+      step("run", 1000, 2);
+      step("run", 1000, 4); // index 2 is null
+      step("run", 1000, 5); // index 4 is past the end
+      step("grow");
+      step("run", 1000, 8);
+      step("run", 1000, 9); // index 8 is past the end
+      const u = instantiate(INDIRECT_HANDLES_USER, {
+        engine: t.engine,
+        store: t.store,
+        imports: { "a.tab": t.instance.getExport(t.store, "tab")! },
+      });
+      for (const [n, m] of [[1000, 8], [1000, 6], [1000, 9]]) {
+        try {
+          out.push("user", u.call("run", n, m));
+        } catch (e) {
+          assert.ok(e instanceof Trap, String(e));
+          out.push("user", e.message, e.backtrace.length);
+        }
+      }
+      step("run", 1000, 8); // $e, of the other instance, at index 5
+      return out;
+    })
+  );
+  assert.equal(seen[0]!.filter((x) => x === "unreachable").length, 2);
+  assert.ok(seen[0]!.some((x) => typeof x === "string" && x.includes("uninitialized")));
+  assert.deepEqual(seen[1], seen[0]);
+});
