@@ -234,6 +234,8 @@ Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (agai
   divisors.push(0x3fffffffn, 0x40000000n, 0x40000001n, 0x3ffffffbn, 0x40000003n);
   // Either side of 2^21, the last divisor whose quotients are exact float divisions.
   divisors.push(0x1fffffn, 0x200000n, 0x200001n, 0x1ffffdn, 0x200003n);
+  // Either side of 2^13, the least divisor whose quotient is estimated at once (`oneEstimate`).
+  divisors.push(0x1fffn, 0x2000n, 0x2001n, 0x1ffdn, 0x2003n, 0x2aabn);
   for (let i = 0; i < 300; i++) divisors.push((next() >> (next() & 31n)) || 1n);
   for (const b of divisors) {
     // Dividends at and beside multiples of b (where a quotient estimate is off by one), edges
