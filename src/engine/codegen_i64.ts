@@ -155,31 +155,36 @@ function shiftBy(kind: "shl" | "shrS" | "shrU" | "rotl", d: string, k: number): 
 
 /**
  * A shift or rotation of `$al`/`$ah` by the count in `$k` (any i32), known only when it runs.
- * A right rotation is spelled as one, not as a left rotation by `64 - k`: measured on the
- * generated loop of `bench/i64.wat` (`i64.rotr` by the loop counter; copied into a JS file, Deno,
- * CPU time, best of 15, two runs alternating), 36.5-36.7 ms with `64 - k`, 35.4-35.6 ms without.
- * Without the branch on a count of 0 (the shift by `32 - r` split into two, or masked) it took
- * 38.6-40.1 ms: the branch is predicted, the extra operations are not free.
+ *
+ * A rotation has no branch: each word is rotated by the count mod 32 (`(x >>> k) | (x << (32 -
+ * k))`, which V8 compiles to one `ror`; JS shifts take their count mod 32, and by 0 both halves
+ * are `x`), and a rotated 64-bit word takes its bits from both: by `r = k mod 32` right, the low
+ * word is the low word's rotation where `-1 >>> r` has ones and the high word's elsewhere, the
+ * high word the other way round, `y ^ ((x ^ y) & mask)`; by 32 or more the words trade places,
+ * which flips the mask (`(k << 26) >> 31` is -1 then, else 0). A left rotation is the mirror
+ * (`-1 << r`). Before, the words traded places by selects on `k & 32` and a count of 0 mod 32
+ * took a branch of its own: with counts from the data, that branch and the selects (which V8
+ * compiled as branches) mispredicted. Measured on the generated loop of `bench/i64.wat` copied
+ * into a JS file (Deno, CPU time, best of 9, the same process): with its `i64.rotr` counting
+ * from z's low word instead of the loop counter, 49.1 ms with the branches, 37.0 ms without
+ * (35.6 ms with the loop counter's predicted branches); with the loop counter, the same within
+ * the noise (33.3-35.1 against 33.8-35.4 ms, best of 25, three runs). The engines of this tree
+ * and the one before alternated in one process (best of 15): a loop of an LCG step and a hash
+ * rotated left and right by counts from the LCG, 3,000,000 iterations, 40.0 -> 16.6 and 34.6 ->
+ * 13.0 ms (native V8 3.6-4.0 ms); `bench/i64.wat` 50.9 -> 46.4, 39.1 -> 38.1, 52.5 -> 53.0 ms.
  */
 function shiftByValue(kind: "shl" | "shrS" | "shrU" | "rotl" | "rotr", d: string): string {
-  // JS shifts take their count mod 32: a count of 0 and counts of 32 and more are split out, as
-  // the helpers do.
   if (kind === "rotl" || kind === "rotr") {
-    // By 32 or more the words trade places first; by 0 (mod 32) they are the result.
     const [up, down] = kind === "rotl" ? ["<<", ">>>"] : [">>>", "<<"];
+    const rotated = (x: string) => `(${x} ${up} $k) | (${x} ${down} (32 - $k))`;
     return block(
-      "const $s = $k & 32 ? $ah : $al, $t = $k & 32 ? $al : $ah, $r = $k & 31;",
-      "if ($r === 0) {",
-      put(d, "$s", "$t"),
-      "} else {",
-      put(
-        d,
-        `($s ${up} $r) | ($t ${down} (32 - $r))`,
-        `($t ${up} $r) | ($s ${down} (32 - $r))`,
-      ),
-      "}",
+      `const $x = ${rotated("$al")}, $y = ${rotated("$ah")};`,
+      `const $z = ($x ^ $y) & ((-1 ${up} $k) ^ (($k << 26) >> 31));`,
+      put(d, "$y ^ $z", "$x ^ $z"),
     );
   }
+  // JS shifts take their count mod 32: a count of 0 and counts of 32 and more are split out, as
+  // the helpers do.
   const top = kind === "shrS" ? ">>" : ">>>";
   const [near, far] = kind === "shl"
     ? [["$al << $r", "($ah << $r) | ($al >>> (32 - $r))"], ["0", "$al << ($r - 32)"]]
