@@ -100,6 +100,22 @@
  * spends one, and half of xxh64's lane; an 8-byte load is 11 (its two reads each checked by
  * the DataView, plus the module's check and `$ea + 4`'s overflow test).
  *
+ * A fifth look at i64.wat's loop (December 2026, Deno 2.9.6 / V8 15.0 on a Zen 5 EPYC at about
+ * 3.4 GHz, loaded; the generated loop copied into a JS file, CPU time, best of 9-25, variants
+ * in one process beside native's 9.0-9.5 ms; V8 made about 165 instructions an iteration of it,
+ * 38 cycles, 4.2 a cycle): 33.8-35.1 ms, 26.0 without the division (about 38 instructions), 37.5
+ * without the products (about 42), 42.7 -> 35.8 without the rotation by the counter; the
+ * division fed the previous iteration's z (its latency off the chain, the same instructions)
+ * 31.5-31.9; twenty more independent int32 operations +1.5-2 ms. So the loop is bound by both
+ * the width and the chain: each instruction an iteration costs about 0.15 ms, and 3x native
+ * (28 ms) needs some 40 fewer. Kept: the division's one estimate (`oneEstimate`) and the
+ * rotation without branches (`shiftByValue`), each neutral here within the noise. Did not pay:
+ * the estimate's correction on the int32 words instead of the double (one conversion fewer:
+ * 44-45 against 35-40 ms); the double product with its exact test instead of the limbs (38.7
+ * and 51.5 against 35.1 and 39.9 ms); shifts by a run-time count without branches, by masks as
+ * the rotations (a loop of shl/shr_u/shr_s by counts from an LCG 15.3 -> 18.9 ms, by the
+ * counter 13.0 -> 16.4: V8's code for the branches costs less than the masks).
+ *
  * @module
  */
 
