@@ -103,12 +103,12 @@
  * A fifth look at i64.wat's loop (December 2026, Deno 2.9.6 / V8 15.0 on a Zen 5 EPYC at about
  * 3.4 GHz, loaded; the generated loop copied into a JS file, CPU time, best of 9-25, variants
  * in one process beside native's 9.0-9.5 ms; V8 made about 165 instructions an iteration of it,
- * 38 cycles, 4.2 a cycle): 33.8-35.1 ms, 26.0 without the division (about 38 instructions), 37.5
- * without the products (about 42), 42.7 -> 35.8 without the rotation by the counter; the
- * division fed the previous iteration's z (its latency off the chain, the same instructions)
- * 31.5-31.9; twenty more independent int32 operations +1.5-2 ms. So the loop is bound by both
- * the width and the chain: each instruction an iteration costs about 0.15 ms, and 3x native
- * (28 ms) needs some 40 fewer. Kept: the division's one estimate (`oneEstimate`) and the
+ * 38 cycles, 4.2 a cycle): 33.8 ms, 26.0 without the division (about 38 instructions); in a
+ * slower round 48.7 ms, 38.7 without the division, 37.5 without the products (about 42), 42.7
+ * without the rotation by the counter; the division fed the previous iteration's z (its latency
+ * off the chain, the same instructions) 31.5-31.9 against 34.3-34.4; twenty more independent
+ * int32 operations 35.7-36.4. So the loop is bound by both the width and the chain: each
+ * instruction an iteration costs about 0.15 ms, and 3x native (28 ms) needs some 40 fewer. Kept: the division's one estimate (`oneEstimate`) and the
  * rotation without branches (`shiftByValue`), each neutral here within the noise. Did not pay:
  * the estimate's correction on the int32 words instead of the double (one conversion fewer:
  * 44-45 against 35-40 ms); the double product with its exact test instead of the limbs (38.7
