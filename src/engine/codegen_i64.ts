@@ -100,6 +100,22 @@
  * spends one, and half of xxh64's lane; an 8-byte load is 11 (its two reads each checked by
  * the DataView, plus the module's check and `$ea + 4`'s overflow test).
  *
+ * A fifth look at i64.wat's loop (December 2026, Deno 2.9.6 / V8 15.0 on a Zen 5 EPYC at about
+ * 3.4 GHz, loaded; the generated loop copied into a JS file, CPU time, best of 9-25, variants
+ * in one process beside native's 9.0-9.5 ms; V8 made about 165 instructions an iteration of it,
+ * 38 cycles, 4.2 a cycle): 33.8 ms, 26.0 without the division (about 38 instructions); in a
+ * slower round 48.7 ms, 38.7 without the division, 37.5 without the products (about 42), 42.7
+ * without the rotation by the counter; the division fed the previous iteration's z (its latency
+ * off the chain, the same instructions) 31.5-31.9 against 34.3-34.4; twenty more independent
+ * int32 operations 35.7-36.4. So the loop is bound by both the width and the chain: each
+ * instruction an iteration costs about 0.15 ms, and 3x native (28 ms) needs some 40 fewer. Kept: the division's one estimate (`oneEstimate`) and the
+ * rotation without branches (`shiftByValue`), each neutral here within the noise. Did not pay:
+ * the estimate's correction on the int32 words instead of the double (one conversion fewer:
+ * 44-45 against 35-40 ms); the double product with its exact test instead of the limbs (38.7
+ * and 51.5 against 35.1 and 39.9 ms); shifts by a run-time count without branches, by masks as
+ * the rotations (a loop of shl/shr_u/shr_s by counts from an LCG 15.3 -> 18.9 ms, by the
+ * counter 13.0 -> 16.4: V8's code for the branches costs less than the masks).
+ *
  * @module
  */
 
@@ -155,31 +171,36 @@ function shiftBy(kind: "shl" | "shrS" | "shrU" | "rotl", d: string, k: number): 
 
 /**
  * A shift or rotation of `$al`/`$ah` by the count in `$k` (any i32), known only when it runs.
- * A right rotation is spelled as one, not as a left rotation by `64 - k`: measured on the
- * generated loop of `bench/i64.wat` (`i64.rotr` by the loop counter; copied into a JS file, Deno,
- * CPU time, best of 15, two runs alternating), 36.5-36.7 ms with `64 - k`, 35.4-35.6 ms without.
- * Without the branch on a count of 0 (the shift by `32 - r` split into two, or masked) it took
- * 38.6-40.1 ms: the branch is predicted, the extra operations are not free.
+ *
+ * A rotation has no branch: each word is rotated by the count mod 32 (`(x >>> k) | (x << (32 -
+ * k))`, which V8 compiles to one `ror`; JS shifts take their count mod 32, and by 0 both halves
+ * are `x`), and a rotated 64-bit word takes its bits from both: by `r = k mod 32` right, the low
+ * word is the low word's rotation where `-1 >>> r` has ones and the high word's elsewhere, the
+ * high word the other way round, `y ^ ((x ^ y) & mask)`; by 32 or more the words trade places,
+ * which flips the mask (`(k << 26) >> 31` is -1 then, else 0). A left rotation is the mirror
+ * (`-1 << r`). Before, the words traded places by selects on `k & 32` and a count of 0 mod 32
+ * took a branch of its own: with counts from the data, that branch and the selects (which V8
+ * compiled as branches) mispredicted. Measured on the generated loop of `bench/i64.wat` copied
+ * into a JS file (Deno, CPU time, best of 9, the same process): with its `i64.rotr` counting
+ * from z's low word instead of the loop counter, 49.1 ms with the branches, 37.0 ms without
+ * (35.6 ms with the loop counter's predicted branches); with the loop counter, the same within
+ * the noise (33.3-35.1 against 33.8-35.4 ms, best of 25, three runs). The engines of this tree
+ * and the one before alternated in one process (best of 15): a loop of an LCG step and a hash
+ * rotated left and right by counts from the LCG, 3,000,000 iterations, 40.0 -> 16.6 and 34.6 ->
+ * 13.0 ms (native V8 3.6-4.0 ms); `bench/i64.wat` 50.9 -> 46.4, 39.1 -> 38.1, 52.5 -> 53.0 ms.
  */
 function shiftByValue(kind: "shl" | "shrS" | "shrU" | "rotl" | "rotr", d: string): string {
-  // JS shifts take their count mod 32: a count of 0 and counts of 32 and more are split out, as
-  // the helpers do.
   if (kind === "rotl" || kind === "rotr") {
-    // By 32 or more the words trade places first; by 0 (mod 32) they are the result.
     const [up, down] = kind === "rotl" ? ["<<", ">>>"] : [">>>", "<<"];
+    const rotated = (x: string) => `(${x} ${up} $k) | (${x} ${down} (32 - $k))`;
     return block(
-      "const $s = $k & 32 ? $ah : $al, $t = $k & 32 ? $al : $ah, $r = $k & 31;",
-      "if ($r === 0) {",
-      put(d, "$s", "$t"),
-      "} else {",
-      put(
-        d,
-        `($s ${up} $r) | ($t ${down} (32 - $r))`,
-        `($t ${up} $r) | ($s ${down} (32 - $r))`,
-      ),
-      "}",
+      `const $x = ${rotated("$al")}, $y = ${rotated("$ah")};`,
+      `const $z = ($x ^ $y) & ((-1 ${up} $k) ^ (($k << 26) >> 31));`,
+      put(d, "$y ^ $z", "$x ^ $z"),
     );
   }
+  // JS shifts take their count mod 32: a count of 0 and counts of 32 and more are split out, as
+  // the helpers do.
   const top = kind === "shrS" ? ">>" : ">>>";
   const [near, far] = kind === "shl"
     ? [["$al << $r", "($ah << $r) | ($al >>> (32 - $r))"], ["0", "$al << ($r - 32)"]]
@@ -518,16 +539,57 @@ STATEMENTS.i64Rotr = ([d, a, b]) =>
  * zero, which traps) go to the helper.
  */
 function divideU(name: "i64DivU" | "i64RemU", d: string, a: string, b: string): string {
-  const result = name === "i64DivU" ? put(d, "$q", "$q2") : put(d, "$m", "0");
+  const rem = name === "i64RemU";
+  const result = rem ? put(d, "$m", "0") : put(d, "$q", "$q2");
   return block(
     `const $bl = ${lo(b)}, $bh = ${hi(b)};`,
     "if ($bh === 0 && $bl !== 0) {",
     `const $b = $bl >>> 0, $h = ${hi(a)} >>> 0, $l = ${lo(a)} >>> 0;`,
-    ...longDivision(name === "i64RemU"),
+    ...oneEstimate(rem ? put(d, "$m", "0") : put(d, "$f | 0", `($f * ${2 ** -32}) | 0`)),
+    ...longDivision(rem),
     result,
+    "}",
     "} else",
     viaScratch(name, d, a, b),
   );
+}
+
+/**
+ * The head of `divideU`'s path for a divisor `$b` in [2^13, 2^30], writing `result` (of `$f`,
+ * the quotient, or `$m`, the remainder), then `} else {` for other divisors, which
+ * `longDivision` takes. The whole quotient is estimated at once, not word by word:
+ * `f = floor(h·(i·2^32) + l·i)` with `i = 1 / b` has three roundings of relative 2^-53 on two
+ * nonnegative terms (four on `i`'s), so it lies within 3.0001·2^-53 of z/b < 2^64/b: within
+ * 3.0001·2^11/b <= 0.75 of it, and its floor is off by at most one. It is below 2^51, an exact
+ * integer in doubles, and the remainder `z - f·b` lies in [-b, 2b), within the int32 range for
+ * b <= 2^30: its low 32 bits, `l - f·b` in int32 arithmetic, are all of it, and one step
+ * corrects `f`. The quotient's words are `f | 0` (ToInt32: f mod 2^32) and `f·2^-32` truncated
+ * (exact scaling, nonnegative, below 2^19). Each path writes its own result: merged, V8 kept
+ * the quotient's words as doubles at the join and converted them twice.
+ * The high word's quotient and remainder (`longDivision`) are a chain of six floating-point
+ * operations before the low word's estimate can start; this is two. Measured (CPU time, a
+ * loaded 2-core machine): the generated loop of `bench/i64.wat` (divisor `i | 1`) copied into a
+ * JS file, best of 21, three runs alternating, 34.2-34.8 -> 33.6-33.8 ms; the engines of this
+ * tree and the one before alternated in one process beside native V8, best of 15, three runs,
+ * `bench/hashtab.wasm` (`% 12288`, a constant divisor) 62.8 -> 59.4, 61.8 -> 56.3, 71.8 -> 67.4
+ * ms at scale 0.5, `bench/i64.wat` within the noise (34.8 -> 34.9, 33.6 -> 34.1, 50.6 -> 48.3).
+ */
+function oneEstimate(result: string): string[] {
+  return [
+    "if ((($bl - 8192) >>> 0) <= 1073733632) {",
+    "const $i = 1 / $b;",
+    "let $f = Math.floor($h * ($i * 4294967296) + $l * $i);",
+    "let $m = ($l - Math.imul($f, $b)) | 0;",
+    "if ($m < 0) {",
+    "$f--;",
+    "$m += $b;",
+    "} else if ($m >= $b) {",
+    "$f++;",
+    "$m -= $b;",
+    "}",
+    result,
+    "} else {",
+  ];
 }
 
 /**
@@ -931,8 +993,17 @@ export function withFewProductsByLimbs(source: string): string {
   return from === 0 ? source : out + source.slice(from);
 }
 
+/** `oneEstimate`'s path, up to the `} else {` that opens `longDivision`'s. */
+const ONE_ESTIMATE = new RegExp(
+  String.raw`^${oneEstimate("")[0]!.replace(/[()$+&.*{]/g, "\\$&")}\n[^]*?\n\} else \{\n`,
+  "gm",
+);
+
 /** `js` (a body `lowerI64` spelled) with the i64 arithmetic in its lean spelling (see above). */
 export function leanI64(js: string): string {
+  // An unsigned division's one estimate (`oneEstimate`) goes: the lean spelling's own small
+  // path (`leanDivision`) is fewer bytecodes.
+  js = js.replace(ONE_ESTIMATE, "{\n");
   for (const [jit, lean] of LEAN_SPELLINGS) js = js.replaceAll(jit, lean);
   js = js.replace(
     RARE_LIMBS,

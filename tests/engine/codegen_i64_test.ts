@@ -141,6 +141,31 @@ Deno.test("codegen i64: shifts and rotations by a slot and by a constant equal t
   check("i64XorRotlImm", "dabk");
 });
 
+Deno.test("codegen i64: rotations by a slot are exact for every count (against BigInt)", () => {
+  // The words' rotations and the mask have no branch: every count mod 64, and counts beyond.
+  const rotl = lowered("i64Rotl(s32, (fp + 0), (fp + 4), (fp + 8));");
+  const rotr = lowered("i64Rotr(s32, (fp + 0), (fp + 4), (fp + 8));");
+  const s32 = new Int32Array(12);
+  const values = [0n, 1n, M, 1n << 63n, 0x0123456789abcdefn, 0xfedcba9876543210n, 0xffffffffn];
+  const counts = [...Array(130).keys(), -1, -31, -32, -33, -64, 0x7fffffff, -0x80000000];
+  for (const x of values) {
+    for (const k of counts) {
+      const r = BigInt(k & 63);
+      const want = [
+        ((x << r) | (x >> ((64n - r) & 63n))) & M,
+        ((x >> r) | (x << ((64n - r) & 63n))) & M,
+      ];
+      for (
+        const [f, expected, what] of [[rotl, want[0], "rotl"], [rotr, want[1], "rotr"]] as const
+      ) {
+        s32.set([0, 0, 0, 0, ...halves(x), 0, 0, k, k >> 31, 0, 0]);
+        f(s32);
+        assert.equal(value(s32[0]!, s32[1]!), expected, `${what}(${x}, ${k})`);
+      }
+    }
+  }
+});
+
 Deno.test("codegen i64: the SHA-2 sigma row equals its helper, results aliasing the operand", () => {
   // y in slot 4 (words 4, 5); d and t at every combination of slots 0, 4 and 8, so the results
   // overwrite the operand, each other, or neither.
@@ -234,6 +259,8 @@ Deno.test("codegen i64: unsigned division by a divisor below 2^32 is exact (agai
   divisors.push(0x3fffffffn, 0x40000000n, 0x40000001n, 0x3ffffffbn, 0x40000003n);
   // Either side of 2^21, the last divisor whose quotients are exact float divisions.
   divisors.push(0x1fffffn, 0x200000n, 0x200001n, 0x1ffffdn, 0x200003n);
+  // Either side of 2^13, the least divisor whose quotient is estimated at once (`oneEstimate`).
+  divisors.push(0x1fffn, 0x2000n, 0x2001n, 0x1ffdn, 0x2003n, 0x2aabn);
   for (let i = 0; i < 300; i++) divisors.push((next() >> (next() & 31n)) || 1n);
   for (const b of divisors) {
     // Dividends at and beside multiples of b (where a quotient estimate is off by one), edges
