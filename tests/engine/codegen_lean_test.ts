@@ -1105,3 +1105,67 @@ Deno.test("codegen lean: indirect targets, leaves and recursion across the depth
   assert.ok(lean.sources[3]!.includes("if (~depth & 31) {"), lean.sources[3]);
   assert.ok(!lean.sources[4]!.includes("$p"), lean.sources[4]);
 });
+
+/**
+ * A `call_indirect` whose index may be past the table's end, at a null element, at a function
+ * of another type, or at an element `table.grow` added: each call returns its result or the
+ * trap's message.
+ */
+const INDIRECT = wat(`(module
+  (type $unary (func (param i32) (result i32)))
+  (type $binary (func (param i32 i32) (result i32)))
+  (table $t 4 funcref)
+  (elem (i32.const 0) $inc $triple $wrong)
+  (func $inc (type $unary) (i32.add (local.get 0) (i32.const 1)))
+  (func $triple (type $unary) (i32.mul (local.get 0) (i32.const 3)))
+  (func $wrong (type $binary) (i32.add (local.get 0) (local.get 1)))
+  (func (export "grow") (result i32) (table.grow $t (ref.func $inc) (i32.const 2)))
+  (func (export "run") (param $n i32) (param $k i32) (result i32) (local $i i32) (local $acc i32)
+    (block $done (loop $top
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $acc (call_indirect (type $unary)
+        (i32.add (local.get $acc) (local.get $i))
+        (i32.add (i32.and (local.get $i) (i32.const 1)) (local.get $k))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $top)))
+    (local.get $acc)))`);
+
+Deno.test("codegen lean: an indirect callee looked up inline traps and grows as the interpreter", () => {
+  const run = (tier: "interpreter" | "codegen", style: "jit" | "lean") => {
+    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: style }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, INDIRECT));
+    const f = instance.getTypedFunc<[number, number], number>(store, "run");
+    const grow = instance.getTypedFunc<[], number>(store, "grow");
+    const attempt = (n: number, k: number) => {
+      try {
+        return f.call(store, n, k);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    // The index is `(i & 1) + k`. Warm (k 0: $inc and $triple), then each way out: a null
+    // element (k 3), the wrong type (k 2), past the end (k 6); then grown, indices 4 and 5
+    // hold $inc (k 4), and 6 is past the end again (k 5, from its second call).
+    const results: (number | string)[] = [4000, 4001].map((n) => attempt(n, 0));
+    for (const k of [3, 2, 6]) results.push(attempt(4000, k));
+    results.push(grow.call(store));
+    for (const n of [4, 7]) results.push(attempt(n, 4));
+    for (const n of [1, 2]) results.push(attempt(n, 5));
+    const funcs = instances.entity(store, instance).funcs;
+    const body = (funcs[4] as { compiled?: { generated?: { directFor?: unknown } } }).compiled
+      ?.generated;
+    return { results, source: String(body?.directFor ?? body) };
+  };
+  const reference = run("interpreter", "jit").results;
+  // Three traps (null, wrong type, out of bounds), each at least once.
+  assert.equal(new Set(reference.filter((r) => typeof r === "string")).size, 3, String(reference));
+  assert.deepEqual(run("codegen", "jit").results, reference);
+  const lean = run("codegen", "lean");
+  assert.deepEqual(lean.results, reference);
+  // The lean source looks the callee up itself and keeps the helper for what it rejects.
+  assert.ok(
+    lean.source.includes("$tc.typeId === inst.typeIds[0] ? $tc : indirectCallee("),
+    lean.source,
+  );
+});
