@@ -1126,7 +1126,54 @@ const PURE_INIT =
  * the same way: fib 0.81, calls 0.87, xxh64 0.96, hashtab 0.96; geometric mean 0.973.
  */
 function withEntryTrimmed(js: string): string {
-  return withFunctionBodies(js, trimmedEntry);
+  return withArgumentsInPlace(withFunctionBodies(js, trimmedEntry));
+}
+
+/**
+ * A direct entry whose top-level `let` copies an argument into a register (`let r0 = $a0_0;`)
+ * names its parameter after the register instead: the same binding, one per call, assigned
+ * where the register was, without the copy (a `Mov` per argument and call under Ignition).
+ * Only where the argument is read nowhere else and the register declared nowhere else.
+ */
+function withArgumentsInPlace(js: string): string {
+  const head = /^var direct = function direct\(([^)]*)\) \{\n/gm;
+  let out = "";
+  let from = 0;
+  for (const m of js.matchAll(head)) {
+    const open = m.index! + m[0].length - 2;
+    const close = closingBrace(js, open);
+    if (close < 0) continue;
+    const text = js.slice(open + 2, close);
+    if (/function |=>/.test(text)) continue;
+    const params = m[1]!.split(", ");
+    let body = text;
+    for (const decl of text.matchAll(/^let ([^;\n]+);$/gm)) {
+      // At the function's top level: as many blocks closed as opened before it.
+      const before = text.slice(0, decl.index);
+      if (before.split("{").length !== before.split("}").length) continue;
+      const others = text.replace(decl[0], "");
+      const kept = decl[1]!.split(", ").filter((d) => {
+        const copy = /^([\w$]+) = (\$a\d+_\d+)$/.exec(d);
+        if (copy === null) return true;
+        const [, name, arg] = copy as unknown as [string, string, string];
+        const index = params.indexOf(arg);
+        const named = new RegExp(`(?:let|const|var|catch \\()[^;]*${word(name).source}`);
+        if (index < 0 || params.includes(name) || others.match(word(arg)) !== null) return true;
+        if (named.test(others)) return true;
+        params[index] = name;
+        return false;
+      });
+      if (kept.length === decl[1]!.split(", ").length) continue;
+      body = kept.length === 0
+        ? body.replace(`${decl[0]}\n`, "")
+        : body.replace(decl[0], `let ${kept.join(", ")};`);
+    }
+    if (body === text) continue;
+    out += js.slice(from, m.index!) + `var direct = function direct(${params.join(", ")}) {\n` +
+      body;
+    from = close;
+  }
+  return out + js.slice(from);
 }
 
 /**
@@ -1226,7 +1273,9 @@ function withNestingInlined(text: string): string {
  * `Star`s on every call; a use reads the binding with one bytecode more.
  */
 function withClosureReads(text: string): string {
-  const decl = /^const store = \$store, inst = \$inst;\n/m.exec(text);
+  // Either one alone where the other went unread (`trimmedEntry`): fib's entry kept `inst`.
+  const decl = /^const (?:store = \$store, inst = \$inst|store = \$store|inst = \$inst);\n/m
+    .exec(text);
   if (decl === null || /\bfor \(|\bwhile \(|\bdo \{|function |=>/.test(text)) return text;
   // A declaration, a key, a shorthand property or a label of either name: left as it is.
   if (
@@ -1249,15 +1298,29 @@ function withClosureReads(text: string): string {
 function withDominatedLoadsDropped(text: string): string {
   // A nested function or a string could hide reads and braces from the scan below.
   if (/function |=>|["'`]/.test(text.replace(/"[\w ]*"/g, ""))) return text;
-  const candidates = [...text.matchAll(/^let ([\w$]+) = ([^,;\n]+);$/gm)]
-    .filter((c) => PURE_INIT.test(c[2]!));
-  if (candidates.length === 0) return text;
   let out = text;
-  for (const c of candidates) {
-    const name = c[1]!;
-    const uses = [...text.matchAll(word(name))].map((u) => u.index!);
-    if (uses.length < 2 || !usesDominated(text, name, c.index!, uses)) continue;
-    out = out.replace(c[0], `var ${name};`);
+  // Each declarator of a line `let a = x, b = 0;` on its own: a register's zero (a wasm local's
+  // initial value) that every read finds overwritten is as dead as a load (fib's entry set two
+  // per call: `LdaZero`, `Star`).
+  for (const line of text.matchAll(/^let ([^;\n]+);$/gm)) {
+    const declarators = line[1]!.split(", ");
+    // Only where every piece is a whole `name = init` (no comma inside an initializer).
+    if (!declarators.every((d) => /^[\w$]+ = [^,]+$/.test(d))) continue;
+    const kept: string[] = [];
+    const dropped: string[] = [];
+    let at = line.index!;
+    for (const d of declarators) {
+      const name = d.slice(0, d.indexOf(" = "));
+      const uses = [...text.matchAll(word(name))].map((u) => u.index!);
+      // `usesDominated` finds the declaration at `decl + 4`, where `let ` ends.
+      const dead = PURE_INIT.test(d.slice(d.indexOf(" = ") + 3)) && uses.length >= 2 &&
+        usesDominated(text, name, at, uses);
+      (dead ? dropped : kept).push(dead ? name : d);
+      at += d.length + 2;
+    }
+    if (dropped.length === 0) continue;
+    const vars = `var ${dropped.join(", ")};`;
+    out = out.replace(line[0], kept.length === 0 ? vars : `let ${kept.join(", ")};\n${vars}`);
   }
   return out;
 }
