@@ -943,7 +943,7 @@ function leanText(body: string): string {
     "$1",
   );
   for (const name of HOISTED_MATH) body = body.replaceAll(`Math.${name}(`, `$math_${name}(`);
-  body = withSlotClampsInLocals(withImmediatesFolded(body));
+  body = withScalarClampsInline(withSlotClampsInLocals(withImmediatesFolded(body)));
   body = withUnsignedComparesFlipped(withoutIntBitOr(withZeroTermsDropped(
     withoutInnerBitOr(
       withTypedMemory(withSmallProducts(withRotationsInline(withTemporariesInlined(body)))),
@@ -995,6 +995,52 @@ function withIndirectCalleeInline(js: string): string {
       `const $th = $ti < $tb.size ? $tb.elements[$ti] : 0, $tc = ${store}.funcs[$th];\n` +
       `const callee = $th !== 0 && $tc.typeId === ${inst}.typeIds[${type}] ? $tc : ${call};`,
   );
+}
+
+/** A step of an f32 min/max on a local (`let $m = $math_max($f68, (-0.5));`, `$m = ...`). */
+const CLAMP_STEP =
+  /^(let \$m = |\$m = )\$math_(max|min)\(([^(),\n]+|\(-[\d.e]+\)), ([^(),\n]+|\(-[\d.e]+\))\);$/;
+
+/** Whether `text` is an f32 operand of a clamp on `$m`: `$m`, an f32 local, an f32 literal. */
+function clampOperand(text: string, first: boolean): "x" | "c" | null {
+  if ((!first && text === "$m") || /^\$f\d+$/.test(text)) return "x";
+  const literal = /^\(?(-?\d+(?:\.\d+)?(?:e-?\d+)?)\)?$/.exec(text);
+  if (literal === null) return null;
+  const v = Number(literal[1]);
+  // A zero's sign decides min and max between zeros: only other constants go inline.
+  return v !== 0 && Math.fround(v) === v ? "c" : null;
+}
+
+/**
+ * A scalar f32 clamp on a local (`F32MaxMinImm` and its kin in codegen.ts, once its slot is a
+ * local `$f<k>`, codegen_slots.ts): each step's `Math.max(x, c)` or `Math.min(x, c)` with a
+ * constant `c` neither zero nor NaN as one comparison, `x <= c ? c : x` and `x >= c ? c : x`
+ * (a NaN `x` compares false and stays; an `x` equal to `c` is `c`), and the result not rounded
+ * again: each step gives one of its operands, all f32 already (an `$f` local holds the rounded
+ * value), or a NaN, which the fix-up makes the canonical one as before. Three calls fewer
+ * (`Math.max`, `Math.min`, `Math.fround`) per value of `bench/vec_float.c`'s scalar clamp.
+ */
+function withScalarClampsInline(js: string): string {
+  if (!js.includes("let $m = $math_m")) return js;
+  const lines = js.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.startsWith("let $m = $math_m")) continue;
+    let j = i;
+    const steps: string[] = [];
+    for (; j < lines.length; j++) {
+      const step = CLAMP_STEP.exec(lines[j]!);
+      if (step === null || (j === i) !== step[1]!.startsWith("let")) break;
+      const [a, b] = [clampOperand(step[3]!, j === i), clampOperand(step[4]!, j === i)];
+      if (a === null || b === null || a === b) break;
+      const [x, c] = a === "x" ? [step[3]!, step[4]!] : [step[4]!, step[3]!];
+      steps.push(`${step[1]}${x} ${step[2] === "max" ? "<=" : ">="} ${c} ? ${c} : ${x};`);
+    }
+    const fix = /^(\$f\d+) = \$math_fround\(\$m !== \$m \? 0 \/ 0 : \$m\);$/.exec(lines[j] ?? "");
+    if (steps.length === 0 || j - i !== steps.length || fix === null) continue;
+    lines.splice(i, steps.length + 1, ...steps, `${fix[1]} = $m !== $m ? 0 / 0 : $m;`);
+    i = j;
+  }
+  return lines.join("\n");
 }
 
 /**

@@ -1207,3 +1207,57 @@ return direct;
     );
   for (const a of [0, 2, 3, 100, -7]) assert.equal(run(out, a), run(source, a));
 });
+
+Deno.test("codegen lean: a scalar f32 clamp on a local compares inline, keeps the interpreter's bits", () => {
+  // As bench/vec_float.c's scalar clamp: an f32 loaded, clamped and stored as an f32, the
+  // value a local (`$f`); the second clamp's bounds include a zero, whose sign matters.
+  const bytes = wat(`(module
+  (memory 1)
+  (func (export "set") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func (export "get") (param i32) (result i32) (i32.load offset=4096 (local.get 0)))
+  (func (export "clamp") (param $n i32) (param $zero i32)
+    (local $i i32)
+    (loop
+      (if (local.get $zero)
+        (then (f32.store offset=4096 (local.get $i)
+          (f32.max (f32.min (f32.load (local.get $i)) (f32.const 0)) (f32.const -2))))
+        (else (f32.store offset=4096 (local.get $i)
+          (f32.min (f32.max (f32.load (local.get $i)) (f32.const -0.5)) (f32.const 0.5)))))
+      (br_if 0 (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $n))))))`);
+  const f32Bits = (x: number) => new Int32Array(Float32Array.of(x).buffer)[0]!;
+  const inputs = [0x7fc00000, 0x7fc00001, 0xffc00000, 0x7f800001, 0xff800123, 0x80000000, 0, 1]
+    .map((b) => b | 0)
+    .concat([Infinity, -Infinity, 0.25, -0.25, 0.5, -0.5, 0.75, -3, 1e30, -2].map(f32Bits));
+  const results = (tier: "interpreter" | "codegen", style: "jit" | "lean") => {
+    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: style }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+    const set = instance.getTypedFunc<[number, number], void>(store, "set");
+    const get = instance.getTypedFunc<[number], number>(store, "get");
+    const clamp = instance.getTypedFunc<[number, number], void>(store, "clamp");
+    inputs.forEach((bits, i) => set.call(store, 4 * i, bits));
+    const out: number[] = [];
+    for (const zero of [0, 1]) {
+      clamp.call(store, 4 * inputs.length, zero);
+      out.push(...inputs.map((_, i) => get.call(store, 4 * i)));
+    }
+    const func = instances.entity(store, instance).funcs[2]!;
+    const body = "compiled" in func ? func.compiled?.generated : null;
+    const direct = (body as { directFor?: unknown } | null | undefined)?.directFor;
+    return { out, source: String(direct ?? body) };
+  };
+  const expected = results("interpreter", "jit").out;
+  assert.equal(expected[5], f32Bits(-0));
+  assert.equal(expected[inputs.length + 6], 0);
+  assert.equal(expected[inputs.length + 5], f32Bits(-0));
+  const lean = results("codegen", "lean");
+  assert.deepEqual(lean.out, expected);
+  assert.deepEqual(results("codegen", "jit").out, expected);
+  // The bounds other than zero compare inline, not rounded again; the zero's clamp calls.
+  assert.ok(lean.source.includes("<= (-0.5) ? (-0.5) : $f"), lean.source);
+  assert.ok(
+    /\$m = \$m >= 0\.5 \? 0\.5 : \$m;\n\$f\d+ = \$m !== \$m \? 0 \/ 0 : \$m;/.test(lean.source),
+    lean.source,
+  );
+  assert.ok(lean.source.includes("$math_min($f"), lean.source);
+});
