@@ -1287,7 +1287,42 @@ function trimmedEntry(text: string): string {
     lines[i] = `let ${[...inits].map(([name, init]) => `${name} = ${init}`).join(", ")};`;
   }
   const trimmed = lines.filter((line, i) => line !== "" || text.split("\n")[i] === "").join("\n");
-  return withNestingInlined(withClosureReads(withDominatedLoadsDropped(trimmed)));
+  return withNestingInlined(
+    withClosureReads(withDominatedLoadsDropped(withCallResultsUndeclared(trimmed))),
+  );
+}
+
+/**
+ * A call site's result (`let $r;` then an `if` whose both arms assign it, the first in a `try`
+ * whose `catch` throws: a direct call in its window, or through the engine) declared once for
+ * the function, `var $r;`, rather than set to `undefined` at each site (`LdaUndefined`, `Star`
+ * per call under Ignition; fib makes two per call). Every read follows the site's assignment,
+ * so none sees what an earlier one left. Only where each declaration of `$r` is such a site, no
+ * mention of it is outside their blocks and nothing in the function is a closure.
+ */
+function withCallResultsUndeclared(text: string): string {
+  if (!text.includes("let $r;\n") || /function |=>/.test(text)) return text;
+  const site =
+    /^let \$r;\nif \([^\n]*\) \{\n  try \{\n    \$r = [^\n]*;\n  \} catch \(e\) \{\n    throw [^\n]*;\n  \}\n\} else \{\n  \$r = [^\n]*;\n\}\n/gm;
+  const sites = [...text.matchAll(site)];
+  if (sites.length !== text.split("let $r;\n").length - 1) return text;
+  // No other declaration (`var $r`, `let $a, $r`, a `catch ($r)`).
+  if (/(?:let|const|var|catch \()[^;]*(?<![\w$.])\$r(?![\w$])(?!;\nif \()/.test(text)) return text;
+  // Each site's block: from its declaration to the `}` closing the block it is in.
+  const blocks = sites.map((m) => {
+    let depth = 0;
+    let open = m.index! - 1;
+    for (; open >= 0; open--) {
+      if (text[open] === "}") depth++;
+      else if (text[open] === "{" && depth-- === 0) break;
+    }
+    return open < 0 ? null : [m.index!, closingBrace(text, open)] as const;
+  });
+  if (blocks.some((b) => b === null || b[1] < 0)) return text;
+  for (const u of text.matchAll(word("$r"))) {
+    if (!blocks.some((b) => u.index! >= b![0] && u.index! < b![1])) return text;
+  }
+  return "var $r;\n" + text.replaceAll("let $r;\n", "");
 }
 
 /**

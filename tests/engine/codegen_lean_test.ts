@@ -1261,3 +1261,49 @@ Deno.test("codegen lean: a scalar f32 clamp on a local compares inline, keeps th
   );
   assert.ok(lean.source.includes("$math_min($f"), lean.source);
 });
+
+Deno.test("codegen lean: a call site's result is declared once, where every read follows its call", () => {
+  const site = (arg: string) =>
+    `{
+let $r;
+if (~depth & 31) {
+  try {
+    $r = direct(st, depth + 1, fp + 4, ${arg});
+  } catch (e) {
+    throw e;
+  }
+} else {
+  $r = -1;
+}
+if ($r === 7) return 0;
+r4 = $r + r4 | 0;
+}`;
+  const source = (tail: string) =>
+    `"use strict";
+const make = function make($store, $inst) {
+const direct = function direct(st, depth, fp, $a0_0) {
+let r0 = $a0_0, r4 = 0;
+if (r0 < 2) return r0;
+${site("r0 - 1 | 0")}
+${site("r0 - 2 | 0")}
+${tail}return r4;
+};
+return direct;
+};`;
+  const out = leanSource(source(""));
+  assert.ok(out.includes("function direct(st, depth, fp, r0) {\nvar $r;\n"), out);
+  assert.ok(!out.includes("let $r;"), out);
+  // What is left computes what the source did: the sum of the two calls' results, each less
+  // the depth window's fallback (-1) for the calls past it.
+  const run = (src: string, n: number) =>
+    new Function(src.replace(/^"use strict";\n/, "") + "\nreturn make(null, null);")()(
+      null,
+      0,
+      0,
+      n,
+    );
+  for (const n of [0, 1, 5, 12]) assert.equal(run(out, n), run(source(""), n));
+  // A read of `$r` outside the sites' blocks (another binding's): left as it was.
+  const outside = leanSource(source("r4 = typeof $r === 'number' ? 1 : r4;\n"));
+  assert.equal(outside.split("let $r;").length, 3, outside);
+});
