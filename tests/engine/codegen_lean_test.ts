@@ -921,15 +921,19 @@ return r8;
 return direct;
 };`;
   const out = leanSource(source);
-  const body = out.slice(out.indexOf("$a1_0) {\n") + 9, out.indexOf("\n};"));
+  // The arguments are the registers' parameters; `inst` is read where it is used; `r8`'s zero,
+  // which its one read never sees, is not set.
+  const entry = "function direct(st, depth, nesting, fp, r0, r4) {\n";
+  assert.ok(out.includes(entry), out);
+  const body = out.slice(out.indexOf(entry) + entry.length, out.indexOf("\n};"));
   assert.equal(
     body,
     `const $lmath_imul = $math_imul;
-const inst = $inst;
 let s32 = st.s32;
-let r0 = $a0_0, h0 = 0, r4 = $a1_0, r8 = 0;
+let h0 = 0;
+var r8;
 r8 = $lmath_imul(r0, r4) + $lmath_imul(h0, 668265295);
-if (r8 === 7) { s32[fp] = r8; return inst; }
+if (r8 === 7) { s32[fp] = r8; return $inst; }
 return r8;`,
   );
   // What is left computes what the source did.
@@ -1045,17 +1049,19 @@ ${body}
 };
 return direct;
 };`);
-    return out.slice(out.indexOf("$a0_0) {\n") + 9, out.indexOf("\n};"));
+    const head = "function direct(st, depth, nesting, fp, r0) {\n";
+    assert.ok(out.includes(head), out);
+    return out.slice(out.indexOf(head) + head.length, out.indexOf("\n};"));
   };
   assert.equal(
     entry(
       "if (r0) {\n$res = r0;\nreturn $res;\n}\nr4 = r0 + 1 | 0;\n$res = r4;\nHIGH[0] = 7;\nreturn $res;",
     ),
-    "let r0 = $a0_0, r4 = 0;\nif (r0) {\nreturn r0;\n}\nr4 = r0 + 1 | 0;\nHIGH[0] = 7;\nreturn r4;",
+    "var r4;\nif (r0) {\nreturn r0;\n}\nr4 = r0 + 1 | 0;\nHIGH[0] = 7;\nreturn r4;",
   );
   // A value read from the frame is not moved past the high word's store; any other use keeps it.
   const kept = "$res = s32[fp + 1];\nHIGH[0] = 7;\nreturn $res;";
-  assert.equal(entry(kept), `let r0 = $a0_0;\nvar $res;\n${kept}`);
+  assert.equal(entry(kept), `var $res;\n${kept}`);
 });
 
 const CALLS = wat(`(module
@@ -1104,4 +1110,200 @@ Deno.test("codegen lean: indirect targets, leaves and recursion across the depth
   assert.ok(leaf.includes("function direct(") && !/\bnesting\b/.test(leaf), leaf);
   assert.ok(lean.sources[3]!.includes("if (~depth & 31) {"), lean.sources[3]);
   assert.ok(!lean.sources[4]!.includes("$p"), lean.sources[4]);
+});
+
+/**
+ * A `call_indirect` whose index may be past the table's end, at a null element, at a function
+ * of another type, or at an element `table.grow` added: each call returns its result or the
+ * trap's message.
+ */
+const INDIRECT = wat(`(module
+  (type $unary (func (param i32) (result i32)))
+  (type $binary (func (param i32 i32) (result i32)))
+  (table $t 4 funcref)
+  (elem (i32.const 0) $inc $triple $wrong)
+  (func $inc (type $unary) (i32.add (local.get 0) (i32.const 1)))
+  (func $triple (type $unary) (i32.mul (local.get 0) (i32.const 3)))
+  (func $wrong (type $binary) (i32.add (local.get 0) (local.get 1)))
+  (func (export "grow") (result i32) (table.grow $t (ref.func $inc) (i32.const 2)))
+  (func (export "run") (param $n i32) (param $k i32) (result i32) (local $i i32) (local $acc i32)
+    (block $done (loop $top
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $acc (call_indirect (type $unary)
+        (i32.add (local.get $acc) (local.get $i))
+        (i32.add (i32.and (local.get $i) (i32.const 1)) (local.get $k))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $top)))
+    (local.get $acc)))`);
+
+Deno.test("codegen lean: an indirect callee looked up inline traps and grows as the interpreter", () => {
+  const run = (tier: "interpreter" | "codegen", style: "jit" | "lean") => {
+    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: style }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, INDIRECT));
+    const f = instance.getTypedFunc<[number, number], number>(store, "run");
+    const grow = instance.getTypedFunc<[], number>(store, "grow");
+    const attempt = (n: number, k: number) => {
+      try {
+        return f.call(store, n, k);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    // The index is `(i & 1) + k`. Warm (k 0: $inc and $triple), then each way out: a null
+    // element (k 3), the wrong type (k 2), past the end (k 6); then grown, indices 4 and 5
+    // hold $inc (k 4), and 6 is past the end again (k 5, from its second call).
+    const results: (number | string)[] = [4000, 4001].map((n) => attempt(n, 0));
+    for (const k of [3, 2, 6]) results.push(attempt(4000, k));
+    results.push(grow.call(store));
+    for (const n of [4, 7]) results.push(attempt(n, 4));
+    for (const n of [1, 2]) results.push(attempt(n, 5));
+    const funcs = instances.entity(store, instance).funcs;
+    const body = (funcs[4] as { compiled?: { generated?: { directFor?: unknown } } }).compiled
+      ?.generated;
+    return { results, source: String(body?.directFor ?? body) };
+  };
+  const reference = run("interpreter", "jit").results;
+  // Three traps (null, wrong type, out of bounds), each at least once.
+  assert.equal(new Set(reference.filter((r) => typeof r === "string")).size, 3, String(reference));
+  assert.deepEqual(run("codegen", "jit").results, reference);
+  const lean = run("codegen", "lean");
+  assert.deepEqual(lean.results, reference);
+  // The lean source looks the callee up itself and keeps the helper for what it rejects.
+  assert.ok(
+    lean.source.includes("$tc.typeId === inst.typeIds[0] ? $tc : indirectCallee("),
+    lean.source,
+  );
+});
+
+Deno.test("codegen lean: a register's zero goes only where every read follows a write", () => {
+  const source = `"use strict";
+const make = function make($store, $inst) {
+const direct = function direct(st, depth, nesting, fp, $a0_0) {
+let r0 = $a0_0, r4 = 0, r8 = 0, r12 = 0;
+if (r0 > 2) {
+r4 = r0 + 1 | 0;
+}
+r8 = r0 * 3 | 0;
+r12 = r4 + r8 | 0;
+return r12;
+};
+return direct;
+};`;
+  const out = leanSource(source);
+  // `r4` is read where the `if` may not have set it: its zero stays; `r8` and `r12` are set
+  // before every read; `r0` is the parameter.
+  assert.ok(
+    out.includes("function direct(st, depth, nesting, fp, r0) {\nlet r4 = 0;\nvar r8, r12;\n"),
+    out,
+  );
+  const run = (src: string, a: number) =>
+    new Function(src.replace(/^"use strict";\n/, "") + "\nreturn make(null, null);")()(
+      null,
+      0,
+      0,
+      0,
+      a,
+    );
+  for (const a of [0, 2, 3, 100, -7]) assert.equal(run(out, a), run(source, a));
+});
+
+Deno.test("codegen lean: a scalar f32 clamp on a local compares inline, keeps the interpreter's bits", () => {
+  // As bench/vec_float.c's scalar clamp: an f32 loaded, clamped and stored as an f32, the
+  // value a local (`$f`); the second clamp's bounds include a zero, whose sign matters.
+  const bytes = wat(`(module
+  (memory 1)
+  (func (export "set") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func (export "get") (param i32) (result i32) (i32.load offset=4096 (local.get 0)))
+  (func (export "clamp") (param $n i32) (param $zero i32)
+    (local $i i32)
+    (loop
+      (if (local.get $zero)
+        (then (f32.store offset=4096 (local.get $i)
+          (f32.max (f32.min (f32.load (local.get $i)) (f32.const 0)) (f32.const -2))))
+        (else (f32.store offset=4096 (local.get $i)
+          (f32.min (f32.max (f32.load (local.get $i)) (f32.const -0.5)) (f32.const 0.5)))))
+      (br_if 0 (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $n))))))`);
+  const f32Bits = (x: number) => new Int32Array(Float32Array.of(x).buffer)[0]!;
+  const inputs = [0x7fc00000, 0x7fc00001, 0xffc00000, 0x7f800001, 0xff800123, 0x80000000, 0, 1]
+    .map((b) => b | 0)
+    .concat([Infinity, -Infinity, 0.25, -0.25, 0.5, -0.5, 0.75, -3, 1e30, -2].map(f32Bits));
+  const results = (tier: "interpreter" | "codegen", style: "jit" | "lean") => {
+    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: style }));
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+    const set = instance.getTypedFunc<[number, number], void>(store, "set");
+    const get = instance.getTypedFunc<[number], number>(store, "get");
+    const clamp = instance.getTypedFunc<[number, number], void>(store, "clamp");
+    inputs.forEach((bits, i) => set.call(store, 4 * i, bits));
+    const out: number[] = [];
+    for (const zero of [0, 1]) {
+      clamp.call(store, 4 * inputs.length, zero);
+      out.push(...inputs.map((_, i) => get.call(store, 4 * i)));
+    }
+    const func = instances.entity(store, instance).funcs[2]!;
+    const body = "compiled" in func ? func.compiled?.generated : null;
+    const direct = (body as { directFor?: unknown } | null | undefined)?.directFor;
+    return { out, source: String(direct ?? body) };
+  };
+  const expected = results("interpreter", "jit").out;
+  assert.equal(expected[5], f32Bits(-0));
+  assert.equal(expected[inputs.length + 6], 0);
+  assert.equal(expected[inputs.length + 5], f32Bits(-0));
+  const lean = results("codegen", "lean");
+  assert.deepEqual(lean.out, expected);
+  assert.deepEqual(results("codegen", "jit").out, expected);
+  // The bounds other than zero compare inline, not rounded again; the zero's clamp calls.
+  assert.ok(lean.source.includes("<= (-0.5) ? (-0.5) : $f"), lean.source);
+  assert.ok(
+    /\$m = \$m >= 0\.5 \? 0\.5 : \$m;\n\$f\d+ = \$m !== \$m \? 0 \/ 0 : \$m;/.test(lean.source),
+    lean.source,
+  );
+  assert.ok(lean.source.includes("$math_min($f"), lean.source);
+});
+
+Deno.test("codegen lean: a call site's result is declared once, where every read follows its call", () => {
+  const site = (arg: string) =>
+    `{
+let $r;
+if (~depth & 31) {
+  try {
+    $r = direct(st, depth + 1, fp + 4, ${arg});
+  } catch (e) {
+    throw e;
+  }
+} else {
+  $r = -1;
+}
+if ($r === 7) return 0;
+r4 = $r + r4 | 0;
+}`;
+  const source = (tail: string) =>
+    `"use strict";
+const make = function make($store, $inst) {
+const direct = function direct(st, depth, fp, $a0_0) {
+let r0 = $a0_0, r4 = 0;
+if (r0 < 2) return r0;
+${site("r0 - 1 | 0")}
+${site("r0 - 2 | 0")}
+${tail}return r4;
+};
+return direct;
+};`;
+  const out = leanSource(source(""));
+  assert.ok(out.includes("function direct(st, depth, fp, r0) {\nvar $r;\n"), out);
+  assert.ok(!out.includes("let $r;"), out);
+  // What is left computes what the source did: the sum of the two calls' results, each less
+  // the depth window's fallback (-1) for the calls past it.
+  const run = (src: string, n: number) =>
+    new Function(src.replace(/^"use strict";\n/, "") + "\nreturn make(null, null);")()(
+      null,
+      0,
+      0,
+      n,
+    );
+  for (const n of [0, 1, 5, 12]) assert.equal(run(out, n), run(source(""), n));
+  // A read of `$r` outside the sites' blocks (another binding's): left as it was.
+  const outside = leanSource(source("r4 = typeof $r === 'number' ? 1 : r4;\n"));
+  assert.equal(outside.split("let $r;").length, 3, outside);
 });
