@@ -1312,7 +1312,7 @@ function trimmedEntry(text: string): string {
 function withCallResultsUndeclared(text: string): string {
   if (!text.includes("let $r;\n") || /function |=>/.test(text)) return text;
   const site =
-    /^let \$r;\nif \([^\n]*\) \{\n  try \{\n    \$r = [^\n]*;\n  \} catch \(e\) \{\n    throw [^\n]*;\n  \}\n\} else \{\n  \$r = [^\n]*;\n\}\n/gm;
+    /^let \$r;\nif \([^\n]*\) \{\n {2}try \{\n {4}\$r = [^\n]*;\n {2}\} catch \(e\) \{\n {4}throw [^\n]*;\n {2}\}\n\} else \{\n {2}\$r = [^\n]*;\n\}\n/gm;
   const sites = [...text.matchAll(site)];
   if (sites.length !== text.split("let $r;\n").length - 1) return text;
   // No other declaration (`var $r`, `let $a, $r`, a `catch ($r)`).
