@@ -233,6 +233,7 @@ export function splitLoops(
   if (loopWeight(body) < sizes.minBody) return { body, declarations: "" };
   const functions: string[] = [];
   const scratch: Scratch = { outs: new Set(), words: new Map(), numbers: new Map() };
+  const typedNames = new Set([...locals].filter(([, kind]) => kind !== "any").map(([n]) => n));
   /** The loops chosen, outer first; a loop inside a chosen one is not considered. */
   const chosen: { loop: LoopText; call: string }[] = [];
   let coveredTo = -1;
@@ -253,7 +254,11 @@ export function splitLoops(
     if (sizes.chunkChars !== undefined && loop.children === 0 && length > sizes.chunkChars) {
       text = chunkLoop(text, loop.label, sizes.chunkChars, locals, scratch, caughtFuel, functions);
     }
-    const split = splitOne(loop, text, locals, scratch, caughtFuel);
+    // Not out: what the code after the loop overwrites before any read or jump, up to the end
+    // of the block around it (`bench/vec_bytes.c`'s kernels' temporaries, which each kernel's
+    // loop writes first).
+    const dead = writtenFirst(body.slice(loop.end), typedNames);
+    const split = splitOne(loop, text, locals, scratch, caughtFuel, "$exit", dead);
     functions.push(split.fn);
     chosen.push({ loop, call: split.call });
     coveredTo = loop.end;
@@ -318,10 +323,11 @@ export function writtenFirst(text: string, names: ReadonlySet<string>): Set<stri
     const line = raw.trim();
     if (/["'`]|\b(?:break|continue|return)\b/.test(line)) break;
     let rest = line;
-    while (rest.startsWith("}")) {
+    // (The end of a block the text did not open: what runs next is not read here.)
+    for (; rest.startsWith("}") && plain.length !== 0; rest = rest.slice(1).trimStart()) {
       plain.pop();
-      rest = rest.slice(1).trimStart();
     }
+    if (rest.startsWith("}")) break;
     const opens = rest.split("{").length - 1;
     const closes = rest.split("}").length - 1;
     const whole = plain.every((p) => p) && opens === 0 && closes === 0;

@@ -99,6 +99,9 @@ Deno.test("codegen split: names written before any read are not passed into a sp
   // A string literal, or braces this reading does not pair, ends it.
   assert.deepEqual([...writtenFirst('x = "a";\nr4 = 1;', names)], []);
   assert.deepEqual([...writtenFirst("{ {\nr4 = 1;", names)], []);
+  // The end of a block it did not open ends it (what runs next is not read).
+  assert.deepEqual([...writtenFirst("}\nr4 = 1;", names)], []);
+  assert.deepEqual([...writtenFirst("{\n}\nr4 = 1;", names)], ["r4"]);
   // A chunk's own label opens a plain block.
   assert.deepEqual([...writtenFirst("S5_0: {\nr8 = r4;\n}", names)], ["r8"]);
 });
@@ -596,6 +599,39 @@ s32[1] = r16;`;
   for (const r8 of [0, 3, 1000, -5]) {
     assert.deepEqual(run(split.body, split.declarations)(r8), run(body, "")(r8), `r8 = ${r8}`);
   }
+});
+
+Deno.test("codegen split: a loop passes out only what the code after it may read", () => {
+  // r16 is the loop's scratch, which the statement after the loop overwrites; r8 is read.
+  const body = `B9: {
+L5: for (;;) {
+r16 = (r4 * 3) | 0;
+r8 = (r8 + r16) | 0;
+r4 = (r4 + 1) | 0;
+if (r4 !== 12) {
+  continue L5;
+}
+break L5;
+}
+r16 = (r8 ^ 5) | 0;
+s32[0] = r8 + r16;
+}
+s32[1] = r16;`;
+  const kinds = new Map<string, LocalKind>([...KINDS, ["r16", "i32"]]);
+  const split = splitLoops(body, kinds, null, ALL);
+  assert.match(split.declarations, /^\$x_r4 = r4; \$x_r8 = r8;$/m);
+  assert.doesNotMatch(split.body, /r16 = \$x_r16/);
+  const run = (b: string, declarations: string) =>
+    new Function(
+      "r8",
+      `${declarations}\nlet r4 = 0, e12 = 0, pc = 0, r16 = 0;\nconst s32 = new Int32Array(2);\n${b}\nreturn [r4, r8, r16, s32[0], s32[1]];`,
+    ) as (r8: number) => unknown;
+  for (const r8 of [0, 3, 1000, -5]) {
+    assert.deepEqual(run(split.body, split.declarations)(r8), run(body, "")(r8), `r8 = ${r8}`);
+  }
+  // Read after the block around it: passed out.
+  const after = body.replace("r16 = (r8 ^ 5) | 0;\n", "");
+  assert.match(splitLoops(after, kinds, null, ALL).body, /r16 = \$x_r16/);
 });
 
 Deno.test("codegen split: chunked loops compute what the interpreter does, fuel stops and traps included", () => {
