@@ -257,7 +257,7 @@ export function splitLoops(
     // Not out: what the code after the loop overwrites before any read or jump, up to the end
     // of the block around it (`bench/vec_bytes.c`'s kernels' temporaries, which each kernel's
     // loop writes first).
-    const dead = writtenFirst(body.slice(loop.end), typedNames);
+    const dead = writtenFirst(body, typedNames, loop.end, DEAD_SCAN);
     const split = splitOne(loop, text, locals, scratch, caughtFuel, "$exit", dead);
     functions.push(split.fn);
     chosen.push({ loop, call: split.call });
@@ -303,6 +303,12 @@ function elementOf(scratch: Scratch, name: string, kind: LocalKind): string {
   return `${array}[${k}]`;
 }
 
+/**
+ * How far past a split loop or chunk `writtenFirst` reads for what it passes out (characters):
+ * `bench/vec_bytes.c`'s kernels and chunks overwrite their temporaries within a few hundred.
+ */
+const DEAD_SCAN = 16_000;
+
 /** A block opener whose body runs whenever the line is reached: `{`, `X: {`, `L<t>: for (;;) {`. */
 const PLAIN_OPEN = /^(?:[A-Za-z_$][\w$]*: )?\{$|^L\d+: for \(;;\) \{$/;
 
@@ -313,14 +319,29 @@ const PLAIN_OPEN = /^(?:[A-Za-z_$][\w$]*: )?\{$|^L\d+: for \(;;\) \{$/;
  * the loop's own `for (;;)`, whose body runs at least once, around it) before any jump (`break`,
  * `continue`, `return`) or anything this reading does not follow (a string literal, braces it
  * cannot pair). Such a name need not be passed in: its function starts it at 0.
+ *
+ * Read from `from` on, whole lines only up to `from + limit` characters, and no further than
+ * every name's first appearance: a body's many split loops each read what follows it, which
+ * must not cost the body's length each (the generator is linear in the body, see codegen_test).
  */
-export function writtenFirst(text: string, names: ReadonlySet<string>): Set<string> {
+export function writtenFirst(
+  text: string,
+  names: ReadonlySet<string>,
+  from = 0,
+  limit = Infinity,
+): Set<string> {
   const out = new Set<string>();
   const seen = new Set<string>();
   /** Per open brace: whether its body runs whenever its line does. */
   const plain: boolean[] = [];
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
+  const stop = Math.min(text.length, from + limit);
+  for (let at = from; at < text.length && seen.size < names.size;) {
+    let next = text.indexOf("\n", at);
+    if (next < 0) next = text.length;
+    // (A line cut by the limit is not read.)
+    if (next > stop) break;
+    const line = text.slice(at, next).trim();
+    at = next + 1;
     if (/["'`]|\b(?:break|continue|return)\b/.test(line)) break;
     let rest = line;
     // (The end of a block the text did not open: what runs next is not read here.)
@@ -555,7 +576,14 @@ function chunkLoop(
   // as they are spelled) writes before any read or jump is not passed out (`dead`).
   const typedNames = new Set([...locals].filter(([, kind]) => kind !== "any").map(([n]) => n));
   const fns: string[] = [];
-  let rest = loop.slice(statements[runs.at(-1)![1]]!.end, to);
+  /** The text after the chunk at hand, in pieces, the nearest last. */
+  const after = [loop.slice(statements[runs.at(-1)![1]]!.end, to)];
+  /** Its first `DEAD_SCAN` characters or more (see `writtenFirst`). */
+  const head = () => {
+    let text = "";
+    for (let i = after.length - 1; i >= 0 && text.length <= DEAD_SCAN; i--) text += after[i];
+    return text;
+  };
   for (let k = runs.length - 1; k >= 0; k--) {
     const [a, b] = runs[k]!;
     const start = statements[a]!.start;
@@ -569,12 +597,11 @@ function chunkLoop(
       scratch,
       caughtFuel,
       "$chunkExit",
-      writtenFirst(rest, typedNames),
+      writtenFirst(head(), typedNames, 0, DEAD_SCAN),
     );
-    fns.unshift(split.fn);
-    rest = loop.slice(k === 0 ? from : statements[runs[k - 1]![1]]!.end, start) + split.call +
-      rest;
+    fns.push(split.fn);
+    after.push(split.call, loop.slice(k === 0 ? from : statements[runs[k - 1]![1]]!.end, start));
   }
-  functions.push(...fns);
-  return loop.slice(0, from) + rest + loop.slice(to);
+  functions.push(...fns.reverse());
+  return loop.slice(0, from) + after.reverse().join("") + loop.slice(to);
 }
