@@ -25,7 +25,8 @@
  * parameters. Read from the arrays, V8 knows their type (a parameter is typed "anything", and
  * the loop phis of `bench/vec_float.c`'s split loops stayed tagged, every f32 lane a heap
  * number: 123 ms per call against 31 ms unsplit), and a number passes without a heap number
- * (`node --cpu-prof`, V8 11: 20% of the time in the collector with parameters). Every local the
+ * (`node --cpu-prof`, V8 11: 20% of the time in the collector with parameters); a typed local
+ * whose entry value no path of the loop reads (`writtenFirst`) starts at 0 instead. Every local the
  * loop assigns is written, when the loop is left, to a variable `$x_<name>` of the factory's
  * scope and read back after the call (`| 0` of an int32, `+` of a number: its type for V8).
  * A jump out of the loop to a label around it (`break B<u>`, `continue L<u>`, the fuel stop's
@@ -232,6 +233,7 @@ export function splitLoops(
   if (loopWeight(body) < sizes.minBody) return { body, declarations: "" };
   const functions: string[] = [];
   const scratch: Scratch = { outs: new Set(), words: new Map(), numbers: new Map() };
+  const typedNames = new Set([...locals].filter(([, kind]) => kind !== "any").map(([n]) => n));
   /** The loops chosen, outer first; a loop inside a chosen one is not considered. */
   const chosen: { loop: LoopText; call: string }[] = [];
   let coveredTo = -1;
@@ -252,7 +254,11 @@ export function splitLoops(
     if (sizes.chunkChars !== undefined && loop.children === 0 && length > sizes.chunkChars) {
       text = chunkLoop(text, loop.label, sizes.chunkChars, locals, scratch, caughtFuel, functions);
     }
-    const split = splitOne(loop, text, locals, scratch, caughtFuel);
+    // Not out: what the code after the loop overwrites before any read or jump, up to the end
+    // of the block around it (`bench/vec_bytes.c`'s kernels' temporaries, which each kernel's
+    // loop writes first).
+    const dead = writtenFirst(body, typedNames, loop.end, DEAD_SCAN);
+    const split = splitOne(loop, text, locals, scratch, caughtFuel, "$exit", dead);
     functions.push(split.fn);
     chosen.push({ loop, call: split.call });
     coveredTo = loop.end;
@@ -297,6 +303,81 @@ function elementOf(scratch: Scratch, name: string, kind: LocalKind): string {
   return `${array}[${k}]`;
 }
 
+/**
+ * How far past a split loop or chunk `writtenFirst` reads for what it passes out (characters):
+ * `bench/vec_bytes.c`'s kernels and chunks overwrite their temporaries within a few hundred.
+ */
+const DEAD_SCAN = 16_000;
+
+/** A block opener whose body runs whenever the line is reached: `{`, `X: {`, `L<t>: for (;;) {`. */
+const PLAIN_OPEN = /^(?:[A-Za-z_$][\w$]*: )?\{$|^L\d+: for \(;;\) \{$/;
+
+/**
+ * The names of `names` whose value on entry to `text` (a loop or a chunk of one, see
+ * `splitOne`) no path reads: each one's first appearance in the text is a whole statement
+ * `name = <expression without it>;` that every run of the text reaches (only plain blocks and
+ * the loop's own `for (;;)`, whose body runs at least once, around it) before any jump (`break`,
+ * `continue`, `return`) or anything this reading does not follow (a string literal, braces it
+ * cannot pair). Such a name need not be passed in: its function starts it at 0.
+ *
+ * Read from `from` on, whole lines only up to `from + limit` characters, and no further than
+ * every name's first appearance: a body's many split loops each read what follows it, which
+ * must not cost the body's length each (the generator is linear in the body, see codegen_test).
+ */
+export function writtenFirst(
+  text: string,
+  names: ReadonlySet<string>,
+  from = 0,
+  limit = Infinity,
+): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  /** Per open brace: whether its body runs whenever its line does. */
+  const plain: boolean[] = [];
+  const stop = Math.min(text.length, from + limit);
+  for (let at = from; at < text.length && seen.size < names.size;) {
+    let next = text.indexOf("\n", at);
+    if (next < 0) next = text.length;
+    // (A line cut by the limit is not read.)
+    if (next > stop) break;
+    const line = text.slice(at, next).trim();
+    at = next + 1;
+    if (/["'`]|\b(?:break|continue|return)\b/.test(line)) break;
+    let rest = line;
+    // (The end of a block the text did not open: what runs next is not read here.)
+    for (; rest.startsWith("}") && plain.length !== 0; rest = rest.slice(1).trimStart()) {
+      plain.pop();
+    }
+    if (rest.startsWith("}")) break;
+    const opens = rest.split("{").length - 1;
+    const closes = rest.split("}").length - 1;
+    const whole = plain.every((p) => p) && opens === 0 && closes === 0;
+    // A line of statements (the reads after a split loop's call: `r4 = $x_r4 | 0; h4 = ...`),
+    // each with its parentheses paired, is read statement by statement.
+    const parts = whole ? rest.match(/[^;]+;/g) ?? [] : [];
+    const paired = (x: string) => x.split("(").length === x.split(")").length;
+    const statements = parts.join("") === rest && parts.every(paired)
+      ? parts.map((x) => x.trim())
+      : [rest];
+    for (const statement of statements) {
+      const assign = /^([A-Za-z_$][\w$]*) = (?!=)([^;]*);$/.exec(statement);
+      for (const m of statement.matchAll(IDENT)) {
+        const n = m[0];
+        if (!names.has(n) || seen.has(n)) continue;
+        seen.add(n);
+        if (
+          whole && assign !== null && m.index === 0 && assign[1] === n &&
+          ![...assign[2]!.matchAll(IDENT)].some((x) => x[0] === n)
+        ) out.add(n);
+      }
+    }
+    if (opens === closes) continue;
+    if (opens !== closes + 1 || !rest.endsWith("{")) break;
+    plain.push(PLAIN_OPEN.test(rest));
+  }
+  return out;
+}
+
 /** One loop as a function (`fn`) and the statements that call it (`call`). */
 function splitOne(
   loop: LoopText,
@@ -305,6 +386,7 @@ function splitOne(
   scratch: Scratch,
   caughtFuel: string | null,
   exitVar = "$exit",
+  dead: ReadonlySet<string> = new Set(),
 ): { fn: string; call: string } {
   const thrown = caughtFuel === null
     ? text
@@ -336,18 +418,24 @@ function splitOne(
   if (exits.includes("return $x_return;")) scratch.outs.add("return");
   for (const n of names) if (outs.has(n)) scratch.outs.add(n);
   const lines = (xs: string[]) => xs.length === 0 ? "" : `${xs.join(" ")}\n`;
-  // In: the caller writes the typed locals, the function reads them; out: the other way.
-  const send = lines(typed.map((n) => `${at(n)} = ${n};`));
+  // In: the caller writes the typed locals, the function reads them; out: the other way. Not
+  // in: those whose entry value nothing reads (`writtenFirst`), started at 0 (each chunk of
+  // `bench/vec_bytes.c`'s blur loop took 26 names in, on every iteration, of which 2 were read).
+  const fresh = writtenFirst(text, new Set(typed));
+  const send = lines(typed.filter((n) => !fresh.has(n)).map((n) => `${at(n)} = ${n};`));
   const receive = typed.length === 0
     ? ""
-    : `let ${typed.map((n) => `${n} = ${at(n)}`).join(", ")};\n`;
+    : `let ${typed.map((n) => `${n} = ${fresh.has(n) ? "0" : at(n)}`).join(", ")};\n`;
   // Out through the factory's variables, whose stores need no type feedback: V8 compiles a
   // split loop on its first call, in OSR code, before its exit has run, and stores into the
   // scratch arrays there deoptimised it on every later call ("Insufficient type feedback for
   // generic keyed access", `--trace-deopt`, `bench/vec_bytes.c` under `auto`). Read back typed.
-  const write = lines(names.filter((n) => outs.has(n)).map((n) => `$x_${n} = ${n};`));
+  // Not out: what the code after the call overwrites unread (`dead`; only without exits, after
+  // which other code runs).
+  const passed = names.filter((n) => outs.has(n) && (exits.length !== 0 || !dead.has(n)));
+  const write = lines(passed.map((n) => `$x_${n} = ${n};`));
   const read = lines(
-    names.filter((n) => outs.has(n)).map((n) => {
+    passed.map((n) => {
       const kind = locals.get(n);
       return `${n} = ${
         kind === "i32" ? `$x_${n} | 0` : kind === "number" ? `+$x_${n}` : `$x_${n}`
@@ -484,9 +572,20 @@ function chunkLoop(
     }
   }
   if (runs.length === 0) return loop;
-  let out = "";
-  let at = 0;
-  runs.forEach(([a, b], k) => {
+  // Last chunk first: what a chunk writes that the rest of the iteration (later chunks' calls
+  // as they are spelled) writes before any read or jump is not passed out (`dead`).
+  const typedNames = new Set([...locals].filter(([, kind]) => kind !== "any").map(([n]) => n));
+  const fns: string[] = [];
+  /** The text after the chunk at hand, in pieces, the nearest last. */
+  const after = [loop.slice(statements[runs.at(-1)![1]]!.end, to)];
+  /** Its first `DEAD_SCAN` characters or more (see `writtenFirst`). */
+  const head = () => {
+    let text = "";
+    for (let i = after.length - 1; i >= 0 && text.length <= DEAD_SCAN; i--) text += after[i];
+    return text;
+  };
+  for (let k = runs.length - 1; k >= 0; k--) {
+    const [a, b] = runs[k]!;
     const start = statements[a]!.start;
     const end = statements[b]!.end;
     const chunkLabel = `S${label.slice(1)}_${k}`;
@@ -498,10 +597,11 @@ function chunkLoop(
       scratch,
       caughtFuel,
       "$chunkExit",
+      writtenFirst(head(), typedNames, 0, DEAD_SCAN),
     );
-    functions.push(split.fn);
-    out += loop.slice(at, start) + split.call;
-    at = end;
-  });
-  return out + loop.slice(at);
+    fns.push(split.fn);
+    after.push(split.call, loop.slice(k === 0 ? from : statements[runs[k - 1]![1]]!.end, start));
+  }
+  functions.push(...fns.reverse());
+  return loop.slice(0, from) + after.reverse().join("") + loop.slice(to);
 }

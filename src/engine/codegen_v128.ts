@@ -896,7 +896,9 @@ export function lanesBack(js: string): string {
 
 const LOAD32 = new RegExp(slotValues.LOAD32.source.slice(1), "g");
 const STORE32 = new RegExp(slotValues.STORE32.source.slice(1), "g");
-const CONST32 = /s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);(?!\ns32)/g;
+// Not the low word of an i64 constant (its high word written next): a v128.const's words, each
+// a slot of its own after `laneSlots`, are constants one after the other.
+const CONST32 = /s32\[\(fp \+ (-?\d+)\)\] = (-?\d+);(?!\ns32\[\(fp \+ \1\) \+ 1\])/g;
 
 /**
  * The slots (words, after `laneSlots`) that may live in one f32 number local for the whole
@@ -962,14 +964,18 @@ export function f32Slots(
   const out = texts.map((t) => {
     if (!t.includes("(fp + ")) return t;
     return t
-      .replace(LOAD32, (...m) => {
-        const { k, ea } = m.at(-1) as Record<string, string>;
-        return chosen.has(Number(k)) ? `${view(k!)} = mview.getFloat32(${ea}, true);` : m[0];
-      })
-      .replace(STORE32, (...m) => {
-        const { k, ea } = m.at(-1) as Record<string, string>;
-        return chosen.has(Number(k)) ? `mview.setFloat32(${ea}, ${view(k!)}, true);` : m[0];
-      })
+      // (Numbered groups, as `LOAD32`/`STORE32` have: read as named ones, which they no longer
+      // are, no load or store was respelled and every loaded slot stayed in the frame.)
+      .replace(
+        LOAD32,
+        (w, k: string, ea: string) =>
+          chosen.has(Number(k)) ? `${view(k)} = mview.getFloat32(${ea}, true);` : w,
+      )
+      .replace(
+        STORE32,
+        (w, ea: string, k: string) =>
+          chosen.has(Number(k)) ? `mview.setFloat32(${ea}, ${view(k)}, true);` : w,
+      )
       .replace(CONST32, (w, k: string, bits: string) => {
         if (!chosen.has(Number(k))) return w;
         const value = slotValues.f32Of(Number(bits));

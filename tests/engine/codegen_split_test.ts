@@ -12,6 +12,7 @@ import {
   loopWeight,
   SPLIT_SIZES,
   splitLoops,
+  writtenFirst,
 } from "../../src/engine/codegen_split.ts";
 import { directSource } from "./harness.ts";
 import { directOptionsOf, generateSource } from "../../src/engine/codegen.ts";
@@ -70,6 +71,39 @@ Deno.test("codegen split: a loop becomes a function of the locals it names, call
   // The jump out of the loop is taken at the call site.
   assert.match(body, /^case 1: break B9;$/m);
   assert.doesNotMatch(body, /L5: for/);
+});
+
+Deno.test("codegen split: names written before any read are not passed into a split loop", () => {
+  const names = new Set(["r4", "r8", "r12", "h4", "h8", "e16", "r20", "r24", "r28"]);
+  const text = [
+    "L5: for (;;) {",
+    "r4 = (r8 + 1) | 0;", // written first, from another name: not passed
+    "{",
+    "const ea = (r4 + 16) >>> 0;",
+    "h4 = mu8[ea];", // in a plain block: not passed
+    "}",
+    "r12 = (r12 + 1) | 0;", // reads itself: passed
+    "e16 = Math.fround(e16 * 2);", // the same
+    "if (r4 > 8) {",
+    "h8 = 1;", // only on one path: passed
+    "}",
+    "r20 = 1; r24 = (r24 + 2) | 0;", // statement by statement: r20 not passed, r24 passed
+    "if (h4 !== 0) throw trap(1);",
+    "break B9;",
+    "r28 = 3;", // after a jump, which may leave with its entry value: passed
+    "}",
+  ].join("\n");
+  assert.deepEqual([...writtenFirst(text, names)].sort(), ["h4", "r20", "r4"]);
+  // Statements are split only where each has its parentheses paired.
+  assert.deepEqual([...writtenFirst("for (r4 = 0; r8 = 1;) r8 = 2;", names)], []);
+  // A string literal, or braces this reading does not pair, ends it.
+  assert.deepEqual([...writtenFirst('x = "a";\nr4 = 1;', names)], []);
+  assert.deepEqual([...writtenFirst("{ {\nr4 = 1;", names)], []);
+  // The end of a block it did not open ends it (what runs next is not read).
+  assert.deepEqual([...writtenFirst("}\nr4 = 1;", names)], []);
+  assert.deepEqual([...writtenFirst("{\n}\nr4 = 1;", names)], ["r4"]);
+  // A chunk's own label opens a plain block.
+  assert.deepEqual([...writtenFirst("S5_0: {\nr8 = r4;\n}", names)], ["r8"]);
 });
 
 Deno.test("codegen split: the split body computes what the whole one does", () => {
@@ -530,6 +564,74 @@ Deno.test("codegen split: a long straight-line iteration is cut into chunks that
       assert.deepEqual(run(split.body, split.declarations)(r8), run(text, "")(r8));
     }
   }
+});
+
+Deno.test("codegen split: a chunk passes on only what the rest of the iteration may read", () => {
+  // r16 is each chunk's scratch: written before it is read, then overwritten by the next.
+  const body = `L5: for (;;) {
+r16 = (r4 * 3) | 0;
+r8 = (r8 + r16) | 0;
+r16 = (r8 ^ 5) | 0;
+r8 = (r8 - r16) | 0;
+r16 = (r4 << 2) | 0;
+r8 = (r8 + r16) | 0;
+r4 = (r4 + 1) | 0;
+if (r4 !== 12) {
+  continue L5;
+}
+break L5;
+}
+s32[0] = r8;
+s32[1] = r16;`;
+  const kinds = new Map<string, LocalKind>([...KINDS, ["r16", "i32"]]);
+  const split = splitLoops(body, kinds, null, { ...ALL, chunkChars: 30 });
+  const chunks = split.declarations.split(/^function /m).filter((f) => /^\$loop5_\d/.test(f));
+  assert.ok(chunks.length >= 3, split.declarations);
+  // No chunk takes r16 in; only the last one that writes it passes it out.
+  for (const fn of chunks) assert.doesNotMatch(fn, /r16 = \$xi/, fn);
+  const out = chunks.filter((fn) => fn.includes("$x_r16 = r16;"));
+  assert.equal(out.length, 1, split.declarations);
+  const run = (b: string, declarations: string) =>
+    new Function(
+      "r8",
+      `${declarations}\nlet r4 = 0, e12 = 0, pc = 0, r16 = 0;\nconst s32 = new Int32Array(2);\n${b}\nreturn [r4, r8, s32[0], s32[1]];`,
+    ) as (r8: number) => unknown;
+  for (const r8 of [0, 3, 1000, -5]) {
+    assert.deepEqual(run(split.body, split.declarations)(r8), run(body, "")(r8), `r8 = ${r8}`);
+  }
+});
+
+Deno.test("codegen split: a loop passes out only what the code after it may read", () => {
+  // r16 is the loop's scratch, which the statement after the loop overwrites; r8 is read.
+  const body = `B9: {
+L5: for (;;) {
+r16 = (r4 * 3) | 0;
+r8 = (r8 + r16) | 0;
+r4 = (r4 + 1) | 0;
+if (r4 !== 12) {
+  continue L5;
+}
+break L5;
+}
+r16 = (r8 ^ 5) | 0;
+s32[0] = r8 + r16;
+}
+s32[1] = r16;`;
+  const kinds = new Map<string, LocalKind>([...KINDS, ["r16", "i32"]]);
+  const split = splitLoops(body, kinds, null, ALL);
+  assert.match(split.declarations, /^\$x_r4 = r4; \$x_r8 = r8;$/m);
+  assert.doesNotMatch(split.body, /r16 = \$x_r16/);
+  const run = (b: string, declarations: string) =>
+    new Function(
+      "r8",
+      `${declarations}\nlet r4 = 0, e12 = 0, pc = 0, r16 = 0;\nconst s32 = new Int32Array(2);\n${b}\nreturn [r4, r8, r16, s32[0], s32[1]];`,
+    ) as (r8: number) => unknown;
+  for (const r8 of [0, 3, 1000, -5]) {
+    assert.deepEqual(run(split.body, split.declarations)(r8), run(body, "")(r8), `r8 = ${r8}`);
+  }
+  // Read after the block around it: passed out.
+  const after = body.replace("r16 = (r8 ^ 5) | 0;\n", "");
+  assert.match(splitLoops(after, kinds, null, ALL).body, /r16 = \$x_r16/);
 });
 
 Deno.test("codegen split: chunked loops compute what the interpreter does, fuel stops and traps included", () => {

@@ -434,6 +434,34 @@ Deno.test("codegen v128: lanes in number locals keep loads, stores and constants
   }
 });
 
+Deno.test("codegen v128: f32Slots respells the loads, stores and constants of the slots it keeps", () => {
+  const texts = [
+    // A v128 load of an invariant vector: one 4-byte load per word (words 1-3 as `laneSlots`
+    // numbers them).
+    "s32[(fp + 16)] = mview.getInt32($ea, true);\ns32[(fp + 268435524)] = mview.getInt32($ea + 4, true);",
+    // A v128.const accumulator: its words written one after the other.
+    "s32[(fp + 20)] = 0;\ns32[(fp + 268435540)] = 0;",
+    // Arithmetic on both.
+    "f32[(fp + 20)] = Math.fround(f32[(fp + 20)] * f32[(fp + 16)]);\nf32[(fp + 268435540)] = Math.fround(f32[(fp + 268435540)] * f32[(fp + 268435524)]);",
+    // The accumulator stored, and its word 1 moved out as bits.
+    "mview.setInt32($ea, s32[(fp + 20)], true);\ns32[(fp + 24)] = s32[(fp + 268435540)];",
+    // An i64 constant's words are not two f32 constants.
+    "s32[(fp + 28)] = 1;\ns32[(fp + 28) + 1] = 2;\nf32[(fp + 28)] = 0;",
+  ];
+  const { texts: out, chosen } = v128.f32Slots(texts, texts.map(() => true), 0, 0);
+  assert.deepEqual([...chosen].sort(), [16, 20, 268435524, 268435540]);
+  assert.equal(
+    out[0],
+    "f32[(fp + 16)] = mview.getFloat32($ea, true);\nf32[(fp + 268435524)] = mview.getFloat32($ea + 4, true);",
+  );
+  assert.equal(out[1], "f32[(fp + 20)] = 0;\nf32[(fp + 268435540)] = 0;");
+  assert.equal(
+    out[3],
+    "mview.setFloat32($ea, f32[(fp + 20)], true);\ns32[(fp + 24)] = f32Bits(f32[(fp + 268435540)]);",
+  );
+  assert.equal(out[4], texts[4]);
+});
+
 Deno.test("codegen v128: laneSlots numbers lanes apart only where nothing else reaches them", () => {
   const texts = [
     "s32[(fp + 16)] = s32[(fp + 20) + 1];\nf32[(fp + 16) + 3] = f32[(fp + 20) + 2];",
