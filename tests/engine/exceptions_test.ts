@@ -80,3 +80,41 @@ Deno.test("functions without try_table have no handler table and the same code",
   assert.equal(on.code("g"), off.code("g"));
   assert.equal(on.call("g", 10), 55);
 });
+
+Deno.test("throws of a reference-free tag, repeated: payload, exnref and uncaught exception", () => {
+  // In the interpreter, from a tag's second throw on, `throwNew` copies the payload without
+  // making an exception unless a `catch_all_ref` or no handler needs one; each case runs several
+  // times to reach it.
+  const t = instantiate(
+    `(module (tag $e (param i32 i64 f64))
+      (func $throw (param i32)
+        (throw $e (i32.add (local.get 0) (i32.const 100)) (i64.const -7) (f64.const 2.5)))
+      (func (export "local") (param i32) (result i32 i64 f64)
+        (local i32)
+        (block $h (result i32 i64 f64)
+          (try_table (catch $e $h)
+            (local.set 1 (i32.add (local.get 0) (i32.const 1)))
+            (throw $e (local.get 1) (i64.extend_i32_s (local.get 0)) (f64.const 0.5)))
+          (unreachable)))
+      (func (export "callee") (param i32) (result i32 i64 f64)
+        (block $h (result i32 i64 f64)
+          (try_table (catch $e $h) (call $throw (local.get 0)))
+          (unreachable)))
+      (func (export "ref") (param i32) (result i32 i64 f64)
+        (block $outer (result i32 i64 f64)
+          (try_table (catch $e $outer)
+            (block $h (result exnref)
+              (try_table (catch_all_ref $h) (call $throw (local.get 0)))
+              (unreachable))
+            (throw_ref))
+          (unreachable)))
+      (func (export "uncaught") (param i32) (call $throw (local.get 0))))`,
+    { config: { wasmExceptions: true, executionTier: "interpreter" } },
+  );
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(t.call("local", 10 + i), [11 + i, BigInt(10 + i), 0.5]);
+    assert.deepEqual(t.call("callee", 30 + i), [130 + i, -7n, 2.5]);
+    assert.deepEqual(t.call("ref", 20 + i), [120 + i, -7n, 2.5]);
+    assert.throws(() => t.call("uncaught", i));
+  }
+});
