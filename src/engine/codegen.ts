@@ -3989,33 +3989,52 @@ const CALL_CATCH =
  * final figures.
  */
 function outlineStops(entry: string): { entry: string; helpers: string } {
-  const helpers = new Map<string, string>();
   const helperText: string[] = [];
-  let out = entry.replace(UP_STOP, (_, writes: string, pc: string, func: string) => {
-    const words = [...writes.matchAll(UP_WRITE)].map((m) => ({ at: m[1]!, local: m[2]! }));
-    const key = `${words.map((w) => w.at).join(",")}:${func}`;
-    let name = helpers.get(key);
+  /** The helper for `key` in `table`, declared (`text(name)`) on its first use. */
+  const helperFor = (
+    table: Map<string, string>,
+    prefix: string,
+    key: string,
+    text: (name: string) => string,
+  ) => {
+    let name = table.get(key);
     if (name === undefined) {
-      name = `$up${helpers.size}`;
-      helpers.set(key, name);
-      helperText.push(
-        `const ${name} = function (st, depth, fp, status, pc${
-          words.map((_, i) => `, $w${i}`).join("")
-        }) {
+      name = `${prefix}${table.size}`;
+      table.set(key, name);
+      helperText.push(text(name));
+    }
+    return name;
+  };
+  /** The words a stop writes, and the helper's parameters and stores for them. */
+  const wordsOf = (writes: string) => {
+    const words = [...writes.matchAll(UP_WRITE)].map((m) => ({ at: m[1]!, local: m[2]! }));
+    return {
+      at: words.map((w) => w.at).join(","),
+      params: words.map((_, i) => `, $w${i}`).join(""),
+      stores: words.map((w, i) => `s32[fp + ${w.at}] = $w${i};\n`).join(""),
+      args: words.map((w) => `, ${w.local}`).join(""),
+    };
+  };
+  const ups = new Map<string, string>();
+  let out = entry.replace(UP_STOP, (_, writes: string, pc: string, func: string) => {
+    const words = wordsOf(writes);
+    const name = helperFor(
+      ups,
+      "$up",
+      `${words.at}:${func}`,
+      (name) =>
+        `const ${name} = function (st, depth, fp, status, pc${words.params}) {
 if (st.depth > depth) {
 const s32 = st.s32;
-${words.map((w, i) => `s32[fp + ${w.at}] = $w${i};\n`).join("")}st.frames[2 * depth + 1] = pc;
+${words.stores}st.frames[2 * depth + 1] = pc;
 }
 st.funcs[depth] = $inst.funcs[${func}];
 st.frames[2 * depth] = fp;
 return stopWith(status);
 };
 `,
-      );
-    }
-    return `return ${name}(st, depth, fp, status, ${pc}${
-      words.map((w) => `, ${w.local}`).join("")
-    });`;
+    );
+    return `return ${name}(st, depth, fp, status, ${pc}${words.args});`;
   });
   out = out.replace(
     /const status = STATUS\[0\];\s*return (\$up\d+)\(st, depth, fp, status, /g,
@@ -4025,29 +4044,23 @@ return stopWith(status);
   out = out.replace(
     CALL_OUT,
     (_, writes: string, func: string, stale: string, results: string, fill: string) => {
-      const words = [...writes.matchAll(UP_WRITE)].map((m) => ({ at: m[1]!, local: m[2]! }));
-      const key = `${words.map((w) => w.at).join(",")}:${func}:${stale}:${results}:${fill}`;
-      let name = outs.get(key);
-      if (name === undefined) {
-        name = `$out${outs.size}`;
-        outs.set(key, name);
-        helperText.push(
-          `const ${name} = function (st, depth, fp, base, nesting${
-            words.map((_, i) => `, $w${i}`).join("")
-          }) {
+      const words = wordsOf(writes);
+      const name = helperFor(
+        outs,
+        "$out",
+        `${words.at}:${func}:${stale}:${results}:${fill}`,
+        (name) =>
+          `const ${name} = function (st, depth, fp, base, nesting${words.params}) {
 const s32 = st.s32;
-${words.map((w, i) => `s32[fp + ${w.at}] = $w${i};\n`).join("")}${
+${words.stores}${
             fill === "" ? "return" : "const $r ="
           } callOut($inst.funcs[${func}], st, depth, base, $store, nesting, ${stale}, ${results});${
             fill === "" ? "" : `${fill.replaceAll("inst.funcs[", "$inst.funcs[")}\nreturn $r;`
           }
 };
 `,
-        );
-      }
-      return `{\n  $r = ${name}(st, depth, fp, base, nesting${
-        words.map((w) => `, ${w.local}`).join("")
-      });`;
+      );
+      return `{\n  $r = ${name}(st, depth, fp, base, nesting${words.args});`;
     },
   );
   let caught = false;
