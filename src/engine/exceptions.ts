@@ -101,12 +101,11 @@ export function throwNew(
   let slot = frames[2 * d]! + handlers[i + 5]!;
   if (handlers[i + 2]! >= 0) {
     const words = tag.type.params.length * SLOT_WORDS;
-    // As `copyWithin` (the slots may overlap), which cost 13% more warm CPU than these loops.
-    if (slot <= base) {
-      for (let j = 0; j < words; j++) s32[slot + j] = s32[base + j]!;
-    } else {
-      for (let j = words - 1; j >= 0; j--) s32[slot + j] = s32[base + j]!;
-    }
+    // The slots may overlap, the pad's never above the payload: the pad's are at its try_table's
+    // stack height in its frame, and the payload of a throw it covers is at or above that height
+    // in the same frame or in a callee's (whose frame starts at its arguments, higher still). So
+    // a forward copy is `copyWithin`, which cost 13% more warm CPU than this loop.
+    for (let j = 0; j < words; j++) s32[slot + j] = s32[base + j]!;
     slot += words;
   }
   if (exn !== null) {
