@@ -160,7 +160,7 @@ import {
   tableSet,
 } from "./bulk_ops.ts";
 import { type FuncEntity, type MemoryEntity, SLOT_WORDS, type StoreInner } from "./entities.ts";
-import { newException, throwException } from "./exceptions.ts";
+import { throwException, throwNew } from "./exceptions.ts";
 import {
   arrayCopy,
   arrayFill,
@@ -3522,11 +3522,13 @@ function runCold(
         break;
       case 420: { // Throw
         frames[2 * depth + 1] = pc + 3;
-        throwException(
+        throwNew(
           store,
           st,
           baseDepth,
-          newException(store, inst.tags[code[(pc + 1) | 0]]!, s32, (fp + code[(pc + 2) | 0]) | 0),
+          inst.tags[code[(pc + 1) | 0]]!,
+          s32,
+          (fp + code[(pc + 2) | 0]) | 0,
         );
         depth = st.depth;
         fp = frames[2 * depth];

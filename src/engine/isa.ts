@@ -1267,7 +1267,7 @@ storeByte(mview, memLen, s32[$1] + $2, 0, ((s32[$3] + v + $4) | 0) >>> $5);`,
     "xr",
     `
     frames[2 * depth + 1] = $next;
-    throwException(store, st, baseDepth, newException(store, inst.tags[$1]!, s32, $2));
+    throwNew(store, st, baseDepth, inst.tags[$1]!, s32, $2);
     ${RESUME_AT_HANDLER.replaceAll("\n", "\n    ")}
   `,
   ),
