@@ -451,11 +451,23 @@ const MODULE = wat(`(module
     (i32.add (i32.load16_u (local.get 0))
       (i32.add (i32.load16_s (local.get 0)) (i32.load16_u offset=1 (local.get 0))))))`);
 
+/** An instance of `bytes` in a store of its own, run by `tier` in `style`. */
+function instantiateIn(
+  tier: "interpreter" | "codegen",
+  style: "jit" | "lean",
+  bytes: Uint8Array,
+) {
+  const engine = new Engine(new Config({ executionTier: tier, codegenStyle: style }));
+  const store = new Store(engine, null);
+  return {
+    store,
+    instance: new Linker<null>(engine).instantiate(store, new Module(engine, bytes)),
+  };
+}
+
 /** `mix` and `sum` under `style`, and the generated source of `mix`. */
 function runIn(style: "jit" | "lean") {
-  const engine = new Engine(new Config({ executionTier: "codegen", codegenStyle: style }));
-  const store = new Store(engine, null);
-  const instance = new Linker<null>(engine).instantiate(store, new Module(engine, MODULE));
+  const { store, instance } = instantiateIn("codegen", style, MODULE);
   const mix = instance.getTypedFunc<[number, number], number>(store, "mix");
   const sum = instance.getTypedFunc<[number], bigint>(store, "sum");
   const unaligned = instance.getTypedFunc<[number], bigint>(store, "unaligned");
@@ -601,9 +613,7 @@ Deno.test("codegen lean: v128 copies and f32 clamps agree with the interpreter",
       (br_if 0 (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
         (i32.const 64))))))`);
   const results = (tier: "interpreter" | "codegen", style: "jit" | "lean") => {
-    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: style }));
-    const store = new Store(engine, null);
-    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+    const { store, instance } = instantiateIn(tier, style, bytes);
     instance.getTypedFunc<[], void>(store, "fill").call(store);
     const copy = instance.getTypedFunc<[number, number], bigint>(store, "copy");
     // Aligned and not, source and destination.
@@ -704,9 +714,7 @@ Deno.test("codegen lean: a scalar f32 clamp keeps the interpreter's bits", () =>
     .map((b) => b | 0)
     .concat([Infinity, -Infinity, 0.25, -0.25, 0.5, -0.5, 0.75, -3, 1e30].map(f32Bits));
   const results = (tier: "interpreter" | "codegen", style: "jit" | "lean") => {
-    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: style }));
-    const store = new Store(engine, null);
-    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+    const { store, instance } = instantiateIn(tier, style, bytes);
     const set = instance.getTypedFunc<[number, number], void>(store, "set");
     const get = instance.getTypedFunc<[number], number>(store, "get");
     inputs.forEach((bits, i) => set.call(store, 4 * i, bits));
@@ -1087,9 +1095,7 @@ const CALLS = wat(`(module
 
 Deno.test("codegen lean: indirect targets, leaves and recursion across the depth window compute as the interpreter", () => {
   const run = (tier: "interpreter" | "codegen", style: "jit" | "lean") => {
-    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: style }));
-    const store = new Store(engine, null);
-    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, CALLS));
+    const { store, instance } = instantiateIn(tier, style, CALLS);
     const f = instance.getTypedFunc<[number], number>(store, "run");
     // Past the tier-up threshold: the first calls may run in the interpreter.
     const results = [0, 1, 5, 4000, 4001, 4003].map((n) => f.call(store, n));
@@ -1138,9 +1144,7 @@ const INDIRECT = wat(`(module
 
 Deno.test("codegen lean: an indirect callee looked up inline traps and grows as the interpreter", () => {
   const run = (tier: "interpreter" | "codegen", style: "jit" | "lean") => {
-    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: style }));
-    const store = new Store(engine, null);
-    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, INDIRECT));
+    const { store, instance } = instantiateIn(tier, style, INDIRECT);
     const f = instance.getTypedFunc<[number, number], number>(store, "run");
     const grow = instance.getTypedFunc<[], number>(store, "grow");
     const attempt = (n: number, k: number) => {
@@ -1229,9 +1233,7 @@ Deno.test("codegen lean: a scalar f32 clamp on a local compares inline, keeps th
     .map((b) => b | 0)
     .concat([Infinity, -Infinity, 0.25, -0.25, 0.5, -0.5, 0.75, -3, 1e30, -2].map(f32Bits));
   const results = (tier: "interpreter" | "codegen", style: "jit" | "lean") => {
-    const engine = new Engine(new Config({ executionTier: tier, codegenStyle: style }));
-    const store = new Store(engine, null);
-    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
+    const { store, instance } = instantiateIn(tier, style, bytes);
     const set = instance.getTypedFunc<[number, number], void>(store, "set");
     const get = instance.getTypedFunc<[number], number>(store, "get");
     const clamp = instance.getTypedFunc<[number, number], void>(store, "clamp");
