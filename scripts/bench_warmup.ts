@@ -17,6 +17,10 @@
  *                        [--json out.json] [--tree ../main]
  * ```
  *
+ * With `--rounds 3` or more, a summary follows the table: each workload's wall first/warm ratio
+ * per process (median, range, processes over 3x), since the table's least hides the others.
+ * `--help` prints the usage.
+ *
  * `--v8-flags` is passed on to the child processes (e.g. `--v8-flags=--trace-deopt` to see why
  * the interpreter loop is deoptimised; their output then goes to this process's stdout).
  * `--tree path` is an A/B: each round runs this checkout's library (A) and the one at `path` (B)
@@ -78,6 +82,8 @@ export interface WarmupOptions {
   tree: string | undefined;
   child: string | undefined;
   module: string | undefined;
+  /** `--help`: print the usage and exit. */
+  help: boolean;
 }
 
 /** Reads the command line (see the module doc); throws on a value that is no number. */
@@ -96,6 +102,7 @@ export function parseWarmupArgs(args: string[]): WarmupOptions {
       tree: { type: "string" },
       child: { type: "string" },
       module: { type: "string" },
+      help: { type: "boolean", default: false },
     },
   });
   const number = (name: string, text: string) => {
@@ -117,6 +124,7 @@ export function parseWarmupArgs(args: string[]): WarmupOptions {
     tree: values.tree,
     child: values.child,
     module: values.module,
+    help: values.help,
   };
 }
 
@@ -220,6 +228,13 @@ async function child(options: WarmupOptions, name: string): Promise<void> {
   console.log(JSON.stringify(report));
 }
 
+const USAGE = `deno task bench:warmup [--filter xxh64,fib] [--scale 1.0] [--calls 6] [--rounds 2]
+                       [--tier interpreter|codegen|auto] [--fuel] [--v8-flags=...]
+                       [--json out.json] [--tree ../main]
+
+Each workload runs in --rounds fresh processes; a row shows the least over them, and with
+--rounds 3 or more a summary of the wall first/warm ratio per process follows the table.`;
+
 const f1 = (n: number) => n.toFixed(1);
 
 /** A table line of `row` (see the header in `main`). */
@@ -231,6 +246,27 @@ function line(label: string, row: WarmupRow): string {
     `${f1(row.firstCpu).padStart(9)} ${f1(row.warmCpu).padStart(8)} ` +
     `${row.cpuRatio.toFixed(2).padStart(6)}x ${spread.padStart(9)}  ` +
     `${row.native.toFixed(2).padStart(5)}x ${row.nativeCpu.toFixed(2).padStart(5)}x`;
+}
+
+/**
+ * How the wall first/warm ratio of `row` varies from process to process: the median, the range
+ * and how many processes exceeded `limit` (issue 14's 3x). The table's row takes the least over
+ * the rounds, which hides a target met in one process of several: exceptions read 3.07x there
+ * while its six processes' median was 3.40x (session 13).
+ */
+export function perProcess(row: WarmupRow, limit = 3): {
+  median: number;
+  min: number;
+  max: number;
+  over: number;
+} {
+  const ratios = row.rounds.map((r) => r.ratio);
+  return {
+    median: median(ratios),
+    min: Math.min(...ratios),
+    max: Math.max(...ratios),
+    over: ratios.filter((r) => r > limit).length,
+  };
 }
 
 /** Runs one child process; its report, or null (after printing its error) when it failed. */
@@ -259,6 +295,10 @@ async function runChild(
 
 async function main(): Promise<number> {
   const options = parseWarmupArgs(Deno.args);
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
   if (options.child !== undefined) {
     await child(options, options.child);
     return 0;
@@ -335,6 +375,18 @@ async function main(): Promise<number> {
       (tree === undefined ? "" : `; B: wall ${geomean(baseRows, "ratio").toFixed(2)}x, CPU ` +
         `${geomean(baseRows, "cpuRatio").toFixed(2)}x`),
   );
+  if (rounds >= 3) {
+    console.log(
+      `\nwall first/warm per process (${rounds} processes): median, range, processes over 3x`,
+    );
+    for (const row of rows) {
+      const p = perProcess(row);
+      console.log(
+        `${row.name.padEnd(16)}  ${p.median.toFixed(2).padStart(6)}x  ` +
+          `${p.min.toFixed(2)}-${p.max.toFixed(2)}x  ${p.over} of ${rounds}`,
+      );
+    }
+  }
   if (options.json !== undefined) {
     const report = {
       date: new Date().toISOString(),

@@ -10,6 +10,7 @@ import {
   combineRounds,
   findReport,
   parseWarmupArgs,
+  perProcess,
   roundFigures,
 } from "../../scripts/bench_warmup.ts";
 
@@ -44,6 +45,8 @@ Deno.test("bench_warmup: parseWarmupArgs reads defaults, filters, the tree and b
   assert.throws(() => parseWarmupArgs(["--scale", "x"]), /--scale: expected a positive number/);
   assert.throws(() => parseWarmupArgs(["--rounds", "0"]), /--rounds: expected a positive number/);
   assert.throws(() => parseWarmupArgs(["--bogus"]));
+  assert.equal(plain.help, false);
+  assert.equal(parseWarmupArgs(["--help"]).help, true);
 });
 
 const report = (first: number, firstCpu: number): ChildReport => ({
@@ -124,4 +127,13 @@ Deno.test("bench_warmup: a child process reports wall and CPU times of each call
   // Compiling and instantiating take some CPU; a call's CPU time is counted (the first fib call
   // runs for milliseconds in a fresh process).
   assert.ok(r.loadCpu > 0 && r.wasmiCpu[0]! > 0);
+});
+
+Deno.test("bench_warmup: the per-process summary gives the median, range and count over 3x of wall first/warm", () => {
+  // Wall ratios 5, 2.5, 2, 4: first 100, 50, 40, 80 against a warm median of 20.
+  const rounds = [100, 50, 40, 80].map((first) => roundFigures(report(first, 60)));
+  const row = combineRounds("exceptions", rounds);
+  assert.equal(row.ratio, 2); // the table's least
+  assert.deepEqual(perProcess(row), { median: 3.25, min: 2, max: 5, over: 2 });
+  assert.equal(perProcess(row, 4.5).over, 1);
 });
