@@ -3071,6 +3071,9 @@ ${FUEL_IN}`;
           lazy && !oneWord;
         const handle = (k: number) => `$h${pc}_${k}`;
         if (byHandle) handleSites.set(pc, code[pc + 2]!);
+        // A target is kept in the first free slot: by handle (\`$x\`, free while -1) or by callee
+        // (free while null), unless a slot holds it already or none is free.
+        const [keyOf, free, keyed] = byHandle ? [handle, "-1", "$x"] : [other, "null", "callee"];
         const otherDirect = direct || !viaDirect ? "" : lean
           ? `} else if (
   (($g = callee.direct) ?? ($g = directOf(callee))) !== null &&
@@ -3082,42 +3085,28 @@ ${FUEL_IN}`;
   (($g = callee.direct) ?? ($g = directOf(callee))) !== null &&
     $g.cost === 1 && nesting < ${windowNesting("depth + 1")}
 ) {
-  ${
-            byHandle
-              ? `if (${handle(OTHER_TARGETS - 1)} === -1 && ${
-                slots.map((k) => `$x !== ${handle(k)}`).join(" && ")
-              }) {
+  if (${keyOf(OTHER_TARGETS - 1)} === ${free} && ${
+            slots.map((k) => `${keyed} !== ${keyOf(k)}`).join(" && ")
+          }) {
     ${
-                slots.map((k) =>
-                  `if (${handle(k)} === -1) {\n    ${handle(k)} = $x;\n    ${otherFn(k)} = $g;\n  }`
-                )
-                  .join(" else ")
-              }
-  }
-  ${directRun("$g", "callee")}`
-              : `if (${other(OTHER_TARGETS - 1)} === null && ${
-                slots.map((k) => `callee !== ${other(k)}`).join(" && ")
-              }) {
-    ${
-                slots.map((k) =>
-                  `if (${other(k)} === null) {\n    ${other(k)} = callee;\n    ${
-                    otherFn(k)
-                  } = $g;\n  }`
-                )
-                  .join(" else ")
-              }
+            slots.map((k) =>
+              `if (${keyOf(k)} === ${free}) {\n    ${keyOf(k)} = ${keyed};\n    ${
+                otherFn(k)
+              } = $g;\n  }`
+            )
+              .join(" else ")
+          }
   }
   ${
-                directRun(
-                  "$g",
-                  "callee",
-                  `${
-                    slots.map((k) =>
-                      `callee === ${other(k)} ? ${otherFn(k)}(st, depth + 1, base${directArgs}) : `
-                    ).join("")
-                  }$g(st, depth + 1, base${directArgs})`,
-                )
-              }`
+            byHandle ? directRun("$g", "callee") : directRun(
+              "$g",
+              "callee",
+              `${
+                slots.map((k) =>
+                  `callee === ${other(k)} ? ${otherFn(k)}(st, depth + 1, base${directArgs}) : `
+                ).join("")
+              }$g(st, depth + 1, base${directArgs})`,
+            )
           }
 `;
         // A call of this very function (recursion) in this instance: its direct entry is

@@ -63,12 +63,7 @@ export function throwException(
     }
     slot += exn.payload.length;
   }
-  if (handlers[i + 3] !== 0) {
-    s32[slot] = store.exnHandle(exn, true);
-    s32[slot + 1] = 0;
-  }
-  st.depth = d;
-  frames[2 * d + 1] = handlers[i + 4]!;
+  enterPad(store, st, d, i, slot, handlers[i + 3] !== 0 ? exn : null);
 }
 
 /**
@@ -108,12 +103,28 @@ export function throwNew(
     for (let j = 0; j < words; j++) s32[slot + j] = s32[base + j]!;
     slot += words;
   }
+  enterPad(store, st, d, i, slot, exn);
+}
+
+/**
+ * Lands in catch clause `i` of frame `d`, whose payload is in place below `slot`: writes `exn`'s
+ * handle at `slot` when the clause delivers an `exnref` (`exn` is then not null), pops the frames
+ * above `d` and sets its pc to the landing pad.
+ */
+function enterPad(
+  store: StoreInner,
+  st: ExecStack,
+  d: number,
+  i: number,
+  slot: number,
+  exn: ExnEntity | null,
+): void {
   if (exn !== null) {
-    s32[slot] = store.exnHandle(exn, true);
-    s32[slot + 1] = 0;
+    st.s32[slot] = store.exnHandle(exn, true);
+    st.s32[slot + 1] = 0;
   }
   st.depth = d;
-  frames[2 * d + 1] = handlers[i + 4]!;
+  st.frames[2 * d + 1] = st.funcs[d]!.compiled!.handlers![i + 4]!;
 }
 
 /** The frame depth of the handler `findHandler` found last. */

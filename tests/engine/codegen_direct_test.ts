@@ -1193,6 +1193,16 @@ Deno.test("codegen direct: an indirect call's many targets, a table slot replace
   assert.deepEqual(seen[1], seen[0]);
 });
 
+/** The site: `run(n, m)` calls table element `i % m` for `i` below `n`, folding the results. */
+const INDIRECT_RUN =
+  `(func (export "run") (param $n i32) (param $m i32) (result i32) (local $i i32) (local $acc i32)
+    (loop $top
+      (local.set $acc
+        (call_indirect (type $t) (i32.add (local.get $acc) (local.get $i))
+          (i32.rem_u (local.get $i) (local.get $m))))
+      (br_if $top (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $acc))`;
+
 /**
  * A table whose elements change under a `call_indirect` site that keeps its targets by handle
  * (see `byHandle` in `I.Call`): the same function at two indices, an element replaced by a
@@ -1214,13 +1224,7 @@ const INDIRECT_HANDLES = `(module
       (else (i32.xor (local.get 0) (i32.const 0x55)))))
   (func $d (type $t) (i32.sub (local.get 0) (i32.const 9)))
   (func $wrong (type $u) (i32.add (local.get 0) (local.get 1)))
-  (func (export "run") (param $n i32) (param $m i32) (result i32) (local $i i32) (local $acc i32)
-    (loop $top
-      (local.set $acc
-        (call_indirect (type $t) (i32.add (local.get $acc) (local.get $i))
-          (i32.rem_u (local.get $i) (local.get $m))))
-      (br_if $top (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
-    (local.get $acc))
+  ${INDIRECT_RUN}
   (func (export "one") (param $x i32) (param $k i32) (result i32)
     (call_indirect (type $t) (local.get $x) (local.get $k)))
   (func (export "set_wrong") (param i32) (table.set $tab (local.get 0) (ref.func $wrong)))
@@ -1233,13 +1237,7 @@ const INDIRECT_HANDLES_USER = `(module
   (import "a" "tab" (table $tab 4 funcref))
   (elem (table $tab) (i32.const 5) func $e)
   (func $e (type $t) (i32.rotl (local.get 0) (i32.const 5)))
-  (func (export "run") (param $n i32) (param $m i32) (result i32) (local $i i32) (local $acc i32)
-    (loop $top
-      (local.set $acc
-        (call_indirect (type $t) (i32.add (local.get $acc) (local.get $i))
-          (i32.rem_u (local.get $i) (local.get $m))))
-      (br_if $top (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
-    (local.get $acc)))`;
+  ${INDIRECT_RUN})`;
 
 Deno.test("codegen direct: an indirect call's targets kept by handle follow table changes as in the interpreter", () => {
   const seen = TIERS.map((tier) =>
