@@ -20,6 +20,8 @@ import {
 const INITIAL_WORDS = 4096 * SLOT_WORDS;
 /** Initial call-stack capacity, in frames (grown by doubling). */
 const INITIAL_FRAMES = 256;
+/** How many of `funcs`' slots `clear` keeps (emptied) for the next call on the stack. */
+const CLEARED_FUNCS = 64;
 
 /** A value stack and a call stack. Engines pool these (`Config.maxCachedStacks`). */
 export class ExecStack {
@@ -120,13 +122,17 @@ export class ExecStack {
   clear(): void {
     this.#store?.stacks.delete(this.#ref);
     this.#store = null;
-    // Emptied by overwriting, not `length = 0`: V8 swaps an array cut to length 0 for an empty
-    // backing store, so the next call's `funcs[0] = func` grew it again
-    // (`GrowFastSmiOrObjectElements`, 3-5% of a 1e7-call `TypedFunc.call` profile). Cutting to
-    // length 1 keeps the store, and clearing the slot keeps no function (and store) alive.
+    // Emptied by overwriting, not cut: V8 swaps an array cut to length 0 for an empty backing
+    // store, so the next call's `funcs[0] = func` grew it again (`GrowFastSmiOrObjectElements`,
+    // 3-5% of a 1e7-call `TypedFunc.call` profile), and an array cut to length 1 made the next
+    // call's `funcs[depth] = callee` a growing store, which deoptimised `run`'s optimised code
+    // at a process's second call ("out of bounds"; bench/exceptions then compiled `run` again
+    // with Maglev and TurboFan during calls 2-3). The first `CLEARED_FUNCS` slots stay, emptied
+    // (a loop: `fill` gave the array another map, "wrong map" deopts in `run` and exceptions.ts).
     const funcs = this.funcs;
-    if (funcs.length > 1) funcs.length = 1;
-    funcs[0] = undefined as unknown as WasmFuncEntity;
+    const kept = Math.min(funcs.length, CLEARED_FUNCS);
+    if (funcs.length > kept) funcs.length = kept;
+    for (let i = 0; i < kept; i++) funcs[i] = undefined as unknown as WasmFuncEntity;
     this.depth = -1;
     this.host = null;
     this.pending = null;
