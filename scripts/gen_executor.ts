@@ -110,9 +110,14 @@ function instrSizeOf(def: InstrDef): number {
  * also served the f32x4 load fusions and `I32MinUImm`. Each access pays the round trip: about 18 ns,
  * measured on `v128.load32_lane` and `v128.store32_lane` in a loop, which were tried there
  * first (2.3x that loop's time; they stayed in `run`).
+ * `Throw` came back to `run` (322 bytes): `bench/exceptions` throws on 3 of 4 turns, and its
+ * way there (`runWarm`, then `runCold`'s round trip) had V8 compile both during the first call
+ * (TurboFan 27-72 ms for `runCold` alone, `--trace-opt`). First call CPU, median of 8 fresh
+ * processes alternated with the tree before (load 3-9): 384 -> 248 ms (`bench:warmup` A/B,
+ * 8 rounds: 297 -> 216 ms); the fastest warm call 32.2 -> 28.5 ms.
  */
 const COLD =
-  /^(Memory(Fill|Copy|Init|Grow|Size)|GlobalGet128|GlobalSet128|RefFunc|DataDrop|Table[A-Z]\w*|ElemDrop|Throw|ThrowRef|StructSet|Array\w+|RefI31|I31Get[SU]|RefTest|RefCast|BrOnCast(Fail)?|Atomic\w+|\w+Mem|I64(Add|Sub)128|I64MulWide[SU]|V128Load)$/;
+  /^(Memory(Fill|Copy|Init|Grow|Size)|GlobalGet128|GlobalSet128|RefFunc|DataDrop|Table[A-Z]\w*|ElemDrop|ThrowRef|StructSet|Array\w+|RefI31|I31Get[SU]|RefTest|RefCast|BrOnCast(Fail)?|Atomic\w+|\w+Mem|I64(Add|Sub)128|I64MulWide[SU]|V128Load)$/;
 
 /**
  * `run` counts fuel in its local `fuel`, read from `store.fuel` on entry: a charge is then a

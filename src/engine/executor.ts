@@ -3136,6 +3136,33 @@ export function run(
           );
           pc = (pc + 5) | 0;
           break;
+        case 420: { // Throw
+          frames[2 * depth + 1] = pc + 3;
+          throwNew(
+            store,
+            st,
+            baseDepth,
+            inst.tags[code[(pc + 1) | 0]]!,
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+          );
+          depth = st.depth;
+          fp = frames[2 * depth];
+          pc = frames[2 * depth + 1];
+          const handler = funcs[depth];
+          code = handler.compiled!.code;
+          if (handler.instance !== inst) {
+            inst = handler.instance;
+            globals = inst.globals;
+            mem = inst.memories[0] ?? null;
+            mview = mem !== null ? mem.view : EMPTY_VIEW;
+            memLen = mview.byteLength;
+          } else if (mem !== null && mview !== mem.view) {
+            mview = mem.view;
+            memLen = mview.byteLength;
+          }
+          break;
+        }
         case 422: // StructNew
           store.fuel = fuel;
           fuel = -1;
@@ -3520,33 +3547,6 @@ function runCold(
         );
         pc = (pc + 5) | 0;
         break;
-      case 420: { // Throw
-        frames[2 * depth + 1] = pc + 3;
-        throwNew(
-          store,
-          st,
-          baseDepth,
-          inst.tags[code[(pc + 1) | 0]]!,
-          s32,
-          (fp + code[(pc + 2) | 0]) | 0,
-        );
-        depth = st.depth;
-        fp = frames[2 * depth];
-        pc = frames[2 * depth + 1];
-        const handler = funcs[depth];
-        code = handler.compiled!.code;
-        if (handler.instance !== inst) {
-          inst = handler.instance;
-          globals = inst.globals;
-          mem = inst.memories[0] ?? null;
-          mview = mem !== null ? mem.view : EMPTY_VIEW;
-          memLen = mview.byteLength;
-        } else if (mem !== null && mview !== mem.view) {
-          mview = mem.view;
-          memLen = mview.byteLength;
-        }
-        break;
-      }
       case 421: { // ThrowRef
         const exn = store.exns[s32[(fp + code[(pc + 1) | 0]) | 0]]!;
         if (exn === null) throw trap(TrapCode.NullExnReference);
