@@ -688,9 +688,8 @@ export function run(
           if (--ticks < 0) break steady;
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-            ? code[(pc + 5) | 0]
-            : pc + 6;
+          v = (pc + 6) | 0;
+          pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0) ? code[(pc + 5) | 0] : v;
           break;
         }
         case 50: { // I32AddImmBrIfGeU
@@ -705,9 +704,10 @@ export function run(
           if (--ticks < 0) break steady;
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          v = (pc + 6) | 0;
           pc = (s32[x] >>> 0) <= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
             ? code[(pc + 5) | 0]
-            : pc + 6;
+            : v;
           break;
         }
         case 52: { // I32AddImmBrIfGtU
@@ -722,7 +722,8 @@ export function run(
           if (--ticks < 0) break steady;
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+          v = (pc + 6) | 0;
+          pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : v;
           break;
         }
         case 54: { // I32AddImmBrIfEq
@@ -735,7 +736,8 @@ export function run(
           if (--ticks < 0) break steady;
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+          v = (pc + 6) | 0;
+          pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : v;
           break;
         }
         case 56: { // I32AddImmBrIfGeUImm
@@ -748,7 +750,8 @@ export function run(
           if (--ticks < 0) break steady;
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
-          pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+          v = (pc + 6) | 0;
+          pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : v;
           break;
         }
         case 58: { // I32AddImmBrIfEqImm
@@ -761,9 +764,8 @@ export function run(
           if (--ticks < 0) break steady;
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
-          pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
-            ? code[(pc + 5) | 0]
-            : pc + 6;
+          v = (pc + 6) | 0;
+          pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0) ? code[(pc + 5) | 0] : v;
           break;
         }
         case 60: { // I32AddBrIfGeU
@@ -881,12 +883,11 @@ export function run(
             s32[fp] = s32[a];
             s32[fp + 1] = s32[a + 1];
           }
-          if (depth === baseDepth) {
-            st.depth = depth - 1;
+          st.depth = --depth;
+          if (depth < baseDepth) {
             store.fuel = fuel;
             return DONE;
           }
-          st.depth = --depth;
           fp = frames[2 * depth];
           pc = frames[2 * depth + 1];
           const caller = funcs[depth];

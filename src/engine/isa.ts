@@ -262,6 +262,22 @@ const POP_FRAME = (dedent(`
 `) + switchInstance("caller", true)).replaceAll("\n", "\n    ");
 
 /**
+ * `POP_FRAME` for `Return`, whose base frame leaves after the pop's first line: by the decrement
+ * and store every return runs, which have type feedback from the first call on. Spelled on its
+ * own (`st.depth = depth - 1` before the pop), the first call's end deoptimised `run`'s
+ * optimised code ("Insufficient type feedback for binary operation", `--trace-deopt`).
+ */
+const RETURN_POP = POP_FRAME.replace(
+  "\n",
+  `
+    if (depth < baseDepth) {
+      store.fuel = fuel;
+      return DONE;
+    }
+    `,
+);
+
+/**
  * A tail call (`return_call`, `return_call_indirect`): the callee replaces the calling frame,
  * at the same frame base, so a chain of tail calls runs in constant stack (values and frames).
  * The arguments move from their stack slots (`base`) to the frame's first slots.
@@ -422,12 +438,7 @@ const ROWS = {
       s32[fp] = s32[a];
       s32[fp + 1] = s32[a + 1];
     }
-    if (depth === baseDepth) {
-      st.depth = depth - 1;
-      store.fuel = fuel;
-      return DONE;
-    }
-    ${POP_FRAME}
+    ${RETURN_POP}
   `,
   ),
   ReturnSlot: sameCase("r", "Return"),
