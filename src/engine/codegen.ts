@@ -3147,6 +3147,12 @@ ${args}
 } else {
 ${args}
 `
+          : byHandle
+          // No branch for the site's cached callee: it is kept in a slot as the others are
+          // (see `byHandle`), where it ran `indirectCallee` on every call.
+          ? `let $g;\nif (${otherDirect.slice("} else if (".length)}} else {
+${args}
+`
           : `${
             direct ? "" : "let $g;\n"
           }if (${d} !== null && ${key} && ${n} === ${MAX_NESTING} && nesting < ${
