@@ -155,7 +155,10 @@
  * element's handle (`byHandle` in `I.Call`): a kept target's call reads the table's size and
  * element and compares it, with no `indirectCallee`, signature check or load of the callee's
  * direct entry. Both trees in one process, alternating (CPU time, best of 9, scale 0.5):
- * calls 0.70-0.80x, with fuel 0.74x.
+ * calls 0.70-0.80x, with fuel 0.74x. The site's cached callee (the first target, entered through
+ * `enterFunc`) is kept so too: it had a branch of its own after `indirectCallee` (processes
+ * alternated, CPU time best of 7, nine per tree: calls 47-50 -> 39-41 ms in the slower of its
+ * two modes from process to process, 34.5 -> 33.5 ms in the faster; with fuel 48.0 -> 46.7 ms).
  *
  * A function's call of itself calls `direct` by name with its own instance and nesting cost
  * (known when it is generated), guarded by the nesting check alone; a call of another function
@@ -185,6 +188,22 @@
  * ran in the faster of its two modes), binary-trees (100) 0.98-1.04x. A loop calling a small
  * function, its loop at depth 30-32 or 63-64 (around a window's end), ran as fast as before
  * (CPU time, best of 5, two processes).
+ *
+ * Where fib's call costs go (a JS model of its direct entry, fib(32), CPU time best of 9, two
+ * processes): plain JS recursion 16.8 ms, with a depth argument 18.2, with the window check as
+ * well 19.9, with the `STOP` test instead 20.0; all three 21.9; the generated shape (`st` and `fp`
+ * too, the `try`) 22.8. The `try` per call site costs nothing measurable (one `try` around the
+ * whole body, or none at all, within 2% of it in three processes); nor does passing `st` (read
+ * from the closure, set per call of the ordinary entry: the same). Tried in the engine and left
+ * out (both trees, processes alternated, CPU time best of 7, 7-9 processes): the frame base and
+ * the depth's low five bits packed into one argument (`fp << 5 | depth & 31`, the depth's window
+ * base kept in the stack and restored around calls leaving the window): fib(32) 23.1 -> 22.3 ms
+ * (the model said 0.91x), `bench/calls.wat` 34.8 -> 35.5 ms (its callees are inlined: their
+ * arguments cost nothing), for a window base every entry, `callOut` and stop must keep right and a
+ * spelling per stack limit (the packed word must stay a small integer); the recursive call's stop
+ * told by `typeof $r !== "number"` (4% less in the model): fib(32) 24.1 -> 25.1 ms; the stops of
+ * `collectable` bodies outlined (`outlineStops` taking `refWord` writes: the module's text 15%
+ * shorter): binary-trees 13.9-14.5 -> 13.7-13.8 ms, with fuel 15.2 -> 15.7 ms, within the noise.
  *
  * A call of an import whose host function has a fast entry (`HostFuncEntity.fast`: plain
  * `Func.wrap`/`funcWrap` functions of at most three i32 parameters and none or one i32 result)
@@ -3145,6 +3164,12 @@ ${args}
           ? `if (${recursiveGuard}) {
   ${directRun("direct", `inst.funcs[${self}]`, undefined, "$r === STOP")}
 } else {
+${args}
+`
+          : byHandle
+          // No branch for the site's cached callee: it is kept in a slot as the others are
+          // (see `byHandle`), where it ran `indirectCallee` on every call.
+          ? `let $g;\nif (${otherDirect.slice("} else if (".length)}} else {
 ${args}
 `
           : `${

@@ -1289,3 +1289,53 @@ Deno.test("codegen direct: an indirect call's targets kept by handle follow tabl
   assert.ok(seen[0]!.some((x) => typeof x === "string" && x.includes("uninitialized")));
   assert.deepEqual(seen[1], seen[0]);
 });
+
+/**
+ * `run(n, m)` (see `INDIRECT_RUN`) whose first target, `$a`, is the one its site enters
+ * through `enterFunc`: kept by handle afterwards like the others (see `byHandle`), where it
+ * then traps (once `arm` set the global) and stops for fuel.
+ */
+const INDIRECT_FIRST = `(module
+  (type $t (func (param i32) (result i32)))
+  (table $tab (export "tab") 2 funcref)
+  (elem (i32.const 0) $a $b)
+  (global $armed (mut i32) (i32.const 0))
+  (func $a (type $t)
+    (if (global.get $armed) (then unreachable))
+    (i32.add (local.get 0) (i32.const 1)))
+  (func $b (type $t) (i32.mul (local.get 0) (i32.const 3)))
+  ${INDIRECT_RUN}
+  (func (export "arm") (global.set $armed (i32.const 1))))`;
+
+Deno.test("codegen direct: an indirect site's first target, kept by handle, stops and traps as in the interpreter", () => {
+  const seen = TIERS.map((tier) => {
+    const t = instantiate(INDIRECT_FIRST, { config: { executionTier: tier, consumeFuel: true } });
+    const out: unknown[] = [];
+    t.store.setFuel(1_000_000_000n);
+    out.push(t.call("run", 1000, 2));
+    const run = t.instance.getFunc(t.store, "run")!;
+    for (const budget of [2, 5, 11]) {
+      t.store.setFuel(budget);
+      let call = run.callResumable(t.store, [Val.i32(40), Val.i32(2)]);
+      for (let stops = 0; call.kind === "outOfFuel" && stops < 10_000; stops++) {
+        out.push(call.requiredFuel, call.frames(t.store, { locals: true }));
+        t.store.setFuel(budget + Number(call.requiredFuel));
+        call = call.resume(t.store);
+      }
+      assert.equal(call.kind, "finished");
+      if (call.kind === "finished") out.push(call.results[0]!.value);
+    }
+    t.store.setFuel(1_000_000_000n);
+    t.call("arm");
+    try {
+      out.push(t.call("run", 1000, 2));
+    } catch (e) {
+      assert.ok(e instanceof Trap, String(e));
+      out.push(e.message, e.backtrace);
+    }
+    return out;
+  });
+  assert.ok(seen[0]!.includes("unreachable"));
+  assert.ok(seen[0]!.length > 40, `${seen[0]!.length}`);
+  assert.deepEqual(seen[1], seen[0]);
+});
