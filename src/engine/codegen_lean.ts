@@ -60,7 +60,8 @@
  * Then a float32 local's last rounding left to the stores that read it
  * (`withDeadRoundsDropped`): CPU time of `run(size)` under `node --jitless` at scale 0.1, best
  * of 5 processes alternating with the generator before (3 timed runs each, a loaded 2-core
- * machine), two sessions: vec_float 138.5 -> 127.9 ms and 140.5 -> 135.6 ms; i64, sha512,
+ * machine), three sessions: vec_float 138.5 -> 127.9 ms, 140.5 -> 135.6 ms and (7 processes)
+ * 134.9 -> 126.5 ms; i64, sha512,
  * xxh64, matmul, vec_bytes (whose code it leaves as it was) within 5% either way. Tried and
  * dropped: `i8x16.gt_u`'s mask without its product past 2^31 (which Ignition boxes; 3M random
  * words 110 -> 85 ms in a loop of their own), vec_bytes 120.0 -> 121.8 ms best of 7: its words
