@@ -57,6 +57,16 @@
  * vec_float_scalar 194 -> 164 ms, calls 115 -> 103, fib 56 -> 51, binary-trees 48 -> 45;
  * xxh64, hashtab, sha512, i64, vec_float, exceptions within their spread.
  *
+ * Then a float32 local's last rounding left to the stores that read it
+ * (`withDeadRoundsDropped`): CPU time of `run(size)` under `node --jitless` at scale 0.1, best
+ * of 5 processes alternating with the generator before (3 timed runs each, a loaded 2-core
+ * machine), three sessions: vec_float 138.5 -> 127.9 ms, 140.5 -> 135.6 ms and (7 processes)
+ * 134.9 -> 126.5 ms; i64, sha512,
+ * xxh64, matmul, vec_bytes (whose code it leaves as it was) within 5% either way. Tried and
+ * dropped: `i8x16.gt_u`'s mask without its product past 2^31 (which Ignition boxes; 3M random
+ * words 110 -> 85 ms in a loop of their own), vec_bytes 120.0 -> 121.8 ms best of 7: its words
+ * rarely set a top lane, and the spelling costs three bytecodes more.
+ *
  * @module
  */
 
@@ -985,8 +995,221 @@ function leanText(body: string): string {
       /(?<![\w$)\]]|\b(?:switch|if|while|for) )\((-?\d{1,10}) >>> 0\)/g,
       (_, n: string) => String(Number(n) >>> 0),
     );
-  return withBoundsPrecomputed(withIndirectCalleeInline(body));
+  return withDeadRoundsDropped(withBoundsPrecomputed(withIndirectCalleeInline(body)));
 }
+
+/** An f32 local's rounding assignment: `$f108 = $math_fround(...);`, a lane's `e268435892 = ...`. */
+const ROUNDED_ASSIGNMENT = /^(\$f\d+|e\d+) = \$math_fround\(/;
+
+/**
+ * `X = Math.fround(E);` as `X = E;` where every path from it reads `X` only as the value of
+ * stores into float32 memory (`mf32[i] = X;`, `mview.setFloat32(a, X, true)`, a frame's
+ * `f32[k] = X;`), each of which rounds it to float32 as the call did (rounding is idempotent,
+ * and a NaN's bits come out of the store alike), before it assigns `X` again or throws a trap:
+ * the rounded value is never read. `bench/vec_float.c`'s saxpy rounded each lane's sum, then
+ * stored it; a call fewer per lane (24 -> 16 per iteration of its loop).
+ *
+ * The paths are followed in the text's order (the code is structured, and without loops where
+ * the rounded value is live); anything but plain blocks, `if`/`else` and bounds tests on them
+ * (a loop's end, a jump, a label, a call that may read the local as a closure's) keeps the call.
+ */
+function withDeadRoundsDropped(js: string): string {
+  if (!/^(?:\$f\d+|e\d+) = \$math_fround\(/m.test(js)) return js;
+  const lines = js.split("\n");
+  const pairs = bracePairs(lines);
+  // A `try` block's lines: a throw there may go on in its `catch`, which the walk does not
+  // follow.
+  const guarded = new Uint8Array(lines.length);
+  for (let j = 0; j < lines.length; j++) {
+    if (!/\btry \{$/.test(lines[j]!)) continue;
+    const end = pairs.closer[j]! < 0 ? lines.length - 1 : pairs.closer[j]!;
+    guarded.fill(1, j, end + 1);
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const m = ROUNDED_ASSIGNMENT.exec(lines[i]!);
+    if (m === null || guarded[i] === 1) continue;
+    const line = lines[i]!;
+    const call = argsAt(line, m[0].length - 1);
+    if (call === null || call.args.length !== 1 || call.close !== line.length - 2) continue;
+    if (!line.endsWith(");") || !storedThenDead(lines, pairs, i, m[1]!)) continue;
+    lines[i] = `${m[1]} = ${call.args[0]};`;
+  }
+  return lines.join("\n");
+}
+
+/**
+ * For each line that closes a block (`}` or `} else {` at its start), the line that opened it;
+ * for each line that opens one (`{` at its end), the line that closes it. By the braces outside
+ * quotes; -1 where they do not pair.
+ */
+function bracePairs(lines: string[]): { opener: Int32Array; closer: Int32Array } {
+  const opener = new Int32Array(lines.length).fill(-1);
+  const closer = new Int32Array(lines.length).fill(-1);
+  const stack: number[] = [];
+  for (let j = 0; j < lines.length; j++) {
+    const line = lines[j]!;
+    let quote = "";
+    for (let c = 0; c < line.length; c++) {
+      const ch = line[c]!;
+      if (quote !== "") {
+        if (ch === "\\") c++;
+        else if (ch === quote) quote = "";
+      } else if (ch === '"' || ch === "'" || ch === "`") quote = ch;
+      else if (ch === "{") stack.push(j);
+      else if (ch === "}") {
+        const open = stack.pop();
+        // (A text may close a function it does not open: a body factory's.)
+        if (open !== undefined && open !== j) {
+          opener[j] = open;
+          closer[open] = j;
+        }
+      }
+    }
+  }
+  return { opener, closer };
+}
+
+/** A bounds test that throws a trap: nothing after it runs, and a trap is never resumed. */
+const TRAP_TEST =
+  /^if \([^;{}]*\) throw (?:\(fuelLive && \(store\.fuel = fuel\)\), )?trap\([\w.]+\);$/;
+
+/** A loop's or a labelled block's head: `L12: for (;;) {`, `L7: {`. */
+const LABELLED = /^(L\d+): (for \(;;\) )?\{$/;
+
+/** An `if`'s head (its condition on the line, the arm's block opened at its end). */
+const IF_HEAD = /^if \([^{}]*\) \{$/;
+
+/**
+ * `withDeadRoundsDropped`'s test: whether the value line `at` assigns to `x` is, on every path
+ * from there, read only by float32 stores before `x` is assigned again, a trap is thrown or the
+ * function (which declares `x`) ends.
+ */
+function storedThenDead(
+  lines: string[],
+  pairs: { opener: Int32Array; closer: Int32Array },
+  at: number,
+  x: string,
+): boolean {
+  const name = word(x);
+  const reads = (text: string) => {
+    name.lastIndex = 0;
+    return name.test(text);
+  };
+  const escaped = x.replaceAll("$", "\\$");
+  const stores = new RegExp(
+    String
+      .raw`(?:(?<![\w$.])m?f32\[[^[\]]*\] = ${escaped};|\bmview\.setFloat32\([^(),]*, ${escaped}, true\))`,
+    "g",
+  );
+  /** Whether line `t` assigns `x` from what does not read it (and reads it nowhere else). */
+  const kills = (t: string) => t.startsWith(`${x} = `) && !reads(t.slice(x.length + 3));
+  /** Whether the lines `from` to `to` (an arm's) assign `x` before anything reads it or jumps. */
+  const armKills = (from: number, to: number) => {
+    for (let j = from; j < to; j++) {
+      const t = lines[j]!.trim();
+      if (kills(t)) return true;
+      if (t === "{" || t === "}" || /^const [^;]*;$/.test(t) || TRAP_TEST.test(t)) {
+        if (reads(t)) return false;
+        continue;
+      }
+      if (/[{}]|\b(?:continue|break|return|throw|function)\b/.test(t) || reads(t)) return false;
+    }
+    return false;
+  };
+  let budget = DEAD_ROUND_SCAN;
+  const visited = new Set<number>();
+  /** Whether `x` is dead on the path from line `start` (a fresh walk: no blocks opened). */
+  const walk = (start: number): boolean => {
+    // The blocks opened on the way: whether each is an arm of an `if` (conditional).
+    const opened: boolean[] = [];
+    for (let j = start; j < lines.length; j++) {
+      if (--budget < 0) return false;
+      const t = lines[j]!.trim();
+      if (t.startsWith("}")) {
+        if (t !== "}" && t !== "} else {") return false;
+        if (opened.length > 0) {
+          const arm = opened.pop()!;
+          if (t === "} else {") opened.push(arm);
+          continue;
+        }
+        // A block around the walk's start ends: a plain one, or an arm of an `if` (whose
+        // `else` arm the path does not run). A loop's body, a labelled block, a function: no.
+        const open = pairs.opener[j]!;
+        if (open < 0) return false;
+        const head = lines[open]!.trim();
+        if (head !== "{" && head !== "} else {" && !IF_HEAD.test(head)) return false;
+        if (head === "{" && t !== "}") return false;
+        if (t === "} else {") {
+          const end = pairs.closer[j]!;
+          if (end < 0 || lines[end]!.trim() !== "}") return false;
+          j = end;
+        }
+        continue;
+      }
+      if (t.endsWith("{")) {
+        if (reads(t)) return false;
+        if (t === "{" || LABELLED.test(t)) opened.push(false);
+        else if (IF_HEAD.test(t)) {
+          // An `if` whose arms both assign `x` first: dead on both.
+          const end = pairs.closer[j]!;
+          if (end > j && lines[end]!.trim() === "} else {") {
+            const last = pairs.closer[end]!;
+            if (last > end && armKills(j + 1, end) && armKills(end + 1, last)) return true;
+          }
+          opened.push(true);
+        } else return false;
+        continue;
+      }
+      const jump = /^(continue|break) (L\d+);$/.exec(t);
+      if (jump !== null) {
+        // Follow it: to the loop's first line, or past the loop or block.
+        let head = -1;
+        for (let h = j - 1; h >= 0 && head < 0; h--) {
+          if (lines[h]!.trim().startsWith(`${jump[2]}: `)) head = h;
+        }
+        if (head < 0 || !LABELLED.test(lines[head]!.trim())) return false;
+        const loop = LABELLED.exec(lines[head]!.trim())![2] !== undefined;
+        if (jump[1] === "continue" && !loop) return false;
+        const target = jump[1] === "continue" ? head + 1 : pairs.closer[head]! + 1;
+        if (target <= 0 || visited.has(target)) return false;
+        visited.add(target);
+        if (!walk(target)) return false;
+        // The rest of its block does not run; the path where the `if` around it is not taken
+        // goes on after that `if`'s arm.
+        if (!opened.includes(true)) return true;
+        if (!opened[opened.length - 1]) return false;
+        let depth = 0;
+        for (j++; j < lines.length; j++) {
+          const u = lines[j]!.trim();
+          if (u.startsWith("}") && depth === 0) break;
+          if (u.startsWith("}")) depth--;
+          if (u.endsWith("{")) depth++;
+        }
+        j--;
+        continue;
+      }
+      // A return from the function that declares `x`, without reading it: `x` is no more.
+      if (/^return\b/.test(t) && !reads(t) && !/\b(?:function|yield|await)\b/.test(t)) {
+        return declared;
+      }
+      if (/\b(?:continue|break|return|function|case|default|yield|await)\b/.test(t)) return false;
+      if (/\bthrow\b/.test(t) && !TRAP_TEST.test(t)) return false;
+      const rest = t.replace(stores, "");
+      if (!reads(rest)) continue;
+      // Assigned again, unconditionally: the value is dead.
+      return !opened.includes(true) && rest === t && kills(t);
+    }
+    // The end of the text: of a split loop's function (`leanLoops`), which declares `x`.
+    return opened.length === 0 && declared;
+  };
+  const declared = lines.some((line) =>
+    new RegExp(String.raw`^let (?:.*, )?${escaped} = `).test(line)
+  );
+  return walk(at + 1);
+}
+
+/** How many lines `storedThenDead` follows before it gives up (a lowering's few dozen do). */
+const DEAD_ROUND_SCAN = 400;
 
 /**
  * A `call_indirect`'s callee (`indirectCallee`, exec_support.ts) looked up inline where the
