@@ -1916,12 +1916,10 @@ function demandOf(e: Expr, m: number, reads: Map<number, number>): boolean {
   }
 }
 
-/** The value stack words `text` names through the s32 or f32 view. */
-function wordsNamed(text: string): number[] {
-  return [...text.matchAll(/[sf]32\[\(fp \+ (-?\d+)\)(?: \+ ([123]))?\]/g)].map((m) =>
-    wordOfSlot(Number(m[1])) + Number(m[2] ?? 0)
-  );
-}
+/** A value stack word named through the s32 or f32 view: the view's letter, slot and lane. */
+const WORD_READ = /([sf])32\[\(fp \+ (-?\d+)\)(?: \+ ([123]))?\]/g;
+/** A statement assigning a value stack word as an f32: `f32[(fp + k)] = e;`. */
+const F32_SET = /^(f32\[\(fp \+ -?\d+\)(?: \+ [123])?\]) = ([^;]*);$/;
 
 /**
  * Whether instruction text `t` may leave its straight-line run other than by a trap (a branch,
@@ -1987,7 +1985,13 @@ function droppable(value: string, checked: boolean): boolean {
  * it; any other statement reads whole every word it names. An instruction that may leave the run
  * or choose what runs (`opaque`) reads every word. A statement whose value may throw or has an
  * effect (a call, an element, a load not behind its instruction's bounds check) stays, as a
- * write. A trap ends the run for good (a frame that traps is not read again).
+ * write, and reads its words whole (they decide whether it traps). A trap ends the run for good
+ * (a frame that traps is not read again).
+ *
+ * Also: a word written with an f32 lane's bits (`f32Bits` of a number local, an
+ * `f32x4.extract_lane`) that only arithmetic reads after (through the f32 view) until it is
+ * written whole again is written the number instead, without its bits and back (`f32Of`):
+ * `bench/vec_float.c`'s horizontal sums.
  *
  * V8's optimising tier drops a dead pure value itself, but not before it has been parsed,
  * compiled to bytecode and optimised (its compile time), and not the bits an `|` chain gives
@@ -2014,9 +2018,18 @@ export function demandedLanes(
     return e;
   };
   const none: Known = { bits: new Map(), halves: new Map(), names: new Map() };
+  /**
+   * The words that code after reads only through the f32 view (as numbers: arithmetic, see
+   * `asNumber` below) until it writes them whole.
+   */
+  const asNumber = new Set<number>();
   /** Reads every word `text` names whole. */
   const readAll = (text: string) => {
-    for (const w of wordsNamed(text)) demand.delete(w);
+    for (const m of text.matchAll(WORD_READ)) {
+      const w = wordOfSlot(Number(m[2])) + Number(m[3] ?? 0);
+      demand.delete(w);
+      if (m[1] === "s") asNumber.delete(w);
+    }
   };
   /** Reads the bits of words that the bits `m` of `value` take. */
   const readFor = (value: string, m: number) => {
@@ -2024,6 +2037,8 @@ export function demandedLanes(
     const reads = new Map<number, number>();
     if (e === null || !demandOf(e, m, reads)) return readAll(value);
     for (const [w, bits] of reads) {
+      // (`wordExpr` reads words through the s32 view only: through another, not parsed.)
+      asNumber.delete(w);
       const d = demand.get(w);
       if (d === undefined) continue;
       const all = (d | bits) >>> 0;
@@ -2035,6 +2050,7 @@ export function demandedLanes(
     const t = texts[i]!;
     if (!isInstruction[i] || opaque(t)) {
       demand.clear();
+      asNumber.clear();
       continue;
     }
     if (!t.includes("(fp + ")) continue;
@@ -2053,7 +2069,22 @@ export function demandedLanes(
           changed = true;
           continue;
         }
-        if (d !== ANY && d !== 0) {
+        const bits = /^f32Bits\((f32\[\(fp \+ -?\d+\)(?: \+ [123])?\])\)$/.exec(value);
+        if (bits !== null && asNumber.has(w)) {
+          // An f32 lane's number (a lane `f32Slots` keeps in a number local) extracted into a
+          // word that only arithmetic reads: the number itself, not its bits and back
+          // (`f32x4.extract_lane` feeding an `f32.add`; a NaN's payload is the number's either
+          // way, as the number came from f32 arithmetic or a constant, see `f32Slots`).
+          lines[j] = lines[j]!.replace(s, () => `f32${set[1]!.slice(3)} = ${bits[1]};`);
+          changed = true;
+          demand.set(w, 0);
+          readAll(bits[1]!);
+          continue;
+        }
+        // A value with an effect (a call that may trap, an element) reads its words whole, the
+        // bits no later read takes too: they decide whether it traps.
+        const pure = droppable(value, checked);
+        if (d !== ANY && d !== 0 && pure) {
           const fresh = narrowed(value, d, parse, none);
           if (fresh !== value) {
             lines[j] = lines[j]!.replace(value, () => fresh);
@@ -2062,7 +2093,18 @@ export function demandedLanes(
           }
         }
         demand.set(w, 0);
-        readFor(value, d);
+        asNumber.add(w);
+        if (pure) readFor(value, d);
+        else readAll(value);
+        continue;
+      }
+      const number = F32_SET.exec(s);
+      if (number !== null) {
+        // A whole word written as an f32: its bits before are read by nothing after.
+        const w = wordOf(number[1]!);
+        demand.set(w, 0);
+        asNumber.add(w);
+        readAll(number[2]!);
         continue;
       }
       const decl = /^(const|let) (.*);$/.exec(s);

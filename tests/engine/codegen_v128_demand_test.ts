@@ -63,6 +63,24 @@ Deno.test("codegen v128 demand: control, calls, helpers and effects keep writes"
     const effect = `${w(8)} = ${value};`;
     assert.equal(run([effect, again])[0], effect, value);
   }
+  // A value that may trap reads its words whole, even where nothing reads what it writes, or
+  // only bits that a mask clears (the fuzzer's `i32.div_u` whose quotient a later `local.set`
+  // overwrote lost its divisor's write).
+  const divisor = `${w(20)} = 490386615 | 1;`;
+  for (const value of [`i32DivU(${w(0)}, ${w(20)})`, `(i32DivU(${w(0)}, ${w(20)}) & 0) | 1`]) {
+    const quotient = `${w(16)} = ${value};`;
+    assert.deepEqual(
+      run([divisor, quotient, `${w(16)} = 0;`, `${w(20)} = 1;`]).slice(0, 2),
+      [divisor, quotient],
+      value,
+    );
+    assert.deepEqual(
+      run([divisor, quotient, `${w(12)} = ${w(16)} & 1;`, `${w(16)} = 0;`, `${w(20)} = 1;`])
+        .slice(0, 2),
+      [divisor, quotient],
+      value,
+    );
+  }
   // A load behind its instruction's bounds check may go; one without it stays.
   const checked = [
     "{",
@@ -111,6 +129,19 @@ Deno.test("codegen v128 demand: bits no read takes are not computed", () => {
   assert.deepEqual(run([locals]), [`{\nconst $a0 = ${w(8)};\n${w(16)} = $a0 & 255;\n}`]);
 });
 
+Deno.test("codegen v128 demand: an f32 lane's number goes to a word only arithmetic reads", () => {
+  const f = (k: number) => `f32[(fp + ${k})]`;
+  const extract = `${w(8)} = f32Bits(${f(40)});`;
+  const add = `${f(8)} = ${f(8)} + ${f(12)};`;
+  // Read as an f32 only, then written whole: the number itself.
+  assert.deepEqual(run([extract, add]), [`${f(8)} = ${f(40)};`, add]);
+  // Read as bits (a store of its bits, an f32.neg on words) or left at the run's end: kept.
+  assert.deepEqual(run([extract, `${w(12)} = ${w(8)} ^ -2147483648;`, add])[0], extract);
+  assert.deepEqual(run([extract, `mview.setInt32(0, ${w(8)}, true);`, add])[0], extract);
+  assert.deepEqual(run([extract, `${f(12)} = ${f(8)} * 2;`])[0], extract);
+  assert.deepEqual(run([extract, "L3: for (;;) {", add], [true, false, true])[0], extract);
+});
+
 /** A random straight-line program of lane operations (moves, compares, masks), run twice. */
 function laneProgram(seed: number): string {
   let s = seed;
@@ -135,6 +166,15 @@ function laneProgram(seed: number): string {
     () => `(v128.load32_splat (i32.const ${4 * (next() % 16)}))`,
     () => `(v128.load64_zero (i32.const ${8 * (next() % 8)}))`,
     () => `(v128.bitselect ${v()} ${v()} ${v()})`,
+    () => `(f32x4.add ${v()} ${v()})`,
+    () =>
+      `(f32x4.splat (f32.add (f32x4.extract_lane ${next() % 4} ${v()}) (f32x4.extract_lane ${
+        next() % 4
+      } ${v()})))`,
+    () =>
+      `(f32x4.replace_lane ${next() % 4} ${v()} (f32.neg (f32x4.extract_lane ${
+        next() % 4
+      } ${v()})))`,
   ];
   const body = Array.from({ length: 16 }, () => `(local.set $v${next() % 4} ${pick(ops)()})`);
   return `(module
@@ -188,8 +228,18 @@ Deno.test("codegen v128 demand: random lane programs give the interpreter's word
       ]);
       if (config.executionTier === "codegen") assert.equal(engine.codegenStats().interpreted, 0);
     }
+    // Where both operands of an f32 add are NaN, which payload the result keeps is the
+    // machine's (and V8's) choice, in both tiers alike (see codegen_v128.ts, "Same bits"): such
+    // words need only both be NaNs, and the sum that may have read one is not compared.
+    const nan = (x: number) => (x & 0x7f800000) === 0x7f800000 && (x & 0x7fffff) !== 0;
     for (let k = 1; k < configs.length; k++) {
-      assert.deepEqual(results[k], results[0], `seed ${seed}, ${JSON.stringify(configs[k])}`);
+      const [want, got] = [results[0]!, results[k]!];
+      const exact = want.every((x, j) => j === 0 || x === got[j]);
+      want.forEach((x, j) => {
+        if (j === 0 ? exact : !(nan(x) && nan(got[j]!))) {
+          assert.equal(got[j], x, `seed ${seed}, word ${j}, ${JSON.stringify(configs[k])}`);
+        }
+      });
     }
   }
 });
