@@ -1647,6 +1647,19 @@ function bitsOf(e: Expr, known: Known): number {
   }
 }
 
+/**
+ * Parsed word expressions by their text (an `Expr` is never changed), shared by `boundedLanes`
+ * and `demandedLanes`, which runs after it on the same values: emptied by each `boundedLanes`
+ * and at the end of each `demandedLanes` (nothing kept between bodies).
+ */
+const EXPRS = new Map<string, Expr | null>();
+/** `x` parsed (`wordExpr`), once per text between clears of `EXPRS`. */
+function parse(x: string): Expr | null {
+  let e = EXPRS.get(x);
+  if (e === undefined) EXPRS.set(x, e = wordExpr(x));
+  return e;
+}
+
 /** A value stack word's read (`s32[(fp + k)]`, `s32[(fp + k) + i]`) or a literal. */
 const OPERAND = String.raw`s32\[\(fp \+ -?\d+\)(?: \+ [123])?\]|\d+|\$[a-z]\d`;
 
@@ -1708,13 +1721,9 @@ export function boundedLanes(
   const bits = new Map<number, number>();
   const halves = new Map<number, number>();
   // Each value is parsed up to four times (its masks, its narrows, its bits), and unrolled
-  // kernels repeat the same values: parsed once each (an `Expr` is never changed).
-  const parsed = new Map<string, Expr | null>();
-  const parse = (x: string): Expr | null => {
-    let e = parsed.get(x);
-    if (e === undefined) parsed.set(x, e = wordExpr(x));
-    return e;
-  };
+  // kernels repeat the same values: parsed once each (`parse`; `demandedLanes`, run next, reads
+  // the same values again).
+  EXPRS.clear();
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i]!;
     if (!isInstruction[i] || t.includes("/*")) {
@@ -1929,18 +1938,13 @@ const F32_SET = /^(f32\[\(fp \+ -?\d+\)(?: \+ [123])?\]) = ([^;]*);$/;
  * it, any word may be read.
  */
 function opaque(t: string): boolean {
-  if (t.includes("/*")) return true;
-  if (/\b(?:break|continue|return|switch|case|for|while|do|try|catch|finally|function)\b/.test(t)) {
-    return true;
-  }
-  if (/\bthrow (?!trap\(\d+\);)/.test(t)) return true;
-  if (/\b(?:s32|f32|f64)\b(?!\[\(fp \+ -?\d+\)(?: \+ [123])?\])/.test(t)) return true;
-  if (/\bfp\b/.test(t.replace(/[sf]32\[\(fp \+ -?\d+\)(?: \+ [123])?\]/g, ""))) return true;
-  return t.split("\n").some((l) => {
-    const s = l.trim();
-    return s !== "{" && s !== "}" && (s.endsWith("{") || s.startsWith("}"));
-  });
+  return t.includes("/*") || LEAVES.test(t) || OTHER_REACH.test(t);
 }
+/** Statements that leave a run or choose what runs (see `opaque`), one test for all. */
+const LEAVES =
+  /\b(?:break|continue|return|switch|case|for|while|do|try|catch|finally|function)\b|\bthrow (?!trap\(\d+\);)|\S[ \t]*\{[ \t]*$|^[ \t]*\}[ \t]*\S/m;
+/** `fp` other than in a word named through the s32 or f32 view, or a view other than so. */
+const OTHER_REACH = /(?<![sf]32\[\()\bfp\b|\b[sf](?:32|64)\b(?!\[\(fp \+ -?\d+\)(?: \+ [123])?\])/;
 
 /** The declarators of a declaration's list (`$a0 = x, $a1 = f(y, z)`): split at top-level commas. */
 function declarators(list: string): string[] {
@@ -2011,12 +2015,6 @@ export function demandedLanes(
   const out = texts.slice();
   /** By word, the bits of it that code after may read; absent: every bit. */
   const demand = new Map<number, number>();
-  const parsed = new Map<string, Expr | null>();
-  const parse = (x: string): Expr | null => {
-    let e = parsed.get(x);
-    if (e === undefined) parsed.set(x, e = wordExpr(x));
-    return e;
-  };
   const none: Known = { bits: new Map(), halves: new Map(), names: new Map() };
   /**
    * The words that code after reads only through the f32 view (as numbers: arithmetic, see
@@ -2085,7 +2083,8 @@ export function demandedLanes(
         // bits no later read takes too: they decide whether it traps.
         const pure = droppable(value, checked);
         if (d !== ANY && d !== 0 && pure) {
-          const fresh = narrowed(value, d, parse, none);
+          const e = parse(value);
+          const fresh = e === null ? value : narrowed(value, e, d, none);
           if (fresh !== value) {
             lines[j] = lines[j]!.replace(value, () => fresh);
             value = fresh;
@@ -2136,51 +2135,53 @@ export function demandedLanes(
     }
     if (changed) out[i] = lines.filter((l) => l !== "").join("\n");
   }
+  EXPRS.clear();
   return out;
 }
 
 /**
- * `value` with the terms of its top-level `|` chain that set no bit of `m` dropped, and a last
- * `& c` of each term kept that clears no bit of `m`, dropped (the result the same in the bits
- * `m`); `value` itself where nothing goes.
+ * `value` (parsed: `e`) with the terms of its top-level `|` chain that set no bit of `m`
+ * dropped, and a last `& c` of each term kept that clears no bit of `m`, dropped (the result the
+ * same in the bits `m`); `value` itself where nothing goes. Its terms are read from `e` (no text
+ * parsed again: the pass's cost is most in parsing).
  */
-function narrowed(
-  value: string,
-  m: number,
-  parse: (x: string) => Expr | null,
-  none: Known,
-): string {
+function narrowed(value: string, e: Expr, m: number, none: Known): string {
   const terms = orTerms(value);
   if (terms === null) return value;
+  const nodes: Expr[] = [];
+  const flat = (x: Expr) => {
+    if (x.kind === "op" && x.op === "|") {
+      flat(x.a);
+      flat(x.b);
+    } else nodes.push(x);
+  };
+  flat(e);
+  // As many nodes as terms: no term is itself an `|` in parentheses, each node is its term.
+  if (nodes.length !== terms.length) return value;
   const kept: string[] = [];
-  for (const term of terms) {
-    const e = parse(term);
-    // (Not a term that assigns a local: another may read it.)
-    const assigns = /(?<![=!<>])=(?!=)/.test(term);
-    if (e !== null && !assigns && (bitsOf(e, { ...none, names: new Map() }) & m) === 0) continue;
-    let x = term;
-    // `((x >>> 8) & 255)`: its parentheses, then its mask where `m` is within it.
-    while (x.startsWith("(") && closes(x)) x = x.slice(1, -1).trim();
-    const at = x.lastIndexOf(" & ");
-    const top = parse(x);
-    if (top !== null && top.kind === "op" && top.op === "&" && at > 0) {
-      const c = top.b.kind === "num"
-        ? top.b.value
-        : top.b.kind === "unary" && top.b.op === "-" && top.b.a.kind === "num"
-        ? -top.b.a.value
-        : null;
-      const rest = x.slice(0, at);
-      if (
-        c !== null && Number.isInteger(c) && (m & ~c) === 0 && parse(rest) !== null &&
-        parse(x.slice(at + 3)) !== null
-      ) {
-        kept.push(`(${rest})`);
+  for (let i = 0; i < terms.length; i++) {
+    const term = terms[i]!, node = nodes[i]!;
+    if ((bitsOf(node, none) & m) === 0) continue;
+    const c = node.kind === "op" && node.op === "&"
+      ? node.b.kind === "num"
+        ? node.b.value
+        : node.b.kind === "unary" && node.b.op === "-" && node.b.a.kind === "num"
+        ? -node.b.a.value
+        : null
+      : null;
+    if (c !== null && Number.isInteger(c) && (m & ~c) === 0) {
+      // `((x >>> 8) & 255)`: its parentheses, then its mask (the last ` & `: the literal after
+      // the top-level one has none).
+      let x = term;
+      while (x.startsWith("(") && closes(x)) x = x.slice(1, -1).trim();
+      const at = x.lastIndexOf(" & ");
+      if (at > 0) {
+        kept.push(`(${x.slice(0, at)})`);
         continue;
       }
     }
     kept.push(term);
   }
-  if (kept.length === 0) return "0";
-  const fresh = kept.join(" | ");
-  return kept.length === terms.length && kept.every((k, i) => k === terms[i]) ? value : fresh;
+  if (kept.length === terms.length && kept.every((k, i) => k === terms[i])) return value;
+  return kept.length === 0 ? "0" : kept.join(" | ");
 }
