@@ -2009,7 +2009,17 @@ export function demandedLanes(
   texts: readonly string[],
   isInstruction: readonly boolean[],
 ): string[] {
-  if (!texts.some((t) => /[sf]32\[\(fp \+ -?\d+\)(?: \+ [123])?\] = /.test(t))) {
+  // Only in a body with v128 lanes (words 2-3 of a slot, as they are or numbered by
+  // `laneSlots`; an i64 has words 0-1): in a scalar body it found little (a local of an i64
+  // spelling nothing read), and its first run in a process cost 9-13 ms of CPU (`bench/lz.c`,
+  // `bench/xxh64.c`: least of 5 alternated processes, loaded machine).
+  const lanes = (t: string) =>
+    /\(fp \+ -?\d+\) \+ [23]\]/.test(t) ||
+    [...t.matchAll(/\(fp \+ (\d{9,})\)/g)].some((m) =>
+      Number(m[1]) >= LANE_BASE && wordOfSlot(Number(m[1])) % 4 >= 2
+    );
+  if (!texts.some(lanes)) {
+    EXPRS.clear();
     return texts.slice();
   }
   const out = texts.slice();
@@ -2161,7 +2171,8 @@ function narrowed(value: string, e: Expr, m: number, none: Known): string {
   const kept: string[] = [];
   for (let i = 0; i < terms.length; i++) {
     const term = terms[i]!, node = nodes[i]!;
-    if ((bitsOf(node, none) & m) === 0) continue;
+    // (A `| 0` stays: it costs nothing, and the scalar templates' values keep their spelling.)
+    if (node.kind !== "num" && (bitsOf(node, none) & m) === 0) continue;
     const c = node.kind === "op" && node.op === "&"
       ? node.b.kind === "num"
         ? node.b.value
@@ -2176,7 +2187,8 @@ function narrowed(value: string, e: Expr, m: number, none: Known): string {
       while (x.startsWith("(") && closes(x)) x = x.slice(1, -1).trim();
       const at = x.lastIndexOf(" & ");
       if (at > 0) {
-        kept.push(`(${x.slice(0, at)})`);
+        const rest = x.slice(0, at);
+        kept.push(rest.startsWith("(") && closes(rest) ? rest : `(${rest})`);
         continue;
       }
     }
