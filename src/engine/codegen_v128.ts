@@ -2018,6 +2018,13 @@ function droppable(value: string, checked: boolean): boolean {
  * threshold count 1.48 -> 1.03 ms (one compare per word read instead of four, its shuffle's
  * bytes as one shift each), the other loops unchanged (within 0.05 ms); least CPU time of a
  * call 11.0 -> 10.3 ms; its generated source 94.1 -> 89.3 KB (`scripts/dump_codegen.ts`).
+ * `deno task bench --tier codegen --filter vec_bytes,vec_float`, 7 runs alternating with the
+ * tree before, best CPU of a timed call: vec_bytes 10.7 -> 10.3 ms, vec_float 21.8 -> 21.4
+ * (noise), the scalar builds unchanged (8.5/8.6, 20.4/20.3). The cost is in the first call:
+ * this pass's own first run in a process (cold, most of it parsing and regular expressions)
+ * took 30-110 ms wall on the busy machine, about as long as `boundedLanes`'; `bench:warmup
+ * --rounds 7`: first call CPU 1.08-1.11x the tree before (vec_bytes 468 vs 423 ms, noise in
+ * the scalar builds' rows 0.80-1.01x), warm calls 0.88x.
  */
 export function demandedLanes(
   texts: readonly string[],
