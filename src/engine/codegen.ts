@@ -479,6 +479,7 @@ import { argsAt, lowerI64, withFewProductsByLimbs } from "./codegen_i64.ts";
 import * as v128Words from "./codegen_v128.ts";
 import {
   boundedLanes,
+  demandedLanes,
   f32Slots,
   knownWords,
   lanesBack,
@@ -3619,7 +3620,11 @@ return ${UP}CALL;`;
   const f32s = f32Slots(known, isInstruction, paramWords, resultWords);
   // Terms reading only the words of a zero vector dropped.
   // Carry fixes and range tests the lanes' bits show needless dropped.
-  const lanes0 = boundedLanes(zeroLanes(f32s.texts, isInstruction), isInstruction);
+  // Lanes and bits of lanes no read takes left uncomputed.
+  const lanes0 = demandedLanes(
+    boundedLanes(zeroLanes(f32s.texts, isInstruction), isInstruction),
+    isInstruction,
+  );
   for (let i = 0; i < laned.length; i++) out[i] = lanes0[i]!;
   const first = promotable(out, f32s.chosen);
   const split = splitSlotValues(out, isInstruction, entryOf, new Set(first.map((c) => c.k)));

@@ -1647,6 +1647,19 @@ function bitsOf(e: Expr, known: Known): number {
   }
 }
 
+/**
+ * Parsed word expressions by their text (an `Expr` is never changed), shared by `boundedLanes`
+ * and `demandedLanes`, which runs after it on the same values: emptied by each `boundedLanes`
+ * and at the end of each `demandedLanes` (nothing kept between bodies).
+ */
+const EXPRS = new Map<string, Expr | null>();
+/** `x` parsed (`wordExpr`), once per text between clears of `EXPRS`. */
+function parse(x: string): Expr | null {
+  let e = EXPRS.get(x);
+  if (e === undefined) EXPRS.set(x, e = wordExpr(x));
+  return e;
+}
+
 /** A value stack word's read (`s32[(fp + k)]`, `s32[(fp + k) + i]`) or a literal. */
 const OPERAND = String.raw`s32\[\(fp \+ -?\d+\)(?: \+ [123])?\]|\d+|\$[a-z]\d`;
 
@@ -1708,13 +1721,9 @@ export function boundedLanes(
   const bits = new Map<number, number>();
   const halves = new Map<number, number>();
   // Each value is parsed up to four times (its masks, its narrows, its bits), and unrolled
-  // kernels repeat the same values: parsed once each (an `Expr` is never changed).
-  const parsed = new Map<string, Expr | null>();
-  const parse = (x: string): Expr | null => {
-    let e = parsed.get(x);
-    if (e === undefined) parsed.set(x, e = wordExpr(x));
-    return e;
-  };
+  // kernels repeat the same values: parsed once each (`parse`; `demandedLanes`, run next, reads
+  // the same values again).
+  EXPRS.clear();
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i]!;
     if (!isInstruction[i] || t.includes("/*")) {
@@ -1832,4 +1841,380 @@ function withoutMask(
   }
   const rest = value.slice(0, at);
   return parse(rest) !== null && (known(rest) & ~c) === 0 ? rest : value;
+}
+
+/**
+ * The bits of `e`'s words that decide the bits `m` of its value, added to `reads` (by word);
+ * false where `e` holds an operation this does not follow (a comparison, a condition, a call
+ * other than `Math.imul`, an assignment, an element of another array): its words are then read
+ * whole. Sound: bits of a word not in `reads` change no bit of `m` in `e`'s value (as an int32,
+ * what a word's assignment keeps).
+ */
+function demandOf(e: Expr, m: number, reads: Map<number, number>): boolean {
+  if (m === 0) return true;
+  /** `x` as a literal's bits, or null. */
+  const literal = (x: Expr) =>
+    x.kind === "num" && Number.isInteger(x.value) && x.value < 2 ** 32
+      ? x.value >>> 0
+      : x.kind === "unary" && x.op === "-" && x.a.kind === "num" && Number.isInteger(x.a.value) &&
+          x.a.value <= 2 ** 31
+      ? -x.a.value >>> 0
+      : null;
+  switch (e.kind) {
+    case "num":
+    case "name":
+      // A local's words are read where it is declared (see `demandedLanes`).
+      return true;
+    case "word":
+      reads.set(e.word, ((reads.get(e.word) ?? 0) | m) >>> 0);
+      return true;
+    case "unary":
+      if (literal(e) !== null) return true;
+      // `~` flips each bit; `-` carries from below, as a difference does.
+      return e.op === "~"
+        ? demandOf(e.a, m, reads)
+        : e.op === "-"
+        ? demandOf(e.a, smear(m), reads)
+        : false;
+    case "call":
+      return e.name === "Math.imul" && e.args.length === 2 &&
+        e.args.every((x) => demandOf(x, smear(m), reads));
+    case "op": {
+      const { op, a, b } = e;
+      const k = literal(b);
+      switch (op) {
+        case "&": {
+          const j = literal(a);
+          if (k !== null) return demandOf(a, (m & k) >>> 0, reads);
+          if (j !== null) return demandOf(b, (m & j) >>> 0, reads);
+          return demandOf(a, m, reads) && demandOf(b, m, reads);
+        }
+        case "|":
+        case "^":
+          return demandOf(a, m, reads) && demandOf(b, m, reads);
+        case "<<":
+          return k !== null && demandOf(a, m >>> (k & 31), reads);
+        case ">>>":
+          return k !== null && demandOf(a, (m << (k & 31)) >>> 0, reads);
+        case ">>": {
+          if (k === null) return false;
+          const s = k & 31;
+          // The bits shifted in are copies of the sign bit.
+          const sign = s > 0 && m >>> (32 - s) !== 0 ? 0x80000000 : 0;
+          return demandOf(a, ((m << s) | sign) >>> 0, reads);
+        }
+        case "+":
+        case "-":
+          // Exact in a double (int32 operands), each bit from the bits at or below it.
+          return demandOf(a, smear(m), reads) && demandOf(b, smear(m), reads);
+        case "*": {
+          // By a literal, exact where the product stays below 2^53 (a byte splat's
+          // `(x & 255) * 16843009`): as `Math.imul`.
+          const j = literal(a);
+          const [x, c] = k !== null ? [a, k] : j !== null ? [b, j] : [null, 0];
+          if (x === null) return false;
+          const bound = bitsOf(x, { bits: new Map(), halves: new Map(), names: new Map() });
+          return (bound & 0x80000000) === 0 && bound * c < 2 ** 53 &&
+            demandOf(x, smear(m), reads);
+        }
+      }
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
+/** A value stack word named through the s32 or f32 view: the view's letter, slot and lane. */
+const WORD_READ = /([sf])32\[\(fp \+ (-?\d+)\)(?: \+ ([123]))?\]/g;
+/** A statement assigning a value stack word as an f32: `f32[(fp + k)] = e;`. */
+const F32_SET = /^(f32\[\(fp \+ -?\d+\)(?: \+ [123])?\]) = ([^;]*);$/;
+
+/**
+ * Whether instruction text `t` may leave its straight-line run other than by a trap (a branch,
+ * a return, a call's flush or a fuel stop), decide which of its statements run (a statement
+ * block other than a bare `{`), or reach value stack words other than by naming them through
+ * the s32 or f32 view (a helper given a slot's index or the view itself, the f64 view): after
+ * it, any word may be read.
+ */
+function opaque(t: string): boolean {
+  return t.includes("/*") || LEAVES.test(t) || OTHER_REACH.test(t);
+}
+/** Statements that leave a run or choose what runs (see `opaque`), one test for all. */
+const LEAVES =
+  /\b(?:break|continue|return|switch|case|for|while|do|try|catch|finally|function)\b|\bthrow (?!trap\(\d+\);)|\S[ \t]*\{[ \t]*$|^[ \t]*\}[ \t]*\S/m;
+/** `fp` other than in a word named through the s32 or f32 view, or a view other than so. */
+const OTHER_REACH = /(?<![sf]32\[\()\bfp\b|\b[sf](?:32|64)\b(?!\[\(fp \+ -?\d+\)(?: \+ [123])?\])/;
+
+/**
+ * Whether `text` names the local `name` (not as the start of a longer name): by `indexOf`, as
+ * a regular expression per name (built per declarator) was most of this pass's first run in a
+ * process (`bench/vec_bytes.c`: 2,600 of them).
+ */
+function named(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    const next = text[at + name.length];
+    if (next === undefined || !IDENTIFIER_PART.test(next)) return true;
+  }
+  return false;
+}
+const IDENTIFIER_PART = /[\w$]/;
+
+/** The declarators of a declaration's list (`$a0 = x, $a1 = f(y, z)`): split at top-level commas. */
+function declarators(list: string): string[] {
+  const out: string[] = [];
+  let depth = 0, from = 0;
+  for (let i = 0; i < list.length; i++) {
+    const ch = list[i]!;
+    if (ch === "(" || ch === "[") depth++;
+    else if (ch === ")" || ch === "]") depth--;
+    else if (ch === "," && depth === 0) {
+      out.push(list.slice(from, i).trim());
+      from = i + 1;
+    }
+  }
+  out.push(list.slice(from).trim());
+  return out;
+}
+
+/** A value whose statement may go when nothing reads what it writes: words, literals, locals, pure
+ * arithmetic, and the loads of an access whose bounds the instruction checked. */
+const PURE_CALL =
+  /\b(?:Math\.imul|Math\.min|Math\.max|f32Bits|f32Of|v128NarrowU8|v128NarrowU16|v128EqBytes)\(/g;
+function droppable(value: string, checked: boolean): boolean {
+  let rest = value.replace(/[sf]32\[\(fp \+ -?\d+\)(?: \+ [123])?\]/g, "w").replace(PURE_CALL, "(");
+  if (checked) rest = rest.replace(/\bmview\.get(?:Int32|Float32)\((?=\$e[ab]\b)/g, "(");
+  // No other call, element, assignment or increment.
+  return !/[\w$]\s*\(|\[|(?<![=!<>])=(?!=)|\+\+|--/.test(rest);
+}
+
+/**
+ * `texts` with the v128 lane words (and any value stack word) that nothing reads left unwritten,
+ * and the bits of a word that nothing reads left uncomputed: a lane written and written again
+ * before any read (the three lanes of a compare whose result a shuffle takes one byte of, a
+ * splat's lanes a widening of its low word never reads), a declared local nothing reads, a
+ * word assigned to itself (a mask `boundedLanes` showed needless), and the `|` terms and last
+ * masks of a word that give only bits no read keeps (the byte shuffle that moves each compare
+ * result of `bench/vec_bytes.c`'s threshold count to its own lane, then `& 1`).
+ *
+ * Per straight-line run, backward: from the run's end (where control leaves, every word may be
+ * read) each statement `s32[w] = e;` writes all of `w` (no bit of it is read before it from
+ * after), and its reads of words are the bits `demandOf` gives for the bits of `w` read after
+ * it; any other statement reads whole every word it names. An instruction that may leave the run
+ * or choose what runs (`opaque`) reads every word. A statement whose value may throw or has an
+ * effect (a call, an element, a load not behind its instruction's bounds check) stays, as a
+ * write, and reads its words whole (they decide whether it traps). A trap ends the run for good
+ * (a frame that traps is not read again).
+ *
+ * Also: a word written with an f32 lane's bits (`f32Bits` of a number local, an
+ * `f32x4.extract_lane`) that only arithmetic reads after (through the f32 view) until it is
+ * written whole again is written the number instead, without its bits and back (`f32Of`):
+ * `bench/vec_float.c`'s horizontal sums.
+ *
+ * V8's optimising tier drops a dead pure value itself, but not before it has been parsed,
+ * compiled to bytecode and optimised (its compile time), and not the bits an `|` chain gives
+ * that a mask clears. Measured on `bench/vec_bytes.c` (per-loop minima over calls 14-30 of
+ * `run(100)`, 7 processes each, alternating with the tree before, loaded 2-core machine): its
+ * threshold count 1.48 -> 1.03 ms (one compare per word read instead of four, its shuffle's
+ * bytes as one shift each), the other loops unchanged (within 0.05 ms); least CPU time of a
+ * call 11.0 -> 10.3 ms; its generated source 94.1 -> 89.3 KB (`scripts/dump_codegen.ts`).
+ * `deno task bench --tier codegen --filter vec_bytes,vec_float`, 7 runs alternating with the
+ * tree before, best CPU of a timed call: vec_bytes 10.7 -> 10.3 ms, vec_float 21.8 -> 21.4
+ * (noise), the scalar builds unchanged (8.5/8.6, 20.4/20.3). The cost is in the first call:
+ * this pass's own first run in a process (cold, most of it parsing and regular expressions)
+ * took 30-110 ms wall on the busy machine, about as long as `boundedLanes`'; `bench:warmup
+ * --rounds 7`: first call CPU 1.08-1.11x the tree before (vec_bytes 468 vs 423 ms, noise in
+ * the scalar builds' rows 0.80-1.01x), warm calls 0.88x.
+ */
+export function demandedLanes(
+  texts: readonly string[],
+  isInstruction: readonly boolean[],
+): string[] {
+  // Only in a body with v128 lanes (words 2-3 of a slot, as they are or numbered by
+  // `laneSlots`; an i64 has words 0-1): in a scalar body it found little (a local of an i64
+  // spelling nothing read), and its first run in a process cost 9-13 ms of CPU (`bench/lz.c`,
+  // `bench/xxh64.c`: least of 5 alternated processes, loaded machine).
+  const lanes = (t: string) =>
+    /\(fp \+ -?\d+\) \+ [23]\]/.test(t) ||
+    [...t.matchAll(/\(fp \+ (\d{9,})\)/g)].some((m) =>
+      Number(m[1]) >= LANE_BASE && wordOfSlot(Number(m[1])) % 4 >= 2
+    );
+  if (!texts.some(lanes)) {
+    EXPRS.clear();
+    return texts.slice();
+  }
+  const out = texts.slice();
+  /** By word, the bits of it that code after may read; absent: every bit. */
+  const demand = new Map<number, number>();
+  const none: Known = { bits: new Map(), halves: new Map(), names: new Map() };
+  /**
+   * The words that code after reads only through the f32 view (as numbers: arithmetic, see
+   * `asNumber` below) until it writes them whole.
+   */
+  const asNumber = new Set<number>();
+  /** Reads every word `text` names whole. */
+  const readAll = (text: string) => {
+    for (const m of text.matchAll(WORD_READ)) {
+      const w = wordOfSlot(Number(m[2])) + Number(m[3] ?? 0);
+      demand.delete(w);
+      if (m[1] === "s") asNumber.delete(w);
+    }
+  };
+  /** Reads the bits of words that the bits `m` of `value` take. */
+  const readFor = (value: string, m: number) => {
+    const e = parse(value);
+    const reads = new Map<number, number>();
+    if (e === null || !demandOf(e, m, reads)) return readAll(value);
+    for (const [w, bits] of reads) {
+      // (`wordExpr` reads words through the s32 view only: through another, not parsed.)
+      asNumber.delete(w);
+      const d = demand.get(w);
+      if (d === undefined) continue;
+      const all = (d | bits) >>> 0;
+      if (all === ANY) demand.delete(w);
+      else demand.set(w, all);
+    }
+  };
+  for (let i = texts.length - 1; i >= 0; i--) {
+    const t = texts[i]!;
+    if (!isInstruction[i] || opaque(t)) {
+      demand.clear();
+      asNumber.clear();
+      continue;
+    }
+    if (!t.includes("(fp + ")) continue;
+    const lines = t.split("\n");
+    const checked = /^if \(\$ea [^;]*\) throw trap\(\d+\);$/m.test(t);
+    let changed = false;
+    for (let j = lines.length - 1; j >= 0; j--) {
+      const s = lines[j]!.trim();
+      const set = WORD_SET.exec(s);
+      if (set !== null) {
+        const w = wordOf(set[1]!);
+        let value = set[2]!;
+        const d = demand.get(w) ?? ANY;
+        if (value === set[1] || (d === 0 && droppable(value, checked))) {
+          lines[j] = "";
+          changed = true;
+          continue;
+        }
+        const bits = /^f32Bits\((f32\[\(fp \+ -?\d+\)(?: \+ [123])?\])\)$/.exec(value);
+        if (bits !== null && asNumber.has(w)) {
+          // An f32 lane's number (a lane `f32Slots` keeps in a number local) extracted into a
+          // word that only arithmetic reads: the number itself, not its bits and back
+          // (`f32x4.extract_lane` feeding an `f32.add`; a NaN's payload is the number's either
+          // way, as the number came from f32 arithmetic or a constant, see `f32Slots`).
+          lines[j] = lines[j]!.replace(s, () => `f32${set[1]!.slice(3)} = ${bits[1]};`);
+          changed = true;
+          demand.set(w, 0);
+          readAll(bits[1]!);
+          continue;
+        }
+        // A value with an effect (a call that may trap, an element) reads its words whole, the
+        // bits no later read takes too: they decide whether it traps.
+        const pure = droppable(value, checked);
+        if (d !== ANY && d !== 0 && pure) {
+          const e = parse(value);
+          const fresh = e === null ? value : narrowed(value, e, d, none);
+          if (fresh !== value) {
+            lines[j] = lines[j]!.replace(value, () => fresh);
+            value = fresh;
+            changed = true;
+          }
+        }
+        demand.set(w, 0);
+        asNumber.add(w);
+        if (pure) readFor(value, d);
+        else readAll(value);
+        continue;
+      }
+      const number = F32_SET.exec(s);
+      if (number !== null) {
+        // A whole word written as an f32: its bits before are read by nothing after.
+        const w = wordOf(number[1]!);
+        demand.set(w, 0);
+        asNumber.add(w);
+        readAll(number[2]!);
+        continue;
+      }
+      const decl = /^(const|let) (.*);$/.exec(s);
+      if (decl !== null && /^\$[a-z]\w*(?: = |$)/.test(decl[2]!)) {
+        // A local nothing in the instruction reads (a lane of an operand no lane of the result
+        // takes) is not declared.
+        const others = lines.filter((_, k) => k !== j).join("\n");
+        const kept = declarators(decl[2]!).filter((part) => {
+          const name = /^(\$[a-z]\w*)/.exec(part)?.[1];
+          if (name === undefined) return true;
+          const init = part.slice(name.length).replace(/^ = /, "");
+          const used = named(others, name);
+          return used || part === name || !droppable(init, checked);
+        });
+        if (kept.length === 0) {
+          lines[j] = "";
+          changed = true;
+          continue;
+        }
+        const list = kept.join(", ");
+        if (list !== decl[2]) {
+          lines[j] = `${decl[1]} ${list};`;
+          changed = true;
+        }
+        readAll(list);
+        continue;
+      }
+      readAll(s);
+    }
+    if (changed) out[i] = lines.filter((l) => l !== "").join("\n");
+  }
+  EXPRS.clear();
+  return out;
+}
+
+/**
+ * `value` (parsed: `e`) with the terms of its top-level `|` chain that set no bit of `m`
+ * dropped, and a last `& c` of each term kept that clears no bit of `m`, dropped (the result the
+ * same in the bits `m`); `value` itself where nothing goes. Its terms are read from `e` (no text
+ * parsed again: the pass's cost is most in parsing).
+ */
+function narrowed(value: string, e: Expr, m: number, none: Known): string {
+  const terms = orTerms(value);
+  if (terms === null) return value;
+  const nodes: Expr[] = [];
+  const flat = (x: Expr) => {
+    if (x.kind === "op" && x.op === "|") {
+      flat(x.a);
+      flat(x.b);
+    } else nodes.push(x);
+  };
+  flat(e);
+  // As many nodes as terms: no term is itself an `|` in parentheses, each node is its term.
+  if (nodes.length !== terms.length) return value;
+  const kept: string[] = [];
+  for (let i = 0; i < terms.length; i++) {
+    const term = terms[i]!, node = nodes[i]!;
+    // (A `| 0` stays: it costs nothing, and the scalar templates' values keep their spelling.)
+    if (node.kind !== "num" && (bitsOf(node, none) & m) === 0) continue;
+    const c = node.kind === "op" && node.op === "&"
+      ? node.b.kind === "num"
+        ? node.b.value
+        : node.b.kind === "unary" && node.b.op === "-" && node.b.a.kind === "num"
+        ? -node.b.a.value
+        : null
+      : null;
+    if (c !== null && Number.isInteger(c) && (m & ~c) === 0) {
+      // `((x >>> 8) & 255)`: its parentheses, then its mask (the last ` & `: the literal after
+      // the top-level one has none).
+      let x = term;
+      while (x.startsWith("(") && closes(x)) x = x.slice(1, -1).trim();
+      const at = x.lastIndexOf(" & ");
+      if (at > 0) {
+        const rest = x.slice(0, at);
+        kept.push(rest.startsWith("(") && closes(rest) ? rest : `(${rest})`);
+        continue;
+      }
+    }
+    kept.push(term);
+  }
+  if (kept.length === terms.length && kept.every((k, i) => k === terms[i])) return value;
+  return kept.length === 0 ? "0" : kept.join(" | ");
 }
