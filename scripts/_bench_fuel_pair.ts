@@ -6,12 +6,12 @@
  *
  * Why one process for both modes: CPU time per process is not a steady measure on the shared
  * machine. The same fixed work (a Python loop pinned with `taskset`, December 2026, load 9-13)
- * took 15-16 ms on one vCPU and 27-33 ms on the other in the same minute, and a process keeps
- * to its vCPU, so separate processes fall into fast and slow modes whatever they run (tier
- * interpreter, scale 0.5, 8 processes per mode: hostcall fuel off 48.8-52.1 ms CPU in five
- * processes and 84.7-89.4 in three, fuel on 48.4-59.7 in four and 81.5-84.8 in four). Calls
- * alternated in one process share its vCPU and its spells, and the ratio of their minima
- * cancels them.
+ * took 15-16 ms on one vCPU and 27-33 ms on the other in the same minute, in spells of up to
+ * minutes (one vCPU over 1.5x slower than the other in 58 of 193 samples over 50 minutes), so
+ * separate processes fall into fast and slow modes whatever they run (tier interpreter, scale
+ * 0.5, 8 processes per mode: hostcall fuel off 48.8-52.1 ms CPU in five processes and
+ * 84.7-89.4 in three, fuel on 48.4-59.7 in four and 81.5-84.8 in four). Calls alternated in
+ * one process run in the same spells, and the ratio of their minima cancels them.
  *
  * ```sh
  * deno run --allow-read --allow-env scripts/_bench_fuel_pair.ts --workload xxh64 \

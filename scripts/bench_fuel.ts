@@ -13,9 +13,10 @@
  * fastest call. Why both modes in one process: CPU time per process is not a steady measure on
  * the shared machine, whose vCPUs run at different speeds from one minute to the next (the same
  * Python loop pinned with `taskset`, December 2026: 15-16 ms on one vCPU, 27-33 ms on the
- * other), so that separate processes fall into fast and slow modes whatever they run. With one
- * process per mode (`--separate`, the statistic before), tier interpreter, scale 0.5, 8
- * processes per mode alternated: hostcall fuel off 48.8-52.1 ms CPU in five processes and
+ * other; one over 1.5x slower than the other in 58 of 193 samples over 50 minutes), so that
+ * separate processes fall into fast and slow modes whatever they run. With one process per
+ * mode (`--separate`, the statistic before), tier interpreter, scale 0.5, 8 processes per mode
+ * alternated: hostcall fuel off 48.8-52.1 ms CPU in five processes and
  * 84.7-89.4 in three, fuel on 48.4-59.7 in four and 81.5-84.8 in four, so a median of 1.36x
  * (spread 0.59-1.69x) where the least over processes said 0.99x; xxh64, vec_bytes and
  * vec_bytes_scalar alike (spreads 0.68-1.53x, 0.95-1.51x, 0.59-1.64x). In one process a slow
