@@ -21,7 +21,6 @@ import type { ModuleDecl } from "../binary/module.ts";
 import type { CompiledFunc } from "./code_map.ts";
 import type { ExecStack } from "./stack.ts";
 import { GcHeap, type GcRef } from "./gc.ts";
-import { FUEL_FIRST_CHUNK } from "./fuel.ts";
 
 /** Bytes in a Wasm page. */
 export const PAGE_SIZE = 65536;
@@ -437,11 +436,6 @@ export class StoreInner {
   fuelReserve = 0;
   /** The size of a fuel slice while sliced calls run (0: none). */
   fuelSlice = 0;
-  /**
-   * The most fuel `fuel` holds outside fuel slices: `FUEL_FIRST_CHUNK`, doubled at each refill up
-   * to `FUEL_CHUNK` (see fuel.ts).
-   */
-  fuelChunk = FUEL_FIRST_CHUNK;
   /** How many sliced async calls are running on this store. */
   slicedCalls = 0;
   /** The resource limiter memories and tables consult when they grow (null: none). */

@@ -56,18 +56,6 @@
  * `yields`) stops, yields to the event loop and takes the next slice. Any other call that runs
  * out meanwhile (a host function calling back into Wasm) refills from the reserve at once.
  *
- * A store's first chunks are small: `FUEL_FIRST_CHUNK`, doubled at every refill up to
- * `FUEL_CHUNK` (`StoreInner.fuelChunk`), so that its first refills come early, while V8 still
- * interprets the executor's `run` and records what its refill paths see. TurboFan compiles a
- * path that has never run into a deoptimisation: with whole chunks from the start, the first
- * refill came after `run` was optimised, and threw that code away, once per process
- * (tier interpreter, xxh64, scale 0.5, 73M fuel per call: the call that refilled, the 15th,
- * took 163-189 ms of CPU in each of 10 processes, and most often the next one too, against
- * 74-84 ms for the others; with the small first chunks, 75-89 ms in 3 quiet processes). Refills move fuel
- * between the chunk and the reserve, their sum unchanged, so no charge and no stop changes.
- * Generated code refills whole chunks in its own fast path (see `structuredCharge` in
- * codegen.ts, which takes its refill paths in a function's first call for the same reason).
- *
  * A region's charge is capped at `FUEL_CHUNK` (a function body that large would hold a billion
  * operators).
  *
@@ -84,15 +72,12 @@ import type { StoreInner } from "./entities.ts";
  */
 export const FUEL_CHUNK = 0x3fff_ffff;
 
-/** A store's first chunk (see "Chunks and slices" above): about 2^12 operators. */
-export const FUEL_FIRST_CHUNK = 4096;
-
 /**
  * Sets the store's fuel to `total`: spendable at once, at most a chunk (or the current slice, or
  * `atLeast` if more), and the rest in the reserve.
  */
 export function spreadFuel(store: StoreInner, total: number, atLeast = 0): void {
-  const cap = store.fuelSlice > 0 ? store.fuelSlice : store.fuelChunk;
+  const cap = store.fuelSlice > 0 ? store.fuelSlice : FUEL_CHUNK;
   const spendable = Math.min(total, Math.max(cap, atLeast));
   store.fuel = spendable;
   store.fuelReserve = total - spendable;
@@ -106,8 +91,6 @@ export function spreadFuel(store: StoreInner, total: number, atLeast = 0): void 
 export function refillFuel(store: StoreInner, required: number): boolean {
   const total = store.fuel + store.fuelReserve;
   if (total < required) return false;
-  // The next chunk is twice this one (see "Chunks and slices"), at most `FUEL_CHUNK`.
-  if (store.fuelChunk < FUEL_CHUNK) store.fuelChunk = Math.min(FUEL_CHUNK, store.fuelChunk * 2);
   spreadFuel(store, total, required);
   return true;
 }

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { parse } from "@bytecodealliance/jco-transpile/wasm-tools";
 import { Trap, TrapCode } from "../../src/core/trap.ts";
 import { DONE, OUT_OF_FUEL } from "../../src/engine/engine.ts";
-import { FUEL_CHUNK, FUEL_FIRST_CHUNK, refillFuel, spreadFuel } from "../../src/engine/fuel.ts";
+import { FUEL_CHUNK, spreadFuel } from "../../src/engine/fuel.ts";
 import { instantiate } from "./harness.ts";
 
 const LOOPS = `(module (memory 1)
@@ -101,40 +101,10 @@ Deno.test("fuel: the executor refills from the reserve beyond its chunk", () => 
   t.inner.fuelReserve = 0;
   t.call("sum", 100);
   assert.equal(1_000_000 - t.inner.fuel, used);
-  // Setting a large budget keeps the spendable part to the store's current chunk.
+  // Setting a large budget keeps the spendable part to a chunk.
   spreadFuel(t.inner, 2 ** 40);
-  assert.equal(t.inner.fuel, t.inner.fuelChunk);
+  assert.equal(t.inner.fuel, FUEL_CHUNK);
   assert.equal(t.inner.fuel + t.inner.fuelReserve, 2 ** 40);
-});
-
-Deno.test("fuel: a store's chunk starts small and doubles at each refill up to FUEL_CHUNK", () => {
-  const t = instantiate(LOOPS, { config: { consumeFuel: true } });
-  assert.equal(t.inner.fuelChunk, FUEL_FIRST_CHUNK);
-  spreadFuel(t.inner, 2 ** 40);
-  assert.equal(t.inner.fuel, FUEL_FIRST_CHUNK);
-  // Each refill (the chunk spent) doubles the next chunk, the store's total unchanged.
-  const chunks: number[] = [];
-  while (t.inner.fuelChunk < FUEL_CHUNK) {
-    t.inner.fuel = 0;
-    t.inner.fuelReserve = 2 ** 40;
-    assert.equal(refillFuel(t.inner, 1), true);
-    chunks.push(t.inner.fuel);
-    assert.equal(t.inner.fuel + t.inner.fuelReserve, 2 ** 40);
-  }
-  assert.equal(chunks[0], 2 * FUEL_FIRST_CHUNK);
-  assert.equal(chunks.at(-1), FUEL_CHUNK);
-  // A run from a fresh store uses exactly what one with a whole chunk from the start uses (in
-  // the interpreter, whose refills take the store's chunk; generated code refills whole chunks).
-  const interpreter = { consumeFuel: true, executionTier: "interpreter" as const };
-  const small = instantiate(LOOPS, { config: interpreter });
-  spreadFuel(small.inner, 1_000_000);
-  small.call("sum", 5000);
-  const whole = instantiate(LOOPS, { config: interpreter });
-  whole.inner.fuel = 1_000_000;
-  whole.inner.fuelReserve = 0;
-  whole.call("sum", 5000);
-  assert.equal(small.inner.fuel + small.inner.fuelReserve, whole.inner.fuel);
-  assert.ok(small.inner.fuelChunk > FUEL_FIRST_CHUNK, "the run refilled");
 });
 
 Deno.test("fuel: a plain call out of fuel traps; a yielding call stops despite a reserve", () => {
