@@ -20,7 +20,9 @@
  * 84.7-89.4 in three, fuel on 48.4-59.7 in four and 81.5-84.8 in four, so a median of 1.36x
  * (spread 0.59-1.69x) where the least over processes said 0.99x; xxh64, vec_bytes and
  * vec_bytes_scalar alike (spreads 0.68-1.53x, 0.95-1.51x, 0.59-1.64x). In one process a slow
- * spell slows both modes' calls, and the ratio cancels it.
+ * spell slows both modes' calls, and the ratio cancels it: the same rows, paired, 8 processes,
+ * 0.98x (0.94-1.45x), 0.97x (0.94-1.00x), 1.00x (0.96-1.08x), 0.97x (0.94-0.98x); all rows
+ * (load average 9-13) at most 1.10x (matmul, 0.99-1.25x), geometric mean 0.99x.
  *
  * `--separate` runs each mode in its own process of `bench.ts` instead (`--processes` per mode,
  * default 5, the modes alternating: off on, on off, ...), the old way; its headline is the
