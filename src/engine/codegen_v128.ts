@@ -286,6 +286,17 @@ const byteMask = 0x01010101, halfMask = 0x10001;
  * of those, V8 did not inline them into the long bodies they were in, and each call took its
  * lanes as heap numbers (`bench/vec_float.c`'s clamp loop, `deno run --cpu-prof`: 9% of a
  * run's samples in the two helpers and 8% in the collector).
+ *
+ * Left branching on purpose (December 2026). A clamp (`f32x4MaxMin`) picked without a branch,
+ * `t = s[+(a > b)]` from a `Float64Array` holding `b, a` (V8 makes that a `seta` and a load),
+ * then `t < c` alike, kept where `(a + b + c) * t` is neither 0 nor NaN (else this exact
+ * spelling), took `bench/vec_float.c`'s clamp loop alone (Deno 2.9, ns per lane, best of 9)
+ * from 4.4 to 2.1 on lanes in a short repeating pattern, but from 1.1-1.3 to 2.0-2.1 on lanes
+ * inside the bounds or on 2048 random lanes read again each call, which is what that program
+ * does (each round clamps the same `y`): the branch predictor learns the sequence. In the
+ * codegen tier its whole run got slower, least CPU per run (runs 4-15 of 15, 3 processes per
+ * tree, alternating) 20.7-21.1 ms -> 23.1-37.8 ms, and still 22.4-25.2 ms with the pick alone
+ * (no test, inexact), so it was not kept.
  */
 export const laneMin = (x: string, y: string): string =>
   `(${x} < ${y} ? ${x} : ${y} < ${x} ? ${y} : ${x} === ${y} ? (${x} !== 0 || 1 / ${x} < 0 ? ${x} : ${y}) : NaN)`;
