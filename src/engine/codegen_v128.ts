@@ -65,6 +65,20 @@
  * Main-thread CPU of calls 2-6 (the benchmark's timed calls) 26 -> 18-22 ms, of calls 11-20 20-24
  * -> 13-14 ms. `bench/vec_float.c` unchanged (its loops are f32 arithmetic on number locals).
  *
+ * Where `bench/vec_float.c` stands (December 2026, codegen tier, AMD EPYC): its v128 build's
+ * loops take 1.1-1.3 ns per lane (`perf record` of 60 runs: saxpy 1.27, clamp 1.27, dot product
+ * 1.17, matrix times vector 1.1), and the v128 build's run is 1.0-1.1x the scalar build's,
+ * which does the same element operations (least CPU of runs 4-15); its ratio to native is 3x
+ * the scalar build's because native SIMD runs that program about 2.7x faster than native scalar
+ * code (`deno task bench --tier codegen`: 3.39 against 9.31 ms). The f32 loops are bound by
+ * float conversions (`scripts/jit_loops.ts`): a number local is a double, so each load is a
+ * `cvtss2sd`, each rounded operation a `cvtsd2ss` and a `cvtss2sd` (`Math.fround`), each store
+ * a `cvtsd2ss`; per lane saxpy has 7 of them, the dot product 4.75 (the scalar build 5.75), the
+ * clamp 2, and they share two pipes with the adds. Lanes computed lane by lane rather than v128
+ * by v128 (fewer live values: the dot product loop spills 83 of its 441 instructions) measured
+ * the same (1.08 and 1.09 ns per lane, that loop alone), as did f32 lanes on a `Float32Array`
+ * (see `typedLanes`; least CPU per run 20.2-23.0 ms against 20.6-27.1, four processes each).
+ *
  * @module
  */
 
