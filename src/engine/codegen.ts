@@ -561,6 +561,16 @@ const NO_ESCAPES: ReadonlySet<number> = new Set();
 const MAX_NESTING = 64;
 /** Code words per unit of a body's nesting cost (see `MAX_NESTING`). */
 const COST_WORDS = 256;
+/**
+ * The most a body's code adds to its nesting cost: half of `MAX_NESTING`, so that a body of more
+ * than `MAX_NESTING * COST_WORDS` words (which the driver runs on the JS stack all the same) can
+ * still call others on the JS stack. Uncapped, its every call stopped (`enterFunc`: no room) and
+ * its frame went on in its dispatch-switch body after each callee: `deno task bench:first-call`'s
+ * `run` (20,002 words, 2,000 calls) generated that body too (7.7 MB of JavaScript, about 1.2 s to
+ * generate and more to compile) and entered it 2,000 times. At most one such body is on the JS
+ * stack per driver entry (two exceed `MAX_NESTING`), below bodies costing half the limit at most.
+ */
+const CODE_COST_CAP = MAX_NESTING >> 1;
 
 /**
  * The depth window of direct calls (see "Direct calls"): a direct entry calls another only
@@ -629,12 +639,13 @@ const HIGH = new Int32Array(1);
 const HEAD_WORDS = 64;
 
 /**
- * The nesting cost of `cf`'s body: 1, and 1 more per `COST_WORDS` words of its code and per
- * `HEAD_WORDS` words of its frame, so that a frame never takes more than `HEAD_WORDS` words
+ * The nesting cost of `cf`'s body: 1, and 1 more per `COST_WORDS` words of its code (up to
+ * `CODE_COST_CAP`) and per `HEAD_WORDS` words of its frame, so that a frame never takes more than `HEAD_WORDS` words
  * of value stack per unit of its cost (see `roomFor`).
  */
 function nestingCost(cf: CompiledFunc): number {
-  return 1 + ((cf.code.length / COST_WORDS) | 0) + ((cf.frameWords / HEAD_WORDS) | 0);
+  return 1 + Math.min((cf.code.length / COST_WORDS) | 0, CODE_COST_CAP) +
+    ((cf.frameWords / HEAD_WORDS) | 0);
 }
 
 /**
@@ -1595,8 +1606,11 @@ function coldLoops(body: string): string {
  * codegen_i64.ts).
  */
 export function jitBounds(source: string): string {
+  const folded = withFewProductsByLimbs(withImmediatesFolded(source));
+  // The lookbehind is tried at every character: only text with a check is searched (2,000
+  // memory-free bodies of `deno task bench:first-call`: 65 -> 0 ms).
   return withLoopBoundsHoisted(
-    withFewProductsByLimbs(withImmediatesFolded(source)).replace(
+    !folded.includes(" > memLen") ? folded : folded.replace(
       /(?<=\(|\|\| |&& )(\$?[A-Za-z_]\w*) \+ (\d+) > memLen(?=\)| \|\| | && )/g,
       "$1 > memLen - $2",
     ),
@@ -1824,6 +1838,8 @@ const locals = ({ k, kind }: Cached) =>
  * of a run's samples in `copyByte` (`deno run --cpu-prof`, codegen tier, steady state).
  */
 function inlineCopyByte(text: string): string {
+  // (Run on every instruction's text: the test first, much cheaper than the search.)
+  if (!text.includes("copyByte(")) return text;
   return text.replace(
     /^copyByte\(mview, memLen, ([^,]+), (\d+), ([^,]+), (\d+)\);$/gm,
     (_, from: string, fromOffset: string, to: string, toOffset: string) =>
@@ -1846,6 +1862,7 @@ mview.setInt8($d, mview.getUint8($s));
  * in one process, fuel on / off): see the commit that added it.
  */
 function inlineStoreByte(text: string): string {
+  if (!text.includes("storeByte(")) return text;
   return text.replace(
     /^storeByte\(mview, memLen, ([^,]+), (\d+), ([^,;]+)\);$/gm,
     (_, to: string, toOffset: string, value: string) =>

@@ -79,6 +79,9 @@ const CHECK =
 /** One test of a check: `ea >= memLen` or `ea > memLen - k`. */
 const PAST = /^(\$?[A-Za-z_]\w*) (?:>= memLen|> memLen - (\d+))$/;
 
+/** What every bounds check (`CHECK`, each of its tests a `PAST`) names. */
+const MEM_LEN = "memLen";
+
 /** What a loop to be generated twice may not hold: another loop, a closure. */
 const NESTED = /\bfor \(|\bwhile \(|\bdo \{|\bfunction\b|=>/;
 
@@ -98,6 +101,10 @@ function assigns(text: string, name: string): boolean {
  * it starts generated twice, as described in the module documentation.
  */
 export function withLoopBoundsHoisted(source: string): string {
+  // A loop without a bounds check has no access to hoist one of (`versionedLoop` returns null
+  // where it finds none): skipping the walk took 2,000 memory-free bodies of
+  // `deno task bench:first-call` from 466 to 1 ms.
+  if (!source.includes(MEM_LEN)) return source;
   let out = "";
   let from = 0;
   for (const m of source.matchAll(HEADER)) {
@@ -110,6 +117,7 @@ export function withLoopBoundsHoisted(source: string): string {
     if (end < 0) continue;
     const close = start + end;
     const loop = window.slice(0, end + 1);
+    if (!loop.includes(MEM_LEN)) continue;
     const versioned = versionedLoop(loop, m[1]!);
     if (versioned === null) continue;
     out += source.slice(from, start) + versioned;
