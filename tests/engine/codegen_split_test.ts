@@ -356,20 +356,26 @@ Deno.test("codegen split: split loops compute what the interpreter does, fuel st
   });
 });
 
+/**
+ * The source of `cf`'s body with its long loops split, in the lean style unless `lean` is false,
+ * or why none was made.
+ */
+function splitSource(cf: ReturnType<typeof nestRun>["compiled"], lean = true): string {
+  const result = generateSource(cf.code, {
+    numResults: cf.numResults,
+    structured: true,
+    paramWords: cf.paramWords,
+    localWords: cf.localWords,
+    splitLong: true,
+    lean,
+  });
+  return "reason" in result ? result.reason : lean ? leanSource(result.source) : result.source;
+}
+
 Deno.test("codegen split: a lean split loop reads the memory's typed views on entry", () => {
   const func = nestRun(false);
   const cf = func.compiled;
-  const source = allSplit(() => {
-    const result = generateSource(cf.code, {
-      numResults: cf.numResults,
-      structured: true,
-      paramWords: cf.paramWords,
-      localWords: cf.localWords,
-      splitLong: true,
-      lean: true,
-    });
-    return "reason" in result ? result.reason : leanSource(result.source);
-  });
+  const source = allSplit(() => splitSource(cf));
   // A loop of byte loads: its function takes the memory and reads `mu8` from it, and its
   // call in the body passes the memory.
   const fn =
@@ -673,18 +679,7 @@ Deno.test("codegen split: a loop is chunked alike with fuel on and off", () => {
 Deno.test("codegen split: the lean style splits loops but never chunks them", () => {
   const func = nestRun(false);
   const cf = func.compiled;
-  const sourceOf = (lean: boolean) => {
-    const result = generateSource(cf.code, {
-      numResults: cf.numResults,
-      structured: true,
-      paramWords: cf.paramWords,
-      localWords: cf.localWords,
-      splitLong: true,
-      lean,
-    });
-    assert.ok(!("reason" in result));
-    return lean ? leanSource(result.source) : result.source;
-  };
+  const sourceOf = (lean: boolean) => splitSource(cf, lean);
   const want = results(new Config({ executionTier: "interpreter" }));
   // As in the test above: NEST's inner loop is split and, in the JIT style, chunked.
   const sizes = { minBody: 0, minChars: 0, minTopChars: undefined, maxChars: 400, chunkChars: 30 };
@@ -760,17 +755,7 @@ Deno.test("codegen split: f32x4 min, max and clamps in a lean split loop", () =>
     // (`withLaneMinMaxInline`, tested on such calls in codegen_lean_test.ts).
     const func = instances.entity(lean.store, lean.instance).funcs[0]!;
     assert.ok(!func.isHost && func.compiled !== null);
-    const cf = func.compiled;
-    const result = generateSource(cf.code, {
-      numResults: cf.numResults,
-      structured: true,
-      paramWords: cf.paramWords,
-      localWords: cf.localWords,
-      splitLong: true,
-      lean: true,
-    });
-    assert.ok(!("reason" in result));
-    const source = leanSource(result.source);
+    const source = splitSource(func.compiled);
     // The split loops' functions stand before the body's entries.
     const loops = source.slice(
       source.search(/^function \$loop\d+\(/m),
