@@ -28,14 +28,22 @@ export interface CodeLoad {
   code: Uint8Array;
 }
 
-/** The record kind of a code load in the jitdump format (linux tools/perf/util/jitdump.h). */
-const JIT_CODE_LOAD = 0;
+/** The record kinds of the jitdump format (linux tools/perf/util/jitdump.h). */
+const JIT_CODE_LOAD = 0, JIT_CODE_DEBUG_INFO = 2, JIT_CODE_MAX = 5;
 
 /**
  * The code loads of a jitdump file: a header whose third u32 is its size, then records of
  * `{ id: u32, total_size: u32, timestamp: u64, ... }`; a code load continues with pid, tid
  * (u32), vma, code address, code size, code index (u64), the name (NUL-terminated) and the
  * code's bytes.
+ *
+ * A debug-info record's `total_size` may be wrong: V8 counts every entry's file name as long as
+ * its function's own script's, but an entry of a function inlined from another file names that
+ * file (a dump of `bench/vec_bytes.c` under the codegen tier, 8 MB, had a record 3 bytes
+ * longer than its size said at 3.3 MB, and reading stopped there). So such a record is walked
+ * (code address, entry count, then per entry address, line, discriminator and a name) and the
+ * next record is looked for from its entries' end: at its stated end where a record starts
+ * there, else at the first of the next 8 bytes (its padding) where one does.
  */
 export function parseJitdump(bytes: Uint8Array): CodeLoad[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -43,6 +51,16 @@ export function parseJitdump(bytes: Uint8Array): CodeLoad[] {
   if (bytes.length < 12 || view.getUint32(0, true) !== 0x4a695444) {
     throw new Error("Not a jitdump file: expected the magic 0x4a695444 at offset 0");
   }
+  /** Whether a record of a known kind, of a size that fits, starts at `at` (or the file ends). */
+  const fits = (at: number) => {
+    if (at === bytes.length) return true;
+    if (at + 16 > bytes.length) return false;
+    const size = view.getUint32(at + 4, true);
+    return view.getUint32(at, true) <= JIT_CODE_MAX && size >= 16 && at + size <= bytes.length;
+  };
+  /** The same, and the record after that one too (a chance match is unlikely to chain). */
+  const starts = (at: number) =>
+    fits(at) && (at === bytes.length || fits(at + view.getUint32(at + 4, true)));
   let offset = view.getUint32(8, true);
   while (offset + 16 <= bytes.length) {
     const id = view.getUint32(offset, true), size = view.getUint32(offset + 4, true);
@@ -55,6 +73,20 @@ export function parseJitdump(bytes: Uint8Array): CodeLoad[] {
       if (nameEnd < 0 || nameEnd + 1 + codeSize > offset + size) break;
       const name = new TextDecoder().decode(bytes.subarray(nameStart, nameEnd));
       out.push({ name, address, code: bytes.slice(nameEnd + 1, nameEnd + 1 + codeSize) });
+    } else if (id === JIT_CODE_DEBUG_INFO && offset + 32 <= bytes.length) {
+      let end = offset + 32;
+      for (let n = Number(view.getBigUint64(offset + 24, true)); n > 0 && end >= 0; n--) {
+        end = end + 16 > bytes.length ? -1 : bytes.indexOf(0, end + 16);
+        if (end >= 0) end++;
+      }
+      if (end < 0) break; // entries cut short at the end
+      if (!(offset + size >= end && offset + size < end + 8 && starts(offset + size))) {
+        let next = end;
+        while (next < end + 8 && !starts(next)) next++;
+        if (next === end + 8) break;
+        offset = next;
+        continue;
+      }
     }
     offset += size;
   }

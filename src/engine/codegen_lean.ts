@@ -399,11 +399,13 @@ function withLaneMinMaxInline(js: string): string {
   js = minMaxInlineIn(js, state);
   if (!state.temp) return js;
   // Declared in each function of the body (a direct entry's too: undeclared, strict code
-  // assigning it would throw a ReferenceError).
-  return js.replace(
+  // assigning it would throw a ReferenceError), or at the start of a split loop's function,
+  // which `leanLoops` spells without its head.
+  const declared = js.replace(
     /^((?:return |var (?:direct|wasm) = )function (?:direct|wasm)\([^)]*\) \{\n)/gm,
     "$1let $mm = 0;\n",
   );
+  return declared !== js ? declared : `let $mm = 0;\n${js}`;
 }
 
 /** `withLaneMinMaxInline` in `js`, left to right, each call's operands first (one pass each). */

@@ -393,6 +393,27 @@ Deno.test("codegen lean: f32 min and max inline their common case, immediates ar
     )(null, null),
     -1,
   );
+  // So does a split loop's function (`leanLoops` spells its body alone, without a head).
+  const loop = leanSource(
+    `"use strict";\nfunction $loop3(e1) {\nreturn f32LaneMin(f32LaneMax(e1, e2), e3);\n}\n` +
+      `return function wasm(store, st) {\nreturn $loop3(0.5);\n};`,
+  );
+  assert.ok(loop.includes("function $loop3(e1) {\nlet $mm = 0;\nreturn (($mm = "), loop);
+  for (const [e2, e3, want] of [[0.25, -1, -1], [0.75, 2, 0.75], [NaN, 2, NaN]]) {
+    assert.ok(
+      Object.is(
+        new Function("rt", "f32LaneMin", "f32LaneMax", "e2", "e3", loop)(
+          {},
+          f32LaneMin,
+          f32LaneMax,
+          e2,
+          e3,
+        )(null, null),
+        want,
+      ),
+      `${e2} ${e3}`,
+    );
+  }
   const values = [0, -0, NaN, 1, -1.5, 2, Infinity];
   for (const [name, helper] of [["f32LaneMin", f32LaneMin], ["f32LaneMax", f32LaneMax]] as const) {
     const inline = leanBody(`return ${name}(x, f32[(fp + 4) + 1]);`);

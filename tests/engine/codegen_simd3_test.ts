@@ -12,6 +12,7 @@ import * as v128 from "../../src/engine/codegen_v128.ts";
 import * as simd from "../../src/engine/simd.ts";
 import { instances } from "../../src/runtime/handles.ts";
 import { Config, Engine, Linker, Module, Store, Val } from "../../mod.ts";
+import { laneProgramsAgree } from "../_lib/lanes.ts";
 import { wat } from "../_lib/wabt.ts";
 import { directSource } from "./harness.ts";
 
@@ -358,31 +359,14 @@ function laneProgram(seed: number): string {
 }
 
 Deno.test("codegen simd3: random lane programs give the interpreter's words in every spelling", () => {
-  const edges = [0, 1, 2, 0x7f, 0x80, 0xfe, 0xff];
-  for (let seed = 1; seed <= 60; seed++) {
-    const bytes = wat(laneProgram(seed));
-    const results: number[][] = [];
-    const configs = [
+  laneProgramsAgree({
+    seeds: Array.from({ length: 60 }, (_, i) => i + 1),
+    program: laneProgram,
+    edges: [0, 1, 2, 0x7f, 0x80, 0xfe, 0xff],
+    configs: [
       { executionTier: "interpreter" },
       { executionTier: "codegen", codegenStyle: "jit" },
       { executionTier: "codegen", codegenStyle: "lean" },
-    ] as const;
-    for (const config of configs) {
-      const engine = new Engine(new Config(config));
-      const store = new Store(engine, null);
-      const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
-      const data = instance.getMemory(store, "mem")!.data(store);
-      let s = seed * 7919;
-      for (let i = 0; i < 64; i++) {
-        s = (Math.imul(s, 1103515245) + 12345) | 0;
-        data[i] = s & 1 ? edges[(s >>> 8) % edges.length]! : (s >>> 16) & 255;
-      }
-      instance.getFunc(store, "run")!.call(store, []);
-      const out = instance.getMemory(store, "mem")!.data(store);
-      results.push([...new Int32Array(out.slice(1024, 1024 + 128).buffer)]);
-      if (config.executionTier === "codegen") assert.equal(engine.codegenStats().interpreted, 0);
-    }
-    assert.deepEqual(results[1], results[0], `seed ${seed}, jit`);
-    assert.deepEqual(results[2], results[0], `seed ${seed}, lean`);
-  }
+    ],
+  });
 });

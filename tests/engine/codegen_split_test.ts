@@ -356,20 +356,26 @@ Deno.test("codegen split: split loops compute what the interpreter does, fuel st
   });
 });
 
+/**
+ * The source of `cf`'s body with its long loops split, in the lean style unless `lean` is false,
+ * or why none was made.
+ */
+function splitSource(cf: ReturnType<typeof nestRun>["compiled"], lean = true): string {
+  const result = generateSource(cf.code, {
+    numResults: cf.numResults,
+    structured: true,
+    paramWords: cf.paramWords,
+    localWords: cf.localWords,
+    splitLong: true,
+    lean,
+  });
+  return "reason" in result ? result.reason : lean ? leanSource(result.source) : result.source;
+}
+
 Deno.test("codegen split: a lean split loop reads the memory's typed views on entry", () => {
   const func = nestRun(false);
   const cf = func.compiled;
-  const source = allSplit(() => {
-    const result = generateSource(cf.code, {
-      numResults: cf.numResults,
-      structured: true,
-      paramWords: cf.paramWords,
-      localWords: cf.localWords,
-      splitLong: true,
-      lean: true,
-    });
-    return "reason" in result ? result.reason : leanSource(result.source);
-  });
+  const source = allSplit(() => splitSource(cf));
   // A loop of byte loads: its function takes the memory and reads `mu8` from it, and its
   // call in the body passes the memory.
   const fn =
@@ -673,18 +679,7 @@ Deno.test("codegen split: a loop is chunked alike with fuel on and off", () => {
 Deno.test("codegen split: the lean style splits loops but never chunks them", () => {
   const func = nestRun(false);
   const cf = func.compiled;
-  const sourceOf = (lean: boolean) => {
-    const result = generateSource(cf.code, {
-      numResults: cf.numResults,
-      structured: true,
-      paramWords: cf.paramWords,
-      localWords: cf.localWords,
-      splitLong: true,
-      lean,
-    });
-    assert.ok(!("reason" in result));
-    return lean ? leanSource(result.source) : result.source;
-  };
+  const sourceOf = (lean: boolean) => splitSource(cf, lean);
   const want = results(new Config({ executionTier: "interpreter" }));
   // As in the test above: NEST's inner loop is split and, in the JIT style, chunked.
   const sizes = { minBody: 0, minChars: 0, minTopChars: undefined, maxChars: 400, chunkChars: 30 };
@@ -697,4 +692,78 @@ Deno.test("codegen split: the lean style splits loops but never chunks them", ()
     const config = { executionTier: "codegen", codegenStyle: "lean" } as const;
     assert.deepEqual(results(new Config(config)), want);
   });
+});
+
+/**
+ * f32x4 min, max and clamp (`F32x4MaxMin`: its operand a local, so not the fused-load
+ * `F32x4MaxMinLoad`) in a loop long enough to be split at the lean style's default sizes, over
+ * lanes of NaNs, zeros of both signs and infinities.
+ */
+const CLAMP = `(module
+  (memory (export "mem") 1)
+  (func (export "run") (param $n i32) (param $lo f32) (param $hi f32)
+    (local $i i32) (local $v v128) (local $w v128) (local $l v128) (local $h v128)
+    (local.set $l (f32x4.splat (local.get $lo)))
+    (local.set $h (f32x4.splat (local.get $hi)))
+    (loop $loop
+      (local.set $v (f32x4.mul (v128.load (local.get $i)) (v128.load offset=16 (local.get $i))))
+      (local.set $w (v128.load offset=32 (local.get $i)))
+      (v128.store offset=4096 (local.get $i)
+        (f32x4.min (f32x4.max (local.get $v) (local.get $l)) (local.get $h)))
+      (v128.store offset=8192 (local.get $i) (f32x4.min (local.get $v) (local.get $w)))
+      (v128.store offset=12288 (local.get $i) (f32x4.max (local.get $w) (local.get $v)))
+      (v128.store offset=16384 (local.get $i)
+        (f32x4.max (f32x4.min (local.get $w) (local.get $h)) (local.get $l)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $loop (i32.lt_u (local.get $i) (local.get $n)))))
+  (func (export "fill")
+    (local $i i32)
+    (loop $l
+      (f32.store (local.get $i) (f32.convert_i32_s (i32.sub (i32.rem_u (local.get $i)
+        (i32.const 13)) (i32.const 6))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 2048))))
+    (f32.store (i32.const 4) (f32.const nan))
+    (f32.store (i32.const 40) (f32.const -nan:0x200001))
+    (f32.store (i32.const 56) (f32.const -0))
+    (f32.store (i32.const 68) (f32.const inf))
+    (f32.store (i32.const 88) (f32.const -inf))
+    (f32.store (i32.const 100) (f32.const -0))))`;
+
+Deno.test("codegen split: f32x4 min, max and clamps in a lean split loop", () => {
+  const run = (config: Config) => {
+    const engine = new Engine(config);
+    const store = new Store(engine, null);
+    if (config.consumeFuel) store.setFuel(1_000_000_000n);
+    const instance = new Linker(engine).instantiate(store, new Module(engine, wat(CLAMP)));
+    instance.getFunc(store, "fill")!.call(store, []);
+    const out: number[] = [];
+    for (const [lo, hi] of [[-2, 3], [0, -0], [-0, 0], [NaN, 1], [-Infinity, Infinity]]) {
+      instance.getFunc(store, "run")!.call(store, [Val.i32(1024), Val.f32(lo!), Val.f32(hi!)]);
+      const mem = instance.getMemory(store, "mem")!.data(store);
+      out.push(...new Int32Array(mem.slice(4096, 16384 + 1024).buffer));
+    }
+    if (config.executionTier === "codegen") assert.equal(engine.codegenStats().interpreted, 0);
+    return { out, engine, store, instance };
+  };
+  const want = run(new Config({ executionTier: "interpreter" })).out;
+  for (const consumeFuel of [false, true]) {
+    const lean = run(new Config({ executionTier: "codegen", codegenStyle: "lean", consumeFuel }));
+    assert.deepEqual(lean.out, want, `fuel ${consumeFuel}`);
+    // At the default sizes the loop is split, and its lanes' min and max are spelled in place
+    // in its function (`laneMin`, `laneMax`): no helper call, so no `$mm`
+    // (`withLaneMinMaxInline`, tested on such calls in codegen_lean_test.ts).
+    const func = instances.entity(lean.store, lean.instance).funcs[0]!;
+    assert.ok(!func.isHost && func.compiled !== null);
+    const source = splitSource(func.compiled);
+    // The split loops' functions stand before the body's entries.
+    const loops = source.slice(
+      source.search(/^function \$loop\d+\(/m),
+      source.search(/^(?:return function wasm|var direct = function direct)\(/m),
+    );
+    for (const spelling of [/ !== 0 \|\| 1 \/ \w+ < 0 /, / !== 0 \|\| 1 \/ \w+ > 0 /]) {
+      assert.match(loops, spelling, source);
+    }
+    assert.doesNotMatch(source, /f32LaneM|\$mm\b/);
+  }
 });

@@ -9,8 +9,7 @@
 
 import assert from "node:assert/strict";
 import * as v128 from "../../src/engine/codegen_v128.ts";
-import { Config, Engine, Linker, Module, Store, type Val } from "../../mod.ts";
-import { wat } from "../_lib/wabt.ts";
+import { laneProgramsAgree } from "../_lib/lanes.ts";
 
 const w = (k: number) => `s32[(fp + ${k})]`;
 /** A v128 lane's write (word 2 of slot 96, which nothing else names): the pass runs only in a
@@ -208,47 +207,27 @@ function laneProgram(seed: number): string {
 }
 
 Deno.test("codegen v128 demand: random lane programs give the interpreter's words in every spelling", () => {
-  const edges = [0, 1, 0x7f, 0x80, 0xfe, 0xff];
-  for (let seed = 1; seed <= 80; seed++) {
-    const bytes = wat(laneProgram(seed));
-    const results: number[][] = [];
-    const configs = [
+  // Where both operands of an f32 add are NaN, which payload the result keeps is the machine's
+  // (and V8's) choice, in both tiers alike (see codegen_v128.ts, "Same bits"): such words need
+  // only both be NaNs, and the sum (results[0]) that may have read one is not compared.
+  const nan = (x: number) => (x & 0x7f800000) === 0x7f800000 && (x & 0x7fffff) !== 0;
+  laneProgramsAgree({
+    seeds: Array.from({ length: 80 }, (_, i) => i + 1),
+    program: laneProgram,
+    edges: [0, 1, 0x7f, 0x80, 0xfe, 0xff],
+    configs: [
       { executionTier: "interpreter" },
       { executionTier: "codegen", codegenStyle: "jit" },
       { executionTier: "codegen", codegenStyle: "lean" },
       { executionTier: "codegen", codegenStyle: "jit", consumeFuel: true },
-    ] as const;
-    for (const config of configs) {
-      const engine = new Engine(new Config(config));
-      const store = new Store(engine, null);
-      if ("consumeFuel" in config) store.setFuel(1_000_000);
-      const instance = new Linker<null>(engine).instantiate(store, new Module(engine, bytes));
-      const data = instance.getMemory(store, "mem")!.data(store);
-      let s = seed * 7919;
-      for (let i = 0; i < 64; i++) {
-        s = (Math.imul(s, 1103515245) + 12345) | 0;
-        data[i] = s & 1 ? edges[(s >>> 8) % edges.length]! : (s >>> 16) & 255;
-      }
-      const [sum] = instance.getFunc(store, "run")!.call(store, []) as Val[];
-      const out = instance.getMemory(store, "mem")!.data(store);
-      results.push([
-        Number(sum!.value),
-        ...new Int32Array(out.slice(1024, 1024 + 128).buffer),
-      ]);
-      if (config.executionTier === "codegen") assert.equal(engine.codegenStats().interpreted, 0);
-    }
-    // Where both operands of an f32 add are NaN, which payload the result keeps is the
-    // machine's (and V8's) choice, in both tiers alike (see codegen_v128.ts, "Same bits"): such
-    // words need only both be NaNs, and the sum that may have read one is not compared.
-    const nan = (x: number) => (x & 0x7f800000) === 0x7f800000 && (x & 0x7fffff) !== 0;
-    for (let k = 1; k < configs.length; k++) {
-      const [want, got] = [results[0]!, results[k]!];
+    ],
+    compare: (want, got, where) => {
       const exact = want.every((x, j) => j === 0 || x === got[j]);
       want.forEach((x, j) => {
         if (j === 0 ? exact : !(nan(x) && nan(got[j]!))) {
-          assert.equal(got[j], x, `seed ${seed}, word ${j}, ${JSON.stringify(configs[k])}`);
+          assert.equal(got[j], x, `${where}, word ${j}`);
         }
       });
-    }
-  }
+    },
+  });
 });

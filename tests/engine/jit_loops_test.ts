@@ -7,18 +7,24 @@
 import assert from "node:assert/strict";
 import { type Insn, kindOf, loopsOf, parseJitdump, parseObjdump } from "../../scripts/jit_loops.ts";
 
-/** A jitdump file: its header, then `records` (each `[id, body]`), then `tail` bytes. */
-function jitdump(records: [number, Uint8Array][], tail = new Uint8Array(0)): Uint8Array {
+/**
+ * A jitdump file: its header, then `records` (each `[id, body]`, and the size its header states
+ * if not its own), then `tail` bytes.
+ */
+function jitdump(
+  records: [number, Uint8Array, number?][],
+  tail = new Uint8Array(0),
+): Uint8Array {
   const parts: Uint8Array[] = [];
   const header = new DataView(new ArrayBuffer(40));
   header.setUint32(0, 0x4a695444, true);
   header.setUint32(4, 1, true);
   header.setUint32(8, 40, true);
   parts.push(new Uint8Array(header.buffer));
-  for (const [id, body] of records) {
+  for (const [id, body, size] of records) {
     const head = new DataView(new ArrayBuffer(16));
     head.setUint32(0, id, true);
-    head.setUint32(4, 16 + body.length, true);
+    head.setUint32(4, size ?? 16 + body.length, true);
     parts.push(new Uint8Array(head.buffer), body);
   }
   parts.push(tail);
@@ -59,6 +65,54 @@ Deno.test("jit_loops: parseJitdump reads code loads, skips other records and a c
     ["JS:run-0-turbofan", 0x2000n, [0xc3]],
   ]);
   assert.throws(() => parseJitdump(new Uint8Array(40)), /Not a jitdump file/);
+});
+
+/**
+ * The body of a debug-info record: code address, entry count, then each entry's address, line,
+ * discriminator and file name, then `padding` zero bytes.
+ */
+function debugInfo(names: string[], padding: number): Uint8Array {
+  const parts = [new Uint8Array(16)];
+  new DataView(parts[0]!.buffer).setBigUint64(8, BigInt(names.length), true);
+  for (const name of names) {
+    const entry = new Uint8Array(16);
+    new DataView(entry.buffer).setUint32(8, 42, true);
+    parts.push(entry, new TextEncoder().encode(`${name}\0`));
+  }
+  parts.push(new Uint8Array(padding));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) out.set(p, (at += p.length) - p.length);
+  return out;
+}
+
+Deno.test("jit_loops: parseJitdump reads on past a debug-info record of a wrong size", () => {
+  // As V8 writes one where a function inlined from another file names that file: its size
+  // counts every name as long as its own script's (here the first), padded to 8 bytes; the
+  // record is then longer (the dump that stopped at 3.3 of 8 MB) or shorter than it says.
+  for (
+    const names of [["file:///b.ts", "file:///a_long.ts"], ["file:///a_long.ts", "file:///b.ts"]]
+  ) {
+    const unpadded = 16 + 16 + names.length * (16 + names[0]!.length + 1);
+    const stated = unpadded + ((8 - (unpadded % 8)) % 8);
+    const body = debugInfo(names, stated - unpadded);
+    assert.notEqual(stated, 16 + body.length);
+    const loads = (size: number | undefined) =>
+      parseJitdump(
+        jitdump([
+          [0, codeLoad("JS:*first", 0x1000n, [0xc3])],
+          [2, body, size],
+          [4, new Uint8Array(24)],
+          [0, codeLoad("JS:*second", 0x2000n, [0x90, 0xc3])],
+        ]),
+      ).map((l) => l.name);
+    assert.deepEqual(loads(stated), ["JS:*first", "JS:*second"], names.join(" "));
+    // A size that is right (its padding included) is taken as it is.
+    assert.deepEqual(loads(undefined), ["JS:*first", "JS:*second"]);
+    // Entries cut short by the end of the file end the reading.
+    const cut = jitdump([[0, codeLoad("JS:*first", 0x1000n, [0xc3])], [2, body.slice(0, 40)]]);
+    assert.deepEqual(parseJitdump(cut).map((l) => l.name), ["JS:*first"]);
+  }
 });
 
 Deno.test("jit_loops: parseObjdump reads address, mnemonic and operands", () => {
