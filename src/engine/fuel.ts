@@ -56,17 +56,22 @@
  * `yields`) stops, yields to the event loop and takes the next slice. Any other call that runs
  * out meanwhile (a host function calling back into Wasm) refills from the reserve at once.
  *
- * Until a store of the process has refilled once, `setFuel` puts all of a store's fuel in its
- * reserve (`unfed`), so that the first charge refills: that way the executor's refill path (the
- * slow side of `ConsumeFuel`) first runs in the first call, while V8 still interprets `run` and
+ * Until a store of the process has refilled once (`unfed`), a budget's spendable part is
+ * `FUEL_FIRST_CHUNK`, so that the first call runs out of it and refills: the executor's refill
+ * path (the slow side of `ConsumeFuel`) then first runs while V8 still interprets `run` and
  * records what it sees, and not a billion operators later in its optimised code, which has no
- * code for a path that never ran and is thrown away there, `run` then being compiled again
- * (tier interpreter, xxh64 at scale 0.5, 73M fuel per call: the 15th call refilled and it and
- * the next took 163-189 ms of CPU against 74-84 ms, `--trace-deopt` naming the refill's first
- * store of `store.fuel`). A refill moves fuel between the chunk and the reserve, their sum
- * unchanged, so no charge and no stop changes. Once per process, not per store: with every
- * store's first chunks small (4096, doubled at each refill) the refills' type feedback made
- * vec_bytes_scalar 1.21x (bench:fuel, interpreter, scale 0.5, 8 processes).
+ * code for a path that never ran: that code was thrown away there and `run` compiled again
+ * (tier interpreter, xxh64 at scale 0.5, 73M fuel per call: the 15th call refilled, and it and
+ * the next took 158-295 ms of CPU against 70-133 ms in 8 of 8 processes; `--trace-deopt`:
+ * "Insufficient type feedback" at the refill's `fuel - x`). A refill moves fuel between the
+ * chunk and the reserve, their sum unchanged, so no charge and no stop changes. Once per
+ * process, not per store, which is enough. (Every store's first chunks small, 4096 doubled at
+ * each refill, made vec_bytes_scalar 1.21x slower with fuel on, 1.07-1.22x in 8 of 8 processes,
+ * when a `*Pay` row's fallback read its own pc: that path, run at a refill, got type feedback and
+ * TurboFan then compiled the loop worse. With the fallback's pc read by the same load as the
+ * taken branch's (see `payOrFallBack` in isa.ts) the same doubling measured 0.97-1.04x in 6 of 8
+ * processes; CPU, both trees in one process, calls alternated.) Generated code refills inline
+ * (see `structuredCharge` in codegen.ts), which leaves `unfed` as it is.
  *
  * A region's charge is capped at `FUEL_CHUNK` (a function body that large would hold a billion
  * operators).
@@ -85,9 +90,9 @@ import type { StoreInner } from "./entities.ts";
 export const FUEL_CHUNK = 0x3fff_ffff;
 
 /**
- * What a store's fuel spends before its first refill while `unfed`: enough that `run` has its
- * feedback vector when it runs out (V8 allocates one only after a function's first steps, so the
- * first call's first charge records nothing), little enough to run out in the first call.
+ * The spendable part of a budget while `unfed`: enough that `run` has its feedback vector when
+ * it runs out (V8 gives a function one only after its first steps: with 0, the first call's
+ * first charge refilled and recorded nothing), little enough to run out in the first call.
  */
 export const FUEL_FIRST_CHUNK = 4096;
 
