@@ -56,6 +56,23 @@
  * `yields`) stops, yields to the event loop and takes the next slice. Any other call that runs
  * out meanwhile (a host function calling back into Wasm) refills from the reserve at once.
  *
+ * Until a store of the process has refilled once (`unfed`), a budget's spendable part is
+ * `FUEL_FIRST_CHUNK`, so that the first call runs out of it and refills: the executor's refill
+ * path (the slow side of `ConsumeFuel`) then first runs while V8 still interprets `run` and
+ * records what it sees, and not a billion operators later in its optimised code, which has no
+ * code for a path that never ran: that code was thrown away there and `run` compiled again
+ * (tier interpreter, xxh64 at scale 0.5, 73M fuel per call: the 15th call refilled, and it and
+ * the next took 158-295 ms of CPU against 70-133 ms in 8 of 8 processes; `--trace-deopt`:
+ * "Insufficient type feedback" at the refill's `fuel - x`). A refill moves fuel between the
+ * chunk and the reserve, their sum unchanged, so no charge and no stop changes. Once per
+ * process, not per store, which is enough. (Every store's first chunks small, 4096 doubled at
+ * each refill, made vec_bytes_scalar 1.21x slower with fuel on, 1.07-1.22x in 8 of 8 processes,
+ * when a `*Pay` row's fallback read its own pc: that path, run at a refill, got type feedback and
+ * TurboFan then compiled the loop worse. With the fallback's pc read by the same load as the
+ * taken branch's (see `payOrFallBack` in isa.ts) the same doubling measured 0.97-1.04x in 6 of 8
+ * processes; CPU, both trees in one process, calls alternated.) Generated code refills inline
+ * (see `structuredCharge` in codegen.ts), which leaves `unfed` as it is.
+ *
  * A region's charge is capped at `FUEL_CHUNK` (a function body that large would hold a billion
  * operators).
  *
@@ -73,11 +90,24 @@ import type { StoreInner } from "./entities.ts";
 export const FUEL_CHUNK = 0x3fff_ffff;
 
 /**
+ * The spendable part of a budget while `unfed`: enough that `run` has its feedback vector when
+ * it runs out (V8 gives a function one only after its first steps: with 0, the first call's
+ * first charge refilled and recorded nothing), little enough to run out in the first call.
+ */
+export const FUEL_FIRST_CHUNK = 4096;
+
+/**
+ * Whether no store of this process (of this copy of the library) has refilled yet: until one
+ * has, a store's fuel starts all in its reserve (see "Chunks and slices" above).
+ */
+let unfed = true;
+
+/**
  * Sets the store's fuel to `total`: spendable at once, at most a chunk (or the current slice, or
  * `atLeast` if more), and the rest in the reserve.
  */
 export function spreadFuel(store: StoreInner, total: number, atLeast = 0): void {
-  const cap = store.fuelSlice > 0 ? store.fuelSlice : FUEL_CHUNK;
+  const cap = store.fuelSlice > 0 ? store.fuelSlice : unfed ? FUEL_FIRST_CHUNK : FUEL_CHUNK;
   const spendable = Math.min(total, Math.max(cap, atLeast));
   store.fuel = spendable;
   store.fuelReserve = total - spendable;
@@ -91,6 +121,7 @@ export function spreadFuel(store: StoreInner, total: number, atLeast = 0): void 
 export function refillFuel(store: StoreInner, required: number): boolean {
   const total = store.fuel + store.fuelReserve;
   if (total < required) return false;
+  unfed = false;
   spreadFuel(store, total, required);
   return true;
 }

@@ -1464,29 +1464,44 @@ storeByte(mview, memLen, s32[$1] + $2, 0, ((s32[$3] + v + $4) | 0) >>> $5);`,
  * and store (`perf annotate` of sieve, fuel on); it is now a stack slot's load and store. Spelled
  * without `| 0` (V8 adds an overflow check that never fails, `jo`): 63 bytes less of `run` for
  * the 11 paying rows, which paid for the local's write-backs.
+ *
+ * Both ways read their pc through one load, the operand chosen first (`x` becomes its offset
+ * from pc, once `fuel` has the fuel left): the fallback's own read of `at` first ran at a
+ * process's first refill, long after V8 had optimised `run`, and its add had no type feedback,
+ * so the optimised code was thrown away there and `run` compiled again (`--trace-deopt`: xxh64,
+ * fuel on, the call that first refilled, "Insufficient type feedback for binary operation").
  */
-function payOrFallBack(target: string, at: string, cost: string): string {
-  return `x = fuel - ${cost};
+function payOrFallBack(target: number, at: number, cost: number): string {
+  return `x = fuel - $${cost};
 if (x >= 0) {
   fuel = x;
-  pc = ${target};
-} else pc = ${at};`;
+  x = ${target};
+} else x = ${at};
+v = code[(pc + x) | 0];`;
 }
 
 /**
  * The fuel-paying form of branch row `base`: its operands (the target last), then the pc of the
  * `ConsumeFuel` it pays for and that charge (patched with it: see `FuelRegion.sharers` in
- * translator.ts), an immediate rather than a load through the pc of the `ConsumeFuel`.
+ * translator.ts), an immediate rather than a load through the pc of the `ConsumeFuel`. The
+ * next pc is computed before the test, as in the counted rows of `FED_EXIT_ROWS`
+ * (scripts/gen_executor.ts): spelled in the exit, its add first ran when the loop ended, after
+ * `run` was optimised, and deoptimised it there.
  */
 function paying(base: Row): Row {
   const m = /^([\s\S]*)pc = ([\s\S]*) \? \$(\d+) : \$next;$/.exec(base.run!);
-  if (m === null || Number(m[3]) !== base.shape.length) {
+  if (m === null || Number(m[3]) !== base.shape.length || /\bv\b/.test(base.run!)) {
     throw new Error(`not a branch: ${base.run}`);
   }
-  const [, prelude, cond, target] = m;
-  const run = `${prelude}if (${cond}) {
-  ${at(2, payOrFallBack(`$${target}`, `$${base.shape.length + 1}`, `$${base.shape.length + 2}`))}
-} else pc = $next;`;
+  const [, prelude, cond] = m;
+  // Operand n is code word n (no `w` operands in a branch's shape).
+  const n = base.shape.length;
+  if (base.shape.includes("w")) throw new Error(`a wide operand: ${base.shape}`);
+  const run = `${prelude}v = ($next) | 0;
+if (${cond}) {
+  ${at(2, payOrFallBack(n, n + 1, n + 2))}
+}
+pc = v;`;
   return { shape: `${base.shape}ti`, run, jumps: true, caseOf: null, negation: null };
 }
 

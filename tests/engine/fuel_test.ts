@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { parse } from "@bytecodealliance/jco-transpile/wasm-tools";
 import { Trap, TrapCode } from "../../src/core/trap.ts";
 import { DONE, OUT_OF_FUEL } from "../../src/engine/engine.ts";
-import { FUEL_CHUNK, spreadFuel } from "../../src/engine/fuel.ts";
+import { FUEL_CHUNK, refillFuel, spreadFuel } from "../../src/engine/fuel.ts";
 import { instantiate } from "./harness.ts";
 
 const LOOPS = `(module (memory 1)
@@ -101,10 +101,59 @@ Deno.test("fuel: the executor refills from the reserve beyond its chunk", () => 
   t.inner.fuelReserve = 0;
   t.call("sum", 100);
   assert.equal(1_000_000 - t.inner.fuel, used);
-  // Setting a large budget keeps the spendable part to a chunk.
+  // Setting a large budget keeps the spendable part to a chunk (once a store of the process has
+  // refilled: the first one's first chunk is smaller, see the next test).
+  assert.ok(refillFuel(t.inner, 1));
   spreadFuel(t.inner, 2 ** 40);
   assert.equal(t.inner.fuel, FUEL_CHUNK);
   assert.equal(t.inner.fuel + t.inner.fuelReserve, 2 ** 40);
+});
+
+Deno.test("fuel: until a store of the process refills, a budget's first chunk is small", async () => {
+  // A fresh process: whether a store has refilled yet is the state of the process (of its copy
+  // of fuel.ts), which the other tests here have changed.
+  const src = new URL("../../src/", import.meta.url).href;
+  const script = `
+    import { StoreInner } from "${src}engine/entities.ts";
+    import { FUEL_CHUNK, FUEL_FIRST_CHUNK, refillFuel, spreadFuel } from "${src}engine/fuel.ts";
+    import { Config, Engine, Module, Store, Linker } from "${src}../mod.ts";
+    const out = [];
+    const a = new StoreInner();
+    spreadFuel(a, 2 ** 40);
+    out.push(a.fuel === FUEL_FIRST_CHUNK, a.fuel + a.fuelReserve === 2 ** 40);
+    const small = new StoreInner();
+    spreadFuel(small, 100);
+    out.push(small.fuel === 100 && small.fuelReserve === 0);
+    // A budget that cannot pay is no refill.
+    out.push(!refillFuel(small, 101));
+    spreadFuel(a, 2 ** 40);
+    out.push(a.fuel === FUEL_FIRST_CHUNK);
+    // The interpreter runs out of the first chunk and refills: a whole chunk from then on, for
+    // every store, and a call pays what it pays from any chunk.
+    const engine = new Engine(new Config({ consumeFuel: true, executionTier: "interpreter" }));
+    const wat = new Uint8Array(${JSON.stringify([...await parse(LOOPS)])});
+    const module = new Module(engine, wat);
+    const store = new Store(engine, {});
+    store.setFuel(10_000_000);
+    const sum = new Linker(engine).instantiate(store, module).getTypedFunc(store, "sum");
+    out.push(sum.call(store, 5000) === 2500 * 2500 - 2500);
+    const used = 10_000_000 - Number(store.getFuel());
+    const b = new StoreInner();
+    spreadFuel(b, 2 ** 40);
+    out.push(b.fuel === FUEL_CHUNK);
+    store.setFuel(10_000_000);
+    sum.call(store, 5000);
+    out.push(10_000_000 - Number(store.getFuel()) === used, used > FUEL_FIRST_CHUNK);
+    console.log(JSON.stringify(out));
+  `;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const checks = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+  assert.deepEqual(checks, [true, true, true, true, true, true, true, true, true]);
 });
 
 Deno.test("fuel: a plain call out of fuel traps; a yielding call stops despite a reserve", () => {
