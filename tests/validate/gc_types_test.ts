@@ -220,16 +220,26 @@ Deno.test("types: mutated GC modules fail only with DecodeError or ValidationErr
   for (let i = 0; i < 3000; i++) {
     const seed = corpus[i % corpus.length]!;
     const bytes = mutate(seed, rand);
-    const started = performance.now();
-    try {
-      compile(bytes);
-    } catch (e) {
-      if (!(e instanceof DecodeError || e instanceof ValidationError)) {
-        throw new Error(`seed ${i % corpus.length}, mutant ${i}: ${e}`);
+    const timed = () => {
+      const started = performance.now();
+      try {
+        compile(bytes);
+      } catch (e) {
+        if (!(e instanceof DecodeError || e instanceof ValidationError)) {
+          throw new Error(`seed ${i % corpus.length}, mutant ${i}: ${e}`);
+        }
+        return { ms: performance.now() - started, rejected: true };
       }
-      rejected++;
-    }
-    slowest = Math.max(slowest, performance.now() - started);
+      return { ms: performance.now() - started, rejected: false };
+    };
+    const first = timed();
+    if (first.rejected) rejected++;
+    // A slow mutant is timed twice more and counts by its least time: a pathological input is
+    // slow every time, while a loaded machine's pause (one took 517 ms beside a benchmark run)
+    // is not.
+    let ms = first.ms;
+    for (let retry = 0; retry < 2 && ms >= 100; retry++) ms = Math.min(ms, timed().ms);
+    slowest = Math.max(slowest, ms);
   }
   assert.ok(rejected > 1000, `only ${rejected} mutants rejected`);
   assert.ok(slowest < 500, `a mutant took ${slowest.toFixed(0)} ms`);
