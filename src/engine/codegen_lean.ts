@@ -1001,6 +1001,21 @@ function leanText(body: string): string {
 }
 
 /**
+ * A handle in a register, a local or a frame slot made the reference a field holds (`refOfHandle`, gc.ts)
+ * inline: 0 is null, an odd handle (an i31) its own number, an even one the object its table
+ * entry holds. A call fewer per reference a `struct.new` or a store writes (binary-trees: two
+ * per node it builds).
+ */
+function withHandlesDereferencedInline(js: string): string {
+  if (!js.includes("refOfHandle(")) return js;
+  return js.replace(
+    /\brefOfHandle\((\$objs|(?:\$?store)\.gc\.objs), (r\d+|\$w\d+|s32\[\(?fp(?: \+ \d+)?\)?\])\)/g,
+    (_, objs: string, h: string) =>
+      `(${h} === 0 ? null : (${h} & 1) !== 0 ? ${h} : ${objs}[${h} >>> 1] ?? null)`,
+  );
+}
+
+/**
  * A reference read from a struct field or an array element (`structGet`, `arrayGet` in
  * codegen_gc.ts) converted to its handle inline where it has one: null is 0, an i31 its own
  * number, an object with a handle that handle, marked in use as `GcHeap.handleOf` marks it (the
@@ -1009,6 +1024,7 @@ function leanText(body: string): string {
  * the tests: binary-trees reads two fields per node it walks.
  */
 function withFieldHandlesInline(js: string): string {
+  js = withHandlesDereferencedInline(js);
   if (!js.includes("handleOfRef(")) return js;
   return js.replace(
     /^([\w$]+|s32\[[^\]\n]+\]) = (?:\(handleOfRef\((\$?store)\.gc, (\$[oa]\.(?:w\d|rest\[\d+\]|data\[\$i\]))\)\) \| 0|handleOfRef\((\$?store)\.gc, (\$[oa]\.(?:w\d|rest\[\d+\]|data\[\$i\]))\));$/gm,

@@ -1412,6 +1412,7 @@ Deno.test("codegen lean: a store's own rounding keeps the interpreter's bits", (
  * list is built (past the handle table's limit), so the walk reads nodes whose handles the
  * sweep took back (given new ones) as well as nodes that kept theirs, each step allocating
  * a struct that takes the sweep's next free entry (the node just read must be marked in use).
+ * Its `struct.new` and `array.new_fixed` store references their handles name.
  */
 const FIELD_REFS = await parse(`(module
   (type $node (struct (field $next (mut anyref)) (field $v i32)))
@@ -1457,10 +1458,13 @@ Deno.test("codegen lean: a reference read from a field takes its handle inline, 
     const walk = instance.getTypedFunc<[number], number>(store, "walk");
     const results = [0, 1, 3, 20_000, 20_000].map((n) => walk.call(store, n));
     const funcs = instances.entity(store, instance).funcs;
-    const body = (funcs[1] as { compiled?: { generated?: { directFor?: unknown } } }).compiled
-      ?.generated;
+    const sourceOf = (k: number) => {
+      const body = (funcs[k] as { compiled?: { generated?: { directFor?: unknown } } }).compiled
+        ?.generated;
+      return String(body?.directFor ?? body);
+    };
     const collections = storeInner(store).gc.collections;
-    return { results, source: String(body?.directFor ?? body), collections };
+    return { results, source: sourceOf(1), build: sourceOf(0), collections };
   };
   const reference = run("interpreter", "jit");
   assert.ok(reference.collections > 0, "the list's build collects");
@@ -1472,4 +1476,9 @@ Deno.test("codegen lean: a reference read from a field takes its handle inline, 
   assert.ok(!lean.source.includes("handleOfRef("), lean.source);
   assert.ok(lean.source.includes("else if ($hv.id !== 0) {\n"), lean.source);
   assert.ok(lean.source.includes(".gc.handleOf($hv);"), lean.source);
+  // The handles `struct.new` and `array.new_fixed` store are made references inline.
+  for (const source of [lean.build, lean.source]) {
+    assert.ok(!source.includes("refOfHandle("), source);
+    assert.ok(source.includes(" & 1) !== 0 ? ") && source.includes(" >>> 1] ?? null)"), source);
+  }
 });
