@@ -996,15 +996,17 @@ function leanText(body: string): string {
       (_, n: string) => String(Number(n) >>> 0),
     );
   return withDeadRoundsDropped(
-    withBoundsPrecomputed(withIndirectCalleeInline(withFieldHandlesInline(body))),
+    withBoundsPrecomputed(
+      withIndirectCalleeInline(withFieldHandlesInline(withHandlesDereferencedInline(body))),
+    ),
   );
 }
 
 /**
- * A handle in a register, a local or a frame slot made the reference a field holds (`refOfHandle`, gc.ts)
- * inline: 0 is null, an odd handle (an i31) its own number, an even one the object its table
- * entry holds. A call fewer per reference a `struct.new` or a store writes (binary-trees: two
- * per node it builds).
+ * A handle in a register, a local or a frame slot made the reference a field holds inline
+ * (`refOfHandle`, gc.ts): 0 is null, an odd handle (an i31) its own number, an even one the
+ * object its table entry holds. A call fewer per reference a `struct.new` or a store writes
+ * (binary-trees: two per node it builds).
  */
 function withHandlesDereferencedInline(js: string): string {
   if (!js.includes("refOfHandle(")) return js;
@@ -1015,6 +1017,12 @@ function withHandlesDereferencedInline(js: string): string {
   );
 }
 
+/** A field's or element's reference, as its handle: `r4 = (handleOfRef($store.gc, $o.w0)) | 0;`. */
+const FIELD_HANDLE = (() => {
+  const read = String.raw`handleOfRef\((\$?store)\.gc, (\$[oa]\.(?:w\d|rest\[\d+\]|data\[\$i\]))\)`;
+  return new RegExp(String.raw`^([\w$]+|s32\[[^\]\n]+\]) = (?:\(${read}\) \| 0|${read});$`, "gm");
+})();
+
 /**
  * A reference read from a struct field or an array element (`structGet`, `arrayGet` in
  * codegen_gc.ts) converted to its handle inline where it has one: null is 0, an i31 its own
@@ -1024,10 +1032,9 @@ function withHandlesDereferencedInline(js: string): string {
  * the tests: binary-trees reads two fields per node it walks.
  */
 function withFieldHandlesInline(js: string): string {
-  js = withHandlesDereferencedInline(js);
   if (!js.includes("handleOfRef(")) return js;
   return js.replace(
-    /^([\w$]+|s32\[[^\]\n]+\]) = (?:\(handleOfRef\((\$?store)\.gc, (\$[oa]\.(?:w\d|rest\[\d+\]|data\[\$i\]))\)\) \| 0|handleOfRef\((\$?store)\.gc, (\$[oa]\.(?:w\d|rest\[\d+\]|data\[\$i\]))\));$/gm,
+    FIELD_HANDLE,
     (_, dest: string, s1?: string, e1?: string, s2?: string, e2?: string) => {
       const store = s1 ?? s2!, ref = e1 ?? e2!;
       return `{\nconst $hv = ${ref};\n` +
