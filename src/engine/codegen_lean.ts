@@ -997,7 +997,55 @@ function leanText(body: string): string {
       /(?<![\w$)\]]|\b(?:switch|if|while|for) )\((-?\d{1,10}) >>> 0\)/g,
       (_, n: string) => String(Number(n) >>> 0),
     );
-  return withDeadRoundsDropped(withBoundsPrecomputed(withIndirectCalleeInline(body)));
+  return withDeadRoundsDropped(
+    withBoundsPrecomputed(
+      withIndirectCalleeInline(withFieldHandlesInline(withHandlesDereferencedInline(body))),
+    ),
+  );
+}
+
+/**
+ * A handle in a register, a local or a frame slot made the reference a field holds inline
+ * (`refOfHandle`, gc.ts): 0 is null, an odd handle (an i31) its own number, an even one the
+ * object its table entry holds. A call fewer per reference a `struct.new` or a store writes
+ * (binary-trees: two per node it builds).
+ */
+function withHandlesDereferencedInline(js: string): string {
+  if (!js.includes("refOfHandle(")) return js;
+  return js.replace(
+    /\brefOfHandle\((\$objs|(?:\$?store)\.gc\.objs), (r\d+|\$w\d+|s32\[\(?fp(?: \+ \d+)?\)?\])\)/g,
+    (_, objs: string, h: string) =>
+      `(${h} === 0 ? null : (${h} & 1) !== 0 ? ${h} : ${objs}[${h} >>> 1] ?? null)`,
+  );
+}
+
+/** A field's or element's reference, as its handle: `r4 = (handleOfRef($store.gc, $o.w0)) | 0;`. */
+const FIELD_HANDLE = (() => {
+  const read = String.raw`handleOfRef\((\$?store)\.gc, (\$[oa]\.(?:w\d|rest\[\d+\]|data\[\$i\]))\)`;
+  return new RegExp(String.raw`^([\w$]+|s32\[[^\]\n]+\]) = (?:\(${read}\) \| 0|${read});$`, "gm");
+})();
+
+/**
+ * A reference read from a struct field or an array element (`structGet`, `arrayGet` in
+ * codegen_gc.ts) converted to its handle inline where it has one: null is 0, an i31 its own
+ * number, an object with a handle that handle, marked in use as `GcHeap.handleOf` marks it (the
+ * lazy sweep must not free it). Only an object without a handle still calls `handleOf`, which
+ * gives it one. Under Ignition the two calls (`handleOfRef`, then `handleOf`) cost more than
+ * the tests: binary-trees reads two fields per node it walks.
+ */
+function withFieldHandlesInline(js: string): string {
+  if (!js.includes("handleOfRef(")) return js;
+  return js.replace(
+    FIELD_HANDLE,
+    (_, dest: string, s1?: string, e1?: string, s2?: string, e2?: string) => {
+      const store = s1 ?? s2!, ref = e1 ?? e2!;
+      return `{\nconst $hv = ${ref};\n` +
+        `if ($hv === null) ${dest} = 0;\n` +
+        `else if (typeof $hv === "number") ${dest} = $hv;\n` +
+        `else if ($hv.id !== 0) {\n${store}.gc.marked[$hv.id >>> 1] = 1;\n${dest} = $hv.id;\n}\n` +
+        `else ${dest} = ${store}.gc.handleOf($hv);\n}`;
+    },
+  );
 }
 
 /** An f32 local's rounding assignment: `$f108 = $math_fround(...);`, a lane's `e268435892 = ...`. */

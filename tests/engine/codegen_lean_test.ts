@@ -6,12 +6,14 @@
  */
 
 import assert from "node:assert/strict";
+import { parse } from "@bytecodealliance/jco-transpile/wasm-tools";
 import { Config, ConfigError, Engine, Linker, Module, Store } from "../../mod.ts";
 import { leanSource, realmLacksWebAssembly } from "../../src/engine/codegen_lean.ts";
 import { generateBody } from "../../src/engine/codegen.ts";
 import { CompiledFunc } from "../../src/engine/code_map.ts";
 import { I } from "../../src/engine/isa.ts";
 import { instances } from "../../src/runtime/handles.ts";
+import { storeInner } from "../../src/runtime/store.ts";
 import { wat } from "../_lib/wabt.ts";
 import { i32Rotl, i32Rotr } from "../../src/core/num/i32.ts";
 import { f32LaneMax, f32LaneMin, laneMax, laneMin } from "../../src/engine/codegen_v128.ts";
@@ -1423,4 +1425,81 @@ Deno.test("codegen lean: a store's own rounding keeps the interpreter's bits", (
     | null
     | undefined;
   assert.match(String(body?.directFor ?? body), /^\$f\d+ = \$f\d+ \+ [$\w]+;$/m);
+});
+
+/**
+ * A list of `n` structs built in a loop, whose last `next` is an i31, walked by its `next`
+ * fields, then an array of a null, an i31 and the list read back: collections run while the
+ * list is built (past the handle table's limit), so the walk reads nodes whose handles the
+ * sweep took back (given new ones) as well as nodes that kept theirs, each step allocating
+ * a struct that takes the sweep's next free entry (the node just read must be marked in use).
+ * Its `struct.new` and `array.new_fixed` store references their handles name.
+ */
+const FIELD_REFS = await parse(`(module
+  (type $node (struct (field $next (mut anyref)) (field $v i32)))
+  (type $arr (array (mut anyref)))
+  (func $build (param $n i32) (result anyref)
+    (local $h anyref) (local $i i32)
+    (local.set $h (ref.i31 (i32.const 7)))
+    (loop $l
+      (local.set $h (struct.new $node (local.get $h) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $h))
+  (func (export "walk") (param $n i32) (result i32)
+    (local $p anyref) (local $sum i32) (local $a (ref $arr))
+    (local.set $p (call $build (local.get $n)))
+    (local.set $a (array.new_fixed $arr 3 (ref.null any) (ref.i31 (i32.const 5)) (local.get $p)))
+    (block $done (loop $l
+      (br_if $done (i32.eqz (ref.test (ref $node) (local.get $p))))
+      (local.set $sum (i32.add (local.get $sum)
+        (struct.get $node $v (ref.cast (ref $node) (local.get $p)))))
+      (local.set $p (struct.get $node $next (ref.cast (ref $node) (local.get $p))))
+      ;; Garbage: it takes the sweep's next free entry, never one a read marked in use.
+      (drop (struct.new $node (ref.null any) (i32.const -1)))
+      (br $l)))
+    (i32.add
+      (i32.add (local.get $sum)
+        (i32.mul (i31.get_s (ref.cast (ref i31) (local.get $p))) (i32.const 1000000)))
+      (i32.add
+        (i32.mul (ref.is_null (array.get $arr (local.get $a) (i32.const 0))) (i32.const 100000000))
+        (i32.add
+          (i32.mul (i31.get_s (ref.cast (ref i31) (array.get $arr (local.get $a) (i32.const 1))))
+            (i32.const 200000000))
+          (i32.mul (ref.test (ref $node) (array.get $arr (local.get $a) (i32.const 2)))
+            (i32.const 300000000)))))))`);
+
+Deno.test("codegen lean: a reference read from a field takes its handle inline, as the interpreter", () => {
+  const run = (tier: "interpreter" | "codegen", style: "jit" | "lean") => {
+    const engine = new Engine(
+      new Config({ executionTier: tier, codegenStyle: style, wasmGc: true }),
+    );
+    const store = new Store(engine, null);
+    const instance = new Linker<null>(engine).instantiate(store, new Module(engine, FIELD_REFS));
+    const walk = instance.getTypedFunc<[number], number>(store, "walk");
+    const results = [0, 1, 3, 20_000, 20_000].map((n) => walk.call(store, n));
+    const funcs = instances.entity(store, instance).funcs;
+    const sourceOf = (k: number) => {
+      const body = (funcs[k] as { compiled?: { generated?: { directFor?: unknown } } }).compiled
+        ?.generated;
+      return String(body?.directFor ?? body);
+    };
+    const collections = storeInner(store).gc.collections;
+    return { results, source: sourceOf(1), build: sourceOf(0), collections };
+  };
+  const reference = run("interpreter", "jit");
+  assert.ok(reference.collections > 0, "the list's build collects");
+  assert.deepEqual(run("codegen", "jit").results, reference.results);
+  const lean = run("codegen", "lean");
+  assert.deepEqual(lean.results, reference.results);
+  assert.ok(lean.collections > 0, "the list's build collects");
+  // Each field and element read converts inline; `handleOf` only gives a handle.
+  assert.ok(!lean.source.includes("handleOfRef("), lean.source);
+  assert.ok(lean.source.includes("else if ($hv.id !== 0) {\n"), lean.source);
+  assert.ok(lean.source.includes(".gc.handleOf($hv);"), lean.source);
+  // The handles `struct.new` and `array.new_fixed` store are made references inline.
+  for (const source of [lean.build, lean.source]) {
+    assert.ok(!source.includes("refOfHandle("), source);
+    assert.ok(source.includes(" & 1) !== 0 ? ") && source.includes(" >>> 1] ?? null)"), source);
+  }
 });
