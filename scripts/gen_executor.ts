@@ -159,20 +159,24 @@ const WARM =
 
 /**
  * Rows that `runCore` has too: a second loop over the control flow, calls, fuel rows and i32
- * arithmetic and memory access alone, which `runSteady` runs until code reaches any other row of
- * `run` (a warm row included), and from then on `run` for good (`WIDEN`). It is for V8, not for
- * speed: the time V8 takes to compile a loop grows with its cases, and a first call spends it.
- * Code that needs no more than these rows (C's integer code, `bench/exceptions`, fib, bytesum)
- * has V8 compile a loop of 23,787 bytes of bytecode instead of `run`'s 61,216: `exceptions`'
- * first call, V8 compiling in its main thread (`--no-concurrent-recompilation
- * --no-concurrent-osr`, 6 processes alternated with the tree before, load 4): Maglev's OSR
- * compile 10-16 ms instead of 25-117, TurboFan's 25-48 ms instead of 67-118, the first call's
- * CPU 95-122 ms instead of 149-167. A `run` without the v128 rows alone (54,632 bytes) measured
- * no faster there (8 processes alternated: Maglev 35-126 ms against 28-66, TurboFan 69-166
- * against 63-355): the size that matters is what is left, and the split that makes it small
- * must leave out the i64, float, GC and SIMD rows together.
- * `run` keeps every row, so code that widens runs as fast as before once there; before it, it
- * ran `runCore`'s cases, the same code.
+ * arithmetic and memory access alone, which `runSteady` runs until the engine's code reaches
+ * any other row of `run` (a warm row included), and `run` from then on, for good (`WIDEN`). It
+ * is for V8, not for speed: the time V8 takes to compile a loop grows with its cases, executed or
+ * not, and a first call spends it. Code that needs no more than these rows (C's integer code,
+ * `bench/exceptions`, fib, bytesum, lz) has V8 compile 26,830 bytes of bytecode instead of
+ * `run`'s 61,216. Measured on `exceptions` (December 2026, loaded 2-core machine):
+ * - `bench:warmup --tier interpreter --rounds 8` against the tree before (8 processes each,
+ *   alternated, load 5-12): the first call's CPU time, median 205 -> 142 ms (least 186 -> 115);
+ *   the warm calls' unchanged (28.5 and 28.9 ms);
+ * - V8 compiling in the main thread (`--no-concurrent-recompilation --no-concurrent-osr`, 6
+ *   processes alternated, load 4, a core of 23,787 bytes): Maglev's OSR compile 10-16 ms
+ *   instead of 25-117, TurboFan's 25-48 ms instead of 67-118.
+ * A `run` without its v128 rows alone (54,632 bytes, the rest of `run` as it was) measured no
+ * faster there (8 processes alternated, load 5: Maglev 35-126 ms against 28-66, TurboFan 69-166
+ * against 63-355): the loop must leave out the i64, float, GC and SIMD rows together to be small.
+ * `run` keeps every row, so code that widens runs as it did, once there. The cost is for code
+ * that widens late: both loops compiled (`vec_bytes`, which widens at once, first call's CPU
+ * median 550 -> 603 ms in the measurement above, least 478 -> 514).
  */
 const CORE =
   /^(Unreachable|Nop|Br|BrIf(Nez|Eqz)|BrIfI32\w+|BrTable|Return|Call|ReturnCall|ConsumeFuel|TierUp|Throw|\w+(Pay|Arms)|Copy[24]?|Const(I32|I64)|Select|Global(Get|Set)|I32(?!Trunc)[A-Z]\w*)$/;
