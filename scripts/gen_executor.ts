@@ -164,19 +164,22 @@ const WARM =
  * is for V8, not for speed: the time V8 takes to compile a loop grows with its cases, executed or
  * not, and a first call spends it. Code that needs no more than these rows (C's integer code,
  * `bench/exceptions`, fib, bytesum, lz) has V8 compile 25,421 bytes of bytecode instead of
- * `run`'s 61,216. Measured on `exceptions` (December 2026, loaded 2-core machine):
- * - `bench:warmup --tier interpreter --rounds 8` against the tree before (8 processes each,
- *   alternated, load 5-12): the first call's CPU time, median 205 -> 142 ms (least 186 -> 115);
- *   the warm calls' unchanged (28.5 and 28.9 ms);
+ * `run`'s 61,216. Measured (December 2026, loaded 2-core machine):
+ * - `bench:warmup --tier interpreter --rounds 8 --filter exceptions,vec_bytes,xxh64,lz
+ *   --tree <before>` (8 processes each, alternated, load 5-8), median of the processes, this
+ *   tree / before: `exceptions` first call's CPU 166 / 239 ms, wall first/warm 3.24x / 4.10x;
+ *   `lz` (i32 code too) CPU 673 / 893 ms, wall 2.44x / 2.33x; `vec_bytes_scalar` 637 / 859
+ *   ms, 2.81x / 2.71x; warm calls no slower (`exceptions` 30.4 / 40.7 ms, `lz` 203 / 280);
  * - V8 compiling in the main thread (`--no-concurrent-recompilation --no-concurrent-osr`, 6
  *   processes alternated, load 4, a core of 23,787 bytes): Maglev's OSR compile 10-16 ms
  *   instead of 25-117, TurboFan's 25-48 ms instead of 67-118.
  * A `run` without its v128 rows alone (54,632 bytes, the rest of `run` as it was) measured no
  * faster there (8 processes alternated, load 5: Maglev 35-126 ms against 28-66, TurboFan 69-166
  * against 63-355): the loop must leave out the i64, float, GC and SIMD rows together to be small.
- * `run` keeps every row, so code that widens runs as it did, once there. The cost is for code
- * that widens late: both loops compiled (`vec_bytes`, which widens at once, first call's CPU
- * median 550 -> 603 ms in the measurement above, least 478 -> 514).
+ * `run` keeps every row, so code that widens runs as it did, once there; code that widens late
+ * has V8 compile both loops (`vec_bytes`, which needs `run` from its first SIMD row: first
+ * call's CPU 524 / 620 ms, wall 3.65x / 2.75x in the measurement above, the wall figures
+ * swinging 1.5-5.6x between processes; `xxh64` 555 / 719 ms, 2.19x / 2.85x).
  */
 const CORE =
   /^(Unreachable|Nop|Br|BrIf(Nez|Eqz)|BrIfI32\w+|BrTable|Return|Call|ReturnCall|ConsumeFuel|TierUp|Throw|\w+(Pay|Arms)|Copy[24]?|Const(I32|I64)|Select|Global(Get|Set)|I32(?!Trunc)[A-Z]\w*)$/;
