@@ -157,6 +157,38 @@ export function isCold(def: InstrDef): boolean {
 const WARM =
   /^(Select128|V128(LoadLane|StoreLane|ReplaceLane|ExtractLane|Ternary|Andnot|Or|Xor|Not|AnyTrue)|F32x4(MaxMin|Sub|Mul|Div|Min|Max)|F64x2(Add|Sub|Mul|Div)|I8x16(Shl|ShrU|Eq|Sub)|I16x8(ShrS|Sub|Mul|ShlImm|ShrUImm)|I32x4(Shl|ShrS|ShrU))$/;
 
+/**
+ * Rows that `runCore` has too: a second loop over the control flow, calls, fuel rows and i32
+ * arithmetic and memory access alone, which `runSteady` runs until the engine's code reaches
+ * any other row of `run` (a warm row included), and `run` from then on, for good (`WIDEN`). It
+ * is for V8, not for speed: the time V8 takes to compile a loop grows with its cases, executed or
+ * not, and a first call spends it. Code that needs no more than these rows (C's integer code,
+ * `bench/exceptions`, fib, bytesum, lz) has V8 compile 25,421 bytes of bytecode instead of
+ * `run`'s 61,216. Measured (December 2026, loaded 2-core machine):
+ * - `bench:warmup --tier interpreter --rounds 8 --filter exceptions,vec_bytes,xxh64,lz
+ *   --tree <before>` (8 processes each, alternated, load 5-8), median of the processes, this
+ *   tree / before: `exceptions` first call's CPU 166 / 239 ms, wall first/warm 3.24x / 4.10x;
+ *   `lz` (i32 code too) CPU 673 / 893 ms, wall 2.44x / 2.33x; `vec_bytes_scalar` 637 / 859
+ *   ms, 2.81x / 2.71x; warm calls no slower (`exceptions` 30.4 / 40.7 ms, `lz` 203 / 280);
+ * - V8 compiling in the main thread (`--no-concurrent-recompilation --no-concurrent-osr`, 6
+ *   processes alternated, load 4, a core of 23,787 bytes): Maglev's OSR compile 10-16 ms
+ *   instead of 25-117, TurboFan's 25-48 ms instead of 67-118.
+ * A `run` without its v128 rows alone (54,632 bytes, the rest of `run` as it was) measured no
+ * faster there (8 processes alternated, load 5: Maglev 35-126 ms against 28-66, TurboFan 69-166
+ * against 63-355): the loop must leave out the i64, float, GC and SIMD rows together to be small.
+ * `run` keeps every row, so code that widens runs as it did, once there; code that widens late
+ * has V8 compile both loops (`vec_bytes`, which needs `run` from its first SIMD row: first
+ * call's CPU 524 / 620 ms, wall 3.65x / 2.75x in the measurement above, the wall figures
+ * swinging 1.5-5.6x between processes; `xxh64` 555 / 719 ms, 2.19x / 2.85x).
+ */
+const CORE =
+  /^(Unreachable|Nop|Br|BrIf(Nez|Eqz)|BrIfI32\w+|BrTable|Return|Call|ReturnCall|ConsumeFuel|TierUp|Throw|\w+(Pay|Arms)|Copy[24]?|Const(I32|I64)|Select|Global(Get|Set)|I32(?!Trunc)[A-Z]\w*)$/;
+
+/** Whether `def`'s case is in `runCore` too (it is in `run`, and neither cold nor warm). */
+export function isCore(def: InstrDef): boolean {
+  return CORE.test(def.name) && !isCold(def) && !isWarm(def);
+}
+
 /** The locals of `run` that `runWarm` receives, in its parameter order, with their types. */
 const WARM_LOCALS: readonly [string, string][] = [
   ["code", "Int32Array"],
@@ -417,6 +449,9 @@ let ticks = 0;
  * Runs as \`run\` does, calling it again whenever it returns \`REENTER\`: V8 gives a function new
  * code (Maglev's, then TurboFan's, see \`REENTER\` in exec_support.ts) only where it is entered,
  * so a long call of \`run\` would keep the code it was entered with until it returns.
+ * It runs \`runCore\` until the engine's code first reaches a row \`runCore\` lacks (\`WIDEN\`), and
+ * \`run\` from then on (\`Compiler.wideLoop\`): V8 then compiles no more than the two loops, and
+ * code that needs \`run\` never pays a way back and forth between them.
  */
 export function runSteady(
   compiler: Compiler,
@@ -425,8 +460,17 @@ export function runSteady(
   baseDepth: number,
 ): RunStatus {
   for (;;) {
-    const status = run(compiler, store, st, baseDepth);
-    if (status !== REENTER) return status;
+%COUNT%    const status = compiler.wideLoop
+      ? run(compiler, store, st, baseDepth)
+      : runCore(compiler, store, st, baseDepth);
+    if (status === REENTER) continue;
+    if (status !== WIDEN) return status;
+    if (compiler.wideLoop) {
+      const depth = st.depth;
+      const pc = st.frames[2 * depth + 1]!;
+      throw new Error(\`Bad internal opcode \${st.funcs[depth]!.compiled!.code[pc]} at \${pc}\`);
+    }
+    compiler.wideLoop = true;
   }
 }
 `;
@@ -513,13 +557,28 @@ const COLD_HEAD = RUN_HEAD
 function runCold(`,
   );
 
-/** The start of `runCold`'s loop: an opcode neither loop knows fails on `runCold`'s first. */
+/** `runCore`: `run`'s loop over the rows of `CORE` alone. */
+const CORE_HEAD = RUN_HEAD
+  .replace(/^export \{[^\n]*\n/m, "")
+  .replace(
+    /\/\*\*[\s\S]*?\*\/\nexport function run\(/,
+    `/**
+ * Runs as \`run\` does, over the rows of \`CORE\` in scripts/gen_executor.ts (and the cold rows,
+ * through \`runCold\`), until the next instruction is another row of \`run\`: then saves the
+ * state and returns \`WIDEN\` (\`run\` continues there). A loop of fewer cases, which V8
+ * compiles in a third of \`run\`'s time (see \`CORE\`).
+ */
+export function runCore(`,
+  );
+
+/** The start of `runCold`'s loop: it returns `WIDEN` if its first row is not one of its own. */
 const COLD_ENTRY =
   "  let first = true;\n  for (;;) {\n    const entry = first;\n    first = false;";
 
 const COLD_TAIL = `
       default:
-        if (entry) throw new Error(\`Bad internal opcode \${code[pc]} at \${pc}\`);
+        // A row of \`run\` reached from \`runCore\`, or an opcode no loop knows (see \`runSteady\`).
+        if (entry) return WIDEN;
         frames[2 * depth + 1] = pc;
         st.depth = depth;
         return HOT;
@@ -558,16 +617,32 @@ export interface GenerateOptions {
  */
 function trimLocals(head: string, body: string): string {
   return head.split("\n").flatMap((line) => {
-    const m = /^ {2}let (\w+)\b/.exec(line);
+    const m = /^ {2}(let|const) (\w+)\b/.exec(line);
     if (m === null) return [line];
-    const name = m[1]!;
+    const name = m[2]!;
     const uses = body.match(new RegExp(`(?<![.\\w])${name}\\b`, "g"))?.length ?? 0;
     if (uses === 0) return [];
+    if (m[1] === "const") return [line];
     const assigns = body.match(new RegExp(`(?<![.\\w])${name} =[^=]`, "g"))?.length ?? 0;
     if (assigns === 0) return [line.replace("  let ", "  const ")];
     // Kept current for the rows that switch instances, though no cold row reads it.
     return uses === assigns ? ["  // deno-lint-ignore no-unused-vars", line] : [line];
   }).join("\n");
+}
+
+/**
+ * `body` without its assignments to the locals of `RUN_HEAD` that it never reads (`runCore`'s
+ * reload of `f32` and `f64` after `runCold`: none of its rows reads them), which `trimLocals`
+ * then leaves undeclared.
+ */
+function unreadDropped(body: string): string {
+  let out = body;
+  for (const [, name] of RUN_HEAD.matchAll(/^ {2}let (\w+)\b/gm)) {
+    const uses = out.match(new RegExp(`(?<![.\\w])${name}\\b`, "g"))?.length ?? 0;
+    const assigns = new RegExp(`^\\s*${name} = [^\\n]*;\\n`, "gm");
+    if (uses === (out.match(assigns)?.length ?? 0)) out = out.replace(assigns, "");
+  }
+  return out;
 }
 
 /**
@@ -581,8 +656,12 @@ function trimLocals(head: string, body: string): string {
  * values either way.
  */
 const SCRATCH = ["ea", "d", "x", "a", "v"];
-const SCRATCH_DECL = `  // Scratch values of the cases (see \`SCRATCH\` in scripts/gen_executor.ts).
-  let ${SCRATCH.map((n) => `${n} = 0`).join(", ")};`;
+/** The declaration of the scratch names that `body` uses. */
+function scratchDecl(body: string): string {
+  const used = SCRATCH.filter((n) => new RegExp(`(?<![.\\w])${n} =[^=]`).test(body));
+  return `  // Scratch values of the cases (see \`SCRATCH\` in scripts/gen_executor.ts).
+  let ${used.map((n) => `${n} = 0`).join(", ")};`;
+}
 const SCRATCH_CONST = new RegExp(`^(\\s*)const ((?:${SCRATCH.join("|")}) = )`, "gm");
 
 /** A case of `run` with its `const` scratch declarations as assignments (see `SCRATCH`). */
@@ -627,20 +706,41 @@ export function generateExecutorSource(options: GenerateOptions = {}): string {
         )
       : head;
   const coldBody = coldCases.join("\n") + COLD_TAIL;
-  const head = RUN_HEAD.replace(
-    "  for (;;) {",
-    `${SCRATCH_DECL}\n  ticks = REENTER_TICKS;\n  try {\n  for (;;) {`,
-  );
+  const loopHead = (text: string, body: string, count = (h: string) => h) =>
+    count(trimLocals(text, body)).replace(
+      "  for (;;) {",
+      `${scratchDecl(body)}\n  ticks = REENTER_TICKS;\n  try {\n  steady: for (;;) {`,
+    );
   const warmBody = warmCases.join("\n");
   const locals = warmLocals(warmBody);
-  const runTail = RUN_TAIL.replace("%WARM_CALL%", warmCases.length === 0 ? "" : warmCall(locals))
-    .replace(/ {2}}\n}\n$/, `  }\n${REENTER_EXIT}}\n`)
-    .replace(
-      /}\n$/,
-      "} catch (e) {\n    if (fuel >= 0) store.fuel = fuel;\n    throw e;\n  }\n}\n",
-    );
-  const loop = counted(head).replace("  for (;;) {", "  steady: for (;;) {") + cases.join("\n") +
-    runTail + "\n" +
+  const loopTail = (warm: string) =>
+    RUN_TAIL.replace("%WARM_CALL%", warm)
+      .replace(/ {2}}\n}\n$/, `  }\n${REENTER_EXIT}}\n`)
+      .replace(
+        /}\n$/,
+        "} catch (e) {\n    if (fuel >= 0) store.fuel = fuel;\n    throw e;\n  }\n}\n",
+      );
+  const runBody = cases.join("\n") +
+    loopTail(warmCases.length === 0 ? "" : warmCall(locals));
+  // Every other opcode labels `runCore`'s default clause: with its cases alone (about 210 of
+  // the 465 opcodes, spread over all of them) V8 compiled its switch to a chain of compares, not
+  // a jump table (\`--print-bytecode\`: \`TestEqualStrict\` per case, no \`SwitchOnSmiNoFeedback\`),
+  // and sieve ran 9% slower, bytesum 14%, than in \`run\`.
+  const coreOps = new Set(
+    ISA.filter((d) => isCore(ISA.find((o) => o.name === (d.caseOf ?? d.name))!)).map((d) =>
+      I[d.name as InstrName]
+    ),
+  );
+  const others = ISA.map((d) => I[d.name as InstrName]).filter((op) => !coreOps.has(op));
+  const coreBody = unreadDropped(
+    owners.filter(isCore).map((d) => hoistScratch(caseOf(d))).join("\n") +
+      loopTail("").replace(
+        "      default: {",
+        others.map((op) => `      case ${op}:\n`).join("") + "      default: {",
+      ),
+  );
+  const loop = loopHead(RUN_HEAD, runBody, counted) + runBody + "\n" +
+    loopHead(CORE_HEAD, coreBody) + coreBody + "\n" +
     countedCold(trimLocals(COLD_HEAD, coldBody).replace("  for (;;) {", COLD_ENTRY)) + coldBody +
     (warmCases.length === 0 ? "" : warmHead(locals) + warmBody + WARM_TAIL);
   const counts = options.count
@@ -660,8 +760,15 @@ export function generateExecutorSource(options: GenerateOptions = {}): string {
     `import type { Compiler, RunStatus } from "./exec_support.ts";`,
   ].join("\n");
   const hot = "\n/** `runCold`'s status: continue in `run` from the saved state. */\n" +
-    "const HOT: RunStatus = -1;\n";
-  return HEADER + imports + "\n" + counts + hot + RUN_STEADY + loop;
+    "const HOT: RunStatus = -1;\n" +
+    "\n/** `runCore`'s status: continue in `run` from the saved state (see `runSteady`). */\n" +
+    "export const WIDEN: RunStatus = -2;\n";
+  // An instrumented executor runs `run` alone: `runCore` would count the row it widens at twice.
+  const steady = RUN_STEADY.replace(
+    "%COUNT%",
+    options.count ? "    compiler.wideLoop = true;\n" : "",
+  );
+  return HEADER + imports + "\n" + counts + hot + steady + loop;
 }
 
 /** `source` as `deno fmt` formats it with the repository's settings. */

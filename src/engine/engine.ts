@@ -109,6 +109,14 @@ export class Engine {
    * @internal
    */
   readonly bulkFuel: BulkFuel | null;
+  /**
+   * Whether the interpreter runs its loop of every row, `run`, rather than `runCore` (see
+   * `runSteady` in executor.ts): set for good when this engine's code first reaches a row that
+   * `runCore` lacks.
+   *
+   * @internal
+   */
+  wideLoop = false;
 
   /**
    * Creates an engine.

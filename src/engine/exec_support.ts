@@ -26,6 +26,11 @@ export interface Compiler {
   compile(func: WasmFuncEntity): CompiledFunc;
   /** The per-byte/element charges of bulk operations, or null when fuel is not metered. */
   readonly bulkFuel: BulkFuel | null;
+  /**
+   * Whether \`runSteady\` runs \`run\` rather than \`runCore\`: set for good when the code first
+   * reaches a row that \`runCore\` lacks (\`WIDEN\` in executor.ts).
+   */
+  wideLoop: boolean;
 }
 
 /** How `run` ended: one of the constants below. */

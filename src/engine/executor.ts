@@ -278,6 +278,9 @@ import type { Compiler, RunStatus } from "./exec_support.ts";
 /** `runCold`'s status: continue in `run` from the saved state. */
 const HOT: RunStatus = -1;
 
+/** `runCore`'s status: continue in `run` from the saved state (see `runSteady`). */
+export const WIDEN: RunStatus = -2;
+
 /**
  * What is left of `run`'s count towards stopping to be entered again (`REENTER_CHECK`). One for
  * all calls of `run`: a nested one (a host function calling Wasm) starts it again, and the call
@@ -289,6 +292,9 @@ let ticks = 0;
  * Runs as `run` does, calling it again whenever it returns `REENTER`: V8 gives a function new
  * code (Maglev's, then TurboFan's, see `REENTER` in exec_support.ts) only where it is entered,
  * so a long call of `run` would keep the code it was entered with until it returns.
+ * It runs `runCore` until the engine's code first reaches a row `runCore` lacks (`WIDEN`), and
+ * `run` from then on (`Compiler.wideLoop`): V8 then compiles no more than the two loops, and
+ * code that needs `run` never pays a way back and forth between them.
  */
 export function runSteady(
   compiler: Compiler,
@@ -297,8 +303,17 @@ export function runSteady(
   baseDepth: number,
 ): RunStatus {
   for (;;) {
-    const status = run(compiler, store, st, baseDepth);
-    if (status !== REENTER) return status;
+    const status = compiler.wideLoop
+      ? run(compiler, store, st, baseDepth)
+      : runCore(compiler, store, st, baseDepth);
+    if (status === REENTER) continue;
+    if (status !== WIDEN) return status;
+    if (compiler.wideLoop) {
+      const depth = st.depth;
+      const pc = st.frames[2 * depth + 1]!;
+      throw new Error(`Bad internal opcode ${st.funcs[depth]!.compiled!.code[pc]} at ${pc}`);
+    }
+    compiler.wideLoop = true;
   }
 }
 
@@ -3309,6 +3324,1551 @@ export function run(
 }
 
 /**
+ * Runs as `run` does, over the rows of `CORE` in scripts/gen_executor.ts (and the cold rows,
+ * through `runCold`), until the next instruction is another row of `run`: then saves the
+ * state and returns `WIDEN` (`run` continues there). A loop of fewer cases, which V8
+ * compiles in a third of `run`'s time (see `CORE`).
+ */
+export function runCore(
+  compiler: Compiler,
+  store: StoreInner,
+  st: ExecStack,
+  baseDepth: number,
+): RunStatus {
+  let depth = st.depth;
+  let frames = st.frames;
+  const funcs = st.funcs;
+  let fp = frames[2 * depth]!;
+  let pc = frames[2 * depth + 1]!;
+  let code = funcs[depth]!.compiled!.code;
+  let inst = funcs[depth]!.instance;
+  let globals = inst.globals;
+  let mem: MemoryEntity | null = inst.memories[0] ?? null;
+  let mview = mem !== null ? mem.view : EMPTY_VIEW;
+  let memLen = mview.byteLength;
+  let s32 = st.s32;
+  let fuel = store.fuel;
+  // Scratch values of the cases (see `SCRATCH` in scripts/gen_executor.ts).
+  let ea = 0, d = 0, x = 0, a = 0, v = 0;
+  ticks = REENTER_TICKS;
+  try {
+    steady: for (;;) {
+      switch (code[pc]) {
+        case 0: // BrIfNezPay
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
+            x = fuel - code[(pc + 4) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 2) | 0];
+            } else pc = code[(pc + 3) | 0];
+          } else pc = pc + 5;
+          break;
+        case 1: // BrIfI32NePay
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
+            x = fuel - code[(pc + 5) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 3) | 0];
+            } else pc = code[(pc + 4) | 0];
+          } else pc = pc + 6;
+          break;
+        case 2: // BrIfI32LtUPay
+          if (
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+          ) {
+            x = fuel - code[(pc + 5) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 3) | 0];
+            } else pc = code[(pc + 4) | 0];
+          } else pc = pc + 6;
+          break;
+        case 3: // BrIfI32LeUPay
+          if (
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+          ) {
+            x = fuel - code[(pc + 5) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 3) | 0];
+            } else pc = code[(pc + 4) | 0];
+          } else pc = pc + 6;
+          break;
+        case 4: { // I32AddBrIfLtUPay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
+          break;
+        }
+        case 5: { // I32AddImmBrIfLtUPay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
+          break;
+        }
+        case 6: { // I32AddImmBrIfLtUImmPay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
+          break;
+        }
+        case 7: { // I32AddImmBrIfNePay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
+          break;
+        }
+        case 8: { // I32AddImmBrIfNeImmPay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          if (s32[x] !== code[(pc + 4) | 0]) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
+          break;
+        }
+        case 9: { // I32AddImmBrIfLeUPay
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          if ((s32[x] >>> 0) <= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
+            x = fuel - code[(pc + 7) | 0];
+            if (x >= 0) {
+              fuel = x;
+              pc = code[(pc + 5) | 0];
+            } else pc = code[(pc + 6) | 0];
+          } else pc = pc + 8;
+          break;
+        }
+        case 10: // BrIfEqzArms
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === 0 ? code[(pc + 2) | 0] : pc + 3;
+          x = fuel - code[(pc + 1) | 0];
+          if (x >= 0) {
+            fuel = x;
+            pc = (pc + 2) | 0;
+          }
+          break;
+        case 11: // BrIfNezArms
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] !== 0 ? code[(pc + 2) | 0] : pc + 3;
+          x = fuel - code[(pc + 1) | 0];
+          if (x >= 0) {
+            fuel = x;
+            pc = (pc + 2) | 0;
+          }
+          break;
+        case 12: // BrIfI32GeUImmArms
+          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          x = fuel - code[(pc + 1) | 0];
+          if (x >= 0) {
+            fuel = x;
+            pc = (pc + 2) | 0;
+          }
+          break;
+        case 13: // Unreachable
+          throw trap(TrapCode.UnreachableCodeReached);
+        case 14: // Br
+          if (--ticks < 0) break steady;
+          pc = code[(pc + 1) | 0];
+          break;
+        case 15: // BrIfNez
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
+            if (code[(pc + 2) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 2) | 0];
+          } else {
+            pc = pc + 3;
+          }
+          break;
+        case 16: // BrIfEqz
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] === 0) {
+            if (code[(pc + 2) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 2) | 0];
+          } else {
+            pc = pc + 3;
+          }
+          break;
+        case 19: // BrIfI32Eq
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 20: // BrIfI32Ne
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
+            if (code[(pc + 3) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 3) | 0];
+          } else {
+            pc = pc + 4;
+          }
+          break;
+        case 21: // BrIfI32LtS
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] < s32[(fp + code[(pc + 2) | 0]) | 0]) {
+            if (code[(pc + 3) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 3) | 0];
+          } else {
+            pc = pc + 4;
+          }
+          break;
+        case 22: // BrIfI32LtU
+          if (
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+          ) {
+            if (code[(pc + 3) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 3) | 0];
+          } else {
+            pc = pc + 4;
+          }
+          break;
+        case 23: // BrIfI32GtS
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] > s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 24: // BrIfI32GtU
+          pc =
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+              ? code[(pc + 3) | 0]
+              : pc + 4;
+          break;
+        case 25: // BrIfI32LeS
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 26: // BrIfI32LeU
+          pc =
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+              ? code[(pc + 3) | 0]
+              : pc + 4;
+          break;
+        case 27: // BrIfI32GeS
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= s32[(fp + code[(pc + 2) | 0]) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 28: // BrIfI32GeU
+          pc =
+            (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
+              ? code[(pc + 3) | 0]
+              : pc + 4;
+          break;
+        case 29: // BrIfI32EqImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] === code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 30: // BrIfI32NeImm
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] !== code[(pc + 2) | 0]) {
+            if (code[(pc + 3) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 3) | 0];
+          } else {
+            pc = pc + 4;
+          }
+          break;
+        case 31: // BrIfI32LtSImm
+          if (s32[(fp + code[(pc + 1) | 0]) | 0] < code[(pc + 2) | 0]) {
+            if (code[(pc + 3) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 3) | 0];
+          } else {
+            pc = pc + 4;
+          }
+          break;
+        case 32: // BrIfI32LtUImm
+          if ((s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (code[(pc + 2) | 0] >>> 0)) {
+            if (code[(pc + 3) | 0] < pc && --ticks < 0) break steady;
+            pc = code[(pc + 3) | 0];
+          } else {
+            pc = pc + 4;
+          }
+          break;
+        case 33: // BrIfI32GtSImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] > code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 34: // BrIfI32GtUImm
+          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) > (code[(pc + 2) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 35: // BrIfI32LeSImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] <= code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 36: // BrIfI32LeUImm
+          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (code[(pc + 2) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 37: // BrIfI32GeSImm
+          pc = s32[(fp + code[(pc + 1) | 0]) | 0] >= code[(pc + 2) | 0]
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 38: // BrIfI32GeUImm
+          pc = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) >= (code[(pc + 2) | 0] >>> 0)
+            ? code[(pc + 3) | 0]
+            : pc + 4;
+          break;
+        case 49: { // I32AddImmBrIfLtU
+          if (--ticks < 0) break steady;
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          v = (pc + 6) | 0;
+          pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0) ? code[(pc + 5) | 0] : v;
+          break;
+        }
+        case 50: { // I32AddImmBrIfGeU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 51: { // I32AddImmBrIfLeU
+          if (--ticks < 0) break steady;
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          v = (pc + 6) | 0;
+          pc = (s32[x] >>> 0) <= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : v;
+          break;
+        }
+        case 52: { // I32AddImmBrIfGtU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) > (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 53: { // I32AddImmBrIfNe
+          if (--ticks < 0) break steady;
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          v = (pc + 6) | 0;
+          pc = s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : v;
+          break;
+        }
+        case 54: { // I32AddImmBrIfEq
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = s32[x] === s32[(fp + code[(pc + 4) | 0]) | 0] ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 55: { // I32AddImmBrIfLtUImm
+          if (--ticks < 0) break steady;
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          v = (pc + 6) | 0;
+          pc = (s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : v;
+          break;
+        }
+        case 56: { // I32AddImmBrIfGeUImm
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (s32[x] >>> 0) >= (code[(pc + 4) | 0] >>> 0) ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 57: { // I32AddImmBrIfNeImm
+          if (--ticks < 0) break steady;
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          v = (pc + 6) | 0;
+          pc = s32[x] !== code[(pc + 4) | 0] ? code[(pc + 5) | 0] : v;
+          break;
+        }
+        case 58: { // I32AddImmBrIfEqImm
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = s32[x] === code[(pc + 4) | 0] ? code[(pc + 5) | 0] : pc + 6;
+          break;
+        }
+        case 59: { // I32AddBrIfLtU
+          if (--ticks < 0) break steady;
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          v = (pc + 6) | 0;
+          pc = (s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0) ? code[(pc + 5) | 0] : v;
+          break;
+        }
+        case 60: { // I32AddBrIfGeU
+          x = (fp + code[(pc + 1) | 0]) | 0;
+          s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          pc = (s32[x] >>> 0) >= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)
+            ? code[(pc + 5) | 0]
+            : pc + 6;
+          break;
+        }
+        case 71: { // BrTable
+          const n = code[(pc + 2) | 0];
+          const i = s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0;
+          pc = code[pc + 3 + (i < n ? i : n)];
+          break;
+        }
+        case 72: // Return
+        case 73: { // ReturnSlot
+          if (code[pc] === 73) {
+            a = (fp + code[(pc + 1) | 0]) | 0;
+            s32[fp] = s32[a];
+            s32[fp + 1] = s32[a + 1];
+          }
+          st.depth = --depth;
+          if (depth < baseDepth) {
+            store.fuel = fuel;
+            return DONE;
+          }
+          fp = frames[2 * depth];
+          pc = frames[2 * depth + 1];
+          const caller = funcs[depth];
+          code = caller.compiled!.code;
+          if (caller.instance !== inst) {
+            inst = caller.instance;
+            globals = inst.globals;
+            mem = inst.memories[0] ?? null;
+            mview = mem !== null ? mem.view : EMPTY_VIEW;
+            memLen = mview.byteLength;
+          } else if (mem !== null && mview !== mem.view) {
+            mview = mem.view;
+            memLen = mview.byteLength;
+          }
+          break;
+        }
+        case 74: // Call
+        case 75: // CallIndirect
+        case 76: { // CallRef
+          if (--ticks < 0) break steady;
+          let callee: FuncEntity;
+          let base: number;
+          if (code[pc] === 74) {
+            callee = inst.funcs[code[(pc + 1) | 0]];
+            base = (fp + code[(pc + 2) | 0]) | 0;
+            pc = (pc + 3) | 0;
+          } else if (code[pc] === 76) {
+            callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
+            base = (fp + code[(pc + 2) | 0]) | 0;
+            pc = (pc + 3) | 0;
+          } else {
+            callee = indirectCallee(
+              store,
+              inst,
+              code[(pc + 1) | 0],
+              code[(pc + 2) | 0],
+              s32[(fp + code[(pc + 3) | 0]) | 0],
+            );
+            base = (fp + code[(pc + 4) | 0]) | 0;
+            pc = (pc + 5) | 0;
+          }
+          frames[2 * depth + 1] = pc;
+          if (callee.isHost) {
+            store.fuel = fuel;
+            fuel = -1;
+            const pending = callHost(callee, inst, st, base, store, baseDepth);
+            fuel = store.fuel;
+            if (pending !== undefined) {
+              if (pending !== null) return HOST_AWAIT;
+              // The host function threw a Wasm exception, which a handler caught.
+              depth = st.depth;
+              fp = frames[2 * depth];
+              pc = frames[2 * depth + 1];
+              const handler = funcs[depth];
+              code = handler.compiled!.code;
+              if (handler.instance !== inst) {
+                inst = handler.instance;
+                globals = inst.globals;
+                mem = inst.memories[0] ?? null;
+                mview = mem !== null ? mem.view : EMPTY_VIEW;
+                memLen = mview.byteLength;
+              } else if (mem !== null && mview !== mem.view) {
+                mview = mem.view;
+                memLen = mview.byteLength;
+              }
+              break;
+            }
+            if (mem !== null && mview !== mem.view) {
+              mview = mem.view;
+              memLen = mview.byteLength;
+            }
+            break;
+          }
+          const cf = callee.compiled ?? compiler.compile(callee);
+          if (base + cf.frameWords > s32.length) {
+            st.growValues(base + cf.frameWords);
+            s32 = st.s32;
+          }
+          if (2 * (depth + 1) >= frames.length) {
+            st.growFrames(depth + 1);
+            frames = st.frames;
+          }
+          st.depth = ++depth;
+          frames[2 * depth] = base;
+          funcs[depth] = callee;
+          for (let i = base + cf.paramWords, end = base + cf.localWords; i < end; i++) s32[i] = 0;
+          fp = base;
+          code = cf.code;
+          pc = 0;
+          if (code[0] === 82 && fuel >= code[1]) {
+            // Pays the callee's entry here, saving a dispatch (when short, ConsumeFuel stops).
+            fuel -= code[1];
+            pc = 2;
+          }
+          if (callee.instance !== inst) {
+            inst = callee.instance;
+            globals = inst.globals;
+            mem = inst.memories[0] ?? null;
+            mview = mem !== null ? mem.view : EMPTY_VIEW;
+            memLen = mview.byteLength;
+          }
+          break;
+        }
+        case 77: // ReturnCall
+        case 78: // ReturnCallIndirect
+        case 79: { // ReturnCallRef
+          let callee: FuncEntity;
+          let base: number;
+          if (code[pc] === 77) {
+            callee = inst.funcs[code[(pc + 1) | 0]];
+            base = (fp + code[(pc + 2) | 0]) | 0;
+          } else if (code[pc] === 79) {
+            callee = refCallee(store, s32[(fp + code[(pc + 1) | 0]) | 0]);
+            base = (fp + code[(pc + 2) | 0]) | 0;
+          } else {
+            callee = indirectCallee(
+              store,
+              inst,
+              code[(pc + 1) | 0],
+              code[(pc + 2) | 0],
+              s32[(fp + code[(pc + 3) | 0]) | 0],
+            );
+            base = (fp + code[(pc + 4) | 0]) | 0;
+          }
+          // The arguments move down (base > fp), so a forward copy never overwrites one unread.
+          if (callee.isHost) {
+            for (let i = 0, n = callee.type.params.length * SLOT_WORDS; i < n; i++) {
+              s32[fp + i] = s32[base + i];
+            }
+            const from = inst;
+            const at = fp;
+            if (depth === baseDepth) {
+              st.depth = depth - 1;
+              // No frame of this run is left to catch a Wasm exception: callHost throws it on.
+              store.fuel = fuel;
+              fuel = -1;
+              return callHost(callee, from, st, at, store, baseDepth) === undefined
+                ? DONE
+                : HOST_AWAIT;
+            }
+            st.depth = --depth;
+            fp = frames[2 * depth];
+            pc = frames[2 * depth + 1];
+            const caller = funcs[depth];
+            code = caller.compiled!.code;
+            if (caller.instance !== inst) {
+              inst = caller.instance;
+              globals = inst.globals;
+              mem = inst.memories[0] ?? null;
+              mview = mem !== null ? mem.view : EMPTY_VIEW;
+              memLen = mview.byteLength;
+            } else if (mem !== null && mview !== mem.view) {
+              mview = mem.view;
+              memLen = mview.byteLength;
+            }
+            store.fuel = fuel;
+            fuel = -1;
+            const pending = callHost(callee, from, st, at, store, baseDepth);
+            fuel = store.fuel;
+            if (pending !== undefined) {
+              if (pending !== null) return HOST_AWAIT;
+              // The host function threw a Wasm exception, which a handler of the caller caught.
+              depth = st.depth;
+              fp = frames[2 * depth];
+              pc = frames[2 * depth + 1];
+              const handler = funcs[depth];
+              code = handler.compiled!.code;
+              if (handler.instance !== inst) {
+                inst = handler.instance;
+                globals = inst.globals;
+                mem = inst.memories[0] ?? null;
+                mview = mem !== null ? mem.view : EMPTY_VIEW;
+                memLen = mview.byteLength;
+              } else if (mem !== null && mview !== mem.view) {
+                mview = mem.view;
+                memLen = mview.byteLength;
+              }
+              break;
+            }
+            if (mem !== null && mview !== mem.view) {
+              mview = mem.view;
+              memLen = mview.byteLength;
+            }
+            break;
+          }
+          const cf = callee.compiled ?? compiler.compile(callee);
+          if (fp + cf.frameWords > s32.length) {
+            st.growValues(fp + cf.frameWords);
+            s32 = st.s32;
+          }
+          for (let i = 0, n = cf.paramWords; i < n; i++) s32[fp + i] = s32[base + i];
+          for (let i = fp + cf.paramWords, end = fp + cf.localWords; i < end; i++) s32[i] = 0;
+          funcs[depth] = callee;
+          code = cf.code;
+          pc = 0;
+          if (callee.instance !== inst) {
+            inst = callee.instance;
+            globals = inst.globals;
+            mem = inst.memories[0] ?? null;
+            mview = mem !== null ? mem.view : EMPTY_VIEW;
+            memLen = mview.byteLength;
+          }
+          break;
+        }
+        case 81: // Nop
+          pc = (pc + 1) | 0;
+          break;
+        case 82: // ConsumeFuel
+          x = fuel - code[(pc + 1) | 0];
+          if (x < 0) {
+            store.fuel = fuel;
+            if (outOfFuel(store, st, fuel - x)) return stopAt(st, depth, pc);
+            fuel = store.fuel;
+            break; // refilled: charge again
+          }
+          fuel = x;
+          pc = (pc + 2) | 0;
+          break;
+        case 83: { // Copy
+          d = (fp + code[(pc + 1) | 0]) | 0, a = (fp + code[(pc + 2) | 0]) | 0;
+          s32[d] = s32[a];
+          s32[d + 1] = s32[a + 1];
+          pc = (pc + 3) | 0;
+          break;
+        }
+        case 84: // Copy2
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+          s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
+          s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
+          s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
+          pc = (pc + 5) | 0;
+          break;
+        case 85: // Copy4
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0];
+          s32[((fp + code[(pc + 1) | 0]) | 0) + 1] = s32[((fp + code[(pc + 2) | 0]) | 0) + 1];
+          s32[(fp + code[(pc + 3) | 0]) | 0] = s32[(fp + code[(pc + 4) | 0]) | 0];
+          s32[((fp + code[(pc + 3) | 0]) | 0) + 1] = s32[((fp + code[(pc + 4) | 0]) | 0) + 1];
+          s32[(fp + code[(pc + 5) | 0]) | 0] = s32[(fp + code[(pc + 6) | 0]) | 0];
+          s32[((fp + code[(pc + 5) | 0]) | 0) + 1] = s32[((fp + code[(pc + 6) | 0]) | 0) + 1];
+          s32[(fp + code[(pc + 7) | 0]) | 0] = s32[(fp + code[(pc + 8) | 0]) | 0];
+          s32[((fp + code[(pc + 7) | 0]) | 0) + 1] = s32[((fp + code[(pc + 8) | 0]) | 0) + 1];
+          pc = (pc + 9) | 0;
+          break;
+        case 86: // ConstI32
+          s32[(fp + code[(pc + 1) | 0]) | 0] = code[(pc + 2) | 0];
+          pc = (pc + 3) | 0;
+          break;
+        case 87: { // ConstI64
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = code[(pc + 2) | 0];
+          s32[d + 1] = code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 88: { // Select
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          a = s32[(fp + code[(pc + 2) | 0]) | 0] !== 0
+            ? (fp + code[(pc + 3) | 0]) | 0
+            : (fp + code[(pc + 4) | 0]) | 0;
+          s32[d] = s32[a];
+          s32[d + 1] = s32[a + 1];
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 89: { // GlobalGet
+          const g = globals[code[(pc + 2) | 0]].value;
+          d = (fp + code[(pc + 1) | 0]) | 0;
+          s32[d] = g[0];
+          s32[d + 1] = g[1];
+          pc = (pc + 3) | 0;
+          break;
+        }
+        case 90: { // GlobalSet
+          const g = globals[code[(pc + 1) | 0]].value;
+          a = (fp + code[(pc + 2) | 0]) | 0;
+          g[0] = s32[a];
+          g[1] = s32[a + 1];
+          pc = (pc + 3) | 0;
+          break;
+        }
+        case 92: // I32Eqz
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] === 0 ? 1 : 0;
+          pc = (pc + 3) | 0;
+          break;
+        case 93: // I32Eq
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] === s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 94: // I32Ne
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] !== s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 95: // I32LtS
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] < s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 96: // I32LtU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+              ? 1
+              : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 97: // I32GtS
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] > s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 98: // I32GtU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+              ? 1
+              : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 99: // I32LeS
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] <= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 100: // I32LeU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+              ? 1
+              : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 101: // I32GeS
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] >= s32[(fp + code[(pc + 3) | 0]) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 102: // I32GeU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (s32[(fp + code[(pc + 3) | 0]) | 0] >>> 0)
+              ? 1
+              : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 103: // I32EqImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] === code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 104: // I32NeImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] !== code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 105: // I32LtSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] < code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 106: // I32LtUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) < (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 107: // I32GtSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] > code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 108: // I32GtUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) > (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 109: { // I32MinUImm
+          a = s32[(fp + code[(pc + 2) | 0]) | 0];
+          s32[(fp + code[(pc + 1) | 0]) | 0] = (a >>> 0) < (code[(pc + 3) | 0] >>> 0)
+            ? a
+            : code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 110: // I32LeSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] <= code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 111: // I32LeUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) <= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 112: // I32GeSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            s32[(fp + code[(pc + 2) | 0]) | 0] >= code[(pc + 3) | 0] ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 113: // I32GeUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) >= (code[(pc + 3) | 0] >>> 0) ? 1 : 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 114: // I32Clz
+          s32[(fp + code[(pc + 1) | 0]) | 0] = Math.clz32(s32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 115: // I32Ctz
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Ctz(s32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 116: // I32Popcnt
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Popcnt(s32[(fp + code[(pc + 2) | 0]) | 0]);
+          pc = (pc + 3) | 0;
+          break;
+        case 117: // I32Extend8S
+          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 24) >> 24;
+          pc = (pc + 3) | 0;
+          break;
+        case 118: // I32Extend16S
+          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] << 16) >> 16;
+          pc = (pc + 3) | 0;
+          break;
+        case 119: // I32Add
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 120: // I32Sub
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] - s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 121: // I32Mul
+          s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 122: // I32DivS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivS(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 123: // I32DivU
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32DivU(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 124: // I32RemS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemS(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 125: // I32RemU
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32RemU(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 126: // I32And
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 127: // I32Or
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 128: // I32Xor
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 129: // I32Shl
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 130: // I32ShrS
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
+            s32[(fp + code[(pc + 3) | 0]) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 131: // I32ShrU
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 132: // I32Rotl
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 133: // I32Rotr
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            s32[(fp + code[(pc + 3) | 0]) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 134: // I32AddImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 135: // I32MulImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = Math.imul(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 136: // I32AndImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] &
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 137: // I32OrImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] |
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 138: // I32XorImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] ^
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 139: // I32ShlImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] <<
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 140: // I32ShrSImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = s32[(fp + code[(pc + 2) | 0]) | 0] >>
+            code[(pc + 3) | 0];
+          pc = (pc + 4) | 0;
+          break;
+        case 141: // I32ShrUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            (s32[(fp + code[(pc + 2) | 0]) | 0] >>> code[(pc + 3) | 0]) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case 142: // I32RotlImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotl(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 143: // I32RotrImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = i32Rotr(
+            s32[(fp + code[(pc + 2) | 0]) | 0],
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 4) | 0;
+          break;
+        case 144: // I32AddShlImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] = (s32[(fp + code[(pc + 2) | 0]) | 0] +
+            (s32[(fp + code[(pc + 3) | 0]) | 0] << code[(pc + 4) | 0])) | 0;
+          pc = (pc + 5) | 0;
+          break;
+        case 145: // I32AddAddImmShrUImm
+          s32[(fp + code[(pc + 1) | 0]) | 0] =
+            ((s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0] +
+              code[(pc + 4) | 0]) | 0) >>> code[(pc + 5) | 0];
+          pc = (pc + 6) | 0;
+          break;
+        case 296: { // I32Load
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea > memLen - 4) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 298: { // I32Load8S
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt8(ea);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 299: { // I32Load8U
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 300: { // I32LoadAddImm
+          ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+            (code[(pc + 4) | 0] >>> 0);
+          if (ea > memLen - 4) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt32(ea, true);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 302: { // I32Load8UAddImm
+          ea = ((s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) >>> 0) +
+            (code[(pc + 4) | 0] >>> 0);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint8(ea);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 303: { // I32Load16S
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea > memLen - 2) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getInt16(ea, true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 304: { // I32Load16U
+          ea = (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0) + (code[(pc + 3) | 0] >>> 0);
+          if (ea > memLen - 2) throw trap(TrapCode.MemoryOutOfBounds);
+          s32[(fp + code[(pc + 1) | 0]) | 0] = mview.getUint16(ea, true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 311: { // I32Store
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea > memLen - 4) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt32(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 313: { // I32Store8
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt8(ea, s32[(fp + code[(pc + 3) | 0]) | 0]);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 314: { // I32Store16
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea > memLen - 2) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt16(ea, s32[(fp + code[(pc + 3) | 0]) | 0], true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 315: { // I32StoreAt
+          ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+            (code[(pc + 3) | 0] >>> 0);
+          if (ea > memLen - 4) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt32(ea, s32[(fp + code[(pc + 4) | 0]) | 0], true);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 316: { // I32Store8At
+          ea = ((s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0]) >>> 0) +
+            (code[(pc + 3) | 0] >>> 0);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt8(ea, s32[(fp + code[(pc + 4) | 0]) | 0]);
+          pc = (pc + 5) | 0;
+          break;
+        }
+        case 317: // I32Copy8At
+          copyByte(
+            mview,
+            memLen,
+            s32[(fp + code[(pc + 4) | 0]) | 0] + code[(pc + 5) | 0],
+            code[(pc + 6) | 0],
+            s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+            code[(pc + 3) | 0],
+          );
+          pc = (pc + 7) | 0;
+          break;
+        case 318: // I32Copy8At2
+          copyBytes2(mview, memLen, s32, code, pc, fp);
+          pc = (pc + 13) | 0;
+          break;
+        case 319: // I32AddAddImmShrUStore8At
+          storeByte(
+            mview,
+            memLen,
+            s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+            code[(pc + 3) | 0],
+            ((s32[(fp + code[(pc + 4) | 0]) | 0] + s32[(fp + code[(pc + 5) | 0]) | 0] +
+              code[(pc + 6) | 0]) | 0) >>> code[(pc + 7) | 0],
+          );
+          pc = (pc + 8) | 0;
+          break;
+        case 320: { // I32Load8UAddAddImmShrUStore8At
+          ea = (s32[(fp + code[(pc + 7) | 0]) | 0] + code[(pc + 8) | 0]) >>> 0;
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          v = mview.getUint8(ea);
+          s32[(fp + code[(pc + 6) | 0]) | 0] = v;
+          storeByte(
+            mview,
+            memLen,
+            s32[(fp + code[(pc + 1) | 0]) | 0] + code[(pc + 2) | 0],
+            0,
+            ((s32[(fp + code[(pc + 3) | 0]) | 0] + v + code[(pc + 4) | 0]) | 0) >>>
+              code[(pc + 5) | 0],
+          );
+          pc = (pc + 9) | 0;
+          break;
+        }
+        case 321: // I32AddShlImmLoad8UAddImmShrUStore8At
+          blurByte(mview, memLen, s32, code, pc, fp);
+          pc = (pc + 11) | 0;
+          break;
+        case 322: { // I32StoreImm
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea > memLen - 4) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt32(ea, code[(pc + 3) | 0], true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 323: { // I32Store8Imm
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea >= memLen) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt8(ea, code[(pc + 3) | 0]);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 324: { // I32Store16Imm
+          ea = (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) + (code[(pc + 2) | 0] >>> 0);
+          if (ea > memLen - 2) throw trap(TrapCode.MemoryOutOfBounds);
+          mview.setInt16(ea, code[(pc + 3) | 0], true);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case 420: { // Throw
+          frames[2 * depth + 1] = pc + 3;
+          throwNew(
+            store,
+            st,
+            baseDepth,
+            inst.tags[code[(pc + 1) | 0]]!,
+            s32,
+            (fp + code[(pc + 2) | 0]) | 0,
+          );
+          depth = st.depth;
+          fp = frames[2 * depth];
+          pc = frames[2 * depth + 1];
+          const handler = funcs[depth];
+          code = handler.compiled!.code;
+          if (handler.instance !== inst) {
+            inst = handler.instance;
+            globals = inst.globals;
+            mem = inst.memories[0] ?? null;
+            mview = mem !== null ? mem.view : EMPTY_VIEW;
+            memLen = mview.byteLength;
+          } else if (mem !== null && mview !== mem.view) {
+            mview = mem.view;
+            memLen = mview.byteLength;
+          }
+          break;
+        }
+        case 464: // TierUp
+          if (--funcs[depth]!.compiled!.hotness <= 0) {
+            frames[2 * depth + 1] = pc;
+            store.fuel = fuel;
+            return TIER_UP;
+          }
+          pc = (pc + 1) | 0;
+          break;
+        case 17:
+        case 18:
+        case 39:
+        case 40:
+        case 41:
+        case 42:
+        case 43:
+        case 44:
+        case 45:
+        case 46:
+        case 47:
+        case 48:
+        case 61:
+        case 62:
+        case 63:
+        case 64:
+        case 65:
+        case 66:
+        case 67:
+        case 68:
+        case 69:
+        case 70:
+        case 80:
+        case 91:
+        case 146:
+        case 147:
+        case 148:
+        case 149:
+        case 150:
+        case 151:
+        case 152:
+        case 153:
+        case 154:
+        case 155:
+        case 156:
+        case 157:
+        case 158:
+        case 159:
+        case 160:
+        case 161:
+        case 162:
+        case 163:
+        case 164:
+        case 165:
+        case 166:
+        case 167:
+        case 168:
+        case 169:
+        case 170:
+        case 171:
+        case 172:
+        case 173:
+        case 174:
+        case 175:
+        case 176:
+        case 177:
+        case 178:
+        case 179:
+        case 180:
+        case 181:
+        case 182:
+        case 183:
+        case 184:
+        case 185:
+        case 186:
+        case 187:
+        case 188:
+        case 189:
+        case 190:
+        case 191:
+        case 192:
+        case 193:
+        case 194:
+        case 195:
+        case 196:
+        case 197:
+        case 198:
+        case 199:
+        case 200:
+        case 201:
+        case 202:
+        case 203:
+        case 204:
+        case 205:
+        case 206:
+        case 207:
+        case 208:
+        case 209:
+        case 210:
+        case 211:
+        case 212:
+        case 213:
+        case 214:
+        case 215:
+        case 216:
+        case 217:
+        case 218:
+        case 219:
+        case 220:
+        case 221:
+        case 222:
+        case 223:
+        case 224:
+        case 225:
+        case 226:
+        case 227:
+        case 228:
+        case 229:
+        case 230:
+        case 231:
+        case 232:
+        case 233:
+        case 234:
+        case 235:
+        case 236:
+        case 237:
+        case 238:
+        case 239:
+        case 240:
+        case 241:
+        case 242:
+        case 243:
+        case 244:
+        case 245:
+        case 246:
+        case 247:
+        case 248:
+        case 249:
+        case 250:
+        case 251:
+        case 252:
+        case 253:
+        case 254:
+        case 255:
+        case 256:
+        case 257:
+        case 258:
+        case 259:
+        case 260:
+        case 261:
+        case 262:
+        case 263:
+        case 264:
+        case 265:
+        case 266:
+        case 267:
+        case 268:
+        case 269:
+        case 270:
+        case 271:
+        case 272:
+        case 273:
+        case 274:
+        case 275:
+        case 276:
+        case 277:
+        case 278:
+        case 279:
+        case 280:
+        case 281:
+        case 282:
+        case 283:
+        case 284:
+        case 285:
+        case 286:
+        case 287:
+        case 288:
+        case 289:
+        case 290:
+        case 291:
+        case 292:
+        case 293:
+        case 294:
+        case 295:
+        case 297:
+        case 301:
+        case 305:
+        case 306:
+        case 307:
+        case 308:
+        case 309:
+        case 310:
+        case 312:
+        case 325:
+        case 326:
+        case 327:
+        case 328:
+        case 329:
+        case 330:
+        case 331:
+        case 332:
+        case 333:
+        case 334:
+        case 335:
+        case 336:
+        case 337:
+        case 338:
+        case 339:
+        case 340:
+        case 341:
+        case 342:
+        case 343:
+        case 344:
+        case 345:
+        case 346:
+        case 347:
+        case 348:
+        case 349:
+        case 350:
+        case 351:
+        case 352:
+        case 353:
+        case 354:
+        case 355:
+        case 356:
+        case 357:
+        case 358:
+        case 359:
+        case 360:
+        case 361:
+        case 362:
+        case 363:
+        case 364:
+        case 365:
+        case 366:
+        case 367:
+        case 368:
+        case 369:
+        case 370:
+        case 371:
+        case 372:
+        case 373:
+        case 374:
+        case 375:
+        case 376:
+        case 377:
+        case 378:
+        case 379:
+        case 380:
+        case 381:
+        case 382:
+        case 383:
+        case 384:
+        case 385:
+        case 386:
+        case 387:
+        case 388:
+        case 389:
+        case 390:
+        case 391:
+        case 392:
+        case 393:
+        case 394:
+        case 395:
+        case 396:
+        case 397:
+        case 398:
+        case 399:
+        case 400:
+        case 401:
+        case 402:
+        case 403:
+        case 404:
+        case 405:
+        case 406:
+        case 407:
+        case 408:
+        case 409:
+        case 410:
+        case 411:
+        case 412:
+        case 413:
+        case 414:
+        case 415:
+        case 416:
+        case 417:
+        case 418:
+        case 419:
+        case 421:
+        case 422:
+        case 423:
+        case 424:
+        case 425:
+        case 426:
+        case 427:
+        case 428:
+        case 429:
+        case 430:
+        case 431:
+        case 432:
+        case 433:
+        case 434:
+        case 435:
+        case 436:
+        case 437:
+        case 438:
+        case 439:
+        case 440:
+        case 441:
+        case 442:
+        case 443:
+        case 444:
+        case 445:
+        case 446:
+        case 447:
+        case 448:
+        case 449:
+        case 450:
+        case 451:
+        case 452:
+        case 453:
+        case 454:
+        case 455:
+        case 456:
+        case 457:
+        case 458:
+        case 459:
+        case 460:
+        case 461:
+        case 462:
+        case 463:
+        default: {
+          // A cold row (`isCold`): `runCold` runs it, and those after it, from the saved state.
+          frames[2 * depth + 1] = pc;
+          st.depth = depth;
+          store.fuel = fuel;
+          fuel = -1;
+          const status = runCold(compiler, store, st, baseDepth);
+          if (status !== HOT) return status;
+          depth = st.depth;
+          frames = st.frames;
+          fp = frames[2 * depth]!;
+          pc = frames[2 * depth + 1]!;
+          code = funcs[depth]!.compiled!.code;
+          inst = funcs[depth]!.instance;
+          globals = inst.globals;
+          mem = inst.memories[0] ?? null;
+          mview = mem !== null ? mem.view : EMPTY_VIEW;
+          memLen = mview.byteLength;
+          s32 = st.s32;
+          fuel = store.fuel;
+          break;
+        }
+      }
+    }
+    frames[2 * depth + 1] = pc;
+    st.depth = depth;
+    store.fuel = fuel;
+    return REENTER;
+  } catch (e) {
+    if (fuel >= 0) store.fuel = fuel;
+    throw e;
+  }
+}
+
+/**
  * Runs the cold rows (`isCold` in scripts/gen_executor.ts) from the state `run` saved,
  * until the next instruction is one of `run`'s: saves the state again and returns `HOT`.
  * Any other status ends the call as `run`'s would.
@@ -4061,7 +5621,8 @@ function runCold(
         pc = (pc + 7) | 0;
         break;
       default:
-        if (entry) throw new Error(`Bad internal opcode ${code[pc]} at ${pc}`);
+        // A row of `run` reached from `runCore`, or an opcode no loop knows (see `runSteady`).
+        if (entry) return WIDEN;
         frames[2 * depth + 1] = pc;
         st.depth = depth;
         return HOT;

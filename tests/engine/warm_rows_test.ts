@@ -15,7 +15,9 @@ import { wat } from "../_lib/wabt.ts";
 function labelsOf(source: string, name: string): Set<number> {
   const start = source.indexOf(`function ${name}(`);
   assert.ok(start >= 0, `no function ${name}`);
-  const end = source.indexOf("\nfunction ", start + 1);
+  const next = /\n(export )?function /g;
+  next.lastIndex = start + 1;
+  const end = next.exec(source)?.index ?? -1;
   const body = source.slice(start, end < 0 ? undefined : end);
   return new Set([...body.matchAll(/^\s*case (\d+):/gm)].map((m) => Number(m[1])));
 }
