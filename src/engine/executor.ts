@@ -3355,115 +3355,145 @@ export function runCore(
     steady: for (;;) {
       switch (code[pc]) {
         case 0: // BrIfNezPay
+          v = (pc + 5) | 0;
           if (s32[(fp + code[(pc + 1) | 0]) | 0] !== 0) {
             x = fuel - code[(pc + 4) | 0];
             if (x >= 0) {
               fuel = x;
-              pc = code[(pc + 2) | 0];
-            } else pc = code[(pc + 3) | 0];
-          } else pc = pc + 5;
+              x = 2;
+            } else x = 3;
+            v = code[(pc + x) | 0];
+          }
+          pc = v;
           break;
         case 1: // BrIfI32NePay
+          v = (pc + 6) | 0;
           if (s32[(fp + code[(pc + 1) | 0]) | 0] !== s32[(fp + code[(pc + 2) | 0]) | 0]) {
             x = fuel - code[(pc + 5) | 0];
             if (x >= 0) {
               fuel = x;
-              pc = code[(pc + 3) | 0];
-            } else pc = code[(pc + 4) | 0];
-          } else pc = pc + 6;
+              x = 3;
+            } else x = 4;
+            v = code[(pc + x) | 0];
+          }
+          pc = v;
           break;
         case 2: // BrIfI32LtUPay
+          v = (pc + 6) | 0;
           if (
             (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) < (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ) {
             x = fuel - code[(pc + 5) | 0];
             if (x >= 0) {
               fuel = x;
-              pc = code[(pc + 3) | 0];
-            } else pc = code[(pc + 4) | 0];
-          } else pc = pc + 6;
+              x = 3;
+            } else x = 4;
+            v = code[(pc + x) | 0];
+          }
+          pc = v;
           break;
         case 3: // BrIfI32LeUPay
+          v = (pc + 6) | 0;
           if (
             (s32[(fp + code[(pc + 1) | 0]) | 0] >>> 0) <= (s32[(fp + code[(pc + 2) | 0]) | 0] >>> 0)
           ) {
             x = fuel - code[(pc + 5) | 0];
             if (x >= 0) {
               fuel = x;
-              pc = code[(pc + 3) | 0];
-            } else pc = code[(pc + 4) | 0];
-          } else pc = pc + 6;
+              x = 3;
+            } else x = 4;
+            v = code[(pc + x) | 0];
+          }
+          pc = v;
           break;
         case 4: { // I32AddBrIfLtUPay
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + s32[(fp + code[(pc + 3) | 0]) | 0]) | 0;
+          v = (pc + 8) | 0;
           if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
             x = fuel - code[(pc + 7) | 0];
             if (x >= 0) {
               fuel = x;
-              pc = code[(pc + 5) | 0];
-            } else pc = code[(pc + 6) | 0];
-          } else pc = pc + 8;
+              x = 5;
+            } else x = 6;
+            v = code[(pc + x) | 0];
+          }
+          pc = v;
           break;
         }
         case 5: { // I32AddImmBrIfLtUPay
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          v = (pc + 8) | 0;
           if ((s32[x] >>> 0) < (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
             x = fuel - code[(pc + 7) | 0];
             if (x >= 0) {
               fuel = x;
-              pc = code[(pc + 5) | 0];
-            } else pc = code[(pc + 6) | 0];
-          } else pc = pc + 8;
+              x = 5;
+            } else x = 6;
+            v = code[(pc + x) | 0];
+          }
+          pc = v;
           break;
         }
         case 6: { // I32AddImmBrIfLtUImmPay
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          v = (pc + 8) | 0;
           if ((s32[x] >>> 0) < (code[(pc + 4) | 0] >>> 0)) {
             x = fuel - code[(pc + 7) | 0];
             if (x >= 0) {
               fuel = x;
-              pc = code[(pc + 5) | 0];
-            } else pc = code[(pc + 6) | 0];
-          } else pc = pc + 8;
+              x = 5;
+            } else x = 6;
+            v = code[(pc + x) | 0];
+          }
+          pc = v;
           break;
         }
         case 7: { // I32AddImmBrIfNePay
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          v = (pc + 8) | 0;
           if (s32[x] !== s32[(fp + code[(pc + 4) | 0]) | 0]) {
             x = fuel - code[(pc + 7) | 0];
             if (x >= 0) {
               fuel = x;
-              pc = code[(pc + 5) | 0];
-            } else pc = code[(pc + 6) | 0];
-          } else pc = pc + 8;
+              x = 5;
+            } else x = 6;
+            v = code[(pc + x) | 0];
+          }
+          pc = v;
           break;
         }
         case 8: { // I32AddImmBrIfNeImmPay
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          v = (pc + 8) | 0;
           if (s32[x] !== code[(pc + 4) | 0]) {
             x = fuel - code[(pc + 7) | 0];
             if (x >= 0) {
               fuel = x;
-              pc = code[(pc + 5) | 0];
-            } else pc = code[(pc + 6) | 0];
-          } else pc = pc + 8;
+              x = 5;
+            } else x = 6;
+            v = code[(pc + x) | 0];
+          }
+          pc = v;
           break;
         }
         case 9: { // I32AddImmBrIfLeUPay
           x = (fp + code[(pc + 1) | 0]) | 0;
           s32[x] = (s32[(fp + code[(pc + 2) | 0]) | 0] + code[(pc + 3) | 0]) | 0;
+          v = (pc + 8) | 0;
           if ((s32[x] >>> 0) <= (s32[(fp + code[(pc + 4) | 0]) | 0] >>> 0)) {
             x = fuel - code[(pc + 7) | 0];
             if (x >= 0) {
               fuel = x;
-              pc = code[(pc + 5) | 0];
-            } else pc = code[(pc + 6) | 0];
-          } else pc = pc + 8;
+              x = 5;
+            } else x = 6;
+            v = code[(pc + x) | 0];
+          }
+          pc = v;
           break;
         }
         case 10: // BrIfEqzArms
