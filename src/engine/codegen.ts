@@ -1457,6 +1457,20 @@ const COLD_FUEL = -1073741824;
  * loops pay the test and the refill on every entry) and calls 1.04x -> 1.25x where its loop calls.
  * Now every check of a function's first call takes the refill path instead (`FUEL_COLD`), which
  * later calls pay with one OR per check.
+ *
+ * Tried: feeding the charge right after a loop that OSR code runs (`bench/hostcall.wat`'s `run`:
+ * its OSR code deoptimises at that charge's OR on every call, "Insufficient type feedback for
+ * binary operation", kept by V8, see scripts/bench_deopt.ts). Its test and its subtraction
+ * computed before the loop's bottom test (as the interpreter's `fedExit`) still left the compare
+ * without feedback (the deoptimisation moved there); with both computed there and the write-back
+ * after it tested as `if (fuelLive)`, no deoptimisation per call (`--trace-deopt`, 30 calls,
+ * scale 0.5: 31 -> 2-3), but nothing ran faster. One such deoptimisation takes 0.07-0.09 ms
+ * (`--trace-deopt-verbose`; `calls` 0.09-0.31) of a 19-30 ms call, and V8 gave `direct` its
+ * whole-function TurboFan code at the same call either way: CPU per call, 50 calls, 6 processes
+ * each, 18-26 ms in the OSR code, then 8-14 ms from call 32-34 without (one process from call 9)
+ * and from call 32 with (one from call 5). That switch, not fuel, is what moves hostcall's
+ * figures most: fuel off, 14-15 ms per call in the OSR code, 7 ms from call 19-29 (3 of 4
+ * processes, 30 calls).
  */
 function structuredCharge(cost: number, pc: number, need: number): string {
   return `if ((fuel | ${FUEL_COLD}) < ${need}) {
