@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { Config, Engine, Linker, Module, Store, Trap, Val } from "../../mod.ts";
-import { DONE, REENTER, REENTER_TICKS } from "../../src/engine/exec_support.ts";
+import { DONE } from "../../src/engine/exec_support.ts";
 import { run, runCore, WIDEN } from "../../src/engine/executor.ts";
 import { instantiate, wat } from "./harness.ts";
 
@@ -72,33 +72,6 @@ function setUp(wide: boolean, config: ConstructorParameters<typeof Config>[0] = 
   const func = (name: string) => instance.getFunc(store, name)!;
   return { engine, store, func, setHost: (h: typeof pending) => (pending = h) };
 }
-
-Deno.test("runCore stops with REENTER every REENTER_TICKS counted rows and continues there", () => {
-  const LOOP = `(module
-    (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
-    (func $f (export "f") (param $n i32) (result i32) (local $acc i32)
-      (block $done
-        (loop $top
-          (br_if $done (i32.eqz (local.get $n)))
-          (local.set $acc (call $inc (local.get $acc)))
-          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-          (br $top)))
-      (local.get $acc)))`;
-  const n = 3 * REENTER_TICKS + 7;
-  const t = instantiate(LOOP, { config: { executionTier: "interpreter" } });
-  const engine = t.store.engine;
-  const io = new Int32Array(4);
-  io[0] = n;
-  const st = engine.startCall(t.entity("f"), io);
-  let stops = 0;
-  let status;
-  while ((status = runCore(engine, t.inner, st, 0)) === REENTER) stops++;
-  assert.equal(status, DONE);
-  engine.finishCall(st, io, 1);
-  assert.equal(io[0], n);
-  assert.equal(stops, Math.floor((2 * n - 1) / REENTER_TICKS));
-  assert.equal(engine.wideLoop, false);
-});
 
 Deno.test("runCore hands the first row it lacks to run, which finishes the call", () => {
   const t = instantiate(MIX, {

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { DONE, REENTER, REENTER_TICKS } from "../../src/engine/exec_support.ts";
-import { run } from "../../src/engine/executor.ts";
+import { run, runCore } from "../../src/engine/executor.ts";
 import { instantiate } from "./harness.ts";
 
 // `f(n)` calls `inc` n times from a counted loop: one `Call` and one back edge (the counter's
@@ -29,24 +29,29 @@ const LOOP = `(module
 
 const N = 3 * REENTER_TICKS + 7;
 
-Deno.test("run stops with REENTER every REENTER_TICKS counted rows and continues there", () => {
-  const t = instantiate(LOOP, { config: { executionTier: "interpreter" } });
-  const code = t.code("f");
-  assert.match(code, /\bCall\b/);
-  assert.match(code, /\bI32AddImmBrIfNeImm\b/);
-  const engine = t.store.engine;
-  const io = new Int32Array(4);
-  io[0] = N;
-  const st = engine.startCall(t.entity("f"), io);
-  let stops = 0;
-  let status;
-  while ((status = run(engine, t.inner, st, 0)) === REENTER) stops++;
-  assert.equal(status, DONE);
-  engine.finishCall(st, io, 1);
-  assert.equal(io[0], N);
-  // 2N counted rows; each entry runs REENTER_TICKS of them and stops before the next.
-  assert.equal(stops, Math.floor((2 * N - 1) / REENTER_TICKS));
-});
+// Both interpreter loops stop alike; `runCore` (see core_loop_test.ts) runs this code without
+// handing it to `run`.
+for (const [name, loop] of [["run", run], ["runCore", runCore]] as const) {
+  Deno.test(`${name} stops with REENTER every REENTER_TICKS counted rows and continues there`, () => {
+    const t = instantiate(LOOP, { config: { executionTier: "interpreter" } });
+    const code = t.code("f");
+    assert.match(code, /\bCall\b/);
+    assert.match(code, /\bI32AddImmBrIfNeImm\b/);
+    const engine = t.store.engine;
+    const io = new Int32Array(4);
+    io[0] = N;
+    const st = engine.startCall(t.entity("f"), io);
+    let stops = 0;
+    let status;
+    while ((status = loop(engine, t.inner, st, 0)) === REENTER) stops++;
+    assert.equal(status, DONE);
+    engine.finishCall(st, io, 1);
+    assert.equal(io[0], N);
+    // 2N counted rows; each entry runs REENTER_TICKS of them and stops before the next.
+    assert.equal(stops, Math.floor((2 * N - 1) / REENTER_TICKS));
+    if (loop === runCore) assert.equal(engine.wideLoop, false);
+  });
+}
 
 Deno.test("a call across REENTER stops computes and charges as one without them", () => {
   const fuelOf = (tier: "interpreter" | "codegen") => {
